@@ -1,0 +1,25 @@
+"""Contracts of the mentorship platform: integration events, the topic catalogue, JSON Schemas.
+
+Everything another team needs to subscribe to our public topics, and the only code our services share
+besides the plumbing package.
+"""
+
+from . import events, matching, profiles
+from .envelope import IntegrationEvent, UnknownEventType, decode, registered_events
+from .topics import BY_NAME, CATALOGUE, Classification, Topic, dead_letter_topic, topic_of
+
+__all__ = [
+    "BY_NAME",
+    "CATALOGUE",
+    "Classification",
+    "IntegrationEvent",
+    "Topic",
+    "UnknownEventType",
+    "dead_letter_topic",
+    "decode",
+    "events",
+    "matching",
+    "profiles",
+    "registered_events",
+    "topic_of",
+]

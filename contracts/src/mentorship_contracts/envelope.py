@@ -1,0 +1,100 @@
+"""The envelope every integration event carries, and the registry that decodes them.
+
+Integration events are facts one service tells others. They are immutable, versioned and
+validated on both sides; unknown fields are ignored so that adding an optional field never
+breaks an older consumer (the schemas stay open for FULL_TRANSITIVE compatibility).
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Any, ClassVar
+from uuid import UUID, uuid4
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class IntegrationEvent(BaseModel):
+    """Base of every integration event: the envelope fields, then the event's own payload fields.
+
+    A subclass fixes `event_type` and `schema_version` with Literal defaults, names its topic and
+    the payload field that is the aggregate id (the partition key, so that all events of one
+    aggregate stay in order).
+    """
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    topic: ClassVar[str]
+    key_field: ClassVar[str]
+
+    event_id: UUID = Field(default_factory=uuid4, description="Unique id of this event; consumers deduplicate by it")
+    event_type: str
+    schema_version: int
+    occurred_at: AwareDatetime = Field(default_factory=utc_now, description="When the fact happened, UTC")
+    producer: str = Field(description="The service that produced the event")
+    correlation_id: str | None = Field(default=None, description="Ties together the events of one user action")
+
+    @field_validator("occurred_at")
+    @classmethod
+    def _in_utc(cls, value: datetime) -> datetime:
+        return value.astimezone(UTC)
+
+    @property
+    def key(self) -> str:
+        """The partition key: the aggregate id, so one aggregate's events stay ordered."""
+        return str(getattr(self, self.key_field))
+
+    def to_json(self) -> bytes:
+        return self.model_dump_json().encode()
+
+
+class UnknownEventType(ValueError):
+    pass
+
+
+_registry: dict[tuple[str, int], type[IntegrationEvent]] = {}
+
+
+def register(model: type[IntegrationEvent]) -> type[IntegrationEvent]:
+    """Class decorator: make the event decodable by `decode`."""
+    identity = (model.model_fields["event_type"].default, model.model_fields["schema_version"].default)
+    if identity in _registry:
+        raise ValueError(f"{identity} is registered twice")
+    _registry[identity] = model
+    return model
+
+
+def registered_events() -> list[type[IntegrationEvent]]:
+    return list(_registry.values())
+
+
+def decode(raw: bytes | str | dict[str, Any]) -> IntegrationEvent:
+    """Decode a message value into its event model.
+
+    Raises `UnknownEventType` or pydantic's `ValidationError` (both `ValueError`s) for a message
+    that is not a valid event, so the caller can dead-letter it with the reason.
+    """
+    data = json.loads(raw) if isinstance(raw, (bytes, str)) else raw
+    if not isinstance(data, dict):
+        raise UnknownEventType("message is not a JSON object")
+    identity = (data.get("event_type"), data.get("schema_version"))
+    model = _registry.get(identity)  # type: ignore[arg-type]
+    if model is None:
+        raise UnknownEventType(f"unknown event type/version {identity!r}")
+    return model.model_validate(data)
+
+
+__all__ = [
+    "IntegrationEvent",
+    "UnknownEventType",
+    "ValidationError",
+    "decode",
+    "register",
+    "registered_events",
+    "utc_now",
+]

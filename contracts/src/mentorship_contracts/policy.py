@@ -1,0 +1,43 @@
+"""What may travel on a public topic.
+
+An allow-list, not a deny-list: a new field on a public event must be named here on purpose,
+after asking whether another team may see it. Contact data and identity attributes never may.
+"""
+
+from .envelope import IntegrationEvent
+
+ENVELOPE_FIELDS = frozenset(IntegrationEvent.model_fields)
+
+# Non-id fields a public event may carry: program rules, training stage, event logistics, scores.
+PUBLIC_FIELDS = frozenset(
+    {
+        "name",  # of a program, never of a person
+        "title",  # of an event
+        "stage", "mentee_stages", "mentor_stages", "mentee_stages_welcome", "audience_stages",
+        "is_alumni", "role", "capacity", "approval", "changed_fields",
+        "term_months", "cadence_min_days", "cadence_max_days", "format", "group_size", "pairing_mode",
+        "both_must_accept", "pair_cap", "mentor_approval_required", "minimum_score",
+        "score", "reason_codes", "position", "reason_code", "kind",
+        "starts_at", "ends_at", "timezone", "is_virtual", "location",
+    }
+)
+
+# Names that must never appear on a public topic, whatever the allow-list says.
+FORBIDDEN_FRAGMENTS = (
+    "email", "phone", "address", "display_name", "first_name", "last_name", "full_name", "pronoun", "bio",
+    "identity", "orientation", "gender", "race", "ethnic", "disabilit", "first_generation", "religion",
+    "join_url", "link", "birth",
+)
+
+
+def public_field_violations(model: type[IntegrationEvent]) -> list[str]:
+    """Names of the model's fields that may not appear on a public topic."""
+    violations = []
+    for name in model.model_fields:
+        if name in ENVELOPE_FIELDS:
+            continue
+        forbidden = any(fragment in name.lower() for fragment in FORBIDDEN_FRAGMENTS)
+        allowed = name.endswith("_id") or name in PUBLIC_FIELDS
+        if forbidden or not allowed:
+            violations.append(name)
+    return violations

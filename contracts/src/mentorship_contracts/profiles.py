@@ -1,0 +1,216 @@
+"""Integration events published by the profiles service."""
+
+from typing import Literal
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from .envelope import IntegrationEvent, register
+from .vocabulary import Role, Specialty, SupportArea, TrainingStage
+
+PROGRAMS = "profiles.programs"
+PEOPLE = "profiles.people"
+ENROLLMENTS = "profiles.enrollments"
+CONTACTS = "profiles.contacts"
+MATCHING_PROFILES = "profiles.matching-profiles"
+
+PairingMode = Literal["on_registration", "rounds", "mentee_choice"]
+ProgramFormat = Literal["one_to_one", "group"]
+ApprovalState = Literal["pending", "approved", "suspended"]
+Modality = Literal["in_person", "virtual"]
+
+
+class _ProfilesEvent(IntegrationEvent):
+    producer: str = "profiles"
+
+
+@register
+class ProgramDefined(_ProfilesEvent):
+    """A program was created or its rules changed; the whole definition travels each time."""
+
+    topic = PROGRAMS
+    key_field = "program_id"
+    event_type: Literal["profiles.program_defined"] = "profiles.program_defined"
+    schema_version: Literal[1] = 1
+
+    program_id: UUID
+    chapter_id: UUID | None = Field(description="None for a national program")
+    name: str
+    mentee_stages: list[TrainingStage]
+    mentor_stages: list[TrainingStage]
+    term_months: int = 12
+    cadence_min_days: int = 30
+    cadence_max_days: int = 60
+    format: ProgramFormat = "one_to_one"
+    group_size: int | None = None
+    pairing_mode: PairingMode = "on_registration"
+    both_must_accept: bool = False
+    pair_cap: int | None = None
+    mentor_approval_required: bool = False
+    minimum_score: int = 0
+
+
+@register
+class PersonRegistered(_ProfilesEvent):
+    topic = PEOPLE
+    key_field = "person_id"
+    event_type: Literal["profiles.person_registered"] = "profiles.person_registered"
+    schema_version: Literal[1] = 1
+
+    person_id: UUID
+    chapter_id: UUID | None
+    stage: TrainingStage
+    is_alumni: bool = False
+
+
+@register
+class PersonUpdated(_ProfilesEvent):
+    topic = PEOPLE
+    key_field = "person_id"
+    event_type: Literal["profiles.person_updated"] = "profiles.person_updated"
+    schema_version: Literal[1] = 1
+
+    person_id: UUID
+    chapter_id: UUID | None
+    stage: TrainingStage
+    is_alumni: bool = False
+    changed_fields: list[str] = Field(default_factory=list, description="Names of what changed, never values")
+
+
+@register
+class PersonErased(_ProfilesEvent):
+    """The person asked to be forgotten: every service deletes what it holds about them."""
+
+    topic = PEOPLE
+    key_field = "person_id"
+    event_type: Literal["profiles.person_erased"] = "profiles.person_erased"
+    schema_version: Literal[1] = 1
+
+    person_id: UUID
+
+
+@register
+class EnrollmentCreated(_ProfilesEvent):
+    topic = ENROLLMENTS
+    key_field = "enrollment_id"
+    event_type: Literal["profiles.enrollment_created"] = "profiles.enrollment_created"
+    schema_version: Literal[1] = 1
+
+    enrollment_id: UUID
+    person_id: UUID
+    program_id: UUID
+    chapter_id: UUID | None
+    role: Role
+    stage: TrainingStage
+    capacity: int = Field(default=1, description="Mentees at once, for a mentor")
+    mentee_stages_welcome: list[TrainingStage] = Field(default_factory=list, description="Mentor: stages willing to mentor; empty means any eligible")
+    approval: ApprovalState = "approved"
+
+
+@register
+class EnrollmentChanged(_ProfilesEvent):
+    topic = ENROLLMENTS
+    key_field = "enrollment_id"
+    event_type: Literal["profiles.enrollment_changed"] = "profiles.enrollment_changed"
+    schema_version: Literal[1] = 1
+
+    enrollment_id: UUID
+    person_id: UUID
+    program_id: UUID
+    chapter_id: UUID | None
+    role: Role
+    stage: TrainingStage
+    capacity: int = 1
+    mentee_stages_welcome: list[TrainingStage] = Field(default_factory=list)
+    approval: ApprovalState = "approved"
+    changed_fields: list[str] = Field(default_factory=list)
+
+
+@register
+class EnrollmentWithdrawn(_ProfilesEvent):
+    topic = ENROLLMENTS
+    key_field = "enrollment_id"
+    event_type: Literal["profiles.enrollment_withdrawn"] = "profiles.enrollment_withdrawn"
+    schema_version: Literal[1] = 1
+
+    enrollment_id: UUID
+    person_id: UUID
+    program_id: UUID
+    chapter_id: UUID | None
+    role: Role
+
+
+@register
+class MentorApproved(_ProfilesEvent):
+    topic = ENROLLMENTS
+    key_field = "enrollment_id"
+    event_type: Literal["profiles.mentor_approved"] = "profiles.mentor_approved"
+    schema_version: Literal[1] = 1
+
+    enrollment_id: UUID
+    person_id: UUID
+    program_id: UUID
+    chapter_id: UUID | None
+
+
+@register
+class MentorSuspended(_ProfilesEvent):
+    topic = ENROLLMENTS
+    key_field = "enrollment_id"
+    event_type: Literal["profiles.mentor_suspended"] = "profiles.mentor_suspended"
+    schema_version: Literal[1] = 1
+
+    enrollment_id: UUID
+    person_id: UUID
+    program_id: UUID
+    chapter_id: UUID | None
+
+
+@register
+class ContactDetailsChanged(_ProfilesEvent):
+    """Restricted: how to reach a person, and what they agreed to show a matched partner."""
+
+    topic = CONTACTS
+    key_field = "person_id"
+    event_type: Literal["profiles.contact_details_changed"] = "profiles.contact_details_changed"
+    schema_version: Literal[1] = 1
+
+    person_id: UUID
+    chapter_id: UUID | None
+    display_name: str
+    email: str
+    timezone: str = "UTC"
+    pronouns_for_partner: str | None = Field(default=None, description="Only when the person chose to show them")
+    bio_for_partner: str | None = None
+    identity_for_partner: dict[str, str] = Field(default_factory=dict, description="Only attributes consented for showing to a partner")
+
+
+class IdentityRequest(BaseModel):
+    """A mentee's wish for a mentor who shares one of their attributes."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    attribute: str
+    strength: Literal["preference", "requirement"]
+
+
+@register
+class MatchingProfileChanged(_ProfilesEvent):
+    """Restricted to matching: what the pairing engine may use, consented identity data included."""
+
+    topic = MATCHING_PROFILES
+    key_field = "person_id"
+    event_type: Literal["profiles.matching_profile_changed"] = "profiles.matching_profile_changed"
+    schema_version: Literal[1] = 1
+
+    person_id: UUID
+    chapter_id: UUID | None
+    stage: TrainingStage
+    specialties: list[Specialty] = Field(default_factory=list)
+    support_areas: list[SupportArea] = Field(default_factory=list, description="Wanted as a mentee, offered as a mentor")
+    languages: list[str] = Field(default_factory=list)
+    timezone: str = "UTC"
+    region: str | None = None
+    modalities: list[Modality] = Field(default_factory=lambda: ["virtual"])
+    identity_for_matching: dict[str, str] = Field(default_factory=dict, description="Only attributes consented for use in matching")
+    identity_requests: list[IdentityRequest] = Field(default_factory=list)

@@ -1,0 +1,75 @@
+"""The topic catalogue: every topic, who owns it, what it is keyed by, how long it keeps, who may read it."""
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from . import events, matching, profiles
+from .envelope import IntegrationEvent, registered_events
+
+
+class Classification(StrEnum):
+    PUBLIC = "public"  # any team may subscribe: ids, program, chapter, stage; no contact or identity data
+    INTERNAL = "internal"  # our services only
+    RESTRICTED = "restricted"  # contact data or consented identity data: named consumers only
+
+
+DAY_MS = 24 * 60 * 60 * 1000
+
+
+@dataclass(frozen=True)
+class Topic:
+    name: str
+    owner: str
+    key: str
+    classification: Classification
+    description: str
+    partitions: int = 3
+    retention_ms: int = 30 * DAY_MS
+    compacted: bool = False
+    consumers: tuple[str, ...] = field(default=())  # for restricted topics: the only services allowed to read
+
+    @property
+    def events(self) -> list[type[IntegrationEvent]]:
+        return [model for model in registered_events() if model.topic == self.name]
+
+    @property
+    def config(self) -> dict[str, str]:
+        """Kafka topic configuration as created by the operator or the local runner."""
+        return {
+            "cleanup.policy": "compact" if self.compacted else "delete",
+            "retention.ms": str(self.retention_ms),
+        }
+
+
+CATALOGUE: tuple[Topic, ...] = (
+    Topic(profiles.PROGRAMS, "profiles", "program_id", Classification.PUBLIC,
+          "Program definitions: eligibility, term, cadence, format and how pairs form", retention_ms=-1),
+    Topic(profiles.PEOPLE, "profiles", "person_id", Classification.PUBLIC,
+          "People registered, updated and erased: ids, chapter and training stage only"),
+    Topic(profiles.ENROLLMENTS, "profiles", "enrollment_id", Classification.PUBLIC,
+          "Enrollments in programs as mentee or mentor, mentor approval"),
+    Topic(profiles.CONTACTS, "profiles", "person_id", Classification.RESTRICTED,
+          "Names, email and what a person shares with a partner", consumers=("notifications",), retention_ms=7 * DAY_MS),
+    Topic(profiles.MATCHING_PROFILES, "profiles", "person_id", Classification.RESTRICTED,
+          "Matching attributes, including identity data consented for matching", consumers=("matching",),
+          retention_ms=7 * DAY_MS),
+    Topic(matching.PAIRINGS, "matching", "pairing_id", Classification.PUBLIC,
+          "The mentorship lifecycle: proposed, confirmed, declined, ended, renewed, completed, overdue"),
+    Topic(matching.WAITLIST, "matching", "enrollment_id", Classification.PUBLIC,
+          "Mentees waiting for a mentor, with their position"),
+    Topic(events.CATALOGUE, "events", "scheduled_event_id", Classification.PUBLIC,
+          "Career fairs, sessions, office hours and the conference: published, updated, cancelled"),
+    Topic(events.REGISTRATIONS, "events", "scheduled_event_id", Classification.PUBLIC,
+          "Registrations confirmed, waitlisted, promoted, cancelled; attendance"),
+)
+
+BY_NAME: dict[str, Topic] = {topic.name: topic for topic in CATALOGUE}
+
+
+def topic_of(model: type[IntegrationEvent]) -> Topic:
+    return BY_NAME[model.topic]
+
+
+def dead_letter_topic(consumer_group: str) -> str:
+    """Each consumer group has its own dead-letter topic, so replaying one group disturbs no other."""
+    return f"{consumer_group}.dead-letters"

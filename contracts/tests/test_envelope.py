@@ -1,0 +1,57 @@
+"""The envelope: ids, times, versions, and decoding that rejects what is not an event."""
+
+import json
+from datetime import UTC, datetime, timedelta, timezone
+from uuid import uuid4
+
+import pytest
+from mentorship_contracts import UnknownEventType, decode
+from mentorship_contracts.profiles import PersonRegistered
+from pydantic import ValidationError
+
+
+def test_an_event_gets_an_id_a_utc_time_and_its_type_and_version():
+    event = PersonRegistered(person_id=uuid4(), chapter_id=None, stage="medical_student_3")
+    assert event.event_type == "profiles.person_registered"
+    assert event.schema_version == 1
+    assert event.occurred_at.tzinfo is not None and event.occurred_at.utcoffset() == timedelta(0)
+    assert event.producer == "profiles"
+
+
+def test_a_time_in_another_zone_is_stored_in_utc():
+    local = datetime(2026, 11, 22, 9, 0, tzinfo=timezone(timedelta(hours=-5)))
+    event = PersonRegistered(person_id=uuid4(), chapter_id=None, stage="resident", occurred_at=local)
+    assert event.occurred_at == local and event.occurred_at.tzinfo == UTC
+
+
+def test_events_are_immutable():
+    event = PersonRegistered(person_id=uuid4(), chapter_id=None, stage="resident")
+    with pytest.raises(ValidationError):
+        event.stage = "attending"
+
+
+def test_an_event_survives_the_round_trip_through_json():
+    event = PersonRegistered(person_id=uuid4(), chapter_id=uuid4(), stage="fellow", correlation_id="abc")
+    assert decode(event.to_json()) == event
+
+
+def test_a_newer_producer_adding_a_field_does_not_break_an_older_consumer():
+    data = json.loads(PersonRegistered(person_id=uuid4(), chapter_id=None, stage="fellow").to_json())
+    data["added_in_a_later_minor_change"] = 42
+    assert isinstance(decode(data), PersonRegistered)
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [b"[1, 2]", json.dumps({"event_type": "nobody.knows", "schema_version": 1}).encode()],
+)
+def test_a_message_that_is_not_a_known_event_is_rejected_with_a_reason(raw):
+    with pytest.raises(UnknownEventType):
+        decode(raw)
+
+
+def test_a_known_event_with_a_bad_field_is_rejected_naming_the_field():
+    data = json.loads(PersonRegistered(person_id=uuid4(), chapter_id=None, stage="fellow").to_json())
+    data["stage"] = "astronaut"
+    with pytest.raises(ValidationError, match="stage"):
+        decode(data)

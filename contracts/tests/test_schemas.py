@@ -1,0 +1,41 @@
+"""Every event version is exported as JSON Schema and committed, and today's models are compatible with all of them."""
+
+import json
+import shutil
+from typing import Literal
+from uuid import UUID
+
+from mentorship_contracts import schemas
+from mentorship_contracts.envelope import IntegrationEvent
+
+
+def test_every_event_version_is_committed_and_fully_transitively_compatible():
+    assert schemas.problems() == []
+
+
+def test_a_breaking_change_to_a_published_event_is_caught(tmp_path):
+    class PairingScored(IntegrationEvent):
+        topic = "matching.pairings"
+        key_field = "pairing_id"
+        event_type: Literal["test.pairing_scored"] = "test.pairing_scored"
+        schema_version: Literal[1] = 1
+        producer: str = "matching"
+        pairing_id: UUID
+        score: int
+
+    published = tmp_path / "test.pairing_scored"
+    published.mkdir()
+    (published / "v1.json").write_text(json.dumps(schemas.schema_of(PairingScored)))
+
+    class PairingScoredBroken(PairingScored):  # same type and version, but the score became text and a field is required
+        score: str  # type: ignore[assignment]
+        reviewer_id: UUID
+
+    found = schemas.problems(tmp_path, models=[PairingScoredBroken])
+    assert found and any("score" in problem for problem in found) and any("reviewer_id" in problem for problem in found)
+
+
+def test_an_event_version_not_yet_exported_is_reported(tmp_path):
+    shutil.copytree(schemas.SCHEMAS_DIR, tmp_path, dirs_exist_ok=True)
+    shutil.rmtree(tmp_path / "profiles.person_registered")
+    assert any("profiles.person_registered" in p for p in schemas.problems(tmp_path))

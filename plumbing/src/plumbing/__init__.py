@@ -1,0 +1,1 @@
+"""Plumbing every mentorship service uses; it holds no domain logic."""

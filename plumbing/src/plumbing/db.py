@@ -1,0 +1,45 @@
+"""The asyncpg pool and forward-only SQL migrations."""
+
+import logging
+from pathlib import Path
+
+import asyncpg
+
+log = logging.getLogger(__name__)
+
+PLUMBING_MIGRATIONS = Path(__file__).parent / "migrations"
+# Any fixed number: two instances starting at once queue on this lock instead of racing.
+_MIGRATION_LOCK = 7_340_001
+
+
+async def create_pool(dsn: str, size: int = 10) -> asyncpg.Pool:
+    return await asyncpg.create_pool(dsn, min_size=1, max_size=size)
+
+
+async def migrate(pool: asyncpg.Pool, *directories: Path) -> list[str]:
+    """Apply every `NNNN_name.sql` not applied yet, in order, each directory its own namespace.
+
+    All of it runs in one transaction under an advisory lock: a second instance waits, then finds
+    nothing left to do. Returns the names applied.
+    """
+    applied_now = []
+    async with pool.acquire() as conn, conn.transaction():
+        await conn.execute("SELECT pg_advisory_xact_lock($1)", _MIGRATION_LOCK)
+        await conn.execute(
+            """CREATE TABLE IF NOT EXISTS schema_migrations (
+                   namespace text NOT NULL, name text NOT NULL,
+                   applied_at timestamptz NOT NULL DEFAULT now(),
+                   PRIMARY KEY (namespace, name))"""
+        )
+        for directory in directories:
+            namespace = directory.parent.name if directory.name == "migrations" else directory.name
+            done = {r["name"] for r in await conn.fetch("SELECT name FROM schema_migrations WHERE namespace=$1", namespace)}
+            for script in sorted(directory.glob("*.sql")):
+                if script.name in done:
+                    continue
+                await conn.execute(script.read_text())
+                await conn.execute("INSERT INTO schema_migrations (namespace, name) VALUES ($1, $2)", namespace, script.name)
+                applied_now.append(f"{namespace}/{script.name}")
+    if applied_now:
+        log.info("migrations applied", extra={"migrations": applied_now})
+    return applied_now

@@ -1,0 +1,112 @@
+"""Dead letters: what we attach to a message we give up on, and the operator's command to list and replay them.
+
+    dead-letters list   --group matching
+    dead-letters replay --group matching [--offset 12 ...]
+
+Replaying republishes the original message, key and headers to its original topic. Every consumer
+group deduplicates by event id, so a replay can never apply an event twice.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import sys
+
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from mentorship_contracts import dead_letter_topic
+
+PREFIX = "x-dead-letter-"
+
+
+def headers(record, group: str, reason: str, error: Exception) -> dict[str, str]:
+    original = {k: v.decode(errors="replace") for k, v in (record.headers or ()) if not k.startswith(PREFIX)}
+    return {
+        **original,
+        f"{PREFIX}reason": reason,
+        # The error's text, not a stack trace: enough to diagnose, bounded in size.
+        f"{PREFIX}error": f"{type(error).__name__}: {error}"[:2000],
+        f"{PREFIX}group": group,
+        f"{PREFIX}topic": record.topic,
+        f"{PREFIX}partition": str(record.partition),
+        f"{PREFIX}offset": str(record.offset),
+    }
+
+
+async def read_all(bootstrap: str, group: str) -> list:
+    """Every message now on the group's dead-letter topic, oldest first."""
+    topic = dead_letter_topic(group)
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+    await consumer.start()
+    try:
+        partitions = consumer.partitions_for_topic(topic) or set()
+        if not partitions:
+            await consumer.client.force_metadata_update()
+            partitions = consumer.partitions_for_topic(topic) or set()
+        tps = [TopicPartition(topic, p) for p in sorted(partitions)]
+        if not tps:
+            return []
+        consumer.assign(tps)
+        await consumer.seek_to_beginning(*tps)
+        ends = await consumer.end_offsets(tps)
+        records = []
+        while any(await consumer.position(tp) < ends[tp] for tp in tps):
+            batch = await consumer.getmany(timeout_ms=1000)
+            for messages in batch.values():
+                records.extend(messages)
+        return sorted(records, key=lambda r: (r.timestamp, r.partition, r.offset))
+    finally:
+        await consumer.stop()
+
+
+def describe(record) -> dict:
+    meta = {k: v.decode(errors="replace") for k, v in (record.headers or ())}
+    return {
+        "dead_letter_offset": record.offset,
+        "partition": record.partition,
+        "topic": meta.get(f"{PREFIX}topic"),
+        "reason": meta.get(f"{PREFIX}reason"),
+        "error": meta.get(f"{PREFIX}error"),
+        "event_id": meta.get("event_id"),
+        "event_type": meta.get("event_type"),
+    }
+
+
+async def replay(bootstrap: str, group: str, offsets: set[int] | None = None) -> int:
+    """Republish dead letters to their original topics; return how many."""
+    records = [r for r in await read_all(bootstrap, group) if offsets is None or r.offset in offsets]
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, enable_idempotence=True)
+    await producer.start()
+    try:
+        for record in records:
+            meta = {k: v for k, v in (record.headers or ())}
+            original_headers = [(k, v) for k, v in meta.items() if not k.startswith(PREFIX)]
+            original_headers.append(("x-replayed-from", f"{record.topic}:{record.partition}:{record.offset}".encode()))
+            await producer.send_and_wait(
+                meta[f"{PREFIX}topic"].decode(), record.value, key=record.key, headers=original_headers
+            )
+    finally:
+        await producer.stop()
+    return len(records)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="dead-letters", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("command", choices=["list", "replay"])
+    parser.add_argument("--group", required=True, help="consumer group, e.g. matching")
+    parser.add_argument("--offset", type=int, action="append", help="replay only these dead-letter offsets")
+    parser.add_argument("--bootstrap", default=os.environ.get("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:19092"))
+    args = parser.parse_args(argv)
+    if args.command == "list":
+        for record in asyncio.run(read_all(args.bootstrap, args.group)):
+            print(json.dumps(describe(record)))
+        return 0
+    count = asyncio.run(replay(args.bootstrap, args.group, set(args.offset) if args.offset else None))
+    print(f"replayed {count} dead letter(s) of group {args.group}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,115 @@
+"""The HTTP face every service shares: health, readiness, metrics, and errors as JSON naming the field."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterable
+from contextlib import asynccontextmanager
+
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from .runtime import Service
+
+log = logging.getLogger(__name__)
+
+
+class ApiError(Exception):
+    """An error the client can act on: its status, a stable code, and the field at fault if any."""
+
+    def __init__(self, status: int, code: str, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message, self.field = status, code, message, field
+
+
+def error_body(code: str, message: str, field: str | None = None, errors: list | None = None) -> dict:
+    body = {"error": {"code": code, "message": message}}
+    if field:
+        body["error"]["field"] = field
+    if errors:
+        body["error"]["errors"] = errors
+    return body
+
+
+def _field_name(location: Iterable) -> str:
+    parts = [str(p) for p in location if p not in ("body", "query", "path", "header")]
+    return ".".join(parts) or "body"
+
+
+def create_app(
+    service: Service,
+    routers: Iterable[APIRouter] = (),
+    *,
+    title: str,
+    version: str = "1.0.0",
+    error_mappers: dict[type[Exception], Callable[[Exception], ApiError]] | None = None,
+) -> FastAPI:
+    """A FastAPI app whose lifespan starts and stops the service (database, broker, relay)."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        await service.start()
+        try:
+            yield
+        finally:
+            await service.stop()
+
+    app = FastAPI(title=title, version=version, lifespan=lifespan)
+    app.state.service = service
+    for router in routers:
+        app.include_router(router)
+
+    @app.middleware("http")
+    async def measure(request: Request, call_next):
+        started = time.perf_counter()
+        response = await call_next(request)
+        route = request.scope.get("route")
+        path = getattr(route, "path", "unmatched")
+        service.metrics.requests.labels(request.method, path, response.status_code).inc()
+        service.metrics.request_seconds.labels(request.method, path).observe(time.perf_counter() - started)
+        return response
+
+    @app.get("/healthz", include_in_schema=False)
+    async def healthz() -> dict:
+        return {"status": "ok"}
+
+    @app.get("/readyz", include_in_schema=False)
+    async def readyz() -> JSONResponse:
+        checks = await service.readiness()
+        ready = all(checks.values())
+        return JSONResponse({"ready": ready, "checks": checks}, status_code=200 if ready else 503)
+
+    @app.get("/metrics", include_in_schema=False)
+    async def metrics() -> Response:
+        return Response(generate_latest(service.metrics.registry), media_type=CONTENT_TYPE_LATEST)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(_: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = [{"field": _field_name(e["loc"]), "message": e["msg"]} for e in exc.errors()]
+        first = errors[0]
+        return JSONResponse(
+            error_body("invalid_request", f"{first['field']}: {first['message']}", first["field"], errors), 422
+        )
+
+    @app.exception_handler(ApiError)
+    async def api_error(_: Request, exc: ApiError) -> JSONResponse:
+        return JSONResponse(error_body(exc.code, exc.message, exc.field), exc.status)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        return JSONResponse(error_body("http_error", str(exc.detail)), exc.status_code, headers=exc.headers)
+
+    for exception_type, mapper in (error_mappers or {}).items():
+        app.add_exception_handler(exception_type, lambda request, exc, m=mapper: api_error(request, m(exc)))
+
+    @app.exception_handler(Exception)
+    async def unexpected(_: Request, exc: Exception) -> JSONResponse:
+        # The trace goes to our logs; the client gets no internals.
+        log.exception("unhandled error")
+        return JSONResponse(error_body("internal_error", "something went wrong on our side"), 500)
+
+    return app

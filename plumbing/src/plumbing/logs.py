@@ -1,0 +1,43 @@
+"""Structured (JSON) logs on stdout.
+
+Log ids, never names, emails or identity attributes: records carry only what is passed in `extra`,
+and the formatter drops any key that looks like personal data, as a second line of defence.
+"""
+
+import json
+import logging
+import sys
+from datetime import UTC, datetime
+
+_SENSITIVE = ("email", "name", "phone", "pronoun", "bio", "identity", "token", "password", "secret")
+_STANDARD = set(logging.LogRecord("", 0, "", 0, "", None, None).__dict__) | {"message", "asctime", "taskName"}
+
+
+class JsonFormatter(logging.Formatter):
+    def __init__(self, service: str) -> None:
+        super().__init__()
+        self._service = service
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry = {
+            "ts": datetime.fromtimestamp(record.created, UTC).isoformat(),
+            "level": record.levelname.lower(),
+            "service": self._service,
+            "logger": record.name,
+            "msg": record.getMessage(),
+        }
+        for key, value in record.__dict__.items():
+            if key not in _STANDARD and not any(s in key.lower() for s in _SENSITIVE):
+                entry[key] = value if isinstance(value, (str, int, float, bool, type(None), list)) else str(value)
+        if record.exc_info:
+            entry["exc"] = self.formatException(record.exc_info)
+        return json.dumps(entry)
+
+
+def configure(service: str, level: str = "INFO") -> None:
+    handler = logging.StreamHandler(sys.stdout)
+    handler.setFormatter(JsonFormatter(service))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+    logging.getLogger("aiokafka").setLevel(logging.WARNING)

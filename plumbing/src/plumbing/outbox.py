@@ -1,0 +1,140 @@
+"""The transactional outbox and its relay (after Debezium's outbox pattern).
+
+`add` writes an event in the caller's transaction, beside the state change it describes. The relay
+publishes committed events to Kafka, keyed by aggregate id with the event id in a header, in commit
+order, and only then deletes them: a crash at any point re-publishes, never loses. Consumers drop
+the duplicates through their inbox.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Iterable
+
+import asyncpg
+from faststream.kafka import KafkaBroker
+from mentorship_contracts import IntegrationEvent
+
+from .metrics import Metrics
+
+log = logging.getLogger(__name__)
+
+CHANNEL = "outbox"
+# One relay publishes at a time (the holder of this lock), so events leave in commit order;
+# other instances stand by and take over when the leader's connection drops.
+_RELAY_LOCK = 7_340_002
+
+
+async def add(conn: asyncpg.Connection, events: Iterable[IntegrationEvent]) -> None:
+    """Stage events in the current transaction; NOTIFY fires only if it commits."""
+    rows = [(e.event_id, e.topic, e.key, e.event_type, e.to_json()) for e in events]
+    if not rows:
+        return
+    await conn.executemany(
+        "INSERT INTO outbox (event_id, topic, key, event_type, payload) VALUES ($1, $2, $3, $4, $5)", rows
+    )
+    await conn.execute(f"NOTIFY {CHANNEL}")
+
+
+def headers_for(event_id: str, event_type: str) -> dict[str, str]:
+    return {"event_id": event_id, "event_type": event_type, "content-type": "application/json"}
+
+
+class OutboxRelay:
+    def __init__(
+        self,
+        pool: asyncpg.Pool,
+        broker: KafkaBroker,
+        metrics: Metrics,
+        batch_size: int = 500,
+        idle_poll_seconds: float = 2.0,
+        standby_poll_seconds: float = 5.0,
+    ) -> None:
+        self._pool = pool
+        self._broker = broker
+        self._metrics = metrics
+        self._batch_size = batch_size
+        self._idle_poll = idle_poll_seconds
+        self._standby_poll = standby_poll_seconds
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task | None = None
+        self.is_leader = False
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._run(), name="outbox-relay")
+
+    async def stop(self) -> None:
+        if self._task:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+
+    async def _run(self) -> None:
+        while True:
+            try:
+                async with self._pool.acquire() as lock_conn:
+                    if await lock_conn.fetchval("SELECT pg_try_advisory_lock($1)", _RELAY_LOCK):
+                        try:
+                            await self._lead(lock_conn)
+                        finally:
+                            self.is_leader = False
+                            with contextlib.suppress(Exception):
+                                await lock_conn.execute("SELECT pg_advisory_unlock($1)", _RELAY_LOCK)
+                await self._wait(self._standby_poll)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("outbox relay failed; retrying")
+                await self._wait(self._standby_poll)
+
+    async def _lead(self, lock_conn: asyncpg.Connection) -> None:
+        self.is_leader = True
+        await lock_conn.add_listener(CHANNEL, self._on_notify)
+        try:
+            while True:
+                self._wake.clear()
+                if await self.publish_batch() < self._batch_size:
+                    # Polling too, not only NOTIFY: a notification lost with a dropped connection
+                    # must not strand an event.
+                    await self._wait(self._idle_poll)
+        finally:
+            await lock_conn.remove_listener(CHANNEL, self._on_notify)
+
+    def _on_notify(self, *_: object) -> None:
+        self._wake.set()
+
+    async def _wait(self, seconds: float) -> None:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._wake.wait(), seconds)
+
+    async def publish_batch(self) -> int:
+        """Publish the oldest pending events; return how many."""
+        async with self._pool.acquire() as conn:
+            rows = await conn.fetch(
+                "SELECT id, event_id, topic, key, event_type, payload FROM outbox ORDER BY id LIMIT $1",
+                self._batch_size,
+            )
+            self._metrics.outbox_backlog.set(len(rows))
+            if not rows:
+                return 0
+            # Queue all sends in order, then wait for every acknowledgement: the idempotent producer
+            # keeps per-partition order while letting a whole batch be in flight.
+            pending = [
+                await self._broker.publish(
+                    bytes(row["payload"]),
+                    row["topic"],
+                    key=row["key"].encode(),
+                    headers=headers_for(str(row["event_id"]), row["event_type"]),
+                    no_confirm=True,
+                )
+                for row in rows
+            ]
+            await asyncio.gather(*pending)
+            await conn.execute("DELETE FROM outbox WHERE id = ANY($1::bigint[])", [row["id"] for row in rows])
+            for row in rows:
+                self._metrics.published.labels(topic=row["topic"]).inc()
+            full = len(rows) == self._batch_size
+            self._metrics.outbox_backlog.set(await conn.fetchval("SELECT count(*) FROM outbox") if full else 0)
+            return len(rows)

@@ -1,0 +1,179 @@
+"""The composition of one service instance: database pool, migrations, broker, outbox relay,
+event consumer and background jobs, started and stopped together (by the HTTP app's lifespan)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from pathlib import Path
+from typing import Union
+
+import asyncpg
+from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.errors import TopicAlreadyExistsError
+from faststream import FastStream
+from faststream.kafka import KafkaBroker
+from faststream.specification import AsyncAPI
+from mentorship_contracts import CATALOGUE, IntegrationEvent, Topic, dead_letter_topic
+
+from .consumer import EventConsumer, Handler, RetryPolicy
+from .db import PLUMBING_MIGRATIONS, create_pool, migrate
+from .metrics import Metrics
+from .outbox import OutboxRelay
+from .settings import ServiceSettings
+
+log = logging.getLogger(__name__)
+
+BackgroundJob = Callable[["Service"], Awaitable[None]]
+LAG_INTERVAL_SECONDS = 15.0
+
+
+class Service:
+    def __init__(
+        self,
+        settings: ServiceSettings,
+        *,
+        migrations: Path,
+        handlers: Mapping[type[IntegrationEvent], Handler] | None = None,
+        background: Sequence[BackgroundJob] = (),
+        version: str = "1.0.0",
+    ) -> None:
+        self.settings = settings
+        self.name = settings.service_name
+        self.metrics = Metrics(self.name)
+        self._migrations = migrations
+        self._background = list(background)
+        self._tasks: list[asyncio.Task] = []
+        self._pool: asyncpg.Pool | None = None
+        self.relay: OutboxRelay | None = None
+        self.broker = KafkaBroker(
+            settings.kafka_bootstrap_servers,
+            enable_idempotence=True,
+            acks="all",
+            client_id=self.name,
+            log_level=logging.WARNING,
+        )
+        self.owned_topics = [t for t in CATALOGUE if t.owner == self.name]
+        for topic in self.owned_topics:
+            self._declare_publisher(topic)
+        self.consumer: EventConsumer | None = None
+        if handlers:
+            self.consumer = EventConsumer(
+                group=self.name,
+                handlers=handlers,
+                pool_provider=lambda: self.pool,
+                broker=self.broker,
+                metrics=self.metrics,
+                retry=RetryPolicy(settings.consumer_max_attempts, settings.consumer_backoff_seconds),
+            )
+            self.consumer.subscribe()
+        # The AsyncAPI document is generated from this (`faststream docs gen <service>.asyncapi:app`).
+        self.asyncapi = FastStream(
+            self.broker,
+            specification=AsyncAPI(title=f"Mentorship platform: {self.name}", version=version),
+        )
+
+    def _declare_publisher(self, topic: Topic) -> None:
+        events = topic.events
+        schema = events[0] if len(events) == 1 else Union[tuple(events)]  # noqa: UP007 - a runtime union of classes
+        self.broker.publisher(
+            topic.name,
+            title=f"{topic.name}:publish",
+            description=f"[{topic.classification}] {topic.description}. Key: {topic.key}.",
+            schema=schema,
+        )
+
+    @property
+    def pool(self) -> asyncpg.Pool:
+        if self._pool is None:
+            raise RuntimeError(f"{self.name} is not started")
+        return self._pool
+
+    async def start(self) -> None:
+        self._pool = await create_pool(self.settings.database_url, self.settings.database_pool_size)
+        await migrate(self._pool, PLUMBING_MIGRATIONS, self._migrations)
+        await self.ensure_topics()
+        await self.broker.start()
+        self.relay = OutboxRelay(self._pool, self.broker, self.metrics, self.settings.outbox_batch_size)
+        self.relay.start()
+        jobs = list(self._background) + ([_watch_consumer_lag] if self.consumer else [])
+        self._tasks = [asyncio.create_task(job(self), name=getattr(job, "__name__", "job")) for job in jobs]
+        log.info("service started", extra={"http_port": self.settings.http_port})
+
+    async def stop(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+        if self.relay:
+            await self.relay.stop()
+        await self.broker.stop()
+        if self._pool:
+            await self._pool.close()
+            self._pool = None
+
+    async def readiness(self) -> dict[str, bool]:
+        database = False
+        with contextlib.suppress(Exception):
+            async with self.pool.acquire(timeout=2) as conn:
+                database = await conn.fetchval("SELECT true")
+        broker = False
+        with contextlib.suppress(Exception):
+            broker = await self.broker.ping(timeout=2)
+        return {"database": bool(database), "broker": bool(broker)}
+
+    async def ensure_topics(self) -> None:
+        """Create the topics this service publishes or reads, and its dead-letter topic, if missing.
+
+        A consumer subscribed to a topic that does not exist yet would wait for a metadata refresh
+        (minutes); creating it up front makes a fresh platform start at once. Creation is idempotent.
+        """
+        consumed = set(self.consumer.topics) if self.consumer else set()
+        specs = [
+            NewTopic(t.name, t.partitions, 1, topic_configs=t.config)
+            for t in CATALOGUE
+            if t.owner == self.name or t.name in consumed
+        ]
+        if self.consumer:
+            # One partition, so a dead letter is named by its offset alone.
+            specs.append(NewTopic(dead_letter_topic(self.name), 1, 1))
+        admin = AIOKafkaAdminClient(bootstrap_servers=self.settings.kafka_bootstrap_servers)
+        await admin.start()
+        try:
+            existing = set(await admin.list_topics())
+            missing = [spec for spec in specs if spec.name not in existing]
+            if missing:
+                with contextlib.suppress(TopicAlreadyExistsError):
+                    await admin.create_topics(missing)
+        finally:
+            await admin.close()
+
+
+async def _watch_consumer_lag(service: Service) -> None:
+    """Publish, as a gauge, how far the service's consumer group trails each partition's end."""
+    bootstrap = service.settings.kafka_bootstrap_servers
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    reader = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+    await admin.start()
+    await reader.start()
+    try:
+        while True:
+            with contextlib.suppress(Exception):
+                committed = await admin.list_consumer_group_offsets(service.name)
+                described = await admin.describe_topics(service.consumer.topics)
+                partitions = [
+                    TopicPartition(topic["topic"], p["partition"]) for topic in described for p in topic["partitions"]
+                ]
+                ends = await reader.end_offsets(partitions) if partitions else {}
+                for tp, end in ends.items():
+                    done = committed.get(tp)
+                    lag = end - (done.offset if done and done.offset >= 0 else 0)
+                    service.metrics.consumer_lag.labels(tp.topic, str(tp.partition)).set(lag)
+            await asyncio.sleep(LAG_INTERVAL_SECONDS)
+    finally:
+        await reader.stop()
+        await admin.close()

@@ -1,0 +1,40 @@
+"""Settings from the environment, with defaults that work on the local runtime (`python -m devinfra up`)."""
+
+from pydantic import AliasChoices, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class ServiceSettings(BaseSettings):
+    """Common settings; each service subclasses it to name itself and add its own.
+
+    A service-specific variable (`PROFILES_DATABASE_URL`) wins over the generic one (`DATABASE_URL`),
+    so one shell can hold the URLs of all four services.
+    """
+
+    model_config = SettingsConfigDict(extra="ignore", populate_by_name=True)
+
+    service_name: str = "service"
+    database_url: str = Field(
+        default="postgresql://postgres@127.0.0.1:15432/postgres",
+        validation_alias=AliasChoices("DATABASE_URL"),
+    )
+    kafka_bootstrap_servers: str = Field(default="127.0.0.1:19092", validation_alias="KAFKA_BOOTSTRAP_SERVERS")
+    http_host: str = Field(default="127.0.0.1", validation_alias="HTTP_HOST")
+    http_port: int = Field(default=8000, validation_alias="HTTP_PORT")
+    jwt_secret: str = Field(default="dev-only-secret-change-me-in-production", validation_alias="JWT_SECRET")
+    log_level: str = Field(default="INFO", validation_alias="LOG_LEVEL")
+    database_pool_size: int = Field(default=10, validation_alias="DATABASE_POOL_SIZE")
+    outbox_batch_size: int = Field(default=500, validation_alias="OUTBOX_BATCH_SIZE")
+    # Bounded retries of a failing message before it goes to the dead-letter topic.
+    consumer_max_attempts: int = Field(default=5, validation_alias="CONSUMER_MAX_ATTEMPTS")
+    consumer_backoff_seconds: float = Field(default=0.2, validation_alias="CONSUMER_BACKOFF_SECONDS")
+
+    @classmethod
+    def for_service(cls, name: str, **overrides):
+        """Read the environment, letting `<NAME>_DATABASE_URL` override `DATABASE_URL`."""
+        import os
+
+        specific = os.environ.get(f"{name.upper()}_DATABASE_URL")
+        if specific and "database_url" not in overrides:
+            overrides["database_url"] = specific
+        return cls(service_name=name, **overrides)

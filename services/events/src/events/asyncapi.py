@@ -1,0 +1,5 @@
+"""The FastStream application whose AsyncAPI document is committed (`faststream docs gen events.asyncapi:app`)."""
+
+from .bootstrap import build_service
+
+app = build_service().asyncapi

@@ -1,0 +1,1 @@
+"""Matching service: pairing engine, waitlists, rounds, the mentorship lifecycle."""

@@ -1,0 +1,20 @@
+"""Composition root of matching."""
+
+from pathlib import Path
+
+from fastapi import FastAPI
+from plumbing.http import create_app
+from plumbing.runtime import Service
+from plumbing.settings import ServiceSettings
+
+from .entrypoints import consumers, http
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def build_service(settings: ServiceSettings | None = None) -> Service:
+    return Service(settings or ServiceSettings.for_service("matching"), migrations=MIGRATIONS, handlers=consumers.HANDLERS)
+
+
+def build_app(settings: ServiceSettings | None = None) -> FastAPI:
+    return create_app(build_service(settings), [http.router], title="Mentorship platform: matching")

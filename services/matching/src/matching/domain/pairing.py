@@ -1,0 +1,35 @@
+"""Pairing as people register: who among the waiting gets which mentor. Pure."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from .model import Candidate, ProgramRules
+from .scoring import Fit, best_mentor
+
+
+@dataclass(frozen=True)
+class Proposal:
+    mentee: Candidate
+    mentor: Candidate
+    fit: Fit
+
+
+def pair_waiting(program: ProgramRules, waiting: list[Candidate], mentors: list[Candidate], live_pairs: int) -> list[Proposal]:
+    """Offer room to waiting mentees fairly: longest waiting first, each to their best mentor with room.
+
+    `waiting` must be ordered by how long each has waited. Stops at the program's cap.
+    """
+    proposals = []
+    mentors = list(mentors)
+    for mentee in sorted(waiting, key=lambda c: (c.waiting_since, str(c.enrollment_id))):
+        if program.pair_cap is not None and live_pairs >= program.pair_cap:
+            break
+        choice = best_mentor(mentee, mentors, program)
+        if choice is None:
+            continue
+        mentor, fit = choice
+        proposals.append(Proposal(mentee, mentor, fit))
+        live_pairs += 1
+        mentors = [replace(m, active_pairings=m.active_pairings + 1) if m is mentor else m for m in mentors]
+    return proposals

@@ -1,0 +1,1 @@
+"""Profiles service: people, chapters, programs, enrollments and consent."""

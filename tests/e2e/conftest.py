@@ -1,0 +1,59 @@
+"""The whole platform, in this test process, on the real Kafka and PostgreSQL the devinfra plugin starts."""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import dataclass
+from uuid import uuid4
+
+import httpx
+import pytest
+from plumbing.auth import Role, mint
+from plumbing.settings import ServiceSettings
+from plumbing.testing import serving
+
+JWT_SECRET = "e2e-secret"
+
+
+@dataclass
+class Platform:
+    urls: dict[str, str]
+    kafka: str
+    sink: object
+
+    def client(self, service: str, role: Role | str = Role.ADMIN, **claims) -> httpx.AsyncClient:
+        token = mint(JWT_SECRET, role=role, **claims)
+        return httpx.AsyncClient(base_url=self.urls[service], headers={"Authorization": f"Bearer {token}"}, timeout=30)
+
+
+@pytest.fixture(scope="session")
+async def platform(kafka_bootstrap_servers, postgres_server, smtp_sink):
+    import events.bootstrap
+    import matching.bootstrap
+    import notifications.bootstrap
+    import profiles.bootstrap
+    from notifications.config import NotificationsSettings
+
+    run = uuid4().hex[:8]
+
+    def settings(name: str, kind=ServiceSettings, **extra):
+        return kind(
+            service_name=name,
+            database_url=postgres_server.create_database(f"e2e_{name}_{run}"),
+            kafka_bootstrap_servers=kafka_bootstrap_servers,
+            jwt_secret=JWT_SECRET,
+            **extra,
+        )
+
+    apps = {
+        "profiles": profiles.bootstrap.build_app(settings("profiles")),
+        "matching": matching.bootstrap.build_app(settings("matching")),
+        "events": events.bootstrap.build_app(settings("events")),
+        "notifications": notifications.bootstrap.build_app(
+            settings("notifications", NotificationsSettings, smtp_host="127.0.0.1", smtp_port=smtp_sink.smtp_port,
+                     dispatch_poll_seconds=0.1)
+        ),
+    }
+    async with contextlib.AsyncExitStack() as stack:
+        urls = {name: await stack.enter_async_context(serving(app)) for name, app in apps.items()}
+        yield Platform(urls, kafka_bootstrap_servers, smtp_sink)
