@@ -12,7 +12,7 @@ from plumbing.auth import Role, mint
 from plumbing.settings import ServiceSettings
 from plumbing.testing import serving
 
-JWT_SECRET = "e2e-secret"
+JWT_SECRET = "end-to-end-tests-signing-key-of-32-bytes-or-more"
 
 
 @dataclass

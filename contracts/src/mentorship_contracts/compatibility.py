@@ -20,7 +20,8 @@ policy, its default):
   `__pydantic_extra__`): a property may come and go when that schema covers it.
 
 Where this module departs from Confluent, it is stricter, or names a break differently:
-- `format` is compared (Confluent ignores it): `str` -> `UUID` breaks a pydantic reader.
+- `format` is compared (FORMAT_ADDED, FORMAT_CHANGED; Confluent ignores it): `str` -> `UUID`
+  breaks a pydantic reader.
 - a required property without default added to an open model breaks even when it accepts anything.
 - `const` is a one-value `enum`; `prefixItems` (tuples) are compared position by position, a
   position one side lacks being judged by that side's `items`.
@@ -40,13 +41,10 @@ from typing import Any
 
 _COMBINATORS = ("anyOf", "oneOf", "allOf")
 # They change what a schema accepts and are not modelled here; pydantic emits none of them.
-_UNSUPPORTED = frozenset(
-    {
-        "not", "if", "then", "else", "patternProperties", "dependencies", "dependentRequired",
-        "dependentSchemas", "unevaluatedProperties", "unevaluatedItems", "additionalItems",
-        "contains", "propertyNames", "$dynamicRef",
-    }
-)  # fmt: skip
+_UNSUPPORTED = frozenset({
+    "not", "if", "then", "else", "patternProperties", "dependencies", "dependentRequired", "dependentSchemas",
+    "unevaluatedProperties", "unevaluatedItems", "additionalItems", "contains", "propertyNames", "$dynamicRef",
+})  # fmt: skip
 # A reader accepts what a writer sends when its upper bounds are no lower and its lower bounds no higher.
 _UPPER_BOUNDS = ("maxLength", "maximum", "exclusiveMaximum", "maxItems", "maxProperties")
 _LOWER_BOUNDS = ("minLength", "minimum", "exclusiveMinimum", "minItems", "minProperties")
@@ -107,7 +105,7 @@ class _Comparison:
         writer, reader = _resolve(writer, self.writer_root), _resolve(reader, self.reader_root)
         for schema in (writer, reader):
             if schema is not False and (unsupported := _UNSUPPORTED & schema.keys()):
-                raise ValueError(f"{path}: the compatibility check does not support {', '.join(sorted(unsupported))}")
+                raise ValueError(f"{path}: the check does not support {', '.join(sorted(unsupported))}")
         key = (id(writer), id(reader))
         if key in self.in_progress:
             return
@@ -124,7 +122,8 @@ class _Comparison:
         if w_kind != r_kind:
             # A reader that accepts anything, or a writer that sends nothing, is fine (Confluent too).
             if w_kind != "never" and r_kind != "any":
-                self.report(path, "TYPE_CHANGED", f"the writer may send {_describe(w)} but the reader expects {_describe(r)}")
+                detail = f"the writer may send {_describe(w)} but the reader expects {_describe(r)}"
+                self.report(path, "TYPE_CHANGED", detail)
             return
         if w_kind in ("object", "array", "string", "number"):
             self._compare_bounds(path, w, r)
@@ -144,7 +143,7 @@ class _Comparison:
         A writer of one type counts as a union of one: that is how Confluent lets a reader add
         alternatives (SUM_TYPE_EXTENDED), e.g. make a field nullable.
         """
-        w_comb, r_comb = _combinator(w) if w is not False else None, _combinator(r)
+        w_comb, r_comb = _combinator(w), _combinator(r)
         # oneOf/allOf -> anyOf only loosens; the other switches change what is accepted.
         if w_comb and w_comb != r_comb and r_comb != "anyOf":
             detail = f"the writer combines its alternatives with {w_comb} but the reader with {r_comb}"
@@ -167,12 +166,13 @@ class _Comparison:
                 continue
             # The closest alternative of the writer's type (`Inner` in `Inner | None`) says more.
             w_kind = _kind(_resolve(wa, self.writer_root))
-            closest = sorted((trials[i, j] for j, kind in enumerate(r_kinds) if kind == w_kind and trials[i, j]), key=len)
+            closest = sorted((trials[i, j] for j, k in enumerate(r_kinds) if k == w_kind and trials[i, j]), key=len)
             if closest and (len(closest) == 1 or len(closest[0]) < len(closest[1])):
                 self.found.extend(closest[0])
             else:
                 kind = "COMBINED_TYPE_SUBSCHEMAS_CHANGED" if w_comb else "TYPE_CHANGED"
-                self.report(where[i], kind, f"the writer may send {_describe(wa)}, which none of {_describe(r)} accepts")
+                detail = f"the writer may send {_describe(wa)}, which none of {_describe(r)} accepts"
+                self.report(where[i], kind, detail)
 
     def _compare_objects(self, path: str, w: dict, r: dict) -> None:
         w_props, r_props = w.get("properties", {}), r.get("properties", {})
@@ -260,13 +260,11 @@ class _Comparison:
         # Compatible when each multiple of the writer's step is a multiple of the reader's.
         if read is not None and (written is None or Decimal(str(written)) % Decimal(str(read)) != 0):
             if written is None:
-                kind = "MULTIPLE_OF_ADDED"
-            elif Decimal(str(read)) % Decimal(str(written)) == 0:
-                kind = "MULTIPLE_OF_EXPANDED"
+                kind = "ADDED"
             else:
-                kind = "MULTIPLE_OF_CHANGED"
+                kind = "EXPANDED" if Decimal(str(read)) % Decimal(str(written)) == 0 else "CHANGED"
             detail = f"the reader requires multiples of {read}, which the writer's values need not be"
-            self.report(f"{path}/multipleOf", kind, detail)
+            self.report(f"{path}/multipleOf", f"MULTIPLE_OF_{kind}", detail)
 
     def _compare_enums(self, path: str, w: dict, r: dict) -> None:
         written, read = _enum_values(w), _enum_values(r)
@@ -284,27 +282,20 @@ class _Comparison:
             upper = keyword in _UPPER_BOUNDS
             if written is None:
                 change = "ADDED"
-            elif upper and read < written:
-                change = "DECREASED"
-            elif not upper and read > written:
-                change = "INCREASED"
+            elif read < written if upper else read > written:
+                change = "DECREASED" if upper else "INCREASED"
             else:
                 continue  # loosened: the reader accepts more than the writer sends
             was = "unset" if written is None else written
-            detail = f"the reader's {keyword} is {read} but the writer's is {was}, so the writer may send values it rejects"
+            detail = f"the reader's {keyword} is {read} but the writer's is {was}: the writer may send what it rejects"
             self.report(f"{path}/{keyword}", f"{_CAMEL_HUMP.sub('_', keyword).upper()}_{change}", detail)
 
 
 def _resolve(schema: Any, root: dict) -> Any:
-    """Follow `$ref`s, unwrap one-alternative combinators, spell a `type` list as `anyOf`.
-
-    Gives a dict, or False for the schema that accepts nothing.
-    """
+    """Follow `$ref`s, unwrap one-alternative combinators, spell a `type` list as `anyOf`: a dict or False."""
     while True:
-        if schema is True:
-            return {}
-        if schema is False:
-            return False
+        if isinstance(schema, bool):
+            return {} if schema else False
         if "$ref" in schema:
             # Siblings of a $ref (pydantic puts a description there) are annotations.
             schema = _pointer(root, schema["$ref"])
@@ -335,11 +326,8 @@ def _kind(schema: Any) -> str:
         return "combined"
     if "enum" in schema or "const" in schema:
         return "enum"
-    declared = schema.get("type")
-    if declared in ("integer", "number"):
-        return "number"
-    if declared:
-        return declared
+    if declared := schema.get("type"):
+        return "number" if declared == "integer" else declared
     if schema.keys() & {"properties", "required", "additionalProperties"}:
         return "object"
     if schema.keys() & {"items", "prefixItems"}:
@@ -347,21 +335,21 @@ def _kind(schema: Any) -> str:
     return "any"
 
 
-def _combinator(schema: dict) -> str | None:
-    return next((c for c in _COMBINATORS if c in schema), None)
+def _combinator(schema: Any) -> str | None:
+    return next((c for c in _COMBINATORS if c in schema), None) if isinstance(schema, dict) else None
 
 
 def _describe(schema: Any) -> str:
     """A short name for what a schema admits, for the detail sentences."""
-    if schema is False:
-        return "nothing"
-    if schema is True or _kind(schema) == "any" and "$ref" not in schema:
-        return "anything"
+    if isinstance(schema, bool):
+        return "anything" if schema else "nothing"
     if "$ref" in schema:
         return schema["$ref"].rsplit("/", 1)[-1]
     if combinator := _combinator(schema):
         return (" & " if combinator == "allOf" else " | ").join(_describe(alt) for alt in schema[combinator])
     kind = _kind(schema)
+    if kind == "any":
+        return "anything"
     if kind == "enum":
         return "one of " + ", ".join(json.dumps(value) for value in _enum_values(schema).values())
     if kind == "array":

@@ -1,8 +1,9 @@
 """The envelope every integration event carries, and the registry that decodes them.
 
 Integration events are facts one service tells others. They are immutable, versioned and
-validated on both sides; unknown fields are ignored so that adding an optional field never
-breaks an older consumer (the schemas stay open for FULL_TRANSITIVE compatibility).
+validated on both sides. Consumers ignore fields they do not know, so they keep working while a
+producer publishes a newer version beside the old one; a field added or removed is a new
+`schema_version` (see `schemas`).
 """
 
 from __future__ import annotations

@@ -1,8 +1,11 @@
-"""Export each event's JSON Schema, and check the models against every committed version.
+"""Export each event's JSON Schema, and check the models against every committed revision.
 
-Layout: `contracts/schemas/<event_type>/v<schema_version>.json`. A committed file is a published
-contract: it is never edited. A model whose schema differs from its committed file must still be
-FULL_TRANSITIVE compatible with every committed version of the same event type.
+Layout: `contracts/schemas/<event_type>/v<N>.json` is version N as first published; later compatible
+revisions of the same version (a description reworded, say) are `v<N>.r<K>.json`. A committed file is
+never edited. The model of version N must be FULL_TRANSITIVE compatible (Confluent's rules) with every
+revision of version N. Under those rules an open schema cannot gain or lose a field, so a field added,
+removed or retyped is a new version: a new model with `schema_version` N+1, published beside the old one
+while consumers move over. Versions are separate contracts and are not compared with each other.
 """
 
 from __future__ import annotations
@@ -26,20 +29,39 @@ def _path(directory: Path, model: type[IntegrationEvent]) -> Path:
     return directory / event_type / f"v{version}.json"
 
 
+def _revisions(first: Path) -> list[Path]:
+    """The published revisions of one version, oldest first."""
+    later = sorted(first.parent.glob(f"{first.stem}.r*.json"), key=lambda p: int(p.stem.rsplit(".r", 1)[1]))
+    return [first, *later]
+
+
 def _render(schema: dict) -> str:
     return json.dumps(schema, indent=2, sort_keys=True) + "\n"
 
 
 def export(directory: Path = SCHEMAS_DIR) -> list[Path]:
-    """Write the schema of every event version that has none committed yet."""
+    """Write each new version, and a new revision of each version whose schema changed compatibly.
+
+    An incompatible change is not written: `problems` reports it, and it needs a new version.
+    """
     written = []
     for model in registered_events():
-        path = _path(directory, model)
-        if not path.exists():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(_render(schema_of(model)))
-            written.append(path)
+        first, schema = _path(directory, model), schema_of(model)
+        if not first.exists():
+            first.parent.mkdir(parents=True, exist_ok=True)
+            target = first
+        else:
+            revisions = _revisions(first)
+            if json.loads(revisions[-1].read_text()) == schema or _incompatibilities(schema, revisions):
+                continue
+            target = first.with_name(f"{first.stem}.r{len(revisions) + 1}.json")
+        target.write_text(_render(schema))
+        written.append(target)
     return written
+
+
+def _incompatibilities(schema: dict, revisions: list[Path]) -> list:
+    return compatibility.check_full_transitive(schema, [json.loads(p.read_text()) for p in revisions])
 
 
 def problems(directory: Path = SCHEMAS_DIR, models: list[type[IntegrationEvent]] | None = None) -> list[str]:
@@ -50,7 +72,6 @@ def problems(directory: Path = SCHEMAS_DIR, models: list[type[IntegrationEvent]]
         if not path.exists():
             found.append(f"{path.relative_to(directory)}: not exported (run `python -m mentorship_contracts export`)")
             continue
-        previous = [json.loads(p.read_text()) for p in sorted(path.parent.glob("v*.json"))]
-        for incompatibility in compatibility.check_full_transitive(schema_of(model), previous):
+        for incompatibility in _incompatibilities(schema_of(model), _revisions(path)):
             found.append(f"{model.__name__} v{model.model_fields['schema_version'].default}: {incompatibility}")
     return found

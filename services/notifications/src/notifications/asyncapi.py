@@ -1,5 +1,7 @@
-"""The FastStream application whose AsyncAPI document is committed (`faststream docs gen notifications.asyncapi:app`)."""
+"""The FastStream application whose AsyncAPI document is committed (`contracts/asyncapi/generate.sh`)."""
 
 from .bootstrap import build_service
+from .config import NotificationsSettings
 
-app = build_service().asyncapi
+# Documented against the broker address of docker-compose and Kubernetes, not whatever this shell points at.
+app = build_service(NotificationsSettings(service_name="notifications", kafka_bootstrap_servers="kafka:9092")).asyncapi

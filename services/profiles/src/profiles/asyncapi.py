@@ -1,5 +1,8 @@
-"""The FastStream application whose AsyncAPI document is committed (`faststream docs gen profiles.asyncapi:app`)."""
+"""The FastStream application whose AsyncAPI document is committed (`contracts/asyncapi/generate.sh`)."""
+
+from plumbing.settings import ServiceSettings
 
 from .bootstrap import build_service
 
-app = build_service().asyncapi
+# Documented against the broker address of docker-compose and Kubernetes, not whatever this shell points at.
+app = build_service(ServiceSettings(service_name="profiles", kafka_bootstrap_servers="kafka:9092")).asyncapi

@@ -60,7 +60,7 @@ class PostgresMatching:
 
     async def lock_program(self, program_id: UUID) -> None:
         """Serialise pairing within one program across instances: capacities and caps stay exact."""
-        await self._conn.execute("SELECT pg_advisory_xact_lock(hashtextextended($1::text, 0))", program_id)
+        await self._conn.execute("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", str(program_id))
 
     async def candidates(self, program_id: UUID, role: str, *, waiting_only: bool = False) -> list[Candidate]:
         rows = await self._conn.fetch(

@@ -13,6 +13,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
+from typing import Union
 
 import asyncpg
 from faststream.kafka import KafkaBroker, KafkaMessage
@@ -61,21 +62,31 @@ class EventConsumer:
         return sorted({model.topic for model in self._handlers})
 
     def subscribe(self) -> None:
-        """Declare the subscriber on the broker (so AsyncAPI documents it too)."""
+        """Declare the subscriber on the broker; AsyncAPI documents it with the events it applies.
+
+        The broker runs with `apply_types=False` and a decoder that passes the raw bytes through, so
+        validation is ours to do (and a bad message ours to dead-letter); the annotation only documents.
+        """
+
+        async def consume(body: bytes) -> None:
+            await self.consume(body, self._broker.context.get_local("message"))
+
+        consume.__annotations__ = {"body": Union[tuple(self._handlers)], "return": None}  # noqa: UP007
         subscriber = self._broker.subscriber(
             *self.topics,
             group_id=self.group,
             auto_offset_reset="earliest",
             ack_policy=AckPolicy.NACK_ON_ERROR,
+            decoder=_raw_bytes,
             title=f"{self.group}:consume",
             description=f"Applies {', '.join(sorted(m.__name__ for m in self._handlers))} through the inbox",
         )
-        subscriber(self.consume)
+        subscriber(consume)
 
-    async def consume(self, message: KafkaMessage) -> None:
+    async def consume(self, body: bytes, message: KafkaMessage) -> None:
         record = message.raw_message
         try:
-            event = decode(message.body)
+            event = decode(body)
         except ValueError as error:
             await self._dead_letter(message, "invalid", error)
             return
@@ -116,7 +127,7 @@ class EventConsumer:
         # If this publish fails the exception propagates, the offset is not committed, and the
         # message comes again: dead-lettering never loses it.
         await self._broker.publish(
-            message.body,
+            record.value,
             dead_letter_topic(self.group),
             key=record.key,
             headers=dead_letters.headers(record, self.group, reason, error),
@@ -128,6 +139,10 @@ class EventConsumer:
             extra={"topic": record.topic, "partition": record.partition, "offset": record.offset, "reason": reason,
                    "error_type": type(error).__name__},
         )
+
+
+async def _raw_bytes(message: KafkaMessage) -> bytes:
+    return message.body
 
 
 def in_unit_of_work(unit_of_work: Callable[..., object], handler: Callable) -> Handler:

@@ -15,8 +15,10 @@ import json
 import os
 import sys
 
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from mentorship_contracts import dead_letter_topic
+
+from .kafka import partitions_of
 
 PREFIX = "x-dead-letter-"
 
@@ -41,20 +43,15 @@ async def read_all(bootstrap: str, group: str) -> list:
     consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
     await consumer.start()
     try:
-        partitions = consumer.partitions_for_topic(topic) or set()
-        if not partitions:
-            await consumer.client.force_metadata_update()
-            partitions = consumer.partitions_for_topic(topic) or set()
-        tps = [TopicPartition(topic, p) for p in sorted(partitions)]
+        tps = await partitions_of(bootstrap, [topic])
         if not tps:
             return []
         consumer.assign(tps)
         await consumer.seek_to_beginning(*tps)
         ends = await consumer.end_offsets(tps)
         records = []
-        while any(await consumer.position(tp) < ends[tp] for tp in tps):
-            batch = await consumer.getmany(timeout_ms=1000)
-            for messages in batch.values():
+        while [tp for tp in tps if await consumer.position(tp) < ends[tp]]:
+            for messages in (await consumer.getmany(timeout_ms=1000)).values():
                 records.extend(messages)
         return sorted(records, key=lambda r: (r.timestamp, r.partition, r.offset))
     finally:

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Union
 
 import asyncpg
-from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka import AIOKafkaConsumer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError
 from faststream import FastStream
@@ -21,6 +21,7 @@ from mentorship_contracts import CATALOGUE, IntegrationEvent, Topic, dead_letter
 
 from .consumer import EventConsumer, Handler, RetryPolicy
 from .db import PLUMBING_MIGRATIONS, create_pool, migrate
+from .kafka import partitions_of
 from .metrics import Metrics
 from .outbox import OutboxRelay
 from .settings import ServiceSettings
@@ -54,7 +55,8 @@ class Service:
             enable_idempotence=True,
             acks="all",
             client_id=self.name,
-            log_level=logging.WARNING,
+            log_level=logging.DEBUG,  # the level FastStream writes its per-message access log at
+            apply_types=False,  # consumers validate and dead-letter themselves (see consumer.py)
         )
         self.owned_topics = [t for t in CATALOGUE if t.owner == self.name]
         for topic in self.owned_topics:
@@ -164,12 +166,8 @@ async def _watch_consumer_lag(service: Service) -> None:
         while True:
             with contextlib.suppress(Exception):
                 committed = await admin.list_consumer_group_offsets(service.name)
-                described = await admin.describe_topics(service.consumer.topics)
-                partitions = [
-                    TopicPartition(topic["topic"], p["partition"]) for topic in described for p in topic["partitions"]
-                ]
-                ends = await reader.end_offsets(partitions) if partitions else {}
-                for tp, end in ends.items():
+                partitions = await partitions_of(bootstrap, service.consumer.topics)
+                for tp, end in (await reader.end_offsets(partitions)).items():
                     done = committed.get(tp)
                     lag = end - (done.offset if done and done.offset >= 0 else 0)
                     service.metrics.consumer_lag.labels(tp.topic, str(tp.partition)).set(lag)

@@ -1,0 +1,56 @@
+"""`python -m devinfra up|down|status`: the local platform runner (see devinfra.platform)."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import sys
+
+from devinfra import platform
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m devinfra", description=platform.__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    start = commands.add_parser("up", help="start everything and wait until every service is ready")
+    start.add_argument("--fresh", action="store_true", help="delete the data of earlier runs first")
+    start.add_argument("--no-services", action="store_true", help="only PostgreSQL, Kafka and the SMTP sink")
+    start.add_argument("--timeout", type=float, default=120.0, help="seconds to wait for each step (default 120)")
+    commands.add_parser("down", help="stop everything `up` started")
+    commands.add_parser("status", help="show the endpoints and which processes run")
+    args = parser.parse_args(argv)
+
+    try:
+        if args.command == "up":
+            services = () if args.no_services else platform.SERVICES
+            endpoints = platform.up(services=services, fresh=args.fresh, timeout=args.timeout)
+            _print_endpoints(dataclasses.asdict(endpoints))
+            print(f"logs in {platform.default_run_dir() / 'logs'}; stop with: python -m devinfra down")
+        elif args.command == "down":
+            stopped = platform.down()
+            print(f"stopped: {', '.join(stopped)}" if stopped else "nothing was running")
+        else:
+            current = platform.status()
+            if current["endpoints"]:
+                _print_endpoints(current["endpoints"])
+            for process in current["processes"]:
+                print(f"{process['name']:<16}pid {process['pid']:<8}{'running' if process['running'] else 'stopped'}")
+            if not current["processes"]:
+                print("nothing recorded: the platform is down")
+    except platform.PlatformError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _print_endpoints(endpoints: dict) -> None:
+    print(f"{'kafka':<16}{endpoints['kafka_bootstrap_servers']}")
+    print(f"{'postgres':<16}{endpoints['postgres_admin_dsn']}")
+    smtp = f"{endpoints['smtp_host']}:{endpoints['smtp_port']}"
+    print(f"{'smtp sink':<16}smtp {smtp}, {endpoints['smtp_sink_url']}/messages")
+    for name, url in endpoints["services"].items():
+        print(f"{name:<16}{url}  (DATABASE_URL={endpoints['database_urls'][name]})")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

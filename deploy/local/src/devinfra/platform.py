@@ -1,0 +1,272 @@
+"""The whole platform on 127.0.0.1: PostgreSQL, Kafka, the SMTP sink and the four services, each its own process.
+
+`up` starts them and returns (they keep running), recording every process in <repo>/.run/state.json;
+`down` stops what is recorded, services first. Logs go to <repo>/.run/logs/<name>.log, data to <repo>/.run/data.
+Every port can be moved with an environment variable, e.g. DEVINFRA_KAFKA_PORT or DEVINFRA_PROFILES_PORT.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import httpx
+
+from devinfra.kafka import KafkaServer
+from devinfra.postgres import PostgresServer
+from devinfra.processes import live_members, log_tail, port_in_use, spawn, start_time, stop_group
+
+
+@dataclass(frozen=True)
+class Service:
+    """A service run as `python -m <name>`, with its own database named after it."""
+
+    name: str
+    default_port: int
+
+    @property
+    def port(self) -> int:
+        return _port(self.name, self.default_port)
+
+
+SERVICES = (
+    Service("profiles", 8101),
+    Service("matching", 8102),
+    Service("events", 8103),
+    Service("notifications", 8104),
+)
+DEFAULT_PORTS = {
+    "kafka": 19092,
+    "kafka_controller": 19093,
+    "postgres": 15432,
+    "smtp": 10025,
+    "smtp_http": 10080,
+}
+# The same default as plumbing's settings, so a token minted by a service outside the runner is accepted too.
+DEV_JWT_SECRET = "dev-only-secret-change-me-in-production"
+STOP_TIMEOUT = 30.0
+
+
+class PlatformError(RuntimeError):
+    """The platform could not be brought up or down; the message says why and where to look."""
+
+
+@dataclass(frozen=True)
+class Endpoints:
+    kafka_bootstrap_servers: str
+    postgres_admin_dsn: str
+    database_urls: dict[str, str]
+    smtp_host: str
+    smtp_port: int
+    smtp_sink_url: str
+    services: dict[str, str]
+
+
+def _port(name: str, default: int) -> int:
+    return int(os.environ.get(f"DEVINFRA_{name.upper()}_PORT", default))
+
+
+def repo_root() -> Path:
+    """The workspace root: the nearest directory above this package, or else above the cwd, with a uv workspace."""
+    for start in (Path(__file__).resolve(), Path.cwd().resolve() / "pyproject.toml"):
+        for directory in start.parents:
+            pyproject = directory / "pyproject.toml"
+            if pyproject.is_file() and "[tool.uv.workspace]" in pyproject.read_text():
+                return directory
+    raise PlatformError("cannot find the repository root (a pyproject.toml with [tool.uv.workspace])")
+
+
+def default_run_dir() -> Path:
+    return repo_root() / ".run"
+
+
+def up(
+    run_dir: Path | None = None,
+    services: tuple[Service, ...] = SERVICES,
+    fresh: bool = False,
+    timeout: float = 120.0,
+) -> Endpoints:
+    """Start everything, wait until each service answers GET /readyz with 200, and return where all listens.
+
+    fresh=True deletes the data of earlier runs first. If anything fails, whatever was started is stopped.
+    """
+    run_dir = Path(run_dir or default_run_dir())
+    state = _State(run_dir)
+    if state.running():
+        raise PlatformError(f"the platform is already up (see {state.path}); run `python -m devinfra down` first")
+    state.reset()
+    if fresh:
+        shutil.rmtree(run_dir / "data", ignore_errors=True)
+    try:
+        endpoints = _start_all(run_dir, state, services, timeout)
+    except BaseException:
+        down(run_dir)
+        raise
+    state.save_endpoints(endpoints)
+    return endpoints
+
+
+def _start_all(run_dir: Path, state: _State, services: tuple[Service, ...], timeout: float) -> Endpoints:
+    logs = run_dir / "logs"
+
+    postgres = PostgresServer(
+        run_dir / "data" / "postgres", port=_port("postgres", DEFAULT_PORTS["postgres"]), log_path=logs / "postgres.log"
+    )
+    postgres.start()
+    state.record("postgres", postgres.detach(), signal.SIGINT)  # SIGINT is PostgreSQL's fast shutdown
+    database_urls = {service.name: postgres.create_database(service.name) for service in services}
+
+    kafka = KafkaServer(
+        run_dir / "data" / "kafka",
+        port=_port("kafka", DEFAULT_PORTS["kafka"]),
+        controller_port=_port("kafka_controller", DEFAULT_PORTS["kafka_controller"]),
+        log_path=logs / "kafka.log",
+    )
+    kafka.start()
+    state.record("kafka", kafka.detach(), signal.SIGTERM)
+
+    smtp_port = _port("smtp", DEFAULT_PORTS["smtp"])
+    smtp_http_port = _port("smtp_http", DEFAULT_PORTS["smtp_http"])
+    _check_free("smtp-sink", smtp_port, smtp_http_port)
+    sink_url = f"http://127.0.0.1:{smtp_http_port}"
+    sink = spawn(
+        [sys.executable, "-m", "devinfra.smtp_sink", "--smtp-port", str(smtp_port), "--http-port", str(smtp_http_port)],
+        logs / "smtp-sink.log",
+    )
+    state.record("smtp-sink", sink.pid, signal.SIGTERM)
+    _wait_until_answering({"smtp-sink": (sink, f"{sink_url}/messages")}, logs, timeout)
+
+    started = {}
+    for service in services:
+        _check_free(service.name, service.port)
+        env = os.environ | {
+            "KAFKA_BOOTSTRAP_SERVERS": kafka.bootstrap_servers,
+            "DATABASE_URL": database_urls[service.name],
+            "HTTP_PORT": str(service.port),
+            "SMTP_HOST": "127.0.0.1",
+            "SMTP_PORT": str(smtp_port),
+            "JWT_SECRET": os.environ.get("JWT_SECRET", DEV_JWT_SECRET),
+            "PYTHONUNBUFFERED": "1",  # so the log shows what happened right before a crash
+        }
+        process = spawn([sys.executable, "-m", service.name], logs / f"{service.name}.log", env=env, cwd=repo_root())
+        state.record(service.name, process.pid, signal.SIGTERM)
+        started[service.name] = (process, f"http://127.0.0.1:{service.port}/readyz")
+    _wait_until_answering(started, logs, timeout)
+
+    return Endpoints(
+        kafka_bootstrap_servers=kafka.bootstrap_servers,
+        postgres_admin_dsn=postgres.admin_dsn,
+        database_urls=database_urls,
+        smtp_host="127.0.0.1",
+        smtp_port=smtp_port,
+        smtp_sink_url=sink_url,
+        services={service.name: f"http://127.0.0.1:{service.port}" for service in services},
+    )
+
+
+def _check_free(name: str, *ports: int) -> None:
+    for port in ports:
+        if port_in_use(port):
+            raise PlatformError(f"{name}: port {port} on 127.0.0.1 is already in use")
+
+
+def _wait_until_answering(pending: dict[str, tuple[subprocess.Popen, str]], logs: Path, timeout: float) -> None:
+    """Poll each URL until it answers 200; fail at once, with its log, if a process exits first."""
+    pending = dict(pending)
+    deadline = time.monotonic() + timeout
+    with httpx.Client(timeout=2.0) as client:
+        while pending:
+            for name, (process, url) in list(pending.items()):
+                if process.poll() is not None:
+                    raise PlatformError(
+                        f"{name} exited with code {process.returncode}; end of {logs / name}.log:\n"
+                        f"{log_tail(logs / f'{name}.log')}"
+                    )
+                try:
+                    if client.get(url).status_code == 200:
+                        del pending[name]
+                except httpx.TransportError:
+                    pass  # not listening yet
+            if pending and time.monotonic() >= deadline:
+                raise PlatformError(f"not ready within {timeout:.0f}s: {', '.join(pending)} (logs in {logs})")
+            if pending:
+                time.sleep(0.2)
+
+
+def down(run_dir: Path | None = None) -> list[str]:
+    """Stop every recorded process, the last started first (services, sink, Kafka, PostgreSQL); return their names."""
+    state = _State(Path(run_dir or default_run_dir()))
+    stopped = []
+    for process in reversed(state.processes()):
+        if _is_alive(process):
+            stop_group(process["pid"], process["stop_signal"], STOP_TIMEOUT)
+            stopped.append(process["name"])
+    state.clear()
+    return stopped
+
+
+def status(run_dir: Path | None = None) -> dict:
+    """The recorded endpoints and, per process, whether it still runs."""
+    state = _State(Path(run_dir or default_run_dir()))
+    return {
+        "endpoints": state.endpoints(),
+        "processes": [{"name": p["name"], "pid": p["pid"], "running": _is_alive(p)} for p in state.processes()],
+    }
+
+
+def _is_alive(process: dict) -> bool:
+    # The start time tells our process from a later one that got the same pid (after a reboot, say).
+    return start_time(process["pid"]) == process["start_time"] and bool(live_members(process["pid"]))
+
+
+class _State:
+    """.run/state.json: rewritten after every start, so a `down` finds even what a crashed `up` left running."""
+
+    def __init__(self, run_dir: Path):
+        self.path = run_dir / "state.json"
+
+    def _load(self) -> dict:
+        try:
+            return json.loads(self.path.read_text())
+        except FileNotFoundError:
+            return {"processes": [], "endpoints": None}
+
+    def _save(self, state: dict) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        partial = self.path.with_suffix(".partial")
+        partial.write_text(json.dumps(state, indent=2))
+        partial.replace(self.path)
+
+    def processes(self) -> list[dict]:
+        return self._load()["processes"]
+
+    def endpoints(self) -> dict | None:
+        return self._load()["endpoints"]
+
+    def running(self) -> bool:
+        return any(_is_alive(p) for p in self.processes())
+
+    def record(self, name: str, pid: int, stop_signal: int) -> None:
+        state = self._load()
+        state["processes"].append(
+            {"name": name, "pid": pid, "start_time": start_time(pid), "stop_signal": int(stop_signal)}
+        )
+        self._save(state)
+
+    def save_endpoints(self, endpoints: Endpoints) -> None:
+        state = self._load()
+        state["endpoints"] = asdict(endpoints)
+        self._save(state)
+
+    def reset(self) -> None:
+        self._save({"processes": [], "endpoints": None})
+
+    def clear(self) -> None:
+        self.path.unlink(missing_ok=True)

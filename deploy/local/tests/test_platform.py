@@ -1,0 +1,81 @@
+"""The local platform runner: `up` starts everything and hands each service its settings; `down` leaves nothing."""
+
+import shutil
+import tempfile
+import textwrap
+from pathlib import Path
+
+import asyncpg
+import httpx
+import pytest
+
+from devinfra import platform
+from devinfra.platform import PlatformError, Service
+from devinfra.processes import free_port, live_members
+
+# Stands in for a real service: ready at once, and shows the environment it was given.
+FAKE_SERVICE = """
+import json, os
+from http.server import BaseHTTPRequestHandler, HTTPServer
+
+class Handler(BaseHTTPRequestHandler):
+    def do_GET(self):
+        body = json.dumps(dict(os.environ)).encode()
+        self.send_response(200)
+        self.end_headers()
+        self.wfile.write(body)
+
+HTTPServer(("127.0.0.1", int(os.environ["HTTP_PORT"])), Handler).serve_forever()
+"""
+
+
+@pytest.fixture
+def run_dir(tmp_path, monkeypatch):
+    """A run dir of its own, free ports, and two importable fake services: `fakesvc` and `crashsvc`."""
+    for name in ("kafka", "kafka_controller", "postgres", "smtp", "smtp_http"):
+        monkeypatch.setenv(f"DEVINFRA_{name.upper()}_PORT", str(free_port()))
+    for package, main in (("fakesvc", FAKE_SERVICE), ("crashsvc", "raise SystemExit('no database today')")):
+        (tmp_path / package).mkdir()
+        (tmp_path / package / "__main__.py").write_text(textwrap.dedent(main))
+    monkeypatch.setenv("PYTHONPATH", str(tmp_path))
+    # Not under tmp_path: as root, PostgreSQL runs as another user, who may not enter pytest's base directory.
+    run = Path(tempfile.mkdtemp(prefix="devinfra-run-"))
+    run.chmod(0o755)
+    yield run
+    platform.down(run)
+    shutil.rmtree(run, ignore_errors=True)
+
+
+async def test_up_gives_each_service_its_settings_and_down_stops_everything(run_dir):
+    endpoints = platform.up(run_dir, services=(Service("fakesvc", free_port()),))
+
+    env = httpx.get(endpoints.services["fakesvc"] + "/readyz").json()
+    assert env["DATABASE_URL"] == endpoints.database_urls["fakesvc"]
+    assert env["KAFKA_BOOTSTRAP_SERVERS"] == endpoints.kafka_bootstrap_servers
+    assert env["HTTP_PORT"] == endpoints.services["fakesvc"].rsplit(":", 1)[1]
+    assert (env["SMTP_HOST"], env["SMTP_PORT"]) == ("127.0.0.1", str(endpoints.smtp_port))
+    assert env["JWT_SECRET"]
+    connection = await asyncpg.connect(env["DATABASE_URL"])
+    assert await connection.fetchval("SELECT current_database()") == "fakesvc"
+    await connection.close()
+    assert httpx.get(endpoints.smtp_sink_url + "/messages").json() == []
+    assert (run_dir / "logs" / "fakesvc.log").exists()
+
+    processes = platform.status(run_dir)["processes"]
+    assert [(p["name"], p["running"]) for p in processes] == [
+        ("postgres", True),
+        ("kafka", True),
+        ("smtp-sink", True),
+        ("fakesvc", True),
+    ]
+
+    assert platform.down(run_dir) == ["fakesvc", "smtp-sink", "kafka", "postgres"]
+    assert not any(live_members(p["pid"]) for p in processes)
+    assert platform.status(run_dir)["processes"] == []
+
+
+def test_a_service_that_dies_at_start_fails_up_with_its_log_and_leaves_nothing_running(run_dir):
+    with pytest.raises(PlatformError, match="no database today"):
+        platform.up(run_dir, services=(Service("crashsvc", free_port()),))
+
+    assert platform.status(run_dir)["processes"] == []

@@ -1,0 +1,170 @@
+"""Outbox, inbox and dead letters on the real broker and database: nothing lost, nothing applied twice."""
+
+from __future__ import annotations
+
+import json
+from uuid import uuid4
+
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from mentorship_contracts import dead_letter_topic
+from mentorship_contracts.profiles import PEOPLE, PersonUpdated
+from plumbing import dead_letters, outbox
+from plumbing.db import migrate
+from plumbing.testing import eventually
+from plumbing.unit_of_work import UnitOfWork
+
+from .conftest import Recorder
+
+
+def update(person_id, change: str) -> PersonUpdated:
+    return PersonUpdated(person_id=person_id, chapter_id=None, stage="resident", changed_fields=[change])
+
+
+async def read_topic(bootstrap: str, topic: str, key: str, expected: int) -> list:
+    consumer = AIOKafkaConsumer(topic, bootstrap_servers=bootstrap, group_id=f"reader-{uuid4()}", auto_offset_reset="earliest")
+    await consumer.start()
+    found = []
+    try:
+        async def enough():
+            for records in (await consumer.getmany(timeout_ms=200)).values():
+                found.extend(r for r in records if r.key.decode() == key)
+            return len(found) >= expected
+
+        await eventually(enough, timeout=30, what=f"{expected} records keyed {key}")
+        return found
+    finally:
+        await consumer.stop()
+
+
+async def applied(service, person_id) -> list[str]:
+    rows = await service.pool.fetch("SELECT changed FROM applied WHERE person_id = $1 ORDER BY at", person_id)
+    return [r["changed"] for r in rows]
+
+
+async def test_committed_events_are_published_in_commit_order_keyed_by_aggregate_with_the_event_id_in_a_header(
+    make_service, started, kafka_bootstrap_servers
+):
+    service = await started(make_service())
+    person = uuid4()
+    for change in ("stage", "chapter", "bio"):
+        async with UnitOfWork(service.pool) as uow:
+            uow.emit(update(person, change))
+            await uow.commit()
+
+    records = await read_topic(kafka_bootstrap_servers, PEOPLE, str(person), 3)
+    assert [json.loads(r.value)["changed_fields"] for r in records] == [["stage"], ["chapter"], ["bio"]]
+    assert all(dict(r.headers)["event_id"].decode() == json.loads(r.value)["event_id"] for r in records)
+    assert len({r.partition for r in records}) == 1
+    assert await eventually(lambda: service.pool.fetchval("SELECT count(*) = 0 FROM outbox"), what="an empty outbox")
+
+
+async def test_a_rolled_back_transaction_publishes_nothing(make_service, started):
+    service = await started(make_service())
+    async with UnitOfWork(service.pool) as uow:
+        uow.emit(update(uuid4(), "stage"))
+        # no commit: leaving the block rolls back
+    assert await service.pool.fetchval("SELECT count(*) FROM outbox") == 0
+
+
+async def test_an_event_delivered_twice_takes_effect_once(make_service, started, kafka_bootstrap_servers):
+    service = await started(make_service(Recorder()))
+    person = uuid4()
+    duplicate, marker = update(person, "twice"), update(person, "marker")
+    producer = AIOKafkaProducer(bootstrap_servers=kafka_bootstrap_servers)
+    await producer.start()
+    try:
+        for event in (duplicate, duplicate, marker):
+            await producer.send_and_wait(PEOPLE, event.to_json(), key=event.key.encode())
+    finally:
+        await producer.stop()
+
+    await eventually(lambda: _has(service, person, "marker"), timeout=60, what="the marker to be applied")
+    assert await applied(service, person) == ["twice", "marker"]
+
+
+async def test_a_relay_that_crashed_before_deleting_publishes_again_and_consumers_apply_once(make_service, started):
+    service = await started(make_service(Recorder()))
+    person = uuid4()
+    event = update(person, "once")
+    async with UnitOfWork(service.pool) as uow:
+        uow.emit(event)
+        await uow.commit()
+    await eventually(lambda: _has(service, person, "once"), timeout=60, what="the first delivery")
+    # As if the relay had published but died before deleting the row: the event is in the outbox again.
+    async with service.pool.acquire() as conn, conn.transaction():
+        await outbox.add(conn, [event, update(person, "after")])
+    await eventually(lambda: _has(service, person, "after"), timeout=60, what="the later event")
+    assert await applied(service, person) == ["once", "after"]
+
+
+async def test_a_message_that_is_not_an_event_is_dead_lettered_with_the_reason_and_consumption_goes_on(
+    make_service, started, kafka_bootstrap_servers
+):
+    service = await started(make_service(Recorder()))
+    person = uuid4()
+    producer = AIOKafkaProducer(bootstrap_servers=kafka_bootstrap_servers)
+    await producer.start()
+    try:
+        await producer.send_and_wait(PEOPLE, b'{"event_type": "profiles.person_updated", "schema_version": 1}',
+                                     key=str(person).encode())
+        await producer.send_and_wait(PEOPLE, update(person, "marker").to_json(), key=str(person).encode())
+    finally:
+        await producer.stop()
+
+    await eventually(lambda: _has(service, person, "marker"), timeout=60, what="the message after the bad one")
+    letters = [dead_letters.describe(r) for r in await dead_letters.read_all(kafka_bootstrap_servers, service.name)]
+    mine = [d for d in letters if d["reason"] == "invalid"]
+    assert mine and mine[0]["topic"] == PEOPLE and "person_id" in mine[0]["error"]
+
+
+async def test_a_handler_that_keeps_failing_is_retried_then_dead_lettered_and_an_operator_can_replay_it(
+    make_service, started, kafka_bootstrap_servers
+):
+    recorder = Recorder()
+    service = await started(make_service(recorder))
+    stuck, fine = uuid4(), uuid4()
+    recorder.failing.add(stuck)
+    async with UnitOfWork(service.pool) as uow:
+        uow.emit(update(stuck, "stuck"), update(fine, "fine"))
+        await uow.commit()
+
+    await eventually(lambda: _has(service, fine, "fine"), timeout=60, what="the event behind the failing one")
+    async def failed_letters():
+        # Earlier tests' bad messages are on the same topic, and this group dead-letters them too.
+        letters = [dead_letters.describe(r) for r in await dead_letters.read_all(kafka_bootstrap_servers, service.name)]
+        return [d for d in letters if d["reason"] == "failed"]
+
+    (described,) = await eventually(failed_letters, timeout=30, what="the dead letter")
+    assert "failed on purpose" in described["error"] and described["topic"] == PEOPLE
+    assert service.metrics.registry.get_sample_value("dead_letters_total", {"topic": PEOPLE, "reason": "failed"}) == 1
+
+    recorder.failing.clear()  # the bug is fixed; the operator replays
+    replayed = await dead_letters.replay(kafka_bootstrap_servers, service.name, {described["dead_letter_offset"]})
+    assert replayed == 1
+    await eventually(lambda: _has(service, stuck, "stuck"), timeout=60, what="the replayed event")
+    assert dead_letter_topic(service.name) == f"{service.name}.dead-letters"
+
+
+async def test_two_instances_migrating_at_once_apply_each_migration_once(make_service, migrations):
+    import asyncio
+
+    from plumbing.db import PLUMBING_MIGRATIONS, create_pool
+
+    service = make_service()
+    pools = [await create_pool(service.settings.database_url) for _ in range(2)]
+    try:
+        results = await asyncio.gather(*(migrate(p, PLUMBING_MIGRATIONS, migrations) for p in pools))
+        assert sorted(len(r) for r in results) == [0, 2]
+    finally:
+        for pool in pools:
+            await pool.close()
+
+
+async def test_only_one_instance_relays_at_a_time(make_service, started):
+    first, second = await started(make_service()), await started(make_service())
+    await eventually(lambda: first.relay.is_leader or second.relay.is_leader, what="a relay leader")
+    assert not (first.relay.is_leader and second.relay.is_leader)
+
+
+async def _has(service, person_id, change: str) -> bool:
+    return change in await applied(service, person_id)

@@ -1,0 +1,65 @@
+"""Scoring and pairing as people register, on plain objects."""
+
+from datetime import UTC, datetime, timedelta
+from uuid import uuid4
+
+from matching.domain.model import Candidate, ProgramRules
+from matching.domain.pairing import pair_waiting
+from matching.domain.scoring import exclusion, fit
+from mentorship_contracts.vocabulary import TrainingStage as S
+
+PROGRAM = ProgramRules(
+    id=uuid4(), chapter_id=None, pairing_mode="on_registration", both_must_accept=False, pair_cap=None,
+    minimum_score=0, mentee_stages=[S.UNDERGRADUATE], mentor_stages=[S.MEDICAL_STUDENT_3, S.RESIDENT, S.ATTENDING],
+)
+NOW = datetime(2026, 11, 22, tzinfo=UTC)
+
+
+def person(stage, **attributes) -> Candidate:
+    return Candidate(enrollment_id=uuid4(), person_id=uuid4(), stage=stage, **attributes)
+
+
+def test_a_mentor_who_is_not_further_along_is_ruled_out():
+    assert exclusion(person(S.RESIDENT), person(S.MEDICAL_STUDENT_3), PROGRAM) == "mentor_not_ahead"
+
+
+def test_a_mentor_at_capacity_is_ruled_out():
+    assert exclusion(person(S.UNDERGRADUATE), person(S.RESIDENT, capacity=1, active_pairings=1), PROGRAM) == "mentor_at_capacity"
+
+
+def test_a_mentor_awaiting_approval_is_ruled_out():
+    assert exclusion(person(S.UNDERGRADUATE), person(S.RESIDENT, approved=False), PROGRAM) == "mentor_not_approved"
+
+
+def test_shared_specialty_and_offered_support_raise_the_score_and_say_why():
+    mentee = person(S.UNDERGRADUATE, specialties=["surgery"], support_areas=["research"])
+    matching = fit(mentee, person(S.ATTENDING, specialties=["surgery"], support_areas=["research"]))
+    unrelated = fit(mentee, person(S.ATTENDING, specialties=["psychiatry"]))
+    assert matching.score > unrelated.score
+    assert {"specialty_overlap", "support_offered"} <= set(matching.reasons)
+
+
+def test_a_near_peer_scores_higher_than_someone_far_ahead():
+    mentee = person(S.UNDERGRADUATE)
+    assert fit(mentee, person(S.MEDICAL_STUDENT_1)).score > fit(mentee, person(S.ATTENDING)).score
+    assert "near_peer" in fit(mentee, person(S.POST_BACCALAUREATE)).reasons
+
+
+def test_the_longest_waiting_mentee_gets_the_only_free_place():
+    early = person(S.UNDERGRADUATE, waiting_since=NOW - timedelta(days=3))
+    late = person(S.UNDERGRADUATE, waiting_since=NOW, specialties=["surgery"])
+    mentor = person(S.RESIDENT, specialties=["surgery"], capacity=1)
+    proposals = pair_waiting(PROGRAM, [late, early], [mentor], live_pairs=0)
+    assert [p.mentee for p in proposals] == [early]
+
+
+def test_a_mentor_is_never_given_more_mentees_than_their_capacity():
+    mentees = [person(S.UNDERGRADUATE, waiting_since=NOW + timedelta(minutes=i)) for i in range(5)]
+    proposals = pair_waiting(PROGRAM, mentees, [person(S.RESIDENT, capacity=2)], live_pairs=0)
+    assert len(proposals) == 2
+
+
+def test_no_pair_is_formed_beyond_the_program_cap():
+    capped = ProgramRules(**{**vars(PROGRAM), "pair_cap": 3})
+    mentees = [person(S.UNDERGRADUATE, waiting_since=NOW + timedelta(minutes=i)) for i in range(5)]
+    assert len(pair_waiting(capped, mentees, [person(S.RESIDENT, capacity=10)], live_pairs=2)) == 1

@@ -1,0 +1,359 @@
+"""The deployment manifests say what the platform needs, read as plain files: no Docker, no cluster.
+
+docker-compose.yml, deploy/k8s/*.yaml and the Dockerfile are parsed and checked for what breaks a
+deployment quietly: a shared database, a missing probe, a service that cannot be scaled, root.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+COMPOSE_FILE = ROOT / "docker-compose.yml"
+K8S_DIR = ROOT / "deploy" / "k8s"
+DOCKERFILE = ROOT / "Dockerfile"
+INIT_SQL = ROOT / "deploy" / "compose" / "init-databases.sql"
+
+APP_SERVICES = ("profiles", "matching", "events", "notifications")
+INFRASTRUCTURE = ("kafka", "postgres", "smtp-sink")
+CONTAINER_PORT = 8000
+
+
+# --- helpers ------------------------------------------------------------------------------------
+
+
+def load_compose() -> dict:
+    return yaml.safe_load(COMPOSE_FILE.read_text())
+
+
+def environment(service: dict) -> dict[str, str]:
+    """A compose service's environment as a mapping, whichever of its two spellings is used."""
+    env = service.get("environment") or {}
+    if isinstance(env, list):
+        env = dict(item.split("=", 1) if "=" in item else (item, "") for item in env)
+    return {key: str(value) for key, value in env.items()}
+
+
+def fixed_host_port(spec: str | int | dict) -> str | None:
+    """The host port a compose port entry pins, or None when Docker picks one (or none is published)."""
+    if isinstance(spec, dict):
+        published = spec.get("published")
+        return str(published) if published not in (None, "") else None
+    parts = str(spec).split("/", 1)[0].split(":")  # [HOST_IP:][HOST_PORT:]CONTAINER_PORT[/PROTOCOL]
+    if len(parts) == 1:
+        return None
+    return parts[-2] or None
+
+
+def healthcheck_command(service: dict) -> str:
+    test = service["healthcheck"]["test"]
+    return " ".join(test) if isinstance(test, list) else test
+
+
+def k8s_documents() -> list[tuple[str, dict]]:
+    documents = []
+    for path in sorted(K8S_DIR.glob("*.yaml")):
+        for document in yaml.safe_load_all(path.read_text()):
+            if document:
+                documents.append((path.name, document))
+    return documents
+
+
+def k8s_resources(kind: str, filename: str | None = None) -> list[dict]:
+    return [doc for name, doc in k8s_documents() if doc["kind"] == kind and filename in (None, name)]
+
+
+def deployment(service: str) -> dict:
+    (found,) = [d for d in k8s_resources("Deployment", f"{service}.yaml") if d["metadata"]["name"] == service]
+    return found
+
+
+def the_container(service: str) -> dict:
+    (container,) = deployment(service)["spec"]["template"]["spec"]["containers"]
+    return container
+
+
+def env_var(container: dict, name: str) -> dict:
+    (found,) = [var for var in container.get("env", []) if var["name"] == name]
+    return found
+
+
+def dockerfile_instructions() -> list[tuple[str, str]]:
+    """(INSTRUCTION, arguments) pairs, with continued lines joined and comments dropped."""
+    logical, pending = [], ""
+    for line in DOCKERFILE.read_text().splitlines():
+        stripped = line.strip()
+        if not pending and (not stripped or stripped.startswith("#")):
+            continue
+        if stripped.startswith("#"):
+            continue  # a comment inside a continued instruction
+        if stripped.endswith("\\"):
+            pending += stripped[:-1] + " "
+            continue
+        logical.append(pending + stripped)
+        pending = ""
+    instructions = []
+    for text in logical:
+        keyword, _, arguments = text.partition(" ")
+        instructions.append((keyword.upper(), arguments.strip()))
+    return instructions
+
+
+# --- docker-compose.yml -------------------------------------------------------------------------
+
+
+def test_compose_runs_kafka_postgres_an_smtp_sink_and_the_four_services():
+    services = load_compose()["services"]
+    assert set(INFRASTRUCTURE + APP_SERVICES) <= set(services)
+
+
+def test_kafka_is_a_single_kraft_node_that_other_containers_reach_at_kafka_9092():
+    kafka = load_compose()["services"]["kafka"]
+    assert re.fullmatch(r"apache/kafka:4\.\d+\.\d+", kafka["image"])
+    env = environment(kafka)
+    assert set(env["KAFKA_PROCESS_ROLES"].split(",")) == {"broker", "controller"}
+    assert "kafka:9092" in env["KAFKA_ADVERTISED_LISTENERS"]
+    for service in APP_SERVICES:
+        assert environment(load_compose()["services"][service])["KAFKA_BOOTSTRAP_SERVERS"] == "kafka:9092"
+
+
+def test_the_four_services_and_the_smtp_sink_share_one_build_and_one_image():
+    services = load_compose()["services"]
+    builds = {repr(services[name].get("build")) for name in APP_SERVICES + ("smtp-sink",)}
+    images = {services[name].get("image") for name in APP_SERVICES + ("smtp-sink",)}
+    assert len(builds) == 1 and builds != {"None"}
+    assert len(images) == 1 and images != {None}
+
+
+def test_each_service_runs_its_own_python_module():
+    services = load_compose()["services"]
+    for name in APP_SERVICES:
+        assert services[name]["command"] == ["python", "-m", name]
+
+
+def test_every_compose_service_has_a_healthcheck():
+    for name, service in load_compose()["services"].items():
+        check = service.get("healthcheck")
+        assert check and check.get("test") and not check.get("disable"), f"{name} has no healthcheck"
+
+
+def test_the_healthchecks_ask_kafka_its_api_postgres_pg_isready_and_the_services_readyz():
+    services = load_compose()["services"]
+    assert "kafka-broker-api-versions" in healthcheck_command(services["kafka"])
+    assert "pg_isready" in healthcheck_command(services["postgres"])
+    for name in APP_SERVICES:
+        assert f"127.0.0.1:{CONTAINER_PORT}/readyz" in healthcheck_command(services[name])
+
+
+def test_each_service_database_url_names_its_own_database_and_no_two_share_one():
+    services = load_compose()["services"]
+    databases = {name: urlsplit(environment(services[name])["DATABASE_URL"]).path.lstrip("/") for name in APP_SERVICES}
+    assert databases == {name: name for name in APP_SERVICES}
+    assert len(set(databases.values())) == len(APP_SERVICES)
+
+
+def test_postgres_init_script_creates_every_service_database():
+    postgres = load_compose()["services"]["postgres"]
+    assert postgres["image"].startswith("postgres:16")
+    assert any(
+        volume.startswith("./deploy/compose/init-databases.sql:/docker-entrypoint-initdb.d/")
+        for volume in postgres["volumes"]
+    )
+    created = set(re.findall(r"CREATE DATABASE (\w+)", INIT_SQL.read_text(), flags=re.IGNORECASE))
+    assert set(APP_SERVICES) <= created
+
+
+def test_matching_has_no_container_name_and_no_fixed_host_port_so_it_can_be_scaled():
+    matching = load_compose()["services"]["matching"]
+    assert "container_name" not in matching
+    pinned = [spec for spec in matching.get("ports", []) if fixed_host_port(spec)]
+    assert pinned == []
+
+
+def test_fixed_host_port_reading_tells_pinned_ports_from_ephemeral_ones():
+    assert fixed_host_port("8101:8000") == "8101"
+    assert fixed_host_port("127.0.0.1:8101:8000/tcp") == "8101"
+    assert fixed_host_port({"target": 8000, "published": "8101"}) == "8101"
+    assert fixed_host_port("8000") is None
+    assert fixed_host_port(8000) is None
+    assert fixed_host_port("127.0.0.1::8000") is None
+    assert fixed_host_port({"target": 8000}) is None
+
+
+def test_services_wait_for_healthy_kafka_and_postgres():
+    services = load_compose()["services"]
+    for name in APP_SERVICES:
+        depends_on = services[name]["depends_on"]
+        for dependency in ("kafka", "postgres"):
+            assert depends_on[dependency]["condition"] == "service_healthy", f"{name} → {dependency}"
+
+
+def test_notifications_sends_mail_to_the_smtp_sink_once_it_is_healthy():
+    services = load_compose()["services"]
+    notifications, sink = services["notifications"], services["smtp-sink"]
+    env = environment(notifications)
+    assert notifications["depends_on"]["smtp-sink"]["condition"] == "service_healthy"
+    assert env["SMTP_HOST"] == "smtp-sink"
+    command = sink["command"]
+    assert command[:3] == ["python", "-m", "devinfra.smtp_sink"]
+    assert command[command.index("--smtp-port") + 1] == env["SMTP_PORT"]
+    assert command[command.index("--host") + 1] == "0.0.0.0"
+    assert env["MAIL_FROM"]
+
+
+def test_the_only_secret_in_compose_is_an_obviously_dev_jwt_secret():
+    services = load_compose()["services"]
+    for name in APP_SERVICES:
+        assert "dev" in environment(services[name])["JWT_SECRET"].lower()
+    for name in APP_SERVICES:
+        assert urlsplit(environment(services[name])["DATABASE_URL"]).password is None
+
+
+# --- deploy/k8s ---------------------------------------------------------------------------------
+
+
+def test_every_service_has_a_manifest_with_a_deployment_and_a_cluster_ip_service_on_port_80():
+    for name in APP_SERVICES:
+        (service,) = [s for s in k8s_resources("Service", f"{name}.yaml") if s["metadata"]["name"] == name]
+        assert service["spec"].get("type", "ClusterIP") == "ClusterIP"
+        (port,) = service["spec"]["ports"]
+        assert port["port"] == 80
+        container_ports = {p.get("name"): p["containerPort"] for p in the_container(name)["ports"]}
+        target = port["targetPort"]
+        assert container_ports.get(target, target) == CONTAINER_PORT
+        selector = service["spec"]["selector"]
+        labels = deployment(name)["spec"]["template"]["metadata"]["labels"]
+        assert selector.items() <= labels.items()
+
+
+def test_every_deployment_runs_its_service_from_the_one_image():
+    images = {the_container(name)["image"] for name in APP_SERVICES}
+    assert len(images) == 1
+    for name in APP_SERVICES:
+        assert the_container(name)["command"] == ["python", "-m", name]
+
+
+@pytest.mark.parametrize("name", APP_SERVICES)
+def test_every_deployment_has_a_liveness_probe_on_healthz_and_a_readiness_probe_on_readyz(name):
+    container = the_container(name)
+    assert container["livenessProbe"]["httpGet"]["path"] == "/healthz"
+    assert container["readinessProbe"]["httpGet"]["path"] == "/readyz"
+
+
+@pytest.mark.parametrize("name", APP_SERVICES)
+def test_every_deployment_requests_and_limits_cpu_and_memory(name):
+    resources = the_container(name)["resources"]
+    for bound in ("requests", "limits"):
+        assert {"cpu", "memory"} <= set(resources[bound]), f"{name} lacks {bound}"
+
+
+@pytest.mark.parametrize("name", APP_SERVICES)
+def test_every_deployment_runs_as_non_root(name):
+    pod = deployment(name)["spec"]["template"]["spec"].get("securityContext", {})
+    container = the_container(name).get("securityContext", {})
+    assert container.get("runAsNonRoot", pod.get("runAsNonRoot")) is True
+    assert container.get("runAsUser", pod.get("runAsUser")) not in (0, "0")
+    assert container.get("allowPrivilegeEscalation") is False
+
+
+@pytest.mark.parametrize("name", APP_SERVICES)
+def test_every_pod_is_annotated_for_prometheus_scraping(name):
+    annotations = deployment(name)["spec"]["template"]["metadata"]["annotations"]
+    assert annotations["prometheus.io/scrape"] == "true"
+    assert annotations["prometheus.io/port"] == str(CONTAINER_PORT)
+    assert annotations["prometheus.io/path"] == "/metrics"
+
+
+def test_every_deployment_reads_the_configmap_its_own_database_secret_and_the_shared_jwt_secret():
+    database_secrets = set()
+    for name in APP_SERVICES:
+        container = the_container(name)
+        assert {"configMapRef": {"name": "mentorship-config"}} in container["envFrom"]
+        database = env_var(container, "DATABASE_URL")["valueFrom"]["secretKeyRef"]
+        database_secrets.add(database["name"])
+        assert name in database["name"]
+        assert env_var(container, "JWT_SECRET")["valueFrom"]["secretKeyRef"]["name"] == "mentorship-jwt"
+        assert env_var(container, "HTTP_HOST")["value"] == "0.0.0.0"
+        assert env_var(container, "HTTP_PORT")["value"] == str(CONTAINER_PORT)
+    assert len(database_secrets) == len(APP_SERVICES)
+
+
+def test_the_configmap_holds_the_kafka_and_smtp_settings():
+    (config,) = [c for c in k8s_resources("ConfigMap", "config.yaml") if c["metadata"]["name"] == "mentorship-config"]
+    assert {"KAFKA_BOOTSTRAP_SERVERS", "SMTP_HOST", "SMTP_PORT", "MAIL_FROM", "LOG_LEVEL"} <= set(config["data"])
+
+
+def test_the_example_secrets_provide_every_secret_key_the_deployments_read():
+    provided = {
+        (secret["metadata"]["name"], key)
+        for secret in k8s_resources("Secret", "secrets.example.yaml")
+        for key in secret.get("stringData", {})
+    }
+    for name in APP_SERVICES:
+        for var in the_container(name)["env"]:
+            ref = var.get("valueFrom", {}).get("secretKeyRef")
+            if ref:
+                assert (ref["name"], ref["key"]) in provided
+
+
+def test_matching_starts_with_two_replicas_and_an_autoscaler_scales_it_on_its_own():
+    assert deployment("matching")["spec"]["replicas"] == 2
+    autoscalers = [hpa for hpa in k8s_resources("HorizontalPodAutoscaler") if hpa["apiVersion"] == "autoscaling/v2"]
+    targets = {(hpa["spec"]["scaleTargetRef"]["kind"], hpa["spec"]["scaleTargetRef"]["name"]) for hpa in autoscalers}
+    assert ("Deployment", "matching") in targets
+    (matching_hpa,) = [hpa for hpa in autoscalers if hpa["spec"]["scaleTargetRef"]["name"] == "matching"]
+    assert matching_hpa["spec"]["minReplicas"] >= 2
+    assert matching_hpa["spec"]["maxReplicas"] > matching_hpa["spec"]["minReplicas"]
+
+
+def test_kustomization_lists_every_manifest_but_leaves_the_example_secrets_out():
+    kustomization = yaml.safe_load((K8S_DIR / "kustomization.yaml").read_text())
+    resources = kustomization["resources"]
+    assert set(resources) == {"config.yaml", *(f"{name}.yaml" for name in APP_SERVICES)}
+    for resource in resources:
+        assert (K8S_DIR / resource).is_file()
+
+
+# --- Dockerfile ---------------------------------------------------------------------------------
+
+
+def test_the_dockerfile_runs_as_a_non_root_user():
+    users = [arguments for keyword, arguments in dockerfile_instructions() if keyword == "USER"]
+    assert users, "the image never leaves root"
+    user = users[-1].split(":", 1)[0]
+    assert user not in ("root", "0")
+
+
+def test_the_dockerfile_builds_one_image_that_serves_profiles_by_default_and_checks_healthz():
+    instructions = dockerfile_instructions()
+    bases = [arguments for keyword, arguments in instructions if keyword == "FROM"]
+    assert bases and all(base.startswith("python:3.11-slim") for base in bases)
+    runs = " ".join(arguments for keyword, arguments in instructions if keyword == "RUN")
+    assert "uv sync --frozen --all-packages --no-dev" in runs
+    cmd = [arguments for keyword, arguments in instructions if keyword == "CMD"][-1]
+    assert yaml.safe_load(cmd) == ["python", "-m", "profiles"]
+    healthcheck = [arguments for keyword, arguments in instructions if keyword == "HEALTHCHECK"][-1]
+    assert "/healthz" in healthcheck and "urllib" in healthcheck
+
+
+def test_every_module_the_manifests_run_is_a_package_of_the_workspace():
+    # Found through the workspace members, wherever they live, as the image installs them all.
+    members = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["uv"]["workspace"]["members"]
+    member_dirs = [path for pattern in members for path in ROOT.glob(pattern) if (path / "pyproject.toml").is_file()]
+    sources = [path / "src" for path in member_dirs]
+
+    def exists(module: str) -> bool:
+        relative = Path(*module.split("."))
+        return any((src / relative / "__main__.py").is_file() or (src / f"{relative}.py").is_file() for src in sources)
+
+    commands = [service["command"] for service in load_compose()["services"].values() if "command" in service]
+    commands += [the_container(name)["command"] for name in APP_SERVICES]
+    modules = {command[2] for command in commands if command[:2] == ["python", "-m"]}
+    assert set(APP_SERVICES) | {"devinfra.smtp_sink"} <= modules
+    assert [module for module in sorted(modules) if not exists(module)] == []
