@@ -58,6 +58,12 @@ class PostgresMatching:
             enrolled_at,
         )
 
+    async def programs_of(self, person_id: UUID) -> list[UUID]:
+        rows = await self._conn.fetch(
+            "SELECT DISTINCT program_id FROM enrollments WHERE person_id = $1 AND active ORDER BY program_id", person_id
+        )
+        return [r["program_id"] for r in rows]
+
     async def lock_program(self, program_id: UUID) -> None:
         """Serialise pairing within one program across instances: capacities and caps stay exact."""
         await self._conn.execute("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", str(program_id))
@@ -65,13 +71,12 @@ class PostgresMatching:
     async def candidates(self, program_id: UUID, role: str, *, waiting_only: bool = False) -> list[Candidate]:
         rows = await self._conn.fetch(
             f"""SELECT e.id, e.person_id, e.stage, e.capacity, e.approved, e.mentee_stages_welcome, e.enrolled_at,
-                       coalesce(p.specialties, '{{}}') AS specialties, coalesce(p.support_areas, '{{}}') AS support_areas,
-                       coalesce(p.languages, '{{}}') AS languages, coalesce(p.timezone, 'UTC') AS timezone,
-                       coalesce(p.modalities, '{{virtual}}') AS modalities,
+                       p.specialties, p.support_areas, p.languages, p.timezone, p.modalities,
                        (SELECT count(*) FROM pairings x
                          WHERE x.status IN {_LIVE}
                            AND (x.mentor_enrollment_id = e.id OR x.mentee_enrollment_id = e.id)) AS live
-                  FROM enrollments e LEFT JOIN matching_profiles p ON p.person_id = e.person_id
+                  -- Only people whose matching profile has arrived: pairing on half the facts would pair badly.
+                  FROM enrollments e JOIN matching_profiles p ON p.person_id = e.person_id
                  WHERE e.program_id = $1 AND e.role = $2 AND e.active
                  ORDER BY e.enrolled_at, e.id""",
             program_id, role,

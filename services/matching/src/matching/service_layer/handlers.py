@@ -30,6 +30,8 @@ async def matching_profile_changed(event: source.MatchingProfileChanged, uow) ->
             event.person_id, event.stage, list(event.specialties), list(event.support_areas), list(event.languages),
             event.timezone, list(event.modalities),
         )
+        for program_id in await uow.matching.programs_of(event.person_id):
+            await _offer_room(program_id, uow)
         await uow.commit()
 
 

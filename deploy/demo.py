@@ -1,0 +1,127 @@
+"""The walking skeleton, told as a story against the running platform (`python -m devinfra up` first).
+
+A chapter coordinator defines a program; a resident and an undergraduate sign up and enrol; matching pairs
+them; both get an email; another team sees the pairing on the public topic; the undergraduate registers
+for a session and gets a confirmation.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import sys
+import time
+from datetime import UTC, datetime, timedelta
+from uuid import uuid4
+
+import httpx
+from aiokafka import AIOKafkaConsumer
+from devinfra.platform import DEV_JWT_SECRET, SERVICES
+from devinfra.smtp_sink import SmtpSinkClient
+from plumbing.auth import mint
+
+SECRET = os.environ.get("JWT_SECRET", DEV_JWT_SECRET)
+KAFKA = os.environ.get("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:19092")
+SINK = SmtpSinkClient(f"http://127.0.0.1:{os.environ.get('DEVINFRA_SMTP_HTTP_PORT', 10080)}")
+URLS = {s.name: f"http://127.0.0.1:{s.port}" for s in SERVICES}
+
+
+def say(step: str, detail: str = "") -> None:
+    print(f"\n▸ {step}" + (f"\n  {detail}" if detail else ""), flush=True)
+
+
+def client(service: str, **claims) -> httpx.AsyncClient:
+    token = mint(SECRET, **({"role": "admin"} | claims))
+    return httpx.AsyncClient(base_url=URLS[service], headers={"Authorization": f"Bearer {token}"}, timeout=30)
+
+
+async def until(check, what: str, timeout: float = 60):
+    deadline = time.monotonic() + timeout
+    while (result := await check()) is None:
+        if time.monotonic() > deadline:
+            sys.exit(f"demo: gave up waiting for {what}")
+        await asyncio.sleep(0.2)
+    return result
+
+
+async def main() -> None:
+    tag = uuid4().hex[:6]
+    analytics = AIOKafkaConsumer("matching.pairings", bootstrap_servers=KAFKA, group_id=f"demo-analytics-{tag}",
+                                 auto_offset_reset="latest")
+    await analytics.start()
+    try:
+        await analytics.getmany(timeout_ms=1000)  # join the group before anything is published
+        async with client("profiles") as profiles:
+            program = (await profiles.post("/v1/programs", json={
+                "name": "Into Medical School", "mentee_stages": ["high_school", "undergraduate", "post_baccalaureate"],
+                "mentor_stages": ["medical_student_2", "medical_student_3", "medical_student_4", "resident", "attending"],
+            })).json()
+            say("Program defined", f"{program['name']} (pairs form as people register) id={program['id']}")
+            mentor = (await profiles.post("/v1/people", json={
+                "display_name": "Dr. Ana Reyes", "email": f"ana.reyes.{tag}@example.org", "stage": "resident",
+                "pronouns": "she/her", "specialties": ["emergency_medicine"],
+                "support_areas": ["applications_and_interviews", "career_planning"],
+                "bio": "Emergency medicine resident; first in my family to go to college.",
+            })).json()
+            mentee = (await profiles.post("/v1/people", json={
+                "display_name": "Sam Okafor", "email": f"sam.okafor.{tag}@example.org", "stage": "undergraduate",
+                "specialties": ["emergency_medicine"], "support_areas": ["applications_and_interviews"],
+            })).json()
+            say("People signed up", f"mentor {mentor['display_name']} (resident), mentee {mentee['display_name']} (undergraduate)")
+            for person, role in ((mentor, "mentor"), (mentee, "mentee")):
+                response = await profiles.post("/v1/enrollments", json={
+                    "person_id": person["id"], "program_id": program["id"], "role": role, "capacity": 2})
+                response.raise_for_status()
+            say("Both enrolled", "profiles stored them and announced it through its outbox")
+
+        async def public_pairing():
+            for records in (await analytics.getmany(timeout_ms=200)).values():
+                for record in records:
+                    event = json.loads(record.value)
+                    if event.get("mentee_id") == mentee["id"]:
+                        return event
+            return None
+
+        event = await until(public_pairing, "the public pairing event")
+        say("Another team sees the pairing on matching.pairings (ids and reasons only)",
+            json.dumps({k: event[k] for k in ("event_type", "pairing_id", "mentor_id", "mentee_id", "score", "reason_codes")}))
+
+        async def pairing_emails():
+            found = [m for m in SINK.messages() if tag in " ".join(m["rcpt_tos"]) and "paired" in m["subject"]]
+            return found if len(found) == 2 else None
+
+        for message in await until(pairing_emails, "the pairing emails"):
+            say(f"Email to {message['rcpt_tos'][0]}", f"Subject: {message['subject']}")
+
+        async with client("events") as events:
+            starts = datetime.now(UTC).replace(microsecond=0) + timedelta(days=10)
+            session = (await events.post("/v1/events", json={
+                "kind": "virtual_session", "title": "Applying to medical school: a virtual session",
+                "starts_at": starts.isoformat(), "ends_at": (starts + timedelta(hours=1)).isoformat(),
+                "capacity": 100, "registration_deadline": (starts - timedelta(hours=12)).isoformat(),
+                "audience_stages": ["undergraduate", "post_baccalaureate"], "is_virtual": True,
+            })).json()
+            await events.post(f"/v1/events/{session['id']}/publish")
+            say("Session published", f"{session['title']} on {starts:%d %B %Y}, 100 seats")
+
+        async with client("events", role="participant", person_id=mentee["id"]) as as_mentee:
+            async def register():
+                response = await as_mentee.post(f"/v1/events/{session['id']}/registrations", json={"person_id": mentee["id"]})
+                return response.json() if response.status_code == 201 else None
+
+            registration = await until(register, "the registration")
+            say("Mentee registered", f"status: {registration['status']}")
+
+        async def confirmation():
+            return next((m for m in SINK.messages() if tag in " ".join(m["rcpt_tos"]) and "registered" in m["subject"]), None)
+
+        message = await until(confirmation, "the confirmation email")
+        say(f"Email to {message['rcpt_tos'][0]}", f"Subject: {message['subject']}")
+        print("\nDemo complete. Stop the platform with: uv run python -m devinfra down")
+    finally:
+        await analytics.stop()
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
