@@ -7,3 +7,4 @@ out=${1:-contracts/asyncapi}
 for service in profiles matching events notifications; do
   uv run --quiet faststream docs gen "$service.asyncapi:app" --yaml --out "$out/$service.yaml" >/dev/null
 done
+uv run --quiet python contracts/asyncapi/normalise.py "$out"/{profiles,matching,events,notifications}.yaml

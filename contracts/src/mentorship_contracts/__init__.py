@@ -4,7 +4,7 @@ Everything another team needs to subscribe to our public topics, and the only co
 besides the plumbing package.
 """
 
-from . import events, matching, profiles
+from . import events, matching, notifications, profiles
 from .envelope import IntegrationEvent, UnknownEventType, decode, registered_events
 from .topics import BY_NAME, CATALOGUE, Classification, Topic, dead_letter_topic, topic_of
 
@@ -19,6 +19,7 @@ __all__ = [
     "decode",
     "events",
     "matching",
+    "notifications",
     "profiles",
     "registered_events",
     "topic_of",

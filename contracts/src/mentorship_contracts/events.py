@@ -3,13 +3,16 @@
 from typing import Literal
 from uuid import UUID
 
-from pydantic import AwareDatetime
+from pydantic import AwareDatetime, Field
 
 from .envelope import IntegrationEvent, register
 from .vocabulary import TrainingStage
 
 CATALOGUE = "events.catalogue"
 REGISTRATIONS = "events.registrations"
+ACCESS = "events.access"
+OFFICE_HOURS = "events.office-hours"
+REMINDERS = "events.reminders"
 
 EventKind = Literal[
     "career_fair",
@@ -23,16 +26,16 @@ EventKind = Literal[
 ]
 
 
-@register
-class EventPublished(IntegrationEvent):
+class _CatalogueEvent(IntegrationEvent):
     topic = CATALOGUE
     key_field = "scheduled_event_id"
     producer: str = "events"
-    event_type: Literal["events.event_published"] = "events.event_published"
-    schema_version: Literal[1] = 1
 
     scheduled_event_id: UUID
     chapter_id: UUID | None
+
+
+class _EventDetails(_CatalogueEvent):
     kind: EventKind
     title: str
     starts_at: AwareDatetime
@@ -40,8 +43,34 @@ class EventPublished(IntegrationEvent):
     timezone: str
     capacity: int
     audience_stages: list[TrainingStage]
+    registration_deadline: AwareDatetime
     is_virtual: bool
     location: str | None = None
+    parent_event_id: UUID | None = Field(default=None, description="The conference a conference session belongs to")
+
+
+@register
+class EventPublished(_EventDetails):
+    event_type: Literal["events.event_published"] = "events.event_published"
+    schema_version: Literal[1] = 1
+
+
+@register
+class EventUpdated(_EventDetails):
+    event_type: Literal["events.event_updated"] = "events.event_updated"
+    schema_version: Literal[1] = 1
+
+    changed_fields: list[str] = Field(default_factory=list, description="Names of what changed")
+
+
+@register
+class EventCancelled(_CatalogueEvent):
+    """Cancelling an event cancels its registrations; each registrant is told."""
+
+    event_type: Literal["events.event_cancelled"] = "events.event_cancelled"
+    schema_version: Literal[1] = 1
+
+    reason_code: str
 
 
 class _RegistrationEvent(IntegrationEvent):
@@ -70,3 +99,87 @@ class RegistrationWaitlisted(_RegistrationEvent):
     schema_version: Literal[1] = 1
 
     position: int
+
+
+@register
+class RegistrationPromoted(_RegistrationEvent):
+    """A seat freed up and the first on the waitlist got it."""
+
+    event_type: Literal["events.registration_promoted"] = "events.registration_promoted"
+    schema_version: Literal[1] = 1
+
+
+@register
+class RegistrationCancelled(_RegistrationEvent):
+    event_type: Literal["events.registration_cancelled"] = "events.registration_cancelled"
+    schema_version: Literal[1] = 1
+
+    cancelled_by: Literal["registrant", "organiser", "event_cancelled"]
+
+
+@register
+class AttendanceRecorded(_RegistrationEvent):
+    event_type: Literal["events.attendance_recorded"] = "events.attendance_recorded"
+    schema_version: Literal[1] = 1
+
+    attended: bool
+
+
+@register
+class VirtualAccessGranted(IntegrationEvent):
+    """Restricted to notifications: the join link, for a confirmed registrant only."""
+
+    topic = ACCESS
+    key_field = "scheduled_event_id"
+    producer: str = "events"
+    event_type: Literal["events.virtual_access_granted"] = "events.virtual_access_granted"
+    schema_version: Literal[1] = 1
+
+    registration_id: UUID
+    scheduled_event_id: UUID
+    person_id: UUID
+    join_url: str
+
+
+@register
+class ReminderDue(IntegrationEvent):
+    """Internal: an event starts in about 24 hours; emitted once per registrant, whatever the instances."""
+
+    topic = REMINDERS
+    key_field = "scheduled_event_id"
+    producer: str = "events"
+    event_type: Literal["events.reminder_due"] = "events.reminder_due"
+    schema_version: Literal[1] = 1
+
+    scheduled_event_id: UUID
+    chapter_id: UUID | None
+    registration_id: UUID
+    person_id: UUID
+    starts_at: AwareDatetime
+
+
+class _OfficeHoursEvent(IntegrationEvent):
+    topic = OFFICE_HOURS
+    key_field = "slot_id"
+    producer: str = "events"
+
+    slot_id: UUID
+    host_id: UUID
+    person_id: UUID
+    chapter_id: UUID | None
+    starts_at: AwareDatetime
+    ends_at: AwareDatetime
+
+
+@register
+class OfficeHoursBooked(_OfficeHoursEvent):
+    event_type: Literal["events.office_hours_booked"] = "events.office_hours_booked"
+    schema_version: Literal[1] = 1
+
+
+@register
+class OfficeHoursBookingCancelled(_OfficeHoursEvent):
+    event_type: Literal["events.office_hours_booking_cancelled"] = "events.office_hours_booking_cancelled"
+    schema_version: Literal[1] = 1
+
+    cancelled_by: Literal["host", "participant"]

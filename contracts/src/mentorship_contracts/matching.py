@@ -3,12 +3,14 @@
 from typing import Literal
 from uuid import UUID
 
-from pydantic import Field
+from pydantic import AwareDatetime, Field
 
 from .envelope import IntegrationEvent, register
+from .vocabulary import Role
 
 PAIRINGS = "matching.pairings"
 WAITLIST = "matching.waitlist"
+ROUNDS = "matching.rounds"
 
 
 class _PairingEvent(IntegrationEvent):
@@ -34,11 +36,73 @@ class PairingProposed(_PairingEvent):
 
 @register
 class PairingConfirmed(_PairingEvent):
+    """Both accepted, or the program confirmed it: the mentorship is active."""
+
     event_type: Literal["matching.pairing_confirmed"] = "matching.pairing_confirmed"
     schema_version: Literal[1] = 1
 
     score: int = Field(ge=0, le=100)
     reason_codes: list[str] = Field(default_factory=list)
+    term_ends_at: AwareDatetime
+
+
+@register
+class PairingDeclined(_PairingEvent):
+    """A proposal was declined; the pair is never proposed again, and the mentee goes back to matching."""
+
+    event_type: Literal["matching.pairing_declined"] = "matching.pairing_declined"
+    schema_version: Literal[1] = 1
+
+    declined_by: Role
+    reason_code: str = Field(description="A code from a fixed list, never free text")
+
+
+@register
+class PairingEnded(_PairingEvent):
+    """Ended early by either side; the mentee goes back to matching."""
+
+    event_type: Literal["matching.pairing_ended"] = "matching.pairing_ended"
+    schema_version: Literal[1] = 1
+
+    ended_by: Role
+    reason_code: str = Field(description="A code from a fixed list, never free text")
+
+
+@register
+class PairingRenewed(_PairingEvent):
+    event_type: Literal["matching.pairing_renewed"] = "matching.pairing_renewed"
+    schema_version: Literal[1] = 1
+
+    term_ends_at: AwareDatetime
+
+
+@register
+class PairingCompleted(_PairingEvent):
+    """The term ended without renewal; both sides are asked for feedback."""
+
+    event_type: Literal["matching.pairing_completed"] = "matching.pairing_completed"
+    schema_version: Literal[1] = 1
+
+
+@register
+class RenewalDue(_PairingEvent):
+    """The term ends soon: renew or complete."""
+
+    event_type: Literal["matching.renewal_due"] = "matching.renewal_due"
+    schema_version: Literal[1] = 1
+
+    term_ends_at: AwareDatetime
+
+
+@register
+class MeetingOverdue(_PairingEvent):
+    """No meeting logged within the program's cadence."""
+
+    event_type: Literal["matching.meeting_overdue"] = "matching.meeting_overdue"
+    schema_version: Literal[1] = 1
+
+    last_met_at: AwareDatetime | None
+    days_overdue: int = Field(ge=0)
 
 
 @register
@@ -54,3 +118,21 @@ class MenteeWaitlisted(IntegrationEvent):
     chapter_id: UUID | None
     mentee_id: UUID
     position: int = Field(ge=1)
+
+
+@register
+class RoundCompleted(IntegrationEvent):
+    """A coordinator's matching round finished: how many were proposed and how many were left unpaired."""
+
+    topic = ROUNDS
+    key_field = "round_id"
+    producer: str = "matching"
+    event_type: Literal["matching.round_completed"] = "matching.round_completed"
+    schema_version: Literal[1] = 1
+
+    round_id: UUID
+    program_id: UUID
+    chapter_id: UUID | None
+    paired: int = Field(ge=0)
+    unpaired: int = Field(ge=0)
+    total_score: int = Field(ge=0)

@@ -17,8 +17,10 @@ PUBLIC_FIELDS = frozenset(
         "is_alumni", "role", "capacity", "approval", "changed_fields",
         "term_months", "cadence_min_days", "cadence_max_days", "format", "group_size", "pairing_mode",
         "both_must_accept", "pair_cap", "mentor_approval_required", "minimum_score",
-        "score", "reason_codes", "position", "reason_code", "kind",
-        "starts_at", "ends_at", "timezone", "is_virtual", "location",
+        "score", "reason_codes", "position", "reason_code", "kind", "declined_by", "ended_by",
+        "term_ends_at", "last_met_at", "days_overdue", "paired", "unpaired", "total_score",
+        "starts_at", "ends_at", "timezone", "is_virtual", "location", "registration_deadline",
+        "cancelled_by", "attended",
     }
 )
 

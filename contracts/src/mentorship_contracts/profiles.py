@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from .envelope import IntegrationEvent, register
 from .vocabulary import Role, Specialty, SupportArea, TrainingStage
 
+CHAPTERS = "profiles.chapters"
 PROGRAMS = "profiles.programs"
 PEOPLE = "profiles.people"
 ENROLLMENTS = "profiles.enrollments"
@@ -22,6 +23,20 @@ Modality = Literal["in_person", "virtual"]
 
 class _ProfilesEvent(IntegrationEvent):
     producer: str = "profiles"
+
+
+@register
+class ChapterDefined(_ProfilesEvent):
+    """A chapter (a school or a region) was created or renamed."""
+
+    topic = CHAPTERS
+    key_field = "chapter_id"
+    event_type: Literal["profiles.chapter_defined"] = "profiles.chapter_defined"
+    schema_version: Literal[1] = 1
+
+    chapter_id: UUID
+    name: str
+    timezone: str = "UTC"
 
 
 @register
@@ -214,3 +229,21 @@ class MatchingProfileChanged(_ProfilesEvent):
     modalities: list[Modality] = Field(default_factory=lambda: ["virtual"])
     identity_for_matching: dict[str, str] = Field(default_factory=dict, description="Only attributes consented for use in matching")
     identity_requests: list[IdentityRequest] = Field(default_factory=list)
+
+
+@register
+class ConsentChanged(_ProfilesEvent):
+    """Restricted to matching: consent to use an identity attribute in matching was given or withdrawn.
+
+    A withdrawal takes effect at once: matching forgets the attribute. The attribute's value never travels here.
+    """
+
+    topic = MATCHING_PROFILES
+    key_field = "person_id"
+    event_type: Literal["profiles.consent_changed"] = "profiles.consent_changed"
+    schema_version: Literal[1] = 1
+
+    person_id: UUID
+    attribute: str
+    purpose: Literal["matching", "partner"]
+    granted: bool

@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from . import events, matching, profiles
+from . import events, matching, notifications, profiles
 from .envelope import IntegrationEvent, registered_events
 
 
@@ -42,6 +42,8 @@ class Topic:
 
 
 CATALOGUE: tuple[Topic, ...] = (
+    Topic(profiles.CHAPTERS, "profiles", "chapter_id", Classification.PUBLIC,
+          "Chapters: a school or a region, with its name and time zone", retention_ms=-1),
     Topic(profiles.PROGRAMS, "profiles", "program_id", Classification.PUBLIC,
           "Program definitions: eligibility, term, cadence, format and how pairs form", retention_ms=-1),
     Topic(profiles.PEOPLE, "profiles", "person_id", Classification.PUBLIC,
@@ -51,16 +53,29 @@ CATALOGUE: tuple[Topic, ...] = (
     Topic(profiles.CONTACTS, "profiles", "person_id", Classification.RESTRICTED,
           "Names, email and what a person shares with a partner", consumers=("notifications",), retention_ms=7 * DAY_MS),
     Topic(profiles.MATCHING_PROFILES, "profiles", "person_id", Classification.RESTRICTED,
-          "Matching attributes, including identity data consented for matching", consumers=("matching",),
+          "Matching attributes, including identity data consented for matching, and consent changes",
+          consumers=("matching",),
           retention_ms=7 * DAY_MS),
     Topic(matching.PAIRINGS, "matching", "pairing_id", Classification.PUBLIC,
           "The mentorship lifecycle: proposed, confirmed, declined, ended, renewed, completed, overdue"),
     Topic(matching.WAITLIST, "matching", "enrollment_id", Classification.PUBLIC,
           "Mentees waiting for a mentor, with their position"),
+    Topic(matching.ROUNDS, "matching", "round_id", Classification.PUBLIC,
+          "Matching rounds run by coordinators: how many were paired and how many were not"),
     Topic(events.CATALOGUE, "events", "scheduled_event_id", Classification.PUBLIC,
           "Career fairs, sessions, office hours and the conference: published, updated, cancelled"),
     Topic(events.REGISTRATIONS, "events", "scheduled_event_id", Classification.PUBLIC,
           "Registrations confirmed, waitlisted, promoted, cancelled; attendance"),
+    Topic(events.ACCESS, "events", "scheduled_event_id", Classification.RESTRICTED,
+          "Join links of virtual events, for confirmed registrants only", consumers=("notifications",),
+          retention_ms=7 * DAY_MS),
+    Topic(events.OFFICE_HOURS, "events", "slot_id", Classification.PUBLIC,
+          "Office-hour slots booked and cancelled"),
+    Topic(events.REMINDERS, "events", "scheduled_event_id", Classification.INTERNAL,
+          "Reminders due 24 hours before an event, one per registrant", consumers=("notifications",),
+          retention_ms=7 * DAY_MS),
+    Topic(notifications.DELIVERIES, "notifications", "notification_id", Classification.INTERNAL,
+          "Notifications sent or failed", retention_ms=7 * DAY_MS),
 )
 
 BY_NAME: dict[str, Topic] = {topic.name: topic for topic in CATALOGUE}

@@ -10,7 +10,7 @@ from mentorship_contracts.vocabulary import TrainingStage as S
 
 PROGRAM = ProgramRules(
     id=uuid4(), chapter_id=None, pairing_mode="on_registration", both_must_accept=False, pair_cap=None,
-    minimum_score=0, mentee_stages=[S.UNDERGRADUATE], mentor_stages=[S.MEDICAL_STUDENT_3, S.RESIDENT, S.ATTENDING],
+    minimum_score=0, term_months=12, mentee_stages=[S.UNDERGRADUATE], mentor_stages=[S.MEDICAL_STUDENT_3, S.RESIDENT, S.ATTENDING],
 )
 NOW = datetime(2026, 11, 22, tzinfo=UTC)
 
@@ -63,3 +63,10 @@ def test_no_pair_is_formed_beyond_the_program_cap():
     capped = ProgramRules(**{**vars(PROGRAM), "pair_cap": 3})
     mentees = [person(S.UNDERGRADUATE, waiting_since=NOW + timedelta(minutes=i)) for i in range(5)]
     assert len(pair_waiting(capped, mentees, [person(S.RESIDENT, capacity=10)], live_pairs=2)) == 1
+
+
+def test_a_twelve_month_term_started_on_the_last_day_of_a_long_month_ends_on_the_last_day_of_a_short_one():
+    from matching.domain.pairing import term_end
+
+    assert term_end(datetime(2026, 1, 31, tzinfo=UTC), 1) == datetime(2026, 2, 28, tzinfo=UTC)
+    assert term_end(NOW, 12) == datetime(2027, 11, 22, tzinfo=UTC)

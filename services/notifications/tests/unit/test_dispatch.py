@@ -67,7 +67,7 @@ def render(notification, context):
 
 def pairing():
     return PairingConfirmed(pairing_id=uuid4(), program_id=uuid4(), chapter_id=None, mentee_id=uuid4(),
-                            mentor_id=uuid4(), score=80, reason_codes=[])
+                            mentor_id=uuid4(), score=80, reason_codes=[], term_ends_at="2027-11-22T00:00:00Z")
 
 
 def reachable(uow, *people):

@@ -29,7 +29,8 @@ async def publish_event(event_id: UUID, uow) -> ScheduledEvent:
             contract.EventPublished(
                 scheduled_event_id=event.id, chapter_id=event.chapter_id, kind=event.kind, title=event.title,
                 starts_at=event.starts_at, ends_at=event.ends_at, timezone=event.timezone, capacity=event.capacity,
-                audience_stages=event.audience_stages, is_virtual=event.is_virtual, location=event.location,
+                audience_stages=event.audience_stages, registration_deadline=event.registration_deadline,
+                is_virtual=event.is_virtual, location=event.location,
             )
         )
         await uow.commit()

@@ -19,11 +19,11 @@ class PostgresMatching:
     async def save_program(self, p: ProgramRules) -> None:
         await self._conn.execute(
             """INSERT INTO programs (id, chapter_id, pairing_mode, both_must_accept, pair_cap, minimum_score,
-                                     mentee_stages, mentor_stages)
-               VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+                                     term_months, mentee_stages, mentor_stages)
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
                ON CONFLICT (id) DO UPDATE SET chapter_id = $2, pairing_mode = $3, both_must_accept = $4,
-                   pair_cap = $5, minimum_score = $6, mentee_stages = $7, mentor_stages = $8""",
-            p.id, p.chapter_id, p.pairing_mode, p.both_must_accept, p.pair_cap, p.minimum_score,
+                   pair_cap = $5, minimum_score = $6, term_months = $7, mentee_stages = $8, mentor_stages = $9""",
+            p.id, p.chapter_id, p.pairing_mode, p.both_must_accept, p.pair_cap, p.minimum_score, p.term_months,
             list(p.mentee_stages), list(p.mentor_stages),
         )
 

@@ -17,6 +17,7 @@ class ProgramRules:
     both_must_accept: bool
     pair_cap: int | None
     minimum_score: int
+    term_months: int
     mentee_stages: list[TrainingStage]
     mentor_stages: list[TrainingStage]
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import calendar
 from dataclasses import dataclass, replace
+from datetime import datetime
 
 from .model import Candidate, ProgramRules
 from .scoring import Fit, best_mentor
@@ -33,3 +35,10 @@ def pair_waiting(program: ProgramRules, waiting: list[Candidate], mentors: list[
         live_pairs += 1
         mentors = [replace(m, active_pairings=m.active_pairings + 1) if m is mentor else m for m in mentors]
     return proposals
+
+
+def term_end(start: datetime, months: int) -> datetime:
+    """The same day `months` later (the last day of that month when it is shorter)."""
+    month_index = start.month - 1 + months
+    year, month = start.year + month_index // 12, month_index % 12 + 1
+    return start.replace(year=year, month=month, day=min(start.day, calendar.monthrange(year, month)[1]))

@@ -6,6 +6,7 @@ CREATE TABLE programs (
     both_must_accept boolean NOT NULL,
     pair_cap        int,
     minimum_score   int     NOT NULL,
+    term_months     int     NOT NULL,
     mentee_stages   text[]  NOT NULL,
     mentor_stages   text[]  NOT NULL
 );

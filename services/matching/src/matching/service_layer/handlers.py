@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from uuid import UUID, uuid4
 
 from mentorship_contracts import matching as contract
 from mentorship_contracts import profiles as source
 
 from ..domain.model import ProgramRules
-from ..domain.pairing import pair_waiting
+from ..domain.pairing import pair_waiting, term_end
 
 
 async def program_defined(event: source.ProgramDefined, uow) -> None:
@@ -17,7 +18,7 @@ async def program_defined(event: source.ProgramDefined, uow) -> None:
             ProgramRules(
                 id=event.program_id, chapter_id=event.chapter_id, pairing_mode=event.pairing_mode,
                 both_must_accept=event.both_must_accept, pair_cap=event.pair_cap, minimum_score=event.minimum_score,
-                mentee_stages=event.mentee_stages, mentor_stages=event.mentor_stages,
+                term_months=event.term_months, mentee_stages=event.mentee_stages, mentor_stages=event.mentor_stages,
             )
         )
         await _offer_room(event.program_id, uow)
@@ -70,14 +71,15 @@ async def _offer_room(program_id: UUID, uow) -> None:
             pairing_id=pairing_id, program_id=program_id, mentee=proposal.mentee, mentor=proposal.mentor,
             status=status, score=proposal.fit.score, reasons=list(proposal.fit.reasons),
         )
-        announced = contract.PairingProposed if status == "proposed" else contract.PairingConfirmed
-        uow.emit(
-            announced(
-                pairing_id=pairing_id, program_id=program_id, chapter_id=program.chapter_id,
-                mentee_id=proposal.mentee.person_id, mentor_id=proposal.mentor.person_id,
-                score=proposal.fit.score, reason_codes=list(proposal.fit.reasons),
-            )
+        facts = dict(
+            pairing_id=pairing_id, program_id=program_id, chapter_id=program.chapter_id,
+            mentee_id=proposal.mentee.person_id, mentor_id=proposal.mentor.person_id,
+            score=proposal.fit.score, reason_codes=list(proposal.fit.reasons),
         )
+        if status == "proposed":
+            uow.emit(contract.PairingProposed(**facts))
+        else:
+            uow.emit(contract.PairingConfirmed(**facts, term_ends_at=term_end(datetime.now(UTC), program.term_months)))
 
 
 async def _tell_if_waiting(event: source.EnrollmentCreated, uow) -> None:

@@ -1,0 +1,36 @@
+"""Integration events published by the notifications service (internal)."""
+
+from typing import Literal
+from uuid import UUID
+
+from .envelope import IntegrationEvent, register
+
+DELIVERIES = "notifications.deliveries"
+
+
+class _DeliveryEvent(IntegrationEvent):
+    topic = DELIVERIES
+    key_field = "notification_id"
+    producer: str = "notifications"
+
+    notification_id: UUID
+    person_id: UUID
+    chapter_id: UUID | None
+    kind: str
+    channel: Literal["email", "in_app", "digest"]
+
+
+@register
+class NotificationSent(_DeliveryEvent):
+    event_type: Literal["notifications.notification_sent"] = "notifications.notification_sent"
+    schema_version: Literal[1] = 1
+
+
+@register
+class NotificationFailed(_DeliveryEvent):
+    """Every retry failed; coordinators see it in the delivery log."""
+
+    event_type: Literal["notifications.notification_failed"] = "notifications.notification_failed"
+    schema_version: Literal[1] = 1
+
+    attempts: int
