@@ -40,6 +40,14 @@ def _field_name(location: Iterable) -> str:
     return ".".join(parts) or "body"
 
 
+def _mapped(mapper: Callable[[Exception], ApiError]):
+    async def handle(_: Request, exc: Exception) -> JSONResponse:
+        error = mapper(exc)
+        return JSONResponse(error_body(error.code, error.message, error.field), error.status)
+
+    return handle
+
+
 def create_app(
     service: Service,
     routers: Iterable[APIRouter] = (),
@@ -95,16 +103,14 @@ def create_app(
             error_body("invalid_request", f"{first['field']}: {first['message']}", first["field"], errors), 422
         )
 
-    @app.exception_handler(ApiError)
-    async def api_error(_: Request, exc: ApiError) -> JSONResponse:
-        return JSONResponse(error_body(exc.code, exc.message, exc.field), exc.status)
+    app.add_exception_handler(ApiError, _mapped(lambda error: error))
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
         return JSONResponse(error_body("http_error", str(exc.detail)), exc.status_code, headers=exc.headers)
 
     for exception_type, mapper in (error_mappers or {}).items():
-        app.add_exception_handler(exception_type, lambda request, exc, m=mapper: api_error(request, m(exc)))
+        app.add_exception_handler(exception_type, _mapped(mapper))
 
     @app.exception_handler(Exception)
     async def unexpected(_: Request, exc: Exception) -> JSONResponse:

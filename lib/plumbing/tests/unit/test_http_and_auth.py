@@ -1,0 +1,149 @@
+"""The HTTP face every service shares: errors name the field, internals never leak, tokens are checked."""
+
+import json
+import logging
+import time
+from uuid import uuid4
+
+import httpx
+import jwt
+import pytest
+from fastapi import APIRouter, Depends
+from plumbing import auth
+from plumbing.http import ApiError, create_app
+from plumbing.logs import JsonFormatter
+from plumbing.metrics import Metrics
+from plumbing.settings import ServiceSettings
+from pydantic import BaseModel, EmailStr, Field
+
+SECRET = "unit-test-signing-key-long-enough-for-hs256"
+
+
+class FakeService:
+    """Starts nothing: the HTTP layer is under test, not the infrastructure."""
+
+    def __init__(self, ready: bool = True) -> None:
+        self.settings = ServiceSettings(service_name="fake", jwt_secret=SECRET)
+        self.metrics = Metrics("fake")
+        self._ready = ready
+
+    async def start(self) -> None: ...
+
+    async def stop(self) -> None: ...
+
+    async def readiness(self) -> dict:
+        return {"database": self._ready, "broker": True}
+
+
+class Signup(BaseModel):
+    email: EmailStr
+    capacity: int = Field(ge=1, le=10)
+
+
+router = APIRouter()
+
+
+@router.post("/signups")
+async def signup(body: Signup, caller: auth.Principal = Depends(auth.current_principal)) -> dict:
+    if body.capacity == 7:
+        raise ApiError(409, "taken", "that capacity is taken", field="capacity")
+    if body.capacity == 9:
+        raise RuntimeError("database password is hunter2")
+    return {"role": caller.role}
+
+
+def client(service=None) -> httpx.AsyncClient:
+    app = create_app(service or FakeService(), [router], title="fake")
+    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app, raise_app_exceptions=False), base_url="http://t")
+
+
+def bearer(**claims) -> dict:
+    return {"Authorization": f"Bearer {auth.mint(SECRET, **({'role': 'participant'} | claims))}"}
+
+
+async def test_bad_input_is_a_422_naming_each_field():
+    async with client() as http:
+        response = await http.post("/signups", json={"email": "not-an-email", "capacity": 0}, headers=bearer())
+    assert response.status_code == 422
+    error = response.json()["error"]
+    assert error["field"] == "email"
+    assert {e["field"] for e in error["errors"]} == {"email", "capacity"}
+
+
+async def test_a_refusal_of_the_domain_names_its_field_and_code():
+    async with client() as http:
+        response = await http.post("/signups", json={"email": "a@example.org", "capacity": 7}, headers=bearer())
+    assert response.status_code == 409
+    assert response.json() == {"error": {"code": "taken", "message": "that capacity is taken", "field": "capacity"}}
+
+
+async def test_an_unexpected_error_is_a_500_that_reveals_nothing():
+    async with client() as http:
+        response = await http.post("/signups", json={"email": "a@example.org", "capacity": 9}, headers=bearer())
+    assert response.status_code == 500
+    assert "hunter2" not in response.text and "Traceback" not in response.text
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [{}, {"Authorization": "Bearer nonsense"},
+     {"Authorization": "Bearer " + jwt.encode({"sub": "x", "role": "admin", "iss": auth.ISSUER, "exp": int(time.time()) - 5}, SECRET)},
+     {"Authorization": "Bearer " + auth.mint("another-key-that-is-also-long-enough-000", role="admin")}],
+    ids=["missing", "garbage", "expired", "signed-with-another-key"],
+)
+async def test_a_request_without_a_valid_token_is_a_401(headers):
+    async with client() as http:
+        response = await http.post("/signups", json={"email": "a@example.org", "capacity": 1}, headers=headers)
+    assert response.status_code == 401
+    assert response.json()["error"]["code"] == "unauthenticated"
+
+
+def test_a_token_names_the_caller_their_person_and_their_chapter():
+    person, chapter = uuid4(), uuid4()
+    caller = auth.verify(SECRET, auth.mint(SECRET, role="coordinator", person_id=person, chapter_id=chapter))
+    assert caller.role is auth.Role.COORDINATOR and caller.is_person(person)
+    assert caller.coordinates(chapter) and not caller.coordinates(uuid4()) and not caller.is_admin
+
+
+async def test_readiness_is_503_until_database_and_broker_answer_and_metrics_are_served():
+    async with client(FakeService(ready=False)) as http:
+        assert (await http.get("/readyz")).status_code == 503
+        assert (await http.get("/healthz")).status_code == 200
+        await http.get("/healthz")
+        metrics = (await http.get("/metrics")).text
+    assert 'http_requests_total{method="GET",route="/healthz",status="200"}' in metrics
+    assert "outbox_backlog" in metrics and "consumer_lag" in metrics
+
+
+def test_log_lines_are_json_and_drop_fields_that_look_personal():
+    record = logging.LogRecord("svc", logging.INFO, __file__, 1, "person registered", None, None)
+    record.person_id, record.email, record.display_name = "p-1", "sam@example.org", "Sam"
+    line = json.loads(JsonFormatter("profiles").format(record))
+    assert line["msg"] == "person registered" and line["person_id"] == "p-1" and line["service"] == "profiles"
+    assert "email" not in line and "display_name" not in line
+
+
+def test_a_service_specific_database_url_wins_over_the_generic_one(monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", "postgresql://generic/db")
+    monkeypatch.setenv("MATCHING_DATABASE_URL", "postgresql://matching/db")
+    assert ServiceSettings.for_service("matching").database_url == "postgresql://matching/db"
+    assert ServiceSettings.for_service("events").database_url == "postgresql://generic/db"
+
+
+class Overbooked(Exception):
+    pass
+
+
+async def test_a_service_maps_its_own_domain_errors_to_client_errors():
+    mapped = APIRouter()
+
+    @mapped.get("/full")
+    async def full() -> dict:
+        raise Overbooked("no seats left")
+
+    app = create_app(FakeService(), [mapped], title="fake",
+                     error_mappers={Overbooked: lambda e: ApiError(409, "overbooked", str(e), field="seats")})
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as http:
+        response = await http.get("/full")
+    assert response.status_code == 409
+    assert response.json()["error"] == {"code": "overbooked", "message": "no seats left", "field": "seats"}
