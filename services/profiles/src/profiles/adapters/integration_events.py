@@ -1,9 +1,18 @@
 """Domain objects → the integration events other services read (contracts). Only here does personal
 data meet an event, and only on the restricted topics meant for it."""
 
+from uuid import UUID
+
+from mentorship_contracts import IntegrationEvent
 from mentorship_contracts import profiles as contract
 
-from ..domain.model import Enrollment, Person, Program
+from ..domain.model import (
+    CONTACT_FIELDS, MATCHING_FIELDS, PUBLIC_FIELDS, Chapter, ConsentChange, Enrollment, Person, Program, Purpose,
+)
+
+
+def chapter_defined(chapter: Chapter) -> contract.ChapterDefined:
+    return contract.ChapterDefined(chapter_id=chapter.id, name=chapter.name, timezone=chapter.timezone)
 
 
 def program_defined(program: Program) -> contract.ProgramDefined:
@@ -26,37 +35,88 @@ def program_defined(program: Program) -> contract.ProgramDefined:
     )
 
 
-def person_registered(person: Person) -> list:
+def person_registered(person: Person) -> list[IntegrationEvent]:
     """Public ids and stage; contact details to notifications; matching attributes to matching."""
     return [
         contract.PersonRegistered(
             person_id=person.id, chapter_id=person.chapter_id, stage=person.stage, is_alumni=person.is_alumni
         ),
-        contract.ContactDetailsChanged(
-            person_id=person.id,
-            chapter_id=person.chapter_id,
-            display_name=person.display_name,
-            email=person.email,
-            timezone=person.timezone,
-            pronouns_for_partner=person.pronouns,
-            bio_for_partner=person.bio,
-        ),
-        contract.MatchingProfileChanged(
-            person_id=person.id,
-            chapter_id=person.chapter_id,
-            stage=person.stage,
-            specialties=person.specialties,
-            support_areas=person.support_areas,
-            languages=person.languages,
-            timezone=person.timezone,
-            region=person.region,
-            modalities=person.modalities,
-        ),
+        contact_details(person),
+        matching_profile(person),
     ]
 
 
+def person_updated(person: Person, changed: set[str]) -> list[IntegrationEvent]:
+    """Each audience hears of a change to what it holds, and only that. The public event names only public
+    fields: that someone changed their pronouns is itself not for other teams."""
+    events: list[IntegrationEvent] = []
+    if public := sorted(changed & PUBLIC_FIELDS):
+        events.append(contract.PersonUpdated(
+            person_id=person.id, chapter_id=person.chapter_id, stage=person.stage, is_alumni=person.is_alumni,
+            changed_fields=public,
+        ))
+    if changed & CONTACT_FIELDS:
+        events.append(contact_details(person))
+    if changed & MATCHING_FIELDS:
+        events.append(matching_profile(person))
+    return events
+
+
+def identity_declared(person: Person, consent_changes: list[ConsentChange]) -> list[IntegrationEvent]:
+    """The restricted copies replaced whole, so that a withdrawn attribute is gone from them at once."""
+    return [
+        matching_profile(person),
+        contact_details(person),
+        *(contract.ConsentChanged(person_id=person.id, attribute=c.attribute, purpose=c.purpose, granted=c.granted)
+          for c in consent_changes),
+    ]
+
+
+def person_erased(person_id: UUID) -> contract.PersonErased:
+    return contract.PersonErased(person_id=person_id)
+
+
+def contact_details(person: Person) -> contract.ContactDetailsChanged:
+    return contract.ContactDetailsChanged(
+        person_id=person.id,
+        chapter_id=person.chapter_id,
+        display_name=person.display_name,
+        email=person.email,
+        timezone=person.timezone,
+        pronouns_for_partner=person.pronouns_for(partner=True),
+        bio_for_partner=person.bio,
+        identity_for_partner=person.identity.shown_for(Purpose.PARTNER),
+    )
+
+
+def matching_profile(person: Person) -> contract.MatchingProfileChanged:
+    return contract.MatchingProfileChanged(
+        person_id=person.id,
+        chapter_id=person.chapter_id,
+        stage=person.stage,
+        specialties=person.specialties,
+        support_areas=person.support_areas,
+        languages=person.languages,
+        timezone=person.timezone,
+        region=person.region,
+        modalities=person.modalities,
+        identity_for_matching=person.identity.shown_for(Purpose.MATCHING),
+        identity_requests=[contract.IdentityRequest(attribute=r.attribute, strength=r.strength)
+                           for r in person.identity.requests],
+    )
+
+
 def enrollment_created(enrollment: Enrollment, person: Person) -> contract.EnrollmentCreated:
-    return contract.EnrollmentCreated(
+    return contract.EnrollmentCreated(**_enrollment_facts(enrollment, person))
+
+
+def enrollment_changed(enrollment: Enrollment, person: Person, changed: set[str]) -> contract.EnrollmentChanged:
+    # A mentee's goals are their own words: the public event says that they changed, never what they say.
+    return contract.EnrollmentChanged(**_enrollment_facts(enrollment, person), changed_fields=sorted(changed))
+
+
+def _enrollment_facts(enrollment: Enrollment, person: Person) -> dict:
+    return dict(
         enrollment_id=enrollment.id,
         person_id=enrollment.person_id,
         program_id=enrollment.program_id,
@@ -67,3 +127,20 @@ def enrollment_created(enrollment: Enrollment, person: Person) -> contract.Enrol
         mentee_stages_welcome=enrollment.mentee_stages_welcome,
         approval=enrollment.approval,
     )
+
+
+def enrollment_withdrawn(enrollment: Enrollment) -> contract.EnrollmentWithdrawn:
+    return contract.EnrollmentWithdrawn(**_enrollment_ids(enrollment), role=enrollment.role)
+
+
+def mentor_approved(enrollment: Enrollment) -> contract.MentorApproved:
+    return contract.MentorApproved(**_enrollment_ids(enrollment))
+
+
+def mentor_suspended(enrollment: Enrollment) -> contract.MentorSuspended:
+    return contract.MentorSuspended(**_enrollment_ids(enrollment))
+
+
+def _enrollment_ids(enrollment: Enrollment) -> dict:
+    return dict(enrollment_id=enrollment.id, person_id=enrollment.person_id, program_id=enrollment.program_id,
+                chapter_id=enrollment.chapter_id)

@@ -1,94 +1,179 @@
-"""PostgreSQL repositories of profiles."""
+"""PostgreSQL repositories of profiles. Each saves a whole aggregate (insert or update) and reads it back."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
 from uuid import UUID
 
 import asyncpg
 from mentorship_contracts.vocabulary import Role, Specialty, SupportArea, TrainingStage
 
-from ..domain.model import Enrollment, Person, Program
+from ..domain.commands import SearchPeople
+from ..domain.model import Chapter, Enrollment, Person, Program, PronounsVisibility
+from .sealing import IdentitySealer
 
-_PROGRAM_COLUMNS = (
+
+class _Table:
+    """One aggregate's table: which columns it has, and how to upsert and select them."""
+
+    def __init__(self, name: str, columns: str) -> None:
+        self.name = name
+        self.columns = [c.strip() for c in columns.split(",")]
+        self.select = f"SELECT {', '.join(self.columns)} FROM {name}"
+        placeholders = ", ".join(f"${i}" for i in range(1, len(self.columns) + 1))
+        updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in self.columns[1:])
+        self.upsert = f"INSERT INTO {name} ({', '.join(self.columns)}) VALUES ({placeholders}) " \
+                      f"ON CONFLICT (id) DO UPDATE SET {updates}"
+
+    def values(self, aggregate: Any, **overrides: Any) -> list[Any]:
+        return [overrides[c] if c in overrides else getattr(aggregate, c) for c in self.columns]
+
+
+def _enums(kind: Callable[[str], Any], values: list[str]) -> list[Any]:
+    return [kind(v) for v in values]
+
+
+CHAPTERS = _Table("chapters", "id, name, timezone")
+PROGRAMS = _Table(
+    "programs",
     "id, name, chapter_id, mentee_stages, mentor_stages, term_months, cadence_min_days, cadence_max_days, "
-    "format, group_size, pairing_mode, both_must_accept, pair_cap, mentor_approval_required, minimum_score"
+    "format, group_size, pairing_mode, both_must_accept, pair_cap, mentor_approval_required, minimum_score",
 )
-_PERSON_COLUMNS = (
-    "id, display_name, email, stage, chapter_id, pronouns, timezone, is_alumni, specialties, support_areas, "
-    "languages, modalities, region, bio"
+PEOPLE = _Table(
+    "people",
+    "id, display_name, email, stage, chapter_id, pronouns, pronouns_visibility, timezone, is_alumni, specialties, "
+    "support_areas, languages, modalities, region, bio, identity_sealed",
 )
-_ENROLLMENT_COLUMNS = "id, person_id, program_id, chapter_id, role, capacity, mentee_stages_welcome, approval, active"
+ENROLLMENTS = _Table(
+    "enrollments",
+    "id, person_id, program_id, chapter_id, role, capacity, mentee_stages_welcome, goals, preferred_mentor_stages, "
+    "approval, active",
+)
 
 
-def _placeholders(columns: str) -> str:
-    return ", ".join(f"${i}" for i in range(1, columns.count(",") + 2))
+class PostgresChapters:
+    def __init__(self, conn: asyncpg.Connection) -> None:
+        self._conn = conn
+
+    async def save(self, chapter: Chapter) -> None:
+        await self._conn.execute(CHAPTERS.upsert, *CHAPTERS.values(chapter))
+
+    async def get(self, chapter_id: UUID) -> Chapter | None:
+        row = await self._conn.fetchrow(f"{CHAPTERS.select} WHERE id = $1", chapter_id)
+        return Chapter(**row) if row else None
+
+    async def list(self) -> list[Chapter]:
+        return [Chapter(**row) for row in await self._conn.fetch(f"{CHAPTERS.select} ORDER BY name, id")]
 
 
 class PostgresPrograms:
     def __init__(self, conn: asyncpg.Connection) -> None:
         self._conn = conn
 
-    async def add(self, p: Program) -> None:
-        await self._conn.execute(
-            f"INSERT INTO programs ({_PROGRAM_COLUMNS}) VALUES ({_placeholders(_PROGRAM_COLUMNS)})",
-            p.id, p.name, p.chapter_id, list(p.mentee_stages), list(p.mentor_stages), p.term_months,
-            p.cadence_min_days, p.cadence_max_days, p.format, p.group_size, p.pairing_mode, p.both_must_accept,
-            p.pair_cap, p.mentor_approval_required, p.minimum_score,
-        )
+    async def save(self, program: Program) -> None:
+        await self._conn.execute(PROGRAMS.upsert, *PROGRAMS.values(program))
 
     async def get(self, program_id: UUID) -> Program | None:
-        row = await self._conn.fetchrow(f"SELECT {_PROGRAM_COLUMNS} FROM programs WHERE id = $1", program_id)
-        if row is None:
-            return None
-        values = dict(row)
-        values["mentee_stages"] = [TrainingStage(s) for s in values["mentee_stages"]]
-        values["mentor_stages"] = [TrainingStage(s) for s in values["mentor_stages"]]
-        return Program(**values)
+        row = await self._conn.fetchrow(f"{PROGRAMS.select} WHERE id = $1", program_id)
+        return self._program(row) if row else None
+
+    async def list(self, chapter_id: UUID | None = None) -> list[Program]:
+        rows = await self._conn.fetch(
+            f"{PROGRAMS.select} WHERE $1::uuid IS NULL OR chapter_id = $1 ORDER BY name, id", chapter_id
+        )
+        return [self._program(row) for row in rows]
+
+    @staticmethod
+    def _program(row: asyncpg.Record) -> Program:
+        return Program(**{**row, "mentee_stages": _enums(TrainingStage, row["mentee_stages"]),
+                          "mentor_stages": _enums(TrainingStage, row["mentor_stages"])})
 
 
 class PostgresPeople:
-    def __init__(self, conn: asyncpg.Connection) -> None:
+    def __init__(self, conn: asyncpg.Connection, sealer: IdentitySealer) -> None:
         self._conn = conn
+        self._sealer = sealer
 
-    async def add(self, p: Person) -> None:
+    async def save(self, person: Person) -> None:
         await self._conn.execute(
-            f"INSERT INTO people ({_PERSON_COLUMNS}) VALUES ({_placeholders(_PERSON_COLUMNS)})",
-            p.id, p.display_name, p.email, p.stage, p.chapter_id, p.pronouns, p.timezone, p.is_alumni,
-            list(p.specialties), list(p.support_areas), list(p.languages), list(p.modalities), p.region, p.bio,
+            PEOPLE.upsert, *PEOPLE.values(person, identity_sealed=self._sealer.seal(person.id, person.identity))
         )
 
-    async def get(self, person_id: UUID) -> Person | None:
-        row = await self._conn.fetchrow(f"SELECT {_PERSON_COLUMNS} FROM people WHERE id = $1", person_id)
-        if row is None:
-            return None
-        values = dict(row)
-        values["stage"] = TrainingStage(values["stage"])
-        values["specialties"] = [Specialty(s) for s in values["specialties"]]
-        values["support_areas"] = [SupportArea(s) for s in values["support_areas"]]
-        return Person(**values)
+    async def get(self, person_id: UUID, lock: bool = False) -> Person | None:
+        # Locking the person serialises concurrent changes to them and to their enrollments.
+        row = await self._conn.fetchrow(f"{PEOPLE.select} WHERE id = $1{' FOR UPDATE' if lock else ''}", person_id)
+        return self._person(row) if row else None
 
-    async def email_taken(self, email: str) -> bool:
-        return bool(await self._conn.fetchval("SELECT true FROM people WHERE lower(email) = lower($1)", email))
+    async def remove(self, person_id: UUID) -> None:
+        await self._conn.execute("DELETE FROM people WHERE id = $1", person_id)  # enrollments cascade
+
+    async def email_taken(self, email: str, by_other_than: UUID | None = None) -> bool:
+        return bool(await self._conn.fetchval(
+            "SELECT true FROM people WHERE lower(email) = lower($1) AND id IS DISTINCT FROM $2", email, by_other_than
+        ))
+
+    async def search(self, query: SearchPeople) -> tuple[list[Person], int]:
+        """One page of the people matching every filter given, and how many match in all."""
+        arguments: list[Any] = []
+
+        def param(value: Any) -> str:
+            arguments.append(value)
+            return f"${len(arguments)}"
+
+        conditions = ["true"]
+        if query.stages:
+            conditions.append(f"p.stage = ANY({param(list(query.stages))})")
+        if query.specialty:
+            conditions.append(f"{param(query.specialty)} = ANY(p.specialties)")
+        if query.chapter_id:
+            conditions.append(f"p.chapter_id = {param(query.chapter_id)}")
+        if query.is_alumni is not None:
+            conditions.append(f"p.is_alumni = {param(query.is_alumni)}")
+        if query.approval or query.program_id:
+            enrolled = ["e.person_id = p.id", "e.active"]
+            if query.approval:
+                enrolled += ["e.role = 'mentor'", f"e.approval = {param(query.approval)}"]
+            if query.program_id:
+                enrolled.append(f"e.program_id = {param(query.program_id)}")
+            conditions.append(f"EXISTS (SELECT 1 FROM enrollments e WHERE {' AND '.join(enrolled)})")
+        matching = f"FROM people p WHERE {' AND '.join(conditions)}"
+        total = await self._conn.fetchval(f"SELECT count(*) {matching}", *arguments)
+        rows = await self._conn.fetch(
+            f"SELECT {', '.join(f'p.{c}' for c in PEOPLE.columns)} {matching} ORDER BY p.display_name, p.id "
+            f"LIMIT {param(query.limit)} OFFSET {param(query.offset)}",
+            *arguments,
+        )
+        return [self._person(row) for row in rows], total
+
+    def _person(self, row: asyncpg.Record) -> Person:
+        values = {c: row[c] for c in PEOPLE.columns if c != "identity_sealed"}
+        return Person(
+            **{**values, "stage": TrainingStage(row["stage"]),
+               "pronouns_visibility": PronounsVisibility(row["pronouns_visibility"]),
+               "specialties": _enums(Specialty, row["specialties"]),
+               "support_areas": _enums(SupportArea, row["support_areas"])},
+            identity=self._sealer.open(row["id"], row["identity_sealed"]),
+        )
 
 
 class PostgresEnrollments:
     def __init__(self, conn: asyncpg.Connection) -> None:
         self._conn = conn
 
-    async def add(self, e: Enrollment) -> None:
-        await self._conn.execute(
-            f"INSERT INTO enrollments ({_ENROLLMENT_COLUMNS}) VALUES ({_placeholders(_ENROLLMENT_COLUMNS)})",
-            e.id, e.person_id, e.program_id, e.chapter_id, e.role, e.capacity, list(e.mentee_stages_welcome),
-            e.approval, e.active,
-        )
+    async def save(self, enrollment: Enrollment) -> None:
+        await self._conn.execute(ENROLLMENTS.upsert, *ENROLLMENTS.values(enrollment))
 
-    async def for_person(self, person_id: UUID, lock: bool = False) -> list[Enrollment]:
-        if lock:
-            # Serialises concurrent enrollments of one person, so the duplicate check holds.
-            await self._conn.execute("SELECT 1 FROM people WHERE id = $1 FOR UPDATE", person_id)
-        rows = await self._conn.fetch(f"SELECT {_ENROLLMENT_COLUMNS} FROM enrollments WHERE person_id = $1", person_id)
-        return [
-            Enrollment(**{**dict(r), "role": Role(r["role"]),
-                          "mentee_stages_welcome": [TrainingStage(s) for s in r["mentee_stages_welcome"]]})
-            for r in rows
-        ]
+    async def get(self, enrollment_id: UUID, lock: bool = False) -> Enrollment | None:
+        row = await self._conn.fetchrow(f"{ENROLLMENTS.select} WHERE id = $1{' FOR UPDATE' if lock else ''}", enrollment_id)
+        return self._enrollment(row) if row else None
+
+    async def for_person(self, person_id: UUID) -> list[Enrollment]:
+        rows = await self._conn.fetch(f"{ENROLLMENTS.select} WHERE person_id = $1 ORDER BY id", person_id)
+        return [self._enrollment(row) for row in rows]
+
+    @staticmethod
+    def _enrollment(row: asyncpg.Record) -> Enrollment:
+        return Enrollment(**{**row, "role": Role(row["role"]),
+                             "mentee_stages_welcome": _enums(TrainingStage, row["mentee_stages_welcome"]),
+                             "preferred_mentor_stages": _enums(TrainingStage, row["preferred_mentor_stages"])})

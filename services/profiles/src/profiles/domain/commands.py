@@ -1,11 +1,26 @@
-"""What callers ask profiles to do."""
+"""What callers ask profiles to do, and the questions they ask of it."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 from uuid import UUID
 
 from mentorship_contracts.vocabulary import Role, Specialty, SupportArea, TrainingStage
+
+from .model import IdentityAttribute, IdentityRequest, PronounsVisibility, Purpose
+
+
+@dataclass(frozen=True)
+class DefineChapter:
+    name: str
+    timezone: str = "UTC"
+
+
+@dataclass(frozen=True)
+class ChangeChapter:
+    chapter_id: UUID
+    changes: dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -27,13 +42,20 @@ class DefineProgram:
 
 
 @dataclass(frozen=True)
+class ChangeProgram:
+    program_id: UUID
+    changes: dict[str, Any]
+
+
+@dataclass(frozen=True)
 class RegisterPerson:
     display_name: str
     email: str
     stage: TrainingStage
     chapter_id: UUID | None = None
     pronouns: str | None = None
-    timezone: str = "UTC"
+    pronouns_visibility: PronounsVisibility = PronounsVisibility.PARTNERS
+    timezone: str | None = None  # None: the chapter's time zone
     is_alumni: bool = False
     specialties: list[Specialty] = field(default_factory=list)
     support_areas: list[SupportArea] = field(default_factory=list)
@@ -44,9 +66,71 @@ class RegisterPerson:
 
 
 @dataclass(frozen=True)
+class UpdatePerson:
+    person_id: UUID
+    changes: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class ErasePerson:
+    person_id: UUID
+
+
+@dataclass(frozen=True)
+class DeclareIdentity:
+    person_id: UUID
+    attributes: dict[str, IdentityAttribute]
+    requests: list[IdentityRequest]
+
+
+@dataclass(frozen=True)
+class WithdrawConsent:
+    person_id: UUID
+    attribute: str
+    purpose: Purpose
+
+
+@dataclass(frozen=True)
 class Enroll:
     person_id: UUID
     program_id: UUID
     role: Role
     capacity: int = 1
     mentee_stages_welcome: list[TrainingStage] = field(default_factory=list)
+    goals: str | None = None
+    preferred_mentor_stages: list[TrainingStage] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ChangeEnrollment:
+    enrollment_id: UUID
+    changes: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class WithdrawEnrollment:
+    enrollment_id: UUID
+
+
+@dataclass(frozen=True)
+class ApproveMentor:
+    enrollment_id: UUID
+
+
+@dataclass(frozen=True)
+class SuspendMentor:
+    enrollment_id: UUID
+
+
+@dataclass(frozen=True)
+class SearchPeople:
+    """A coordinator's question: who matches all the given filters, one page at a time."""
+
+    stages: list[TrainingStage] = field(default_factory=list)
+    specialty: Specialty | None = None
+    chapter_id: UUID | None = None
+    is_alumni: bool | None = None
+    approval: str | None = None  # of a mentor enrollment
+    program_id: UUID | None = None
+    limit: int = 20
+    offset: int = 0

@@ -1,8 +1,10 @@
-"""Programs, people and enrollments. Pure: no I/O."""
+"""Chapters, programs, people, their identity attributes and enrollments. Pure: no I/O."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+from typing import Any
 from uuid import UUID, uuid4
 
 from mentorship_contracts.vocabulary import Role, Specialty, SupportArea, TrainingStage
@@ -20,16 +22,46 @@ class NotFound(ProfilesError):
     pass
 
 
-class StageNotEligible(ProfilesError):
+class Invalid(ProfilesError):
+    """The input breaks a rule that needs more than its own shape to check (another field, the program)."""
+
+
+class StageNotEligible(Invalid):
     pass
 
 
-class AlreadyEnrolled(ProfilesError):
+class Conflict(ProfilesError):
+    """The request is well formed but clashes with the current state."""
+
+
+class AlreadyEnrolled(Conflict):
     pass
 
 
-class AlreadyRegistered(ProfilesError):
+class AlreadyRegistered(Conflict):
     pass
+
+
+def _changes(current: Any, proposed: dict[str, Any]) -> dict[str, Any]:
+    """The subset of `proposed` that differs from `current`'s attributes."""
+    return {name: value for name, value in proposed.items() if getattr(current, name) != value}
+
+
+@dataclass
+class Chapter:
+    id: UUID
+    name: str
+    timezone: str = "UTC"
+
+    @classmethod
+    def define(cls, name: str, timezone: str) -> Chapter:
+        return cls(uuid4(), name, timezone)
+
+    def update(self, **proposed: Any) -> set[str]:
+        changed = _changes(self, proposed)
+        for name, value in changed.items():
+            setattr(self, name, value)
+        return set(changed)
 
 
 @dataclass
@@ -50,8 +82,135 @@ class Program:
     mentor_approval_required: bool = False
     minimum_score: int = 0
 
+    @classmethod
+    def define(cls, **rules: Any) -> Program:
+        program = cls(id=uuid4(), **rules)
+        program._check()
+        return program
+
+    def update(self, **proposed: Any) -> set[str]:
+        changed = _changes(self, proposed)
+        candidate = replace(self, **changed)
+        candidate._check()
+        for name, value in changed.items():
+            setattr(self, name, value)
+        return set(changed)
+
+    def _check(self) -> None:
+        if self.cadence_min_days > self.cadence_max_days:
+            raise Invalid("the shortest meeting interval exceeds the longest", field="cadence_max_days")
+        if self.format == "group" and self.group_size is None:
+            raise Invalid("a group program needs a group size", field="group_size")
+        if self.format == "one_to_one" and self.group_size is not None:
+            raise Invalid("a one-to-one program has no group size", field="group_size")
+
     def eligible_stages(self, role: Role) -> list[TrainingStage]:
         return self.mentee_stages if role is Role.MENTEE else self.mentor_stages
+
+    def admits(self, person: Person, role: Role) -> None:
+        if self.chapter_id is not None and person.chapter_id != self.chapter_id:
+            raise Invalid(f"{self.name!r} is open to members of its chapter only", field="program_id")
+        if person.stage not in self.eligible_stages(role):
+            raise StageNotEligible(f"a {person.stage.value} may not join {self.name!r} as {role.value}", field="stage")
+
+
+class PronounsVisibility(StrEnum):
+    """Who, besides the person, may see their pronouns; each step includes the ones before it."""
+
+    ONLY_ME = "only_me"
+    COORDINATORS = "coordinators"
+    PARTNERS = "partners"
+
+
+# Self-described attributes a person may record. The names are fixed so that matching can compare like with
+# like; the values are the person's own words.
+IDENTITY_ATTRIBUTES = frozenset({
+    "sexual_orientation", "gender_identity", "race_ethnicity", "first_generation", "disability",
+    "religion", "veteran", "immigration_background", "socioeconomic_background",
+})
+
+
+class Purpose(StrEnum):
+    MATCHING = "matching"
+    PARTNER = "partner"
+
+
+@dataclass(frozen=True)
+class IdentityAttribute:
+    value: str
+    use_in_matching: bool = False
+    show_to_partner: bool = False
+
+    def consented(self, purpose: Purpose) -> bool:
+        return self.use_in_matching if purpose is Purpose.MATCHING else self.show_to_partner
+
+
+@dataclass(frozen=True)
+class IdentityRequest:
+    """A mentee's wish for a mentor who shares one of their attributes."""
+
+    attribute: str
+    strength: str  # "preference" or "requirement"
+
+
+@dataclass(frozen=True)
+class ConsentChange:
+    attribute: str
+    purpose: Purpose
+    granted: bool
+
+
+@dataclass(frozen=True)
+class Identity:
+    attributes: dict[str, IdentityAttribute] = field(default_factory=dict)
+    requests: tuple[IdentityRequest, ...] = ()
+
+    @classmethod
+    def declare(cls, attributes: dict[str, IdentityAttribute], requests: list[IdentityRequest]) -> Identity:
+        for name, attribute in attributes.items():
+            if name not in IDENTITY_ATTRIBUTES:
+                raise Invalid(f"unknown identity attribute {name!r}", field=f"attributes.{name}")
+            if not attribute.value.strip():
+                raise Invalid("describe the attribute, or leave it out", field=f"attributes.{name}.value")
+        for index, request in enumerate(requests):
+            held = attributes.get(request.attribute)
+            # Matching can only look for a shared attribute it is allowed to see on the mentee's side.
+            if held is None or not held.use_in_matching:
+                raise Invalid("ask only for an attribute you recorded and consented to use in matching",
+                              field=f"requests.{index}.attribute")
+        if len({r.attribute for r in requests}) < len(requests):
+            raise Invalid("one request per attribute", field="requests")
+        cleaned = {name: replace(a, value=a.value.strip()) for name, a in attributes.items()}
+        return cls(cleaned, tuple(requests))
+
+    def shown_for(self, purpose: Purpose) -> dict[str, str]:
+        return {name: a.value for name, a in self.attributes.items() if a.consented(purpose)}
+
+    def consent_changes_since(self, before: Identity) -> list[ConsentChange]:
+        changes = []
+        for name in sorted(before.attributes.keys() | self.attributes.keys()):
+            for purpose in Purpose:
+                was = name in before.attributes and before.attributes[name].consented(purpose)
+                now = name in self.attributes and self.attributes[name].consented(purpose)
+                if was != now:
+                    changes.append(ConsentChange(name, purpose, now))
+        return changes
+
+    def without_consent(self, attribute: str, purpose: Purpose) -> Identity:
+        if attribute not in self.attributes:
+            raise NotFound("no such identity attribute recorded", field="attribute")
+        held = self.attributes[attribute]
+        withdrawn = replace(held, use_in_matching=False) if purpose is Purpose.MATCHING else replace(held, show_to_partner=False)
+        # A request to share an attribute is a use of it in matching: it goes with that consent.
+        requests = tuple(r for r in self.requests if purpose is Purpose.PARTNER or r.attribute != attribute)
+        return Identity({**self.attributes, attribute: withdrawn}, requests)
+
+
+# Which of a person's fields each audience learns about, and so which event a change of them causes.
+PUBLIC_FIELDS = frozenset({"stage", "chapter_id", "is_alumni"})
+CONTACT_FIELDS = frozenset({"display_name", "email", "timezone", "pronouns", "pronouns_visibility", "bio", "chapter_id"})
+MATCHING_FIELDS = frozenset({"stage", "specialties", "support_areas", "languages", "timezone", "region", "modalities",
+                             "chapter_id"})
 
 
 @dataclass
@@ -62,6 +221,7 @@ class Person:
     stage: TrainingStage
     chapter_id: UUID | None = None
     pronouns: str | None = None
+    pronouns_visibility: PronounsVisibility = PronounsVisibility.PARTNERS
     timezone: str = "UTC"
     is_alumni: bool = False
     specialties: list[Specialty] = field(default_factory=list)
@@ -70,22 +230,41 @@ class Person:
     modalities: list[str] = field(default_factory=lambda: ["virtual"])
     region: str | None = None
     bio: str | None = None
+    identity: Identity = field(default_factory=Identity)
 
     @classmethod
-    def register(cls, **attributes) -> Person:
+    def register(cls, **attributes: Any) -> Person:
         return cls(id=uuid4(), **attributes)
 
-    def enroll(self, program: Program, role: Role, capacity: int, existing: list[Enrollment],
-               mentee_stages_welcome: list[TrainingStage]) -> Enrollment:
-        if self.stage not in program.eligible_stages(role):
-            raise StageNotEligible(
-                f"a {self.stage.value} may not join {program.name!r} as {role.value}", field="stage"
-            )
+    def pronouns_for(self, *, partner: bool) -> str | None:
+        """The pronouns a coordinator (or, with `partner`, a matched partner) may see."""
+        allowed = PronounsVisibility.PARTNERS if partner else PronounsVisibility.COORDINATORS
+        order = list(PronounsVisibility)
+        return self.pronouns if order.index(self.pronouns_visibility) >= order.index(allowed) else None
+
+    def update(self, enrollments: list[Enrollment], **proposed: Any) -> set[str]:
+        changed = _changes(self, proposed)
+        if "chapter_id" in changed and any(e.active and e.chapter_id is not None for e in enrollments):
+            raise Conflict("withdraw from your chapter's programs before moving to another chapter", field="chapter_id")
+        for name, value in changed.items():
+            setattr(self, name, value)
+        return set(changed)
+
+    def declare_identity(self, identity: Identity) -> list[ConsentChange]:
+        changes = identity.consent_changes_since(self.identity)
+        self.identity = identity
+        return changes
+
+    def withdraw_consent(self, attribute: str, purpose: Purpose) -> list[ConsentChange]:
+        return self.declare_identity(self.identity.without_consent(attribute, purpose))
+
+    def enroll(self, program: Program, existing: list[Enrollment], role: Role, **terms: Any) -> Enrollment:
+        program.admits(self, role)
         if any(e.program_id == program.id and e.role is role and e.active for e in existing):
             raise AlreadyEnrolled(f"already enrolled in this program as {role.value}", field="program_id")
         approval = "pending" if role is Role.MENTOR and program.mentor_approval_required else "approved"
-        enrollment = Enrollment(uuid4(), self.id, program.id, program.chapter_id, role,
-                                capacity if role is Role.MENTOR else 1, mentee_stages_welcome, approval)
+        enrollment = Enrollment(uuid4(), self.id, program.id, program.chapter_id, role, approval=approval)
+        enrollment.update(program, **terms)
         return enrollment
 
 
@@ -96,7 +275,52 @@ class Enrollment:
     program_id: UUID
     chapter_id: UUID | None
     role: Role
-    capacity: int
-    mentee_stages_welcome: list[TrainingStage]
+    capacity: int = 1
+    mentee_stages_welcome: list[TrainingStage] = field(default_factory=list)
+    goals: str | None = None
+    preferred_mentor_stages: list[TrainingStage] = field(default_factory=list)
     approval: str = "approved"
     active: bool = True
+
+    # A mentor states capacity and the stages they welcome; a mentee states goals and the mentors they prefer.
+    _TERMS = {Role.MENTOR: ("capacity", "mentee_stages_welcome"), Role.MENTEE: ("goals", "preferred_mentor_stages")}
+
+    def update(self, program: Program, **proposed: Any) -> set[str]:
+        self._require_active()
+        # Terms of the other role do not apply: a mentee's stated capacity is one, whatever was sent.
+        terms = {name: value for name, value in proposed.items() if name in self._TERMS[self.role]}
+        if not set(terms.get("mentee_stages_welcome", [])) <= set(program.mentee_stages):
+            raise Invalid("welcome only stages this program takes as mentees", field="mentee_stages_welcome")
+        if not set(terms.get("preferred_mentor_stages", [])) <= set(program.mentor_stages):
+            raise Invalid("prefer only stages this program takes as mentors", field="preferred_mentor_stages")
+        if program.group_size is not None and terms.get("capacity", 0) > program.group_size:
+            raise Invalid(f"a group in this program has at most {program.group_size} mentees", field="capacity")
+        changed = _changes(self, terms)
+        for name, value in changed.items():
+            setattr(self, name, value)
+        return set(changed)
+
+    def approve(self) -> None:
+        self._require_mentor()
+        if self.approval == "approved":
+            raise Conflict("this mentor is already approved", field="approval")
+        self.approval = "approved"
+
+    def suspend(self) -> None:
+        self._require_mentor()
+        if self.approval == "suspended":
+            raise Conflict("this mentor is already suspended", field="approval")
+        self.approval = "suspended"
+
+    def withdraw(self) -> None:
+        self._require_active()
+        self.active = False
+
+    def _require_mentor(self) -> None:
+        self._require_active()
+        if self.role is not Role.MENTOR:
+            raise Conflict("only mentors are vetted", field="role")
+
+    def _require_active(self) -> None:
+        if not self.active:
+            raise Conflict("this enrollment was withdrawn", field="enrollment_id")

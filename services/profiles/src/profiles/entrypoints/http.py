@@ -1,18 +1,29 @@
-"""REST API of profiles under /v1: parse, authorise, call a handler, answer."""
+"""REST API of profiles under /v1: parse, authorise, call a handler, answer.
+
+Who may do what: a participant acts on their own profile, identity and enrollments; a coordinator on the people
+and programs of their chapter; an administrator (or a service) on everything, except a person's identity
+attributes, which only that person ever reads or changes.
+"""
 
 from __future__ import annotations
 
+import copy
 from typing import Annotated, Literal
 from uuid import UUID
+from zoneinfo import available_timezones
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Query, Request, Response
 from mentorship_contracts.vocabulary import Role, Specialty, SupportArea, TrainingStage
 from plumbing.auth import Principal, current_principal, forbidden
+from plumbing.auth import Role as CallerRole
 from plumbing.http import ApiError
-from pydantic import BaseModel, ConfigDict, EmailStr, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field, create_model
 
 from ..domain import commands
-from ..domain.model import AlreadyEnrolled, AlreadyRegistered, Enrollment, NotFound, Person, Program, ProfilesError
+from ..domain.model import (
+    Chapter, Conflict, Enrollment, Identity, IdentityAttribute, IdentityRequest, NotFound, Person, ProfilesError,
+    Program, PronounsVisibility, Purpose,
+)
 from ..service_layer import handlers
 from ..service_layer.unit_of_work import ProfilesUnitOfWork
 
@@ -21,19 +32,64 @@ Caller = Annotated[Principal, Depends(current_principal)]
 
 
 def uow(request: Request) -> ProfilesUnitOfWork:
-    return ProfilesUnitOfWork(request.app.state.service.pool)
+    return request.app.state.new_unit_of_work()
 
 
 UnitOfWork = Annotated[ProfilesUnitOfWork, Depends(uow)]
+
+_TIME_ZONES = available_timezones()
+
+
+def _known_time_zone(name: str) -> str:
+    if name not in _TIME_ZONES:
+        raise ValueError("not an IANA time zone, e.g. America/Chicago")
+    return name
+
+
+TimeZone = Annotated[str, AfterValidator(_known_time_zone)]
 
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+def changes_to(model: type[BaseModel], *, without: frozenset[str] = frozenset(),
+               retyped: dict[str, object] | None = None) -> type[BaseModel]:
+    """The PATCH body of `model`: the same fields (or `retyped`), each optional; only those sent change.
+
+    The default is not validated, so an omitted field stays out, while an explicit null is still refused where
+    the field may not be null.
+    """
+    fields = {}
+    for name, info in model.model_fields.items():
+        if name not in without:
+            optional = copy.copy(info)
+            optional.default, optional.default_factory = None, None
+            fields[name] = ((retyped or {}).get(name, info.annotation), optional)
+    return create_model(model.__name__.removesuffix("In") + "Change", __base__=Strict, **fields)
+
+
+class ChapterIn(Strict):
+    name: str = Field(min_length=1, max_length=200)
+    timezone: TimeZone = "UTC"
+
+
+ChapterChange = changes_to(ChapterIn)
+
+
+class ChapterOut(BaseModel):
+    id: UUID
+    name: str
+    timezone: str
+
+    @classmethod
+    def of(cls, chapter: Chapter) -> ChapterOut:
+        return cls(**vars(chapter))
+
+
 class ProgramIn(Strict):
     name: str = Field(min_length=1, max_length=200)
-    chapter_id: UUID | None = None
+    chapter_id: UUID | None = Field(default=None, description="None for a national program")
     mentee_stages: list[TrainingStage] = Field(min_length=1)
     mentor_stages: list[TrainingStage] = Field(min_length=1)
     term_months: int = Field(default=12, ge=1, le=60)
@@ -48,15 +104,18 @@ class ProgramIn(Strict):
     minimum_score: int = Field(default=0, ge=0, le=100)
 
 
-class ProgramOut(BaseModel):
+ProgramChange = changes_to(ProgramIn, without=frozenset({"chapter_id"}))
+
+
+class ProgramOut(ProgramIn):
     id: UUID
-    name: str
-    chapter_id: UUID | None
-    pairing_mode: str
 
     @classmethod
-    def of(cls, p: Program) -> ProgramOut:
-        return cls(id=p.id, name=p.name, chapter_id=p.chapter_id, pairing_mode=p.pairing_mode)
+    def of(cls, program: Program) -> ProgramOut:
+        return cls(**vars(program))
+
+
+Language = Annotated[str, Field(min_length=2, max_length=35)]
 
 
 class PersonIn(Strict):
@@ -65,91 +124,306 @@ class PersonIn(Strict):
     stage: TrainingStage
     chapter_id: UUID | None = None
     pronouns: str | None = Field(default=None, max_length=50)
-    timezone: str = "UTC"
+    pronouns_visibility: PronounsVisibility = Field(
+        default=PronounsVisibility.PARTNERS, description="Who besides you sees your pronouns; each includes those before"
+    )
+    timezone: TimeZone | None = Field(default=None, description="Defaults to the chapter's time zone")
     is_alumni: bool = False
     specialties: list[Specialty] = Field(default_factory=list, max_length=10)
     support_areas: list[SupportArea] = Field(default_factory=list)
-    languages: list[str] = Field(default_factory=list, max_length=10)
+    languages: list[Language] = Field(default_factory=list, max_length=10)
     modalities: list[Literal["in_person", "virtual"]] = Field(default_factory=lambda: ["virtual"], min_length=1)
     region: str | None = Field(default=None, max_length=100)
     bio: str | None = Field(default=None, max_length=2000)
 
 
-class PersonOut(BaseModel):
+# Once set, a time zone is changed, never unset.
+PersonChange = changes_to(PersonIn, retyped={"timezone": TimeZone})
+
+
+class PersonOut(PersonIn):
     id: UUID
-    display_name: str
     email: str
-    stage: TrainingStage
-    chapter_id: UUID | None
-    pronouns: str | None
-    is_alumni: bool
-    specialties: list[Specialty]
-    support_areas: list[SupportArea]
+    timezone: str
 
     @classmethod
-    def of(cls, p: Person) -> PersonOut:
-        return cls(**{name: getattr(p, name) for name in cls.model_fields})
+    def of(cls, person: Person, caller: Principal) -> PersonOut:
+        values = {name: getattr(person, name) for name in cls.model_fields}
+        if not caller.is_person(person.id):
+            values["pronouns"] = person.pronouns_for(partner=False)
+        return cls(**values)
+
+
+class PeoplePage(BaseModel):
+    items: list[PersonOut]
+    total: int
+    limit: int
+    offset: int
+
+
+class AttributeIn(Strict):
+    value: str = Field(min_length=1, max_length=100, description="In your own words")
+    use_in_matching: bool = False
+    show_to_partner: bool = False
+
+
+class IdentityRequestIn(Strict):
+    attribute: str
+    strength: Literal["preference", "requirement"]
+
+
+class IdentityIn(Strict):
+    attributes: dict[str, AttributeIn] = Field(
+        default_factory=dict, description="sexual_orientation, gender_identity, race_ethnicity, first_generation, "
+        "disability, religion, veteran, immigration_background, socioeconomic_background; all optional")
+    requests: list[IdentityRequestIn] = Field(default_factory=list, description="Mentees: a mentor sharing these")
+
+
+class IdentityOut(IdentityIn):
+    @classmethod
+    def of(cls, identity: Identity) -> IdentityOut:
+        return cls(attributes={name: vars(a) for name, a in identity.attributes.items()},
+                   requests=[vars(r) for r in identity.requests])
 
 
 class EnrollmentIn(Strict):
     person_id: UUID
     program_id: UUID
     role: Role
-    capacity: int = Field(default=1, ge=1, le=10, description="Mentees at once (mentors)")
-    mentee_stages_welcome: list[TrainingStage] = Field(default_factory=list)
+    capacity: int = Field(default=1, ge=1, le=10, description="Mentors: mentees at once; one for a mentee")
+    mentee_stages_welcome: list[TrainingStage] = Field(
+        default_factory=list, description="Mentors: stages willing to mentor; empty means any the program takes")
+    goals: str | None = Field(default=None, max_length=2000, description="Mentees: what they hope for")
+    preferred_mentor_stages: list[TrainingStage] = Field(default_factory=list, description="Mentees")
 
 
-class EnrollmentOut(BaseModel):
+EnrollmentChange = changes_to(EnrollmentIn, without=frozenset({"person_id", "program_id", "role"}))
+
+
+class EnrollmentOut(EnrollmentIn):
     id: UUID
-    person_id: UUID
-    program_id: UUID
-    role: Role
-    capacity: int
-    approval: str
+    chapter_id: UUID | None
+    approval: Literal["pending", "approved", "suspended"]
+    active: bool
 
     @classmethod
-    def of(cls, e: Enrollment) -> EnrollmentOut:
-        return cls(id=e.id, person_id=e.person_id, program_id=e.program_id, role=e.role, capacity=e.capacity,
-                   approval=e.approval)
+    def of(cls, enrollment: Enrollment) -> EnrollmentOut:
+        return cls(**vars(enrollment))
 
 
-def _may_manage_chapter(caller: Principal, chapter_id: UUID | None) -> bool:
-    return caller.is_admin or caller.coordinates(chapter_id)
+# Who may act on a person's data.
 
+def _manages(caller: Principal, person: Person) -> bool:
+    return caller.is_admin or caller.coordinates(person.chapter_id)
+
+
+def _self_or_manager(caller: Principal) -> handlers.Authorize:
+    def authorize(person: Person) -> None:
+        if not (caller.is_person(person.id) or _manages(caller, person)):
+            raise forbidden("you may act on your own profile, or on those of your chapter as its coordinator")
+    return authorize
+
+
+def _manager(caller: Principal) -> handlers.Authorize:
+    def authorize(person: Person) -> None:
+        if not _manages(caller, person):
+            raise forbidden("only a coordinator of the person's chapter, or an administrator, vets mentors")
+    return authorize
+
+
+def _self_or_administrator(caller: Principal) -> handlers.Authorize:
+    def authorize(person: Person) -> None:
+        if not (caller.is_person(person.id) or caller.is_admin):
+            raise forbidden("only the person, or an administrator, may erase a profile")
+    return authorize
+
+
+def _require_self(caller: Principal, person_id: UUID) -> None:
+    if not caller.is_person(person_id):
+        raise forbidden("identity attributes are read and changed by the person alone")
+
+
+def _require_manager_of_chapter(caller: Principal, chapter_id: UUID | None) -> None:
+    if not (caller.is_admin or caller.coordinates(chapter_id)):
+        raise forbidden("only an administrator, or a coordinator of this chapter, may do this")
+
+
+# Chapters
+
+@router.post("/chapters", status_code=201)
+async def define_chapter(body: ChapterIn, caller: Caller, unit: UnitOfWork) -> ChapterOut:
+    if not caller.is_admin:
+        raise forbidden("only a national administrator defines chapters")
+    return ChapterOut.of(await handlers.define_chapter(commands.DefineChapter(**body.model_dump()), unit))
+
+
+@router.get("/chapters")
+async def list_chapters(_: Caller, unit: UnitOfWork) -> list[ChapterOut]:
+    return [ChapterOut.of(c) for c in await handlers.list_chapters(unit)]
+
+
+@router.patch("/chapters/{chapter_id}")
+async def change_chapter(chapter_id: UUID, body: ChapterChange, caller: Caller, unit: UnitOfWork) -> ChapterOut:
+    _require_manager_of_chapter(caller, chapter_id)
+    command = commands.ChangeChapter(chapter_id, body.model_dump(exclude_unset=True))
+    return ChapterOut.of(await handlers.change_chapter(command, unit))
+
+
+# Programs
 
 @router.post("/programs", status_code=201)
 async def define_program(body: ProgramIn, caller: Caller, unit: UnitOfWork) -> ProgramOut:
-    if not _may_manage_chapter(caller, body.chapter_id):
-        raise forbidden("only a national administrator, or a coordinator of its chapter, may define a program")
+    _require_manager_of_chapter(caller, body.chapter_id)
     return ProgramOut.of(await handlers.define_program(commands.DefineProgram(**body.model_dump()), unit))
 
 
+@router.get("/programs")
+async def list_programs(_: Caller, unit: UnitOfWork, chapter_id: UUID | None = None) -> list[ProgramOut]:
+    return [ProgramOut.of(p) for p in await handlers.list_programs(chapter_id, unit)]
+
+
+@router.get("/programs/{program_id}")
+async def get_program(program_id: UUID, _: Caller, unit: UnitOfWork) -> ProgramOut:
+    return ProgramOut.of(await handlers.get_program(program_id, unit))
+
+
+@router.patch("/programs/{program_id}")
+async def change_program(program_id: UUID, body: ProgramChange, caller: Caller, unit: UnitOfWork) -> ProgramOut:
+    command = commands.ChangeProgram(program_id, body.model_dump(exclude_unset=True))
+    program = await handlers.change_program(
+        command, unit, lambda program: _require_manager_of_chapter(caller, program.chapter_id)
+    )
+    return ProgramOut.of(program)
+
+
+# People
+
 @router.post("/people", status_code=201)
 async def register_person(body: PersonIn, caller: Caller, unit: UnitOfWork) -> PersonOut:
-    if caller.role == "coordinator" and not caller.coordinates(body.chapter_id):
+    if caller.role == CallerRole.COORDINATOR and not caller.coordinates(body.chapter_id):
         raise forbidden("a coordinator registers people of their own chapter only")
-    return PersonOut.of(await handlers.register_person(commands.RegisterPerson(**body.model_dump()), unit))
+    if caller.role == CallerRole.PARTICIPANT and caller.person_id is not None:
+        raise forbidden("you already have a profile")
+    return PersonOut.of(await handlers.register_person(commands.RegisterPerson(**body.model_dump()), unit), caller)
+
+
+@router.get("/people")
+async def search_people(
+    caller: Caller,
+    unit: UnitOfWork,
+    stage: Annotated[list[TrainingStage], Query()] = [],  # noqa: B006 (FastAPI copies query defaults)
+    specialty: Specialty | None = None,
+    chapter_id: UUID | None = None,
+    alumni: bool | None = None,
+    approval: Literal["pending", "approved", "suspended"] | None = Query(default=None, description="Of a mentor enrollment"),
+    program_id: UUID | None = None,
+    limit: int = Query(default=20, ge=1, le=100),
+    offset: int = Query(default=0, ge=0),
+) -> PeoplePage:
+    """The coordinator's directory (alumni mentors: `alumni=true`), one page at a time, by name."""
+    if caller.role == CallerRole.COORDINATOR:
+        if chapter_id not in (None, caller.chapter_id):
+            raise forbidden("a coordinator searches their own chapter only")
+        chapter_id = caller.chapter_id
+    elif not caller.is_admin:
+        raise forbidden("only coordinators and administrators search people")
+    query = commands.SearchPeople(stage, specialty, chapter_id, alumni, approval, program_id, limit, offset)
+    people, total = await handlers.search_people(query, unit)
+    return PeoplePage(items=[PersonOut.of(p, caller) for p in people], total=total, limit=limit, offset=offset)
 
 
 @router.get("/people/{person_id}")
 async def get_person(person_id: UUID, caller: Caller, unit: UnitOfWork) -> PersonOut:
-    person = await handlers.get_person(person_id, unit)
-    if not (caller.is_person(person.id) or _may_manage_chapter(caller, person.chapter_id)):
-        raise forbidden("you may read your own profile, or those of your chapter as its coordinator")
-    return PersonOut.of(person)
+    return PersonOut.of(await handlers.get_person(person_id, unit, _self_or_manager(caller)), caller)
 
+
+@router.patch("/people/{person_id}")
+async def update_person(person_id: UUID, body: PersonChange, caller: Caller, unit: UnitOfWork) -> PersonOut:
+    changes = body.model_dump(exclude_unset=True)
+    if "chapter_id" in changes and caller.role == CallerRole.COORDINATOR:
+        raise forbidden("a person moves chapter themselves, or an administrator moves them")
+    person = await handlers.update_person(commands.UpdatePerson(person_id, changes), unit, _self_or_manager(caller))
+    return PersonOut.of(person, caller)
+
+
+@router.delete("/people/{person_id}", status_code=204)
+async def erase_person(person_id: UUID, caller: Caller, unit: UnitOfWork) -> Response:
+    """Erase the person here, and through `profiles.person_erased` in every other service."""
+    await handlers.erase_person(commands.ErasePerson(person_id), unit, _self_or_administrator(caller))
+    return Response(status_code=204)
+
+
+@router.get("/people/{person_id}/identity")
+async def get_identity(person_id: UUID, caller: Caller, unit: UnitOfWork) -> IdentityOut:
+    _require_self(caller, person_id)
+    return IdentityOut.of(await handlers.get_identity(person_id, unit))
+
+
+@router.put("/people/{person_id}/identity")
+async def declare_identity(person_id: UUID, body: IdentityIn, caller: Caller, unit: UnitOfWork) -> IdentityOut:
+    """Replace your identity attributes, each with its two consents, and your requests of a mentor."""
+    _require_self(caller, person_id)
+    command = commands.DeclareIdentity(
+        person_id,
+        {name: IdentityAttribute(**a.model_dump()) for name, a in body.attributes.items()},
+        [IdentityRequest(**r.model_dump()) for r in body.requests],
+    )
+    return IdentityOut.of(await handlers.declare_identity(command, unit))
+
+
+@router.delete("/people/{person_id}/identity/{attribute}/consents/{purpose}")
+async def withdraw_consent(person_id: UUID, attribute: str, purpose: Purpose, caller: Caller,
+                           unit: UnitOfWork) -> IdentityOut:
+    """Stop the attribute's use in matching, or its showing to a partner, at once."""
+    _require_self(caller, person_id)
+    return IdentityOut.of(await handlers.withdraw_consent(commands.WithdrawConsent(person_id, attribute, purpose), unit))
+
+
+@router.get("/people/{person_id}/enrollments")
+async def enrollments_of(person_id: UUID, caller: Caller, unit: UnitOfWork) -> list[EnrollmentOut]:
+    return [EnrollmentOut.of(e) for e in await handlers.enrollments_of(person_id, unit, _self_or_manager(caller))]
+
+
+# Enrollments
 
 @router.post("/enrollments", status_code=201)
 async def enroll(body: EnrollmentIn, caller: Caller, unit: UnitOfWork) -> EnrollmentOut:
     def authorize(person: Person, program: Program) -> None:
-        if not (caller.is_person(person.id) or _may_manage_chapter(caller, person.chapter_id)):
-            raise forbidden("you may enroll yourself, or people of your chapter as its coordinator")
-        if caller.role == "coordinator" and not caller.coordinates(program.chapter_id):
-            raise forbidden("a coordinator enrolls people in their own chapter's programs only")
+        _self_or_manager(caller)(person)
+        if caller.role == CallerRole.COORDINATOR and program.chapter_id not in (None, caller.chapter_id):
+            raise forbidden("a coordinator enrolls people in national programs or their own chapter's")
 
     return EnrollmentOut.of(await handlers.enroll(commands.Enroll(**body.model_dump()), unit, authorize))
 
 
+@router.get("/enrollments/{enrollment_id}")
+async def get_enrollment(enrollment_id: UUID, caller: Caller, unit: UnitOfWork) -> EnrollmentOut:
+    return EnrollmentOut.of(await handlers.get_enrollment(enrollment_id, unit, _self_or_manager(caller)))
+
+
+@router.patch("/enrollments/{enrollment_id}")
+async def change_enrollment(enrollment_id: UUID, body: EnrollmentChange, caller: Caller,
+                            unit: UnitOfWork) -> EnrollmentOut:
+    command = commands.ChangeEnrollment(enrollment_id, body.model_dump(exclude_unset=True))
+    return EnrollmentOut.of(await handlers.change_enrollment(command, unit, _self_or_manager(caller)))
+
+
+@router.post("/enrollments/{enrollment_id}/withdraw")
+async def withdraw_enrollment(enrollment_id: UUID, caller: Caller, unit: UnitOfWork) -> EnrollmentOut:
+    command = commands.WithdrawEnrollment(enrollment_id)
+    return EnrollmentOut.of(await handlers.withdraw_enrollment(command, unit, _self_or_manager(caller)))
+
+
+@router.post("/enrollments/{enrollment_id}/approve")
+async def approve_mentor(enrollment_id: UUID, caller: Caller, unit: UnitOfWork) -> EnrollmentOut:
+    return EnrollmentOut.of(await handlers.approve_mentor(commands.ApproveMentor(enrollment_id), unit, _manager(caller)))
+
+
+@router.post("/enrollments/{enrollment_id}/suspend")
+async def suspend_mentor(enrollment_id: UUID, caller: Caller, unit: UnitOfWork) -> EnrollmentOut:
+    return EnrollmentOut.of(await handlers.suspend_mentor(commands.SuspendMentor(enrollment_id), unit, _manager(caller)))
+
+
 def as_api_error(error: ProfilesError) -> ApiError:
-    status = {NotFound: 404, AlreadyEnrolled: 409, AlreadyRegistered: 409}.get(type(error), 422)
+    status = 404 if isinstance(error, NotFound) else 409 if isinstance(error, Conflict) else 422
     return ApiError(status, type(error).__name__, str(error), error.field)

@@ -1,60 +1,247 @@
-"""Use cases of profiles: plain functions of a command and a unit of work."""
+"""Use cases of profiles: plain functions of a command and a unit of work.
+
+Those that act on someone's data take `authorize`, called once the person concerned is known; it refuses
+by raising, before anything changes.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from uuid import UUID, uuid4
+from uuid import UUID
+
+from mentorship_contracts import IntegrationEvent
 
 from ..adapters import integration_events
 from ..domain import commands
-from ..domain.model import AlreadyRegistered, Enrollment, NotFound, Person, Program
+from ..domain.model import (
+    AlreadyRegistered, Chapter, ConsentChange, Enrollment, Identity, NotFound, Person, Program,
+)
+
+Authorize = Callable[[Person], None]
+
+
+def _anyone(*_: object) -> None:
+    return None
+
+
+async def define_chapter(command: commands.DefineChapter, uow) -> Chapter:
+    async with uow:
+        chapter = Chapter.define(command.name, command.timezone)
+        await uow.chapters.save(chapter)
+        uow.emit(integration_events.chapter_defined(chapter))
+        await uow.commit()
+        return chapter
+
+
+async def change_chapter(command: commands.ChangeChapter, uow) -> Chapter:
+    async with uow:
+        chapter = await _existing(uow.chapters, command.chapter_id, "chapter_id")
+        if chapter.update(**command.changes):
+            await uow.chapters.save(chapter)
+            uow.emit(integration_events.chapter_defined(chapter))
+        await uow.commit()
+        return chapter
+
+
+async def list_chapters(uow) -> list[Chapter]:
+    async with uow:
+        return await uow.chapters.list()
 
 
 async def define_program(command: commands.DefineProgram, uow) -> Program:
     async with uow:
-        program = Program(id=uuid4(), **vars(command))
-        await uow.programs.add(program)
+        if command.chapter_id is not None:
+            await _existing(uow.chapters, command.chapter_id, "chapter_id")
+        program = Program.define(**vars(command))
+        await uow.programs.save(program)
         uow.emit(integration_events.program_defined(program))
         await uow.commit()
         return program
 
 
+async def change_program(command: commands.ChangeProgram, uow,
+                         authorize: Callable[[Program], None] = _anyone) -> Program:
+    async with uow:
+        program = await _existing(uow.programs, command.program_id, "program_id")
+        authorize(program)
+        if program.update(**command.changes):
+            await uow.programs.save(program)
+            uow.emit(integration_events.program_defined(program))
+        await uow.commit()
+        return program
+
+
+async def get_program(program_id: UUID, uow) -> Program:
+    async with uow:
+        return await _existing(uow.programs, program_id, "program_id")
+
+
+async def list_programs(chapter_id: UUID | None, uow) -> list[Program]:
+    async with uow:
+        return await uow.programs.list(chapter_id)
+
+
 async def register_person(command: commands.RegisterPerson, uow) -> Person:
     async with uow:
+        timezone = command.timezone or "UTC"
+        if command.chapter_id is not None:
+            chapter = await _existing(uow.chapters, command.chapter_id, "chapter_id")
+            timezone = command.timezone or chapter.timezone
         if await uow.people.email_taken(command.email):
             raise AlreadyRegistered("someone is already registered with this email", field="email")
-        person = Person.register(**vars(command))
-        await uow.people.add(person)
+        person = Person.register(**{**vars(command), "timezone": timezone})
+        await uow.people.save(person)
         uow.emit(*integration_events.person_registered(person))
         await uow.commit()
         return person
 
 
-async def get_person(person_id: UUID, uow) -> Person:
+async def get_person(person_id: UUID, uow, authorize: Authorize = _anyone) -> Person:
     async with uow:
-        person = await uow.people.get(person_id)
-        if person is None:
-            raise NotFound("no such person", field="person_id")
+        person = await _person(person_id, uow)
+        authorize(person)
         return person
 
 
-def _anyone(person: Person, program: Program) -> None:
-    return None
+async def update_person(command: commands.UpdatePerson, uow, authorize: Authorize = _anyone) -> Person:
+    async with uow:
+        person = await _person(command.person_id, uow, authorize, lock=True)
+        changes = command.changes
+        if changes.get("chapter_id") is not None:
+            await _existing(uow.chapters, changes["chapter_id"], "chapter_id")
+        if "email" in changes and await uow.people.email_taken(changes["email"], by_other_than=person.id):
+            raise AlreadyRegistered("someone is already registered with this email", field="email")
+        changed = person.update(await uow.enrollments.for_person(person.id), **changes)
+        if changed:
+            await uow.people.save(person)
+            uow.emit(*integration_events.person_updated(person, changed))
+        await uow.commit()
+        return person
 
 
-async def enroll(command: commands.Enroll, uow, authorize: Callable[[Person, Program], None] = _anyone) -> Enrollment:
+async def erase_person(command: commands.ErasePerson, uow, authorize: Authorize = _anyone) -> None:
+    """Remove everything profiles holds about the person; the event tells every other service to do the same."""
+    async with uow:
+        await _person(command.person_id, uow, authorize)
+        await uow.people.remove(command.person_id)
+        uow.emit(integration_events.person_erased(command.person_id))
+        await uow.commit()
+
+
+async def get_identity(person_id: UUID, uow) -> Identity:
+    async with uow:
+        return (await _person(person_id, uow)).identity
+
+
+async def declare_identity(command: commands.DeclareIdentity, uow) -> Identity:
+    async with uow:
+        person = await _person(command.person_id, uow, lock=True)
+        changes = person.declare_identity(Identity.declare(command.attributes, command.requests))
+        await _identity_changed(person, changes, uow)
+        return person.identity
+
+
+async def withdraw_consent(command: commands.WithdrawConsent, uow) -> Identity:
+    async with uow:
+        person = await _person(command.person_id, uow, lock=True)
+        changes = person.withdraw_consent(command.attribute, command.purpose)
+        await _identity_changed(person, changes, uow)
+        return person.identity
+
+
+async def _identity_changed(person: Person, consent_changes: list[ConsentChange], uow) -> None:
+    await uow.people.save(person)
+    uow.emit(*integration_events.identity_declared(person, consent_changes))
+    await uow.commit()
+
+
+async def search_people(query: commands.SearchPeople, uow) -> tuple[list[Person], int]:
+    async with uow:
+        return await uow.people.search(query)
+
+
+async def enroll(command: commands.Enroll, uow,
+                 authorize: Callable[[Person, Program], None] = _anyone) -> Enrollment:
     """Enroll a person in a program; `authorize` may refuse, by raising, once both are known."""
     async with uow:
-        person = await uow.people.get(command.person_id)
-        if person is None:
-            raise NotFound("no such person", field="person_id")
-        program = await uow.programs.get(command.program_id)
-        if program is None:
-            raise NotFound("no such program", field="program_id")
+        person = await _person(command.person_id, uow, lock=True)
+        program = await _existing(uow.programs, command.program_id, "program_id")
         authorize(person, program)
-        existing = await uow.enrollments.for_person(person.id, lock=True)
-        enrollment = person.enroll(program, command.role, command.capacity, existing, command.mentee_stages_welcome)
-        await uow.enrollments.add(enrollment)
+        terms = {name: value for name, value in vars(command).items() if name not in ("person_id", "program_id", "role")}
+        enrollment = person.enroll(program, await uow.enrollments.for_person(person.id), command.role, **terms)
+        await uow.enrollments.save(enrollment)
         uow.emit(integration_events.enrollment_created(enrollment, person))
         await uow.commit()
         return enrollment
+
+
+async def enrollments_of(person_id: UUID, uow, authorize: Authorize = _anyone) -> list[Enrollment]:
+    async with uow:
+        person = await _person(person_id, uow, authorize)
+        return await uow.enrollments.for_person(person.id)
+
+
+async def get_enrollment(enrollment_id: UUID, uow, authorize: Authorize = _anyone) -> Enrollment:
+    async with uow:
+        enrollment, _ = await _enrollment(enrollment_id, uow, authorize)
+        return enrollment
+
+
+async def change_enrollment(command: commands.ChangeEnrollment, uow, authorize: Authorize = _anyone) -> Enrollment:
+    async with uow:
+        enrollment, person = await _enrollment(command.enrollment_id, uow, authorize, lock=True)
+        program = await _existing(uow.programs, enrollment.program_id, "program_id")
+        if changed := enrollment.update(program, **command.changes):
+            await uow.enrollments.save(enrollment)
+            uow.emit(integration_events.enrollment_changed(enrollment, person, changed))
+        await uow.commit()
+        return enrollment
+
+
+async def withdraw_enrollment(command: commands.WithdrawEnrollment, uow, authorize: Authorize = _anyone) -> Enrollment:
+    return await _transition(command.enrollment_id, Enrollment.withdraw, integration_events.enrollment_withdrawn,
+                             uow, authorize)
+
+
+async def approve_mentor(command: commands.ApproveMentor, uow, authorize: Authorize = _anyone) -> Enrollment:
+    return await _transition(command.enrollment_id, Enrollment.approve, integration_events.mentor_approved,
+                             uow, authorize)
+
+
+async def suspend_mentor(command: commands.SuspendMentor, uow, authorize: Authorize = _anyone) -> Enrollment:
+    return await _transition(command.enrollment_id, Enrollment.suspend, integration_events.mentor_suspended,
+                             uow, authorize)
+
+
+async def _transition(enrollment_id: UUID, act: Callable[[Enrollment], None],
+                      announce: Callable[[Enrollment], IntegrationEvent], uow, authorize: Authorize) -> Enrollment:
+    async with uow:
+        enrollment, _ = await _enrollment(enrollment_id, uow, authorize, lock=True)
+        act(enrollment)
+        await uow.enrollments.save(enrollment)
+        uow.emit(announce(enrollment))
+        await uow.commit()
+        return enrollment
+
+
+async def _existing(repository, item_id: UUID, field: str):
+    item = await repository.get(item_id)
+    if item is None:
+        raise NotFound(f"no such {field.removesuffix('_id')}", field=field)
+    return item
+
+
+async def _person(person_id: UUID, uow, authorize: Authorize = _anyone, lock: bool = False) -> Person:
+    person = await uow.people.get(person_id, lock=lock)
+    if person is None:
+        raise NotFound("no such person", field="person_id")
+    authorize(person)
+    return person
+
+
+async def _enrollment(enrollment_id: UUID, uow, authorize: Authorize, lock: bool = False) -> tuple[Enrollment, Person]:
+    """The enrollment (locked, to change it) and its person, once `authorize` accepted the caller."""
+    enrollment = await uow.enrollments.get(enrollment_id, lock=lock)
+    if enrollment is None:
+        raise NotFound("no such enrollment", field="enrollment_id")
+    return enrollment, await _person(enrollment.person_id, uow, authorize)

@@ -1,12 +1,19 @@
 """The unit of work the handlers use: repositories plus the integration events to publish on commit."""
 
+import asyncpg
 from plumbing.unit_of_work import UnitOfWork
 
 from ..adapters import repository
+from ..adapters.sealing import IdentitySealer
 
 
 class ProfilesUnitOfWork(UnitOfWork):
+    def __init__(self, pool: asyncpg.Pool, sealer: IdentitySealer) -> None:
+        super().__init__(pool)
+        self._sealer = sealer
+
     def repositories(self) -> None:
+        self.chapters = repository.PostgresChapters(self.conn)
         self.programs = repository.PostgresPrograms(self.conn)
-        self.people = repository.PostgresPeople(self.conn)
+        self.people = repository.PostgresPeople(self.conn, self._sealer)
         self.enrollments = repository.PostgresEnrollments(self.conn)

@@ -1,0 +1,90 @@
+"""Profiles served for real, on the session's Kafka and its own PostgreSQL database, driven over HTTP."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from uuid import uuid4
+
+import asyncpg
+import httpx
+import pytest
+from aiokafka import AIOKafkaConsumer
+from mentorship_contracts import profiles as contract
+from plumbing.auth import Role, mint
+from plumbing.settings import ServiceSettings
+from plumbing.testing import eventually, serving
+from profiles.bootstrap import build_app
+
+JWT_SECRET = "profiles-integration-tests-signing-key-32-bytes"
+ALL_TOPICS = (contract.CHAPTERS, contract.PROGRAMS, contract.PEOPLE, contract.ENROLLMENTS, contract.CONTACTS,
+              contract.MATCHING_PROFILES)
+
+
+@dataclass
+class Profiles:
+    url: str
+    database_url: str
+    kafka: str
+
+    def client(self, role: Role | str = Role.ADMIN, **claims) -> httpx.AsyncClient:
+        token = mint(JWT_SECRET, role=role, **claims)
+        return httpx.AsyncClient(base_url=self.url, headers={"Authorization": f"Bearer {token}"}, timeout=30)
+
+    def anonymous(self) -> httpx.AsyncClient:
+        return httpx.AsyncClient(base_url=self.url, timeout=30)
+
+    async def query(self, sql: str, *arguments):
+        conn = await asyncpg.connect(self.database_url)
+        try:
+            return await conn.fetch(sql, *arguments)
+        finally:
+            await conn.close()
+
+
+@pytest.fixture(scope="session")
+async def profiles(kafka_bootstrap_servers, postgres_server):
+    """One service for the module's tests: each test makes its own chapters and people, so none disturbs another."""
+    database_url = postgres_server.create_database(f"profiles_it_{uuid4().hex[:8]}")
+    settings = ServiceSettings(service_name="profiles", database_url=database_url,
+                               kafka_bootstrap_servers=kafka_bootstrap_servers, jwt_secret=JWT_SECRET)
+    async with serving(build_app(settings)) as url:
+        yield Profiles(url, database_url, kafka_bootstrap_servers)
+
+
+class Published:
+    """What profiles published on its topics, as (topic, key, JSON value)."""
+
+    def __init__(self, kafka: str) -> None:
+        # From the start of each topic: they are shared by the session, so readers filter by their own ids.
+        self.consumer = AIOKafkaConsumer(*ALL_TOPICS, bootstrap_servers=kafka, auto_offset_reset="earliest",
+                                         group_id=f"profiles-it-{uuid4().hex}")
+        self.records: list[tuple[str, str, dict]] = []
+
+    async def _drain(self) -> None:
+        for records in (await self.consumer.getmany(timeout_ms=100)).values():
+            self.records.extend((r.topic, r.key.decode(), json.loads(r.value)) for r in records)
+
+    async def wait_for(self, event_type: str, timeout: float = 30, **fields) -> dict:
+        def found():
+            return next((value for _, _, value in self.records if value["event_type"] == event_type
+                         and all(str(value.get(k)) == str(v) for k, v in fields.items())), None)
+
+        async def seen():
+            await self._drain()
+            return found()
+
+        return await eventually(seen, timeout=timeout, what=f"{event_type} {fields}")
+
+    def on(self, topic: str, mentioning: str) -> list[dict]:
+        return [value for t, _, value in self.records if t == topic and mentioning in json.dumps(value)]
+
+
+@pytest.fixture
+async def published(profiles):
+    reader = Published(profiles.kafka)
+    await reader.consumer.start()
+    try:
+        yield reader
+    finally:
+        await reader.consumer.stop()

@@ -1,0 +1,129 @@
+"""Who may do what, walked over every endpoint for every kind of caller.
+
+Each cell acts on a fresh person of chapter A (a mentor awaiting approval, with an identity declared), so that
+what one caller changes or erases never decides another cell.
+"""
+
+from __future__ import annotations
+
+from uuid import uuid4
+
+import pytest
+from plumbing.auth import Role, mint
+
+from .conftest import JWT_SECRET
+
+CALLERS = ("anonymous", "the person", "another participant", "their coordinator", "another chapter's coordinator",
+           "an administrator", "a service")
+MANAGERS = {"their coordinator", "an administrator", "a service"}
+SELF_OR_MANAGERS = MANAGERS | {"the person"}
+EVERYONE = set(CALLERS) - {"anonymous"}
+
+# endpoint: (who may, request given the cell's world)
+MATRIX = {
+    "define a chapter": ({"an administrator", "a service"}, lambda w: ("POST", "/v1/chapters", {"name": "New"})),
+    "list chapters": (EVERYONE, lambda w: ("GET", "/v1/chapters", None)),
+    "change a chapter": (MANAGERS, lambda w: ("PATCH", f"/v1/chapters/{w['chapter']}", {"timezone": "Europe/London"})),
+    "define a chapter program": (MANAGERS, lambda w: ("POST", "/v1/programs", {
+        "name": "P", "chapter_id": w["chapter"], "mentee_stages": ["undergraduate"], "mentor_stages": ["resident"]})),
+    "list programs": (EVERYONE, lambda w: ("GET", "/v1/programs", None)),
+    "read a program": (EVERYONE, lambda w: ("GET", f"/v1/programs/{w['program']}", None)),
+    "change a chapter program": (MANAGERS, lambda w: ("PATCH", f"/v1/programs/{w['program']}", {"pair_cap": 25})),
+    "register a person in the chapter": (MANAGERS, lambda w: ("POST", "/v1/people", {
+        "display_name": "N", "email": f"{uuid4().hex}@example.org", "stage": "resident", "chapter_id": w["chapter"]})),
+    "search the chapter": (MANAGERS, lambda w: ("GET", f"/v1/people?chapter_id={w['chapter']}", None)),
+    "read a profile": (SELF_OR_MANAGERS, lambda w: ("GET", f"/v1/people/{w['person']}", None)),
+    "update a profile": (SELF_OR_MANAGERS, lambda w: ("PATCH", f"/v1/people/{w['person']}", {"bio": "new"})),
+    "erase a person": ({"the person", "an administrator", "a service"},
+                       lambda w: ("DELETE", f"/v1/people/{w['person']}", None)),
+    "read an identity": ({"the person"}, lambda w: ("GET", f"/v1/people/{w['person']}/identity", None)),
+    "declare an identity": ({"the person"}, lambda w: ("PUT", f"/v1/people/{w['person']}/identity", {"attributes": {}})),
+    "withdraw a consent": ({"the person"}, lambda w: (
+        "DELETE", f"/v1/people/{w['person']}/identity/disability/consents/matching", None)),
+    "list a person's enrollments": (SELF_OR_MANAGERS, lambda w: ("GET", f"/v1/people/{w['person']}/enrollments", None)),
+    "enroll a person": (SELF_OR_MANAGERS, lambda w: ("POST", "/v1/enrollments", {
+        "person_id": w["person"], "program_id": w["national_program"], "role": "mentor"})),
+    "read an enrollment": (SELF_OR_MANAGERS, lambda w: ("GET", f"/v1/enrollments/{w['enrollment']}", None)),
+    "change an enrollment": (SELF_OR_MANAGERS, lambda w: ("PATCH", f"/v1/enrollments/{w['enrollment']}", {"capacity": 3})),
+    "withdraw an enrollment": (SELF_OR_MANAGERS, lambda w: ("POST", f"/v1/enrollments/{w['enrollment']}/withdraw", None)),
+    "approve a mentor": (MANAGERS, lambda w: ("POST", f"/v1/enrollments/{w['enrollment']}/approve", None)),
+    "suspend a mentor": (MANAGERS, lambda w: ("POST", f"/v1/enrollments/{w['enrollment']}/suspend", None)),
+}
+
+
+@pytest.fixture
+async def chapters(profiles):
+    async with profiles.client() as admin:
+        a, b = [(await admin.post("/v1/chapters", json={"name": name})).json()["id"] for name in ("A", "B")]
+        programs = {}
+        for key, chapter in (("program", a), ("national_program", None)):
+            programs[key] = (await admin.post("/v1/programs", json={
+                "name": key, "chapter_id": chapter, "mentee_stages": ["undergraduate"], "mentor_stages": ["resident"],
+                "mentor_approval_required": True})).json()["id"]
+        outsider = (await admin.post("/v1/people", json={
+            "display_name": "O", "email": f"{uuid4().hex}@example.org", "stage": "resident", "chapter_id": a})).json()
+    return {"chapter": a, "other_chapter": b, "outsider": outsider["id"], **programs}
+
+
+async def fresh_world(http, chapters) -> dict:
+    admin = {"Authorization": bearer(Role.ADMIN)}
+    person = (await http.post("/v1/people", headers=admin, json={
+        "display_name": "P", "email": f"{uuid4().hex}@example.org", "stage": "resident",
+        "chapter_id": chapters["chapter"]})).json()["id"]
+    enrollment = (await http.post("/v1/enrollments", headers=admin, json={
+        "person_id": person, "program_id": chapters["program"], "role": "mentor"})).json()["id"]
+    await http.put(f"/v1/people/{person}/identity", headers={"Authorization": bearer(Role.PARTICIPANT, person_id=person)},
+                   json={"attributes": {"disability": {"value": "deaf", "use_in_matching": True}}})
+    return {**chapters, "person": person, "enrollment": enrollment}
+
+
+def bearer(role: Role, **claims) -> str:
+    return f"Bearer {mint(JWT_SECRET, role=role, **claims)}"
+
+
+def headers_of(caller: str, world: dict) -> dict:
+    claims = {
+        "anonymous": None,
+        "the person": (Role.PARTICIPANT, {"person_id": world["person"]}),
+        "another participant": (Role.PARTICIPANT, {"person_id": world["outsider"]}),
+        "their coordinator": (Role.COORDINATOR, {"chapter_id": world["chapter"]}),
+        "another chapter's coordinator": (Role.COORDINATOR, {"chapter_id": world["other_chapter"]}),
+        "an administrator": (Role.ADMIN, {}),
+        "a service": (Role.SERVICE, {"subject": "matching"}),
+    }[caller]
+    return {"Authorization": bearer(claims[0], **claims[1])} if claims else {}
+
+
+async def test_every_caller_may_do_exactly_what_their_role_allows_on_every_endpoint(profiles, chapters):
+    wrong = []
+    # One connection for the whole walk: opening a client per request would cost more than the requests.
+    async with profiles.anonymous() as http:
+        for endpoint, (allowed, request) in MATRIX.items():
+            for caller in CALLERS:
+                world = await fresh_world(http, chapters)
+                method, path, body = request(world)
+                status = (await http.request(method, path, json=body, headers=headers_of(caller, world))).status_code
+                expected = "allowed" if caller in allowed else ("401" if caller == "anonymous" else "403")
+                got = "allowed" if 200 <= status < 300 else str(status)
+                if got != expected:
+                    wrong.append(f"{caller} → {endpoint}: expected {expected}, got {status}")
+    assert wrong == []
+
+
+async def test_a_coordinator_cannot_move_a_person_out_of_or_into_their_chapter(profiles, chapters):
+    async with profiles.anonymous() as http:
+        world = await fresh_world(http, chapters)
+    async with profiles.client(Role.COORDINATOR, chapter_id=world["chapter"]) as coordinator:
+        moved = await coordinator.patch(f"/v1/people/{world['person']}", json={"chapter_id": world["other_chapter"]})
+    assert moved.status_code == 403
+
+
+async def test_a_coordinator_sees_pronouns_only_when_the_person_lets_coordinators_see_them(profiles, chapters):
+    async with profiles.anonymous() as http:
+        world = await fresh_world(http, chapters)
+    async with profiles.client(Role.PARTICIPANT, person_id=world["person"]) as as_person:
+        await as_person.patch(f"/v1/people/{world['person']}", json={"pronouns": "ze/zir",
+                                                                      "pronouns_visibility": "only_me"})
+        assert (await as_person.get(f"/v1/people/{world['person']}")).json()["pronouns"] == "ze/zir"
+    async with profiles.client(Role.COORDINATOR, chapter_id=world["chapter"]) as coordinator:
+        assert (await coordinator.get(f"/v1/people/{world['person']}")).json()["pronouns"] is None

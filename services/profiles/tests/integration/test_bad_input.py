@@ -1,0 +1,84 @@
+"""Bad input is refused with a 4xx naming the field at fault, and nothing is written."""
+
+from __future__ import annotations
+
+from uuid import uuid4
+
+import pytest
+from plumbing.auth import Role
+
+COUNTS = "SELECT (SELECT count(*) FROM people) AS people, (SELECT count(*) FROM enrollments) AS enrollments, " \
+         "(SELECT count(*) FROM programs) AS programs, (SELECT count(*) FROM chapters) AS chapters"
+
+
+@pytest.fixture
+async def world(profiles):
+    """A chapter with a program for fourth-year students, a resident and a student already enrolled."""
+    async with profiles.client() as admin:
+        chapter = (await admin.post("/v1/chapters", json={"name": "Validation"})).json()
+        program = (await admin.post("/v1/programs", json={
+            "name": "Into Residency", "chapter_id": chapter["id"], "mentee_stages": ["medical_student_4"],
+            "mentor_stages": ["resident"]})).json()
+        people = {}
+        for stage in ("resident", "undergraduate", "medical_student_4"):
+            people[stage] = (await admin.post("/v1/people", json={
+                "display_name": stage, "email": f"{uuid4().hex}@example.org", "stage": stage,
+                "chapter_id": chapter["id"]})).json()
+        await admin.post("/v1/enrollments", json={"person_id": people["medical_student_4"]["id"],
+                                                   "program_id": program["id"], "role": "mentee"})
+    return {"chapter": chapter["id"], "program": program["id"], **{stage: p["id"] for stage, p in people.items()}}
+
+
+def person(**overrides) -> dict:
+    return {"display_name": "X", "email": f"{uuid4().hex}@example.org", "stage": "resident", **overrides}
+
+
+def enrollment(world, who="resident", **overrides) -> dict:
+    return {"person_id": world[who], "program_id": world["program"], "role": "mentor", **overrides}
+
+
+CASES = {
+    "an unknown stage": lambda w: ("POST", "/v1/people", person(stage="wizard"), 422, "stage"),
+    "an unknown specialty": lambda w: ("POST", "/v1/people", person(specialties=["astrology"]), 422, "specialties.0"),
+    "an unknown support area": lambda w: ("POST", "/v1/people", person(support_areas=["cheering"]), 422,
+                                          "support_areas.0"),
+    "a bad email": lambda w: ("POST", "/v1/people", person(email="not-an-email"), 422, "email"),
+    "an email already registered": lambda w: ("POST", "/v1/people", person(email="dup@example.org"), 409, "email"),
+    "an unknown time zone": lambda w: ("POST", "/v1/people", person(timezone="Mars/Olympus"), 422, "timezone"),
+    "an unknown field": lambda w: ("POST", "/v1/people", person(favourite_colour="red"), 422, "favourite_colour"),
+    "a capacity out of range": lambda w: ("POST", "/v1/enrollments", enrollment(w, capacity=11), 422, "capacity"),
+    "a mentee stage the program does not take": lambda w: (
+        "POST", "/v1/enrollments", enrollment(w, "undergraduate", role="mentee"), 422, "stage"),
+    "a duplicate enrollment": lambda w: (
+        "POST", "/v1/enrollments", enrollment(w, "medical_student_4", role="mentee"), 409, "program_id"),
+    "welcoming a stage the program does not take": lambda w: (
+        "POST", "/v1/enrollments", enrollment(w, mentee_stages_welcome=["high_school"]), 422, "mentee_stages_welcome"),
+    "an unknown program": lambda w: ("POST", "/v1/enrollments", {**enrollment(w), "program_id": str(uuid4())}, 404,
+                                     "program_id"),
+    "a group program without a size": lambda w: ("POST", "/v1/programs", {
+        "name": "G", "mentee_stages": ["undergraduate"], "mentor_stages": ["resident"], "format": "group"}, 422,
+        "group_size"),
+    "an unknown stage in a program": lambda w: ("POST", "/v1/programs", {
+        "name": "G", "mentee_stages": ["wizard"], "mentor_stages": ["resident"]}, 422, "mentee_stages.0"),
+    "a null where a value is required": lambda w: ("PATCH", f"/v1/people/{w['resident']}", {"display_name": None},
+                                                   422, "display_name"),
+    "an unknown stage in a search": lambda w: ("GET", "/v1/people?stage=wizard", None, 422, "stage.0"),
+}
+
+
+@pytest.mark.parametrize("case", CASES, ids=list(CASES))
+async def test_bad_input_is_refused_naming_the_field_and_nothing_is_written(profiles, world, case):
+    method, path, body, status, field = CASES[case](world)
+    async with profiles.client() as admin:
+        await admin.post("/v1/people", json=person(email="dup@example.org"))
+        before = await profiles.query(COUNTS)
+        response = await admin.request(method, path, json=body)
+    assert (response.status_code, response.json()["error"].get("field")) == (status, field), response.text
+    assert await profiles.query(COUNTS) == before
+
+
+async def test_identity_attributes_outside_the_vocabulary_are_refused_naming_the_attribute(profiles, world):
+    async with profiles.client(Role.PARTICIPANT, person_id=world["resident"]) as as_person:
+        response = await as_person.put(f"/v1/people/{world['resident']}/identity", json={
+            "attributes": {"star_sign": {"value": "leo"}}})
+    assert (response.status_code, response.json()["error"]["field"]) == (422, "attributes.star_sign")

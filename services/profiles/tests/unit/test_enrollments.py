@@ -1,0 +1,112 @@
+"""Enrolling in programs, changing and withdrawing, and vetting mentors, with an in-memory unit of work."""
+
+import pytest
+from mentorship_contracts import profiles as contract
+from mentorship_contracts.vocabulary import Role, TrainingStage as S
+from profiles.domain import commands
+from profiles.domain.model import AlreadyEnrolled, Conflict, Invalid, StageNotEligible
+from profiles.service_layer import handlers
+
+
+async def test_a_mentor_in_a_vetted_program_waits_for_approval(uow, register, vetted_program):
+    mentor = await register(S.RESIDENT)
+    enrollment = await handlers.enroll(commands.Enroll(mentor.id, vetted_program.id, Role.MENTOR, capacity=2), uow)
+    assert enrollment.approval == "pending"
+    assert uow.published[-1].approval == "pending"
+
+
+async def test_a_coordinator_approves_then_suspends_a_mentor_and_each_is_announced(uow, register, vetted_program):
+    mentor = await register(S.FELLOW)
+    enrollment = await handlers.enroll(commands.Enroll(mentor.id, vetted_program.id, Role.MENTOR), uow)
+    await handlers.approve_mentor(commands.ApproveMentor(enrollment.id), uow)
+    suspended = await handlers.suspend_mentor(commands.SuspendMentor(enrollment.id), uow)
+    assert suspended.approval == "suspended"
+    assert [type(e) for e in uow.published[-2:]] == [contract.MentorApproved, contract.MentorSuspended]
+    with pytest.raises(Conflict):
+        await handlers.suspend_mentor(commands.SuspendMentor(enrollment.id), uow)
+
+
+async def test_mentees_are_not_vetted(uow, register, vetted_program):
+    mentee = await register(S.MEDICAL_STUDENT_4)
+    enrollment = await handlers.enroll(commands.Enroll(mentee.id, vetted_program.id, Role.MENTEE), uow)
+    with pytest.raises(Conflict) as refused:
+        await handlers.approve_mentor(commands.ApproveMentor(enrollment.id), uow)
+    assert refused.value.field == "role"
+
+
+async def test_a_stage_the_program_does_not_take_is_refused_naming_the_stage(uow, register, vetted_program):
+    student = await register(S.UNDERGRADUATE)
+    with pytest.raises(StageNotEligible) as refused:
+        await handlers.enroll(commands.Enroll(student.id, vetted_program.id, Role.MENTEE), uow)
+    assert refused.value.field == "stage"
+
+
+async def test_a_mentor_may_welcome_only_stages_the_program_takes(uow, register, vetted_program):
+    mentor = await register(S.RESIDENT)
+    with pytest.raises(Invalid) as refused:
+        await handlers.enroll(commands.Enroll(mentor.id, vetted_program.id, Role.MENTOR,
+                                              mentee_stages_welcome=[S.HIGH_SCHOOL]), uow)
+    assert refused.value.field == "mentee_stages_welcome"
+
+
+async def test_a_group_mentor_takes_no_more_mentees_than_a_group_holds(uow, register, chapter):
+    program = await handlers.define_program(commands.DefineProgram(
+        name="Five per campus", chapter_id=chapter.id, mentee_stages=[S.UNDERGRADUATE], mentor_stages=[S.ATTENDING],
+        format="group", group_size=4), uow)
+    mentor = await register(S.ATTENDING)
+    with pytest.raises(Invalid) as refused:
+        await handlers.enroll(commands.Enroll(mentor.id, program.id, Role.MENTOR, capacity=5), uow)
+    assert refused.value.field == "capacity"
+
+
+async def test_a_chapter_program_takes_members_of_its_chapter_only(uow, vetted_program):
+    outsider = await handlers.register_person(commands.RegisterPerson("B", "b@example.org", S.RESIDENT), uow)
+    with pytest.raises(Invalid) as refused:
+        await handlers.enroll(commands.Enroll(outsider.id, vetted_program.id, Role.MENTOR), uow)
+    assert refused.value.field == "program_id"
+
+
+async def test_enrolling_twice_in_the_same_role_is_refused_and_nothing_is_published(uow, register, vetted_program):
+    mentee = await register(S.MEDICAL_STUDENT_4)
+    await handlers.enroll(commands.Enroll(mentee.id, vetted_program.id, Role.MENTEE), uow)
+    published = len(uow.published)
+    with pytest.raises(AlreadyEnrolled):
+        await handlers.enroll(commands.Enroll(mentee.id, vetted_program.id, Role.MENTEE), uow)
+    assert len(uow.published) == published
+
+
+async def test_one_person_mentors_in_one_program_and_is_mentored_in_another(uow, register, chapter, vetted_program):
+    into_medical_school = await handlers.define_program(commands.DefineProgram(
+        name="Into Medical School", chapter_id=None, mentee_stages=[S.UNDERGRADUATE],
+        mentor_stages=[S.MEDICAL_STUDENT_3]), uow)
+    student = await register(S.MEDICAL_STUDENT_3)
+    await handlers.enroll(commands.Enroll(student.id, into_medical_school.id, Role.MENTOR), uow)
+    await handlers.enroll(commands.Enroll(student.id, vetted_program.id, Role.MENTEE), uow)
+    assert {e.role for e in await handlers.enrollments_of(student.id, uow)} == {Role.MENTOR, Role.MENTEE}
+
+
+async def test_a_changed_enrollment_names_what_changed_and_a_withdrawn_one_can_be_rejoined(uow, register, vetted_program):
+    mentor = await register(S.RESIDENT)
+    enrollment = await handlers.enroll(commands.Enroll(mentor.id, vetted_program.id, Role.MENTOR), uow)
+    await handlers.change_enrollment(commands.ChangeEnrollment(enrollment.id, {"capacity": 3}), uow)
+    assert uow.published[-1].changed_fields == ["capacity"] and uow.published[-1].capacity == 3
+    await handlers.withdraw_enrollment(commands.WithdrawEnrollment(enrollment.id), uow)
+    assert isinstance(uow.published[-1], contract.EnrollmentWithdrawn)
+    with pytest.raises(Conflict):
+        await handlers.change_enrollment(commands.ChangeEnrollment(enrollment.id, {"capacity": 2}), uow)
+    await handlers.enroll(commands.Enroll(mentor.id, vetted_program.id, Role.MENTOR), uow)
+
+
+async def test_a_program_whose_cadence_runs_backwards_is_refused(uow):
+    with pytest.raises(Invalid) as refused:
+        await handlers.define_program(commands.DefineProgram(
+            name="Backwards", chapter_id=None, mentee_stages=[S.UNDERGRADUATE], mentor_stages=[S.RESIDENT],
+            cadence_min_days=60, cadence_max_days=30), uow)
+    assert refused.value.field == "cadence_max_days"
+    assert uow.published == []
+
+
+async def test_changing_a_program_republishes_its_whole_definition(uow, vetted_program):
+    await handlers.change_program(commands.ChangeProgram(vetted_program.id, {"pair_cap": 25}), uow)
+    assert isinstance(uow.published[-1], contract.ProgramDefined) and uow.published[-1].pair_cap == 25
+    assert uow.published[-1].mentor_approval_required
