@@ -1,9 +1,33 @@
+from datetime import timedelta
+
 from pydantic import Field
 from plumbing.settings import ServiceSettings
+
+from .service_layer.dispatch import DispatchPolicy
 
 
 class NotificationsSettings(ServiceSettings):
     smtp_host: str = Field(default="127.0.0.1", validation_alias="SMTP_HOST")
     smtp_port: int = Field(default=10025, validation_alias="SMTP_PORT")
+    smtp_timeout_seconds: float = Field(default=10.0, validation_alias="SMTP_TIMEOUT_SECONDS")
     mail_from: str = Field(default="Mentorship Platform <no-reply@mentorship.example>", validation_alias="MAIL_FROM")
+    # Where people reach this service's public endpoints (the unsubscribe link in every email).
+    public_base_url: str = Field(default="http://127.0.0.1:8104", validation_alias="PUBLIC_BASE_URL")
     dispatch_poll_seconds: float = Field(default=1.0, validation_alias="DISPATCH_POLL_SECONDS")
+    dispatch_batch_size: int = Field(default=100, validation_alias="DISPATCH_BATCH_SIZE")
+    smtp_concurrency: int = Field(default=20, validation_alias="SMTP_CONCURRENCY")
+    sending_lease_seconds: float = Field(default=120.0, validation_alias="SENDING_LEASE_SECONDS")
+    smtp_retry_base_seconds: float = Field(default=30.0, validation_alias="SMTP_RETRY_BASE_SECONDS")
+    access_link_grace_seconds: float = Field(default=10.0, validation_alias="ACCESS_LINK_GRACE_SECONDS")
+    digest_period_seconds: float = Field(default=24 * 3600.0, validation_alias="DIGEST_PERIOD_SECONDS")
+
+    def dispatch_policy(self) -> DispatchPolicy:
+        return DispatchPolicy(
+            batch_size=self.dispatch_batch_size,
+            concurrency=self.smtp_concurrency,
+            lease_seconds=self.sending_lease_seconds,
+            retry_base_seconds=self.smtp_retry_base_seconds,
+            access_link_grace_seconds=self.access_link_grace_seconds,
+            context_wait_seconds=self.dispatch_poll_seconds,
+            digest_period=timedelta(seconds=self.digest_period_seconds),
+        )

@@ -1,45 +1,92 @@
 """Recording and sending notifications, with an in-memory unit of work and mailer."""
 
+from dataclasses import replace
+from datetime import UTC, datetime
 from uuid import uuid4
 
-from mentorship_contracts.matching import PairingConfirmed
-from notifications.domain.model import MAX_ATTEMPTS, Email, Notification
+import pytest
+from mentorship_contracts.matching import MeetingOverdue, MenteeWaitlisted, PairingConfirmed
+from notifications.domain import commands
+from notifications.domain.model import (
+    MAX_ATTEMPTS,
+    CannotOptOut,
+    Category,
+    DeliveryUncertain,
+    Email,
+    Preferences,
+)
 from notifications.service_layer import handlers
-from notifications.service_layer.dispatch import dispatch_pending
+from notifications.service_layer.dispatch import DispatchPolicy, dispatch_due
+
+POLICY = DispatchPolicy(retry_base_seconds=0)
 
 
 class FakeNotifications:
     def __init__(self):
-        self.contacts, self.listings, self.rows = {}, {}, {}
+        self.contacts, self.rows, self.prefs, self.waiting = {}, {}, {}, set()
 
     async def add(self, n):
         if any(r["n"].idempotency_key == n.idempotency_key for r in self.rows.values()):
             return False
-        self.rows[n.id] = {"n": n, "status": "pending", "attempts": 0}
+        self.rows[n.id] = {"n": replace(n, created_at=datetime.now(UTC)), "status": "pending", "attempts": 0}
         return True
 
-    async def claim_pending(self, limit):
-        return [Notification(**{**vars(r["n"]), "attempts": r["attempts"]})
-                for r in self.rows.values() if r["status"] == "pending" and r["n"].person_id in self.contacts][:limit]
+    async def due(self, limit):
+        return [replace(r["n"], attempts=r["attempts"]) for r in self.rows.values()
+                if r["status"] == "pending" and r["n"].person_id in self.contacts][:limit]
 
     async def contact(self, person_id):
         return self.contacts.get(person_id)
 
-    async def listing(self, event_id):
-        return self.listings.get(event_id)
+    async def program_name(self, program_id):
+        return "Into Medical School"
+
+    async def chapter_name(self, chapter_id):
+        return None
+
+    async def set_waitlisted(self, mentee_id, program_id, waiting):
+        was = (mentee_id, program_id) in self.waiting
+        (self.waiting.add if waiting else self.waiting.discard)((mentee_id, program_id))
+        return was
+
+    async def preferences(self, person_id):
+        return self.prefs.get(person_id, Preferences())
+
+    async def save_preferences(self, person_id, preferences):
+        self.prefs[person_id] = preferences
+
+    def _set(self, notification_id, **changes):
+        self.rows[notification_id].update(changes)
+
+    async def defer(self, notification_id, seconds):
+        pass
+
+    async def mark_sending(self, notification_id, subject, message_id, lease_seconds):
+        self._set(notification_id, status="sending", attempts=self.rows[notification_id]["attempts"] + 1)
+
+    async def mark_without_email(self, notification_id, subject, status):
+        self._set(notification_id, status=status)
 
     async def mark_sent(self, notification_id):
-        self.rows[notification_id]["status"] = "sent"
+        self._set(notification_id, status="sent")
 
-    async def mark_attempt_failed(self, notification_id, error, give_up):
-        row = self.rows[notification_id]
-        row["attempts"] += 1
-        row["status"] = "failed" if give_up else "pending"
+    async def mark_retry(self, notification_id, error, after_seconds):
+        self._set(notification_id, status="pending")
+
+    async def mark_failed(self, notification_id, error):
+        self._set(notification_id, status="failed")
+
+    async def mark_unconfirmed(self, notification_id, error):
+        self._set(notification_id, status="unconfirmed")
+
+    def statuses(self):
+        return {r["n"].kind + ":" + str(r["n"].person_id): r["status"] for r in self.rows.values()}
 
 
 class FakeUnitOfWork:
     def __init__(self):
         self.notifications = FakeNotifications()
+        self.published = []
 
     async def __aenter__(self):
         return self
@@ -47,17 +94,20 @@ class FakeUnitOfWork:
     async def __aexit__(self, *exc):
         pass
 
+    def emit(self, *events):
+        self.published.extend(events)
+
     async def commit(self):
         pass
 
 
 class FakeMailer:
-    def __init__(self, failing=False):
-        self.sent, self.failing = [], failing
+    def __init__(self, error=None):
+        self.sent, self.error = [], error
 
     async def send(self, email):
-        if self.failing:
-            raise ConnectionRefusedError("smtp down")
+        if self.error:
+            raise self.error
         self.sent.append(email)
 
 
@@ -75,6 +125,10 @@ def reachable(uow, *people):
         uow.notifications.contacts[person] = {"email": f"{person}@example.org", "display_name": "X"}
 
 
+async def dispatch(uow, mailer):
+    return await dispatch_due(lambda: uow, render, mailer, POLICY)
+
+
 async def test_a_pairing_delivered_twice_records_one_notification_per_person():
     uow, event = FakeUnitOfWork(), pairing()
     await handlers.pairing_confirmed(event, uow)
@@ -86,17 +140,62 @@ async def test_nothing_is_sent_until_the_partner_can_be_described_then_both_are_
     uow, event, mailer = FakeUnitOfWork(), pairing(), FakeMailer()
     await handlers.pairing_confirmed(event, uow)
     reachable(uow, event.mentee_id)
-    assert await dispatch_pending(uow, render, mailer) == 0
+    await dispatch(uow, mailer)
+    assert mailer.sent == []
     reachable(uow, event.mentor_id)
-    assert await dispatch_pending(uow, render, mailer) == 2
-    assert await dispatch_pending(uow, render, mailer) == 0
+    await dispatch(uow, mailer)
+    await dispatch(uow, mailer)
     assert len(mailer.sent) == 2
+    assert [e.channel for e in uow.published] == ["email", "email"]
 
 
-async def test_an_smtp_failure_is_retried_and_after_the_last_try_marked_failed():
-    uow, event, mailer = FakeUnitOfWork(), pairing(), FakeMailer(failing=True)
+async def test_an_smtp_failure_is_retried_and_after_the_last_try_marked_failed_and_announced():
+    uow, event, mailer = FakeUnitOfWork(), pairing(), FakeMailer(ConnectionRefusedError("smtp down"))
     await handlers.pairing_confirmed(event, uow)
     reachable(uow, event.mentee_id, event.mentor_id)
     for _ in range(MAX_ATTEMPTS):
-        await dispatch_pending(uow, render, mailer)
-    assert {r["status"] for r in uow.notifications.rows.values()} == {"failed"}
+        await dispatch(uow, mailer)
+    assert set(uow.notifications.statuses().values()) == {"failed"}
+    assert {(e.event_type, e.attempts) for e in uow.published} == {("notifications.notification_failed", MAX_ATTEMPTS)}
+
+
+async def test_a_conversation_that_broke_off_after_handing_the_message_over_is_never_resent():
+    uow, event, mailer = FakeUnitOfWork(), pairing(), FakeMailer(DeliveryUncertain("SMTPServerDisconnected"))
+    await handlers.pairing_confirmed(event, uow)
+    reachable(uow, event.mentee_id, event.mentor_id)
+    await dispatch(uow, mailer)
+    mailer.error = None
+    await dispatch(uow, mailer)
+    assert mailer.sent == []
+    assert set(uow.notifications.statuses().values()) == {"unconfirmed"}
+
+
+async def test_a_mentee_who_waited_is_told_they_are_off_the_waitlist():
+    uow, event = FakeUnitOfWork(), pairing()
+    await handlers.mentee_waitlisted(MenteeWaitlisted(enrollment_id=uuid4(), program_id=event.program_id,
+                                                      chapter_id=None, mentee_id=event.mentee_id, position=3), uow)
+    await handlers.pairing_confirmed(event, uow)
+    kinds = {r["n"].kind for r in uow.notifications.rows.values() if r["n"].person_id == event.mentee_id}
+    assert kinds == {"mentee_waitlisted", "waitlist_paired"}
+
+
+async def test_an_opted_out_category_reaches_the_inbox_only_and_a_digest_reader_waits_for_the_digest():
+    uow, mailer = FakeUnitOfWork(), FakeMailer()
+    pair = pairing()
+    overdue = MeetingOverdue(**pair.model_dump(include={"pairing_id", "program_id", "chapter_id", "mentee_id",
+                                                        "mentor_id"}), last_met_at=None, days_overdue=10)
+    reachable(uow, pair.mentee_id, pair.mentor_id)
+    await handlers.change_preferences(commands.ChangePreferences(pair.mentee_id, {Category.MENTORSHIP_NUDGES: True}), uow)
+    await handlers.change_preferences(commands.ChangePreferences(pair.mentor_id, daily_digest=True), uow)
+    await handlers.meeting_overdue(overdue, uow)
+    await dispatch(uow, mailer)
+    assert mailer.sent == []
+    assert sorted(uow.notifications.statuses().values()) == ["digest_pending", "in_app"]
+
+
+def test_essential_messages_cannot_be_turned_off_and_urgent_ones_never_wait_for_a_digest():
+    with pytest.raises(CannotOptOut):
+        Preferences().opting_out(Category.ESSENTIAL)
+    digest_reader = Preferences(daily_digest=True)
+    assert digest_reader.channel_for("event_reminder") == "email"
+    assert digest_reader.channel_for("renewal_due") == "digest"

@@ -1,44 +1,96 @@
-"""Rendering with Jinja2 templates (one pair per kind) and sending over SMTP with aiosmtplib."""
+"""Rendering with Jinja2 templates (a plain-text and an HTML one per kind) and sending over SMTP with aiosmtplib."""
 
 from __future__ import annotations
 
+import contextlib
+from email import policy
 from email.message import EmailMessage
-from email.utils import make_msgid
+from email.utils import parseaddr
+from urllib.parse import urlencode
 
 import aiosmtplib
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-from ..domain.model import Email, Notification
+from ..domain.model import KINDS, SEAT_KINDS, Attachment, DeliveryUncertain, Email, Notification, message_id
+from .calendar import invitation
+from .unsubscribe import UnsubscribeTokens
 
 _templates = Environment(
     loader=PackageLoader("notifications", "templates"),
     autoescape=select_autoescape(["html"]),
     undefined=StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
 )
 
 
-def render(notification: Notification, context: dict) -> Email:
-    subject = _templates.get_template(f"{notification.kind}.subject.txt").render(context).strip()
-    return Email(
-        to=context["recipient"]["email"],
-        subject=subject,
-        text=_templates.get_template(f"{notification.kind}.txt").render(context),
-        html=_templates.get_template(f"{notification.kind}.html").render(context),
-        # Derived from the notification, so a resend is recognisably the same message.
-        message_id=make_msgid(idstring=str(notification.id), domain="mentorship.example"),
-    )
+class Renderer:
+    """Turns a notification and what it needs to say into an email: subject, both bodies, unsubscribe link, .ics."""
+
+    def __init__(self, public_base_url: str, tokens: UnsubscribeTokens) -> None:
+        self._base_url = public_base_url.rstrip("/")
+        self._tokens = tokens
+
+    def __call__(self, notification: Notification, context: dict) -> Email:
+        category = KINDS[notification.kind].category
+        unsubscribe_url = None
+        if category.can_opt_out:
+            token = self._tokens.issue(notification.person_id, category)
+            unsubscribe_url = f"{self._base_url}/v1/unsubscribe?{urlencode({'token': token})}"
+        context = {**context, "category": category, "unsubscribe_url": unsubscribe_url,
+                   "sender": context["program_name"] or context["chapter_name"] or "Mentorship Platform"}
+        text_template = _templates.get_template(f"{notification.kind}.txt")
+        subject = "".join(text_template.blocks["subject"](text_template.new_context(context))).strip()
+        attachments = ()
+        if notification.kind in SEAT_KINDS:
+            attachments = (Attachment("event.ics", "text/calendar", invitation(context["event"], context["join_url"])),)
+        return Email(
+            to=context["recipient"]["email"],
+            subject=subject,
+            text=text_template.render(context),
+            html=_templates.get_template(f"{notification.kind}.html").render(context),
+            message_id=message_id(notification.id),
+            unsubscribe_url=unsubscribe_url,
+            attachments=attachments,
+        )
 
 
 class SmtpMailer:
-    def __init__(self, host: str, port: int, sender: str) -> None:
-        self._host, self._port, self._sender = host, port, sender
+    def __init__(self, host: str, port: int, sender: str, timeout: float = 10.0) -> None:
+        self._host, self._port, self._sender, self._timeout = host, port, sender, timeout
 
-    async def send(self, email: Email) -> None:
+    @staticmethod
+    def message(sender: str, email: Email) -> EmailMessage:
         message = EmailMessage()
-        message["From"] = self._sender
+        message["From"] = sender
         message["To"] = email.to
         message["Subject"] = email.subject
         message["Message-ID"] = email.message_id
+        if email.unsubscribe_url:
+            message["List-Unsubscribe"] = f"<{email.unsubscribe_url}>"
+            message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
         message.set_content(email.text)
         message.add_alternative(email.html, subtype="html")
-        await aiosmtplib.send(message, hostname=self._host, port=self._port, timeout=10)
+        for attachment in email.attachments:
+            maintype, subtype = attachment.content_type.split("/")
+            message.add_attachment(attachment.content, maintype=maintype, subtype=subtype, filename=attachment.filename)
+        return message
+
+    async def send(self, email: Email) -> None:
+        """Raises DeliveryUncertain when the conversation broke off after the message itself was on its way."""
+        client = aiosmtplib.SMTP(hostname=self._host, port=self._port, timeout=self._timeout, local_hostname="mentorship.example")
+        await client.connect()
+        try:
+            await client.mail(parseaddr(self._sender)[1])
+            await client.rcpt(email.to)
+            content = self.message(self._sender, email).as_bytes(policy=policy.SMTP)
+            try:
+                await client.data(content)
+            except aiosmtplib.SMTPResponseException:
+                raise  # the server answered no: it did not take the message
+            except Exception as error:
+                raise DeliveryUncertain(type(error).__name__) from error
+        finally:
+            # Once the server accepted the message it is sent, whatever becomes of the goodbye.
+            with contextlib.suppress(Exception):
+                await client.quit()

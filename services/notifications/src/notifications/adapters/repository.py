@@ -1,25 +1,34 @@
-"""PostgreSQL repository of notifications: contacts, event listings, the notifications themselves."""
+"""PostgreSQL repository of notifications: the read models it keeps, the notifications and their life, preferences."""
 
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from uuid import UUID
 
 import asyncpg
 
-from ..domain.model import Notification
+from ..domain.model import Category, Notification, Preferences
+
+_NOTIFICATION_COLUMNS = "n.id, n.idempotency_key, n.person_id, n.chapter_id, n.kind, n.parameters, n.attempts, n.created_at"
+
+
+def _notification(row) -> Notification:
+    return Notification(**{**dict(row), "parameters": json.loads(row["parameters"])})
 
 
 class PostgresNotifications:
     def __init__(self, conn: asyncpg.Connection) -> None:
         self._conn = conn
 
+    # --- read models -------------------------------------------------------------------------------------------
+
     async def save_contact(self, *, person_id, chapter_id, display_name, email, timezone, pronouns_for_partner,
                            bio_for_partner) -> None:
         await self._conn.execute(
             """INSERT INTO contacts (person_id, chapter_id, display_name, email, timezone, pronouns_for_partner,
                                      bio_for_partner)
-               VALUES ($1, $2, $3, $4, $5, $6, $7)
+               SELECT $1, $2, $3, $4, $5, $6, $7 WHERE NOT EXISTS (SELECT FROM erased_people WHERE person_id = $1)
                ON CONFLICT (person_id) DO UPDATE SET chapter_id = $2, display_name = $3, email = $4, timezone = $5,
                    pronouns_for_partner = $6, bio_for_partner = $7""",
             person_id, chapter_id, display_name, email, timezone, pronouns_for_partner, bio_for_partner,
@@ -29,52 +38,228 @@ class PostgresNotifications:
         row = await self._conn.fetchrow("SELECT * FROM contacts WHERE person_id = $1", person_id)
         return dict(row) if row else None
 
-    async def save_listing(self, *, scheduled_event_id, title, starts_at, ends_at, timezone, location, is_virtual) -> None:
+    async def save_chapter(self, chapter_id: UUID, name: str) -> None:
         await self._conn.execute(
-            """INSERT INTO event_listings (scheduled_event_id, title, starts_at, ends_at, timezone, location, is_virtual)
-               VALUES ($1, $2, $3, $4, $5, $6, $7)
-               ON CONFLICT (scheduled_event_id) DO UPDATE SET title = $2, starts_at = $3, ends_at = $4, timezone = $5,
-                   location = $6, is_virtual = $7""",
-            scheduled_event_id, title, starts_at, ends_at, timezone, location, is_virtual,
+            "INSERT INTO chapters VALUES ($1, $2) ON CONFLICT (chapter_id) DO UPDATE SET name = $2", chapter_id, name)
+
+    async def chapter_name(self, chapter_id: UUID) -> str | None:
+        return await self._conn.fetchval("SELECT name FROM chapters WHERE chapter_id = $1", chapter_id)
+
+    async def save_program(self, program_id: UUID, chapter_id: UUID | None, name: str) -> None:
+        await self._conn.execute(
+            """INSERT INTO programs VALUES ($1, $2, $3)
+               ON CONFLICT (program_id) DO UPDATE SET chapter_id = $2, name = $3""", program_id, chapter_id, name)
+
+    async def program_name(self, program_id: UUID) -> str | None:
+        return await self._conn.fetchval("SELECT name FROM programs WHERE program_id = $1", program_id)
+
+    async def save_listing(self, *, scheduled_event_id, chapter_id, title, starts_at, ends_at, timezone, location,
+                           is_virtual) -> None:
+        await self._conn.execute(
+            """INSERT INTO event_listings (scheduled_event_id, chapter_id, title, starts_at, ends_at, timezone, location,
+                                           is_virtual)
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+               ON CONFLICT (scheduled_event_id) DO UPDATE SET chapter_id = $2, title = $3, starts_at = $4,
+                   ends_at = $5, timezone = $6, location = $7, is_virtual = $8""",
+            scheduled_event_id, chapter_id, title, starts_at, ends_at, timezone, location, is_virtual,
         )
 
     async def listing(self, scheduled_event_id: UUID) -> dict | None:
         row = await self._conn.fetchrow("SELECT * FROM event_listings WHERE scheduled_event_id = $1", scheduled_event_id)
         return dict(row) if row else None
 
+    async def save_registration(self, registration_id: UUID, scheduled_event_id: UUID, person_id: UUID,
+                                status: str) -> None:
+        await self._conn.execute(
+            """INSERT INTO registrations VALUES ($1, $2, $3, $4)
+               ON CONFLICT (registration_id) DO UPDATE SET status = $4""",
+            registration_id, scheduled_event_id, person_id, status,
+        )
+
+    async def registration_status(self, registration_id: UUID) -> str | None:
+        return await self._conn.fetchval("SELECT status FROM registrations WHERE registration_id = $1", registration_id)
+
+    async def registrants(self, scheduled_event_id: UUID) -> list[UUID]:
+        """People holding or waiting for a place."""
+        return [r["person_id"] for r in await self._conn.fetch(
+            """SELECT person_id FROM registrations
+                WHERE scheduled_event_id = $1 AND status IN ('confirmed', 'waitlisted', 'promoted')""",
+            scheduled_event_id,
+        )]
+
+    async def save_access_link(self, registration_id: UUID, scheduled_event_id: UUID, person_id: UUID,
+                               join_url: str) -> None:
+        await self._conn.execute(
+            """INSERT INTO access_links VALUES ($1, $2, $3, $4)
+               ON CONFLICT (registration_id) DO UPDATE SET join_url = $4""",
+            registration_id, scheduled_event_id, person_id, join_url,
+        )
+
+    async def access_link(self, registration_id: UUID) -> str | None:
+        return await self._conn.fetchval("SELECT join_url FROM access_links WHERE registration_id = $1",
+                                         registration_id)
+
+    async def seat_notification_status(self, registration_id: UUID) -> str | None:
+        """Status of the confirmation (or promotion) of a registration, locked until this transaction ends."""
+        return await self._conn.fetchval(
+            """SELECT status FROM notifications
+                WHERE kind IN ('registration_confirmed', 'registration_promoted')
+                  AND parameters->>'registration_id' = $1
+                ORDER BY created_at DESC LIMIT 1 FOR UPDATE""",
+            str(registration_id),
+        )
+
+    async def set_waitlisted(self, mentee_id: UUID, program_id: UUID, waiting: bool) -> bool:
+        """Record or clear a mentee's place on a program's waitlist; True when it was there before."""
+        if waiting:
+            await self._conn.execute("INSERT INTO waitlisted_mentees VALUES ($1, $2) ON CONFLICT DO NOTHING",
+                                     mentee_id, program_id)
+            return True
+        return await self._conn.fetchval(
+            "DELETE FROM waitlisted_mentees WHERE mentee_id = $1 AND program_id = $2 RETURNING true",
+            mentee_id, program_id) is not None
+
+    # --- preferences -------------------------------------------------------------------------------------------
+
+    async def preferences(self, person_id: UUID) -> Preferences:
+        row = await self._conn.fetchrow("SELECT opted_out, daily_digest FROM preferences WHERE person_id = $1",
+                                        person_id)
+        if row is None:
+            return Preferences()
+        return Preferences(frozenset(Category(c) for c in row["opted_out"]), row["daily_digest"])
+
+    async def save_preferences(self, person_id: UUID, preferences: Preferences) -> None:
+        await self._conn.execute(
+            """INSERT INTO preferences VALUES ($1, $2, $3)
+               ON CONFLICT (person_id) DO UPDATE SET opted_out = $2, daily_digest = $3""",
+            person_id, sorted(preferences.opted_out), preferences.daily_digest,
+        )
+
+    # --- notifications -----------------------------------------------------------------------------------------
+
     async def add(self, n: Notification) -> bool:
-        """Record a notification to send; False when its idempotency key was already there."""
+        """Record a notification to send; False when its idempotency key was already there, or it is to or
+        about someone erased."""
         return bool(await self._conn.fetchval(
             """INSERT INTO notifications (id, idempotency_key, person_id, chapter_id, kind, parameters)
-               VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (idempotency_key) DO NOTHING RETURNING true""",
+               SELECT $1, $2, $3, $4, $5, $6
+                WHERE NOT EXISTS (SELECT FROM erased_people WHERE person_id IN ($3, $7::uuid))
+               ON CONFLICT (idempotency_key) DO NOTHING RETURNING true""",
             n.id, n.idempotency_key, n.person_id, n.chapter_id, n.kind, json.dumps(n.parameters),
+            n.parameters.get("partner_id"),
         ))
 
-    async def claim_pending(self, limit: int) -> list[Notification]:
-        """Lock pending notifications of people we can reach; other instances skip them."""
+    async def due(self, limit: int) -> list[Notification]:
+        """Lock pending notifications whose time has come, of people we can reach; other instances skip them."""
         rows = await self._conn.fetch(
-            """SELECT n.id, n.idempotency_key, n.person_id, n.chapter_id, n.kind, n.parameters, n.attempts
-                 FROM notifications n JOIN contacts c ON c.person_id = n.person_id
-                WHERE n.status = 'pending'
-                ORDER BY n.created_at
-                LIMIT $1
-                FOR UPDATE OF n SKIP LOCKED""",
+            f"""SELECT {_NOTIFICATION_COLUMNS}
+                  FROM notifications n JOIN contacts c ON c.person_id = n.person_id
+                 WHERE n.status = 'pending' AND n.next_attempt_at <= now()
+                 ORDER BY n.next_attempt_at
+                 LIMIT $1
+                 FOR UPDATE OF n SKIP LOCKED""",
             limit,
         )
-        return [Notification(**{**dict(r), "parameters": json.loads(r["parameters"])}) for r in rows]
+        return [_notification(r) for r in rows]
+
+    async def defer(self, notification_id: UUID, seconds: float) -> None:
+        await self._conn.execute(
+            "UPDATE notifications SET next_attempt_at = now() + make_interval(secs => $2) WHERE id = $1",
+            notification_id, seconds)
+
+    async def mark_sending(self, notification_id: UUID, subject: str, message_id: str, lease_seconds: float) -> None:
+        """The claim committed before the SMTP conversation: after a crash, this row says "maybe sent"."""
+        await self._conn.execute(
+            """UPDATE notifications SET status = 'sending', subject = $2, message_id = $3, attempts = attempts + 1,
+                      lease_until = now() + make_interval(secs => $4) WHERE id = $1""",
+            notification_id, subject, message_id, lease_seconds)
+
+    async def mark_without_email(self, notification_id: UUID, subject: str, status: str) -> None:
+        await self._conn.execute("UPDATE notifications SET status = $3, subject = $2 WHERE id = $1",
+                                 notification_id, subject, status)
 
     async def mark_sent(self, notification_id: UUID) -> None:
         await self._conn.execute(
-            "UPDATE notifications SET status = 'sent', sent_at = now(), attempts = attempts + 1 WHERE id = $1",
-            notification_id,
-        )
+            "UPDATE notifications SET status = 'sent', sent_at = now(), lease_until = NULL WHERE id = $1",
+            notification_id)
 
-    async def mark_attempt_failed(self, notification_id: UUID, error: str, give_up: bool) -> None:
+    async def mark_retry(self, notification_id: UUID, error: str, after_seconds: float) -> None:
         await self._conn.execute(
-            "UPDATE notifications SET attempts = attempts + 1, last_error = $2, status = $3 WHERE id = $1",
-            notification_id, error[:500], "failed" if give_up else "pending",
-        )
+            """UPDATE notifications SET status = 'pending', last_error = $2, lease_until = NULL,
+                      next_attempt_at = now() + make_interval(secs => $3) WHERE id = $1""",
+            notification_id, error, after_seconds)
+
+    async def mark_failed(self, notification_id: UUID, error: str) -> None:
+        await self._conn.execute(
+            "UPDATE notifications SET status = 'failed', last_error = $2, lease_until = NULL WHERE id = $1",
+            notification_id, error)
+
+    async def mark_unconfirmed(self, notification_id: UUID, error: str) -> None:
+        await self._conn.execute(
+            "UPDATE notifications SET status = 'unconfirmed', last_error = $2, lease_until = NULL WHERE id = $1",
+            notification_id, error)
+
+    async def give_up_on_lapsed_claims(self) -> list[UUID]:
+        """Claims whose lease ran out: the process died mid-send. We cannot know whether the SMTP server took the
+        message, and sending it again could duplicate it, so it is marked unconfirmed and never resent."""
+        rows = await self._conn.fetch(
+            """UPDATE notifications SET status = 'unconfirmed', lease_until = NULL
+                WHERE status = 'sending' AND lease_until < now() RETURNING id""")
+        return [r["id"] for r in rows]
+
+    async def digest_items_due(self, before: datetime, limit: int) -> list[Notification]:
+        rows = await self._conn.fetch(
+            f"""SELECT {_NOTIFICATION_COLUMNS} FROM notifications n
+                 WHERE n.status = 'digest_pending' AND n.created_at < $1
+                 ORDER BY n.person_id, n.created_at LIMIT $2 FOR UPDATE SKIP LOCKED""",
+            before, limit)
+        return [_notification(r) for r in rows]
+
+    async def mark_digested(self, item_ids: list[UUID], digest_id: UUID) -> None:
+        await self._conn.execute(
+            "UPDATE notifications SET status = 'digested', digest_id = $2 WHERE id = ANY($1::uuid[])",
+            item_ids, digest_id)
+
+    async def digest_items(self, digest_id: UUID) -> list[dict]:
+        return [dict(r) for r in await self._conn.fetch(
+            "SELECT kind, subject, created_at FROM notifications WHERE digest_id = $1 ORDER BY created_at", digest_id)]
 
     async def forget_person(self, person_id: UUID) -> None:
-        await self._conn.execute("DELETE FROM notifications WHERE person_id = $1", person_id)
-        await self._conn.execute("DELETE FROM contacts WHERE person_id = $1", person_id)
+        """Erasure: nothing about the person stays, and nothing naming them goes out to a partner."""
+        await self._conn.execute("INSERT INTO erased_people VALUES ($1) ON CONFLICT DO NOTHING", person_id)
+        for table in ("notifications", "contacts", "preferences", "registrations", "access_links"):
+            await self._conn.execute(f"DELETE FROM {table} WHERE person_id = $1", person_id)
+        await self._conn.execute("DELETE FROM waitlisted_mentees WHERE mentee_id = $1", person_id)
+        await self._conn.execute(
+            """UPDATE notifications SET subject = NULL,
+                      status = CASE WHEN status = 'pending' THEN 'cancelled' ELSE status END
+                WHERE parameters->>'partner_id' = $1""", str(person_id))
+
+    # --- inbox and delivery log --------------------------------------------------------------------------------
+
+    async def inbox(self, person_id: UUID, unread_only: bool, limit: int) -> list[dict]:
+        # Only what could be rendered has a subject to show; a digest is an email, not an inbox item.
+        return [dict(r) for r in await self._conn.fetch(
+            """SELECT id, kind, subject, parameters, created_at, read_at FROM notifications
+                WHERE person_id = $1 AND subject IS NOT NULL AND kind <> 'daily_digest'
+                  AND ($2 = false OR read_at IS NULL)
+                ORDER BY created_at DESC LIMIT $3""", person_id, unread_only, limit)]
+
+    async def unread_count(self, person_id: UUID) -> int:
+        return await self._conn.fetchval(
+            """SELECT count(*) FROM notifications WHERE person_id = $1 AND subject IS NOT NULL
+                      AND kind <> 'daily_digest' AND read_at IS NULL""", person_id)
+
+    async def mark_read(self, person_id: UUID, notification_id: UUID) -> bool:
+        return await self._conn.fetchval(
+            """UPDATE notifications SET read_at = coalesce(read_at, now())
+                WHERE id = $1 AND person_id = $2 AND subject IS NOT NULL RETURNING true""",
+            notification_id, person_id) is not None
+
+    async def delivery_log(self, chapter_id: UUID | None, status: str | None, limit: int) -> list[dict]:
+        """Ids, kinds, times and statuses only: what was sent to whom, never what it said."""
+        return [dict(r) for r in await self._conn.fetch(
+            """SELECT id, person_id, chapter_id, kind, status, attempts, last_error, created_at, sent_at
+                 FROM notifications
+                WHERE ($1::uuid IS NULL OR chapter_id = $1) AND ($2::text IS NULL OR status = $2)
+                ORDER BY created_at DESC LIMIT $3""", chapter_id, status, limit)]

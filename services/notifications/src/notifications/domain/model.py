@@ -1,8 +1,10 @@
-"""Notifications and what makes each one unique. Pure."""
+"""Notifications, their kinds and categories, and the rules of who gets what how. Pure."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from enum import StrEnum
 from uuid import UUID, uuid5
 
 _NAMESPACE = UUID("0d7c6a52-55f5-4c8e-9a57-3b0d8a1f2c11")
@@ -10,13 +12,72 @@ _NAMESPACE = UUID("0d7c6a52-55f5-4c8e-9a57-3b0d8a1f2c11")
 MAX_ATTEMPTS = 5
 
 
-def idempotency_key(event_id: UUID, person_id: UUID, kind: str) -> str:
-    """The same event, for the same person and kind, always yields the same key: it is sent at most once."""
-    return f"{kind}:{event_id}:{person_id}"
+class Category(StrEnum):
+    """What a person can opt out of by email; `essential` ones answer their own actions and cannot be."""
+
+    ESSENTIAL = "essential"
+    MENTORSHIP_NUDGES = "mentorship_nudges"
+    EVENT_UPDATES = "event_updates"
+    WAITLIST = "waitlist"
+
+    @property
+    def can_opt_out(self) -> bool:
+        return self is not Category.ESSENTIAL
+
+
+class Channel(StrEnum):
+    EMAIL = "email"
+    DIGEST = "digest"
+    IN_APP = "in_app"
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str
+    category: Category
+    # Urgent kinds go out at once; the others may wait for the person's daily digest.
+    urgent: bool = True
+
+
+KINDS: dict[str, Kind] = {k.name: k for k in (
+    Kind("welcome", Category.ESSENTIAL),
+    Kind("mentor_approved", Category.ESSENTIAL),
+    Kind("pairing_proposed", Category.ESSENTIAL),
+    Kind("pairing_confirmed", Category.ESSENTIAL),
+    Kind("waitlist_paired", Category.ESSENTIAL),
+    Kind("pairing_declined", Category.ESSENTIAL),
+    Kind("pairing_ended", Category.ESSENTIAL),
+    Kind("pairing_renewed", Category.ESSENTIAL),
+    Kind("renewal_due", Category.MENTORSHIP_NUDGES, urgent=False),
+    Kind("meeting_overdue", Category.MENTORSHIP_NUDGES, urgent=False),
+    Kind("feedback_request", Category.MENTORSHIP_NUDGES, urgent=False),
+    Kind("mentee_waitlisted", Category.WAITLIST, urgent=False),
+    Kind("registration_confirmed", Category.ESSENTIAL),
+    Kind("registration_waitlisted", Category.ESSENTIAL),
+    Kind("registration_promoted", Category.ESSENTIAL),
+    Kind("join_link", Category.ESSENTIAL),
+    Kind("event_cancelled", Category.ESSENTIAL),
+    Kind("event_updated", Category.EVENT_UPDATES),
+    Kind("event_reminder", Category.EVENT_UPDATES),
+    Kind("daily_digest", Category.ESSENTIAL),
+)}
+
+# Kinds whose email carries the event's calendar entry and, for a virtual event, its join link.
+SEAT_KINDS = frozenset({"registration_confirmed", "registration_promoted"})
+
+
+def idempotency_key(source_id: UUID | str, person_id: UUID, kind: str) -> str:
+    """The same source, for the same person and kind, always yields the same key: it is sent at most once."""
+    return f"{kind}:{source_id}:{person_id}"
 
 
 def notification_id(key: str) -> UUID:
     return uuid5(_NAMESPACE, key)
+
+
+def message_id(notification: UUID, domain: str = "mentorship.example") -> str:
+    """Deterministic, so every attempt of one notification is recognisably the same message."""
+    return f"<{notification}@{domain}>"
 
 
 @dataclass(frozen=True)
@@ -28,11 +89,76 @@ class Notification:
     kind: str
     parameters: dict
     attempts: int = 0
+    created_at: datetime | None = None
 
     @classmethod
-    def answering(cls, event_id: UUID, person_id: UUID, chapter_id: UUID | None, kind: str, **parameters) -> Notification:
-        key = idempotency_key(event_id, person_id, kind)
-        return cls(notification_id(key), key, person_id, chapter_id, kind, parameters)
+    def answering(cls, source_id: UUID | str, person_id: UUID, chapter_id: UUID | None, kind: str,
+                  **parameters) -> Notification:
+        """`source_id` is the event's id, or the aggregate's when two events must yield one message."""
+        if kind not in KINDS:
+            raise ValueError(f"unknown notification kind {kind!r}")
+        key = idempotency_key(source_id, person_id, kind)
+        return cls(notification_id(key), key, person_id, chapter_id, kind, {k: _plain(v) for k, v in parameters.items()})
+
+
+def _plain(value):
+    return str(value) if isinstance(value, (UUID, datetime)) else value
+
+
+@dataclass(frozen=True)
+class Preferences:
+    opted_out: frozenset[Category] = frozenset()
+    daily_digest: bool = False
+
+    def opting_out(self, category: Category, opted_out: bool = True) -> Preferences:
+        if not category.can_opt_out:
+            raise CannotOptOut(category)
+        changed = self.opted_out | {category} if opted_out else self.opted_out - {category}
+        return Preferences(frozenset(changed), self.daily_digest)
+
+    def with_digest(self, daily_digest: bool) -> Preferences:
+        return Preferences(self.opted_out, daily_digest)
+
+    def channel_for(self, kind: str) -> Channel:
+        """Email now, in the next digest, or only in the in-app inbox."""
+        spec = KINDS[kind]
+        if spec.category in self.opted_out:
+            return Channel.IN_APP
+        if self.daily_digest and not spec.urgent:
+            return Channel.DIGEST
+        return Channel.EMAIL
+
+
+class CannotOptOut(ValueError):
+    field = "opted_out"
+
+    def __init__(self, category: Category) -> None:
+        super().__init__(f"{category} messages answer the person's own actions and cannot be turned off")
+
+
+class DeliveryUncertain(Exception):
+    """The SMTP conversation broke off after the message was handed over: it may have been accepted.
+    Sending again could duplicate it, so it is never retried."""
+
+
+def retry_delay(attempts: int, base_seconds: float) -> timedelta | None:
+    """How long to wait after `attempts` failed tries; None once the last try has failed."""
+    if attempts >= MAX_ATTEMPTS:
+        return None
+    return timedelta(seconds=base_seconds * 2 ** (attempts - 1))
+
+
+def digest_period_start(now: datetime, period: timedelta) -> datetime:
+    """The start of the digest period `now` falls in; items recorded before it belong in a digest."""
+    epoch = datetime(1970, 1, 1, tzinfo=now.tzinfo)
+    return epoch + period * ((now - epoch) // period)
+
+
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    content_type: str
+    content: bytes
 
 
 @dataclass(frozen=True)
@@ -42,3 +168,5 @@ class Email:
     text: str
     html: str
     message_id: str
+    unsubscribe_url: str | None = None
+    attachments: tuple[Attachment, ...] = field(default=())

@@ -6,10 +6,31 @@ from plumbing.consumer import in_unit_of_work
 from ..service_layer import handlers
 from ..service_layer.unit_of_work import NotificationsUnitOfWork
 
-HANDLERS = {
-    profiles.ContactDetailsChanged: in_unit_of_work(NotificationsUnitOfWork, handlers.contact_details_changed),
-    profiles.PersonErased: in_unit_of_work(NotificationsUnitOfWork, handlers.person_erased),
-    matching.PairingConfirmed: in_unit_of_work(NotificationsUnitOfWork, handlers.pairing_confirmed),
-    events.EventPublished: in_unit_of_work(NotificationsUnitOfWork, handlers.event_published),
-    events.RegistrationConfirmed: in_unit_of_work(NotificationsUnitOfWork, handlers.registration_confirmed),
+_APPLY = {
+    profiles.ContactDetailsChanged: handlers.contact_details_changed,
+    profiles.PersonErased: handlers.person_erased,
+    profiles.PersonRegistered: handlers.person_registered,
+    profiles.ChapterDefined: handlers.chapter_defined,
+    profiles.ProgramDefined: handlers.program_defined,
+    profiles.MentorApproved: handlers.mentor_approved,
+    matching.PairingProposed: handlers.pairing_proposed,
+    matching.PairingConfirmed: handlers.pairing_confirmed,
+    matching.PairingDeclined: handlers.pairing_declined,
+    matching.PairingEnded: handlers.pairing_ended,
+    matching.PairingRenewed: handlers.pairing_renewed,
+    matching.PairingCompleted: handlers.pairing_completed,
+    matching.RenewalDue: handlers.renewal_due,
+    matching.MeetingOverdue: handlers.meeting_overdue,
+    matching.MenteeWaitlisted: handlers.mentee_waitlisted,
+    events.EventPublished: handlers.event_published,
+    events.EventUpdated: handlers.event_updated,
+    events.EventCancelled: handlers.event_cancelled,
+    events.RegistrationConfirmed: handlers.registration_confirmed,
+    events.RegistrationWaitlisted: handlers.registration_waitlisted,
+    events.RegistrationPromoted: handlers.registration_promoted,
+    events.RegistrationCancelled: handlers.registration_cancelled,
+    events.VirtualAccessGranted: handlers.virtual_access_granted,
+    events.ReminderDue: handlers.reminder_due,
 }
+
+HANDLERS = {event: in_unit_of_work(NotificationsUnitOfWork, handler) for event, handler in _APPLY.items()}

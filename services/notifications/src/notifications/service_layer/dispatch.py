@@ -1,51 +1,213 @@
-"""Sending what was recorded: render each pending notification and hand it to the mailer."""
+"""Sending what was recorded, at most once per notification.
+
+The send/commit gap: an SMTP server's acceptance and our database commit cannot be one atomic step. So a
+notification is first *claimed* in its own committed transaction (status `sending`, a deterministic Message-ID,
+a lease), then handed to SMTP, then recorded as sent (or due again, or failed) in a second transaction.
+If the process dies between the two, the row stays `sending`; once its lease runs out it becomes
+`unconfirmed`, which is never resent: we cannot tell "the server had it" from "it never got there", and
+resending could duplicate. The result is at most once per idempotency key, with any loss confined to a
+process dying mid-conversation, and visible to coordinators in the delivery log. A graceful stop finishes
+the batch in flight (see entrypoints/dispatcher.py), so it leaves nothing unconfirmed.
+
+An SMTP error before the message was handed over, or the server's refusal of it, means the server did not
+take it: that attempt is retried with exponential backoff, and after the last one it is marked failed. A
+connection lost or timed out while the message was being handed over is as ambiguous as a crash, and ends
+the same way: unconfirmed, not resent.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from itertools import groupby
 from uuid import UUID
 
-from ..domain.model import MAX_ATTEMPTS, Email, Notification
+from mentorship_contracts.notifications import NotificationFailed, NotificationSent
+
+from ..domain.model import (
+    SEAT_KINDS,
+    Channel,
+    DeliveryUncertain,
+    Email,
+    Notification,
+    digest_period_start,
+    notification_id,
+    retry_delay,
+)
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class DispatchPolicy:
+    batch_size: int = 100
+    concurrency: int = 20
+    # Longer than any SMTP conversation can take (its timeout), so a live sender never loses its claim.
+    lease_seconds: float = 120.0
+    retry_base_seconds: float = 30.0
+    # A virtual event's join link travels on its own topic: a confirmation waits this long for it.
+    access_link_grace_seconds: float = 10.0
+    # How soon to look again at a notification whose context (a partner's contact, an event) has not arrived.
+    context_wait_seconds: float = 1.0
+    digest_period: timedelta = timedelta(days=1)
 
 
 class MissingContext(Exception):
     """What the message needs to say has not arrived yet (e.g. the partner's contact details)."""
 
 
-async def context_for(notification: Notification, uow) -> dict:
-    recipient = await uow.notifications.contact(notification.person_id)
-    context = {"recipient": recipient, **notification.parameters}
-    if "partner_id" in notification.parameters:
-        context["partner"] = await uow.notifications.contact(UUID(notification.parameters["partner_id"]))
+async def context_for(notification: Notification, uow, policy: DispatchPolicy, now: datetime) -> dict:
+    repo, parameters = uow.notifications, notification.parameters
+    context = {**parameters, "recipient": await repo.contact(notification.person_id)}
+    if "partner_id" in parameters:
+        context["partner"] = await repo.contact(UUID(parameters["partner_id"]))
         if context["partner"] is None:
             raise MissingContext("partner")
-    if "scheduled_event_id" in notification.parameters:
-        context["event"] = await uow.notifications.listing(UUID(notification.parameters["scheduled_event_id"]))
+    # Names only sign the message, so a program or chapter not heard of yet does not hold it back.
+    context["program_name"] = await repo.program_name(UUID(parameters["program_id"])) if "program_id" in parameters else None
+    context["chapter_name"] = await repo.chapter_name(notification.chapter_id) if notification.chapter_id else None
+    if "scheduled_event_id" in parameters:
+        context["event"] = await repo.listing(UUID(parameters["scheduled_event_id"]))
         if context["event"] is None:
             raise MissingContext("event")
+        context["join_url"] = None
+        if context["event"]["is_virtual"] and "registration_id" in parameters:
+            context["join_url"] = await repo.access_link(UUID(parameters["registration_id"]))
+            waited = now - notification.created_at
+            if (context["join_url"] is None and notification.kind in SEAT_KINDS
+                    and waited < timedelta(seconds=policy.access_link_grace_seconds)):
+                raise MissingContext("join link")
+    if notification.kind == "daily_digest":
+        context["items"] = await repo.digest_items(notification.id)
     return context
 
 
-async def dispatch_pending(uow, render, mailer, batch_size: int = 50) -> int:
-    """Send a batch of pending notifications; return how many were sent."""
-    sent = 0
+def _delivered(notification: Notification, channel: Channel) -> NotificationSent:
+    return NotificationSent(notification_id=notification.id, person_id=notification.person_id,
+                            chapter_id=notification.chapter_id, kind=notification.kind, channel=channel)
+
+
+def _failed(notification: Notification, attempts: int) -> NotificationFailed:
+    return NotificationFailed(notification_id=notification.id, person_id=notification.person_id,
+                              chapter_id=notification.chapter_id, kind=notification.kind, channel=Channel.EMAIL,
+                              attempts=attempts)
+
+
+async def claim_due(uow, render: Callable[[Notification, dict], Email], policy: DispatchPolicy,
+                    now: datetime) -> list[tuple[Notification, Email]]:
+    """Render what is due and commit the claim on it; return the emails to send."""
+    claimed = []
     async with uow:
-        for notification in await uow.notifications.claim_pending(batch_size):
+        for notification in await uow.notifications.due(policy.batch_size):
             try:
-                context = await context_for(notification, uow)
+                context = await context_for(notification, uow, policy, now)
             except MissingContext:
-                continue  # stays pending until the missing piece arrives
-            email: Email = render(notification, context)
+                await uow.notifications.defer(notification.id, policy.context_wait_seconds)
+                continue
+            try:
+                email = render(notification, context)
+            except Exception as error:  # noqa: BLE001 - a template that cannot render must not block the rest
+                log.exception("notification could not be rendered", extra={"notification_id": str(notification.id)})
+                await uow.notifications.mark_failed(notification.id, describe(error))
+                uow.emit(_failed(notification, notification.attempts))
+                continue
+            channel = (await uow.notifications.preferences(notification.person_id)).channel_for(notification.kind)
+            if channel is Channel.EMAIL:
+                await uow.notifications.mark_sending(notification.id, email.subject, email.message_id,
+                                                     policy.lease_seconds)
+                claimed.append((notification, email))
+            elif channel is Channel.DIGEST:
+                await uow.notifications.mark_without_email(notification.id, email.subject, "digest_pending")
+            else:
+                await uow.notifications.mark_without_email(notification.id, email.subject, "in_app")
+                uow.emit(_delivered(notification, Channel.IN_APP))
+        await uow.commit()
+    return claimed
+
+
+def describe(error: BaseException) -> str:
+    """The error's type and SMTP code: never its text, which may quote an address."""
+    code = getattr(error, "code", None)
+    return f"{type(error).__name__}{f' {code}' if code else ''}"
+
+
+async def send_all(mailer, emails: list[Email], concurrency: int) -> list[BaseException | None]:
+    gate = asyncio.Semaphore(concurrency)
+
+    async def send(email: Email) -> BaseException | None:
+        async with gate:
             try:
                 await mailer.send(email)
-            except Exception as error:  # noqa: BLE001 - any SMTP failure counts as an attempt
-                give_up = notification.attempts + 1 >= MAX_ATTEMPTS
-                await uow.notifications.mark_attempt_failed(notification.id, f"{type(error).__name__}: {error}", give_up)
-                log.warning("email not sent", extra={"notification_id": str(notification.id), "gave_up": give_up})
+            except Exception as error:  # noqa: BLE001 - any SMTP failure counts as a failed attempt
+                return error
+            return None
+
+    return await asyncio.gather(*(send(email) for email in emails))
+
+
+async def record_outcomes(uow, claimed: list[Notification], outcomes: list[BaseException | None],
+                          policy: DispatchPolicy) -> int:
+    sent = 0
+    async with uow:
+        for notification, error in zip(claimed, outcomes, strict=True):
+            ids = {"notification_id": str(notification.id), "kind": notification.kind}
+            if error is None:
+                await uow.notifications.mark_sent(notification.id)
+                channel = Channel.DIGEST if notification.kind == "daily_digest" else Channel.EMAIL
+                uow.emit(_delivered(notification, channel))
+                sent += 1
                 continue
-            await uow.notifications.mark_sent(notification.id)
-            sent += 1
+            if isinstance(error, DeliveryUncertain):
+                await uow.notifications.mark_unconfirmed(notification.id, describe(error))
+                log.warning("email may or may not have been accepted; not resending", extra=ids)
+                continue
+            attempts = notification.attempts + 1  # the claim counted this attempt
+            delay = retry_delay(attempts, policy.retry_base_seconds)
+            if delay is None:
+                await uow.notifications.mark_failed(notification.id, describe(error))
+                uow.emit(_failed(notification, attempts))
+                log.error("email failed for good", extra={**ids, "attempts": attempts, "error": describe(error)})
+            else:
+                await uow.notifications.mark_retry(notification.id, describe(error), delay.total_seconds())
+                log.warning("email not sent; will retry", extra={**ids, "attempts": attempts, "error": describe(error)})
         await uow.commit()
     return sent
+
+
+async def dispatch_due(new_uow: Callable[[], object], render, mailer, policy: DispatchPolicy) -> int:
+    """Claim, send and record one batch; return how many were claimed."""
+    claimed = await claim_due(new_uow(), render, policy, datetime.now(UTC))
+    if claimed:
+        outcomes = await send_all(mailer, [email for _, email in claimed], policy.concurrency)
+        await record_outcomes(new_uow(), [n for n, _ in claimed], outcomes, policy)
+    return len(claimed)
+
+
+async def give_up_on_lapsed_claims(uow) -> list[UUID]:
+    async with uow:
+        lapsed = await uow.notifications.give_up_on_lapsed_claims()
+        await uow.commit()
+    for lapsed_id in lapsed:
+        log.warning("a send was interrupted; marked unconfirmed and not resent", extra={"notification_id": str(lapsed_id)})
+    return lapsed
+
+
+async def compose_digests(uow, policy: DispatchPolicy, now: datetime, limit: int = 1000) -> int:
+    """Gather each person's non-urgent notifications of past digest periods into one digest notification."""
+    composed = 0
+    async with uow:
+        items = await uow.notifications.digest_items_due(digest_period_start(now, policy.digest_period), limit)
+        for person_id, group in groupby(items, key=lambda n: n.person_id):
+            item_ids = sorted(n.id for n in group)
+            # Named by its items, so composing the same items twice (a retried transaction) is one digest.
+            digest = Notification.answering(notification_id(",".join(map(str, item_ids))), person_id, None,
+                                            "daily_digest", count=len(item_ids))
+            await uow.notifications.add(digest)
+            await uow.notifications.mark_digested(item_ids, digest.id)
+            composed += 1
+        await uow.commit()
+    return composed
+

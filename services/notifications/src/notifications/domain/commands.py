@@ -1,0 +1,23 @@
+"""What people ask of notifications through its API. Imperative, pure."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from uuid import UUID
+
+from .model import Category
+
+
+@dataclass(frozen=True)
+class ChangePreferences:
+    """Opt in or out of categories (True: no more emails of it), and choose the daily digest or not."""
+
+    person_id: UUID
+    opt_outs: dict[Category, bool] = field(default_factory=dict)
+    daily_digest: bool | None = None
+
+
+@dataclass(frozen=True)
+class MarkRead:
+    person_id: UUID
+    notification_id: UUID

@@ -1,0 +1,36 @@
+"""Read side for the API: the inbox, preferences and the delivery log, straight from the repository."""
+
+from __future__ import annotations
+
+import json
+from uuid import UUID
+
+from ..domain.model import Preferences
+
+
+async def person_chapter(uow, person_id: UUID) -> UUID | None:
+    async with uow:
+        contact = await uow.notifications.contact(person_id)
+    return contact["chapter_id"] if contact else None
+
+
+async def inbox(uow, person_id: UUID, unread_only: bool, limit: int) -> tuple[list[dict], int]:
+    async with uow:
+        items = await uow.notifications.inbox(person_id, unread_only, limit)
+        unread = await uow.notifications.unread_count(person_id)
+    return [{**item, "parameters": json.loads(item["parameters"])} for item in items], unread
+
+
+async def unread_count(uow, person_id: UUID) -> int:
+    async with uow:
+        return await uow.notifications.unread_count(person_id)
+
+
+async def preferences(uow, person_id: UUID) -> Preferences:
+    async with uow:
+        return await uow.notifications.preferences(person_id)
+
+
+async def delivery_log(uow, chapter_id: UUID | None, status: str | None, limit: int) -> list[dict]:
+    async with uow:
+        return await uow.notifications.delivery_log(chapter_id, status, limit)

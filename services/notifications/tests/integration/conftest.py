@@ -1,0 +1,105 @@
+"""A notifications service on the real broker, database and SMTP sink, and the means to feed and watch it."""
+
+from __future__ import annotations
+
+import contextlib
+from uuid import uuid4
+
+import httpx
+import pytest
+from aiokafka import AIOKafkaProducer
+from mentorship_contracts import IntegrationEvent, profiles
+from notifications.bootstrap import build_app
+from notifications.config import NotificationsSettings
+from plumbing.auth import mint
+from plumbing.outbox import headers_for
+from plumbing.testing import free_port, serving
+
+JWT_SECRET = "notifications-integration-tests-signing-key-32b"
+
+
+class Publisher:
+    """What the other services do: publish contract events, keyed by aggregate, with the event id header."""
+
+    def __init__(self, producer: AIOKafkaProducer) -> None:
+        self._producer = producer
+
+    async def __call__(self, *events: IntegrationEvent) -> None:
+        for event in events:
+            headers = [(k, v.encode()) for k, v in headers_for(str(event.event_id), event.event_type).items()]
+            await self._producer.send_and_wait(event.topic, event.to_json(), key=event.key.encode(), headers=headers)
+
+
+@pytest.fixture(scope="session")
+async def publish(kafka_bootstrap_servers):
+    producer = AIOKafkaProducer(bootstrap_servers=kafka_bootstrap_servers, acks="all")
+    await producer.start()
+    try:
+        yield Publisher(producer)
+    finally:
+        await producer.stop()
+
+
+def settings_for(postgres_server, kafka_bootstrap_servers, smtp_port: int, **overrides) -> NotificationsSettings:
+    # Its own consumer group and database, so it shares nothing with other tests' services but the topics.
+    name = f"notifications_it_{uuid4().hex[:8]}"
+    port = free_port()
+    return NotificationsSettings(
+        service_name=name, database_url=postgres_server.create_database(name), http_port=port,
+        public_base_url=f"http://127.0.0.1:{port}",
+        kafka_bootstrap_servers=kafka_bootstrap_servers, jwt_secret=JWT_SECRET, smtp_host="127.0.0.1",
+        smtp_port=smtp_port, dispatch_poll_seconds=0.05, access_link_grace_seconds=2, **overrides,
+    )
+
+
+class Running:
+    def __init__(self, url: str) -> None:
+        self.url = url
+
+    def client(self, role: str = "admin", **claims) -> httpx.AsyncClient:
+        token = mint(JWT_SECRET, role=role, **claims)
+        return httpx.AsyncClient(base_url=self.url, headers={"Authorization": f"Bearer {token}"}, timeout=30)
+
+
+@contextlib.asynccontextmanager
+async def running(settings: NotificationsSettings):
+    async with serving(build_app(settings), settings.http_port) as url:
+        yield Running(url)
+
+
+async def consuming(publish, sink) -> None:
+    """Wait until the service reads the topics: a new consumer group can take a while to be given partitions."""
+    probe = profiles.ContactDetailsChanged(person_id=uuid4(), chapter_id=None, display_name="Probe",
+                                           email=f"probe.{uuid4().hex}@example.org")
+    await publish(probe, profiles.PersonRegistered(person_id=probe.person_id, chapter_id=None, stage="undergraduate"))
+    await sink.wait_for(lambda m: probe.email in m["rcpt_tos"], timeout=90)
+
+
+@pytest.fixture
+def new_settings(postgres_server, kafka_bootstrap_servers):
+    return lambda smtp_port, **overrides: settings_for(postgres_server, kafka_bootstrap_servers, smtp_port, **overrides)
+
+
+@pytest.fixture
+def run_service():
+    return running
+
+
+@pytest.fixture
+def as_caller():
+    """A client of the service at a URL, for a caller of the given role."""
+    return lambda url, role="admin", **claims: Running(url).client(role, **claims)
+
+
+@pytest.fixture
+def jwt_secret() -> str:
+    return JWT_SECRET
+
+
+@pytest.fixture(scope="module")
+async def notifications(postgres_server, kafka_bootstrap_servers, smtp_sink, publish):
+    """One service for the module; each test tells its people apart by their own ids and addresses."""
+    async with running(settings_for(postgres_server, kafka_bootstrap_servers, smtp_sink.smtp_port,
+                                    digest_period_seconds=2)) as service:
+        await consuming(publish, smtp_sink)
+        yield service

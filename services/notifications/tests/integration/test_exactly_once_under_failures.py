@@ -1,0 +1,142 @@
+"""Exactly once when things go wrong: the process killed between the SMTP server's acceptance and our commit,
+and an SMTP server that refuses every try."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import subprocess
+import sys
+from uuid import uuid4
+
+import httpx
+from aiokafka import AIOKafkaConsumer
+from aiosmtpd.smtp import SMTP
+from mentorship_contracts import profiles
+from plumbing.testing import eventually, free_port
+
+
+class StallingSink:
+    """Accepts each message, then never answers the goodbye: the sender is stuck after the send, before its commit."""
+
+    def __init__(self) -> None:
+        self.received: list[bytes] = []
+        self._never = asyncio.Event()
+
+    async def handle_DATA(self, server, session, envelope) -> str:  # noqa: N802 (aiosmtpd's hook name)
+        self.received.append(envelope.content)
+        return "250 Message accepted for delivery"
+
+    async def handle_QUIT(self, server, session, envelope) -> str:  # noqa: N802
+        await self._never.wait()
+        return "221 Bye"
+
+
+def start_service(env: dict[str, str], log_path) -> subprocess.Popen:
+    """`python -m notifications`, as the local runner starts it (devinfra.platform), in its own process group."""
+    with open(log_path, "ab") as log:
+        return subprocess.Popen([sys.executable, "-m", "notifications"], env=os.environ | env, stdout=log,
+                                stderr=subprocess.STDOUT, start_new_session=True)
+
+
+async def ready(url: str) -> bool:
+    try:
+        async with httpx.AsyncClient() as client:
+            return (await client.get(f"{url}/readyz")).status_code == 200
+    except httpx.HTTPError:
+        return False
+
+
+async def test_a_service_killed_between_the_smtp_send_and_its_commit_never_sends_that_email_again(
+        postgres_server, kafka_bootstrap_servers, smtp_sink, publish, tmp_path, as_caller, jwt_secret):
+    stalling = StallingSink()
+    stalling_port = free_port()
+    server = await asyncio.get_running_loop().create_server(lambda: SMTP(stalling), "127.0.0.1", stalling_port)
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    env = {
+        "DATABASE_URL": postgres_server.create_database(f"notifications_kill_{uuid4().hex[:8]}"),
+        "KAFKA_BOOTSTRAP_SERVERS": kafka_bootstrap_servers, "HTTP_PORT": str(port), "JWT_SECRET": jwt_secret,
+        "SMTP_HOST": "127.0.0.1", "DISPATCH_POLL_SECONDS": "0.05", "SENDING_LEASE_SECONDS": "1",
+        "SMTP_TIMEOUT_SECONDS": "120", "PYTHONUNBUFFERED": "1",
+    }
+    person = profiles.ContactDetailsChanged(person_id=uuid4(), chapter_id=None, display_name="Kit Killed",
+                                            email=f"kit.{uuid4().hex[:8]}@example.org")
+    welcome = profiles.PersonRegistered(person_id=person.person_id, chapter_id=None, stage="undergraduate")
+    first = start_service(env | {"SMTP_PORT": str(stalling_port)}, tmp_path / "first.log")
+    second = None
+    try:
+        await eventually(lambda: ready(url), timeout=60, what="the service to be ready")
+        await publish(person, welcome)
+        await eventually(lambda: stalling.received, timeout=90, what="the SMTP server to accept the welcome")
+        os.killpg(first.pid, signal.SIGKILL)
+        first.wait()
+
+        second = start_service(env | {"SMTP_PORT": str(smtp_sink.smtp_port)}, tmp_path / "second.log")
+        await eventually(lambda: ready(url), timeout=60, what="the restarted service to be ready")
+        admin = as_caller(url)
+        async with admin:
+            async def welcome_status():
+                log = (await admin.get("/v1/deliveries")).json()
+                return next((d["status"] for d in log if d["person_id"] == str(person.person_id) and d["kind"] == "welcome"), None)
+
+            # The claim's lease runs out: the restarted service cannot know whether the message was taken.
+            await eventually(lambda: _is(welcome_status(), "unconfirmed"), timeout=30, what="the claim to lapse")
+            # The same event redelivered, then another for the same person, which the restarted service sends.
+            await publish(welcome, profiles.MentorApproved(enrollment_id=uuid4(), person_id=person.person_id,
+                                                           program_id=uuid4(), chapter_id=None))
+            await smtp_sink.wait_for(lambda m: person.email in m["rcpt_tos"], timeout=90)
+            assert await welcome_status() == "unconfirmed"
+        assert [m["subject"] for m in smtp_sink.messages(to=person.email)] == ["You are approved as a mentor"]
+        assert len(stalling.received) == 1
+    finally:
+        for process in (first, second):
+            if process and process.poll() is None:
+                os.killpg(process.pid, signal.SIGTERM)
+                process.wait(timeout=30)
+        server.close()
+
+
+async def _is(status, expected: str) -> bool:
+    return await status == expected
+
+
+async def test_an_smtp_server_that_refuses_every_try_ends_in_failed_seen_by_the_chapters_coordinator_only(
+        kafka_bootstrap_servers, publish, new_settings, run_service):
+    chapter, elsewhere = uuid4(), uuid4()
+    person = profiles.ContactDetailsChanged(person_id=uuid4(), chapter_id=chapter, display_name="Fay Failed",
+                                            email=f"fay.{uuid4().hex[:8]}@example.org")
+    deliveries = AIOKafkaConsumer("notifications.deliveries", bootstrap_servers=kafka_bootstrap_servers,
+                                  group_id=f"watcher-{uuid4().hex[:8]}", auto_offset_reset="earliest")
+    await deliveries.start()
+    try:
+        nowhere = free_port()  # nothing listens there
+        async with run_service(new_settings(nowhere, smtp_retry_base_seconds=0.05)) as service:
+            await publish(person, profiles.PersonRegistered(person_id=person.person_id, chapter_id=chapter,
+                                                            stage="undergraduate"))
+            async with service.client("coordinator", chapter_id=chapter) as coordinator:
+                async def failed():
+                    log = (await coordinator.get("/v1/deliveries", params={"status": "failed"})).json()
+                    return [d for d in log if d["person_id"] == str(person.person_id)]
+
+                [delivery] = await eventually(failed, timeout=90, what="the notification to fail for good")
+                assert delivery["attempts"] == 5 and delivery["last_error"].startswith("SMTPConnect")
+                assert delivery["kind"] == "welcome" and delivery["sent_at"] is None
+            async with service.client("coordinator", chapter_id=elsewhere) as other:
+                assert (await other.get("/v1/deliveries", params={"chapter_id": str(chapter)})).status_code == 403
+                assert (await other.get("/v1/deliveries")).json() == []
+            async with service.client("participant", person_id=person.person_id) as participant:
+                assert (await participant.get("/v1/deliveries")).status_code == 403
+
+        async def announced():
+            batches = await deliveries.getmany(timeout_ms=200)
+            announced.seen += [json.loads(r.value) for rs in batches.values() for r in rs]
+            return next((e for e in announced.seen if e["notification_id"] == delivery["id"]), None)
+
+        announced.seen = []
+        event = await eventually(announced, timeout=30, what="NotificationFailed on the deliveries topic")
+        assert event["event_type"] == "notifications.notification_failed" and event["attempts"] == 5
+    finally:
+        await deliveries.stop()

@@ -1,0 +1,204 @@
+"""Every notification, from contract events on the real broker to the SMTP sink, once each; preferences,
+the inbox, the digest and erasure, through the service's HTTP API."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+from urllib.parse import urlsplit
+from uuid import UUID, uuid4
+
+from mentorship_contracts import events, matching, profiles
+from plumbing.testing import eventually
+
+
+def contact(name: str, chapter_id: UUID | None = None, **shared) -> profiles.ContactDetailsChanged:
+    return profiles.ContactDetailsChanged(person_id=uuid4(), chapter_id=chapter_id, display_name=name,
+                                          email=f"{name.lower().replace(' ', '.')}.{uuid4().hex[:8]}@example.org",
+                                          **shared)
+
+
+def listing(chapter_id: UUID | None, virtual: bool, **changes) -> events.EventPublished:
+    starts = datetime.now(UTC) + timedelta(days=14)
+    return events.EventPublished(**{
+        "scheduled_event_id": uuid4(), "chapter_id": chapter_id, "kind": "virtual_session",
+        "title": f"Applying to medical school {uuid4().hex[:6]}", "starts_at": starts,
+        "ends_at": starts + timedelta(hours=1), "timezone": "UTC", "capacity": 2,
+        "audience_stages": ["undergraduate"], "registration_deadline": starts - timedelta(days=1),
+        "is_virtual": virtual, "location": None if virtual else "Student centre, room 2", **changes})
+
+
+def subjects(sink, person: profiles.ContactDetailsChanged) -> list[str]:
+    return sorted(m["subject"] for m in sink.messages(to=person.email))
+
+
+async def test_every_notification_is_sent_once_naming_the_program_with_partner_details_and_the_event_calendar_entry(
+        notifications, publish, smtp_sink):
+    chapter = profiles.ChapterDefined(chapter_id=uuid4(), name="Boston chapter")
+    program = profiles.ProgramDefined(program_id=uuid4(), chapter_id=chapter.chapter_id, name="Into Medical School",
+                                      mentee_stages=["undergraduate"], mentor_stages=["resident"])
+    mentee = contact("Sam Okafor", chapter.chapter_id)
+    mentor = contact("Ana Reyes", chapter.chapter_id, pronouns_for_partner="she/her", bio_for_partner="EM resident")
+    pair = {"pairing_id": uuid4(), "program_id": program.program_id, "chapter_id": chapter.chapter_id,
+            "mentee_id": mentee.person_id, "mentor_id": mentor.person_id}
+    term_ends = datetime.now(UTC) + timedelta(days=365)
+    session = listing(chapter.chapter_id, virtual=True)
+    registration = {"registration_id": uuid4(), "scheduled_event_id": session.scheduled_event_id,
+                    "chapter_id": chapter.chapter_id, "person_id": mentee.person_id}
+    mentor_registration = {**registration, "registration_id": uuid4(), "person_id": mentor.person_id}
+    await publish(chapter, program, mentee, mentor, session)
+    await publish(
+        profiles.PersonRegistered(person_id=mentee.person_id, chapter_id=chapter.chapter_id, stage="undergraduate"),
+        profiles.MentorApproved(enrollment_id=uuid4(), person_id=mentor.person_id, program_id=program.program_id,
+                                chapter_id=chapter.chapter_id),
+        matching.MenteeWaitlisted(enrollment_id=uuid4(), program_id=program.program_id,
+                                  chapter_id=chapter.chapter_id, mentee_id=mentee.person_id, position=2),
+        events.RegistrationConfirmed(**registration),
+        events.VirtualAccessGranted(registration_id=registration["registration_id"],
+                                    scheduled_event_id=session.scheduled_event_id, person_id=mentee.person_id,
+                                    join_url="https://meet.example.org/abc"),
+        events.RegistrationWaitlisted(**mentor_registration, position=1),
+    )
+    # Matching's lifecycle, each on the pairings topic in order.
+    await publish(
+        matching.PairingProposed(**pair, score=80),
+        matching.PairingConfirmed(**pair, score=80, term_ends_at=term_ends),
+        matching.MeetingOverdue(**pair, last_met_at=None, days_overdue=12),
+        matching.RenewalDue(**pair, term_ends_at=term_ends),
+        matching.PairingRenewed(**pair, term_ends_at=term_ends + timedelta(days=365)),
+        matching.PairingCompleted(**pair),
+        matching.PairingDeclined(**{**pair, "pairing_id": uuid4()}, declined_by="mentor", reason_code="no_capacity"),
+        matching.PairingEnded(**{**pair, "pairing_id": uuid4()}, ended_by="mentee", reason_code="schedule"),
+        events.RegistrationPromoted(**mentor_registration),
+        events.ReminderDue(scheduled_event_id=session.scheduled_event_id, chapter_id=chapter.chapter_id,
+                           registration_id=registration["registration_id"], person_id=mentee.person_id,
+                           starts_at=session.starts_at),
+    )
+    updated = events.EventUpdated(**session.model_dump(exclude={"event_id", "event_type", "occurred_at"}),
+                                  changed_fields=["starts_at"])
+    await publish(updated, events.EventCancelled(scheduled_event_id=session.scheduled_event_id,
+                                                 chapter_id=chapter.chapter_id, reason_code="speaker_unavailable"))
+    title = session.title
+    to_mentee = [
+        f"Cancelled: {title}", f"Changed: {title}", "A proposed match: Ana Reyes",
+        "How was your mentorship with Ana Reyes?", "Off the waitlist: you have been paired with Ana Reyes",
+        f"The proposed pairing with Ana Reyes will not go ahead", "Time to catch up with Ana Reyes?",
+        f"Tomorrow: {title}", "Welcome to Boston chapter", "You are on the waitlist for Into Medical School: position 2",
+        f"You're registered: {title}", "Your mentorship with Ana Reyes has ended",
+        "Your mentorship with Ana Reyes is renewed", "Your mentorship with Ana Reyes: renew or complete?",
+    ]
+    to_mentor = [
+        f"A place freed up: you're in for {title}", f"Cancelled: {title}", f"Changed: {title}",
+        "A proposed match: Sam Okafor", "How was your mentorship with Sam Okafor?",
+        f"On the waitlist for {title}: position 1", "The proposed pairing with Sam Okafor will not go ahead",
+        "Time to catch up with Sam Okafor?", "You are approved as a mentor in Into Medical School",
+        "You have been paired with Sam Okafor", "Your mentorship with Sam Okafor has ended",
+        "Your mentorship with Sam Okafor is renewed", "Your mentorship with Sam Okafor: renew or complete?",
+    ]
+    await eventually(lambda: subjects(smtp_sink, mentee) == sorted(to_mentee)
+                     and subjects(smtp_sink, mentor) == sorted(to_mentor), timeout=180,
+                     what=f"every notification; so far {subjects(smtp_sink, mentee)} and {subjects(smtp_sink, mentor)}")
+
+    paired = smtp_sink.messages(to=mentee.email)
+    by_subject = {m["subject"]: m for m in paired}
+    introduction = by_subject["Off the waitlist: you have been paired with Ana Reyes"]
+    assert "she/her" in introduction["text"] and "EM resident" in introduction["text"] and mentor.email in introduction["text"]
+    assert "Into Medical School" in introduction["text"] and "Into Medical School" in introduction["html"]
+    confirmation = by_subject[f"You're registered: {title}"]
+    assert "https://meet.example.org/abc" in confirmation["text"]
+    assert confirmation["attachments"] == [{"filename": "event.ics", "content_type": "text/calendar"}]
+    nudge = by_subject["Time to catch up with Ana Reyes?"]
+    assert nudge["headers"]["List-Unsubscribe"].startswith(f"<{notifications.url}/v1/unsubscribe?token=")
+    assert "List-Unsubscribe" not in confirmation["headers"], "essential messages cannot be unsubscribed from"
+    message_ids = Counter(m["headers"]["Message-ID"] for m in paired + smtp_sink.messages(to=mentor.email))
+    assert max(message_ids.values()) == 1
+
+
+async def test_the_same_event_published_twice_sends_one_email(notifications, publish, smtp_sink):
+    person = contact("Lee Twice")
+    session = listing(None, virtual=False)
+    confirmed = events.RegistrationConfirmed(registration_id=uuid4(), scheduled_event_id=session.scheduled_event_id,
+                                             chapter_id=None, person_id=person.person_id)
+    await publish(person, session, confirmed, confirmed)
+    control = profiles.PersonRegistered(person_id=person.person_id, chapter_id=None, stage="undergraduate")
+    await publish(control, control)
+    # The welcome was published after the duplicate on its own topic; once it is here, the duplicate was read too.
+    await eventually(lambda: len(smtp_sink.messages(to=person.email)) == 2, timeout=30, what="both emails")
+    async with notifications.client() as admin:
+        log = (await admin.get("/v1/deliveries", params={"limit": 1000})).json()
+    assert sorted(d["kind"] for d in log if d["person_id"] == str(person.person_id)) == ["registration_confirmed", "welcome"]
+    assert subjects(smtp_sink, person) == sorted([f"You're registered: {session.title}", "Welcome to the mentorship platform"])
+
+
+async def test_an_unsubscribed_category_goes_to_the_inbox_only_and_the_inbox_can_be_read(notifications, publish,
+                                                                                            smtp_sink):
+    mentee, mentor = contact("Ola Inbox"), contact("Kim Inbox")
+    pair = {"pairing_id": uuid4(), "program_id": uuid4(), "chapter_id": None, "mentee_id": mentee.person_id,
+            "mentor_id": mentor.person_id}
+    await publish(mentee, mentor, matching.MeetingOverdue(**pair, last_met_at=None, days_overdue=3))
+    nudge = await smtp_sink.wait_for(lambda m: mentee.email in m["rcpt_tos"], timeout=30)
+    link = nudge["headers"]["List-Unsubscribe"].strip("<>")
+    async with notifications.client() as anyone:
+        unsubscribed = await anyone.post(urlsplit(link).path + "?" + urlsplit(link).query)
+        assert unsubscribed.status_code == 200, unsubscribed.text
+        forged = await anyone.get("/v1/unsubscribe", params={"token": "bm90.c2lnbmVk"})
+        assert forged.status_code == 400
+    async with notifications.client("participant", person_id=mentee.person_id) as as_mentee:
+        preferences = (await as_mentee.get(f"/v1/people/{mentee.person_id}/preferences")).json()
+        assert {"category": "mentorship_nudges", "email": False, "can_opt_out": True} in preferences["categories"]
+        refused = await as_mentee.patch(f"/v1/people/{mentee.person_id}/preferences", json={"email": {"essential": False}})
+        assert refused.status_code == 422 and refused.json()["error"]["field"] == "opted_out"
+
+        await publish(matching.MeetingOverdue(**pair, last_met_at=None, days_overdue=40),
+                      matching.PairingCompleted(**pair))
+        inbox = await eventually(lambda: _inbox_with(as_mentee, mentee, 3), timeout=30, what="three inbox items")
+        assert inbox["unread"] == 3
+        assert [i["kind"] for i in inbox["items"]].count("meeting_overdue") == 2
+        read = await as_mentee.post(f"/v1/people/{mentee.person_id}/inbox/{inbox['items'][0]['id']}/read")
+        assert read.status_code == 204
+        assert (await as_mentee.get(f"/v1/people/{mentee.person_id}/inbox/unread-count")).json() == {"unread": 2}
+        assert (await as_mentee.get(f"/v1/people/{mentor.person_id}/inbox")).status_code == 403
+    # The second nudge was not emailed; the feedback request (its own category too, here) reached the mentor as well.
+    await eventually(lambda: len(smtp_sink.messages(to=mentor.email)) == 3, timeout=30, what="the mentor's emails")
+    assert subjects(smtp_sink, mentee) == ["Time to catch up with Kim Inbox?"]
+
+
+async def _inbox_with(client, person, count: int):
+    inbox = (await client.get(f"/v1/people/{person.person_id}/inbox")).json()
+    return inbox if len(inbox["items"]) == count else None
+
+
+async def test_a_digest_reader_gets_non_urgent_kinds_in_one_digest_and_urgent_ones_at_once(notifications, publish,
+                                                                                             smtp_sink):
+    mentee, mentor = contact("Dee Digest"), contact("Max Digest")
+    async with notifications.client("participant", person_id=mentee.person_id) as as_mentee:
+        chosen = await as_mentee.patch(f"/v1/people/{mentee.person_id}/preferences", json={"daily_digest": True})
+        assert chosen.status_code == 200 and chosen.json()["daily_digest"] is True
+    pair = {"pairing_id": uuid4(), "program_id": uuid4(), "chapter_id": None, "mentee_id": mentee.person_id,
+            "mentor_id": mentor.person_id}
+    term_ends = datetime.now(UTC) + timedelta(days=20)
+    await publish(mentee, mentor, matching.MeetingOverdue(**pair, last_met_at=None, days_overdue=3),
+                  matching.RenewalDue(**pair, term_ends_at=term_ends),
+                  matching.PairingRenewed(**pair, term_ends_at=term_ends + timedelta(days=365)))
+    digest = await smtp_sink.wait_for(lambda m: mentee.email in m["rcpt_tos"] and "digest" in m["subject"], timeout=30)
+    assert digest["subject"] == "Your daily digest: 2 updates"
+    assert "Time to catch up with Max Digest?" in digest["text"] and "renew or complete?" in digest["text"]
+    assert subjects(smtp_sink, mentee) == ["Your daily digest: 2 updates", "Your mentorship with Max Digest is renewed"]
+
+
+async def test_after_erasure_nothing_more_is_sent_to_the_person_nor_about_them(notifications, publish, smtp_sink):
+    erased, partner, control = contact("Eve Erased"), contact("Pat Partner"), contact("Cal Control")
+    await publish(erased, partner, control, profiles.PersonErased(person_id=erased.person_id))
+    pair = {"pairing_id": uuid4(), "program_id": uuid4(), "chapter_id": None, "mentee_id": erased.person_id,
+            "mentor_id": partner.person_id}
+    await publish(profiles.PersonRegistered(person_id=erased.person_id, chapter_id=None, stage="undergraduate"),
+                  matching.PairingConfirmed(**pair, score=70, term_ends_at=datetime.now(UTC) + timedelta(days=365)),
+                  profiles.PersonRegistered(person_id=control.person_id, chapter_id=None, stage="undergraduate"))
+    await smtp_sink.wait_for(lambda m: control.email in m["rcpt_tos"], timeout=30)
+    async with notifications.client() as admin:
+        async def settled():
+            log = (await admin.get("/v1/deliveries", params={"limit": 1000})).json()
+            return [d for d in log if d["person_id"] == str(partner.person_id)]
+        # The partner's message would have named the erased person: it is not even recorded.
+        assert await settled() == []
+    assert smtp_sink.messages(to=erased.email) == [] and smtp_sink.messages(to=partner.email) == []
