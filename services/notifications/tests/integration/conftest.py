@@ -53,8 +53,9 @@ def settings_for(postgres_server, kafka_bootstrap_servers, smtp_port: int, **ove
 
 
 class Running:
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, settings: NotificationsSettings | None = None) -> None:
         self.url = url
+        self.settings = settings
 
     def client(self, role: str = "admin", **claims) -> httpx.AsyncClient:
         token = mint(JWT_SECRET, role=role, **claims)
@@ -64,7 +65,7 @@ class Running:
 @contextlib.asynccontextmanager
 async def running(settings: NotificationsSettings):
     async with serving(build_app(settings), settings.http_port) as url:
-        yield Running(url)
+        yield Running(url, settings)
 
 
 async def consuming(publish, sink) -> None:

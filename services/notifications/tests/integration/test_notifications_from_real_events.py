@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 from uuid import UUID, uuid4
 
+import asyncpg
 from mentorship_contracts import events, matching, profiles
 from plumbing.testing import eventually
 
@@ -189,6 +190,16 @@ async def test_a_digest_reader_gets_non_urgent_kinds_in_one_digest_and_urgent_on
 async def test_after_erasure_nothing_more_is_sent_to_the_person_nor_about_them(notifications, publish, smtp_sink):
     erased, partner, control = contact("Eve Erased"), contact("Pat Partner"), contact("Cal Control")
     await publish(erased, partner, control, profiles.PersonErased(person_id=erased.person_id))
+    # The erasure and the pairing travel on different topics, which Kafka does not order between them:
+    # wait until the erasure is applied, so the pairing really comes after it.
+    async def erasure_applied() -> bool:
+        conn = await asyncpg.connect(notifications.settings.database_url)
+        try:
+            return await conn.fetchval("SELECT true FROM erased_people WHERE person_id = $1", erased.person_id)
+        finally:
+            await conn.close()
+
+    await eventually(erasure_applied, timeout=60, what="the erasure to be applied")
     pair = {"pairing_id": uuid4(), "program_id": uuid4(), "chapter_id": None, "mentee_id": erased.person_id,
             "mentor_id": partner.person_id}
     await publish(profiles.PersonRegistered(person_id=erased.person_id, chapter_id=None, stage="undergraduate"),
