@@ -69,6 +69,16 @@ class PairingEnded(_PairingEvent):
 
 
 @register
+class PairingLapsed(_PairingEvent):
+    """A mentee's request to a mentor was left unanswered when another request was accepted (or either left)."""
+
+    event_type: Literal["matching.pairing_lapsed"] = "matching.pairing_lapsed"
+    schema_version: Literal[1] = 1
+
+    reason_code: str = Field(description="A code from a fixed list, never free text")
+
+
+@register
 class PairingRenewed(_PairingEvent):
     event_type: Literal["matching.pairing_renewed"] = "matching.pairing_renewed"
     schema_version: Literal[1] = 1

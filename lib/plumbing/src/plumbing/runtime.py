@@ -30,6 +30,7 @@ log = logging.getLogger(__name__)
 
 BackgroundJob = Callable[["Service"], Awaitable[None]]
 LAG_INTERVAL_SECONDS = 15.0
+POOL_CLOSE_SECONDS = 10.0
 
 
 class Service:
@@ -115,7 +116,12 @@ class Service:
             await self.relay.stop()
         await self.broker.stop()
         if self._pool:
-            await self._pool.close()
+            try:
+                # close() waits for every connection to come back; a stuck one must not hang shutdown.
+                await asyncio.wait_for(self._pool.close(), POOL_CLOSE_SECONDS)
+            except TimeoutError:
+                log.warning("database connections still busy at shutdown; terminating them")
+                self._pool.terminate()
             self._pool = None
 
     async def readiness(self) -> dict[str, bool]:

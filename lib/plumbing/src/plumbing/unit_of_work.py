@@ -30,8 +30,14 @@ class UnitOfWork:
     async def __aenter__(self):
         if self._joined is None:
             self.conn = await self._pool.acquire()
-            self._transaction = self.conn.transaction()
-            await self._transaction.start()
+            try:
+                self._transaction = self.conn.transaction()
+                await self._transaction.start()
+            except BaseException:
+                # Cancelled (or failed) around BEGIN: `__aexit__` will not run, so give the connection back
+                # here; the pool resets it. Kept, it would hold a transaction open and block the pool's close.
+                await self._pool.release(self.conn)
+                raise
         self.repositories()
         return self
 

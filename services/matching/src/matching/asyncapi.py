@@ -1,8 +1,7 @@
 """The FastStream application whose AsyncAPI document is committed (`contracts/asyncapi/generate.sh`)."""
 
-from plumbing.settings import ServiceSettings
-
 from .bootstrap import build_service
+from .config import MatchingSettings
 
 # Documented against the broker address of docker-compose and Kubernetes, not whatever this shell points at.
-app = build_service(ServiceSettings(service_name="matching", kafka_bootstrap_servers="kafka:9092")).asyncapi
+app = build_service(MatchingSettings(service_name="matching", kafka_bootstrap_servers="kafka:9092")).asyncapi

@@ -32,8 +32,8 @@ def test_a_mentor_awaiting_approval_is_ruled_out():
 
 
 def test_shared_specialty_and_offered_support_raise_the_score_and_say_why():
-    mentee = person(S.UNDERGRADUATE, specialties=["surgery"], support_areas=["research"])
-    matching = fit(mentee, person(S.ATTENDING, specialties=["surgery"], support_areas=["research"]))
+    mentee = person(S.UNDERGRADUATE, specialties=["general_surgery"], support_areas=["research"])
+    matching = fit(mentee, person(S.ATTENDING, specialties=["general_surgery"], support_areas=["research"]))
     unrelated = fit(mentee, person(S.ATTENDING, specialties=["psychiatry"]))
     assert matching.score > unrelated.score
     assert {"specialty_overlap", "support_offered"} <= set(matching.reasons)
@@ -47,8 +47,8 @@ def test_a_near_peer_scores_higher_than_someone_far_ahead():
 
 def test_the_longest_waiting_mentee_gets_the_only_free_place():
     early = person(S.UNDERGRADUATE, waiting_since=NOW - timedelta(days=3))
-    late = person(S.UNDERGRADUATE, waiting_since=NOW, specialties=["surgery"])
-    mentor = person(S.RESIDENT, specialties=["surgery"], capacity=1)
+    late = person(S.UNDERGRADUATE, waiting_since=NOW, specialties=["general_surgery"])
+    mentor = person(S.RESIDENT, specialties=["general_surgery"], capacity=1)
     proposals = pair_waiting(PROGRAM, [late, early], [mentor], live_pairs=0)
     assert [p.mentee for p in proposals] == [early]
 

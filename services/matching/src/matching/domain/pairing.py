@@ -5,9 +5,10 @@ from __future__ import annotations
 import calendar
 from dataclasses import dataclass, replace
 from datetime import datetime
+from uuid import UUID
 
 from .model import Candidate, ProgramRules
-from .scoring import Fit, best_mentor
+from .scoring import Fit, Weights, best_mentor
 
 
 @dataclass(frozen=True)
@@ -17,17 +18,18 @@ class Proposal:
     fit: Fit
 
 
-def pair_waiting(program: ProgramRules, waiting: list[Candidate], mentors: list[Candidate], live_pairs: int) -> list[Proposal]:
+def pair_waiting(program: ProgramRules, waiting: list[Candidate], mentors: list[Candidate], live_pairs: int,
+                 weights: Weights = Weights(), closed_before: frozenset[tuple[UUID, UUID]] = frozenset()) -> list[Proposal]:
     """Offer room to waiting mentees fairly: longest waiting first, each to their best mentor with room.
 
-    `waiting` must be ordered by how long each has waited. Stops at the program's cap.
+    Stops at the program's cap.
     """
     proposals = []
     mentors = list(mentors)
     for mentee in sorted(waiting, key=lambda c: (c.waiting_since, str(c.enrollment_id))):
         if program.pair_cap is not None and live_pairs >= program.pair_cap:
             break
-        choice = best_mentor(mentee, mentors, program)
+        choice = best_mentor(mentee, mentors, program, weights, closed_before)
         if choice is None:
             continue
         mentor, fit = choice

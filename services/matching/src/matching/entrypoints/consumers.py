@@ -7,8 +7,16 @@ from ..service_layer import handlers
 from ..service_layer.unit_of_work import MatchingUnitOfWork
 
 HANDLERS = {
-    source.ProgramDefined: in_unit_of_work(MatchingUnitOfWork, handlers.program_defined),
-    source.MatchingProfileChanged: in_unit_of_work(MatchingUnitOfWork, handlers.matching_profile_changed),
-    source.EnrollmentCreated: in_unit_of_work(MatchingUnitOfWork, handlers.enrollment_created),
-    source.PersonErased: in_unit_of_work(MatchingUnitOfWork, handlers.person_erased),
+    event: in_unit_of_work(MatchingUnitOfWork, handler)
+    for event, handler in {
+        source.ProgramDefined: handlers.program_defined,
+        source.MatchingProfileChanged: handlers.matching_profile_changed,
+        source.ConsentChanged: handlers.consent_changed,
+        source.EnrollmentCreated: handlers.enrollment_created,
+        source.EnrollmentChanged: handlers.enrollment_changed,
+        source.EnrollmentWithdrawn: handlers.enrollment_withdrawn,
+        source.MentorApproved: handlers.mentor_approved,
+        source.MentorSuspended: handlers.mentor_suspended,
+        source.PersonErased: handlers.person_erased,
+    }.items()
 }

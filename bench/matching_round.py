@@ -1,0 +1,177 @@
+"""Benchmark: a matching round from the read model in PostgreSQL to proposals written and events in the outbox.
+
+    uv run python bench/matching_round.py [--sizes 1000,5000,20000,50000] [--top-k 16]
+
+For each size (mentees; mentors are 30% of that, capacities 1-4) it loads a synthetic read model into a fresh
+database, then, in a child process (so its peak memory is the round's alone), runs the round exactly as the
+service's background job does and prints wall time and peak RSS. It then computes the optimum of the same
+candidate graph directly with OR-Tools' linear solver (the LP of a bipartite b-matching has an integral
+optimum; a different algorithm from the min-cost flow the round uses), and, up to 5,000 mentees, the optimum of
+a graph four times wider, to show what the top-K pruning costs. Uses DATABASE_URL's server if set, else starts
+a throwaway PostgreSQL with devinfra.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from uuid import uuid4
+
+import asyncpg
+from matching.bootstrap import MIGRATIONS
+from mentorship_contracts.vocabulary import Specialty, SupportArea
+from plumbing.db import PLUMBING_MIGRATIONS, migrate
+
+MENTOR_STAGES = ["medical_student_3", "medical_student_4", "resident", "fellow", "attending"]
+MENTEE_STAGES = ["high_school", "undergraduate", "post_baccalaureate", "medical_student_1"]
+ZONES = ["America/New_York", "America/Chicago", "America/Denver", "America/Los_Angeles"]
+
+
+async def load(dsn: str, mentees: int, seed: int = 1) -> str:
+    rng = random.Random(seed)
+    pool = await asyncpg.create_pool(dsn, min_size=1, max_size=2)
+    await migrate(pool, PLUMBING_MIGRATIONS, MIGRATIONS)
+    program = uuid4()
+    async with pool.acquire() as conn:
+        await conn.execute(
+            """INSERT INTO programs (id, pairing_mode, both_must_accept, minimum_score, term_months, cadence_max_days,
+                                     format, mentee_stages, mentor_stages)
+               VALUES ($1, 'rounds', false, 30, 12, 60, 'one_to_one', $2, $3)""",
+            program, MENTEE_STAGES, MENTOR_STAGES,
+        )
+        specialties, support = [s.value for s in Specialty], [s.value for s in SupportArea]
+        start = datetime(2026, 1, 1, tzinfo=UTC)
+        profiles, enrollments = [], []
+        for i in range(mentees + int(mentees * 0.3)):
+            mentor = i >= mentees
+            person, stage = uuid4(), rng.choice(MENTOR_STAGES if mentor else MENTEE_STAGES)
+            identity = {"first_generation": "yes"} if rng.random() < 0.3 else {}
+            wishes = [{"attribute": "first_generation", "required": False}] if identity and not mentor and rng.random() < 0.5 else []
+            profiles.append((person, stage, rng.sample(specialties, rng.randint(1, 3)), rng.sample(support, rng.randint(1, 4)),
+                             ["en"] + (["es"] if rng.random() < 0.2 else []), rng.choice(ZONES), None,
+                             rng.choice([["virtual"], ["in_person", "virtual"]]), json.dumps(identity), json.dumps(wishes)))
+            enrollments.append((uuid4(), person, program, "mentor" if mentor else "mentee", stage,
+                                rng.randint(1, 4) if mentor else 1, [], True, start + timedelta(seconds=i),
+                                start + timedelta(seconds=i)))
+        await conn.copy_records_to_table(
+            "matching_profiles", records=profiles,
+            columns=["person_id", "stage", "specialties", "support_areas", "languages", "timezone", "region",
+                     "modalities", "identity", "identity_wishes"])
+        await conn.copy_records_to_table(
+            "enrollments", records=enrollments,
+            columns=["id", "person_id", "program_id", "role", "stage", "capacity", "mentee_stages_welcome", "approved",
+                     "enrolled_at", "waiting_since"])
+        await conn.execute("ANALYZE")
+        await conn.execute("INSERT INTO rounds (id, program_id, method, most_pairs_first) VALUES ($1, $2, 'optimal', false)",
+                           uuid4(), program)
+    await pool.close()
+    return str(program)
+
+
+async def run_round(dsn: str) -> dict:
+    """The service's own round job, once."""
+    from matching.adapters.solver import optimal_assignment
+    from matching.service_layer import handlers
+    from matching.service_layer.unit_of_work import MatchingUnitOfWork
+
+    pool = await asyncpg.create_pool(dsn, min_size=1, max_size=4)
+    started = time.perf_counter()
+    round_id = await handlers.run_next_round(lambda: MatchingUnitOfWork(pool), optimal_assignment)
+    wall = time.perf_counter() - started
+    async with pool.acquire() as conn:
+        result = dict(await conn.fetchrow("SELECT paired, unpaired, total_score, unpaired_reasons FROM rounds WHERE id = $1", round_id))
+        result["outbox"] = await conn.fetchval("SELECT count(*) FROM outbox")
+        result["proposals"] = await conn.fetchval("SELECT count(*) FROM pairings WHERE round_id = $1", round_id)
+    await pool.close()
+    return result | {"wall_seconds": round(wall, 2), "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024}
+
+
+async def optimum_by_linear_programming(dsn: str, program: str, top_k: int) -> int:
+    """The exact optimum of the candidate graph, by OR-Tools' GLOP on the b-matching LP (integral: bipartite)."""
+    from matching.domain.rounds import candidate_graph
+    from matching.service_layer.unit_of_work import MatchingUnitOfWork
+    from ortools.linear_solver import pywraplp
+
+    pool = await asyncpg.create_pool(dsn, min_size=1, max_size=2)
+    async with MatchingUnitOfWork(pool) as uow:
+        rules = await uow.matching.program(program)
+        # Every mentee, paired by the round or not: the round saw them all as waiting.
+        await uow.conn.execute("UPDATE pairings SET status = 'declined_for_benchmark' WHERE program_id = $1", rules.id)
+        mentees = await uow.matching.candidates(rules, "mentee", waiting_only=True)
+        mentors = await uow.matching.candidates(rules, "mentor")
+        weights = await uow.matching.weights(rules.id)
+        await uow.rollback()
+    await pool.close()
+    graph = candidate_graph(rules, weights, mentees, mentors, 0, top_k=top_k)
+    solver = pywraplp.Solver.CreateSolver("GLOP")
+    x = [solver.NumVar(0, 1, "") for _ in range(len(graph.heads))]
+    by_mentee: dict[int, list] = {}
+    by_mentor: dict[int, list] = {}
+    for e, var in enumerate(x):
+        by_mentee.setdefault(int(graph.heads[e]), []).append(var)
+        by_mentor.setdefault(int(graph.tails[e]), []).append(var)
+    for variables in by_mentee.values():
+        solver.Add(sum(variables) <= 1)
+    for j, variables in by_mentor.items():
+        solver.Add(sum(variables) <= int(graph.room[j]))
+    solver.Maximize(sum(int(graph.scores[e]) * var for e, var in enumerate(x)))
+    if solver.Solve() != pywraplp.Solver.OPTIMAL:
+        raise RuntimeError("the LP did not reach its optimum")
+    return round(solver.Objective().Value())
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sizes", default="1000,5000,20000,50000")
+    parser.add_argument("--top-k", type=int, default=16)
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        print(json.dumps(asyncio.run(run_round(args.child)), default=str))
+        return
+
+    server, data_dir = None, None
+    admin_dsn = os.environ.get("DATABASE_URL")
+    if not admin_dsn:
+        from devinfra.postgres import PostgresServer
+
+        data_dir = tempfile.mkdtemp(prefix="bench-postgres-")
+        server = PostgresServer(data_dir, fast=True).start()
+        admin_dsn = server.admin_dsn
+    from devinfra.postgres import PostgresAdmin
+
+    admin = server or PostgresAdmin(admin_dsn)
+    try:
+        print(f"cores: {os.cpu_count()}  top-K per mentee: {args.top_k}")
+        print(f"{'mentees':>8} {'mentors':>8} {'wall s':>7} {'peak MiB':>8} {'paired':>7} {'total':>9} "
+              f"{'LP optimum':>10} {'gap':>6} {'optimum 4K':>10}  outbox  unpaired")
+        for size in (int(s) for s in args.sizes.split(",")):
+            dsn = admin.create_database(f"bench_round_{size}_{uuid4().hex[:6]}")
+            program = asyncio.run(load(dsn, size))
+            child = subprocess.run([sys.executable, __file__, "--child", dsn], capture_output=True, text=True, check=True)
+            result = json.loads(child.stdout.strip().splitlines()[-1])
+            optimum = asyncio.run(optimum_by_linear_programming(dsn, program, args.top_k))
+            wider = asyncio.run(optimum_by_linear_programming(dsn, program, 4 * args.top_k)) if size <= 5000 else None
+            gap = (optimum - result["total_score"]) / optimum if optimum else 0.0
+            print(f"{size:>8} {int(size * 0.3):>8} {result['wall_seconds']:>7} {result['peak_rss_mib']:>8} "
+                  f"{result['paired']:>7} {result['total_score']:>9} {optimum:>10} {gap:>6.2%} "
+                  f"{wider if wider is not None else '-':>10}  {result['outbox']:>6}  {result['unpaired_reasons']}",
+                  flush=True)
+    finally:
+        if server:
+            server.stop()
+            shutil.rmtree(data_dir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

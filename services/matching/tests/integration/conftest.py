@@ -1,0 +1,180 @@
+"""Matching served for real on the devinfra Kafka and PostgreSQL; profiles' events published with a plain producer,
+public topics read with a plain consumer."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from uuid import UUID, uuid4
+
+import asyncpg
+import httpx
+import pytest
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.errors import TopicAlreadyExistsError
+from matching.bootstrap import build_app
+from matching.config import MatchingSettings
+from mentorship_contracts import CATALOGUE, IntegrationEvent
+from plumbing.auth import mint
+from plumbing.testing import eventually, serving
+
+SECRET = "matching-integration-tests-signing-key-32-bytes"
+
+
+@pytest.fixture(scope="session")
+async def topics(kafka_bootstrap_servers):
+    """Every catalogue topic exists before a test subscribes: the services here run under their own group names."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=kafka_bootstrap_servers)
+    await admin.start()
+    try:
+        existing = set(await admin.list_topics())
+        missing = [NewTopic(t.name, t.partitions, 1, topic_configs=t.config) for t in CATALOGUE if t.name not in existing]
+        if missing:
+            with contextlib.suppress(TopicAlreadyExistsError):
+                await admin.create_topics(missing)
+    finally:
+        await admin.close()
+
+
+@pytest.fixture(scope="session")
+async def producer(kafka_bootstrap_servers, topics):
+    client = AIOKafkaProducer(bootstrap_servers=kafka_bootstrap_servers, acks="all")
+    await client.start()
+    yield client
+    await client.stop()
+
+
+async def publish(producer: AIOKafkaProducer, *events: IntegrationEvent) -> None:
+    for event in events:
+        await producer.send_and_wait(event.topic, event.to_json(), key=event.key.encode(),
+                                     headers=[("event_id", str(event.event_id).encode())])
+
+
+class Observer:
+    """What this test's matching deployment published on its public topics, as decoded dicts.
+
+    Any other matching deployment of the session (the end-to-end platform's) reads the same profiles events and
+    publishes its own pairings for the same programs: pairings and rounds are told apart by their ids in this
+    deployment's database, remembered once seen (an erasure deletes the rows later).
+    """
+
+    def __init__(self, bootstrap: str, database_url: str) -> None:
+        self._consumer = AIOKafkaConsumer(
+            "matching.pairings", "matching.waitlist", "matching.rounds", bootstrap_servers=bootstrap,
+            group_id=f"observer-{uuid4().hex}", auto_offset_reset="earliest",
+        )
+        self._database_url = database_url
+        self._ours: set[str] = set()
+        self.seen: list[dict] = []
+
+    async def _is_ours(self, event: dict) -> bool:
+        if "pairing_id" not in event and "round_id" not in event:
+            return True
+        identity = event.get("pairing_id") or event["round_id"]
+        if identity not in self._ours:
+            self._conn = getattr(self, "_conn", None) or await asyncpg.connect(self._database_url)
+            table = "pairings" if "pairing_id" in event else "rounds"
+            if await self._conn.fetchval(f"SELECT true FROM {table} WHERE id = $1", UUID(identity)):
+                self._ours.add(identity)
+        return identity in self._ours
+
+    async def close(self) -> None:
+        await self._consumer.stop()
+        if getattr(self, "_conn", None):
+            await self._conn.close()
+
+    async def poll(self) -> list[dict]:
+        batches = await self._consumer.getmany(timeout_ms=100)
+        for event in (json.loads(r.value) for records in batches.values() for r in records):
+            if await self._is_ours(event):
+                self.seen.append(event)
+        return self.seen
+
+    async def of(self, program_id: UUID, event_type: str | None = None) -> list[dict]:
+        await self.poll()
+        return [e for e in self.seen if e.get("program_id") == str(program_id)
+                and (event_type is None or e["event_type"] == f"matching.{event_type}")]
+
+    async def wait_for(self, program_id: UUID, event_type: str, count: int = 1, **fields) -> list[dict]:
+        async def found():
+            matches = [e for e in await self.of(program_id, event_type)
+                       if all(e.get(k) == (str(v) if isinstance(v, UUID) else v) for k, v in fields.items())]
+            return matches if len(matches) >= count else None
+
+        return await eventually(found, timeout=60, what=f"{count} {event_type} {fields}")
+
+
+@pytest.fixture
+async def observer(kafka_bootstrap_servers, topics, matching_settings):
+    watching = Observer(kafka_bootstrap_servers, matching_settings.database_url)
+    await watching._consumer.start()
+    yield watching
+    await watching.close()
+
+
+@pytest.fixture
+def matching_settings(kafka_bootstrap_servers, postgres_server, topics):
+    """Settings of one matching deployment: its own database and consumer group, shared by its instances."""
+    name = f"matching_it_{uuid4().hex[:10]}"
+    return MatchingSettings(
+        service_name=name, database_url=postgres_server.create_database(name),
+        kafka_bootstrap_servers=kafka_bootstrap_servers, jwt_secret=SECRET, consumer_backoff_seconds=0.05,
+        round_poll_seconds=0.1, lifecycle_poll_seconds=0.2,
+    )
+
+
+@pytest.fixture
+async def matching(matching_settings):
+    """One instance, served; yields its base URL."""
+    async with serving(build_app(matching_settings)) as url:
+        yield url
+
+
+def client(url: str, role: str = "admin", **claims) -> httpx.AsyncClient:
+    token = mint(SECRET, role=role, **claims)
+    return httpx.AsyncClient(base_url=url, headers={"Authorization": f"Bearer {token}"}, timeout=30)
+
+
+class Profiles:
+    """Plays the profiles service: publishes its events as it would."""
+
+    def __init__(self, producer: AIOKafkaProducer) -> None:
+        self._producer = producer
+
+    async def program(self, **rules) -> UUID:
+        from mentorship_contracts.profiles import ProgramDefined
+
+        event = ProgramDefined(program_id=uuid4(), chapter_id=rules.pop("chapter_id", None), name="Into Medical School",
+                               mentee_stages=["undergraduate"], mentor_stages=["medical_student_3", "resident"], **rules)
+        await publish(self._producer, event)
+        return event.program_id
+
+    async def profile(self, person_id: UUID, stage: str, **attributes) -> None:
+        from mentorship_contracts.profiles import MatchingProfileChanged
+
+        await publish(self._producer, MatchingProfileChanged(person_id=person_id, chapter_id=None, stage=stage, **attributes))
+
+    async def enroll(self, person_id: UUID, program_id: UUID, role: str, stage: str, **details) -> UUID:
+        from mentorship_contracts.profiles import EnrollmentCreated
+
+        event = EnrollmentCreated(enrollment_id=uuid4(), person_id=person_id, program_id=program_id, chapter_id=None,
+                                  role=role, stage=stage, **details)
+        await publish(self._producer, event)
+        return event.enrollment_id
+
+    async def person(self, program_id: UUID, role: str, stage: str | None = None, capacity: int = 1,
+                     **attributes) -> UUID:
+        """A person whose matching profile arrives, then who enrolls."""
+        person_id, stage = uuid4(), stage or ("resident" if role == "mentor" else "undergraduate")
+        await self.profile(person_id, stage, **attributes)
+        await self.enroll(person_id, program_id, role, stage, capacity=capacity)
+        return person_id
+
+    async def send(self, *events: IntegrationEvent) -> None:
+        await publish(self._producer, *events)
+
+
+@pytest.fixture
+def profiles(producer) -> Profiles:
+    return Profiles(producer)

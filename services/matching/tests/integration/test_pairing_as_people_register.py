@@ -1,0 +1,164 @@
+"""Pairing as people register, the waitlist and the lifecycle, over the real broker and database."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from uuid import uuid4
+
+from mentorship_contracts.profiles import ConsentChanged, PersonErased
+from plumbing.testing import eventually
+
+from .conftest import client
+
+
+async def test_a_mentee_whose_profile_comes_late_is_paired_then_without_first_hearing_they_wait(
+        matching, profiles, observer):
+    program = await profiles.program()
+    mentor = await profiles.person(program, "mentor", specialties=["emergency_medicine"])
+    mentee = uuid4()
+    await profiles.enroll(mentee, program, "mentee", "undergraduate")
+    await profiles.profile(mentee, "undergraduate", specialties=["emergency_medicine"])
+
+    confirmed = (await observer.wait_for(program, "pairing_confirmed", mentee_id=mentee))[0]
+    assert confirmed["mentor_id"] == str(mentor) and "specialty_overlap" in confirmed["reason_codes"]
+    assert not await observer.of(program, "mentee_waitlisted")
+
+
+async def test_room_freed_by_an_ended_pairing_goes_to_the_mentee_who_waited_longest(matching, profiles, observer):
+    program = await profiles.program()
+    mentor = await profiles.person(program, "mentor")
+    first = await profiles.person(program, "mentee")
+    pairing = (await observer.wait_for(program, "pairing_confirmed", mentee_id=first))[0]
+    # One at a time: each is told their place when matching has seen them.
+    second = await profiles.person(program, "mentee")
+    await observer.wait_for(program, "mentee_waitlisted", mentee_id=second, position=1)
+    third = await profiles.person(program, "mentee")
+    await observer.wait_for(program, "mentee_waitlisted", mentee_id=third, position=2)
+
+    async with client(matching, "participant", person_id=third) as as_third:
+        position = await as_third.get(f"/v1/programs/{program}/waitlist/{third}")
+        assert position.json()["position"] == 2
+    async with client(matching, "participant", person_id=first) as as_first:
+        ended = await as_first.post(f"/v1/pairings/{pairing['pairing_id']}/end", json={"reason_code": "schedule_conflict"})
+        assert ended.status_code == 200, ended.text
+
+    ended_event = (await observer.wait_for(program, "pairing_ended"))[0]
+    assert (ended_event["ended_by"], ended_event["reason_code"]) == ("mentee", "schedule_conflict")
+    again = (await observer.wait_for(program, "pairing_confirmed", mentee_id=second))[0]
+    assert again["mentor_id"] == str(mentor)
+    # The pair that ended is never proposed again: the first mentee waits behind the third.
+    await observer.wait_for(program, "mentee_waitlisted", mentee_id=first, position=2)
+    async with client(matching) as admin:
+        waiting = (await admin.get(f"/v1/programs/{program}/waitlist")).json()
+        assert [w["person_id"] for w in waiting] == [str(third), str(first)]
+
+
+async def test_a_mentorship_is_accepted_by_both_met_signalled_overdue_once_renewed_completed_and_reviewed(
+        matching, profiles, observer):
+    program = await profiles.program(both_must_accept=True, cadence_max_days=30)
+    mentor = await profiles.person(program, "mentor")
+    mentee = await profiles.person(program, "mentee")
+    proposed = (await observer.wait_for(program, "pairing_proposed", mentee_id=mentee))[0]
+    path = f"/v1/pairings/{proposed['pairing_id']}"
+
+    async with client(matching, "participant", person_id=mentee) as as_mentee, \
+            client(matching, "participant", person_id=mentor) as as_mentor:
+        assert (await as_mentee.post(f"{path}/accept")).json()["status"] == "proposed"
+        assert (await as_mentor.post(f"{path}/accept")).json()["status"] == "active"
+        await observer.wait_for(program, "pairing_confirmed", mentee_id=mentee)
+
+        long_ago = (datetime.now(UTC) - timedelta(days=45)).date().isoformat()
+        logged = await as_mentor.post(f"{path}/meetings", json={"met_on": long_ago, "minutes": 45, "topics": ["MCAT"]})
+        assert logged.status_code == 201, logged.text
+        overdue = await observer.wait_for(program, "meeting_overdue", mentee_id=mentee)
+        assert overdue[0]["days_overdue"] >= 14
+
+        renewed = await as_mentee.post(f"{path}/renew")
+        assert renewed.status_code == 200, renewed.text
+        await observer.wait_for(program, "pairing_renewed", mentee_id=mentee)
+        assert (await as_mentor.post(f"{path}/complete")).json()["status"] == "completed"
+        await observer.wait_for(program, "pairing_completed", mentee_id=mentee)
+
+        review = {"rating": 5, "comment": "She helped me through my applications."}
+        assert (await as_mentee.post(f"{path}/feedback", json=review)).status_code == 201
+        assert (await as_mentee.post(f"{path}/feedback", json=review)).status_code == 409
+    assert len(await observer.of(program, "meeting_overdue")) == 1
+    assert not any("helped" in str(e) for e in observer.seen)
+
+
+async def test_a_stranger_may_not_act_on_a_pairing_nor_a_coordinator_of_another_chapter_run_a_round(
+        matching, profiles, observer):
+    chapter = uuid4()
+    program = await profiles.program(chapter_id=chapter)
+    await profiles.person(program, "mentor")
+    mentee = await profiles.person(program, "mentee")
+    pairing = (await observer.wait_for(program, "pairing_confirmed", mentee_id=mentee))[0]
+    async with client(matching, "participant", person_id=uuid4()) as stranger:
+        assert (await stranger.post(f"/v1/pairings/{pairing['pairing_id']}/end",
+                                    json={"reason_code": "other"})).status_code == 403
+    async with client(matching, "coordinator", chapter_id=uuid4()) as elsewhere:
+        assert (await elsewhere.post(f"/v1/programs/{program}/rounds", json={})).status_code == 403
+    async with client(matching, "coordinator", chapter_id=chapter) as coordinator:
+        stats = (await coordinator.get(f"/v1/programs/{program}/statistics")).json()
+        assert (stats["active"], stats["waiting"]) == (1, 0)
+
+
+async def test_a_required_identity_is_honoured_and_forgotten_when_consent_is_withdrawn(matching, profiles, observer):
+    program = await profiles.program(pairing_mode="mentee_choice")
+    sharing = await profiles.person(program, "mentor", identity_for_matching={"first_generation": "yes"})
+    other = await profiles.person(program, "mentor", specialties=["pediatrics"])
+    mentee = uuid4()
+    await profiles.profile(mentee, "undergraduate", specialties=["pediatrics"],
+                           identity_for_matching={"first_generation": "yes"},
+                           identity_requests=[{"attribute": "first_generation", "strength": "requirement"}])
+    await profiles.enroll(mentee, program, "mentee", "undergraduate")
+
+    async with client(matching, "participant", person_id=mentee) as as_mentee:
+        async def suggested():
+            response = await as_mentee.get(f"/v1/programs/{program}/suggestions", params={"mentee_id": str(mentee)})
+            return response.json() if response.status_code == 200 and response.json() else None
+
+        first_seen = await eventually(suggested, timeout=60, what="suggestions")
+        assert [s["mentor_id"] for s in first_seen] == [str(sharing)]
+        await profiles.send(ConsentChanged(person_id=mentee, attribute="first_generation", purpose="matching",
+                                           granted=False))
+
+        async def both_suggested():
+            found = await suggested()
+            return found if found and len(found) == 2 else None
+
+        best = await eventually(both_suggested, timeout=60, what="suggestions without the requirement")
+        assert best[0]["mentor_id"] == str(other) and "shared_identity" not in best[0]["reason_codes"]
+
+
+async def test_a_mentee_requests_two_mentors_and_when_one_accepts_the_other_request_lapses(matching, profiles, observer):
+    program = await profiles.program(pairing_mode="mentee_choice")
+    first, second = await profiles.person(program, "mentor"), await profiles.person(program, "mentor")
+    mentee = await profiles.person(program, "mentee")
+    async with client(matching, "participant", person_id=mentee) as as_mentee:
+        async def requested(mentor):
+            response = await as_mentee.post(f"/v1/programs/{program}/requests",
+                                            json={"mentee_id": str(mentee), "mentor_id": str(mentor)})
+            return response.json() if response.status_code == 201 else None
+
+        chosen = await eventually(lambda: requested(first), timeout=60, what="the first request")
+        await requested(second)
+    await observer.wait_for(program, "pairing_proposed", count=2, mentee_id=mentee)
+    async with client(matching, "participant", person_id=first) as as_mentor:
+        accepted = await as_mentor.post(f"/v1/pairings/{chosen['pairing_id']}/accept")
+        assert accepted.json()["status"] == "active", accepted.text
+    lapsed = (await observer.wait_for(program, "pairing_lapsed", mentee_id=mentee))[0]
+    assert lapsed["mentor_id"] == str(second)
+
+
+async def test_an_erased_mentor_ends_their_pairing_and_the_mentee_waits_again(matching, profiles, observer):
+    program = await profiles.program()
+    mentor = await profiles.person(program, "mentor")
+    mentee = await profiles.person(program, "mentee")
+    await observer.wait_for(program, "pairing_confirmed", mentee_id=mentee)
+    await profiles.send(PersonErased(person_id=mentor))
+    ended = (await observer.wait_for(program, "pairing_ended", mentee_id=mentee))[0]
+    assert (ended["reason_code"], ended["ended_by"]) == ("person_erased", "mentor")
+    await observer.wait_for(program, "mentee_waitlisted", mentee_id=mentee, position=1)
+    async with client(matching) as admin:
+        assert (await admin.get(f"/v1/people/{mentor}/pairings")).json() == []

@@ -1,0 +1,67 @@
+"""The mentorship lifecycle and per-program weights, on plain objects."""
+
+from datetime import UTC, date, datetime
+from uuid import uuid4
+
+import pytest
+from matching.domain.model import Candidate, Conflict, MatchingError, Pairing, ProgramRules
+from matching.domain.scoring import Weights, fit
+from mentorship_contracts.vocabulary import TrainingStage as S
+
+PROGRAM = ProgramRules(
+    id=uuid4(), chapter_id=None, pairing_mode="rounds", both_must_accept=True, pair_cap=None, minimum_score=0,
+    term_months=12, mentee_stages=[S.UNDERGRADUATE], mentor_stages=[S.RESIDENT],
+)
+
+
+def proposal(status: str = "proposed", **fields) -> Pairing:
+    return Pairing(id=uuid4(), program_id=PROGRAM.id, chapter_id=None, mentee_id=uuid4(), mentor_id=uuid4(),
+                   status=status, score=70, reasons=["near_peer"], **fields)
+
+
+def test_a_program_that_asks_both_sides_activates_the_pairing_only_when_both_accepted():
+    pairing = proposal()
+    assert not pairing.accept("mentee", PROGRAM)
+    assert pairing.accept("mentor", PROGRAM) and pairing.status == "active"
+
+
+def test_a_program_that_does_not_ask_both_sides_is_satisfied_by_either():
+    assert proposal().accept("mentor", ProgramRules(**{**vars(PROGRAM), "both_must_accept": False}))
+
+
+def test_the_program_confirms_on_behalf_of_both():
+    assert proposal().accept("program", PROGRAM)
+
+
+def test_a_request_is_answered_by_the_mentor_not_by_the_mentee_who_made_it():
+    with pytest.raises(Conflict):
+        proposal("requested", mentee_accepted=True).accept("mentee", PROGRAM)
+    assert proposal("requested", mentee_accepted=True).accept("mentor", PROGRAM)
+
+
+def test_only_an_active_mentorship_is_ended_renewed_completed_or_met():
+    for act in (lambda p: p.end(), lambda p: p.complete(), lambda p: p.renew(datetime.now(UTC)),
+                lambda p: p.log_meeting(date(2026, 1, 1), date(2026, 2, 1))):
+        with pytest.raises(Conflict):
+            act(proposal())
+
+
+def test_a_meeting_cannot_be_logged_before_it_happened():
+    with pytest.raises(MatchingError) as error:
+        proposal("active").log_meeting(date(2026, 3, 1), date(2026, 2, 1))
+    assert error.value.field == "met_on"
+
+
+def test_a_declined_proposal_cannot_be_accepted_afterwards():
+    pairing = proposal()
+    pairing.decline()
+    with pytest.raises(Conflict):
+        pairing.accept("mentor", PROGRAM)
+
+
+def test_a_program_that_weighs_only_specialty_scores_a_shared_specialty_one_hundred():
+    mentee = Candidate(enrollment_id=uuid4(), person_id=uuid4(), stage=S.UNDERGRADUATE, specialties=["psychiatry"])
+    mentor = Candidate(enrollment_id=uuid4(), person_id=uuid4(), stage=S.ATTENDING, specialties=["psychiatry"])
+    only_specialty = Weights(specialty=1, support=0, stage=0, identity=0, language=0, logistics=0)
+    assert fit(mentee, mentor, only_specialty).score == 100
+    assert fit(mentee, mentor).score < 100

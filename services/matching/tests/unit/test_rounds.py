@@ -1,0 +1,127 @@
+"""Rounds on plain objects: the candidate graph, the optimal and the stable assignment, and the reasons left."""
+
+import itertools
+import random
+from datetime import UTC, datetime, timedelta
+from uuid import uuid4
+
+import numpy as np
+from matching.adapters.solver import optimal_assignment
+from matching.domain.model import Candidate, IdentityWish, ProgramRules
+from matching.domain.rounds import candidate_graph, stable_matching, unpaired_reasons
+from matching.domain.scoring import Weights, exclusion, fit, pair_fits
+from mentorship_contracts.vocabulary import Specialty, SupportArea
+from mentorship_contracts.vocabulary import TrainingStage as S
+
+PROGRAM = ProgramRules(
+    id=uuid4(), chapter_id=None, pairing_mode="rounds", both_must_accept=False, pair_cap=None, minimum_score=0,
+    term_months=12, mentee_stages=[S.UNDERGRADUATE], mentor_stages=[S.MEDICAL_STUDENT_3, S.RESIDENT, S.ATTENDING],
+)
+NOW = datetime(2026, 11, 22, tzinfo=UTC)
+
+
+def population(seed: int, mentees: int, mentors: int):
+    rng = random.Random(seed)
+    specialties, support = list(Specialty), list(SupportArea)
+
+    def someone(stage, i, **extra):
+        return Candidate(enrollment_id=uuid4(), person_id=uuid4(), stage=stage,
+                         specialties=rng.sample(specialties, rng.randint(0, 2)),
+                         support_areas=rng.sample(support, rng.randint(0, 3)),
+                         timezone=rng.choice(["America/New_York", "America/Chicago"]),
+                         waiting_since=NOW + timedelta(minutes=i), **extra)
+
+    return ([someone(S.UNDERGRADUATE, i) for i in range(mentees)],
+            [someone(rng.choice(PROGRAM.mentor_stages), i, capacity=rng.randint(1, 2)) for i in range(mentors)])
+
+
+def best_total_by_brute_force(graph) -> int:
+    options = [[None] + [e for e in range(len(graph.heads)) if graph.heads[e] == i] for i in range(len(graph.mentees))]
+    best = 0
+    for choice in itertools.product(*options):
+        chosen = [e for e in choice if e is not None]
+        load = np.bincount(graph.tails[chosen], minlength=len(graph.mentors)) if chosen else 0
+        if np.all(load <= graph.room):
+            best = max(best, int(graph.scores[chosen].sum()))
+    return best
+
+
+def test_the_optimal_round_reaches_the_best_total_score_an_exhaustive_search_finds():
+    for seed in range(5):
+        mentees, mentors = population(seed, 5, 3)
+        graph = candidate_graph(PROGRAM, Weights(), mentees, mentors, live_pairs=0, top_k=3)
+        assert int(graph.scores[optimal_assignment(graph)].sum()) == best_total_by_brute_force(graph)
+
+
+def test_maximising_the_number_paired_first_pairs_two_where_the_best_score_pairs_one():
+    mentees, mentors = population(7, 2, 2)
+    graph = candidate_graph(PROGRAM, Weights(), mentees, mentors, live_pairs=0)
+    # A crafted graph: mentee 0 is great with mentor 0 only... mentee 1 fits only mentor 0.
+    crafted = graph.__class__(**{**vars(graph), "heads": np.array([0, 0, 1], dtype=np.int32),
+                                 "tails": np.array([0, 1, 0], dtype=np.int32),
+                                 "scores": np.array([90, 10, 50], dtype=np.int32),
+                                 "room": np.array([1, 1], dtype=np.int32)})
+    assert len(optimal_assignment(crafted)) == 1
+    assert len(optimal_assignment(crafted, most_pairs_first=True)) == 2
+
+
+def test_no_round_gives_a_mentor_more_than_their_room_nor_the_program_more_than_its_cap():
+    mentees, mentors = population(3, 40, 10)
+    capped = ProgramRules(**{**vars(PROGRAM), "pair_cap": 12})
+    for program in (PROGRAM, capped):
+        graph = candidate_graph(program, Weights(), mentees, mentors, live_pairs=2)
+        for chosen in (optimal_assignment(graph), stable_matching(graph)):
+            assert np.all(np.bincount(graph.tails[chosen], minlength=len(mentors)) <= graph.room)
+            assert len(set(graph.heads[chosen].tolist())) == len(chosen)
+            if program.pair_cap:
+                assert len(chosen) <= 10
+
+
+def test_the_stable_round_leaves_no_mentee_and_mentor_who_would_both_rather_have_each_other():
+    mentees, mentors = population(11, 30, 8)
+    graph = candidate_graph(PROGRAM, Weights(), mentees, mentors, live_pairs=0)
+    chosen = stable_matching(graph)
+    held_score = {int(graph.heads[e]): int(graph.scores[e]) for e in chosen}
+    by_mentor = {j: sorted((int(graph.scores[e]), -int(graph.heads[e])) for e in chosen if graph.tails[e] == j)
+                 for j in range(len(mentors))}
+    for e in range(len(graph.heads)):
+        i, j, s = int(graph.heads[e]), int(graph.tails[e]), int(graph.scores[e])
+        mentee_prefers = s > held_score.get(i, -1)
+        mentor_prefers = len(by_mentor[j]) < graph.room[j] or (s, -i) > by_mentor[j][0]
+        assert not (mentee_prefers and mentor_prefers), f"mentee {i} and mentor {j} block the matching"
+
+
+def test_a_round_says_why_mentees_were_left_unpaired():
+    mentees, mentors = population(5, 6, 1)
+    mentors = [Candidate(**{**vars(mentors[0]), "capacity": 2})]
+    too_senior = Candidate(enrollment_id=uuid4(), person_id=uuid4(), stage=S.ATTENDING)
+    graph = candidate_graph(PROGRAM, Weights(), [*mentees, too_senior], mentors, live_pairs=0)
+    assert unpaired_reasons(graph, optimal_assignment(graph)) == {"mentors_full": 4, "no_eligible_mentor": 1}
+
+
+def test_pairs_that_declined_or_ended_before_and_unmet_requirements_never_reach_the_graph():
+    mentee = Candidate(enrollment_id=uuid4(), person_id=uuid4(), stage=S.UNDERGRADUATE,
+                       identity={"first_generation": "yes"}, identity_wishes=(IdentityWish("first_generation", True),))
+    sharing = Candidate(enrollment_id=uuid4(), person_id=uuid4(), stage=S.RESIDENT, identity={"first_generation": "yes"})
+    other = Candidate(enrollment_id=uuid4(), person_id=uuid4(), stage=S.RESIDENT)
+    assert exclusion(mentee, other, PROGRAM) == "identity_requirement_unmet"
+    closed = frozenset({(mentee.person_id, sharing.person_id)})
+    assert exclusion(mentee, sharing, PROGRAM, closed) == "declined_or_ended_before"
+    assert len(candidate_graph(PROGRAM, Weights(), [mentee], [sharing, other], 0, closed).heads) == 0
+    assert len(candidate_graph(PROGRAM, Weights(), [mentee], [sharing, other], 0).heads) == 1
+
+
+def test_each_mentee_keeps_only_their_best_candidates_in_the_graph():
+    mentees, mentors = population(2, 3, 30)
+    graph = candidate_graph(PROGRAM, Weights(), mentees, mentors, live_pairs=0, top_k=4)
+    assert np.all(np.bincount(graph.heads) == 4)
+    for i in range(3):
+        kept = graph.scores[graph.heads == i]
+        everyone = sorted((fit(mentees[i], m).score for m in mentors), reverse=True)
+        assert kept.tolist() == everyone[:4]
+
+
+def test_scores_of_many_pairs_at_once_equal_those_of_each_pair_alone():
+    mentees, mentors = population(9, 20, 20)
+    pairs = list(zip(mentees, mentors))
+    assert pair_fits(pairs, Weights()) == [fit(e, m) for e, m in pairs]
