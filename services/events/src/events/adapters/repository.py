@@ -1,16 +1,60 @@
-"""PostgreSQL repository of the events service."""
+"""PostgreSQL repositories of the events service."""
 
 from __future__ import annotations
 
+import json
+from dataclasses import asdict, dataclass
+from datetime import datetime
 from uuid import UUID
 
 import asyncpg
 from mentorship_contracts.vocabulary import TrainingStage
 
-from ..domain.model import Registration, ScheduledEvent
+from ..domain.model import EventState, Exhibitor, OfficeHourSlot, Registration, ScheduledEvent, Status
 
-_EVENT_COLUMNS = ("id, chapter_id, kind, title, starts_at, ends_at, timezone, capacity, audience_stages, "
-                  "registration_deadline, is_virtual, location, virtual_link, state")
+_EVENT_COLUMNS = ("id", "chapter_id", "kind", "title", "description", "starts_at", "ends_at", "timezone", "capacity",
+                  "audience_stages", "registration_deadline", "is_virtual", "location", "virtual_link",
+                  "parent_event_id", "exhibitors", "state")
+_EVENT_SELECT = ", ".join(f"e.{c}" for c in _EVENT_COLUMNS)
+_REGISTRATION_SELECT = "r.id AS registration_id, r.scheduled_event_id, r.person_id, r.status, r.attended, r.created_at"
+# Any fixed number: the instance holding it runs the reminder pass, the others skip that pass.
+_REMINDER_LOCK = 7_340_105
+
+
+@dataclass(frozen=True)
+class EventFilter:
+    chapter_id: UUID | None = None
+    national: bool | None = None
+    kind: str | None = None
+    starts_from: datetime | None = None
+    starts_before: datetime | None = None
+    audience: TrainingStage | None = None
+    state: EventState = EventState.PUBLISHED
+    parent_event_id: UUID | None = None
+    limit: int = 50
+    offset: int = 0
+
+
+def _event(row: asyncpg.Record) -> ScheduledEvent:
+    values = {c: row[c] for c in _EVENT_COLUMNS}
+    values["audience_stages"] = [TrainingStage(s) for s in values["audience_stages"]]
+    values["exhibitors"] = [Exhibitor(**x) for x in json.loads(values["exhibitors"])]
+    values["state"] = EventState(values["state"])
+    return ScheduledEvent(**values)
+
+
+def _event_values(e: ScheduledEvent) -> list:
+    values = {c: getattr(e, c) for c in _EVENT_COLUMNS}
+    values["audience_stages"] = [str(s) for s in e.audience_stages]
+    values["exhibitors"] = json.dumps([asdict(x) for x in e.exhibitors])
+    return list(values.values())
+
+
+def _registration(row: asyncpg.Record) -> Registration:
+    return Registration(
+        id=row["registration_id"], scheduled_event_id=row["scheduled_event_id"], person_id=row["person_id"],
+        status=Status(row["status"]), attended=row["attended"], created_at=row["created_at"],
+    )
 
 
 class PostgresEvents:
@@ -18,58 +62,243 @@ class PostgresEvents:
         self._conn = conn
 
     async def add(self, e: ScheduledEvent) -> None:
+        placeholders = ", ".join(f"${i}" for i in range(1, len(_EVENT_COLUMNS) + 1))
         await self._conn.execute(
-            f"INSERT INTO scheduled_events ({_EVENT_COLUMNS}) VALUES ({', '.join(f'${i}' for i in range(1, 15))})",
-            e.id, e.chapter_id, e.kind, e.title, e.starts_at, e.ends_at, e.timezone, e.capacity,
-            list(e.audience_stages), e.registration_deadline, e.is_virtual, e.location, e.virtual_link, e.state,
+            f"INSERT INTO scheduled_events ({', '.join(_EVENT_COLUMNS)}) VALUES ({placeholders})", *_event_values(e)
         )
+
+    async def save(self, e: ScheduledEvent) -> None:
+        assignments = ", ".join(f"{c} = ${i}" for i, c in enumerate(_EVENT_COLUMNS[1:], start=2))
+        await self._conn.execute(f"UPDATE scheduled_events SET {assignments} WHERE id = $1", *_event_values(e))
 
     async def get(self, event_id: UUID, *, lock: bool = False) -> ScheduledEvent | None:
-        # The row lock serialises registrations of one event: the capacity check cannot race.
+        # The row lock serialises everything that changes one event's seats: the capacity check cannot race,
+        # and registrations are numbered in the order they got the lock.
         row = await self._conn.fetchrow(
-            f"SELECT {_EVENT_COLUMNS} FROM scheduled_events WHERE id = $1" + (" FOR UPDATE" if lock else ""), event_id
+            f"SELECT {_EVENT_SELECT} FROM scheduled_events e WHERE e.id = $1" + (" FOR UPDATE" if lock else ""),
+            event_id,
         )
-        if row is None:
-            return None
-        return ScheduledEvent(**{**dict(row), "audience_stages": [TrainingStage(s) for s in row["audience_stages"]]})
+        return _event(row) if row else None
 
-    async def save_state(self, e: ScheduledEvent) -> None:
-        await self._conn.execute("UPDATE scheduled_events SET state = $2 WHERE id = $1", e.id, e.state)
+    async def list(self, f: EventFilter) -> list[ScheduledEvent]:
+        conditions, args = ["e.state = $1"], [str(f.state)]
 
-    async def confirmed_count(self, event_id: UUID) -> int:
-        return await self._conn.fetchval(
-            "SELECT count(*) FROM registrations WHERE scheduled_event_id = $1 AND status = 'confirmed'", event_id
+        def where(condition: str, value) -> None:
+            args.append(value)
+            conditions.append(condition.replace("?", f"${len(args)}"))
+
+        if f.chapter_id is not None:
+            where("e.chapter_id = ?", f.chapter_id)
+        if f.national is not None:
+            conditions.append("e.chapter_id IS NULL" if f.national else "e.chapter_id IS NOT NULL")
+        if f.kind is not None:
+            where("e.kind = ?", f.kind)
+        if f.starts_from is not None:
+            where("e.starts_at >= ?", f.starts_from)
+        if f.starts_before is not None:
+            where("e.starts_at < ?", f.starts_before)
+        if f.audience is not None:
+            # An event without a listed audience is open to every stage.
+            where("(e.audience_stages = '{}' OR ? = ANY(e.audience_stages))", str(f.audience))
+        if f.parent_event_id is not None:
+            where("e.parent_event_id = ?", f.parent_event_id)
+        args += [f.limit, f.offset]
+        rows = await self._conn.fetch(
+            f"SELECT {_EVENT_SELECT} FROM scheduled_events e WHERE {' AND '.join(conditions)} "
+            f"ORDER BY e.starts_at, e.id LIMIT ${len(args) - 1} OFFSET ${len(args)}",
+            *args,
         )
+        return [_event(row) for row in rows]
 
-    async def waitlist_length(self, event_id: UUID) -> int:
-        return await self._conn.fetchval(
-            "SELECT count(*) FROM registrations WHERE scheduled_event_id = $1 AND status = 'waitlisted'", event_id
+    async def confirmed_of(self, person_id: UUID) -> list[ScheduledEvent]:
+        rows = await self._conn.fetch(
+            f"SELECT {_EVENT_SELECT} FROM scheduled_events e JOIN registrations r ON r.scheduled_event_id = e.id "
+            "WHERE r.person_id = $1 AND r.status = 'confirmed' ORDER BY e.starts_at",
+            person_id,
         )
+        return [_event(row) for row in rows]
 
-    async def registration_of(self, event_id: UUID, person_id: UUID) -> Registration | None:
-        row = await self._conn.fetchrow(
-            "SELECT id, scheduled_event_id, person_id, status, created_at FROM registrations "
-            "WHERE scheduled_event_id = $1 AND person_id = $2 AND status <> 'cancelled'", event_id, person_id,
+
+class PostgresRegistrations:
+    def __init__(self, conn: asyncpg.Connection) -> None:
+        self._conn = conn
+
+    async def add_all(self, new: list[Registration]) -> None:
+        """Insert in the given order, which becomes their arrival order."""
+        rows = await self._conn.fetch(
+            """INSERT INTO registrations (id, scheduled_event_id, person_id, status)
+               SELECT id, scheduled_event_id, person_id, status
+               FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[]) WITH ORDINALITY
+                    AS arriving (id, scheduled_event_id, person_id, status, place)
+               ORDER BY place
+               RETURNING id, created_at""",
+            [r.id for r in new], [r.scheduled_event_id for r in new], [r.person_id for r in new],
+            [str(r.status) for r in new],
         )
-        return Registration(**dict(row)) if row else None
+        created = {row["id"]: row["created_at"] for row in rows}
+        for r in new:
+            r.created_at = created[r.id]
 
-    async def add_registration(self, r: Registration) -> None:
+    async def save(self, r: Registration) -> None:
         await self._conn.execute(
-            "INSERT INTO registrations (id, scheduled_event_id, person_id, status) VALUES ($1, $2, $3, $4)",
-            r.id, r.scheduled_event_id, r.person_id, r.status,
+            "UPDATE registrations SET status = $2, attended = $3 WHERE id = $1", r.id, r.status, r.attended
         )
 
-    async def stage_of(self, person_id: UUID) -> TrainingStage | None:
-        stage = await self._conn.fetchval("SELECT stage FROM participants WHERE person_id = $1", person_id)
-        return TrainingStage(stage) if stage else None
+    async def active(self, event_id: UUID, person_id: UUID) -> Registration | None:
+        row = await self._conn.fetchrow(
+            f"SELECT {_REGISTRATION_SELECT} FROM registrations r "
+            "WHERE r.scheduled_event_id = $1 AND r.person_id = $2 AND r.status <> 'cancelled'",
+            event_id, person_id,
+        )
+        return _registration(row) if row else None
 
-    async def save_participant(self, person_id: UUID, chapter_id: UUID | None, stage: str) -> None:
+    async def standing(self, event_id: UUID, people: list[UUID]) -> tuple[int, int, dict[UUID, Registration]]:
+        """Confirmed and waitlisted counts, and the active registrations of `people`, in one round trip."""
+        rows = await self._conn.fetch(
+            f"""SELECT (SELECT count(*) FROM registrations WHERE scheduled_event_id = $1 AND status = 'confirmed')
+                           AS confirmed_count,
+                       (SELECT count(*) FROM registrations WHERE scheduled_event_id = $1 AND status = 'waitlisted')
+                           AS waitlisted_count,
+                       {_REGISTRATION_SELECT}
+                FROM (SELECT 1) AS one LEFT JOIN registrations r
+                  ON r.scheduled_event_id = $1 AND r.person_id = ANY($2::uuid[]) AND r.status <> 'cancelled'""",
+            event_id, people,
+        )
+        active = {r.person_id: r for r in (_registration(row) for row in rows if row["registration_id"])}
+        return rows[0]["confirmed_count"], rows[0]["waitlisted_count"], active
+
+    async def count(self, event_id: UUID, status: Status) -> int:
+        return await self._conn.fetchval(
+            "SELECT count(*) FROM registrations WHERE scheduled_event_id = $1 AND status = $2", event_id, status
+        )
+
+    async def first_waitlisted(self, event_id: UUID) -> Registration | None:
+        row = await self._conn.fetchrow(
+            f"SELECT {_REGISTRATION_SELECT} FROM registrations r WHERE r.scheduled_event_id = $1 "
+            "AND r.status = 'waitlisted' ORDER BY r.arrival LIMIT 1",
+            event_id,
+        )
+        return _registration(row) if row else None
+
+    async def of_event(self, event_id: UUID, *, active_only: bool = False) -> list[Registration]:
+        """In arrival order."""
+        rows = await self._conn.fetch(
+            f"SELECT {_REGISTRATION_SELECT} FROM registrations r WHERE r.scheduled_event_id = $1 "
+            + ("AND r.status <> 'cancelled' " if active_only else "")
+            + "ORDER BY r.arrival",
+            event_id,
+        )
+        return [_registration(row) for row in rows]
+
+    async def of_person(self, person_id: UUID) -> list[tuple[Registration, ScheduledEvent]]:
+        rows = await self._conn.fetch(
+            f"SELECT {_REGISTRATION_SELECT}, {_EVENT_SELECT} FROM registrations r "
+            "JOIN scheduled_events e ON e.id = r.scheduled_event_id WHERE r.person_id = $1 ORDER BY e.starts_at",
+            person_id,
+        )
+        return [(_registration(row), _event(row)) for row in rows]
+
+    async def claim_reminder_pass(self) -> bool:
+        """Whether this instance runs the reminder pass now (until its transaction ends)."""
+        return await self._conn.fetchval("SELECT pg_try_advisory_xact_lock($1)", _REMINDER_LOCK)
+
+    async def awaiting_reminder(self, starting_after: datetime, starting_by: datetime) -> list[tuple[Registration, ScheduledEvent]]:
+        rows = await self._conn.fetch(
+            f"SELECT {_REGISTRATION_SELECT}, {_EVENT_SELECT} FROM registrations r "
+            "JOIN scheduled_events e ON e.id = r.scheduled_event_id "
+            "WHERE e.state = 'published' AND e.starts_at > $1 AND e.starts_at <= $2 AND r.status = 'confirmed' "
+            "AND NOT EXISTS (SELECT 1 FROM reminders_sent s WHERE s.registration_id = r.id) ORDER BY r.arrival",
+            starting_after, starting_by,
+        )
+        return [(_registration(row), _event(row)) for row in rows]
+
+    async def mark_reminded(self, registration_id: UUID) -> bool:
+        """False when a reminder went out already (another instance, another pass)."""
+        return bool(await self._conn.fetchval(
+            "INSERT INTO reminders_sent (registration_id) VALUES ($1) ON CONFLICT DO NOTHING RETURNING true",
+            registration_id,
+        ))
+
+    async def forget(self, person_id: UUID) -> None:
+        await self._conn.execute(
+            "DELETE FROM reminders_sent WHERE registration_id IN (SELECT id FROM registrations WHERE person_id = $1)",
+            person_id,
+        )
+        await self._conn.execute("DELETE FROM registrations WHERE person_id = $1", person_id)
+
+
+class PostgresParticipants:
+    def __init__(self, conn: asyncpg.Connection) -> None:
+        self._conn = conn
+
+    async def stages_of(self, people: list[UUID]) -> dict[UUID, TrainingStage]:
+        rows = await self._conn.fetch("SELECT person_id, stage FROM participants WHERE person_id = ANY($1::uuid[])", people)
+        return {row["person_id"]: TrainingStage(row["stage"]) for row in rows}
+
+    async def save(self, person_id: UUID, chapter_id: UUID | None, stage: TrainingStage) -> None:
         await self._conn.execute(
             """INSERT INTO participants (person_id, chapter_id, stage) VALUES ($1, $2, $3)
                ON CONFLICT (person_id) DO UPDATE SET chapter_id = $2, stage = $3""",
-            person_id, chapter_id, stage,
+            person_id, chapter_id, str(stage),
         )
 
-    async def forget_person(self, person_id: UUID) -> None:
-        await self._conn.execute("DELETE FROM registrations WHERE person_id = $1", person_id)
+    async def forget(self, person_id: UUID) -> None:
         await self._conn.execute("DELETE FROM participants WHERE person_id = $1", person_id)
+        await self._conn.execute("DELETE FROM calendar_feeds WHERE person_id = $1", person_id)
+
+    async def save_feed_token(self, person_id: UUID, token_sha256: bytes) -> None:
+        await self._conn.execute(
+            """INSERT INTO calendar_feeds (person_id, token_sha256) VALUES ($1, $2)
+               ON CONFLICT (person_id) DO UPDATE SET token_sha256 = $2""",
+            person_id, token_sha256,
+        )
+
+    async def owner_of_feed(self, token_sha256: bytes) -> UUID | None:
+        return await self._conn.fetchval("SELECT person_id FROM calendar_feeds WHERE token_sha256 = $1", token_sha256)
+
+
+_SLOT_COLUMNS = ("id", "host_id", "chapter_id", "starts_at", "ends_at", "is_virtual", "location", "booked_by")
+
+
+class PostgresSlots:
+    def __init__(self, conn: asyncpg.Connection) -> None:
+        self._conn = conn
+
+    async def add(self, s: OfficeHourSlot) -> None:
+        await self._conn.execute(
+            f"INSERT INTO office_hour_slots ({', '.join(_SLOT_COLUMNS)}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            *(getattr(s, c) for c in _SLOT_COLUMNS),
+        )
+
+    async def get(self, slot_id: UUID, *, lock: bool = False) -> OfficeHourSlot | None:
+        # The row lock makes two concurrent bookings of one slot take turns: the second sees it booked.
+        row = await self._conn.fetchrow(
+            f"SELECT {', '.join(_SLOT_COLUMNS)} FROM office_hour_slots WHERE id = $1" + (" FOR UPDATE" if lock else ""),
+            slot_id,
+        )
+        return OfficeHourSlot(**dict(row)) if row else None
+
+    async def save(self, s: OfficeHourSlot) -> None:
+        await self._conn.execute("UPDATE office_hour_slots SET booked_by = $2 WHERE id = $1", s.id, s.booked_by)
+
+    async def list(self, *, host_id: UUID | None, chapter_id: UUID | None, open_only: bool,
+                   starts_from: datetime) -> list[OfficeHourSlot]:
+        rows = await self._conn.fetch(
+            f"SELECT {', '.join(_SLOT_COLUMNS)} FROM office_hour_slots WHERE starts_at >= $1 "
+            "AND ($2::uuid IS NULL OR host_id = $2) AND ($3::uuid IS NULL OR chapter_id = $3) "
+            "AND (NOT $4 OR booked_by IS NULL) ORDER BY starts_at LIMIT 200",
+            starts_from, host_id, chapter_id, open_only,
+        )
+        return [OfficeHourSlot(**dict(row)) for row in rows]
+
+    async def involving(self, person_id: UUID) -> list[OfficeHourSlot]:
+        """Slots the person hosts or has booked, locked."""
+        rows = await self._conn.fetch(
+            f"SELECT {', '.join(_SLOT_COLUMNS)} FROM office_hour_slots WHERE host_id = $1 OR booked_by = $1 "
+            "ORDER BY id FOR UPDATE",
+            person_id,
+        )
+        return [OfficeHourSlot(**dict(row)) for row in rows]
+
+    async def remove(self, slot_id: UUID) -> None:
+        await self._conn.execute("DELETE FROM office_hour_slots WHERE id = $1", slot_id)

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Literal
 from uuid import UUID
 
 from mentorship_contracts.vocabulary import TrainingStage
+
+from .model import Exhibitor
 
 
 @dataclass(frozen=True)
@@ -20,12 +23,78 @@ class CreateEvent:
     capacity: int
     registration_deadline: datetime
     audience_stages: list[TrainingStage] = field(default_factory=list)
+    description: str = ""
     is_virtual: bool = False
     location: str | None = None
     virtual_link: str | None = None
+    parent_event_id: UUID | None = None
+    exhibitors: list[Exhibitor] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class PublishEvent:
+    scheduled_event_id: UUID
+
+
+@dataclass(frozen=True)
+class UpdateEvent:
+    scheduled_event_id: UUID
+    changes: dict
+
+
+@dataclass(frozen=True)
+class CancelEvent:
+    scheduled_event_id: UUID
+    reason_code: str
+
+
+@dataclass(frozen=True)
+class CompleteEvent:
+    scheduled_event_id: UUID
 
 
 @dataclass(frozen=True)
 class Register:
     scheduled_event_id: UUID
+    person_id: UUID
+
+
+@dataclass(frozen=True)
+class CancelRegistration:
+    scheduled_event_id: UUID
+    person_id: UUID
+    cancelled_by: Literal["registrant", "organiser"]
+
+
+@dataclass(frozen=True)
+class RecordAttendance:
+    scheduled_event_id: UUID
+    person_id: UUID
+    attended: bool
+
+
+@dataclass(frozen=True)
+class OfferSlot:
+    host_id: UUID
+    chapter_id: UUID | None
+    starts_at: datetime
+    ends_at: datetime
+    is_virtual: bool = True
+    location: str | None = None
+
+
+@dataclass(frozen=True)
+class BookSlot:
+    slot_id: UUID
+    person_id: UUID
+
+
+@dataclass(frozen=True)
+class CancelBooking:
+    slot_id: UUID
+    cancelled_by: Literal["host", "participant"]
+
+
+@dataclass(frozen=True)
+class IssueCalendarFeed:
     person_id: UUID

@@ -1,12 +1,17 @@
-"""Scheduled events and registrations. Pure: no I/O."""
+"""Scheduled events, registrations and office-hour slots, with their rules. Pure: no I/O."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import dataclass, field, fields, replace
+from datetime import datetime, timedelta
+from enum import StrEnum
 from uuid import UUID, uuid4
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from mentorship_contracts.vocabulary import TrainingStage
+
+# ReminderDue goes out this long before an event starts.
+REMINDER_LEAD = timedelta(hours=24)
 
 
 class EventsError(Exception):
@@ -19,6 +24,10 @@ class NotFound(EventsError):
     pass
 
 
+class Invalid(EventsError):
+    pass
+
+
 class RegistrationClosed(EventsError):
     pass
 
@@ -27,8 +36,48 @@ class NotInAudience(EventsError):
     pass
 
 
+class StageNotYetKnown(EventsError):
+    """The audience rule needs the person's training stage, which profiles has not told us yet."""
+
+
 class WrongState(EventsError):
     pass
+
+
+class AlreadyBooked(EventsError):
+    pass
+
+
+class NotConfirmed(EventsError):
+    pass
+
+
+class EventState(StrEnum):
+    DRAFT = "draft"
+    PUBLISHED = "published"
+    CANCELLED = "cancelled"
+    COMPLETED = "completed"
+
+
+class Status(StrEnum):
+    CONFIRMED = "confirmed"
+    WAITLISTED = "waitlisted"
+    CANCELLED = "cancelled"
+
+
+@dataclass(frozen=True)
+class Exhibitor:
+    """A medical school, residency program or organisation at a career fair."""
+
+    name: str
+    kind: str
+    booth: str
+    description: str = ""
+
+
+# What an organiser may change after creating an event; kind, scope and parent are fixed.
+REVISABLE = ("title", "description", "starts_at", "ends_at", "timezone", "capacity", "registration_deadline",
+             "audience_stages", "is_virtual", "location", "virtual_link", "exhibitors")
 
 
 @dataclass
@@ -43,29 +92,110 @@ class ScheduledEvent:
     capacity: int
     audience_stages: list[TrainingStage]
     registration_deadline: datetime
+    description: str = ""
     is_virtual: bool = False
     location: str | None = None
     virtual_link: str | None = None
-    state: str = "draft"
+    parent_event_id: UUID | None = None
+    exhibitors: list[Exhibitor] = field(default_factory=list)
+    state: EventState = EventState.DRAFT
 
     @classmethod
-    def draft(cls, **attributes) -> ScheduledEvent:
-        return cls(id=uuid4(), **attributes)
+    def draft(cls, parent: ScheduledEvent | None = None, **attributes) -> ScheduledEvent:
+        """A new event; a conference session names its conference as `parent`."""
+        event = cls(id=uuid4(), parent_event_id=parent.id if parent else None, **attributes)
+        event._check(parent)
+        return event
+
+    def _check(self, parent: ScheduledEvent | None) -> None:
+        if self.ends_at <= self.starts_at:
+            raise Invalid("an event ends after it starts", field="ends_at")
+        if self.registration_deadline > self.starts_at:
+            raise Invalid("registration closes before the event starts", field="registration_deadline")
+        try:
+            ZoneInfo(self.timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise Invalid(f"unknown time zone {self.timezone!r}", field="timezone") from None
+        if self.virtual_link and not self.is_virtual:
+            raise Invalid("only a virtual event has a virtual link", field="virtual_link")
+        if not (self.location or self.is_virtual):
+            raise Invalid("an event takes place at a location, virtually, or both", field="location")
+        if self.exhibitors and self.kind != "career_fair":
+            raise Invalid("only a career fair has exhibitors", field="exhibitors")
+        if (self.kind == "conference_session") != (parent is not None):
+            raise Invalid("a conference session, and only one, belongs to a conference", field="parent_event_id")
+        if parent is not None:
+            if parent.kind != "conference":
+                raise Invalid("sessions belong to a conference", field="parent_event_id")
+            if parent.chapter_id != self.chapter_id:
+                raise Invalid("a session has its conference's scope", field="chapter_id")
+            if not (parent.starts_at <= self.starts_at and self.ends_at <= parent.ends_at):
+                raise Invalid("a session takes place during its conference", field="starts_at")
 
     def publish(self) -> None:
-        if self.state != "draft":
-            raise WrongState(f"a {self.state} event cannot be published", field="state")
-        self.state = "published"
+        self._require(EventState.DRAFT, "published")
+        self.state = EventState.PUBLISHED
 
-    def admit(self, stage: TrainingStage | None, now: datetime, confirmed: int) -> str:
+    def revise(self, changes: dict, *, confirmed: int, parent: ScheduledEvent | None) -> list[str]:
+        """Apply an organiser's changes; return the names of what changed."""
+        if self.state not in (EventState.DRAFT, EventState.PUBLISHED):
+            raise WrongState(f"a {self.state} event cannot be changed", field="state")
+        unknown = set(changes) - set(REVISABLE)
+        if unknown:
+            raise Invalid(f"{', '.join(sorted(unknown))} cannot be changed", field=sorted(unknown)[0])
+        if changes.get("capacity", self.capacity) < confirmed:
+            raise Invalid(f"{confirmed} registrants are confirmed already; cancel some first", field="capacity")
+        revised = replace(self, **changes)
+        revised._check(parent)
+        changed = [f.name for f in fields(self) if getattr(revised, f.name) != getattr(self, f.name)]
+        for name in changed:
+            setattr(self, name, getattr(revised, name))
+        return changed
+
+    def cancel(self) -> None:
+        self._require(EventState.PUBLISHED, "cancelled")
+        self.state = EventState.CANCELLED
+
+    def complete(self, now: datetime) -> None:
+        self._require(EventState.PUBLISHED, "completed")
+        if now < self.starts_at:
+            raise WrongState("an event is completed once it has started", field="state")
+        self.state = EventState.COMPLETED
+
+    def _require(self, state: EventState, becoming: str) -> None:
+        if self.state != state:
+            raise WrongState(f"a {self.state} event cannot be {becoming}", field="state")
+
+    def admit(self, stage: TrainingStage | None, now: datetime, confirmed: int) -> Status:
         """Whether a new registrant is confirmed or waitlisted; raises when they may not register."""
-        if self.state != "published":
+        if self.state != EventState.PUBLISHED:
             raise RegistrationClosed("this event is not open for registration", field="scheduled_event_id")
         if now > self.registration_deadline:
             raise RegistrationClosed("registration closed at the deadline", field="registration_deadline")
-        if self.audience_stages and stage not in self.audience_stages:
-            raise NotInAudience("this event is for other training stages", field="stage")
-        return "confirmed" if confirmed < self.capacity else "waitlisted"
+        if self.audience_stages:
+            if stage is None:
+                raise StageNotYetKnown(
+                    "this event is for some training stages and your profile's stage has not reached the events "
+                    "service yet; try again in a moment", field="stage")
+            if stage not in self.audience_stages:
+                allowed = ", ".join(self.audience_stages)
+                raise NotInAudience(f"this event is for other training stages ({allowed}), not {stage}", field="stage")
+        return Status.CONFIRMED if confirmed < self.capacity else Status.WAITLISTED
+
+    def join_link(self, registration: Registration | None) -> str:
+        """The virtual link, for a confirmed registrant only."""
+        if registration is None or registration.status != Status.CONFIRMED:
+            raise NotConfirmed("the virtual link is shown to confirmed registrants only", field="person_id")
+        if not self.virtual_link:
+            raise NotFound("this event has no virtual link yet", field="virtual_link")
+        return self.virtual_link
+
+    def has_free_seat(self, confirmed: int, now: datetime) -> bool:
+        """Whether the first on the waitlist should take a seat now."""
+        return self.state == EventState.PUBLISHED and now < self.starts_at and confirmed < self.capacity
+
+    def reminder_due(self, now: datetime) -> bool:
+        return self.state == EventState.PUBLISHED and now < self.starts_at <= now + REMINDER_LEAD
 
 
 @dataclass
@@ -73,5 +203,91 @@ class Registration:
     id: UUID
     scheduled_event_id: UUID
     person_id: UUID
-    status: str
-    created_at: datetime = field(default_factory=datetime.now)
+    status: Status
+    attended: bool | None = None
+    created_at: datetime | None = None
+
+    @classmethod
+    def new(cls, event_id: UUID, person_id: UUID, status: Status) -> Registration:
+        return cls(uuid4(), event_id, person_id, status)
+
+    @property
+    def is_active(self) -> bool:
+        return self.status != Status.CANCELLED
+
+    def cancel(self) -> bool:
+        """Cancel; True when this freed a confirmed seat."""
+        if not self.is_active:
+            raise WrongState("this registration is cancelled already", field="registration_id")
+        freed = self.status == Status.CONFIRMED
+        self.status = Status.CANCELLED
+        return freed
+
+    def promote(self) -> None:
+        if self.status != Status.WAITLISTED:
+            raise WrongState("only a waitlisted registration is promoted", field="registration_id")
+        self.status = Status.CONFIRMED
+
+    def record_attendance(self, event: ScheduledEvent, attended: bool) -> None:
+        if event.state not in (EventState.PUBLISHED, EventState.COMPLETED):
+            raise WrongState(f"attendance is not recorded for a {event.state} event", field="state")
+        if self.status != Status.CONFIRMED:
+            raise WrongState("only a confirmed registrant attends", field="person_id")
+        self.attended = attended
+
+
+def waitlist_positions(registrations: list[Registration]) -> dict[UUID, int]:
+    """Each waitlisted registration's place in the queue (from 1), given registrations in arrival order."""
+    waiting = [r.id for r in registrations if r.status == Status.WAITLISTED]
+    return {registration_id: place for place, registration_id in enumerate(waiting, start=1)}
+
+
+def tally(registrations: list[Registration]) -> dict[str, int]:
+    """The counts coordinators see. A no-show is a confirmed registrant recorded as absent."""
+    confirmed = [r for r in registrations if r.status == Status.CONFIRMED]
+    return {
+        **{str(s): sum(r.status == s for r in registrations) for s in Status},
+        "attended": sum(r.attended is True for r in confirmed),
+        "no_shows": sum(r.attended is False for r in confirmed),
+    }
+
+
+@dataclass
+class OfficeHourSlot:
+    """Time a mentor or clinician offers; one participant books it."""
+
+    id: UUID
+    host_id: UUID
+    chapter_id: UUID | None
+    starts_at: datetime
+    ends_at: datetime
+    is_virtual: bool = True
+    location: str | None = None
+    booked_by: UUID | None = None
+
+    @classmethod
+    def offer(cls, **attributes) -> OfficeHourSlot:
+        slot = cls(id=uuid4(), **attributes)
+        if slot.ends_at <= slot.starts_at:
+            raise Invalid("a slot ends after it starts", field="ends_at")
+        return slot
+
+    def book(self, person_id: UUID, now: datetime) -> bool:
+        """Book for `person_id`; False when they hold it already (a retried booking)."""
+        if self.booked_by == person_id:
+            return False
+        if self.booked_by is not None:
+            raise AlreadyBooked("this slot is booked already", field="slot_id")
+        if person_id == self.host_id:
+            raise Invalid("a host does not book their own slot", field="person_id")
+        if now >= self.starts_at:
+            raise WrongState("this slot has started", field="slot_id")
+        self.booked_by = person_id
+        return True
+
+    def cancel_booking(self) -> UUID:
+        """Reopen the slot; return who had booked it."""
+        if self.booked_by is None:
+            raise WrongState("this slot is not booked", field="slot_id")
+        person, self.booked_by = self.booked_by, None
+        return person

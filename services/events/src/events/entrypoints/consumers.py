@@ -1,4 +1,4 @@
-"""Which profiles events the events service applies: participants' stages, for the audience rule."""
+"""Which profiles events the events service applies: participants' stages, for the audience rule; erasure."""
 
 from mentorship_contracts import profiles as source
 from plumbing.consumer import in_unit_of_work
@@ -7,6 +7,7 @@ from ..service_layer import handlers
 from ..service_layer.unit_of_work import EventsUnitOfWork
 
 HANDLERS = {
-    source.PersonRegistered: in_unit_of_work(EventsUnitOfWork, handlers.person_registered),
+    source.PersonRegistered: in_unit_of_work(EventsUnitOfWork, handlers.remember_participant),
+    source.PersonUpdated: in_unit_of_work(EventsUnitOfWork, handlers.remember_participant),
     source.PersonErased: in_unit_of_work(EventsUnitOfWork, handlers.person_erased),
 }

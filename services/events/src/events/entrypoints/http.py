@@ -1,20 +1,25 @@
-"""REST API of the events service under /v1."""
+"""REST API of the events service under /v1: parse, authorise, call a handler, answer."""
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Literal
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Query, Request, Response
 from mentorship_contracts.events import EventKind
 from mentorship_contracts.vocabulary import TrainingStage
 from plumbing.auth import Principal, current_principal, forbidden
 from plumbing.http import ApiError
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
+from ..adapters.calendar import to_ics
+from ..adapters.repository import EventFilter
 from ..domain import commands
-from ..domain.model import EventsError, NotFound, ScheduledEvent
+from ..domain.model import (
+    EventsError, EventState, Exhibitor, Invalid, NotConfirmed, NotFound, OfficeHourSlot, Registration, ScheduledEvent,
+    tally, waitlist_positions,
+)
 from ..service_layer import handlers
 from ..service_layer.unit_of_work import EventsUnitOfWork
 
@@ -29,12 +34,45 @@ def uow(request: Request) -> EventsUnitOfWork:
 UnitOfWork = Annotated[EventsUnitOfWork, Depends(uow)]
 
 
-class EventIn(BaseModel):
+class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
+
+class ExhibitorIn(Strict):
+    name: str = Field(min_length=1, max_length=200)
+    kind: Literal["medical_school", "residency_program", "organisation"]
+    booth: str = Field(min_length=1, max_length=50)
+    description: str = Field(default="", max_length=2000)
+
+
+class EventChanges(Strict):
+    """What an organiser may change; every field optional (PATCH)."""
+
+    title: str | None = Field(default=None, min_length=1, max_length=200)
+    description: str | None = Field(default=None, max_length=5000)
+    starts_at: AwareDatetime | None = None
+    ends_at: AwareDatetime | None = None
+    timezone: str | None = None
+    capacity: int | None = Field(default=None, ge=1, le=100_000)
+    registration_deadline: AwareDatetime | None = None
+    audience_stages: list[TrainingStage] | None = None
+    is_virtual: bool | None = None
+    location: str | None = Field(default=None, max_length=300)
+    virtual_link: str | None = Field(default=None, max_length=500, pattern=r"^https://")
+    exhibitors: list[ExhibitorIn] | None = Field(default=None, max_length=500)
+
+    def domain_values(self) -> dict:
+        values = self.model_dump(exclude_unset=True, exclude={"exhibitors"})
+        if "exhibitors" in self.model_fields_set:
+            values["exhibitors"] = [Exhibitor(**x.model_dump()) for x in self.exhibitors or []]
+        return values
+
+
+class EventIn(EventChanges):
     chapter_id: UUID | None = None
     kind: EventKind
     title: str = Field(min_length=1, max_length=200)
+    description: str = Field(default="", max_length=5000)
     starts_at: AwareDatetime
     ends_at: AwareDatetime
     timezone: str = "UTC"
@@ -42,14 +80,18 @@ class EventIn(BaseModel):
     registration_deadline: AwareDatetime
     audience_stages: list[TrainingStage] = Field(default_factory=list)
     is_virtual: bool = False
-    location: str | None = Field(default=None, max_length=300)
-    virtual_link: str | None = Field(default=None, max_length=500)
+    parent_event_id: UUID | None = None
+    exhibitors: list[ExhibitorIn] = Field(default_factory=list, max_length=500)
 
-    @model_validator(mode="after")
-    def _ends_after_start(self) -> EventIn:
-        if self.ends_at <= self.starts_at:
-            raise ValueError("ends_at must be after starts_at")
-        return self
+    def command(self) -> commands.CreateEvent:
+        return commands.CreateEvent(**{**self.model_dump(exclude={"exhibitors"}), **self.domain_values()})
+
+
+class ExhibitorOut(BaseModel):
+    name: str
+    kind: str
+    booth: str
+    description: str
 
 
 class EventOut(BaseModel):
@@ -57,19 +99,29 @@ class EventOut(BaseModel):
     chapter_id: UUID | None
     kind: str
     title: str
+    description: str
     starts_at: datetime
     ends_at: datetime
+    timezone: str
     capacity: int
+    audience_stages: list[TrainingStage]
+    registration_deadline: datetime
+    is_virtual: bool
+    location: str | None
+    parent_event_id: UUID | None
+    exhibitors: list[ExhibitorOut]
     state: str
+    virtual_link: str | None = Field(default=None, description="Shown to the organisers only; registrants use /access")
 
     @classmethod
-    def of(cls, e: ScheduledEvent) -> EventOut:
-        return cls(**{name: getattr(e, name) for name in cls.model_fields})
+    def of(cls, e: ScheduledEvent, *, organiser: bool = False) -> EventOut:
+        values = {name: getattr(e, name) for name in cls.model_fields if name != "exhibitors"}
+        values["exhibitors"] = [ExhibitorOut(**vars(x)) for x in e.exhibitors]
+        values["virtual_link"] = e.virtual_link if organiser else None
+        return cls(**values)
 
 
-class RegistrationIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class PersonIn(Strict):
     person_id: UUID
 
 
@@ -78,41 +130,272 @@ class RegistrationOut(BaseModel):
     scheduled_event_id: UUID
     person_id: UUID
     status: str
+    attended: bool | None
+    created_at: datetime | None
+
+    @classmethod
+    def of(cls, r: Registration) -> RegistrationOut:
+        return cls(**{name: getattr(r, name) for name in cls.model_fields})
+
+
+class MyRegistrationOut(RegistrationOut):
+    event: EventOut
+
+
+class RosterEntry(RegistrationOut):
+    waitlist_position: int | None
+
+
+class RosterOut(BaseModel):
+    counts: dict[str, int]
+    registrations: list[RosterEntry]
+
+
+class CancelIn(Strict):
+    reason_code: str = Field(default="organiser_cancelled", pattern=r"^[a-z_]{1,50}$")
+
+
+class AttendanceIn(PersonIn):
+    attended: bool = True
+
+
+class SlotIn(Strict):
+    host_id: UUID
+    chapter_id: UUID | None = None
+    starts_at: AwareDatetime
+    ends_at: AwareDatetime
+    is_virtual: bool = True
+    location: str | None = Field(default=None, max_length=300)
+
+
+class SlotOut(BaseModel):
+    id: UUID
+    host_id: UUID
+    chapter_id: UUID | None
+    starts_at: datetime
+    ends_at: datetime
+    is_virtual: bool
+    location: str | None
+    booked_by: UUID | None
+
+    @classmethod
+    def of(cls, s: OfficeHourSlot, caller: Principal) -> SlotOut:
+        values = {name: getattr(s, name) for name in cls.model_fields}
+        # Who booked a slot is the host's and the booker's business.
+        if not (caller.is_admin or caller.is_person(s.host_id) or caller.is_person(s.booked_by)):
+            values["booked_by"] = None
+        return cls(**values)
 
 
 def _may_organise(caller: Principal, chapter_id: UUID | None) -> bool:
     return caller.is_admin or caller.coordinates(chapter_id)
 
 
+async def _visible_event(event_id: UUID, caller: Principal, unit: EventsUnitOfWork) -> ScheduledEvent:
+    event = await handlers.get_event(event_id, unit)
+    if event.state == EventState.DRAFT and not _may_organise(caller, event.chapter_id):
+        raise NotFound("no such event", field="scheduled_event_id")  # a draft is not there for others yet
+    return event
+
+
+async def _organised_event(event_id: UUID, caller: Principal, unit: EventsUnitOfWork) -> ScheduledEvent:
+    event = await handlers.get_event(event_id, unit)
+    if not _may_organise(caller, event.chapter_id):
+        raise forbidden("only the event's organisers (its chapter's coordinators, national administrators) may")
+    return event
+
+
+def _calendar(body: bytes, filename: str) -> Response:
+    return Response(body, media_type="text/calendar; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+# --- events -------------------------------------------------------------------------------------------------------
+
 @router.post("/events", status_code=201)
 async def create_event(body: EventIn, caller: Caller, unit: UnitOfWork) -> EventOut:
     if not _may_organise(caller, body.chapter_id):
         raise forbidden("coordinators create events for their chapter; national administrators for everyone")
-    return EventOut.of(await handlers.create_event(commands.CreateEvent(**body.model_dump()), unit))
+    return EventOut.of(await handlers.create_event(body.command(), unit), organiser=True)
 
 
-@router.post("/events/{event_id}/publish")
-async def publish_event(event_id: UUID, caller: Caller, unit: UnitOfWork) -> EventOut:
-    event = await handlers.get_event(event_id, unit)
-    if not _may_organise(caller, event.chapter_id):
-        raise forbidden("only the event's organisers may publish it")
-    return EventOut.of(await handlers.publish_event(event_id, unit))
+@router.get("/events")
+async def list_events(
+    caller: Caller,
+    unit: UnitOfWork,
+    chapter_id: UUID | None = None,
+    national: bool | None = Query(default=None, description="true: national events only; false: chapters' only"),
+    kind: EventKind | None = None,
+    starts_from: AwareDatetime | None = None,
+    starts_before: AwareDatetime | None = None,
+    audience: TrainingStage | None = Query(default=None, description="Events open to this training stage"),
+    state: EventState = EventState.PUBLISHED,
+    parent_event_id: UUID | None = Query(default=None, description="The sessions of this conference"),
+    limit: int = Query(default=50, ge=1, le=200),
+    offset: int = Query(default=0, ge=0),
+) -> list[EventOut]:
+    if state == EventState.DRAFT and not caller.is_admin:
+        if caller.chapter_id is None or not caller.coordinates(chapter_id or caller.chapter_id):
+            raise forbidden("drafts are listed for their organisers only")
+        chapter_id = caller.chapter_id
+    query = EventFilter(chapter_id=chapter_id, national=national, kind=kind, starts_from=starts_from,
+                        starts_before=starts_before, audience=audience, state=state, parent_event_id=parent_event_id,
+                        limit=limit, offset=offset)
+    return [EventOut.of(e, organiser=_may_organise(caller, e.chapter_id)) for e in await handlers.list_events(query, unit)]
 
 
 @router.get("/events/{event_id}")
 async def get_event(event_id: UUID, caller: Caller, unit: UnitOfWork) -> EventOut:
-    return EventOut.of(await handlers.get_event(event_id, unit))
+    event = await _visible_event(event_id, caller, unit)
+    return EventOut.of(event, organiser=_may_organise(caller, event.chapter_id))
 
+
+@router.patch("/events/{event_id}")
+async def update_event(event_id: UUID, body: EventChanges, caller: Caller, unit: UnitOfWork) -> EventOut:
+    await _organised_event(event_id, caller, unit)
+    event = await handlers.update_event(commands.UpdateEvent(event_id, body.domain_values()), unit)
+    return EventOut.of(event, organiser=True)
+
+
+@router.post("/events/{event_id}/publish")
+async def publish_event(event_id: UUID, caller: Caller, unit: UnitOfWork) -> EventOut:
+    await _organised_event(event_id, caller, unit)
+    return EventOut.of(await handlers.publish_event(commands.PublishEvent(event_id), unit), organiser=True)
+
+
+@router.post("/events/{event_id}/cancel")
+async def cancel_event(event_id: UUID, caller: Caller, unit: UnitOfWork, body: CancelIn | None = None) -> EventOut:
+    await _organised_event(event_id, caller, unit)
+    command = commands.CancelEvent(event_id, (body or CancelIn()).reason_code)
+    return EventOut.of(await handlers.cancel_event(command, unit), organiser=True)
+
+
+@router.post("/events/{event_id}/complete")
+async def complete_event(event_id: UUID, caller: Caller, unit: UnitOfWork) -> EventOut:
+    await _organised_event(event_id, caller, unit)
+    return EventOut.of(await handlers.complete_event(commands.CompleteEvent(event_id), unit), organiser=True)
+
+
+@router.get("/events/{event_id}/calendar.ics")
+async def event_calendar(event_id: UUID, caller: Caller, unit: UnitOfWork) -> Response:
+    event = await _visible_event(event_id, caller, unit)
+    return _calendar(to_ics([event], event.title), f"{event.id}.ics")
+
+
+@router.get("/events/{event_id}/access")
+async def virtual_access(event_id: UUID, caller: Caller, unit: UnitOfWork) -> dict[str, str]:
+    if caller.person_id is None:
+        raise forbidden("the virtual link is shown to confirmed registrants only")
+    return {"join_url": await handlers.join_link(event_id, caller.person_id, unit)}
+
+
+# --- registrations ------------------------------------------------------------------------------------------------
 
 @router.post("/events/{event_id}/registrations", status_code=201)
-async def register(event_id: UUID, body: RegistrationIn, caller: Caller, unit: UnitOfWork) -> RegistrationOut:
+async def register(event_id: UUID, body: PersonIn, caller: Caller, request: Request, response: Response) -> RegistrationOut:
     if not (caller.is_person(body.person_id) or caller.is_admin):
         raise forbidden("you may register yourself only")
-    registration = await handlers.register(commands.Register(event_id, body.person_id), unit)
-    return RegistrationOut(**vars(registration))
+    desk = request.app.state.registration_desk
+    registration, created = await desk.register(commands.Register(event_id, body.person_id))
+    if not created:
+        response.status_code = 200  # the same registration as before: a retry is harmless
+    return RegistrationOut.of(registration)
+
+
+@router.delete("/events/{event_id}/registrations/{person_id}")
+async def cancel_registration(event_id: UUID, person_id: UUID, caller: Caller, unit: UnitOfWork) -> RegistrationOut:
+    if caller.is_person(person_id):
+        cancelled_by = "registrant"
+    else:
+        await _organised_event(event_id, caller, unit)
+        cancelled_by = "organiser"
+    command = commands.CancelRegistration(event_id, person_id, cancelled_by)
+    return RegistrationOut.of(await handlers.cancel_registration(command, unit))
+
+
+@router.get("/events/{event_id}/registrations")
+async def roster(event_id: UUID, caller: Caller, unit: UnitOfWork) -> RosterOut:
+    await _organised_event(event_id, caller, unit)
+    _, registrations = await handlers.registrations_of(event_id, unit)
+    positions = waitlist_positions(registrations)
+    return RosterOut(
+        counts=tally(registrations),
+        registrations=[RosterEntry(**RegistrationOut.of(r).model_dump(), waitlist_position=positions.get(r.id))
+                       for r in registrations],
+    )
+
+
+@router.post("/events/{event_id}/attendance")
+async def record_attendance(event_id: UUID, body: AttendanceIn, caller: Caller, unit: UnitOfWork) -> RegistrationOut:
+    await _organised_event(event_id, caller, unit)
+    command = commands.RecordAttendance(event_id, body.person_id, body.attended)
+    return RegistrationOut.of(await handlers.record_attendance(command, unit))
+
+
+@router.get("/registrations/mine")
+async def my_registrations(caller: Caller, unit: UnitOfWork) -> list[MyRegistrationOut]:
+    if caller.person_id is None:
+        raise forbidden("only a person has registrations")
+    return [MyRegistrationOut(**RegistrationOut.of(r).model_dump(), event=EventOut.of(e))
+            for r, e in await handlers.registrations_of_person(caller.person_id, unit)]
+
+
+# --- calendar feed ------------------------------------------------------------------------------------------------
+
+@router.post("/calendar/feed", status_code=201)
+async def issue_calendar_feed(caller: Caller, unit: UnitOfWork, request: Request) -> dict[str, str]:
+    """A secret feed URL for calendar apps, which cannot send a bearer token; issuing again revokes the old URL."""
+    if caller.person_id is None:
+        raise forbidden("only a person has a calendar feed")
+    token = await handlers.issue_calendar_feed(commands.IssueCalendarFeed(caller.person_id), unit)
+    return {"url": str(request.url_for("calendar_feed", token=token))}
+
+
+@router.get("/calendar/feeds/{token}.ics", name="calendar_feed")
+async def calendar_feed(token: str, unit: UnitOfWork) -> Response:
+    return _calendar(to_ics(await handlers.calendar_feed(token, unit), "My events"), "events.ics")
+
+
+# --- office hours -------------------------------------------------------------------------------------------------
+
+@router.post("/office-hours/slots", status_code=201)
+async def offer_slot(body: SlotIn, caller: Caller, unit: UnitOfWork) -> SlotOut:
+    if not (caller.is_person(body.host_id) or _may_organise(caller, body.chapter_id)):
+        raise forbidden("mentors and clinicians offer their own slots")
+    return SlotOut.of(await handlers.offer_slot(commands.OfferSlot(**body.model_dump()), unit), caller)
+
+
+@router.get("/office-hours/slots")
+async def list_slots(caller: Caller, unit: UnitOfWork, host_id: UUID | None = None, chapter_id: UUID | None = None,
+                     open_only: bool = True) -> list[SlotOut]:
+    slots = await handlers.list_slots(unit, host_id=host_id, chapter_id=chapter_id, open_only=open_only)
+    return [SlotOut.of(s, caller) for s in slots]
+
+
+@router.post("/office-hours/slots/{slot_id}/booking", status_code=201)
+async def book_slot(slot_id: UUID, body: PersonIn, caller: Caller, unit: UnitOfWork, response: Response) -> SlotOut:
+    if not (caller.is_person(body.person_id) or caller.is_admin):
+        raise forbidden("you may book for yourself only")
+    slot, booked_now = await handlers.book_slot(commands.BookSlot(slot_id, body.person_id), unit)
+    if not booked_now:
+        response.status_code = 200  # booked by this person already: a retry is harmless
+    return SlotOut.of(slot, caller)
+
+
+@router.delete("/office-hours/slots/{slot_id}/booking")
+async def cancel_booking(slot_id: UUID, caller: Caller, unit: UnitOfWork) -> SlotOut:
+    slot = await handlers.get_slot(slot_id, unit)
+    if caller.is_person(slot.host_id):
+        cancelled_by = "host"
+    elif slot.booked_by is not None and caller.is_person(slot.booked_by):
+        cancelled_by = "participant"
+    elif _may_organise(caller, slot.chapter_id):
+        cancelled_by = "host"  # an organiser cancels on the host's behalf
+    else:
+        raise forbidden("the host or the participant who booked may cancel")
+    return SlotOut.of(await handlers.cancel_booking(commands.CancelBooking(slot_id, cancelled_by), unit), caller)
 
 
 def as_api_error(error: EventsError) -> ApiError:
-    return ApiError(404 if isinstance(error, NotFound) else 409, type(error).__name__, str(error), error.field)
-
-
+    status = {NotFound: 404, NotConfirmed: 403, Invalid: 422}.get(type(error), 409)
+    return ApiError(status, type(error).__name__, str(error), error.field)

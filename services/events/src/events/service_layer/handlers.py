@@ -2,62 +2,93 @@
 
 from __future__ import annotations
 
+import hashlib
+import secrets
+from dataclasses import asdict
 from datetime import UTC, datetime
-from uuid import UUID, uuid4
+from uuid import UUID
 
 from mentorship_contracts import events as contract
 from mentorship_contracts import profiles as source
 
+from ..adapters.repository import EventFilter
 from ..domain import commands
-from ..domain.model import NotFound, Registration, ScheduledEvent
+from ..domain.model import (
+    REMINDER_LEAD, EventsError, EventState, NotFound, OfficeHourSlot, Registration, ScheduledEvent, Status,
+)
 
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+# --- events -------------------------------------------------------------------------------------------------------
 
 async def create_event(command: commands.CreateEvent, uow) -> ScheduledEvent:
     async with uow:
-        event = ScheduledEvent.draft(**vars(command))
+        attributes = {k: v for k, v in asdict(command).items() if k not in ("parent_event_id", "exhibitors")}
+        parent = await _existing(command.parent_event_id, uow) if command.parent_event_id else None
+        event = ScheduledEvent.draft(parent=parent, exhibitors=list(command.exhibitors), **attributes)
         await uow.events.add(event)
         await uow.commit()
         return event
 
 
-async def publish_event(event_id: UUID, uow) -> ScheduledEvent:
+async def publish_event(command: commands.PublishEvent, uow) -> ScheduledEvent:
     async with uow:
-        event = await _existing(event_id, uow, lock=True)
+        event = await _existing(command.scheduled_event_id, uow, lock=True)
         event.publish()
-        await uow.events.save_state(event)
-        uow.emit(
-            contract.EventPublished(
-                scheduled_event_id=event.id, chapter_id=event.chapter_id, kind=event.kind, title=event.title,
-                starts_at=event.starts_at, ends_at=event.ends_at, timezone=event.timezone, capacity=event.capacity,
-                audience_stages=event.audience_stages, registration_deadline=event.registration_deadline,
-                is_virtual=event.is_virtual, location=event.location,
-            )
-        )
+        await uow.events.save(event)
+        uow.emit(contract.EventPublished(**_details(event)))
         await uow.commit()
         return event
 
 
-async def register(command: commands.Register, uow) -> Registration:
-    """Confirm or waitlist, in arrival order; registering again returns the same registration."""
+async def update_event(command: commands.UpdateEvent, uow) -> ScheduledEvent:
     async with uow:
         event = await _existing(command.scheduled_event_id, uow, lock=True)
-        existing = await uow.events.registration_of(event.id, command.person_id)
-        if existing is not None:
-            return existing
-        stage = await uow.events.stage_of(command.person_id)
-        status = event.admit(stage, datetime.now(UTC), await uow.events.confirmed_count(event.id))
-        registration = Registration(uuid4(), event.id, command.person_id, status)
-        await uow.events.add_registration(registration)
-        if status == "confirmed":
-            uow.emit(contract.RegistrationConfirmed(
-                registration_id=registration.id, scheduled_event_id=event.id, chapter_id=event.chapter_id,
-                person_id=command.person_id))
-        else:
-            uow.emit(contract.RegistrationWaitlisted(
-                registration_id=registration.id, scheduled_event_id=event.id, chapter_id=event.chapter_id,
-                person_id=command.person_id, position=await uow.events.waitlist_length(event.id)))
+        parent = await _existing(event.parent_event_id, uow) if event.parent_event_id else None
+        confirmed = await uow.registrations.count(event.id, Status.CONFIRMED)
+        changed = event.revise(command.changes, confirmed=confirmed, parent=parent)
+        await uow.events.save(event)
+        if changed and event.state == EventState.PUBLISHED:
+            uow.emit(contract.EventUpdated(**_details(event), changed_fields=changed))
+            if "virtual_link" in changed and event.virtual_link:
+                for registration in await uow.registrations.of_event(event.id, active_only=True):
+                    if registration.status == Status.CONFIRMED:
+                        _grant_access(event, registration, uow)
+            await _fill_free_seats(event, uow)
         await uow.commit()
-        return registration
+        return event
+
+
+async def cancel_event(command: commands.CancelEvent, uow) -> ScheduledEvent:
+    """Cancel the event and every registration; each registrant hears of it."""
+    async with uow:
+        event = await _existing(command.scheduled_event_id, uow, lock=True)
+        event.cancel()
+        await uow.events.save(event)
+        uow.emit(contract.EventCancelled(scheduled_event_id=event.id, chapter_id=event.chapter_id,
+                                         reason_code=command.reason_code))
+        for registration in await uow.registrations.of_event(event.id, active_only=True):
+            registration.cancel()
+            await uow.registrations.save(registration)
+            uow.emit(contract.RegistrationCancelled(**_about(event, registration), cancelled_by="event_cancelled"))
+        await uow.commit()
+        return event
+
+
+async def complete_event(command: commands.CompleteEvent, uow) -> ScheduledEvent:
+    """Close the event; confirmed registrants nobody checked in are recorded as no-shows."""
+    async with uow:
+        event = await _existing(command.scheduled_event_id, uow, lock=True)
+        event.complete(_now())
+        await uow.events.save(event)
+        for registration in await uow.registrations.of_event(event.id, active_only=True):
+            if registration.status == Status.CONFIRMED and registration.attended is None:
+                await _record_attendance(event, registration, False, uow)
+        await uow.commit()
+        return event
 
 
 async def get_event(event_id: UUID, uow) -> ScheduledEvent:
@@ -65,20 +96,270 @@ async def get_event(event_id: UUID, uow) -> ScheduledEvent:
         return await _existing(event_id, uow)
 
 
-async def person_registered(event: source.PersonRegistered, uow) -> None:
+async def list_events(query: EventFilter, uow) -> list[ScheduledEvent]:
     async with uow:
-        await uow.events.save_participant(event.person_id, event.chapter_id, event.stage)
+        return await uow.events.list(query)
+
+
+# --- registrations ------------------------------------------------------------------------------------------------
+
+async def register_arrivals(arrivals: list[commands.Register], uow) -> list[tuple[Registration, bool] | EventsError]:
+    """Admit registrations for one event in arrival order, all in one turn of the event's row lock.
+
+    Each arrival gets its registration (and whether it is new: registering again returns the same one),
+    or the reason it was refused. Taking the lock once per batch rather than once per person is what lets
+    a popular event absorb a rush (see RegistrationDesk).
+    """
+    async with uow:
+        people = [arrival.person_id for arrival in arrivals]
+        # Read before taking the lock: the lock is the bottleneck.
+        stages = await uow.participants.stages_of(people)
+        event = await _existing(arrivals[0].scheduled_event_id, uow, lock=True)
+        confirmed, waitlisted, active = await uow.registrations.standing(event.id, people)
+        outcomes, new, now = [], [], _now()
+        for arrival in arrivals:
+            if arrival.person_id in active:
+                outcomes.append((active[arrival.person_id], False))
+                continue
+            try:
+                status = event.admit(stages.get(arrival.person_id), now, confirmed)
+            except EventsError as refusal:
+                outcomes.append(refusal)
+                continue
+            registration = active[arrival.person_id] = Registration.new(event.id, arrival.person_id, status)
+            new.append(registration)
+            outcomes.append((registration, True))
+            if status == Status.CONFIRMED:
+                confirmed += 1
+                uow.emit(contract.RegistrationConfirmed(**_about(event, registration)))
+                _grant_access(event, registration, uow)
+            else:
+                waitlisted += 1
+                uow.emit(contract.RegistrationWaitlisted(**_about(event, registration), position=waitlisted))
+        await uow.registrations.add_all(new)
+        await uow.commit()
+        return outcomes
+
+
+async def cancel_registration(command: commands.CancelRegistration, uow) -> Registration:
+    """Cancel; a freed seat goes to the first on the waitlist."""
+    async with uow:
+        event = await _existing(command.scheduled_event_id, uow, lock=True)
+        registration = await _registration(event, command.person_id, uow)
+        seat_freed = registration.cancel()
+        await uow.registrations.save(registration)
+        uow.emit(contract.RegistrationCancelled(**_about(event, registration), cancelled_by=command.cancelled_by))
+        if seat_freed:
+            await _fill_free_seats(event, uow)
+        await uow.commit()
+        return registration
+
+
+async def record_attendance(command: commands.RecordAttendance, uow) -> Registration:
+    async with uow:
+        event = await _existing(command.scheduled_event_id, uow)
+        registration = await _registration(event, command.person_id, uow)
+        await _record_attendance(event, registration, command.attended, uow)
+        await uow.commit()
+        return registration
+
+
+async def registrations_of(event_id: UUID, uow) -> tuple[ScheduledEvent, list[Registration]]:
+    """An event's registrations in arrival order, cancelled ones included."""
+    async with uow:
+        event = await _existing(event_id, uow)
+        return event, await uow.registrations.of_event(event_id)
+
+
+async def registrations_of_person(person_id: UUID, uow) -> list[tuple[Registration, ScheduledEvent]]:
+    async with uow:
+        return await uow.registrations.of_person(person_id)
+
+
+async def join_link(event_id: UUID, person_id: UUID, uow) -> str:
+    async with uow:
+        event = await _existing(event_id, uow)
+        return event.join_link(await uow.registrations.active(event_id, person_id))
+
+
+async def send_due_reminders(now: datetime, uow) -> int:
+    """Emit ReminderDue for each confirmed registrant of an event starting within the lead time, once.
+
+    Every instance runs this: the advisory lock lets one instance do a pass, and the unique key on the
+    reminder makes a reminder that another pass already sent a no-op, whoever runs.
+    """
+    async with uow:
+        if not await uow.registrations.claim_reminder_pass():
+            return 0
+        sent = 0
+        for registration, event in await uow.registrations.awaiting_reminder(now, now + REMINDER_LEAD):
+            if event.reminder_due(now) and await uow.registrations.mark_reminded(registration.id):
+                uow.emit(contract.ReminderDue(**_about(event, registration), starts_at=event.starts_at))
+                sent += 1
+        await uow.commit()
+        return sent
+
+
+# --- calendar -----------------------------------------------------------------------------------------------------
+
+async def issue_calendar_feed(command: commands.IssueCalendarFeed, uow) -> str:
+    """A new secret for the person's feed URL (calendar apps send no credentials but the URL); the old one stops working."""
+    token = secrets.token_urlsafe(32)
+    async with uow:
+        await uow.participants.save_feed_token(command.person_id, _digest(token))
+        await uow.commit()
+    return token
+
+
+async def calendar_feed(token: str, uow) -> list[ScheduledEvent]:
+    async with uow:
+        person_id = await uow.participants.owner_of_feed(_digest(token))
+        if person_id is None:
+            raise NotFound("no such calendar feed", field="token")
+        return await uow.events.confirmed_of(person_id)
+
+
+def _digest(token: str) -> bytes:
+    return hashlib.sha256(token.encode()).digest()
+
+
+# --- office hours -------------------------------------------------------------------------------------------------
+
+async def offer_slot(command: commands.OfferSlot, uow) -> OfficeHourSlot:
+    async with uow:
+        slot = OfficeHourSlot.offer(**asdict(command))
+        await uow.slots.add(slot)
+        await uow.commit()
+        return slot
+
+
+async def book_slot(command: commands.BookSlot, uow) -> tuple[OfficeHourSlot, bool]:
+    """Book; booking again returns the same booking (and False)."""
+    async with uow:
+        slot = await _slot(command.slot_id, uow, lock=True)
+        booked_now = slot.book(command.person_id, _now())
+        if booked_now:
+            await uow.slots.save(slot)
+            uow.emit(contract.OfficeHoursBooked(**_booking(slot, command.person_id)))
+        await uow.commit()
+        return slot, booked_now
+
+
+async def cancel_booking(command: commands.CancelBooking, uow) -> OfficeHourSlot:
+    async with uow:
+        slot = await _slot(command.slot_id, uow, lock=True)
+        person_id = slot.cancel_booking()
+        await uow.slots.save(slot)
+        uow.emit(contract.OfficeHoursBookingCancelled(**_booking(slot, person_id), cancelled_by=command.cancelled_by))
+        await uow.commit()
+        return slot
+
+
+async def get_slot(slot_id: UUID, uow) -> OfficeHourSlot:
+    async with uow:
+        return await _slot(slot_id, uow)
+
+
+async def list_slots(uow, *, host_id: UUID | None, chapter_id: UUID | None, open_only: bool) -> list[OfficeHourSlot]:
+    async with uow:
+        return await uow.slots.list(host_id=host_id, chapter_id=chapter_id, open_only=open_only, starts_from=_now())
+
+
+# --- profiles' events ---------------------------------------------------------------------------------------------
+
+async def remember_participant(event: source.PersonRegistered | source.PersonUpdated, uow) -> None:
+    async with uow:
+        await uow.participants.save(event.person_id, event.chapter_id, event.stage)
         await uow.commit()
 
 
 async def person_erased(event: source.PersonErased, uow) -> None:
+    """Forget the person. Their seats and slots go to others; nothing more is said about them."""
     async with uow:
-        await uow.events.forget_person(event.person_id)
+        for registration, scheduled in await uow.registrations.of_person(event.person_id):
+            if registration.is_active:
+                locked = await _existing(scheduled.id, uow, lock=True)
+                registration.cancel()
+                await uow.registrations.save(registration)
+                await _fill_free_seats(locked, uow)
+        for slot in await uow.slots.involving(event.person_id):
+            if slot.host_id != event.person_id:
+                slot.cancel_booking()
+                await uow.slots.save(slot)
+                continue
+            if slot.booked_by is not None:
+                booked_by = slot.cancel_booking()
+                uow.emit(contract.OfficeHoursBookingCancelled(**_booking(slot, booked_by), cancelled_by="host"))
+            await uow.slots.remove(slot.id)
+        await uow.registrations.forget(event.person_id)
+        await uow.participants.forget(event.person_id)
         await uow.commit()
 
+
+# --- helpers ------------------------------------------------------------------------------------------------------
 
 async def _existing(event_id: UUID, uow, lock: bool = False) -> ScheduledEvent:
     event = await uow.events.get(event_id, lock=lock)
     if event is None:
         raise NotFound("no such event", field="scheduled_event_id")
     return event
+
+
+async def _registration(event: ScheduledEvent, person_id: UUID, uow) -> Registration:
+    registration = await uow.registrations.active(event.id, person_id)
+    if registration is None:
+        raise NotFound("no registration of this person for this event", field="person_id")
+    return registration
+
+
+async def _slot(slot_id: UUID, uow, lock: bool = False) -> OfficeHourSlot:
+    slot = await uow.slots.get(slot_id, lock=lock)
+    if slot is None:
+        raise NotFound("no such office-hour slot", field="slot_id")
+    return slot
+
+
+async def _fill_free_seats(event: ScheduledEvent, uow) -> None:
+    """Promote from the waitlist, first come first served, while seats are free. The event row is locked."""
+    confirmed = await uow.registrations.count(event.id, Status.CONFIRMED)
+    while event.has_free_seat(confirmed, _now()):
+        first = await uow.registrations.first_waitlisted(event.id)
+        if first is None:
+            return
+        first.promote()
+        await uow.registrations.save(first)
+        uow.emit(contract.RegistrationPromoted(**_about(event, first)))
+        _grant_access(event, first, uow)
+        confirmed += 1
+
+
+async def _record_attendance(event: ScheduledEvent, registration: Registration, attended: bool, uow) -> None:
+    registration.record_attendance(event, attended)
+    await uow.registrations.save(registration)
+    uow.emit(contract.AttendanceRecorded(**_about(event, registration), attended=attended))
+
+
+def _grant_access(event: ScheduledEvent, registration: Registration, uow) -> None:
+    """Tell notifications (on the restricted topic) the join link of a virtual event, once a seat is confirmed."""
+    if event.virtual_link:
+        uow.emit(contract.VirtualAccessGranted(registration_id=registration.id, scheduled_event_id=event.id,
+                                               person_id=registration.person_id, join_url=event.virtual_link))
+
+
+def _details(event: ScheduledEvent) -> dict:
+    return dict(
+        scheduled_event_id=event.id, chapter_id=event.chapter_id, kind=event.kind, title=event.title,
+        starts_at=event.starts_at, ends_at=event.ends_at, timezone=event.timezone, capacity=event.capacity,
+        audience_stages=event.audience_stages, registration_deadline=event.registration_deadline,
+        is_virtual=event.is_virtual, location=event.location, parent_event_id=event.parent_event_id,
+    )
+
+
+def _about(event: ScheduledEvent, registration: Registration) -> dict:
+    return dict(registration_id=registration.id, scheduled_event_id=event.id, chapter_id=event.chapter_id,
+                person_id=registration.person_id)
+
+
+def _booking(slot: OfficeHourSlot, person_id: UUID) -> dict:
+    return dict(slot_id=slot.id, host_id=slot.host_id, person_id=person_id, chapter_id=slot.chapter_id,
+                starts_at=slot.starts_at, ends_at=slot.ends_at)

@@ -1,8 +1,11 @@
 from plumbing.unit_of_work import UnitOfWork
 
-from ..adapters.repository import PostgresEvents
+from ..adapters.repository import PostgresEvents, PostgresParticipants, PostgresRegistrations, PostgresSlots
 
 
 class EventsUnitOfWork(UnitOfWork):
     def repositories(self) -> None:
         self.events = PostgresEvents(self.conn)
+        self.registrations = PostgresRegistrations(self.conn)
+        self.participants = PostgresParticipants(self.conn)
+        self.slots = PostgresSlots(self.conn)

@@ -1,0 +1,7 @@
+from pydantic import Field
+from plumbing.settings import ServiceSettings
+
+
+class EventsSettings(ServiceSettings):
+    # How often each instance looks for reminders to send (the pass itself runs in one instance at a time).
+    reminder_poll_seconds: float = Field(default=60.0, validation_alias="REMINDER_POLL_SECONDS")

@@ -1,0 +1,139 @@
+"""The events service on the real broker and database: each test its own database and consumer group."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from uuid import UUID, uuid4
+
+import httpx
+import pytest
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka.admin import NewTopic
+from devinfra.kafka import create_topics
+from events.bootstrap import build_app
+from events.config import EventsSettings
+from mentorship_contracts import CATALOGUE, IntegrationEvent
+from plumbing.auth import Role, mint
+from plumbing.testing import eventually, serving
+
+JWT_SECRET = "events-integration-tests-signing-key-32-bytes"
+# What must never travel on a public topic (names, contact data, join links).
+PRIVATE_WORDS = ("email", "@", "display_name", "phone", "https://", "join_url")
+
+
+@pytest.fixture(scope="session")
+def kafka(kafka_bootstrap_servers) -> str:
+    # The events topics exist before any test's consumer looks at them, whichever test runs first.
+    create_topics(kafka_bootstrap_servers, [NewTopic(t.name, t.partitions, 1, topic_configs=t.config)
+                                            for t in CATALOGUE if t.owner == "events"])
+    return kafka_bootstrap_servers
+
+
+class EventsApi:
+    """One running events service (one database, one consumer group) and clients for it."""
+
+    def __init__(self, url: str, app) -> None:
+        self.url, self.app = url, app
+
+    def client(self, role: Role | str = Role.ADMIN, **claims) -> httpx.AsyncClient:
+        token = mint(JWT_SECRET, role=role, **claims)
+        return httpx.AsyncClient(base_url=self.url, headers={"Authorization": f"Bearer {token}"}, timeout=180,
+                                 limits=httpx.Limits(max_connections=100, keepalive_expiry=1))
+
+
+@pytest.fixture
+def events_settings(kafka, postgres_server):
+    """Settings for instances of one events service: one database, one consumer group."""
+    name = f"events_{uuid4().hex[:10]}"
+    return EventsSettings(service_name=name.replace("_", "-"), database_url=postgres_server.create_database(name),
+                          kafka_bootstrap_servers=kafka, jwt_secret=JWT_SECRET)
+
+
+@pytest.fixture
+async def serve_events(events_settings):
+    """Serve instances of the service; `serve_events(**overrides)` starts one more."""
+    async with contextlib.AsyncExitStack() as stack:
+
+        async def serve(**overrides) -> EventsApi:
+            app = build_app(events_settings.model_copy(update=overrides))
+            return EventsApi(await stack.enter_async_context(serving(app)), app)
+
+        yield serve
+
+
+@pytest.fixture
+async def events_api(serve_events) -> EventsApi:
+    return await serve_events()
+
+
+@pytest.fixture
+async def publish(kafka):
+    """Publish contract events as profiles would: JSON, keyed by the aggregate."""
+    producer = AIOKafkaProducer(bootstrap_servers=kafka, acks="all")
+    await producer.start()
+
+    async def send(*events: IntegrationEvent) -> None:
+        for event in events:
+            await producer.send_and_wait(event.topic, event.to_json(), key=event.key.encode(),
+                                         headers=[("event_id", str(event.event_id).encode())])
+
+    yield send
+    await producer.stop()
+
+
+class Observer:
+    """Another team's plain consumer: collects the messages about some ids."""
+
+    def __init__(self, kafka: str, topics: list[str]) -> None:
+        self._consumer = AIOKafkaConsumer(*topics, bootstrap_servers=kafka, group_id=f"observer-{uuid4().hex[:8]}",
+                                          auto_offset_reset="earliest", enable_auto_commit=False)
+        self.records = []
+
+    async def _poll(self) -> None:
+        for records in (await self._consumer.getmany(timeout_ms=200, max_records=5000)).values():
+            self.records += records
+
+    def raw_about(self, some_id: UUID | str) -> list:
+        return [r for r in self.records if str(some_id) in r.value.decode()]
+
+    def about(self, some_id: UUID | str) -> list[dict]:
+        return [json.loads(r.value) for r in self.raw_about(some_id)]
+
+    def private_data_about(self, some_id: UUID | str) -> list[str]:
+        """Words of personal data or join links found in the messages about `some_id`: none on a public topic."""
+        return [word for r in self.raw_about(some_id) for word in PRIVATE_WORDS if word in r.value.decode().lower()]
+
+    async def wait_for(self, some_id: UUID | str, count: int, timeout: float = 60) -> list[dict]:
+        async def enough():
+            await self._poll()
+            found = self.about(some_id)
+            return found if len(found) >= count else None
+
+        return await eventually(enough, timeout=timeout, what=f"{count} messages about {some_id}")
+
+    async def drain(self) -> None:
+        """Read everything published so far, so that a count is final."""
+        ends = await self._consumer.end_offsets(list(self._consumer.assignment()))
+
+        async def caught_up():
+            await self._poll()
+            positions = [await self._consumer.position(tp) for tp in ends]
+            return all(position >= end for position, end in zip(positions, ends.values(), strict=True))
+
+        await eventually(caught_up, timeout=180, what="the observer to catch up")
+
+
+@pytest.fixture
+async def observe(kafka):
+    observers = []
+
+    async def start(*topics: str) -> Observer:
+        observer = Observer(kafka, list(topics))
+        await observer._consumer.start()
+        observers.append(observer)
+        return observer
+
+    yield start
+    for observer in observers:
+        await observer._consumer.stop()

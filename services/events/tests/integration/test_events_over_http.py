@@ -1,0 +1,133 @@
+"""The events service over HTTP: chapters' and national events, the audience rule from profiles' events,
+virtual links for confirmed registrants only, calendars, check-in, and cancelling an event."""
+
+from datetime import UTC, datetime, timedelta
+from uuid import uuid4
+
+import httpx
+from icalendar import Calendar
+from mentorship_contracts.profiles import PersonRegistered
+from mentorship_contracts.vocabulary import TrainingStage
+from plumbing.testing import eventually
+
+STARTS = datetime.now(UTC).replace(microsecond=0) + timedelta(days=20)
+
+
+def event_body(**overrides) -> dict:
+    return {"kind": "virtual_session", "title": "Applying while LGBTQ+", "starts_at": STARTS.isoformat(),
+            "ends_at": (STARTS + timedelta(hours=1)).isoformat(), "timezone": "America/Chicago", "capacity": 1,
+            "registration_deadline": (STARTS - timedelta(days=1)).isoformat(), "is_virtual": True,
+            "audience_stages": ["undergraduate", "medical_student_1"], **overrides}
+
+
+async def test_a_chapter_session_from_creation_to_cancellation(events_api, publish, observe):
+    public = await observe("events.catalogue", "events.registrations")
+    access = await observe("events.access")
+    chapter, other_chapter = uuid4(), uuid4()
+    sam, kai = uuid4(), uuid4()
+    async with events_api.client("coordinator", chapter_id=other_chapter) as outsider:
+        refused = await outsider.post("/v1/events", json=event_body(chapter_id=str(chapter)))
+        assert refused.status_code == 403
+
+    async with events_api.client("coordinator", chapter_id=chapter) as coordinator:
+        session = (await coordinator.post("/v1/events", json=event_body(
+            chapter_id=str(chapter), virtual_link="https://meet.example/lgbtq-session"))).json()
+        assert session["state"] == "draft"
+        assert (await coordinator.post(f"/v1/events/{session['id']}/publish")).json()["state"] == "published"
+
+        async with events_api.client("participant", person_id=sam) as as_sam:
+            # Profiles has not told the events service Sam's stage yet: a clear answer, then success once it has.
+            early = await as_sam.post(f"/v1/events/{session['id']}/registrations", json={"person_id": str(sam)})
+            assert early.status_code == 409 and early.json()["error"]["code"] == "StageNotYetKnown"
+            await publish(PersonRegistered(person_id=sam, chapter_id=chapter, stage=TrainingStage.UNDERGRADUATE),
+                          PersonRegistered(person_id=kai, chapter_id=chapter, stage=TrainingStage.MEDICAL_STUDENT_1))
+
+            async def registered():
+                answer = await as_sam.post(f"/v1/events/{session['id']}/registrations", json={"person_id": str(sam)})
+                return answer.json() if answer.status_code == 201 else None
+
+            assert (await eventually(registered, what="Sam's registration"))["status"] == "confirmed"
+            assert (await as_sam.get(f"/v1/events/{session['id']}/access")).json() == {
+                "join_url": "https://meet.example/lgbtq-session"}
+            assert "virtual_link" not in str((await as_sam.get(f"/v1/events/{session['id']}")).json().values())
+
+            ics = await as_sam.get(f"/v1/events/{session['id']}/calendar.ics")
+            assert ics.headers["content-type"].startswith("text/calendar")
+            [entry] = Calendar.from_ical(ics.content).walk("VEVENT")
+            assert entry.decoded("dtstart") == STARTS and str(entry.decoded("dtstart").tzinfo) == "America/Chicago"
+
+            feed_url = (await as_sam.post("/v1/calendar/feed")).json()["url"]
+            async with httpx.AsyncClient() as calendar_app:  # no bearer token: the URL is the credential
+                feed = await calendar_app.get(feed_url)
+                assert [str(e["summary"]) for e in Calendar.from_ical(feed.content).walk("VEVENT")] == ["Applying while LGBTQ+"]
+                assert (await calendar_app.get(feed_url.replace(".ics", "x.ics"))).status_code == 404
+
+        async with events_api.client("participant", person_id=kai) as as_kai:
+            async def waitlisted():
+                answer = await as_kai.post(f"/v1/events/{session['id']}/registrations", json={"person_id": str(kai)})
+                return answer.json() if answer.status_code == 201 else None
+
+            assert (await eventually(waitlisted, what="Kai's registration"))["status"] == "waitlisted"
+            assert (await as_kai.get(f"/v1/events/{session['id']}/access")).status_code == 403
+            assert (await as_kai.post(f"/v1/events/{session['id']}/attendance",
+                                      json={"person_id": str(kai)})).status_code == 403
+
+        checked_in = await coordinator.post(f"/v1/events/{session['id']}/attendance", json={"person_id": str(sam)})
+        assert checked_in.json()["attended"] is True
+        roster = (await coordinator.get(f"/v1/events/{session['id']}/registrations")).json()
+        assert roster["counts"] == {"confirmed": 1, "waitlisted": 1, "cancelled": 0, "attended": 1, "no_shows": 0}
+
+        cancelled = await coordinator.post(f"/v1/events/{session['id']}/cancel", json={"reason_code": "host_ill"})
+        assert cancelled.json()["state"] == "cancelled"
+        roster = (await coordinator.get(f"/v1/events/{session['id']}/registrations")).json()
+        assert roster["counts"]["cancelled"] == 2
+
+    # Each topic keeps one event's messages in order (they are keyed by the event).
+    messages = [m["event_type"].removeprefix("events.") for m in await public.wait_for(session["id"], 7)]
+    assert [m for m in messages if m.startswith("event_")] == ["event_published", "event_cancelled"]
+    assert [m for m in messages if not m.startswith("event_")] == [
+        "registration_confirmed", "registration_waitlisted", "attendance_recorded", "registration_cancelled",
+        "registration_cancelled"]
+    everyone_told = [m["person_id"] for m in public.about(session["id"])
+                     if m["event_type"] == "events.registration_cancelled"]
+    assert sorted(everyone_told) == sorted([str(sam), str(kai)])
+    assert public.private_data_about(session["id"]) == []
+    [granted] = await access.wait_for(session["id"], 1)
+    assert (granted["person_id"], granted["join_url"]) == (str(sam), "https://meet.example/lgbtq-session")
+
+
+async def test_career_fairs_and_conference_sessions_are_found_by_chapter_kind_dates_and_audience(events_api):
+    chapter = uuid4()
+    async with events_api.client() as admin:
+        fair = (await admin.post("/v1/events", json=event_body(
+            kind="career_fair", chapter_id=str(chapter), is_virtual=False, location="Student union", capacity=500,
+            audience_stages=["high_school", "undergraduate"], exhibitors=[
+                {"name": "Morehouse School of Medicine", "kind": "medical_school", "booth": "A1",
+                 "description": "MD and MPH admissions"},
+                {"name": "Emergency medicine residency", "kind": "residency_program", "booth": "B4"}]))).json()
+        conference = (await admin.post("/v1/events", json=event_body(
+            kind="conference", title="National conference", audience_stages=[], capacity=2000,
+            ends_at=(STARTS + timedelta(days=2)).isoformat()))).json()
+        talk = (await admin.post("/v1/events", json=event_body(
+            kind="conference_session", title="Match day stories", audience_stages=[], capacity=80,
+            parent_event_id=conference["id"]))).json()
+        stray = await admin.post("/v1/events", json=event_body(kind="conference_session", parent_event_id=fair["id"],
+                                                                 chapter_id=str(chapter)))
+        assert stray.status_code == 422 and stray.json()["error"]["field"] == "parent_event_id"
+        for event in (fair, conference, talk):
+            await admin.post(f"/v1/events/{event['id']}/publish")
+
+        async def found(**params) -> list[str]:
+            return [e["id"] for e in (await admin.get("/v1/events", params=params)).json()]
+
+        window = {"starts_from": (STARTS - timedelta(minutes=1)).isoformat(),
+                  "starts_before": (STARTS + timedelta(minutes=1)).isoformat()}
+        assert await found(chapter_id=str(chapter)) == [fair["id"]]
+        assert await found(chapter_id=str(chapter), kind="workshop") == []
+        assert await found(parent_event_id=conference["id"]) == [talk["id"]]
+        assert set(await found(audience="high_school", **window)) >= {fair["id"], conference["id"], talk["id"]}
+        assert fair["id"] not in await found(audience="resident", **window)
+        assert await found(chapter_id=str(chapter), starts_from=(STARTS + timedelta(days=1)).isoformat()) == []
+        shown = (await admin.get(f"/v1/events/{fair['id']}")).json()
+        assert [(x["name"], x["booth"]) for x in shown["exhibitors"]] == [
+            ("Morehouse School of Medicine", "A1"), ("Emergency medicine residency", "B4")]

@@ -1,0 +1,73 @@
+"""1,000 people register at once for 100 seats: exactly 100 are confirmed and 900 wait, in arrival order."""
+
+import asyncio
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+from uuid import uuid4
+
+
+def session_body(capacity: int, **overrides) -> dict:
+    starts = datetime.now(UTC) + timedelta(days=30)
+    return {"kind": "virtual_session", "title": "Applying to medical school", "starts_at": starts.isoformat(),
+            "ends_at": (starts + timedelta(hours=1)).isoformat(), "capacity": capacity,
+            "registration_deadline": (starts - timedelta(days=1)).isoformat(), "is_virtual": True, **overrides}
+
+
+async def test_a_thousand_concurrent_registrations_for_a_hundred_seats_confirm_exactly_a_hundred(events_api, observe):
+    registrations_topic = await observe("events.registrations")
+    async with events_api.client() as admin:
+        event = (await admin.post("/v1/events", json=session_body(100))).json()
+        assert (await admin.post(f"/v1/events/{event['id']}/publish")).status_code == 200
+        people = [str(uuid4()) for _ in range(1000)]
+
+        answers = await asyncio.gather(*(
+            admin.post(f"/v1/events/{event['id']}/registrations", json={"person_id": p}) for p in people))
+
+        assert Counter(a.status_code for a in answers) == {201: 1000}
+        assert Counter(a.json()["status"] for a in answers) == {"confirmed": 100, "waitlisted": 900}
+        roster = (await admin.get(f"/v1/events/{event['id']}/registrations")).json()
+
+    assert roster["counts"] | {"attended": 0} == {"confirmed": 100, "waitlisted": 900, "cancelled": 0, "attended": 0,
+                                                  "no_shows": 0}
+    in_arrival_order = roster["registrations"]
+    assert [r["status"] for r in in_arrival_order] == ["confirmed"] * 100 + ["waitlisted"] * 900
+    assert [r["waitlist_position"] for r in in_arrival_order[100:]] == list(range(1, 901))
+    assert [r["created_at"] for r in in_arrival_order] == sorted(r["created_at"] for r in in_arrival_order)
+
+    # Other teams see the same: 100 confirmations, 900 waitlistings numbered 1 to 900, and no personal data.
+    messages = await registrations_topic.wait_for(event["id"], 1000, timeout=180)
+    assert Counter(m["event_type"] for m in messages) == {"events.registration_confirmed": 100,
+                                                          "events.registration_waitlisted": 900}
+    assert sorted(m["position"] for m in messages if "position" in m) == list(range(1, 901))
+    assert registrations_topic.private_data_about(event["id"]) == []
+
+
+async def test_registering_again_under_retries_is_one_registration_and_a_cancellation_promotes_the_first_waiting(
+    events_api, observe,
+):
+    registrations_topic = await observe("events.registrations")
+    alice, bea, cal = (str(uuid4()) for _ in range(3))
+    async with events_api.client() as admin:
+        event = (await admin.post("/v1/events", json=session_body(1))).json()
+        await admin.post(f"/v1/events/{event['id']}/publish")
+        url = f"/v1/events/{event['id']}/registrations"
+
+        retries = await asyncio.gather(*(admin.post(url, json={"person_id": alice}) for _ in range(20)))
+        assert Counter(r.status_code for r in retries) == {201: 1, 200: 19}
+        assert len({r.json()["id"] for r in retries}) == 1
+        for person in (bea, cal):
+            assert (await admin.post(url, json={"person_id": person})).json()["status"] == "waitlisted"
+
+    async with events_api.client("participant", person_id=alice) as as_alice:
+        cancelled = await as_alice.delete(f"{url}/{alice}")
+        assert cancelled.json()["status"] == "cancelled"
+        assert (await as_alice.get("/v1/registrations/mine")).json()[0]["status"] == "cancelled"
+    async with events_api.client("participant", person_id=bea) as as_bea:
+        assert (await as_bea.get("/v1/registrations/mine")).json()[0]["status"] == "confirmed"
+
+    messages = await registrations_topic.wait_for(event["id"], 5)
+    assert [(m["event_type"], m["person_id"]) for m in messages] == [
+        ("events.registration_confirmed", alice), ("events.registration_waitlisted", bea),
+        ("events.registration_waitlisted", cal), ("events.registration_cancelled", alice),
+        ("events.registration_promoted", bea),
+    ]

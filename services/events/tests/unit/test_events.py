@@ -1,0 +1,85 @@
+"""The rules of an event: its shape, its life cycle, what the coordinators count."""
+
+from datetime import UTC, datetime, timedelta
+from uuid import uuid4
+
+import pytest
+from events.domain.model import (
+    EventState, Exhibitor, Invalid, Registration, ScheduledEvent, Status, WrongState, tally, waitlist_positions,
+)
+
+START = datetime(2026, 10, 3, 15, tzinfo=UTC)
+
+
+def event(parent=None, **overrides) -> ScheduledEvent:
+    return ScheduledEvent.draft(parent=parent, **{
+        "chapter_id": None, "kind": "career_fair", "title": "Health careers fair", "starts_at": START,
+        "ends_at": START + timedelta(hours=4), "timezone": "America/New_York", "capacity": 300,
+        "audience_stages": [], "registration_deadline": START - timedelta(days=1), "location": "Student union",
+        **overrides,
+    })
+
+
+def test_a_career_fair_lists_its_exhibitors_with_booth_and_description():
+    fair = event(exhibitors=[Exhibitor("Howard University College of Medicine", "medical_school", "A12", "MD admissions")])
+    assert fair.exhibitors[0].booth == "A12"
+
+
+def test_only_a_career_fair_has_exhibitors():
+    with pytest.raises(Invalid) as refused:
+        event(kind="speaker_event", exhibitors=[Exhibitor("AAMC", "organisation", "B1")])
+    assert refused.value.field == "exhibitors"
+
+
+def test_a_conference_session_belongs_to_a_conference_and_takes_place_during_it():
+    conference = event(kind="conference", ends_at=START + timedelta(days=2))
+    session = event(parent=conference, kind="conference_session", ends_at=START + timedelta(hours=1))
+    assert session.parent_event_id == conference.id
+    with pytest.raises(Invalid, match="during its conference"):
+        event(parent=conference, kind="conference_session", starts_at=START + timedelta(days=3),
+              ends_at=START + timedelta(days=3, hours=1))
+    with pytest.raises(Invalid, match="belongs to a conference"):
+        event(kind="conference_session")
+
+
+def test_an_event_has_a_known_time_zone_a_place_and_a_deadline_before_it_starts():
+    for overrides, at_fault in [({"timezone": "Mars/Olympus"}, "timezone"), ({"location": None}, "location"),
+                                ({"registration_deadline": START + timedelta(hours=1)}, "registration_deadline"),
+                                ({"ends_at": START}, "ends_at"),
+                                ({"virtual_link": "https://meet.example/x"}, "virtual_link")]:
+        with pytest.raises(Invalid) as refused:
+            event(**overrides)
+        assert refused.value.field == at_fault
+
+
+def test_an_event_goes_from_draft_to_published_to_cancelled_or_completed():
+    fair = event()
+    with pytest.raises(WrongState):
+        fair.cancel()
+    fair.publish()
+    with pytest.raises(WrongState, match="once it has started"):
+        fair.complete(START - timedelta(minutes=1))
+    fair.complete(START + timedelta(hours=1))
+    assert fair.state == EventState.COMPLETED
+    with pytest.raises(WrongState):
+        fair.revise({"title": "Too late"}, confirmed=0, parent=None)
+
+
+def test_a_revision_names_what_changed_and_never_drops_confirmed_seats():
+    fair = event()
+    assert fair.revise({"title": "Spring fair", "capacity": 300}, confirmed=0, parent=None) == ["title"]
+    with pytest.raises(Invalid, match="confirmed already") as refused:
+        fair.revise({"capacity": 10}, confirmed=11, parent=None)
+    assert refused.value.field == "capacity"
+    with pytest.raises(Invalid):
+        fair.revise({"kind": "workshop"}, confirmed=0, parent=None)
+
+
+def test_coordinators_see_counts_no_shows_and_waitlist_places():
+    event_id = uuid4()
+    came, absent, cancelled, first, second = [Registration.new(event_id, uuid4(), s) for s in (
+        Status.CONFIRMED, Status.CONFIRMED, Status.CANCELLED, Status.WAITLISTED, Status.WAITLISTED)]
+    came.attended, absent.attended = True, False
+    registrations = [came, absent, cancelled, first, second]
+    assert tally(registrations) == {"confirmed": 2, "waitlisted": 2, "cancelled": 1, "attended": 1, "no_shows": 1}
+    assert waitlist_positions(registrations) == {first.id: 1, second.id: 2}

@@ -1,0 +1,167 @@
+"""Registering, cancelling and the waitlist, through the handlers with an in-memory unit of work."""
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+from uuid import uuid4
+
+import pytest
+from events.domain import commands
+from events.domain.model import NotConfirmed, NotFound, NotInAudience, StageNotYetKnown, Status
+from events.service_layer import handlers
+from events.service_layer.registration_desk import RegistrationDesk
+from mentorship_contracts import events as contract
+from mentorship_contracts.profiles import PersonErased
+from mentorship_contracts.vocabulary import TrainingStage as S
+
+SOON = datetime.now(UTC) + timedelta(days=10)
+
+
+async def published(uow, **overrides):
+    event = await handlers.create_event(commands.CreateEvent(**{
+        "chapter_id": None, "kind": "virtual_session", "title": "Applying to medical school", "starts_at": SOON,
+        "ends_at": SOON + timedelta(hours=1), "timezone": "America/Chicago", "capacity": 1,
+        "registration_deadline": SOON - timedelta(days=1), "is_virtual": True,
+        "virtual_link": "https://meet.example/abc", **overrides,
+    }), uow)
+    await handlers.publish_event(commands.PublishEvent(event.id), uow)
+    return event
+
+
+async def register(uow, event, person=None):
+    [outcome] = await handlers.register_arrivals([commands.Register(event.id, person or uuid4())], uow)
+    if isinstance(outcome, Exception):
+        raise outcome
+    return outcome[0]
+
+
+async def test_a_cancellation_gives_the_seat_to_the_first_on_the_waitlist(uow):
+    event = await published(uow)
+    first, second, third = [await register(uow, event) for _ in range(3)]
+    assert [first.status, second.status, third.status] == [Status.CONFIRMED, Status.WAITLISTED, Status.WAITLISTED]
+
+    await handlers.cancel_registration(commands.CancelRegistration(event.id, first.person_id, "registrant"), uow)
+
+    promoted = uow.published_of(contract.RegistrationPromoted)
+    assert [p.person_id for p in promoted] == [second.person_id]
+    assert (await uow.registrations.active(event.id, third.person_id)).status == Status.WAITLISTED
+    assert [w.position for w in uow.published_of(contract.RegistrationWaitlisted)] == [1, 2]
+
+
+async def test_registering_twice_is_the_same_registration_and_says_so_once(uow):
+    event = await published(uow)
+    person, refused = uuid4(), uuid4()
+    uow.events.rows[event.id].audience_stages = [S.RESIDENT]
+    await uow.participants.save(person, None, S.RESIDENT)
+    arrivals = [commands.Register(event.id, p) for p in (person, refused, person)]
+
+    (first, created), refusal, (again, created_again) = await handlers.register_arrivals(arrivals, uow)
+    [(later, created_later)] = await handlers.register_arrivals(arrivals[:1], uow)
+
+    assert {again.id, later.id} == {first.id} and (created, created_again, created_later) == (True, False, False)
+    assert isinstance(refusal, StageNotYetKnown)
+    assert len(uow.published_of(contract.RegistrationConfirmed)) == 1
+
+
+async def test_someone_whose_stage_has_not_reached_the_service_is_asked_to_try_again(uow):
+    event = await published(uow, audience_stages=[S.UNDERGRADUATE])
+    person = uuid4()
+    with pytest.raises(StageNotYetKnown, match="try again"):
+        await register(uow, event, person)
+    await uow.participants.save(person, None, S.ATTENDING)
+    with pytest.raises(NotInAudience, match="undergraduate"):
+        await register(uow, event, person)
+
+
+async def test_the_virtual_link_goes_to_confirmed_registrants_only(uow):
+    event = await published(uow)
+    confirmed, waitlisted = await register(uow, event), await register(uow, event)
+
+    granted = uow.published_of(contract.VirtualAccessGranted)
+    assert [(g.person_id, g.join_url) for g in granted] == [(confirmed.person_id, "https://meet.example/abc")]
+    assert await handlers.join_link(event.id, confirmed.person_id, uow) == "https://meet.example/abc"
+    with pytest.raises(NotConfirmed):
+        await handlers.join_link(event.id, waitlisted.person_id, uow)
+
+
+async def test_a_new_link_reaches_everyone_confirmed_and_more_seats_promote_the_waitlist(uow):
+    event = await published(uow)
+    confirmed, waitlisted = await register(uow, event), await register(uow, event)
+
+    await handlers.update_event(commands.UpdateEvent(
+        event.id, {"capacity": 2, "virtual_link": "https://meet.example/new"}), uow)
+
+    updated = uow.published_of(contract.EventUpdated)
+    assert sorted(updated[0].changed_fields) == ["capacity", "virtual_link"]
+    assert [p.person_id for p in uow.published_of(contract.RegistrationPromoted)] == [waitlisted.person_id]
+    new_links = [g.person_id for g in uow.published_of(contract.VirtualAccessGranted) if g.join_url.endswith("new")]
+    assert sorted(new_links) == sorted([confirmed.person_id, waitlisted.person_id])
+
+
+async def test_cancelling_an_event_cancels_every_registration_and_tells_each_registrant(uow):
+    event = await published(uow)
+    people = [(await register(uow, event)).person_id for _ in range(3)]
+
+    await handlers.cancel_event(commands.CancelEvent(event.id, "speaker_unavailable"), uow)
+
+    cancelled = uow.published_of(contract.RegistrationCancelled)
+    assert sorted(c.person_id for c in cancelled) == sorted(people)
+    assert {c.cancelled_by for c in cancelled} == {"event_cancelled"}
+    assert uow.published_of(contract.EventCancelled)[0].reason_code == "speaker_unavailable"
+    assert not uow.published_of(contract.RegistrationPromoted)
+
+
+async def test_completing_an_event_records_those_not_checked_in_as_no_shows(uow):
+    event = await published(uow, capacity=3)
+    came, stayed_away = await register(uow, event), await register(uow, event)
+    await handlers.record_attendance(commands.RecordAttendance(event.id, came.person_id, True), uow)
+    uow.events.rows[event.id].starts_at = datetime.now(UTC) - timedelta(minutes=5)  # the event has begun
+
+    await handlers.complete_event(commands.CompleteEvent(event.id), uow)
+
+    recorded = {(a.person_id, a.attended) for a in uow.published_of(contract.AttendanceRecorded)}
+    assert recorded == {(came.person_id, True), (stayed_away.person_id, False)}
+
+
+async def test_a_reminder_is_due_once_per_confirmed_registrant_a_day_before(uow):
+    event = await published(uow, capacity=2)
+    confirmed = [await register(uow, event) for _ in range(2)]
+    await register(uow, event)  # waitlisted: no reminder
+    a_day_before = event.starts_at - timedelta(hours=23)
+
+    assert await handlers.send_due_reminders(event.starts_at - timedelta(hours=25), uow) == 0
+    assert await handlers.send_due_reminders(a_day_before, uow) == 2
+    assert await handlers.send_due_reminders(a_day_before + timedelta(minutes=1), uow) == 0
+    assert sorted(r.person_id for r in uow.published_of(contract.ReminderDue)) == sorted(c.person_id for c in confirmed)
+
+
+async def test_an_erased_person_gives_up_their_seat_and_is_forgotten(uow):
+    event = await published(uow)
+    erased, waiting = await register(uow, event), await register(uow, event)
+    await uow.participants.save(erased.person_id, None, S.UNDERGRADUATE)
+
+    await handlers.person_erased(PersonErased(person_id=erased.person_id), uow)
+
+    assert [p.person_id for p in uow.published_of(contract.RegistrationPromoted)] == [waiting.person_id]
+    assert await uow.registrations.of_person(erased.person_id) == []
+    assert await uow.participants.stages_of([erased.person_id]) == {}
+    assert not [e for e in uow.published_of(contract.RegistrationCancelled) if e.person_id == erased.person_id]
+
+
+async def test_a_rush_at_the_desk_is_admitted_in_arrival_order_and_each_caller_hears_their_own_outcome(uow):
+    event = await published(uow, capacity=3)
+    desk = RegistrationDesk(lambda: uow)
+    people = [uuid4() for _ in range(10)]
+
+    outcomes = await asyncio.gather(*(desk.register(commands.Register(event.id, p)) for p in people))
+
+    assert [(r.person_id, r.status) for r, _ in outcomes] == [
+        (p, Status.CONFIRMED if i < 3 else Status.WAITLISTED) for i, p in enumerate(people)]
+    assert [r.person_id for r in uow.registrations.rows] == people
+
+
+async def test_everyone_at_the_desk_hears_why_their_batch_failed(uow):
+    desk = RegistrationDesk(lambda: uow)
+    no_such_event = uuid4()
+    outcomes = await asyncio.gather(*(desk.register(commands.Register(no_such_event, uuid4())) for _ in range(3)),
+                                    return_exceptions=True)
+    assert [type(o) for o in outcomes] == [NotFound] * 3
