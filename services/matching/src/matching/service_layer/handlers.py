@@ -268,27 +268,23 @@ async def _check_room_for_request(pairing: Pairing, program: ProgramRules, uow) 
 
 
 async def decline(cmd: commands.DeclinePairing, uow, authorize: Authorize) -> Pairing:
-    async with uow:
-        pairing, program, actor = await _load(cmd.pairing_id, uow, authorize)
-        side = _side(pairing, actor)
-        pairing.decline()
-        uow.emit(contract.PairingDeclined(**_facts(pairing), declined_by="mentee" if side == "mentee" else "mentor",
-                                          reason_code=cmd.reason_code))
-        await uow.matching.save_pairing(pairing, closed_reason=cmd.reason_code)
-        await uow.matching.back_to_waiting(pairing.mentee_enrollment_id)
-        await _offer_room(program.id, uow)
-        await uow.commit()
-        return pairing
+    return await _close(cmd.pairing_id, cmd.reason_code, uow, authorize, Pairing.decline,
+                        lambda facts, side: contract.PairingDeclined(**facts, declined_by=side, reason_code=cmd.reason_code))
 
 
 async def end(cmd: commands.EndPairing, uow, authorize: Authorize) -> Pairing:
+    return await _close(cmd.pairing_id, cmd.reason_code, uow, authorize, Pairing.end,
+                        lambda facts, side: contract.PairingEnded(**facts, ended_by=side, reason_code=cmd.reason_code))
+
+
+async def _close(pairing_id, reason_code: str, uow, authorize: Authorize, transition, announcement) -> Pairing:
+    """Decline or end a pairing by one of its sides; the mentee goes back to matching and room is offered again."""
     async with uow:
-        pairing, program, actor = await _load(cmd.pairing_id, uow, authorize)
-        side = _side(pairing, actor)
-        pairing.end()
-        uow.emit(contract.PairingEnded(**_facts(pairing), ended_by="mentee" if side == "mentee" else "mentor",
-                                       reason_code=cmd.reason_code))
-        await uow.matching.save_pairing(pairing, closed_reason=cmd.reason_code)
+        pairing, program, actor = await _load(pairing_id, uow, authorize)
+        side = "mentee" if _side(pairing, actor) == "mentee" else "mentor"
+        transition(pairing)
+        uow.emit(announcement(_facts(pairing), side))
+        await uow.matching.save_pairing(pairing, closed_reason=reason_code)
         await uow.matching.back_to_waiting(pairing.mentee_enrollment_id)
         await _offer_room(program.id, uow)
         await uow.commit()
