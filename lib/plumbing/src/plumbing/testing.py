@@ -38,9 +38,13 @@ async def serving(app: FastAPI, port: int | None = None) -> AsyncIterator[str]:
 
 
 async def eventually(
-    check: Callable[[], T | Awaitable[T]], *, timeout: float = 30.0, interval: float = 0.05, what: str = "a condition"
+    check: Callable[[], T | Awaitable[T]], *, timeout: float = 30.0, interval: float = 0.05,
+    what: str | Callable[[], str] = "a condition",
 ) -> T:
-    """Poll `check` until it returns something truthy, or fail after `timeout` seconds."""
+    """Poll `check` until it returns something truthy, or fail after `timeout` seconds.
+
+    `what` names the condition in the failure; a callable is asked only then, so it can say how far things got.
+    """
     deadline = time.monotonic() + timeout
     while True:
         result = check()
@@ -49,5 +53,5 @@ async def eventually(
         if result:
             return result
         if time.monotonic() > deadline:
-            raise TimeoutError(f"gave up waiting for {what} after {timeout}s")
+            raise TimeoutError(f"gave up waiting for {what() if callable(what) else what} after {timeout}s")
         await asyncio.sleep(interval)

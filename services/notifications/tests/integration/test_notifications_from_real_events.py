@@ -60,6 +60,13 @@ async def test_every_notification_is_sent_once_naming_the_program_with_partner_d
                                     join_url="https://meet.example.org/abc"),
         events.RegistrationWaitlisted(**mentor_registration, position=1),
     )
+    title = session.title
+    # Time passes between a mentee's waitlisting and their pairing (on another topic, which Kafka does not
+    # order against this one); wait for the first messages before going on.
+    await eventually(lambda: {"You are on the waitlist for Into Medical School: position 2",
+                              f"You're registered: {title}"} <= set(subjects(smtp_sink, mentee))
+                     and f"On the waitlist for {title}: position 1" in subjects(smtp_sink, mentor), timeout=120,
+                     what=lambda: f"the first messages; so far {subjects(smtp_sink, mentee)}")
     # Matching's lifecycle, each on the pairings topic in order.
     await publish(
         matching.PairingProposed(**pair, score=80),
@@ -75,11 +82,13 @@ async def test_every_notification_is_sent_once_naming_the_program_with_partner_d
                            registration_id=registration["registration_id"], person_id=mentee.person_id,
                            starts_at=session.starts_at),
     )
+    await eventually(lambda: f"A place freed up: you're in for {title}" in subjects(smtp_sink, mentor)
+                     and f"Tomorrow: {title}" in subjects(smtp_sink, mentee), timeout=120,
+                     what=lambda: f"the promotion and the reminder; so far {subjects(smtp_sink, mentor)}")
     updated = events.EventUpdated(**session.model_dump(exclude={"event_id", "event_type", "occurred_at"}),
                                   changed_fields=["starts_at"])
     await publish(updated, events.EventCancelled(scheduled_event_id=session.scheduled_event_id,
                                                  chapter_id=chapter.chapter_id, reason_code="speaker_unavailable"))
-    title = session.title
     to_mentee = [
         f"Cancelled: {title}", f"Changed: {title}", "A proposed match: Ana Reyes",
         "How was your mentorship with Ana Reyes?", "Off the waitlist: you have been paired with Ana Reyes",
@@ -98,7 +107,7 @@ async def test_every_notification_is_sent_once_naming_the_program_with_partner_d
     ]
     await eventually(lambda: subjects(smtp_sink, mentee) == sorted(to_mentee)
                      and subjects(smtp_sink, mentor) == sorted(to_mentor), timeout=180,
-                     what=f"every notification; so far {subjects(smtp_sink, mentee)} and {subjects(smtp_sink, mentor)}")
+                     what=lambda: f"every notification; so far {subjects(smtp_sink, mentee)} and {subjects(smtp_sink, mentor)}")
 
     paired = smtp_sink.messages(to=mentee.email)
     by_subject = {m["subject"]: m for m in paired}
@@ -113,6 +122,57 @@ async def test_every_notification_is_sent_once_naming_the_program_with_partner_d
     assert "List-Unsubscribe" not in confirmation["headers"], "essential messages cannot be unsubscribed from"
     message_ids = Counter(m["headers"]["Message-ID"] for m in paired + smtp_sink.messages(to=mentor.email))
     assert max(message_ids.values()) == 1
+
+
+async def applied(notifications, event) -> bool:
+    """Whether the service has read and applied the event (its id is in the consumer's inbox)."""
+    conn = await asyncpg.connect(notifications.settings.database_url)
+    try:
+        return bool(await conn.fetchval("SELECT true FROM inbox WHERE event_id = $1", event.event_id))
+    finally:
+        await conn.close()
+
+
+async def test_a_registration_read_after_its_events_later_change_still_tells_the_registrant_of_the_change(
+        notifications, publish, smtp_sink):
+    early = datetime.now(UTC) - timedelta(minutes=10)
+    changed, called_off = listing(None, virtual=False), listing(None, virtual=False)
+    update = events.EventUpdated(**changed.model_dump(exclude={"event_id", "event_type", "occurred_at"}),
+                                 changed_fields=["location"])
+    cancellation = events.EventCancelled(scheduled_event_id=called_off.scheduled_event_id, chapter_id=None,
+                                         reason_code="venue_closed")
+    reader, other = contact("Ren Late"), contact("Oto Late")
+    await publish(reader, other, changed, update, called_off, cancellation)
+    # Kafka orders a partition, not two topics: the catalogue can be read ahead of the registrations.
+    await eventually(lambda: applied(notifications, update), timeout=60, what="the update to be applied")
+    await eventually(lambda: applied(notifications, cancellation), timeout=60, what="the cancellation to be applied")
+    await publish(
+        events.RegistrationConfirmed(registration_id=uuid4(), scheduled_event_id=changed.scheduled_event_id,
+                                     chapter_id=None, person_id=reader.person_id, occurred_at=early),
+        events.RegistrationConfirmed(registration_id=uuid4(), scheduled_event_id=called_off.scheduled_event_id,
+                                     chapter_id=None, person_id=other.person_id, occurred_at=early))
+    await eventually(lambda: subjects(smtp_sink, reader) == sorted([f"You're registered: {changed.title}",
+                                                                    f"Changed: {changed.title}"])
+                     and subjects(smtp_sink, other) == [f"Cancelled: {called_off.title}"], timeout=60,
+                     what=lambda: f"the late registrants' messages; so far {subjects(smtp_sink, reader)}, "
+                                  f"{subjects(smtp_sink, other)}")
+
+
+async def test_a_waitlisting_read_after_the_pairing_that_ended_it_is_not_announced(notifications, publish, smtp_sink):
+    mentee, mentor = contact("Wes Waited"), contact("Mia Mentor")
+    pair = {"pairing_id": uuid4(), "program_id": uuid4(), "chapter_id": None, "mentee_id": mentee.person_id,
+            "mentor_id": mentor.person_id}
+    waitlisted = matching.MenteeWaitlisted(enrollment_id=uuid4(), program_id=pair["program_id"], chapter_id=None,
+                                           mentee_id=mentee.person_id, position=1)
+    await publish(mentee, mentor, matching.PairingConfirmed(**pair, score=75,
+                                                            term_ends_at=datetime.now(UTC) + timedelta(days=365)))
+    await smtp_sink.wait_for(lambda m: mentee.email in m["rcpt_tos"], timeout=60)
+    await publish(waitlisted)
+    await eventually(lambda: applied(notifications, waitlisted), timeout=60, what="the waitlisting to be applied")
+    async with notifications.client() as admin:
+        log = (await admin.get("/v1/deliveries", params={"limit": 1000})).json()
+    assert [d["kind"] for d in log if d["person_id"] == str(mentee.person_id)] == ["pairing_confirmed"]
+    assert subjects(smtp_sink, mentee) == ["You have been paired with Mia Mentor"]
 
 
 async def test_the_same_event_published_twice_sends_one_email(notifications, publish, smtp_sink):

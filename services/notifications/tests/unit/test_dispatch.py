@@ -1,7 +1,7 @@
 """Recording and sending notifications, with an in-memory unit of work and mailer."""
 
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from uuid import uuid4
 
 import pytest
@@ -23,7 +23,7 @@ POLICY = DispatchPolicy(retry_base_seconds=0)
 
 class FakeNotifications:
     def __init__(self):
-        self.contacts, self.rows, self.prefs, self.waiting = {}, {}, {}, set()
+        self.contacts, self.rows, self.prefs, self.waiting = {}, {}, {}, {}
 
     async def add(self, n):
         if any(r["n"].idempotency_key == n.idempotency_key for r in self.rows.values()):
@@ -44,10 +44,18 @@ class FakeNotifications:
     async def chapter_name(self, chapter_id):
         return None
 
-    async def set_waitlisted(self, mentee_id, program_id, waiting):
-        was = (mentee_id, program_id) in self.waiting
-        (self.waiting.add if waiting else self.waiting.discard)((mentee_id, program_id))
-        return was
+    async def mark_waiting(self, mentee_id, program_id, as_of):
+        state = self.waiting.get((mentee_id, program_id))
+        if state and state[1] > as_of:
+            return False
+        self.waiting[(mentee_id, program_id)] = (True, as_of)
+        return True
+
+    async def mark_paired(self, mentee_id, program_id, as_of):
+        was_waiting, since = self.waiting.get((mentee_id, program_id), (False, as_of))
+        if since <= as_of:
+            self.waiting[(mentee_id, program_id)] = (False, as_of)
+        return was_waiting and since <= as_of
 
     async def preferences(self, person_id):
         return self.prefs.get(person_id, Preferences())
@@ -173,10 +181,21 @@ async def test_a_conversation_that_broke_off_after_handing_the_message_over_is_n
 async def test_a_mentee_who_waited_is_told_they_are_off_the_waitlist():
     uow, event = FakeUnitOfWork(), pairing()
     await handlers.mentee_waitlisted(MenteeWaitlisted(enrollment_id=uuid4(), program_id=event.program_id,
-                                                      chapter_id=None, mentee_id=event.mentee_id, position=3), uow)
+                                                      chapter_id=None, mentee_id=event.mentee_id, position=3,
+                                                      occurred_at=event.occurred_at - timedelta(days=3)), uow)
     await handlers.pairing_confirmed(event, uow)
     kinds = {r["n"].kind for r in uow.notifications.rows.values() if r["n"].person_id == event.mentee_id}
     assert kinds == {"mentee_waitlisted", "waitlist_paired"}
+
+
+async def test_a_waitlisting_read_after_the_pairing_that_followed_it_tells_the_mentee_nothing_stale():
+    uow, event = FakeUnitOfWork(), pairing()
+    await handlers.pairing_confirmed(event, uow)
+    await handlers.mentee_waitlisted(MenteeWaitlisted(enrollment_id=uuid4(), program_id=event.program_id,
+                                                      chapter_id=None, mentee_id=event.mentee_id, position=3,
+                                                      occurred_at=event.occurred_at - timedelta(minutes=5)), uow)
+    kinds = {r["n"].kind for r in uow.notifications.rows.values() if r["n"].person_id == event.mentee_id}
+    assert kinds == {"pairing_confirmed"}
 
 
 async def test_an_opted_out_category_reaches_the_inbox_only_and_a_digest_reader_waits_for_the_digest():

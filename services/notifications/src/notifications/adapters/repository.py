@@ -64,6 +64,18 @@ class PostgresNotifications:
             scheduled_event_id, chapter_id, title, starts_at, ends_at, timezone, location, is_virtual,
         )
 
+    async def note_update(self, scheduled_event_id: UUID, update_id: UUID, updated_at: datetime,
+                          changed_fields: list[str]) -> None:
+        await self._conn.execute(
+            """UPDATE event_listings SET last_update_id = $2, last_updated_at = $3, changed_fields = $4
+                WHERE scheduled_event_id = $1 AND (last_updated_at IS NULL OR last_updated_at <= $3)""",
+            scheduled_event_id, update_id, updated_at, changed_fields)
+
+    async def note_cancellation(self, scheduled_event_id: UUID, cancelled_at: datetime) -> None:
+        await self._conn.execute(
+            "UPDATE event_listings SET cancelled_at = $2 WHERE scheduled_event_id = $1 AND cancelled_at IS NULL",
+            scheduled_event_id, cancelled_at)
+
     async def listing(self, scheduled_event_id: UUID) -> dict | None:
         row = await self._conn.fetchrow("SELECT * FROM event_listings WHERE scheduled_event_id = $1", scheduled_event_id)
         return dict(row) if row else None
@@ -109,15 +121,26 @@ class PostgresNotifications:
             str(registration_id),
         )
 
-    async def set_waitlisted(self, mentee_id: UUID, program_id: UUID, waiting: bool) -> bool:
-        """Record or clear a mentee's place on a program's waitlist; True when it was there before."""
-        if waiting:
-            await self._conn.execute("INSERT INTO waitlisted_mentees VALUES ($1, $2) ON CONFLICT DO NOTHING",
-                                     mentee_id, program_id)
-            return True
+    async def mark_waiting(self, mentee_id: UUID, program_id: UUID, as_of: datetime) -> bool:
+        """Record a mentee's place on a program's waitlist; False when a later pairing was already known."""
         return await self._conn.fetchval(
-            "DELETE FROM waitlisted_mentees WHERE mentee_id = $1 AND program_id = $2 RETURNING true",
-            mentee_id, program_id) is not None
+            """INSERT INTO waitlisted_mentees (mentee_id, program_id, waiting, as_of) VALUES ($1, $2, true, $3)
+               ON CONFLICT (mentee_id, program_id) DO UPDATE SET waiting = true, as_of = $3
+                WHERE waitlisted_mentees.as_of <= $3
+               RETURNING true""",
+            mentee_id, program_id, as_of) is not None
+
+    async def mark_paired(self, mentee_id: UUID, program_id: UUID, as_of: datetime) -> bool:
+        """Record that a mentee was paired in a program; True when they were waiting until then."""
+        was_waiting = await self._conn.fetchval(
+            """SELECT waiting FROM waitlisted_mentees WHERE mentee_id = $1 AND program_id = $2 AND as_of <= $3
+               FOR UPDATE""", mentee_id, program_id, as_of)
+        await self._conn.execute(
+            """INSERT INTO waitlisted_mentees (mentee_id, program_id, waiting, as_of) VALUES ($1, $2, false, $3)
+               ON CONFLICT (mentee_id, program_id) DO UPDATE SET waiting = false, as_of = $3
+                WHERE waitlisted_mentees.as_of <= $3""",
+            mentee_id, program_id, as_of)
+        return bool(was_waiting)
 
     # --- preferences -------------------------------------------------------------------------------------------
 

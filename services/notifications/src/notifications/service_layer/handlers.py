@@ -71,7 +71,7 @@ async def pairing_proposed(event: matching_contract.PairingProposed, uow) -> Non
 
 async def pairing_confirmed(event: matching_contract.PairingConfirmed, uow) -> None:
     async with uow:
-        was_waiting = await uow.notifications.set_waitlisted(event.mentee_id, event.program_id, waiting=False)
+        was_waiting = await uow.notifications.mark_paired(event.mentee_id, event.program_id, event.occurred_at)
         to_mentee, to_mentor = _both_sides(event, "pairing_confirmed", term_ends_at=event.term_ends_at)
         if was_waiting:
             to_mentee = Notification.answering(event.event_id, event.mentee_id, event.chapter_id, "waitlist_paired",
@@ -107,10 +107,11 @@ async def pairing_completed(event: matching_contract.PairingCompleted, uow) -> N
 
 async def mentee_waitlisted(event: matching_contract.MenteeWaitlisted, uow) -> None:
     async with uow:
-        await uow.notifications.set_waitlisted(event.mentee_id, event.program_id, waiting=True)
-        await uow.notifications.add(Notification.answering(
-            event.event_id, event.mentee_id, event.chapter_id, "mentee_waitlisted",
-            program_id=event.program_id, position=event.position))
+        # Read after the pairing that followed it (another topic): the mentee is no longer waiting.
+        if await uow.notifications.mark_waiting(event.mentee_id, event.program_id, event.occurred_at):
+            await uow.notifications.add(Notification.answering(
+                event.event_id, event.mentee_id, event.chapter_id, "mentee_waitlisted",
+                program_id=event.program_id, position=event.position))
         await uow.commit()
 
 
@@ -131,13 +132,20 @@ async def event_published(event: events_contract.EventPublished, uow) -> None:
         await uow.commit()
 
 
+def _event_updated(update_id: UUID, person_id: UUID, chapter_id: UUID | None, scheduled_event_id: UUID,
+                   changed_fields: list[str]) -> Notification:
+    return Notification.answering(update_id, person_id, chapter_id, "event_updated",
+                                  scheduled_event_id=scheduled_event_id, changed_fields=changed_fields)
+
+
 async def event_updated(event: events_contract.EventUpdated, uow) -> None:
     async with uow:
         await _save_listing(event, uow)
+        await uow.notifications.note_update(event.scheduled_event_id, event.event_id, event.occurred_at,
+                                            event.changed_fields)
         for person in await uow.notifications.registrants(event.scheduled_event_id):
-            await uow.notifications.add(Notification.answering(
-                event.event_id, person, event.chapter_id, "event_updated",
-                scheduled_event_id=event.scheduled_event_id, changed_fields=event.changed_fields))
+            await uow.notifications.add(_event_updated(event.event_id, person, event.chapter_id,
+                                                       event.scheduled_event_id, event.changed_fields))
         await uow.commit()
 
 
@@ -150,6 +158,7 @@ def _event_cancelled(scheduled_event_id: UUID, person_id: UUID, chapter_id: UUID
 
 async def event_cancelled(event: events_contract.EventCancelled, uow) -> None:
     async with uow:
+        await uow.notifications.note_cancellation(event.scheduled_event_id, event.occurred_at)
         for person in await uow.notifications.registrants(event.scheduled_event_id):
             await uow.notifications.add(_event_cancelled(event.scheduled_event_id, person, event.chapter_id))
         await uow.commit()
@@ -159,9 +168,19 @@ async def _registration(event: events_contract._RegistrationEvent, uow, status: 
     async with uow:
         await uow.notifications.save_registration(event.registration_id, event.scheduled_event_id, event.person_id,
                                                   status)
-        await uow.notifications.add(Notification.answering(
-            event.event_id, event.person_id, event.chapter_id, kind, scheduled_event_id=event.scheduled_event_id,
-            registration_id=event.registration_id, **parameters))
+        # The event's own topic may have been read further than this one: an update or a cancellation that
+        # happened after this registration was not sent to this registrant then, so it is now.
+        listing = await uow.notifications.listing(event.scheduled_event_id) or {}
+        if listing.get("cancelled_at") and event.occurred_at < listing["cancelled_at"]:
+            await uow.notifications.add(_event_cancelled(event.scheduled_event_id, event.person_id, event.chapter_id))
+        else:
+            await uow.notifications.add(Notification.answering(
+                event.event_id, event.person_id, event.chapter_id, kind, scheduled_event_id=event.scheduled_event_id,
+                registration_id=event.registration_id, **parameters))
+            if listing.get("last_updated_at") and event.occurred_at < listing["last_updated_at"]:
+                await uow.notifications.add(_event_updated(listing["last_update_id"], event.person_id,
+                                                           event.chapter_id, event.scheduled_event_id,
+                                                           listing["changed_fields"]))
         await uow.commit()
 
 
@@ -204,7 +223,9 @@ async def virtual_access_granted(event: events_contract.VirtualAccessGranted, uo
 
 async def reminder_due(event: events_contract.ReminderDue, uow) -> None:
     async with uow:
-        if await uow.notifications.registration_status(event.registration_id) != "cancelled":
+        listing = await uow.notifications.listing(event.scheduled_event_id) or {}
+        if (await uow.notifications.registration_status(event.registration_id) != "cancelled"
+                and not listing.get("cancelled_at")):
             await uow.notifications.add(Notification.answering(
                 event.event_id, event.person_id, event.chapter_id, "event_reminder",
                 scheduled_event_id=event.scheduled_event_id, registration_id=event.registration_id))
