@@ -107,11 +107,7 @@ class Service:
         log.info("service started", extra={"http_port": self.settings.http_port})
 
     async def stop(self) -> None:
-        for task in self._tasks:
-            task.cancel()
-        for task in self._tasks:
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await task
+        await self._stop_jobs()
         if self.relay:
             await self.relay.stop()
         await self.broker.stop()
@@ -123,6 +119,23 @@ class Service:
                 log.warning("database connections still busy at shutdown; terminating them")
                 self._pool.terminate()
             self._pool = None
+
+    async def _stop_jobs(self) -> None:
+        """Cancel the background jobs and wait for them, within bounds: a job that swallowed its cancellation
+        is cancelled again, and one that still runs is left behind with a warning rather than hang shutdown."""
+        pending = set(self._tasks)
+        for grace in (self.settings.jobs_stop_seconds, 2.0):
+            for task in pending:
+                task.cancel()
+            if not pending:
+                break
+            _, pending = await asyncio.wait(pending, timeout=grace)
+        if pending:
+            log.warning("background jobs still running at shutdown", extra={"jobs": sorted(t.get_name() for t in pending)})
+        for task in self._tasks:
+            if task.done() and not task.cancelled() and task.exception() is not None:
+                log.warning("background job had failed", extra={"job": task.get_name(),
+                                                                "error_type": type(task.exception()).__name__})
 
     async def readiness(self) -> dict[str, bool]:
         database = False

@@ -54,9 +54,15 @@ class UnitOfWork:
             await self._transaction.rollback()
             self._transaction = None
 
-    async def __aexit__(self, *exc_info) -> None:
+    async def __aexit__(self, exc_type, exc, traceback) -> None:
         try:
             await self.rollback()  # nothing left to roll back once committed
+        except Exception:
+            # Leaving on an error (a cancellation mid-commit, say), the rollback may fail too ("the transaction
+            # is in error state"). The first error is the one to raise: a cancellation turned into an
+            # Exception would be retried by a job's loop instead of stopping it. Releasing resets the connection.
+            if exc is None:
+                raise
         finally:
             if self._joined is None and self.conn is not None:
                 await self._pool.release(self.conn)

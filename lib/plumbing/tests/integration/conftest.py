@@ -43,12 +43,13 @@ def make_service(kafka_bootstrap_servers, postgres_server, migrations):
     name = f"plumbing-test-{uuid4().hex[:8]}"
     dsn = postgres_server.create_database(name.replace("-", "_"))
 
-    def make(recorder: Recorder | None = None, **overrides) -> Service:
+    def make(recorder: Recorder | None = None, background=(), **overrides) -> Service:
         settings = ServiceSettings(
             service_name=name, database_url=dsn, kafka_bootstrap_servers=kafka_bootstrap_servers,
             consumer_max_attempts=3, consumer_backoff_seconds=0.01, **overrides,
         )
-        return Service(settings, migrations=migrations, handlers={PersonUpdated: recorder} if recorder else None)
+        return Service(settings, migrations=migrations, handlers={PersonUpdated: recorder} if recorder else None,
+                       background=background)
 
     return make
 
