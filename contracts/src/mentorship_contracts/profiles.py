@@ -6,7 +6,7 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, Field
 
 from .envelope import IntegrationEvent, register
-from .vocabulary import Role, Specialty, SupportArea, TrainingStage
+from .vocabulary import PairingKind, Role, Specialty, SupportArea, TrainingStage
 
 CHAPTERS = "profiles.chapters"
 PROGRAMS = "profiles.programs"
@@ -63,6 +63,18 @@ class ProgramDefined(_ProfilesEvent):
     pair_cap: int | None = None
     mentor_approval_required: bool = False
     minimum_score: int = 0
+
+
+@register
+class ProgramDefinedV2(ProgramDefined):
+    """Version 2 adds the kinds of pairing the program offers. Published instead of version 1 since
+    2026-11; consumers apply both (a version-1 program offers `general` only)."""
+
+    schema_version: Literal[2] = 2
+
+    pairing_kinds: list[PairingKind] = Field(
+        default_factory=lambda: [PairingKind.GENERAL], min_length=1,
+        description="A mentee may hold one pairing of each kind at once")
 
 
 @register
@@ -139,6 +151,24 @@ class EnrollmentChanged(_ProfilesEvent):
     mentee_stages_welcome: list[TrainingStage] = Field(default_factory=list)
     approval: ApprovalState = "approved"
     changed_fields: list[str] = Field(default_factory=list)
+
+
+@register
+class EnrollmentCreatedV2(EnrollmentCreated):
+    """Version 2 adds the kind of pairing sought (a mentee) or offered (a mentor); version 1 means `general`."""
+
+    schema_version: Literal[2] = 2
+
+    pairing_kind: PairingKind = PairingKind.GENERAL
+
+
+@register
+class EnrollmentChangedV2(EnrollmentChanged):
+    """Version 2 adds the kind of pairing sought or offered; version 1 means `general`."""
+
+    schema_version: Literal[2] = 2
+
+    pairing_kind: PairingKind = PairingKind.GENERAL
 
 
 @register

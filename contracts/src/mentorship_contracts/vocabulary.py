@@ -70,6 +70,17 @@ class Role(StrEnum):
     MENTOR = "mentor"
 
 
+class PairingKind(StrEnum):
+    """What a mentorship is for. A program that offers several kinds lets a mentee hold one pairing of each
+    (a clinical and a research mentor); one that offers only `general` pairs each mentee once."""
+
+    GENERAL = "general"
+    ACADEMIC = "academic"
+    CLINICAL = "clinical"
+    RESEARCH = "research"
+    CAREER = "career"
+
+
 class SupportArea(StrEnum):
     ACADEMIC_GUIDANCE = "academic_guidance"
     CLINICAL_SKILLS = "clinical_skills"

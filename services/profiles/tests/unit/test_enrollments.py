@@ -2,7 +2,7 @@
 
 import pytest
 from mentorship_contracts import profiles as contract
-from mentorship_contracts.vocabulary import Role, TrainingStage as S
+from mentorship_contracts.vocabulary import PairingKind, Role, TrainingStage as S
 from profiles.domain import commands
 from profiles.domain.model import AlreadyEnrolled, Conflict, Invalid, StageNotEligible
 from profiles.service_layer import handlers
@@ -110,3 +110,38 @@ async def test_changing_a_program_republishes_its_whole_definition(uow, vetted_p
     await handlers.change_program(commands.ChangeProgram(vetted_program.id, {"pair_cap": 25}), uow)
     assert isinstance(uow.published[-1], contract.ProgramDefined) and uow.published[-1].pair_cap == 25
     assert uow.published[-1].mentor_approval_required
+
+
+async def test_where_a_program_offers_several_kinds_a_mentee_holds_one_enrollment_of_each(uow, register, chapter):
+    program = await handlers.define_program(commands.DefineProgram(
+        name="Clinical and research", chapter_id=chapter.id, mentee_stages=[S.MEDICAL_STUDENT_2],
+        mentor_stages=[S.RESIDENT], pairing_kinds=[PairingKind.CLINICAL, PairingKind.RESEARCH]), uow)
+    assert uow.published[-1].pairing_kinds == [PairingKind.CLINICAL, PairingKind.RESEARCH]
+    mentee = await register(S.MEDICAL_STUDENT_2)
+    with pytest.raises(Invalid) as unsaid:
+        await handlers.enroll(commands.Enroll(mentee.id, program.id, Role.MENTEE), uow)
+    assert unsaid.value.field == "pairing_kind"
+    with pytest.raises(Invalid) as not_offered:
+        await handlers.enroll(commands.Enroll(mentee.id, program.id, Role.MENTEE, pairing_kind=PairingKind.CAREER), uow)
+    assert not_offered.value.field == "pairing_kind"
+
+    for kind in (PairingKind.CLINICAL, PairingKind.RESEARCH):
+        await handlers.enroll(commands.Enroll(mentee.id, program.id, Role.MENTEE, pairing_kind=kind), uow)
+        assert isinstance(uow.published[-1], contract.EnrollmentCreatedV2) and uow.published[-1].pairing_kind == kind
+    with pytest.raises(AlreadyEnrolled):
+        await handlers.enroll(commands.Enroll(mentee.id, program.id, Role.MENTEE, pairing_kind=PairingKind.RESEARCH),
+                              uow)
+
+
+async def test_a_program_of_one_kind_gives_it_to_every_enrollment(uow, register, vetted_program):
+    mentor = await register(S.RESIDENT)
+    enrollment = await handlers.enroll(commands.Enroll(mentor.id, vetted_program.id, Role.MENTOR), uow)
+    assert enrollment.pairing_kind == PairingKind.GENERAL and uow.published[-1].pairing_kind == PairingKind.GENERAL
+
+
+async def test_a_program_naming_a_kind_twice_is_refused(uow):
+    with pytest.raises(Invalid) as refused:
+        await handlers.define_program(commands.DefineProgram(
+            name="Twice", chapter_id=None, mentee_stages=[S.UNDERGRADUATE], mentor_stages=[S.RESIDENT],
+            pairing_kinds=[PairingKind.CLINICAL, PairingKind.CLINICAL]), uow)
+    assert refused.value.field == "pairing_kinds"

@@ -10,10 +10,13 @@ HANDLERS = {
     event: in_unit_of_work(MatchingUnitOfWork, handler)
     for event, handler in {
         source.ProgramDefined: handlers.program_defined,
+        source.ProgramDefinedV2: handlers.program_defined,
         source.MatchingProfileChanged: handlers.matching_profile_changed,
         source.ConsentChanged: handlers.consent_changed,
         source.EnrollmentCreated: handlers.enrollment_created,
+        source.EnrollmentCreatedV2: handlers.enrollment_created,
         source.EnrollmentChanged: handlers.enrollment_changed,
+        source.EnrollmentChangedV2: handlers.enrollment_changed,
         source.EnrollmentWithdrawn: handlers.enrollment_withdrawn,
         source.MentorApproved: handlers.mentor_approved,
         source.MentorSuspended: handlers.mentor_suspended,

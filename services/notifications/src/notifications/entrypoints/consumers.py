@@ -12,6 +12,7 @@ _APPLY = {
     profiles.PersonRegistered: handlers.person_registered,
     profiles.ChapterDefined: handlers.chapter_defined,
     profiles.ProgramDefined: handlers.program_defined,
+    profiles.ProgramDefinedV2: handlers.program_defined,
     profiles.MentorApproved: handlers.mentor_approved,
     matching.PairingProposed: handlers.pairing_proposed,
     matching.PairingConfirmed: handlers.pairing_confirmed,

@@ -15,8 +15,8 @@ def chapter_defined(chapter: Chapter) -> contract.ChapterDefined:
     return contract.ChapterDefined(chapter_id=chapter.id, name=chapter.name, timezone=chapter.timezone)
 
 
-def program_defined(program: Program) -> contract.ProgramDefined:
-    return contract.ProgramDefined(
+def program_defined(program: Program) -> contract.ProgramDefinedV2:
+    return contract.ProgramDefinedV2(
         program_id=program.id,
         chapter_id=program.chapter_id,
         name=program.name,
@@ -32,6 +32,7 @@ def program_defined(program: Program) -> contract.ProgramDefined:
         pair_cap=program.pair_cap,
         mentor_approval_required=program.mentor_approval_required,
         minimum_score=program.minimum_score,
+        pairing_kinds=program.pairing_kinds,
     )
 
 
@@ -106,13 +107,13 @@ def matching_profile(person: Person) -> contract.MatchingProfileChanged:
     )
 
 
-def enrollment_created(enrollment: Enrollment, person: Person) -> contract.EnrollmentCreated:
-    return contract.EnrollmentCreated(**_enrollment_facts(enrollment, person))
+def enrollment_created(enrollment: Enrollment, person: Person) -> contract.EnrollmentCreatedV2:
+    return contract.EnrollmentCreatedV2(**_enrollment_facts(enrollment, person))
 
 
-def enrollment_changed(enrollment: Enrollment, person: Person, changed: set[str]) -> contract.EnrollmentChanged:
+def enrollment_changed(enrollment: Enrollment, person: Person, changed: set[str]) -> contract.EnrollmentChangedV2:
     # A mentee's goals are their own words: the public event says that they changed, never what they say.
-    return contract.EnrollmentChanged(**_enrollment_facts(enrollment, person), changed_fields=sorted(changed))
+    return contract.EnrollmentChangedV2(**_enrollment_facts(enrollment, person), changed_fields=sorted(changed))
 
 
 def _enrollment_facts(enrollment: Enrollment, person: Person) -> dict:
@@ -126,6 +127,7 @@ def _enrollment_facts(enrollment: Enrollment, person: Person) -> dict:
         capacity=enrollment.capacity,
         mentee_stages_welcome=enrollment.mentee_stages_welcome,
         approval=enrollment.approval,
+        pairing_kind=enrollment.pairing_kind,
     )
 
 

@@ -7,7 +7,7 @@ from typing import Any
 from uuid import UUID
 
 import asyncpg
-from mentorship_contracts.vocabulary import Role, Specialty, SupportArea, TrainingStage
+from mentorship_contracts.vocabulary import PairingKind, Role, Specialty, SupportArea, TrainingStage
 
 from ..domain.commands import SearchPeople
 from ..domain.model import Chapter, Enrollment, Person, Program, PronounsVisibility
@@ -38,7 +38,8 @@ CHAPTERS = _Table("chapters", "id, name, timezone")
 PROGRAMS = _Table(
     "programs",
     "id, name, chapter_id, mentee_stages, mentor_stages, term_months, cadence_min_days, cadence_max_days, "
-    "format, group_size, pairing_mode, both_must_accept, pair_cap, mentor_approval_required, minimum_score",
+    "format, group_size, pairing_mode, both_must_accept, pair_cap, mentor_approval_required, minimum_score, "
+    "pairing_kinds",
 )
 PEOPLE = _Table(
     "people",
@@ -48,7 +49,7 @@ PEOPLE = _Table(
 ENROLLMENTS = _Table(
     "enrollments",
     "id, person_id, program_id, chapter_id, role, capacity, mentee_stages_welcome, goals, preferred_mentor_stages, "
-    "approval, active",
+    "approval, active, pairing_kind",
 )
 
 
@@ -87,7 +88,8 @@ class PostgresPrograms:
     @staticmethod
     def _program(row: asyncpg.Record) -> Program:
         return Program(**{**row, "mentee_stages": _enums(TrainingStage, row["mentee_stages"]),
-                          "mentor_stages": _enums(TrainingStage, row["mentor_stages"])})
+                          "mentor_stages": _enums(TrainingStage, row["mentor_stages"]),
+                          "pairing_kinds": _enums(PairingKind, row["pairing_kinds"])})
 
 
 class PostgresPeople:
@@ -174,6 +176,6 @@ class PostgresEnrollments:
 
     @staticmethod
     def _enrollment(row: asyncpg.Record) -> Enrollment:
-        return Enrollment(**{**row, "role": Role(row["role"]),
+        return Enrollment(**{**row, "role": Role(row["role"]), "pairing_kind": PairingKind(row["pairing_kind"]),
                              "mentee_stages_welcome": _enums(TrainingStage, row["mentee_stages_welcome"]),
                              "preferred_mentor_stages": _enums(TrainingStage, row["preferred_mentor_stages"])})

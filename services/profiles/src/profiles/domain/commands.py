@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
 
-from mentorship_contracts.vocabulary import Role, Specialty, SupportArea, TrainingStage
+from mentorship_contracts.vocabulary import PairingKind, Role, Specialty, SupportArea, TrainingStage
 
 from .model import IdentityAttribute, IdentityRequest, PronounsVisibility, Purpose
 
@@ -39,6 +39,7 @@ class DefineProgram:
     pair_cap: int | None = None
     mentor_approval_required: bool = False
     minimum_score: int = 0
+    pairing_kinds: list[PairingKind] = field(default_factory=lambda: [PairingKind.GENERAL])
 
 
 @dataclass(frozen=True)
@@ -99,6 +100,7 @@ class Enroll:
     mentee_stages_welcome: list[TrainingStage] = field(default_factory=list)
     goals: str | None = None
     preferred_mentor_stages: list[TrainingStage] = field(default_factory=list)
+    pairing_kind: PairingKind | None = None  # None: the program's only kind
 
 
 @dataclass(frozen=True)

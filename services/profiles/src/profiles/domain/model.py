@@ -7,7 +7,7 @@ from enum import StrEnum
 from typing import Any
 from uuid import UUID, uuid4
 
-from mentorship_contracts.vocabulary import Role, Specialty, SupportArea, TrainingStage
+from mentorship_contracts.vocabulary import PairingKind, Role, Specialty, SupportArea, TrainingStage
 
 
 class ProfilesError(Exception):
@@ -81,6 +81,7 @@ class Program:
     pair_cap: int | None = None
     mentor_approval_required: bool = False
     minimum_score: int = 0
+    pairing_kinds: list[PairingKind] = field(default_factory=lambda: [PairingKind.GENERAL])
 
     @classmethod
     def define(cls, **rules: Any) -> Program:
@@ -103,6 +104,8 @@ class Program:
             raise Invalid("a group program needs a group size", field="group_size")
         if self.format == "one_to_one" and self.group_size is not None:
             raise Invalid("a one-to-one program has no group size", field="group_size")
+        if not self.pairing_kinds or len(set(self.pairing_kinds)) != len(self.pairing_kinds):
+            raise Invalid("name each kind of pairing the program offers once", field="pairing_kinds")
 
     def eligible_stages(self, role: Role) -> list[TrainingStage]:
         return self.mentee_stages if role is Role.MENTEE else self.mentor_stages
@@ -258,12 +261,24 @@ class Person:
     def withdraw_consent(self, attribute: str, purpose: Purpose) -> list[ConsentChange]:
         return self.declare_identity(self.identity.without_consent(attribute, purpose))
 
-    def enroll(self, program: Program, existing: list[Enrollment], role: Role, **terms: Any) -> Enrollment:
+    def enroll(self, program: Program, existing: list[Enrollment], role: Role, pairing_kind: PairingKind | None = None,
+               **terms: Any) -> Enrollment:
         program.admits(self, role)
-        if any(e.program_id == program.id and e.role is role and e.active for e in existing):
-            raise AlreadyEnrolled(f"already enrolled in this program as {role.value}", field="program_id")
+        # One kind offered: that is the enrollment's. Several: the person says which this enrollment is for.
+        if pairing_kind is None:
+            if len(program.pairing_kinds) > 1:
+                raise Invalid(f"this program offers {', '.join(program.pairing_kinds)}: say which",
+                              field="pairing_kind")
+            pairing_kind = program.pairing_kinds[0]
+        if pairing_kind not in program.pairing_kinds:
+            raise Invalid(f"this program offers {', '.join(program.pairing_kinds)} pairings", field="pairing_kind")
+        if any(e.program_id == program.id and e.role is role and e.pairing_kind == pairing_kind and e.active
+               for e in existing):
+            raise AlreadyEnrolled(f"already enrolled in this program as {role.value} for {pairing_kind}",
+                                  field="program_id")
         approval = "pending" if role is Role.MENTOR and program.mentor_approval_required else "approved"
-        enrollment = Enrollment(uuid4(), self.id, program.id, program.chapter_id, role, approval=approval)
+        enrollment = Enrollment(uuid4(), self.id, program.id, program.chapter_id, role, approval=approval,
+                                pairing_kind=pairing_kind)
         enrollment.update(program, **terms)
         return enrollment
 
@@ -281,6 +296,7 @@ class Enrollment:
     preferred_mentor_stages: list[TrainingStage] = field(default_factory=list)
     approval: str = "approved"
     active: bool = True
+    pairing_kind: PairingKind = PairingKind.GENERAL
 
     # A mentor states capacity and the stages they welcome; a mentee states goals and the mentors they prefer.
     _TERMS = {Role.MENTOR: ("capacity", "mentee_stages_welcome"), Role.MENTEE: ("goals", "preferred_mentor_stages")}

@@ -13,7 +13,7 @@ from uuid import UUID
 from zoneinfo import available_timezones
 
 from fastapi import APIRouter, Depends, Query, Request, Response
-from mentorship_contracts.vocabulary import Role, Specialty, SupportArea, TrainingStage
+from mentorship_contracts.vocabulary import PairingKind, Role, Specialty, SupportArea, TrainingStage
 from plumbing.auth import Principal, current_principal, forbidden
 from plumbing.auth import Role as CallerRole
 from plumbing.http import ApiError
@@ -102,6 +102,9 @@ class ProgramIn(Strict):
     pair_cap: int | None = Field(default=None, ge=1)
     mentor_approval_required: bool = False
     minimum_score: int = Field(default=0, ge=0, le=100)
+    pairing_kinds: list[PairingKind] = Field(
+        default_factory=lambda: [PairingKind.GENERAL], min_length=1,
+        description="Kinds of pairing offered; a mentee may hold one of each at once (e.g. clinical and research)")
 
 
 ProgramChange = changes_to(ProgramIn, without=frozenset({"chapter_id"}))
@@ -195,13 +198,16 @@ class EnrollmentIn(Strict):
         default_factory=list, description="Mentors: stages willing to mentor; empty means any the program takes")
     goals: str | None = Field(default=None, max_length=2000, description="Mentees: what they hope for")
     preferred_mentor_stages: list[TrainingStage] = Field(default_factory=list, description="Mentees")
+    pairing_kind: PairingKind | None = Field(
+        default=None, description="The kind of pairing sought or offered; needed where the program offers several")
 
 
-EnrollmentChange = changes_to(EnrollmentIn, without=frozenset({"person_id", "program_id", "role"}))
+EnrollmentChange = changes_to(EnrollmentIn, without=frozenset({"person_id", "program_id", "role", "pairing_kind"}))
 
 
 class EnrollmentOut(EnrollmentIn):
     id: UUID
+    pairing_kind: PairingKind
     chapter_id: UUID | None
     approval: Literal["pending", "approved", "suspended"]
     active: bool
