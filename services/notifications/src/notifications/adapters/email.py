@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from email import policy
 from email.message import EmailMessage
@@ -56,8 +57,13 @@ class Renderer:
 
 
 class SmtpMailer:
-    def __init__(self, host: str, port: int, sender: str, timeout: float = 10.0) -> None:
+    """Sends over SMTP, keeping connections open between messages (up to `keep_open` idle ones), as a mail
+    server expects of a steady sender: no handshake and goodbye per message."""
+
+    def __init__(self, host: str, port: int, sender: str, timeout: float = 10.0, keep_open: int = 20) -> None:
         self._host, self._port, self._sender, self._timeout = host, port, sender, timeout
+        self._keep_open = keep_open
+        self._idle: list[aiosmtplib.SMTP] = []
 
     @staticmethod
     def message(sender: str, email: Email) -> EmailMessage:
@@ -78,10 +84,17 @@ class SmtpMailer:
 
     async def send(self, email: Email) -> None:
         """Raises DeliveryUncertain when the conversation broke off after the message itself was on its way."""
-        client = aiosmtplib.SMTP(hostname=self._host, port=self._port, timeout=self._timeout, local_hostname="mentorship.example")
-        await client.connect()
+        client, reused = await self._connection()
         try:
-            await client.mail(parseaddr(self._sender)[1])
+            try:
+                await client.mail(parseaddr(self._sender)[1])
+            except aiosmtplib.SMTPServerDisconnected:
+                if not reused:
+                    raise
+                # The server closed a connection that sat idle: nothing was handed over yet, so try a new one.
+                client.close()
+                client = await self._connect()
+                await client.mail(parseaddr(self._sender)[1])
             await client.rcpt(email.to)
             content = self.message(self._sender, email).as_bytes(policy=policy.SMTP)
             try:
@@ -90,7 +103,38 @@ class SmtpMailer:
                 raise  # the server answered no: it did not take the message
             except Exception as error:
                 raise DeliveryUncertain(type(error).__name__) from error
-        finally:
-            # Once the server accepted the message it is sent, whatever becomes of the goodbye.
-            with contextlib.suppress(Exception):
-                await client.quit()
+        except BaseException:
+            # A refused recipient leaves a transaction open, a broken one leaves nothing: start afresh next time.
+            client.close()
+            raise
+        await self._keep(client)
+
+    async def close(self) -> None:
+        while self._idle:
+            await self._discard(self._idle.pop())
+
+    async def _connection(self) -> tuple[aiosmtplib.SMTP, bool]:
+        while self._idle:
+            client = self._idle.pop()
+            if client.is_connected:
+                return client, True
+        return await self._connect(), False
+
+    async def _connect(self) -> aiosmtplib.SMTP:
+        client = aiosmtplib.SMTP(hostname=self._host, port=self._port, timeout=self._timeout,
+                                 local_hostname="mentorship.example")
+        await client.connect()
+        return client
+
+    async def _keep(self, client: aiosmtplib.SMTP) -> None:
+        if len(self._idle) < self._keep_open:
+            self._idle.append(client)
+        else:
+            await self._discard(client)
+
+    @staticmethod
+    async def _discard(client: aiosmtplib.SMTP) -> None:
+        # Once the server accepted a message it is sent, whatever becomes of the goodbye.
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(client.quit(), 2)
+        client.close()

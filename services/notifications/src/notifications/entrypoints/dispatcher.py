@@ -28,6 +28,7 @@ async def run_dispatcher(service: Service) -> None:
             # Stopping: finish the claimed batch (send and record it) first, so a graceful stop never leaves
             # a notification unconfirmed. The SMTP timeout bounds the wait.
             await asyncio.wait([batch])
+            await mailer.close()
             raise
         except Exception:
             log.exception("dispatch failed; trying again")
