@@ -357,3 +357,12 @@ def test_every_module_the_manifests_run_is_a_package_of_the_workspace():
     modules = {command[2] for command in commands if command[:2] == ["python", "-m"]}
     assert set(APP_SERVICES) | {"devinfra.smtp_sink"} <= modules
     assert [module for module in sorted(modules) if not exists(module)] == []
+
+
+def test_every_deployment_gives_a_stopping_service_time_to_finish_its_jobs_and_close():
+    from plumbing.runtime import POOL_CLOSE_SECONDS
+    from plumbing.settings import ServiceSettings
+
+    needed = ServiceSettings().jobs_stop_seconds + POOL_CLOSE_SECONDS
+    for name in APP_SERVICES:
+        assert deployment(name)["spec"]["template"]["spec"]["terminationGracePeriodSeconds"] > needed, name
