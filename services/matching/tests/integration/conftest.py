@@ -178,3 +178,23 @@ class Profiles:
 @pytest.fixture
 def profiles(producer) -> Profiles:
     return Profiles(producer)
+
+
+async def known_to_matching(settings: MatchingSettings, *people: UUID) -> None:
+    """Wait until this deployment has applied each person's enrollment and matching profile.
+
+    Kafka orders events only within a partition: one person's events on two topics, or two people's on one
+    topic, may be applied in any order. A test whose premise is that matching already knows someone waits here.
+    """
+    conn = await asyncpg.connect(settings.database_url)
+    try:
+        async def applied() -> bool:
+            found = await conn.fetchval(
+                """SELECT count(DISTINCT e.person_id) FROM enrollments e
+                     JOIN matching_profiles p ON p.person_id = e.person_id WHERE e.person_id = ANY($1)""",
+                list(people))
+            return found == len(set(people))
+
+        await eventually(applied, timeout=60, what=f"matching to know {len(people)} people")
+    finally:
+        await conn.close()

@@ -5,16 +5,20 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from uuid import uuid4
 
+import asyncpg
 from mentorship_contracts.profiles import ConsentChanged, PersonErased
 from plumbing.testing import eventually
 
-from .conftest import client
+from .conftest import client, known_to_matching
 
 
 async def test_a_mentee_whose_profile_comes_late_is_paired_then_without_first_hearing_they_wait(
-        matching, profiles, observer):
+        matching, matching_settings, profiles, observer):
     program = await profiles.program()
     mentor = await profiles.person(program, "mentor", specialties=["emergency_medicine"])
+    # The premise: matching knows the mentor before the mentee arrives. Their events travel on partitions
+    # that Kafka does not order between them; without this, the mentee may rightly wait for a mentor unseen.
+    await known_to_matching(matching_settings, mentor)
     mentee = uuid4()
     await profiles.enroll(mentee, program, "mentee", "undergraduate")
     await profiles.profile(mentee, "undergraduate", specialties=["emergency_medicine"])
@@ -142,7 +146,8 @@ async def test_a_mentee_requests_two_mentors_and_when_one_accepts_the_other_requ
             return response.json() if response.status_code == 201 else None
 
         chosen = await eventually(lambda: requested(first), timeout=60, what="the first request")
-        await requested(second)
+        # The second mentor's events may be applied after the first's (another partition).
+        await eventually(lambda: requested(second), timeout=60, what="the second request")
     await observer.wait_for(program, "pairing_proposed", count=2, mentee_id=mentee)
     async with client(matching, "participant", person_id=first) as as_mentor:
         accepted = await as_mentor.post(f"/v1/pairings/{chosen['pairing_id']}/accept")
@@ -162,3 +167,28 @@ async def test_an_erased_mentor_ends_their_pairing_and_the_mentee_waits_again(ma
     await observer.wait_for(program, "mentee_waitlisted", mentee_id=mentee, position=1)
     async with client(matching) as admin:
         assert (await admin.get(f"/v1/people/{mentor}/pairings")).json() == []
+
+
+async def test_a_mentors_new_profile_counts_for_the_next_mentee_though_their_roster_was_kept_in_memory(
+        matching, matching_settings, profiles, observer):
+    program = await profiles.program()
+    mentor = await profiles.person(program, "mentor", capacity=5, specialties=["psychiatry"])
+    await known_to_matching(matching_settings, mentor)
+    first = await profiles.person(program, "mentee", specialties=["pediatrics"])
+    before = (await observer.wait_for(program, "pairing_confirmed", mentee_id=first))[0]
+    assert "specialty_overlap" not in before["reason_codes"]
+
+    await profiles.profile(mentor, "resident", specialties=["pediatrics"])
+    conn = await asyncpg.connect(matching_settings.database_url)
+    try:
+        async def applied():
+            return await conn.fetchval("SELECT specialties = '{pediatrics}' FROM matching_profiles WHERE person_id = $1",
+                                       mentor)
+
+        await eventually(applied, timeout=60, what="the mentor's new profile to be applied")
+    finally:
+        await conn.close()
+    second = await profiles.person(program, "mentee", specialties=["pediatrics"])
+
+    after = (await observer.wait_for(program, "pairing_confirmed", mentee_id=second))[0]
+    assert after["mentor_id"] == str(mentor) and "specialty_overlap" in after["reason_codes"]

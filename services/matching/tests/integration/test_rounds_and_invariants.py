@@ -9,16 +9,16 @@ import asyncpg
 from matching.bootstrap import build_app
 from plumbing.testing import eventually, serving
 
-from .conftest import client
+from .conftest import client, known_to_matching
 
 
 async def test_a_coordinator_runs_a_round_follows_its_progress_and_learns_why_the_rest_were_not_paired(
-        matching, profiles, observer):
+        matching, matching_settings, profiles, observer):
     chapter = uuid4()
     program = await profiles.program(chapter_id=chapter, pairing_mode="rounds")
-    for _ in range(2):
-        await profiles.person(program, "mentor", capacity=2)
+    mentors = [await profiles.person(program, "mentor", capacity=2) for _ in range(2)]
     mentees = [await profiles.person(program, "mentee") for _ in range(6)]
+    await known_to_matching(matching_settings, *mentors)  # the round must see both mentors
     async with client(matching, "coordinator", chapter_id=chapter) as coordinator:
         async def all_waiting():
             return len((await coordinator.get(f"/v1/programs/{program}/waitlist")).json()) == 6

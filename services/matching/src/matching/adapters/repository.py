@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from dataclasses import fields
 from datetime import date, datetime
 from uuid import UUID
 
@@ -22,9 +23,39 @@ def _pairing(row: asyncpg.Record) -> Pairing:
     return Pairing(**{k: (list(v) if k == "reasons" else v) for k, v in dict(row).items()})
 
 
+_NEW_PAIRING = ["id", "program_id", "chapter_id", "mentee_enrollment_id", "mentor_enrollment_id", "mentee_id",
+                "mentor_id", "status", "origin", "round_id", "score", "reasons", "mentee_accepted", "confirmed_at",
+                "term_ends_at"]
+_STAGES = {s.value: s for s in TrainingStage}
+
+
+def _program(row: asyncpg.Record) -> ProgramRules:
+    values = {f.name: row[f.name] for f in fields(ProgramRules)}
+    values["mentee_stages"] = [_STAGES[s] for s in row["mentee_stages"]]
+    values["mentor_stages"] = [_STAGES[s] for s in row["mentor_stages"]]
+    return ProgramRules(**values)
+_EMPTY_JSON = ("{}", "[]")
+
+
+def _candidate(program: ProgramRules, r: asyncpg.Record) -> Candidate:
+    identity, wishes = r["identity"], r["identity_wishes"]
+    return Candidate(
+        enrollment_id=r["id"], person_id=r["person_id"], stage=_STAGES[r["stage"]],
+        capacity=program.room_of(r["capacity"]), active_pairings=r["live"], approved=r["approved"],
+        mentee_stages_welcome=[_STAGES[s] for s in r["mentee_stages_welcome"]],
+        specialties=r["specialties"], support_areas=r["support_areas"], languages=r["languages"],
+        timezone=r["timezone"], region=r["region"], modalities=r["modalities"],
+        identity={} if identity in _EMPTY_JSON else json.loads(identity),
+        identity_wishes=() if wishes in _EMPTY_JSON else tuple(
+            IdentityWish(w["attribute"], w["required"]) for w in json.loads(wishes)),
+        waiting_since=r["waiting_since"],
+    )
+
+
 class PostgresMatching:
     def __init__(self, conn: asyncpg.Connection) -> None:
         self._conn = conn
+        self._locked: set[UUID] = set()  # program locks this transaction holds (a repository lives for one)
 
     # --- programs and weights ---------------------------------------------------------------------------
     async def save_program(self, p: ProgramRules) -> None:
@@ -41,12 +72,31 @@ class PostgresMatching:
 
     async def program(self, program_id: UUID) -> ProgramRules | None:
         row = await self._conn.fetchrow("SELECT * FROM programs WHERE id = $1", program_id)
+        return None if row is None else _program(row)
+
+    async def pairing_context(self, program_id: UUID) -> tuple[ProgramRules | None, Weights, tuple,
+                                                                 dict[UUID, int]]:
+        """What pairing in a program needs to know of it, in one round trip (it runs at every registration):
+        its rules; its weights; the stamp of its mentors, (this database, how many, the latest change) of its
+        active mentor enrollments, which any change to them, their enrollment or their matching profile, changes
+        (see migration 0002); and the live pairings per mentor enrollment (mentors without any are absent)."""
+        row = await self._conn.fetchrow(
+            f"""SELECT p.*, to_jsonb(w) - 'program_id' AS weights, (SELECT origin FROM roster_origin) AS origin,
+                       (SELECT count(*) FROM enrollments WHERE program_id = $1 AND role = 'mentor' AND active) AS stamp_n,
+                       (SELECT COALESCE(max(changed), 0) FROM enrollments
+                         WHERE program_id = $1 AND role = 'mentor' AND active) AS stamp_latest,
+                       (SELECT array_agg(mentor_enrollment_id) FROM pairings
+                         WHERE program_id = $1 AND status IN {_LIVE}) AS live_mentors
+                  FROM programs p LEFT JOIN program_weights w ON w.program_id = p.id WHERE p.id = $1""",
+            program_id,
+        )
         if row is None:
-            return None
-        values = dict(row)
-        values["mentee_stages"] = [TrainingStage(s) for s in row["mentee_stages"]]
-        values["mentor_stages"] = [TrainingStage(s) for s in row["mentor_stages"]]
-        return ProgramRules(**values)
+            return None, Weights(), (), {}
+        live: dict[UUID, int] = {}
+        for mentor in row["live_mentors"] or ():
+            live[mentor] = live.get(mentor, 0) + 1
+        weights = Weights(**json.loads(row["weights"])) if row["weights"] else Weights()
+        return _program(row), weights, (row["origin"], row["stamp_n"], row["stamp_latest"]), live
 
     async def weights(self, program_id: UUID) -> Weights:
         row = await self._conn.fetchrow("SELECT * FROM program_weights WHERE program_id = $1", program_id)
@@ -64,7 +114,9 @@ class PostgresMatching:
 
     async def lock_program(self, program_id: UUID) -> None:
         """Serialise pairing within one program across instances: capacities and caps stay exact."""
-        await self._conn.execute("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", str(program_id))
+        if program_id not in self._locked:
+            await self._conn.execute("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", str(program_id))
+            self._locked.add(program_id)
 
     # --- people and enrollments -------------------------------------------------------------------------
     async def save_profile(self, person_id: UUID, *, stage: str, specialties: list[str], support_areas: list[str],
@@ -131,43 +183,84 @@ class PostgresMatching:
     async def candidates(self, program: ProgramRules, role: str, *, waiting_only: bool = False,
                          enrollment_ids: Iterable[UUID] | None = None) -> list[Candidate]:
         """Active enrollments whose matching profile has arrived (pairing on half the facts would pair badly)."""
+        return [_candidate(program, r) for r in await self._candidate_rows(program, role, waiting_only, enrollment_ids)]
+
+    async def _candidate_rows(self, program: ProgramRules, role: str, waiting_only: bool = False,
+                              enrollment_ids: Iterable[UUID] | None = None) -> list[asyncpg.Record]:
         column = "mentor_enrollment_id" if role == "mentor" else "mentee_enrollment_id"
+        # The live count per enrollment through the partial indexes on live pairings.
+        return await self._conn.fetch(
+            f"""SELECT * FROM (
+                    SELECT e.id, e.person_id, e.stage, e.capacity, e.approved, e.mentee_stages_welcome, e.waiting_since,
+                           p.specialties, p.support_areas, p.languages, p.timezone, p.region, p.modalities, p.identity,
+                           p.identity_wishes,
+                           (SELECT count(*) FROM pairings x WHERE x.{column} = e.id AND x.status IN {_LIVE}) AS live
+                      FROM enrollments e
+                      JOIN matching_profiles p ON p.person_id = e.person_id
+                     WHERE e.program_id = $1 AND e.role = $2 AND e.active
+                       AND ($3::uuid[] IS NULL OR e.id = ANY($3))) c
+                 WHERE NOT $4 OR c.live = 0
+                 ORDER BY c.waiting_since, c.id""",
+            program.id, role, None if enrollment_ids is None else list(enrollment_ids), waiting_only,
+        )
+
+    async def waiting(self, program: ProgramRules, enrollment_ids: Iterable[UUID] | None = None
+                      ) -> tuple[list[Candidate], frozenset[tuple[UUID, UUID]]]:
+        """The program's waiting mentees (or those of these enrollments who wait), longest waiting first, and the
+        (mentee, mentor) pairs among them that declined or ended before, in any program: one round trip."""
         rows = await self._conn.fetch(
             f"""SELECT e.id, e.person_id, e.stage, e.capacity, e.approved, e.mentee_stages_welcome, e.waiting_since,
                        p.specialties, p.support_areas, p.languages, p.timezone, p.region, p.modalities, p.identity,
-                       p.identity_wishes, COALESCE(l.n, 0) AS live
+                       p.identity_wishes, 0 AS live,
+                       ARRAY(SELECT DISTINCT x.mentor_id FROM pairings x
+                              WHERE x.mentee_id = e.person_id AND x.status IN ('declined', 'ended')) AS closed_with
                   FROM enrollments e
                   JOIN matching_profiles p ON p.person_id = e.person_id
-                  LEFT JOIN (SELECT {column} AS enrollment_id, count(*) AS n FROM pairings
-                              WHERE program_id = $1 AND status IN {_LIVE} GROUP BY 1) l ON l.enrollment_id = e.id
-                 WHERE e.program_id = $1 AND e.role = $2 AND e.active
-                   AND ($3::uuid[] IS NULL OR e.id = ANY($3))
-                   AND (NOT $4 OR l.n IS NULL)
+                 WHERE e.program_id = $1 AND e.role = 'mentee' AND e.active
+                   AND ($2::uuid[] IS NULL OR e.id = ANY($2))
+                   AND NOT EXISTS (SELECT 1 FROM pairings x WHERE x.mentee_enrollment_id = e.id AND x.status IN {_LIVE})
                  ORDER BY e.waiting_since, e.id""",
-            program.id, role, None if enrollment_ids is None else list(enrollment_ids), waiting_only,
+            program.id, None if enrollment_ids is None else list(enrollment_ids),
         )
-        return [
-            Candidate(
-                enrollment_id=r["id"], person_id=r["person_id"], stage=TrainingStage(r["stage"]),
-                capacity=program.room_of(r["capacity"]), active_pairings=r["live"], approved=r["approved"],
-                mentee_stages_welcome=[TrainingStage(s) for s in r["mentee_stages_welcome"]],
-                specialties=r["specialties"], support_areas=r["support_areas"], languages=r["languages"],
-                timezone=r["timezone"], region=r["region"], modalities=r["modalities"],
-                identity=json.loads(r["identity"]),
-                identity_wishes=tuple(IdentityWish(w["attribute"], w["required"]) for w in json.loads(r["identity_wishes"])),
-                waiting_since=r["waiting_since"],
-            )
-            for r in rows
-        ]
+        closed = frozenset((r["person_id"], mentor) for r in rows for mentor in r["closed_with"])
+        return [_candidate(program, r) for r in rows], closed
 
-    async def closed_before(self, program_id: UUID) -> frozenset[tuple[UUID, UUID]]:
-        """(mentee, mentor) pairs among this program's people that declined or ended before, in any program."""
+    async def roster(self, program: ProgramRules) -> tuple[list[Candidate], tuple]:
+        """The program's mentors with a matching profile, and the stamp `pairing_context` gives of exactly what
+        was read."""
         rows = await self._conn.fetch(
-            """SELECT DISTINCT x.mentee_id, x.mentor_id FROM pairings x
-                WHERE x.status IN ('declined', 'ended')
-                  AND EXISTS (SELECT 1 FROM enrollments e WHERE e.program_id = $1 AND e.person_id = x.mentee_id AND e.active)""",
-            program_id,
+            f"""SELECT e.id, e.person_id, e.stage, e.capacity, e.approved, e.mentee_stages_welcome, e.waiting_since,
+                       p.person_id IS NOT NULL AS profiled,
+                       p.specialties, p.support_areas, p.languages, p.timezone, p.region, p.modalities, p.identity,
+                       p.identity_wishes, count(*) OVER () AS stamp_n, max(e.changed) OVER () AS stamp_latest,
+                       (SELECT origin FROM roster_origin) AS origin,
+                       (SELECT count(*) FROM pairings x WHERE x.mentor_enrollment_id = e.id AND x.status IN {_LIVE}) AS live
+                  FROM enrollments e LEFT JOIN matching_profiles p ON p.person_id = e.person_id
+                 WHERE e.program_id = $1 AND e.role = 'mentor' AND e.active
+                 ORDER BY e.waiting_since, e.id""",
+            program.id,
         )
+        origin = rows[0]["origin"] if rows else await self._conn.fetchval("SELECT origin FROM roster_origin")
+        stamp = (origin, rows[0]["stamp_n"], rows[0]["stamp_latest"]) if rows else (origin, 0, 0)
+        return [_candidate(program, r) for r in rows if r["profiled"]], stamp
+
+    async def closed_before(self, program_id: UUID, mentee_ids: Iterable[UUID] | None = None
+                            ) -> frozenset[tuple[UUID, UUID]]:
+        """(mentee, mentor) pairs among this program's people (or among these mentees) that declined or ended
+        before, in any program."""
+        if mentee_ids is not None:
+            rows = await self._conn.fetch(
+                """SELECT DISTINCT mentee_id, mentor_id FROM pairings
+                    WHERE mentee_id = ANY($1) AND status IN ('declined', 'ended')""",
+                list(mentee_ids),
+            )
+        else:
+            rows = await self._conn.fetch(
+                """SELECT DISTINCT x.mentee_id, x.mentor_id FROM pairings x
+                    WHERE x.status IN ('declined', 'ended')
+                      AND EXISTS (SELECT 1 FROM enrollments e WHERE e.program_id = $1 AND e.person_id = x.mentee_id AND e.active)""",
+                program_id,
+            )
         return frozenset((r["mentee_id"], r["mentor_id"]) for r in rows)
 
     async def live_pairings(self, program_id: UUID) -> int:
@@ -187,6 +280,24 @@ class PostgresMatching:
         )
         return [dict(r) | {"position": i} for i, r in enumerate(rows, start=1)]
 
+    async def unannounced(self, program_id: UUID, enrollment_ids: list[UUID]) -> list[dict]:
+        """Those of these mentee enrollments that wait (a matching profile, no live pairing) and were not told
+        their place yet, with their place, longest waiting first."""
+        rows = await self._conn.fetch(
+            f"""SELECT f.id AS enrollment_id, f.person_id,
+                       (SELECT count(*) FROM enrollments e JOIN matching_profiles p ON p.person_id = e.person_id
+                         WHERE e.program_id = $1 AND e.role = 'mentee' AND e.active
+                           AND NOT EXISTS (SELECT 1 FROM pairings x WHERE x.mentee_enrollment_id = e.id AND x.status IN {_LIVE})
+                           AND (e.waiting_since, e.id) <= (f.waiting_since, f.id)) AS position
+                  FROM enrollments f
+                 WHERE f.id = ANY($2) AND f.program_id = $1 AND f.role = 'mentee' AND f.active AND NOT f.waitlist_announced
+                   AND EXISTS (SELECT 1 FROM matching_profiles p WHERE p.person_id = f.person_id)
+                   AND NOT EXISTS (SELECT 1 FROM pairings x WHERE x.mentee_enrollment_id = f.id AND x.status IN {_LIVE})
+                 ORDER BY f.waiting_since, f.id""",
+            program_id, enrollment_ids,
+        )
+        return [dict(r) for r in rows]
+
     async def mark_announced(self, enrollment_ids: list[UUID]) -> None:
         await self._conn.execute("UPDATE enrollments SET waitlist_announced = true WHERE id = ANY($1)", enrollment_ids)
 
@@ -199,18 +310,18 @@ class PostgresMatching:
     async def add_pairings(self, rows: list[dict]) -> None:
         """Insert pairings: dicts with id, program_id, chapter_id, mentee/mentor (Candidates), status, origin,
         score, reasons, and optionally mentee_accepted, round_id, confirmed_at, term_ends_at."""
-        await self._conn.copy_records_to_table(
-            "pairings",
-            columns=["id", "program_id", "chapter_id", "mentee_enrollment_id", "mentor_enrollment_id", "mentee_id",
-                     "mentor_id", "status", "origin", "round_id", "score", "reasons", "mentee_accepted",
-                     "confirmed_at", "term_ends_at"],
-            records=[
-                (r["id"], r["program_id"], r["chapter_id"], r["mentee"].enrollment_id, r["mentor"].enrollment_id,
-                 r["mentee"].person_id, r["mentor"].person_id, r["status"], r["origin"], r.get("round_id"), r["score"],
-                 list(r["reasons"]), r.get("mentee_accepted", False), r.get("confirmed_at"), r.get("term_ends_at"))
-                for r in rows
-            ],
-        )
+        records = [
+            (r["id"], r["program_id"], r["chapter_id"], r["mentee"].enrollment_id, r["mentor"].enrollment_id,
+             r["mentee"].person_id, r["mentor"].person_id, r["status"], r["origin"], r.get("round_id"), r["score"],
+             list(r["reasons"]), r.get("mentee_accepted", False), r.get("confirmed_at"), r.get("term_ends_at"))
+            for r in rows
+        ]
+        if len(records) > 1:  # a round's thousands: COPY
+            await self._conn.copy_records_to_table("pairings", columns=_NEW_PAIRING, records=records)
+        elif records:  # a registration's one: a plain INSERT is one round trip, COPY several
+            await self._conn.execute(
+                f"INSERT INTO pairings ({', '.join(_NEW_PAIRING)}) "
+                f"VALUES ({', '.join(f'${i}' for i in range(1, len(_NEW_PAIRING) + 1))})", *records[0])
 
     async def program_of_pairing(self, pairing_id: UUID) -> UUID | None:
         return await self._conn.fetchval("SELECT program_id FROM pairings WHERE id = $1", pairing_id)

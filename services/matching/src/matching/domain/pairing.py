@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import calendar
-from dataclasses import dataclass, replace
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
+import numpy as np
+
 from .model import Candidate, ProgramRules
-from .scoring import Fit, Weights, best_mentor
+from .scoring import Fit, Scorer, Weights, fit, mentor_exclusion, ranked_mentors
 
 
 @dataclass(frozen=True)
@@ -18,24 +21,65 @@ class Proposal:
     fit: Fit
 
 
+@dataclass(frozen=True)
+class Roster:
+    """A program's mentors who may take mentees at all (approved, of a mentor stage), as scoring columns.
+
+    It does not change when mentees are paired, only when mentors or the program's rules or weights do, so an
+    instance may keep it between registrations; the room each mentor has left is given at each use.
+    """
+
+    mentors: list[Candidate]
+    scorer: Scorer
+    capacity: np.ndarray
+    column: dict[UUID, int]  # enrollment id → index
+
+    @classmethod
+    def of(cls, program: ProgramRules, mentors: list[Candidate], weights: Weights) -> Roster:
+        eligible = [m for m in mentors if mentor_exclusion(m, program) in (None, "mentor_at_capacity")]
+        return cls(eligible, Scorer(eligible, weights), np.array([m.capacity for m in eligible], dtype=np.int64),
+                   {m.enrollment_id: j for j, m in enumerate(eligible)})
+
+    def room(self, live: Mapping[UUID, int] | None = None) -> np.ndarray:
+        """Mentees each mentor may still take: given the live pairings per mentor enrollment now, or as the
+        candidates say."""
+        if live is None:
+            return self.capacity - np.array([m.active_pairings for m in self.mentors], dtype=np.int64)
+        at = np.fromiter((self.column.get(e, -1) for e in live), dtype=np.int64, count=len(live))
+        taken = np.fromiter(live.values(), dtype=np.int64, count=len(live))
+        room = self.capacity.copy()
+        room[at[at >= 0]] -= taken[at >= 0]
+        return room
+
+
 def pair_waiting(program: ProgramRules, waiting: list[Candidate], mentors: list[Candidate], live_pairs: int,
                  weights: Weights = Weights(), closed_before: frozenset[tuple[UUID, UUID]] = frozenset()) -> list[Proposal]:
     """Offer room to waiting mentees fairly: longest waiting first, each to their best mentor with room.
 
     Stops at the program's cap.
     """
-    proposals = []
-    mentors = list(mentors)
+    roster = Roster.of(program, mentors, weights)
+    return pair_from_roster(program, waiting, roster, roster.room(), live_pairs, closed_before)
+
+
+def pair_from_roster(program: ProgramRules, waiting: list[Candidate], roster: Roster, room: np.ndarray,
+                     live_pairs: int, closed_before: frozenset[tuple[UUID, UUID]] = frozenset()) -> list[Proposal]:
+    """`pair_waiting` with the mentors already scored, and `room[j]` left to `roster.mentors[j]`."""
+    proposals: list[Proposal] = []
+    room = room.copy()
     for mentee in sorted(waiting, key=lambda c: (c.waiting_since, str(c.enrollment_id))):
+        if len(room) == 0 or room.max() <= 0:
+            break
         if program.pair_cap is not None and live_pairs >= program.pair_cap:
             break
-        choice = best_mentor(mentee, mentors, program, weights, closed_before)
-        if choice is None:
+        ranked = ranked_mentors(mentee, roster.scorer, program, room, closed_before, limit=1)
+        if not ranked:
             continue
-        mentor, fit = choice
-        proposals.append(Proposal(mentee, mentor, fit))
+        j = ranked[0][0]
+        mentor = roster.mentors[j]
+        proposals.append(Proposal(mentee, mentor, fit(mentee, mentor, roster.scorer.weights)))
         live_pairs += 1
-        mentors = [replace(m, active_pairings=m.active_pairings + 1) if m is mentor else m for m in mentors]
+        room[j] -= 1
     return proposals
 
 

@@ -2,27 +2,38 @@
 
 The full graph of a national program (50,000 mentees × 15,000 mentors) has 750M pairs: too many to hand a
 solver. It is pruned in two ways that lose nothing a hard constraint would not already forbid, and one that
-may: mentees are bucketed by stage and scored only against mentors further along who welcome that stage;
-pairs below the threshold, or ruled out, are dropped; then each mentee keeps only their `top_k` best mentors.
-The optimum over the pruned graph can only fall short of the unpruned one when a mentee's top_k mentors are
-all taken by others; the benchmark measures how often that costs anything.
+may: mentees are bucketed by stage and by the identity they require, and each bucket is scored only against the
+mentors further along who welcome that stage and share what it requires; pairs below the threshold, or ruled
+out, are dropped; then each mentee keeps only their `top_k` best mentors. The optimum over the pruned graph can
+only fall short of the unpruned one when a mentee's top_k mentors are all taken by others; the benchmark
+measures how often that costs anything.
+
+A bucket is scored a block of mentees at a time with one matrix product (see `scoring.Scorer`), which yields,
+per pair, the pair's exact points scaled by the mentee's multiplier minus the least value that reaches the
+threshold: a pair qualifies when that is not negative, and, for one mentee, it orders mentors as their scores
+do. Among mentors a mentee scores equally, the one with most room is kept first, then an order scrambled per
+mentee, so that mentees do not all crowd the same few mentors. Only the kept edges are rounded to scores.
+Blocks are independent and run on a few threads (numpy and BLAS release the GIL).
 """
 
 from __future__ import annotations
 
 import heapq
+import os
 from collections import Counter
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from uuid import UUID
 
 import numpy as np
 
 from .model import Candidate, ProgramRules
-from .scoring import Vocabulary, Weights, eligible, encode, mentor_exclusion, scores
+from .scoring import Scorer, Weights, mentor_exclusion
 
 DEFAULT_TOP_K = 16
-_BLOCK_CELLS = 2_000_000  # mentee rows × mentor columns scored at once: bounds memory to ~100 MB
+_BLOCK_CELLS = 1 << 20  # mentee rows × mentor columns scored at once: a few MB, so a block stays in cache
+_RULED_OUT = -(2 ** 30)  # exact in float32 and float64, below any shifted score
 
 
 @dataclass(frozen=True)
@@ -38,52 +49,116 @@ class CandidateGraph:
     qualified_any: np.ndarray  # per mentee: some such mentor reached the program's threshold
 
 
+def _ruled_out_one_by_one(mentees: list[Candidate], mentors: list[Candidate],
+                          closed_before: frozenset[tuple[UUID, UUID]]) -> dict[int, list[int]]:
+    """Per mentee row, the mentor columns ruled out pair by pair: the same person, or a pair closed before."""
+    mentor_rows: dict[UUID, list[int]] = {}
+    for j, m in enumerate(mentors):
+        mentor_rows.setdefault(m.person_id, []).append(j)
+    mentee_rows: dict[UUID, list[int]] = {}
+    for i, m in enumerate(mentees):
+        mentee_rows.setdefault(m.person_id, []).append(i)
+    out: dict[int, list[int]] = {}
+    for person, rows in mentee_rows.items():
+        for j in mentor_rows.get(person, ()):
+            for i in rows:
+                out.setdefault(i, []).append(j)
+    for mentee_id, mentor_id in closed_before:
+        for i in mentee_rows.get(mentee_id, ()):
+            for j in mentor_rows.get(mentor_id, ()):
+                out.setdefault(i, []).append(j)
+    return out
+
+
+def _best_per_row(shifted: np.ndarray, k: int, tie_break: Callable[[np.ndarray, np.ndarray], np.ndarray]
+                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each row's k largest entries that are not negative, best first: (row, column, value) arrays.
+
+    Cheaper than partitioning every row: the columns are cut into `chunks` ≥ k runs, and the k-th largest of the
+    runs' maxima is at most the row's k-th largest entry (k distinct entries reach it), so only the entries at
+    least that large, a few per row, are candidates. Among equal values the smallest `tie_break(rows, columns)`
+    goes first.
+    """
+    b, m = shifted.shape
+    chunks = 4 * k
+    floor = np.zeros(b, dtype=shifted.dtype)
+    if m >= 4 * chunks:
+        width = m // chunks
+        maxima = shifted[:, :chunks * width].reshape(b, chunks, width).max(axis=2)
+        floor = np.maximum(floor, np.partition(maxima, chunks - k, axis=1)[:, chunks - k])
+    flat = np.flatnonzero(shifted >= floor[:, None])
+    rows_of, at = np.divmod(flat, m)
+    values = shifted.ravel()[flat]
+    order = np.lexsort((tie_break(rows_of, at), -values, rows_of))
+    rows_of, at, values = rows_of[order], at[order], values[order]
+    first = np.searchsorted(rows_of, np.arange(b))
+    keep = np.arange(len(rows_of)) - first[rows_of] < k
+    return rows_of[keep], at[keep], values[keep]
+
+
+def _spread(mentees: np.ndarray, mentors: np.ndarray, room: np.ndarray) -> np.ndarray:
+    """A tie-break among mentors a mentee scores equally: most room first (as when pairing on registration),
+    then an order scrambled per mentee, so that mentees who see the same ties do not all crowd the same mentors."""
+    scrambled = ((mentees.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15))
+                 ^ (mentors.astype(np.uint64) * np.uint64(0xC2B2AE3D27D4EB4F))) >> np.uint64(40)
+    return (np.int64(1 << 24) * (room.max(initial=0) - room[mentors]).astype(np.int64)) + scrambled.astype(np.int64)
+
+
+def _workers() -> int:
+    try:
+        return max(1, min(4, len(os.sched_getaffinity(0))))
+    except AttributeError:  # not Linux
+        return max(1, min(4, os.cpu_count() or 1))
+
+
 def candidate_graph(program: ProgramRules, weights: Weights, mentees: list[Candidate], mentors: list[Candidate],
                     live_pairs: int, closed_before: frozenset[tuple[UUID, UUID]] = frozenset(),
                     top_k: int = DEFAULT_TOP_K, progress: Callable[[float], None] = lambda _: None) -> CandidateGraph:
     mentors = [m for m in mentors if mentor_exclusion(m, program) is None]
-    vocabulary = Vocabulary(mentees + mentors)
-    enc_mentees, enc_mentors = encode(mentees, vocabulary), encode(mentors, vocabulary)
-    mentor_row = {m.person_id: j for j, m in enumerate(mentors)}
-    closed: dict[int, list[int]] = {}
-    mentee_row = {m.person_id: i for i, m in enumerate(mentees)}
-    for mentee_id, mentor_id in closed_before:
-        if mentee_id in mentee_row and mentor_id in mentor_row:
-            closed.setdefault(mentee_row[mentee_id], []).append(mentor_row[mentor_id])
+    scorer = Scorer(mentors, weights)
+    rows = scorer.rows(mentees, program.minimum_score)
+    ruled_out = _ruled_out_one_by_one(mentees, mentors, closed_before)
+    room = np.array([m.capacity - m.active_pairings for m in mentors], dtype=np.int32)
 
     n = len(mentees)
     eligible_any, qualified_any = np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
-    heads, tails, edge_scores = [], [], []
-    done = 0
-    for stage in np.unique(enc_mentees.stage) if n else []:
-        rows = np.flatnonzero(enc_mentees.stage == stage)
-        rank = enc_mentees.rank[rows[0]]
-        columns = np.flatnonzero((enc_mentors.rank > rank) & enc_mentors.welcome[:, stage])
+    buckets: dict[tuple, list[int]] = {}
+    for i in range(n):
+        if not rows.unmet_requirement[i]:
+            buckets.setdefault((int(rows.stage[i]), int(rows.rank[i]), rows.required[i]), []).append(i)
+    blocks = []  # (mentee rows, mentor columns, their features): each scored on its own, by any thread
+    for (stage, rank, required), members in buckets.items():
+        columns = scorer.columns(stage, rank, required)
         if len(columns) == 0:
-            done += len(rows)
             continue
-        sub_mentors = enc_mentors.take(columns)
-        block = max(1, _BLOCK_CELLS // len(columns))
-        for start in range(0, len(rows), block):
-            block_rows = rows[start:start + block]
-            enc_block = enc_mentees.take(block_rows)
-            s = scores(enc_block, sub_mentors, weights).astype(np.int32)
-            ok = eligible(enc_block, sub_mentors)
-            for b, i in enumerate(block_rows):
-                for j in closed.get(int(i), ()):
-                    ok[b, np.flatnonzero(columns == j)] = False
-            eligible_any[block_rows] = ok.any(axis=1)
-            s[~ok | (s < program.minimum_score)] = -1
-            qualified_any[block_rows] = (s >= 0).any(axis=1)
-            k = min(top_k, s.shape[1])
-            best = np.argpartition(-s, k - 1, axis=1)[:, :k]
-            best_scores = np.take_along_axis(s, best, axis=1)
-            order = np.argsort(-best_scores, axis=1, kind="stable")
-            best, best_scores = np.take_along_axis(best, order, axis=1), np.take_along_axis(best_scores, order, axis=1)
-            keep = best_scores >= 0
-            heads.append(np.repeat(block_rows, keep.sum(axis=1)))
-            tails.append(columns[best[keep]])
-            edge_scores.append(best_scores[keep])
+        features = scorer.transposed(columns, rows.coefficients.dtype)
+        bucket = np.array(members, dtype=np.int64)
+        size = max(1, _BLOCK_CELLS // len(columns))
+        blocks += [(bucket[start:start + size], columns, features) for start in range(0, len(bucket), size)]
+
+    def score(block: tuple[np.ndarray, np.ndarray, np.ndarray]):
+        block_rows, columns, features = block
+        shifted = rows.coefficients[block_rows] @ features  # per pair: multiplier · points − threshold
+        allowed = np.full(len(block_rows), len(columns))
+        for b, i in enumerate(block_rows.tolist()):
+            if i in ruled_out:
+                at = np.searchsorted(columns, ruled_out[i])
+                at = np.unique(at[(at < len(columns)) & (columns[np.minimum(at, len(columns) - 1)] == ruled_out[i])])
+                shifted[b, at] = _RULED_OUT
+                allowed[b] -= len(at)
+        rows_of, at, best = _best_per_row(
+            shifted, top_k, lambda r, c: _spread(block_rows[r], columns[c], room))
+        return (block_rows, allowed > 0, np.bincount(rows_of, minlength=len(block_rows)) > 0, block_rows[rows_of],
+                columns[at], rows.scores(block_rows[rows_of], best[:, None])[:, 0])
+
+    heads, tails, edge_scores = [], [], []
+    done = n - sum(len(b[0]) for b in blocks)
+    with ThreadPoolExecutor(_workers()) as pool:  # numpy and BLAS release the GIL
+        for block_rows, eligible, qualified, block_heads, block_tails, block_scores in pool.map(score, blocks):
+            eligible_any[block_rows], qualified_any[block_rows] = eligible, qualified
+            heads.append(block_heads)
+            tails.append(block_tails)
+            edge_scores.append(block_scores)
             done += len(block_rows)
             progress(done / n)
     # Edges grouped by mentee in mentee order (waiting order), best first within a mentee.
@@ -91,7 +166,7 @@ def candidate_graph(program: ProgramRules, weights: Weights, mentees: list[Candi
     order = np.argsort(heads_all, kind="stable")
     return CandidateGraph(
         mentees=mentees, mentors=mentors,
-        room=np.array([m.capacity - m.active_pairings for m in mentors], dtype=np.int32),
+        room=room,
         cap_left=None if program.pair_cap is None else max(0, program.pair_cap - live_pairs),
         heads=heads_all[order],
         tails=(np.concatenate(tails).astype(np.int32) if tails else np.zeros(0, dtype=np.int32))[order],

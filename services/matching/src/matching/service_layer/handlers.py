@@ -17,7 +17,7 @@ from mentorship_contracts import profiles as source
 
 from ..domain import commands
 from ..domain.model import Candidate, Conflict, IdentityWish, MatchingError, NotFound, Pairing, ProgramRules
-from ..domain.pairing import Proposal, pair_waiting, term_end
+from ..domain.pairing import Proposal, pair_from_roster, term_end
 from ..domain.rounds import candidate_graph, stable_matching, unpaired_reasons
 from ..domain.scoring import Weights, exclusion, fit, pair_fits, suitable_mentors
 
@@ -47,15 +47,25 @@ async def program_defined(event: source.ProgramDefined, uow) -> None:
         await uow.commit()
 
 
+async def _lock_programs_of(person_id: UUID, uow) -> list[UUID]:
+    """Lock every program the person is enrolled in (sorted: every handler takes program locks in the same
+    order), before writing anything about them."""
+    enrolled_in = await uow.matching.programs_of(person_id)
+    for program_id in enrolled_in:
+        await uow.matching.lock_program(program_id)
+    return enrolled_in
+
+
 async def matching_profile_changed(event: source.MatchingProfileChanged, uow) -> None:
     async with uow:
+        enrolled_in = await _lock_programs_of(event.person_id, uow)
         await uow.matching.save_profile(
             event.person_id, stage=event.stage, specialties=list(event.specialties),
             support_areas=list(event.support_areas), languages=list(event.languages), timezone=event.timezone,
             region=event.region, modalities=list(event.modalities), identity=dict(event.identity_for_matching),
             identity_wishes=[IdentityWish(r.attribute, r.strength == "requirement") for r in event.identity_requests],
         )
-        for program_id in await uow.matching.programs_of(event.person_id):
+        for program_id in enrolled_in:
             await _offer_room(program_id, uow)
         await uow.commit()
 
@@ -66,6 +76,7 @@ async def consent_changed(event: source.ConsentChanged, uow) -> None:
     if event.purpose != "matching" or event.granted:
         return
     async with uow:
+        await _lock_programs_of(event.person_id, uow)
         await uow.matching.forget_identity(event.person_id, event.attribute)
         await uow.commit()
 
@@ -98,6 +109,7 @@ async def _save_enrollment(event: source.EnrollmentCreated | source.EnrollmentCh
 
 async def mentor_approved(event: source.MentorApproved, uow) -> None:
     async with uow:
+        await uow.matching.lock_program(event.program_id)
         await uow.matching.set_approval(event.enrollment_id, True)
         await _offer_room(event.program_id, uow)
         await uow.commit()
@@ -126,9 +138,7 @@ async def enrollment_withdrawn(event: source.EnrollmentWithdrawn, uow) -> None:
 async def person_erased(event: source.PersonErased, uow) -> None:
     """Partners are told the pairing ended and go back to matching; then every trace of the person goes."""
     async with uow:
-        enrolled_in = await uow.matching.programs_of(event.person_id)
-        for program_id in enrolled_in:  # sorted: every handler takes program locks in the same order
-            await uow.matching.lock_program(program_id)
+        enrolled_in = await _lock_programs_of(event.person_id, uow)
         await _close_all(await uow.matching.live_pairings_of_person(event.person_id), event.person_id, "person_erased", uow)
         await uow.matching.forget_person(event.person_id)
         for program_id in enrolled_in:
@@ -138,18 +148,27 @@ async def person_erased(event: source.PersonErased, uow) -> None:
 
 # --- pairing as people register, and the waitlist -----------------------------------------------------------
 async def _offer_room(program_id: UUID, uow, only_mentees: list[UUID] | None = None) -> None:
+    """Pair waiting mentees (all, or only these enrollments) as room allows, then tell those left their place.
+
+    It runs at every registration, so it reads what it needs in few round trips, and the program's mentors,
+    scored, come from memory while the database says they have not changed (`rosters`)."""
     await uow.matching.lock_program(program_id)
-    program = await uow.matching.program(program_id)
+    program, weights, stamp, live_per_mentor = await uow.matching.pairing_context(program_id)
     if program is None or program.pairing_mode != "on_registration":
         return
-    waiting = await uow.matching.candidates(program, "mentee", waiting_only=True, enrollment_ids=only_mentees)
-    if waiting:
-        mentors = await uow.matching.candidates(program, "mentor")
-        live = await uow.matching.live_pairings(program_id)
-        weights = await uow.matching.weights(program_id)
-        closed = await uow.matching.closed_before(program_id)
-        await _propose(program, pair_waiting(program, waiting, mentors, live, weights, closed), uow, origin="registration")
-    await _announce_waiting(program, uow)
+    waiting, closed = await uow.matching.waiting(program, only_mentees)
+    if not waiting:
+        return
+    roster = await uow.rosters.roster(program, weights, stamp, uow)
+    room = roster.room(live_per_mentor)
+    proposals: list[Proposal] = []
+    if (room > 0).any():
+        proposals = pair_from_roster(program, waiting, roster, room, sum(live_per_mentor.values()), closed)
+        await _propose(program, proposals, uow, origin="registration")
+    paired = {p.mentee.enrollment_id for p in proposals}
+    left = [m.enrollment_id for m in waiting if m.enrollment_id not in paired]
+    if left:
+        await _announce_waiting(program, left, uow)
 
 
 async def _propose(program: ProgramRules, proposals: list[Proposal], uow, *, origin: str,
@@ -173,11 +192,12 @@ async def _propose(program: ProgramRules, proposals: list[Proposal], uow, *, ori
         await uow.matching.add_pairings(rows)
 
 
-async def _announce_waiting(program: ProgramRules, uow) -> None:
-    """Tell newly waiting mentees their place, once: only those whose matching profile has arrived, after
-    pairing was tried, so no one hears "waitlisted" just before being paired."""
-    entries = await uow.matching.waitlist(program.id)
-    fresh = [e for e in entries if not e["waitlist_announced"]]
+async def _announce_waiting(program: ProgramRules, considered: list[UUID], uow) -> None:
+    """Tell the mentees just considered who still wait their place, once. Only those whose matching profile has
+    arrived are considered, and only after pairing was tried, so no one hears "waitlisted" just before being
+    paired. (Every change that may leave someone waiting considers them: their enrollment, their profile, the
+    program's definition, their pairing closing.)"""
+    fresh = await uow.matching.unannounced(program.id, considered)
     for entry in fresh:
         uow.emit(contract.MenteeWaitlisted(
             enrollment_id=entry["enrollment_id"], program_id=program.id, chapter_id=program.chapter_id,
@@ -387,9 +407,9 @@ async def suggestions(program_id: UUID, mentee_id: UUID, uow) -> list[dict]:
         mentors = await uow.matching.candidates(program, "mentor")
         requested = {r.mentor_id for r in await uow.matching.pending_requests(mentee.enrollment_id)}
         found = suitable_mentors(mentee, mentors, program, await uow.matching.weights(program_id),
-                                 await uow.matching.closed_before(program_id))
+                                 await uow.matching.closed_before(program_id, [mentee.person_id]), limit=SUGGESTIONS)
         return [{"mentor_id": m.person_id, "score": f.score, "reason_codes": list(f.reasons),
-                 "requested": m.person_id in requested} for m, f in found[:SUGGESTIONS]]
+                 "requested": m.person_id in requested} for m, f in found]
 
 
 async def request_mentor(cmd: commands.RequestMentor, uow) -> UUID:
@@ -411,7 +431,7 @@ async def request_mentor(cmd: commands.RequestMentor, uow) -> UUID:
         if not mentors or enrollment["role"] != "mentor":
             raise NotFound("not a mentor of this program", "mentor_id")
         mentor = mentors[0]
-        ruled_out = exclusion(mentee, mentor, program, await uow.matching.closed_before(program.id))
+        ruled_out = exclusion(mentee, mentor, program, await uow.matching.closed_before(program.id, [mentee.person_id]))
         if ruled_out:
             raise Conflict(f"this mentor cannot be requested: {ruled_out}", "mentor_id")
         chosen = fit(mentee, mentor, await uow.matching.weights(program.id))

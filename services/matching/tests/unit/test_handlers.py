@@ -1,0 +1,186 @@
+"""Matching's use cases driven by profiles' events and people's commands, on an in-memory repository."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from uuid import UUID, uuid4
+
+from matching.domain import commands
+from matching.service_layer import handlers
+from mentorship_contracts import matching as published
+from mentorship_contracts.profiles import EnrollmentCreated, MatchingProfileChanged, PersonErased, ProgramDefined
+
+from .fakes import Platform
+
+
+class Profiles:
+    """Plays the profiles service: its events, applied by matching's handlers one after another."""
+
+    def __init__(self, platform: Platform) -> None:
+        self.platform = platform
+        self.clock = datetime(2026, 11, 22, tzinfo=UTC)
+        self.enrolled = 0
+
+    def enrollment_id(self) -> UUID:
+        """Ids that decrease as people enroll: waiting order must come from time, never from ids."""
+        self.enrolled += 1
+        return UUID(int=(1 << 127) - self.enrolled)
+
+    async def program(self, **rules) -> UUID:
+        event = ProgramDefined(program_id=uuid4(), chapter_id=None, name="Into Medical School",
+                               mentee_stages=["undergraduate"], mentor_stages=["resident", "attending"], **rules)
+        await handlers.program_defined(event, self.platform.uow())
+        return event.program_id
+
+    async def profile(self, person: UUID, stage: str, **attributes) -> None:
+        event = MatchingProfileChanged(person_id=person, chapter_id=None, stage=stage, **attributes)
+        await handlers.matching_profile_changed(event, self.platform.uow())
+
+    async def person(self, program: UUID, role: str, capacity: int = 1, **attributes) -> UUID:
+        """Someone whose matching profile arrives, then who enrolls (a minute after the one before)."""
+        person, stage = uuid4(), "resident" if role == "mentor" else "undergraduate"
+        await self.profile(person, stage, **attributes)
+        self.clock += timedelta(minutes=1)
+        await handlers.enrollment_created(EnrollmentCreated(
+            enrollment_id=self.enrollment_id(), person_id=person, program_id=program, chapter_id=None, role=role, stage=stage,
+            capacity=capacity, occurred_at=self.clock), self.platform.uow())
+        return person
+
+
+def acting_as(person: UUID) -> handlers.Authorize:
+    return lambda pairing, program: commands.Actor(person)
+
+
+async def test_a_registering_mentee_is_paired_at_once_with_the_best_mentor_who_has_room_and_told_why():
+    platform = Platform()
+    profiles = Profiles(platform)
+    program = await profiles.program()
+    await profiles.person(program, "mentor", specialties=["psychiatry"])
+    pediatrician = await profiles.person(program, "mentor", specialties=["pediatrics"])
+    mentee = await profiles.person(program, "mentee", specialties=["pediatrics"])
+
+    [confirmed] = platform.events(published.PairingConfirmed, mentee_id=mentee)
+    assert confirmed.mentor_id == pediatrician and "specialty_overlap" in confirmed.reason_codes
+    assert confirmed.term_ends_at is not None
+    assert [p["status"] for p in platform.pairings(mentee_id=mentee)] == ["active"]
+    assert not platform.events(published.MenteeWaitlisted)
+
+
+async def test_a_mentee_no_mentor_fits_well_enough_waits_and_is_told_their_place_once():
+    platform = Platform()
+    profiles = Profiles(platform)
+    program = await profiles.program(minimum_score=90)
+    await profiles.person(program, "mentor", specialties=["psychiatry"], capacity=5)
+    first = await profiles.person(program, "mentee", specialties=["pediatrics"])
+    second = await profiles.person(program, "mentee", specialties=["dermatology"])
+    await profiles.profile(first, "undergraduate", specialties=["neurology"])  # considered again, still waiting
+
+    assert not platform.events(published.PairingConfirmed)
+    assert [(e.mentee_id, e.position) for e in platform.events(published.MenteeWaitlisted)] == [(first, 1), (second, 2)]
+
+
+async def test_room_freed_by_an_ended_mentorship_goes_to_the_mentee_who_waited_longest():
+    platform = Platform()
+    profiles = Profiles(platform)
+    program = await profiles.program()
+    mentor = await profiles.person(program, "mentor")
+    first = await profiles.person(program, "mentee")
+    second = await profiles.person(program, "mentee")
+    third = await profiles.person(program, "mentee")
+    [pairing] = platform.events(published.PairingConfirmed, mentee_id=first)
+    assert [(e.mentee_id, e.position) for e in platform.events(published.MenteeWaitlisted)] == [(second, 1), (third, 2)]
+
+    await handlers.end(commands.EndPairing(pairing.pairing_id, "schedule_conflict"), platform.uow(), acting_as(first))
+
+    [ended] = platform.events(published.PairingEnded)
+    assert (ended.mentee_id, ended.ended_by, ended.reason_code) == (first, "mentee", "schedule_conflict")
+    [again] = platform.events(published.PairingConfirmed, mentor_id=mentor, mentee_id=second)
+    assert not platform.events(published.PairingConfirmed, mentee_id=third)
+    # The pair that ended is never proposed again: the first mentee waits, behind the third.
+    assert platform.events(published.MenteeWaitlisted, mentee_id=first)[-1].position == 2
+
+
+async def test_a_declined_proposal_returns_the_mentee_to_matching_and_never_to_the_same_mentor():
+    platform = Platform()
+    profiles = Profiles(platform)
+    program = await profiles.program(both_must_accept=True)
+    best = await profiles.person(program, "mentor", specialties=["pediatrics"])
+    other = await profiles.person(program, "mentor", specialties=["psychiatry"])
+    mentee = await profiles.person(program, "mentee", specialties=["pediatrics"])
+    [proposed] = platform.events(published.PairingProposed, mentee_id=mentee)
+    assert proposed.mentor_id == best
+
+    declined = await handlers.decline(commands.DeclinePairing(proposed.pairing_id, "prefer_another_mentor"),
+                                      platform.uow(), acting_as(mentee))
+
+    assert declined.status == "declined"
+    [told] = platform.events(published.PairingDeclined, mentee_id=mentee)
+    assert (told.declined_by, told.reason_code) == ("mentee", "prefer_another_mentor")
+    assert [p.mentor_id for p in platform.events(published.PairingProposed, mentee_id=mentee)] == [best, other]
+    assert [p["status"] for p in platform.pairings(mentee_id=mentee, mentor_id=best)] == ["declined"]
+
+
+async def test_erasing_a_mentor_ends_their_mentorships_sends_their_mentees_back_to_wait_and_forgets_them():
+    platform = Platform()
+    profiles = Profiles(platform)
+    program = await profiles.program()
+    mentor = await profiles.person(program, "mentor", capacity=2)
+    mentees = [await profiles.person(program, "mentee") for _ in range(2)]
+    assert len(platform.events(published.PairingConfirmed, mentor_id=mentor)) == 2
+
+    await handlers.person_erased(PersonErased(person_id=mentor), platform.uow())
+
+    ended = platform.events(published.PairingEnded, mentor_id=mentor)
+    assert sorted(e.mentee_id for e in ended) == sorted(mentees)
+    assert {(e.ended_by, e.reason_code) for e in ended} == {("mentor", "person_erased")}
+    assert [(e.mentee_id, e.position) for e in platform.events(published.MenteeWaitlisted)] == [
+        (mentees[0], 1), (mentees[1], 2)]
+    state = platform.state
+    assert mentor not in state.profiles
+    assert not any(e["person_id"] == mentor for e in state.enrollments.values())
+    assert not any(mentor in (x["mentee_id"], x["mentor_id"]) for x in state.pairings.values())
+
+
+async def test_erasing_a_mentee_gives_their_place_with_the_mentor_to_the_next_mentee_waiting():
+    platform = Platform()
+    profiles = Profiles(platform)
+    program = await profiles.program()
+    mentor = await profiles.person(program, "mentor")
+    erased = await profiles.person(program, "mentee")
+    waiting = await profiles.person(program, "mentee")
+
+    await handlers.person_erased(PersonErased(person_id=erased), platform.uow())
+
+    [ended] = platform.events(published.PairingEnded, mentee_id=erased)
+    assert (ended.ended_by, ended.reason_code) == ("mentee", "person_erased")
+    assert platform.events(published.PairingConfirmed, mentee_id=waiting, mentor_id=mentor)
+    assert erased not in platform.state.profiles and not platform.pairings(mentee_id=erased)
+
+
+async def test_registrations_reuse_the_scored_mentors_until_a_mentor_changes_and_then_see_the_change():
+    platform = Platform()
+    profiles = Profiles(platform)
+    program = await profiles.program()
+    mentor = await profiles.person(program, "mentor", specialties=["psychiatry"], capacity=10)
+    await profiles.person(program, "mentee", specialties=["pediatrics"])
+    await profiles.person(program, "mentee", specialties=["pediatrics"])
+    built = platform.rosters.builds
+
+    await profiles.profile(mentor, "resident", specialties=["pediatrics"])  # the mentor's profile changes
+    newcomer = await profiles.person(program, "mentee", specialties=["pediatrics"])
+
+    assert built == 1 and platform.rosters.builds == 2
+    [confirmed] = platform.events(published.PairingConfirmed, mentee_id=newcomer)
+    assert "specialty_overlap" in confirmed.reason_codes
+
+
+async def test_a_mentor_whose_room_is_taken_elsewhere_is_not_given_another_mentee_from_a_kept_roster():
+    platform = Platform()
+    profiles = Profiles(platform)
+    program = await profiles.program()
+    await profiles.person(program, "mentor")  # room for one
+    await profiles.person(program, "mentee")  # takes it, with the roster now kept in memory
+    late = await profiles.person(program, "mentee")
+
+    assert not platform.events(published.PairingConfirmed, mentee_id=late)
+    assert [e.mentee_id for e in platform.events(published.MenteeWaitlisted)] == [late]

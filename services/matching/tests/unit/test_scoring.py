@@ -1,0 +1,134 @@
+"""The vectorised scorer a round and registration use gives exactly the scores of the explained per-pair `fit`,
+and rules out exactly the pairs `exclusion` rules out, on random people and random weights."""
+
+import random
+from datetime import UTC, datetime, timedelta
+from uuid import uuid4
+
+import numpy as np
+from matching.domain.model import Candidate, IdentityWish, ProgramRules
+from matching.domain.rounds import candidate_graph
+from matching.domain.scoring import EXACT_FLOAT32, Scorer, Weights, exclusion, fit, pair_exclusion, score_matrix
+from mentorship_contracts.vocabulary import Specialty, SupportArea
+from mentorship_contracts.vocabulary import TrainingStage as S
+
+NOW = datetime(2026, 11, 22, tzinfo=UTC)
+STAGES = list(S)
+ATTRIBUTES = {"first_generation": ["yes", "no"], "gender_identity": ["woman", "man", "non_binary"],
+              "race_ethnicity": ["black", "hispanic_latinx", "asian"]}
+
+
+def random_weights(rng: random.Random, largest: int = 100) -> Weights:
+    return Weights(*(rng.choice([0, rng.randint(0, largest)]) for _ in range(6)), near_peer_max_gap=rng.randint(1, 4))
+
+
+def random_person(rng: random.Random, i: int, mentor: bool, people: list[Candidate]) -> Candidate:
+    if people and rng.random() < 0.05:  # the same person on both sides
+        return Candidate(**{**vars(rng.choice(people)), "enrollment_id": uuid4()})
+    identity = {a: rng.choice(v) for a, v in ATTRIBUTES.items() if rng.random() < 0.4}
+    wishes = tuple(IdentityWish(a, rng.random() < 0.3) for a in ATTRIBUTES if rng.random() < 0.3)
+    return Candidate(
+        enrollment_id=uuid4(), person_id=uuid4(), stage=rng.choice(STAGES),
+        capacity=rng.randint(1, 3), active_pairings=rng.choice([0, 0, 0, 1]), approved=rng.random() < 0.9,
+        mentee_stages_welcome=rng.sample(STAGES, rng.randint(1, 6)) if mentor and rng.random() < 0.3 else [],
+        # Duplicates, and values outside the vocabulary, which count for nothing.
+        specialties=rng.choices([s.value for s in Specialty] + ["astrology"], k=rng.randint(0, 4)),
+        support_areas=rng.choices([s.value for s in SupportArea], k=rng.randint(0, 4)),
+        languages=rng.sample(["en", "es", "fr", "vi", "zh"], rng.randint(0, 2)),
+        timezone=rng.choice(["America/New_York", "America/Chicago", "UTC", ""]),
+        region=rng.choice([None, "", "Northeast", "Midwest", "America/Chicago"]),
+        modalities=rng.choice([[], ["virtual"], ["in_person"], ["in_person", "virtual"], ["phone"]]),
+        identity=identity, identity_wishes=wishes, waiting_since=NOW + timedelta(minutes=i),
+    )
+
+
+def random_population(seed: int, mentees: int, mentors: int) -> tuple[list[Candidate], list[Candidate]]:
+    rng = random.Random(seed)
+    people: list[Candidate] = []
+    for i in range(mentees + mentors):
+        people.append(random_person(rng, i, i >= mentees, people))
+    return people[:mentees], people[mentees:]
+
+
+def test_the_scores_of_a_whole_block_at_once_equal_each_pairs_explained_score_and_its_hard_constraints():
+    for seed in range(12):
+        rng = random.Random(seed)
+        mentees, mentors = random_population(seed, 60, 50)
+        weights = Weights() if seed == 0 else random_weights(rng)
+        block = score_matrix(mentees, mentors, weights)
+        expected = np.array([[fit(e, m, weights).score if pair_exclusion(e, m) is None else -1 for m in mentors]
+                             for e in mentees])
+        assert (block == expected).all(), f"seed {seed}: {np.argwhere(block != expected)[:5]}"
+        assert (block >= 0).any() and (block == -1).any()
+
+
+def test_weights_too_large_for_exact_single_precision_are_scored_exactly_in_double():
+    mentees, mentors = random_population(99, 40, 40)
+    weights = Weights(specialty=900_000, support=700_001, stage=300_003, identity=50_000, language=7, logistics=1_000_001)
+    rows = Scorer(mentors, weights).rows(mentees)
+    assert rows.coefficients.dtype == np.float64
+    assert (rows.multiplier * rows.applicable).max() >= EXACT_FLOAT32
+    expected = [[fit(e, m, weights).score if pair_exclusion(e, m) is None else -1 for m in mentors] for e in mentees]
+    assert (score_matrix(mentees, mentors, weights) == np.array(expected)).all()
+
+
+def test_a_pair_reaches_the_programs_minimum_score_exactly_when_its_rounded_score_does():
+    rng = random.Random(5)
+    mentees, mentors = random_population(5, 80, 10)
+    for minimum in (1, 30, 45, 67, 99, 100, 101):
+        rows = Scorer(mentors, random_weights(rng)).rows(mentees, minimum)
+        for i in range(len(mentees)):
+            # Every scaled total a pair may have around this mentee's threshold.
+            possible = int(rows.multiplier[i] * rows.applicable[i])
+            scaled = np.arange(max(0, int(rows.threshold[i]) - 300), min(possible, int(rows.threshold[i]) + 300) + 1)
+            shifted = (scaled - rows.threshold[i])[None, :]
+            assert ((shifted >= 0) == (rows.scores(np.array([i]), shifted) >= minimum)).all(), (minimum, i)
+
+
+def test_a_round_graph_holds_exactly_the_pairs_every_hard_constraint_and_the_threshold_allow_with_their_scores():
+    for seed in range(8):
+        rng = random.Random(100 + seed)
+        mentees, mentors = random_population(100 + seed, 50, 40)
+        weights = random_weights(rng)
+        program = ProgramRules(
+            id=uuid4(), chapter_id=None, pairing_mode="rounds", both_must_accept=False, pair_cap=None,
+            minimum_score=rng.choice([0, 20, 45, 70]), term_months=12, mentee_stages=STAGES,
+            mentor_stages=rng.sample(STAGES, 15),
+        )
+        closed = frozenset((rng.choice(mentees).person_id, rng.choice(mentors).person_id) for _ in range(30))
+        graph = candidate_graph(program, weights, mentees, mentors, live_pairs=0, closed_before=closed,
+                                top_k=len(mentors))
+        found = {(graph.mentees[i].enrollment_id, graph.mentors[j].enrollment_id): s
+                 for i, j, s in zip(graph.heads.tolist(), graph.tails.tolist(), graph.scores.tolist())}
+        expected = {}
+        for e in mentees:
+            for m in mentors:
+                if exclusion(e, m, program, closed) is None:
+                    score = fit(e, m, weights).score
+                    if score >= program.minimum_score:
+                        expected[(e.enrollment_id, m.enrollment_id)] = score
+        assert found == expected, f"seed {seed}"
+        for i, e in enumerate(mentees):
+            allowed = [m for m in mentors if exclusion(e, m, program, closed) is None]
+            assert graph.eligible_any[i] == bool(allowed)
+            assert graph.qualified_any[i] == any(fit(e, m, weights).score >= program.minimum_score for m in allowed)
+
+
+def test_a_round_graph_keeps_each_mentees_k_best_scores_among_many_mentors_ties_included():
+    for seed in range(4):
+        rng = random.Random(200 + seed)
+        mentees, mentors = random_population(200 + seed, 40, 300)
+        weights = random_weights(rng, largest=10)  # small weights: many equal scores
+        program = ProgramRules(
+            id=uuid4(), chapter_id=None, pairing_mode="rounds", both_must_accept=False, pair_cap=None,
+            minimum_score=rng.choice([0, 30]), term_months=12, mentee_stages=STAGES, mentor_stages=STAGES,
+        )
+        closed = frozenset((rng.choice(mentees).person_id, rng.choice(mentors).person_id) for _ in range(40))
+        graph = candidate_graph(program, weights, mentees, mentors, live_pairs=0, closed_before=closed, top_k=4)
+        for i, e in enumerate(mentees):
+            kept = graph.scores[graph.heads == i].tolist()
+            allowed = sorted((fit(e, m, weights).score for m in mentors if exclusion(e, m, program, closed) is None),
+                             reverse=True)
+            assert kept == [s for s in allowed if s >= program.minimum_score][:4], f"seed {seed}, mentee {i}"
+            assert all(graph.mentors[j].person_id != e.person_id and (e.person_id, graph.mentors[j].person_id)
+                       not in closed for j in graph.tails[graph.heads == i].tolist())
