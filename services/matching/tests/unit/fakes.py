@@ -101,9 +101,12 @@ class FakeMatching:
     async def withdraw(self, enrollment_id: UUID) -> None:
         self.s.enrollments[enrollment_id].update(active=False, changed=self._change())
 
-    async def enrollment_of(self, person_id: UUID, program_id: UUID) -> dict | None:
-        return next((e for e in self.s.enrollments.values()
-                     if e["person_id"] == person_id and e["program_id"] == program_id and e["active"]), None)
+    async def enrollments_of(self, person_id: UUID, program_id: UUID, role: str,
+                             pairing_kind: str | None = None) -> list[dict]:
+        return sorted((e for e in self.s.enrollments.values()
+                       if e["person_id"] == person_id and e["program_id"] == program_id and e["role"] == role
+                       and e["active"] and pairing_kind in (None, e.get("pairing_kind", "general"))),
+                      key=lambda e: (e["enrolled_at"], str(e["id"])))
 
     async def programs_of(self, person_id: UUID) -> list[UUID]:
         return sorted({e["program_id"] for e in self.s.enrollments.values() if e["person_id"] == person_id and e["active"]})
@@ -124,7 +127,7 @@ class FakeMatching:
             specialties=list(p["specialties"]), support_areas=list(p["support_areas"]), languages=list(p["languages"]),
             timezone=p["timezone"], region=p["region"], modalities=list(p["modalities"]), identity=dict(p["identity"]),
             identity_wishes=tuple(IdentityWish(w.attribute, w.required) for w in p["identity_wishes"]),
-            waiting_since=e["waiting_since"],
+            waiting_since=e["waiting_since"], pairing_kind=e.get("pairing_kind", "general"),
         )
 
     def _enrolled(self, program_id: UUID, role: str) -> list[dict]:

@@ -5,10 +5,18 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from uuid import UUID, uuid4
 
+import pytest
 from matching.domain import commands
+from matching.domain.model import MatchingError, NotFound
 from matching.service_layer import handlers
 from mentorship_contracts import matching as published
-from mentorship_contracts.profiles import EnrollmentCreated, MatchingProfileChanged, PersonErased, ProgramDefined
+from mentorship_contracts.profiles import (
+    EnrollmentCreated,
+    EnrollmentCreatedV2,
+    MatchingProfileChanged,
+    PersonErased,
+    ProgramDefined,
+)
 
 from .fakes import Platform
 
@@ -36,15 +44,22 @@ class Profiles:
         event = MatchingProfileChanged(person_id=person, chapter_id=None, stage=stage, **attributes)
         await handlers.matching_profile_changed(event, self.platform.uow())
 
-    async def person(self, program: UUID, role: str, capacity: int = 1, **attributes) -> UUID:
+    async def person(self, program: UUID, role: str, capacity: int = 1, kind: str | None = None,
+                     **attributes) -> UUID:
         """Someone whose matching profile arrives, then who enrolls (a minute after the one before)."""
         person, stage = uuid4(), "resident" if role == "mentor" else "undergraduate"
         await self.profile(person, stage, **attributes)
-        self.clock += timedelta(minutes=1)
-        await handlers.enrollment_created(EnrollmentCreated(
-            enrollment_id=self.enrollment_id(), person_id=person, program_id=program, chapter_id=None, role=role, stage=stage,
-            capacity=capacity, occurred_at=self.clock), self.platform.uow())
+        await self.enroll(person, program, role, stage, capacity, kind)
         return person
+
+    async def enroll(self, person: UUID, program: UUID, role: str, stage: str, capacity: int = 1,
+                     kind: str | None = None) -> None:
+        """An enrollment as version 1 of the event carries it, or, with a kind, as version 2."""
+        self.clock += timedelta(minutes=1)
+        facts = dict(enrollment_id=self.enrollment_id(), person_id=person, program_id=program, chapter_id=None,
+                     role=role, stage=stage, capacity=capacity, occurred_at=self.clock)
+        event = EnrollmentCreated(**facts) if kind is None else EnrollmentCreatedV2(**facts, pairing_kind=kind)
+        await handlers.enrollment_created(event, self.platform.uow())
 
 
 def acting_as(person: UUID) -> handlers.Authorize:
@@ -184,3 +199,40 @@ async def test_a_mentor_whose_room_is_taken_elsewhere_is_not_given_another_mente
 
     assert not platform.events(published.PairingConfirmed, mentee_id=late)
     assert [e.mentee_id for e in platform.events(published.MenteeWaitlisted)] == [late]
+
+
+async def test_a_mentee_enrolled_for_two_kinds_holds_one_pairing_of_each_each_with_a_mentor_of_that_kind():
+    platform = Platform()
+    profiles = Profiles(platform)
+    program = await profiles.program(pairing_kinds=["clinical", "research"])
+    researcher = await profiles.person(program, "mentor", kind="research", specialties=["pediatrics"], capacity=3)
+    clinician = await profiles.person(program, "mentor", kind="clinical", capacity=3)
+    mentee = await profiles.person(program, "mentee", kind="clinical", specialties=["pediatrics"])
+    # The researcher shares the mentee's specialty, but offers another kind of mentorship.
+    assert [e.mentor_id for e in platform.events(published.PairingConfirmed, mentee_id=mentee)] == [clinician]
+
+    await profiles.enroll(mentee, program, "mentee", "undergraduate", kind="research")
+    assert [e.mentor_id for e in platform.events(published.PairingConfirmed, mentee_id=mentee)] == [clinician,
+                                                                                                    researcher]
+    await profiles.person(program, "mentor", kind="clinical", capacity=3)  # room appears: nobody is paired twice
+    assert len(platform.events(published.PairingConfirmed, mentee_id=mentee)) == 2
+
+
+async def test_a_mentee_enrolled_for_two_kinds_says_which_when_choosing_a_mentor():
+    platform = Platform()
+    profiles = Profiles(platform)
+    program = await profiles.program(pairing_mode="mentee_choice", pairing_kinds=["clinical", "research"])
+    researcher = await profiles.person(program, "mentor", kind="research")
+    mentee = await profiles.person(program, "mentee", kind="clinical")
+    await profiles.enroll(mentee, program, "mentee", "undergraduate", kind="research")
+
+    with pytest.raises(MatchingError) as unsaid:
+        await handlers.suggestions(program, mentee, platform.uow())
+    assert unsaid.value.field == "pairing_kind"
+    assert await handlers.suggestions(program, mentee, platform.uow(), "clinical") == []
+    [suggested] = await handlers.suggestions(program, mentee, platform.uow(), "research")
+    assert suggested["mentor_id"] == researcher
+    with pytest.raises(NotFound) as wrong_kind:
+        await handlers.request_mentor(commands.RequestMentor(program, mentee, researcher, "clinical"), platform.uow())
+    assert wrong_kind.value.field == "mentor_id"
+    await handlers.request_mentor(commands.RequestMentor(program, mentee, researcher, "research"), platform.uow())

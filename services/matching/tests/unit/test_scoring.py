@@ -39,6 +39,7 @@ def random_person(rng: random.Random, i: int, mentor: bool, people: list[Candida
         region=rng.choice([None, "", "Northeast", "Midwest", "America/Chicago"]),
         modalities=rng.choice([[], ["virtual"], ["in_person"], ["in_person", "virtual"], ["phone"]]),
         identity=identity, identity_wishes=wishes, waiting_since=NOW + timedelta(minutes=i),
+        pairing_kind=rng.choice(["general", "general", "general", "clinical"]),
     )
 
 

@@ -48,7 +48,7 @@ def _candidate(program: ProgramRules, r: asyncpg.Record) -> Candidate:
         identity={} if identity in _EMPTY_JSON else json.loads(identity),
         identity_wishes=() if wishes in _EMPTY_JSON else tuple(
             IdentityWish(w["attribute"], w["required"]) for w in json.loads(wishes)),
-        waiting_since=r["waiting_since"],
+        waiting_since=r["waiting_since"], pairing_kind=r["pairing_kind"],
     )
 
 
@@ -148,14 +148,14 @@ class PostgresMatching:
 
     async def save_enrollment(self, *, enrollment_id: UUID, person_id: UUID, program_id: UUID, chapter_id: UUID | None,
                               role: str, stage: str, capacity: int, mentee_stages_welcome: list[str], approved: bool,
-                              enrolled_at: datetime) -> None:
+                              enrolled_at: datetime, pairing_kind: str = "general") -> None:
         await self._conn.execute(
             """INSERT INTO enrollments (id, person_id, program_id, chapter_id, role, stage, capacity,
-                                        mentee_stages_welcome, approved, enrolled_at, waiting_since)
-               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)
+                                        mentee_stages_welcome, approved, enrolled_at, waiting_since, pairing_kind)
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11)
                ON CONFLICT (id) DO UPDATE SET stage = $6, capacity = $7, mentee_stages_welcome = $8, approved = $9""",
             enrollment_id, person_id, program_id, chapter_id, role, stage, capacity, mentee_stages_welcome, approved,
-            enrolled_at,
+            enrolled_at, pairing_kind,
         )
 
     async def set_approval(self, enrollment_id: UUID, approved: bool) -> None:
@@ -164,10 +164,14 @@ class PostgresMatching:
     async def withdraw(self, enrollment_id: UUID) -> None:
         await self._conn.execute("UPDATE enrollments SET active = false WHERE id = $1", enrollment_id)
 
-    async def enrollment_of(self, person_id: UUID, program_id: UUID) -> asyncpg.Record | None:
-        return await self._conn.fetchrow(
-            "SELECT * FROM enrollments WHERE person_id = $1 AND program_id = $2 AND active", person_id, program_id
-        )
+    async def enrollments_of(self, person_id: UUID, program_id: UUID, role: str,
+                             pairing_kind: str | None = None) -> list[asyncpg.Record]:
+        """A person's active enrollments in a program in one role (one per kind of pairing), of one kind if given."""
+        return await self._conn.fetch(
+            """SELECT * FROM enrollments
+                WHERE person_id = $1 AND program_id = $2 AND role = $3 AND active
+                  AND ($4::text IS NULL OR pairing_kind = $4)
+                ORDER BY enrolled_at, id""", person_id, program_id, role, pairing_kind)
 
     async def programs_of(self, person_id: UUID) -> list[UUID]:
         rows = await self._conn.fetch(
@@ -191,7 +195,7 @@ class PostgresMatching:
         # The live count per enrollment through the partial indexes on live pairings.
         return await self._conn.fetch(
             f"""SELECT * FROM (
-                    SELECT e.id, e.person_id, e.stage, e.capacity, e.approved, e.mentee_stages_welcome, e.waiting_since,
+                    SELECT e.id, e.person_id, e.stage, e.capacity, e.approved, e.mentee_stages_welcome, e.waiting_since, e.pairing_kind,
                            p.specialties, p.support_areas, p.languages, p.timezone, p.region, p.modalities, p.identity,
                            p.identity_wishes,
                            (SELECT count(*) FROM pairings x WHERE x.{column} = e.id AND x.status IN {_LIVE}) AS live
@@ -209,7 +213,7 @@ class PostgresMatching:
         """The program's waiting mentees (or those of these enrollments who wait), longest waiting first, and the
         (mentee, mentor) pairs among them that declined or ended before, in any program: one round trip."""
         rows = await self._conn.fetch(
-            f"""SELECT e.id, e.person_id, e.stage, e.capacity, e.approved, e.mentee_stages_welcome, e.waiting_since,
+            f"""SELECT e.id, e.person_id, e.stage, e.capacity, e.approved, e.mentee_stages_welcome, e.waiting_since, e.pairing_kind,
                        p.specialties, p.support_areas, p.languages, p.timezone, p.region, p.modalities, p.identity,
                        p.identity_wishes, 0 AS live,
                        ARRAY(SELECT DISTINCT x.mentor_id FROM pairings x
@@ -229,7 +233,7 @@ class PostgresMatching:
         """The program's mentors with a matching profile, and the stamp `pairing_context` gives of exactly what
         was read."""
         rows = await self._conn.fetch(
-            f"""SELECT e.id, e.person_id, e.stage, e.capacity, e.approved, e.mentee_stages_welcome, e.waiting_since,
+            f"""SELECT e.id, e.person_id, e.stage, e.capacity, e.approved, e.mentee_stages_welcome, e.waiting_since, e.pairing_kind,
                        p.person_id IS NOT NULL AS profiled,
                        p.specialties, p.support_areas, p.languages, p.timezone, p.region, p.modalities, p.identity,
                        p.identity_wishes, count(*) OVER () AS stamp_n, max(e.changed) OVER () AS stamp_latest,

@@ -62,6 +62,7 @@ class RequestMentor:
     program_id: UUID
     mentee_id: UUID
     mentor_id: UUID
+    pairing_kind: str | None = None  # needed where the mentee is enrolled for several kinds
 
 
 @dataclass(frozen=True)

@@ -72,6 +72,8 @@ class Candidate:
     identity: dict[str, str] = field(default_factory=dict)
     identity_wishes: tuple[IdentityWish, ...] = ()
     waiting_since: datetime | None = None
+    # What the enrollment seeks (a mentee) or offers (a mentor): only the same kind pairs.
+    pairing_kind: str = "general"
 
     @property
     def has_room(self) -> bool:

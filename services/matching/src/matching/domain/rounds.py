@@ -125,10 +125,11 @@ def candidate_graph(program: ProgramRules, weights: Weights, mentees: list[Candi
     buckets: dict[tuple, list[int]] = {}
     for i in range(n):
         if not rows.unmet_requirement[i]:
-            buckets.setdefault((int(rows.stage[i]), int(rows.rank[i]), rows.required[i]), []).append(i)
+            buckets.setdefault((int(rows.stage[i]), int(rows.rank[i]), rows.required[i], mentees[i].pairing_kind),
+                               []).append(i)
     blocks = []  # (mentee rows, mentor columns, their features): each scored on its own, by any thread
-    for (stage, rank, required), members in buckets.items():
-        columns = scorer.columns(stage, rank, required)
+    for (stage, rank, required, kind), members in buckets.items():
+        columns = scorer.columns(stage, rank, required, kind)
         if len(columns) == 0:
             continue
         features = scorer.transposed(columns, rows.coefficients.dtype)

@@ -54,7 +54,7 @@ class Fit:
 REASONS = ("specialty_overlap", "support_offered", "near_peer", "further_along", "shared_identity",
            "shared_language", "format_compatible", "same_region", "same_time_zone")
 # Pairwise hard constraints, in the order a coordinator is told about them.
-PAIR_RULES = ("same_person", "mentor_not_ahead", "stage_not_welcome", "identity_requirement_unmet")
+PAIR_RULES = ("same_person", "different_kind", "mentor_not_ahead", "stage_not_welcome", "identity_requirement_unmet")
 
 _SPECIALTIES = {s.value: i for i, s in enumerate(Specialty)}
 _SUPPORT = {s.value: i for i, s in enumerate(SupportArea)}
@@ -185,6 +185,8 @@ def pair_exclusion(mentee: Candidate, mentor: Candidate) -> str | None:
     """The first pairwise hard constraint (`PAIR_RULES`) that rules this pair out, or None."""
     if mentee.person_id == mentor.person_id:
         return "same_person"
+    if mentor.pairing_kind != mentee.pairing_kind:
+        return "different_kind"
     if mentor.stage.rank <= mentee.stage.rank:
         return "mentor_not_ahead"
     if not _welcomes(mentor, mentee.stage):
@@ -279,6 +281,8 @@ class Scorer:
                      for m in mentors]
         self.logistics_patterns = _codes(sorted(set(logistics)), {})
         self.rank = np.array([m.stage.rank for m in mentors], dtype=np.int16)
+        self.kinds = _codes(sorted({m.pairing_kind for m in mentors}), {})
+        self.kind = np.array([self.kinds[m.pairing_kind] for m in mentors], dtype=np.int16)
         self.welcome = np.ones((n, len(_STAGES)), dtype=bool)
         for j, m in enumerate(mentors):
             if m.mentee_stages_welcome:
@@ -306,10 +310,13 @@ class Scorer:
             self._language_patterns[[self.languages[lang] for lang in pattern], k] = 1.0
         self._logistics = np.array(list(self.logistics_patterns), dtype=np.int64).reshape(-1, 3)
 
-    def columns(self, stage: int, rank: int, required: frozenset = frozenset()) -> np.ndarray:
-        """Mentors no stage or identity requirement rules out for mentees of this stage: ahead of them, welcoming
-        their stage, and sharing every attribute=value pair they require."""
-        ok = (self.rank > rank) & self.welcome[:, stage]
+    def columns(self, stage: int, rank: int, required: frozenset = frozenset(), kind: str = "general") -> np.ndarray:
+        """Mentors no kind, stage or identity requirement rules out for mentees of this stage: offering the kind
+        of pairing sought, ahead of them, welcoming their stage, and sharing every attribute=value pair they
+        require."""
+        if kind not in self.kinds:
+            return np.zeros(0, dtype=np.int64)
+        ok = (self.kind == self.kinds[kind]) & (self.rank > rank) & self.welcome[:, stage]
         for pair in required:
             if pair not in self.identities:
                 return np.zeros(0, dtype=np.int64)
@@ -390,7 +397,7 @@ def score_matrix(mentees: list[Candidate], mentors: list[Candidate], weights: We
     for i in range(len(mentees)):
         if rows.unmet_requirement[i]:
             continue
-        columns = scorer.columns(int(rows.stage[i]), int(rows.rank[i]), rows.required[i])
+        columns = scorer.columns(int(rows.stage[i]), int(rows.rank[i]), rows.required[i], mentees[i].pairing_kind)
         shifted = rows.coefficients[i:i + 1] @ scorer.transposed(columns, rows.coefficients.dtype)
         out[i, columns] = rows.scores(np.array([i]), shifted)[0]
         if mentees[i].person_id in person:
@@ -406,7 +413,7 @@ def ranked_mentors(mentee: Candidate, scorer: Scorer, program: ProgramRules, roo
     rows = scorer.rows([mentee], program.minimum_score)
     if rows.unmet_requirement[0]:
         return []
-    columns = scorer.columns(int(rows.stage[0]), int(rows.rank[0]), rows.required[0])
+    columns = scorer.columns(int(rows.stage[0]), int(rows.rank[0]), rows.required[0], mentee.pairing_kind)
     columns = columns[room[columns] > 0]
     ruled_out = [j for j in scorer.people.get(mentee.person_id, ())] + [
         j for (mentee_id, mentor_id) in closed_before if mentee_id == mentee.person_id

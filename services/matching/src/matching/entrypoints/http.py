@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Request
+from mentorship_contracts.vocabulary import PairingKind
 from plumbing.auth import Principal, current_principal, forbidden
 from plumbing.http import ApiError
 from pydantic import BaseModel, ConfigDict, Field
@@ -60,6 +61,8 @@ class FeedbackIn(Strict):
 class RequestIn(Strict):
     mentee_id: UUID
     mentor_id: UUID
+    pairing_kind: PairingKind | None = Field(
+        default=None, description="Which of the mentee's enrollments asks, where they are enrolled for several kinds")
 
 
 class RoundIn(Strict):
@@ -200,17 +203,19 @@ async def waitlist_position(program_id: UUID, person_id: UUID, caller: Caller, u
 
 
 @router.get("/programs/{program_id}/suggestions")
-async def suggestions(program_id: UUID, mentee_id: UUID, caller: Caller, unit: UnitOfWork) -> list[dict]:
+async def suggestions(program_id: UUID, mentee_id: UUID, caller: Caller, unit: UnitOfWork,
+                      pairing_kind: PairingKind | None = None) -> list[dict]:
     if not caller.is_person(mentee_id):
         await _managed_program(program_id, caller, unit)
-    return await handlers.suggestions(program_id, mentee_id, unit)
+    return await handlers.suggestions(program_id, mentee_id, unit, pairing_kind)
 
 
 @router.post("/programs/{program_id}/requests", status_code=201)
 async def request_mentor(program_id: UUID, body: RequestIn, caller: Caller, unit: UnitOfWork) -> dict:
     if not caller.is_person(body.mentee_id):
         raise forbidden("a mentee chooses their own mentor")
-    pairing_id = await handlers.request_mentor(commands.RequestMentor(program_id, body.mentee_id, body.mentor_id), unit)
+    pairing_id = await handlers.request_mentor(
+        commands.RequestMentor(program_id, body.mentee_id, body.mentor_id, body.pairing_kind), unit)
     return {"pairing_id": pairing_id, "status": "requested"}
 
 

@@ -96,7 +96,7 @@ async def _save_enrollment(event: source.EnrollmentCreated | source.EnrollmentCh
             enrollment_id=event.enrollment_id, person_id=event.person_id, program_id=event.program_id,
             chapter_id=event.chapter_id, role=event.role, stage=event.stage, capacity=event.capacity,
             mentee_stages_welcome=list(event.mentee_stages_welcome), approved=event.approval == "approved",
-            enrolled_at=event.occurred_at,
+            enrolled_at=event.occurred_at, pairing_kind=getattr(event, "pairing_kind", "general"),
         )
         if event.approval == "suspended":
             await _close_all(await uow.matching.live_pairings_of_enrollment(event.enrollment_id), event.person_id,
@@ -390,20 +390,24 @@ async def _program(program_id: UUID, uow) -> ProgramRules:
     return program
 
 
-async def _mentee(program: ProgramRules, person_id: UUID, uow) -> Candidate:
-    enrollment = await uow.matching.enrollment_of(person_id, program.id)
-    if enrollment is None or enrollment["role"] != "mentee":
-        raise NotFound("not enrolled as a mentee in this program", "mentee_id")
-    found = await uow.matching.candidates(program, "mentee", enrollment_ids=[enrollment["id"]])
+async def _mentee(program: ProgramRules, person_id: UUID, uow, pairing_kind: str | None = None) -> Candidate:
+    enrollments = await uow.matching.enrollments_of(person_id, program.id, "mentee", pairing_kind)
+    if not enrollments:
+        raise NotFound("not enrolled as a mentee in this program" + (f" for {pairing_kind}" if pairing_kind else ""),
+                       "mentee_id")
+    if len(enrollments) > 1:
+        kinds = ", ".join(e["pairing_kind"] for e in enrollments)
+        raise MatchingError(f"enrolled here for several kinds of pairing ({kinds}): say which", "pairing_kind")
+    found = await uow.matching.candidates(program, "mentee", enrollment_ids=[enrollments[0]["id"]])
     if not found:
         raise Conflict("matching has not received this mentee's matching profile yet", "mentee_id")
     return found[0]
 
 
-async def suggestions(program_id: UUID, mentee_id: UUID, uow) -> list[dict]:
+async def suggestions(program_id: UUID, mentee_id: UUID, uow, pairing_kind: str | None = None) -> list[dict]:
     async with uow:
         program = await _program(program_id, uow)
-        mentee = await _mentee(program, mentee_id, uow)
+        mentee = await _mentee(program, mentee_id, uow, pairing_kind)
         mentors = await uow.matching.candidates(program, "mentor")
         requested = {r.mentor_id for r in await uow.matching.pending_requests(mentee.enrollment_id)}
         found = suitable_mentors(mentee, mentors, program, await uow.matching.weights(program_id),
@@ -418,7 +422,7 @@ async def request_mentor(cmd: commands.RequestMentor, uow) -> UUID:
         program = await _program(cmd.program_id, uow)
         if program.pairing_mode != "mentee_choice":
             raise Conflict("in this program mentees do not choose their mentor", "program_id")
-        mentee = await _mentee(program, cmd.mentee_id, uow)
+        mentee = await _mentee(program, cmd.mentee_id, uow, cmd.pairing_kind)
         if mentee.active_pairings:
             raise Conflict("you are already paired in this program", "mentee_id")
         pending = await uow.matching.pending_requests(mentee.enrollment_id)
@@ -426,10 +430,11 @@ async def request_mentor(cmd: commands.RequestMentor, uow) -> UUID:
             raise Conflict("you already asked this mentor", "mentor_id")
         if len(pending) >= REQUEST_LIMIT:
             raise Conflict(f"at most {REQUEST_LIMIT} requests may wait for an answer at once", "mentor_id")
-        enrollment = await uow.matching.enrollment_of(cmd.mentor_id, program.id)
-        mentors = await uow.matching.candidates(program, "mentor", enrollment_ids=[enrollment["id"]]) if enrollment else []
-        if not mentors or enrollment["role"] != "mentor":
-            raise NotFound("not a mentor of this program", "mentor_id")
+        enrollments = await uow.matching.enrollments_of(cmd.mentor_id, program.id, "mentor", mentee.pairing_kind)
+        mentors = await uow.matching.candidates(program, "mentor", enrollment_ids=[enrollments[0]["id"]]) \
+            if enrollments else []
+        if not mentors:
+            raise NotFound(f"not a {mentee.pairing_kind} mentor of this program", "mentor_id")
         mentor = mentors[0]
         ruled_out = exclusion(mentee, mentor, program, await uow.matching.closed_before(program.id, [mentee.person_id]))
         if ruled_out:
