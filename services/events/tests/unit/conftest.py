@@ -79,16 +79,19 @@ class FakeRegistrations:
 
 class FakeParticipants:
     def __init__(self) -> None:
-        self.stages, self.feeds = {}, {}
+        self.people, self.feeds = {}, {}
 
     async def stages_of(self, people):
-        return {p: self.stages[p] for p in people if p in self.stages}
+        return {p: self.people[p].stage for p in people if p in self.people}
 
-    async def save(self, person_id, chapter_id, stage) -> None:
-        self.stages[person_id] = stage
+    async def get(self, person_id):
+        return self.people.get(person_id)
+
+    async def save(self, participant) -> None:
+        self.people[participant.person_id] = participant
 
     async def forget(self, person_id) -> None:
-        self.stages.pop(person_id, None)
+        self.people.pop(person_id, None)
         self.feeds = {digest: owner for digest, owner in self.feeds.items() if owner != person_id}
 
     async def save_feed_token(self, person_id, digest) -> None:
@@ -110,6 +113,10 @@ class FakeSlots:
 
     async def get(self, slot_id, *, lock=False):
         return copy.deepcopy(self.rows.get(slot_id))
+
+    async def booked_by(self, person_id, *, ending_after):
+        booked = [copy.deepcopy(s) for s in self.rows.values() if s.booked_by == person_id and s.ends_at > ending_after]
+        return sorted(booked, key=lambda s: s.starts_at)
 
     async def involving(self, person_id):
         return [copy.deepcopy(s) for s in self.rows.values() if person_id in (s.host_id, s.booked_by)]

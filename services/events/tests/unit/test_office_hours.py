@@ -5,16 +5,72 @@ from uuid import uuid4
 
 import pytest
 from events.domain import commands
-from events.domain.model import AlreadyBooked, Invalid
+from events.domain.model import AlreadyBooked, HostNotYetKnown, Invalid, NotAHost, NotFound, Participant
 from events.service_layer import handlers
 from mentorship_contracts import events as contract
 from mentorship_contracts.profiles import PersonErased
+from mentorship_contracts.vocabulary import TrainingStage as S
 
 TOMORROW = datetime.now(UTC) + timedelta(days=1)
 
 
-async def offered(uow, host=None):
-    return await handlers.offer_slot(commands.OfferSlot(host or uuid4(), None, TOMORROW, TOMORROW + timedelta(minutes=30)), uow)
+async def offered(uow, host=None, stage=S.ATTENDING, is_alumni=False, starts=TOMORROW):
+    host = host or uuid4()
+    if stage is not None:
+        await uow.participants.save(Participant(host, stage, is_alumni=is_alumni))
+    return await handlers.offer_slot(commands.OfferSlot(host, None, starts, starts + timedelta(minutes=30)), uow)
+
+
+@pytest.mark.parametrize("stage", [S.RESIDENT, S.FELLOW, S.ATTENDING, S.NURSE, S.PHYSICIAN_ASSISTANT, S.PHARMACIST])
+async def test_a_clinician_offers_office_hours(uow, stage):
+    assert (await offered(uow, stage=stage)).booked_by is None
+
+
+async def test_an_alumnus_who_volunteers_as_a_mentor_offers_office_hours(uow):
+    assert (await offered(uow, stage=S.MEDICAL_STUDENT_4, is_alumni=True)).booked_by is None
+
+
+@pytest.mark.parametrize("stage", [S.HIGH_SCHOOL, S.UNDERGRADUATE, S.MEDICAL_STUDENT_2, S.NURSING_STUDENT])
+async def test_a_student_who_is_neither_mentor_nor_clinician_does_not_offer_office_hours(uow, stage):
+    with pytest.raises(NotAHost) as refused:
+        await offered(uow, stage=stage)
+    assert refused.value.field == "host_id" and str(stage) in str(refused.value)
+    assert uow.slots.rows == {}
+
+
+async def test_a_host_profiles_has_not_told_us_about_yet_is_asked_to_try_again(uow):
+    with pytest.raises(HostNotYetKnown) as refused:
+        await offered(uow, stage=None)
+    assert refused.value.field == "host_id"
+
+
+async def test_a_withdrawn_slot_is_gone_and_its_booker_is_told(uow):
+    slot, student = await offered(uow), uuid4()
+    await handlers.book_slot(commands.BookSlot(slot.id, student), uow)
+
+    await handlers.withdraw_slot(commands.WithdrawSlot(slot.id), uow)
+
+    assert uow.slots.rows == {}
+    cancelled = uow.published_of(contract.OfficeHoursBookingCancelled)
+    assert [(c.slot_id, c.person_id, c.cancelled_by) for c in cancelled] == [(slot.id, student, "host")]
+    with pytest.raises(NotFound):
+        await handlers.book_slot(commands.BookSlot(slot.id, uuid4()), uow)
+
+
+async def test_withdrawing_an_open_slot_tells_nobody(uow):
+    slot = await offered(uow)
+    await handlers.withdraw_slot(commands.WithdrawSlot(slot.id), uow)
+    assert uow.slots.rows == {} and uow.published_of(contract.OfficeHoursBookingCancelled) == []
+
+
+async def test_my_bookings_are_the_slots_i_booked_soonest_first(uow):
+    student = uuid4()
+    later = await offered(uow, starts=TOMORROW + timedelta(hours=2))
+    sooner, someone_elses = await offered(uow), await offered(uow)
+    for slot, person in ((later, student), (sooner, student), (someone_elses, uuid4())):
+        await handlers.book_slot(commands.BookSlot(slot.id, person), uow)
+
+    assert [s.id for s in await handlers.bookings_of(student, uow)] == [sooner.id, later.id]
 
 
 async def test_a_booked_slot_is_not_booked_by_anyone_else_but_a_retry_is_harmless(uow):

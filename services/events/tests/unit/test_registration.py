@@ -6,7 +6,7 @@ from uuid import uuid4
 
 import pytest
 from events.domain import commands
-from events.domain.model import NotConfirmed, NotFound, NotInAudience, StageNotYetKnown, Status
+from events.domain.model import NotConfirmed, NotFound, NotInAudience, Participant, StageNotYetKnown, Status
 from events.service_layer import handlers
 from events.service_layer.registration_desk import RegistrationDesk
 from mentorship_contracts import events as contract
@@ -51,7 +51,7 @@ async def test_registering_twice_is_the_same_registration_and_says_so_once(uow):
     event = await published(uow)
     person, refused = uuid4(), uuid4()
     uow.events.rows[event.id].audience_stages = [S.RESIDENT]
-    await uow.participants.save(person, None, S.RESIDENT)
+    await uow.participants.save(Participant(person, S.RESIDENT))
     arrivals = [commands.Register(event.id, p) for p in (person, refused, person)]
 
     (first, created), refusal, (again, created_again) = await handlers.register_arrivals(arrivals, uow)
@@ -67,7 +67,7 @@ async def test_someone_whose_stage_has_not_reached_the_service_is_asked_to_try_a
     person = uuid4()
     with pytest.raises(StageNotYetKnown, match="try again"):
         await register(uow, event, person)
-    await uow.participants.save(person, None, S.ATTENDING)
+    await uow.participants.save(Participant(person, S.ATTENDING))
     with pytest.raises(NotInAudience, match="undergraduate"):
         await register(uow, event, person)
 
@@ -137,7 +137,7 @@ async def test_a_reminder_is_due_once_per_confirmed_registrant_a_day_before(uow)
 async def test_an_erased_person_gives_up_their_seat_and_is_forgotten(uow):
     event = await published(uow)
     erased, waiting = await register(uow, event), await register(uow, event)
-    await uow.participants.save(erased.person_id, None, S.UNDERGRADUATE)
+    await uow.participants.save(Participant(erased.person_id, S.UNDERGRADUATE))
 
     await handlers.person_erased(PersonErased(person_id=erased.person_id), uow)
 
@@ -165,3 +165,40 @@ async def test_everyone_at_the_desk_hears_why_their_batch_failed(uow):
     outcomes = await asyncio.gather(*(desk.register(commands.Register(no_such_event, uuid4())) for _ in range(3)),
                                     return_exceptions=True)
     assert [type(o) for o in outcomes] == [NotFound] * 3
+
+
+class GatedUnitOfWork:
+    """The fake unit of work, held at the door until `opened` is set (a batch in flight, as on a slow database)."""
+
+    def __init__(self, uow, entered: asyncio.Event, opened: asyncio.Event) -> None:
+        self._uow, self._entered, self._opened = uow, entered, opened
+
+    def __getattr__(self, name):
+        return getattr(self._uow, name)
+
+    async def __aenter__(self):
+        self._entered.set()
+        await self._opened.wait()
+        return await self._uow.__aenter__()
+
+    async def __aexit__(self, *exc_info):
+        return await self._uow.__aexit__(*exc_info)
+
+
+async def test_a_caller_who_gives_up_while_their_batch_is_admitted_stalls_nobody_else(uow):
+    event = await published(uow, capacity=2)
+    entered, opened = asyncio.Event(), asyncio.Event()
+    desk = RegistrationDesk(lambda: GatedUnitOfWork(uow, entered, opened))
+    people = [uuid4() for _ in range(4)]
+    callers = [asyncio.create_task(desk.register(commands.Register(event.id, p))) for p in people]
+    await asyncio.wait_for(entered.wait(), timeout=5)
+
+    callers[0].cancel()  # e.g. the client hung up; their registration still goes through
+    opened.set()
+    outcomes = await asyncio.wait_for(asyncio.gather(*callers, return_exceptions=True), timeout=5)
+
+    assert isinstance(outcomes[0], asyncio.CancelledError)
+    assert [r.status for r, _ in outcomes[1:]] == [Status.CONFIRMED, Status.WAITLISTED, Status.WAITLISTED]
+    later, created = await asyncio.wait_for(desk.register(commands.Register(event.id, uuid4())), timeout=5)
+    assert (later.status, created) == (Status.WAITLISTED, True)
+    assert [r.person_id for r in uow.registrations.rows] == people + [later.person_id]

@@ -10,7 +10,7 @@ from uuid import UUID
 import asyncpg
 from mentorship_contracts.vocabulary import TrainingStage
 
-from ..domain.model import EventState, Exhibitor, OfficeHourSlot, Registration, ScheduledEvent, Status
+from ..domain.model import EventState, Exhibitor, OfficeHourSlot, Participant, Registration, ScheduledEvent, Status
 
 _EVENT_COLUMNS = ("id", "chapter_id", "kind", "title", "description", "starts_at", "ends_at", "timezone", "capacity",
                   "audience_stages", "registration_deadline", "is_virtual", "location", "virtual_link",
@@ -235,11 +235,19 @@ class PostgresParticipants:
         rows = await self._conn.fetch("SELECT person_id, stage FROM participants WHERE person_id = ANY($1::uuid[])", people)
         return {row["person_id"]: TrainingStage(row["stage"]) for row in rows}
 
-    async def save(self, person_id: UUID, chapter_id: UUID | None, stage: TrainingStage) -> None:
+    async def get(self, person_id: UUID) -> Participant | None:
+        row = await self._conn.fetchrow(
+            "SELECT person_id, stage, chapter_id, is_alumni FROM participants WHERE person_id = $1", person_id
+        )
+        if row is None:
+            return None
+        return Participant(row["person_id"], TrainingStage(row["stage"]), row["chapter_id"], row["is_alumni"])
+
+    async def save(self, p: Participant) -> None:
         await self._conn.execute(
-            """INSERT INTO participants (person_id, chapter_id, stage) VALUES ($1, $2, $3)
-               ON CONFLICT (person_id) DO UPDATE SET chapter_id = $2, stage = $3""",
-            person_id, chapter_id, str(stage),
+            """INSERT INTO participants (person_id, chapter_id, stage, is_alumni) VALUES ($1, $2, $3, $4)
+               ON CONFLICT (person_id) DO UPDATE SET chapter_id = $2, stage = $3, is_alumni = $4""",
+            p.person_id, p.chapter_id, str(p.stage), p.is_alumni,
         )
 
     async def forget(self, person_id: UUID) -> None:
@@ -288,6 +296,14 @@ class PostgresSlots:
             "AND ($2::uuid IS NULL OR host_id = $2) AND ($3::uuid IS NULL OR chapter_id = $3) "
             "AND (NOT $4 OR booked_by IS NULL) ORDER BY starts_at LIMIT 200",
             starts_from, host_id, chapter_id, open_only,
+        )
+        return [OfficeHourSlot(**dict(row)) for row in rows]
+
+    async def booked_by(self, person_id: UUID, *, ending_after: datetime) -> list[OfficeHourSlot]:
+        rows = await self._conn.fetch(
+            f"SELECT {', '.join(_SLOT_COLUMNS)} FROM office_hour_slots WHERE booked_by = $1 AND ends_at > $2 "
+            "ORDER BY starts_at, id",
+            person_id, ending_after,
         )
         return [OfficeHourSlot(**dict(row)) for row in rows]
 

@@ -96,5 +96,10 @@ class CancelBooking:
 
 
 @dataclass(frozen=True)
+class WithdrawSlot:
+    slot_id: UUID
+
+
+@dataclass(frozen=True)
 class IssueCalendarFeed:
     person_id: UUID

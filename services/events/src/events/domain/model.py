@@ -52,6 +52,14 @@ class NotConfirmed(EventsError):
     pass
 
 
+class NotAHost(EventsError):
+    """Office hours are offered by mentors and clinicians only."""
+
+
+class HostNotYetKnown(EventsError):
+    """Whether someone may host needs their profile, which profiles has not told us yet."""
+
+
 class EventState(StrEnum):
     DRAFT = "draft"
     PUBLISHED = "published"
@@ -252,6 +260,26 @@ def tally(registrations: list[Registration]) -> dict[str, int]:
     }
 
 
+# Clinicians by training stage: residents and further along, and practising health professionals (nurses,
+# physician assistants, pharmacists, dentists, physical therapists, public-health professionals).
+CLINICIAN_STAGES = frozenset(s for s in TrainingStage if s.rank >= TrainingStage.RESIDENT.rank)
+
+
+@dataclass(frozen=True)
+class Participant:
+    """What the events service knows of a person, from profiles' public events."""
+
+    person_id: UUID
+    stage: TrainingStage
+    chapter_id: UUID | None = None
+    is_alumni: bool = False
+
+    @property
+    def may_host_office_hours(self) -> bool:
+        """Clinicians, and alumni (who volunteer as mentors), offer office hours."""
+        return self.stage in CLINICIAN_STAGES or self.is_alumni
+
+
 @dataclass
 class OfficeHourSlot:
     """Time a mentor or clinician offers; one participant books it."""
@@ -266,8 +294,17 @@ class OfficeHourSlot:
     booked_by: UUID | None = None
 
     @classmethod
-    def offer(cls, **attributes) -> OfficeHourSlot:
+    def offer(cls, host: Participant | None, **attributes) -> OfficeHourSlot:
+        """A new open slot of `host` (None: profiles has not told us about them yet)."""
         slot = cls(id=uuid4(), **attributes)
+        if host is None:
+            raise HostNotYetKnown(
+                "office hours are offered by mentors and clinicians, and the host's profile has not reached the "
+                "events service yet; try again in a moment", field="host_id")
+        if not host.may_host_office_hours:
+            raise NotAHost(
+                "office hours are offered by mentors and clinicians (residents, fellows, attendings, practising "
+                f"health professionals, alumni); the host's training stage is {host.stage}", field="host_id")
         if slot.ends_at <= slot.starts_at:
             raise Invalid("a slot ends after it starts", field="ends_at")
         return slot
@@ -291,3 +328,7 @@ class OfficeHourSlot:
             raise WrongState("this slot is not booked", field="slot_id")
         person, self.booked_by = self.booked_by, None
         return person
+
+    def withdraw(self) -> UUID | None:
+        """The host takes the slot back; return who had booked it (to be told), if anyone."""
+        return self.cancel_booking() if self.booked_by is not None else None

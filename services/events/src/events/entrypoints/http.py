@@ -17,8 +17,8 @@ from ..adapters.calendar import to_ics
 from ..adapters.repository import EventFilter
 from ..domain import commands
 from ..domain.model import (
-    EventsError, EventState, Exhibitor, Invalid, NotConfirmed, NotFound, OfficeHourSlot, Registration, ScheduledEvent,
-    tally, waitlist_positions,
+    EventsError, EventState, Exhibitor, Invalid, NotAHost, NotConfirmed, NotFound, OfficeHourSlot, Registration,
+    ScheduledEvent, tally, waitlist_positions,
 )
 from ..service_layer import handlers
 from ..service_layer.unit_of_work import EventsUnitOfWork
@@ -360,9 +360,29 @@ async def calendar_feed(token: str, unit: UnitOfWork) -> Response:
 
 @router.post("/office-hours/slots", status_code=201)
 async def offer_slot(body: SlotIn, caller: Caller, unit: UnitOfWork) -> SlotOut:
+    """A mentor or clinician offers a slot (or an organiser does on their behalf); whether the host is one is
+    what profiles has told the events service: 403 when not, 409 while their profile has not arrived."""
     if not (caller.is_person(body.host_id) or _may_organise(caller, body.chapter_id)):
         raise forbidden("mentors and clinicians offer their own slots")
     return SlotOut.of(await handlers.offer_slot(commands.OfferSlot(**body.model_dump()), unit), caller)
+
+
+@router.delete("/office-hours/slots/{slot_id}", status_code=204)
+async def withdraw_slot(slot_id: UUID, caller: Caller, unit: UnitOfWork) -> Response:
+    """The host takes the slot back; a participant who had booked it is told their booking is cancelled."""
+    slot = await handlers.get_slot(slot_id, unit)
+    if not (caller.is_person(slot.host_id) or _may_organise(caller, slot.chapter_id)):
+        raise forbidden("only the slot's host (or an organiser on their behalf) withdraws it")
+    await handlers.withdraw_slot(commands.WithdrawSlot(slot_id), unit)
+    return Response(status_code=204)
+
+
+@router.get("/office-hours/bookings/mine")
+async def my_bookings(caller: Caller, unit: UnitOfWork) -> list[SlotOut]:
+    """The slots the caller has booked that have not ended yet, soonest first."""
+    if caller.person_id is None:
+        raise forbidden("only a person has bookings")
+    return [SlotOut.of(s, caller) for s in await handlers.bookings_of(caller.person_id, unit)]
 
 
 @router.get("/office-hours/slots")
@@ -397,5 +417,5 @@ async def cancel_booking(slot_id: UUID, caller: Caller, unit: UnitOfWork) -> Slo
 
 
 def as_api_error(error: EventsError) -> ApiError:
-    status = {NotFound: 404, NotConfirmed: 403, Invalid: 422}.get(type(error), 409)
+    status = {NotFound: 404, NotConfirmed: 403, NotAHost: 403, Invalid: 422}.get(type(error), 409)
     return ApiError(status, type(error).__name__, str(error), error.field)

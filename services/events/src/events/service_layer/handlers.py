@@ -14,7 +14,8 @@ from mentorship_contracts import profiles as source
 from ..adapters.repository import EventFilter
 from ..domain import commands
 from ..domain.model import (
-    REMINDER_LEAD, EventsError, EventState, NotFound, OfficeHourSlot, Registration, ScheduledEvent, Status,
+    REMINDER_LEAD, EventsError, EventState, NotFound, OfficeHourSlot, Participant, Registration, ScheduledEvent,
+    Status,
 )
 
 
@@ -226,9 +227,22 @@ def _digest(token: str) -> bytes:
 # --- office hours -------------------------------------------------------------------------------------------------
 
 async def offer_slot(command: commands.OfferSlot, uow) -> OfficeHourSlot:
+    """Open a slot; only a mentor or clinician (as profiles describes them to us) hosts one."""
     async with uow:
-        slot = OfficeHourSlot.offer(**asdict(command))
+        slot = OfficeHourSlot.offer(await uow.participants.get(command.host_id), **asdict(command))
         await uow.slots.add(slot)
+        await uow.commit()
+        return slot
+
+
+async def withdraw_slot(command: commands.WithdrawSlot, uow) -> OfficeHourSlot:
+    """The host takes a slot back; whoever had booked it is told their booking is cancelled."""
+    async with uow:
+        slot = await _slot(command.slot_id, uow, lock=True)
+        booked_by = slot.withdraw()
+        if booked_by is not None:
+            uow.emit(contract.OfficeHoursBookingCancelled(**_booking(slot, booked_by), cancelled_by="host"))
+        await uow.slots.remove(slot.id)
         await uow.commit()
         return slot
 
@@ -265,11 +279,17 @@ async def list_slots(uow, *, host_id: UUID | None, chapter_id: UUID | None, open
         return await uow.slots.list(host_id=host_id, chapter_id=chapter_id, open_only=open_only, starts_from=_now())
 
 
+async def bookings_of(person_id: UUID, uow) -> list[OfficeHourSlot]:
+    """The slots a person has booked that have not ended yet, soonest first."""
+    async with uow:
+        return await uow.slots.booked_by(person_id, ending_after=_now())
+
+
 # --- profiles' events ---------------------------------------------------------------------------------------------
 
 async def remember_participant(event: source.PersonRegistered | source.PersonUpdated, uow) -> None:
     async with uow:
-        await uow.participants.save(event.person_id, event.chapter_id, event.stage)
+        await uow.participants.save(Participant(event.person_id, event.stage, event.chapter_id, event.is_alumni))
         await uow.commit()
 
 
@@ -287,8 +307,7 @@ async def person_erased(event: source.PersonErased, uow) -> None:
                 slot.cancel_booking()
                 await uow.slots.save(slot)
                 continue
-            if slot.booked_by is not None:
-                booked_by = slot.cancel_booking()
+            if (booked_by := slot.withdraw()) is not None:
                 uow.emit(contract.OfficeHoursBookingCancelled(**_booking(slot, booked_by), cancelled_by="host"))
             await uow.slots.remove(slot.id)
         await uow.registrations.forget(event.person_id)

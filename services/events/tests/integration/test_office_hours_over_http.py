@@ -1,0 +1,122 @@
+"""Office hours over HTTP: only mentors and clinicians host; a host withdraws a slot; a participant's bookings."""
+
+from datetime import UTC, datetime, timedelta
+from uuid import uuid4
+
+from mentorship_contracts.profiles import PersonRegistered
+from mentorship_contracts.vocabulary import TrainingStage
+from plumbing.testing import eventually
+
+STARTS = datetime.now(UTC).replace(microsecond=0) + timedelta(days=3)
+
+
+def slot_body(host, starts=STARTS, **overrides) -> dict:
+    return {"host_id": str(host), "starts_at": starts.isoformat(),
+            "ends_at": (starts + timedelta(minutes=30)).isoformat(), **overrides}
+
+
+async def offer_once_known(as_host, body) -> dict:
+    """Offer a slot, retrying while the host's profile is still on its way from profiles (409)."""
+    async def answered():
+        answer = await as_host.post("/v1/office-hours/slots", json=body)
+        return answer if answer.status_code != 409 else None
+
+    return await eventually(answered, what="the host's profile to reach the events service")
+
+
+async def test_only_a_mentor_or_clinician_offers_office_hours_and_anyone_else_hears_why(events_api, publish):
+    chapter, resident, alumna, undergraduate, stranger = uuid4(), uuid4(), uuid4(), uuid4(), uuid4()
+    async with events_api.client("participant", person_id=stranger) as as_stranger:
+        unknown = await as_stranger.post("/v1/office-hours/slots", json=slot_body(stranger))
+        assert unknown.status_code == 409
+        assert (unknown.json()["error"]["code"], unknown.json()["error"]["field"]) == ("HostNotYetKnown", "host_id")
+
+    await publish(PersonRegistered(person_id=resident, chapter_id=chapter, stage=TrainingStage.RESIDENT),
+                  PersonRegistered(person_id=alumna, chapter_id=chapter, stage=TrainingStage.MEDICAL_STUDENT_4,
+                                   is_alumni=True),
+                  PersonRegistered(person_id=undergraduate, chapter_id=chapter, stage=TrainingStage.UNDERGRADUATE))
+    for host in (resident, alumna):
+        async with events_api.client("participant", person_id=host) as as_host:
+            offered = await offer_once_known(as_host, slot_body(host))
+            assert offered.status_code == 201 and offered.json()["host_id"] == str(host)
+
+    async with events_api.client("participant", person_id=undergraduate) as as_undergraduate:
+        refused = await offer_once_known(as_undergraduate, slot_body(undergraduate))
+    assert refused.status_code == 403
+    error = refused.json()["error"]
+    assert (error["code"], error["field"]) == ("NotAHost", "host_id")
+    assert "mentors and clinicians" in error["message"] and "undergraduate" in error["message"]
+    async with events_api.client("coordinator", chapter_id=chapter) as coordinator:
+        on_their_behalf = await coordinator.post("/v1/office-hours/slots",
+                                                 json=slot_body(undergraduate, chapter_id=str(chapter)))
+        assert on_their_behalf.status_code == 403 and on_their_behalf.json()["error"]["code"] == "NotAHost"
+        refused_slots = await coordinator.get("/v1/office-hours/slots",
+                                              params={"host_id": str(undergraduate), "open_only": "false"})
+        assert refused_slots.json() == []
+
+
+async def test_a_host_withdrawing_a_booked_slot_cancels_the_booking_and_the_participant_is_told(
+    events_api, publish, observe,
+):
+    office_hours = await observe("events.office-hours")
+    host, student, other = uuid4(), uuid4(), uuid4()
+    await publish(PersonRegistered(person_id=host, chapter_id=None, stage=TrainingStage.ATTENDING))
+    async with events_api.client("participant", person_id=host) as as_host:
+        booked = (await offer_once_known(as_host, slot_body(host))).json()
+        still_open = (await as_host.post("/v1/office-hours/slots",
+                                         json=slot_body(host, STARTS + timedelta(hours=1)))).json()
+        async with events_api.client("participant", person_id=student) as as_student:
+            assert (await as_student.post(f"/v1/office-hours/slots/{booked['id']}/booking",
+                                          json={"person_id": str(student)})).status_code == 201
+            assert [s["id"] for s in (await as_student.get("/v1/office-hours/bookings/mine")).json()] == [booked["id"]]
+            # Only the host (or an organiser) takes a slot back, not the participant who booked it, nor anyone else.
+            assert (await as_student.delete(f"/v1/office-hours/slots/{booked['id']}")).status_code == 403
+            async with events_api.client("participant", person_id=other) as as_other:
+                assert (await as_other.delete(f"/v1/office-hours/slots/{booked['id']}")).status_code == 403
+
+            withdrawn = await as_host.delete(f"/v1/office-hours/slots/{booked['id']}")
+            assert withdrawn.status_code == 204
+
+            assert (await as_student.get("/v1/office-hours/bookings/mine")).json() == []
+            gone = await as_student.post(f"/v1/office-hours/slots/{booked['id']}/booking",
+                                         json={"person_id": str(student)})
+            assert gone.status_code == 404 and gone.json()["error"]["field"] == "slot_id"
+            assert (await as_host.delete(f"/v1/office-hours/slots/{booked['id']}")).status_code == 404
+        slots = await as_host.get("/v1/office-hours/slots", params={"host_id": str(host), "open_only": "false"})
+        assert [s["id"] for s in slots.json()] == [still_open["id"]]
+        assert (await as_host.delete(f"/v1/office-hours/slots/{still_open['id']}")).status_code == 204
+
+    messages = await office_hours.wait_for(booked["id"], 2)
+    assert [(m["event_type"], m["person_id"]) for m in messages] == [
+        ("events.office_hours_booked", str(student)), ("events.office_hours_booking_cancelled", str(student))]
+    assert messages[1]["cancelled_by"] == "host"
+    await office_hours.drain()
+    assert office_hours.about(still_open["id"]) == []  # withdrawing an open slot tells nobody
+
+
+async def test_my_bookings_are_the_slots_i_booked_that_have_not_ended_soonest_first(events_api, publish):
+    first_host, second_host, me, someone_else = uuid4(), uuid4(), uuid4(), uuid4()
+    await publish(PersonRegistered(person_id=first_host, chapter_id=None, stage=TrainingStage.NURSE),
+                  PersonRegistered(person_id=second_host, chapter_id=None, stage=TrainingStage.FELLOW))
+    async with events_api.client("participant", person_id=first_host) as as_first:
+        later = (await offer_once_known(as_first, slot_body(first_host, STARTS + timedelta(days=1)))).json()
+        theirs = (await as_first.post("/v1/office-hours/slots", json=slot_body(first_host))).json()
+    async with events_api.client("participant", person_id=second_host) as as_second:
+        sooner = (await offer_once_known(as_second, slot_body(second_host))).json()
+
+    async with events_api.client("participant", person_id=me) as as_me:
+        for slot in (later, sooner):
+            assert (await as_me.post(f"/v1/office-hours/slots/{slot['id']}/booking",
+                                     json={"person_id": str(me)})).status_code == 201
+        async with events_api.client("participant", person_id=someone_else) as as_someone_else:
+            await as_someone_else.post(f"/v1/office-hours/slots/{theirs['id']}/booking",
+                                       json={"person_id": str(someone_else)})
+
+        mine = (await as_me.get("/v1/office-hours/bookings/mine")).json()
+        assert [(s["id"], s["booked_by"]) for s in mine] == [(sooner["id"], str(me)), (later["id"], str(me))]
+
+        assert (await as_me.delete(f"/v1/office-hours/slots/{sooner['id']}/booking")).status_code == 200
+        assert [s["id"] for s in (await as_me.get("/v1/office-hours/bookings/mine")).json()] == [later["id"]]
+
+    async with events_api.client("coordinator", chapter_id=uuid4()) as coordinator:
+        assert (await coordinator.get("/v1/office-hours/bookings/mine")).status_code == 403
