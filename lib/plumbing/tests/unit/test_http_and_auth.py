@@ -147,3 +147,18 @@ async def test_a_service_maps_its_own_domain_errors_to_client_errors():
         response = await http.get("/full")
     assert response.status_code == 409
     assert response.json()["error"] == {"code": "overbooked", "message": "no seats left", "field": "seats"}
+
+
+async def test_requests_are_counted_by_route_template_and_status_an_unhandled_error_as_500():
+    service = FakeService()
+    async with client(service) as http:
+        ok = {"email": "a@example.org", "capacity": 2}
+        assert (await http.post("/signups", json=ok, headers=bearer())).status_code == 200
+        assert (await http.post("/signups", json={**ok, "capacity": 7}, headers=bearer())).status_code == 409
+        assert (await http.post("/signups", json={**ok, "capacity": 9}, headers=bearer())).status_code == 500
+        assert (await http.get("/people/123")).status_code == 404
+    sample = service.metrics.registry.get_sample_value
+    for status in ("200", "409", "500"):
+        assert sample("http_requests_total", {"method": "POST", "route": "/signups", "status": status}) == 1
+    assert sample("http_requests_total", {"method": "GET", "route": "unmatched", "status": "404"}) == 1
+    assert sample("http_request_duration_seconds_count", {"method": "POST", "route": "/signups"}) == 3
