@@ -1,10 +1,13 @@
 """Consuming integration events: inbox, bounded retries with backoff, dead letters.
 
-For each message: decode it (a message that is not a valid event goes straight to the dead-letter
-topic), then, in one database transaction, record its event id in the inbox and apply it. Only after
-that commits does FastStream commit the offset. A redelivered event finds its id in the inbox and is
-skipped. A handler that keeps failing is retried a bounded number of times with exponential backoff,
-then dead-lettered with the error, and the consumer moves on: one bad message never stalls a partition.
+Messages come in batches (what one fetch returned, up to `batch_size`). Each is decoded (a message that is not
+a valid event goes straight to the dead-letter topic); then, in one database transaction, every event's id is
+recorded in the inbox and the event applied, in order. Only after that commits does FastStream commit the
+offsets, once for the batch: a busy consumer saves a transaction and an offset commit per message. A
+redelivered event finds its id in the inbox and is skipped. If the batch's transaction fails, nothing of it
+took effect: it is split in halves, applied in order, down to single events in transactions of their own. One
+that keeps failing is retried a bounded number of times with exponential backoff, then dead-lettered with the
+error, and the consumer moves on: one bad message never stalls a partition.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from dataclasses import dataclass
 from typing import Union
 
 import asyncpg
+from aiokafka.structs import ConsumerRecord
 from faststream.kafka import KafkaBroker, KafkaMessage
 from faststream.middlewares import AckPolicy
 from mentorship_contracts import IntegrationEvent, decode, dead_letter_topic
@@ -49,6 +53,7 @@ class EventConsumer:
         broker: KafkaBroker,
         metrics: Metrics,
         retry: RetryPolicy = RetryPolicy(),
+        batch_size: int = 50,
     ) -> None:
         self.group = group
         self._handlers = dict(handlers)
@@ -56,6 +61,7 @@ class EventConsumer:
         self._broker = broker
         self._metrics = metrics
         self._retry = retry
+        self._batch_size = batch_size
 
     @property
     def topics(self) -> list[str]:
@@ -68,32 +74,59 @@ class EventConsumer:
         validation is ours to do (and a bad message ours to dead-letter); the annotation only documents.
         """
 
-        async def consume(body: bytes) -> None:
-            await self.consume(body, self._broker.context.get_local("message"))
+        async def consume(body: list[bytes]) -> None:
+            await self.consume(self._broker.context.get_local("message").raw_message)
 
-        consume.__annotations__ = {"body": Union[tuple(self._handlers)], "return": None}  # noqa: UP007
+        consume.__annotations__ = {"body": list[Union[tuple(self._handlers)]], "return": None}  # noqa: UP007
         subscriber = self._broker.subscriber(
             *self.topics,
             group_id=self.group,
             auto_offset_reset="earliest",
             ack_policy=AckPolicy.NACK_ON_ERROR,
+            batch=True,
+            max_records=self._batch_size,
+            batch_timeout_ms=200,
             decoder=_raw_bytes,
             title=f"{self.group}:consume",
             description=f"Applies {', '.join(sorted(m.__name__ for m in self._handlers))} through the inbox",
         )
         subscriber(consume)
 
-    async def consume(self, body: bytes, message: KafkaMessage) -> None:
-        record = message.raw_message
+    async def consume(self, records: tuple[ConsumerRecord, ...]) -> None:
+        batch = []
+        for record in records:
+            try:
+                event = decode(record.value or b"")
+            except ValueError as error:
+                await self._dead_letter(record, "invalid", error)
+                continue
+            handler = self._handlers.get(type(event))
+            if handler is None:
+                self._metrics.consumed.labels(topic=record.topic, outcome="ignored").inc()
+                continue
+            batch.append((record, event, handler))
+        await self._apply_batch(batch)
+
+    async def _apply_batch(self, batch: list[tuple[ConsumerRecord, IntegrationEvent, Handler]]) -> None:
+        """All in one transaction; if that fails (nothing of it took effect), each half in order, down to single
+        events, which are retried and dead-lettered: a bad event costs a few transactions, never the batch."""
+        if not batch:
+            return
+        if len(batch) == 1:
+            await self._apply_with_retries(*batch[0])
+            return
         try:
-            event = decode(body)
-        except ValueError as error:
-            await self._dead_letter(message, "invalid", error)
+            outcomes = await self.apply_all([(event, handler) for _, event, handler in batch])
+        except Exception:  # noqa: BLE001 - split and try again
+            log.warning("a batch of events failed; splitting it", extra={"events": len(batch)})
+            middle = len(batch) // 2
+            await self._apply_batch(batch[:middle])
+            await self._apply_batch(batch[middle:])
             return
-        handler = self._handlers.get(type(event))
-        if handler is None:
-            self._metrics.consumed.labels(topic=record.topic, outcome="ignored").inc()
-            return
+        for (record, _, _), applied in zip(batch, outcomes, strict=True):
+            self._metrics.consumed.labels(topic=record.topic, outcome="applied" if applied else "duplicate").inc()
+
+    async def _apply_with_retries(self, record: ConsumerRecord, event: IntegrationEvent, handler: Handler) -> None:
         for attempt in range(1, self._retry.max_attempts + 1):
             try:
                 applied = await self.apply(event, handler)
@@ -102,7 +135,7 @@ class EventConsumer:
                 return
             except Exception as error:  # noqa: BLE001 - any failure is retried, then dead-lettered
                 if attempt == self._retry.max_attempts:
-                    await self._dead_letter(message, "failed", error)
+                    await self._dead_letter(record, "failed", error)
                     return
                 log.warning(
                     "event handling failed; retrying",
@@ -110,20 +143,27 @@ class EventConsumer:
                 )
                 await asyncio.sleep(self._retry.delay(attempt))
 
+    async def apply_all(self, batch: list[tuple[IntegrationEvent, Handler]]) -> list[bool]:
+        """Apply each event once, in order, in one transaction: per event, False when already applied."""
+        async with self._pool().acquire() as conn, conn.transaction():
+            return [await self._apply_once(conn, event, handler) for event, handler in batch]
+
     async def apply(self, event: IntegrationEvent, handler: Handler) -> bool:
         """Apply once: False when this group had already applied the event."""
         async with self._pool().acquire() as conn, conn.transaction():
-            first_time = await conn.fetchval(
-                "INSERT INTO inbox (consumer_group, event_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING true",
-                self.group,
-                event.event_id,
-            )
-            if first_time:
-                await handler(event, conn)
-            return bool(first_time)
+            return await self._apply_once(conn, event, handler)
 
-    async def _dead_letter(self, message: KafkaMessage, reason: str, error: Exception) -> None:
-        record = message.raw_message
+    async def _apply_once(self, conn: asyncpg.Connection, event: IntegrationEvent, handler: Handler) -> bool:
+        first_time = await conn.fetchval(
+            "INSERT INTO inbox (consumer_group, event_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING true",
+            self.group,
+            event.event_id,
+        )
+        if first_time:
+            await handler(event, conn)
+        return bool(first_time)
+
+    async def _dead_letter(self, record: ConsumerRecord, reason: str, error: Exception) -> None:
         # If this publish fails the exception propagates, the offset is not committed, and the
         # message comes again: dead-lettering never loses it.
         await self._broker.publish(
@@ -141,8 +181,8 @@ class EventConsumer:
         )
 
 
-async def _raw_bytes(message: KafkaMessage) -> bytes:
-    return message.body
+async def _raw_bytes(message: KafkaMessage) -> list[bytes]:
+    return message.body  # a batch's bodies, left as they came: `consume` decodes and validates each record
 
 
 def in_unit_of_work(unit_of_work: Callable[..., object], handler: Callable) -> Handler:

@@ -71,6 +71,7 @@ class Service:
                 broker=self.broker,
                 metrics=self.metrics,
                 retry=RetryPolicy(settings.consumer_max_attempts, settings.consumer_backoff_seconds),
+                batch_size=settings.consumer_batch_size,
             )
             self.consumer.subscribe()
         # The AsyncAPI document is generated from this (`faststream docs gen <service>.asyncapi:app`).

@@ -28,6 +28,8 @@ class ServiceSettings(BaseSettings):
     # Bounded retries of a failing message before it goes to the dead-letter topic.
     consumer_max_attempts: int = Field(default=5, validation_alias="CONSUMER_MAX_ATTEMPTS")
     consumer_backoff_seconds: float = Field(default=0.2, validation_alias="CONSUMER_BACKOFF_SECONDS")
+    # Events applied in one transaction, with one offset commit, when that many are waiting.
+    consumer_batch_size: int = Field(default=50, ge=1, validation_alias="CONSUMER_BATCH_SIZE")
     # How long a stopping service waits for its background jobs: longer than a job's step may rightly take
     # (a notifications dispatcher finishing its SMTP batch), short of a hang.
     jobs_stop_seconds: float = Field(default=30.0, validation_alias="JOBS_STOP_SECONDS")

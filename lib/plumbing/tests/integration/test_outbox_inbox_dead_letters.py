@@ -168,3 +168,31 @@ async def test_only_one_instance_relays_at_a_time(make_service, started):
 
 async def _has(service, person_id, change: str) -> bool:
     return change in await applied(service, person_id)
+
+
+async def test_events_waiting_together_are_applied_in_one_transaction_and_a_failing_one_does_not_hold_back_the_rest(
+    make_service, started, kafka_bootstrap_servers
+):
+    people = [uuid4() for _ in range(30)]
+    producer = AIOKafkaProducer(bootstrap_servers=kafka_bootstrap_servers, acks="all")
+    await producer.start()
+    try:
+        # Published before the consumer starts (one key, one partition, in order): they wait for it together.
+        for person in people:
+            await producer.send_and_wait(PEOPLE, update(person, "batched").to_json(), key=b"one-partition")
+    finally:
+        await producer.stop()
+    recorder = Recorder()
+    recorder.failing.add(people[7])
+    service = await started(make_service(recorder))
+
+    async def all_but_the_failing_one() -> list:
+        async with service.pool.acquire() as conn:
+            rows = await conn.fetch("SELECT person_id, xmin::text AS tx FROM applied WHERE person_id = ANY($1::uuid[])",
+                                    people)
+        return rows if len(rows) == len(people) - 1 else []
+
+    rows = await eventually(all_but_the_failing_one, timeout=90, what="the events around the failing one")
+    assert {r["person_id"] for r in rows} == set(people) - {people[7]}
+    # The batch that held the failing event was applied again one event at a time; the others went in batches.
+    assert len({r["tx"] for r in rows}) < len(rows)
