@@ -77,7 +77,8 @@ class EventConsumer:
         async def consume(body: list[bytes]) -> None:
             await self.consume(self._broker.context.get_local("message").raw_message)
 
-        consume.__annotations__ = {"body": list[Union[tuple(self._handlers)]], "return": None}  # noqa: UP007
+        # Each message on the topics is one event; that the consumer fetches them in batches is its own affair.
+        consume.__annotations__ = {"body": Union[tuple(self._handlers)], "return": None}  # noqa: UP007
         subscriber = self._broker.subscriber(
             *self.topics,
             group_id=self.group,
