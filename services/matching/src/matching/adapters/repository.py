@@ -85,16 +85,19 @@ class PostgresMatching:
                        (SELECT count(*) FROM enrollments WHERE program_id = $1 AND role = 'mentor' AND active) AS stamp_n,
                        (SELECT COALESCE(max(changed), 0) FROM enrollments
                          WHERE program_id = $1 AND role = 'mentor' AND active) AS stamp_latest,
-                       (SELECT array_agg(mentor_enrollment_id) FROM pairings
-                         WHERE program_id = $1 AND status IN {_LIVE}) AS live_mentors
-                  FROM programs p LEFT JOIN program_weights w ON w.program_id = p.id WHERE p.id = $1""",
+                       live.mentors AS live_mentors, live.counts AS live_counts
+                  FROM programs p LEFT JOIN program_weights w ON w.program_id = p.id
+                  CROSS JOIN (SELECT array_agg(mentor_enrollment_id) AS mentors, array_agg(n) AS counts
+                                FROM (SELECT mentor_enrollment_id, count(*) AS n FROM pairings
+                                       WHERE program_id = $1 AND status IN {_LIVE}
+                                       GROUP BY mentor_enrollment_id) per_mentor) live
+                 WHERE p.id = $1""",
             program_id,
         )
         if row is None:
             return None, Weights(), (), {}
-        live: dict[UUID, int] = {}
-        for mentor in row["live_mentors"] or ():
-            live[mentor] = live.get(mentor, 0) + 1
+        # Counted in the database: one number per mentor, not one id per pairing, crosses the wire.
+        live = dict(zip(row["live_mentors"] or (), row["live_counts"] or (), strict=True))
         weights = Weights(**json.loads(row["weights"])) if row["weights"] else Weights()
         return _program(row), weights, (row["origin"], row["stamp_n"], row["stamp_latest"]), live
 
