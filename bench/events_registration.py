@@ -361,10 +361,9 @@ async def phase(stack: Stack, args: argparse.Namespace, rate: float | None) -> N
 
 
 async def main(args: argparse.Namespace) -> None:
-    import httpx
     from devinfra.kafka import KafkaServer
     from devinfra.postgres import PostgresServer
-    from plumbing.testing import eventually, free_port
+    from plumbing.testing import answers_ready, eventually, free_port
 
     with tempfile.TemporaryDirectory(prefix="bench-events-") as scratch:
         os.chmod(scratch, 0o755)  # PostgreSQL runs as another user when we are root
@@ -381,14 +380,7 @@ async def main(args: argparse.Namespace) -> None:
                 servers.append(subprocess.Popen([sys.executable, "-m", "events"], env=env))
                 urls.append(f"http://127.0.0.1:{port}")
 
-            async def ready() -> bool:
-                async with httpx.AsyncClient() as probe:
-                    try:
-                        return all([(await probe.get(f"{url}/readyz")).status_code == 200 for url in urls])
-                    except httpx.TransportError:
-                        return False
-
-            await eventually(ready, timeout=120, what="the events service")
+            await eventually(lambda: answers_ready(*urls), timeout=120, what="the events service")
             stack = Stack(urls, dsn, kafka.bootstrap_servers, [s.pid for s in servers], postgres.pid, kafka.pid)
             print(f"cpus: {os.cpu_count()}, load average {os.getloadavg()[0]:.1f}; registrations per phase: "
                   f"{args.registrations} for {args.capacity} seats ({'virtual' if args.virtual else 'in person'}); "

@@ -33,7 +33,6 @@ from pathlib import Path
 from uuid import UUID, uuid4
 
 import asyncpg
-import httpx
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from devinfra.kafka import KafkaServer
@@ -42,7 +41,7 @@ from devinfra.processes import free_port
 from mentorship_contracts import CATALOGUE, IntegrationEvent, profiles
 from mentorship_contracts.vocabulary import Specialty, SupportArea
 from plumbing.outbox import headers_for
-from plumbing.testing import eventually
+from plumbing.testing import answers_ready, eventually
 
 MENTOR_STAGES = ["medical_student_3", "medical_student_4", "resident", "fellow", "attending"]
 MENTEE_STAGES = ["high_school", "undergraduate", "post_baccalaureate", "medical_student_1"]
@@ -137,14 +136,7 @@ async def run(args: argparse.Namespace, work: Path) -> None:
     db = None
     spy = None
     try:
-        async def ready():
-            try:
-                async with httpx.AsyncClient() as client:
-                    return (await client.get(f"http://127.0.0.1:{port}/readyz")).status_code == 200
-            except httpx.HTTPError:
-                return False
-
-        await eventually(ready, timeout=120, what="the matching service")
+        await eventually(lambda: answers_ready(f"http://127.0.0.1:{port}"), timeout=120, what="the matching service")
         print(f"matching service pid: {service.pid}", flush=True)
         await reader.start()
         db = await asyncpg.connect(database_url)

@@ -33,7 +33,7 @@ from devinfra.processes import free_port
 from devinfra.smtp_sink import SmtpSinkClient
 from mentorship_contracts import events, profiles
 from plumbing.outbox import headers_for
-from plumbing.testing import eventually
+from plumbing.testing import answers_ready, eventually
 
 
 async def publish_all(producer: AIOKafkaProducer, items) -> None:
@@ -70,14 +70,7 @@ async def run(count: int, people_count: int, work: Path) -> None:
     producer = AIOKafkaProducer(bootstrap_servers=kafka.bootstrap_servers, acks="all", linger_ms=5)
     await producer.start()
     try:
-        async def ready():
-            try:
-                async with httpx.AsyncClient() as client:
-                    return (await client.get(f"http://127.0.0.1:{port}/readyz")).status_code == 200
-            except httpx.HTTPError:
-                return False
-
-        await eventually(ready, timeout=120, what="the service")
+        await eventually(lambda: answers_ready(f"http://127.0.0.1:{port}"), timeout=120, what="the service")
         await eventually(lambda: _answers(sink), timeout=30, what="the SMTP sink")
         people = [profiles.ContactDetailsChanged(person_id=uuid4(), chapter_id=None, display_name=f"Bench {i}",
                                                  email=f"bench{i}@example.org") for i in range(people_count)]

@@ -15,6 +15,17 @@ from fastapi import FastAPI
 T = TypeVar("T")
 
 
+async def answers_ready(*urls: str) -> bool:
+    """Whether each service at these base URLs answers `/readyz` with 200 (a service still starting does not)."""
+    import httpx  # a test and benchmark dependency, not a service's
+
+    try:
+        async with httpx.AsyncClient() as client:
+            return all([(await client.get(f"{url}/readyz")).status_code == 200 for url in urls])
+    except httpx.HTTPError:
+        return False
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -28,8 +28,7 @@ async def test_a_unit_of_work_cancelled_at_any_point_ends_cancelled_and_returns_
     try:
         for _ in range(150):
             job = asyncio.create_task(work())
-            await asyncio.sleep(chance.uniform(0, 0.004))  # cancel at an arbitrary point of the cycle
-            job.cancel()
+            asyncio.get_running_loop().call_later(chance.uniform(0, 0.004), job.cancel)  # at an arbitrary point
             await asyncio.wait([job], timeout=10)
             assert job.done(), "the cancellation was swallowed: the job carried on"
             assert job.cancelled(), f"the cancellation came out as {job.exception()!r}"
@@ -44,11 +43,11 @@ async def test_a_stopping_service_does_not_hang_on_a_job_that_swallowed_its_canc
 
     async def stubborn(service) -> None:
         try:
-            await asyncio.sleep(3600)
+            await asyncio.Event().wait()  # a job's work, which never finishes of itself
         except asyncio.CancelledError:
             pass  # what a job does when a library turns its cancellation into an ordinary error it retries
         try:
-            await asyncio.sleep(3600)
+            await asyncio.Event().wait()
         finally:
             stopped.set()
 

@@ -11,11 +11,10 @@ import subprocess
 import sys
 from uuid import uuid4
 
-import httpx
 from aiokafka import AIOKafkaConsumer
 from aiosmtpd.smtp import SMTP
 from mentorship_contracts import profiles
-from plumbing.testing import eventually, free_port
+from plumbing.testing import answers_ready, eventually, free_port
 
 
 class StallingSink:
@@ -38,14 +37,6 @@ def start_service(env: dict[str, str], log_path) -> subprocess.Popen:
                                 stderr=subprocess.STDOUT, start_new_session=True)
 
 
-async def ready(url: str) -> bool:
-    try:
-        async with httpx.AsyncClient() as client:
-            return (await client.get(f"{url}/readyz")).status_code == 200
-    except httpx.HTTPError:
-        return False
-
-
 async def test_a_service_killed_between_the_smtp_send_and_its_commit_never_sends_that_email_again(
         postgres_server, kafka_bootstrap_servers, smtp_sink, publish, tmp_path, as_caller, jwt_secret):
     stalling = StallingSink()
@@ -65,14 +56,14 @@ async def test_a_service_killed_between_the_smtp_send_and_its_commit_never_sends
     first = start_service(env | {"SMTP_PORT": str(stalling_port)}, tmp_path / "first.log")
     second = None
     try:
-        await eventually(lambda: ready(url), timeout=60, what="the service to be ready")
+        await eventually(lambda: answers_ready(url), timeout=60, what="the service to be ready")
         await publish(person, welcome)
         await eventually(lambda: stalling.received, timeout=90, what="the SMTP server to accept the welcome")
         os.killpg(first.pid, signal.SIGKILL)
         first.wait()
 
         second = start_service(env | {"SMTP_PORT": str(smtp_sink.smtp_port)}, tmp_path / "second.log")
-        await eventually(lambda: ready(url), timeout=60, what="the restarted service to be ready")
+        await eventually(lambda: answers_ready(url), timeout=60, what="the restarted service to be ready")
         admin = as_caller(url)
         async with admin:
             async def welcome_status():
