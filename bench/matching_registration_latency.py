@@ -23,7 +23,6 @@ import json
 import os
 import random
 import shutil
-import signal
 import statistics
 import subprocess
 import sys
@@ -37,7 +36,7 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from devinfra.kafka import KafkaServer
 from devinfra.postgres import PostgresServer
-from devinfra.processes import free_port
+from devinfra.processes import free_port, stop_group
 from mentorship_contracts import CATALOGUE, IntegrationEvent, profiles
 from mentorship_contracts.vocabulary import Specialty, SupportArea
 from plumbing.outbox import headers_for
@@ -223,13 +222,8 @@ async def run(args: argparse.Namespace, work: Path) -> None:
             await db.close()
         await reader.stop()
         await producer.stop()
-        os.killpg(service.pid, signal.SIGTERM)
-        try:
-            service.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            print("the service did not stop within 60 s of SIGTERM; killed")
-            os.killpg(service.pid, signal.SIGKILL)
-            service.wait()
+        stop_group(service.pid, timeout=60)
+        service.wait()
         kafka.stop()
         postgres.stop()
 

@@ -15,7 +15,6 @@ import argparse
 import asyncio
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -29,7 +28,7 @@ import httpx
 from aiokafka import AIOKafkaProducer
 from devinfra.kafka import KafkaServer
 from devinfra.postgres import PostgresServer
-from devinfra.processes import free_port
+from devinfra.processes import free_port, stop_group
 from devinfra.smtp_sink import SmtpSinkClient
 from mentorship_contracts import events, profiles
 from plumbing.outbox import headers_for
@@ -108,13 +107,8 @@ async def run(count: int, people_count: int, work: Path) -> None:
         print(f"duplicates:            {duplicates}")
     finally:
         await producer.stop()
-        os.killpg(service.pid, signal.SIGTERM)
-        try:
-            service.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            print("the service did not stop within 60 s of SIGTERM; killed")
-            os.killpg(service.pid, signal.SIGKILL)
-            service.wait()
+        stop_group(service.pid, timeout=60)
+        service.wait()
         sink_process.terminate()
         sink_process.wait(timeout=30)
         kafka.stop()
