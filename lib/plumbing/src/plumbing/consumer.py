@@ -3,8 +3,9 @@
 Messages come in batches (what one fetch returned, up to `batch_size`). Each is decoded (a message that is not
 a valid event goes straight to the dead-letter topic); then, in one database transaction, every event's id is
 recorded in the inbox and the event applied, in order. Only after that commits does FastStream commit the
-offsets, once for the batch: a busy consumer saves a transaction and an offset commit per message. A
-redelivered event finds its id in the inbox and is skipped. If the batch's transaction fails, nothing of it
+offsets, once for the batch: a busy consumer saves a transaction and an offset commit per message. The
+handlers share the transaction (`SharedTransaction`), so work many events call for (pairing after each
+enrollment) can be done once, before it commits. A redelivered event finds its id in the inbox and is skipped. If the batch's transaction fails, nothing of it
 took effect: it is split in halves, applied in order, down to single events in transactions of their own. One
 that keeps failing is retried a bounded number of times with exponential backoff, then dead-lettered with the
 error, and the consumer moves on: one bad message never stalls a partition.
@@ -26,10 +27,11 @@ from mentorship_contracts import IntegrationEvent, decode, dead_letter_topic
 
 from . import dead_letters
 from .metrics import Metrics
+from .unit_of_work import SharedTransaction
 
 log = logging.getLogger(__name__)
 
-Handler = Callable[[IntegrationEvent, asyncpg.Connection], Awaitable[None]]
+Handler = Callable[[IntegrationEvent, SharedTransaction], Awaitable[None]]
 
 
 @dataclass(frozen=True)
@@ -147,22 +149,26 @@ class EventConsumer:
     async def apply_all(self, batch: list[tuple[IntegrationEvent, Handler]]) -> list[bool]:
         """Apply each event once, in order, in one transaction: per event, False when already applied."""
         async with self._pool().acquire() as conn, conn.transaction():
-            return [await self._apply_once(conn, event, handler) for event, handler in batch]
+            transaction = SharedTransaction(conn)
+            # One inbox statement for the batch: the ids it returns are the events not applied before.
+            first_time = {row["event_id"] for row in await conn.fetch(
+                """INSERT INTO inbox (consumer_group, event_id) SELECT $1, unnest($2::uuid[])
+                   ON CONFLICT DO NOTHING RETURNING event_id""",
+                self.group, [event.event_id for event, _ in batch],
+            )}
+            applied = []
+            for event, handler in batch:
+                new = event.event_id in first_time
+                first_time.discard(event.event_id)  # the same event twice in a batch is applied once
+                if new:
+                    await handler(event, transaction)
+                applied.append(new)
+            await transaction.finish()
+            return applied
 
     async def apply(self, event: IntegrationEvent, handler: Handler) -> bool:
         """Apply once: False when this group had already applied the event."""
-        async with self._pool().acquire() as conn, conn.transaction():
-            return await self._apply_once(conn, event, handler)
-
-    async def _apply_once(self, conn: asyncpg.Connection, event: IntegrationEvent, handler: Handler) -> bool:
-        first_time = await conn.fetchval(
-            "INSERT INTO inbox (consumer_group, event_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING true",
-            self.group,
-            event.event_id,
-        )
-        if first_time:
-            await handler(event, conn)
-        return bool(first_time)
+        return (await self.apply_all([(event, handler)]))[0]
 
     async def _dead_letter(self, record: ConsumerRecord, reason: str, error: Exception) -> None:
         # If this publish fails the exception propagates, the offset is not committed, and the
@@ -189,7 +195,7 @@ async def _raw_bytes(message: KafkaMessage) -> list[bytes]:
 def in_unit_of_work(unit_of_work: Callable[..., object], handler: Callable) -> Handler:
     """Adapt a service-layer handler `(event, uow)` to run inside the consumer's inbox transaction."""
 
-    async def apply(event: IntegrationEvent, conn: asyncpg.Connection) -> None:
-        await handler(event, unit_of_work(conn=conn))
+    async def apply(event: IntegrationEvent, transaction: SharedTransaction) -> None:
+        await handler(event, unit_of_work(joined=transaction))
 
     return apply

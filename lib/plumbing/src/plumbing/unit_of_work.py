@@ -2,22 +2,55 @@
 
 Services subclass it to hang their repositories on `self.conn`. The events go to the outbox in the
 same transaction as the state change, so both commit or neither does.
+
+Several units of work may share one transaction (a consumer applies a batch of events in one): each joins
+a `SharedTransaction`, and the owner commits. Work that many changes in a transaction each call for (pairing
+after every enrollment, say) can be deferred to its end and done once for all of them (`defer`).
 """
 
 from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Hashable
+from typing import Any
 
 import asyncpg
 from mentorship_contracts import IntegrationEvent
 
 from . import outbox
 
+Deferred = Callable[[list[Any], "UnitOfWork"], Awaitable[None]]
+
+
+class SharedTransaction:
+    """A transaction open on `conn` that units of work join, with the work they deferred to its end."""
+
+    def __init__(self, conn: asyncpg.Connection) -> None:
+        self.conn = conn
+        self._deferred: dict[Hashable, tuple[Deferred, list[Any], type[UnitOfWork]]] = {}
+
+    def defer(self, key: Hashable, item: Any, run: Deferred, unit_of_work: type[UnitOfWork]) -> None:
+        if key not in self._deferred:
+            self._deferred[key] = (run, [], unit_of_work)
+        self._deferred[key][1].append(item)
+
+    async def finish(self) -> None:
+        """Do the deferred work, in the order first deferred, each in a unit of work joining this transaction
+        (work it defers in turn is done too). The owner calls this before committing."""
+        while self._deferred:
+            key = next(iter(self._deferred))
+            run, items, unit_of_work = self._deferred.pop(key)
+            async with unit_of_work(joined=self) as unit:
+                await run(items, unit)
+                await unit.commit()
+
 
 class UnitOfWork:
-    def __init__(self, pool: asyncpg.Pool | None = None, *, conn: asyncpg.Connection | None = None) -> None:
-        """Own a transaction from `pool`, or join one already open on `conn` (a consumer's inbox transaction)."""
+    def __init__(self, pool: asyncpg.Pool | None = None, *, joined: SharedTransaction | None = None) -> None:
+        """Own a transaction from `pool`, or join one already open (a consumer's inbox transaction)."""
         self._pool = pool
-        self._joined = conn
-        self.conn: asyncpg.Connection = conn  # type: ignore[assignment]
+        self._joined = joined
+        self._shared: SharedTransaction | None = joined
+        self.conn: asyncpg.Connection = joined.conn if joined else None  # type: ignore[assignment]
         self._transaction = None
         self._pending: list[IntegrationEvent] = []
 
@@ -26,6 +59,11 @@ class UnitOfWork:
 
     def emit(self, *events: IntegrationEvent) -> None:
         self._pending.extend(events)
+
+    def defer(self, key: Hashable, item: Any, run: Deferred) -> None:
+        """Have `run(items, uow)` done once before the transaction commits, with every item deferred under `key`
+        in it, in order: what each of many changes would do, done once for them all."""
+        self._shared.defer(key, item, run, type(self))
 
     async def __aenter__(self):
         if self._joined is None:
@@ -38,6 +76,7 @@ class UnitOfWork:
                 # here; the pool resets it. Kept, it would hold a transaction open and block the pool's close.
                 await self._pool.release(self.conn)
                 raise
+            self._shared = SharedTransaction(self.conn)
         self.repositories()
         return self
 
@@ -45,6 +84,7 @@ class UnitOfWork:
         await outbox.add(self.conn, self._pending)
         self._pending = []
         if self._transaction is not None:
+            await self._shared.finish()
             await self._transaction.commit()
             self._transaction = None
 

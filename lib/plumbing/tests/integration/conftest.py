@@ -18,10 +18,10 @@ class Recorder:
     def __init__(self) -> None:
         self.failing: set = set()
 
-    async def __call__(self, event: PersonUpdated, conn) -> None:
+    async def __call__(self, event: PersonUpdated, transaction) -> None:
         if event.person_id in self.failing:
             raise RuntimeError("the handler failed on purpose")
-        await conn.execute(
+        await transaction.conn.execute(
             "INSERT INTO applied (event_id, person_id, changed) VALUES ($1, $2, $3)",
             event.event_id, event.person_id, ",".join(event.changed_fields),
         )

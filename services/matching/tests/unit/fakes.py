@@ -233,28 +233,59 @@ class FakeMatching:
             stored["closed_reason"] = closed_reason
 
 
-class FakeUnitOfWork:
-    """One transaction over the fake: events are published, and the state kept, only if it commits."""
+class FakeTransaction:
+    """One transaction that several units of work join, as the consumer applies a batch of events: what they
+    deferred is done once at its end, and only then is anything published (see plumbing's SharedTransaction)."""
 
     def __init__(self, platform: Platform) -> None:
+        self.platform = platform
+        self.pending: list[IntegrationEvent] = []
+        self.deferred: dict = {}
+        self.matching = FakeMatching(platform.state)  # one connection: the locks it holds last the transaction
+
+    def defer(self, key, item, run) -> None:
+        self.deferred.setdefault(key, (run, []))[1].append(item)
+
+    async def commit(self) -> None:
+        while self.deferred:
+            run, items = self.deferred.pop(next(iter(self.deferred)))
+            async with FakeUnitOfWork(self.platform, joined=self) as unit:
+                await run(items, unit)
+                await unit.commit()
+        self.platform.published.extend(self.pending)
+        self.platform.locks_taken.append(list(self.matching.locked))
+
+
+class FakeUnitOfWork:
+    """One transaction over the fake, or a part of one it joins: events are published, and the state kept, only
+    if it commits; work deferred is done just before."""
+
+    def __init__(self, platform: Platform, joined: FakeTransaction | None = None) -> None:
         self._platform = platform
         self.rosters = platform.rosters
+        self._joined = joined
         self._pending: list[IntegrationEvent] = []
         self._before: State | None = None
 
     def emit(self, *events: IntegrationEvent) -> None:
         self._pending.extend(events)
 
+    def defer(self, key, item, run) -> None:
+        self._transaction.defer(key, item, run)
+
     async def __aenter__(self) -> FakeUnitOfWork:
-        self._before = copy.deepcopy(self._platform.state)
-        self.matching = FakeMatching(self._platform.state)
+        self._transaction = self._joined or FakeTransaction(self._platform)
+        if self._joined is None:
+            self._before = copy.deepcopy(self._platform.state)
+        self.matching = self._transaction.matching
         return self
 
     async def commit(self) -> None:
-        self._platform.published.extend(self._pending)
+        self._transaction.pending.extend(self._pending)
         self._pending = []
-        self._before = copy.deepcopy(self._platform.state)
-        self._platform.locks_taken.append(list(self.matching.locked))
+        if self._joined is None:
+            await self._transaction.commit()
+            self._before = copy.deepcopy(self._platform.state)
 
     async def rollback(self) -> None:
         self._pending = []
@@ -275,8 +306,11 @@ class Platform:
     rosters: RosterCache = field(default_factory=RosterCache)
     locks_taken: list[list[UUID]] = field(default_factory=list)  # per committed unit of work
 
-    def uow(self) -> FakeUnitOfWork:
-        return FakeUnitOfWork(self)
+    def uow(self, joined: FakeTransaction | None = None) -> FakeUnitOfWork:
+        return FakeUnitOfWork(self, joined)
+
+    def transaction(self) -> FakeTransaction:
+        return FakeTransaction(self)
 
     def events(self, kind: type[IntegrationEvent], **fields) -> list[IntegrationEvent]:
         return [e for e in self.published if isinstance(e, kind)

@@ -18,7 +18,7 @@ from mentorship_contracts.profiles import (
     ProgramDefined,
 )
 
-from .fakes import Platform
+from .fakes import FakeMatching, FakeTransaction, Platform
 
 
 class Profiles:
@@ -53,13 +53,14 @@ class Profiles:
         return person
 
     async def enroll(self, person: UUID, program: UUID, role: str, stage: str, capacity: int = 1,
-                     kind: str | None = None) -> None:
-        """An enrollment as version 1 of the event carries it, or, with a kind, as version 2."""
+                     kind: str | None = None, batch: FakeTransaction | None = None) -> None:
+        """An enrollment as version 1 of the event carries it, or, with a kind, as version 2; applied alone, or
+        in the transaction of a `batch` of events."""
         self.clock += timedelta(minutes=1)
         facts = dict(enrollment_id=self.enrollment_id(), person_id=person, program_id=program, chapter_id=None,
                      role=role, stage=stage, capacity=capacity, occurred_at=self.clock)
         event = EnrollmentCreated(**facts) if kind is None else EnrollmentCreatedV2(**facts, pairing_kind=kind)
-        await handlers.enrollment_created(event, self.platform.uow())
+        await handlers.enrollment_created(event, self.platform.uow(batch))
 
 
 def acting_as(person: UUID) -> handlers.Authorize:
@@ -236,3 +237,27 @@ async def test_a_mentee_enrolled_for_two_kinds_says_which_when_choosing_a_mentor
         await handlers.request_mentor(commands.RequestMentor(program, mentee, researcher, "clinical"), platform.uow())
     assert wrong_kind.value.field == "mentor_id"
     await handlers.request_mentor(commands.RequestMentor(program, mentee, researcher, "research"), platform.uow())
+
+
+async def test_mentees_enrolling_in_one_batch_are_paired_once_at_its_end_in_waiting_order(monkeypatch):
+    platform = Platform()
+    profiles = Profiles(platform)
+    program = await profiles.program()
+    await profiles.person(program, "mentor", capacity=2, specialties=["pediatrics"])
+    mentees = [uuid4() for _ in range(3)]
+    for mentee in mentees:
+        await profiles.profile(mentee, "undergraduate", specialties=["pediatrics"])
+    reads = []
+    read = FakeMatching.pairing_context
+    monkeypatch.setattr(FakeMatching, "pairing_context", lambda self, program_id: reads.append(program_id) or read(self, program_id))
+
+    batch = platform.transaction()
+    for mentee in mentees:
+        await profiles.enroll(mentee, program, "mentee", "undergraduate", batch=batch)
+    assert not platform.events(published.PairingConfirmed), "nothing is published before the batch commits"
+    await batch.commit()
+
+    assert [e.mentee_id for e in platform.events(published.PairingConfirmed)] == mentees[:2]
+    [waiting] = platform.events(published.MenteeWaitlisted)
+    assert (waiting.mentee_id, waiting.position) == (mentees[2], 1)
+    assert reads == [program], "the program is read once for the whole batch"

@@ -43,7 +43,7 @@ async def program_defined(event: source.ProgramDefined, uow) -> None:
                 cadence_max_days=event.cadence_max_days, format=event.format, group_size=event.group_size,
             )
         )
-        await _offer_room(event.program_id, uow)
+        _offer_room(event.program_id, uow)
         await uow.commit()
 
 
@@ -66,7 +66,7 @@ async def matching_profile_changed(event: source.MatchingProfileChanged, uow) ->
             identity_wishes=[IdentityWish(r.attribute, r.strength == "requirement") for r in event.identity_requests],
         )
         for program_id in enrolled_in:
-            await _offer_room(program_id, uow)
+            _offer_room(program_id, uow)
         await uow.commit()
 
 
@@ -103,7 +103,7 @@ async def _save_enrollment(event: source.EnrollmentCreated | source.EnrollmentCh
                              "mentor_suspended", uow)
         # A new mentee brings no room: only they need placing. Anything else may have made room for everyone.
         only = [event.enrollment_id] if event.role == "mentee" and isinstance(event, source.EnrollmentCreated) else None
-        await _offer_room(event.program_id, uow, only_mentees=only)
+        _offer_room(event.program_id, uow, only_mentees=only)
         await uow.commit()
 
 
@@ -111,7 +111,7 @@ async def mentor_approved(event: source.MentorApproved, uow) -> None:
     async with uow:
         await uow.matching.lock_program(event.program_id)
         await uow.matching.set_approval(event.enrollment_id, True)
-        await _offer_room(event.program_id, uow)
+        _offer_room(event.program_id, uow)
         await uow.commit()
 
 
@@ -121,7 +121,7 @@ async def mentor_suspended(event: source.MentorSuspended, uow) -> None:
         await uow.matching.set_approval(event.enrollment_id, False)
         await _close_all(await uow.matching.live_pairings_of_enrollment(event.enrollment_id), event.person_id,
                          "mentor_suspended", uow)
-        await _offer_room(event.program_id, uow)
+        _offer_room(event.program_id, uow)
         await uow.commit()
 
 
@@ -131,7 +131,7 @@ async def enrollment_withdrawn(event: source.EnrollmentWithdrawn, uow) -> None:
         await uow.matching.withdraw(event.enrollment_id)
         await _close_all(await uow.matching.live_pairings_of_enrollment(event.enrollment_id), event.person_id,
                          "withdrawn", uow)
-        await _offer_room(event.program_id, uow)
+        _offer_room(event.program_id, uow)
         await uow.commit()
 
 
@@ -142,16 +142,25 @@ async def person_erased(event: source.PersonErased, uow) -> None:
         await _close_all(await uow.matching.live_pairings_of_person(event.person_id), event.person_id, "person_erased", uow)
         await uow.matching.forget_person(event.person_id)
         for program_id in enrolled_in:
-            await _offer_room(program_id, uow)
+            _offer_room(program_id, uow)
         await uow.commit()
 
 
 # --- pairing as people register, and the waitlist -----------------------------------------------------------
-async def _offer_room(program_id: UUID, uow, only_mentees: list[UUID] | None = None) -> None:
-    """Pair waiting mentees (all, or only these enrollments) as room allows, then tell those left their place.
+def _offer_room(program_id: UUID, uow, only_mentees: list[UUID] | None = None) -> None:
+    """Have waiting mentees (all, or only these enrollments) paired in the program as room allows, once, just
+    before the transaction commits: a consumer applying a batch of enrollments pairs them all at once, in
+    waiting order, with the program read once (see `_pair_waiting`)."""
+    uow.defer(("offer_room", program_id), only_mentees, lambda wanted, unit: _pair_waiting(program_id, unit, wanted))
 
-    It runs at every registration, so it reads what it needs in few round trips, and the program's mentors,
-    scored, come from memory while the database says they have not changed (`rosters`)."""
+
+async def _pair_waiting(program_id: UUID, uow, wanted: list[list[UUID] | None]) -> None:
+    """Pair the waiting mentees that were `wanted` (None: all of them) as room allows, then tell those left their
+    place.
+
+    It runs for every batch of registrations, so it reads what it needs in few round trips, and the program's
+    mentors, scored, come from memory while the database says they have not changed (`rosters`)."""
+    only_mentees = None if None in wanted else [m for mentees in wanted for m in mentees]
     await uow.matching.lock_program(program_id)
     program, weights, stamp, live_per_mentor = await uow.matching.pairing_context(program_id)
     if program is None or program.pairing_mode != "on_registration":
@@ -306,7 +315,7 @@ async def _close(pairing_id, reason_code: str, uow, authorize: Authorize, transi
         uow.emit(announcement(_facts(pairing), side))
         await uow.matching.save_pairing(pairing, closed_reason=reason_code)
         await uow.matching.back_to_waiting(pairing.mentee_enrollment_id)
-        await _offer_room(program.id, uow)
+        _offer_room(program.id, uow)
         await uow.commit()
         return pairing
 
@@ -325,7 +334,7 @@ async def complete(cmd: commands.CompletePairing, uow, authorize: Authorize) -> 
     async with uow:
         pairing, program, _ = await _load(cmd.pairing_id, uow, authorize)
         await _complete(pairing, uow)
-        await _offer_room(program.id, uow)
+        _offer_room(program.id, uow)
         await uow.commit()
         return pairing
 
@@ -371,7 +380,7 @@ async def signal_lifecycle(uow, renewal_notice_days: int, batch: int = 500) -> i
         for pairing in ended:
             await _complete(pairing, uow)
         for program_id in programs:
-            await _offer_room(program_id, uow)
+            _offer_room(program_id, uow)
         overdue = await uow.matching.claim_overdue(batch)
         for pairing, last_met_at, late in overdue:
             uow.emit(contract.MeetingOverdue(**_facts(pairing), last_met_at=last_met_at, days_overdue=max(0, late)))
