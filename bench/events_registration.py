@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import json
 import multiprocessing
 import os
@@ -40,8 +39,9 @@ import time
 from collections import Counter, deque
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from uuid import uuid4
+
+from devinfra.processes import cpu_seconds, machine_jiffies
 
 SECRET = "benchmark-signing-key-of-at-least-32-bytes"
 
@@ -174,30 +174,6 @@ def generate(load: Load) -> Outcome:
 
 # --- bookkeeping ----------------------------------------------------------------------------------------------------
 
-def _cpu_of_tree(root: int) -> float:
-    """CPU seconds (user + system) used so far by a process and its descendants (Linux /proc)."""
-    children: dict[int, list[int]] = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        with contextlib.suppress(OSError, IndexError, ValueError):
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-            children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
-    total, todo = 0.0, [root]
-    while todo:
-        pid = todo.pop()
-        todo += children.get(pid, [])
-        with contextlib.suppress(OSError, IndexError, ValueError):
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-    return total
-
-
-def _steal_and_busy() -> tuple[int, int, int]:
-    """Jiffies of the whole machine so far: busy, stolen by the hypervisor, total."""
-    values = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
-    idle, steal = values[3] + values[4], values[7]
-    return sum(values) - idle - steal, steal, sum(values)
-
-
 def percentile(sorted_values: list[float], p: float) -> float:
     return sorted_values[min(len(sorted_values) - 1, int(len(sorted_values) * p))] * 1000
 
@@ -326,15 +302,15 @@ async def phase(stack: Stack, args: argparse.Namespace, rate: float | None) -> N
     people, tokens = _people_and_tokens(args.registrations)
     load = Load(stack.urls, event_id, people, tokens, args.connections, rate)
 
-    servers_before = sum(_cpu_of_tree(pid) for pid in stack.server_pids)
-    postgres_before, kafka_before = _cpu_of_tree(stack.postgres_pid), _cpu_of_tree(stack.kafka_pid)
-    machine_before = _steal_and_busy()
+    servers_before = sum(cpu_seconds(pid) for pid in stack.server_pids)
+    postgres_before, kafka_before = cpu_seconds(stack.postgres_pid), cpu_seconds(stack.kafka_pid)
+    machine_before = machine_jiffies()
     outcome = await asyncio.to_thread(generate, load)
-    machine_after = _steal_and_busy()
+    machine_after = machine_jiffies()
     drain = await outbox_drained(stack.dsn)
-    servers = sum(_cpu_of_tree(pid) for pid in stack.server_pids) - servers_before
-    postgres = _cpu_of_tree(stack.postgres_pid) - postgres_before
-    kafka = _cpu_of_tree(stack.kafka_pid) - kafka_before
+    servers = sum(cpu_seconds(pid) for pid in stack.server_pids) - servers_before
+    postgres = cpu_seconds(stack.postgres_pid) - postgres_before
+    kafka = cpu_seconds(stack.kafka_pid) - kafka_before
 
     n = args.registrations
     latencies = sorted(outcome.latencies)

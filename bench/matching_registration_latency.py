@@ -28,6 +28,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from datetime import datetime
 from pathlib import Path
 from uuid import UUID, uuid4
 
@@ -36,7 +37,7 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from devinfra.kafka import KafkaServer
 from devinfra.postgres import PostgresServer
-from devinfra.processes import free_port, stop_group
+from devinfra.processes import cpu_seconds, free_port, machine_jiffies, stop_group
 from mentorship_contracts import CATALOGUE, IntegrationEvent, profiles
 from mentorship_contracts.vocabulary import Specialty, SupportArea
 from plumbing.outbox import headers_for
@@ -92,6 +93,7 @@ class PairingReader:
         self.consumer = AIOKafkaConsumer("matching.pairings", "matching.waitlist", bootstrap_servers=bootstrap,
                                          group_id=f"bench-{uuid4().hex}", auto_offset_reset="earliest")
         self.paired: dict[str, float] = {}
+        self.written: dict[str, float] = {}  # when the service wrote the pairing (the event's time, wall clock)
         self.waitlisted: dict[str, float] = {}
         self._task: asyncio.Task | None = None
 
@@ -110,6 +112,8 @@ class PairingReader:
                         self.waitlisted if event["event_type"] == "matching.mentee_waitlisted" else None
                     if seen is not None:
                         seen.setdefault(event["mentee_id"], now)
+                    if seen is self.paired:
+                        self.written.setdefault(event["mentee_id"], datetime.fromisoformat(event["occurred_at"]).timestamp())
 
     async def stop(self) -> None:
         if self._task:
@@ -177,11 +181,16 @@ async def run(args: argparse.Namespace, work: Path) -> None:
         timed = mentees[warm_up:]
         events = [enrollment(person, stage) for person, stage in timed]
         acknowledged: dict[str, float] = {}
+        acknowledged_wall: dict[str, float] = {}
         if args.py_spy:
             form = {".svg": "flamegraph", ".json": "speedscope"}.get(Path(args.py_spy).suffix, "raw")
             spy = subprocess.Popen(["py-spy", "record", "--pid", str(service.pid), "--output", args.py_spy,
                                     "--format", form, "--duration", str(int(args.seconds) + 5), "--nonblocking"],
                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        processes = {"matching": service.pid, "kafka": kafka.pid, "postgres": postgres.pid, }
+        cpu_before = {name: cpu_seconds(pid) for name, pid in processes.items()}
+        cpu_before["benchmark"] = time.process_time()  # this process alone: the servers are its children
+        machine_before = machine_jiffies()
         started = time.perf_counter()
         pending = []
         for i, ((person, _), event) in enumerate(zip(timed, events)):
@@ -190,6 +199,7 @@ async def run(args: argparse.Namespace, work: Path) -> None:
                 await asyncio.sleep(delay)  # pacing the load, not synchronisation
             future = await publish(producer, event)
             future.add_done_callback(lambda _, key=str(person): acknowledged.setdefault(key, time.perf_counter()))
+            future.add_done_callback(lambda _, key=str(person): acknowledged_wall.setdefault(key, time.time()))
             pending.append(future)
         await asyncio.gather(*pending)
         published = max(acknowledged.values()) - started
@@ -201,6 +211,10 @@ async def run(args: argparse.Namespace, work: Path) -> None:
             await eventually(settled, timeout=args.drain_timeout, interval=0.1, what="every mentee's pairing")
         except TimeoutError as error:
             print(f"warning: {error}")
+        cpu = {name: cpu_seconds(pid) - cpu_before[name] for name, pid in processes.items()}
+        cpu["benchmark"] = time.process_time() - cpu_before["benchmark"]
+        busy_jiffies, stolen, total_jiffies = (a - b for a, b in zip(machine_jiffies(), machine_before, strict=True))
+        busy = time.perf_counter() - started
         last = max([reader.paired.get(str(p), 0.0) for p, _ in timed] or [started])
         latencies = sorted(1000 * (reader.paired[str(p)] - acknowledged[str(p)]) for p, _ in timed if str(p) in reader.paired)
         waitlisted = sum(1 for p, _ in timed if str(p) in reader.waitlisted and str(p) not in reader.paired)
@@ -213,6 +227,23 @@ async def run(args: argparse.Namespace, work: Path) -> None:
         if latencies:
             print(f"latency ms:            p50 {percentile(latencies, 50):.0f}  p95 {percentile(latencies, 95):.0f}  "
                   f"p99 {percentile(latencies, 99):.0f}  max {latencies[-1]:.0f}  mean {statistics.fmean(latencies):.0f}")
+            # Which side of the service's commit the time goes: consuming and pairing, or publishing and reading.
+            parts = [(1000 * (reader.written[str(p)] - acknowledged_wall[str(p)]),
+                      1000 * (reader.paired[str(p)] - acknowledged[str(p)]) - 1000 * (reader.written[str(p)] - acknowledged_wall[str(p)]))
+                     for p, _ in timed if str(p) in reader.written]
+            print(f"p99 ms, enrolled to pairing written: {percentile(sorted(a for a, _ in parts), 99):.0f}; "
+                  f"written to readable: {percentile(sorted(b for _, b in parts), 99):.0f}")
+            # Where the tail sits in time: a stall shows as one bad window, a backlog as growing ones.
+            windows: dict[int, list[float]] = {}
+            for p, _ in timed:
+                if str(p) in reader.paired:
+                    sent = acknowledged[str(p)]
+                    windows.setdefault(int((sent - started) // 5), []).append(1000 * (reader.paired[str(p)] - sent))
+            print("p99 ms per 5 s:        " + "  ".join(
+                f"{percentile(sorted(w), 99):.0f}" for _, w in sorted(windows.items())))
+        print("CPU, share of one core: " + ", ".join(f"{name} {spent / busy:.0%}" for name, spent in cpu.items())
+              + f" (of {os.cpu_count()} cores); matching per enrollment {1000 * cpu['matching'] / len(timed):.2f} ms")
+        print(f"machine: busy {busy_jiffies / total_jiffies:.0%}, stolen by the hypervisor {stolen / total_jiffies:.0%}")
         if service.poll() is not None:
             print(f"the service exited with code {service.returncode}; see {work / 'matching.log'}")
     finally:

@@ -20,7 +20,10 @@ from devinfra.processes import ServerProcess, free_port, log_tail, port_in_use, 
 KAFKA_VERSION = "4.4.0"
 # The pom naming the broker's jars; it lives beside the package sources (the package is installed editable).
 POM = Path(__file__).resolve().parents[2] / "kafka" / "pom.xml"
-HEAP = ("-Xms256m", "-Xmx768m")
+# A broker here lives minutes on two cores it shares with everything else. The optimising compiler (C2) would
+# spend much of a core for those minutes compiling, and parallel GC threads compete too: the quick compiler
+# alone and one GC thread halve the broker's CPU at a hundred messages a second (bench/README.md).
+JVM_OPTIONS = ("-Xms256m", "-Xmx768m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC")
 # Error codes of a CreateTopics answer that mean the topic is there.
 _TOPIC_CREATED = 0
 _TOPIC_ALREADY_EXISTS = 36
@@ -105,7 +108,7 @@ class KafkaServer(ServerProcess):
         config = self._write_config()
         if not (self.data_dir / "kraft-combined-logs" / "meta.properties").exists():
             self._format(libs, config)
-        self._launch(["java", *HEAP, *self._jvm_properties(), "-cp", f"{libs}/*", "kafka.Kafka", str(config)])
+        self._launch(["java", *JVM_OPTIONS, *self._jvm_properties(), "-cp", f"{libs}/*", "kafka.Kafka", str(config)])
         try:
             run_coroutine(self._wait_ready(timeout))
         except BaseException:

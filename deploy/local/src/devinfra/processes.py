@@ -90,6 +90,31 @@ def _stat_fields(pid: int) -> list[str] | None:
     return stat[stat.rindex(")") + 2 :].split()
 
 
+def cpu_seconds(root: int) -> float:
+    """CPU seconds (user + system) used so far by a process and its live descendants (Linux /proc)."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        fields = _stat_fields(int(stat.parent.name))
+        if fields:
+            children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    total, todo = 0.0, [root]
+    while todo:
+        pid = todo.pop()
+        todo += children.get(pid, [])
+        fields = _stat_fields(pid)
+        if fields:
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
+def machine_jiffies() -> tuple[int, int, int]:
+    """Jiffies of the whole machine so far: busy, stolen by the hypervisor, total. A benchmark reports the share
+    stolen while it ran: on a shared virtual machine, that, not the code, can make a run slow."""
+    values = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    idle, steal = values[3] + values[4], values[7]
+    return sum(values) - idle - steal, steal, sum(values)
+
+
 def stop_group(leader: int, stop_signal: int = signal.SIGTERM, timeout: float = 30.0) -> None:
     """Ask the group's leader to stop, wait until the whole group is gone, SIGKILL what is left at the deadline."""
     try:
