@@ -8,7 +8,17 @@ from uuid import uuid4
 import numpy as np
 from matching.domain.model import Candidate, IdentityWish, ProgramRules
 from matching.domain.rounds import candidate_graph
-from matching.domain.scoring import EXACT_FLOAT32, Scorer, Weights, exclusion, fit, pair_exclusion, score_matrix
+from matching.domain.scoring import (
+    EXACT_FLOAT32,
+    Ranking,
+    Scorer,
+    Weights,
+    exclusion,
+    fit,
+    pair_exclusion,
+    ranked_mentors,
+    score_matrix,
+)
 from mentorship_contracts.vocabulary import Specialty, SupportArea
 from mentorship_contracts.vocabulary import TrainingStage as S
 
@@ -133,3 +143,20 @@ def test_a_round_graph_keeps_each_mentees_k_best_scores_among_many_mentors_ties_
             assert kept == [s for s in allowed if s >= program.minimum_score][:4], f"seed {seed}, mentee {i}"
             assert all(graph.mentors[j].person_id != e.person_id and (e.person_id, graph.mentors[j].person_id)
                        not in closed for j in graph.tails[graph.heads == i].tolist())
+
+
+def test_mentees_ranked_in_blocks_are_ranked_as_each_would_be_alone(monkeypatch):
+    monkeypatch.setattr(Ranking, "BLOCK", 4)  # many blocks, and mentees on their edges
+    for seed in range(6):
+        rng = random.Random(seed)
+        mentees, mentors = random_population(seed, 30, 40)
+        program = ProgramRules(
+            id=uuid4(), chapter_id=None, pairing_mode="on_registration", both_must_accept=False, pair_cap=None,
+            minimum_score=rng.choice([0, 40]), term_months=12, mentee_stages=STAGES, mentor_stages=STAGES,
+        )
+        scorer = Scorer(mentors, random_weights(rng))
+        room = np.array([rng.randint(0, 2) for _ in mentors], dtype=np.int64)
+        closed = frozenset((mentees[i].person_id, mentors[i].person_id) for i in range(0, 30, 7))
+        ranking = Ranking(scorer, mentees, program.minimum_score)
+        for i in rng.sample(range(30), 30):  # in any order, back and forth across blocks
+            assert ranking.ranked(i, room, closed) == ranked_mentors(mentees[i], scorer, program, room, closed)

@@ -11,7 +11,7 @@ from uuid import UUID
 import numpy as np
 
 from .model import Candidate, ProgramRules
-from .scoring import Fit, Scorer, Weights, fit, mentor_exclusion, ranked_mentors
+from .scoring import Fit, Ranking, Scorer, Weights, fit, mentor_exclusion
 
 
 @dataclass(frozen=True)
@@ -67,12 +67,14 @@ def pair_from_roster(program: ProgramRules, waiting: list[Candidate], roster: Ro
     """`pair_waiting` with the mentors already scored, and `room[j]` left to `roster.mentors[j]`."""
     proposals: list[Proposal] = []
     room = room.copy()
-    for mentee in sorted(waiting, key=lambda c: (c.waiting_since, str(c.enrollment_id))):
+    in_order = sorted(waiting, key=lambda c: (c.waiting_since, str(c.enrollment_id)))
+    ranking = Ranking(roster.scorer, in_order, program.minimum_score)
+    for i, mentee in enumerate(in_order):
         if len(room) == 0 or room.max() <= 0:
             break
         if program.pair_cap is not None and live_pairs >= program.pair_cap:
             break
-        ranked = ranked_mentors(mentee, roster.scorer, program, room, closed_before, limit=1)
+        ranked = ranking.ranked(i, room, closed_before, limit=1)
         if not ranked:
             continue
         j = ranked[0][0]

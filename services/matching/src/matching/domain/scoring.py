@@ -405,28 +405,56 @@ def score_matrix(mentees: list[Candidate], mentors: list[Candidate], weights: We
     return out
 
 
+class Ranking:
+    """Mentees ranked against a scorer's mentors, one mentee at a time (room changes as they are placed), but
+    scored a block of mentees at once: a block costs little more than one of its mentees. Blocks are scored as
+    they are reached, so placing stops costing as soon as room runs out."""
+
+    BLOCK = 256
+
+    def __init__(self, scorer: Scorer, mentees: list[Candidate], minimum_score: int) -> None:
+        self.scorer, self.mentees, self.minimum_score = scorer, mentees, minimum_score
+        self._block: tuple[int, MenteeRows, np.ndarray] | None = None  # start, its rows, [mentors, block] T − threshold
+
+    def _scored(self, i: int) -> tuple[MenteeRows, int, np.ndarray]:
+        start = i - i % self.BLOCK
+        if self._block is None or self._block[0] != start:
+            rows = self.scorer.rows(self.mentees[start:start + self.BLOCK], self.minimum_score)
+            shifted = self.scorer.features.astype(rows.coefficients.dtype, copy=False) @ rows.coefficients.T
+            self._block = (start, rows, shifted)
+        start, rows, shifted = self._block
+        return rows, i - start, shifted[:, i - start]
+
+    def ranked(self, i: int, room: np.ndarray, closed_before: frozenset[tuple[UUID, UUID]] = frozenset(),
+               limit: int | None = None) -> list[tuple[int, int]]:
+        """(mentor index, score) of the mentors no hard constraint rules out for mentee `i`, at or above the
+        program's threshold, with room, best first; ties go to the mentor with most room, so load spreads."""
+        rows, k, shifted = self._scored(i)
+        mentee = self.mentees[i]
+        if rows.unmet_requirement[k]:
+            return []
+        scorer = self.scorer
+        columns = scorer.columns(int(rows.stage[k]), int(rows.rank[k]), rows.required[k], mentee.pairing_kind)
+        columns = columns[room[columns] > 0]
+        ruled_out = [j for j in scorer.people.get(mentee.person_id, ())] + [
+            j for (mentee_id, mentor_id) in closed_before if mentee_id == mentee.person_id
+            for j in scorer.people.get(mentor_id, ())]
+        if ruled_out:
+            columns = np.setdiff1d(columns, ruled_out)
+        if len(columns) == 0:
+            return []
+        shifted = shifted[columns]
+        columns, shifted = columns[shifted >= 0], shifted[shifted >= 0]
+        found = rows.scores(np.array([k]), shifted[None, :])[0]
+        order = np.lexsort((columns, -room[columns], -found.astype(np.int64)))[:limit]
+        return list(zip(columns[order].tolist(), found[order].tolist()))
+
+
 def ranked_mentors(mentee: Candidate, scorer: Scorer, program: ProgramRules, room: np.ndarray,
                    closed_before: frozenset[tuple[UUID, UUID]] = frozenset(),
                    limit: int | None = None) -> list[tuple[int, int]]:
-    """(mentor index, score) of the scorer's mentors no hard constraint rules out for this mentee, at or above
-    the program's threshold, with room, best first; ties go to the mentor with most room, so load spreads."""
-    rows = scorer.rows([mentee], program.minimum_score)
-    if rows.unmet_requirement[0]:
-        return []
-    columns = scorer.columns(int(rows.stage[0]), int(rows.rank[0]), rows.required[0], mentee.pairing_kind)
-    columns = columns[room[columns] > 0]
-    ruled_out = [j for j in scorer.people.get(mentee.person_id, ())] + [
-        j for (mentee_id, mentor_id) in closed_before if mentee_id == mentee.person_id
-        for j in scorer.people.get(mentor_id, ())]
-    if ruled_out:
-        columns = np.setdiff1d(columns, ruled_out)
-    if len(columns) == 0:
-        return []
-    shifted = (scorer.features.astype(rows.coefficients.dtype, copy=False) @ rows.coefficients[0])[columns]
-    columns, shifted = columns[shifted >= 0], shifted[shifted >= 0]
-    found = rows.scores(np.array([0]), shifted[None, :])[0]
-    order = np.lexsort((columns, -room[columns], -found.astype(np.int64)))[:limit]
-    return list(zip(columns[order].tolist(), found[order].tolist()))
+    """`Ranking.ranked` of one mentee."""
+    return Ranking(scorer, [mentee], program.minimum_score).ranked(0, room, closed_before, limit)
 
 
 def suitable_mentors(mentee: Candidate, mentors: list[Candidate], program: ProgramRules, weights: Weights,
