@@ -26,6 +26,8 @@ class SharedTransaction:
 
     def __init__(self, conn: asyncpg.Connection) -> None:
         self.conn = conn
+        # What the units of work keep for each other while the transaction lasts (the locks taken, say).
+        self.memo: dict[str, Any] = {}
         self._deferred: dict[Hashable, tuple[Deferred, list[Any], type[UnitOfWork]]] = {}
 
     def defer(self, key: Hashable, item: Any, run: Deferred, unit_of_work: type[UnitOfWork]) -> None:
@@ -49,7 +51,7 @@ class UnitOfWork:
         """Own a transaction from `pool`, or join one already open (a consumer's inbox transaction)."""
         self._pool = pool
         self._joined = joined
-        self._shared: SharedTransaction | None = joined
+        self.shared: SharedTransaction | None = joined
         self.conn: asyncpg.Connection = joined.conn if joined else None  # type: ignore[assignment]
         self._transaction = None
         self._pending: list[IntegrationEvent] = []
@@ -63,7 +65,7 @@ class UnitOfWork:
     def defer(self, key: Hashable, item: Any, run: Deferred) -> None:
         """Have `run(items, uow)` done once before the transaction commits, with every item deferred under `key`
         in it, in order: what each of many changes would do, done once for them all."""
-        self._shared.defer(key, item, run, type(self))
+        self.shared.defer(key, item, run, type(self))
 
     async def __aenter__(self):
         if self._joined is None:
@@ -76,7 +78,7 @@ class UnitOfWork:
                 # here; the pool resets it. Kept, it would hold a transaction open and block the pool's close.
                 await self._pool.release(self.conn)
                 raise
-            self._shared = SharedTransaction(self.conn)
+            self.shared = SharedTransaction(self.conn)
         self.repositories()
         return self
 
@@ -84,7 +86,7 @@ class UnitOfWork:
         await outbox.add(self.conn, self._pending)
         self._pending = []
         if self._transaction is not None:
-            await self._shared.finish()
+            await self.shared.finish()
             await self._transaction.commit()
             self._transaction = None
 

@@ -53,9 +53,9 @@ def _candidate(program: ProgramRules, r: asyncpg.Record) -> Candidate:
 
 
 class PostgresMatching:
-    def __init__(self, conn: asyncpg.Connection) -> None:
+    def __init__(self, conn: asyncpg.Connection, locked: set[UUID] | None = None) -> None:
         self._conn = conn
-        self._locked: set[UUID] = set()  # program locks this transaction holds (a repository lives for one)
+        self._locked: set[UUID] = set() if locked is None else locked  # program locks the transaction holds
 
     # --- programs and weights ---------------------------------------------------------------------------
     async def save_program(self, p: ProgramRules) -> None:
