@@ -143,10 +143,12 @@ class Profiles:
         self._producer = producer
 
     async def program(self, **rules) -> UUID:
-        from mentorship_contracts.profiles import ProgramDefined
+        """A program as version 1 of the event defines it, or, given `pairing_kinds`, as version 2."""
+        from mentorship_contracts.profiles import ProgramDefined, ProgramDefinedV2
 
-        event = ProgramDefined(program_id=uuid4(), chapter_id=rules.pop("chapter_id", None), name="Into Medical School",
-                               mentee_stages=["undergraduate"], mentor_stages=["medical_student_3", "resident"], **rules)
+        version = ProgramDefinedV2 if "pairing_kinds" in rules else ProgramDefined
+        event = version(program_id=uuid4(), chapter_id=rules.pop("chapter_id", None), name="Into Medical School",
+                        mentee_stages=["undergraduate"], mentor_stages=["medical_student_3", "resident"], **rules)
         await publish(self._producer, event)
         return event.program_id
 
@@ -155,20 +157,24 @@ class Profiles:
 
         await publish(self._producer, MatchingProfileChanged(person_id=person_id, chapter_id=None, stage=stage, **attributes))
 
-    async def enroll(self, person_id: UUID, program_id: UUID, role: str, stage: str, **details) -> UUID:
-        from mentorship_contracts.profiles import EnrollmentCreated
+    async def enroll(self, person_id: UUID, program_id: UUID, role: str, stage: str, kind: str | None = None,
+                     **details) -> UUID:
+        """An enrollment as version 1 of the event carries it, or, with a kind of pairing, as version 2."""
+        from mentorship_contracts.profiles import EnrollmentCreated, EnrollmentCreatedV2
 
-        event = EnrollmentCreated(enrollment_id=uuid4(), person_id=person_id, program_id=program_id, chapter_id=None,
-                                  role=role, stage=stage, **details)
+        facts = dict(enrollment_id=uuid4(), person_id=person_id, program_id=program_id, chapter_id=None, role=role,
+                     stage=stage, **details)
+        event = EnrollmentCreated(**facts) if kind is None else EnrollmentCreatedV2(**facts, pairing_kind=kind)
         await publish(self._producer, event)
         return event.enrollment_id
 
     async def person(self, program_id: UUID, role: str, stage: str | None = None, capacity: int = 1,
-                     **attributes) -> UUID:
-        """A person whose matching profile arrives, then who enrolls."""
+                     kinds: tuple[str | None, ...] = (None,), **attributes) -> UUID:
+        """A person whose matching profile arrives, then who enrolls (once for each kind of pairing in `kinds`)."""
         person_id, stage = uuid4(), stage or ("resident" if role == "mentor" else "undergraduate")
         await self.profile(person_id, stage, **attributes)
-        await self.enroll(person_id, program_id, role, stage, capacity=capacity)
+        for kind in kinds:
+            await self.enroll(person_id, program_id, role, stage, kind, capacity=capacity)
         return person_id
 
     async def send(self, *events: IntegrationEvent) -> None:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from uuid import uuid4
+from collections import Counter
+from uuid import UUID, uuid4
 
 import asyncpg
 from matching.bootstrap import build_app
@@ -40,6 +41,42 @@ async def test_a_coordinator_runs_a_round_follows_its_progress_and_learns_why_th
     assert {p["mentee_id"] for p in proposed} <= {str(m) for m in mentees}
 
 
+async def test_a_stable_round_in_a_group_program_gives_each_mentor_one_group_of_the_mentees_who_prefer_them(
+        matching, matching_settings, profiles, observer):
+    chapter = uuid4()
+    program = await profiles.program(chapter_id=chapter, pairing_mode="rounds", format="group", group_size=3,
+                                     both_must_accept=True)
+    pediatrician = await profiles.person(program, "mentor", specialties=["pediatrics"])
+    surgeon = await profiles.person(program, "mentor", specialties=["general_surgery"])
+    # Three want pediatrics and four surgery: a group of three each, and one surgery mentee left over.
+    wants = ["pediatrics"] * 3 + ["general_surgery"] * 4
+    mentees = {await profiles.person(program, "mentee", specialties=[w]): w for w in wants}
+    await known_to_matching(matching_settings, pediatrician, surgeon, *mentees)
+    async with client(matching, "coordinator", chapter_id=chapter) as coordinator:
+        started = await coordinator.post(f"/v1/programs/{program}/rounds", json={"method": "stable"})
+        assert started.status_code == 202, started.text
+
+        async def finished():
+            found = (await coordinator.get(started.json()["poll"])).json()
+            return found if found["status"] == "completed" else None
+
+        result = await eventually(finished, timeout=60, what="the stable round")
+    assert (result["paired"], result["unpaired"]) == (6, 1)
+    proposed = await observer.wait_for(program, "pairing_proposed", count=6)
+    assert Counter(p["mentor_id"] for p in proposed) == {str(pediatrician): 3, str(surgeon): 3}
+    # Stable: no mentee sits with the mentor they like less while the one they prefer took someone they beat.
+    mentor_of = {"pediatrics": str(pediatrician), "general_surgery": str(surgeon)}
+    assert all(p["mentor_id"] == mentor_of[mentees[UUID(p["mentee_id"])]] for p in proposed)
+
+    first = proposed[0]
+    path = f"/v1/pairings/{first['pairing_id']}"
+    async with client(matching, "participant", person_id=first["mentee_id"]) as as_mentee, \
+            client(matching, "participant", person_id=first["mentor_id"]) as as_mentor:
+        assert (await as_mentee.post(f"{path}/accept")).json()["status"] == "proposed"
+        assert (await as_mentor.post(f"{path}/accept")).json()["status"] == "active"
+    await observer.wait_for(program, "pairing_confirmed", pairing_id=first["pairing_id"])
+
+
 async def test_two_instances_under_concurrent_enrollments_keep_capacities_the_cap_and_one_pairing_per_mentee(
         matching_settings, profiles, observer):
     capacities = [1, 2, 3, 4, 1, 2, 3, 4]
@@ -72,4 +109,36 @@ async def test_two_instances_under_concurrent_enrollments_keep_capacities_the_ca
         taken = [r for r in rows if r["mentor_enrollment_id"] == mentor]
         assert len(taken) <= taken[0]["capacity"]
     # Not lost, not duplicated: one public event for each pairing, and a pairing for each event.
+    assert sorted(e["pairing_id"] for e in confirmed) == sorted(str(r["id"]) for r in rows)
+
+
+async def test_two_instances_pair_a_mentee_enrolled_for_two_kinds_once_per_kind_each_with_a_mentor_of_that_kind(
+        matching_settings, profiles, observer):
+    async with serving(build_app(matching_settings)) as first, serving(build_app(matching_settings)):
+        program = await profiles.program(pairing_kinds=["clinical", "research"])
+        people = [profiles.person(program, "mentor", capacity=3, kinds=(kind,)) for kind in ["clinical", "research"] * 3]
+        people += [profiles.person(program, "mentee", kinds=("clinical", "research")) for _ in range(12)]
+        await asyncio.gather(*people)
+
+        async with client(first) as admin:
+            async def settled():
+                response = await admin.get(f"/v1/programs/{program}/statistics")
+                stats = response.json()
+                return response.status_code == 200 and stats["paired"] == 18 and stats["waiting"] == 6
+
+            await eventually(settled, timeout=90, what="nine pairings of each kind, six enrollments waiting")
+        confirmed = await observer.wait_for(program, "pairing_confirmed", count=18)
+
+    conn = await asyncpg.connect(matching_settings.database_url)
+    try:
+        rows = await conn.fetch("""SELECT x.id, x.mentee_id, x.mentor_enrollment_id, mentee.pairing_kind AS sought,
+                                          mentor.pairing_kind AS offered, mentor.capacity
+                                     FROM pairings x JOIN enrollments mentee ON mentee.id = x.mentee_enrollment_id
+                                     JOIN enrollments mentor ON mentor.id = x.mentor_enrollment_id
+                                    WHERE x.program_id = $1 AND x.status = 'active'""", program)
+    finally:
+        await conn.close()
+    assert all(r["sought"] == r["offered"] for r in rows)
+    assert max(Counter((r["mentee_id"], r["sought"]) for r in rows).values()) == 1
+    assert max(Counter(r["mentor_enrollment_id"] for r in rows).values()) <= 3
     assert sorted(e["pairing_id"] for e in confirmed) == sorted(str(r["id"]) for r in rows)
