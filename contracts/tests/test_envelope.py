@@ -5,8 +5,10 @@ from datetime import UTC, datetime, timedelta, timezone
 from uuid import uuid4
 
 import pytest
-from mentorship_contracts import UnknownEventType, decode
+from mentorship_contracts import UnknownEventType, decode, registered_events
+from mentorship_contracts.matching import PairingConfirmed, PairingConfirmedV2
 from mentorship_contracts.profiles import PersonRegistered
+from mentorship_contracts.vocabulary import PairingKind
 from pydantic import ValidationError
 
 
@@ -55,3 +57,22 @@ def test_a_known_event_with_a_bad_field_is_rejected_naming_the_field():
     data["stage"] = "astronaut"
     with pytest.raises(ValidationError, match="stage"):
         decode(data)
+
+
+def test_every_later_version_of_an_event_subclasses_the_version_before_so_code_for_it_reads_the_new_one():
+    by_identity = {(m.model_fields["event_type"].default, m.model_fields["schema_version"].default): m
+                   for m in registered_events()}
+    later = [(identity, model) for identity, model in by_identity.items() if identity[1] > 1]
+    assert later
+    for (event_type, version), model in later:
+        assert issubclass(model, by_identity[(event_type, version - 1)]), model.__name__
+
+
+def test_a_pairing_decodes_to_version_2_with_its_kind_and_without_one_is_general():
+    facts = dict(pairing_id=uuid4(), program_id=uuid4(), chapter_id=None, mentee_id=uuid4(), mentor_id=uuid4(),
+                 score=80, term_ends_at="2027-11-22T00:00:00Z")
+    clinical = decode(PairingConfirmedV2(**facts, pairing_kind="clinical").to_json())
+    assert isinstance(clinical, PairingConfirmedV2) and clinical.pairing_kind is PairingKind.CLINICAL
+    assert isinstance(clinical, PairingConfirmed)
+    unnamed = json.loads(PairingConfirmed(**facts).to_json()) | {"schema_version": 2}
+    assert decode(unnamed).pairing_kind is PairingKind.GENERAL

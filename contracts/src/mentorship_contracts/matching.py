@@ -6,7 +6,7 @@ from uuid import UUID
 from pydantic import AwareDatetime, Field
 
 from .envelope import IntegrationEvent, register
-from .vocabulary import Role
+from .vocabulary import PairingKind, Role
 
 PAIRINGS = "matching.pairings"
 WAITLIST = "matching.waitlist"
@@ -35,6 +35,18 @@ class PairingProposed(_PairingEvent):
 
 
 @register
+class PairingProposedV2(PairingProposed):
+    """Version 2 adds the kind of pairing, so a mentee's clinical mentor can be told from their research mentor.
+    Published instead of version 1 since 2026-11; consumers apply both (version 1 means `general`)."""
+
+    schema_version: Literal[2] = 2
+
+    pairing_kind: PairingKind = Field(
+        default=PairingKind.GENERAL,
+        description="What the mentorship is for; a mentee may hold one pairing of each kind at once")
+
+
+@register
 class PairingConfirmed(_PairingEvent):
     """Both accepted, or the program confirmed it: the mentorship is active."""
 
@@ -44,6 +56,18 @@ class PairingConfirmed(_PairingEvent):
     score: int = Field(ge=0, le=100)
     reason_codes: list[str] = Field(default_factory=list)
     term_ends_at: AwareDatetime
+
+
+@register
+class PairingConfirmedV2(PairingConfirmed):
+    """Version 2 adds the kind of pairing, so a mentee's clinical mentor can be told from their research mentor.
+    Published instead of version 1 since 2026-11; consumers apply both (version 1 means `general`)."""
+
+    schema_version: Literal[2] = 2
+
+    pairing_kind: PairingKind = Field(
+        default=PairingKind.GENERAL,
+        description="What the mentorship is for; a mentee may hold one pairing of each kind at once")
 
 
 @register
@@ -128,6 +152,19 @@ class MenteeWaitlisted(IntegrationEvent):
     chapter_id: UUID | None
     mentee_id: UUID
     position: int = Field(ge=1)
+
+
+@register
+class MenteeWaitlistedV2(MenteeWaitlisted):
+    """Version 2 adds the kind of pairing the mentee waits for (one enrolled for several kinds may wait for one
+    and be paired in another). Published instead of version 1 since 2026-11; consumers apply both (version 1
+    means `general`)."""
+
+    schema_version: Literal[2] = 2
+
+    pairing_kind: PairingKind = Field(
+        default=PairingKind.GENERAL,
+        description="The kind of pairing the mentee waits for; a mentee may hold one pairing of each kind at once")
 
 
 @register

@@ -127,7 +127,11 @@ async def test_two_instances_pair_a_mentee_enrolled_for_two_kinds_once_per_kind_
                 return response.status_code == 200 and stats["paired"] == 18 and stats["waiting"] == 6
 
             await eventually(settled, timeout=90, what="nine pairings of each kind, six enrollments waiting")
-        confirmed = await observer.wait_for(program, "pairing_confirmed", count=18)
+            confirmed = await observer.wait_for(program, "pairing_confirmed", count=18)
+            # 18 pairings among 12 mentees: some hold two, and their list says which is which.
+            twice = next(m for m, n in Counter(e["mentee_id"] for e in confirmed).items() if n == 2)
+            listed = (await admin.get(f"/v1/people/{twice}/pairings")).json()
+            assert sorted(p["pairing_kind"] for p in listed) == ["clinical", "research"]
 
     conn = await asyncpg.connect(matching_settings.database_url)
     try:
@@ -136,9 +140,21 @@ async def test_two_instances_pair_a_mentee_enrolled_for_two_kinds_once_per_kind_
                                      FROM pairings x JOIN enrollments mentee ON mentee.id = x.mentee_enrollment_id
                                      JOIN enrollments mentor ON mentor.id = x.mentor_enrollment_id
                                     WHERE x.program_id = $1 AND x.status = 'active'""", program)
+        waiting = await conn.fetch("""SELECT e.id, e.pairing_kind FROM enrollments e
+                                       WHERE e.program_id = $1 AND e.role = 'mentee' AND NOT EXISTS
+                                             (SELECT 1 FROM pairings x WHERE x.mentee_enrollment_id = e.id)""",
+                                   program)
     finally:
         await conn.close()
     assert all(r["sought"] == r["offered"] for r in rows)
     assert max(Counter((r["mentee_id"], r["sought"]) for r in rows).values()) == 1
     assert max(Counter(r["mentor_enrollment_id"] for r in rows).values()) <= 3
     assert sorted(e["pairing_id"] for e in confirmed) == sorted(str(r["id"]) for r in rows)
+    # Subscribers can tell a mentee's clinical mentor from their research one, and what each waiting mentee waits for.
+    kind_of = {str(r["id"]): r["sought"] for r in rows}
+    assert [(e["schema_version"], e["pairing_kind"]) for e in confirmed] == [(2, kind_of[e["pairing_id"]])
+                                                                            for e in confirmed]
+    assert sorted(r["pairing_kind"] for r in waiting) == ["clinical"] * 3 + ["research"] * 3
+    for enrollment in waiting:
+        await observer.wait_for(program, "mentee_waitlisted", enrollment_id=enrollment["id"],
+                                pairing_kind=enrollment["pairing_kind"], schema_version=2)

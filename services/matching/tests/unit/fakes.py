@@ -177,6 +177,7 @@ class FakeMatching:
 
     async def unannounced(self, program_id: UUID, enrollment_ids: list[UUID]) -> list[dict]:
         return [{k: v for k, v in entry.items() if k in ("enrollment_id", "person_id", "position")}
+                | {"pairing_kind": self.s.enrollments[entry["enrollment_id"]].get("pairing_kind", "general")}
                 for entry in await self.waitlist(program_id)
                 if entry["enrollment_id"] in set(enrollment_ids) and not entry["waitlist_announced"]]
 
@@ -202,7 +203,10 @@ class FakeMatching:
                 mentor_enrollment_id=r["mentor"].enrollment_id, origin=r["origin"], closed_reason=None)
 
     def _pairing(self, x: dict) -> Pairing:
-        return Pairing(**{k: copy.copy(v) for k, v in x.items() if k not in ("origin", "closed_reason")})
+        # Its kind is its mentee enrollment's, read from there as the repository does.
+        kind = self.s.enrollments[x["mentee_enrollment_id"]].get("pairing_kind", "general")
+        return Pairing(**{k: copy.copy(v) for k, v in x.items() if k not in ("origin", "closed_reason")},
+                       pairing_kind=kind)
 
     async def program_of_pairing(self, pairing_id: UUID) -> UUID | None:
         found = self.s.pairings.get(pairing_id)

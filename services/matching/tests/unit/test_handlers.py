@@ -236,7 +236,35 @@ async def test_a_mentee_enrolled_for_two_kinds_says_which_when_choosing_a_mentor
     with pytest.raises(NotFound) as wrong_kind:
         await handlers.request_mentor(commands.RequestMentor(program, mentee, researcher, "clinical"), platform.uow())
     assert wrong_kind.value.field == "mentor_id"
-    await handlers.request_mentor(commands.RequestMentor(program, mentee, researcher, "research"), platform.uow())
+    requested = await handlers.request_mentor(commands.RequestMentor(program, mentee, researcher, "research"),
+                                              platform.uow())
+
+    [proposed] = platform.events(published.PairingProposedV2, pairing_id=requested)
+    assert proposed.pairing_kind == "research"
+    await handlers.accept(commands.AcceptPairing(requested), platform.uow(), acting_as(researcher))
+    [confirmed] = platform.events(published.PairingConfirmedV2, pairing_id=requested)
+    assert confirmed.pairing_kind == "research"
+
+
+async def test_pairings_and_waitlistings_are_announced_with_the_kind_of_mentorship_they_are_for():
+    platform = Platform()
+    profiles = Profiles(platform)
+    program = await profiles.program(pairing_kinds=["clinical", "research"], both_must_accept=True)
+    clinician = await profiles.person(program, "mentor", kind="clinical")
+    mentee = await profiles.person(program, "mentee", kind="clinical")
+    await profiles.enroll(mentee, program, "mentee", "undergraduate", kind="research")  # no research mentor yet
+
+    [proposed] = platform.events(published.PairingProposedV2, mentee_id=mentee)
+    assert (proposed.mentor_id, proposed.pairing_kind) == (clinician, "clinical")
+    [waiting] = platform.events(published.MenteeWaitlistedV2, mentee_id=mentee)
+    assert waiting.pairing_kind == "research"
+    # Accepted by both sides later, from the stored pairing: the confirmation still knows its kind.
+    for side in (mentee, clinician):
+        await handlers.accept(commands.AcceptPairing(proposed.pairing_id), platform.uow(), acting_as(side))
+    [confirmed] = platform.events(published.PairingConfirmedV2, mentee_id=mentee)
+    assert (confirmed.pairing_id, confirmed.pairing_kind) == (proposed.pairing_id, "clinical")
+    superseded = (published.PairingProposed, published.PairingConfirmed, published.MenteeWaitlisted)
+    assert not [e for e in platform.published if type(e) in superseded], "version 1 is no longer published"
 
 
 async def test_mentees_enrolling_in_one_batch_are_paired_once_at_its_end_in_waiting_order(monkeypatch):

@@ -175,6 +175,34 @@ async def test_a_waitlisting_read_after_the_pairing_that_ended_it_is_not_announc
     assert subjects(smtp_sink, mentee) == ["You have been paired with Mia Mentor"]
 
 
+async def test_a_pairing_and_a_waitlisting_of_a_kind_read_from_the_broker_say_which_kind(notifications, publish,
+                                                                                          smtp_sink):
+    mentee, mentor = contact("Noor Kinds"), contact("Lee Kinds")
+    program = profiles.ProgramDefinedV2(program_id=uuid4(), chapter_id=None, name="Pathways to Research",
+                                        mentee_stages=["undergraduate"], mentor_stages=["resident"],
+                                        pairing_kinds=["clinical", "research"])
+    await publish(program, mentee, mentor)
+    await eventually(lambda: applied(notifications, program), timeout=60, what="the program to be applied")
+    pair = {"pairing_id": uuid4(), "program_id": program.program_id, "chapter_id": None,
+            "mentee_id": mentee.person_id, "mentor_id": mentor.person_id}
+    # Paired for clinical mentorship, then waiting for a research mentor: on two topics, in either order.
+    confirmed = matching.PairingConfirmedV2(**pair, score=80, term_ends_at=datetime.now(UTC) + timedelta(days=365),
+                                            pairing_kind="clinical")
+    waitlisted = matching.MenteeWaitlistedV2(enrollment_id=uuid4(), program_id=program.program_id, chapter_id=None,
+                                             mentee_id=mentee.person_id, position=1, pairing_kind="research")
+    await publish(confirmed, waitlisted)
+    paired = "You have been paired with Lee Kinds"
+    waiting = "You are on the waitlist for Pathways to Research: position 1"
+    await eventually(lambda: subjects(smtp_sink, mentee) == sorted([paired, waiting])
+                     and len(smtp_sink.messages(to=mentor.email)) == 1, timeout=60,
+                     what=lambda: f"both messages; so far {subjects(smtp_sink, mentee)}")
+    to_mentee = {m["subject"]: m for m in smtp_sink.messages(to=mentee.email)}
+    assert "would be your clinical mentor in Pathways to Research" in to_mentee[paired]["text"]
+    assert "Every research mentor in Pathways to Research is busy" in to_mentee[waiting]["text"]
+    [to_mentor] = smtp_sink.messages(to=mentor.email)
+    assert "would be your clinical mentee in Pathways to Research" in to_mentor["text"]
+
+
 async def test_the_same_event_published_twice_sends_one_email(notifications, publish, smtp_sink):
     person = contact("Lee Twice")
     session = listing(None, virtual=False)

@@ -5,7 +5,16 @@ from datetime import UTC, datetime, timedelta
 from uuid import uuid4
 
 import pytest
-from mentorship_contracts.matching import MeetingOverdue, MenteeWaitlisted, PairingConfirmed
+from mentorship_contracts.matching import (
+    MeetingOverdue,
+    MenteeWaitlisted,
+    MenteeWaitlistedV2,
+    PairingConfirmed,
+    PairingConfirmedV2,
+    PairingProposedV2,
+)
+from notifications.adapters.email import Renderer
+from notifications.adapters.unsubscribe import UnsubscribeTokens
 from notifications.domain import commands
 from notifications.domain.model import (
     MAX_ATTEMPTS,
@@ -44,17 +53,17 @@ class FakeNotifications:
     async def chapter_name(self, chapter_id):
         return None
 
-    async def mark_waiting(self, mentee_id, program_id, as_of):
-        state = self.waiting.get((mentee_id, program_id))
+    async def mark_waiting(self, mentee_id, program_id, pairing_kind, as_of):
+        state = self.waiting.get((mentee_id, program_id, pairing_kind))
         if state and state[1] > as_of:
             return False
-        self.waiting[(mentee_id, program_id)] = (True, as_of)
+        self.waiting[(mentee_id, program_id, pairing_kind)] = (True, as_of)
         return True
 
-    async def mark_paired(self, mentee_id, program_id, as_of):
-        was_waiting, since = self.waiting.get((mentee_id, program_id), (False, as_of))
+    async def mark_paired(self, mentee_id, program_id, pairing_kind, as_of):
+        was_waiting, since = self.waiting.get((mentee_id, program_id, pairing_kind), (False, as_of))
         if since <= as_of:
-            self.waiting[(mentee_id, program_id)] = (False, as_of)
+            self.waiting[(mentee_id, program_id, pairing_kind)] = (False, as_of)
         return was_waiting and since <= as_of
 
     async def preferences(self, person_id):
@@ -188,6 +197,18 @@ async def test_a_mentee_who_waited_is_told_they_are_off_the_waitlist():
     assert kinds == {"mentee_waitlisted", "waitlist_paired"}
 
 
+async def test_a_mentee_waiting_for_one_kind_of_mentor_is_not_told_they_are_off_the_waitlist_by_another_kind():
+    uow = FakeUnitOfWork()
+    clinical = PairingConfirmedV2(**pairing().model_dump(exclude={"event_id", "event_type", "schema_version"}),
+                                  pairing_kind="clinical")
+    await handlers.mentee_waitlisted(MenteeWaitlistedV2(
+        enrollment_id=uuid4(), program_id=clinical.program_id, chapter_id=None, mentee_id=clinical.mentee_id,
+        position=1, pairing_kind="research", occurred_at=clinical.occurred_at - timedelta(days=3)), uow)
+    await handlers.pairing_confirmed(clinical, uow)
+    kinds = {r["n"].kind for r in uow.notifications.rows.values() if r["n"].person_id == clinical.mentee_id}
+    assert kinds == {"mentee_waitlisted", "pairing_confirmed"}, "still waiting for a research mentor"
+
+
 async def test_a_waitlisting_read_after_the_pairing_that_followed_it_tells_the_mentee_nothing_stale():
     uow, event = FakeUnitOfWork(), pairing()
     await handlers.pairing_confirmed(event, uow)
@@ -218,3 +239,37 @@ def test_essential_messages_cannot_be_turned_off_and_urgent_ones_never_wait_for_
     digest_reader = Preferences(daily_digest=True)
     assert digest_reader.channel_for("event_reminder") == "email"
     assert digest_reader.channel_for("renewal_due") == "digest"
+
+
+def described(uow, *people):
+    for person, name in people:
+        uow.notifications.contacts[person] = {"email": f"{person}@example.org", "display_name": name,
+                                              "pronouns_for_partner": None, "bio_for_partner": None}
+
+
+async def test_a_pairing_or_waitlisting_of_a_kind_says_the_kind_and_a_general_one_says_nothing_more():
+    uow, mailer = FakeUnitOfWork(), FakeMailer()
+    general = pairing()
+    mentee, clinician, researcher = general.mentee_id, uuid4(), uuid4()
+    described(uow, (mentee, "Sam Okafor"), (general.mentor_id, "Ana Reyes"), (clinician, "Lee Chen"),
+              (researcher, "Kim Park"))
+    await handlers.pairing_confirmed(general, uow)
+    of_a_kind = dict(program_id=uuid4(), chapter_id=None, mentee_id=mentee)
+    await handlers.pairing_confirmed(PairingConfirmedV2(**of_a_kind, pairing_id=uuid4(), mentor_id=clinician, score=80,
+                                                        term_ends_at=general.term_ends_at, pairing_kind="clinical"),
+                                     uow)
+    await handlers.pairing_proposed(PairingProposedV2(**of_a_kind, pairing_id=uuid4(), mentor_id=researcher, score=70,
+                                                      pairing_kind="research"), uow)
+    await handlers.mentee_waitlisted(MenteeWaitlistedV2(**of_a_kind, enrollment_id=uuid4(), position=2,
+                                                        pairing_kind="career"), uow)
+    await dispatch_due(lambda: uow, Renderer("https://mentorship.example", UnsubscribeTokens("s" * 32)), mailer, POLICY)
+
+    def said(to, subject):
+        [found] = [e for e in mailer.sent if e.to == f"{to}@example.org" and e.subject == subject]
+        return found.text + found.html
+
+    assert said(mentee, "You have been paired with Ana Reyes").count("would be your mentor in") == 2
+    assert said(mentee, "You have been paired with Lee Chen").count("would be your clinical mentor in") == 2
+    assert said(researcher, "A proposed match: Sam Okafor").count("would be your research mentee in") == 2
+    waitlisted = said(mentee, "You are on the waitlist for Into Medical School: position 2")
+    assert waitlisted.count("Every career mentor in") == 2

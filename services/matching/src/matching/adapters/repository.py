@@ -17,6 +17,11 @@ from ..domain.scoring import Weights
 _LIVE = "('proposed', 'active')"
 _PAIRING_COLUMNS = ("id, program_id, chapter_id, mentee_id, mentor_id, status, score, reasons, mentee_accepted, "
                     "mentor_accepted, term_ends_at, last_met_at, mentee_enrollment_id, mentor_enrollment_id")
+# A pairing's kind is its mentee enrollment's, read from there rather than kept twice: an enrollment's kind never
+# changes, and its pairings go when it does (ON DELETE CASCADE).
+_ITS_KIND = "(SELECT e.pairing_kind FROM enrollments e WHERE e.id = mentee_enrollment_id) AS pairing_kind"
+_PAIRING = f"{_PAIRING_COLUMNS}, {_ITS_KIND}"
+_RETURNING_PAIRING = f"{', '.join('x.' + c.strip() for c in _PAIRING_COLUMNS.split(','))}, {_ITS_KIND}"
 
 
 def _pairing(row: asyncpg.Record) -> Pairing:
@@ -289,9 +294,9 @@ class PostgresMatching:
 
     async def unannounced(self, program_id: UUID, enrollment_ids: list[UUID]) -> list[dict]:
         """Those of these mentee enrollments that wait (a matching profile, no live pairing) and were not told
-        their place yet, with their place, longest waiting first."""
+        their place yet, with their place and the kind of pairing they wait for, longest waiting first."""
         rows = await self._conn.fetch(
-            f"""SELECT f.id AS enrollment_id, f.person_id,
+            f"""SELECT f.id AS enrollment_id, f.person_id, f.pairing_kind,
                        (SELECT count(*) FROM enrollments e JOIN matching_profiles p ON p.person_id = e.person_id
                          WHERE e.program_id = $1 AND e.role = 'mentee' AND e.active
                            AND NOT EXISTS (SELECT 1 FROM pairings x WHERE x.mentee_enrollment_id = e.id AND x.status IN {_LIVE})
@@ -334,12 +339,12 @@ class PostgresMatching:
         return await self._conn.fetchval("SELECT program_id FROM pairings WHERE id = $1", pairing_id)
 
     async def pairing(self, pairing_id: UUID) -> Pairing | None:
-        row = await self._conn.fetchrow(f"SELECT {_PAIRING_COLUMNS} FROM pairings WHERE id = $1 FOR UPDATE", pairing_id)
+        row = await self._conn.fetchrow(f"SELECT {_PAIRING} FROM pairings WHERE id = $1 FOR UPDATE", pairing_id)
         return _pairing(row) if row else None
 
     async def pairings_where(self, condition: str, *args) -> list[Pairing]:
         rows = await self._conn.fetch(
-            f"SELECT {_PAIRING_COLUMNS} FROM pairings WHERE {condition} ORDER BY created_at, id FOR UPDATE", *args
+            f"SELECT {_PAIRING} FROM pairings WHERE {condition} ORDER BY created_at, id FOR UPDATE", *args
         )
         return [_pairing(r) for r in rows]
 
@@ -370,8 +375,8 @@ class PostgresMatching:
 
     async def pairings_of(self, person_id: UUID) -> list[dict]:
         rows = await self._conn.fetch(
-            "SELECT id, program_id, mentee_id, mentor_id, status, score, reasons, term_ends_at, last_met_at FROM pairings "
-            "WHERE mentee_id = $1 OR mentor_id = $1 ORDER BY created_at", person_id,
+            f"SELECT id, program_id, mentee_id, mentor_id, {_ITS_KIND}, status, score, reasons, term_ends_at, last_met_at "
+            "FROM pairings WHERE mentee_id = $1 OR mentor_id = $1 ORDER BY created_at", person_id,
         )
         return [dict(r) for r in rows]
 
@@ -399,7 +404,7 @@ class PostgresMatching:
                        AND x.overdue_signalled_for IS DISTINCT FROM COALESCE(x.last_met_at, x.confirmed_at)
                      LIMIT $1 FOR UPDATE OF x SKIP LOCKED)
                 UPDATE pairings x SET overdue_signalled_for = due.since FROM due WHERE x.id = due.id
-                RETURNING {', '.join('x.' + c.strip() for c in _PAIRING_COLUMNS.split(','))},
+                RETURNING {_RETURNING_PAIRING},
                           x.last_met_at AS met, EXTRACT(day FROM now() - due.since - make_interval(days => due.cadence_max_days))::int AS late""",
             limit,
         )
@@ -413,7 +418,7 @@ class PostgresMatching:
                        AND renewal_signalled_for IS DISTINCT FROM term_ends_at
                      LIMIT $2 FOR UPDATE SKIP LOCKED)
                 UPDATE pairings x SET renewal_signalled_for = x.term_ends_at FROM due WHERE x.id = due.id
-                RETURNING {', '.join('x.' + c.strip() for c in _PAIRING_COLUMNS.split(','))}""",
+                RETURNING {_RETURNING_PAIRING}""",
             notice_days, limit,
         )
         return [_pairing(r) for r in rows]
@@ -426,7 +431,7 @@ class PostgresMatching:
 
     async def terms_ended(self, program_ids: list[UUID], limit: int) -> list[Pairing]:
         rows = await self._conn.fetch(
-            f"""SELECT {_PAIRING_COLUMNS} FROM pairings
+            f"""SELECT {_PAIRING} FROM pairings
                  WHERE program_id = ANY($1) AND status = 'active' AND term_ends_at < now()
                  ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED""",
             program_ids, limit,

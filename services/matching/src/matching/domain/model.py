@@ -102,6 +102,8 @@ class Pairing:
     last_met_at: datetime | None = None
     mentee_enrollment_id: UUID | None = None
     mentor_enrollment_id: UUID | None = None
+    # What the mentorship is for: the kind its mentee enrollment seeks (and its mentor's offers).
+    pairing_kind: str = "general"
 
     def side_of(self, person_id: UUID) -> str | None:
         return "mentee" if person_id == self.mentee_id else "mentor" if person_id == self.mentor_id else None

@@ -85,6 +85,7 @@ class PairingOut(BaseModel):
     program_id: UUID
     mentee_id: UUID
     mentor_id: UUID
+    pairing_kind: str
     status: str
     score: int
     reason_codes: list[str]
@@ -95,7 +96,8 @@ class PairingOut(BaseModel):
 
     @classmethod
     def of(cls, p: Pairing) -> PairingOut:
-        return cls(id=p.id, program_id=p.program_id, mentee_id=p.mentee_id, mentor_id=p.mentor_id, status=p.status,
+        return cls(id=p.id, program_id=p.program_id, mentee_id=p.mentee_id, mentor_id=p.mentor_id,
+                   pairing_kind=p.pairing_kind, status=p.status,
                    score=p.score, reason_codes=p.reasons, mentee_accepted=p.mentee_accepted,
                    mentor_accepted=p.mentor_accepted, term_ends_at=p.term_ends_at, last_met_at=p.last_met_at)
 

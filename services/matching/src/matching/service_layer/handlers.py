@@ -194,9 +194,10 @@ async def _propose(program: ProgramRules, proposals: list[Proposal], uow, *, ori
                    confirmed_at=now if confirmed else None, term_ends_at=ends)
         rows.append(row)
         facts = _facts_of(row["id"], program, proposal.mentee.person_id, proposal.mentor.person_id)
-        scored = dict(score=proposal.fit.score, reason_codes=list(proposal.fit.reasons))
-        uow.emit(contract.PairingConfirmed(**facts, **scored, term_ends_at=ends) if confirmed
-                 else contract.PairingProposed(**facts, **scored))
+        scored = dict(score=proposal.fit.score, reason_codes=list(proposal.fit.reasons),
+                      pairing_kind=proposal.mentee.pairing_kind)
+        uow.emit(contract.PairingConfirmedV2(**facts, **scored, term_ends_at=ends) if confirmed
+                 else contract.PairingProposedV2(**facts, **scored))
     if rows:
         await uow.matching.add_pairings(rows)
 
@@ -208,9 +209,9 @@ async def _announce_waiting(program: ProgramRules, considered: list[UUID], uow) 
     program's definition, their pairing closing.)"""
     fresh = await uow.matching.unannounced(program.id, considered)
     for entry in fresh:
-        uow.emit(contract.MenteeWaitlisted(
+        uow.emit(contract.MenteeWaitlistedV2(
             enrollment_id=entry["enrollment_id"], program_id=program.id, chapter_id=program.chapter_id,
-            mentee_id=entry["person_id"], position=entry["position"],
+            mentee_id=entry["person_id"], position=entry["position"], pairing_kind=entry["pairing_kind"],
         ))
     if fresh:
         await uow.matching.mark_announced([e["enrollment_id"] for e in fresh])
@@ -270,8 +271,8 @@ async def accept(cmd: commands.AcceptPairing, uow, authorize: Authorize) -> Pair
             await _check_room_for_request(pairing, program, uow)
         if pairing.accept(_side(pairing, actor), program):
             pairing.term_ends_at = term_end(_now(), program.term_months)
-            uow.emit(contract.PairingConfirmed(**_facts(pairing), score=pairing.score, reason_codes=pairing.reasons,
-                                               term_ends_at=pairing.term_ends_at))
+            uow.emit(contract.PairingConfirmedV2(**_facts(pairing), score=pairing.score, reason_codes=pairing.reasons,
+                                                 term_ends_at=pairing.term_ends_at, pairing_kind=pairing.pairing_kind))
             await uow.matching.save_pairing(pairing)
             if requested:
                 others = [r for r in await uow.matching.pending_requests(pairing.mentee_enrollment_id) if r.id != pairing.id]
@@ -454,8 +455,9 @@ async def request_mentor(cmd: commands.RequestMentor, uow) -> UUID:
             id=pairing_id, program_id=program.id, chapter_id=program.chapter_id, mentee=mentee, mentor=mentor,
             status="requested", origin="choice", score=chosen.score, reasons=chosen.reasons, mentee_accepted=True,
         )])
-        uow.emit(contract.PairingProposed(**_facts_of(pairing_id, program, mentee.person_id, mentor.person_id),
-                                          score=chosen.score, reason_codes=list(chosen.reasons)))
+        uow.emit(contract.PairingProposedV2(**_facts_of(pairing_id, program, mentee.person_id, mentor.person_id),
+                                            score=chosen.score, reason_codes=list(chosen.reasons),
+                                            pairing_kind=mentee.pairing_kind))
         await uow.commit()
         return pairing_id
 

@@ -121,25 +121,30 @@ class PostgresNotifications:
             str(registration_id),
         )
 
-    async def mark_waiting(self, mentee_id: UUID, program_id: UUID, as_of: datetime) -> bool:
-        """Record a mentee's place on a program's waitlist; False when a later pairing was already known."""
+    async def mark_waiting(self, mentee_id: UUID, program_id: UUID, pairing_kind: str, as_of: datetime) -> bool:
+        """Record a mentee's place on a program's waitlist for a kind of pairing; False when a later pairing of
+        that kind was already known."""
         return await self._conn.fetchval(
-            """INSERT INTO waitlisted_mentees (mentee_id, program_id, waiting, as_of) VALUES ($1, $2, true, $3)
-               ON CONFLICT (mentee_id, program_id) DO UPDATE SET waiting = true, as_of = $3
-                WHERE waitlisted_mentees.as_of <= $3
+            """INSERT INTO waitlisted_mentees (mentee_id, program_id, pairing_kind, waiting, as_of)
+               VALUES ($1, $2, $3, true, $4)
+               ON CONFLICT (mentee_id, program_id, pairing_kind) DO UPDATE SET waiting = true, as_of = $4
+                WHERE waitlisted_mentees.as_of <= $4
                RETURNING true""",
-            mentee_id, program_id, as_of) is not None
+            mentee_id, program_id, pairing_kind, as_of) is not None
 
-    async def mark_paired(self, mentee_id: UUID, program_id: UUID, as_of: datetime) -> bool:
-        """Record that a mentee was paired in a program; True when they were waiting until then."""
+    async def mark_paired(self, mentee_id: UUID, program_id: UUID, pairing_kind: str, as_of: datetime) -> bool:
+        """Record that a mentee was paired in a program for a kind of pairing; True when they were waiting for
+        that kind until then."""
         was_waiting = await self._conn.fetchval(
-            """SELECT waiting FROM waitlisted_mentees WHERE mentee_id = $1 AND program_id = $2 AND as_of <= $3
-               FOR UPDATE""", mentee_id, program_id, as_of)
+            """SELECT waiting FROM waitlisted_mentees
+                WHERE mentee_id = $1 AND program_id = $2 AND pairing_kind = $3 AND as_of <= $4
+               FOR UPDATE""", mentee_id, program_id, pairing_kind, as_of)
         await self._conn.execute(
-            """INSERT INTO waitlisted_mentees (mentee_id, program_id, waiting, as_of) VALUES ($1, $2, false, $3)
-               ON CONFLICT (mentee_id, program_id) DO UPDATE SET waiting = false, as_of = $3
-                WHERE waitlisted_mentees.as_of <= $3""",
-            mentee_id, program_id, as_of)
+            """INSERT INTO waitlisted_mentees (mentee_id, program_id, pairing_kind, waiting, as_of)
+               VALUES ($1, $2, $3, false, $4)
+               ON CONFLICT (mentee_id, program_id, pairing_kind) DO UPDATE SET waiting = false, as_of = $4
+                WHERE waitlisted_mentees.as_of <= $4""",
+            mentee_id, program_id, pairing_kind, as_of)
         return bool(was_waiting)
 
     # --- preferences -------------------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from uuid import UUID
 from mentorship_contracts import events as events_contract
 from mentorship_contracts import matching as matching_contract
 from mentorship_contracts import profiles as profiles_contract
+from mentorship_contracts.vocabulary import PairingKind
 
 from ..domain import commands
 from ..domain.model import Notification
@@ -65,14 +66,22 @@ def _both_sides(event: matching_contract._PairingEvent, kind: str, **parameters)
     ]
 
 
+def _kind_of(event: matching_contract.PairingProposed | matching_contract.PairingConfirmed
+             | matching_contract.MenteeWaitlisted) -> str:
+    """The kind of pairing a version-2 event names; version 1 means `general`."""
+    return str(getattr(event, "pairing_kind", PairingKind.GENERAL))
+
+
 async def pairing_proposed(event: matching_contract.PairingProposed, uow) -> None:
-    await _tell(uow, *_both_sides(event, "pairing_proposed"))
+    await _tell(uow, *_both_sides(event, "pairing_proposed", pairing_kind=_kind_of(event)))
 
 
 async def pairing_confirmed(event: matching_contract.PairingConfirmed, uow) -> None:
     async with uow:
-        was_waiting = await uow.notifications.mark_paired(event.mentee_id, event.program_id, event.occurred_at)
-        to_mentee, to_mentor = _both_sides(event, "pairing_confirmed", term_ends_at=event.term_ends_at)
+        was_waiting = await uow.notifications.mark_paired(event.mentee_id, event.program_id, _kind_of(event),
+                                                          event.occurred_at)
+        to_mentee, to_mentor = _both_sides(event, "pairing_confirmed", term_ends_at=event.term_ends_at,
+                                           pairing_kind=_kind_of(event))
         if was_waiting:
             to_mentee = Notification.answering(event.event_id, event.mentee_id, event.chapter_id, "waitlist_paired",
                                                **to_mentee.parameters)
@@ -108,10 +117,10 @@ async def pairing_completed(event: matching_contract.PairingCompleted, uow) -> N
 async def mentee_waitlisted(event: matching_contract.MenteeWaitlisted, uow) -> None:
     async with uow:
         # Read after the pairing that followed it (another topic): the mentee is no longer waiting.
-        if await uow.notifications.mark_waiting(event.mentee_id, event.program_id, event.occurred_at):
+        if await uow.notifications.mark_waiting(event.mentee_id, event.program_id, _kind_of(event), event.occurred_at):
             await uow.notifications.add(Notification.answering(
                 event.event_id, event.mentee_id, event.chapter_id, "mentee_waitlisted",
-                program_id=event.program_id, position=event.position))
+                program_id=event.program_id, position=event.position, pairing_kind=_kind_of(event)))
         await uow.commit()
 
 
