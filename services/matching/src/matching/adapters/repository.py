@@ -295,17 +295,19 @@ class PostgresMatching:
     async def unannounced(self, program_id: UUID, enrollment_ids: list[UUID]) -> list[dict]:
         """Those of these mentee enrollments that wait (a matching profile, no live pairing) and were not told
         their place yet, with their place and the kind of pairing they wait for, longest waiting first."""
+        # Places numbered in one pass over the waitlist, not one count of it per mentee: it grows long once
+        # mentors are full, and every registration then lands here.
         rows = await self._conn.fetch(
-            f"""SELECT f.id AS enrollment_id, f.person_id, f.pairing_kind,
-                       (SELECT count(*) FROM enrollments e JOIN matching_profiles p ON p.person_id = e.person_id
-                         WHERE e.program_id = $1 AND e.role = 'mentee' AND e.active
-                           AND NOT EXISTS (SELECT 1 FROM pairings x WHERE x.mentee_enrollment_id = e.id AND x.status IN {_LIVE})
-                           AND (e.waiting_since, e.id) <= (f.waiting_since, f.id)) AS position
-                  FROM enrollments f
-                 WHERE f.id = ANY($2) AND f.program_id = $1 AND f.role = 'mentee' AND f.active AND NOT f.waitlist_announced
-                   AND EXISTS (SELECT 1 FROM matching_profiles p WHERE p.person_id = f.person_id)
-                   AND NOT EXISTS (SELECT 1 FROM pairings x WHERE x.mentee_enrollment_id = f.id AND x.status IN {_LIVE})
-                 ORDER BY f.waiting_since, f.id""",
+            f"""WITH waiting AS (
+                    SELECT e.id, e.person_id, e.pairing_kind, e.waitlist_announced,
+                           row_number() OVER (ORDER BY e.waiting_since, e.id) AS position
+                      FROM enrollments e
+                     WHERE e.program_id = $1 AND e.role = 'mentee' AND e.active
+                       AND EXISTS (SELECT 1 FROM matching_profiles p WHERE p.person_id = e.person_id)
+                       AND NOT EXISTS (SELECT 1 FROM pairings x WHERE x.mentee_enrollment_id = e.id AND x.status IN {_LIVE}))
+                SELECT id AS enrollment_id, person_id, pairing_kind, position FROM waiting
+                 WHERE id = ANY($2) AND NOT waitlist_announced
+                 ORDER BY position""",
             program_id, enrollment_ids,
         )
         return [dict(r) for r in rows]
