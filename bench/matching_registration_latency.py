@@ -192,6 +192,17 @@ async def run(args: argparse.Namespace, work: Path) -> None:
         cpu_before["benchmark"] = time.process_time()  # this process alone: the servers are its children
         machine_before = machine_jiffies()
         started = time.perf_counter()
+        stolen_per_window: list[float] = []
+
+        async def sample_steal() -> None:  # the hypervisor's share in each 5 s window, to judge a bad one by
+            before = machine_jiffies()
+            while True:
+                await asyncio.sleep(5)
+                now = machine_jiffies()
+                stolen_per_window.append((now[1] - before[1]) / max(1, now[2] - before[2]))
+                before = now
+
+        sampler = asyncio.create_task(sample_steal())
         pending = []
         for i, ((person, _), event) in enumerate(zip(timed, events)):
             delay = started + i / args.rate - time.perf_counter()
@@ -211,6 +222,7 @@ async def run(args: argparse.Namespace, work: Path) -> None:
             await eventually(settled, timeout=args.drain_timeout, interval=0.1, what="every mentee's pairing")
         except TimeoutError as error:
             print(f"warning: {error}")
+        sampler.cancel()
         cpu = {name: cpu_seconds(pid) - cpu_before[name] for name, pid in processes.items()}
         cpu["benchmark"] = time.process_time() - cpu_before["benchmark"]
         busy_jiffies, stolen, total_jiffies = (a - b for a, b in zip(machine_jiffies(), machine_before, strict=True))
@@ -241,6 +253,7 @@ async def run(args: argparse.Namespace, work: Path) -> None:
                     windows.setdefault(int((sent - started) // 5), []).append(1000 * (reader.paired[str(p)] - sent))
             print("p99 ms per 5 s:        " + "  ".join(
                 f"{percentile(sorted(w), 99):.0f}" for _, w in sorted(windows.items())))
+            print("CPU stolen per 5 s:    " + "  ".join(f"{share:.0%}" for share in stolen_per_window))
         print("CPU, share of one core: " + ", ".join(f"{name} {spent / busy:.0%}" for name, spent in cpu.items())
               + f" (of {os.cpu_count()} cores); matching per enrollment {1000 * cpu['matching'] / len(timed):.2f} ms")
         print(f"machine: busy {busy_jiffies / total_jiffies:.0%}, stolen by the hypervisor {stolen / total_jiffies:.0%}")
