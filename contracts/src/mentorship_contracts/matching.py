@@ -157,8 +157,8 @@ class MenteeWaitlisted(IntegrationEvent):
 @register
 class MenteeWaitlistedV2(MenteeWaitlisted):
     """Version 2 adds the kind of pairing the mentee waits for (one enrolled for several kinds may wait for one
-    and be paired in another). Published instead of version 1 since 2026-11; consumers apply both (version 1
-    means `general`)."""
+    and be paired in another); `position` is their place among those waiting for that kind. Published instead
+    of version 1 since 2026-11; consumers apply both (version 1 means `general`)."""
 
     schema_version: Literal[2] = 2
 

@@ -172,12 +172,17 @@ class FakeMatching:
 
     async def waitlist(self, program_id: UUID) -> list[dict]:
         waiting = [e for e in self._enrolled(program_id, "mentee") if self._live(e["id"], "mentee_enrollment_id") == 0]
-        return [dict(enrollment_id=e["id"], person_id=e["person_id"], waiting_since=e["waiting_since"],
-                     waitlist_announced=e["announced"], position=i) for i, e in enumerate(waiting, start=1)]
+        places: dict[str, int] = {}  # a queue per kind of pairing
+        found = []
+        for e in waiting:
+            kind = e.get("pairing_kind", "general")
+            places[kind] = places.get(kind, 0) + 1
+            found.append(dict(enrollment_id=e["id"], person_id=e["person_id"], pairing_kind=kind,
+                              waiting_since=e["waiting_since"], waitlist_announced=e["announced"], position=places[kind]))
+        return found
 
     async def unannounced(self, program_id: UUID, enrollment_ids: list[UUID]) -> list[dict]:
-        return [{k: v for k, v in entry.items() if k in ("enrollment_id", "person_id", "position")}
-                | {"pairing_kind": self.s.enrollments[entry["enrollment_id"]].get("pairing_kind", "general")}
+        return [{k: v for k, v in entry.items() if k in ("enrollment_id", "person_id", "pairing_kind", "position")}
                 for entry in await self.waitlist(program_id)
                 if entry["enrollment_id"] in set(enrollment_ids) and not entry["waitlist_announced"]]
 

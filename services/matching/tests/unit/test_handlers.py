@@ -289,3 +289,20 @@ async def test_mentees_enrolling_in_one_batch_are_paired_once_at_its_end_in_wait
     [waiting] = platform.events(published.MenteeWaitlisted)
     assert (waiting.mentee_id, waiting.position) == (mentees[2], 1)
     assert reads == [program], "the program is read once for the whole batch"
+
+
+async def test_a_mentees_place_on_the_waitlist_is_among_those_waiting_for_the_same_kind_of_mentor():
+    platform = Platform()
+    profiles = Profiles(platform)
+    program = await profiles.program(pairing_kinds=["clinical", "research"])
+    ahead = [await profiles.person(program, "mentee", kind="clinical") for _ in range(2)]
+    mentee = await profiles.person(program, "mentee", kind="clinical")
+    await profiles.enroll(mentee, program, "mentee", "undergraduate", kind="research")
+
+    [research] = platform.events(published.MenteeWaitlistedV2, mentee_id=mentee, pairing_kind="research")
+    assert research.position == 1, "no one waits for a research mentor ahead of them"
+    assert (await handlers.waitlist_place(program, mentee, platform.uow(), "clinical"))["position"] == 3
+    with pytest.raises(MatchingError) as unsaid:
+        await handlers.waitlist_place(program, mentee, platform.uow())
+    assert unsaid.value.field == "pairing_kind"
+    assert (await handlers.waitlist_place(program, ahead[0], platform.uow()))["position"] == 1

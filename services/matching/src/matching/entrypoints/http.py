@@ -195,13 +195,11 @@ async def program_waitlist(program_id: UUID, caller: Caller, unit: UnitOfWork) -
 
 
 @router.get("/programs/{program_id}/waitlist/{person_id}")
-async def waitlist_position(program_id: UUID, person_id: UUID, caller: Caller, unit: UnitOfWork) -> dict:
+async def waitlist_position(program_id: UUID, person_id: UUID, caller: Caller, unit: UnitOfWork,
+                            pairing_kind: PairingKind | None = None) -> dict:
     if not caller.is_person(person_id):
         await _managed_program(program_id, caller, unit)
-    entry = next((e for e in await handlers.waitlist(program_id, unit) if e["person_id"] == person_id), None)
-    if entry is None:
-        raise NotFound("not waiting in this program", "person_id")
-    return entry
+    return await handlers.waitlist_place(program_id, person_id, unit, pairing_kind)
 
 
 @router.get("/programs/{program_id}/suggestions")

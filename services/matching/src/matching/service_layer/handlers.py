@@ -569,6 +569,18 @@ async def waitlist(program_id: UUID, uow) -> list[dict]:
         return [{k: v for k, v in e.items() if k != "waitlist_announced"} for e in await uow.matching.waitlist(program_id)]
 
 
+async def waitlist_place(program_id: UUID, person_id: UUID, uow, pairing_kind: str | None = None) -> dict:
+    """A mentee's place on the program's waitlist, in the queue of the kind of pairing they wait for."""
+    places = [e for e in await waitlist(program_id, uow)
+              if e["person_id"] == person_id and pairing_kind in (None, e["pairing_kind"])]
+    if not places:
+        raise NotFound("not waiting in this program" + (f" for {pairing_kind}" if pairing_kind else ""), "person_id")
+    if len(places) > 1:
+        kinds = ", ".join(e["pairing_kind"] for e in places)
+        raise MatchingError(f"waiting here for several kinds of pairing ({kinds}): say which", "pairing_kind")
+    return places[0]
+
+
 async def statistics(program_id: UUID, uow) -> dict:
     async with uow:
         await _program(program_id, uow)
