@@ -1,6 +1,6 @@
 """Integration events published by the matching service."""
 
-from typing import Literal
+from typing import Annotated, Literal
 from uuid import UUID
 
 from pydantic import AwareDatetime, Field
@@ -11,6 +11,10 @@ from .vocabulary import PairingKind, Role
 PAIRINGS = "matching.pairings"
 WAITLIST = "matching.waitlist"
 ROUNDS = "matching.rounds"
+
+
+KindOfPairing = Annotated[PairingKind, Field(
+    description="What the mentorship is for; a mentee may hold one pairing of each kind at once")]
 
 
 class _PairingEvent(IntegrationEvent):
@@ -41,9 +45,7 @@ class PairingProposedV2(PairingProposed):
 
     schema_version: Literal[2] = 2
 
-    pairing_kind: PairingKind = Field(
-        default=PairingKind.GENERAL,
-        description="What the mentorship is for; a mentee may hold one pairing of each kind at once")
+    pairing_kind: KindOfPairing = PairingKind.GENERAL
 
 
 @register
@@ -65,9 +67,7 @@ class PairingConfirmedV2(PairingConfirmed):
 
     schema_version: Literal[2] = 2
 
-    pairing_kind: PairingKind = Field(
-        default=PairingKind.GENERAL,
-        description="What the mentorship is for; a mentee may hold one pairing of each kind at once")
+    pairing_kind: KindOfPairing = PairingKind.GENERAL
 
 
 @register
