@@ -9,6 +9,7 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from mentorship_contracts import dead_letter_topic
 from mentorship_contracts.profiles import PEOPLE, PersonUpdated
 from plumbing import dead_letters, outbox
+from plumbing.consumer import in_unit_of_work
 from plumbing.db import migrate
 from plumbing.testing import eventually
 from plumbing.unit_of_work import UnitOfWork
@@ -196,3 +197,45 @@ async def test_events_waiting_together_are_applied_in_one_transaction_and_a_fail
     assert {r["person_id"] for r in rows} == set(people) - {people[7]}
     # The batch that held the failing event was applied again one event at a time; the others went in batches.
     assert len({r["tx"] for r in rows}) < len(rows)
+
+
+async def test_work_deferred_by_a_batchs_events_is_done_once_in_its_transaction_and_undone_with_it(
+    make_service, started, kafka_bootstrap_servers
+):
+    people = [uuid4() for _ in range(30)]
+    producer = AIOKafkaProducer(bootstrap_servers=kafka_bootstrap_servers, acks="all")
+    await producer.start()
+    try:
+        for person in people:  # waiting together on one partition, as in the test above
+            await producer.send_and_wait(PEOPLE, update(person, "tallied").to_json(), key=b"one-partition")
+    finally:
+        await producer.stop()
+
+    async def tally(people_applied: list, uow: UnitOfWork) -> None:
+        await uow.conn.execute("INSERT INTO applied (changed) VALUES ($1)", f"tally:{len(people_applied)}")
+
+    async def apply_and_defer_a_tally(event: PersonUpdated, uow: UnitOfWork) -> None:
+        async with uow:
+            await uow.conn.execute("INSERT INTO applied (event_id, person_id, changed) VALUES ($1, $2, 'tallied')",
+                                   event.event_id, event.person_id)
+            uow.defer("tally", event.person_id, tally)
+            if event.person_id == people[7]:  # fails after deferring: its batch's tally must go with it
+                raise RuntimeError("the handler failed on purpose")
+            await uow.commit()
+
+    service = await started(make_service(in_unit_of_work(UnitOfWork, apply_and_defer_a_tally)))
+
+    async def all_but_the_failing_one() -> list:
+        # Every row: the topic also holds other tests' events, which this service applies (and tallies) too.
+        rows = await service.pool.fetch("SELECT person_id, changed, xmin::text AS tx FROM applied")
+        return rows if sum(r["person_id"] in people for r in rows) == len(people) - 1 else []
+
+    rows = await eventually(all_but_the_failing_one, timeout=90, what="the events around the failing one")
+    events = [r for r in rows if r["changed"] == "tallied"]
+    tallies = [r for r in rows if r["changed"].startswith("tally:")]
+    assert people[7] not in {r["person_id"] for r in events}
+    # One tally per transaction that applied events, counting exactly those events: none for the failed tries.
+    assert sorted(r["tx"] for r in tallies) == sorted({r["tx"] for r in events})
+    counted = {r["tx"]: int(r["changed"].removeprefix("tally:")) for r in tallies}
+    assert all(counted[tx] == sum(r["tx"] == tx for r in events) for tx in counted)
+    assert len(tallies) < len(events), "events waiting together share one tally"
