@@ -5,10 +5,11 @@ a valid event goes straight to the dead-letter topic); then, in one database tra
 recorded in the inbox and the event applied, in order. Only after that commits does FastStream commit the
 offsets, once for the batch: a busy consumer saves a transaction and an offset commit per message. The
 handlers share the transaction (`SharedTransaction`), so work many events call for (pairing after each
-enrollment) can be done once, before it commits. A redelivered event finds its id in the inbox and is skipped. If the batch's transaction fails, nothing of it
-took effect: it is split in halves, applied in order, down to single events in transactions of their own. One
-that keeps failing is retried a bounded number of times with exponential backoff, then dead-lettered with the
-error, and the consumer moves on: one bad message never stalls a partition.
+enrollment) can be done once, before it commits. A redelivered event finds its id in the inbox and is
+skipped. If the batch's transaction fails, nothing of it took effect: it is split in halves, applied in
+order, down to single events in transactions of their own. One that keeps failing is retried a bounded
+number of times with exponential backoff, then dead-lettered with the error, and the consumer moves on: one
+bad message never stalls a partition.
 """
 
 from __future__ import annotations

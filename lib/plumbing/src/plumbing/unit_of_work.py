@@ -50,8 +50,8 @@ class UnitOfWork:
     def __init__(self, pool: asyncpg.Pool | None = None, *, joined: SharedTransaction | None = None) -> None:
         """Own a transaction from `pool`, or join one already open (a consumer's inbox transaction)."""
         self._pool = pool
-        self._joined = joined
-        self.shared: SharedTransaction | None = joined
+        self._owns_transaction = joined is None
+        self.shared: SharedTransaction | None = joined  # an owner's own, once it has begun
         self.conn: asyncpg.Connection = joined.conn if joined else None  # type: ignore[assignment]
         self._transaction = None
         self._pending: list[IntegrationEvent] = []
@@ -68,7 +68,7 @@ class UnitOfWork:
         self.shared.defer(key, item, run, type(self))
 
     async def __aenter__(self):
-        if self._joined is None:
+        if self._owns_transaction:
             self.conn = await self._pool.acquire()
             try:
                 self._transaction = self.conn.transaction()
@@ -106,5 +106,5 @@ class UnitOfWork:
             if exc is None:
                 raise
         finally:
-            if self._joined is None and self.conn is not None:
+            if self._owns_transaction and self.conn is not None:
                 await self._pool.release(self.conn)

@@ -171,18 +171,24 @@ async def _has(service, person_id, change: str) -> bool:
     return change in await applied(service, person_id)
 
 
+async def waiting_together(bootstrap: str, how_many: int, change: str) -> list:
+    """Updates of `how_many` new people, published before the consumer starts (one key, one partition, in
+    order), so that they wait for it together; returns the people."""
+    people = [uuid4() for _ in range(how_many)]
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all")
+    await producer.start()
+    try:
+        for person in people:
+            await producer.send_and_wait(PEOPLE, update(person, change).to_json(), key=b"one-partition")
+    finally:
+        await producer.stop()
+    return people
+
+
 async def test_events_waiting_together_are_applied_in_one_transaction_and_a_failing_one_does_not_hold_back_the_rest(
     make_service, started, kafka_bootstrap_servers
 ):
-    people = [uuid4() for _ in range(30)]
-    producer = AIOKafkaProducer(bootstrap_servers=kafka_bootstrap_servers, acks="all")
-    await producer.start()
-    try:
-        # Published before the consumer starts (one key, one partition, in order): they wait for it together.
-        for person in people:
-            await producer.send_and_wait(PEOPLE, update(person, "batched").to_json(), key=b"one-partition")
-    finally:
-        await producer.stop()
+    people = await waiting_together(kafka_bootstrap_servers, 30, "batched")
     recorder = Recorder()
     recorder.failing.add(people[7])
     service = await started(make_service(recorder))
@@ -202,14 +208,7 @@ async def test_events_waiting_together_are_applied_in_one_transaction_and_a_fail
 async def test_work_deferred_by_a_batchs_events_is_done_once_in_its_transaction_and_undone_with_it(
     make_service, started, kafka_bootstrap_servers
 ):
-    people = [uuid4() for _ in range(30)]
-    producer = AIOKafkaProducer(bootstrap_servers=kafka_bootstrap_servers, acks="all")
-    await producer.start()
-    try:
-        for person in people:  # waiting together on one partition, as in the test above
-            await producer.send_and_wait(PEOPLE, update(person, "tallied").to_json(), key=b"one-partition")
-    finally:
-        await producer.stop()
+    people = await waiting_together(kafka_bootstrap_servers, 30, "tallied")
 
     async def tally(people_applied: list, uow: UnitOfWork) -> None:
         await uow.conn.execute("INSERT INTO applied (changed) VALUES ($1)", f"tally:{len(people_applied)}")
