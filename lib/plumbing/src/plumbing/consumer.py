@@ -26,9 +26,9 @@ from faststream.kafka import KafkaBroker, KafkaMessage
 from faststream.middlewares import AckPolicy
 from mentorship_contracts import IntegrationEvent, decode, dead_letter_topic
 
-from . import dead_letters
+from . import correlation, dead_letters
 from .metrics import Metrics
-from .unit_of_work import SharedTransaction
+from .unit_of_work import SharedTransaction, UnitOfWork
 
 log = logging.getLogger(__name__)
 
@@ -162,7 +162,12 @@ class EventConsumer:
                 new = event.event_id in first_time
                 first_time.discard(event.event_id)  # the same event twice in a batch is applied once
                 if new:
-                    await handler(event, transaction)
+                    # What the event causes belongs to the action that caused the event.
+                    token = correlation.use(event.correlation_id or str(event.event_id))
+                    try:
+                        await handler(event, transaction)
+                    finally:
+                        correlation.reset(token)
                 applied.append(new)
             await transaction.finish()
             return applied
@@ -193,10 +198,10 @@ async def _raw_bytes(message: KafkaMessage) -> list[bytes]:
     return message.body  # a batch's bodies, left as they came: `consume` decodes and validates each record
 
 
-def in_unit_of_work(unit_of_work: Callable[..., object], handler: Callable) -> Handler:
+def in_unit_of_work(new_unit_of_work: Callable[..., UnitOfWork], handler: Callable) -> Handler:
     """Adapt a service-layer handler `(event, uow)` to run inside the consumer's inbox transaction."""
 
     async def apply(event: IntegrationEvent, transaction: SharedTransaction) -> None:
-        await handler(event, unit_of_work(joined=transaction))
+        await handler(event, new_unit_of_work(joined=transaction))
 
     return apply

@@ -1,4 +1,5 @@
-"""The HTTP face every service shares: health, readiness, metrics, and errors as JSON naming the field."""
+"""The HTTP face every service shares: health, readiness, metrics, correlation ids, and errors as JSON naming the
+field, all of them documented in the service's OpenAPI document."""
 
 from __future__ import annotations
 
@@ -11,8 +12,11 @@ from fastapi import APIRouter, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from . import correlation
+from .errors import DomainError
 from .runtime import Service
 
 log = logging.getLogger(__name__)
@@ -24,6 +28,36 @@ class ApiError(Exception):
     def __init__(self, status: int, code: str, message: str, field: str | None = None) -> None:
         super().__init__(message)
         self.status, self.code, self.message, self.field = status, code, message, field
+
+
+class FieldProblem(BaseModel):
+    field: str
+    message: str
+
+
+class ErrorDetail(BaseModel):
+    code: str
+    message: str
+    field: str | None = None
+    errors: list[FieldProblem] | None = None
+
+
+class ErrorBody(BaseModel):
+    """What every error answer carries: a stable snake_case code, a message, and the field at fault if any."""
+
+    error: ErrorDetail
+
+
+_MEANING = {
+    400: "The request cannot be read", 401: "No valid bearer token", 403: "The caller may not do this",
+    404: "Not found", 409: "The current state does not allow this", 413: "The request body is too large",
+    422: "The input breaks a rule; `field` names it",
+}
+
+
+def answers(*statuses: int) -> dict[int | str, dict]:
+    """The error answers a route can give beyond those every route documents (see `create_app`), for `responses=`."""
+    return {status: {"model": ErrorBody, "description": _MEANING.get(status, "Error")} for status in statuses}
 
 
 def error_body(code: str, message: str, field: str | None = None, errors: list | None = None) -> dict:
@@ -48,8 +82,9 @@ def _mapped(mapper: Callable[[Exception], ApiError]):
     return handle
 
 
-class RequestMetrics:
-    """Counts and times each request by its route's template (never the raw path, which holds ids).
+class RequestContext:
+    """Counts and times each request by its route's template (never the raw path, which holds ids), and serves it
+    under the caller's correlation id (`X-Correlation-Id`, else a new one), which the answer carries back.
 
     A plain ASGI middleware: Starlette's `@app.middleware("http")` runs every request through an extra task and
     stream, which cost about 1 ms of CPU a request, the largest single cost of a registration (bench/README.md).
@@ -64,16 +99,21 @@ class RequestMetrics:
             await self.app(scope, receive, send)
             return
         started, status = time.perf_counter(), 500  # an error no handler answered ends as a 500
+        given = next((v for k, v in scope["headers"] if k == b"x-correlation-id"), b"")
+        correlation_id = correlation.from_header(given.decode("latin-1"))
 
         async def send_noting_status(message) -> None:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
+                message["headers"] = [*message.get("headers", ()), (b"x-correlation-id", correlation_id.encode())]
             await send(message)
 
+        token = correlation.use(correlation_id)
         try:
             await self.app(scope, receive, send_noting_status)
         finally:
+            correlation.reset(token)
             path = getattr(scope.get("route"), "path", "unmatched")  # set by the router on this same scope
             self.metrics.requests.labels(scope["method"], path, status).inc()
             self.metrics.request_seconds.labels(scope["method"], path).observe(time.perf_counter() - started)
@@ -87,7 +127,12 @@ def create_app(
     version: str = "1.0.0",
     error_mappers: dict[type[Exception], Callable[[Exception], ApiError]] | None = None,
 ) -> FastAPI:
-    """A FastAPI app whose lifespan starts and stops the service (database, broker, relay)."""
+    """A FastAPI app whose lifespan starts and stops the service (database, broker, relay).
+
+    Domain errors (`plumbing.errors`) answer with their kind's status and their code. The OpenAPI document shows
+    the error body for every error answer, and for each operation: 422 when it takes input, 401 and 403 when it
+    needs a token, 404 when its path names something; routes declare the rest with `responses=answers(...)`.
+    """
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
@@ -97,12 +142,13 @@ def create_app(
         finally:
             await service.stop()
 
-    app = FastAPI(title=title, version=version, lifespan=lifespan)
+    app = FastAPI(title=title, version=version, lifespan=lifespan,
+                  responses={422: {"model": ErrorBody, "description": _MEANING[422]}})
     app.state.service = service
     for router in routers:
         app.include_router(router)
 
-    app.add_middleware(RequestMetrics, metrics=service.metrics)
+    app.add_middleware(RequestContext, metrics=service.metrics)
 
     @app.get("/healthz", include_in_schema=False)
     async def healthz() -> dict:
@@ -120,13 +166,15 @@ def create_app(
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(_: Request, exc: RequestValidationError) -> JSONResponse:
-        errors = [{"field": _field_name(e["loc"]), "message": e["msg"]} for e in exc.errors()]
+        errors = [{"field": "body" if e["type"] == "json_invalid" else _field_name(e["loc"]), "message": e["msg"]}
+                  for e in exc.errors()]
         first = errors[0]
         return JSONResponse(
             error_body("invalid_request", f"{first['field']}: {first['message']}", first["field"], errors), 422
         )
 
     app.add_exception_handler(ApiError, _mapped(lambda error: error))
+    app.add_exception_handler(DomainError, _mapped(as_api_error))
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
@@ -141,4 +189,42 @@ def create_app(
         log.exception("unhandled error")
         return JSONResponse(error_body("internal_error", "something went wrong on our side"), 500)
 
+    app.openapi = lambda: _document_errors(app, FastAPI.openapi(app))  # type: ignore[method-assign]
     return app
+
+
+def as_api_error(error: DomainError) -> ApiError:
+    return ApiError(error.status, error.code, error.message, error.field)
+
+
+_ERROR_REF = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}}}
+
+
+def _document_errors(app: FastAPI, document: dict) -> dict:
+    """Add to each operation the error answers it gives whatever it does, all with the real error body
+    (FastAPI documents its own `{"detail": ...}` for 422, which no service answers)."""
+    if getattr(app.state, "openapi_documented", False):
+        return document
+    schemas = document.setdefault("components", {}).setdefault("schemas", {})
+    for name in ("HTTPValidationError", "ValidationError"):
+        schemas.pop(name, None)
+    for model in (ErrorBody, ErrorDetail, FieldProblem):
+        schemas.setdefault(model.__name__, model.model_json_schema(ref_template="#/components/schemas/{model}"))
+        schemas[model.__name__].pop("$defs", None)
+    for path, operations in document.get("paths", {}).items():
+        for operation in operations.values():
+            responses = operation.setdefault("responses", {})
+            statuses = set()
+            if operation.get("parameters") or operation.get("requestBody"):
+                statuses.add(422)
+            else:
+                responses.pop("422", None)
+            if operation.get("security"):
+                statuses |= {401, 403}
+            if "{" in path:
+                statuses.add(404)
+            for status in statuses | {int(s) for s in responses if s.startswith(("4", "5"))}:
+                responses[str(status)] = {"description": _MEANING.get(status, "Error"), **_ERROR_REF}
+    app.state.openapi_documented = True
+    app.openapi_schema = document
+    return document

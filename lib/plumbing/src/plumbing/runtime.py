@@ -1,5 +1,13 @@
 """The composition of one service instance: database pool, migrations, broker, outbox relay,
-event consumer and background jobs, started and stopped together (by the HTTP app's lifespan)."""
+event consumer and background jobs, started and stopped together (by the HTTP app's lifespan).
+
+A service's `bootstrap.py` builds one and wires it:
+
+    service = Service(settings, migrations=MIGRATIONS)
+    new_unit_of_work = service.units_of_work(MatchingUnitOfWork, rosters=RosterCache())
+    service.consume(consumers.HANDLERS, new_unit_of_work)
+    service.run_in_background(jobs.run_rounds(new_unit_of_work, solver, settings))
+"""
 
 from __future__ import annotations
 
@@ -8,7 +16,7 @@ import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Union
+from typing import Any, TypeVar, Union
 
 import asyncpg
 from aiokafka import AIOKafkaConsumer
@@ -19,16 +27,35 @@ from faststream.kafka import KafkaBroker
 from faststream.specification import AsyncAPI
 from mentorship_contracts import CATALOGUE, IntegrationEvent, Topic, dead_letter_topic
 
-from .consumer import EventConsumer, Handler, RetryPolicy
+from .consumer import EventConsumer, Handler, RetryPolicy, in_unit_of_work
 from .db import PLUMBING_MIGRATIONS, create_pool, migrate
 from .kafka import partitions_of
 from .metrics import Metrics
 from .outbox import OutboxRelay
 from .settings import ServiceSettings
+from .unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
 
-BackgroundJob = Callable[["Service"], Awaitable[None]]
+BackgroundJob = Callable[[], Awaitable[None]]
+U = TypeVar("U", bound=UnitOfWork)
+
+
+class NotAConsumerOf(Exception):
+    """A service subscribed to a restricted or internal topic whose catalogue entry does not name it."""
+
+
+def check_may_consume(group: str, topic_names: Sequence[str]) -> None:
+    """Refuse a subscription the topic catalogue does not allow: a restricted or internal topic is read only by
+    the consumers it names (the same catalogue grants the broker's read permissions)."""
+    by_name = {t.name: t for t in CATALOGUE}
+    for name in topic_names:
+        topic = by_name.get(name)
+        if topic is None:
+            raise NotAConsumerOf(f"{group} subscribes to {name}, which is not in the topic catalogue")
+        if topic.classification != "public" and group not in topic.consumers:
+            raise NotAConsumerOf(f"{name} is {topic.classification}: its readers are {list(topic.consumers)}, "
+                                 f"not {group}")
 LAG_INTERVAL_SECONDS = 15.0
 POOL_CLOSE_SECONDS = 10.0
 
@@ -39,15 +66,13 @@ class Service:
         settings: ServiceSettings,
         *,
         migrations: Path,
-        handlers: Mapping[type[IntegrationEvent], Handler] | None = None,
-        background: Sequence[BackgroundJob] = (),
         version: str = "1.0.0",
     ) -> None:
         self.settings = settings
         self.name = settings.service_name
         self.metrics = Metrics(self.name)
         self._migrations = migrations
-        self._background = list(background)
+        self._background: list[BackgroundJob] = []
         self._tasks: list[asyncio.Task] = []
         self._pool: asyncpg.Pool | None = None
         self.relay: OutboxRelay | None = None
@@ -63,22 +88,45 @@ class Service:
         for topic in self.owned_topics:
             self._declare_publisher(topic)
         self.consumer: EventConsumer | None = None
-        if handlers:
-            self.consumer = EventConsumer(
-                group=self.name,
-                handlers=handlers,
-                pool_provider=lambda: self.pool,
-                broker=self.broker,
-                metrics=self.metrics,
-                retry=RetryPolicy(settings.consumer_max_attempts, settings.consumer_backoff_seconds),
-                batch_size=settings.consumer_batch_size,
-            )
-            self.consumer.subscribe()
         # The AsyncAPI document is generated from this (`faststream docs gen <service>.asyncapi:app`).
         self.asyncapi = FastStream(
             self.broker,
             specification=AsyncAPI(title=f"Mentorship platform: {self.name}", version=version),
         )
+
+    def units_of_work(self, unit_of_work: Callable[..., U], **collaborators: Any) -> Callable[..., U]:
+        """A maker of this service's units of work: `new()` owns a transaction from the pool (once started);
+        `new(joined=transaction)` joins a consumer's. `collaborators` go to each (a sealer, a cache)."""
+
+        def new(joined=None) -> U:
+            return unit_of_work(None if joined else self.pool, joined=joined, **collaborators)
+
+        return new
+
+    def consume(self, handlers: Mapping[type[IntegrationEvent], Callable], new_unit_of_work: Callable) -> None:
+        """Apply these events, each with its service-layer handler `(event, uow)` in a unit of work joining the
+        consumer's inbox transaction. Refuses topics the catalogue does not let this service read."""
+        self.consume_raw({event: in_unit_of_work(new_unit_of_work, handler) for event, handler in handlers.items()})
+
+    def consume_raw(self, handlers: Mapping[type[IntegrationEvent], Handler]) -> None:
+        """Apply these events with handlers `(event, shared_transaction)` (what `consume` builds)."""
+        if self.consumer is not None:
+            raise RuntimeError(f"{self.name} already consumes; give all its handlers at once")
+        check_may_consume(self.name, sorted({model.topic for model in handlers}))
+        self.consumer = EventConsumer(
+            group=self.name,
+            handlers=handlers,
+            pool_provider=lambda: self.pool,
+            broker=self.broker,
+            metrics=self.metrics,
+            retry=RetryPolicy(self.settings.consumer_max_attempts, self.settings.consumer_backoff_seconds),
+            batch_size=self.settings.consumer_batch_size,
+        )
+        self.consumer.subscribe()
+
+    def run_in_background(self, *jobs: BackgroundJob) -> None:
+        """Run these while the service runs (in every instance: each must be safe to run concurrently)."""
+        self._background.extend(jobs)
 
     def _declare_publisher(self, topic: Topic) -> None:
         events = topic.events
@@ -103,8 +151,8 @@ class Service:
         await self.broker.start()
         self.relay = OutboxRelay(self._pool, self.broker, self.metrics, self.settings.outbox_batch_size)
         self.relay.start()
-        jobs = list(self._background) + ([_watch_consumer_lag] if self.consumer else [])
-        self._tasks = [asyncio.create_task(job(self), name=getattr(job, "__name__", "job")) for job in jobs]
+        jobs = list(self._background) + ([lambda: _watch_consumer_lag(self)] if self.consumer else [])
+        self._tasks = [asyncio.create_task(job(), name=getattr(job, "__name__", "job")) for job in jobs]
         log.info("service started", extra={"http_port": self.settings.http_port})
 
     async def stop(self) -> None:

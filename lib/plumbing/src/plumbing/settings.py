@@ -1,5 +1,10 @@
 """Settings from the environment, with defaults that work on the local runtime (`python -m devinfra up`)."""
 
+from __future__ import annotations
+
+import os
+from typing import Self
+
 from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -35,11 +40,21 @@ class ServiceSettings(BaseSettings):
     jobs_stop_seconds: float = Field(default=30.0, validation_alias="JOBS_STOP_SECONDS")
 
     @classmethod
-    def for_service(cls, name: str, **overrides):
+    def for_service(cls, name: str, **overrides) -> Self:
         """Read the environment, letting `<NAME>_DATABASE_URL` override `DATABASE_URL`."""
-        import os
-
         specific = os.environ.get(f"{name.upper()}_DATABASE_URL")
         if specific and "database_url" not in overrides:
             overrides["database_url"] = specific
         return cls(service_name=name, **overrides)
+
+    @classmethod
+    def of(cls, settings: ServiceSettings | None = None) -> Self:
+        """A service's settings: from the environment when none are given, else these (common settings, as the
+        platform's tests and runner build them, completed with this service's defaults).
+
+        Each service's settings class names the service: `service_name: str = "matching"`."""
+        if isinstance(settings, cls):
+            return settings
+        if settings is None:
+            return cls.for_service(cls.model_fields["service_name"].default)
+        return cls(**settings.model_dump())

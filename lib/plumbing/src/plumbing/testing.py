@@ -1,13 +1,16 @@
-"""Helpers for tests that run services for real: serve an app on a free port, and wait for a condition."""
+"""Helpers for tests: serve an app on a free port, wait for a condition, and an in-memory unit of work."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import copy
 import socket
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
-from typing import TypeVar
+from collections.abc import AsyncIterator, Awaitable, Callable, Hashable
+from typing import Any, Self, TypeVar
+
+from mentorship_contracts import IntegrationEvent
 
 import uvicorn
 from fastapi import FastAPI
@@ -66,3 +69,91 @@ async def eventually(
         if time.monotonic() > deadline:
             raise TimeoutError(f"gave up waiting for {what() if callable(what) else what} after {timeout}s")
         await asyncio.sleep(interval)
+
+
+class FakeTransaction:
+    """The in-memory counterpart of `plumbing.unit_of_work.SharedTransaction`: units of work join it, defer work to
+    its end, and their events are published when it commits."""
+
+    def __init__(self, published: list[IntegrationEvent]) -> None:
+        self.memo: dict[str, Any] = {}
+        self.pending: list[IntegrationEvent] = []
+        self._published = published
+        self._deferred: dict[Hashable, tuple[Callable, list[Any], FakeUnitOfWork]] = {}
+
+    def defer(self, key: Hashable, item: Any, run: Callable, deferred_by: FakeUnitOfWork) -> None:
+        self._deferred.setdefault(key, (run, [], deferred_by))[1].append(item)
+
+    async def finish(self) -> None:
+        while self._deferred:
+            run, items, deferred_by = self._deferred.pop(next(iter(self._deferred)))
+            async with deferred_by.joining(self) as unit:
+                await run(items, unit)
+                await unit.commit()
+
+    async def commit(self) -> None:
+        await self.finish()
+        self._published.extend(self.pending)
+        self.pending = []
+
+
+class FakeUnitOfWork:
+    """An in-memory unit of work for handler tests, with the real one's behaviour: events are published and
+    changes kept only on commit; leaving without committing restores the repositories as they were on entry (a
+    joined unit, like the real one's savepoint, restores only its own changes); deferred work is done once, just
+    before the owner commits.
+
+        uow = FakeUnitOfWork(people=FakePeople(), programs=FakePrograms())
+        uow.published  # the events committed so far
+
+    The repositories are the keyword arguments, reachable as attributes; their state is what their attributes hold.
+    """
+
+    def __init__(self, *, joined: FakeTransaction | None = None, **repositories: Any) -> None:
+        self.__dict__.update(repositories)
+        self._repositories = repositories
+        self.published: list[IntegrationEvent] = []
+        self.shared = joined
+        self._owns_transaction = joined is None
+        self._pending: list[IntegrationEvent] = []
+        self._snapshot: dict[str, dict] | None = None
+
+    def joining(self, shared: FakeTransaction) -> Self:
+        unit = copy.copy(self)  # the same repositories and collaborators, and the same published list
+        unit.shared, unit._owns_transaction, unit._pending, unit._snapshot = shared, False, [], None
+        return unit
+
+    def emit(self, *events: IntegrationEvent) -> None:
+        self._pending.extend(events)
+
+    def defer(self, key: Hashable, item: Any, run: Callable) -> None:
+        assert self.shared is not None, "defer inside `async with`"
+        self.shared.defer(key, item, run, self)
+
+    def published_since(self, mark: int) -> list[IntegrationEvent]:
+        return self.published[mark:]
+
+    async def __aenter__(self) -> Self:
+        if self._owns_transaction:
+            self.shared = FakeTransaction(self.published)
+        self._snapshot = {name: copy.deepcopy(vars(repo)) for name, repo in self._repositories.items()}
+        return self
+
+    async def commit(self) -> None:
+        assert self.shared is not None, "commit inside `async with`"
+        self.shared.pending.extend(self._pending)
+        self._pending = []
+        if self._owns_transaction:
+            await self.shared.commit()
+        self._snapshot = None
+
+    async def rollback(self) -> None:
+        self._pending = []
+        if self._snapshot is not None:
+            for name, state in self._snapshot.items():
+                vars(self._repositories[name]).clear()
+                vars(self._repositories[name]).update(state)
+            self._snapshot = None
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.rollback()

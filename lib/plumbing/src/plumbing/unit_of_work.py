@@ -4,21 +4,27 @@ Services subclass it to hang their repositories on `self.conn`. The events go to
 same transaction as the state change, so both commit or neither does.
 
 Several units of work may share one transaction (a consumer applies a batch of events in one): each joins
-a `SharedTransaction`, and the owner commits. Work that many changes in a transaction each call for (pairing
-after every enrollment, say) can be deferred to its end and done once for all of them (`defer`).
+a `SharedTransaction` inside a savepoint of its own, and the owner commits. A joined unit that leaves without
+committing rolls back to its savepoint, so its writes go with its events. Work that many changes in a
+transaction each call for (pairing after every enrollment, say) can be deferred to its end and done once for
+all of them (`defer`).
+
+Every event emitted carries the correlation id of the action being served (`plumbing.correlation`).
 """
 
 from __future__ import annotations
 
+import copy
+import uuid
 from collections.abc import Awaitable, Callable, Hashable
-from typing import Any
+from typing import Any, Self
 
 import asyncpg
 from mentorship_contracts import IntegrationEvent
 
-from . import outbox
+from . import correlation, outbox
 
-Deferred = Callable[[list[Any], "UnitOfWork"], Awaitable[None]]
+Deferred = Callable[[list[Any], "Any"], Awaitable[None]]
 
 
 class SharedTransaction:
@@ -28,22 +34,31 @@ class SharedTransaction:
         self.conn = conn
         # What the units of work keep for each other while the transaction lasts (the locks taken, say).
         self.memo: dict[str, Any] = {}
-        self._deferred: dict[Hashable, tuple[Deferred, list[Any], type[UnitOfWork]]] = {}
+        self._deferred: dict[Hashable, tuple[Deferred, list[Any], UnitOfWork, set[str | None]]] = {}
 
-    def defer(self, key: Hashable, item: Any, run: Deferred, unit_of_work: type[UnitOfWork]) -> None:
+    def defer(self, key: Hashable, item: Any, run: Deferred, deferred_by: UnitOfWork) -> None:
         if key not in self._deferred:
-            self._deferred[key] = (run, [], unit_of_work)
-        self._deferred[key][1].append(item)
+            self._deferred[key] = (run, [], deferred_by, set())
+        _, items, _, correlations = self._deferred[key]
+        items.append(item)
+        correlations.add(correlation.current())
 
     async def finish(self) -> None:
-        """Do the deferred work, in the order first deferred, each in a unit of work joining this transaction
-        (work it defers in turn is done too). The owner calls this before committing."""
+        """Do the deferred work, in the order first deferred, each in a unit of work like the one that deferred it,
+        joining this transaction (work it defers in turn is done too). The owner calls this before committing.
+
+        The work runs under the correlation id of the action that deferred it; work deferred by several actions
+        is an action of its own, with a new id that ties its events together."""
         while self._deferred:
             key = next(iter(self._deferred))
-            run, items, unit_of_work = self._deferred.pop(key)
-            async with unit_of_work(joined=self) as unit:
-                await run(items, unit)
-                await unit.commit()
+            run, items, deferred_by, correlations = self._deferred.pop(key)
+            token = correlation.use(correlations.pop() if len(correlations) == 1 else str(uuid.uuid4()))
+            try:
+                async with deferred_by.joining(self) as unit:
+                    await run(items, unit)
+                    await unit.commit()
+            finally:
+                correlation.reset(token)
 
 
 class UnitOfWork:
@@ -59,16 +74,32 @@ class UnitOfWork:
     def repositories(self) -> None:
         """Subclasses create their repositories on `self.conn` here."""
 
+    def joining(self, shared: SharedTransaction) -> Self:
+        """A unit of work like this one (same repositories and collaborators) that joins `shared`."""
+        unit = copy.copy(self)  # not constructed anew: a subclass's collaborators come along
+        unit._pool, unit._owns_transaction, unit.shared, unit.conn = None, False, shared, shared.conn
+        unit._transaction, unit._pending = None, []
+        return unit
+
     def emit(self, *events: IntegrationEvent) -> None:
-        self._pending.extend(events)
+        """Stage events for the outbox, stamped with the correlation id of the action being served."""
+        current = correlation.current()
+        self._pending.extend(
+            event.model_copy(update={"correlation_id": current}) if current and event.correlation_id is None else event
+            for event in events
+        )
 
     def defer(self, key: Hashable, item: Any, run: Deferred) -> None:
         """Have `run(items, uow)` done once before the transaction commits, with every item deferred under `key`
         in it, in order: what each of many changes would do, done once for them all."""
-        self.shared.defer(key, item, run, type(self))
+        assert self.shared is not None, "defer inside `async with`"
+        self.shared.defer(key, item, run, self)
 
-    async def __aenter__(self):
-        if self._owns_transaction:
+    async def __aenter__(self) -> Self:
+        if not self._owns_transaction:
+            self._transaction = self.conn.transaction()  # a savepoint in the shared transaction
+            await self._transaction.start()
+        else:
             self.conn = await self._pool.acquire()
             try:
                 self._transaction = self.conn.transaction()
@@ -86,7 +117,8 @@ class UnitOfWork:
         await outbox.add(self.conn, self._pending)
         self._pending = []
         if self._transaction is not None:
-            await self.shared.finish()
+            if self._owns_transaction:
+                await self.shared.finish()
             await self._transaction.commit()
             self._transaction = None
 

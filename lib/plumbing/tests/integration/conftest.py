@@ -32,7 +32,9 @@ def migrations(tmp_path) -> Path:
     directory = tmp_path / "migrations"
     directory.mkdir()
     (directory / "0001_applied.sql").write_text(
-        "CREATE TABLE applied (event_id uuid, person_id uuid, changed text, at timestamptz DEFAULT clock_timestamp())"
+        # `tx`: the top-level transaction (xmin would name a handler's savepoint instead).
+        "CREATE TABLE applied (event_id uuid, person_id uuid, changed text, at timestamptz DEFAULT clock_timestamp(),"
+        " tx bigint DEFAULT txid_current())"
     )
     return directory
 
@@ -48,8 +50,11 @@ def make_service(kafka_bootstrap_servers, postgres_server, migrations):
             service_name=name, database_url=dsn, kafka_bootstrap_servers=kafka_bootstrap_servers,
             consumer_max_attempts=3, consumer_backoff_seconds=0.01, **overrides,
         )
-        return Service(settings, migrations=migrations, handlers={PersonUpdated: recorder} if recorder else None,
-                       background=background)
+        service = Service(settings, migrations=migrations)
+        if recorder:
+            service.consume_raw({PersonUpdated: recorder})
+        service.run_in_background(*background)
+        return service
 
     return make
 

@@ -195,7 +195,7 @@ async def test_events_waiting_together_are_applied_in_one_transaction_and_a_fail
 
     async def all_but_the_failing_one() -> list:
         async with service.pool.acquire() as conn:
-            rows = await conn.fetch("SELECT person_id, xmin::text AS tx FROM applied WHERE person_id = ANY($1::uuid[])",
+            rows = await conn.fetch("SELECT person_id, tx::text AS tx FROM applied WHERE person_id = ANY($1::uuid[])",
                                     people)
         return rows if len(rows) == len(people) - 1 else []
 
@@ -226,7 +226,7 @@ async def test_work_deferred_by_a_batchs_events_is_done_once_in_its_transaction_
 
     async def all_but_the_failing_one() -> list:
         # Every row: the topic also holds other tests' events, which this service applies (and tallies) too.
-        rows = await service.pool.fetch("SELECT person_id, changed, xmin::text AS tx FROM applied")
+        rows = await service.pool.fetch("SELECT person_id, changed, tx::text AS tx FROM applied")
         return rows if sum(r["person_id"] in people for r in rows) == len(people) - 1 else []
 
     rows = await eventually(all_but_the_failing_one, timeout=90, what="the events around the failing one")

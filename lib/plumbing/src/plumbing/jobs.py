@@ -1,0 +1,33 @@
+"""Background jobs: a step repeated for as long as the service runs, its failures logged and retried."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+
+log = logging.getLogger(__name__)
+
+Step = Callable[[], Awaitable[object]]
+
+
+def every(seconds: float, step: Step, *, name: str, again_at_once: Callable[[object], bool] = lambda _: False):
+    """A background job that runs `step`, then waits `seconds`, forever.
+
+    A step that fails is logged and tried again after the wait: the next pass retries it. A step whose result
+    says more work is waiting (`again_at_once(result)`) runs again without waiting. Cancellation (the service
+    stopping) ends the job; each step is safe to run in several instances at once, as every instance runs it.
+    """
+
+    async def job() -> None:
+        while True:
+            try:
+                result = await step()
+            except Exception:
+                log.exception("background job step failed; the next pass tries again", extra={"job": name})
+                result = None
+            if not again_at_once(result):
+                await asyncio.sleep(seconds)
+
+    job.__name__ = job.__qualname__ = name
+    return job

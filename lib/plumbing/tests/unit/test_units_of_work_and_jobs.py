@@ -1,0 +1,103 @@
+"""The in-memory unit of work behaves as the real one; jobs keep running through failures; the topic catalogue
+decides who may subscribe; events carry the correlation id of the action that caused them."""
+
+import asyncio
+from uuid import uuid4
+
+import pytest
+from mentorship_contracts.profiles import PersonUpdated
+from plumbing import correlation
+from plumbing.jobs import every
+from plumbing.runtime import NotAConsumerOf, check_may_consume
+from plumbing.testing import FakeTransaction, FakeUnitOfWork, eventually
+from plumbing.unit_of_work import UnitOfWork
+
+
+class FakePeople:
+    def __init__(self) -> None:
+        self.names: dict = {}
+
+
+def updated() -> PersonUpdated:
+    return PersonUpdated(person_id=uuid4(), chapter_id=None, stage="resident", changed_fields=["stage"])
+
+
+async def test_a_fake_unit_of_work_publishes_and_keeps_changes_only_when_committed():
+    uow = FakeUnitOfWork(people=FakePeople())
+    async with uow:
+        uow.people.names["a"] = "kept"
+        uow.emit(event := updated())
+        await uow.commit()
+    async with uow:
+        uow.people.names["b"] = "dropped"
+        uow.emit(updated())
+    assert uow.people.names == {"a": "kept"}
+    assert uow.published == [event]
+
+
+async def test_a_joined_fake_unit_that_leaves_without_committing_undoes_only_its_own_changes():
+    uow = FakeUnitOfWork(people=FakePeople())
+    transaction = FakeTransaction(uow.published)
+    async with uow.joining(transaction) as first:
+        first.people.names["a"] = "kept"
+        await first.commit()
+    async with uow.joining(transaction) as second:
+        second.people.names["b"] = "dropped"
+    await transaction.commit()
+    assert uow.people.names == {"a": "kept"}
+
+
+async def test_work_deferred_in_a_fake_transaction_is_done_once_with_every_item_before_it_commits():
+    uow = FakeUnitOfWork(people=FakePeople())
+    transaction = FakeTransaction(uow.published)
+    done = []
+
+    async def tally(items, unit) -> None:
+        done.append(list(items))
+        unit.emit(updated())
+        await unit.commit()
+
+    for name in ("a", "b", "c"):
+        async with uow.joining(transaction) as unit:
+            unit.defer("tally", name, tally)
+            await unit.commit()
+    assert uow.published == []
+    await transaction.commit()
+    assert done == [["a", "b", "c"]]
+    assert len(uow.published) == 1
+
+
+async def test_a_background_job_goes_on_after_a_failing_step():
+    steps = []
+
+    async def step() -> None:
+        steps.append(len(steps))
+        if len(steps) == 1:
+            raise RuntimeError("the first pass fails")
+
+    job = asyncio.create_task(every(0.01, step, name="counting")())
+    try:
+        await eventually(lambda: len(steps) >= 3, timeout=5, what="three passes")
+    finally:
+        job.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await job
+
+
+def test_a_restricted_topic_refuses_a_service_it_does_not_name():
+    check_may_consume("matching", ["profiles.matching-profiles", "profiles.people"])
+    with pytest.raises(NotAConsumerOf, match="restricted"):
+        check_may_consume("events", ["profiles.matching-profiles"])
+    with pytest.raises(NotAConsumerOf, match="not in the topic catalogue"):
+        check_may_consume("events", ["somebody.elses-topic"])
+
+
+def test_events_emitted_while_serving_an_action_carry_its_correlation_id():
+    uow = UnitOfWork()
+    token = correlation.use("signup-42")
+    try:
+        uow.emit(updated())
+    finally:
+        correlation.reset(token)
+    uow.emit(updated())
+    assert [e.correlation_id for e in uow._pending] == ["signup-42", None]
