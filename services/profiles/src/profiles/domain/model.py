@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
-from typing import Any
+from typing import Any, Literal
 from uuid import UUID, uuid4
 
+from mentorship_contracts.profiles import ApprovalState, Modality, PairingMode, ProgramFormat
 from mentorship_contracts.vocabulary import PairingKind, Role, Specialty, SupportArea, TrainingStage
 
 
@@ -74,9 +75,9 @@ class Program:
     term_months: int = 12
     cadence_min_days: int = 30
     cadence_max_days: int = 60
-    format: str = "one_to_one"
+    format: ProgramFormat = "one_to_one"
     group_size: int | None = None
-    pairing_mode: str = "on_registration"
+    pairing_mode: PairingMode = "on_registration"
     both_must_accept: bool = False
     pair_cap: int | None = None
     mentor_approval_required: bool = False
@@ -148,12 +149,15 @@ class IdentityAttribute:
         return self.use_in_matching if purpose is Purpose.MATCHING else self.show_to_partner
 
 
+IdentityStrength = Literal["preference", "requirement"]
+
+
 @dataclass(frozen=True)
 class IdentityRequest:
     """A mentee's wish for a mentor who shares one of their attributes."""
 
     attribute: str
-    strength: str  # "preference" or "requirement"
+    strength: IdentityStrength
 
 
 @dataclass(frozen=True)
@@ -230,7 +234,7 @@ class Person:
     specialties: list[Specialty] = field(default_factory=list)
     support_areas: list[SupportArea] = field(default_factory=list)
     languages: list[str] = field(default_factory=list)
-    modalities: list[str] = field(default_factory=lambda: ["virtual"])
+    modalities: list[Modality] = field(default_factory=lambda: ["virtual"])
     region: str | None = None
     bio: str | None = None
     identity: Identity = field(default_factory=Identity)
@@ -276,7 +280,7 @@ class Person:
                for e in existing):
             raise AlreadyEnrolled(f"already enrolled in this program as {role.value} for {pairing_kind}",
                                   field="program_id")
-        approval = "pending" if role is Role.MENTOR and program.mentor_approval_required else "approved"
+        approval: ApprovalState = "pending" if role is Role.MENTOR and program.mentor_approval_required else "approved"
         enrollment = Enrollment(uuid4(), self.id, program.id, program.chapter_id, role, approval=approval,
                                 pairing_kind=pairing_kind)
         enrollment.update(program, **terms)
@@ -294,7 +298,7 @@ class Enrollment:
     mentee_stages_welcome: list[TrainingStage] = field(default_factory=list)
     goals: str | None = None
     preferred_mentor_stages: list[TrainingStage] = field(default_factory=list)
-    approval: str = "approved"
+    approval: ApprovalState = "approved"
     active: bool = True
     pairing_kind: PairingKind = PairingKind.GENERAL
 

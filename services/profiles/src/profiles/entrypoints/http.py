@@ -8,11 +8,12 @@ attributes, which only that person ever reads or changes.
 from __future__ import annotations
 
 import copy
-from typing import Annotated, Literal
+from typing import Annotated
 from uuid import UUID
 from zoneinfo import available_timezones
 
 from fastapi import APIRouter, Depends, Query, Request, Response
+from mentorship_contracts.profiles import ApprovalState, Modality, PairingMode, ProgramFormat
 from mentorship_contracts.vocabulary import PairingKind, Role, Specialty, SupportArea, TrainingStage
 from plumbing.auth import Principal, current_principal, forbidden
 from plumbing.auth import Role as CallerRole
@@ -21,8 +22,8 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field, cre
 
 from ..domain import commands
 from ..domain.model import (
-    Chapter, Conflict, Enrollment, Identity, IdentityAttribute, IdentityRequest, NotFound, Person, ProfilesError,
-    Program, PronounsVisibility, Purpose,
+    Chapter, Conflict, Enrollment, Identity, IdentityAttribute, IdentityRequest, IdentityStrength, NotFound, Person,
+    ProfilesError, Program, PronounsVisibility, Purpose,
 )
 from ..service_layer import handlers
 from ..service_layer.unit_of_work import ProfilesUnitOfWork
@@ -95,9 +96,9 @@ class ProgramIn(Strict):
     term_months: int = Field(default=12, ge=1, le=60)
     cadence_min_days: int = Field(default=30, ge=1, le=365)
     cadence_max_days: int = Field(default=60, ge=1, le=365)
-    format: Literal["one_to_one", "group"] = "one_to_one"
+    format: ProgramFormat = "one_to_one"
     group_size: int | None = Field(default=None, ge=2, le=50)
-    pairing_mode: Literal["on_registration", "rounds", "mentee_choice"] = "on_registration"
+    pairing_mode: PairingMode = "on_registration"
     both_must_accept: bool = False
     pair_cap: int | None = Field(default=None, ge=1)
     mentor_approval_required: bool = False
@@ -135,7 +136,7 @@ class PersonIn(Strict):
     specialties: list[Specialty] = Field(default_factory=list, max_length=10)
     support_areas: list[SupportArea] = Field(default_factory=list)
     languages: list[Language] = Field(default_factory=list, max_length=10)
-    modalities: list[Literal["in_person", "virtual"]] = Field(default_factory=lambda: ["virtual"], min_length=1)
+    modalities: list[Modality] = Field(default_factory=lambda: list[Modality](["virtual"]), min_length=1)
     region: str | None = Field(default=None, max_length=100)
     bio: str | None = Field(default=None, max_length=2000)
 
@@ -172,7 +173,7 @@ class AttributeIn(Strict):
 
 class IdentityRequestIn(Strict):
     attribute: str
-    strength: Literal["preference", "requirement"]
+    strength: IdentityStrength
 
 
 class IdentityIn(Strict):
@@ -209,7 +210,7 @@ class EnrollmentOut(EnrollmentIn):
     id: UUID
     pairing_kind: PairingKind
     chapter_id: UUID | None
-    approval: Literal["pending", "approved", "suspended"]
+    approval: ApprovalState
     active: bool
 
     @classmethod
@@ -321,7 +322,7 @@ async def search_people(
     specialty: Specialty | None = None,
     chapter_id: UUID | None = None,
     alumni: bool | None = None,
-    approval: Literal["pending", "approved", "suspended"] | None = Query(default=None, description="Of a mentor enrollment"),
+    approval: Annotated[ApprovalState | None, Query(description="Of a mentor enrollment")] = None,
     program_id: UUID | None = None,
     limit: int = Query(default=20, ge=1, le=100),
     offset: int = Query(default=0, ge=0),
