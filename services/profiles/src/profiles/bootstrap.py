@@ -9,7 +9,6 @@ from plumbing.settings import ServiceSettings
 
 from .adapters.sealing import IdentitySealer
 from .config import ProfilesSettings
-from .domain.model import ProfilesError
 from .entrypoints import http
 from .service_layer.unit_of_work import ProfilesUnitOfWork
 
@@ -23,7 +22,6 @@ def build_service(settings: ServiceSettings | None = None) -> Service:
 def build_app(settings: ServiceSettings | None = None) -> FastAPI:
     service = build_service(settings)
     sealer = IdentitySealer(service.settings.identity_key)
-    app = create_app(service, [http.router], title="Mentorship platform: profiles",
-                     error_mappers={ProfilesError: http.as_api_error})
+    app = create_app(service, [http.router], title="Mentorship platform: profiles")
     app.state.new_unit_of_work = lambda: ProfilesUnitOfWork(service.pool, sealer)
     return app

@@ -4,7 +4,8 @@ import pytest
 from mentorship_contracts import profiles as contract
 from mentorship_contracts.vocabulary import PairingKind, Role, TrainingStage as S
 from profiles.domain import commands
-from profiles.domain.model import AlreadyEnrolled, Conflict, Invalid, StageNotEligible
+from plumbing.errors import Conflict, Invalid
+from profiles.domain.model import AlreadyEnrolled, StageNotEligible
 from profiles.service_layer import handlers
 
 

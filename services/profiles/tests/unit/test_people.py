@@ -6,7 +6,8 @@ import pytest
 from mentorship_contracts import profiles as contract
 from mentorship_contracts.vocabulary import Role, Specialty, TrainingStage as S
 from profiles.domain import commands
-from profiles.domain.model import AlreadyRegistered, Conflict, NotFound, PronounsVisibility
+from plumbing.errors import Conflict, NotFound
+from profiles.domain.model import AlreadyRegistered, PronounsVisibility
 from profiles.service_layer import handlers
 
 

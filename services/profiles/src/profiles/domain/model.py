@@ -9,37 +9,18 @@ from uuid import UUID, uuid4
 
 from mentorship_contracts.profiles import ApprovalState, Modality, PairingMode, ProgramFormat
 from mentorship_contracts.vocabulary import PairingKind, Role, Specialty, SupportArea, TrainingStage
+from plumbing.errors import Conflict, Invalid, NotFound
 
 
-class ProfilesError(Exception):
-    """A rule of the domain said no; `field` names the input at fault."""
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
+class StageNotEligible(Invalid, code="stage_not_eligible"):
+    """The program does not take people of this stage in this role."""
 
 
-class NotFound(ProfilesError):
+class AlreadyEnrolled(Conflict, code="already_enrolled"):
     pass
 
 
-class Invalid(ProfilesError):
-    """The input breaks a rule that needs more than its own shape to check (another field, the program)."""
-
-
-class StageNotEligible(Invalid):
-    pass
-
-
-class Conflict(ProfilesError):
-    """The request is well formed but clashes with the current state."""
-
-
-class AlreadyEnrolled(Conflict):
-    pass
-
-
-class AlreadyRegistered(Conflict):
+class AlreadyRegistered(Conflict, code="already_registered"):
     pass
 
 

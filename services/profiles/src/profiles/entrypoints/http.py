@@ -17,13 +17,21 @@ from mentorship_contracts.profiles import ApprovalState, Modality, PairingMode, 
 from mentorship_contracts.vocabulary import PairingKind, Role, Specialty, SupportArea, TrainingStage
 from plumbing.auth import Principal, current_principal, forbidden
 from plumbing.auth import Role as CallerRole
-from plumbing.http import ApiError
+from plumbing.http import answers
 from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field, create_model
 
 from ..domain import commands
 from ..domain.model import (
-    Chapter, Conflict, Enrollment, Identity, IdentityAttribute, IdentityRequest, IdentityStrength, NotFound, Person,
-    ProfilesError, Program, PronounsVisibility, Purpose,
+    Chapter,
+    Enrollment,
+    Identity,
+    IdentityAttribute,
+    IdentityRequest,
+    IdentityStrength,
+    Person,
+    Program,
+    PronounsVisibility,
+    Purpose,
 )
 from ..service_layer import handlers
 from ..service_layer.unit_of_work import ProfilesUnitOfWork
@@ -278,7 +286,7 @@ async def change_chapter(chapter_id: UUID, body: ChapterChange, caller: Caller, 
 
 # Programs
 
-@router.post("/programs", status_code=201)
+@router.post("/programs", status_code=201, responses=answers(404))
 async def define_program(body: ProgramIn, caller: Caller, unit: UnitOfWork) -> ProgramOut:
     _require_manager_of_chapter(caller, body.chapter_id)
     return ProgramOut.of(await handlers.define_program(commands.DefineProgram(**body.model_dump()), unit))
@@ -305,7 +313,7 @@ async def change_program(program_id: UUID, body: ProgramChange, caller: Caller, 
 
 # People
 
-@router.post("/people", status_code=201)
+@router.post("/people", status_code=201, responses=answers(404, 409))
 async def register_person(body: PersonIn, caller: Caller, unit: UnitOfWork) -> PersonOut:
     if caller.role == CallerRole.COORDINATOR and not caller.coordinates(body.chapter_id):
         raise forbidden("a coordinator registers people of their own chapter only")
@@ -344,7 +352,7 @@ async def get_person(person_id: UUID, caller: Caller, unit: UnitOfWork) -> Perso
     return PersonOut.of(await handlers.get_person(person_id, unit, _self_or_manager(caller)), caller)
 
 
-@router.patch("/people/{person_id}")
+@router.patch("/people/{person_id}", responses=answers(409))
 async def update_person(person_id: UUID, body: PersonChange, caller: Caller, unit: UnitOfWork) -> PersonOut:
     changes = body.model_dump(exclude_unset=True)
     if "chapter_id" in changes and caller.role == CallerRole.COORDINATOR:
@@ -393,7 +401,7 @@ async def enrollments_of(person_id: UUID, caller: Caller, unit: UnitOfWork) -> l
 
 # Enrollments
 
-@router.post("/enrollments", status_code=201)
+@router.post("/enrollments", status_code=201, responses=answers(404, 409))
 async def enroll(body: EnrollmentIn, caller: Caller, unit: UnitOfWork) -> EnrollmentOut:
     def authorize(person: Person, program: Program) -> None:
         _self_or_manager(caller)(person)
@@ -408,29 +416,25 @@ async def get_enrollment(enrollment_id: UUID, caller: Caller, unit: UnitOfWork) 
     return EnrollmentOut.of(await handlers.get_enrollment(enrollment_id, unit, _self_or_manager(caller)))
 
 
-@router.patch("/enrollments/{enrollment_id}")
+@router.patch("/enrollments/{enrollment_id}", responses=answers(409))
 async def change_enrollment(enrollment_id: UUID, body: EnrollmentChange, caller: Caller,
                             unit: UnitOfWork) -> EnrollmentOut:
     command = commands.ChangeEnrollment(enrollment_id, body.model_dump(exclude_unset=True))
     return EnrollmentOut.of(await handlers.change_enrollment(command, unit, _self_or_manager(caller)))
 
 
-@router.post("/enrollments/{enrollment_id}/withdraw")
+@router.post("/enrollments/{enrollment_id}/withdraw", responses=answers(409))
 async def withdraw_enrollment(enrollment_id: UUID, caller: Caller, unit: UnitOfWork) -> EnrollmentOut:
     command = commands.WithdrawEnrollment(enrollment_id)
     return EnrollmentOut.of(await handlers.withdraw_enrollment(command, unit, _self_or_manager(caller)))
 
 
-@router.post("/enrollments/{enrollment_id}/approve")
+@router.post("/enrollments/{enrollment_id}/approve", responses=answers(409))
 async def approve_mentor(enrollment_id: UUID, caller: Caller, unit: UnitOfWork) -> EnrollmentOut:
     return EnrollmentOut.of(await handlers.approve_mentor(commands.ApproveMentor(enrollment_id), unit, _manager(caller)))
 
 
-@router.post("/enrollments/{enrollment_id}/suspend")
+@router.post("/enrollments/{enrollment_id}/suspend", responses=answers(409))
 async def suspend_mentor(enrollment_id: UUID, caller: Caller, unit: UnitOfWork) -> EnrollmentOut:
     return EnrollmentOut.of(await handlers.suspend_mentor(commands.SuspendMentor(enrollment_id), unit, _manager(caller)))
 
-
-def as_api_error(error: ProfilesError) -> ApiError:
-    status = 404 if isinstance(error, NotFound) else 409 if isinstance(error, Conflict) else 422
-    return ApiError(status, type(error).__name__, str(error), error.field)

@@ -10,12 +10,11 @@ from collections.abc import Callable
 from uuid import UUID
 
 from mentorship_contracts import IntegrationEvent
+from plumbing.errors import NotFound
 
 from ..adapters import integration_events
 from ..domain import commands
-from ..domain.model import (
-    AlreadyRegistered, Chapter, ConsentChange, Enrollment, Identity, NotFound, Person, Program,
-)
+from ..domain.model import AlreadyRegistered, Chapter, ConsentChange, Enrollment, Identity, Person, Program
 
 Authorize = Callable[[Person], None]
 
