@@ -194,8 +194,8 @@ class IdentityIn(Strict):
 class IdentityOut(IdentityIn):
     @classmethod
     def of(cls, identity: Identity) -> IdentityOut:
-        return cls(attributes={name: vars(a) for name, a in identity.attributes.items()},
-                   requests=[vars(r) for r in identity.requests])
+        return cls(attributes={name: AttributeIn(**vars(a)) for name, a in identity.attributes.items()},
+                   requests=[IdentityRequestIn(**vars(r)) for r in identity.requests])
 
 
 class EnrollmentIn(Strict):
