@@ -188,7 +188,8 @@ class Identity:
         if attribute not in self.attributes:
             raise NotFound("no such identity attribute recorded", field="attribute")
         held = self.attributes[attribute]
-        withdrawn = replace(held, use_in_matching=False) if purpose is Purpose.MATCHING else replace(held, show_to_partner=False)
+        withdrawn = (replace(held, use_in_matching=False) if purpose is Purpose.MATCHING
+                     else replace(held, show_to_partner=False))
         # A request to share an attribute is a use of it in matching: it goes with that consent.
         requests = tuple(r for r in self.requests if purpose is Purpose.PARTNER or r.attribute != attribute)
         return Identity({**self.attributes, attribute: withdrawn}, requests)
@@ -196,7 +197,8 @@ class Identity:
 
 # Which of a person's fields each audience learns about, and so which event a change of them causes.
 PUBLIC_FIELDS = frozenset({"stage", "chapter_id", "is_alumni"})
-CONTACT_FIELDS = frozenset({"display_name", "email", "timezone", "pronouns", "pronouns_visibility", "bio", "chapter_id"})
+CONTACT_FIELDS = frozenset({"display_name", "email", "timezone", "pronouns", "pronouns_visibility", "bio",
+                            "chapter_id"})
 MATCHING_FIELDS = frozenset({"stage", "specialties", "support_areas", "languages", "timezone", "region", "modalities",
                              "chapter_id"})
 

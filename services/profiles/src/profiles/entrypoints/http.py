@@ -137,7 +137,8 @@ class PersonIn(Strict):
     chapter_id: UUID | None = None
     pronouns: str | None = Field(default=None, max_length=50)
     pronouns_visibility: PronounsVisibility = Field(
-        default=PronounsVisibility.PARTNERS, description="Who besides you sees your pronouns; each includes those before"
+        default=PronounsVisibility.PARTNERS,
+        description="Who besides you sees your pronouns; each includes those before"
     )
     timezone: TimeZone | None = Field(default=None, description="Defaults to the chapter's time zone")
     is_alumni: bool = False
@@ -391,7 +392,8 @@ async def withdraw_consent(person_id: UUID, attribute: str, purpose: Purpose, ca
                            unit: UnitOfWork) -> IdentityOut:
     """Stop the attribute's use in matching, or its showing to a partner, at once."""
     _require_self(caller, person_id)
-    return IdentityOut.of(await handlers.withdraw_consent(commands.WithdrawConsent(person_id, attribute, purpose), unit))
+    command = commands.WithdrawConsent(person_id, attribute, purpose)
+    return IdentityOut.of(await handlers.withdraw_consent(command, unit))
 
 
 @router.get("/people/{person_id}/enrollments")
@@ -431,10 +433,12 @@ async def withdraw_enrollment(enrollment_id: UUID, caller: Caller, unit: UnitOfW
 
 @router.post("/enrollments/{enrollment_id}/approve", responses=answers(409))
 async def approve_mentor(enrollment_id: UUID, caller: Caller, unit: UnitOfWork) -> EnrollmentOut:
-    return EnrollmentOut.of(await handlers.approve_mentor(commands.ApproveMentor(enrollment_id), unit, _manager(caller)))
+    command = commands.ApproveMentor(enrollment_id)
+    return EnrollmentOut.of(await handlers.approve_mentor(command, unit, _manager(caller)))
 
 
 @router.post("/enrollments/{enrollment_id}/suspend", responses=answers(409))
 async def suspend_mentor(enrollment_id: UUID, caller: Caller, unit: UnitOfWork) -> EnrollmentOut:
-    return EnrollmentOut.of(await handlers.suspend_mentor(commands.SuspendMentor(enrollment_id), unit, _manager(caller)))
+    command = commands.SuspendMentor(enrollment_id)
+    return EnrollmentOut.of(await handlers.suspend_mentor(command, unit, _manager(caller)))
 
