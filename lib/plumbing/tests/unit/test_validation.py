@@ -22,7 +22,7 @@ def test_a_one_line_text_refuses_control_characters(name):
 
 
 def test_a_lone_surrogate_is_refused_before_it_reaches_the_database():
-    with pytest.raises(ValidationError, match="unicode"):
+    with pytest.raises(ValidationError):  # pydantic refuses it as JSON, or as a string
         Form.model_validate_json('{"name": "\\ud800"}')
 
 
