@@ -11,7 +11,7 @@ from mentorship_contracts import profiles as profiles_contract
 from mentorship_contracts.vocabulary import PairingKind
 
 from ..domain import commands
-from ..domain.model import Notification, Preferences
+from ..domain.model import Notification, NotInInbox, Preferences
 from .ports import NotificationsUnitOfWorkPort as UnitOfWork
 
 # --- profiles ------------------------------------------------------------------------------------------------
@@ -266,8 +266,9 @@ async def change_preferences(command: commands.ChangePreferences, uow: UnitOfWor
     return preferences
 
 
-async def mark_read(command: commands.MarkRead, uow: UnitOfWork) -> bool:
+async def mark_read(command: commands.MarkRead, uow: UnitOfWork) -> None:
+    """Raises NotInInbox when the person has no such notification."""
     async with uow:
-        found = await uow.notifications.mark_read(command.person_id, command.notification_id)
+        if not await uow.notifications.mark_read(command.person_id, command.notification_id):
+            raise NotInInbox()
         await uow.commit()
-    return found
