@@ -61,7 +61,8 @@ async def test_a_pairing_delivered_twice_records_one_notification_per_person():
     uow, event = new_uow(), pairing()
     await handlers.pairing_confirmed(event, uow)
     await handlers.pairing_confirmed(event, uow)
-    assert sorted(r["n"].person_id for r in uow.notifications.rows.values()) == sorted([event.mentee_id, event.mentor_id])
+    recorded_for = sorted(r["n"].person_id for r in uow.notifications.rows.values())
+    assert recorded_for == sorted([event.mentee_id, event.mentor_id])
 
 
 async def test_nothing_is_sent_until_the_partner_can_be_described_then_both_are_sent_once():
@@ -136,7 +137,8 @@ async def test_an_opted_out_category_reaches_the_inbox_only_and_a_digest_reader_
     overdue = MeetingOverdue(**pair.model_dump(include={"pairing_id", "program_id", "chapter_id", "mentee_id",
                                                         "mentor_id"}), last_met_at=None, days_overdue=10)
     reachable(uow, pair.mentee_id, pair.mentor_id)
-    await handlers.change_preferences(commands.ChangePreferences(pair.mentee_id, {Category.MENTORSHIP_NUDGES: True}), uow)
+    await handlers.change_preferences(commands.ChangePreferences(pair.mentee_id, {Category.MENTORSHIP_NUDGES: True}),
+                                      uow)
     await handlers.change_preferences(commands.ChangePreferences(pair.mentor_id, daily_digest=True), uow)
     await handlers.meeting_overdue(overdue, uow)
     await dispatch(uow, mailer)

@@ -56,7 +56,8 @@ class Renderer:
         subject = "".join(text_template.blocks["subject"](text_template.new_context(context))).strip()
         attachments: tuple[Attachment, ...] = ()
         if notification.kind in SEAT_KINDS:
-            attachments = (Attachment("event.ics", "text/calendar", _invitation(context["event"], context["join_url"])),)
+            invitation = _invitation(context["event"], context["join_url"])
+            attachments = (Attachment("event.ics", "text/calendar", invitation),)
         return Email(
             to=context["recipient"]["email"],
             subject=subject,

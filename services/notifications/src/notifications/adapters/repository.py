@@ -11,7 +11,8 @@ import asyncpg
 
 from ..domain.model import Category, Notification, Preferences
 
-_NOTIFICATION_COLUMNS = "n.id, n.idempotency_key, n.person_id, n.chapter_id, n.kind, n.parameters, n.attempts, n.created_at"
+_NOTIFICATION_COLUMNS = ("n.id, n.idempotency_key, n.person_id, n.chapter_id, n.kind, n.parameters, n.attempts, "
+                         "n.created_at")
 
 
 def _notification(row: asyncpg.Record) -> Notification:
@@ -60,8 +61,8 @@ class PostgresNotifications:
                            starts_at: datetime, ends_at: datetime, timezone: str, location: str | None,
                            is_virtual: bool) -> None:
         await self._conn.execute(
-            """INSERT INTO event_listings (scheduled_event_id, chapter_id, title, starts_at, ends_at, timezone, location,
-                                           is_virtual)
+            """INSERT INTO event_listings (scheduled_event_id, chapter_id, title, starts_at, ends_at, timezone,
+                                           location, is_virtual)
                VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
                ON CONFLICT (scheduled_event_id) DO UPDATE SET chapter_id = $2, title = $3, starts_at = $4,
                    ends_at = $5, timezone = $6, location = $7, is_virtual = $8""",
@@ -81,7 +82,8 @@ class PostgresNotifications:
             scheduled_event_id, cancelled_at)
 
     async def listing(self, scheduled_event_id: UUID) -> dict[str, Any] | None:
-        row = await self._conn.fetchrow("SELECT * FROM event_listings WHERE scheduled_event_id = $1", scheduled_event_id)
+        row = await self._conn.fetchrow("SELECT * FROM event_listings WHERE scheduled_event_id = $1",
+                                        scheduled_event_id)
         return dict(row) if row else None
 
     async def save_registration(self, registration_id: UUID, scheduled_event_id: UUID, person_id: UUID,

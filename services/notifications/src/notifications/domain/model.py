@@ -100,7 +100,8 @@ class Notification:
         if kind not in KINDS:
             raise ValueError(f"unknown notification kind {kind!r}")
         key = idempotency_key(source_id, person_id, kind)
-        return cls(notification_id(key), key, person_id, chapter_id, kind, {k: _plain(v) for k, v in parameters.items()})
+        return cls(notification_id(key), key, person_id, chapter_id, kind,
+                   {k: _plain(v) for k, v in parameters.items()})
 
 
 def _plain(value):

@@ -128,7 +128,8 @@ async def unsubscribe(token: str, tokens: Tokens, uow: UnitOfWork) -> HTMLRespon
     person_id, category = tokens.verify(token)
     await handlers.change_preferences(commands.ChangePreferences(person_id, {category: True}), uow)
     label = category.value.replace("_", " ")
-    return HTMLResponse(f"<p>Done: you will get no more \"{label}\" emails. You can change this in your preferences.</p>")
+    return HTMLResponse(f"<p>Done: you will get no more \"{label}\" emails. "
+                        "You can change this in your preferences.</p>")
 
 
 # GET for the link in the email, POST for one-click unsubscribe from the mail client (RFC 8058).

@@ -68,7 +68,8 @@ async def context_for(notification: Notification, uow: NotificationsUnitOfWorkPo
         if context["partner"] is None:
             raise MissingContext("partner")
     # Names only sign the message, so a program or chapter not heard of yet does not hold it back.
-    context["program_name"] = await repo.program_name(UUID(parameters["program_id"])) if "program_id" in parameters else None
+    context["program_name"] = (await repo.program_name(UUID(parameters["program_id"]))
+                               if "program_id" in parameters else None)
     context["chapter_name"] = await repo.chapter_name(notification.chapter_id) if notification.chapter_id else None
     if "scheduled_event_id" in parameters:
         context["event"] = await repo.listing(UUID(parameters["scheduled_event_id"]))
@@ -149,7 +150,8 @@ async def send_all(mailer: Mailer, emails: list[Email], concurrency: int) -> lis
     return await asyncio.gather(*(send(email) for email in emails))
 
 
-async def record_outcomes(uow: NotificationsUnitOfWorkPort, claimed: list[Notification], outcomes: list[BaseException | None],
+async def record_outcomes(uow: NotificationsUnitOfWorkPort, claimed: list[Notification],
+                          outcomes: list[BaseException | None],
                           policy: DispatchPolicy) -> int:
     sent = 0
     async with uow:
@@ -192,11 +194,13 @@ async def give_up_on_lapsed_claims(uow: NotificationsUnitOfWorkPort) -> list[UUI
         lapsed = await uow.notifications.give_up_on_lapsed_claims()
         await uow.commit()
     for lapsed_id in lapsed:
-        log.warning("a send was interrupted; marked unconfirmed and not resent", extra={"notification_id": str(lapsed_id)})
+        log.warning("a send was interrupted; marked unconfirmed and not resent",
+                    extra={"notification_id": str(lapsed_id)})
     return lapsed
 
 
-async def compose_digests(uow: NotificationsUnitOfWorkPort, policy: DispatchPolicy, now: datetime, limit: int = 1000) -> int:
+async def compose_digests(uow: NotificationsUnitOfWorkPort, policy: DispatchPolicy, now: datetime,
+                          limit: int = 1000) -> int:
     """Gather each person's non-urgent notifications of past digest periods into one digest notification."""
     composed = 0
     async with uow:
