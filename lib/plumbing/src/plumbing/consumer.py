@@ -17,7 +17,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Union
 
 import asyncpg
@@ -90,6 +90,7 @@ class EventConsumer:
             batch=True,
             max_records=self._batch_size,
             batch_timeout_ms=200,
+            parser=_tolerant_batch,
             decoder=_raw_bytes,
             title=f"{self.group}:consume",
             description=f"Applies {', '.join(sorted(m.__name__ for m in self._handlers))} through the inbox",
@@ -101,7 +102,7 @@ class EventConsumer:
         for record in records:
             try:
                 event = decode(record.value or b"")
-            except ValueError as error:
+            except Exception as error:  # noqa: BLE001 - whatever fails to decode (even a RecursionError) is invalid
                 await self._dead_letter(record, "invalid", error)
                 continue
             handler = self._handlers.get(type(event))
@@ -192,6 +193,16 @@ class EventConsumer:
             extra={"topic": record.topic, "partition": record.partition, "offset": record.offset, "reason": reason,
                    "error_type": type(error).__name__},
         )
+
+
+async def _tolerant_batch(records: tuple[ConsumerRecord, ...], parse: Callable) -> KafkaMessage:
+    """FastStream's batch parser decodes every header value and fails on one without a value, before any of our
+    code runs, losing the whole batch: give it the records with such values empty instead."""
+    return await parse(tuple(
+        replace(record, headers=[(key, value or b"") for key, value in record.headers])
+        if any(value is None for _, value in record.headers) else record
+        for record in records
+    ))
 
 
 async def _raw_bytes(message: KafkaMessage) -> list[bytes]:

@@ -26,6 +26,8 @@ class ServiceSettings(BaseSettings):
     kafka_bootstrap_servers: str = Field(default="127.0.0.1:19092", validation_alias="KAFKA_BOOTSTRAP_SERVERS")
     http_host: str = Field(default="127.0.0.1", validation_alias="HTTP_HOST")
     http_port: int = Field(default=8000, validation_alias="HTTP_PORT")
+    # Larger request bodies are refused (413) before they are read whole.
+    http_max_body_bytes: int = Field(default=1024 * 1024, ge=1024, validation_alias="HTTP_MAX_BODY_BYTES")
     jwt_secret: str = Field(default="dev-only-secret-change-me-in-production", validation_alias="JWT_SECRET")
     log_level: str = Field(default="INFO", validation_alias="LOG_LEVEL")
     database_pool_size: int = Field(default=10, validation_alias="DATABASE_POOL_SIZE")
