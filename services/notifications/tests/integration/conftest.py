@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+from unittest import mock
 from uuid import uuid4
 
 import httpx
@@ -11,6 +12,7 @@ from aiokafka import AIOKafkaProducer
 from mentorship_contracts import IntegrationEvent, profiles
 from notifications.bootstrap import build_app
 from notifications.config import NotificationsSettings
+from plumbing import runtime
 from plumbing.auth import mint
 from plumbing.outbox import headers_for
 from plumbing.testing import free_port, serving
@@ -62,9 +64,17 @@ class Running:
         return httpx.AsyncClient(base_url=self.url, headers={"Authorization": f"Bearer {token}"}, timeout=30)
 
 
+def build_test_app(settings: NotificationsSettings):
+    """The service's app, in a consumer group of its own (its unique service_name). The topic catalogue names
+    `notifications` as the reader of the restricted topics it reads, so its subscription is checked as that."""
+    check = runtime.check_may_consume
+    with mock.patch.object(runtime, "check_may_consume", lambda _group, topics: check("notifications", topics)):
+        return build_app(settings)
+
+
 @contextlib.asynccontextmanager
 async def running(settings: NotificationsSettings):
-    async with serving(build_app(settings), settings.http_port) as url:
+    async with serving(build_test_app(settings), settings.http_port) as url:
         yield Running(url, settings)
 
 
