@@ -19,6 +19,8 @@ class ServiceSettings(BaseSettings):
     model_config = SettingsConfigDict(extra="ignore", populate_by_name=True)
 
     service_name: str = "service"
+    # The consumer group of every instance; the service's name unless set (tests give each test service its own).
+    consumer_group_name: str | None = Field(default=None, validation_alias="CONSUMER_GROUP")
     database_url: str = Field(
         default="postgresql://postgres@127.0.0.1:15432/postgres",
         validation_alias=AliasChoices("DATABASE_URL"),
@@ -40,6 +42,10 @@ class ServiceSettings(BaseSettings):
     # How long a stopping service waits for its background jobs: longer than a job's step may rightly take
     # (a notifications dispatcher finishing its SMTP batch), short of a hang.
     jobs_stop_seconds: float = Field(default=30.0, validation_alias="JOBS_STOP_SECONDS")
+
+    @property
+    def consumer_group(self) -> str:
+        return self.consumer_group_name or self.service_name
 
     @classmethod
     def for_service(cls, name: str, **overrides) -> Self:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-from unittest import mock
 from uuid import uuid4
 
 import httpx
@@ -12,7 +11,6 @@ from aiokafka import AIOKafkaProducer
 from mentorship_contracts import IntegrationEvent, profiles
 from notifications.bootstrap import build_app
 from notifications.config import NotificationsSettings
-from plumbing import runtime
 from plumbing.auth import mint
 from plumbing.outbox import headers_for
 from plumbing.testing import free_port, serving
@@ -47,7 +45,7 @@ def settings_for(postgres_server, kafka_bootstrap_servers, smtp_port: int, **ove
     name = f"notifications_it_{uuid4().hex[:8]}"
     port = free_port()
     return NotificationsSettings(
-        service_name=name, database_url=postgres_server.create_database(name), http_port=port,
+        consumer_group_name=name, database_url=postgres_server.create_database(name), http_port=port,
         public_base_url=f"http://127.0.0.1:{port}",
         kafka_bootstrap_servers=kafka_bootstrap_servers, jwt_secret=JWT_SECRET, smtp_host="127.0.0.1",
         smtp_port=smtp_port, dispatch_poll_seconds=0.05, access_link_grace_seconds=2, **overrides,
@@ -64,17 +62,9 @@ class Running:
         return httpx.AsyncClient(base_url=self.url, headers={"Authorization": f"Bearer {token}"}, timeout=30)
 
 
-def build_test_app(settings: NotificationsSettings):
-    """The service's app, in a consumer group of its own (its unique service_name). The topic catalogue names
-    `notifications` as the reader of the restricted topics it reads, so its subscription is checked as that."""
-    check = runtime.check_may_consume
-    with mock.patch.object(runtime, "check_may_consume", lambda _group, topics: check("notifications", topics)):
-        return build_app(settings)
-
-
 @contextlib.asynccontextmanager
 async def running(settings: NotificationsSettings):
-    async with serving(build_test_app(settings), settings.http_port) as url:
+    async with serving(build_app(settings), settings.http_port) as url:
         yield Running(url, settings)
 
 
