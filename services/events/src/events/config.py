@@ -1,5 +1,5 @@
-from pydantic import Field
 from plumbing.settings import ServiceSettings
+from pydantic import Field
 
 
 class EventsSettings(ServiceSettings):

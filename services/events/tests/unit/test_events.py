@@ -5,7 +5,15 @@ from uuid import uuid4
 
 import pytest
 from events.domain.model import (
-    EventState, Exhibitor, Invalid, Registration, ScheduledEvent, Status, WrongState, tally, waitlist_positions,
+    EventState,
+    Exhibitor,
+    Invalid,
+    Registration,
+    ScheduledEvent,
+    Status,
+    WrongState,
+    tally,
+    waitlist_positions,
 )
 
 START = datetime(2026, 10, 3, 15, tzinfo=UTC)

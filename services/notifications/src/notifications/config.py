@@ -1,7 +1,7 @@
 from datetime import timedelta
 
-from pydantic import Field
 from plumbing.settings import ServiceSettings
+from pydantic import Field
 
 from .service_layer.dispatch import DispatchPolicy
 

@@ -92,7 +92,7 @@ async def test_every_notification_is_sent_once_naming_the_program_with_partner_d
     to_mentee = [
         f"Cancelled: {title}", f"Changed: {title}", "A proposed match: Ana Reyes",
         "How was your mentorship with Ana Reyes?", "Off the waitlist: you have been paired with Ana Reyes",
-        f"The proposed pairing with Ana Reyes will not go ahead", "Time to catch up with Ana Reyes?",
+        "The proposed pairing with Ana Reyes will not go ahead", "Time to catch up with Ana Reyes?",
         f"Tomorrow: {title}", "Welcome to Boston chapter", "You are on the waitlist for Into Medical School: position 2",
         f"You're registered: {title}", "Your mentorship with Ana Reyes has ended",
         "Your mentorship with Ana Reyes is renewed", "Your mentorship with Ana Reyes: renew or complete?",

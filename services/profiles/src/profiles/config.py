@@ -1,7 +1,7 @@
 """Settings of profiles: the common ones, and the key that seals identity attributes."""
 
-from pydantic import Field
 from plumbing.settings import ServiceSettings
+from pydantic import Field
 
 # Development only, like the default JWT secret: deployments set PROFILES_IDENTITY_KEY
 # (`python -m profiles.adapters.sealing` prints a fresh one).

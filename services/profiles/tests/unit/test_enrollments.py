@@ -2,7 +2,8 @@
 
 import pytest
 from mentorship_contracts import profiles as contract
-from mentorship_contracts.vocabulary import PairingKind, Role, TrainingStage as S
+from mentorship_contracts.vocabulary import PairingKind, Role
+from mentorship_contracts.vocabulary import TrainingStage as S
 from profiles.domain import commands
 from profiles.domain.model import AlreadyEnrolled, Conflict, Invalid, StageNotEligible
 from profiles.service_layer import handlers

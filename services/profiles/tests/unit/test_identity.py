@@ -7,7 +7,8 @@ from cryptography.exceptions import InvalidTag
 from mentorship_contracts import profiles as contract
 from profiles.adapters.sealing import IdentitySealer, new_key
 from profiles.domain import commands
-from profiles.domain.model import Identity, IdentityAttribute as Attribute, IdentityRequest, Invalid, Purpose
+from profiles.domain.model import Identity, IdentityRequest, Invalid, Purpose
+from profiles.domain.model import IdentityAttribute as Attribute
 from profiles.service_layer import handlers
 
 

@@ -4,7 +4,8 @@ from uuid import uuid4
 
 import pytest
 from mentorship_contracts import profiles as contract
-from mentorship_contracts.vocabulary import Role, Specialty, TrainingStage as S
+from mentorship_contracts.vocabulary import Role, Specialty
+from mentorship_contracts.vocabulary import TrainingStage as S
 from profiles.domain import commands
 from profiles.domain.model import AlreadyRegistered, Conflict, NotFound, PronounsVisibility
 from profiles.service_layer import handlers

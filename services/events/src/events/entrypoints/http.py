@@ -17,8 +17,18 @@ from ..adapters.calendar import to_ics
 from ..adapters.repository import EventFilter
 from ..domain import commands
 from ..domain.model import (
-    EventsError, EventState, Exhibitor, Invalid, NotAHost, NotConfirmed, NotFound, OfficeHourSlot, Registration,
-    ScheduledEvent, tally, waitlist_positions,
+    EventsError,
+    EventState,
+    Exhibitor,
+    Invalid,
+    NotAHost,
+    NotConfirmed,
+    NotFound,
+    OfficeHourSlot,
+    Registration,
+    ScheduledEvent,
+    tally,
+    waitlist_positions,
 )
 from ..service_layer import handlers
 from ..service_layer.unit_of_work import EventsUnitOfWork

@@ -21,6 +21,6 @@ async def send_reminders(service: Service) -> None:
             sent = await handlers.send_due_reminders(datetime.now(UTC), EventsUnitOfWork(service.pool))
             if sent:
                 log.info("reminders due", extra={"count": sent})
-        except Exception:  # noqa: BLE001 - a failed pass is retried by the next one
+        except Exception:  # a failed pass is retried by the next one
             log.exception("reminder pass failed")
         await asyncio.sleep(service.settings.reminder_poll_seconds)

@@ -14,7 +14,14 @@ from mentorship_contracts import profiles as source
 from ..adapters.repository import EventFilter
 from ..domain import commands
 from ..domain.model import (
-    REMINDER_LEAD, EventsError, EventState, NotFound, OfficeHourSlot, Participant, Registration, ScheduledEvent,
+    REMINDER_LEAD,
+    EventsError,
+    EventState,
+    NotFound,
+    OfficeHourSlot,
+    Participant,
+    Registration,
+    ScheduledEvent,
     Status,
 )
 

@@ -21,8 +21,18 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field, cre
 
 from ..domain import commands
 from ..domain.model import (
-    Chapter, Conflict, Enrollment, Identity, IdentityAttribute, IdentityRequest, NotFound, Person, ProfilesError,
-    Program, PronounsVisibility, Purpose,
+    Chapter,
+    Conflict,
+    Enrollment,
+    Identity,
+    IdentityAttribute,
+    IdentityRequest,
+    NotFound,
+    Person,
+    ProfilesError,
+    Program,
+    PronounsVisibility,
+    Purpose,
 )
 from ..service_layer import handlers
 from ..service_layer.unit_of_work import ProfilesUnitOfWork

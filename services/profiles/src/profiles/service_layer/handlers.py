@@ -14,7 +14,14 @@ from mentorship_contracts import IntegrationEvent
 from ..adapters import integration_events
 from ..domain import commands
 from ..domain.model import (
-    AlreadyRegistered, Chapter, ConsentChange, Enrollment, Identity, NotFound, Person, Program,
+    AlreadyRegistered,
+    Chapter,
+    ConsentChange,
+    Enrollment,
+    Identity,
+    NotFound,
+    Person,
+    Program,
 )
 
 Authorize = Callable[[Person], None]
