@@ -52,10 +52,14 @@ PAIRED = {"matching.pairing_confirmed", "matching.pairing_proposed"}
 def profile(rng: random.Random, person_id: UUID, stage: str, mentor: bool) -> profiles.MatchingProfileChanged:
     """A random matching profile, as in the round benchmark."""
     identity = {"first_generation": "yes"} if rng.random() < 0.3 else {}
-    wishes = [{"attribute": "first_generation", "strength": "preference"}] if identity and not mentor and rng.random() < 0.5 else []
+    wishes = (
+        [{"attribute": "first_generation", "strength": "preference"}]
+        if identity and not mentor and rng.random() < 0.5 else []
+    )
     return profiles.MatchingProfileChanged(
         person_id=person_id, chapter_id=None, stage=stage,
-        specialties=rng.sample(list(Specialty), rng.randint(1, 3)), support_areas=rng.sample(list(SupportArea), rng.randint(1, 4)),
+        specialties=rng.sample(list(Specialty), rng.randint(1, 3)),
+        support_areas=rng.sample(list(SupportArea), rng.randint(1, 4)),
         languages=["en"] + (["es"] if rng.random() < 0.2 else []), timezone=rng.choice(ZONES),
         modalities=rng.choice([["virtual"], ["in_person", "virtual"]]), identity_for_matching=identity,
         identity_requests=wishes,
@@ -176,7 +180,7 @@ async def run(args: argparse.Namespace, work: Path) -> None:
         # Warm-up, untimed: a few mentees one by one, each waited for.
         for person, stage in mentees[:warm_up]:
             await (await publish(producer, enrollment(person, stage)))
-            await eventually(lambda: str(person) in reader.paired, timeout=60, what="a warm-up pairing")
+            await eventually(lambda person=person: str(person) in reader.paired, timeout=60, what="a warm-up pairing")
 
         timed = mentees[warm_up:]
         events = [enrollment(person, stage) for person, stage in timed]
@@ -204,7 +208,7 @@ async def run(args: argparse.Namespace, work: Path) -> None:
 
         sampler = asyncio.create_task(sample_steal())
         pending = []
-        for i, ((person, _), event) in enumerate(zip(timed, events)):
+        for i, ((person, _), event) in enumerate(zip(timed, events, strict=True)):
             delay = started + i / args.rate - time.perf_counter()
             if delay > 0:
                 await asyncio.sleep(delay)  # pacing the load, not synchronisation
@@ -240,9 +244,11 @@ async def run(args: argparse.Namespace, work: Path) -> None:
             print(f"latency ms:            p50 {percentile(latencies, 50):.0f}  p95 {percentile(latencies, 95):.0f}  "
                   f"p99 {percentile(latencies, 99):.0f}  max {latencies[-1]:.0f}  mean {statistics.fmean(latencies):.0f}")
             # Which side of the service's commit the time goes: consuming and pairing, or publishing and reading.
-            parts = [(1000 * (reader.written[str(p)] - acknowledged_wall[str(p)]),
-                      1000 * (reader.paired[str(p)] - acknowledged[str(p)]) - 1000 * (reader.written[str(p)] - acknowledged_wall[str(p)]))
-                     for p, _ in timed if str(p) in reader.written]
+            parts = []
+            for p, _ in timed:
+                if str(p) in reader.written:
+                    to_written = 1000 * (reader.written[str(p)] - acknowledged_wall[str(p)])
+                    parts.append((to_written, 1000 * (reader.paired[str(p)] - acknowledged[str(p)]) - to_written))
             print(f"p99 ms, enrolled to pairing written: {percentile(sorted(a for a, _ in parts), 99):.0f}; "
                   f"written to readable: {percentile(sorted(b for _, b in parts), 99):.0f}")
             # Where the tail sits in time: a stall shows as one bad window, a backlog as growing ones.

@@ -24,7 +24,7 @@ import asyncpg
 from aiokafka.structs import ConsumerRecord
 from faststream.kafka import KafkaBroker, KafkaMessage
 from faststream.middlewares import AckPolicy
-from mentorship_contracts import IntegrationEvent, decode, dead_letter_topic
+from mentorship_contracts import IntegrationEvent, dead_letter_topic, decode
 
 from . import correlation, dead_letters
 from .metrics import Metrics

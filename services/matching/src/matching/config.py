@@ -1,7 +1,7 @@
 """Matching's settings beyond the common ones."""
 
-from pydantic import Field
 from plumbing.settings import ServiceSettings
+from pydantic import Field
 
 
 class MatchingSettings(ServiceSettings):

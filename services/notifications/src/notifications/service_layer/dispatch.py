@@ -111,7 +111,7 @@ async def claim_due(uow: NotificationsUnitOfWorkPort, render: Render, policy: Di
                 continue
             try:
                 email = render(notification, context)
-            except Exception as error:  # noqa: BLE001 - a template that cannot render must not block the rest
+            except Exception as error:  # a template that cannot render must not block the rest
                 log.exception("notification could not be rendered", extra={"notification_id": str(notification.id)})
                 await uow.notifications.mark_failed(notification.id, describe(error))
                 uow.emit(_failed(notification, notification.attempts))
