@@ -6,6 +6,7 @@ from uuid import UUID
 from pydantic import AwareDatetime, Field
 
 from .envelope import IntegrationEvent, register
+from .profiles import EnrollmentChanged, EnrollmentCreated
 from .vocabulary import PairingKind, Role
 
 PAIRINGS = "matching.pairings"
@@ -17,7 +18,9 @@ KindOfPairing = Annotated[PairingKind, Field(
     description="What the mentorship is for; a mentee may hold one pairing of each kind at once")]
 
 
-class _PairingEvent(IntegrationEvent):
+class PairingEvent(IntegrationEvent):
+    """What every event on `matching.pairings` says: which pairing, in which program, of whom."""
+
     topic = PAIRINGS
     key_field = "pairing_id"
     producer: str = "matching"
@@ -30,7 +33,7 @@ class _PairingEvent(IntegrationEvent):
 
 
 @register
-class PairingProposed(_PairingEvent):
+class PairingProposed(PairingEvent):
     event_type: Literal["matching.pairing_proposed"] = "matching.pairing_proposed"
     schema_version: Literal[1] = 1
 
@@ -49,7 +52,7 @@ class PairingProposedV2(PairingProposed):
 
 
 @register
-class PairingConfirmed(_PairingEvent):
+class PairingConfirmed(PairingEvent):
     """Both accepted, or the program confirmed it: the mentorship is active."""
 
     event_type: Literal["matching.pairing_confirmed"] = "matching.pairing_confirmed"
@@ -71,7 +74,7 @@ class PairingConfirmedV2(PairingConfirmed):
 
 
 @register
-class PairingDeclined(_PairingEvent):
+class PairingDeclined(PairingEvent):
     """A proposal was declined; the pair is never proposed again, and the mentee goes back to matching."""
 
     event_type: Literal["matching.pairing_declined"] = "matching.pairing_declined"
@@ -82,7 +85,7 @@ class PairingDeclined(_PairingEvent):
 
 
 @register
-class PairingEnded(_PairingEvent):
+class PairingEnded(PairingEvent):
     """Ended early by either side; the mentee goes back to matching."""
 
     event_type: Literal["matching.pairing_ended"] = "matching.pairing_ended"
@@ -93,7 +96,7 @@ class PairingEnded(_PairingEvent):
 
 
 @register
-class PairingLapsed(_PairingEvent):
+class PairingLapsed(PairingEvent):
     """A mentee's request to a mentor was left unanswered when another request was accepted (or either left)."""
 
     event_type: Literal["matching.pairing_lapsed"] = "matching.pairing_lapsed"
@@ -103,7 +106,7 @@ class PairingLapsed(_PairingEvent):
 
 
 @register
-class PairingRenewed(_PairingEvent):
+class PairingRenewed(PairingEvent):
     event_type: Literal["matching.pairing_renewed"] = "matching.pairing_renewed"
     schema_version: Literal[1] = 1
 
@@ -111,7 +114,7 @@ class PairingRenewed(_PairingEvent):
 
 
 @register
-class PairingCompleted(_PairingEvent):
+class PairingCompleted(PairingEvent):
     """The term ended without renewal; both sides are asked for feedback."""
 
     event_type: Literal["matching.pairing_completed"] = "matching.pairing_completed"
@@ -119,7 +122,7 @@ class PairingCompleted(_PairingEvent):
 
 
 @register
-class RenewalDue(_PairingEvent):
+class RenewalDue(PairingEvent):
     """The term ends soon: renew or complete."""
 
     event_type: Literal["matching.renewal_due"] = "matching.renewal_due"
@@ -129,7 +132,7 @@ class RenewalDue(_PairingEvent):
 
 
 @register
-class MeetingOverdue(_PairingEvent):
+class MeetingOverdue(PairingEvent):
     """No meeting logged within the program's cadence."""
 
     event_type: Literal["matching.meeting_overdue"] = "matching.meeting_overdue"
@@ -183,3 +186,18 @@ class RoundCompleted(IntegrationEvent):
     paired: int = Field(ge=0)
     unpaired: int = Field(ge=0)
     total_score: int = Field(ge=0)
+
+
+KindedEvent = PairingProposed | PairingConfirmed | MenteeWaitlisted | EnrollmentCreated | EnrollmentChanged
+
+
+def pairing_kind_of(event: KindedEvent) -> PairingKind:
+    """The kind of pairing an enrollment, a pairing proposed or confirmed, or a waitlisted mentee is about, in any
+    version: its `pairing_kind`, or `general` for a version that predates the field (which is what it meant).
+
+    Other events do not say their kind (a pairing that ended is of the kind it was confirmed with): asking them
+    raises TypeError rather than answer `general` by mistake.
+    """
+    if not isinstance(event, KindedEvent):
+        raise TypeError(f"{type(event).__name__} does not say which kind of pairing it is about")
+    return PairingKind(getattr(event, "pairing_kind", PairingKind.GENERAL))
