@@ -22,7 +22,9 @@ class PairingEvent(IntegrationEvent):
     """What every event on `matching.pairings` says: which pairing, in which program, of whom."""
 
     topic = PAIRINGS
-    key_field = "pairing_id"
+    # Keyed by program: matching changes a program's pairings one transaction at a time (under its lock), so
+    # a subscriber reads them in that order and never sees a mentor's new pairing before the old one ended.
+    key_field = "program_id"
     producer: str = "matching"
 
     pairing_id: UUID
@@ -145,7 +147,8 @@ class MeetingOverdue(PairingEvent):
 @register
 class MenteeWaitlisted(IntegrationEvent):
     topic = WAITLIST
-    key_field = "enrollment_id"
+    # Keyed by program, like the pairings: a program's waitlist places are read in the order they were given.
+    key_field = "program_id"
     producer: str = "matching"
     event_type: Literal["matching.mentee_waitlisted"] = "matching.mentee_waitlisted"
     schema_version: Literal[1] = 1
@@ -175,7 +178,7 @@ class RoundCompleted(IntegrationEvent):
     """A coordinator's matching round finished: how many were proposed and how many were left unpaired."""
 
     topic = ROUNDS
-    key_field = "round_id"
+    key_field = "program_id"  # a program's rounds are read in the order they ran
     producer: str = "matching"
     event_type: Literal["matching.round_completed"] = "matching.round_completed"
     schema_version: Literal[1] = 1
