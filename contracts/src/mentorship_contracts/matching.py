@@ -54,6 +54,16 @@ class PairingProposedV2(PairingProposed):
 
 
 @register
+class PairingProposedV3(PairingProposedV2):
+    """A mentee and a mentor were proposed to each other, with the kind of pairing.
+
+    Version 3: version 2 in a closed schema (every field present, no other)."""
+
+    closed_schema = True
+    schema_version: Literal[3] = 3
+
+
+@register
 class PairingConfirmed(PairingEvent):
     """Both accepted, or the program confirmed it: the mentorship is active."""
 
@@ -76,6 +86,16 @@ class PairingConfirmedV2(PairingConfirmed):
 
 
 @register
+class PairingConfirmedV3(PairingConfirmedV2):
+    """Both accepted, or the program confirmed it: the mentorship is active.
+
+    Version 3: version 2 in a closed schema (every field present, no other)."""
+
+    closed_schema = True
+    schema_version: Literal[3] = 3
+
+
+@register
 class PairingDeclined(PairingEvent):
     """A proposal was declined; the pair is never proposed again, and the mentee goes back to matching."""
 
@@ -84,6 +104,16 @@ class PairingDeclined(PairingEvent):
 
     declined_by: Role
     reason_code: str = Field(description="A code from a fixed list, never free text")
+
+
+@register
+class PairingDeclinedV2(PairingDeclined):
+    """A proposal was declined; the pair is never proposed again, and the mentee goes back to matching.
+
+    Version 2: version 1 in a closed schema (every field present, no other)."""
+
+    closed_schema = True
+    schema_version: Literal[2] = 2
 
 
 @register
@@ -98,6 +128,16 @@ class PairingEnded(PairingEvent):
 
 
 @register
+class PairingEndedV2(PairingEnded):
+    """Ended early by either side; the mentee goes back to matching.
+
+    Version 2: version 1 in a closed schema (every field present, no other)."""
+
+    closed_schema = True
+    schema_version: Literal[2] = 2
+
+
+@register
 class PairingLapsed(PairingEvent):
     """A mentee's request to a mentor was left unanswered when another request was accepted (or either left)."""
 
@@ -105,6 +145,16 @@ class PairingLapsed(PairingEvent):
     schema_version: Literal[1] = 1
 
     reason_code: str = Field(description="A code from a fixed list, never free text")
+
+
+@register
+class PairingLapsedV2(PairingLapsed):
+    """A mentee's request to a mentor was left unanswered when another request was accepted (or either left).
+
+    Version 2: version 1 in a closed schema (every field present, no other)."""
+
+    closed_schema = True
+    schema_version: Literal[2] = 2
 
 
 @register
@@ -116,11 +166,29 @@ class PairingRenewed(PairingEvent):
 
 
 @register
+class PairingRenewedV2(PairingRenewed):
+    """Version 2: version 1 in a closed schema (every field present, no other)."""
+
+    closed_schema = True
+    schema_version: Literal[2] = 2
+
+
+@register
 class PairingCompleted(PairingEvent):
     """The term ended without renewal; both sides are asked for feedback."""
 
     event_type: Literal["matching.pairing_completed"] = "matching.pairing_completed"
     schema_version: Literal[1] = 1
+
+
+@register
+class PairingCompletedV2(PairingCompleted):
+    """The term ended without renewal; both sides are asked for feedback.
+
+    Version 2: version 1 in a closed schema (every field present, no other)."""
+
+    closed_schema = True
+    schema_version: Literal[2] = 2
 
 
 @register
@@ -134,6 +202,16 @@ class RenewalDue(PairingEvent):
 
 
 @register
+class RenewalDueV2(RenewalDue):
+    """The term ends soon: renew or complete.
+
+    Version 2: version 1 in a closed schema (every field present, no other)."""
+
+    closed_schema = True
+    schema_version: Literal[2] = 2
+
+
+@register
 class MeetingOverdue(PairingEvent):
     """No meeting logged within the program's cadence."""
 
@@ -142,6 +220,16 @@ class MeetingOverdue(PairingEvent):
 
     last_met_at: AwareDatetime | None
     days_overdue: int = Field(ge=0)
+
+
+@register
+class MeetingOverdueV2(MeetingOverdue):
+    """No meeting logged within the program's cadence.
+
+    Version 2: version 1 in a closed schema (every field present, no other)."""
+
+    closed_schema = True
+    schema_version: Literal[2] = 2
 
 
 @register
@@ -174,6 +262,16 @@ class MenteeWaitlistedV2(MenteeWaitlisted):
 
 
 @register
+class MenteeWaitlistedV3(MenteeWaitlistedV2):
+    """A mentee waits for a mentor of one kind; `position` is their place among those waiting for it.
+
+    Version 3: version 2 in a closed schema (every field present, no other)."""
+
+    closed_schema = True
+    schema_version: Literal[3] = 3
+
+
+@register
 class RoundCompleted(IntegrationEvent):
     """A coordinator's matching round finished: how many were proposed and how many were left unpaired."""
 
@@ -189,6 +287,16 @@ class RoundCompleted(IntegrationEvent):
     paired: int = Field(ge=0)
     unpaired: int = Field(ge=0)
     total_score: int = Field(ge=0)
+
+
+@register
+class RoundCompletedV2(RoundCompleted):
+    """A coordinator's matching round finished: how many were proposed and how many were left unpaired.
+
+    Version 2: version 1 in a closed schema (every field present, no other)."""
+
+    closed_schema = True
+    schema_version: Literal[2] = 2
 
 
 KindedEvent = PairingProposed | PairingConfirmed | MenteeWaitlisted | EnrollmentCreated | EnrollmentChanged
