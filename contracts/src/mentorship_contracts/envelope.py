@@ -65,6 +65,15 @@ class IntegrationEvent(BaseModel):
         return self.model_dump_json().encode()
 
 
+CONTENT_TYPE = "application/json"
+
+
+def message_headers(event_id: str, event_type: str) -> dict[str, str]:
+    """The Kafka headers every event is published with, beside its JSON value: its id, to deduplicate, and its
+    type, to route, without parsing the value; and the content type."""
+    return {"event_id": event_id, "event_type": event_type, "content-type": CONTENT_TYPE}
+
+
 class UnknownEventType(ValueError):
     pass
 
@@ -102,10 +111,12 @@ def decode(raw: bytes | str | dict[str, Any]) -> IntegrationEvent:
 
 
 __all__ = [
+    "CONTENT_TYPE",
     "IntegrationEvent",
     "UnknownEventType",
     "ValidationError",
     "decode",
+    "message_headers",
     "register",
     "registered_events",
     "utc_now",

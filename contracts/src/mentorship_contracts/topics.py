@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from . import events, matching, notifications, profiles
-from .envelope import IntegrationEvent, registered_events
+from .envelope import CONTENT_TYPE, IntegrationEvent, message_headers, registered_events
 
 
 class Classification(StrEnum):
@@ -31,6 +31,34 @@ class Topic:
     @property
     def events(self) -> list[type[IntegrationEvent]]:
         return [model for model in registered_events() if model.topic == self.name]
+
+    @property
+    def key_schema(self) -> dict:
+        """JSON Schema of the Kafka key of the topic's messages."""
+        return {
+            "type": "string",
+            "format": "uuid",
+            "description": f"The event's {self.key}, as UTF-8 text: events with the same key are read in the order "
+                           "they were published",
+        }
+
+    @property
+    def headers_schema(self) -> dict:
+        """JSON Schema of the Kafka headers of the topic's messages (`message_headers`), values as UTF-8 text."""
+        event_types = sorted({model.model_fields["event_type"].default for model in self.events})
+        return {
+            "type": "object",
+            "description": "Other headers may appear (FastStream adds a correlation_id of its own) and are not part "
+                           "of the contract: the action's correlation id is the value's correlation_id",
+            "properties": {
+                "event_id": {"type": "string", "format": "uuid",
+                             "description": "The value's event_id: deduplicate by it without parsing the value"},
+                "event_type": {"type": "string", "enum": event_types,
+                               "description": "The value's event_type: route by it without parsing the value"},
+                "content-type": {"type": "string", "const": CONTENT_TYPE, "description": "How the value is encoded"},
+            },
+            "required": list(message_headers("", "")),
+        }
 
     @property
     def config(self) -> dict[str, str]:
