@@ -26,7 +26,9 @@ class Topic:
     partitions: int = 3
     retention_ms: int = 30 * DAY_MS
     compacted: bool = False
-    consumers: tuple[str, ...] = field(default=())  # for restricted topics: the only services allowed to read
+    # Restricted and internal topics: the only services that may read them, and every one of them does
+    # (tests/test_topic_consumers.py holds the services' consumers to it).
+    consumers: tuple[str, ...] = field(default=())
 
     @property
     def events(self) -> list[type[IntegrationEvent]]:
