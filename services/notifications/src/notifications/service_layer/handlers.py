@@ -57,7 +57,7 @@ async def mentor_approved(event: profiles_contract.MentorApproved, uow: UnitOfWo
 # --- matching ------------------------------------------------------------------------------------------------
 
 
-def _both_sides(event: matching_contract._PairingEvent, kind: str, **parameters) -> list[Notification]:
+def _both_sides(event: matching_contract.PairingEvent, kind: str, **parameters) -> list[Notification]:
     """One notification to each side, each about the other."""
     return [
         Notification.answering(event.event_id, person, event.chapter_id, kind, partner_id=partner, role=role,
