@@ -38,9 +38,8 @@ from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from devinfra.kafka import KafkaServer
 from devinfra.postgres import PostgresServer
 from devinfra.processes import cpu_seconds, free_port, machine_jiffies, stop_group
-from mentorship_contracts import CATALOGUE, IntegrationEvent, profiles
+from mentorship_contracts import CATALOGUE, IntegrationEvent, message_headers, profiles
 from mentorship_contracts.vocabulary import Specialty, SupportArea
-from plumbing.outbox import headers_for
 from plumbing.testing import answers_ready, eventually
 
 MENTOR_STAGES = ["medical_student_3", "medical_student_4", "resident", "fellow", "attending"]
@@ -68,7 +67,7 @@ def profile(rng: random.Random, person_id: UUID, stage: str, mentor: bool) -> pr
 
 async def publish(producer: AIOKafkaProducer, event: IntegrationEvent) -> asyncio.Future:
     """Hand the event to the producer; the future completes when Kafka acknowledged it."""
-    headers = [(k, v.encode()) for k, v in headers_for(str(event.event_id), event.event_type).items()]
+    headers = [(k, v.encode()) for k, v in message_headers(str(event.event_id), event.event_type).items()]
     return await producer.send(event.topic, event.to_json(), key=event.key.encode(), headers=headers)
 
 

@@ -4,20 +4,17 @@ The newest version of every event has a closed schema: the envelope and every ot
 field allowed. So a message without an id, or with a field nobody vetted (an email on a public topic), fails
 a plain JSON Schema validator. Decoding in Python stays tolerant of fields it does not know.
 
-The validator here is a strict subset of JSON Schema 2020-12, enough for what pydantic emits: it refuses a
-keyword it does not know rather than pass it unnoticed. (The `jsonschema` package is not a dependency of the
-workspace.)
+The validator is `jsonschema`'s, as a subscriber in any language would use one.
 """
 
 from __future__ import annotations
 
 import json
-import re
-from datetime import datetime
 from typing import Any
 from uuid import UUID, uuid4
 
 import pytest
+from jsonschema import Draft202012Validator
 from mentorship_contracts import decode, registered_events, schemas
 from mentorship_contracts.envelope import IntegrationEvent
 
@@ -44,104 +41,10 @@ def exported(model: type[IntegrationEvent]) -> dict:
     return json.loads(schemas._revisions(first)[-1].read_text())
 
 
-# --- a plain JSON Schema validator --------------------------------------------------------------------------
-_ANNOTATIONS = {"title", "description", "default", "examples", "$defs", "$schema", "$id", "deprecated", "readOnly"}
-_TYPES = {
-    "null": lambda v: v is None,
-    "boolean": lambda v: isinstance(v, bool),
-    "integer": lambda v: isinstance(v, int) and not isinstance(v, bool),
-    "number": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool),
-    "string": lambda v: isinstance(v, str),
-    "array": lambda v: isinstance(v, list),
-    "object": lambda v: isinstance(v, dict),
-}
-_UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
-
-
-def _date_time(value: str) -> bool:
-    try:
-        return datetime.fromisoformat(value.replace("Z", "+00:00")).tzinfo is not None and "T" in value.upper()
-    except ValueError:
-        return False
-
-
-_FORMATS = {"uuid": _UUID.match, "date-time": _date_time}
-
-
-def errors(instance: Any, schema: Any, root: dict | None = None, at: str = "") -> list[str]:
-    """Why `instance` is not valid under `schema`; empty if it is."""
-    root = schema if root is None else root
-    if schema is True or schema == {}:
-        return []
-    if schema is False:
-        return [f"{at or '/'}: nothing is allowed here"]
-    found: list[str] = []
-    for keyword, value in schema.items():
-        if keyword in _ANNOTATIONS:
-            continue
-        if keyword == "$ref":
-            target = root
-            for token in value.removeprefix("#/").split("/"):
-                target = target[token]
-            found += errors(instance, target, root, at)
-        elif keyword == "type":
-            if not any(_TYPES[name](instance) for name in ([value] if isinstance(value, str) else value)):
-                found.append(f"{at or '/'}: {instance!r} is not of type {value}")
-        elif keyword == "const":
-            if instance != value or type(instance) is not type(value):
-                found.append(f"{at or '/'}: {instance!r} is not {value!r}")
-        elif keyword == "enum":
-            if instance not in value:
-                found.append(f"{at or '/'}: {instance!r} is not one of {value}")
-        elif keyword in ("anyOf", "oneOf", "allOf"):
-            matched = sum(not errors(instance, alternative, root, at) for alternative in value)
-            wanted = {"anyOf": matched >= 1, "oneOf": matched == 1, "allOf": matched == len(value)}[keyword]
-            if not wanted:
-                found.append(f"{at or '/'}: {keyword} fails ({matched} of {len(value)} alternatives match)")
-        elif keyword == "format":
-            if isinstance(instance, str) and not _FORMATS[value](instance):
-                found.append(f"{at or '/'}: {instance!r} is not a {value}")
-        elif keyword in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
-            if _TYPES["number"](instance) and not {
-                "minimum": instance >= value, "maximum": instance <= value,
-                "exclusiveMinimum": instance > value, "exclusiveMaximum": instance < value,
-            }[keyword]:
-                found.append(f"{at or '/'}: {instance!r} breaks {keyword} {value}")
-        elif keyword in ("minLength", "maxLength", "minItems", "maxItems"):
-            if isinstance(instance, str if keyword.endswith("Length") else list) and not (
-                len(instance) >= value if keyword.startswith("min") else len(instance) <= value
-            ):
-                found.append(f"{at or '/'}: length {len(instance)} breaks {keyword} {value}")
-        elif keyword == "uniqueItems":
-            if value and isinstance(instance, list):
-                canonical = [json.dumps(item, sort_keys=True) for item in instance]
-                if len(set(canonical)) != len(canonical):
-                    found.append(f"{at or '/'}: items repeat")
-        elif keyword == "items":
-            if isinstance(instance, list):
-                start = len(schema.get("prefixItems", ()))
-                for i, item in enumerate(instance[start:], start):
-                    found += errors(item, value, root, f"{at}/{i}")
-        elif keyword == "prefixItems":
-            if isinstance(instance, list):
-                for i, (item, item_schema) in enumerate(zip(instance, value)):
-                    found += errors(item, item_schema, root, f"{at}/{i}")
-        elif keyword == "properties":
-            if isinstance(instance, dict):
-                for name, property_schema in value.items():
-                    if name in instance:
-                        found += errors(instance[name], property_schema, root, f"{at}/{name}")
-        elif keyword == "required":
-            if isinstance(instance, dict):
-                found += [f"{at or '/'}: '{name}' is required" for name in value if name not in instance]
-        elif keyword == "additionalProperties":
-            if isinstance(instance, dict):
-                for name in instance.keys() - schema.get("properties", {}).keys():
-                    found += errors(instance[name], value, root, f"{at}/{name}") if value is not False else [
-                        f"{at or '/'}: '{name}' is not allowed (additionalProperties: false)"]
-        else:
-            raise ValueError(f"{at or '/'}: this validator does not know the keyword {keyword!r}")
-    return found
+def errors(instance: Any, schema: dict) -> list[str]:
+    """What a plain JSON Schema validator (2020-12, formats checked) finds wrong with `instance`."""
+    validator = Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+    return [error.message for error in validator.iter_errors(instance)]
 
 
 # --- messages as a producer sends them ----------------------------------------------------------------------
@@ -180,16 +83,6 @@ def produced(model: type[IntegrationEvent]) -> dict:
 
 
 # --- the tests ----------------------------------------------------------------------------------------------
-def test_the_validator_rejects_what_json_schema_rejects():
-    schema = {"type": "object", "properties": {"id": {"type": "string", "format": "uuid"}, "n": {"type": "integer",
-              "minimum": 1}}, "required": ["id"], "additionalProperties": False}
-    assert errors({"id": str(uuid4()), "n": 2}, schema) == []
-    assert errors({"n": 2}, schema) and errors({"id": "nope"}, schema) and errors({"id": str(uuid4()), "n": 0}, schema)
-    assert errors({"id": str(uuid4()), "extra": 1}, schema) and errors({"id": str(uuid4()), "n": True}, schema)
-    with pytest.raises(ValueError, match="patternProperties"):
-        errors({}, {"patternProperties": {}})
-
-
 @pytest.mark.parametrize("model", registered_events(), ids=lambda m: f"{m.__name__}")
 def test_every_message_a_producer_sends_is_valid_under_its_exported_schema(model):
     assert errors(produced(model), exported(model)) == []
@@ -204,9 +97,9 @@ def test_the_newest_version_of_every_event_requires_the_envelope_and_admits_no_o
 
     message = produced(model)
     without_id = {name: value for name, value in message.items() if name != "event_id"}
-    assert any("'event_id' is required" in e for e in errors(without_id, schema))
+    assert "'event_id' is a required property" in errors(without_id, schema)
     unknown = next(name for name in ("email", "home_address") if name not in schema["properties"])  # contacts has email
-    assert any(f"'{unknown}' is not allowed" in e for e in errors(message | {unknown: "sam@example.org"}, schema))
+    assert any(f"'{unknown}' was unexpected" in e for e in errors(message | {unknown: "sam@example.org"}, schema))
     for name in ENVELOPE:
         assert errors({k: v for k, v in message.items() if k != name}, schema), f"a message without {name} passed"
     assert errors(message | {"correlation_id": None}, schema) == []

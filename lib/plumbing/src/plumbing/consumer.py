@@ -24,7 +24,7 @@ import asyncpg
 from aiokafka.structs import ConsumerRecord
 from faststream.kafka import KafkaBroker, KafkaMessage
 from faststream.middlewares import AckPolicy
-from mentorship_contracts import IntegrationEvent, dead_letter_topic, decode
+from mentorship_contracts import IntegrationEvent, dead_letter_topic, decode, registered_events
 
 from . import correlation, dead_letters
 from .metrics import Metrics
@@ -59,7 +59,7 @@ class EventConsumer:
         batch_size: int = 50,
     ) -> None:
         self.group = group
-        self._handlers = dict(handlers)
+        self._handlers = with_later_versions(handlers)
         self._pool = pool_provider
         self._broker = broker
         self._metrics = metrics
@@ -207,6 +207,19 @@ async def _tolerant_batch(records: tuple[ConsumerRecord, ...], parse: Callable) 
 
 async def _raw_bytes(message: KafkaMessage) -> list[bytes]:
     return message.body  # a batch's bodies, left as they came: `consume` decodes and validates each record
+
+
+def with_later_versions(handlers: Mapping[type[IntegrationEvent], Handler]) -> dict[type[IntegrationEvent], Handler]:
+    """The handlers, each also applying the later versions of its event that have none of their own: a later
+    version subclasses the one before, so a handler written for version 1 reads version 2 unchanged, and a
+    producer can move to a new version without its consumers' changing first."""
+    found = dict(handlers)
+    for model in registered_events():
+        if model not in found:
+            handler = next((handlers[base] for base in model.__mro__[1:] if base in handlers), None)
+            if handler is not None:
+                found[model] = handler
+    return found
 
 
 def in_unit_of_work(new_unit_of_work: Callable[..., UnitOfWork], handler: Callable) -> Handler:

@@ -8,11 +8,10 @@ from uuid import uuid4
 import httpx
 import pytest
 from aiokafka import AIOKafkaProducer
-from mentorship_contracts import IntegrationEvent, profiles
+from mentorship_contracts import IntegrationEvent, message_headers, profiles
 from notifications.bootstrap import build_app
 from notifications.config import NotificationsSettings
 from plumbing.auth import mint
-from plumbing.outbox import headers_for
 from plumbing.testing import free_port, serving
 
 JWT_SECRET = "notifications-integration-tests-signing-key-32b"
@@ -26,7 +25,7 @@ class Publisher:
 
     async def __call__(self, *events: IntegrationEvent) -> None:
         for event in events:
-            headers = [(k, v.encode()) for k, v in headers_for(str(event.event_id), event.event_type).items()]
+            headers = [(k, v.encode()) for k, v in message_headers(str(event.event_id), event.event_type).items()]
             await self._producer.send_and_wait(event.topic, event.to_json(), key=event.key.encode(), headers=headers)
 
 
