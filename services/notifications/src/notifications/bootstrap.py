@@ -21,7 +21,7 @@ def build_app(settings: ServiceSettings | None = None) -> FastAPI:
     service = Service(settings, migrations=MIGRATIONS)
     new_unit_of_work = service.units_of_work(NotificationsUnitOfWork)
     service.consume(consumers.HANDLERS, new_unit_of_work)
-    tokens = UnsubscribeTokens(settings.jwt_secret)
+    tokens = UnsubscribeTokens(settings.secret("link_signing_key"))
     render = Renderer(settings.public_base_url, tokens)
     mailer = SmtpMailer(settings.smtp_host, settings.smtp_port, settings.mail_from, settings.smtp_timeout_seconds)
     service.run_in_background(jobs.run_dispatcher(new_unit_of_work, render, mailer, settings),

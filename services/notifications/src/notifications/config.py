@@ -1,7 +1,7 @@
 from datetime import timedelta
 
-from plumbing.settings import ServiceSettings
-from pydantic import Field
+from plumbing.settings import ServiceSettings, required_secret
+from pydantic import Field, SecretStr
 
 from .service_layer.dispatch import DispatchPolicy
 
@@ -14,6 +14,8 @@ class NotificationsSettings(ServiceSettings):
     mail_from: str = Field(default="Mentorship Platform <no-reply@mentorship.example>", validation_alias="MAIL_FROM")
     # Where people reach this service's public endpoints (the unsubscribe link in every email).
     public_base_url: str = Field(default="http://127.0.0.1:8104", validation_alias="PUBLIC_BASE_URL")
+    # Signs those links: a key of notifications' own, never the one of login tokens. No default.
+    link_signing_key: SecretStr | None = required_secret("NOTIFICATIONS_LINK_SIGNING_KEY", "the key signing links")
     dispatch_poll_seconds: float = Field(default=1.0, validation_alias="DISPATCH_POLL_SECONDS")
     dispatch_batch_size: int = Field(default=100, validation_alias="DISPATCH_BATCH_SIZE")
     smtp_concurrency: int = Field(default=20, validation_alias="SMTP_CONCURRENCY")

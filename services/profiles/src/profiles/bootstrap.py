@@ -18,7 +18,7 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 def build_app(settings: ServiceSettings | None = None) -> FastAPI:
     settings = ProfilesSettings.of(settings)
     service = Service(settings, migrations=MIGRATIONS)
-    new_unit_of_work = service.units_of_work(ProfilesUnitOfWork, sealer=IdentitySealer(settings.identity_key))
+    new_unit_of_work = service.units_of_work(ProfilesUnitOfWork, sealer=IdentitySealer(settings.secret("identity_key")))
     app = create_app(service, [http.router], title="Mentorship platform: profiles")
     app.state.new_unit_of_work = new_unit_of_work
     return app
