@@ -26,6 +26,8 @@ def main(argv: list[str] | None = None) -> int:
             endpoints = platform.up(services=services, fresh=args.fresh, timeout=args.timeout)
             _print_endpoints(dataclasses.asdict(endpoints))
             print(f"logs in {platform.default_run_dir() / 'logs'}; stop with: python -m devinfra down")
+            print(f"secrets of this machine in {platform.default_run_dir() / 'secrets.json'}; "
+                  "a token: python -m plumbing.auth mint --role admin")
         elif args.command == "down":
             stopped = platform.down()
             print(f"stopped: {', '.join(stopped)}" if stopped else "nothing was running")

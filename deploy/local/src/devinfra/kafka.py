@@ -53,7 +53,7 @@ def new_passwords(names: Iterable[str] | None = None) -> dict[str, str]:
     return {name: secrets.token_urlsafe(24) for name in (principals() if names is None else names)}
 
 
-def tests_grants() -> list[Grant]:
+def grants_for_tests() -> list[Grant]:
     return [*(Grant(TESTS, "topic", "*", "literal", op) for op in ("read", "write", "create", "describe")),
             *(Grant(TESTS, "group", "*", "literal", op) for op in ("read", "describe"))]
 

@@ -26,7 +26,7 @@ from typing import Any
 
 import pytest
 
-from devinfra.kafka import TESTS, KafkaAccess, KafkaServer, new_passwords, tests_grants
+from devinfra.kafka import TESTS, KafkaAccess, KafkaServer, grants_for_tests, new_passwords
 from devinfra.postgres import PostgresAdmin, PostgresServer
 from devinfra.smtp_sink import SmtpSink
 
@@ -42,7 +42,7 @@ def kafka_access() -> Iterator[KafkaAccess]:
     server = KafkaServer(data_dir, passwords=new_passwords())
     try:
         server.start()
-        server.provision(tests_grants())
+        server.provision(grants_for_tests())
         yield server.access
     finally:
         server.stop()
