@@ -9,48 +9,50 @@ from uuid import uuid4
 
 import httpx
 import pytest
-from devinfra.workspace import service_names
-from plumbing.auth import Role, mint
-from plumbing.settings import ServiceSettings
+from devinfra.kafka import KafkaAccess
+from devinfra.workspace import service_names, settings_class
+from plumbing.auth import Role, SigningKeys, mint
+from plumbing.settings import ServiceSettings, new_secret_key
 from plumbing.testing import serving
 
-JWT_SECRET = "end-to-end-tests-signing-key-of-32-bytes-or-more"
+# The session's own keys: tokens are signed with the private one, the services hold the public one.
+KEYS = SigningKeys.generate()
 
 
 @dataclass
 class Platform:
     urls: dict[str, str]
-    kafka: str
+    kafka: KafkaAccess
     sink: object
 
     def client(self, service: str, role: Role | str = Role.ADMIN, **claims) -> httpx.AsyncClient:
-        token = mint(JWT_SECRET, role=role, **claims)
+        token = mint(KEYS.private_pem, audience=service, role=role, **claims)
         return httpx.AsyncClient(base_url=self.urls[service], headers={"Authorization": f"Bearer {token}"}, timeout=30)
 
 
 @pytest.fixture(scope="session")
-async def platform(kafka_bootstrap_servers, postgres_server, smtp_sink):
-    from notifications.config import NotificationsSettings
-
+async def platform(kafka_access, postgres_server, smtp_sink):
     run = uuid4().hex[:8]
     # What a service needs beyond the common settings: notifications mails the sink, and soon.
     special = {
-        "notifications": (NotificationsSettings, {"smtp_host": "127.0.0.1", "smtp_port": smtp_sink.smtp_port,
-                                                  "dispatch_poll_seconds": 0.1}),
+        "notifications": {"smtp_host": "127.0.0.1", "smtp_port": smtp_sink.smtp_port, "dispatch_poll_seconds": 0.1},
     }
 
     def settings(name: str) -> ServiceSettings:
-        kind, extra = special.get(name, (ServiceSettings, {}))
+        # Its own settings class, with a fresh key for each secret of its own (profiles' identity key, ...).
+        kind = settings_class(name) or ServiceSettings
+        own_secrets = {field: new_secret_key() for field in kind.secret_fields() if field != "jwt_public_key"}
         return kind(
             service_name=name,
             database_url=postgres_server.create_database(f"e2e_{name}_{run}"),
-            kafka_bootstrap_servers=kafka_bootstrap_servers,
-            jwt_secret=JWT_SECRET,
-            **extra,
+            **kafka_access.settings(name),
+            jwt_public_key=KEYS.public_pem,
+            **own_secrets,
+            **special.get(name, {}),
         )
 
     # Every service of the workspace (devinfra.workspace), each built by its own composition root.
     apps = {name: importlib.import_module(f"{name}.bootstrap").build_app(settings(name)) for name in service_names()}
     async with contextlib.AsyncExitStack() as stack:
         urls = {name: await stack.enter_async_context(serving(app)) for name, app in apps.items()}
-        yield Platform(urls, kafka_bootstrap_servers, smtp_sink)
+        yield Platform(urls, kafka_access, smtp_sink)

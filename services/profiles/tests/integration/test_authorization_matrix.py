@@ -11,7 +11,7 @@ from uuid import uuid4
 import pytest
 from plumbing.auth import Role, mint
 
-from .conftest import JWT_SECRET
+from .conftest import KEYS
 
 CALLERS = ("anonymous", "the person", "another participant", "their coordinator", "another chapter's coordinator",
            "an administrator", "a service")
@@ -82,7 +82,7 @@ async def fresh_world(http, chapters) -> dict:
 
 
 def bearer(role: Role, **claims) -> str:
-    return f"Bearer {mint(JWT_SECRET, role=role, **claims)}"
+    return f"Bearer {mint(KEYS.private_pem, audience='profiles', role=role, **claims)}"
 
 
 def headers_of(caller: str, world: dict) -> dict:
