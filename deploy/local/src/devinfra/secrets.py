@@ -31,9 +31,16 @@ class PlatformSecrets:
     service_keys: dict[str, dict[str, str]] = field(default_factory=dict)
 
     @classmethod
-    def generate(cls) -> PlatformSecrets:
+    def generate(cls, services: Iterable[str] = ()) -> PlatformSecrets:
+        """New secrets: every Kafka principal's password, a token key pair, and these services' own keys."""
         keys = SigningKeys.generate()
-        return cls(kafka.new_passwords(), keys.private_pem, keys.public_pem)
+        secrets = cls(kafka.new_passwords(), keys.private_pem, keys.public_pem)
+        secrets.cover([], services)
+        return secrets
+
+    def service_environment(self, service: str, kafka_access: kafka.KafkaAccess) -> dict[str, str]:
+        """Every secret variable of a service's process: its Kafka principal, the token key, its own keys."""
+        return kafka_access.environment(service) | self.environment(service)
 
     def cover(self, principals: Iterable[str], services: Iterable[str]) -> bool:
         """Add what is missing for these Kafka principals (a password) and services (a principal each, their own
