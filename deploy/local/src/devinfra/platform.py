@@ -22,7 +22,7 @@ from pathlib import Path
 import httpx
 
 from devinfra import secrets, workspace
-from devinfra.kafka import KafkaServer, grants_for_tests, principals
+from devinfra.kafka import TESTS, KafkaServer, grants_for_tests, principals
 from devinfra.postgres import PostgresServer
 from devinfra.processes import live_members, log_tail, port_in_use, spawn, start_time, stop_group
 from devinfra.workspace import repo_root
@@ -128,6 +128,17 @@ def _secrets(run_dir: Path, services: tuple[Service, ...]) -> secrets.PlatformSe
     if found.cover(principals(), [service.name for service in services]) or not secrets.path_in(run_dir).exists():
         secrets.save(run_dir, found)
     return found
+
+
+def write_compose_env(output: Path | None = None, run_dir: Path | None = None) -> Path:
+    """The `.env` docker compose reads, from this machine's secrets (the runner's, generated if need be)."""
+    run_dir = Path(run_dir or default_run_dir())
+    platform_secrets = _secrets(run_dir, workspace_services())
+    output = output or repo_root() / ".env"
+    descriptor = os.open(output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w") as out:
+        out.write(secrets.compose_env(platform_secrets, [p for p in principals() if p != TESTS]))
+    return output
 
 
 def _start_all(run_dir: Path, state: _State, services: tuple[Service, ...], timeout: float,
