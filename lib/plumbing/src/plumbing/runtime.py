@@ -79,6 +79,8 @@ class Service:
         self.broker = KafkaBroker(
             settings.kafka_bootstrap_servers,
             security=broker_security(settings),
+            # Topics are the operator's to create, and a service's own (ensure_topics): never a subscriber's.
+            allow_auto_create_topics=False,
             enable_idempotence=True,
             acks="all",
             client_id=self.name,

@@ -51,19 +51,21 @@ async def refused_to(options: dict, topic: str) -> bool:
     return described["error_code"] == TopicAuthorizationFailedError.errno and not described["partitions"]
 
 
-def a_person() -> tuple[profiles.PersonRegisteredV2, profiles.ContactDetailsChangedV2]:
+def a_person() -> tuple[profiles.PersonUpdatedV2, profiles.ContactDetailsChangedV2]:
+    """Events about a new person that no service acts on visibly (a registration would have notifications send a
+    welcome to whoever reads the shared topics later in the session)."""
     person = uuid4()
-    return (profiles.PersonRegisteredV2(person_id=person, chapter_id=None, stage="resident", correlation_id=None),
+    return (profiles.PersonUpdatedV2(person_id=person, chapter_id=None, stage="resident", changed_fields=["bio"]),
             profiles.ContactDetailsChangedV2(person_id=person, chapter_id=None, display_name="Ana Reyes",
-                                             email=f"ana.{person.hex}@example.org", correlation_id=None))
+                                             email=f"ana.{person.hex}@example.org"))
 
 
 async def test_another_team_reads_a_public_topic_and_is_refused_a_restricted_one(kafka_client_options):
-    registered, contact = a_person()
-    await publish_as(kafka_client_options("profiles"), registered, contact)
+    updated, contact = a_person()
+    await publish_as(kafka_client_options("profiles"), updated, contact)
 
     other_team = kafka_client_options("other-team")
-    assert await read_all(other_team, profiles.PEOPLE, f"other-team-{uuid4().hex}", str(registered.person_id))
+    assert await read_all(other_team, profiles.PEOPLE, f"other-team-{uuid4().hex}", str(updated.person_id))
     assert await refused_to(other_team, profiles.CONTACTS)
     assert not await refused_to(other_team, profiles.PEOPLE)
 
@@ -79,14 +81,14 @@ async def test_a_restricted_topic_is_read_by_the_service_the_catalogue_names_and
 
 
 async def test_a_service_is_refused_when_it_publishes_to_another_services_topic(kafka_client_options):
-    registered, _ = a_person()
+    updated, _ = a_person()
     with pytest.raises(TopicAuthorizationFailedError):
-        await publish_as(kafka_client_options("matching"), registered)
+        await publish_as(kafka_client_options("matching"), updated)
 
 
 async def test_another_team_cannot_join_a_services_consumer_group(kafka_client_options):
-    registered, _ = a_person()
-    await publish_as(kafka_client_options("profiles"), registered)
+    updated, _ = a_person()
+    await publish_as(kafka_client_options("profiles"), updated)
     consumer = AIOKafkaConsumer(profiles.PEOPLE, **kafka_client_options("other-team"), group_id="matching",
                                 enable_auto_commit=False)
     with pytest.raises(GroupAuthorizationFailedError):
@@ -98,8 +100,8 @@ async def test_a_client_without_credentials_is_refused(kafka_client_options):
     anonymous = {"bootstrap_servers": kafka_client_options("other-team")["bootstrap_servers"],
                  "request_timeout_ms": 5000}
     with pytest.raises(KafkaError):
-        registered, _ = a_person()
-        await publish_as(anonymous, registered)
+        updated, _ = a_person()
+        await publish_as(anonymous, updated)
 
 
 async def test_a_client_with_a_wrong_password_is_refused(kafka_client_options):
