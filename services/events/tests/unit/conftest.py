@@ -19,7 +19,6 @@ from events.domain.model import (
     Status,
 )
 from mentorship_contracts import IntegrationEvent
-from mentorship_contracts.vocabulary import TrainingStage
 from plumbing.testing import FakeUnitOfWork
 
 
@@ -115,8 +114,8 @@ class FakeParticipants:
         self.people: dict[UUID, Participant] = {}
         self.feeds: dict[bytes, UUID] = {}
 
-    async def stages_of(self, people: list[UUID]) -> dict[UUID, TrainingStage]:
-        return {p: self.people[p].stage for p in people if p in self.people}
+    async def known(self, people: list[UUID]) -> dict[UUID, Participant]:
+        return {p: self.people[p] for p in people if p in self.people}
 
     async def get(self, person_id: UUID) -> Participant | None:
         return self.people.get(person_id)

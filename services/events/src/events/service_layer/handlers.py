@@ -27,7 +27,7 @@ async def create_event(command: commands.CreateEvent, uow: EventsUnitOfWorkPort)
     async with uow:
         attributes = {k: v for k, v in asdict(command).items() if k not in ("parent_event_id", "exhibitors")}
         parent = await _existing(command.parent_event_id, uow) if command.parent_event_id else None
-        event = ScheduledEvent.draft(parent=parent, exhibitors=list(command.exhibitors), **attributes)
+        event = ScheduledEvent.draft(parent=parent, now=_now(), exhibitors=list(command.exhibitors), **attributes)
         await uow.events.add(event)
         await uow.commit()
         return event
@@ -48,7 +48,7 @@ async def update_event(command: commands.UpdateEvent, uow: EventsUnitOfWorkPort)
         event = await _existing(command.scheduled_event_id, uow, lock=True)
         parent = await _existing(event.parent_event_id, uow) if event.parent_event_id else None
         confirmed = await uow.registrations.count(event.id, Status.CONFIRMED)
-        changed = event.revise(command.changes, confirmed=confirmed, parent=parent)
+        changed = event.revise(command.changes, confirmed=confirmed, parent=parent, now=_now())
         await uow.events.save(event)
         if changed and event.state == EventState.PUBLISHED:
             uow.emit(contract.EventUpdated(**_details(event), changed_fields=changed))
@@ -114,7 +114,7 @@ async def register_arrivals(
     async with uow:
         people = [arrival.person_id for arrival in arrivals]
         # Read before taking the lock: the lock is the bottleneck.
-        stages = await uow.participants.stages_of(people)
+        known = await uow.participants.known(people)
         event = await _existing(arrivals[0].scheduled_event_id, uow, lock=True)
         confirmed, waitlisted, active = await uow.registrations.standing(event.id, people)
         outcomes: list[tuple[Registration, bool] | DomainError] = []
@@ -125,7 +125,7 @@ async def register_arrivals(
                 outcomes.append((active[arrival.person_id], False))
                 continue
             try:
-                status = event.admit(stages.get(arrival.person_id), now, confirmed)
+                status = event.admit(known.get(arrival.person_id), now, confirmed)
             except DomainError as refusal:
                 outcomes.append(refusal)
                 continue
@@ -234,7 +234,7 @@ def _digest(token: str) -> bytes:
 async def offer_slot(command: commands.OfferSlot, uow: EventsUnitOfWorkPort) -> OfficeHourSlot:
     """Open a slot; only a mentor or clinician (as profiles describes them to us) hosts one."""
     async with uow:
-        slot = OfficeHourSlot.offer(await uow.participants.get(command.host_id), **asdict(command))
+        slot = OfficeHourSlot.offer(await uow.participants.get(command.host_id), now=_now(), **asdict(command))
         await uow.slots.add(slot)
         await uow.commit()
         return slot

@@ -11,7 +11,6 @@ from typing import Protocol, Self
 from uuid import UUID
 
 from mentorship_contracts import IntegrationEvent
-from mentorship_contracts.vocabulary import TrainingStage
 
 from ..domain.commands import EventFilter
 from ..domain.model import OfficeHourSlot, Participant, Registration, ScheduledEvent, Status
@@ -65,7 +64,8 @@ class Registrations(Protocol):
 
 
 class Participants(Protocol):
-    async def stages_of(self, people: list[UUID]) -> dict[UUID, TrainingStage]: ...
+    async def known(self, people: list[UUID]) -> dict[UUID, Participant]:
+        """Those of `people` profiles has told us about."""
 
     async def get(self, person_id: UUID) -> Participant | None: ...
 
