@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, TypeAlias
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Query, Request, Response
@@ -13,7 +13,8 @@ from plumbing.auth import Principal, current_principal, forbidden
 from plumbing.calendar import to_ics
 from plumbing.errors import NotFound
 from plumbing.http import answers
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from plumbing.validation import Limit, Moment, MultilineText, Offset, Text
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from ..adapters.calendar import calendar_entry
 from ..domain import commands
@@ -34,6 +35,7 @@ from ..service_layer.unit_of_work import EventsUnitOfWork
 
 router = APIRouter(prefix="/v1")
 Caller = Annotated[Principal, Depends(current_principal)]
+_HTTPS = r"^https://"
 
 
 def uow(request: Request) -> EventsUnitOfWork:
@@ -52,28 +54,73 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+if TYPE_CHECKING:  # plumbing's sized text types are built at run time: a type checker sees them as str
+    Title: TypeAlias = str
+    Line50: TypeAlias = str
+    Line300: TypeAlias = str
+    TimeZone: TypeAlias = str
+    VirtualLink: TypeAlias = str
+    Prose2000: TypeAlias = str
+    Prose5000: TypeAlias = str
+else:
+    Title = Annotated[Text[200], Field(min_length=1)]
+    Line50 = Annotated[Text[50], Field(min_length=1)]
+    Line300 = Text[300]
+    TimeZone = Annotated[Text[64], Field(description="An IANA time zone, e.g. America/Chicago")]
+    # The pattern said again for the document: after Text's check pydantic enforces it but leaves it out of the
+    # schema.
+    VirtualLink = Annotated[Text[500], Field(pattern=_HTTPS, json_schema_extra={"pattern": _HTTPS})]
+    Prose2000 = MultilineText[2000]
+    Prose5000 = MultilineText[5000]
+Capacity = Annotated[int, Field(ge=1, le=100_000)]
+AudienceStages = Annotated[list[TrainingStage], Field(max_length=len(TrainingStage))]  # each stage at most once
+
+
 class ExhibitorIn(Strict):
-    name: str = Field(min_length=1, max_length=200)
+    name: Title
     kind: ExhibitorKind
-    booth: str = Field(min_length=1, max_length=50)
-    description: str = Field(default="", max_length=2000)
+    booth: Line50
+    description: Prose2000 = ""
+
+
+# What a change may leave out but not set to null: only a location and a virtual link can be removed.
+_NOT_NULL = ("title", "description", "starts_at", "ends_at", "timezone", "capacity", "registration_deadline",
+             "audience_stages", "is_virtual", "exhibitors")
+
+
+def _say_null_is_refused(schema: dict) -> None:
+    for name in _NOT_NULL:
+        prop = schema["properties"][name]
+        if "anyOf" in prop:
+            [kept] = [s for s in prop.pop("anyOf") if s != {"type": "null"}]
+            prop.update(kept)
+        prop.pop("default", None)
 
 
 class EventChanges(Strict):
-    """What an organiser may change; every field optional (PATCH)."""
+    """What an organiser may change; every field optional (PATCH): a field left out stays as it is."""
 
-    title: str | None = Field(default=None, min_length=1, max_length=200)
-    description: str | None = Field(default=None, max_length=5000)
-    starts_at: AwareDatetime | None = None
-    ends_at: AwareDatetime | None = None
-    timezone: str | None = None
-    capacity: int | None = Field(default=None, ge=1, le=100_000)
-    registration_deadline: AwareDatetime | None = None
-    audience_stages: list[TrainingStage] | None = None
+    model_config = ConfigDict(json_schema_extra=_say_null_is_refused)
+
+    title: Title | None = None
+    description: Prose5000 | None = None
+    starts_at: Moment | None = None
+    ends_at: Moment | None = None
+    timezone: TimeZone | None = None
+    capacity: Capacity | None = None
+    registration_deadline: Moment | None = None
+    audience_stages: AudienceStages | None = None
     is_virtual: bool | None = None
-    location: str | None = Field(default=None, max_length=300)
-    virtual_link: str | None = Field(default=None, max_length=500, pattern=r"^https://")
-    exhibitors: list[ExhibitorIn] | None = Field(default=None, max_length=500)
+    location: Line300 | None = None
+    virtual_link: VirtualLink | None = None
+    exhibitors: Annotated[list[ExhibitorIn], Field(max_length=500)] | None = None
+
+    @field_validator(*_NOT_NULL)
+    @classmethod
+    def _given_if_present(cls, value):
+        if value is None:
+            raise ValueError("cannot be null: leave the field out to keep it as it is")
+        return value
 
     def domain_values(self) -> dict:
         values = self.model_dump(exclude_unset=True, exclude={"exhibitors"})
@@ -83,19 +130,21 @@ class EventChanges(Strict):
 
 
 class EventIn(EventChanges):
+    model_config = ConfigDict(json_schema_extra=None)
+
     chapter_id: UUID | None = None
     kind: EventKind
-    title: str = Field(min_length=1, max_length=200)
-    description: str = Field(default="", max_length=5000)
-    starts_at: AwareDatetime
-    ends_at: AwareDatetime
-    timezone: str = "UTC"
-    capacity: int = Field(ge=1, le=100_000)
-    registration_deadline: AwareDatetime
-    audience_stages: list[TrainingStage] = Field(default_factory=list)
+    title: Title
+    description: Prose5000 = ""
+    starts_at: Moment
+    ends_at: Moment
+    timezone: TimeZone = "UTC"
+    capacity: Capacity
+    registration_deadline: Moment
+    audience_stages: AudienceStages = Field(default_factory=list)
     is_virtual: bool = False
     parent_event_id: UUID | None = None
-    exhibitors: list[ExhibitorIn] = Field(default_factory=list, max_length=500)
+    exhibitors: Annotated[list[ExhibitorIn], Field(max_length=500)] = Field(default_factory=list)
 
     def command(self) -> commands.CreateEvent:
         return commands.CreateEvent(**{**self.model_dump(exclude={"exhibitors"}), **self.domain_values()})
@@ -184,10 +233,10 @@ class AttendanceIn(PersonIn):
 class SlotIn(Strict):
     host_id: UUID
     chapter_id: UUID | None = None
-    starts_at: AwareDatetime
-    ends_at: AwareDatetime
+    starts_at: Moment
+    ends_at: Moment
     is_virtual: bool = True
-    location: str | None = Field(default=None, max_length=300)
+    location: Line300 | None = None
 
 
 class SlotOut(BaseModel):
@@ -253,13 +302,13 @@ async def list_events(
     chapter_id: UUID | None = None,
     national: Annotated[bool | None, Query(description="true: national events only; false: chapters' only")] = None,
     kind: EventKind | None = None,
-    starts_from: AwareDatetime | None = None,
-    starts_before: AwareDatetime | None = None,
+    starts_from: Moment | None = None,
+    starts_before: Moment | None = None,
     audience: Annotated[TrainingStage | None, Query(description="Events open to this training stage")] = None,
     state: EventState = EventState.PUBLISHED,
     parent_event_id: Annotated[UUID | None, Query(description="The sessions of this conference")] = None,
-    limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    limit: Limit = 50,
+    offset: Offset = 0,
 ) -> list[EventOut]:
     if state == EventState.DRAFT and not caller.is_admin:
         if caller.chapter_id is None or not caller.coordinates(chapter_id or caller.chapter_id):
