@@ -61,6 +61,8 @@ def test_someone_whose_profile_has_not_arrived_yet_is_asked_to_try_again_when_th
     with pytest.raises(StageNotYetKnown) as refused:
         session().admit(None, NOW, confirmed=0)
     assert refused.value.field == "stage"
+    with pytest.raises(StageNotYetKnown):
+        session(chapter_id=uuid4()).admit(None, NOW, confirmed=0)
     with pytest.raises(ChapterNotYetKnown) as refused:
         session(chapter_id=uuid4(), audience_stages=[]).admit(None, NOW, confirmed=0)
     assert refused.value.field == "chapter_id"

@@ -208,22 +208,22 @@ class ScheduledEvent:
             raise RegistrationClosed("this event is not open for registration", field="scheduled_event_id")
         if now > self.registration_deadline:
             raise RegistrationClosed("registration closed at the deadline", field="registration_deadline")
-        if self.chapter_id is not None:
-            if person is None:
-                raise ChapterNotYetKnown(
-                    "this event is for its chapter's members and your profile has not reached the events service "
-                    "yet; try again in a moment", field="chapter_id")
-            if person.chapter_id != self.chapter_id:
-                raise NotInChapter("this event is for the members of its chapter only", field="chapter_id")
-        if self.audience_stages:
-            stage = person.stage if person is not None else None
-            if stage is None:
+        if person is None:
+            if self.audience_stages:
                 raise StageNotYetKnown(
                     "this event is for some training stages and your profile's stage has not reached the events "
                     "service yet; try again in a moment", field="stage")
-            if stage not in self.audience_stages:
+            if self.chapter_id is not None:
+                raise ChapterNotYetKnown(
+                    "this event is for its chapter's members and your profile has not reached the events service "
+                    "yet; try again in a moment", field="chapter_id")
+        else:
+            if self.chapter_id is not None and person.chapter_id != self.chapter_id:
+                raise NotInChapter("this event is for the members of its chapter only", field="chapter_id")
+            if self.audience_stages and person.stage not in self.audience_stages:
                 allowed = ", ".join(self.audience_stages)
-                raise NotInAudience(f"this event is for other training stages ({allowed}), not {stage}", field="stage")
+                raise NotInAudience(f"this event is for other training stages ({allowed}), not {person.stage}",
+                                    field="stage")
         return Status.CONFIRMED if confirmed < self.capacity else Status.WAITLISTED
 
     def join_link(self, registration: Registration | None) -> str:
