@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Annotated, TypeAlias
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from mentorship_contracts.events import EventKind
 from mentorship_contracts.vocabulary import TrainingStage
 from plumbing.auth import Principal, current_principal, forbidden
@@ -427,8 +427,12 @@ async def issue_calendar_feed(caller: Caller, unit: UnitOfWork, request: Request
     return CalendarFeedOut(url=str(request.url_for("calendar_feed", token=token)))
 
 
+# What `issue_calendar_feed` hands out: URL-safe base64 (of 32 random bytes, 43 characters).
+FeedToken = Annotated[str, Path(pattern=r"^[A-Za-z0-9_-]{1,100}$")]
+
+
 @router.get("/calendar/feeds/{token}.ics", name="calendar_feed", response_class=CalendarResponse)
-async def calendar_feed(token: str, unit: UnitOfWork) -> CalendarResponse:
+async def calendar_feed(token: FeedToken, unit: UnitOfWork) -> CalendarResponse:
     """The events the feed's owner holds a confirmed seat at, as an iCalendar feed."""
     return _calendar(await handlers.calendar_feed(token, unit), "My events", "events.ics")
 
