@@ -2,9 +2,11 @@
 for a rule of the platform, a refusal saying which rule; never a 500, and never a row that fails later."""
 
 from datetime import UTC, datetime, timedelta
-from uuid import uuid4
+from uuid import UUID, uuid4
 
 import pytest
+from events.bootstrap import MIGRATIONS
+from icalendar import Calendar
 from mentorship_contracts.profiles import PersonRegistered
 from mentorship_contracts.vocabulary import TrainingStage
 from plumbing.testing import eventually
@@ -136,3 +138,18 @@ async def test_a_chapter_event_admits_its_own_chapter_s_people_only_and_a_nation
                                                                                            "chapter_id")
         for person in (member, outsider, unattached):
             assert (await registering(person, national)).status_code == 201
+
+
+async def test_a_title_stored_on_several_lines_before_the_rule_is_made_one_line_and_its_calendar_opens(events_api):
+    async with events_api.client() as admin:
+        event = (await admin.post("/v1/events", json=event_body(title="Statements"))).json()
+        pool = events_api.app.state.service.pool
+        await pool.execute("UPDATE scheduled_events SET title = $2, location = $3 WHERE id = $1", UUID(event["id"]),
+                           "Personal\r\nstatements", "Library\nroom 2")  # as stored before titles were one line
+
+        await pool.execute((MIGRATIONS / "0003_one_line_titles.sql").read_text())
+
+        ics = await admin.get(f"/v1/events/{event['id']}/calendar.ics")
+        assert ics.status_code == 200
+        [entry] = Calendar.from_ical(ics.content).walk("VEVENT")
+        assert (str(entry["summary"]), str(entry["location"])) == ("Personal statements", "Library room 2")
