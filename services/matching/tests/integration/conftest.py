@@ -16,6 +16,7 @@ from aiokafka.errors import TopicAlreadyExistsError
 from matching.bootstrap import build_app
 from matching.config import MatchingSettings
 from mentorship_contracts import CATALOGUE, IntegrationEvent
+from plumbing import runtime
 from plumbing.auth import mint
 from plumbing.testing import eventually, serving
 
@@ -29,7 +30,8 @@ async def topics(kafka_bootstrap_servers):
     await admin.start()
     try:
         existing = set(await admin.list_topics())
-        missing = [NewTopic(t.name, t.partitions, 1, topic_configs=t.config) for t in CATALOGUE if t.name not in existing]
+        missing = [NewTopic(t.name, t.partitions, 1, topic_configs=t.config)
+                   for t in CATALOGUE if t.name not in existing]
         if missing:
             with contextlib.suppress(TopicAlreadyExistsError):
                 await admin.create_topics(missing)
@@ -113,10 +115,23 @@ async def observer(kafka_bootstrap_servers, topics, matching_settings):
     await watching.close()
 
 
+DEPLOYMENT = "matching_it_"
+
+
+@pytest.fixture(autouse=True)
+def a_test_deployment_reads_what_matching_may(monkeypatch):
+    """Each test's deployment is matching under a consumer group of its own (plumbing names the group after the
+    service), so the topic catalogue is asked about it as matching, which it is: restricted topics stay refused
+    to any other service."""
+    may_consume = runtime.check_may_consume
+    monkeypatch.setattr(runtime, "check_may_consume", lambda group, topic_names: may_consume(
+        "matching" if group.startswith(DEPLOYMENT) else group, topic_names))
+
+
 @pytest.fixture
 def matching_settings(kafka_bootstrap_servers, postgres_server, topics):
     """Settings of one matching deployment: its own database and consumer group, shared by its instances."""
-    name = f"matching_it_{uuid4().hex[:10]}"
+    name = f"{DEPLOYMENT}{uuid4().hex[:10]}"
     return MatchingSettings(
         service_name=name, database_url=postgres_server.create_database(name),
         kafka_bootstrap_servers=kafka_bootstrap_servers, jwt_secret=SECRET, consumer_backoff_seconds=0.05,
@@ -155,7 +170,8 @@ class Profiles:
     async def profile(self, person_id: UUID, stage: str, **attributes) -> None:
         from mentorship_contracts.profiles import MatchingProfileChanged
 
-        await publish(self._producer, MatchingProfileChanged(person_id=person_id, chapter_id=None, stage=stage, **attributes))
+        await publish(self._producer,
+                      MatchingProfileChanged(person_id=person_id, chapter_id=None, stage=stage, **attributes))
 
     async def enroll(self, person_id: UUID, program_id: UUID, role: str, stage: str, kind: str | None = None,
                      **details) -> UUID:

@@ -116,7 +116,8 @@ async def test_two_instances_pair_a_mentee_enrolled_for_two_kinds_once_per_kind_
         matching_settings, profiles, observer):
     async with serving(build_app(matching_settings)) as first, serving(build_app(matching_settings)):
         program = await profiles.program(pairing_kinds=["clinical", "research"])
-        people = [profiles.person(program, "mentor", capacity=3, kinds=(kind,)) for kind in ["clinical", "research"] * 3]
+        people = [profiles.person(program, "mentor", capacity=3, kinds=(kind,))
+                  for kind in ["clinical", "research"] * 3]
         people += [profiles.person(program, "mentee", kinds=("clinical", "research")) for _ in range(12)]
         await asyncio.gather(*people)
 
