@@ -38,9 +38,8 @@ from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from devinfra.kafka import KafkaServer
 from devinfra.postgres import PostgresServer
 from devinfra.processes import cpu_seconds, free_port, machine_jiffies, stop_group
-from mentorship_contracts import CATALOGUE, IntegrationEvent, profiles
+from mentorship_contracts import CATALOGUE, IntegrationEvent, message_headers, profiles
 from mentorship_contracts.vocabulary import Specialty, SupportArea
-from plumbing.outbox import headers_for
 from plumbing.testing import answers_ready, eventually
 
 MENTOR_STAGES = ["medical_student_3", "medical_student_4", "resident", "fellow", "attending"]
@@ -52,10 +51,14 @@ PAIRED = {"matching.pairing_confirmed", "matching.pairing_proposed"}
 def profile(rng: random.Random, person_id: UUID, stage: str, mentor: bool) -> profiles.MatchingProfileChanged:
     """A random matching profile, as in the round benchmark."""
     identity = {"first_generation": "yes"} if rng.random() < 0.3 else {}
-    wishes = [{"attribute": "first_generation", "strength": "preference"}] if identity and not mentor and rng.random() < 0.5 else []
+    wishes = (
+        [{"attribute": "first_generation", "strength": "preference"}]
+        if identity and not mentor and rng.random() < 0.5 else []
+    )
     return profiles.MatchingProfileChanged(
         person_id=person_id, chapter_id=None, stage=stage,
-        specialties=rng.sample(list(Specialty), rng.randint(1, 3)), support_areas=rng.sample(list(SupportArea), rng.randint(1, 4)),
+        specialties=rng.sample(list(Specialty), rng.randint(1, 3)),
+        support_areas=rng.sample(list(SupportArea), rng.randint(1, 4)),
         languages=["en"] + (["es"] if rng.random() < 0.2 else []), timezone=rng.choice(ZONES),
         modalities=rng.choice([["virtual"], ["in_person", "virtual"]]), identity_for_matching=identity,
         identity_requests=wishes,
@@ -64,7 +67,7 @@ def profile(rng: random.Random, person_id: UUID, stage: str, mentor: bool) -> pr
 
 async def publish(producer: AIOKafkaProducer, event: IntegrationEvent) -> asyncio.Future:
     """Hand the event to the producer; the future completes when Kafka acknowledged it."""
-    headers = [(k, v.encode()) for k, v in headers_for(str(event.event_id), event.event_type).items()]
+    headers = [(k, v.encode()) for k, v in message_headers(str(event.event_id), event.event_type).items()]
     return await producer.send(event.topic, event.to_json(), key=event.key.encode(), headers=headers)
 
 
@@ -176,7 +179,7 @@ async def run(args: argparse.Namespace, work: Path) -> None:
         # Warm-up, untimed: a few mentees one by one, each waited for.
         for person, stage in mentees[:warm_up]:
             await (await publish(producer, enrollment(person, stage)))
-            await eventually(lambda: str(person) in reader.paired, timeout=60, what="a warm-up pairing")
+            await eventually(lambda person=person: str(person) in reader.paired, timeout=60, what="a warm-up pairing")
 
         timed = mentees[warm_up:]
         events = [enrollment(person, stage) for person, stage in timed]
@@ -204,7 +207,7 @@ async def run(args: argparse.Namespace, work: Path) -> None:
 
         sampler = asyncio.create_task(sample_steal())
         pending = []
-        for i, ((person, _), event) in enumerate(zip(timed, events)):
+        for i, ((person, _), event) in enumerate(zip(timed, events, strict=True)):
             delay = started + i / args.rate - time.perf_counter()
             if delay > 0:
                 await asyncio.sleep(delay)  # pacing the load, not synchronisation
@@ -240,9 +243,11 @@ async def run(args: argparse.Namespace, work: Path) -> None:
             print(f"latency ms:            p50 {percentile(latencies, 50):.0f}  p95 {percentile(latencies, 95):.0f}  "
                   f"p99 {percentile(latencies, 99):.0f}  max {latencies[-1]:.0f}  mean {statistics.fmean(latencies):.0f}")
             # Which side of the service's commit the time goes: consuming and pairing, or publishing and reading.
-            parts = [(1000 * (reader.written[str(p)] - acknowledged_wall[str(p)]),
-                      1000 * (reader.paired[str(p)] - acknowledged[str(p)]) - 1000 * (reader.written[str(p)] - acknowledged_wall[str(p)]))
-                     for p, _ in timed if str(p) in reader.written]
+            parts = []
+            for p, _ in timed:
+                if str(p) in reader.written:
+                    to_written = 1000 * (reader.written[str(p)] - acknowledged_wall[str(p)])
+                    parts.append((to_written, 1000 * (reader.paired[str(p)] - acknowledged[str(p)]) - to_written))
             print(f"p99 ms, enrolled to pairing written: {percentile(sorted(a for a, _ in parts), 99):.0f}; "
                   f"written to readable: {percentile(sorted(b for _, b in parts), 99):.0f}")
             # Where the tail sits in time: a stall shows as one bad window, a backlog as growing ones.

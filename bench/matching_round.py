@@ -56,7 +56,10 @@ async def load(dsn: str, mentees: int, seed: int = 1) -> str:
             mentor = i >= mentees
             person, stage = uuid4(), rng.choice(MENTOR_STAGES if mentor else MENTEE_STAGES)
             identity = {"first_generation": "yes"} if rng.random() < 0.3 else {}
-            wishes = [{"attribute": "first_generation", "required": False}] if identity and not mentor and rng.random() < 0.5 else []
+            wishes = (
+                [{"attribute": "first_generation", "required": False}]
+                if identity and not mentor and rng.random() < 0.5 else []
+            )
             profiles.append((person, stage, rng.sample(specialties, rng.randint(1, 3)), rng.sample(support, rng.randint(1, 4)),
                              ["en"] + (["es"] if rng.random() < 0.2 else []), rng.choice(ZONES), None,
                              rng.choice([["virtual"], ["in_person", "virtual"]]), json.dumps(identity), json.dumps(wishes)))
@@ -89,7 +92,9 @@ async def run_round(dsn: str) -> dict:
     round_id = await handlers.run_next_round(lambda: MatchingUnitOfWork(pool), optimal_assignment)
     wall = time.perf_counter() - started
     async with pool.acquire() as conn:
-        result = dict(await conn.fetchrow("SELECT paired, unpaired, total_score, unpaired_reasons FROM rounds WHERE id = $1", round_id))
+        result = dict(await conn.fetchrow(
+            "SELECT paired, unpaired, total_score, unpaired_reasons FROM rounds WHERE id = $1", round_id
+        ))
         result["outbox"] = await conn.fetchval("SELECT count(*) FROM outbox")
         result["proposals"] = await conn.fetchval("SELECT count(*) FROM pairings WHERE round_id = $1", round_id)
     await pool.close()

@@ -30,15 +30,14 @@ from devinfra.kafka import KafkaServer
 from devinfra.postgres import PostgresServer
 from devinfra.processes import free_port, stop_group
 from devinfra.smtp_sink import SmtpSinkClient
-from mentorship_contracts import events, profiles
-from plumbing.outbox import headers_for
+from mentorship_contracts import events, message_headers, profiles
 from plumbing.testing import answers_ready, eventually
 
 
 async def publish_all(producer: AIOKafkaProducer, items) -> None:
     pending = []
     for event in items:
-        headers = [(k, v.encode()) for k, v in headers_for(str(event.event_id), event.event_type).items()]
+        headers = [(k, v.encode()) for k, v in message_headers(str(event.event_id), event.event_type).items()]
         pending.append(await producer.send(event.topic, event.to_json(), key=event.key.encode(), headers=headers))
     await asyncio.gather(*pending)
 

@@ -68,7 +68,8 @@ async def main() -> None:
                 "display_name": "Sam Okafor", "email": f"sam.okafor.{tag}@example.org", "stage": "undergraduate",
                 "specialties": ["emergency_medicine"], "support_areas": ["applications_and_interviews"],
             })).json()
-            say("People signed up", f"mentor {mentor['display_name']} (resident), mentee {mentee['display_name']} (undergraduate)")
+            say("People signed up",
+                f"mentor {mentor['display_name']} (resident), mentee {mentee['display_name']} (undergraduate)")
             for person, role in ((mentor, "mentor"), (mentee, "mentee")):
                 response = await profiles.post("/v1/enrollments", json={
                     "person_id": person["id"], "program_id": program["id"], "role": role, "capacity": 2})

@@ -1,14 +1,51 @@
-"""Sort an AsyncAPI document's channels, operations and components by name.
+"""Finish an AsyncAPI document FastStream generated: what a message carries beside its value, in a stable order.
 
-FastStream emits some of them in an order that follows object hashes (memory addresses), so the same
-apps can yield differently ordered documents; sorted, the committed files are reproducible.
+FastStream documents a message's payload only. From the topic catalogue (`mentorship_contracts`), each message
+gains its Kafka headers (`message_headers`: event id, event type, content type), its key (the Kafka message
+binding: the topic's key field, as text), and the location of its correlation id, which is the payload's
+`correlation_id` (FastStream's default points at a header of its own).
+
+FastStream emits some channels, operations and components in an order that follows object hashes (memory
+addresses), so the same apps can yield differently ordered documents; sorted, the committed files are
+reproducible.
 """
 
 import sys
 
 import yaml
+from mentorship_contracts import BY_NAME
 
 SORTED_SECTIONS = (("channels",), ("operations",), ("components", "messages"), ("components", "schemas"))
+KAFKA_BINDING_VERSION = "0.4.0"  # the version FastStream gives the channels' bindings
+CORRELATION_ID = {
+    "description": "Ties together the events one action caused, across services",
+    "location": "$message.payload#/correlation_id",
+}
+
+
+def describe_messages(document: dict) -> dict:
+    """Give every message of every channel the headers and key of the channel's topic."""
+    messages = document.get("components", {}).get("messages", {})
+    topic_of_message: dict[str, str] = {}
+    for name, channel in document.get("channels", {}).items():
+        topic = BY_NAME.get(channel["address"])
+        if topic is None:
+            raise ValueError(f"channel {name}: {channel['address']} is not in the topic catalogue")
+        for reference in channel.get("messages", {}).values():
+            message = reference["$ref"].removeprefix("#/components/messages/")
+            if topic_of_message.setdefault(message, topic.name) != topic.name:
+                raise ValueError(f"message {message} travels on {topic_of_message[message]} and {topic.name}")
+    for message, topic_name in topic_of_message.items():
+        topic, described = BY_NAME[topic_name], messages[message]
+        messages[message] = {
+            "title": described["title"],
+            "correlationId": CORRELATION_ID,
+            "headers": topic.headers_schema,
+            "payload": described["payload"],
+            "bindings": {"kafka": {"key": topic.key_schema, "bindingVersion": KAFKA_BINDING_VERSION}},
+            **{k: v for k, v in described.items() if k not in ("title", "correlationId", "headers", "payload", "bindings")},
+        }
+    return document
 
 
 def normalise(document: dict) -> dict:
@@ -18,7 +55,7 @@ def normalise(document: dict) -> dict:
             parent = parent.get(key, {})
         if path[-1] in parent:
             parent[path[-1]] = dict(sorted(parent[path[-1]].items()))
-    return document
+    return describe_messages(document)
 
 
 if __name__ == "__main__":

@@ -14,9 +14,8 @@ from typing import Any, Literal
 from uuid import UUID
 
 import pytest
-from pydantic import BaseModel, ConfigDict, Field, create_model
-
 from mentorship_contracts.compatibility import Incompatibility, check_backward, check_full_transitive
+from pydantic import BaseModel, ConfigDict, Field, create_model
 
 FIXTURES = Path(__file__).parent / "fixtures" / "compatibility"
 

@@ -76,3 +76,18 @@ def test_a_pairing_decodes_to_version_2_with_its_kind_and_without_one_is_general
     assert isinstance(clinical, PairingConfirmed)
     unnamed = json.loads(PairingConfirmed(**facts).to_json()) | {"schema_version": 2}
     assert decode(unnamed).pairing_kind is PairingKind.GENERAL
+
+
+def test_the_kind_of_a_pairing_reads_alike_from_every_version_and_version_1_means_general():
+    from mentorship_contracts.matching import PairingEnded, PairingProposed, PairingProposedV2, pairing_kind_of
+    from mentorship_contracts.profiles import EnrollmentCreated, EnrollmentCreatedV2
+
+    facts = dict(pairing_id=uuid4(), program_id=uuid4(), chapter_id=None, mentee_id=uuid4(), mentor_id=uuid4())
+    assert pairing_kind_of(PairingProposed(**facts, score=70)) is PairingKind.GENERAL
+    assert pairing_kind_of(PairingProposedV2(**facts, score=70, pairing_kind="research")) is PairingKind.RESEARCH
+    enrollment = dict(enrollment_id=uuid4(), person_id=uuid4(), program_id=uuid4(), chapter_id=None, role="mentee",
+                      stage="undergraduate")
+    assert pairing_kind_of(EnrollmentCreated(**enrollment)) is PairingKind.GENERAL
+    assert pairing_kind_of(EnrollmentCreatedV2(**enrollment, pairing_kind="clinical")) is PairingKind.CLINICAL
+    with pytest.raises(TypeError, match="PairingEnded"):
+        pairing_kind_of(PairingEnded(**facts, ended_by="mentor", reason_code="moved_away"))

@@ -51,3 +51,23 @@ def test_the_key_of_an_event_is_its_aggregate_id():
     person = UUID("11111111-1111-1111-1111-111111111111")
     event = PersonRegistered(person_id=person, chapter_id=None, stage="undergraduate")
     assert event.key == str(person)
+
+
+@pytest.mark.parametrize("model", registered_events(), ids=lambda m: f"{m.__name__}")
+def test_every_event_is_keyed_as_its_topic_says_by_an_id_it_always_carries(model):
+    field = model.model_fields[model.key_field]
+    assert model.key_field == BY_NAME[model.topic].key
+    assert field.is_required() and field.annotation is UUID
+
+
+def test_a_programs_pairings_and_waitlist_places_share_a_key_so_they_are_read_in_the_order_they_happened():
+    from mentorship_contracts.matching import MenteeWaitlistedV2, PairingConfirmedV2, PairingEnded
+
+    program, mentor = UUID(int=1), UUID(int=2)
+    ended = PairingEnded(pairing_id=UUID(int=3), program_id=program, chapter_id=None, mentee_id=UUID(int=4),
+                         mentor_id=mentor, ended_by="mentee", reason_code="schedule")
+    confirmed = PairingConfirmedV2(pairing_id=UUID(int=5), program_id=program, chapter_id=None, mentee_id=UUID(int=6),
+                                   mentor_id=mentor, score=80, term_ends_at="2027-11-22T00:00:00Z")
+    waiting = MenteeWaitlistedV2(enrollment_id=UUID(int=7), program_id=program, chapter_id=None, mentee_id=UUID(int=8),
+                                 position=1)
+    assert ended.key == confirmed.key == waiting.key == str(program)

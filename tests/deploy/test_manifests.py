@@ -2,6 +2,10 @@
 
 docker-compose.yml, deploy/k8s/*.yaml and the Dockerfile are parsed and checked for what breaks a
 deployment quietly: a shared database, a missing probe, a service that cannot be scaled, root.
+
+The services are the directories under services/ (devinfra.workspace), not a list here: a new directory
+fails these tests until it has its compose entry, its databases line, its Kubernetes manifest and its
+place in kustomization.yaml and secrets.example.yaml; and so does a manifest for a service that does not exist.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from urllib.parse import urlsplit
 
 import pytest
 import yaml
+from devinfra.workspace import service_directories, services
 
 ROOT = Path(__file__).resolve().parents[2]
 COMPOSE_FILE = ROOT / "docker-compose.yml"
@@ -20,7 +25,8 @@ K8S_DIR = ROOT / "deploy" / "k8s"
 DOCKERFILE = ROOT / "Dockerfile"
 INIT_SQL = ROOT / "deploy" / "compose" / "init-databases.sql"
 
-APP_SERVICES = ("profiles", "matching", "events", "notifications")
+SERVICES = services(ROOT)
+APP_SERVICES = tuple(service.name for service in SERVICES)
 INFRASTRUCTURE = ("kafka", "postgres", "smtp-sink")
 CONTAINER_PORT = 8000
 
@@ -70,8 +76,9 @@ def k8s_resources(kind: str, filename: str | None = None) -> list[dict]:
 
 
 def deployment(service: str) -> dict:
-    (found,) = [d for d in k8s_resources("Deployment", f"{service}.yaml") if d["metadata"]["name"] == service]
-    return found
+    found = [d for d in k8s_resources("Deployment", f"{service}.yaml") if d["metadata"]["name"] == service]
+    assert len(found) == 1, f"deploy/k8s/{service}.yaml should hold one Deployment named {service}"
+    return found[0]
 
 
 def the_container(service: str) -> dict:
@@ -105,7 +112,47 @@ def dockerfile_instructions() -> list[tuple[str, str]]:
     return instructions
 
 
+# --- services/ ----------------------------------------------------------------------------------
+
+
+def test_every_directory_under_services_is_a_service_with_its_package_its_app_and_its_tests():
+    assert APP_SERVICES, "no services found under services/"
+    for directory in service_directories(ROOT):
+        name = directory.name
+        assert (directory / "pyproject.toml").is_file(), f"services/{name} has no pyproject.toml"
+        package = directory / "src" / name
+        for module in ("__init__.py", "__main__.py", "bootstrap.py", "asyncapi.py"):
+            assert (package / module).is_file(), f"services/{name} has no src/{name}/{module}"
+        assert (directory / "tests").is_dir(), f"services/{name} has no tests/"
+        wheel = tomllib.loads((directory / "pyproject.toml").read_text())["tool"]["hatch"]["build"]["targets"]["wheel"]
+        assert wheel["packages"] == [f"src/{name}"]
+    assert {directory.name for directory in service_directories(ROOT)} == set(APP_SERVICES)
+
+
+def test_no_two_services_share_a_local_port_and_compose_publishes_each_on_its_own():
+    ports = {service.name: service.port for service in SERVICES}
+    assert len(set(ports.values())) == len(ports), ports
+    compose = load_compose()["services"]
+    for name, port in ports.items():
+        pinned = {fixed_host_port(spec) for spec in compose.get(name, {}).get("ports", [])} - {None}
+        assert pinned <= {str(port)}, f"{name}: compose publishes {pinned}, its pyproject.toml says {port}"
+
+
 # --- docker-compose.yml -------------------------------------------------------------------------
+
+
+def test_compose_runs_no_app_service_that_has_no_directory_under_services():
+    app_services = set(load_compose()["services"]) - set(INFRASTRUCTURE)
+    assert app_services == set(APP_SERVICES)
+
+
+def test_the_init_script_creates_a_role_and_a_private_database_for_every_service_and_no_other():
+    script = INIT_SQL.read_text()
+    for statement in (r"CREATE ROLE (\w+) LOGIN", r"CREATE DATABASE (\w+) OWNER", r"ON DATABASE (\w+) FROM PUBLIC"):
+        named = re.findall(statement, script, flags=re.IGNORECASE)
+        assert sorted(named) == sorted(APP_SERVICES), statement
+    for name in APP_SERVICES:
+        assert re.search(rf"CREATE DATABASE {name} OWNER {name};", script, flags=re.IGNORECASE), name
 
 
 def test_compose_runs_kafka_postgres_an_smtp_sink_and_the_four_services():
@@ -282,6 +329,20 @@ def test_every_deployment_reads_the_configmap_its_own_database_secret_and_the_sh
         assert env_var(container, "HTTP_HOST")["value"] == "0.0.0.0"
         assert env_var(container, "HTTP_PORT")["value"] == str(CONTAINER_PORT)
     assert len(database_secrets) == len(APP_SERVICES)
+
+
+def test_every_manifest_but_the_shared_ones_is_a_service_of_the_workspace_and_names_only_it():
+    shared = {"config.yaml", "kustomization.yaml", "secrets.example.yaml"}
+    manifests = {path.name for path in K8S_DIR.glob("*.yaml")} - shared
+    assert manifests == {f"{name}.yaml" for name in APP_SERVICES}
+    for filename, document in k8s_documents():
+        if filename in manifests:
+            assert document["metadata"]["name"] == filename.removesuffix(".yaml"), (filename, document["kind"])
+
+
+def test_the_example_secrets_hold_one_database_secret_per_service_and_no_other():
+    secrets = {secret["metadata"]["name"] for secret in k8s_resources("Secret", "secrets.example.yaml")}
+    assert {name for name in secrets if name.endswith("-database")} == {f"{name}-database" for name in APP_SERVICES}
 
 
 def test_the_configmap_holds_the_kafka_and_smtp_settings():

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import contextlib
+import importlib
 from dataclasses import dataclass
 from uuid import uuid4
 
 import httpx
 import pytest
+from devinfra.workspace import service_names
 from plumbing.auth import Role, mint
 from plumbing.settings import ServiceSettings
 from plumbing.testing import serving
@@ -28,15 +30,17 @@ class Platform:
 
 @pytest.fixture(scope="session")
 async def platform(kafka_bootstrap_servers, postgres_server, smtp_sink):
-    import events.bootstrap
-    import matching.bootstrap
-    import notifications.bootstrap
-    import profiles.bootstrap
     from notifications.config import NotificationsSettings
 
     run = uuid4().hex[:8]
+    # What a service needs beyond the common settings: notifications mails the sink, and soon.
+    special = {
+        "notifications": (NotificationsSettings, {"smtp_host": "127.0.0.1", "smtp_port": smtp_sink.smtp_port,
+                                                  "dispatch_poll_seconds": 0.1}),
+    }
 
-    def settings(name: str, kind=ServiceSettings, **extra):
+    def settings(name: str) -> ServiceSettings:
+        kind, extra = special.get(name, (ServiceSettings, {}))
         return kind(
             service_name=name,
             database_url=postgres_server.create_database(f"e2e_{name}_{run}"),
@@ -45,15 +49,8 @@ async def platform(kafka_bootstrap_servers, postgres_server, smtp_sink):
             **extra,
         )
 
-    apps = {
-        "profiles": profiles.bootstrap.build_app(settings("profiles")),
-        "matching": matching.bootstrap.build_app(settings("matching")),
-        "events": events.bootstrap.build_app(settings("events")),
-        "notifications": notifications.bootstrap.build_app(
-            settings("notifications", NotificationsSettings, smtp_host="127.0.0.1", smtp_port=smtp_sink.smtp_port,
-                     dispatch_poll_seconds=0.1)
-        ),
-    }
+    # Every service of the workspace (devinfra.workspace), each built by its own composition root.
+    apps = {name: importlib.import_module(f"{name}.bootstrap").build_app(settings(name)) for name in service_names()}
     async with contextlib.AsyncExitStack() as stack:
         urls = {name: await stack.enter_async_context(serving(app)) for name, app in apps.items()}
         yield Platform(urls, kafka_bootstrap_servers, smtp_sink)

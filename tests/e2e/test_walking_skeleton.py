@@ -56,7 +56,7 @@ async def test_a_mentor_and_a_mentee_are_paired_told_by_email_and_the_mentee_reg
         assert event["event_type"] == "matching.pairing_confirmed"
         assert event["mentor_id"] == mentor["id"]
         assert "specialty_overlap" in event["reason_codes"] and "support_offered" in event["reason_codes"]
-        assert record.key.decode() == event["pairing_id"]
+        assert record.key.decode() == event["program_id"]
         assert dict(record.headers)["event_id"].decode() == event["event_id"]
         assert not any(word in record.value.decode().lower() for word in FORBIDDEN_ON_PUBLIC_TOPICS)
 

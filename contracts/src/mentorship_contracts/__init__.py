@@ -5,7 +5,7 @@ besides the plumbing package.
 """
 
 from . import events, matching, notifications, profiles
-from .envelope import IntegrationEvent, UnknownEventType, decode, registered_events
+from .envelope import IntegrationEvent, UnknownEventType, decode, message_headers, registered_events
 from .topics import BY_NAME, CATALOGUE, Classification, Topic, dead_letter_topic, topic_of
 
 __all__ = [
@@ -19,6 +19,7 @@ __all__ = [
     "decode",
     "events",
     "matching",
+    "message_headers",
     "notifications",
     "profiles",
     "registered_events",

@@ -20,18 +20,29 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+def _state_the_closed_shape(schema: dict[str, Any], model: type) -> None:
+    """A closed version's JSON Schema says what its producer sends: every field, and no other."""
+    if getattr(model, "closed_schema", False):
+        schema["required"] = list(schema["properties"])
+        schema["additionalProperties"] = False
+
+
 class IntegrationEvent(BaseModel):
     """Base of every integration event: the envelope fields, then the event's own payload fields.
 
     A subclass fixes `event_type` and `schema_version` with Literal defaults, names its topic and
-    the payload field that is the aggregate id (the partition key, so that all events of one
-    aggregate stay in order).
+    the payload field whose value is the partition key (events with the same key stay in order).
+
+    A version whose `closed_schema` is true publishes a closed JSON Schema: every field required (the producer
+    always writes them all), no other allowed. Decoding stays tolerant: a consumer ignores fields it does not
+    know. Versions published before schemas were closed stay open, as published; every newest version is closed.
     """
 
-    model_config = ConfigDict(frozen=True, extra="ignore")
+    model_config = ConfigDict(frozen=True, extra="ignore", json_schema_extra=_state_the_closed_shape)
 
     topic: ClassVar[str]
     key_field: ClassVar[str]
+    closed_schema: ClassVar[bool] = False
 
     event_id: UUID = Field(default_factory=uuid4, description="Unique id of this event; consumers deduplicate by it")
     event_type: str
@@ -47,11 +58,20 @@ class IntegrationEvent(BaseModel):
 
     @property
     def key(self) -> str:
-        """The partition key: the aggregate id, so one aggregate's events stay ordered."""
+        """The partition key: the value of `key_field` as text; events with the same key stay in order."""
         return str(getattr(self, self.key_field))
 
     def to_json(self) -> bytes:
         return self.model_dump_json().encode()
+
+
+CONTENT_TYPE = "application/json"
+
+
+def message_headers(event_id: str, event_type: str) -> dict[str, str]:
+    """The Kafka headers every event is published with, beside its JSON value: its id, to deduplicate, and its
+    type, to route, without parsing the value; and the content type."""
+    return {"event_id": event_id, "event_type": event_type, "content-type": CONTENT_TYPE}
 
 
 class UnknownEventType(ValueError):
@@ -91,10 +111,12 @@ def decode(raw: bytes | str | dict[str, Any]) -> IntegrationEvent:
 
 
 __all__ = [
+    "CONTENT_TYPE",
     "IntegrationEvent",
     "UnknownEventType",
     "ValidationError",
     "decode",
+    "message_headers",
     "register",
     "registered_events",
     "utc_now",

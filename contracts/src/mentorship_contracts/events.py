@@ -56,11 +56,27 @@ class EventPublished(_EventDetails):
 
 
 @register
+class EventPublishedV2(EventPublished):
+    """Version 2: version 1 in a closed schema (every field present, no other)."""
+
+    closed_schema = True
+    schema_version: Literal[2] = 2
+
+
+@register
 class EventUpdated(_EventDetails):
     event_type: Literal["events.event_updated"] = "events.event_updated"
     schema_version: Literal[1] = 1
 
     changed_fields: list[str] = Field(default_factory=list, description="Names of what changed")
+
+
+@register
+class EventUpdatedV2(EventUpdated):
+    """Version 2: version 1 in a closed schema (every field present, no other)."""
+
+    closed_schema = True
+    schema_version: Literal[2] = 2
 
 
 @register
@@ -71,6 +87,16 @@ class EventCancelled(_CatalogueEvent):
     schema_version: Literal[1] = 1
 
     reason_code: str
+
+
+@register
+class EventCancelledV2(EventCancelled):
+    """Cancelling an event cancels its registrations; each registrant is told.
+
+    Version 2: version 1 in a closed schema (every field present, no other)."""
+
+    closed_schema = True
+    schema_version: Literal[2] = 2
 
 
 class _RegistrationEvent(IntegrationEvent):
@@ -91,6 +117,14 @@ class RegistrationConfirmed(_RegistrationEvent):
     schema_version: Literal[1] = 1
 
 
+@register
+class RegistrationConfirmedV2(RegistrationConfirmed):
+    """Version 2: version 1 in a closed schema (every field present, no other)."""
+
+    closed_schema = True
+    schema_version: Literal[2] = 2
+
+
 
 
 @register
@@ -102,11 +136,29 @@ class RegistrationWaitlisted(_RegistrationEvent):
 
 
 @register
+class RegistrationWaitlistedV2(RegistrationWaitlisted):
+    """Version 2: version 1 in a closed schema (every field present, no other)."""
+
+    closed_schema = True
+    schema_version: Literal[2] = 2
+
+
+@register
 class RegistrationPromoted(_RegistrationEvent):
     """A seat freed up and the first on the waitlist got it."""
 
     event_type: Literal["events.registration_promoted"] = "events.registration_promoted"
     schema_version: Literal[1] = 1
+
+
+@register
+class RegistrationPromotedV2(RegistrationPromoted):
+    """A seat freed up and the first on the waitlist got it.
+
+    Version 2: version 1 in a closed schema (every field present, no other)."""
+
+    closed_schema = True
+    schema_version: Literal[2] = 2
 
 
 @register
@@ -118,11 +170,27 @@ class RegistrationCancelled(_RegistrationEvent):
 
 
 @register
+class RegistrationCancelledV2(RegistrationCancelled):
+    """Version 2: version 1 in a closed schema (every field present, no other)."""
+
+    closed_schema = True
+    schema_version: Literal[2] = 2
+
+
+@register
 class AttendanceRecorded(_RegistrationEvent):
     event_type: Literal["events.attendance_recorded"] = "events.attendance_recorded"
     schema_version: Literal[1] = 1
 
     attended: bool
+
+
+@register
+class AttendanceRecordedV2(AttendanceRecorded):
+    """Version 2: version 1 in a closed schema (every field present, no other)."""
+
+    closed_schema = True
+    schema_version: Literal[2] = 2
 
 
 @register
@@ -142,6 +210,16 @@ class VirtualAccessGranted(IntegrationEvent):
 
 
 @register
+class VirtualAccessGrantedV2(VirtualAccessGranted):
+    """Restricted to notifications: the join link, for a confirmed registrant only.
+
+    Version 2: version 1 in a closed schema (every field present, no other)."""
+
+    closed_schema = True
+    schema_version: Literal[2] = 2
+
+
+@register
 class ReminderDue(IntegrationEvent):
     """Internal: an event starts in about 24 hours; emitted once per registrant, whatever the instances."""
 
@@ -156,6 +234,16 @@ class ReminderDue(IntegrationEvent):
     registration_id: UUID
     person_id: UUID
     starts_at: AwareDatetime
+
+
+@register
+class ReminderDueV2(ReminderDue):
+    """Internal: an event starts in about 24 hours; emitted once per registrant, whatever the instances.
+
+    Version 2: version 1 in a closed schema (every field present, no other)."""
+
+    closed_schema = True
+    schema_version: Literal[2] = 2
 
 
 class _OfficeHoursEvent(IntegrationEvent):
@@ -178,8 +266,24 @@ class OfficeHoursBooked(_OfficeHoursEvent):
 
 
 @register
+class OfficeHoursBookedV2(OfficeHoursBooked):
+    """Version 2: version 1 in a closed schema (every field present, no other)."""
+
+    closed_schema = True
+    schema_version: Literal[2] = 2
+
+
+@register
 class OfficeHoursBookingCancelled(_OfficeHoursEvent):
     event_type: Literal["events.office_hours_booking_cancelled"] = "events.office_hours_booking_cancelled"
     schema_version: Literal[1] = 1
 
     cancelled_by: Literal["host", "participant"]
+
+
+@register
+class OfficeHoursBookingCancelledV2(OfficeHoursBookingCancelled):
+    """Version 2: version 1 in a closed schema (every field present, no other)."""
+
+    closed_schema = True
+    schema_version: Literal[2] = 2

@@ -6,6 +6,7 @@ from uuid import UUID
 from pydantic import AwareDatetime, Field
 
 from .envelope import IntegrationEvent, register
+from .profiles import EnrollmentChanged, EnrollmentCreated
 from .vocabulary import PairingKind, Role
 
 PAIRINGS = "matching.pairings"
@@ -17,9 +18,13 @@ KindOfPairing = Annotated[PairingKind, Field(
     description="What the mentorship is for; a mentee may hold one pairing of each kind at once")]
 
 
-class _PairingEvent(IntegrationEvent):
+class PairingEvent(IntegrationEvent):
+    """What every event on `matching.pairings` says: which pairing, in which program, of whom."""
+
     topic = PAIRINGS
-    key_field = "pairing_id"
+    # Keyed by program: matching changes a program's pairings one transaction at a time (under its lock), so
+    # a subscriber reads them in that order and never sees a mentor's new pairing before the old one ended.
+    key_field = "program_id"
     producer: str = "matching"
 
     pairing_id: UUID
@@ -30,7 +35,7 @@ class _PairingEvent(IntegrationEvent):
 
 
 @register
-class PairingProposed(_PairingEvent):
+class PairingProposed(PairingEvent):
     event_type: Literal["matching.pairing_proposed"] = "matching.pairing_proposed"
     schema_version: Literal[1] = 1
 
@@ -49,7 +54,17 @@ class PairingProposedV2(PairingProposed):
 
 
 @register
-class PairingConfirmed(_PairingEvent):
+class PairingProposedV3(PairingProposedV2):
+    """A mentee and a mentor were proposed to each other, with the kind of pairing.
+
+    Version 3: version 2 in a closed schema (every field present, no other)."""
+
+    closed_schema = True
+    schema_version: Literal[3] = 3
+
+
+@register
+class PairingConfirmed(PairingEvent):
     """Both accepted, or the program confirmed it: the mentorship is active."""
 
     event_type: Literal["matching.pairing_confirmed"] = "matching.pairing_confirmed"
@@ -71,7 +86,17 @@ class PairingConfirmedV2(PairingConfirmed):
 
 
 @register
-class PairingDeclined(_PairingEvent):
+class PairingConfirmedV3(PairingConfirmedV2):
+    """Both accepted, or the program confirmed it: the mentorship is active.
+
+    Version 3: version 2 in a closed schema (every field present, no other)."""
+
+    closed_schema = True
+    schema_version: Literal[3] = 3
+
+
+@register
+class PairingDeclined(PairingEvent):
     """A proposal was declined; the pair is never proposed again, and the mentee goes back to matching."""
 
     event_type: Literal["matching.pairing_declined"] = "matching.pairing_declined"
@@ -82,7 +107,17 @@ class PairingDeclined(_PairingEvent):
 
 
 @register
-class PairingEnded(_PairingEvent):
+class PairingDeclinedV2(PairingDeclined):
+    """A proposal was declined; the pair is never proposed again, and the mentee goes back to matching.
+
+    Version 2: version 1 in a closed schema (every field present, no other)."""
+
+    closed_schema = True
+    schema_version: Literal[2] = 2
+
+
+@register
+class PairingEnded(PairingEvent):
     """Ended early by either side; the mentee goes back to matching."""
 
     event_type: Literal["matching.pairing_ended"] = "matching.pairing_ended"
@@ -93,7 +128,17 @@ class PairingEnded(_PairingEvent):
 
 
 @register
-class PairingLapsed(_PairingEvent):
+class PairingEndedV2(PairingEnded):
+    """Ended early by either side; the mentee goes back to matching.
+
+    Version 2: version 1 in a closed schema (every field present, no other)."""
+
+    closed_schema = True
+    schema_version: Literal[2] = 2
+
+
+@register
+class PairingLapsed(PairingEvent):
     """A mentee's request to a mentor was left unanswered when another request was accepted (or either left)."""
 
     event_type: Literal["matching.pairing_lapsed"] = "matching.pairing_lapsed"
@@ -103,7 +148,17 @@ class PairingLapsed(_PairingEvent):
 
 
 @register
-class PairingRenewed(_PairingEvent):
+class PairingLapsedV2(PairingLapsed):
+    """A mentee's request to a mentor was left unanswered when another request was accepted (or either left).
+
+    Version 2: version 1 in a closed schema (every field present, no other)."""
+
+    closed_schema = True
+    schema_version: Literal[2] = 2
+
+
+@register
+class PairingRenewed(PairingEvent):
     event_type: Literal["matching.pairing_renewed"] = "matching.pairing_renewed"
     schema_version: Literal[1] = 1
 
@@ -111,7 +166,15 @@ class PairingRenewed(_PairingEvent):
 
 
 @register
-class PairingCompleted(_PairingEvent):
+class PairingRenewedV2(PairingRenewed):
+    """Version 2: version 1 in a closed schema (every field present, no other)."""
+
+    closed_schema = True
+    schema_version: Literal[2] = 2
+
+
+@register
+class PairingCompleted(PairingEvent):
     """The term ended without renewal; both sides are asked for feedback."""
 
     event_type: Literal["matching.pairing_completed"] = "matching.pairing_completed"
@@ -119,7 +182,17 @@ class PairingCompleted(_PairingEvent):
 
 
 @register
-class RenewalDue(_PairingEvent):
+class PairingCompletedV2(PairingCompleted):
+    """The term ended without renewal; both sides are asked for feedback.
+
+    Version 2: version 1 in a closed schema (every field present, no other)."""
+
+    closed_schema = True
+    schema_version: Literal[2] = 2
+
+
+@register
+class RenewalDue(PairingEvent):
     """The term ends soon: renew or complete."""
 
     event_type: Literal["matching.renewal_due"] = "matching.renewal_due"
@@ -129,7 +202,17 @@ class RenewalDue(_PairingEvent):
 
 
 @register
-class MeetingOverdue(_PairingEvent):
+class RenewalDueV2(RenewalDue):
+    """The term ends soon: renew or complete.
+
+    Version 2: version 1 in a closed schema (every field present, no other)."""
+
+    closed_schema = True
+    schema_version: Literal[2] = 2
+
+
+@register
+class MeetingOverdue(PairingEvent):
     """No meeting logged within the program's cadence."""
 
     event_type: Literal["matching.meeting_overdue"] = "matching.meeting_overdue"
@@ -140,9 +223,20 @@ class MeetingOverdue(_PairingEvent):
 
 
 @register
+class MeetingOverdueV2(MeetingOverdue):
+    """No meeting logged within the program's cadence.
+
+    Version 2: version 1 in a closed schema (every field present, no other)."""
+
+    closed_schema = True
+    schema_version: Literal[2] = 2
+
+
+@register
 class MenteeWaitlisted(IntegrationEvent):
     topic = WAITLIST
-    key_field = "enrollment_id"
+    # Keyed by program, like the pairings: a program's waitlist places are read in the order they were given.
+    key_field = "program_id"
     producer: str = "matching"
     event_type: Literal["matching.mentee_waitlisted"] = "matching.mentee_waitlisted"
     schema_version: Literal[1] = 1
@@ -168,11 +262,21 @@ class MenteeWaitlistedV2(MenteeWaitlisted):
 
 
 @register
+class MenteeWaitlistedV3(MenteeWaitlistedV2):
+    """A mentee waits for a mentor of one kind; `position` is their place among those waiting for it.
+
+    Version 3: version 2 in a closed schema (every field present, no other)."""
+
+    closed_schema = True
+    schema_version: Literal[3] = 3
+
+
+@register
 class RoundCompleted(IntegrationEvent):
     """A coordinator's matching round finished: how many were proposed and how many were left unpaired."""
 
     topic = ROUNDS
-    key_field = "round_id"
+    key_field = "program_id"  # a program's rounds are read in the order they ran
     producer: str = "matching"
     event_type: Literal["matching.round_completed"] = "matching.round_completed"
     schema_version: Literal[1] = 1
@@ -183,3 +287,28 @@ class RoundCompleted(IntegrationEvent):
     paired: int = Field(ge=0)
     unpaired: int = Field(ge=0)
     total_score: int = Field(ge=0)
+
+
+@register
+class RoundCompletedV2(RoundCompleted):
+    """A coordinator's matching round finished: how many were proposed and how many were left unpaired.
+
+    Version 2: version 1 in a closed schema (every field present, no other)."""
+
+    closed_schema = True
+    schema_version: Literal[2] = 2
+
+
+KindedEvent = PairingProposed | PairingConfirmed | MenteeWaitlisted | EnrollmentCreated | EnrollmentChanged
+
+
+def pairing_kind_of(event: KindedEvent) -> PairingKind:
+    """The kind of pairing an enrollment, a pairing proposed or confirmed, or a waitlisted mentee is about, in any
+    version: its `pairing_kind`, or `general` for a version that predates the field (which is what it meant).
+
+    Other events do not say their kind (a pairing that ended is of the kind it was confirmed with): asking them
+    raises TypeError rather than answer `general` by mistake.
+    """
+    if not isinstance(event, KindedEvent):
+        raise TypeError(f"{type(event).__name__} does not say which kind of pairing it is about")
+    return PairingKind(getattr(event, "pairing_kind", PairingKind.GENERAL))

@@ -27,6 +27,14 @@ class NotificationSent(_DeliveryEvent):
 
 
 @register
+class NotificationSentV2(NotificationSent):
+    """Version 2: version 1 in a closed schema (every field present, no other)."""
+
+    closed_schema = True
+    schema_version: Literal[2] = 2
+
+
+@register
 class NotificationFailed(_DeliveryEvent):
     """Every retry failed; coordinators see it in the delivery log."""
 
@@ -34,3 +42,13 @@ class NotificationFailed(_DeliveryEvent):
     schema_version: Literal[1] = 1
 
     attempts: int
+
+
+@register
+class NotificationFailedV2(NotificationFailed):
+    """Every retry failed; coordinators see it in the delivery log.
+
+    Version 2: version 1 in a closed schema (every field present, no other)."""
+
+    closed_schema = True
+    schema_version: Literal[2] = 2

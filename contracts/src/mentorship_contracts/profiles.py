@@ -40,6 +40,16 @@ class ChapterDefined(_ProfilesEvent):
 
 
 @register
+class ChapterDefinedV2(ChapterDefined):
+    """A chapter (a school or a region) was created or renamed.
+
+    Version 2: version 1 in a closed schema (every field present, no other)."""
+
+    closed_schema = True
+    schema_version: Literal[2] = 2
+
+
+@register
 class ProgramDefined(_ProfilesEvent):
     """A program was created or its rules changed; the whole definition travels each time."""
 
@@ -78,6 +88,16 @@ class ProgramDefinedV2(ProgramDefined):
 
 
 @register
+class ProgramDefinedV3(ProgramDefinedV2):
+    """A program was created or its rules changed; the whole definition travels each time.
+
+    Version 3: version 2 in a closed schema (every field present, no other)."""
+
+    closed_schema = True
+    schema_version: Literal[3] = 3
+
+
+@register
 class PersonRegistered(_ProfilesEvent):
     topic = PEOPLE
     key_field = "person_id"
@@ -88,6 +108,14 @@ class PersonRegistered(_ProfilesEvent):
     chapter_id: UUID | None
     stage: TrainingStage
     is_alumni: bool = False
+
+
+@register
+class PersonRegisteredV2(PersonRegistered):
+    """Version 2: version 1 in a closed schema (every field present, no other)."""
+
+    closed_schema = True
+    schema_version: Literal[2] = 2
 
 
 @register
@@ -105,6 +133,14 @@ class PersonUpdated(_ProfilesEvent):
 
 
 @register
+class PersonUpdatedV2(PersonUpdated):
+    """Version 2: version 1 in a closed schema (every field present, no other)."""
+
+    closed_schema = True
+    schema_version: Literal[2] = 2
+
+
+@register
 class PersonErased(_ProfilesEvent):
     """The person asked to be forgotten: every service deletes what it holds about them."""
 
@@ -114,6 +150,16 @@ class PersonErased(_ProfilesEvent):
     schema_version: Literal[1] = 1
 
     person_id: UUID
+
+
+@register
+class PersonErasedV2(PersonErased):
+    """The person asked to be forgotten: every service deletes what it holds about them.
+
+    Version 2: version 1 in a closed schema (every field present, no other)."""
+
+    closed_schema = True
+    schema_version: Literal[2] = 2
 
 
 @register
@@ -163,12 +209,32 @@ class EnrollmentCreatedV2(EnrollmentCreated):
 
 
 @register
+class EnrollmentCreatedV3(EnrollmentCreatedV2):
+    """An enrollment in a program, as a mentee seeking or a mentor offering one kind of pairing.
+
+    Version 3: version 2 in a closed schema (every field present, no other)."""
+
+    closed_schema = True
+    schema_version: Literal[3] = 3
+
+
+@register
 class EnrollmentChangedV2(EnrollmentChanged):
     """Version 2 adds the kind of pairing sought or offered; version 1 means `general`."""
 
     schema_version: Literal[2] = 2
 
     pairing_kind: PairingKind = PairingKind.GENERAL
+
+
+@register
+class EnrollmentChangedV3(EnrollmentChangedV2):
+    """An enrollment changed; `changed_fields` names what.
+
+    Version 3: version 2 in a closed schema (every field present, no other)."""
+
+    closed_schema = True
+    schema_version: Literal[3] = 3
 
 
 @register
@@ -186,6 +252,14 @@ class EnrollmentWithdrawn(_ProfilesEvent):
 
 
 @register
+class EnrollmentWithdrawnV2(EnrollmentWithdrawn):
+    """Version 2: version 1 in a closed schema (every field present, no other)."""
+
+    closed_schema = True
+    schema_version: Literal[2] = 2
+
+
+@register
 class MentorApproved(_ProfilesEvent):
     topic = ENROLLMENTS
     key_field = "enrollment_id"
@@ -199,6 +273,14 @@ class MentorApproved(_ProfilesEvent):
 
 
 @register
+class MentorApprovedV2(MentorApproved):
+    """Version 2: version 1 in a closed schema (every field present, no other)."""
+
+    closed_schema = True
+    schema_version: Literal[2] = 2
+
+
+@register
 class MentorSuspended(_ProfilesEvent):
     topic = ENROLLMENTS
     key_field = "enrollment_id"
@@ -209,6 +291,14 @@ class MentorSuspended(_ProfilesEvent):
     person_id: UUID
     program_id: UUID
     chapter_id: UUID | None
+
+
+@register
+class MentorSuspendedV2(MentorSuspended):
+    """Version 2: version 1 in a closed schema (every field present, no other)."""
+
+    closed_schema = True
+    schema_version: Literal[2] = 2
 
 
 @register
@@ -228,6 +318,16 @@ class ContactDetailsChanged(_ProfilesEvent):
     pronouns_for_partner: str | None = Field(default=None, description="Only when the person chose to show them")
     bio_for_partner: str | None = None
     identity_for_partner: dict[str, str] = Field(default_factory=dict, description="Only attributes consented for showing to a partner")
+
+
+@register
+class ContactDetailsChangedV2(ContactDetailsChanged):
+    """Restricted: how to reach a person, and what they agreed to show a matched partner.
+
+    Version 2: version 1 in a closed schema (every field present, no other)."""
+
+    closed_schema = True
+    schema_version: Literal[2] = 2
 
 
 class IdentityRequest(BaseModel):
@@ -262,6 +362,16 @@ class MatchingProfileChanged(_ProfilesEvent):
 
 
 @register
+class MatchingProfileChangedV2(MatchingProfileChanged):
+    """Restricted to matching: what the pairing engine may use, consented identity data included.
+
+    Version 2: version 1 in a closed schema (every field present, no other)."""
+
+    closed_schema = True
+    schema_version: Literal[2] = 2
+
+
+@register
 class ConsentChanged(_ProfilesEvent):
     """Restricted to matching: consent to use an identity attribute in matching was given or withdrawn.
 
@@ -277,3 +387,15 @@ class ConsentChanged(_ProfilesEvent):
     attribute: str
     purpose: Literal["matching", "partner"]
     granted: bool
+
+
+@register
+class ConsentChangedV2(ConsentChanged):
+    """Restricted to matching: consent to use an identity attribute in matching was given or withdrawn.
+
+    A withdrawal takes effect at once: matching forgets the attribute. The attribute's value never travels here.
+
+    Version 2: version 1 in a closed schema (every field present, no other)."""
+
+    closed_schema = True
+    schema_version: Literal[2] = 2

@@ -3,9 +3,10 @@
 Layout: `contracts/schemas/<event_type>/v<N>.json` is version N as first published; later compatible
 revisions of the same version (a description reworded, say) are `v<N>.r<K>.json`. A committed file is
 never edited. The model of version N must be FULL_TRANSITIVE compatible (Confluent's rules) with every
-revision of version N. Under those rules an open schema cannot gain or lose a field, so a field added,
-removed or retyped is a new version: a new model with `schema_version` N+1, published beside the old one
-while consumers move over. Versions are separate contracts and are not compared with each other.
+revision of version N. Under those rules neither an open schema nor a closed one (`closed_schema`: every field
+required, no other allowed) can gain or lose a field, and an open schema cannot become closed, so such a change
+is a new version: a new model with `schema_version` N+1, published beside the old one while consumers move over.
+Versions are separate contracts and are not compared with each other.
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from . import events, matching, notifications, profiles
-from .envelope import IntegrationEvent, registered_events
+from .envelope import CONTENT_TYPE, IntegrationEvent, message_headers, registered_events
 
 
 class Classification(StrEnum):
@@ -26,11 +26,41 @@ class Topic:
     partitions: int = 3
     retention_ms: int = 30 * DAY_MS
     compacted: bool = False
-    consumers: tuple[str, ...] = field(default=())  # for restricted topics: the only services allowed to read
+    # Restricted and internal topics: the only services that may read them, and every one of them does
+    # (tests/test_topic_consumers.py holds the services' consumers to it).
+    consumers: tuple[str, ...] = field(default=())
 
     @property
     def events(self) -> list[type[IntegrationEvent]]:
         return [model for model in registered_events() if model.topic == self.name]
+
+    @property
+    def key_schema(self) -> dict:
+        """JSON Schema of the Kafka key of the topic's messages."""
+        return {
+            "type": "string",
+            "format": "uuid",
+            "description": f"The event's {self.key}, as UTF-8 text: events with the same key are read in the order "
+                           "they were published",
+        }
+
+    @property
+    def headers_schema(self) -> dict:
+        """JSON Schema of the Kafka headers of the topic's messages (`message_headers`), values as UTF-8 text."""
+        event_types = sorted({model.model_fields["event_type"].default for model in self.events})
+        return {
+            "type": "object",
+            "description": "Other headers may appear (FastStream adds a correlation_id of its own) and are not part "
+                           "of the contract: the action's correlation id is the value's correlation_id",
+            "properties": {
+                "event_id": {"type": "string", "format": "uuid",
+                             "description": "The value's event_id: deduplicate by it without parsing the value"},
+                "event_type": {"type": "string", "enum": event_types,
+                               "description": "The value's event_type: route by it without parsing the value"},
+                "content-type": {"type": "string", "const": CONTENT_TYPE, "description": "How the value is encoded"},
+            },
+            "required": list(message_headers("", "")),
+        }
 
     @property
     def config(self) -> dict[str, str]:
@@ -56,11 +86,11 @@ CATALOGUE: tuple[Topic, ...] = (
           "Matching attributes, including identity data consented for matching, and consent changes",
           consumers=("matching",),
           retention_ms=7 * DAY_MS),
-    Topic(matching.PAIRINGS, "matching", "pairing_id", Classification.PUBLIC,
+    Topic(matching.PAIRINGS, "matching", "program_id", Classification.PUBLIC,
           "The mentorship lifecycle: proposed, confirmed, declined, ended, renewed, completed, overdue"),
-    Topic(matching.WAITLIST, "matching", "enrollment_id", Classification.PUBLIC,
+    Topic(matching.WAITLIST, "matching", "program_id", Classification.PUBLIC,
           "Mentees waiting for a mentor, with their position"),
-    Topic(matching.ROUNDS, "matching", "round_id", Classification.PUBLIC,
+    Topic(matching.ROUNDS, "matching", "program_id", Classification.PUBLIC,
           "Matching rounds run by coordinators: how many were paired and how many were not"),
     Topic(events.CATALOGUE, "events", "scheduled_event_id", Classification.PUBLIC,
           "Career fairs, sessions, office hours and the conference: published, updated, cancelled"),

@@ -4,7 +4,6 @@ import tempfile
 import uuid
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
-
 from devinfra.kafka import KafkaServer, create_topics, random_cluster_id
 from devinfra.processes import live_members
 

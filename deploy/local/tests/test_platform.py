@@ -8,7 +8,6 @@ from pathlib import Path
 import asyncpg
 import httpx
 import pytest
-
 from devinfra import platform
 from devinfra.platform import PlatformError, Service
 from devinfra.processes import free_port, live_members

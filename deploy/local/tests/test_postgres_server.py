@@ -3,7 +3,6 @@
 import tempfile
 
 import asyncpg
-
 from devinfra.postgres import PostgresServer
 from devinfra.processes import live_members
 

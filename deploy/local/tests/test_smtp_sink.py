@@ -5,7 +5,6 @@ from email.message import EmailMessage
 
 import httpx
 import pytest
-
 from devinfra.smtp_sink import SmtpSinkClient
 
 

@@ -6,7 +6,7 @@ import argparse
 import dataclasses
 import sys
 
-from devinfra import platform
+from devinfra import platform, workspace
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -37,7 +37,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"{process['name']:<16}pid {process['pid']:<8}{'running' if process['running'] else 'stopped'}")
             if not current["processes"]:
                 print("nothing recorded: the platform is down")
-    except platform.PlatformError as error:
+    except (platform.PlatformError, workspace.WorkspaceError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
     return 0

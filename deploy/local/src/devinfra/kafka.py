@@ -150,10 +150,12 @@ class KafkaServer(ServerProcess):
         """Poll until the broker answers a metadata request with itself in it; fail fast if the JVM died."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
+        process = self._process
+        assert process is not None, "started first"
         while True:
-            if self._process.poll() is not None:
+            if process.poll() is not None:
                 raise KafkaServerError(
-                    f"Kafka exited with code {self._process.returncode} while starting:\n{log_tail(self.log_path)}"
+                    f"Kafka exited with code {process.returncode} while starting:\n{log_tail(self.log_path)}"
                 )
             # A bare connect first: aiokafka logs an error for every refused connection while the JVM boots.
             if port_in_use(self.port) and await _answers_metadata(self.bootstrap_servers):

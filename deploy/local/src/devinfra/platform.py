@@ -1,4 +1,4 @@
-"""The whole platform on 127.0.0.1: PostgreSQL, Kafka, the SMTP sink and the four services, each its own process.
+"""The whole platform on 127.0.0.1: PostgreSQL, Kafka, the SMTP sink and the services, each its own process.
 
 `up` starts them and returns (they keep running), recording every process in <repo>/.run/state.json;
 `down` stops what is recorded, services first. Logs go to <repo>/.run/logs/<name>.log, data to <repo>/.run/data.
@@ -19,9 +19,11 @@ from pathlib import Path
 
 import httpx
 
+from devinfra import workspace
 from devinfra.kafka import KafkaServer
 from devinfra.postgres import PostgresServer
 from devinfra.processes import live_members, log_tail, port_in_use, spawn, start_time, stop_group
+from devinfra.workspace import repo_root
 
 
 @dataclass(frozen=True)
@@ -36,12 +38,6 @@ class Service:
         return _port(self.name, self.default_port)
 
 
-SERVICES = (
-    Service("profiles", 8101),
-    Service("matching", 8102),
-    Service("events", 8103),
-    Service("notifications", 8104),
-)
 DEFAULT_PORTS = {
     "kafka": 19092,
     "kafka_controller": 19093,
@@ -69,18 +65,20 @@ class Endpoints:
     services: dict[str, str]
 
 
+def workspace_services() -> tuple[Service, ...]:
+    """Every directory under services/, on the port its pyproject.toml names ([tool.mentorship] port)."""
+    return tuple(Service(service.name, service.port) for service in workspace.services())
+
+
+def __getattr__(name: str) -> tuple[Service, ...]:
+    # SERVICES is found when asked for, so that `down` and `status` work whatever state the workspace is in.
+    if name == "SERVICES":
+        return workspace_services()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 def _port(name: str, default: int) -> int:
     return int(os.environ.get(f"DEVINFRA_{name.upper()}_PORT", default))
-
-
-def repo_root() -> Path:
-    """The workspace root: the nearest directory above this package, or else above the cwd, with a uv workspace."""
-    for start in (Path(__file__).resolve(), Path.cwd().resolve() / "pyproject.toml"):
-        for directory in start.parents:
-            pyproject = directory / "pyproject.toml"
-            if pyproject.is_file() and "[tool.uv.workspace]" in pyproject.read_text():
-                return directory
-    raise PlatformError("cannot find the repository root (a pyproject.toml with [tool.uv.workspace])")
 
 
 def default_run_dir() -> Path:
@@ -89,14 +87,17 @@ def default_run_dir() -> Path:
 
 def up(
     run_dir: Path | None = None,
-    services: tuple[Service, ...] = SERVICES,
+    services: tuple[Service, ...] | None = None,
     fresh: bool = False,
     timeout: float = 120.0,
 ) -> Endpoints:
     """Start everything, wait until each service answers GET /readyz with 200, and return where all listens.
 
-    fresh=True deletes the data of earlier runs first. If anything fails, whatever was started is stopped.
+    services=None means every service of the workspace (SERVICES). fresh=True deletes the data of earlier runs
+    first. If anything fails, whatever was started is stopped.
     """
+    if services is None:
+        services = workspace_services()
     run_dir = Path(run_dir or default_run_dir())
     state = _State(run_dir)
     if state.running():

@@ -191,10 +191,12 @@ class PostgresServer(PostgresAdmin, ServerProcess):
     async def _wait_ready(self, timeout: float) -> None:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
+        process = self._process
+        assert process is not None, "started first"
         while True:
-            if self._process.poll() is not None:
+            if process.poll() is not None:
                 raise PostgresServerError(
-                    f"PostgreSQL exited with code {self._process.returncode} while starting:\n{log_tail(self.log_path)}"
+                    f"PostgreSQL exited with code {process.returncode} while starting:\n{log_tail(self.log_path)}"
                 )
             try:
                 connection = await asyncpg.connect(self.admin_dsn, timeout=2)

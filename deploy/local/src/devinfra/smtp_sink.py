@@ -29,7 +29,8 @@ Predicate = Callable[[Message], bool]
 
 def parse(envelope: Envelope, number: int) -> Message:
     """Everything a test asserts on, as JSON-ready values."""
-    message = email.message_from_bytes(envelope.original_content or envelope.content, policy=email.policy.default)
+    raw = envelope.original_content or envelope.content or b""
+    message = email.message_from_bytes(raw.encode() if isinstance(raw, str) else raw, policy=email.policy.default)
     text = message.get_body(preferencelist=("plain",))
     html = message.get_body(preferencelist=("html",))
     # The first value of each header; repeated ones (Received) are no business of a test.
@@ -52,7 +53,7 @@ def parse(envelope: Envelope, number: int) -> Message:
     }
 
 
-def _content(part: email.message.EmailMessage | None) -> str | None:
+def _content(part: email.message.MIMEPart | None) -> str | None:
     # SMTP carries CRLF line ends; tests compare with Python strings.
     return part.get_content().replace("\r\n", "\n") if part else None
 
@@ -123,7 +124,7 @@ class SmtpSink:
         def run() -> None:
             try:
                 asyncio.run(self.serve(on_listening=listening.set))
-            except BaseException as error:  # handed to the starting thread below
+            except BaseException as error:  # noqa: BLE001 - handed to the starting thread below
                 failure.append(error)
                 listening.set()
 
@@ -145,6 +146,7 @@ class SmtpSink:
 
     def request_stop(self) -> None:
         """Make serve() return; safe from any thread and from a signal handler."""
+        assert self._loop is not None and self._stopping is not None, "serving"
         self._loop.call_soon_threadsafe(self._stopping.set)
 
     async def serve(self, on_listening: Callable[[], None] = lambda: None) -> None:
@@ -169,6 +171,7 @@ class SmtpSink:
             head = await reader.readuntil(b"\r\n\r\n")
             method, target, _ = head.split(b"\r\n", 1)[0].decode("latin-1").split(" ", 2)
             url = urlsplit(target)
+            body: object
             if url.path != "/messages":
                 status, body = "404 Not Found", {"error": f"no such resource: {url.path}"}
             elif method == "GET":

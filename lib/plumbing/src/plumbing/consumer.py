@@ -17,14 +17,14 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Union
 
 import asyncpg
 from aiokafka.structs import ConsumerRecord
 from faststream.kafka import KafkaBroker, KafkaMessage
 from faststream.middlewares import AckPolicy
-from mentorship_contracts import IntegrationEvent, decode, dead_letter_topic
+from mentorship_contracts import IntegrationEvent, dead_letter_topic, decode, registered_events
 
 from . import correlation, dead_letters
 from .metrics import Metrics
@@ -59,7 +59,7 @@ class EventConsumer:
         batch_size: int = 50,
     ) -> None:
         self.group = group
-        self._handlers = dict(handlers)
+        self._handlers = with_later_versions(handlers)
         self._pool = pool_provider
         self._broker = broker
         self._metrics = metrics
@@ -90,6 +90,7 @@ class EventConsumer:
             batch=True,
             max_records=self._batch_size,
             batch_timeout_ms=200,
+            parser=_tolerant_batch,
             decoder=_raw_bytes,
             title=f"{self.group}:consume",
             description=f"Applies {', '.join(sorted(m.__name__ for m in self._handlers))} through the inbox",
@@ -101,7 +102,7 @@ class EventConsumer:
         for record in records:
             try:
                 event = decode(record.value or b"")
-            except ValueError as error:
+            except Exception as error:  # noqa: BLE001 - whatever fails to decode (even a RecursionError) is invalid
                 await self._dead_letter(record, "invalid", error)
                 continue
             handler = self._handlers.get(type(event))
@@ -194,8 +195,31 @@ class EventConsumer:
         )
 
 
+async def _tolerant_batch(records: tuple[ConsumerRecord, ...], parse: Callable) -> KafkaMessage:
+    """FastStream's batch parser decodes every header value and fails on one without a value, before any of our
+    code runs, losing the whole batch: give it the records with such values empty instead."""
+    return await parse(tuple(
+        replace(record, headers=[(key, value or b"") for key, value in record.headers])
+        if any(value is None for _, value in record.headers) else record
+        for record in records
+    ))
+
+
 async def _raw_bytes(message: KafkaMessage) -> list[bytes]:
     return message.body  # a batch's bodies, left as they came: `consume` decodes and validates each record
+
+
+def with_later_versions(handlers: Mapping[type[IntegrationEvent], Handler]) -> dict[type[IntegrationEvent], Handler]:
+    """The handlers, each also applying the later versions of its event that have none of their own: a later
+    version subclasses the one before, so a handler written for version 1 reads version 2 unchanged, and a
+    producer can move to a new version without its consumers' changing first."""
+    found = dict(handlers)
+    for model in registered_events():
+        if model not in found:
+            handler = next((handlers[base] for base in model.__mro__[1:] if base in handlers), None)
+            if handler is not None:
+                found[model] = handler
+    return found
 
 
 def in_unit_of_work(new_unit_of_work: Callable[..., UnitOfWork], handler: Callable) -> Handler:

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 
 import asyncpg
 from faststream.kafka import KafkaBroker
-from mentorship_contracts import IntegrationEvent
+from mentorship_contracts import IntegrationEvent, message_headers
 
 from .metrics import Metrics
 
@@ -36,10 +36,6 @@ async def add(conn: asyncpg.Connection, events: Iterable[IntegrationEvent]) -> N
         "INSERT INTO outbox (event_id, topic, key, event_type, payload) VALUES ($1, $2, $3, $4, $5)", rows
     )
     await conn.execute(f"NOTIFY {CHANNEL}")
-
-
-def headers_for(event_id: str, event_type: str) -> dict[str, str]:
-    return {"event_id": event_id, "event_type": event_type, "content-type": "application/json"}
 
 
 class OutboxRelay:
@@ -126,7 +122,7 @@ class OutboxRelay:
                     bytes(row["payload"]),
                     row["topic"],
                     key=row["key"].encode(),
-                    headers=headers_for(str(row["event_id"]), row["event_type"]),
+                    headers=message_headers(str(row["event_id"]), row["event_type"]),
                     no_confirm=True,
                 )
                 for row in rows

@@ -114,7 +114,7 @@ class Service:
             raise RuntimeError(f"{self.name} already consumes; give all its handlers at once")
         check_may_consume(self.name, sorted({model.topic for model in handlers}))
         self.consumer = EventConsumer(
-            group=self.name,
+            group=self.settings.consumer_group,
             handlers=handlers,
             pool_provider=lambda: self.pool,
             broker=self.broker,
@@ -210,7 +210,7 @@ class Service:
         ]
         if self.consumer:
             # One partition, so a dead letter is named by its offset alone.
-            specs.append(NewTopic(dead_letter_topic(self.name), 1, 1))
+            specs.append(NewTopic(dead_letter_topic(self.settings.consumer_group), 1, 1))
         admin = AIOKafkaAdminClient(bootstrap_servers=self.settings.kafka_bootstrap_servers)
         await admin.start()
         try:
@@ -233,7 +233,7 @@ async def _watch_consumer_lag(service: Service) -> None:
     try:
         while True:
             with contextlib.suppress(Exception):
-                committed = await admin.list_consumer_group_offsets(service.name)
+                committed = await admin.list_consumer_group_offsets(service.settings.consumer_group)
                 partitions = await partitions_of(bootstrap, service.consumer.topics)
                 for tp, end in (await reader.end_offsets(partitions)).items():
                     done = committed.get(tp)

@@ -19,6 +19,8 @@ class ServiceSettings(BaseSettings):
     model_config = SettingsConfigDict(extra="ignore", populate_by_name=True)
 
     service_name: str = "service"
+    # The consumer group of every instance; the service's name unless set (tests give each test service its own).
+    consumer_group_name: str | None = Field(default=None, validation_alias="CONSUMER_GROUP")
     database_url: str = Field(
         default="postgresql://postgres@127.0.0.1:15432/postgres",
         validation_alias=AliasChoices("DATABASE_URL"),
@@ -26,6 +28,8 @@ class ServiceSettings(BaseSettings):
     kafka_bootstrap_servers: str = Field(default="127.0.0.1:19092", validation_alias="KAFKA_BOOTSTRAP_SERVERS")
     http_host: str = Field(default="127.0.0.1", validation_alias="HTTP_HOST")
     http_port: int = Field(default=8000, validation_alias="HTTP_PORT")
+    # Larger request bodies are refused (413) before they are read whole.
+    http_max_body_bytes: int = Field(default=1024 * 1024, ge=1024, validation_alias="HTTP_MAX_BODY_BYTES")
     jwt_secret: str = Field(default="dev-only-secret-change-me-in-production", validation_alias="JWT_SECRET")
     log_level: str = Field(default="INFO", validation_alias="LOG_LEVEL")
     database_pool_size: int = Field(default=10, validation_alias="DATABASE_POOL_SIZE")
@@ -38,6 +42,10 @@ class ServiceSettings(BaseSettings):
     # How long a stopping service waits for its background jobs: longer than a job's step may rightly take
     # (a notifications dispatcher finishing its SMTP batch), short of a hang.
     jobs_stop_seconds: float = Field(default=30.0, validation_alias="JOBS_STOP_SECONDS")
+
+    @property
+    def consumer_group(self) -> str:
+        return self.consumer_group_name or self.service_name
 
     @classmethod
     def for_service(cls, name: str, **overrides) -> Self:

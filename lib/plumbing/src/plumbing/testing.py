@@ -10,10 +10,9 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Hashable
 from typing import Any, Self, TypeVar
 
-from mentorship_contracts import IntegrationEvent
-
 import uvicorn
 from fastapi import FastAPI
+from mentorship_contracts import IntegrationEvent
 
 T = TypeVar("T")
 

@@ -238,3 +238,45 @@ async def test_work_deferred_by_a_batchs_events_is_done_once_in_its_transaction_
     counted = {r["tx"]: int(r["changed"].removeprefix("tally:")) for r in tallies}
     assert all(counted[tx] == sum(r["tx"] == tx for r in events) for tx in counted)
     assert len(tallies) < len(events), "events waiting together share one tally"
+
+
+async def test_a_deeply_nested_message_is_dead_lettered_and_the_partition_moves_on(
+    make_service, started, kafka_bootstrap_servers
+):
+    service = await started(make_service(Recorder()))
+    person = uuid4()
+    nested = b'{"event_type": "profiles.person_updated", "schema_version": 1, "changed_fields": ' \
+             + b"[" * 1000 + b"]" * 1000 + b"}"
+    producer = AIOKafkaProducer(bootstrap_servers=kafka_bootstrap_servers)
+    await producer.start()
+    try:
+        await producer.send_and_wait(PEOPLE, nested, key=str(person).encode())
+        await producer.send_and_wait(PEOPLE, update(person, "marker").to_json(), key=str(person).encode())
+    finally:
+        await producer.stop()
+
+    await eventually(lambda: _has(service, person, "marker"), timeout=60, what="the message after the nested one")
+    letters = [dead_letters.describe(r) for r in await dead_letters.read_all(kafka_bootstrap_servers, service.name)]
+    assert any(d["reason"] == "invalid" and "Recursion" in d["error"] for d in letters), letters
+
+
+async def test_a_header_without_a_value_costs_neither_its_message_nor_the_rest_of_the_batch(
+    make_service, started, kafka_bootstrap_servers
+):
+    service = await started(make_service(Recorder()))
+    people = [uuid4() for _ in range(5)]
+    producer = AIOKafkaProducer(bootstrap_servers=kafka_bootstrap_servers)
+    await producer.start()
+    try:
+        batch = producer.create_batch()
+        for i, person in enumerate(people):
+            headers = [("trace", None)] if i == 2 else []
+            batch.append(key=str(person).encode(), value=update(person, "applied").to_json(), timestamp=None,
+                         headers=headers)
+        partition = (await producer.partitions_for(PEOPLE)).pop()
+        await (await producer.send_batch(batch, PEOPLE, partition=partition))
+    finally:
+        await producer.stop()
+
+    for person in people:
+        await eventually(lambda p=person: _has(service, p, "applied"), timeout=60, what=f"{person} to be applied")

@@ -124,3 +124,19 @@ def test_an_operation_without_a_typed_answer_is_a_problem_of_the_document():
 
     document = create_app(FakeService(), [untyped], title="fake").openapi()
     assert problems(document) == ["GET /anything: 200 has no response schema"]
+
+
+async def test_a_body_over_the_limit_is_refused_naming_the_body_before_it_is_read_whole():
+    limited = app()
+
+    @limited.post("/topics")
+    async def topic(seat: Seat) -> Seat:
+        return seat
+
+    transport = httpx.ASGITransport(app=limited, raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+        response = await client.post("/topics", content=b'{"id": "' + b"x" * (2 * 1024 * 1024) + b'"}',
+                                     headers={"content-type": "application/json"})
+    assert response.status_code == 413
+    assert response.json()["error"] == {"code": "body_too_large", "message": "the request body is over 1048576 bytes",
+                                        "field": "body"}

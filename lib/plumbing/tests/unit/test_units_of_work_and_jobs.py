@@ -101,3 +101,15 @@ def test_events_emitted_while_serving_an_action_carry_its_correlation_id():
         correlation.reset(token)
     uow.emit(updated())
     assert [e.correlation_id for e in uow._pending] == ["signup-42", None]
+
+
+def test_a_handler_for_an_event_also_applies_its_later_versions_unless_they_have_their_own():
+    from mentorship_contracts.profiles import PersonUpdatedV2
+    from plumbing.consumer import with_later_versions
+
+    async def for_v1(event, transaction) -> None: ...
+
+    async def for_v2(event, transaction) -> None: ...
+
+    assert with_later_versions({PersonUpdated: for_v1})[PersonUpdatedV2] is for_v1
+    assert with_later_versions({PersonUpdated: for_v1, PersonUpdatedV2: for_v2})[PersonUpdatedV2] is for_v2

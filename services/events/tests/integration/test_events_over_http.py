@@ -8,6 +8,7 @@ import httpx
 from icalendar import Calendar
 from mentorship_contracts.profiles import PersonRegistered
 from mentorship_contracts.vocabulary import TrainingStage
+from plumbing.calendar import event_uid
 from plumbing.testing import eventually
 
 STARTS = datetime.now(UTC).replace(microsecond=0) + timedelta(days=20)
@@ -38,7 +39,7 @@ async def test_a_chapter_session_from_creation_to_cancellation(events_api, publi
         async with events_api.client("participant", person_id=sam) as as_sam:
             # Profiles has not told the events service Sam's stage yet: a clear answer, then success once it has.
             early = await as_sam.post(f"/v1/events/{session['id']}/registrations", json={"person_id": str(sam)})
-            assert early.status_code == 409 and early.json()["error"]["code"] == "StageNotYetKnown"
+            assert early.status_code == 409 and early.json()["error"]["code"] == "stage_not_yet_known"
             await publish(PersonRegistered(person_id=sam, chapter_id=chapter, stage=TrainingStage.UNDERGRADUATE),
                           PersonRegistered(person_id=kai, chapter_id=chapter, stage=TrainingStage.MEDICAL_STUDENT_1))
 
@@ -55,11 +56,13 @@ async def test_a_chapter_session_from_creation_to_cancellation(events_api, publi
             assert ics.headers["content-type"].startswith("text/calendar")
             [entry] = Calendar.from_ical(ics.content).walk("VEVENT")
             assert entry.decoded("dtstart") == STARTS and str(entry.decoded("dtstart").tzinfo) == "America/Chicago"
+            assert str(entry["uid"]) == event_uid(session["id"])  # the UID of notifications' attachment too
 
             feed_url = (await as_sam.post("/v1/calendar/feed")).json()["url"]
             async with httpx.AsyncClient() as calendar_app:  # no bearer token: the URL is the credential
                 feed = await calendar_app.get(feed_url)
-                assert [str(e["summary"]) for e in Calendar.from_ical(feed.content).walk("VEVENT")] == ["Applying while LGBTQ+"]
+                entries = Calendar.from_ical(feed.content).walk("VEVENT")
+                assert [str(e["summary"]) for e in entries] == ["Applying while LGBTQ+"]
                 assert (await calendar_app.get(feed_url.replace(".ics", "x.ics"))).status_code == 404
 
         async with events_api.client("participant", person_id=kai) as as_kai:

@@ -6,7 +6,6 @@ from datetime import UTC, datetime, timedelta
 from uuid import uuid4
 
 from events.service_layer import handlers
-from events.service_layer.unit_of_work import EventsUnitOfWork
 from mentorship_contracts.profiles import PersonRegistered
 from mentorship_contracts.vocabulary import TrainingStage
 from plumbing.testing import eventually
@@ -67,7 +66,7 @@ async def test_two_instances_remind_each_confirmed_registrant_once_a_day_before(
     await reminders.wait_for(event["id"], 5)
     # More passes, from both instances at once, after every reminder went out: none is sent again.
     for _ in range(3):
-        await asyncio.gather(*(handlers.send_due_reminders(datetime.now(UTC), EventsUnitOfWork(app.state.service.pool))
+        await asyncio.gather(*(handlers.send_due_reminders(datetime.now(UTC), app.state.new_unit_of_work())
                                for app in (first.app, second.app)))
     pool = first.app.state.service.pool
     await eventually(lambda: pool.fetchval("SELECT count(*) = 0 FROM outbox"), what="the outbox to be relayed")

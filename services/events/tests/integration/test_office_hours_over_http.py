@@ -29,7 +29,7 @@ async def test_only_a_mentor_or_clinician_offers_office_hours_and_anyone_else_he
     async with events_api.client("participant", person_id=stranger) as as_stranger:
         unknown = await as_stranger.post("/v1/office-hours/slots", json=slot_body(stranger))
         assert unknown.status_code == 409
-        assert (unknown.json()["error"]["code"], unknown.json()["error"]["field"]) == ("HostNotYetKnown", "host_id")
+        assert (unknown.json()["error"]["code"], unknown.json()["error"]["field"]) == ("host_not_yet_known", "host_id")
 
     await publish(PersonRegistered(person_id=resident, chapter_id=chapter, stage=TrainingStage.RESIDENT),
                   PersonRegistered(person_id=alumna, chapter_id=chapter, stage=TrainingStage.MEDICAL_STUDENT_4,
@@ -44,12 +44,12 @@ async def test_only_a_mentor_or_clinician_offers_office_hours_and_anyone_else_he
         refused = await offer_once_known(as_undergraduate, slot_body(undergraduate))
     assert refused.status_code == 403
     error = refused.json()["error"]
-    assert (error["code"], error["field"]) == ("NotAHost", "host_id")
+    assert (error["code"], error["field"]) == ("not_a_host", "host_id")
     assert "mentors and clinicians" in error["message"] and "undergraduate" in error["message"]
     async with events_api.client("coordinator", chapter_id=chapter) as coordinator:
         on_their_behalf = await coordinator.post("/v1/office-hours/slots",
                                                  json=slot_body(undergraduate, chapter_id=str(chapter)))
-        assert on_their_behalf.status_code == 403 and on_their_behalf.json()["error"]["code"] == "NotAHost"
+        assert on_their_behalf.status_code == 403 and on_their_behalf.json()["error"]["code"] == "not_a_host"
         refused_slots = await coordinator.get("/v1/office-hours/slots",
                                               params={"host_id": str(undergraduate), "open_only": "false"})
         assert refused_slots.json() == []

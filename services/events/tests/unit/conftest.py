@@ -1,156 +1,181 @@
-"""An in-memory unit of work with the repositories' behaviour, for the handlers' tests."""
+"""In-memory repositories with the PostgreSQL ones' behaviour (`service_layer.ports`), in plumbing's fake unit of
+work. Each keeps its rows in instance attributes, which the unit of work restores when a handler fails."""
 
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from datetime import UTC, datetime
+from uuid import UUID
 
 import pytest
-from events.domain.model import EventState, Registration, Status
+from events.domain.commands import EventFilter
+from events.domain.model import (
+    EventState,
+    OfficeHourSlot,
+    Participant,
+    Registration,
+    ScheduledEvent,
+    Status,
+)
+from mentorship_contracts import IntegrationEvent
+from mentorship_contracts.vocabulary import TrainingStage
+from plumbing.testing import FakeUnitOfWork
 
 
 class FakeEvents:
-    def __init__(self) -> None:
-        self.rows = {}
+    def __init__(self, seated_at: Callable[[UUID], list[UUID]]) -> None:
+        self.rows: dict[UUID, ScheduledEvent] = {}
+        # Functions, not the other repositories: the unit of work's snapshot of this state must not copy those.
+        self._seated_at = seated_at  # the events a person holds a confirmed seat at
 
-    async def add(self, event) -> None:
-        self.rows[event.id] = copy.deepcopy(event)
+    async def add(self, e: ScheduledEvent) -> None:
+        self.rows[e.id] = copy.deepcopy(e)
 
     save = add
 
-    async def get(self, event_id, *, lock=False):
+    async def get(self, event_id: UUID, *, lock: bool = False) -> ScheduledEvent | None:
         return copy.deepcopy(self.rows.get(event_id))
+
+    async def find(self, f: EventFilter) -> list[ScheduledEvent]:
+        found = [e for e in self.rows.values() if e.state == f.state
+                 and (f.chapter_id is None or e.chapter_id == f.chapter_id)
+                 and (f.national is None or (e.chapter_id is None) == f.national)
+                 and (f.kind is None or e.kind == f.kind)
+                 and (f.starts_from is None or e.starts_at >= f.starts_from)
+                 and (f.starts_before is None or e.starts_at < f.starts_before)
+                 and (f.audience is None or not e.audience_stages or f.audience in e.audience_stages)
+                 and (f.parent_event_id is None or e.parent_event_id == f.parent_event_id)]
+        found.sort(key=lambda e: (e.starts_at, e.id))
+        return copy.deepcopy(found[f.offset:f.offset + f.limit])
+
+    async def confirmed_of(self, person_id: UUID) -> list[ScheduledEvent]:
+        return sorted((copy.deepcopy(self.rows[e]) for e in self._seated_at(person_id)), key=lambda e: e.starts_at)
 
 
 class FakeRegistrations:
-    def __init__(self, events: FakeEvents) -> None:
+    def __init__(self, event: Callable[[UUID], ScheduledEvent]) -> None:
         self.rows: list[Registration] = []  # in arrival order
-        self.reminded: set = set()
-        self._events = events
+        self.reminded: set[UUID] = set()
+        self._event = event
 
-    async def add_all(self, new) -> None:
+    async def add_all(self, new: list[Registration]) -> None:
         for r in new:
             r.created_at = datetime.now(UTC)
             self.rows.append(copy.deepcopy(r))
 
-    async def save(self, r) -> None:
+    async def save(self, r: Registration) -> None:
         self.rows = [copy.deepcopy(r) if row.id == r.id else row for row in self.rows]
 
-    async def active(self, event_id, person_id):
+    async def active(self, event_id: UUID, person_id: UUID) -> Registration | None:
         return next((copy.deepcopy(r) for r in self.rows
                      if (r.scheduled_event_id, r.person_id) == (event_id, person_id) and r.is_active), None)
 
-    async def standing(self, event_id, people):
+    async def standing(self, event_id: UUID, people: list[UUID]) -> tuple[int, int, dict[UUID, Registration]]:
         active = {p: r for p in people if (r := await self.active(event_id, p))}
         return await self.count(event_id, Status.CONFIRMED), await self.count(event_id, Status.WAITLISTED), active
 
-    async def count(self, event_id, status) -> int:
+    async def count(self, event_id: UUID, status: Status) -> int:
         return sum(r.scheduled_event_id == event_id and r.status == status for r in self.rows)
 
-    async def first_waitlisted(self, event_id):
+    async def first_waitlisted(self, event_id: UUID) -> Registration | None:
         return next((copy.deepcopy(r) for r in self.rows
                      if r.scheduled_event_id == event_id and r.status == Status.WAITLISTED), None)
 
-    async def of_event(self, event_id, *, active_only=False):
+    async def of_event(self, event_id: UUID, *, active_only: bool = False) -> list[Registration]:
         return [copy.deepcopy(r) for r in self.rows
                 if r.scheduled_event_id == event_id and (r.is_active or not active_only)]
 
-    async def of_person(self, person_id):
-        return [(copy.deepcopy(r), copy.deepcopy(self._events.rows[r.scheduled_event_id]))
+    async def of_person(self, person_id: UUID) -> list[tuple[Registration, ScheduledEvent]]:
+        return [(copy.deepcopy(r), copy.deepcopy(self._event(r.scheduled_event_id)))
                 for r in self.rows if r.person_id == person_id]
 
     async def claim_reminder_pass(self) -> bool:
         return True
 
-    async def awaiting_reminder(self, after, by):
+    async def awaiting_reminder(
+        self, starting_after: datetime, starting_by: datetime,
+    ) -> list[tuple[Registration, ScheduledEvent]]:
         return [(copy.deepcopy(r), copy.deepcopy(e)) for r in self.rows
                 if r.status == Status.CONFIRMED and r.id not in self.reminded
-                and (e := self._events.rows[r.scheduled_event_id]).state == EventState.PUBLISHED
-                and after < e.starts_at <= by]
+                and (e := self._event(r.scheduled_event_id)).state == EventState.PUBLISHED
+                and starting_after < e.starts_at <= starting_by]
 
-    async def mark_reminded(self, registration_id) -> bool:
+    async def mark_reminded(self, registration_id: UUID) -> bool:
         first = registration_id not in self.reminded
         self.reminded.add(registration_id)
         return first
 
-    async def forget(self, person_id) -> None:
+    async def forget(self, person_id: UUID) -> None:
         self.rows = [r for r in self.rows if r.person_id != person_id]
 
 
 class FakeParticipants:
     def __init__(self) -> None:
-        self.people, self.feeds = {}, {}
+        self.people: dict[UUID, Participant] = {}
+        self.feeds: dict[bytes, UUID] = {}
 
-    async def stages_of(self, people):
+    async def stages_of(self, people: list[UUID]) -> dict[UUID, TrainingStage]:
         return {p: self.people[p].stage for p in people if p in self.people}
 
-    async def get(self, person_id):
+    async def get(self, person_id: UUID) -> Participant | None:
         return self.people.get(person_id)
 
-    async def save(self, participant) -> None:
-        self.people[participant.person_id] = participant
+    async def save(self, p: Participant) -> None:
+        self.people[p.person_id] = p
 
-    async def forget(self, person_id) -> None:
+    async def forget(self, person_id: UUID) -> None:
         self.people.pop(person_id, None)
         self.feeds = {digest: owner for digest, owner in self.feeds.items() if owner != person_id}
 
-    async def save_feed_token(self, person_id, digest) -> None:
-        await self.forget(person_id)
-        self.feeds[digest] = person_id
+    async def save_feed_token(self, person_id: UUID, token_sha256: bytes) -> None:
+        self.feeds = {digest: owner for digest, owner in self.feeds.items() if owner != person_id}
+        self.feeds[token_sha256] = person_id
 
-    async def owner_of_feed(self, digest):
-        return self.feeds.get(digest)
+    async def owner_of_feed(self, token_sha256: bytes) -> UUID | None:
+        return self.feeds.get(token_sha256)
 
 
 class FakeSlots:
     def __init__(self) -> None:
-        self.rows = {}
+        self.rows: dict[UUID, OfficeHourSlot] = {}
 
-    async def add(self, slot) -> None:
-        self.rows[slot.id] = copy.deepcopy(slot)
+    async def add(self, s: OfficeHourSlot) -> None:
+        self.rows[s.id] = copy.deepcopy(s)
 
     save = add
 
-    async def get(self, slot_id, *, lock=False):
+    async def get(self, slot_id: UUID, *, lock: bool = False) -> OfficeHourSlot | None:
         return copy.deepcopy(self.rows.get(slot_id))
 
-    async def booked_by(self, person_id, *, ending_after):
+    async def find(self, *, host_id: UUID | None, chapter_id: UUID | None, open_only: bool,
+                   starts_from: datetime) -> list[OfficeHourSlot]:
+        found = [copy.deepcopy(s) for s in self.rows.values() if s.starts_at >= starts_from
+                 and host_id in (None, s.host_id) and chapter_id in (None, s.chapter_id)
+                 and not (open_only and s.booked_by is not None)]
+        return sorted(found, key=lambda s: s.starts_at)
+
+    async def booked_by(self, person_id: UUID, *, ending_after: datetime) -> list[OfficeHourSlot]:
         booked = [copy.deepcopy(s) for s in self.rows.values() if s.booked_by == person_id and s.ends_at > ending_after]
         return sorted(booked, key=lambda s: s.starts_at)
 
-    async def involving(self, person_id):
+    async def involving(self, person_id: UUID) -> list[OfficeHourSlot]:
         return [copy.deepcopy(s) for s in self.rows.values() if person_id in (s.host_id, s.booked_by)]
 
-    async def remove(self, slot_id) -> None:
+    async def remove(self, slot_id: UUID) -> None:
         del self.rows[slot_id]
-
-
-class FakeUnitOfWork:
-    def __init__(self) -> None:
-        self.events = FakeEvents()
-        self.registrations = FakeRegistrations(self.events)
-        self.participants = FakeParticipants()
-        self.slots = FakeSlots()
-        self.published: list = []
-        self._pending: list = []
-
-    async def __aenter__(self):
-        return self
-
-    async def __aexit__(self, *exc_info) -> None:
-        self._pending = []
-
-    def emit(self, *events) -> None:
-        self._pending.extend(events)
-
-    async def commit(self) -> None:
-        self.published += self._pending
-        self._pending = []
-
-    def published_of(self, kind) -> list:
-        return [e for e in self.published if isinstance(e, kind)]
 
 
 @pytest.fixture
 def uow() -> FakeUnitOfWork:
-    return FakeUnitOfWork()
+    events = FakeEvents(seated_at=lambda person_id: [
+        r.scheduled_event_id for r in registrations.rows if r.person_id == person_id and r.status == Status.CONFIRMED])
+    registrations = FakeRegistrations(event=lambda event_id: events.rows[event_id])
+    return FakeUnitOfWork(events=events, registrations=registrations, participants=FakeParticipants(),
+                          slots=FakeSlots())
+
+
+@pytest.fixture
+def emitted(uow: FakeUnitOfWork) -> Callable[[type[IntegrationEvent]], list]:
+    """The events of one kind the unit of work has published so far, in order."""
+    return lambda kind: [e for e in uow.published if isinstance(e, kind)]

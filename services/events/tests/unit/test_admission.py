@@ -13,7 +13,8 @@ def session(**overrides) -> ScheduledEvent:
     event = ScheduledEvent.draft(**{
         "chapter_id": None, "kind": "virtual_session", "title": "Applying while LGBTQ+",
         "starts_at": NOW + timedelta(days=7), "ends_at": NOW + timedelta(days=7, hours=1), "timezone": "UTC",
-        "capacity": 2, "audience_stages": [S.UNDERGRADUATE], "registration_deadline": NOW + timedelta(days=6), "is_virtual": True,
+        "capacity": 2, "audience_stages": [S.UNDERGRADUATE], "registration_deadline": NOW + timedelta(days=6),
+        "is_virtual": True,
         **overrides,
     })
     event.publish()

@@ -4,9 +4,19 @@ from datetime import UTC, datetime, timedelta
 from uuid import uuid4
 
 import pytest
+from events.adapters.calendar import calendar_entry
 from events.domain.model import (
-    EventState, Exhibitor, Invalid, Registration, ScheduledEvent, Status, WrongState, tally, waitlist_positions,
+    EventState,
+    Exhibitor,
+    Registration,
+    ScheduledEvent,
+    Status,
+    WrongState,
+    tally,
+    waitlist_positions,
 )
+from plumbing.calendar import event_uid
+from plumbing.errors import Invalid
 
 START = datetime(2026, 10, 3, 15, tzinfo=UTC)
 
@@ -21,7 +31,8 @@ def event(parent=None, **overrides) -> ScheduledEvent:
 
 
 def test_a_career_fair_lists_its_exhibitors_with_booth_and_description():
-    fair = event(exhibitors=[Exhibitor("Howard University College of Medicine", "medical_school", "A12", "MD admissions")])
+    howard = Exhibitor("Howard University College of Medicine", "medical_school", "A12", "MD admissions")
+    fair = event(exhibitors=[howard])
     assert fair.exhibitors[0].booth == "A12"
 
 
@@ -83,3 +94,13 @@ def test_coordinators_see_counts_no_shows_and_waitlist_places():
     registrations = [came, absent, cancelled, first, second]
     assert tally(registrations) == {"confirmed": 2, "waitlisted": 2, "cancelled": 1, "attended": 1, "no_shows": 1}
     assert waitlist_positions(registrations) == {first.id: 1, second.id: 2}
+
+
+def test_an_event_s_calendar_entry_has_the_platform_s_uid_its_own_zone_and_never_the_virtual_link():
+    session = event(kind="virtual_session", location=None, is_virtual=True, virtual_link="https://meet.example/x")
+    entry = calendar_entry(session)
+    assert (entry.uid, entry.timezone, entry.summary) == (event_uid(session.id), "America/New_York", session.title)
+    assert "https://meet.example/x" not in str(vars(entry)) and not entry.cancelled
+    session.publish()
+    session.cancel()
+    assert calendar_entry(session).cancelled

@@ -6,12 +6,13 @@ from uuid import uuid4
 
 import pytest
 from events.domain import commands
-from events.domain.model import NotConfirmed, NotFound, NotInAudience, Participant, StageNotYetKnown, Status
+from events.domain.model import NotConfirmed, NotInAudience, Participant, StageNotYetKnown, Status
 from events.service_layer import handlers
 from events.service_layer.registration_desk import RegistrationDesk
 from mentorship_contracts import events as contract
 from mentorship_contracts.profiles import PersonErased
 from mentorship_contracts.vocabulary import TrainingStage as S
+from plumbing.errors import NotFound
 
 SOON = datetime.now(UTC) + timedelta(days=10)
 
@@ -34,20 +35,20 @@ async def register(uow, event, person=None):
     return outcome[0]
 
 
-async def test_a_cancellation_gives_the_seat_to_the_first_on_the_waitlist(uow):
+async def test_a_cancellation_gives_the_seat_to_the_first_on_the_waitlist(uow, emitted):
     event = await published(uow)
     first, second, third = [await register(uow, event) for _ in range(3)]
     assert [first.status, second.status, third.status] == [Status.CONFIRMED, Status.WAITLISTED, Status.WAITLISTED]
 
     await handlers.cancel_registration(commands.CancelRegistration(event.id, first.person_id, "registrant"), uow)
 
-    promoted = uow.published_of(contract.RegistrationPromoted)
+    promoted = emitted(contract.RegistrationPromoted)
     assert [p.person_id for p in promoted] == [second.person_id]
     assert (await uow.registrations.active(event.id, third.person_id)).status == Status.WAITLISTED
-    assert [w.position for w in uow.published_of(contract.RegistrationWaitlisted)] == [1, 2]
+    assert [w.position for w in emitted(contract.RegistrationWaitlisted)] == [1, 2]
 
 
-async def test_registering_twice_is_the_same_registration_and_says_so_once(uow):
+async def test_registering_twice_is_the_same_registration_and_says_so_once(uow, emitted):
     event = await published(uow)
     person, refused = uuid4(), uuid4()
     uow.events.rows[event.id].audience_stages = [S.RESIDENT]
@@ -59,7 +60,7 @@ async def test_registering_twice_is_the_same_registration_and_says_so_once(uow):
 
     assert {again.id, later.id} == {first.id} and (created, created_again, created_later) == (True, False, False)
     assert isinstance(refusal, StageNotYetKnown)
-    assert len(uow.published_of(contract.RegistrationConfirmed)) == 1
+    assert len(emitted(contract.RegistrationConfirmed)) == 1
 
 
 async def test_someone_whose_stage_has_not_reached_the_service_is_asked_to_try_again(uow):
@@ -72,45 +73,45 @@ async def test_someone_whose_stage_has_not_reached_the_service_is_asked_to_try_a
         await register(uow, event, person)
 
 
-async def test_the_virtual_link_goes_to_confirmed_registrants_only(uow):
+async def test_the_virtual_link_goes_to_confirmed_registrants_only(uow, emitted):
     event = await published(uow)
     confirmed, waitlisted = await register(uow, event), await register(uow, event)
 
-    granted = uow.published_of(contract.VirtualAccessGranted)
+    granted = emitted(contract.VirtualAccessGranted)
     assert [(g.person_id, g.join_url) for g in granted] == [(confirmed.person_id, "https://meet.example/abc")]
     assert await handlers.join_link(event.id, confirmed.person_id, uow) == "https://meet.example/abc"
     with pytest.raises(NotConfirmed):
         await handlers.join_link(event.id, waitlisted.person_id, uow)
 
 
-async def test_a_new_link_reaches_everyone_confirmed_and_more_seats_promote_the_waitlist(uow):
+async def test_a_new_link_reaches_everyone_confirmed_and_more_seats_promote_the_waitlist(uow, emitted):
     event = await published(uow)
     confirmed, waitlisted = await register(uow, event), await register(uow, event)
 
     await handlers.update_event(commands.UpdateEvent(
         event.id, {"capacity": 2, "virtual_link": "https://meet.example/new"}), uow)
 
-    updated = uow.published_of(contract.EventUpdated)
+    updated = emitted(contract.EventUpdated)
     assert sorted(updated[0].changed_fields) == ["capacity", "virtual_link"]
-    assert [p.person_id for p in uow.published_of(contract.RegistrationPromoted)] == [waitlisted.person_id]
-    new_links = [g.person_id for g in uow.published_of(contract.VirtualAccessGranted) if g.join_url.endswith("new")]
+    assert [p.person_id for p in emitted(contract.RegistrationPromoted)] == [waitlisted.person_id]
+    new_links = [g.person_id for g in emitted(contract.VirtualAccessGranted) if g.join_url.endswith("new")]
     assert sorted(new_links) == sorted([confirmed.person_id, waitlisted.person_id])
 
 
-async def test_cancelling_an_event_cancels_every_registration_and_tells_each_registrant(uow):
+async def test_cancelling_an_event_cancels_every_registration_and_tells_each_registrant(uow, emitted):
     event = await published(uow)
     people = [(await register(uow, event)).person_id for _ in range(3)]
 
     await handlers.cancel_event(commands.CancelEvent(event.id, "speaker_unavailable"), uow)
 
-    cancelled = uow.published_of(contract.RegistrationCancelled)
+    cancelled = emitted(contract.RegistrationCancelled)
     assert sorted(c.person_id for c in cancelled) == sorted(people)
     assert {c.cancelled_by for c in cancelled} == {"event_cancelled"}
-    assert uow.published_of(contract.EventCancelled)[0].reason_code == "speaker_unavailable"
-    assert not uow.published_of(contract.RegistrationPromoted)
+    assert emitted(contract.EventCancelled)[0].reason_code == "speaker_unavailable"
+    assert not emitted(contract.RegistrationPromoted)
 
 
-async def test_completing_an_event_records_those_not_checked_in_as_no_shows(uow):
+async def test_completing_an_event_records_those_not_checked_in_as_no_shows(uow, emitted):
     event = await published(uow, capacity=3)
     came, stayed_away = await register(uow, event), await register(uow, event)
     await handlers.record_attendance(commands.RecordAttendance(event.id, came.person_id, True), uow)
@@ -118,11 +119,11 @@ async def test_completing_an_event_records_those_not_checked_in_as_no_shows(uow)
 
     await handlers.complete_event(commands.CompleteEvent(event.id), uow)
 
-    recorded = {(a.person_id, a.attended) for a in uow.published_of(contract.AttendanceRecorded)}
+    recorded = {(a.person_id, a.attended) for a in emitted(contract.AttendanceRecorded)}
     assert recorded == {(came.person_id, True), (stayed_away.person_id, False)}
 
 
-async def test_a_reminder_is_due_once_per_confirmed_registrant_a_day_before(uow):
+async def test_a_reminder_is_due_once_per_confirmed_registrant_a_day_before(uow, emitted):
     event = await published(uow, capacity=2)
     confirmed = [await register(uow, event) for _ in range(2)]
     await register(uow, event)  # waitlisted: no reminder
@@ -131,20 +132,34 @@ async def test_a_reminder_is_due_once_per_confirmed_registrant_a_day_before(uow)
     assert await handlers.send_due_reminders(event.starts_at - timedelta(hours=25), uow) == 0
     assert await handlers.send_due_reminders(a_day_before, uow) == 2
     assert await handlers.send_due_reminders(a_day_before + timedelta(minutes=1), uow) == 0
-    assert sorted(r.person_id for r in uow.published_of(contract.ReminderDue)) == sorted(c.person_id for c in confirmed)
+    assert sorted(r.person_id for r in emitted(contract.ReminderDue)) == sorted(c.person_id for c in confirmed)
 
 
-async def test_an_erased_person_gives_up_their_seat_and_is_forgotten(uow):
+async def test_an_erased_person_gives_up_their_seat_and_is_forgotten(uow, emitted):
     event = await published(uow)
     erased, waiting = await register(uow, event), await register(uow, event)
     await uow.participants.save(Participant(erased.person_id, S.UNDERGRADUATE))
 
     await handlers.person_erased(PersonErased(person_id=erased.person_id), uow)
 
-    assert [p.person_id for p in uow.published_of(contract.RegistrationPromoted)] == [waiting.person_id]
+    assert [p.person_id for p in emitted(contract.RegistrationPromoted)] == [waiting.person_id]
     assert await uow.registrations.of_person(erased.person_id) == []
     assert await uow.participants.stages_of([erased.person_id]) == {}
-    assert not [e for e in uow.published_of(contract.RegistrationCancelled) if e.person_id == erased.person_id]
+    assert not [e for e in emitted(contract.RegistrationCancelled) if e.person_id == erased.person_id]
+
+
+async def test_my_calendar_feed_lists_the_events_i_hold_a_seat_at_and_a_new_url_revokes_the_old(uow):
+    event = await published(uow)
+    me, waiting = await register(uow, event), await register(uow, event)
+    old = await handlers.issue_calendar_feed(commands.IssueCalendarFeed(me.person_id), uow)
+    theirs = await handlers.issue_calendar_feed(commands.IssueCalendarFeed(waiting.person_id), uow)
+
+    assert [e.id for e in await handlers.calendar_feed(old, uow)] == [event.id]
+    assert await handlers.calendar_feed(theirs, uow) == []  # a place on the waitlist is not in the calendar
+    new = await handlers.issue_calendar_feed(commands.IssueCalendarFeed(me.person_id), uow)
+    assert [e.id for e in await handlers.calendar_feed(new, uow)] == [event.id]
+    with pytest.raises(NotFound):
+        await handlers.calendar_feed(old, uow)
 
 
 async def test_a_rush_at_the_desk_is_admitted_in_arrival_order_and_each_caller_hears_their_own_outcome(uow):

@@ -1,12 +1,13 @@
 from datetime import timedelta
 
-from pydantic import Field
 from plumbing.settings import ServiceSettings
+from pydantic import Field
 
 from .service_layer.dispatch import DispatchPolicy
 
 
 class NotificationsSettings(ServiceSettings):
+    service_name: str = "notifications"
     smtp_host: str = Field(default="127.0.0.1", validation_alias="SMTP_HOST")
     smtp_port: int = Field(default=10025, validation_alias="SMTP_PORT")
     smtp_timeout_seconds: float = Field(default=10.0, validation_alias="SMTP_TIMEOUT_SECONDS")

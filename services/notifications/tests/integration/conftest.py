@@ -8,11 +8,10 @@ from uuid import uuid4
 import httpx
 import pytest
 from aiokafka import AIOKafkaProducer
-from mentorship_contracts import IntegrationEvent, profiles
+from mentorship_contracts import IntegrationEvent, message_headers, profiles
 from notifications.bootstrap import build_app
 from notifications.config import NotificationsSettings
 from plumbing.auth import mint
-from plumbing.outbox import headers_for
 from plumbing.testing import free_port, serving
 
 JWT_SECRET = "notifications-integration-tests-signing-key-32b"
@@ -26,7 +25,7 @@ class Publisher:
 
     async def __call__(self, *events: IntegrationEvent) -> None:
         for event in events:
-            headers = [(k, v.encode()) for k, v in headers_for(str(event.event_id), event.event_type).items()]
+            headers = [(k, v.encode()) for k, v in message_headers(str(event.event_id), event.event_type).items()]
             await self._producer.send_and_wait(event.topic, event.to_json(), key=event.key.encode(), headers=headers)
 
 
@@ -45,7 +44,7 @@ def settings_for(postgres_server, kafka_bootstrap_servers, smtp_port: int, **ove
     name = f"notifications_it_{uuid4().hex[:8]}"
     port = free_port()
     return NotificationsSettings(
-        service_name=name, database_url=postgres_server.create_database(name), http_port=port,
+        consumer_group_name=name, database_url=postgres_server.create_database(name), http_port=port,
         public_base_url=f"http://127.0.0.1:{port}",
         kafka_bootstrap_servers=kafka_bootstrap_servers, jwt_secret=JWT_SECRET, smtp_host="127.0.0.1",
         smtp_port=smtp_port, dispatch_poll_seconds=0.05, access_link_grace_seconds=2, **overrides,

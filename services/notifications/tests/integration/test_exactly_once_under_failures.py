@@ -68,7 +68,8 @@ async def test_a_service_killed_between_the_smtp_send_and_its_commit_never_sends
         async with admin:
             async def welcome_status():
                 log = (await admin.get("/v1/deliveries")).json()
-                return next((d["status"] for d in log if d["person_id"] == str(person.person_id) and d["kind"] == "welcome"), None)
+                return next((d["status"] for d in log
+                             if d["person_id"] == str(person.person_id) and d["kind"] == "welcome"), None)
 
             # The claim's lease runs out: the restarted service cannot know whether the message was taken.
             await eventually(lambda: _is(welcome_status(), "unconfirmed"), timeout=30, what="the claim to lapse")

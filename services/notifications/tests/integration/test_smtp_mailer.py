@@ -53,7 +53,8 @@ async def serve(handler: CountingServer, port: int) -> asyncio.Server:
 
 
 def email(to: str) -> Email:
-    return Email(to=to, subject="Hello", text="Hello", html="<p>Hello</p>", message_id=f"<{uuid4()}@mentorship.example>")
+    return Email(to=to, subject="Hello", text="Hello", html="<p>Hello</p>",
+                 message_id=f"<{uuid4()}@mentorship.example>")
 
 
 async def test_one_connection_carries_message_after_message():

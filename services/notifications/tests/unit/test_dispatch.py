@@ -1,10 +1,10 @@
 """Recording and sending notifications, with an in-memory unit of work and mailer."""
 
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from uuid import uuid4
 
 import pytest
+from mentorship_contracts.events import EventPublished, RegistrationConfirmed
 from mentorship_contracts.matching import (
     MeetingOverdue,
     MenteeWaitlisted,
@@ -26,106 +26,17 @@ from notifications.domain.model import (
 )
 from notifications.service_layer import handlers
 from notifications.service_layer.dispatch import DispatchPolicy, dispatch_due
+from plumbing.calendar import event_uid
+from plumbing.testing import FakeUnitOfWork
 
-POLICY = DispatchPolicy(retry_base_seconds=0)
+from .fakes import FakeMailer, FakeNotifications
 
-
-class FakeNotifications:
-    def __init__(self):
-        self.contacts, self.rows, self.prefs, self.waiting = {}, {}, {}, {}
-
-    async def add(self, n):
-        if any(r["n"].idempotency_key == n.idempotency_key for r in self.rows.values()):
-            return False
-        self.rows[n.id] = {"n": replace(n, created_at=datetime.now(UTC)), "status": "pending", "attempts": 0}
-        return True
-
-    async def due(self, limit):
-        return [replace(r["n"], attempts=r["attempts"]) for r in self.rows.values()
-                if r["status"] == "pending" and r["n"].person_id in self.contacts][:limit]
-
-    async def contact(self, person_id):
-        return self.contacts.get(person_id)
-
-    async def program_name(self, program_id):
-        return "Into Medical School"
-
-    async def chapter_name(self, chapter_id):
-        return None
-
-    async def mark_waiting(self, mentee_id, program_id, pairing_kind, as_of):
-        state = self.waiting.get((mentee_id, program_id, pairing_kind))
-        if state and state[1] > as_of:
-            return False
-        self.waiting[(mentee_id, program_id, pairing_kind)] = (True, as_of)
-        return True
-
-    async def mark_paired(self, mentee_id, program_id, pairing_kind, as_of):
-        was_waiting, since = self.waiting.get((mentee_id, program_id, pairing_kind), (False, as_of))
-        if since <= as_of:
-            self.waiting[(mentee_id, program_id, pairing_kind)] = (False, as_of)
-        return was_waiting and since <= as_of
-
-    async def preferences(self, person_id):
-        return self.prefs.get(person_id, Preferences())
-
-    async def save_preferences(self, person_id, preferences):
-        self.prefs[person_id] = preferences
-
-    def _set(self, notification_id, **changes):
-        self.rows[notification_id].update(changes)
-
-    async def defer(self, notification_id, seconds):
-        pass
-
-    async def mark_sending(self, notification_id, subject, message_id, lease_seconds):
-        self._set(notification_id, status="sending", attempts=self.rows[notification_id]["attempts"] + 1)
-
-    async def mark_without_email(self, notification_id, subject, status):
-        self._set(notification_id, status=status)
-
-    async def mark_sent(self, notification_id):
-        self._set(notification_id, status="sent")
-
-    async def mark_retry(self, notification_id, error, after_seconds):
-        self._set(notification_id, status="pending")
-
-    async def mark_failed(self, notification_id, error):
-        self._set(notification_id, status="failed")
-
-    async def mark_unconfirmed(self, notification_id, error):
-        self._set(notification_id, status="unconfirmed")
-
-    def statuses(self):
-        return {r["n"].kind + ":" + str(r["n"].person_id): r["status"] for r in self.rows.values()}
+# No waiting between tries, nor for context that has not arrived: each dispatch is the next pass.
+POLICY = DispatchPolicy(retry_base_seconds=0, context_wait_seconds=0)
 
 
-class FakeUnitOfWork:
-    def __init__(self):
-        self.notifications = FakeNotifications()
-        self.published = []
-
-    async def __aenter__(self):
-        return self
-
-    async def __aexit__(self, *exc):
-        pass
-
-    def emit(self, *events):
-        self.published.extend(events)
-
-    async def commit(self):
-        pass
-
-
-class FakeMailer:
-    def __init__(self, error=None):
-        self.sent, self.error = [], error
-
-    async def send(self, email):
-        if self.error:
-            raise self.error
-        self.sent.append(email)
+def new_uow() -> FakeUnitOfWork:
+    return FakeUnitOfWork(notifications=FakeNotifications())
 
 
 def render(notification, context):
@@ -147,14 +58,15 @@ async def dispatch(uow, mailer):
 
 
 async def test_a_pairing_delivered_twice_records_one_notification_per_person():
-    uow, event = FakeUnitOfWork(), pairing()
+    uow, event = new_uow(), pairing()
     await handlers.pairing_confirmed(event, uow)
     await handlers.pairing_confirmed(event, uow)
-    assert sorted(r["n"].person_id for r in uow.notifications.rows.values()) == sorted([event.mentee_id, event.mentor_id])
+    recorded_for = sorted(r["n"].person_id for r in uow.notifications.rows.values())
+    assert recorded_for == sorted([event.mentee_id, event.mentor_id])
 
 
 async def test_nothing_is_sent_until_the_partner_can_be_described_then_both_are_sent_once():
-    uow, event, mailer = FakeUnitOfWork(), pairing(), FakeMailer()
+    uow, event, mailer = new_uow(), pairing(), FakeMailer()
     await handlers.pairing_confirmed(event, uow)
     reachable(uow, event.mentee_id)
     await dispatch(uow, mailer)
@@ -167,7 +79,7 @@ async def test_nothing_is_sent_until_the_partner_can_be_described_then_both_are_
 
 
 async def test_an_smtp_failure_is_retried_and_after_the_last_try_marked_failed_and_announced():
-    uow, event, mailer = FakeUnitOfWork(), pairing(), FakeMailer(ConnectionRefusedError("smtp down"))
+    uow, event, mailer = new_uow(), pairing(), FakeMailer(ConnectionRefusedError("smtp down"))
     await handlers.pairing_confirmed(event, uow)
     reachable(uow, event.mentee_id, event.mentor_id)
     for _ in range(MAX_ATTEMPTS):
@@ -177,7 +89,7 @@ async def test_an_smtp_failure_is_retried_and_after_the_last_try_marked_failed_a
 
 
 async def test_a_conversation_that_broke_off_after_handing_the_message_over_is_never_resent():
-    uow, event, mailer = FakeUnitOfWork(), pairing(), FakeMailer(DeliveryUncertain("SMTPServerDisconnected"))
+    uow, event, mailer = new_uow(), pairing(), FakeMailer(DeliveryUncertain("SMTPServerDisconnected"))
     await handlers.pairing_confirmed(event, uow)
     reachable(uow, event.mentee_id, event.mentor_id)
     await dispatch(uow, mailer)
@@ -188,7 +100,7 @@ async def test_a_conversation_that_broke_off_after_handing_the_message_over_is_n
 
 
 async def test_a_mentee_who_waited_is_told_they_are_off_the_waitlist():
-    uow, event = FakeUnitOfWork(), pairing()
+    uow, event = new_uow(), pairing()
     await handlers.mentee_waitlisted(MenteeWaitlisted(enrollment_id=uuid4(), program_id=event.program_id,
                                                       chapter_id=None, mentee_id=event.mentee_id, position=3,
                                                       occurred_at=event.occurred_at - timedelta(days=3)), uow)
@@ -198,7 +110,7 @@ async def test_a_mentee_who_waited_is_told_they_are_off_the_waitlist():
 
 
 async def test_a_mentee_waiting_for_one_kind_of_mentor_is_not_told_they_are_off_the_waitlist_by_another_kind():
-    uow = FakeUnitOfWork()
+    uow = new_uow()
     clinical = PairingConfirmedV2(**pairing().model_dump(exclude={"event_id", "event_type", "schema_version"}),
                                   pairing_kind="clinical")
     await handlers.mentee_waitlisted(MenteeWaitlistedV2(
@@ -210,7 +122,7 @@ async def test_a_mentee_waiting_for_one_kind_of_mentor_is_not_told_they_are_off_
 
 
 async def test_a_waitlisting_read_after_the_pairing_that_followed_it_tells_the_mentee_nothing_stale():
-    uow, event = FakeUnitOfWork(), pairing()
+    uow, event = new_uow(), pairing()
     await handlers.pairing_confirmed(event, uow)
     await handlers.mentee_waitlisted(MenteeWaitlisted(enrollment_id=uuid4(), program_id=event.program_id,
                                                       chapter_id=None, mentee_id=event.mentee_id, position=3,
@@ -220,12 +132,13 @@ async def test_a_waitlisting_read_after_the_pairing_that_followed_it_tells_the_m
 
 
 async def test_an_opted_out_category_reaches_the_inbox_only_and_a_digest_reader_waits_for_the_digest():
-    uow, mailer = FakeUnitOfWork(), FakeMailer()
+    uow, mailer = new_uow(), FakeMailer()
     pair = pairing()
     overdue = MeetingOverdue(**pair.model_dump(include={"pairing_id", "program_id", "chapter_id", "mentee_id",
                                                         "mentor_id"}), last_met_at=None, days_overdue=10)
     reachable(uow, pair.mentee_id, pair.mentor_id)
-    await handlers.change_preferences(commands.ChangePreferences(pair.mentee_id, {Category.MENTORSHIP_NUDGES: True}), uow)
+    await handlers.change_preferences(commands.ChangePreferences(pair.mentee_id, {Category.MENTORSHIP_NUDGES: True}),
+                                      uow)
     await handlers.change_preferences(commands.ChangePreferences(pair.mentor_id, daily_digest=True), uow)
     await handlers.meeting_overdue(overdue, uow)
     await dispatch(uow, mailer)
@@ -248,13 +161,15 @@ def described(uow, *people):
 
 
 async def test_a_pairing_or_waitlisting_of_a_kind_says_the_kind_and_a_general_one_says_nothing_more():
-    uow, mailer = FakeUnitOfWork(), FakeMailer()
+    uow, mailer = new_uow(), FakeMailer()
     general = pairing()
     mentee, clinician, researcher = general.mentee_id, uuid4(), uuid4()
     described(uow, (mentee, "Sam Okafor"), (general.mentor_id, "Ana Reyes"), (clinician, "Lee Chen"),
               (researcher, "Kim Park"))
-    await handlers.pairing_confirmed(general, uow)
     of_a_kind = dict(program_id=uuid4(), chapter_id=None, mentee_id=mentee)
+    for program_id in (general.program_id, of_a_kind["program_id"]):
+        uow.notifications.programs[program_id] = "Into Medical School"
+    await handlers.pairing_confirmed(general, uow)
     await handlers.pairing_confirmed(PairingConfirmedV2(**of_a_kind, pairing_id=uuid4(), mentor_id=clinician, score=80,
                                                         term_ends_at=general.term_ends_at, pairing_kind="clinical"),
                                      uow)
@@ -273,3 +188,26 @@ async def test_a_pairing_or_waitlisting_of_a_kind_says_the_kind_and_a_general_on
     assert said(researcher, "A proposed match: Sam Okafor").count("would be your research mentee in") == 2
     waitlisted = said(mentee, "You are on the waitlist for Into Medical School: position 2")
     assert waitlisted.count("Every career mentor in") == 2
+
+
+async def test_a_confirmation_carries_the_events_calendar_entry_under_the_uid_of_the_events_feed():
+    uow, mailer = new_uow(), FakeMailer()
+    starts = datetime(2027, 3, 4, 18, tzinfo=UTC)
+    session = EventPublished(scheduled_event_id=uuid4(), chapter_id=None, kind="workshop", title="Personal statements",
+                             starts_at=starts, ends_at=starts + timedelta(hours=1), timezone="America/Chicago",
+                             capacity=20, audience_stages=["undergraduate"], registration_deadline=starts,
+                             is_virtual=False, location="Student centre, room 2")
+    registrant = uuid4()
+    described(uow, (registrant, "Sam Okafor"))
+    await handlers.event_published(session, uow)
+    await handlers.registration_confirmed(RegistrationConfirmed(registration_id=uuid4(), chapter_id=None,
+                                                                scheduled_event_id=session.scheduled_event_id,
+                                                                person_id=registrant), uow)
+    await dispatch_due(lambda: uow, Renderer("https://mentorship.example", UnsubscribeTokens("s" * 32)), mailer, POLICY)
+
+    [confirmation] = mailer.sent
+    [attachment] = confirmation.attachments
+    entry = attachment.content.decode()
+    assert attachment.filename == "event.ics" and "METHOD:PUBLISH" in entry
+    assert f"UID:{event_uid(session.scheduled_event_id)}" in entry
+    assert "SUMMARY:Personal statements" in entry and "LOCATION:Student centre\\, room 2" in entry

@@ -1,8 +1,8 @@
 """The FastStream application whose AsyncAPI document is committed (`contracts/asyncapi/generate.sh`)."""
 
-from plumbing.settings import ServiceSettings
-
 from .bootstrap import build_service
+from .config import ProfilesSettings
 
 # Documented against the broker address of docker-compose and Kubernetes, not whatever this shell points at.
-app = build_service(ServiceSettings(service_name="profiles", kafka_bootstrap_servers="kafka:9092")).asyncapi
+service, _ = build_service(ProfilesSettings(kafka_bootstrap_servers="kafka:9092"))
+app = service.asyncapi

@@ -1,5 +1,6 @@
-"""Composition root of profiles: settings → service runtime → HTTP app."""
+"""Composition root of profiles: settings → service runtime and its units of work → HTTP app."""
 
+from collections.abc import Callable
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -9,21 +10,22 @@ from plumbing.settings import ServiceSettings
 
 from .adapters.sealing import IdentitySealer
 from .config import ProfilesSettings
-from .domain.model import ProfilesError
 from .entrypoints import http
 from .service_layer.unit_of_work import ProfilesUnitOfWork
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
-def build_service(settings: ServiceSettings | None = None) -> Service:
-    return Service(ProfilesSettings.of(settings), migrations=MIGRATIONS)
+def build_service(settings: ServiceSettings | None = None) -> tuple[Service, Callable[..., ProfilesUnitOfWork]]:
+    """The service, and the maker of its units of work (each sealing identity attributes with the service's key)."""
+    settings = ProfilesSettings.of(settings)
+    service = Service(settings, migrations=MIGRATIONS)
+    new_unit_of_work = service.units_of_work(ProfilesUnitOfWork, sealer=IdentitySealer(settings.identity_key))
+    return service, new_unit_of_work
 
 
 def build_app(settings: ServiceSettings | None = None) -> FastAPI:
-    service = build_service(settings)
-    sealer = IdentitySealer(service.settings.identity_key)
-    app = create_app(service, [http.router], title="Mentorship platform: profiles",
-                     error_mappers={ProfilesError: http.as_api_error})
-    app.state.new_unit_of_work = lambda: ProfilesUnitOfWork(service.pool, sealer)
+    service, new_unit_of_work = build_service(settings)
+    app = create_app(service, [http.router], title="Mentorship platform: profiles")
+    app.state.new_unit_of_work = new_unit_of_work
     return app

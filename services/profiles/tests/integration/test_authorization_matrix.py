@@ -37,15 +37,18 @@ MATRIX = {
     "erase a person": ({"the person", "an administrator", "a service"},
                        lambda w: ("DELETE", f"/v1/people/{w['person']}", None)),
     "read an identity": ({"the person"}, lambda w: ("GET", f"/v1/people/{w['person']}/identity", None)),
-    "declare an identity": ({"the person"}, lambda w: ("PUT", f"/v1/people/{w['person']}/identity", {"attributes": {}})),
+    "declare an identity": ({"the person"},
+                            lambda w: ("PUT", f"/v1/people/{w['person']}/identity", {"attributes": {}})),
     "withdraw a consent": ({"the person"}, lambda w: (
         "DELETE", f"/v1/people/{w['person']}/identity/disability/consents/matching", None)),
     "list a person's enrollments": (SELF_OR_MANAGERS, lambda w: ("GET", f"/v1/people/{w['person']}/enrollments", None)),
     "enroll a person": (SELF_OR_MANAGERS, lambda w: ("POST", "/v1/enrollments", {
         "person_id": w["person"], "program_id": w["national_program"], "role": "mentor"})),
     "read an enrollment": (SELF_OR_MANAGERS, lambda w: ("GET", f"/v1/enrollments/{w['enrollment']}", None)),
-    "change an enrollment": (SELF_OR_MANAGERS, lambda w: ("PATCH", f"/v1/enrollments/{w['enrollment']}", {"capacity": 3})),
-    "withdraw an enrollment": (SELF_OR_MANAGERS, lambda w: ("POST", f"/v1/enrollments/{w['enrollment']}/withdraw", None)),
+    "change an enrollment": (SELF_OR_MANAGERS,
+                             lambda w: ("PATCH", f"/v1/enrollments/{w['enrollment']}", {"capacity": 3})),
+    "withdraw an enrollment": (SELF_OR_MANAGERS,
+                               lambda w: ("POST", f"/v1/enrollments/{w['enrollment']}/withdraw", None)),
     "approve a mentor": (MANAGERS, lambda w: ("POST", f"/v1/enrollments/{w['enrollment']}/approve", None)),
     "suspend a mentor": (MANAGERS, lambda w: ("POST", f"/v1/enrollments/{w['enrollment']}/suspend", None)),
 }
@@ -72,7 +75,8 @@ async def fresh_world(http, chapters) -> dict:
         "chapter_id": chapters["chapter"]})).json()["id"]
     enrollment = (await http.post("/v1/enrollments", headers=admin, json={
         "person_id": person, "program_id": chapters["program"], "role": "mentor"})).json()["id"]
-    await http.put(f"/v1/people/{person}/identity", headers={"Authorization": bearer(Role.PARTICIPANT, person_id=person)},
+    await http.put(f"/v1/people/{person}/identity",
+                   headers={"Authorization": bearer(Role.PARTICIPANT, person_id=person)},
                    json={"attributes": {"disability": {"value": "deaf", "use_in_matching": True}}})
     return {**chapters, "person": person, "enrollment": enrollment}
 

@@ -17,7 +17,8 @@ async def test_a_mentor_signs_up_declares_identity_enrolls_is_approved_and_each_
 ):
     suffix = uuid4().hex[:8]
     async with profiles.client() as admin:
-        chapter = (await admin.post("/v1/chapters", json={"name": f"Meharry {suffix}", "timezone": "America/Chicago"})).json()
+        chapter = (await admin.post("/v1/chapters", json={"name": f"Meharry {suffix}",
+                                                          "timezone": "America/Chicago"})).json()
         program = (await admin.post("/v1/programs", json={
             "name": "Into Residency", "chapter_id": chapter["id"], "mentee_stages": ["medical_student_4"],
             "mentor_stages": ["resident", "fellow"], "mentor_approval_required": True, "pairing_mode": "rounds",

@@ -2,42 +2,47 @@
 
 import pytest
 from mentorship_contracts import profiles as contract
-from mentorship_contracts.vocabulary import PairingKind, Role, TrainingStage as S
+from mentorship_contracts.vocabulary import PairingKind, Role
+from mentorship_contracts.vocabulary import TrainingStage as S
+from plumbing.errors import Conflict, Invalid
 from profiles.domain import commands
-from profiles.domain.model import AlreadyEnrolled, Conflict, Invalid, StageNotEligible
+from profiles.domain.model import AlreadyEnrolled, StageNotEligible
 from profiles.service_layer import handlers
+
+from .conftest import anyone
 
 
 async def test_a_mentor_in_a_vetted_program_waits_for_approval(uow, register, vetted_program):
     mentor = await register(S.RESIDENT)
-    enrollment = await handlers.enroll(commands.Enroll(mentor.id, vetted_program.id, Role.MENTOR, capacity=2), uow)
+    command = commands.Enroll(mentor.id, vetted_program.id, Role.MENTOR, capacity=2)
+    enrollment = await handlers.enroll(command, uow, anyone)
     assert enrollment.approval == "pending"
     assert uow.published[-1].approval == "pending"
 
 
 async def test_a_coordinator_approves_then_suspends_a_mentor_and_each_is_announced(uow, register, vetted_program):
     mentor = await register(S.FELLOW)
-    enrollment = await handlers.enroll(commands.Enroll(mentor.id, vetted_program.id, Role.MENTOR), uow)
-    await handlers.approve_mentor(commands.ApproveMentor(enrollment.id), uow)
-    suspended = await handlers.suspend_mentor(commands.SuspendMentor(enrollment.id), uow)
+    enrollment = await handlers.enroll(commands.Enroll(mentor.id, vetted_program.id, Role.MENTOR), uow, anyone)
+    await handlers.approve_mentor(commands.ApproveMentor(enrollment.id), uow, anyone)
+    suspended = await handlers.suspend_mentor(commands.SuspendMentor(enrollment.id), uow, anyone)
     assert suspended.approval == "suspended"
     assert [type(e) for e in uow.published[-2:]] == [contract.MentorApproved, contract.MentorSuspended]
     with pytest.raises(Conflict):
-        await handlers.suspend_mentor(commands.SuspendMentor(enrollment.id), uow)
+        await handlers.suspend_mentor(commands.SuspendMentor(enrollment.id), uow, anyone)
 
 
 async def test_mentees_are_not_vetted(uow, register, vetted_program):
     mentee = await register(S.MEDICAL_STUDENT_4)
-    enrollment = await handlers.enroll(commands.Enroll(mentee.id, vetted_program.id, Role.MENTEE), uow)
+    enrollment = await handlers.enroll(commands.Enroll(mentee.id, vetted_program.id, Role.MENTEE), uow, anyone)
     with pytest.raises(Conflict) as refused:
-        await handlers.approve_mentor(commands.ApproveMentor(enrollment.id), uow)
+        await handlers.approve_mentor(commands.ApproveMentor(enrollment.id), uow, anyone)
     assert refused.value.field == "role"
 
 
 async def test_a_stage_the_program_does_not_take_is_refused_naming_the_stage(uow, register, vetted_program):
     student = await register(S.UNDERGRADUATE)
     with pytest.raises(StageNotEligible) as refused:
-        await handlers.enroll(commands.Enroll(student.id, vetted_program.id, Role.MENTEE), uow)
+        await handlers.enroll(commands.Enroll(student.id, vetted_program.id, Role.MENTEE), uow, anyone)
     assert refused.value.field == "stage"
 
 
@@ -45,7 +50,7 @@ async def test_a_mentor_may_welcome_only_stages_the_program_takes(uow, register,
     mentor = await register(S.RESIDENT)
     with pytest.raises(Invalid) as refused:
         await handlers.enroll(commands.Enroll(mentor.id, vetted_program.id, Role.MENTOR,
-                                              mentee_stages_welcome=[S.HIGH_SCHOOL]), uow)
+                                              mentee_stages_welcome=[S.HIGH_SCHOOL]), uow, anyone)
     assert refused.value.field == "mentee_stages_welcome"
 
 
@@ -55,23 +60,23 @@ async def test_a_group_mentor_takes_no_more_mentees_than_a_group_holds(uow, regi
         format="group", group_size=4), uow)
     mentor = await register(S.ATTENDING)
     with pytest.raises(Invalid) as refused:
-        await handlers.enroll(commands.Enroll(mentor.id, program.id, Role.MENTOR, capacity=5), uow)
+        await handlers.enroll(commands.Enroll(mentor.id, program.id, Role.MENTOR, capacity=5), uow, anyone)
     assert refused.value.field == "capacity"
 
 
 async def test_a_chapter_program_takes_members_of_its_chapter_only(uow, vetted_program):
     outsider = await handlers.register_person(commands.RegisterPerson("B", "b@example.org", S.RESIDENT), uow)
     with pytest.raises(Invalid) as refused:
-        await handlers.enroll(commands.Enroll(outsider.id, vetted_program.id, Role.MENTOR), uow)
+        await handlers.enroll(commands.Enroll(outsider.id, vetted_program.id, Role.MENTOR), uow, anyone)
     assert refused.value.field == "program_id"
 
 
 async def test_enrolling_twice_in_the_same_role_is_refused_and_nothing_is_published(uow, register, vetted_program):
     mentee = await register(S.MEDICAL_STUDENT_4)
-    await handlers.enroll(commands.Enroll(mentee.id, vetted_program.id, Role.MENTEE), uow)
+    await handlers.enroll(commands.Enroll(mentee.id, vetted_program.id, Role.MENTEE), uow, anyone)
     published = len(uow.published)
     with pytest.raises(AlreadyEnrolled):
-        await handlers.enroll(commands.Enroll(mentee.id, vetted_program.id, Role.MENTEE), uow)
+        await handlers.enroll(commands.Enroll(mentee.id, vetted_program.id, Role.MENTEE), uow, anyone)
     assert len(uow.published) == published
 
 
@@ -80,21 +85,23 @@ async def test_one_person_mentors_in_one_program_and_is_mentored_in_another(uow,
         name="Into Medical School", chapter_id=None, mentee_stages=[S.UNDERGRADUATE],
         mentor_stages=[S.MEDICAL_STUDENT_3]), uow)
     student = await register(S.MEDICAL_STUDENT_3)
-    await handlers.enroll(commands.Enroll(student.id, into_medical_school.id, Role.MENTOR), uow)
-    await handlers.enroll(commands.Enroll(student.id, vetted_program.id, Role.MENTEE), uow)
-    assert {e.role for e in await handlers.enrollments_of(student.id, uow)} == {Role.MENTOR, Role.MENTEE}
+    await handlers.enroll(commands.Enroll(student.id, into_medical_school.id, Role.MENTOR), uow, anyone)
+    await handlers.enroll(commands.Enroll(student.id, vetted_program.id, Role.MENTEE), uow, anyone)
+    assert {e.role for e in await handlers.enrollments_of(student.id, uow, anyone)} == {Role.MENTOR, Role.MENTEE}
 
 
-async def test_a_changed_enrollment_names_what_changed_and_a_withdrawn_one_can_be_rejoined(uow, register, vetted_program):
+async def test_a_changed_enrollment_names_what_changed_and_a_withdrawn_one_can_be_rejoined(
+    uow, register, vetted_program
+):
     mentor = await register(S.RESIDENT)
-    enrollment = await handlers.enroll(commands.Enroll(mentor.id, vetted_program.id, Role.MENTOR), uow)
-    await handlers.change_enrollment(commands.ChangeEnrollment(enrollment.id, {"capacity": 3}), uow)
+    enrollment = await handlers.enroll(commands.Enroll(mentor.id, vetted_program.id, Role.MENTOR), uow, anyone)
+    await handlers.change_enrollment(commands.ChangeEnrollment(enrollment.id, {"capacity": 3}), uow, anyone)
     assert uow.published[-1].changed_fields == ["capacity"] and uow.published[-1].capacity == 3
-    await handlers.withdraw_enrollment(commands.WithdrawEnrollment(enrollment.id), uow)
+    await handlers.withdraw_enrollment(commands.WithdrawEnrollment(enrollment.id), uow, anyone)
     assert isinstance(uow.published[-1], contract.EnrollmentWithdrawn)
     with pytest.raises(Conflict):
-        await handlers.change_enrollment(commands.ChangeEnrollment(enrollment.id, {"capacity": 2}), uow)
-    await handlers.enroll(commands.Enroll(mentor.id, vetted_program.id, Role.MENTOR), uow)
+        await handlers.change_enrollment(commands.ChangeEnrollment(enrollment.id, {"capacity": 2}), uow, anyone)
+    await handlers.enroll(commands.Enroll(mentor.id, vetted_program.id, Role.MENTOR), uow, anyone)
 
 
 async def test_a_program_whose_cadence_runs_backwards_is_refused(uow):
@@ -107,7 +114,7 @@ async def test_a_program_whose_cadence_runs_backwards_is_refused(uow):
 
 
 async def test_changing_a_program_republishes_its_whole_definition(uow, vetted_program):
-    await handlers.change_program(commands.ChangeProgram(vetted_program.id, {"pair_cap": 25}), uow)
+    await handlers.change_program(commands.ChangeProgram(vetted_program.id, {"pair_cap": 25}), uow, anyone)
     assert isinstance(uow.published[-1], contract.ProgramDefined) and uow.published[-1].pair_cap == 25
     assert uow.published[-1].mentor_approval_required
 
@@ -119,23 +126,24 @@ async def test_where_a_program_offers_several_kinds_a_mentee_holds_one_enrollmen
     assert uow.published[-1].pairing_kinds == [PairingKind.CLINICAL, PairingKind.RESEARCH]
     mentee = await register(S.MEDICAL_STUDENT_2)
     with pytest.raises(Invalid) as unsaid:
-        await handlers.enroll(commands.Enroll(mentee.id, program.id, Role.MENTEE), uow)
+        await handlers.enroll(commands.Enroll(mentee.id, program.id, Role.MENTEE), uow, anyone)
     assert unsaid.value.field == "pairing_kind"
     with pytest.raises(Invalid) as not_offered:
-        await handlers.enroll(commands.Enroll(mentee.id, program.id, Role.MENTEE, pairing_kind=PairingKind.CAREER), uow)
+        await handlers.enroll(commands.Enroll(mentee.id, program.id, Role.MENTEE, pairing_kind=PairingKind.CAREER),
+                              uow, anyone)
     assert not_offered.value.field == "pairing_kind"
 
     for kind in (PairingKind.CLINICAL, PairingKind.RESEARCH):
-        await handlers.enroll(commands.Enroll(mentee.id, program.id, Role.MENTEE, pairing_kind=kind), uow)
+        await handlers.enroll(commands.Enroll(mentee.id, program.id, Role.MENTEE, pairing_kind=kind), uow, anyone)
         assert isinstance(uow.published[-1], contract.EnrollmentCreatedV2) and uow.published[-1].pairing_kind == kind
     with pytest.raises(AlreadyEnrolled):
         await handlers.enroll(commands.Enroll(mentee.id, program.id, Role.MENTEE, pairing_kind=PairingKind.RESEARCH),
-                              uow)
+                              uow, anyone)
 
 
 async def test_a_program_of_one_kind_gives_it_to_every_enrollment(uow, register, vetted_program):
     mentor = await register(S.RESIDENT)
-    enrollment = await handlers.enroll(commands.Enroll(mentor.id, vetted_program.id, Role.MENTOR), uow)
+    enrollment = await handlers.enroll(commands.Enroll(mentor.id, vetted_program.id, Role.MENTOR), uow, anyone)
     assert enrollment.pairing_kind == PairingKind.GENERAL and uow.published[-1].pairing_kind == PairingKind.GENERAL
 
 

@@ -5,9 +5,11 @@ from uuid import uuid4
 import pytest
 from cryptography.exceptions import InvalidTag
 from mentorship_contracts import profiles as contract
+from plumbing.errors import Invalid
 from profiles.adapters.sealing import IdentitySealer, new_key
 from profiles.domain import commands
-from profiles.domain.model import Identity, IdentityAttribute as Attribute, IdentityRequest, Invalid, Purpose
+from profiles.domain.model import Identity, IdentityRequest, Purpose
+from profiles.domain.model import IdentityAttribute as Attribute
 from profiles.service_layer import handlers
 
 
@@ -28,8 +30,10 @@ async def declared(uow, register):
 
 async def test_matching_receives_only_what_was_consented_for_matching(uow, declared):
     profile = latest(uow, contract.MatchingProfileChanged)
-    assert profile.identity_for_matching == {"sexual_orientation": "queer", "first_generation": "first in my family at college"}
-    assert profile.identity_requests == [contract.IdentityRequest(attribute="sexual_orientation", strength="requirement")]
+    assert profile.identity_for_matching == {"sexual_orientation": "queer",
+                                             "first_generation": "first in my family at college"}
+    assert profile.identity_requests == [contract.IdentityRequest(attribute="sexual_orientation",
+                                                                  strength="requirement")]
     assert profile.topic == contract.MATCHING_PROFILES
 
 

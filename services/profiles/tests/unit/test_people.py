@@ -4,10 +4,14 @@ from uuid import uuid4
 
 import pytest
 from mentorship_contracts import profiles as contract
-from mentorship_contracts.vocabulary import Role, Specialty, TrainingStage as S
+from mentorship_contracts.vocabulary import Role, Specialty
+from mentorship_contracts.vocabulary import TrainingStage as S
+from plumbing.errors import Conflict, NotFound
 from profiles.domain import commands
-from profiles.domain.model import AlreadyRegistered, Conflict, NotFound, PronounsVisibility
+from profiles.domain.model import AlreadyRegistered, PronounsVisibility
 from profiles.service_layer import handlers
+
+from .conftest import anyone
 
 
 def of_type(events, kind):
@@ -35,7 +39,8 @@ async def test_the_same_email_cannot_register_twice_whatever_its_case(register):
 
 async def test_registering_in_an_unknown_chapter_is_refused_naming_the_chapter(uow):
     with pytest.raises(NotFound) as refused:
-        await handlers.register_person(commands.RegisterPerson("A", "a@example.org", S.RESIDENT, chapter_id=uuid4()), uow)
+        await handlers.register_person(
+            commands.RegisterPerson("A", "a@example.org", S.RESIDENT, chapter_id=uuid4()), uow)
     assert refused.value.field == "chapter_id"
     assert uow.published == []
 
@@ -49,11 +54,12 @@ async def test_pronouns_reach_a_partner_only_when_the_person_chose_so(uow, regis
 async def test_an_update_tells_each_audience_only_what_changed_for_it(uow, register):
     person = await register()
     mark = len(uow.published)
-    await handlers.update_person(commands.UpdatePerson(person.id, {"pronouns": "she/her"}), uow)
+    await handlers.update_person(commands.UpdatePerson(person.id, {"pronouns": "she/her"}), uow, anyone)
     assert [type(e) for e in uow.published_since(mark)] == [contract.ContactDetailsChanged]
 
     mark = len(uow.published)
-    await handlers.update_person(commands.UpdatePerson(person.id, {"stage": S.FELLOW, "specialties": [Specialty.GENERAL_SURGERY]}), uow)
+    changes = {"stage": S.FELLOW, "specialties": [Specialty.GENERAL_SURGERY]}
+    await handlers.update_person(commands.UpdatePerson(person.id, changes), uow, anyone)
     [public] = of_type(uow.published_since(mark), contract.PersonUpdated)
     assert public.changed_fields == ["stage"]
     assert of_type(uow.published_since(mark), contract.MatchingProfileChanged)
@@ -63,25 +69,25 @@ async def test_an_update_tells_each_audience_only_what_changed_for_it(uow, regis
 async def test_an_update_that_changes_nothing_publishes_nothing(uow, register):
     person = await register(region="Tennessee")
     mark = len(uow.published)
-    await handlers.update_person(commands.UpdatePerson(person.id, {"region": "Tennessee"}), uow)
+    await handlers.update_person(commands.UpdatePerson(person.id, {"region": "Tennessee"}), uow, anyone)
     assert uow.published_since(mark) == []
 
 
 async def test_a_person_enrolled_in_a_chapter_program_cannot_move_chapter(uow, register, vetted_program):
     elsewhere = await handlers.define_chapter(commands.DefineChapter("Howard", "America/New_York"), uow)
     mentor = await register(S.RESIDENT)
-    await handlers.enroll(commands.Enroll(mentor.id, vetted_program.id, Role.MENTOR), uow)
+    await handlers.enroll(commands.Enroll(mentor.id, vetted_program.id, Role.MENTOR), uow, anyone)
     with pytest.raises(Conflict) as refused:
-        await handlers.update_person(commands.UpdatePerson(mentor.id, {"chapter_id": elsewhere.id}), uow)
+        await handlers.update_person(commands.UpdatePerson(mentor.id, {"chapter_id": elsewhere.id}), uow, anyone)
     assert refused.value.field == "chapter_id"
 
 
 async def test_erasing_a_person_forgets_them_here_and_tells_every_other_service(uow, register, vetted_program):
     person = await register(S.MEDICAL_STUDENT_4)
-    await handlers.enroll(commands.Enroll(person.id, vetted_program.id, Role.MENTEE), uow)
-    await handlers.erase_person(commands.ErasePerson(person.id), uow)
+    await handlers.enroll(commands.Enroll(person.id, vetted_program.id, Role.MENTEE), uow, anyone)
+    await handlers.erase_person(commands.ErasePerson(person.id), uow, anyone)
     assert person.id not in uow.people.items
     assert uow.published[-1] == contract.PersonErased(person_id=person.id, event_id=uow.published[-1].event_id,
                                                       occurred_at=uow.published[-1].occurred_at)
     with pytest.raises(NotFound):
-        await handlers.get_person(person.id, uow)
+        await handlers.get_person(person.id, uow, anyone)

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from datetime import datetime
 from uuid import UUID
 
 import asyncpg
 from mentorship_contracts.vocabulary import TrainingStage
 
+from ..domain.commands import EventFilter
 from ..domain.model import EventState, Exhibitor, OfficeHourSlot, Participant, Registration, ScheduledEvent, Status
 
 _EVENT_COLUMNS = ("id", "chapter_id", "kind", "title", "description", "starts_at", "ends_at", "timezone", "capacity",
@@ -19,20 +20,6 @@ _EVENT_SELECT = ", ".join(f"e.{c}" for c in _EVENT_COLUMNS)
 _REGISTRATION_SELECT = "r.id AS registration_id, r.scheduled_event_id, r.person_id, r.status, r.attended, r.created_at"
 # Any fixed number: the instance holding it runs the reminder pass, the others skip that pass.
 _REMINDER_LOCK = 7_340_105
-
-
-@dataclass(frozen=True)
-class EventFilter:
-    chapter_id: UUID | None = None
-    national: bool | None = None
-    kind: str | None = None
-    starts_from: datetime | None = None
-    starts_before: datetime | None = None
-    audience: TrainingStage | None = None
-    state: EventState = EventState.PUBLISHED
-    parent_event_id: UUID | None = None
-    limit: int = 50
-    offset: int = 0
 
 
 def _event(row: asyncpg.Record) -> ScheduledEvent:
@@ -80,8 +67,9 @@ class PostgresEvents:
         )
         return _event(row) if row else None
 
-    async def list(self, f: EventFilter) -> list[ScheduledEvent]:
-        conditions, args = ["e.state = $1"], [str(f.state)]
+    async def find(self, f: EventFilter) -> list[ScheduledEvent]:
+        conditions: list[str] = ["e.state = $1"]
+        args: list[object] = [str(f.state)]
 
         def where(condition: str, value) -> None:
             args.append(value)
@@ -202,7 +190,9 @@ class PostgresRegistrations:
         """Whether this instance runs the reminder pass now (until its transaction ends)."""
         return await self._conn.fetchval("SELECT pg_try_advisory_xact_lock($1)", _REMINDER_LOCK)
 
-    async def awaiting_reminder(self, starting_after: datetime, starting_by: datetime) -> list[tuple[Registration, ScheduledEvent]]:
+    async def awaiting_reminder(
+        self, starting_after: datetime, starting_by: datetime,
+    ) -> list[tuple[Registration, ScheduledEvent]]:
         rows = await self._conn.fetch(
             f"SELECT {_REGISTRATION_SELECT}, {_EVENT_SELECT} FROM registrations r "
             "JOIN scheduled_events e ON e.id = r.scheduled_event_id "
@@ -232,7 +222,9 @@ class PostgresParticipants:
         self._conn = conn
 
     async def stages_of(self, people: list[UUID]) -> dict[UUID, TrainingStage]:
-        rows = await self._conn.fetch("SELECT person_id, stage FROM participants WHERE person_id = ANY($1::uuid[])", people)
+        rows = await self._conn.fetch(
+            "SELECT person_id, stage FROM participants WHERE person_id = ANY($1::uuid[])", people
+        )
         return {row["person_id"]: TrainingStage(row["stage"]) for row in rows}
 
     async def get(self, person_id: UUID) -> Participant | None:
@@ -289,7 +281,7 @@ class PostgresSlots:
     async def save(self, s: OfficeHourSlot) -> None:
         await self._conn.execute("UPDATE office_hour_slots SET booked_by = $2 WHERE id = $1", s.id, s.booked_by)
 
-    async def list(self, *, host_id: UUID | None, chapter_id: UUID | None, open_only: bool,
+    async def find(self, *, host_id: UUID | None, chapter_id: UUID | None, open_only: bool,
                    starts_from: datetime) -> list[OfficeHourSlot]:
         rows = await self._conn.fetch(
             f"SELECT {', '.join(_SLOT_COLUMNS)} FROM office_hour_slots WHERE starts_at >= $1 "

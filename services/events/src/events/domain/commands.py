@@ -1,4 +1,4 @@
-"""What callers ask the events service to do."""
+"""What callers ask the events service to do, and which events they ask to see."""
 
 from __future__ import annotations
 
@@ -7,15 +7,16 @@ from datetime import datetime
 from typing import Literal
 from uuid import UUID
 
+from mentorship_contracts.events import EventKind
 from mentorship_contracts.vocabulary import TrainingStage
 
-from .model import Exhibitor
+from .model import EventState, Exhibitor
 
 
 @dataclass(frozen=True)
 class CreateEvent:
     chapter_id: UUID | None
-    kind: str
+    kind: EventKind
     title: str
     starts_at: datetime
     ends_at: datetime
@@ -29,6 +30,22 @@ class CreateEvent:
     virtual_link: str | None = None
     parent_event_id: UUID | None = None
     exhibitors: list[Exhibitor] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class EventFilter:
+    """Which events a caller asks to see, a page at a time."""
+
+    chapter_id: UUID | None = None
+    national: bool | None = None
+    kind: EventKind | None = None
+    starts_from: datetime | None = None
+    starts_before: datetime | None = None
+    audience: TrainingStage | None = None
+    state: EventState = EventState.PUBLISHED
+    parent_event_id: UUID | None = None
+    limit: int = 50
+    offset: int = 0
 
 
 @dataclass(frozen=True)

@@ -5,58 +5,47 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import Literal
 from uuid import UUID, uuid4
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from mentorship_contracts.events import EventKind
 from mentorship_contracts.vocabulary import TrainingStage
+from plumbing.errors import Conflict, Forbidden, Invalid, NotFound
 
 # ReminderDue goes out this long before an event starts.
 REMINDER_LEAD = timedelta(hours=24)
 
 
-class EventsError(Exception):
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
+class RegistrationClosed(Conflict, code="registration_closed"):
+    """The event is not open for registration (not published, or past its deadline)."""
 
 
-class NotFound(EventsError):
-    pass
+class NotInAudience(Conflict, code="not_in_audience"):
+    """The event is for other training stages."""
 
 
-class Invalid(EventsError):
-    pass
-
-
-class RegistrationClosed(EventsError):
-    pass
-
-
-class NotInAudience(EventsError):
-    pass
-
-
-class StageNotYetKnown(EventsError):
+class StageNotYetKnown(Conflict, code="stage_not_yet_known"):
     """The audience rule needs the person's training stage, which profiles has not told us yet."""
 
 
-class WrongState(EventsError):
-    pass
+class WrongState(Conflict, code="wrong_state"):
+    """The event, registration or slot is not in a state that allows this."""
 
 
-class AlreadyBooked(EventsError):
-    pass
+class AlreadyBooked(Conflict, code="already_booked"):
+    """Someone else booked the slot first."""
 
 
-class NotConfirmed(EventsError):
-    pass
+class NotConfirmed(Forbidden, code="not_confirmed"):
+    """What only confirmed registrants see (a virtual link)."""
 
 
-class NotAHost(EventsError):
+class NotAHost(Forbidden, code="not_a_host"):
     """Office hours are offered by mentors and clinicians only."""
 
 
-class HostNotYetKnown(EventsError):
+class HostNotYetKnown(Conflict, code="host_not_yet_known"):
     """Whether someone may host needs their profile, which profiles has not told us yet."""
 
 
@@ -73,12 +62,15 @@ class Status(StrEnum):
     CANCELLED = "cancelled"
 
 
+ExhibitorKind = Literal["medical_school", "residency_program", "organisation"]
+
+
 @dataclass(frozen=True)
 class Exhibitor:
     """A medical school, residency program or organisation at a career fair."""
 
     name: str
-    kind: str
+    kind: ExhibitorKind
     booth: str
     description: str = ""
 
@@ -92,7 +84,7 @@ REVISABLE = ("title", "description", "starts_at", "ends_at", "timezone", "capaci
 class ScheduledEvent:
     id: UUID
     chapter_id: UUID | None
-    kind: str
+    kind: EventKind
     title: str
     starts_at: datetime
     ends_at: datetime

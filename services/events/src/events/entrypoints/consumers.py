@@ -1,13 +1,14 @@
 """Which profiles events the events service applies: participants' stages, for the audience rule; erasure."""
 
+from collections.abc import Awaitable, Callable
+
+from mentorship_contracts import IntegrationEvent
 from mentorship_contracts import profiles as source
-from plumbing.consumer import in_unit_of_work
 
 from ..service_layer import handlers
-from ..service_layer.unit_of_work import EventsUnitOfWork
 
-HANDLERS = {
-    source.PersonRegistered: in_unit_of_work(EventsUnitOfWork, handlers.remember_participant),
-    source.PersonUpdated: in_unit_of_work(EventsUnitOfWork, handlers.remember_participant),
-    source.PersonErased: in_unit_of_work(EventsUnitOfWork, handlers.person_erased),
+HANDLERS: dict[type[IntegrationEvent], Callable[..., Awaitable[None]]] = {
+    source.PersonRegistered: handlers.remember_participant,
+    source.PersonUpdated: handlers.remember_participant,
+    source.PersonErased: handlers.person_erased,
 }

@@ -3,24 +3,33 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 from mentorship_contracts.events import EventKind
 from mentorship_contracts.vocabulary import TrainingStage
 from plumbing.auth import Principal, current_principal, forbidden
-from plumbing.http import ApiError
+from plumbing.calendar import to_ics
+from plumbing.errors import NotFound
+from plumbing.http import answers
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-from ..adapters.calendar import to_ics
-from ..adapters.repository import EventFilter
+from ..adapters.calendar import calendar_entry
 from ..domain import commands
 from ..domain.model import (
-    EventsError, EventState, Exhibitor, Invalid, NotAHost, NotConfirmed, NotFound, OfficeHourSlot, Registration,
-    ScheduledEvent, tally, waitlist_positions,
+    EventState,
+    Exhibitor,
+    ExhibitorKind,
+    OfficeHourSlot,
+    Registration,
+    ScheduledEvent,
+    Status,
+    tally,
+    waitlist_positions,
 )
 from ..service_layer import handlers
+from ..service_layer.registration_desk import RegistrationDesk
 from ..service_layer.unit_of_work import EventsUnitOfWork
 
 router = APIRouter(prefix="/v1")
@@ -28,10 +37,15 @@ Caller = Annotated[Principal, Depends(current_principal)]
 
 
 def uow(request: Request) -> EventsUnitOfWork:
-    return EventsUnitOfWork(request.app.state.service.pool)
+    return request.app.state.new_unit_of_work()
+
+
+def registration_desk(request: Request) -> RegistrationDesk:
+    return request.app.state.registration_desk
 
 
 UnitOfWork = Annotated[EventsUnitOfWork, Depends(uow)]
+Desk = Annotated[RegistrationDesk, Depends(registration_desk)]
 
 
 class Strict(BaseModel):
@@ -40,7 +54,7 @@ class Strict(BaseModel):
 
 class ExhibitorIn(Strict):
     name: str = Field(min_length=1, max_length=200)
-    kind: Literal["medical_school", "residency_program", "organisation"]
+    kind: ExhibitorKind
     booth: str = Field(min_length=1, max_length=50)
     description: str = Field(default="", max_length=2000)
 
@@ -89,7 +103,7 @@ class EventIn(EventChanges):
 
 class ExhibitorOut(BaseModel):
     name: str
-    kind: str
+    kind: ExhibitorKind
     booth: str
     description: str
 
@@ -97,7 +111,7 @@ class ExhibitorOut(BaseModel):
 class EventOut(BaseModel):
     id: UUID
     chapter_id: UUID | None
-    kind: str
+    kind: EventKind
     title: str
     description: str
     starts_at: datetime
@@ -110,7 +124,7 @@ class EventOut(BaseModel):
     location: str | None
     parent_event_id: UUID | None
     exhibitors: list[ExhibitorOut]
-    state: str
+    state: EventState
     virtual_link: str | None = Field(default=None, description="Shown to the organisers only; registrants use /access")
 
     @classmethod
@@ -129,7 +143,7 @@ class RegistrationOut(BaseModel):
     id: UUID
     scheduled_event_id: UUID
     person_id: UUID
-    status: str
+    status: Status
     attended: bool | None
     created_at: datetime | None
 
@@ -149,6 +163,14 @@ class RosterEntry(RegistrationOut):
 class RosterOut(BaseModel):
     counts: dict[str, int]
     registrations: list[RosterEntry]
+
+
+class JoinLinkOut(BaseModel):
+    join_url: str
+
+
+class CalendarFeedOut(BaseModel):
+    url: str = Field(description="The feed's secret URL, for calendar apps; it needs no token")
 
 
 class CancelIn(Strict):
@@ -182,7 +204,8 @@ class SlotOut(BaseModel):
     def of(cls, s: OfficeHourSlot, caller: Principal) -> SlotOut:
         values = {name: getattr(s, name) for name in cls.model_fields}
         # Who booked a slot is the host's and the booker's business.
-        if not (caller.is_admin or caller.is_person(s.host_id) or caller.is_person(s.booked_by)):
+        booker = s.booked_by is not None and caller.is_person(s.booked_by)
+        if not (caller.is_admin or caller.is_person(s.host_id) or booker):
             values["booked_by"] = None
         return cls(**values)
 
@@ -205,14 +228,18 @@ async def _organised_event(event_id: UUID, caller: Principal, unit: EventsUnitOf
     return event
 
 
-def _calendar(body: bytes, filename: str) -> Response:
-    return Response(body, media_type="text/calendar; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+class CalendarResponse(Response):
+    media_type = "text/calendar"  # charset=utf-8 is added to text types
+
+
+def _calendar(events: list[ScheduledEvent], name: str, filename: str) -> CalendarResponse:
+    return CalendarResponse(to_ics([calendar_entry(e) for e in events], name=name),
+                            headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
 # --- events -------------------------------------------------------------------------------------------------------
 
-@router.post("/events", status_code=201)
+@router.post("/events", status_code=201, responses=answers(404))
 async def create_event(body: EventIn, caller: Caller, unit: UnitOfWork) -> EventOut:
     if not _may_organise(caller, body.chapter_id):
         raise forbidden("coordinators create events for their chapter; national administrators for everyone")
@@ -224,24 +251,25 @@ async def list_events(
     caller: Caller,
     unit: UnitOfWork,
     chapter_id: UUID | None = None,
-    national: bool | None = Query(default=None, description="true: national events only; false: chapters' only"),
+    national: Annotated[bool | None, Query(description="true: national events only; false: chapters' only")] = None,
     kind: EventKind | None = None,
     starts_from: AwareDatetime | None = None,
     starts_before: AwareDatetime | None = None,
-    audience: TrainingStage | None = Query(default=None, description="Events open to this training stage"),
+    audience: Annotated[TrainingStage | None, Query(description="Events open to this training stage")] = None,
     state: EventState = EventState.PUBLISHED,
-    parent_event_id: UUID | None = Query(default=None, description="The sessions of this conference"),
-    limit: int = Query(default=50, ge=1, le=200),
-    offset: int = Query(default=0, ge=0),
+    parent_event_id: Annotated[UUID | None, Query(description="The sessions of this conference")] = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
 ) -> list[EventOut]:
     if state == EventState.DRAFT and not caller.is_admin:
         if caller.chapter_id is None or not caller.coordinates(chapter_id or caller.chapter_id):
             raise forbidden("drafts are listed for their organisers only")
         chapter_id = caller.chapter_id
-    query = EventFilter(chapter_id=chapter_id, national=national, kind=kind, starts_from=starts_from,
-                        starts_before=starts_before, audience=audience, state=state, parent_event_id=parent_event_id,
-                        limit=limit, offset=offset)
-    return [EventOut.of(e, organiser=_may_organise(caller, e.chapter_id)) for e in await handlers.list_events(query, unit)]
+    query = commands.EventFilter(chapter_id=chapter_id, national=national, kind=kind, starts_from=starts_from,
+                                 starts_before=starts_before, audience=audience, state=state,
+                                 parent_event_id=parent_event_id, limit=limit, offset=offset)
+    events = await handlers.list_events(query, unit)
+    return [EventOut.of(e, organiser=_may_organise(caller, e.chapter_id)) for e in events]
 
 
 @router.get("/events/{event_id}")
@@ -250,52 +278,53 @@ async def get_event(event_id: UUID, caller: Caller, unit: UnitOfWork) -> EventOu
     return EventOut.of(event, organiser=_may_organise(caller, event.chapter_id))
 
 
-@router.patch("/events/{event_id}")
+@router.patch("/events/{event_id}", responses=answers(409))
 async def update_event(event_id: UUID, body: EventChanges, caller: Caller, unit: UnitOfWork) -> EventOut:
     await _organised_event(event_id, caller, unit)
     event = await handlers.update_event(commands.UpdateEvent(event_id, body.domain_values()), unit)
     return EventOut.of(event, organiser=True)
 
 
-@router.post("/events/{event_id}/publish")
+@router.post("/events/{event_id}/publish", responses=answers(409))
 async def publish_event(event_id: UUID, caller: Caller, unit: UnitOfWork) -> EventOut:
     await _organised_event(event_id, caller, unit)
     return EventOut.of(await handlers.publish_event(commands.PublishEvent(event_id), unit), organiser=True)
 
 
-@router.post("/events/{event_id}/cancel")
+@router.post("/events/{event_id}/cancel", responses=answers(409))
 async def cancel_event(event_id: UUID, caller: Caller, unit: UnitOfWork, body: CancelIn | None = None) -> EventOut:
     await _organised_event(event_id, caller, unit)
     command = commands.CancelEvent(event_id, (body or CancelIn()).reason_code)
     return EventOut.of(await handlers.cancel_event(command, unit), organiser=True)
 
 
-@router.post("/events/{event_id}/complete")
+@router.post("/events/{event_id}/complete", responses=answers(409))
 async def complete_event(event_id: UUID, caller: Caller, unit: UnitOfWork) -> EventOut:
     await _organised_event(event_id, caller, unit)
     return EventOut.of(await handlers.complete_event(commands.CompleteEvent(event_id), unit), organiser=True)
 
 
-@router.get("/events/{event_id}/calendar.ics")
-async def event_calendar(event_id: UUID, caller: Caller, unit: UnitOfWork) -> Response:
+@router.get("/events/{event_id}/calendar.ics", response_class=CalendarResponse)
+async def event_calendar(event_id: UUID, caller: Caller, unit: UnitOfWork) -> CalendarResponse:
+    """The event as an iCalendar file."""
     event = await _visible_event(event_id, caller, unit)
-    return _calendar(to_ics([event], event.title), f"{event.id}.ics")
+    return _calendar([event], event.title, f"{event.id}.ics")
 
 
 @router.get("/events/{event_id}/access")
-async def virtual_access(event_id: UUID, caller: Caller, unit: UnitOfWork) -> dict[str, str]:
+async def virtual_access(event_id: UUID, caller: Caller, unit: UnitOfWork) -> JoinLinkOut:
     if caller.person_id is None:
         raise forbidden("the virtual link is shown to confirmed registrants only")
-    return {"join_url": await handlers.join_link(event_id, caller.person_id, unit)}
+    return JoinLinkOut(join_url=await handlers.join_link(event_id, caller.person_id, unit))
 
 
 # --- registrations ------------------------------------------------------------------------------------------------
 
-@router.post("/events/{event_id}/registrations", status_code=201)
-async def register(event_id: UUID, body: PersonIn, caller: Caller, request: Request, response: Response) -> RegistrationOut:
+@router.post("/events/{event_id}/registrations", status_code=201, responses={
+    200: {"model": RegistrationOut, "description": "Registered already: the same registration"}, **answers(409)})
+async def register(event_id: UUID, body: PersonIn, caller: Caller, desk: Desk, response: Response) -> RegistrationOut:
     if not (caller.is_person(body.person_id) or caller.is_admin):
         raise forbidden("you may register yourself only")
-    desk = request.app.state.registration_desk
     registration, created = await desk.register(commands.Register(event_id, body.person_id))
     if not created:
         response.status_code = 200  # the same registration as before: a retry is harmless
@@ -304,19 +333,17 @@ async def register(event_id: UUID, body: PersonIn, caller: Caller, request: Requ
 
 @router.delete("/events/{event_id}/registrations/{person_id}")
 async def cancel_registration(event_id: UUID, person_id: UUID, caller: Caller, unit: UnitOfWork) -> RegistrationOut:
-    if caller.is_person(person_id):
-        cancelled_by = "registrant"
-    else:
+    by_registrant = caller.is_person(person_id)
+    if not by_registrant:
         await _organised_event(event_id, caller, unit)
-        cancelled_by = "organiser"
-    command = commands.CancelRegistration(event_id, person_id, cancelled_by)
+    command = commands.CancelRegistration(event_id, person_id, "registrant" if by_registrant else "organiser")
     return RegistrationOut.of(await handlers.cancel_registration(command, unit))
 
 
 @router.get("/events/{event_id}/registrations")
 async def roster(event_id: UUID, caller: Caller, unit: UnitOfWork) -> RosterOut:
     await _organised_event(event_id, caller, unit)
-    _, registrations = await handlers.registrations_of(event_id, unit)
+    registrations = await handlers.registrations_of(event_id, unit)
     positions = waitlist_positions(registrations)
     return RosterOut(
         counts=tally(registrations),
@@ -325,7 +352,7 @@ async def roster(event_id: UUID, caller: Caller, unit: UnitOfWork) -> RosterOut:
     )
 
 
-@router.post("/events/{event_id}/attendance")
+@router.post("/events/{event_id}/attendance", responses=answers(409))
 async def record_attendance(event_id: UUID, body: AttendanceIn, caller: Caller, unit: UnitOfWork) -> RegistrationOut:
     await _organised_event(event_id, caller, unit)
     command = commands.RecordAttendance(event_id, body.person_id, body.attended)
@@ -343,22 +370,23 @@ async def my_registrations(caller: Caller, unit: UnitOfWork) -> list[MyRegistrat
 # --- calendar feed ------------------------------------------------------------------------------------------------
 
 @router.post("/calendar/feed", status_code=201)
-async def issue_calendar_feed(caller: Caller, unit: UnitOfWork, request: Request) -> dict[str, str]:
+async def issue_calendar_feed(caller: Caller, unit: UnitOfWork, request: Request) -> CalendarFeedOut:
     """A secret feed URL for calendar apps, which cannot send a bearer token; issuing again revokes the old URL."""
     if caller.person_id is None:
         raise forbidden("only a person has a calendar feed")
     token = await handlers.issue_calendar_feed(commands.IssueCalendarFeed(caller.person_id), unit)
-    return {"url": str(request.url_for("calendar_feed", token=token))}
+    return CalendarFeedOut(url=str(request.url_for("calendar_feed", token=token)))
 
 
-@router.get("/calendar/feeds/{token}.ics", name="calendar_feed")
-async def calendar_feed(token: str, unit: UnitOfWork) -> Response:
-    return _calendar(to_ics(await handlers.calendar_feed(token, unit), "My events"), "events.ics")
+@router.get("/calendar/feeds/{token}.ics", name="calendar_feed", response_class=CalendarResponse)
+async def calendar_feed(token: str, unit: UnitOfWork) -> CalendarResponse:
+    """The events the feed's owner holds a confirmed seat at, as an iCalendar feed."""
+    return _calendar(await handlers.calendar_feed(token, unit), "My events", "events.ics")
 
 
 # --- office hours -------------------------------------------------------------------------------------------------
 
-@router.post("/office-hours/slots", status_code=201)
+@router.post("/office-hours/slots", status_code=201, responses=answers(409))
 async def offer_slot(body: SlotIn, caller: Caller, unit: UnitOfWork) -> SlotOut:
     """A mentor or clinician offers a slot (or an organiser does on their behalf); whether the host is one is
     what profiles has told the events service: 403 when not, 409 while their profile has not arrived."""
@@ -368,13 +396,12 @@ async def offer_slot(body: SlotIn, caller: Caller, unit: UnitOfWork) -> SlotOut:
 
 
 @router.delete("/office-hours/slots/{slot_id}", status_code=204)
-async def withdraw_slot(slot_id: UUID, caller: Caller, unit: UnitOfWork) -> Response:
+async def withdraw_slot(slot_id: UUID, caller: Caller, unit: UnitOfWork) -> None:
     """The host takes the slot back; a participant who had booked it is told their booking is cancelled."""
     slot = await handlers.get_slot(slot_id, unit)
     if not (caller.is_person(slot.host_id) or _may_organise(caller, slot.chapter_id)):
         raise forbidden("only the slot's host (or an organiser on their behalf) withdraws it")
     await handlers.withdraw_slot(commands.WithdrawSlot(slot_id), unit)
-    return Response(status_code=204)
 
 
 @router.get("/office-hours/bookings/mine")
@@ -392,7 +419,8 @@ async def list_slots(caller: Caller, unit: UnitOfWork, host_id: UUID | None = No
     return [SlotOut.of(s, caller) for s in slots]
 
 
-@router.post("/office-hours/slots/{slot_id}/booking", status_code=201)
+@router.post("/office-hours/slots/{slot_id}/booking", status_code=201, responses={
+    200: {"model": SlotOut, "description": "Booked by this person already: the same booking"}, **answers(409)})
 async def book_slot(slot_id: UUID, body: PersonIn, caller: Caller, unit: UnitOfWork, response: Response) -> SlotOut:
     if not (caller.is_person(body.person_id) or caller.is_admin):
         raise forbidden("you may book for yourself only")
@@ -402,20 +430,14 @@ async def book_slot(slot_id: UUID, body: PersonIn, caller: Caller, unit: UnitOfW
     return SlotOut.of(slot, caller)
 
 
-@router.delete("/office-hours/slots/{slot_id}/booking")
+@router.delete("/office-hours/slots/{slot_id}/booking", responses=answers(409))
 async def cancel_booking(slot_id: UUID, caller: Caller, unit: UnitOfWork) -> SlotOut:
     slot = await handlers.get_slot(slot_id, unit)
-    if caller.is_person(slot.host_id):
-        cancelled_by = "host"
-    elif slot.booked_by is not None and caller.is_person(slot.booked_by):
-        cancelled_by = "participant"
-    elif _may_organise(caller, slot.chapter_id):
-        cancelled_by = "host"  # an organiser cancels on the host's behalf
-    else:
+    by_host = caller.is_person(slot.host_id)
+    by_participant = not by_host and slot.booked_by is not None and caller.is_person(slot.booked_by)
+    if not (by_host or by_participant or _may_organise(caller, slot.chapter_id)):
         raise forbidden("the host or the participant who booked may cancel")
-    return SlotOut.of(await handlers.cancel_booking(commands.CancelBooking(slot_id, cancelled_by), unit), caller)
+    # An organiser cancels on the host's behalf.
+    command = commands.CancelBooking(slot_id, "participant" if by_participant else "host")
+    return SlotOut.of(await handlers.cancel_booking(command, unit), caller)
 
-
-def as_api_error(error: EventsError) -> ApiError:
-    status = {NotFound: 404, NotConfirmed: 403, NotAHost: 403, Invalid: 422}.get(type(error), 409)
-    return ApiError(status, type(error).__name__, str(error), error.field)

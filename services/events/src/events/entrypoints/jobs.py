@@ -2,25 +2,28 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 
-from plumbing.runtime import Service
+from plumbing.jobs import every
 
+from ..config import EventsSettings
 from ..service_layer import handlers
-from ..service_layer.unit_of_work import EventsUnitOfWork
+from ..service_layer.ports import EventsUnitOfWorkPort
 
 log = logging.getLogger(__name__)
 
 
-async def send_reminders(service: Service) -> None:
+def send_reminders(
+    new_unit_of_work: Callable[[], EventsUnitOfWorkPort], settings: EventsSettings,
+) -> Callable[[], Awaitable[None]]:
     """Emit ReminderDue 24 hours before events start; safe to run in several instances at once."""
-    while True:
-        try:
-            sent = await handlers.send_due_reminders(datetime.now(UTC), EventsUnitOfWork(service.pool))
-            if sent:
-                log.info("reminders due", extra={"count": sent})
-        except Exception:  # noqa: BLE001 - a failed pass is retried by the next one
-            log.exception("reminder pass failed")
-        await asyncio.sleep(service.settings.reminder_poll_seconds)
+
+    async def remind() -> int:
+        sent = await handlers.send_due_reminders(datetime.now(UTC), new_unit_of_work())
+        if sent:
+            log.info("reminders due", extra={"count": sent})
+        return sent
+
+    return every(settings.reminder_poll_seconds, remind, name="send_reminders")

@@ -10,13 +10,11 @@ from uuid import UUID
 
 from mentorship_contracts import events as contract
 from mentorship_contracts import profiles as source
+from plumbing.errors import DomainError, NotFound
 
-from ..adapters.repository import EventFilter
 from ..domain import commands
-from ..domain.model import (
-    REMINDER_LEAD, EventsError, EventState, NotFound, OfficeHourSlot, Participant, Registration, ScheduledEvent,
-    Status,
-)
+from ..domain.model import REMINDER_LEAD, EventState, OfficeHourSlot, Participant, Registration, ScheduledEvent, Status
+from .ports import EventsUnitOfWorkPort
 
 
 def _now() -> datetime:
@@ -25,7 +23,7 @@ def _now() -> datetime:
 
 # --- events -------------------------------------------------------------------------------------------------------
 
-async def create_event(command: commands.CreateEvent, uow) -> ScheduledEvent:
+async def create_event(command: commands.CreateEvent, uow: EventsUnitOfWorkPort) -> ScheduledEvent:
     async with uow:
         attributes = {k: v for k, v in asdict(command).items() if k not in ("parent_event_id", "exhibitors")}
         parent = await _existing(command.parent_event_id, uow) if command.parent_event_id else None
@@ -35,7 +33,7 @@ async def create_event(command: commands.CreateEvent, uow) -> ScheduledEvent:
         return event
 
 
-async def publish_event(command: commands.PublishEvent, uow) -> ScheduledEvent:
+async def publish_event(command: commands.PublishEvent, uow: EventsUnitOfWorkPort) -> ScheduledEvent:
     async with uow:
         event = await _existing(command.scheduled_event_id, uow, lock=True)
         event.publish()
@@ -45,7 +43,7 @@ async def publish_event(command: commands.PublishEvent, uow) -> ScheduledEvent:
         return event
 
 
-async def update_event(command: commands.UpdateEvent, uow) -> ScheduledEvent:
+async def update_event(command: commands.UpdateEvent, uow: EventsUnitOfWorkPort) -> ScheduledEvent:
     async with uow:
         event = await _existing(command.scheduled_event_id, uow, lock=True)
         parent = await _existing(event.parent_event_id, uow) if event.parent_event_id else None
@@ -63,7 +61,7 @@ async def update_event(command: commands.UpdateEvent, uow) -> ScheduledEvent:
         return event
 
 
-async def cancel_event(command: commands.CancelEvent, uow) -> ScheduledEvent:
+async def cancel_event(command: commands.CancelEvent, uow: EventsUnitOfWorkPort) -> ScheduledEvent:
     """Cancel the event and every registration; each registrant hears of it."""
     async with uow:
         event = await _existing(command.scheduled_event_id, uow, lock=True)
@@ -79,7 +77,7 @@ async def cancel_event(command: commands.CancelEvent, uow) -> ScheduledEvent:
         return event
 
 
-async def complete_event(command: commands.CompleteEvent, uow) -> ScheduledEvent:
+async def complete_event(command: commands.CompleteEvent, uow: EventsUnitOfWorkPort) -> ScheduledEvent:
     """Close the event; confirmed registrants nobody checked in are recorded as no-shows."""
     async with uow:
         event = await _existing(command.scheduled_event_id, uow, lock=True)
@@ -92,19 +90,21 @@ async def complete_event(command: commands.CompleteEvent, uow) -> ScheduledEvent
         return event
 
 
-async def get_event(event_id: UUID, uow) -> ScheduledEvent:
+async def get_event(event_id: UUID, uow: EventsUnitOfWorkPort) -> ScheduledEvent:
     async with uow:
         return await _existing(event_id, uow)
 
 
-async def list_events(query: EventFilter, uow) -> list[ScheduledEvent]:
+async def list_events(query: commands.EventFilter, uow: EventsUnitOfWorkPort) -> list[ScheduledEvent]:
     async with uow:
-        return await uow.events.list(query)
+        return await uow.events.find(query)
 
 
 # --- registrations ------------------------------------------------------------------------------------------------
 
-async def register_arrivals(arrivals: list[commands.Register], uow) -> list[tuple[Registration, bool] | EventsError]:
+async def register_arrivals(
+    arrivals: list[commands.Register], uow: EventsUnitOfWorkPort,
+) -> list[tuple[Registration, bool] | DomainError]:
     """Admit registrations for one event in arrival order, all in one turn of the event's row lock.
 
     Each arrival gets its registration (and whether it is new: registering again returns the same one),
@@ -117,14 +117,16 @@ async def register_arrivals(arrivals: list[commands.Register], uow) -> list[tupl
         stages = await uow.participants.stages_of(people)
         event = await _existing(arrivals[0].scheduled_event_id, uow, lock=True)
         confirmed, waitlisted, active = await uow.registrations.standing(event.id, people)
-        outcomes, new, now = [], [], _now()
+        outcomes: list[tuple[Registration, bool] | DomainError] = []
+        new: list[Registration] = []
+        now = _now()
         for arrival in arrivals:
             if arrival.person_id in active:
                 outcomes.append((active[arrival.person_id], False))
                 continue
             try:
                 status = event.admit(stages.get(arrival.person_id), now, confirmed)
-            except EventsError as refusal:
+            except DomainError as refusal:
                 outcomes.append(refusal)
                 continue
             registration = active[arrival.person_id] = Registration.new(event.id, arrival.person_id, status)
@@ -142,7 +144,7 @@ async def register_arrivals(arrivals: list[commands.Register], uow) -> list[tupl
         return outcomes
 
 
-async def cancel_registration(command: commands.CancelRegistration, uow) -> Registration:
+async def cancel_registration(command: commands.CancelRegistration, uow: EventsUnitOfWorkPort) -> Registration:
     """Cancel; a freed seat goes to the first on the waitlist."""
     async with uow:
         event = await _existing(command.scheduled_event_id, uow, lock=True)
@@ -156,7 +158,7 @@ async def cancel_registration(command: commands.CancelRegistration, uow) -> Regi
         return registration
 
 
-async def record_attendance(command: commands.RecordAttendance, uow) -> Registration:
+async def record_attendance(command: commands.RecordAttendance, uow: EventsUnitOfWorkPort) -> Registration:
     async with uow:
         event = await _existing(command.scheduled_event_id, uow)
         registration = await _registration(event, command.person_id, uow)
@@ -165,25 +167,27 @@ async def record_attendance(command: commands.RecordAttendance, uow) -> Registra
         return registration
 
 
-async def registrations_of(event_id: UUID, uow) -> tuple[ScheduledEvent, list[Registration]]:
+async def registrations_of(event_id: UUID, uow: EventsUnitOfWorkPort) -> list[Registration]:
     """An event's registrations in arrival order, cancelled ones included."""
     async with uow:
-        event = await _existing(event_id, uow)
-        return event, await uow.registrations.of_event(event_id)
+        await _existing(event_id, uow)
+        return await uow.registrations.of_event(event_id)
 
 
-async def registrations_of_person(person_id: UUID, uow) -> list[tuple[Registration, ScheduledEvent]]:
+async def registrations_of_person(
+    person_id: UUID, uow: EventsUnitOfWorkPort,
+) -> list[tuple[Registration, ScheduledEvent]]:
     async with uow:
         return await uow.registrations.of_person(person_id)
 
 
-async def join_link(event_id: UUID, person_id: UUID, uow) -> str:
+async def join_link(event_id: UUID, person_id: UUID, uow: EventsUnitOfWorkPort) -> str:
     async with uow:
         event = await _existing(event_id, uow)
         return event.join_link(await uow.registrations.active(event_id, person_id))
 
 
-async def send_due_reminders(now: datetime, uow) -> int:
+async def send_due_reminders(now: datetime, uow: EventsUnitOfWorkPort) -> int:
     """Emit ReminderDue for each confirmed registrant of an event starting within the lead time, once.
 
     Every instance runs this: the advisory lock lets one instance do a pass, and the unique key on the
@@ -203,8 +207,9 @@ async def send_due_reminders(now: datetime, uow) -> int:
 
 # --- calendar -----------------------------------------------------------------------------------------------------
 
-async def issue_calendar_feed(command: commands.IssueCalendarFeed, uow) -> str:
-    """A new secret for the person's feed URL (calendar apps send no credentials but the URL); the old one stops working."""
+async def issue_calendar_feed(command: commands.IssueCalendarFeed, uow: EventsUnitOfWorkPort) -> str:
+    """A new secret for the person's feed URL (calendar apps send no credentials but the URL); the old one stops
+    working."""
     token = secrets.token_urlsafe(32)
     async with uow:
         await uow.participants.save_feed_token(command.person_id, _digest(token))
@@ -212,7 +217,7 @@ async def issue_calendar_feed(command: commands.IssueCalendarFeed, uow) -> str:
     return token
 
 
-async def calendar_feed(token: str, uow) -> list[ScheduledEvent]:
+async def calendar_feed(token: str, uow: EventsUnitOfWorkPort) -> list[ScheduledEvent]:
     async with uow:
         person_id = await uow.participants.owner_of_feed(_digest(token))
         if person_id is None:
@@ -226,7 +231,7 @@ def _digest(token: str) -> bytes:
 
 # --- office hours -------------------------------------------------------------------------------------------------
 
-async def offer_slot(command: commands.OfferSlot, uow) -> OfficeHourSlot:
+async def offer_slot(command: commands.OfferSlot, uow: EventsUnitOfWorkPort) -> OfficeHourSlot:
     """Open a slot; only a mentor or clinician (as profiles describes them to us) hosts one."""
     async with uow:
         slot = OfficeHourSlot.offer(await uow.participants.get(command.host_id), **asdict(command))
@@ -235,7 +240,7 @@ async def offer_slot(command: commands.OfferSlot, uow) -> OfficeHourSlot:
         return slot
 
 
-async def withdraw_slot(command: commands.WithdrawSlot, uow) -> OfficeHourSlot:
+async def withdraw_slot(command: commands.WithdrawSlot, uow: EventsUnitOfWorkPort) -> OfficeHourSlot:
     """The host takes a slot back; whoever had booked it is told their booking is cancelled."""
     async with uow:
         slot = await _slot(command.slot_id, uow, lock=True)
@@ -247,7 +252,7 @@ async def withdraw_slot(command: commands.WithdrawSlot, uow) -> OfficeHourSlot:
         return slot
 
 
-async def book_slot(command: commands.BookSlot, uow) -> tuple[OfficeHourSlot, bool]:
+async def book_slot(command: commands.BookSlot, uow: EventsUnitOfWorkPort) -> tuple[OfficeHourSlot, bool]:
     """Book; booking again returns the same booking (and False)."""
     async with uow:
         slot = await _slot(command.slot_id, uow, lock=True)
@@ -259,7 +264,7 @@ async def book_slot(command: commands.BookSlot, uow) -> tuple[OfficeHourSlot, bo
         return slot, booked_now
 
 
-async def cancel_booking(command: commands.CancelBooking, uow) -> OfficeHourSlot:
+async def cancel_booking(command: commands.CancelBooking, uow: EventsUnitOfWorkPort) -> OfficeHourSlot:
     async with uow:
         slot = await _slot(command.slot_id, uow, lock=True)
         person_id = slot.cancel_booking()
@@ -269,17 +274,19 @@ async def cancel_booking(command: commands.CancelBooking, uow) -> OfficeHourSlot
         return slot
 
 
-async def get_slot(slot_id: UUID, uow) -> OfficeHourSlot:
+async def get_slot(slot_id: UUID, uow: EventsUnitOfWorkPort) -> OfficeHourSlot:
     async with uow:
         return await _slot(slot_id, uow)
 
 
-async def list_slots(uow, *, host_id: UUID | None, chapter_id: UUID | None, open_only: bool) -> list[OfficeHourSlot]:
+async def list_slots(
+    uow: EventsUnitOfWorkPort, *, host_id: UUID | None, chapter_id: UUID | None, open_only: bool,
+) -> list[OfficeHourSlot]:
     async with uow:
-        return await uow.slots.list(host_id=host_id, chapter_id=chapter_id, open_only=open_only, starts_from=_now())
+        return await uow.slots.find(host_id=host_id, chapter_id=chapter_id, open_only=open_only, starts_from=_now())
 
 
-async def bookings_of(person_id: UUID, uow) -> list[OfficeHourSlot]:
+async def bookings_of(person_id: UUID, uow: EventsUnitOfWorkPort) -> list[OfficeHourSlot]:
     """The slots a person has booked that have not ended yet, soonest first."""
     async with uow:
         return await uow.slots.booked_by(person_id, ending_after=_now())
@@ -287,13 +294,15 @@ async def bookings_of(person_id: UUID, uow) -> list[OfficeHourSlot]:
 
 # --- profiles' events ---------------------------------------------------------------------------------------------
 
-async def remember_participant(event: source.PersonRegistered | source.PersonUpdated, uow) -> None:
+async def remember_participant(
+    event: source.PersonRegistered | source.PersonUpdated, uow: EventsUnitOfWorkPort,
+) -> None:
     async with uow:
         await uow.participants.save(Participant(event.person_id, event.stage, event.chapter_id, event.is_alumni))
         await uow.commit()
 
 
-async def person_erased(event: source.PersonErased, uow) -> None:
+async def person_erased(event: source.PersonErased, uow: EventsUnitOfWorkPort) -> None:
     """Forget the person. Their seats and slots go to others; nothing more is said about them."""
     async with uow:
         for registration, scheduled in await uow.registrations.of_person(event.person_id):
@@ -317,28 +326,28 @@ async def person_erased(event: source.PersonErased, uow) -> None:
 
 # --- helpers ------------------------------------------------------------------------------------------------------
 
-async def _existing(event_id: UUID, uow, lock: bool = False) -> ScheduledEvent:
+async def _existing(event_id: UUID, uow: EventsUnitOfWorkPort, lock: bool = False) -> ScheduledEvent:
     event = await uow.events.get(event_id, lock=lock)
     if event is None:
         raise NotFound("no such event", field="scheduled_event_id")
     return event
 
 
-async def _registration(event: ScheduledEvent, person_id: UUID, uow) -> Registration:
+async def _registration(event: ScheduledEvent, person_id: UUID, uow: EventsUnitOfWorkPort) -> Registration:
     registration = await uow.registrations.active(event.id, person_id)
     if registration is None:
         raise NotFound("no registration of this person for this event", field="person_id")
     return registration
 
 
-async def _slot(slot_id: UUID, uow, lock: bool = False) -> OfficeHourSlot:
+async def _slot(slot_id: UUID, uow: EventsUnitOfWorkPort, lock: bool = False) -> OfficeHourSlot:
     slot = await uow.slots.get(slot_id, lock=lock)
     if slot is None:
         raise NotFound("no such office-hour slot", field="slot_id")
     return slot
 
 
-async def _fill_free_seats(event: ScheduledEvent, uow) -> None:
+async def _fill_free_seats(event: ScheduledEvent, uow: EventsUnitOfWorkPort) -> None:
     """Promote from the waitlist, first come first served, while seats are free. The event row is locked."""
     confirmed = await uow.registrations.count(event.id, Status.CONFIRMED)
     while event.has_free_seat(confirmed, _now()):
@@ -352,13 +361,15 @@ async def _fill_free_seats(event: ScheduledEvent, uow) -> None:
         confirmed += 1
 
 
-async def _record_attendance(event: ScheduledEvent, registration: Registration, attended: bool, uow) -> None:
+async def _record_attendance(
+    event: ScheduledEvent, registration: Registration, attended: bool, uow: EventsUnitOfWorkPort,
+) -> None:
     registration.record_attendance(event, attended)
     await uow.registrations.save(registration)
     uow.emit(contract.AttendanceRecorded(**_about(event, registration), attended=attended))
 
 
-def _grant_access(event: ScheduledEvent, registration: Registration, uow) -> None:
+def _grant_access(event: ScheduledEvent, registration: Registration, uow: EventsUnitOfWorkPort) -> None:
     """Tell notifications (on the restricted topic) the join link of a virtual event, once a seat is confirmed."""
     if event.virtual_link:
         uow.emit(contract.VirtualAccessGranted(registration_id=registration.id, scheduled_event_id=event.id,

@@ -9,20 +9,21 @@ batch held the lock are admitted together in the next, in arrival order, in one 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from uuid import UUID
 
 from ..domain import commands
 from ..domain.model import Registration
 from . import handlers
+from .ports import EventsUnitOfWorkPort
 
 MAX_BATCH = 500
 
 
 class RegistrationDesk:
-    def __init__(self, unit_of_work: Callable[[], object]) -> None:
-        self._unit_of_work = unit_of_work
-        self._queues: dict[UUID, list[tuple[commands.Register, asyncio.Future]]] = {}
+    def __init__(self, new_unit_of_work: Callable[[], EventsUnitOfWorkPort]) -> None:
+        self._new_unit_of_work = new_unit_of_work
+        self._queues: dict[UUID, list[tuple[commands.Register, asyncio.Future[tuple[Registration, bool]]]]] = {}
         self._serving: set[asyncio.Task] = set()  # the loop keeps only weak references to tasks
 
     async def register(self, command: commands.Register) -> tuple[Registration, bool]:
@@ -31,7 +32,7 @@ class RegistrationDesk:
         A caller who gives up (cancelled: the client hung up) leaves their place in the queue; if their batch is
         already being admitted, their registration still happens, and registering again returns it.
         """
-        outcome = asyncio.get_running_loop().create_future()
+        outcome: asyncio.Future[tuple[Registration, bool]] = asyncio.get_running_loop().create_future()
         queue = self._queues.setdefault(command.scheduled_event_id, [])
         queue.append((command, outcome))
         if len(queue) == 1:
@@ -48,8 +49,9 @@ class RegistrationDesk:
                 batch = [(c, f) for c, f in queue[:MAX_BATCH] if not f.done()]
                 taken = min(len(queue), MAX_BATCH)
                 if batch:
+                    outcomes: Sequence[tuple[Registration, bool] | Exception]
                     try:
-                        outcomes = await handlers.register_arrivals([c for c, _ in batch], self._unit_of_work())
+                        outcomes = await handlers.register_arrivals([c for c, _ in batch], self._new_unit_of_work())
                     except Exception as error:  # noqa: BLE001 - the whole batch failed (no such event, database down)
                         outcomes = [error] * len(batch)
                     for (_, future), outcome in zip(batch, outcomes, strict=True):

@@ -4,6 +4,8 @@ from ..adapters.repository import PostgresEvents, PostgresParticipants, Postgres
 
 
 class EventsUnitOfWork(UnitOfWork):
+    """A transaction over the events service's repositories (see `ports.EventsUnitOfWorkPort`)."""
+
     def repositories(self) -> None:
         self.events = PostgresEvents(self.conn)
         self.registrations = PostgresRegistrations(self.conn)

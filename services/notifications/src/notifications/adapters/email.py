@@ -7,13 +7,14 @@ import contextlib
 from email import policy
 from email.message import EmailMessage
 from email.utils import parseaddr
+from typing import Any
 from urllib.parse import urlencode
 
 import aiosmtplib
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from plumbing.calendar import CalendarEntry, event_uid, to_ics
 
 from ..domain.model import KINDS, SEAT_KINDS, Attachment, DeliveryUncertain, Email, Notification, message_id
-from .calendar import invitation
 from .unsubscribe import UnsubscribeTokens
 
 _templates = Environment(
@@ -25,6 +26,17 @@ _templates = Environment(
 )
 
 
+def _invitation(listing: dict[str, Any], join_url: str | None) -> bytes:
+    """The event's entry for the registrant's calendar, with the UID the events service's feed gives it, so an
+    updated entry replaces this one. PUBLISH: an entry, not a meeting request they would have to answer."""
+    entry = CalendarEntry(
+        uid=event_uid(listing["scheduled_event_id"]), starts_at=listing["starts_at"], ends_at=listing["ends_at"],
+        summary=listing["title"], timezone=listing["timezone"], location=join_url or listing["location"],
+        url=join_url,
+    )
+    return to_ics([entry], method="PUBLISH")
+
+
 class Renderer:
     """Turns a notification and what it needs to say into an email: subject, both bodies, unsubscribe link, .ics."""
 
@@ -32,7 +44,7 @@ class Renderer:
         self._base_url = public_base_url.rstrip("/")
         self._tokens = tokens
 
-    def __call__(self, notification: Notification, context: dict) -> Email:
+    def __call__(self, notification: Notification, context: dict[str, Any]) -> Email:
         category = KINDS[notification.kind].category
         unsubscribe_url = None
         if category.can_opt_out:
@@ -42,9 +54,10 @@ class Renderer:
                    "sender": context["program_name"] or context["chapter_name"] or "Mentorship Platform"}
         text_template = _templates.get_template(f"{notification.kind}.txt")
         subject = "".join(text_template.blocks["subject"](text_template.new_context(context))).strip()
-        attachments = ()
+        attachments: tuple[Attachment, ...] = ()
         if notification.kind in SEAT_KINDS:
-            attachments = (Attachment("event.ics", "text/calendar", invitation(context["event"], context["join_url"])),)
+            invitation = _invitation(context["event"], context["join_url"])
+            attachments = (Attachment("event.ics", "text/calendar", invitation),)
         return Email(
             to=context["recipient"]["email"],
             subject=subject,

@@ -4,27 +4,31 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
+from typing import Any
 from uuid import UUID
 
 import asyncpg
 
 from ..domain.model import Category, Notification, Preferences
 
-_NOTIFICATION_COLUMNS = "n.id, n.idempotency_key, n.person_id, n.chapter_id, n.kind, n.parameters, n.attempts, n.created_at"
+_NOTIFICATION_COLUMNS = ("n.id, n.idempotency_key, n.person_id, n.chapter_id, n.kind, n.parameters, n.attempts, "
+                         "n.created_at")
 
 
-def _notification(row) -> Notification:
+def _notification(row: asyncpg.Record) -> Notification:
     return Notification(**{**dict(row), "parameters": json.loads(row["parameters"])})
 
 
 class PostgresNotifications:
+    """Satisfies `service_layer.ports.NotificationsRepository`."""
+
     def __init__(self, conn: asyncpg.Connection) -> None:
         self._conn = conn
 
     # --- read models -------------------------------------------------------------------------------------------
 
-    async def save_contact(self, *, person_id, chapter_id, display_name, email, timezone, pronouns_for_partner,
-                           bio_for_partner) -> None:
+    async def save_contact(self, *, person_id: UUID, chapter_id: UUID | None, display_name: str, email: str,
+                           timezone: str, pronouns_for_partner: str | None, bio_for_partner: str | None) -> None:
         await self._conn.execute(
             """INSERT INTO contacts (person_id, chapter_id, display_name, email, timezone, pronouns_for_partner,
                                      bio_for_partner)
@@ -34,7 +38,7 @@ class PostgresNotifications:
             person_id, chapter_id, display_name, email, timezone, pronouns_for_partner, bio_for_partner,
         )
 
-    async def contact(self, person_id: UUID) -> dict | None:
+    async def contact(self, person_id: UUID) -> dict[str, Any] | None:
         row = await self._conn.fetchrow("SELECT * FROM contacts WHERE person_id = $1", person_id)
         return dict(row) if row else None
 
@@ -53,11 +57,12 @@ class PostgresNotifications:
     async def program_name(self, program_id: UUID) -> str | None:
         return await self._conn.fetchval("SELECT name FROM programs WHERE program_id = $1", program_id)
 
-    async def save_listing(self, *, scheduled_event_id, chapter_id, title, starts_at, ends_at, timezone, location,
-                           is_virtual) -> None:
+    async def save_listing(self, *, scheduled_event_id: UUID, chapter_id: UUID | None, title: str,
+                           starts_at: datetime, ends_at: datetime, timezone: str, location: str | None,
+                           is_virtual: bool) -> None:
         await self._conn.execute(
-            """INSERT INTO event_listings (scheduled_event_id, chapter_id, title, starts_at, ends_at, timezone, location,
-                                           is_virtual)
+            """INSERT INTO event_listings (scheduled_event_id, chapter_id, title, starts_at, ends_at, timezone,
+                                           location, is_virtual)
                VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
                ON CONFLICT (scheduled_event_id) DO UPDATE SET chapter_id = $2, title = $3, starts_at = $4,
                    ends_at = $5, timezone = $6, location = $7, is_virtual = $8""",
@@ -76,8 +81,9 @@ class PostgresNotifications:
             "UPDATE event_listings SET cancelled_at = $2 WHERE scheduled_event_id = $1 AND cancelled_at IS NULL",
             scheduled_event_id, cancelled_at)
 
-    async def listing(self, scheduled_event_id: UUID) -> dict | None:
-        row = await self._conn.fetchrow("SELECT * FROM event_listings WHERE scheduled_event_id = $1", scheduled_event_id)
+    async def listing(self, scheduled_event_id: UUID) -> dict[str, Any] | None:
+        row = await self._conn.fetchrow("SELECT * FROM event_listings WHERE scheduled_event_id = $1",
+                                        scheduled_event_id)
         return dict(row) if row else None
 
     async def save_registration(self, registration_id: UUID, scheduled_event_id: UUID, person_id: UUID,
@@ -248,7 +254,7 @@ class PostgresNotifications:
             "UPDATE notifications SET status = 'digested', digest_id = $2 WHERE id = ANY($1::uuid[])",
             item_ids, digest_id)
 
-    async def digest_items(self, digest_id: UUID) -> list[dict]:
+    async def digest_items(self, digest_id: UUID) -> list[dict[str, Any]]:
         return [dict(r) for r in await self._conn.fetch(
             "SELECT kind, subject, created_at FROM notifications WHERE digest_id = $1 ORDER BY created_at", digest_id)]
 
@@ -265,7 +271,7 @@ class PostgresNotifications:
 
     # --- inbox and delivery log --------------------------------------------------------------------------------
 
-    async def inbox(self, person_id: UUID, unread_only: bool, limit: int) -> list[dict]:
+    async def inbox(self, person_id: UUID, unread_only: bool, limit: int) -> list[dict[str, Any]]:
         # Only what could be rendered has a subject to show; a digest is an email, not an inbox item.
         return [dict(r) for r in await self._conn.fetch(
             """SELECT id, kind, subject, parameters, created_at, read_at FROM notifications
@@ -284,7 +290,7 @@ class PostgresNotifications:
                 WHERE id = $1 AND person_id = $2 AND subject IS NOT NULL RETURNING true""",
             notification_id, person_id) is not None
 
-    async def delivery_log(self, chapter_id: UUID | None, status: str | None, limit: int) -> list[dict]:
+    async def delivery_log(self, chapter_id: UUID | None, status: str | None, limit: int) -> list[dict[str, Any]]:
         """Ids, kinds, times and statuses only: what was sent to whom, never what it said."""
         return [dict(r) for r in await self._conn.fetch(
             """SELECT id, person_id, chapter_id, kind, status, attempts, last_error, created_at, sent_at

@@ -11,11 +11,19 @@ import hashlib
 import hmac
 from uuid import UUID
 
+from plumbing.errors import Invalid
+
 from ..domain.model import Category
 
 
-class InvalidToken(ValueError):
-    field = "token"
+class InvalidToken(Invalid, code="invalid_token"):
+    """A link this service did not issue, or one cut short: it cannot be read, so it answers 400 (as it always has),
+    not the 422 of a well-read request that breaks a rule."""
+
+    status = 400
+
+    def __init__(self) -> None:
+        super().__init__("the unsubscribe link is not valid", field="token")
 
 
 def _b64(raw: bytes) -> str:
@@ -42,8 +50,8 @@ class UnsubscribeTokens:
             payload_part, signature_part = token.split(".")
             payload = _unb64(payload_part)
             if not hmac.compare_digest(self._sign(payload), _unb64(signature_part)):
-                raise InvalidToken("the unsubscribe link is not valid")
+                raise InvalidToken()
             person, category = payload.decode().split(":")
             return UUID(person), Category(category)
         except (ValueError, UnicodeDecodeError) as error:
-            raise InvalidToken("the unsubscribe link is not valid") from error
+            raise InvalidToken() from error

@@ -7,6 +7,8 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from uuid import UUID, uuid5
 
+from plumbing.errors import Invalid, NotFound
+
 _NAMESPACE = UUID("0d7c6a52-55f5-4c8e-9a57-3b0d8a1f2c11")
 
 MAX_ATTEMPTS = 5
@@ -98,7 +100,8 @@ class Notification:
         if kind not in KINDS:
             raise ValueError(f"unknown notification kind {kind!r}")
         key = idempotency_key(source_id, person_id, kind)
-        return cls(notification_id(key), key, person_id, chapter_id, kind, {k: _plain(v) for k, v in parameters.items()})
+        return cls(notification_id(key), key, person_id, chapter_id, kind,
+                   {k: _plain(v) for k, v in parameters.items()})
 
 
 def _plain(value):
@@ -129,11 +132,15 @@ class Preferences:
         return Channel.EMAIL
 
 
-class CannotOptOut(ValueError):
-    field = "opted_out"
-
+class CannotOptOut(Invalid, code="cannot_opt_out"):
     def __init__(self, category: Category) -> None:
-        super().__init__(f"{category} messages answer the person's own actions and cannot be turned off")
+        super().__init__(f"{category} messages answer the person's own actions and cannot be turned off",
+                         field="opted_out")
+
+
+class NotInInbox(NotFound, code="not_found"):
+    def __init__(self) -> None:
+        super().__init__("no such notification in this inbox", field="notification_id")
 
 
 class DeliveryUncertain(Exception):

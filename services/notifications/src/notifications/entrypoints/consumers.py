@@ -1,12 +1,15 @@
-"""Which events notifications applies, each in the consumer's inbox transaction."""
+"""Which events notifications applies: each with its service-layer handler, which bootstrap runs in a unit of work
+joining the consumer's inbox transaction."""
 
-from mentorship_contracts import events, matching, profiles
-from plumbing.consumer import in_unit_of_work
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from mentorship_contracts import IntegrationEvent, events, matching, profiles
 
 from ..service_layer import handlers
-from ..service_layer.unit_of_work import NotificationsUnitOfWork
+from ..service_layer.ports import NotificationsUnitOfWorkPort
 
-_APPLY = {
+HANDLERS: dict[type[IntegrationEvent], Callable[[Any, NotificationsUnitOfWorkPort], Awaitable[None]]] = {
     profiles.ContactDetailsChanged: handlers.contact_details_changed,
     profiles.PersonErased: handlers.person_erased,
     profiles.PersonRegistered: handlers.person_registered,
@@ -36,5 +39,3 @@ _APPLY = {
     events.VirtualAccessGranted: handlers.virtual_access_granted,
     events.ReminderDue: handlers.reminder_due,
 }
-
-HANDLERS = {event: in_unit_of_work(NotificationsUnitOfWork, handler) for event, handler in _APPLY.items()}

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse
 from plumbing.auth import Principal, Role, current_principal, forbidden
-from plumbing.http import ApiError
+from plumbing.http import answers
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..adapters.unsubscribe import InvalidToken, UnsubscribeTokens
+from ..adapters.unsubscribe import UnsubscribeTokens
 from ..domain import commands
 from ..domain.model import Category, Preferences
 from ..service_layer import handlers, views
@@ -25,10 +25,15 @@ Status = Literal["pending", "sending", "sent", "failed", "unconfirmed", "in_app"
 
 
 def uow(request: Request) -> NotificationsUnitOfWork:
-    return NotificationsUnitOfWork(request.app.state.service.pool)
+    return request.app.state.new_unit_of_work()
+
+
+def unsubscribe_tokens(request: Request) -> UnsubscribeTokens:
+    return request.app.state.unsubscribe_tokens
 
 
 UnitOfWork = Annotated[NotificationsUnitOfWork, Depends(uow)]
+Tokens = Annotated[UnsubscribeTokens, Depends(unsubscribe_tokens)]
 
 
 async def _authorise(caller: Principal, person_id: UUID, uow: NotificationsUnitOfWork) -> None:
@@ -44,7 +49,7 @@ class InboxItem(BaseModel):
     id: UUID
     kind: str
     subject: str
-    parameters: dict
+    parameters: dict[str, Any]
     created_at: datetime
     read: bool
 
@@ -62,18 +67,20 @@ async def get_inbox(person_id: UUID, caller: Caller, uow: UnitOfWork, unread_onl
     return Inbox(items=[InboxItem(**item, read=item["read_at"] is not None) for item in items], unread=unread)
 
 
+class UnreadCount(BaseModel):
+    unread: int
+
+
 @router.get("/people/{person_id}/inbox/unread-count")
-async def get_unread_count(person_id: UUID, caller: Caller, uow: UnitOfWork) -> dict[str, int]:
+async def get_unread_count(person_id: UUID, caller: Caller, uow: UnitOfWork) -> UnreadCount:
     await _authorise(caller, person_id, uow)
-    return {"unread": await views.unread_count(uow, person_id)}
+    return UnreadCount(unread=await views.unread_count(uow, person_id))
 
 
 @router.post("/people/{person_id}/inbox/{notification_id}/read", status_code=204)
-async def mark_read(person_id: UUID, notification_id: UUID, caller: Caller, uow: UnitOfWork) -> Response:
+async def mark_read(person_id: UUID, notification_id: UUID, caller: Caller, uow: UnitOfWork) -> None:
     await _authorise(caller, person_id, uow)
-    if not await handlers.mark_read(commands.MarkRead(person_id, notification_id), uow):
-        raise ApiError(404, "not_found", "no such notification in this inbox", "notification_id")
-    return Response(status_code=204)
+    await handlers.mark_read(commands.MarkRead(person_id, notification_id), uow)
 
 
 class CategoryPreference(BaseModel):
@@ -117,25 +124,19 @@ async def change_preferences(person_id: UUID, body: PreferencesIn, caller: Calle
     return PreferencesOut.of(await handlers.change_preferences(command, uow))
 
 
-def _tokens(request: Request) -> UnsubscribeTokens:
-    return UnsubscribeTokens(request.app.state.service.settings.jwt_secret)
-
-
-async def unsubscribe(token: str, request: Request, uow: UnitOfWork) -> HTMLResponse:
-    try:
-        person_id, category = _tokens(request).verify(token)
-    except InvalidToken as error:
-        raise ApiError(400, "invalid_token", str(error), "token") from error
+async def unsubscribe(token: str, tokens: Tokens, uow: UnitOfWork) -> HTMLResponse:
+    person_id, category = tokens.verify(token)
     await handlers.change_preferences(commands.ChangePreferences(person_id, {category: True}), uow)
     label = category.value.replace("_", " ")
-    return HTMLResponse(f"<p>Done: you will get no more \"{label}\" emails. You can change this in your preferences.</p>")
+    return HTMLResponse(f"<p>Done: you will get no more \"{label}\" emails. "
+                        "You can change this in your preferences.</p>")
 
 
 # GET for the link in the email, POST for one-click unsubscribe from the mail client (RFC 8058).
 router.add_api_route("/unsubscribe", unsubscribe, methods=["GET"], response_class=HTMLResponse,
-                     operation_id="unsubscribe_by_link")
+                     operation_id="unsubscribe_by_link", responses=answers(400))
 router.add_api_route("/unsubscribe", unsubscribe, methods=["POST"], response_class=HTMLResponse,
-                     operation_id="unsubscribe_one_click")
+                     operation_id="unsubscribe_one_click", responses=answers(400))
 
 
 class Delivery(BaseModel):
@@ -143,7 +144,7 @@ class Delivery(BaseModel):
     person_id: UUID
     chapter_id: UUID | None
     kind: str
-    status: str
+    status: Status
     attempts: int
     last_error: str | None
     created_at: datetime

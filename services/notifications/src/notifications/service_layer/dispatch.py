@@ -7,7 +7,7 @@ If the process dies between the two, the row stays `sending`; once its lease run
 `unconfirmed`, which is never resent: we cannot tell "the server had it" from "it never got there", and
 resending could duplicate. The result is at most once per idempotency key, with any loss confined to a
 process dying mid-conversation, and visible to coordinators in the delivery log. A graceful stop finishes
-the batch in flight (see entrypoints/dispatcher.py), so it leaves nothing unconfirmed.
+the batch in flight (see entrypoints/jobs.py), so it leaves nothing unconfirmed.
 
 An SMTP error before the message was handed over, or the server's refusal of it, means the server did not
 take it: that attempt is retried with exponential backoff, and after the last one it is marked failed. A
@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from itertools import groupby
@@ -37,6 +36,7 @@ from ..domain.model import (
     notification_id,
     retry_delay,
 )
+from .ports import Mailer, NewUnitOfWork, NotificationsUnitOfWorkPort, Render, Row
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +59,8 @@ class MissingContext(Exception):
     """What the message needs to say has not arrived yet (e.g. the partner's contact details)."""
 
 
-async def context_for(notification: Notification, uow, policy: DispatchPolicy, now: datetime) -> dict:
+async def context_for(notification: Notification, uow: NotificationsUnitOfWorkPort, policy: DispatchPolicy,
+                      now: datetime) -> Row:
     repo, parameters = uow.notifications, notification.parameters
     context = {**parameters, "recipient": await repo.contact(notification.person_id)}
     if "partner_id" in parameters:
@@ -67,7 +68,8 @@ async def context_for(notification: Notification, uow, policy: DispatchPolicy, n
         if context["partner"] is None:
             raise MissingContext("partner")
     # Names only sign the message, so a program or chapter not heard of yet does not hold it back.
-    context["program_name"] = await repo.program_name(UUID(parameters["program_id"])) if "program_id" in parameters else None
+    context["program_name"] = (await repo.program_name(UUID(parameters["program_id"]))
+                               if "program_id" in parameters else None)
     context["chapter_name"] = await repo.chapter_name(notification.chapter_id) if notification.chapter_id else None
     if "scheduled_event_id" in parameters:
         context["event"] = await repo.listing(UUID(parameters["scheduled_event_id"]))
@@ -96,10 +98,10 @@ def _failed(notification: Notification, attempts: int) -> NotificationFailed:
                               attempts=attempts)
 
 
-async def claim_due(uow, render: Callable[[Notification, dict], Email], policy: DispatchPolicy,
+async def claim_due(uow: NotificationsUnitOfWorkPort, render: Render, policy: DispatchPolicy,
                     now: datetime) -> list[tuple[Notification, Email]]:
     """Render what is due and commit the claim on it; return the emails to send."""
-    claimed = []
+    claimed: list[tuple[Notification, Email]] = []
     async with uow:
         for notification in await uow.notifications.due(policy.batch_size):
             try:
@@ -109,7 +111,7 @@ async def claim_due(uow, render: Callable[[Notification, dict], Email], policy: 
                 continue
             try:
                 email = render(notification, context)
-            except Exception as error:  # noqa: BLE001 - a template that cannot render must not block the rest
+            except Exception as error:  # a template that cannot render must not block the rest
                 log.exception("notification could not be rendered", extra={"notification_id": str(notification.id)})
                 await uow.notifications.mark_failed(notification.id, describe(error))
                 uow.emit(_failed(notification, notification.attempts))
@@ -134,7 +136,7 @@ def describe(error: BaseException) -> str:
     return f"{type(error).__name__}{f' {code}' if code else ''}"
 
 
-async def send_all(mailer, emails: list[Email], concurrency: int) -> list[BaseException | None]:
+async def send_all(mailer: Mailer, emails: list[Email], concurrency: int) -> list[BaseException | None]:
     gate = asyncio.Semaphore(concurrency)
 
     async def send(email: Email) -> BaseException | None:
@@ -148,7 +150,8 @@ async def send_all(mailer, emails: list[Email], concurrency: int) -> list[BaseEx
     return await asyncio.gather(*(send(email) for email in emails))
 
 
-async def record_outcomes(uow, claimed: list[Notification], outcomes: list[BaseException | None],
+async def record_outcomes(uow: NotificationsUnitOfWorkPort, claimed: list[Notification],
+                          outcomes: list[BaseException | None],
                           policy: DispatchPolicy) -> int:
     sent = 0
     async with uow:
@@ -177,7 +180,7 @@ async def record_outcomes(uow, claimed: list[Notification], outcomes: list[BaseE
     return sent
 
 
-async def dispatch_due(new_uow: Callable[[], object], render, mailer, policy: DispatchPolicy) -> int:
+async def dispatch_due(new_uow: NewUnitOfWork, render: Render, mailer: Mailer, policy: DispatchPolicy) -> int:
     """Claim, send and record one batch; return how many were claimed."""
     claimed = await claim_due(new_uow(), render, policy, datetime.now(UTC))
     if claimed:
@@ -186,16 +189,18 @@ async def dispatch_due(new_uow: Callable[[], object], render, mailer, policy: Di
     return len(claimed)
 
 
-async def give_up_on_lapsed_claims(uow) -> list[UUID]:
+async def give_up_on_lapsed_claims(uow: NotificationsUnitOfWorkPort) -> list[UUID]:
     async with uow:
         lapsed = await uow.notifications.give_up_on_lapsed_claims()
         await uow.commit()
     for lapsed_id in lapsed:
-        log.warning("a send was interrupted; marked unconfirmed and not resent", extra={"notification_id": str(lapsed_id)})
+        log.warning("a send was interrupted; marked unconfirmed and not resent",
+                    extra={"notification_id": str(lapsed_id)})
     return lapsed
 
 
-async def compose_digests(uow, policy: DispatchPolicy, now: datetime, limit: int = 1000) -> int:
+async def compose_digests(uow: NotificationsUnitOfWorkPort, policy: DispatchPolicy, now: datetime,
+                          limit: int = 1000) -> int:
     """Gather each person's non-urgent notifications of past digest periods into one digest notification."""
     composed = 0
     async with uow:

@@ -11,12 +11,13 @@ from mentorship_contracts import profiles as profiles_contract
 from mentorship_contracts.vocabulary import PairingKind
 
 from ..domain import commands
-from ..domain.model import Notification
+from ..domain.model import Notification, NotInInbox, Preferences
+from .ports import NotificationsUnitOfWorkPort as UnitOfWork
 
 # --- profiles ------------------------------------------------------------------------------------------------
 
 
-async def contact_details_changed(event: profiles_contract.ContactDetailsChanged, uow) -> None:
+async def contact_details_changed(event: profiles_contract.ContactDetailsChanged, uow: UnitOfWork) -> None:
     async with uow:
         await uow.notifications.save_contact(
             person_id=event.person_id, chapter_id=event.chapter_id, display_name=event.display_name,
@@ -26,29 +27,29 @@ async def contact_details_changed(event: profiles_contract.ContactDetailsChanged
         await uow.commit()
 
 
-async def person_erased(event: profiles_contract.PersonErased, uow) -> None:
+async def person_erased(event: profiles_contract.PersonErased, uow: UnitOfWork) -> None:
     async with uow:
         await uow.notifications.forget_person(event.person_id)
         await uow.commit()
 
 
-async def chapter_defined(event: profiles_contract.ChapterDefined, uow) -> None:
+async def chapter_defined(event: profiles_contract.ChapterDefined, uow: UnitOfWork) -> None:
     async with uow:
         await uow.notifications.save_chapter(event.chapter_id, event.name)
         await uow.commit()
 
 
-async def program_defined(event: profiles_contract.ProgramDefined, uow) -> None:
+async def program_defined(event: profiles_contract.ProgramDefined, uow: UnitOfWork) -> None:
     async with uow:
         await uow.notifications.save_program(event.program_id, event.chapter_id, event.name)
         await uow.commit()
 
 
-async def person_registered(event: profiles_contract.PersonRegistered, uow) -> None:
+async def person_registered(event: profiles_contract.PersonRegistered, uow: UnitOfWork) -> None:
     await _tell(uow, Notification.answering(event.event_id, event.person_id, event.chapter_id, "welcome"))
 
 
-async def mentor_approved(event: profiles_contract.MentorApproved, uow) -> None:
+async def mentor_approved(event: profiles_contract.MentorApproved, uow: UnitOfWork) -> None:
     await _tell(uow, Notification.answering(event.event_id, event.person_id, event.chapter_id, "mentor_approved",
                                             program_id=event.program_id))
 
@@ -56,7 +57,7 @@ async def mentor_approved(event: profiles_contract.MentorApproved, uow) -> None:
 # --- matching ------------------------------------------------------------------------------------------------
 
 
-def _both_sides(event: matching_contract._PairingEvent, kind: str, **parameters) -> list[Notification]:
+def _both_sides(event: matching_contract.PairingEvent, kind: str, **parameters) -> list[Notification]:
     """One notification to each side, each about the other."""
     return [
         Notification.answering(event.event_id, person, event.chapter_id, kind, partner_id=partner, role=role,
@@ -72,11 +73,11 @@ def _kind_of(event: matching_contract.PairingProposed | matching_contract.Pairin
     return str(getattr(event, "pairing_kind", PairingKind.GENERAL))
 
 
-async def pairing_proposed(event: matching_contract.PairingProposed, uow) -> None:
+async def pairing_proposed(event: matching_contract.PairingProposed, uow: UnitOfWork) -> None:
     await _tell(uow, *_both_sides(event, "pairing_proposed", pairing_kind=_kind_of(event)))
 
 
-async def pairing_confirmed(event: matching_contract.PairingConfirmed, uow) -> None:
+async def pairing_confirmed(event: matching_contract.PairingConfirmed, uow: UnitOfWork) -> None:
     async with uow:
         was_waiting = await uow.notifications.mark_paired(event.mentee_id, event.program_id, _kind_of(event),
                                                           event.occurred_at)
@@ -90,31 +91,31 @@ async def pairing_confirmed(event: matching_contract.PairingConfirmed, uow) -> N
         await uow.commit()
 
 
-async def pairing_declined(event: matching_contract.PairingDeclined, uow) -> None:
+async def pairing_declined(event: matching_contract.PairingDeclined, uow: UnitOfWork) -> None:
     await _tell(uow, *_both_sides(event, "pairing_declined", by=event.declined_by))
 
 
-async def pairing_ended(event: matching_contract.PairingEnded, uow) -> None:
+async def pairing_ended(event: matching_contract.PairingEnded, uow: UnitOfWork) -> None:
     await _tell(uow, *_both_sides(event, "pairing_ended", by=event.ended_by))
 
 
-async def pairing_renewed(event: matching_contract.PairingRenewed, uow) -> None:
+async def pairing_renewed(event: matching_contract.PairingRenewed, uow: UnitOfWork) -> None:
     await _tell(uow, *_both_sides(event, "pairing_renewed", term_ends_at=event.term_ends_at))
 
 
-async def renewal_due(event: matching_contract.RenewalDue, uow) -> None:
+async def renewal_due(event: matching_contract.RenewalDue, uow: UnitOfWork) -> None:
     await _tell(uow, *_both_sides(event, "renewal_due", term_ends_at=event.term_ends_at))
 
 
-async def meeting_overdue(event: matching_contract.MeetingOverdue, uow) -> None:
+async def meeting_overdue(event: matching_contract.MeetingOverdue, uow: UnitOfWork) -> None:
     await _tell(uow, *_both_sides(event, "meeting_overdue", days_overdue=event.days_overdue))
 
 
-async def pairing_completed(event: matching_contract.PairingCompleted, uow) -> None:
+async def pairing_completed(event: matching_contract.PairingCompleted, uow: UnitOfWork) -> None:
     await _tell(uow, *_both_sides(event, "feedback_request"))
 
 
-async def mentee_waitlisted(event: matching_contract.MenteeWaitlisted, uow) -> None:
+async def mentee_waitlisted(event: matching_contract.MenteeWaitlisted, uow: UnitOfWork) -> None:
     async with uow:
         # Read after the pairing that followed it (another topic): the mentee is no longer waiting.
         if await uow.notifications.mark_waiting(event.mentee_id, event.program_id, _kind_of(event), event.occurred_at):
@@ -127,7 +128,7 @@ async def mentee_waitlisted(event: matching_contract.MenteeWaitlisted, uow) -> N
 # --- events --------------------------------------------------------------------------------------------------
 
 
-async def _save_listing(event: events_contract._EventDetails, uow) -> None:
+async def _save_listing(event: events_contract._EventDetails, uow: UnitOfWork) -> None:
     await uow.notifications.save_listing(
         scheduled_event_id=event.scheduled_event_id, chapter_id=event.chapter_id, title=event.title,
         starts_at=event.starts_at, ends_at=event.ends_at, timezone=event.timezone, location=event.location,
@@ -135,7 +136,7 @@ async def _save_listing(event: events_contract._EventDetails, uow) -> None:
     )
 
 
-async def event_published(event: events_contract.EventPublished, uow) -> None:
+async def event_published(event: events_contract.EventPublished, uow: UnitOfWork) -> None:
     async with uow:
         await _save_listing(event, uow)
         await uow.commit()
@@ -147,7 +148,7 @@ def _event_updated(update_id: UUID, person_id: UUID, chapter_id: UUID | None, sc
                                   scheduled_event_id=scheduled_event_id, changed_fields=changed_fields)
 
 
-async def event_updated(event: events_contract.EventUpdated, uow) -> None:
+async def event_updated(event: events_contract.EventUpdated, uow: UnitOfWork) -> None:
     async with uow:
         await _save_listing(event, uow)
         await uow.notifications.note_update(event.scheduled_event_id, event.event_id, event.occurred_at,
@@ -165,7 +166,7 @@ def _event_cancelled(scheduled_event_id: UUID, person_id: UUID, chapter_id: UUID
                                   scheduled_event_id=scheduled_event_id)
 
 
-async def event_cancelled(event: events_contract.EventCancelled, uow) -> None:
+async def event_cancelled(event: events_contract.EventCancelled, uow: UnitOfWork) -> None:
     async with uow:
         await uow.notifications.note_cancellation(event.scheduled_event_id, event.occurred_at)
         for person in await uow.notifications.registrants(event.scheduled_event_id):
@@ -173,7 +174,8 @@ async def event_cancelled(event: events_contract.EventCancelled, uow) -> None:
         await uow.commit()
 
 
-async def _registration(event: events_contract._RegistrationEvent, uow, status: str, kind: str, **parameters) -> None:
+async def _registration(event: events_contract._RegistrationEvent, uow: UnitOfWork, status: str, kind: str,
+                        **parameters: object) -> None:
     async with uow:
         await uow.notifications.save_registration(event.registration_id, event.scheduled_event_id, event.person_id,
                                                   status)
@@ -193,19 +195,19 @@ async def _registration(event: events_contract._RegistrationEvent, uow, status: 
         await uow.commit()
 
 
-async def registration_confirmed(event: events_contract.RegistrationConfirmed, uow) -> None:
+async def registration_confirmed(event: events_contract.RegistrationConfirmed, uow: UnitOfWork) -> None:
     await _registration(event, uow, "confirmed", "registration_confirmed")
 
 
-async def registration_waitlisted(event: events_contract.RegistrationWaitlisted, uow) -> None:
+async def registration_waitlisted(event: events_contract.RegistrationWaitlisted, uow: UnitOfWork) -> None:
     await _registration(event, uow, "waitlisted", "registration_waitlisted", position=event.position)
 
 
-async def registration_promoted(event: events_contract.RegistrationPromoted, uow) -> None:
+async def registration_promoted(event: events_contract.RegistrationPromoted, uow: UnitOfWork) -> None:
     await _registration(event, uow, "promoted", "registration_promoted")
 
 
-async def registration_cancelled(event: events_contract.RegistrationCancelled, uow) -> None:
+async def registration_cancelled(event: events_contract.RegistrationCancelled, uow: UnitOfWork) -> None:
     async with uow:
         await uow.notifications.save_registration(event.registration_id, event.scheduled_event_id, event.person_id,
                                                   "cancelled")
@@ -214,7 +216,7 @@ async def registration_cancelled(event: events_contract.RegistrationCancelled, u
         await uow.commit()
 
 
-async def virtual_access_granted(event: events_contract.VirtualAccessGranted, uow) -> None:
+async def virtual_access_granted(event: events_contract.VirtualAccessGranted, uow: UnitOfWork) -> None:
     """Keep the link; if the confirmation has already gone without it, send the link on its own."""
     async with uow:
         await uow.notifications.save_access_link(event.registration_id, event.scheduled_event_id, event.person_id,
@@ -230,7 +232,7 @@ async def virtual_access_granted(event: events_contract.VirtualAccessGranted, uo
         await uow.commit()
 
 
-async def reminder_due(event: events_contract.ReminderDue, uow) -> None:
+async def reminder_due(event: events_contract.ReminderDue, uow: UnitOfWork) -> None:
     async with uow:
         listing = await uow.notifications.listing(event.scheduled_event_id) or {}
         if (await uow.notifications.registration_status(event.registration_id) != "cancelled"
@@ -241,7 +243,7 @@ async def reminder_due(event: events_contract.ReminderDue, uow) -> None:
         await uow.commit()
 
 
-async def _tell(uow, *notifications: Notification) -> None:
+async def _tell(uow: UnitOfWork, *notifications: Notification) -> None:
     async with uow:
         for notification in notifications:
             await uow.notifications.add(notification)
@@ -251,7 +253,7 @@ async def _tell(uow, *notifications: Notification) -> None:
 # --- commands from the API -----------------------------------------------------------------------------------
 
 
-async def change_preferences(command: commands.ChangePreferences, uow):
+async def change_preferences(command: commands.ChangePreferences, uow: UnitOfWork) -> Preferences:
     """Raises CannotOptOut for a category that answers the person's own actions."""
     async with uow:
         preferences = await uow.notifications.preferences(command.person_id)
@@ -264,8 +266,9 @@ async def change_preferences(command: commands.ChangePreferences, uow):
     return preferences
 
 
-async def mark_read(command: commands.MarkRead, uow) -> bool:
+async def mark_read(command: commands.MarkRead, uow: UnitOfWork) -> None:
+    """Raises NotInInbox when the person has no such notification."""
     async with uow:
-        found = await uow.notifications.mark_read(command.person_id, command.notification_id)
+        if not await uow.notifications.mark_read(command.person_id, command.notification_id):
+            raise NotInInbox()
         await uow.commit()
-    return found

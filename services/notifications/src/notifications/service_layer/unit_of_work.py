@@ -4,5 +4,9 @@ from ..adapters.repository import PostgresNotifications
 
 
 class NotificationsUnitOfWork(UnitOfWork):
+    """Satisfies `ports.NotificationsUnitOfWorkPort` over PostgreSQL."""
+
+    notifications: PostgresNotifications
+
     def repositories(self) -> None:
         self.notifications = PostgresNotifications(self.conn)

@@ -6,31 +6,34 @@ import json
 from uuid import UUID
 
 from ..domain.model import Preferences
+from .ports import NotificationsUnitOfWorkPort, Row
 
 
-async def person_chapter(uow, person_id: UUID) -> UUID | None:
+async def person_chapter(uow: NotificationsUnitOfWorkPort, person_id: UUID) -> UUID | None:
     async with uow:
         contact = await uow.notifications.contact(person_id)
     return contact["chapter_id"] if contact else None
 
 
-async def inbox(uow, person_id: UUID, unread_only: bool, limit: int) -> tuple[list[dict], int]:
+async def inbox(uow: NotificationsUnitOfWorkPort, person_id: UUID, unread_only: bool,
+                limit: int) -> tuple[list[Row], int]:
     async with uow:
         items = await uow.notifications.inbox(person_id, unread_only, limit)
         unread = await uow.notifications.unread_count(person_id)
     return [{**item, "parameters": json.loads(item["parameters"])} for item in items], unread
 
 
-async def unread_count(uow, person_id: UUID) -> int:
+async def unread_count(uow: NotificationsUnitOfWorkPort, person_id: UUID) -> int:
     async with uow:
         return await uow.notifications.unread_count(person_id)
 
 
-async def preferences(uow, person_id: UUID) -> Preferences:
+async def preferences(uow: NotificationsUnitOfWorkPort, person_id: UUID) -> Preferences:
     async with uow:
         return await uow.notifications.preferences(person_id)
 
 
-async def delivery_log(uow, chapter_id: UUID | None, status: str | None, limit: int) -> list[dict]:
+async def delivery_log(uow: NotificationsUnitOfWorkPort, chapter_id: UUID | None, status: str | None,
+                       limit: int) -> list[Row]:
     async with uow:
         return await uow.notifications.delivery_log(chapter_id, status, limit)

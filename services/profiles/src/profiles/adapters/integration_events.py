@@ -7,7 +7,15 @@ from mentorship_contracts import IntegrationEvent
 from mentorship_contracts import profiles as contract
 
 from ..domain.model import (
-    CONTACT_FIELDS, MATCHING_FIELDS, PUBLIC_FIELDS, Chapter, ConsentChange, Enrollment, Person, Program, Purpose,
+    CONTACT_FIELDS,
+    MATCHING_FIELDS,
+    PUBLIC_FIELDS,
+    Chapter,
+    ConsentChange,
+    Enrollment,
+    Person,
+    Program,
+    Purpose,
 )
 
 

@@ -167,7 +167,8 @@ class PostgresEnrollments:
         await self._conn.execute(ENROLLMENTS.upsert, *ENROLLMENTS.values(enrollment))
 
     async def get(self, enrollment_id: UUID, lock: bool = False) -> Enrollment | None:
-        row = await self._conn.fetchrow(f"{ENROLLMENTS.select} WHERE id = $1{' FOR UPDATE' if lock else ''}", enrollment_id)
+        row = await self._conn.fetchrow(f"{ENROLLMENTS.select} WHERE id = $1{' FOR UPDATE' if lock else ''}",
+                                        enrollment_id)
         return self._enrollment(row) if row else None
 
     async def for_person(self, person_id: UUID) -> list[Enrollment]:

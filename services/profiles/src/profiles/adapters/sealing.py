@@ -26,7 +26,8 @@ class IdentitySealer:
     def __init__(self, key: str) -> None:
         raw = base64.urlsafe_b64decode(key)
         if len(raw) != 32:
-            raise ValueError("the identity key must be 32 bytes, urlsafe-base64 encoded (see profiles.adapters.sealing.new_key)")
+            raise ValueError("the identity key must be 32 bytes, urlsafe-base64 encoded "
+                             "(see profiles.adapters.sealing.new_key)")
         self._aead = AESGCM(raw)
 
     def seal(self, person_id: UUID, identity: Identity) -> bytes | None:

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
 
+from mentorship_contracts.profiles import ApprovalState, Modality, PairingMode, ProgramFormat
 from mentorship_contracts.vocabulary import PairingKind, Role, Specialty, SupportArea, TrainingStage
 
 from .model import IdentityAttribute, IdentityRequest, PronounsVisibility, Purpose
@@ -32,9 +33,9 @@ class DefineProgram:
     term_months: int = 12
     cadence_min_days: int = 30
     cadence_max_days: int = 60
-    format: str = "one_to_one"
+    format: ProgramFormat = "one_to_one"
     group_size: int | None = None
-    pairing_mode: str = "on_registration"
+    pairing_mode: PairingMode = "on_registration"
     both_must_accept: bool = False
     pair_cap: int | None = None
     mentor_approval_required: bool = False
@@ -61,7 +62,7 @@ class RegisterPerson:
     specialties: list[Specialty] = field(default_factory=list)
     support_areas: list[SupportArea] = field(default_factory=list)
     languages: list[str] = field(default_factory=list)
-    modalities: list[str] = field(default_factory=lambda: ["virtual"])
+    modalities: list[Modality] = field(default_factory=lambda: ["virtual"])
     region: str | None = None
     bio: str | None = None
 
@@ -132,7 +133,7 @@ class SearchPeople:
     specialty: Specialty | None = None
     chapter_id: UUID | None = None
     is_alumni: bool | None = None
-    approval: str | None = None  # of a mentor enrollment
+    approval: ApprovalState | None = None  # of a mentor enrollment
     program_id: UUID | None = None
     limit: int = 20
     offset: int = 0

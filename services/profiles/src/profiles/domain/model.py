@@ -4,41 +4,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
-from typing import Any
+from typing import Any, Literal
 from uuid import UUID, uuid4
 
+from mentorship_contracts.profiles import ApprovalState, Modality, PairingMode, ProgramFormat
 from mentorship_contracts.vocabulary import PairingKind, Role, Specialty, SupportArea, TrainingStage
+from plumbing.errors import Conflict, Invalid, NotFound
 
 
-class ProfilesError(Exception):
-    """A rule of the domain said no; `field` names the input at fault."""
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
+class StageNotEligible(Invalid, code="stage_not_eligible"):
+    """The program does not take people of this stage in this role."""
 
 
-class NotFound(ProfilesError):
+class AlreadyEnrolled(Conflict, code="already_enrolled"):
     pass
 
 
-class Invalid(ProfilesError):
-    """The input breaks a rule that needs more than its own shape to check (another field, the program)."""
-
-
-class StageNotEligible(Invalid):
-    pass
-
-
-class Conflict(ProfilesError):
-    """The request is well formed but clashes with the current state."""
-
-
-class AlreadyEnrolled(Conflict):
-    pass
-
-
-class AlreadyRegistered(Conflict):
+class AlreadyRegistered(Conflict, code="already_registered"):
     pass
 
 
@@ -74,9 +56,9 @@ class Program:
     term_months: int = 12
     cadence_min_days: int = 30
     cadence_max_days: int = 60
-    format: str = "one_to_one"
+    format: ProgramFormat = "one_to_one"
     group_size: int | None = None
-    pairing_mode: str = "on_registration"
+    pairing_mode: PairingMode = "on_registration"
     both_must_accept: bool = False
     pair_cap: int | None = None
     mentor_approval_required: bool = False
@@ -148,12 +130,15 @@ class IdentityAttribute:
         return self.use_in_matching if purpose is Purpose.MATCHING else self.show_to_partner
 
 
+IdentityStrength = Literal["preference", "requirement"]
+
+
 @dataclass(frozen=True)
 class IdentityRequest:
     """A mentee's wish for a mentor who shares one of their attributes."""
 
     attribute: str
-    strength: str  # "preference" or "requirement"
+    strength: IdentityStrength
 
 
 @dataclass(frozen=True)
@@ -203,7 +188,8 @@ class Identity:
         if attribute not in self.attributes:
             raise NotFound("no such identity attribute recorded", field="attribute")
         held = self.attributes[attribute]
-        withdrawn = replace(held, use_in_matching=False) if purpose is Purpose.MATCHING else replace(held, show_to_partner=False)
+        withdrawn = (replace(held, use_in_matching=False) if purpose is Purpose.MATCHING
+                     else replace(held, show_to_partner=False))
         # A request to share an attribute is a use of it in matching: it goes with that consent.
         requests = tuple(r for r in self.requests if purpose is Purpose.PARTNER or r.attribute != attribute)
         return Identity({**self.attributes, attribute: withdrawn}, requests)
@@ -211,7 +197,8 @@ class Identity:
 
 # Which of a person's fields each audience learns about, and so which event a change of them causes.
 PUBLIC_FIELDS = frozenset({"stage", "chapter_id", "is_alumni"})
-CONTACT_FIELDS = frozenset({"display_name", "email", "timezone", "pronouns", "pronouns_visibility", "bio", "chapter_id"})
+CONTACT_FIELDS = frozenset({"display_name", "email", "timezone", "pronouns", "pronouns_visibility", "bio",
+                            "chapter_id"})
 MATCHING_FIELDS = frozenset({"stage", "specialties", "support_areas", "languages", "timezone", "region", "modalities",
                              "chapter_id"})
 
@@ -230,7 +217,7 @@ class Person:
     specialties: list[Specialty] = field(default_factory=list)
     support_areas: list[SupportArea] = field(default_factory=list)
     languages: list[str] = field(default_factory=list)
-    modalities: list[str] = field(default_factory=lambda: ["virtual"])
+    modalities: list[Modality] = field(default_factory=lambda: ["virtual"])
     region: str | None = None
     bio: str | None = None
     identity: Identity = field(default_factory=Identity)
@@ -276,7 +263,7 @@ class Person:
                for e in existing):
             raise AlreadyEnrolled(f"already enrolled in this program as {role.value} for {pairing_kind}",
                                   field="program_id")
-        approval = "pending" if role is Role.MENTOR and program.mentor_approval_required else "approved"
+        approval: ApprovalState = "pending" if role is Role.MENTOR and program.mentor_approval_required else "approved"
         enrollment = Enrollment(uuid4(), self.id, program.id, program.chapter_id, role, approval=approval,
                                 pairing_kind=pairing_kind)
         enrollment.update(program, **terms)
@@ -294,7 +281,7 @@ class Enrollment:
     mentee_stages_welcome: list[TrainingStage] = field(default_factory=list)
     goals: str | None = None
     preferred_mentor_stages: list[TrainingStage] = field(default_factory=list)
-    approval: str = "approved"
+    approval: ApprovalState = "approved"
     active: bool = True
     pairing_kind: PairingKind = PairingKind.GENERAL
 

@@ -8,21 +8,30 @@ attributes, which only that person ever reads or changes.
 from __future__ import annotations
 
 import copy
-from typing import Annotated, Literal
+from typing import Annotated
 from uuid import UUID
 from zoneinfo import available_timezones
 
 from fastapi import APIRouter, Depends, Query, Request, Response
+from mentorship_contracts.profiles import ApprovalState, Modality, PairingMode, ProgramFormat
 from mentorship_contracts.vocabulary import PairingKind, Role, Specialty, SupportArea, TrainingStage
 from plumbing.auth import Principal, current_principal, forbidden
 from plumbing.auth import Role as CallerRole
-from plumbing.http import ApiError
+from plumbing.http import answers
 from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field, create_model
 
 from ..domain import commands
 from ..domain.model import (
-    Chapter, Conflict, Enrollment, Identity, IdentityAttribute, IdentityRequest, NotFound, Person, ProfilesError,
-    Program, PronounsVisibility, Purpose,
+    Chapter,
+    Enrollment,
+    Identity,
+    IdentityAttribute,
+    IdentityRequest,
+    IdentityStrength,
+    Person,
+    Program,
+    PronounsVisibility,
+    Purpose,
 )
 from ..service_layer import handlers
 from ..service_layer.unit_of_work import ProfilesUnitOfWork
@@ -95,9 +104,9 @@ class ProgramIn(Strict):
     term_months: int = Field(default=12, ge=1, le=60)
     cadence_min_days: int = Field(default=30, ge=1, le=365)
     cadence_max_days: int = Field(default=60, ge=1, le=365)
-    format: Literal["one_to_one", "group"] = "one_to_one"
+    format: ProgramFormat = "one_to_one"
     group_size: int | None = Field(default=None, ge=2, le=50)
-    pairing_mode: Literal["on_registration", "rounds", "mentee_choice"] = "on_registration"
+    pairing_mode: PairingMode = "on_registration"
     both_must_accept: bool = False
     pair_cap: int | None = Field(default=None, ge=1)
     mentor_approval_required: bool = False
@@ -128,14 +137,15 @@ class PersonIn(Strict):
     chapter_id: UUID | None = None
     pronouns: str | None = Field(default=None, max_length=50)
     pronouns_visibility: PronounsVisibility = Field(
-        default=PronounsVisibility.PARTNERS, description="Who besides you sees your pronouns; each includes those before"
+        default=PronounsVisibility.PARTNERS,
+        description="Who besides you sees your pronouns; each includes those before"
     )
     timezone: TimeZone | None = Field(default=None, description="Defaults to the chapter's time zone")
     is_alumni: bool = False
     specialties: list[Specialty] = Field(default_factory=list, max_length=10)
     support_areas: list[SupportArea] = Field(default_factory=list)
     languages: list[Language] = Field(default_factory=list, max_length=10)
-    modalities: list[Literal["in_person", "virtual"]] = Field(default_factory=lambda: ["virtual"], min_length=1)
+    modalities: list[Modality] = Field(default_factory=lambda: list[Modality](["virtual"]), min_length=1)
     region: str | None = Field(default=None, max_length=100)
     bio: str | None = Field(default=None, max_length=2000)
 
@@ -172,7 +182,7 @@ class AttributeIn(Strict):
 
 class IdentityRequestIn(Strict):
     attribute: str
-    strength: Literal["preference", "requirement"]
+    strength: IdentityStrength
 
 
 class IdentityIn(Strict):
@@ -185,8 +195,8 @@ class IdentityIn(Strict):
 class IdentityOut(IdentityIn):
     @classmethod
     def of(cls, identity: Identity) -> IdentityOut:
-        return cls(attributes={name: vars(a) for name, a in identity.attributes.items()},
-                   requests=[vars(r) for r in identity.requests])
+        return cls(attributes={name: AttributeIn(**vars(a)) for name, a in identity.attributes.items()},
+                   requests=[IdentityRequestIn(**vars(r)) for r in identity.requests])
 
 
 class EnrollmentIn(Strict):
@@ -209,7 +219,7 @@ class EnrollmentOut(EnrollmentIn):
     id: UUID
     pairing_kind: PairingKind
     chapter_id: UUID | None
-    approval: Literal["pending", "approved", "suspended"]
+    approval: ApprovalState
     active: bool
 
     @classmethod
@@ -277,7 +287,7 @@ async def change_chapter(chapter_id: UUID, body: ChapterChange, caller: Caller, 
 
 # Programs
 
-@router.post("/programs", status_code=201)
+@router.post("/programs", status_code=201, responses=answers(404))
 async def define_program(body: ProgramIn, caller: Caller, unit: UnitOfWork) -> ProgramOut:
     _require_manager_of_chapter(caller, body.chapter_id)
     return ProgramOut.of(await handlers.define_program(commands.DefineProgram(**body.model_dump()), unit))
@@ -304,7 +314,7 @@ async def change_program(program_id: UUID, body: ProgramChange, caller: Caller, 
 
 # People
 
-@router.post("/people", status_code=201)
+@router.post("/people", status_code=201, responses=answers(404, 409))
 async def register_person(body: PersonIn, caller: Caller, unit: UnitOfWork) -> PersonOut:
     if caller.role == CallerRole.COORDINATOR and not caller.coordinates(body.chapter_id):
         raise forbidden("a coordinator registers people of their own chapter only")
@@ -321,7 +331,7 @@ async def search_people(
     specialty: Specialty | None = None,
     chapter_id: UUID | None = None,
     alumni: bool | None = None,
-    approval: Literal["pending", "approved", "suspended"] | None = Query(default=None, description="Of a mentor enrollment"),
+    approval: Annotated[ApprovalState | None, Query(description="Of a mentor enrollment")] = None,
     program_id: UUID | None = None,
     limit: int = Query(default=20, ge=1, le=100),
     offset: int = Query(default=0, ge=0),
@@ -343,7 +353,7 @@ async def get_person(person_id: UUID, caller: Caller, unit: UnitOfWork) -> Perso
     return PersonOut.of(await handlers.get_person(person_id, unit, _self_or_manager(caller)), caller)
 
 
-@router.patch("/people/{person_id}")
+@router.patch("/people/{person_id}", responses=answers(409))
 async def update_person(person_id: UUID, body: PersonChange, caller: Caller, unit: UnitOfWork) -> PersonOut:
     changes = body.model_dump(exclude_unset=True)
     if "chapter_id" in changes and caller.role == CallerRole.COORDINATOR:
@@ -382,7 +392,8 @@ async def withdraw_consent(person_id: UUID, attribute: str, purpose: Purpose, ca
                            unit: UnitOfWork) -> IdentityOut:
     """Stop the attribute's use in matching, or its showing to a partner, at once."""
     _require_self(caller, person_id)
-    return IdentityOut.of(await handlers.withdraw_consent(commands.WithdrawConsent(person_id, attribute, purpose), unit))
+    command = commands.WithdrawConsent(person_id, attribute, purpose)
+    return IdentityOut.of(await handlers.withdraw_consent(command, unit))
 
 
 @router.get("/people/{person_id}/enrollments")
@@ -392,7 +403,7 @@ async def enrollments_of(person_id: UUID, caller: Caller, unit: UnitOfWork) -> l
 
 # Enrollments
 
-@router.post("/enrollments", status_code=201)
+@router.post("/enrollments", status_code=201, responses=answers(404, 409))
 async def enroll(body: EnrollmentIn, caller: Caller, unit: UnitOfWork) -> EnrollmentOut:
     def authorize(person: Person, program: Program) -> None:
         _self_or_manager(caller)(person)
@@ -407,29 +418,27 @@ async def get_enrollment(enrollment_id: UUID, caller: Caller, unit: UnitOfWork) 
     return EnrollmentOut.of(await handlers.get_enrollment(enrollment_id, unit, _self_or_manager(caller)))
 
 
-@router.patch("/enrollments/{enrollment_id}")
+@router.patch("/enrollments/{enrollment_id}", responses=answers(409))
 async def change_enrollment(enrollment_id: UUID, body: EnrollmentChange, caller: Caller,
                             unit: UnitOfWork) -> EnrollmentOut:
     command = commands.ChangeEnrollment(enrollment_id, body.model_dump(exclude_unset=True))
     return EnrollmentOut.of(await handlers.change_enrollment(command, unit, _self_or_manager(caller)))
 
 
-@router.post("/enrollments/{enrollment_id}/withdraw")
+@router.post("/enrollments/{enrollment_id}/withdraw", responses=answers(409))
 async def withdraw_enrollment(enrollment_id: UUID, caller: Caller, unit: UnitOfWork) -> EnrollmentOut:
     command = commands.WithdrawEnrollment(enrollment_id)
     return EnrollmentOut.of(await handlers.withdraw_enrollment(command, unit, _self_or_manager(caller)))
 
 
-@router.post("/enrollments/{enrollment_id}/approve")
+@router.post("/enrollments/{enrollment_id}/approve", responses=answers(409))
 async def approve_mentor(enrollment_id: UUID, caller: Caller, unit: UnitOfWork) -> EnrollmentOut:
-    return EnrollmentOut.of(await handlers.approve_mentor(commands.ApproveMentor(enrollment_id), unit, _manager(caller)))
+    command = commands.ApproveMentor(enrollment_id)
+    return EnrollmentOut.of(await handlers.approve_mentor(command, unit, _manager(caller)))
 
 
-@router.post("/enrollments/{enrollment_id}/suspend")
+@router.post("/enrollments/{enrollment_id}/suspend", responses=answers(409))
 async def suspend_mentor(enrollment_id: UUID, caller: Caller, unit: UnitOfWork) -> EnrollmentOut:
-    return EnrollmentOut.of(await handlers.suspend_mentor(commands.SuspendMentor(enrollment_id), unit, _manager(caller)))
+    command = commands.SuspendMentor(enrollment_id)
+    return EnrollmentOut.of(await handlers.suspend_mentor(command, unit, _manager(caller)))
 
-
-def as_api_error(error: ProfilesError) -> ApiError:
-    status = 404 if isinstance(error, NotFound) else 409 if isinstance(error, Conflict) else 422
-    return ApiError(status, type(error).__name__, str(error), error.field)

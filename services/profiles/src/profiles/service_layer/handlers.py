@@ -7,24 +7,21 @@ by raising, before anything changes.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Protocol, TypeVar
 from uuid import UUID
 
 from mentorship_contracts import IntegrationEvent
+from plumbing.errors import NotFound
 
 from ..adapters import integration_events
 from ..domain import commands
-from ..domain.model import (
-    AlreadyRegistered, Chapter, ConsentChange, Enrollment, Identity, NotFound, Person, Program,
-)
+from ..domain.model import AlreadyRegistered, Chapter, ConsentChange, Enrollment, Identity, Person, Program
+from .ports import ProfilesUnitOfWorkPort as Uow
 
 Authorize = Callable[[Person], None]
 
 
-def _anyone(*_: object) -> None:
-    return None
-
-
-async def define_chapter(command: commands.DefineChapter, uow) -> Chapter:
+async def define_chapter(command: commands.DefineChapter, uow: Uow) -> Chapter:
     async with uow:
         chapter = Chapter.define(command.name, command.timezone)
         await uow.chapters.save(chapter)
@@ -33,7 +30,7 @@ async def define_chapter(command: commands.DefineChapter, uow) -> Chapter:
         return chapter
 
 
-async def change_chapter(command: commands.ChangeChapter, uow) -> Chapter:
+async def change_chapter(command: commands.ChangeChapter, uow: Uow) -> Chapter:
     async with uow:
         chapter = await _existing(uow.chapters, command.chapter_id, "chapter_id")
         if chapter.update(**command.changes):
@@ -43,12 +40,12 @@ async def change_chapter(command: commands.ChangeChapter, uow) -> Chapter:
         return chapter
 
 
-async def list_chapters(uow) -> list[Chapter]:
+async def list_chapters(uow: Uow) -> list[Chapter]:
     async with uow:
         return await uow.chapters.list()
 
 
-async def define_program(command: commands.DefineProgram, uow) -> Program:
+async def define_program(command: commands.DefineProgram, uow: Uow) -> Program:
     async with uow:
         if command.chapter_id is not None:
             await _existing(uow.chapters, command.chapter_id, "chapter_id")
@@ -59,8 +56,7 @@ async def define_program(command: commands.DefineProgram, uow) -> Program:
         return program
 
 
-async def change_program(command: commands.ChangeProgram, uow,
-                         authorize: Callable[[Program], None] = _anyone) -> Program:
+async def change_program(command: commands.ChangeProgram, uow: Uow, authorize: Callable[[Program], None]) -> Program:
     async with uow:
         program = await _existing(uow.programs, command.program_id, "program_id")
         authorize(program)
@@ -71,17 +67,17 @@ async def change_program(command: commands.ChangeProgram, uow,
         return program
 
 
-async def get_program(program_id: UUID, uow) -> Program:
+async def get_program(program_id: UUID, uow: Uow) -> Program:
     async with uow:
         return await _existing(uow.programs, program_id, "program_id")
 
 
-async def list_programs(chapter_id: UUID | None, uow) -> list[Program]:
+async def list_programs(chapter_id: UUID | None, uow: Uow) -> list[Program]:
     async with uow:
         return await uow.programs.list(chapter_id)
 
 
-async def register_person(command: commands.RegisterPerson, uow) -> Person:
+async def register_person(command: commands.RegisterPerson, uow: Uow) -> Person:
     async with uow:
         timezone = command.timezone or "UTC"
         if command.chapter_id is not None:
@@ -96,14 +92,12 @@ async def register_person(command: commands.RegisterPerson, uow) -> Person:
         return person
 
 
-async def get_person(person_id: UUID, uow, authorize: Authorize = _anyone) -> Person:
+async def get_person(person_id: UUID, uow: Uow, authorize: Authorize) -> Person:
     async with uow:
-        person = await _person(person_id, uow)
-        authorize(person)
-        return person
+        return await _person(person_id, uow, authorize)
 
 
-async def update_person(command: commands.UpdatePerson, uow, authorize: Authorize = _anyone) -> Person:
+async def update_person(command: commands.UpdatePerson, uow: Uow, authorize: Authorize) -> Person:
     async with uow:
         person = await _person(command.person_id, uow, authorize, lock=True)
         changes = command.changes
@@ -119,7 +113,7 @@ async def update_person(command: commands.UpdatePerson, uow, authorize: Authoriz
         return person
 
 
-async def erase_person(command: commands.ErasePerson, uow, authorize: Authorize = _anyone) -> None:
+async def erase_person(command: commands.ErasePerson, uow: Uow, authorize: Authorize) -> None:
     """Remove everything profiles holds about the person; the event tells every other service to do the same."""
     async with uow:
         await _person(command.person_id, uow, authorize)
@@ -128,12 +122,12 @@ async def erase_person(command: commands.ErasePerson, uow, authorize: Authorize 
         await uow.commit()
 
 
-async def get_identity(person_id: UUID, uow) -> Identity:
+async def get_identity(person_id: UUID, uow: Uow) -> Identity:
     async with uow:
         return (await _person(person_id, uow)).identity
 
 
-async def declare_identity(command: commands.DeclareIdentity, uow) -> Identity:
+async def declare_identity(command: commands.DeclareIdentity, uow: Uow) -> Identity:
     async with uow:
         person = await _person(command.person_id, uow, lock=True)
         changes = person.declare_identity(Identity.declare(command.attributes, command.requests))
@@ -141,7 +135,7 @@ async def declare_identity(command: commands.DeclareIdentity, uow) -> Identity:
         return person.identity
 
 
-async def withdraw_consent(command: commands.WithdrawConsent, uow) -> Identity:
+async def withdraw_consent(command: commands.WithdrawConsent, uow: Uow) -> Identity:
     async with uow:
         person = await _person(command.person_id, uow, lock=True)
         changes = person.withdraw_consent(command.attribute, command.purpose)
@@ -149,25 +143,25 @@ async def withdraw_consent(command: commands.WithdrawConsent, uow) -> Identity:
         return person.identity
 
 
-async def _identity_changed(person: Person, consent_changes: list[ConsentChange], uow) -> None:
+async def _identity_changed(person: Person, consent_changes: list[ConsentChange], uow: Uow) -> None:
     await uow.people.save(person)
     uow.emit(*integration_events.identity_declared(person, consent_changes))
     await uow.commit()
 
 
-async def search_people(query: commands.SearchPeople, uow) -> tuple[list[Person], int]:
+async def search_people(query: commands.SearchPeople, uow: Uow) -> tuple[list[Person], int]:
     async with uow:
         return await uow.people.search(query)
 
 
-async def enroll(command: commands.Enroll, uow,
-                 authorize: Callable[[Person, Program], None] = _anyone) -> Enrollment:
+async def enroll(command: commands.Enroll, uow: Uow, authorize: Callable[[Person, Program], None]) -> Enrollment:
     """Enroll a person in a program; `authorize` may refuse, by raising, once both are known."""
     async with uow:
         person = await _person(command.person_id, uow, lock=True)
         program = await _existing(uow.programs, command.program_id, "program_id")
         authorize(person, program)
-        terms = {name: value for name, value in vars(command).items() if name not in ("person_id", "program_id", "role")}
+        terms = {name: value for name, value in vars(command).items()
+                 if name not in ("person_id", "program_id", "role")}
         enrollment = person.enroll(program, await uow.enrollments.for_person(person.id), command.role, **terms)
         await uow.enrollments.save(enrollment)
         uow.emit(integration_events.enrollment_created(enrollment, person))
@@ -175,19 +169,19 @@ async def enroll(command: commands.Enroll, uow,
         return enrollment
 
 
-async def enrollments_of(person_id: UUID, uow, authorize: Authorize = _anyone) -> list[Enrollment]:
+async def enrollments_of(person_id: UUID, uow: Uow, authorize: Authorize) -> list[Enrollment]:
     async with uow:
         person = await _person(person_id, uow, authorize)
         return await uow.enrollments.for_person(person.id)
 
 
-async def get_enrollment(enrollment_id: UUID, uow, authorize: Authorize = _anyone) -> Enrollment:
+async def get_enrollment(enrollment_id: UUID, uow: Uow, authorize: Authorize) -> Enrollment:
     async with uow:
         enrollment, _ = await _enrollment(enrollment_id, uow, authorize)
         return enrollment
 
 
-async def change_enrollment(command: commands.ChangeEnrollment, uow, authorize: Authorize = _anyone) -> Enrollment:
+async def change_enrollment(command: commands.ChangeEnrollment, uow: Uow, authorize: Authorize) -> Enrollment:
     async with uow:
         enrollment, person = await _enrollment(command.enrollment_id, uow, authorize, lock=True)
         program = await _existing(uow.programs, enrollment.program_id, "program_id")
@@ -198,23 +192,23 @@ async def change_enrollment(command: commands.ChangeEnrollment, uow, authorize: 
         return enrollment
 
 
-async def withdraw_enrollment(command: commands.WithdrawEnrollment, uow, authorize: Authorize = _anyone) -> Enrollment:
+async def withdraw_enrollment(command: commands.WithdrawEnrollment, uow: Uow, authorize: Authorize) -> Enrollment:
     return await _transition(command.enrollment_id, Enrollment.withdraw, integration_events.enrollment_withdrawn,
                              uow, authorize)
 
 
-async def approve_mentor(command: commands.ApproveMentor, uow, authorize: Authorize = _anyone) -> Enrollment:
+async def approve_mentor(command: commands.ApproveMentor, uow: Uow, authorize: Authorize) -> Enrollment:
     return await _transition(command.enrollment_id, Enrollment.approve, integration_events.mentor_approved,
                              uow, authorize)
 
 
-async def suspend_mentor(command: commands.SuspendMentor, uow, authorize: Authorize = _anyone) -> Enrollment:
+async def suspend_mentor(command: commands.SuspendMentor, uow: Uow, authorize: Authorize) -> Enrollment:
     return await _transition(command.enrollment_id, Enrollment.suspend, integration_events.mentor_suspended,
                              uow, authorize)
 
 
 async def _transition(enrollment_id: UUID, act: Callable[[Enrollment], None],
-                      announce: Callable[[Enrollment], IntegrationEvent], uow, authorize: Authorize) -> Enrollment:
+                      announce: Callable[[Enrollment], IntegrationEvent], uow: Uow, authorize: Authorize) -> Enrollment:
     async with uow:
         enrollment, _ = await _enrollment(enrollment_id, uow, authorize, lock=True)
         act(enrollment)
@@ -224,22 +218,33 @@ async def _transition(enrollment_id: UUID, act: Callable[[Enrollment], None],
         return enrollment
 
 
-async def _existing(repository, item_id: UUID, field: str):
+T = TypeVar("T")
+Found = TypeVar("Found", covariant=True)
+
+
+class _Repository(Protocol[Found]):
+    async def get(self, item_id: UUID, /) -> Found | None: ...
+
+
+async def _existing(repository: _Repository[T], item_id: UUID, field: str) -> T:
     item = await repository.get(item_id)
     if item is None:
         raise NotFound(f"no such {field.removesuffix('_id')}", field=field)
     return item
 
 
-async def _person(person_id: UUID, uow, authorize: Authorize = _anyone, lock: bool = False) -> Person:
+async def _person(person_id: UUID, uow: Uow, authorize: Authorize | None = None, lock: bool = False) -> Person:
+    """The person (locked, to change them), once `authorize`, if given, accepted the caller."""
     person = await uow.people.get(person_id, lock=lock)
     if person is None:
         raise NotFound("no such person", field="person_id")
-    authorize(person)
+    if authorize is not None:
+        authorize(person)
     return person
 
 
-async def _enrollment(enrollment_id: UUID, uow, authorize: Authorize, lock: bool = False) -> tuple[Enrollment, Person]:
+async def _enrollment(enrollment_id: UUID, uow: Uow, authorize: Authorize, lock: bool = False
+                      ) -> tuple[Enrollment, Person]:
     """The enrollment (locked, to change it) and its person, once `authorize` accepted the caller."""
     enrollment = await uow.enrollments.get(enrollment_id, lock=lock)
     if enrollment is None:

@@ -1,15 +1,21 @@
 """The unit of work the handlers use: repositories plus the integration events to publish on commit."""
 
 import asyncpg
-from plumbing.unit_of_work import UnitOfWork
+from plumbing.unit_of_work import SharedTransaction, UnitOfWork
 
 from ..adapters import repository
 from ..adapters.sealing import IdentitySealer
 
 
 class ProfilesUnitOfWork(UnitOfWork):
-    def __init__(self, pool: asyncpg.Pool, sealer: IdentitySealer) -> None:
-        super().__init__(pool)
+    chapters: repository.PostgresChapters
+    programs: repository.PostgresPrograms
+    people: repository.PostgresPeople
+    enrollments: repository.PostgresEnrollments
+
+    def __init__(self, pool: asyncpg.Pool | None, *, joined: SharedTransaction | None = None,
+                 sealer: IdentitySealer) -> None:
+        super().__init__(pool, joined=joined)
         self._sealer = sealer
 
     def repositories(self) -> None:

@@ -1,0 +1,63 @@
+"""Input types every service's HTTP models use, so that no text, number or time a client sends can break a
+service later: a NUL byte that PostgreSQL refuses, a line break that breaks an email header or an `.ics` line, a
+lone surrogate that cannot be encoded, a 10 MB "topic", an offset past what a bigint holds, a date in year 9999.
+
+    class MeetingIn(BaseModel):
+        topic: Text[200]                  # one line, at most 200 characters
+        notes: MultilineText[5000]        # line breaks and tabs allowed, no other control characters
+        met_at: Moment
+    async def list_people(offset: Offset = 0, limit: Limit = 50): ...
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from datetime import datetime
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, AwareDatetime, Field
+
+# The span of dates the platform has any use for: wide enough for birthdays and terms, narrow enough that
+# arithmetic on them (a term's end, a reminder's time) stays within what Python and PostgreSQL hold.
+EARLIEST_YEAR, LATEST_YEAR = 1900, 2200
+_LINE_BREAKS = {"\n", "\t", "\r"}
+
+
+def _refuse_control_characters(value: str, allowed: set[str]) -> str:
+    for character in value:
+        if character not in allowed and unicodedata.category(character) in ("Cc", "Cs", "Zl", "Zp"):
+            raise ValueError(f"must not contain control characters (found U+{ord(character):04X})")
+    return value
+
+
+def _one_line(value: str) -> str:
+    return _refuse_control_characters(value, set())
+
+
+def _lines(value: str) -> str:
+    return _refuse_control_characters(value, _LINE_BREAKS).replace("\r\n", "\n").replace("\r", "\n")
+
+
+class _Sized:
+    """`Text[200]`: a sized text type, read as a length bound."""
+
+    def __init__(self, check) -> None:
+        self._check = check
+
+    def __getitem__(self, max_length: int) -> Any:
+        return Annotated[str, Field(max_length=max_length), AfterValidator(self._check)]
+
+
+Text = _Sized(_one_line)
+MultilineText = _Sized(_lines)
+
+
+def _within_the_calendar(value: datetime) -> datetime:
+    if not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
+        raise ValueError(f"must be between the years {EARLIEST_YEAR} and {LATEST_YEAR}")
+    return value
+
+
+Moment = Annotated[AwareDatetime, AfterValidator(_within_the_calendar)]
+Offset = Annotated[int, Field(ge=0, le=10_000_000)]
+Limit = Annotated[int, Field(ge=1, le=500)]

@@ -1,0 +1,45 @@
+"""Input types refuse what would break a service later, and name why."""
+
+from datetime import UTC, datetime
+
+import pytest
+from plumbing.validation import Limit, Moment, MultilineText, Offset, Text
+from pydantic import BaseModel, ValidationError
+
+
+class Form(BaseModel):
+    name: Text[20] = "x"
+    notes: MultilineText[50] = ""
+    at: Moment = datetime(2026, 1, 1, tzinfo=UTC)
+    offset: Offset = 0
+    limit: Limit = 10
+
+
+@pytest.mark.parametrize("name", ["a\x00b", "a\r\nBcc: x", "line\nbreak", "tab\there", "sep\u2028"])
+def test_a_one_line_text_refuses_control_characters(name):
+    with pytest.raises(ValidationError, match="control characters"):
+        Form(name=name)
+
+
+def test_a_lone_surrogate_is_refused_before_it_reaches_the_database():
+    with pytest.raises(ValidationError):  # pydantic refuses it as JSON, or as a string
+        Form.model_validate_json('{"name": "\\ud800"}')
+
+
+def test_a_multiline_text_keeps_its_line_breaks_but_refuses_other_control_characters():
+    assert Form(notes="first\r\nsecond\tthird").notes == "first\nsecond\tthird"
+    with pytest.raises(ValidationError, match="control characters"):
+        Form(notes="a\x00b")
+
+
+def test_texts_have_a_length_bound():
+    with pytest.raises(ValidationError, match="at most 20 characters"):
+        Form(name="x" * 21)
+
+
+@pytest.mark.parametrize("field, value", [("offset", 9223372036854775808), ("offset", -1), ("limit", 0),
+                                          ("limit", 10_000), ("at", "9999-01-01T00:00:00Z"),
+                                          ("at", "2026-01-01T00:00:00")])
+def test_numbers_and_times_have_ranges(field, value):
+    with pytest.raises(ValidationError):
+        Form(**{field: value})

@@ -1,0 +1,123 @@
+"""What the use cases need of the database: a Protocol per repository and one for the unit of work.
+
+The PostgreSQL repositories (`adapters.repository`) and the unit tests' fakes both satisfy them.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from types import TracebackType
+from typing import Protocol, Self
+from uuid import UUID
+
+from mentorship_contracts import IntegrationEvent
+from mentorship_contracts.vocabulary import TrainingStage
+
+from ..domain.commands import EventFilter
+from ..domain.model import OfficeHourSlot, Participant, Registration, ScheduledEvent, Status
+
+
+class ScheduledEvents(Protocol):
+    async def add(self, e: ScheduledEvent) -> None: ...
+
+    async def save(self, e: ScheduledEvent) -> None: ...
+
+    async def get(self, event_id: UUID, *, lock: bool = False) -> ScheduledEvent | None:
+        """The event; `lock` holds its row until the transaction ends (what serialises its registrations)."""
+
+    async def find(self, f: EventFilter) -> list[ScheduledEvent]: ...
+
+    async def confirmed_of(self, person_id: UUID) -> list[ScheduledEvent]:
+        """The events the person holds a confirmed seat at, soonest first."""
+
+
+class Registrations(Protocol):
+    async def add_all(self, new: list[Registration]) -> None:
+        """Insert in the given order, which becomes their arrival order."""
+
+    async def save(self, r: Registration) -> None: ...
+
+    async def active(self, event_id: UUID, person_id: UUID) -> Registration | None: ...
+
+    async def standing(self, event_id: UUID, people: list[UUID]) -> tuple[int, int, dict[UUID, Registration]]:
+        """Confirmed and waitlisted counts, and the active registrations of `people`."""
+
+    async def count(self, event_id: UUID, status: Status) -> int: ...
+
+    async def first_waitlisted(self, event_id: UUID) -> Registration | None: ...
+
+    async def of_event(self, event_id: UUID, *, active_only: bool = False) -> list[Registration]:
+        """In arrival order."""
+
+    async def of_person(self, person_id: UUID) -> list[tuple[Registration, ScheduledEvent]]: ...
+
+    async def claim_reminder_pass(self) -> bool:
+        """Whether this instance runs the reminder pass now (until its transaction ends)."""
+
+    async def awaiting_reminder(
+        self, starting_after: datetime, starting_by: datetime,
+    ) -> list[tuple[Registration, ScheduledEvent]]: ...
+
+    async def mark_reminded(self, registration_id: UUID) -> bool:
+        """False when a reminder went out already (another instance, another pass)."""
+
+    async def forget(self, person_id: UUID) -> None: ...
+
+
+class Participants(Protocol):
+    async def stages_of(self, people: list[UUID]) -> dict[UUID, TrainingStage]: ...
+
+    async def get(self, person_id: UUID) -> Participant | None: ...
+
+    async def save(self, p: Participant) -> None: ...
+
+    async def forget(self, person_id: UUID) -> None:
+        """The participant and their calendar feed."""
+
+    async def save_feed_token(self, person_id: UUID, token_sha256: bytes) -> None: ...
+
+    async def owner_of_feed(self, token_sha256: bytes) -> UUID | None: ...
+
+
+class Slots(Protocol):
+    async def add(self, s: OfficeHourSlot) -> None: ...
+
+    async def get(self, slot_id: UUID, *, lock: bool = False) -> OfficeHourSlot | None: ...
+
+    async def save(self, s: OfficeHourSlot) -> None: ...
+
+    async def find(self, *, host_id: UUID | None, chapter_id: UUID | None, open_only: bool,
+                   starts_from: datetime) -> list[OfficeHourSlot]: ...
+
+    async def booked_by(self, person_id: UUID, *, ending_after: datetime) -> list[OfficeHourSlot]: ...
+
+    async def involving(self, person_id: UUID) -> list[OfficeHourSlot]:
+        """Slots the person hosts or has booked, locked."""
+
+    async def remove(self, slot_id: UUID) -> None: ...
+
+
+class EventsUnitOfWorkPort(Protocol):
+    """One transaction over the repositories; the events emitted go to the outbox when it commits."""
+
+    @property
+    def events(self) -> ScheduledEvents: ...
+
+    @property
+    def registrations(self) -> Registrations: ...
+
+    @property
+    def participants(self) -> Participants: ...
+
+    @property
+    def slots(self) -> Slots: ...
+
+    async def __aenter__(self) -> Self: ...
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, traceback: TracebackType | None,
+    ) -> None: ...
+
+    def emit(self, *events: IntegrationEvent) -> None: ...
+
+    async def commit(self) -> None: ...

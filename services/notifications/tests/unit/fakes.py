@@ -1,0 +1,245 @@
+"""An in-memory notifications repository and mailer for the unit tests: no database, no SMTP server.
+
+The fake keeps the facts `PostgresNotifications` keeps and answers the same questions with the same meaning
+(`service_layer.ports.NotificationsRepository`), all in instance attributes, which `plumbing.testing.FakeUnitOfWork`
+restores when a unit of work leaves without committing.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from uuid import UUID
+
+from notifications.domain.model import SEAT_KINDS, Email, Notification, Preferences
+
+HOLDING_A_PLACE = ("confirmed", "waitlisted", "promoted")
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _in(seconds: float) -> datetime:
+    return _now() + timedelta(seconds=seconds)
+
+
+class FakeNotifications:
+    def __init__(self) -> None:
+        self.contacts: dict[UUID, dict[str, Any]] = {}
+        self.erased: set[UUID] = set()
+        self.chapters: dict[UUID, str] = {}
+        self.programs: dict[UUID, str] = {}
+        self.listings: dict[UUID, dict[str, Any]] = {}
+        self.registrations: dict[UUID, dict[str, Any]] = {}
+        self.access_links: dict[UUID, dict[str, Any]] = {}
+        self.waiting: dict[tuple[UUID, UUID, str], tuple[bool, datetime]] = {}
+        self.prefs: dict[UUID, Preferences] = {}
+        self.rows: dict[UUID, dict[str, Any]] = {}  # "n": the Notification, and its status, attempts, subject...
+
+    # --- read models ---
+
+    async def save_contact(self, *, person_id: UUID, **details: Any) -> None:
+        if person_id not in self.erased:
+            self.contacts[person_id] = {"person_id": person_id, **details}
+
+    async def contact(self, person_id: UUID) -> dict[str, Any] | None:
+        return dict(self.contacts[person_id]) if person_id in self.contacts else None
+
+    async def save_chapter(self, chapter_id: UUID, name: str) -> None:
+        self.chapters[chapter_id] = name
+
+    async def chapter_name(self, chapter_id: UUID) -> str | None:
+        return self.chapters.get(chapter_id)
+
+    async def save_program(self, program_id: UUID, chapter_id: UUID | None, name: str) -> None:
+        self.programs[program_id] = name
+
+    async def program_name(self, program_id: UUID) -> str | None:
+        return self.programs.get(program_id)
+
+    async def save_listing(self, *, scheduled_event_id: UUID, **details: Any) -> None:
+        known = self.listings.get(scheduled_event_id, {"last_update_id": None, "last_updated_at": None,
+                                                       "changed_fields": None, "cancelled_at": None})
+        self.listings[scheduled_event_id] = {**known, "scheduled_event_id": scheduled_event_id, **details}
+
+    async def note_update(self, scheduled_event_id: UUID, update_id: UUID, updated_at: datetime,
+                          changed_fields: list[str]) -> None:
+        listing = self.listings.get(scheduled_event_id)
+        if listing and (listing["last_updated_at"] is None or listing["last_updated_at"] <= updated_at):
+            listing.update(last_update_id=update_id, last_updated_at=updated_at, changed_fields=changed_fields)
+
+    async def note_cancellation(self, scheduled_event_id: UUID, cancelled_at: datetime) -> None:
+        listing = self.listings.get(scheduled_event_id)
+        if listing and listing["cancelled_at"] is None:
+            listing["cancelled_at"] = cancelled_at
+
+    async def listing(self, scheduled_event_id: UUID) -> dict[str, Any] | None:
+        return dict(self.listings[scheduled_event_id]) if scheduled_event_id in self.listings else None
+
+    async def save_registration(self, registration_id: UUID, scheduled_event_id: UUID, person_id: UUID,
+                                status: str) -> None:
+        self.registrations[registration_id] = {"scheduled_event_id": scheduled_event_id, "person_id": person_id,
+                                               "status": status}
+
+    async def registration_status(self, registration_id: UUID) -> str | None:
+        return self.registrations.get(registration_id, {}).get("status")
+
+    async def registrants(self, scheduled_event_id: UUID) -> list[UUID]:
+        return [r["person_id"] for r in self.registrations.values()
+                if r["scheduled_event_id"] == scheduled_event_id and r["status"] in HOLDING_A_PLACE]
+
+    async def save_access_link(self, registration_id: UUID, scheduled_event_id: UUID, person_id: UUID,
+                               join_url: str) -> None:
+        self.access_links[registration_id] = {"person_id": person_id, "join_url": join_url}
+
+    async def access_link(self, registration_id: UUID) -> str | None:
+        return self.access_links.get(registration_id, {}).get("join_url")
+
+    async def seat_notification_status(self, registration_id: UUID) -> str | None:
+        seats = [r for r in self.rows.values()
+                 if r["n"].kind in SEAT_KINDS and r["n"].parameters.get("registration_id") == str(registration_id)]
+        return max(seats, key=lambda r: r["n"].created_at)["status"] if seats else None
+
+    async def mark_waiting(self, mentee_id: UUID, program_id: UUID, pairing_kind: str, as_of: datetime) -> bool:
+        state = self.waiting.get((mentee_id, program_id, pairing_kind))
+        if state and state[1] > as_of:
+            return False
+        self.waiting[(mentee_id, program_id, pairing_kind)] = (True, as_of)
+        return True
+
+    async def mark_paired(self, mentee_id: UUID, program_id: UUID, pairing_kind: str, as_of: datetime) -> bool:
+        was_waiting, since = self.waiting.get((mentee_id, program_id, pairing_kind), (False, as_of))
+        if since <= as_of:
+            self.waiting[(mentee_id, program_id, pairing_kind)] = (False, as_of)
+        return was_waiting and since <= as_of
+
+    # --- preferences ---
+
+    async def preferences(self, person_id: UUID) -> Preferences:
+        return self.prefs.get(person_id, Preferences())
+
+    async def save_preferences(self, person_id: UUID, preferences: Preferences) -> None:
+        self.prefs[person_id] = preferences
+
+    # --- notifications ---
+
+    async def add(self, n: Notification) -> bool:
+        partner = n.parameters.get("partner_id")
+        if (n.person_id in self.erased or (partner and UUID(partner) in self.erased)
+                or any(r["n"].idempotency_key == n.idempotency_key for r in self.rows.values())):
+            return False
+        self.rows[n.id] = {"n": replace(n, created_at=_now()), "status": "pending", "attempts": 0, "subject": None,
+                           "next_attempt_at": _now(), "lease_until": None, "last_error": None, "sent_at": None,
+                           "read_at": None, "digest_id": None}
+        return True
+
+    async def due(self, limit: int) -> list[Notification]:
+        due = sorted((r for r in self.rows.values() if r["status"] == "pending" and r["next_attempt_at"] <= _now()
+                      and r["n"].person_id in self.contacts), key=lambda r: r["next_attempt_at"])
+        return [replace(r["n"], attempts=r["attempts"]) for r in due[:limit]]
+
+    def _set(self, notification_id: UUID, **changes: Any) -> None:
+        self.rows[notification_id].update(changes)
+
+    async def defer(self, notification_id: UUID, seconds: float) -> None:
+        self._set(notification_id, next_attempt_at=_in(seconds))
+
+    async def mark_sending(self, notification_id: UUID, subject: str, message_id: str, lease_seconds: float) -> None:
+        self._set(notification_id, status="sending", subject=subject, lease_until=_in(lease_seconds),
+                  attempts=self.rows[notification_id]["attempts"] + 1)
+
+    async def mark_without_email(self, notification_id: UUID, subject: str, status: str) -> None:
+        self._set(notification_id, status=status, subject=subject)
+
+    async def mark_sent(self, notification_id: UUID) -> None:
+        self._set(notification_id, status="sent", sent_at=_now(), lease_until=None)
+
+    async def mark_retry(self, notification_id: UUID, error: str, after_seconds: float) -> None:
+        self._set(notification_id, status="pending", last_error=error, lease_until=None,
+                  next_attempt_at=_in(after_seconds))
+
+    async def mark_failed(self, notification_id: UUID, error: str) -> None:
+        self._set(notification_id, status="failed", last_error=error, lease_until=None)
+
+    async def mark_unconfirmed(self, notification_id: UUID, error: str) -> None:
+        self._set(notification_id, status="unconfirmed", last_error=error, lease_until=None)
+
+    async def give_up_on_lapsed_claims(self) -> list[UUID]:
+        lapsed = [i for i, r in self.rows.items() if r["status"] == "sending" and r["lease_until"] < _now()]
+        for notification_id in lapsed:
+            self._set(notification_id, status="unconfirmed", lease_until=None)
+        return lapsed
+
+    async def digest_items_due(self, before: datetime, limit: int) -> list[Notification]:
+        items = [r["n"] for r in self.rows.values() if r["status"] == "digest_pending" and r["n"].created_at < before]
+        return sorted(items, key=lambda n: (n.person_id, n.created_at))[:limit]
+
+    async def mark_digested(self, item_ids: list[UUID], digest_id: UUID) -> None:
+        for item_id in item_ids:
+            self._set(item_id, status="digested", digest_id=digest_id)
+
+    async def digest_items(self, digest_id: UUID) -> list[dict[str, Any]]:
+        return [{"kind": r["n"].kind, "subject": r["subject"], "created_at": r["n"].created_at}
+                for r in sorted(self.rows.values(), key=lambda r: r["n"].created_at) if r["digest_id"] == digest_id]
+
+    async def forget_person(self, person_id: UUID) -> None:
+        self.erased.add(person_id)
+        self.rows = {i: r for i, r in self.rows.items() if r["n"].person_id != person_id}
+        for table in (self.contacts, self.prefs):
+            table.pop(person_id, None)
+        self.registrations = {i: r for i, r in self.registrations.items() if r["person_id"] != person_id}
+        self.access_links = {i: link for i, link in self.access_links.items() if link["person_id"] != person_id}
+        self.waiting = {key: state for key, state in self.waiting.items() if key[0] != person_id}
+        for r in self.rows.values():
+            if r["n"].parameters.get("partner_id") == str(person_id):
+                r.update(subject=None, status="cancelled" if r["status"] == "pending" else r["status"])
+
+    # --- inbox and delivery log ---
+
+    def _inbox_rows(self, person_id: UUID) -> list[dict[str, Any]]:
+        return [r for r in self.rows.values()
+                if r["n"].person_id == person_id and r["subject"] is not None and r["n"].kind != "daily_digest"]
+
+    async def inbox(self, person_id: UUID, unread_only: bool, limit: int) -> list[dict[str, Any]]:
+        rows = sorted((r for r in self._inbox_rows(person_id) if not (unread_only and r["read_at"])),
+                      key=lambda r: r["n"].created_at, reverse=True)
+        return [{"id": r["n"].id, "kind": r["n"].kind, "subject": r["subject"],
+                 "parameters": json.dumps(r["n"].parameters), "created_at": r["n"].created_at,
+                 "read_at": r["read_at"]} for r in rows[:limit]]
+
+    async def unread_count(self, person_id: UUID) -> int:
+        return sum(r["read_at"] is None for r in self._inbox_rows(person_id))
+
+    async def mark_read(self, person_id: UUID, notification_id: UUID) -> bool:
+        row = self.rows.get(notification_id)
+        if row is None or row["n"].person_id != person_id or row["subject"] is None:
+            return False
+        row["read_at"] = row["read_at"] or _now()
+        return True
+
+    async def delivery_log(self, chapter_id: UUID | None, status: str | None, limit: int) -> list[dict[str, Any]]:
+        rows = sorted((r for r in self.rows.values() if chapter_id in (None, r["n"].chapter_id)
+                       and status in (None, r["status"])), key=lambda r: r["n"].created_at, reverse=True)
+        return [{"id": r["n"].id, "person_id": r["n"].person_id, "chapter_id": r["n"].chapter_id,
+                 "kind": r["n"].kind, "status": r["status"], "attempts": r["attempts"], "last_error": r["last_error"],
+                 "created_at": r["n"].created_at, "sent_at": r["sent_at"]} for r in rows[:limit]]
+
+    def statuses(self) -> dict[str, str]:
+        return {r["n"].kind + ":" + str(r["n"].person_id): r["status"] for r in self.rows.values()}
+
+
+class FakeMailer:
+    def __init__(self, error: Exception | None = None) -> None:
+        self.sent: list[Email] = []
+        self.error = error
+
+    async def send(self, email: Email) -> None:
+        if self.error:
+            raise self.error
+        self.sent.append(email)
+
+    async def close(self) -> None:
+        pass

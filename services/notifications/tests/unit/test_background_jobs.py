@@ -1,0 +1,71 @@
+"""The dispatcher as a background job: a full batch is followed at once by the next, and a stop mid-batch still
+sends and records the batch before the job ends."""
+
+import asyncio
+from uuid import uuid4
+
+import pytest
+from mentorship_contracts.profiles import PersonRegistered
+from notifications.config import NotificationsSettings
+from notifications.domain.model import Email
+from notifications.entrypoints import jobs
+from notifications.service_layer import handlers
+from plumbing.testing import FakeUnitOfWork, eventually
+
+from .fakes import FakeMailer, FakeNotifications
+
+
+def render(notification, context):
+    return Email(to=context["recipient"]["email"], subject=notification.kind, text="", html="", message_id="x")
+
+
+async def welcomed(uow, how_many: int) -> None:
+    """People who registered and can be reached: a welcome is due to each."""
+    for _ in range(how_many):
+        person = uuid4()
+        uow.notifications.contacts[person] = {"email": f"{person}@example.org", "display_name": "X"}
+        await handlers.person_registered(PersonRegistered(person_id=person, chapter_id=None, stage="undergraduate"),
+                                         uow)
+
+
+class StallingMailer(FakeMailer):
+    """Holds every message until released, and notes whether it was closed."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.sending, self.release, self.closed = asyncio.Event(), asyncio.Event(), False
+
+    async def send(self, email: Email) -> None:
+        self.sending.set()
+        await self.release.wait()
+        await super().send(email)
+
+    async def close(self) -> None:
+        self.closed = True
+
+
+async def test_a_full_batch_is_followed_at_once_by_the_next():
+    uow, mailer = FakeUnitOfWork(notifications=FakeNotifications()), FakeMailer()
+    await welcomed(uow, 3)
+    hourly = NotificationsSettings(dispatch_batch_size=1, dispatch_poll_seconds=3600)
+    job = asyncio.create_task(jobs.run_dispatcher(lambda: uow, render, mailer, hourly)())
+    try:
+        await eventually(lambda: len(mailer.sent) == 3, timeout=5, what="three batches of one, without waiting")
+    finally:
+        job.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await job
+
+
+async def test_a_dispatcher_stopped_mid_batch_sends_and_records_the_batch_then_closes_its_mailer():
+    uow, mailer = FakeUnitOfWork(notifications=FakeNotifications()), StallingMailer()
+    await welcomed(uow, 2)
+    job = asyncio.create_task(jobs.run_dispatcher(lambda: uow, render, mailer, NotificationsSettings())())
+    await asyncio.wait_for(mailer.sending.wait(), timeout=5)
+    job.cancel()
+    mailer.release.set()
+    with pytest.raises(asyncio.CancelledError):
+        await job
+    assert len(mailer.sent) == 2 and mailer.closed
+    assert set(uow.notifications.statuses().values()) == {"sent"}
+    assert [e.channel for e in uow.published] == ["email", "email"]

@@ -1,0 +1,83 @@
+"""What the handlers need of storage: a repository per aggregate and the unit of work that holds them.
+
+The PostgreSQL repositories (`adapters.repository`) and the unit tests' fakes both satisfy these.
+"""
+
+from __future__ import annotations
+
+import builtins
+from types import TracebackType
+from typing import Protocol, Self
+from uuid import UUID
+
+from mentorship_contracts import IntegrationEvent
+
+from ..domain.commands import SearchPeople
+from ..domain.model import Chapter, Enrollment, Person, Program
+
+
+class Chapters(Protocol):
+    async def save(self, chapter: Chapter) -> None: ...
+
+    async def get(self, chapter_id: UUID, /) -> Chapter | None: ...
+
+    async def list(self) -> builtins.list[Chapter]: ...
+
+
+class Programs(Protocol):
+    async def save(self, program: Program) -> None: ...
+
+    async def get(self, program_id: UUID, /) -> Program | None: ...
+
+    async def list(self, chapter_id: UUID | None = None) -> builtins.list[Program]: ...
+
+
+class People(Protocol):
+    async def save(self, person: Person) -> None: ...
+
+    async def get(self, person_id: UUID, /, lock: bool = False) -> Person | None:
+        """The person; with `lock`, held until the transaction ends (their changes and enrollments serialised)."""
+
+    async def remove(self, person_id: UUID) -> None:
+        """Forget the person and their enrollments."""
+
+    async def email_taken(self, email: str, by_other_than: UUID | None = None) -> bool:
+        """Whether someone (other than `by_other_than`) is registered with this email, whatever its case."""
+
+    async def search(self, query: SearchPeople) -> tuple[list[Person], int]:
+        """One page of the people matching every filter given, by name, and how many match in all."""
+
+
+class Enrollments(Protocol):
+    async def save(self, enrollment: Enrollment) -> None: ...
+
+    async def get(self, enrollment_id: UUID, /, lock: bool = False) -> Enrollment | None: ...
+
+    async def for_person(self, person_id: UUID) -> list[Enrollment]: ...
+
+
+class ProfilesUnitOfWorkPort(Protocol):
+    """One transaction over the repositories: `async with uow:`, change, `uow.emit(...)`, `await uow.commit()`;
+    leaving without committing undoes the changes and drops the events."""
+
+    # Read-only, so that a unit of work holding PostgreSQL repositories (or fakes) is one.
+    @property
+    def chapters(self) -> Chapters: ...
+
+    @property
+    def programs(self) -> Programs: ...
+
+    @property
+    def people(self) -> People: ...
+
+    @property
+    def enrollments(self) -> Enrollments: ...
+
+    async def __aenter__(self) -> Self: ...
+
+    async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                        traceback: TracebackType | None, /) -> None: ...
+
+    def emit(self, *events: IntegrationEvent) -> None: ...
+
+    async def commit(self) -> None: ...
