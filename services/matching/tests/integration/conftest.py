@@ -16,7 +16,6 @@ from aiokafka.errors import TopicAlreadyExistsError
 from matching.bootstrap import build_app
 from matching.config import MatchingSettings
 from mentorship_contracts import CATALOGUE, IntegrationEvent
-from plumbing import runtime
 from plumbing.auth import mint
 from plumbing.testing import eventually, serving
 
@@ -115,25 +114,12 @@ async def observer(kafka_bootstrap_servers, topics, matching_settings):
     await watching.close()
 
 
-DEPLOYMENT = "matching_it_"
-
-
-@pytest.fixture(autouse=True)
-def a_test_deployment_reads_what_matching_may(monkeypatch):
-    """Each test's deployment is matching under a consumer group of its own (plumbing names the group after the
-    service), so the topic catalogue is asked about it as matching, which it is: restricted topics stay refused
-    to any other service."""
-    may_consume = runtime.check_may_consume
-    monkeypatch.setattr(runtime, "check_may_consume", lambda group, topic_names: may_consume(
-        "matching" if group.startswith(DEPLOYMENT) else group, topic_names))
-
-
 @pytest.fixture
 def matching_settings(kafka_bootstrap_servers, postgres_server, topics):
     """Settings of one matching deployment: its own database and consumer group, shared by its instances."""
-    name = f"{DEPLOYMENT}{uuid4().hex[:10]}"
+    name = f"matching_it_{uuid4().hex[:10]}"
     return MatchingSettings(
-        service_name=name, database_url=postgres_server.create_database(name),
+        consumer_group_name=name, database_url=postgres_server.create_database(name),
         kafka_bootstrap_servers=kafka_bootstrap_servers, jwt_secret=SECRET, consumer_backoff_seconds=0.05,
         round_poll_seconds=0.1, lifecycle_poll_seconds=0.2,
     )

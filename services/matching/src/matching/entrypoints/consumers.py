@@ -1,5 +1,5 @@
 """Which profiles events matching applies, and with which handler (bootstrap runs each in the consumer's inbox
-transaction)."""
+transaction). A handler applies the later versions of its event too (each subclasses the one before)."""
 
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -11,13 +11,10 @@ from ..service_layer import projections
 
 HANDLERS: dict[type[IntegrationEvent], Callable[[Any, Any], Awaitable[None]]] = {
     source.ProgramDefined: projections.program_defined,
-    source.ProgramDefinedV2: projections.program_defined,
     source.MatchingProfileChanged: projections.matching_profile_changed,
     source.ConsentChanged: projections.consent_changed,
     source.EnrollmentCreated: projections.enrollment_created,
-    source.EnrollmentCreatedV2: projections.enrollment_created,
     source.EnrollmentChanged: projections.enrollment_changed,
-    source.EnrollmentChangedV2: projections.enrollment_changed,
     source.EnrollmentWithdrawn: projections.enrollment_withdrawn,
     source.MentorApproved: projections.mentor_approved,
     source.MentorSuspended: projections.mentor_suspended,
