@@ -14,7 +14,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Callable, Coroutine, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypeVar, Union
 
@@ -37,7 +37,7 @@ from .unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
 
-BackgroundJob = Callable[[], Awaitable[None]]
+BackgroundJob = Callable[[], Coroutine[Any, Any, None]]
 U = TypeVar("U", bound=UnitOfWork)
 
 
@@ -225,6 +225,8 @@ class Service:
 
 async def _watch_consumer_lag(service: Service) -> None:
     """Publish, as a gauge, how far the service's consumer group trails each partition's end."""
+    assert service.consumer is not None, "only a service that consumes has a lag"
+    topics = service.consumer.topics
     bootstrap = service.settings.kafka_bootstrap_servers
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
     reader = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
@@ -234,7 +236,7 @@ async def _watch_consumer_lag(service: Service) -> None:
         while True:
             with contextlib.suppress(Exception):
                 committed = await admin.list_consumer_group_offsets(service.settings.consumer_group)
-                partitions = await partitions_of(bootstrap, service.consumer.topics)
+                partitions = await partitions_of(bootstrap, topics)
                 for tp, end in (await reader.end_offsets(partitions)).items():
                     done = committed.get(tp)
                     lag = end - (done.offset if done and done.offset >= 0 else 0)
