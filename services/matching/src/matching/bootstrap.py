@@ -1,6 +1,5 @@
 """Composition root of matching: every adapter and collaborator is built and wired here."""
 
-from collections.abc import Callable
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -17,26 +16,19 @@ from .service_layer.unit_of_work import MatchingUnitOfWork
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
-def build_service(settings: ServiceSettings | None = None) -> Service:
-    service, _ = _wired(settings)
-    return service
-
-
 def build_app(settings: ServiceSettings | None = None) -> FastAPI:
-    service, new_unit_of_work = _wired(settings)
+    settings = MatchingSettings.of(settings)
+    service = Service(settings, migrations=MIGRATIONS)
+    # One roster cache per instance, shared by all its units of work.
+    new_unit_of_work = service.units_of_work(MatchingUnitOfWork, rosters=RosterCache())
+    service.consume(consumers.HANDLERS, new_unit_of_work)
+    service.run_in_background(jobs.run_rounds(new_unit_of_work, optimal_assignment, settings),
+                              jobs.watch_mentorships(new_unit_of_work, settings))
     app = create_app(service, [http.router], title="Mentorship platform: matching")
     app.state.new_unit_of_work = new_unit_of_work
     return app
 
 
-def _wired(settings: ServiceSettings | None) -> tuple[Service, Callable[..., MatchingUnitOfWork]]:
-    matching_settings = MatchingSettings.of(settings)
-    service = Service(matching_settings, migrations=MIGRATIONS)
-    # One roster cache per instance, shared by all its units of work.
-    new_unit_of_work = service.units_of_work(MatchingUnitOfWork, rosters=RosterCache())
-    service.consume(consumers.HANDLERS, new_unit_of_work)
-    service.run_in_background(
-        jobs.run_rounds(new_unit_of_work, optimal_assignment, matching_settings),
-        jobs.watch_mentorships(new_unit_of_work, matching_settings),
-    )
-    return service, new_unit_of_work
+def build_service(settings: ServiceSettings | None = None) -> Service:
+    """The service as `build_app` wires it, without serving it (its AsyncAPI document)."""
+    return build_app(settings).state.service

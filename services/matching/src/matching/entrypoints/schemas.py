@@ -3,15 +3,23 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Literal
+from typing import TYPE_CHECKING, Literal, TypeAlias
 from uuid import UUID
 
 from mentorship_contracts.vocabulary import PairingKind
+from plumbing.validation import MultilineText, Text
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..domain.commands import DeclineReason, EndReason, RoundMethod
 from ..domain.model import Pairing, PairingStatus
 from ..domain.scoring import Weights
+
+if TYPE_CHECKING:  # plumbing's sized text types are built at run time: a type checker sees them as str
+    Topic: TypeAlias = str
+    Comment: TypeAlias = str
+else:
+    Topic = Text[100]
+    Comment = MultilineText[4000]
 
 
 class Strict(BaseModel):
@@ -30,12 +38,12 @@ class EndIn(Strict):
 class MeetingIn(Strict):
     met_on: date
     minutes: int = Field(ge=5, le=600)
-    topics: list[str] = Field(default_factory=list, max_length=10)
+    topics: list[Topic] = Field(default_factory=list, max_length=10)
 
 
 class FeedbackIn(Strict):
     rating: int = Field(ge=1, le=5)
-    comment: str = Field(default="", max_length=4000)
+    comment: Comment = ""
 
 
 class RequestIn(Strict):
