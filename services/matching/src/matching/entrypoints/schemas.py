@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Literal, TypeAlias
+from typing import Annotated, Literal
 from uuid import UUID
 
 from mentorship_contracts.vocabulary import PairingKind
@@ -14,12 +14,8 @@ from ..domain.commands import DeclineReason, EndReason, RoundMethod
 from ..domain.model import Pairing, PairingStatus
 from ..domain.scoring import Weights
 
-if TYPE_CHECKING:  # plumbing's sized text types are built at run time: a type checker sees them as str
-    Topic: TypeAlias = str
-    Comment: TypeAlias = str
-else:
-    Topic = Text[100]
-    Comment = MultilineText[4000]
+Topic = Annotated[str, Text(100)]
+Comment = Annotated[str, MultilineText(4000)]
 
 
 class Strict(BaseModel):

@@ -7,14 +7,14 @@ the program is written, programs always in the same (sorted) order.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Hashable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime
-from typing import Any, Protocol, Self
+from typing import Any, Protocol
 from uuid import UUID
 
 import numpy as np
-from mentorship_contracts import IntegrationEvent
 from mentorship_contracts.vocabulary import PairingKind, Role
+from plumbing.unit_of_work import UnitOfWorkPort
 
 from ..domain import commands
 from ..domain.model import Candidate, IdentityWish, NewPairing, Pairing, ProgramRules
@@ -169,30 +169,30 @@ class Rosters(Protocol):
                      candidates: CandidatesRepository) -> Roster: ...
 
 
-Deferred = Callable[[list[Any], Any], Awaitable[None]]
+class MatchingUnitOfWorkPort(UnitOfWorkPort, Protocol):
+    @property
+    def programs(self) -> ProgramsRepository: ...
 
+    @property
+    def people(self) -> PeopleRepository: ...
 
-class MatchingUnitOfWorkPort(Protocol):
-    programs: ProgramsRepository
-    people: PeopleRepository
-    candidates: CandidatesRepository
-    waitlist: WaitlistRepository
-    pairings: PairingsRepository
-    due: DueRepository
-    rounds: RoundsRepository
-    rosters: Rosters
+    @property
+    def candidates(self) -> CandidatesRepository: ...
 
-    def emit(self, *events: IntegrationEvent) -> None: ...
+    @property
+    def waitlist(self) -> WaitlistRepository: ...
 
-    def defer(self, key: Hashable, item: Any, run: Deferred) -> None: ...
+    @property
+    def pairings(self) -> PairingsRepository: ...
 
-    async def commit(self) -> None: ...
+    @property
+    def due(self) -> DueRepository: ...
 
-    async def rollback(self) -> None: ...
+    @property
+    def rounds(self) -> RoundsRepository: ...
 
-    async def __aenter__(self) -> Self: ...
-
-    async def __aexit__(self, *exc_info: Any) -> None: ...
+    @property
+    def rosters(self) -> Rosters: ...
 
 
 NewUnitOfWork = Callable[[], MatchingUnitOfWorkPort]
