@@ -65,13 +65,13 @@ async def accept(cmd: commands.AcceptPairing, uow: MatchingUnitOfWorkPort, autho
         confirmed = pairing.accept(_side(pairing, actor), program, _now())
         await uow.pairings.save(pairing)
         if confirmed:
-            uow.emit(contract.PairingConfirmedV2(**facts(pairing), score=pairing.score, reason_codes=pairing.reasons,
+            uow.emit(contract.PairingConfirmedV3(**facts(pairing), score=pairing.score, reason_codes=pairing.reasons,
                                                  term_ends_at=pairing.term_ends_at, pairing_kind=pairing.pairing_kind))
         if confirmed and requested:
             for other in await uow.pairings.pending_requests(pairing.mentee_enrollment_id):
                 if other.id != pairing.id:
                     other.lapse("another_request_accepted")
-                    uow.emit(contract.PairingLapsed(**facts(other), reason_code="another_request_accepted"))
+                    uow.emit(contract.PairingLapsedV2(**facts(other), reason_code="another_request_accepted"))
                     await uow.pairings.save(other)
         await uow.commit()
         return pairing
@@ -90,13 +90,13 @@ async def _check_room_for_request(pairing: Pairing, program: ProgramRules, uow: 
 
 async def decline(cmd: commands.DeclinePairing, uow: MatchingUnitOfWorkPort, authorize: Authorize) -> Pairing:
     return await _close(cmd.pairing_id, uow, authorize, lambda pairing: pairing.decline(cmd.reason_code),
-                        lambda told, side: contract.PairingDeclined(**told, declined_by=side,
+                        lambda told, side: contract.PairingDeclinedV2(**told, declined_by=side,
                                                                     reason_code=cmd.reason_code))
 
 
 async def end(cmd: commands.EndPairing, uow: MatchingUnitOfWorkPort, authorize: Authorize) -> Pairing:
     return await _close(cmd.pairing_id, uow, authorize, lambda pairing: pairing.end(cmd.reason_code),
-                        lambda told, side: contract.PairingEnded(**told, ended_by=side, reason_code=cmd.reason_code))
+                        lambda told, side: contract.PairingEndedV2(**told, ended_by=side, reason_code=cmd.reason_code))
 
 
 async def _close(pairing_id: UUID, uow: MatchingUnitOfWorkPort, authorize: Authorize,
@@ -121,13 +121,13 @@ async def close_all(pairings: list[Pairing], by_person: UUID, reason_code: str, 
         side = p.side_of(by_person)
         if p.status == "active":
             p.end(reason_code)
-            uow.emit(contract.PairingEnded(**facts(p), ended_by=side, reason_code=reason_code))
+            uow.emit(contract.PairingEndedV2(**facts(p), ended_by=side, reason_code=reason_code))
         elif p.status == "proposed":
             p.decline(reason_code)
-            uow.emit(contract.PairingDeclined(**facts(p), declined_by=side, reason_code=reason_code))
+            uow.emit(contract.PairingDeclinedV2(**facts(p), declined_by=side, reason_code=reason_code))
         else:
             p.lapse(reason_code)
-            uow.emit(contract.PairingLapsed(**facts(p), reason_code=reason_code))
+            uow.emit(contract.PairingLapsedV2(**facts(p), reason_code=reason_code))
         await uow.pairings.save(p)
         await uow.waitlist.back_to_waiting(p.mentee_enrollment_id)
 
@@ -136,7 +136,7 @@ async def renew(cmd: commands.RenewPairing, uow: MatchingUnitOfWorkPort, authori
     async with uow:
         pairing, program, _ = await load(cmd.pairing_id, uow, authorize)
         pairing.renew(program, _now())
-        uow.emit(contract.PairingRenewed(**facts(pairing), term_ends_at=pairing.term_ends_at))
+        uow.emit(contract.PairingRenewedV2(**facts(pairing), term_ends_at=pairing.term_ends_at))
         await uow.pairings.save(pairing)
         await uow.commit()
         return pairing
@@ -153,7 +153,7 @@ async def complete(cmd: commands.CompletePairing, uow: MatchingUnitOfWorkPort, a
 
 async def _complete(pairing: Pairing, uow: MatchingUnitOfWorkPort) -> None:
     pairing.complete()
-    uow.emit(contract.PairingCompleted(**facts(pairing)))
+    uow.emit(contract.PairingCompletedV2(**facts(pairing)))
     await uow.pairings.save(pairing)
 
 
@@ -193,9 +193,9 @@ async def signal_lifecycle(uow: MatchingUnitOfWorkPort, renewal_notice_days: int
             offer_room(program_id, uow)
         overdue = await uow.due.claim_overdue(batch)
         for pairing, last_met_at, late in overdue:
-            uow.emit(contract.MeetingOverdue(**facts(pairing), last_met_at=last_met_at, days_overdue=max(0, late)))
+            uow.emit(contract.MeetingOverdueV2(**facts(pairing), last_met_at=last_met_at, days_overdue=max(0, late)))
         due = await uow.due.claim_renewals(renewal_notice_days, batch)
         for pairing in due:
-            uow.emit(contract.RenewalDue(**facts(pairing), term_ends_at=pairing.term_ends_at))
+            uow.emit(contract.RenewalDueV2(**facts(pairing), term_ends_at=pairing.term_ends_at))
         await uow.commit()
         return len(overdue) + len(due) + len(ended)

@@ -65,8 +65,8 @@ async def propose(program: ProgramRules, proposals: list[Proposal], uow: Matchin
         told = facts_of(pairing.id, program, proposal.mentee.person_id, proposal.mentor.person_id)
         scored = dict(score=proposal.fit.score, reason_codes=list(proposal.fit.reasons),
                       pairing_kind=proposal.mentee.pairing_kind)
-        uow.emit(contract.PairingConfirmedV2(**told, **scored, term_ends_at=ends) if confirmed
-                 else contract.PairingProposedV2(**told, **scored))
+        uow.emit(contract.PairingConfirmedV3(**told, **scored, term_ends_at=ends) if confirmed
+                 else contract.PairingProposedV3(**told, **scored))
     if written:
         await uow.pairings.add(written)
 
@@ -78,7 +78,7 @@ async def _announce_waiting(program: ProgramRules, considered: list[UUID], uow: 
     program's definition, their pairing closing.)"""
     fresh = await uow.waitlist.unannounced(program.id, considered)
     for entry in fresh:
-        uow.emit(contract.MenteeWaitlistedV2(
+        uow.emit(contract.MenteeWaitlistedV3(
             enrollment_id=entry["enrollment_id"], program_id=program.id, chapter_id=program.chapter_id,
             mentee_id=entry["person_id"], position=entry["position"], pairing_kind=entry["pairing_kind"],
         ))

@@ -10,6 +10,7 @@ from __future__ import annotations
 from uuid import UUID
 
 from mentorship_contracts import profiles as source
+from mentorship_contracts.matching import pairing_kind_of
 
 from ..domain.model import IdentityWish, ProgramRules
 from .lifecycle import close_all
@@ -81,7 +82,7 @@ async def _save_enrollment(event: source.EnrollmentCreated | source.EnrollmentCh
             enrollment_id=event.enrollment_id, person_id=event.person_id, program_id=event.program_id,
             chapter_id=event.chapter_id, role=event.role, stage=event.stage, capacity=event.capacity,
             mentee_stages_welcome=list(event.mentee_stages_welcome), approved=event.approval == "approved",
-            enrolled_at=event.occurred_at, pairing_kind=getattr(event, "pairing_kind", "general"),
+            enrolled_at=event.occurred_at, pairing_kind=pairing_kind_of(event),
         )
         if event.approval == "suspended":
             await close_all(await uow.pairings.open_of_enrollment(event.enrollment_id), event.person_id,

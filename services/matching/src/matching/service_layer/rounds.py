@@ -79,7 +79,7 @@ async def run_next_round(new_uow: NewUnitOfWork, solve: Solver, progress_seconds
             await uow.rounds.finish(round_id, status="completed", paired=len(chosen),
                                     unpaired=sum(reasons.values()), total_score=total,
                                     unpaired_reasons=dict(reasons))
-            uow.emit(contract.RoundCompleted(round_id=round_id, program_id=program.id, chapter_id=program.chapter_id,
+            uow.emit(contract.RoundCompletedV2(round_id=round_id, program_id=program.id, chapter_id=program.chapter_id,
                                              paired=len(chosen), unpaired=sum(reasons.values()), total_score=total))
             await uow.commit()
     except Exception as error:
