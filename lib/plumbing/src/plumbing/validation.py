@@ -12,12 +12,13 @@ lone surrogate that cannot be encoded, a 10 MB "topic", an offset past what a bi
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated
 
-from pydantic import AfterValidator, AwareDatetime, Field, GetCoreSchemaHandler
-from pydantic_core import core_schema
+from annotated_types import GroupedMetadata, MaxLen
+from pydantic import AfterValidator, AwareDatetime, Field
 
 # The span of dates the platform has any use for: wide enough for birthdays and terms, narrow enough that
 # arithmetic on them (a term's end, a reminder's time) stays within what Python and PostgreSQL hold.
@@ -41,18 +42,18 @@ def _lines(value: str) -> str:
 
 
 @dataclass(frozen=True)
-class Text:
-    """`Annotated[str, Text(200)]`: one line of at most 200 characters, without control characters."""
+class Text(GroupedMetadata):
+    """`Annotated[str, Text(200)]`: one line of at most 200 characters, without control characters. Other
+    constraints (`Field(min_length=1)`) combine with it."""
 
     max_length: int
 
     def check(self, value: str) -> str:
         return _one_line(value)
 
-    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
-        return core_schema.no_info_after_validator_function(
-            self.check, core_schema.str_schema(max_length=self.max_length)
-        )
+    def __iter__(self) -> Iterator[object]:
+        yield MaxLen(self.max_length)
+        yield AfterValidator(self.check)
 
 
 @dataclass(frozen=True)

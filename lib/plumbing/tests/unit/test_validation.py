@@ -5,7 +5,7 @@ from typing import Annotated
 
 import pytest
 from plumbing.validation import Limit, Moment, MultilineText, Offset, Text
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, Field, ValidationError
 
 
 class Form(BaseModel):
@@ -44,3 +44,13 @@ def test_texts_have_a_length_bound():
 def test_numbers_and_times_have_ranges(field, value):
     with pytest.raises(ValidationError):
         Form(**{field: value})
+
+
+def test_a_sized_text_combines_with_other_constraints():
+    class Named(BaseModel):
+        name: Annotated[str, Text(20)] = Field(min_length=1)
+
+    with pytest.raises(ValidationError, match="at least 1 character"):
+        Named(name="")
+    with pytest.raises(ValidationError, match="control characters"):
+        Named(name="a\x00")

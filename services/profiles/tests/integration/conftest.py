@@ -13,7 +13,7 @@ from aiokafka import AIOKafkaConsumer
 from mentorship_contracts import profiles as contract
 from plumbing.auth import Role, mint
 from plumbing.settings import ServiceSettings
-from plumbing.testing import eventually, serving
+from plumbing.testing import eventually, json_object, serving
 from profiles.bootstrap import build_app
 
 JWT_SECRET = "profiles-integration-tests-signing-key-32-bytes"
@@ -63,7 +63,8 @@ class Published:
 
     async def _drain(self) -> None:
         for records in (await self.consumer.getmany(timeout_ms=100)).values():
-            self.records.extend((r.topic, r.key.decode(), json.loads(r.value)) for r in records)
+            self.records.extend((r.topic, r.key.decode(), value) for r in records
+                                if (value := json_object(r.value)) is not None)
 
     async def wait_for(self, event_type: str, timeout: float = 30, **fields) -> dict:
         def found():
