@@ -18,6 +18,7 @@ from mentorship_contracts.vocabulary import PairingKind, Role, Specialty, Suppor
 from plumbing.auth import Principal, current_principal, forbidden
 from plumbing.auth import Role as CallerRole
 from plumbing.http import answers
+from plumbing.validation import Limit, MultilineText, Offset, Text
 from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field, create_model
 
 from ..domain import commands
@@ -79,7 +80,7 @@ def changes_to(model: type[BaseModel], *, without: frozenset[str] = frozenset(),
 
 
 class ChapterIn(Strict):
-    name: str = Field(min_length=1, max_length=200)
+    name: Text[200] = Field(min_length=1)
     timezone: TimeZone = "UTC"
 
 
@@ -97,7 +98,7 @@ class ChapterOut(BaseModel):
 
 
 class ProgramIn(Strict):
-    name: str = Field(min_length=1, max_length=200)
+    name: Text[200] = Field(min_length=1)
     chapter_id: UUID | None = Field(default=None, description="None for a national program")
     mentee_stages: list[TrainingStage] = Field(min_length=1)
     mentor_stages: list[TrainingStage] = Field(min_length=1)
@@ -108,7 +109,7 @@ class ProgramIn(Strict):
     group_size: int | None = Field(default=None, ge=2, le=50)
     pairing_mode: PairingMode = "on_registration"
     both_must_accept: bool = False
-    pair_cap: int | None = Field(default=None, ge=1)
+    pair_cap: int | None = Field(default=None, ge=1, le=100_000)
     mentor_approval_required: bool = False
     minimum_score: int = Field(default=0, ge=0, le=100)
     pairing_kinds: list[PairingKind] = Field(
@@ -120,22 +121,25 @@ ProgramChange = changes_to(ProgramIn, without=frozenset({"chapter_id"}))
 
 
 class ProgramOut(ProgramIn):
+    """What is answered is not held to what is accepted: a program stored before a rule was tightened is still shown."""
+
     id: UUID
+    name: str
 
     @classmethod
     def of(cls, program: Program) -> ProgramOut:
         return cls(**vars(program))
 
 
-Language = Annotated[str, Field(min_length=2, max_length=35)]
+Language = Annotated[Text[35], Field(min_length=2)]
 
 
 class PersonIn(Strict):
-    display_name: str = Field(min_length=1, max_length=200)
+    display_name: Text[200] = Field(min_length=1)
     email: EmailStr
     stage: TrainingStage
     chapter_id: UUID | None = None
-    pronouns: str | None = Field(default=None, max_length=50)
+    pronouns: Text[50] | None = None
     pronouns_visibility: PronounsVisibility = Field(
         default=PronounsVisibility.PARTNERS,
         description="Who besides you sees your pronouns; each includes those before"
@@ -146,18 +150,33 @@ class PersonIn(Strict):
     support_areas: list[SupportArea] = Field(default_factory=list)
     languages: list[Language] = Field(default_factory=list, max_length=10)
     modalities: list[Modality] = Field(default_factory=lambda: list[Modality](["virtual"]), min_length=1)
-    region: str | None = Field(default=None, max_length=100)
-    bio: str | None = Field(default=None, max_length=2000)
+    region: Text[100] | None = None
+    bio: MultilineText[2000] | None = None
 
 
 # Once set, a time zone is changed, never unset.
 PersonChange = changes_to(PersonIn, retyped={"timezone": TimeZone})
 
 
-class PersonOut(PersonIn):
+class PersonOut(BaseModel):
+    """What is answered is not held to what is accepted: a profile stored before a rule was tightened is still
+    shown (and can then be corrected)."""
+
     id: UUID
+    display_name: str
     email: str
+    stage: TrainingStage
+    chapter_id: UUID | None
+    pronouns: str | None
+    pronouns_visibility: PronounsVisibility
     timezone: str
+    is_alumni: bool
+    specialties: list[Specialty]
+    support_areas: list[SupportArea]
+    languages: list[str]
+    modalities: list[Modality]
+    region: str | None
+    bio: str | None
 
     @classmethod
     def of(cls, person: Person, caller: Principal) -> PersonOut:
@@ -174,29 +193,47 @@ class PeoplePage(BaseModel):
     offset: int
 
 
+AttributeName = Text[40]
+
+
 class AttributeIn(Strict):
-    value: str = Field(min_length=1, max_length=100, description="In your own words")
+    value: Text[100] = Field(min_length=1, description="In your own words")
     use_in_matching: bool = False
     show_to_partner: bool = False
 
 
 class IdentityRequestIn(Strict):
-    attribute: str
+    attribute: AttributeName
     strength: IdentityStrength
 
 
 class IdentityIn(Strict):
-    attributes: dict[str, AttributeIn] = Field(
+    attributes: dict[AttributeName, AttributeIn] = Field(
         default_factory=dict, description="sexual_orientation, gender_identity, race_ethnicity, first_generation, "
         "disability, religion, veteran, immigration_background, socioeconomic_background; all optional")
-    requests: list[IdentityRequestIn] = Field(default_factory=list, description="Mentees: a mentor sharing these")
+    requests: list[IdentityRequestIn] = Field(default_factory=list, max_length=20,
+                                              description="Mentees: a mentor sharing these")
 
 
-class IdentityOut(IdentityIn):
+class AttributeOut(BaseModel):
+    value: str
+    use_in_matching: bool
+    show_to_partner: bool
+
+
+class IdentityRequestOut(BaseModel):
+    attribute: str
+    strength: IdentityStrength
+
+
+class IdentityOut(BaseModel):
+    attributes: dict[str, AttributeOut]
+    requests: list[IdentityRequestOut]
+
     @classmethod
     def of(cls, identity: Identity) -> IdentityOut:
-        return cls(attributes={name: AttributeIn(**vars(a)) for name, a in identity.attributes.items()},
-                   requests=[IdentityRequestIn(**vars(r)) for r in identity.requests])
+        return cls(attributes={name: AttributeOut(**vars(a)) for name, a in identity.attributes.items()},
+                   requests=[IdentityRequestOut(**vars(r)) for r in identity.requests])
 
 
 class EnrollmentIn(Strict):
@@ -206,7 +243,7 @@ class EnrollmentIn(Strict):
     capacity: int = Field(default=1, ge=1, le=10, description="Mentors: mentees at once; one for a mentee")
     mentee_stages_welcome: list[TrainingStage] = Field(
         default_factory=list, description="Mentors: stages willing to mentor; empty means any the program takes")
-    goals: str | None = Field(default=None, max_length=2000, description="Mentees: what they hope for")
+    goals: MultilineText[2000] | None = Field(default=None, description="Mentees: what they hope for")
     preferred_mentor_stages: list[TrainingStage] = Field(default_factory=list, description="Mentees")
     pairing_kind: PairingKind | None = Field(
         default=None, description="The kind of pairing sought or offered; needed where the program offers several")
@@ -215,10 +252,17 @@ class EnrollmentIn(Strict):
 EnrollmentChange = changes_to(EnrollmentIn, without=frozenset({"person_id", "program_id", "role", "pairing_kind"}))
 
 
-class EnrollmentOut(EnrollmentIn):
+class EnrollmentOut(BaseModel):
     id: UUID
-    pairing_kind: PairingKind
+    person_id: UUID
+    program_id: UUID
     chapter_id: UUID | None
+    role: Role
+    pairing_kind: PairingKind
+    capacity: int
+    mentee_stages_welcome: list[TrainingStage]
+    goals: str | None
+    preferred_mentor_stages: list[TrainingStage]
     approval: ApprovalState
     active: bool
 
@@ -333,8 +377,8 @@ async def search_people(
     alumni: bool | None = None,
     approval: Annotated[ApprovalState | None, Query(description="Of a mentor enrollment")] = None,
     program_id: UUID | None = None,
-    limit: int = Query(default=20, ge=1, le=100),
-    offset: int = Query(default=0, ge=0),
+    limit: Limit = 20,
+    offset: Offset = 0,
 ) -> PeoplePage:
     """The coordinator's directory (alumni mentors: `alumni=true`), one page at a time, by name."""
     if caller.role == CallerRole.COORDINATOR:
