@@ -78,6 +78,8 @@ CASES = {
                                                     "languages.0"),
     "a display name too long": lambda w: ("POST", "/v1/people", person(display_name="A" * 201), 422,
                                           "display_name"),
+    "an unknown preferred language": lambda w: ("POST", "/v1/people", person(preferred_language="fr"), 422,
+                                                "preferred_language"),
     "a NUL byte in a chapter name": lambda w: ("POST", "/v1/chapters", {"name": "Meharry\x00"}, 422, "name"),
     "a NUL byte in a changed chapter name": lambda w: ("PATCH", f"/v1/chapters/{w['chapter']}",
                                                        {"name": "Meharry\x00"}, 422, "name"),

@@ -44,7 +44,7 @@ PROGRAMS = _Table(
 PEOPLE = _Table(
     "people",
     "id, display_name, email, stage, chapter_id, pronouns, pronouns_visibility, timezone, is_alumni, specialties, "
-    "support_areas, languages, modalities, region, bio, identity_sealed",
+    "support_areas, languages, modalities, region, bio, identity_sealed, preferred_language",
 )
 ENROLLMENTS = _Table(
     "enrollments",

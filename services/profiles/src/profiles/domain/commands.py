@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
 
-from mentorship_contracts.profiles import ApprovalState, Modality, PairingMode, ProgramFormat
+from mentorship_contracts.profiles import ApprovalState, Modality, PairingMode, PreferredLanguage, ProgramFormat
 from mentorship_contracts.vocabulary import PairingKind, Role, Specialty, SupportArea, TrainingStage
 
 from .model import IdentityAttribute, IdentityRequest, PronounsVisibility, Purpose
@@ -65,6 +65,7 @@ class RegisterPerson:
     modalities: list[Modality] = field(default_factory=lambda: ["virtual"])
     region: str | None = None
     bio: str | None = None
+    preferred_language: PreferredLanguage | None = None
 
 
 @dataclass(frozen=True)

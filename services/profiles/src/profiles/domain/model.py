@@ -7,7 +7,7 @@ from enum import StrEnum
 from typing import Any, Literal
 from uuid import UUID, uuid4
 
-from mentorship_contracts.profiles import ApprovalState, Modality, PairingMode, ProgramFormat
+from mentorship_contracts.profiles import ApprovalState, Modality, PairingMode, PreferredLanguage, ProgramFormat
 from mentorship_contracts.vocabulary import PairingKind, Role, Specialty, SupportArea, TrainingStage
 from plumbing.errors import Conflict, Invalid, NotFound
 
@@ -198,7 +198,7 @@ class Identity:
 # Which of a person's fields each audience learns about, and so which event a change of them causes.
 PUBLIC_FIELDS = frozenset({"stage", "chapter_id", "is_alumni"})
 CONTACT_FIELDS = frozenset({"display_name", "email", "timezone", "pronouns", "pronouns_visibility", "bio",
-                            "chapter_id"})
+                            "chapter_id", "preferred_language"})
 MATCHING_FIELDS = frozenset({"stage", "specialties", "support_areas", "languages", "timezone", "region", "modalities",
                              "chapter_id"})
 
@@ -221,6 +221,7 @@ class Person:
     region: str | None = None
     bio: str | None = None
     identity: Identity = field(default_factory=Identity)
+    preferred_language: PreferredLanguage | None = None  # None: not said
 
     @classmethod
     def register(cls, **attributes: Any) -> Person:

@@ -13,7 +13,7 @@ from uuid import UUID
 from zoneinfo import available_timezones
 
 from fastapi import APIRouter, Depends, Query, Request, Response
-from mentorship_contracts.profiles import ApprovalState, Modality, PairingMode, ProgramFormat
+from mentorship_contracts.profiles import ApprovalState, Modality, PairingMode, PreferredLanguage, ProgramFormat
 from mentorship_contracts.vocabulary import PairingKind, Role, Specialty, SupportArea, TrainingStage
 from plumbing.auth import Principal, current_principal, forbidden
 from plumbing.auth import Role as CallerRole
@@ -152,6 +152,8 @@ class PersonIn(Strict):
     modalities: list[Modality] = Field(default_factory=lambda: list[Modality](["virtual"]), min_length=1)
     region: Text[100] | None = None
     bio: MultilineText[2000] | None = None
+    preferred_language: PreferredLanguage | None = Field(
+        default=None, description="The language of the emails you receive; null when not said")
 
 
 # Once set, a time zone is changed, never unset.
@@ -177,6 +179,7 @@ class PersonOut(BaseModel):
     modalities: list[Modality]
     region: str | None
     bio: str | None
+    preferred_language: PreferredLanguage | None
 
     @classmethod
     def of(cls, person: Person, caller: Principal) -> PersonOut:
