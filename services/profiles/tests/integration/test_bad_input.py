@@ -92,6 +92,8 @@ CASES = {
     "an offset past any integer": lambda w: ("GET", "/v1/people?offset=9223372036854775808", None, 422, "offset"),
     "a negative offset": lambda w: ("GET", "/v1/people?offset=-1", None, 422, "offset"),
     "a limit past the largest page": lambda w: ("GET", "/v1/people?limit=100000", None, 422, "limit"),
+    "an email address in a profile change": lambda w: ("PATCH", f"/v1/people/{w['resident']}",
+                                                       {"email": f"{uuid4().hex}@example.org"}, 422, "email"),
 }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from datetime import datetime
 from typing import Generic, TypeVar
 from uuid import UUID
 
@@ -11,7 +12,7 @@ from mentorship_contracts.vocabulary import TrainingStage as S
 from plumbing.testing import FakeUnitOfWork
 from profiles.domain import commands
 from profiles.domain.commands import SearchPeople
-from profiles.domain.model import Chapter, Enrollment, Person, Program
+from profiles.domain.model import Chapter, EmailChange, Enrollment, Person, Program
 from profiles.service_layer import handlers
 
 T = TypeVar("T", bound=Chapter | Program | Person | Enrollment)
@@ -56,6 +57,26 @@ class FakeEnrollments(FakeRepository[Enrollment]):
         return [copy.deepcopy(e) for e in self.items.values() if e.person_id == person_id]
 
 
+class FakeEmailChanges:
+    def __init__(self) -> None:
+        self.items: dict[UUID, EmailChange] = {}
+
+    async def save(self, change: EmailChange) -> None:
+        self.items[change.person_id] = change
+
+    async def by_token(self, digest: bytes) -> EmailChange | None:
+        return next((c for c in self.items.values() if c.token_digest == digest), None)
+
+    async def remove(self, person_id: UUID) -> None:
+        self.items.pop(person_id, None)
+
+    async def remove_expired(self, now: datetime) -> int:
+        expired = [person for person, change in self.items.items() if change.expires_at <= now]
+        for person in expired:
+            del self.items[person]
+        return len(expired)
+
+
 def anyone(*_: object) -> None:
     """Lets every caller act (handlers take who may act from the HTTP layer)."""
 
@@ -63,7 +84,7 @@ def anyone(*_: object) -> None:
 @pytest.fixture
 def uow() -> FakeUnitOfWork:
     return FakeUnitOfWork(chapters=FakeChapters(), programs=FakePrograms(), people=FakePeople(),
-                          enrollments=FakeEnrollments())
+                          enrollments=FakeEnrollments(), email_changes=FakeEmailChanges())
 
 
 @pytest.fixture
@@ -82,6 +103,7 @@ async def vetted_program(uow, chapter):
 def register(uow, chapter):
     async def register(stage=S.RESIDENT, email=None, **details):
         email = email or f"person{len(uow.people.items)}@example.org"
+        details = {"display_name": "A Person", **details}
         return await handlers.register_person(commands.RegisterPerson(
-            display_name="A Person", email=email, stage=stage, chapter_id=chapter.id, **details), uow)
+            email=email, stage=stage, chapter_id=chapter.id, **details), uow)
     return register

@@ -1,6 +1,8 @@
 """What profiles publishes: the newest version of each event (closed schemas), and on the restricted contacts topic
 the person's preferred language, for the emails notifications writes them."""
 
+from datetime import UTC, datetime
+
 from mentorship_contracts import profiles as contract
 from mentorship_contracts import registered_events
 from mentorship_contracts.vocabulary import Role
@@ -31,10 +33,12 @@ async def test_every_event_published_is_the_newest_version_of_its_type_with_a_cl
     await handlers.approve_mentor(commands.ApproveMentor(enrollment.id), uow, anyone)
     await handlers.suspend_mentor(commands.SuspendMentor(enrollment.id), uow, anyone)
     await handlers.withdraw_enrollment(commands.WithdrawEnrollment(enrollment.id), uow, anyone)
+    await handlers.request_email_change(
+        commands.RequestEmailChange(mentor.id, "new@example.org", datetime.now(UTC)), uow, anyone)
     await handlers.erase_person(commands.ErasePerson(mentor.id), uow, anyone)
 
     published = {type(event) for event in uow.published}
-    assert len({event.event_type for event in uow.published}) == 13  # every kind profiles publishes
+    assert len({event.event_type for event in uow.published}) == 14  # every kind profiles publishes
     assert {model for model in published if model is not newest_version(model.model_fields["event_type"].default)
             } == set()
     assert all(model.closed_schema for model in published)

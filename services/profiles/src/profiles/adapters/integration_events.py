@@ -12,6 +12,7 @@ from ..domain.model import (
     PUBLIC_FIELDS,
     Chapter,
     ConsentChange,
+    EmailChange,
     Enrollment,
     Person,
     Program,
@@ -95,6 +96,20 @@ def contact_details(person: Person) -> contract.ContactDetailsChangedV3:
         pronouns_for_partner=person.pronouns_for(partner=True),
         bio_for_partner=person.bio,
         identity_for_partner=person.identity.shown_for(Purpose.PARTNER),
+        preferred_language=person.preferred_language,
+    )
+
+
+def email_change_requested(person: Person, change: EmailChange, token: str) -> contract.EmailChangeRequested:
+    """The one place the token leaves profiles: on the restricted topic, for the email to the new address."""
+    return contract.EmailChangeRequested(
+        person_id=person.id,
+        chapter_id=person.chapter_id,
+        display_name=person.display_name,
+        new_email=change.new_email,
+        confirmation_path=contract.email_confirmation_path(token),
+        expires_at=change.expires_at,
+        timezone=person.timezone,
         preferred_language=person.preferred_language,
     )
 

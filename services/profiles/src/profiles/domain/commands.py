@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
@@ -72,6 +73,24 @@ class RegisterPerson:
 class UpdatePerson:
     person_id: UUID
     changes: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class RequestEmailChange:
+    """Change the person's address to `email` once confirmed from it; `at`: when asked."""
+
+    person_id: UUID
+    email: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class ConfirmEmailChange:
+    """Confirm a change with the token sent to the new address, by the person `confirmed_by` (the caller)."""
+
+    token: str
+    confirmed_by: UUID | None
+    at: datetime
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ attributes, which only that person ever reads or changes.
 from __future__ import annotations
 
 import copy
+from datetime import UTC, datetime
 from typing import Annotated
 from uuid import UUID
 from zoneinfo import available_timezones
@@ -156,8 +157,8 @@ class PersonIn(Strict):
         default=None, description="The language of the emails you receive; null when not said")
 
 
-# Once set, a time zone is changed, never unset.
-PersonChange = changes_to(PersonIn, retyped={"timezone": TimeZone})
+# Once set, a time zone is changed, never unset. An email address changes once confirmed from it (email-change).
+PersonChange = changes_to(PersonIn, without=frozenset({"email"}), retyped={"timezone": TimeZone})
 
 
 class PersonOut(BaseModel):
@@ -237,6 +238,21 @@ class IdentityOut(BaseModel):
     def of(cls, identity: Identity) -> IdentityOut:
         return cls(attributes={name: AttributeOut(**vars(a)) for name, a in identity.attributes.items()},
                    requests=[IdentityRequestOut(**vars(r)) for r in identity.requests])
+
+
+class EmailChangeIn(Strict):
+    email: EmailStr = Field(description="The new address: a link to confirm the change is sent there")
+
+
+class EmailChangeOut(BaseModel):
+    """The same answer whoever holds the address: confirming from it is what tells."""
+
+    email: str = Field(description="Where the confirmation link was sent")
+    expires_at: datetime = Field(description="Until when the link confirms the change")
+
+
+class EmailConfirmationIn(Strict):
+    token: Text[100] = Field(min_length=1, description="The token of the link sent to the new address")
 
 
 class EnrollmentIn(Strict):
@@ -407,6 +423,25 @@ async def update_person(person_id: UUID, body: PersonChange, caller: Caller, uni
         raise forbidden("a person moves chapter themselves, or an administrator moves them")
     person = await handlers.update_person(commands.UpdatePerson(person_id, changes), unit, _self_or_manager(caller))
     return PersonOut.of(person, caller)
+
+
+@router.post("/people/{person_id}/email-change", status_code=202)
+async def request_email_change(person_id: UUID, body: EmailChangeIn, caller: Caller,
+                               unit: UnitOfWork) -> EmailChangeOut:
+    """Ask to change the address: a link is sent to the new address, and the change takes effect once the person
+    confirms it from there (`POST /v1/email-changes/confirm`). A new request replaces one pending. The answer is the
+    same whether or not someone else has the address."""
+    command = commands.RequestEmailChange(person_id, str(body.email), datetime.now(UTC))
+    change = await handlers.request_email_change(command, unit, _self_or_manager(caller))
+    return EmailChangeOut(email=change.new_email, expires_at=change.expires_at)
+
+
+@router.post("/email-changes/confirm")
+async def confirm_email_change(body: EmailConfirmationIn, caller: Caller, unit: UnitOfWork) -> PersonOut:
+    """The person confirms their new address with the token of the link sent there (once, in time). Whatever
+    prevents it, the answer is `email_change_not_confirmed` and says no more."""
+    command = commands.ConfirmEmailChange(body.token, caller.person_id, datetime.now(UTC))
+    return PersonOut.of(await handlers.confirm_email_change(command, unit), caller)
 
 
 @router.delete("/people/{person_id}", status_code=204)

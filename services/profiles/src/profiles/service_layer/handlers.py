@@ -7,6 +7,7 @@ by raising, before anything changes.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import Protocol, TypeVar
 from uuid import UUID
 
@@ -15,7 +16,18 @@ from plumbing.errors import NotFound
 
 from ..adapters import integration_events
 from ..domain import commands
-from ..domain.model import AlreadyRegistered, Chapter, ConsentChange, Enrollment, Identity, Person, Program
+from ..domain.model import (
+    AlreadyRegistered,
+    Chapter,
+    ConsentChange,
+    EmailChange,
+    EmailChangeNotConfirmed,
+    Enrollment,
+    Identity,
+    Person,
+    Program,
+    token_digest,
+)
 from .ports import ProfilesUnitOfWorkPort as Uow
 
 Authorize = Callable[[Person], None]
@@ -103,8 +115,6 @@ async def update_person(command: commands.UpdatePerson, uow: Uow, authorize: Aut
         changes = command.changes
         if changes.get("chapter_id") is not None:
             await _existing(uow.chapters, changes["chapter_id"], "chapter_id")
-        if "email" in changes and await uow.people.email_taken(changes["email"], by_other_than=person.id):
-            raise AlreadyRegistered("someone is already registered with this email", field="email")
         changed = person.update(await uow.enrollments.for_person(person.id), **changes)
         if changed:
             await uow.people.save(person)
@@ -113,10 +123,52 @@ async def update_person(command: commands.UpdatePerson, uow: Uow, authorize: Aut
         return person
 
 
+async def request_email_change(command: commands.RequestEmailChange, uow: Uow, authorize: Authorize) -> EmailChange:
+    """Record the change and have a link sent to the new address; nothing changes until it is confirmed from there.
+
+    Whether someone else has the address is not asked here: the request is recorded and announced the same way
+    (and in the same time) either way, so the answer cannot tell. Confirming will fail if the address is taken."""
+    async with uow:
+        person = await _person(command.person_id, uow, authorize, lock=True)
+        change, token = EmailChange.request(person, command.email, command.at)
+        await uow.email_changes.save(change)
+        uow.emit(integration_events.email_change_requested(person, change, token))
+        await uow.commit()
+        return change
+
+
+async def confirm_email_change(command: commands.ConfirmEmailChange, uow: Uow) -> Person:
+    """Take the new address, once: the same refusal whatever stands in the way."""
+    async with uow:
+        change = await uow.email_changes.by_token(token_digest(command.token))
+        person = await uow.people.get(change.person_id, lock=True) if change else None
+        if change is None or person is None:
+            raise EmailChangeNotConfirmed()
+        person.confirm_email(change, command.token, command.confirmed_by, command.at)
+        if await uow.people.email_taken(person.email, by_other_than=person.id):
+            raise EmailChangeNotConfirmed()
+        await uow.email_changes.remove(person.id)
+        try:
+            await uow.people.save(person)
+        except AlreadyRegistered:  # taken since the question above, by a registration committing alongside
+            raise EmailChangeNotConfirmed() from None
+        uow.emit(*integration_events.person_updated(person, {"email"}))
+        await uow.commit()
+        return person
+
+
+async def forget_expired_email_changes(now: datetime, uow: Uow) -> int:
+    async with uow:
+        forgotten = await uow.email_changes.remove_expired(now)
+        await uow.commit()
+        return forgotten
+
+
 async def erase_person(command: commands.ErasePerson, uow: Uow, authorize: Authorize) -> None:
     """Remove everything profiles holds about the person; the event tells every other service to do the same."""
     async with uow:
         await _person(command.person_id, uow, authorize)
+        await uow.email_changes.remove(command.person_id)
         await uow.people.remove(command.person_id)
         uow.emit(integration_events.person_erased(command.person_id))
         await uow.commit()
@@ -237,10 +289,14 @@ async def _person(person_id: UUID, uow: Uow, authorize: Authorize | None = None,
     """The person (locked, to change them), once `authorize`, if given, accepted the caller."""
     person = await uow.people.get(person_id, lock=lock)
     if person is None:
-        raise NotFound("no such person", field="person_id")
+        raise _no_such_person()
     if authorize is not None:
         authorize(person)
     return person
+
+
+def _no_such_person() -> NotFound:
+    return NotFound("no such person", field="person_id")
 
 
 async def _enrollment(enrollment_id: UUID, uow: Uow, authorize: Authorize, lock: bool = False

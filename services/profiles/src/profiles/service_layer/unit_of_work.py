@@ -12,6 +12,7 @@ class ProfilesUnitOfWork(UnitOfWork):
     programs: repository.PostgresPrograms
     people: repository.PostgresPeople
     enrollments: repository.PostgresEnrollments
+    email_changes: repository.PostgresEmailChanges
 
     def __init__(self, pool: asyncpg.Pool | None, *, joined: SharedTransaction | None = None,
                  sealer: IdentitySealer) -> None:
@@ -23,3 +24,4 @@ class ProfilesUnitOfWork(UnitOfWork):
         self.programs = repository.PostgresPrograms(self.conn)
         self.people = repository.PostgresPeople(self.conn, self._sealer)
         self.enrollments = repository.PostgresEnrollments(self.conn)
+        self.email_changes = repository.PostgresEmailChanges(self.conn)
