@@ -10,7 +10,7 @@ from plumbing.settings import ServiceSettings
 
 from .adapters.sealing import IdentitySealer
 from .config import ProfilesSettings
-from .entrypoints import http, jobs
+from .entrypoints import consumers, http, jobs
 from .service_layer.unit_of_work import ProfilesUnitOfWork
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -21,6 +21,7 @@ def build_service(settings: ServiceSettings | None = None) -> tuple[Service, Cal
     settings = ProfilesSettings.of(settings)
     service = Service(settings, migrations=MIGRATIONS)
     new_unit_of_work = service.units_of_work(ProfilesUnitOfWork, sealer=IdentitySealer(settings.identity_key))
+    service.consume(consumers.HANDLERS, new_unit_of_work)
     service.run_in_background(jobs.forget_expired_email_changes(new_unit_of_work))
     return service, new_unit_of_work
 

@@ -57,6 +57,25 @@ class FakeEnrollments(FakeRepository[Enrollment]):
         return [copy.deepcopy(e) for e in self.items.values() if e.person_id == person_id]
 
 
+class FakePartnerships:
+    """Pairings as matching announced them: (mentee, mentor, still active) by pairing id."""
+
+    def __init__(self) -> None:
+        self.pairings: dict[UUID, tuple[UUID, UUID, bool]] = {}
+
+    async def begin(self, pairing_id: UUID, mentee_id: UUID, mentor_id: UUID) -> None:
+        self.pairings.setdefault(pairing_id, (mentee_id, mentor_id, True))
+
+    async def end(self, pairing_id: UUID, mentee_id: UUID, mentor_id: UUID) -> None:
+        self.pairings[pairing_id] = (mentee_id, mentor_id, False)
+
+    async def between(self, one: UUID, other: UUID) -> bool:
+        return any(active and {mentee, mentor} == {one, other} for mentee, mentor, active in self.pairings.values())
+
+    async def forget(self, person_id: UUID) -> None:
+        self.pairings = {pairing: row for pairing, row in self.pairings.items() if person_id not in row[:2]}
+
+
 class FakeEmailChanges:
     def __init__(self) -> None:
         self.items: dict[UUID, EmailChange] = {}
@@ -84,7 +103,8 @@ def anyone(*_: object) -> None:
 @pytest.fixture
 def uow() -> FakeUnitOfWork:
     return FakeUnitOfWork(chapters=FakeChapters(), programs=FakePrograms(), people=FakePeople(),
-                          enrollments=FakeEnrollments(), email_changes=FakeEmailChanges())
+                          enrollments=FakeEnrollments(), partnerships=FakePartnerships(),
+                          email_changes=FakeEmailChanges())
 
 
 @pytest.fixture

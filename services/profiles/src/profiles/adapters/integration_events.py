@@ -87,15 +87,17 @@ def person_erased(person_id: UUID) -> contract.PersonErasedV2:
 
 
 def contact_details(person: Person) -> contract.ContactDetailsChangedV3:
+    """What a partner's emails may show is what the partner view shows: the person's choice, as it stands now."""
+    partner_sees = person.as_seen_by_partner()
     return contract.ContactDetailsChangedV3(
         person_id=person.id,
         chapter_id=person.chapter_id,
         display_name=person.display_name,
         email=person.email,
         timezone=person.timezone,
-        pronouns_for_partner=person.pronouns_for(partner=True),
-        bio_for_partner=person.bio,
-        identity_for_partner=person.identity.shown_for(Purpose.PARTNER),
+        pronouns_for_partner=partner_sees.pronouns,
+        bio_for_partner=partner_sees.bio,
+        identity_for_partner=partner_sees.identity,
         preferred_language=person.preferred_language,
     )
 

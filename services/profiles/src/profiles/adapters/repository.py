@@ -186,6 +186,29 @@ class PostgresEnrollments:
                              "preferred_mentor_stages": _enums(TrainingStage, row["preferred_mentor_stages"])})
 
 
+class PostgresPartnerships:
+    def __init__(self, conn: asyncpg.Connection) -> None:
+        self._conn = conn
+
+    async def begin(self, pairing_id: UUID, mentee_id: UUID, mentor_id: UUID) -> None:
+        await self._conn.execute(
+            "INSERT INTO partnerships (pairing_id, mentee_id, mentor_id, active) VALUES ($1, $2, $3, true) "
+            "ON CONFLICT (pairing_id) DO NOTHING", pairing_id, mentee_id, mentor_id)
+
+    async def end(self, pairing_id: UUID, mentee_id: UUID, mentor_id: UUID) -> None:
+        await self._conn.execute(
+            "INSERT INTO partnerships (pairing_id, mentee_id, mentor_id, active) VALUES ($1, $2, $3, false) "
+            "ON CONFLICT (pairing_id) DO UPDATE SET active = false", pairing_id, mentee_id, mentor_id)
+
+    async def between(self, one: UUID, other: UUID) -> bool:
+        return bool(await self._conn.fetchval(
+            "SELECT true FROM partnerships WHERE active AND ((mentee_id = $1 AND mentor_id = $2) "
+            "OR (mentee_id = $2 AND mentor_id = $1)) LIMIT 1", one, other))
+
+    async def forget(self, person_id: UUID) -> None:
+        await self._conn.execute("DELETE FROM partnerships WHERE mentee_id = $1 OR mentor_id = $1", person_id)
+
+
 class PostgresEmailChanges:
     def __init__(self, conn: asyncpg.Connection) -> None:
         self._conn = conn

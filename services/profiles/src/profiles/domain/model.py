@@ -238,6 +238,11 @@ class Person:
     def register(cls, **attributes: Any) -> Person:
         return cls(id=uuid4(), **attributes)
 
+    def as_seen_by_partner(self) -> PartnerView:
+        """What a matched partner may see of the person: what they chose to show, nothing else."""
+        return PartnerView(self.id, self.display_name, self.pronouns_for(partner=True), self.bio,
+                           self.identity.shown_for(Purpose.PARTNER))
+
     def pronouns_for(self, *, partner: bool) -> str | None:
         """The pronouns a coordinator (or, with `partner`, a matched partner) may see."""
         allowed = PronounsVisibility.PARTNERS if partner else PronounsVisibility.COORDINATORS
@@ -288,6 +293,17 @@ class Person:
                                 pairing_kind=pairing_kind)
         enrollment.update(program, **terms)
         return enrollment
+
+
+@dataclass(frozen=True)
+class PartnerView:
+    """A person as their matched partner sees them."""
+
+    person_id: UUID
+    display_name: str
+    pronouns: str | None
+    bio: str | None
+    identity: dict[str, str]
 
 
 EMAIL_CHANGE_VALID_FOR = timedelta(hours=24)

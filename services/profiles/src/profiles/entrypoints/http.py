@@ -30,6 +30,7 @@ from ..domain.model import (
     IdentityAttribute,
     IdentityRequest,
     IdentityStrength,
+    PartnerView,
     Person,
     Program,
     PronounsVisibility,
@@ -240,6 +241,21 @@ class IdentityOut(BaseModel):
                    requests=[IdentityRequestOut(**vars(r)) for r in identity.requests])
 
 
+class PartnerOut(BaseModel):
+    """A person as their partner sees them: what they chose to show, nothing else."""
+
+    id: UUID
+    display_name: str
+    pronouns: str | None = Field(description="When the person lets partners see them")
+    bio: str | None
+    identity: dict[str, str] = Field(description="Only the attributes the person consented to show a partner")
+
+    @classmethod
+    def of(cls, view: PartnerView) -> PartnerOut:
+        return cls(id=view.person_id, display_name=view.display_name, pronouns=view.pronouns, bio=view.bio,
+                   identity=view.identity)
+
+
 class EmailChangeIn(Strict):
     email: EmailStr = Field(description="The new address: a link to confirm the change is sent there")
 
@@ -442,6 +458,13 @@ async def confirm_email_change(body: EmailConfirmationIn, caller: Caller, unit: 
     prevents it, the answer is `email_change_not_confirmed` and says no more."""
     command = commands.ConfirmEmailChange(body.token, caller.person_id, datetime.now(UTC))
     return PersonOut.of(await handlers.confirm_email_change(command, unit), caller)
+
+
+@router.get("/people/{person_id}/as-partner")
+async def partner_view(person_id: UUID, caller: Caller, unit: UnitOfWork) -> PartnerOut:
+    """The person as their partner in an active pairing sees them: name, pronouns if shown to partners, bio, and
+    only the identity attributes they consented to show a partner. To anyone else, 404, as for no such person."""
+    return PartnerOut.of(await handlers.partner_view(person_id, caller.person_id, unit))
 
 
 @router.delete("/people/{person_id}", status_code=204)

@@ -12,6 +12,7 @@ from typing import Protocol, TypeVar
 from uuid import UUID
 
 from mentorship_contracts import IntegrationEvent
+from mentorship_contracts.matching import PairingEvent
 from plumbing.errors import NotFound
 
 from ..adapters import integration_events
@@ -24,6 +25,7 @@ from ..domain.model import (
     EmailChangeNotConfirmed,
     Enrollment,
     Identity,
+    PartnerView,
     Person,
     Program,
     token_digest,
@@ -169,6 +171,7 @@ async def erase_person(command: commands.ErasePerson, uow: Uow, authorize: Autho
     async with uow:
         await _person(command.person_id, uow, authorize)
         await uow.email_changes.remove(command.person_id)
+        await uow.partnerships.forget(command.person_id)
         await uow.people.remove(command.person_id)
         uow.emit(integration_events.person_erased(command.person_id))
         await uow.commit()
@@ -199,6 +202,39 @@ async def _identity_changed(person: Person, consent_changes: list[ConsentChange]
     await uow.people.save(person)
     uow.emit(*integration_events.identity_declared(person, consent_changes))
     await uow.commit()
+
+
+async def partner_view(person_id: UUID, viewer_id: UUID | None, uow: Uow) -> PartnerView:
+    """The person as `viewer_id` sees them if the two are partners in an active pairing. Anyone else (no viewer,
+    not a partner, a pairing over) gets the answer an unknown person gets: whether they exist is not theirs."""
+    async with uow:
+        person = None
+        if viewer_id is not None and await uow.partnerships.between(person_id, viewer_id):
+            person = await uow.people.get(person_id)
+        if person is None:
+            raise _no_such_person()
+        return person.as_seen_by_partner()
+
+
+async def pairing_active(event: PairingEvent, uow: Uow) -> None:
+    """Matching confirmed a pairing (or a renewal or reminder shows it is still on): its two sides are partners."""
+    async with uow:
+        if await _both_known(event, uow):
+            await uow.partnerships.begin(event.pairing_id, event.mentee_id, event.mentor_id)
+        await uow.commit()
+
+
+async def pairing_over(event: PairingEvent, uow: Uow) -> None:
+    """Ended, completed, declined or lapsed: they are partners no more, whatever arrives about it later."""
+    async with uow:
+        if await _both_known(event, uow):
+            await uow.partnerships.end(event.pairing_id, event.mentee_id, event.mentor_id)
+        await uow.commit()
+
+
+async def _both_known(event: PairingEvent, uow: Uow) -> bool:
+    """Whether both sides are still here: of someone erased, not even a pairing's ids are kept."""
+    return all([await uow.people.get(event.mentee_id), await uow.people.get(event.mentor_id)])
 
 
 async def search_people(query: commands.SearchPeople, uow: Uow) -> tuple[list[Person], int]:

@@ -58,6 +58,23 @@ class Enrollments(Protocol):
     async def for_person(self, person_id: UUID) -> list[Enrollment]: ...
 
 
+class Partnerships(Protocol):
+    """Who is paired with whom, as matching announces it: an active pairing lets each side see the other as a
+    partner; one that is over never becomes active again."""
+
+    async def begin(self, pairing_id: UUID, mentee_id: UUID, mentor_id: UUID) -> None:
+        """Record the pairing as active, unless it is known to be over."""
+
+    async def end(self, pairing_id: UUID, mentee_id: UUID, mentor_id: UUID) -> None:
+        """Record the pairing as over, for good."""
+
+    async def between(self, one: UUID, other: UUID) -> bool:
+        """Whether these two are partners in an active pairing."""
+
+    async def forget(self, person_id: UUID) -> None:
+        """Forget every pairing of the person."""
+
+
 class EmailChanges(Protocol):
     """Changes of address waiting to be confirmed, one per person at most."""
 
@@ -89,6 +106,9 @@ class ProfilesUnitOfWorkPort(Protocol):
 
     @property
     def enrollments(self) -> Enrollments: ...
+
+    @property
+    def partnerships(self) -> Partnerships: ...
 
     @property
     def email_changes(self) -> EmailChanges: ...
