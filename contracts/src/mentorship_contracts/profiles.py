@@ -410,7 +410,7 @@ class MatchingProfileChanged(_ProfilesEvent):
     languages: list[str] = Field(default_factory=list)
     timezone: str = "UTC"
     region: str | None = None
-    modalities: list[Modality] = Field(default_factory=lambda: ["virtual"])
+    modalities: list[Modality] = Field(default_factory=lambda: list[Modality](["virtual"]))
     identity_for_matching: dict[str, str] = Field(default_factory=dict, description="Only attributes consented for use in matching")
     identity_requests: list[IdentityRequest] = Field(default_factory=list)
 

@@ -7,6 +7,7 @@ import logging
 import time
 from collections.abc import Callable, Iterable
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -61,12 +62,12 @@ def answers(*statuses: int) -> dict[int | str, dict]:
 
 
 def error_body(code: str, message: str, field: str | None = None, errors: list | None = None) -> dict:
-    body = {"error": {"code": code, "message": message}}
+    error: dict[str, object] = {"code": code, "message": message}
     if field:
-        body["error"]["field"] = field
+        error["field"] = field
     if errors:
-        body["error"]["errors"] = errors
-    return body
+        error["errors"] = errors
+    return {"error": error}
 
 
 def _field_name(location: Iterable) -> str:
@@ -74,7 +75,7 @@ def _field_name(location: Iterable) -> str:
     return ".".join(parts) or "body"
 
 
-def _mapped(mapper: Callable[[Exception], ApiError]):
+def _mapped(mapper: Callable[[Any], ApiError]):
     async def handle(_: Request, exc: Exception) -> JSONResponse:
         error = mapper(exc)
         return JSONResponse(error_body(error.code, error.message, error.field), error.status)
@@ -189,7 +190,7 @@ def create_app(
             error_body("invalid_request", f"{first['field']}: {first['message']}", first["field"], errors), 422
         )
 
-    app.add_exception_handler(ApiError, _mapped(lambda error: error))
+    app.add_exception_handler(ApiError, _mapped(lambda error: error))  # already what the client gets
     app.add_exception_handler(DomainError, _mapped(as_api_error))
 
     def body_too_large() -> JSONResponse:

@@ -11,7 +11,9 @@ log = logging.getLogger(__name__)
 Step = Callable[[], Awaitable[object]]
 
 
-def every(seconds: float, step: Step, *, name: str, again_at_once: Callable[[object], bool] = lambda _: False):
+def every(
+    seconds: float, step: Step, *, name: str, again_at_once: Callable[[object], bool] = lambda _: False
+) -> Callable[[], Awaitable[None]]:
     """A background job that runs `step`, then waits `seconds`, forever.
 
     A step that fails is logged and tried again after the wait: the next pass retries it. A step whose result

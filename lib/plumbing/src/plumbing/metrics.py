@@ -6,16 +6,19 @@ from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 class Metrics:
     def __init__(self, service: str) -> None:
         self.registry = CollectorRegistry()
-        labels = {"registry": self.registry}
+        registry = self.registry
         self.requests = Counter(
-            "http_requests_total", "HTTP requests answered", ["method", "route", "status"], **labels
+            "http_requests_total", "HTTP requests answered", ["method", "route", "status"], registry=registry
         )
         self.request_seconds = Histogram(
-            "http_request_duration_seconds", "HTTP request latency", ["method", "route"], **labels
+            "http_request_duration_seconds", "HTTP request latency", ["method", "route"], registry=registry
         )
-        self.consumed = Counter("messages_consumed_total", "Messages consumed", ["topic", "outcome"], **labels)
-        self.published = Counter("messages_published_total", "Events published from the outbox", ["topic"], **labels)
-        self.outbox_backlog = Gauge("outbox_backlog", "Events committed but not yet published", **labels)
-        self.dead_letters = Counter("dead_letters_total", "Messages sent to the dead-letter topic", ["topic", "reason"], **labels)
-        self.consumer_lag = Gauge("consumer_lag", "Messages behind the end of each partition", ["topic", "partition"], **labels)
+        self.consumed = Counter("messages_consumed_total", "Messages consumed", ["topic", "outcome"], registry=registry)
+        self.published = Counter("messages_published_total", "Events published from the outbox", ["topic"],
+                                 registry=registry)
+        self.outbox_backlog = Gauge("outbox_backlog", "Events committed but not yet published", registry=registry)
+        self.dead_letters = Counter("dead_letters_total", "Messages sent to the dead-letter topic", ["topic", "reason"],
+                                    registry=registry)
+        self.consumer_lag = Gauge("consumer_lag", "Messages behind the end of each partition", ["topic", "partition"],
+                                  registry=registry)
         self.service = service

@@ -20,7 +20,7 @@ def current(service: str) -> str:
 
 def committed_path(service: str) -> Path:
     """`services/<name>/openapi.json`, beside the service's `src/`."""
-    return Path(importlib.import_module(service).__file__).resolve().parents[2] / "openapi.json"
+    return Path(str(importlib.import_module(service).__file__)).resolve().parents[2] / "openapi.json"
 
 
 def problems(document: dict) -> list[str]:

@@ -152,7 +152,9 @@ class Service:
         self.relay = OutboxRelay(self._pool, self.broker, self.metrics, self.settings.outbox_batch_size)
         self.relay.start()
         jobs = list(self._background) + ([lambda: _watch_consumer_lag(self)] if self.consumer else [])
-        self._tasks = [asyncio.create_task(job(), name=getattr(job, "__name__", "job")) for job in jobs]
+        self._tasks = [asyncio.ensure_future(job()) for job in jobs]
+        for job, task in zip(jobs, self._tasks, strict=True):
+            task.set_name(getattr(job, "__name__", "job"))
         log.info("service started", extra={"http_port": self.settings.http_port})
 
     async def stop(self) -> None:
@@ -225,6 +227,8 @@ class Service:
 
 async def _watch_consumer_lag(service: Service) -> None:
     """Publish, as a gauge, how far the service's consumer group trails each partition's end."""
+    assert service.consumer is not None, "only a service that consumes has a lag"
+    topics = service.consumer.topics
     bootstrap = service.settings.kafka_bootstrap_servers
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
     reader = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
@@ -234,7 +238,7 @@ async def _watch_consumer_lag(service: Service) -> None:
         while True:
             with contextlib.suppress(Exception):
                 committed = await admin.list_consumer_group_offsets(service.settings.consumer_group)
-                partitions = await partitions_of(bootstrap, service.consumer.topics)
+                partitions = await partitions_of(bootstrap, topics)
                 for tp, end in (await reader.end_offsets(partitions)).items():
                     done = committed.get(tp)
                     lag = end - (done.offset if done and done.offset >= 0 else 0)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import copy
+import inspect
 import socket
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Hashable
@@ -61,10 +62,10 @@ async def eventually(
     deadline = time.monotonic() + timeout
     while True:
         result = check()
-        if asyncio.iscoroutine(result):
+        if inspect.isawaitable(result):
             result = await result
         if result:
-            return result
+            return result  # type: ignore[return-value]  # awaited above when it was an awaitable
         if time.monotonic() > deadline:
             raise TimeoutError(f"gave up waiting for {what() if callable(what) else what} after {timeout}s")
         await asyncio.sleep(interval)

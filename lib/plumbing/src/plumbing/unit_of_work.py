@@ -17,9 +17,10 @@ from __future__ import annotations
 import copy
 import uuid
 from collections.abc import Awaitable, Callable, Hashable
-from typing import Any, Self
+from typing import Any, Protocol, Self
 
 import asyncpg
+from asyncpg.transaction import Transaction
 from mentorship_contracts import IntegrationEvent
 
 from . import correlation, outbox
@@ -61,6 +62,23 @@ class SharedTransaction:
                 correlation.reset(token)
 
 
+class UnitOfWorkPort(Protocol):
+    """What a handler needs of any unit of work. A service's port adds its repositories, as read-only properties,
+    so that both its PostgreSQL unit of work and `plumbing.testing.FakeUnitOfWork` with fakes satisfy it."""
+
+    def emit(self, *events: IntegrationEvent) -> None: ...
+
+    def defer(self, key: Hashable, item: Any, run: Deferred) -> None: ...
+
+    async def commit(self) -> None: ...
+
+    async def rollback(self) -> None: ...
+
+    async def __aenter__(self) -> Self: ...
+
+    async def __aexit__(self, *exc_info: Any) -> None: ...
+
+
 class UnitOfWork:
     def __init__(self, pool: asyncpg.Pool | None = None, *, joined: SharedTransaction | None = None) -> None:
         """Own a transaction from `pool`, or join one already open (a consumer's inbox transaction)."""
@@ -68,7 +86,7 @@ class UnitOfWork:
         self._owns_transaction = joined is None
         self.shared: SharedTransaction | None = joined  # an owner's own, once it has begun
         self.conn: asyncpg.Connection = joined.conn if joined else None  # type: ignore[assignment]
-        self._transaction = None
+        self._transaction: Transaction | None = None
         self._pending: list[IntegrationEvent] = []
 
     def repositories(self) -> None:
@@ -97,13 +115,14 @@ class UnitOfWork:
 
     async def __aenter__(self) -> Self:
         if not self._owns_transaction:
-            self._transaction = self.conn.transaction()  # a savepoint in the shared transaction
-            await self._transaction.start()
+            self._transaction = transaction = self.conn.transaction()  # a savepoint in the shared transaction
+            await transaction.start()
         else:
+            assert self._pool is not None, "a unit of work that owns its transaction needs a pool"
             self.conn = await self._pool.acquire()
             try:
-                self._transaction = self.conn.transaction()
-                await self._transaction.start()
+                self._transaction = transaction = self.conn.transaction()
+                await transaction.start()
             except BaseException:
                 # Cancelled (or failed) around BEGIN: `__aexit__` will not run, so give the connection back
                 # here; the pool resets it. Kept, it would hold a transaction open and block the pool's close.
@@ -117,7 +136,7 @@ class UnitOfWork:
         await outbox.add(self.conn, self._pending)
         self._pending = []
         if self._transaction is not None:
-            if self._owns_transaction:
+            if self._owns_transaction and self.shared is not None:
                 await self.shared.finish()
             await self._transaction.commit()
             self._transaction = None
@@ -138,5 +157,5 @@ class UnitOfWork:
             if exc is None:
                 raise
         finally:
-            if self._owns_transaction and self.conn is not None:
+            if self._owns_transaction and self._pool is not None and self.conn is not None:
                 await self._pool.release(self.conn)

@@ -1,6 +1,7 @@
 """Input types refuse what would break a service later, and name why."""
 
 from datetime import UTC, datetime
+from typing import Annotated
 
 import pytest
 from plumbing.validation import Limit, Moment, MultilineText, Offset, Text
@@ -8,8 +9,8 @@ from pydantic import BaseModel, ValidationError
 
 
 class Form(BaseModel):
-    name: Text[20] = "x"
-    notes: MultilineText[50] = ""
+    name: Annotated[str, Text(20)] = "x"
+    notes: Annotated[str, MultilineText(50)] = ""
     at: Moment = datetime(2026, 1, 1, tzinfo=UTC)
     offset: Offset = 0
     limit: Limit = 10

@@ -4,5 +4,4 @@ from .bootstrap import build_service
 from .config import ProfilesSettings
 
 # Documented against the broker address of docker-compose and Kubernetes, not whatever this shell points at.
-service, _ = build_service(ProfilesSettings(kafka_bootstrap_servers="kafka:9092"))
-app = service.asyncapi
+app = build_service(ProfilesSettings(kafka_bootstrap_servers="kafka:9092")).asyncapi

@@ -61,6 +61,10 @@ def _known_time_zone(name: str) -> str:
 TimeZone = Annotated[str, AfterValidator(_known_time_zone)]
 
 
+# A name: one line, 1 to 200 characters. (The length bound goes after `Text`, which builds the string's schema.)
+Name = Annotated[str, Text(200), Field(min_length=1)]
+
+
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -82,7 +86,7 @@ def changes_to(model: type[BaseModel], *, without: frozenset[str] = frozenset(),
 
 
 class ChapterIn(Strict):
-    name: Text[200] = Field(min_length=1)
+    name: Name
     timezone: TimeZone = "UTC"
 
 
@@ -100,7 +104,7 @@ class ChapterOut(BaseModel):
 
 
 class ProgramIn(Strict):
-    name: Text[200] = Field(min_length=1)
+    name: Name
     chapter_id: UUID | None = Field(default=None, description="None for a national program")
     mentee_stages: list[TrainingStage] = Field(min_length=1)
     mentor_stages: list[TrainingStage] = Field(min_length=1)
@@ -133,15 +137,15 @@ class ProgramOut(ProgramIn):
         return cls(**vars(program))
 
 
-Language = Annotated[Text[35], Field(min_length=2)]
+Language = Annotated[str, Text(35), Field(min_length=2)]
 
 
 class PersonIn(Strict):
-    display_name: Text[200] = Field(min_length=1)
+    display_name: Name
     email: EmailStr
     stage: TrainingStage
     chapter_id: UUID | None = None
-    pronouns: Text[50] | None = None
+    pronouns: Annotated[str, Text(50)] | None = None
     pronouns_visibility: PronounsVisibility = Field(
         default=PronounsVisibility.PARTNERS,
         description="Who besides you sees your pronouns; each includes those before"
@@ -152,8 +156,8 @@ class PersonIn(Strict):
     support_areas: list[SupportArea] = Field(default_factory=list)
     languages: list[Language] = Field(default_factory=list, max_length=10)
     modalities: list[Modality] = Field(default_factory=lambda: list[Modality](["virtual"]), min_length=1)
-    region: Text[100] | None = None
-    bio: MultilineText[2000] | None = None
+    region: Annotated[str, Text(100)] | None = None
+    bio: Annotated[str, MultilineText(2000)] | None = None
     preferred_language: PreferredLanguage | None = Field(
         default=None, description="The language of the emails you receive; null when not said")
 
@@ -198,11 +202,11 @@ class PeoplePage(BaseModel):
     offset: int
 
 
-AttributeName = Text[40]
+AttributeName = Annotated[str, Text(40)]
 
 
 class AttributeIn(Strict):
-    value: Text[100] = Field(min_length=1, description="In your own words")
+    value: Annotated[str, Text(100), Field(min_length=1)] = Field(description="In your own words")
     use_in_matching: bool = False
     show_to_partner: bool = False
 
@@ -268,7 +272,8 @@ class EmailChangeOut(BaseModel):
 
 
 class EmailConfirmationIn(Strict):
-    token: Text[100] = Field(min_length=1, description="The token of the link sent to the new address")
+    token: Annotated[str, Text(100), Field(min_length=1)] = Field(
+        description="The token of the link sent to the new address")
 
 
 class EnrollmentIn(Strict):
@@ -278,7 +283,8 @@ class EnrollmentIn(Strict):
     capacity: int = Field(default=1, ge=1, le=10, description="Mentors: mentees at once; one for a mentee")
     mentee_stages_welcome: list[TrainingStage] = Field(
         default_factory=list, description="Mentors: stages willing to mentor; empty means any the program takes")
-    goals: MultilineText[2000] | None = Field(default=None, description="Mentees: what they hope for")
+    goals: Annotated[str, MultilineText(2000)] | None = Field(default=None,
+                                                              description="Mentees: what they hope for")
     preferred_mentor_stages: list[TrainingStage] = Field(default_factory=list, description="Mentees")
     pairing_kind: PairingKind | None = Field(
         default=None, description="The kind of pairing sought or offered; needed where the program offers several")
