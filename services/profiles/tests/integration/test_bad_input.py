@@ -76,6 +76,8 @@ CASES = {
     "a NUL byte in a region": lambda w: ("POST", "/v1/people", person(region="Ten\x00nessee"), 422, "region"),
     "a control character in a language": lambda w: ("POST", "/v1/people", person(languages=["e\x1bn"]), 422,
                                                     "languages.0"),
+    "an empty display name": lambda w: ("POST", "/v1/people", person(display_name=""), 422, "display_name"),
+    "an empty chapter name": lambda w: ("POST", "/v1/chapters", {"name": ""}, 422, "name"),
     "a display name too long": lambda w: ("POST", "/v1/people", person(display_name="A" * 201), 422,
                                           "display_name"),
     "an unknown preferred language": lambda w: ("POST", "/v1/people", person(preferred_language="fr"), 422,
