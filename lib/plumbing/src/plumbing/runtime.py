@@ -14,7 +14,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable, Coroutine, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypeVar, Union
 
@@ -37,7 +37,7 @@ from .unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
 
-BackgroundJob = Callable[[], Coroutine[Any, Any, None]]
+BackgroundJob = Callable[[], Awaitable[None]]
 U = TypeVar("U", bound=UnitOfWork)
 
 
@@ -152,7 +152,9 @@ class Service:
         self.relay = OutboxRelay(self._pool, self.broker, self.metrics, self.settings.outbox_batch_size)
         self.relay.start()
         jobs = list(self._background) + ([lambda: _watch_consumer_lag(self)] if self.consumer else [])
-        self._tasks = [asyncio.create_task(job(), name=getattr(job, "__name__", "job")) for job in jobs]
+        self._tasks = [asyncio.ensure_future(job()) for job in jobs]
+        for job, task in zip(jobs, self._tasks, strict=True):
+            task.set_name(getattr(job, "__name__", "job"))
         log.info("service started", extra={"http_port": self.settings.http_port})
 
     async def stop(self) -> None:

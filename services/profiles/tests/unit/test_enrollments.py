@@ -26,7 +26,7 @@ async def test_a_coordinator_approves_then_suspends_a_mentor_and_each_is_announc
     await handlers.approve_mentor(commands.ApproveMentor(enrollment.id), uow, anyone)
     suspended = await handlers.suspend_mentor(commands.SuspendMentor(enrollment.id), uow, anyone)
     assert suspended.approval == "suspended"
-    assert [type(e) for e in uow.published[-2:]] == [contract.MentorApproved, contract.MentorSuspended]
+    assert [type(e) for e in uow.published[-2:]] == [contract.MentorApprovedV2, contract.MentorSuspendedV2]
     with pytest.raises(Conflict):
         await handlers.suspend_mentor(commands.SuspendMentor(enrollment.id), uow, anyone)
 
