@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated, TypeAlias
+from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
@@ -35,7 +35,6 @@ from ..service_layer.unit_of_work import EventsUnitOfWork
 
 router = APIRouter(prefix="/v1")
 Caller = Annotated[Principal, Depends(current_principal)]
-_HTTPS = r"^https://"
 
 
 def uow(request: Request) -> EventsUnitOfWork:
@@ -54,24 +53,14 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-if TYPE_CHECKING:  # plumbing's sized text types are built at run time: a type checker sees them as str
-    Title: TypeAlias = str
-    Line50: TypeAlias = str
-    Line300: TypeAlias = str
-    TimeZone: TypeAlias = str
-    VirtualLink: TypeAlias = str
-    Prose2000: TypeAlias = str
-    Prose5000: TypeAlias = str
-else:
-    Title = Annotated[Text[200], Field(min_length=1)]
-    Line50 = Annotated[Text[50], Field(min_length=1)]
-    Line300 = Text[300]
-    TimeZone = Annotated[Text[64], Field(description="An IANA time zone, e.g. America/Chicago")]
-    # The pattern said again for the document: after Text's check pydantic enforces it but leaves it out of the
-    # schema.
-    VirtualLink = Annotated[Text[500], Field(pattern=_HTTPS, json_schema_extra={"pattern": _HTTPS})]
-    Prose2000 = MultilineText[2000]
-    Prose5000 = MultilineText[5000]
+Title = Annotated[str, Text(200), Field(min_length=1)]
+Line50 = Annotated[str, Text(50), Field(min_length=1)]
+Line300 = Annotated[str, Text(300)]
+TimeZone = Annotated[str, Text(64), Field(description="An IANA time zone, e.g. America/Chicago")]
+# The pattern said again for the document: after Text's check, pydantic enforces it but leaves it out of the schema.
+VirtualLink = Annotated[str, Text(500), Field(pattern=r"^https://", json_schema_extra={"pattern": r"^https://"})]
+Prose2000 = Annotated[str, MultilineText(2000)]
+Prose5000 = Annotated[str, MultilineText(5000)]
 Capacity = Annotated[int, Field(ge=1, le=100_000)]
 AudienceStages = Annotated[list[TrainingStage], Field(max_length=len(TrainingStage))]  # each stage at most once
 
