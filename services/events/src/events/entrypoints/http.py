@@ -12,7 +12,7 @@ from mentorship_contracts.vocabulary import TrainingStage
 from plumbing.auth import Principal, current_principal, forbidden
 from plumbing.calendar import to_ics
 from plumbing.errors import NotFound
-from plumbing.http import answers
+from plumbing.http import answers, unit_of_work
 from plumbing.validation import Limit, Moment, MultilineText, Offset, Text
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -37,15 +37,11 @@ router = APIRouter(prefix="/v1")
 Caller = Annotated[Principal, Depends(current_principal)]
 
 
-def uow(request: Request) -> EventsUnitOfWork:
-    return request.app.state.new_unit_of_work()
-
-
 def registration_desk(request: Request) -> RegistrationDesk:
     return request.app.state.registration_desk
 
 
-UnitOfWork = Annotated[EventsUnitOfWork, Depends(uow)]
+UnitOfWork = Annotated[EventsUnitOfWork, Depends(unit_of_work)]
 Desk = Annotated[RegistrationDesk, Depends(registration_desk)]
 
 
