@@ -30,7 +30,8 @@ async def topics(kafka_client_options):
     await admin.start()
     try:
         existing = set(await admin.list_topics())
-        missing = [NewTopic(t.name, t.partitions, 1, topic_configs=t.config) for t in CATALOGUE if t.name not in existing]
+        missing = [NewTopic(t.name, t.partitions, 1, topic_configs=t.config)
+                   for t in CATALOGUE if t.name not in existing]
         if missing:
             with contextlib.suppress(TopicAlreadyExistsError):
                 await admin.create_topics(missing)
@@ -156,7 +157,8 @@ class Profiles:
     async def profile(self, person_id: UUID, stage: str, **attributes) -> None:
         from mentorship_contracts.profiles import MatchingProfileChanged
 
-        await publish(self._producer, MatchingProfileChanged(person_id=person_id, chapter_id=None, stage=stage, **attributes))
+        await publish(self._producer,
+                      MatchingProfileChanged(person_id=person_id, chapter_id=None, stage=stage, **attributes))
 
     async def enroll(self, person_id: UUID, program_id: UUID, role: str, stage: str, kind: str | None = None,
                      **details) -> UUID:

@@ -9,10 +9,11 @@ from uuid import uuid4
 import asyncpg
 import httpx
 import pytest
-from aiokafka import AIOKafkaConsumer
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from mentorship_contracts import IntegrationEvent, message_headers
 from mentorship_contracts import profiles as contract
 from plumbing.auth import Role, SigningKeys, mint
-from plumbing.testing import eventually, serving
+from plumbing.testing import eventually, json_object, serving
 from profiles.adapters.sealing import new_key
 from profiles.bootstrap import build_app
 from profiles.config import ProfilesSettings
@@ -48,7 +49,9 @@ class Profiles:
 async def profiles(kafka_settings, kafka_client_options, postgres_server):
     """One service for the module's tests: each test makes its own chapters and people, so none disturbs another."""
     database_url = postgres_server.create_database(f"profiles_it_{uuid4().hex[:8]}")
-    settings = ProfilesSettings(service_name="profiles", database_url=database_url, **kafka_settings("profiles"),
+    # A consumer group of its own (of matching's pairings): it shares nothing with other tests' services.
+    settings = ProfilesSettings(service_name="profiles", consumer_group_name=f"profiles-it-{uuid4().hex[:8]}",
+                                database_url=database_url, **kafka_settings("profiles"),
                                 jwt_public_key=KEYS.public_pem, identity_key=new_key())
     async with serving(build_app(settings)) as url:
         yield Profiles(url, database_url, kafka_client_options())
@@ -65,7 +68,8 @@ class Published:
 
     async def _drain(self) -> None:
         for records in (await self.consumer.getmany(timeout_ms=100)).values():
-            self.records.extend((r.topic, r.key.decode(), json.loads(r.value)) for r in records)
+            self.records.extend((r.topic, r.key.decode(), value) for r in records
+                                if (value := json_object(r.value)) is not None)
 
     async def wait_for(self, event_type: str, timeout: float = 30, **fields) -> dict:
         def found():
@@ -90,3 +94,20 @@ async def published(profiles):
         yield reader
     finally:
         await reader.consumer.stop()
+
+
+@pytest.fixture(scope="session")
+async def publish(kafka_client_options):
+    """What another service does: publish contract events, keyed as the catalogue says, with the headers."""
+    producer = AIOKafkaProducer(**kafka_client_options(), acks="all")
+    await producer.start()
+
+    async def send(*events: IntegrationEvent) -> None:
+        for event in events:
+            headers = [(k, v.encode()) for k, v in message_headers(str(event.event_id), event.event_type).items()]
+            await producer.send_and_wait(event.topic, event.to_json(), key=event.key.encode(), headers=headers)
+
+    try:
+        yield send
+    finally:
+        await producer.stop()
