@@ -34,6 +34,9 @@ from devinfra.smtp_sink import SmtpSink
 @pytest.fixture(scope="session")
 def kafka_access() -> Iterator[KafkaAccess]:
     if os.environ.get("KAFKA_BOOTSTRAP_SERVERS"):
+        if not os.environ.get("TEST_KAFKA_SECRETS"):
+            raise pytest.UsageError("KAFKA_BOOTSTRAP_SERVERS needs TEST_KAFKA_SECRETS: the JSON file of its principals' "
+                                    "passwords (the local runner's .run/secrets.json)")
         secrets = json.loads(Path(os.environ["TEST_KAFKA_SECRETS"]).read_text())
         yield KafkaAccess(os.environ["KAFKA_BOOTSTRAP_SERVERS"], secrets["kafka_passwords"])
         return
