@@ -330,6 +330,19 @@ class ContactDetailsChangedV2(ContactDetailsChanged):
     schema_version: Literal[2] = 2
 
 
+@register
+class ContactDetailsChangedV3(ContactDetailsChangedV2):
+    """Restricted: how to reach a person, and what they agreed to show a matched partner.
+
+    Version 3 adds `language`: the language the person reads messages in."""
+
+    closed_schema = True
+    schema_version: Literal[3] = 3
+
+    language: str = Field(default="en", max_length=35,
+                          description="A BCP 47 tag (en, es, es-MX): the language of the person's messages")
+
+
 class IdentityRequest(BaseModel):
     """A mentee's wish for a mentor who shares one of their attributes."""
 
