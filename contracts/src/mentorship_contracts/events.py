@@ -346,12 +346,16 @@ class OfficeHoursBookedV3(OfficeHoursBookedV2):
 
 @register
 class OfficeHoursBookingCancelledV3(OfficeHoursBookingCancelledV2):
-    """Version 3 adds the booking's id (the calendar entry it cancels), whether the slot was online, and where it was
-    to take place otherwise."""
+    """Version 3 adds the booking's id (the calendar entry it cancels), why it was cancelled, whether the slot was
+    online, and where it was to take place otherwise."""
 
     closed_schema = True
     schema_version: Literal[3] = 3
 
     booking_id: UUID = Field(description="The booking cancelled, as OfficeHoursBooked named it")
+    reason_code: Literal["cancelled", "slot_withdrawn", "person_erased"] = Field(
+        default="cancelled",
+        description="cancelled: by whom cancelled_by says; slot_withdrawn: the host took the slot back; "
+                    "person_erased: the side cancelled_by names left the platform")
     is_virtual: bool = True
     location: str | None = None
