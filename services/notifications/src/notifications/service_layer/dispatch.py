@@ -59,6 +59,14 @@ class MissingContext(Exception):
     """What the message needs to say has not arrived yet (e.g. the partner's contact details)."""
 
 
+class Obsolete(Exception):
+    """What the message was to say no longer holds (a reminder of a booking since cancelled): it is not sent."""
+
+
+# Kinds that no longer hold once their office-hour booking is cancelled.
+BOOKING_HELD_KINDS = frozenset({"office_hours_booked", "office_hours_booked_host", "office_hours_reminder"})
+
+
 async def context_for(notification: Notification, uow: NotificationsUnitOfWorkPort, policy: DispatchPolicy,
                       now: datetime) -> Row:
     repo, parameters = uow.notifications, notification.parameters
@@ -68,8 +76,7 @@ async def context_for(notification: Notification, uow: NotificationsUnitOfWorkPo
         if context["partner"] is None:
             raise MissingContext("partner")
     # Names only sign the message, so a program or chapter not heard of yet does not hold it back.
-    context["program_name"] = (await repo.program_name(UUID(parameters["program_id"]))
-                               if "program_id" in parameters else None)
+    context["program"] = await repo.program(UUID(parameters["program_id"])) if "program_id" in parameters else None
     context["chapter_name"] = await repo.chapter_name(notification.chapter_id) if notification.chapter_id else None
     if "scheduled_event_id" in parameters:
         context["event"] = await repo.listing(UUID(parameters["scheduled_event_id"]))
@@ -82,6 +89,12 @@ async def context_for(notification: Notification, uow: NotificationsUnitOfWorkPo
             if (context["join_url"] is None and notification.kind in SEAT_KINDS
                     and waited < timedelta(seconds=policy.access_link_grace_seconds)):
                 raise MissingContext("join link")
+    if "booking_id" in parameters:
+        context["booking"] = await repo.booking(UUID(parameters["booking_id"]))
+        if context["booking"] is None or (context["booking"]["cancelled_at"]
+                                          and notification.kind in BOOKING_HELD_KINDS):
+            raise Obsolete("booking")  # cancelled, or one of its sides erased
+        context["host"] = await repo.contact(UUID(parameters["host_id"]))
     if notification.kind == "daily_digest":
         context["items"] = await repo.digest_items(notification.id)
     return context
@@ -108,6 +121,9 @@ async def claim_due(uow: NotificationsUnitOfWorkPort, render: Render, policy: Di
                 context = await context_for(notification, uow, policy, now)
             except MissingContext:
                 await uow.notifications.defer(notification.id, policy.context_wait_seconds)
+                continue
+            except Obsolete:
+                await uow.notifications.mark_obsolete(notification.id)
                 continue
             try:
                 email = render(notification, context)
