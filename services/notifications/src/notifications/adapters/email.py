@@ -78,7 +78,7 @@ class Renderer:
         return Email(
             to=recipient["email"],
             to_name=one_line(recipient.get("display_name"), 100),
-            subject=_capitalised(one_line(message.subject, SUBJECT_LIMIT) or ""),
+            subject=message.subject,
             text=_template("layout.txt").render(values),
             html=_template("layout.html").render(values),
             message_id=message_id(notification.id),
@@ -86,11 +86,6 @@ class Renderer:
             attachments=attachments,
             language=reader.language,
         )
-
-
-def _capitalised(text: str) -> str:
-    """A subject starts with a capital, also when it starts with a day (sábado, 6 de marzo…)."""
-    return text[:1].upper() + text[1:]
 
 
 def fold_unstructured(name: str, text: str, linesep: str = "\r\n", width: int = 78) -> str:

@@ -10,7 +10,7 @@ Every sentence is a gettext message (English is the msgid); see `i18n` for the c
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -73,7 +73,9 @@ def frame(kind: str, context: dict[str, Any], reader: Reader, links: Links) -> F
     program = _program(context)
     sender = program or one_line(context.get("chapter_name")) or _("The mentorship platform")
     name = one_line(context["recipient"]["display_name"]) or ""
-    if category.can_opt_out:
+    if kind == "daily_digest":
+        why = _("You receive this because you chose to get a daily digest.")
+    elif category.can_opt_out:
         why = _("You receive this as one of your “%(category)s” emails.") % {"category": category_label(category, _)}
     else:
         why = _("You receive this because it concerns your own account, mentorship or registration.")
@@ -92,7 +94,10 @@ def category_label(category: Category, _: Callable[[str], str]) -> str:
 
 
 def compose(kind: str, context: dict[str, Any], reader: Reader, links: Links, now: datetime) -> Message:
-    return _Composer(context, reader, links, now).compose(kind)
+    message = _Composer(context, reader, links, now).compose(kind)
+    subject = one_line(message.subject, 250) or ""
+    # A subject starts with a capital, also when it starts with a day (sábado, 6 de marzo…).
+    return replace(message, subject=subject[:1].upper() + subject[1:])
 
 
 def _program(context: dict[str, Any]) -> str | None:

@@ -17,11 +17,15 @@ def _printable(character: str) -> bool:
     return unicodedata.category(character) not in _CONTROL or character in _KEPT_FORMAT
 
 
+# Runs of spaces become one; a no-break space (as in "6:00 PM") stays what it is.
+_SPACES = re.compile(r"[^\S\u00a0\u202f]+")
+
+
 def one_line(value: str | None, limit: int = 200) -> str | None:
     """Every control character, line or paragraph break becomes a space; runs of spaces one; cut at `limit`."""
     if value is None:
         return None
-    text = re.sub(r"\s+", " ", "".join(c if _printable(c) else " " for c in value)).strip()
+    text = _SPACES.sub(" ", "".join(c if _printable(c) else " " for c in value)).strip()
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
