@@ -181,8 +181,13 @@ async def _story(uow: FakeUnitOfWork, language: str) -> None:
     await handlers.registration_waitlisted(_at(early, ev.RegistrationWaitlistedV2(
         **registration(sam, fair, "r6"), position=3)), uow)
     await handlers.waitlist_closed(ev.WaitlistClosed(**registration(sam, fair, "r6")), uow)
-    # The virtual session is called off.
-    await handlers.event_cancelled(ev.EventCancelledV3(scheduled_event_id=session.scheduled_event_id,
+    # A speaker's talk is called off.
+    talk = ev.EventPublishedV2(**{**session.model_dump(exclude={"event_id", "event_type", "schema_version"}),
+                                  "scheduled_event_id": _id("talk"), "kind": "speaker_event",
+                                  "title": "From the Bronx to residency: a surgeon's journey"})
+    await handlers.event_published(_at(NOW - timedelta(days=20), talk), uow)
+    await handlers.registration_confirmed(_at(early, ev.RegistrationConfirmedV2(**registration(sam, talk, "r7"))), uow)
+    await handlers.event_cancelled(ev.EventCancelledV3(scheduled_event_id=talk.scheduled_event_id,
                                                        chapter_id=chapter.chapter_id, reason_code="speaker_unavailable",
                                                        revision=1), uow)
 
@@ -237,7 +242,7 @@ async def gallery(language: str) -> list[Rendered]:
         try:
             context = await context_for(notification, uow, POLICY, NOW)
         except Obsolete:
-            continue  # a reminder of a booking since cancelled
+            continue  # a reminder of a booking since cancelled, a confirmation of an event since cancelled
         email = render(notification, context)
         rendered.append(Rendered(notification, context, email))
         n.rows[notification.id]["subject"] = email.subject

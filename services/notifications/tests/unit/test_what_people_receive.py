@@ -369,3 +369,19 @@ async def test_a_daily_digest_gathers_the_days_items_into_one_email_and_todays_w
     assert "Mar 2, 2027, 1:00\u202fAM: Time to catch up with Ana Reyes?" in digest.text  # 9:00 UTC in Los Angeles
     assert digest.text.count("Time to catch up with Ana Reyes?") == 2
     assert await compose_digests(uow, POLICY, day + timedelta(days=1, hours=2)) == 0, "today's item waits"
+
+
+async def test_an_update_still_unsent_when_its_event_is_cancelled_goes_unsent_and_the_cancellation_ends_the_entry():
+    uow = new_uow()
+    sam = await person(uow, "Sam Okafor")
+    event = workshop(NOW + timedelta(days=3))
+    await handlers.event_published(event, uow)
+    await registered(uow, event, sam)
+    await sent(uow)
+    await handlers.event_updated(updated(event, 1, ["location"], location="Room 4"), uow)
+    await handlers.event_cancelled(ev.EventCancelledV3(scheduled_event_id=event.scheduled_event_id, chapter_id=None,
+                                                       reason_code="room_closed", revision=2), uow)
+    [told] = await sent(uow)
+    assert told.subject == "Cancelled: Personal statements"
+    method, entry = calendar_of(told)
+    assert (method, entry["SEQUENCE"]) == ("CANCEL", 2)

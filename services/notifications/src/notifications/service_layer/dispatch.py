@@ -63,6 +63,10 @@ class Obsolete(Exception):
     """What the message was to say no longer holds (a reminder of a booking since cancelled): it is not sent."""
 
 
+# Kinds that no longer hold once their event is cancelled: its cancellation says all (and the calendar entry of an
+# update sent after it would put the event back in the reader's calendar).
+VOID_ONCE_CANCELLED = frozenset({"event_updated", "event_reminder", "join_link", "registration_confirmed",
+                                 "registration_promoted", "registration_waitlisted"})
 # Kinds that no longer hold once their office-hour booking is cancelled.
 BOOKING_HELD_KINDS = frozenset({"office_hours_booked", "office_hours_booked_host", "office_hours_reminder"})
 
@@ -82,6 +86,8 @@ async def context_for(notification: Notification, uow: NotificationsUnitOfWorkPo
         context["event"] = await repo.listing(UUID(parameters["scheduled_event_id"]))
         if context["event"] is None:
             raise MissingContext("event")
+        if context["event"]["cancelled_at"] and notification.kind in VOID_ONCE_CANCELLED:
+            raise Obsolete("event cancelled")
         context["join_url"] = None
         if context["event"]["is_virtual"] and "registration_id" in parameters:
             context["join_url"] = await repo.access_link(UUID(parameters["registration_id"]))
