@@ -264,7 +264,9 @@ class _Composer:
 
     def mentor_approved(self) -> Message:
         _ = self._
-        return Message(_("You are approved as a mentor in %(program)s") % {"program": self.program},
+        program = _program(self.c)
+        return Message(_("You are approved as a mentor in %(program)s") % {"program": program} if program
+                       else _("You are approved as a mentor"),
                        [_("Thank you for volunteering. We will email you as soon as you are paired with a mentee.")],
                        action=Action(_("See the program"), self.links.to("program", program_id=self.id("program_id"))))
 

@@ -91,7 +91,7 @@ async def context_for(notification: Notification, uow: NotificationsUnitOfWorkPo
         context["join_url"] = None
         if context["event"]["is_virtual"] and "registration_id" in parameters:
             context["join_url"] = await repo.access_link(UUID(parameters["registration_id"]))
-            waited = now - notification.created_at
+            waited = now - (notification.created_at or now)
             if (context["join_url"] is None and notification.kind in SEAT_KINDS
                     and waited < timedelta(seconds=policy.access_link_grace_seconds)):
                 raise MissingContext("join link")
