@@ -1,7 +1,9 @@
 """A real browser for tests: Debian's Chromium (`bin/setup` installs it), driven by Playwright, with axe-core to check
 what it shows. Registered for the whole workspace through the pytest11 entry point; nothing starts until a test asks.
 
-- `chromium`: a session's headless Chromium (Playwright's sync API: use it from plain, non-async tests).
+- `chromium`: a headless Chromium for one test (Playwright's sync API: use it from plain, non-async tests). Not kept
+  for the session: the sync API keeps an event loop running in its thread while it is open, which the session's
+  async tests (pytest-asyncio runs them in this thread) could not run beside.
 - `browser_page`: a fresh page (its own context: no cookies shared between tests), closed after the test.
 - `accessibility_violations(page)`: what axe-core finds wrong on the page (WCAG 2.x A/AA and best practices).
 
@@ -25,7 +27,7 @@ ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-net
         "--disable-sync", "--no-first-run"]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def chromium() -> Iterator[Browser]:
     from playwright.sync_api import sync_playwright
 
