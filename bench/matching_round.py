@@ -25,7 +25,7 @@ import sys
 import tempfile
 import time
 from datetime import UTC, datetime, timedelta
-from uuid import uuid4
+from uuid import UUID, uuid4
 
 import asyncpg
 from matching.bootstrap import MIGRATIONS
@@ -84,12 +84,14 @@ async def load(dsn: str, mentees: int, seed: int = 1) -> str:
 async def run_round(dsn: str) -> dict:
     """The service's own round job, once."""
     from matching.adapters.solver import optimal_assignment
-    from matching.service_layer import handlers
+    from matching.service_layer import rounds
+    from matching.service_layer.rosters import RosterCache
     from matching.service_layer.unit_of_work import MatchingUnitOfWork
 
     pool = await asyncpg.create_pool(dsn, min_size=1, max_size=4)
     started = time.perf_counter()
-    round_id = await handlers.run_next_round(lambda: MatchingUnitOfWork(pool), optimal_assignment)
+    cache = RosterCache()
+    round_id = await rounds.run_next_round(lambda: MatchingUnitOfWork(pool, rosters=cache), optimal_assignment)
     wall = time.perf_counter() - started
     async with pool.acquire() as conn:
         result = dict(await conn.fetchrow(
@@ -104,17 +106,19 @@ async def run_round(dsn: str) -> dict:
 async def optimum_by_linear_programming(dsn: str, program: str, top_k: int) -> int:
     """The exact optimum of the candidate graph, by OR-Tools' GLOP on the b-matching LP (integral: bipartite)."""
     from matching.domain.rounds import candidate_graph
+    from matching.service_layer.rosters import RosterCache
     from matching.service_layer.unit_of_work import MatchingUnitOfWork
     from ortools.linear_solver import pywraplp
 
     pool = await asyncpg.create_pool(dsn, min_size=1, max_size=2)
-    async with MatchingUnitOfWork(pool) as uow:
-        rules = await uow.matching.program(program)
+    async with MatchingUnitOfWork(pool, rosters=RosterCache()) as uow:
+        rules = await uow.programs.get(UUID(program))
+        assert rules is not None, f"no program {program}"
         # Every mentee, paired by the round or not: the round saw them all as waiting.
         await uow.conn.execute("UPDATE pairings SET status = 'declined_for_benchmark' WHERE program_id = $1", rules.id)
-        mentees = await uow.matching.candidates(rules, "mentee", waiting_only=True)
-        mentors = await uow.matching.candidates(rules, "mentor")
-        weights = await uow.matching.weights(rules.id)
+        mentees = await uow.candidates.in_program(rules, "mentee", waiting_only=True)
+        mentors = await uow.candidates.in_program(rules, "mentor")
+        weights = await uow.programs.weights(rules.id)
         await uow.rollback()
     await pool.close()
     graph = candidate_graph(rules, weights, mentees, mentors, 0, top_k=top_k)

@@ -3,11 +3,10 @@ notifications, carries the correlation id the request came with."""
 
 from __future__ import annotations
 
-import json
 from uuid import uuid4
 
 from aiokafka import AIOKafkaConsumer
-from plumbing.testing import eventually
+from plumbing.testing import eventually, json_object
 
 
 async def test_a_sign_up_and_everything_it_causes_across_services_carry_the_requests_correlation_id(platform):
@@ -38,7 +37,8 @@ async def test_a_sign_up_and_everything_it_causes_across_services_carry_the_requ
         async def everything_caused() -> bool:
             for records in (await reader.getmany(timeout_ms=200)).values():
                 for record in records:
-                    event = json.loads(record.value)
+                    if (event := json_object(record.value)) is None:
+                        continue
                     about_mentee = mentee["id"] in (event.get("person_id"), event.get("mentee_id"))
                     if about_mentee or event.get("correlation_id") == f"sign-up-{suffix}":
                         seen[f"{record.topic}:{event['event_type']}:{event['event_id']}"] = event["correlation_id"]

@@ -1,9 +1,10 @@
 """Integration events published by the profiles service."""
 
 from typing import Literal
+from urllib.parse import urlencode
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from .envelope import IntegrationEvent, register
 from .vocabulary import PairingKind, Role, Specialty, SupportArea, TrainingStage
@@ -19,6 +20,19 @@ PairingMode = Literal["on_registration", "rounds", "mentee_choice"]
 ProgramFormat = Literal["one_to_one", "group"]
 ApprovalState = Literal["pending", "approved", "suspended"]
 Modality = Literal["in_person", "virtual"]
+# The languages the platform writes to people in (emails, pages): a person's preference, or null when not given.
+PreferredLanguage = Literal["en", "es"]
+
+# The web app's page where a person confirms a new email address, with the token they were sent. The one place the
+# path is defined: profiles links to it, notifications sends the link, the web app serves it. The page confirms
+# only when the person acts on it (a POST to profiles' `/v1/email-changes/confirm`), never on the GET a mail
+# scanner makes by following the link.
+EMAIL_CONFIRMATION_PAGE = "/account/email/confirm"
+
+
+def email_confirmation_path(token: str) -> str:
+    """The path and query of the confirmation page for this token, to append to the web app's URL."""
+    return f"{EMAIL_CONFIRMATION_PAGE}?{urlencode({'token': token})}"
 
 
 class _ProfilesEvent(IntegrationEvent):
@@ -334,13 +348,40 @@ class ContactDetailsChangedV2(ContactDetailsChanged):
 class ContactDetailsChangedV3(ContactDetailsChangedV2):
     """Restricted: how to reach a person, and what they agreed to show a matched partner.
 
-    Version 3 adds `language`: the language the person reads messages in."""
+    Version 3 adds the language the person prefers to be written to in (null: they have not said)."""
 
     closed_schema = True
     schema_version: Literal[3] = 3
 
-    language: str = Field(default="en", max_length=35,
-                          description="A BCP 47 tag (en, es, es-MX): the language of the person's messages")
+    preferred_language: PreferredLanguage | None = Field(
+        default=None, description="`en` or `es`: the language of the emails they receive; null when not said")
+
+
+@register
+class EmailChangeRequested(_ProfilesEvent):
+    """Restricted: a person asked to change their email address to `new_email`, which takes effect only once
+    confirmed from it. Send `new_email` (and no other address) an email with the link: the web app's URL followed
+    by `confirmation_path`. The link is a secret good once, until `expires_at`: keep it out of logs, the inbox and
+    any store. A later request replaces an earlier one (its link stops working). Once confirmed, a
+    `contact_details_changed` carries the new address."""
+
+    topic = CONTACTS
+    key_field = "person_id"
+    closed_schema = True
+    event_type: Literal["profiles.email_change_requested"] = "profiles.email_change_requested"
+    schema_version: Literal[1] = 1
+
+    person_id: UUID
+    chapter_id: UUID | None
+    display_name: str
+    new_email: str = Field(description="The address to confirm: the only one the email goes to")
+    confirmation_path: str = Field(
+        description=f"Path and query of the web app's confirmation page ({EMAIL_CONFIRMATION_PAGE}?token=...), "
+                    "to append to the web app's URL")
+    expires_at: AwareDatetime = Field(description="When the link stops working")
+    timezone: str = Field(default="UTC", description="The person's time zone, to state `expires_at` in")
+    preferred_language: PreferredLanguage | None = Field(
+        default=None, description="`en` or `es`: the language to write in; null when not said")
 
 
 class IdentityRequest(BaseModel):
@@ -369,7 +410,7 @@ class MatchingProfileChanged(_ProfilesEvent):
     languages: list[str] = Field(default_factory=list)
     timezone: str = "UTC"
     region: str | None = None
-    modalities: list[Modality] = Field(default_factory=lambda: ["virtual"])
+    modalities: list[Modality] = Field(default_factory=lambda: list[Modality](["virtual"]))
     identity_for_matching: dict[str, str] = Field(default_factory=dict, description="Only attributes consented for use in matching")
     identity_requests: list[IdentityRequest] = Field(default_factory=list)
 

@@ -90,7 +90,9 @@ async def replay(bootstrap: str, group: str, offsets: set[int] | None = None) ->
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="dead-letters", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="dead-letters", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("command", choices=["list", "replay"])
     parser.add_argument("--group", required=True, help="consumer group, e.g. matching")
     parser.add_argument("--offset", type=int, action="append", help="replay only these dead-letter offsets")

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Coroutine
-from typing import Any
+from collections.abc import Awaitable, Callable
 
 log = logging.getLogger(__name__)
 
@@ -14,7 +13,7 @@ Step = Callable[[], Awaitable[object]]
 
 def every(
     seconds: float, step: Step, *, name: str, again_at_once: Callable[[object], bool] = lambda _: False
-) -> Callable[[], Coroutine[Any, Any, None]]:
+) -> Callable[[], Awaitable[None]]:
     """A background job that runs `step`, then waits `seconds`, forever.
 
     A step that fails is logged and tried again after the wait: the next pass retries it. A step whose result

@@ -17,7 +17,7 @@ from __future__ import annotations
 import copy
 import uuid
 from collections.abc import Awaitable, Callable, Hashable
-from typing import Any, Self
+from typing import Any, Protocol, Self
 
 import asyncpg
 from asyncpg.transaction import Transaction
@@ -60,6 +60,23 @@ class SharedTransaction:
                     await unit.commit()
             finally:
                 correlation.reset(token)
+
+
+class UnitOfWorkPort(Protocol):
+    """What a handler needs of any unit of work. A service's port adds its repositories, as read-only properties,
+    so that both its PostgreSQL unit of work and `plumbing.testing.FakeUnitOfWork` with fakes satisfy it."""
+
+    def emit(self, *events: IntegrationEvent) -> None: ...
+
+    def defer(self, key: Hashable, item: Any, run: Deferred) -> None: ...
+
+    async def commit(self) -> None: ...
+
+    async def rollback(self) -> None: ...
+
+    async def __aenter__(self) -> Self: ...
+
+    async def __aexit__(self, *exc_info: Any) -> None: ...
 
 
 class UnitOfWork:

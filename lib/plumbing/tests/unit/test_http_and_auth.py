@@ -87,7 +87,8 @@ async def test_an_unexpected_error_is_a_500_that_reveals_nothing():
 @pytest.mark.parametrize(
     "headers",
     [{}, {"Authorization": "Bearer nonsense"},
-     {"Authorization": "Bearer " + jwt.encode({"sub": "x", "role": "admin", "iss": auth.ISSUER, "exp": int(time.time()) - 5}, SECRET)},
+     {"Authorization": "Bearer " + jwt.encode(
+         {"sub": "x", "role": "admin", "iss": auth.ISSUER, "exp": int(time.time()) - 5}, SECRET)},
      {"Authorization": "Bearer " + auth.mint("another-key-that-is-also-long-enough-000", role="admin")}],
     ids=["missing", "garbage", "expired", "signed-with-another-key"],
 )

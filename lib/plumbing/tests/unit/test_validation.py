@@ -1,15 +1,16 @@
 """Input types refuse what would break a service later, and name why."""
 
 from datetime import UTC, datetime
+from typing import Annotated
 
 import pytest
 from plumbing.validation import Limit, Moment, MultilineText, Offset, Text
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, Field, ValidationError
 
 
 class Form(BaseModel):
-    name: Text[20] = "x"
-    notes: MultilineText[50] = ""
+    name: Annotated[str, Text(20)] = "x"
+    notes: Annotated[str, MultilineText(50)] = ""
     at: Moment = datetime(2026, 1, 1, tzinfo=UTC)
     offset: Offset = 0
     limit: Limit = 10
@@ -43,3 +44,13 @@ def test_texts_have_a_length_bound():
 def test_numbers_and_times_have_ranges(field, value):
     with pytest.raises(ValidationError):
         Form(**{field: value})
+
+
+def test_a_sized_text_combines_with_other_constraints():
+    class Named(BaseModel):
+        name: Annotated[str, Text(20)] = Field(min_length=1)
+
+    with pytest.raises(ValidationError, match="at least 1 character"):
+        Named(name="")
+    with pytest.raises(ValidationError, match="control characters"):
+        Named(name="a\x00")

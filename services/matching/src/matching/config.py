@@ -5,14 +5,8 @@ from pydantic import Field
 
 
 class MatchingSettings(ServiceSettings):
+    service_name: str = "matching"
     # How often each instance looks for queued rounds and for overdue meetings, renewals and ended terms.
     round_poll_seconds: float = Field(default=1.0, validation_alias="MATCHING_ROUND_POLL_SECONDS")
     lifecycle_poll_seconds: float = Field(default=60.0, validation_alias="MATCHING_LIFECYCLE_POLL_SECONDS")
     renewal_notice_days: int = Field(default=30, validation_alias="MATCHING_RENEWAL_NOTICE_DAYS")
-
-    @classmethod
-    def of(cls, settings: ServiceSettings | None) -> "MatchingSettings":
-        """Matching's settings from common ones (the platform's tests and runner build those)."""
-        if isinstance(settings, cls):
-            return settings
-        return cls.for_service("matching") if settings is None else cls(**settings.model_dump())

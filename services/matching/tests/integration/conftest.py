@@ -29,7 +29,8 @@ async def topics(kafka_bootstrap_servers):
     await admin.start()
     try:
         existing = set(await admin.list_topics())
-        missing = [NewTopic(t.name, t.partitions, 1, topic_configs=t.config) for t in CATALOGUE if t.name not in existing]
+        missing = [NewTopic(t.name, t.partitions, 1, topic_configs=t.config)
+                   for t in CATALOGUE if t.name not in existing]
         if missing:
             with contextlib.suppress(TopicAlreadyExistsError):
                 await admin.create_topics(missing)
@@ -118,7 +119,7 @@ def matching_settings(kafka_bootstrap_servers, postgres_server, topics):
     """Settings of one matching deployment: its own database and consumer group, shared by its instances."""
     name = f"matching_it_{uuid4().hex[:10]}"
     return MatchingSettings(
-        service_name=name, database_url=postgres_server.create_database(name),
+        consumer_group_name=name, database_url=postgres_server.create_database(name),
         kafka_bootstrap_servers=kafka_bootstrap_servers, jwt_secret=SECRET, consumer_backoff_seconds=0.05,
         round_poll_seconds=0.1, lifecycle_poll_seconds=0.2,
     )
@@ -155,7 +156,8 @@ class Profiles:
     async def profile(self, person_id: UUID, stage: str, **attributes) -> None:
         from mentorship_contracts.profiles import MatchingProfileChanged
 
-        await publish(self._producer, MatchingProfileChanged(person_id=person_id, chapter_id=None, stage=stage, **attributes))
+        await publish(self._producer,
+                      MatchingProfileChanged(person_id=person_id, chapter_id=None, stage=stage, **attributes))
 
     async def enroll(self, person_id: UUID, program_id: UUID, role: str, stage: str, kind: str | None = None,
                      **details) -> UUID:

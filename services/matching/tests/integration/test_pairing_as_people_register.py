@@ -43,7 +43,8 @@ async def test_room_freed_by_an_ended_pairing_goes_to_the_mentee_who_waited_long
         position = await as_third.get(f"/v1/programs/{program}/waitlist/{third}")
         assert position.json()["position"] == 2
     async with client(matching, "participant", person_id=first) as as_first:
-        ended = await as_first.post(f"/v1/pairings/{pairing['pairing_id']}/end", json={"reason_code": "schedule_conflict"})
+        ended = await as_first.post(f"/v1/pairings/{pairing['pairing_id']}/end",
+                                    json={"reason_code": "schedule_conflict"})
         assert ended.status_code == 200, ended.text
 
     ended_event = (await observer.wait_for(program, "pairing_ended"))[0]
@@ -135,7 +136,8 @@ async def test_a_required_identity_is_honoured_and_forgotten_when_consent_is_wit
         assert best[0]["mentor_id"] == str(other) and "shared_identity" not in best[0]["reason_codes"]
 
 
-async def test_a_mentee_requests_two_mentors_and_when_one_accepts_the_other_request_lapses(matching, profiles, observer):
+async def test_a_mentee_requests_two_mentors_and_when_one_accepts_the_other_request_lapses(
+        matching, profiles, observer):
     program = await profiles.program(pairing_mode="mentee_choice")
     first, second = await profiles.person(program, "mentor"), await profiles.person(program, "mentor")
     mentee = await profiles.person(program, "mentee")
@@ -182,8 +184,8 @@ async def test_a_mentors_new_profile_counts_for_the_next_mentee_though_their_ros
     conn = await asyncpg.connect(matching_settings.database_url)
     try:
         async def applied():
-            return await conn.fetchval("SELECT specialties = '{pediatrics}' FROM matching_profiles WHERE person_id = $1",
-                                       mentor)
+            return await conn.fetchval(
+                "SELECT specialties = '{pediatrics}' FROM matching_profiles WHERE person_id = $1", mentor)
 
         await eventually(applied, timeout=60, what="the mentor's new profile to be applied")
     finally:

@@ -116,7 +116,8 @@ async def test_two_instances_pair_a_mentee_enrolled_for_two_kinds_once_per_kind_
         matching_settings, profiles, observer):
     async with serving(build_app(matching_settings)) as first, serving(build_app(matching_settings)):
         program = await profiles.program(pairing_kinds=["clinical", "research"])
-        people = [profiles.person(program, "mentor", capacity=3, kinds=(kind,)) for kind in ["clinical", "research"] * 3]
+        people = [profiles.person(program, "mentor", capacity=3, kinds=(kind,))
+                  for kind in ["clinical", "research"] * 3]
         people += [profiles.person(program, "mentee", kinds=("clinical", "research")) for _ in range(12)]
         await asyncio.gather(*people)
 
@@ -152,9 +153,9 @@ async def test_two_instances_pair_a_mentee_enrolled_for_two_kinds_once_per_kind_
     assert sorted(e["pairing_id"] for e in confirmed) == sorted(str(r["id"]) for r in rows)
     # Subscribers can tell a mentee's clinical mentor from their research one, and what each waiting mentee waits for.
     kind_of = {str(r["id"]): r["sought"] for r in rows}
-    assert [(e["schema_version"], e["pairing_kind"]) for e in confirmed] == [(2, kind_of[e["pairing_id"]])
+    assert [(e["schema_version"], e["pairing_kind"]) for e in confirmed] == [(3, kind_of[e["pairing_id"]])
                                                                             for e in confirmed]
     assert sorted(r["pairing_kind"] for r in waiting) == ["clinical"] * 3 + ["research"] * 3
     for enrollment in waiting:
         await observer.wait_for(program, "mentee_waitlisted", enrollment_id=enrollment["id"],
-                                pairing_kind=enrollment["pairing_kind"], schema_version=2)
+                                pairing_kind=enrollment["pairing_kind"], schema_version=3)

@@ -1,9 +1,10 @@
-"""An in-memory matching repository and unit of work, for the handlers' unit tests: no database, no broker.
+"""In-memory repositories for the handlers' unit tests, split as the PostgreSQL ones are: no database, no broker.
 
-The fake keeps the facts the PostgreSQL repository keeps and answers the same questions with the same meaning
+They keep the facts the PostgreSQL repositories keep and answer the same questions with the same meaning
 (waiting = a matching profile and no live pairing; places by waiting order; the roster stamp changes whenever a
-mentor, their enrollment or their profile does). A unit of work stages events and publishes them only when it
-commits; leaving without committing restores the state it found.
+mentor, their enrollment or their profile does). Each keeps its tables in its own attributes, which plumbing's
+`FakeUnitOfWork` restores when a unit leaves without committing; where the database would join tables, a fake
+reads another's through `Tables`, which every fake shares and no snapshot copies.
 """
 
 from __future__ import annotations
@@ -11,320 +12,422 @@ from __future__ import annotations
 import copy
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
 from uuid import UUID
 
-from matching.domain.model import LIVE, Candidate, IdentityWish, Pairing, ProgramRules
+from matching.domain.model import LIVE, Candidate, IdentityWish, NewPairing, Pairing, ProgramRules
 from matching.domain.scoring import Weights
 from matching.service_layer.rosters import RosterCache
 from mentorship_contracts import IntegrationEvent
-from mentorship_contracts.vocabulary import TrainingStage
+from mentorship_contracts.vocabulary import PairingKind, TrainingStage
+from plumbing.testing import FakeTransaction, FakeUnitOfWork
 
 OPEN = ("proposed", "active", "requested")
+CLOSED_BEFORE = ("declined", "ended")
+EPOCH = datetime(2026, 1, 1, tzinfo=UTC) + timedelta(days=365)
 
 
-@dataclass
-class State:
-    programs: dict[UUID, ProgramRules] = field(default_factory=dict)
-    weights: dict[UUID, Weights] = field(default_factory=dict)
-    profiles: dict[UUID, dict] = field(default_factory=dict)
-    enrollments: dict[UUID, dict] = field(default_factory=dict)
-    pairings: dict[UUID, dict] = field(default_factory=dict)  # Pairing fields and origin
-    changes: int = 0  # the roster stamp's sequence
-    ticks: int = 0  # the fake clock of "now" for waiting_since
+class Tables:
+    """The fake repositories, for each other's joins. Shared by all of them, so a snapshot never copies it."""
+
+    programs: FakePrograms
+    people: FakePeople
+    pairings: FakePairings
+
+    def __deepcopy__(self, memo: dict) -> Tables:
+        return self
 
 
-class FakeMatching:
-    """The questions and writes of `adapters.repository.PostgresMatching`, over a `State`."""
+class FakePrograms:
+    def __init__(self, tables: Tables) -> None:
+        self._tables = tables
+        self.programs: dict[UUID, ProgramRules] = {}
+        self.weights_of: dict[UUID, Weights] = {}
 
-    def __init__(self, state: State) -> None:
-        self.s = state
-        self.locked: list[UUID] = []  # programs locked in this unit of work, in the order taken
+    async def save(self, program: ProgramRules) -> None:
+        self.programs[program.id] = program
 
-    def _change(self) -> int:
-        self.s.changes += 1
-        return self.s.changes
+    async def get(self, program_id: UUID) -> ProgramRules | None:
+        return self.programs.get(program_id)
 
-    def _now(self) -> datetime:
-        self.s.ticks += 1
-        return datetime(2026, 1, 1, tzinfo=UTC) + timedelta(days=365, seconds=self.s.ticks)
+    async def lock(self, program_id: UUID) -> None:
+        """One process, one transaction at a time: nothing to serialise."""
 
-    # --- programs and weights
-    async def save_program(self, p: ProgramRules) -> None:
-        self.s.programs[p.id] = p
-
-    async def program(self, program_id: UUID) -> ProgramRules | None:
-        return self.s.programs.get(program_id)
-
-    async def weights(self, program_id: UUID) -> Weights:
-        return self.s.weights.get(program_id, Weights())
+    def roster_stamp(self, program_id: UUID) -> tuple:
+        """(this fake, how many, the latest change) of the program's active mentor enrollments."""
+        mentors = [e for e in self._tables.people.enrollments.values()
+                   if e["program_id"] == program_id and e["role"] == "mentor" and e["active"]]
+        return "fake", len(mentors), max((e["changed"] for e in mentors), default=0)
 
     async def pairing_context(self, program_id: UUID) -> tuple[ProgramRules | None, Weights, tuple,
                                                                  dict[UUID, int]]:
-        stamp, live = self._roster_state(program_id)
-        return await self.program(program_id), await self.weights(program_id), stamp, live
+        live: dict[UUID, int] = {}
+        for x in self._tables.pairings.pairings.values():
+            if x["program_id"] == program_id and x["status"] in LIVE:
+                live[x["mentor_enrollment_id"]] = live.get(x["mentor_enrollment_id"], 0) + 1
+        return await self.get(program_id), await self.weights(program_id), self.roster_stamp(program_id), live
+
+    async def weights(self, program_id: UUID) -> Weights:
+        return self.weights_of.get(program_id, Weights())
 
     async def save_weights(self, program_id: UUID, weights: Weights) -> None:
-        self.s.weights[program_id] = weights
+        self.weights_of[program_id] = weights
 
-    async def lock_program(self, program_id: UUID) -> None:
-        if program_id not in self.locked:
-            self.locked.append(program_id)
+    async def statistics(self, program_id: UUID) -> dict[str, Any]:
+        statuses = [x["status"] for x in self._tables.pairings.pairings.values() if x["program_id"] == program_id]
+        waiting = [e for e in self._tables.people.enrolled(program_id, "mentee")
+                   if not self._tables.pairings.live_of(e["id"], "mentee_enrollment_id")]
+        days = [(datetime.now(UTC) - e["waiting_since"]).total_seconds() / 86400 for e in waiting]
+        return {"paired": sum(s in LIVE for s in statuses), "overdue": 0, "waiting": len(waiting),
+                **{s: statuses.count(s) for s in ("proposed", "active", "completed", "ended", "declined")},
+                "waiting_days_mean": round(sum(days) / len(days), 2) if days else 0.0,
+                "waiting_days_max": round(max(days, default=0.0), 2)}
 
-    # --- people and enrollments
-    async def save_profile(self, person_id: UUID, **profile) -> None:
-        self.s.profiles[person_id] = profile
-        for e in self.s.enrollments.values():
+
+class FakePeople:
+    def __init__(self, tables: Tables) -> None:
+        self._tables = tables
+        self.profiles: dict[UUID, dict] = {}
+        self.enrollments: dict[UUID, dict] = {}
+        self.changes = 0  # the roster stamp's sequence
+        self.ticks = 0  # the fake clock of "now" for waiting_since
+
+    def change(self) -> int:
+        self.changes += 1
+        return self.changes
+
+    def clock(self) -> datetime:
+        self.ticks += 1
+        return EPOCH + timedelta(seconds=self.ticks)
+
+    def enrolled(self, program_id: UUID, role: str) -> list[dict]:
+        """Active enrollments with a matching profile, longest waiting first."""
+        found = [e for e in self.enrollments.values() if e["program_id"] == program_id and e["role"] == role
+                 and e["active"] and e["person_id"] in self.profiles]
+        return sorted(found, key=lambda e: (e["waiting_since"], str(e["id"])))
+
+    async def save_profile(self, person_id: UUID, *, stage: str, specialties: list[str], support_areas: list[str],
+                           languages: list[str], timezone: str, region: str | None, modalities: list[str],
+                           identity: dict[str, str], identity_wishes: list[IdentityWish]) -> None:
+        self.profiles[person_id] = dict(
+            stage=stage, specialties=specialties, support_areas=support_areas, languages=languages, timezone=timezone,
+            region=region, modalities=modalities, identity=identity, identity_wishes=identity_wishes)
+        for e in self.enrollments.values():
             if e["person_id"] == person_id:
-                e["changed"] = self._change()
+                e["changed"] = self.change()
 
     async def forget_identity(self, person_id: UUID, attribute: str) -> None:
-        if person_id in self.s.profiles:
-            profile = self.s.profiles[person_id]
+        if person_id in self.profiles:
+            profile = self.profiles[person_id]
             profile["identity"] = {k: v for k, v in profile["identity"].items() if k != attribute}
             profile["identity_wishes"] = [w for w in profile["identity_wishes"] if w.attribute != attribute]
             await self.save_profile(person_id, **profile)
 
-    async def save_enrollment(self, *, enrollment_id: UUID, enrolled_at: datetime, **values) -> None:
-        found = self.s.enrollments.get(enrollment_id)
-        if found is None:
-            self.s.enrollments[enrollment_id] = dict(
-                id=enrollment_id, active=True, enrolled_at=enrolled_at, waiting_since=enrolled_at, announced=False,
-                changed=self._change(), **values)
+    async def save_enrollment(self, *, enrollment_id: UUID, person_id: UUID, program_id: UUID,
+                              chapter_id: UUID | None, role: str, stage: str, capacity: int,
+                              mentee_stages_welcome: list[str], approved: bool, enrolled_at: datetime,
+                              pairing_kind: str = "general") -> None:
+        changing = dict(stage=stage, capacity=capacity, mentee_stages_welcome=mentee_stages_welcome,
+                        approved=approved, changed=self.change())
+        if enrollment_id in self.enrollments:
+            self.enrollments[enrollment_id].update(changing)
         else:
-            found.update({k: values[k] for k in ("stage", "capacity", "mentee_stages_welcome", "approved")},
-                         changed=self._change())
+            self.enrollments[enrollment_id] = dict(
+                id=enrollment_id, person_id=person_id, program_id=program_id, chapter_id=chapter_id, role=role,
+                pairing_kind=pairing_kind, active=True, enrolled_at=enrolled_at, waiting_since=enrolled_at,
+                announced=False, **changing)
 
     async def set_approval(self, enrollment_id: UUID, approved: bool) -> None:
-        self.s.enrollments[enrollment_id].update(approved=approved, changed=self._change())
+        self.enrollments[enrollment_id].update(approved=approved, changed=self.change())
 
     async def withdraw(self, enrollment_id: UUID) -> None:
-        self.s.enrollments[enrollment_id].update(active=False, changed=self._change())
+        self.enrollments[enrollment_id].update(active=False, changed=self.change())
 
     async def enrollments_of(self, person_id: UUID, program_id: UUID, role: str,
-                             pairing_kind: str | None = None) -> list[dict]:
-        return sorted((e for e in self.s.enrollments.values()
+                             pairing_kind: PairingKind | None = None) -> list[dict]:
+        return sorted((e for e in self.enrollments.values()
                        if e["person_id"] == person_id and e["program_id"] == program_id and e["role"] == role
                        and e["active"] and pairing_kind in (None, e.get("pairing_kind", "general"))),
                       key=lambda e: (e["enrolled_at"], str(e["id"])))
 
     async def programs_of(self, person_id: UUID) -> list[UUID]:
-        return sorted({e["program_id"] for e in self.s.enrollments.values() if e["person_id"] == person_id and e["active"]})
+        return sorted({e["program_id"] for e in self.enrollments.values()
+                       if e["person_id"] == person_id and e["active"]})
 
-    async def back_to_waiting(self, mentee_enrollment_id: UUID) -> None:
-        self.s.enrollments[mentee_enrollment_id].update(waiting_since=self._now(), announced=False)
+    async def forget_person(self, person_id: UUID) -> None:
+        pairings = self._tables.pairings
+        pairings.pairings = {k: x for k, x in pairings.pairings.items()
+                             if person_id not in (x["mentee_id"], x["mentor_id"])}
+        self.enrollments = {k: e for k, e in self.enrollments.items() if e["person_id"] != person_id}
+        self.profiles.pop(person_id, None)
 
-    def _live(self, enrollment_id: UUID, column: str) -> int:
-        return sum(1 for x in self.s.pairings.values() if x[column] == enrollment_id and x["status"] in LIVE)
+
+class FakeCandidates:
+    def __init__(self, tables: Tables) -> None:
+        self._tables = tables
 
     def _candidate(self, program: ProgramRules, e: dict) -> Candidate:
-        p = self.s.profiles[e["person_id"]]
+        p = self._tables.people.profiles[e["person_id"]]
         column = "mentor_enrollment_id" if e["role"] == "mentor" else "mentee_enrollment_id"
         return Candidate(
             enrollment_id=e["id"], person_id=e["person_id"], stage=TrainingStage(e["stage"]),
-            capacity=program.room_of(e["capacity"]), active_pairings=self._live(e["id"], column),
+            capacity=program.room_of(e["capacity"]), active_pairings=self._tables.pairings.live_of(e["id"], column),
             approved=e["approved"], mentee_stages_welcome=[TrainingStage(s) for s in e["mentee_stages_welcome"]],
             specialties=list(p["specialties"]), support_areas=list(p["support_areas"]), languages=list(p["languages"]),
             timezone=p["timezone"], region=p["region"], modalities=list(p["modalities"]), identity=dict(p["identity"]),
             identity_wishes=tuple(IdentityWish(w.attribute, w.required) for w in p["identity_wishes"]),
-            waiting_since=e["waiting_since"], pairing_kind=e.get("pairing_kind", "general"),
+            waiting_since=e["waiting_since"], pairing_kind=PairingKind(e.get("pairing_kind", "general")),
         )
 
-    def _enrolled(self, program_id: UUID, role: str) -> list[dict]:
-        found = [e for e in self.s.enrollments.values() if e["program_id"] == program_id and e["role"] == role
-                 and e["active"] and e["person_id"] in self.s.profiles]
-        return sorted(found, key=lambda e: (e["waiting_since"], str(e["id"])))
-
-    async def candidates(self, program: ProgramRules, role: str, *, waiting_only: bool = False,
-                         enrollment_ids: Iterable[UUID] | None = None) -> list[Candidate]:
+    async def in_program(self, program: ProgramRules, role: str, *, waiting_only: bool = False,
+                         enrollment_ids: Iterable[UUID | None] | None = None) -> list[Candidate]:
         wanted = None if enrollment_ids is None else set(enrollment_ids)
-        found = [self._candidate(program, e) for e in self._enrolled(program.id, role)
+        found = [self._candidate(program, e) for e in self._tables.people.enrolled(program.id, role)
                  if wanted is None or e["id"] in wanted]
         return [c for c in found if not waiting_only or c.active_pairings == 0]
 
     async def waiting(self, program: ProgramRules, enrollment_ids: Iterable[UUID] | None = None
                       ) -> tuple[list[Candidate], frozenset[tuple[UUID, UUID]]]:
-        found = await self.candidates(program, "mentee", waiting_only=True, enrollment_ids=enrollment_ids)
+        found = await self.in_program(program, "mentee", waiting_only=True, enrollment_ids=enrollment_ids)
         return found, await self.closed_before(program.id, [c.person_id for c in found])
 
-    def _roster_state(self, program_id: UUID) -> tuple[tuple, dict[UUID, int]]:
-        mentors = [e for e in self.s.enrollments.values()
-                   if e["program_id"] == program_id and e["role"] == "mentor" and e["active"]]
-        live: dict[UUID, int] = {}
-        for x in self.s.pairings.values():
-            if x["program_id"] == program_id and x["status"] in LIVE:
-                live[x["mentor_enrollment_id"]] = live.get(x["mentor_enrollment_id"], 0) + 1
-        return ("fake", len(mentors), max((e["changed"] for e in mentors), default=0)), live
-
     async def roster(self, program: ProgramRules) -> tuple[list[Candidate], tuple]:
-        stamp, _ = self._roster_state(program.id)
-        return await self.candidates(program, "mentor"), stamp
+        return await self.in_program(program, "mentor"), self._tables.programs.roster_stamp(program.id)
 
     async def closed_before(self, program_id: UUID, mentee_ids: Iterable[UUID] | None = None
                             ) -> frozenset[tuple[UUID, UUID]]:
         people = set(mentee_ids) if mentee_ids is not None else {
-            e["person_id"] for e in self.s.enrollments.values() if e["program_id"] == program_id and e["active"]}
-        return frozenset((x["mentee_id"], x["mentor_id"]) for x in self.s.pairings.values()
-                         if x["status"] in ("declined", "ended") and x["mentee_id"] in people)
+            e["person_id"] for e in self._tables.people.enrollments.values()
+            if e["program_id"] == program_id and e["active"]}
+        return frozenset((x["mentee_id"], x["mentor_id"]) for x in self._tables.pairings.pairings.values()
+                         if x["status"] in CLOSED_BEFORE and x["mentee_id"] in people)
 
-    async def live_pairings(self, program_id: UUID) -> int:
-        return sum(1 for x in self.s.pairings.values() if x["program_id"] == program_id and x["status"] in LIVE)
+    async def unprofiled_mentees(self, program_id: UUID) -> int:
+        people = self._tables.people
+        return sum(1 for e in people.enrollments.values() if e["program_id"] == program_id and e["role"] == "mentee"
+                   and e["active"] and e["person_id"] not in people.profiles)
 
-    async def waitlist(self, program_id: UUID) -> list[dict]:
-        waiting = [e for e in self._enrolled(program_id, "mentee") if self._live(e["id"], "mentee_enrollment_id") == 0]
+
+class FakeWaitlist:
+    def __init__(self, tables: Tables) -> None:
+        self._tables = tables
+
+    async def entries(self, program_id: UUID) -> list[dict]:
+        waiting = [e for e in self._tables.people.enrolled(program_id, "mentee")
+                   if self._tables.pairings.live_of(e["id"], "mentee_enrollment_id") == 0]
         places: dict[str, int] = {}  # a queue per kind of pairing
         found = []
         for e in waiting:
             kind = e.get("pairing_kind", "general")
             places[kind] = places.get(kind, 0) + 1
             found.append(dict(enrollment_id=e["id"], person_id=e["person_id"], pairing_kind=kind,
-                              waiting_since=e["waiting_since"], waitlist_announced=e["announced"], position=places[kind]))
+                              waiting_since=e["waiting_since"], waitlist_announced=e["announced"],
+                              position=places[kind]))
         return found
 
     async def unannounced(self, program_id: UUID, enrollment_ids: list[UUID]) -> list[dict]:
         return [{k: v for k, v in entry.items() if k in ("enrollment_id", "person_id", "pairing_kind", "position")}
-                for entry in await self.waitlist(program_id)
+                for entry in await self.entries(program_id)
                 if entry["enrollment_id"] in set(enrollment_ids) and not entry["waitlist_announced"]]
 
     async def mark_announced(self, enrollment_ids: list[UUID]) -> None:
         for enrollment_id in enrollment_ids:
-            self.s.enrollments[enrollment_id]["announced"] = True
+            self._tables.people.enrollments[enrollment_id]["announced"] = True
 
-    async def forget_person(self, person_id: UUID) -> None:
-        self.s.pairings = {k: x for k, x in self.s.pairings.items() if person_id not in (x["mentee_id"], x["mentor_id"])}
-        self.s.enrollments = {k: e for k, e in self.s.enrollments.items() if e["person_id"] != person_id}
-        self.s.profiles.pop(person_id, None)
+    async def back_to_waiting(self, mentee_enrollment_id: UUID | None) -> None:
+        people = self._tables.people
+        people.enrollments[mentee_enrollment_id].update(waiting_since=people.clock(), announced=False)
 
-    # --- pairings
-    async def add_pairings(self, rows: list[dict]) -> None:
-        for r in rows:
-            if r["status"] in LIVE and self._live(r["mentee"].enrollment_id, "mentee_enrollment_id"):
+
+class FakePairings:
+    def __init__(self, tables: Tables) -> None:
+        self._tables = tables
+        self.pairings: dict[UUID, dict] = {}  # Pairing fields, origin and the reason it closed
+        self.meetings: list[dict] = []
+        self.feedback: dict[tuple[UUID, UUID], dict] = {}
+
+    def live_of(self, enrollment_id: UUID, column: str) -> int:
+        return sum(1 for x in self.pairings.values() if x[column] == enrollment_id and x["status"] in LIVE)
+
+    async def add(self, pairings: list[NewPairing]) -> None:
+        for p in pairings:
+            if p.status in LIVE and self.live_of(p.mentee.enrollment_id, "mentee_enrollment_id"):
                 raise AssertionError("a mentee enrollment holds at most one live pairing")  # the unique index
-            self.s.pairings[r["id"]] = dict(
-                id=r["id"], program_id=r["program_id"], chapter_id=r["chapter_id"], mentee_id=r["mentee"].person_id,
-                mentor_id=r["mentor"].person_id, status=r["status"], score=r["score"], reasons=list(r["reasons"]),
-                mentee_accepted=r.get("mentee_accepted", False), mentor_accepted=False,
-                term_ends_at=r.get("term_ends_at"), last_met_at=None, mentee_enrollment_id=r["mentee"].enrollment_id,
-                mentor_enrollment_id=r["mentor"].enrollment_id, origin=r["origin"], closed_reason=None)
+            self.pairings[p.id] = dict(
+                id=p.id, program_id=p.program_id, chapter_id=p.chapter_id, mentee_id=p.mentee.person_id,
+                mentor_id=p.mentor.person_id, status=p.status, score=p.score, reasons=list(p.reasons),
+                mentee_accepted=p.mentee_accepted, mentor_accepted=False, term_ends_at=p.term_ends_at,
+                last_met_at=None, mentee_enrollment_id=p.mentee.enrollment_id,
+                mentor_enrollment_id=p.mentor.enrollment_id, origin=p.origin, closed_reason=None,
+                confirmed_at=p.confirmed_at)
 
     def _pairing(self, x: dict) -> Pairing:
         # Its kind is its mentee enrollment's, read from there as the repository does.
-        kind = self.s.enrollments[x["mentee_enrollment_id"]].get("pairing_kind", "general")
-        return Pairing(**{k: copy.copy(v) for k, v in x.items() if k not in ("origin", "closed_reason")},
-                       pairing_kind=kind)
+        kind = self._tables.people.enrollments[x["mentee_enrollment_id"]].get("pairing_kind", "general")
+        return Pairing(**{k: copy.copy(v) for k, v in x.items() if k not in ("origin", "confirmed_at")},
+                       pairing_kind=PairingKind(kind))
 
-    async def program_of_pairing(self, pairing_id: UUID) -> UUID | None:
-        found = self.s.pairings.get(pairing_id)
+    async def program_of(self, pairing_id: UUID) -> UUID | None:
+        found = self.pairings.get(pairing_id)
         return found["program_id"] if found else None
 
-    async def pairing(self, pairing_id: UUID) -> Pairing | None:
-        found = self.s.pairings.get(pairing_id)
+    async def get(self, pairing_id: UUID) -> Pairing | None:
+        found = self.pairings.get(pairing_id)
         return self._pairing(found) if found else None
 
-    def _where(self, test) -> list[Pairing]:
-        return [self._pairing(x) for x in self.s.pairings.values() if test(x)]
+    def where(self, test) -> list[Pairing]:
+        return [self._pairing(x) for x in self.pairings.values() if test(x)]
 
-    async def live_pairings_of_enrollment(self, enrollment_id: UUID) -> list[Pairing]:
-        return self._where(lambda x: enrollment_id in (x["mentee_enrollment_id"], x["mentor_enrollment_id"])
-                           and x["status"] in OPEN)
+    async def open_of_enrollment(self, enrollment_id: UUID) -> list[Pairing]:
+        return self.where(lambda x: enrollment_id in (x["mentee_enrollment_id"], x["mentor_enrollment_id"])
+                          and x["status"] in OPEN)
 
-    async def live_pairings_of_person(self, person_id: UUID) -> list[Pairing]:
-        return self._where(lambda x: person_id in (x["mentee_id"], x["mentor_id"]) and x["status"] in OPEN)
+    async def open_of_person(self, person_id: UUID) -> list[Pairing]:
+        return self.where(lambda x: person_id in (x["mentee_id"], x["mentor_id"]) and x["status"] in OPEN)
 
-    async def pending_requests(self, mentee_enrollment_id: UUID) -> list[Pairing]:
-        return self._where(lambda x: x["mentee_enrollment_id"] == mentee_enrollment_id and x["status"] == "requested")
+    async def pending_requests(self, mentee_enrollment_id: UUID | None) -> list[Pairing]:
+        return self.where(lambda x: x["mentee_enrollment_id"] == mentee_enrollment_id and x["status"] == "requested")
 
-    async def save_pairing(self, p: Pairing, *, closed_reason: str | None = None) -> None:
-        stored = self.s.pairings[p.id]
-        stored.update(status=p.status, mentee_accepted=p.mentee_accepted, mentor_accepted=p.mentor_accepted,
-                      term_ends_at=p.term_ends_at, last_met_at=p.last_met_at)
-        if closed_reason:
-            stored["closed_reason"] = closed_reason
+    async def save(self, pairing: Pairing) -> None:
+        stored = self.pairings[pairing.id]
+        if pairing.status == "active" and stored["confirmed_at"] is None:
+            stored["confirmed_at"] = datetime.now(UTC)
+        stored.update(status=pairing.status, mentee_accepted=pairing.mentee_accepted,
+                      mentor_accepted=pairing.mentor_accepted, term_ends_at=pairing.term_ends_at,
+                      last_met_at=pairing.last_met_at)
+        if pairing.closed_reason:
+            stored["closed_reason"] = pairing.closed_reason
+
+    async def of_person(self, person_id: UUID) -> list[dict]:
+        fields = ("id", "program_id", "mentee_id", "mentor_id", "pairing_kind", "status", "score", "reasons",
+                  "term_ends_at", "last_met_at")
+        return [{k: getattr(p, k) for k in fields} for p in self.where(lambda x: person_id in (x["mentee_id"],
+                                                                                                x["mentor_id"]))]
+
+    async def live_count(self, program_id: UUID) -> int:
+        return sum(1 for x in self.pairings.values() if x["program_id"] == program_id and x["status"] in LIVE)
+
+    async def add_meeting(self, pairing_id: UUID, met_on: date, minutes: int, topics: list[str],
+                          logged_by: UUID | None) -> None:
+        self.meetings.append(dict(pairing_id=pairing_id, met_on=met_on, minutes=minutes, topics=topics,
+                                  logged_by=logged_by))
+
+    async def add_feedback(self, pairing_id: UUID, person_id: UUID, rating: int, comment: str) -> bool:
+        if (pairing_id, person_id) in self.feedback:
+            return False
+        self.feedback[(pairing_id, person_id)] = dict(rating=rating, comment=comment)
+        return True
 
 
-class FakeTransaction:
-    """One transaction that several units of work join, as the consumer applies a batch of events: what they
-    deferred is done once at its end, and only then is anything published (see plumbing's SharedTransaction)."""
+class FakeDue:
+    """The lifecycle watch's questions, each pairing signalled once per period; now is `ahead` of the clock's."""
 
-    def __init__(self, platform: Platform) -> None:
-        self.platform = platform
-        self.pending: list[IntegrationEvent] = []
-        self.deferred: dict = {}
-        self.matching = FakeMatching(platform.state)  # one connection: the locks it holds last the transaction
+    def __init__(self, tables: Tables) -> None:
+        self._tables = tables
+        self.ahead = timedelta(0)
+        self.overdue_signalled: dict[UUID, datetime | None] = {}
+        self.renewal_signalled: dict[UUID, datetime | None] = {}
 
-    def defer(self, key, item, run) -> None:
-        self.deferred.setdefault(key, (run, []))[1].append(item)
+    def _active(self) -> list[dict]:
+        return [x for x in self._tables.pairings.pairings.values() if x["status"] == "active"]
 
-    async def commit(self) -> None:
-        while self.deferred:
-            run, items = self.deferred.pop(next(iter(self.deferred)))
-            async with FakeUnitOfWork(self.platform, joined=self) as unit:
-                await run(items, unit)
-                await unit.commit()
-        self.platform.published.extend(self.pending)
-        self.platform.locks_taken.append(list(self.matching.locked))
+    async def claim_overdue(self, limit: int) -> list[tuple[Pairing, datetime | None, int]]:
+        now, found = datetime.now(UTC) + self.ahead, []
+        for x in self._active():
+            since = x["last_met_at"] or x["confirmed_at"]
+            cadence = self._tables.programs.programs[x["program_id"]].cadence_max_days
+            if since + timedelta(days=cadence) < now and self.overdue_signalled.get(x["id"], "never") != since:
+                self.overdue_signalled[x["id"]] = since
+                found.append((self._tables.pairings._pairing(x), x["last_met_at"],
+                              (now - since - timedelta(days=cadence)).days))
+        return found[:limit]
+
+    async def claim_renewals(self, notice_days: int, limit: int) -> list[Pairing]:
+        now, found = datetime.now(UTC) + self.ahead, []
+        for x in self._active():
+            ends = x["term_ends_at"]
+            if ends - timedelta(days=notice_days) < now < ends and self.renewal_signalled.get(x["id"]) != ends:
+                self.renewal_signalled[x["id"]] = ends
+                found.append(self._tables.pairings._pairing(x))
+        return found[:limit]
+
+    async def programs_with_terms_ended(self) -> list[UUID]:
+        now = datetime.now(UTC) + self.ahead
+        return sorted({x["program_id"] for x in self._active() if x["term_ends_at"] < now})
+
+    async def terms_ended(self, program_ids: list[UUID], limit: int) -> list[Pairing]:
+        now = datetime.now(UTC) + self.ahead
+        ended = [x for x in self._active() if x["program_id"] in program_ids and x["term_ends_at"] < now]
+        return [self._tables.pairings._pairing(x) for x in sorted(ended, key=lambda x: x["id"])][:limit]
 
 
-class FakeUnitOfWork:
-    """One transaction over the fake, or a part of one it joins: events are published, and the state kept, only
-    if it commits; work deferred is done just before."""
+class FakeRounds:
+    def __init__(self, tables: Tables) -> None:
+        self._tables = tables
+        self.rounds: dict[UUID, dict] = {}
 
-    def __init__(self, platform: Platform, joined: FakeTransaction | None = None) -> None:
-        self._platform = platform
-        self.rosters = platform.rosters
-        self._joined = joined
-        self._pending: list[IntegrationEvent] = []
-        self._before: State | None = None
+    async def queue(self, round_id: UUID, program_id: UUID, method: str, most_pairs_first: bool) -> None:
+        self.rounds[round_id] = dict(id=round_id, program_id=program_id, method=method,
+                                     most_pairs_first=most_pairs_first, status="queued", progress=0, paired=None,
+                                     unpaired=None, total_score=None, unpaired_reasons=None, error=None,
+                                     requested_at=datetime.now(UTC), finished_at=None)
 
-    def emit(self, *events: IntegrationEvent) -> None:
-        self._pending.extend(events)
+    async def claim(self) -> dict | None:
+        queued = sorted((r for r in self.rounds.values() if r["status"] == "queued"), key=lambda r: r["requested_at"])
+        if not queued:
+            return None
+        queued[0]["status"] = "running"
+        return dict(queued[0])
 
-    def defer(self, key, item, run) -> None:
-        self._transaction.defer(key, item, run)
+    async def progress(self, round_id: UUID, percent: int) -> None:
+        self.rounds[round_id]["progress"] = percent
 
-    async def __aenter__(self) -> FakeUnitOfWork:
-        self._transaction = self._joined or FakeTransaction(self._platform)
-        if self._joined is None:
-            self._before = copy.deepcopy(self._platform.state)
-        self.matching = self._transaction.matching
-        return self
+    async def finish(self, round_id: UUID, *, status: str, paired: int = 0, unpaired: int = 0, total_score: int = 0,
+                     unpaired_reasons: dict | None = None, error: str | None = None) -> None:
+        self.rounds[round_id].update(status=status, progress=100, paired=paired, unpaired=unpaired,
+                                     total_score=total_score, unpaired_reasons=unpaired_reasons or None, error=error,
+                                     finished_at=datetime.now(UTC))
 
-    async def commit(self) -> None:
-        self._transaction.pending.extend(self._pending)
-        self._pending = []
-        if self._joined is None:
-            await self._transaction.commit()
-            self._before = copy.deepcopy(self._platform.state)
-
-    async def rollback(self) -> None:
-        self._pending = []
-        if self._before is not None:
-            self._platform.state = self._before
-            self.matching.s = self._before
-
-    async def __aexit__(self, *exc_info) -> None:
-        await self.rollback()
+    async def get(self, round_id: UUID) -> dict | None:
+        found = self.rounds.get(round_id)
+        return dict(found) if found else None
 
 
 @dataclass
 class Platform:
-    """Matching's state, what it published, and the unit of work a handler is given."""
+    """Matching's repositories in memory, what it published, and the units of work a handler is given."""
 
-    state: State = field(default_factory=State)
     published: list[IntegrationEvent] = field(default_factory=list)
     rosters: RosterCache = field(default_factory=RosterCache)
-    locks_taken: list[list[UUID]] = field(default_factory=list)  # per committed unit of work
+
+    def __post_init__(self) -> None:
+        tables = Tables()
+        self.programs = tables.programs = FakePrograms(tables)
+        self.people = tables.people = FakePeople(tables)
+        self.pairings = tables.pairings = FakePairings(tables)
+        self.due, self.rounds = FakeDue(tables), FakeRounds(tables)
+        self.repositories = dict(programs=self.programs, people=self.people, candidates=FakeCandidates(tables),
+                                 waitlist=FakeWaitlist(tables), pairings=self.pairings, due=self.due,
+                                 rounds=self.rounds)
 
     def uow(self, joined: FakeTransaction | None = None) -> FakeUnitOfWork:
-        return FakeUnitOfWork(self, joined)
+        """A unit of work of its own, or one joining a batch's transaction; its events land in `published`."""
+        unit = FakeUnitOfWork(**self.repositories)
+        unit.published = self.published
+        unit.rosters = self.rosters  # a collaborator, not a repository: no rollback forgets what it learned
+        return unit.joining(joined) if joined is not None else unit
 
     def transaction(self) -> FakeTransaction:
-        return FakeTransaction(self)
+        return FakeTransaction(self.published)
 
-    def events(self, kind: type[IntegrationEvent], **fields) -> list[IntegrationEvent]:
+    def events(self, kind: type[IntegrationEvent], **fields: Any) -> list[IntegrationEvent]:
         return [e for e in self.published if isinstance(e, kind)
                 and all(getattr(e, k) == v for k, v in fields.items())]
 
-    def pairings(self, **fields) -> list[dict]:
-        return [x for x in self.state.pairings.values() if all(x[k] == v for k, v in fields.items())]
+    def stored_pairings(self, **fields: Any) -> list[dict]:
+        return [x for x in self.pairings.pairings.values() if all(x[k] == v for k, v in fields.items())]
 
+    def later_by(self, days: int) -> None:
+        """Time passes, for the lifecycle watch: it sees now as `days` later."""
+        self.due.ahead += timedelta(days=days)

@@ -1,70 +1,18 @@
-"""Matching's use cases driven by profiles' events and people's commands, on an in-memory repository."""
+"""Matching's use cases driven by profiles' events and people's commands, on in-memory repositories."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
-from uuid import UUID, uuid4
+from uuid import uuid4
 
 import pytest
 from matching.domain import commands
-from matching.domain.model import MatchingError, NotFound
-from matching.service_layer import handlers
+from matching.domain.errors import NotEnrolled, PairingKindRequired
+from matching.service_layer import choice, lifecycle, projections, views
 from mentorship_contracts import matching as published
-from mentorship_contracts.profiles import (
-    EnrollmentCreated,
-    EnrollmentCreatedV2,
-    MatchingProfileChanged,
-    PersonErased,
-    ProgramDefined,
-)
+from mentorship_contracts.profiles import PersonErased
 
-from .fakes import FakeMatching, FakeTransaction, Platform
-
-
-class Profiles:
-    """Plays the profiles service: its events, applied by matching's handlers one after another."""
-
-    def __init__(self, platform: Platform) -> None:
-        self.platform = platform
-        self.clock = datetime(2026, 11, 22, tzinfo=UTC)
-        self.enrolled = 0
-
-    def enrollment_id(self) -> UUID:
-        """Ids that decrease as people enroll: waiting order must come from time, never from ids."""
-        self.enrolled += 1
-        return UUID(int=(1 << 127) - self.enrolled)
-
-    async def program(self, **rules) -> UUID:
-        event = ProgramDefined(program_id=uuid4(), chapter_id=None, name="Into Medical School",
-                               mentee_stages=["undergraduate"], mentor_stages=["resident", "attending"], **rules)
-        await handlers.program_defined(event, self.platform.uow())
-        return event.program_id
-
-    async def profile(self, person: UUID, stage: str, **attributes) -> None:
-        event = MatchingProfileChanged(person_id=person, chapter_id=None, stage=stage, **attributes)
-        await handlers.matching_profile_changed(event, self.platform.uow())
-
-    async def person(self, program: UUID, role: str, capacity: int = 1, kind: str | None = None,
-                     **attributes) -> UUID:
-        """Someone whose matching profile arrives, then who enrolls (a minute after the one before)."""
-        person, stage = uuid4(), "resident" if role == "mentor" else "undergraduate"
-        await self.profile(person, stage, **attributes)
-        await self.enroll(person, program, role, stage, capacity, kind)
-        return person
-
-    async def enroll(self, person: UUID, program: UUID, role: str, stage: str, capacity: int = 1,
-                     kind: str | None = None, batch: FakeTransaction | None = None) -> None:
-        """An enrollment as version 1 of the event carries it, or, with a kind, as version 2; applied alone, or
-        in the transaction of a `batch` of events."""
-        self.clock += timedelta(minutes=1)
-        facts = dict(enrollment_id=self.enrollment_id(), person_id=person, program_id=program, chapter_id=None,
-                     role=role, stage=stage, capacity=capacity, occurred_at=self.clock)
-        event = EnrollmentCreated(**facts) if kind is None else EnrollmentCreatedV2(**facts, pairing_kind=kind)
-        await handlers.enrollment_created(event, self.platform.uow(batch))
-
-
-def acting_as(person: UUID) -> handlers.Authorize:
-    return lambda pairing, program: commands.Actor(person)
+from .fakes import FakePrograms, Platform
+from .profiles_service import Profiles, acting_as
 
 
 async def test_a_registering_mentee_is_paired_at_once_with_the_best_mentor_who_has_room_and_told_why():
@@ -78,7 +26,7 @@ async def test_a_registering_mentee_is_paired_at_once_with_the_best_mentor_who_h
     [confirmed] = platform.events(published.PairingConfirmed, mentee_id=mentee)
     assert confirmed.mentor_id == pediatrician and "specialty_overlap" in confirmed.reason_codes
     assert confirmed.term_ends_at is not None
-    assert [p["status"] for p in platform.pairings(mentee_id=mentee)] == ["active"]
+    assert [p["status"] for p in platform.stored_pairings(mentee_id=mentee)] == ["active"]
     assert not platform.events(published.MenteeWaitlisted)
 
 
@@ -106,7 +54,7 @@ async def test_room_freed_by_an_ended_mentorship_goes_to_the_mentee_who_waited_l
     [pairing] = platform.events(published.PairingConfirmed, mentee_id=first)
     assert [(e.mentee_id, e.position) for e in platform.events(published.MenteeWaitlisted)] == [(second, 1), (third, 2)]
 
-    await handlers.end(commands.EndPairing(pairing.pairing_id, "schedule_conflict"), platform.uow(), acting_as(first))
+    await lifecycle.end(commands.EndPairing(pairing.pairing_id, "schedule_conflict"), platform.uow(), acting_as(first))
 
     [ended] = platform.events(published.PairingEnded)
     assert (ended.mentee_id, ended.ended_by, ended.reason_code) == (first, "mentee", "schedule_conflict")
@@ -126,14 +74,14 @@ async def test_a_declined_proposal_returns_the_mentee_to_matching_and_never_to_t
     [proposed] = platform.events(published.PairingProposed, mentee_id=mentee)
     assert proposed.mentor_id == best
 
-    declined = await handlers.decline(commands.DeclinePairing(proposed.pairing_id, "prefer_another_mentor"),
+    declined = await lifecycle.decline(commands.DeclinePairing(proposed.pairing_id, "prefer_another_mentor"),
                                       platform.uow(), acting_as(mentee))
 
     assert declined.status == "declined"
     [told] = platform.events(published.PairingDeclined, mentee_id=mentee)
     assert (told.declined_by, told.reason_code) == ("mentee", "prefer_another_mentor")
     assert [p.mentor_id for p in platform.events(published.PairingProposed, mentee_id=mentee)] == [best, other]
-    assert [p["status"] for p in platform.pairings(mentee_id=mentee, mentor_id=best)] == ["declined"]
+    assert [p["status"] for p in platform.stored_pairings(mentee_id=mentee, mentor_id=best)] == ["declined"]
 
 
 async def test_erasing_a_mentor_ends_their_mentorships_sends_their_mentees_back_to_wait_and_forgets_them():
@@ -144,17 +92,16 @@ async def test_erasing_a_mentor_ends_their_mentorships_sends_their_mentees_back_
     mentees = [await profiles.person(program, "mentee") for _ in range(2)]
     assert len(platform.events(published.PairingConfirmed, mentor_id=mentor)) == 2
 
-    await handlers.person_erased(PersonErased(person_id=mentor), platform.uow())
+    await projections.person_erased(PersonErased(person_id=mentor), platform.uow())
 
     ended = platform.events(published.PairingEnded, mentor_id=mentor)
     assert sorted(e.mentee_id for e in ended) == sorted(mentees)
     assert {(e.ended_by, e.reason_code) for e in ended} == {("mentor", "person_erased")}
     assert [(e.mentee_id, e.position) for e in platform.events(published.MenteeWaitlisted)] == [
         (mentees[0], 1), (mentees[1], 2)]
-    state = platform.state
-    assert mentor not in state.profiles
-    assert not any(e["person_id"] == mentor for e in state.enrollments.values())
-    assert not any(mentor in (x["mentee_id"], x["mentor_id"]) for x in state.pairings.values())
+    assert mentor not in platform.people.profiles
+    assert not any(e["person_id"] == mentor for e in platform.people.enrollments.values())
+    assert not any(mentor in (x["mentee_id"], x["mentor_id"]) for x in platform.pairings.pairings.values())
 
 
 async def test_erasing_a_mentee_gives_their_place_with_the_mentor_to_the_next_mentee_waiting():
@@ -165,12 +112,12 @@ async def test_erasing_a_mentee_gives_their_place_with_the_mentor_to_the_next_me
     erased = await profiles.person(program, "mentee")
     waiting = await profiles.person(program, "mentee")
 
-    await handlers.person_erased(PersonErased(person_id=erased), platform.uow())
+    await projections.person_erased(PersonErased(person_id=erased), platform.uow())
 
     [ended] = platform.events(published.PairingEnded, mentee_id=erased)
     assert (ended.ended_by, ended.reason_code) == ("mentee", "person_erased")
     assert platform.events(published.PairingConfirmed, mentee_id=waiting, mentor_id=mentor)
-    assert erased not in platform.state.profiles and not platform.pairings(mentee_id=erased)
+    assert erased not in platform.people.profiles and not platform.stored_pairings(mentee_id=erased)
 
 
 async def test_registrations_reuse_the_scored_mentors_until_a_mentor_changes_and_then_see_the_change():
@@ -227,21 +174,21 @@ async def test_a_mentee_enrolled_for_two_kinds_says_which_when_choosing_a_mentor
     mentee = await profiles.person(program, "mentee", kind="clinical")
     await profiles.enroll(mentee, program, "mentee", "undergraduate", kind="research")
 
-    with pytest.raises(MatchingError) as unsaid:
-        await handlers.suggestions(program, mentee, platform.uow())
+    with pytest.raises(PairingKindRequired) as unsaid:
+        await choice.suggestions(program, mentee, platform.uow())
     assert unsaid.value.field == "pairing_kind"
-    assert await handlers.suggestions(program, mentee, platform.uow(), "clinical") == []
-    [suggested] = await handlers.suggestions(program, mentee, platform.uow(), "research")
+    assert await choice.suggestions(program, mentee, platform.uow(), "clinical") == []
+    [suggested] = await choice.suggestions(program, mentee, platform.uow(), "research")
     assert suggested["mentor_id"] == researcher
-    with pytest.raises(NotFound) as wrong_kind:
-        await handlers.request_mentor(commands.RequestMentor(program, mentee, researcher, "clinical"), platform.uow())
+    with pytest.raises(NotEnrolled) as wrong_kind:
+        await choice.request_mentor(commands.RequestMentor(program, mentee, researcher, "clinical"), platform.uow())
     assert wrong_kind.value.field == "mentor_id"
-    requested = await handlers.request_mentor(commands.RequestMentor(program, mentee, researcher, "research"),
+    requested = await choice.request_mentor(commands.RequestMentor(program, mentee, researcher, "research"),
                                               platform.uow())
 
     [proposed] = platform.events(published.PairingProposedV2, pairing_id=requested)
     assert proposed.pairing_kind == "research"
-    await handlers.accept(commands.AcceptPairing(requested), platform.uow(), acting_as(researcher))
+    await lifecycle.accept(commands.AcceptPairing(requested), platform.uow(), acting_as(researcher))
     [confirmed] = platform.events(published.PairingConfirmedV2, pairing_id=requested)
     assert confirmed.pairing_kind == "research"
 
@@ -260,7 +207,7 @@ async def test_pairings_and_waitlistings_are_announced_with_the_kind_of_mentorsh
     assert waiting.pairing_kind == "research"
     # Accepted by both sides later, from the stored pairing: the confirmation still knows its kind.
     for side in (mentee, clinician):
-        await handlers.accept(commands.AcceptPairing(proposed.pairing_id), platform.uow(), acting_as(side))
+        await lifecycle.accept(commands.AcceptPairing(proposed.pairing_id), platform.uow(), acting_as(side))
     [confirmed] = platform.events(published.PairingConfirmedV2, mentee_id=mentee)
     assert (confirmed.pairing_id, confirmed.pairing_kind) == (proposed.pairing_id, "clinical")
     superseded = (published.PairingProposed, published.PairingConfirmed, published.MenteeWaitlisted)
@@ -276,8 +223,9 @@ async def test_mentees_enrolling_in_one_batch_are_paired_once_at_its_end_in_wait
     for mentee in mentees:
         await profiles.profile(mentee, "undergraduate", specialties=["pediatrics"])
     reads = []
-    read = FakeMatching.pairing_context
-    monkeypatch.setattr(FakeMatching, "pairing_context", lambda self, program_id: reads.append(program_id) or read(self, program_id))
+    read = FakePrograms.pairing_context
+    monkeypatch.setattr(FakePrograms, "pairing_context",
+                        lambda self, program_id: reads.append(program_id) or read(self, program_id))
 
     batch = platform.transaction()
     for mentee in mentees:
@@ -301,8 +249,8 @@ async def test_a_mentees_place_on_the_waitlist_is_among_those_waiting_for_the_sa
 
     [research] = platform.events(published.MenteeWaitlistedV2, mentee_id=mentee, pairing_kind="research")
     assert research.position == 1, "no one waits for a research mentor ahead of them"
-    assert (await handlers.waitlist_place(program, mentee, platform.uow(), "clinical"))["position"] == 3
-    with pytest.raises(MatchingError) as unsaid:
-        await handlers.waitlist_place(program, mentee, platform.uow())
+    assert (await views.waitlist_place(program, mentee, platform.uow(), "clinical"))["position"] == 3
+    with pytest.raises(PairingKindRequired) as unsaid:
+        await views.waitlist_place(program, mentee, platform.uow())
     assert unsaid.value.field == "pairing_kind"
-    assert (await handlers.waitlist_place(program, ahead[0], platform.uow()))["position"] == 1
+    assert (await views.waitlist_place(program, ahead[0], platform.uow()))["position"] == 1

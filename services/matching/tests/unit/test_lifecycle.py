@@ -4,7 +4,8 @@ from datetime import UTC, date, datetime
 from uuid import uuid4
 
 import pytest
-from matching.domain.model import Candidate, Conflict, MatchingError, Pairing, ProgramRules
+from matching.domain.errors import MeetingInTheFuture, MentorAnswersRequest, TransitionNotAllowed
+from matching.domain.model import Candidate, Pairing, ProgramRules
 from matching.domain.scoring import Weights, fit
 from mentorship_contracts.vocabulary import TrainingStage as S
 
@@ -12,6 +13,7 @@ PROGRAM = ProgramRules(
     id=uuid4(), chapter_id=None, pairing_mode="rounds", both_must_accept=True, pair_cap=None, minimum_score=0,
     term_months=12, mentee_stages=[S.UNDERGRADUATE], mentor_stages=[S.RESIDENT],
 )
+NOW = datetime(2026, 11, 22, tzinfo=UTC)
 
 
 def proposal(status: str = "proposed", **fields) -> Pairing:
@@ -21,42 +23,51 @@ def proposal(status: str = "proposed", **fields) -> Pairing:
 
 def test_a_program_that_asks_both_sides_activates_the_pairing_only_when_both_accepted():
     pairing = proposal()
-    assert not pairing.accept("mentee", PROGRAM)
-    assert pairing.accept("mentor", PROGRAM) and pairing.status == "active"
+    assert not pairing.accept("mentee", PROGRAM, NOW)
+    assert pairing.accept("mentor", PROGRAM, NOW) and pairing.status == "active"
 
 
 def test_a_program_that_does_not_ask_both_sides_is_satisfied_by_either():
-    assert proposal().accept("mentor", ProgramRules(**{**vars(PROGRAM), "both_must_accept": False}))
+    assert proposal().accept("mentor", ProgramRules(**{**vars(PROGRAM), "both_must_accept": False}), NOW)
 
 
 def test_the_program_confirms_on_behalf_of_both():
-    assert proposal().accept("program", PROGRAM)
+    assert proposal().accept("program", PROGRAM, NOW)
 
 
 def test_a_request_is_answered_by_the_mentor_not_by_the_mentee_who_made_it():
-    with pytest.raises(Conflict):
-        proposal("requested", mentee_accepted=True).accept("mentee", PROGRAM)
-    assert proposal("requested", mentee_accepted=True).accept("mentor", PROGRAM)
+    with pytest.raises(MentorAnswersRequest):
+        proposal("requested", mentee_accepted=True).accept("mentee", PROGRAM, NOW)
+    assert proposal("requested", mentee_accepted=True).accept("mentor", PROGRAM, NOW)
 
 
 def test_only_an_active_mentorship_is_ended_renewed_completed_or_met():
-    for act in (lambda p: p.end(), lambda p: p.complete(), lambda p: p.renew(datetime.now(UTC)),
+    for act in (lambda p: p.end("other"), lambda p: p.complete(), lambda p: p.renew(PROGRAM, NOW),
                 lambda p: p.log_meeting(date(2026, 1, 1), date(2026, 2, 1))):
-        with pytest.raises(Conflict):
+        with pytest.raises(TransitionNotAllowed):
             act(proposal())
 
 
+def test_only_a_request_lapses_and_a_closed_pairing_keeps_the_reason_it_closed():
+    request = proposal("requested", mentee_accepted=True)
+    request.lapse("another_request_accepted")
+    assert (request.status, request.closed_reason) == ("lapsed", "another_request_accepted")
+    for status in ("proposed", "active", "lapsed"):
+        with pytest.raises(TransitionNotAllowed):
+            proposal(status).lapse("withdrawn")
+
+
 def test_a_meeting_cannot_be_logged_before_it_happened():
-    with pytest.raises(MatchingError) as error:
+    with pytest.raises(MeetingInTheFuture) as error:
         proposal("active").log_meeting(date(2026, 3, 1), date(2026, 2, 1))
     assert error.value.field == "met_on"
 
 
 def test_a_declined_proposal_cannot_be_accepted_afterwards():
     pairing = proposal()
-    pairing.decline()
-    with pytest.raises(Conflict):
-        pairing.accept("mentor", PROGRAM)
+    pairing.decline("other")
+    with pytest.raises(TransitionNotAllowed):
+        pairing.accept("mentor", PROGRAM, NOW)
 
 
 def test_a_program_that_weighs_only_specialty_scores_a_shared_specialty_one_hundred():

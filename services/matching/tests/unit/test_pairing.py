@@ -3,14 +3,16 @@
 from datetime import UTC, datetime, timedelta
 from uuid import uuid4
 
-from matching.domain.model import Candidate, ProgramRules
-from matching.domain.pairing import pair_waiting
-from matching.domain.scoring import exclusion, fit
+import numpy as np
+from matching.domain.model import Candidate, ProgramRules, term_end
+from matching.domain.pairing import Proposal, Roster, pair_from_roster
+from matching.domain.scoring import Weights, exclusion, fit
 from mentorship_contracts.vocabulary import TrainingStage as S
 
 PROGRAM = ProgramRules(
     id=uuid4(), chapter_id=None, pairing_mode="on_registration", both_must_accept=False, pair_cap=None,
-    minimum_score=0, term_months=12, mentee_stages=[S.UNDERGRADUATE], mentor_stages=[S.MEDICAL_STUDENT_3, S.RESIDENT, S.ATTENDING],
+    minimum_score=0, term_months=12, mentee_stages=[S.UNDERGRADUATE],
+    mentor_stages=[S.MEDICAL_STUDENT_3, S.RESIDENT, S.ATTENDING],
 )
 NOW = datetime(2026, 11, 22, tzinfo=UTC)
 
@@ -19,12 +21,21 @@ def person(stage, **attributes) -> Candidate:
     return Candidate(enrollment_id=uuid4(), person_id=uuid4(), stage=stage, **attributes)
 
 
+def pair_waiting(program: ProgramRules, waiting: list[Candidate], mentors: list[Candidate],
+                 live_pairs: int) -> list[Proposal]:
+    """Pairing as registration does it, with each mentor's room as the candidates say."""
+    roster = Roster.of(program, mentors, Weights())
+    room = roster.capacity - np.array([m.active_pairings for m in roster.mentors], dtype=np.int64)
+    return pair_from_roster(program, waiting, roster, room, live_pairs)
+
+
 def test_a_mentor_who_is_not_further_along_is_ruled_out():
     assert exclusion(person(S.RESIDENT), person(S.MEDICAL_STUDENT_3), PROGRAM) == "mentor_not_ahead"
 
 
 def test_a_mentor_at_capacity_is_ruled_out():
-    assert exclusion(person(S.UNDERGRADUATE), person(S.RESIDENT, capacity=1, active_pairings=1), PROGRAM) == "mentor_at_capacity"
+    full = person(S.RESIDENT, capacity=1, active_pairings=1)
+    assert exclusion(person(S.UNDERGRADUATE), full, PROGRAM) == "mentor_at_capacity"
 
 
 def test_a_mentor_awaiting_approval_is_ruled_out():
@@ -66,7 +77,5 @@ def test_no_pair_is_formed_beyond_the_program_cap():
 
 
 def test_a_twelve_month_term_started_on_the_last_day_of_a_long_month_ends_on_the_last_day_of_a_short_one():
-    from matching.domain.pairing import term_end
-
     assert term_end(datetime(2026, 1, 31, tzinfo=UTC), 1) == datetime(2026, 2, 28, tzinfo=UTC)
     assert term_end(NOW, 12) == datetime(2027, 11, 22, tzinfo=UTC)

@@ -102,7 +102,8 @@ def test_a_round_says_why_mentees_were_left_unpaired():
 def test_pairs_that_declined_or_ended_before_and_unmet_requirements_never_reach_the_graph():
     mentee = Candidate(enrollment_id=uuid4(), person_id=uuid4(), stage=S.UNDERGRADUATE,
                        identity={"first_generation": "yes"}, identity_wishes=(IdentityWish("first_generation", True),))
-    sharing = Candidate(enrollment_id=uuid4(), person_id=uuid4(), stage=S.RESIDENT, identity={"first_generation": "yes"})
+    sharing = Candidate(enrollment_id=uuid4(), person_id=uuid4(), stage=S.RESIDENT,
+                        identity={"first_generation": "yes"})
     other = Candidate(enrollment_id=uuid4(), person_id=uuid4(), stage=S.RESIDENT)
     assert exclusion(mentee, other, PROGRAM) == "identity_requirement_unmet"
     closed = frozenset({(mentee.person_id, sharing.person_id)})
@@ -123,5 +124,5 @@ def test_each_mentee_keeps_only_their_best_candidates_in_the_graph():
 
 def test_scores_of_many_pairs_at_once_equal_those_of_each_pair_alone():
     mentees, mentors = population(9, 20, 20)
-    pairs = list(zip(mentees, mentors))
+    pairs = list(zip(mentees, mentors, strict=True))
     assert pair_fits(pairs, Weights()) == [fit(e, m) for e, m in pairs]

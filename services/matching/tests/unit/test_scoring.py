@@ -8,17 +8,8 @@ from uuid import uuid4
 import numpy as np
 from matching.domain.model import Candidate, IdentityWish, ProgramRules
 from matching.domain.rounds import candidate_graph
-from matching.domain.scoring import (
-    EXACT_FLOAT32,
-    Ranking,
-    Scorer,
-    Weights,
-    exclusion,
-    fit,
-    pair_exclusion,
-    ranked_mentors,
-    score_matrix,
-)
+from matching.domain.scorer import EXACT_FLOAT32, Ranking, Scorer, ranked_mentors
+from matching.domain.scoring import Weights, exclusion, fit, pair_exclusion
 from mentorship_contracts.vocabulary import Specialty, SupportArea
 from mentorship_contracts.vocabulary import TrainingStage as S
 
@@ -53,6 +44,24 @@ def random_person(rng: random.Random, i: int, mentor: bool, people: list[Candida
     )
 
 
+def score_matrix(mentees: list[Candidate], mentors: list[Candidate], weights: Weights) -> np.ndarray:
+    """[mentees, mentors] scores (int16) by the vectorised scorer, one mentee's row at a time, −1 where a pairwise
+    hard constraint rules the pair out."""
+    scorer = Scorer(mentors, weights)
+    rows = scorer.rows(mentees)
+    out = np.full((len(mentees), len(mentors)), -1, dtype=np.int16)
+    person = {m.person_id: j for j, m in enumerate(mentors)}
+    for i in range(len(mentees)):
+        if rows.unmet_requirement[i]:
+            continue
+        columns = scorer.columns(int(rows.stage[i]), int(rows.rank[i]), rows.required[i], mentees[i].pairing_kind)
+        shifted = rows.coefficients[i:i + 1] @ scorer.transposed(columns, rows.coefficients.dtype)
+        out[i, columns] = rows.scores(np.array([i]), shifted)[0]
+        if mentees[i].person_id in person:
+            out[i, person[mentees[i].person_id]] = -1
+    return out
+
+
 def random_population(seed: int, mentees: int, mentors: int) -> tuple[list[Candidate], list[Candidate]]:
     rng = random.Random(seed)
     people: list[Candidate] = []
@@ -75,7 +84,8 @@ def test_the_scores_of_a_whole_block_at_once_equal_each_pairs_explained_score_an
 
 def test_weights_too_large_for_exact_single_precision_are_scored_exactly_in_double():
     mentees, mentors = random_population(99, 40, 40)
-    weights = Weights(specialty=900_000, support=700_001, stage=300_003, identity=50_000, language=7, logistics=1_000_001)
+    weights = Weights(specialty=900_000, support=700_001, stage=300_003, identity=50_000, language=7,
+                      logistics=1_000_001)
     rows = Scorer(mentors, weights).rows(mentees)
     assert rows.coefficients.dtype == np.float64
     assert (rows.multiplier * rows.applicable).max() >= EXACT_FLOAT32
@@ -110,7 +120,7 @@ def test_a_round_graph_holds_exactly_the_pairs_every_hard_constraint_and_the_thr
         graph = candidate_graph(program, weights, mentees, mentors, live_pairs=0, closed_before=closed,
                                 top_k=len(mentors))
         found = {(graph.mentees[i].enrollment_id, graph.mentors[j].enrollment_id): s
-                 for i, j, s in zip(graph.heads.tolist(), graph.tails.tolist(), graph.scores.tolist())}
+                 for i, j, s in zip(graph.heads.tolist(), graph.tails.tolist(), graph.scores.tolist(), strict=True)}
         expected = {}
         for e in mentees:
             for m in mentors:

@@ -83,7 +83,7 @@ async def _story(uow: FakeUnitOfWork, language: str) -> None:
     }
     for name, details in people.items():
         await handlers.contact_details_changed(pr.ContactDetailsChangedV3(
-            person_id=_id(name), chapter_id=chapter.chapter_id, language=language, **details), uow)
+            person_id=_id(name), chapter_id=chapter.chapter_id, preferred_language=language, **details), uow)
     await handlers.chapter_defined(chapter, uow)
     await handlers.program_defined(program, uow)
     sam, ana, lee, kim = (_id(name) for name in people)

@@ -41,7 +41,7 @@ def new_uow() -> FakeUnitOfWork:
 async def person(uow, name: str, zone: str = "America/Los_Angeles", language: str = "en", **more):
     contact = pr.ContactDetailsChangedV3(person_id=uuid4(), chapter_id=None, display_name=name,
                                          email=f"{name.split()[0].lower()}.{uuid4().hex[:6]}@example.org",
-                                         timezone=zone, language=language, **more)
+                                         timezone=zone, preferred_language=language, **more)
     await handlers.contact_details_changed(contact, uow)
     return contact.person_id
 

@@ -9,7 +9,7 @@ from plumbing.settings import ServiceSettings
 
 from .adapters.sealing import IdentitySealer
 from .config import ProfilesSettings
-from .entrypoints import http
+from .entrypoints import consumers, http, jobs
 from .service_layer.unit_of_work import ProfilesUnitOfWork
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -19,6 +19,8 @@ def build_app(settings: ServiceSettings | None = None) -> FastAPI:
     settings = ProfilesSettings.of(settings)
     service = Service(settings, migrations=MIGRATIONS)
     new_unit_of_work = service.units_of_work(ProfilesUnitOfWork, sealer=IdentitySealer(settings.identity_key))
+    service.consume(consumers.HANDLERS, new_unit_of_work)
+    service.run_in_background(jobs.forget_expired_email_changes(new_unit_of_work))
     app = create_app(service, [http.router], title="Mentorship platform: profiles")
     app.state.new_unit_of_work = new_unit_of_work
     return app

@@ -9,11 +9,12 @@ from uuid import uuid4
 import asyncpg
 import httpx
 import pytest
-from aiokafka import AIOKafkaConsumer
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from mentorship_contracts import IntegrationEvent, message_headers
 from mentorship_contracts import profiles as contract
 from plumbing.auth import Role, mint
 from plumbing.settings import ServiceSettings
-from plumbing.testing import eventually, serving
+from plumbing.testing import eventually, json_object, serving
 from profiles.bootstrap import build_app
 
 JWT_SECRET = "profiles-integration-tests-signing-key-32-bytes"
@@ -46,8 +47,10 @@ class Profiles:
 async def profiles(kafka_bootstrap_servers, postgres_server):
     """One service for the module's tests: each test makes its own chapters and people, so none disturbs another."""
     database_url = postgres_server.create_database(f"profiles_it_{uuid4().hex[:8]}")
-    settings = ServiceSettings(service_name="profiles", database_url=database_url,
-                               kafka_bootstrap_servers=kafka_bootstrap_servers, jwt_secret=JWT_SECRET)
+    # A consumer group of its own (of matching's pairings): it shares nothing with other tests' services.
+    settings = ServiceSettings(service_name="profiles", consumer_group_name=f"profiles-it-{uuid4().hex[:8]}",
+                               database_url=database_url, kafka_bootstrap_servers=kafka_bootstrap_servers,
+                               jwt_secret=JWT_SECRET)
     async with serving(build_app(settings)) as url:
         yield Profiles(url, database_url, kafka_bootstrap_servers)
 
@@ -63,7 +66,8 @@ class Published:
 
     async def _drain(self) -> None:
         for records in (await self.consumer.getmany(timeout_ms=100)).values():
-            self.records.extend((r.topic, r.key.decode(), json.loads(r.value)) for r in records)
+            self.records.extend((r.topic, r.key.decode(), value) for r in records
+                                if (value := json_object(r.value)) is not None)
 
     async def wait_for(self, event_type: str, timeout: float = 30, **fields) -> dict:
         def found():
@@ -88,3 +92,20 @@ async def published(profiles):
         yield reader
     finally:
         await reader.consumer.stop()
+
+
+@pytest.fixture(scope="session")
+async def publish(kafka_bootstrap_servers):
+    """What another service does: publish contract events, keyed as the catalogue says, with the headers."""
+    producer = AIOKafkaProducer(bootstrap_servers=kafka_bootstrap_servers, acks="all")
+    await producer.start()
+
+    async def send(*events: IntegrationEvent) -> None:
+        for event in events:
+            headers = [(k, v.encode()) for k, v in message_headers(str(event.event_id), event.event_type).items()]
+            await producer.send_and_wait(event.topic, event.to_json(), key=event.key.encode(), headers=headers)
+
+    try:
+        yield send
+    finally:
+        await producer.stop()

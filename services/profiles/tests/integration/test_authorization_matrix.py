@@ -34,6 +34,8 @@ MATRIX = {
     "search the chapter": (MANAGERS, lambda w: ("GET", f"/v1/people?chapter_id={w['chapter']}", None)),
     "read a profile": (SELF_OR_MANAGERS, lambda w: ("GET", f"/v1/people/{w['person']}", None)),
     "update a profile": (SELF_OR_MANAGERS, lambda w: ("PATCH", f"/v1/people/{w['person']}", {"bio": "new"})),
+    "ask to change an email address": (SELF_OR_MANAGERS, lambda w: (
+        "POST", f"/v1/people/{w['person']}/email-change", {"email": f"{uuid4().hex}@example.org"})),
     "erase a person": ({"the person", "an administrator", "a service"},
                        lambda w: ("DELETE", f"/v1/people/{w['person']}", None)),
     "read an identity": ({"the person"}, lambda w: ("GET", f"/v1/people/{w['person']}/identity", None)),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from uuid import uuid4
 
 import pytest
@@ -63,6 +64,38 @@ CASES = {
     "a null where a value is required": lambda w: ("PATCH", f"/v1/people/{w['resident']}", {"display_name": None},
                                                    422, "display_name"),
     "an unknown stage in a search": lambda w: ("GET", "/v1/people?stage=wizard", None, 422, "stage.0"),
+    # Text a database, an email header or a calendar line cannot take: refused where it comes in.
+    "a NUL byte in a display name": lambda w: ("POST", "/v1/people", person(display_name="Ana\x00"), 422,
+                                               "display_name"),
+    "a line break in a display name": lambda w: ("POST", "/v1/people", person(display_name="Ana\r\nBcc: x"), 422,
+                                                 "display_name"),
+    "a NUL byte in a changed display name": lambda w: ("PATCH", f"/v1/people/{w['resident']}",
+                                                       {"display_name": "Ana\x00"}, 422, "display_name"),
+    "a NUL byte in pronouns": lambda w: ("POST", "/v1/people", person(pronouns="she\x00her"), 422, "pronouns"),
+    "a NUL byte in a bio": lambda w: ("POST", "/v1/people", person(bio="line one\nline\x00two"), 422, "bio"),
+    "a NUL byte in a region": lambda w: ("POST", "/v1/people", person(region="Ten\x00nessee"), 422, "region"),
+    "a control character in a language": lambda w: ("POST", "/v1/people", person(languages=["e\x1bn"]), 422,
+                                                    "languages.0"),
+    "an empty display name": lambda w: ("POST", "/v1/people", person(display_name=""), 422, "display_name"),
+    "an empty chapter name": lambda w: ("POST", "/v1/chapters", {"name": ""}, 422, "name"),
+    "a display name too long": lambda w: ("POST", "/v1/people", person(display_name="A" * 201), 422,
+                                          "display_name"),
+    "an unknown preferred language": lambda w: ("POST", "/v1/people", person(preferred_language="fr"), 422,
+                                                "preferred_language"),
+    "a NUL byte in a chapter name": lambda w: ("POST", "/v1/chapters", {"name": "Meharry\x00"}, 422, "name"),
+    "a NUL byte in a changed chapter name": lambda w: ("PATCH", f"/v1/chapters/{w['chapter']}",
+                                                       {"name": "Meharry\x00"}, 422, "name"),
+    "a NUL byte in a program name": lambda w: ("POST", "/v1/programs", {
+        "name": "Into\x00Residency", "mentee_stages": ["undergraduate"], "mentor_stages": ["resident"]}, 422, "name"),
+    "a pair cap past any integer": lambda w: ("PATCH", f"/v1/programs/{w['program']}", {"pair_cap": 2**40}, 422,
+                                              "pair_cap"),
+    "a NUL byte in a mentee's goals": lambda w: ("POST", "/v1/enrollments", enrollment(w, goals="match\x00"), 422,
+                                                 "goals"),
+    "an offset past any integer": lambda w: ("GET", "/v1/people?offset=9223372036854775808", None, 422, "offset"),
+    "a negative offset": lambda w: ("GET", "/v1/people?offset=-1", None, 422, "offset"),
+    "a limit past the largest page": lambda w: ("GET", "/v1/people?limit=100000", None, 422, "limit"),
+    "an email address in a profile change": lambda w: ("PATCH", f"/v1/people/{w['resident']}",
+                                                       {"email": f"{uuid4().hex}@example.org"}, 422, "email"),
 }
 
 
@@ -75,6 +108,43 @@ async def test_bad_input_is_refused_naming_the_field_and_nothing_is_written(prof
         response = await admin.request(method, path, json=body)
     assert (response.status_code, response.json()["error"].get("field")) == (status, field), response.text
     assert await profiles.query(COUNTS) == before
+
+
+async def test_malformed_json_is_refused_naming_the_body(profiles, world):
+    async with profiles.client() as admin:
+        response = await admin.post("/v1/chapters", content=b'{"name": "Meharry', headers={
+            "Content-Type": "application/json"})
+    assert (response.status_code, response.json()["error"]["field"]) == (422, "body"), response.text
+
+
+async def test_a_lone_surrogate_is_refused_naming_the_field(profiles, world):
+    body = json.dumps(person(display_name="Ana \ud800")).encode()  # escaped: \ud800 travels as six ASCII characters
+    async with profiles.client() as admin:
+        response = await admin.post("/v1/people", content=body, headers={"Content-Type": "application/json"})
+    assert (response.status_code, response.json()["error"]["field"]) == (422, "display_name"), response.text
+
+
+IDENTITY_CASES = {
+    "a NUL byte in a value": ({"attributes": {"disability": {"value": "deaf\x00", "use_in_matching": True}}},
+                              "attributes.disability.value"),
+    "a line break in a value": ({"attributes": {"disability": {"value": "deaf\nhard of hearing"}}},
+                                "attributes.disability.value"),
+    "a value too long": ({"attributes": {"disability": {"value": "d" * 101}}}, "attributes.disability.value"),
+    "a NUL byte in a requested attribute": (
+        {"attributes": {"disability": {"value": "deaf", "use_in_matching": True}},
+         "requests": [{"attribute": "disability\x00", "strength": "preference"}]}, "requests.0.attribute"),
+}
+
+
+@pytest.mark.parametrize("case", IDENTITY_CASES, ids=list(IDENTITY_CASES))
+async def test_identity_values_that_matching_could_not_take_are_refused_here_naming_the_field(
+        profiles, world, case):
+    body, field = IDENTITY_CASES[case]
+    async with profiles.client(Role.PARTICIPANT, person_id=world["resident"]) as as_person:
+        response = await as_person.put(f"/v1/people/{world['resident']}/identity", json=body)
+        kept = (await as_person.get(f"/v1/people/{world['resident']}/identity")).json()
+    assert (response.status_code, response.json()["error"]["field"]) == (422, field), response.text
+    assert kept == {"attributes": {}, "requests": []}
 
 
 async def test_identity_attributes_outside_the_vocabulary_are_refused_naming_the_attribute(profiles, world):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from datetime import datetime
 from typing import Generic, TypeVar
 from uuid import UUID
 
@@ -11,7 +12,7 @@ from mentorship_contracts.vocabulary import TrainingStage as S
 from plumbing.testing import FakeUnitOfWork
 from profiles.domain import commands
 from profiles.domain.commands import SearchPeople
-from profiles.domain.model import Chapter, Enrollment, Person, Program
+from profiles.domain.model import Chapter, EmailChange, Enrollment, Person, Program
 from profiles.service_layer import handlers
 
 T = TypeVar("T", bound=Chapter | Program | Person | Enrollment)
@@ -56,6 +57,45 @@ class FakeEnrollments(FakeRepository[Enrollment]):
         return [copy.deepcopy(e) for e in self.items.values() if e.person_id == person_id]
 
 
+class FakePartnerships:
+    """Pairings as matching announced them: (mentee, mentor, still active) by pairing id."""
+
+    def __init__(self) -> None:
+        self.pairings: dict[UUID, tuple[UUID, UUID, bool]] = {}
+
+    async def begin(self, pairing_id: UUID, mentee_id: UUID, mentor_id: UUID) -> None:
+        self.pairings.setdefault(pairing_id, (mentee_id, mentor_id, True))
+
+    async def end(self, pairing_id: UUID, mentee_id: UUID, mentor_id: UUID) -> None:
+        self.pairings[pairing_id] = (mentee_id, mentor_id, False)
+
+    async def between(self, one: UUID, other: UUID) -> bool:
+        return any(active and {mentee, mentor} == {one, other} for mentee, mentor, active in self.pairings.values())
+
+    async def forget(self, person_id: UUID) -> None:
+        self.pairings = {pairing: row for pairing, row in self.pairings.items() if person_id not in row[:2]}
+
+
+class FakeEmailChanges:
+    def __init__(self) -> None:
+        self.items: dict[UUID, EmailChange] = {}
+
+    async def save(self, change: EmailChange) -> None:
+        self.items[change.person_id] = change
+
+    async def by_token(self, digest: bytes) -> EmailChange | None:
+        return next((c for c in self.items.values() if c.token_digest == digest), None)
+
+    async def remove(self, person_id: UUID) -> None:
+        self.items.pop(person_id, None)
+
+    async def remove_expired(self, now: datetime) -> int:
+        expired = [person for person, change in self.items.items() if change.expires_at <= now]
+        for person in expired:
+            del self.items[person]
+        return len(expired)
+
+
 def anyone(*_: object) -> None:
     """Lets every caller act (handlers take who may act from the HTTP layer)."""
 
@@ -63,7 +103,8 @@ def anyone(*_: object) -> None:
 @pytest.fixture
 def uow() -> FakeUnitOfWork:
     return FakeUnitOfWork(chapters=FakeChapters(), programs=FakePrograms(), people=FakePeople(),
-                          enrollments=FakeEnrollments())
+                          enrollments=FakeEnrollments(), partnerships=FakePartnerships(),
+                          email_changes=FakeEmailChanges())
 
 
 @pytest.fixture
@@ -82,6 +123,7 @@ async def vetted_program(uow, chapter):
 def register(uow, chapter):
     async def register(stage=S.RESIDENT, email=None, **details):
         email = email or f"person{len(uow.people.items)}@example.org"
+        details = {"display_name": "A Person", **details}
         return await handlers.register_person(commands.RegisterPerson(
-            display_name="A Person", email=email, stage=stage, chapter_id=chapter.id, **details), uow)
+            email=email, stage=stage, chapter_id=chapter.id, **details), uow)
     return register

@@ -55,7 +55,7 @@ async def test_an_update_tells_each_audience_only_what_changed_for_it(uow, regis
     person = await register()
     mark = len(uow.published)
     await handlers.update_person(commands.UpdatePerson(person.id, {"pronouns": "she/her"}), uow, anyone)
-    assert [type(e) for e in uow.published_since(mark)] == [contract.ContactDetailsChanged]
+    assert [type(e) for e in uow.published_since(mark)] == [contract.ContactDetailsChangedV3]
 
     mark = len(uow.published)
     changes = {"stage": S.FELLOW, "specialties": [Specialty.GENERAL_SURGERY]}
@@ -87,7 +87,7 @@ async def test_erasing_a_person_forgets_them_here_and_tells_every_other_service(
     await handlers.enroll(commands.Enroll(person.id, vetted_program.id, Role.MENTEE), uow, anyone)
     await handlers.erase_person(commands.ErasePerson(person.id), uow, anyone)
     assert person.id not in uow.people.items
-    assert uow.published[-1] == contract.PersonErased(person_id=person.id, event_id=uow.published[-1].event_id,
+    assert uow.published[-1] == contract.PersonErasedV2(person_id=person.id, event_id=uow.published[-1].event_id,
                                                       occurred_at=uow.published[-1].occurred_at)
     with pytest.raises(NotFound):
         await handlers.get_person(person.id, uow, anyone)

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Literal
 from uuid import UUID
+
+from mentorship_contracts.vocabulary import PairingKind
+
+# Fixed lists, so that reasons can travel on public topics: never free text.
+DeclineReason = Literal["not_a_good_fit", "schedule_conflict", "no_longer_available", "prefer_another_mentor", "other"]
+EndReason = Literal["not_a_good_fit", "schedule_conflict", "no_longer_available", "goals_met", "relocated", "conduct",
+                    "other"]
+RoundMethod = Literal["optimal", "stable"]
 
 
 @dataclass(frozen=True)
@@ -23,13 +32,13 @@ class AcceptPairing:
 @dataclass(frozen=True)
 class DeclinePairing:
     pairing_id: UUID
-    reason_code: str
+    reason_code: DeclineReason
 
 
 @dataclass(frozen=True)
 class EndPairing:
     pairing_id: UUID
-    reason_code: str
+    reason_code: EndReason
 
 
 @dataclass(frozen=True)
@@ -62,11 +71,11 @@ class RequestMentor:
     program_id: UUID
     mentee_id: UUID
     mentor_id: UUID
-    pairing_kind: str | None = None  # needed where the mentee is enrolled for several kinds
+    pairing_kind: PairingKind | None = None  # needed where the mentee is enrolled for several kinds
 
 
 @dataclass(frozen=True)
 class RunRound:
     program_id: UUID
-    method: str  # "optimal" or "stable"
+    method: RoundMethod
     most_pairs_first: bool

@@ -2,34 +2,23 @@
 
 from __future__ import annotations
 
+import calendar
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
+from typing import Literal
 from uuid import UUID
 
-from mentorship_contracts.vocabulary import TrainingStage
+from mentorship_contracts.profiles import PairingMode, ProgramFormat
+from mentorship_contracts.vocabulary import PairingKind, Role, TrainingStage
 
-
-class MatchingError(Exception):
-    """A rule of matching was broken; `field` names what the caller sent that is at fault."""
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
-
-
-class NotFound(MatchingError):
-    pass
-
-
-class Conflict(MatchingError):
-    """The request is valid but the state does not allow it (already paired, at capacity, not proposed...)."""
+from .errors import MeetingInTheFuture, MentorAnswersRequest, MentorshipNotHeld, TransitionNotAllowed
 
 
 @dataclass(frozen=True)
 class ProgramRules:
     id: UUID
     chapter_id: UUID | None
-    pairing_mode: str
+    pairing_mode: PairingMode
     both_must_accept: bool
     pair_cap: int | None
     minimum_score: int
@@ -37,7 +26,7 @@ class ProgramRules:
     mentee_stages: list[TrainingStage]
     mentor_stages: list[TrainingStage]
     cadence_max_days: int = 60
-    format: str = "one_to_one"
+    format: ProgramFormat = "one_to_one"
     group_size: int | None = None
 
     def room_of(self, capacity: int) -> int:
@@ -73,7 +62,7 @@ class Candidate:
     identity_wishes: tuple[IdentityWish, ...] = ()
     waiting_since: datetime | None = None
     # What the enrollment seeks (a mentee) or offers (a mentor): only the same kind pairs.
-    pairing_kind: str = "general"
+    pairing_kind: PairingKind = PairingKind.GENERAL
 
     @property
     def has_room(self) -> bool:
@@ -81,19 +70,30 @@ class Candidate:
 
 
 # The lifecycle of a pairing. "requested" is a mentee's choice awaiting the mentor; "lapsed" a request
-# left behind when another was accepted.
-LIVE = ("proposed", "active")
-CLOSED_BEFORE = ("declined", "ended")  # such a pair is never proposed again
+# left behind when another was accepted (or either of the two left).
+PairingStatus = Literal["proposed", "requested", "active", "declined", "ended", "completed", "lapsed"]
+LIVE: tuple[PairingStatus, ...] = ("proposed", "active")
+Acceptor = Literal["mentee", "mentor", "program"]
+
+
+def term_end(start: datetime, months: int) -> datetime:
+    """The same day `months` later (the last day of that month when it is shorter)."""
+    month_index = start.month - 1 + months
+    year, month = start.year + month_index // 12, month_index % 12 + 1
+    return start.replace(year=year, month=month, day=min(start.day, calendar.monthrange(year, month)[1]))
 
 
 @dataclass
 class Pairing:
+    """A mentee and a mentor paired in a program: its status changes only through the steps below, each of which
+    refuses what the current status does not allow."""
+
     id: UUID
     program_id: UUID
     chapter_id: UUID | None
     mentee_id: UUID
     mentor_id: UUID
-    status: str
+    status: PairingStatus
     score: int
     reasons: list[str]
     mentee_accepted: bool = False
@@ -103,17 +103,22 @@ class Pairing:
     mentee_enrollment_id: UUID | None = None
     mentor_enrollment_id: UUID | None = None
     # What the mentorship is for: the kind its mentee enrollment seeks (and its mentor's offers).
-    pairing_kind: str = "general"
+    pairing_kind: PairingKind = PairingKind.GENERAL
+    closed_reason: str | None = None  # why it was closed, once it is
 
-    def side_of(self, person_id: UUID) -> str | None:
-        return "mentee" if person_id == self.mentee_id else "mentor" if person_id == self.mentor_id else None
+    def side_of(self, person_id: UUID | None) -> Role | None:
+        return Role.MENTEE if person_id == self.mentee_id else Role.MENTOR if person_id == self.mentor_id else None
 
-    def accept(self, side: str, program: ProgramRules) -> bool:
-        """Record one side's acceptance (or the program's, side "program"); True when the pairing became active."""
-        if self.status not in ("proposed", "requested"):
-            raise Conflict(f"a {self.status} pairing cannot be accepted", "pairing_id")
+    def _refuse_unless(self, allowed: tuple[PairingStatus, ...], step: str) -> None:
+        if self.status not in allowed:
+            raise TransitionNotAllowed(f"a {self.status} pairing cannot be {step}", "pairing_id")
+
+    def accept(self, side: Acceptor, program: ProgramRules, now: datetime) -> bool:
+        """Record one side's acceptance (or the program's, side "program"); True when the pairing became active,
+        its term starting `now`."""
+        self._refuse_unless(("proposed", "requested"), "accepted")
         if side == "mentee" and self.status == "requested":
-            raise Conflict("the mentor answers a mentee's request", "pairing_id")
+            raise MentorAnswersRequest("the mentor answers a mentee's request", "pairing_id")
         if side in ("mentee", "program"):
             self.mentee_accepted = True
         if side in ("mentor", "program"):
@@ -125,34 +130,63 @@ class Pairing:
         )
         if confirmed:
             self.status = "active"
+            self.term_ends_at = term_end(now, program.term_months)
         return confirmed
 
-    def decline(self) -> None:
-        if self.status not in ("proposed", "requested"):
-            raise Conflict(f"a {self.status} pairing cannot be declined", "pairing_id")
-        self.status = "declined"
+    def decline(self, reason_code: str) -> None:
+        self._refuse_unless(("proposed", "requested"), "declined")
+        self.status, self.closed_reason = "declined", reason_code
 
-    def end(self) -> None:
-        if self.status != "active":
-            raise Conflict(f"a {self.status} pairing cannot be ended", "pairing_id")
-        self.status = "ended"
+    def lapse(self, reason_code: str) -> None:
+        """A mentee's request left unanswered: another was accepted, or one of the two left."""
+        self._refuse_unless(("requested",), "lapsed")
+        self.status, self.closed_reason = "lapsed", reason_code
 
-    def renew(self, new_term_end: datetime) -> None:
-        if self.status != "active":
-            raise Conflict(f"a {self.status} pairing cannot be renewed", "pairing_id")
-        self.term_ends_at = new_term_end
+    def end(self, reason_code: str) -> None:
+        self._refuse_unless(("active",), "ended")
+        self.status, self.closed_reason = "ended", reason_code
+
+    def renew(self, program: ProgramRules, now: datetime) -> None:
+        """Another term, from the end of this one (or from now, if that has passed)."""
+        self._refuse_unless(("active",), "renewed")
+        start = now if self.term_ends_at is None else max(self.term_ends_at, now)
+        self.term_ends_at = term_end(start, program.term_months)
 
     def complete(self) -> None:
-        if self.status != "active":
-            raise Conflict(f"a {self.status} pairing cannot be completed", "pairing_id")
-        self.status = "completed"
+        self._refuse_unless(("active",), "completed")
+        self.status, self.closed_reason = "completed", "term_completed"
 
     def log_meeting(self, met_on: date, today: date) -> None:
         if self.status != "active":
-            raise Conflict(f"meetings are logged on an active pairing, not a {self.status} one", "pairing_id")
+            raise TransitionNotAllowed(f"meetings are logged on an active pairing, not a {self.status} one",
+                                       "pairing_id")
         if met_on > today:
-            raise MatchingError("a meeting is logged after it happened", "met_on")
+            raise MeetingInTheFuture("a meeting is logged after it happened", "met_on")
+        met_at = datetime.combine(met_on, datetime.min.time(), UTC)
+        self.last_met_at = met_at if self.last_met_at is None else max(self.last_met_at, met_at)
 
     def may_give_feedback(self) -> None:
         if self.status not in ("active", "completed", "ended"):
-            raise Conflict("feedback is given on a mentorship that happened", "pairing_id")
+            raise MentorshipNotHeld("feedback is given on a mentorship that happened", "pairing_id")
+
+
+PairingOrigin = Literal["registration", "round", "choice"]
+
+
+@dataclass(frozen=True)
+class NewPairing:
+    """A pairing about to be written: proposed, requested, or active at once."""
+
+    id: UUID
+    program_id: UUID
+    chapter_id: UUID | None
+    mentee: Candidate
+    mentor: Candidate
+    status: PairingStatus
+    origin: PairingOrigin
+    score: int
+    reasons: tuple[str, ...] | list[str]
+    round_id: UUID | None = None
+    mentee_accepted: bool = False
+    confirmed_at: datetime | None = None
+    term_ends_at: datetime | None = None

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
 from uuid import UUID
 
 import numpy as np
 
 from .model import Candidate, ProgramRules
-from .scoring import Fit, Ranking, Scorer, Weights, fit, mentor_exclusion
+from .scorer import Ranking, Scorer
+from .scoring import Fit, Weights, fit, mentor_exclusion
 
 
 @dataclass(frozen=True)
@@ -40,11 +39,8 @@ class Roster:
         return cls(eligible, Scorer(eligible, weights), np.array([m.capacity for m in eligible], dtype=np.int64),
                    {m.enrollment_id: j for j, m in enumerate(eligible)})
 
-    def room(self, live: Mapping[UUID, int] | None = None) -> np.ndarray:
-        """Mentees each mentor may still take: given the live pairings per mentor enrollment now, or as the
-        candidates say."""
-        if live is None:
-            return self.capacity - np.array([m.active_pairings for m in self.mentors], dtype=np.int64)
+    def room(self, live: Mapping[UUID, int]) -> np.ndarray:
+        """Mentees each mentor may still take, given the live pairings per mentor enrollment now."""
         at = np.fromiter((self.column.get(e, -1) for e in live), dtype=np.int64, count=len(live))
         taken = np.fromiter(live.values(), dtype=np.int64, count=len(live))
         room = self.capacity.copy()
@@ -52,19 +48,10 @@ class Roster:
         return room
 
 
-def pair_waiting(program: ProgramRules, waiting: list[Candidate], mentors: list[Candidate], live_pairs: int,
-                 weights: Weights = Weights(), closed_before: frozenset[tuple[UUID, UUID]] = frozenset()) -> list[Proposal]:
-    """Offer room to waiting mentees fairly: longest waiting first, each to their best mentor with room.
-
-    Stops at the program's cap.
-    """
-    roster = Roster.of(program, mentors, weights)
-    return pair_from_roster(program, waiting, roster, roster.room(), live_pairs, closed_before)
-
-
 def pair_from_roster(program: ProgramRules, waiting: list[Candidate], roster: Roster, room: np.ndarray,
                      live_pairs: int, closed_before: frozenset[tuple[UUID, UUID]] = frozenset()) -> list[Proposal]:
-    """`pair_waiting` with the mentors already scored, and `room[j]` left to `roster.mentors[j]`."""
+    """Offer room to waiting mentees fairly: longest waiting first, each to their best mentor with room
+    (`room[j]` left to `roster.mentors[j]`). Stops at the program's cap."""
     proposals: list[Proposal] = []
     room = room.copy()
     in_order = sorted(waiting, key=lambda c: (c.waiting_since, str(c.enrollment_id)))
@@ -83,10 +70,3 @@ def pair_from_roster(program: ProgramRules, waiting: list[Candidate], roster: Ro
         live_pairs += 1
         room[j] -= 1
     return proposals
-
-
-def term_end(start: datetime, months: int) -> datetime:
-    """The same day `months` later (the last day of that month when it is shorter)."""
-    month_index = start.month - 1 + months
-    year, month = start.year + month_index // 12, month_index % 12 + 1
-    return start.replace(year=year, month=month, day=min(start.day, calendar.monthrange(year, month)[1]))

@@ -8,7 +8,7 @@ out, are dropped; then each mentee keeps only their `top_k` best mentors. The op
 only fall short of the unpruned one when a mentee's top_k mentors are all taken by others; the benchmark
 measures how often that costs anything.
 
-A bucket is scored a block of mentees at a time with one matrix product (see `scoring.Scorer`), which yields,
+A bucket is scored a block of mentees at a time with one matrix product (see `scorer.Scorer`), which yields,
 per pair, the pair's exact points scaled by the mentee's multiplier minus the least value that reaches the
 threshold: a pair qualifies when that is not negative, and, for one mentee, it orders mentors as their scores
 do. Among mentors a mentee scores equally, the one with most room is kept first, then an order scrambled per
@@ -29,7 +29,8 @@ from uuid import UUID
 import numpy as np
 
 from .model import Candidate, ProgramRules
-from .scoring import Scorer, Weights, mentor_exclusion
+from .scorer import Scorer
+from .scoring import Weights, mentor_exclusion
 
 DEFAULT_TOP_K = 16
 _BLOCK_CELLS = 1 << 20  # mentee rows × mentor columns scored at once: a few MB, so a block stays in cache

@@ -1,25 +1,22 @@
-"""Which profiles events matching applies, each in the consumer's inbox transaction."""
+"""Which profiles events matching applies, and with which handler (bootstrap runs each in the consumer's inbox
+transaction). A handler applies the later versions of its event too (each subclasses the one before)."""
 
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from mentorship_contracts import IntegrationEvent
 from mentorship_contracts import profiles as source
-from plumbing.consumer import in_unit_of_work
 
-from ..service_layer import handlers
-from ..service_layer.unit_of_work import MatchingUnitOfWork
+from ..service_layer import projections
 
-HANDLERS = {
-    event: in_unit_of_work(MatchingUnitOfWork, handler)
-    for event, handler in {
-        source.ProgramDefined: handlers.program_defined,
-        source.ProgramDefinedV2: handlers.program_defined,
-        source.MatchingProfileChanged: handlers.matching_profile_changed,
-        source.ConsentChanged: handlers.consent_changed,
-        source.EnrollmentCreated: handlers.enrollment_created,
-        source.EnrollmentCreatedV2: handlers.enrollment_created,
-        source.EnrollmentChanged: handlers.enrollment_changed,
-        source.EnrollmentChangedV2: handlers.enrollment_changed,
-        source.EnrollmentWithdrawn: handlers.enrollment_withdrawn,
-        source.MentorApproved: handlers.mentor_approved,
-        source.MentorSuspended: handlers.mentor_suspended,
-        source.PersonErased: handlers.person_erased,
-    }.items()
+HANDLERS: dict[type[IntegrationEvent], Callable[[Any, Any], Awaitable[None]]] = {
+    source.ProgramDefined: projections.program_defined,
+    source.MatchingProfileChanged: projections.matching_profile_changed,
+    source.ConsentChanged: projections.consent_changed,
+    source.EnrollmentCreated: projections.enrollment_created,
+    source.EnrollmentChanged: projections.enrollment_changed,
+    source.EnrollmentWithdrawn: projections.enrollment_withdrawn,
+    source.MentorApproved: projections.mentor_approved,
+    source.MentorSuspended: projections.mentor_suspended,
+    source.PersonErased: projections.person_erased,
 }

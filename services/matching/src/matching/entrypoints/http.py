@@ -2,111 +2,55 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from typing import Annotated, Literal
+from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Request
 from mentorship_contracts.vocabulary import PairingKind
 from plumbing.auth import Principal, current_principal, forbidden
-from plumbing.http import ApiError
-from pydantic import BaseModel, ConfigDict, Field
+from plumbing.http import answers
 
 from ..domain import commands
-from ..domain.model import Conflict, MatchingError, NotFound, Pairing, ProgramRules
+from ..domain.model import Pairing, ProgramRules
 from ..domain.scoring import Weights
-from ..service_layer import handlers
-from ..service_layer.unit_of_work import MatchingUnitOfWork
+from ..service_layer import choice, lifecycle, programs, rounds, views
+from ..service_layer.ports import Authorize, MatchingUnitOfWorkPort
+from .schemas import (
+    EndIn,
+    FeedbackIn,
+    FeedbackOut,
+    MeetingIn,
+    PairingOut,
+    PersonPairingOut,
+    ReasonIn,
+    RequestIn,
+    RequestOut,
+    RoundIn,
+    RoundOut,
+    RoundQueuedOut,
+    StatisticsOut,
+    SuggestionOut,
+    WaitlistEntryOut,
+    WeightsIn,
+    WeightsOut,
+)
 
 router = APIRouter(prefix="/v1")
 Caller = Annotated[Principal, Depends(current_principal)]
 
 
-def uow(request: Request) -> MatchingUnitOfWork:
-    return MatchingUnitOfWork(request.app.state.service.pool)
+def uow(request: Request) -> MatchingUnitOfWorkPort:
+    return request.app.state.new_unit_of_work()
 
 
-UnitOfWork = Annotated[MatchingUnitOfWork, Depends(uow)]
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-# Fixed lists, so that reasons can travel on public topics: never free text.
-DeclineReason = Literal["not_a_good_fit", "schedule_conflict", "no_longer_available", "prefer_another_mentor", "other"]
-EndReason = Literal["not_a_good_fit", "schedule_conflict", "no_longer_available", "goals_met", "relocated", "conduct",
-                    "other"]
-
-
-class ReasonIn(Strict):
-    reason_code: DeclineReason
-
-
-class EndIn(Strict):
-    reason_code: EndReason
-
-
-class MeetingIn(Strict):
-    met_on: date
-    minutes: int = Field(ge=5, le=600)
-    topics: list[str] = Field(default_factory=list, max_length=10)
-
-
-class FeedbackIn(Strict):
-    rating: int = Field(ge=1, le=5)
-    comment: str = Field(default="", max_length=4000)
-
-
-class RequestIn(Strict):
-    mentee_id: UUID
-    mentor_id: UUID
-    pairing_kind: PairingKind | None = Field(
-        default=None, description="Which of the mentee's enrollments asks, where they are enrolled for several kinds")
-
-
-class RoundIn(Strict):
-    method: Literal["optimal", "stable"] = "optimal"
-    most_pairs_first: bool = False
-
-
-class WeightsIn(Strict):
-    specialty: int = Field(ge=0, le=100)
-    support: int = Field(ge=0, le=100)
-    stage: int = Field(ge=0, le=100)
-    identity: int = Field(ge=0, le=100)
-    language: int = Field(ge=0, le=100)
-    logistics: int = Field(ge=0, le=100)
-    near_peer_max_gap: int = Field(default=2, ge=1, le=9)
-
-
-class PairingOut(BaseModel):
-    id: UUID
-    program_id: UUID
-    mentee_id: UUID
-    mentor_id: UUID
-    pairing_kind: str
-    status: str
-    score: int
-    reason_codes: list[str]
-    mentee_accepted: bool
-    mentor_accepted: bool
-    term_ends_at: datetime | None
-    last_met_at: datetime | None
-
-    @classmethod
-    def of(cls, p: Pairing) -> PairingOut:
-        return cls(id=p.id, program_id=p.program_id, mentee_id=p.mentee_id, mentor_id=p.mentor_id,
-                   pairing_kind=p.pairing_kind, status=p.status,
-                   score=p.score, reason_codes=p.reasons, mentee_accepted=p.mentee_accepted,
-                   mentor_accepted=p.mentor_accepted, term_ends_at=p.term_ends_at, last_met_at=p.last_met_at)
+UnitOfWork = Annotated[MatchingUnitOfWorkPort, Depends(uow)]
 
 
 def _manages(caller: Principal, program: ProgramRules) -> bool:
     return caller.is_admin or caller.coordinates(program.chapter_id)
 
 
-def party_or_program(caller: Principal) -> handlers.Authorize:
+def party_or_program(caller: Principal) -> Authorize:
     """One of the pair acts for themselves; a coordinator of the program's chapter, or an admin, for the program."""
 
     def authorize(pairing: Pairing, program: ProgramRules) -> commands.Actor:
@@ -119,7 +63,7 @@ def party_or_program(caller: Principal) -> handlers.Authorize:
     return authorize
 
 
-def party(caller: Principal) -> handlers.Authorize:
+def party(caller: Principal) -> Authorize:
     """Only the mentee or the mentor: declining, ending and feedback are theirs to give."""
 
     def authorize(pairing: Pairing, program: ProgramRules) -> commands.Actor:
@@ -130,8 +74,8 @@ def party(caller: Principal) -> handlers.Authorize:
     return authorize
 
 
-async def _managed_program(program_id: UUID, caller: Principal, unit: MatchingUnitOfWork) -> ProgramRules:
-    program = await handlers.program_rules(program_id, uow=unit)
+async def _managed_program(program_id: UUID, caller: Principal, unit: MatchingUnitOfWorkPort) -> ProgramRules:
+    program = await programs.program_rules(program_id, uow=unit)
     if not _manages(caller, program):
         raise forbidden("only a national administrator, or a coordinator of the program's chapter, may do this")
     return program
@@ -139,120 +83,116 @@ async def _managed_program(program_id: UUID, caller: Principal, unit: MatchingUn
 
 # --- pairings -----------------------------------------------------------------------------------------------
 @router.get("/people/{person_id}/pairings")
-async def pairings_of(person_id: UUID, caller: Caller, unit: UnitOfWork) -> list[dict]:
+async def pairings_of(person_id: UUID, caller: Caller, unit: UnitOfWork) -> list[PersonPairingOut]:
     if not (caller.is_person(person_id) or caller.is_admin):
         raise forbidden("you may see your own pairings")
-    return await handlers.pairings_of(person_id, unit)
+    return [PersonPairingOut.model_validate(p) for p in await views.pairings_of(person_id, unit)]
 
 
 @router.get("/pairings/{pairing_id}")
 async def get_pairing(pairing_id: UUID, caller: Caller, unit: UnitOfWork) -> PairingOut:
-    return PairingOut.of(await handlers.pairing(pairing_id, unit, party_or_program(caller)))
+    return PairingOut.of(await views.pairing(pairing_id, unit, party_or_program(caller)))
 
 
-@router.post("/pairings/{pairing_id}/accept")
+@router.post("/pairings/{pairing_id}/accept", responses=answers(409))
 async def accept(pairing_id: UUID, caller: Caller, unit: UnitOfWork) -> PairingOut:
-    return PairingOut.of(await handlers.accept(commands.AcceptPairing(pairing_id), unit, party_or_program(caller)))
+    return PairingOut.of(await lifecycle.accept(commands.AcceptPairing(pairing_id), unit, party_or_program(caller)))
 
 
-@router.post("/pairings/{pairing_id}/decline")
+@router.post("/pairings/{pairing_id}/decline", responses=answers(409))
 async def decline(pairing_id: UUID, body: ReasonIn, caller: Caller, unit: UnitOfWork) -> PairingOut:
-    return PairingOut.of(await handlers.decline(commands.DeclinePairing(pairing_id, body.reason_code), unit, party(caller)))
+    command = commands.DeclinePairing(pairing_id, body.reason_code)
+    return PairingOut.of(await lifecycle.decline(command, unit, party(caller)))
 
 
-@router.post("/pairings/{pairing_id}/end")
+@router.post("/pairings/{pairing_id}/end", responses=answers(409))
 async def end(pairing_id: UUID, body: EndIn, caller: Caller, unit: UnitOfWork) -> PairingOut:
-    return PairingOut.of(await handlers.end(commands.EndPairing(pairing_id, body.reason_code), unit, party(caller)))
+    return PairingOut.of(await lifecycle.end(commands.EndPairing(pairing_id, body.reason_code), unit, party(caller)))
 
 
-@router.post("/pairings/{pairing_id}/renew")
+@router.post("/pairings/{pairing_id}/renew", responses=answers(409))
 async def renew(pairing_id: UUID, caller: Caller, unit: UnitOfWork) -> PairingOut:
-    return PairingOut.of(await handlers.renew(commands.RenewPairing(pairing_id), unit, party_or_program(caller)))
+    return PairingOut.of(await lifecycle.renew(commands.RenewPairing(pairing_id), unit, party_or_program(caller)))
 
 
-@router.post("/pairings/{pairing_id}/complete")
+@router.post("/pairings/{pairing_id}/complete", responses=answers(409))
 async def complete(pairing_id: UUID, caller: Caller, unit: UnitOfWork) -> PairingOut:
-    return PairingOut.of(await handlers.complete(commands.CompletePairing(pairing_id), unit, party_or_program(caller)))
+    command = commands.CompletePairing(pairing_id)
+    return PairingOut.of(await lifecycle.complete(command, unit, party_or_program(caller)))
 
 
-@router.post("/pairings/{pairing_id}/meetings", status_code=201)
+@router.post("/pairings/{pairing_id}/meetings", status_code=201, responses=answers(409))
 async def log_meeting(pairing_id: UUID, body: MeetingIn, caller: Caller, unit: UnitOfWork) -> PairingOut:
     command = commands.LogMeeting(pairing_id, body.met_on, body.minutes, body.topics)
-    return PairingOut.of(await handlers.log_meeting(command, unit, party(caller)))
+    return PairingOut.of(await lifecycle.log_meeting(command, unit, party(caller)))
 
 
-@router.post("/pairings/{pairing_id}/feedback", status_code=201)
-async def give_feedback(pairing_id: UUID, body: FeedbackIn, caller: Caller, unit: UnitOfWork) -> dict:
-    await handlers.give_feedback(commands.GiveFeedback(pairing_id, body.rating, body.comment), unit, party(caller))
-    return {"pairing_id": pairing_id, "rating": body.rating}
+@router.post("/pairings/{pairing_id}/feedback", status_code=201, responses=answers(409))
+async def give_feedback(pairing_id: UUID, body: FeedbackIn, caller: Caller, unit: UnitOfWork) -> FeedbackOut:
+    await lifecycle.give_feedback(commands.GiveFeedback(pairing_id, body.rating, body.comment), unit, party(caller))
+    return FeedbackOut(pairing_id=pairing_id, rating=body.rating)
 
 
 # --- programs: waitlist, suggestions and requests, rounds, weights, statistics ----------------------------------
 @router.get("/programs/{program_id}/waitlist")
-async def program_waitlist(program_id: UUID, caller: Caller, unit: UnitOfWork) -> list[dict]:
+async def program_waitlist(program_id: UUID, caller: Caller, unit: UnitOfWork) -> list[WaitlistEntryOut]:
     await _managed_program(program_id, caller, unit)
-    return await handlers.waitlist(program_id, unit)
+    return [WaitlistEntryOut.model_validate(e) for e in await views.waitlist(program_id, unit)]
 
 
 @router.get("/programs/{program_id}/waitlist/{person_id}")
 async def waitlist_position(program_id: UUID, person_id: UUID, caller: Caller, unit: UnitOfWork,
-                            pairing_kind: PairingKind | None = None) -> dict:
+                            pairing_kind: PairingKind | None = None) -> WaitlistEntryOut:
     if not caller.is_person(person_id):
         await _managed_program(program_id, caller, unit)
-    return await handlers.waitlist_place(program_id, person_id, unit, pairing_kind)
+    return WaitlistEntryOut.model_validate(await views.waitlist_place(program_id, person_id, unit, pairing_kind))
 
 
-@router.get("/programs/{program_id}/suggestions")
+@router.get("/programs/{program_id}/suggestions", responses=answers(409))
 async def suggestions(program_id: UUID, mentee_id: UUID, caller: Caller, unit: UnitOfWork,
-                      pairing_kind: PairingKind | None = None) -> list[dict]:
+                      pairing_kind: PairingKind | None = None) -> list[SuggestionOut]:
     if not caller.is_person(mentee_id):
         await _managed_program(program_id, caller, unit)
-    return await handlers.suggestions(program_id, mentee_id, unit, pairing_kind)
+    found = await choice.suggestions(program_id, mentee_id, unit, pairing_kind)
+    return [SuggestionOut.model_validate(s) for s in found]
 
 
-@router.post("/programs/{program_id}/requests", status_code=201)
-async def request_mentor(program_id: UUID, body: RequestIn, caller: Caller, unit: UnitOfWork) -> dict:
+@router.post("/programs/{program_id}/requests", status_code=201, responses=answers(409))
+async def request_mentor(program_id: UUID, body: RequestIn, caller: Caller, unit: UnitOfWork) -> RequestOut:
     if not caller.is_person(body.mentee_id):
         raise forbidden("a mentee chooses their own mentor")
-    pairing_id = await handlers.request_mentor(
+    pairing_id = await choice.request_mentor(
         commands.RequestMentor(program_id, body.mentee_id, body.mentor_id, body.pairing_kind), unit)
-    return {"pairing_id": pairing_id, "status": "requested"}
+    return RequestOut(pairing_id=pairing_id, status="requested")
 
 
 @router.post("/programs/{program_id}/rounds", status_code=202)
-async def run_round(program_id: UUID, body: RoundIn, caller: Caller, unit: UnitOfWork) -> dict:
+async def run_round(program_id: UUID, body: RoundIn, caller: Caller, unit: UnitOfWork) -> RoundQueuedOut:
     await _managed_program(program_id, caller, unit)
-    round_id = await handlers.queue_round(commands.RunRound(program_id, body.method, body.most_pairs_first), unit)
-    return {"round_id": round_id, "status": "queued", "poll": f"/v1/rounds/{round_id}"}
+    round_id = await rounds.queue_round(commands.RunRound(program_id, body.method, body.most_pairs_first), unit)
+    return RoundQueuedOut(round_id=round_id, status="queued", poll=f"/v1/rounds/{round_id}")
 
 
 @router.get("/rounds/{round_id}")
-async def round_progress(round_id: UUID, caller: Caller, unit: UnitOfWork) -> dict:
-    found = await handlers.round_status(round_id, unit)
+async def round_progress(round_id: UUID, caller: Caller, unit: UnitOfWork) -> RoundOut:
+    found = await rounds.round_status(round_id, unit)
     await _managed_program(found["program_id"], caller, unit)
-    return found
+    return RoundOut.model_validate(found)
 
 
 @router.get("/programs/{program_id}/weights")
-async def get_weights(program_id: UUID, caller: Caller, unit: UnitOfWork) -> dict:
+async def get_weights(program_id: UUID, caller: Caller, unit: UnitOfWork) -> WeightsOut:
     await _managed_program(program_id, caller, unit)
-    return (await handlers.weights_of(program_id, unit)).as_dict()
+    return WeightsOut.of(await programs.weights_of(program_id, unit))
 
 
 @router.put("/programs/{program_id}/weights")
-async def set_weights(program_id: UUID, body: WeightsIn, caller: Caller, unit: UnitOfWork) -> dict:
+async def set_weights(program_id: UUID, body: WeightsIn, caller: Caller, unit: UnitOfWork) -> WeightsOut:
     await _managed_program(program_id, caller, unit)
-    if not any(v for k, v in body.model_dump().items() if k != "near_peer_max_gap"):
-        raise MatchingError("at least one weight must be positive", "specialty")
-    return (await handlers.set_weights(program_id, Weights(**body.model_dump()), unit)).as_dict()
+    return WeightsOut.of(await programs.set_weights(program_id, Weights(**body.model_dump()), unit))
 
 
 @router.get("/programs/{program_id}/statistics")
-async def statistics(program_id: UUID, caller: Caller, unit: UnitOfWork) -> dict:
+async def statistics(program_id: UUID, caller: Caller, unit: UnitOfWork) -> StatisticsOut:
     await _managed_program(program_id, caller, unit)
-    return await handlers.statistics(program_id, unit)
-
-
-def as_api_error(error: MatchingError) -> ApiError:
-    status = 404 if isinstance(error, NotFound) else 409 if isinstance(error, Conflict) else 422
-    return ApiError(status, type(error).__name__, str(error), error.field)
+    return StatisticsOut.model_validate(await programs.statistics(program_id, unit))

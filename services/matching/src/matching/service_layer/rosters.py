@@ -16,15 +16,19 @@ from uuid import UUID
 from ..domain.model import ProgramRules
 from ..domain.pairing import Roster
 from ..domain.scoring import Weights
+from .ports import CandidatesRepository, RosterStamp
 
 
 class RosterCache:
+    """One per process (built in bootstrap), shared by every unit of work of the instance."""
+
     def __init__(self, programs: int = 64) -> None:
         self._entries: OrderedDict[UUID, tuple[tuple, Roster]] = OrderedDict()
         self._programs = programs
         self.builds = 0  # how many rosters were read and scored (the rest came from memory)
 
-    async def roster(self, program: ProgramRules, weights: Weights, stamp: tuple, uow) -> Roster:
+    async def roster(self, program: ProgramRules, weights: Weights, stamp: RosterStamp,
+                     candidates: CandidatesRepository) -> Roster:
         """The program's roster, from memory if `stamp` (the database's, just read under the program's lock) and
         the rules and weights are those it was built from; else read and scored afresh."""
         rules = (tuple(program.mentor_stages), program.format, program.group_size, weights)
@@ -32,7 +36,7 @@ class RosterCache:
         if kept is not None and kept[0] == (stamp, rules):
             self._entries.move_to_end(program.id)
             return kept[1]
-        mentors, stamp = await uow.matching.roster(program)
+        mentors, stamp = await candidates.roster(program)
         roster = Roster.of(program, mentors, weights)
         self.builds += 1
         self._entries[program.id] = ((stamp, rules), roster)

@@ -1,12 +1,42 @@
-from plumbing.unit_of_work import UnitOfWork
+"""Matching's unit of work over PostgreSQL: its repositories on the transaction's connection, and the instance's
+roster cache (a collaborator from bootstrap)."""
 
-from ..adapters.repository import PostgresMatching
-from .rosters import RosterCache
+from __future__ import annotations
+
+import asyncpg
+from plumbing.unit_of_work import SharedTransaction, UnitOfWork
+
+from ..adapters.repositories.candidates import PostgresCandidates
+from ..adapters.repositories.due import PostgresDue
+from ..adapters.repositories.pairings import PostgresPairings
+from ..adapters.repositories.people import PostgresPeople
+from ..adapters.repositories.programs import PostgresPrograms
+from ..adapters.repositories.rounds import PostgresRounds
+from ..adapters.repositories.waitlist import PostgresWaitlist
+from .ports import Rosters
 
 
 class MatchingUnitOfWork(UnitOfWork):
-    rosters = RosterCache()  # one per process: shared by every unit of work of this instance
+    programs: PostgresPrograms
+    people: PostgresPeople
+    candidates: PostgresCandidates
+    waitlist: PostgresWaitlist
+    pairings: PostgresPairings
+    due: PostgresDue
+    rounds: PostgresRounds
+
+    def __init__(self, pool: asyncpg.Pool | None, *, joined: SharedTransaction | None = None,
+                 rosters: Rosters) -> None:
+        super().__init__(pool, joined=joined)
+        self.rosters = rosters  # one per process: shared by every unit of work of this instance
 
     def repositories(self) -> None:
+        assert self.shared is not None
         # Program locks last the transaction: units of work sharing it need not take them again.
-        self.matching = PostgresMatching(self.conn, locked=self.shared.memo.setdefault("locked_programs", set()))
+        self.programs = PostgresPrograms(self.conn, locked=self.shared.memo.setdefault("locked_programs", set()))
+        self.people = PostgresPeople(self.conn)
+        self.candidates = PostgresCandidates(self.conn)
+        self.waitlist = PostgresWaitlist(self.conn)
+        self.pairings = PostgresPairings(self.conn)
+        self.due = PostgresDue(self.conn)
+        self.rounds = PostgresRounds(self.conn)

@@ -40,7 +40,7 @@ async def contact_details_changed(event: profiles_contract.ContactDetailsChanged
             timezone=one_line(event.timezone, 64) or "UTC",
             pronouns_for_partner=one_line(event.pronouns_for_partner, 40),
             bio_for_partner=paragraphs(event.bio_for_partner, 2000),
-            language=one_line(getattr(event, "language", None), 35) or "en",
+            language=getattr(event, "preferred_language", None) or "en",
         )
         await uow.commit()
 

@@ -12,6 +12,7 @@ from ..domain.model import (
     PUBLIC_FIELDS,
     Chapter,
     ConsentChange,
+    EmailChange,
     Enrollment,
     Person,
     Program,
@@ -19,12 +20,12 @@ from ..domain.model import (
 )
 
 
-def chapter_defined(chapter: Chapter) -> contract.ChapterDefined:
-    return contract.ChapterDefined(chapter_id=chapter.id, name=chapter.name, timezone=chapter.timezone)
+def chapter_defined(chapter: Chapter) -> contract.ChapterDefinedV2:
+    return contract.ChapterDefinedV2(chapter_id=chapter.id, name=chapter.name, timezone=chapter.timezone)
 
 
-def program_defined(program: Program) -> contract.ProgramDefinedV2:
-    return contract.ProgramDefinedV2(
+def program_defined(program: Program) -> contract.ProgramDefinedV3:
+    return contract.ProgramDefinedV3(
         program_id=program.id,
         chapter_id=program.chapter_id,
         name=program.name,
@@ -47,7 +48,7 @@ def program_defined(program: Program) -> contract.ProgramDefinedV2:
 def person_registered(person: Person) -> list[IntegrationEvent]:
     """Public ids and stage; contact details to notifications; matching attributes to matching."""
     return [
-        contract.PersonRegistered(
+        contract.PersonRegisteredV2(
             person_id=person.id, chapter_id=person.chapter_id, stage=person.stage, is_alumni=person.is_alumni
         ),
         contact_details(person),
@@ -60,7 +61,7 @@ def person_updated(person: Person, changed: set[str]) -> list[IntegrationEvent]:
     fields: that someone changed their pronouns is itself not for other teams."""
     events: list[IntegrationEvent] = []
     if public := sorted(changed & PUBLIC_FIELDS):
-        events.append(contract.PersonUpdated(
+        events.append(contract.PersonUpdatedV2(
             person_id=person.id, chapter_id=person.chapter_id, stage=person.stage, is_alumni=person.is_alumni,
             changed_fields=public,
         ))
@@ -76,30 +77,47 @@ def identity_declared(person: Person, consent_changes: list[ConsentChange]) -> l
     return [
         matching_profile(person),
         contact_details(person),
-        *(contract.ConsentChanged(person_id=person.id, attribute=c.attribute, purpose=c.purpose, granted=c.granted)
+        *(contract.ConsentChangedV2(person_id=person.id, attribute=c.attribute, purpose=c.purpose, granted=c.granted)
           for c in consent_changes),
     ]
 
 
-def person_erased(person_id: UUID) -> contract.PersonErased:
-    return contract.PersonErased(person_id=person_id)
+def person_erased(person_id: UUID) -> contract.PersonErasedV2:
+    return contract.PersonErasedV2(person_id=person_id)
 
 
-def contact_details(person: Person) -> contract.ContactDetailsChanged:
-    return contract.ContactDetailsChanged(
+def contact_details(person: Person) -> contract.ContactDetailsChangedV3:
+    """What a partner's emails may show is what the partner view shows: the person's choice, as it stands now."""
+    partner_sees = person.as_seen_by_partner()
+    return contract.ContactDetailsChangedV3(
         person_id=person.id,
         chapter_id=person.chapter_id,
         display_name=person.display_name,
         email=person.email,
         timezone=person.timezone,
-        pronouns_for_partner=person.pronouns_for(partner=True),
-        bio_for_partner=person.bio,
-        identity_for_partner=person.identity.shown_for(Purpose.PARTNER),
+        pronouns_for_partner=partner_sees.pronouns,
+        bio_for_partner=partner_sees.bio,
+        identity_for_partner=partner_sees.identity,
+        preferred_language=person.preferred_language,
     )
 
 
-def matching_profile(person: Person) -> contract.MatchingProfileChanged:
-    return contract.MatchingProfileChanged(
+def email_change_requested(person: Person, change: EmailChange, token: str) -> contract.EmailChangeRequested:
+    """The one place the token leaves profiles: on the restricted topic, for the email to the new address."""
+    return contract.EmailChangeRequested(
+        person_id=person.id,
+        chapter_id=person.chapter_id,
+        display_name=person.display_name,
+        new_email=change.new_email,
+        confirmation_path=contract.email_confirmation_path(token),
+        expires_at=change.expires_at,
+        timezone=person.timezone,
+        preferred_language=person.preferred_language,
+    )
+
+
+def matching_profile(person: Person) -> contract.MatchingProfileChangedV2:
+    return contract.MatchingProfileChangedV2(
         person_id=person.id,
         chapter_id=person.chapter_id,
         stage=person.stage,
@@ -115,13 +133,13 @@ def matching_profile(person: Person) -> contract.MatchingProfileChanged:
     )
 
 
-def enrollment_created(enrollment: Enrollment, person: Person) -> contract.EnrollmentCreatedV2:
-    return contract.EnrollmentCreatedV2(**_enrollment_facts(enrollment, person))
+def enrollment_created(enrollment: Enrollment, person: Person) -> contract.EnrollmentCreatedV3:
+    return contract.EnrollmentCreatedV3(**_enrollment_facts(enrollment, person))
 
 
-def enrollment_changed(enrollment: Enrollment, person: Person, changed: set[str]) -> contract.EnrollmentChangedV2:
+def enrollment_changed(enrollment: Enrollment, person: Person, changed: set[str]) -> contract.EnrollmentChangedV3:
     # A mentee's goals are their own words: the public event says that they changed, never what they say.
-    return contract.EnrollmentChangedV2(**_enrollment_facts(enrollment, person), changed_fields=sorted(changed))
+    return contract.EnrollmentChangedV3(**_enrollment_facts(enrollment, person), changed_fields=sorted(changed))
 
 
 def _enrollment_facts(enrollment: Enrollment, person: Person) -> dict:
@@ -139,16 +157,16 @@ def _enrollment_facts(enrollment: Enrollment, person: Person) -> dict:
     )
 
 
-def enrollment_withdrawn(enrollment: Enrollment) -> contract.EnrollmentWithdrawn:
-    return contract.EnrollmentWithdrawn(**_enrollment_ids(enrollment), role=enrollment.role)
+def enrollment_withdrawn(enrollment: Enrollment) -> contract.EnrollmentWithdrawnV2:
+    return contract.EnrollmentWithdrawnV2(**_enrollment_ids(enrollment), role=enrollment.role)
 
 
-def mentor_approved(enrollment: Enrollment) -> contract.MentorApproved:
-    return contract.MentorApproved(**_enrollment_ids(enrollment))
+def mentor_approved(enrollment: Enrollment) -> contract.MentorApprovedV2:
+    return contract.MentorApprovedV2(**_enrollment_ids(enrollment))
 
 
-def mentor_suspended(enrollment: Enrollment) -> contract.MentorSuspended:
-    return contract.MentorSuspended(**_enrollment_ids(enrollment))
+def mentor_suspended(enrollment: Enrollment) -> contract.MentorSuspendedV2:
+    return contract.MentorSuspendedV2(**_enrollment_ids(enrollment))
 
 
 def _enrollment_ids(enrollment: Enrollment) -> dict:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
@@ -10,7 +11,7 @@ import asyncpg
 from mentorship_contracts.vocabulary import PairingKind, Role, Specialty, SupportArea, TrainingStage
 
 from ..domain.commands import SearchPeople
-from ..domain.model import Chapter, Enrollment, Person, Program, PronounsVisibility
+from ..domain.model import AlreadyRegistered, Chapter, EmailChange, Enrollment, Person, Program, PronounsVisibility
 from .sealing import IdentitySealer
 
 
@@ -44,7 +45,7 @@ PROGRAMS = _Table(
 PEOPLE = _Table(
     "people",
     "id, display_name, email, stage, chapter_id, pronouns, pronouns_visibility, timezone, is_alumni, specialties, "
-    "support_areas, languages, modalities, region, bio, identity_sealed",
+    "support_areas, languages, modalities, region, bio, identity_sealed, preferred_language",
 )
 ENROLLMENTS = _Table(
     "enrollments",
@@ -98,9 +99,12 @@ class PostgresPeople:
         self._sealer = sealer
 
     async def save(self, person: Person) -> None:
-        await self._conn.execute(
-            PEOPLE.upsert, *PEOPLE.values(person, identity_sealed=self._sealer.seal(person.id, person.identity))
-        )
+        try:
+            await self._conn.execute(
+                PEOPLE.upsert, *PEOPLE.values(person, identity_sealed=self._sealer.seal(person.id, person.identity))
+            )
+        except asyncpg.UniqueViolationError as error:  # people_email: another person has the address
+            raise AlreadyRegistered("someone is already registered with this email", field="email") from error
 
     async def get(self, person_id: UUID, lock: bool = False) -> Person | None:
         # Locking the person serialises concurrent changes to them and to their enrollments.
@@ -180,3 +184,51 @@ class PostgresEnrollments:
         return Enrollment(**{**row, "role": Role(row["role"]), "pairing_kind": PairingKind(row["pairing_kind"]),
                              "mentee_stages_welcome": _enums(TrainingStage, row["mentee_stages_welcome"]),
                              "preferred_mentor_stages": _enums(TrainingStage, row["preferred_mentor_stages"])})
+
+
+class PostgresPartnerships:
+    def __init__(self, conn: asyncpg.Connection) -> None:
+        self._conn = conn
+
+    async def begin(self, pairing_id: UUID, mentee_id: UUID, mentor_id: UUID) -> None:
+        await self._conn.execute(
+            "INSERT INTO partnerships (pairing_id, mentee_id, mentor_id, active) VALUES ($1, $2, $3, true) "
+            "ON CONFLICT (pairing_id) DO NOTHING", pairing_id, mentee_id, mentor_id)
+
+    async def end(self, pairing_id: UUID, mentee_id: UUID, mentor_id: UUID) -> None:
+        await self._conn.execute(
+            "INSERT INTO partnerships (pairing_id, mentee_id, mentor_id, active) VALUES ($1, $2, $3, false) "
+            "ON CONFLICT (pairing_id) DO UPDATE SET active = false", pairing_id, mentee_id, mentor_id)
+
+    async def between(self, one: UUID, other: UUID) -> bool:
+        return bool(await self._conn.fetchval(
+            "SELECT true FROM partnerships WHERE active AND ((mentee_id = $1 AND mentor_id = $2) "
+            "OR (mentee_id = $2 AND mentor_id = $1)) LIMIT 1", one, other))
+
+    async def forget(self, person_id: UUID) -> None:
+        await self._conn.execute("DELETE FROM partnerships WHERE mentee_id = $1 OR mentor_id = $1", person_id)
+
+
+class PostgresEmailChanges:
+    def __init__(self, conn: asyncpg.Connection) -> None:
+        self._conn = conn
+
+    async def save(self, change: EmailChange) -> None:
+        await self._conn.execute(
+            "INSERT INTO email_changes (person_id, new_email, token_digest, expires_at) VALUES ($1, $2, $3, $4) "
+            "ON CONFLICT (person_id) DO UPDATE SET new_email = EXCLUDED.new_email, "
+            "token_digest = EXCLUDED.token_digest, expires_at = EXCLUDED.expires_at",
+            change.person_id, change.new_email, change.token_digest, change.expires_at)
+
+    async def by_token(self, digest: bytes) -> EmailChange | None:
+        row = await self._conn.fetchrow(
+            "SELECT person_id, new_email, token_digest, expires_at FROM email_changes WHERE token_digest = $1 "
+            "FOR UPDATE", digest)
+        return EmailChange(**row) if row else None
+
+    async def remove(self, person_id: UUID) -> None:
+        await self._conn.execute("DELETE FROM email_changes WHERE person_id = $1", person_id)
+
+    async def remove_expired(self, now: datetime) -> int:
+        return len(await self._conn.fetch(
+            "DELETE FROM email_changes WHERE expires_at <= $1 RETURNING person_id", now))

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from mentorship_contracts.profiles import ApprovalState, Modality, PairingMode, ProgramFormat
+from mentorship_contracts.profiles import ApprovalState, Modality, PairingMode, PreferredLanguage, ProgramFormat
 from mentorship_contracts.vocabulary import PairingKind, Role, Specialty, SupportArea, TrainingStage
 
 from .model import IdentityAttribute, IdentityRequest, PronounsVisibility, Purpose
@@ -65,12 +66,31 @@ class RegisterPerson:
     modalities: list[Modality] = field(default_factory=lambda: ["virtual"])
     region: str | None = None
     bio: str | None = None
+    preferred_language: PreferredLanguage | None = None
 
 
 @dataclass(frozen=True)
 class UpdatePerson:
     person_id: UUID
     changes: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class RequestEmailChange:
+    """Change the person's address to `email` once confirmed from it; `at`: when asked."""
+
+    person_id: UUID
+    email: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class ConfirmEmailChange:
+    """Confirm a change with the token sent to the new address, by the person `confirmed_by` (the caller)."""
+
+    token: str
+    confirmed_by: UUID | None
+    at: datetime
 
 
 @dataclass(frozen=True)

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import copy
+import hashlib
+import secrets
 from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any, Literal
 from uuid import UUID, uuid4
 
-from mentorship_contracts.profiles import ApprovalState, Modality, PairingMode, ProgramFormat
+from mentorship_contracts.profiles import ApprovalState, Modality, PairingMode, PreferredLanguage, ProgramFormat
 from mentorship_contracts.vocabulary import PairingKind, Role, Specialty, SupportArea, TrainingStage
 from plumbing.errors import Conflict, Invalid, NotFound
 
@@ -22,6 +26,14 @@ class AlreadyEnrolled(Conflict, code="already_enrolled"):
 
 class AlreadyRegistered(Conflict, code="already_registered"):
     pass
+
+
+class EmailChangeNotConfirmed(Invalid, code="email_change_not_confirmed"):
+    """Whatever the reason (an unknown, used or expired token; someone else's change; an address taken meanwhile),
+    the same answer: saying which would tell whether an address is registered."""
+
+    def __init__(self) -> None:
+        super().__init__("could not confirm this email change", field="token")
 
 
 def _changes(current: Any, proposed: dict[str, Any]) -> dict[str, Any]:
@@ -198,7 +210,7 @@ class Identity:
 # Which of a person's fields each audience learns about, and so which event a change of them causes.
 PUBLIC_FIELDS = frozenset({"stage", "chapter_id", "is_alumni"})
 CONTACT_FIELDS = frozenset({"display_name", "email", "timezone", "pronouns", "pronouns_visibility", "bio",
-                            "chapter_id"})
+                            "chapter_id", "preferred_language"})
 MATCHING_FIELDS = frozenset({"stage", "specialties", "support_areas", "languages", "timezone", "region", "modalities",
                              "chapter_id"})
 
@@ -221,10 +233,16 @@ class Person:
     region: str | None = None
     bio: str | None = None
     identity: Identity = field(default_factory=Identity)
+    preferred_language: PreferredLanguage | None = None  # None: not said
 
     @classmethod
     def register(cls, **attributes: Any) -> Person:
         return cls(id=uuid4(), **attributes)
+
+    def as_seen_by_partner(self) -> PartnerView:
+        """What a matched partner may see of the person: what they chose to show, nothing else."""
+        return PartnerView(self.id, self.display_name, self.pronouns_for(partner=True), self.bio,
+                           self.identity.shown_for(Purpose.PARTNER))
 
     def pronouns_for(self, *, partner: bool) -> str | None:
         """The pronouns a coordinator (or, with `partner`, a matched partner) may see."""
@@ -233,12 +251,20 @@ class Person:
         return self.pronouns if order.index(self.pronouns_visibility) >= order.index(allowed) else None
 
     def update(self, enrollments: list[Enrollment], **proposed: Any) -> set[str]:
+        if "email" in proposed:
+            raise Invalid("an email address changes once confirmed from it: ask for the change", field="email")
         changed = _changes(self, proposed)
         if "chapter_id" in changed and any(e.active and e.chapter_id is not None for e in enrollments):
             raise Conflict("withdraw from your chapter's programs before moving to another chapter", field="chapter_id")
         for name, value in changed.items():
             setattr(self, name, value)
         return set(changed)
+
+    def confirm_email(self, change: EmailChange, token: str, by: UUID | None, now: datetime) -> None:
+        """Take the new address of `change`, if `token` is its token, still good, and given by the person."""
+        if by != self.id or not change.confirmed_by(token, now) or change.person_id != self.id:
+            raise EmailChangeNotConfirmed()
+        self.email = change.new_email
 
     def declare_identity(self, identity: Identity) -> list[ConsentChange]:
         changes = identity.consent_changes_since(self.identity)
@@ -259,8 +285,12 @@ class Person:
             pairing_kind = program.pairing_kinds[0]
         if pairing_kind not in program.pairing_kinds:
             raise Invalid(f"this program offers {', '.join(program.pairing_kinds)} pairings", field="pairing_kind")
-        if any(e.program_id == program.id and e.role is role and e.pairing_kind == pairing_kind and e.active
-               for e in existing):
+        held = next((e for e in existing if e.program_id == program.id and e.role is role
+                     and e.pairing_kind == pairing_kind and e.active), None)
+        if held is not None:
+            # The same request again (a client retrying after a lost answer) is answered with what it made.
+            if not copy.deepcopy(held).update(program, **terms):
+                return held
             raise AlreadyEnrolled(f"already enrolled in this program as {role.value} for {pairing_kind}",
                                   field="program_id")
         approval: ApprovalState = "pending" if role is Role.MENTOR and program.mentor_approval_required else "approved"
@@ -268,6 +298,46 @@ class Person:
                                 pairing_kind=pairing_kind)
         enrollment.update(program, **terms)
         return enrollment
+
+
+@dataclass(frozen=True)
+class PartnerView:
+    """A person as their matched partner sees them."""
+
+    person_id: UUID
+    display_name: str
+    pronouns: str | None
+    bio: str | None
+    identity: dict[str, str]
+
+
+EMAIL_CHANGE_VALID_FOR = timedelta(hours=24)
+
+
+def token_digest(token: str) -> bytes:
+    """What is kept of a token: its SHA-256 (a random 256-bit token needs no slow hash to resist guessing)."""
+    return hashlib.sha256(token.encode()).digest()
+
+
+@dataclass(frozen=True)
+class EmailChange:
+    """A change of address that waits to be confirmed from the new address, with a single-use token sent there.
+
+    Only the token's digest is kept: the token itself exists in the email (and the event that asks for it)."""
+
+    person_id: UUID
+    new_email: str
+    token_digest: bytes
+    expires_at: datetime
+
+    @classmethod
+    def request(cls, person: Person, new_email: str, now: datetime) -> tuple[EmailChange, str]:
+        """The pending change and its token, to send to the new address."""
+        token = secrets.token_urlsafe(32)
+        return cls(person.id, new_email, token_digest(token), now + EMAIL_CHANGE_VALID_FOR), token
+
+    def confirmed_by(self, token: str, now: datetime) -> bool:
+        return secrets.compare_digest(token_digest(token), self.token_digest) and now < self.expires_at
 
 
 @dataclass

@@ -8,16 +8,18 @@ attributes, which only that person ever reads or changes.
 from __future__ import annotations
 
 import copy
+from datetime import UTC, datetime
 from typing import Annotated
 from uuid import UUID
 from zoneinfo import available_timezones
 
-from fastapi import APIRouter, Depends, Query, Request, Response
-from mentorship_contracts.profiles import ApprovalState, Modality, PairingMode, ProgramFormat
+from fastapi import APIRouter, Depends, Query, Response
+from mentorship_contracts.profiles import ApprovalState, Modality, PairingMode, PreferredLanguage, ProgramFormat
 from mentorship_contracts.vocabulary import PairingKind, Role, Specialty, SupportArea, TrainingStage
 from plumbing.auth import Principal, current_principal, forbidden
 from plumbing.auth import Role as CallerRole
-from plumbing.http import answers
+from plumbing.http import answers, unit_of_work
+from plumbing.validation import Limit, MultilineText, Offset, Text
 from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field, create_model
 
 from ..domain import commands
@@ -28,6 +30,7 @@ from ..domain.model import (
     IdentityAttribute,
     IdentityRequest,
     IdentityStrength,
+    PartnerView,
     Person,
     Program,
     PronounsVisibility,
@@ -40,11 +43,7 @@ router = APIRouter(prefix="/v1")
 Caller = Annotated[Principal, Depends(current_principal)]
 
 
-def uow(request: Request) -> ProfilesUnitOfWork:
-    return request.app.state.new_unit_of_work()
-
-
-UnitOfWork = Annotated[ProfilesUnitOfWork, Depends(uow)]
+UnitOfWork = Annotated[ProfilesUnitOfWork, Depends(unit_of_work)]
 
 _TIME_ZONES = available_timezones()
 
@@ -56,6 +55,10 @@ def _known_time_zone(name: str) -> str:
 
 
 TimeZone = Annotated[str, AfterValidator(_known_time_zone)]
+
+
+# A name: one line, 1 to 200 characters. (The length bound goes after `Text`, which builds the string's schema.)
+Name = Annotated[str, Text(200), Field(min_length=1)]
 
 
 class Strict(BaseModel):
@@ -79,7 +82,7 @@ def changes_to(model: type[BaseModel], *, without: frozenset[str] = frozenset(),
 
 
 class ChapterIn(Strict):
-    name: str = Field(min_length=1, max_length=200)
+    name: Name
     timezone: TimeZone = "UTC"
 
 
@@ -97,7 +100,7 @@ class ChapterOut(BaseModel):
 
 
 class ProgramIn(Strict):
-    name: str = Field(min_length=1, max_length=200)
+    name: Name
     chapter_id: UUID | None = Field(default=None, description="None for a national program")
     mentee_stages: list[TrainingStage] = Field(min_length=1)
     mentor_stages: list[TrainingStage] = Field(min_length=1)
@@ -108,7 +111,7 @@ class ProgramIn(Strict):
     group_size: int | None = Field(default=None, ge=2, le=50)
     pairing_mode: PairingMode = "on_registration"
     both_must_accept: bool = False
-    pair_cap: int | None = Field(default=None, ge=1)
+    pair_cap: int | None = Field(default=None, ge=1, le=100_000)
     mentor_approval_required: bool = False
     minimum_score: int = Field(default=0, ge=0, le=100)
     pairing_kinds: list[PairingKind] = Field(
@@ -120,22 +123,25 @@ ProgramChange = changes_to(ProgramIn, without=frozenset({"chapter_id"}))
 
 
 class ProgramOut(ProgramIn):
+    """What is answered is not held to what is accepted: a program stored before a rule was tightened is still shown."""
+
     id: UUID
+    name: str
 
     @classmethod
     def of(cls, program: Program) -> ProgramOut:
         return cls(**vars(program))
 
 
-Language = Annotated[str, Field(min_length=2, max_length=35)]
+Language = Annotated[str, Text(35), Field(min_length=2)]
 
 
 class PersonIn(Strict):
-    display_name: str = Field(min_length=1, max_length=200)
+    display_name: Name
     email: EmailStr
     stage: TrainingStage
     chapter_id: UUID | None = None
-    pronouns: str | None = Field(default=None, max_length=50)
+    pronouns: Annotated[str, Text(50)] | None = None
     pronouns_visibility: PronounsVisibility = Field(
         default=PronounsVisibility.PARTNERS,
         description="Who besides you sees your pronouns; each includes those before"
@@ -146,18 +152,36 @@ class PersonIn(Strict):
     support_areas: list[SupportArea] = Field(default_factory=list)
     languages: list[Language] = Field(default_factory=list, max_length=10)
     modalities: list[Modality] = Field(default_factory=lambda: list[Modality](["virtual"]), min_length=1)
-    region: str | None = Field(default=None, max_length=100)
-    bio: str | None = Field(default=None, max_length=2000)
+    region: Annotated[str, Text(100)] | None = None
+    bio: Annotated[str, MultilineText(2000)] | None = None
+    preferred_language: PreferredLanguage | None = Field(
+        default=None, description="The language of the emails you receive; null when not said")
 
 
-# Once set, a time zone is changed, never unset.
-PersonChange = changes_to(PersonIn, retyped={"timezone": TimeZone})
+# Once set, a time zone is changed, never unset. An email address changes once confirmed from it (email-change).
+PersonChange = changes_to(PersonIn, without=frozenset({"email"}), retyped={"timezone": TimeZone})
 
 
-class PersonOut(PersonIn):
+class PersonOut(BaseModel):
+    """What is answered is not held to what is accepted: a profile stored before a rule was tightened is still
+    shown (and can then be corrected)."""
+
     id: UUID
+    display_name: str
     email: str
+    stage: TrainingStage
+    chapter_id: UUID | None
+    pronouns: str | None
+    pronouns_visibility: PronounsVisibility
     timezone: str
+    is_alumni: bool
+    specialties: list[Specialty]
+    support_areas: list[SupportArea]
+    languages: list[str]
+    modalities: list[Modality]
+    region: str | None
+    bio: str | None
+    preferred_language: PreferredLanguage | None
 
     @classmethod
     def of(cls, person: Person, caller: Principal) -> PersonOut:
@@ -174,29 +198,78 @@ class PeoplePage(BaseModel):
     offset: int
 
 
+AttributeName = Annotated[str, Text(40)]
+
+
 class AttributeIn(Strict):
-    value: str = Field(min_length=1, max_length=100, description="In your own words")
+    value: Annotated[str, Text(100), Field(min_length=1)] = Field(description="In your own words")
     use_in_matching: bool = False
     show_to_partner: bool = False
 
 
 class IdentityRequestIn(Strict):
-    attribute: str
+    attribute: AttributeName
     strength: IdentityStrength
 
 
 class IdentityIn(Strict):
-    attributes: dict[str, AttributeIn] = Field(
+    attributes: dict[AttributeName, AttributeIn] = Field(
         default_factory=dict, description="sexual_orientation, gender_identity, race_ethnicity, first_generation, "
         "disability, religion, veteran, immigration_background, socioeconomic_background; all optional")
-    requests: list[IdentityRequestIn] = Field(default_factory=list, description="Mentees: a mentor sharing these")
+    requests: list[IdentityRequestIn] = Field(default_factory=list, max_length=20,
+                                              description="Mentees: a mentor sharing these")
 
 
-class IdentityOut(IdentityIn):
+class AttributeOut(BaseModel):
+    value: str
+    use_in_matching: bool
+    show_to_partner: bool
+
+
+class IdentityRequestOut(BaseModel):
+    attribute: str
+    strength: IdentityStrength
+
+
+class IdentityOut(BaseModel):
+    attributes: dict[str, AttributeOut]
+    requests: list[IdentityRequestOut]
+
     @classmethod
     def of(cls, identity: Identity) -> IdentityOut:
-        return cls(attributes={name: AttributeIn(**vars(a)) for name, a in identity.attributes.items()},
-                   requests=[IdentityRequestIn(**vars(r)) for r in identity.requests])
+        return cls(attributes={name: AttributeOut(**vars(a)) for name, a in identity.attributes.items()},
+                   requests=[IdentityRequestOut(**vars(r)) for r in identity.requests])
+
+
+class PartnerOut(BaseModel):
+    """A person as their partner sees them: what they chose to show, nothing else."""
+
+    id: UUID
+    display_name: str
+    pronouns: str | None = Field(description="When the person lets partners see them")
+    bio: str | None
+    identity: dict[str, str] = Field(description="Only the attributes the person consented to show a partner")
+
+    @classmethod
+    def of(cls, view: PartnerView) -> PartnerOut:
+        return cls(id=view.person_id, display_name=view.display_name, pronouns=view.pronouns, bio=view.bio,
+                   identity=view.identity)
+
+
+class EmailChangeIn(Strict):
+    email: EmailStr = Field(description="The new address: a link to confirm the change is sent there")
+
+
+class EmailChangeOut(BaseModel):
+    """The same answer whoever holds the address: confirming from it is what tells."""
+
+    email: str = Field(description="Where the confirmation link was sent")
+    expires_at: datetime = Field(description="Until when the link confirms the change")
+
+
+class EmailConfirmationIn(Strict):
+    token: Annotated[str, Text(100), Field(min_length=1)] = Field(
+        description="The token of the link sent to the new address")
 
 
 class EnrollmentIn(Strict):
@@ -206,7 +279,8 @@ class EnrollmentIn(Strict):
     capacity: int = Field(default=1, ge=1, le=10, description="Mentors: mentees at once; one for a mentee")
     mentee_stages_welcome: list[TrainingStage] = Field(
         default_factory=list, description="Mentors: stages willing to mentor; empty means any the program takes")
-    goals: str | None = Field(default=None, max_length=2000, description="Mentees: what they hope for")
+    goals: Annotated[str, MultilineText(2000)] | None = Field(default=None,
+                                                              description="Mentees: what they hope for")
     preferred_mentor_stages: list[TrainingStage] = Field(default_factory=list, description="Mentees")
     pairing_kind: PairingKind | None = Field(
         default=None, description="The kind of pairing sought or offered; needed where the program offers several")
@@ -215,10 +289,17 @@ class EnrollmentIn(Strict):
 EnrollmentChange = changes_to(EnrollmentIn, without=frozenset({"person_id", "program_id", "role", "pairing_kind"}))
 
 
-class EnrollmentOut(EnrollmentIn):
+class EnrollmentOut(BaseModel):
     id: UUID
-    pairing_kind: PairingKind
+    person_id: UUID
+    program_id: UUID
     chapter_id: UUID | None
+    role: Role
+    pairing_kind: PairingKind
+    capacity: int
+    mentee_stages_welcome: list[TrainingStage]
+    goals: str | None
+    preferred_mentor_stages: list[TrainingStage]
     approval: ApprovalState
     active: bool
 
@@ -333,8 +414,8 @@ async def search_people(
     alumni: bool | None = None,
     approval: Annotated[ApprovalState | None, Query(description="Of a mentor enrollment")] = None,
     program_id: UUID | None = None,
-    limit: int = Query(default=20, ge=1, le=100),
-    offset: int = Query(default=0, ge=0),
+    limit: Limit = 20,
+    offset: Offset = 0,
 ) -> PeoplePage:
     """The coordinator's directory (alumni mentors: `alumni=true`), one page at a time, by name."""
     if caller.role == CallerRole.COORDINATOR:
@@ -360,6 +441,32 @@ async def update_person(person_id: UUID, body: PersonChange, caller: Caller, uni
         raise forbidden("a person moves chapter themselves, or an administrator moves them")
     person = await handlers.update_person(commands.UpdatePerson(person_id, changes), unit, _self_or_manager(caller))
     return PersonOut.of(person, caller)
+
+
+@router.post("/people/{person_id}/email-change", status_code=202)
+async def request_email_change(person_id: UUID, body: EmailChangeIn, caller: Caller,
+                               unit: UnitOfWork) -> EmailChangeOut:
+    """Ask to change the address: a link is sent to the new address, and the change takes effect once the person
+    confirms it from there (`POST /v1/email-changes/confirm`). A new request replaces one pending. The answer is the
+    same whether or not someone else has the address."""
+    command = commands.RequestEmailChange(person_id, str(body.email), datetime.now(UTC))
+    change = await handlers.request_email_change(command, unit, _self_or_manager(caller))
+    return EmailChangeOut(email=change.new_email, expires_at=change.expires_at)
+
+
+@router.post("/email-changes/confirm")
+async def confirm_email_change(body: EmailConfirmationIn, caller: Caller, unit: UnitOfWork) -> PersonOut:
+    """The person confirms their new address with the token of the link sent there (once, in time). Whatever
+    prevents it, the answer is `email_change_not_confirmed` and says no more."""
+    command = commands.ConfirmEmailChange(body.token, caller.person_id, datetime.now(UTC))
+    return PersonOut.of(await handlers.confirm_email_change(command, unit), caller)
+
+
+@router.get("/people/{person_id}/as-partner")
+async def partner_view(person_id: UUID, caller: Caller, unit: UnitOfWork) -> PartnerOut:
+    """The person as their partner in an active pairing sees them: name, pronouns if shown to partners, bio, and
+    only the identity attributes they consented to show a partner. To anyone else, 404, as for no such person."""
+    return PartnerOut.of(await handlers.partner_view(person_id, caller.person_id, unit))
 
 
 @router.delete("/people/{person_id}", status_code=204)

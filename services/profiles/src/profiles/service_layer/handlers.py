@@ -7,15 +7,29 @@ by raising, before anything changes.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import Protocol, TypeVar
 from uuid import UUID
 
 from mentorship_contracts import IntegrationEvent
+from mentorship_contracts.matching import PairingEvent
 from plumbing.errors import NotFound
 
 from ..adapters import integration_events
 from ..domain import commands
-from ..domain.model import AlreadyRegistered, Chapter, ConsentChange, Enrollment, Identity, Person, Program
+from ..domain.model import (
+    AlreadyRegistered,
+    Chapter,
+    ConsentChange,
+    EmailChange,
+    EmailChangeNotConfirmed,
+    Enrollment,
+    Identity,
+    PartnerView,
+    Person,
+    Program,
+    token_digest,
+)
 from .ports import ProfilesUnitOfWorkPort as Uow
 
 Authorize = Callable[[Person], None]
@@ -103,8 +117,6 @@ async def update_person(command: commands.UpdatePerson, uow: Uow, authorize: Aut
         changes = command.changes
         if changes.get("chapter_id") is not None:
             await _existing(uow.chapters, changes["chapter_id"], "chapter_id")
-        if "email" in changes and await uow.people.email_taken(changes["email"], by_other_than=person.id):
-            raise AlreadyRegistered("someone is already registered with this email", field="email")
         changed = person.update(await uow.enrollments.for_person(person.id), **changes)
         if changed:
             await uow.people.save(person)
@@ -113,10 +125,53 @@ async def update_person(command: commands.UpdatePerson, uow: Uow, authorize: Aut
         return person
 
 
+async def request_email_change(command: commands.RequestEmailChange, uow: Uow, authorize: Authorize) -> EmailChange:
+    """Record the change and have a link sent to the new address; nothing changes until it is confirmed from there.
+
+    Whether someone else has the address is not asked here: the request is recorded and announced the same way
+    (and in the same time) either way, so the answer cannot tell. Confirming will fail if the address is taken."""
+    async with uow:
+        person = await _person(command.person_id, uow, authorize, lock=True)
+        change, token = EmailChange.request(person, command.email, command.at)
+        await uow.email_changes.save(change)
+        uow.emit(integration_events.email_change_requested(person, change, token))
+        await uow.commit()
+        return change
+
+
+async def confirm_email_change(command: commands.ConfirmEmailChange, uow: Uow) -> Person:
+    """Take the new address, once: the same refusal whatever stands in the way."""
+    async with uow:
+        change = await uow.email_changes.by_token(token_digest(command.token))
+        person = await uow.people.get(change.person_id, lock=True) if change else None
+        if change is None or person is None:
+            raise EmailChangeNotConfirmed()
+        person.confirm_email(change, command.token, command.confirmed_by, command.at)
+        if await uow.people.email_taken(person.email, by_other_than=person.id):
+            raise EmailChangeNotConfirmed()
+        await uow.email_changes.remove(person.id)
+        try:
+            await uow.people.save(person)
+        except AlreadyRegistered:  # taken since the question above, by a registration committing alongside
+            raise EmailChangeNotConfirmed() from None
+        uow.emit(*integration_events.person_updated(person, {"email"}))
+        await uow.commit()
+        return person
+
+
+async def forget_expired_email_changes(now: datetime, uow: Uow) -> int:
+    async with uow:
+        forgotten = await uow.email_changes.remove_expired(now)
+        await uow.commit()
+        return forgotten
+
+
 async def erase_person(command: commands.ErasePerson, uow: Uow, authorize: Authorize) -> None:
     """Remove everything profiles holds about the person; the event tells every other service to do the same."""
     async with uow:
         await _person(command.person_id, uow, authorize)
+        await uow.email_changes.remove(command.person_id)
+        await uow.partnerships.forget(command.person_id)
         await uow.people.remove(command.person_id)
         uow.emit(integration_events.person_erased(command.person_id))
         await uow.commit()
@@ -149,23 +204,59 @@ async def _identity_changed(person: Person, consent_changes: list[ConsentChange]
     await uow.commit()
 
 
+async def partner_view(person_id: UUID, viewer_id: UUID | None, uow: Uow) -> PartnerView:
+    """The person as `viewer_id` sees them if the two are partners in an active pairing. Anyone else (no viewer,
+    not a partner, a pairing over) gets the answer an unknown person gets: whether they exist is not theirs."""
+    async with uow:
+        person = None
+        if viewer_id is not None and await uow.partnerships.between(person_id, viewer_id):
+            person = await uow.people.get(person_id)
+        if person is None:
+            raise _no_such_person()
+        return person.as_seen_by_partner()
+
+
+async def pairing_active(event: PairingEvent, uow: Uow) -> None:
+    """Matching confirmed a pairing (or a renewal or reminder shows it is still on): its two sides are partners."""
+    async with uow:
+        if await _both_known(event, uow):
+            await uow.partnerships.begin(event.pairing_id, event.mentee_id, event.mentor_id)
+        await uow.commit()
+
+
+async def pairing_over(event: PairingEvent, uow: Uow) -> None:
+    """Ended, completed, declined or lapsed: they are partners no more, whatever arrives about it later."""
+    async with uow:
+        if await _both_known(event, uow):
+            await uow.partnerships.end(event.pairing_id, event.mentee_id, event.mentor_id)
+        await uow.commit()
+
+
+async def _both_known(event: PairingEvent, uow: Uow) -> bool:
+    """Whether both sides are still here: of someone erased, not even a pairing's ids are kept."""
+    return all([await uow.people.get(event.mentee_id), await uow.people.get(event.mentor_id)])
+
+
 async def search_people(query: commands.SearchPeople, uow: Uow) -> tuple[list[Person], int]:
     async with uow:
         return await uow.people.search(query)
 
 
 async def enroll(command: commands.Enroll, uow: Uow, authorize: Callable[[Person, Program], None]) -> Enrollment:
-    """Enroll a person in a program; `authorize` may refuse, by raising, once both are known."""
+    """Enroll a person in a program; `authorize` may refuse, by raising, once both are known. The same request
+    again answers the enrollment it made, so a client may retry one whose answer it did not get."""
     async with uow:
         person = await _person(command.person_id, uow, lock=True)
         program = await _existing(uow.programs, command.program_id, "program_id")
         authorize(person, program)
         terms = {name: value for name, value in vars(command).items()
                  if name not in ("person_id", "program_id", "role")}
-        enrollment = person.enroll(program, await uow.enrollments.for_person(person.id), command.role, **terms)
-        await uow.enrollments.save(enrollment)
-        uow.emit(integration_events.enrollment_created(enrollment, person))
-        await uow.commit()
+        existing = await uow.enrollments.for_person(person.id)
+        enrollment = person.enroll(program, existing, command.role, **terms)
+        if enrollment not in existing:
+            await uow.enrollments.save(enrollment)
+            uow.emit(integration_events.enrollment_created(enrollment, person))
+            await uow.commit()
         return enrollment
 
 
@@ -237,10 +328,14 @@ async def _person(person_id: UUID, uow: Uow, authorize: Authorize | None = None,
     """The person (locked, to change them), once `authorize`, if given, accepted the caller."""
     person = await uow.people.get(person_id, lock=lock)
     if person is None:
-        raise NotFound("no such person", field="person_id")
+        raise _no_such_person()
     if authorize is not None:
         authorize(person)
     return person
+
+
+def _no_such_person() -> NotFound:
+    return NotFound("no such person", field="person_id")
 
 
 async def _enrollment(enrollment_id: UUID, uow: Uow, authorize: Authorize, lock: bool = False

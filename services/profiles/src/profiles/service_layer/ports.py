@@ -6,14 +6,14 @@ The PostgreSQL repositories (`adapters.repository`) and the unit tests' fakes bo
 from __future__ import annotations
 
 import builtins
-from types import TracebackType
-from typing import Protocol, Self
+from datetime import datetime
+from typing import Protocol
 from uuid import UUID
 
-from mentorship_contracts import IntegrationEvent
+from plumbing.unit_of_work import UnitOfWorkPort
 
 from ..domain.commands import SearchPeople
-from ..domain.model import Chapter, Enrollment, Person, Program
+from ..domain.model import Chapter, EmailChange, Enrollment, Person, Program
 
 
 class Chapters(Protocol):
@@ -33,7 +33,8 @@ class Programs(Protocol):
 
 
 class People(Protocol):
-    async def save(self, person: Person) -> None: ...
+    async def save(self, person: Person) -> None:
+        """Store the person; raises `AlreadyRegistered` when another person has their email address."""
 
     async def get(self, person_id: UUID, /, lock: bool = False) -> Person | None:
         """The person; with `lock`, held until the transaction ends (their changes and enrollments serialised)."""
@@ -56,11 +57,42 @@ class Enrollments(Protocol):
     async def for_person(self, person_id: UUID) -> list[Enrollment]: ...
 
 
-class ProfilesUnitOfWorkPort(Protocol):
+class Partnerships(Protocol):
+    """Who is paired with whom, as matching announces it: an active pairing lets each side see the other as a
+    partner; one that is over never becomes active again."""
+
+    async def begin(self, pairing_id: UUID, mentee_id: UUID, mentor_id: UUID) -> None:
+        """Record the pairing as active, unless it is known to be over."""
+
+    async def end(self, pairing_id: UUID, mentee_id: UUID, mentor_id: UUID) -> None:
+        """Record the pairing as over, for good."""
+
+    async def between(self, one: UUID, other: UUID) -> bool:
+        """Whether these two are partners in an active pairing."""
+
+    async def forget(self, person_id: UUID) -> None:
+        """Forget every pairing of the person."""
+
+
+class EmailChanges(Protocol):
+    """Changes of address waiting to be confirmed, one per person at most."""
+
+    async def save(self, change: EmailChange) -> None:
+        """Keep the change, replacing any the person had pending."""
+
+    async def by_token(self, digest: bytes) -> EmailChange | None:
+        """The change whose token has this digest, locked until the transaction ends."""
+
+    async def remove(self, person_id: UUID) -> None: ...
+
+    async def remove_expired(self, now: datetime) -> int:
+        """Forget the changes no longer confirmable; how many."""
+
+
+class ProfilesUnitOfWorkPort(UnitOfWorkPort, Protocol):
     """One transaction over the repositories: `async with uow:`, change, `uow.emit(...)`, `await uow.commit()`;
     leaving without committing undoes the changes and drops the events."""
 
-    # Read-only, so that a unit of work holding PostgreSQL repositories (or fakes) is one.
     @property
     def chapters(self) -> Chapters: ...
 
@@ -73,11 +105,8 @@ class ProfilesUnitOfWorkPort(Protocol):
     @property
     def enrollments(self) -> Enrollments: ...
 
-    async def __aenter__(self) -> Self: ...
+    @property
+    def partnerships(self) -> Partnerships: ...
 
-    async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                        traceback: TracebackType | None, /) -> None: ...
-
-    def emit(self, *events: IntegrationEvent) -> None: ...
-
-    async def commit(self) -> None: ...
+    @property
+    def email_changes(self) -> EmailChanges: ...

@@ -12,6 +12,8 @@ class ProfilesUnitOfWork(UnitOfWork):
     programs: repository.PostgresPrograms
     people: repository.PostgresPeople
     enrollments: repository.PostgresEnrollments
+    partnerships: repository.PostgresPartnerships
+    email_changes: repository.PostgresEmailChanges
 
     def __init__(self, pool: asyncpg.Pool | None, *, joined: SharedTransaction | None = None,
                  sealer: IdentitySealer) -> None:
@@ -23,3 +25,5 @@ class ProfilesUnitOfWork(UnitOfWork):
         self.programs = repository.PostgresPrograms(self.conn)
         self.people = repository.PostgresPeople(self.conn, self._sealer)
         self.enrollments = repository.PostgresEnrollments(self.conn)
+        self.partnerships = repository.PostgresPartnerships(self.conn)
+        self.email_changes = repository.PostgresEmailChanges(self.conn)

@@ -1,0 +1,105 @@
+"""Enrollments with their matching profile, read as the scoring's candidates: of a role, waiting, a roster."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from uuid import UUID
+
+import asyncpg
+from mentorship_contracts.vocabulary import Role
+
+from ...domain.model import Candidate, ProgramRules
+from . import records
+
+
+class PostgresCandidates:
+    def __init__(self, conn: asyncpg.Connection) -> None:
+        self._conn = conn
+
+    async def in_program(self, program: ProgramRules, role: Role | str, *, waiting_only: bool = False,
+                         enrollment_ids: Iterable[UUID | None] | None = None) -> list[Candidate]:
+        """Active enrollments whose matching profile has arrived (pairing on half the facts would pair badly)."""
+        found = await self._candidate_rows(program, role, waiting_only, enrollment_ids)
+        return [records.candidate(program, r) for r in found]
+
+    async def _candidate_rows(self, program: ProgramRules, role: Role | str, waiting_only: bool = False,
+                              enrollment_ids: Iterable[UUID | None] | None = None) -> list[asyncpg.Record]:
+        column = "mentor_enrollment_id" if role == "mentor" else "mentee_enrollment_id"
+        # The live count per enrollment through the partial indexes on live pairings.
+        return await self._conn.fetch(
+            f"""SELECT * FROM (
+                    SELECT {records.ENROLLMENT_COLUMNS}, {records.PROFILE_COLUMNS},
+                           (SELECT count(*) FROM pairings x
+                             WHERE x.{column} = e.id AND x.status IN {records.LIVE}) AS live
+                      FROM enrollments e
+                      JOIN matching_profiles p ON p.person_id = e.person_id
+                     WHERE e.program_id = $1 AND e.role = $2 AND e.active
+                       AND ($3::uuid[] IS NULL OR e.id = ANY($3))) c
+                 WHERE NOT $4 OR c.live = 0
+                 ORDER BY c.waiting_since, c.id""",
+            program.id, role, None if enrollment_ids is None else list(enrollment_ids), waiting_only,
+        )
+
+    async def waiting(self, program: ProgramRules, enrollment_ids: Iterable[UUID] | None = None
+                      ) -> tuple[list[Candidate], frozenset[tuple[UUID, UUID]]]:
+        """The program's waiting mentees (or those of these enrollments who wait), longest waiting first, and the
+        (mentee, mentor) pairs among them that declined or ended before, in any program: one round trip."""
+        rows = await self._conn.fetch(
+            f"""SELECT {records.ENROLLMENT_COLUMNS}, {records.PROFILE_COLUMNS}, 0 AS live,
+                       ARRAY(SELECT DISTINCT x.mentor_id FROM pairings x
+                              WHERE x.mentee_id = e.person_id AND x.status IN ('declined', 'ended')) AS closed_with
+                  FROM enrollments e
+                  JOIN matching_profiles p ON p.person_id = e.person_id
+                 WHERE e.program_id = $1 AND e.role = 'mentee' AND e.active
+                   AND ($2::uuid[] IS NULL OR e.id = ANY($2))
+                   AND {records.UNPAIRED}
+                 ORDER BY e.waiting_since, e.id""",
+            program.id, None if enrollment_ids is None else list(enrollment_ids),
+        )
+        closed = frozenset((r["person_id"], mentor) for r in rows for mentor in r["closed_with"])
+        return [records.candidate(program, r) for r in rows], closed
+
+    async def roster(self, program: ProgramRules) -> tuple[list[Candidate], tuple]:
+        """The program's mentors with a matching profile, and the stamp `pairing_context` gives of exactly what
+        was read."""
+        rows = await self._conn.fetch(
+            f"""SELECT {records.ENROLLMENT_COLUMNS}, p.person_id IS NOT NULL AS profiled, {records.PROFILE_COLUMNS},
+                       count(*) OVER () AS stamp_n, max(e.changed) OVER () AS stamp_latest,
+                       (SELECT origin FROM roster_origin) AS origin,
+                       (SELECT count(*) FROM pairings x
+                         WHERE x.mentor_enrollment_id = e.id AND x.status IN {records.LIVE}) AS live
+                  FROM enrollments e LEFT JOIN matching_profiles p ON p.person_id = e.person_id
+                 WHERE e.program_id = $1 AND e.role = 'mentor' AND e.active
+                 ORDER BY e.waiting_since, e.id""",
+            program.id,
+        )
+        origin = rows[0]["origin"] if rows else await self._conn.fetchval("SELECT origin FROM roster_origin")
+        stamp = (origin, rows[0]["stamp_n"], rows[0]["stamp_latest"]) if rows else (origin, 0, 0)
+        return [records.candidate(program, r) for r in rows if r["profiled"]], stamp
+
+    async def closed_before(self, program_id: UUID, mentee_ids: Iterable[UUID] | None = None
+                            ) -> frozenset[tuple[UUID, UUID]]:
+        """(mentee, mentor) pairs among this program's people (or among these mentees) that declined or ended
+        before, in any program."""
+        if mentee_ids is not None:
+            rows = await self._conn.fetch(
+                """SELECT DISTINCT mentee_id, mentor_id FROM pairings
+                    WHERE mentee_id = ANY($1) AND status IN ('declined', 'ended')""",
+                list(mentee_ids),
+            )
+        else:
+            rows = await self._conn.fetch(
+                """SELECT DISTINCT x.mentee_id, x.mentor_id FROM pairings x
+                    WHERE x.status IN ('declined', 'ended')
+                      AND EXISTS (SELECT 1 FROM enrollments e
+                                   WHERE e.program_id = $1 AND e.person_id = x.mentee_id AND e.active)""",
+                program_id,
+            )
+        return frozenset((r["mentee_id"], r["mentor_id"]) for r in rows)
+
+    async def unprofiled_mentees(self, program_id: UUID) -> int:
+        return await self._conn.fetchval(
+            """SELECT count(*) FROM enrollments e WHERE e.program_id = $1 AND e.role = 'mentee' AND e.active
+                 AND NOT EXISTS (SELECT 1 FROM matching_profiles p WHERE p.person_id = e.person_id)""",
+            program_id,
+        )

@@ -1,0 +1,67 @@
+"""What the lifecycle watch signals. Each UPDATE claims its rows, so concurrent instances never signal twice."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from uuid import UUID
+
+import asyncpg
+
+from ...domain.model import Pairing
+from . import records
+
+
+class PostgresDue:
+    def __init__(self, conn: asyncpg.Connection) -> None:
+        self._conn = conn
+
+    async def claim_overdue(self, limit: int) -> list[tuple[Pairing, datetime | None, int]]:
+        rows = await self._conn.fetch(
+            f"""WITH due AS (
+                    SELECT x.id, COALESCE(x.last_met_at, x.confirmed_at) AS since, pr.cadence_max_days
+                      FROM pairings x JOIN programs pr ON pr.id = x.program_id
+                     WHERE x.status = 'active'
+                       AND COALESCE(x.last_met_at, x.confirmed_at) + make_interval(days => pr.cadence_max_days) < now()
+                       AND x.overdue_signalled_for IS DISTINCT FROM COALESCE(x.last_met_at, x.confirmed_at)
+                     LIMIT $1 FOR UPDATE OF x SKIP LOCKED)
+                UPDATE pairings x SET overdue_signalled_for = due.since FROM due WHERE x.id = due.id
+                RETURNING {records.RETURNING_PAIRING},
+                          x.last_met_at AS met,
+                          EXTRACT(day FROM now() - due.since
+                                           - make_interval(days => due.cadence_max_days))::int AS late""",
+            limit,
+        )
+        return [(records.pairing(_without(r, "met", "late")), r["met"], r["late"]) for r in rows]
+
+    async def claim_renewals(self, notice_days: int, limit: int) -> list[Pairing]:
+        rows = await self._conn.fetch(
+            f"""WITH due AS (
+                    SELECT id FROM pairings
+                     WHERE status = 'active'
+                       AND term_ends_at - make_interval(days => $1) < now() AND term_ends_at > now()
+                       AND renewal_signalled_for IS DISTINCT FROM term_ends_at
+                     LIMIT $2 FOR UPDATE SKIP LOCKED)
+                UPDATE pairings x SET renewal_signalled_for = x.term_ends_at FROM due WHERE x.id = due.id
+                RETURNING {records.RETURNING_PAIRING}""",
+            notice_days, limit,
+        )
+        return [records.pairing(r) for r in rows]
+
+    async def programs_with_terms_ended(self) -> list[UUID]:
+        rows = await self._conn.fetch(
+            "SELECT DISTINCT program_id FROM pairings WHERE status = 'active' AND term_ends_at < now() ORDER BY 1"
+        )
+        return [r["program_id"] for r in rows]
+
+    async def terms_ended(self, program_ids: list[UUID], limit: int) -> list[Pairing]:
+        rows = await self._conn.fetch(
+            f"""SELECT {records.PAIRING} FROM pairings
+                 WHERE program_id = ANY($1) AND status = 'active' AND term_ends_at < now()
+                 ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED""",
+            program_ids, limit,
+        )
+        return [records.pairing(r) for r in rows]
+
+
+def _without(row: asyncpg.Record, *names: str) -> dict:
+    return {k: v for k, v in dict(row).items() if k not in names}

@@ -1,0 +1,96 @@
+"""Pairings, their meetings and the feedback on them."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+import asyncpg
+
+from ...domain.model import NewPairing, Pairing
+from . import records
+
+_NEW_PAIRING = ["id", "program_id", "chapter_id", "mentee_enrollment_id", "mentor_enrollment_id", "mentee_id",
+                "mentor_id", "status", "origin", "round_id", "score", "reasons", "mentee_accepted", "confirmed_at",
+                "term_ends_at"]
+
+
+class PostgresPairings:
+    def __init__(self, conn: asyncpg.Connection) -> None:
+        self._conn = conn
+
+    async def add(self, pairings: list[NewPairing]) -> None:
+        records = [
+            (p.id, p.program_id, p.chapter_id, p.mentee.enrollment_id, p.mentor.enrollment_id, p.mentee.person_id,
+             p.mentor.person_id, p.status, p.origin, p.round_id, p.score, list(p.reasons), p.mentee_accepted,
+             p.confirmed_at, p.term_ends_at)
+            for p in pairings
+        ]
+        if len(records) > 1:  # a round's thousands: COPY
+            await self._conn.copy_records_to_table("pairings", columns=_NEW_PAIRING, records=records)
+        elif records:  # a registration's one: a plain INSERT is one round trip, COPY several
+            await self._conn.execute(
+                f"INSERT INTO pairings ({', '.join(_NEW_PAIRING)}) "
+                f"VALUES ({', '.join(f'${i}' for i in range(1, len(_NEW_PAIRING) + 1))})", *records[0])
+
+    async def program_of(self, pairing_id: UUID) -> UUID | None:
+        return await self._conn.fetchval("SELECT program_id FROM pairings WHERE id = $1", pairing_id)
+
+    async def get(self, pairing_id: UUID) -> Pairing | None:
+        row = await self._conn.fetchrow(f"SELECT {records.PAIRING} FROM pairings WHERE id = $1 FOR UPDATE", pairing_id)
+        return records.pairing(row) if row else None
+
+    async def _where(self, condition: str, *args: object) -> list[Pairing]:
+        found = await self._conn.fetch(
+            f"SELECT {records.PAIRING} FROM pairings WHERE {condition} ORDER BY created_at, id FOR UPDATE", *args
+        )
+        return [records.pairing(r) for r in found]
+
+    async def open_of_enrollment(self, enrollment_id: UUID) -> list[Pairing]:
+        return await self._where(
+            f"(mentee_enrollment_id = $1 OR mentor_enrollment_id = $1) AND status IN {records.OPEN}", enrollment_id)
+
+    async def open_of_person(self, person_id: UUID) -> list[Pairing]:
+        return await self._where(f"(mentee_id = $1 OR mentor_id = $1) AND status IN {records.OPEN}", person_id)
+
+    async def pending_requests(self, mentee_enrollment_id: UUID | None) -> list[Pairing]:
+        return await self._where("mentee_enrollment_id = $1 AND status = 'requested'", mentee_enrollment_id)
+
+    async def save(self, pairing: Pairing) -> None:
+        await self._conn.execute(
+            f"""UPDATE pairings SET status = $2, mentee_accepted = $3, mentor_accepted = $4, term_ends_at = $5,
+                   last_met_at = $6,
+                   confirmed_at = CASE WHEN $2 = 'active' AND confirmed_at IS NULL THEN now() ELSE confirmed_at END,
+                   closed_reason = COALESCE($7, closed_reason),
+                   closed_at = CASE WHEN $2 NOT IN {records.OPEN} THEN now() END
+                WHERE id = $1""",
+            pairing.id, pairing.status, pairing.mentee_accepted, pairing.mentor_accepted, pairing.term_ends_at,
+            pairing.last_met_at, pairing.closed_reason,
+        )
+
+    async def of_person(self, person_id: UUID) -> list[dict[str, Any]]:
+        found = await self._conn.fetch(
+            f"SELECT id, program_id, mentee_id, mentor_id, {records.ITS_KIND}, status, score, reasons, term_ends_at, "
+            "last_met_at FROM pairings WHERE mentee_id = $1 OR mentor_id = $1 ORDER BY created_at", person_id,
+        )
+        return [dict(r) for r in found]
+
+    async def live_count(self, program_id: UUID) -> int:
+        return await self._conn.fetchval(
+            f"SELECT count(*) FROM pairings WHERE program_id = $1 AND status IN {records.LIVE}", program_id
+        )
+
+    async def add_meeting(self, pairing_id: UUID, met_on: date, minutes: int, topics: list[str],
+                          logged_by: UUID | None) -> None:
+        await self._conn.execute(
+            "INSERT INTO meetings (pairing_id, met_on, minutes, topics, logged_by) VALUES ($1, $2, $3, $4, $5)",
+            pairing_id, met_on, minutes, topics, logged_by,
+        )
+
+    async def add_feedback(self, pairing_id: UUID, person_id: UUID, rating: int, comment: str) -> bool:
+        return bool(await self._conn.fetchval(
+            """INSERT INTO feedback (pairing_id, person_id, rating, comment) VALUES ($1, $2, $3, $4)
+               ON CONFLICT DO NOTHING RETURNING true""",
+            pairing_id, person_id, rating, comment,
+        ))

@@ -1,0 +1,80 @@
+"""People as matching knows them: their matching profile and their enrollments (profiles' events)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import datetime
+from uuid import UUID
+
+import asyncpg
+from mentorship_contracts.vocabulary import PairingKind, Role
+
+from ...domain.model import IdentityWish
+
+
+class PostgresPeople:
+    def __init__(self, conn: asyncpg.Connection) -> None:
+        self._conn = conn
+
+    async def save_profile(self, person_id: UUID, *, stage: str, specialties: list[str], support_areas: list[str],
+                           languages: list[str], timezone: str, region: str | None, modalities: list[str],
+                           identity: dict[str, str], identity_wishes: list[IdentityWish]) -> None:
+        await self._conn.execute(
+            """INSERT INTO matching_profiles (person_id, stage, specialties, support_areas, languages, timezone, region,
+                                              modalities, identity, identity_wishes)
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+               ON CONFLICT (person_id) DO UPDATE SET stage = $2, specialties = $3, support_areas = $4,
+                   languages = $5, timezone = $6, region = $7, modalities = $8, identity = $9, identity_wishes = $10""",
+            person_id, stage, specialties, support_areas, languages, timezone, region, modalities, json.dumps(identity),
+            json.dumps([{"attribute": w.attribute, "required": w.required} for w in identity_wishes]),
+        )
+
+    async def forget_identity(self, person_id: UUID, attribute: str) -> None:
+        """Consent to use `attribute` in matching was withdrawn: drop its value and any wish built on it."""
+        await self._conn.execute(
+            """UPDATE matching_profiles
+                  SET identity = identity - $2,
+                      identity_wishes = COALESCE((SELECT jsonb_agg(w) FROM jsonb_array_elements(identity_wishes) w
+                                                   WHERE w->>'attribute' <> $2), '[]')
+                WHERE person_id = $1""",
+            person_id, attribute,
+        )
+
+    async def save_enrollment(self, *, enrollment_id: UUID, person_id: UUID, program_id: UUID, chapter_id: UUID | None,
+                              role: str, stage: str, capacity: int, mentee_stages_welcome: list[str], approved: bool,
+                              enrolled_at: datetime, pairing_kind: str = "general") -> None:
+        await self._conn.execute(
+            """INSERT INTO enrollments (id, person_id, program_id, chapter_id, role, stage, capacity,
+                                        mentee_stages_welcome, approved, enrolled_at, waiting_since, pairing_kind)
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11)
+               ON CONFLICT (id) DO UPDATE SET stage = $6, capacity = $7, mentee_stages_welcome = $8, approved = $9""",
+            enrollment_id, person_id, program_id, chapter_id, role, stage, capacity, mentee_stages_welcome, approved,
+            enrolled_at, pairing_kind,
+        )
+
+    async def set_approval(self, enrollment_id: UUID, approved: bool) -> None:
+        await self._conn.execute("UPDATE enrollments SET approved = $2 WHERE id = $1", enrollment_id, approved)
+
+    async def withdraw(self, enrollment_id: UUID) -> None:
+        await self._conn.execute("UPDATE enrollments SET active = false WHERE id = $1", enrollment_id)
+
+    async def enrollments_of(self, person_id: UUID, program_id: UUID, role: Role | str,
+                             pairing_kind: PairingKind | None = None) -> Sequence[asyncpg.Record]:
+        """A person's active enrollments in a program in one role (one per kind of pairing), of one kind if given."""
+        return await self._conn.fetch(
+            """SELECT * FROM enrollments
+                WHERE person_id = $1 AND program_id = $2 AND role = $3 AND active
+                  AND ($4::text IS NULL OR pairing_kind = $4)
+                ORDER BY enrolled_at, id""", person_id, program_id, role, pairing_kind)
+
+    async def programs_of(self, person_id: UUID) -> list[UUID]:
+        rows = await self._conn.fetch(
+            "SELECT DISTINCT program_id FROM enrollments WHERE person_id = $1 AND active ORDER BY program_id", person_id
+        )
+        return [r["program_id"] for r in rows]
+
+    async def forget_person(self, person_id: UUID) -> None:
+        await self._conn.execute("DELETE FROM pairings WHERE mentee_id = $1 OR mentor_id = $1", person_id)
+        await self._conn.execute("DELETE FROM enrollments WHERE person_id = $1", person_id)
+        await self._conn.execute("DELETE FROM matching_profiles WHERE person_id = $1", person_id)

@@ -1,0 +1,116 @@
+"""Programs as profiles define them, matching's weights for each, their locks and their statistics."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from uuid import UUID
+
+import asyncpg
+
+from ...domain.model import LIVE, ProgramRules
+from ...domain.scoring import Weights
+from . import records
+
+
+class PostgresPrograms:
+    def __init__(self, conn: asyncpg.Connection, locked: set[UUID] | None = None) -> None:
+        self._conn = conn
+        # Program locks the transaction holds, shared by the units of work that join it: taken once each.
+        self._locked: set[UUID] = set() if locked is None else locked
+
+    async def save(self, program: ProgramRules) -> None:
+        await self._conn.execute(
+            """INSERT INTO programs (id, chapter_id, pairing_mode, both_must_accept, pair_cap, minimum_score,
+                                     term_months, cadence_max_days, format, group_size, mentee_stages, mentor_stages)
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+               ON CONFLICT (id) DO UPDATE SET chapter_id = $2, pairing_mode = $3, both_must_accept = $4,
+                   pair_cap = $5, minimum_score = $6, term_months = $7, cadence_max_days = $8, format = $9,
+                   group_size = $10, mentee_stages = $11, mentor_stages = $12""",
+            program.id, program.chapter_id, program.pairing_mode, program.both_must_accept, program.pair_cap,
+            program.minimum_score, program.term_months, program.cadence_max_days, program.format, program.group_size,
+            list(program.mentee_stages), list(program.mentor_stages),
+        )
+
+    async def get(self, program_id: UUID) -> ProgramRules | None:
+        row = await self._conn.fetchrow("SELECT * FROM programs WHERE id = $1", program_id)
+        return None if row is None else records.program(row)
+
+    async def lock(self, program_id: UUID) -> None:
+        """Serialise pairing within one program across instances: capacities and caps stay exact."""
+        if program_id not in self._locked:
+            await self._conn.execute("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", str(program_id))
+            self._locked.add(program_id)
+
+    async def pairing_context(self, program_id: UUID) -> tuple[ProgramRules | None, Weights, tuple,
+                                                                 dict[UUID, int]]:
+        """What pairing in a program needs to know of it, in one round trip (it runs at every registration):
+        its rules; its weights; the stamp of its mentors, (this database, how many, the latest change) of its
+        active mentor enrollments, which any change to them, their enrollment or their matching profile, changes
+        (see migration 0002); and the live pairings per mentor enrollment (mentors without any are absent)."""
+        row = await self._conn.fetchrow(
+            f"""SELECT p.*, to_jsonb(w) - 'program_id' AS weights, (SELECT origin FROM roster_origin) AS origin,
+                       (SELECT count(*) FROM enrollments
+                         WHERE program_id = $1 AND role = 'mentor' AND active) AS stamp_n,
+                       (SELECT COALESCE(max(changed), 0) FROM enrollments
+                         WHERE program_id = $1 AND role = 'mentor' AND active) AS stamp_latest,
+                       live.mentors AS live_mentors, live.counts AS live_counts
+                  FROM programs p LEFT JOIN program_weights w ON w.program_id = p.id
+                  CROSS JOIN (SELECT array_agg(mentor_enrollment_id) AS mentors, array_agg(n) AS counts
+                                FROM (SELECT mentor_enrollment_id, count(*) AS n FROM pairings
+                                       WHERE program_id = $1 AND status IN {records.LIVE}
+                                       GROUP BY mentor_enrollment_id) per_mentor) live
+                 WHERE p.id = $1""",
+            program_id,
+        )
+        if row is None:
+            return None, Weights(), (), {}
+        # Counted in the database: one number per mentor, not one id per pairing, crosses the wire.
+        live = dict(zip(row["live_mentors"] or (), row["live_counts"] or (), strict=True))
+        weights = Weights(**json.loads(row["weights"])) if row["weights"] else Weights()
+        return records.program(row), weights, (row["origin"], row["stamp_n"], row["stamp_latest"]), live
+
+    async def weights(self, program_id: UUID) -> Weights:
+        row = await self._conn.fetchrow("SELECT * FROM program_weights WHERE program_id = $1", program_id)
+        return Weights(**{k: v for k, v in dict(row).items() if k != "program_id"}) if row else Weights()
+
+    async def save_weights(self, program_id: UUID, weights: Weights) -> None:
+        values = weights.as_dict()
+        names = list(values)
+        await self._conn.execute(
+            f"""INSERT INTO program_weights (program_id, {', '.join(names)})
+                VALUES ($1, {', '.join(f'${i}' for i in range(2, len(names) + 2))})
+                ON CONFLICT (program_id) DO UPDATE SET {', '.join(f'{n} = EXCLUDED.{n}' for n in names)}""",
+            program_id, *values.values(),
+        )
+
+    async def statistics(self, program_id: UUID) -> dict[str, Any]:
+        counts = dict(await self._conn.fetch(
+            "SELECT status, count(*) FROM pairings WHERE program_id = $1 GROUP BY status", program_id
+        ))
+        overdue = await self._conn.fetchval(
+            """SELECT count(*) FROM pairings x JOIN programs pr ON pr.id = x.program_id
+                WHERE x.program_id = $1 AND x.status = 'active'
+                  AND COALESCE(x.last_met_at, x.confirmed_at) + make_interval(days => pr.cadence_max_days) < now()""",
+            program_id,
+        )
+        waiting = await self._conn.fetchrow(
+            f"""SELECT count(*) AS n, EXTRACT(epoch FROM avg(now() - e.waiting_since)) / 86400 AS mean_days,
+                       EXTRACT(epoch FROM max(now() - e.waiting_since)) / 86400 AS max_days
+                  FROM enrollments e JOIN matching_profiles p ON p.person_id = e.person_id
+                 WHERE e.program_id = $1 AND e.role = 'mentee' AND e.active
+                   AND {records.UNPAIRED}""",
+            program_id,
+        )
+        return {
+            "paired": sum(counts.get(s, 0) for s in LIVE),
+            "proposed": counts.get("proposed", 0),
+            "active": counts.get("active", 0),
+            "overdue": overdue,
+            "completed": counts.get("completed", 0),
+            "ended": counts.get("ended", 0),
+            "declined": counts.get("declined", 0),
+            "waiting": waiting["n"],
+            "waiting_days_mean": round(float(waiting["mean_days"] or 0), 2),
+            "waiting_days_max": round(float(waiting["max_days"] or 0), 2),
+        }

@@ -1,0 +1,60 @@
+"""What the repositories share: the SQL of a pairing and of "live", and the mapping of rows to the domain."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import fields
+
+import asyncpg
+from mentorship_contracts.vocabulary import PairingKind, TrainingStage
+
+from ...domain.model import Candidate, IdentityWish, Pairing, ProgramRules
+
+LIVE = "('proposed', 'active')"
+OPEN = "('proposed', 'active', 'requested')"
+_PAIRING_COLUMNS = ("id, program_id, chapter_id, mentee_id, mentor_id, status, score, reasons, mentee_accepted, "
+                    "mentor_accepted, term_ends_at, last_met_at, mentee_enrollment_id, mentor_enrollment_id")
+# A pairing's kind is its mentee enrollment's, read from there rather than kept twice: an enrollment's kind never
+# changes, and its pairings go when it does (ON DELETE CASCADE).
+ITS_KIND = "(SELECT e.pairing_kind FROM enrollments e WHERE e.id = mentee_enrollment_id) AS pairing_kind"
+PAIRING = f"{_PAIRING_COLUMNS}, {ITS_KIND}"
+RETURNING_PAIRING = f"{', '.join('x.' + c.strip() for c in _PAIRING_COLUMNS.split(','))}, {ITS_KIND}"
+# What a candidate is read from: their enrollment `e` and their matching profile `p`.
+ENROLLMENT_COLUMNS = ("e.id, e.person_id, e.stage, e.capacity, e.approved, e.mentee_stages_welcome, e.waiting_since, "
+                      "e.pairing_kind")
+PROFILE_COLUMNS = ("p.specialties, p.support_areas, p.languages, p.timezone, p.region, p.modalities, p.identity, "
+                   "p.identity_wishes")
+# The mentee enrollment `e` holds no live pairing.
+UNPAIRED = f"NOT EXISTS (SELECT 1 FROM pairings x WHERE x.mentee_enrollment_id = e.id AND x.status IN {LIVE})"
+_STAGES = {s.value: s for s in TrainingStage}
+_KINDS = {k.value: k for k in PairingKind}
+_EMPTY_JSON = ("{}", "[]")
+
+
+def pairing(row: asyncpg.Record | dict) -> Pairing:
+    values = dict(row)
+    values["reasons"] = list(values["reasons"])
+    values["pairing_kind"] = _KINDS[values["pairing_kind"]]
+    return Pairing(**values)
+
+
+def program(row: asyncpg.Record) -> ProgramRules:
+    values = {f.name: row[f.name] for f in fields(ProgramRules)}
+    values["mentee_stages"] = [_STAGES[s] for s in row["mentee_stages"]]
+    values["mentor_stages"] = [_STAGES[s] for s in row["mentor_stages"]]
+    return ProgramRules(**values)
+
+
+def candidate(program: ProgramRules, r: asyncpg.Record) -> Candidate:
+    identity, wishes = r["identity"], r["identity_wishes"]
+    return Candidate(
+        enrollment_id=r["id"], person_id=r["person_id"], stage=_STAGES[r["stage"]],
+        capacity=program.room_of(r["capacity"]), active_pairings=r["live"], approved=r["approved"],
+        mentee_stages_welcome=[_STAGES[s] for s in r["mentee_stages_welcome"]],
+        specialties=r["specialties"], support_areas=r["support_areas"], languages=r["languages"],
+        timezone=r["timezone"], region=r["region"], modalities=r["modalities"],
+        identity={} if identity in _EMPTY_JSON else json.loads(identity),
+        identity_wishes=() if wishes in _EMPTY_JSON else tuple(
+            IdentityWish(w["attribute"], w["required"]) for w in json.loads(wishes)),
+        waiting_since=r["waiting_since"], pairing_kind=_KINDS[r["pairing_kind"]],
+    )

@@ -1,0 +1,93 @@
+"""What matching refuses, each with the stable code clients see (`plumbing.errors` maps the kind to a status)."""
+
+from __future__ import annotations
+
+from plumbing.errors import Conflict, Forbidden, Invalid, NotFound
+
+
+# --- not found ----------------------------------------------------------------------------------------------
+class ProgramNotFound(NotFound, code="program_not_found"):
+    pass
+
+
+class PairingNotFound(NotFound, code="pairing_not_found"):
+    pass
+
+
+class RoundNotFound(NotFound, code="round_not_found"):
+    pass
+
+
+class NotEnrolled(NotFound, code="not_enrolled"):
+    """The person holds no active enrollment of that role (and kind) in the program."""
+
+
+class NotWaiting(NotFound, code="not_waiting"):
+    pass
+
+
+# --- what the pairing's state does not allow ------------------------------------------------------------------
+class TransitionNotAllowed(Conflict, code="transition_not_allowed"):
+    """The pairing's status does not allow this step of its lifecycle."""
+
+
+class MentorAnswersRequest(Conflict, code="mentor_answers_request"):
+    pass
+
+
+class MentorshipNotHeld(Conflict, code="mentorship_not_held"):
+    """Feedback is given on a mentorship that happened (active, completed or ended)."""
+
+
+class FeedbackAlreadyGiven(Conflict, code="feedback_already_given"):
+    pass
+
+
+# --- choosing a mentor ------------------------------------------------------------------------------------------
+class MenteesDoNotChoose(Conflict, code="mentees_do_not_choose"):
+    pass
+
+
+class MatchingProfileMissing(Conflict, code="matching_profile_missing"):
+    pass
+
+
+class AlreadyPaired(Conflict, code="already_paired"):
+    pass
+
+
+class AlreadyRequested(Conflict, code="already_requested"):
+    pass
+
+
+class RequestLimitReached(Conflict, code="request_limit_reached"):
+    pass
+
+
+class MentorRuledOut(Conflict, code="mentor_ruled_out"):
+    pass
+
+
+class MentorFull(Conflict, code="mentor_full"):
+    pass
+
+
+class ProgramCapReached(Conflict, code="program_cap_reached"):
+    pass
+
+
+# --- input ------------------------------------------------------------------------------------------------------
+class PairingKindRequired(Invalid, code="pairing_kind_required"):
+    """The person is enrolled for several kinds of pairing: the request must say which."""
+
+
+class MeetingInTheFuture(Invalid, code="meeting_in_the_future"):
+    pass
+
+
+class NoWeightPositive(Invalid, code="no_weight_positive"):
+    pass
+
+
+class NotAParty(Forbidden, code="not_a_party"):
+    """Only the mentee or the mentor of the pairing may do this."""

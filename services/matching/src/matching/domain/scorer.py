@@ -1,0 +1,268 @@
+"""The scores of `scoring.fit` for many pairs at once. Pure.
+
+A national round scores hundreds of millions of pairs, so `Scorer` scores a block of mentees against many mentors
+with one matrix product. Every component is linear in one-hot features of the mentor once the mentee's side
+(their weights, what they asked for, their normaliser) is folded into a row of coefficients; the two components
+that are not (a shared language, the logistics) are one-hot over the few distinct patterns of the mentors'
+languages and of their (format, region, time zone). Each mentee's row is scaled by a multiplier that clears every
+denominator, so the coefficients are integers and the float32 product is exact; rounding to 0..100 is then done
+in integers. The scores are identical to `fit`'s; a unit test checks it on random people.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from uuid import UUID
+
+import numpy as np
+
+from .model import Candidate, ProgramRules
+from .scoring import (
+    RANKS,
+    SPECIALTY_COLUMNS,
+    STAGE_COLUMN,
+    STAGES,
+    SUPPORT_COLUMNS,
+    Fit,
+    Wants,
+    Weights,
+    fit,
+    mentor_exclusion,
+    modality_bits,
+    unmet_requirement,
+    wished,
+)
+
+EXACT_FLOAT32 = 2 ** 24  # integers below this, and sums of them staying below it, are exact in float32
+
+
+def _one_hot(rows: Sequence[Iterable], index: dict, width: int) -> np.ndarray:
+    out = np.zeros((len(rows), width), dtype=np.float32)
+    r = [i for i, values in enumerate(rows) for v in values if v in index]
+    c = [index[v] for values in rows for v in values if v in index]
+    out[r, c] = 1.0
+    return out
+
+
+def _codes(values: Iterable, index: dict) -> dict:
+    for v in values:
+        index.setdefault(v, len(index))
+    return index
+
+
+@dataclass(frozen=True)
+class MenteeRows:
+    """Mentees as rows of integer coefficients against one `Scorer`'s mentor features, and what rounding needs.
+
+    `coefficients @ features.T` is, per pair, T − threshold where T = multiplier · (the pair's points): exact.
+    """
+
+    coefficients: np.ndarray  # [mentees, features]
+    multiplier: np.ndarray  # int64: clears every denominator of the mentee's points (even, for the halves)
+    applicable: np.ndarray  # int64: what the score is out of
+    threshold: np.ndarray  # int64: the least T that rounds to the program's minimum score
+    stage: np.ndarray  # index into TrainingStage
+    rank: np.ndarray
+    required: list[frozenset]  # attribute=value pairs the mentee requires a mentor to share
+    unmet_requirement: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.rank)
+
+    def scores(self, rows: np.ndarray, shifted: np.ndarray) -> np.ndarray:
+        """Scores 0..100 (int16) from `coefficients[rows] @ features.T` (T − threshold), rounded half up."""
+        m = self.multiplier[rows][:, None]
+        out_of = self.applicable[rows][:, None]
+        t = shifted.astype(np.int64) + self.threshold[rows][:, None]
+        denominator = np.maximum(2 * m * out_of, 1)
+        rounded = np.where(out_of > 0, (200 * t + m * out_of) // denominator, 0)
+        return np.clip(rounded, 0, 100).astype(np.int16)
+
+
+class Scorer:
+    """Mentors as columns of one-hot features, built once; mentees are scored against them in blocks."""
+
+    def __init__(self, mentors: list[Candidate], weights: Weights) -> None:
+        self.mentors = mentors
+        self.weights = weights
+        n = len(mentors)
+        self.identities = _codes(sorted({pair for m in mentors for pair in m.identity.items()}), {})
+        self.languages = _codes(sorted({lang for m in mentors for lang in m.languages}), {})
+        self.places = _codes(sorted({x for m in mentors for x in (m.timezone, m.region) if x is not None}), {})
+        language_sets = [frozenset(m.languages) for m in mentors]
+        self.language_patterns = _codes(sorted(set(language_sets), key=sorted), {})
+        logistics = [(modality_bits(m), self.places[m.region] if m.region else -2, self.places[m.timezone])
+                     for m in mentors]
+        self.logistics_patterns = _codes(sorted(set(logistics)), {})
+        self.rank = np.array([m.stage.rank for m in mentors], dtype=np.int16)
+        self.kinds = _codes(sorted({m.pairing_kind for m in mentors}), {})
+        self.kind = np.array([self.kinds[m.pairing_kind] for m in mentors], dtype=np.int16)
+        self.welcome = np.ones((n, len(STAGES)), dtype=bool)
+        for j, m in enumerate(mentors):
+            if m.mentee_stages_welcome:
+                self.welcome[j] = False
+                self.welcome[j, [STAGE_COLUMN[s] for s in m.mentee_stages_welcome]] = True
+        self.identity = _one_hot([m.identity.items() for m in mentors], self.identities, len(self.identities)) > 0
+        ranks = np.zeros((n, RANKS), dtype=np.float32)
+        ranks[np.arange(n), self.rank] = 1.0
+        blocks = [
+            _one_hot([m.specialties for m in mentors], SPECIALTY_COLUMNS, len(SPECIALTY_COLUMNS)),
+            _one_hot([m.support_areas for m in mentors], SUPPORT_COLUMNS, len(SUPPORT_COLUMNS)),
+            self.identity.astype(np.float32),
+            _one_hot([[s] for s in language_sets], self.language_patterns, len(self.language_patterns)),
+            ranks,
+            _one_hot([[x] for x in logistics], self.logistics_patterns, len(self.logistics_patterns)),
+            np.ones((n, 1), dtype=np.float32),  # the threshold's column
+        ]
+        self.features = np.concatenate(blocks, axis=1)
+        self._widths = [b.shape[1] for b in blocks]
+        self.people: dict[UUID, list[int]] = {}  # person → their columns (a person may enroll twice)
+        for j, m in enumerate(mentors):
+            self.people.setdefault(m.person_id, []).append(j)
+        self._language_patterns = np.zeros((len(self.languages), len(self.language_patterns)), dtype=np.float32)
+        for pattern, k in self.language_patterns.items():
+            self._language_patterns[[self.languages[lang] for lang in pattern], k] = 1.0
+        self._logistics = np.array(list(self.logistics_patterns), dtype=np.int64).reshape(-1, 3)
+
+    def columns(self, stage: int, rank: int, required: frozenset = frozenset(), kind: str = "general") -> np.ndarray:
+        """Mentors no kind, stage or identity requirement rules out for mentees of this stage: offering the kind
+        of pairing sought, ahead of them, welcoming their stage, and sharing every attribute=value pair they
+        require."""
+        if kind not in self.kinds:
+            return np.zeros(0, dtype=np.int64)
+        ok = (self.kind == self.kinds[kind]) & (self.rank > rank) & self.welcome[:, stage]
+        for pair in required:
+            if pair not in self.identities:
+                return np.zeros(0, dtype=np.int64)
+            ok &= self.identity[:, self.identities[pair]]
+        return np.flatnonzero(ok)
+
+    def rows(self, mentees: list[Candidate], minimum_score: int = 0) -> MenteeRows:
+        w, n = self.weights, len(mentees)
+        wants = [Wants.of(p, w) for p in mentees]
+        specialties = [x.specialties for x in wants]
+        support = [x.support for x in wants]
+        wishes = [x.wished for x in wants]
+        n_spec = np.array([len(s) for s in specialties], dtype=np.int64)
+        n_support = np.array([len(s) for s in support], dtype=np.int64)
+        n_wished = np.array([len(s) for s in wishes], dtype=np.int64)
+        multiplier = 2 * np.lcm.reduce([np.maximum(n_spec, 1), np.maximum(n_support, 1), np.maximum(n_wished, 1)])
+        out_of = np.array([x.out_of for x in wants], dtype=np.int64)
+        if minimum_score <= 0:
+            threshold = np.zeros(n, dtype=np.int64)
+        else:  # the least integer T with 200·T ≥ multiplier · out_of · (2·minimum − 1); never, when nothing applies
+            threshold = np.where(out_of > 0, -((-multiplier * out_of * (2 * minimum_score - 1)) // 200), 1)
+        bound = int(max((multiplier * np.maximum(out_of, 1)).max(initial=0), np.abs(threshold).max(initial=0)))
+        if bound >= 2 ** 53:
+            raise ValueError("weights too large to score exactly")
+        dtype = np.float32 if bound < EXACT_FLOAT32 else np.float64
+
+        def scaled(one_hot: np.ndarray, weight: int, count: np.ndarray) -> np.ndarray:
+            return one_hot * (weight * multiplier // np.maximum(count, 1))[:, None]
+
+        rank = np.array([p.stage.rank for p in mentees], dtype=np.int16)
+        # Doubled stage points (integers) per mentee rank × mentor rank.
+        gap = np.arange(RANKS)[None, :] - np.arange(RANKS)[:, None]
+        stage_points = np.where((gap >= 1) & (gap <= w.near_peer_max_gap), 2 * w.stage,
+                                np.where(gap > w.near_peer_max_gap, w.stage, 0))
+        half = multiplier // 2
+
+        languages = _one_hot([x.speaks for x in wants], self.languages, len(self.languages))
+        shares_language = (languages @ self._language_patterns) > 0
+
+        logistics = self._logistics
+        modality = np.array([x.modalities for x in wants], dtype=np.int64)[:, None]
+        region = np.array([self.places.get(p.region, -3) if p.region else -1 for p in mentees], dtype=np.int64)[:, None]
+        zone = np.array([self.places.get(p.timezone, -3) for p in mentees], dtype=np.int64)[:, None]
+        compatible = (modality & logistics[None, :, 0]) != 0
+        near = ((region >= 0) & (region == logistics[None, :, 1])) | (zone == logistics[None, :, 2])
+
+        blocks = [
+            scaled(_one_hot(specialties, SPECIALTY_COLUMNS, len(SPECIALTY_COLUMNS)), w.specialty, n_spec),
+            scaled(_one_hot(support, SUPPORT_COLUMNS, len(SUPPORT_COLUMNS)), w.support, n_support),
+            scaled(_one_hot(wishes, self.identities, len(self.identities)), w.identity, n_wished),
+            shares_language * (w.language * multiplier)[:, None],
+            stage_points[rank] * half[:, None],
+            compatible * (1 + near) * (w.logistics * half)[:, None],
+            -threshold[:, None],
+        ]
+        assert [b.shape[1] for b in blocks] == self._widths
+        coefficients = np.concatenate([b.astype(dtype) for b in blocks], axis=1) if n else \
+            np.zeros((0, self.features.shape[1]), dtype=dtype)
+        return MenteeRows(
+            coefficients=coefficients, multiplier=multiplier, applicable=out_of, threshold=threshold,
+            stage=np.array([STAGE_COLUMN[p.stage] for p in mentees], dtype=np.int16), rank=rank,
+            required=[wished(p, required_only=True) if p.identity_wishes else frozenset() for p in mentees],
+            unmet_requirement=np.array([bool(p.identity_wishes) and unmet_requirement(p) for p in mentees], dtype=bool),
+        )
+
+    def transposed(self, columns: np.ndarray, dtype) -> np.ndarray:
+        """The features of these mentors as a contiguous [features, mentors] matrix, ready to multiply."""
+        return np.ascontiguousarray(self.features[columns].T, dtype=dtype)
+
+
+class Ranking:
+    """Mentees ranked against a scorer's mentors, one mentee at a time (room changes as they are placed), but
+    scored a block of mentees at once: a block costs little more than one of its mentees. Blocks are scored as
+    they are reached, so placing stops costing as soon as room runs out."""
+
+    BLOCK = 256
+
+    def __init__(self, scorer: Scorer, mentees: list[Candidate], minimum_score: int) -> None:
+        self.scorer, self.mentees, self.minimum_score = scorer, mentees, minimum_score
+        self._block: tuple[int, MenteeRows, np.ndarray] | None = None  # start, its rows, [mentors, block] T − threshold
+
+    def _scored(self, i: int) -> tuple[MenteeRows, int, np.ndarray]:
+        start = i - i % self.BLOCK
+        if self._block is None or self._block[0] != start:
+            rows = self.scorer.rows(self.mentees[start:start + self.BLOCK], self.minimum_score)
+            shifted = self.scorer.features.astype(rows.coefficients.dtype, copy=False) @ rows.coefficients.T
+            self._block = (start, rows, shifted)
+        start, rows, shifted = self._block
+        return rows, i - start, shifted[:, i - start]
+
+    def ranked(self, i: int, room: np.ndarray, closed_before: frozenset[tuple[UUID, UUID]] = frozenset(),
+               limit: int | None = None) -> list[tuple[int, int]]:
+        """(mentor index, score) of the mentors no hard constraint rules out for mentee `i`, at or above the
+        program's threshold, with room, best first; ties go to the mentor with most room, so load spreads."""
+        rows, k, shifted = self._scored(i)
+        mentee = self.mentees[i]
+        if rows.unmet_requirement[k]:
+            return []
+        scorer = self.scorer
+        columns = scorer.columns(int(rows.stage[k]), int(rows.rank[k]), rows.required[k], mentee.pairing_kind)
+        columns = columns[room[columns] > 0]
+        ruled_out = [j for j in scorer.people.get(mentee.person_id, ())] + [
+            j for (mentee_id, mentor_id) in closed_before if mentee_id == mentee.person_id
+            for j in scorer.people.get(mentor_id, ())]
+        if ruled_out:
+            columns = np.setdiff1d(columns, ruled_out)
+        if len(columns) == 0:
+            return []
+        shifted = shifted[columns]
+        columns, shifted = columns[shifted >= 0], shifted[shifted >= 0]
+        found = rows.scores(np.array([k]), shifted[None, :])[0]
+        order = np.lexsort((columns, -room[columns], -found.astype(np.int64)))[:limit]
+        return list(zip(columns[order].tolist(), found[order].tolist(), strict=True))
+
+
+def ranked_mentors(mentee: Candidate, scorer: Scorer, program: ProgramRules, room: np.ndarray,
+                   closed_before: frozenset[tuple[UUID, UUID]] = frozenset(),
+                   limit: int | None = None) -> list[tuple[int, int]]:
+    """`Ranking.ranked` of one mentee."""
+    return Ranking(scorer, [mentee], program.minimum_score).ranked(0, room, closed_before, limit)
+
+
+def suitable_mentors(mentee: Candidate, mentors: list[Candidate], program: ProgramRules, weights: Weights,
+                     closed_before: frozenset[tuple[UUID, UUID]] = frozenset(),
+                     limit: int | None = None) -> list[tuple[Candidate, Fit]]:
+    """Mentors no hard constraint rules out, at or above the program's threshold, best first, with their fit.
+
+    Ties go to the mentor with most room, so load spreads.
+    """
+    eligible = [m for m in mentors if mentor_exclusion(m, program) is None]
+    scorer = Scorer(eligible, weights)
+    room = np.array([m.capacity - m.active_pairings for m in eligible], dtype=np.int64)
+    ranked = ranked_mentors(mentee, scorer, program, room, closed_before, limit)
+    return [(eligible[j], fit(mentee, eligible[j], weights)) for j, _ in ranked]

@@ -1,0 +1,176 @@
+"""What matching's HTTP API reads and answers: strict request bodies, typed answers."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Literal
+from uuid import UUID
+
+from mentorship_contracts.vocabulary import PairingKind
+from plumbing.validation import MultilineText, Text
+from pydantic import BaseModel, ConfigDict, Field
+
+from ..domain.commands import DeclineReason, EndReason, RoundMethod
+from ..domain.model import Pairing, PairingStatus
+from ..domain.scoring import Weights
+
+Topic = Annotated[str, Text(100)]
+Comment = Annotated[str, MultilineText(4000)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+# --- requests ---------------------------------------------------------------------------------------------------
+class ReasonIn(Strict):
+    reason_code: DeclineReason
+
+
+class EndIn(Strict):
+    reason_code: EndReason
+
+
+class MeetingIn(Strict):
+    met_on: date
+    minutes: int = Field(ge=5, le=600)
+    topics: list[Topic] = Field(default_factory=list, max_length=10)
+
+
+class FeedbackIn(Strict):
+    rating: int = Field(ge=1, le=5)
+    comment: Comment = ""
+
+
+class RequestIn(Strict):
+    mentee_id: UUID
+    mentor_id: UUID
+    pairing_kind: PairingKind | None = Field(
+        default=None, description="Which of the mentee's enrollments asks, where they are enrolled for several kinds")
+
+
+class RoundIn(Strict):
+    method: RoundMethod = "optimal"
+    most_pairs_first: bool = False
+
+
+class WeightsIn(Strict):
+    specialty: int = Field(ge=0, le=100)
+    support: int = Field(ge=0, le=100)
+    stage: int = Field(ge=0, le=100)
+    identity: int = Field(ge=0, le=100)
+    language: int = Field(ge=0, le=100)
+    logistics: int = Field(ge=0, le=100)
+    near_peer_max_gap: int = Field(default=2, ge=1, le=9)
+
+
+# --- answers ----------------------------------------------------------------------------------------------------
+class PairingOut(BaseModel):
+    id: UUID
+    program_id: UUID
+    mentee_id: UUID
+    mentor_id: UUID
+    pairing_kind: PairingKind
+    status: PairingStatus
+    score: int
+    reason_codes: list[str]
+    mentee_accepted: bool
+    mentor_accepted: bool
+    term_ends_at: datetime | None
+    last_met_at: datetime | None
+
+    @classmethod
+    def of(cls, p: Pairing) -> PairingOut:
+        return cls(id=p.id, program_id=p.program_id, mentee_id=p.mentee_id, mentor_id=p.mentor_id,
+                   pairing_kind=p.pairing_kind, status=p.status,
+                   score=p.score, reason_codes=p.reasons, mentee_accepted=p.mentee_accepted,
+                   mentor_accepted=p.mentor_accepted, term_ends_at=p.term_ends_at, last_met_at=p.last_met_at)
+
+
+class PersonPairingOut(BaseModel):
+    """One of a person's pairings, in the list of them."""
+
+    id: UUID
+    program_id: UUID
+    mentee_id: UUID
+    mentor_id: UUID
+    pairing_kind: PairingKind
+    status: PairingStatus
+    score: int
+    reasons: list[str]
+    term_ends_at: datetime | None
+    last_met_at: datetime | None
+
+
+class FeedbackOut(BaseModel):
+    pairing_id: UUID
+    rating: int
+
+
+class WaitlistEntryOut(BaseModel):
+    enrollment_id: UUID
+    person_id: UUID
+    pairing_kind: PairingKind
+    waiting_since: datetime
+    position: int = Field(description="Place among those waiting for the same kind of pairing")
+
+
+class SuggestionOut(BaseModel):
+    mentor_id: UUID
+    score: int
+    reason_codes: list[str]
+    requested: bool = Field(description="The mentee has asked this mentor already")
+
+
+class RequestOut(BaseModel):
+    pairing_id: UUID
+    status: Literal["requested"]
+
+
+class RoundQueuedOut(BaseModel):
+    round_id: UUID
+    status: Literal["queued"]
+    poll: str = Field(description="Where to follow the round's progress")
+
+
+class RoundOut(BaseModel):
+    id: UUID
+    program_id: UUID
+    method: RoundMethod
+    most_pairs_first: bool
+    status: Literal["queued", "running", "completed", "failed"]
+    progress: int = Field(description="Percent done")
+    paired: int | None
+    unpaired: int | None
+    total_score: int | None
+    unpaired_reasons: dict[str, int] | None = Field(description="How many were left unpaired, by reason")
+    error: str | None
+    requested_at: datetime
+    finished_at: datetime | None
+
+
+class WeightsOut(BaseModel):
+    specialty: int
+    support: int
+    stage: int
+    identity: int
+    language: int
+    logistics: int
+    near_peer_max_gap: int
+
+    @classmethod
+    def of(cls, weights: Weights) -> WeightsOut:
+        return cls(**weights.as_dict())
+
+
+class StatisticsOut(BaseModel):
+    paired: int
+    proposed: int
+    active: int
+    overdue: int
+    completed: int
+    ended: int
+    declined: int
+    waiting: int
+    waiting_days_mean: float
+    waiting_days_max: float

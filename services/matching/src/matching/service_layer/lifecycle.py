@@ -1,0 +1,201 @@
+"""The mentorship lifecycle: a pairing accepted, declined, ended, renewed, completed, met and reviewed; closed when
+one of its people leaves; and the watch that signals overdue meetings, renewals due and terms ended.
+
+Each step loads the pairing under its program's lock (the program first, always in that order) and asks the
+`Pairing` itself, which refuses what its status does not allow.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from uuid import UUID
+
+from mentorship_contracts import IntegrationEvent
+from mentorship_contracts import matching as contract
+from mentorship_contracts.vocabulary import Role
+
+from ..domain import commands
+from ..domain.errors import (
+    AlreadyPaired,
+    FeedbackAlreadyGiven,
+    MentorFull,
+    NotAParty,
+    PairingNotFound,
+    ProgramCapReached,
+)
+from ..domain.model import Acceptor, Pairing, ProgramRules
+from .pairing import facts, offer_room
+from .ports import Authorize, MatchingUnitOfWorkPort
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+async def load(pairing_id: UUID, uow: MatchingUnitOfWorkPort,
+               authorize: Authorize) -> tuple[Pairing, ProgramRules, commands.Actor]:
+    """The pairing, locked (its program first, always in that order), with the caller's standing on it."""
+    program_id = await uow.pairings.program_of(pairing_id)
+    if program_id is None:
+        raise PairingNotFound("no such pairing", "pairing_id")
+    await uow.programs.lock(program_id)
+    pairing = await uow.pairings.get(pairing_id)
+    program = await uow.programs.get(program_id)
+    if pairing is None or program is None:  # gone before the lock was ours
+        raise PairingNotFound("no such pairing", "pairing_id")
+    return pairing, program, authorize(pairing, program)
+
+
+def _side(pairing: Pairing, actor: commands.Actor) -> Acceptor:
+    if actor.for_program:
+        return "program"
+    side = pairing.side_of(actor.person_id)
+    if side is None:
+        raise NotAParty("only the mentee or the mentor of this pairing may do this", "pairing_id")
+    return "mentee" if side == Role.MENTEE else "mentor"
+
+
+async def accept(cmd: commands.AcceptPairing, uow: MatchingUnitOfWorkPort, authorize: Authorize) -> Pairing:
+    async with uow:
+        pairing, program, actor = await load(cmd.pairing_id, uow, authorize)
+        requested = pairing.status == "requested"
+        if requested:
+            await _check_room_for_request(pairing, program, uow)
+        confirmed = pairing.accept(_side(pairing, actor), program, _now())
+        await uow.pairings.save(pairing)
+        if confirmed:
+            uow.emit(contract.PairingConfirmedV3(**facts(pairing), score=pairing.score, reason_codes=pairing.reasons,
+                                                 term_ends_at=pairing.term_ends_at, pairing_kind=pairing.pairing_kind))
+        if confirmed and requested:
+            for other in await uow.pairings.pending_requests(pairing.mentee_enrollment_id):
+                if other.id != pairing.id:
+                    other.lapse("another_request_accepted")
+                    uow.emit(contract.PairingLapsedV2(**facts(other), reason_code="another_request_accepted"))
+                    await uow.pairings.save(other)
+        await uow.commit()
+        return pairing
+
+
+async def _check_room_for_request(pairing: Pairing, program: ProgramRules, uow: MatchingUnitOfWorkPort) -> None:
+    mentor = await uow.candidates.in_program(program, "mentor", enrollment_ids=[pairing.mentor_enrollment_id])
+    if not mentor or not mentor[0].has_room:
+        raise MentorFull("the mentor has no room left", "pairing_id")
+    if program.pair_cap is not None and await uow.pairings.live_count(program.id) >= program.pair_cap:
+        raise ProgramCapReached("the program has reached its cap on pairs", "pairing_id")
+    if not await uow.candidates.in_program(program, "mentee", waiting_only=True,
+                                           enrollment_ids=[pairing.mentee_enrollment_id]):
+        raise AlreadyPaired("the mentee is already paired in this program", "pairing_id")
+
+
+async def decline(cmd: commands.DeclinePairing, uow: MatchingUnitOfWorkPort, authorize: Authorize) -> Pairing:
+    return await _close(cmd.pairing_id, uow, authorize, lambda pairing: pairing.decline(cmd.reason_code),
+                        lambda told, side: contract.PairingDeclinedV2(**told, declined_by=side,
+                                                                    reason_code=cmd.reason_code))
+
+
+async def end(cmd: commands.EndPairing, uow: MatchingUnitOfWorkPort, authorize: Authorize) -> Pairing:
+    return await _close(cmd.pairing_id, uow, authorize, lambda pairing: pairing.end(cmd.reason_code),
+                        lambda told, side: contract.PairingEndedV2(**told, ended_by=side, reason_code=cmd.reason_code))
+
+
+async def _close(pairing_id: UUID, uow: MatchingUnitOfWorkPort, authorize: Authorize,
+                 step: Callable[[Pairing], None], announcement: Callable[[dict, Role], IntegrationEvent]) -> Pairing:
+    """Decline or end a pairing by one of its sides; the mentee goes back to matching and room is offered again."""
+    async with uow:
+        pairing, program, actor = await load(pairing_id, uow, authorize)
+        side = Role.MENTEE if _side(pairing, actor) == "mentee" else Role.MENTOR
+        step(pairing)
+        uow.emit(announcement(facts(pairing), side))
+        await uow.pairings.save(pairing)
+        await uow.waitlist.back_to_waiting(pairing.mentee_enrollment_id)
+        offer_room(program.id, uow)
+        await uow.commit()
+        return pairing
+
+
+async def close_all(pairings: list[Pairing], by_person: UUID, reason_code: str, uow: MatchingUnitOfWorkPort) -> None:
+    """End what is active, decline what is proposed, lapse what is requested, on behalf of the person who left:
+    one event each, and each mentee back to matching. The caller holds the programs' locks."""
+    for p in pairings:
+        side = p.side_of(by_person)
+        if p.status == "active":
+            p.end(reason_code)
+            uow.emit(contract.PairingEndedV2(**facts(p), ended_by=side, reason_code=reason_code))
+        elif p.status == "proposed":
+            p.decline(reason_code)
+            uow.emit(contract.PairingDeclinedV2(**facts(p), declined_by=side, reason_code=reason_code))
+        else:
+            p.lapse(reason_code)
+            uow.emit(contract.PairingLapsedV2(**facts(p), reason_code=reason_code))
+        await uow.pairings.save(p)
+        await uow.waitlist.back_to_waiting(p.mentee_enrollment_id)
+
+
+async def renew(cmd: commands.RenewPairing, uow: MatchingUnitOfWorkPort, authorize: Authorize) -> Pairing:
+    async with uow:
+        pairing, program, _ = await load(cmd.pairing_id, uow, authorize)
+        pairing.renew(program, _now())
+        uow.emit(contract.PairingRenewedV2(**facts(pairing), term_ends_at=pairing.term_ends_at))
+        await uow.pairings.save(pairing)
+        await uow.commit()
+        return pairing
+
+
+async def complete(cmd: commands.CompletePairing, uow: MatchingUnitOfWorkPort, authorize: Authorize) -> Pairing:
+    async with uow:
+        pairing, program, _ = await load(cmd.pairing_id, uow, authorize)
+        await _complete(pairing, uow)
+        offer_room(program.id, uow)
+        await uow.commit()
+        return pairing
+
+
+async def _complete(pairing: Pairing, uow: MatchingUnitOfWorkPort) -> None:
+    pairing.complete()
+    uow.emit(contract.PairingCompletedV2(**facts(pairing)))
+    await uow.pairings.save(pairing)
+
+
+async def log_meeting(cmd: commands.LogMeeting, uow: MatchingUnitOfWorkPort, authorize: Authorize) -> Pairing:
+    async with uow:
+        pairing, _, actor = await load(cmd.pairing_id, uow, authorize)
+        pairing.log_meeting(cmd.met_on, _now().date())
+        await uow.pairings.add_meeting(pairing.id, cmd.met_on, cmd.minutes, cmd.topics, actor.person_id)
+        await uow.pairings.save(pairing)
+        await uow.commit()
+        return pairing
+
+
+async def give_feedback(cmd: commands.GiveFeedback, uow: MatchingUnitOfWorkPort, authorize: Authorize) -> None:
+    async with uow:
+        pairing, _, actor = await load(cmd.pairing_id, uow, authorize)
+        if actor.person_id is None or pairing.side_of(actor.person_id) is None:
+            raise NotAParty("feedback comes from the mentee or the mentor", "pairing_id")
+        pairing.may_give_feedback()
+        if not await uow.pairings.add_feedback(pairing.id, actor.person_id, cmd.rating, cmd.comment):
+            raise FeedbackAlreadyGiven("you already gave feedback on this mentorship", "pairing_id")
+        await uow.commit()
+
+
+async def signal_lifecycle(uow: MatchingUnitOfWorkPort, renewal_notice_days: int, batch: int = 500) -> int:
+    """Overdue meetings, renewals due and terms ended: each signalled once per period, however many instances
+    run this (the rows are claimed by one UPDATE each); returns how many were signalled."""
+    async with uow:
+        # Program locks before pairing rows, as every other handler takes them, or two could deadlock.
+        programs = await uow.due.programs_with_terms_ended()
+        for program_id in programs:
+            await uow.programs.lock(program_id)
+        ended = await uow.due.terms_ended(programs, batch)
+        for pairing in ended:
+            await _complete(pairing, uow)
+        for program_id in programs:
+            offer_room(program_id, uow)
+        overdue = await uow.due.claim_overdue(batch)
+        for pairing, last_met_at, late in overdue:
+            uow.emit(contract.MeetingOverdueV2(**facts(pairing), last_met_at=last_met_at, days_overdue=max(0, late)))
+        due = await uow.due.claim_renewals(renewal_notice_days, batch)
+        for pairing in due:
+            uow.emit(contract.RenewalDueV2(**facts(pairing), term_ends_at=pairing.term_ends_at))
+        await uow.commit()
+        return len(overdue) + len(due) + len(ended)

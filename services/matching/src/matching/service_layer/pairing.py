@@ -1,0 +1,97 @@
+"""Pairing as people register: room offered to the waiting once per transaction, proposals written and announced,
+and those left waiting told their place.
+
+It runs for every batch of registrations, so it reads what it needs in few round trips, and the program's mentors,
+scored, come from memory while the database says they have not changed (`rosters`).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+from uuid import UUID, uuid4
+
+from mentorship_contracts import matching as contract
+
+from ..domain.model import NewPairing, Pairing, PairingOrigin, ProgramRules, term_end
+from ..domain.pairing import Proposal, pair_from_roster
+from .ports import MatchingUnitOfWorkPort
+
+
+def offer_room(program_id: UUID, uow: MatchingUnitOfWorkPort, only_mentees: list[UUID] | None = None) -> None:
+    """Have waiting mentees (all, or only these enrollments) paired in the program as room allows, once, just
+    before the transaction commits: a consumer applying a batch of enrollments pairs them all at once, in
+    waiting order, with the program read once."""
+    uow.defer(("offer_room", program_id), only_mentees, lambda wanted, unit: _pair_waiting(program_id, unit, wanted))
+
+
+async def _pair_waiting(program_id: UUID, uow: MatchingUnitOfWorkPort, wanted: list[list[UUID] | None]) -> None:
+    """Pair the waiting mentees that were `wanted` (None: all of them) as room allows, then tell those left their
+    place."""
+    only_mentees = None if None in wanted else [m for mentees in wanted if mentees for m in mentees]
+    await uow.programs.lock(program_id)
+    program, weights, stamp, live_per_mentor = await uow.programs.pairing_context(program_id)
+    if program is None or program.pairing_mode != "on_registration":
+        return
+    waiting, closed = await uow.candidates.waiting(program, only_mentees)
+    if not waiting:
+        return
+    roster = await uow.rosters.roster(program, weights, stamp, uow.candidates)
+    room = roster.room(live_per_mentor)
+    proposals: list[Proposal] = []
+    if (room > 0).any():
+        proposals = pair_from_roster(program, waiting, roster, room, sum(live_per_mentor.values()), closed)
+        await propose(program, proposals, uow, origin="registration")
+    paired = {p.mentee.enrollment_id for p in proposals}
+    left = [m.enrollment_id for m in waiting if m.enrollment_id not in paired]
+    if left:
+        await _announce_waiting(program, left, uow)
+
+
+async def propose(program: ProgramRules, proposals: list[Proposal], uow: MatchingUnitOfWorkPort, *,
+                  origin: PairingOrigin, round_id: UUID | None = None) -> None:
+    """Write proposals (active at once when the program asks no one's acceptance) and their events."""
+    confirmed = origin == "registration" and not program.both_must_accept
+    now = datetime.now(UTC)
+    ends = term_end(now, program.term_months) if confirmed else None
+    written = []
+    for proposal in proposals:
+        pairing = NewPairing(
+            id=uuid4(), program_id=program.id, chapter_id=program.chapter_id, mentee=proposal.mentee,
+            mentor=proposal.mentor, status="active" if confirmed else "proposed", origin=origin, round_id=round_id,
+            score=proposal.fit.score, reasons=proposal.fit.reasons, confirmed_at=now if confirmed else None,
+            term_ends_at=ends)
+        written.append(pairing)
+        told = facts_of(pairing.id, program, proposal.mentee.person_id, proposal.mentor.person_id)
+        scored = dict(score=proposal.fit.score, reason_codes=list(proposal.fit.reasons),
+                      pairing_kind=proposal.mentee.pairing_kind)
+        uow.emit(contract.PairingConfirmedV3(**told, **scored, term_ends_at=ends) if confirmed
+                 else contract.PairingProposedV3(**told, **scored))
+    if written:
+        await uow.pairings.add(written)
+
+
+async def _announce_waiting(program: ProgramRules, considered: list[UUID], uow: MatchingUnitOfWorkPort) -> None:
+    """Tell the mentees just considered who still wait their place, once. Only those whose matching profile has
+    arrived are considered, and only after pairing was tried, so no one hears "waitlisted" just before being
+    paired. (Every change that may leave someone waiting considers them: their enrollment, their profile, the
+    program's definition, their pairing closing.)"""
+    fresh = await uow.waitlist.unannounced(program.id, considered)
+    for entry in fresh:
+        uow.emit(contract.MenteeWaitlistedV3(
+            enrollment_id=entry["enrollment_id"], program_id=program.id, chapter_id=program.chapter_id,
+            mentee_id=entry["person_id"], position=entry["position"], pairing_kind=entry["pairing_kind"],
+        ))
+    if fresh:
+        await uow.waitlist.mark_announced([e["enrollment_id"] for e in fresh])
+
+
+def facts_of(pairing_id: UUID, program: ProgramRules, mentee_id: UUID, mentor_id: UUID) -> dict[str, Any]:
+    """What every event about a pairing says of it."""
+    return dict(pairing_id=pairing_id, program_id=program.id, chapter_id=program.chapter_id, mentee_id=mentee_id,
+                mentor_id=mentor_id)
+
+
+def facts(p: Pairing) -> dict[str, Any]:
+    return dict(pairing_id=p.id, program_id=p.program_id, chapter_id=p.chapter_id, mentee_id=p.mentee_id,
+                mentor_id=p.mentor_id)

@@ -1,0 +1,200 @@
+"""What the use cases need of the world: matching's repositories and its unit of work, as Protocols.
+
+The PostgreSQL repositories (`adapters/`) and the unit tests' in-memory ones both satisfy them. Every change to
+pairings in a program happens under that program's lock (`ProgramsRepository.lock`), taken before anything about
+the program is written, programs always in the same (sorted) order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import date, datetime
+from typing import Any, Protocol
+from uuid import UUID
+
+import numpy as np
+from mentorship_contracts.vocabulary import PairingKind, Role
+from plumbing.unit_of_work import UnitOfWorkPort
+
+from ..domain import commands
+from ..domain.model import Candidate, IdentityWish, NewPairing, Pairing, ProgramRules
+from ..domain.pairing import Roster
+from ..domain.rounds import CandidateGraph
+from ..domain.scoring import Weights
+
+Row = Mapping[str, Any]
+ClosedPairs = frozenset[tuple[UUID, UUID]]  # (mentee, mentor) people who declined or ended before
+RosterStamp = tuple  # the database's mark of a program's mentors: equal stamps, the same mentors
+
+
+class ProgramsRepository(Protocol):
+    async def save(self, program: ProgramRules) -> None: ...
+
+    async def get(self, program_id: UUID) -> ProgramRules | None: ...
+
+    async def lock(self, program_id: UUID) -> None:
+        """Serialise pairing within one program across instances, for the rest of the transaction."""
+
+    async def pairing_context(self, program_id: UUID) -> tuple[ProgramRules | None, Weights, RosterStamp,
+                                                                 dict[UUID, int]]:
+        """The program's rules, weights, the stamp of its mentors and its live pairings per mentor enrollment, at
+        once (it is read at every registration)."""
+
+    async def weights(self, program_id: UUID) -> Weights: ...
+
+    async def save_weights(self, program_id: UUID, weights: Weights) -> None: ...
+
+    async def statistics(self, program_id: UUID) -> dict[str, Any]: ...
+
+
+class PeopleRepository(Protocol):
+    """Matching profiles and enrollments, as profiles' events tell them."""
+
+    async def save_profile(self, person_id: UUID, *, stage: str, specialties: list[str], support_areas: list[str],
+                           languages: list[str], timezone: str, region: str | None, modalities: list[str],
+                           identity: dict[str, str], identity_wishes: list[IdentityWish]) -> None: ...
+
+    async def forget_identity(self, person_id: UUID, attribute: str) -> None: ...
+
+    async def save_enrollment(self, *, enrollment_id: UUID, person_id: UUID, program_id: UUID,
+                              chapter_id: UUID | None, role: str, stage: str, capacity: int,
+                              mentee_stages_welcome: list[str], approved: bool, enrolled_at: datetime,
+                              pairing_kind: str = "general") -> None: ...
+
+    async def set_approval(self, enrollment_id: UUID, approved: bool) -> None: ...
+
+    async def withdraw(self, enrollment_id: UUID) -> None: ...
+
+    async def enrollments_of(self, person_id: UUID, program_id: UUID, role: Role | str,
+                             pairing_kind: PairingKind | None = None) -> Sequence[Row]:
+        """A person's active enrollments in a program in one role (one per kind of pairing), of one kind if given."""
+
+    async def programs_of(self, person_id: UUID) -> list[UUID]:
+        """The programs the person is actively enrolled in, sorted (the order program locks are taken in)."""
+
+    async def forget_person(self, person_id: UUID) -> None: ...
+
+
+class CandidatesRepository(Protocol):
+    """Enrollments with their matching profile, as the scoring sees them."""
+
+    async def in_program(self, program: ProgramRules, role: Role | str, *, waiting_only: bool = False,
+                         enrollment_ids: Iterable[UUID | None] | None = None) -> list[Candidate]:
+        """Active enrollments whose matching profile has arrived, longest waiting first."""
+
+    async def waiting(self, program: ProgramRules, enrollment_ids: Iterable[UUID] | None = None
+                      ) -> tuple[list[Candidate], ClosedPairs]:
+        """The program's waiting mentees (or those of these enrollments who wait), and the pairs among them that
+        closed before."""
+
+    async def roster(self, program: ProgramRules) -> tuple[list[Candidate], RosterStamp]:
+        """The program's mentors with a matching profile, and the stamp of exactly what was read."""
+
+    async def closed_before(self, program_id: UUID, mentee_ids: Iterable[UUID] | None = None) -> ClosedPairs: ...
+
+    async def unprofiled_mentees(self, program_id: UUID) -> int: ...
+
+
+class WaitlistRepository(Protocol):
+    async def entries(self, program_id: UUID) -> list[dict[str, Any]]:
+        """Mentees with a matching profile and no live pairing, longest waiting first, with their place in the
+        queue of their kind of pairing."""
+
+    async def unannounced(self, program_id: UUID, enrollment_ids: list[UUID]) -> list[dict[str, Any]]: ...
+
+    async def mark_announced(self, enrollment_ids: list[UUID]) -> None: ...
+
+    async def back_to_waiting(self, mentee_enrollment_id: UUID | None) -> None:
+        """The back of the queue, to be told their place again."""
+
+
+class PairingsRepository(Protocol):
+    async def add(self, pairings: list[NewPairing]) -> None: ...
+
+    async def program_of(self, pairing_id: UUID) -> UUID | None: ...
+
+    async def get(self, pairing_id: UUID) -> Pairing | None:
+        """The pairing, locked for update."""
+
+    async def open_of_enrollment(self, enrollment_id: UUID) -> list[Pairing]:
+        """Proposed, active and requested pairings of the enrollment, locked."""
+
+    async def open_of_person(self, person_id: UUID) -> list[Pairing]: ...
+
+    async def pending_requests(self, mentee_enrollment_id: UUID | None) -> list[Pairing]: ...
+
+    async def save(self, pairing: Pairing) -> None: ...
+
+    async def of_person(self, person_id: UUID) -> list[dict[str, Any]]: ...
+
+    async def live_count(self, program_id: UUID) -> int: ...
+
+    async def add_meeting(self, pairing_id: UUID, met_on: date, minutes: int, topics: list[str],
+                          logged_by: UUID | None) -> None: ...
+
+    async def add_feedback(self, pairing_id: UUID, person_id: UUID, rating: int, comment: str) -> bool:
+        """False when this person already gave feedback on it."""
+
+
+class DueRepository(Protocol):
+    """What the lifecycle watch signals: each claim marks its rows, so concurrent instances never signal twice."""
+
+    async def claim_overdue(self, limit: int) -> list[tuple[Pairing, datetime | None, int]]: ...
+
+    async def claim_renewals(self, notice_days: int, limit: int) -> list[Pairing]: ...
+
+    async def programs_with_terms_ended(self) -> list[UUID]: ...
+
+    async def terms_ended(self, program_ids: list[UUID], limit: int) -> list[Pairing]: ...
+
+
+class RoundsRepository(Protocol):
+    async def queue(self, round_id: UUID, program_id: UUID, method: str, most_pairs_first: bool) -> None: ...
+
+    async def claim(self) -> Row | None:
+        """The oldest queued round, now running (one instance each)."""
+
+    async def progress(self, round_id: UUID, percent: int) -> None: ...
+
+    async def finish(self, round_id: UUID, *, status: str, paired: int = 0, unpaired: int = 0, total_score: int = 0,
+                     unpaired_reasons: dict | None = None, error: str | None = None) -> None: ...
+
+    async def get(self, round_id: UUID) -> dict[str, Any] | None: ...
+
+
+class Rosters(Protocol):
+    """Programs' scored mentors, kept between registrations while the database's stamp says they hold."""
+
+    async def roster(self, program: ProgramRules, weights: Weights, stamp: RosterStamp,
+                     candidates: CandidatesRepository) -> Roster: ...
+
+
+class MatchingUnitOfWorkPort(UnitOfWorkPort, Protocol):
+    @property
+    def programs(self) -> ProgramsRepository: ...
+
+    @property
+    def people(self) -> PeopleRepository: ...
+
+    @property
+    def candidates(self) -> CandidatesRepository: ...
+
+    @property
+    def waitlist(self) -> WaitlistRepository: ...
+
+    @property
+    def pairings(self) -> PairingsRepository: ...
+
+    @property
+    def due(self) -> DueRepository: ...
+
+    @property
+    def rounds(self) -> RoundsRepository: ...
+
+    @property
+    def rosters(self) -> Rosters: ...
+
+
+NewUnitOfWork = Callable[[], MatchingUnitOfWorkPort]
+Authorize = Callable[[Pairing, ProgramRules], commands.Actor]
+Solver = Callable[[CandidateGraph, bool], np.ndarray]

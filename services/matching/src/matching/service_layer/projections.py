@@ -1,0 +1,132 @@
+"""What matching keeps of profiles' events (programs, matching profiles, enrollments, consent, erasure), and what
+each change sets off: room offered to the waiting, pairings closed when someone leaves.
+
+Each runs in the consumer's inbox transaction. Program locks are taken before anything about a program is
+written, programs in sorted order, so two events about the same people never deadlock.
+"""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from mentorship_contracts import profiles as source
+from mentorship_contracts.matching import pairing_kind_of
+
+from ..domain.model import IdentityWish, ProgramRules
+from .lifecycle import close_all
+from .pairing import offer_room
+from .ports import MatchingUnitOfWorkPort
+
+
+async def program_defined(event: source.ProgramDefined, uow: MatchingUnitOfWorkPort) -> None:
+    async with uow:
+        await uow.programs.save(
+            ProgramRules(
+                id=event.program_id, chapter_id=event.chapter_id, pairing_mode=event.pairing_mode,
+                both_must_accept=event.both_must_accept, pair_cap=event.pair_cap, minimum_score=event.minimum_score,
+                term_months=event.term_months, mentee_stages=event.mentee_stages, mentor_stages=event.mentor_stages,
+                cadence_max_days=event.cadence_max_days, format=event.format, group_size=event.group_size,
+            )
+        )
+        offer_room(event.program_id, uow)
+        await uow.commit()
+
+
+async def _lock_programs_of(person_id: UUID, uow: MatchingUnitOfWorkPort) -> list[UUID]:
+    """Lock every program the person is enrolled in (sorted: every handler takes program locks in the same
+    order), before writing anything about them."""
+    enrolled_in = await uow.people.programs_of(person_id)
+    for program_id in enrolled_in:
+        await uow.programs.lock(program_id)
+    return enrolled_in
+
+
+async def matching_profile_changed(event: source.MatchingProfileChanged, uow: MatchingUnitOfWorkPort) -> None:
+    async with uow:
+        enrolled_in = await _lock_programs_of(event.person_id, uow)
+        await uow.people.save_profile(
+            event.person_id, stage=event.stage, specialties=list(event.specialties),
+            support_areas=list(event.support_areas), languages=list(event.languages), timezone=event.timezone,
+            region=event.region, modalities=list(event.modalities), identity=dict(event.identity_for_matching),
+            identity_wishes=[IdentityWish(r.attribute, r.strength == "requirement") for r in event.identity_requests],
+        )
+        for program_id in enrolled_in:
+            offer_room(program_id, uow)
+        await uow.commit()
+
+
+async def consent_changed(event: source.ConsentChanged, uow: MatchingUnitOfWorkPort) -> None:
+    """A withdrawal of consent for matching forgets the attribute at once; a grant waits for the value to come
+    with the next matching profile (it never travels on this event)."""
+    if event.purpose != "matching" or event.granted:
+        return
+    async with uow:
+        await _lock_programs_of(event.person_id, uow)
+        await uow.people.forget_identity(event.person_id, event.attribute)
+        await uow.commit()
+
+
+async def enrollment_created(event: source.EnrollmentCreated, uow: MatchingUnitOfWorkPort) -> None:
+    await _save_enrollment(event, uow)
+
+
+async def enrollment_changed(event: source.EnrollmentChanged, uow: MatchingUnitOfWorkPort) -> None:
+    await _save_enrollment(event, uow)
+
+
+async def _save_enrollment(event: source.EnrollmentCreated | source.EnrollmentChanged,
+                           uow: MatchingUnitOfWorkPort) -> None:
+    async with uow:
+        await uow.programs.lock(event.program_id)
+        await uow.people.save_enrollment(
+            enrollment_id=event.enrollment_id, person_id=event.person_id, program_id=event.program_id,
+            chapter_id=event.chapter_id, role=event.role, stage=event.stage, capacity=event.capacity,
+            mentee_stages_welcome=list(event.mentee_stages_welcome), approved=event.approval == "approved",
+            enrolled_at=event.occurred_at, pairing_kind=pairing_kind_of(event),
+        )
+        if event.approval == "suspended":
+            await close_all(await uow.pairings.open_of_enrollment(event.enrollment_id), event.person_id,
+                            "mentor_suspended", uow)
+        # A new mentee brings no room: only they need placing. Anything else may have made room for everyone.
+        only = [event.enrollment_id] if event.role == "mentee" and isinstance(event, source.EnrollmentCreated) else None
+        offer_room(event.program_id, uow, only_mentees=only)
+        await uow.commit()
+
+
+async def mentor_approved(event: source.MentorApproved, uow: MatchingUnitOfWorkPort) -> None:
+    async with uow:
+        await uow.programs.lock(event.program_id)
+        await uow.people.set_approval(event.enrollment_id, True)
+        offer_room(event.program_id, uow)
+        await uow.commit()
+
+
+async def mentor_suspended(event: source.MentorSuspended, uow: MatchingUnitOfWorkPort) -> None:
+    async with uow:
+        await uow.programs.lock(event.program_id)
+        await uow.people.set_approval(event.enrollment_id, False)
+        await close_all(await uow.pairings.open_of_enrollment(event.enrollment_id), event.person_id,
+                        "mentor_suspended", uow)
+        offer_room(event.program_id, uow)
+        await uow.commit()
+
+
+async def enrollment_withdrawn(event: source.EnrollmentWithdrawn, uow: MatchingUnitOfWorkPort) -> None:
+    async with uow:
+        await uow.programs.lock(event.program_id)
+        await uow.people.withdraw(event.enrollment_id)
+        await close_all(await uow.pairings.open_of_enrollment(event.enrollment_id), event.person_id,
+                        "withdrawn", uow)
+        offer_room(event.program_id, uow)
+        await uow.commit()
+
+
+async def person_erased(event: source.PersonErased, uow: MatchingUnitOfWorkPort) -> None:
+    """Partners are told the pairing ended and go back to matching; then every trace of the person goes."""
+    async with uow:
+        enrolled_in = await _lock_programs_of(event.person_id, uow)
+        await close_all(await uow.pairings.open_of_person(event.person_id), event.person_id, "person_erased", uow)
+        await uow.people.forget_person(event.person_id)
+        for program_id in enrolled_in:
+            offer_room(program_id, uow)
+        await uow.commit()

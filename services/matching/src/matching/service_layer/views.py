@@ -1,0 +1,44 @@
+"""What people and coordinators look up: the waitlist and a place on it, a person's pairings, one pairing."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from mentorship_contracts.vocabulary import PairingKind
+
+from ..domain.errors import NotWaiting, PairingKindRequired
+from ..domain.model import Pairing
+from .lifecycle import load
+from .ports import Authorize, MatchingUnitOfWorkPort
+
+
+async def waitlist(program_id: UUID, uow: MatchingUnitOfWorkPort) -> list[dict[str, Any]]:
+    async with uow:
+        return [{k: v for k, v in e.items() if k != "waitlist_announced"}
+                for e in await uow.waitlist.entries(program_id)]
+
+
+async def waitlist_place(program_id: UUID, person_id: UUID, uow: MatchingUnitOfWorkPort,
+                         pairing_kind: PairingKind | None = None) -> dict[str, Any]:
+    """A mentee's place on the program's waitlist, in the queue of the kind of pairing they wait for."""
+    places = [e for e in await waitlist(program_id, uow)
+              if e["person_id"] == person_id and pairing_kind in (None, e["pairing_kind"])]
+    if not places:
+        raise NotWaiting("not waiting in this program" + (f" for {pairing_kind}" if pairing_kind else ""),
+                         "person_id")
+    if len(places) > 1:
+        kinds = ", ".join(e["pairing_kind"] for e in places)
+        raise PairingKindRequired(f"waiting here for several kinds of pairing ({kinds}): say which", "pairing_kind")
+    return places[0]
+
+
+async def pairings_of(person_id: UUID, uow: MatchingUnitOfWorkPort) -> list[dict[str, Any]]:
+    async with uow:
+        return await uow.pairings.of_person(person_id)
+
+
+async def pairing(pairing_id: UUID, uow: MatchingUnitOfWorkPort, authorize: Authorize) -> Pairing:
+    async with uow:
+        found, _, _ = await load(pairing_id, uow, authorize)
+        return found

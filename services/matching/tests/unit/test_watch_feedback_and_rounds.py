@@ -1,0 +1,88 @@
+"""The lifecycle watch, feedback and rounds, on in-memory repositories."""
+
+from __future__ import annotations
+
+from uuid import uuid4
+
+import pytest
+from matching.adapters.solver import optimal_assignment
+from matching.domain import commands
+from matching.domain.errors import FeedbackAlreadyGiven
+from matching.service_layer import lifecycle, rounds
+from mentorship_contracts import matching as published
+
+from .fakes import Platform
+from .profiles_service import Profiles, acting_as
+
+
+async def test_a_mentorship_whose_term_has_ended_is_completed_and_its_mentors_room_offered_again():
+    platform = Platform()
+    profiles = Profiles(platform)
+    program = await profiles.program()
+    mentor = await profiles.person(program, "mentor")
+    mentee = await profiles.person(program, "mentee")
+    await profiles.person(program, "mentee")
+    [pairing] = platform.events(published.PairingConfirmed, mentee_id=mentee)
+
+    platform.later_by(days=400)  # past the twelve-month term
+    signalled = await lifecycle.signal_lifecycle(platform.uow(), renewal_notice_days=30)
+
+    assert signalled == 1
+    assert [e.pairing_id for e in platform.events(published.PairingCompleted)] == [pairing.pairing_id]
+    assert len(platform.events(published.PairingConfirmed, mentor_id=mentor)) == 2
+    assert [p["status"] for p in platform.stored_pairings(id=pairing.pairing_id)] == ["completed"]
+
+
+async def test_a_mentorship_without_a_meeting_within_the_programs_cadence_is_signalled_overdue_once():
+    platform = Platform()
+    profiles = Profiles(platform)
+    program = await profiles.program(cadence_max_days=30)
+    await profiles.person(program, "mentor")
+    mentee = await profiles.person(program, "mentee")
+
+    platform.later_by(days=45)
+    for _ in range(2):
+        await lifecycle.signal_lifecycle(platform.uow(), renewal_notice_days=30)
+
+    [overdue] = platform.events(published.MeetingOverdue, mentee_id=mentee)
+    assert overdue.last_met_at is None and overdue.days_overdue >= 14
+    assert not platform.events(published.RenewalDue)
+
+
+async def test_feedback_on_a_mentorship_is_given_once_by_each_of_its_two_people():
+    platform = Platform()
+    profiles = Profiles(platform)
+    program = await profiles.program()
+    mentor = await profiles.person(program, "mentor")
+    mentee = await profiles.person(program, "mentee")
+    [pairing] = platform.events(published.PairingConfirmed, mentee_id=mentee)
+    review = commands.GiveFeedback(pairing.pairing_id, 5, "She helped me through my applications.")
+
+    await lifecycle.give_feedback(review, platform.uow(), acting_as(mentee))
+    await lifecycle.give_feedback(review, platform.uow(), acting_as(mentor))
+    with pytest.raises(FeedbackAlreadyGiven):
+        await lifecycle.give_feedback(review, platform.uow(), acting_as(mentee))
+
+    assert len(platform.pairings.feedback) == 2
+
+
+async def test_a_queued_round_proposes_the_best_pairs_it_can_and_says_why_the_others_were_left():
+    platform = Platform()
+    profiles = Profiles(platform)
+    program = await profiles.program(pairing_mode="rounds")
+    mentors = [await profiles.person(program, "mentor") for _ in range(2)]
+    mentees = [await profiles.person(program, "mentee") for _ in range(3)]
+    await profiles.enroll(uuid4(), program, "mentee", "undergraduate")  # no matching profile yet
+    assert not platform.events(published.PairingProposed), "a program paired in rounds waits for one"
+
+    queued = await rounds.queue_round(commands.RunRound(program, "optimal", False), platform.uow())
+    ran = await rounds.run_next_round(platform.uow, optimal_assignment)
+
+    assert ran == queued and await rounds.run_next_round(platform.uow, optimal_assignment) is None
+    outcome = await rounds.round_status(queued, platform.uow())
+    assert (outcome["status"], outcome["paired"], outcome["unpaired"]) == ("completed", 2, 2)
+    assert outcome["unpaired_reasons"] == {"mentors_full": 1, "no_matching_profile": 1}
+    proposed = platform.events(published.PairingProposedV2)
+    assert {e.mentor_id for e in proposed} == set(mentors) and {e.mentee_id for e in proposed} < set(mentees)
+    [completed] = platform.events(published.RoundCompleted)
+    assert (completed.round_id, completed.paired) == (queued, 2)

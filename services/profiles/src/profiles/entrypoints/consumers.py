@@ -1,0 +1,23 @@
+"""Which events profiles applies: who is paired with whom, from matching's public topic, for the partner view.
+Bootstrap runs each handler in a unit of work joining the consumer's inbox transaction; later versions of an
+event (each subclasses the one before) go to the same handler."""
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from mentorship_contracts import IntegrationEvent, matching
+
+from ..service_layer import handlers
+from ..service_layer.ports import ProfilesUnitOfWorkPort
+
+HANDLERS: dict[type[IntegrationEvent], Callable[[Any, ProfilesUnitOfWorkPort], Awaitable[None]]] = {
+    matching.PairingConfirmed: handlers.pairing_active,
+    # Signs of a pairing still on, for those confirmed before profiles listened (or beyond the topic's retention).
+    matching.PairingRenewed: handlers.pairing_active,
+    matching.RenewalDue: handlers.pairing_active,
+    matching.MeetingOverdue: handlers.pairing_active,
+    matching.PairingEnded: handlers.pairing_over,
+    matching.PairingCompleted: handlers.pairing_over,
+    matching.PairingDeclined: handlers.pairing_over,
+    matching.PairingLapsed: handlers.pairing_over,
+}

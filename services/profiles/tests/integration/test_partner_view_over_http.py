@@ -1,0 +1,64 @@
+"""The partner view, on the real broker: profiles learns who is paired with whom from matching's public topic, and
+shows a person's partner exactly what the person consented to show them, for as long as the pairing lasts."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from uuid import uuid4
+
+from mentorship_contracts import matching
+from mentorship_contracts.vocabulary import Role as PairingRole
+from plumbing.auth import Role
+from plumbing.testing import eventually
+
+from .test_profiles_over_http import register
+
+
+async def test_a_partner_sees_what_was_consented_for_them_and_after_the_pairing_ends_nothing(profiles, publish):
+    mentor = await register(profiles, "resident", display_name="Dr. Ana Reyes", pronouns="she/her",
+                            bio="EM resident", preferred_language="es")
+    mentee, stranger = await register(profiles, "undergraduate"), await register(profiles, "undergraduate")
+    async with profiles.client(Role.PARTICIPANT, person_id=mentor["id"]) as as_mentor:
+        declared = await as_mentor.put(f"/v1/people/{mentor['id']}/identity", json={"attributes": {
+            "sexual_orientation": {"value": "queer", "use_in_matching": True},
+            "race_ethnicity": {"value": "Latina", "show_to_partner": True},
+            "first_generation": {"value": "first in my family", "use_in_matching": True, "show_to_partner": True},
+        }})
+        assert declared.status_code == 200, declared.text
+
+    pairing = dict(pairing_id=uuid4(), program_id=uuid4(), chapter_id=None, mentee_id=mentee["id"],
+                   mentor_id=mentor["id"])
+    path = f"/v1/people/{mentor['id']}/as-partner"
+    async with profiles.client(Role.PARTICIPANT, person_id=mentee["id"]) as as_mentee:
+        before = await as_mentee.get(path)
+        await publish(matching.PairingConfirmedV3(**pairing, score=80, term_ends_at=datetime(2028, 1, 1, tzinfo=UTC)))
+
+        async def seen():
+            response = await as_mentee.get(path)
+            return response.json() if response.status_code == 200 else None
+
+        view = await eventually(seen, timeout=60, what="the pairing to reach profiles")
+        assert view == {"id": mentor["id"], "display_name": "Dr. Ana Reyes", "pronouns": "she/her",
+                        "bio": "EM resident",
+                        "identity": {"race_ethnicity": "Latina", "first_generation": "first in my family"}}
+
+        # Anyone else is answered as if there were no such person.
+        nobody = (await as_mentee.get(f"/v1/people/{uuid4()}/as-partner")).json()
+        assert before.status_code == 404 and before.json() == nobody
+        async with profiles.client(Role.PARTICIPANT, person_id=stranger["id"]) as as_stranger:
+            assert (await as_stranger.get(path)).json() == nobody
+        async with profiles.client(Role.ADMIN) as admin:
+            assert (await admin.get(path)).json() == nobody
+
+        # Withdrawn: gone from the view at once.
+        async with profiles.client(Role.PARTICIPANT, person_id=mentor["id"]) as as_mentor:
+            await as_mentor.delete(f"/v1/people/{mentor['id']}/identity/race_ethnicity/consents/partner")
+        assert (await as_mentee.get(path)).json()["identity"] == {"first_generation": "first in my family"}
+
+        await publish(matching.PairingEndedV2(**pairing, ended_by=PairingRole.MENTEE, reason_code="schedule"))
+
+        async def refused():
+            response = await as_mentee.get(path)
+            return response.status_code == 404 and response.json() == nobody
+
+        await eventually(refused, timeout=60, what="the end of the pairing to reach profiles")

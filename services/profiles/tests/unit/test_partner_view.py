@@ -1,0 +1,130 @@
+"""A matched partner sees exactly what the person consented to show them, for as long as they are partners; anyone
+else learns nothing, not even that the person exists."""
+
+from datetime import UTC, datetime
+from uuid import uuid4
+
+import pytest
+from mentorship_contracts import matching
+from mentorship_contracts import profiles as contract
+from mentorship_contracts.vocabulary import Role
+from mentorship_contracts.vocabulary import TrainingStage as S
+from plumbing.errors import NotFound
+from profiles.domain import commands
+from profiles.domain.model import IdentityAttribute as Attribute
+from profiles.domain.model import PronounsVisibility, Purpose
+from profiles.service_layer import handlers
+
+from .conftest import anyone
+
+TERM_END = datetime(2028, 3, 1, tzinfo=UTC)
+
+
+@pytest.fixture
+async def pair(uow, register):
+    """A mentor who shows a partner some attributes and not others, and their mentee."""
+    mentor = await register(S.RESIDENT, display_name="Dr. Ana Reyes", pronouns="she/her", bio="EM resident")
+    await handlers.declare_identity(commands.DeclareIdentity(mentor.id, {
+        "sexual_orientation": Attribute("queer", use_in_matching=True),
+        "race_ethnicity": Attribute("Latina", show_to_partner=True),
+        "first_generation": Attribute("first in my family", use_in_matching=True, show_to_partner=True),
+    }, []), uow)
+    mentee = await register(S.UNDERGRADUATE, display_name="Sam Okafor")
+    return mentor, mentee
+
+
+def facts(mentor, mentee, pairing_id=None) -> dict:
+    return dict(pairing_id=pairing_id or uuid4(), program_id=uuid4(), chapter_id=None, mentee_id=mentee.id,
+                mentor_id=mentor.id)
+
+
+async def confirmed(uow, mentor, mentee) -> dict:
+    pairing = facts(mentor, mentee)
+    await handlers.pairing_active(matching.PairingConfirmedV3(**pairing, score=80, term_ends_at=TERM_END), uow)
+    return pairing
+
+
+async def view(uow, person, viewer):
+    return await handlers.partner_view(person.id, viewer.id if viewer else None, uow)
+
+
+async def refusal(uow, person_id, viewer_id) -> tuple:
+    with pytest.raises(NotFound) as refused:
+        await handlers.partner_view(person_id, viewer_id, uow)
+    return type(refused.value), refused.value.code, str(refused.value), refused.value.field
+
+
+async def test_a_partner_sees_the_name_pronouns_bio_and_only_the_attributes_shown_to_a_partner(uow, pair):
+    mentor, mentee = pair
+    await confirmed(uow, mentor, mentee)
+    seen = await view(uow, mentor, mentee)
+    assert (seen.display_name, seen.pronouns, seen.bio) == ("Dr. Ana Reyes", "she/her", "EM resident")
+    assert seen.identity == {"race_ethnicity": "Latina", "first_generation": "first in my family"}
+    assert (await view(uow, mentee, mentor)).display_name == "Sam Okafor"
+
+
+async def test_pronouns_kept_from_partners_are_not_shown_to_one(uow, pair):
+    mentor, mentee = pair
+    await handlers.update_person(commands.UpdatePerson(
+        mentor.id, {"pronouns_visibility": PronounsVisibility.COORDINATORS}), uow, anyone)
+    await confirmed(uow, mentor, mentee)
+    assert (await view(uow, mentor, mentee)).pronouns is None
+
+
+async def test_after_withdrawing_consent_the_partner_no_longer_sees_the_attribute(uow, pair):
+    mentor, mentee = pair
+    await confirmed(uow, mentor, mentee)
+    await handlers.withdraw_consent(commands.WithdrawConsent(mentor.id, "race_ethnicity", Purpose.PARTNER), uow)
+    assert (await view(uow, mentor, mentee)).identity == {"first_generation": "first in my family"}
+    # Notifications' copy, which the pairing email shows, loses it too.
+    contact = [e for e in uow.published if isinstance(e, contract.ContactDetailsChanged)][-1]
+    assert contact.person_id == mentor.id and contact.identity_for_partner == {"first_generation": "first in my family"}
+
+
+async def test_anyone_but_a_partner_is_answered_as_if_the_person_did_not_exist(uow, pair, register):
+    mentor, mentee = pair
+    stranger = await register(S.UNDERGRADUATE)
+    nobody = await refusal(uow, uuid4(), stranger.id)
+    assert await refusal(uow, mentor.id, mentee.id) == nobody  # proposed or not, not yet partners
+    await confirmed(uow, mentor, mentee)
+    assert await refusal(uow, mentor.id, stranger.id) == nobody
+    assert await refusal(uow, mentor.id, None) == nobody  # a coordinator, an administrator: not partners
+    assert await refusal(uow, mentor.id, mentor.id) == nobody  # one's own profile is read elsewhere
+
+
+@pytest.mark.parametrize("ending", ["ended", "completed", "declined", "lapsed"])
+async def test_once_the_pairing_is_over_the_partner_sees_nothing_more(uow, pair, ending):
+    mentor, mentee = pair
+    pairing = await confirmed(uow, mentor, mentee)
+    over = {
+        "ended": lambda: matching.PairingEndedV2(**pairing, ended_by=Role.MENTEE, reason_code="schedule"),
+        "completed": lambda: matching.PairingCompletedV2(**pairing),
+        "declined": lambda: matching.PairingDeclinedV2(**pairing, declined_by=Role.MENTOR, reason_code="capacity"),
+        "lapsed": lambda: matching.PairingLapsedV2(**pairing, reason_code="another_accepted"),
+    }[ending]()
+    await handlers.pairing_over(over, uow)
+    assert await refusal(uow, mentor.id, mentee.id) == await refusal(uow, uuid4(), mentee.id)
+
+
+async def test_a_late_sign_of_the_pairing_does_not_bring_it_back(uow, pair):
+    mentor, mentee = pair
+    pairing = await confirmed(uow, mentor, mentee)
+    await handlers.pairing_over(matching.PairingCompletedV2(**pairing), uow)
+    await handlers.pairing_active(matching.PairingRenewedV2(**pairing, term_ends_at=TERM_END), uow)
+    with pytest.raises(NotFound):
+        await view(uow, mentor, mentee)
+
+
+async def test_a_renewal_or_a_reminder_is_enough_to_know_a_pairing_confirmed_before_profiles_listened(uow, pair):
+    mentor, mentee = pair
+    await handlers.pairing_active(matching.RenewalDueV2(**facts(mentor, mentee), term_ends_at=TERM_END), uow)
+    assert (await view(uow, mentor, mentee)).display_name == "Dr. Ana Reyes"
+
+
+async def test_erasing_a_person_forgets_their_pairings_and_a_late_one_is_not_recorded(uow, pair):
+    mentor, mentee = pair
+    pairing = await confirmed(uow, mentor, mentee)
+    await handlers.erase_person(commands.ErasePerson(mentee.id), uow, anyone)
+    assert uow.partnerships.pairings == {}
+    await handlers.pairing_active(matching.PairingRenewedV2(**pairing, term_ends_at=TERM_END), uow)
+    assert uow.partnerships.pairings == {}
