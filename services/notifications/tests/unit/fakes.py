@@ -14,6 +14,7 @@ from typing import Any
 from uuid import UUID
 
 from notifications.domain.model import SEAT_KINDS, Email, Notification, Preferences
+from plumbing import correlation
 
 HOLDING_A_PLACE = ("confirmed", "waitlisted", "promoted")
 
@@ -149,7 +150,8 @@ class FakeNotifications:
         if (n.person_id in self.erased or (partner and UUID(partner) in self.erased)
                 or any(r["n"].idempotency_key == n.idempotency_key for r in self.rows.values())):
             return False
-        self.rows[n.id] = {"n": replace(n, created_at=self.clock()), "status": "pending", "attempts": 0,
+        stamped = replace(n, created_at=self.clock(), correlation_id=n.correlation_id or correlation.current())
+        self.rows[n.id] = {"n": stamped, "status": "pending", "attempts": 0,
                            "subject": None, "next_attempt_at": n.due_at or self.clock(), "lease_until": None,
                            "last_error": None, "sent_at": None, "read_at": None, "digest_id": None}
         return True

@@ -22,6 +22,7 @@ from notifications.domain import commands
 from notifications.domain.model import Category, Email, LinkNoLongerWorks, UnknownPerson
 from notifications.service_layer import handlers
 from notifications.service_layer.dispatch import DispatchPolicy, compose_digests, dispatch_due
+from plumbing import correlation
 from plumbing.calendar import event_uid
 from plumbing.testing import FakeUnitOfWork
 
@@ -385,3 +386,17 @@ async def test_an_update_still_unsent_when_its_event_is_cancelled_goes_unsent_an
     assert told.subject == "Cancelled: Personal statements"
     method, entry = calendar_of(told)
     assert (method, entry["SEQUENCE"]) == ("CANCEL", 2)
+
+
+async def test_a_delivery_carries_the_correlation_id_of_the_action_its_notification_answers():
+    uow = new_uow()
+    sam = await person(uow, "Sam Okafor")
+    token = correlation.use("sign-up-42")
+    try:
+        await handlers.person_registered(pr.PersonRegisteredV2(person_id=sam, chapter_id=None, stage="undergraduate"),
+                                         uow)
+    finally:
+        correlation.reset(token)
+    await sent(uow)
+    assert [(e.event_type, e.schema_version, e.correlation_id) for e in uow.published] == [
+        ("notifications.notification_sent", 2, "sign-up-42")]

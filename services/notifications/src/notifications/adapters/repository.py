@@ -8,11 +8,12 @@ from typing import Any
 from uuid import UUID
 
 import asyncpg
+from plumbing import correlation
 
 from ..domain.model import Category, Notification, Preferences
 
 _NOTIFICATION_COLUMNS = ("n.id, n.idempotency_key, n.person_id, n.chapter_id, n.kind, n.parameters, n.attempts, "
-                         "n.created_at")
+                         "n.created_at, n.correlation_id")
 
 
 def _notification(row: asyncpg.Record) -> Notification:
@@ -207,12 +208,13 @@ class PostgresNotifications:
         """Record a notification to send; False when its idempotency key was already there, or it is to or
         about someone erased."""
         return bool(await self._conn.fetchval(
-            """INSERT INTO notifications (id, idempotency_key, person_id, chapter_id, kind, parameters, next_attempt_at)
-               SELECT $1, $2, $3, $4, $5, $6, coalesce($8, now())
+            """INSERT INTO notifications (id, idempotency_key, person_id, chapter_id, kind, parameters, next_attempt_at,
+                                          correlation_id)
+               SELECT $1, $2, $3, $4, $5, $6, coalesce($8, now()), $9
                 WHERE NOT EXISTS (SELECT FROM erased_people WHERE person_id IN ($3, $7::uuid))
                ON CONFLICT (idempotency_key) DO NOTHING RETURNING true""",
             n.id, n.idempotency_key, n.person_id, n.chapter_id, n.kind, json.dumps(n.parameters),
-            n.parameters.get("partner_id"), n.due_at,
+            n.parameters.get("partner_id"), n.due_at, n.correlation_id or correlation.current(),
         ))
 
     async def due(self, limit: int) -> list[Notification]:

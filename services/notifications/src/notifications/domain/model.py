@@ -110,6 +110,7 @@ class Notification:
     attempts: int = 0
     created_at: datetime | None = None
     due_at: datetime | None = None  # not before then (a reminder); None: at once
+    correlation_id: str | None = None  # of the action it answers, for its delivery events
 
     @classmethod
     def answering(cls, source_id: UUID | str, person_id: UUID, chapter_id: UUID | None, kind: str,

@@ -24,7 +24,7 @@ from datetime import UTC, datetime, timedelta
 from itertools import groupby
 from uuid import UUID
 
-from mentorship_contracts.notifications import NotificationFailed, NotificationSent
+from mentorship_contracts.notifications import NotificationFailedV2, NotificationSentV2
 
 from ..domain.model import (
     SEAT_KINDS,
@@ -106,15 +106,16 @@ async def context_for(notification: Notification, uow: NotificationsUnitOfWorkPo
     return context
 
 
-def _delivered(notification: Notification, channel: Channel) -> NotificationSent:
-    return NotificationSent(notification_id=notification.id, person_id=notification.person_id,
-                            chapter_id=notification.chapter_id, kind=notification.kind, channel=channel)
+def _delivered(notification: Notification, channel: Channel) -> NotificationSentV2:
+    return NotificationSentV2(notification_id=notification.id, person_id=notification.person_id,
+                              chapter_id=notification.chapter_id, kind=notification.kind, channel=channel,
+                              correlation_id=notification.correlation_id)
 
 
-def _failed(notification: Notification, attempts: int) -> NotificationFailed:
-    return NotificationFailed(notification_id=notification.id, person_id=notification.person_id,
-                              chapter_id=notification.chapter_id, kind=notification.kind, channel=Channel.EMAIL,
-                              attempts=attempts)
+def _failed(notification: Notification, attempts: int) -> NotificationFailedV2:
+    return NotificationFailedV2(notification_id=notification.id, person_id=notification.person_id,
+                                chapter_id=notification.chapter_id, kind=notification.kind, channel=Channel.EMAIL,
+                                attempts=attempts, correlation_id=notification.correlation_id)
 
 
 async def claim_due(uow: NotificationsUnitOfWorkPort, render: Render, policy: DispatchPolicy,
