@@ -9,7 +9,7 @@ from uuid import UUID
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse
 from plumbing.auth import Principal, Role, current_principal, forbidden
-from plumbing.http import answers
+from plumbing.http import answers, unit_of_work
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..adapters.i18n import Reader
@@ -27,10 +27,6 @@ Status = Literal["pending", "sending", "sent", "failed", "unconfirmed", "in_app"
                  "cancelled"]
 
 
-def uow(request: Request) -> NotificationsUnitOfWork:
-    return request.app.state.new_unit_of_work()
-
-
 def unsubscribe_tokens(request: Request) -> UnsubscribeTokens:
     return request.app.state.unsubscribe_tokens
 
@@ -39,7 +35,7 @@ def links(request: Request) -> Links:
     return request.app.state.links
 
 
-UnitOfWork = Annotated[NotificationsUnitOfWork, Depends(uow)]
+UnitOfWork = Annotated[NotificationsUnitOfWork, Depends(unit_of_work)]
 Tokens = Annotated[UnsubscribeTokens, Depends(unsubscribe_tokens)]
 WebLinks = Annotated[Links, Depends(links)]
 

@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from types import TracebackType
-from typing import Any, Protocol, Self
+from typing import Any, Protocol
 from uuid import UUID
 
-from mentorship_contracts import IntegrationEvent
+from plumbing.unit_of_work import UnitOfWorkPort
 
 from ..domain.model import Email, Notification, Preferences
 
@@ -133,20 +132,11 @@ class NotificationsRepository(Protocol):
     async def delivery_log(self, chapter_id: UUID | None, status: str | None, limit: int) -> list[Row]: ...
 
 
-class NotificationsUnitOfWorkPort(Protocol):
+class NotificationsUnitOfWorkPort(UnitOfWorkPort, Protocol):
     """One transaction over the repository; the events emitted go out only if it commits."""
 
     @property
     def notifications(self) -> NotificationsRepository: ...
-
-    async def __aenter__(self) -> Self: ...
-
-    async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                        traceback: TracebackType | None) -> None: ...
-
-    def emit(self, *events: IntegrationEvent) -> None: ...
-
-    async def commit(self) -> None: ...
 
 
 NewUnitOfWork = Callable[[], NotificationsUnitOfWorkPort]
