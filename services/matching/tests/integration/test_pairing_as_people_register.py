@@ -111,6 +111,8 @@ async def test_a_stranger_may_not_act_on_a_pairing_nor_a_coordinator_of_another_
 async def test_a_required_identity_is_honoured_and_forgotten_when_consent_is_withdrawn(matching, profiles, observer):
     program = await profiles.program(pairing_mode="mentee_choice")
     sharing = await profiles.person(program, "mentor", identity_for_matching={"first_generation": "yes"})
+    await profiles.send(ConsentChanged(person_id=sharing, attribute="first_generation", purpose="partner",
+                                       granted=True))  # only a mentor who shows it to a partner meets a requirement
     other = await profiles.person(program, "mentor", specialties=["pediatrics"])
     mentee = uuid4()
     await profiles.profile(mentee, "undergraduate", specialties=["pediatrics"],

@@ -153,7 +153,7 @@ async def test_two_instances_pair_a_mentee_enrolled_for_two_kinds_once_per_kind_
     assert sorted(e["pairing_id"] for e in confirmed) == sorted(str(r["id"]) for r in rows)
     # Subscribers can tell a mentee's clinical mentor from their research one, and what each waiting mentee waits for.
     kind_of = {str(r["id"]): r["sought"] for r in rows}
-    assert [(e["schema_version"], e["pairing_kind"]) for e in confirmed] == [(3, kind_of[e["pairing_id"]])
+    assert [(e["schema_version"], e["pairing_kind"]) for e in confirmed] == [(4, kind_of[e["pairing_id"]])
                                                                             for e in confirmed]
     assert sorted(r["pairing_kind"] for r in waiting) == ["clinical"] * 3 + ["research"] * 3
     for enrollment in waiting:

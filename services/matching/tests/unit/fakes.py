@@ -110,9 +110,13 @@ class FakePeople:
     async def save_profile(self, person_id: UUID, *, stage: str, specialties: list[str], support_areas: list[str],
                            languages: list[str], timezone: str, region: str | None, modalities: list[str],
                            identity: dict[str, str], identity_wishes: list[IdentityWish]) -> None:
+        shown = self.profiles[person_id]["shown"] if person_id in self.profiles else frozenset()
         self.profiles[person_id] = dict(
             stage=stage, specialties=specialties, support_areas=support_areas, languages=languages, timezone=timezone,
-            region=region, modalities=modalities, identity=identity, identity_wishes=identity_wishes)
+            region=region, modalities=modalities, identity=identity, identity_wishes=identity_wishes, shown=shown)
+        self._changed(person_id)
+
+    def _changed(self, person_id: UUID) -> None:
         for e in self.enrollments.values():
             if e["person_id"] == person_id:
                 e["changed"] = self.change()
@@ -122,7 +126,13 @@ class FakePeople:
             profile = self.profiles[person_id]
             profile["identity"] = {k: v for k, v in profile["identity"].items() if k != attribute}
             profile["identity_wishes"] = [w for w in profile["identity_wishes"] if w.attribute != attribute]
-            await self.save_profile(person_id, **profile)
+            self._changed(person_id)
+
+    async def show_to_partner(self, person_id: UUID, attribute: str, shown: bool) -> None:
+        if person_id in self.profiles:
+            profile = self.profiles[person_id]
+            profile["shown"] = profile["shown"] | {attribute} if shown else profile["shown"] - {attribute}
+            self._changed(person_id)
 
     async def save_enrollment(self, *, enrollment_id: UUID, person_id: UUID, program_id: UUID,
                               chapter_id: UUID | None, role: str, stage: str, capacity: int,
@@ -177,6 +187,7 @@ class FakeCandidates:
             specialties=list(p["specialties"]), support_areas=list(p["support_areas"]), languages=list(p["languages"]),
             timezone=p["timezone"], region=p["region"], modalities=list(p["modalities"]), identity=dict(p["identity"]),
             identity_wishes=tuple(IdentityWish(w.attribute, w.required) for w in p["identity_wishes"]),
+            shown=frozenset(p["shown"]),
             waiting_since=e["waiting_since"], pairing_kind=PairingKind(e.get("pairing_kind", "general")),
         )
 

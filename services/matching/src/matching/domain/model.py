@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import calendar
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from typing import Literal
 from uuid import UUID
@@ -60,6 +60,8 @@ class Candidate:
     # Only attributes the person consented to use in matching; never logged, never published.
     identity: dict[str, str] = field(default_factory=dict)
     identity_wishes: tuple[IdentityWish, ...] = ()
+    # The attributes (names) the person also consented to show a matched partner: only these meet a requirement.
+    shown: frozenset[str] = frozenset()
     waiting_since: datetime | None = None
     # What the enrollment seeks (a mentee) or offers (a mentor): only the same kind pairs.
     pairing_kind: PairingKind = PairingKind.GENERAL
@@ -67,6 +69,10 @@ class Candidate:
     @property
     def has_room(self) -> bool:
         return self.active_pairings < self.capacity
+
+    def as_shown(self) -> Candidate:
+        """The person as a prospective partner may know them: identity cut down to what they show a partner."""
+        return replace(self, identity={a: v for a, v in self.identity.items() if a in self.shown})
 
 
 # The lifecycle of a pairing. "requested" is a mentee's choice awaiting the mentor; "lapsed" a request

@@ -65,7 +65,7 @@ async def accept(cmd: commands.AcceptPairing, uow: MatchingUnitOfWorkPort, autho
         confirmed = pairing.accept(_side(pairing, actor), program, _now())
         await uow.pairings.save(pairing)
         if confirmed:
-            uow.emit(contract.PairingConfirmedV3(**facts(pairing), score=pairing.score, reason_codes=pairing.reasons,
+            uow.emit(contract.PairingConfirmedV4(**facts(pairing), score=pairing.score, reason_codes=pairing.reasons,
                                                  term_ends_at=pairing.term_ends_at, pairing_kind=pairing.pairing_kind))
         if confirmed and requested:
             for other in await uow.pairings.pending_requests(pairing.mentee_enrollment_id):

@@ -56,6 +56,9 @@ class PeopleRepository(Protocol):
 
     async def forget_identity(self, person_id: UUID, attribute: str) -> None: ...
 
+    async def show_to_partner(self, person_id: UUID, attribute: str, shown: bool) -> None:
+        """Consent to show the attribute to a matched partner was given (`shown`) or withdrawn."""
+
     async def save_enrollment(self, *, enrollment_id: UUID, person_id: UUID, program_id: UUID,
                               chapter_id: UUID | None, role: str, stage: str, capacity: int,
                               mentee_stages_welcome: list[str], approved: bool, enrolled_at: datetime,

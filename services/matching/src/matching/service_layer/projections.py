@@ -57,12 +57,18 @@ async def matching_profile_changed(event: source.MatchingProfileChanged, uow: Ma
 
 async def consent_changed(event: source.ConsentChanged, uow: MatchingUnitOfWorkPort) -> None:
     """A withdrawal of consent for matching forgets the attribute at once; a grant waits for the value to come
-    with the next matching profile (it never travels on this event)."""
-    if event.purpose != "matching" or event.granted:
+    with the next matching profile (it never travels on this event). Consent to show the attribute to a partner
+    decides whether it may meet a mentee's requirement. Either change may let a waiting mentee be paired."""
+    if event.purpose == "matching" and event.granted:
         return
     async with uow:
-        await _lock_programs_of(event.person_id, uow)
-        await uow.people.forget_identity(event.person_id, event.attribute)
+        enrolled_in = await _lock_programs_of(event.person_id, uow)
+        if event.purpose == "matching":
+            await uow.people.forget_identity(event.person_id, event.attribute)
+        else:
+            await uow.people.show_to_partner(event.person_id, event.attribute, event.granted)
+        for program_id in enrolled_in:
+            offer_room(program_id, uow)
         await uow.commit()
 
 

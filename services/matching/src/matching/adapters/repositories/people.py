@@ -41,6 +41,16 @@ class PostgresPeople:
             person_id, attribute,
         )
 
+    async def show_to_partner(self, person_id: UUID, attribute: str, shown: bool) -> None:
+        """Consent to show `attribute` to a matched partner was given (`shown`) or withdrawn."""
+        await self._conn.execute(
+            """UPDATE matching_profiles
+                  SET shown_to_partner = CASE WHEN $3 THEN array_append(array_remove(shown_to_partner, $2), $2)
+                                              ELSE array_remove(shown_to_partner, $2) END
+                WHERE person_id = $1""",
+            person_id, attribute, shown,
+        )
+
     async def save_enrollment(self, *, enrollment_id: UUID, person_id: UUID, program_id: UUID, chapter_id: UUID | None,
                               role: str, stage: str, capacity: int, mentee_stages_welcome: list[str], approved: bool,
                               enrolled_at: datetime, pairing_kind: str = "general") -> None:
