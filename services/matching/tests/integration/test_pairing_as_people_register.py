@@ -196,3 +196,30 @@ async def test_a_mentors_new_profile_counts_for_the_next_mentee_though_their_ros
 
     after = (await observer.wait_for(program, "pairing_confirmed", mentee_id=second))[0]
     assert after["mentor_id"] == str(mentor) and "specialty_overlap" in after["reason_codes"]
+
+
+async def test_an_enrollment_applied_before_the_matching_profile_that_requires_a_shared_identity_is_paired_as_required(
+        matching, matching_settings, profiles, observer):
+    program = await profiles.program()
+    better = await profiles.person(program, "mentor", capacity=5, specialties=["pediatrics"])
+    sharing = await profiles.person(program, "mentor", identity_for_matching={"first_generation": "yes"})
+    await profiles.send(ConsentChanged(person_id=sharing, attribute="first_generation", purpose="partner",
+                                       granted=True))
+    await known_to_matching(matching_settings, better, sharing)
+    mentee = uuid4()
+    enrollment = await profiles.enroll(mentee, program, "mentee", "undergraduate")
+    conn = await asyncpg.connect(matching_settings.database_url)
+    try:
+        async def applied():
+            return await conn.fetchval("SELECT true FROM enrollments WHERE id = $1", enrollment)
+
+        await eventually(applied, timeout=60, what="the enrollment to be applied first")
+    finally:
+        await conn.close()
+    await profiles.profile(mentee, "undergraduate", specialties=["pediatrics"],
+                           identity_for_matching={"first_generation": "yes"},
+                           identity_requests=[{"attribute": "first_generation", "strength": "requirement"}])
+
+    confirmed = (await observer.wait_for(program, "pairing_confirmed", mentee_id=mentee))[0]
+    assert confirmed["mentor_id"] == str(sharing)
+    assert not await observer.of(program, "mentee_waitlisted")

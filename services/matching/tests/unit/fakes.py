@@ -101,6 +101,9 @@ class FakePeople:
         self.ticks += 1
         return EPOCH + timedelta(seconds=self.ticks)
 
+    async def lock(self, person_id: UUID) -> None:
+        """One process, one transaction at a time: nothing to serialise."""
+
     def enrolled(self, program_id: UUID, role: str) -> list[dict]:
         """Active enrollments with a matching profile, longest waiting first."""
         found = [e for e in self.enrollments.values() if e["program_id"] == program_id and e["role"] == role

@@ -50,6 +50,10 @@ class ProgramsRepository(Protocol):
 class PeopleRepository(Protocol):
     """Matching profiles and enrollments, as profiles' events tell them."""
 
+    async def lock(self, person_id: UUID) -> None:
+        """Serialise what is written about one person across instances, for the rest of the transaction (taken
+        before any program's lock)."""
+
     async def save_profile(self, person_id: UUID, *, stage: str, specialties: list[str], support_areas: list[str],
                            languages: list[str], timezone: str, region: str | None, modalities: list[str],
                            identity: dict[str, str], identity_wishes: list[IdentityWish]) -> None: ...

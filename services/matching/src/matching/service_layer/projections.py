@@ -1,8 +1,15 @@
 """What matching keeps of profiles' events (programs, matching profiles, enrollments, consent, erasure), and what
 each change sets off: room offered to the waiting, pairings closed when someone leaves.
 
-Each runs in the consumer's inbox transaction. Program locks are taken before anything about a program is
-written, programs in sorted order, so two events about the same people never deadlock.
+Each runs in the consumer's inbox transaction. A person's lock is taken first by every handler that writes about
+the person, then program locks before anything about a program is written, programs in sorted order, so two
+events about the same people never deadlock.
+
+A mentee is paired only once matching knows both their enrollment and their matching profile (pairing on half
+the facts could ignore a requirement), and the two arrive on different topics, in either order, perhaps applied
+at the same moment by two instances. Both handlers take the person's lock, so the second to commit waits for the
+first and then sees its row: the enrollment sees the profile and pairs the mentee, or the profile sees the
+enrollment and offers room in its program. Neither can miss the other.
 """
 
 from __future__ import annotations
@@ -32,9 +39,10 @@ async def program_defined(event: source.ProgramDefined, uow: MatchingUnitOfWorkP
         await uow.commit()
 
 
-async def _lock_programs_of(person_id: UUID, uow: MatchingUnitOfWorkPort) -> list[UUID]:
-    """Lock every program the person is enrolled in (sorted: every handler takes program locks in the same
-    order), before writing anything about them."""
+async def _lock_person(person_id: UUID, uow: MatchingUnitOfWorkPort) -> list[UUID]:
+    """Lock the person, then every program they are enrolled in (sorted: every handler takes program locks in the
+    same order), before writing anything about them; their programs, as read under the person's lock."""
+    await uow.people.lock(person_id)
     enrolled_in = await uow.people.programs_of(person_id)
     for program_id in enrolled_in:
         await uow.programs.lock(program_id)
@@ -43,7 +51,7 @@ async def _lock_programs_of(person_id: UUID, uow: MatchingUnitOfWorkPort) -> lis
 
 async def matching_profile_changed(event: source.MatchingProfileChanged, uow: MatchingUnitOfWorkPort) -> None:
     async with uow:
-        enrolled_in = await _lock_programs_of(event.person_id, uow)
+        enrolled_in = await _lock_person(event.person_id, uow)
         await uow.people.save_profile(
             event.person_id, stage=event.stage, specialties=list(event.specialties),
             support_areas=list(event.support_areas), languages=list(event.languages), timezone=event.timezone,
@@ -62,7 +70,7 @@ async def consent_changed(event: source.ConsentChanged, uow: MatchingUnitOfWorkP
     if event.purpose == "matching" and event.granted:
         return
     async with uow:
-        enrolled_in = await _lock_programs_of(event.person_id, uow)
+        enrolled_in = await _lock_person(event.person_id, uow)
         if event.purpose == "matching":
             await uow.people.forget_identity(event.person_id, event.attribute)
         else:
@@ -83,6 +91,7 @@ async def enrollment_changed(event: source.EnrollmentChanged, uow: MatchingUnitO
 async def _save_enrollment(event: source.EnrollmentCreated | source.EnrollmentChanged,
                            uow: MatchingUnitOfWorkPort) -> None:
     async with uow:
+        await uow.people.lock(event.person_id)  # see the module's docstring: the profile's handler takes it too
         await uow.programs.lock(event.program_id)
         await uow.people.save_enrollment(
             enrollment_id=event.enrollment_id, person_id=event.person_id, program_id=event.program_id,
@@ -130,7 +139,7 @@ async def enrollment_withdrawn(event: source.EnrollmentWithdrawn, uow: MatchingU
 async def person_erased(event: source.PersonErased, uow: MatchingUnitOfWorkPort) -> None:
     """Partners are told the pairing ended and go back to matching; then every trace of the person goes."""
     async with uow:
-        enrolled_in = await _lock_programs_of(event.person_id, uow)
+        enrolled_in = await _lock_person(event.person_id, uow)
         await close_all(await uow.pairings.open_of_person(event.person_id), event.person_id, "person_erased", uow)
         await uow.people.forget_person(event.person_id)
         for program_id in enrolled_in:

@@ -17,6 +17,11 @@ class PostgresPeople:
     def __init__(self, conn: asyncpg.Connection) -> None:
         self._conn = conn
 
+    async def lock(self, person_id: UUID) -> None:
+        """The person's lock until the transaction ends (a key of its own: never a program's)."""
+        await self._conn.execute("SELECT pg_advisory_xact_lock(hashtextextended('person:' || $1, 0))",
+                                 str(person_id))
+
     async def save_profile(self, person_id: UUID, *, stage: str, specialties: list[str], support_areas: list[str],
                            languages: list[str], timezone: str, region: str | None, modalities: list[str],
                            identity: dict[str, str], identity_wishes: list[IdentityWish]) -> None:
