@@ -16,6 +16,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
+from matching.adapters.identity_hashing import IdentityHasher
 from matching.domain.model import LIVE, Candidate, IdentityWish, NewPairing, Pairing, ProgramRules
 from matching.domain.scoring import Weights
 from matching.service_layer.rosters import RosterCache
@@ -26,6 +27,8 @@ from plumbing.testing import FakeTransaction, FakeUnitOfWork
 OPEN = ("proposed", "active", "requested")
 CLOSED_BEFORE = ("declined", "ended")
 EPOCH = datetime(2026, 1, 1, tzinfo=UTC) + timedelta(days=365)
+# The tests' own key for identity values (a deployment's comes from MATCHING_IDENTITY_KEY; there is no default).
+IDENTITY_KEY = "dGVzdHMtb25seS1tYXRjaGluZy1pZGVudGl0eS1rZXk="
 
 
 class Tables:
@@ -89,6 +92,7 @@ class FakePeople:
     def __init__(self, tables: Tables) -> None:
         self._tables = tables
         self.profiles: dict[UUID, dict] = {}
+        self.plaintext: dict[UUID, dict] = {}  # profiles set aside until their identity values are hashed
         self.enrollments: dict[UUID, dict] = {}
         self.changes = 0  # the roster stamp's sequence
         self.ticks = 0  # the fake clock of "now" for waiting_since
@@ -114,6 +118,7 @@ class FakePeople:
                            languages: list[str], timezone: str, region: str | None, modalities: list[str],
                            identity: dict[str, str], identity_wishes: list[IdentityWish]) -> None:
         shown = self.profiles[person_id]["shown"] if person_id in self.profiles else frozenset()
+        self.plaintext.pop(person_id, None)
         self.profiles[person_id] = dict(
             stage=stage, specialties=specialties, support_areas=support_areas, languages=languages, timezone=timezone,
             region=region, modalities=modalities, identity=identity, identity_wishes=identity_wishes, shown=shown)
@@ -125,17 +130,29 @@ class FakePeople:
                 e["changed"] = self.change()
 
     async def forget_identity(self, person_id: UUID, attribute: str) -> None:
-        if person_id in self.profiles:
-            profile = self.profiles[person_id]
+        for profile in self._profiles_of(person_id):
             profile["identity"] = {k: v for k, v in profile["identity"].items() if k != attribute}
             profile["identity_wishes"] = [w for w in profile["identity_wishes"] if w.attribute != attribute]
-            self._changed(person_id)
+        self._changed(person_id)
 
     async def show_to_partner(self, person_id: UUID, attribute: str, shown: bool) -> None:
-        if person_id in self.profiles:
-            profile = self.profiles[person_id]
+        for profile in self._profiles_of(person_id):
             profile["shown"] = profile["shown"] | {attribute} if shown else profile["shown"] - {attribute}
-            self._changed(person_id)
+        self._changed(person_id)
+
+    def _profiles_of(self, person_id: UUID) -> list[dict]:
+        return [table[person_id] for table in (self.profiles, self.plaintext) if person_id in table]
+
+    async def stored_in_plaintext(self, limit: int) -> list[UUID]:
+        return sorted(self.plaintext, key=str)[:limit]
+
+    async def rehash(self, person_id: UUID, digests) -> bool:
+        if person_id not in self.plaintext:
+            return False
+        stored = self.plaintext.pop(person_id)
+        self.profiles[person_id] = {**stored, "identity": digests(stored["identity"])}
+        self._changed(person_id)
+        return True
 
     async def save_enrollment(self, *, enrollment_id: UUID, person_id: UUID, program_id: UUID,
                               chapter_id: UUID | None, role: str, stage: str, capacity: int,
@@ -174,6 +191,7 @@ class FakePeople:
                              if person_id not in (x["mentee_id"], x["mentor_id"])}
         self.enrollments = {k: e for k, e in self.enrollments.items() if e["person_id"] != person_id}
         self.profiles.pop(person_id, None)
+        self.plaintext.pop(person_id, None)
 
 
 class FakeCandidates:
@@ -430,6 +448,7 @@ class Platform:
         unit = FakeUnitOfWork(**self.repositories)
         unit.published = self.published
         unit.rosters = self.rosters  # a collaborator, not a repository: no rollback forgets what it learned
+        unit.identity_hasher = IdentityHasher(IDENTITY_KEY)
         return unit.joining(joined) if joined is not None else unit
 
     def transaction(self) -> FakeTransaction:

@@ -81,6 +81,14 @@ class PeopleRepository(Protocol):
 
     async def forget_person(self, person_id: UUID) -> None: ...
 
+    async def stored_in_plaintext(self, limit: int) -> list[UUID]:
+        """People whose profile was stored before identity values were hashed, set aside until it is (migration
+        0005): not known to matching meanwhile."""
+
+    async def rehash(self, person_id: UUID, digests: Callable[[dict[str, str]], dict[str, str]]) -> bool:
+        """The person's profile set aside, back with its identity values hashed by `digests`; False if it is
+        gone (a newer profile, or an erasure, came first)."""
+
 
 class CandidatesRepository(Protocol):
     """Enrollments with their matching profile, as the scoring sees them."""
@@ -169,6 +177,12 @@ class RoundsRepository(Protocol):
     async def get(self, round_id: UUID) -> dict[str, Any] | None: ...
 
 
+class IdentityHasher(Protocol):
+    """Identity values as matching keeps them, keyed hashes: equal values hash alike, and no value can be read."""
+
+    def digests(self, identity: Mapping[str, str]) -> dict[str, str]: ...
+
+
 class Rosters(Protocol):
     """Programs' scored mentors, kept between registrations while the database's stamp says they hold."""
 
@@ -200,6 +214,9 @@ class MatchingUnitOfWorkPort(UnitOfWorkPort, Protocol):
 
     @property
     def rosters(self) -> Rosters: ...
+
+    @property
+    def identity_hasher(self) -> IdentityHasher: ...
 
 
 NewUnitOfWork = Callable[[], MatchingUnitOfWorkPort]

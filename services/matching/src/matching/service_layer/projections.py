@@ -22,7 +22,7 @@ from mentorship_contracts.matching import pairing_kind_of
 from ..domain.model import IdentityWish, ProgramRules
 from .lifecycle import close_all
 from .pairing import offer_room
-from .ports import MatchingUnitOfWorkPort
+from .ports import MatchingUnitOfWorkPort, NewUnitOfWork
 
 
 async def program_defined(event: source.ProgramDefined, uow: MatchingUnitOfWorkPort) -> None:
@@ -50,17 +50,38 @@ async def _lock_person(person_id: UUID, uow: MatchingUnitOfWorkPort) -> list[UUI
 
 
 async def matching_profile_changed(event: source.MatchingProfileChanged, uow: MatchingUnitOfWorkPort) -> None:
+    """The person's profile replaced, identity values kept only as their keyed hashes (matching compares them and
+    never reads them); room offered in their programs."""
     async with uow:
         enrolled_in = await _lock_person(event.person_id, uow)
         await uow.people.save_profile(
             event.person_id, stage=event.stage, specialties=list(event.specialties),
             support_areas=list(event.support_areas), languages=list(event.languages), timezone=event.timezone,
-            region=event.region, modalities=list(event.modalities), identity=dict(event.identity_for_matching),
+            region=event.region, modalities=list(event.modalities),
+            identity=uow.identity_hasher.digests(event.identity_for_matching),
             identity_wishes=[IdentityWish(r.attribute, r.strength == "requirement") for r in event.identity_requests],
         )
         for program_id in enrolled_in:
             offer_room(program_id, uow)
         await uow.commit()
+
+
+async def hash_identities_stored_in_plaintext(new_uow: NewUnitOfWork, batch: int = 100) -> int:
+    """Profiles stored before identity values were kept as keyed hashes, set aside by migration 0005, back with
+    their values hashed, one person at a time as if their profile had just arrived; how many."""
+    async with new_uow() as uow:
+        waiting = await uow.people.stored_in_plaintext(batch)
+    done = 0
+    for person_id in waiting:
+        async with new_uow() as uow:
+            enrolled_in = await _lock_person(person_id, uow)
+            if not await uow.people.rehash(person_id, uow.identity_hasher.digests):
+                continue  # a newer profile, or the person's erasure, came first
+            for program_id in enrolled_in:
+                offer_room(program_id, uow)
+            await uow.commit()
+            done += 1
+    return done
 
 
 async def consent_changed(event: source.ConsentChanged, uow: MatchingUnitOfWorkPort) -> None:
