@@ -33,6 +33,7 @@ def build_app(settings: ServiceSettings | None = None) -> FastAPI:
                               jobs.hash_identities_stored_in_plaintext(new_unit_of_work, settings))
     app = create_app(service, [http.router], title="Mentorship platform: matching")
     app.state.new_unit_of_work = new_unit_of_work
+    app.state.renewal_notice_days = settings.renewal_notice_days  # when a pair may ask to renew (and is told)
     if key is None:
         _refuse_to_start(app, f"matching needs {KEY_SETTING} (the key identity values are kept hashed under), "
                               "and has no default: set it")

@@ -292,12 +292,12 @@ class FakePairings:
                 mentee_accepted=p.mentee_accepted, mentor_accepted=False, term_ends_at=p.term_ends_at,
                 last_met_at=None, mentee_enrollment_id=p.mentee.enrollment_id,
                 mentor_enrollment_id=p.mentor.enrollment_id, origin=p.origin, closed_reason=None,
-                confirmed_at=p.confirmed_at)
+                confirmed_at=p.confirmed_at, mentee_renews=False, mentor_renews=False)
 
     def _pairing(self, x: dict) -> Pairing:
         # Its kind is its mentee enrollment's, read from there as the repository does.
         kind = self._tables.people.enrollments[x["mentee_enrollment_id"]].get("pairing_kind", "general")
-        return Pairing(**{k: copy.copy(v) for k, v in x.items() if k not in ("origin", "confirmed_at")},
+        return Pairing(**{k: copy.copy(v) for k, v in x.items() if k != "origin"},
                        pairing_kind=PairingKind(kind))
 
     async def program_of(self, pairing_id: UUID) -> UUID | None:
@@ -327,7 +327,8 @@ class FakePairings:
             stored["confirmed_at"] = datetime.now(UTC)
         stored.update(status=pairing.status, mentee_accepted=pairing.mentee_accepted,
                       mentor_accepted=pairing.mentor_accepted, term_ends_at=pairing.term_ends_at,
-                      last_met_at=pairing.last_met_at)
+                      last_met_at=pairing.last_met_at, mentee_renews=pairing.mentee_renews,
+                      mentor_renews=pairing.mentor_renews)
         if pairing.closed_reason:
             stored["closed_reason"] = pairing.closed_reason
 

@@ -78,13 +78,16 @@ class PairingOut(BaseModel):
     mentor_accepted: bool
     term_ends_at: datetime | None
     last_met_at: datetime | None
+    mentee_renews: bool = Field(description="The mentee asked to renew this term (renewed once both have)")
+    mentor_renews: bool = Field(description="The mentor asked to renew this term (renewed once both have)")
 
     @classmethod
     def of(cls, p: Pairing) -> PairingOut:
         return cls(id=p.id, program_id=p.program_id, mentee_id=p.mentee_id, mentor_id=p.mentor_id,
                    pairing_kind=p.pairing_kind, status=p.status,
                    score=p.score, reason_codes=p.reasons, mentee_accepted=p.mentee_accepted,
-                   mentor_accepted=p.mentor_accepted, term_ends_at=p.term_ends_at, last_met_at=p.last_met_at)
+                   mentor_accepted=p.mentor_accepted, term_ends_at=p.term_ends_at, last_met_at=p.last_met_at,
+                   mentee_renews=p.mentee_renews, mentor_renews=p.mentor_renews)
 
 
 class PersonPairingOut(BaseModel):
