@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 from uuid import UUID
 
 from mentorship_contracts.vocabulary import PairingKind
-from plumbing.validation import MultilineText, Text
+from plumbing.validation import EARLIEST_YEAR, LATEST_YEAR, MultilineText, Text
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..domain.commands import DeclineReason, EndReason, RoundMethod
@@ -16,6 +16,8 @@ from ..domain.scoring import Weights
 
 Topic = Annotated[str, Text(100)]
 Comment = Annotated[str, MultilineText(4000)]
+# A calendar day within the years the platform has any use for (plumbing.validation's span).
+Day = Annotated[date, Field(ge=date(EARLIEST_YEAR, 1, 1), le=date(LATEST_YEAR, 12, 31))]
 
 
 class Strict(BaseModel):
@@ -32,7 +34,7 @@ class EndIn(Strict):
 
 
 class MeetingIn(Strict):
-    met_on: date
+    met_on: Day = Field(description="On or after the day the mentorship began, and not after today")
     minutes: int = Field(ge=5, le=600)
     topics: list[Topic] = Field(default_factory=list, max_length=10)
 
