@@ -10,6 +10,12 @@ the facts could ignore a requirement), and the two arrive on different topics, i
 at the same moment by two instances. Both handlers take the person's lock, so the second to commit waits for the
 first and then sees its row: the enrollment sees the profile and pairs the mentee, or the profile sees the
 enrollment and offers room in its program. Neither can miss the other.
+
+What this cannot see: a profile changed just before an enrollment but applied after it (a sign-up that registers,
+which sends a first profile, then declares a requirement and enrols at once): the enrollment finds the first
+profile and pairs on it. Nothing matching receives says which profile an enrollment was made with; closing that
+needs profiles to say it (the profile's revision on the enrollment, or the profile sent again with it), for
+matching to wait until it has that profile.
 """
 
 from __future__ import annotations
