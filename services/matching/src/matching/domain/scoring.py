@@ -184,11 +184,15 @@ def _rounded(scaled_total: int, denominator: int, out_of: int) -> int:
 def fit(mentee: Candidate, mentor: Candidate, weights: Weights = Weights()) -> Fit:
     visible = Wants.of(mentee, weights, identity=False)
     parts = _scaled_points(mentee, visible, mentor, weights)
+    score = _rounded(sum(parts.values()), visible.denominator, visible.out_of)
     ranked = Wants.of(mentee, weights)
-    ranking = sum(_scaled_points(mentee, ranked, mentor, weights).values()) + _identity_points(ranked, mentor, weights)
-    return Fit(_rounded(sum(parts.values()), visible.denominator, visible.out_of),
-               tuple(reason for reason, value in parts.items() if value > 0),
-               _rounded(ranking, ranked.denominator, ranked.out_of))
+    if ranked.out_of == visible.out_of:  # no identity wished for (or weighed): the ranking is the score
+        ranking = score
+    else:
+        points = sum(_scaled_points(mentee, ranked, mentor, weights).values()) + _identity_points(ranked, mentor,
+                                                                                                  weights)
+        ranking = _rounded(points, ranked.denominator, ranked.out_of)
+    return Fit(score, tuple(reason for reason, value in parts.items() if value > 0), ranking)
 
 
 def pair_fits(pairs: Iterable[tuple[Candidate, Candidate]], weights: Weights) -> list[Fit]:
