@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import importlib
+import os
 from dataclasses import dataclass
 from uuid import uuid4
 
@@ -30,13 +32,15 @@ class Platform:
 
 @pytest.fixture(scope="session")
 async def platform(kafka_bootstrap_servers, postgres_server, smtp_sink):
+    from matching.config import MatchingSettings
     from notifications.config import NotificationsSettings
 
     run = uuid4().hex[:8]
-    # What a service needs beyond the common settings: notifications mails the sink, and soon.
+    # What a service needs beyond the common settings: notifications mails the sink, and soon; matching its key.
     special = {
         "notifications": (NotificationsSettings, {"smtp_host": "127.0.0.1", "smtp_port": smtp_sink.smtp_port,
                                                   "dispatch_poll_seconds": 0.1}),
+        "matching": (MatchingSettings, {"identity_key": base64.urlsafe_b64encode(os.urandom(32)).decode()}),
     }
 
     def settings(name: str) -> ServiceSettings:

@@ -9,7 +9,7 @@ from matching.domain import commands
 from matching.domain.errors import NotEnrolled, PairingKindRequired
 from matching.service_layer import choice, lifecycle, projections, views
 from mentorship_contracts import matching as published
-from mentorship_contracts.profiles import PersonErased
+from mentorship_contracts.profiles import ConsentChanged, PersonErased
 
 from .fakes import FakePrograms, Platform
 from .profiles_service import Profiles, acting_as
@@ -254,3 +254,24 @@ async def test_a_mentees_place_on_the_waitlist_is_among_those_waiting_for_the_sa
         await views.waitlist_place(program, mentee, platform.uow())
     assert unsaid.value.field == "pairing_kind"
     assert (await views.waitlist_place(program, ahead[0], platform.uow()))["position"] == 1
+
+
+async def test_a_mentee_enrolled_before_their_matching_profile_waits_untold_and_is_paired_as_it_requires_when_it_comes():
+    platform = Platform()
+    profiles = Profiles(platform)
+    program = await profiles.program()
+    await profiles.person(program, "mentor", capacity=5, specialties=["pediatrics"])  # the better fit otherwise
+    sharing = await profiles.person(program, "mentor", identity_for_matching={"first_generation": "yes"})
+    await projections.consent_changed(ConsentChanged(person_id=sharing, attribute="first_generation",
+                                                     purpose="partner", granted=True), platform.uow())
+    mentee = uuid4()
+
+    await profiles.enroll(mentee, program, "mentee", "undergraduate")
+    assert not platform.events(published.PairingConfirmed, mentee_id=mentee), "nothing known of what they want"
+    assert not platform.events(published.MenteeWaitlisted, mentee_id=mentee)
+    await profiles.profile(mentee, "undergraduate", specialties=["pediatrics"],
+                           identity_for_matching={"first_generation": "yes"},
+                           identity_requests=[{"attribute": "first_generation", "strength": "requirement"}])
+
+    [confirmed] = platform.events(published.PairingConfirmed, mentee_id=mentee)
+    assert confirmed.mentor_id == sharing

@@ -65,8 +65,8 @@ async def propose(program: ProgramRules, proposals: list[Proposal], uow: Matchin
         told = facts_of(pairing.id, program, proposal.mentee.person_id, proposal.mentor.person_id)
         scored = dict(score=proposal.fit.score, reason_codes=list(proposal.fit.reasons),
                       pairing_kind=proposal.mentee.pairing_kind)
-        uow.emit(contract.PairingConfirmedV3(**told, **scored, term_ends_at=ends) if confirmed
-                 else contract.PairingProposedV3(**told, **scored))
+        uow.emit(contract.PairingConfirmedV4(**told, **scored, term_ends_at=ends) if confirmed
+                 else contract.PairingProposedV4(**told, **scored))
     if written:
         await uow.pairings.add(written)
 
