@@ -10,6 +10,7 @@ from matching.domain.errors import NotEnrolled, PairingKindRequired
 from matching.service_layer import choice, lifecycle, projections, views
 from mentorship_contracts import matching as published
 from mentorship_contracts.profiles import ConsentChanged, PersonErased
+from plumbing import correlation
 
 from .fakes import FakePrograms, Platform
 from .profiles_service import Profiles, acting_as
@@ -237,6 +238,29 @@ async def test_mentees_enrolling_in_one_batch_are_paired_once_at_its_end_in_wait
     [waiting] = platform.events(published.MenteeWaitlisted)
     assert (waiting.mentee_id, waiting.position) == (mentees[2], 1)
     assert reads == [program], "the program is read once for the whole batch"
+
+
+async def test_what_a_batch_announces_about_each_mentee_carries_the_correlation_id_of_the_action_that_enrolled_them():
+    platform = Platform()
+    profiles = Profiles(platform)
+    program = await profiles.program()
+    await profiles.person(program, "mentor", capacity=1, specialties=["pediatrics"])
+    mentees = [uuid4() for _ in range(3)]
+    for mentee in mentees:
+        await profiles.profile(mentee, "undergraduate", specialties=["pediatrics"])
+
+    batch = platform.transaction()
+    for number, mentee in enumerate(mentees):
+        token = correlation.use(f"sign-up-{number}")
+        try:
+            await profiles.enroll(mentee, program, "mentee", "undergraduate", batch=batch)
+        finally:
+            correlation.reset(token)
+    await batch.commit()
+
+    announced = platform.events(published.PairingConfirmed) + platform.events(published.MenteeWaitlisted)
+    assert sorted((e.mentee_id, e.correlation_id) for e in announced) == sorted(
+        (mentee, f"sign-up-{number}") for number, mentee in enumerate(mentees))
 
 
 async def test_a_mentees_place_on_the_waitlist_is_among_those_waiting_for_the_same_kind_of_mentor():
