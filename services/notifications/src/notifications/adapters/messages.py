@@ -270,6 +270,19 @@ class _Composer:
                        [_("Thank you for volunteering. We will email you as soon as you are paired with a mentee.")],
                        action=Action(_("See the program"), self.links.to("program", program_id=self.id("program_id"))))
 
+    def email_change(self) -> Message:
+        """To the new address only. The link is profiles' single-use secret: it is in this email and nowhere else."""
+        _ = self._
+        expires = _at(self.c["expires_at"])
+        values = {"day": self.r.day(expires), "time": self.r.time(expires), "zone": self.r.zone_name(expires)}
+        return Message(_("Confirm your new email address"),
+                       [_("You asked to use this address for your account. Please confirm it: until you do, we keep "
+                          "writing to the address you had."),
+                        _("The link works once, until %(day)s at %(time)s (%(zone)s).") % values,
+                        _("If you did not ask for this, ignore this email: nothing changes.")],
+                       action=Action(_("Confirm this address"),
+                                     self.links.email_confirmation(self.c["confirmation_path"])))
+
     # --- mentorships ----------------------------------------------------------------------------------------
 
     def _is_your(self, confirmed: bool) -> str:
