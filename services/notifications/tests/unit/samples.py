@@ -74,10 +74,12 @@ async def _story(uow: FakeUnitOfWork, language: str) -> None:
                                   mentee_stages=["undergraduate"], mentor_stages=["resident"], cadence_min_days=14,
                                   cadence_max_days=21, pairing_kinds=["general", "clinical"])
     people = {
-        "sam": dict(display_name="Sam Okafor", email="sam.okafor@example.org", timezone=READER_ZONE),
+        "sam": dict(display_name="Sam Okafor", email="sam.okafor@example.org", timezone=READER_ZONE,
+                    identity_for_partner={"gender_identity": "Nonbinary"}),
         "ana": dict(display_name="Ana Reyes", email="ana.reyes@example.org", timezone=EVENT_ZONE,
                     pronouns_for_partner="she/her",
-                    bio_for_partner="Emergency medicine resident. First in my family to go to college."),
+                    bio_for_partner="Emergency medicine resident. First in my family to go to college.",
+                    identity_for_partner={"race_ethnicity": "Afro-Latina", "first_generation": "Yes"}),
         "lee": dict(display_name="Dr. Lee Chen", email="lee.chen@example.org", timezone=EVENT_ZONE),
         "kim": dict(display_name="Kim Park", email="kim.park@example.org", timezone=READER_ZONE),
     }

@@ -40,9 +40,16 @@ async def contact_details_changed(event: profiles_contract.ContactDetailsChanged
             timezone=one_line(event.timezone, 64) or "UTC",
             pronouns_for_partner=one_line(event.pronouns_for_partner, 40),
             bio_for_partner=paragraphs(event.bio_for_partner, 2000),
+            identity_for_partner=_shown_to_partner(event.identity_for_partner),
             language=getattr(event, "preferred_language", None) or "en",
         )
         await uow.commit()
+
+
+def _shown_to_partner(identity: dict[str, str]) -> dict[str, str]:
+    """What the person consented to show a partner, as one-line text (an empty value is no attribute)."""
+    shown = {one_line(name, 64): one_line(value, 200) for name, value in identity.items()}
+    return {name: value for name, value in shown.items() if name and value}
 
 
 async def email_change_requested(event: profiles_contract.EmailChangeRequested, uow: UnitOfWork) -> None:

@@ -22,9 +22,11 @@ class NotificationsRepository(Protocol):
 
     async def save_contact(self, *, person_id: UUID, chapter_id: UUID | None, display_name: str, email: str,
                            timezone: str, pronouns_for_partner: str | None, bio_for_partner: str | None,
-                           language: str) -> None: ...
+                           identity_for_partner: dict[str, str], language: str) -> None:
+        """Replaces what was known of the person (a withdrawn consent takes the attribute out)."""
 
-    async def contact(self, person_id: UUID) -> Row | None: ...
+    async def contact(self, person_id: UUID) -> Row | None:
+        """Their details, `identity_for_partner` as a dict."""
 
     async def save_chapter(self, chapter_id: UUID, name: str) -> None: ...
 
