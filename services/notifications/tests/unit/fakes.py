@@ -196,6 +196,12 @@ class FakeNotifications:
     async def mark_obsolete(self, notification_id: UUID) -> None:
         self._set(notification_id, status="cancelled")
 
+    async def drop_pending(self, person_id: UUID, kind: str, but: UUID) -> None:
+        for notification_id, row in self.rows.items():
+            if (row["n"].person_id == person_id and row["n"].kind == kind and row["status"] == "pending"
+                    and notification_id != but):
+                self._set(notification_id, status="cancelled")
+
     async def mark_failed(self, notification_id: UUID, error: str) -> None:
         self._set(notification_id, status="failed", last_error=error, lease_until=None)
 

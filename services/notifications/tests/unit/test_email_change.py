@@ -125,3 +125,15 @@ async def test_a_confirmation_path_that_is_not_the_confirmation_page_is_refused(
             continue
         raise AssertionError(f"{path} accepted")
     assert not uow.notifications.rows
+
+
+async def test_a_later_request_read_before_the_earlier_one_went_replaces_it_whose_link_no_longer_works():
+    uow, mailer = FakeUnitOfWork(notifications=FakeNotifications()), FakeMailer()
+    person = await known_person(uow, "en")
+    soon = datetime.now(UTC) + timedelta(days=1)
+    await handlers.email_change_requested(request(person, expires_at=soon, new_email="typo@exmaple.org"), uow)
+    await handlers.email_change_requested(request(person, expires_at=soon, confirmation_path=pr.email_confirmation_path(
+        "the-later-token")), uow)
+    await send(uow, mailer)
+    assert [e.to for e in mailer.sent] == ["ana.new@example.org"] and "the-later-token" in mailer.sent[0].text
+    assert all("typo@exmaple.org" not in json.dumps(r["n"].parameters) for r in uow.notifications.rows.values())

@@ -272,6 +272,11 @@ class PostgresNotifications:
         await self._conn.execute(f"UPDATE notifications SET status = 'cancelled', {_FORGET_HELD} WHERE id = $1",
                                  notification_id)
 
+    async def drop_pending(self, person_id: UUID, kind: str, but: UUID) -> None:
+        await self._conn.execute(
+            f"""UPDATE notifications SET status = 'cancelled', {_FORGET_HELD}
+                 WHERE person_id = $1 AND kind = $2 AND status = 'pending' AND id <> $3""", person_id, kind, but)
+
     async def mark_failed(self, notification_id: UUID, error: str) -> None:
         await self._conn.execute(
             f"UPDATE notifications SET status = 'failed', last_error = $2, lease_until = NULL, {_FORGET_HELD} WHERE id = $1",

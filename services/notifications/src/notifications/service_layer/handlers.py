@@ -55,15 +55,20 @@ def _shown_to_partner(identity: dict[str, str]) -> dict[str, str]:
 async def email_change_requested(event: profiles_contract.EmailChangeRequested, uow: UnitOfWork) -> None:
     """One email to the new address (never the stored one) with the link to confirm it. What the email needs is
     kept in the notification's row until it has gone (`HELD_UNTIL_SENT`), then dropped; a later request is another
-    email. Raises ValueError (the event is dead-lettered) for a link that is not the web app's confirmation page."""
+    email, and one still unsent from an earlier request is not sent (its link no longer works). Raises ValueError
+    (the event is dead-lettered) for a link that is not the web app's confirmation page."""
     path = event.confirmation_path
     page = profiles_contract.EMAIL_CONFIRMATION_PAGE + "?"
     if not path.startswith(page) or not path.isascii() or not path.isprintable() or " " in path:
         raise ValueError("the confirmation path is not the web app's confirmation page")
-    await _tell(uow, Notification.answering(
+    notification = Notification.answering(
         event.event_id, event.person_id, event.chapter_id, "email_change", new_email=event.new_email.strip(),
         display_name=one_line(event.display_name, 200) or "", confirmation_path=path, expires_at=event.expires_at,
-        timezone=one_line(event.timezone, 64) or "UTC", language=event.preferred_language or "en"))
+        timezone=one_line(event.timezone, 64) or "UTC", language=event.preferred_language or "en")
+    async with uow:
+        await uow.notifications.drop_pending(event.person_id, "email_change", but=notification.id)
+        await uow.notifications.add(notification)
+        await uow.commit()
 
 
 async def person_erased(event: profiles_contract.PersonErased, uow: UnitOfWork) -> None:

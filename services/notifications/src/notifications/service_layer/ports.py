@@ -103,6 +103,10 @@ class NotificationsRepository(Protocol):
 
     async def mark_obsolete(self, notification_id: UUID) -> None: ...
 
+    async def drop_pending(self, person_id: UUID, kind: str, but: UUID) -> None:
+        """The person's notifications of this kind not sent yet, but `but`, will not be (what they said no longer
+        holds)."""
+
     async def mark_failed(self, notification_id: UUID, error: str) -> None: ...
 
     async def mark_unconfirmed(self, notification_id: UUID, error: str) -> None: ...
