@@ -33,7 +33,7 @@ class Platform:
 @pytest.fixture(scope="session")
 async def platform(kafka_access, postgres_server, smtp_sink):
     run = uuid4().hex[:8]
-    # What a service needs beyond the common settings: notifications mails the sink, and soon.
+    # What a service needs beyond the common settings: notifications mails the sink, and soon; matching its key.
     special = {
         "notifications": {"smtp_host": "127.0.0.1", "smtp_port": smtp_sink.smtp_port, "dispatch_poll_seconds": 0.1},
     }

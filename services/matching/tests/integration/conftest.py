@@ -3,8 +3,10 @@ public topics read with a plain consumer."""
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import json
+import os
 from uuid import UUID, uuid4
 
 import asyncpg
@@ -123,6 +125,7 @@ def matching_settings(kafka_settings, postgres_server, topics):
         service_name="matching", consumer_group_name=name, database_url=postgres_server.create_database(name),
         **kafka_settings("matching"), jwt_public_key=KEYS.public_pem, consumer_backoff_seconds=0.05,
         round_poll_seconds=0.1, lifecycle_poll_seconds=0.2,
+        identity_key=base64.urlsafe_b64encode(os.urandom(32)).decode(),  # the deployment's own: no default
     )
 
 
