@@ -388,6 +388,21 @@ async def test_an_update_still_unsent_when_its_event_is_cancelled_goes_unsent_an
     assert (method, entry["SEQUENCE"]) == ("CANCEL", 2)
 
 
+async def test_a_cancellation_read_before_the_events_own_still_outranks_every_copy_the_registrant_holds():
+    # The registrant's cancellation (events.registrations) can be read before EventCancelled (events.catalogue).
+    uow = new_uow()
+    sam = await person(uow, "Sam Okafor")
+    event = workshop(NOW + timedelta(days=3))
+    await handlers.event_published(event, uow)
+    seat = await registered(uow, event, sam)
+    await handlers.event_updated(updated(event, 1, ["location"], location="Room 4"), uow)
+    await sent(uow)
+    await handlers.registration_cancelled(ev.RegistrationCancelledV2(**seat, cancelled_by="organiser"), uow)
+    [told] = await sent(uow)
+    method, entry = calendar_of(told)
+    assert (method, entry["SEQUENCE"]) == ("CANCEL", 2), "one past the update's copy (SEQUENCE 1) it must replace"
+
+
 async def test_a_delivery_carries_the_correlation_id_of_the_action_its_notification_answers():
     uow = new_uow()
     sam = await person(uow, "Sam Okafor")

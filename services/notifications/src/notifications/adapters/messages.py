@@ -244,10 +244,15 @@ class _Composer:
     def event_calendar(self, method: Method) -> CalendarCopy:
         e = self.event
         join_url = self.c.get("join_url") if method is Method.REQUEST else None
+        sequence = e.get("revision") or 0
+        if method is Method.CANCEL and not e.get("cancelled_at"):
+            # A registrant's cancellation (theirs, or read before the event's own, which travels on another topic)
+            # must outrank every copy they hold: cancelling is one revision past the last change.
+            sequence += 1
         entry = CalendarEntry(
             uid=event_uid(e["scheduled_event_id"]), starts_at=e["starts_at"], ends_at=e["ends_at"],
             summary=self.title, timezone=e["timezone"], location=e["location"] or join_url, url=join_url,
-            sequence=e.get("revision") or 0, cancelled=method is Method.CANCEL)
+            sequence=sequence, cancelled=method is Method.CANCEL)
         return CalendarCopy(method, entry, "event.ics")
 
     @property
