@@ -12,7 +12,7 @@ import pytest
 from devinfra.workspace import service_names
 from plumbing.auth import Role, mint
 from plumbing.settings import ServiceSettings
-from plumbing.testing import serving
+from plumbing.testing import free_port, serving
 
 JWT_SECRET = "end-to-end-tests-signing-key-of-32-bytes-or-more"
 
@@ -31,12 +31,19 @@ class Platform:
 @pytest.fixture(scope="session")
 async def platform(kafka_bootstrap_servers, postgres_server, smtp_sink):
     from notifications.config import NotificationsSettings
+    from web.config import WebSettings
 
     run = uuid4().hex[:8]
-    # What a service needs beyond the common settings: notifications mails the sink, and soon.
+    ports = {name: free_port() for name in service_names()}
+    url = {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}
+    # What a service needs beyond the common settings: notifications mails the sink, the web app calls the others.
     special = {
         "notifications": (NotificationsSettings, {"smtp_host": "127.0.0.1", "smtp_port": smtp_sink.smtp_port,
                                                   "dispatch_poll_seconds": 0.1}),
+        "web": (WebSettings, {"profiles_url": url["profiles"], "matching_url": url["matching"],
+                              "events_url": url["events"], "notifications_url": url["notifications"],
+                              "public_base_url": url["web"], "smtp_host": "127.0.0.1",
+                              "smtp_port": smtp_sink.smtp_port}),
     }
 
     def settings(name: str) -> ServiceSettings:
@@ -52,5 +59,5 @@ async def platform(kafka_bootstrap_servers, postgres_server, smtp_sink):
     # Every service of the workspace (devinfra.workspace), each built by its own composition root.
     apps = {name: importlib.import_module(f"{name}.bootstrap").build_app(settings(name)) for name in service_names()}
     async with contextlib.AsyncExitStack() as stack:
-        urls = {name: await stack.enter_async_context(serving(app)) for name, app in apps.items()}
+        urls = {name: await stack.enter_async_context(serving(app, ports[name])) for name, app in apps.items()}
         yield Platform(urls, kafka_bootstrap_servers, smtp_sink)
