@@ -19,7 +19,15 @@ from .adapters.service_tokens import ServiceTokens
 from .adapters.services import ServiceClients, ServiceError
 from .config import WebSettings
 from .entrypoints import account, consumers, events, jobs, mentorship
-from .entrypoints.web import CsrfRefused, SecurityHeaders, SignInNeeded, SignUpNeeded, render, visit
+from .entrypoints.web import (
+    CsrfRefused,
+    SecurityHeaders,
+    SignInNeeded,
+    SignUpNeeded,
+    redact_access_logs,
+    render,
+    visit,
+)
 from .service_layer.unit_of_work import WebUnitOfWork
 
 HERE = Path(__file__).parent
@@ -35,6 +43,7 @@ def build_app(settings: ServiceSettings | None = None) -> FastAPI:
     app = create_app(service, [account.router, mentorship.router, events.router], title="Mentorship platform: web")
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.add_middleware(SecurityHeaders)
+    redact_access_logs()
 
     clients = ServiceClients(
         {"profiles": settings.profiles_url, "matching": settings.matching_url, "events": settings.events_url,
