@@ -24,7 +24,7 @@ from plumbing.auth import mint
 
 SECRET = os.environ.get("JWT_SECRET", DEV_JWT_SECRET)
 KAFKA = os.environ.get("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:19092")
-SINK_URL = f"http://127.0.0.1:{os.environ.get('DEVINFRA_SMTP_HTTP_PORT', 10080)}"
+SINK_URL = f"http://127.0.0.1:{os.environ.get('DEVINFRA_SMTP_HTTP_PORT', 8025)}"
 SINK = SmtpSinkClient(SINK_URL)
 URLS = {s.name: f"http://127.0.0.1:{s.port}" for s in SERVICES}
 

@@ -296,7 +296,7 @@ async def _wait_for(fetch: Callable[[], Awaitable[list[Message]]], predicate: Pr
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m devinfra.smtp_sink", description=__doc__.splitlines()[0])
     parser.add_argument("--smtp-port", type=int, default=10025)
-    parser.add_argument("--http-port", type=int, default=10080)
+    parser.add_argument("--http-port", type=int, default=8025)
     parser.add_argument("--host", default="127.0.0.1")
     args = parser.parse_args(argv)
     sink = SmtpSink(args.smtp_port, args.http_port, args.host)
