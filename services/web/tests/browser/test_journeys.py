@@ -39,6 +39,7 @@ async def test_a_pre_med_signs_up_by_the_emailed_link_is_paired_both_accept_and_
     await page.get_by_role("button", name="Save and continue").click()
     # Step 3: one identity attribute, used for matching but not shown to a partner.
     await page.get_by_role("heading", name="About who you are (optional)").wait_for()
+    await page.locator("summary", has_text="First in my family to go to college").click()  # opens the question
     first_gen = page.get_by_role("group", name="First in my family to go to college")
     await first_gen.get_by_label("In your own words").fill("First in my family to go to college")
     await first_gen.get_by_label("Use it for matching").check()

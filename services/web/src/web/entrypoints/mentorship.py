@@ -7,6 +7,7 @@ import asyncio
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from uuid import UUID
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from fastapi import APIRouter
 from fastapi.responses import Response
@@ -57,6 +58,15 @@ def _view(pairing: dict, me: UUID, partner: dict | None, program: dict | None, d
         "needs_answer": needs_answer, "i_accepted": mine_accepted, "last_met_at": pairing.get("last_met_at"),
         "term_ends_at": pairing.get("term_ends_at"),
     }
+
+
+def _today(visitor: Visit) -> str:
+    """Today where the person is (a meeting logged late in the evening is not tomorrow's)."""
+    try:
+        zone = ZoneInfo(visitor.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        zone = ZoneInfo("UTC")
+    return datetime.now(zone).date().isoformat()
 
 
 async def _programs_by_id(visitor: Visit) -> dict[str, dict]:
@@ -113,7 +123,7 @@ async def mentorship(pairing_id: UUID, visitor: Person, done: str | None = None)
         if error.status in (403, 404):
             return render(visitor, "not_found.html", 404)
         raise
-    return render(visitor, "mentorship.html", p=view, done=done, today=date.today().isoformat())
+    return render(visitor, "mentorship.html", p=view, done=done, today=_today(visitor))
 
 
 async def _act(visitor: Visit, pairing_id: UUID, action: str, body: dict | None, done: str,
@@ -130,7 +140,7 @@ async def _act(visitor: Visit, pairing_id: UUID, action: str, body: dict | None,
                       announce=error or visitor._(labels.DONE[done]))
     if error:
         view = await _pairing_view(visitor, pairing_id)
-        return render(visitor, "mentorship.html", 422, p=view, error=error, today=date.today().isoformat())
+        return render(visitor, "mentorship.html", 422, p=view, error=error, today=_today(visitor))
     return redirect(visitor, f"{local(back, f'/mentorships/{pairing_id}')}?done={done}")
 
 
@@ -154,7 +164,7 @@ async def log_meeting(pairing_id: UUID, visitor: Person, posted: Form) -> Respon
         minutes = int(str(posted.get("minutes") or "0"))
     except ValueError:
         view = await _pairing_view(visitor, pairing_id)
-        return render(visitor, "mentorship.html", 422, p=view, today=date.today().isoformat(),
+        return render(visitor, "mentorship.html", 422, p=view, today=_today(visitor),
                       error=visitor._("Give the day you met and how many minutes the meeting took."))
     topics = [t.strip()[:100] for t in str(posted.get("topics") or "").split(",") if t.strip()][:10]
     body = {"met_on": met_on.isoformat(), "minutes": max(5, min(600, minutes)), "topics": topics}
