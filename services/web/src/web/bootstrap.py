@@ -12,6 +12,7 @@ from fastapi.staticfiles import StaticFiles
 from plumbing.http import create_app
 from plumbing.runtime import Service
 from plumbing.settings import ServiceSettings
+from starlette.middleware.gzip import GZipMiddleware
 
 from .adapters.mailer import SmtpMailer
 from .adapters.rendering import Renderer
@@ -41,7 +42,8 @@ def build_app(settings: ServiceSettings | None = None) -> FastAPI:
     service.consume(consumers.HANDLERS, new_unit_of_work)
     service.run_in_background(jobs.forget_expired(new_unit_of_work))
     app = create_app(service, [account.router, mentorship.router, events.router], title="Mentorship platform: web")
-    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    # Static files only are compressed: a page holds a CSRF token beside what the person typed (BREACH).
+    app.mount("/static", GZipMiddleware(StaticFiles(directory=HERE / "static"), minimum_size=512), name="static")
     app.add_middleware(SecurityHeaders)
     redact_access_logs()
 

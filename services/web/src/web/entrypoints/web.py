@@ -64,8 +64,7 @@ class SecurityHeaders:
             if message["type"] == "http.response.start":
                 status = message["status"]
                 headers = [*message.get("headers", ()), *SECURITY_HEADERS]
-                if not static:
-                    headers.append((b"cache-control", b"no-store"))
+                headers.append((b"cache-control", b"public, max-age=3600" if static else b"no-store"))
                 message["headers"] = headers
             await send(message)
 
