@@ -40,6 +40,7 @@ SIGN_IN_LINK = re.compile(r"https?://[^\s\"<>]+/sign-in/[A-Za-z0-9_-]{43,}")
 class Platform:
     urls: dict[str, str]
     sink: Any
+    kafka: str = ""
     databases: dict[str, str] = field(default_factory=dict)
     world: dict[str, Any] = field(default_factory=dict)
 
@@ -91,7 +92,7 @@ async def platform(kafka_bootstrap_servers, postgres_server, smtp_sink):
     apps = {name: importlib.import_module(f"{name}.bootstrap").build_app(settings(name)) for name in service_names()}
     async with contextlib.AsyncExitStack() as stack:
         urls = {name: await stack.enter_async_context(serving(app, ports[name])) for name, app in apps.items()}
-        platform = Platform(urls, smtp_sink, databases)
+        platform = Platform(urls, smtp_sink, kafka_bootstrap_servers, databases)
         platform.world = await _world(platform, run)
         yield platform
 

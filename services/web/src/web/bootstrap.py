@@ -19,7 +19,7 @@ from .adapters.rendering import Renderer
 from .adapters.service_tokens import ServiceTokens
 from .adapters.services import ServiceClients, ServiceError
 from .config import WebSettings
-from .entrypoints import account, consumers, events, jobs, mentorship
+from .entrypoints import account, consumers, events, jobs, mentorship, notices
 from .entrypoints.web import (
     CsrfRefused,
     SecurityHeaders,
@@ -41,7 +41,8 @@ def build_app(settings: ServiceSettings | None = None) -> FastAPI:
     new_unit_of_work = service.units_of_work(WebUnitOfWork)
     service.consume(consumers.HANDLERS, new_unit_of_work)
     service.run_in_background(jobs.forget_expired(new_unit_of_work))
-    app = create_app(service, [account.router, mentorship.router, events.router], title="Mentorship platform: web")
+    pages = [account.router, mentorship.router, events.router, notices.router]
+    app = create_app(service, pages, title="Mentorship platform: web")
     # Static files only are compressed: a page holds a CSRF token beside what the person typed (BREACH).
     app.mount("/static", GZipMiddleware(StaticFiles(directory=HERE / "static"), minimum_size=512), name="static")
     app.add_middleware(SecurityHeaders)

@@ -55,7 +55,8 @@ async def test_every_page_passes_axe_signed_out_and_signed_in(platform, browser,
             if found:
                 problems[page.url] = found
 
-        for path in ("/", "/sign-in", "/events", f"/events/{event}", "/sign-in/" + "x" * 43):
+        for path in ("/", "/sign-in", "/events", f"/events/{event}", "/sign-in/" + "x" * 43,
+                     "/account/email/confirm?token=x"):
             await check(path)
         await page.goto("/sign-in")
         await page.locator("#email").fill("")
@@ -75,7 +76,9 @@ async def test_every_page_passes_axe_signed_out_and_signed_in(platform, browser,
         await page.wait_for_url(f"{platform.web}/")
         for path in ("/", f"/mentorships/{pairing}", "/events", f"/events/{event}", "/registrations",
                      "/sign-up/interests", "/sign-up/identity", "/sign-up/enrol", "/my-data", "/my-data/erase",
-                     f"/waitlists/{platform.world['program']['id']}", f"/mentorships/{UUID(int=1)}"):
+                     f"/waitlists/{platform.world['program']['id']}", f"/mentorships/{UUID(int=1)}",
+                     "/inbox", "/settings/notifications", "/office-hours", f"/programs/{platform.world['program']['id']}",
+                     f"/mentorships/{pairing}/feedback", "/account/email/confirm?token=x"):
             await check(path)
 
         # A newcomer's first step of the wizard, with its errors shown.

@@ -136,6 +136,15 @@ class ServiceClients:
                 return None
             raise
 
+    async def program(self, who: Who, program_id: UUID) -> Json:
+        return await self.call("profiles", "GET", f"/v1/programs/{program_id}", who)
+
+    async def change_enrollment(self, who: Who, enrollment_id: UUID, changes: Json) -> Json:
+        return await self.call("profiles", "PATCH", f"/v1/enrollments/{enrollment_id}", who, json=changes)
+
+    async def confirm_email_change(self, who: Who, token: str) -> Json:
+        return await self.call("profiles", "POST", "/v1/email-changes/confirm", who, json={"token": token})
+
     async def erase(self, who: Who, person_id: UUID) -> None:
         await self.call("profiles", "DELETE", f"/v1/people/{person_id}", who)
 
@@ -193,9 +202,26 @@ class ServiceClients:
     async def my_bookings(self, who: Who) -> Json:
         return await self.call("events", "GET", "/v1/office-hours/bookings/mine", who)
 
+    async def open_slots(self, who: Who, chapter_id: UUID | None) -> Json:
+        params = {"chapter_id": str(chapter_id)} if chapter_id else {}
+        return await self.call("events", "GET", "/v1/office-hours/slots", who, params=params)
+
+    async def book_slot(self, who: Who, slot_id: UUID, person_id: UUID) -> Json:
+        return await self.call("events", "POST", f"/v1/office-hours/slots/{slot_id}/booking", who,
+                               json={"person_id": str(person_id)})
+
+    async def cancel_booking(self, who: Who, slot_id: UUID) -> Json:
+        return await self.call("events", "DELETE", f"/v1/office-hours/slots/{slot_id}/booking", who)
+
     # --- notifications ---------------------------------------------------------------------------------------
     async def inbox(self, who: Who, person_id: UUID) -> Json:
         return await self.call("notifications", "GET", f"/v1/people/{person_id}/inbox", who)
 
     async def preferences(self, who: Who, person_id: UUID) -> Json:
         return await self.call("notifications", "GET", f"/v1/people/{person_id}/preferences", who)
+
+    async def change_preferences(self, who: Who, person_id: UUID, changes: Json) -> Json:
+        return await self.call("notifications", "PATCH", f"/v1/people/{person_id}/preferences", who, json=changes)
+
+    async def mark_read(self, who: Who, person_id: UUID, notification_id: UUID) -> None:
+        await self.call("notifications", "POST", f"/v1/people/{person_id}/inbox/{notification_id}/read", who)

@@ -9,6 +9,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
+from mentorship_contracts.profiles import EMAIL_CONFIRMATION_PAGE
 
 from ..adapters.services import ServiceError
 from ..domain.sign_in import LinkNotUsable, TooManyLinks
@@ -293,6 +294,38 @@ async def enrol(visitor: Person, posted: Form) -> Response:
     except ServiceError as error:
         return _wizard(visitor, "enrol", 422, programs=programs, error=visitor.error_words(error))
     return redirect(visitor, "/?enrolled=1")
+
+
+# --- a new email address, confirmed from it (profiles sends the link: EMAIL_CONFIRMATION_PAGE) ----------------
+
+@router.post("/account/email")
+async def ask_to_change_email(visitor: Person, posted: Form) -> Response:
+    email = str(posted.get("email") or "").strip()
+    try:
+        await clients(visitor.request).call("profiles", "POST", f"/v1/people/{visitor.person_id}/email-change",
+                                            visitor.who, json={"email": email})
+    except ServiceError as error:
+        return render(visitor, "my_data.html", 422, data=await _everything(visitor), email_error=(
+            visitor._("Enter an email address, like name@example.org.") if error.status == 422
+            else visitor.error_words(error)), new_email=email)
+    return render(visitor, "my_data.html", data=await _everything(visitor), email_sent=email)
+
+
+@router.get(EMAIL_CONFIRMATION_PAGE)
+async def confirm_email_page(visitor: Visiting, token: str = "") -> Response:
+    """What the link in the email opens (and a mail scanner fetches): nothing changes until the button (POST)."""
+    return render(visitor, "confirm_email.html", token=token[:100])
+
+
+@router.post(EMAIL_CONFIRMATION_PAGE)
+async def confirm_email(visitor: Person, posted: Form) -> Response:
+    try:
+        person = await clients(visitor.request).confirm_email_change(visitor.who, str(posted.get("token") or "")[:100])
+    except ServiceError:
+        return render(visitor, "confirm_email.html", 422, error=visitor._(
+            "This link cannot confirm the change: it was used or is older than a day, or it was sent for another "
+            "account. Ask for the change again from your data page."))
+    return render(visitor, "confirm_email.html", confirmed=person["email"])
 
 
 # --- my data ------------------------------------------------------------------------------------------------

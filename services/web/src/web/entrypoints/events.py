@@ -81,3 +81,33 @@ async def cancel(event_id: UUID, visitor: Person, posted: Form) -> Response:
     if htmx(visitor.request):
         return await _event_page(visitor, event_id, done="cancelled")
     return redirect(visitor, f"/events/{event_id}?done=cancelled")
+
+
+# --- office hours -----------------------------------------------------------------------------------------------
+
+@router.get("/office-hours")
+async def office_hours(visitor: Person, done: str | None = None, error: str | None = None) -> Response:
+    api = clients(visitor.request)
+    slots, mine = await asyncio.gather(api.open_slots(visitor.who, visitor.session.chapter_id if visitor.session
+                                                      else None), api.my_bookings(visitor.who))
+    booked = {s["id"] for s in mine}
+    return render(visitor, "office_hours.html", slots=[s for s in slots if s["id"] not in booked], mine=mine,
+                  done=done, error=visitor.error_words(error) if error else None)
+
+
+@router.post("/office-hours/{slot_id}/book")
+async def book(slot_id: UUID, visitor: Person, posted: Form) -> Response:
+    try:
+        await clients(visitor.request).book_slot(visitor.who, slot_id, visitor.person_id)
+    except ServiceError as error:
+        return redirect(visitor, f"/office-hours?error={error.code if error.code.isidentifier() else 'failed'}")
+    return redirect(visitor, "/office-hours?done=booked")
+
+
+@router.post("/office-hours/{slot_id}/cancel")
+async def cancel_booking(slot_id: UUID, visitor: Person, posted: Form) -> Response:
+    try:
+        await clients(visitor.request).cancel_booking(visitor.who, slot_id)
+    except ServiceError as error:
+        return redirect(visitor, f"/office-hours?error={error.code if error.code.isidentifier() else 'failed'}")
+    return redirect(visitor, "/office-hours?done=booking_cancelled")

@@ -180,6 +180,7 @@ ERRORS = {
     "mentor_full": N_("This mentor has no room for another mentee right now."),
     "program_cap_reached": N_("This program is full."),
     "not_confirmed": N_("The link is shown once your seat is confirmed."),
+    "already_booked": N_("Someone booked this slot just before you. Choose another one."),
     "invalid_request": N_("Something in the form is not right; please check it."),
     "service_unavailable": N_("Part of the platform is not answering right now. Please try again in a minute."),
     "csrf": N_("This form has expired. Please reload the page and try again."),
@@ -192,5 +193,12 @@ DONE = {
     "ended": N_("This mentorship has ended."),
     "registered": N_("You are registered."),
     "cancelled": N_("Your registration is cancelled."),
+    "renewed": N_("Your mentorship is renewed for another term."),
+    "feedback": N_("Thank you for telling us how it went."),
+    "capacity": N_("Your number of mentees is saved."),
+    "failed": N_("That did not work. Please try again, or ask your chapter coordinator for help."),
+    "booked": N_("Your office hour is booked."),
+    "booking_cancelled": N_("Your booking is cancelled."),
+    "preferences": N_("Your email choices are saved."),
 }
 GENERIC_ERROR = N_("That did not work. Please try again, or ask your chapter coordinator for help.")

@@ -178,6 +178,85 @@ async def end(pairing_id: UUID, visitor: Person, posted: Form) -> Response:
     return await _act(visitor, pairing_id, "end", {"reason_code": reason}, "ended", None)
 
 
+@router.post("/mentorships/{pairing_id}/renew")
+async def renew(pairing_id: UUID, visitor: Person, posted: Form) -> Response:
+    return await _act(visitor, pairing_id, "renew", None, "renewed", None)
+
+
+@router.post("/mentorships/{pairing_id}/complete")
+async def complete(pairing_id: UUID, visitor: Person, posted: Form) -> Response:
+    error = None
+    try:
+        await clients(visitor.request).act_on_pairing(visitor.who, pairing_id, "complete")
+    except ServiceError as failed:
+        error = visitor.error_words(failed)
+    if error:
+        view = await _pairing_view(visitor, pairing_id)
+        return render(visitor, "mentorship.html", 422, p=view, error=error, today=_today(visitor))
+    return redirect(visitor, f"/mentorships/{pairing_id}/feedback")
+
+
+@router.get("/mentorships/{pairing_id}/feedback")
+async def feedback_page(pairing_id: UUID, visitor: Person) -> Response:
+    try:
+        view = await _pairing_view(visitor, pairing_id)
+    except ServiceError as error:
+        if error.status in (403, 404):
+            return render(visitor, "not_found.html", 404)
+        raise
+    return render(visitor, "feedback.html", p=view)
+
+
+@router.post("/mentorships/{pairing_id}/feedback")
+async def give_feedback(pairing_id: UUID, visitor: Person, posted: Form) -> Response:
+    try:
+        rating = int(str(posted.get("rating") or ""))
+    except ValueError:
+        rating = 0
+    comment = str(posted.get("comment") or "").strip()[:4000]
+    error = None
+    if not 1 <= rating <= 5:
+        error = visitor._("Choose how it went, from 1 to 5.")
+    else:
+        try:
+            await clients(visitor.request).act_on_pairing(visitor.who, pairing_id, "feedback",
+                                                          {"rating": rating, "comment": comment})
+        except ServiceError as failed:
+            error = visitor._("You have already told us how it went. Thank you!") \
+                if failed.code == "feedback_already_given" else visitor.error_words(failed)
+    if error:
+        view = await _pairing_view(visitor, pairing_id)
+        return render(visitor, "feedback.html", 422, p=view, error=error)
+    return redirect(visitor, "/?done=feedback")
+
+
+@router.post("/enrollments/{enrollment_id}/capacity")
+async def change_capacity(enrollment_id: UUID, visitor: Person, posted: Form) -> Response:
+    try:
+        capacity = max(1, min(10, int(str(posted.get("capacity") or ""))))
+    except ValueError:
+        return redirect(visitor, "/")
+    try:
+        await clients(visitor.request).change_enrollment(visitor.who, enrollment_id, {"capacity": capacity})
+    except ServiceError:
+        return redirect(visitor, "/?done=failed")
+    return redirect(visitor, "/?done=capacity")
+
+
+@router.get("/programs/{program_id}")
+async def program(program_id: UUID, visitor: Person) -> Response:
+    api = clients(visitor.request)
+    try:
+        found, enrollments = await asyncio.gather(api.program(visitor.who, program_id),
+                                                  api.enrollments(visitor.who, visitor.person_id))
+    except ServiceError as error:
+        if error.status in (403, 404, 422):
+            return render(visitor, "not_found.html", 404)
+        raise
+    mine = [e for e in enrollments if e["program_id"] == str(program_id) and e["active"]]
+    return render(visitor, "program.html", program=found, mine=mine)
+
+
 @router.get("/waitlists/{program_id}")
 async def waitlist(program_id: UUID, visitor: Person) -> Response:
     api = clients(visitor.request)
