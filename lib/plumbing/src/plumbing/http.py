@@ -61,6 +61,12 @@ def answers(*statuses: int) -> dict[int | str, dict]:
     return {status: {"model": ErrorBody, "description": _MEANING.get(status, "Error")} for status in statuses}
 
 
+def unit_of_work(request: Request) -> Any:
+    """A FastAPI dependency: a new unit of work from the maker `bootstrap` put on the app. A service types it:
+    `UnitOfWork = Annotated[ProfilesUnitOfWorkPort, Depends(unit_of_work)]`."""
+    return request.app.state.new_unit_of_work()
+
+
 def error_body(code: str, message: str, field: str | None = None, errors: list | None = None) -> dict:
     error: dict[str, object] = {"code": code, "message": message}
     if field:

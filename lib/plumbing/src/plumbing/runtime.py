@@ -88,6 +88,8 @@ class Service:
         for topic in self.owned_topics:
             self._declare_publisher(topic)
         self.consumer: EventConsumer | None = None
+        self.consuming = False  # once the subscribers run (a consumer has joined its group)
+        self.consuming_failed = False
         # The AsyncAPI document is generated from this (`faststream docs gen <service>.asyncapi:app`).
         self.asyncapi = FastStream(
             self.broker,
@@ -148,14 +150,28 @@ class Service:
         self._pool = await create_pool(self.settings.database_url, self.settings.database_pool_size)
         await migrate(self._pool, PLUMBING_MIGRATIONS, self._migrations)
         await self.ensure_topics()
-        await self.broker.start()
+        # The producer first: the relay publishes what HTTP commits from the start. Joining the consumer group can
+        # take a session timeout (10 s) when an instance died without leaving it; nothing else waits for that.
+        await self.broker.connect()
         self.relay = OutboxRelay(self._pool, self.broker, self.metrics, self.settings.outbox_batch_size)
         self.relay.start()
-        jobs = list(self._background) + ([lambda: _watch_consumer_lag(self)] if self.consumer else [])
+        jobs = [self._start_consuming, *self._background] + ([lambda: _watch_consumer_lag(self)] if self.consumer else [])
         self._tasks = [asyncio.ensure_future(job()) for job in jobs]
         for job, task in zip(jobs, self._tasks, strict=True):
             task.set_name(getattr(job, "__name__", "job"))
         log.info("service started", extra={"http_port": self.settings.http_port})
+
+    async def _start_consuming(self) -> None:
+        """Start the broker's subscribers (joining the consumer group), in the background of a started service.
+        If that fails, the service says it is not ready (`/readyz`), and the log says why."""
+        try:
+            await self.broker.start()
+        except Exception:
+            self.consuming_failed = True
+            log.exception("the consumer could not start", extra={"group": self.settings.consumer_group})
+            raise
+        self.consuming = True
+        log.info("consuming", extra={"group": self.settings.consumer_group})
 
     async def stop(self) -> None:
         await self._stop_jobs()
@@ -196,7 +212,7 @@ class Service:
         broker = False
         with contextlib.suppress(Exception):
             broker = await self.broker.ping(timeout=2)
-        return {"database": bool(database), "broker": bool(broker)}
+        return {"database": bool(database), "broker": bool(broker) and not self.consuming_failed}
 
     async def ensure_topics(self) -> None:
         """Create the topics this service publishes or reads, and its dead-letter topic, if missing.

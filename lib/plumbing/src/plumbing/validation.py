@@ -51,15 +51,21 @@ class Text(GroupedMetadata):
     def check(self, value: str) -> str:
         return _one_line(value)
 
+    # What `check` refuses, stated in the OpenAPI document for clients and fuzzers (ECMA-262 syntax).
+    json_pattern = "^[^\\u0000-\\u001f\\u007f\\u2028\\u2029]*$"
+
     def __iter__(self) -> Iterator[object]:
         yield MaxLen(self.max_length)
         yield AfterValidator(self.check)
+        yield Field(json_schema_extra={"pattern": self.json_pattern})
 
 
 @dataclass(frozen=True)
 class MultilineText(Text):
     """`Annotated[str, MultilineText(5000)]`: lines and tabs allowed (line ends made `\\n`), no other control
     characters, at most 5000 characters."""
+
+    json_pattern = "^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f\\u2028\\u2029]*$"
 
     def check(self, value: str) -> str:
         return _lines(value)

@@ -95,6 +95,7 @@ async def test_a_chapter_session_from_creation_to_cancellation(events_api, publi
                      if m["event_type"] == "events.registration_cancelled"]
     assert sorted(everyone_told) == sorted([str(sam), str(kai)])
     assert public.private_data_about(session["id"]) == []
+    assert {m["schema_version"] for m in public.about(session["id"])} == {2}  # the newest, closed-schema versions
     [granted] = await access.wait_for(session["id"], 1)
     assert (granted["person_id"], granted["join_url"]) == (str(sam), "https://meet.example/lgbtq-session")
 

@@ -19,7 +19,7 @@ from events.domain.model import (
     Status,
 )
 from mentorship_contracts import IntegrationEvent
-from mentorship_contracts.vocabulary import TrainingStage
+from mentorship_contracts.envelope import registered_events
 from plumbing.testing import FakeUnitOfWork
 
 
@@ -115,8 +115,8 @@ class FakeParticipants:
         self.people: dict[UUID, Participant] = {}
         self.feeds: dict[bytes, UUID] = {}
 
-    async def stages_of(self, people: list[UUID]) -> dict[UUID, TrainingStage]:
-        return {p: self.people[p].stage for p in people if p in self.people}
+    async def known(self, people: list[UUID]) -> dict[UUID, Participant]:
+        return {p: self.people[p] for p in people if p in self.people}
 
     async def get(self, person_id: UUID) -> Participant | None:
         return self.people.get(person_id)
@@ -179,3 +179,20 @@ def uow() -> FakeUnitOfWork:
 def emitted(uow: FakeUnitOfWork) -> Callable[[type[IntegrationEvent]], list]:
     """The events of one kind the unit of work has published so far, in order."""
     return lambda kind: [e for e in uow.published if isinstance(e, kind)]
+
+
+def _newest_versions() -> dict[str, int]:
+    newest: dict[str, int] = {}
+    for model in registered_events():
+        event_type, version = model.model_fields["event_type"].default, model.model_fields["schema_version"].default
+        newest[event_type] = max(newest.get(event_type, 0), version)
+    return newest
+
+
+@pytest.fixture(autouse=True)
+def only_the_newest_versions_are_emitted(uow: FakeUnitOfWork):
+    """Whatever a test does, the events it causes are the newest (closed-schema) versions of their types."""
+    yield
+    newest = _newest_versions()
+    older = {(e.event_type, e.schema_version) for e in uow.published if e.schema_version != newest[e.event_type]}
+    assert older == set(), "emitted in an older version than the newest"

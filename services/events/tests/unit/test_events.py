@@ -19,10 +19,11 @@ from plumbing.calendar import event_uid
 from plumbing.errors import Invalid
 
 START = datetime(2026, 10, 3, 15, tzinfo=UTC)
+NOW = START - timedelta(days=30)
 
 
-def event(parent=None, **overrides) -> ScheduledEvent:
-    return ScheduledEvent.draft(parent=parent, **{
+def event(parent=None, now=NOW, **overrides) -> ScheduledEvent:
+    return ScheduledEvent.draft(parent=parent, now=now, **{
         "chapter_id": None, "kind": "career_fair", "title": "Health careers fair", "starts_at": START,
         "ends_at": START + timedelta(hours=4), "timezone": "America/New_York", "capacity": 300,
         "audience_stages": [], "registration_deadline": START - timedelta(days=1), "location": "Student union",
@@ -73,17 +74,55 @@ def test_an_event_goes_from_draft_to_published_to_cancelled_or_completed():
     fair.complete(START + timedelta(hours=1))
     assert fair.state == EventState.COMPLETED
     with pytest.raises(WrongState):
-        fair.revise({"title": "Too late"}, confirmed=0, parent=None)
+        fair.revise({"title": "Too late"}, confirmed=0, parent=None, now=START + timedelta(hours=5))
 
 
 def test_a_revision_names_what_changed_and_never_drops_confirmed_seats():
     fair = event()
-    assert fair.revise({"title": "Spring fair", "capacity": 300}, confirmed=0, parent=None) == ["title"]
+    assert fair.revise({"title": "Spring fair", "capacity": 300}, confirmed=0, parent=None, now=NOW) == ["title"]
     with pytest.raises(Invalid, match="confirmed already") as refused:
-        fair.revise({"capacity": 10}, confirmed=11, parent=None)
+        fair.revise({"capacity": 10}, confirmed=11, parent=None, now=NOW)
     assert refused.value.field == "capacity"
     with pytest.raises(Invalid):
-        fair.revise({"kind": "workshop"}, confirmed=0, parent=None)
+        fair.revise({"kind": "workshop"}, confirmed=0, parent=None, now=NOW)
+
+
+def test_an_event_is_created_to_start_in_the_future():
+    for now in (START, START + timedelta(days=1)):
+        with pytest.raises(Invalid, match="past") as refused:
+            event(now=now)
+        assert refused.value.field == "starts_at"
+    assert event(now=START - timedelta(seconds=1)).starts_at == START
+
+
+def test_an_event_is_not_moved_into_the_past():
+    fair = event()
+    for changes, at_fault in [({"starts_at": NOW - timedelta(hours=1), "registration_deadline": NOW - timedelta(days=1),
+                                "ends_at": NOW + timedelta(hours=1)}, "starts_at"),
+                              ({"ends_at": NOW - timedelta(hours=1)}, "ends_at")]:
+        with pytest.raises(Invalid) as refused:
+            fair.revise(changes, confirmed=0, parent=None, now=NOW)
+        assert refused.value.field == at_fault
+    assert fair.starts_at == START
+
+
+def test_a_running_event_keeps_its_start_and_ends_in_the_future_but_the_rest_may_still_change():
+    fair = event()
+    fair.publish()
+    running = START + timedelta(hours=1)
+    with pytest.raises(Invalid, match="has started") as refused:
+        fair.revise({"starts_at": START + timedelta(days=1), "ends_at": START + timedelta(days=1, hours=4)},
+                    confirmed=0, parent=None, now=running)
+    assert refused.value.field == "starts_at"
+    with pytest.raises(Invalid, match="past") as refused:
+        fair.revise({"ends_at": running - timedelta(minutes=1)}, confirmed=0, parent=None, now=running)
+    assert refused.value.field == "ends_at"
+    # A form sends every field back: its unchanged start is no move. A running event may run longer.
+    changes = {"starts_at": START, "ends_at": START + timedelta(hours=6), "title": "Health careers fair (day 1)"}
+    assert sorted(fair.revise(changes, confirmed=0, parent=None, now=running)) == ["ends_at", "title"]
+    # Over but not completed yet: the organisers may still correct its description.
+    after = START + timedelta(days=1)
+    assert fair.revise({"description": "Thanks for coming"}, confirmed=0, parent=None, now=after) == ["description"]
 
 
 def test_coordinators_see_counts_no_shows_and_waitlist_places():

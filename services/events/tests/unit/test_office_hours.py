@@ -39,6 +39,12 @@ async def test_a_student_who_is_neither_mentor_nor_clinician_does_not_offer_offi
     assert uow.slots.rows == {}
 
 
+async def test_a_slot_is_offered_to_start_in_the_future(uow):
+    with pytest.raises(Invalid, match="past") as refused:
+        await offered(uow, starts=datetime.now(UTC) - timedelta(minutes=1))
+    assert refused.value.field == "starts_at" and uow.slots.rows == {}
+
+
 async def test_a_host_profiles_has_not_told_us_about_yet_is_asked_to_try_again(uow):
     with pytest.raises(HostNotYetKnown) as refused:
         await offered(uow, stage=None)

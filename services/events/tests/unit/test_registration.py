@@ -6,7 +6,7 @@ from uuid import uuid4
 
 import pytest
 from events.domain import commands
-from events.domain.model import NotConfirmed, NotInAudience, Participant, StageNotYetKnown, Status
+from events.domain.model import NotConfirmed, NotInAudience, NotInChapter, Participant, StageNotYetKnown, Status
 from events.service_layer import handlers
 from events.service_layer.registration_desk import RegistrationDesk
 from mentorship_contracts import events as contract
@@ -71,6 +71,20 @@ async def test_someone_whose_stage_has_not_reached_the_service_is_asked_to_try_a
     await uow.participants.save(Participant(person, S.ATTENDING))
     with pytest.raises(NotInAudience, match="undergraduate"):
         await register(uow, event, person)
+
+
+async def test_a_chapter_event_confirms_its_chapter_s_students_and_not_another_chapter_s(uow, emitted):
+    chapter = uuid4()
+    event = await published(uow, chapter_id=chapter, capacity=5)
+    member, outsider = Participant(uuid4(), S.UNDERGRADUATE, chapter), Participant(uuid4(), S.UNDERGRADUATE, uuid4())
+    for person in (member, outsider):
+        await uow.participants.save(person)
+
+    admitted, refused = await handlers.register_arrivals(
+        [commands.Register(event.id, member.person_id), commands.Register(event.id, outsider.person_id)], uow)
+
+    assert isinstance(refused, NotInChapter) and refused.field == "chapter_id"
+    assert [c.person_id for c in emitted(contract.RegistrationConfirmed)] == [member.person_id]
 
 
 async def test_the_virtual_link_goes_to_confirmed_registrants_only(uow, emitted):
@@ -144,7 +158,7 @@ async def test_an_erased_person_gives_up_their_seat_and_is_forgotten(uow, emitte
 
     assert [p.person_id for p in emitted(contract.RegistrationPromoted)] == [waiting.person_id]
     assert await uow.registrations.of_person(erased.person_id) == []
-    assert await uow.participants.stages_of([erased.person_id]) == {}
+    assert await uow.participants.known([erased.person_id]) == {}
     assert not [e for e in emitted(contract.RegistrationCancelled) if e.person_id == erased.person_id]
 
 

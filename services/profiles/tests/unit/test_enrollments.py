@@ -71,12 +71,27 @@ async def test_a_chapter_program_takes_members_of_its_chapter_only(uow, vetted_p
     assert refused.value.field == "program_id"
 
 
-async def test_enrolling_twice_in_the_same_role_is_refused_and_nothing_is_published(uow, register, vetted_program):
+async def test_enrolling_again_as_a_retry_answers_the_same_enrollment_and_publishes_nothing(
+    uow, register, vetted_program
+):
+    # A client whose first request committed but whose answer was lost (profiles died in between) sends it again.
     mentee = await register(S.MEDICAL_STUDENT_4)
-    await handlers.enroll(commands.Enroll(mentee.id, vetted_program.id, Role.MENTEE), uow, anyone)
+    first = await handlers.enroll(commands.Enroll(mentee.id, vetted_program.id, Role.MENTEE, goals="Match"), uow, anyone)
+    published = len(uow.published)
+    again = await handlers.enroll(commands.Enroll(mentee.id, vetted_program.id, Role.MENTEE, goals="Match"), uow, anyone)
+    assert again == first
+    assert len(uow.published) == published
+
+
+async def test_enrolling_twice_in_the_same_role_on_other_terms_is_refused_and_nothing_is_published(
+    uow, register, vetted_program
+):
+    mentee = await register(S.MEDICAL_STUDENT_4)
+    await handlers.enroll(commands.Enroll(mentee.id, vetted_program.id, Role.MENTEE, goals="Match"), uow, anyone)
     published = len(uow.published)
     with pytest.raises(AlreadyEnrolled):
-        await handlers.enroll(commands.Enroll(mentee.id, vetted_program.id, Role.MENTEE), uow, anyone)
+        await handlers.enroll(commands.Enroll(mentee.id, vetted_program.id, Role.MENTEE, goals="Research"), uow,
+                              anyone)
     assert len(uow.published) == published
 
 
@@ -137,8 +152,8 @@ async def test_where_a_program_offers_several_kinds_a_mentee_holds_one_enrollmen
         await handlers.enroll(commands.Enroll(mentee.id, program.id, Role.MENTEE, pairing_kind=kind), uow, anyone)
         assert isinstance(uow.published[-1], contract.EnrollmentCreatedV2) and uow.published[-1].pairing_kind == kind
     with pytest.raises(AlreadyEnrolled):
-        await handlers.enroll(commands.Enroll(mentee.id, program.id, Role.MENTEE, pairing_kind=PairingKind.RESEARCH),
-                              uow, anyone)
+        await handlers.enroll(commands.Enroll(mentee.id, program.id, Role.MENTEE, pairing_kind=PairingKind.RESEARCH,
+                                              goals="A second research mentor"), uow, anyone)
 
 
 async def test_a_program_of_one_kind_gives_it_to_every_enrollment(uow, register, vetted_program):

@@ -217,23 +217,22 @@ class PostgresRegistrations:
         await self._conn.execute("DELETE FROM registrations WHERE person_id = $1", person_id)
 
 
+def _participant(row: asyncpg.Record) -> Participant:
+    return Participant(row["person_id"], TrainingStage(row["stage"]), row["chapter_id"], row["is_alumni"])
+
+
 class PostgresParticipants:
     def __init__(self, conn: asyncpg.Connection) -> None:
         self._conn = conn
 
-    async def stages_of(self, people: list[UUID]) -> dict[UUID, TrainingStage]:
+    async def known(self, people: list[UUID]) -> dict[UUID, Participant]:
         rows = await self._conn.fetch(
-            "SELECT person_id, stage FROM participants WHERE person_id = ANY($1::uuid[])", people
+            "SELECT person_id, stage, chapter_id, is_alumni FROM participants WHERE person_id = ANY($1::uuid[])", people
         )
-        return {row["person_id"]: TrainingStage(row["stage"]) for row in rows}
+        return {row["person_id"]: _participant(row) for row in rows}
 
     async def get(self, person_id: UUID) -> Participant | None:
-        row = await self._conn.fetchrow(
-            "SELECT person_id, stage, chapter_id, is_alumni FROM participants WHERE person_id = $1", person_id
-        )
-        if row is None:
-            return None
-        return Participant(row["person_id"], TrainingStage(row["stage"]), row["chapter_id"], row["is_alumni"])
+        return (await self.known([person_id])).get(person_id)
 
     async def save(self, p: Participant) -> None:
         await self._conn.execute(

@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
+from functools import cache
 from typing import Literal
 from uuid import UUID, uuid4
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import available_timezones
 
 from mentorship_contracts.events import EventKind
 from mentorship_contracts.vocabulary import TrainingStage
@@ -25,8 +26,16 @@ class NotInAudience(Conflict, code="not_in_audience"):
     """The event is for other training stages."""
 
 
+class NotInChapter(Conflict, code="not_in_chapter"):
+    """The event is its chapter's, for that chapter's people only."""
+
+
 class StageNotYetKnown(Conflict, code="stage_not_yet_known"):
     """The audience rule needs the person's training stage, which profiles has not told us yet."""
+
+
+class ChapterNotYetKnown(Conflict, code="chapter_not_yet_known"):
+    """A chapter's event needs the person's chapter, which profiles has not told us yet."""
 
 
 class WrongState(Conflict, code="wrong_state"):
@@ -75,6 +84,16 @@ class Exhibitor:
     description: str = ""
 
 
+@cache
+def _time_zones() -> frozenset[str]:
+    return frozenset(available_timezones())
+
+
+def is_time_zone(name: str) -> bool:
+    """A zone of the IANA database ("America/Chicago"); not a directory of it ("America"), nor a path."""
+    return name in _time_zones()
+
+
 # What an organiser may change after creating an event; kind, scope and parent are fixed.
 REVISABLE = ("title", "description", "starts_at", "ends_at", "timezone", "capacity", "registration_deadline",
              "audience_stages", "is_virtual", "location", "virtual_link", "exhibitors")
@@ -101,10 +120,12 @@ class ScheduledEvent:
     state: EventState = EventState.DRAFT
 
     @classmethod
-    def draft(cls, parent: ScheduledEvent | None = None, **attributes) -> ScheduledEvent:
-        """A new event; a conference session names its conference as `parent`."""
+    def draft(cls, parent: ScheduledEvent | None = None, *, now: datetime, **attributes) -> ScheduledEvent:
+        """A new event, starting in the future; a conference session names its conference as `parent`."""
         event = cls(id=uuid4(), parent_event_id=parent.id if parent else None, **attributes)
         event._check(parent)
+        if event.starts_at <= now:
+            raise Invalid("an event is created to start in the future; this start is in the past", field="starts_at")
         return event
 
     def _check(self, parent: ScheduledEvent | None) -> None:
@@ -112,10 +133,8 @@ class ScheduledEvent:
             raise Invalid("an event ends after it starts", field="ends_at")
         if self.registration_deadline > self.starts_at:
             raise Invalid("registration closes before the event starts", field="registration_deadline")
-        try:
-            ZoneInfo(self.timezone)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise Invalid(f"unknown time zone {self.timezone!r}", field="timezone") from None
+        if not is_time_zone(self.timezone):
+            raise Invalid(f"unknown time zone {self.timezone!r}", field="timezone")
         if self.virtual_link and not self.is_virtual:
             raise Invalid("only a virtual event has a virtual link", field="virtual_link")
         if not (self.location or self.is_virtual):
@@ -136,8 +155,14 @@ class ScheduledEvent:
         self._require(EventState.DRAFT, "published")
         self.state = EventState.PUBLISHED
 
-    def revise(self, changes: dict, *, confirmed: int, parent: ScheduledEvent | None) -> list[str]:
-        """Apply an organiser's changes; return the names of what changed."""
+    def revise(self, changes: dict, *, confirmed: int, parent: ScheduledEvent | None, now: datetime) -> list[str]:
+        """Apply an organiser's changes; return the names of what changed.
+
+        Times are not moved into the past: a new start is in the future, and a new end too. Once an event has
+        started, its start is what happened and stays; its end may move (it runs longer, or shorter but not
+        ending before now: completing it is how it ends). Whatever else may still change, even once it is over,
+        until it is completed. A value sent unchanged is no move.
+        """
         if self.state not in (EventState.DRAFT, EventState.PUBLISHED):
             raise WrongState(f"a {self.state} event cannot be changed", field="state")
         unknown = set(changes) - set(REVISABLE)
@@ -147,6 +172,13 @@ class ScheduledEvent:
             raise Invalid(f"{confirmed} registrants are confirmed already; cancel some first", field="capacity")
         revised = replace(self, **changes)
         revised._check(parent)
+        if revised.starts_at != self.starts_at:
+            if self.starts_at <= now:
+                raise Invalid("this event has started: its start stays as it was", field="starts_at")
+            if revised.starts_at <= now:
+                raise Invalid("an event is not moved into the past", field="starts_at")
+        if revised.ends_at != self.ends_at and revised.ends_at <= now:
+            raise Invalid("an event's end is not moved into the past; complete it to end it", field="ends_at")
         changed = [f.name for f in fields(self) if getattr(revised, f.name) != getattr(self, f.name)]
         for name in changed:
             setattr(self, name, getattr(revised, name))
@@ -166,20 +198,32 @@ class ScheduledEvent:
         if self.state != state:
             raise WrongState(f"a {self.state} event cannot be {becoming}", field="state")
 
-    def admit(self, stage: TrainingStage | None, now: datetime, confirmed: int) -> Status:
-        """Whether a new registrant is confirmed or waitlisted; raises when they may not register."""
+    def admit(self, person: Participant | None, now: datetime, confirmed: int) -> Status:
+        """Whether a new registrant is confirmed or waitlisted; raises when they may not register.
+
+        A chapter's event is for that chapter's people; a national one for anyone. Either may be for some training
+        stages only. `person` is what profiles has told us of the registrant (None: nothing yet).
+        """
         if self.state != EventState.PUBLISHED:
             raise RegistrationClosed("this event is not open for registration", field="scheduled_event_id")
         if now > self.registration_deadline:
             raise RegistrationClosed("registration closed at the deadline", field="registration_deadline")
-        if self.audience_stages:
-            if stage is None:
+        if person is None:
+            if self.audience_stages:
                 raise StageNotYetKnown(
                     "this event is for some training stages and your profile's stage has not reached the events "
                     "service yet; try again in a moment", field="stage")
-            if stage not in self.audience_stages:
+            if self.chapter_id is not None:
+                raise ChapterNotYetKnown(
+                    "this event is for its chapter's members and your profile has not reached the events service "
+                    "yet; try again in a moment", field="chapter_id")
+        else:
+            if self.chapter_id is not None and person.chapter_id != self.chapter_id:
+                raise NotInChapter("this event is for the members of its chapter only", field="chapter_id")
+            if self.audience_stages and person.stage not in self.audience_stages:
                 allowed = ", ".join(self.audience_stages)
-                raise NotInAudience(f"this event is for other training stages ({allowed}), not {stage}", field="stage")
+                raise NotInAudience(f"this event is for other training stages ({allowed}), not {person.stage}",
+                                    field="stage")
         return Status.CONFIRMED if confirmed < self.capacity else Status.WAITLISTED
 
     def join_link(self, registration: Registration | None) -> str:
@@ -286,8 +330,8 @@ class OfficeHourSlot:
     booked_by: UUID | None = None
 
     @classmethod
-    def offer(cls, host: Participant | None, **attributes) -> OfficeHourSlot:
-        """A new open slot of `host` (None: profiles has not told us about them yet)."""
+    def offer(cls, host: Participant | None, *, now: datetime, **attributes) -> OfficeHourSlot:
+        """A new open slot of `host` (None: profiles has not told us about them yet), starting in the future."""
         slot = cls(id=uuid4(), **attributes)
         if host is None:
             raise HostNotYetKnown(
@@ -299,6 +343,8 @@ class OfficeHourSlot:
                 f"health professionals, alumni); the host's training stage is {host.stage}", field="host_id")
         if slot.ends_at <= slot.starts_at:
             raise Invalid("a slot ends after it starts", field="ends_at")
+        if slot.starts_at <= now:
+            raise Invalid("a slot is offered to start in the future; this start is in the past", field="starts_at")
         return slot
 
     def book(self, person_id: UUID, now: datetime) -> bool:

@@ -6,14 +6,15 @@ from datetime import datetime
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from mentorship_contracts.events import EventKind
 from mentorship_contracts.vocabulary import TrainingStage
 from plumbing.auth import Principal, current_principal, forbidden
 from plumbing.calendar import to_ics
 from plumbing.errors import NotFound
-from plumbing.http import answers
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from plumbing.http import answers, unit_of_work
+from plumbing.validation import Limit, Moment, MultilineText, Offset, Text
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from ..adapters.calendar import calendar_entry
 from ..domain import commands
@@ -36,15 +37,11 @@ router = APIRouter(prefix="/v1")
 Caller = Annotated[Principal, Depends(current_principal)]
 
 
-def uow(request: Request) -> EventsUnitOfWork:
-    return request.app.state.new_unit_of_work()
-
-
 def registration_desk(request: Request) -> RegistrationDesk:
     return request.app.state.registration_desk
 
 
-UnitOfWork = Annotated[EventsUnitOfWork, Depends(uow)]
+UnitOfWork = Annotated[EventsUnitOfWork, Depends(unit_of_work)]
 Desk = Annotated[RegistrationDesk, Depends(registration_desk)]
 
 
@@ -52,28 +49,63 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+Title = Annotated[str, Text(200), Field(min_length=1)]
+Line50 = Annotated[str, Text(50), Field(min_length=1)]
+Line300 = Annotated[str, Text(300)]
+TimeZone = Annotated[str, Text(64), Field(description="An IANA time zone, e.g. America/Chicago")]
+# The pattern said again for the document: after Text's check, pydantic enforces it but leaves it out of the schema.
+VirtualLink = Annotated[str, Text(500), Field(pattern=r"^https://", json_schema_extra={"pattern": r"^https://"})]
+Prose2000 = Annotated[str, MultilineText(2000)]
+Prose5000 = Annotated[str, MultilineText(5000)]
+Capacity = Annotated[int, Field(ge=1, le=100_000)]
+AudienceStages = Annotated[list[TrainingStage], Field(max_length=len(TrainingStage))]  # each stage at most once
+
+
 class ExhibitorIn(Strict):
-    name: str = Field(min_length=1, max_length=200)
+    name: Title
     kind: ExhibitorKind
-    booth: str = Field(min_length=1, max_length=50)
-    description: str = Field(default="", max_length=2000)
+    booth: Line50
+    description: Prose2000 = ""
+
+
+# What a change may leave out but not set to null: only a location and a virtual link can be removed.
+_NOT_NULL = ("title", "description", "starts_at", "ends_at", "timezone", "capacity", "registration_deadline",
+             "audience_stages", "is_virtual", "exhibitors")
+
+
+def _say_null_is_refused(schema: dict) -> None:
+    for name in _NOT_NULL:
+        prop = schema["properties"][name]
+        if "anyOf" in prop:
+            [kept] = [s for s in prop.pop("anyOf") if s != {"type": "null"}]
+            prop.update(kept)
+        prop.pop("default", None)
 
 
 class EventChanges(Strict):
-    """What an organiser may change; every field optional (PATCH)."""
+    """What an organiser may change; every field optional (PATCH): a field left out stays as it is."""
 
-    title: str | None = Field(default=None, min_length=1, max_length=200)
-    description: str | None = Field(default=None, max_length=5000)
-    starts_at: AwareDatetime | None = None
-    ends_at: AwareDatetime | None = None
-    timezone: str | None = None
-    capacity: int | None = Field(default=None, ge=1, le=100_000)
-    registration_deadline: AwareDatetime | None = None
-    audience_stages: list[TrainingStage] | None = None
+    model_config = ConfigDict(json_schema_extra=_say_null_is_refused)
+
+    title: Title | None = None
+    description: Prose5000 | None = None
+    starts_at: Moment | None = None
+    ends_at: Moment | None = None
+    timezone: TimeZone | None = None
+    capacity: Capacity | None = None
+    registration_deadline: Moment | None = None
+    audience_stages: AudienceStages | None = None
     is_virtual: bool | None = None
-    location: str | None = Field(default=None, max_length=300)
-    virtual_link: str | None = Field(default=None, max_length=500, pattern=r"^https://")
-    exhibitors: list[ExhibitorIn] | None = Field(default=None, max_length=500)
+    location: Line300 | None = None
+    virtual_link: VirtualLink | None = None
+    exhibitors: Annotated[list[ExhibitorIn], Field(max_length=500)] | None = None
+
+    @field_validator(*_NOT_NULL)
+    @classmethod
+    def _given_if_present(cls, value):
+        if value is None:
+            raise ValueError("cannot be null: leave the field out to keep it as it is")
+        return value
 
     def domain_values(self) -> dict:
         values = self.model_dump(exclude_unset=True, exclude={"exhibitors"})
@@ -83,19 +115,21 @@ class EventChanges(Strict):
 
 
 class EventIn(EventChanges):
+    model_config = ConfigDict(json_schema_extra=None)
+
     chapter_id: UUID | None = None
     kind: EventKind
-    title: str = Field(min_length=1, max_length=200)
-    description: str = Field(default="", max_length=5000)
-    starts_at: AwareDatetime
-    ends_at: AwareDatetime
-    timezone: str = "UTC"
-    capacity: int = Field(ge=1, le=100_000)
-    registration_deadline: AwareDatetime
-    audience_stages: list[TrainingStage] = Field(default_factory=list)
+    title: Title
+    description: Prose5000 = ""
+    starts_at: Moment
+    ends_at: Moment
+    timezone: TimeZone = "UTC"
+    capacity: Capacity
+    registration_deadline: Moment
+    audience_stages: AudienceStages = Field(default_factory=list)
     is_virtual: bool = False
     parent_event_id: UUID | None = None
-    exhibitors: list[ExhibitorIn] = Field(default_factory=list, max_length=500)
+    exhibitors: Annotated[list[ExhibitorIn], Field(max_length=500)] = Field(default_factory=list)
 
     def command(self) -> commands.CreateEvent:
         return commands.CreateEvent(**{**self.model_dump(exclude={"exhibitors"}), **self.domain_values()})
@@ -184,10 +218,10 @@ class AttendanceIn(PersonIn):
 class SlotIn(Strict):
     host_id: UUID
     chapter_id: UUID | None = None
-    starts_at: AwareDatetime
-    ends_at: AwareDatetime
+    starts_at: Moment
+    ends_at: Moment
     is_virtual: bool = True
-    location: str | None = Field(default=None, max_length=300)
+    location: Line300 | None = None
 
 
 class SlotOut(BaseModel):
@@ -253,13 +287,13 @@ async def list_events(
     chapter_id: UUID | None = None,
     national: Annotated[bool | None, Query(description="true: national events only; false: chapters' only")] = None,
     kind: EventKind | None = None,
-    starts_from: AwareDatetime | None = None,
-    starts_before: AwareDatetime | None = None,
+    starts_from: Moment | None = None,
+    starts_before: Moment | None = None,
     audience: Annotated[TrainingStage | None, Query(description="Events open to this training stage")] = None,
     state: EventState = EventState.PUBLISHED,
     parent_event_id: Annotated[UUID | None, Query(description="The sessions of this conference")] = None,
-    limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    limit: Limit = 50,
+    offset: Offset = 0,
 ) -> list[EventOut]:
     if state == EventState.DRAFT and not caller.is_admin:
         if caller.chapter_id is None or not caller.coordinates(chapter_id or caller.chapter_id):
@@ -378,8 +412,12 @@ async def issue_calendar_feed(caller: Caller, unit: UnitOfWork, request: Request
     return CalendarFeedOut(url=str(request.url_for("calendar_feed", token=token)))
 
 
+# What `issue_calendar_feed` hands out: URL-safe base64 (of 32 random bytes, 43 characters).
+FeedToken = Annotated[str, Path(pattern=r"^[A-Za-z0-9_-]{1,100}$")]
+
+
 @router.get("/calendar/feeds/{token}.ics", name="calendar_feed", response_class=CalendarResponse)
-async def calendar_feed(token: str, unit: UnitOfWork) -> CalendarResponse:
+async def calendar_feed(token: FeedToken, unit: UnitOfWork) -> CalendarResponse:
     """The events the feed's owner holds a confirmed seat at, as an iCalendar feed."""
     return _calendar(await handlers.calendar_feed(token, unit), "My events", "events.ics")
 

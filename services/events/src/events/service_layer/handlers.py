@@ -27,7 +27,7 @@ async def create_event(command: commands.CreateEvent, uow: EventsUnitOfWorkPort)
     async with uow:
         attributes = {k: v for k, v in asdict(command).items() if k not in ("parent_event_id", "exhibitors")}
         parent = await _existing(command.parent_event_id, uow) if command.parent_event_id else None
-        event = ScheduledEvent.draft(parent=parent, exhibitors=list(command.exhibitors), **attributes)
+        event = ScheduledEvent.draft(parent=parent, now=_now(), exhibitors=list(command.exhibitors), **attributes)
         await uow.events.add(event)
         await uow.commit()
         return event
@@ -38,7 +38,7 @@ async def publish_event(command: commands.PublishEvent, uow: EventsUnitOfWorkPor
         event = await _existing(command.scheduled_event_id, uow, lock=True)
         event.publish()
         await uow.events.save(event)
-        uow.emit(contract.EventPublished(**_details(event)))
+        uow.emit(contract.EventPublishedV2(**_details(event)))
         await uow.commit()
         return event
 
@@ -48,10 +48,10 @@ async def update_event(command: commands.UpdateEvent, uow: EventsUnitOfWorkPort)
         event = await _existing(command.scheduled_event_id, uow, lock=True)
         parent = await _existing(event.parent_event_id, uow) if event.parent_event_id else None
         confirmed = await uow.registrations.count(event.id, Status.CONFIRMED)
-        changed = event.revise(command.changes, confirmed=confirmed, parent=parent)
+        changed = event.revise(command.changes, confirmed=confirmed, parent=parent, now=_now())
         await uow.events.save(event)
         if changed and event.state == EventState.PUBLISHED:
-            uow.emit(contract.EventUpdated(**_details(event), changed_fields=changed))
+            uow.emit(contract.EventUpdatedV2(**_details(event), changed_fields=changed))
             if "virtual_link" in changed and event.virtual_link:
                 for registration in await uow.registrations.of_event(event.id, active_only=True):
                     if registration.status == Status.CONFIRMED:
@@ -67,12 +67,12 @@ async def cancel_event(command: commands.CancelEvent, uow: EventsUnitOfWorkPort)
         event = await _existing(command.scheduled_event_id, uow, lock=True)
         event.cancel()
         await uow.events.save(event)
-        uow.emit(contract.EventCancelled(scheduled_event_id=event.id, chapter_id=event.chapter_id,
+        uow.emit(contract.EventCancelledV2(scheduled_event_id=event.id, chapter_id=event.chapter_id,
                                          reason_code=command.reason_code))
         for registration in await uow.registrations.of_event(event.id, active_only=True):
             registration.cancel()
             await uow.registrations.save(registration)
-            uow.emit(contract.RegistrationCancelled(**_about(event, registration), cancelled_by="event_cancelled"))
+            uow.emit(contract.RegistrationCancelledV2(**_about(event, registration), cancelled_by="event_cancelled"))
         await uow.commit()
         return event
 
@@ -114,7 +114,7 @@ async def register_arrivals(
     async with uow:
         people = [arrival.person_id for arrival in arrivals]
         # Read before taking the lock: the lock is the bottleneck.
-        stages = await uow.participants.stages_of(people)
+        known = await uow.participants.known(people)
         event = await _existing(arrivals[0].scheduled_event_id, uow, lock=True)
         confirmed, waitlisted, active = await uow.registrations.standing(event.id, people)
         outcomes: list[tuple[Registration, bool] | DomainError] = []
@@ -125,7 +125,7 @@ async def register_arrivals(
                 outcomes.append((active[arrival.person_id], False))
                 continue
             try:
-                status = event.admit(stages.get(arrival.person_id), now, confirmed)
+                status = event.admit(known.get(arrival.person_id), now, confirmed)
             except DomainError as refusal:
                 outcomes.append(refusal)
                 continue
@@ -134,11 +134,11 @@ async def register_arrivals(
             outcomes.append((registration, True))
             if status == Status.CONFIRMED:
                 confirmed += 1
-                uow.emit(contract.RegistrationConfirmed(**_about(event, registration)))
+                uow.emit(contract.RegistrationConfirmedV2(**_about(event, registration)))
                 _grant_access(event, registration, uow)
             else:
                 waitlisted += 1
-                uow.emit(contract.RegistrationWaitlisted(**_about(event, registration), position=waitlisted))
+                uow.emit(contract.RegistrationWaitlistedV2(**_about(event, registration), position=waitlisted))
         await uow.registrations.add_all(new)
         await uow.commit()
         return outcomes
@@ -151,7 +151,7 @@ async def cancel_registration(command: commands.CancelRegistration, uow: EventsU
         registration = await _registration(event, command.person_id, uow)
         seat_freed = registration.cancel()
         await uow.registrations.save(registration)
-        uow.emit(contract.RegistrationCancelled(**_about(event, registration), cancelled_by=command.cancelled_by))
+        uow.emit(contract.RegistrationCancelledV2(**_about(event, registration), cancelled_by=command.cancelled_by))
         if seat_freed:
             await _fill_free_seats(event, uow)
         await uow.commit()
@@ -199,7 +199,7 @@ async def send_due_reminders(now: datetime, uow: EventsUnitOfWorkPort) -> int:
         sent = 0
         for registration, event in await uow.registrations.awaiting_reminder(now, now + REMINDER_LEAD):
             if event.reminder_due(now) and await uow.registrations.mark_reminded(registration.id):
-                uow.emit(contract.ReminderDue(**_about(event, registration), starts_at=event.starts_at))
+                uow.emit(contract.ReminderDueV2(**_about(event, registration), starts_at=event.starts_at))
                 sent += 1
         await uow.commit()
         return sent
@@ -234,7 +234,7 @@ def _digest(token: str) -> bytes:
 async def offer_slot(command: commands.OfferSlot, uow: EventsUnitOfWorkPort) -> OfficeHourSlot:
     """Open a slot; only a mentor or clinician (as profiles describes them to us) hosts one."""
     async with uow:
-        slot = OfficeHourSlot.offer(await uow.participants.get(command.host_id), **asdict(command))
+        slot = OfficeHourSlot.offer(await uow.participants.get(command.host_id), now=_now(), **asdict(command))
         await uow.slots.add(slot)
         await uow.commit()
         return slot
@@ -246,7 +246,7 @@ async def withdraw_slot(command: commands.WithdrawSlot, uow: EventsUnitOfWorkPor
         slot = await _slot(command.slot_id, uow, lock=True)
         booked_by = slot.withdraw()
         if booked_by is not None:
-            uow.emit(contract.OfficeHoursBookingCancelled(**_booking(slot, booked_by), cancelled_by="host"))
+            uow.emit(contract.OfficeHoursBookingCancelledV2(**_booking(slot, booked_by), cancelled_by="host"))
         await uow.slots.remove(slot.id)
         await uow.commit()
         return slot
@@ -259,7 +259,7 @@ async def book_slot(command: commands.BookSlot, uow: EventsUnitOfWorkPort) -> tu
         booked_now = slot.book(command.person_id, _now())
         if booked_now:
             await uow.slots.save(slot)
-            uow.emit(contract.OfficeHoursBooked(**_booking(slot, command.person_id)))
+            uow.emit(contract.OfficeHoursBookedV2(**_booking(slot, command.person_id)))
         await uow.commit()
         return slot, booked_now
 
@@ -269,7 +269,7 @@ async def cancel_booking(command: commands.CancelBooking, uow: EventsUnitOfWorkP
         slot = await _slot(command.slot_id, uow, lock=True)
         person_id = slot.cancel_booking()
         await uow.slots.save(slot)
-        uow.emit(contract.OfficeHoursBookingCancelled(**_booking(slot, person_id), cancelled_by=command.cancelled_by))
+        uow.emit(contract.OfficeHoursBookingCancelledV2(**_booking(slot, person_id), cancelled_by=command.cancelled_by))
         await uow.commit()
         return slot
 
@@ -317,7 +317,7 @@ async def person_erased(event: source.PersonErased, uow: EventsUnitOfWorkPort) -
                 await uow.slots.save(slot)
                 continue
             if (booked_by := slot.withdraw()) is not None:
-                uow.emit(contract.OfficeHoursBookingCancelled(**_booking(slot, booked_by), cancelled_by="host"))
+                uow.emit(contract.OfficeHoursBookingCancelledV2(**_booking(slot, booked_by), cancelled_by="host"))
             await uow.slots.remove(slot.id)
         await uow.registrations.forget(event.person_id)
         await uow.participants.forget(event.person_id)
@@ -356,7 +356,7 @@ async def _fill_free_seats(event: ScheduledEvent, uow: EventsUnitOfWorkPort) -> 
             return
         first.promote()
         await uow.registrations.save(first)
-        uow.emit(contract.RegistrationPromoted(**_about(event, first)))
+        uow.emit(contract.RegistrationPromotedV2(**_about(event, first)))
         _grant_access(event, first, uow)
         confirmed += 1
 
@@ -366,13 +366,13 @@ async def _record_attendance(
 ) -> None:
     registration.record_attendance(event, attended)
     await uow.registrations.save(registration)
-    uow.emit(contract.AttendanceRecorded(**_about(event, registration), attended=attended))
+    uow.emit(contract.AttendanceRecordedV2(**_about(event, registration), attended=attended))
 
 
 def _grant_access(event: ScheduledEvent, registration: Registration, uow: EventsUnitOfWorkPort) -> None:
     """Tell notifications (on the restricted topic) the join link of a virtual event, once a seat is confirmed."""
     if event.virtual_link:
-        uow.emit(contract.VirtualAccessGranted(registration_id=registration.id, scheduled_event_id=event.id,
+        uow.emit(contract.VirtualAccessGrantedV2(registration_id=registration.id, scheduled_event_id=event.id,
                                                person_id=registration.person_id, join_url=event.virtual_link))
 
 

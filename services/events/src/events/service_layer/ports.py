@@ -6,12 +6,10 @@ The PostgreSQL repositories (`adapters.repository`) and the unit tests' fakes bo
 from __future__ import annotations
 
 from datetime import datetime
-from types import TracebackType
-from typing import Protocol, Self
+from typing import Protocol
 from uuid import UUID
 
-from mentorship_contracts import IntegrationEvent
-from mentorship_contracts.vocabulary import TrainingStage
+from plumbing.unit_of_work import UnitOfWorkPort
 
 from ..domain.commands import EventFilter
 from ..domain.model import OfficeHourSlot, Participant, Registration, ScheduledEvent, Status
@@ -65,7 +63,8 @@ class Registrations(Protocol):
 
 
 class Participants(Protocol):
-    async def stages_of(self, people: list[UUID]) -> dict[UUID, TrainingStage]: ...
+    async def known(self, people: list[UUID]) -> dict[UUID, Participant]:
+        """Those of `people` profiles has told us about."""
 
     async def get(self, person_id: UUID) -> Participant | None: ...
 
@@ -97,7 +96,7 @@ class Slots(Protocol):
     async def remove(self, slot_id: UUID) -> None: ...
 
 
-class EventsUnitOfWorkPort(Protocol):
+class EventsUnitOfWorkPort(UnitOfWorkPort, Protocol):
     """One transaction over the repositories; the events emitted go to the outbox when it commits."""
 
     @property
@@ -111,13 +110,3 @@ class EventsUnitOfWorkPort(Protocol):
 
     @property
     def slots(self) -> Slots: ...
-
-    async def __aenter__(self) -> Self: ...
-
-    async def __aexit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, traceback: TracebackType | None,
-    ) -> None: ...
-
-    def emit(self, *events: IntegrationEvent) -> None: ...
-
-    async def commit(self) -> None: ...

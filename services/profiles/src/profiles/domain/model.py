@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import secrets
 from dataclasses import dataclass, field, replace
@@ -284,8 +285,12 @@ class Person:
             pairing_kind = program.pairing_kinds[0]
         if pairing_kind not in program.pairing_kinds:
             raise Invalid(f"this program offers {', '.join(program.pairing_kinds)} pairings", field="pairing_kind")
-        if any(e.program_id == program.id and e.role is role and e.pairing_kind == pairing_kind and e.active
-               for e in existing):
+        held = next((e for e in existing if e.program_id == program.id and e.role is role
+                     and e.pairing_kind == pairing_kind and e.active), None)
+        if held is not None:
+            # The same request again (a client retrying after a lost answer) is answered with what it made.
+            if not copy.deepcopy(held).update(program, **terms):
+                return held
             raise AlreadyEnrolled(f"already enrolled in this program as {role.value} for {pairing_kind}",
                                   field="program_id")
         approval: ApprovalState = "pending" if role is Role.MENTOR and program.mentor_approval_required else "approved"

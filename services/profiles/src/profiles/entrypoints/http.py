@@ -13,12 +13,12 @@ from typing import Annotated
 from uuid import UUID
 from zoneinfo import available_timezones
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Depends, Query, Response
 from mentorship_contracts.profiles import ApprovalState, Modality, PairingMode, PreferredLanguage, ProgramFormat
 from mentorship_contracts.vocabulary import PairingKind, Role, Specialty, SupportArea, TrainingStage
 from plumbing.auth import Principal, current_principal, forbidden
 from plumbing.auth import Role as CallerRole
-from plumbing.http import answers
+from plumbing.http import answers, unit_of_work
 from plumbing.validation import Limit, MultilineText, Offset, Text
 from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field, create_model
 
@@ -43,11 +43,7 @@ router = APIRouter(prefix="/v1")
 Caller = Annotated[Principal, Depends(current_principal)]
 
 
-def uow(request: Request) -> ProfilesUnitOfWork:
-    return request.app.state.new_unit_of_work()
-
-
-UnitOfWork = Annotated[ProfilesUnitOfWork, Depends(uow)]
+UnitOfWork = Annotated[ProfilesUnitOfWork, Depends(unit_of_work)]
 
 _TIME_ZONES = available_timezones()
 

@@ -252,17 +252,20 @@ async def search_people(query: commands.SearchPeople, uow: Uow) -> tuple[list[Pe
 
 
 async def enroll(command: commands.Enroll, uow: Uow, authorize: Callable[[Person, Program], None]) -> Enrollment:
-    """Enroll a person in a program; `authorize` may refuse, by raising, once both are known."""
+    """Enroll a person in a program; `authorize` may refuse, by raising, once both are known. The same request
+    again answers the enrollment it made, so a client may retry one whose answer it did not get."""
     async with uow:
         person = await _person(command.person_id, uow, lock=True)
         program = await _existing(uow.programs, command.program_id, "program_id")
         authorize(person, program)
         terms = {name: value for name, value in vars(command).items()
                  if name not in ("person_id", "program_id", "role")}
-        enrollment = person.enroll(program, await uow.enrollments.for_person(person.id), command.role, **terms)
-        await uow.enrollments.save(enrollment)
-        uow.emit(integration_events.enrollment_created(enrollment, person))
-        await uow.commit()
+        existing = await uow.enrollments.for_person(person.id)
+        enrollment = person.enroll(program, existing, command.role, **terms)
+        if enrollment not in existing:
+            await uow.enrollments.save(enrollment)
+            uow.emit(integration_events.enrollment_created(enrollment, person))
+            await uow.commit()
         return enrollment
 
 

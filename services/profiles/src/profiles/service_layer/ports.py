@@ -7,11 +7,10 @@ from __future__ import annotations
 
 import builtins
 from datetime import datetime
-from types import TracebackType
-from typing import Protocol, Self
+from typing import Protocol
 from uuid import UUID
 
-from mentorship_contracts import IntegrationEvent
+from plumbing.unit_of_work import UnitOfWorkPort
 
 from ..domain.commands import SearchPeople
 from ..domain.model import Chapter, EmailChange, Enrollment, Person, Program
@@ -93,11 +92,10 @@ class EmailChanges(Protocol):
         """Forget the changes no longer confirmable; how many."""
 
 
-class ProfilesUnitOfWorkPort(Protocol):
+class ProfilesUnitOfWorkPort(UnitOfWorkPort, Protocol):
     """One transaction over the repositories: `async with uow:`, change, `uow.emit(...)`, `await uow.commit()`;
     leaving without committing undoes the changes and drops the events."""
 
-    # Read-only, so that a unit of work holding PostgreSQL repositories (or fakes) is one.
     @property
     def chapters(self) -> Chapters: ...
 
@@ -115,12 +113,3 @@ class ProfilesUnitOfWorkPort(Protocol):
 
     @property
     def email_changes(self) -> EmailChanges: ...
-
-    async def __aenter__(self) -> Self: ...
-
-    async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                        traceback: TracebackType | None, /) -> None: ...
-
-    def emit(self, *events: IntegrationEvent) -> None: ...
-
-    async def commit(self) -> None: ...
