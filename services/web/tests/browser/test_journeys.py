@@ -63,6 +63,7 @@ async def test_a_pre_med_signs_up_by_the_emailed_link_is_paired_both_accept_and_
     accept = page.get_by_role("button", name="Accept")
     await _reload_until(page, accept.is_visible, "the proposed mentorship on the dashboard")
     await page.get_by_text("Why we paired you:").first.wait_for()
+    pairing_link = await page.locator("article a[href^='/mentorships/']").first.get_attribute("href")
     await accept.click()
     status = page.locator("#status")
     await status.get_by_text("You accepted this mentorship.").wait_for(state="attached")
@@ -73,8 +74,8 @@ async def test_a_pre_med_signs_up_by_the_emailed_link_is_paired_both_accept_and_
     try:
         mentor = await mentor_context.new_page()
         await sign_in(mentor, platform, platform.world["mentor_email"])
+        await mentor.goto(pairing_link)  # where the email about it links to
         mentor_accept = mentor.get_by_role("button", name="Accept")
-        await _reload_until(mentor, mentor_accept.is_visible, "the proposed mentorship on the mentor's dashboard")
         await mentor_accept.click()
         await mentor.locator("#status").get_by_text("You accepted this mentorship.").wait_for(state="attached")
     finally:
