@@ -80,6 +80,17 @@ class EventUpdatedV2(EventUpdated):
 
 
 @register
+class EventUpdatedV3(EventUpdatedV2):
+    """Version 3 adds `revision`: how many times the published event has changed, this change included. A calendar
+    entry of the event carries it as its SEQUENCE, so a calendar keeps the latest of the copies it was sent."""
+
+    closed_schema = True
+    schema_version: Literal[3] = 3
+
+    revision: int = Field(default=1, ge=1, description="Changes to the published event so far, this one included")
+
+
+@register
 class EventCancelled(_CatalogueEvent):
     """Cancelling an event cancels its registrations; each registrant is told."""
 
@@ -97,6 +108,28 @@ class EventCancelledV2(EventCancelled):
 
     closed_schema = True
     schema_version: Literal[2] = 2
+
+
+@register
+class EventCancelledV3(EventCancelledV2):
+    """Cancelling an event cancels its registrations; each registrant is told.
+
+    Version 3 adds `revision`: the event's changes so far, its cancellation included (the SEQUENCE of the cancelled
+    calendar entry, above that of every entry sent before)."""
+
+    closed_schema = True
+    schema_version: Literal[3] = 3
+
+    revision: int = Field(default=1, ge=1, description="Changes to the published event so far, its cancellation included")
+
+
+@register
+class EventCompleted(_CatalogueEvent):
+    """The event took place and its organisers closed it: attendance is final, and its waitlist closed."""
+
+    closed_schema = True
+    event_type: Literal["events.event_completed"] = "events.event_completed"
+    schema_version: Literal[1] = 1
 
 
 class _RegistrationEvent(IntegrationEvent):
@@ -175,6 +208,15 @@ class RegistrationCancelledV2(RegistrationCancelled):
 
     closed_schema = True
     schema_version: Literal[2] = 2
+
+
+@register
+class WaitlistClosed(_RegistrationEvent):
+    """The event was completed with this registrant still on its waitlist: no place will come to them now."""
+
+    closed_schema = True
+    event_type: Literal["events.waitlist_closed"] = "events.waitlist_closed"
+    schema_version: Literal[1] = 1
 
 
 @register
@@ -287,3 +329,33 @@ class OfficeHoursBookingCancelledV2(OfficeHoursBookingCancelled):
 
     closed_schema = True
     schema_version: Literal[2] = 2
+
+
+@register
+class OfficeHoursBookedV3(OfficeHoursBookedV2):
+    """Version 3 adds what the participant and the host need to meet: the booking's id (one calendar entry per
+    booking, wherever it is built), whether the slot is online, and where it takes place otherwise."""
+
+    closed_schema = True
+    schema_version: Literal[3] = 3
+
+    booking_id: UUID = Field(description="This booking of the slot; a later booking of the same slot has another")
+    is_virtual: bool = True
+    location: str | None = None
+
+
+@register
+class OfficeHoursBookingCancelledV3(OfficeHoursBookingCancelledV2):
+    """Version 3 adds the booking's id (the calendar entry it cancels), why it was cancelled, whether the slot was
+    online, and where it was to take place otherwise."""
+
+    closed_schema = True
+    schema_version: Literal[3] = 3
+
+    booking_id: UUID = Field(description="The booking cancelled, as OfficeHoursBooked named it")
+    reason_code: Literal["cancelled", "slot_withdrawn", "person_erased"] = Field(
+        default="cancelled",
+        description="cancelled: by whom cancelled_by says; slot_withdrawn: the host took the slot back; "
+                    "person_erased: the side cancelled_by names left the platform")
+    is_virtual: bool = True
+    location: str | None = None

@@ -20,7 +20,7 @@ PUBLIC_FIELDS = frozenset(
         "score", "reason_codes", "position", "reason_code", "kind", "declined_by", "ended_by",
         "term_ends_at", "last_met_at", "days_overdue", "paired", "unpaired", "total_score",
         "starts_at", "ends_at", "timezone", "is_virtual", "location", "registration_deadline",
-        "cancelled_by", "attended", "pairing_kinds", "pairing_kind",
+        "cancelled_by", "attended", "pairing_kinds", "pairing_kind", "revision",
     }
 )
 

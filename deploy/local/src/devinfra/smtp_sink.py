@@ -54,6 +54,8 @@ def parse(envelope: Envelope, number: int) -> Message:
             {"filename": part.get_filename(), "content_type": part.get_content_type()}
             for part in message.iter_attachments()
         ],
+        # The message as it came, for a test that reads more (an attachment's content, a signature).
+        "raw": raw.decode("utf-8", "replace") if isinstance(raw, bytes) else raw,
     }
 
 

@@ -61,8 +61,10 @@ async def test_a_chapter_session_from_creation_to_cancellation(events_api, publi
             feed_url = (await as_sam.post("/v1/calendar/feed")).json()["url"]
             async with httpx.AsyncClient() as calendar_app:  # no bearer token: the URL is the credential
                 feed = await calendar_app.get(feed_url)
-                entries = Calendar.from_ical(feed.content).walk("VEVENT")
-                assert [str(e["summary"]) for e in entries] == ["Applying while LGBTQ+"]
+                [entry] = Calendar.from_ical(feed.content).walk("VEVENT")
+                assert str(entry["summary"]) == "Applying while LGBTQ+" and str(entry["uid"]) == event_uid(session["id"])
+                # Sam's own feed, behind its secret URL: the join link of the seat Sam holds.
+                assert str(entry["url"]) == "https://meet.example/lgbtq-session" and entry["sequence"] == 0
                 assert (await calendar_app.get(feed_url.replace(".ics", "x.ics"))).status_code == 404
 
         async with events_api.client("participant", person_id=kai) as as_kai:
@@ -71,6 +73,8 @@ async def test_a_chapter_session_from_creation_to_cancellation(events_api, publi
                 return answer.json() if answer.status_code == 201 else None
 
             assert (await eventually(waitlisted, what="Kai's registration"))["status"] == "waitlisted"
+            [mine] = (await as_kai.get("/v1/registrations/mine")).json()
+            assert (mine["status"], mine["waitlist_position"]) == ("waitlisted", 1)
             assert (await as_kai.get(f"/v1/events/{session['id']}/access")).status_code == 403
             assert (await as_kai.post(f"/v1/events/{session['id']}/attendance",
                                       json={"person_id": str(kai)})).status_code == 403
@@ -84,6 +88,10 @@ async def test_a_chapter_session_from_creation_to_cancellation(events_api, publi
         assert cancelled.json()["state"] == "cancelled"
         roster = (await coordinator.get(f"/v1/events/{session['id']}/registrations")).json()
         assert roster["counts"]["cancelled"] == 2
+    async with httpx.AsyncClient() as calendar_app:
+        # The event stays in Sam's calendar, cancelled, above every copy sent before; no join link any more.
+        [entry] = Calendar.from_ical((await calendar_app.get(feed_url)).content).walk("VEVENT")
+        assert (str(entry["status"]), entry["sequence"], "URL" in entry) == ("CANCELLED", 1, False)
 
     # Each topic keeps one event's messages in order (they are keyed by the event).
     messages = [m["event_type"].removeprefix("events.") for m in await public.wait_for(session["id"], 7)]
@@ -95,7 +103,9 @@ async def test_a_chapter_session_from_creation_to_cancellation(events_api, publi
                      if m["event_type"] == "events.registration_cancelled"]
     assert sorted(everyone_told) == sorted([str(sam), str(kai)])
     assert public.private_data_about(session["id"]) == []
-    assert {m["schema_version"] for m in public.about(session["id"])} == {2}  # the newest, closed-schema versions
+    # The newest, closed-schema versions: 3 for the cancellation (it carries the event's revision), 2 for the rest.
+    versions = {m["event_type"]: m["schema_version"] for m in public.about(session["id"])}
+    assert versions.pop("events.event_cancelled") == 3 and set(versions.values()) == {2}
     [granted] = await access.wait_for(session["id"], 1)
     assert (granted["person_id"], granted["join_url"]) == (str(sam), "https://meet.example/lgbtq-session")
 

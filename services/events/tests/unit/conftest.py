@@ -24,10 +24,8 @@ from plumbing.testing import FakeUnitOfWork
 
 
 class FakeEvents:
-    def __init__(self, seated_at: Callable[[UUID], list[UUID]]) -> None:
+    def __init__(self) -> None:
         self.rows: dict[UUID, ScheduledEvent] = {}
-        # Functions, not the other repositories: the unit of work's snapshot of this state must not copy those.
-        self._seated_at = seated_at  # the events a person holds a confirmed seat at
 
     async def add(self, e: ScheduledEvent) -> None:
         self.rows[e.id] = copy.deepcopy(e)
@@ -49,14 +47,12 @@ class FakeEvents:
         found.sort(key=lambda e: (e.starts_at, e.id))
         return copy.deepcopy(found[f.offset:f.offset + f.limit])
 
-    async def confirmed_of(self, person_id: UUID) -> list[ScheduledEvent]:
-        return sorted((copy.deepcopy(self.rows[e]) for e in self._seated_at(person_id)), key=lambda e: e.starts_at)
-
 
 class FakeRegistrations:
     def __init__(self, event: Callable[[UUID], ScheduledEvent]) -> None:
         self.rows: list[Registration] = []  # in arrival order
         self.reminded: set[UUID] = set()
+        # A function, not the events repository: the unit of work's snapshot of this state must not copy that.
         self._event = event
 
     async def add_all(self, new: list[Registration]) -> None:
@@ -89,6 +85,19 @@ class FakeRegistrations:
     async def of_person(self, person_id: UUID) -> list[tuple[Registration, ScheduledEvent]]:
         return [(copy.deepcopy(r), copy.deepcopy(self._event(r.scheduled_event_id)))
                 for r in self.rows if r.person_id == person_id]
+
+    async def waitlist_places_of(self, person_id: UUID) -> dict[UUID, int]:
+        places = {}
+        for event_id in {r.scheduled_event_id for r in self.rows if r.person_id == person_id}:
+            queue = [r for r in self.rows if r.scheduled_event_id == event_id and r.status == Status.WAITLISTED]
+            places |= {r.id: place for place, r in enumerate(queue, start=1) if r.person_id == person_id}
+        return places
+
+    async def in_calendar_of(self, person_id: UUID) -> list[tuple[Registration, ScheduledEvent]]:
+        held = [(copy.deepcopy(r), copy.deepcopy(self._event(r.scheduled_event_id))) for r in self.rows
+                if r.person_id == person_id
+                and (r.status == Status.CONFIRMED or (r.cancelled_by == "event_cancelled" and r.held_seat))]
+        return sorted(held, key=lambda pair: pair[1].starts_at)
 
     async def claim_reminder_pass(self) -> bool:
         return True
@@ -159,6 +168,10 @@ class FakeSlots:
         booked = [copy.deepcopy(s) for s in self.rows.values() if s.booked_by == person_id and s.ends_at > ending_after]
         return sorted(booked, key=lambda s: s.starts_at)
 
+    async def booked_involving(self, person_id: UUID) -> list[OfficeHourSlot]:
+        return sorted((copy.deepcopy(s) for s in self.rows.values()
+                       if s.booked_by is not None and person_id in (s.host_id, s.booked_by)), key=lambda s: s.starts_at)
+
     async def involving(self, person_id: UUID) -> list[OfficeHourSlot]:
         return [copy.deepcopy(s) for s in self.rows.values() if person_id in (s.host_id, s.booked_by)]
 
@@ -168,8 +181,7 @@ class FakeSlots:
 
 @pytest.fixture
 def uow() -> FakeUnitOfWork:
-    events = FakeEvents(seated_at=lambda person_id: [
-        r.scheduled_event_id for r in registrations.rows if r.person_id == person_id and r.status == Status.CONFIRMED])
+    events = FakeEvents()
     registrations = FakeRegistrations(event=lambda event_id: events.rows[event_id])
     return FakeUnitOfWork(events=events, registrations=registrations, participants=FakeParticipants(),
                           slots=FakeSlots())

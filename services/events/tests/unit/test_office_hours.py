@@ -118,3 +118,43 @@ async def test_an_erased_host_s_slots_go_and_their_booker_is_told(uow, emitted):
 
     assert uow.slots.rows == {}
     assert [c.person_id for c in emitted(contract.OfficeHoursBookingCancelled)] == [student]
+
+
+async def test_a_booking_and_its_cancellation_name_one_booking_and_where_it_takes_place(uow, emitted):
+    slot, student = await offered(uow), uuid4()
+    await handlers.book_slot(commands.BookSlot(slot.id, student), uow)
+    await handlers.cancel_booking(commands.CancelBooking(slot.id, "participant"), uow)
+    await handlers.book_slot(commands.BookSlot(slot.id, student), uow)
+
+    first, second = emitted(contract.OfficeHoursBookedV3)
+    [cancelled] = emitted(contract.OfficeHoursBookingCancelledV3)
+    assert cancelled.booking_id == first.booking_id != second.booking_id
+    assert (cancelled.reason_code, cancelled.is_virtual, cancelled.location) == ("cancelled", True, None)
+
+
+async def test_a_withdrawn_slot_tells_its_booker_it_was_withdrawn(uow, emitted):
+    slot, student = await offered(uow), uuid4()
+    await handlers.book_slot(commands.BookSlot(slot.id, student), uow)
+    await handlers.withdraw_slot(commands.WithdrawSlot(slot.id), uow)
+    [cancelled] = emitted(contract.OfficeHoursBookingCancelledV3)
+    assert (cancelled.cancelled_by, cancelled.reason_code) == ("host", "slot_withdrawn")
+
+
+async def test_an_erased_participant_s_booking_reopens_and_the_host_is_told_without_them_being_named(uow, emitted):
+    slot, student = await offered(uow), uuid4()
+    await handlers.book_slot(commands.BookSlot(slot.id, student), uow)
+
+    await handlers.person_erased(PersonErased(person_id=student), uow)
+
+    [cancelled] = emitted(contract.OfficeHoursBookingCancelledV3)
+    assert (cancelled.cancelled_by, cancelled.reason_code) == ("participant", "person_erased")
+    assert uow.slots.rows[slot.id].booked_by is None
+
+
+async def test_my_calendar_feed_holds_my_bookings_as_participant_and_as_host(uow):
+    host, student = uuid4(), uuid4()
+    slot = await offered(uow, host)
+    await handlers.book_slot(commands.BookSlot(slot.id, student), uow)
+    for person in (host, student):
+        token = await handlers.issue_calendar_feed(commands.IssueCalendarFeed(person), uow)
+        assert [s.id for s in (await handlers.calendar_feed(token, uow)).bookings] == [slot.id]

@@ -168,10 +168,10 @@ async def test_my_calendar_feed_lists_the_events_i_hold_a_seat_at_and_a_new_url_
     old = await handlers.issue_calendar_feed(commands.IssueCalendarFeed(me.person_id), uow)
     theirs = await handlers.issue_calendar_feed(commands.IssueCalendarFeed(waiting.person_id), uow)
 
-    assert [e.id for e in await handlers.calendar_feed(old, uow)] == [event.id]
-    assert await handlers.calendar_feed(theirs, uow) == []  # a place on the waitlist is not in the calendar
+    assert [s.event.id for s in (await handlers.calendar_feed(old, uow)).seats] == [event.id]
+    assert (await handlers.calendar_feed(theirs, uow)).seats == []  # a place on the waitlist is not in the calendar
     new = await handlers.issue_calendar_feed(commands.IssueCalendarFeed(me.person_id), uow)
-    assert [e.id for e in await handlers.calendar_feed(new, uow)] == [event.id]
+    assert [s.event.id for s in (await handlers.calendar_feed(new, uow)).seats] == [event.id]
     with pytest.raises(NotFound):
         await handlers.calendar_feed(old, uow)
 
@@ -231,3 +231,52 @@ async def test_a_caller_who_gives_up_while_their_batch_is_admitted_stalls_nobody
     later, created = await asyncio.wait_for(desk.register(commands.Register(event.id, uuid4())), timeout=5)
     assert (later.status, created) == (Status.WAITLISTED, True)
     assert [r.person_id for r in uow.registrations.rows] == people + [later.person_id]
+
+
+async def test_completing_an_event_closes_its_waitlist_and_says_so_to_each_still_waiting(uow, emitted):
+    event = await published(uow, capacity=1)
+    seated, waiting = await register(uow, event), await register(uow, event)
+    uow.events.rows[event.id].starts_at = datetime.now(UTC) - timedelta(minutes=5)  # the event has begun
+
+    await handlers.complete_event(commands.CompleteEvent(event.id), uow)
+
+    assert [c.person_id for c in emitted(contract.WaitlistClosed)] == [waiting.person_id]
+    assert [c.scheduled_event_id for c in emitted(contract.EventCompleted)] == [event.id]
+    assert seated.person_id not in {c.person_id for c in emitted(contract.WaitlistClosed)}
+
+
+async def test_each_change_to_a_published_event_and_its_cancellation_raise_its_revision(uow, emitted):
+    event = await published(uow)
+    await handlers.update_event(commands.UpdateEvent(event.id, {"title": "Applying, part 1"}), uow)
+    await handlers.update_event(commands.UpdateEvent(event.id, {"location": "Room 2"}), uow)
+    await handlers.cancel_event(commands.CancelEvent(event.id, "speaker_unavailable"), uow)
+
+    assert [u.revision for u in emitted(contract.EventUpdatedV3)] == [1, 2]
+    assert [c.revision for c in emitted(contract.EventCancelledV3)] == [3]
+
+
+async def test_my_registrations_say_my_place_on_the_waitlist(uow):
+    event = await published(uow)
+    await register(uow, event)
+    first, second = await register(uow, event), await register(uow, event)
+
+    places = {r.person_id: place for r, _, place in await handlers.registrations_of_person(second.person_id, uow)}
+    assert places == {second.person_id: 2}
+    await handlers.cancel_registration(commands.CancelRegistration(event.id, first.person_id, "registrant"), uow)
+    [(_, _, place)] = await handlers.registrations_of_person(second.person_id, uow)
+    assert place == 1
+
+
+async def test_my_calendar_feed_keeps_a_cancelled_event_i_held_a_seat_at_as_cancelled_with_its_join_link_before(uow):
+    event = await published(uow, capacity=1)
+    me, waiting = await register(uow, event), await register(uow, event)
+    mine = await handlers.issue_calendar_feed(commands.IssueCalendarFeed(me.person_id), uow)
+    theirs = await handlers.issue_calendar_feed(commands.IssueCalendarFeed(waiting.person_id), uow)
+    [seat] = (await handlers.calendar_feed(mine, uow)).seats
+    assert seat.join_url == "https://meet.example/abc"
+
+    await handlers.cancel_event(commands.CancelEvent(event.id, "speaker_unavailable"), uow)
+
+    [seat] = (await handlers.calendar_feed(mine, uow)).seats
+    assert (seat.event.id, seat.event.state, seat.join_url) == (event.id, "cancelled", None)
+    assert (await handlers.calendar_feed(theirs, uow)).seats == []

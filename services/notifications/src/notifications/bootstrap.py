@@ -1,5 +1,6 @@
 """Composition root of notifications: every adapter is built here and handed to what uses it."""
 
+from email.utils import parseaddr
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -7,7 +8,8 @@ from plumbing.http import create_app
 from plumbing.runtime import Service
 from plumbing.settings import ServiceSettings
 
-from .adapters.email import Renderer, SmtpMailer
+from .adapters.email import DkimSigner, Renderer, SmtpMailer
+from .adapters.links import Links
 from .adapters.unsubscribe import UnsubscribeTokens
 from .config import NotificationsSettings
 from .entrypoints import consumers, http, jobs
@@ -22,14 +24,25 @@ def build_app(settings: ServiceSettings | None = None) -> FastAPI:
     new_unit_of_work = service.units_of_work(NotificationsUnitOfWork)
     service.consume(consumers.HANDLERS, new_unit_of_work)
     tokens = UnsubscribeTokens(settings.jwt_secret)
-    render = Renderer(settings.public_base_url, tokens)
-    mailer = SmtpMailer(settings.smtp_host, settings.smtp_port, settings.mail_from, settings.smtp_timeout_seconds)
+    links = Links(settings.web_base_url)
+    render = Renderer(links, tokens, settings.public_base_url, settings.mail_from)
+    mailer = SmtpMailer(settings.smtp_host, settings.smtp_port, settings.mail_from, settings.smtp_timeout_seconds,
+                        sign=_dkim_signer(settings))
     service.run_in_background(jobs.run_dispatcher(new_unit_of_work, render, mailer, settings),
                               jobs.run_housekeeping(new_unit_of_work, settings))
     app = create_app(service, [http.router], title="Mentorship platform: notifications")
     app.state.new_unit_of_work = new_unit_of_work
     app.state.unsubscribe_tokens = tokens
+    app.state.links = links
     return app
+
+
+def _dkim_signer(settings: NotificationsSettings) -> DkimSigner | None:
+    key = settings.dkim_key()
+    if key is None:
+        return None
+    domain = settings.dkim_domain or parseaddr(settings.mail_from)[1].rpartition("@")[2]
+    return DkimSigner(key, settings.dkim_selector, domain)
 
 
 def build_service(settings: ServiceSettings | None = None) -> Service:

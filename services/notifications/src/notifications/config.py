@@ -1,4 +1,5 @@
 from datetime import timedelta
+from pathlib import Path
 
 from plumbing.settings import ServiceSettings
 from pydantic import Field
@@ -14,6 +15,14 @@ class NotificationsSettings(ServiceSettings):
     mail_from: str = Field(default="Mentorship Platform <no-reply@mentorship.example>", validation_alias="MAIL_FROM")
     # Where people reach this service's public endpoints (the unsubscribe link in every email).
     public_base_url: str = Field(default="http://127.0.0.1:8104", validation_alias="PUBLIC_BASE_URL")
+    # Where the web app serves the pages messages link to (adapters/links.py lists them).
+    web_base_url: str = Field(default="http://127.0.0.1:8080", validation_alias="WEB_BASE_URL")
+    # DKIM: with a private key (PEM, or a file holding it) every message is signed for the selector and domain
+    # (the domain of MAIL_FROM unless given); without one, messages go unsigned, as a development relay accepts.
+    dkim_private_key: str | None = Field(default=None, validation_alias="DKIM_PRIVATE_KEY")
+    dkim_private_key_file: str | None = Field(default=None, validation_alias="DKIM_PRIVATE_KEY_FILE")
+    dkim_selector: str = Field(default="mentorship", validation_alias="DKIM_SELECTOR")
+    dkim_domain: str | None = Field(default=None, validation_alias="DKIM_DOMAIN")
     dispatch_poll_seconds: float = Field(default=1.0, validation_alias="DISPATCH_POLL_SECONDS")
     dispatch_batch_size: int = Field(default=100, validation_alias="DISPATCH_BATCH_SIZE")
     smtp_concurrency: int = Field(default=20, validation_alias="SMTP_CONCURRENCY")
@@ -21,6 +30,13 @@ class NotificationsSettings(ServiceSettings):
     smtp_retry_base_seconds: float = Field(default=30.0, validation_alias="SMTP_RETRY_BASE_SECONDS")
     access_link_grace_seconds: float = Field(default=10.0, validation_alias="ACCESS_LINK_GRACE_SECONDS")
     digest_period_seconds: float = Field(default=24 * 3600.0, validation_alias="DIGEST_PERIOD_SECONDS")
+
+    def dkim_key(self) -> bytes | None:
+        if self.dkim_private_key:
+            return self.dkim_private_key.encode()
+        if self.dkim_private_key_file:
+            return Path(self.dkim_private_key_file).read_bytes()
+        return None
 
     def dispatch_policy(self) -> DispatchPolicy:
         return DispatchPolicy(

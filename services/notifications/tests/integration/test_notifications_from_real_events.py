@@ -10,6 +10,7 @@ from uuid import UUID, uuid4
 
 import asyncpg
 from mentorship_contracts import events, matching, profiles
+from notifications.adapters.i18n import Reader, zone_of
 from plumbing.testing import eventually
 
 
@@ -82,24 +83,30 @@ async def test_every_notification_is_sent_once_naming_the_program_with_partner_d
                            registration_id=registration["registration_id"], person_id=mentee.person_id,
                            starts_at=session.starts_at),
     )
+    # The reminder names the day (it is two weeks away), in the reader's zone: UTC, as profiles said no other.
+    reminded = f"{Reader('en', zone_of('UTC')).day(session.starts_at)}: {title}"
     await eventually(lambda: f"A place freed up: you're in for {title}" in subjects(smtp_sink, mentor)
-                     and f"Tomorrow: {title}" in subjects(smtp_sink, mentee), timeout=120,
+                     and reminded in subjects(smtp_sink, mentee), timeout=120,
                      what=lambda: f"the promotion and the reminder; so far {subjects(smtp_sink, mentor)}")
     updated = events.EventUpdated(**session.model_dump(exclude={"event_id", "event_type", "occurred_at"}),
                                   changed_fields=["starts_at"])
-    await publish(updated, events.EventCancelled(scheduled_event_id=session.scheduled_event_id,
-                                                 chapter_id=chapter.chapter_id, reason_code="speaker_unavailable"))
+    await publish(updated)
+    # An update still unsent when its event is cancelled goes unsent (the cancellation says all): wait for it first.
+    await eventually(lambda: f"New time: {title}" in subjects(smtp_sink, mentee)
+                     and f"New time: {title}" in subjects(smtp_sink, mentor), timeout=60, what="the update")
+    await publish(events.EventCancelled(scheduled_event_id=session.scheduled_event_id,
+                                        chapter_id=chapter.chapter_id, reason_code="speaker_unavailable"))
     to_mentee = [
-        f"Cancelled: {title}", f"Changed: {title}", "A proposed match: Ana Reyes",
+        f"Cancelled: {title}", f"New time: {title}", "A proposed match: Ana Reyes",
         "How was your mentorship with Ana Reyes?", "Off the waitlist: you have been paired with Ana Reyes",
         "The proposed pairing with Ana Reyes will not go ahead", "Time to catch up with Ana Reyes?",
-        f"Tomorrow: {title}", "Welcome to Boston chapter",
+        reminded, "Welcome to Boston chapter",
         "You are on the waitlist for Into Medical School: position 2",
         f"You're registered: {title}", "Your mentorship with Ana Reyes has ended",
         "Your mentorship with Ana Reyes is renewed", "Your mentorship with Ana Reyes: renew or complete?",
     ]
     to_mentor = [
-        f"A place freed up: you're in for {title}", f"Cancelled: {title}", f"Changed: {title}",
+        f"A place freed up: you're in for {title}", f"Cancelled: {title}", f"New time: {title}",
         "A proposed match: Sam Okafor", "How was your mentorship with Sam Okafor?",
         f"On the waitlist for {title}: position 1", "The proposed pairing with Sam Okafor will not go ahead",
         "Time to catch up with Sam Okafor?", "You are approved as a mentor in Into Medical School",
@@ -123,6 +130,9 @@ async def test_every_notification_is_sent_once_naming_the_program_with_partner_d
     nudge = by_subject["Time to catch up with Ana Reyes?"]
     assert nudge["headers"]["List-Unsubscribe"].startswith(f"<{notifications.url}/v1/unsubscribe?token=")
     assert "List-Unsubscribe" not in confirmation["headers"], "essential messages cannot be unsubscribed from"
+    assert nudge["headers"]["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    # Every message links to the web app's page where its reader acts.
+    assert "/mentorships/" in introduction["text"] and f"/events/{session.scheduled_event_id}" in confirmation["html"]
     message_ids = Counter(m["headers"]["Message-ID"] for m in paired + smtp_sink.messages(to=mentor.email))
     assert max(message_ids.values()) == 1
 
@@ -155,7 +165,7 @@ async def test_a_registration_read_after_its_events_later_change_still_tells_the
         events.RegistrationConfirmed(registration_id=uuid4(), scheduled_event_id=called_off.scheduled_event_id,
                                      chapter_id=None, person_id=other.person_id, occurred_at=early))
     await eventually(lambda: subjects(smtp_sink, reader) == sorted([f"You're registered: {changed.title}",
-                                                                    f"Changed: {changed.title}"])
+                                                                    f"New place: {changed.title}"])
                      and subjects(smtp_sink, other) == [f"Cancelled: {called_off.title}"], timeout=60,
                      what=lambda: f"the late registrants' messages; so far {subjects(smtp_sink, reader)}, "
                                   f"{subjects(smtp_sink, other)}")
@@ -200,10 +210,10 @@ async def test_a_pairing_and_a_waitlisting_of_a_kind_read_from_the_broker_say_wh
                      and len(smtp_sink.messages(to=mentor.email)) == 1, timeout=60,
                      what=lambda: f"both messages; so far {subjects(smtp_sink, mentee)}")
     to_mentee = {m["subject"]: m for m in smtp_sink.messages(to=mentee.email)}
-    assert "would be your clinical mentor in Pathways to Research" in to_mentee[paired]["text"]
+    assert "Lee Kinds is your clinical mentor in Pathways to Research" in to_mentee[paired]["text"]
     assert "Every research mentor in Pathways to Research is busy" in to_mentee[waiting]["text"]
     [to_mentor] = smtp_sink.messages(to=mentor.email)
-    assert "would be your clinical mentee in Pathways to Research" in to_mentor["text"]
+    assert "Noor Kinds is your clinical mentee in Pathways to Research" in to_mentor["text"]
 
 
 async def test_the_same_event_published_twice_sends_one_email(notifications, publish, smtp_sink):
@@ -266,9 +276,13 @@ async def _inbox_with(client, person, count: int):
 async def test_a_digest_reader_gets_non_urgent_kinds_in_one_digest_and_urgent_ones_at_once(notifications, publish,
                                                                                              smtp_sink):
     mentee, mentor = contact("Dee Digest"), contact("Max Digest")
+    await publish(mentee, mentor)
     async with notifications.client("participant", person_id=mentee.person_id) as as_mentee:
-        chosen = await as_mentee.patch(f"/v1/people/{mentee.person_id}/preferences", json={"daily_digest": True})
-        assert chosen.status_code == 200 and chosen.json()["daily_digest"] is True
+        async def digest_chosen():  # once the service has heard of the person: before, there is no one to set
+            chosen = await as_mentee.patch(f"/v1/people/{mentee.person_id}/preferences", json={"daily_digest": True})
+            return chosen.status_code == 200 and chosen.json()["daily_digest"] is True
+
+        await eventually(digest_chosen, timeout=60, what="the digest chosen")
     pair = {"pairing_id": uuid4(), "program_id": uuid4(), "chapter_id": None, "mentee_id": mentee.person_id,
             "mentor_id": mentor.person_id}
     term_ends = datetime.now(UTC) + timedelta(days=20)
@@ -307,3 +321,102 @@ async def test_after_erasure_nothing_more_is_sent_to_the_person_nor_about_them(n
         # The partner's message would have named the erased person: it is not even recorded.
         assert await settled() == []
     assert smtp_sink.messages(to=erased.email) == [] and smtp_sink.messages(to=partner.email) == []
+
+
+# --- issue 10 (notifications) and issue 13: through the broker, the API and the SMTP sink -------------------------
+
+async def test_a_line_break_in_a_name_neither_stops_the_partners_email_nor_adds_a_recipient_or_header(
+        notifications, publish, smtp_sink):
+    mentee = contact("Sam Breaks")
+    # As a profiles that let the line break through would publish it (its API refuses it now).
+    mentor = contact("Eve Breaks").model_copy(update={"display_name": "Eve\r\nBcc: attacker@evil.example"})
+    pair = {"pairing_id": uuid4(), "program_id": uuid4(), "chapter_id": None, "mentee_id": mentee.person_id,
+            "mentor_id": mentor.person_id}
+    await publish(mentee, mentor, matching.PairingConfirmed(**pair, score=70,
+                                                            term_ends_at=datetime.now(UTC) + timedelta(days=365)))
+    told = await smtp_sink.wait_for(lambda m: mentee.email in m["rcpt_tos"], timeout=60)
+    assert told["subject"] == "You have been paired with Eve Bcc: attacker@evil.example"
+    assert told["rcpt_tos"] == [mentee.email] and "Bcc" not in told["headers"]
+    assert smtp_sink.messages(to="attacker@evil.example") == []
+
+
+async def test_a_long_title_makes_a_subject_without_a_leading_space(notifications, publish, smtp_sink):
+    reader = contact("Lou Long")
+    # "You're registered: " and this title make a subject Python's own folding put on a line of its own.
+    session = listing(None, virtual=False, title="Applying to medical school: personal statements " + uuid4().hex[:7])
+    await publish(reader, session, events.RegistrationConfirmed(
+        registration_id=uuid4(), scheduled_event_id=session.scheduled_event_id, chapter_id=None,
+        person_id=reader.person_id))
+    told = await smtp_sink.wait_for(lambda m: reader.email in m["rcpt_tos"], timeout=60)
+    assert told["subject"] == f"You're registered: {session.title}"
+
+
+async def test_an_unsubscribe_link_asks_on_get_and_unsubscribes_only_on_the_one_click_post(
+        notifications, publish, smtp_sink):
+    mentee, mentor = contact("Uma Unsub"), contact("Ned Unsub")
+    await publish(mentee, mentor, matching.MeetingOverdue(pairing_id=uuid4(), program_id=uuid4(), chapter_id=None,
+                                                          mentee_id=mentee.person_id, mentor_id=mentor.person_id,
+                                                          last_met_at=None, days_overdue=3))
+    nudge = await smtp_sink.wait_for(lambda m: mentee.email in m["rcpt_tos"], timeout=60)
+    link = urlsplit(nudge["headers"]["List-Unsubscribe"].strip("<>"))
+    async with notifications.client("participant", person_id=mentee.person_id) as as_mentee, \
+            notifications.client() as scanner:
+        async def nudges_by_email() -> bool:
+            categories = (await as_mentee.get(f"/v1/people/{mentee.person_id}/preferences")).json()["categories"]
+            return {"category": "mentorship_nudges", "email": True, "can_opt_out": True} in categories
+
+        page = await scanner.get(f"{link.path}?{link.query}")  # what a mail scanner does with a link
+        assert page.status_code == 200 and '<form method="post">' in page.text
+        assert await nudges_by_email()
+        done = await scanner.post(f"{link.path}?{link.query}", content="List-Unsubscribe=One-Click",
+                                  headers={"Content-Type": "application/x-www-form-urlencoded"})
+        assert done.status_code == 200 and "no more" in done.text
+        assert not await nudges_by_email()
+
+
+async def test_only_the_person_reads_and_marks_their_inbox_an_admin_may_read_it_and_a_coordinator_may_not(
+        notifications, publish, smtp_sink):
+    chapter = uuid4()
+    member = contact("Mo Member", chapter)
+    await publish(member, profiles.PersonRegistered(person_id=member.person_id, chapter_id=chapter,
+                                                    stage="undergraduate"))
+    await smtp_sink.wait_for(lambda m: member.email in m["rcpt_tos"], timeout=60)
+    inbox = f"/v1/people/{member.person_id}/inbox"
+    async with notifications.client("participant", person_id=member.person_id) as as_member:
+        [item] = (await as_member.get(inbox)).json()["items"]
+    async with notifications.client("coordinator", chapter_id=chapter) as coordinator:
+        assert (await coordinator.get(inbox)).status_code == 403
+        assert (await coordinator.get(f"{inbox}/unread-count")).status_code == 403
+        assert (await coordinator.post(f"{inbox}/{item['id']}/read")).status_code == 403
+        assert (await coordinator.get(f"/v1/people/{member.person_id}/preferences")).status_code == 403
+    async with notifications.client() as admin:
+        assert (await admin.get(inbox)).status_code == 200
+        assert (await admin.post(f"{inbox}/{item['id']}/read")).status_code == 403, "support reads, it does not mark"
+    async with notifications.client("participant", person_id=member.person_id) as as_member:
+        assert (await as_member.post(f"{inbox}/{item['id']}/read")).status_code == 204
+
+
+async def test_the_preferences_of_someone_unknown_are_not_found(notifications):
+    unknown = uuid4()
+    async with notifications.client() as admin:
+        changed = await admin.patch(f"/v1/people/{unknown}/preferences", json={"daily_digest": True})
+        assert changed.status_code == 404 and changed.json()["error"]["code"] == "person_not_found"
+        assert (await admin.get(f"/v1/people/{unknown}/preferences")).status_code == 404
+
+
+async def test_an_office_hour_booked_and_cancelled_is_told_to_the_participant_and_the_host(
+        notifications, publish, smtp_sink):
+    student, host = contact("Pia Student"), contact("Dr Hal Host")
+    starts = datetime.now(UTC).replace(microsecond=0) + timedelta(days=5)
+    booking = dict(slot_id=uuid4(), host_id=host.person_id, person_id=student.person_id, chapter_id=None,
+                   starts_at=starts, ends_at=starts + timedelta(minutes=30), booking_id=uuid4(), is_virtual=True)
+    await publish(student, host, events.OfficeHoursBookedV3(**booking))
+    await eventually(lambda: subjects(smtp_sink, student) == ["Office hour booked with Dr Hal Host"]
+                     and subjects(smtp_sink, host) == ["Pia Student booked your office hour"], timeout=60,
+                     what=lambda: f"both confirmations; so far {subjects(smtp_sink, student)}")
+    await publish(events.OfficeHoursBookingCancelledV3(**booking, cancelled_by="participant", reason_code="cancelled"))
+    await eventually(lambda: "Cancelled: your office hour with Dr Hal Host" in subjects(smtp_sink, student)
+                     and "Cancelled: your office hour with Pia Student" in subjects(smtp_sink, host), timeout=60,
+                     what=lambda: f"both cancellations; so far {subjects(smtp_sink, host)}")
+    [booked] = [m for m in smtp_sink.messages(to=student.email) if m["subject"].startswith("Office hour booked")]
+    assert booked["attachments"] == [{"filename": "office-hour.ics", "content_type": "text/calendar"}]

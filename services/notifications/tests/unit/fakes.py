@@ -14,6 +14,7 @@ from typing import Any
 from uuid import UUID
 
 from notifications.domain.model import SEAT_KINDS, Email, Notification, Preferences
+from plumbing import correlation
 
 HOLDING_A_PLACE = ("confirmed", "waitlisted", "promoted")
 
@@ -31,13 +32,15 @@ class FakeNotifications:
         self.contacts: dict[UUID, dict[str, Any]] = {}
         self.erased: set[UUID] = set()
         self.chapters: dict[UUID, str] = {}
-        self.programs: dict[UUID, str] = {}
+        self.programs: dict[UUID, dict[str, Any]] = {}
+        self.bookings: dict[UUID, dict[str, Any]] = {}
         self.listings: dict[UUID, dict[str, Any]] = {}
         self.registrations: dict[UUID, dict[str, Any]] = {}
         self.access_links: dict[UUID, dict[str, Any]] = {}
         self.waiting: dict[tuple[UUID, UUID, str], tuple[bool, datetime]] = {}
         self.prefs: dict[UUID, Preferences] = {}
         self.rows: dict[UUID, dict[str, Any]] = {}  # "n": the Notification, and its status, attempts, subject...
+        self.clock = _now  # when notifications are recorded and fall due; a test may turn it
 
     # --- read models ---
 
@@ -54,27 +57,32 @@ class FakeNotifications:
     async def chapter_name(self, chapter_id: UUID) -> str | None:
         return self.chapters.get(chapter_id)
 
-    async def save_program(self, program_id: UUID, chapter_id: UUID | None, name: str) -> None:
-        self.programs[program_id] = name
+    async def save_program(self, program_id: UUID, chapter_id: UUID | None, name: str, cadence_min_days: int,
+                           cadence_max_days: int) -> None:
+        self.programs[program_id] = {"name": name, "cadence_min_days": cadence_min_days,
+                                     "cadence_max_days": cadence_max_days}
 
-    async def program_name(self, program_id: UUID) -> str | None:
-        return self.programs.get(program_id)
+    async def program(self, program_id: UUID) -> dict[str, Any] | None:
+        return dict(self.programs[program_id]) if program_id in self.programs else None
 
     async def save_listing(self, *, scheduled_event_id: UUID, **details: Any) -> None:
         known = self.listings.get(scheduled_event_id, {"last_update_id": None, "last_updated_at": None,
-                                                       "changed_fields": None, "cancelled_at": None})
+                                                       "changed_fields": None, "cancelled_at": None, "revision": 0})
         self.listings[scheduled_event_id] = {**known, "scheduled_event_id": scheduled_event_id, **details}
 
     async def note_update(self, scheduled_event_id: UUID, update_id: UUID, updated_at: datetime,
-                          changed_fields: list[str]) -> None:
+                          changed_fields: list[str], revision: int | None) -> None:
         listing = self.listings.get(scheduled_event_id)
         if listing and (listing["last_updated_at"] is None or listing["last_updated_at"] <= updated_at):
-            listing.update(last_update_id=update_id, last_updated_at=updated_at, changed_fields=changed_fields)
+            listing["revision"] = max(listing["revision"], revision if revision is not None else listing["revision"] + 1)
+            if changed_fields:
+                listing.update(last_update_id=update_id, last_updated_at=updated_at, changed_fields=changed_fields)
 
-    async def note_cancellation(self, scheduled_event_id: UUID, cancelled_at: datetime) -> None:
+    async def note_cancellation(self, scheduled_event_id: UUID, cancelled_at: datetime, revision: int | None) -> None:
         listing = self.listings.get(scheduled_event_id)
         if listing and listing["cancelled_at"] is None:
             listing["cancelled_at"] = cancelled_at
+            listing["revision"] = max(listing["revision"], revision if revision is not None else listing["revision"] + 1)
 
     async def listing(self, scheduled_event_id: UUID) -> dict[str, Any] | None:
         return dict(self.listings[scheduled_event_id]) if scheduled_event_id in self.listings else None
@@ -87,8 +95,8 @@ class FakeNotifications:
     async def registration_status(self, registration_id: UUID) -> str | None:
         return self.registrations.get(registration_id, {}).get("status")
 
-    async def registrants(self, scheduled_event_id: UUID) -> list[UUID]:
-        return [r["person_id"] for r in self.registrations.values()
+    async def registrants(self, scheduled_event_id: UUID) -> list[tuple[UUID, str]]:
+        return [(r["person_id"], r["status"]) for r in self.registrations.values()
                 if r["scheduled_event_id"] == scheduled_event_id and r["status"] in HOLDING_A_PLACE]
 
     async def save_access_link(self, registration_id: UUID, scheduled_event_id: UUID, person_id: UUID,
@@ -116,6 +124,17 @@ class FakeNotifications:
             self.waiting[(mentee_id, program_id, pairing_kind)] = (False, as_of)
         return was_waiting and since <= as_of
 
+    async def save_booking(self, *, booking_id: UUID, **details: Any) -> None:
+        if booking_id not in self.bookings and not {details["host_id"], details["person_id"]} & self.erased:
+            self.bookings[booking_id] = {"booking_id": booking_id, **details, "cancelled_at": None}
+
+    async def note_booking_cancelled(self, booking_id: UUID, cancelled_at: datetime) -> None:
+        if booking_id in self.bookings and self.bookings[booking_id]["cancelled_at"] is None:
+            self.bookings[booking_id]["cancelled_at"] = cancelled_at
+
+    async def booking(self, booking_id: UUID) -> dict[str, Any] | None:
+        return dict(self.bookings[booking_id]) if booking_id in self.bookings else None
+
     # --- preferences ---
 
     async def preferences(self, person_id: UUID) -> Preferences:
@@ -131,13 +150,14 @@ class FakeNotifications:
         if (n.person_id in self.erased or (partner and UUID(partner) in self.erased)
                 or any(r["n"].idempotency_key == n.idempotency_key for r in self.rows.values())):
             return False
-        self.rows[n.id] = {"n": replace(n, created_at=_now()), "status": "pending", "attempts": 0, "subject": None,
-                           "next_attempt_at": _now(), "lease_until": None, "last_error": None, "sent_at": None,
-                           "read_at": None, "digest_id": None}
+        stamped = replace(n, created_at=self.clock(), correlation_id=n.correlation_id or correlation.current())
+        self.rows[n.id] = {"n": stamped, "status": "pending", "attempts": 0,
+                           "subject": None, "next_attempt_at": n.due_at or self.clock(), "lease_until": None,
+                           "last_error": None, "sent_at": None, "read_at": None, "digest_id": None}
         return True
 
     async def due(self, limit: int) -> list[Notification]:
-        due = sorted((r for r in self.rows.values() if r["status"] == "pending" and r["next_attempt_at"] <= _now()
+        due = sorted((r for r in self.rows.values() if r["status"] == "pending" and r["next_attempt_at"] <= self.clock()
                       and r["n"].person_id in self.contacts), key=lambda r: r["next_attempt_at"])
         return [replace(r["n"], attempts=r["attempts"]) for r in due[:limit]]
 
@@ -160,6 +180,9 @@ class FakeNotifications:
     async def mark_retry(self, notification_id: UUID, error: str, after_seconds: float) -> None:
         self._set(notification_id, status="pending", last_error=error, lease_until=None,
                   next_attempt_at=_in(after_seconds))
+
+    async def mark_obsolete(self, notification_id: UUID) -> None:
+        self._set(notification_id, status="cancelled")
 
     async def mark_failed(self, notification_id: UUID, error: str) -> None:
         self._set(notification_id, status="failed", last_error=error, lease_until=None)
@@ -192,12 +215,20 @@ class FakeNotifications:
             table.pop(person_id, None)
         self.registrations = {i: r for i, r in self.registrations.items() if r["person_id"] != person_id}
         self.access_links = {i: link for i, link in self.access_links.items() if link["person_id"] != person_id}
+        self.bookings = {i: b for i, b in self.bookings.items() if person_id not in (b["person_id"], b["host_id"])}
         self.waiting = {key: state for key, state in self.waiting.items() if key[0] != person_id}
         for r in self.rows.values():
             if r["n"].parameters.get("partner_id") == str(person_id):
                 r.update(subject=None, status="cancelled" if r["status"] == "pending" else r["status"])
 
-    # --- inbox and delivery log ---
+    # --- inbox, unsubscribing and delivery log ---
+
+    async def is_known(self, person_id: UUID) -> bool:
+        return person_id in self.contacts
+
+    async def notification_owner(self, notification_id: UUID) -> tuple[UUID, str] | None:
+        row = self.rows.get(notification_id)
+        return (row["n"].person_id, row["n"].kind) if row else None
 
     def _inbox_rows(self, person_id: UUID) -> list[dict[str, Any]]:
         return [r for r in self.rows.values()

@@ -14,6 +14,7 @@ from mentorship_contracts.matching import (
     PairingProposedV2,
 )
 from notifications.adapters.email import Renderer
+from notifications.adapters.links import Links
 from notifications.adapters.unsubscribe import UnsubscribeTokens
 from notifications.domain import commands
 from notifications.domain.model import (
@@ -33,6 +34,10 @@ from .fakes import FakeMailer, FakeNotifications
 
 # No waiting between tries, nor for context that has not arrived: each dispatch is the next pass.
 POLICY = DispatchPolicy(retry_base_seconds=0, context_wait_seconds=0)
+
+
+RENDER = Renderer(Links("https://app.mentorship.example"), UnsubscribeTokens("s" * 32), "https://mentorship.example",
+                  "Mentorship <no-reply@mentorship.example>")
 
 
 def new_uow() -> FakeUnitOfWork:
@@ -157,7 +162,8 @@ def test_essential_messages_cannot_be_turned_off_and_urgent_ones_never_wait_for_
 def described(uow, *people):
     for person, name in people:
         uow.notifications.contacts[person] = {"email": f"{person}@example.org", "display_name": name,
-                                              "pronouns_for_partner": None, "bio_for_partner": None}
+                                              "pronouns_for_partner": None, "bio_for_partner": None,
+                                              "timezone": "America/Chicago", "language": "en"}
 
 
 async def test_a_pairing_or_waitlisting_of_a_kind_says_the_kind_and_a_general_one_says_nothing_more():
@@ -168,7 +174,8 @@ async def test_a_pairing_or_waitlisting_of_a_kind_says_the_kind_and_a_general_on
               (researcher, "Kim Park"))
     of_a_kind = dict(program_id=uuid4(), chapter_id=None, mentee_id=mentee)
     for program_id in (general.program_id, of_a_kind["program_id"]):
-        uow.notifications.programs[program_id] = "Into Medical School"
+        uow.notifications.programs[program_id] = {"name": "Into Medical School", "cadence_min_days": 30,
+                                                  "cadence_max_days": 60}
     await handlers.pairing_confirmed(general, uow)
     await handlers.pairing_confirmed(PairingConfirmedV2(**of_a_kind, pairing_id=uuid4(), mentor_id=clinician, score=80,
                                                         term_ends_at=general.term_ends_at, pairing_kind="clinical"),
@@ -177,15 +184,15 @@ async def test_a_pairing_or_waitlisting_of_a_kind_says_the_kind_and_a_general_on
                                                       pairing_kind="research"), uow)
     await handlers.mentee_waitlisted(MenteeWaitlistedV2(**of_a_kind, enrollment_id=uuid4(), position=2,
                                                         pairing_kind="career"), uow)
-    await dispatch_due(lambda: uow, Renderer("https://mentorship.example", UnsubscribeTokens("s" * 32)), mailer, POLICY)
+    await dispatch_due(lambda: uow, RENDER, mailer, POLICY)
 
     def said(to, subject):
         [found] = [e for e in mailer.sent if e.to == f"{to}@example.org" and e.subject == subject]
         return found.text + found.html
 
-    assert said(mentee, "You have been paired with Ana Reyes").count("would be your mentor in") == 2
-    assert said(mentee, "You have been paired with Lee Chen").count("would be your clinical mentor in") == 2
-    assert said(researcher, "A proposed match: Sam Okafor").count("would be your research mentee in") == 2
+    assert said(mentee, "You have been paired with Ana Reyes").count("Ana Reyes is your mentor in") == 2
+    assert said(mentee, "You have been paired with Lee Chen").count("Lee Chen is your clinical mentor in") == 2
+    assert said(researcher, "A proposed match: Sam Okafor").count("Sam Okafor as your research mentee in") == 2
     waitlisted = said(mentee, "You are on the waitlist for Into Medical School: position 2")
     assert waitlisted.count("Every career mentor in") == 2
 
@@ -203,11 +210,11 @@ async def test_a_confirmation_carries_the_events_calendar_entry_under_the_uid_of
     await handlers.registration_confirmed(RegistrationConfirmed(registration_id=uuid4(), chapter_id=None,
                                                                 scheduled_event_id=session.scheduled_event_id,
                                                                 person_id=registrant), uow)
-    await dispatch_due(lambda: uow, Renderer("https://mentorship.example", UnsubscribeTokens("s" * 32)), mailer, POLICY)
+    await dispatch_due(lambda: uow, RENDER, mailer, POLICY)
 
     [confirmation] = mailer.sent
     [attachment] = confirmation.attachments
     entry = attachment.content.decode()
-    assert attachment.filename == "event.ics" and "METHOD:PUBLISH" in entry
+    assert attachment.filename == "event.ics" and "METHOD:REQUEST" in entry and "SEQUENCE:0" in entry
     assert f"UID:{event_uid(session.scheduled_event_id)}" in entry
     assert "SUMMARY:Personal statements" in entry and "LOCATION:Student centre\\, room 2" in entry

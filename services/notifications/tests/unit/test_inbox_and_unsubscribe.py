@@ -3,9 +3,9 @@
 from uuid import uuid4
 
 import pytest
-from notifications.adapters.unsubscribe import InvalidToken, UnsubscribeTokens
+from notifications.adapters.unsubscribe import InvalidToken, UnsubscribeLink, UnsubscribeTokens
 from notifications.domain import commands
-from notifications.domain.model import Category, NotInInbox
+from notifications.domain.model import NotInInbox
 from notifications.service_layer import handlers
 from plumbing.testing import FakeUnitOfWork
 
@@ -20,10 +20,10 @@ async def test_marking_read_a_notification_of_someone_elses_inbox_is_not_found()
 
 
 def test_an_unsubscribe_link_signed_with_another_secret_or_cut_short_is_refused_as_an_invalid_token():
-    tokens, person = UnsubscribeTokens("s" * 32), uuid4()
-    issued = tokens.issue(person, Category.EVENT_UPDATES)
-    assert tokens.verify(issued) == (person, Category.EVENT_UPDATES)
-    for forged in (UnsubscribeTokens("t" * 32).issue(person, Category.EVENT_UPDATES), issued[:-4], "bm90.c2lnbmVk"):
+    tokens, notification = UnsubscribeTokens("s" * 32), uuid4()
+    issued = tokens.issue(notification)
+    assert tokens.verify(issued) == UnsubscribeLink(notification_id=notification)
+    for forged in (UnsubscribeTokens("t" * 32).issue(notification), issued[:-4], "bm90.c2lnbmVk"):
         with pytest.raises(InvalidToken) as refused:
             tokens.verify(forged)
         assert (refused.value.status, refused.value.code, refused.value.field) == (400, "invalid_token", "token")

@@ -50,8 +50,9 @@ CASES = {
     "a capacity out of range": lambda w: ("POST", "/v1/enrollments", enrollment(w, capacity=11), 422, "capacity"),
     "a mentee stage the program does not take": lambda w: (
         "POST", "/v1/enrollments", enrollment(w, "undergraduate", role="mentee"), 422, "stage"),
-    "a duplicate enrollment": lambda w: (
-        "POST", "/v1/enrollments", enrollment(w, "medical_student_4", role="mentee"), 409, "program_id"),
+    "a second enrollment on other terms": lambda w: (
+        "POST", "/v1/enrollments", enrollment(w, "medical_student_4", role="mentee", goals="Other goals"), 409,
+        "program_id"),
     "welcoming a stage the program does not take": lambda w: (
         "POST", "/v1/enrollments", enrollment(w, mentee_stages_welcome=["high_school"]), 422, "mentee_stages_welcome"),
     "an unknown program": lambda w: ("POST", "/v1/enrollments", {**enrollment(w), "program_id": str(uuid4())}, 404,

@@ -1,17 +1,33 @@
-"""A scheduled event as an entry of the platform's calendars (`plumbing.calendar`)."""
+"""Scheduled events and office-hour bookings as entries of the platform's calendars (`plumbing.calendar`)."""
 
 from __future__ import annotations
 
-from plumbing.calendar import CalendarEntry, event_uid
+from plumbing.calendar import CalendarEntry, booking_uid, event_uid
 
-from ..domain.model import EventState, ScheduledEvent
+from ..domain.model import EventState, OfficeHourSlot, ScheduledEvent
 
 
-def calendar_entry(event: ScheduledEvent) -> CalendarEntry:
-    """Its UID is the one notifications' attachment uses, so calendar apps keep one entry and update it in place.
-    No virtual link: the entry is shown to anyone who may see the event, and the link is for confirmed registrants."""
+def calendar_entry(event: ScheduledEvent, *, join_url: str | None = None) -> CalendarEntry:
+    """Its UID and SEQUENCE (the event's revision) are those of notifications' attachments, so calendar apps keep one
+    entry and update it in place. The join link only when given: for a confirmed registrant's own feed."""
     return CalendarEntry(
         uid=event_uid(event.id), starts_at=event.starts_at, ends_at=event.ends_at, summary=event.title,
-        timezone=event.timezone, description=event.description or None, location=event.location,
-        cancelled=event.state == EventState.CANCELLED,
+        timezone=event.timezone, description=_with_link(event.description, join_url),
+        location=event.location or (join_url if event.is_virtual else None), url=join_url,
+        cancelled=event.state == EventState.CANCELLED, sequence=event.revision,
     )
+
+
+def booking_entry(slot: OfficeHourSlot) -> CalendarEntry:
+    """A booked office hour, in the participant's and the host's feeds: the UID notifications' attachments give it."""
+    assert slot.booking_id is not None, "only a booked slot is in a calendar"
+    return CalendarEntry(
+        uid=booking_uid(slot.booking_id), starts_at=slot.starts_at, ends_at=slot.ends_at, summary="Office hour",
+        location=slot.location or ("Online" if slot.is_virtual else None),
+    )
+
+
+def _with_link(description: str, join_url: str | None) -> str | None:
+    if join_url is None:
+        return description or None
+    return "\n\n".join(part for part in (f"Join online: {join_url}", description) if part)

@@ -15,9 +15,10 @@ from ..domain.model import EventState, Exhibitor, OfficeHourSlot, Participant, R
 
 _EVENT_COLUMNS = ("id", "chapter_id", "kind", "title", "description", "starts_at", "ends_at", "timezone", "capacity",
                   "audience_stages", "registration_deadline", "is_virtual", "location", "virtual_link",
-                  "parent_event_id", "exhibitors", "state")
+                  "parent_event_id", "exhibitors", "state", "revision")
 _EVENT_SELECT = ", ".join(f"e.{c}" for c in _EVENT_COLUMNS)
-_REGISTRATION_SELECT = "r.id AS registration_id, r.scheduled_event_id, r.person_id, r.status, r.attended, r.created_at"
+_REGISTRATION_SELECT = ("r.id AS registration_id, r.scheduled_event_id, r.person_id, r.status, r.attended, r.created_at, "
+                        "r.cancelled_by, r.held_seat")
 # Any fixed number: the instance holding it runs the reminder pass, the others skip that pass.
 _REMINDER_LOCK = 7_340_105
 
@@ -41,6 +42,7 @@ def _registration(row: asyncpg.Record) -> Registration:
     return Registration(
         id=row["registration_id"], scheduled_event_id=row["scheduled_event_id"], person_id=row["person_id"],
         status=Status(row["status"]), attended=row["attended"], created_at=row["created_at"],
+        cancelled_by=row["cancelled_by"], held_seat=row["held_seat"],
     )
 
 
@@ -98,14 +100,6 @@ class PostgresEvents:
         )
         return [_event(row) for row in rows]
 
-    async def confirmed_of(self, person_id: UUID) -> list[ScheduledEvent]:
-        rows = await self._conn.fetch(
-            f"SELECT {_EVENT_SELECT} FROM scheduled_events e JOIN registrations r ON r.scheduled_event_id = e.id "
-            "WHERE r.person_id = $1 AND r.status = 'confirmed' ORDER BY e.starts_at",
-            person_id,
-        )
-        return [_event(row) for row in rows]
-
 
 class PostgresRegistrations:
     def __init__(self, conn: asyncpg.Connection) -> None:
@@ -129,7 +123,8 @@ class PostgresRegistrations:
 
     async def save(self, r: Registration) -> None:
         await self._conn.execute(
-            "UPDATE registrations SET status = $2, attended = $3 WHERE id = $1", r.id, r.status, r.attended
+            "UPDATE registrations SET status = $2, attended = $3, cancelled_by = $4, held_seat = $5 WHERE id = $1",
+            r.id, r.status, r.attended, r.cancelled_by, r.held_seat,
         )
 
     async def active(self, event_id: UUID, person_id: UUID) -> Registration | None:
@@ -182,6 +177,29 @@ class PostgresRegistrations:
         rows = await self._conn.fetch(
             f"SELECT {_REGISTRATION_SELECT}, {_EVENT_SELECT} FROM registrations r "
             "JOIN scheduled_events e ON e.id = r.scheduled_event_id WHERE r.person_id = $1 ORDER BY e.starts_at",
+            person_id,
+        )
+        return [(_registration(row), _event(row)) for row in rows]
+
+    async def waitlist_places_of(self, person_id: UUID) -> dict[UUID, int]:
+        rows = await self._conn.fetch(
+            """SELECT id, place FROM (
+                   SELECT r.id, r.person_id, row_number() OVER (PARTITION BY r.scheduled_event_id ORDER BY r.arrival) AS place
+                     FROM registrations r
+                    WHERE r.status = 'waitlisted'
+                      AND r.scheduled_event_id IN (SELECT scheduled_event_id FROM registrations
+                                                    WHERE person_id = $1 AND status = 'waitlisted')) AS queue
+               WHERE person_id = $1""",
+            person_id,
+        )
+        return {row["id"]: row["place"] for row in rows}
+
+    async def in_calendar_of(self, person_id: UUID) -> list[tuple[Registration, ScheduledEvent]]:
+        rows = await self._conn.fetch(
+            f"SELECT {_REGISTRATION_SELECT}, {_EVENT_SELECT} FROM registrations r "
+            "JOIN scheduled_events e ON e.id = r.scheduled_event_id WHERE r.person_id = $1 "
+            "AND (r.status = 'confirmed' OR (r.cancelled_by = 'event_cancelled' AND r.held_seat)) "
+            "ORDER BY e.starts_at, e.id",
             person_id,
         )
         return [(_registration(row), _event(row)) for row in rows]
@@ -256,7 +274,8 @@ class PostgresParticipants:
         return await self._conn.fetchval("SELECT person_id FROM calendar_feeds WHERE token_sha256 = $1", token_sha256)
 
 
-_SLOT_COLUMNS = ("id", "host_id", "chapter_id", "starts_at", "ends_at", "is_virtual", "location", "booked_by")
+_SLOT_COLUMNS = ("id", "host_id", "chapter_id", "starts_at", "ends_at", "is_virtual", "location", "booked_by",
+                 "booking_id")
 
 
 class PostgresSlots:
@@ -265,7 +284,7 @@ class PostgresSlots:
 
     async def add(self, s: OfficeHourSlot) -> None:
         await self._conn.execute(
-            f"INSERT INTO office_hour_slots ({', '.join(_SLOT_COLUMNS)}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            f"INSERT INTO office_hour_slots ({', '.join(_SLOT_COLUMNS)}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
             *(getattr(s, c) for c in _SLOT_COLUMNS),
         )
 
@@ -278,7 +297,8 @@ class PostgresSlots:
         return OfficeHourSlot(**dict(row)) if row else None
 
     async def save(self, s: OfficeHourSlot) -> None:
-        await self._conn.execute("UPDATE office_hour_slots SET booked_by = $2 WHERE id = $1", s.id, s.booked_by)
+        await self._conn.execute("UPDATE office_hour_slots SET booked_by = $2, booking_id = $3 WHERE id = $1",
+                                 s.id, s.booked_by, s.booking_id)
 
     async def find(self, *, host_id: UUID | None, chapter_id: UUID | None, open_only: bool,
                    starts_from: datetime) -> list[OfficeHourSlot]:
@@ -295,6 +315,14 @@ class PostgresSlots:
             f"SELECT {', '.join(_SLOT_COLUMNS)} FROM office_hour_slots WHERE booked_by = $1 AND ends_at > $2 "
             "ORDER BY starts_at, id",
             person_id, ending_after,
+        )
+        return [OfficeHourSlot(**dict(row)) for row in rows]
+
+    async def booked_involving(self, person_id: UUID) -> list[OfficeHourSlot]:
+        rows = await self._conn.fetch(
+            f"SELECT {', '.join(_SLOT_COLUMNS)} FROM office_hour_slots "
+            "WHERE booked_by IS NOT NULL AND (booked_by = $1 OR host_id = $1) ORDER BY starts_at, id",
+            person_id,
         )
         return [OfficeHourSlot(**dict(row)) for row in rows]
 

@@ -71,6 +71,9 @@ class Status(StrEnum):
     CANCELLED = "cancelled"
 
 
+CancelledBy = Literal["registrant", "organiser", "event_cancelled"]
+
+
 ExhibitorKind = Literal["medical_school", "residency_program", "organisation"]
 
 
@@ -118,6 +121,8 @@ class ScheduledEvent:
     parent_event_id: UUID | None = None
     exhibitors: list[Exhibitor] = field(default_factory=list)
     state: EventState = EventState.DRAFT
+    # Changes since it was published, its cancellation included: the SEQUENCE of its calendar entries.
+    revision: int = 0
 
     @classmethod
     def draft(cls, parent: ScheduledEvent | None = None, *, now: datetime, **attributes) -> ScheduledEvent:
@@ -182,11 +187,14 @@ class ScheduledEvent:
         changed = [f.name for f in fields(self) if getattr(revised, f.name) != getattr(self, f.name)]
         for name in changed:
             setattr(self, name, getattr(revised, name))
+        if changed and self.state == EventState.PUBLISHED:
+            self.revision += 1
         return changed
 
     def cancel(self) -> None:
         self._require(EventState.PUBLISHED, "cancelled")
         self.state = EventState.CANCELLED
+        self.revision += 1
 
     def complete(self, now: datetime) -> None:
         self._require(EventState.PUBLISHED, "completed")
@@ -250,6 +258,9 @@ class Registration:
     status: Status
     attended: bool | None = None
     created_at: datetime | None = None
+    # Once cancelled: by whom, and whether it held a seat then (its calendar entry, if so, is cancelled with it).
+    cancelled_by: CancelledBy | None = None
+    held_seat: bool = False
 
     @classmethod
     def new(cls, event_id: UUID, person_id: UUID, status: Status) -> Registration:
@@ -259,12 +270,12 @@ class Registration:
     def is_active(self) -> bool:
         return self.status != Status.CANCELLED
 
-    def cancel(self) -> bool:
+    def cancel(self, by: CancelledBy = "registrant") -> bool:
         """Cancel; True when this freed a confirmed seat."""
         if not self.is_active:
             raise WrongState("this registration is cancelled already", field="registration_id")
         freed = self.status == Status.CONFIRMED
-        self.status = Status.CANCELLED
+        self.status, self.cancelled_by, self.held_seat = Status.CANCELLED, by, freed
         return freed
 
     def promote(self) -> None:
@@ -328,6 +339,7 @@ class OfficeHourSlot:
     is_virtual: bool = True
     location: str | None = None
     booked_by: UUID | None = None
+    booking_id: UUID | None = None  # each booking of the slot is one calendar entry, under its own UID
 
     @classmethod
     def offer(cls, host: Participant | None, *, now: datetime, **attributes) -> OfficeHourSlot:
@@ -357,16 +369,25 @@ class OfficeHourSlot:
             raise Invalid("a host does not book their own slot", field="person_id")
         if now >= self.starts_at:
             raise WrongState("this slot has started", field="slot_id")
-        self.booked_by = person_id
+        self.booked_by, self.booking_id = person_id, uuid4()
         return True
 
-    def cancel_booking(self) -> UUID:
-        """Reopen the slot; return who had booked it."""
-        if self.booked_by is None:
+    def cancel_booking(self) -> Booking:
+        """Reopen the slot; return the booking it had."""
+        if self.booked_by is None or self.booking_id is None:
             raise WrongState("this slot is not booked", field="slot_id")
-        person, self.booked_by = self.booked_by, None
-        return person
+        booking = Booking(self.booking_id, self.booked_by)
+        self.booked_by = self.booking_id = None
+        return booking
 
-    def withdraw(self) -> UUID | None:
-        """The host takes the slot back; return who had booked it (to be told), if anyone."""
+    def withdraw(self) -> Booking | None:
+        """The host takes the slot back; return the booking it had (whose participant is told), if any."""
         return self.cancel_booking() if self.booked_by is not None else None
+
+
+@dataclass(frozen=True)
+class Booking:
+    """One booking of an office-hour slot, by one participant."""
+
+    id: UUID
+    person_id: UUID

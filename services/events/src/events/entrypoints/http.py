@@ -10,13 +10,13 @@ from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from mentorship_contracts.events import EventKind
 from mentorship_contracts.vocabulary import TrainingStage
 from plumbing.auth import Principal, current_principal, forbidden
-from plumbing.calendar import to_ics
+from plumbing.calendar import CalendarEntry, to_ics
 from plumbing.errors import NotFound
 from plumbing.http import answers, unit_of_work
 from plumbing.validation import Limit, Moment, MultilineText, Offset, Text
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from ..adapters.calendar import calendar_entry
+from ..adapters.calendar import booking_entry, calendar_entry
 from ..domain import commands
 from ..domain.model import (
     EventState,
@@ -188,6 +188,7 @@ class RegistrationOut(BaseModel):
 
 class MyRegistrationOut(RegistrationOut):
     event: EventOut
+    waitlist_position: int | None = Field(description="The place on the event's waitlist (from 1), while on it")
 
 
 class RosterEntry(RegistrationOut):
@@ -266,8 +267,8 @@ class CalendarResponse(Response):
     media_type = "text/calendar"  # charset=utf-8 is added to text types
 
 
-def _calendar(events: list[ScheduledEvent], name: str, filename: str) -> CalendarResponse:
-    return CalendarResponse(to_ics([calendar_entry(e) for e in events], name=name),
+def _calendar(entries: list[CalendarEntry], name: str, filename: str) -> CalendarResponse:
+    return CalendarResponse(to_ics(entries, name=name),
                             headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
@@ -342,7 +343,7 @@ async def complete_event(event_id: UUID, caller: Caller, unit: UnitOfWork) -> Ev
 async def event_calendar(event_id: UUID, caller: Caller, unit: UnitOfWork) -> CalendarResponse:
     """The event as an iCalendar file."""
     event = await _visible_event(event_id, caller, unit)
-    return _calendar([event], event.title, f"{event.id}.ics")
+    return _calendar([calendar_entry(event)], event.title, f"{event.id}.ics")
 
 
 @router.get("/events/{event_id}/access")
@@ -397,8 +398,8 @@ async def record_attendance(event_id: UUID, body: AttendanceIn, caller: Caller, 
 async def my_registrations(caller: Caller, unit: UnitOfWork) -> list[MyRegistrationOut]:
     if caller.person_id is None:
         raise forbidden("only a person has registrations")
-    return [MyRegistrationOut(**RegistrationOut.of(r).model_dump(), event=EventOut.of(e))
-            for r, e in await handlers.registrations_of_person(caller.person_id, unit)]
+    return [MyRegistrationOut(**RegistrationOut.of(r).model_dump(), event=EventOut.of(e), waitlist_position=place)
+            for r, e, place in await handlers.registrations_of_person(caller.person_id, unit)]
 
 
 # --- calendar feed ------------------------------------------------------------------------------------------------
@@ -418,8 +419,12 @@ FeedToken = Annotated[str, Path(pattern=r"^[A-Za-z0-9_-]{1,100}$")]
 
 @router.get("/calendar/feeds/{token}.ics", name="calendar_feed", response_class=CalendarResponse)
 async def calendar_feed(token: FeedToken, unit: UnitOfWork) -> CalendarResponse:
-    """The events the feed's owner holds a confirmed seat at, as an iCalendar feed."""
-    return _calendar(await handlers.calendar_feed(token, unit), "My events", "events.ics")
+    """The feed owner's calendar: the events they hold a confirmed seat at (with the join link of a virtual one),
+    those cancelled while they held one (as cancelled), and their booked office hours, as participant or host."""
+    feed = await handlers.calendar_feed(token, unit)
+    entries = [calendar_entry(seat.event, join_url=seat.join_url) for seat in feed.seats]
+    entries += [booking_entry(slot) for slot in feed.bookings]
+    return _calendar(entries, "My events", "events.ics")
 
 
 # --- office hours -------------------------------------------------------------------------------------------------

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
+from typing import Literal
 from uuid import UUID
 
 from mentorship_contracts import events as contract
@@ -13,7 +14,16 @@ from mentorship_contracts import profiles as source
 from plumbing.errors import DomainError, NotFound
 
 from ..domain import commands
-from ..domain.model import REMINDER_LEAD, EventState, OfficeHourSlot, Participant, Registration, ScheduledEvent, Status
+from ..domain.model import (
+    REMINDER_LEAD,
+    Booking,
+    EventState,
+    OfficeHourSlot,
+    Participant,
+    Registration,
+    ScheduledEvent,
+    Status,
+)
 from .ports import EventsUnitOfWorkPort
 
 
@@ -51,7 +61,7 @@ async def update_event(command: commands.UpdateEvent, uow: EventsUnitOfWorkPort)
         changed = event.revise(command.changes, confirmed=confirmed, parent=parent, now=_now())
         await uow.events.save(event)
         if changed and event.state == EventState.PUBLISHED:
-            uow.emit(contract.EventUpdatedV2(**_details(event), changed_fields=changed))
+            uow.emit(contract.EventUpdatedV3(**_details(event), changed_fields=changed, revision=event.revision))
             if "virtual_link" in changed and event.virtual_link:
                 for registration in await uow.registrations.of_event(event.id, active_only=True):
                     if registration.status == Status.CONFIRMED:
@@ -67,10 +77,10 @@ async def cancel_event(command: commands.CancelEvent, uow: EventsUnitOfWorkPort)
         event = await _existing(command.scheduled_event_id, uow, lock=True)
         event.cancel()
         await uow.events.save(event)
-        uow.emit(contract.EventCancelledV2(scheduled_event_id=event.id, chapter_id=event.chapter_id,
-                                         reason_code=command.reason_code))
+        uow.emit(contract.EventCancelledV3(scheduled_event_id=event.id, chapter_id=event.chapter_id,
+                                           reason_code=command.reason_code, revision=event.revision))
         for registration in await uow.registrations.of_event(event.id, active_only=True):
-            registration.cancel()
+            registration.cancel(by="event_cancelled")
             await uow.registrations.save(registration)
             uow.emit(contract.RegistrationCancelledV2(**_about(event, registration), cancelled_by="event_cancelled"))
         await uow.commit()
@@ -78,14 +88,18 @@ async def cancel_event(command: commands.CancelEvent, uow: EventsUnitOfWorkPort)
 
 
 async def complete_event(command: commands.CompleteEvent, uow: EventsUnitOfWorkPort) -> ScheduledEvent:
-    """Close the event; confirmed registrants nobody checked in are recorded as no-shows."""
+    """Close the event; confirmed registrants nobody checked in are recorded as no-shows, and those still on the
+    waitlist hear that no place will come."""
     async with uow:
         event = await _existing(command.scheduled_event_id, uow, lock=True)
         event.complete(_now())
         await uow.events.save(event)
+        uow.emit(contract.EventCompleted(scheduled_event_id=event.id, chapter_id=event.chapter_id))
         for registration in await uow.registrations.of_event(event.id, active_only=True):
             if registration.status == Status.CONFIRMED and registration.attended is None:
                 await _record_attendance(event, registration, False, uow)
+            elif registration.status == Status.WAITLISTED:
+                uow.emit(contract.WaitlistClosed(**_about(event, registration)))
         await uow.commit()
         return event
 
@@ -149,7 +163,7 @@ async def cancel_registration(command: commands.CancelRegistration, uow: EventsU
     async with uow:
         event = await _existing(command.scheduled_event_id, uow, lock=True)
         registration = await _registration(event, command.person_id, uow)
-        seat_freed = registration.cancel()
+        seat_freed = registration.cancel(by=command.cancelled_by)
         await uow.registrations.save(registration)
         uow.emit(contract.RegistrationCancelledV2(**_about(event, registration), cancelled_by=command.cancelled_by))
         if seat_freed:
@@ -176,9 +190,11 @@ async def registrations_of(event_id: UUID, uow: EventsUnitOfWorkPort) -> list[Re
 
 async def registrations_of_person(
     person_id: UUID, uow: EventsUnitOfWorkPort,
-) -> list[tuple[Registration, ScheduledEvent]]:
+) -> list[tuple[Registration, ScheduledEvent, int | None]]:
+    """The person's registrations with their events, and for each one on a waitlist, their place in it."""
     async with uow:
-        return await uow.registrations.of_person(person_id)
+        places = await uow.registrations.waitlist_places_of(person_id)
+        return [(r, e, places.get(r.id)) for r, e in await uow.registrations.of_person(person_id)]
 
 
 async def join_link(event_id: UUID, person_id: UUID, uow: EventsUnitOfWorkPort) -> str:
@@ -217,12 +233,35 @@ async def issue_calendar_feed(command: commands.IssueCalendarFeed, uow: EventsUn
     return token
 
 
-async def calendar_feed(token: str, uow: EventsUnitOfWorkPort) -> list[ScheduledEvent]:
+async def calendar_feed(token: str, uow: EventsUnitOfWorkPort) -> CalendarFeed:
+    """What the feed's owner has in their calendar: the events they hold a seat at (with the join link of a virtual
+    one), those cancelled while they held one (to show as cancelled), and their office-hour bookings, as participant
+    or host."""
     async with uow:
         person_id = await uow.participants.owner_of_feed(_digest(token))
         if person_id is None:
             raise NotFound("no such calendar feed", field="token")
-        return await uow.events.confirmed_of(person_id)
+        seats = [Seat(event, registration.status == Status.CONFIRMED)
+                 for registration, event in await uow.registrations.in_calendar_of(person_id)]
+        return CalendarFeed(seats, await uow.slots.booked_involving(person_id))
+
+
+@dataclass(frozen=True)
+class Seat:
+    """An event in a person's calendar: held (with its join link, if virtual) or cancelled while held."""
+
+    event: ScheduledEvent
+    held: bool
+
+    @property
+    def join_url(self) -> str | None:
+        return self.event.virtual_link if self.held and self.event.is_virtual else None
+
+
+@dataclass(frozen=True)
+class CalendarFeed:
+    seats: list[Seat]
+    bookings: list[OfficeHourSlot]
 
 
 def _digest(token: str) -> bytes:
@@ -244,9 +283,9 @@ async def withdraw_slot(command: commands.WithdrawSlot, uow: EventsUnitOfWorkPor
     """The host takes a slot back; whoever had booked it is told their booking is cancelled."""
     async with uow:
         slot = await _slot(command.slot_id, uow, lock=True)
-        booked_by = slot.withdraw()
-        if booked_by is not None:
-            uow.emit(contract.OfficeHoursBookingCancelledV2(**_booking(slot, booked_by), cancelled_by="host"))
+        booking = slot.withdraw()
+        if booking is not None:
+            uow.emit(_booking_cancelled(slot, booking, "host", "slot_withdrawn"))
         await uow.slots.remove(slot.id)
         await uow.commit()
         return slot
@@ -259,7 +298,7 @@ async def book_slot(command: commands.BookSlot, uow: EventsUnitOfWorkPort) -> tu
         booked_now = slot.book(command.person_id, _now())
         if booked_now:
             await uow.slots.save(slot)
-            uow.emit(contract.OfficeHoursBookedV2(**_booking(slot, command.person_id)))
+            uow.emit(contract.OfficeHoursBookedV3(**_booking(slot, command.person_id), booking_id=slot.booking_id))
         await uow.commit()
         return slot, booked_now
 
@@ -267,9 +306,9 @@ async def book_slot(command: commands.BookSlot, uow: EventsUnitOfWorkPort) -> tu
 async def cancel_booking(command: commands.CancelBooking, uow: EventsUnitOfWorkPort) -> OfficeHourSlot:
     async with uow:
         slot = await _slot(command.slot_id, uow, lock=True)
-        person_id = slot.cancel_booking()
+        booking = slot.cancel_booking()
         await uow.slots.save(slot)
-        uow.emit(contract.OfficeHoursBookingCancelledV2(**_booking(slot, person_id), cancelled_by=command.cancelled_by))
+        uow.emit(_booking_cancelled(slot, booking, command.cancelled_by, "cancelled"))
         await uow.commit()
         return slot
 
@@ -303,7 +342,8 @@ async def remember_participant(
 
 
 async def person_erased(event: source.PersonErased, uow: EventsUnitOfWorkPort) -> None:
-    """Forget the person. Their seats and slots go to others; nothing more is said about them."""
+    """Forget the person. Their seats and slots go to others; the other side of their office-hour bookings is told
+    the booking is cancelled (`person_erased`: without naming them); nothing more is said about them."""
     async with uow:
         for registration, scheduled in await uow.registrations.of_person(event.person_id):
             if registration.is_active:
@@ -313,11 +353,11 @@ async def person_erased(event: source.PersonErased, uow: EventsUnitOfWorkPort) -
                 await _fill_free_seats(locked, uow)
         for slot in await uow.slots.involving(event.person_id):
             if slot.host_id != event.person_id:
-                slot.cancel_booking()
+                uow.emit(_booking_cancelled(slot, slot.cancel_booking(), "participant", "person_erased"))
                 await uow.slots.save(slot)
                 continue
-            if (booked_by := slot.withdraw()) is not None:
-                uow.emit(contract.OfficeHoursBookingCancelledV2(**_booking(slot, booked_by), cancelled_by="host"))
+            if (booking := slot.withdraw()) is not None:
+                uow.emit(_booking_cancelled(slot, booking, "host", "person_erased"))
             await uow.slots.remove(slot.id)
         await uow.registrations.forget(event.person_id)
         await uow.participants.forget(event.person_id)
@@ -392,4 +432,11 @@ def _about(event: ScheduledEvent, registration: Registration) -> dict:
 
 def _booking(slot: OfficeHourSlot, person_id: UUID) -> dict:
     return dict(slot_id=slot.id, host_id=slot.host_id, person_id=person_id, chapter_id=slot.chapter_id,
-                starts_at=slot.starts_at, ends_at=slot.ends_at)
+                starts_at=slot.starts_at, ends_at=slot.ends_at, is_virtual=slot.is_virtual, location=slot.location)
+
+
+def _booking_cancelled(slot: OfficeHourSlot, booking: Booking, cancelled_by: Literal["host", "participant"],
+                       reason_code: Literal["cancelled", "slot_withdrawn", "person_erased"],
+                       ) -> contract.OfficeHoursBookingCancelledV3:
+    return contract.OfficeHoursBookingCancelledV3(**_booking(slot, booking.person_id), booking_id=booking.id,
+                                                  cancelled_by=cancelled_by, reason_code=reason_code)

@@ -25,9 +25,6 @@ class ScheduledEvents(Protocol):
 
     async def find(self, f: EventFilter) -> list[ScheduledEvent]: ...
 
-    async def confirmed_of(self, person_id: UUID) -> list[ScheduledEvent]:
-        """The events the person holds a confirmed seat at, soonest first."""
-
 
 class Registrations(Protocol):
     async def add_all(self, new: list[Registration]) -> None:
@@ -48,6 +45,13 @@ class Registrations(Protocol):
         """In arrival order."""
 
     async def of_person(self, person_id: UUID) -> list[tuple[Registration, ScheduledEvent]]: ...
+
+    async def waitlist_places_of(self, person_id: UUID) -> dict[UUID, int]:
+        """Each of the person's registrations on a waitlist, with their place in it (from 1)."""
+
+    async def in_calendar_of(self, person_id: UUID) -> list[tuple[Registration, ScheduledEvent]]:
+        """The person's registrations holding a seat, and those cancelled with their event while holding one, with
+        their events, soonest first."""
 
     async def claim_reminder_pass(self) -> bool:
         """Whether this instance runs the reminder pass now (until its transaction ends)."""
@@ -89,6 +93,9 @@ class Slots(Protocol):
                    starts_from: datetime) -> list[OfficeHourSlot]: ...
 
     async def booked_by(self, person_id: UUID, *, ending_after: datetime) -> list[OfficeHourSlot]: ...
+
+    async def booked_involving(self, person_id: UUID) -> list[OfficeHourSlot]:
+        """Booked slots the person booked or hosts, soonest first."""
 
     async def involving(self, person_id: UUID) -> list[OfficeHourSlot]:
         """Slots the person hosts or has booked, locked."""

@@ -1,102 +1,192 @@
-"""Rendering with Jinja2 templates (a plain-text and an HTML one per kind) and sending over SMTP with aiosmtplib."""
+"""Rendering (what each kind says, laid out in HTML and plain text, with its calendar entry) and sending over SMTP
+with aiosmtplib: every header built from safe text, DKIM-signed when a key is configured, with one-click unsubscribe
+(RFC 8058) where the reader may opt out."""
 
 from __future__ import annotations
 
 import asyncio
+import base64
 import contextlib
-from email import policy
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import UTC, datetime
+from email.headerregistry import Address
 from email.message import EmailMessage
-from email.utils import parseaddr
+from email.policy import EmailPolicy
+from email.utils import format_datetime, parseaddr
+from functools import cache
 from typing import Any
 from urllib.parse import urlencode
 
 import aiosmtplib
-from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
-from plumbing.calendar import CalendarEntry, event_uid, to_ics
+import dkim
+from jinja2 import Environment, PackageLoader, StrictUndefined, Template, select_autoescape
+from plumbing.calendar import to_ics
 
-from ..domain.model import KINDS, SEAT_KINDS, Attachment, DeliveryUncertain, Email, Notification, message_id
+from ..domain.model import KINDS, Attachment, DeliveryUncertain, Email, Notification, message_id
+from ..domain.text import is_address, one_line
+from .i18n import Reader
+from .links import Links
+from .messages import compose, frame
 from .unsubscribe import UnsubscribeTokens
 
-_templates = Environment(
-    loader=PackageLoader("notifications", "templates"),
-    autoescape=select_autoescape(["html"]),
-    undefined=StrictUndefined,
-    trim_blocks=True,
-    lstrip_blocks=True,
-)
+SUBJECT_LIMIT = 250
 
 
-def _invitation(listing: dict[str, Any], join_url: str | None) -> bytes:
-    """The event's entry for the registrant's calendar, with the UID the events service's feed gives it, so an
-    updated entry replaces this one. PUBLISH: an entry, not a meeting request they would have to answer."""
-    entry = CalendarEntry(
-        uid=event_uid(listing["scheduled_event_id"]), starts_at=listing["starts_at"], ends_at=listing["ends_at"],
-        summary=listing["title"], timezone=listing["timezone"], location=join_url or listing["location"],
-        url=join_url,
-    )
-    return to_ics([entry], method="PUBLISH")
+class Undeliverable(Exception):
+    """The message cannot be written as an email (the recipient's address is not one): sending it again cannot
+    help, so it fails at once."""
+
+
+@cache
+def _template(name: str) -> Template:
+    environment = Environment(loader=PackageLoader("notifications", "templates"),
+                              autoescape=select_autoescape(["html"]), undefined=StrictUndefined,
+                              trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    return environment.get_template(name)
 
 
 class Renderer:
-    """Turns a notification and what it needs to say into an email: subject, both bodies, unsubscribe link, .ics."""
+    """Turns a notification and what it needs to say into an email in the reader's language and time zone: subject,
+    both bodies, the link to act, the unsubscribe link, the calendar entry."""
 
-    def __init__(self, public_base_url: str, tokens: UnsubscribeTokens) -> None:
-        self._base_url = public_base_url.rstrip("/")
+    def __init__(self, links: Links, tokens: UnsubscribeTokens, public_base_url: str, mail_from: str,
+                 clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
+        self._links = links
         self._tokens = tokens
+        self._unsubscribe_base = public_base_url.rstrip("/") + "/v1/unsubscribe"
+        self._organizer = parseaddr(mail_from)[1]
+        self._clock = clock
 
     def __call__(self, notification: Notification, context: dict[str, Any]) -> Email:
-        category = KINDS[notification.kind].category
+        recipient = context["recipient"]
+        if not is_address(recipient["email"]):
+            raise Undeliverable("the recipient's address cannot be written in a header")
+        reader = Reader.of(recipient)
+        message = compose(notification.kind, context, reader, self._links, self._clock())
         unsubscribe_url = None
-        if category.can_opt_out:
-            token = self._tokens.issue(notification.person_id, category)
-            unsubscribe_url = f"{self._base_url}/v1/unsubscribe?{urlencode({'token': token})}"
-        context = {**context, "category": category, "unsubscribe_url": unsubscribe_url,
-                   "sender": context["program_name"] or context["chapter_name"] or "Mentorship Platform"}
-        text_template = _templates.get_template(f"{notification.kind}.txt")
-        subject = "".join(text_template.blocks["subject"](text_template.new_context(context))).strip()
+        if KINDS[notification.kind].category.can_opt_out:
+            unsubscribe_url = f"{self._unsubscribe_base}?{urlencode({'token': self._tokens.issue(notification.id)})}"
+        values = {"message": message, "frame": frame(notification.kind, context, reader, self._links),
+                  "unsubscribe_url": unsubscribe_url, "language": reader.language}
         attachments: tuple[Attachment, ...] = ()
-        if notification.kind in SEAT_KINDS:
-            invitation = _invitation(context["event"], context["join_url"])
-            attachments = (Attachment("event.ics", "text/calendar", invitation),)
+        if message.calendar:
+            entry = replace(message.calendar.entry, organizer=self._organizer, attendee=recipient["email"])
+            method = message.calendar.method
+            attachments = (Attachment(message.calendar.filename, f"text/calendar; method={method.value}",
+                                      to_ics([entry], method=method)),)
         return Email(
-            to=context["recipient"]["email"],
-            subject=subject,
-            text=text_template.render(context),
-            html=_templates.get_template(f"{notification.kind}.html").render(context),
+            to=recipient["email"],
+            to_name=one_line(recipient.get("display_name"), 100),
+            subject=message.subject,
+            text=_template("layout.txt").render(values),
+            html=_template("layout.html").render(values),
             message_id=message_id(notification.id),
             unsubscribe_url=unsubscribe_url,
             attachments=attachments,
+            language=reader.language,
         )
+
+
+def fold_unstructured(name: str, text: str, linesep: str = "\r\n", width: int = 78) -> str:
+    """A text header, folded so that its first line always carries text after the name (a parser that keeps the
+    whitespace of an empty first line gives a subject with a leading space, as Python's own generator can cause).
+    ASCII is folded at spaces; anything else (or text that looks like an encoded word) is encoded as UTF-8 encoded
+    words (RFC 2047), none longer than 75 characters."""
+    if text.isascii() and "=?" not in text:
+        words = text.split(" ")
+        lines = [f"{name}: {words[0]}"]
+        for word in words[1:]:
+            if len(lines[-1]) + 1 + len(word) <= width:
+                lines[-1] += " " + word
+            else:
+                lines.append(" " + word)
+        return linesep.join(lines) + linesep
+    chunks: list[bytes] = []
+    current = b""
+    for character in text:
+        encoded = character.encode()
+        if len(current) + len(encoded) > (39 if not chunks else 45):  # 52 or 60 base64 characters
+            chunks.append(current)
+            current = b""
+        current += encoded
+    chunks.append(current)
+    words = [f"=?utf-8?b?{base64.b64encode(chunk).decode()}?=" for chunk in chunks]
+    return f"{name}: " + (linesep + " ").join(words) + linesep
+
+
+class _MailPolicy(EmailPolicy):
+    """SMTP's policy, but the subject folded by `fold_unstructured`."""
+
+    def _fold(self, name, value, refold_binary=False):  # type: ignore[no-untyped-def]  # EmailPolicy's hook
+        if name.lower() == "subject":
+            return fold_unstructured(name, str(value), self.linesep, self.max_line_length or 78)
+        return super()._fold(name, value, refold_binary)
+
+
+POLICY = _MailPolicy(linesep="\r\n")  # as email.policy.SMTP
+
+
+class DkimSigner:
+    """Signs each message with the domain's key (the public half published at `<selector>._domainkey.<domain>`),
+    over the headers a receiver judges it by, the one-click unsubscribe ones included (RFC 8058 asks for them)."""
+
+    HEADERS = (b"from", b"to", b"subject", b"date", b"message-id", b"mime-version", b"content-type",
+               b"content-language", b"auto-submitted", b"list-unsubscribe", b"list-unsubscribe-post")
+
+    def __init__(self, private_key_pem: bytes, selector: str, domain: str) -> None:
+        self._key, self._selector, self._domain = private_key_pem, selector.encode(), domain.encode()
+
+    def __call__(self, message: bytes) -> bytes:
+        signature = dkim.sign(message, self._selector, self._domain, self._key,
+                              include_headers=list(self.HEADERS), canonicalize=(b"relaxed", b"relaxed"))
+        return signature + message
 
 
 class SmtpMailer:
     """Sends over SMTP, keeping connections open between messages (up to `keep_open` idle ones), as a mail
     server expects of a steady sender: no handshake and goodbye per message."""
 
-    def __init__(self, host: str, port: int, sender: str, timeout: float = 10.0, keep_open: int = 20) -> None:
+    def __init__(self, host: str, port: int, sender: str, timeout: float = 10.0, keep_open: int = 20,
+                 sign: Callable[[bytes], bytes] | None = None) -> None:
         self._host, self._port, self._sender, self._timeout = host, port, sender, timeout
         self._keep_open = keep_open
+        self._sign = sign
         self._idle: list[aiosmtplib.SMTP] = []
 
     @staticmethod
-    def message(sender: str, email: Email) -> EmailMessage:
+    def message(sender: str, email: Email, now: datetime | None = None) -> EmailMessage:
+        """Every header from safe text: an address is one, a name or a subject is one line."""
+        if not is_address(email.to):
+            raise Undeliverable("the recipient's address cannot be written in a header")
         message = EmailMessage()
         message["From"] = sender
-        message["To"] = email.to
-        message["Subject"] = email.subject
+        message["To"] = Address(display_name=one_line(email.to_name, 100) or "", addr_spec=email.to)
+        message["Subject"] = one_line(email.subject, SUBJECT_LIMIT) or ""
+        message["Date"] = format_datetime(now or datetime.now(UTC))
         message["Message-ID"] = email.message_id
+        message["Content-Language"] = email.language
+        message["Auto-Submitted"] = "auto-generated"  # RFC 3834: no vacation replies to this
         if email.unsubscribe_url:
             message["List-Unsubscribe"] = f"<{email.unsubscribe_url}>"
             message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
         message.set_content(email.text)
         message.add_alternative(email.html, subtype="html")
         for attachment in email.attachments:
-            maintype, subtype = attachment.content_type.split("/")
-            message.add_attachment(attachment.content, maintype=maintype, subtype=subtype, filename=attachment.filename)
+            content_type, *parameters = (part.strip() for part in attachment.content_type.split(";"))
+            maintype, subtype = content_type.split("/")
+            params = dict(p.split("=", 1) for p in parameters)
+            message.add_attachment(attachment.content, maintype=maintype, subtype=subtype,
+                                   filename=attachment.filename, params=params)
         return message
+
+    def as_bytes(self, email: Email) -> bytes:
+        content = self.message(self._sender, email).as_bytes(policy=POLICY)
+        return self._sign(content) if self._sign else content
 
     async def send(self, email: Email) -> None:
         """Raises DeliveryUncertain when the conversation broke off after the message itself was on its way."""
+        content = self.as_bytes(email)
         client, reused = await self._connection()
         try:
             try:
@@ -109,7 +199,6 @@ class SmtpMailer:
                 client = await self._connect()
                 await client.mail(parseaddr(self._sender)[1])
             await client.rcpt(email.to)
-            content = self.message(self._sender, email).as_bytes(policy=policy.SMTP)
             try:
                 await client.data(content)
             except aiosmtplib.SMTPResponseException:

@@ -8,11 +8,12 @@ from typing import Any
 from uuid import UUID
 
 import asyncpg
+from plumbing import correlation
 
 from ..domain.model import Category, Notification, Preferences
 
 _NOTIFICATION_COLUMNS = ("n.id, n.idempotency_key, n.person_id, n.chapter_id, n.kind, n.parameters, n.attempts, "
-                         "n.created_at")
+                         "n.created_at, n.correlation_id")
 
 
 def _notification(row: asyncpg.Record) -> Notification:
@@ -28,14 +29,16 @@ class PostgresNotifications:
     # --- read models -------------------------------------------------------------------------------------------
 
     async def save_contact(self, *, person_id: UUID, chapter_id: UUID | None, display_name: str, email: str,
-                           timezone: str, pronouns_for_partner: str | None, bio_for_partner: str | None) -> None:
+                           timezone: str, pronouns_for_partner: str | None, bio_for_partner: str | None,
+                           language: str) -> None:
         await self._conn.execute(
             """INSERT INTO contacts (person_id, chapter_id, display_name, email, timezone, pronouns_for_partner,
-                                     bio_for_partner)
-               SELECT $1, $2, $3, $4, $5, $6, $7 WHERE NOT EXISTS (SELECT FROM erased_people WHERE person_id = $1)
+                                     bio_for_partner, language)
+               SELECT $1, $2, $3, $4, $5, $6, $7, $8
+                WHERE NOT EXISTS (SELECT FROM erased_people WHERE person_id = $1)
                ON CONFLICT (person_id) DO UPDATE SET chapter_id = $2, display_name = $3, email = $4, timezone = $5,
-                   pronouns_for_partner = $6, bio_for_partner = $7""",
-            person_id, chapter_id, display_name, email, timezone, pronouns_for_partner, bio_for_partner,
+                   pronouns_for_partner = $6, bio_for_partner = $7, language = $8""",
+            person_id, chapter_id, display_name, email, timezone, pronouns_for_partner, bio_for_partner, language,
         )
 
     async def contact(self, person_id: UUID) -> dict[str, Any] | None:
@@ -49,13 +52,18 @@ class PostgresNotifications:
     async def chapter_name(self, chapter_id: UUID) -> str | None:
         return await self._conn.fetchval("SELECT name FROM chapters WHERE chapter_id = $1", chapter_id)
 
-    async def save_program(self, program_id: UUID, chapter_id: UUID | None, name: str) -> None:
+    async def save_program(self, program_id: UUID, chapter_id: UUID | None, name: str, cadence_min_days: int,
+                           cadence_max_days: int) -> None:
         await self._conn.execute(
-            """INSERT INTO programs VALUES ($1, $2, $3)
-               ON CONFLICT (program_id) DO UPDATE SET chapter_id = $2, name = $3""", program_id, chapter_id, name)
+            """INSERT INTO programs (program_id, chapter_id, name, cadence_min_days, cadence_max_days)
+               VALUES ($1, $2, $3, $4, $5)
+               ON CONFLICT (program_id) DO UPDATE SET chapter_id = $2, name = $3, cadence_min_days = $4,
+                   cadence_max_days = $5""", program_id, chapter_id, name, cadence_min_days, cadence_max_days)
 
-    async def program_name(self, program_id: UUID) -> str | None:
-        return await self._conn.fetchval("SELECT name FROM programs WHERE program_id = $1", program_id)
+    async def program(self, program_id: UUID) -> dict[str, Any] | None:
+        row = await self._conn.fetchrow(
+            "SELECT name, cadence_min_days, cadence_max_days FROM programs WHERE program_id = $1", program_id)
+        return dict(row) if row else None
 
     async def save_listing(self, *, scheduled_event_id: UUID, chapter_id: UUID | None, title: str,
                            starts_at: datetime, ends_at: datetime, timezone: str, location: str | None,
@@ -70,16 +78,21 @@ class PostgresNotifications:
         )
 
     async def note_update(self, scheduled_event_id: UUID, update_id: UUID, updated_at: datetime,
-                          changed_fields: list[str]) -> None:
+                          changed_fields: list[str], revision: int | None) -> None:
         await self._conn.execute(
-            """UPDATE event_listings SET last_update_id = $2, last_updated_at = $3, changed_fields = $4
+            """UPDATE event_listings
+                  SET revision = greatest(revision, coalesce($5, revision + 1)),
+                      last_update_id = CASE WHEN cardinality($4::text[]) > 0 THEN $2 ELSE last_update_id END,
+                      last_updated_at = CASE WHEN cardinality($4::text[]) > 0 THEN $3 ELSE last_updated_at END,
+                      changed_fields = CASE WHEN cardinality($4::text[]) > 0 THEN $4 ELSE changed_fields END
                 WHERE scheduled_event_id = $1 AND (last_updated_at IS NULL OR last_updated_at <= $3)""",
-            scheduled_event_id, update_id, updated_at, changed_fields)
+            scheduled_event_id, update_id, updated_at, changed_fields, revision)
 
-    async def note_cancellation(self, scheduled_event_id: UUID, cancelled_at: datetime) -> None:
+    async def note_cancellation(self, scheduled_event_id: UUID, cancelled_at: datetime, revision: int | None) -> None:
         await self._conn.execute(
-            "UPDATE event_listings SET cancelled_at = $2 WHERE scheduled_event_id = $1 AND cancelled_at IS NULL",
-            scheduled_event_id, cancelled_at)
+            """UPDATE event_listings SET cancelled_at = $2, revision = greatest(revision, coalesce($3, revision + 1))
+                WHERE scheduled_event_id = $1 AND cancelled_at IS NULL""",
+            scheduled_event_id, cancelled_at, revision)
 
     async def listing(self, scheduled_event_id: UUID) -> dict[str, Any] | None:
         row = await self._conn.fetchrow("SELECT * FROM event_listings WHERE scheduled_event_id = $1",
@@ -97,10 +110,10 @@ class PostgresNotifications:
     async def registration_status(self, registration_id: UUID) -> str | None:
         return await self._conn.fetchval("SELECT status FROM registrations WHERE registration_id = $1", registration_id)
 
-    async def registrants(self, scheduled_event_id: UUID) -> list[UUID]:
-        """People holding or waiting for a place."""
-        return [r["person_id"] for r in await self._conn.fetch(
-            """SELECT person_id FROM registrations
+    async def registrants(self, scheduled_event_id: UUID) -> list[tuple[UUID, str]]:
+        """People holding or waiting for a place, with their registration's status."""
+        return [(r["person_id"], r["status"]) for r in await self._conn.fetch(
+            """SELECT person_id, status FROM registrations
                 WHERE scheduled_event_id = $1 AND status IN ('confirmed', 'waitlisted', 'promoted')""",
             scheduled_event_id,
         )]
@@ -153,6 +166,26 @@ class PostgresNotifications:
             mentee_id, program_id, pairing_kind, as_of)
         return bool(was_waiting)
 
+    async def save_booking(self, *, booking_id: UUID, slot_id: UUID, host_id: UUID, person_id: UUID,
+                           chapter_id: UUID | None, starts_at: datetime, ends_at: datetime, is_virtual: bool,
+                           location: str | None) -> None:
+        await self._conn.execute(
+            """INSERT INTO office_hour_bookings (booking_id, slot_id, host_id, person_id, chapter_id, starts_at,
+                                                 ends_at, is_virtual, location)
+               SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9
+                WHERE NOT EXISTS (SELECT FROM erased_people WHERE person_id IN ($3, $4))
+               ON CONFLICT (booking_id) DO NOTHING""",
+            booking_id, slot_id, host_id, person_id, chapter_id, starts_at, ends_at, is_virtual, location)
+
+    async def note_booking_cancelled(self, booking_id: UUID, cancelled_at: datetime) -> None:
+        await self._conn.execute(
+            """UPDATE office_hour_bookings SET cancelled_at = $2 WHERE booking_id = $1 AND cancelled_at IS NULL""",
+            booking_id, cancelled_at)
+
+    async def booking(self, booking_id: UUID) -> dict[str, Any] | None:
+        row = await self._conn.fetchrow("SELECT * FROM office_hour_bookings WHERE booking_id = $1", booking_id)
+        return dict(row) if row else None
+
     # --- preferences -------------------------------------------------------------------------------------------
 
     async def preferences(self, person_id: UUID) -> Preferences:
@@ -175,12 +208,13 @@ class PostgresNotifications:
         """Record a notification to send; False when its idempotency key was already there, or it is to or
         about someone erased."""
         return bool(await self._conn.fetchval(
-            """INSERT INTO notifications (id, idempotency_key, person_id, chapter_id, kind, parameters)
-               SELECT $1, $2, $3, $4, $5, $6
+            """INSERT INTO notifications (id, idempotency_key, person_id, chapter_id, kind, parameters, next_attempt_at,
+                                          correlation_id)
+               SELECT $1, $2, $3, $4, $5, $6, coalesce($8, now()), $9
                 WHERE NOT EXISTS (SELECT FROM erased_people WHERE person_id IN ($3, $7::uuid))
                ON CONFLICT (idempotency_key) DO NOTHING RETURNING true""",
             n.id, n.idempotency_key, n.person_id, n.chapter_id, n.kind, json.dumps(n.parameters),
-            n.parameters.get("partner_id"),
+            n.parameters.get("partner_id"), n.due_at, n.correlation_id or correlation.current(),
         ))
 
     async def due(self, limit: int) -> list[Notification]:
@@ -223,6 +257,10 @@ class PostgresNotifications:
                       next_attempt_at = now() + make_interval(secs => $3) WHERE id = $1""",
             notification_id, error, after_seconds)
 
+    async def mark_obsolete(self, notification_id: UUID) -> None:
+        """What it was to say no longer holds (a reminder of a booking since cancelled): it is not sent."""
+        await self._conn.execute("UPDATE notifications SET status = 'cancelled' WHERE id = $1", notification_id)
+
     async def mark_failed(self, notification_id: UUID, error: str) -> None:
         await self._conn.execute(
             "UPDATE notifications SET status = 'failed', last_error = $2, lease_until = NULL WHERE id = $1",
@@ -263,13 +301,21 @@ class PostgresNotifications:
         await self._conn.execute("INSERT INTO erased_people VALUES ($1) ON CONFLICT DO NOTHING", person_id)
         for table in ("notifications", "contacts", "preferences", "registrations", "access_links"):
             await self._conn.execute(f"DELETE FROM {table} WHERE person_id = $1", person_id)
+        await self._conn.execute("DELETE FROM office_hour_bookings WHERE person_id = $1 OR host_id = $1", person_id)
         await self._conn.execute("DELETE FROM waitlisted_mentees WHERE mentee_id = $1", person_id)
         await self._conn.execute(
             """UPDATE notifications SET subject = NULL,
                       status = CASE WHEN status = 'pending' THEN 'cancelled' ELSE status END
                 WHERE parameters->>'partner_id' = $1""", str(person_id))
 
-    # --- inbox and delivery log --------------------------------------------------------------------------------
+    # --- inbox, unsubscribing and delivery log -----------------------------------------------------------------
+
+    async def is_known(self, person_id: UUID) -> bool:
+        return bool(await self._conn.fetchval("SELECT true FROM contacts WHERE person_id = $1", person_id))
+
+    async def notification_owner(self, notification_id: UUID) -> tuple[UUID, str] | None:
+        row = await self._conn.fetchrow("SELECT person_id, kind FROM notifications WHERE id = $1", notification_id)
+        return (row["person_id"], row["kind"]) if row else None
 
     async def inbox(self, person_id: UUID, unread_only: bool, limit: int) -> list[dict[str, Any]]:
         # Only what could be rendered has a subject to show; a digest is an email, not an inbox item.

@@ -1,7 +1,11 @@
-"""Signed unsubscribe tokens: who opts out of which category, unforgeable without the service's secret.
+"""Signed unsubscribe tokens: which message's category its reader opts out of, unforgeable without the service's
+secret.
 
-They do not expire (an email is read months later) and are not bearer tokens: a key derived for this
-purpose alone signs them, so one can never pass for a login.
+A token names the notification it came with (`n:<id>`), nothing about its reader: the service looks up whose it is
+and of which category. Once the reader is erased, their notifications are gone and the link stops working. Tokens do
+not expire (an email is read months later) and are not bearer tokens: a key derived for this purpose alone signs them,
+so one can never pass for a login. Links issued before named the person and the category (`<person>:<category>`);
+they still work.
 """
 
 from __future__ import annotations
@@ -9,6 +13,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+from dataclasses import dataclass
 from uuid import UUID
 
 from plumbing.errors import Invalid
@@ -26,6 +31,16 @@ class InvalidToken(Invalid, code="invalid_token"):
         super().__init__("the unsubscribe link is not valid", field="token")
 
 
+@dataclass(frozen=True)
+class UnsubscribeLink:
+    """What a verified token asks: to stop the category of this notification (or, from an older link, this person's
+    category)."""
+
+    notification_id: UUID | None = None
+    person_id: UUID | None = None
+    category: Category | None = None
+
+
 def _b64(raw: bytes) -> str:
     return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
 
@@ -41,17 +56,19 @@ class UnsubscribeTokens:
     def _sign(self, payload: bytes) -> bytes:
         return hmac.new(self._key, payload, hashlib.sha256).digest()[:20]
 
-    def issue(self, person_id: UUID, category: Category) -> str:
-        payload = f"{person_id}:{category}".encode()
+    def issue(self, notification_id: UUID) -> str:
+        payload = f"n:{notification_id}".encode()
         return f"{_b64(payload)}.{_b64(self._sign(payload))}"
 
-    def verify(self, token: str) -> tuple[UUID, Category]:
+    def verify(self, token: str) -> UnsubscribeLink:
         try:
             payload_part, signature_part = token.split(".")
             payload = _unb64(payload_part)
             if not hmac.compare_digest(self._sign(payload), _unb64(signature_part)):
                 raise InvalidToken()
-            person, category = payload.decode().split(":")
-            return UUID(person), Category(category)
+            first, second = payload.decode().split(":")
+            if first == "n":
+                return UnsubscribeLink(notification_id=UUID(second))
+            return UnsubscribeLink(person_id=UUID(first), category=Category(second))
         except (ValueError, UnicodeDecodeError) as error:
             raise InvalidToken() from error

@@ -21,3 +21,13 @@ class ChangePreferences:
 class MarkRead:
     person_id: UUID
     notification_id: UUID
+
+
+@dataclass(frozen=True)
+class Unsubscribe:
+    """From an unsubscribe link: stop the category of this notification (or, from an older link, this person's
+    category)."""
+
+    notification_id: UUID | None = None
+    person_id: UUID | None = None
+    category: Category | None = None

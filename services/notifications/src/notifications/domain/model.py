@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 from uuid import UUID, uuid5
@@ -49,6 +49,7 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
     Kind("waitlist_paired", Category.ESSENTIAL),
     Kind("pairing_declined", Category.ESSENTIAL),
     Kind("pairing_ended", Category.ESSENTIAL),
+    Kind("partner_left", Category.ESSENTIAL),
     Kind("pairing_renewed", Category.ESSENTIAL),
     Kind("renewal_due", Category.MENTORSHIP_NUDGES, urgent=False),
     Kind("meeting_overdue", Category.MENTORSHIP_NUDGES, urgent=False),
@@ -57,15 +58,31 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
     Kind("registration_confirmed", Category.ESSENTIAL),
     Kind("registration_waitlisted", Category.ESSENTIAL),
     Kind("registration_promoted", Category.ESSENTIAL),
+    Kind("registration_cancelled", Category.ESSENTIAL),
+    Kind("registration_removed", Category.ESSENTIAL),
     Kind("join_link", Category.ESSENTIAL),
     Kind("event_cancelled", Category.ESSENTIAL),
     Kind("event_updated", Category.EVENT_UPDATES),
     Kind("event_reminder", Category.EVENT_UPDATES),
+    Kind("waitlist_closed", Category.EVENT_UPDATES, urgent=False),
+    Kind("office_hours_booked", Category.ESSENTIAL),
+    Kind("office_hours_booked_host", Category.ESSENTIAL),
+    Kind("office_hours_reminder", Category.EVENT_UPDATES),
+    Kind("office_hours_cancelled", Category.ESSENTIAL),
     Kind("daily_digest", Category.ESSENTIAL),
 )}
 
 # Kinds whose email carries the event's calendar entry and, for a virtual event, its join link.
 SEAT_KINDS = frozenset({"registration_confirmed", "registration_promoted"})
+
+# What an attendee is told about when it changes (events' field names), and what does not concern them: a new
+# capacity, deadline or audience changes nothing for someone who holds a place; a new time zone alone moves nothing;
+# a new join link reaches them as a join link of its own.
+ATTENDEE_FIELDS = ("title", "starts_at", "ends_at", "location", "is_virtual", "description", "exhibitors")
+
+
+def concerning_attendees(changed_fields: list[str]) -> list[str]:
+    return [name for name in ATTENDEE_FIELDS if name in changed_fields]
 
 
 def idempotency_key(source_id: UUID | str, person_id: UUID, kind: str) -> str:
@@ -92,6 +109,8 @@ class Notification:
     parameters: dict
     attempts: int = 0
     created_at: datetime | None = None
+    due_at: datetime | None = None  # not before then (a reminder); None: at once
+    correlation_id: str | None = None  # of the action it answers, for its delivery events
 
     @classmethod
     def answering(cls, source_id: UUID | str, person_id: UUID, chapter_id: UUID | None, kind: str,
@@ -103,9 +122,25 @@ class Notification:
         return cls(notification_id(key), key, person_id, chapter_id, kind,
                    {k: _plain(v) for k, v in parameters.items()})
 
+    def not_before(self, due_at: datetime) -> Notification:
+        return replace(self, due_at=due_at)
+
 
 def _plain(value):
-    return str(value) if isinstance(value, (UUID, datetime)) else value
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return str(value) if isinstance(value, UUID) else value
+
+
+# Office hours are recalled a day before; booked later than that, an hour before, if that is still ahead.
+REMINDER_LEADS = (timedelta(hours=24), timedelta(hours=1))
+
+
+def reminder_time(starts_at: datetime, now: datetime) -> datetime | None:
+    for lead in REMINDER_LEADS:
+        if starts_at - lead > now:
+            return starts_at - lead
+    return None
 
 
 @dataclass(frozen=True)
@@ -143,6 +178,20 @@ class NotInInbox(NotFound, code="not_found"):
         super().__init__("no such notification in this inbox", field="notification_id")
 
 
+class UnknownPerson(NotFound, code="person_not_found"):
+    """Notifications has not heard of this person (or they were erased): they have no preferences to read or set."""
+
+    def __init__(self) -> None:
+        super().__init__("no such person", field="person_id")
+
+
+class LinkNoLongerWorks(NotFound, code="link_expired"):
+    """An unsubscribe link whose message is gone (its reader was erased)."""
+
+    def __init__(self) -> None:
+        super().__init__("this link no longer works", field="token")
+
+
 class DeliveryUncertain(Exception):
     """The SMTP conversation broke off after the message was handed over: it may have been accepted.
     Sending again could duplicate it, so it is never retried."""
@@ -177,3 +226,5 @@ class Email:
     message_id: str
     unsubscribe_url: str | None = None
     attachments: tuple[Attachment, ...] = field(default=())
+    to_name: str | None = None
+    language: str = "en"

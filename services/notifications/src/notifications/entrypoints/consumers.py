@@ -23,6 +23,7 @@ HANDLERS: dict[type[IntegrationEvent], Callable[[Any, NotificationsUnitOfWorkPor
     matching.PairingConfirmedV2: handlers.pairing_confirmed,
     matching.PairingDeclined: handlers.pairing_declined,
     matching.PairingEnded: handlers.pairing_ended,
+    matching.PairingLapsed: handlers.pairing_lapsed,
     matching.PairingRenewed: handlers.pairing_renewed,
     matching.PairingCompleted: handlers.pairing_completed,
     matching.RenewalDue: handlers.renewal_due,
@@ -38,4 +39,7 @@ HANDLERS: dict[type[IntegrationEvent], Callable[[Any, NotificationsUnitOfWorkPor
     events.RegistrationCancelled: handlers.registration_cancelled,
     events.VirtualAccessGranted: handlers.virtual_access_granted,
     events.ReminderDue: handlers.reminder_due,
+    events.WaitlistClosed: handlers.waitlist_closed,
+    events.OfficeHoursBooked: handlers.office_hours_booked,
+    events.OfficeHoursBookingCancelled: handlers.office_hours_booking_cancelled,
 }

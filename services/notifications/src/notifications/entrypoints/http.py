@@ -9,9 +9,12 @@ from uuid import UUID
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse
 from plumbing.auth import Principal, Role, current_principal, forbidden
-from plumbing.http import answers
+from plumbing.http import answers, unit_of_work
 from pydantic import BaseModel, ConfigDict, Field
 
+from ..adapters.i18n import Reader
+from ..adapters.links import Links
+from ..adapters.pages import unsubscribe_page
 from ..adapters.unsubscribe import UnsubscribeTokens
 from ..domain import commands
 from ..domain.model import Category, Preferences
@@ -24,25 +27,29 @@ Status = Literal["pending", "sending", "sent", "failed", "unconfirmed", "in_app"
                  "cancelled"]
 
 
-def uow(request: Request) -> NotificationsUnitOfWork:
-    return request.app.state.new_unit_of_work()
-
-
 def unsubscribe_tokens(request: Request) -> UnsubscribeTokens:
     return request.app.state.unsubscribe_tokens
 
 
-UnitOfWork = Annotated[NotificationsUnitOfWork, Depends(uow)]
+def links(request: Request) -> Links:
+    return request.app.state.links
+
+
+UnitOfWork = Annotated[NotificationsUnitOfWork, Depends(unit_of_work)]
 Tokens = Annotated[UnsubscribeTokens, Depends(unsubscribe_tokens)]
+WebLinks = Annotated[Links, Depends(links)]
 
 
-async def _authorise(caller: Principal, person_id: UUID, uow: NotificationsUnitOfWork) -> None:
-    """The person themselves, a coordinator of their chapter, or an administrator."""
-    if caller.is_admin or caller.is_person(person_id):
-        return
-    if caller.role == Role.COORDINATOR and caller.coordinates(await views.person_chapter(uow, person_id)):
-        return
-    raise forbidden("you may only see your own notifications, or those of your chapter's members")
+def _may_read(caller: Principal, person_id: UUID) -> None:
+    """A person's inbox and preferences are theirs; an administrator may read them to help (support). A coordinator
+    may not: what someone is told about their mentorships and registrations is not their chapter's business."""
+    if not (caller.is_admin or caller.is_person(person_id)):
+        raise forbidden("you may only see your own notifications")
+
+
+def _may_change(caller: Principal, person_id: UUID) -> None:
+    if not caller.is_person(person_id):
+        raise forbidden("only the person themselves may do this")
 
 
 class InboxItem(BaseModel):
@@ -62,7 +69,7 @@ class Inbox(BaseModel):
 @router.get("/people/{person_id}/inbox")
 async def get_inbox(person_id: UUID, caller: Caller, uow: UnitOfWork, unread_only: bool = False,
                     limit: Annotated[int, Query(ge=1, le=200)] = 50) -> Inbox:
-    await _authorise(caller, person_id, uow)
+    _may_read(caller, person_id)
     items, unread = await views.inbox(uow, person_id, unread_only, limit)
     return Inbox(items=[InboxItem(**item, read=item["read_at"] is not None) for item in items], unread=unread)
 
@@ -73,13 +80,14 @@ class UnreadCount(BaseModel):
 
 @router.get("/people/{person_id}/inbox/unread-count")
 async def get_unread_count(person_id: UUID, caller: Caller, uow: UnitOfWork) -> UnreadCount:
-    await _authorise(caller, person_id, uow)
+    _may_read(caller, person_id)
     return UnreadCount(unread=await views.unread_count(uow, person_id))
 
 
 @router.post("/people/{person_id}/inbox/{notification_id}/read", status_code=204)
 async def mark_read(person_id: UUID, notification_id: UUID, caller: Caller, uow: UnitOfWork) -> None:
-    await _authorise(caller, person_id, uow)
+    """Only the person: reading someone's messages for support does not mark them read."""
+    _may_change(caller, person_id)
     await handlers.mark_read(commands.MarkRead(person_id, notification_id), uow)
 
 
@@ -111,12 +119,14 @@ class PreferencesIn(BaseModel):
 
 @router.get("/people/{person_id}/preferences")
 async def get_preferences(person_id: UUID, caller: Caller, uow: UnitOfWork) -> PreferencesOut:
-    await _authorise(caller, person_id, uow)
+    """404 for someone notifications has not heard of (or who was erased)."""
+    _may_read(caller, person_id)
     return PreferencesOut.of(await views.preferences(uow, person_id))
 
 
 @router.patch("/people/{person_id}/preferences")
 async def change_preferences(person_id: UUID, body: PreferencesIn, caller: Caller, uow: UnitOfWork) -> PreferencesOut:
+    """The person themselves, or an administrator on their behalf; 404 for someone notifications has not heard of."""
     if not (caller.is_admin or caller.is_person(person_id)):
         raise forbidden("only the person themselves may change their preferences")
     command = commands.ChangePreferences(person_id, {c: not wanted for c, wanted in body.email.items()},
@@ -124,19 +134,26 @@ async def change_preferences(person_id: UUID, body: PreferencesIn, caller: Calle
     return PreferencesOut.of(await handlers.change_preferences(command, uow))
 
 
-async def unsubscribe(token: str, tokens: Tokens, uow: UnitOfWork) -> HTMLResponse:
-    person_id, category = tokens.verify(token)
-    await handlers.change_preferences(commands.ChangePreferences(person_id, {category: True}), uow)
-    label = category.value.replace("_", " ")
-    return HTMLResponse(f"<p>Done: you will get no more \"{label}\" emails. "
-                        "You can change this in your preferences.</p>")
+def _unsubscribe_command(token: str, tokens: UnsubscribeTokens) -> commands.Unsubscribe:
+    link = tokens.verify(token)
+    return commands.Unsubscribe(link.notification_id, link.person_id, link.category)
 
 
-# GET for the link in the email, POST for one-click unsubscribe from the mail client (RFC 8058).
-router.add_api_route("/unsubscribe", unsubscribe, methods=["GET"], response_class=HTMLResponse,
-                     operation_id="unsubscribe_by_link", responses=answers(400))
-router.add_api_route("/unsubscribe", unsubscribe, methods=["POST"], response_class=HTMLResponse,
-                     operation_id="unsubscribe_one_click", responses=answers(400))
+@router.get("/unsubscribe", response_class=HTMLResponse, responses=answers(400, 404))
+async def confirm_unsubscribe(token: str, tokens: Tokens, uow: UnitOfWork, web: WebLinks) -> HTMLResponse:
+    """The link in an email: a page asking to confirm. Nothing changes on a GET: mail scanners follow links."""
+    person_id, category = await handlers.unsubscribing(_unsubscribe_command(token, tokens), uow)
+    reader = Reader.of(await views.contact(uow, person_id))
+    return HTMLResponse(unsubscribe_page(reader, category, web, done=False))
+
+
+@router.post("/unsubscribe", response_class=HTMLResponse, responses=answers(400, 404))
+async def unsubscribe(token: str, tokens: Tokens, uow: UnitOfWork, web: WebLinks) -> HTMLResponse:
+    """One-click unsubscribe (RFC 8058): the mail client's POST of `List-Unsubscribe=One-Click` to the
+    `List-Unsubscribe` URL, or the confirmation page's button."""
+    person_id, category = await handlers.unsubscribe(_unsubscribe_command(token, tokens), uow)
+    reader = Reader.of(await views.contact(uow, person_id))
+    return HTMLResponse(unsubscribe_page(reader, category, web, done=True))
 
 
 class Delivery(BaseModel):

@@ -24,7 +24,7 @@ from datetime import UTC, datetime, timedelta
 from itertools import groupby
 from uuid import UUID
 
-from mentorship_contracts.notifications import NotificationFailed, NotificationSent
+from mentorship_contracts.notifications import NotificationFailedV2, NotificationSentV2
 
 from ..domain.model import (
     SEAT_KINDS,
@@ -59,6 +59,18 @@ class MissingContext(Exception):
     """What the message needs to say has not arrived yet (e.g. the partner's contact details)."""
 
 
+class Obsolete(Exception):
+    """What the message was to say no longer holds (a reminder of a booking since cancelled): it is not sent."""
+
+
+# Kinds that no longer hold once their event is cancelled: its cancellation says all (and the calendar entry of an
+# update sent after it would put the event back in the reader's calendar).
+VOID_ONCE_CANCELLED = frozenset({"event_updated", "event_reminder", "join_link", "registration_confirmed",
+                                 "registration_promoted", "registration_waitlisted"})
+# Kinds that no longer hold once their office-hour booking is cancelled.
+BOOKING_HELD_KINDS = frozenset({"office_hours_booked", "office_hours_booked_host", "office_hours_reminder"})
+
+
 async def context_for(notification: Notification, uow: NotificationsUnitOfWorkPort, policy: DispatchPolicy,
                       now: datetime) -> Row:
     repo, parameters = uow.notifications, notification.parameters
@@ -68,34 +80,42 @@ async def context_for(notification: Notification, uow: NotificationsUnitOfWorkPo
         if context["partner"] is None:
             raise MissingContext("partner")
     # Names only sign the message, so a program or chapter not heard of yet does not hold it back.
-    context["program_name"] = (await repo.program_name(UUID(parameters["program_id"]))
-                               if "program_id" in parameters else None)
+    context["program"] = await repo.program(UUID(parameters["program_id"])) if "program_id" in parameters else None
     context["chapter_name"] = await repo.chapter_name(notification.chapter_id) if notification.chapter_id else None
     if "scheduled_event_id" in parameters:
         context["event"] = await repo.listing(UUID(parameters["scheduled_event_id"]))
         if context["event"] is None:
             raise MissingContext("event")
+        if context["event"]["cancelled_at"] and notification.kind in VOID_ONCE_CANCELLED:
+            raise Obsolete("event cancelled")
         context["join_url"] = None
         if context["event"]["is_virtual"] and "registration_id" in parameters:
             context["join_url"] = await repo.access_link(UUID(parameters["registration_id"]))
-            waited = now - notification.created_at
+            waited = now - (notification.created_at or now)
             if (context["join_url"] is None and notification.kind in SEAT_KINDS
                     and waited < timedelta(seconds=policy.access_link_grace_seconds)):
                 raise MissingContext("join link")
+    if "booking_id" in parameters:
+        context["booking"] = await repo.booking(UUID(parameters["booking_id"]))
+        if context["booking"] is None or (context["booking"]["cancelled_at"]
+                                          and notification.kind in BOOKING_HELD_KINDS):
+            raise Obsolete("booking")  # cancelled, or one of its sides erased
+        context["host"] = await repo.contact(UUID(parameters["host_id"]))
     if notification.kind == "daily_digest":
         context["items"] = await repo.digest_items(notification.id)
     return context
 
 
-def _delivered(notification: Notification, channel: Channel) -> NotificationSent:
-    return NotificationSent(notification_id=notification.id, person_id=notification.person_id,
-                            chapter_id=notification.chapter_id, kind=notification.kind, channel=channel)
+def _delivered(notification: Notification, channel: Channel) -> NotificationSentV2:
+    return NotificationSentV2(notification_id=notification.id, person_id=notification.person_id,
+                              chapter_id=notification.chapter_id, kind=notification.kind, channel=channel,
+                              correlation_id=notification.correlation_id)
 
 
-def _failed(notification: Notification, attempts: int) -> NotificationFailed:
-    return NotificationFailed(notification_id=notification.id, person_id=notification.person_id,
-                              chapter_id=notification.chapter_id, kind=notification.kind, channel=Channel.EMAIL,
-                              attempts=attempts)
+def _failed(notification: Notification, attempts: int) -> NotificationFailedV2:
+    return NotificationFailedV2(notification_id=notification.id, person_id=notification.person_id,
+                                chapter_id=notification.chapter_id, kind=notification.kind, channel=Channel.EMAIL,
+                                attempts=attempts, correlation_id=notification.correlation_id)
 
 
 async def claim_due(uow: NotificationsUnitOfWorkPort, render: Render, policy: DispatchPolicy,
@@ -108,6 +128,9 @@ async def claim_due(uow: NotificationsUnitOfWorkPort, render: Render, policy: Di
                 context = await context_for(notification, uow, policy, now)
             except MissingContext:
                 await uow.notifications.defer(notification.id, policy.context_wait_seconds)
+                continue
+            except Obsolete:
+                await uow.notifications.mark_obsolete(notification.id)
                 continue
             try:
                 email = render(notification, context)

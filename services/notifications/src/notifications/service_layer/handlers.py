@@ -1,17 +1,32 @@
 """What notifications does with each event it reads (keep its read models, record what to tell whom),
-and with each command from its API (preferences, unsubscribing, reading the inbox)."""
+and with each command from its API (preferences, unsubscribing, reading the inbox).
+
+Text from other services (names, titles, places) is made safe as it is kept (`domain.text`): nothing another service
+lets through can break a message later."""
 
 from __future__ import annotations
 
-from uuid import UUID
+from datetime import UTC, datetime
+from uuid import UUID, uuid5
 
 from mentorship_contracts import events as events_contract
 from mentorship_contracts import matching as matching_contract
 from mentorship_contracts import profiles as profiles_contract
-from mentorship_contracts.vocabulary import PairingKind
+from mentorship_contracts.matching import pairing_kind_of
 
 from ..domain import commands
-from ..domain.model import Notification, NotInInbox, Preferences
+from ..domain.model import (
+    KINDS,
+    Category,
+    LinkNoLongerWorks,
+    Notification,
+    NotInInbox,
+    Preferences,
+    UnknownPerson,
+    concerning_attendees,
+    reminder_time,
+)
+from ..domain.text import one_line, paragraphs
 from .ports import NotificationsUnitOfWorkPort as UnitOfWork
 
 # --- profiles ------------------------------------------------------------------------------------------------
@@ -20,9 +35,12 @@ from .ports import NotificationsUnitOfWorkPort as UnitOfWork
 async def contact_details_changed(event: profiles_contract.ContactDetailsChanged, uow: UnitOfWork) -> None:
     async with uow:
         await uow.notifications.save_contact(
-            person_id=event.person_id, chapter_id=event.chapter_id, display_name=event.display_name,
-            email=event.email, timezone=event.timezone, pronouns_for_partner=event.pronouns_for_partner,
-            bio_for_partner=event.bio_for_partner,
+            person_id=event.person_id, chapter_id=event.chapter_id,
+            display_name=one_line(event.display_name, 200) or "", email=event.email.strip(),
+            timezone=one_line(event.timezone, 64) or "UTC",
+            pronouns_for_partner=one_line(event.pronouns_for_partner, 40),
+            bio_for_partner=paragraphs(event.bio_for_partner, 2000),
+            language=getattr(event, "preferred_language", None) or "en",
         )
         await uow.commit()
 
@@ -35,13 +53,14 @@ async def person_erased(event: profiles_contract.PersonErased, uow: UnitOfWork) 
 
 async def chapter_defined(event: profiles_contract.ChapterDefined, uow: UnitOfWork) -> None:
     async with uow:
-        await uow.notifications.save_chapter(event.chapter_id, event.name)
+        await uow.notifications.save_chapter(event.chapter_id, one_line(event.name) or "")
         await uow.commit()
 
 
 async def program_defined(event: profiles_contract.ProgramDefined, uow: UnitOfWork) -> None:
     async with uow:
-        await uow.notifications.save_program(event.program_id, event.chapter_id, event.name)
+        await uow.notifications.save_program(event.program_id, event.chapter_id, one_line(event.name) or "",
+                                             event.cadence_min_days, event.cadence_max_days)
         await uow.commit()
 
 
@@ -67,22 +86,26 @@ def _both_sides(event: matching_contract.PairingEvent, kind: str, **parameters) 
     ]
 
 
-def _kind_of(event: matching_contract.PairingProposed | matching_contract.PairingConfirmed
-             | matching_contract.MenteeWaitlisted) -> str:
-    """The kind of pairing a version-2 event names; version 1 means `general`."""
-    return str(getattr(event, "pairing_kind", PairingKind.GENERAL))
+def _partner_left(event: matching_contract.PairingEvent, left: str, was: str) -> Notification:
+    """The side that stays is told, without naming the one who erased their account (nor keeping their id)."""
+    stays, role = (event.mentor_id, "mentor") if left == "mentee" else (event.mentee_id, "mentee")
+    return Notification.answering(event.event_id, stays, event.chapter_id, "partner_left", role=role, was=was,
+                                  pairing_id=event.pairing_id, program_id=event.program_id)
+
+
+ERASED = "person_erased"
 
 
 async def pairing_proposed(event: matching_contract.PairingProposed, uow: UnitOfWork) -> None:
-    await _tell(uow, *_both_sides(event, "pairing_proposed", pairing_kind=_kind_of(event)))
+    await _tell(uow, *_both_sides(event, "pairing_proposed", pairing_kind=pairing_kind_of(event)))
 
 
 async def pairing_confirmed(event: matching_contract.PairingConfirmed, uow: UnitOfWork) -> None:
     async with uow:
-        was_waiting = await uow.notifications.mark_paired(event.mentee_id, event.program_id, _kind_of(event),
-                                                          event.occurred_at)
+        kind = pairing_kind_of(event)
+        was_waiting = await uow.notifications.mark_paired(event.mentee_id, event.program_id, kind, event.occurred_at)
         to_mentee, to_mentor = _both_sides(event, "pairing_confirmed", term_ends_at=event.term_ends_at,
-                                           pairing_kind=_kind_of(event))
+                                           pairing_kind=kind)
         if was_waiting:
             to_mentee = Notification.answering(event.event_id, event.mentee_id, event.chapter_id, "waitlist_paired",
                                                **to_mentee.parameters)
@@ -92,11 +115,23 @@ async def pairing_confirmed(event: matching_contract.PairingConfirmed, uow: Unit
 
 
 async def pairing_declined(event: matching_contract.PairingDeclined, uow: UnitOfWork) -> None:
-    await _tell(uow, *_both_sides(event, "pairing_declined", by=event.declined_by))
+    if event.reason_code == ERASED:
+        await _tell(uow, _partner_left(event, event.declined_by, "proposed"))
+    else:
+        await _tell(uow, *_both_sides(event, "pairing_declined", by=event.declined_by))
 
 
 async def pairing_ended(event: matching_contract.PairingEnded, uow: UnitOfWork) -> None:
-    await _tell(uow, *_both_sides(event, "pairing_ended", by=event.ended_by))
+    if event.reason_code == ERASED:
+        await _tell(uow, _partner_left(event, event.ended_by, "active"))
+    else:
+        await _tell(uow, *_both_sides(event, "pairing_ended", by=event.ended_by))
+
+
+async def pairing_lapsed(event: matching_contract.PairingLapsed, uow: UnitOfWork) -> None:
+    """A requested pairing that lapsed says nothing, unless it lapsed because the mentee left the platform."""
+    if event.reason_code == ERASED:
+        await _tell(uow, _partner_left(event, "mentee", "proposed"))
 
 
 async def pairing_renewed(event: matching_contract.PairingRenewed, uow: UnitOfWork) -> None:
@@ -108,7 +143,8 @@ async def renewal_due(event: matching_contract.RenewalDue, uow: UnitOfWork) -> N
 
 
 async def meeting_overdue(event: matching_contract.MeetingOverdue, uow: UnitOfWork) -> None:
-    await _tell(uow, *_both_sides(event, "meeting_overdue", days_overdue=event.days_overdue))
+    await _tell(uow, *_both_sides(event, "meeting_overdue", days_overdue=event.days_overdue,
+                                  last_met_at=event.last_met_at))
 
 
 async def pairing_completed(event: matching_contract.PairingCompleted, uow: UnitOfWork) -> None:
@@ -117,11 +153,12 @@ async def pairing_completed(event: matching_contract.PairingCompleted, uow: Unit
 
 async def mentee_waitlisted(event: matching_contract.MenteeWaitlisted, uow: UnitOfWork) -> None:
     async with uow:
+        kind = pairing_kind_of(event)
         # Read after the pairing that followed it (another topic): the mentee is no longer waiting.
-        if await uow.notifications.mark_waiting(event.mentee_id, event.program_id, _kind_of(event), event.occurred_at):
+        if await uow.notifications.mark_waiting(event.mentee_id, event.program_id, kind, event.occurred_at):
             await uow.notifications.add(Notification.answering(
                 event.event_id, event.mentee_id, event.chapter_id, "mentee_waitlisted",
-                program_id=event.program_id, position=event.position, pairing_kind=_kind_of(event)))
+                program_id=event.program_id, position=event.position, pairing_kind=kind))
         await uow.commit()
 
 
@@ -130,9 +167,9 @@ async def mentee_waitlisted(event: matching_contract.MenteeWaitlisted, uow: Unit
 
 async def _save_listing(event: events_contract._EventDetails, uow: UnitOfWork) -> None:
     await uow.notifications.save_listing(
-        scheduled_event_id=event.scheduled_event_id, chapter_id=event.chapter_id, title=event.title,
-        starts_at=event.starts_at, ends_at=event.ends_at, timezone=event.timezone, location=event.location,
-        is_virtual=event.is_virtual,
+        scheduled_event_id=event.scheduled_event_id, chapter_id=event.chapter_id, title=one_line(event.title) or "",
+        starts_at=event.starts_at, ends_at=event.ends_at, timezone=event.timezone,
+        location=one_line(event.location, 300), is_virtual=event.is_virtual,
     )
 
 
@@ -142,20 +179,36 @@ async def event_published(event: events_contract.EventPublished, uow: UnitOfWork
         await uow.commit()
 
 
+HOLDS_A_SEAT = ("confirmed", "promoted")
+
+
 def _event_updated(update_id: UUID, person_id: UUID, chapter_id: UUID | None, scheduled_event_id: UUID,
-                   changed_fields: list[str]) -> Notification:
+                   changed_fields: list[str], status: str, before: dict) -> Notification:
     return Notification.answering(update_id, person_id, chapter_id, "event_updated",
-                                  scheduled_event_id=scheduled_event_id, changed_fields=changed_fields)
+                                  scheduled_event_id=scheduled_event_id, changed_fields=changed_fields,
+                                  holds_seat=status in HOLDS_A_SEAT, before=before)
+
+
+def _before(listing: dict | None) -> dict:
+    """What an update changed from, as the listing had it: to say 'it was …'."""
+    if not listing:
+        return {}
+    return {"title": listing["title"], "location": listing["location"],
+            "starts_at": listing["starts_at"].isoformat(), "ends_at": listing["ends_at"].isoformat()}
 
 
 async def event_updated(event: events_contract.EventUpdated, uow: UnitOfWork) -> None:
+    """Registrants hear of what concerns them (time, place, title...), not of a new capacity or deadline."""
     async with uow:
+        before = _before(await uow.notifications.listing(event.scheduled_event_id))
         await _save_listing(event, uow)
-        await uow.notifications.note_update(event.scheduled_event_id, event.event_id, event.occurred_at,
-                                            event.changed_fields)
-        for person in await uow.notifications.registrants(event.scheduled_event_id):
-            await uow.notifications.add(_event_updated(event.event_id, person, event.chapter_id,
-                                                       event.scheduled_event_id, event.changed_fields))
+        changed = concerning_attendees(event.changed_fields)
+        await uow.notifications.note_update(event.scheduled_event_id, event.event_id, event.occurred_at, changed,
+                                            getattr(event, "revision", None))
+        if changed:
+            for person, status in await uow.notifications.registrants(event.scheduled_event_id):
+                await uow.notifications.add(_event_updated(event.event_id, person, event.chapter_id,
+                                                           event.scheduled_event_id, changed, status, before))
         await uow.commit()
 
 
@@ -168,8 +221,9 @@ def _event_cancelled(scheduled_event_id: UUID, person_id: UUID, chapter_id: UUID
 
 async def event_cancelled(event: events_contract.EventCancelled, uow: UnitOfWork) -> None:
     async with uow:
-        await uow.notifications.note_cancellation(event.scheduled_event_id, event.occurred_at)
-        for person in await uow.notifications.registrants(event.scheduled_event_id):
+        await uow.notifications.note_cancellation(event.scheduled_event_id, event.occurred_at,
+                                                  getattr(event, "revision", None))
+        for person, _status in await uow.notifications.registrants(event.scheduled_event_id):
             await uow.notifications.add(_event_cancelled(event.scheduled_event_id, person, event.chapter_id))
         await uow.commit()
 
@@ -188,10 +242,12 @@ async def _registration(event: events_contract._RegistrationEvent, uow: UnitOfWo
             await uow.notifications.add(Notification.answering(
                 event.event_id, event.person_id, event.chapter_id, kind, scheduled_event_id=event.scheduled_event_id,
                 registration_id=event.registration_id, **parameters))
-            if listing.get("last_updated_at") and event.occurred_at < listing["last_updated_at"]:
+            if (listing.get("last_updated_at") and event.occurred_at < listing["last_updated_at"]
+                    and listing["changed_fields"]):
+                # What it changed from is not known any more: the message says what it is now.
                 await uow.notifications.add(_event_updated(listing["last_update_id"], event.person_id,
                                                            event.chapter_id, event.scheduled_event_id,
-                                                           listing["changed_fields"]))
+                                                           listing["changed_fields"], status, {}))
         await uow.commit()
 
 
@@ -208,11 +264,31 @@ async def registration_promoted(event: events_contract.RegistrationPromoted, uow
 
 
 async def registration_cancelled(event: events_contract.RegistrationCancelled, uow: UnitOfWork) -> None:
+    """The registrant who cancelled gets a confirmation; one an organiser removed is told so; one whose event was
+    cancelled hears it once (see `event_cancelled`). A calendar entry sent before is cancelled with it."""
     async with uow:
+        held_seat = await uow.notifications.registration_status(event.registration_id) in HOLDS_A_SEAT
         await uow.notifications.save_registration(event.registration_id, event.scheduled_event_id, event.person_id,
                                                   "cancelled")
         if event.cancelled_by == "event_cancelled":
             await uow.notifications.add(_event_cancelled(event.scheduled_event_id, event.person_id, event.chapter_id))
+        else:
+            kind = "registration_cancelled" if event.cancelled_by == "registrant" else "registration_removed"
+            await uow.notifications.add(Notification.answering(
+                event.event_id, event.person_id, event.chapter_id, kind, scheduled_event_id=event.scheduled_event_id,
+                registration_id=event.registration_id, held_seat=held_seat))
+        await uow.commit()
+
+
+async def waitlist_closed(event: events_contract.WaitlistClosed, uow: UnitOfWork) -> None:
+    """The event took place with the registrant still waiting (read in order with their registration's events)."""
+    async with uow:
+        if await uow.notifications.registration_status(event.registration_id) == "waitlisted":
+            await uow.notifications.save_registration(event.registration_id, event.scheduled_event_id,
+                                                      event.person_id, "waitlist_closed")
+            await uow.notifications.add(Notification.answering(
+                event.event_id, event.person_id, event.chapter_id, "waitlist_closed",
+                scheduled_event_id=event.scheduled_event_id, registration_id=event.registration_id))
         await uow.commit()
 
 
@@ -220,7 +296,7 @@ async def virtual_access_granted(event: events_contract.VirtualAccessGranted, uo
     """Keep the link; if the confirmation has already gone without it, send the link on its own."""
     async with uow:
         await uow.notifications.save_access_link(event.registration_id, event.scheduled_event_id, event.person_id,
-                                                 event.join_url)
+                                                 event.join_url.strip())
         # Locking the confirmation's row orders this against the dispatcher's claim: either the confirmation is
         # still pending (and will carry the link) or it was claimed without it (and the link goes on its own).
         status = await uow.notifications.seat_notification_status(event.registration_id)
@@ -243,6 +319,70 @@ async def reminder_due(event: events_contract.ReminderDue, uow: UnitOfWork) -> N
         await uow.commit()
 
 
+# --- office hours --------------------------------------------------------------------------------------------
+
+
+def _booking_id(event: events_contract.OfficeHoursBooked | events_contract.OfficeHoursBookingCancelled) -> UUID:
+    """The booking's id; versions before 3 did not say it: one derived from the slot, booker and time, alike for
+    the booking and its cancellation."""
+    named = getattr(event, "booking_id", None)
+    return named or uuid5(event.slot_id, f"{event.person_id}:{event.starts_at.isoformat()}")
+
+
+def _sides(event: events_contract.OfficeHoursBooked | events_contract.OfficeHoursBookingCancelled,
+           ) -> tuple[tuple[UUID, UUID, str], tuple[UUID, UUID, str]]:
+    """(person, the other side, role) for the participant, then the host."""
+    return ((event.person_id, event.host_id, "participant"), (event.host_id, event.person_id, "host"))
+
+
+async def office_hours_booked(event: events_contract.OfficeHoursBooked, uow: UnitOfWork) -> None:
+    """A confirmation to the participant and to the host, each with the calendar entry, and a reminder to both a
+    day before (or an hour before, if booked later than that)."""
+    booking_id = _booking_id(event)
+    async with uow:
+        await uow.notifications.save_booking(
+            booking_id=booking_id, slot_id=event.slot_id, host_id=event.host_id, person_id=event.person_id,
+            chapter_id=event.chapter_id, starts_at=event.starts_at, ends_at=event.ends_at,
+            is_virtual=getattr(event, "is_virtual", True), location=one_line(getattr(event, "location", None), 300))
+        now = max(event.occurred_at, datetime.now(UTC))
+        if event.starts_at <= now:
+            await uow.commit()  # read late (a new subscription reads the topic from its start): nothing to tell
+            return
+        remind_at = reminder_time(event.starts_at, now)
+        for (person, other, role), kind in zip(_sides(event), ("office_hours_booked", "office_hours_booked_host"),
+                                               strict=True):
+            about: dict[str, object] = dict(booking_id=booking_id, partner_id=other, role=role, host_id=event.host_id)
+            await uow.notifications.add(Notification.answering(event.event_id, person, event.chapter_id, kind,
+                                                               **about))
+            if remind_at is not None:
+                await uow.notifications.add(Notification.answering(
+                    booking_id, person, event.chapter_id, "office_hours_reminder", **about).not_before(remind_at))
+        await uow.commit()
+
+
+async def office_hours_booking_cancelled(event: events_contract.OfficeHoursBookingCancelled,
+                                         uow: UnitOfWork) -> None:
+    """Both sides are told (its reminders go unsent); when one side left the platform, only the other, without
+    naming them."""
+    booking_id = _booking_id(event)
+    reason = getattr(event, "reason_code", "cancelled")
+    async with uow:
+        await uow.notifications.note_booking_cancelled(booking_id, event.occurred_at)
+        if event.starts_at <= max(event.occurred_at, datetime.now(UTC)):
+            await uow.commit()  # nothing to take out of a calendar any more
+            return
+        for person, other, role in _sides(event):
+            if reason == ERASED and role == event.cancelled_by:
+                continue  # the side that left is told nothing, and the other is not told who they were
+            about: dict[str, object] = dict(booking_id=booking_id, role=role, host_id=event.host_id,
+                                            cancelled_by=event.cancelled_by, reason_code=reason)
+            if reason != ERASED:
+                about["partner_id"] = other
+            await uow.notifications.add(Notification.answering(event.event_id, person, event.chapter_id,
+                                                               "office_hours_cancelled", **about))
+        await uow.commit()
+
+
 async def _tell(uow: UnitOfWork, *notifications: Notification) -> None:
     async with uow:
         for notification in notifications:
@@ -254,8 +394,11 @@ async def _tell(uow: UnitOfWork, *notifications: Notification) -> None:
 
 
 async def change_preferences(command: commands.ChangePreferences, uow: UnitOfWork) -> Preferences:
-    """Raises CannotOptOut for a category that answers the person's own actions."""
+    """Raises UnknownPerson for someone notifications has not heard of, CannotOptOut for a category that answers the
+    person's own actions."""
     async with uow:
+        if not await uow.notifications.is_known(command.person_id):
+            raise UnknownPerson()
         preferences = await uow.notifications.preferences(command.person_id)
         for category, opted_out in command.opt_outs.items():
             preferences = preferences.opting_out(category, opted_out)
@@ -264,6 +407,27 @@ async def change_preferences(command: commands.ChangePreferences, uow: UnitOfWor
         await uow.notifications.save_preferences(command.person_id, preferences)
         await uow.commit()
     return preferences
+
+
+async def unsubscribing(command: commands.Unsubscribe, uow: UnitOfWork) -> tuple[UUID, Category]:
+    """Whose link it is and the category it stops (nothing changes): raises LinkNoLongerWorks once the message and
+    its reader are gone."""
+    if command.notification_id is None:
+        assert command.person_id is not None and command.category is not None
+        return command.person_id, command.category
+    async with uow:
+        owner = await uow.notifications.notification_owner(command.notification_id)
+    if owner is None:
+        raise LinkNoLongerWorks()
+    person_id, kind = owner
+    return person_id, KINDS[kind].category
+
+
+async def unsubscribe(command: commands.Unsubscribe, uow: UnitOfWork) -> tuple[UUID, Category]:
+    """Opt the link's reader out of its category (a one-click POST, RFC 8058)."""
+    person_id, category = await unsubscribing(command, uow)
+    await change_preferences(commands.ChangePreferences(person_id, {category: True}), uow)
+    return person_id, category
 
 
 async def mark_read(command: commands.MarkRead, uow: UnitOfWork) -> None:

@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from types import TracebackType
-from typing import Any, Protocol, Self
+from typing import Any, Protocol
 from uuid import UUID
 
-from mentorship_contracts import IntegrationEvent
+from plumbing.unit_of_work import UnitOfWorkPort
 
 from ..domain.model import Email, Notification, Preferences
 
@@ -22,7 +21,8 @@ class NotificationsRepository(Protocol):
     # --- read models, from other services' events ---
 
     async def save_contact(self, *, person_id: UUID, chapter_id: UUID | None, display_name: str, email: str,
-                           timezone: str, pronouns_for_partner: str | None, bio_for_partner: str | None) -> None: ...
+                           timezone: str, pronouns_for_partner: str | None, bio_for_partner: str | None,
+                           language: str) -> None: ...
 
     async def contact(self, person_id: UUID) -> Row | None: ...
 
@@ -30,18 +30,22 @@ class NotificationsRepository(Protocol):
 
     async def chapter_name(self, chapter_id: UUID) -> str | None: ...
 
-    async def save_program(self, program_id: UUID, chapter_id: UUID | None, name: str) -> None: ...
+    async def save_program(self, program_id: UUID, chapter_id: UUID | None, name: str, cadence_min_days: int,
+                           cadence_max_days: int) -> None: ...
 
-    async def program_name(self, program_id: UUID) -> str | None: ...
+    async def program(self, program_id: UUID) -> Row | None:
+        """Its name and meeting cadence."""
 
     async def save_listing(self, *, scheduled_event_id: UUID, chapter_id: UUID | None, title: str,
                            starts_at: datetime, ends_at: datetime, timezone: str, location: str | None,
                            is_virtual: bool) -> None: ...
 
     async def note_update(self, scheduled_event_id: UUID, update_id: UUID, updated_at: datetime,
-                          changed_fields: list[str]) -> None: ...
+                          changed_fields: list[str], revision: int | None) -> None:
+        """The event's latest update and its revision (None, from an older producer: one more than known)."""
 
-    async def note_cancellation(self, scheduled_event_id: UUID, cancelled_at: datetime) -> None: ...
+    async def note_cancellation(self, scheduled_event_id: UUID, cancelled_at: datetime, revision: int | None) -> None:
+        ...
 
     async def listing(self, scheduled_event_id: UUID) -> Row | None: ...
 
@@ -50,7 +54,8 @@ class NotificationsRepository(Protocol):
 
     async def registration_status(self, registration_id: UUID) -> str | None: ...
 
-    async def registrants(self, scheduled_event_id: UUID) -> list[UUID]: ...
+    async def registrants(self, scheduled_event_id: UUID) -> list[tuple[UUID, str]]:
+        """People holding or waiting for a place, with their registration's status."""
 
     async def save_access_link(self, registration_id: UUID, scheduled_event_id: UUID, person_id: UUID,
                                join_url: str) -> None: ...
@@ -62,6 +67,14 @@ class NotificationsRepository(Protocol):
     async def mark_waiting(self, mentee_id: UUID, program_id: UUID, pairing_kind: str, as_of: datetime) -> bool: ...
 
     async def mark_paired(self, mentee_id: UUID, program_id: UUID, pairing_kind: str, as_of: datetime) -> bool: ...
+
+    async def save_booking(self, *, booking_id: UUID, slot_id: UUID, host_id: UUID, person_id: UUID,
+                           chapter_id: UUID | None, starts_at: datetime, ends_at: datetime, is_virtual: bool,
+                           location: str | None) -> None: ...
+
+    async def note_booking_cancelled(self, booking_id: UUID, cancelled_at: datetime) -> None: ...
+
+    async def booking(self, booking_id: UUID) -> Row | None: ...
 
     # --- preferences ---
 
@@ -86,6 +99,8 @@ class NotificationsRepository(Protocol):
 
     async def mark_retry(self, notification_id: UUID, error: str, after_seconds: float) -> None: ...
 
+    async def mark_obsolete(self, notification_id: UUID) -> None: ...
+
     async def mark_failed(self, notification_id: UUID, error: str) -> None: ...
 
     async def mark_unconfirmed(self, notification_id: UUID, error: str) -> None: ...
@@ -100,7 +115,13 @@ class NotificationsRepository(Protocol):
 
     async def forget_person(self, person_id: UUID) -> None: ...
 
-    # --- inbox and delivery log ---
+    # --- inbox, unsubscribing and delivery log ---
+
+    async def is_known(self, person_id: UUID) -> bool:
+        """Whether the person's contact details have reached notifications (and they were not erased)."""
+
+    async def notification_owner(self, notification_id: UUID) -> tuple[UUID, str] | None:
+        """Whose notification it is, and of which kind."""
 
     async def inbox(self, person_id: UUID, unread_only: bool, limit: int) -> list[Row]: ...
 
@@ -111,20 +132,11 @@ class NotificationsRepository(Protocol):
     async def delivery_log(self, chapter_id: UUID | None, status: str | None, limit: int) -> list[Row]: ...
 
 
-class NotificationsUnitOfWorkPort(Protocol):
+class NotificationsUnitOfWorkPort(UnitOfWorkPort, Protocol):
     """One transaction over the repository; the events emitted go out only if it commits."""
 
     @property
     def notifications(self) -> NotificationsRepository: ...
-
-    async def __aenter__(self) -> Self: ...
-
-    async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                        traceback: TracebackType | None) -> None: ...
-
-    def emit(self, *events: IntegrationEvent) -> None: ...
-
-    async def commit(self) -> None: ...
 
 
 NewUnitOfWork = Callable[[], NotificationsUnitOfWorkPort]

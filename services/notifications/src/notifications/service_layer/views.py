@@ -5,14 +5,13 @@ from __future__ import annotations
 import json
 from uuid import UUID
 
-from ..domain.model import Preferences
+from ..domain.model import Preferences, UnknownPerson
 from .ports import NotificationsUnitOfWorkPort, Row
 
 
-async def person_chapter(uow: NotificationsUnitOfWorkPort, person_id: UUID) -> UUID | None:
+async def contact(uow: NotificationsUnitOfWorkPort, person_id: UUID) -> Row | None:
     async with uow:
-        contact = await uow.notifications.contact(person_id)
-    return contact["chapter_id"] if contact else None
+        return await uow.notifications.contact(person_id)
 
 
 async def inbox(uow: NotificationsUnitOfWorkPort, person_id: UUID, unread_only: bool,
@@ -29,7 +28,10 @@ async def unread_count(uow: NotificationsUnitOfWorkPort, person_id: UUID) -> int
 
 
 async def preferences(uow: NotificationsUnitOfWorkPort, person_id: UUID) -> Preferences:
+    """Raises UnknownPerson for someone notifications has not heard of."""
     async with uow:
+        if not await uow.notifications.is_known(person_id):
+            raise UnknownPerson()
         return await uow.notifications.preferences(person_id)
 
 

@@ -1,0 +1,122 @@
+"""The reader's language and time zone: gettext catalogues (Babel) and CLDR dates, times and zone names.
+
+Catalogues: `locale/messages.pot` is extracted from the code and templates that say something to a person
+(`babel.cfg`; `uv run pybabel extract -F services/notifications/babel.cfg -o
+services/notifications/src/notifications/locale/messages.pot services/notifications/src/notifications`, then
+`uv run pybabel update -i …/messages.pot -d …/locale`). English is the source language: its messages are the msgids.
+Each other language has `locale/<lang>/LC_MESSAGES/messages.po`, compiled in memory when the service starts (no
+`.mo` to build or commit). A test fails when the template is stale or a language leaves a message untranslated.
+The web app (issue 11) is to use the same catalogues.
+"""
+
+from __future__ import annotations
+
+import gettext
+from dataclasses import dataclass
+from datetime import date, datetime, tzinfo
+from functools import cache
+from io import BytesIO
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from babel.dates import format_date, format_time, get_timezone_name
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+
+LOCALE_DIR = Path(__file__).parent.parent / "locale"
+DOMAIN = "messages"
+DEFAULT_LANGUAGE = "en"
+# The languages people may read their messages in, and the CLDR locale their dates and times are written in.
+LANGUAGES = {"en": "en_US", "es": "es_US"}
+
+
+def language_of(tag: str | None) -> str:
+    """The supported language closest to a BCP 47 tag (es-MX reads Spanish); English otherwise."""
+    primary = (tag or "").replace("_", "-").split("-")[0].lower()
+    return primary if primary in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def zone_of(name: str | None) -> tzinfo:
+    try:
+        return ZoneInfo(name or "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
+@cache
+def translations(language: str) -> gettext.NullTranslations:
+    """The catalogue of a language, compiled from its `.po`; English (the msgids themselves) needs none."""
+    if language == DEFAULT_LANGUAGE:
+        return gettext.NullTranslations()
+    with (LOCALE_DIR / language / "LC_MESSAGES" / f"{DOMAIN}.po").open("rb") as source:
+        catalog = read_po(source, locale=language, domain=DOMAIN)
+    compiled = BytesIO()
+    write_mo(compiled, catalog)
+    compiled.seek(0)
+    return gettext.GNUTranslations(compiled)
+
+
+@dataclass(frozen=True)
+class Reader:
+    """How to speak to one person: their language, and the time zone they read times in."""
+
+    language: str
+    zone: tzinfo
+
+    @classmethod
+    def of(cls, contact: dict | None) -> Reader:
+        contact = contact or {}
+        return cls(language_of(contact.get("language")), zone_of(contact.get("timezone")))
+
+    @property
+    def locale(self) -> str:
+        return LANGUAGES[self.language]
+
+    def gettext(self, message: str) -> str:
+        return translations(self.language).gettext(message)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return translations(self.language).ngettext(singular, plural, n)
+
+    # --- dates and times, in the reader's zone unless another is given ---
+
+    def local(self, moment: datetime, zone: tzinfo | None = None) -> datetime:
+        return moment.astimezone(zone or self.zone)
+
+    def day(self, moment: datetime | date, zone: tzinfo | None = None) -> str:
+        """Thursday, March 4, 2027 / jueves, 4 de marzo de 2027."""
+        if isinstance(moment, datetime):
+            moment = self.local(moment, zone)
+        return format_date(moment, "full", locale=self.locale)
+
+    def short_day(self, moment: datetime, zone: tzinfo | None = None) -> str:
+        """March 4, 2027 / 4 de marzo de 2027."""
+        return format_date(self.local(moment, zone), "long", locale=self.locale)
+
+    def time(self, moment: datetime, zone: tzinfo | None = None) -> str:
+        """6:00 PM / 6:00 p.m."""
+        return format_time(self.local(moment, zone), "short", locale=self.locale)
+
+    def zone_name(self, moment: datetime, zone: tzinfo | None = None) -> str:
+        """Central Standard Time / hora estándar central: the zone in force at that moment, named in full."""
+        return get_timezone_name(self.local(moment, zone), "long", locale=self.locale)
+
+    def moment(self, moment: datetime, zone: tzinfo | None = None) -> str:
+        """Mar 4, 2027, 6:00 PM: a point in time, for lists."""
+        local = self.local(moment, zone)
+        return f"{format_date(local, 'medium', locale=self.locale)}, {self.time(local)}"
+
+    def span(self, starts: datetime, ends: datetime, zone: tzinfo | None = None) -> str:
+        """When something takes place, with the zone named: Thursday, March 4, 2027, 6:00 PM – 7:00 PM (Central
+        Standard Time); both days when it ends on another."""
+        zone = zone or self.zone
+        start, end = self.local(starts, zone), self.local(ends, zone)
+        values = {"start": self.time(start, zone), "end": self.time(end, zone), "zone": self.zone_name(start, zone)}
+        if start.date() == end.date():
+            return self.gettext("%(day)s, %(start)s – %(end)s (%(zone)s)") % {**values, "day": self.day(start, zone)}
+        return self.gettext("%(start_day)s, %(start)s – %(end_day)s, %(end)s (%(zone)s)") % {
+            **values, "start_day": self.day(start, zone), "end_day": self.day(end, zone)}
+
+    def days_between(self, now: datetime, moment: datetime) -> int:
+        """How many of the reader's calendar days from now to the moment: 0 today, 1 tomorrow."""
+        return (self.local(moment).date() - self.local(now).date()).days

@@ -1,0 +1,53 @@
+"""Where a message sends its reader to act: pages of the web app, under its base URL (the `WEB_BASE_URL` setting).
+
+The web app (issue 11) serves these paths; this table is the one place they are written, for the web app to copy:
+
+| path                                 | what the reader does there                                              |
+| ------------------------------------ | ----------------------------------------------------------------------- |
+| `/`                                  | their home page                                                         |
+| `/programs/{program_id}`             | a program: enrol, or see their enrollment and its waitlist              |
+| `/mentorships/{pairing_id}`          | a pairing: accept or decline it, see it, log a meeting, renew, complete |
+| `/mentorships/{pairing_id}/feedback` | tell how a completed mentorship went                                    |
+| `/waitlists/{program_id}`            | their place on a program's waitlist; leave it                           |
+| `/events`                            | find events                                                             |
+| `/events/{scheduled_event_id}`       | an event: details, join link (confirmed registrants), cancel, leave its waitlist |
+| `/registrations`                     | their registrations and waitlist places ("my registrations")            |
+| `/office-hours`                      | find and book office hours                                              |
+| `/office-hours/{slot_id}`            | a booked office hour: details, cancel                                   |
+| `/inbox`                             | their notifications                                                     |
+| `/settings/notifications`            | which emails they get, the daily digest                                 |
+
+A link carries ids only (of a pairing, an event, a program, a slot: never a name, an address or a token): the web
+app asks the reader to sign in and shows them what they may see. Nothing in a link lets anyone act without
+signing in. (Unsubscribing is this service's own one-click endpoint, not a page of the web app.)
+"""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+from uuid import UUID
+
+PATHS: dict[str, str] = {
+    "home": "/",
+    "program": "/programs/{program_id}",
+    "mentorship": "/mentorships/{pairing_id}",
+    "feedback": "/mentorships/{pairing_id}/feedback",
+    "waitlist": "/waitlists/{program_id}",
+    "events": "/events",
+    "event": "/events/{scheduled_event_id}",
+    "registrations": "/registrations",
+    "office_hours": "/office-hours",
+    "office_hour": "/office-hours/{slot_id}",
+    "inbox": "/inbox",
+    "notification_settings": "/settings/notifications",
+}
+
+
+class Links:
+    def __init__(self, web_base_url: str) -> None:
+        self._base = web_base_url.rstrip("/")
+
+    def to(self, page: str, **ids: UUID | str) -> str:
+        """The URL of a page of the web app; every parameter is an id (a UUID), so it can carry nothing else."""
+        values = {name: quote(str(UUID(str(value))), safe="") for name, value in ids.items()}
+        return self._base + PATHS[page].format(**values)

@@ -1,0 +1,618 @@
+"""What each kind of notification says, in the reader's language and time zone, with a link to where they act.
+
+`compose(kind, context, reader, links, now)` gives a `Message`: a subject, paragraphs, details (when, where, how to
+reach someone), the one action the reader is most likely to take, and a calendar entry where the message is about a
+place in a calendar. The layouts (`templates/layout.{html,txt}`) lay it out; they say nothing of their own.
+
+Every sentence is a gettext message (English is the msgid); see `i18n` for the catalogues.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from plumbing.calendar import CalendarEntry, Method, booking_uid, event_uid
+
+from ..domain.model import KINDS, Category
+from ..domain.text import one_line, paragraphs
+from .i18n import Reader, zone_of
+from .links import Links
+
+
+@dataclass(frozen=True)
+class Detail:
+    label: str
+    value: str
+    href: str | None = None
+
+
+@dataclass(frozen=True)
+class Action:
+    label: str
+    url: str
+
+
+@dataclass(frozen=True)
+class CalendarCopy:
+    """The calendar entry an email carries, and what the email asks of the calendar (REQUEST or CANCEL)."""
+
+    method: Method
+    entry: CalendarEntry
+    filename: str
+
+
+@dataclass(frozen=True)
+class Message:
+    subject: str
+    paragraphs: list[str]
+    details: list[Detail] = field(default_factory=list)
+    action: Action | None = None
+    bullets: list[str] = field(default_factory=list)
+    calendar: CalendarCopy | None = None
+
+
+@dataclass(frozen=True)
+class Frame:
+    """What surrounds every message: greeting, sender, and why the reader receives it."""
+
+    greeting: str
+    sender: str
+    why: str
+    stop_label: str
+    manage_label: str
+    manage_url: str
+
+
+def frame(kind: str, context: dict[str, Any], reader: Reader, links: Links) -> Frame:
+    _ = reader.gettext
+    category = KINDS[kind].category
+    program = _program(context)
+    sender = program or one_line(context.get("chapter_name")) or _("The mentorship platform")
+    name = one_line(context["recipient"]["display_name"]) or ""
+    if kind == "daily_digest":
+        why = _("You receive this because you chose to get a daily digest.")
+    elif category.can_opt_out:
+        why = _("You receive this as one of your “%(category)s” emails.") % {"category": category_label(category, _)}
+    else:
+        why = _("You receive this because it concerns your own account, mentorship or registration.")
+    return Frame(greeting=_("Hello %(name)s,") % {"name": name}, sender=sender, why=why,
+                 stop_label=_("Stop these emails"), manage_label=_("Manage your notifications"),
+                 manage_url=links.to("notification_settings"))
+
+
+def category_label(category: Category, _: Callable[[str], str]) -> str:
+    return {
+        Category.ESSENTIAL: _("essential"),
+        Category.MENTORSHIP_NUDGES: _("mentorship reminders"),
+        Category.EVENT_UPDATES: _("event updates"),
+        Category.WAITLIST: _("waitlist"),
+    }[category]
+
+
+def compose(kind: str, context: dict[str, Any], reader: Reader, links: Links, now: datetime) -> Message:
+    message = _Composer(context, reader, links, now).compose(kind)
+    subject = one_line(message.subject, 250) or ""
+    # A subject starts with a capital, also when it starts with a day (sábado, 6 de marzo…).
+    return replace(message, subject=subject[:1].upper() + subject[1:])
+
+
+def _program(context: dict[str, Any]) -> str | None:
+    program = context.get("program") or {}
+    return one_line(program.get("name"))
+
+
+def _moment(value: datetime | str | None) -> datetime | None:
+    if value is None or isinstance(value, datetime):
+        return value
+    return datetime.fromisoformat(value)
+
+
+def _at(value: datetime | str) -> datetime:
+    return value if isinstance(value, datetime) else datetime.fromisoformat(value)
+
+
+class _Composer:
+    def __init__(self, context: dict[str, Any], reader: Reader, links: Links, now: datetime) -> None:
+        self.c, self.r, self.links, self.now = context, reader, links, now
+        self._ = reader.gettext
+
+    def compose(self, kind: str) -> Message:
+        return getattr(self, kind)()
+
+    # --- who and what ---------------------------------------------------------------------------------------
+
+    @property
+    def role(self) -> str:
+        return self.c.get("role", "mentee")
+
+    @property
+    def partner(self) -> str:
+        return one_line((self.c.get("partner") or {}).get("display_name")) or ""
+
+    @property
+    def program(self) -> str:
+        return _program(self.c) or self._("your program")
+
+    def id(self, name: str) -> UUID:
+        return UUID(str(self.c[name]))
+
+    def kind_label(self) -> str | None:
+        _ = self._
+        return {"academic": _("academic"), "clinical": _("clinical"), "research": _("research"),
+                "career": _("career")}.get(self.c.get("pairing_kind") or "general")
+
+    def cadence(self) -> str:
+        """How often the program suggests meeting, in words: every 1 to 2 months, every 2 to 3 weeks."""
+        _, n_ = self._, self.r.ngettext
+        program = self.c.get("program") or {}
+        low, high = program.get("cadence_min_days") or 30, program.get("cadence_max_days") or 60
+        if low % 30 == 0 and high % 30 == 0:
+            low, high = low // 30, high // 30
+            if low == high:
+                return n_("every month", "every %(n)s months", low) % {"n": low}
+            return _("every %(low)s to %(high)s months") % {"low": low, "high": high}
+        if low % 7 == 0 and high % 7 == 0:
+            low, high = low // 7, high // 7
+            if low == high:
+                return n_("every week", "every %(n)s weeks", low) % {"n": low}
+            return _("every %(low)s to %(high)s weeks") % {"low": low, "high": high}
+        if low == high:
+            return n_("every day", "every %(n)s days", low) % {"n": low}
+        return _("every %(low)s to %(high)s days") % {"low": low, "high": high}
+
+    def partner_details(self, with_email: bool = True) -> list[Detail]:
+        _ = self._
+        partner = self.c.get("partner") or {}
+        name = self.partner
+        if pronouns := one_line(partner.get("pronouns_for_partner"), 40):
+            name = f"{name} ({pronouns})"
+        details = [Detail(_("Name"), name)]
+        if bio := paragraphs(partner.get("bio_for_partner"), 1000):
+            details.append(Detail(_("About them"), bio))
+        if with_email and partner.get("email"):
+            details.append(Detail(_("Email"), partner["email"], f"mailto:{partner['email']}"))
+        return details
+
+    # --- when and where ---------------------------------------------------------------------------------------
+
+    @property
+    def event(self) -> dict[str, Any]:
+        return self.c["event"]
+
+    @property
+    def title(self) -> str:
+        return one_line(self.event["title"]) or ""
+
+    def when_and_where(self, starts: datetime, ends: datetime, *, is_virtual: bool, location: str | None,
+                       local_zone: str | None, join_url: str | None = None) -> list[Detail]:
+        """When in the reader's zone; for a place they go to in another zone, also its local time there."""
+        _ = self._
+        details = [Detail(_("When"), self.r.span(starts, ends))]
+        place = one_line(location, 300)
+        if place and local_zone:
+            zone = zone_of(local_zone)
+            if zone.utcoffset(starts) != self.r.zone.utcoffset(starts):
+                details.append(Detail(_("Local time there"), self.r.span(starts, ends, zone)))
+        if place and is_virtual:
+            details.append(Detail(_("Where"), _("%(place)s, and online") % {"place": place}))
+        elif place:
+            details.append(Detail(_("Where"), place))
+        elif is_virtual:
+            details.append(Detail(_("Where"), _("Online")))
+        if join_url:
+            details.append(Detail(_("Join online"), join_url, join_url))
+        return details
+
+    def event_details(self, with_join: bool = False) -> list[Detail]:
+        e = self.event
+        return self.when_and_where(e["starts_at"], e["ends_at"], is_virtual=e["is_virtual"], location=e["location"],
+                                   local_zone=e["timezone"], join_url=self.c.get("join_url") if with_join else None)
+
+    def event_calendar(self, method: Method) -> CalendarCopy:
+        e = self.event
+        join_url = self.c.get("join_url") if method is Method.REQUEST else None
+        entry = CalendarEntry(
+            uid=event_uid(e["scheduled_event_id"]), starts_at=e["starts_at"], ends_at=e["ends_at"],
+            summary=self.title, timezone=e["timezone"], location=e["location"] or join_url, url=join_url,
+            sequence=e.get("revision") or 0, cancelled=method is Method.CANCEL)
+        return CalendarCopy(method, entry, "event.ics")
+
+    @property
+    def booking(self) -> dict[str, Any]:
+        return self.c["booking"]
+
+    def booking_details(self) -> list[Detail]:
+        b = self.booking
+        # An office hour takes place where its host is: their zone is its local time.
+        host_zone = (self.c.get("host") or {}).get("timezone")
+        return self.when_and_where(b["starts_at"], b["ends_at"], is_virtual=b["is_virtual"], location=b["location"],
+                                   local_zone=host_zone)
+
+    def booking_calendar(self, method: Method) -> CalendarCopy:
+        b = self.booking
+        summary = (self._("Office hour with %(name)s") % {"name": self.partner} if self.partner
+                   else self._("Office hour"))
+        entry = CalendarEntry(
+            uid=booking_uid(b["booking_id"]), starts_at=b["starts_at"], ends_at=b["ends_at"], summary=summary,
+            location=b["location"], sequence=1 if method is Method.CANCEL else 0, cancelled=method is Method.CANCEL)
+        return CalendarCopy(method, entry, "office-hour.ics")
+
+    def relative_day(self, starts: datetime, what: str) -> str:
+        """Today at 6:00 PM: <what>; Tomorrow at …; Thursday, March 4, 2027: … (the reader's days)."""
+        _ = self._
+        days = self.r.days_between(self.now, starts)
+        values = {"time": self.r.time(starts), "what": what, "day": self.r.day(starts)}
+        if days <= 0:
+            return _("Today at %(time)s: %(what)s") % values
+        if days == 1:
+            return _("Tomorrow at %(time)s: %(what)s") % values
+        return _("%(day)s: %(what)s") % values
+
+    # --- accounts -------------------------------------------------------------------------------------------
+
+    def welcome(self) -> Message:
+        _ = self._
+        chapter = one_line(self.c.get("chapter_name"))
+        subject = (_("Welcome to %(chapter)s") % {"chapter": chapter} if chapter
+                   else _("Welcome to the mentorship platform"))
+        return Message(subject, [_("Your account is ready. You can now enrol in mentorship programs and register "
+                                   "for events.")], action=Action(_("Open the platform"), self.links.to("home")))
+
+    def mentor_approved(self) -> Message:
+        _ = self._
+        program = _program(self.c)
+        return Message(_("You are approved as a mentor in %(program)s") % {"program": program} if program
+                       else _("You are approved as a mentor"),
+                       [_("Thank you for volunteering. We will email you as soon as you are paired with a mentee.")],
+                       action=Action(_("See the program"), self.links.to("program", program_id=self.id("program_id"))))
+
+    # --- mentorships ----------------------------------------------------------------------------------------
+
+    def _is_your(self, confirmed: bool) -> str:
+        """'Sam Okafor is your clinical mentor in Into Medical School', or, proposed, 'would be'."""
+        _ = self._
+        values = {"name": self.partner, "program": self.program, "kind": self.kind_label()}
+        mentor = self.role == "mentee"  # what the partner is to the reader
+        if confirmed:
+            if values["kind"]:
+                return (_("%(name)s is your %(kind)s mentor in %(program)s.") if mentor
+                        else _("%(name)s is your %(kind)s mentee in %(program)s.")) % values
+            return (_("%(name)s is your mentor in %(program)s.") if mentor
+                    else _("%(name)s is your mentee in %(program)s.")) % values
+        if values["kind"]:
+            return (_("We propose %(name)s as your %(kind)s mentor in %(program)s.") if mentor
+                    else _("We propose %(name)s as your %(kind)s mentee in %(program)s.")) % values
+        return (_("We propose %(name)s as your mentor in %(program)s.") if mentor
+                else _("We propose %(name)s as your mentee in %(program)s.")) % values
+
+    def _first_steps(self) -> str:
+        return self._("A first conversation in the next two weeks is a good start; after that, %(program)s suggests "
+                      "meeting %(cadence)s (a video or phone call is fine).") % {
+            "program": self.program, "cadence": self.cadence()}
+
+    def _mentorship_link(self, label: str) -> Action:
+        return Action(label, self.links.to("mentorship", pairing_id=self.id("pairing_id")))
+
+    def pairing_proposed(self) -> Message:
+        _ = self._
+        return Message(_("A proposed match: %(name)s") % {"name": self.partner},
+                       [self._is_your(confirmed=False), _("Please accept or decline the proposal.")],
+                       self.partner_details(), self._mentorship_link(_("Accept or decline")))
+
+    def pairing_confirmed(self) -> Message:
+        _ = self._
+        return Message(_("You have been paired with %(name)s") % {"name": self.partner},
+                       [_("Good news: you have been paired.") + " " + self._is_your(confirmed=True),
+                        self._first_steps()],
+                       self.partner_details(), self._mentorship_link(_("See your mentorship")))
+
+    def waitlist_paired(self) -> Message:
+        _ = self._
+        return Message(_("Off the waitlist: you have been paired with %(name)s") % {"name": self.partner},
+                       [_("Thank you for waiting: a mentor is free, and you have been paired.") + " "
+                        + self._is_your(confirmed=True), self._first_steps()],
+                       self.partner_details(), self._mentorship_link(_("See your mentorship")))
+
+    def _program_link(self, label: str) -> Action:
+        return Action(label, self.links.to("program", program_id=self.id("program_id")))
+
+    def pairing_declined(self) -> Message:
+        _ = self._
+        values = {"name": self.partner, "program": self.program}
+        said = [_("You declined the proposed pairing with %(name)s in %(program)s.") % values
+                if self.c.get("by") == self.role else
+                _("%(name)s declined the proposed pairing in %(program)s.") % values]
+        said.append(_("You stay in the program, and we will look for another mentor for you.")
+                    if self.role == "mentee" else _("Thank you. We will propose another mentee when one fits."))
+        return Message(_("The proposed pairing with %(name)s will not go ahead") % values, said,
+                       action=self._program_link(_("See the program")))
+
+    def pairing_ended(self) -> Message:
+        _ = self._
+        values = {"name": self.partner, "program": self.program}
+        said = [_("You ended your mentorship with %(name)s in %(program)s.") % values
+                if self.c.get("by") == self.role else
+                _("%(name)s ended your mentorship in %(program)s.") % values]
+        said.append(_("If you wish, we will pair you with another mentor.") if self.role == "mentee"
+                    else _("Thank you for the time you gave."))
+        return Message(_("Your mentorship with %(name)s has ended") % values, said,
+                       action=self._program_link(_("See the program")))
+
+    def partner_left(self) -> Message:
+        """The partner erased their account: they are not named (their name is erased too)."""
+        _ = self._
+        values = {"program": self.program}
+        if self.c.get("was") == "active":
+            subject = _("Your mentorship in %(program)s has ended") % values
+            said = [_("Your mentee has left the platform, so your mentorship in %(program)s has ended.") % values
+                    if self.role == "mentor" else
+                    _("Your mentor has left the platform, so your mentorship in %(program)s has ended.") % values]
+        else:
+            subject = _("A proposed pairing in %(program)s will not go ahead") % values
+            said = [_("The person proposed to you in %(program)s has left the platform, so the proposal is "
+                      "withdrawn.") % values]
+        said.append(_("Their details have been deleted, as they asked."))
+        said.append(_("Thank you for the time you gave. You may be paired with another mentee.")
+                    if self.role == "mentor" else _("We will look for another mentor for you."))
+        return Message(subject, said, action=self._program_link(_("See the program")))
+
+    def pairing_renewed(self) -> Message:
+        _ = self._
+        values = {"name": self.partner, "program": self.program,
+                  "date": self.r.short_day(_at(self.c["term_ends_at"]))}
+        return Message(_("Your mentorship with %(name)s is renewed") % values,
+                       [_("You and %(name)s renewed your mentorship in %(program)s until %(date)s.") % values],
+                       action=self._mentorship_link(_("See your mentorship")))
+
+    def renewal_due(self) -> Message:
+        _ = self._
+        values = {"name": self.partner, "program": self.program,
+                  "date": self.r.short_day(_at(self.c["term_ends_at"]))}
+        return Message(_("Your mentorship with %(name)s: renew or complete?") % values,
+                       [_("Your term in %(program)s ends on %(date)s. Talk it over with %(name)s, then renew for "
+                          "another term or complete it.") % values],
+                       action=self._mentorship_link(_("Renew or complete")))
+
+    def meeting_overdue(self) -> Message:
+        _ = self._
+        values = {"name": self.partner, "program": self.program, "cadence": self.cadence()}
+        last_met = _moment(self.c.get("last_met_at"))
+        said = [_("A gentle nudge: it has been a while since you and %(name)s last met.") % values + " "
+                + (_("You last met on %(date)s.") % {"date": self.r.short_day(last_met)} if last_met
+                   else _("No meeting has been logged yet.")),
+                _("%(program)s suggests meeting %(cadence)s; a short call counts.") % values]
+        return Message(_("Time to catch up with %(name)s?") % values, said,
+                       [d for d in self.partner_details() if d.href], self._mentorship_link(_("Log a meeting")))
+
+    def feedback_request(self) -> Message:
+        _ = self._
+        values = {"name": self.partner, "program": self.program}
+        return Message(_("How was your mentorship with %(name)s?") % values,
+                       [_("Your mentorship in %(program)s is complete. Thank you! Please tell us how it went: your "
+                          "feedback shapes the next pairings.") % values],
+                       action=Action(_("Give feedback"), self.links.to("feedback", pairing_id=self.id("pairing_id"))))
+
+    def mentee_waitlisted(self) -> Message:
+        _ = self._
+        values = {"program": self.program, "position": self.c["position"], "kind": self.kind_label()}
+        busy = (_("Every %(kind)s mentor in %(program)s is busy right now.") if values["kind"]
+                else _("Every mentor in %(program)s is busy right now.")) % values
+        return Message(_("You are on the waitlist for %(program)s: position %(position)s") % values,
+                       [busy + " " + _("You are number %(position)s on the waitlist; we will pair you as soon as a "
+                                       "mentor is free.") % values],
+                       action=Action(_("See your place"), self.links.to("waitlist", program_id=self.id("program_id"))))
+
+    # --- events ---------------------------------------------------------------------------------------------
+
+    def _event_link(self, label: str | None = None) -> Action:
+        return Action(label or self._("See the event"),
+                      self.links.to("event", scheduled_event_id=self.id("scheduled_event_id")))
+
+    def _events_link(self) -> Action:
+        return Action(self._("Find another event"), self.links.to("events"))
+
+    def _seat(self, subject: str, opening: str) -> Message:
+        _ = self._
+        said = [opening]
+        if self.event["is_virtual"] and not self.c.get("join_url"):
+            said.append(_("The link to join will follow in a separate email."))
+        said.append(_("The calendar entry is attached."))
+        return Message(subject, said, self.event_details(with_join=True), self._event_link(),
+                       calendar=self.event_calendar(Method.REQUEST))
+
+    def registration_confirmed(self) -> Message:
+        _ = self._
+        return self._seat(_("You're registered: %(title)s") % {"title": self.title},
+                          _("Your place at %(title)s is confirmed.") % {"title": self.title})
+
+    def registration_promoted(self) -> Message:
+        _ = self._
+        return self._seat(_("A place freed up: you're in for %(title)s") % {"title": self.title},
+                          _("A place at %(title)s freed up, and it is yours.") % {"title": self.title})
+
+    def registration_waitlisted(self) -> Message:
+        _ = self._
+        values = {"title": self.title, "position": self.c["position"]}
+        return Message(_("On the waitlist for %(title)s: position %(position)s") % values,
+                       [_("%(title)s is full. You are number %(position)s on its waitlist; we will email you if a "
+                          "place frees up.") % values],
+                       self.event_details(), self._event_link(_("See the event or leave the waitlist")))
+
+    def registration_cancelled(self) -> Message:
+        _ = self._
+        values = {"title": self.title}
+        said = [_("As you asked, your registration for %(title)s is cancelled.") % values]
+        calendar = None
+        if self.c.get("held_seat"):
+            said.append(_("The calendar entry attached removes it from your calendar."))
+            calendar = self.event_calendar(Method.CANCEL)
+        return Message(_("Cancelled: your registration for %(title)s") % values, said, self.event_details(),
+                       self._events_link(), calendar=calendar)
+
+    def registration_removed(self) -> Message:
+        _ = self._
+        values = {"title": self.title}
+        said = [_("The organisers of %(title)s cancelled your registration. If you think this is a mistake, please "
+                  "contact them.") % values]
+        calendar = None
+        if self.c.get("held_seat"):
+            said.append(_("The calendar entry attached removes it from your calendar."))
+            calendar = self.event_calendar(Method.CANCEL)
+        return Message(_("Your registration for %(title)s was cancelled by the organisers") % values, said,
+                       self.event_details(), self._event_link(), calendar=calendar)
+
+    def join_link(self) -> Message:
+        _ = self._
+        values = {"title": self.title}
+        return Message(_("Your link to join %(title)s") % values,
+                       [_("Here is your link to join %(title)s. Please keep it to yourself.") % values],
+                       self.event_details(with_join=True), self._event_link())
+
+    def event_cancelled(self) -> Message:
+        _ = self._
+        values = {"title": self.title, "when": self.r.span(self.event["starts_at"], self.event["ends_at"])}
+        return Message(_("Cancelled: %(title)s") % values,
+                       [_("We are sorry: %(title)s, planned for %(when)s, is cancelled, and your registration with "
+                          "it.") % values, _("The calendar entry attached removes it from your calendar.")],
+                       action=self._events_link(), calendar=self.event_calendar(Method.CANCEL))
+
+    def event_updated(self) -> Message:
+        _ = self._
+        e, before = self.event, self.c.get("before") or {}
+        changed = set(self.c.get("changed_fields") or [])
+        said = [_("%(title)s, which you registered for, has changed.") % {"title": self.title}]
+        if changed & {"starts_at", "ends_at"}:
+            now = {"when": self.r.span(e["starts_at"], e["ends_at"])}
+            if before.get("starts_at") and before.get("ends_at"):
+                was = self.r.span(_at(before["starts_at"]), _at(before["ends_at"]))
+                said.append(_("It now takes place %(when)s; it was %(before)s.") % {**now, "before": was})
+            else:
+                said.append(_("It now takes place %(when)s.") % now)
+        if "location" in changed or "is_virtual" in changed:
+            place = one_line(e["location"], 300)
+            if place:
+                was_place = one_line(before.get("location"), 300)
+                said.append(_("It now takes place at %(place)s; it was at %(before)s.") % {
+                    "place": place, "before": was_place} if was_place else
+                    _("It now takes place at %(place)s.") % {"place": place})
+            if "is_virtual" in changed:
+                said.append(_("It now takes place online.") if e["is_virtual"]
+                            else _("It no longer takes place online."))
+        if "title" in changed and before.get("title"):
+            said.append(_("Its new title is “%(title)s”; it was “%(before)s”.") % {
+                "title": self.title, "before": one_line(before["title"])})
+        if "description" in changed:
+            said.append(_("Its description has changed."))
+        if "exhibitors" in changed:
+            said.append(_("The list of exhibitors has changed."))
+        if changed & {"starts_at", "ends_at"}:
+            subject = _("New time: %(title)s")
+        elif changed & {"location", "is_virtual"}:
+            subject = _("New place: %(title)s")
+        else:
+            subject = _("Changed: %(title)s")
+        calendar = None
+        if self.c.get("holds_seat"):
+            said.append(_("The updated calendar entry is attached."))
+            calendar = self.event_calendar(Method.REQUEST)
+        return Message(subject % {"title": self.title}, said, self.event_details(), self._event_link(),
+                       calendar=calendar)
+
+    def event_reminder(self) -> Message:
+        _ = self._
+        return Message(self.relative_day(self.event["starts_at"], self.title),
+                       [_("A reminder: %(title)s is coming up.") % {"title": self.title}],
+                       self.event_details(with_join=True), self._event_link())
+
+    def waitlist_closed(self) -> Message:
+        _ = self._
+        values = {"title": self.title}
+        return Message(_("No place came free: %(title)s") % values,
+                       [_("%(title)s has taken place, and no place came free for you on its waitlist. We are sorry, "
+                          "and we hope to see you at another event.") % values],
+                       action=self._events_link())
+
+    # --- office hours ---------------------------------------------------------------------------------------
+
+    def _office_hour_link(self) -> Action:
+        return Action(self._("See your office hour"),
+                      self.links.to("office_hour", slot_id=UUID(str(self.booking["slot_id"]))))
+
+    def _how_to_join(self) -> list[str]:
+        if not self.booking["is_virtual"] or self.booking["location"]:
+            return []
+        values = {"name": self.partner}
+        if self.role == "host":
+            return [self._("It takes place online: please share the link to join with %(name)s on the platform "
+                           "before it starts.") % values]
+        return [self._("It takes place online: %(name)s will share the link to join on the platform before it "
+                       "starts.") % values]
+
+    def office_hours_booked(self) -> Message:
+        _ = self._
+        values = {"name": self.partner}
+        return Message(_("Office hour booked with %(name)s") % values,
+                       [_("Your office hour with %(name)s is booked.") % values, *self._how_to_join(),
+                        _("The calendar entry is attached.")],
+                       self.booking_details(), self._office_hour_link(),
+                       calendar=self.booking_calendar(Method.REQUEST))
+
+    def office_hours_booked_host(self) -> Message:
+        _ = self._
+        values = {"name": self.partner}
+        return Message(_("%(name)s booked your office hour") % values,
+                       [_("%(name)s booked one of your office hours.") % values, *self._how_to_join(),
+                        _("The calendar entry is attached.")],
+                       self.booking_details(), self._office_hour_link(),
+                       calendar=self.booking_calendar(Method.REQUEST))
+
+    def office_hours_reminder(self) -> Message:
+        _ = self._
+        what = _("office hour with %(name)s") % {"name": self.partner}
+        return Message(self.relative_day(self.booking["starts_at"], what),
+                       [_("A reminder of your office hour with %(name)s.") % {"name": self.partner},
+                        *self._how_to_join()],
+                       self.booking_details(), self._office_hour_link())
+
+    def office_hours_cancelled(self) -> Message:
+        _ = self._
+        b = self.booking
+        values = {"name": self.partner, "when": self.r.span(b["starts_at"], b["ends_at"])}
+        reason, by = self.c.get("reason_code", "cancelled"), self.c.get("cancelled_by")
+        if not self.partner:  # the other side left the platform, and is not named
+            subject = _("Cancelled: your office hour on %(day)s") % {"day": self.r.day(b["starts_at"])}
+            said = ([_("The person who booked your office hour on %(when)s has left the platform, so the booking is "
+                       "cancelled. The slot is open again.") % values] if self.role == "host" else
+                    [_("The host of the office hour you booked for %(when)s has left the platform, so it is "
+                       "cancelled.") % values])
+        else:
+            subject = _("Cancelled: your office hour with %(name)s") % values
+            if by == self.role:
+                said = [_("Your office hour with %(name)s on %(when)s is cancelled.") % values]
+            elif reason == "slot_withdrawn":
+                said = [_("%(name)s withdrew the office hour you booked for %(when)s.") % values]
+            elif self.role == "host":
+                said = [_("%(name)s cancelled their booking of your office hour on %(when)s. The slot is open "
+                          "again for others to book.") % values]
+            else:
+                said = [_("%(name)s cancelled the office hour you booked for %(when)s.") % values]
+        said.append(_("The calendar entry attached removes it from your calendar."))
+        action = Action(_("Find another office hour") if self.role == "participant" else _("See your office hours"),
+                        self.links.to("office_hours"))
+        return Message(subject, said, action=action, calendar=self.booking_calendar(Method.CANCEL))
+
+    # --- the digest -----------------------------------------------------------------------------------------
+
+    def daily_digest(self) -> Message:
+        _, n_ = self._, self.r.ngettext
+        items = self.c.get("items") or []
+        return Message(n_("Your daily digest: %(count)s update", "Your daily digest: %(count)s updates",
+                          len(items)) % {"count": len(items)},
+                       [_("Here is what happened since your last digest:")],
+                       bullets=[f"{self.r.moment(item['created_at'])}: {one_line(item['subject'], 300)}"
+                                for item in items],
+                       action=Action(_("Open your inbox"), self.links.to("inbox")))

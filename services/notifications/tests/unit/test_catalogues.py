@@ -1,0 +1,51 @@
+"""The gettext catalogues: the template holds every message the code says (extracted as `babel.cfg` says), and each
+language translates every one of them, with the same placeholders."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po
+from notifications.adapters.i18n import LANGUAGES, LOCALE_DIR
+
+SERVICE = Path(__file__).resolve().parents[2]
+KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "n_": (1, 2)}
+
+
+def _ids(catalog) -> set:
+    return {message.id if isinstance(message.id, str) else tuple(message.id) for message in catalog if message.id}
+
+
+def _placeholders(text: str) -> set[str]:
+    return set(re.findall(r"%\((\w+)\)s", text))
+
+
+def test_the_template_holds_every_message_the_code_says():
+    with (SERVICE / "babel.cfg").open() as config:
+        from babel.messages.frontend import parse_mapping_cfg
+        method_map, options_map = parse_mapping_cfg(config)
+    said = {message if isinstance(message, str) else tuple(message)
+            for _, _, message, _, _ in (found[:5] for found in extract_from_dir(
+                str(SERVICE), method_map, options_map, keywords=KEYWORDS))}
+    with (LOCALE_DIR / "messages.pot").open("rb") as template:
+        assert _ids(read_po(template)) == said, "run pybabel extract as adapters/i18n.py says, then update"
+
+
+def test_every_language_translates_every_message_with_the_same_placeholders():
+    with (LOCALE_DIR / "messages.pot").open("rb") as template:
+        wanted = _ids(read_po(template))
+    for language in set(LANGUAGES) - {"en"}:
+        with (LOCALE_DIR / language / "LC_MESSAGES" / "messages.po").open("rb") as source:
+            catalog = read_po(source, locale=language)
+        assert _ids(catalog) == wanted, language
+        for message in catalog:
+            if not message.id:
+                continue
+            assert not message.fuzzy, message.id
+            ids = [message.id] if isinstance(message.id, str) else list(message.id)
+            strings = [message.string] if isinstance(message.string, str) else list(message.string)
+            assert all(strings), f"{language}: {message.id!r} is not translated"
+            for text in strings:
+                assert _placeholders(text) <= _placeholders(ids[-1]) | _placeholders(ids[0]), (language, message.id)
