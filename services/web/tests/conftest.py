@@ -74,7 +74,7 @@ async def platform(kafka_bootstrap_servers, postgres_server, smtp_sink):
     url = {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}
     special = {
         "notifications": (NotificationsSettings, {"smtp_host": "127.0.0.1", "smtp_port": smtp_sink.smtp_port,
-                                                  "dispatch_poll_seconds": 0.1}),
+                                                  "dispatch_poll_seconds": 0.1, "web_base_url": url["web"]}),
         # Every test signs in from 127.0.0.1: the per-client limit is the unit tests' to check.
         "web": (WebSettings, {"profiles_url": url["profiles"], "matching_url": url["matching"],
                               "events_url": url["events"], "notifications_url": url["notifications"],

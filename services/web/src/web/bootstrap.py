@@ -33,6 +33,7 @@ from .service_layer.unit_of_work import WebUnitOfWork
 
 HERE = Path(__file__).parent
 MIGRATIONS = HERE / "migrations"
+_EXPLORER = ("/docs", "/docs/oauth2-redirect", "/redoc")
 
 
 def build_app(settings: ServiceSettings | None = None) -> FastAPI:
@@ -43,6 +44,8 @@ def build_app(settings: ServiceSettings | None = None) -> FastAPI:
     service.run_in_background(jobs.forget_expired(new_unit_of_work))
     pages = [account.router, mentorship.router, events.router, notices.router]
     app = create_app(service, pages, title="Mentorship platform: web")
+    # No API explorer: the web app has no API for people, and the explorer's scripts are not this site's (CSP).
+    app.router.routes[:] = [r for r in app.router.routes if getattr(r, "path", None) not in _EXPLORER]
     # Static files only are compressed: a page holds a CSRF token beside what the person typed (BREACH).
     app.mount("/static", GZipMiddleware(StaticFiles(directory=HERE / "static"), minimum_size=512), name="static")
     app.add_middleware(SecurityHeaders)

@@ -95,6 +95,12 @@ async def office_hours(visitor: Person, done: str | None = None, error: str | No
                   done=done, error=visitor.error_words(error) if error else None)
 
 
+@router.get("/office-hours/{slot_id}")
+async def office_hour(slot_id: UUID, visitor: Person) -> Response:
+    """Where a message about one booked office hour links: the office-hours page, which lists it with its cancel."""
+    return await office_hours(visitor)
+
+
 @router.post("/office-hours/{slot_id}/book")
 async def book(slot_id: UUID, visitor: Person, posted: Form) -> Response:
     try:
