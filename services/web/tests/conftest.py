@@ -64,7 +64,10 @@ class Platform:
         return max((m["id"] for m in self.sink.messages()), default=0)
 
 
-@pytest.fixture(scope="session")
+# Package-scoped (tests/__init__.py makes the web's tests a package): the platform stops once the web's tests are
+# done. Kept for the session, its notifications would mail what later tests' platforms do too (the topics are
+# shared), doubling the emails they count.
+@pytest.fixture(scope="package")
 async def platform(kafka_bootstrap_servers, postgres_server, smtp_sink):
     from notifications.config import NotificationsSettings
     from web.config import WebSettings
@@ -92,6 +95,7 @@ async def platform(kafka_bootstrap_servers, postgres_server, smtp_sink):
     apps = {name: importlib.import_module(f"{name}.bootstrap").build_app(settings(name)) for name in service_names()}
     async with contextlib.AsyncExitStack() as stack:
         urls = {name: await stack.enter_async_context(serving(app, ports[name])) for name, app in apps.items()}
+        await caught_up(apps, kafka_bootstrap_servers)
         platform = Platform(urls, smtp_sink, kafka_bootstrap_servers, databases)
         platform.world = await _world(platform, run)
         yield platform
@@ -128,7 +132,7 @@ async def _world(platform: Platform, run: str) -> dict[str, Any]:
             "event": session, "run": run}
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 async def browser() -> Browser:
     async with async_playwright() as playwright:
         launched = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -172,3 +176,35 @@ async def audit(page: Page) -> list[str]:
                                              "resultTypes": ["violations"]})
     return [f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
             for v in results.response["violations"]]
+
+
+async def caught_up(apps: dict, bootstrap: str) -> None:
+    """Wait until every service has applied what the shared topics already held when it started (earlier tests'
+    events, replayed from the earliest offset): a test's own events are then not applied in one batch with a
+    backlog's, which would give the work they defer together a correlation id of its own."""
+    from aiokafka import AIOKafkaConsumer
+    from aiokafka.admin import AIOKafkaAdminClient
+    from plumbing.kafka import partitions_of
+    from plumbing.testing import eventually
+
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    reader = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+    await admin.start()
+    await reader.start()
+    try:
+        for name, app in apps.items():
+            service = app.state.service
+            if service.consumer is None:
+                continue
+            partitions = await partitions_of(bootstrap, service.consumer.topics)
+            ends = await reader.end_offsets(partitions)
+
+            async def applied(group=service.settings.consumer_group, ends=ends) -> bool:
+                committed = await admin.list_consumer_group_offsets(group)
+                return all(committed.get(tp) is not None and committed[tp].offset >= end
+                           for tp, end in ends.items() if end > 0)
+
+            await eventually(applied, timeout=180, interval=0.2, what=f"{name} to apply the topics' backlog")
+    finally:
+        await reader.stop()
+        await admin.close()
