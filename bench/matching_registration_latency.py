@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import base64
 import json
 import os
 import random
@@ -132,7 +133,8 @@ async def run(args: argparse.Namespace, work: Path) -> None:
     database_url = postgres.create_database("matching")
     port = free_port()
     env = os.environ | {"DATABASE_URL": database_url, "KAFKA_BOOTSTRAP_SERVERS": kafka.bootstrap_servers,
-                        "HTTP_PORT": str(port), "LOG_LEVEL": "WARNING"}
+                        "HTTP_PORT": str(port), "LOG_LEVEL": "WARNING",
+                        "MATCHING_IDENTITY_KEY": base64.urlsafe_b64encode(os.urandom(32)).decode()}
     with open(work / "matching.log", "ab") as log:
         service = subprocess.Popen([sys.executable, "-m", "matching"], env=env, stdout=log, stderr=subprocess.STDOUT,
                                    start_new_session=True)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import importlib
+import os
 from dataclasses import dataclass
 from uuid import uuid4
 
@@ -30,16 +32,19 @@ class Platform:
 
 @pytest.fixture(scope="session")
 async def platform(kafka_bootstrap_servers, postgres_server, smtp_sink):
+    from matching.config import MatchingSettings
     from notifications.config import NotificationsSettings
     from web.config import WebSettings
 
     run = uuid4().hex[:8]
     ports = {name: free_port() for name in service_names()}
     url = {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}
-    # What a service needs beyond the common settings: notifications mails the sink, the web app calls the others.
+    # What a service needs beyond the common settings: notifications mails the sink, matching its key, the web app
+    # calls the others.
     special = {
         "notifications": (NotificationsSettings, {"smtp_host": "127.0.0.1", "smtp_port": smtp_sink.smtp_port,
                                                   "dispatch_poll_seconds": 0.1}),
+        "matching": (MatchingSettings, {"identity_key": base64.urlsafe_b64encode(os.urandom(32)).decode()}),
         "web": (WebSettings, {"profiles_url": url["profiles"], "matching_url": url["matching"],
                               "events_url": url["events"], "notifications_url": url["notifications"],
                               "public_base_url": url["web"], "smtp_host": "127.0.0.1",

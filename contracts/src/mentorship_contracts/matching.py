@@ -17,6 +17,16 @@ ROUNDS = "matching.rounds"
 KindOfPairing = Annotated[PairingKind, Field(
     description="What the mentorship is for; a mentee may hold one pairing of each kind at once")]
 
+# Why a pair fits, as anyone may read it: never an identity attribute (`shared_identity` was one, before version
+# 4 of the pairing events). Identity a person consented to use in matching may decide whom they are proposed to,
+# but no score or reason anyone reads depends on it.
+PairingReason = Literal["specialty_overlap", "support_offered", "near_peer", "further_along", "shared_language",
+                        "format_compatible", "same_region", "same_time_zone"]
+VisibleReasons = Annotated[list[PairingReason], Field(
+    description="Why this pair fits, from everything but identity attributes (none of them is ever a reason)")]
+VisibleScore = Annotated[int, Field(
+    ge=0, le=100, description="How well the pair fits, 0 to 100, from everything but identity attributes")]
+
 
 class PairingEvent(IntegrationEvent):
     """What every event on `matching.pairings` says: which pairing, in which program, of whom."""
@@ -64,6 +74,19 @@ class PairingProposedV3(PairingProposedV2):
 
 
 @register
+class PairingProposedV4(PairingProposedV3):
+    """A mentee and a mentor were proposed to each other, with the kind of pairing.
+
+    Version 4: the score and the reasons say nothing of identity: `reason_codes` are from a fixed list without
+    `shared_identity`, and `score` counts everything but identity attributes."""
+
+    schema_version: Literal[4] = 4
+
+    score: VisibleScore
+    reason_codes: VisibleReasons
+
+
+@register
 class PairingConfirmed(PairingEvent):
     """Both accepted, or the program confirmed it: the mentorship is active."""
 
@@ -93,6 +116,19 @@ class PairingConfirmedV3(PairingConfirmedV2):
 
     closed_schema = True
     schema_version: Literal[3] = 3
+
+
+@register
+class PairingConfirmedV4(PairingConfirmedV3):
+    """Both accepted, or the program confirmed it: the mentorship is active.
+
+    Version 4: the score and the reasons say nothing of identity: `reason_codes` are from a fixed list without
+    `shared_identity`, and `score` counts everything but identity attributes."""
+
+    schema_version: Literal[4] = 4
+
+    score: VisibleScore
+    reason_codes: VisibleReasons
 
 
 @register

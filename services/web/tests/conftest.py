@@ -8,8 +8,10 @@ Playwright/axe plugin.)
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import importlib
+import os
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -69,6 +71,7 @@ class Platform:
 # shared), doubling the emails they count.
 @pytest.fixture(scope="package")
 async def platform(kafka_bootstrap_servers, postgres_server, smtp_sink):
+    from matching.config import MatchingSettings
     from notifications.config import NotificationsSettings
     from web.config import WebSettings
 
@@ -78,6 +81,7 @@ async def platform(kafka_bootstrap_servers, postgres_server, smtp_sink):
     special = {
         "notifications": (NotificationsSettings, {"smtp_host": "127.0.0.1", "smtp_port": smtp_sink.smtp_port,
                                                   "dispatch_poll_seconds": 0.1, "web_base_url": url["web"]}),
+        "matching": (MatchingSettings, {"identity_key": base64.urlsafe_b64encode(os.urandom(32)).decode()}),
         # Every test signs in from 127.0.0.1: the per-client limit is the unit tests' to check.
         "web": (WebSettings, {"profiles_url": url["profiles"], "matching_url": url["matching"],
                               "events_url": url["events"], "notifications_url": url["notifications"],

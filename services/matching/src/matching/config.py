@@ -1,7 +1,7 @@
 """Matching's settings beyond the common ones."""
 
 from plumbing.settings import ServiceSettings
-from pydantic import Field
+from pydantic import Field, SecretStr
 
 
 class MatchingSettings(ServiceSettings):
@@ -10,3 +10,8 @@ class MatchingSettings(ServiceSettings):
     round_poll_seconds: float = Field(default=1.0, validation_alias="MATCHING_ROUND_POLL_SECONDS")
     lifecycle_poll_seconds: float = Field(default=60.0, validation_alias="MATCHING_LIFECYCLE_POLL_SECONDS")
     renewal_notice_days: int = Field(default=30, validation_alias="MATCHING_RENEWAL_NOTICE_DAYS")
+    # The key identity values are kept under, as keyed hashes (adapters/identity_hashing.py): 32 random bytes,
+    # URL-safe base64. A secret without a default: matching refuses to start without it.
+    identity_key: SecretStr | None = Field(
+        default=None, validation_alias="MATCHING_IDENTITY_KEY",
+        description="the key identity values are hashed under", json_schema_extra={"required to start": True})

@@ -3,8 +3,10 @@ public topics read with a plain consumer."""
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import json
+import os
 from uuid import UUID, uuid4
 
 import asyncpg
@@ -122,6 +124,7 @@ def matching_settings(kafka_bootstrap_servers, postgres_server, topics):
         consumer_group_name=name, database_url=postgres_server.create_database(name),
         kafka_bootstrap_servers=kafka_bootstrap_servers, jwt_secret=SECRET, consumer_backoff_seconds=0.05,
         round_poll_seconds=0.1, lifecycle_poll_seconds=0.2,
+        identity_key=base64.urlsafe_b64encode(os.urandom(32)).decode(),  # the deployment's own: no default
     )
 
 

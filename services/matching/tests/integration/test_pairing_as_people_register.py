@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from uuid import uuid4
+from uuid import UUID, uuid4
 
 import asyncpg
 from mentorship_contracts.profiles import ConsentChanged, PersonErased
@@ -58,36 +58,63 @@ async def test_room_freed_by_an_ended_pairing_goes_to_the_mentee_who_waited_long
         assert [w["person_id"] for w in waiting] == [str(third), str(first)]
 
 
-async def test_a_mentorship_is_accepted_by_both_met_signalled_overdue_once_renewed_completed_and_reviewed(
-        matching, profiles, observer):
-    program = await profiles.program(both_must_accept=True, cadence_max_days=30)
+def days_ago(days: int) -> str:
+    return (datetime.now(UTC) - timedelta(days=days)).date().isoformat()
+
+
+async def test_a_mentorship_is_accepted_by_both_met_signalled_overdue_once_renewed_by_both_completed_and_reviewed(
+        matching, matching_settings, profiles, observer):
+    chapter = uuid4()
+    program = await profiles.program(chapter_id=chapter, both_must_accept=True, cadence_max_days=30)
     mentor = await profiles.person(program, "mentor")
     mentee = await profiles.person(program, "mentee")
     proposed = (await observer.wait_for(program, "pairing_proposed", mentee_id=mentee))[0]
     path = f"/v1/pairings/{proposed['pairing_id']}"
+    conn = await asyncpg.connect(matching_settings.database_url)
 
     async with client(matching, "participant", person_id=mentee) as as_mentee, \
-            client(matching, "participant", person_id=mentor) as as_mentor:
+            client(matching, "participant", person_id=mentor) as as_mentor, \
+            client(matching, "coordinator", chapter_id=chapter) as coordinator:
         assert (await as_mentee.post(f"{path}/accept")).json()["status"] == "proposed"
         assert (await as_mentor.post(f"{path}/accept")).json()["status"] == "active"
         await observer.wait_for(program, "pairing_confirmed", mentee_id=mentee)
 
-        long_ago = (datetime.now(UTC) - timedelta(days=45)).date().isoformat()
-        logged = await as_mentor.post(f"{path}/meetings", json={"met_on": long_ago, "minutes": 45, "topics": ["MCAT"]})
+        # A meeting is dated on or after the day the mentorship began; move that day 60 days back.
+        before = await as_mentor.post(f"{path}/meetings", json={"met_on": days_ago(3), "minutes": 45})
+        assert before.status_code == 422 and before.json()["error"]["code"] == "meeting_before_pairing", before.text
+        assert before.json()["error"]["field"] == "met_on"
+        await conn.execute("UPDATE pairings SET confirmed_at = now() - interval '60 days' WHERE id = $1",
+                           UUID(proposed["pairing_id"]))
+        logged = await as_mentor.post(f"{path}/meetings", json={"met_on": days_ago(45), "minutes": 45,
+                                                                 "topics": ["MCAT"]})
         assert logged.status_code == 201, logged.text
         overdue = await observer.wait_for(program, "meeting_overdue", mentee_id=mentee)
         assert overdue[0]["days_overdue"] >= 14
 
-        renewed = await as_mentee.post(f"{path}/renew")
+        # Renewed near the term's end only, by both of the pair; a coordinator does not renew for them.
+        early = await as_mentee.post(f"{path}/renew")
+        assert early.status_code == 409 and early.json()["error"]["code"] == "renewal_not_due", early.text
+        await conn.execute("UPDATE pairings SET term_ends_at = now() + interval '10 days' WHERE id = $1",
+                           UUID(proposed["pairing_id"]))
+        assert (await coordinator.post(f"{path}/renew")).status_code == 403
+        for _ in range(3):
+            asked = await as_mentee.post(f"{path}/renew")
+            assert asked.status_code == 200 and asked.json()["mentee_renews"], asked.text
+        ends = asked.json()["term_ends_at"]
+        renewed = await as_mentor.post(f"{path}/renew")
         assert renewed.status_code == 200, renewed.text
-        await observer.wait_for(program, "pairing_renewed", mentee_id=mentee)
+        assert renewed.json()["term_ends_at"] > ends and not renewed.json()["mentee_renews"]
+        told = await observer.wait_for(program, "pairing_renewed", mentee_id=mentee)
+        assert [e["term_ends_at"][:10] for e in told] == [renewed.json()["term_ends_at"][:10]]
         assert (await as_mentor.post(f"{path}/complete")).json()["status"] == "completed"
         await observer.wait_for(program, "pairing_completed", mentee_id=mentee)
 
         review = {"rating": 5, "comment": "She helped me through my applications."}
         assert (await as_mentee.post(f"{path}/feedback", json=review)).status_code == 201
         assert (await as_mentee.post(f"{path}/feedback", json=review)).status_code == 409
+    await conn.close()
     assert len(await observer.of(program, "meeting_overdue")) == 1
+    assert len(await observer.of(program, "pairing_renewed")) == 1
     assert not any("helped" in str(e) for e in observer.seen)
 
 
@@ -111,6 +138,8 @@ async def test_a_stranger_may_not_act_on_a_pairing_nor_a_coordinator_of_another_
 async def test_a_required_identity_is_honoured_and_forgotten_when_consent_is_withdrawn(matching, profiles, observer):
     program = await profiles.program(pairing_mode="mentee_choice")
     sharing = await profiles.person(program, "mentor", identity_for_matching={"first_generation": "yes"})
+    await profiles.send(ConsentChanged(person_id=sharing, attribute="first_generation", purpose="partner",
+                                       granted=True))  # only a mentor who shows it to a partner meets a requirement
     other = await profiles.person(program, "mentor", specialties=["pediatrics"])
     mentee = uuid4()
     await profiles.profile(mentee, "undergraduate", specialties=["pediatrics"],
@@ -194,3 +223,30 @@ async def test_a_mentors_new_profile_counts_for_the_next_mentee_though_their_ros
 
     after = (await observer.wait_for(program, "pairing_confirmed", mentee_id=second))[0]
     assert after["mentor_id"] == str(mentor) and "specialty_overlap" in after["reason_codes"]
+
+
+async def test_an_enrollment_applied_before_the_matching_profile_that_requires_a_shared_identity_is_paired_as_required(
+        matching, matching_settings, profiles, observer):
+    program = await profiles.program()
+    better = await profiles.person(program, "mentor", capacity=5, specialties=["pediatrics"])
+    sharing = await profiles.person(program, "mentor", identity_for_matching={"first_generation": "yes"})
+    await profiles.send(ConsentChanged(person_id=sharing, attribute="first_generation", purpose="partner",
+                                       granted=True))
+    await known_to_matching(matching_settings, better, sharing)
+    mentee = uuid4()
+    enrollment = await profiles.enroll(mentee, program, "mentee", "undergraduate")
+    conn = await asyncpg.connect(matching_settings.database_url)
+    try:
+        async def applied():
+            return await conn.fetchval("SELECT true FROM enrollments WHERE id = $1", enrollment)
+
+        await eventually(applied, timeout=60, what="the enrollment to be applied first")
+    finally:
+        await conn.close()
+    await profiles.profile(mentee, "undergraduate", specialties=["pediatrics"],
+                           identity_for_matching={"first_generation": "yes"},
+                           identity_requests=[{"attribute": "first_generation", "strength": "requirement"}])
+
+    confirmed = (await observer.wait_for(program, "pairing_confirmed", mentee_id=mentee))[0]
+    assert confirmed["mentor_id"] == str(sharing)
+    assert not await observer.of(program, "mentee_waitlisted")

@@ -112,6 +112,31 @@ async def test_two_instances_under_concurrent_enrollments_keep_capacities_the_ca
     assert sorted(e["pairing_id"] for e in confirmed) == sorted(str(r["id"]) for r in rows)
 
 
+async def test_two_instances_leave_no_mentee_stranded_whose_profile_and_enrollment_are_published_together(
+        matching_settings, profiles, observer):
+    """Each mentee's matching profile and enrollment travel on two topics and may be applied at the same moment
+    by the two instances: whichever commits second must see the other and pair the mentee. One mentee per
+    program, so that no other mentee's event offers room in their program later and hides a stranded one."""
+    async with serving(build_app(matching_settings)) as first, serving(build_app(matching_settings)):
+        programs = list(await asyncio.gather(*(profiles.program() for _ in range(30))))
+        mentors = await asyncio.gather(*(profiles.person(program, "mentor") for program in programs))
+        await known_to_matching(matching_settings, *mentors)
+        mentees = [uuid4() for _ in programs]
+
+        async def signs_up(mentee: UUID, program: UUID) -> None:
+            await asyncio.gather(profiles.profile(mentee, "undergraduate"),
+                                 profiles.enroll(mentee, program, "mentee", "undergraduate"))
+
+        await asyncio.gather(*(signs_up(m, p) for m, p in zip(mentees, programs, strict=True)))
+        # A mentor with room in each program: every mentee is paired, none left for an event that will not come.
+        for mentee, program in zip(mentees, programs, strict=True):
+            await observer.wait_for(program, "pairing_confirmed", mentee_id=mentee)
+        async with client(first) as admin:
+            for program in programs:
+                stats = (await admin.get(f"/v1/programs/{program}/statistics")).json()
+                assert (stats["active"], stats["waiting"]) == (1, 0)
+
+
 async def test_two_instances_pair_a_mentee_enrolled_for_two_kinds_once_per_kind_each_with_a_mentor_of_that_kind(
         matching_settings, profiles, observer):
     async with serving(build_app(matching_settings)) as first, serving(build_app(matching_settings)):
@@ -153,7 +178,7 @@ async def test_two_instances_pair_a_mentee_enrolled_for_two_kinds_once_per_kind_
     assert sorted(e["pairing_id"] for e in confirmed) == sorted(str(r["id"]) for r in rows)
     # Subscribers can tell a mentee's clinical mentor from their research one, and what each waiting mentee waits for.
     kind_of = {str(r["id"]): r["sought"] for r in rows}
-    assert [(e["schema_version"], e["pairing_kind"]) for e in confirmed] == [(3, kind_of[e["pairing_id"]])
+    assert [(e["schema_version"], e["pairing_kind"]) for e in confirmed] == [(4, kind_of[e["pairing_id"]])
                                                                             for e in confirmed]
     assert sorted(r["pairing_kind"] for r in waiting) == ["clinical"] * 3 + ["research"] * 3
     for enrollment in waiting:

@@ -16,6 +16,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
+from matching.adapters.identity_hashing import IdentityHasher
 from matching.domain.model import LIVE, Candidate, IdentityWish, NewPairing, Pairing, ProgramRules
 from matching.domain.scoring import Weights
 from matching.service_layer.rosters import RosterCache
@@ -26,6 +27,8 @@ from plumbing.testing import FakeTransaction, FakeUnitOfWork
 OPEN = ("proposed", "active", "requested")
 CLOSED_BEFORE = ("declined", "ended")
 EPOCH = datetime(2026, 1, 1, tzinfo=UTC) + timedelta(days=365)
+# The tests' own key for identity values (a deployment's comes from MATCHING_IDENTITY_KEY; there is no default).
+IDENTITY_KEY = "dGVzdHMtb25seS1tYXRjaGluZy1pZGVudGl0eS1rZXk="
 
 
 class Tables:
@@ -89,6 +92,7 @@ class FakePeople:
     def __init__(self, tables: Tables) -> None:
         self._tables = tables
         self.profiles: dict[UUID, dict] = {}
+        self.plaintext: dict[UUID, dict] = {}  # profiles set aside until their identity values are hashed
         self.enrollments: dict[UUID, dict] = {}
         self.changes = 0  # the roster stamp's sequence
         self.ticks = 0  # the fake clock of "now" for waiting_since
@@ -101,6 +105,9 @@ class FakePeople:
         self.ticks += 1
         return EPOCH + timedelta(seconds=self.ticks)
 
+    async def lock(self, person_id: UUID) -> None:
+        """One process, one transaction at a time: nothing to serialise."""
+
     def enrolled(self, program_id: UUID, role: str) -> list[dict]:
         """Active enrollments with a matching profile, longest waiting first."""
         found = [e for e in self.enrollments.values() if e["program_id"] == program_id and e["role"] == role
@@ -110,19 +117,42 @@ class FakePeople:
     async def save_profile(self, person_id: UUID, *, stage: str, specialties: list[str], support_areas: list[str],
                            languages: list[str], timezone: str, region: str | None, modalities: list[str],
                            identity: dict[str, str], identity_wishes: list[IdentityWish]) -> None:
+        shown = self.profiles[person_id]["shown"] if person_id in self.profiles else frozenset()
+        self.plaintext.pop(person_id, None)
         self.profiles[person_id] = dict(
             stage=stage, specialties=specialties, support_areas=support_areas, languages=languages, timezone=timezone,
-            region=region, modalities=modalities, identity=identity, identity_wishes=identity_wishes)
+            region=region, modalities=modalities, identity=identity, identity_wishes=identity_wishes, shown=shown)
+        self._changed(person_id)
+
+    def _changed(self, person_id: UUID) -> None:
         for e in self.enrollments.values():
             if e["person_id"] == person_id:
                 e["changed"] = self.change()
 
     async def forget_identity(self, person_id: UUID, attribute: str) -> None:
-        if person_id in self.profiles:
-            profile = self.profiles[person_id]
+        for profile in self._profiles_of(person_id):
             profile["identity"] = {k: v for k, v in profile["identity"].items() if k != attribute}
             profile["identity_wishes"] = [w for w in profile["identity_wishes"] if w.attribute != attribute]
-            await self.save_profile(person_id, **profile)
+        self._changed(person_id)
+
+    async def show_to_partner(self, person_id: UUID, attribute: str, shown: bool) -> None:
+        for profile in self._profiles_of(person_id):
+            profile["shown"] = profile["shown"] | {attribute} if shown else profile["shown"] - {attribute}
+        self._changed(person_id)
+
+    def _profiles_of(self, person_id: UUID) -> list[dict]:
+        return [table[person_id] for table in (self.profiles, self.plaintext) if person_id in table]
+
+    async def stored_in_plaintext(self, limit: int) -> list[UUID]:
+        return sorted(self.plaintext, key=str)[:limit]
+
+    async def rehash(self, person_id: UUID, digests) -> bool:
+        if person_id not in self.plaintext:
+            return False
+        stored = self.plaintext.pop(person_id)
+        self.profiles[person_id] = {**stored, "identity": digests(stored["identity"])}
+        self._changed(person_id)
+        return True
 
     async def save_enrollment(self, *, enrollment_id: UUID, person_id: UUID, program_id: UUID,
                               chapter_id: UUID | None, role: str, stage: str, capacity: int,
@@ -161,6 +191,7 @@ class FakePeople:
                              if person_id not in (x["mentee_id"], x["mentor_id"])}
         self.enrollments = {k: e for k, e in self.enrollments.items() if e["person_id"] != person_id}
         self.profiles.pop(person_id, None)
+        self.plaintext.pop(person_id, None)
 
 
 class FakeCandidates:
@@ -177,6 +208,7 @@ class FakeCandidates:
             specialties=list(p["specialties"]), support_areas=list(p["support_areas"]), languages=list(p["languages"]),
             timezone=p["timezone"], region=p["region"], modalities=list(p["modalities"]), identity=dict(p["identity"]),
             identity_wishes=tuple(IdentityWish(w.attribute, w.required) for w in p["identity_wishes"]),
+            shown=frozenset(p["shown"]),
             waiting_since=e["waiting_since"], pairing_kind=PairingKind(e.get("pairing_kind", "general")),
         )
 
@@ -260,12 +292,12 @@ class FakePairings:
                 mentee_accepted=p.mentee_accepted, mentor_accepted=False, term_ends_at=p.term_ends_at,
                 last_met_at=None, mentee_enrollment_id=p.mentee.enrollment_id,
                 mentor_enrollment_id=p.mentor.enrollment_id, origin=p.origin, closed_reason=None,
-                confirmed_at=p.confirmed_at)
+                confirmed_at=p.confirmed_at, mentee_renews=False, mentor_renews=False)
 
     def _pairing(self, x: dict) -> Pairing:
         # Its kind is its mentee enrollment's, read from there as the repository does.
         kind = self._tables.people.enrollments[x["mentee_enrollment_id"]].get("pairing_kind", "general")
-        return Pairing(**{k: copy.copy(v) for k, v in x.items() if k not in ("origin", "confirmed_at")},
+        return Pairing(**{k: copy.copy(v) for k, v in x.items() if k != "origin"},
                        pairing_kind=PairingKind(kind))
 
     async def program_of(self, pairing_id: UUID) -> UUID | None:
@@ -295,7 +327,8 @@ class FakePairings:
             stored["confirmed_at"] = datetime.now(UTC)
         stored.update(status=pairing.status, mentee_accepted=pairing.mentee_accepted,
                       mentor_accepted=pairing.mentor_accepted, term_ends_at=pairing.term_ends_at,
-                      last_met_at=pairing.last_met_at)
+                      last_met_at=pairing.last_met_at, mentee_renews=pairing.mentee_renews,
+                      mentor_renews=pairing.mentor_renews)
         if pairing.closed_reason:
             stored["closed_reason"] = pairing.closed_reason
 
@@ -416,6 +449,7 @@ class Platform:
         unit = FakeUnitOfWork(**self.repositories)
         unit.published = self.published
         unit.rosters = self.rosters  # a collaborator, not a repository: no rollback forgets what it learned
+        unit.identity_hasher = IdentityHasher(IDENTITY_KEY)
         return unit.joining(joined) if joined is not None else unit
 
     def transaction(self) -> FakeTransaction:

@@ -9,7 +9,8 @@ from matching.domain import commands
 from matching.domain.errors import NotEnrolled, PairingKindRequired
 from matching.service_layer import choice, lifecycle, projections, views
 from mentorship_contracts import matching as published
-from mentorship_contracts.profiles import PersonErased
+from mentorship_contracts.profiles import ConsentChanged, PersonErased
+from plumbing import correlation
 
 from .fakes import FakePrograms, Platform
 from .profiles_service import Profiles, acting_as
@@ -239,6 +240,29 @@ async def test_mentees_enrolling_in_one_batch_are_paired_once_at_its_end_in_wait
     assert reads == [program], "the program is read once for the whole batch"
 
 
+async def test_what_a_batch_announces_about_each_mentee_carries_the_correlation_id_of_the_action_that_enrolled_them():
+    platform = Platform()
+    profiles = Profiles(platform)
+    program = await profiles.program()
+    await profiles.person(program, "mentor", capacity=1, specialties=["pediatrics"])
+    mentees = [uuid4() for _ in range(3)]
+    for mentee in mentees:
+        await profiles.profile(mentee, "undergraduate", specialties=["pediatrics"])
+
+    batch = platform.transaction()
+    for number, mentee in enumerate(mentees):
+        token = correlation.use(f"sign-up-{number}")
+        try:
+            await profiles.enroll(mentee, program, "mentee", "undergraduate", batch=batch)
+        finally:
+            correlation.reset(token)
+    await batch.commit()
+
+    announced = platform.events(published.PairingConfirmed) + platform.events(published.MenteeWaitlisted)
+    assert sorted((e.mentee_id, e.correlation_id) for e in announced) == sorted(
+        (mentee, f"sign-up-{number}") for number, mentee in enumerate(mentees))
+
+
 async def test_a_mentees_place_on_the_waitlist_is_among_those_waiting_for_the_same_kind_of_mentor():
     platform = Platform()
     profiles = Profiles(platform)
@@ -254,3 +278,24 @@ async def test_a_mentees_place_on_the_waitlist_is_among_those_waiting_for_the_sa
         await views.waitlist_place(program, mentee, platform.uow())
     assert unsaid.value.field == "pairing_kind"
     assert (await views.waitlist_place(program, ahead[0], platform.uow()))["position"] == 1
+
+
+async def test_a_mentee_enrolled_before_their_matching_profile_waits_untold_and_is_paired_as_it_requires_when_it_comes():
+    platform = Platform()
+    profiles = Profiles(platform)
+    program = await profiles.program()
+    await profiles.person(program, "mentor", capacity=5, specialties=["pediatrics"])  # the better fit otherwise
+    sharing = await profiles.person(program, "mentor", identity_for_matching={"first_generation": "yes"})
+    await projections.consent_changed(ConsentChanged(person_id=sharing, attribute="first_generation",
+                                                     purpose="partner", granted=True), platform.uow())
+    mentee = uuid4()
+
+    await profiles.enroll(mentee, program, "mentee", "undergraduate")
+    assert not platform.events(published.PairingConfirmed, mentee_id=mentee), "nothing known of what they want"
+    assert not platform.events(published.MenteeWaitlisted, mentee_id=mentee)
+    await profiles.profile(mentee, "undergraduate", specialties=["pediatrics"],
+                           identity_for_matching={"first_generation": "yes"},
+                           identity_requests=[{"attribute": "first_generation", "strength": "requirement"}])
+
+    [confirmed] = platform.events(published.PairingConfirmed, mentee_id=mentee)
+    assert confirmed.mentor_id == sharing

@@ -1,10 +1,16 @@
 """The mentorship lifecycle and per-program weights, on plain objects."""
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from uuid import uuid4
 
 import pytest
-from matching.domain.errors import MeetingInTheFuture, MentorAnswersRequest, TransitionNotAllowed
+from matching.domain.errors import (
+    MeetingBeforePairing,
+    MeetingInTheFuture,
+    MentorAnswersRequest,
+    RenewalNotDue,
+    TransitionNotAllowed,
+)
 from matching.domain.model import Candidate, Pairing, ProgramRules
 from matching.domain.scoring import Weights, fit
 from mentorship_contracts.vocabulary import TrainingStage as S
@@ -42,7 +48,7 @@ def test_a_request_is_answered_by_the_mentor_not_by_the_mentee_who_made_it():
 
 
 def test_only_an_active_mentorship_is_ended_renewed_completed_or_met():
-    for act in (lambda p: p.end("other"), lambda p: p.complete(), lambda p: p.renew(PROGRAM, NOW),
+    for act in (lambda p: p.end("other"), lambda p: p.complete(), lambda p: p.renew("mentee", PROGRAM, NOW, 30),
                 lambda p: p.log_meeting(date(2026, 1, 1), date(2026, 2, 1))):
         with pytest.raises(TransitionNotAllowed):
             act(proposal())
@@ -61,6 +67,39 @@ def test_a_meeting_cannot_be_logged_before_it_happened():
     with pytest.raises(MeetingInTheFuture) as error:
         proposal("active").log_meeting(date(2026, 3, 1), date(2026, 2, 1))
     assert error.value.field == "met_on"
+
+
+def test_a_meeting_dated_before_the_pairing_was_confirmed_is_refused_wherever_it_was_that_day():
+    confirmed = datetime(2026, 3, 1, 2, 0, tzinfo=UTC)  # the evening of February 28 in Los Angeles
+    pairing = proposal("active", confirmed_at=confirmed)
+    with pytest.raises(MeetingBeforePairing) as error:
+        pairing.log_meeting(date(2026, 2, 27), date(2026, 3, 5))
+    assert error.value.field == "met_on"
+    pairing.log_meeting(date(2026, 2, 28), date(2026, 3, 5))
+    assert pairing.last_met_at == datetime(2026, 2, 28, tzinfo=UTC)
+
+
+def test_a_mentorship_is_renewed_only_in_the_notice_window_before_its_term_ends():
+    ends = NOW + timedelta(days=200)
+    for now in (NOW, ends - timedelta(days=31), ends + timedelta(minutes=1)):
+        pairing = proposal("active", term_ends_at=ends)
+        with pytest.raises(RenewalNotDue) as error:
+            pairing.renew("mentee", PROGRAM, now, notice_days=30)
+        assert error.value.field == "pairing_id"
+        assert (pairing.term_ends_at, pairing.mentee_renews) == (ends, False)
+
+
+def test_a_mentorship_is_renewed_for_one_term_once_both_sides_asked_whoever_asks_again():
+    ends = NOW + timedelta(days=10)
+    pairing = proposal("active", term_ends_at=ends)
+    for _ in range(5):
+        assert not pairing.renew("mentee", PROGRAM, NOW, notice_days=30)
+    assert (pairing.term_ends_at, pairing.mentee_renews, pairing.mentor_renews) == (ends, True, False)
+    assert pairing.renew("mentor", PROGRAM, NOW, notice_days=30)
+    assert pairing.term_ends_at == datetime(2027, 12, 2, tzinfo=UTC)  # twelve months after the term's end
+    assert (pairing.mentee_renews, pairing.mentor_renews) == (False, False), "the next term asks both again"
+    with pytest.raises(RenewalNotDue):
+        pairing.renew("mentor", PROGRAM, NOW, notice_days=30)
 
 
 def test_a_declined_proposal_cannot_be_accepted_afterwards():

@@ -103,7 +103,7 @@ def test_pairs_that_declined_or_ended_before_and_unmet_requirements_never_reach_
     mentee = Candidate(enrollment_id=uuid4(), person_id=uuid4(), stage=S.UNDERGRADUATE,
                        identity={"first_generation": "yes"}, identity_wishes=(IdentityWish("first_generation", True),))
     sharing = Candidate(enrollment_id=uuid4(), person_id=uuid4(), stage=S.RESIDENT,
-                        identity={"first_generation": "yes"})
+                        identity={"first_generation": "yes"}, shown=frozenset({"first_generation"}))
     other = Candidate(enrollment_id=uuid4(), person_id=uuid4(), stage=S.RESIDENT)
     assert exclusion(mentee, other, PROGRAM) == "identity_requirement_unmet"
     closed = frozenset({(mentee.person_id, sharing.person_id)})

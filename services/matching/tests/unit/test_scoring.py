@@ -1,5 +1,6 @@
-"""The vectorised scorer a round and registration use gives exactly the scores of the explained per-pair `fit`,
-and rules out exactly the pairs `exclusion` rules out, on random people and random weights."""
+"""The vectorised scorer a round and registration use gives exactly the rankings of the explained per-pair `fit`,
+qualifies exactly the pairs whose visible fit reaches the program's minimum, and rules out exactly the pairs
+`exclusion` rules out, on random people and random weights."""
 
 import random
 from datetime import UTC, datetime, timedelta
@@ -27,6 +28,7 @@ def random_person(rng: random.Random, i: int, mentor: bool, people: list[Candida
     if people and rng.random() < 0.05:  # the same person on both sides
         return Candidate(**{**vars(rng.choice(people)), "enrollment_id": uuid4()})
     identity = {a: rng.choice(v) for a, v in ATTRIBUTES.items() if rng.random() < 0.4}
+    shown = frozenset(a for a in ATTRIBUTES if rng.random() < 0.5)  # some not held, some not used in matching
     wishes = tuple(IdentityWish(a, rng.random() < 0.3) for a in ATTRIBUTES if rng.random() < 0.3)
     return Candidate(
         enrollment_id=uuid4(), person_id=uuid4(), stage=rng.choice(STAGES),
@@ -39,27 +41,38 @@ def random_person(rng: random.Random, i: int, mentor: bool, people: list[Candida
         timezone=rng.choice(["America/New_York", "America/Chicago", "UTC", ""]),
         region=rng.choice([None, "", "Northeast", "Midwest", "America/Chicago"]),
         modalities=rng.choice([[], ["virtual"], ["in_person"], ["in_person", "virtual"], ["phone"]]),
-        identity=identity, identity_wishes=wishes, waiting_since=NOW + timedelta(minutes=i),
+        identity=identity, identity_wishes=wishes, shown=shown, waiting_since=NOW + timedelta(minutes=i),
         pairing_kind=rng.choice(["general", "general", "general", "clinical"]),
     )
 
 
-def score_matrix(mentees: list[Candidate], mentors: list[Candidate], weights: Weights) -> np.ndarray:
-    """[mentees, mentors] scores (int16) by the vectorised scorer, one mentee's row at a time, −1 where a pairwise
-    hard constraint rules the pair out."""
+def score_matrix(mentees: list[Candidate], mentors: list[Candidate], weights: Weights,
+                 minimum_score: int = 0) -> np.ndarray:
+    """[mentees, mentors] rankings (int16) by the vectorised scorer, one mentee's row at a time, −1 where a pairwise
+    hard constraint rules the pair out or its visible fit falls short of `minimum_score`."""
     scorer = Scorer(mentors, weights)
-    rows = scorer.rows(mentees)
+    rows = scorer.rows(mentees, minimum_score)
     out = np.full((len(mentees), len(mentors)), -1, dtype=np.int16)
     person = {m.person_id: j for j, m in enumerate(mentors)}
     for i in range(len(mentees)):
         if rows.unmet_requirement[i]:
             continue
         columns = scorer.columns(int(rows.stage[i]), int(rows.rank[i]), rows.required[i], mentees[i].pairing_kind)
-        shifted = rows.coefficients[i:i + 1] @ scorer.transposed(columns, rows.coefficients.dtype)
-        out[i, columns] = rows.scores(np.array([i]), shifted)[0]
+        coefficients = rows.coefficients[i:i + 1]
+        shifted = coefficients @ scorer.transposed(columns, rows.coefficients.dtype)
+        points = rows.ranking_points(np.array([i]), shifted, scorer.identity_part(coefficients,
+                                                                                   scorer.features[columns]))
+        out[i, columns] = np.where(points >= 0, rows.rankings(np.array([i]), np.maximum(points, 0)), -1)[0]
         if mentees[i].person_id in person:
             out[i, person[mentees[i].person_id]] = -1
     return out
+
+
+def expected_matrix(mentees: list[Candidate], mentors: list[Candidate], weights: Weights,
+                    minimum_score: int = 0) -> np.ndarray:
+    """The same, pair by pair, from the definition."""
+    return np.array([[fit(e, m, weights).ranking if pair_exclusion(e, m) is None
+                      and fit(e, m, weights).score >= minimum_score else -1 for m in mentors] for e in mentees])
 
 
 def random_population(seed: int, mentees: int, mentors: int) -> tuple[list[Candidate], list[Candidate]]:
@@ -70,16 +83,32 @@ def random_population(seed: int, mentees: int, mentors: int) -> tuple[list[Candi
     return people[:mentees], people[mentees:]
 
 
-def test_the_scores_of_a_whole_block_at_once_equal_each_pairs_explained_score_and_its_hard_constraints():
+def test_the_rankings_of_a_whole_block_at_once_equal_each_pairs_explained_ones_and_its_hard_constraints():
     for seed in range(12):
         rng = random.Random(seed)
         mentees, mentors = random_population(seed, 60, 50)
         weights = Weights() if seed == 0 else random_weights(rng)
-        block = score_matrix(mentees, mentors, weights)
-        expected = np.array([[fit(e, m, weights).score if pair_exclusion(e, m) is None else -1 for m in mentors]
-                             for e in mentees])
+        minimum = 0 if seed < 6 else rng.choice([30, 55])
+        block = score_matrix(mentees, mentors, weights, minimum)
+        expected = expected_matrix(mentees, mentors, weights, minimum)
         assert (block == expected).all(), f"seed {seed}: {np.argwhere(block != expected)[:5]}"
         assert (block >= 0).any() and (block == -1).any()
+
+
+def test_identity_counts_in_the_ranking_only_and_a_requirement_only_where_the_mentor_shows_the_attribute():
+    mentees, mentors = random_population(3, 80, 60)
+    differ = met = 0
+    for e in mentees:
+        for m in mentors:
+            explained = fit(e, m)
+            alike = fit(Candidate(**{**vars(e), "identity": {}, "identity_wishes": ()}), m)
+            assert (explained.score, explained.reasons) == (alike.score, alike.reasons)
+            differ += explained.ranking != explained.score
+            required = {w.attribute for w in e.identity_wishes if w.required and w.attribute in e.identity}
+            if required and pair_exclusion(e, m) is None:
+                met += 1
+                assert all(a in m.shown and m.identity.get(a) == e.identity[a] for a in required)
+    assert differ and met
 
 
 def test_weights_too_large_for_exact_single_precision_are_scored_exactly_in_double():
@@ -89,24 +118,24 @@ def test_weights_too_large_for_exact_single_precision_are_scored_exactly_in_doub
     rows = Scorer(mentors, weights).rows(mentees)
     assert rows.coefficients.dtype == np.float64
     assert (rows.multiplier * rows.applicable).max() >= EXACT_FLOAT32
-    expected = [[fit(e, m, weights).score if pair_exclusion(e, m) is None else -1 for m in mentors] for e in mentees]
-    assert (score_matrix(mentees, mentors, weights) == np.array(expected)).all()
+    assert (score_matrix(mentees, mentors, weights) == expected_matrix(mentees, mentors, weights)).all()
 
 
-def test_a_pair_reaches_the_programs_minimum_score_exactly_when_its_rounded_score_does():
+def test_a_pair_reaches_the_programs_minimum_score_exactly_when_its_rounded_visible_score_does():
     rng = random.Random(5)
     mentees, mentors = random_population(5, 80, 10)
     for minimum in (1, 30, 45, 67, 99, 100, 101):
         rows = Scorer(mentors, random_weights(rng)).rows(mentees, minimum)
         for i in range(len(mentees)):
             # Every scaled total a pair may have around this mentee's threshold.
-            possible = int(rows.multiplier[i] * rows.applicable[i])
+            possible = int(rows.multiplier[i] * rows.visible_applicable[i])
             scaled = np.arange(max(0, int(rows.threshold[i]) - 300), min(possible, int(rows.threshold[i]) + 300) + 1)
             shifted = (scaled - rows.threshold[i])[None, :]
-            assert ((shifted >= 0) == (rows.scores(np.array([i]), shifted) >= minimum)).all(), (minimum, i)
+            visible = rows.rounded(np.array([i]), scaled[None, :], rows.visible_applicable)
+            assert ((shifted >= 0) == (visible >= minimum)).all(), (minimum, i)
 
 
-def test_a_round_graph_holds_exactly_the_pairs_every_hard_constraint_and_the_threshold_allow_with_their_scores():
+def test_a_round_graph_holds_exactly_the_pairs_every_hard_constraint_and_the_threshold_allow_with_their_rankings():
     for seed in range(8):
         rng = random.Random(100 + seed)
         mentees, mentors = random_population(100 + seed, 50, 40)
@@ -125,9 +154,9 @@ def test_a_round_graph_holds_exactly_the_pairs_every_hard_constraint_and_the_thr
         for e in mentees:
             for m in mentors:
                 if exclusion(e, m, program, closed) is None:
-                    score = fit(e, m, weights).score
-                    if score >= program.minimum_score:
-                        expected[(e.enrollment_id, m.enrollment_id)] = score
+                    explained = fit(e, m, weights)
+                    if explained.score >= program.minimum_score:
+                        expected[(e.enrollment_id, m.enrollment_id)] = explained.ranking
         assert found == expected, f"seed {seed}"
         for i, e in enumerate(mentees):
             allowed = [m for m in mentors if exclusion(e, m, program, closed) is None]
@@ -135,7 +164,7 @@ def test_a_round_graph_holds_exactly_the_pairs_every_hard_constraint_and_the_thr
             assert graph.qualified_any[i] == any(fit(e, m, weights).score >= program.minimum_score for m in allowed)
 
 
-def test_a_round_graph_keeps_each_mentees_k_best_scores_among_many_mentors_ties_included():
+def test_a_round_graph_keeps_each_mentees_k_best_ranked_among_many_mentors_ties_included():
     for seed in range(4):
         rng = random.Random(200 + seed)
         mentees, mentors = random_population(200 + seed, 40, 300)
@@ -148,9 +177,9 @@ def test_a_round_graph_keeps_each_mentees_k_best_scores_among_many_mentors_ties_
         graph = candidate_graph(program, weights, mentees, mentors, live_pairs=0, closed_before=closed, top_k=4)
         for i, e in enumerate(mentees):
             kept = graph.scores[graph.heads == i].tolist()
-            allowed = sorted((fit(e, m, weights).score for m in mentors if exclusion(e, m, program, closed) is None),
-                             reverse=True)
-            assert kept == [s for s in allowed if s >= program.minimum_score][:4], f"seed {seed}, mentee {i}"
+            fits = [fit(e, m, weights) for m in mentors if exclusion(e, m, program, closed) is None]
+            allowed = sorted((f.ranking for f in fits if f.score >= program.minimum_score), reverse=True)
+            assert kept == allowed[:4], f"seed {seed}, mentee {i}"
             assert all(graph.mentors[j].person_id != e.person_id and (e.person_id, graph.mentors[j].person_id)
                        not in closed for j in graph.tails[graph.heads == i].tolist())
 

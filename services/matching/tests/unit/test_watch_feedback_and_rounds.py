@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from uuid import uuid4
 
 import pytest
 from matching.adapters.solver import optimal_assignment
 from matching.domain import commands
-from matching.domain.errors import FeedbackAlreadyGiven
+from matching.domain.errors import FeedbackAlreadyGiven, MeetingBeforePairing, NotAParty, RenewalNotDue
 from matching.service_layer import lifecycle, rounds
 from mentorship_contracts import matching as published
 
@@ -86,3 +87,46 @@ async def test_a_queued_round_proposes_the_best_pairs_it_can_and_says_why_the_ot
     assert {e.mentor_id for e in proposed} == set(mentors) and {e.mentee_id for e in proposed} < set(mentees)
     [completed] = platform.events(published.RoundCompleted)
     assert (completed.round_id, completed.paired) == (queued, 2)
+
+
+async def test_one_side_asking_five_times_renews_nothing_and_both_asking_near_the_end_renew_for_one_term():
+    platform = Platform()
+    profiles = Profiles(platform)
+    program = await profiles.program()
+    mentor = await profiles.person(program, "mentor")
+    mentee = await profiles.person(program, "mentee")
+    [pairing] = platform.events(published.PairingConfirmed, mentee_id=mentee)
+    renew = commands.RenewPairing(pairing.pairing_id)
+    with pytest.raises(RenewalNotDue):
+        await lifecycle.renew(renew, platform.uow(), acting_as(mentee), renewal_notice_days=30)
+
+    stored = platform.stored_pairings(id=pairing.pairing_id)[0]
+    stored["term_ends_at"] = ends = datetime.now(UTC) + timedelta(days=10)
+    for _ in range(5):
+        await lifecycle.renew(renew, platform.uow(), acting_as(mentee), renewal_notice_days=30)
+    assert not platform.events(published.PairingRenewed) and stored["term_ends_at"] == ends
+    with pytest.raises(NotAParty):
+        await lifecycle.renew(renew, platform.uow(), lambda p, program: commands.Actor(None, for_program=True),
+                              renewal_notice_days=30)
+    renewed = await lifecycle.renew(renew, platform.uow(), acting_as(mentor), renewal_notice_days=30)
+
+    [told] = platform.events(published.PairingRenewed)
+    [stored] = platform.stored_pairings(id=pairing.pairing_id)
+    assert told.term_ends_at == renewed.term_ends_at == stored["term_ends_at"] > ends + timedelta(days=360)
+
+
+async def test_a_meeting_is_logged_on_or_after_the_day_the_mentorship_was_confirmed():
+    platform = Platform()
+    profiles = Profiles(platform)
+    program = await profiles.program()
+    mentor = await profiles.person(program, "mentor")
+    mentee = await profiles.person(program, "mentee")
+    [pairing] = platform.events(published.PairingConfirmed, mentee_id=mentee)
+    today = datetime.now(UTC).date()
+
+    with pytest.raises(MeetingBeforePairing):
+        await lifecycle.log_meeting(commands.LogMeeting(pairing.pairing_id, today - timedelta(days=3), 30, []),
+                                    platform.uow(), acting_as(mentor))
+    await lifecycle.log_meeting(commands.LogMeeting(pairing.pairing_id, today, 30, []), platform.uow(),
+                                acting_as(mentor))
+    assert len(platform.pairings.meetings) == 1

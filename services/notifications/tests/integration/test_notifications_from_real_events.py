@@ -420,3 +420,61 @@ async def test_an_office_hour_booked_and_cancelled_is_told_to_the_participant_an
                      what=lambda: f"both cancellations; so far {subjects(smtp_sink, host)}")
     [booked] = [m for m in smtp_sink.messages(to=student.email) if m["subject"].startswith("Office hour booked")]
     assert booked["attachments"] == [{"filename": "office-hour.ics", "content_type": "text/calendar"}]
+
+
+async def test_a_pairing_email_shows_the_partners_consented_identity_in_words_and_no_longer_once_withdrawn(
+        notifications, publish, smtp_sink):
+    mentee = profiles.ContactDetailsChangedV3(**contact("Ola Shown").model_dump(include={
+        "person_id", "chapter_id", "display_name", "email"}), preferred_language="es")
+    mentor = profiles.ContactDetailsChangedV3(**contact("Kim Shown").model_dump(include={
+        "person_id", "chapter_id", "display_name", "email"}), identity_for_partner={
+        "race_ethnicity": "Afro-Latina", "first_generation": "Yes"})
+    pair = {"program_id": uuid4(), "chapter_id": None, "mentee_id": mentee.person_id, "mentor_id": mentor.person_id,
+            "score": 80, "reason_codes": [], "pairing_kind": "general"}
+    await publish(mentee, mentor, matching.PairingProposedV4(**pair, pairing_id=uuid4()))
+    proposed = await smtp_sink.wait_for(lambda m: mentee.email in m["rcpt_tos"], timeout=60)
+    assert "Raza o etnia: Afro-Latina" in proposed["text"]
+    assert "Primera generación universitaria: Yes" in proposed["text"]  # in their own words
+    assert "Raza o etnia" in proposed["html"] and "race_ethnicity" not in proposed["raw"]
+    to_mentor = await smtp_sink.wait_for(lambda m: mentor.email in m["rcpt_tos"], timeout=60)
+    assert "Afro-Latina" not in to_mentor["text"] and "Race or ethnicity" not in to_mentor["text"]
+    # The mentor withdraws consent (profiles publishes their contact details without it); once applied, the next
+    # pairing email to the mentee shows it no more.
+    withdrawn = mentor.model_copy(update={"event_id": uuid4(), "identity_for_partner": {}})
+    await publish(withdrawn)
+    await eventually(lambda: applied(notifications, withdrawn), timeout=60, what="the withdrawal")
+    await publish(matching.PairingConfirmedV4(**pair, pairing_id=uuid4(), term_ends_at=datetime.now(UTC)
+                                              + timedelta(days=365)))
+    confirmed = await smtp_sink.wait_for(lambda m: mentee.email in m["rcpt_tos"] and m["id"] != proposed["id"],
+                                         timeout=60)
+    assert "Afro-Latina" not in confirmed["raw"] and "Raza o etnia" not in confirmed["text"]
+    assert "Kim Shown" in confirmed["text"]
+
+
+async def test_an_email_change_is_sent_to_the_new_address_alone_and_its_link_is_kept_nowhere_once_sent(
+        notifications, publish, smtp_sink):
+    person = contact("Ola Moving")
+    new_address = f"ola.new.{uuid4().hex[:8]}@example.org"
+    path = profiles.email_confirmation_path(f"single-use-{uuid4().hex}")
+    await publish(person, profiles.EmailChangeRequested(
+        person_id=person.person_id, chapter_id=None, display_name="Ola Moving", new_email=new_address,
+        confirmation_path=path, expires_at=datetime.now(UTC) + timedelta(hours=24), timezone="America/Chicago"))
+    sent = await smtp_sink.wait_for(lambda m: new_address in m["rcpt_tos"], timeout=60)
+    assert sent["subject"] == "Confirm your new email address" and path in sent["text"]
+    assert "List-Unsubscribe" not in sent["headers"] and "Central" in sent["text"]
+    assert smtp_sink.messages(to=person.email) == []
+
+    async def forgotten() -> bool:
+        conn = await asyncpg.connect(notifications.settings.database_url)
+        try:
+            row = await conn.fetchrow("SELECT status, parameters::text AS kept FROM notifications "
+                                      "WHERE person_id = $1 AND kind = 'email_change'", person.person_id)
+        finally:
+            await conn.close()
+        return row is not None and row["status"] == "sent" and path.split("=")[1] not in row["kept"] \
+            and new_address not in row["kept"]
+
+    await eventually(forgotten, timeout=30, what="the link dropped from the row once sent")
+    async with notifications.client("participant", person_id=person.person_id) as as_person:
+        inbox = (await as_person.get(f"/v1/people/{person.person_id}/inbox")).json()
+    assert inbox == {"items": [], "unread": 0}

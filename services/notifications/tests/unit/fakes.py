@@ -13,7 +13,14 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
-from notifications.domain.model import SEAT_KINDS, Email, Notification, Preferences
+from notifications.domain.model import (
+    HELD_UNTIL_SENT,
+    NOT_IN_INBOX,
+    SEAT_KINDS,
+    Email,
+    Notification,
+    Preferences,
+)
 from plumbing import correlation
 
 HOLDING_A_PLACE = ("confirmed", "waitlisted", "promoted")
@@ -158,11 +165,16 @@ class FakeNotifications:
 
     async def due(self, limit: int) -> list[Notification]:
         due = sorted((r for r in self.rows.values() if r["status"] == "pending" and r["next_attempt_at"] <= self.clock()
-                      and r["n"].person_id in self.contacts), key=lambda r: r["next_attempt_at"])
+                      and (r["n"].person_id in self.contacts or r["n"].kind == "email_change")),
+                     key=lambda r: r["next_attempt_at"])
         return [replace(r["n"], attempts=r["attempts"]) for r in due[:limit]]
 
     def _set(self, notification_id: UUID, **changes: Any) -> None:
-        self.rows[notification_id].update(changes)
+        row = self.rows[notification_id]
+        row.update(changes)
+        if row["status"] not in ("pending", "sending"):  # final: what it held until sent is dropped
+            kept = {k: v for k, v in row["n"].parameters.items() if k not in HELD_UNTIL_SENT}
+            row["n"] = replace(row["n"], parameters=kept)
 
     async def defer(self, notification_id: UUID, seconds: float) -> None:
         self._set(notification_id, next_attempt_at=_in(seconds))
@@ -183,6 +195,12 @@ class FakeNotifications:
 
     async def mark_obsolete(self, notification_id: UUID) -> None:
         self._set(notification_id, status="cancelled")
+
+    async def drop_pending(self, person_id: UUID, kind: str, but: UUID) -> None:
+        for notification_id, row in self.rows.items():
+            if (row["n"].person_id == person_id and row["n"].kind == kind and row["status"] == "pending"
+                    and notification_id != but):
+                self._set(notification_id, status="cancelled")
 
     async def mark_failed(self, notification_id: UUID, error: str) -> None:
         self._set(notification_id, status="failed", last_error=error, lease_until=None)
@@ -232,7 +250,7 @@ class FakeNotifications:
 
     def _inbox_rows(self, person_id: UUID) -> list[dict[str, Any]]:
         return [r for r in self.rows.values()
-                if r["n"].person_id == person_id and r["subject"] is not None and r["n"].kind != "daily_digest"]
+                if r["n"].person_id == person_id and r["subject"] is not None and r["n"].kind not in NOT_IN_INBOX]
 
     async def inbox(self, person_id: UUID, unread_only: bool, limit: int) -> list[dict[str, Any]]:
         rows = sorted((r for r in self._inbox_rows(person_id) if not (unread_only and r["read_at"])),
@@ -246,7 +264,7 @@ class FakeNotifications:
 
     async def mark_read(self, person_id: UUID, notification_id: UUID) -> bool:
         row = self.rows.get(notification_id)
-        if row is None or row["n"].person_id != person_id or row["subject"] is None:
+        if row is None or row["n"].person_id != person_id or row not in self._inbox_rows(person_id):
             return False
         row["read_at"] = row["read_at"] or _now()
         return True

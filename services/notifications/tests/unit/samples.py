@@ -74,10 +74,12 @@ async def _story(uow: FakeUnitOfWork, language: str) -> None:
                                   mentee_stages=["undergraduate"], mentor_stages=["resident"], cadence_min_days=14,
                                   cadence_max_days=21, pairing_kinds=["general", "clinical"])
     people = {
-        "sam": dict(display_name="Sam Okafor", email="sam.okafor@example.org", timezone=READER_ZONE),
+        "sam": dict(display_name="Sam Okafor", email="sam.okafor@example.org", timezone=READER_ZONE,
+                    identity_for_partner={"gender_identity": "Nonbinary"}),
         "ana": dict(display_name="Ana Reyes", email="ana.reyes@example.org", timezone=EVENT_ZONE,
                     pronouns_for_partner="she/her",
-                    bio_for_partner="Emergency medicine resident. First in my family to go to college."),
+                    bio_for_partner="Emergency medicine resident. First in my family to go to college.",
+                    identity_for_partner={"race_ethnicity": "Afro-Latina", "first_generation": "Yes"}),
         "lee": dict(display_name="Dr. Lee Chen", email="lee.chen@example.org", timezone=EVENT_ZONE),
         "kim": dict(display_name="Kim Park", email="kim.park@example.org", timezone=READER_ZONE),
     }
@@ -94,6 +96,11 @@ async def _story(uow: FakeUnitOfWork, language: str) -> None:
     await handlers.mentor_approved(pr.MentorApprovedV2(enrollment_id=_id("ana-enrollment"), person_id=ana,
                                                        program_id=program.program_id, chapter_id=chapter.chapter_id),
                                    uow)
+    # Sam asks to use another address: the link to confirm it goes there alone.
+    await handlers.email_change_requested(pr.EmailChangeRequested(
+        person_id=sam, chapter_id=chapter.chapter_id, display_name="Sam Okafor", new_email="sam@okafor.example.net",
+        confirmation_path=pr.email_confirmation_path("Tq3vX9-single-use"), expires_at=NOW + timedelta(hours=24),
+        timezone=READER_ZONE, preferred_language=language), uow)
     pair = dict(program_id=program.program_id, chapter_id=chapter.chapter_id, mentee_id=sam, mentor_id=ana)
     term_ends = datetime(2028, 3, 3, 17, tzinfo=UTC)
     await handlers.mentee_waitlisted(_at(NOW - timedelta(days=9), ma.MenteeWaitlistedV3(
@@ -216,7 +223,7 @@ async def _story(uow: FakeUnitOfWork, language: str) -> None:
 
 
 KINDS_TOLD = frozenset({
-    "welcome", "mentor_approved", "pairing_proposed", "pairing_confirmed", "waitlist_paired", "pairing_declined",
+    "welcome", "mentor_approved", "email_change", "pairing_proposed", "pairing_confirmed", "waitlist_paired", "pairing_declined",
     "pairing_ended", "partner_left", "pairing_renewed", "renewal_due", "meeting_overdue", "feedback_request",
     "mentee_waitlisted", "registration_confirmed", "registration_waitlisted", "registration_promoted",
     "registration_cancelled", "registration_removed", "join_link", "event_cancelled", "event_updated",

@@ -22,8 +22,11 @@ FIELD_NAME = re.compile(r"\b[a-z]+(?:_[a-z]+)+\b")
 URL_OR_ADDRESS = re.compile(r"(?:https?://|mailto:)\S+|\S+@\S+")
 
 
-# The web app as far as links go: the pages adapters/links.py says it serves, each taking ids only.
-PAGES = [re.compile(re.sub(r"\\\{\w+\\\}", UUID_TEXT.pattern, re.escape(path)) + r"$") for path in PATHS.values()]
+# The web app as far as links go: the pages adapters/links.py says it serves, each taking ids only; but the
+# confirmation of a new email address, which takes profiles' single-use token.
+PAGES = [re.compile(re.sub(r"\\\{\w+\\\}", UUID_TEXT.pattern, re.escape(path))
+                    + (r"\?token=[\w-]+$" if name == "email_confirmation" else r"$"))
+         for name, path in PATHS.items()]
 
 
 def is_a_page(url: str) -> bool:

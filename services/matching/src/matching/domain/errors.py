@@ -43,6 +43,10 @@ class FeedbackAlreadyGiven(Conflict, code="feedback_already_given"):
     pass
 
 
+class RenewalNotDue(Conflict, code="renewal_not_due"):
+    """A mentorship is renewed in the notice window before its term ends, not earlier (nor once it has ended)."""
+
+
 # --- choosing a mentor ------------------------------------------------------------------------------------------
 class MenteesDoNotChoose(Conflict, code="mentees_do_not_choose"):
     pass
@@ -83,6 +87,10 @@ class PairingKindRequired(Invalid, code="pairing_kind_required"):
 
 class MeetingInTheFuture(Invalid, code="meeting_in_the_future"):
     pass
+
+
+class MeetingBeforePairing(Invalid, code="meeting_before_pairing"):
+    """A meeting of the mentorship is dated on or after the day it was confirmed."""
 
 
 class NoWeightPositive(Invalid, code="no_weight_positive"):

@@ -3,15 +3,22 @@
 from __future__ import annotations
 
 import calendar
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime, timedelta
 from typing import Literal
 from uuid import UUID
 
 from mentorship_contracts.profiles import PairingMode, ProgramFormat
 from mentorship_contracts.vocabulary import PairingKind, Role, TrainingStage
 
-from .errors import MeetingInTheFuture, MentorAnswersRequest, MentorshipNotHeld, TransitionNotAllowed
+from .errors import (
+    MeetingBeforePairing,
+    MeetingInTheFuture,
+    MentorAnswersRequest,
+    MentorshipNotHeld,
+    RenewalNotDue,
+    TransitionNotAllowed,
+)
 
 
 @dataclass(frozen=True)
@@ -60,6 +67,8 @@ class Candidate:
     # Only attributes the person consented to use in matching; never logged, never published.
     identity: dict[str, str] = field(default_factory=dict)
     identity_wishes: tuple[IdentityWish, ...] = ()
+    # The attributes (names) the person also consented to show a matched partner: only these meet a requirement.
+    shown: frozenset[str] = frozenset()
     waiting_since: datetime | None = None
     # What the enrollment seeks (a mentee) or offers (a mentor): only the same kind pairs.
     pairing_kind: PairingKind = PairingKind.GENERAL
@@ -68,12 +77,19 @@ class Candidate:
     def has_room(self) -> bool:
         return self.active_pairings < self.capacity
 
+    def as_shown(self) -> Candidate:
+        """The person as a prospective partner may know them: identity cut down to what they show a partner."""
+        return replace(self, identity={a: v for a, v in self.identity.items() if a in self.shown})
+
 
 # The lifecycle of a pairing. "requested" is a mentee's choice awaiting the mentor; "lapsed" a request
 # left behind when another was accepted (or either of the two left).
 PairingStatus = Literal["proposed", "requested", "active", "declined", "ended", "completed", "lapsed"]
 LIVE: tuple[PairingStatus, ...] = ("proposed", "active")
 Acceptor = Literal["mentee", "mentor", "program"]
+Side = Literal["mentee", "mentor"]
+# The earliest calendar date anywhere at a given moment is its date twelve hours earlier (UTC−12).
+_EARLIEST_ZONE = timedelta(hours=12)
 
 
 def term_end(start: datetime, months: int) -> datetime:
@@ -105,6 +121,10 @@ class Pairing:
     # What the mentorship is for: the kind its mentee enrollment seeks (and its mentor's offers).
     pairing_kind: PairingKind = PairingKind.GENERAL
     closed_reason: str | None = None  # why it was closed, once it is
+    confirmed_at: datetime | None = None
+    # Each side's wish to renew the current term: it is renewed once both have asked.
+    mentee_renews: bool = False
+    mentor_renews: bool = False
 
     def side_of(self, person_id: UUID | None) -> Role | None:
         return Role.MENTEE if person_id == self.mentee_id else Role.MENTOR if person_id == self.mentor_id else None
@@ -130,6 +150,7 @@ class Pairing:
         )
         if confirmed:
             self.status = "active"
+            self.confirmed_at = now
             self.term_ends_at = term_end(now, program.term_months)
         return confirmed
 
@@ -146,11 +167,24 @@ class Pairing:
         self._refuse_unless(("active",), "ended")
         self.status, self.closed_reason = "ended", reason_code
 
-    def renew(self, program: ProgramRules, now: datetime) -> None:
-        """Another term, from the end of this one (or from now, if that has passed)."""
+    def renew(self, side: Side, program: ProgramRules, now: datetime, notice_days: int) -> bool:
+        """One side asks for another term, in the `notice_days` before this one ends; True when both have asked
+        and the term was renewed, from the end of this one (the next term asks both again)."""
         self._refuse_unless(("active",), "renewed")
-        start = now if self.term_ends_at is None else max(self.term_ends_at, now)
-        self.term_ends_at = term_end(start, program.term_months)
+        ends = self.term_ends_at
+        if ends is None or not ends - timedelta(days=notice_days) <= now <= ends:
+            opens = "" if ends is None else f" (from {(ends - timedelta(days=notice_days)).date().isoformat()})"
+            raise RenewalNotDue(f"a mentorship is renewed in the {notice_days} days before its term ends{opens}",
+                                "pairing_id")
+        if side == "mentee":
+            self.mentee_renews = True
+        else:
+            self.mentor_renews = True
+        if not (self.mentee_renews and self.mentor_renews):
+            return False
+        self.term_ends_at = term_end(ends, program.term_months)
+        self.mentee_renews = self.mentor_renews = False
+        return True
 
     def complete(self) -> None:
         self._refuse_unless(("active",), "completed")
@@ -162,6 +196,8 @@ class Pairing:
                                        "pairing_id")
         if met_on > today:
             raise MeetingInTheFuture("a meeting is logged after it happened", "met_on")
+        if self.confirmed_at is not None and met_on < (self.confirmed_at - _EARLIEST_ZONE).date():
+            raise MeetingBeforePairing("a meeting of this mentorship is dated on or after the day it began", "met_on")
         met_at = datetime.combine(met_on, datetime.min.time(), UTC)
         self.last_met_at = met_at if self.last_met_at is None else max(self.last_met_at, met_at)
 

@@ -3,16 +3,19 @@
 The full graph of a national program (50,000 mentees × 15,000 mentors) has 750M pairs: too many to hand a
 solver. It is pruned in two ways that lose nothing a hard constraint would not already forbid, and one that
 may: mentees are bucketed by stage and by the identity they require, and each bucket is scored only against the
-mentors further along who welcome that stage and share what it requires; pairs below the threshold, or ruled
-out, are dropped; then each mentee keeps only their `top_k` best mentors. The optimum over the pruned graph can
+mentors further along who welcome that stage and share, and show partners, what it requires; pairs whose visible
+fit is below the threshold, or ruled out, are dropped; then each mentee keeps only their `top_k` best ranked
+mentors (`scoring` says what the visible fit and the ranking are). The optimum over the pruned graph can
 only fall short of the unpruned one when a mentee's top_k mentors are all taken by others; the benchmark
 measures how often that costs anything.
 
 A bucket is scored a block of mentees at a time with one matrix product (see `scorer.Scorer`), which yields,
-per pair, the pair's exact points scaled by the mentee's multiplier minus the least value that reaches the
-threshold: a pair qualifies when that is not negative, and, for one mentee, it orders mentors as their scores
-do. Among mentors a mentee scores equally, the one with most room is kept first, then an order scrambled per
-mentee, so that mentees do not all crowd the same few mentors. Only the kept edges are rounded to scores.
+per pair, the pair's exact ranking points scaled by the mentee's multiplier minus the least value that reaches
+the threshold, and the identity columns alone the part identity gave: a pair qualifies when its visible points
+(without that part) reach the threshold, and, for one mentee, the ranking points order mentors as their
+rankings do. Among mentors a mentee ranks equally, the one with most room is kept first, then an order
+scrambled per mentee, so that mentees do not all crowd the same few mentors. Only the kept edges are rounded to
+rankings.
 Blocks are independent and run on a few threads (numpy and BLAS release the GIL).
 """
 
@@ -45,7 +48,7 @@ class CandidateGraph:
     cap_left: int | None  # pairs the program may still form
     heads: np.ndarray  # per edge: mentee index
     tails: np.ndarray  # per edge: mentor index
-    scores: np.ndarray  # per edge; edges are grouped by mentee, best first
+    scores: np.ndarray  # per edge, its ranking (what solvers maximise; never shown); grouped by mentee, best first
     eligible_any: np.ndarray  # per mentee: some mentor passed every hard constraint
     qualified_any: np.ndarray  # per mentee: some such mentor reached the program's threshold
 
@@ -140,18 +143,21 @@ def candidate_graph(program: ProgramRules, weights: Weights, mentees: list[Candi
 
     def score(block: tuple[np.ndarray, np.ndarray, np.ndarray]):
         block_rows, columns, features = block
-        shifted = rows.coefficients[block_rows] @ features  # per pair: multiplier · points − threshold
+        coefficients = rows.coefficients[block_rows]
+        shifted = coefficients @ features  # per pair: multiplier · ranking points − threshold
+        # Per pair: multiplier · ranking points where the visible fit reaches the threshold, else negative.
+        points = rows.ranking_points(block_rows, shifted, scorer.identity_part(coefficients, features.T))
         allowed = np.full(len(block_rows), len(columns))
         for b, i in enumerate(block_rows.tolist()):
             if i in ruled_out:
                 at = np.searchsorted(columns, ruled_out[i])
                 at = np.unique(at[(at < len(columns)) & (columns[np.minimum(at, len(columns) - 1)] == ruled_out[i])])
-                shifted[b, at] = _RULED_OUT
+                points[b, at] = _RULED_OUT
                 allowed[b] -= len(at)
         rows_of, at, best = _best_per_row(
-            shifted, top_k, lambda r, c: _spread(block_rows[r], columns[c], room))
+            points, top_k, lambda r, c: _spread(block_rows[r], columns[c], room))
         return (block_rows, allowed > 0, np.bincount(rows_of, minlength=len(block_rows)) > 0, block_rows[rows_of],
-                columns[at], rows.scores(block_rows[rows_of], best[:, None])[:, 0])
+                columns[at], rows.rankings(block_rows[rows_of], best[:, None])[:, 0])
 
     heads, tails, edge_scores = [], [], []
     done = n - sum(len(b[0]) for b in blocks)
@@ -180,7 +186,7 @@ def candidate_graph(program: ProgramRules, weights: Weights, mentees: list[Candi
 def stable_matching(graph: CandidateGraph) -> np.ndarray:
     """Mentee-proposing deferred acceptance with mentor capacities (as the residency match); the chosen edges.
 
-    Both sides rank by score; a mentor prefers, at equal score, whoever has waited longer (lower index).
+    Both sides rank by the edges' rankings; a mentor prefers, at an equal one, whoever has waited longer (lower index).
     Under a program cap, the best-scoring `cap_left` of the stable pairs are kept.
     """
     starts = np.searchsorted(graph.heads, np.arange(len(graph.mentees) + 1))

@@ -1,4 +1,4 @@
-"""The scores of `scoring.fit` for many pairs at once. Pure.
+"""The fits of `scoring.fit` for many pairs at once. Pure.
 
 A national round scores hundreds of millions of pairs, so `Scorer` scores a block of mentees against many mentors
 with one matrix product. Every component is linear in one-hot features of the mentor once the mentee's side
@@ -6,7 +6,10 @@ with one matrix product. Every component is linear in one-hot features of the me
 that are not (a shared language, the logistics) are one-hot over the few distinct patterns of the mentors'
 languages and of their (format, region, time zone). Each mentee's row is scaled by a multiplier that clears every
 denominator, so the coefficients are integers and the float32 product is exact; rounding to 0..100 is then done
-in integers. The scores are identical to `fit`'s; a unit test checks it on random people.
+in integers. The product gives each pair's ranking points (identity wished for included); the identity columns
+alone give the identity part, so the visible fit, without it, is known too: a pair qualifies when its visible fit
+reaches the program's minimum, and qualifying pairs are ordered by their ranking (see `scoring`). Both are
+identical to `fit`'s; a unit test checks it on random people.
 """
 
 from __future__ import annotations
@@ -55,13 +58,16 @@ def _codes(values: Iterable, index: dict) -> dict:
 class MenteeRows:
     """Mentees as rows of integer coefficients against one `Scorer`'s mentor features, and what rounding needs.
 
-    `coefficients @ features.T` is, per pair, T − threshold where T = multiplier · (the pair's points): exact.
+    `coefficients @ features.T` is, per pair, R − threshold where R = multiplier · (the pair's ranking points),
+    exact; the same product over the identity columns alone is multiplier · (its identity points), and R minus
+    those is multiplier · (its visible points).
     """
 
     coefficients: np.ndarray  # [mentees, features]
     multiplier: np.ndarray  # int64: clears every denominator of the mentee's points (even, for the halves)
-    applicable: np.ndarray  # int64: what the score is out of
-    threshold: np.ndarray  # int64: the least T that rounds to the program's minimum score
+    applicable: np.ndarray  # int64: what the ranking is out of
+    visible_applicable: np.ndarray  # int64: what the visible score is out of (identity left out)
+    threshold: np.ndarray  # int64: the least multiplier · visible points that round to the program's minimum
     stage: np.ndarray  # index into TrainingStage
     rank: np.ndarray
     required: list[frozenset]  # attribute=value pairs the mentee requires a mentor to share
@@ -70,14 +76,23 @@ class MenteeRows:
     def __len__(self) -> int:
         return len(self.rank)
 
-    def scores(self, rows: np.ndarray, shifted: np.ndarray) -> np.ndarray:
-        """Scores 0..100 (int16) from `coefficients[rows] @ features.T` (T − threshold), rounded half up."""
+    def ranking_points(self, rows: np.ndarray, shifted: np.ndarray, identity: np.ndarray) -> np.ndarray:
+        """Per pair of these mentee rows (one row each) and some mentors: R (int64) where the visible fit reaches
+        the program's minimum, else −1; from the product (R − threshold) and its identity part."""
+        shifted, identity = shifted.astype(np.int64), identity.astype(np.int64)
+        return np.where(shifted - identity >= 0, shifted + self.threshold[rows][:, None], -1)
+
+    def rounded(self, rows: np.ndarray, points: np.ndarray, out_of: np.ndarray) -> np.ndarray:
+        """Scores 0..100 (int16) from multiplier · points out of `out_of[rows]`, rounded half up."""
         m = self.multiplier[rows][:, None]
-        out_of = self.applicable[rows][:, None]
-        t = shifted.astype(np.int64) + self.threshold[rows][:, None]
+        out_of = out_of[rows][:, None]
         denominator = np.maximum(2 * m * out_of, 1)
-        rounded = np.where(out_of > 0, (200 * t + m * out_of) // denominator, 0)
+        rounded = np.where(out_of > 0, (200 * points.astype(np.int64) + m * out_of) // denominator, 0)
         return np.clip(rounded, 0, 100).astype(np.int16)
+
+    def rankings(self, rows: np.ndarray, points: np.ndarray) -> np.ndarray:
+        """The rankings 0..100 (int16) of R = multiplier · ranking points."""
+        return self.rounded(rows, points, self.applicable)
 
 
 class Scorer:
@@ -104,6 +119,9 @@ class Scorer:
                 self.welcome[j] = False
                 self.welcome[j, [STAGE_COLUMN[s] for s in m.mentee_stages_welcome]] = True
         self.identity = _one_hot([m.identity.items() for m in mentors], self.identities, len(self.identities)) > 0
+        # What a requirement may meet: the attributes each mentor also consented to show a partner.
+        self.shown = _one_hot([[(a, v) for a, v in m.identity.items() if a in m.shown] for m in mentors],
+                              self.identities, len(self.identities)) > 0
         ranks = np.zeros((n, RANKS), dtype=np.float32)
         ranks[np.arange(n), self.rank] = 1.0
         blocks = [
@@ -117,6 +135,8 @@ class Scorer:
         ]
         self.features = np.concatenate(blocks, axis=1)
         self._widths = [b.shape[1] for b in blocks]
+        start = self._widths[0] + self._widths[1]
+        self.identity_columns = slice(start, start + self._widths[2])  # the identity block's features
         self.people: dict[UUID, list[int]] = {}  # person → their columns (a person may enroll twice)
         for j, m in enumerate(mentors):
             self.people.setdefault(m.person_id, []).append(j)
@@ -127,16 +147,24 @@ class Scorer:
 
     def columns(self, stage: int, rank: int, required: frozenset = frozenset(), kind: str = "general") -> np.ndarray:
         """Mentors no kind, stage or identity requirement rules out for mentees of this stage: offering the kind
-        of pairing sought, ahead of them, welcoming their stage, and sharing every attribute=value pair they
-        require."""
+        of pairing sought, ahead of them, welcoming their stage, and sharing, and showing a partner, every
+        attribute=value pair they require."""
         if kind not in self.kinds:
             return np.zeros(0, dtype=np.int64)
         ok = (self.kind == self.kinds[kind]) & (self.rank > rank) & self.welcome[:, stage]
         for pair in required:
             if pair not in self.identities:
                 return np.zeros(0, dtype=np.int64)
-            ok &= self.identity[:, self.identities[pair]]
+            ok &= self.shown[:, self.identities[pair]]
         return np.flatnonzero(ok)
+
+    def identity_part(self, coefficients: np.ndarray, features: np.ndarray) -> np.ndarray:
+        """multiplier · identity points of these coefficient rows against these mentors' features ([mentors,
+        features]): the identity columns of their product, [rows, mentors]."""
+        block = coefficients[:, self.identity_columns]
+        if not block.any():  # no one of these mentees wishes for anything
+            return np.zeros((len(coefficients), len(features)), dtype=coefficients.dtype)
+        return block @ features[:, self.identity_columns].T
 
     def rows(self, mentees: list[Candidate], minimum_score: int = 0) -> MenteeRows:
         w, n = self.weights, len(mentees)
@@ -149,10 +177,12 @@ class Scorer:
         n_wished = np.array([len(s) for s in wishes], dtype=np.int64)
         multiplier = 2 * np.lcm.reduce([np.maximum(n_spec, 1), np.maximum(n_support, 1), np.maximum(n_wished, 1)])
         out_of = np.array([x.out_of for x in wants], dtype=np.int64)
+        visible_out_of = out_of - w.identity * (n_wished > 0)
         if minimum_score <= 0:
             threshold = np.zeros(n, dtype=np.int64)
         else:  # the least integer T with 200·T ≥ multiplier · out_of · (2·minimum − 1); never, when nothing applies
-            threshold = np.where(out_of > 0, -((-multiplier * out_of * (2 * minimum_score - 1)) // 200), 1)
+            threshold = np.where(visible_out_of > 0,
+                                 -((-multiplier * visible_out_of * (2 * minimum_score - 1)) // 200), 1)
         bound = int(max((multiplier * np.maximum(out_of, 1)).max(initial=0), np.abs(threshold).max(initial=0)))
         if bound >= 2 ** 53:
             raise ValueError("weights too large to score exactly")
@@ -191,7 +221,8 @@ class Scorer:
         coefficients = np.concatenate([b.astype(dtype) for b in blocks], axis=1) if n else \
             np.zeros((0, self.features.shape[1]), dtype=dtype)
         return MenteeRows(
-            coefficients=coefficients, multiplier=multiplier, applicable=out_of, threshold=threshold,
+            coefficients=coefficients, multiplier=multiplier, applicable=out_of, visible_applicable=visible_out_of,
+            threshold=threshold,
             stage=np.array([STAGE_COLUMN[p.stage] for p in mentees], dtype=np.int16), rank=rank,
             required=[wished(p, required_only=True) if p.identity_wishes else frozenset() for p in mentees],
             unmet_requirement=np.array([bool(p.identity_wishes) and unmet_requirement(p) for p in mentees], dtype=bool),
@@ -211,22 +242,25 @@ class Ranking:
 
     def __init__(self, scorer: Scorer, mentees: list[Candidate], minimum_score: int) -> None:
         self.scorer, self.mentees, self.minimum_score = scorer, mentees, minimum_score
-        self._block: tuple[int, MenteeRows, np.ndarray] | None = None  # start, its rows, [mentors, block] T − threshold
+        # start, its rows, [block, mentors] R − threshold and its identity part
+        self._block: tuple[int, MenteeRows, np.ndarray, np.ndarray] | None = None
 
-    def _scored(self, i: int) -> tuple[MenteeRows, int, np.ndarray]:
+    def _scored(self, i: int) -> tuple[MenteeRows, int, np.ndarray, np.ndarray]:
         start = i - i % self.BLOCK
         if self._block is None or self._block[0] != start:
             rows = self.scorer.rows(self.mentees[start:start + self.BLOCK], self.minimum_score)
-            shifted = self.scorer.features.astype(rows.coefficients.dtype, copy=False) @ rows.coefficients.T
-            self._block = (start, rows, shifted)
-        start, rows, shifted = self._block
-        return rows, i - start, shifted[:, i - start]
+            features = self.scorer.features.astype(rows.coefficients.dtype, copy=False)
+            shifted = (features @ rows.coefficients.T).T
+            self._block = (start, rows, shifted, self.scorer.identity_part(rows.coefficients, features))
+        start, rows, shifted, identity = self._block
+        return rows, i - start, shifted[i - start], identity[i - start]
 
     def ranked(self, i: int, room: np.ndarray, closed_before: frozenset[tuple[UUID, UUID]] = frozenset(),
                limit: int | None = None) -> list[tuple[int, int]]:
-        """(mentor index, score) of the mentors no hard constraint rules out for mentee `i`, at or above the
-        program's threshold, with room, best first; ties go to the mentor with most room, so load spreads."""
-        rows, k, shifted = self._scored(i)
+        """(mentor index, ranking) of the mentors no hard constraint rules out for mentee `i`, whose visible fit
+        reaches the program's threshold, with room, best ranked first; ties go to the mentor with most room, so
+        load spreads."""
+        rows, k, shifted, identity = self._scored(i)
         mentee = self.mentees[i]
         if rows.unmet_requirement[k]:
             return []
@@ -240,9 +274,10 @@ class Ranking:
             columns = np.setdiff1d(columns, ruled_out)
         if len(columns) == 0:
             return []
-        shifted = shifted[columns]
-        columns, shifted = columns[shifted >= 0], shifted[shifted >= 0]
-        found = rows.scores(np.array([k]), shifted[None, :])[0]
+        at = np.array([k])
+        points = rows.ranking_points(at, shifted[None, columns], identity[None, columns])[0]
+        columns, points = columns[points >= 0], points[points >= 0]
+        found = rows.rankings(at, points[None, :])[0]
         order = np.lexsort((columns, -room[columns], -found.astype(np.int64)))[:limit]
         return list(zip(columns[order].tolist(), found[order].tolist(), strict=True))
 
@@ -257,7 +292,8 @@ def ranked_mentors(mentee: Candidate, scorer: Scorer, program: ProgramRules, roo
 def suitable_mentors(mentee: Candidate, mentors: list[Candidate], program: ProgramRules, weights: Weights,
                      closed_before: frozenset[tuple[UUID, UUID]] = frozenset(),
                      limit: int | None = None) -> list[tuple[Candidate, Fit]]:
-    """Mentors no hard constraint rules out, at or above the program's threshold, best first, with their fit.
+    """Mentors no hard constraint rules out, whose visible fit reaches the program's threshold, best ranked
+    first, with their fit.
 
     Ties go to the mentor with most room, so load spreads.
     """

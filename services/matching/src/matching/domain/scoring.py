@@ -1,10 +1,30 @@
 """How well a mentor fits a mentee, from 0 to 100, with the reasons; and what rules a pair out. Pure.
 
 This is the definition: `fit(mentee, mentor)` scores one pair component by component in exact arithmetic and says
-why; it is what a coordinator or a mentee is shown. `scorer` computes the same scores for many pairs at once.
+why; `scorer` computes the same for many pairs at once.
 
 A component the mentee expressed nothing about (no specialty, no support wanted, no identity wish, no
 language) drops out of the denominator instead of counting against every mentor: 100 stays reachable.
+
+Identity attributes, and who may learn anything of them. Each attribute is consented separately for *use in
+matching* (it may influence who is proposed to whom) and for *showing to a partner* (the matched partner may see
+it). Nothing another person can read may depend on an attribute its owner did not consent to show to that reader,
+so:
+
+- The score and the reasons anyone reads (`Fit.score`, `Fit.reasons`: stored on a pairing, published on
+  `matching.pairings`, answered to the pair and to coordinators, in a mentee's suggestions, a round's total) are
+  the *visible fit*: everything but identity. `shared_identity` is never a reason.
+- Identity consented for use in matching counts only in the *ranking* (`Fit.ranking`): the visible fit plus the
+  share of the mentee's wished attributes the mentor has, which orders the mentors whom automatic pairing (as
+  people register) and rounds propose. No one reads it. It never lets a mentor qualify: a program's minimum
+  score applies to the visible fit, so a proposed pair's visible score never gives away that identity helped.
+- A requirement ("a mentor who shares X") is met only by a mentor who consented to show X to a partner and has
+  the mentee's value: the pairing made to satisfy it tells the mentee the mentor has X. A mentor who consented
+  only to use X in matching never meets it, whatever their value.
+- A mentee's suggestions are ranked with each mentor's identity cut down to what the mentor consented to show a
+  partner (`Candidate.as_shown`): the mentees who may choose a mentor are the mentor's prospective partners, and
+  a requirement already tells them who shows what. An attribute used in matching only plays no part in the
+  suggestions: a mentee who changes their declared value and reads them again learns nothing.
 """
 
 from __future__ import annotations
@@ -40,8 +60,12 @@ class Weights:
 
 @dataclass(frozen=True)
 class Fit:
+    """The visible fit (`score`, `reasons`: what anyone reads), and the ranking that orders whom automatic pairing
+    and rounds propose (identity wished for counted in; never stored, published or answered)."""
+
     score: int
     reasons: tuple[str, ...]
+    ranking: int
 
 
 # Pairwise hard constraints, in the order a coordinator is told about them.
@@ -72,6 +96,11 @@ def modality_bits(p: Candidate) -> int:
 
 def _identity(p: Candidate) -> frozenset[tuple[str, str]]:
     return frozenset(p.identity.items())
+
+
+def _shown_identity(p: Candidate) -> frozenset[tuple[str, str]]:
+    """What the person consented both to use in matching and to show a partner: what a requirement may meet."""
+    return frozenset((a, v) for a, v in p.identity.items() if a in p.shown)
 
 
 def wished(p: Candidate, required_only: bool = False) -> frozenset[tuple[str, str]]:
@@ -105,8 +134,10 @@ class Wants:
     out_of: int
 
     @classmethod
-    def of(cls, mentee: Candidate, w: Weights) -> Wants:
-        specialties, support, wishes = _specialties(mentee), _support(mentee), wished(mentee)
+    def of(cls, mentee: Candidate, w: Weights, identity: bool = True) -> Wants:
+        """What the mentee asked for; without their identity wishes for the visible fit."""
+        specialties, support = _specialties(mentee), _support(mentee)
+        wishes = wished(mentee) if identity else _NOTHING
         speaks = frozenset(mentee.languages)
         out_of = (w.stage + w.logistics + w.specialty * bool(specialties) + w.support * bool(support)
                   + w.identity * bool(wishes) + w.language * bool(speaks))
@@ -114,29 +145,33 @@ class Wants:
         return cls(specialties, support, wishes, speaks, modality_bits(mentee), denominator, out_of)
 
 
+def _share(weight: int, d: int, wanted: frozenset, offered: frozenset) -> int:
+    return weight * d * len(wanted & offered) // len(wanted) if wanted else 0
+
+
 def _scaled_points(mentee: Candidate, wants: Wants, mentor: Candidate, w: Weights) -> dict[str, int]:
-    """The points each component gives the pair, times `wants.denominator` (integers: exact)."""
+    """The points each visible component gives the pair, times `wants.denominator` (integers: exact)."""
     d = wants.denominator
     gap = mentor.stage.rank - mentee.stage.rank
     compatible = bool(wants.modalities & modality_bits(mentor))
     same_region = bool(mentee.region) and mentee.region == mentor.region
     same_zone = mentee.timezone == mentor.timezone and not same_region
     half_logistics = w.logistics * d // 2
-
-    def share(weight: int, wanted: frozenset, offered: frozenset) -> int:
-        return weight * d * len(wanted & offered) // len(wanted) if wanted else 0
-
     return {
-        "specialty_overlap": share(w.specialty, wants.specialties, _specialties(mentor)),
-        "support_offered": share(w.support, wants.support, _support(mentor)),
+        "specialty_overlap": _share(w.specialty, d, wants.specialties, _specialties(mentor)),
+        "support_offered": _share(w.support, d, wants.support, _support(mentor)),
         "near_peer": w.stage * d if 1 <= gap <= w.near_peer_max_gap else 0,
         "further_along": w.stage * d // 2 if gap > w.near_peer_max_gap else 0,
-        "shared_identity": share(w.identity, wants.wished, _identity(mentor)),
         "shared_language": w.language * d if wants.speaks & set(mentor.languages) else 0,
         "format_compatible": half_logistics if compatible else 0,
         "same_region": half_logistics if compatible and same_region else 0,
         "same_time_zone": half_logistics if compatible and same_zone else 0,
     }
+
+
+def _identity_points(wants: Wants, mentor: Candidate, w: Weights) -> int:
+    """The share of the wished attributes the mentor has (as far as they consented to use them in matching)."""
+    return _share(w.identity, wants.denominator, wants.wished, _identity(mentor))
 
 
 def _rounded(scaled_total: int, denominator: int, out_of: int) -> int:
@@ -147,10 +182,17 @@ def _rounded(scaled_total: int, denominator: int, out_of: int) -> int:
 
 
 def fit(mentee: Candidate, mentor: Candidate, weights: Weights = Weights()) -> Fit:
-    wants = Wants.of(mentee, weights)
-    parts = _scaled_points(mentee, wants, mentor, weights)
-    return Fit(_rounded(sum(parts.values()), wants.denominator, wants.out_of),
-               tuple(reason for reason, value in parts.items() if value > 0))
+    visible = Wants.of(mentee, weights, identity=False)
+    parts = _scaled_points(mentee, visible, mentor, weights)
+    score = _rounded(sum(parts.values()), visible.denominator, visible.out_of)
+    ranked = Wants.of(mentee, weights)
+    if ranked.out_of == visible.out_of:  # no identity wished for (or weighed): the ranking is the score
+        ranking = score
+    else:
+        points = sum(_scaled_points(mentee, ranked, mentor, weights).values()) + _identity_points(ranked, mentor,
+                                                                                                  weights)
+        ranking = _rounded(points, ranked.denominator, ranked.out_of)
+    return Fit(score, tuple(reason for reason, value in parts.items() if value > 0), ranking)
 
 
 def pair_fits(pairs: Iterable[tuple[Candidate, Candidate]], weights: Weights) -> list[Fit]:
@@ -168,7 +210,7 @@ def pair_exclusion(mentee: Candidate, mentor: Candidate) -> str | None:
         return "mentor_not_ahead"
     if not _welcomes(mentor, mentee.stage):
         return "stage_not_welcome"
-    if unmet_requirement(mentee) or not wished(mentee, required_only=True) <= _identity(mentor):
+    if unmet_requirement(mentee) or not wished(mentee, required_only=True) <= _shown_identity(mentor):
         return "identity_requirement_unmet"
     return None
 

@@ -8,7 +8,7 @@ from uuid import UUID
 from fastapi import APIRouter, Depends, Request
 from mentorship_contracts.vocabulary import PairingKind
 from plumbing.auth import Principal, current_principal, forbidden
-from plumbing.http import answers
+from plumbing.http import answers, unit_of_work
 
 from ..domain import commands
 from ..domain.model import Pairing, ProgramRules
@@ -39,11 +39,7 @@ router = APIRouter(prefix="/v1")
 Caller = Annotated[Principal, Depends(current_principal)]
 
 
-def uow(request: Request) -> MatchingUnitOfWorkPort:
-    return request.app.state.new_unit_of_work()
-
-
-UnitOfWork = Annotated[MatchingUnitOfWorkPort, Depends(uow)]
+UnitOfWork = Annotated[MatchingUnitOfWorkPort, Depends(unit_of_work)]
 
 
 def _manages(caller: Principal, program: ProgramRules) -> bool:
@@ -111,8 +107,10 @@ async def end(pairing_id: UUID, body: EndIn, caller: Caller, unit: UnitOfWork) -
 
 
 @router.post("/pairings/{pairing_id}/renew", responses=answers(409))
-async def renew(pairing_id: UUID, caller: Caller, unit: UnitOfWork) -> PairingOut:
-    return PairingOut.of(await lifecycle.renew(commands.RenewPairing(pairing_id), unit, party_or_program(caller)))
+async def renew(pairing_id: UUID, caller: Caller, unit: UnitOfWork, request: Request) -> PairingOut:
+    """Ask for another term, in the notice window before this one ends: renewed once both of the pair asked."""
+    notice_days = request.app.state.renewal_notice_days
+    return PairingOut.of(await lifecycle.renew(commands.RenewPairing(pairing_id), unit, party(caller), notice_days))
 
 
 @router.post("/pairings/{pairing_id}/complete", responses=answers(409))

@@ -6,7 +6,7 @@ from plumbing.jobs import every
 from plumbing.runtime import BackgroundJob
 
 from ..config import MatchingSettings
-from ..service_layer import lifecycle, rounds
+from ..service_layer import lifecycle, projections, rounds
 from ..service_layer.ports import NewUnitOfWork, Solver
 
 
@@ -20,3 +20,10 @@ def watch_mentorships(new_uow: NewUnitOfWork, settings: MatchingSettings) -> Bac
     """Signal overdue meetings and renewals due, and complete ended terms."""
     return every(settings.lifecycle_poll_seconds,
                  lambda: lifecycle.signal_lifecycle(new_uow(), settings.renewal_notice_days), name="watch_mentorships")
+
+
+def hash_identities_stored_in_plaintext(new_uow: NewUnitOfWork, settings: MatchingSettings) -> BackgroundJob:
+    """Hash the identity values of profiles stored before they were kept hashed (migration 0005), a batch after
+    another while any waits; then look again now and then (an instance still on the code before may store one)."""
+    return every(settings.lifecycle_poll_seconds, lambda: projections.hash_identities_stored_in_plaintext(new_uow),
+                 name="hash_identities_stored_in_plaintext", again_at_once=lambda done: bool(done))

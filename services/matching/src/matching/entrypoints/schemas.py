@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 from uuid import UUID
 
 from mentorship_contracts.vocabulary import PairingKind
-from plumbing.validation import MultilineText, Text
+from plumbing.validation import EARLIEST_YEAR, LATEST_YEAR, MultilineText, Text
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..domain.commands import DeclineReason, EndReason, RoundMethod
@@ -16,6 +16,8 @@ from ..domain.scoring import Weights
 
 Topic = Annotated[str, Text(100)]
 Comment = Annotated[str, MultilineText(4000)]
+# A calendar day within the years the platform has any use for (plumbing.validation's span).
+Day = Annotated[date, Field(ge=date(EARLIEST_YEAR, 1, 1), le=date(LATEST_YEAR, 12, 31))]
 
 
 class Strict(BaseModel):
@@ -32,7 +34,7 @@ class EndIn(Strict):
 
 
 class MeetingIn(Strict):
-    met_on: date
+    met_on: Day = Field(description="On or after the day the mentorship began, and not after today")
     minutes: int = Field(ge=5, le=600)
     topics: list[Topic] = Field(default_factory=list, max_length=10)
 
@@ -78,13 +80,16 @@ class PairingOut(BaseModel):
     mentor_accepted: bool
     term_ends_at: datetime | None
     last_met_at: datetime | None
+    mentee_renews: bool = Field(description="The mentee asked to renew this term (renewed once both have)")
+    mentor_renews: bool = Field(description="The mentor asked to renew this term (renewed once both have)")
 
     @classmethod
     def of(cls, p: Pairing) -> PairingOut:
         return cls(id=p.id, program_id=p.program_id, mentee_id=p.mentee_id, mentor_id=p.mentor_id,
                    pairing_kind=p.pairing_kind, status=p.status,
                    score=p.score, reason_codes=p.reasons, mentee_accepted=p.mentee_accepted,
-                   mentor_accepted=p.mentor_accepted, term_ends_at=p.term_ends_at, last_met_at=p.last_met_at)
+                   mentor_accepted=p.mentor_accepted, term_ends_at=p.term_ends_at, last_met_at=p.last_met_at,
+                   mentee_renews=p.mentee_renews, mentor_renews=p.mentor_renews)
 
 
 class PersonPairingOut(BaseModel):

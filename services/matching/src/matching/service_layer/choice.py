@@ -1,4 +1,8 @@
-"""Mentee choice: a mentee sees the mentors who suit them and asks one (the mentor answers; see `lifecycle`)."""
+"""Mentee choice: a mentee sees the mentors who suit them and asks one (the mentor answers; see `lifecycle`).
+
+What a mentee reads here depends on no identity attribute a mentor did not consent to show a partner (see
+`domain.scoring`): the suggestions rank mentors as they show themselves, and their scores and reasons are the
+visible fit."""
 
 from __future__ import annotations
 
@@ -50,7 +54,8 @@ async def suggestions(program_id: UUID, mentee_id: UUID, uow: MatchingUnitOfWork
     async with uow:
         program = await existing_program(program_id, uow)
         mentee = await _mentee(program, mentee_id, uow, pairing_kind)
-        mentors = await uow.candidates.in_program(program, "mentor")
+        # The mentee reads these: each mentor's identity counts only as far as they show it to a partner.
+        mentors = [m.as_shown() for m in await uow.candidates.in_program(program, "mentor")]
         requested = {r.mentor_id for r in await uow.pairings.pending_requests(mentee.enrollment_id)}
         found = suitable_mentors(mentee, mentors, program, await uow.programs.weights(program_id),
                                  await uow.candidates.closed_before(program_id, [mentee.person_id]), limit=SUGGESTIONS)
@@ -88,7 +93,7 @@ async def request_mentor(cmd: commands.RequestMentor, uow: MatchingUnitOfWorkPor
             id=pairing_id, program_id=program.id, chapter_id=program.chapter_id, mentee=mentee, mentor=mentor,
             status="requested", origin="choice", score=chosen.score, reasons=chosen.reasons, mentee_accepted=True,
         )])
-        uow.emit(contract.PairingProposedV3(**facts_of(pairing_id, program, mentee.person_id, mentor.person_id),
+        uow.emit(contract.PairingProposedV4(**facts_of(pairing_id, program, mentee.person_id, mentor.person_id),
                                             score=chosen.score, reason_codes=list(chosen.reasons),
                                             pairing_kind=mentee.pairing_kind))
         await uow.commit()

@@ -65,7 +65,7 @@ async def accept(cmd: commands.AcceptPairing, uow: MatchingUnitOfWorkPort, autho
         confirmed = pairing.accept(_side(pairing, actor), program, _now())
         await uow.pairings.save(pairing)
         if confirmed:
-            uow.emit(contract.PairingConfirmedV3(**facts(pairing), score=pairing.score, reason_codes=pairing.reasons,
+            uow.emit(contract.PairingConfirmedV4(**facts(pairing), score=pairing.score, reason_codes=pairing.reasons,
                                                  term_ends_at=pairing.term_ends_at, pairing_kind=pairing.pairing_kind))
         if confirmed and requested:
             for other in await uow.pairings.pending_requests(pairing.mentee_enrollment_id):
@@ -132,11 +132,17 @@ async def close_all(pairings: list[Pairing], by_person: UUID, reason_code: str, 
         await uow.waitlist.back_to_waiting(p.mentee_enrollment_id)
 
 
-async def renew(cmd: commands.RenewPairing, uow: MatchingUnitOfWorkPort, authorize: Authorize) -> Pairing:
+async def renew(cmd: commands.RenewPairing, uow: MatchingUnitOfWorkPort, authorize: Authorize,
+                renewal_notice_days: int) -> Pairing:
+    """One of the pair asks for another term, in the notice window before this one ends (as `RenewalDue` tells
+    them); renewed, and announced, once both have asked. A coordinator does not renew for them."""
     async with uow:
-        pairing, program, _ = await load(cmd.pairing_id, uow, authorize)
-        pairing.renew(program, _now())
-        uow.emit(contract.PairingRenewedV2(**facts(pairing), term_ends_at=pairing.term_ends_at))
+        pairing, program, actor = await load(cmd.pairing_id, uow, authorize)
+        side = _side(pairing, actor)
+        if side == "program":
+            raise NotAParty("the mentee and the mentor renew their mentorship, each for themselves", "pairing_id")
+        if pairing.renew(side, program, _now(), renewal_notice_days):
+            uow.emit(contract.PairingRenewedV2(**facts(pairing), term_ends_at=pairing.term_ends_at))
         await uow.pairings.save(pairing)
         await uow.commit()
         return pairing

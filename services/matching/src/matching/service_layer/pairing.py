@@ -7,11 +7,14 @@ scored, come from memory while the database says they have not changed (`rosters
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID, uuid4
 
 from mentorship_contracts import matching as contract
+from plumbing import correlation
 
 from ..domain.model import NewPairing, Pairing, PairingOrigin, ProgramRules, term_end
 from ..domain.pairing import Proposal, pair_from_roster
@@ -21,14 +24,31 @@ from .ports import MatchingUnitOfWorkPort
 def offer_room(program_id: UUID, uow: MatchingUnitOfWorkPort, only_mentees: list[UUID] | None = None) -> None:
     """Have waiting mentees (all, or only these enrollments) paired in the program as room allows, once, just
     before the transaction commits: a consumer applying a batch of enrollments pairs them all at once, in
-    waiting order, with the program read once."""
-    uow.defer(("offer_room", program_id), only_mentees, lambda wanted, unit: _pair_waiting(program_id, unit, wanted))
+    waiting order, with the program read once. The action that asked is remembered with the mentees it asked for:
+    what is announced about a mentee carries that action's correlation id, whatever else shares the batch."""
+    uow.defer(("offer_room", program_id), Wanted(only_mentees, correlation.current()),
+              lambda wanted, unit: _pair_waiting(program_id, unit, wanted))
 
 
-async def _pair_waiting(program_id: UUID, uow: MatchingUnitOfWorkPort, wanted: list[list[UUID] | None]) -> None:
+@dataclass(frozen=True)
+class Wanted:
+    mentees: list[UUID] | None  # None: every waiting mentee of the program
+    correlation_id: str | None
+
+
+def _correlations(wanted: list[Wanted]) -> Callable[[UUID], str | None]:
+    """Each mentee enrollment's action: the one that asked for it by name, else the one that made room for all."""
+    named = {mentee: w.correlation_id for w in wanted if w.mentees for mentee in w.mentees}
+    for_all = next((w.correlation_id for w in wanted if w.mentees is None), None)
+    return lambda enrollment_id: named.get(enrollment_id, for_all)
+
+
+async def _pair_waiting(program_id: UUID, uow: MatchingUnitOfWorkPort, wanted: list[Wanted]) -> None:
     """Pair the waiting mentees that were `wanted` (None: all of them) as room allows, then tell those left their
     place."""
-    only_mentees = None if None in wanted else [m for mentees in wanted if mentees for m in mentees]
+    only_mentees = None if any(w.mentees is None for w in wanted) else [m for w in wanted if w.mentees
+                                                                         for m in w.mentees]
+    correlation_of = _correlations(wanted)
     await uow.programs.lock(program_id)
     program, weights, stamp, live_per_mentor = await uow.programs.pairing_context(program_id)
     if program is None or program.pairing_mode != "on_registration":
@@ -41,15 +61,16 @@ async def _pair_waiting(program_id: UUID, uow: MatchingUnitOfWorkPort, wanted: l
     proposals: list[Proposal] = []
     if (room > 0).any():
         proposals = pair_from_roster(program, waiting, roster, room, sum(live_per_mentor.values()), closed)
-        await propose(program, proposals, uow, origin="registration")
+        await propose(program, proposals, uow, origin="registration", correlation_of=correlation_of)
     paired = {p.mentee.enrollment_id for p in proposals}
     left = [m.enrollment_id for m in waiting if m.enrollment_id not in paired]
     if left:
-        await _announce_waiting(program, left, uow)
+        await _announce_waiting(program, left, uow, correlation_of)
 
 
 async def propose(program: ProgramRules, proposals: list[Proposal], uow: MatchingUnitOfWorkPort, *,
-                  origin: PairingOrigin, round_id: UUID | None = None) -> None:
+                  origin: PairingOrigin, round_id: UUID | None = None,
+                  correlation_of: Callable[[UUID], str | None] = lambda _: None) -> None:
     """Write proposals (active at once when the program asks no one's acceptance) and their events."""
     confirmed = origin == "registration" and not program.both_must_accept
     now = datetime.now(UTC)
@@ -65,13 +86,15 @@ async def propose(program: ProgramRules, proposals: list[Proposal], uow: Matchin
         told = facts_of(pairing.id, program, proposal.mentee.person_id, proposal.mentor.person_id)
         scored = dict(score=proposal.fit.score, reason_codes=list(proposal.fit.reasons),
                       pairing_kind=proposal.mentee.pairing_kind)
-        uow.emit(contract.PairingConfirmedV3(**told, **scored, term_ends_at=ends) if confirmed
-                 else contract.PairingProposedV3(**told, **scored))
+        told["correlation_id"] = correlation_of(proposal.mentee.enrollment_id)
+        uow.emit(contract.PairingConfirmedV4(**told, **scored, term_ends_at=ends) if confirmed
+                 else contract.PairingProposedV4(**told, **scored))
     if written:
         await uow.pairings.add(written)
 
 
-async def _announce_waiting(program: ProgramRules, considered: list[UUID], uow: MatchingUnitOfWorkPort) -> None:
+async def _announce_waiting(program: ProgramRules, considered: list[UUID], uow: MatchingUnitOfWorkPort,
+                            correlation_of: Callable[[UUID], str | None]) -> None:
     """Tell the mentees just considered who still wait their place, once. Only those whose matching profile has
     arrived are considered, and only after pairing was tried, so no one hears "waitlisted" just before being
     paired. (Every change that may leave someone waiting considers them: their enrollment, their profile, the
@@ -81,6 +104,7 @@ async def _announce_waiting(program: ProgramRules, considered: list[UUID], uow: 
         uow.emit(contract.MenteeWaitlistedV3(
             enrollment_id=entry["enrollment_id"], program_id=program.id, chapter_id=program.chapter_id,
             mentee_id=entry["person_id"], position=entry["position"], pairing_kind=entry["pairing_kind"],
+            correlation_id=correlation_of(entry["enrollment_id"]),
         ))
     if fresh:
         await uow.waitlist.mark_announced([e["enrollment_id"] for e in fresh])

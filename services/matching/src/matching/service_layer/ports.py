@@ -50,11 +50,18 @@ class ProgramsRepository(Protocol):
 class PeopleRepository(Protocol):
     """Matching profiles and enrollments, as profiles' events tell them."""
 
+    async def lock(self, person_id: UUID) -> None:
+        """Serialise what is written about one person across instances, for the rest of the transaction (taken
+        before any program's lock)."""
+
     async def save_profile(self, person_id: UUID, *, stage: str, specialties: list[str], support_areas: list[str],
                            languages: list[str], timezone: str, region: str | None, modalities: list[str],
                            identity: dict[str, str], identity_wishes: list[IdentityWish]) -> None: ...
 
     async def forget_identity(self, person_id: UUID, attribute: str) -> None: ...
+
+    async def show_to_partner(self, person_id: UUID, attribute: str, shown: bool) -> None:
+        """Consent to show the attribute to a matched partner was given (`shown`) or withdrawn."""
 
     async def save_enrollment(self, *, enrollment_id: UUID, person_id: UUID, program_id: UUID,
                               chapter_id: UUID | None, role: str, stage: str, capacity: int,
@@ -73,6 +80,14 @@ class PeopleRepository(Protocol):
         """The programs the person is actively enrolled in, sorted (the order program locks are taken in)."""
 
     async def forget_person(self, person_id: UUID) -> None: ...
+
+    async def stored_in_plaintext(self, limit: int) -> list[UUID]:
+        """People whose profile was stored before identity values were hashed, set aside until it is (migration
+        0005): not known to matching meanwhile."""
+
+    async def rehash(self, person_id: UUID, digests: Callable[[dict[str, str]], dict[str, str]]) -> bool:
+        """The person's profile set aside, back with its identity values hashed by `digests`; False if it is
+        gone (a newer profile, or an erasure, came first)."""
 
 
 class CandidatesRepository(Protocol):
@@ -162,6 +177,12 @@ class RoundsRepository(Protocol):
     async def get(self, round_id: UUID) -> dict[str, Any] | None: ...
 
 
+class IdentityHasher(Protocol):
+    """Identity values as matching keeps them, keyed hashes: equal values hash alike, and no value can be read."""
+
+    def digests(self, identity: Mapping[str, str]) -> dict[str, str]: ...
+
+
 class Rosters(Protocol):
     """Programs' scored mentors, kept between registrations while the database's stamp says they hold."""
 
@@ -193,6 +214,9 @@ class MatchingUnitOfWorkPort(UnitOfWorkPort, Protocol):
 
     @property
     def rosters(self) -> Rosters: ...
+
+    @property
+    def identity_hasher(self) -> IdentityHasher: ...
 
 
 NewUnitOfWork = Callable[[], MatchingUnitOfWorkPort]

@@ -1,8 +1,21 @@
 """What matching keeps of profiles' events (programs, matching profiles, enrollments, consent, erasure), and what
 each change sets off: room offered to the waiting, pairings closed when someone leaves.
 
-Each runs in the consumer's inbox transaction. Program locks are taken before anything about a program is
-written, programs in sorted order, so two events about the same people never deadlock.
+Each runs in the consumer's inbox transaction. A person's lock is taken first by every handler that writes about
+the person, then program locks before anything about a program is written, programs in sorted order, so two
+events about the same people never deadlock.
+
+A mentee is paired only once matching knows both their enrollment and their matching profile (pairing on half
+the facts could ignore a requirement), and the two arrive on different topics, in either order, perhaps applied
+at the same moment by two instances. Both handlers take the person's lock, so the second to commit waits for the
+first and then sees its row: the enrollment sees the profile and pairs the mentee, or the profile sees the
+enrollment and offers room in its program. Neither can miss the other.
+
+What this cannot see: a profile changed just before an enrollment but applied after it (a sign-up that registers,
+which sends a first profile, then declares a requirement and enrols at once): the enrollment finds the first
+profile and pairs on it. Nothing matching receives says which profile an enrollment was made with; closing that
+needs profiles to say it (the profile's revision on the enrollment, or the profile sent again with it), for
+matching to wait until it has that profile.
 """
 
 from __future__ import annotations
@@ -15,7 +28,7 @@ from mentorship_contracts.matching import pairing_kind_of
 from ..domain.model import IdentityWish, ProgramRules
 from .lifecycle import close_all
 from .pairing import offer_room
-from .ports import MatchingUnitOfWorkPort
+from .ports import MatchingUnitOfWorkPort, NewUnitOfWork
 
 
 async def program_defined(event: source.ProgramDefined, uow: MatchingUnitOfWorkPort) -> None:
@@ -32,9 +45,10 @@ async def program_defined(event: source.ProgramDefined, uow: MatchingUnitOfWorkP
         await uow.commit()
 
 
-async def _lock_programs_of(person_id: UUID, uow: MatchingUnitOfWorkPort) -> list[UUID]:
-    """Lock every program the person is enrolled in (sorted: every handler takes program locks in the same
-    order), before writing anything about them."""
+async def _lock_person(person_id: UUID, uow: MatchingUnitOfWorkPort) -> list[UUID]:
+    """Lock the person, then every program they are enrolled in (sorted: every handler takes program locks in the
+    same order), before writing anything about them; their programs, as read under the person's lock."""
+    await uow.people.lock(person_id)
     enrolled_in = await uow.people.programs_of(person_id)
     for program_id in enrolled_in:
         await uow.programs.lock(program_id)
@@ -42,12 +56,15 @@ async def _lock_programs_of(person_id: UUID, uow: MatchingUnitOfWorkPort) -> lis
 
 
 async def matching_profile_changed(event: source.MatchingProfileChanged, uow: MatchingUnitOfWorkPort) -> None:
+    """The person's profile replaced, identity values kept only as their keyed hashes (matching compares them and
+    never reads them); room offered in their programs."""
     async with uow:
-        enrolled_in = await _lock_programs_of(event.person_id, uow)
+        enrolled_in = await _lock_person(event.person_id, uow)
         await uow.people.save_profile(
             event.person_id, stage=event.stage, specialties=list(event.specialties),
             support_areas=list(event.support_areas), languages=list(event.languages), timezone=event.timezone,
-            region=event.region, modalities=list(event.modalities), identity=dict(event.identity_for_matching),
+            region=event.region, modalities=list(event.modalities),
+            identity=uow.identity_hasher.digests(event.identity_for_matching),
             identity_wishes=[IdentityWish(r.attribute, r.strength == "requirement") for r in event.identity_requests],
         )
         for program_id in enrolled_in:
@@ -55,14 +72,38 @@ async def matching_profile_changed(event: source.MatchingProfileChanged, uow: Ma
         await uow.commit()
 
 
+async def hash_identities_stored_in_plaintext(new_uow: NewUnitOfWork, batch: int = 100) -> int:
+    """Profiles stored before identity values were kept as keyed hashes, set aside by migration 0005, back with
+    their values hashed, one person at a time as if their profile had just arrived; how many."""
+    async with new_uow() as uow:
+        waiting = await uow.people.stored_in_plaintext(batch)
+    done = 0
+    for person_id in waiting:
+        async with new_uow() as uow:
+            enrolled_in = await _lock_person(person_id, uow)
+            if not await uow.people.rehash(person_id, uow.identity_hasher.digests):
+                continue  # a newer profile, or the person's erasure, came first
+            for program_id in enrolled_in:
+                offer_room(program_id, uow)
+            await uow.commit()
+            done += 1
+    return done
+
+
 async def consent_changed(event: source.ConsentChanged, uow: MatchingUnitOfWorkPort) -> None:
     """A withdrawal of consent for matching forgets the attribute at once; a grant waits for the value to come
-    with the next matching profile (it never travels on this event)."""
-    if event.purpose != "matching" or event.granted:
+    with the next matching profile (it never travels on this event). Consent to show the attribute to a partner
+    decides whether it may meet a mentee's requirement. Either change may let a waiting mentee be paired."""
+    if event.purpose == "matching" and event.granted:
         return
     async with uow:
-        await _lock_programs_of(event.person_id, uow)
-        await uow.people.forget_identity(event.person_id, event.attribute)
+        enrolled_in = await _lock_person(event.person_id, uow)
+        if event.purpose == "matching":
+            await uow.people.forget_identity(event.person_id, event.attribute)
+        else:
+            await uow.people.show_to_partner(event.person_id, event.attribute, event.granted)
+        for program_id in enrolled_in:
+            offer_room(program_id, uow)
         await uow.commit()
 
 
@@ -77,6 +118,7 @@ async def enrollment_changed(event: source.EnrollmentChanged, uow: MatchingUnitO
 async def _save_enrollment(event: source.EnrollmentCreated | source.EnrollmentChanged,
                            uow: MatchingUnitOfWorkPort) -> None:
     async with uow:
+        await uow.people.lock(event.person_id)  # see the module's docstring: the profile's handler takes it too
         await uow.programs.lock(event.program_id)
         await uow.people.save_enrollment(
             enrollment_id=event.enrollment_id, person_id=event.person_id, program_id=event.program_id,
@@ -124,7 +166,7 @@ async def enrollment_withdrawn(event: source.EnrollmentWithdrawn, uow: MatchingU
 async def person_erased(event: source.PersonErased, uow: MatchingUnitOfWorkPort) -> None:
     """Partners are told the pairing ended and go back to matching; then every trace of the person goes."""
     async with uow:
-        enrolled_in = await _lock_programs_of(event.person_id, uow)
+        enrolled_in = await _lock_person(event.person_id, uow)
         await close_all(await uow.pairings.open_of_person(event.person_id), event.person_id, "person_erased", uow)
         await uow.people.forget_person(event.person_id)
         for program_id in enrolled_in:

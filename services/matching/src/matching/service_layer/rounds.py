@@ -75,7 +75,8 @@ async def run_next_round(new_uow: NewUnitOfWork, solve: Solver, progress_seconds
             unprofiled = await uow.candidates.unprofiled_mentees(program.id)
             if unprofiled:
                 reasons["no_matching_profile"] = unprofiled
-            total = int(graph.scores[chosen].sum()) if len(chosen) else 0
+            # The scores anyone reads: the visible fits, not the rankings the solver maximised.
+            total = sum(f.score for f in fits)
             await uow.rounds.finish(round_id, status="completed", paired=len(chosen),
                                     unpaired=sum(reasons.values()), total_score=total,
                                     unpaired_reasons=dict(reasons))

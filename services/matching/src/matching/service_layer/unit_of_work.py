@@ -1,5 +1,5 @@
-"""Matching's unit of work over PostgreSQL: its repositories on the transaction's connection, and the instance's
-roster cache (a collaborator from bootstrap)."""
+"""Matching's unit of work over PostgreSQL: its repositories on the transaction's connection, the instance's
+roster cache and the identity hasher (collaborators from bootstrap)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from ..adapters.repositories.people import PostgresPeople
 from ..adapters.repositories.programs import PostgresPrograms
 from ..adapters.repositories.rounds import PostgresRounds
 from ..adapters.repositories.waitlist import PostgresWaitlist
-from .ports import Rosters
+from .ports import IdentityHasher, Rosters
 
 
 class MatchingUnitOfWork(UnitOfWork):
@@ -26,9 +26,10 @@ class MatchingUnitOfWork(UnitOfWork):
     rounds: PostgresRounds
 
     def __init__(self, pool: asyncpg.Pool | None, *, joined: SharedTransaction | None = None,
-                 rosters: Rosters) -> None:
+                 rosters: Rosters, identity_hasher: IdentityHasher) -> None:
         super().__init__(pool, joined=joined)
         self.rosters = rosters  # one per process: shared by every unit of work of this instance
+        self.identity_hasher = identity_hasher
 
     def repositories(self) -> None:
         assert self.shared is not None

@@ -16,16 +16,20 @@ The web app (issue 11) serves these paths; this table is the one place they are 
 | `/office-hours/{slot_id}`            | a booked office hour: details, cancel                                   |
 | `/inbox`                             | their notifications                                                     |
 | `/settings/notifications`            | which emails they get, the daily digest                                 |
+| `/account/email/confirm?token=…`     | confirm a new email address (profiles' single-use, short-lived token)   |
 
 A link carries ids only (of a pairing, an event, a program, a slot: never a name, an address or a token): the web
 app asks the reader to sign in and shows them what they may see. Nothing in a link lets anyone act without
-signing in. (Unsubscribing is this service's own one-click endpoint, not a page of the web app.)
+signing in, but one: the confirmation of a new email address carries profiles' single-use token, and is sent only
+to that address. (Unsubscribing is this service's own one-click endpoint, not a page of the web app.)
 """
 
 from __future__ import annotations
 
 from urllib.parse import quote
 from uuid import UUID
+
+from mentorship_contracts.profiles import EMAIL_CONFIRMATION_PAGE
 
 PATHS: dict[str, str] = {
     "home": "/",
@@ -40,6 +44,7 @@ PATHS: dict[str, str] = {
     "office_hour": "/office-hours/{slot_id}",
     "inbox": "/inbox",
     "notification_settings": "/settings/notifications",
+    "email_confirmation": EMAIL_CONFIRMATION_PAGE,
 }
 
 
@@ -51,3 +56,9 @@ class Links:
         """The URL of a page of the web app; every parameter is an id (a UUID), so it can carry nothing else."""
         values = {name: quote(str(UUID(str(value))), safe="") for name, value in ids.items()}
         return self._base + PATHS[page].format(**values)
+
+    def email_confirmation(self, path_and_query: str) -> str:
+        """The link profiles made for confirming a new address: the confirmation page and its token, nothing else."""
+        if not path_and_query.startswith(EMAIL_CONFIRMATION_PAGE + "?"):
+            raise ValueError("not the confirmation page")
+        return self._base + path_and_query

@@ -22,6 +22,11 @@ from ..domain.text import one_line, paragraphs
 from .i18n import Reader, zone_of
 from .links import Links
 
+# The identity attributes profiles knows (their names are fixed so that matching compares like with like), in the
+# order a message lists them.
+IDENTITY_ATTRIBUTES = ("gender_identity", "sexual_orientation", "race_ethnicity", "first_generation",
+                       "immigration_background", "socioeconomic_background", "disability", "religion", "veteran")
+
 
 @dataclass(frozen=True)
 class Detail:
@@ -165,6 +170,8 @@ class _Composer:
         return _("every %(low)s to %(high)s days") % {"low": low, "high": high}
 
     def partner_details(self, with_email: bool = True) -> list[Detail]:
+        """Who the partner is, as they chose to show a partner: pronouns, bio, and each identity attribute they
+        consented to show (as the partner's latest contact details say: a withdrawn one is no longer there)."""
         _ = self._
         partner = self.c.get("partner") or {}
         name = self.partner
@@ -173,9 +180,31 @@ class _Composer:
         details = [Detail(_("Name"), name)]
         if bio := paragraphs(partner.get("bio_for_partner"), 1000):
             details.append(Detail(_("About them"), bio))
+        shown: dict[str, str] = partner.get("identity_for_partner") or {}
+        known = {name: index for index, name in enumerate(IDENTITY_ATTRIBUTES)}
+        for attribute in sorted(shown, key=lambda name: (known.get(name, len(known)), name)):
+            value = one_line(shown[attribute], 200)
+            if value:
+                details.append(Detail(self.attribute_label(attribute), value))
         if with_email and partner.get("email"):
             details.append(Detail(_("Email"), partner["email"], f"mailto:{partner['email']}"))
         return details
+
+    def attribute_label(self, attribute: str) -> str:
+        """An identity attribute's name in words; one profiles added since is named from its own name."""
+        _ = self._
+        labels = {
+            "sexual_orientation": _("Sexual orientation"),
+            "gender_identity": _("Gender identity"),
+            "race_ethnicity": _("Race or ethnicity"),
+            "first_generation": _("First-generation student"),
+            "disability": _("Disability"),
+            "religion": _("Religion"),
+            "veteran": _("Military service"),
+            "immigration_background": _("Immigration background"),
+            "socioeconomic_background": _("Socioeconomic background"),
+        }
+        return labels.get(attribute) or (one_line(attribute.replace("_", " "), 64) or "").capitalize()
 
     # --- when and where ---------------------------------------------------------------------------------------
 
@@ -269,6 +298,19 @@ class _Composer:
                        else _("You are approved as a mentor"),
                        [_("Thank you for volunteering. We will email you as soon as you are paired with a mentee.")],
                        action=Action(_("See the program"), self.links.to("program", program_id=self.id("program_id"))))
+
+    def email_change(self) -> Message:
+        """To the new address only. The link is profiles' single-use secret: it is in this email and nowhere else."""
+        _ = self._
+        expires = _at(self.c["expires_at"])
+        values = {"day": self.r.day(expires), "time": self.r.time(expires), "zone": self.r.zone_name(expires)}
+        return Message(_("Confirm your new email address"),
+                       [_("You asked to use this address for your account. Please confirm it: until you do, we keep "
+                          "writing to the address you had."),
+                        _("The link works once, until %(day)s at %(time)s (%(zone)s).") % values,
+                        _("If you did not ask for this, ignore this email: nothing changes.")],
+                       action=Action(_("Confirm this address"),
+                                     self.links.email_confirmation(self.c["confirmation_path"])))
 
     # --- mentorships ----------------------------------------------------------------------------------------
 

@@ -10,10 +10,16 @@ from uuid import UUID
 import asyncpg
 from plumbing import correlation
 
-from ..domain.model import Category, Notification, Preferences
+from ..domain.model import HELD_UNTIL_SENT, NOT_IN_INBOX, Category, Notification, Preferences
 
 _NOTIFICATION_COLUMNS = ("n.id, n.idempotency_key, n.person_id, n.chapter_id, n.kind, n.parameters, n.attempts, "
                          "n.created_at, n.correlation_id")
+
+
+# Once a notification's status is final, what it held only to be sent is dropped from its row (`HELD_UNTIL_SENT`).
+_FORGET_HELD = "parameters = parameters - '{" + ",".join(HELD_UNTIL_SENT) + "}'::text[]"
+# Kinds that are no item of the in-app inbox.
+_IN_INBOX = "kind <> ALL('{" + ",".join(NOT_IN_INBOX) + "}'::text[])"
 
 
 def _notification(row: asyncpg.Record) -> Notification:
@@ -30,20 +36,23 @@ class PostgresNotifications:
 
     async def save_contact(self, *, person_id: UUID, chapter_id: UUID | None, display_name: str, email: str,
                            timezone: str, pronouns_for_partner: str | None, bio_for_partner: str | None,
-                           language: str) -> None:
+                           identity_for_partner: dict[str, str], language: str) -> None:
         await self._conn.execute(
             """INSERT INTO contacts (person_id, chapter_id, display_name, email, timezone, pronouns_for_partner,
-                                     bio_for_partner, language)
-               SELECT $1, $2, $3, $4, $5, $6, $7, $8
+                                     bio_for_partner, language, identity_for_partner)
+               SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb
                 WHERE NOT EXISTS (SELECT FROM erased_people WHERE person_id = $1)
                ON CONFLICT (person_id) DO UPDATE SET chapter_id = $2, display_name = $3, email = $4, timezone = $5,
-                   pronouns_for_partner = $6, bio_for_partner = $7, language = $8""",
+                   pronouns_for_partner = $6, bio_for_partner = $7, language = $8, identity_for_partner = $9::jsonb""",
             person_id, chapter_id, display_name, email, timezone, pronouns_for_partner, bio_for_partner, language,
+            json.dumps(identity_for_partner),
         )
 
     async def contact(self, person_id: UUID) -> dict[str, Any] | None:
         row = await self._conn.fetchrow("SELECT * FROM contacts WHERE person_id = $1", person_id)
-        return dict(row) if row else None
+        if row is None:
+            return None
+        return {**dict(row), "identity_for_partner": json.loads(row["identity_for_partner"])}
 
     async def save_chapter(self, chapter_id: UUID, name: str) -> None:
         await self._conn.execute(
@@ -221,8 +230,9 @@ class PostgresNotifications:
         """Lock pending notifications whose time has come, of people we can reach; other instances skip them."""
         rows = await self._conn.fetch(
             f"""SELECT {_NOTIFICATION_COLUMNS}
-                  FROM notifications n JOIN contacts c ON c.person_id = n.person_id
+                  FROM notifications n LEFT JOIN contacts c ON c.person_id = n.person_id
                  WHERE n.status = 'pending' AND n.next_attempt_at <= now()
+                   AND (c.person_id IS NOT NULL OR n.kind = 'email_change')  -- written to the address it names
                  ORDER BY n.next_attempt_at
                  LIMIT $1
                  FOR UPDATE OF n SKIP LOCKED""",
@@ -243,12 +253,12 @@ class PostgresNotifications:
             notification_id, subject, message_id, lease_seconds)
 
     async def mark_without_email(self, notification_id: UUID, subject: str, status: str) -> None:
-        await self._conn.execute("UPDATE notifications SET status = $3, subject = $2 WHERE id = $1",
+        await self._conn.execute(f"UPDATE notifications SET status = $3, subject = $2, {_FORGET_HELD} WHERE id = $1",
                                  notification_id, subject, status)
 
     async def mark_sent(self, notification_id: UUID) -> None:
         await self._conn.execute(
-            "UPDATE notifications SET status = 'sent', sent_at = now(), lease_until = NULL WHERE id = $1",
+            f"UPDATE notifications SET status = 'sent', sent_at = now(), lease_until = NULL, {_FORGET_HELD} WHERE id = $1",
             notification_id)
 
     async def mark_retry(self, notification_id: UUID, error: str, after_seconds: float) -> None:
@@ -259,23 +269,30 @@ class PostgresNotifications:
 
     async def mark_obsolete(self, notification_id: UUID) -> None:
         """What it was to say no longer holds (a reminder of a booking since cancelled): it is not sent."""
-        await self._conn.execute("UPDATE notifications SET status = 'cancelled' WHERE id = $1", notification_id)
+        await self._conn.execute(f"UPDATE notifications SET status = 'cancelled', {_FORGET_HELD} WHERE id = $1",
+                                 notification_id)
+
+    async def drop_pending(self, person_id: UUID, kind: str, but: UUID) -> None:
+        await self._conn.execute(
+            f"""UPDATE notifications SET status = 'cancelled', {_FORGET_HELD}
+                 WHERE person_id = $1 AND kind = $2 AND status = 'pending' AND id <> $3""", person_id, kind, but)
 
     async def mark_failed(self, notification_id: UUID, error: str) -> None:
         await self._conn.execute(
-            "UPDATE notifications SET status = 'failed', last_error = $2, lease_until = NULL WHERE id = $1",
+            f"UPDATE notifications SET status = 'failed', last_error = $2, lease_until = NULL, {_FORGET_HELD} WHERE id = $1",
             notification_id, error)
 
     async def mark_unconfirmed(self, notification_id: UUID, error: str) -> None:
         await self._conn.execute(
-            "UPDATE notifications SET status = 'unconfirmed', last_error = $2, lease_until = NULL WHERE id = $1",
+            f"""UPDATE notifications SET status = 'unconfirmed', last_error = $2, lease_until = NULL, {_FORGET_HELD}
+                WHERE id = $1""",
             notification_id, error)
 
     async def give_up_on_lapsed_claims(self) -> list[UUID]:
         """Claims whose lease ran out: the process died mid-send. We cannot know whether the SMTP server took the
         message, and sending it again could duplicate it, so it is marked unconfirmed and never resent."""
         rows = await self._conn.fetch(
-            """UPDATE notifications SET status = 'unconfirmed', lease_until = NULL
+            f"""UPDATE notifications SET status = 'unconfirmed', lease_until = NULL, {_FORGET_HELD}
                 WHERE status = 'sending' AND lease_until < now() RETURNING id""")
         return [r["id"] for r in rows]
 
@@ -320,20 +337,20 @@ class PostgresNotifications:
     async def inbox(self, person_id: UUID, unread_only: bool, limit: int) -> list[dict[str, Any]]:
         # Only what could be rendered has a subject to show; a digest is an email, not an inbox item.
         return [dict(r) for r in await self._conn.fetch(
-            """SELECT id, kind, subject, parameters, created_at, read_at FROM notifications
-                WHERE person_id = $1 AND subject IS NOT NULL AND kind <> 'daily_digest'
+            f"""SELECT id, kind, subject, parameters, created_at, read_at FROM notifications
+                WHERE person_id = $1 AND subject IS NOT NULL AND {_IN_INBOX}
                   AND ($2 = false OR read_at IS NULL)
                 ORDER BY created_at DESC LIMIT $3""", person_id, unread_only, limit)]
 
     async def unread_count(self, person_id: UUID) -> int:
         return await self._conn.fetchval(
-            """SELECT count(*) FROM notifications WHERE person_id = $1 AND subject IS NOT NULL
-                      AND kind <> 'daily_digest' AND read_at IS NULL""", person_id)
+            f"""SELECT count(*) FROM notifications WHERE person_id = $1 AND subject IS NOT NULL
+                      AND {_IN_INBOX} AND read_at IS NULL""", person_id)
 
     async def mark_read(self, person_id: UUID, notification_id: UUID) -> bool:
         return await self._conn.fetchval(
-            """UPDATE notifications SET read_at = coalesce(read_at, now())
-                WHERE id = $1 AND person_id = $2 AND subject IS NOT NULL RETURNING true""",
+            f"""UPDATE notifications SET read_at = coalesce(read_at, now())
+                WHERE id = $1 AND person_id = $2 AND subject IS NOT NULL AND {_IN_INBOX} RETURNING true""",
             notification_id, person_id) is not None
 
     async def delivery_log(self, chapter_id: UUID | None, status: str | None, limit: int) -> list[dict[str, Any]]:

@@ -39,11 +39,14 @@ class Kind:
     category: Category
     # Urgent kinds go out at once; the others may wait for the person's daily digest.
     urgent: bool = True
+    # Whether it is also an item of the person's in-app inbox (a message carrying a secret is not).
+    in_inbox: bool = True
 
 
 KINDS: dict[str, Kind] = {k.name: k for k in (
     Kind("welcome", Category.ESSENTIAL),
     Kind("mentor_approved", Category.ESSENTIAL),
+    Kind("email_change", Category.ESSENTIAL, in_inbox=False),
     Kind("pairing_proposed", Category.ESSENTIAL),
     Kind("pairing_confirmed", Category.ESSENTIAL),
     Kind("waitlist_paired", Category.ESSENTIAL),
@@ -69,8 +72,14 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
     Kind("office_hours_booked_host", Category.ESSENTIAL),
     Kind("office_hours_reminder", Category.EVENT_UPDATES),
     Kind("office_hours_cancelled", Category.ESSENTIAL),
-    Kind("daily_digest", Category.ESSENTIAL),
+    Kind("daily_digest", Category.ESSENTIAL, in_inbox=False),
 )}
+
+NOT_IN_INBOX = tuple(sorted(name for name, kind in KINDS.items() if not kind.in_inbox))
+
+# Parameters a notification keeps only until its email has gone (or will not go): the single-use link of an email
+# change, and the address and name it is written to. Once its status is final they are dropped from its row.
+HELD_UNTIL_SENT = ("confirmation_path", "display_name", "new_email")
 
 # Kinds whose email carries the event's calendar entry and, for a virtual event, its join link.
 SEAT_KINDS = frozenset({"registration_confirmed", "registration_promoted"})

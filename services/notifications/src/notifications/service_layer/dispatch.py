@@ -74,6 +74,9 @@ BOOKING_HELD_KINDS = frozenset({"office_hours_booked", "office_hours_booked_host
 async def context_for(notification: Notification, uow: NotificationsUnitOfWorkPort, policy: DispatchPolicy,
                       now: datetime) -> Row:
     repo, parameters = uow.notifications, notification.parameters
+    chapter_name = await repo.chapter_name(notification.chapter_id) if notification.chapter_id else None
+    if notification.kind == "email_change":
+        return {**_email_change_context(notification, now), "chapter_name": chapter_name}
     context = {**parameters, "recipient": await repo.contact(notification.person_id)}
     if "partner_id" in parameters:
         context["partner"] = await repo.contact(UUID(parameters["partner_id"]))
@@ -81,7 +84,7 @@ async def context_for(notification: Notification, uow: NotificationsUnitOfWorkPo
             raise MissingContext("partner")
     # Names only sign the message, so a program or chapter not heard of yet does not hold it back.
     context["program"] = await repo.program(UUID(parameters["program_id"])) if "program_id" in parameters else None
-    context["chapter_name"] = await repo.chapter_name(notification.chapter_id) if notification.chapter_id else None
+    context["chapter_name"] = chapter_name
     if "scheduled_event_id" in parameters:
         context["event"] = await repo.listing(UUID(parameters["scheduled_event_id"]))
         if context["event"] is None:
@@ -104,6 +107,18 @@ async def context_for(notification: Notification, uow: NotificationsUnitOfWorkPo
     if notification.kind == "daily_digest":
         context["items"] = await repo.digest_items(notification.id)
     return context
+
+
+def _email_change_context(notification: Notification, now: datetime) -> Row:
+    """Written to the new address, from what the request said (not the stored contact, whose address is the old
+    one); a link that expired before it could go is not sent."""
+    parameters = notification.parameters
+    if datetime.fromisoformat(parameters["expires_at"]) <= now:
+        raise Obsolete("the link has expired")
+    recipient = {"person_id": notification.person_id, "display_name": parameters["display_name"],
+                 "email": parameters["new_email"], "timezone": parameters["timezone"],
+                 "language": parameters["language"]}
+    return {**parameters, "recipient": recipient, "program": None}
 
 
 def _delivered(notification: Notification, channel: Channel) -> NotificationSentV2:

@@ -40,8 +40,34 @@ async def contact_details_changed(event: profiles_contract.ContactDetailsChanged
             timezone=one_line(event.timezone, 64) or "UTC",
             pronouns_for_partner=one_line(event.pronouns_for_partner, 40),
             bio_for_partner=paragraphs(event.bio_for_partner, 2000),
+            identity_for_partner=_shown_to_partner(event.identity_for_partner),
             language=getattr(event, "preferred_language", None) or "en",
         )
+        await uow.commit()
+
+
+def _shown_to_partner(identity: dict[str, str]) -> dict[str, str]:
+    """What the person consented to show a partner, as one-line text (an empty value is no attribute)."""
+    shown = {one_line(name, 64): one_line(value, 200) for name, value in identity.items()}
+    return {name: value for name, value in shown.items() if name and value}
+
+
+async def email_change_requested(event: profiles_contract.EmailChangeRequested, uow: UnitOfWork) -> None:
+    """One email to the new address (never the stored one) with the link to confirm it. What the email needs is
+    kept in the notification's row until it has gone (`HELD_UNTIL_SENT`), then dropped; a later request is another
+    email, and one still unsent from an earlier request is not sent (its link no longer works). Raises ValueError
+    (the event is dead-lettered) for a link that is not the web app's confirmation page."""
+    path = event.confirmation_path
+    page = profiles_contract.EMAIL_CONFIRMATION_PAGE + "?"
+    if not path.startswith(page) or not path.isascii() or not path.isprintable() or " " in path:
+        raise ValueError("the confirmation path is not the web app's confirmation page")
+    notification = Notification.answering(
+        event.event_id, event.person_id, event.chapter_id, "email_change", new_email=event.new_email.strip(),
+        display_name=one_line(event.display_name, 200) or "", confirmation_path=path, expires_at=event.expires_at,
+        timezone=one_line(event.timezone, 64) or "UTC", language=event.preferred_language or "en")
+    async with uow:
+        await uow.notifications.drop_pending(event.person_id, "email_change", but=notification.id)
+        await uow.notifications.add(notification)
         await uow.commit()
 
 

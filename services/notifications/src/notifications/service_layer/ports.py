@@ -22,9 +22,11 @@ class NotificationsRepository(Protocol):
 
     async def save_contact(self, *, person_id: UUID, chapter_id: UUID | None, display_name: str, email: str,
                            timezone: str, pronouns_for_partner: str | None, bio_for_partner: str | None,
-                           language: str) -> None: ...
+                           identity_for_partner: dict[str, str], language: str) -> None:
+        """Replaces what was known of the person (a withdrawn consent takes the attribute out)."""
 
-    async def contact(self, person_id: UUID) -> Row | None: ...
+    async def contact(self, person_id: UUID) -> Row | None:
+        """Their details, `identity_for_partner` as a dict."""
 
     async def save_chapter(self, chapter_id: UUID, name: str) -> None: ...
 
@@ -100,6 +102,10 @@ class NotificationsRepository(Protocol):
     async def mark_retry(self, notification_id: UUID, error: str, after_seconds: float) -> None: ...
 
     async def mark_obsolete(self, notification_id: UUID) -> None: ...
+
+    async def drop_pending(self, person_id: UUID, kind: str, but: UUID) -> None:
+        """The person's notifications of this kind not sent yet, but `but`, will not be (what they said no longer
+        holds)."""
 
     async def mark_failed(self, notification_id: UUID, error: str) -> None: ...
 

@@ -63,10 +63,11 @@ class PostgresPairings:
                    last_met_at = $6,
                    confirmed_at = CASE WHEN $2 = 'active' AND confirmed_at IS NULL THEN now() ELSE confirmed_at END,
                    closed_reason = COALESCE($7, closed_reason),
-                   closed_at = CASE WHEN $2 NOT IN {records.OPEN} THEN now() END
+                   closed_at = CASE WHEN $2 NOT IN {records.OPEN} THEN now() END,
+                   mentee_renews = $8, mentor_renews = $9
                 WHERE id = $1""",
             pairing.id, pairing.status, pairing.mentee_accepted, pairing.mentor_accepted, pairing.term_ends_at,
-            pairing.last_met_at, pairing.closed_reason,
+            pairing.last_met_at, pairing.closed_reason, pairing.mentee_renews, pairing.mentor_renews,
         )
 
     async def of_person(self, person_id: UUID) -> list[dict[str, Any]]:

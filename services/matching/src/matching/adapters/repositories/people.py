@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from uuid import UUID
 
@@ -12,10 +12,18 @@ from mentorship_contracts.vocabulary import PairingKind, Role
 
 from ...domain.model import IdentityWish
 
+# Where a person's matching profile may be: known, or set aside until its identity values are hashed (0005).
+_PROFILE_TABLES = ("matching_profiles", "profiles_to_hash")
+
 
 class PostgresPeople:
     def __init__(self, conn: asyncpg.Connection) -> None:
         self._conn = conn
+
+    async def lock(self, person_id: UUID) -> None:
+        """The person's lock until the transaction ends (a key of its own: never a program's)."""
+        await self._conn.execute("SELECT pg_advisory_xact_lock(hashtextextended('person:' || $1, 0))",
+                                 str(person_id))
 
     async def save_profile(self, person_id: UUID, *, stage: str, specialties: list[str], support_areas: list[str],
                            languages: list[str], timezone: str, region: str | None, modalities: list[str],
@@ -29,17 +37,32 @@ class PostgresPeople:
             person_id, stage, specialties, support_areas, languages, timezone, region, modalities, json.dumps(identity),
             json.dumps([{"attribute": w.attribute, "required": w.required} for w in identity_wishes]),
         )
+        # A profile stored before values were hashed, still set aside (migration 0005), is older than this one.
+        await self._conn.execute("DELETE FROM profiles_to_hash WHERE person_id = $1", person_id)
 
     async def forget_identity(self, person_id: UUID, attribute: str) -> None:
-        """Consent to use `attribute` in matching was withdrawn: drop its value and any wish built on it."""
-        await self._conn.execute(
-            """UPDATE matching_profiles
-                  SET identity = identity - $2,
-                      identity_wishes = COALESCE((SELECT jsonb_agg(w) FROM jsonb_array_elements(identity_wishes) w
-                                                   WHERE w->>'attribute' <> $2), '[]')
-                WHERE person_id = $1""",
-            person_id, attribute,
-        )
+        """Consent to use `attribute` in matching was withdrawn: drop its value and any wish built on it (from a
+        profile set aside to be hashed, too)."""
+        for table in _PROFILE_TABLES:
+            await self._conn.execute(
+                f"""UPDATE {table}
+                       SET identity = identity - $2,
+                           identity_wishes = COALESCE((SELECT jsonb_agg(w) FROM jsonb_array_elements(identity_wishes) w
+                                                        WHERE w->>'attribute' <> $2), '[]')
+                     WHERE person_id = $1""",
+                person_id, attribute,
+            )
+
+    async def show_to_partner(self, person_id: UUID, attribute: str, shown: bool) -> None:
+        """Consent to show `attribute` to a matched partner was given (`shown`) or withdrawn."""
+        for table in _PROFILE_TABLES:
+            await self._conn.execute(
+                f"""UPDATE {table}
+                       SET shown_to_partner = CASE WHEN $3 THEN array_append(array_remove(shown_to_partner, $2), $2)
+                                                   ELSE array_remove(shown_to_partner, $2) END
+                     WHERE person_id = $1""",
+                person_id, attribute, shown,
+            )
 
     async def save_enrollment(self, *, enrollment_id: UUID, person_id: UUID, program_id: UUID, chapter_id: UUID | None,
                               role: str, stage: str, capacity: int, mentee_stages_welcome: list[str], approved: bool,
@@ -77,4 +100,24 @@ class PostgresPeople:
     async def forget_person(self, person_id: UUID) -> None:
         await self._conn.execute("DELETE FROM pairings WHERE mentee_id = $1 OR mentor_id = $1", person_id)
         await self._conn.execute("DELETE FROM enrollments WHERE person_id = $1", person_id)
-        await self._conn.execute("DELETE FROM matching_profiles WHERE person_id = $1", person_id)
+        for table in _PROFILE_TABLES:
+            await self._conn.execute(f"DELETE FROM {table} WHERE person_id = $1", person_id)
+
+    async def stored_in_plaintext(self, limit: int) -> list[UUID]:
+        rows = await self._conn.fetch("SELECT person_id FROM profiles_to_hash ORDER BY person_id LIMIT $1", limit)
+        return [r["person_id"] for r in rows]
+
+    async def rehash(self, person_id: UUID, digests: Callable[[dict[str, str]], dict[str, str]]) -> bool:
+        """Back into matching_profiles with its identity hashed (the caller holds the person's lock)."""
+        stored = await self._conn.fetchval(
+            "SELECT identity FROM profiles_to_hash WHERE person_id = $1 FOR UPDATE", person_id)
+        if stored is None:
+            return False
+        await self._conn.execute(
+            """WITH stored AS (DELETE FROM profiles_to_hash WHERE person_id = $1 RETURNING *)
+               INSERT INTO matching_profiles (person_id, stage, specialties, support_areas, languages, timezone,
+                                              region, modalities, identity, identity_wishes, shown_to_partner)
+               SELECT person_id, stage, specialties, support_areas, languages, timezone, region, modalities, $2::jsonb,
+                      identity_wishes, shown_to_partner FROM stored""",
+            person_id, json.dumps(digests(json.loads(stored))))
+        return True

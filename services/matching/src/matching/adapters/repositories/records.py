@@ -13,7 +13,8 @@ from ...domain.model import Candidate, IdentityWish, Pairing, ProgramRules
 LIVE = "('proposed', 'active')"
 OPEN = "('proposed', 'active', 'requested')"
 _PAIRING_COLUMNS = ("id, program_id, chapter_id, mentee_id, mentor_id, status, score, reasons, mentee_accepted, "
-                    "mentor_accepted, term_ends_at, last_met_at, mentee_enrollment_id, mentor_enrollment_id")
+                    "mentor_accepted, term_ends_at, last_met_at, mentee_enrollment_id, mentor_enrollment_id, "
+                    "confirmed_at, mentee_renews, mentor_renews")
 # A pairing's kind is its mentee enrollment's, read from there rather than kept twice: an enrollment's kind never
 # changes, and its pairings go when it does (ON DELETE CASCADE).
 ITS_KIND = "(SELECT e.pairing_kind FROM enrollments e WHERE e.id = mentee_enrollment_id) AS pairing_kind"
@@ -23,7 +24,7 @@ RETURNING_PAIRING = f"{', '.join('x.' + c.strip() for c in _PAIRING_COLUMNS.spli
 ENROLLMENT_COLUMNS = ("e.id, e.person_id, e.stage, e.capacity, e.approved, e.mentee_stages_welcome, e.waiting_since, "
                       "e.pairing_kind")
 PROFILE_COLUMNS = ("p.specialties, p.support_areas, p.languages, p.timezone, p.region, p.modalities, p.identity, "
-                   "p.identity_wishes")
+                   "p.identity_wishes, p.shown_to_partner")
 # The mentee enrollment `e` holds no live pairing.
 UNPAIRED = f"NOT EXISTS (SELECT 1 FROM pairings x WHERE x.mentee_enrollment_id = e.id AND x.status IN {LIVE})"
 _STAGES = {s.value: s for s in TrainingStage}
@@ -56,5 +57,6 @@ def candidate(program: ProgramRules, r: asyncpg.Record) -> Candidate:
         identity={} if identity in _EMPTY_JSON else json.loads(identity),
         identity_wishes=() if wishes in _EMPTY_JSON else tuple(
             IdentityWish(w["attribute"], w["required"]) for w in json.loads(wishes)),
+        shown=frozenset(r["shown_to_partner"]),
         waiting_since=r["waiting_since"], pairing_kind=_KINDS[r["pairing_kind"]],
     )

@@ -1,0 +1,175 @@
+"""Nothing another person can read depends on an identity attribute its owner did not consent to show them.
+
+Use in matching lets an attribute decide whom automatic pairing and rounds propose; show to a partner lets the
+matched partner see it, so only a mentor who consented to show an attribute meets a mentee's requirement of it.
+"""
+
+from __future__ import annotations
+
+from uuid import UUID, uuid4
+
+import pytest
+from matching.adapters.solver import optimal_assignment
+from matching.domain import commands
+from matching.domain.scoring import fit
+from matching.service_layer import choice, lifecycle, projections, rounds, views
+from mentorship_contracts import matching as published
+from mentorship_contracts.profiles import ConsentChanged
+from pydantic import ValidationError
+
+from .fakes import Platform
+from .profiles_service import Profiles, acting_as
+
+WISH = [{"attribute": "sexual_orientation", "strength": "preference"}]
+REQUIREMENT = [{"attribute": "sexual_orientation", "strength": "requirement"}]
+
+
+async def shown_to_partners(platform: Platform, person: UUID, attribute: str = "sexual_orientation") -> None:
+    await projections.consent_changed(ConsentChanged(person_id=person, attribute=attribute, purpose="partner",
+                                                     granted=True), platform.uow())
+
+
+async def probe(platform: Platform, profiles: Profiles, program: UUID, mentee: UUID, requests: list[dict]) -> list:
+    """What the mentee reads of the suggestions under each value they may declare."""
+    answers = []
+    for value in ("gay", "straight", "bisexual"):
+        await profiles.profile(mentee, "undergraduate", specialties=["pediatrics"],
+                               identity_for_matching={"sexual_orientation": value}, identity_requests=requests)
+        answers.append(await choice.suggestions(program, mentee, platform.uow()))
+    return answers
+
+
+@pytest.mark.parametrize("requests", [WISH, REQUIREMENT], ids=["wish", "requirement"])
+async def test_a_mentee_who_changes_their_declared_value_reads_the_same_suggestions_of_mentors_who_did_not_show_it(
+        requests):
+    platform = Platform()
+    profiles = Profiles(platform)
+    program = await profiles.program(pairing_mode="mentee_choice")
+    for value in ("gay", "straight", "bisexual"):  # consented to use in matching only
+        await profiles.person(program, "mentor", specialties=["pediatrics"],
+                              identity_for_matching={"sexual_orientation": value})
+    mentee = await profiles.person(program, "mentee")
+
+    first, *others = await probe(platform, profiles, program, mentee, requests)
+
+    assert all(answer == first for answer in others), "the order, the scores or the reasons gave a mentor away"
+    assert not any("shared_identity" in s["reason_codes"] for s in first)
+    if requests == REQUIREMENT:
+        assert first == [], "no mentor consented to show it: no one can meet the requirement"
+
+
+async def test_a_mentor_who_shows_the_attribute_to_partners_is_suggested_first_to_a_mentee_who_wishes_for_it():
+    platform = Platform()
+    profiles = Profiles(platform)
+    program = await profiles.program(pairing_mode="mentee_choice")
+    hidden = await profiles.person(program, "mentor", specialties=["pediatrics"],
+                                   identity_for_matching={"sexual_orientation": "gay"})
+    shown = await profiles.person(program, "mentor", specialties=["pediatrics"],
+                                  identity_for_matching={"sexual_orientation": "gay"})
+    await shown_to_partners(platform, shown)
+    mentee = await profiles.person(program, "mentee")
+
+    wished, *_ = await probe(platform, profiles, program, mentee, WISH)
+    required, *_ = await probe(platform, profiles, program, mentee, REQUIREMENT)
+
+    assert [s["mentor_id"] for s in wished] == [shown, hidden]
+    assert wished[0]["score"] == wished[1]["score"] and wished[0]["reason_codes"] == wished[1]["reason_codes"]
+    assert [s["mentor_id"] for s in required] == [shown]
+
+
+async def test_a_requirement_is_met_only_by_a_mentor_who_consented_to_show_the_attribute_to_a_partner():
+    platform = Platform()
+    profiles = Profiles(platform)
+    program = await profiles.program()
+    hidden = await profiles.person(program, "mentor", capacity=3, specialties=["pediatrics"],
+                                   identity_for_matching={"first_generation": "yes"})
+    mentee = await profiles.person(program, "mentee", specialties=["pediatrics"],
+                                   identity_for_matching={"first_generation": "yes"},
+                                   identity_requests=[{"attribute": "first_generation", "strength": "requirement"}])
+    assert not platform.events(published.PairingConfirmed, mentee_id=mentee), "the pairing would disclose it"
+
+    shown = await profiles.person(program, "mentor", identity_for_matching={"first_generation": "yes"})
+    await shown_to_partners(platform, shown, "first_generation")
+
+    assert [e.mentor_id for e in platform.events(published.PairingConfirmed, mentee_id=mentee)] == [shown]
+    assert not platform.events(published.PairingConfirmed, mentor_id=hidden)
+
+
+async def test_a_mentee_who_requires_an_attribute_cannot_request_a_mentor_who_did_not_show_it_whatever_its_value():
+    platform = Platform()
+    profiles = Profiles(platform)
+    program = await profiles.program(pairing_mode="mentee_choice")
+    sharing = await profiles.person(program, "mentor", identity_for_matching={"first_generation": "yes"})
+    other = await profiles.person(program, "mentor", identity_for_matching={"first_generation": "no"})
+    mentee = await profiles.person(program, "mentee", identity_for_matching={"first_generation": "yes"},
+                                   identity_requests=[{"attribute": "first_generation", "strength": "requirement"}])
+
+    refusals = []
+    for mentor in (sharing, other):
+        with pytest.raises(Exception) as refused:
+            await choice.request_mentor(commands.RequestMentor(program, mentee, mentor), platform.uow())
+        refusals.append((type(refused.value), str(refused.value)))
+    assert refusals[0] == refusals[1]
+
+
+async def test_identity_used_in_matching_decides_whom_registration_proposes_but_not_the_score_or_reasons_anyone_reads():
+    platform = Platform()
+    profiles = Profiles(platform)
+    program = await profiles.program(both_must_accept=True)
+    await profiles.person(program, "mentor", specialties=["pediatrics"], capacity=2,
+                          identity_for_matching={"sexual_orientation": "straight"})
+    sharing = await profiles.person(program, "mentor", specialties=["pediatrics"],
+                                    identity_for_matching={"sexual_orientation": "gay"})
+    mentee = await profiles.person(program, "mentee", specialties=["pediatrics"],
+                                   identity_for_matching={"sexual_orientation": "gay"}, identity_requests=WISH)
+    alike = await profiles.person(program, "mentee", specialties=["pediatrics"])  # the same, without identity
+
+    [proposed] = platform.events(published.PairingProposed, mentee_id=mentee)
+    [other] = platform.events(published.PairingProposed, mentee_id=alike)
+    assert proposed.mentor_id == sharing, "the attribute is used in matching, as its owners consented"
+    assert (proposed.score, proposed.reason_codes) == (other.score, other.reason_codes)
+    assert "shared_identity" not in proposed.reason_codes and proposed.schema_version == 4
+    for reader in (mentee, sharing):
+        shown = await views.pairing(proposed.pairing_id, platform.uow(), acting_as(reader))
+        assert (shown.score, shown.reasons) == (other.score, other.reason_codes)
+        [listed] = [p for p in await views.pairings_of(reader, platform.uow()) if p["id"] == proposed.pairing_id]
+        assert (listed["score"], listed["reasons"]) == (other.score, other.reason_codes)
+    await lifecycle.accept(commands.AcceptPairing(proposed.pairing_id), platform.uow(), acting_as(mentee))
+    await lifecycle.accept(commands.AcceptPairing(proposed.pairing_id), platform.uow(), acting_as(sharing))
+    [confirmed] = platform.events(published.PairingConfirmed, mentee_id=mentee)
+    assert (confirmed.score, confirmed.reason_codes) == (other.score, other.reason_codes)
+
+
+async def test_a_rounds_proposals_and_total_score_carry_nothing_derived_from_identity():
+    platform = Platform()
+    profiles = Profiles(platform)
+    program = await profiles.program(pairing_mode="rounds")
+    mentor = await profiles.person(program, "mentor", specialties=["pediatrics"],
+                                   identity_for_matching={"sexual_orientation": "gay"})
+    mentee = await profiles.person(program, "mentee", specialties=["pediatrics"],
+                                   identity_for_matching={"sexual_orientation": "gay"}, identity_requests=WISH)
+    round_id = await rounds.queue_round(commands.RunRound(program, "optimal", False), platform.uow())
+
+    await rounds.run_next_round(platform.uow, optimal_assignment)
+
+    [proposed] = platform.events(published.PairingProposed, mentee_id=mentee)
+    candidates = {c.person_id: c for c in await platform.repositories["candidates"].in_program(
+        await platform.programs.get(program), "mentee")}
+    mentors = {c.person_id: c for c in await platform.repositories["candidates"].in_program(
+        await platform.programs.get(program), "mentor")}
+    visible = fit(candidates[mentee], mentors[mentor])
+    assert (proposed.score, tuple(proposed.reason_codes)) == (visible.score, visible.reasons)
+    assert "shared_identity" not in proposed.reason_codes
+    [completed] = platform.events(published.RoundCompleted)
+    assert completed.total_score == visible.score == (await rounds.round_status(round_id, platform.uow()))[
+        "total_score"]
+
+
+def test_the_public_pairing_events_refuse_a_reason_derived_from_identity():
+    facts = dict(pairing_id=uuid4(), program_id=uuid4(), chapter_id=None, mentee_id=uuid4(), mentor_id=uuid4(),
+                 score=80, pairing_kind="general")
+    published.PairingProposedV4(**facts, reason_codes=["near_peer"])
+    for event in (published.PairingProposedV4, published.PairingConfirmedV4):
+        extra = {"term_ends_at": "2027-11-22T00:00:00Z"} if event is published.PairingConfirmedV4 else {}
+        with pytest.raises(ValidationError):
+            event(**facts, **extra, reason_codes=["near_peer", "shared_identity"])
