@@ -180,6 +180,9 @@ ERRORS = {
     "mentor_full": N_("This mentor has no room for another mentee right now."),
     "program_cap_reached": N_("This program is full."),
     "not_confirmed": N_("The link is shown once your seat is confirmed."),
+    "renewal_not_due": N_("A mentorship is renewed in the last weeks of its term. Come back then: we will remind "
+                          "you both."),
+    "meeting_before_pairing": N_("A meeting is logged from the day you were paired on."),
     "already_booked": N_("Someone booked this slot just before you. Choose another one."),
     "invalid_request": N_("Something in the form is not right; please check it."),
     "service_unavailable": N_("Part of the platform is not answering right now. Please try again in a minute."),
@@ -194,6 +197,7 @@ DONE = {
     "registered": N_("You are registered."),
     "cancelled": N_("Your registration is cancelled."),
     "renewed": N_("Your mentorship is renewed for another term."),
+    "renewal_asked": N_("You asked to renew. It is renewed once your partner asks too."),
     "feedback": N_("Thank you for telling us how it went."),
     "capacity": N_("Your number of mentees is saved."),
     "failed": N_("That did not work. Please try again, or ask your chapter coordinator for help."),

@@ -46,8 +46,11 @@ def _view(pairing: dict, me: UUID, partner: dict | None, program: dict | None, d
     reasons = pairing.get("reasons") or pairing.get("reason_codes") or []
     due = next_meeting_due(pairing, program)
     mine_accepted = None
+    i_renew = partner_renews = False
     if detail is not None:
         mine_accepted = detail["mentor_accepted"] if i_mentor else detail["mentee_accepted"]
+        i_renew = bool(detail.get("mentor_renews" if i_mentor else "mentee_renews"))
+        partner_renews = bool(detail.get("mentee_renews" if i_mentor else "mentor_renews"))
     needs_answer = pairing["status"] in ("proposed", "requested") and mine_accepted is False
     if pairing["status"] == "requested" and not i_mentor:
         needs_answer = False  # the mentee asked; the mentor answers
@@ -56,7 +59,7 @@ def _view(pairing: dict, me: UUID, partner: dict | None, program: dict | None, d
         "partner": partner, "program": program, "reasons": [r for r in reasons if r in labels.REASONS],
         "score": pairing.get("score"), "due": due, "overdue": bool(due and due < datetime.now(UTC)),
         "needs_answer": needs_answer, "i_accepted": mine_accepted, "last_met_at": pairing.get("last_met_at"),
-        "term_ends_at": pairing.get("term_ends_at"),
+        "term_ends_at": pairing.get("term_ends_at"), "i_renew": i_renew, "partner_renews": partner_renews,
     }
 
 
@@ -180,7 +183,15 @@ async def end(pairing_id: UUID, visitor: Person, posted: Form) -> Response:
 
 @router.post("/mentorships/{pairing_id}/renew")
 async def renew(pairing_id: UUID, visitor: Person, posted: Form) -> Response:
-    return await _act(visitor, pairing_id, "renew", None, "renewed", None)
+    """Each side asks in the weeks before the term ends (matching's rule); renewed once both have."""
+    before = await clients(visitor.request).pairing(visitor.who, pairing_id)
+    try:
+        after = await clients(visitor.request).act_on_pairing(visitor.who, pairing_id, "renew")
+    except ServiceError as failed:
+        view = await _pairing_view(visitor, pairing_id)
+        return render(visitor, "mentorship.html", 422, p=view, error=visitor.error_words(failed), today=_today(visitor))
+    done = "renewed" if after["term_ends_at"] != before["term_ends_at"] else "renewal_asked"
+    return redirect(visitor, f"/mentorships/{pairing_id}?done={done}")
 
 
 @router.post("/mentorships/{pairing_id}/complete")
