@@ -42,8 +42,10 @@ from datetime import UTC, datetime, timedelta
 from uuid import uuid4
 
 from devinfra.processes import cpu_seconds, machine_jiffies
+from devinfra.secrets import PlatformSecrets
 
-SECRET = "benchmark-signing-key-of-at-least-32-bytes"
+# The run's own secrets (Kafka passwords, the token key pair), as the local runner makes them.
+SECRETS = PlatformSecrets.generate(["events"])
 
 
 # --- the load generator (runs in its own process) -----------------------------------------------------------------
@@ -190,8 +192,8 @@ async def create_event(url: str, capacity: int, virtual: bool) -> str:
             "registration_deadline": starts.isoformat(), "location": "Convention centre"}
     if virtual:
         body |= {"is_virtual": True, "virtual_link": "https://meet.example/conference"}
-    async with httpx.AsyncClient(base_url=url, headers={"Authorization": f"Bearer {mint(SECRET, role='admin')}"},
-                                 timeout=60) as admin:
+    token = mint(SECRETS.jwt_private_key, audience="events", role="admin")
+    async with httpx.AsyncClient(base_url=url, headers={"Authorization": f"Bearer {token}"}, timeout=60) as admin:
         event = (await admin.post("/v1/events", json=body)).raise_for_status().json()
         (await admin.post(f"/v1/events/{event['id']}/publish")).raise_for_status()
     return event["id"]
@@ -234,12 +236,12 @@ async def check_database(dsn: str, event_id: str, outcome: Outcome, people: list
     return problems
 
 
-async def check_topic(kafka: str, event_id: str, registrations: int, capacity: int) -> list[str]:
+async def check_topic(kafka: dict, event_id: str, registrations: int, capacity: int) -> list[str]:
     """What other teams see (read after the outbox drained, to the end of the topic; redeliveries counted once)."""
     from aiokafka import AIOKafkaConsumer
     from plumbing.testing import eventually
 
-    consumer = AIOKafkaConsumer("events.registrations", bootstrap_servers=kafka, auto_offset_reset="earliest",
+    consumer = AIOKafkaConsumer("events.registrations", **kafka, auto_offset_reset="earliest",
                                 group_id=f"bench-{uuid4().hex[:8]}", enable_auto_commit=False)
     await consumer.start()
     seen: dict[str, dict] = {}
@@ -291,7 +293,7 @@ async def check_retries(url: str, event_id: str, outcome: Outcome, people: list[
 class Stack:
     urls: list[str]
     dsn: str
-    kafka: str
+    kafka: dict  # a reader's client options
     server_pids: list[int]
     postgres_pid: int
     kafka_pid: int
@@ -337,27 +339,28 @@ async def phase(stack: Stack, args: argparse.Namespace, rate: float | None) -> N
 
 
 async def main(args: argparse.Namespace) -> None:
-    from devinfra.kafka import KafkaServer
+    from devinfra.kafka import KafkaServer, grants_for_tests
     from devinfra.postgres import PostgresServer
     from plumbing.testing import answers_ready, eventually, free_port
 
     with tempfile.TemporaryDirectory(prefix="bench-events-") as scratch:
         os.chmod(scratch, 0o755)  # PostgreSQL runs as another user when we are root
         postgres = PostgresServer(os.path.join(scratch, "pg"), fast=False).start()
-        kafka = KafkaServer(os.path.join(scratch, "kafka")).start()
+        kafka = KafkaServer(os.path.join(scratch, "kafka"), passwords=SECRETS.kafka_passwords).start()
+        kafka.provision(grants_for_tests())
         servers: list[subprocess.Popen] = []
         try:
             dsn = postgres.create_database("bench_events")
             urls = []
             for _ in range(args.instances):
                 port = free_port()
-                env = {**os.environ, "DATABASE_URL": dsn, "KAFKA_BOOTSTRAP_SERVERS": kafka.bootstrap_servers,
-                       "HTTP_PORT": str(port), "JWT_SECRET": SECRET, "LOG_LEVEL": "WARNING"}
+                env = {**os.environ, **SECRETS.service_environment("events", kafka.access), "DATABASE_URL": dsn,
+                       "HTTP_PORT": str(port), "LOG_LEVEL": "WARNING"}
                 servers.append(subprocess.Popen([sys.executable, "-m", "events"], env=env))
                 urls.append(f"http://127.0.0.1:{port}")
 
             await eventually(lambda: answers_ready(*urls), timeout=120, what="the events service")
-            stack = Stack(urls, dsn, kafka.bootstrap_servers, [s.pid for s in servers], postgres.pid, kafka.pid)
+            stack = Stack(urls, dsn, kafka.client_options("tests"), [s.pid for s in servers], postgres.pid, kafka.pid)
             print(f"cpus: {os.cpu_count()}, load average {os.getloadavg()[0]:.1f}; registrations per phase: "
                   f"{args.registrations} for {args.capacity} seats ({'virtual' if args.virtual else 'in person'}); "
                   f"PostgreSQL durable; events service: {args.instances} process(es), one uvicorn worker each")
@@ -383,7 +386,8 @@ def _people_and_tokens(n: int) -> tuple[list[str], list[str]]:
     from plumbing.auth import mint
 
     people = [str(uuid4()) for _ in range(n)]
-    return people, [mint(SECRET, role="participant", person_id=p, ttl_seconds=3600) for p in people]
+    return people, [mint(SECRETS.jwt_private_key, audience="events", role="participant", person_id=p, ttl_seconds=3600)
+                    for p in people]
 
 
 if __name__ == "__main__":

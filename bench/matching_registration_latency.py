@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import base64
 import json
 import os
 import random
@@ -35,11 +34,11 @@ from uuid import UUID, uuid4
 
 import asyncpg
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
-from aiokafka.admin import AIOKafkaAdminClient, NewTopic
-from devinfra.kafka import KafkaServer
+from devinfra.kafka import KafkaServer, grants_for_tests
 from devinfra.postgres import PostgresServer
 from devinfra.processes import cpu_seconds, free_port, machine_jiffies, stop_group
-from mentorship_contracts import CATALOGUE, IntegrationEvent, message_headers, profiles
+from devinfra.secrets import PlatformSecrets
+from mentorship_contracts import IntegrationEvent, message_headers, profiles
 from mentorship_contracts.vocabulary import Specialty, SupportArea
 from plumbing.testing import answers_ready, eventually
 
@@ -76,15 +75,6 @@ async def publish_all(producer: AIOKafkaProducer, events: list[IntegrationEvent]
     await asyncio.gather(*[await publish(producer, e) for e in events])
 
 
-async def create_topics(bootstrap: str) -> None:
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
-    await admin.start()
-    try:
-        await admin.create_topics([NewTopic(t.name, t.partitions, 1, topic_configs=t.config) for t in CATALOGUE])
-    finally:
-        await admin.close()
-
-
 def percentile(sorted_values: list[float], p: float) -> float:
     """Nearest-rank percentile."""
     return sorted_values[max(0, min(len(sorted_values) - 1, round(p / 100 * len(sorted_values) + 0.5) - 1))]
@@ -93,8 +83,8 @@ def percentile(sorted_values: list[float], p: float) -> float:
 class PairingReader:
     """Reads matching's public topics and notes when each mentee's pairing (or waitlisting) became readable."""
 
-    def __init__(self, bootstrap: str) -> None:
-        self.consumer = AIOKafkaConsumer("matching.pairings", "matching.waitlist", bootstrap_servers=bootstrap,
+    def __init__(self, kafka: dict) -> None:
+        self.consumer = AIOKafkaConsumer("matching.pairings", "matching.waitlist", **kafka,
                                          group_id=f"bench-{uuid4().hex}", auto_offset_reset="earliest")
         self.paired: dict[str, float] = {}
         self.written: dict[str, float] = {}  # when the service wrote the pairing (the event's time, wall clock)
@@ -127,20 +117,21 @@ class PairingReader:
 
 async def run(args: argparse.Namespace, work: Path) -> None:
     rng = random.Random(args.seed)
-    kafka = KafkaServer(work / "kafka").start()
+    # The run's own secrets, as the local runner makes them; the broker provisioned as the runner does.
+    secrets = PlatformSecrets.generate(["matching"])
+    kafka = KafkaServer(work / "kafka", passwords=secrets.kafka_passwords).start()
     postgres = PostgresServer(work / "postgres", fast=True).start()
-    await create_topics(kafka.bootstrap_servers)
+    await asyncio.to_thread(kafka.provision, grants_for_tests())
     database_url = postgres.create_database("matching")
     port = free_port()
-    env = os.environ | {"DATABASE_URL": database_url, "KAFKA_BOOTSTRAP_SERVERS": kafka.bootstrap_servers,
-                        "HTTP_PORT": str(port), "LOG_LEVEL": "WARNING",
-                        "MATCHING_IDENTITY_KEY": base64.urlsafe_b64encode(os.urandom(32)).decode()}
+    env = os.environ | secrets.service_environment("matching", kafka.access) | {
+        "DATABASE_URL": database_url, "HTTP_PORT": str(port), "LOG_LEVEL": "WARNING"}
     with open(work / "matching.log", "ab") as log:
         service = subprocess.Popen([sys.executable, "-m", "matching"], env=env, stdout=log, stderr=subprocess.STDOUT,
                                    start_new_session=True)
-    producer = AIOKafkaProducer(bootstrap_servers=kafka.bootstrap_servers, acks="all", linger_ms=0)
+    producer = AIOKafkaProducer(**kafka.client_options("tests"), acks="all", linger_ms=0)
     await producer.start()
-    reader = PairingReader(kafka.bootstrap_servers)
+    reader = PairingReader(kafka.client_options("tests"))
     db = None
     spy = None
     try:

@@ -26,9 +26,10 @@ from uuid import uuid4
 
 import httpx
 from aiokafka import AIOKafkaProducer
-from devinfra.kafka import KafkaServer
+from devinfra.kafka import KafkaServer, grants_for_tests
 from devinfra.postgres import PostgresServer
 from devinfra.processes import free_port, stop_group
+from devinfra.secrets import PlatformSecrets
 from devinfra.smtp_sink import SmtpSinkClient
 from mentorship_contracts import events, message_headers, profiles
 from plumbing.testing import answers_ready, eventually
@@ -50,22 +51,25 @@ def _answers(sink: SmtpSinkClient) -> bool:
 
 
 async def run(count: int, people_count: int, work: Path) -> None:
-    kafka = KafkaServer(work / "kafka").start()
+    # The run's own secrets, as the local runner makes them; the broker provisioned as the runner does.
+    secrets = PlatformSecrets.generate(["notifications"])
+    kafka = KafkaServer(work / "kafka", passwords=secrets.kafka_passwords).start()
+    kafka.provision(grants_for_tests())
     postgres = PostgresServer(work / "postgres", fast=True).start()
     # The sink in its own process, as a mail server would be: parsing 10,000 messages must not share our GIL.
     smtp_port, sink_http_port, port = free_port(), free_port(), free_port()
     sink_process = subprocess.Popen([sys.executable, "-m", "devinfra.smtp_sink", "--smtp-port", str(smtp_port),
                                      "--http-port", str(sink_http_port)], stdout=subprocess.DEVNULL)
     sink = SmtpSinkClient(f"http://127.0.0.1:{sink_http_port}")
-    env = os.environ | {
-        "DATABASE_URL": postgres.create_database("notifications"), "KAFKA_BOOTSTRAP_SERVERS": kafka.bootstrap_servers,
+    env = os.environ | secrets.service_environment("notifications", kafka.access) | {
+        "DATABASE_URL": postgres.create_database("notifications"),
         "HTTP_PORT": str(port), "SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(smtp_port),
         "DISPATCH_POLL_SECONDS": "0.05", "LOG_LEVEL": "WARNING",
     }
     with open(work / "notifications.log", "ab") as log:
         service = subprocess.Popen([sys.executable, "-m", "notifications"], env=env, stdout=log,
                                    stderr=subprocess.STDOUT, start_new_session=True)
-    producer = AIOKafkaProducer(bootstrap_servers=kafka.bootstrap_servers, acks="all", linger_ms=5)
+    producer = AIOKafkaProducer(**kafka.client_options("tests"), acks="all", linger_ms=5)
     await producer.start()
     try:
         await eventually(lambda: answers_ready(f"http://127.0.0.1:{port}"), timeout=120, what="the service")

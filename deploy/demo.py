@@ -1,4 +1,6 @@
-"""The walking skeleton, told as a story against the running platform (`python -m devinfra up` first).
+"""The walking skeleton, told as a story against the running platform (`python -m devinfra up` first), with the
+secrets the runner generated for this machine (`.run/secrets.json`): tokens signed with its private key, and
+another team's Kafka principal (`other-team`), which may read the public topics only.
 
 A chapter coordinator defines a program; a resident and an undergraduate sign up and enrol; matching pairs
 them; both get an email; another team sees the pairing on the public topic; the undergraduate registers
@@ -18,12 +20,15 @@ from uuid import uuid4
 
 import httpx
 from aiokafka import AIOKafkaConsumer
-from devinfra.platform import DEV_JWT_SECRET, SERVICES
+from devinfra import secrets
+from devinfra.kafka import OTHER_TEAM, KafkaAccess
+from devinfra.platform import SERVICES, default_run_dir
 from devinfra.smtp_sink import SmtpSinkClient
 from plumbing.auth import mint
 
-SECRET = os.environ.get("JWT_SECRET", DEV_JWT_SECRET)
-KAFKA = os.environ.get("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:19092")
+SECRETS = secrets.load(default_run_dir())
+KAFKA = KafkaAccess(os.environ.get("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:19092"),
+                    SECRETS.kafka_passwords if SECRETS else {})
 SINK_URL = f"http://127.0.0.1:{os.environ.get('DEVINFRA_SMTP_HTTP_PORT', 8025)}"
 SINK = SmtpSinkClient(SINK_URL)
 URLS = {s.name: f"http://127.0.0.1:{s.port}" for s in SERVICES}
@@ -34,7 +39,8 @@ def say(step: str, detail: str = "") -> None:
 
 
 def client(service: str, **claims) -> httpx.AsyncClient:
-    token = mint(SECRET, **({"role": "admin"} | claims))
+    assert SECRETS, "the platform is not up"
+    token = mint(SECRETS.jwt_private_key, audience=service, **({"role": "admin"} | claims))
     return httpx.AsyncClient(base_url=URLS[service], headers={"Authorization": f"Bearer {token}"}, timeout=30)
 
 
@@ -48,9 +54,13 @@ async def until(check, what: str, timeout: float = 60):
 
 
 async def main() -> None:
+    if SECRETS is None:
+        sys.exit(f"demo: no secrets in {secrets.path_in(default_run_dir())}: start the platform first "
+                 "(uv run python -m devinfra up)")
     tag = uuid4().hex[:6]
-    analytics = AIOKafkaConsumer("matching.pairings", bootstrap_servers=KAFKA, group_id=f"demo-analytics-{tag}",
-                                 auto_offset_reset="latest")
+    # Another team: its own principal, its own consumer group, public topics only.
+    analytics = AIOKafkaConsumer("matching.pairings", **KAFKA.client_options(OTHER_TEAM),
+                                 group_id=f"{OTHER_TEAM}-demo-analytics-{tag}", auto_offset_reset="latest")
     await analytics.start()
     try:
         await analytics.getmany(timeout_ms=1000)  # join the group before anything is published

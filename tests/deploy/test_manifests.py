@@ -17,7 +17,8 @@ from urllib.parse import urlsplit
 
 import pytest
 import yaml
-from devinfra.workspace import service_directories, services
+from devinfra.workspace import service_directories, services, settings_class
+from plumbing.settings import ServiceSettings
 
 ROOT = Path(__file__).resolve().parents[2]
 COMPOSE_FILE = ROOT / "docker-compose.yml"
@@ -27,7 +28,7 @@ INIT_SQL = ROOT / "deploy" / "compose" / "init-databases.sql"
 
 SERVICES = services(ROOT)
 APP_SERVICES = tuple(service.name for service in SERVICES)
-INFRASTRUCTURE = ("kafka", "postgres", "smtp-sink")
+INFRASTRUCTURE = ("kafka", "kafka-provision", "postgres", "smtp-sink")
 CONTAINER_PORT = 8000
 
 
@@ -184,8 +185,21 @@ def test_each_service_runs_its_own_python_module():
         assert services[name]["command"] == ["python", "-m", name]
 
 
+# The one service that signs tokens, and so holds the private key: the web app (its settings require it).
+SIGNER = "web"
+
+
+def secret_variables(name: str) -> set[str]:
+    """What service `name` refuses to start without and must come from a secret: its settings' required secrets
+    (the token key, its own keys) and its Kafka password (its Kafka user is its name, not a secret)."""
+    settings = settings_class(name) or ServiceSettings
+    return set(settings.secret_fields().values()) | {"KAFKA_SASL_PASSWORD"}
+
+
 def test_every_compose_service_has_a_healthcheck():
     for name, service in load_compose()["services"].items():
+        if service.get("restart") == "no":
+            continue  # a one-shot job: the services wait for it to complete, not to be healthy
         check = service.get("healthcheck")
         assert check and check.get("test") and not check.get("disable"), f"{name} has no healthcheck"
 
@@ -254,12 +268,47 @@ def test_notifications_sends_mail_to_the_smtp_sink_once_it_is_healthy():
     assert env["MAIL_FROM"]
 
 
-def test_the_only_secret_in_compose_is_an_obviously_dev_jwt_secret():
+REQUIRED_FROM_ENV = re.compile(r"\$\{(\w+):\?[^}]+\}")
+
+
+def test_compose_gives_each_service_every_secret_it_needs_from_the_env_file_and_none_of_its_own():
+    """No value, no default: compose refuses to start until `.env` holds them (`devinfra compose-env`)."""
     services = load_compose()["services"]
     for name in APP_SERVICES:
-        assert "dev" in environment(services[name])["JWT_SECRET"].lower()
+        env = environment(services[name])
+        for variable in secret_variables(name):
+            assert REQUIRED_FROM_ENV.fullmatch(env.get(variable, "")), f"{name}: {variable} = {env.get(variable)!r}"
+        assert env["KAFKA_SASL_USERNAME"] == name
+        assert (env["KAFKA_SECURITY_PROTOCOL"], env["KAFKA_SASL_MECHANISM"]) == ("SASL_PLAINTEXT", "SCRAM-SHA-512")
+        # The private key that signs tokens goes to the service whose settings require it (the web app) alone.
+        assert "JWT_SECRET" not in env and ("JWT_PRIVATE_KEY" not in env or name == SIGNER)
+        assert urlsplit(env["DATABASE_URL"]).password is None
+    passwords = {REQUIRED_FROM_ENV.fullmatch(environment(services[n])["KAFKA_SASL_PASSWORD"])[1] for n in APP_SERVICES}
+    assert len(passwords) == len(APP_SERVICES), "each service has a Kafka password of its own"
+
+
+def test_compose_kafka_requires_authentication_and_grants_only_what_the_acls_say():
+    kafka = load_compose()["services"]["kafka"]
+    env = environment(kafka)
+    listeners = dict(item.split(":") for item in env["KAFKA_LISTENER_SECURITY_PROTOCOL_MAP"].split(","))
+    assert set(listeners.values()) == {"SASL_PLAINTEXT"}, "no listener without authentication"
+    assert env["KAFKA_SASL_ENABLED_MECHANISMS"] == "SCRAM-SHA-512"
+    assert env["KAFKA_AUTHORIZER_CLASS_NAME"] == "org.apache.kafka.metadata.authorizer.StandardAuthorizer"
+    assert env["KAFKA_ALLOW_EVERYONE_IF_NO_ACL_FOUND"] == "false"
+    assert env["KAFKA_SUPER_USERS"] == "User:admin"
+    users = {key.removeprefix("KAFKA_PASSWORD_").lower().replace("_", "-") for key in env if key.startswith("KAFKA_PASSWORD_")}
+    assert users == {"admin", "other-team", *APP_SERVICES}
+    assert "./deploy/compose/kafka.sh:/mentorship/kafka.sh:ro" in kafka["volumes"]
+
+
+def test_compose_provisions_the_topics_and_acls_as_the_operator_before_any_service_starts():
+    services = load_compose()["services"]
+    provision = services["kafka-provision"]
+    assert provision["command"] == ["python", "-m", "plumbing.kafka_access", "provision"]
+    assert environment(provision)["KAFKA_SASL_USERNAME"] == "admin"
+    assert REQUIRED_FROM_ENV.fullmatch(environment(provision)["KAFKA_SASL_PASSWORD"])
     for name in APP_SERVICES:
-        assert urlsplit(environment(services[name])["DATABASE_URL"]).password is None
+        assert services[name]["depends_on"]["kafka-provision"]["condition"] == "service_completed_successfully"
 
 
 # --- deploy/k8s ---------------------------------------------------------------------------------
@@ -317,7 +366,7 @@ def test_every_pod_is_annotated_for_prometheus_scraping(name):
     assert annotations["prometheus.io/path"] == "/metrics"
 
 
-def test_every_deployment_reads_the_configmap_its_own_database_secret_and_the_shared_jwt_secret():
+def test_every_deployment_reads_the_configmap_its_own_database_secret_and_the_shared_token_key():
     database_secrets = set()
     for name in APP_SERVICES:
         container = the_container(name)
@@ -325,14 +374,43 @@ def test_every_deployment_reads_the_configmap_its_own_database_secret_and_the_sh
         database = env_var(container, "DATABASE_URL")["valueFrom"]["secretKeyRef"]
         database_secrets.add(database["name"])
         assert name in database["name"]
-        assert env_var(container, "JWT_SECRET")["valueFrom"]["secretKeyRef"]["name"] == "mentorship-jwt"
+        assert env_var(container, "JWT_PUBLIC_KEY")["valueFrom"]["secretKeyRef"]["name"] == "mentorship-jwt"
+        assert not [var for var in container["env"] if var["name"] == "JWT_SECRET"
+                    or var["name"] == "JWT_PRIVATE_KEY" and name != SIGNER]
         assert env_var(container, "HTTP_HOST")["value"] == "0.0.0.0"
         assert env_var(container, "HTTP_PORT")["value"] == str(CONTAINER_PORT)
     assert len(database_secrets) == len(APP_SERVICES)
 
 
+@pytest.mark.parametrize("name", APP_SERVICES)
+def test_every_deployment_reads_each_secret_it_needs_from_a_secret_and_its_kafka_user_is_its_name(name):
+    container = the_container(name)
+    for variable in secret_variables(name):
+        reference = env_var(container, variable).get("valueFrom", {}).get("secretKeyRef")
+        assert reference, f"{name}: {variable} is not read from a Secret"
+        if variable != "JWT_PUBLIC_KEY":
+            assert reference["name"].startswith(f"{name}-"), f"{name} reads {variable} from another's Secret"
+    assert env_var(container, "KAFKA_SASL_USERNAME")["value"] == name
+
+
+def test_the_configmap_has_every_service_authenticate_to_kafka_over_tls():
+    (config,) = [c for c in k8s_resources("ConfigMap", "config.yaml") if c["metadata"]["name"] == "mentorship-config"]
+    assert (config["data"]["KAFKA_SECURITY_PROTOCOL"], config["data"]["KAFKA_SASL_MECHANISM"]) == (
+        "SASL_SSL", "SCRAM-SHA-512")
+
+
+def test_a_job_provisions_kafka_as_the_operator_from_a_secret():
+    (job,) = k8s_resources("Job", "kafka-provision.yaml")
+    (container,) = job["spec"]["template"]["spec"]["containers"]
+    assert container["command"] == ["python", "-m", "plumbing.kafka_access", "provision"]
+    assert container["image"] == the_container(APP_SERVICES[0])["image"]
+    for variable in ("KAFKA_SASL_USERNAME", "KAFKA_SASL_PASSWORD"):
+        assert env_var(container, variable)["valueFrom"]["secretKeyRef"]["name"] == "kafka-operator"
+    assert job["spec"]["template"]["spec"]["securityContext"]["runAsNonRoot"] is True
+
+
 def test_every_manifest_but_the_shared_ones_is_a_service_of_the_workspace_and_names_only_it():
-    shared = {"config.yaml", "kustomization.yaml", "secrets.example.yaml"}
+    shared = {"config.yaml", "kafka-provision.yaml", "kustomization.yaml", "secrets.example.yaml"}
     manifests = {path.name for path in K8S_DIR.glob("*.yaml")} - shared
     assert manifests == {f"{name}.yaml" for name in APP_SERVICES}
     for filename, document in k8s_documents():
@@ -376,7 +454,7 @@ def test_matching_starts_with_two_replicas_and_an_autoscaler_scales_it_on_its_ow
 def test_kustomization_lists_every_manifest_but_leaves_the_example_secrets_out():
     kustomization = yaml.safe_load((K8S_DIR / "kustomization.yaml").read_text())
     resources = kustomization["resources"]
-    assert set(resources) == {"config.yaml", *(f"{name}.yaml" for name in APP_SERVICES)}
+    assert set(resources) == {"config.yaml", "kafka-provision.yaml", *(f"{name}.yaml" for name in APP_SERVICES)}
     for resource in resources:
         assert (K8S_DIR / resource).is_file()
 
@@ -422,8 +500,7 @@ def test_every_module_the_manifests_run_is_a_package_of_the_workspace():
 
 def test_every_deployment_gives_a_stopping_service_time_to_finish_its_jobs_and_close():
     from plumbing.runtime import POOL_CLOSE_SECONDS
-    from plumbing.settings import ServiceSettings
 
-    needed = ServiceSettings().jobs_stop_seconds + POOL_CLOSE_SECONDS
+    needed = ServiceSettings.model_fields["jobs_stop_seconds"].default + POOL_CLOSE_SECONDS
     for name in APP_SERVICES:
         assert deployment(name)["spec"]["template"]["spec"]["terminationGracePeriodSeconds"] > needed, name

@@ -2,74 +2,76 @@
 
 from __future__ import annotations
 
-import base64
 import contextlib
 import importlib
-import os
 from dataclasses import dataclass
 from uuid import uuid4
 
 import httpx
 import pytest
-from devinfra.workspace import service_names
-from plumbing.auth import Role, mint
-from plumbing.settings import ServiceSettings
+from devinfra.kafka import TESTS, KafkaAccess
+from devinfra.workspace import service_names, settings_class
+from plumbing.auth import Role, SigningKeys, mint
+from plumbing.settings import ServiceSettings, new_secret_key
 from plumbing.testing import free_port, serving
 
-JWT_SECRET = "end-to-end-tests-signing-key-of-32-bytes-or-more"
+# The session's own keys: tokens are signed with the private one, the services hold the public one.
+KEYS = SigningKeys.generate()
 
 
 @dataclass
 class Platform:
     urls: dict[str, str]
-    kafka: str
+    kafka: KafkaAccess
     sink: object
 
     def client(self, service: str, role: Role | str = Role.ADMIN, **claims) -> httpx.AsyncClient:
-        token = mint(JWT_SECRET, role=role, **claims)
+        token = mint(KEYS.private_pem, audience=service, role=role, **claims)
         return httpx.AsyncClient(base_url=self.urls[service], headers={"Authorization": f"Bearer {token}"}, timeout=30)
 
 
 @pytest.fixture(scope="session")
-async def platform(kafka_bootstrap_servers, postgres_server, smtp_sink):
-    from matching.config import MatchingSettings
-    from notifications.config import NotificationsSettings
-    from web.config import WebSettings
-
+async def platform(kafka_access, postgres_server, smtp_sink):
     run = uuid4().hex[:8]
-    ports = {name: free_port() for name in service_names()}
-    url = {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}
-    # What a service needs beyond the common settings: notifications mails the sink, matching its key, the web app
-    # calls the others.
-    special = {
-        "notifications": (NotificationsSettings, {"smtp_host": "127.0.0.1", "smtp_port": smtp_sink.smtp_port,
-                                                  "dispatch_poll_seconds": 0.1}),
-        "matching": (MatchingSettings, {"identity_key": base64.urlsafe_b64encode(os.urandom(32)).decode()}),
-        "web": (WebSettings, {"profiles_url": url["profiles"], "matching_url": url["matching"],
-                              "events_url": url["events"], "notifications_url": url["notifications"],
-                              "public_base_url": url["web"], "smtp_host": "127.0.0.1",
-                              "smtp_port": smtp_sink.smtp_port}),
+    # What a service needs beyond the common settings: notifications mails the sink; the web app calls the others
+    # (served first, so that their addresses are known) and signs their tokens with the session's private key.
+    special: dict[str, dict] = {
+        "notifications": {"smtp_host": "127.0.0.1", "smtp_port": smtp_sink.smtp_port, "dispatch_poll_seconds": 0.1},
     }
 
     def settings(name: str) -> ServiceSettings:
-        kind, extra = special.get(name, (ServiceSettings, {}))
+        # Its own settings class, with a fresh key for each secret of its own (profiles' identity key, ...).
+        kind = settings_class(name) or ServiceSettings
+        own_secrets = {field: new_secret_key() for field in kind.secret_fields()
+                       if field != "jwt_public_key" and field not in special.get(name, {})}
         return kind(
             service_name=name,
             database_url=postgres_server.create_database(f"e2e_{name}_{run}"),
-            kafka_bootstrap_servers=kafka_bootstrap_servers,
-            jwt_secret=JWT_SECRET,
-            **extra,
+            **kafka_access.settings(name),
+            jwt_public_key=KEYS.public_pem,
+            **own_secrets,
+            **special.get(name, {}),
         )
 
-    # Every service of the workspace (devinfra.workspace), each built by its own composition root.
-    apps = {name: importlib.import_module(f"{name}.bootstrap").build_app(settings(name)) for name in service_names()}
+    # Every service of the workspace (devinfra.workspace), each built by its own composition root; the web app last.
+    names = sorted(service_names(), key=lambda name: name == "web")
     async with contextlib.AsyncExitStack() as stack:
-        urls = {name: await stack.enter_async_context(serving(app, ports[name])) for name, app in apps.items()}
-        await caught_up(apps, kafka_bootstrap_servers)
-        yield Platform(urls, kafka_bootstrap_servers, smtp_sink)
+        apps, urls = {}, {}
+        for name in names:
+            if name == "web":
+                port = free_port()
+                special["web"] = {**{f"{s}_url": urls[s] for s in ("profiles", "matching", "events", "notifications")},
+                                  "public_base_url": f"http://127.0.0.1:{port}", "smtp_host": "127.0.0.1",
+                                  "smtp_port": smtp_sink.smtp_port, "jwt_private_key": KEYS.private_pem}
+            else:
+                port = None
+            apps[name] = importlib.import_module(f"{name}.bootstrap").build_app(settings(name))
+            urls[name] = await stack.enter_async_context(serving(apps[name], port))
+        await caught_up(apps, kafka_access.client_options(TESTS))
+        yield Platform(urls, kafka_access, smtp_sink)
 
 
-async def caught_up(apps: dict, bootstrap: str) -> None:
+async def caught_up(apps: dict, client_options: dict) -> None:
     """Wait until every service has applied what the shared topics already held when it started (earlier tests'
     events, replayed from the earliest offset): a test's own events are then not applied in one batch with a
     backlog's, which would give the work they defer together a correlation id of its own."""
@@ -78,8 +80,8 @@ async def caught_up(apps: dict, bootstrap: str) -> None:
     from plumbing.kafka import partitions_of
     from plumbing.testing import eventually
 
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
-    reader = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+    admin = AIOKafkaAdminClient(**client_options)
+    reader = AIOKafkaConsumer(enable_auto_commit=False, **client_options)
     await admin.start()
     await reader.start()
     try:
@@ -87,8 +89,7 @@ async def caught_up(apps: dict, bootstrap: str) -> None:
             service = app.state.service
             if service.consumer is None:
                 continue
-            partitions = await partitions_of(bootstrap, service.consumer.topics)
-            ends = await reader.end_offsets(partitions)
+            ends = await reader.end_offsets(await partitions_of(client_options, service.consumer.topics))
 
             async def applied(group=service.settings.consumer_group, ends=ends) -> bool:
                 committed = await admin.list_consumer_group_offsets(group)

@@ -29,7 +29,7 @@ async def test_a_sign_up_and_everything_it_causes_across_services_carry_the_requ
 
     reader = AIOKafkaConsumer(
         "profiles.people", "profiles.enrollments", "matching.waitlist", "notifications.deliveries",
-        bootstrap_servers=platform.kafka, group_id=f"correlation-{suffix}", auto_offset_reset="earliest",
+        **platform.kafka.client_options("tests"), group_id=f"correlation-{suffix}", auto_offset_reset="earliest",
     )
     await reader.start()
     seen: dict[str, str | None] = {}

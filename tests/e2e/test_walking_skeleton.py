@@ -16,7 +16,7 @@ FORBIDDEN_ON_PUBLIC_TOPICS = ("email", "display_name", "pronoun", "bio", "identi
 async def test_a_mentor_and_a_mentee_are_paired_told_by_email_and_the_mentee_registers_for_an_event(platform):
     suffix = uuid4().hex[:8]
     another_team = AIOKafkaConsumer(
-        "matching.pairings", bootstrap_servers=platform.kafka, group_id=f"analytics-{suffix}",
+        "matching.pairings", **platform.kafka.client_options("other-team"), group_id=f"other-team-analytics-{suffix}",
         auto_offset_reset="earliest",
     )
     await another_team.start()

@@ -1,5 +1,6 @@
 """The local platform runner: `up` starts everything and hands each service its settings; `down` leaves nothing."""
 
+import json
 import shutil
 import tempfile
 import textwrap
@@ -53,7 +54,12 @@ async def test_up_gives_each_service_its_settings_and_down_stops_everything(run_
     assert env["KAFKA_BOOTSTRAP_SERVERS"] == endpoints.kafka_bootstrap_servers
     assert env["HTTP_PORT"] == endpoints.services["fakesvc"].rsplit(":", 1)[1]
     assert (env["SMTP_HOST"], env["SMTP_PORT"]) == ("127.0.0.1", str(endpoints.smtp_port))
-    assert env["JWT_SECRET"]
+    # Its Kafka principal and password, and the public key that verifies tokens: secrets of this machine's own.
+    assert (env["KAFKA_SASL_USERNAME"], env["KAFKA_SECURITY_PROTOCOL"]) == ("fakesvc", "SASL_PLAINTEXT")
+    secrets = json.loads((run_dir / "secrets.json").read_text())
+    assert env["KAFKA_SASL_PASSWORD"] == secrets["kafka_passwords"]["fakesvc"]
+    assert env["JWT_PUBLIC_KEY"] == secrets["jwt_public_key"] and "PRIVATE" not in json.dumps(env)
+    assert (run_dir / "secrets.json").stat().st_mode & 0o077 == 0
     connection = await asyncpg.connect(env["DATABASE_URL"])
     assert await connection.fetchval("SELECT current_database()") == "fakesvc"
     await connection.close()

@@ -8,10 +8,8 @@ Playwright/axe plugin.)
 
 from __future__ import annotations
 
-import base64
 import contextlib
 import importlib
-import os
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -21,14 +19,16 @@ from uuid import uuid4
 import httpx
 import pytest
 from axe_playwright_python.async_playwright import Axe
+from devinfra.kafka import TESTS
 from devinfra.smtp_sink import addressed_to
-from devinfra.workspace import service_names
+from devinfra.workspace import service_names, settings_class
 from playwright.async_api import Browser, BrowserContext, Page, async_playwright
-from plumbing.auth import Role, mint
-from plumbing.settings import ServiceSettings
+from plumbing.auth import Role, SigningKeys, mint
+from plumbing.settings import ServiceSettings, new_secret_key
 from plumbing.testing import free_port, serving
 
-JWT_SECRET = "web-browser-tests-signing-key-of-32-bytes-or-more"
+# The package's own keys: the web app signs the services' tokens with the private one, as the tests' clients do.
+KEYS = SigningKeys.generate()
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
@@ -42,7 +42,7 @@ SIGN_IN_LINK = re.compile(r"https?://[^\s\"<>]+/sign-in/[A-Za-z0-9_-]{43,}")
 class Platform:
     urls: dict[str, str]
     sink: Any
-    kafka: str = ""
+    kafka: dict[str, Any] = field(default_factory=dict)  # a Kafka client's options, as the tests' principal
     databases: dict[str, str] = field(default_factory=dict)
     world: dict[str, Any] = field(default_factory=dict)
 
@@ -51,7 +51,7 @@ class Platform:
         return self.urls["web"]
 
     def client(self, service: str, role: Role | str = Role.ADMIN, **claims) -> httpx.AsyncClient:
-        token = mint(JWT_SECRET, role=role, **claims)
+        token = mint(KEYS.private_pem, audience=service, role=role, **claims)
         return httpx.AsyncClient(base_url=self.urls[service], headers={"Authorization": f"Bearer {token}"},
                                  timeout=30)
 
@@ -70,37 +70,41 @@ class Platform:
 # done. Kept for the session, its notifications would mail what later tests' platforms do too (the topics are
 # shared), doubling the emails they count.
 @pytest.fixture(scope="package")
-async def platform(kafka_bootstrap_servers, postgres_server, smtp_sink):
-    from matching.config import MatchingSettings
-    from notifications.config import NotificationsSettings
-    from web.config import WebSettings
-
+async def platform(kafka_access, postgres_server, smtp_sink):
     run = uuid4().hex[:8]
-    ports = {name: free_port() for name in service_names()}
-    url = {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}
-    special = {
-        "notifications": (NotificationsSettings, {"smtp_host": "127.0.0.1", "smtp_port": smtp_sink.smtp_port,
-                                                  "dispatch_poll_seconds": 0.1, "web_base_url": url["web"]}),
-        "matching": (MatchingSettings, {"identity_key": base64.urlsafe_b64encode(os.urandom(32)).decode()}),
-        # Every test signs in from 127.0.0.1: the per-client limit is the unit tests' to check.
-        "web": (WebSettings, {"profiles_url": url["profiles"], "matching_url": url["matching"],
-                              "events_url": url["events"], "notifications_url": url["notifications"],
-                              "public_base_url": url["web"], "smtp_host": "127.0.0.1",
-                              "smtp_port": smtp_sink.smtp_port, "sign_in_limit_per_client": 10_000}),
+    special: dict[str, dict] = {
+        "notifications": {"smtp_host": "127.0.0.1", "smtp_port": smtp_sink.smtp_port, "dispatch_poll_seconds": 0.1},
     }
-
     databases = {name: postgres_server.create_database(f"web_tests_{name}_{run}") for name in service_names()}
 
     def settings(name: str) -> ServiceSettings:
-        kind, extra = special.get(name, (ServiceSettings, {}))
-        return kind(service_name=name, consumer_group_name=f"web_tests_{name}_{run}", database_url=databases[name],
-                    kafka_bootstrap_servers=kafka_bootstrap_servers, jwt_secret=JWT_SECRET, **extra)
+        # Its own settings class, with a fresh key for each secret of its own (as tests/e2e does).
+        kind = settings_class(name) or ServiceSettings
+        extra = special.get(name, {})
+        own_secrets = {field: new_secret_key() for field in kind.secret_fields()
+                       if field != "jwt_public_key" and field not in extra}
+        return kind(service_name=name, consumer_group_name=f"{name}_web_tests_{run}", database_url=databases[name],
+                    **kafka_access.settings(name), jwt_public_key=KEYS.public_pem, **own_secrets, **extra)
 
-    apps = {name: importlib.import_module(f"{name}.bootstrap").build_app(settings(name)) for name in service_names()}
+    # The web app last, pointed at the others once they listen.
+    names = sorted(service_names(), key=lambda name: name == "web")
     async with contextlib.AsyncExitStack() as stack:
-        urls = {name: await stack.enter_async_context(serving(app, ports[name])) for name, app in apps.items()}
-        await caught_up(apps, kafka_bootstrap_servers)
-        platform = Platform(urls, smtp_sink, kafka_bootstrap_servers, databases)
+        apps, urls = {}, {}
+        for name in names:
+            port = None
+            if name == "web":
+                port = free_port()
+                special["web"] = {
+                    **{f"{s}_url": urls[s] for s in ("profiles", "matching", "events", "notifications")},
+                    "public_base_url": f"http://127.0.0.1:{port}", "smtp_host": "127.0.0.1",
+                    "smtp_port": smtp_sink.smtp_port, "jwt_private_key": KEYS.private_pem,
+                    # Every test signs in from 127.0.0.1: the per-client limit is the unit tests' to check.
+                    "sign_in_limit_per_client": 10_000}
+            apps[name] = importlib.import_module(f"{name}.bootstrap").build_app(settings(name))
+            urls[name] = await stack.enter_async_context(serving(apps[name], port))
+        options = kafka_access.client_options(TESTS)
+        await caught_up(apps, options)
+        platform = Platform(urls, smtp_sink, options, databases)
         platform.world = await _world(platform, run)
         yield platform
 
@@ -182,7 +186,7 @@ async def audit(page: Page) -> list[str]:
             for v in results.response["violations"]]
 
 
-async def caught_up(apps: dict, bootstrap: str) -> None:
+async def caught_up(apps: dict, client_options: dict) -> None:
     """Wait until every service has applied what the shared topics already held when it started (earlier tests'
     events, replayed from the earliest offset): a test's own events are then not applied in one batch with a
     backlog's, which would give the work they defer together a correlation id of its own."""
@@ -191,8 +195,8 @@ async def caught_up(apps: dict, bootstrap: str) -> None:
     from plumbing.kafka import partitions_of
     from plumbing.testing import eventually
 
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
-    reader = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+    admin = AIOKafkaAdminClient(**client_options)
+    reader = AIOKafkaConsumer(enable_auto_commit=False, **client_options)
     await admin.start()
     await reader.start()
     try:
@@ -200,8 +204,7 @@ async def caught_up(apps: dict, bootstrap: str) -> None:
             service = app.state.service
             if service.consumer is None:
                 continue
-            partitions = await partitions_of(bootstrap, service.consumer.topics)
-            ends = await reader.end_offsets(partitions)
+            ends = await reader.end_offsets(await partitions_of(client_options, service.consumer.topics))
 
             async def applied(group=service.settings.consumer_group, ends=ends) -> bool:
                 committed = await admin.list_consumer_group_offsets(group)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import sys
+from pathlib import Path
 
 from devinfra import platform, workspace
 
@@ -18,6 +19,8 @@ def main(argv: list[str] | None = None) -> int:
     start.add_argument("--timeout", type=float, default=120.0, help="seconds to wait for each step (default 120)")
     commands.add_parser("down", help="stop everything `up` started")
     commands.add_parser("status", help="show the endpoints and which processes run")
+    compose = commands.add_parser("compose-env", help="write .env for `docker compose up` from this machine's secrets")
+    compose.add_argument("--output", type=Path, default=None, help="default: .env at the repository's root")
     args = parser.parse_args(argv)
 
     try:
@@ -26,6 +29,11 @@ def main(argv: list[str] | None = None) -> int:
             endpoints = platform.up(services=services, fresh=args.fresh, timeout=args.timeout)
             _print_endpoints(dataclasses.asdict(endpoints))
             print(f"logs in {platform.default_run_dir() / 'logs'}; stop with: python -m devinfra down")
+            print(f"secrets of this machine in {platform.default_run_dir() / 'secrets.json'}; "
+                  "a token: python -m plumbing.auth mint --role admin")
+        elif args.command == "compose-env":
+            written = platform.write_compose_env(args.output)
+            print(f"wrote {written} (readable by you only): `docker compose up --build` reads it")
         elif args.command == "down":
             stopped = platform.down()
             print(f"stopped: {', '.join(stopped)}" if stopped else "nothing was running")

@@ -1,7 +1,9 @@
 """The whole platform on 127.0.0.1: PostgreSQL, Kafka, the SMTP sink and the services, each its own process.
 
 `up` starts them and returns (they keep running), recording every process in <repo>/.run/state.json;
-`down` stops what is recorded, services first. Logs go to <repo>/.run/logs/<name>.log, data to <repo>/.run/data.
+`down` stops what is recorded, services first. Logs go to <repo>/.run/logs/<name>.log, data to <repo>/.run/data,
+the secrets generated for this machine to <repo>/.run/secrets.json (devinfra.secrets). Kafka runs as a deployment
+runs it: each service authenticates as itself, and may do what the topic catalogue's ACLs say.
 Every port can be moved with an environment variable, e.g. DEVINFRA_KAFKA_PORT or DEVINFRA_PROFILES_PORT.
 """
 
@@ -19,8 +21,8 @@ from pathlib import Path
 
 import httpx
 
-from devinfra import workspace
-from devinfra.kafka import KafkaServer
+from devinfra import secrets, workspace
+from devinfra.kafka import TESTS, KafkaServer, grants_for_tests, principals
 from devinfra.postgres import PostgresServer
 from devinfra.processes import live_members, log_tail, port_in_use, spawn, start_time, stop_group
 from devinfra.workspace import repo_root
@@ -46,8 +48,6 @@ DEFAULT_PORTS = {
     # Not 10080: browsers refuse that port (ERR_UNSAFE_PORT), and people open the mailbox page in one.
     "smtp_http": 8025,
 }
-# The same default as plumbing's settings, so a token minted by a service outside the runner is accepted too.
-DEV_JWT_SECRET = "dev-only-secret-change-me-in-production"
 STOP_TIMEOUT = 30.0
 
 
@@ -105,9 +105,12 @@ def up(
         raise PlatformError(f"the platform is already up (see {state.path}); run `python -m devinfra down` first")
     state.reset()
     if fresh:
+        # The secrets go with the data they protect (the broker's users, sealed identity attributes).
         shutil.rmtree(run_dir / "data", ignore_errors=True)
+        secrets.path_in(run_dir).unlink(missing_ok=True)
+    platform_secrets = _secrets(run_dir, services)
     try:
-        endpoints = _start_all(run_dir, state, services, timeout)
+        endpoints = _start_all(run_dir, state, services, timeout, platform_secrets)
     except BaseException:
         down(run_dir)
         raise
@@ -115,7 +118,32 @@ def up(
     return endpoints
 
 
-def _start_all(run_dir: Path, state: _State, services: tuple[Service, ...], timeout: float) -> Endpoints:
+def _secrets(run_dir: Path, services: tuple[Service, ...]) -> secrets.PlatformSecrets:
+    """This machine's secrets, generated on the first `up` (and for services added since)."""
+    found = secrets.load(run_dir)
+    if found is None:
+        if (run_dir / "data").exists():
+            raise PlatformError(f"{run_dir / 'data'} was made with secrets that {secrets.path_in(run_dir)} no longer "
+                                "holds: start afresh with `python -m devinfra up --fresh`")
+        found = secrets.PlatformSecrets.generate()
+    if found.cover(principals(), [service.name for service in services]) or not secrets.path_in(run_dir).exists():
+        secrets.save(run_dir, found)
+    return found
+
+
+def write_compose_env(output: Path | None = None, run_dir: Path | None = None) -> Path:
+    """The `.env` docker compose reads, from this machine's secrets (the runner's, generated if need be)."""
+    run_dir = Path(run_dir or default_run_dir())
+    platform_secrets = _secrets(run_dir, workspace_services())
+    output = output or repo_root() / ".env"
+    descriptor = os.open(output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w") as out:
+        out.write(secrets.compose_env(platform_secrets, [p for p in principals() if p != TESTS]))
+    return output
+
+
+def _start_all(run_dir: Path, state: _State, services: tuple[Service, ...], timeout: float,
+               platform_secrets: secrets.PlatformSecrets) -> Endpoints:
     logs = run_dir / "logs"
 
     postgres = PostgresServer(
@@ -130,9 +158,12 @@ def _start_all(run_dir: Path, state: _State, services: tuple[Service, ...], time
         port=_port("kafka", DEFAULT_PORTS["kafka"]),
         controller_port=_port("kafka_controller", DEFAULT_PORTS["kafka_controller"]),
         log_path=logs / "kafka.log",
+        passwords=platform_secrets.kafka_passwords,
     )
     kafka.start()
     state.record("kafka", kafka.detach(), signal.SIGTERM)
+    # As the operator: the catalogue's topics and everyone's ACLs (the tests' too, to run tests against this broker).
+    kafka.provision(grants_for_tests())
 
     smtp_port = _port("smtp", DEFAULT_PORTS["smtp"])
     smtp_http_port = _port("smtp_http", DEFAULT_PORTS["smtp_http"])
@@ -148,13 +179,11 @@ def _start_all(run_dir: Path, state: _State, services: tuple[Service, ...], time
     started = {}
     for service in services:
         _check_free(service.name, service.port)
-        env = os.environ | {
-            "KAFKA_BOOTSTRAP_SERVERS": kafka.bootstrap_servers,
+        env = os.environ | kafka.access.environment(service.name) | platform_secrets.environment(service.name) | {
             "DATABASE_URL": database_urls[service.name],
             "HTTP_PORT": str(service.port),
             "SMTP_HOST": "127.0.0.1",
             "SMTP_PORT": str(smtp_port),
-            "JWT_SECRET": os.environ.get("JWT_SECRET", DEV_JWT_SECRET),
             "PYTHONUNBUFFERED": "1",  # so the log shows what happened right before a crash
         }
         process = spawn([sys.executable, "-m", service.name], logs / f"{service.name}.log", env=env, cwd=repo_root())

@@ -13,9 +13,14 @@ the test run, the AsyncAPI documents, the import contracts) asks this module.
 
 from __future__ import annotations
 
+import importlib
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from plumbing.settings import ServiceSettings
 
 
 class WorkspaceError(RuntimeError):
@@ -66,3 +71,19 @@ def services(root: Path | None = None) -> tuple[ServiceDirectory, ...]:
 
 def service_names(root: Path | None = None) -> tuple[str, ...]:
     return tuple(service.name for service in services(root))
+
+
+def settings_class(name: str) -> type[ServiceSettings] | None:
+    """The settings class of service `name` (the `ServiceSettings` subclass of `<name>.config` that names it), or
+    None when it has none of its own: what a deployment must give it, its required secrets included."""
+    from plumbing.settings import ServiceSettings
+
+    try:
+        config = importlib.import_module(f"{name}.config")
+    except ModuleNotFoundError as error:
+        if error.name in (name, f"{name}.config"):
+            return None
+        raise
+    found = [value for value in vars(config).values() if isinstance(value, type) and issubclass(value, ServiceSettings)
+             and value.model_fields["service_name"].default == name]
+    return found[0] if found else None

@@ -1,27 +1,43 @@
-"""Bearer tokens (JWT, HS256) and the caller they name.
+"""Bearer tokens (JWT signed with Ed25519, "EdDSA") and the caller they name.
 
-Roles: a participant acts on their own profile; a chapter coordinator on their chapter only; a
-national administrator on everything; a service for machine calls. `python -m plumbing.auth mint`
-mints tokens for the demo and the tests.
+Roles: a participant acts on their own profile; a chapter coordinator on the chapters their token names, and a
+coordinator token that names none is refused (no chapter means no access); a national administrator on
+everything; a service for machine calls.
+
+Whoever mints tokens holds the private key (the web app; in development `python -m plumbing.auth mint`); the
+services hold the public key only (`JWT_PUBLIC_KEY`), so none of them can forge a token for another. A token names
+its audience, the services it is for (`aud`, a service's name), and lives minutes, an hour at most.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import sys
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
+from pathlib import Path
 from uuid import UUID
 
 import jwt
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from .http import ApiError
 
-ALGORITHM = "HS256"
+ALGORITHM = "EdDSA"
 ISSUER = "mentorship-platform"
+DEFAULT_TTL_SECONDS = 15 * 60
+# A token that claims to live longer is refused, whoever signed it.
+MAX_TTL_SECONDS = 60 * 60
+# Where the local runner keeps the secrets it generated (`python -m devinfra up`), under the repository.
+RUNNER_SECRETS = Path(".run") / "secrets.json"
 
 
 class Role(StrEnum):
@@ -36,7 +52,8 @@ class Principal:
     subject: str
     role: Role
     person_id: UUID | None = None
-    chapter_id: UUID | None = None
+    # The chapters a coordinator coordinates: never empty for a verified coordinator.
+    chapter_ids: frozenset[UUID] = frozenset()
 
     @property
     def is_admin(self) -> bool:
@@ -46,38 +63,98 @@ class Principal:
         return self.person_id is not None and self.person_id == person_id
 
     def coordinates(self, chapter_id: UUID | None) -> bool:
-        return self.role == Role.COORDINATOR and chapter_id is not None and self.chapter_id == chapter_id
+        return self.role == Role.COORDINATOR and chapter_id is not None and chapter_id in self.chapter_ids
+
+    def chapter_scope(self, requested: UUID | None) -> UUID | None:
+        """The chapter a coordinator's listing is about: the one requested if they coordinate it, else their only
+        chapter when they name none. None when neither (the caller then refuses: it fails closed)."""
+        if requested is not None:
+            return requested if self.coordinates(requested) else None
+        if self.role == Role.COORDINATOR and len(self.chapter_ids) == 1:
+            return next(iter(self.chapter_ids))
+        return None
+
+
+@dataclass(frozen=True)
+class SigningKeys:
+    """An Ed25519 key pair in PEM: the private key mints tokens, the public key (`JWT_PUBLIC_KEY`) verifies them."""
+
+    private_pem: str
+    public_pem: str
+
+    @classmethod
+    def generate(cls) -> SigningKeys:
+        private = Ed25519PrivateKey.generate()
+        return cls(
+            private.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                  serialization.NoEncryption()).decode(),
+            private.public_key().public_bytes(serialization.Encoding.PEM,
+                                              serialization.PublicFormat.SubjectPublicKeyInfo).decode(),
+        )
+
+
+@lru_cache(maxsize=8)
+def load_public_key(pem: str) -> Ed25519PublicKey:
+    """The Ed25519 public key of a PEM text; ValueError when it is anything else (a private key included)."""
+    try:
+        key = serialization.load_pem_public_key(pem.encode())
+    except (ValueError, TypeError) as error:
+        raise ValueError("not a public key in PEM") from error
+    if not isinstance(key, Ed25519PublicKey):
+        raise ValueError(f"an Ed25519 public key is needed, not {type(key).__name__}")
+    return key
+
+
+@lru_cache(maxsize=8)
+def _private_key(pem: str) -> Ed25519PrivateKey:
+    key = serialization.load_pem_private_key(pem.encode(), password=None)
+    if not isinstance(key, Ed25519PrivateKey):
+        raise ValueError(f"an Ed25519 private key is needed, not {type(key).__name__}")
+    return key
 
 
 def mint(
-    secret: str,
+    private_key: str,
     *,
+    audience: str | Iterable[str],
     role: Role | str,
     subject: str | None = None,
     person_id: UUID | str | None = None,
     chapter_id: UUID | str | None = None,
-    ttl_seconds: int = 3600,
+    chapter_ids: Iterable[UUID | str] = (),
+    ttl_seconds: int = DEFAULT_TTL_SECONDS,
 ) -> str:
+    """A token for the services named in `audience`; `chapter_id` is a shorthand for one chapter."""
     now = int(time.time())
-    claims = {"iss": ISSUER, "iat": now, "exp": now + ttl_seconds, "role": str(Role(role)),
-              "sub": subject or str(person_id or role)}
+    chapters = [str(c) for c in (*chapter_ids, *([chapter_id] if chapter_id else []))]
+    claims: dict = {"iss": ISSUER, "iat": now, "exp": now + ttl_seconds, "role": str(Role(role)),
+                    "sub": subject or str(person_id or role),
+                    "aud": audience if isinstance(audience, str) else list(audience)}
     if person_id:
         claims["person_id"] = str(person_id)
-    if chapter_id:
-        claims["chapter_id"] = str(chapter_id)
-    return jwt.encode(claims, secret, algorithm=ALGORITHM)
+    if chapters:
+        claims["chapters"] = chapters
+    return jwt.encode(claims, _private_key(private_key), algorithm=ALGORITHM)
 
 
-def verify(secret: str, token: str) -> Principal:
+def verify(public_key: str, token: str, *, audience: str) -> Principal:
+    """The caller a token names, if it is signed by the key pair of `public_key`, for `audience`, and current."""
     try:
-        claims = jwt.decode(token, secret, algorithms=[ALGORITHM], issuer=ISSUER, options={"require": ["exp", "sub", "role"]})
+        claims = jwt.decode(token, load_public_key(public_key), algorithms=[ALGORITHM], audience=audience,
+                            issuer=ISSUER, options={"require": ["exp", "iat", "iss", "aud", "sub", "role"]})
+        if claims["exp"] - claims["iat"] > MAX_TTL_SECONDS:
+            raise ValueError(f"a token lives {MAX_TTL_SECONDS} seconds at most")
+        role = Role(claims["role"])
+        chapters = frozenset(UUID(c) for c in claims.get("chapters") or ())
+        if role == Role.COORDINATOR and not chapters:
+            raise ValueError("a coordinator's token names the chapters they coordinate")
         return Principal(
             subject=claims["sub"],
-            role=Role(claims["role"]),
+            role=role,
             person_id=UUID(claims["person_id"]) if claims.get("person_id") else None,
-            chapter_id=UUID(claims["chapter_id"]) if claims.get("chapter_id") else None,
+            chapter_ids=chapters,
         )
-    except (jwt.PyJWTError, ValueError, KeyError) as error:
+    except (jwt.PyJWTError, ValueError, KeyError, TypeError) as error:
         raise ApiError(401, "unauthenticated", f"invalid bearer token: {error}") from error
 
 
@@ -89,26 +166,48 @@ async def current_principal(
 ) -> Principal:
     if credentials is None:
         raise ApiError(401, "unauthenticated", "a bearer token is required")
-    return verify(request.app.state.service.settings.jwt_secret, credentials.credentials)
+    settings = request.app.state.service.settings
+    return verify(settings.jwt_public_key, credentials.credentials, audience=settings.service_name)
 
 
 def forbidden(message: str = "you may not do this") -> ApiError:
     return ApiError(403, "forbidden", message)
 
 
+def development_private_key(key_file: str | None = None) -> str:
+    """The private key the development command signs with: `JWT_PRIVATE_KEY`, else the file `key_file` (or
+    `JWT_PRIVATE_KEY_FILE`) names, else the one the local runner generated (`.run/secrets.json` of the
+    repository this runs in)."""
+    if os.environ.get("JWT_PRIVATE_KEY"):
+        return os.environ["JWT_PRIVATE_KEY"]
+    key_file = key_file or os.environ.get("JWT_PRIVATE_KEY_FILE")
+    if key_file:
+        return Path(key_file).read_text()
+    for directory in (Path.cwd(), *Path.cwd().parents):
+        if (directory / RUNNER_SECRETS).is_file():
+            return json.loads((directory / RUNNER_SECRETS).read_text())["jwt_private_key"]
+    raise SystemExit("no private key: set JWT_PRIVATE_KEY or JWT_PRIVATE_KEY_FILE, or start the local platform "
+                     "(`python -m devinfra up` generates one in .run/secrets.json)")
+
+
 def main(argv: list[str] | None = None) -> int:
+    from .kafka_access import platform_services
+
     parser = argparse.ArgumentParser(prog="python -m plumbing.auth", description="Mint a development token")
     parser.add_argument("command", choices=["mint"])
     parser.add_argument("--role", required=True, choices=[r.value for r in Role])
     parser.add_argument("--person-id")
-    parser.add_argument("--chapter-id")
-    parser.add_argument("--ttl", type=int, default=24 * 3600)
-    parser.add_argument("--secret", default=None, help="defaults to JWT_SECRET")
+    parser.add_argument("--chapter-id", action="append", default=[], help="a chapter coordinated (repeat for more)")
+    parser.add_argument("--audience", action="append", help="a service the token is for (repeat; default: all)")
+    parser.add_argument("--subject")
+    parser.add_argument("--ttl", type=int, default=MAX_TTL_SECONDS, help=f"seconds, {MAX_TTL_SECONDS} at most")
+    parser.add_argument("--key-file", help="the Ed25519 private key (PEM); default: see development_private_key")
     args = parser.parse_args(argv)
-    from .settings import ServiceSettings
-
-    secret = args.secret or ServiceSettings().jwt_secret
-    print(mint(secret, role=args.role, person_id=args.person_id, chapter_id=args.chapter_id, ttl_seconds=args.ttl))
+    if not 0 < args.ttl <= MAX_TTL_SECONDS:
+        parser.error(f"--ttl: services refuse tokens that live over {MAX_TTL_SECONDS} seconds")
+    print(mint(development_private_key(args.key_file), audience=args.audience or platform_services(),
+               role=args.role, subject=args.subject, person_id=args.person_id, chapter_ids=args.chapter_id,
+               ttl_seconds=args.ttl))
     return 0
 
 

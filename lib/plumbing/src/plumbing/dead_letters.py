@@ -5,6 +5,10 @@
 
 Replaying republishes the original message, key and headers to its original topic. Every consumer
 group deduplicates by event id, so a replay can never apply an event twice.
+
+They connect as the KAFKA_* variables say (KAFKA_BOOTSTRAP_SERVERS, KAFKA_SASL_USERNAME, ...): listing needs a
+principal that may read the group's dead-letter topic (the service's own), replaying one that may write to the
+original topics (the operator's).
 """
 
 from __future__ import annotations
@@ -12,13 +16,14 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import sys
+from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from mentorship_contracts import dead_letter_topic
 
 from .kafka import partitions_of
+from .settings import KafkaSettings
 
 PREFIX = "x-dead-letter-"
 
@@ -37,13 +42,13 @@ def headers(record, group: str, reason: str, error: Exception) -> dict[str, str]
     }
 
 
-async def read_all(bootstrap: str, group: str) -> list:
+async def read_all(client_options: dict[str, Any], group: str) -> list:
     """Every message now on the group's dead-letter topic, oldest first."""
     topic = dead_letter_topic(group)
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+    consumer = AIOKafkaConsumer(**client_options, enable_auto_commit=False)
     await consumer.start()
     try:
-        tps = await partitions_of(bootstrap, [topic])
+        tps = await partitions_of(client_options, [topic])
         if not tps:
             return []
         consumer.assign(tps)
@@ -71,10 +76,10 @@ def describe(record) -> dict:
     }
 
 
-async def replay(bootstrap: str, group: str, offsets: set[int] | None = None) -> int:
+async def replay(client_options: dict[str, Any], group: str, offsets: set[int] | None = None) -> int:
     """Republish dead letters to their original topics; return how many."""
-    records = [r for r in await read_all(bootstrap, group) if offsets is None or r.offset in offsets]
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, enable_idempotence=True)
+    records = [r for r in await read_all(client_options, group) if offsets is None or r.offset in offsets]
+    producer = AIOKafkaProducer(**client_options, enable_idempotence=True)
     await producer.start()
     try:
         for record in records:
@@ -96,13 +101,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("command", choices=["list", "replay"])
     parser.add_argument("--group", required=True, help="consumer group, e.g. matching")
     parser.add_argument("--offset", type=int, action="append", help="replay only these dead-letter offsets")
-    parser.add_argument("--bootstrap", default=os.environ.get("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:19092"))
+    parser.add_argument("--bootstrap", help="default: KAFKA_BOOTSTRAP_SERVERS")
     args = parser.parse_args(argv)
+    settings = KafkaSettings(**({"kafka_bootstrap_servers": args.bootstrap} if args.bootstrap else {}))
+    options = settings.kafka_client_options()
     if args.command == "list":
-        for record in asyncio.run(read_all(args.bootstrap, args.group)):
+        for record in asyncio.run(read_all(options, args.group)):
             print(json.dumps(describe(record)))
         return 0
-    count = asyncio.run(replay(args.bootstrap, args.group, set(args.offset) if args.offset else None))
+    count = asyncio.run(replay(options, args.group, set(args.offset) if args.offset else None))
     print(f"replayed {count} dead letter(s) of group {args.group}")
     return 0
 

@@ -1,12 +1,35 @@
-"""Small Kafka helpers shared by the plumbing."""
+"""Small Kafka helpers shared by the plumbing: every client is made from the settings' options (address and
+credentials), FastStream's broker included."""
+
+from __future__ import annotations
+
+import ssl
+from typing import Any
 
 from aiokafka import TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
+from faststream.security import BaseSecurity, SASLPlaintext, SASLScram256, SASLScram512
+
+from .settings import KafkaSettings
+
+_SASL = {"SCRAM-SHA-512": SASLScram512, "SCRAM-SHA-256": SASLScram256, "PLAIN": SASLPlaintext}
 
 
-async def partitions_of(bootstrap: str, topics: list[str]) -> list[TopicPartition]:
+def broker_security(settings: KafkaSettings) -> BaseSecurity | None:
+    """FastStream's form of the settings' credentials (it also documents them in the AsyncAPI document)."""
+    protocol = settings.kafka_security_protocol
+    context = ssl.create_default_context(cafile=settings.kafka_ssl_ca_file) if protocol.endswith("SSL") else None
+    if protocol.startswith("SASL"):
+        assert settings.kafka_sasl_username and settings.kafka_sasl_password, "checked when the settings were made"
+        return _SASL[settings.kafka_sasl_mechanism](settings.kafka_sasl_username,
+                                                   settings.kafka_sasl_password.get_secret_value(),
+                                                   ssl_context=context, use_ssl=context is not None)
+    return BaseSecurity(ssl_context=context, use_ssl=True) if context else None
+
+
+async def partitions_of(client_options: dict[str, Any], topics: list[str]) -> list[TopicPartition]:
     """Every partition of the given topics that exist (a plain consumer learns them only once subscribed)."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    admin = AIOKafkaAdminClient(**client_options)
     await admin.start()
     try:
         described = await admin.describe_topics(topics)

@@ -14,7 +14,7 @@ from .settings import ServiceSettings
 def current(service: str) -> str:
     """The document the service's code describes now, as committed (sorted, indented)."""
     build_app = importlib.import_module(f"{service}.bootstrap").build_app
-    document = build_app(ServiceSettings(service_name=service)).openapi()
+    document = build_app(ServiceSettings.offline(service_name=service)).openapi()
     return json.dumps(document, indent=2, sort_keys=True) + "\n"
 
 

@@ -29,7 +29,7 @@ from mentorship_contracts import CATALOGUE, IntegrationEvent, Topic, dead_letter
 
 from .consumer import EventConsumer, Handler, RetryPolicy, in_unit_of_work
 from .db import PLUMBING_MIGRATIONS, create_pool, migrate
-from .kafka import partitions_of
+from .kafka import broker_security, partitions_of
 from .metrics import Metrics
 from .outbox import OutboxRelay
 from .settings import ServiceSettings
@@ -78,6 +78,9 @@ class Service:
         self.relay: OutboxRelay | None = None
         self.broker = KafkaBroker(
             settings.kafka_bootstrap_servers,
+            security=broker_security(settings),
+            # Topics are the operator's to create, and a service's own (ensure_topics): never a subscriber's.
+            allow_auto_create_topics=False,
             enable_idempotence=True,
             acks="all",
             client_id=self.name,
@@ -215,28 +218,27 @@ class Service:
         return {"database": bool(database), "broker": bool(broker) and not self.consuming_failed}
 
     async def ensure_topics(self) -> None:
-        """Create the topics this service publishes or reads, and its dead-letter topic, if missing.
+        """Create this service's own topics and its dead-letter topic if missing: the only ones it may create.
 
-        A consumer subscribed to a topic that does not exist yet would wait for a metadata refresh
-        (minutes); creating it up front makes a fresh platform start at once. Creation is idempotent.
+        The operator creates every topic of the catalogue before the services start (the local runner, the tests,
+        compose and Kubernetes run `plumbing.kafka_access` provisioning): a consumer subscribed to a topic that
+        does not exist yet would wait minutes for a metadata refresh. One that is missing is named in the log.
         """
-        consumed = set(self.consumer.topics) if self.consumer else set()
-        specs = [
-            NewTopic(t.name, t.partitions, 1, topic_configs=t.config)
-            for t in CATALOGUE
-            if t.owner == self.name or t.name in consumed
-        ]
+        specs = [NewTopic(t.name, t.partitions, 1, topic_configs=t.config) for t in self.owned_topics]
         if self.consumer:
             # One partition, so a dead letter is named by its offset alone.
             specs.append(NewTopic(dead_letter_topic(self.settings.consumer_group), 1, 1))
-        admin = AIOKafkaAdminClient(bootstrap_servers=self.settings.kafka_bootstrap_servers)
+        admin = AIOKafkaAdminClient(**self.settings.kafka_client_options())
         await admin.start()
         try:
-            existing = set(await admin.list_topics())
+            existing = set(await admin.list_topics())  # those this service may see
             missing = [spec for spec in specs if spec.name not in existing]
             if missing:
                 with contextlib.suppress(TopicAlreadyExistsError):
                     await admin.create_topics(missing)
+            if absent := sorted(set(self.consumer.topics if self.consumer else ()) - existing):
+                log.warning("topics this service reads do not exist yet: the operator creates them "
+                            "(python -m plumbing.kafka_access provision)", extra={"topics": absent})
         finally:
             await admin.close()
 
@@ -245,16 +247,16 @@ async def _watch_consumer_lag(service: Service) -> None:
     """Publish, as a gauge, how far the service's consumer group trails each partition's end."""
     assert service.consumer is not None, "only a service that consumes has a lag"
     topics = service.consumer.topics
-    bootstrap = service.settings.kafka_bootstrap_servers
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
-    reader = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+    options = service.settings.kafka_client_options()
+    admin = AIOKafkaAdminClient(**options)
+    reader = AIOKafkaConsumer(**options, enable_auto_commit=False)
     await admin.start()
     await reader.start()
     try:
         while True:
             with contextlib.suppress(Exception):
                 committed = await admin.list_consumer_group_offsets(service.settings.consumer_group)
-                partitions = await partitions_of(bootstrap, topics)
+                partitions = await partitions_of(options, topics)
                 for tp, end in (await reader.end_offsets(partitions)).items():
                     done = committed.get(tp)
                     lag = end - (done.offset if done and done.offset >= 0 else 0)

@@ -1,22 +1,97 @@
-"""Settings from the environment, with defaults that work on the local runtime (`python -m devinfra up`)."""
+"""Settings from the environment, with defaults that work on the local runtime (`python -m devinfra up`), except
+for secrets: those have no default anywhere, and a service refuses to start without them.
+
+Each service names its own secrets with `required_secret(...)`; every service needs the public key that verifies
+tokens (`JWT_PUBLIC_KEY`) and its Kafka credentials (`KAFKA_SASL_USERNAME`, `KAFKA_SASL_PASSWORD`). Development
+mode (`MENTORSHIP_ENV=development`) relaxes one thing only: a broker without authentication, on this machine
+(`KAFKA_SECURITY_PROTOCOL=PLAINTEXT`).
+"""
 
 from __future__ import annotations
 
+import base64
 import os
-from typing import Self
+import ssl
+from typing import Any, ClassVar, Literal, Self
 
-from pydantic import AliasChoices, Field
+from pydantic import AliasChoices, Field, PrivateAttr, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+REQUIRED = "required to start"
 
-class ServiceSettings(BaseSettings):
+
+def required_secret(variable: str, description: str) -> Any:
+    """A setting with no default: the service refuses to start without it, naming `variable`."""
+    return Field(default=None, validation_alias=variable, description=description, json_schema_extra={REQUIRED: True})
+
+
+def new_secret_key() -> str:
+    """A fresh symmetric key in the form the key settings take: 32 random bytes, URL-safe base64."""
+    return base64.urlsafe_b64encode(os.urandom(32)).decode()
+
+
+class KafkaSettings(BaseSettings):
+    """How a program reaches the platform's Kafka: what every Kafka client of a service is made with, and all the
+    operator's commands need (`dead-letters`, `python -m plumbing.kafka_access provision`)."""
+
+    model_config = SettingsConfigDict(extra="ignore", populate_by_name=True)
+
+    # Development mode relaxes only what is safe: a broker without authentication (PLAINTEXT). Never a secret.
+    environment: Literal["production", "development"] = Field(default="production", validation_alias="MENTORSHIP_ENV")
+    kafka_bootstrap_servers: str = Field(default="127.0.0.1:19092", validation_alias="KAFKA_BOOTSTRAP_SERVERS")
+    # SASL over TLS unless told otherwise.
+    kafka_security_protocol: Literal["SASL_SSL", "SASL_PLAINTEXT", "SSL", "PLAINTEXT"] = Field(
+        default="SASL_SSL", validation_alias="KAFKA_SECURITY_PROTOCOL")
+    kafka_sasl_mechanism: Literal["SCRAM-SHA-512", "SCRAM-SHA-256", "PLAIN"] = Field(
+        default="SCRAM-SHA-512", validation_alias="KAFKA_SASL_MECHANISM")
+    # The principal on the broker (a service's is its name) and its password: required with SASL.
+    kafka_sasl_username: str | None = Field(default=None, validation_alias="KAFKA_SASL_USERNAME")
+    kafka_sasl_password: SecretStr | None = Field(default=None, validation_alias="KAFKA_SASL_PASSWORD")
+    # The CA that signed the broker's certificate, when it is not one the system trusts (SASL_SSL, SSL).
+    kafka_ssl_ca_file: str | None = Field(default=None, validation_alias="KAFKA_SSL_CA_FILE")
+
+    KAFKA_CREDENTIALS: ClassVar[tuple[str, ...]] = ("KAFKA_SASL_USERNAME", "KAFKA_SASL_PASSWORD")
+
+    @model_validator(mode="after")
+    def _refuse_to_start_without_secrets(self) -> Self:
+        missing = [variable for variable in self.required_variables() if self._unset(variable)]
+        if missing:
+            who = getattr(self, "service_name", "this program")
+            raise ValueError(f"{who} needs {', '.join(missing)}, and has no default for any secret: "
+                             "set them (see README, 'Operating it')")
+        if not self.kafka_security_protocol.startswith("SASL") and self.environment != "development":
+            raise ValueError(f"KAFKA_SECURITY_PROTOCOL={self.kafka_security_protocol} connects without "
+                             "authentication, which only development mode allows (MENTORSHIP_ENV=development)")
+        return self
+
+    def required_variables(self) -> list[str]:
+        """The variables this program refuses to start without, as these settings connect to Kafka."""
+        return list(self.KAFKA_CREDENTIALS) if self.kafka_security_protocol.startswith("SASL") else []
+
+    def _unset(self, variable: str) -> bool:
+        name = next(name for name, field in type(self).model_fields.items() if field.validation_alias == variable)
+        value = getattr(self, name)
+        return (value.get_secret_value() if isinstance(value, SecretStr) else value) in (None, "")
+
+    def kafka_client_options(self) -> dict[str, Any]:
+        """The keyword arguments every aiokafka client is made with: address and credentials."""
+        options: dict[str, Any] = {"bootstrap_servers": self.kafka_bootstrap_servers,
+                                   "security_protocol": self.kafka_security_protocol}
+        if self.kafka_security_protocol.startswith("SASL"):
+            assert self.kafka_sasl_password is not None, "checked when the settings were made"
+            options |= {"sasl_mechanism": self.kafka_sasl_mechanism, "sasl_plain_username": self.kafka_sasl_username,
+                        "sasl_plain_password": self.kafka_sasl_password.get_secret_value()}
+        if self.kafka_security_protocol.endswith("SSL"):
+            options["ssl_context"] = ssl.create_default_context(cafile=self.kafka_ssl_ca_file)
+        return options
+
+
+class ServiceSettings(KafkaSettings):
     """Common settings; each service subclasses it to name itself and add its own.
 
     A service-specific variable (`PROFILES_DATABASE_URL`) wins over the generic one (`DATABASE_URL`),
     so one shell can hold the URLs of all four services.
     """
-
-    model_config = SettingsConfigDict(extra="ignore", populate_by_name=True)
 
     service_name: str = "service"
     # The consumer group of every instance; the service's name unless set (tests give each test service its own).
@@ -25,12 +100,12 @@ class ServiceSettings(BaseSettings):
         default="postgresql://postgres@127.0.0.1:15432/postgres",
         validation_alias=AliasChoices("DATABASE_URL"),
     )
-    kafka_bootstrap_servers: str = Field(default="127.0.0.1:19092", validation_alias="KAFKA_BOOTSTRAP_SERVERS")
     http_host: str = Field(default="127.0.0.1", validation_alias="HTTP_HOST")
     http_port: int = Field(default=8000, validation_alias="HTTP_PORT")
     # Larger request bodies are refused (413) before they are read whole.
     http_max_body_bytes: int = Field(default=1024 * 1024, ge=1024, validation_alias="HTTP_MAX_BODY_BYTES")
-    jwt_secret: str = Field(default="dev-only-secret-change-me-in-production", validation_alias="JWT_SECRET")
+    # The Ed25519 public key (PEM) that verifies bearer tokens; the private key is the web app's alone.
+    jwt_public_key: str | None = required_secret("JWT_PUBLIC_KEY", "Ed25519 public key (PEM) verifying tokens")
     log_level: str = Field(default="INFO", validation_alias="LOG_LEVEL")
     database_pool_size: int = Field(default=10, validation_alias="DATABASE_POOL_SIZE")
     outbox_batch_size: int = Field(default=500, validation_alias="OUTBOX_BATCH_SIZE")
@@ -42,6 +117,38 @@ class ServiceSettings(BaseSettings):
     # How long a stopping service waits for its background jobs: longer than a job's step may rightly take
     # (a notifications dispatcher finishing its SMTP batch), short of a hang.
     jobs_stop_seconds: float = Field(default=30.0, validation_alias="JOBS_STOP_SECONDS")
+
+    _offline: bool = PrivateAttr(default=False)
+
+    @field_validator("jwt_public_key")
+    @classmethod
+    def _an_ed25519_public_key(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        from .auth import load_public_key  # auth's command reads these settings
+
+        try:
+            load_public_key(value)
+        except ValueError as error:
+            raise ValueError(f"JWT_PUBLIC_KEY: {error}") from None
+        return value
+
+    @classmethod
+    def secret_fields(cls) -> dict[str, str]:
+        """The fields marked `required_secret`, by name, with their variables."""
+        return {name: str(field.validation_alias) for name, field in cls.model_fields.items()
+                if isinstance(field.json_schema_extra, dict) and field.json_schema_extra.get(REQUIRED)}
+
+    def required_variables(self) -> list[str]:
+        """The variables this service refuses to start without, as these settings connect to Kafka."""
+        return [*self.secret_fields().values(), *super().required_variables()]
+
+    def secret(self, name: str) -> str:
+        """The value of the secret field `name` (checked present when the settings were made)."""
+        value = getattr(self, name)
+        value = value.get_secret_value() if isinstance(value, SecretStr) else value
+        assert value, f"{name} is a required secret"
+        return value
 
     @property
     def consumer_group(self) -> str:
@@ -65,4 +172,19 @@ class ServiceSettings(BaseSettings):
             return settings
         if settings is None:
             return cls.for_service(cls.model_fields["service_name"].default)
+        if settings._offline:
+            return cls.offline(**settings.model_dump())
         return cls(**settings.model_dump())
+
+    @classmethod
+    def offline(cls, **fields: Any) -> Self:
+        """Settings to build a service with and never run it (its OpenAPI and AsyncAPI documents, unit tests): every
+        secret not given is a random stand-in, which no token, broker or database of a real deployment matches."""
+        from .auth import SigningKeys
+
+        stand_ins: dict[str, Any] = {name: new_secret_key() for name in cls.secret_fields()}
+        stand_ins |= {"jwt_public_key": SigningKeys.generate().public_pem, "kafka_sasl_username": "offline",
+                      "kafka_sasl_password": new_secret_key()}
+        settings = cls(**(stand_ins | fields))
+        settings._offline = True
+        return settings

@@ -7,9 +7,13 @@ from pathlib import Path
 from uuid import uuid4
 
 import pytest
+from devinfra.kafka import TESTS
 from mentorship_contracts.profiles import PersonUpdated
+from plumbing.auth import SigningKeys
 from plumbing.runtime import Service
 from plumbing.settings import ServiceSettings
+
+KEYS = SigningKeys.generate()
 
 
 class Recorder:
@@ -40,14 +44,15 @@ def migrations(tmp_path) -> Path:
 
 
 @pytest.fixture
-def make_service(kafka_bootstrap_servers, postgres_server, migrations):
+def make_service(kafka_settings, postgres_server, migrations):
     """Build services sharing one database and one consumer group, as instances of one service would."""
     name = f"plumbing-test-{uuid4().hex[:8]}"
     dsn = postgres_server.create_database(name.replace("-", "_"))
 
     def make(recorder: Recorder | None = None, background=(), **overrides) -> Service:
         settings = ServiceSettings(
-            service_name=name, database_url=dsn, kafka_bootstrap_servers=kafka_bootstrap_servers,
+            # As the tests' principal: the service stands in for profiles (it publishes profiles.people).
+            service_name=name, database_url=dsn, **kafka_settings(TESTS), jwt_public_key=KEYS.public_pem,
             consumer_max_attempts=3, consumer_backoff_seconds=0.01, **overrides,
         )
         service = Service(settings, migrations=migrations)

@@ -21,8 +21,8 @@ def update(person_id, change: str) -> PersonUpdated:
     return PersonUpdated(person_id=person_id, chapter_id=None, stage="resident", changed_fields=[change])
 
 
-async def read_topic(bootstrap: str, topic: str, key: str, expected: int) -> list:
-    consumer = AIOKafkaConsumer(topic, bootstrap_servers=bootstrap, group_id=f"reader-{uuid4()}", auto_offset_reset="earliest")
+async def read_topic(options: dict, topic: str, key: str, expected: int) -> list:
+    consumer = AIOKafkaConsumer(topic, **options, group_id=f"reader-{uuid4()}", auto_offset_reset="earliest")
     await consumer.start()
     found = []
     try:
@@ -43,7 +43,7 @@ async def applied(service, person_id) -> list[str]:
 
 
 async def test_committed_events_are_published_in_commit_order_keyed_by_aggregate_with_the_event_id_in_a_header(
-    make_service, started, kafka_bootstrap_servers
+    make_service, started, kafka_client_options
 ):
     service = await started(make_service())
     person = uuid4()
@@ -52,7 +52,7 @@ async def test_committed_events_are_published_in_commit_order_keyed_by_aggregate
             uow.emit(update(person, change))
             await uow.commit()
 
-    records = await read_topic(kafka_bootstrap_servers, PEOPLE, str(person), 3)
+    records = await read_topic(kafka_client_options(), PEOPLE, str(person), 3)
     assert [json.loads(r.value)["changed_fields"] for r in records] == [["stage"], ["chapter"], ["bio"]]
     assert all(dict(r.headers)["event_id"].decode() == json.loads(r.value)["event_id"] for r in records)
     assert len({r.partition for r in records}) == 1
@@ -67,11 +67,11 @@ async def test_a_rolled_back_transaction_publishes_nothing(make_service, started
     assert await service.pool.fetchval("SELECT count(*) FROM outbox") == 0
 
 
-async def test_an_event_delivered_twice_takes_effect_once(make_service, started, kafka_bootstrap_servers):
+async def test_an_event_delivered_twice_takes_effect_once(make_service, started, kafka_client_options):
     service = await started(make_service(Recorder()))
     person = uuid4()
     duplicate, marker = update(person, "twice"), update(person, "marker")
-    producer = AIOKafkaProducer(bootstrap_servers=kafka_bootstrap_servers)
+    producer = AIOKafkaProducer(**kafka_client_options())
     await producer.start()
     try:
         for event in (duplicate, duplicate, marker):
@@ -101,11 +101,11 @@ async def test_a_relay_that_crashed_before_deleting_publishes_again_and_consumer
 
 
 async def test_a_message_that_is_not_an_event_is_dead_lettered_with_the_reason_and_consumption_goes_on(
-    make_service, started, kafka_bootstrap_servers
+    make_service, started, kafka_client_options
 ):
     service = await started(make_service(Recorder()))
     person = uuid4()
-    producer = AIOKafkaProducer(bootstrap_servers=kafka_bootstrap_servers)
+    producer = AIOKafkaProducer(**kafka_client_options())
     await producer.start()
     try:
         await producer.send_and_wait(PEOPLE, b'{"event_type": "profiles.person_updated", "schema_version": 1}',
@@ -115,13 +115,13 @@ async def test_a_message_that_is_not_an_event_is_dead_lettered_with_the_reason_a
         await producer.stop()
 
     await eventually(lambda: _has(service, person, "marker"), timeout=60, what="the message after the bad one")
-    letters = [dead_letters.describe(r) for r in await dead_letters.read_all(kafka_bootstrap_servers, service.name)]
+    letters = [dead_letters.describe(r) for r in await dead_letters.read_all(kafka_client_options(), service.name)]
     mine = [d for d in letters if d["reason"] == "invalid"]
     assert mine and mine[0]["topic"] == PEOPLE and "person_id" in mine[0]["error"]
 
 
 async def test_a_handler_that_keeps_failing_is_retried_then_dead_lettered_and_an_operator_can_replay_it(
-    make_service, started, kafka_bootstrap_servers
+    make_service, started, kafka_client_options
 ):
     recorder = Recorder()
     service = await started(make_service(recorder))
@@ -134,7 +134,7 @@ async def test_a_handler_that_keeps_failing_is_retried_then_dead_lettered_and_an
     await eventually(lambda: _has(service, fine, "fine"), timeout=60, what="the event behind the failing one")
     async def failed_letters():
         # Earlier tests' bad messages are on the same topic, and this group dead-letters them too.
-        letters = [dead_letters.describe(r) for r in await dead_letters.read_all(kafka_bootstrap_servers, service.name)]
+        letters = [dead_letters.describe(r) for r in await dead_letters.read_all(kafka_client_options(), service.name)]
         return [d for d in letters if d["reason"] == "failed"]
 
     (described,) = await eventually(failed_letters, timeout=30, what="the dead letter")
@@ -142,7 +142,7 @@ async def test_a_handler_that_keeps_failing_is_retried_then_dead_lettered_and_an
     assert service.metrics.registry.get_sample_value("dead_letters_total", {"topic": PEOPLE, "reason": "failed"}) == 1
 
     recorder.failing.clear()  # the bug is fixed; the operator replays
-    replayed = await dead_letters.replay(kafka_bootstrap_servers, service.name, {described["dead_letter_offset"]})
+    replayed = await dead_letters.replay(kafka_client_options(), service.name, {described["dead_letter_offset"]})
     assert replayed == 1
     await eventually(lambda: _has(service, stuck, "stuck"), timeout=60, what="the replayed event")
     assert dead_letter_topic(service.name) == f"{service.name}.dead-letters"
@@ -173,11 +173,11 @@ async def _has(service, person_id, change: str) -> bool:
     return change in await applied(service, person_id)
 
 
-async def waiting_together(bootstrap: str, how_many: int, change: str) -> list:
+async def waiting_together(options: dict, how_many: int, change: str) -> list:
     """Updates of `how_many` new people, published before the consumer starts (one key, one partition, in
     order), so that they wait for it together; returns the people."""
     people = [uuid4() for _ in range(how_many)]
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all")
+    producer = AIOKafkaProducer(**options, acks="all")
     await producer.start()
     try:
         for person in people:
@@ -188,9 +188,9 @@ async def waiting_together(bootstrap: str, how_many: int, change: str) -> list:
 
 
 async def test_events_waiting_together_are_applied_in_one_transaction_and_a_failing_one_does_not_hold_back_the_rest(
-    make_service, started, kafka_bootstrap_servers
+    make_service, started, kafka_client_options
 ):
-    people = await waiting_together(kafka_bootstrap_servers, 30, "batched")
+    people = await waiting_together(kafka_client_options(), 30, "batched")
     recorder = Recorder()
     recorder.failing.add(people[7])
     service = await started(make_service(recorder))
@@ -208,9 +208,9 @@ async def test_events_waiting_together_are_applied_in_one_transaction_and_a_fail
 
 
 async def test_work_deferred_by_a_batchs_events_is_done_once_in_its_transaction_and_undone_with_it(
-    make_service, started, kafka_bootstrap_servers
+    make_service, started, kafka_client_options
 ):
-    people = await waiting_together(kafka_bootstrap_servers, 30, "tallied")
+    people = await waiting_together(kafka_client_options(), 30, "tallied")
 
     async def tally(people_applied: list, uow: UnitOfWork) -> None:
         await uow.conn.execute("INSERT INTO applied (changed) VALUES ($1)", f"tally:{len(people_applied)}")
@@ -243,13 +243,13 @@ async def test_work_deferred_by_a_batchs_events_is_done_once_in_its_transaction_
 
 
 async def test_a_deeply_nested_message_is_dead_lettered_and_the_partition_moves_on(
-    make_service, started, kafka_bootstrap_servers
+    make_service, started, kafka_client_options
 ):
     service = await started(make_service(Recorder()))
     person = uuid4()
     nested = b'{"event_type": "profiles.person_updated", "schema_version": 1, "changed_fields": ' \
              + b"[" * 1000 + b"]" * 1000 + b"}"
-    producer = AIOKafkaProducer(bootstrap_servers=kafka_bootstrap_servers)
+    producer = AIOKafkaProducer(**kafka_client_options())
     await producer.start()
     try:
         await producer.send_and_wait(PEOPLE, nested, key=str(person).encode())
@@ -258,16 +258,16 @@ async def test_a_deeply_nested_message_is_dead_lettered_and_the_partition_moves_
         await producer.stop()
 
     await eventually(lambda: _has(service, person, "marker"), timeout=60, what="the message after the nested one")
-    letters = [dead_letters.describe(r) for r in await dead_letters.read_all(kafka_bootstrap_servers, service.name)]
+    letters = [dead_letters.describe(r) for r in await dead_letters.read_all(kafka_client_options(), service.name)]
     assert any(d["reason"] == "invalid" and "Recursion" in d["error"] for d in letters), letters
 
 
 async def test_a_header_without_a_value_costs_neither_its_message_nor_the_rest_of_the_batch(
-    make_service, started, kafka_bootstrap_servers
+    make_service, started, kafka_client_options
 ):
     service = await started(make_service(Recorder()))
     people = [uuid4() for _ in range(5)]
-    producer = AIOKafkaProducer(bootstrap_servers=kafka_bootstrap_servers)
+    producer = AIOKafkaProducer(**kafka_client_options())
     await producer.start()
     try:
         batch = producer.create_batch()

@@ -2,11 +2,9 @@
 
 import json
 import logging
-import time
 from uuid import uuid4
 
 import httpx
-import jwt
 import pytest
 from fastapi import APIRouter, Depends
 from plumbing import auth
@@ -16,14 +14,14 @@ from plumbing.metrics import Metrics
 from plumbing.settings import ServiceSettings
 from pydantic import BaseModel, EmailStr, Field
 
-SECRET = "unit-test-signing-key-long-enough-for-hs256"
+KEYS = auth.SigningKeys.generate()
 
 
 class FakeService:
     """Starts nothing: the HTTP layer is under test, not the infrastructure."""
 
     def __init__(self, ready: bool = True) -> None:
-        self.settings = ServiceSettings(service_name="fake", jwt_secret=SECRET)
+        self.settings = ServiceSettings.offline(service_name="fake", jwt_public_key=KEYS.public_pem)
         self.metrics = Metrics("fake")
         self._ready = ready
 
@@ -58,7 +56,7 @@ def client(service=None) -> httpx.AsyncClient:
 
 
 def bearer(**claims) -> dict:
-    return {"Authorization": f"Bearer {auth.mint(SECRET, **({'role': 'participant'} | claims))}"}
+    return {"Authorization": f"Bearer {auth.mint(KEYS.private_pem, audience='fake', **({'role': 'participant'} | claims))}"}
 
 
 async def test_bad_input_is_a_422_naming_each_field():
@@ -87,9 +85,8 @@ async def test_an_unexpected_error_is_a_500_that_reveals_nothing():
 @pytest.mark.parametrize(
     "headers",
     [{}, {"Authorization": "Bearer nonsense"},
-     {"Authorization": "Bearer " + jwt.encode(
-         {"sub": "x", "role": "admin", "iss": auth.ISSUER, "exp": int(time.time()) - 5}, SECRET)},
-     {"Authorization": "Bearer " + auth.mint("another-key-that-is-also-long-enough-000", role="admin")}],
+     {"Authorization": "Bearer " + auth.mint(KEYS.private_pem, audience="fake", role="admin", ttl_seconds=-5)},
+     {"Authorization": "Bearer " + auth.mint(auth.SigningKeys.generate().private_pem, audience="fake", role="admin")}],
     ids=["missing", "garbage", "expired", "signed-with-another-key"],
 )
 async def test_a_request_without_a_valid_token_is_a_401(headers):
@@ -101,7 +98,8 @@ async def test_a_request_without_a_valid_token_is_a_401(headers):
 
 def test_a_token_names_the_caller_their_person_and_their_chapter():
     person, chapter = uuid4(), uuid4()
-    caller = auth.verify(SECRET, auth.mint(SECRET, role="coordinator", person_id=person, chapter_id=chapter))
+    caller = auth.verify(KEYS.public_pem, auth.mint(KEYS.private_pem, audience="fake", role="coordinator",
+                                                    person_id=person, chapter_id=chapter), audience="fake")
     assert caller.role is auth.Role.COORDINATOR and caller.is_person(person)
     assert caller.coordinates(chapter) and not caller.coordinates(uuid4()) and not caller.is_admin
 
@@ -125,6 +123,9 @@ def test_log_lines_are_json_and_drop_fields_that_look_personal():
 
 
 def test_a_service_specific_database_url_wins_over_the_generic_one(monkeypatch):
+    monkeypatch.setenv("JWT_PUBLIC_KEY", KEYS.public_pem)
+    monkeypatch.setenv("KAFKA_SASL_USERNAME", "matching")
+    monkeypatch.setenv("KAFKA_SASL_PASSWORD", "a-password")
     monkeypatch.setenv("DATABASE_URL", "postgresql://generic/db")
     monkeypatch.setenv("MATCHING_DATABASE_URL", "postgresql://matching/db")
     assert ServiceSettings.for_service("matching").database_url == "postgresql://matching/db"

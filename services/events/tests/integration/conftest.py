@@ -9,25 +9,22 @@ from uuid import UUID, uuid4
 import httpx
 import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
-from aiokafka.admin import NewTopic
-from devinfra.kafka import create_topics
 from events.bootstrap import build_app
 from events.config import EventsSettings
-from mentorship_contracts import CATALOGUE, IntegrationEvent
-from plumbing.auth import Role, mint
+from mentorship_contracts import IntegrationEvent
+from plumbing.auth import Role, SigningKeys, mint
 from plumbing.testing import eventually, serving
 
-JWT_SECRET = "events-integration-tests-signing-key-32-bytes"
+# The session's own keys: tokens are signed with the private one, the service holds the public one.
+KEYS = SigningKeys.generate()
 # What must never travel on a public topic (names, contact data, join links).
 PRIVATE_WORDS = ("email", "@", "display_name", "phone", "https://", "join_url")
 
 
 @pytest.fixture(scope="session")
-def kafka(kafka_bootstrap_servers) -> str:
-    # The events topics exist before any test's consumer looks at them, whichever test runs first.
-    create_topics(kafka_bootstrap_servers, [NewTopic(t.name, t.partitions, 1, topic_configs=t.config)
-                                            for t in CATALOGUE if t.owner == "events"])
-    return kafka_bootstrap_servers
+def kafka(kafka_client_options) -> dict:
+    # The client options of the tests' publishers and observers; the session's broker has every catalogue topic.
+    return kafka_client_options()
 
 
 class EventsApi:
@@ -37,7 +34,7 @@ class EventsApi:
         self.url, self.app = url, app
 
     def client(self, role: Role | str = Role.ADMIN, **claims) -> httpx.AsyncClient:
-        token = mint(JWT_SECRET, role=role, **claims)
+        token = mint(KEYS.private_pem, audience="events", role=role, **claims)
         # Each request gets 180 s once sent; waiting for one of the 100 connections is not timed, since in a rush
         # of 1,000 the last waits for the 900 before it (bounded all the same: each of those is bounded).
         return httpx.AsyncClient(base_url=self.url, headers={"Authorization": f"Bearer {token}"},
@@ -46,11 +43,11 @@ class EventsApi:
 
 
 @pytest.fixture
-def events_settings(kafka, postgres_server):
+def events_settings(kafka_settings, postgres_server):
     """Settings for instances of one events service: one database, one consumer group."""
     name = f"events_{uuid4().hex[:10]}"
-    return EventsSettings(service_name=name.replace("_", "-"), database_url=postgres_server.create_database(name),
-                          kafka_bootstrap_servers=kafka, jwt_secret=JWT_SECRET)
+    return EventsSettings(consumer_group_name=name.replace("_", "-"), database_url=postgres_server.create_database(name),
+                          **kafka_settings("events"), jwt_public_key=KEYS.public_pem)
 
 
 @pytest.fixture
@@ -73,7 +70,7 @@ async def events_api(serve_events) -> EventsApi:
 @pytest.fixture
 async def publish(kafka):
     """Publish contract events as profiles would: JSON, keyed by the aggregate."""
-    producer = AIOKafkaProducer(bootstrap_servers=kafka, acks="all")
+    producer = AIOKafkaProducer(**kafka, acks="all")
     await producer.start()
 
     async def send(*events: IntegrationEvent) -> None:
@@ -88,8 +85,8 @@ async def publish(kafka):
 class Observer:
     """Another team's plain consumer: collects the messages about some ids."""
 
-    def __init__(self, kafka: str, topics: list[str]) -> None:
-        self._consumer = AIOKafkaConsumer(*topics, bootstrap_servers=kafka, group_id=f"observer-{uuid4().hex[:8]}",
+    def __init__(self, kafka: dict, topics: list[str]) -> None:
+        self._consumer = AIOKafkaConsumer(*topics, **kafka, group_id=f"observer-{uuid4().hex[:8]}",
                                           auto_offset_reset="earliest", enable_auto_commit=False)
         self.records = []
 

@@ -4,4 +4,4 @@ from .bootstrap import build_service
 from .config import MatchingSettings
 
 # Documented against the broker address of docker-compose and Kubernetes, not whatever this shell points at.
-app = build_service(MatchingSettings(service_name="matching", kafka_bootstrap_servers="kafka:9092")).asyncapi
+app = build_service(MatchingSettings.offline(service_name="matching", kafka_bootstrap_servers="kafka:9092")).asyncapi

@@ -1,6 +1,6 @@
 """Matching's settings beyond the common ones."""
 
-from plumbing.settings import ServiceSettings
+from plumbing.settings import ServiceSettings, required_secret
 from pydantic import Field, SecretStr
 
 
@@ -12,6 +12,4 @@ class MatchingSettings(ServiceSettings):
     renewal_notice_days: int = Field(default=30, validation_alias="MATCHING_RENEWAL_NOTICE_DAYS")
     # The key identity values are kept under, as keyed hashes (adapters/identity_hashing.py): 32 random bytes,
     # URL-safe base64. A secret without a default: matching refuses to start without it.
-    identity_key: SecretStr | None = Field(
-        default=None, validation_alias="MATCHING_IDENTITY_KEY",
-        description="the key identity values are hashed under", json_schema_extra={"required to start": True})
+    identity_key: SecretStr | None = required_secret("MATCHING_IDENTITY_KEY", "the key identity values are hashed under")

@@ -18,16 +18,17 @@ from aiokafka.errors import TopicAlreadyExistsError
 from matching.bootstrap import build_app
 from matching.config import MatchingSettings
 from mentorship_contracts import CATALOGUE, IntegrationEvent
-from plumbing.auth import mint
+from plumbing.auth import SigningKeys, mint
 from plumbing.testing import eventually, serving
 
-SECRET = "matching-integration-tests-signing-key-32-bytes"
+# The session's own keys: tokens are signed with the private one, the service holds the public one.
+KEYS = SigningKeys.generate()
 
 
 @pytest.fixture(scope="session")
-async def topics(kafka_bootstrap_servers):
+async def topics(kafka_client_options):
     """Every catalogue topic exists before a test subscribes: the services here run under their own group names."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=kafka_bootstrap_servers)
+    admin = AIOKafkaAdminClient(**kafka_client_options())
     await admin.start()
     try:
         existing = set(await admin.list_topics())
@@ -41,8 +42,8 @@ async def topics(kafka_bootstrap_servers):
 
 
 @pytest.fixture(scope="session")
-async def producer(kafka_bootstrap_servers, topics):
-    client = AIOKafkaProducer(bootstrap_servers=kafka_bootstrap_servers, acks="all")
+async def producer(kafka_client_options, topics):
+    client = AIOKafkaProducer(**kafka_client_options(), acks="all")
     await client.start()
     yield client
     await client.stop()
@@ -62,9 +63,9 @@ class Observer:
     deployment's database, remembered once seen (an erasure deletes the rows later).
     """
 
-    def __init__(self, bootstrap: str, database_url: str) -> None:
+    def __init__(self, kafka: dict, database_url: str) -> None:
         self._consumer = AIOKafkaConsumer(
-            "matching.pairings", "matching.waitlist", "matching.rounds", bootstrap_servers=bootstrap,
+            "matching.pairings", "matching.waitlist", "matching.rounds", **kafka,
             group_id=f"observer-{uuid4().hex}", auto_offset_reset="earliest",
         )
         self._database_url = database_url
@@ -109,20 +110,20 @@ class Observer:
 
 
 @pytest.fixture
-async def observer(kafka_bootstrap_servers, topics, matching_settings):
-    watching = Observer(kafka_bootstrap_servers, matching_settings.database_url)
+async def observer(kafka_client_options, topics, matching_settings):
+    watching = Observer(kafka_client_options(), matching_settings.database_url)
     await watching._consumer.start()
     yield watching
     await watching.close()
 
 
 @pytest.fixture
-def matching_settings(kafka_bootstrap_servers, postgres_server, topics):
+def matching_settings(kafka_settings, postgres_server, topics):
     """Settings of one matching deployment: its own database and consumer group, shared by its instances."""
     name = f"matching_it_{uuid4().hex[:10]}"
     return MatchingSettings(
-        consumer_group_name=name, database_url=postgres_server.create_database(name),
-        kafka_bootstrap_servers=kafka_bootstrap_servers, jwt_secret=SECRET, consumer_backoff_seconds=0.05,
+        service_name="matching", consumer_group_name=name, database_url=postgres_server.create_database(name),
+        **kafka_settings("matching"), jwt_public_key=KEYS.public_pem, consumer_backoff_seconds=0.05,
         round_poll_seconds=0.1, lifecycle_poll_seconds=0.2,
         identity_key=base64.urlsafe_b64encode(os.urandom(32)).decode(),  # the deployment's own: no default
     )
@@ -136,7 +137,7 @@ async def matching(matching_settings):
 
 
 def client(url: str, role: str = "admin", **claims) -> httpx.AsyncClient:
-    token = mint(SECRET, role=role, **claims)
+    token = mint(KEYS.private_pem, audience="matching", role=role, **claims)
     return httpx.AsyncClient(base_url=url, headers={"Authorization": f"Bearer {token}"}, timeout=30)
 
 

@@ -23,7 +23,7 @@ def build_app(settings: ServiceSettings | None = None) -> FastAPI:
     service = Service(settings, migrations=MIGRATIONS)
     new_unit_of_work = service.units_of_work(NotificationsUnitOfWork)
     service.consume(consumers.HANDLERS, new_unit_of_work)
-    tokens = UnsubscribeTokens(settings.jwt_secret)
+    tokens = UnsubscribeTokens(settings.secret("link_signing_key"))
     links = Links(settings.web_base_url)
     render = Renderer(links, tokens, settings.public_base_url, settings.mail_from)
     mailer = SmtpMailer(settings.smtp_host, settings.smtp_port, settings.mail_from, settings.smtp_timeout_seconds,

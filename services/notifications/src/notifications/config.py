@@ -1,8 +1,8 @@
 from datetime import timedelta
 from pathlib import Path
 
-from plumbing.settings import ServiceSettings
-from pydantic import Field
+from plumbing.settings import ServiceSettings, required_secret
+from pydantic import Field, SecretStr
 
 from .service_layer.dispatch import DispatchPolicy
 
@@ -15,6 +15,8 @@ class NotificationsSettings(ServiceSettings):
     mail_from: str = Field(default="Mentorship Platform <no-reply@mentorship.example>", validation_alias="MAIL_FROM")
     # Where people reach this service's public endpoints (the unsubscribe link in every email).
     public_base_url: str = Field(default="http://127.0.0.1:8104", validation_alias="PUBLIC_BASE_URL")
+    # Signs those links: a key of notifications' own, never the one of login tokens. No default.
+    link_signing_key: SecretStr | None = required_secret("NOTIFICATIONS_LINK_SIGNING_KEY", "the key signing links")
     # Where the web app serves the pages messages link to (adapters/links.py lists them).
     web_base_url: str = Field(default="http://127.0.0.1:8105", validation_alias="WEB_BASE_URL")
     # DKIM: with a private key (PEM, or a file holding it) every message is signed for the selector and domain

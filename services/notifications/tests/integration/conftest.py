@@ -11,10 +11,13 @@ from aiokafka import AIOKafkaProducer
 from mentorship_contracts import IntegrationEvent, message_headers, profiles
 from notifications.bootstrap import build_app
 from notifications.config import NotificationsSettings
-from plumbing.auth import mint
+from plumbing.auth import SigningKeys, mint
+from plumbing.settings import new_secret_key
 from plumbing.testing import free_port, serving
 
-JWT_SECRET = "notifications-integration-tests-signing-key-32b"
+# The session's own secrets: tokens are signed with the private key, the service holds the public one.
+KEYS = SigningKeys.generate()
+LINK_SIGNING_KEY = new_secret_key()
 
 
 class Publisher:
@@ -30,8 +33,8 @@ class Publisher:
 
 
 @pytest.fixture(scope="session")
-async def publish(kafka_bootstrap_servers):
-    producer = AIOKafkaProducer(bootstrap_servers=kafka_bootstrap_servers, acks="all")
+async def publish(kafka_client_options):
+    producer = AIOKafkaProducer(**kafka_client_options(), acks="all")
     await producer.start()
     try:
         yield Publisher(producer)
@@ -39,14 +42,15 @@ async def publish(kafka_bootstrap_servers):
         await producer.stop()
 
 
-def settings_for(postgres_server, kafka_bootstrap_servers, smtp_port: int, **overrides) -> NotificationsSettings:
+def settings_for(postgres_server, kafka_settings, smtp_port: int, **overrides) -> NotificationsSettings:
     # Its own consumer group and database, so it shares nothing with other tests' services but the topics.
     name = f"notifications_it_{uuid4().hex[:8]}"
     port = free_port()
     return NotificationsSettings(
         consumer_group_name=name, database_url=postgres_server.create_database(name), http_port=port,
         public_base_url=f"http://127.0.0.1:{port}",
-        kafka_bootstrap_servers=kafka_bootstrap_servers, jwt_secret=JWT_SECRET, smtp_host="127.0.0.1",
+        **kafka_settings("notifications"), jwt_public_key=KEYS.public_pem, link_signing_key=LINK_SIGNING_KEY,
+        smtp_host="127.0.0.1",
         smtp_port=smtp_port, dispatch_poll_seconds=0.05, access_link_grace_seconds=2, **overrides,
     )
 
@@ -57,7 +61,7 @@ class Running:
         self.settings = settings
 
     def client(self, role: str = "admin", **claims) -> httpx.AsyncClient:
-        token = mint(JWT_SECRET, role=role, **claims)
+        token = mint(KEYS.private_pem, audience="notifications", role=role, **claims)
         return httpx.AsyncClient(base_url=self.url, headers={"Authorization": f"Bearer {token}"}, timeout=30)
 
 
@@ -76,8 +80,8 @@ async def consuming(publish, sink) -> None:
 
 
 @pytest.fixture
-def new_settings(postgres_server, kafka_bootstrap_servers):
-    return lambda smtp_port, **overrides: settings_for(postgres_server, kafka_bootstrap_servers, smtp_port, **overrides)
+def new_settings(postgres_server, kafka_settings):
+    return lambda smtp_port, **overrides: settings_for(postgres_server, kafka_settings, smtp_port, **overrides)
 
 
 @pytest.fixture
@@ -92,14 +96,16 @@ def as_caller():
 
 
 @pytest.fixture
-def jwt_secret() -> str:
-    return JWT_SECRET
+def service_environment(kafka_access) -> dict[str, str]:
+    """The variables of a `python -m notifications` process: its Kafka principal, the token key, its link key."""
+    return kafka_access.environment("notifications") | {"JWT_PUBLIC_KEY": KEYS.public_pem,
+                                                         "NOTIFICATIONS_LINK_SIGNING_KEY": LINK_SIGNING_KEY}
 
 
 @pytest.fixture(scope="module")
-async def notifications(postgres_server, kafka_bootstrap_servers, smtp_sink, publish):
+async def notifications(postgres_server, kafka_settings, smtp_sink, publish):
     """One service for the module; each test tells its people apart by their own ids and addresses."""
-    async with running(settings_for(postgres_server, kafka_bootstrap_servers, smtp_sink.smtp_port,
+    async with running(settings_for(postgres_server, kafka_settings, smtp_sink.smtp_port,
                                     digest_period_seconds=2)) as service:
         await consuming(publish, smtp_sink)
         yield service

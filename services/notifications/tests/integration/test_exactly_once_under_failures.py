@@ -38,15 +38,14 @@ def start_service(env: dict[str, str], log_path) -> subprocess.Popen:
 
 
 async def test_a_service_killed_between_the_smtp_send_and_its_commit_never_sends_that_email_again(
-        postgres_server, kafka_bootstrap_servers, smtp_sink, publish, tmp_path, as_caller, jwt_secret):
+        postgres_server, service_environment, smtp_sink, publish, tmp_path, as_caller):
     stalling = StallingSink()
     stalling_port = free_port()
     server = await asyncio.get_running_loop().create_server(lambda: SMTP(stalling), "127.0.0.1", stalling_port)
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    env = {
-        "DATABASE_URL": postgres_server.create_database(f"notifications_kill_{uuid4().hex[:8]}"),
-        "KAFKA_BOOTSTRAP_SERVERS": kafka_bootstrap_servers, "HTTP_PORT": str(port), "JWT_SECRET": jwt_secret,
+    env = service_environment | {
+        "DATABASE_URL": postgres_server.create_database(f"notifications_kill_{uuid4().hex[:8]}"), "HTTP_PORT": str(port),
         "SMTP_HOST": "127.0.0.1", "DISPATCH_POLL_SECONDS": "0.05", "SENDING_LEASE_SECONDS": "1",
         "SMTP_TIMEOUT_SECONDS": "120", "PYTHONUNBUFFERED": "1",
     }
@@ -93,11 +92,11 @@ async def _is(status, expected: str) -> bool:
 
 
 async def test_an_smtp_server_that_refuses_every_try_ends_in_failed_seen_by_the_chapters_coordinator_only(
-        kafka_bootstrap_servers, publish, new_settings, run_service):
+        kafka_client_options, publish, new_settings, run_service):
     chapter, elsewhere = uuid4(), uuid4()
     person = profiles.ContactDetailsChanged(person_id=uuid4(), chapter_id=chapter, display_name="Fay Failed",
                                             email=f"fay.{uuid4().hex[:8]}@example.org")
-    deliveries = AIOKafkaConsumer("notifications.deliveries", bootstrap_servers=kafka_bootstrap_servers,
+    deliveries = AIOKafkaConsumer("notifications.deliveries", **kafka_client_options(),
                                   group_id=f"watcher-{uuid4().hex[:8]}", auto_offset_reset="earliest")
     await deliveries.start()
     try:

@@ -38,8 +38,8 @@ async def records_of_its_own(service, publish, smtp_sink) -> dict[str, list[str]
 # Schemathesis's own strategies draw from `random`, which Hypothesis warns of under `derandomize`.
 @pytest.mark.filterwarnings("ignore::hypothesis.errors.HypothesisDeprecationWarning")
 async def test_no_input_makes_the_notifications_api_answer_a_server_error(
-        postgres_server, kafka_bootstrap_servers, smtp_sink, publish):
-    settings = settings_for(postgres_server, kafka_bootstrap_servers, smtp_sink.smtp_port)
+        postgres_server, kafka_settings, smtp_sink, publish):
+    settings = settings_for(postgres_server, kafka_settings, smtp_sink.smtp_port)
     app = build_app(settings)
     document = app.openapi()
     async with serving(app, settings.http_port) as url:

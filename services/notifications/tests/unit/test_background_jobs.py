@@ -47,7 +47,7 @@ class StallingMailer(FakeMailer):
 async def test_a_full_batch_is_followed_at_once_by_the_next():
     uow, mailer = FakeUnitOfWork(notifications=FakeNotifications()), FakeMailer()
     await welcomed(uow, 3)
-    hourly = NotificationsSettings(dispatch_batch_size=1, dispatch_poll_seconds=3600)
+    hourly = NotificationsSettings.offline(dispatch_batch_size=1, dispatch_poll_seconds=3600)
     job = asyncio.create_task(jobs.run_dispatcher(lambda: uow, render, mailer, hourly)())
     try:
         await eventually(lambda: len(mailer.sent) == 3, timeout=5, what="three batches of one, without waiting")
@@ -60,7 +60,7 @@ async def test_a_full_batch_is_followed_at_once_by_the_next():
 async def test_a_dispatcher_stopped_mid_batch_sends_and_records_the_batch_then_closes_its_mailer():
     uow, mailer = FakeUnitOfWork(notifications=FakeNotifications()), StallingMailer()
     await welcomed(uow, 2)
-    job = asyncio.create_task(jobs.run_dispatcher(lambda: uow, render, mailer, NotificationsSettings())())
+    job = asyncio.create_task(jobs.run_dispatcher(lambda: uow, render, mailer, NotificationsSettings.offline())())
     await asyncio.wait_for(mailer.sending.wait(), timeout=5)
     job.cancel()
     mailer.release.set()

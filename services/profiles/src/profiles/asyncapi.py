@@ -4,4 +4,4 @@ from .bootstrap import build_service
 from .config import ProfilesSettings
 
 # Documented against the broker address of docker-compose and Kubernetes, not whatever this shell points at.
-app = build_service(ProfilesSettings(kafka_bootstrap_servers="kafka:9092")).asyncapi
+app = build_service(ProfilesSettings.offline(kafka_bootstrap_servers="kafka:9092")).asyncapi

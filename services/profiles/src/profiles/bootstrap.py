@@ -18,7 +18,7 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 def build_app(settings: ServiceSettings | None = None) -> FastAPI:
     settings = ProfilesSettings.of(settings)
     service = Service(settings, migrations=MIGRATIONS)
-    new_unit_of_work = service.units_of_work(ProfilesUnitOfWork, sealer=IdentitySealer(settings.identity_key))
+    new_unit_of_work = service.units_of_work(ProfilesUnitOfWork, sealer=IdentitySealer(settings.secret("identity_key")))
     service.consume(consumers.HANDLERS, new_unit_of_work)
     service.run_in_background(jobs.forget_expired_email_changes(new_unit_of_work))
     app = create_app(service, [http.router], title="Mentorship platform: profiles")

@@ -12,12 +12,14 @@ import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from mentorship_contracts import IntegrationEvent, message_headers
 from mentorship_contracts import profiles as contract
-from plumbing.auth import Role, mint
-from plumbing.settings import ServiceSettings
+from plumbing.auth import Role, SigningKeys, mint
 from plumbing.testing import eventually, json_object, serving
+from profiles.adapters.sealing import new_key
 from profiles.bootstrap import build_app
+from profiles.config import ProfilesSettings
 
-JWT_SECRET = "profiles-integration-tests-signing-key-32-bytes"
+# The session's own keys: tokens are signed with the private one, the service holds the public one.
+KEYS = SigningKeys.generate()
 ALL_TOPICS = (contract.CHAPTERS, contract.PROGRAMS, contract.PEOPLE, contract.ENROLLMENTS, contract.CONTACTS,
               contract.MATCHING_PROFILES)
 
@@ -26,10 +28,10 @@ ALL_TOPICS = (contract.CHAPTERS, contract.PROGRAMS, contract.PEOPLE, contract.EN
 class Profiles:
     url: str
     database_url: str
-    kafka: str
+    kafka: dict  # a test reader's client options
 
     def client(self, role: Role | str = Role.ADMIN, **claims) -> httpx.AsyncClient:
-        token = mint(JWT_SECRET, role=role, **claims)
+        token = mint(KEYS.private_pem, audience="profiles", role=role, **claims)
         return httpx.AsyncClient(base_url=self.url, headers={"Authorization": f"Bearer {token}"}, timeout=30)
 
     def anonymous(self) -> httpx.AsyncClient:
@@ -44,23 +46,23 @@ class Profiles:
 
 
 @pytest.fixture(scope="session")
-async def profiles(kafka_bootstrap_servers, postgres_server):
+async def profiles(kafka_settings, kafka_client_options, postgres_server):
     """One service for the module's tests: each test makes its own chapters and people, so none disturbs another."""
     database_url = postgres_server.create_database(f"profiles_it_{uuid4().hex[:8]}")
     # A consumer group of its own (of matching's pairings): it shares nothing with other tests' services.
-    settings = ServiceSettings(service_name="profiles", consumer_group_name=f"profiles-it-{uuid4().hex[:8]}",
-                               database_url=database_url, kafka_bootstrap_servers=kafka_bootstrap_servers,
-                               jwt_secret=JWT_SECRET)
+    settings = ProfilesSettings(service_name="profiles", consumer_group_name=f"profiles-it-{uuid4().hex[:8]}",
+                                database_url=database_url, **kafka_settings("profiles"),
+                                jwt_public_key=KEYS.public_pem, identity_key=new_key())
     async with serving(build_app(settings)) as url:
-        yield Profiles(url, database_url, kafka_bootstrap_servers)
+        yield Profiles(url, database_url, kafka_client_options())
 
 
 class Published:
     """What profiles published on its topics, as (topic, key, JSON value)."""
 
-    def __init__(self, kafka: str) -> None:
+    def __init__(self, kafka: dict) -> None:
         # From the start of each topic: they are shared by the session, so readers filter by their own ids.
-        self.consumer = AIOKafkaConsumer(*ALL_TOPICS, bootstrap_servers=kafka, auto_offset_reset="earliest",
+        self.consumer = AIOKafkaConsumer(*ALL_TOPICS, **kafka, auto_offset_reset="earliest",
                                          group_id=f"profiles-it-{uuid4().hex}")
         self.records: list[tuple[str, str, dict]] = []
 
@@ -95,9 +97,9 @@ async def published(profiles):
 
 
 @pytest.fixture(scope="session")
-async def publish(kafka_bootstrap_servers):
+async def publish(kafka_client_options):
     """What another service does: publish contract events, keyed as the catalogue says, with the headers."""
-    producer = AIOKafkaProducer(bootstrap_servers=kafka_bootstrap_servers, acks="all")
+    producer = AIOKafkaProducer(**kafka_client_options(), acks="all")
     await producer.start()
 
     async def send(*events: IntegrationEvent) -> None:

@@ -11,7 +11,7 @@ from uuid import uuid4
 import pytest
 from plumbing.auth import Role, mint
 
-from .conftest import JWT_SECRET
+from .conftest import KEYS
 
 CALLERS = ("anonymous", "the person", "another participant", "their coordinator", "another chapter's coordinator",
            "an administrator", "a service")
@@ -86,7 +86,7 @@ async def fresh_world(http, chapters) -> dict:
 
 
 def bearer(role: Role, **claims) -> str:
-    return f"Bearer {mint(JWT_SECRET, role=role, **claims)}"
+    return f"Bearer {mint(KEYS.private_pem, audience='profiles', role=role, **claims)}"
 
 
 def headers_of(caller: str, world: dict) -> dict:
@@ -135,3 +135,29 @@ async def test_a_coordinator_sees_pronouns_only_when_the_person_lets_coordinator
         assert (await as_person.get(f"/v1/people/{world['person']}")).json()["pronouns"] == "ze/zir"
     async with profiles.client(Role.COORDINATOR, chapter_id=world["chapter"]) as coordinator:
         assert (await coordinator.get(f"/v1/people/{world['person']}")).json()["pronouns"] is None
+
+
+async def test_a_coordinator_token_that_names_no_chapter_opens_none(profiles, chapters):
+    """It used to list every person of every chapter: a coordinator is bound to chapters, and none means nothing."""
+    async with profiles.client(Role.COORDINATOR) as unbound:
+        listing = await unbound.get("/v1/people")
+        reading = await unbound.get(f"/v1/people/{chapters['outsider']}")
+    assert (listing.status_code, reading.status_code) == (401, 401)
+    assert "items" not in listing.json()
+
+
+async def test_a_coordinator_of_two_chapters_searches_each_by_name_and_no_other(profiles, chapters):
+    a, b = chapters["chapter"], chapters["other_chapter"]
+    async with profiles.client() as admin:
+        third = (await admin.post("/v1/chapters", json={"name": "C"})).json()["id"]
+        people = {chapter: (await admin.post("/v1/people", json={
+            "display_name": "N", "email": f"{uuid4().hex}@example.org", "stage": "resident", "chapter_id": chapter,
+        })).json()["id"] for chapter in (a, b, third)}
+    async with profiles.client(Role.COORDINATOR, chapter_ids=[a, b]) as coordinator:
+        for chapter in (a, b):
+            found = await coordinator.get("/v1/people", params={"chapter_id": chapter, "limit": 100})
+            assert found.status_code == 200 and people[chapter] in {p["id"] for p in found.json()["items"]}
+        assert (await coordinator.get("/v1/people", params={"chapter_id": third})).status_code == 403
+        assert (await coordinator.get("/v1/people")).status_code == 403
+        assert (await coordinator.get(f"/v1/people/{people[b]}")).status_code == 200
+        assert (await coordinator.get(f"/v1/people/{people[third]}")).status_code == 403

@@ -11,11 +11,12 @@ from uuid import uuid4
 
 import pytest
 from plumbing.fuzzing import fuzz
-from plumbing.settings import ServiceSettings
 from plumbing.testing import serving
+from profiles.adapters.sealing import new_key
 from profiles.bootstrap import build_app
+from profiles.config import ProfilesSettings
 
-from .conftest import JWT_SECRET, Profiles
+from .conftest import KEYS, Profiles
 
 
 async def records_of_its_own(api: Profiles) -> dict[str, list[str]]:
@@ -36,14 +37,15 @@ async def records_of_its_own(api: Profiles) -> dict[str, list[str]]:
 
 # Schemathesis's own strategies draw from `random`, which Hypothesis warns of under `derandomize`.
 @pytest.mark.filterwarnings("ignore::hypothesis.errors.HypothesisDeprecationWarning")
-async def test_no_input_makes_the_profiles_api_answer_a_server_error(kafka_bootstrap_servers, postgres_server):
+async def test_no_input_makes_the_profiles_api_answer_a_server_error(kafka_settings, kafka_client_options,
+                                                                     postgres_server):
     name = f"profiles_fuzz_{uuid4().hex[:8]}"
     database_url = postgres_server.create_database(name)
-    settings = ServiceSettings(service_name="profiles", consumer_group_name=name, database_url=database_url,
-                               kafka_bootstrap_servers=kafka_bootstrap_servers, jwt_secret=JWT_SECRET)
+    settings = ProfilesSettings(service_name="profiles", consumer_group_name=name, database_url=database_url,
+                                **kafka_settings("profiles"), jwt_public_key=KEYS.public_pem, identity_key=new_key())
     app = build_app(settings)
     async with serving(app) as url:
-        api = Profiles(url, database_url, kafka_bootstrap_servers)
+        api = Profiles(url, database_url, kafka_client_options())
         own = await records_of_its_own(api)
         async with api.client() as admin:
             authorization = admin.headers["Authorization"]

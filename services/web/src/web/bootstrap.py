@@ -12,6 +12,7 @@ from fastapi.staticfiles import StaticFiles
 from plumbing.http import create_app
 from plumbing.runtime import Service
 from plumbing.settings import ServiceSettings
+from pydantic import SecretStr
 from starlette.middleware.gzip import GZipMiddleware
 
 from .adapters.mailer import SmtpMailer
@@ -54,7 +55,8 @@ def build_app(settings: ServiceSettings | None = None) -> FastAPI:
     clients = ServiceClients(
         {"profiles": settings.profiles_url, "matching": settings.matching_url, "events": settings.events_url,
          "notifications": settings.notifications_url},
-        ServiceTokens(settings.jwt_secret, settings.service_token_seconds), settings.service_timeout_seconds)
+        ServiceTokens(_secret(settings.jwt_private_key), settings.service_token_seconds),
+        settings.service_timeout_seconds)
     app.state.settings = settings
     app.state.new_unit_of_work = new_unit_of_work
     app.state.clients = clients
@@ -94,6 +96,11 @@ def build_app(settings: ServiceSettings | None = None) -> FastAPI:
                       message=visitor.error_words("service_unavailable"))
 
     return app
+
+
+def _secret(value: SecretStr | None) -> str:
+    assert value is not None, "the settings refuse to start without it"
+    return value.get_secret_value()
 
 
 def build_service(settings: ServiceSettings | None = None) -> Service:

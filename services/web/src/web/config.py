@@ -1,7 +1,7 @@
 """Settings of the web app: the common ones, where the four services and the SMTP server are, and sign-in's rules."""
 
-from plumbing.settings import ServiceSettings
-from pydantic import Field
+from plumbing.settings import ServiceSettings, required_secret
+from pydantic import Field, SecretStr
 
 
 class WebSettings(ServiceSettings):
@@ -19,8 +19,10 @@ class WebSettings(ServiceSettings):
     smtp_port: int = Field(default=10025, validation_alias="SMTP_PORT")
     smtp_timeout_seconds: float = Field(default=10.0, validation_alias="SMTP_TIMEOUT_SECONDS")
     mail_from: str = Field(default="Mentorship Platform <no-reply@mentorship.example>", validation_alias="MAIL_FROM")
-    # Signs the CSRF tokens of forms shown before sign-in (development default; deployments set WEB_FORM_KEY).
-    form_key: str = Field(default="development-only-web-form-key-change-me", validation_alias="WEB_FORM_KEY")
+    # The Ed25519 private key (PEM) that signs the services' tokens: the web app alone holds it.
+    jwt_private_key: SecretStr | None = required_secret("JWT_PRIVATE_KEY", "Ed25519 private key (PEM) signing tokens")
+    # Signs the CSRF tokens of the forms shown before sign-in.
+    form_key: SecretStr | None = required_secret("WEB_FORM_KEY", "the key that signs the CSRF tokens of forms")
     sign_in_link_minutes: int = Field(default=15, ge=1, le=60, validation_alias="SIGN_IN_LINK_MINUTES")
     # Links asked for within a quarter of an hour: per address, and per client (its IP address).
     sign_in_limit_per_address: int = Field(default=5, ge=1, validation_alias="SIGN_IN_LIMIT_PER_ADDRESS")

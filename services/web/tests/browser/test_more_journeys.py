@@ -123,8 +123,8 @@ async def test_a_new_email_address_is_confirmed_from_the_link_profiles_sends(pla
     async with platform.client("profiles") as profiles:
         person = (await profiles.post("/v1/people", json={"display_name": "E", "email": email,
                                                           "stage": "undergraduate"})).json()
-    contacts = AIOKafkaConsumer("profiles.contacts", bootstrap_servers=platform.kafka,
-                                group_id=f"web-test-{uuid4().hex[:8]}", auto_offset_reset="earliest")
+    contacts = AIOKafkaConsumer("profiles.contacts", group_id=f"web-test-{uuid4().hex[:8]}",
+                                auto_offset_reset="earliest", **platform.kafka)
     await contacts.start()
     try:
         await sign_in(page, platform, email)

@@ -297,9 +297,9 @@ async def list_events(
     offset: Offset = 0,
 ) -> list[EventOut]:
     if state == EventState.DRAFT and not caller.is_admin:
-        if caller.chapter_id is None or not caller.coordinates(chapter_id or caller.chapter_id):
+        chapter_id = caller.chapter_scope(chapter_id)
+        if chapter_id is None:
             raise forbidden("drafts are listed for their organisers only")
-        chapter_id = caller.chapter_id
     query = commands.EventFilter(chapter_id=chapter_id, national=national, kind=kind, starts_from=starts_from,
                                  starts_before=starts_before, audience=audience, state=state,
                                  parent_event_id=parent_event_id, limit=limit, offset=offset)

@@ -173,8 +173,8 @@ async def delivery_log(caller: Caller, uow: UnitOfWork, chapter_id: UUID | None 
                        limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> list[Delivery]:
     """What was sent to whom (ids), when, and how it went. A coordinator sees their chapter only."""
     if caller.role == Role.COORDINATOR:
-        chapter_id = chapter_id or caller.chapter_id
-        if not caller.coordinates(chapter_id):
+        chapter_id = caller.chapter_scope(chapter_id)
+        if chapter_id is None:
             raise forbidden("coordinators see their own chapter's deliveries only")
     elif not caller.is_admin:
         raise forbidden("the delivery log is for coordinators and administrators")

@@ -423,9 +423,9 @@ async def search_people(
 ) -> PeoplePage:
     """The coordinator's directory (alumni mentors: `alumni=true`), one page at a time, by name."""
     if caller.role == CallerRole.COORDINATOR:
-        if chapter_id not in (None, caller.chapter_id):
-            raise forbidden("a coordinator searches their own chapter only")
-        chapter_id = caller.chapter_id
+        chapter_id = caller.chapter_scope(chapter_id)
+        if chapter_id is None:
+            raise forbidden("a coordinator searches their own chapters only, naming one when they have several")
     elif not caller.is_admin:
         raise forbidden("only coordinators and administrators search people")
     query = commands.SearchPeople(stage, specialty, chapter_id, alumni, approval, program_id, limit, offset)
@@ -527,7 +527,7 @@ async def enrollments_of(person_id: UUID, caller: Caller, unit: UnitOfWork) -> l
 async def enroll(body: EnrollmentIn, caller: Caller, unit: UnitOfWork) -> EnrollmentOut:
     def authorize(person: Person, program: Program) -> None:
         _self_or_manager(caller)(person)
-        if caller.role == CallerRole.COORDINATOR and program.chapter_id not in (None, caller.chapter_id):
+        if caller.role == CallerRole.COORDINATOR and program.chapter_id and not caller.coordinates(program.chapter_id):
             raise forbidden("a coordinator enrolls people in national programs or their own chapter's")
 
     return EnrollmentOut.of(await handlers.enroll(commands.Enroll(**body.model_dump()), unit, authorize))

@@ -172,7 +172,7 @@ async def visit(request: Request) -> Visit:
         if len(visit_id) < 32:
             visit_id = secrets.token_urlsafe(32)
             cookies.append((PRE_SESSION_COOKIE, visit_id, None))
-        csrf = _pre_session_token(state.settings.form_key, visit_id)
+        csrf = _pre_session_token(state.settings.form_key.get_secret_value(), visit_id)
     chosen = request.cookies.get(LANGUAGE_COOKIE)
     language = (session.language if session else None) or (chosen if chosen in LANGUAGES else None) \
         or negotiate(request.headers.get("accept-language"))

@@ -1,0 +1,54 @@
+"""The broker's ACLs come from the topic catalogue: each service writes its own topics, reads the public ones and
+the restricted or internal ones that name it; another team reads public topics only."""
+
+from mentorship_contracts import CATALOGUE, Classification
+from plumbing.kafka_access import OTHER_TEAM, Grant, acls, platform_services
+
+
+def allowed(principal: str, operation: str, topic: str) -> bool:
+    """Whether some grant lets `principal` do `operation` on the topic named `topic`."""
+    return any(
+        grant.principal == principal and grant.resource == "topic" and grant.operation == operation
+        and (topic == grant.name if grant.pattern == "literal" else topic.startswith(grant.name))
+        for grant in acls()
+    )
+
+
+def test_the_services_are_those_the_catalogue_names():
+    assert platform_services() == ["events", "matching", "notifications", "profiles", "web"]
+
+
+def test_each_service_writes_its_own_topics_and_no_other():
+    for service in platform_services():
+        for topic in CATALOGUE:
+            assert allowed(service, "write", topic.name) == (topic.owner == service), (service, topic.name)
+
+
+def test_a_restricted_or_internal_topic_is_read_by_the_consumers_it_names_only():
+    for topic in CATALOGUE:
+        for service in platform_services():
+            expected = topic.classification == Classification.PUBLIC or service in topic.consumers
+            assert allowed(service, "read", topic.name) == expected, (service, topic.name)
+
+
+def test_another_team_reads_public_topics_only_and_writes_none():
+    for topic in CATALOGUE:
+        assert allowed(OTHER_TEAM, "read", topic.name) == (topic.classification == Classification.PUBLIC)
+        assert not allowed(OTHER_TEAM, "write", topic.name)
+
+
+def test_a_service_writes_its_own_dead_letters_and_those_of_its_other_consumer_groups_only():
+    assert allowed("matching", "write", "matching.dead-letters")
+    assert allowed("matching", "write", "matching_it_1234.dead-letters")
+    assert not allowed("matching", "write", "notifications.dead-letters")
+    assert not allowed("matching", "write", "notifications_it_1234.dead-letters")
+
+
+def test_consumer_groups_are_a_principals_own_by_prefix():
+    groups = {(g.principal, g.name, g.pattern) for g in acls() if g.resource == "group"}
+    assert groups == {(p, p, "prefixed") for p in [*platform_services(), OTHER_TEAM]}
+
+
+def test_no_grant_reaches_the_cluster_or_any_topic_by_wildcard():
+    assert all(grant.resource != "cluster" and grant.name not in ("*", "") for grant in acls())
+    assert all(isinstance(grant, Grant) for grant in acls())

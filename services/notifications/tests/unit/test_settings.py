@@ -1,0 +1,26 @@
+"""Notifications signs its links with a key of its own, never the one of login tokens, and has no built-in one."""
+
+from uuid import uuid4
+
+import pytest
+from notifications.adapters.unsubscribe import UnsubscribeTokens
+from notifications.bootstrap import build_app
+from notifications.config import NotificationsSettings
+from plumbing.auth import SigningKeys
+from pydantic import ValidationError
+
+COMMON = {"jwt_public_key": SigningKeys.generate().public_pem, "kafka_sasl_username": "notifications",
+          "kafka_sasl_password": "a-password"}
+
+
+def test_notifications_refuses_to_start_without_its_link_signing_key(monkeypatch):
+    monkeypatch.delenv("NOTIFICATIONS_LINK_SIGNING_KEY", raising=False)
+    with pytest.raises(ValidationError, match="NOTIFICATIONS_LINK_SIGNING_KEY"):
+        NotificationsSettings(**COMMON)
+
+
+def test_links_are_signed_with_the_link_signing_key():
+    settings = NotificationsSettings(**COMMON, link_signing_key="k" * 43)
+    tokens = build_app(settings).state.unsubscribe_tokens
+    notification = uuid4()
+    assert tokens.verify(UnsubscribeTokens("k" * 43).issue(notification)).notification_id == notification
