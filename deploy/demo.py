@@ -4,7 +4,8 @@ another team's Kafka principal (`other-team`), which may read the public topics 
 
 A chapter coordinator defines a program; a resident and an undergraduate sign up and enrol; matching pairs
 them; both get an email; another team sees the pairing on the public topic; the undergraduate registers
-for a session and gets a confirmation.
+for a session and gets a confirmation. Then it prints where to try it in a browser: the web app, a person to sign
+in as, and the local mailbox where the sign-in link arrives.
 """
 
 from __future__ import annotations
@@ -28,7 +29,8 @@ from plumbing.auth import mint
 SECRETS = secrets.load(default_run_dir())
 KAFKA = KafkaAccess(os.environ.get("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:19092"),
                     SECRETS.kafka_passwords if SECRETS else {})
-SINK = SmtpSinkClient(f"http://127.0.0.1:{os.environ.get('DEVINFRA_SMTP_HTTP_PORT', 10080)}")
+SINK_URL = f"http://127.0.0.1:{os.environ.get('DEVINFRA_SMTP_HTTP_PORT', 8025)}"
+SINK = SmtpSinkClient(SINK_URL)
 URLS = {s.name: f"http://127.0.0.1:{s.port}" for s in SERVICES}
 
 
@@ -112,6 +114,7 @@ async def main() -> None:
                 "starts_at": starts.isoformat(), "ends_at": (starts + timedelta(hours=1)).isoformat(),
                 "capacity": 100, "registration_deadline": (starts - timedelta(hours=12)).isoformat(),
                 "audience_stages": ["undergraduate", "post_baccalaureate"], "is_virtual": True,
+                "virtual_link": "https://meet.example.org/applying-to-medical-school",
             })).json()
             await events.post(f"/v1/events/{session['id']}/publish")
             say("Session published", f"{session['title']} on {starts:%d %B %Y}, 100 seats")
@@ -129,6 +132,11 @@ async def main() -> None:
 
         message = await until(confirmation, "the confirmation email")
         say(f"Email to {message['rcpt_tos'][0]}", f"Subject: {message['subject']}")
+        if "web" in URLS:
+            say("Try it in a browser",
+                f"Open {URLS['web']}/ and sign in as {mentee['email']} (Sam, an undergraduate paired with\n"
+                f"  Dr. Ana Reyes) or {mentor['email']} (Ana, the mentor); or sign up with any address.\n"
+                f"  The sign-in link arrives in the local mailbox: {SINK_URL}/ (click it there).")
         print("\nDemo complete. Stop the platform with: uv run python -m devinfra down")
     finally:
         await analytics.stop()

@@ -28,7 +28,7 @@ def _messages(document: dict):
 
 
 def test_there_is_a_document_per_service():
-    assert [d.stem for d in DOCUMENTS] == ["events", "matching", "notifications", "profiles"]
+    assert [d.stem for d in DOCUMENTS] == ["events", "matching", "notifications", "profiles", "web"]
 
 
 @pytest.mark.parametrize("path", DOCUMENTS, ids=lambda p: p.stem)

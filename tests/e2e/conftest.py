@@ -9,11 +9,11 @@ from uuid import uuid4
 
 import httpx
 import pytest
-from devinfra.kafka import KafkaAccess
+from devinfra.kafka import TESTS, KafkaAccess
 from devinfra.workspace import service_names, settings_class
 from plumbing.auth import Role, SigningKeys, mint
 from plumbing.settings import ServiceSettings, new_secret_key
-from plumbing.testing import serving
+from plumbing.testing import free_port, serving
 
 # The session's own keys: tokens are signed with the private one, the services hold the public one.
 KEYS = SigningKeys.generate()
@@ -33,15 +33,17 @@ class Platform:
 @pytest.fixture(scope="session")
 async def platform(kafka_access, postgres_server, smtp_sink):
     run = uuid4().hex[:8]
-    # What a service needs beyond the common settings: notifications mails the sink, and soon; matching its key.
-    special = {
+    # What a service needs beyond the common settings: notifications mails the sink; the web app calls the others
+    # (served first, so that their addresses are known) and signs their tokens with the session's private key.
+    special: dict[str, dict] = {
         "notifications": {"smtp_host": "127.0.0.1", "smtp_port": smtp_sink.smtp_port, "dispatch_poll_seconds": 0.1},
     }
 
     def settings(name: str) -> ServiceSettings:
         # Its own settings class, with a fresh key for each secret of its own (profiles' identity key, ...).
         kind = settings_class(name) or ServiceSettings
-        own_secrets = {field: new_secret_key() for field in kind.secret_fields() if field != "jwt_public_key"}
+        own_secrets = {field: new_secret_key() for field in kind.secret_fields()
+                       if field != "jwt_public_key" and field not in special.get(name, {})}
         return kind(
             service_name=name,
             database_url=postgres_server.create_database(f"e2e_{name}_{run}"),
@@ -51,8 +53,50 @@ async def platform(kafka_access, postgres_server, smtp_sink):
             **special.get(name, {}),
         )
 
-    # Every service of the workspace (devinfra.workspace), each built by its own composition root.
-    apps = {name: importlib.import_module(f"{name}.bootstrap").build_app(settings(name)) for name in service_names()}
+    # Every service of the workspace (devinfra.workspace), each built by its own composition root; the web app last.
+    names = sorted(service_names(), key=lambda name: name == "web")
     async with contextlib.AsyncExitStack() as stack:
-        urls = {name: await stack.enter_async_context(serving(app)) for name, app in apps.items()}
+        apps, urls = {}, {}
+        for name in names:
+            if name == "web":
+                port = free_port()
+                special["web"] = {**{f"{s}_url": urls[s] for s in ("profiles", "matching", "events", "notifications")},
+                                  "public_base_url": f"http://127.0.0.1:{port}", "smtp_host": "127.0.0.1",
+                                  "smtp_port": smtp_sink.smtp_port, "jwt_private_key": KEYS.private_pem}
+            else:
+                port = None
+            apps[name] = importlib.import_module(f"{name}.bootstrap").build_app(settings(name))
+            urls[name] = await stack.enter_async_context(serving(apps[name], port))
+        await caught_up(apps, kafka_access.client_options(TESTS))
         yield Platform(urls, kafka_access, smtp_sink)
+
+
+async def caught_up(apps: dict, client_options: dict) -> None:
+    """Wait until every service has applied what the shared topics already held when it started (earlier tests'
+    events, replayed from the earliest offset): a test's own events are then not applied in one batch with a
+    backlog's, which would give the work they defer together a correlation id of its own."""
+    from aiokafka import AIOKafkaConsumer
+    from aiokafka.admin import AIOKafkaAdminClient
+    from plumbing.kafka import partitions_of
+    from plumbing.testing import eventually
+
+    admin = AIOKafkaAdminClient(**client_options)
+    reader = AIOKafkaConsumer(enable_auto_commit=False, **client_options)
+    await admin.start()
+    await reader.start()
+    try:
+        for name, app in apps.items():
+            service = app.state.service
+            if service.consumer is None:
+                continue
+            ends = await reader.end_offsets(await partitions_of(client_options, service.consumer.topics))
+
+            async def applied(group=service.settings.consumer_group, ends=ends) -> bool:
+                committed = await admin.list_consumer_group_offsets(group)
+                return all(committed.get(tp) is not None and committed[tp].offset >= end
+                           for tp, end in ends.items() if end > 0)
+
+            await eventually(applied, timeout=180, interval=0.2, what=f"{name} to apply the topics' backlog")
+    finally:
+        await reader.stop()
+        await admin.close()

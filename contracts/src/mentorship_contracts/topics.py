@@ -76,8 +76,10 @@ CATALOGUE: tuple[Topic, ...] = (
           "Chapters: a school or a region, with its name and time zone", retention_ms=-1),
     Topic(profiles.PROGRAMS, "profiles", "program_id", Classification.PUBLIC,
           "Program definitions: eligibility, term, cadence, format and how pairs form", retention_ms=-1),
+    # The web app is named: it owns no topic, and reading this one (to sign erased people out) is what makes it a
+    # principal of the platform's Kafka (plumbing.kafka_access.platform_services).
     Topic(profiles.PEOPLE, "profiles", "person_id", Classification.PUBLIC,
-          "People registered, updated and erased: ids, chapter and training stage only"),
+          "People registered, updated and erased: ids, chapter and training stage only", consumers=("web",)),
     Topic(profiles.ENROLLMENTS, "profiles", "enrollment_id", Classification.PUBLIC,
           "Enrollments in programs as mentee or mentor, mentor approval"),
     Topic(profiles.CONTACTS, "profiles", "person_id", Classification.RESTRICTED,

@@ -58,3 +58,20 @@ async def test_the_client_of_another_process_waits_for_a_message(smtp_sink):
 async def test_waiting_for_a_message_that_never_comes_times_out(smtp_sink):
     with pytest.raises(TimeoutError):
         await smtp_sink.wait_for(lambda m: m["subject"] == "never sent", timeout=0.3)
+
+
+def test_the_mailbox_page_lists_messages_newest_first_with_their_links_clickable_and_escaped(smtp_sink):
+    message = EmailMessage()
+    message["From"] = "noreply@mentorship.test"
+    message["To"] = "page@mentorship.test"
+    message["Subject"] = "Your <sign-in> link"
+    message.set_content("Sign in: http://127.0.0.1:8105/sign-in/abc_DEF-123\n<script>alert(1)</script>")
+    with smtplib.SMTP(smtp_sink.host, smtp_sink.smtp_port) as smtp:
+        smtp.send_message(message)
+    send(smtp_sink, "page@mentorship.test", "Later")
+
+    page = httpx.get(f"{smtp_sink.http_url}/", params={"to": "page@mentorship.test"})
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    assert '<a href="http://127.0.0.1:8105/sign-in/abc_DEF-123">' in page.text
+    assert "<script>" not in page.text and "Your &lt;sign-in&gt; link" in page.text
+    assert page.text.index("Later") < page.text.index("Your &lt;sign-in&gt; link")

@@ -45,7 +45,8 @@ DEFAULT_PORTS = {
     "kafka_controller": 19093,
     "postgres": 15432,
     "smtp": 10025,
-    "smtp_http": 10080,
+    # Not 10080: browsers refuse that port (ERR_UNSAFE_PORT), and people open the mailbox page in one.
+    "smtp_http": 8025,
 }
 STOP_TIMEOUT = 30.0
 

@@ -3,6 +3,8 @@
 In process: `SmtpSink().start()`, then `messages()`, `clear()` and `await wait_for(...)`.
 From another process: `python -m devinfra.smtp_sink --smtp-port N --http-port M`, then
 `GET /messages[?to=address]` and `DELETE /messages` on the HTTP port (or `SmtpSinkClient`).
+A person trying the platform locally opens `GET /` on the HTTP port: a mailbox page, newest first, whose links
+(a sign-in link, say) can be clicked.
 """
 
 from __future__ import annotations
@@ -11,7 +13,9 @@ import argparse
 import asyncio
 import email
 import email.policy
+import html
 import json
+import re
 import signal
 import threading
 from collections.abc import Awaitable, Callable
@@ -174,6 +178,17 @@ class SmtpSink:
             method, target, _ = head.split(b"\r\n", 1)[0].decode("latin-1").split(" ", 2)
             url = urlsplit(target)
             body: object
+            if url.path == "/" and method == "GET":
+                to = parse_qs(url.query).get("to", [None])[0]
+                page = mailbox_page(self.messages(to)).encode()
+                writer.write(
+                    b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n"
+                    b"Content-Security-Policy: default-src 'none'; style-src 'unsafe-inline'\r\n"
+                    b"Referrer-Policy: no-referrer\r\n"
+                    + f"Content-Length: {len(page)}\r\nConnection: close\r\n\r\n".encode() + page
+                )
+                await writer.drain()
+                return
             if url.path != "/messages":
                 status, body = "404 Not Found", {"error": f"no such resource: {url.path}"}
             elif method == "GET":
@@ -194,6 +209,41 @@ class SmtpSink:
             pass  # a malformed or abandoned request gets no answer
         finally:
             writer.close()
+
+
+_URL = re.compile(r"https?://[^\s<>\"']+")
+
+
+def _linked(text: str) -> str:
+    """The text, escaped, with every http(s) URL a link."""
+    out, last = [], 0
+    for found in _URL.finditer(text):
+        out.append(html.escape(text[last:found.start()]))
+        url = html.escape(found.group(0))
+        out.append(f'<a href="{url}">{url}</a>')
+        last = found.end()
+    out.append(html.escape(text[last:]))
+    return "".join(out)
+
+
+def mailbox_page(messages: list[Message]) -> str:
+    """The messages as a small HTML page, newest first, links clickable (the local mailbox of `bin/demo`)."""
+    items = []
+    for m in reversed(messages):
+        to = html.escape(", ".join(m["rcpt_tos"]))
+        items.append(
+            f"<article><h2>{html.escape(m['subject'] or '(no subject)')}</h2>"
+            f"<p class=meta>To {to} · {html.escape(m['received_at'][:19].replace('T', ' '))} UTC</p>"
+            f"<pre>{_linked(m['text'] or '')}</pre></article>")
+    listing = "".join(items) or "<p>No messages yet. Ask for a sign-in link, then reload this page.</p>"
+    return (
+        "<!doctype html><html lang=en><head><meta charset=utf-8>"
+        "<meta name=viewport content='width=device-width, initial-scale=1'><title>Local mailbox</title>"
+        "<style>body{font:16px/1.5 system-ui,sans-serif;max-width:48rem;margin:0 auto;padding:1rem}"
+        "article{border:1px solid #ccc;border-radius:6px;padding:0 1rem;margin:0 0 1rem}"
+        "h2{font-size:1.1rem}.meta{color:#555}pre{white-space:pre-wrap;word-break:break-word}</style></head>"
+        f"<body><h1>Local mailbox</h1><p>Every email the platform sent on this machine ({len(messages)}), "
+        f"newest first. Nothing leaves the machine.</p>{listing}</body></html>")
 
 
 class SmtpSinkClient:
@@ -248,7 +298,7 @@ async def _wait_for(fetch: Callable[[], Awaitable[list[Message]]], predicate: Pr
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m devinfra.smtp_sink", description=__doc__.splitlines()[0])
     parser.add_argument("--smtp-port", type=int, default=10025)
-    parser.add_argument("--http-port", type=int, default=10080)
+    parser.add_argument("--http-port", type=int, default=8025)
     parser.add_argument("--host", default="127.0.0.1")
     args = parser.parse_args(argv)
     sink = SmtpSink(args.smtp_port, args.http_port, args.host)

@@ -15,7 +15,7 @@ def allowed(principal: str, operation: str, topic: str) -> bool:
 
 
 def test_the_services_are_those_the_catalogue_names():
-    assert platform_services() == ["events", "matching", "notifications", "profiles"]
+    assert platform_services() == ["events", "matching", "notifications", "profiles", "web"]
 
 
 def test_each_service_writes_its_own_topics_and_no_other():

@@ -18,7 +18,7 @@ class NotificationsSettings(ServiceSettings):
     # Signs those links: a key of notifications' own, never the one of login tokens. No default.
     link_signing_key: SecretStr | None = required_secret("NOTIFICATIONS_LINK_SIGNING_KEY", "the key signing links")
     # Where the web app serves the pages messages link to (adapters/links.py lists them).
-    web_base_url: str = Field(default="http://127.0.0.1:8080", validation_alias="WEB_BASE_URL")
+    web_base_url: str = Field(default="http://127.0.0.1:8105", validation_alias="WEB_BASE_URL")
     # DKIM: with a private key (PEM, or a file holding it) every message is signed for the selector and domain
     # (the domain of MAIL_FROM unless given); without one, messages go unsigned, as a development relay accepts.
     dkim_private_key: str | None = Field(default=None, validation_alias="DKIM_PRIVATE_KEY")

@@ -32,6 +32,7 @@ MATRIX = {
     "register a person in the chapter": (MANAGERS, lambda w: ("POST", "/v1/people", {
         "display_name": "N", "email": f"{uuid4().hex}@example.org", "stage": "resident", "chapter_id": w["chapter"]})),
     "search the chapter": (MANAGERS, lambda w: ("GET", f"/v1/people?chapter_id={w['chapter']}", None)),
+    "find a person by email": ({"a service"}, lambda w: ("POST", "/v1/people/lookup", {"email": w["email"]})),
     "read a profile": (SELF_OR_MANAGERS, lambda w: ("GET", f"/v1/people/{w['person']}", None)),
     "update a profile": (SELF_OR_MANAGERS, lambda w: ("PATCH", f"/v1/people/{w['person']}", {"bio": "new"})),
     "ask to change an email address": (SELF_OR_MANAGERS, lambda w: (
@@ -72,15 +73,16 @@ async def chapters(profiles):
 
 async def fresh_world(http, chapters) -> dict:
     admin = {"Authorization": bearer(Role.ADMIN)}
+    email = f"{uuid4().hex}@example.org"
     person = (await http.post("/v1/people", headers=admin, json={
-        "display_name": "P", "email": f"{uuid4().hex}@example.org", "stage": "resident",
+        "display_name": "P", "email": email, "stage": "resident",
         "chapter_id": chapters["chapter"]})).json()["id"]
     enrollment = (await http.post("/v1/enrollments", headers=admin, json={
         "person_id": person, "program_id": chapters["program"], "role": "mentor"})).json()["id"]
     await http.put(f"/v1/people/{person}/identity",
                    headers={"Authorization": bearer(Role.PARTICIPANT, person_id=person)},
                    json={"attributes": {"disability": {"value": "deaf", "use_in_matching": True}}})
-    return {**chapters, "person": person, "enrollment": enrollment}
+    return {**chapters, "person": person, "email": email, "enrollment": enrollment}
 
 
 def bearer(role: Role, **claims) -> str:

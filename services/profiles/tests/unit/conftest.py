@@ -45,6 +45,9 @@ class FakePeople(FakeRepository[Person]):
     async def remove(self, person_id: UUID) -> None:
         self.items.pop(person_id)
 
+    async def with_email(self, email: str) -> Person | None:
+        return next((copy.deepcopy(p) for p in self.items.values() if p.email.lower() == email.lower()), None)
+
     async def email_taken(self, email: str, by_other_than: UUID | None = None) -> bool:
         return any(p.email.lower() == email.lower() and p.id != by_other_than for p in self.items.values())
 

@@ -37,6 +37,13 @@ async def test_the_same_email_cannot_register_twice_whatever_its_case(register):
     assert refused.value.field == "email"
 
 
+async def test_the_holder_of_an_address_is_found_whatever_its_case_and_no_one_for_an_unknown_one(uow, register):
+    person = await register(email="Found.Me@example.org")
+    assert (await handlers.person_with_email("found.me@EXAMPLE.org", uow)).id == person.id
+    with pytest.raises(NotFound):
+        await handlers.person_with_email("nobody@example.org", uow)
+
+
 async def test_registering_in_an_unknown_chapter_is_refused_naming_the_chapter(uow):
     with pytest.raises(NotFound) as refused:
         await handlers.register_person(

@@ -114,6 +114,10 @@ class PostgresPeople:
     async def remove(self, person_id: UUID) -> None:
         await self._conn.execute("DELETE FROM people WHERE id = $1", person_id)  # enrollments cascade
 
+    async def with_email(self, email: str) -> Person | None:
+        row = await self._conn.fetchrow(f"{PEOPLE.select} WHERE lower(email) = lower($1)", email)
+        return self._person(row) if row else None
+
     async def email_taken(self, email: str, by_other_than: UUID | None = None) -> bool:
         return bool(await self._conn.fetchval(
             "SELECT true FROM people WHERE lower(email) = lower($1) AND id IS DISTINCT FROM $2", email, by_other_than

@@ -272,6 +272,10 @@ class EmailConfirmationIn(Strict):
         description="The token of the link sent to the new address")
 
 
+class LookupIn(Strict):
+    email: Annotated[str, Text(320), Field(min_length=3)]
+
+
 class EnrollmentIn(Strict):
     person_id: UUID
     program_id: UUID
@@ -427,6 +431,15 @@ async def search_people(
     query = commands.SearchPeople(stage, specialty, chapter_id, alumni, approval, program_id, limit, offset)
     people, total = await handlers.search_people(query, unit)
     return PeoplePage(items=[PersonOut.of(p, caller) for p in people], total=total, limit=limit, offset=offset)
+
+
+@router.post("/people/lookup")
+async def find_person_by_email(body: LookupIn, caller: Caller, unit: UnitOfWork) -> PersonOut:
+    """Who holds this address, whatever its case (404 when no one): for the web app's sign-in by an emailed link.
+    Services only; the address travels in the body, never in a URL."""
+    if caller.role != CallerRole.SERVICE:
+        raise forbidden("only a service finds people by their email address")
+    return PersonOut.of(await handlers.person_with_email(body.email, unit), caller)
 
 
 @router.get("/people/{person_id}")

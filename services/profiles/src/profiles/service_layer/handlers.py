@@ -111,6 +111,15 @@ async def get_person(person_id: UUID, uow: Uow, authorize: Authorize) -> Person:
         return await _person(person_id, uow, authorize)
 
 
+async def person_with_email(email: str, uow: Uow) -> Person:
+    """Who holds the address (the web app signing someone in by an emailed link)."""
+    async with uow:
+        person = await uow.people.with_email(email)
+    if person is None:
+        raise _no_such_person()
+    return person
+
+
 async def update_person(command: commands.UpdatePerson, uow: Uow, authorize: Authorize) -> Person:
     async with uow:
         person = await _person(command.person_id, uow, authorize, lock=True)

@@ -42,6 +42,9 @@ class People(Protocol):
     async def remove(self, person_id: UUID) -> None:
         """Forget the person and their enrollments."""
 
+    async def with_email(self, email: str) -> Person | None:
+        """The person registered with this email, whatever its case."""
+
     async def email_taken(self, email: str, by_other_than: UUID | None = None) -> bool:
         """Whether someone (other than `by_other_than`) is registered with this email, whatever its case."""
 

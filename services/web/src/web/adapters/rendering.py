@@ -1,0 +1,101 @@
+"""Pages rendered with Jinja2, in English or Spanish (Babel: gettext catalogues, dates in the person's time zone).
+
+The Spanish catalogue is `translations/es/LC_MESSAGES/messages.po`, read as it is (no compiled file to keep in step).
+One Jinja environment per language, each with its translations installed, so rendering shares nothing mutable.
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from babel.core import negotiate_locale
+from babel.dates import format_date, format_datetime
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import NullTranslations, Translations
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+LANGUAGES = ("en", "es")
+DEFAULT_LANGUAGE = "en"
+
+
+def load_translations(directory: Path, language: str) -> NullTranslations:
+    po = directory / language / "LC_MESSAGES" / "messages.po"
+    if not po.is_file():
+        return NullTranslations()
+    with po.open("rb") as source:
+        catalog = read_po(source, locale=language)
+    compiled = io.BytesIO()
+    write_mo(compiled, catalog)
+    compiled.seek(0)
+    return Translations(compiled)
+
+
+def negotiate(accept_language: str | None) -> str:
+    """The best of our languages for an `Accept-Language` header (English when none fits)."""
+    preferred = []
+    for part in (accept_language or "").split(","):
+        tag, _, quality = part.strip().partition(";q=")
+        if not tag:
+            continue
+        try:
+            weight = float(quality) if quality else 1.0
+        except ValueError:
+            weight = 0.0
+        preferred.append((weight, tag.strip()))
+    ranked = [tag for weight, tag in sorted(preferred, key=lambda p: -p[0]) if weight > 0]
+    return negotiate_locale([t.replace("_", "-") for t in ranked], list(LANGUAGES), sep="-") or DEFAULT_LANGUAGE
+
+
+def _zone(name: str | None) -> ZoneInfo:
+    try:
+        return ZoneInfo(name or "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
+class Renderer:
+    def __init__(self, templates: Path, translations: Path) -> None:
+        self._environments: dict[str, Environment] = {}
+        self._translations: dict[str, NullTranslations] = {}
+        for language in LANGUAGES:
+            environment = Environment(loader=FileSystemLoader(templates), autoescape=select_autoescape(),
+                                      extensions=["jinja2.ext.i18n"], trim_blocks=True, lstrip_blocks=True)
+            catalogue = load_translations(translations, language)
+            environment.install_gettext_translations(catalogue, newstyle=True)  # type: ignore[attr-defined]
+            environment.filters["when"] = self._when_filter(language)
+            environment.filters["day"] = self._day_filter(language)
+            self._environments[language] = environment
+            self._translations[language] = catalogue
+
+    def gettext(self, language: str, message: str) -> str:
+        return self._translations.get(language, self._translations[DEFAULT_LANGUAGE]).gettext(message)
+
+    @staticmethod
+    def _when_filter(language: str):
+        def when(value: str | datetime | None, timezone: str | None = None) -> str:
+            if not value:
+                return ""
+            moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+            return format_datetime(moment, "EEE d MMM y, HH:mm zzz", tzinfo=_zone(timezone), locale=language)
+        return when
+
+    @staticmethod
+    def _day_filter(language: str):
+        def day(value: str | date | datetime | None, timezone: str | None = None) -> str:
+            if not value:
+                return ""
+            if isinstance(value, str):
+                value = datetime.fromisoformat(value) if "T" in value else date.fromisoformat(value)
+            if isinstance(value, datetime):
+                value = value.astimezone(_zone(timezone)).date()
+            return format_date(value, "long", locale=language)
+        return day
+
+    def render(self, language: str, template: str, context: dict[str, Any]) -> str:
+        environment = self._environments.get(language, self._environments[DEFAULT_LANGUAGE])
+        return environment.get_template(template).render(context)

@@ -1,0 +1,78 @@
+"""The web app's tables (sessions, sign-in links, rate-limit entries) on the unit of work's connection."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from uuid import UUID
+
+import asyncpg
+
+from ..domain.sign_in import Session, SignInLink
+
+_SESSION_COLUMNS = "digest, csrf_token, expires_at, person_id, email, chapter_id, stage, language, timezone"
+
+
+class PostgresSignInLinks:
+    def __init__(self, conn: asyncpg.Connection) -> None:
+        self._conn = conn
+
+    async def add(self, link: SignInLink) -> None:
+        await self._conn.execute("INSERT INTO sign_in_links (digest, email, expires_at) VALUES ($1, $2, $3)",
+                                 link.digest, link.email, link.expires_at)
+
+    async def get(self, digest: str, lock: bool = False) -> SignInLink | None:
+        row = await self._conn.fetchrow(
+            f"SELECT digest, email, expires_at, used_at FROM sign_in_links WHERE digest = $1"
+            f"{' FOR UPDATE' if lock else ''}", digest)
+        return SignInLink(**row) if row else None
+
+    async def mark_used(self, digest: str, at: datetime) -> None:
+        await self._conn.execute("UPDATE sign_in_links SET used_at = $2 WHERE digest = $1", digest, at)
+
+    async def count_recent(self, key: str, since: datetime) -> int:
+        return await self._conn.fetchval(
+            "SELECT count(*) FROM sign_in_requests WHERE key = $1 AND asked_at > $2", key, since)
+
+    async def note_request(self, key: str, at: datetime) -> None:
+        await self._conn.execute("INSERT INTO sign_in_requests (key, asked_at) VALUES ($1, $2)", key, at)
+
+    async def forget_expired(self, now: datetime, requests_before: datetime) -> int:
+        links = await self._conn.fetch("DELETE FROM sign_in_links WHERE expires_at <= $1 RETURNING 1", now)
+        await self._conn.execute("DELETE FROM sign_in_requests WHERE asked_at <= $1", requests_before)
+        return len(links)
+
+
+class PostgresSessions:
+    def __init__(self, conn: asyncpg.Connection) -> None:
+        self._conn = conn
+
+    async def add(self, session: Session) -> None:
+        await self._conn.execute(
+            f"INSERT INTO sessions ({_SESSION_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            session.digest, session.csrf_token, session.expires_at, session.person_id, session.email,
+            session.chapter_id, session.stage, session.language, session.timezone)
+
+    async def get(self, digest: str) -> Session | None:
+        row = await self._conn.fetchrow(f"SELECT {_SESSION_COLUMNS} FROM sessions WHERE digest = $1", digest)
+        return Session(**row) if row else None
+
+    async def save(self, session: Session) -> None:
+        await self._conn.execute(
+            "UPDATE sessions SET person_id = $2, email = $3, chapter_id = $4, stage = $5, language = $6, "
+            "timezone = $7, expires_at = $8 WHERE digest = $1",
+            session.digest, session.person_id, session.email, session.chapter_id, session.stage, session.language,
+            session.timezone, session.expires_at)
+
+    async def remove(self, digest: str) -> None:
+        await self._conn.execute("DELETE FROM sessions WHERE digest = $1", digest)
+
+    async def remove_person(self, person_id: UUID) -> int:
+        """Sign the person out everywhere."""
+        return len(await self._conn.fetch("DELETE FROM sessions WHERE person_id = $1 RETURNING 1", person_id))
+
+    async def update_person(self, person_id: UUID, chapter_id: UUID | None, stage: str) -> None:
+        await self._conn.execute("UPDATE sessions SET chapter_id = $2, stage = $3 WHERE person_id = $1",
+                                 person_id, chapter_id, stage)
+
+    async def forget_expired(self, now: datetime) -> int:
+        return len(await self._conn.fetch("DELETE FROM sessions WHERE expires_at <= $1 RETURNING 1", now))

@@ -1,0 +1,227 @@
+"""The four services' HTTP APIs, as the web app calls them: one shared connection pool, a fresh token per call.
+
+Answers are the services' JSON, handed to the pages as they are; errors become `ServiceError` with the service's
+stable code, which the pages turn into words. Nothing here decides anything.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
+
+import httpx
+
+from .service_tokens import ServiceTokens
+
+Json = Any
+PROGRAMS_KEPT_SECONDS = 60.0
+
+
+class ServiceError(Exception):
+    """A service refused or failed: its HTTP status, its error code, and the field at fault if any."""
+
+    def __init__(self, status: int, code: str, message: str = "", field: str | None = None) -> None:
+        super().__init__(f"{status} {code}: {message}")
+        self.status, self.code, self.message, self.field = status, code, message, field
+
+
+class Unavailable(ServiceError):
+    """The service could not be reached."""
+
+
+@dataclass(frozen=True)
+class Who:
+    """Whom a call is made for: a signed-in person (their id and chapters as profiles says), a newcomer who
+    confirmed an address and has no profile yet, or the web app itself."""
+
+    person_id: UUID | None = None
+    chapter_ids: tuple[UUID, ...] = ()
+    web: bool = False
+
+
+WEB = Who(web=True)
+NEWCOMER = Who()
+
+
+class ServiceClients:
+    def __init__(self, urls: Mapping[str, str], tokens: ServiceTokens, timeout: float) -> None:
+        self._urls = dict(urls)
+        self._tokens = tokens
+        self._http = httpx.AsyncClient(timeout=timeout, limits=httpx.Limits(max_connections=200,
+                                                                            max_keepalive_connections=50))
+        self.calls = 0  # how many calls were made (the benchmark's calls per page)
+        # Programs change seldom and every dashboard names them: kept a minute.
+        self._programs: tuple[float, Json] | None = None
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    def _token(self, service: str, who: Who) -> str:
+        if who.web:
+            return self._tokens.for_web(service)
+        if who.person_id is None:
+            return self._tokens.for_newcomer(service)
+        return self._tokens.for_person(service, who.person_id, list(who.chapter_ids))
+
+    async def call(self, service: str, method: str, path: str, who: Who, *, json: Json = None,
+                   params: Mapping[str, Any] | None = None) -> Json:
+        self.calls += 1
+        headers = {"Authorization": f"Bearer {self._token(service, who)}"}
+        try:
+            response = await self._http.request(method, self._urls[service] + path, json=json, params=params,
+                                                headers=headers)
+        except httpx.HTTPError as error:
+            raise Unavailable(503, "service_unavailable", f"{service} is not reachable") from error
+        if response.status_code >= 400:
+            try:
+                said = response.json()["error"]
+                code, message, field = str(said["code"]), str(said.get("message", "")), said.get("field")
+            except (ValueError, KeyError, TypeError):
+                code, message, field = "service_error", response.text[:200], None
+            raise ServiceError(response.status_code, code, message, field)
+        if response.status_code == 204 or not response.content:
+            return None
+        if response.headers.get("content-type", "").startswith("application/json"):
+            return response.json()
+        return response.text
+
+    # --- profiles --------------------------------------------------------------------------------------------
+    async def find_person_by_email(self, email: str) -> Json | None:
+        try:
+            return await self.call("profiles", "POST", "/v1/people/lookup", WEB, json={"email": email})
+        except ServiceError as error:
+            if error.status == 404:
+                return None
+            raise
+
+    async def person(self, who: Who, person_id: UUID) -> Json:
+        return await self.call("profiles", "GET", f"/v1/people/{person_id}", who)
+
+    async def register(self, who: Who, body: Json) -> Json:
+        return await self.call("profiles", "POST", "/v1/people", who, json=body)
+
+    async def update_person(self, who: Who, person_id: UUID, changes: Json) -> Json:
+        return await self.call("profiles", "PATCH", f"/v1/people/{person_id}", who, json=changes)
+
+    async def identity(self, who: Who, person_id: UUID) -> Json:
+        return await self.call("profiles", "GET", f"/v1/people/{person_id}/identity", who)
+
+    async def declare_identity(self, who: Who, person_id: UUID, body: Json) -> Json:
+        return await self.call("profiles", "PUT", f"/v1/people/{person_id}/identity", who, json=body)
+
+    async def enrollments(self, who: Who, person_id: UUID) -> Json:
+        return await self.call("profiles", "GET", f"/v1/people/{person_id}/enrollments", who)
+
+    async def enroll(self, who: Who, body: Json) -> Json:
+        return await self.call("profiles", "POST", "/v1/enrollments", who, json=body)
+
+    async def programs(self, who: Who) -> Json:
+        now = time.monotonic()
+        if self._programs is None or now - self._programs[0] > PROGRAMS_KEPT_SECONDS:
+            self._programs = (now, await self.call("profiles", "GET", "/v1/programs", who))
+        return self._programs[1]
+
+    async def chapters(self, who: Who) -> Json:
+        return await self.call("profiles", "GET", "/v1/chapters", who)
+
+    async def partner(self, who: Who, person_id: UUID) -> Json | None:
+        try:
+            return await self.call("profiles", "GET", f"/v1/people/{person_id}/as-partner", who)
+        except ServiceError as error:
+            if error.status == 404:
+                return None
+            raise
+
+    async def program(self, who: Who, program_id: UUID) -> Json:
+        return await self.call("profiles", "GET", f"/v1/programs/{program_id}", who)
+
+    async def change_enrollment(self, who: Who, enrollment_id: UUID, changes: Json) -> Json:
+        return await self.call("profiles", "PATCH", f"/v1/enrollments/{enrollment_id}", who, json=changes)
+
+    async def confirm_email_change(self, who: Who, token: str) -> Json:
+        return await self.call("profiles", "POST", "/v1/email-changes/confirm", who, json={"token": token})
+
+    async def erase(self, who: Who, person_id: UUID) -> None:
+        await self.call("profiles", "DELETE", f"/v1/people/{person_id}", who)
+
+    # --- matching --------------------------------------------------------------------------------------------
+    async def pairings(self, who: Who, person_id: UUID) -> Json:
+        return await self.call("matching", "GET", f"/v1/people/{person_id}/pairings", who)
+
+    async def pairing(self, who: Who, pairing_id: UUID) -> Json:
+        return await self.call("matching", "GET", f"/v1/pairings/{pairing_id}", who)
+
+    async def act_on_pairing(self, who: Who, pairing_id: UUID, action: str, body: Json = None) -> Json:
+        return await self.call("matching", "POST", f"/v1/pairings/{pairing_id}/{action}", who, json=body)
+
+    async def waitlist_place(self, who: Who, program_id: UUID, person_id: UUID, kind: str) -> Json | None:
+        try:
+            return await self.call("matching", "GET", f"/v1/programs/{program_id}/waitlist/{person_id}", who,
+                                   params={"pairing_kind": kind})
+        except ServiceError as error:
+            if error.status in (404, 409):
+                return None
+            raise
+
+    # --- events ----------------------------------------------------------------------------------------------
+    async def events_for(self, who: Who, stage: str | None, chapter_id: UUID | None) -> Json:
+        """Published events the person may attend: national ones, and their chapter's."""
+        audience = {"audience": stage} if stage else {}
+        asked = [self.call("events", "GET", "/v1/events", who, params={"national": "true", **audience})]
+        if chapter_id:
+            asked.append(self.call("events", "GET", "/v1/events", who,
+                                   params={"chapter_id": str(chapter_id), **audience}))
+        found = [event for events in await asyncio.gather(*asked) for event in events]
+        return sorted(found, key=lambda event: event["starts_at"])
+
+    async def event(self, who: Who, event_id: UUID) -> Json:
+        return await self.call("events", "GET", f"/v1/events/{event_id}", who)
+
+    async def my_registrations(self, who: Who) -> Json:
+        return await self.call("events", "GET", "/v1/registrations/mine", who)
+
+    async def register_for(self, who: Who, event_id: UUID, person_id: UUID) -> Json:
+        return await self.call("events", "POST", f"/v1/events/{event_id}/registrations", who,
+                               json={"person_id": str(person_id)})
+
+    async def cancel_registration(self, who: Who, event_id: UUID, person_id: UUID) -> Json:
+        return await self.call("events", "DELETE", f"/v1/events/{event_id}/registrations/{person_id}", who)
+
+    async def join_link(self, who: Who, event_id: UUID) -> str | None:
+        try:
+            return (await self.call("events", "GET", f"/v1/events/{event_id}/access", who))["join_url"]
+        except ServiceError as error:
+            if error.status in (403, 404, 409):
+                return None
+            raise
+
+    async def my_bookings(self, who: Who) -> Json:
+        return await self.call("events", "GET", "/v1/office-hours/bookings/mine", who)
+
+    async def open_slots(self, who: Who, chapter_id: UUID | None) -> Json:
+        params = {"chapter_id": str(chapter_id)} if chapter_id else {}
+        return await self.call("events", "GET", "/v1/office-hours/slots", who, params=params)
+
+    async def book_slot(self, who: Who, slot_id: UUID, person_id: UUID) -> Json:
+        return await self.call("events", "POST", f"/v1/office-hours/slots/{slot_id}/booking", who,
+                               json={"person_id": str(person_id)})
+
+    async def cancel_booking(self, who: Who, slot_id: UUID) -> Json:
+        return await self.call("events", "DELETE", f"/v1/office-hours/slots/{slot_id}/booking", who)
+
+    # --- notifications ---------------------------------------------------------------------------------------
+    async def inbox(self, who: Who, person_id: UUID) -> Json:
+        return await self.call("notifications", "GET", f"/v1/people/{person_id}/inbox", who)
+
+    async def preferences(self, who: Who, person_id: UUID) -> Json:
+        return await self.call("notifications", "GET", f"/v1/people/{person_id}/preferences", who)
+
+    async def change_preferences(self, who: Who, person_id: UUID, changes: Json) -> Json:
+        return await self.call("notifications", "PATCH", f"/v1/people/{person_id}/preferences", who, json=changes)
+
+    async def mark_read(self, who: Who, person_id: UUID, notification_id: UUID) -> None:
+        await self.call("notifications", "POST", f"/v1/people/{person_id}/inbox/{notification_id}/read", who)

@@ -1,0 +1,108 @@
+"""Composition root of the web app: every adapter is built here and handed to what uses it."""
+
+from __future__ import annotations
+
+from contextlib import asynccontextmanager
+from pathlib import Path
+from urllib.parse import quote
+
+from fastapi import FastAPI, Request
+from fastapi.responses import RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from plumbing.http import create_app
+from plumbing.runtime import Service
+from plumbing.settings import ServiceSettings
+from pydantic import SecretStr
+from starlette.middleware.gzip import GZipMiddleware
+
+from .adapters.mailer import SmtpMailer
+from .adapters.rendering import Renderer
+from .adapters.service_tokens import ServiceTokens
+from .adapters.services import ServiceClients, ServiceError
+from .config import WebSettings
+from .entrypoints import account, consumers, events, jobs, mentorship, notices
+from .entrypoints.web import (
+    CsrfRefused,
+    SecurityHeaders,
+    SignInNeeded,
+    SignUpNeeded,
+    redact_access_logs,
+    render,
+    visit,
+)
+from .service_layer.unit_of_work import WebUnitOfWork
+
+HERE = Path(__file__).parent
+MIGRATIONS = HERE / "migrations"
+_EXPLORER = ("/docs", "/docs/oauth2-redirect", "/redoc")
+
+
+def build_app(settings: ServiceSettings | None = None) -> FastAPI:
+    settings = WebSettings.of(settings)
+    service = Service(settings, migrations=MIGRATIONS)
+    new_unit_of_work = service.units_of_work(WebUnitOfWork)
+    service.consume(consumers.HANDLERS, new_unit_of_work)
+    service.run_in_background(jobs.forget_expired(new_unit_of_work))
+    pages = [account.router, mentorship.router, events.router, notices.router]
+    app = create_app(service, pages, title="Mentorship platform: web")
+    # No API explorer: the web app has no API for people, and the explorer's scripts are not this site's (CSP).
+    app.router.routes[:] = [r for r in app.router.routes if getattr(r, "path", None) not in _EXPLORER]
+    # Static files only are compressed: a page holds a CSRF token beside what the person typed (BREACH).
+    app.mount("/static", GZipMiddleware(StaticFiles(directory=HERE / "static"), minimum_size=512), name="static")
+    app.add_middleware(SecurityHeaders)
+    redact_access_logs()
+
+    clients = ServiceClients(
+        {"profiles": settings.profiles_url, "matching": settings.matching_url, "events": settings.events_url,
+         "notifications": settings.notifications_url},
+        ServiceTokens(_secret(settings.jwt_private_key), settings.service_token_seconds),
+        settings.service_timeout_seconds)
+    app.state.settings = settings
+    app.state.new_unit_of_work = new_unit_of_work
+    app.state.clients = clients
+    app.state.renderer = Renderer(HERE / "templates", HERE / "translations")
+    app.state.mailer = SmtpMailer(settings.smtp_host, settings.smtp_port, settings.mail_from,
+                                  settings.smtp_timeout_seconds)
+
+    starting_and_stopping = app.router.lifespan_context
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        async with starting_and_stopping(app):
+            try:
+                yield
+            finally:
+                await clients.aclose()
+
+    app.router.lifespan_context = lifespan
+
+    @app.exception_handler(SignInNeeded)
+    async def sign_in_first(_: Request, needed: SignInNeeded) -> Response:
+        return RedirectResponse(f"/sign-in?next={quote(needed.back_to)}", status_code=303)
+
+    @app.exception_handler(SignUpNeeded)
+    async def sign_up_first(_: Request, __: SignUpNeeded) -> Response:
+        return RedirectResponse("/sign-up", status_code=303)
+
+    @app.exception_handler(CsrfRefused)
+    async def refused(request: Request, _: CsrfRefused) -> Response:
+        visitor = await visit(request)
+        return render(visitor, "problem.html", 403, message=visitor.error_words("csrf"))
+
+    @app.exception_handler(ServiceError)
+    async def service_failed(request: Request, error: ServiceError) -> Response:
+        visitor = await visit(request)
+        return render(visitor, "problem.html", 503 if error.status >= 500 else 502,
+                      message=visitor.error_words("service_unavailable"))
+
+    return app
+
+
+def _secret(value: SecretStr | None) -> str:
+    assert value is not None, "the settings refuse to start without it"
+    return value.get_secret_value()
+
+
+def build_service(settings: ServiceSettings | None = None) -> Service:
+    """The service as `build_app` wires it, without serving it (its AsyncAPI document)."""
+    return build_app(settings).state.service

@@ -1,0 +1,32 @@
+"""Settings of the web app: the common ones, where the four services and the SMTP server are, and sign-in's rules."""
+
+from plumbing.settings import ServiceSettings, required_secret
+from pydantic import Field, SecretStr
+
+
+class WebSettings(ServiceSettings):
+    service_name: str = "web"
+    # The services it calls (their HTTP APIs); the defaults are where `python -m devinfra up` serves them.
+    profiles_url: str = Field(default="http://127.0.0.1:8101", validation_alias="PROFILES_URL")
+    matching_url: str = Field(default="http://127.0.0.1:8102", validation_alias="MATCHING_URL")
+    events_url: str = Field(default="http://127.0.0.1:8103", validation_alias="EVENTS_URL")
+    notifications_url: str = Field(default="http://127.0.0.1:8104", validation_alias="NOTIFICATIONS_URL")
+    service_timeout_seconds: float = Field(default=10.0, validation_alias="SERVICE_TIMEOUT_SECONDS")
+    # Where people reach this app: the base of the links it mails (sign-in).
+    public_base_url: str = Field(default="http://127.0.0.1:8105", validation_alias="PUBLIC_BASE_URL")
+    # The web sends its own sign-in emails: a sign-in link never travels on Kafka.
+    smtp_host: str = Field(default="127.0.0.1", validation_alias="SMTP_HOST")
+    smtp_port: int = Field(default=10025, validation_alias="SMTP_PORT")
+    smtp_timeout_seconds: float = Field(default=10.0, validation_alias="SMTP_TIMEOUT_SECONDS")
+    mail_from: str = Field(default="Mentorship Platform <no-reply@mentorship.example>", validation_alias="MAIL_FROM")
+    # The Ed25519 private key (PEM) that signs the services' tokens: the web app alone holds it.
+    jwt_private_key: SecretStr | None = required_secret("JWT_PRIVATE_KEY", "Ed25519 private key (PEM) signing tokens")
+    # Signs the CSRF tokens of the forms shown before sign-in.
+    form_key: SecretStr | None = required_secret("WEB_FORM_KEY", "the key that signs the CSRF tokens of forms")
+    sign_in_link_minutes: int = Field(default=15, ge=1, le=60, validation_alias="SIGN_IN_LINK_MINUTES")
+    # Links asked for within a quarter of an hour: per address, and per client (its IP address).
+    sign_in_limit_per_address: int = Field(default=5, ge=1, validation_alias="SIGN_IN_LIMIT_PER_ADDRESS")
+    sign_in_limit_per_client: int = Field(default=30, ge=1, validation_alias="SIGN_IN_LIMIT_PER_CLIENT")
+    session_idle_hours: int = Field(default=24 * 14, ge=1, validation_alias="SESSION_IDLE_HOURS")
+    # Service tokens minted per call live this long (minutes at most).
+    service_token_seconds: int = Field(default=120, ge=10, le=900, validation_alias="SERVICE_TOKEN_SECONDS")

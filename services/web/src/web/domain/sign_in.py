@@ -1,0 +1,89 @@
+"""Sign-in by email link and sessions: the rules, pure.
+
+A link carries 32 random bytes and nothing else; only their SHA-256 is kept, so a copy of the database signs no
+one in. A link works once, within its lifetime, and only from its confirmation page (POST): a mail scanner that
+fetches the link uses nothing up. A session is an opaque random id, kept as its digest too; signing in always
+makes a new one (no fixation), and signing out or erasure deletes it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from uuid import UUID
+
+from plumbing.errors import Invalid
+
+TOKEN_BYTES = 32
+RATE_WINDOW = timedelta(minutes=15)
+
+
+class LinkNotUsable(Invalid, code="sign_in_link_not_usable"):
+    """Used, expired or unknown: the person asks for a new one. Which of the three is not said."""
+
+
+class TooManyLinks(Invalid, code="too_many_sign_in_links"):
+    """Too many links asked for, for this address or from this client, within the window."""
+
+
+def new_secret() -> str:
+    """A fresh random token (URL-safe text of 32 random bytes)."""
+    return secrets.token_urlsafe(TOKEN_BYTES)
+
+
+def digest(secret: str) -> str:
+    """What is stored of a token or a session id."""
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def address_key(email: str) -> str:
+    """The rate-limit key of an address: its digest, so the table holds no address."""
+    return "address:" + digest(email.strip().lower())
+
+
+def same(a: str, b: str) -> bool:
+    return hmac.compare_digest(a.encode(), b.encode())
+
+
+@dataclass(frozen=True)
+class SignInLink:
+    digest: str
+    email: str
+    expires_at: datetime
+    used_at: datetime | None = None
+
+    def usable(self, now: datetime) -> bool:
+        return self.used_at is None and now < self.expires_at
+
+
+def check_rate(asked_recently: int, limit: int) -> None:
+    if asked_recently >= limit:
+        raise TooManyLinks("too many sign-in links asked for; try again in a quarter of an hour")
+
+
+@dataclass
+class Session:
+    """A signed-in browser. Before sign-up is finished it knows only the confirmed address (`person_id` None).
+
+    The role, person, chapter and stage come from profiles, at sign-in and whenever the web changes the profile:
+    the service tokens minted for this session say what profiles says, never what the browser says."""
+
+    digest: str
+    csrf_token: str
+    expires_at: datetime
+    person_id: UUID | None = None
+    email: str | None = None  # only until sign-up has registered the person
+    chapter_id: UUID | None = None
+    stage: str | None = None
+    language: str | None = None
+    timezone: str | None = None
+
+    @property
+    def signed_up(self) -> bool:
+        return self.person_id is not None
+
+    def live(self, now: datetime) -> bool:
+        return now < self.expires_at

@@ -1,0 +1,372 @@
+"""Signing in and out, the language switch, sign-up (a short wizard), and my data (see, download, erase)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from mentorship_contracts.profiles import EMAIL_CONFIRMATION_PAGE
+
+from ..adapters.services import ServiceError
+from ..domain.sign_in import LinkNotUsable, TooManyLinks
+from ..service_layer import sign_in
+from . import labels
+from .web import (
+    LANGUAGE_COOKIE,
+    PRE_SESSION_COOKIE,
+    SESSION_COOKIE,
+    Form,
+    Newcomer,
+    Person,
+    Visit,
+    Visiting,
+    app_state,
+    clients,
+    local,
+    redirect,
+    render,
+)
+
+router = APIRouter(include_in_schema=False)
+
+# Offered in the wizard; a person's browser preselects its own when it is one of them (static/app.js).
+TIME_ZONES = (
+    "America/New_York", "America/Chicago", "America/Denver", "America/Phoenix", "America/Los_Angeles",
+    "America/Anchorage", "Pacific/Honolulu", "America/Puerto_Rico", "America/Mexico_City", "America/Bogota",
+    "America/Lima", "America/Santiago", "America/Argentina/Buenos_Aires", "America/Sao_Paulo", "Europe/London",
+    "Europe/Madrid", "Africa/Lagos", "Asia/Kolkata", "Asia/Manila", "UTC",
+)
+SIGN_UP_STEPS = ("about", "interests", "identity", "enrol")
+
+
+# --- sign in and out ----------------------------------------------------------------------------------------
+
+@router.get("/sign-in")
+async def sign_in_page(visitor: Visiting, next: str | None = None) -> Response:
+    if visitor.session is not None and visitor.session.person_id is not None:
+        return redirect(visitor, local(next))
+    return render(visitor, "sign_in.html", back_to=local(next))
+
+
+def _compose(visitor: Visit):
+    renderer = app_state(visitor.request).renderer
+
+    def compose(language: str, url: str, known: bool) -> tuple[str, str, str]:
+        def _(message: str) -> str:
+            return renderer.gettext(language, message)
+        context = {"url": url, "known": known, "minutes": app_state(visitor.request).settings.sign_in_link_minutes}
+        subject = _("Your sign-in link") if known else _("Finish signing up")
+        text = renderer.render(language, "email/sign_in.txt", context)
+        html = renderer.render(language, "email/sign_in.html", context)
+        return subject, text, html
+
+    return compose
+
+
+@router.post("/sign-in")
+async def ask_for_link(visitor: Visiting, posted: Form) -> Response:
+    state = app_state(visitor.request)
+    settings = state.settings
+    email = str(posted.get("email") or "").strip()
+    if "@" not in email or len(email) > 254 or any(c.isspace() for c in email):
+        return render(visitor, "sign_in.html", 422, email=email,
+                      field_error=visitor._("Enter your email address, like name@example.org."))
+    client = visitor.request.client.host if visitor.request.client else "unknown"
+    try:
+        await sign_in.request_link(
+            email, client, visitor.language, datetime.now(UTC), state.new_unit_of_work(),
+            directory=clients(visitor.request), mailer=state.mailer, compose=_compose(visitor),
+            link_url=lambda secret: f"{settings.public_base_url.rstrip('/')}/sign-in/{secret}",
+            lifetime=timedelta(minutes=settings.sign_in_link_minutes),
+            limit_per_address=settings.sign_in_limit_per_address, limit_per_client=settings.sign_in_limit_per_client)
+    except TooManyLinks as error:
+        return render(visitor, "sign_in.html", 429, email=email, error=visitor.error_words(error.code))
+    return render(visitor, "link_sent.html", email=email)
+
+
+@router.get("/sign-in/{token}")
+async def confirm_link_page(token: str, visitor: Visiting) -> Response:
+    """What a mail scanner fetches too: nothing is used up until the person presses the button (POST)."""
+    usable = len(token) < 100 and await sign_in.usable_link(token, datetime.now(UTC),
+                                                            app_state(visitor.request).new_unit_of_work())
+    if not usable:
+        return render(visitor, "sign_in.html", 410, error=visitor.error_words(LinkNotUsable.code))
+    return render(visitor, "confirm_sign_in.html", token=token)
+
+
+@router.post("/sign-in/{token}")
+async def use_link(token: str, visitor: Visiting, posted: Form) -> Response:
+    state = app_state(visitor.request)
+    try:
+        session_id, session = await sign_in.redeem_link(
+            token[:100], visitor.session_id, datetime.now(UTC), state.new_unit_of_work(),
+            directory=clients(visitor.request), idle=timedelta(hours=state.settings.session_idle_hours))
+    except LinkNotUsable as error:
+        return render(visitor, "sign_in.html", 410, error=visitor.error_words(error.code))
+    if session.language is None:
+        session.language = visitor.language
+        await sign_in.save_session(session, state.new_unit_of_work())
+    visitor.cookies = [(SESSION_COOKIE, session_id, state.settings.session_idle_hours * 3600),
+                       (PRE_SESSION_COOKIE, "", None)]
+    return redirect(visitor, "/" if session.person_id else "/sign-up")
+
+
+@router.post("/sign-out")
+async def sign_out(visitor: Visiting, posted: Form) -> Response:
+    if visitor.session_id:
+        await sign_in.sign_out(visitor.session_id, app_state(visitor.request).new_unit_of_work())
+    visitor.cookies = [(SESSION_COOKIE, "", None)]
+    return redirect(visitor, "/?signed_out=1")
+
+
+@router.post("/language")
+async def choose_language(visitor: Visiting, posted: Form) -> Response:
+    language = str(posted.get("language") or "")
+    back = local(str(posted.get("back") or "/"))
+    if language not in labels.LANGUAGES:
+        return redirect(visitor, back)
+    visitor.cookies.append((LANGUAGE_COOKIE, language, 365 * 24 * 3600))
+    session = visitor.session
+    if session is not None:
+        session.language = language
+        if session.person_id is not None:
+            try:
+                await clients(visitor.request).update_person(visitor.who, session.person_id,
+                                                             {"preferred_language": language})
+            except ServiceError:
+                pass  # the page's language changes all the same; the emails' language is tried again next time
+        await sign_in.save_session(session, app_state(visitor.request).new_unit_of_work())
+    return redirect(visitor, back)
+
+
+# --- sign-up: about me, interests, identity (optional), enrolment ------------------------------------------
+
+def _listed(posted, name: str, allowed) -> list[str]:
+    return [value for value in posted.getlist(name) if value in allowed]
+
+
+def _wizard(visitor: Visit, step: str, status: int = 200, **context: Any) -> Response:
+    return render(visitor, f"sign_up_{step}.html", status, step=step, steps=SIGN_UP_STEPS,
+                  number=SIGN_UP_STEPS.index(step) + 1, time_zones=TIME_ZONES, **context)
+
+
+@router.get("/sign-up")
+async def sign_up_about(visitor: Newcomer) -> Response:
+    if visitor.session is not None and visitor.session.person_id is not None:
+        return redirect(visitor, "/sign-up/interests")
+    chapters = await clients(visitor.request).chapters(visitor.who)
+    return _wizard(visitor, "about", chapters=chapters, values={"language": visitor.language})
+
+
+@router.post("/sign-up")
+async def register(visitor: Newcomer, posted: Form) -> Response:
+    session = visitor.session
+    assert session is not None
+    if session.person_id is not None:
+        return redirect(visitor, "/sign-up/interests")
+    values = {key: str(posted.get(key) or "").strip() for key in ("display_name", "stage", "timezone", "chapter_id",
+                                                                     "language", "pronouns")}
+    languages = _listed(posted, "languages", labels.LANGUAGES)
+    modalities = _listed(posted, "modalities", labels.MODALITIES) or ["virtual"]
+    problems = {}
+    if not values["display_name"]:
+        problems["display_name"] = visitor._("Tell us the name you would like people to see.")
+    if values["stage"] not in labels.STAGES:
+        problems["stage"] = visitor._("Choose where you are in your training.")
+    if values["timezone"] not in TIME_ZONES:
+        problems["timezone"] = visitor._("Choose your time zone.")
+    chapters = await clients(visitor.request).chapters(visitor.who)
+    if problems:
+        return _wizard(visitor, "about", 422, chapters=chapters, values=values, problems=problems,
+                       chosen={"languages": languages, "modalities": modalities})
+    body = {"display_name": values["display_name"][:200], "email": session.email, "stage": values["stage"],
+            "timezone": values["timezone"], "languages": languages, "modalities": modalities,
+            "preferred_language": values["language"] if values["language"] in labels.LANGUAGES else visitor.language}
+    if values["pronouns"]:
+        body["pronouns"] = values["pronouns"][:50]
+    if values["chapter_id"] in {c["id"] for c in chapters}:
+        body["chapter_id"] = values["chapter_id"]
+    try:
+        person = await clients(visitor.request).register(visitor.who, body)
+    except ServiceError as error:
+        return _wizard(visitor, "about", 422 if error.status < 500 else 503, chapters=chapters, values=values,
+                       error=visitor.error_words(error), chosen={"languages": languages, "modalities": modalities})
+    sign_in.attach(session, person)
+    await sign_in.save_session(session, app_state(visitor.request).new_unit_of_work())
+    return redirect(visitor, "/sign-up/interests")
+
+
+@router.get("/sign-up/interests")
+async def sign_up_interests(visitor: Person) -> Response:
+    me = await clients(visitor.request).person(visitor.who, visitor.person_id)
+    return _wizard(visitor, "interests", me=me)
+
+
+@router.post("/sign-up/interests")
+async def save_interests(visitor: Person, posted: Form) -> Response:
+    changes: dict[str, Any] = {"specialties": _listed(posted, "specialties", labels.SPECIALTIES)[:10],
+                               "support_areas": _listed(posted, "support_areas", labels.SUPPORT)}
+    bio = str(posted.get("bio") or "").strip()
+    changes["bio"] = bio[:2000] or None
+    try:
+        await clients(visitor.request).update_person(visitor.who, visitor.person_id, changes)
+    except ServiceError as error:
+        me = await clients(visitor.request).person(visitor.who, visitor.person_id)
+        return _wizard(visitor, "interests", 422, me=me, error=visitor.error_words(error))
+    return redirect(visitor, str(posted.get("next") or "/sign-up/identity"))
+
+
+def _identity_form(identity: dict) -> dict:
+    requested = {r["attribute"]: r["strength"] for r in identity.get("requests", [])}
+    return {name: {**identity["attributes"].get(name, {"value": "", "use_in_matching": False,
+                                                       "show_to_partner": False}),
+                   "wish": requested.get(name, "")}
+            for name in labels.IDENTITY}
+
+
+@router.get("/sign-up/identity")
+async def sign_up_identity(visitor: Person) -> Response:
+    identity = await clients(visitor.request).identity(visitor.who, visitor.person_id)
+    return _wizard(visitor, "identity", attributes=_identity_form(identity))
+
+
+@router.post("/sign-up/identity")
+async def save_identity(visitor: Person, posted: Form) -> Response:
+    attributes, requests = {}, []
+    for name in labels.IDENTITY:
+        value = str(posted.get(f"{name}.value") or "").strip()[:100]
+        if value:
+            attributes[name] = {"value": value, "use_in_matching": posted.get(f"{name}.matching") == "yes",
+                                "show_to_partner": posted.get(f"{name}.partner") == "yes"}
+            wish = str(posted.get(f"{name}.wish") or "")
+            if wish in ("preference", "requirement"):
+                requests.append({"attribute": name, "strength": wish})
+    try:
+        await clients(visitor.request).declare_identity(visitor.who, visitor.person_id,
+                                                        {"attributes": attributes, "requests": requests})
+    except ServiceError as error:
+        identity = await clients(visitor.request).identity(visitor.who, visitor.person_id)
+        return _wizard(visitor, "identity", 422, attributes=_identity_form(identity),
+                       error=visitor.error_words(error))
+    return redirect(visitor, str(posted.get("next") or "/sign-up/enrol"))
+
+
+async def _programs_open_to(visitor: Visit) -> list[dict]:
+    programs = await clients(visitor.request).programs(visitor.who)
+    stage = visitor.session.stage if visitor.session else None
+    chapter = visitor.session.chapter_id if visitor.session else None
+    return [p for p in programs if p["chapter_id"] in (None, str(chapter) if chapter else None)
+            and (stage in p["mentee_stages"] or stage in p["mentor_stages"])]
+
+
+@router.get("/sign-up/enrol")
+async def sign_up_enrol(visitor: Person) -> Response:
+    return _wizard(visitor, "enrol", programs=await _programs_open_to(visitor))
+
+
+@router.post("/sign-up/enrol")
+async def enrol(visitor: Person, posted: Form) -> Response:
+    program_id = str(posted.get("program_id") or "")
+    programs = await _programs_open_to(visitor)
+    program = next((p for p in programs if p["id"] == program_id), None)
+    role = str(posted.get("role") or "")
+    if program is None or role not in ("mentee", "mentor"):
+        return _wizard(visitor, "enrol", 422, programs=programs,
+                       error=visitor._("Choose a program, and whether you join it as a mentee or as a mentor."))
+    body: dict[str, Any] = {"person_id": str(visitor.person_id), "program_id": program_id, "role": role}
+    if role == "mentor":
+        try:
+            body["capacity"] = max(1, min(10, int(str(posted.get("capacity") or "1"))))
+        except ValueError:
+            body["capacity"] = 1
+    else:
+        goals = str(posted.get("goals") or "").strip()[:2000]
+        if goals:
+            body["goals"] = goals
+    if len(program.get("pairing_kinds") or []) > 1:
+        body["pairing_kind"] = program["pairing_kinds"][0]
+    try:
+        await clients(visitor.request).enroll(visitor.who, body)
+    except ServiceError as error:
+        return _wizard(visitor, "enrol", 422, programs=programs, error=visitor.error_words(error))
+    return redirect(visitor, "/?enrolled=1")
+
+
+# --- a new email address, confirmed from it (profiles sends the link: EMAIL_CONFIRMATION_PAGE) ----------------
+
+@router.post("/account/email")
+async def ask_to_change_email(visitor: Person, posted: Form) -> Response:
+    email = str(posted.get("email") or "").strip()
+    try:
+        await clients(visitor.request).call("profiles", "POST", f"/v1/people/{visitor.person_id}/email-change",
+                                            visitor.who, json={"email": email})
+    except ServiceError as error:
+        return render(visitor, "my_data.html", 422, data=await _everything(visitor), email_error=(
+            visitor._("Enter an email address, like name@example.org.") if error.status == 422
+            else visitor.error_words(error)), new_email=email)
+    return render(visitor, "my_data.html", data=await _everything(visitor), email_sent=email)
+
+
+@router.get(EMAIL_CONFIRMATION_PAGE)
+async def confirm_email_page(visitor: Visiting, token: str = "") -> Response:
+    """What the link in the email opens (and a mail scanner fetches): nothing changes until the button (POST)."""
+    return render(visitor, "confirm_email.html", token=token[:100])
+
+
+@router.post(EMAIL_CONFIRMATION_PAGE)
+async def confirm_email(visitor: Person, posted: Form) -> Response:
+    try:
+        person = await clients(visitor.request).confirm_email_change(visitor.who, str(posted.get("token") or "")[:100])
+    except ServiceError:
+        return render(visitor, "confirm_email.html", 422, error=visitor._(
+            "This link cannot confirm the change: it was used or is older than a day, or it was sent for another "
+            "account. Ask for the change again from your data page."))
+    return render(visitor, "confirm_email.html", confirmed=person["email"])
+
+
+# --- my data ------------------------------------------------------------------------------------------------
+
+async def _everything(visitor: Visit) -> dict[str, Any]:
+    api = clients(visitor.request)
+    who, me = visitor.who, visitor.person_id
+    person, identity, enrollments, pairings, registrations, bookings = await asyncio.gather(
+        api.person(who, me), api.identity(who, me), api.enrollments(who, me), api.pairings(who, me),
+        api.my_registrations(who), api.my_bookings(who))
+    return {"profile": person, "identity": identity, "enrollments": enrollments, "mentorships": pairings,
+            "event_registrations": registrations, "office_hour_bookings": bookings}
+
+
+@router.get("/my-data")
+async def my_data(visitor: Person) -> Response:
+    return render(visitor, "my_data.html", data=await _everything(visitor))
+
+
+@router.get("/my-data/download")
+async def download_my_data(visitor: Person) -> Response:
+    data = {"exported_at": datetime.now(UTC).isoformat(), **await _everything(visitor)}
+    return Response(json.dumps(data, indent=2, ensure_ascii=False), media_type="application/json",
+                    headers={"Content-Disposition": 'attachment; filename="my-mentorship-data.json"'})
+
+
+@router.get("/my-data/erase")
+async def erase_page(visitor: Person) -> Response:
+    return render(visitor, "erase.html")
+
+
+@router.post("/my-data/erase")
+async def erase(visitor: Person, posted: Form, request: Request) -> Response:
+    if posted.get("confirm") != "erase":
+        return render(visitor, "erase.html", 422,
+                      error=visitor._("Tick the box to confirm that you want everything erased."))
+    person_id = visitor.person_id
+    try:
+        await clients(request).erase(visitor.who, person_id)
+    except ServiceError as error:
+        return render(visitor, "erase.html", 503 if error.status >= 500 else 422, error=visitor.error_words(error))
+    await sign_in.sign_out_everywhere(person_id, app_state(request).new_unit_of_work())
+    visitor.cookies = [(SESSION_COOKIE, "", None)]
+    return redirect(visitor, "/?erased=1")

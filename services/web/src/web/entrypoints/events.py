@@ -1,0 +1,119 @@
+"""Events: those a person may attend (national ones and their chapter's, open to their stage), one event with
+the person's seat or waitlist place and, once confirmed, its join link; register and cancel."""
+
+from __future__ import annotations
+
+import asyncio
+from uuid import UUID
+
+from fastapi import APIRouter
+from fastapi.responses import Response
+
+from ..adapters.services import ServiceError
+from .web import Form, Person, Visit, Visiting, clients, htmx, redirect, render
+
+router = APIRouter(include_in_schema=False)
+
+
+async def _registrations(visitor: Visit) -> dict[str, dict]:
+    if visitor.session is None or visitor.session.person_id is None:
+        return {}
+    found = await clients(visitor.request).my_registrations(visitor.who)
+    return {r["scheduled_event_id"]: r for r in found if r["status"] != "cancelled"}
+
+
+@router.get("/events")
+async def events(visitor: Visiting) -> Response:
+    api = clients(visitor.request)
+    session = visitor.session
+    stage = session.stage if session else None
+    chapter = session.chapter_id if session else None
+    listed, mine = await asyncio.gather(api.events_for(visitor.who, stage, chapter), _registrations(visitor))
+    return render(visitor, "events.html", events=listed, mine=mine)
+
+
+@router.get("/registrations")
+async def registrations(visitor: Person) -> Response:
+    found = await clients(visitor.request).my_registrations(visitor.who)
+    return render(visitor, "registrations.html", registrations=[r for r in found if r["status"] != "cancelled"])
+
+
+async def _event_page(visitor: Visit, event_id: UUID, status: int = 200, **context) -> Response:
+    api = clients(visitor.request)
+    try:
+        event, mine = await asyncio.gather(api.event(visitor.who, event_id), _registrations(visitor))
+    except ServiceError as error:
+        if error.status in (403, 404, 422):
+            return render(visitor, "not_found.html", 404)
+        raise
+    registration = mine.get(str(event_id))
+    link = None
+    if registration and registration["status"] == "confirmed" and event["is_virtual"]:
+        link = await api.join_link(visitor.who, event_id)
+    template = "_event_actions.html" if htmx(visitor.request) else "event.html"
+    return render(visitor, template, status, event=event, registration=registration, join_link=link, **context)
+
+
+@router.get("/events/{event_id}")
+async def event(event_id: UUID, visitor: Visiting, done: str | None = None) -> Response:
+    return await _event_page(visitor, event_id, done=done)
+
+
+@router.post("/events/{event_id}/register")
+async def register(event_id: UUID, visitor: Person, posted: Form) -> Response:
+    try:
+        await clients(visitor.request).register_for(visitor.who, event_id, visitor.person_id)
+    except ServiceError as error:
+        return await _event_page(visitor, event_id, 200 if htmx(visitor.request) else 422,
+                                 error=visitor.error_words(error))
+    if htmx(visitor.request):
+        return await _event_page(visitor, event_id, done="registered")
+    return redirect(visitor, f"/events/{event_id}?done=registered")
+
+
+@router.post("/events/{event_id}/cancel")
+async def cancel(event_id: UUID, visitor: Person, posted: Form) -> Response:
+    try:
+        await clients(visitor.request).cancel_registration(visitor.who, event_id, visitor.person_id)
+    except ServiceError as error:
+        return await _event_page(visitor, event_id, 200 if htmx(visitor.request) else 422,
+                                 error=visitor.error_words(error))
+    if htmx(visitor.request):
+        return await _event_page(visitor, event_id, done="cancelled")
+    return redirect(visitor, f"/events/{event_id}?done=cancelled")
+
+
+# --- office hours -----------------------------------------------------------------------------------------------
+
+@router.get("/office-hours")
+async def office_hours(visitor: Person, done: str | None = None, error: str | None = None) -> Response:
+    api = clients(visitor.request)
+    slots, mine = await asyncio.gather(api.open_slots(visitor.who, visitor.session.chapter_id if visitor.session
+                                                      else None), api.my_bookings(visitor.who))
+    booked = {s["id"] for s in mine}
+    return render(visitor, "office_hours.html", slots=[s for s in slots if s["id"] not in booked], mine=mine,
+                  done=done, error=visitor.error_words(error) if error else None)
+
+
+@router.get("/office-hours/{slot_id}")
+async def office_hour(slot_id: UUID, visitor: Person) -> Response:
+    """Where a message about one booked office hour links: the office-hours page, which lists it with its cancel."""
+    return await office_hours(visitor)
+
+
+@router.post("/office-hours/{slot_id}/book")
+async def book(slot_id: UUID, visitor: Person, posted: Form) -> Response:
+    try:
+        await clients(visitor.request).book_slot(visitor.who, slot_id, visitor.person_id)
+    except ServiceError as error:
+        return redirect(visitor, f"/office-hours?error={error.code if error.code.isidentifier() else 'failed'}")
+    return redirect(visitor, "/office-hours?done=booked")
+
+
+@router.post("/office-hours/{slot_id}/cancel")
+async def cancel_booking(slot_id: UUID, visitor: Person, posted: Form) -> Response:
+    try:
+        await clients(visitor.request).cancel_booking(visitor.who, slot_id)
+    except ServiceError as error:
+        return redirect(visitor, f"/office-hours?error={error.code if error.code.isidentifier() else 'failed'}")
+    return redirect(visitor, "/office-hours?done=booking_cancelled")

@@ -1,0 +1,208 @@
+"""The words for the services' codes (stages, specialties, reasons, errors), marked for translation (`N_`):
+templates show `_(label)`, in the page's language."""
+
+from __future__ import annotations
+
+
+def N_(message: str) -> str:  # noqa: N802 - gettext's marker for strings translated later
+    return message
+
+
+STAGES = {
+    "high_school": N_("High-school student"),
+    "undergraduate": N_("Undergraduate (pre-med or pre-health)"),
+    "post_baccalaureate": N_("Post-baccalaureate student"),
+    "medical_student_1": N_("Medical student, year 1"),
+    "medical_student_2": N_("Medical student, year 2"),
+    "medical_student_3": N_("Medical student, year 3"),
+    "medical_student_4": N_("Medical student, year 4"),
+    "resident": N_("Resident"),
+    "fellow": N_("Fellow"),
+    "attending": N_("Attending physician"),
+    "nursing_student": N_("Nursing student"),
+    "nurse": N_("Nurse"),
+    "pa_student": N_("Physician assistant student"),
+    "physician_assistant": N_("Physician assistant"),
+    "pharmacy_student": N_("Pharmacy student"),
+    "pharmacist": N_("Pharmacist"),
+    "dental_student": N_("Dental student"),
+    "dentist": N_("Dentist"),
+    "physical_therapy_student": N_("Physical therapy student"),
+    "physical_therapist": N_("Physical therapist"),
+    "public_health_student": N_("Public health student"),
+    "public_health_professional": N_("Public health professional"),
+}
+
+SPECIALTIES = {
+    "allergy_immunology": N_("Allergy and immunology"),
+    "anesthesiology": N_("Anesthesiology"),
+    "cardiology": N_("Cardiology"),
+    "dermatology": N_("Dermatology"),
+    "emergency_medicine": N_("Emergency medicine"),
+    "endocrinology": N_("Endocrinology"),
+    "family_medicine": N_("Family medicine"),
+    "gastroenterology": N_("Gastroenterology"),
+    "general_surgery": N_("General surgery"),
+    "geriatrics": N_("Geriatrics"),
+    "hematology_oncology": N_("Hematology and oncology"),
+    "infectious_disease": N_("Infectious disease"),
+    "internal_medicine": N_("Internal medicine"),
+    "nephrology": N_("Nephrology"),
+    "neurology": N_("Neurology"),
+    "neurosurgery": N_("Neurosurgery"),
+    "obstetrics_gynecology": N_("Obstetrics and gynecology"),
+    "ophthalmology": N_("Ophthalmology"),
+    "orthopaedic_surgery": N_("Orthopaedic surgery"),
+    "otolaryngology": N_("Otolaryngology (ENT)"),
+    "pathology": N_("Pathology"),
+    "pediatrics": N_("Pediatrics"),
+    "physical_medicine_rehabilitation": N_("Physical medicine and rehabilitation"),
+    "plastic_surgery": N_("Plastic surgery"),
+    "psychiatry": N_("Psychiatry"),
+    "pulmonology_critical_care": N_("Pulmonology and critical care"),
+    "radiation_oncology": N_("Radiation oncology"),
+    "radiology": N_("Radiology"),
+    "urology": N_("Urology"),
+    "vascular_surgery": N_("Vascular surgery"),
+    "public_health": N_("Public health"),
+    "nursing": N_("Nursing"),
+    "physician_assistant": N_("Physician assistant"),
+    "pharmacy": N_("Pharmacy"),
+    "dentistry": N_("Dentistry"),
+    "physical_therapy": N_("Physical therapy"),
+    "undecided": N_("Not decided yet"),
+}
+
+SUPPORT = {
+    "academic_guidance": N_("Academic guidance"),
+    "clinical_skills": N_("Clinical skills"),
+    "career_planning": N_("Career planning and choosing a specialty"),
+    "professional_development": N_("Professional development"),
+    "emotional_support": N_("Emotional support and well-being"),
+    "networking": N_("Networking"),
+    "research": N_("Research"),
+    "applications_and_interviews": N_("Applications and interviews"),
+}
+
+MODALITIES = {"virtual": N_("Online (video or phone)"), "in_person": N_("In person")}
+
+LANGUAGES = {"en": N_("English"), "es": N_("Spanish")}
+
+# The identity attributes profiles knows, with the words a person reads.
+IDENTITY = {
+    "first_generation": N_("First in my family to go to college"),
+    "race_ethnicity": N_("Race or ethnicity"),
+    "gender_identity": N_("Gender identity"),
+    "sexual_orientation": N_("Sexual orientation"),
+    "disability": N_("Disability"),
+    "religion": N_("Religion"),
+    "veteran": N_("Veteran"),
+    "immigration_background": N_("Immigration background"),
+    "socioeconomic_background": N_("Socioeconomic background"),
+}
+
+# Why matching paired two people (its reason codes), in words.
+REASONS = {
+    "specialty_overlap": N_("you share an interest in the same specialty"),
+    "support_offered": N_("your mentor offers the kind of support you asked for"),
+    "near_peer": N_("your mentor is a step or two ahead of you on the path"),
+    "further_along": N_("your mentor is further along the path"),
+    "shared_identity": N_("your mentor shares an identity you asked for"),
+    "shared_language": N_("you speak a language in common"),
+    "format_compatible": N_("you both can meet the same way (online or in person)"),
+    "same_region": N_("you live in the same region"),
+    "same_time_zone": N_("you are in the same time zone"),
+    "requested": N_("you asked for this mentor"),
+}
+
+PAIRING_STATUS = {
+    "proposed": N_("Proposed: waiting for answers"),
+    "requested": N_("Requested: waiting for the mentor"),
+    "active": N_("Active"),
+    "declined": N_("Declined"),
+    "ended": N_("Ended"),
+    "completed": N_("Completed"),
+    "lapsed": N_("Lapsed"),
+}
+
+DECLINE_REASONS = {
+    "not_a_good_fit": N_("Not a good fit"),
+    "schedule_conflict": N_("My schedule does not allow it"),
+    "no_longer_available": N_("I am no longer available"),
+    "prefer_another_mentor": N_("I would prefer another mentor"),
+    "other": N_("Another reason"),
+}
+
+END_REASONS = {
+    "goals_met": N_("We met our goals"),
+    "not_a_good_fit": N_("Not a good fit"),
+    "schedule_conflict": N_("My schedule does not allow it"),
+    "no_longer_available": N_("I am no longer available"),
+    "relocated": N_("I moved"),
+    "conduct": N_("A problem of conduct"),
+    "other": N_("Another reason"),
+}
+
+REGISTRATION_STATUS = {
+    "confirmed": N_("You have a seat"),
+    "waitlisted": N_("You are on the waitlist"),
+    "cancelled": N_("Cancelled"),
+}
+
+EVENT_KINDS = {
+    "career_fair": N_("Career fair"),
+    "virtual_session": N_("Online session"),
+    "speaker_event": N_("Speaker event"),
+    "workshop": N_("Workshop"),
+    "chapter_session": N_("Chapter session"),
+    "office_hours": N_("Office hours"),
+    "conference": N_("Conference"),
+    "conference_session": N_("Conference session"),
+}
+
+# What a person can meet, by the services' error codes; anything else reads as GENERIC_ERROR.
+ERRORS = {
+    "sign_in_link_not_usable": N_("This sign-in link cannot be used any more: it was used already, or it is older "
+                                  "than 15 minutes. Ask for a new one below."),
+    "too_many_sign_in_links": N_("Too many sign-in links were asked for. Please wait a quarter of an hour and try "
+                                 "again."),
+    "already_registered": N_("Someone is already registered with this email address."),
+    "stage_not_eligible": N_("This program is not open to people at your stage of training."),
+    "already_enrolled": N_("You are already enrolled in this program."),
+    "registration_closed": N_("Registration for this event has closed."),
+    "not_in_audience": N_("This event is not open to people at your stage of training."),
+    "stage_not_yet_known": N_("Your profile is still on its way to this part of the platform. Try again in a "
+                              "minute."),
+    "meeting_in_the_future": N_("A meeting is logged once it has happened: choose today or an earlier day."),
+    "transition_not_allowed": N_("This mentorship can no longer change this way."),
+    "wrong_state": N_("This cannot be done any more: things have moved on. Reload the page to see where they "
+                      "stand."),
+    "mentor_full": N_("This mentor has no room for another mentee right now."),
+    "program_cap_reached": N_("This program is full."),
+    "not_confirmed": N_("The link is shown once your seat is confirmed."),
+    "renewal_not_due": N_("A mentorship is renewed in the last weeks of its term. Come back then: we will remind "
+                          "you both."),
+    "meeting_before_pairing": N_("A meeting is logged from the day you were paired on."),
+    "already_booked": N_("Someone booked this slot just before you. Choose another one."),
+    "invalid_request": N_("Something in the form is not right; please check it."),
+    "service_unavailable": N_("Part of the platform is not answering right now. Please try again in a minute."),
+    "csrf": N_("This form has expired. Please reload the page and try again."),
+}
+# What a person is told once an action has worked.
+DONE = {
+    "accepted": N_("You accepted this mentorship."),
+    "declined": N_("You declined this mentorship."),
+    "meeting_logged": N_("Your meeting is logged."),
+    "ended": N_("This mentorship has ended."),
+    "registered": N_("You are registered."),
+    "cancelled": N_("Your registration is cancelled."),
+    "renewed": N_("Your mentorship is renewed for another term."),
+    "renewal_asked": N_("You asked to renew. It is renewed once your partner asks too."),
+    "feedback": N_("Thank you for telling us how it went."),
+    "capacity": N_("Your number of mentees is saved."),
+    "failed": N_("That did not work. Please try again, or ask your chapter coordinator for help."),
+    "booked": N_("Your office hour is booked."),
+    "booking_cancelled": N_("Your booking is cancelled."),
+    "preferences": N_("Your email choices are saved."),
+}
+GENERIC_ERROR = N_("That did not work. Please try again, or ask your chapter coordinator for help.")

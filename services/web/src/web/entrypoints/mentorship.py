@@ -1,0 +1,280 @@
+"""The home page (a dashboard for a signed-in person, a welcome otherwise), a mentorship and what its two people
+do with it (accept, decline, log a meeting, end early), and a waitlist place."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+from uuid import UUID
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from fastapi import APIRouter
+from fastapi.responses import Response
+
+from ..adapters.services import ServiceError
+from . import labels
+from .web import Form, Person, Visit, Visiting, clients, htmx, local, redirect, render
+
+router = APIRouter(include_in_schema=False)
+
+LIVE = ("proposed", "requested", "active")
+DAYS_PER_MONTH = 30.44
+
+
+def _moment(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+def next_meeting_due(pairing: dict, program: dict | None) -> datetime | None:
+    """When the next meeting is due by the program's cadence: its longest interval after the last meeting (or the
+    start of the term, for the first)."""
+    if pairing["status"] != "active" or program is None:
+        return None
+    since = _moment(pairing.get("last_met_at"))
+    if since is None:
+        ends = _moment(pairing.get("term_ends_at"))
+        if ends is None:
+            return None
+        since = ends - timedelta(days=program["term_months"] * DAYS_PER_MONTH)
+    return since + timedelta(days=program["cadence_max_days"])
+
+
+def _view(pairing: dict, me: UUID, partner: dict | None, program: dict | None, detail: dict | None) -> dict:
+    """What a page shows of one pairing, from the services' answers."""
+    i_mentor = pairing["mentor_id"] == str(me)
+    reasons = pairing.get("reasons") or pairing.get("reason_codes") or []
+    due = next_meeting_due(pairing, program)
+    mine_accepted = None
+    i_renew = partner_renews = False
+    if detail is not None:
+        mine_accepted = detail["mentor_accepted"] if i_mentor else detail["mentee_accepted"]
+        i_renew = bool(detail.get("mentor_renews" if i_mentor else "mentee_renews"))
+        partner_renews = bool(detail.get("mentee_renews" if i_mentor else "mentor_renews"))
+    needs_answer = pairing["status"] in ("proposed", "requested") and mine_accepted is False
+    if pairing["status"] == "requested" and not i_mentor:
+        needs_answer = False  # the mentee asked; the mentor answers
+    return {
+        "id": pairing["id"], "status": pairing["status"], "role": "mentor" if i_mentor else "mentee",
+        "partner": partner, "program": program, "reasons": [r for r in reasons if r in labels.REASONS],
+        "score": pairing.get("score"), "due": due, "overdue": bool(due and due < datetime.now(UTC)),
+        "needs_answer": needs_answer, "i_accepted": mine_accepted, "last_met_at": pairing.get("last_met_at"),
+        "term_ends_at": pairing.get("term_ends_at"), "i_renew": i_renew, "partner_renews": partner_renews,
+    }
+
+
+def _today(visitor: Visit) -> str:
+    """Today where the person is (a meeting logged late in the evening is not tomorrow's)."""
+    try:
+        zone = ZoneInfo(visitor.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        zone = ZoneInfo("UTC")
+    return datetime.now(zone).date().isoformat()
+
+
+async def _programs_by_id(visitor: Visit) -> dict[str, dict]:
+    return {p["id"]: p for p in await clients(visitor.request).programs(visitor.who)}
+
+
+async def _pairing_view(visitor: Visit, pairing_id: UUID) -> dict:
+    api = clients(visitor.request)
+    detail, programs = await asyncio.gather(api.pairing(visitor.who, pairing_id), _programs_by_id(visitor))
+    partner_id = detail["mentee_id"] if detail["mentor_id"] == str(visitor.person_id) else detail["mentor_id"]
+    partner = await api.partner(visitor.who, UUID(partner_id))
+    return _view({**detail, "reasons": detail["reason_codes"]}, visitor.person_id, partner,
+                 programs.get(detail["program_id"]), detail)
+
+
+@router.get("/")
+async def home(visitor: Visiting, signed_out: str | None = None, erased: str | None = None,
+               enrolled: str | None = None, done: str | None = None) -> Response:
+    if visitor.session is None:
+        return render(visitor, "welcome.html", signed_out=bool(signed_out), erased=bool(erased))
+    if visitor.session.person_id is None:
+        return redirect(visitor, "/sign-up")
+    api, who, me = clients(visitor.request), visitor.who, visitor.person_id
+    pairings, enrollments, programs = await asyncio.gather(api.pairings(who, me), api.enrollments(who, me),
+                                                           _programs_by_id(visitor))
+    live = [p for p in pairings if p["status"] in LIVE]
+    partners = await asyncio.gather(*(api.partner(who, UUID(p["mentor_id"] if p["mentee_id"] == str(me)
+                                                            else p["mentee_id"])) for p in live))
+    answering = [p for p in live if p["status"] in ("proposed", "requested")]
+    details = dict(zip([p["id"] for p in answering],
+                       await asyncio.gather(*(api.pairing(who, UUID(p["id"])) for p in answering)), strict=True))
+    views = [_view(p, me, partner, programs.get(p["program_id"]), details.get(p["id"]))
+             for p, partner in zip(live, partners, strict=True)]
+    paired_kinds = {(p["program_id"], p["pairing_kind"]) for p in live}
+    waiting = [e for e in enrollments if e["active"] and e["role"] == "mentee"
+               and (e["program_id"], e["pairing_kind"]) not in paired_kinds]
+    places = await asyncio.gather(*(api.waitlist_place(who, UUID(e["program_id"]), me, e["pairing_kind"])
+                                    for e in waiting))
+    waitlists = [{"program": programs.get(e["program_id"]), "place": place, "program_id": e["program_id"]}
+                 for e, place in zip(waiting, places, strict=True)]
+    mentoring = [e for e in enrollments if e["active"] and e["role"] == "mentor"]
+    return render(visitor, "dashboard.html", pairings=views, waitlists=waitlists,
+                  actions=[v for v in views if v["needs_answer"] or v["overdue"]],
+                  mentoring=[{**e, "program": programs.get(e["program_id"])} for e in mentoring],
+                  past=[p for p in pairings if p["status"] not in LIVE], enrolled=bool(enrolled), done=done,
+                  enrollments=enrollments)
+
+
+@router.get("/mentorships/{pairing_id}")
+async def mentorship(pairing_id: UUID, visitor: Person, done: str | None = None) -> Response:
+    try:
+        view = await _pairing_view(visitor, pairing_id)
+    except ServiceError as error:
+        if error.status in (403, 404):
+            return render(visitor, "not_found.html", 404)
+        raise
+    return render(visitor, "mentorship.html", p=view, done=done, today=_today(visitor))
+
+
+async def _act(visitor: Visit, pairing_id: UUID, action: str, body: dict | None, done: str,
+               back: str | None) -> Response:
+    api = clients(visitor.request)
+    error = None
+    try:
+        await api.act_on_pairing(visitor.who, pairing_id, action, body)
+    except ServiceError as failed:
+        error = visitor.error_words(failed)
+    if htmx(visitor.request):
+        view = await _pairing_view(visitor, pairing_id)
+        return render(visitor, "_pairing_card.html", p=view, error=error,
+                      announce=error or visitor._(labels.DONE[done]))
+    if error:
+        view = await _pairing_view(visitor, pairing_id)
+        return render(visitor, "mentorship.html", 422, p=view, error=error, today=_today(visitor))
+    return redirect(visitor, f"{local(back, f'/mentorships/{pairing_id}')}?done={done}")
+
+
+@router.post("/mentorships/{pairing_id}/accept")
+async def accept(pairing_id: UUID, visitor: Person, posted: Form) -> Response:
+    return await _act(visitor, pairing_id, "accept", None, "accepted", str(posted.get("back") or ""))
+
+
+@router.post("/mentorships/{pairing_id}/decline")
+async def decline(pairing_id: UUID, visitor: Person, posted: Form) -> Response:
+    reason = str(posted.get("reason_code") or "other")
+    reason = reason if reason in labels.DECLINE_REASONS else "other"
+    return await _act(visitor, pairing_id, "decline", {"reason_code": reason}, "declined",
+                      str(posted.get("back") or ""))
+
+
+@router.post("/mentorships/{pairing_id}/meetings")
+async def log_meeting(pairing_id: UUID, visitor: Person, posted: Form) -> Response:
+    try:
+        met_on = date.fromisoformat(str(posted.get("met_on") or ""))
+        minutes = int(str(posted.get("minutes") or "0"))
+    except ValueError:
+        view = await _pairing_view(visitor, pairing_id)
+        return render(visitor, "mentorship.html", 422, p=view, today=_today(visitor),
+                      error=visitor._("Give the day you met and how many minutes the meeting took."))
+    topics = [t.strip()[:100] for t in str(posted.get("topics") or "").split(",") if t.strip()][:10]
+    body = {"met_on": met_on.isoformat(), "minutes": max(5, min(600, minutes)), "topics": topics}
+    return await _act(visitor, pairing_id, "meetings", body, "meeting_logged", None)
+
+
+@router.post("/mentorships/{pairing_id}/end")
+async def end(pairing_id: UUID, visitor: Person, posted: Form) -> Response:
+    reason = str(posted.get("reason_code") or "other")
+    reason = reason if reason in labels.END_REASONS else "other"
+    return await _act(visitor, pairing_id, "end", {"reason_code": reason}, "ended", None)
+
+
+@router.post("/mentorships/{pairing_id}/renew")
+async def renew(pairing_id: UUID, visitor: Person, posted: Form) -> Response:
+    """Each side asks in the weeks before the term ends (matching's rule); renewed once both have."""
+    before = await clients(visitor.request).pairing(visitor.who, pairing_id)
+    try:
+        after = await clients(visitor.request).act_on_pairing(visitor.who, pairing_id, "renew")
+    except ServiceError as failed:
+        view = await _pairing_view(visitor, pairing_id)
+        return render(visitor, "mentorship.html", 422, p=view, error=visitor.error_words(failed), today=_today(visitor))
+    done = "renewed" if after["term_ends_at"] != before["term_ends_at"] else "renewal_asked"
+    return redirect(visitor, f"/mentorships/{pairing_id}?done={done}")
+
+
+@router.post("/mentorships/{pairing_id}/complete")
+async def complete(pairing_id: UUID, visitor: Person, posted: Form) -> Response:
+    error = None
+    try:
+        await clients(visitor.request).act_on_pairing(visitor.who, pairing_id, "complete")
+    except ServiceError as failed:
+        error = visitor.error_words(failed)
+    if error:
+        view = await _pairing_view(visitor, pairing_id)
+        return render(visitor, "mentorship.html", 422, p=view, error=error, today=_today(visitor))
+    return redirect(visitor, f"/mentorships/{pairing_id}/feedback")
+
+
+@router.get("/mentorships/{pairing_id}/feedback")
+async def feedback_page(pairing_id: UUID, visitor: Person) -> Response:
+    try:
+        view = await _pairing_view(visitor, pairing_id)
+    except ServiceError as error:
+        if error.status in (403, 404):
+            return render(visitor, "not_found.html", 404)
+        raise
+    return render(visitor, "feedback.html", p=view)
+
+
+@router.post("/mentorships/{pairing_id}/feedback")
+async def give_feedback(pairing_id: UUID, visitor: Person, posted: Form) -> Response:
+    try:
+        rating = int(str(posted.get("rating") or ""))
+    except ValueError:
+        rating = 0
+    comment = str(posted.get("comment") or "").strip()[:4000]
+    error = None
+    if not 1 <= rating <= 5:
+        error = visitor._("Choose how it went, from 1 to 5.")
+    else:
+        try:
+            await clients(visitor.request).act_on_pairing(visitor.who, pairing_id, "feedback",
+                                                          {"rating": rating, "comment": comment})
+        except ServiceError as failed:
+            error = visitor._("You have already told us how it went. Thank you!") \
+                if failed.code == "feedback_already_given" else visitor.error_words(failed)
+    if error:
+        view = await _pairing_view(visitor, pairing_id)
+        return render(visitor, "feedback.html", 422, p=view, error=error)
+    return redirect(visitor, "/?done=feedback")
+
+
+@router.post("/enrollments/{enrollment_id}/capacity")
+async def change_capacity(enrollment_id: UUID, visitor: Person, posted: Form) -> Response:
+    try:
+        capacity = max(1, min(10, int(str(posted.get("capacity") or ""))))
+    except ValueError:
+        return redirect(visitor, "/")
+    try:
+        await clients(visitor.request).change_enrollment(visitor.who, enrollment_id, {"capacity": capacity})
+    except ServiceError:
+        return redirect(visitor, "/?done=failed")
+    return redirect(visitor, "/?done=capacity")
+
+
+@router.get("/programs/{program_id}")
+async def program(program_id: UUID, visitor: Person) -> Response:
+    api = clients(visitor.request)
+    try:
+        found, enrollments = await asyncio.gather(api.program(visitor.who, program_id),
+                                                  api.enrollments(visitor.who, visitor.person_id))
+    except ServiceError as error:
+        if error.status in (403, 404, 422):
+            return render(visitor, "not_found.html", 404)
+        raise
+    mine = [e for e in enrollments if e["program_id"] == str(program_id) and e["active"]]
+    return render(visitor, "program.html", program=found, mine=mine)
+
+
+@router.get("/waitlists/{program_id}")
+async def waitlist(program_id: UUID, visitor: Person) -> Response:
+    api = clients(visitor.request)
+    enrollments, programs = await asyncio.gather(api.enrollments(visitor.who, visitor.person_id),
+                                                 _programs_by_id(visitor))
+    mine = [e for e in enrollments if e["program_id"] == str(program_id) and e["active"] and e["role"] == "mentee"]
+    places: list[Any] = await asyncio.gather(*(api.waitlist_place(visitor.who, program_id, visitor.person_id,
+                                                                  e["pairing_kind"]) for e in mine))
+    return render(visitor, "waitlist.html", program=programs.get(str(program_id)),
+                  places=[p for p in places if p])

@@ -1,0 +1,55 @@
+"""A person's messages (the in-app inbox notifications keeps) and which emails they get."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from fastapi import APIRouter
+from fastapi.responses import Response
+
+from ..adapters.services import ServiceError
+from . import labels
+from .web import Form, Person, clients, redirect, render
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/inbox")
+async def inbox(visitor: Person) -> Response:
+    found = await clients(visitor.request).inbox(visitor.who, visitor.person_id)
+    return render(visitor, "inbox.html", items=found["items"], unread=found["unread"])
+
+
+@router.post("/inbox/{notification_id}/read")
+async def mark_read(notification_id: UUID, visitor: Person, posted: Form) -> Response:
+    try:
+        await clients(visitor.request).mark_read(visitor.who, visitor.person_id, notification_id)
+    except ServiceError as error:
+        if error.status != 404:
+            raise
+    return redirect(visitor, "/inbox")
+
+
+@router.get("/settings/notifications")
+async def notification_settings(visitor: Person, done: str | None = None) -> Response:
+    found = await clients(visitor.request).preferences(visitor.who, visitor.person_id)
+    return render(visitor, "notification_settings.html", preferences=found, done=done, categories=CATEGORIES)
+
+
+@router.post("/settings/notifications")
+async def save_notification_settings(visitor: Person, posted: Form) -> Response:
+    api = clients(visitor.request)
+    current = await api.preferences(visitor.who, visitor.person_id)
+    wanted = set(posted.getlist("email"))
+    changes = {"email": {c["category"]: c["category"] in wanted for c in current["categories"] if c["can_opt_out"]},
+               "daily_digest": posted.get("daily_digest") == "yes"}
+    await api.change_preferences(visitor.who, visitor.person_id, changes)
+    return redirect(visitor, "/settings/notifications?done=preferences")
+
+
+CATEGORIES = {
+    "essential": labels.N_("About what you did yourself (always sent)"),
+    "mentorship_nudges": labels.N_("Reminders about your mentorships"),
+    "event_updates": labels.N_("Changes to events you registered for"),
+    "waitlist": labels.N_("Your place on waitlists"),
+}

@@ -1,0 +1,262 @@
+"""What every page shares: the visit (session, language, CSRF token), security headers, the access log without
+paths, rendering, redirects, and the refusal of a state-changing request without its CSRF token."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+import re
+import secrets
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Annotated, Any, TypeVar
+from urllib.parse import urlsplit
+
+from fastapi import Depends, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.datastructures import FormData
+
+from ..adapters.rendering import LANGUAGES, Renderer, negotiate
+from ..adapters.services import NEWCOMER, ServiceClients, ServiceError, Who
+from ..domain.sign_in import Session, same
+from ..service_layer import sign_in
+from . import labels
+
+log = logging.getLogger("web.access")
+
+SESSION_COOKIE = "__Host-session"
+# Before sign-in, forms carry a token derived from this random cookie (signed double submit).
+PRE_SESSION_COOKIE = "__Host-visit"
+LANGUAGE_COOKIE = "__Host-lang"
+
+CONTENT_SECURITY_POLICY = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+)
+SECURITY_HEADERS = [
+    (b"content-security-policy", CONTENT_SECURITY_POLICY.encode()),
+    (b"referrer-policy", b"no-referrer"),
+    (b"x-content-type-options", b"nosniff"),
+    (b"x-frame-options", b"DENY"),
+    (b"cross-origin-opener-policy", b"same-origin"),
+    (b"permissions-policy", b"camera=(), microphone=(), geolocation=(), interest-cohort=()"),
+]
+
+
+class SecurityHeaders:
+    """Every answer gets the security headers; pages (not static files) are never cached, as they are personal.
+    The access log names the route's template, never the path: a sign-in link's token is in its path."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started, status = time.perf_counter(), 500
+        static = scope["path"].startswith("/static/")
+
+        async def with_headers(message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                headers = [*message.get("headers", ()), *SECURITY_HEADERS]
+                headers.append((b"cache-control", b"public, max-age=3600" if static else b"no-store"))
+                message["headers"] = headers
+            await send(message)
+
+        try:
+            await self.app(scope, receive, with_headers)
+        finally:
+            route = getattr(scope.get("route"), "path", "unmatched")
+            log.info("request", extra={"method": scope["method"], "route": route, "status": status,
+                                       "ms": round((time.perf_counter() - started) * 1000, 1)})
+
+
+_TOKEN_IN_PATH = re.compile(r"(/sign-in/)[^/?#\s\"]+")
+
+
+class RedactSignInLinks(logging.Filter):
+    """Defence in depth for uvicorn's access log (off in `plumbing.serve`, on in some deployments and tests): the
+    path of a sign-in link carries its token, which becomes `/sign-in/[redacted]`."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple):
+            record.args = tuple(_TOKEN_IN_PATH.sub(r"\1[redacted]", a) if isinstance(a, str) else a
+                                for a in record.args)
+        if isinstance(record.msg, str):
+            record.msg = _TOKEN_IN_PATH.sub(r"\1[redacted]", record.msg)
+        return True
+
+
+def redact_access_logs() -> None:
+    access = logging.getLogger("uvicorn.access")
+    if not any(isinstance(f, RedactSignInLinks) for f in access.filters):
+        access.addFilter(RedactSignInLinks())
+
+
+class CsrfRefused(Exception):
+    """A state-changing request without the page's CSRF token."""
+
+
+class SignInNeeded(Exception):
+    def __init__(self, back_to: str) -> None:
+        self.back_to = back_to
+
+
+class SignUpNeeded(Exception):
+    pass
+
+
+@dataclass
+class Visit:
+    """One request's view of its browser: the session if signed in, the page's language, the CSRF token."""
+
+    request: Request
+    session: Session | None
+    session_id: str | None
+    language: str
+    csrf: str
+    cookies: list[tuple[str, str, int | None]] = field(default_factory=list)
+
+    @property
+    def who(self) -> Who:
+        if self.session is None or self.session.person_id is None:
+            return NEWCOMER
+        chapters = (self.session.chapter_id,) if self.session.chapter_id else ()
+        return Who(self.session.person_id, chapters)
+
+    @property
+    def person_id(self):
+        assert self.session is not None and self.session.person_id is not None
+        return self.session.person_id
+
+    @property
+    def timezone(self) -> str:
+        return (self.session.timezone if self.session else None) or "UTC"
+
+    def _(self, message: str) -> str:
+        return app_state(self.request).renderer.gettext(self.language, message)
+
+    def error_words(self, error: ServiceError | str) -> str:
+        code = error if isinstance(error, str) else error.code
+        return self._(labels.ERRORS.get(code, labels.GENERIC_ERROR))
+
+
+def app_state(request: Request) -> Any:
+    return request.app.state
+
+
+def clients(request: Request) -> ServiceClients:
+    return request.app.state.clients
+
+
+def _pre_session_token(key: str, visit_id: str) -> str:
+    return hmac.new(key.encode(), b"csrf:" + visit_id.encode(), hashlib.sha256).hexdigest()
+
+
+async def visit(request: Request) -> Visit:
+    state = app_state(request)
+    session_id = request.cookies.get(SESSION_COOKIE)
+    session = None
+    if session_id:
+        session = await sign_in.find_session(session_id, datetime.now(UTC), state.new_unit_of_work())
+    cookies: list[tuple[str, str, int | None]] = []
+    if session is not None:
+        csrf = session.csrf_token
+    else:
+        visit_id = request.cookies.get(PRE_SESSION_COOKIE) or ""
+        if len(visit_id) < 32:
+            visit_id = secrets.token_urlsafe(32)
+            cookies.append((PRE_SESSION_COOKIE, visit_id, None))
+        csrf = _pre_session_token(state.settings.form_key.get_secret_value(), visit_id)
+    chosen = request.cookies.get(LANGUAGE_COOKIE)
+    language = (session.language if session else None) or (chosen if chosen in LANGUAGES else None) \
+        or negotiate(request.headers.get("accept-language"))
+    return Visit(request, session if session_id else None, session_id if session else None, language, csrf, cookies)
+
+
+Visiting = Annotated[Visit, Depends(visit)]
+
+
+async def person(visitor: Visiting) -> Visit:
+    """A signed-in person with a profile (else: to sign-in, or to finish signing up)."""
+    if visitor.session is None:
+        raise SignInNeeded(visitor.request.url.path)
+    if visitor.session.person_id is None:
+        raise SignUpNeeded()
+    return visitor
+
+
+Person = Annotated[Visit, Depends(person)]
+
+
+async def newcomer(visitor: Visiting) -> Visit:
+    """Signed in by a confirmed address, with or without a profile yet (the sign-up wizard)."""
+    if visitor.session is None:
+        raise SignInNeeded(visitor.request.url.path)
+    return visitor
+
+
+Newcomer = Annotated[Visit, Depends(newcomer)]
+
+
+async def form(request: Request, visitor: Visiting) -> FormData:
+    """The posted form, once its CSRF token (a field, or the header HTMX sends) is the page's."""
+    posted = await request.form()
+    given = str(posted.get("csrf") or request.headers.get("x-csrf-token") or "")
+    if not given or not same(given, visitor.csrf):
+        raise CsrfRefused()
+    return posted
+
+
+Form = Annotated[FormData, Depends(form)]
+
+
+def htmx(request: Request) -> bool:
+    return request.headers.get("hx-request") == "true"
+
+
+def local(path: str | None, default: str = "/") -> str:
+    """A path on this site only (never another site: an open redirect)."""
+    if not path:
+        return default
+    parts = urlsplit(path)
+    if parts.scheme or parts.netloc or not path.startswith("/") or path.startswith("//") or "\\" in path:
+        return default
+    return path
+
+
+R = TypeVar("R", bound=Response)
+
+
+def set_cookies(response: R, visitor: Visit) -> R:
+    for name, value, max_age in visitor.cookies:
+        if value:
+            response.set_cookie(name, value, max_age=max_age, path="/", secure=True, httponly=True, samesite="lax")
+        else:
+            response.delete_cookie(name, path="/", secure=True, httponly=True, samesite="lax")
+    return response
+
+
+def render(visitor: Visit, template: str, status: int = 200, **context: Any) -> HTMLResponse:
+    state = app_state(visitor.request)
+    base = {
+        "lang": visitor.language, "csrf": visitor.csrf, "session": visitor.session, "tz": visitor.timezone,
+        "path": visitor.request.url.path, "labels": labels, "signed_in": visitor.session is not None,
+        "htmx": htmx(visitor.request),
+    }
+    html = state.renderer.render(visitor.language, template, {**base, **context})
+    return set_cookies(HTMLResponse(html, status_code=status), visitor)
+
+
+def redirect(visitor: Visit, to: str) -> Response:
+    """After a form: see the result at `to` (303, so a reload does not post again)."""
+    return set_cookies(RedirectResponse(local(to), status_code=303), visitor)
+
+
+def make_renderer(templates, translations) -> Renderer:
+    return Renderer(templates, translations)

@@ -1,0 +1,142 @@
+"""Signing in by email link, sessions, and what the web learns from profiles' public people topic.
+
+The answer to "send me a link" is the same whether or not the address is known: an unknown address gets a link
+that leads to sign-up (its owner confirms it by clicking), a known one a link that signs in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
+from uuid import UUID
+
+from mentorship_contracts import profiles
+
+from ..domain.sign_in import (
+    RATE_WINDOW,
+    LinkNotUsable,
+    Session,
+    SignInLink,
+    address_key,
+    check_rate,
+    digest,
+    new_secret,
+)
+from .ports import Directory, Mailer, WebUnitOfWorkPort
+
+# (language, link URL, whether the address is known) -> (subject, text, html)
+Compose = Callable[[str, str, bool], tuple[str, str, str]]
+
+
+async def request_link(email: str, client: str, language: str, now: datetime, uow: WebUnitOfWorkPort, *,
+                       directory: Directory, mailer: Mailer, compose: Compose, link_url: Callable[[str], str],
+                       lifetime: timedelta, limit_per_address: int, limit_per_client: int) -> None:
+    """Mail a sign-in link to `email`, unless too many were asked for it, or from this client, lately."""
+    email = email.strip()
+    keys = [(address_key(email), limit_per_address), ("client:" + client, limit_per_client)]
+    async with uow:
+        for key, limit in keys:
+            check_rate(await uow.links.count_recent(key, now - RATE_WINDOW), limit)
+        for key, _ in keys:
+            await uow.links.note_request(key, now)
+        await uow.commit()
+    person = await directory.find_person_by_email(email)
+    secret = new_secret()
+    async with uow:
+        await uow.links.add(SignInLink(digest(secret), email, now + lifetime))
+        await uow.commit()
+    if person and person.get("preferred_language"):
+        language = person["preferred_language"]
+    await mailer.send(email, *compose(language, link_url(secret), person is not None))
+
+
+async def usable_link(secret: str, now: datetime, uow: WebUnitOfWorkPort) -> bool:
+    """Whether the link would sign in now (its confirmation page says so before the person presses the button)."""
+    async with uow:
+        link = await uow.links.get(digest(secret))
+    return link is not None and link.usable(now)
+
+
+async def redeem_link(secret: str, previous: str | None, now: datetime, uow: WebUnitOfWorkPort, *,
+                      directory: Directory, idle: timedelta) -> tuple[str, Session]:
+    """Use the link up and open a new session (the browser's previous one, if any, is closed: a new id at each
+    sign-in). Returns the new session's secret id, for the cookie, and the session."""
+    async with uow:
+        link = await uow.links.get(digest(secret))
+    if link is None or not link.usable(now):
+        raise LinkNotUsable("this sign-in link cannot be used: ask for a new one")
+    person = await directory.find_person_by_email(link.email)
+    session_id = new_secret()
+    session = Session(digest(session_id), new_secret(), now + idle)
+    if person is None:
+        session.email = link.email
+    else:
+        attach(session, person)
+    async with uow:
+        locked = await uow.links.get(link.digest, lock=True)
+        if locked is None or not locked.usable(now):  # used meanwhile, by another tab or a second press
+            raise LinkNotUsable("this sign-in link cannot be used: ask for a new one")
+        await uow.links.mark_used(link.digest, now)
+        if previous:
+            await uow.sessions.remove(digest(previous))
+        await uow.sessions.add(session)
+        await uow.commit()
+    return session_id, session
+
+
+def attach(session: Session, person: dict[str, Any]) -> None:
+    """What the session keeps of the person's profile: enough to mint their tokens and render their pages."""
+    session.person_id = UUID(person["id"])
+    session.email = None
+    session.chapter_id = UUID(person["chapter_id"]) if person.get("chapter_id") else None
+    session.stage = person["stage"]
+    session.language = person.get("preferred_language") or session.language
+    session.timezone = person.get("timezone") or session.timezone
+
+
+async def save_session(session: Session, uow: WebUnitOfWorkPort) -> None:
+    async with uow:
+        await uow.sessions.save(session)
+        await uow.commit()
+
+
+async def find_session(session_id: str, now: datetime, uow: WebUnitOfWorkPort) -> Session | None:
+    async with uow:
+        session = await uow.sessions.get(digest(session_id))
+    return session if session is not None and session.live(now) else None
+
+
+async def sign_out(session_id: str, uow: WebUnitOfWorkPort) -> None:
+    async with uow:
+        await uow.sessions.remove(digest(session_id))
+        await uow.commit()
+
+
+async def sign_out_everywhere(person_id: UUID, uow: WebUnitOfWorkPort) -> None:
+    async with uow:
+        await uow.sessions.remove_person(person_id)
+        await uow.commit()
+
+
+async def forget_expired(now: datetime, uow: WebUnitOfWorkPort) -> None:
+    async with uow:
+        await uow.links.forget_expired(now, now - RATE_WINDOW)
+        await uow.sessions.forget_expired(now)
+        await uow.commit()
+
+
+# --- from profiles.people -------------------------------------------------------------------------------------
+
+async def person_erased(event: profiles.PersonErased, uow: WebUnitOfWorkPort) -> None:
+    """Erased in profiles (from the web or by an administrator): signed out everywhere."""
+    async with uow:
+        await uow.sessions.remove_person(event.person_id)
+        await uow.commit()
+
+
+async def person_updated(event: profiles.PersonUpdated, uow: WebUnitOfWorkPort) -> None:
+    """A new chapter or stage (changed by a coordinator, say) is what the person's next tokens and pages use."""
+    async with uow:
+        await uow.sessions.update_person(event.person_id, event.chapter_id, str(event.stage))
+        await uow.commit()

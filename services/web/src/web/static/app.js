@@ -1,0 +1,32 @@
+// The little the pages need beyond HTML (no inline script: the Content Security Policy allows files from this site
+// only). After HTMX swaps a part of the page: move focus to it and announce what changed, in the one live region.
+(function () {
+  "use strict";
+  function announce(text) {
+    var status = document.getElementById("status");
+    if (!status || !text) { return; }
+    status.textContent = "";
+    window.setTimeout(function () { status.textContent = text; }, 50);
+  }
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var swapped = event.detail.elt;
+    if (!swapped || !swapped.querySelector) { return; }
+    var root = swapped.isConnected ? swapped : document.getElementById(swapped.id) || document.body;
+    var said = root.querySelector("[data-announce]") || (root.matches && root.matches("[data-announce]") ? root : null);
+    if (said) { announce(said.getAttribute("data-announce")); }
+    var target = root.querySelector("[data-focus]") || root.querySelector("h2, h3") || root;
+    if (target) {
+      if (!target.hasAttribute("tabindex")) { target.setAttribute("tabindex", "-1"); }
+      target.focus();
+    }
+  });
+  // The wizard preselects the browser's own time zone when it is one offered.
+  document.addEventListener("DOMContentLoaded", function () {
+    var zone = document.querySelector("select[name=timezone][data-guess]");
+    if (!zone || !window.Intl) { return; }
+    var mine = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    for (var i = 0; i < zone.options.length; i++) {
+      if (zone.options[i].value === mine) { zone.value = mine; break; }
+    }
+  });
+})();

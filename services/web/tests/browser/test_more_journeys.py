@@ -1,0 +1,151 @@
+"""What else a person does in the browser: a mentor sets how many mentees they take; a pair asks to renew, completes and
+gives feedback; messages and which emails to get; office hours booked and cancelled; a new email address confirmed
+from the link profiles sends."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from uuid import uuid4
+
+from aiokafka import AIOKafkaConsumer
+from plumbing.testing import eventually, json_object
+
+from ..conftest import sign_in
+
+
+async def _active_pair(platform) -> tuple[str, dict, str]:
+    """A mentee enrolled and paired with the world's mentor, both accepted (by the API): address, person, pairing."""
+    email = f"pair.{uuid4().hex[:8]}@example.org"
+    async with platform.client("profiles") as profiles:
+        person = (await profiles.post("/v1/people", json={
+            "display_name": "Noor Haddad", "email": email, "stage": "undergraduate",
+            "specialties": ["emergency_medicine"], "timezone": "America/Chicago"})).json()
+        await profiles.post("/v1/enrollments", json={"person_id": person["id"], "role": "mentee",
+                                                     "program_id": platform.world["program"]["id"]})
+    async with platform.client("matching") as matching:
+        async def proposed():
+            found = (await matching.get(f"/v1/people/{person['id']}/pairings")).json()
+            return found[0]["id"] if found else None
+        pairing = await eventually(proposed, timeout=60, what="a proposed pairing")
+    for who in (person["id"], platform.world["mentor"]["id"]):
+        async with platform.client("matching", role="participant", person_id=who) as side:
+            assert (await side.post(f"/v1/pairings/{pairing}/accept")).status_code == 200
+    return email, person, pairing
+
+
+async def test_a_pair_is_told_when_to_renew_then_completes_and_the_mentee_gives_feedback_and_reads_their_messages(platform, page):
+    email, _, pairing = await _active_pair(platform)
+    await sign_in(page, platform, email)
+    await page.goto(f"/mentorships/{pairing}")
+    # A year from its end, it is too early to renew: the page says when it can be.
+    await page.get_by_role("button", name="Renew for another term").click()
+    await page.get_by_text("A mentorship is renewed in the last weeks of its term.").wait_for()
+    await page.get_by_role("button", name="Complete it and give feedback").click()
+    await page.get_by_role("heading", name="How did it go?").wait_for()
+    await page.get_by_label("Very well").check()
+    await page.get_by_label("Anything you would like to tell the program (optional)").fill("Thank you, Ana!")
+    await page.get_by_role("button", name="Send").click()
+    await page.get_by_text("Thank you for telling us how it went.").wait_for()
+
+    # The pairing's emails also wait in the inbox.
+    await page.goto("/inbox")
+    mark = page.get_by_role("button", name="Mark as read").first
+
+    async def a_message():
+        await page.reload()
+        return await mark.is_visible()
+
+    await eventually(a_message, timeout=60, interval=0.5, what="a message in the inbox")
+    unread = await page.get_by_role("button", name="Mark as read").count()
+    await mark.click()
+    await page.get_by_role("heading", name="Your messages").wait_for()
+    assert await page.get_by_role("button", name="Mark as read").count() == unread - 1
+
+
+async def test_a_mentor_sets_their_number_of_mentees(platform, page):
+    await sign_in(page, platform, platform.world["mentor_email"])
+    field = page.get_by_label("Mentees you can take at once").first
+    await field.fill("4")
+    await page.get_by_role("button", name="Save", exact=True).first.click()
+    await page.get_by_text("Your number of mentees is saved.").wait_for()
+    async with platform.client("profiles") as profiles:
+        enrollments = (await profiles.get(f"/v1/people/{platform.world['mentor']['id']}/enrollments")).json()
+    assert [e["capacity"] for e in enrollments if e["program_id"] == platform.world["program"]["id"]] == [4]
+    async with platform.client("profiles") as profiles:  # as it was, for the other tests
+        for e in enrollments:
+            await profiles.patch(f"/v1/enrollments/{e['id']}", json={"capacity": 10})
+
+
+async def test_a_person_chooses_which_emails_they_get(platform, page):
+    email = f"prefs.{uuid4().hex[:8]}@example.org"
+    async with platform.client("profiles") as profiles:
+        person = (await profiles.post("/v1/people", json={"display_name": "P", "email": email,
+                                                          "stage": "undergraduate"})).json()
+    await sign_in(page, platform, email)
+    await page.goto("/settings/notifications")
+    await page.get_by_label("Reminders about your mentorships").uncheck()
+    await page.get_by_label("One email a day for what is not urgent").check()
+    await page.get_by_role("button", name="Save").click()
+    await page.get_by_text("Your email choices are saved.").wait_for()
+    async with platform.client("notifications") as notifications:
+        saved = (await notifications.get(f"/v1/people/{person['id']}/preferences")).json()
+    assert saved["daily_digest"] is True
+    assert {c["category"]: c["email"] for c in saved["categories"]}["mentorship_nudges"] is False
+
+
+async def test_a_student_books_an_office_hour_and_cancels_it(platform, page):
+    mentor = platform.world["mentor"]["id"]
+    starts = datetime.now(UTC).replace(microsecond=0) + timedelta(days=3)
+    async with platform.client("events", role="participant", person_id=mentor) as host:
+        async def offered():
+            answer = await host.post("/v1/office-hours/slots", json={
+                "host_id": mentor, "starts_at": starts.isoformat(),
+                "ends_at": (starts + timedelta(minutes=30)).isoformat()})
+            return answer.json() if answer.status_code == 201 else None
+        await eventually(offered, timeout=60, what="the mentor's slot")
+    email = f"hours.{uuid4().hex[:8]}@example.org"
+    async with platform.client("profiles") as profiles:
+        await profiles.post("/v1/people", json={"display_name": "H", "email": email, "stage": "undergraduate"})
+    await sign_in(page, platform, email)
+    await page.get_by_role("link", name="Office hours you can book").click()
+    await page.get_by_role("heading", name="Free slots").wait_for()
+    await page.get_by_role("button", name="Book").first.click()
+    await page.get_by_text("Your office hour is booked.").wait_for()
+    await page.get_by_role("heading", name="Your bookings").wait_for()
+    await page.get_by_role("button", name="Cancel this booking").click()
+    await page.get_by_text("Your booking is cancelled.").wait_for()
+    assert not await page.get_by_role("heading", name="Your bookings").is_visible()
+
+
+async def test_a_new_email_address_is_confirmed_from_the_link_profiles_sends(platform, page):
+    email, new = f"old.{uuid4().hex[:8]}@example.org", f"new.{uuid4().hex[:8]}@example.org"
+    async with platform.client("profiles") as profiles:
+        person = (await profiles.post("/v1/people", json={"display_name": "E", "email": email,
+                                                          "stage": "undergraduate"})).json()
+    contacts = AIOKafkaConsumer("profiles.contacts", group_id=f"web-test-{uuid4().hex[:8]}",
+                                auto_offset_reset="earliest", **platform.kafka)
+    await contacts.start()
+    try:
+        await sign_in(page, platform, email)
+        await page.goto("/my-data")
+        await page.get_by_label("New email address").fill(new)
+        await page.get_by_role("button", name="Send me a link to confirm it").click()
+        await page.get_by_text(f"We sent a link to {new}.").wait_for()
+
+        async def requested():
+            for records in (await contacts.getmany(timeout_ms=200)).values():
+                for record in records:
+                    event = json_object(record.value) or {}
+                    if event.get("event_type") == "profiles.email_change_requested" \
+                            and event.get("person_id") == person["id"]:
+                        return event
+            return None
+
+        event = await eventually(requested, timeout=60, what="the email change on profiles.contacts")
+    finally:
+        await contacts.stop()
+    await page.goto(event["confirmation_path"])
+    await page.get_by_role("button", name="Confirm my new address").click()
+    await page.get_by_text(f"Done: your email address is now {new}.").wait_for()
+    assert json.loads(json.dumps(event))["new_email"] == new

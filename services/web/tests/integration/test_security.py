@@ -1,0 +1,198 @@
+"""What protects the door, checked over HTTP against the web app on the real platform: CSRF tokens, no session
+fixation, links that work once and in time and survive a mail scanner, the same answer for any address, the rate
+limit, security headers, and no token in a log line."""
+
+from __future__ import annotations
+
+import logging
+import re
+from uuid import uuid4
+
+import asyncpg
+import httpx
+import pytest
+
+CSRF = re.compile(r'name="csrf" value="([^"]+)"')
+
+
+class Visitor:
+    """A browser without a browser: cookies kept by hand (httpx keeps no Secure cookie over plain HTTP, which
+    Chromium does for 127.0.0.1), every request's answer kept."""
+
+    def __init__(self, base: str) -> None:
+        self.http = httpx.AsyncClient(base_url=base, timeout=30)
+        self.cookies: dict[str, str] = {}
+
+    async def request(self, method: str, path: str, **kwargs) -> httpx.Response:
+        headers = {**kwargs.pop("headers", {}), "Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
+        response = await self.http.request(method, path, headers=headers, **kwargs)
+        for header in response.headers.get_list("set-cookie"):
+            name, _, rest = header.partition("=")
+            value = rest.split(";", 1)[0].strip('"')
+            if value and "Max-Age=0" not in header and "expires=Thu, 01 Jan 1970" not in header:
+                self.cookies[name] = value
+            else:
+                self.cookies.pop(name, None)
+        return response
+
+    async def csrf(self, path: str = "/") -> str:
+        return CSRF.search((await self.request("GET", path)).text).group(1)
+
+    async def ask_link(self, email: str) -> httpx.Response:
+        return await self.request("POST", "/sign-in", data={"email": email, "csrf": await self.csrf()})
+
+    async def aclose(self) -> None:
+        await self.http.aclose()
+
+
+@pytest.fixture
+async def visitor(platform):
+    opened = Visitor(platform.web)
+    try:
+        yield opened
+    finally:
+        await opened.aclose()
+
+
+async def link_for(platform, visitor: Visitor, email: str) -> str:
+    before = platform.last_message_id()
+    assert (await visitor.ask_link(email)).status_code == 200
+    return httpx.URL(await platform.link_sent_to(email, after=before)).path
+
+
+async def signed_up(platform, visitor: Visitor) -> str:
+    email = f"sec.{uuid4().hex[:8]}@example.org"
+    async with platform.client("profiles") as profiles:
+        await profiles.post("/v1/people", json={"display_name": "S", "email": email, "stage": "undergraduate"})
+    path = await link_for(platform, visitor, email)
+    used = await visitor.request("POST", path, data={"csrf": await visitor.csrf(path)})
+    assert used.status_code == 303 and used.headers["location"] == "/"
+    return email
+
+
+async def test_a_state_changing_request_without_the_pages_csrf_token_is_refused(platform, visitor):
+    refused = await visitor.request("POST", "/sign-in", data={"email": "a@example.org"})
+    assert refused.status_code == 403
+    await signed_up(platform, visitor)
+    for data, headers in (({}, {}), ({"csrf": "forged"}, {}), ({}, {"X-CSRF-Token": "forged"})):
+        answer = await visitor.request("POST", "/language", data={"language": "es", **data}, headers=headers)
+        assert answer.status_code == 403
+    # Another browser's token does not do either.
+    other = Visitor(platform.web)
+    try:
+        token = await other.csrf("/")
+    finally:
+        await other.aclose()
+    assert (await visitor.request("POST", "/sign-out", data={"csrf": token})).status_code == 403
+    # The page's own token does, in the form or in the header HTMX sends.
+    mine = await visitor.csrf("/")
+    assert (await visitor.request("POST", "/language", data={"language": "es"},
+                                  headers={"X-CSRF-Token": mine})).status_code == 303
+
+
+async def test_signing_in_gives_a_new_session_id_whatever_the_browser_brought(platform, visitor):
+    visitor.cookies["__Host-session"] = "chosen-by-an-attacker-" + "x" * 30
+    await signed_up(platform, visitor)
+    first = visitor.cookies["__Host-session"]
+    assert first != "chosen-by-an-attacker-" + "x" * 30
+    # Signing in again (another link) replaces the session: the earlier id no longer works.
+    email = f"again.{uuid4().hex[:8]}@example.org"
+    async with platform.client("profiles") as profiles:
+        await profiles.post("/v1/people", json={"display_name": "A", "email": email, "stage": "undergraduate"})
+    path = await link_for(platform, visitor, email)
+    await visitor.request("POST", path, data={"csrf": await visitor.csrf(path)})
+    assert visitor.cookies["__Host-session"] != first
+    stale = Visitor(platform.web)
+    try:
+        stale.cookies["__Host-session"] = first
+        assert (await stale.request("GET", "/my-data")).status_code == 303
+    finally:
+        await stale.aclose()
+
+
+async def test_the_session_cookie_is_host_only_secure_http_only_and_lax(platform, visitor):
+    email = f"cookie.{uuid4().hex[:8]}@example.org"
+    path = await link_for(platform, visitor, email)
+    used = await visitor.request("POST", path, data={"csrf": await visitor.csrf(path)})
+    [cookie] = [c for c in used.headers.get_list("set-cookie") if c.startswith("__Host-session=")]
+    assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=lax" in cookie and "Path=/" in cookie
+    assert "Domain" not in cookie
+
+
+async def test_a_link_works_once(platform, visitor):
+    email = f"once.{uuid4().hex[:8]}@example.org"
+    path = await link_for(platform, visitor, email)
+    assert (await visitor.request("POST", path, data={"csrf": await visitor.csrf(path)})).status_code == 303
+    again = Visitor(platform.web)
+    try:
+        assert (await again.request("GET", path)).status_code == 410
+        replay = await again.request("POST", path, data={"csrf": await again.csrf()})
+        assert replay.status_code == 410 and "__Host-session" not in again.cookies
+    finally:
+        await again.aclose()
+
+
+async def test_an_expired_link_does_not_sign_in(platform, visitor):
+    email = f"late.{uuid4().hex[:8]}@example.org"
+    path = await link_for(platform, visitor, email)
+    conn = await asyncpg.connect(platform.databases["web"])
+    try:
+        await conn.execute("UPDATE sign_in_links SET expires_at = now() - interval '1 second' WHERE email = $1", email)
+    finally:
+        await conn.close()
+    assert (await visitor.request("GET", path)).status_code == 410
+    late = await visitor.request("POST", path, data={"csrf": await visitor.csrf()})
+    assert late.status_code == 410 and "__Host-session" not in visitor.cookies
+
+
+async def test_a_mail_scanner_fetching_the_link_first_uses_nothing_up(platform, visitor):
+    email = f"scanned.{uuid4().hex[:8]}@example.org"
+    path = await link_for(platform, visitor, email)
+    async with httpx.AsyncClient(base_url=platform.web) as scanner:
+        for _ in range(3):
+            fetched = await scanner.get(path)
+            assert fetched.status_code == 200 and "Sign me in" in fetched.text
+            assert "set-cookie" not in {k.lower() for k in fetched.headers if "session" in fetched.headers[k]}
+    used = await visitor.request("POST", path, data={"csrf": await visitor.csrf(path)})
+    assert used.status_code == 303 and "__Host-session" in visitor.cookies
+
+
+async def test_the_answer_is_the_same_whether_or_not_the_address_is_known(platform, visitor):
+    known = platform.world["mentor_email"]
+    unknown = f"nobody.{uuid4().hex[:8]}@example.org"
+    answers = [await visitor.ask_link(address) for address in (known, unknown)]
+    assert [a.status_code for a in answers] == [200, 200]
+    first, second = (a.text.replace(address, "ADDRESS") for a, address in zip(answers, (known, unknown), strict=True))
+    assert CSRF.sub("", first) == CSRF.sub("", second)
+
+
+async def test_links_asked_for_one_address_are_limited(platform, visitor):
+    email = f"many.{uuid4().hex[:8]}@example.org"
+    statuses = [(await visitor.ask_link(email)).status_code for _ in range(6)]
+    assert statuses == [200] * 5 + [429]
+
+
+async def test_every_answer_carries_the_security_headers(platform, visitor):
+    for path in ("/", "/sign-in", "/events", "/static/site.css", "/no-such-page"):
+        headers = (await visitor.request("GET", path)).headers
+        assert "script-src 'self'" in headers["content-security-policy"], path
+        assert "frame-ancestors 'none'" in headers["content-security-policy"]
+        assert "unsafe-inline" not in headers["content-security-policy"]
+        assert headers["referrer-policy"] == "no-referrer" and headers["x-content-type-options"] == "nosniff"
+        assert headers["x-frame-options"] == "DENY"
+    assert (await visitor.request("GET", "/")).headers["cache-control"] == "no-store"
+
+
+async def test_no_sign_in_token_and_no_address_reaches_a_log_line(platform, visitor, caplog):
+    email = f"logged.{uuid4().hex[:8]}@example.org"
+    with caplog.at_level(logging.DEBUG):
+        path = await link_for(platform, visitor, email)
+        await visitor.request("GET", path)
+        await visitor.request("POST", path, data={"csrf": await visitor.csrf(path)})
+    token = path.rsplit("/", 1)[1]
+    # The web app's and the platform's own records (not the test's HTTP client's, nor the SMTP sink's).
+    ours = ("web", "plumbing", "uvicorn", "fastapi", "starlette", "aiosmtplib", "faststream")
+    lines = [record.getMessage() + repr(record.__dict__) for record in caplog.records
+             if record.name.split(".")[0] in ours]
+    assert [line for line in lines if token in line or email in line] == []
+    assert any("/sign-in/{token}" in line for line in lines), "the access log names the route, not the path"

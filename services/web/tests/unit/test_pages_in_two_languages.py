@@ -1,0 +1,62 @@
+"""Every message of the pages, emails and labels has its Spanish translation, with the same placeholders; the
+language negotiated from a browser's Accept-Language; dates in the person's time zone."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import web
+from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
+from babel.messages.pofile import read_po
+from web.adapters.rendering import Renderer, negotiate
+
+PACKAGE = Path(web.__file__).parent
+METHODS = [("**/templates/**.html", "jinja2"), ("**/templates/**.txt", "jinja2"), ("**.py", "python")]
+OPTIONS = {"**/templates/**.html": {"extensions": "jinja2.ext.i18n"},
+           "**/templates/**.txt": {"extensions": "jinja2.ext.i18n"}}
+
+
+def extracted() -> set[str]:
+    keywords = {**DEFAULT_KEYWORDS, "N_": None}
+    found = extract_from_dir(str(PACKAGE), METHODS, OPTIONS, keywords=keywords)
+    return {message if isinstance(message, str) else message[0] for _, _, message, _, _ in found}
+
+
+def test_every_message_has_its_spanish_translation_with_the_same_placeholders():
+    with (PACKAGE / "translations/es/LC_MESSAGES/messages.po").open("rb") as source:
+        spanish = {m.id: m.string for m in read_po(source) if m.id}
+    messages = extracted()
+    assert len(messages) > 300
+    missing = sorted(m for m in messages if not spanish.get(m))
+    assert missing == [], "run the extraction in services/web/babel.cfg and translate these"
+    placeholders = re.compile(r"%\(\w+\)s")
+    assert [m for m in messages if sorted(placeholders.findall(m)) != sorted(placeholders.findall(spanish[m]))] == []
+
+
+def test_the_language_is_the_browsers_best_of_english_and_spanish():
+    assert negotiate("es-MX,es;q=0.9,en;q=0.8") == "es"
+    assert negotiate("en-US,en;q=0.9,es;q=0.8") == "en"
+    assert negotiate("fr-FR,es;q=0.5") == "es"
+    assert negotiate("fr-FR") == "en" and negotiate(None) == "en" and negotiate("es;q=0") == "en"
+
+
+def test_times_are_shown_in_the_persons_time_zone_and_language():
+    renderer = Renderer(PACKAGE / "templates", PACKAGE / "translations")
+    when = "2026-03-02T01:30:00+00:00"
+    english = renderer._environments["en"].filters["when"](when, "America/Chicago")
+    spanish = renderer._environments["es"].filters["when"](when, "America/Chicago")
+    assert "Sun 1 Mar 2026, 19:30" in english
+    assert "dom 1 mar 2026, 19:30" in spanish.replace(".", "")
+
+
+def test_every_page_a_message_links_to_is_a_page_of_the_web_app():
+    from notifications.adapters.links import PATHS  # the one table of the paths messages link to
+    from web.entrypoints import account, events, mentorship, notices
+
+    def shape(path: str) -> str:
+        return re.sub(r"\{\w+\}", "{}", path)
+
+    served = {shape(route.path) for pages in (account, events, mentorship, notices) for route in pages.router.routes
+              if "GET" in getattr(route, "methods", ())}
+    assert sorted({shape(path) for path in PATHS.values()} - served) == []

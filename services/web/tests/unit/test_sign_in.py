@@ -1,0 +1,216 @@
+"""Sign-in by email link, with in-memory tables: the same answer for a known and an unknown address, single use,
+a lifetime, rate limits, a new session at each sign-in, everyone signed out at erasure."""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from uuid import UUID, uuid4
+
+import pytest
+from mentorship_contracts import profiles
+from mentorship_contracts.vocabulary import TrainingStage
+from plumbing.testing import FakeUnitOfWork
+from web.domain.sign_in import LinkNotUsable, Session, SignInLink, TooManyLinks, digest
+from web.service_layer import sign_in
+
+NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+KNOWN = "known@example.org"
+
+
+class FakeLinks:
+    def __init__(self) -> None:
+        self.links: dict[str, SignInLink] = {}
+        self.requests: list[tuple[str, datetime]] = []
+
+    async def add(self, link: SignInLink) -> None:
+        self.links[link.digest] = link
+
+    async def get(self, key: str, lock: bool = False) -> SignInLink | None:
+        return self.links.get(key)
+
+    async def mark_used(self, key: str, at: datetime) -> None:
+        self.links[key] = replace(self.links[key], used_at=at)
+
+    async def count_recent(self, key: str, since: datetime) -> int:
+        return sum(1 for k, at in self.requests if k == key and at > since)
+
+    async def note_request(self, key: str, at: datetime) -> None:
+        self.requests.append((key, at))
+
+    async def forget_expired(self, now: datetime, requests_before: datetime) -> int:
+        gone = [k for k, link in self.links.items() if link.expires_at <= now]
+        for k in gone:
+            del self.links[k]
+        self.requests = [(k, at) for k, at in self.requests if at > requests_before]
+        return len(gone)
+
+
+class FakeSessions:
+    def __init__(self) -> None:
+        self.rows: dict[str, Session] = {}
+
+    async def add(self, session: Session) -> None:
+        self.rows[session.digest] = copy.deepcopy(session)
+
+    async def get(self, key: str) -> Session | None:
+        return copy.deepcopy(self.rows.get(key))
+
+    async def save(self, session: Session) -> None:
+        self.rows[session.digest] = copy.deepcopy(session)
+
+    async def remove(self, key: str) -> None:
+        self.rows.pop(key, None)
+
+    async def remove_person(self, person_id: UUID) -> int:
+        gone = [k for k, s in self.rows.items() if s.person_id == person_id]
+        for k in gone:
+            del self.rows[k]
+        return len(gone)
+
+    async def update_person(self, person_id: UUID, chapter_id: UUID | None, stage: str) -> None:
+        for s in self.rows.values():
+            if s.person_id == person_id:
+                s.chapter_id, s.stage = chapter_id, stage
+
+    async def forget_expired(self, now: datetime) -> int:
+        gone = [k for k, s in self.rows.items() if s.expires_at <= now]
+        for k in gone:
+            del self.rows[k]
+        return len(gone)
+
+
+class Directory:
+    def __init__(self) -> None:
+        self.person = {"id": str(uuid4()), "chapter_id": None, "stage": "undergraduate", "preferred_language": "es",
+                       "timezone": "America/Chicago"}
+
+    async def find_person_by_email(self, email: str):
+        return self.person if email.lower() == KNOWN else None
+
+
+class Mailer:
+    def __init__(self) -> None:
+        self.sent: list[tuple[str, str, str, str]] = []
+
+    async def send(self, to: str, subject: str, text: str, html: str) -> bool:
+        self.sent.append((to, subject, text, html))
+        return True
+
+
+@pytest.fixture
+def uow():
+    return FakeUnitOfWork(links=FakeLinks(), sessions=FakeSessions())
+
+
+@pytest.fixture
+def world(uow):
+    directory, mailer = Directory(), Mailer()
+
+    async def ask(email: str, client: str = "10.0.0.1", at: datetime = NOW) -> str:
+        """Ask for a link; returns the secret the email carried."""
+        await sign_in.request_link(
+            email, client, "en", at, uow, directory=directory, mailer=mailer,
+            compose=lambda language, url, known: (f"{language}:{known}", url, url), link_url=lambda s: s,
+            lifetime=timedelta(minutes=15), limit_per_address=3, limit_per_client=5)
+        return mailer.sent[-1][2]
+
+    return ask, directory, mailer
+
+
+async def test_a_known_and_an_unknown_address_both_get_a_link_only_the_known_one_to_sign_in(uow, world):
+    ask, directory, mailer = world
+    await ask(KNOWN)
+    await ask("new@example.org")
+    assert [(to, subject) for to, subject, _, _ in mailer.sent] == [
+        (KNOWN, "es:True"), ("new@example.org", "en:False")]  # the person's own language for a known address
+
+
+async def test_only_the_digest_of_a_link_is_kept_and_the_link_carries_nothing_but_randomness(uow, world):
+    ask, _, _ = world
+    secret = await ask(KNOWN)
+    assert len(secret) >= 43 and KNOWN not in secret
+    assert list(uow.links.links) == [digest(secret)]
+
+
+async def test_a_link_signs_in_once_and_opens_a_session_from_what_profiles_says(uow, world):
+    ask, directory, _ = world
+    secret = await ask(KNOWN)
+    session_id, session = await sign_in.redeem_link(secret, None, NOW, uow, directory=directory,
+                                                    idle=timedelta(days=1))
+    assert session.person_id == UUID(directory.person["id"]) and session.language == "es"
+    assert session.email is None and list(uow.sessions.rows) == [digest(session_id)]
+    with pytest.raises(LinkNotUsable):
+        await sign_in.redeem_link(secret, None, NOW, uow, directory=directory, idle=timedelta(days=1))
+
+
+async def test_an_unknown_address_signs_in_to_finish_signing_up(uow, world):
+    ask, directory, _ = world
+    secret = await ask("new@example.org")
+    _, session = await sign_in.redeem_link(secret, None, NOW, uow, directory=directory, idle=timedelta(days=1))
+    assert session.person_id is None and session.email == "new@example.org"
+
+
+async def test_a_link_older_than_its_lifetime_does_not_sign_in(uow, world):
+    ask, directory, _ = world
+    secret = await ask(KNOWN)
+    assert not await sign_in.usable_link(secret, NOW + timedelta(minutes=15), uow)
+    with pytest.raises(LinkNotUsable):
+        await sign_in.redeem_link(secret, None, NOW + timedelta(minutes=15), uow, directory=directory,
+                                  idle=timedelta(days=1))
+
+
+async def test_looking_at_a_link_uses_nothing_up(uow, world):
+    ask, directory, _ = world
+    secret = await ask(KNOWN)
+    assert await sign_in.usable_link(secret, NOW, uow) and await sign_in.usable_link(secret, NOW, uow)
+    await sign_in.redeem_link(secret, None, NOW, uow, directory=directory, idle=timedelta(days=1))
+
+
+async def test_signing_in_closes_the_browsers_previous_session(uow, world):
+    ask, directory, _ = world
+    first, _ = await sign_in.redeem_link(await ask(KNOWN), None, NOW, uow, directory=directory,
+                                         idle=timedelta(days=1))
+    second, _ = await sign_in.redeem_link(await ask(KNOWN), first, NOW, uow, directory=directory,
+                                          idle=timedelta(days=1))
+    assert second != first and list(uow.sessions.rows) == [digest(second)]
+
+
+async def test_links_are_limited_per_address_and_per_client_within_a_quarter_of_an_hour(uow, world):
+    ask, _, mailer = world
+    for _ in range(3):
+        await ask(KNOWN)
+    with pytest.raises(TooManyLinks):
+        await ask(KNOWN.upper(), client="elsewhere")  # the same address, whatever its case, from anywhere
+    for n in range(5):
+        await ask(f"other{n}@example.org", client="busy")
+    with pytest.raises(TooManyLinks):
+        await ask("yet.another@example.org", client="busy")  # the sixth from this client
+    await ask(KNOWN, client="later", at=NOW + timedelta(minutes=16))
+    assert len(mailer.sent) == 9
+
+
+async def test_erasure_and_sign_out_end_sessions_and_an_update_reaches_the_next_tokens(uow, world):
+    ask, directory, _ = world
+    person_id = UUID(directory.person["id"])
+    one, _ = await sign_in.redeem_link(await ask(KNOWN), None, NOW, uow, directory=directory, idle=timedelta(days=1))
+    two, _ = await sign_in.redeem_link(await ask(KNOWN, client="b"), None, NOW, uow, directory=directory,
+                                       idle=timedelta(days=1))
+    chapter = uuid4()
+    await sign_in.person_updated(profiles.PersonUpdatedV2(person_id=person_id, chapter_id=chapter,
+                                                          stage=TrainingStage.MEDICAL_STUDENT_1), uow)
+    assert (await sign_in.find_session(one, NOW, uow)).chapter_id == chapter
+    await sign_in.sign_out(one, uow)
+    assert await sign_in.find_session(one, NOW, uow) is None and await sign_in.find_session(two, NOW, uow)
+    await sign_in.person_erased(profiles.PersonErasedV2(person_id=person_id), uow)
+    assert uow.sessions.rows == {}
+
+
+async def test_expired_links_sessions_and_rate_entries_are_forgotten(uow, world):
+    ask, directory, _ = world
+    session_id, _ = await sign_in.redeem_link(await ask(KNOWN), None, NOW, uow, directory=directory,
+                                              idle=timedelta(hours=1))
+    await sign_in.forget_expired(NOW + timedelta(hours=2), uow)
+    assert uow.links.links == {} and uow.links.requests == [] and uow.sessions.rows == {}
+    assert await sign_in.find_session(session_id, NOW, uow) is None
