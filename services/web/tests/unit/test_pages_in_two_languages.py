@@ -48,15 +48,3 @@ def test_times_are_shown_in_the_persons_time_zone_and_language():
     spanish = renderer._environments["es"].filters["when"](when, "America/Chicago")
     assert "Sun 1 Mar 2026, 19:30" in english
     assert "dom 1 mar 2026, 19:30" in spanish.replace(".", "")
-
-
-def test_every_page_a_message_links_to_is_a_page_of_the_web_app():
-    from notifications.adapters.links import PATHS  # the one table of the paths messages link to
-    from web.entrypoints import account, events, mentorship, notices
-
-    def shape(path: str) -> str:
-        return re.sub(r"\{\w+\}", "{}", path)
-
-    served = {shape(route.path) for pages in (account, events, mentorship, notices) for route in pages.router.routes
-              if "GET" in getattr(route, "methods", ())}
-    assert sorted({shape(path) for path in PATHS.values()} - served) == []
