@@ -13,7 +13,7 @@ from devinfra.kafka import TESTS, KafkaAccess
 from devinfra.workspace import service_names, settings_class
 from plumbing.auth import Role, SigningKeys, mint
 from plumbing.settings import ServiceSettings, new_secret_key
-from plumbing.testing import free_port, serving
+from plumbing.testing import caught_up, free_port, serving
 
 # The session's own keys: tokens are signed with the private one, the services hold the public one.
 KEYS = SigningKeys.generate()
@@ -69,34 +69,3 @@ async def platform(kafka_access, postgres_server, smtp_sink):
             urls[name] = await stack.enter_async_context(serving(apps[name], port))
         await caught_up(apps, kafka_access.client_options(TESTS))
         yield Platform(urls, kafka_access, smtp_sink)
-
-
-async def caught_up(apps: dict, client_options: dict) -> None:
-    """Wait until every service has applied what the shared topics already held when it started (earlier tests'
-    events, replayed from the earliest offset): a test's own events are then not applied in one batch with a
-    backlog's, which would give the work they defer together a correlation id of its own."""
-    from aiokafka import AIOKafkaConsumer
-    from aiokafka.admin import AIOKafkaAdminClient
-    from plumbing.kafka import partitions_of
-    from plumbing.testing import eventually
-
-    admin = AIOKafkaAdminClient(**client_options)
-    reader = AIOKafkaConsumer(enable_auto_commit=False, **client_options)
-    await admin.start()
-    await reader.start()
-    try:
-        for name, app in apps.items():
-            service = app.state.service
-            if service.consumer is None:
-                continue
-            ends = await reader.end_offsets(await partitions_of(client_options, service.consumer.topics))
-
-            async def applied(group=service.settings.consumer_group, ends=ends) -> bool:
-                committed = await admin.list_consumer_group_offsets(group)
-                return all(committed.get(tp) is not None and committed[tp].offset >= end
-                           for tp, end in ends.items() if end > 0)
-
-            await eventually(applied, timeout=180, interval=0.2, what=f"{name} to apply the topics' backlog")
-    finally:
-        await reader.stop()
-        await admin.close()

@@ -25,7 +25,7 @@ from devinfra.workspace import service_names, settings_class
 from playwright.async_api import Browser, BrowserContext, Page, async_playwright
 from plumbing.auth import Role, SigningKeys, mint
 from plumbing.settings import ServiceSettings, new_secret_key
-from plumbing.testing import free_port, serving
+from plumbing.testing import caught_up, free_port, serving
 
 # The package's own keys: the web app signs the services' tokens with the private one, as the tests' clients do.
 KEYS = SigningKeys.generate()
@@ -184,34 +184,3 @@ async def audit(page: Page) -> list[str]:
                                              "resultTypes": ["violations"]})
     return [f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
             for v in results.response["violations"]]
-
-
-async def caught_up(apps: dict, client_options: dict) -> None:
-    """Wait until every service has applied what the shared topics already held when it started (earlier tests'
-    events, replayed from the earliest offset): a test's own events are then not applied in one batch with a
-    backlog's, which would give the work they defer together a correlation id of its own."""
-    from aiokafka import AIOKafkaConsumer
-    from aiokafka.admin import AIOKafkaAdminClient
-    from plumbing.kafka import partitions_of
-    from plumbing.testing import eventually
-
-    admin = AIOKafkaAdminClient(**client_options)
-    reader = AIOKafkaConsumer(enable_auto_commit=False, **client_options)
-    await admin.start()
-    await reader.start()
-    try:
-        for name, app in apps.items():
-            service = app.state.service
-            if service.consumer is None:
-                continue
-            ends = await reader.end_offsets(await partitions_of(client_options, service.consumer.topics))
-
-            async def applied(group=service.settings.consumer_group, ends=ends) -> bool:
-                committed = await admin.list_consumer_group_offsets(group)
-                return all(committed.get(tp) is not None and committed[tp].offset >= end
-                           for tp, end in ends.items() if end > 0)
-
-            await eventually(applied, timeout=180, interval=0.2, what=f"{name} to apply the topics' backlog")
-    finally:
-        await reader.stop()
-        await admin.close()

@@ -168,3 +168,35 @@ class FakeUnitOfWork:
 
     async def __aexit__(self, *exc_info: object) -> None:
         await self.rollback()
+
+
+async def caught_up(apps: dict, client_options: dict) -> None:
+    """Wait until every service has applied what the shared topics already held when it started (earlier tests'
+    events, replayed from the earliest offset): a test's own events are then not applied in one batch with a
+    backlog's, which would give the work they defer together a correlation id of its own."""
+    from aiokafka import AIOKafkaConsumer
+    from aiokafka.admin import AIOKafkaAdminClient
+
+    from .kafka import partitions_of
+
+    admin = AIOKafkaAdminClient(**client_options)
+    reader = AIOKafkaConsumer(enable_auto_commit=False, **client_options)
+    await admin.start()
+    await reader.start()
+    try:
+        for name, app in apps.items():
+            service = app.state.service
+            if service.consumer is None:
+                continue
+            ends = await reader.end_offsets(await partitions_of(client_options, service.consumer.topics))
+
+            async def applied(group: str = service.settings.consumer_group, ends: dict = ends) -> bool:
+                committed = await admin.list_consumer_group_offsets(group)
+                return all(committed.get(tp) is not None and committed[tp].offset >= end
+                           for tp, end in ends.items() if end > 0)
+
+            await eventually(applied, timeout=180, interval=0.2,  # type: ignore[arg-type]  # awaited: async check
+                             what=f"{name} to apply the topics' backlog")
+    finally:
+        await reader.stop()
+        await admin.close()
