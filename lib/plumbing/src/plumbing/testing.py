@@ -10,11 +10,16 @@ import json
 import socket
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Hashable
-from typing import Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
+from uuid import UUID
 
 import uvicorn
 from fastapi import FastAPI
 from mentorship_contracts import IntegrationEvent
+
+if TYPE_CHECKING:
+    from .audit import AuditEntry
+    from .auth import Principal
 
 T = TypeVar("T")
 
@@ -124,18 +129,28 @@ class FakeUnitOfWork:
         self.__dict__.update(repositories)
         self._repositories = repositories
         self.published: list[IntegrationEvent] = []
+        self.audited: list[AuditEntry] = []  # the audit entries committed so far
         self.shared = joined
         self._owns_transaction = joined is None
         self._pending: list[IntegrationEvent] = []
+        self._audit_pending: list[AuditEntry] = []
         self._snapshot: dict[str, dict] | None = None
 
     def joining(self, shared: FakeTransaction) -> Self:
         unit = copy.copy(self)  # the same repositories and collaborators, and the same published list
         unit.shared, unit._owns_transaction, unit._pending, unit._snapshot = shared, False, [], None
+        unit._audit_pending = []
         return unit
 
     def emit(self, *events: IntegrationEvent) -> None:
         self._pending.extend(events)
+
+    def audit(self, actor: Principal, action: str, subject_kind: str, subject_id: object | None, *,
+              chapter_id: UUID | None = None, detail: dict[str, Any] | None = None) -> None:
+        from . import audit  # here: the audit module's HTTP side imports this module
+
+        self._audit_pending.append(audit.entry(actor, action, subject_kind, subject_id, chapter_id=chapter_id,
+                                               detail=detail))
 
     def defer(self, key: Hashable, item: Any, run: Callable) -> None:
         assert self.shared is not None, "defer inside `async with`"
@@ -153,13 +168,14 @@ class FakeUnitOfWork:
     async def commit(self) -> None:
         assert self.shared is not None, "commit inside `async with`"
         self.shared.pending.extend(self._pending)
-        self._pending = []
+        self.audited.extend(self._audit_pending)
+        self._pending, self._audit_pending = [], []
         if self._owns_transaction:
             await self.shared.commit()
         self._snapshot = None
 
     async def rollback(self) -> None:
-        self._pending = []
+        self._pending, self._audit_pending = [], []
         if self._snapshot is not None:
             for name, state in self._snapshot.items():
                 vars(self._repositories[name]).clear()

@@ -17,13 +17,17 @@ from __future__ import annotations
 import copy
 import uuid
 from collections.abc import Awaitable, Callable, Hashable
-from typing import Any, Protocol, Self
+from typing import TYPE_CHECKING, Any, Protocol, Self
 
 import asyncpg
 from asyncpg.transaction import Transaction
 from mentorship_contracts import IntegrationEvent
 
 from . import correlation, outbox
+
+if TYPE_CHECKING:
+    from .audit import AuditEntry
+    from .auth import Principal
 
 Deferred = Callable[[list[Any], "Any"], Awaitable[None]]
 
@@ -68,6 +72,9 @@ class UnitOfWorkPort(Protocol):
 
     def emit(self, *events: IntegrationEvent) -> None: ...
 
+    def audit(self, actor: Principal, action: str, subject_kind: str, subject_id: object | None, *,
+              chapter_id: uuid.UUID | None = None, detail: dict[str, Any] | None = None) -> None: ...
+
     def defer(self, key: Hashable, item: Any, run: Deferred) -> None: ...
 
     async def commit(self) -> None: ...
@@ -88,6 +95,7 @@ class UnitOfWork:
         self.conn: asyncpg.Connection = joined.conn if joined else None  # type: ignore[assignment]
         self._transaction: Transaction | None = None
         self._pending: list[IntegrationEvent] = []
+        self._audited: list[AuditEntry] = []
 
     def repositories(self) -> None:
         """Subclasses create their repositories on `self.conn` here."""
@@ -96,7 +104,7 @@ class UnitOfWork:
         """A unit of work like this one (same repositories and collaborators) that joins `shared`."""
         unit = copy.copy(self)  # not constructed anew: a subclass's collaborators come along
         unit._pool, unit._owns_transaction, unit.shared, unit.conn = None, False, shared, shared.conn
-        unit._transaction, unit._pending = None, []
+        unit._transaction, unit._pending, unit._audited = None, [], []
         return unit
 
     def emit(self, *events: IntegrationEvent) -> None:
@@ -106,6 +114,13 @@ class UnitOfWork:
             event.model_copy(update={"correlation_id": current}) if current and event.correlation_id is None else event
             for event in events
         )
+
+    def audit(self, actor: Principal, action: str, subject_kind: str, subject_id: object | None, *,
+              chapter_id: uuid.UUID | None = None, detail: dict[str, Any] | None = None) -> None:
+        """Record a privileged action in the audit trail, written with this unit's changes on commit."""
+        from . import audit as audit_trail  # here: the audit module's HTTP side imports this module
+        self._audited.append(audit_trail.entry(actor, action, subject_kind, subject_id, chapter_id=chapter_id,
+                                               detail=detail))
 
     def defer(self, key: Hashable, item: Any, run: Deferred) -> None:
         """Have `run(items, uow)` done once before the transaction commits, with every item deferred under `key`
@@ -134,7 +149,10 @@ class UnitOfWork:
 
     async def commit(self) -> None:
         await outbox.add(self.conn, self._pending)
-        self._pending = []
+        from . import audit as audit_trail
+
+        await audit_trail.write(self.conn, self._audited)
+        self._pending, self._audited = [], []
         if self._transaction is not None:
             if self._owns_transaction and self.shared is not None:
                 await self.shared.finish()
@@ -142,7 +160,7 @@ class UnitOfWork:
             self._transaction = None
 
     async def rollback(self) -> None:
-        self._pending = []
+        self._pending, self._audited = [], []
         if self._transaction is not None:
             await self._transaction.rollback()
             self._transaction = None
