@@ -29,3 +29,8 @@ class ServiceTokens:
     def for_web(self, audience: str) -> str:
         """The web app itself, for what no person may ask: finding who holds an address, at sign-in."""
         return mint(self._key, audience=audience, role=Role.SERVICE, subject="web", ttl_seconds=self._ttl)
+
+    def for_staff(self, audience: str, person_id: UUID, role: Role | str, chapter_ids: list[UUID]) -> str:
+        """A coordinator (of `chapter_ids`) or an administrator acting in the console, named by `person_id`."""
+        return mint(self._key, audience=audience, role=role, person_id=person_id, chapter_ids=chapter_ids,
+                    ttl_seconds=self._ttl)
