@@ -254,8 +254,8 @@ async def attendance_csv(event_id: UUID, desk: Console) -> Response:
     event, attendance = await asyncio.gather(
         desk.api.call("events", "GET", f"/v1/events/{event_id}", desk.staff),
         desk.api.call("events", "GET", f"/v1/events/{event_id}/attendance", desk.staff))
-    rows: list[dict] = (attendance.get("items", attendance.get("attendance", [])) if isinstance(attendance, dict)
-                        else attendance or [])
+    listed = attendance.get("items", attendance.get("attendance")) if isinstance(attendance, dict) else attendance
+    rows: list[dict] = list(listed or [])
     names = await desk.names(r["person_id"] for r in rows)
     out = io.StringIO()
     writer = csv.writer(out)
