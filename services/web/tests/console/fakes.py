@@ -27,6 +27,9 @@ from web.entrypoints.web import Visit, visit
 KEYS = SigningKeys.generate()
 URLS = {name: f"http://{name}.test" for name in ("profiles", "matching", "events", "notifications")}
 CSRF = "the-page-csrf-token"
+ROUND = "9a7e0c4e-2b51-4c8e-9d55-3f1f4b0c0a01"
+FAR = "9a7e0c4e-2b51-4c8e-9d55-3f1f4b0c0a02"
+E9 = "9a7e0c4e-2b51-4c8e-9d55-3f1f4b0c0a09"
 
 
 def ident() -> str:
@@ -325,7 +328,7 @@ class Services:
             if m == "DELETE" and rest.startswith("/pairs/"):
                 mentee = rest.split("/")[-1]
                 r["pairs"] = [p for p in r["pairs"] if p["mentee_id"] != mentee]
-                r["unpaired"].append({"mentee_id": mentee, "reason_code": "removed_from_draft"})
+                r["unpaired"].append({"mentee_id": mentee, "reason_code": "removed_by_coordinator"})
                 return None
             if rest in ("/publish", "/discard"):
                 r["status"] = "published" if rest == "/publish" else "discarded"
@@ -347,7 +350,9 @@ class Services:
             chapter = c.params.get("chapter_id")
             if chapter:
                 self._mine(c, chapter)
-            return [e for e in self.events.values() if not chapter or e["chapter_id"] == chapter]
+            state = c.params.get("status", "published")
+            return [e for e in self.events.values() if (not chapter or e["chapter_id"] == chapter)
+                    and e["state"] == state]
         if m == "POST" and path == "/v1/events":
             self._mine(c, c.body.get("chapter_id"))
             made = {"id": ident(), **c.body, "state": "draft", "parent_event_id": None, "exhibitors": []}
@@ -448,3 +453,56 @@ def console_app(services: Services, person_id: str) -> tuple[FastAPI, FakeMailer
 def browser(app: FastAPI, language: str = "en") -> httpx.AsyncClient:
     return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://web.test",
                              headers={"accept-language": language})
+
+
+def make_world() -> dict:
+    """Two chapters; in ours a program with a mentor, a mentee paired with them, someone waiting, a pending
+    mentor enrolment, an event with a roster and a drafted round; in the other a program, a person and an event."""
+    s = Services()
+    coordinator = s.person("Carla Coordinator")
+    admin = s.person("Ada Administrator")
+    s.roles[coordinator["id"]] = {"administrator": False, "coordinator_of": [s.chapter]}
+    s.roles[admin["id"]] = {"administrator": True, "coordinator_of": []}
+    program = s.program("Into Medicine", s.chapter)
+    other_program = s.program("Miami Mentors", s.other_chapter)
+    mentor = s.person("Dr. Ana Reyes", enrollments=[{"id": "e1", "program_id": program["id"], "role": "mentor",
+                                                     "approval": "approved", "withdrawn": False, "capacity": 2}])
+    mentee = s.person("Ben Student", stage="undergraduate",
+                      enrollments=[{"id": "e2", "program_id": program["id"], "role": "mentee",
+                                    "approval": "not_required", "withdrawn": False, "capacity": 1}])
+    waiting = s.person("Cleo Waiting", stage="undergraduate")
+    stranger = s.person("Sam Elsewhere", s.other_chapter)
+    pairing = s.pairing(program, mentee, mentor, overdue=True, last_met_at="2026-01-20T12:00:00+00:00")
+    s.waitlist.append({"enrollment_id": "e3", "person_id": waiting["id"], "pairing_kind": "general", "position": 1,
+                       "waiting_since": "2026-02-01T12:00:00+00:00"})
+    s.enrollments[E9] = {"id": E9, "person_id": mentor["id"], "program_id": program["id"], "role": "mentor",
+                           "approval": "pending", "capacity": 2, "chapter_id": s.chapter,
+                           "display_name": mentor["display_name"]}
+    event = s.event("Suturing workshop")
+    s.roster[event["id"]] = [
+        {"id": "r1", "person_id": mentee["id"], "status": "confirmed", "checked_in_at": None},
+        {"id": "r2", "person_id": waiting["id"], "status": "waitlisted", "waitlist_position": 1},
+        {"id": "r3", "person_id": mentor["id"], "status": "confirmed", "checked_in_at": None},
+    ]
+    other_event = s.event("Miami mixer", s.other_chapter)
+    s.rounds[ROUND] = {"id": ROUND, "program_id": program["id"], "status": "draft", "progress": 100,
+                          "requested_at": "2026-03-01T12:00:00+00:00", "paired": 1,
+                          "pairs": [{"mentee_id": mentee["id"], "mentor_id": mentor["id"], "score": 87,
+                                     "reason_codes": ["specialty_overlap", "same_time_zone"]}],
+                          "unpaired": [{"mentee_id": waiting["id"], "reason_code": "mentors_full"}]}
+    return {"s": s, "coordinator": coordinator, "admin": admin, "program": program, "other_program": other_program,
+            "mentor": mentor, "mentee": mentee, "waiting": waiting, "stranger": stranger, "pairing": pairing,
+            "event": event, "other_event": other_event}
+
+
+def pages(world) -> list[str]:
+    program, event = world["program"]["id"], world["event"]["id"]
+    return ["/console", "/console/people", f"/console/people/{world['mentee']['id']}", "/console/vetting",
+            "/console/programs", f"/console/programs/{program}", f"/console/programs/{program}/invite",
+            f"/console/programs/{program}/rounds", f"/console/rounds/{ROUND}",
+            f"/console/pairings/{world['pairing']['id']}", "/console/events", "/console/events/new",
+            f"/console/events/{event}", f"/console/events/{event}/edit", f"/console/events/{event}/check-in",
+            "/console/reports"]
+
+
+ADMIN_PAGES = ["/console/chapters", "/console/audit"]

@@ -16,69 +16,14 @@ from babel.messages.pofile import read_po
 from web.domain.sign_in import digest
 from web.entrypoints.web import CsrfRefused
 
-from .fakes import CSRF, Services, browser, console_app
+from .fakes import ADMIN_PAGES, CSRF, E9, FAR, ROUND, browser, console_app, pages
 
 PACKAGE = Path(web.__file__).parent
-ROUND = "9a7e0c4e-2b51-4c8e-9d55-3f1f4b0c0a01"
-E9 = "9a7e0c4e-2b51-4c8e-9d55-3f1f4b0c0a09"
-FAR = "9a7e0c4e-2b51-4c8e-9d55-3f1f4b0c0a02"
-
-
-@pytest.fixture
-def world():
-    s = Services()
-    coordinator = s.person("Carla Coordinator")
-    admin = s.person("Ada Administrator")
-    s.roles[coordinator["id"]] = {"administrator": False, "coordinator_of": [s.chapter]}
-    s.roles[admin["id"]] = {"administrator": True, "coordinator_of": []}
-    program = s.program("Into Medicine", s.chapter)
-    other_program = s.program("Miami Mentors", s.other_chapter)
-    mentor = s.person("Dr. Ana Reyes", enrollments=[{"id": "e1", "program_id": program["id"], "role": "mentor",
-                                                     "approval": "approved", "withdrawn": False, "capacity": 2}])
-    mentee = s.person("Ben Student", stage="undergraduate",
-                      enrollments=[{"id": "e2", "program_id": program["id"], "role": "mentee",
-                                    "approval": "not_required", "withdrawn": False, "capacity": 1}])
-    waiting = s.person("Cleo Waiting", stage="undergraduate")
-    stranger = s.person("Sam Elsewhere", s.other_chapter)
-    pairing = s.pairing(program, mentee, mentor, overdue=True, last_met_at="2026-01-20T12:00:00+00:00")
-    s.waitlist.append({"enrollment_id": "e3", "person_id": waiting["id"], "pairing_kind": "general", "position": 1,
-                       "waiting_since": "2026-02-01T12:00:00+00:00"})
-    s.enrollments[E9] = {"id": E9, "person_id": mentor["id"], "program_id": program["id"], "role": "mentor",
-                           "approval": "pending", "capacity": 2, "chapter_id": s.chapter,
-                           "display_name": mentor["display_name"]}
-    event = s.event("Suturing workshop")
-    s.roster[event["id"]] = [
-        {"id": "r1", "person_id": mentee["id"], "status": "confirmed", "checked_in_at": None},
-        {"id": "r2", "person_id": waiting["id"], "status": "waitlisted", "waitlist_position": 1},
-        {"id": "r3", "person_id": mentor["id"], "status": "confirmed", "checked_in_at": None},
-    ]
-    other_event = s.event("Miami mixer", s.other_chapter)
-    s.rounds[ROUND] = {"id": ROUND, "program_id": program["id"], "status": "draft", "progress": 100,
-                          "requested_at": "2026-03-01T12:00:00+00:00", "paired": 1,
-                          "pairs": [{"mentee_id": mentee["id"], "mentor_id": mentor["id"], "score": 87,
-                                     "reason_codes": ["specialty_overlap", "same_time_zone"]}],
-                          "unpaired": [{"mentee_id": waiting["id"], "reason_code": "mentors_full"}]}
-    return {"s": s, "coordinator": coordinator, "admin": admin, "program": program, "other_program": other_program,
-            "mentor": mentor, "mentee": mentee, "waiting": waiting, "stranger": stranger, "pairing": pairing,
-            "event": event, "other_event": other_event}
 
 
 def as_(world, who: str, language: str = "en"):
     app, mailer, links = console_app(world["s"], world[who]["id"])
     return browser(app, language), mailer, links
-
-
-def pages(world) -> list[str]:
-    program, event = world["program"]["id"], world["event"]["id"]
-    return ["/console", "/console/people", f"/console/people/{world['mentee']['id']}", "/console/vetting",
-            "/console/programs", f"/console/programs/{program}", f"/console/programs/{program}/invite",
-            f"/console/programs/{program}/rounds", f"/console/rounds/{ROUND}",
-            f"/console/pairings/{world['pairing']['id']}", "/console/events", "/console/events/new",
-            f"/console/events/{event}", f"/console/events/{event}/edit", f"/console/events/{event}/check-in",
-            "/console/reports"]
-
-
-ADMIN_PAGES = ["/console/chapters", "/console/audit"]
 
 
 async def test_someone_who_is_neither_coordinator_nor_administrator_finds_no_console(world):

@@ -35,11 +35,12 @@ def _refused(error: ServiceError) -> bool:
 async def events(desk: Console, status: str = "", done: str | None = None) -> Response:
     status = status if status in STATES else ""
     chapters = await desk.chapters()
-    if desk.staff.administrator:
-        asked = [desk.api.call("events", "GET", "/v1/events", desk.staff, params={"status": status})]
-    else:
-        asked = [desk.api.call("events", "GET", "/v1/events", desk.staff,
-                               params={"chapter_id": str(c), "status": status}) for c in desk.staff.coordinator_of]
+    states = [status] if status else ["draft", "published"]  # "any": what is being prepared and what is open
+    chapters_asked: list[str | None] = [None] if desk.staff.administrator else [
+        str(c) for c in desk.staff.coordinator_of]
+    asked = [desk.api.call("events", "GET", "/v1/events", desk.staff,
+                           params={"chapter_id": chapter, "status": state, "limit": 200})
+             for chapter in chapters_asked for state in states]
     found = [e for listed in await asyncio.gather(*asked) for e in (listed.get("items", listed)
                                                                    if isinstance(listed, dict) else listed)]
     unique = {e["id"]: e for e in found}

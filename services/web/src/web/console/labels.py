@@ -40,7 +40,12 @@ UNPAIRED = {
     "below_minimum_score": C_("No mentor reaches the program's minimum score for them"),
     "program_cap_reached": C_("The program has reached its number of pairs"),
     "mentors_full": C_("The mentors who fit have no room left"),
-    "removed_from_draft": C_("Removed from this draft by a coordinator"),
+    "removed_by_coordinator": C_("Removed from this draft by a coordinator"),
+}
+# Why publishing skipped a drafted pair (the roster changed meanwhile).
+SKIPPED = {
+    "mentee_no_longer_waiting": C_("The mentee is no longer waiting"),
+    "mentor_no_longer_available": C_("The mentor is no longer available"),
 }
 
 # Why matching proposes a pair, as a coordinator reads it (third person: the participants' words say "you").

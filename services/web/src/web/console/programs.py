@@ -152,7 +152,7 @@ async def rounds(program_id: UUID, desk: Console) -> Response:
 @router.post("/programs/{program_id}/rounds")
 async def run_round(program_id: UUID, desk: Console, posted: Form) -> Response:
     started = await desk.api.call("matching", "POST", f"/v1/programs/{program_id}/rounds", desk.staff, json={})
-    return desk.redirect(f"/console/rounds/{started['id']}?done=round_started")
+    return desk.redirect(f"/console/rounds/{started.get('round_id') or started['id']}?done=round_started")
 
 
 async def _round_page(desk: Desk, round_id: UUID, status: int = 200, **context: Any) -> Response:
@@ -160,7 +160,7 @@ async def _round_page(desk: Desk, round_id: UUID, status: int = 200, **context: 
     program = await desk.api.call("profiles", "GET", f"/v1/programs/{found['program_id']}", desk.staff)
     pairs, unpaired = found.get("pairs") or [], found.get("unpaired") or []
     ids = {p[k] for p in pairs for k in ("mentee_id", "mentor_id")} | {u["mentee_id"] for u in unpaired}
-    ids |= {s.get("mentee_id") for s in found.get("skipped") or () if isinstance(s, dict)}
+    ids |= {s[k] for s in found.get("skipped") or () for k in ("mentee_id", "mentor_id")}
     names = await desk.names(ids)
     template = "console/_round_progress.html" if context.get("partial") else "console/round.html"
     return desk.render(template, status, round=found, program=program, pairs=pairs, unpaired=unpaired,

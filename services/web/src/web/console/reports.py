@@ -115,15 +115,19 @@ async def reports(desk: Console, chapter_id: str = "") -> Response:
     if not staff.administrator and not chapter_id and staff.coordinator_of:
         chapter_id = str(staff.coordinator_of[0])
     params = {"chapter_id": chapter_id}
-    people, mentorships, trends, attendance, programs = await asyncio.gather(
+    events_params = {"chapter_id": chapter_id, "limit": 200}
+    people, mentorships, trends, attendance, programs, *events = await asyncio.gather(
         _optional(desk.api.call("profiles", "GET", "/v1/reports/people", staff, params=params)),
         _optional(desk.api.call("matching", "GET", "/v1/reports/mentorships", staff, params=params)),
         _optional(desk.api.call("matching", "GET", "/v1/reports/mentorships/trends", staff,
                                 params={**params, "months": 12})),
         _optional(desk.api.call("events", "GET", "/v1/reports/attendance", staff, params=params)),
-        desk.programs())
+        desk.programs(),
+        *(_optional(desk.api.call("events", "GET", "/v1/events", staff, params={**events_params, "status": state}))
+          for state in ("published", "completed", "cancelled")))
     row_names = {p["id"]: p["name"] for p in programs} | {c["id"]: c["name"] for c in chapters}
-    row_names[""] = desk._(labels.C_("National"))
+    row_names |= {e["id"]: e["title"] for listed in events for e in listed or ()}
+    row_names[""] = row_names["national"] = desk._(labels.C_("National"))
     meetings = (mentorships or {}).get("meetings_per_pairing")
     return desk.render(
         "console/reports.html", chapters=chapters, chapter_id=chapter_id,
