@@ -81,6 +81,7 @@ async def test_check_in_from_a_phone_swaps_the_row_and_announces_it(browser, wor
             await undo.wait_for()
             assert await undo.evaluate("b => b === document.activeElement")
             await page.locator("#status").get_by_text("Ben Student is checked in.").wait_for()
+            await page.locator("#arrived").get_by_text("1 of 2 checked in.").wait_for()
             assert page.url.endswith("/check-in"), "HTMX swapped the row: no page load"
             if SHOTS:
                 await page.screenshot(path=f"{SHOTS}/check-in-after.png", full_page=True)

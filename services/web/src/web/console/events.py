@@ -239,13 +239,16 @@ async def check_in(event_id: UUID, person_id: UUID, desk: Console, posted: Form)
             raise
         error = desk.error_words(failed)
     if desk.request.headers.get("hx-request") == "true":
-        names = await desk.names([person_id])
-        entry = {"person_id": str(person_id), "checked_in_at": (answer or {}).get("checked_in_at") if not undo
-                 else None}
-        if error:
-            entry["checked_in_at"] = None if not undo else "unknown"
-        return desk.render("console/_check_in_row.html", event={"id": str(event_id)}, r=entry, names=names,
-                           error=error, changed=True)
+        roster, names = await asyncio.gather(
+            desk.api.call("events", "GET", f"/v1/events/{event_id}/registrations", desk.staff),
+            desk.names([person_id]))
+        seated = [r for r in (roster.get("registrations", []) if isinstance(roster, dict) else roster)
+                  if r["status"] == "confirmed"]
+        entry = next((r for r in seated if r["person_id"] == str(person_id)),
+                     {"person_id": str(person_id), "checked_in_at": (answer or {}).get("checked_in_at")})
+        return desk.render("console/_check_in_answer.html", event={"id": str(event_id)}, r=entry, names=names,
+                           error=error, changed=True, arrived=sum(1 for r in seated if r.get("checked_in_at")),
+                           expected=len(seated), q=text(posted, "q", 100))
     q = text(posted, "q", 100)
     return desk.redirect(f"/console/events/{event_id}/check-in" + (f"?q={q}" if q else "") + f"#p-{person_id}")
 
