@@ -359,3 +359,39 @@ class OfficeHoursBookingCancelledV3(OfficeHoursBookingCancelledV2):
                     "person_erased: the side cancelled_by names left the platform")
     is_virtual: bool = True
     location: str | None = None
+
+
+@register
+class RegistrationCancelledV3(RegistrationCancelledV2):
+    """Version 3 says whether an organiser removed the registrant from the roster (the console's "remove"), as
+    opposed to the registrant cancelling or the event being cancelled. Why they were removed is free text an
+    organiser wrote: it never travels on this public topic, but to the registrant's notification alone, on the
+    restricted `events.access` topic (`RegistrantRemoved`)."""
+
+    closed_schema = True
+    schema_version: Literal[3] = 3
+
+    removed_by_organiser: bool = Field(
+        default=False, description="True when an organiser removed the registrant (cancelled_by is then organiser)")
+
+
+@register
+class RegistrantRemoved(IntegrationEvent):
+    """Restricted to notifications: an organiser removed this registrant, and the reason they gave, in their words,
+    to tell the registrant. Published with the public `RegistrationCancelled` (version 3, `removed_by_organiser`)
+    of the same registration, in the same transaction."""
+
+    closed_schema = True
+    topic = ACCESS
+    key_field = "scheduled_event_id"
+    producer: str = "events"
+    event_type: Literal["events.registrant_removed"] = "events.registrant_removed"
+    schema_version: Literal[1] = 1
+
+    registration_id: UUID
+    scheduled_event_id: UUID
+    chapter_id: UUID | None
+    person_id: UUID
+    reason: str = Field(description="The organiser's reason, free text (500 characters at most), for the registrant")
+    held_seat: bool = Field(description="Whether the registration held a confirmed seat (its calendar entry, if "
+                                        "one was sent, is cancelled with it)")
