@@ -91,14 +91,27 @@ async def test_a_removal_without_a_reason_is_refused_and_changes_nothing(uow, em
     assert emitted(contract.RegistrationCancelled) == [] and uow.audited == []
 
 
-async def test_a_registrant_cancelled_by_an_organiser_without_the_console_is_a_removal_too(uow, emitted):
+async def test_a_registrant_removed_without_a_reason_is_told_so_and_the_removal_is_audited(uow, emitted):
     event = await published(uow)
     [seated] = await registered(uow, event, 1)
 
-    await handlers.cancel_registration(commands.CancelRegistration(event.id, seated.person_id, "organiser"), uow)
+    await handlers.remove_registrant(commands.RemoveRegistrant(event.id, seated.person_id, None), COORDINATOR, uow)
 
     assert emitted(contract.RegistrationCancelled)[0].removed_by_organiser is True
-    assert emitted(contract.RegistrantRemoved) == []  # no reason was given, so none is sent
+    [told] = emitted(contract.RegistrantRemoved)
+    assert (told.person_id, told.reason) == (seated.person_id, None)
+    assert [e.action for e in uow.audited] == ["registrant.removed"]
+
+
+async def test_a_registrant_who_cancels_is_not_removed(uow, emitted):
+    event = await published(uow)
+    [seated] = await registered(uow, event, 1)
+
+    cancelled = await handlers.cancel_registration(commands.CancelRegistration(event.id, seated.person_id), uow)
+
+    assert cancelled.roster_status == "cancelled"
+    assert emitted(contract.RegistrationCancelled)[0].removed_by_organiser is False
+    assert emitted(contract.RegistrantRemoved) == []
 
 
 async def test_checking_a_registrant_in_twice_keeps_the_first_time(uow):

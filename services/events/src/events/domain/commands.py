@@ -78,9 +78,11 @@ class Register:
 
 @dataclass(frozen=True)
 class CancelRegistration:
+    """The registrant cancels (an organiser removes them: `RemoveRegistrant`)."""
+
     scheduled_event_id: UUID
     person_id: UUID
-    cancelled_by: Literal["registrant", "organiser"]
+    cancelled_by: Literal["registrant"] = "registrant"
 
 
 @dataclass(frozen=True)
@@ -128,7 +130,7 @@ class RemoveRegistrant:
 
     scheduled_event_id: UUID
     person_id: UUID
-    reason: str
+    reason: str | None
 
 
 @dataclass(frozen=True)

@@ -285,9 +285,10 @@ class Registration:
         self.status, self.cancelled_by, self.held_seat = Status.CANCELLED, by, freed
         return freed
 
-    def remove(self, reason: str) -> bool:
-        """An organiser takes the registrant off the roster, saying why; True when this freed a confirmed seat."""
-        if not reason.strip():
+    def remove(self, reason: str | None) -> bool:
+        """An organiser takes the registrant off the roster, saying why (the console asks; the older way to cancel a
+        registration on someone's behalf does not); True when this freed a confirmed seat."""
+        if reason is not None and not reason.strip():
             raise Invalid("say why the registrant is removed: they are told", field="reason")
         freed = self.cancel(by="organiser")
         self.removal_reason = reason

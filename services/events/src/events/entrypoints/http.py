@@ -445,11 +445,13 @@ async def register(event_id: UUID, body: PersonIn, caller: Caller, desk: Desk, r
 
 @router.delete("/events/{event_id}/registrations/{person_id}")
 async def cancel_registration(event_id: UUID, person_id: UUID, caller: Caller, unit: UnitOfWork) -> RegistrationOut:
-    by_registrant = caller.is_person(person_id)
-    if not by_registrant:
-        await _organised_event(event_id, caller, unit)
-    command = commands.CancelRegistration(event_id, person_id, "registrant" if by_registrant else "organiser")
-    return RegistrationOut.of(await handlers.cancel_registration(command, unit))
+    """The registrant cancels; an organiser removes them (without a reason: `.../remove` takes one), audited."""
+    if caller.is_person(person_id):
+        return RegistrationOut.of(await handlers.cancel_registration(commands.CancelRegistration(event_id, person_id),
+                                                                     unit))
+    await _organised_event(event_id, caller, unit)
+    command = commands.RemoveRegistrant(event_id, person_id, None)
+    return RegistrationOut.of(await handlers.remove_registrant(command, caller, unit))
 
 
 @router.get("/events/{event_id}/registrations")

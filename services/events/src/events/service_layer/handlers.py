@@ -170,7 +170,7 @@ async def cancel_registration(command: commands.CancelRegistration, uow: EventsU
         seat_freed = registration.cancel(by=command.cancelled_by)
         await uow.registrations.save(registration)
         uow.emit(contract.RegistrationCancelledV3(**_about(event, registration), cancelled_by=command.cancelled_by,
-                                                  removed_by_organiser=command.cancelled_by == "organiser"))
+                                                  removed_by_organiser=False))
         if seat_freed:
             await _fill_free_seats(event, uow)
         await uow.commit()
@@ -181,7 +181,8 @@ async def remove_registrant(
     command: commands.RemoveRegistrant, remover: Principal, uow: EventsUnitOfWorkPort,
 ) -> Registration:
     """An organiser takes a registrant off the roster: a freed seat goes to the first on the waitlist, and the
-    registrant is told, with the reason (which travels to notifications alone, on the restricted topic)."""
+    registrant is told, with the reason if one is given (which travels to notifications alone, on the restricted
+    topic)."""
     async with uow:
         event = await _existing(command.scheduled_event_id, uow, lock=True)
         registration = await _registration(event, command.person_id, uow)
