@@ -163,7 +163,7 @@ async def season_world(platform: Platform) -> dict:
     return {**world, "people": people}
 
 
-async def test_a_coordinator_reviews_a_round_publishes_it_steps_in_and_checks_an_event_in_from_a_phone(
+async def test_a_coordinator_reviews_a_round_publishes_it_and_steps_in_on_a_pairing(
         platform: Platform, browser: Browser):
     world = await season_world(platform)
     run, program, people = world["run"], world["program"], world["people"]
@@ -225,6 +225,17 @@ async def test_a_coordinator_reviews_a_round_publishes_it_steps_in_and_checks_an
     finally:
         await desk.close()
 
+
+async def test_an_event_roster_is_checked_in_from_a_phone_sized_window_and_exported_with_names(
+        platform: Platform, browser: Browser):
+    world = await staff_world(platform)
+    run, chapter = world["run"], platform.world["chapter"]
+    people: dict[str, dict] = {}
+    async with platform.client("profiles") as profiles:
+        for key in ("a", "b", "c"):
+            people[key] = (await profiles.post("/v1/people", json={
+                "display_name": f"{key.upper()} {run}", "email": f"{key}.{run}@example.org", "stage": "undergraduate",
+                "chapter_id": chapter["id"], "timezone": "America/Chicago"})).json()
     # An event's roster is checked in from a phone-sized window.
     starts = datetime.now(UTC) + timedelta(days=3)
     async with platform.client("events") as events:
@@ -252,6 +263,11 @@ async def test_a_coordinator_reviews_a_round_publishes_it_steps_in_and_checks_an
             await expect(page.get_by_role("button", name=f"Undo: {key.upper()} {run}")).to_be_focused()
         await expect(page.locator("#arrived")).to_have_text("2 of 3 checked in.")
         assert await page.evaluate("document.documentElement.scrollWidth") <= 360
+        exported = await page.request.get(f"/console/events/{event['id']}/attendance.csv")
+        lines = (await exported.text()).splitlines()
+        assert lines[0] == "name,person_id,status,checked_in_at"
+        assert sorted(line.split(",")[0] for line in lines[1:]) == [f"A {run}", f"B {run}", f"C {run}"]
+        assert all(line.split(",")[3] for line in lines[1:] if line.startswith(("A ", "B ")))
     finally:
         await phone.close()
     async with platform.client("events") as events:
