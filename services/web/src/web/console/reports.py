@@ -109,8 +109,9 @@ async def _optional(call) -> Any:
 
 
 @router.get("/reports")
-async def reports(desk: Console, chapter_id: str = "") -> Response:
+async def reports(desk: Console, chapter_id: str = "", stage: str = "") -> Response:
     staff = desk.staff
+    stage = stage if stage in participant_labels.STAGES else ""
     chapters = await desk.chapters()
     if not staff.administrator and not chapter_id and staff.coordinator_of:
         chapter_id = str(staff.coordinator_of[0])
@@ -118,7 +119,8 @@ async def reports(desk: Console, chapter_id: str = "") -> Response:
     events_params = {"chapter_id": chapter_id, "limit": 200}
     people, mentorships, trends, attendance, programs, *events = await asyncio.gather(
         _optional(desk.api.call("profiles", "GET", "/v1/reports/people", staff, params=params)),
-        _optional(desk.api.call("matching", "GET", "/v1/reports/mentorships", staff, params=params)),
+        _optional(desk.api.call("matching", "GET", "/v1/reports/mentorships", staff,
+                                params={**params, "stage": stage})),
         _optional(desk.api.call("matching", "GET", "/v1/reports/mentorships/trends", staff,
                                 params={**params, "months": 12})),
         _optional(desk.api.call("events", "GET", "/v1/reports/attendance", staff, params=params)),
@@ -130,7 +132,7 @@ async def reports(desk: Console, chapter_id: str = "") -> Response:
     row_names[""] = row_names["national"] = desk._(labels.C_("National"))
     meetings = (mentorships or {}).get("meetings_per_pairing")
     return desk.render(
-        "console/reports.html", chapters=chapters, chapter_id=chapter_id,
+        "console/reports.html", chapters=chapters, chapter_id=chapter_id, stage=stage,
         people=table_view(desk, people, row_names), mentorships=table_view(desk, mentorships, row_names),
         meetings=table_view(desk, meetings, row_names), attendance=table_view(desk, attendance, row_names),
         trends=table_view(desk, trends, {}),
@@ -138,11 +140,12 @@ async def reports(desk: Console, chapter_id: str = "") -> Response:
 
 
 @router.get("/reports/{name}.csv")
-async def export(name: str, desk: Console, chapter_id: str = "") -> Response:
+async def export(name: str, desk: Console, chapter_id: str = "", stage: str = "") -> Response:
     if name not in REPORTS and name != "mentorships-trends":
         return desk.render("console/not_found.html", 404)
     service = REPORTS.get(name, "matching")
     path = "/v1/reports/mentorships/trends.csv" if name == "mentorships-trends" else f"/v1/reports/{name}.csv"
-    body = await desk.api.call(service, "GET", path, desk.staff, params={"chapter_id": chapter_id})
+    params = {"chapter_id": chapter_id, "stage": stage if name == "mentorships" else ""}
+    body = await desk.api.call(service, "GET", path, desk.staff, params=params)
     return Response(body if isinstance(body, str) else "", media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="{name}-report.csv"'})
