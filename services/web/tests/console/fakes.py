@@ -369,8 +369,8 @@ class Services:
             if rest == "" and m == "PATCH":
                 event.update(c.body)
                 return event
-            if rest in ("/publish", "/cancel"):
-                event["state"] = "published" if rest == "/publish" else "cancelled"
+            if rest in ("/publish", "/cancel", "/complete"):
+                event["state"] = {"/publish": "published", "/cancel": "cancelled", "/complete": "completed"}[rest]
                 return event
             if rest == "/registrations":
                 return {"counts": {"confirmed": sum(r["status"] == "confirmed" for r in roster)},

@@ -297,6 +297,17 @@ async def test_the_roster_shows_names_and_the_waitlist_and_removing_someone_need
     assert s.calls_to("events", "POST")[-1].body == {"reason": "Double booked"}
 
 
+async def test_marking_an_event_held_asks_events_to_complete_it(world):
+    s, event = world["s"], world["event"]
+    async with as_(world, "coordinator")[0] as page:
+        assert "Mark it held: record attendance" in (await page.get(f"/console/events/{event['id']}")).text
+        done = await page.post(f"/console/events/{event['id']}/complete", data={"csrf": CSRF})
+        assert done.status_code == 303 and done.headers["location"].endswith("done=event_completed")
+        text = (await page.get(done.headers["location"])).text
+    assert [c.path for c in s.calls_to("events", "POST")] == [f"/v1/events/{event['id']}/complete"]
+    assert "The event is completed" in text and "Mark it held" not in text
+
+
 async def test_attendance_csv_has_names_joined_and_no_cell_a_spreadsheet_would_run(world):
     s, event = world["s"], world["event"]
     s.person("=HYPERLINK(evil)")

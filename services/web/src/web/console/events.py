@@ -174,7 +174,7 @@ async def event(event_id: UUID, desk: Console, done: str | None = None) -> Respo
 
 @router.post("/events/{event_id}/{action}")
 async def publish_or_cancel(event_id: UUID, action: str, desk: Console, posted: Form) -> Response:
-    if action not in ("publish", "cancel"):
+    if action not in ("publish", "cancel", "complete"):
         return desk.render("console/not_found.html", 404)
     body = {"reason_code": "organiser_cancelled"} if action == "cancel" else None
     try:
@@ -183,7 +183,8 @@ async def publish_or_cancel(event_id: UUID, action: str, desk: Console, posted: 
         if not _refused(error):
             raise
         return await _event_page(desk, event_id, 422, error=desk.error_words(error))
-    return desk.redirect(f"/console/events/{event_id}?done=event_{action}{'ed' if action == 'publish' else 'led'}")
+    done = {"publish": "event_published", "cancel": "event_cancelled", "complete": "event_completed"}[action]
+    return desk.redirect(f"/console/events/{event_id}?done={done}")
 
 
 @router.post("/events/{event_id}/registrations/{person_id}/remove")

@@ -182,6 +182,7 @@ DONE = {
     "event_saved": C_("The event is saved."),
     "event_published": C_("The event is published."),
     "event_cancelled": C_("The event is cancelled."),
+    "event_completed": C_("The event is completed: those checked in are recorded as attending, the others as not."),
     "registrant_removed": C_("The person is removed and told by email."),
     "granted": C_("The role is granted."),
     "revoked": C_("The role is revoked."),
