@@ -210,7 +210,11 @@ async def test_a_coordinator_reviews_a_round_publishes_it_and_steps_in_on_a_pair
         first = next(p for p in pairings if p["mentee_id"] == people["a"]["id"])
         other_mentor = "m2" if first["mentor_id"] == people["m1"]["id"] else "m1"
 
-        # The coordinator ends A's mentorship with a reason, then pairs A again by hand.
+        # A and their mentor accept; the coordinator ends the mentorship with a reason, then pairs A again by hand.
+        for side in ("mentee_id", "mentor_id"):
+            async with platform.client("matching", role="participant", person_id=first[side]) as party:
+                accepted = await party.post(f"/v1/pairings/{first['id']}/accept")
+                assert accepted.status_code == 200, accepted.text
         await page.goto(f"/console/programs/{program['id']}")
         await expect(page.locator("#mentorships ~ div table")).to_contain_text(f"A {run}")
         await page.goto(f"/console/pairings/{first['id']}")
