@@ -453,3 +453,42 @@ class ConsentChangedV2(ConsentChanged):
 
     closed_schema = True
     schema_version: Literal[2] = 2
+
+
+@register
+class PersonSuspended(_ProfilesEvent):
+    """A person's account was suspended (by a coordinator of their chapter or an administrator): until reinstated,
+    they are proposed to nobody and wait on no waitlist."""
+
+    topic = PEOPLE
+    key_field = "person_id"
+    event_type: Literal["profiles.person_suspended"] = "profiles.person_suspended"
+    schema_version: Literal[1] = 1
+    closed_schema = True
+
+    person_id: UUID
+
+
+@register
+class PersonReinstated(_ProfilesEvent):
+    """A suspended person's account was reinstated: they may be paired again, and wait again where enrolled."""
+
+    topic = PEOPLE
+    key_field = "person_id"
+    event_type: Literal["profiles.person_reinstated"] = "profiles.person_reinstated"
+    schema_version: Literal[1] = 1
+    closed_schema = True
+
+    person_id: UUID
+
+
+@register
+class EnrollmentChangedV4(EnrollmentChangedV3):
+    """An enrollment changed; `changed_fields` names what.
+
+    Version 4 adds `paused`: a mentor who paused takes no new mentee (their places are not offered) until they
+    resume; their mentorships go on."""
+
+    schema_version: Literal[4] = 4
+
+    paused: bool = False

@@ -7,10 +7,11 @@ from uuid import UUID
 
 from fastapi import APIRouter, Depends, Request
 from mentorship_contracts.vocabulary import PairingKind
-from plumbing.auth import Principal, current_principal, forbidden
+from plumbing.auth import Principal, Role, current_principal, forbidden
 from plumbing.http import answers, unit_of_work
 
 from ..domain import commands
+from ..domain.errors import ProgramNotFound, RoundNotFound
 from ..domain.model import Pairing, ProgramRules
 from ..domain.scoring import Weights
 from ..service_layer import choice, lifecycle, programs, rounds, views
@@ -28,8 +29,10 @@ from .schemas import (
     RoundIn,
     RoundOut,
     RoundQueuedOut,
+    RoundSummaryOut,
     StatisticsOut,
     SuggestionOut,
+    SwapIn,
     WaitlistEntryOut,
     WeightsIn,
     WeightsOut,
@@ -68,6 +71,21 @@ def party(caller: Principal) -> Authorize:
         raise forbidden("only the mentee or the mentor may do this")
 
     return authorize
+
+
+def _staff_only(caller: Principal) -> None:
+    if not (caller.is_admin or caller.role == Role.COORDINATOR):
+        raise forbidden("only a national administrator, or a coordinator of the program's chapter, may do this")
+
+
+async def _staff_program(program_id: UUID, caller: Principal, unit: MatchingUnitOfWorkPort) -> ProgramRules:
+    """A program the caller manages: 403 for a participant, 404 for a program of another chapter (as if there were
+    none: a coordinator learns nothing of other chapters)."""
+    _staff_only(caller)
+    program = await programs.program_rules(program_id, uow=unit)
+    if not _manages(caller, program):
+        raise ProgramNotFound("no such program", "program_id")
+    return program
 
 
 async def _managed_program(program_id: UUID, caller: Principal, unit: MatchingUnitOfWorkPort) -> ProgramRules:
@@ -171,11 +189,55 @@ async def run_round(program_id: UUID, body: RoundIn, caller: Caller, unit: UnitO
     return RoundQueuedOut(round_id=round_id, status="queued", poll=f"/v1/rounds/{round_id}")
 
 
+@router.get("/programs/{program_id}/rounds")
+async def program_rounds(program_id: UUID, caller: Caller, unit: UnitOfWork) -> list[RoundSummaryOut]:
+    """The program's rounds, latest first."""
+    await _staff_program(program_id, caller, unit)
+    return [RoundSummaryOut.of(r) for r in await rounds.rounds_of(program_id, unit)]
+
+
+async def _staff_round(round_id: UUID, caller: Caller, unit: MatchingUnitOfWorkPort) -> None:
+    """A round of the caller's chapters' programs (else 404, as if there were none), for staff (else 403)."""
+    _staff_only(caller)
+    try:
+        await _staff_program(await rounds.program_of_round(round_id, unit), caller, unit)
+    except ProgramNotFound:
+        raise RoundNotFound("no such round", "round_id") from None
+
+
 @router.get("/rounds/{round_id}")
 async def round_progress(round_id: UUID, caller: Caller, unit: UnitOfWork) -> RoundOut:
-    found = await rounds.round_status(round_id, unit)
-    await _managed_program(found["program_id"], caller, unit)
-    return RoundOut.model_validate(found)
+    """The round's progress; once drafted, its pairs (with scores and reasons) and those it left unpaired, why."""
+    await _staff_round(round_id, caller, unit)
+    return RoundOut.of(await rounds.round_status(round_id, unit))
+
+
+@router.delete("/rounds/{round_id}/pairs/{mentee_id}", status_code=204, responses=answers(409))
+async def remove_round_pair(round_id: UUID, mentee_id: UUID, caller: Caller, unit: UnitOfWork) -> None:
+    """Take a pair out of a draft: the mentee keeps waiting."""
+    await _staff_round(round_id, caller, unit)
+    await rounds.remove_pair(round_id, mentee_id, unit, caller)
+
+
+@router.post("/rounds/{round_id}/swap", responses=answers(409))
+async def swap_round_pairs(round_id: UUID, body: SwapIn, caller: Caller, unit: UnitOfWork) -> RoundOut:
+    """Swap two drafted pairs' mentors; refused (409, the rule's code) if either new pair breaks a rule."""
+    await _staff_round(round_id, caller, unit)
+    await rounds.swap(round_id, body.mentee_a, body.mentee_b, unit, caller)
+    return RoundOut.of(await rounds.round_status(round_id, unit))
+
+
+@router.post("/rounds/{round_id}/publish", responses=answers(409))
+async def publish_round(round_id: UUID, caller: Caller, unit: UnitOfWork) -> RoundOut:
+    """Propose the drafted pairs (only these people are told); pairs the roster no longer allows are skipped."""
+    await _staff_round(round_id, caller, unit)
+    return RoundOut.of(await rounds.publish(round_id, unit, caller))
+
+
+@router.post("/rounds/{round_id}/discard", responses=answers(409))
+async def discard_round(round_id: UUID, caller: Caller, unit: UnitOfWork) -> RoundOut:
+    await _staff_round(round_id, caller, unit)
+    return RoundOut.of(await rounds.discard(round_id, unit, caller))
 
 
 @router.get("/programs/{program_id}/weights")

@@ -138,20 +138,70 @@ class RoundQueuedOut(BaseModel):
     poll: str = Field(description="Where to follow the round's progress")
 
 
-class RoundOut(BaseModel):
+class DraftPairOut(BaseModel):
+    mentee_id: UUID
+    mentor_id: UUID
+    score: int
+    reason_codes: list[str]
+
+
+class UnpairedOut(BaseModel):
+    mentee_id: UUID
+    reason_code: str = Field(description="Why the round left them unpaired (never an identity reason)")
+
+
+class SkippedOut(BaseModel):
+    mentee_id: UUID
+    mentor_id: UUID
+    reason_code: str = Field(description="Why publishing skipped this drafted pair (the roster changed)")
+
+
+RoundStatus = Literal["queued", "running", "draft", "published", "discarded", "completed", "failed"]
+
+
+class RoundSummaryOut(BaseModel):
     id: UUID
     program_id: UUID
     method: RoundMethod
     most_pairs_first: bool
-    status: Literal["queued", "running", "completed", "failed"]
+    status: RoundStatus = Field(description="A round ends as a draft, then is published or discarded "
+                                            "(`completed`: a round run before rounds were reviewed)")
     progress: int = Field(description="Percent done")
     paired: int | None
-    unpaired: int | None
+    unpaired_count: int | None = Field(description="How many were left unpaired")
     total_score: int | None
-    unpaired_reasons: dict[str, int] | None = Field(description="How many were left unpaired, by reason")
+    unpaired_reasons: dict[str, int] | None = Field(description="How many were left unpaired, by reason (as "
+                                                                "drafted)")
     error: str | None
     requested_at: datetime
     finished_at: datetime | None
+    published_at: datetime | None
+
+    @classmethod
+    def of(cls, found: dict) -> RoundSummaryOut:
+        return cls.model_validate({**found, "unpaired_count": found["unpaired"]})
+
+
+class RoundOut(RoundSummaryOut):
+    pairs: list[DraftPairOut] = Field(description="The pairs drafted (and, once published, those it proposed or "
+                                                  "skipped)")
+    unpaired: list[UnpairedOut]
+    skipped: list[SkippedOut] | None = Field(description="Once published: drafted pairs no longer valid")
+
+    @classmethod
+    def of(cls, found: dict) -> RoundOut:
+        return cls.model_validate({
+            **found, "unpaired_count": found["unpaired"],
+            "pairs": [DraftPairOut(mentee_id=p.mentee_id, mentor_id=p.mentor_id, score=p.score,
+                                   reason_codes=list(p.reasons)) for p in found["pairs"]],
+            "unpaired": [UnpairedOut(mentee_id=u.mentee_id, reason_code=u.reason_code)
+                         for u in found["unpaired_list"]],
+        })
+
+
+class SwapIn(Strict):
+    mentee_a: UUID
+    mentee_b: UUID
 
 
 class WeightsOut(BaseModel):
