@@ -296,6 +296,13 @@ class FakeWaitlist:
         people = self._tables.people
         people.enrollments[mentee_enrollment_id].update(waiting_since=people.clock(), announced=False)
 
+    async def places_of(self, person_id: UUID) -> list[dict]:
+        programs = {e["program_id"] for e in self._tables.people.enrollments.values() if e["person_id"] == person_id}
+        return [{"program_id": program_id, **{k: v for k, v in entry.items()
+                                              if k in ("enrollment_id", "pairing_kind", "position", "waiting_since")}}
+                for program_id in sorted(programs, key=str) for entry in await self.entries(program_id)
+                if entry["person_id"] == person_id]
+
 
 class FakePairings:
     def __init__(self, tables: Tables) -> None:
@@ -370,6 +377,19 @@ class FakePairings:
                           logged_by: UUID | None) -> None:
         self.meetings.append(dict(pairing_id=pairing_id, met_on=met_on, minutes=minutes, topics=topics,
                                   logged_by=logged_by))
+
+    async def of_program(self, program_id: UUID, status: str | None, offset: int, limit: int
+                         ) -> tuple[list[dict], int]:
+        found = [x for x in reversed(self.pairings.values())
+                 if x["program_id"] == program_id and status in (None, x["status"])]
+        return [{"pairing": self._pairing(x), "overdue": False, "created_at": EPOCH}
+                for x in found[offset:offset + limit]], len(found)
+
+    async def feedback_of_program(self, program_id: UUID) -> list[dict]:
+        return [dict(pairing_id=pairing_id, rating=f["rating"], comment=f["comment"], given_at=EPOCH,
+                     from_role="mentee" if self.pairings[pairing_id]["mentee_id"] == person_id else "mentor")
+                for (pairing_id, person_id), f in self.feedback.items()
+                if self.pairings[pairing_id]["program_id"] == program_id]
 
     async def add_feedback(self, pairing_id: UUID, person_id: UUID, rating: int, comment: str) -> bool:
         if (pairing_id, person_id) in self.feedback:

@@ -9,21 +9,28 @@ from fastapi import APIRouter, Depends, Request
 from mentorship_contracts.vocabulary import PairingKind
 from plumbing.auth import Principal, Role, current_principal, forbidden
 from plumbing.http import answers, unit_of_work
+from plumbing.validation import Limit, Offset
 
 from ..domain import commands
-from ..domain.errors import ProgramNotFound, RoundNotFound
-from ..domain.model import Pairing, ProgramRules
+from ..domain.errors import PairingNotFound, ProgramNotFound, RoundNotFound
+from ..domain.model import Pairing, PairingStatus, ProgramRules
 from ..domain.scoring import Weights
-from ..service_layer import choice, lifecycle, programs, rounds, views
+from ..service_layer import choice, lifecycle, programs, rounds, stepping_in, views
 from ..service_layer.ports import Authorize, MatchingUnitOfWorkPort
 from .schemas import (
     EndIn,
     FeedbackIn,
     FeedbackOut,
+    ManualPairingIn,
     MeetingIn,
+    OverviewOut,
     PairingOut,
     PersonPairingOut,
+    ProgramFeedbackOut,
+    ProgramPairingOut,
+    ProgramPairingsPage,
     ReasonIn,
+    ReassignIn,
     RequestIn,
     RequestOut,
     RoundIn,
@@ -58,6 +65,20 @@ def party_or_program(caller: Principal) -> Authorize:
         if _manages(caller, program):
             return commands.Actor(None, for_program=True)
         raise forbidden("you may act on your own pairings, or on those of your chapter's programs as coordinator")
+
+    return authorize
+
+
+def for_the_program(caller: Principal, party_too: bool = False) -> Authorize:
+    """A coordinator of the program's chapter, or an administrator, acting for the program; a pairing of another
+    chapter is not found (404), as if there were none. With `party_too`, one of the pair acts for themselves."""
+
+    def authorize(pairing: Pairing, program: ProgramRules) -> commands.Actor:
+        if _manages(caller, program):
+            return commands.Actor(None, for_program=True)
+        if party_too and caller.person_id and pairing.side_of(caller.person_id):
+            raise forbidden("a coordinator ends their own mentorship as one of its pair, not for the program")
+        raise PairingNotFound("no such pairing", "pairing_id")
 
     return authorize
 
@@ -103,6 +124,14 @@ async def pairings_of(person_id: UUID, caller: Caller, unit: UnitOfWork) -> list
     return [PersonPairingOut.model_validate(p) for p in await views.pairings_of(person_id, unit)]
 
 
+@router.get("/people/{person_id}/overview")
+async def overview(person_id: UUID, caller: Caller, unit: UnitOfWork) -> OverviewOut:
+    """The person's pairings and their places on the waitlists they wait on, in one call."""
+    if not (caller.is_person(person_id) or caller.is_admin):
+        raise forbidden("you may see your own overview")
+    return OverviewOut.model_validate(await views.overview(person_id, unit))
+
+
 @router.get("/pairings/{pairing_id}")
 async def get_pairing(pairing_id: UUID, caller: Caller, unit: UnitOfWork) -> PairingOut:
     return PairingOut.of(await views.pairing(pairing_id, unit, party_or_program(caller)))
@@ -121,7 +150,21 @@ async def decline(pairing_id: UUID, body: ReasonIn, caller: Caller, unit: UnitOf
 
 @router.post("/pairings/{pairing_id}/end", responses=answers(409))
 async def end(pairing_id: UUID, body: EndIn, caller: Caller, unit: UnitOfWork) -> PairingOut:
+    """Ended by one of the pair, or by a coordinator of the program's chapter or an administrator (with a reason,
+    audited)."""
+    if caller.role in (Role.COORDINATOR, Role.ADMIN) and caller.person_id is not None:
+        command = commands.EndForProgram(pairing_id, body.reason_code, body.reason)
+        ended = await stepping_in.end_for_program(command, unit, for_the_program(caller, party_too=True), caller)
+        return PairingOut.of(ended)
     return PairingOut.of(await lifecycle.end(commands.EndPairing(pairing_id, body.reason_code), unit, party(caller)))
+
+
+@router.post("/pairings/{pairing_id}/reassign", status_code=201, responses=answers(409))
+async def reassign(pairing_id: UUID, body: ReassignIn, caller: Caller, unit: UnitOfWork) -> PairingOut:
+    """End the active pairing with the reason, and propose its mentee with another mentor (the same rules)."""
+    _staff_only(caller)
+    command = commands.Reassign(pairing_id, body.mentor_id, body.reason)
+    return PairingOut.of(await stepping_in.reassign(command, unit, for_the_program(caller), caller))
 
 
 @router.post("/pairings/{pairing_id}/renew", responses=answers(409))
@@ -150,6 +193,34 @@ async def give_feedback(pairing_id: UUID, body: FeedbackIn, caller: Caller, unit
 
 
 # --- programs: waitlist, suggestions and requests, rounds, weights, statistics ----------------------------------
+@router.get("/programs/{program_id}/pairings")
+async def program_pairings(program_id: UUID, caller: Caller, unit: UnitOfWork, status: PairingStatus | None = None,
+                           offset: Offset = 0, limit: Limit = 50) -> ProgramPairingsPage:
+    """The program's pairings, newest first (person ids: the console adds names from profiles). Audited."""
+    program = await _staff_program(program_id, caller, unit)
+    items, total = await views.program_pairings(program_id, status, offset, limit, unit, caller, program.chapter_id)
+    return ProgramPairingsPage(total=total, items=[
+        ProgramPairingOut(**PairingOut.of(i["pairing"]).model_dump(), overdue=i["overdue"], created_at=i["created_at"])
+        for i in items])
+
+
+@router.post("/programs/{program_id}/pairings", status_code=201, responses=answers(409))
+async def pair_by_hand(program_id: UUID, body: ManualPairingIn, caller: Caller, unit: UnitOfWork) -> PairingOut:
+    """Pair a mentee with a mentor by hand: proposed as the engine proposes (both are told), by the same rules;
+    each refusal a 409 with its code. With `override_reason`, the rules that may be set aside are (audited)."""
+    await _staff_program(program_id, caller, unit)
+    command = commands.PairByHand(program_id, body.mentee_id, body.mentor_id, body.override_reason)
+    return PairingOut.of(await stepping_in.pair_by_hand(command, unit, caller))
+
+
+@router.get("/programs/{program_id}/feedback")
+async def program_feedback(program_id: UUID, caller: Caller, unit: UnitOfWork) -> list[ProgramFeedbackOut]:
+    """The feedback given on the program's pairings, newest first. Audited."""
+    program = await _staff_program(program_id, caller, unit)
+    found = await views.program_feedback(program_id, unit, caller, program.chapter_id)
+    return [ProgramFeedbackOut.model_validate(f) for f in found]
+
+
 @router.get("/programs/{program_id}/waitlist")
 async def program_waitlist(program_id: UUID, caller: Caller, unit: UnitOfWork) -> list[WaitlistEntryOut]:
     await _managed_program(program_id, caller, unit)
@@ -184,7 +255,8 @@ async def request_mentor(program_id: UUID, body: RequestIn, caller: Caller, unit
 
 @router.post("/programs/{program_id}/rounds", status_code=202)
 async def run_round(program_id: UUID, body: RoundIn, caller: Caller, unit: UnitOfWork) -> RoundQueuedOut:
-    await _managed_program(program_id, caller, unit)
+    """Queue a round: it drafts pairs for review (`GET /rounds/{id}`); nobody is proposed until it is published."""
+    await _staff_program(program_id, caller, unit)
     round_id = await rounds.queue_round(commands.RunRound(program_id, body.method, body.most_pairs_first), unit)
     return RoundQueuedOut(round_id=round_id, status="queued", poll=f"/v1/rounds/{round_id}")
 

@@ -30,7 +30,22 @@ class ReasonIn(Strict):
 
 
 class EndIn(Strict):
-    reason_code: EndReason
+    reason_code: EndReason = "other"
+    reason: Annotated[str, Text(500)] | None = Field(
+        default=None, description="A coordinator's reason, in words (audited, never published)")
+
+
+class ManualPairingIn(Strict):
+    mentee_id: UUID
+    mentor_id: UUID
+    override_reason: Annotated[str, Text(500)] | None = Field(
+        default=None, description="Sets aside the rules that may be (capacity, stage, requirement, threshold); "
+                                  "audited")
+
+
+class ReassignIn(Strict):
+    mentor_id: UUID
+    reason: Annotated[str, Text(500)]
 
 
 class MeetingIn(Strict):
@@ -229,3 +244,34 @@ class StatisticsOut(BaseModel):
     waiting: int
     waiting_days_mean: float
     waiting_days_max: float
+
+
+class ProgramPairingOut(PairingOut):
+    overdue: bool = Field(description="Active, and no meeting within the program's cadence")
+    created_at: datetime
+
+
+class ProgramPairingsPage(BaseModel):
+    items: list[ProgramPairingOut]
+    total: int
+
+
+class ProgramFeedbackOut(BaseModel):
+    pairing_id: UUID
+    from_role: Literal["mentee", "mentor"]
+    rating: int
+    comment: str
+    given_at: datetime
+
+
+class WaitingPlaceOut(BaseModel):
+    program_id: UUID
+    enrollment_id: UUID
+    pairing_kind: PairingKind
+    position: int
+    waiting_since: datetime
+
+
+class OverviewOut(BaseModel):
+    pairings: list[PersonPairingOut]
+    waiting: list[WaitingPlaceOut]

@@ -125,6 +125,10 @@ class WaitlistRepository(Protocol):
 
     async def unannounced(self, program_id: UUID, enrollment_ids: list[UUID]) -> list[dict[str, Any]]: ...
 
+    async def places_of(self, person_id: UUID) -> list[dict[str, Any]]:
+        """The person's places on the waitlists they wait on: program_id, enrollment_id, pairing_kind, position,
+        waiting_since."""
+
     async def mark_announced(self, enrollment_ids: list[UUID]) -> None: ...
 
     async def back_to_waiting(self, mentee_enrollment_id: UUID | None) -> None:
@@ -154,6 +158,13 @@ class PairingsRepository(Protocol):
 
     async def add_meeting(self, pairing_id: UUID, met_on: date, minutes: int, topics: list[str],
                           logged_by: UUID | None) -> None: ...
+
+    async def of_program(self, program_id: UUID, status: str | None, offset: int, limit: int
+                         ) -> tuple[list[dict[str, Any]], int]:
+        """A program's pairings (of a status), newest first, each `{"pairing": Pairing, "created_at", "overdue"}`;
+        and the total."""
+
+    async def feedback_of_program(self, program_id: UUID) -> list[dict[str, Any]]: ...
 
     async def add_feedback(self, pairing_id: UUID, person_id: UUID, rating: int, comment: str) -> bool:
         """False when this person already gave feedback on it."""
