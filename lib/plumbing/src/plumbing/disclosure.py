@@ -30,9 +30,13 @@ This is a privacy mechanism, not a rule of the mentorship domain: every service 
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from enum import StrEnum
+
+from pydantic import BaseModel
 
 THRESHOLD = 5
 
@@ -60,6 +64,43 @@ class Published:
     column_totals: tuple[Cell, ...]
     total: Cell
     threshold: int
+
+
+class CellOut(BaseModel):
+    value: int | None
+    shown: Shown
+
+
+class PublishedOut(BaseModel):
+    """A published table as an HTTP answer: the JSON of `Published`."""
+
+    rows: list[str]
+    columns: list[str]
+    cells: list[list[CellOut]]
+    row_totals: list[CellOut]
+    column_totals: list[CellOut]
+    total: CellOut
+    threshold: int
+
+    @classmethod
+    def of(cls, published: Published) -> PublishedOut:
+        return cls.model_validate(asdict(published))
+
+
+def as_csv(published: Published, corner: str = "") -> str:
+    """The table as CSV, totals last: a small count as "<threshold", a withheld cell empty."""
+
+    def text(cell: Cell) -> str:
+        return (str(cell.value) if cell.shown is Shown.EXACT
+                else f"<{published.threshold}" if cell.shown is Shown.FEWER_THAN_THRESHOLD else "")
+
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow([corner, *published.columns, "total"])
+    for label, cells, total in zip(published.rows, published.cells, published.row_totals, strict=True):
+        writer.writerow([label, *map(text, cells), text(total)])
+    writer.writerow(["total", *map(text, published.column_totals), text(published.total)])
+    return out.getvalue()
 
 
 def publish(rows: Sequence[str], columns: Sequence[str], counts: Sequence[Sequence[int]],

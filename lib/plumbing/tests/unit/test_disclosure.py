@@ -109,3 +109,12 @@ def test_a_report_sized_table_of_twenty_rows_and_twenty_five_columns_is_publishe
     assert time.perf_counter() - started < 2.0
     small = [(r, c) for r in range(20) for c in range(25) if published.cells[r][c].shown is Shown.FEWER_THAN_THRESHOLD]
     assert recoverable_cells(counts, published, only=set(rng.sample(small, 25))) == []
+
+
+def test_a_published_table_reads_as_json_and_as_csv_with_small_counts_as_fewer_than_five_and_withheld_cells_empty():
+    from plumbing.disclosure import PublishedOut, as_csv
+
+    published = publish(["p"], ["paired", "waiting"], [[3, 20]])
+    assert PublishedOut.of(published).model_dump()["cells"][0][0] == {"value": None, "shown": "fewer_than_threshold"}
+    lines = as_csv(published, corner="program").splitlines()
+    assert lines[0] == "program,paired,waiting,total" and lines[1].startswith("p,<5,")

@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Request
-from mentorship_contracts.vocabulary import PairingKind
+from fastapi import APIRouter, Depends, Query, Request, Response
+from mentorship_contracts.vocabulary import PairingKind, TrainingStage
 from plumbing.auth import Principal, Role, current_principal, forbidden
+from plumbing.disclosure import Published, PublishedOut, as_csv
 from plumbing.http import answers, unit_of_work
 from plumbing.validation import Limit, Offset
 
@@ -15,7 +16,7 @@ from ..domain import commands
 from ..domain.errors import PairingNotFound, ProgramNotFound, RoundNotFound
 from ..domain.model import Pairing, PairingStatus, ProgramRules
 from ..domain.scoring import Weights
-from ..service_layer import choice, lifecycle, programs, rounds, stepping_in, views
+from ..service_layer import choice, lifecycle, programs, reports, rounds, stepping_in, views
 from ..service_layer.ports import Authorize, MatchingUnitOfWorkPort
 from .schemas import (
     EndIn,
@@ -23,6 +24,7 @@ from .schemas import (
     FeedbackOut,
     ManualPairingIn,
     MeetingIn,
+    MentorshipReportOut,
     OverviewOut,
     PairingOut,
     PersonPairingOut,
@@ -328,3 +330,60 @@ async def set_weights(program_id: UUID, body: WeightsIn, caller: Caller, unit: U
 async def statistics(program_id: UUID, caller: Caller, unit: UnitOfWork) -> StatisticsOut:
     await _managed_program(program_id, caller, unit)
     return StatisticsOut.model_validate(await programs.statistics(program_id, unit))
+
+
+# --- reports ------------------------------------------------------------------------------------------------
+class CsvResponse(Response):
+    media_type = "text/csv"  # charset=utf-8 is added to text types
+
+
+def _report_scope(caller: Principal, chapter_id: UUID | None) -> UUID | None:
+    """The chapter a report is about: a coordinator's own (403 for another's, or when they coordinate several and
+    name none); an administrator's choice, None for the national view."""
+    if caller.is_admin:
+        return chapter_id
+    scope = caller.chapter_scope(chapter_id) if caller.role == Role.COORDINATOR else None
+    if scope is None:
+        raise forbidden("a coordinator reads the reports of their own chapter")
+    return scope
+
+
+def _csv(published: Published, corner: str, filename: str) -> CsvResponse:
+    return CsvResponse(as_csv(published, corner), headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+@router.get("/reports/mentorships")
+async def mentorship_report(caller: Caller, unit: UnitOfWork, chapter_id: UUID | None = None,
+                            stage: TrainingStage | None = None) -> MentorshipReportOut:
+    """A chapter's programs (or, for an administrator naming no chapter, every chapter): mentees enrolled, waiting,
+    paired, active, completed and ended early, and pairings by meetings logged; small counts suppressed."""
+    scope = _report_scope(caller, chapter_id)
+    table, meetings = await reports.mentorships(scope, stage, unit)
+    return MentorshipReportOut(**PublishedOut.of(table).model_dump(), meetings_per_pairing=PublishedOut.of(meetings))
+
+
+@router.get("/reports/mentorships.csv", response_class=CsvResponse)
+async def mentorship_report_csv(caller: Caller, unit: UnitOfWork, chapter_id: UUID | None = None,
+                                stage: TrainingStage | None = None) -> CsvResponse:
+    """The mentorship report as CSV ("<5" for a small count, empty for a withheld one). Audited."""
+    scope = _report_scope(caller, chapter_id)
+    table, _ = await reports.mentorships(scope, stage, unit)
+    await reports.exported("mentorships", scope, unit, caller)
+    return _csv(table, "program" if scope else "chapter", "mentorships.csv")
+
+
+@router.get("/reports/mentorships/trends")
+async def mentorship_trends(caller: Caller, unit: UnitOfWork, chapter_id: UUID | None = None,
+                            months: Annotated[int, Query(ge=1, le=60)] = 12) -> PublishedOut:
+    """Per month (YYYY-MM, oldest first): pairings that began, completed, ended early in it; small counts
+    suppressed."""
+    return PublishedOut.of(await reports.trends(_report_scope(caller, chapter_id), months, unit))
+
+
+@router.get("/reports/mentorships/trends.csv", response_class=CsvResponse)
+async def mentorship_trends_csv(caller: Caller, unit: UnitOfWork, chapter_id: UUID | None = None,
+                                months: Annotated[int, Query(ge=1, le=60)] = 12) -> CsvResponse:
+    scope = _report_scope(caller, chapter_id)
+    table = await reports.trends(scope, months, unit)
+    await reports.exported("mentorship_trends", scope, unit, caller)
+    return _csv(table, "month", "mentorship-trends.csv")

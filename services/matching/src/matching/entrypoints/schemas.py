@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 from uuid import UUID
 
 from mentorship_contracts.vocabulary import PairingKind
+from plumbing.disclosure import PublishedOut
 from plumbing.validation import EARLIEST_YEAR, LATEST_YEAR, MultilineText, Text
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -275,3 +276,12 @@ class WaitingPlaceOut(BaseModel):
 class OverviewOut(BaseModel):
     pairings: list[PersonPairingOut]
     waiting: list[WaitingPlaceOut]
+
+
+class MentorshipReportOut(PublishedOut):
+    """Rows: the chapter's programs (ids), or nationally the chapters (ids; "national" for programs of no chapter).
+    Columns: of the mentees (of `stage` if asked), enrolled, waiting, paired (ever proposed or active), active,
+    completed, ended_early. Counts under five: "fewer_than_threshold"; others withheld so none can be worked out."""
+
+    meetings_per_pairing: PublishedOut = Field(
+        description="Pairings that happened (active, completed, ended), by meetings logged: 0, 1-2, 3-5, 6+")

@@ -210,6 +210,17 @@ class RoundsRepository(Protocol):
         """A draft published (with what it paired, left and skipped) or discarded."""
 
 
+class ReportsRepository(Protocol):
+    async def programs(self, chapter_id: UUID | None) -> list[dict[str, Any]]:
+        """The programs of a chapter (None: every program): `id`, `chapter_id`."""
+
+    async def mentorships(self, program_ids: list[UUID], stage: str | None) -> dict[UUID, dict[str, int]]: ...
+
+    async def meetings_per_pairing(self, program_ids: list[UUID]) -> dict[UUID, dict[str, int]]: ...
+
+    async def trends(self, program_ids: list[UUID], since: datetime) -> dict[str, dict[str, int]]: ...
+
+
 class IdentityHasher(Protocol):
     """Identity values as matching keeps them, keyed hashes: equal values hash alike, and no value can be read."""
 
@@ -244,6 +255,9 @@ class MatchingUnitOfWorkPort(UnitOfWorkPort, Protocol):
 
     @property
     def rounds(self) -> RoundsRepository: ...
+
+    @property
+    def reports(self) -> ReportsRepository: ...
 
     @property
     def rosters(self) -> Rosters: ...
