@@ -80,6 +80,17 @@ async def test_a_coordinator_pairs_by_hand_within_the_rules_or_overrides_capacit
 
         page = (await coordinator.get(f"/v1/programs/{program}/pairings")).json()
         assert page["total"] == 2 and {i["overdue"] for i in page["items"]} == {False}
+        async with client(matching, "participant", person_id=first) as as_mentee, \
+                client(matching, "participant", person_id=mentor) as as_mentor:
+            pairing_path = f"/v1/pairings/{made.json()['id']}"
+            status = (await as_mentee.post(f"{pairing_path}/accept")).json()["status"]
+            if status != "active":  # the program asks both
+                status = (await as_mentor.post(f"{pairing_path}/accept")).json()["status"]
+            assert status == "active"
+        ended = await coordinator.post(f"{pairing_path}/end", json={"reason_code": "conduct", "reason": "no-shows"})
+        assert ended.status_code == 200 and ended.json()["status"] == "ended", ended.text
+        [told] = await observer.wait_for(program, "pairing_ended", pairing_id=made.json()["id"])
+        assert (told["ended_by"], told["ended_by_program"], told["schema_version"]) == (None, True, 3)
         report = await coordinator.get("/v1/reports/mentorships")
         assert report.status_code == 200, report.text
         row = report.json()["rows"].index(str(program))
