@@ -21,7 +21,8 @@ PUBLIC_FIELDS = frozenset(
         "term_ends_at", "last_met_at", "days_overdue", "paired", "unpaired", "total_score",
         "starts_at", "ends_at", "timezone", "is_virtual", "location", "registration_deadline",
         "cancelled_by", "attended", "pairing_kinds", "pairing_kind", "revision",
-        "paused", "ended_by_program",  # a mentor's pause; a pairing ended by the program (the console)
+        "paused",  # a mentor taking no new mentee for now (profiles.enrollment_changed v4)
+        "ended_by_program",  # a pairing ended by the program: a coordinator stepping in (matching.pairing_ended v3)
     }
 )
 
