@@ -177,6 +177,34 @@ class PersonErasedV2(PersonErased):
 
 
 @register
+class StaffRolesChanged(_ProfilesEvent):
+    """A person's staff roles changed (coordinator of a chapter, administrator, granted or revoked): read them again
+    (`GET /v1/people/{person_id}/roles`) before acting for them. The roles are not in the event."""
+
+    topic = PEOPLE
+    key_field = "person_id"
+    closed_schema = True
+    event_type: Literal["profiles.staff_roles_changed"] = "profiles.staff_roles_changed"
+    schema_version: Literal[1] = 1
+
+    person_id: UUID
+
+
+@register
+class PersonSuspended(_ProfilesEvent):
+    """A coordinator or administrator suspended the person's account: they may not sign in until reinstated, and
+    every session of theirs ends."""
+
+    topic = PEOPLE
+    key_field = "person_id"
+    closed_schema = True
+    event_type: Literal["profiles.person_suspended"] = "profiles.person_suspended"
+    schema_version: Literal[1] = 1
+
+    person_id: UUID
+
+
+@register
 class EnrollmentCreated(_ProfilesEvent):
     topic = ENROLLMENTS
     key_field = "enrollment_id"

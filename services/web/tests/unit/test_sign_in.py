@@ -12,7 +12,7 @@ import pytest
 from mentorship_contracts import profiles
 from mentorship_contracts.vocabulary import TrainingStage
 from plumbing.testing import FakeUnitOfWork
-from web.domain.sign_in import LinkNotUsable, Session, SignInLink, TooManyLinks, digest
+from web.domain.sign_in import AccountSuspended, LinkNotUsable, Session, SignInLink, TooManyLinks, digest
 from web.service_layer import sign_in
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
@@ -73,6 +73,11 @@ class FakeSessions:
         for s in self.rows.values():
             if s.person_id == person_id:
                 s.chapter_id, s.stage = chapter_id, stage
+
+    async def roles_changed(self, person_id: UUID) -> None:
+        for s in self.rows.values():
+            if s.person_id == person_id:
+                s.roles_stale = True
 
     async def forget_expired(self, now: datetime) -> int:
         gone = [k for k, s in self.rows.items() if s.expires_at <= now]
@@ -214,3 +219,43 @@ async def test_expired_links_sessions_and_rate_entries_are_forgotten(uow, world)
     await sign_in.forget_expired(NOW + timedelta(hours=2), uow)
     assert uow.links.links == {} and uow.links.requests == [] and uow.sessions.rows == {}
     assert await sign_in.find_session(session_id, NOW, uow) is None
+
+
+async def test_a_session_keeps_the_staff_roles_profiles_gave_at_sign_in_and_none_when_it_gave_none(uow, world):
+    ask, directory, _ = world
+    _, plain = await sign_in.redeem_link(await ask(KNOWN), None, NOW, uow, directory=directory, idle=timedelta(days=1))
+    assert not plain.staff and plain.coordinator_of == ()
+    chapter = uuid4()
+    directory.person["roles"] = {"administrator": False, "coordinator_of": [str(chapter)]}
+    session_id, staff = await sign_in.redeem_link(await ask(KNOWN), None, NOW, uow, directory=directory,
+                                                  idle=timedelta(days=1))
+    kept = await sign_in.find_session(session_id, NOW, uow)
+    assert staff.staff and kept.coordinator_of == (chapter,) and not kept.administrator
+
+
+async def test_a_change_of_roles_marks_every_session_of_the_person_to_read_them_again(uow, world):
+    ask, directory, _ = world
+    directory.person["roles"] = {"administrator": True, "coordinator_of": []}
+    session_id, _ = await sign_in.redeem_link(await ask(KNOWN), None, NOW, uow, directory=directory,
+                                              idle=timedelta(days=1))
+    await sign_in.staff_roles_changed(profiles.StaffRolesChanged(person_id=UUID(directory.person["id"])), uow)
+    stale = await sign_in.find_session(session_id, NOW, uow)
+    assert stale.roles_stale
+    await sign_in.refresh_roles(stale, {"administrator": False, "coordinator_of": []}, uow)
+    fresh = await sign_in.find_session(session_id, NOW, uow)
+    assert not fresh.roles_stale and not fresh.staff
+
+
+async def test_a_suspension_ends_every_session_and_a_suspended_person_cannot_sign_in(uow, world):
+    ask, directory, _ = world
+    person_id = UUID(directory.person["id"])
+    one, _ = await sign_in.redeem_link(await ask(KNOWN), None, NOW, uow, directory=directory, idle=timedelta(days=1))
+    two, _ = await sign_in.redeem_link(await ask(KNOWN, client="b"), None, NOW, uow, directory=directory,
+                                       idle=timedelta(days=1))
+    await sign_in.person_suspended(profiles.PersonSuspended(person_id=person_id), uow)
+    assert await sign_in.find_session(one, NOW, uow) is None and await sign_in.find_session(two, NOW, uow) is None
+    directory.person["suspended"] = True
+    secret = await ask(KNOWN, client="c")
+    with pytest.raises(AccountSuspended):
+        await sign_in.redeem_link(secret, None, NOW, uow, directory=directory, idle=timedelta(days=1))
+    assert uow.sessions.rows == {}

@@ -98,6 +98,10 @@ class ServiceClients:
                 return None
             raise
 
+    async def roles(self, person_id: UUID) -> Json:
+        """The person's staff roles (`{"administrator", "coordinator_of"}`), asked as the web app."""
+        return await self.call("profiles", "GET", f"/v1/people/{person_id}/roles", WEB)
+
     async def person(self, who: Who, person_id: UUID) -> Json:
         return await self.call("profiles", "GET", f"/v1/people/{person_id}", who)
 

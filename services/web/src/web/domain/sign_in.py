@@ -13,6 +13,7 @@ import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 from uuid import UUID
 
 from plumbing.errors import Invalid
@@ -27,6 +28,10 @@ class LinkNotUsable(Invalid, code="sign_in_link_not_usable"):
 
 class TooManyLinks(Invalid, code="too_many_sign_in_links"):
     """Too many links asked for, for this address or from this client, within the window."""
+
+
+class AccountSuspended(Invalid, code="account_suspended"):
+    """A coordinator or administrator suspended the account: no sign-in until it is reinstated."""
 
 
 def new_secret() -> str:
@@ -80,6 +85,21 @@ class Session:
     stage: str | None = None
     language: str | None = None
     timezone: str | None = None
+    # Staff roles, as profiles says at sign-in; `roles_stale` when profiles announced a change (read again).
+    administrator: bool = False
+    coordinator_of: tuple[UUID, ...] = ()
+    roles_stale: bool = False
+
+    @property
+    def staff(self) -> bool:
+        return self.administrator or bool(self.coordinator_of)
+
+    def take_roles(self, roles: dict[str, Any] | None) -> None:
+        """The roles of profiles' answer (`{"administrator", "coordinator_of"}`); none when it says nothing."""
+        roles = roles or {}
+        self.administrator = bool(roles.get("administrator"))
+        self.coordinator_of = tuple(UUID(str(c)) for c in roles.get("coordinator_of") or ())
+        self.roles_stale = False
 
     @property
     def signed_up(self) -> bool:

@@ -12,7 +12,7 @@ from fastapi.responses import Response
 from mentorship_contracts.profiles import EMAIL_CONFIRMATION_PAGE
 
 from ..adapters.services import ServiceError
-from ..domain.sign_in import LinkNotUsable, TooManyLinks
+from ..domain.sign_in import AccountSuspended, LinkNotUsable, TooManyLinks
 from ..service_layer import sign_in
 from . import labels
 from .web import (
@@ -107,6 +107,8 @@ async def use_link(token: str, visitor: Visiting, posted: Form) -> Response:
             directory=clients(visitor.request), idle=timedelta(hours=state.settings.session_idle_hours))
     except LinkNotUsable as error:
         return render(visitor, "sign_in.html", 410, error=visitor.error_words(error.code))
+    except AccountSuspended as error:
+        return render(visitor, "sign_in.html", 403, error=visitor.error_words(error.code))
     if session.language is None:
         session.language = visitor.language
         await sign_in.save_session(session, state.new_unit_of_work())

@@ -166,6 +166,8 @@ ERRORS = {
                                   "than 15 minutes. Ask for a new one below."),
     "too_many_sign_in_links": N_("Too many sign-in links were asked for. Please wait a quarter of an hour and try "
                                  "again."),
+    "account_suspended": N_("Your account is suspended, so you cannot sign in. If you think this is a mistake, "
+                            "write to the coordinator of your chapter."),
     "already_registered": N_("Someone is already registered with this email address."),
     "stage_not_eligible": N_("This program is not open to people at your stage of training."),
     "already_enrolled": N_("You are already enrolled in this program."),

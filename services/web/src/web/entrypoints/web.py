@@ -164,6 +164,13 @@ async def visit(request: Request) -> Visit:
     session = None
     if session_id:
         session = await sign_in.find_session(session_id, datetime.now(UTC), state.new_unit_of_work())
+        if session is not None and session.roles_stale and session.person_id is not None:
+            try:
+                roles = await state.clients.roles(session.person_id)
+            except ServiceError:  # not known now: no staff role until profiles answers (asked again next time)
+                session.administrator, session.coordinator_of = False, ()
+            else:
+                await sign_in.refresh_roles(session, roles, state.new_unit_of_work())
     cookies: list[tuple[str, str, int | None]] = []
     if session is not None:
         csrf = session.csrf_token

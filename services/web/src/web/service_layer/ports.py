@@ -40,6 +40,8 @@ class Sessions(Protocol):
 
     async def forget_expired(self, now: datetime) -> int: ...
 
+    async def roles_changed(self, person_id: UUID) -> None: ...
+
 
 class WebUnitOfWorkPort(UnitOfWorkPort, Protocol):
     @property

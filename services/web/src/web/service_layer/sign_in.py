@@ -15,6 +15,7 @@ from mentorship_contracts import profiles
 
 from ..domain.sign_in import (
     RATE_WINDOW,
+    AccountSuspended,
     LinkNotUsable,
     Session,
     SignInLink,
@@ -67,6 +68,8 @@ async def redeem_link(secret: str, previous: str | None, now: datetime, uow: Web
     if link is None or not link.usable(now):
         raise LinkNotUsable("this sign-in link cannot be used: ask for a new one")
     person = await directory.find_person_by_email(link.email)
+    if person is not None and person.get("suspended"):
+        raise AccountSuspended("this account is suspended")
     session_id = new_secret()
     session = Session(digest(session_id), new_secret(), now + idle)
     if person is None:
@@ -93,6 +96,7 @@ def attach(session: Session, person: dict[str, Any]) -> None:
     session.stage = person["stage"]
     session.language = person.get("preferred_language") or session.language
     session.timezone = person.get("timezone") or session.timezone
+    session.take_roles(person.get("roles"))  # absent (profiles before roles): no staff roles
 
 
 async def save_session(session: Session, uow: WebUnitOfWorkPort) -> None:
@@ -132,6 +136,28 @@ async def person_erased(event: profiles.PersonErased, uow: WebUnitOfWorkPort) ->
     """Erased in profiles (from the web or by an administrator): signed out everywhere."""
     async with uow:
         await uow.sessions.remove_person(event.person_id)
+        await uow.commit()
+
+
+async def staff_roles_changed(event: profiles.StaffRolesChanged, uow: WebUnitOfWorkPort) -> None:
+    """Roles granted or revoked: each of the person's sessions reads them from profiles at its next request."""
+    async with uow:
+        await uow.sessions.roles_changed(event.person_id)
+        await uow.commit()
+
+
+async def person_suspended(event: profiles.PersonSuspended, uow: WebUnitOfWorkPort) -> None:
+    """Suspended by a coordinator or administrator: signed out everywhere (sign-in then says why it is refused)."""
+    async with uow:
+        await uow.sessions.remove_person(event.person_id)
+        await uow.commit()
+
+
+async def refresh_roles(session: Session, roles: dict[str, Any], uow: WebUnitOfWorkPort) -> None:
+    """Keep the roles profiles gave after a change was announced."""
+    session.take_roles(roles)
+    async with uow:
+        await uow.sessions.save(session)
         await uow.commit()
 
 
