@@ -206,5 +206,10 @@ DONE = {
     "booked": N_("Your office hour is booked."),
     "booking_cancelled": N_("Your booking is cancelled."),
     "preferences": N_("Your email choices are saved."),
+    "paused": N_("You are paused: nobody new will be proposed to you. Your mentorships go on."),
+    "resumed": N_("You are taking new mentees again."),
+    "slot_offered": N_("Your office hour is offered."),
+    "slot_withdrawn": N_("Your office hour is withdrawn."),
+    "requested": N_("Your request is sent. The mentor will answer it."),
 }
 GENERIC_ERROR = N_("That did not work. Please try again, or ask your chapter coordinator for help.")
