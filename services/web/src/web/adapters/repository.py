@@ -7,7 +7,7 @@ from uuid import UUID
 
 import asyncpg
 
-from ..domain.sign_in import Session, SignInLink
+from ..domain.sign_in import OidcAttempt, Session, SignInLink
 
 _SESSION_COLUMNS = ("digest, csrf_token, expires_at, person_id, email, chapter_id, stage, language, timezone, "
                     "administrator, coordinator_of, roles_stale")
@@ -86,3 +86,24 @@ class PostgresSessions:
 
     async def forget_expired(self, now: datetime) -> int:
         return len(await self._conn.fetch("DELETE FROM sessions WHERE expires_at <= $1 RETURNING 1", now))
+
+
+class PostgresOidcAttempts:
+    def __init__(self, conn: asyncpg.Connection) -> None:
+        self._conn = conn
+
+    async def add(self, attempt: OidcAttempt) -> None:
+        await self._conn.execute(
+            "INSERT INTO oidc_attempts (state_digest, browser_digest, nonce, code_verifier, back_to, expires_at) "
+            "VALUES ($1, $2, $3, $4, $5, $6)", attempt.state_digest, attempt.browser_digest, attempt.nonce,
+            attempt.code_verifier, attempt.back_to, attempt.expires_at)
+
+    async def take(self, state_digest: str) -> OidcAttempt | None:
+        """The attempt, removed: a state works once."""
+        row = await self._conn.fetchrow(
+            "DELETE FROM oidc_attempts WHERE state_digest = $1 RETURNING state_digest, browser_digest, nonce, "
+            "code_verifier, back_to, expires_at", state_digest)
+        return OidcAttempt(**row) if row else None
+
+    async def forget_expired(self, now: datetime) -> int:
+        return len(await self._conn.fetch("DELETE FROM oidc_attempts WHERE expires_at <= $1 RETURNING 1", now))

@@ -236,6 +236,11 @@ class ServiceClients:
         params = {"chapter_id": str(chapter_id)} if chapter_id else {}
         return await self.call("events", "GET", "/v1/office-hours/slots", who, params=params)
 
+    async def my_slots(self, who: Who, person_id: UUID) -> Json:
+        """The slots the person offers, booked or not, that have not ended."""
+        return await self.call("events", "GET", "/v1/office-hours/slots", who,
+                               params={"host_id": str(person_id), "open_only": "false"})
+
     async def book_slot(self, who: Who, slot_id: UUID, person_id: UUID) -> Json:
         return await self.call("events", "POST", f"/v1/office-hours/slots/{slot_id}/booking", who,
                                json={"person_id": str(person_id)})

@@ -107,3 +107,40 @@ class Session:
 
     def live(self, now: datetime) -> bool:
         return now < self.expires_at
+
+
+# --- sign-in through an organisation's identity provider (OpenID Connect) ------------------------------------------
+
+OIDC_ATTEMPT_LIFETIME = timedelta(minutes=10)
+
+
+class ProviderSignInFailed(Invalid, code="provider_sign_in_failed"):
+    """The identity provider's answer could not be used: refused, unknown or expired attempt, another browser's,
+    or a token that does not check out."""
+
+
+class EmailNotVerified(Invalid, code="email_not_verified"):
+    """The identity provider does not vouch for the email address: it is not used to find anyone."""
+
+
+@dataclass(frozen=True)
+class OidcAttempt:
+    """A sign-in begun at the provider: found again by its state (kept as a digest), only from the same browser."""
+
+    state_digest: str
+    browser_digest: str
+    nonce: str
+    code_verifier: str
+    back_to: str
+    expires_at: datetime
+
+
+def verified_email(claims: dict[str, Any]) -> str:
+    """The email address of an ID token's claims, if the provider says it is verified (true, not merely present)."""
+    email = claims.get("email")
+    verified = claims.get("email_verified")
+    if not isinstance(email, str) or "@" not in email or len(email) > 254:
+        raise EmailNotVerified("the identity provider gave no email address")
+    if verified is not True and verified != "true":
+        raise EmailNotVerified("the identity provider does not say this email address is verified")
+    return email.strip()

@@ -284,11 +284,18 @@ async def pause(enrollment_id: UUID, visitor: Person, posted: Form) -> Response:
 
 
 @router.get("/programs/{program_id}")
-async def program(program_id: UUID, visitor: Person) -> Response:
+async def program(program_id: UUID, visitor: Visiting) -> Response:
+    """A program as anyone may read it; a signed-in person also sees their part in it."""
     api = clients(visitor.request)
+    signed_up = visitor.session is not None and visitor.session.person_id is not None
+
+    async def no_enrollments() -> list:
+        return []
+
     try:
-        found, enrollments = await asyncio.gather(api.program(visitor.who, program_id),
-                                                  api.enrollments(visitor.who, visitor.person_id))
+        found, enrollments = await asyncio.gather(
+            api.program(visitor.who, program_id),
+            api.enrollments(visitor.who, visitor.person_id) if signed_up else no_enrollments())
     except ServiceError as error:
         if error.status in (403, 404, 422):
             return render(visitor, "not_found.html", 404)

@@ -255,6 +255,7 @@ def render(visitor: Visit, template: str, status: int = 200, **context: Any) -> 
         "lang": visitor.language, "csrf": visitor.csrf, "session": visitor.session, "tz": visitor.timezone,
         "path": visitor.request.url.path, "labels": labels, "signed_in": visitor.session is not None,
         "htmx": htmx(visitor.request),
+        "oidc_name": state.settings.oidc_name if state.oidc is not None else None,
     }
     html = state.renderer.render(visitor.language, template, {**base, **context})
     return set_cookies(HTMLResponse(html, status_code=status), visitor)
