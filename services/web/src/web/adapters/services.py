@@ -115,8 +115,8 @@ class ServiceClients:
             raise
 
     async def roles(self, person_id: UUID) -> Json:
-        """The person's staff roles (`{"administrator", "coordinator_of"}`), asked as the web app."""
-        return await self.call("profiles", "GET", f"/v1/people/{person_id}/roles", WEB)
+        """The person's staff roles (`{"administrator", "coordinator_of"}`), asked for the person (their token)."""
+        return await self.call("profiles", "GET", f"/v1/people/{person_id}/roles", Who(person_id))
 
     async def person(self, who: Who, person_id: UUID) -> Json:
         return await self.call("profiles", "GET", f"/v1/people/{person_id}", who)
