@@ -143,3 +143,17 @@ async def test_a_mentee_who_chooses_asks_a_suggested_mentor(platform, page):
     async with platform.client("matching") as matching:
         pairings = (await matching.get(f"/v1/people/{mentee['id']}/pairings")).json()
     assert [(p["status"], p["mentor_id"]) for p in pairings] == [("requested", platform.world["mentor"]["id"])]
+
+
+async def test_a_mentor_pauses_and_takes_new_mentees_again(platform, page):
+    program, _, _ = await _choice_program(platform)
+    await sign_in(page, platform, platform.world["mentor_email"])
+    card = page.locator(".card", has_text=program["name"])
+    await card.get_by_role("button", name="Pause: take no new mentees for now").click()
+    await page.get_by_text("You are paused: nobody new will be proposed to you.").wait_for()
+    await card.get_by_text("Paused: nobody new is proposed to you.").wait_for()
+    async with platform.client("profiles") as profiles:
+        enrollments = (await profiles.get(f"/v1/people/{platform.world['mentor']['id']}/enrollments")).json()
+    assert [e["paused"] for e in enrollments if e["program_id"] == program["id"]] == [True]
+    await card.get_by_role("button", name="Take new mentees again").click()
+    await page.get_by_text("You are taking new mentees again.").wait_for()
