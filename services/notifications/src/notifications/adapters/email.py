@@ -23,8 +23,9 @@ import dkim
 from jinja2 import Environment, PackageLoader, StrictUndefined, Template, select_autoescape
 from plumbing.calendar import to_ics
 
-from ..domain.model import KINDS, Attachment, DeliveryUncertain, Email, Notification, message_id
+from ..domain.model import KINDS, Attachment, ClaimLost, DeliveryUncertain, Email, Notification, message_id
 from ..domain.text import is_address, one_line
+from ..service_layer.ports import HandOver
 from .i18n import Reader
 from .links import Links
 from .messages import compose, frame
@@ -184,8 +185,9 @@ class SmtpMailer:
         content = self.message(self._sender, email).as_bytes(policy=POLICY)
         return self._sign(content) if self._sign else content
 
-    async def send(self, email: Email) -> None:
-        """Raises DeliveryUncertain when the conversation broke off after the message itself was on its way."""
+    async def send(self, email: Email, hand_over: HandOver | None = None) -> None:
+        """Raises DeliveryUncertain when the conversation broke off after the message itself was on its way, and
+        ClaimLost when `hand_over`, asked once the server is ready for the message (before DATA), says no."""
         content = self.as_bytes(email)
         client, reused = await self._connection()
         try:
@@ -199,6 +201,8 @@ class SmtpMailer:
                 client = await self._connect()
                 await client.mail(parseaddr(self._sender)[1])
             await client.rcpt(email.to)
+            if hand_over is not None and not await hand_over():
+                raise ClaimLost("the claim lapsed before the message was handed over")
             try:
                 await client.data(content)
             except aiosmtplib.SMTPResponseException:
