@@ -24,7 +24,7 @@ from notifications.domain.text import one_line
 from notifications.service_layer import handlers
 from notifications.service_layer.dispatch import DispatchPolicy, compose_digests, dispatch_due
 from plumbing import correlation
-from plumbing.calendar import event_uid
+from plumbing.calendar import CalendarEntry, Method, event_uid, to_ics
 from plumbing.testing import FakeUnitOfWork
 
 from .fakes import FakeMailer, FakeNotifications
@@ -439,3 +439,17 @@ def test_a_message_reads_back_as_written_names_bodies_and_calendar_entry_include
     assert attachment.get_filename() == "event.ics" and attachment.get_content_type() == "text/calendar"
     assert attachment.get_param("method") == "REQUEST" and attachment.get_content() == ics.decode()
     assert all(len(line) <= 998 for line in raw.split(b"\r\n"))
+
+
+@pytest.mark.parametrize("address", ["sam@example.org", "a.long.address.folded.over.two.lines." * 2 + "x@example.org"])
+def test_a_calendar_entry_built_once_for_many_readers_reads_as_if_built_for_each(address):
+    entry = CalendarEntry(uid=event_uid(uuid4()), starts_at=NOW, ends_at=NOW + timedelta(hours=2), summary="Feria ñ",
+                          timezone="America/Chicago", location="Hall B", sequence=2,
+                          organizer="no-reply@mentorship.example", attendee=address)
+    for method in (Method.REQUEST, Method.CANCEL):
+        alone = Calendar.from_ical(to_ics([entry], method=method)).walk("VEVENT")[0]
+        raw = renderer()._calendar(entry, method)
+        [shared] = Calendar.from_ical(raw).walk("VEVENT")
+        assert {k: (str(v), dict(v.params)) for k, v in shared.items() if k != "DTSTAMP"} == {
+            k: (str(v), dict(v.params)) for k, v in alone.items() if k != "DTSTAMP"}
+        assert all(len(line) <= 75 for line in raw.split(b"\r\n"))
