@@ -182,10 +182,10 @@ class FakeNotifications:
     async def defer(self, notification_id: UUID, seconds: float) -> None:
         self._set(notification_id, next_attempt_at=_in(seconds))
 
-    async def mark_sending(self, notification_id: UUID, subject: str, message_id: str, lease_seconds: float,
-                           claim_id: UUID) -> None:
-        self._set(notification_id, status="sending", subject=subject, lease_until=_in(lease_seconds),
-                  attempts=self.rows[notification_id]["attempts"] + 1, claim_id=claim_id, handed_at=None)
+    async def mark_sending(self, claimed: list[tuple[UUID, str, str]], lease_seconds: float, claim_id: UUID) -> None:
+        for notification_id, subject, _message_id in claimed:
+            self._set(notification_id, status="sending", subject=subject, lease_until=_in(lease_seconds),
+                      attempts=self.rows[notification_id]["attempts"] + 1, claim_id=claim_id, handed_at=None)
 
     async def mark_handed(self, notification_ids: list[UUID], claim_id: UUID, lease_seconds: float) -> set[UUID]:
         held = {i for i in notification_ids if self.rows[i].get("claim_id") == claim_id
@@ -206,6 +206,9 @@ class FakeNotifications:
             return False
         self._set(notification_id, status="sent", sent_at=_now(), lease_until=None)
         return True
+
+    async def mark_all_sent(self, notification_ids: list[UUID], claim_id: UUID) -> set[UUID]:
+        return {i for i in notification_ids if await self.mark_sent(i, claim_id)}
 
     async def mark_retry(self, notification_id: UUID, error: str, after_seconds: float,
                          claim_id: UUID | None = None) -> bool:

@@ -245,14 +245,17 @@ class PostgresNotifications:
             "UPDATE notifications SET next_attempt_at = now() + make_interval(secs => $2) WHERE id = $1",
             notification_id, seconds)
 
-    async def mark_sending(self, notification_id: UUID, subject: str, message_id: str, lease_seconds: float,
+    async def mark_sending(self, claimed: list[tuple[UUID, str, str]], lease_seconds: float,
                            claim_id: UUID) -> None:
-        """The claim committed before the SMTP conversation; nothing is handed over until `mark_handed`."""
+        """The claim (notification, subject, Message-ID), committed before any SMTP conversation; nothing is handed
+        over until `mark_handed`."""
         await self._conn.execute(
-            """UPDATE notifications SET status = 'sending', subject = $2, message_id = $3, attempts = attempts + 1,
-                      lease_until = now() + make_interval(secs => $4), claim_id = $5, handed_at = NULL
-                WHERE id = $1""",
-            notification_id, subject, message_id, lease_seconds, claim_id)
+            """UPDATE notifications n SET status = 'sending', subject = c.subject, message_id = c.message_id,
+                      attempts = n.attempts + 1, lease_until = now() + make_interval(secs => $4), claim_id = $5,
+                      handed_at = NULL
+                 FROM unnest($1::uuid[], $2::text[], $3::text[]) AS c (id, subject, message_id)
+                WHERE n.id = c.id""",
+            [c[0] for c in claimed], [c[1] for c in claimed], [c[2] for c in claimed], lease_seconds, claim_id)
 
     async def mark_handed(self, notification_ids: list[UUID], claim_id: UUID, lease_seconds: float) -> set[UUID]:
         """Those of the claim still held (its lease not run out, nobody else's since) are recorded as handed to the
@@ -275,6 +278,15 @@ class PostgresNotifications:
                 WHERE id = $1 AND ($2::uuid IS NULL OR (claim_id = $2 AND status IN ('sending', 'unconfirmed')))
                RETURNING true""",
             notification_id, claim_id) is not None
+
+    async def mark_all_sent(self, notification_ids: list[UUID], claim_id: UUID) -> set[UUID]:
+        """`mark_sent` of many at once, for one claim; returns those it applied to."""
+        rows = await self._conn.fetch(
+            f"""UPDATE notifications SET status = 'sent', sent_at = now(), lease_until = NULL, {_FORGET_HELD}
+                WHERE id = ANY($1::uuid[]) AND claim_id = $2 AND status IN ('sending', 'unconfirmed')
+               RETURNING id""",
+            notification_ids, claim_id)
+        return {r["id"] for r in rows}
 
     async def mark_retry(self, notification_id: UUID, error: str, after_seconds: float,
                          claim_id: UUID | None = None) -> bool:

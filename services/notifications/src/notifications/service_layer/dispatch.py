@@ -28,6 +28,7 @@ import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from itertools import groupby
+from typing import cast
 from uuid import UUID, uuid4
 
 from mentorship_contracts.notifications import NotificationFailedV2, NotificationSentV2
@@ -154,9 +155,11 @@ async def claim_due(uow: NotificationsUnitOfWorkPort, render: Render, policy: Di
     claim = Claim(uuid4(), [])
     claimed = claim.emails
     async with uow:
+        # What many of the batch share (an announcement's event, a chapter, a program) is read once.
+        shared = _SharedReads(uow)
         for notification in await uow.notifications.due(policy.batch_size):
             try:
-                context = await context_for(notification, uow, policy, now)
+                context = await context_for(notification, cast(NotificationsUnitOfWorkPort, shared), policy, now)
             except MissingContext:
                 await uow.notifications.defer(notification.id, policy.context_wait_seconds)
                 continue
@@ -172,16 +175,44 @@ async def claim_due(uow: NotificationsUnitOfWorkPort, render: Render, policy: Di
                 continue
             channel = (await uow.notifications.preferences(notification.person_id)).channel_for(notification.kind)
             if channel is Channel.EMAIL:
-                await uow.notifications.mark_sending(notification.id, email.subject, email.message_id,
-                                                     policy.lease_seconds, claim.id)
                 claimed.append((notification, email))
             elif channel is Channel.DIGEST:
                 await uow.notifications.mark_without_email(notification.id, email.subject, "digest_pending")
             else:
                 await uow.notifications.mark_without_email(notification.id, email.subject, "in_app")
                 uow.emit(_delivered(notification, Channel.IN_APP))
+        if claimed:
+            await uow.notifications.mark_sending([(n.id, e.subject, e.message_id) for n, e in claimed],
+                                                 policy.lease_seconds, claim.id)
         await uow.commit()
     return claim
+
+
+class _SharedReads:
+    """A unit of work whose repository answers the reads that a batch's notifications share from memory after the
+    first time (within one transaction, so they are what that transaction reads anyway)."""
+
+    SHARED = frozenset({"chapter_name", "program", "listing"})
+
+    def __init__(self, uow: NotificationsUnitOfWorkPort) -> None:
+        self._repo = uow.notifications
+        self._memo: dict[tuple[str, UUID], object] = {}
+
+    @property
+    def notifications(self) -> _SharedReads:
+        return self
+
+    def __getattr__(self, name: str) -> object:
+        read = getattr(self._repo, name)
+        if name not in self.SHARED:
+            return read
+
+        async def remembered(key: UUID) -> object:
+            if (name, key) not in self._memo:
+                self._memo[name, key] = await read(key)
+            return self._memo[name, key]
+
+        return remembered
 
 
 def describe(error: BaseException) -> str:
@@ -250,13 +281,19 @@ async def record_outcomes(uow: NotificationsUnitOfWorkPort, claimed: list[Notifi
     sent = 0
     async with uow:
         repo = uow.notifications
+        delivered = [n for n, error in zip(claimed, outcomes, strict=True) if error is None]
+        if claim_id is not None:
+            recorded = await repo.mark_all_sent([n.id for n in delivered], claim_id)
+        else:
+            recorded = {n.id for n in delivered if await repo.mark_sent(n.id)}
+        for notification in delivered:
+            if notification.id in recorded:
+                channel = Channel.DIGEST if notification.kind == "daily_digest" else Channel.EMAIL
+                uow.emit(_delivered(notification, channel))
+                sent += 1
         for notification, error in zip(claimed, outcomes, strict=True):
             ids = {"notification_id": str(notification.id), "kind": notification.kind}
             if error is None:
-                if await repo.mark_sent(notification.id, claim_id):
-                    channel = Channel.DIGEST if notification.kind == "daily_digest" else Channel.EMAIL
-                    uow.emit(_delivered(notification, channel))
-                    sent += 1
                 continue
             if isinstance(error, ClaimLost):
                 log.warning("the claim lapsed before the email was handed over; another instance sends it",

@@ -92,8 +92,9 @@ class NotificationsRepository(Protocol):
 
     async def defer(self, notification_id: UUID, seconds: float) -> None: ...
 
-    async def mark_sending(self, notification_id: UUID, subject: str, message_id: str,
-                           lease_seconds: float, claim_id: UUID) -> None: ...
+    async def mark_sending(self, claimed: list[tuple[UUID, str, str]], lease_seconds: float,
+                           claim_id: UUID) -> None:
+        """Claims these (notification, subject, Message-ID) for `claim_id`, for `lease_seconds`."""
 
     async def mark_handed(self, notification_ids: list[UUID], claim_id: UUID, lease_seconds: float) -> set[UUID]:
         """Records those still held by the claim as handed to the SMTP server now; returns them."""
@@ -103,6 +104,8 @@ class NotificationsRepository(Protocol):
     # With a claim_id, the change applies only while that claim holds the notification (returns whether it did).
 
     async def mark_sent(self, notification_id: UUID, claim_id: UUID | None = None) -> bool: ...
+
+    async def mark_all_sent(self, notification_ids: list[UUID], claim_id: UUID) -> set[UUID]: ...
 
     async def mark_retry(self, notification_id: UUID, error: str, after_seconds: float,
                          claim_id: UUID | None = None) -> bool: ...
