@@ -166,6 +166,10 @@ class FakeNotifications:
                            "last_error": None, "sent_at": None, "read_at": None, "digest_id": None}
         return True
 
+    async def add_all(self, notifications: list[Notification]) -> None:
+        for n in notifications:
+            await self.add(n)
+
     async def due(self, limit: int) -> list[Notification]:
         due = sorted((r for r in self.rows.values() if r["status"] == "pending" and r["next_attempt_at"] <= self.clock()
                       and (r["n"].person_id in self.contacts or r["n"].kind == "email_change")),

@@ -226,6 +226,25 @@ class PostgresNotifications:
             n.parameters.get("partner_id"), n.due_at, n.correlation_id or correlation.current(),
         ))
 
+    async def add_all(self, notifications: list[Notification]) -> None:
+        """`add` of many (an announcement to every registrant of an event) in one statement."""
+        if not notifications:
+            return
+        await self._conn.execute(
+            """INSERT INTO notifications (id, idempotency_key, person_id, chapter_id, kind, parameters, next_attempt_at,
+                                          correlation_id)
+               SELECT n.id, n.key, n.person_id, n.chapter_id, n.kind, n.parameters, coalesce(n.due_at, now()), n.corr
+                 FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::uuid[], $5::text[], $6::jsonb[], $7::uuid[],
+                             $8::timestamptz[], $9::text[])
+                      AS n (id, key, person_id, chapter_id, kind, parameters, partner_id, due_at, corr)
+                WHERE NOT EXISTS (SELECT FROM erased_people e WHERE e.person_id IN (n.person_id, n.partner_id))
+               ON CONFLICT (idempotency_key) DO NOTHING""",
+            [n.id for n in notifications], [n.idempotency_key for n in notifications],
+            [n.person_id for n in notifications], [n.chapter_id for n in notifications],
+            [n.kind for n in notifications], [json.dumps(n.parameters) for n in notifications],
+            [n.parameters.get("partner_id") for n in notifications], [n.due_at for n in notifications],
+            [n.correlation_id or correlation.current() for n in notifications])
+
     async def due(self, limit: int) -> list[Notification]:
         """Lock pending notifications whose time has come, of people we can reach; other instances skip them."""
         rows = await self._conn.fetch(

@@ -88,6 +88,9 @@ class NotificationsRepository(Protocol):
 
     async def add(self, n: Notification) -> bool: ...
 
+    async def add_all(self, notifications: list[Notification]) -> None:
+        """`add` of each, at once."""
+
     async def due(self, limit: int) -> list[Notification]: ...
 
     async def defer(self, notification_id: UUID, seconds: float) -> None: ...
