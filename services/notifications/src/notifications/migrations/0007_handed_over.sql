@@ -7,3 +7,6 @@
 --         sending whose lease ran out -> unconfirmed if handed over (never resent), else pending (sent again).
 ALTER TABLE notifications ADD COLUMN claim_id uuid;
 ALTER TABLE notifications ADD COLUMN handed_at timestamptz;
+-- Claims made before this change recorded no hand-over: any of them may be in mid-conversation, so if their
+-- sender dies they end as they would have (unconfirmed), never sent twice.
+UPDATE notifications SET handed_at = coalesce(lease_until, now()) WHERE status = 'sending';
