@@ -208,12 +208,16 @@ class Pricer:
             return empty, empty, empty
         return np.concatenate(heads), np.concatenate(tails), np.concatenate(found)
 
-    def ranked_from(self, mentees: np.ndarray, skip: np.ndarray, k: int
-                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """Each mentee's qualified mentors in the order the graph ranks them, from place `skip[i]` on, at most `k`:
-        (heads, tails, rankings), and per mentee (in `mentees` order) whether any are left after those."""
+    def ranked_from(self, mentees: np.ndarray, skip: np.ndarray, k: int, cutoff: np.ndarray
+                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Each mentee's qualified mentors in the order the graph ranks them, from place `skip[i]` on, keeping only
+        those that would hold them now (`cutoff[j]`: the least ranking · n − index mentor j holds when full, or
+        below any when not), at most `k`: (heads, tails, rankings), and per mentee (in `mentees` order) the place
+        after the last one looked at and whether any places are left after it."""
         heads, tails, found = [], [], []
+        resume = skip.copy()
         more = np.zeros(len(self.bucket_of), dtype=bool)
+        n = len(self.bucket_of)
         for block_rows, bucket in self.by_bucket(mentees):
             points, columns = self.points(block_rows, bucket)
             r, c = np.nonzero(points >= 0)
@@ -222,16 +226,27 @@ class Pricer:
             order = np.lexsort((tie, -values, r))
             r, c, values = r[order], c[order], values[order]
             place = np.arange(len(r)) - np.searchsorted(r, np.arange(len(block_rows)))[r]
-            start = skip[block_rows][r]
-            keep = (place >= start) & (place < start + k)
-            more[block_rows] = np.bincount(r[place >= start + k], minlength=len(block_rows)) > 0
+            rankings = self._rows.rankings(block_rows[r], values[:, None])[:, 0].astype(np.int64)
+            ahead = place >= skip[block_rows][r]
+            # A mentor's least held only rises: a mentee they would turn down now, they would turn down later.
+            held = rankings * n - block_rows[r] > cutoff[columns[c]]
+            wanted = ahead & held
+            taken = np.cumsum(wanted) - np.concatenate([[0], np.cumsum(wanted)])[np.searchsorted(r, r)]
+            keep = wanted & (taken <= k)
+            last = np.where(ahead & (taken <= k), place, -1)
+            seen = np.full(len(block_rows), -1, dtype=np.int64)
+            np.maximum.at(seen, r, np.where(keep | (ahead & ~held & (taken < k)), last, -1))
+            counts = np.bincount(r, minlength=len(block_rows))
+            resume[block_rows] = np.where(seen >= 0, seen + 1, np.maximum(skip[block_rows], counts))
+            more[block_rows] = resume[block_rows] < counts
             heads.append(block_rows[r[keep]])
             tails.append(columns[c[keep]])
-            found.append(self._rows.rankings(block_rows[r[keep]], values[keep][:, None])[:, 0].astype(np.int64))
+            found.append(rankings[keep])
         if not heads:
             empty = np.zeros(0, dtype=np.int64)
-            return empty, empty, empty, more[mentees]
-        return np.concatenate(heads), np.concatenate(tails), np.concatenate(found), more[mentees]
+            return empty, empty, empty, resume[mentees], more[mentees]
+        return (np.concatenate(heads), np.concatenate(tails), np.concatenate(found), resume[mentees],
+                more[mentees])
 
 
 def candidate_graph(program: ProgramRules, weights: Weights, mentees: list[Candidate], mentors: list[Candidate],
@@ -313,7 +328,7 @@ def stable_matching(graph: CandidateGraph, batch: int = 4 * DEFAULT_TOP_K) -> np
     n = len(graph.mentees)
     starts = np.searchsorted(graph.heads, np.arange(n + 1))
     options = [list(range(starts[i], starts[i + 1])) for i in range(n)]
-    in_graph = np.diff(starts)
+    resume = np.diff(starts)  # per mentee: the place in their ranked list the graph's part ends at
     more = (graph.left_out_best >= 0) if graph.pricer is not None and graph.left_out_best is not None \
         else np.zeros(n, dtype=bool)
     next_option = [0] * n
@@ -336,12 +351,14 @@ def stable_matching(graph: CandidateGraph, batch: int = 4 * DEFAULT_TOP_K) -> np
                 free.append(-rejected)
         if not exhausted or graph.pricer is None:
             break
+        # Per mentor, what a newcomer must beat (ranking · n − index, as the heap orders them).
+        cutoff = np.array([heap[0][0] * n + heap[0][1] if len(heap) >= room else (-n - 1 if room > 0 else 101 * n)
+                           for heap, room in zip(held, graph.room.tolist(), strict=True)], dtype=np.int64)
         rows = np.array(sorted(exhausted), dtype=np.int64)
-        heads, tails, rankings, still = graph.pricer.ranked_from(rows, in_graph, batch << graph.pricing_passes)
+        heads, tails, rankings, resume[rows], more[rows] = graph.pricer.ranked_from(
+            rows, resume, batch << graph.pricing_passes, cutoff)
         for i, e in zip(heads.tolist(), graph.add_edges(heads, tails, rankings).tolist(), strict=True):
             options[i].append(e)
-        in_graph[rows] += np.bincount(heads, minlength=n)[rows]
-        more[rows] = still
         graph.pricing_passes += 1
         free = rows.tolist()
     chosen = sorted((e for heap in held for _, _, e in heap), key=lambda e: (-graph.scores[e], graph.heads[e]))
