@@ -106,6 +106,11 @@ async def run_round(dsn: str) -> dict:
     cache, hasher = RosterCache(), IdentityHasher(new_key())
     round_id = await rounds.run_next_round(lambda: MatchingUnitOfWork(pool, rosters=cache, identity_hasher=hasher),
                                            counted(optimal_assignment))
+    # A round drafts; publishing it writes the proposals (as the round itself did before rounds were reviewed).
+    from plumbing.auth import Principal, Role
+    assert round_id is not None
+    await rounds.publish(round_id, MatchingUnitOfWork(pool, rosters=cache, identity_hasher=hasher),
+                         Principal(subject="bench", role=Role.ADMIN))
     wall = time.perf_counter() - started
     async with pool.acquire() as conn:
         result = dict(await conn.fetchrow(

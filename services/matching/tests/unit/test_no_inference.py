@@ -18,7 +18,7 @@ from mentorship_contracts.profiles import ConsentChanged
 from pydantic import ValidationError
 
 from .fakes import Platform
-from .profiles_service import Profiles, acting_as
+from .profiles_service import Profiles, acting_as, administrator
 
 WISH = [{"attribute": "sexual_orientation", "strength": "preference"}]
 REQUIREMENT = [{"attribute": "sexual_orientation", "strength": "requirement"}]
@@ -151,6 +151,9 @@ async def test_a_rounds_proposals_and_total_score_carry_nothing_derived_from_ide
     round_id = await rounds.queue_round(commands.RunRound(program, "optimal", False), platform.uow())
 
     await rounds.run_next_round(platform.uow, optimal_assignment)
+    [drafted] = (await rounds.round_status(round_id, platform.uow()))["pairs"]
+    assert "shared_identity" not in drafted.reasons
+    await rounds.publish(round_id, platform.uow(), administrator())
 
     [proposed] = platform.events(published.PairingProposed, mentee_id=mentee)
     candidates = {c.person_id: c for c in await platform.repositories["candidates"].in_program(

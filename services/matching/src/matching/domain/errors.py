@@ -80,6 +80,47 @@ class ProgramCapReached(Conflict, code="program_cap_reached"):
     pass
 
 
+class MenteeSuspended(Conflict, code="person_suspended"):
+    """A suspended person is paired with nobody until reinstated."""
+
+
+class StageNotEligible(Conflict, code="stage_not_eligible"):
+    """The mentor's or the mentee's stage is not one the program, or this mentor, pairs."""
+
+
+class RequirementNotMet(Conflict, code="requirement_not_met"):
+    """The mentee requires what this mentor does not meet (which requirement is never said)."""
+
+
+class BelowMinimumScore(Conflict, code="below_minimum_score"):
+    pass
+
+
+class MentorNotApproved(Conflict, code="mentor_not_approved"):
+    pass
+
+
+class DifferentKind(Conflict, code="different_kind"):
+    """The mentor offers another kind of pairing than the mentee seeks."""
+
+
+class SamePerson(Conflict, code="same_person"):
+    pass
+
+
+class ClosedBefore(Conflict, code="declined_or_ended_before"):
+    """These two declined or ended a pairing before."""
+
+
+# --- rounds under review ------------------------------------------------------------------------------------
+class RoundNotDraft(Conflict, code="round_not_draft"):
+    """Only a drafted round is edited, published or discarded."""
+
+
+class PairNotInRound(NotFound, code="pair_not_found"):
+    pass
+
+
 # --- input ------------------------------------------------------------------------------------------------------
 class PairingKindRequired(Invalid, code="pairing_kind_required"):
     """The person is enrolled for several kinds of pairing: the request must say which."""
@@ -99,3 +140,22 @@ class NoWeightPositive(Invalid, code="no_weight_positive"):
 
 class NotAParty(Forbidden, code="not_a_party"):
     """Only the mentee or the mentor of the pairing may do this."""
+
+
+_REFUSALS: dict[str, type[Conflict]] = {
+    "mentor_at_capacity": MentorFull, "program_cap_reached": ProgramCapReached,
+    "mentor_not_eligible": StageNotEligible, "mentor_not_ahead": StageNotEligible,
+    "stage_not_welcome": StageNotEligible, "mentee_not_eligible": StageNotEligible,
+    "identity_requirement_unmet": RequirementNotMet, "below_minimum_score": BelowMinimumScore,
+    "mentor_not_approved": MentorNotApproved, "different_kind": DifferentKind, "same_person": SamePerson,
+    "declined_or_ended_before": ClosedBefore,
+}
+
+
+def refused(reason: str, field: str) -> Conflict:
+    """The error for a pairing rule (`pairing.refusal`'s reason) that refuses a pair."""
+    kind = _REFUSALS.get(reason)
+    if kind is None:
+        raise ValueError(f"no error for the refusal {reason!r}")
+    message = "this pair breaks a pairing rule" if kind is RequirementNotMet else f"this pair breaks a rule: {reason}"
+    return kind(message, field)

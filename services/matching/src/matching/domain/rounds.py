@@ -368,19 +368,44 @@ def stable_matching(graph: CandidateGraph, batch: int = 4 * DEFAULT_TOP_K) -> np
     return graph.regroup(chosen_edges) if graph.pricing_passes else chosen_edges
 
 
-def unpaired_reasons(graph: CandidateGraph, chosen: np.ndarray) -> Counter:
-    """Why each mentee left unpaired was: one reason each, the first that applies."""
+def unpaired_each(graph: CandidateGraph, chosen: np.ndarray) -> list[tuple[Candidate, str]]:
+    """Each mentee left unpaired, with why: one reason each, the first that applies (never an identity one)."""
     paired = np.zeros(len(graph.mentees), dtype=bool)
     paired[graph.heads[chosen]] = True
     capped = graph.cap_left is not None and len(chosen) >= graph.cap_left
-    reasons: Counter = Counter()
+    left: list[tuple[Candidate, str]] = []
     for i in np.flatnonzero(~paired):
         if not graph.eligible_any[i]:
-            reasons["no_eligible_mentor"] += 1
+            reason = "no_eligible_mentor"
         elif not graph.qualified_any[i]:
-            reasons["below_minimum_score"] += 1
+            reason = "below_minimum_score"
         elif capped:
-            reasons["program_cap_reached"] += 1
+            reason = "program_cap_reached"
         else:
-            reasons["mentors_full"] += 1
-    return reasons
+            reason = "mentors_full"
+        left.append((graph.mentees[i], reason))
+    return left
+
+
+def unpaired_reasons(graph: CandidateGraph, chosen: np.ndarray) -> Counter:
+    """Why the mentees left unpaired were, counted by reason."""
+    return Counter(reason for _, reason in unpaired_each(graph, chosen))
+
+
+@dataclass(frozen=True)
+class DraftPair:
+    """A pair a round proposes, under review: nobody is told until the round is published."""
+
+    mentee_enrollment_id: UUID
+    mentor_enrollment_id: UUID
+    mentee_id: UUID
+    mentor_id: UUID
+    score: int
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Unpaired:
+    mentee_enrollment_id: UUID
+    mentee_id: UUID
+    reason_code: str
