@@ -302,9 +302,10 @@ async def sign_everyone_in(dsn: str, world: dict) -> list[str]:
 
 async def main(args: argparse.Namespace) -> None:
     import httpx
+    from cputime import machine_jiffies  # bench/cputime.py: each process's whole tree, exited children included
+    from cputime import tree_cpu_seconds as cpu_seconds
     from devinfra.kafka import KafkaServer, grants_for_tests
     from devinfra.postgres import PostgresServer
-    from devinfra.processes import cpu_seconds, machine_jiffies
     from devinfra.secrets import PlatformSecrets
     from plumbing.testing import answers_ready, eventually, free_port
 

@@ -232,9 +232,10 @@ async def event_updated(event: events_contract.EventUpdated, uow: UnitOfWork) ->
         await uow.notifications.note_update(event.scheduled_event_id, event.event_id, event.occurred_at, changed,
                                             getattr(event, "revision", None))
         if changed:
-            for person, status in await uow.notifications.registrants(event.scheduled_event_id):
-                await uow.notifications.add(_event_updated(event.event_id, person, event.chapter_id,
-                                                           event.scheduled_event_id, changed, status, before))
+            await uow.notifications.add_all([
+                _event_updated(event.event_id, person, event.chapter_id, event.scheduled_event_id, changed, status,
+                               before)
+                for person, status in await uow.notifications.registrants(event.scheduled_event_id)])
         await uow.commit()
 
 
@@ -249,8 +250,9 @@ async def event_cancelled(event: events_contract.EventCancelled, uow: UnitOfWork
     async with uow:
         await uow.notifications.note_cancellation(event.scheduled_event_id, event.occurred_at,
                                                   getattr(event, "revision", None))
-        for person, _status in await uow.notifications.registrants(event.scheduled_event_id):
-            await uow.notifications.add(_event_cancelled(event.scheduled_event_id, person, event.chapter_id))
+        await uow.notifications.add_all([
+            _event_cancelled(event.scheduled_event_id, person, event.chapter_id)
+            for person, _status in await uow.notifications.registrants(event.scheduled_event_id)])
         await uow.commit()
 
 
