@@ -453,3 +453,16 @@ def test_a_calendar_entry_built_once_for_many_readers_reads_as_if_built_for_each
         assert {k: (str(v), dict(v.params)) for k, v in shared.items() if k != "DTSTAMP"} == {
             k: (str(v), dict(v.params)) for k, v in alone.items() if k != "DTSTAMP"}
         assert all(len(line) <= 75 for line in raw.split(b"\r\n"))
+
+
+async def test_a_mentorship_a_coordinator_ended_is_told_to_both_as_ended_by_the_program_not_by_the_other():
+    uow = new_uow()
+    mentee, mentor = await person(uow, "Sam Okafor"), await person(uow, "Ana Reyes")
+    await handlers.pairing_ended(ma.PairingEndedV3(
+        pairing_id=uuid4(), program_id=uuid4(), chapter_id=None, mentee_id=mentee, mentor_id=mentor, ended_by=None,
+        ended_by_program=True, reason_code="coordinator_decision"), uow)
+    told = await sent(uow)
+    assert len(told) == 2
+    for message in told:
+        assert "Your program's coordinator ended your mentorship" in message.text
+        assert "ended your mentorship in" not in message.text.replace("coordinator ended your mentorship", "")

@@ -151,7 +151,9 @@ async def pairing_ended(event: matching_contract.PairingEnded, uow: UnitOfWork) 
     if event.reason_code == ERASED:
         await _tell(uow, _partner_left(event, event.ended_by, "active"))
     else:
-        await _tell(uow, *_both_sides(event, "pairing_ended", by=event.ended_by))
+        # Ended by the program (a coordinator stepping in): `by` is "program", neither side.
+        by = "program" if getattr(event, "ended_by_program", False) else event.ended_by
+        await _tell(uow, *_both_sides(event, "pairing_ended", by=by))
 
 
 async def pairing_lapsed(event: matching_contract.PairingLapsed, uow: UnitOfWork) -> None:
