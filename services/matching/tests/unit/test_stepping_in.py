@@ -51,7 +51,7 @@ async def test_a_full_mentor_is_refused_unless_a_reason_overrides_capacity_and_t
                                    administrator())
 
     assert len(platform.events(published.PairingProposed, mentor_id=mentor)) == 2
-    assert unit.audited[0].detail["overridden"] == "mentor_at_capacity"
+    assert unit.audited[0].detail["overridden"] == "mentor_full"
 
 
 async def test_no_reason_pairs_a_person_with_themself_or_a_suspended_person():

@@ -88,12 +88,9 @@ class StageNotEligible(Conflict, code="stage_not_eligible"):
     """The mentor's or the mentee's stage is not one the program, or this mentor, pairs."""
 
 
-class RequirementNotMet(Conflict, code="requirement_not_met"):
-    """The mentee requires what this mentor does not meet (which requirement is never said)."""
-
-
-class BelowMinimumScore(Conflict, code="below_minimum_score"):
-    pass
+class NotSuitable(Conflict, code="not_suitable"):
+    """The pair falls short of the program's minimum fit, or of what the mentee requires of a mentor: one answer for
+    both, so that a coordinator cannot tell a mentee's identity requirement from a low score."""
 
 
 class MentorNotApproved(Conflict, code="mentor_not_approved"):
@@ -146,10 +143,15 @@ _REFUSALS: dict[str, type[Conflict]] = {
     "mentor_at_capacity": MentorFull, "program_cap_reached": ProgramCapReached,
     "mentor_not_eligible": StageNotEligible, "mentor_not_ahead": StageNotEligible,
     "stage_not_welcome": StageNotEligible, "mentee_not_eligible": StageNotEligible,
-    "identity_requirement_unmet": RequirementNotMet, "below_minimum_score": BelowMinimumScore,
+    "identity_requirement_unmet": NotSuitable, "below_minimum_score": NotSuitable,
     "mentor_not_approved": MentorNotApproved, "different_kind": DifferentKind, "same_person": SamePerson,
     "declined_or_ended_before": ClosedBefore,
 }
+
+
+def refusal_code(reason: str) -> str:
+    """The code a reader is given for a pairing rule's reason (never one that tells identity from fit)."""
+    return _REFUSALS[reason].code
 
 
 def refused(reason: str, field: str) -> Conflict:
@@ -157,5 +159,5 @@ def refused(reason: str, field: str) -> Conflict:
     kind = _REFUSALS.get(reason)
     if kind is None:
         raise ValueError(f"no error for the refusal {reason!r}")
-    message = "this pair breaks a pairing rule" if kind is RequirementNotMet else f"this pair breaks a rule: {reason}"
+    message = "this pair is not a good enough fit" if kind is NotSuitable else f"this pair breaks a rule: {reason}"
     return kind(message, field)

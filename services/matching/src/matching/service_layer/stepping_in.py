@@ -23,6 +23,7 @@ from ..domain.errors import (
     NotEnrolled,
     PairingNotFound,
     SamePerson,
+    refusal_code,
     refused,
 )
 from ..domain.model import Candidate, Pairing, ProgramRules
@@ -89,7 +90,7 @@ async def pair_by_hand(cmd: commands.PairByHand, uow: MatchingUnitOfWorkPort, ca
         pairing_id, overridden = await _pair(program, cmd.mentee_id, cmd.mentor_id, cmd.override_reason, uow)
         detail: dict[str, Any] = {"mentee_id": str(cmd.mentee_id), "mentor_id": str(cmd.mentor_id)}
         if overridden:
-            detail |= {"overridden": overridden, "override_reason": cmd.override_reason}
+            detail |= {"overridden": refusal_code(overridden), "override_reason": cmd.override_reason}
         uow.audit(caller, "pairing.made_by_hand", "pairing", pairing_id, chapter_id=program.chapter_id,
                   detail=detail)
         await uow.commit()

@@ -22,6 +22,12 @@ class ServiceTokens:
         return mint(self._key, audience=audience, role=Role.PARTICIPANT, person_id=person_id, chapter_ids=chapter_ids,
                     ttl_seconds=self._ttl)
 
+    def for_staff(self, audience: str, person_id: UUID, role: Role | str, chapter_ids: list[UUID]) -> str:
+        """A coordinator (`chapter_ids`: the chapters they coordinate) or an administrator, as profiles says; the
+        token names the staff person, so what they do is audited as theirs."""
+        return mint(self._key, audience=audience, role=role, person_id=person_id, chapter_ids=chapter_ids,
+                    ttl_seconds=self._ttl)
+
     def for_newcomer(self, audience: str) -> str:
         """Someone who confirmed their address and registers themselves (no person yet)."""
         return mint(self._key, audience=audience, role=Role.PARTICIPANT, subject="web-sign-up", ttl_seconds=self._ttl)
@@ -29,8 +35,3 @@ class ServiceTokens:
     def for_web(self, audience: str) -> str:
         """The web app itself, for what no person may ask: finding who holds an address, at sign-in."""
         return mint(self._key, audience=audience, role=Role.SERVICE, subject="web", ttl_seconds=self._ttl)
-
-    def for_staff(self, audience: str, person_id: UUID, role: Role | str, chapter_ids: list[UUID]) -> str:
-        """A coordinator (of `chapter_ids`) or an administrator acting in the console, named by `person_id`."""
-        return mint(self._key, audience=audience, role=role, person_id=person_id, chapter_ids=chapter_ids,
-                    ttl_seconds=self._ttl)
