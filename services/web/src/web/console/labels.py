@@ -144,7 +144,7 @@ ERRORS = {
     "already_paired": C_("This mentee already has a mentor in this program."),
     "stage_not_eligible": C_("This stage cannot join this program in this role. To pair them all the same, give a "
                              "reason to override."),
-    "requirement_not_met": C_("This pair does not meet the program's requirements. To pair them all the same, give "
+    "not_suitable": C_("This pair does not meet the program's requirements. To pair them all the same, give "
                               "a reason to override."),
     "program_cap_reached": C_("The program has reached its number of pairs. To pair them all the same, give a "
                               "reason to override."),
