@@ -7,9 +7,10 @@ from plumbing.http import create_app
 from plumbing.runtime import Service
 from plumbing.settings import ServiceSettings
 
+from .adapters.person_keys import KeyWrapper
 from .adapters.sealing import IdentitySealer
 from .config import ProfilesSettings
-from .entrypoints import consumers, http, jobs
+from .entrypoints import consumers, data_keys, http, jobs
 from .service_layer.unit_of_work import ProfilesUnitOfWork
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -18,10 +19,11 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 def build_app(settings: ServiceSettings | None = None) -> FastAPI:
     settings = ProfilesSettings.of(settings)
     service = Service(settings, migrations=MIGRATIONS)
-    new_unit_of_work = service.units_of_work(ProfilesUnitOfWork, sealer=IdentitySealer(settings.secret("identity_key")))
+    new_unit_of_work = service.units_of_work(ProfilesUnitOfWork, sealer=IdentitySealer(settings.secret("identity_key")),
+                                             key_wrapper=KeyWrapper(settings.secret("identity_key")))
     service.consume(consumers.HANDLERS, new_unit_of_work)
     service.run_in_background(jobs.forget_expired_email_changes(new_unit_of_work))
-    app = create_app(service, [http.router], title="Mentorship platform: profiles")
+    app = create_app(service, [http.router, data_keys.router], title="Mentorship platform: profiles")
     app.state.new_unit_of_work = new_unit_of_work
     return app
 

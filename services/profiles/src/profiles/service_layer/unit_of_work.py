@@ -4,6 +4,7 @@ import asyncpg
 from plumbing.unit_of_work import SharedTransaction, UnitOfWork
 
 from ..adapters import repository
+from ..adapters.person_keys import KeyWrapper, PostgresPersonKeys
 from ..adapters.sealing import IdentitySealer
 
 
@@ -14,11 +15,13 @@ class ProfilesUnitOfWork(UnitOfWork):
     enrollments: repository.PostgresEnrollments
     partnerships: repository.PostgresPartnerships
     email_changes: repository.PostgresEmailChanges
+    person_keys: PostgresPersonKeys
 
     def __init__(self, pool: asyncpg.Pool | None, *, joined: SharedTransaction | None = None,
-                 sealer: IdentitySealer) -> None:
+                 sealer: IdentitySealer, key_wrapper: KeyWrapper) -> None:
         super().__init__(pool, joined=joined)
         self._sealer = sealer
+        self._key_wrapper = key_wrapper
 
     def repositories(self) -> None:
         self.chapters = repository.PostgresChapters(self.conn)
@@ -27,3 +30,10 @@ class ProfilesUnitOfWork(UnitOfWork):
         self.enrollments = repository.PostgresEnrollments(self.conn)
         self.partnerships = repository.PostgresPartnerships(self.conn)
         self.email_changes = repository.PostgresEmailChanges(self.conn)
+        self.person_keys = PostgresPersonKeys(self.conn, self._key_wrapper)
+
+    async def commit(self) -> None:
+        # The personal fields of restricted events leave sealed under the person's data key, which erasure destroys:
+        # the outbox, and so Kafka, never holds them in clear.
+        self._pending = await self.person_keys.sealed(self._pending)
+        await super().commit()
