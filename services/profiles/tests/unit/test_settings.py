@@ -2,10 +2,10 @@
 
 import pytest
 from plumbing.auth import SigningKeys
-from profiles.adapters.sealing import new_key
-from profiles.config import ProfilesSettings
 from plumbing.personal_data import readers_setting
 from plumbing.settings import new_secret_key
+from profiles.adapters.sealing import new_key
+from profiles.config import ProfilesSettings
 from pydantic import ValidationError
 
 COMMON = {"jwt_public_key": SigningKeys.generate().public_pem, "kafka_sasl_username": "profiles",
