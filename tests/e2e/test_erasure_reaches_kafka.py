@@ -36,9 +36,13 @@ async def everything_on(platform, topics) -> list:
         await reader.seek_to_beginning(*partitions)
         ends = await reader.end_offsets(partitions)
         records = []
-        while any(await reader.position(tp) < end for tp, end in ends.items()):
+        behind = True
+        while behind:
             for batch in (await reader.getmany(timeout_ms=500)).values():
                 records.extend(batch)
+            behind = False
+            for tp, end in ends.items():
+                behind = behind or await reader.position(tp) < end
         return records
     finally:
         await reader.stop()
