@@ -102,7 +102,9 @@ async def test_after_erasure_nothing_of_the_person_is_readable_on_the_restricted
     mentee_id, mentor_id = UUID(mentee["id"]), UUID(mentor["id"])
     before = [r for r in await everything_on(platform, RESTRICTED) if r.key == mentee["id"].encode()]
     assert {r.topic for r in before} == set(RESTRICTED)
+    asked = time.perf_counter()
     key = (await keys.keys_for([mentee_id]))[mentee_id]
+    print(f"a data key from profiles over HTTP: {(time.perf_counter() - asked) * 1000:.1f} ms")
     assert key is not None  # before the erasure, the mentee's records open, to their name
     assert any(mentee["display_name"] in open_event(decode(r.value), key.key).model_dump_json()  # type: ignore[arg-type]
                for r in before if r.topic == contract.CONTACTS)

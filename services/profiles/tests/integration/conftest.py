@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from uuid import uuid4
+from uuid import UUID, uuid4
 
 import asyncpg
 import httpx
@@ -72,23 +72,28 @@ class Published:
         self.consumer = AIOKafkaConsumer(*ALL_TOPICS, **kafka, auto_offset_reset="earliest",
                                          group_id=f"profiles-it-{uuid4().hex}")
         # Sealed events are opened as matching opens them, with the keys profiles gives it; `raw` keeps them as sent.
-        self.keys = PersonKeys(profiles_url, service="matching", service_key=READER_KEYS["matching"], ttl_seconds=0)
+        self.keys = PersonKeys(profiles_url, service="matching", service_key=READER_KEYS["matching"])
         self.records: list[tuple[str, str, dict]] = []
         self.raw: list[tuple[str, str, bytes]] = []
 
     async def _drain(self) -> None:
         for records in (await self.consumer.getmany(timeout_ms=100)).values():
-            for r in records:
+            values = [(r, json_object(r.value)) for r in records]
+            # The keys of the batch's people in one request, as a consumer asks.
+            sealed = {v["person_id"] for _, v in values if v is not None and "sealed" in v}
+            keys = await self.keys.keys_for([UUID(p) for p in sealed]) if sealed else {}
+            for r, value in values:
                 self.raw.append((r.topic, r.key.decode(), r.value))
-                if (value := json_object(r.value)) is not None:
-                    self.records.append((r.topic, r.key.decode(), await self._opened(value)))
+                if value is not None:
+                    self.records.append((r.topic, r.key.decode(), self._opened(value, keys)))
 
-    async def _opened(self, value: dict) -> dict:
+    @staticmethod
+    def _opened(value: dict, keys: dict) -> dict:
         if "sealed" not in value:
             return value
         event = decode(value)
         assert isinstance(event, SealedEvent)
-        key = (await self.keys.keys_for([event.person_id]))[event.person_id]
+        key = keys.get(event.person_id)
         if key is None:
             return value  # erased: stays sealed
         return json.loads(open_event(event, key.key).to_json()) | {"sealed_as": event.schema_version}
