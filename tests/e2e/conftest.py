@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import importlib
+import os
+import sys
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from uuid import uuid4
 
 import httpx
@@ -28,12 +31,23 @@ class Platform:
     urls: dict[str, str]
     kafka: KafkaAccess
     sink: object
+    database_urls: dict[str, str] = field(default_factory=dict)
     # The settings the platform built a service with: another instance of it may be made with these (a new group).
-    settings: Callable[[str], ServiceSettings] | None = None
+    settings: Callable[..., ServiceSettings] | None = None
 
     def client(self, service: str, role: Role | str = Role.ADMIN, **claims) -> httpx.AsyncClient:
         token = mint(KEYS.private_pem, audience=service, role=role, **claims)
         return httpx.AsyncClient(base_url=self.urls[service], headers={"Authorization": f"Bearer {token}"}, timeout=30)
+
+    async def grant_administrator(self, email: str) -> None:
+        """Make a registered person a national administrator as an operator does, with profiles' command
+        (`python -m profiles grant-administrator <email>`) on its database."""
+        command = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "profiles", "grant-administrator", email,
+            env={**os.environ, "DATABASE_URL": self.database_urls["profiles"]},
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+        _, err = await command.communicate()
+        assert command.returncode == 0, err.decode()
 
 
 @pytest.fixture(scope="session")
@@ -51,15 +65,20 @@ async def platform(kafka_access, postgres_server, smtp_sink):
         special.setdefault(reader, {}).update(service_key=seed, profiles_url=f"http://127.0.0.1:{profiles_port}")
     special["profiles"] = {"data_key_readers": readers_setting(READER_KEYS)}
 
+    database_urls: dict[str, str] = {}
+
     def settings(name: str, instance: str = "", **overrides) -> ServiceSettings:
         # Its own settings class, with a fresh key for each secret of its own (profiles' identity key, ...).
         # Another `instance` of a service has a database of its own (and `overrides`: a consumer group, say).
         kind = settings_class(name) or ServiceSettings
         own_secrets = {field: new_secret_key() for field in kind.secret_fields()
                        if field != "jwt_public_key" and field not in special.get(name, {})}
+        database_url = postgres_server.create_database(f"e2e_{name}_{run}{instance}")
+        if not instance:
+            database_urls[name] = database_url
         return kind(
             service_name=name,
-            database_url=postgres_server.create_database(f"e2e_{name}_{run}{instance}"),
+            database_url=database_url,
             **kafka_access.settings(name),
             jwt_public_key=KEYS.public_pem,
             **own_secrets,
@@ -81,4 +100,4 @@ async def platform(kafka_access, postgres_server, smtp_sink):
             apps[name] = importlib.import_module(f"{name}.bootstrap").build_app(settings(name))
             urls[name] = await stack.enter_async_context(serving(apps[name], port))
         await caught_up(apps, kafka_access.client_options(TESTS))
-        yield Platform(urls, kafka_access, smtp_sink, settings)
+        yield Platform(urls, kafka_access, smtp_sink, database_urls, settings)

@@ -21,6 +21,7 @@ PUBLIC_FIELDS = frozenset(
         "term_ends_at", "last_met_at", "days_overdue", "paired", "unpaired", "total_score",
         "starts_at", "ends_at", "timezone", "is_virtual", "location", "registration_deadline",
         "cancelled_by", "attended", "pairing_kinds", "pairing_kind", "revision",
+        "paused",  # a mentor taking no new mentee for now (profiles.enrollment_changed v4)
     }
 )
 

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from fastapi import FastAPI
+from plumbing import audit
 from plumbing.http import create_app
 from plumbing.runtime import Service
 from plumbing.settings import ServiceSettings
@@ -10,7 +11,7 @@ from plumbing.settings import ServiceSettings
 from .adapters.person_keys import KeyWrapper
 from .adapters.sealing import IdentitySealer
 from .config import ProfilesSettings
-from .entrypoints import consumers, data_keys, http, jobs
+from .entrypoints import console, consumers, data_keys, http, jobs
 from .service_layer.unit_of_work import ProfilesUnitOfWork
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -23,7 +24,9 @@ def build_app(settings: ServiceSettings | None = None) -> FastAPI:
                                              key_wrapper=KeyWrapper(settings.secret("identity_key")))
     service.consume(consumers.HANDLERS, new_unit_of_work)
     service.run_in_background(jobs.forget_expired_email_changes(new_unit_of_work))
-    app = create_app(service, [http.router, data_keys.router], title="Mentorship platform: profiles")
+    # The console's routes first: `/people/names` and `/people/lookup` before `/people/{person_id}`.
+    app = create_app(service, [console.router, http.router, data_keys.router, audit.router()],
+                     title="Mentorship platform: profiles")
     app.state.new_unit_of_work = new_unit_of_work
     return app
 

@@ -3,7 +3,7 @@
 import asyncpg
 from plumbing.unit_of_work import SharedTransaction, UnitOfWork
 
-from ..adapters import repository
+from ..adapters import console_repository, repository
 from ..adapters.person_keys import KeyWrapper, PostgresPersonKeys
 from ..adapters.sealing import IdentitySealer
 
@@ -15,6 +15,10 @@ class ProfilesUnitOfWork(UnitOfWork):
     enrollments: repository.PostgresEnrollments
     partnerships: repository.PostgresPartnerships
     email_changes: repository.PostgresEmailChanges
+    staff_roles: console_repository.PostgresStaffRoles
+    suspensions: console_repository.PostgresSuspensions
+    invitations: console_repository.PostgresInvitations
+    console: console_repository.PostgresConsoleQueries
     person_keys: PostgresPersonKeys
 
     def __init__(self, pool: asyncpg.Pool | None, *, joined: SharedTransaction | None = None,
@@ -30,6 +34,10 @@ class ProfilesUnitOfWork(UnitOfWork):
         self.enrollments = repository.PostgresEnrollments(self.conn)
         self.partnerships = repository.PostgresPartnerships(self.conn)
         self.email_changes = repository.PostgresEmailChanges(self.conn)
+        self.staff_roles = console_repository.PostgresStaffRoles(self.conn)
+        self.suspensions = console_repository.PostgresSuspensions(self.conn)
+        self.invitations = console_repository.PostgresInvitations(self.conn)
+        self.console = console_repository.PostgresConsoleQueries(self.conn, self.people)
         self.person_keys = PostgresPersonKeys(self.conn, self._key_wrapper)
 
     async def commit(self) -> None:
@@ -37,3 +45,15 @@ class ProfilesUnitOfWork(UnitOfWork):
         # the outbox, and so Kafka, never holds them in clear.
         self._pending = await self.person_keys.sealed(self._pending)
         await super().commit()
+
+
+class StaffUnitOfWork(UnitOfWork):
+    """Staff roles alone, for an operator's command (`python -m profiles grant-administrator`): it reads no
+    profile, so it needs no key."""
+
+    staff_roles: console_repository.PostgresStaffRoles
+    console: console_repository.PostgresPersonIds
+
+    def repositories(self) -> None:
+        self.staff_roles = console_repository.PostgresStaffRoles(self.conn)
+        self.console = console_repository.PostgresPersonIds(self.conn)
