@@ -22,6 +22,7 @@ PUBLIC_FIELDS = frozenset(
         "starts_at", "ends_at", "timezone", "is_virtual", "location", "registration_deadline",
         "cancelled_by", "attended", "pairing_kinds", "pairing_kind", "revision",
         "paused",  # a mentor taking no new mentee for now (profiles.enrollment_changed v4)
+        "removed_by_organiser",  # an organiser took the registrant off the roster (events.registration_cancelled v3)
     }
 )
 

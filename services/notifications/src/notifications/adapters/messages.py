@@ -505,6 +505,10 @@ class _Composer:
         values = {"title": self.title}
         said = [_("The organisers of %(title)s cancelled your registration. If you think this is a mistake, please "
                   "contact them.") % values]
+        reason = one_line(self.c.get("reason"), limit=500)
+        if reason:
+            # The organiser's own words, as they wrote them (in their language, whatever the reader's).
+            said.insert(1, _("The reason they gave: %(reason)s") % {"reason": reason})
         calendar = None
         if self.c.get("held_seat"):
             said.append(_("The calendar entry attached removes it from your calendar."))

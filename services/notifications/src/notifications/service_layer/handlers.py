@@ -298,11 +298,24 @@ async def registration_cancelled(event: events_contract.RegistrationCancelled, u
                                                   "cancelled")
         if event.cancelled_by == "event_cancelled":
             await uow.notifications.add(_event_cancelled(event.scheduled_event_id, event.person_id, event.chapter_id))
+        elif getattr(event, "removed_by_organiser", False):
+            pass  # RegistrantRemoved (events.access) tells them, with the organiser's reason: see `registrant_removed`
         else:
             kind = "registration_cancelled" if event.cancelled_by == "registrant" else "registration_removed"
             await uow.notifications.add(Notification.answering(
                 event.event_id, event.person_id, event.chapter_id, kind, scheduled_event_id=event.scheduled_event_id,
                 registration_id=event.registration_id, held_seat=held_seat))
+        await uow.commit()
+
+
+async def registrant_removed(event: events_contract.RegistrantRemoved, uow: UnitOfWork) -> None:
+    """An organiser removed the registrant: they are told so, with the organiser's reason when one was given (it
+    comes on the restricted topic, never the public one). A calendar entry sent before is cancelled with it."""
+    async with uow:
+        await uow.notifications.add(Notification.answering(
+            event.event_id, event.person_id, event.chapter_id, "registration_removed",
+            scheduled_event_id=event.scheduled_event_id, registration_id=event.registration_id,
+            held_seat=event.held_seat, reason=event.reason))
         await uow.commit()
 
 
