@@ -45,6 +45,9 @@ class Platform:
     kafka: dict[str, Any] = field(default_factory=dict)  # a Kafka client's options, as the tests' principal
     databases: dict[str, str] = field(default_factory=dict)
     world: dict[str, Any] = field(default_factory=dict)
+    # The key pair of this platform's tokens (a test that serves another web app signs with it too).
+    private_key: str = KEYS.private_pem
+    public_key: str = KEYS.public_pem
 
     @property
     def web(self) -> str:

@@ -16,11 +16,12 @@ from pydantic import SecretStr
 from starlette.middleware.gzip import GZipMiddleware
 
 from .adapters.mailer import SmtpMailer
+from .adapters.oidc import OidcProvider
 from .adapters.rendering import Renderer
 from .adapters.service_tokens import ServiceTokens
 from .adapters.services import ServiceClients, ServiceError
 from .config import WebSettings
-from .entrypoints import account, consumers, events, jobs, mentorship, notices
+from .entrypoints import account, catalogue, consumers, events, jobs, mentorship, notices
 from .entrypoints.web import (
     CsrfRefused,
     SecurityHeaders,
@@ -43,7 +44,7 @@ def build_app(settings: ServiceSettings | None = None) -> FastAPI:
     new_unit_of_work = service.units_of_work(WebUnitOfWork)
     service.consume(consumers.HANDLERS, new_unit_of_work)
     service.run_in_background(jobs.forget_expired(new_unit_of_work))
-    pages = [account.router, mentorship.router, events.router, notices.router]
+    pages = [account.router, catalogue.router, mentorship.router, events.router, notices.router]
     app = create_app(service, pages, title="Mentorship platform: web")
     # No API explorer: the web app has no API for people, and the explorer's scripts are not this site's (CSP).
     app.router.routes[:] = [r for r in app.router.routes if getattr(r, "path", None) not in _EXPLORER]
@@ -61,6 +62,13 @@ def build_app(settings: ServiceSettings | None = None) -> FastAPI:
     app.state.new_unit_of_work = new_unit_of_work
     app.state.clients = clients
     app.state.renderer = Renderer(HERE / "templates", HERE / "translations")
+    app.state.oidc = None
+    if settings.oidc_enabled:
+        assert settings.oidc_discovery_url and settings.oidc_client_id  # the settings refuse to start otherwise
+        app.state.oidc = OidcProvider(settings.oidc_discovery_url, settings.oidc_client_id,
+                                      _secret(settings.oidc_client_secret),
+                                      f"{settings.public_base_url.rstrip('/')}/oidc/callback",
+                                      settings.service_timeout_seconds)
     app.state.mailer = SmtpMailer(settings.smtp_host, settings.smtp_port, settings.mail_from,
                                   settings.smtp_timeout_seconds)
 

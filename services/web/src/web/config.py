@@ -1,7 +1,9 @@
 """Settings of the web app: the common ones, where the four services and the SMTP server are, and sign-in's rules."""
 
+from __future__ import annotations
+
 from plumbing.settings import ServiceSettings, required_secret
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, model_validator
 
 
 class WebSettings(ServiceSettings):
@@ -30,3 +32,26 @@ class WebSettings(ServiceSettings):
     session_idle_hours: int = Field(default=24 * 14, ge=1, validation_alias="SESSION_IDLE_HOURS")
     # Service tokens minted per call live this long (minutes at most).
     service_token_seconds: int = Field(default=120, ge=10, le=900, validation_alias="SERVICE_TOKEN_SECONDS")
+
+    # Sign-in through an organisation's own identity provider (OpenID Connect, authorization code with PKCE): on
+    # when OIDC_DISCOVERY_URL is set, and then the client id and its secret are required too.
+    oidc_discovery_url: str | None = Field(default=None, validation_alias="OIDC_DISCOVERY_URL")
+    oidc_client_id: str | None = Field(default=None, validation_alias="OIDC_CLIENT_ID")
+    oidc_client_secret: SecretStr | None = Field(default=None, validation_alias="OIDC_CLIENT_SECRET")
+    # How the sign-in page names the provider ("Sign in with ...").
+    oidc_name: str = Field(default="your organisation", validation_alias="OIDC_NAME")
+
+    @model_validator(mode="after")
+    def _oidc_complete(self) -> WebSettings:
+        if self.oidc_discovery_url and not (self.oidc_client_id and self.oidc_client_secret
+                                            and self.oidc_client_secret.get_secret_value()):
+            raise ValueError("OIDC_DISCOVERY_URL is set: OIDC_CLIENT_ID and OIDC_CLIENT_SECRET (a secret) are required")
+        return self
+
+    @property
+    def oidc_enabled(self) -> bool:
+        return bool(self.oidc_discovery_url)
+
+    def required_variables(self) -> list[str]:
+        return [*super().required_variables(), *(["OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET"] if self.oidc_enabled
+                                                  else [])]

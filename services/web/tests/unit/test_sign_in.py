@@ -12,7 +12,17 @@ import pytest
 from mentorship_contracts import profiles
 from mentorship_contracts.vocabulary import TrainingStage
 from plumbing.testing import FakeUnitOfWork
-from web.domain.sign_in import LinkNotUsable, Session, SignInLink, TooManyLinks, digest
+from web.domain.sign_in import (
+    AccountSuspended,
+    EmailNotVerified,
+    LinkNotUsable,
+    OidcAttempt,
+    ProviderSignInFailed,
+    Session,
+    SignInLink,
+    TooManyLinks,
+    digest,
+)
 from web.service_layer import sign_in
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
@@ -74,8 +84,30 @@ class FakeSessions:
             if s.person_id == person_id:
                 s.chapter_id, s.stage = chapter_id, stage
 
+    async def roles_changed(self, person_id: UUID) -> None:
+        for s in self.rows.values():
+            if s.person_id == person_id:
+                s.roles_stale = True
+
     async def forget_expired(self, now: datetime) -> int:
         gone = [k for k, s in self.rows.items() if s.expires_at <= now]
+        for k in gone:
+            del self.rows[k]
+        return len(gone)
+
+
+class FakeOidcAttempts:
+    def __init__(self) -> None:
+        self.rows: dict[str, OidcAttempt] = {}
+
+    async def add(self, attempt: OidcAttempt) -> None:
+        self.rows[attempt.state_digest] = attempt
+
+    async def take(self, key: str) -> OidcAttempt | None:
+        return self.rows.pop(key, None)
+
+    async def forget_expired(self, now: datetime) -> int:
+        gone = [k for k, a in self.rows.items() if a.expires_at <= now]
         for k in gone:
             del self.rows[k]
         return len(gone)
@@ -101,7 +133,7 @@ class Mailer:
 
 @pytest.fixture
 def uow():
-    return FakeUnitOfWork(links=FakeLinks(), sessions=FakeSessions())
+    return FakeUnitOfWork(links=FakeLinks(), sessions=FakeSessions(), oidc=FakeOidcAttempts())
 
 
 @pytest.fixture
@@ -214,3 +246,110 @@ async def test_expired_links_sessions_and_rate_entries_are_forgotten(uow, world)
     await sign_in.forget_expired(NOW + timedelta(hours=2), uow)
     assert uow.links.links == {} and uow.links.requests == [] and uow.sessions.rows == {}
     assert await sign_in.find_session(session_id, NOW, uow) is None
+
+
+async def test_a_session_keeps_the_staff_roles_profiles_gave_at_sign_in_and_none_when_it_gave_none(uow, world):
+    ask, directory, _ = world
+    _, plain = await sign_in.redeem_link(await ask(KNOWN), None, NOW, uow, directory=directory, idle=timedelta(days=1))
+    assert not plain.staff and plain.coordinator_of == ()
+    chapter = uuid4()
+    directory.person["roles"] = {"administrator": False, "coordinator_of": [str(chapter)]}
+    session_id, staff = await sign_in.redeem_link(await ask(KNOWN), None, NOW, uow, directory=directory,
+                                                  idle=timedelta(days=1))
+    kept = await sign_in.find_session(session_id, NOW, uow)
+    assert staff.staff and kept.coordinator_of == (chapter,) and not kept.administrator
+
+
+async def test_a_change_of_roles_marks_every_session_of_the_person_to_read_them_again(uow, world):
+    ask, directory, _ = world
+    directory.person["roles"] = {"administrator": True, "coordinator_of": []}
+    session_id, _ = await sign_in.redeem_link(await ask(KNOWN), None, NOW, uow, directory=directory,
+                                              idle=timedelta(days=1))
+    await sign_in.staff_roles_changed(profiles.StaffRolesChanged(person_id=UUID(directory.person["id"])), uow)
+    stale = await sign_in.find_session(session_id, NOW, uow)
+    assert stale.roles_stale
+    await sign_in.refresh_roles(stale, {"administrator": False, "coordinator_of": []}, uow)
+    fresh = await sign_in.find_session(session_id, NOW, uow)
+    assert not fresh.roles_stale and not fresh.staff
+
+
+async def test_a_suspension_ends_every_session_and_a_suspended_person_cannot_sign_in(uow, world):
+    ask, directory, _ = world
+    person_id = UUID(directory.person["id"])
+    one, _ = await sign_in.redeem_link(await ask(KNOWN), None, NOW, uow, directory=directory, idle=timedelta(days=1))
+    two, _ = await sign_in.redeem_link(await ask(KNOWN, client="b"), None, NOW, uow, directory=directory,
+                                       idle=timedelta(days=1))
+    await sign_in.person_suspended(profiles.PersonSuspended(person_id=person_id), uow)
+    assert await sign_in.find_session(one, NOW, uow) is None and await sign_in.find_session(two, NOW, uow) is None
+    directory.person["suspended"] = True
+    secret = await ask(KNOWN, client="c")
+    with pytest.raises(AccountSuspended):
+        await sign_in.redeem_link(secret, None, NOW, uow, directory=directory, idle=timedelta(days=1))
+    assert uow.sessions.rows == {}
+
+
+class Provider:
+    """The provider port as the web app's adapter answers it: the state it was sent to, then the claims."""
+
+    def __init__(self, claims: dict) -> None:
+        self.claims_given = claims
+        self.asked: list[tuple[str, str, str]] = []
+
+    async def authorization_url(self, state: str, nonce: str, code_verifier: str) -> str:
+        self.asked.append((state, nonce, code_verifier))
+        return f"https://idp.example/authorize?state={state}"
+
+    async def claims(self, code: str, code_verifier: str, nonce: str) -> dict:
+        assert (nonce, code_verifier) == self.asked[-1][1:]
+        return self.claims_given
+
+
+async def provider_sign_in(uow, directory, provider, browser="browser-1", finishing_browser=None, at=NOW):
+    await sign_in.begin_provider_sign_in(browser, "/events", NOW, uow, provider=provider)
+    state = provider.asked[-1][0]
+    return await sign_in.finish_provider_sign_in(state, "code", finishing_browser or browser, None, at, uow,
+                                                 provider=provider, directory=directory, idle=timedelta(days=1))
+
+
+async def test_a_provider_sign_in_keeps_only_digests_and_a_verifier_of_pkce_length(uow):
+    provider = Provider({})
+    await sign_in.begin_provider_sign_in("browser-1", "/", NOW, uow, provider=provider)
+    state, nonce, verifier = provider.asked[-1]
+    assert list(uow.oidc.rows) == [digest(state)] and 43 <= len(verifier) <= 128
+    assert uow.oidc.rows[digest(state)].browser_digest == digest("browser-1")
+
+
+async def test_a_verified_email_at_the_provider_opens_a_session_for_its_holder(uow):
+    directory = Directory()
+    provider = Provider({"sub": "1", "email": KNOWN, "email_verified": True})
+    session_id, session, back_to = await provider_sign_in(uow, directory, provider)
+    assert session.person_id == UUID(directory.person["id"]) and back_to == "/events"
+    assert uow.oidc.rows == {} and list(uow.sessions.rows) == [digest(session_id)]
+
+
+@pytest.mark.parametrize("claims", [{"email": KNOWN}, {"email": KNOWN, "email_verified": False},
+                                    {"email": KNOWN, "email_verified": "yes"}, {"email_verified": True}])
+async def test_an_email_the_provider_does_not_vouch_for_signs_no_one_in(uow, claims):
+    with pytest.raises(EmailNotVerified):
+        await provider_sign_in(uow, Directory(), Provider({"sub": "1", **claims}))
+    assert uow.sessions.rows == {}
+
+
+async def test_a_provider_sign_in_finishes_only_in_its_browser_once_and_in_time(uow):
+    claims = {"sub": "1", "email": KNOWN, "email_verified": True}
+    with pytest.raises(ProviderSignInFailed):
+        await provider_sign_in(uow, Directory(), Provider(claims), finishing_browser="another")
+    with pytest.raises(ProviderSignInFailed):
+        await provider_sign_in(uow, Directory(), Provider(claims), at=NOW + timedelta(minutes=10))
+    provider = Provider(claims)
+    await provider_sign_in(uow, Directory(), provider)
+    with pytest.raises(ProviderSignInFailed):
+        await sign_in.finish_provider_sign_in(provider.asked[-1][0], "code", "browser-1", None, NOW, uow,
+                                              provider=provider, directory=Directory(), idle=timedelta(days=1))
+
+
+async def test_a_suspended_person_is_not_signed_in_by_the_provider_either(uow):
+    directory = Directory()
+    directory.person["suspended"] = True
+    with pytest.raises(AccountSuspended):
+        await provider_sign_in(uow, directory, Provider({"sub": "1", "email": KNOWN, "email_verified": True}))

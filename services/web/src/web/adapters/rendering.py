@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 from datetime import date, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -77,11 +78,18 @@ class Renderer:
 
     @staticmethod
     def _when_filter(language: str):
+        # Babel takes about a millisecond a date: an event list formats the same few moments for everyone.
+        @lru_cache(maxsize=4096)
+        def formatted(value: str, timezone: str | None) -> str:
+            return format_datetime(datetime.fromisoformat(value), "EEE d MMM y, HH:mm zzz", tzinfo=_zone(timezone),
+                                   locale=language)
+
         def when(value: str | datetime | None, timezone: str | None = None) -> str:
             if not value:
                 return ""
-            moment = datetime.fromisoformat(value) if isinstance(value, str) else value
-            return format_datetime(moment, "EEE d MMM y, HH:mm zzz", tzinfo=_zone(timezone), locale=language)
+            if isinstance(value, datetime):
+                value = value.isoformat()
+            return formatted(value, timezone)
         return when
 
     @staticmethod

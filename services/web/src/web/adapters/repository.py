@@ -7,9 +7,10 @@ from uuid import UUID
 
 import asyncpg
 
-from ..domain.sign_in import Session, SignInLink
+from ..domain.sign_in import OidcAttempt, Session, SignInLink
 
-_SESSION_COLUMNS = "digest, csrf_token, expires_at, person_id, email, chapter_id, stage, language, timezone"
+_SESSION_COLUMNS = ("digest, csrf_token, expires_at, person_id, email, chapter_id, stage, language, timezone, "
+                    "administrator, coordinator_of, roles_stale")
 
 
 class PostgresSignInLinks:
@@ -48,20 +49,25 @@ class PostgresSessions:
 
     async def add(self, session: Session) -> None:
         await self._conn.execute(
-            f"INSERT INTO sessions ({_SESSION_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            f"INSERT INTO sessions ({_SESSION_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
             session.digest, session.csrf_token, session.expires_at, session.person_id, session.email,
-            session.chapter_id, session.stage, session.language, session.timezone)
+            session.chapter_id, session.stage, session.language, session.timezone, session.administrator,
+            list(session.coordinator_of), session.roles_stale)
 
     async def get(self, digest: str) -> Session | None:
         row = await self._conn.fetchrow(f"SELECT {_SESSION_COLUMNS} FROM sessions WHERE digest = $1", digest)
-        return Session(**row) if row else None
+        if row is None:
+            return None
+        return Session(**{**row, "coordinator_of": tuple(row["coordinator_of"] or ())})
 
     async def save(self, session: Session) -> None:
         await self._conn.execute(
             "UPDATE sessions SET person_id = $2, email = $3, chapter_id = $4, stage = $5, language = $6, "
-            "timezone = $7, expires_at = $8 WHERE digest = $1",
+            "timezone = $7, expires_at = $8, administrator = $9, coordinator_of = $10, roles_stale = $11 "
+            "WHERE digest = $1",
             session.digest, session.person_id, session.email, session.chapter_id, session.stage, session.language,
-            session.timezone, session.expires_at)
+            session.timezone, session.expires_at, session.administrator, list(session.coordinator_of),
+            session.roles_stale)
 
     async def remove(self, digest: str) -> None:
         await self._conn.execute("DELETE FROM sessions WHERE digest = $1", digest)
@@ -74,5 +80,30 @@ class PostgresSessions:
         await self._conn.execute("UPDATE sessions SET chapter_id = $2, stage = $3 WHERE person_id = $1",
                                  person_id, chapter_id, stage)
 
+    async def roles_changed(self, person_id: UUID) -> None:
+        """Profiles says the person's staff roles changed: their sessions read them again at the next request."""
+        await self._conn.execute("UPDATE sessions SET roles_stale = true WHERE person_id = $1", person_id)
+
     async def forget_expired(self, now: datetime) -> int:
         return len(await self._conn.fetch("DELETE FROM sessions WHERE expires_at <= $1 RETURNING 1", now))
+
+
+class PostgresOidcAttempts:
+    def __init__(self, conn: asyncpg.Connection) -> None:
+        self._conn = conn
+
+    async def add(self, attempt: OidcAttempt) -> None:
+        await self._conn.execute(
+            "INSERT INTO oidc_attempts (state_digest, browser_digest, nonce, code_verifier, back_to, expires_at) "
+            "VALUES ($1, $2, $3, $4, $5, $6)", attempt.state_digest, attempt.browser_digest, attempt.nonce,
+            attempt.code_verifier, attempt.back_to, attempt.expires_at)
+
+    async def take(self, state_digest: str) -> OidcAttempt | None:
+        """The attempt, removed: a state works once."""
+        row = await self._conn.fetchrow(
+            "DELETE FROM oidc_attempts WHERE state_digest = $1 RETURNING state_digest, browser_digest, nonce, "
+            "code_verifier, back_to, expires_at", state_digest)
+        return OidcAttempt(**row) if row else None
+
+    async def forget_expired(self, now: datetime) -> int:
+        return len(await self._conn.fetch("DELETE FROM oidc_attempts WHERE expires_at <= $1 RETURNING 1", now))

@@ -22,6 +22,12 @@ class ServiceTokens:
         return mint(self._key, audience=audience, role=Role.PARTICIPANT, person_id=person_id, chapter_ids=chapter_ids,
                     ttl_seconds=self._ttl)
 
+    def for_staff(self, audience: str, person_id: UUID, role: Role | str, chapter_ids: list[UUID]) -> str:
+        """A coordinator (`chapter_ids`: the chapters they coordinate) or an administrator, as profiles says; the
+        token names the staff person, so what they do is audited as theirs."""
+        return mint(self._key, audience=audience, role=role, person_id=person_id, chapter_ids=chapter_ids,
+                    ttl_seconds=self._ttl)
+
     def for_newcomer(self, audience: str) -> str:
         """Someone who confirmed their address and registers themselves (no person yet)."""
         return mint(self._key, audience=audience, role=Role.PARTICIPANT, subject="web-sign-up", ttl_seconds=self._ttl)

@@ -13,6 +13,7 @@ import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 from uuid import UUID
 
 from plumbing.errors import Invalid
@@ -27,6 +28,10 @@ class LinkNotUsable(Invalid, code="sign_in_link_not_usable"):
 
 class TooManyLinks(Invalid, code="too_many_sign_in_links"):
     """Too many links asked for, for this address or from this client, within the window."""
+
+
+class AccountSuspended(Invalid, code="account_suspended"):
+    """A coordinator or administrator suspended the account: no sign-in until it is reinstated."""
 
 
 def new_secret() -> str:
@@ -80,6 +85,21 @@ class Session:
     stage: str | None = None
     language: str | None = None
     timezone: str | None = None
+    # Staff roles, as profiles says at sign-in; `roles_stale` when profiles announced a change (read again).
+    administrator: bool = False
+    coordinator_of: tuple[UUID, ...] = ()
+    roles_stale: bool = False
+
+    @property
+    def staff(self) -> bool:
+        return self.administrator or bool(self.coordinator_of)
+
+    def take_roles(self, roles: dict[str, Any] | None) -> None:
+        """The roles of profiles' answer (`{"administrator", "coordinator_of"}`); none when it says nothing."""
+        roles = roles or {}
+        self.administrator = bool(roles.get("administrator"))
+        self.coordinator_of = tuple(UUID(str(c)) for c in roles.get("coordinator_of") or ())
+        self.roles_stale = False
 
     @property
     def signed_up(self) -> bool:
@@ -87,3 +107,40 @@ class Session:
 
     def live(self, now: datetime) -> bool:
         return now < self.expires_at
+
+
+# --- sign-in through an organisation's identity provider (OpenID Connect) ------------------------------------------
+
+OIDC_ATTEMPT_LIFETIME = timedelta(minutes=10)
+
+
+class ProviderSignInFailed(Invalid, code="provider_sign_in_failed"):
+    """The identity provider's answer could not be used: refused, unknown or expired attempt, another browser's,
+    or a token that does not check out."""
+
+
+class EmailNotVerified(Invalid, code="email_not_verified"):
+    """The identity provider does not vouch for the email address: it is not used to find anyone."""
+
+
+@dataclass(frozen=True)
+class OidcAttempt:
+    """A sign-in begun at the provider: found again by its state (kept as a digest), only from the same browser."""
+
+    state_digest: str
+    browser_digest: str
+    nonce: str
+    code_verifier: str
+    back_to: str
+    expires_at: datetime
+
+
+def verified_email(claims: dict[str, Any]) -> str:
+    """The email address of an ID token's claims, if the provider says it is verified (true, not merely present)."""
+    email = claims.get("email")
+    verified = claims.get("email_verified")
+    if not isinstance(email, str) or "@" not in email or len(email) > 254:
+        raise EmailNotVerified("the identity provider gave no email address")
+    if verified is not True and verified != "true":
+        raise EmailNotVerified("the identity provider does not say this email address is verified")
+    return email.strip()

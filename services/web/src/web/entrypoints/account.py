@@ -8,11 +8,11 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
 from mentorship_contracts.profiles import EMAIL_CONFIRMATION_PAGE
 
 from ..adapters.services import ServiceError
-from ..domain.sign_in import LinkNotUsable, TooManyLinks
+from ..domain.sign_in import AccountSuspended, EmailNotVerified, LinkNotUsable, ProviderSignInFailed, TooManyLinks
 from ..service_layer import sign_in
 from . import labels
 from .web import (
@@ -29,6 +29,7 @@ from .web import (
     local,
     redirect,
     render,
+    set_cookies,
 )
 
 router = APIRouter(include_in_schema=False)
@@ -88,6 +89,55 @@ async def ask_for_link(visitor: Visiting, posted: Form) -> Response:
     return render(visitor, "link_sent.html", email=email)
 
 
+# --- sign in through the organisation's identity provider (OpenID Connect) ---------------------------------------
+
+def _browser(visitor: Visit) -> str:
+    """What binds a provider sign-in to this browser: its session, else its visit cookie (made now if need be)."""
+    if visitor.session_id:
+        return visitor.session_id
+    made = [value for name, value, _ in visitor.cookies if name == PRE_SESSION_COOKIE]
+    return visitor.request.cookies.get(PRE_SESSION_COOKIE) or made[0]
+
+
+@router.get("/oidc/start")
+async def provider_sign_in(visitor: Visiting, next: str | None = None) -> Response:
+    state = app_state(visitor.request)
+    if state.oidc is None:
+        return render(visitor, "not_found.html", 404)
+    if visitor.session is not None and visitor.session.person_id is not None:
+        return redirect(visitor, local(next))
+    try:
+        url = await sign_in.begin_provider_sign_in(_browser(visitor), local(next), datetime.now(UTC),
+                                                   state.new_unit_of_work(), provider=state.oidc)
+    except ProviderSignInFailed as error:
+        return render(visitor, "sign_in.html", 502, error=visitor.error_words(error.code))
+    return set_cookies(RedirectResponse(url, status_code=303), visitor)
+
+
+@router.get("/oidc/callback")
+async def provider_sent_back(visitor: Visiting, state: str = "", code: str = "", error: str | None = None) -> Response:
+    app = app_state(visitor.request)
+    if app.oidc is None:
+        return render(visitor, "not_found.html", 404)
+    if error or not state or not code or len(state) > 100 or len(code) > 2000:
+        return render(visitor, "sign_in.html", 400, error=visitor.error_words(ProviderSignInFailed.code))
+    try:
+        session_id, session, back_to = await sign_in.finish_provider_sign_in(
+            state, code, _browser(visitor), visitor.session_id, datetime.now(UTC), app.new_unit_of_work(),
+            provider=app.oidc, directory=clients(visitor.request),
+            idle=timedelta(hours=app.settings.session_idle_hours))
+    except (ProviderSignInFailed, EmailNotVerified) as failed:
+        return render(visitor, "sign_in.html", 400, error=visitor.error_words(failed.code))
+    except AccountSuspended as failed:
+        return render(visitor, "sign_in.html", 403, error=visitor.error_words(failed.code))
+    if session.language is None:
+        session.language = visitor.language
+        await sign_in.save_session(session, app.new_unit_of_work())
+    visitor.cookies = [(SESSION_COOKIE, session_id, app.settings.session_idle_hours * 3600),
+                       (PRE_SESSION_COOKIE, "", None)]
+    return redirect(visitor, local(back_to) if session.person_id else "/sign-up")
+
+
 @router.get("/sign-in/{token}")
 async def confirm_link_page(token: str, visitor: Visiting) -> Response:
     """What a mail scanner fetches too: nothing is used up until the person presses the button (POST)."""
@@ -107,6 +157,8 @@ async def use_link(token: str, visitor: Visiting, posted: Form) -> Response:
             directory=clients(visitor.request), idle=timedelta(hours=state.settings.session_idle_hours))
     except LinkNotUsable as error:
         return render(visitor, "sign_in.html", 410, error=visitor.error_words(error.code))
+    except AccountSuspended as error:
+        return render(visitor, "sign_in.html", 403, error=visitor.error_words(error.code))
     if session.language is None:
         session.language = visitor.language
         await sign_in.save_session(session, state.new_unit_of_work())

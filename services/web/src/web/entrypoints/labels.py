@@ -166,6 +166,12 @@ ERRORS = {
                                   "than 15 minutes. Ask for a new one below."),
     "too_many_sign_in_links": N_("Too many sign-in links were asked for. Please wait a quarter of an hour and try "
                                  "again."),
+    "provider_sign_in_failed": N_("Signing in with your organisation did not work. Please try again, or ask for a "
+                                  "sign-in link by email below."),
+    "email_not_verified": N_("Your organisation does not confirm that your email address is verified, so we cannot "
+                             "sign you in with it. Ask for a sign-in link by email below."),
+    "account_suspended": N_("Your account is suspended, so you cannot sign in. If you think this is a mistake, "
+                            "write to the coordinator of your chapter."),
     "already_registered": N_("Someone is already registered with this email address."),
     "stage_not_eligible": N_("This program is not open to people at your stage of training."),
     "already_enrolled": N_("You are already enrolled in this program."),
@@ -204,5 +210,10 @@ DONE = {
     "booked": N_("Your office hour is booked."),
     "booking_cancelled": N_("Your booking is cancelled."),
     "preferences": N_("Your email choices are saved."),
+    "paused": N_("You are paused: nobody new will be proposed to you. Your mentorships go on."),
+    "resumed": N_("You are taking new mentees again."),
+    "slot_offered": N_("Your office hour is offered."),
+    "slot_withdrawn": N_("Your office hour is withdrawn."),
+    "requested": N_("Your request is sent. The mentor will answer it."),
 }
 GENERIC_ERROR = N_("That did not work. Please try again, or ask your chapter coordinator for help.")

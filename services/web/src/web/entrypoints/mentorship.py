@@ -92,30 +92,48 @@ async def home(visitor: Visiting, signed_out: str | None = None, erased: str | N
         return render(visitor, "welcome.html", signed_out=bool(signed_out), erased=bool(erased))
     if visitor.session.person_id is None:
         return redirect(visitor, "/sign-up")
+    return render(visitor, "dashboard.html", **await dashboard(visitor), enrolled=bool(enrolled), done=done)
+
+
+async def dashboard(visitor: Visit) -> dict[str, Any]:
+    """What the home page shows, in three calls when the services serve their aggregated answers (matching's
+    overview, profiles' partners, the enrollments; programs are kept a minute), piece by piece otherwise."""
     api, who, me = clients(visitor.request), visitor.who, visitor.person_id
-    pairings, enrollments, programs = await asyncio.gather(api.pairings(who, me), api.enrollments(who, me),
-                                                           _programs_by_id(visitor))
+    overview, partners, enrollments, programs = await asyncio.gather(
+        api.overview(who, me), api.partners(who, me), api.enrollments(who, me), _programs_by_id(visitor))
+    pairings = overview["pairings"] if overview is not None else await api.pairings(who, me)
     live = [p for p in pairings if p["status"] in LIVE]
-    partners = await asyncio.gather(*(api.partner(who, UUID(p["mentor_id"] if p["mentee_id"] == str(me)
-                                                            else p["mentee_id"])) for p in live))
-    answering = [p for p in live if p["status"] in ("proposed", "requested")]
-    details = dict(zip([p["id"] for p in answering],
+    partner_ids = [UUID(p["mentor_id"] if p["mentee_id"] == str(me) else p["mentee_id"]) for p in live]
+    if partners is not None:
+        known = {p["id"]: p for p in partners}
+        partner_views = [known.get(str(i)) for i in partner_ids]
+    else:
+        partner_views = list(await asyncio.gather(*(api.partner(who, i) for i in partner_ids)))
+    # Whether I accepted already: in the list when matching gives it, else from the pairing itself.
+    answering = [p for p in live if p["status"] in ("proposed", "requested") and "mentee_accepted" not in p]
+    details = {p["id"]: p for p in live if "mentee_accepted" in p}
+    details.update(zip([p["id"] for p in answering],
                        await asyncio.gather(*(api.pairing(who, UUID(p["id"])) for p in answering)), strict=True))
     views = [_view(p, me, partner, programs.get(p["program_id"]), details.get(p["id"]))
-             for p, partner in zip(live, partners, strict=True)]
+             for p, partner in zip(live, partner_views, strict=True)]
     paired_kinds = {(p["program_id"], p["pairing_kind"]) for p in live}
     waiting = [e for e in enrollments if e["active"] and e["role"] == "mentee"
                and (e["program_id"], e["pairing_kind"]) not in paired_kinds]
-    places = await asyncio.gather(*(api.waitlist_place(who, UUID(e["program_id"]), me, e["pairing_kind"])
-                                    for e in waiting))
+    if overview is not None:
+        places_by = {(w["program_id"], w["pairing_kind"]): w for w in overview.get("waiting", [])}
+        places = [places_by.get((e["program_id"], e["pairing_kind"])) for e in waiting]
+    else:
+        places = list(await asyncio.gather(*(api.waitlist_place(who, UUID(e["program_id"]), me, e["pairing_kind"])
+                                             for e in waiting)))
     waitlists = [{"program": programs.get(e["program_id"]), "place": place, "program_id": e["program_id"]}
                  for e, place in zip(waiting, places, strict=True)]
-    mentoring = [e for e in enrollments if e["active"] and e["role"] == "mentor"]
-    return render(visitor, "dashboard.html", pairings=views, waitlists=waitlists,
-                  actions=[v for v in views if v["needs_answer"] or v["overdue"]],
-                  mentoring=[{**e, "program": programs.get(e["program_id"])} for e in mentoring],
-                  past=[p for p in pairings if p["status"] not in LIVE], enrolled=bool(enrolled), done=done,
-                  enrollments=enrollments)
+    mentoring = [{**e, "program": programs.get(e["program_id"]),
+                  "taken": sum(1 for p in live if p["mentor_id"] == str(me) and p["program_id"] == e["program_id"]
+                               and p["pairing_kind"] == e["pairing_kind"])}
+                 for e in enrollments if e["active"] and e["role"] == "mentor"]
+    return {"pairings": views, "waitlists": waitlists, "mentoring": mentoring,
+            "actions": [v for v in views if v["needs_answer"] or v["overdue"]],
+            "past": [p for p in pairings if p["status"] not in LIVE], "enrollments": enrollments}
 
 
 @router.get("/mentorships/{pairing_id}")
@@ -254,12 +272,30 @@ async def change_capacity(enrollment_id: UUID, visitor: Person, posted: Form) ->
     return redirect(visitor, "/?done=capacity")
 
 
-@router.get("/programs/{program_id}")
-async def program(program_id: UUID, visitor: Person) -> Response:
-    api = clients(visitor.request)
+@router.post("/enrollments/{enrollment_id}/pause")
+async def pause(enrollment_id: UUID, visitor: Person, posted: Form) -> Response:
+    """A mentor's pause switch: while paused, nobody new is proposed to them (their mentorships go on)."""
+    paused = str(posted.get("paused") or "") == "true"
     try:
-        found, enrollments = await asyncio.gather(api.program(visitor.who, program_id),
-                                                  api.enrollments(visitor.who, visitor.person_id))
+        await clients(visitor.request).change_enrollment(visitor.who, enrollment_id, {"paused": paused})
+    except ServiceError:
+        return redirect(visitor, "/?done=failed")
+    return redirect(visitor, f"/?done={'paused' if paused else 'resumed'}")
+
+
+@router.get("/programs/{program_id}")
+async def program(program_id: UUID, visitor: Visiting) -> Response:
+    """A program as anyone may read it; a signed-in person also sees their part in it."""
+    api = clients(visitor.request)
+    signed_up = visitor.session is not None and visitor.session.person_id is not None
+
+    async def no_enrollments() -> list:
+        return []
+
+    try:
+        found, enrollments = await asyncio.gather(
+            api.program(visitor.who, program_id),
+            api.enrollments(visitor.who, visitor.person_id) if signed_up else no_enrollments())
     except ServiceError as error:
         if error.status in (403, 404, 422):
             return render(visitor, "not_found.html", 404)

@@ -164,6 +164,13 @@ async def visit(request: Request) -> Visit:
     session = None
     if session_id:
         session = await sign_in.find_session(session_id, datetime.now(UTC), state.new_unit_of_work())
+        if session is not None and session.roles_stale and session.person_id is not None:
+            try:
+                roles = await state.clients.roles(session.person_id)
+            except ServiceError:  # not known now: no staff role until profiles answers (asked again next time)
+                session.administrator, session.coordinator_of = False, ()
+            else:
+                await sign_in.refresh_roles(session, roles, state.new_unit_of_work())
     cookies: list[tuple[str, str, int | None]] = []
     if session is not None:
         csrf = session.csrf_token
@@ -248,6 +255,7 @@ def render(visitor: Visit, template: str, status: int = 200, **context: Any) -> 
         "lang": visitor.language, "csrf": visitor.csrf, "session": visitor.session, "tz": visitor.timezone,
         "path": visitor.request.url.path, "labels": labels, "signed_in": visitor.session is not None,
         "htmx": htmx(visitor.request),
+        "oidc_name": state.settings.oidc_name if state.oidc is not None else None,
     }
     html = state.renderer.render(visitor.language, template, {**base, **context})
     return set_cookies(HTMLResponse(html, status_code=status), visitor)

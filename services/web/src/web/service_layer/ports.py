@@ -8,7 +8,7 @@ from uuid import UUID
 
 from plumbing.unit_of_work import UnitOfWorkPort
 
-from ..domain.sign_in import Session, SignInLink
+from ..domain.sign_in import OidcAttempt, Session, SignInLink
 
 
 class SignInLinks(Protocol):
@@ -40,10 +40,23 @@ class Sessions(Protocol):
 
     async def forget_expired(self, now: datetime) -> int: ...
 
+    async def roles_changed(self, person_id: UUID) -> None: ...
+
+
+class OidcAttempts(Protocol):
+    async def add(self, attempt: OidcAttempt) -> None: ...
+
+    async def take(self, state_digest: str) -> OidcAttempt | None: ...
+
+    async def forget_expired(self, now: datetime) -> int: ...
+
 
 class WebUnitOfWorkPort(UnitOfWorkPort, Protocol):
     @property
     def links(self) -> SignInLinks: ...
+
+    @property
+    def oidc(self) -> OidcAttempts: ...
 
     @property
     def sessions(self) -> Sessions: ...
@@ -51,6 +64,17 @@ class WebUnitOfWorkPort(UnitOfWorkPort, Protocol):
 
 class Mailer(Protocol):
     async def send(self, to: str, subject: str, text: str, html: str) -> bool: ...
+
+
+class IdentityProvider(Protocol):
+    """An organisation's OpenID Connect provider, as the web app's client of it sees it."""
+
+    async def authorization_url(self, state: str, nonce: str, code_verifier: str) -> str: ...
+
+    async def claims(self, code: str, code_verifier: str, nonce: str) -> dict[str, Any]:
+        """The checked claims of the ID token the code is exchanged for (signature, issuer, audience, nonce,
+        lifetime), or ProviderSignInFailed."""
+        ...
 
 
 class Directory(Protocol):

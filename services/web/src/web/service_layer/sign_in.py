@@ -14,16 +14,21 @@ from uuid import UUID
 from mentorship_contracts import profiles
 
 from ..domain.sign_in import (
+    OIDC_ATTEMPT_LIFETIME,
     RATE_WINDOW,
+    AccountSuspended,
     LinkNotUsable,
+    OidcAttempt,
+    ProviderSignInFailed,
     Session,
     SignInLink,
     address_key,
     check_rate,
     digest,
     new_secret,
+    verified_email,
 )
-from .ports import Directory, Mailer, WebUnitOfWorkPort
+from .ports import Directory, IdentityProvider, Mailer, WebUnitOfWorkPort
 
 # (language, link URL, whether the address is known) -> (subject, text, html)
 Compose = Callable[[str, str, bool], tuple[str, str, str]]
@@ -67,6 +72,8 @@ async def redeem_link(secret: str, previous: str | None, now: datetime, uow: Web
     if link is None or not link.usable(now):
         raise LinkNotUsable("this sign-in link cannot be used: ask for a new one")
     person = await directory.find_person_by_email(link.email)
+    if person is not None and person.get("suspended"):
+        raise AccountSuspended("this account is suspended")
     session_id = new_secret()
     session = Session(digest(session_id), new_secret(), now + idle)
     if person is None:
@@ -85,6 +92,48 @@ async def redeem_link(secret: str, previous: str | None, now: datetime, uow: Web
     return session_id, session
 
 
+async def begin_provider_sign_in(browser: str, back_to: str, now: datetime, uow: WebUnitOfWorkPort, *,
+                                 provider: IdentityProvider) -> str:
+    """Where to send the browser to sign in at the organisation's provider (authorization code with PKCE). The
+    state, nonce and verifier stay here, bound to this browser (`browser`: its session or visit cookie)."""
+    state, nonce, verifier = new_secret(), new_secret(), new_secret() + new_secret()[:21]  # verifier: 64 characters
+    async with uow:
+        await uow.oidc.add(OidcAttempt(digest(state), digest(browser), nonce, verifier, back_to,
+                                       now + OIDC_ATTEMPT_LIFETIME))
+        await uow.commit()
+    return await provider.authorization_url(state, nonce, verifier)
+
+
+async def finish_provider_sign_in(state: str, code: str, browser: str, previous: str | None, now: datetime,
+                                  uow: WebUnitOfWorkPort, *, provider: IdentityProvider, directory: Directory,
+                                  idle: timedelta) -> tuple[str, Session, str]:
+    """The provider sent the browser back with a code: exchange it, accept only a verified email, and open a
+    session for whoever holds that address (as the emailed link does). Returns the session's secret id, the
+    session, and where the person was going."""
+    async with uow:
+        attempt = await uow.oidc.take(digest(state))
+        await uow.commit()
+    if attempt is None or attempt.expires_at <= now or attempt.browser_digest != digest(browser):
+        raise ProviderSignInFailed("this sign-in attempt is unknown, expired, or another browser's")
+    claims = await provider.claims(code, attempt.code_verifier, attempt.nonce)
+    email = verified_email(claims)
+    person = await directory.find_person_by_email(email)
+    if person is not None and person.get("suspended"):
+        raise AccountSuspended("this account is suspended")
+    session_id = new_secret()
+    session = Session(digest(session_id), new_secret(), now + idle)
+    if person is None:
+        session.email = email
+    else:
+        attach(session, person)
+    async with uow:
+        if previous:
+            await uow.sessions.remove(digest(previous))
+        await uow.sessions.add(session)
+        await uow.commit()
+    return session_id, session, attempt.back_to
+
+
 def attach(session: Session, person: dict[str, Any]) -> None:
     """What the session keeps of the person's profile: enough to mint their tokens and render their pages."""
     session.person_id = UUID(person["id"])
@@ -93,6 +142,7 @@ def attach(session: Session, person: dict[str, Any]) -> None:
     session.stage = person["stage"]
     session.language = person.get("preferred_language") or session.language
     session.timezone = person.get("timezone") or session.timezone
+    session.take_roles(person.get("roles"))  # absent (profiles before roles): no staff roles
 
 
 async def save_session(session: Session, uow: WebUnitOfWorkPort) -> None:
@@ -123,6 +173,7 @@ async def forget_expired(now: datetime, uow: WebUnitOfWorkPort) -> None:
     async with uow:
         await uow.links.forget_expired(now, now - RATE_WINDOW)
         await uow.sessions.forget_expired(now)
+        await uow.oidc.forget_expired(now)
         await uow.commit()
 
 
@@ -132,6 +183,28 @@ async def person_erased(event: profiles.PersonErased, uow: WebUnitOfWorkPort) ->
     """Erased in profiles (from the web or by an administrator): signed out everywhere."""
     async with uow:
         await uow.sessions.remove_person(event.person_id)
+        await uow.commit()
+
+
+async def staff_roles_changed(event: profiles.StaffRolesChanged, uow: WebUnitOfWorkPort) -> None:
+    """Roles granted or revoked: each of the person's sessions reads them from profiles at its next request."""
+    async with uow:
+        await uow.sessions.roles_changed(event.person_id)
+        await uow.commit()
+
+
+async def person_suspended(event: profiles.PersonSuspended, uow: WebUnitOfWorkPort) -> None:
+    """Suspended by a coordinator or administrator: signed out everywhere (sign-in then says why it is refused)."""
+    async with uow:
+        await uow.sessions.remove_person(event.person_id)
+        await uow.commit()
+
+
+async def refresh_roles(session: Session, roles: dict[str, Any], uow: WebUnitOfWorkPort) -> None:
+    """Keep the roles profiles gave after a change was announced."""
+    session.take_roles(roles)
+    async with uow:
+        await uow.sessions.save(session)
         await uow.commit()
 
 

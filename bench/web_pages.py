@@ -1,0 +1,410 @@
+"""Benchmark: signed-in people browsing their dashboards and event pages (not a test; prints figures).
+
+Starts PostgreSQL and Kafka with devinfra, an SMTP sink, and the five services as processes of their own
+(`python -m <service>`, one uvicorn worker each, as the local runner does). The web app runs through this file
+(`--serve-web`): the same `web.bootstrap.build_app`, wrapped in a thin ASGI layer that notes each page's server
+time (from the request's arrival to the last byte of the answer), its size, and the calls it made to the services
+(every `ServiceClients.call` made while serving it, counted through a context variable), read back at the end.
+
+The world: a chapter, a program pairing on registration (60 mentors with room for two each, 140 mentees, so some
+wait), 20 published events (national and the chapter's), each person registered for two of them. Every person is
+signed in: a session row in the web app's own table, as the email link would have made it (a session is a row).
+The load comes from another process: `--people` keep-alive connections, one per person, each looping over their
+dashboard (`/`), the event list (`/events`) and one event's page, sending the next page when the last is answered.
+
+Prints pages/s, server time p50/p95/p99 (and what the client saw), calls to services per page and bytes per
+page by kind of page, the CPU each process spent per page, and the share of the machine the hypervisor stole.
+
+    uv run python bench/web_pages.py [--people 200] [--seconds 30]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextvars
+import json
+import multiprocessing
+import os
+import random
+import secrets
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from hashlib import sha256
+
+SERVICES = ("profiles", "matching", "events", "notifications")
+MENTORS, MENTOR_ROOM, EVENTS = 60, 2, 20
+BENCH_PATH = "/__bench__"  # served by the wrapper in this file only, never by the web app itself
+
+
+# --- the web app, wrapped (runs in its own process: `--serve-web`) ---------------------------------------------------
+
+def kind_of(path: str) -> str:
+    if path == "/":
+        return "dashboard"
+    if path == "/events":
+        return "event list"
+    if path.startswith("/events/"):
+        return "event page"
+    return "other"
+
+
+def serve_web() -> None:
+    import uvicorn
+    from web.bootstrap import build_app
+
+    app = build_app()
+    clients = app.state.clients
+    counting: contextvars.ContextVar[list[int] | None] = contextvars.ContextVar("counting", default=None)
+    original_call = clients.call
+
+    async def call(*args, **kwargs):
+        if (counter := counting.get()) is not None:
+            counter[0] += 1
+        return await original_call(*args, **kwargs)
+
+    clients.call = call
+    noted: list[tuple[str, float, int, int, int]] = []  # kind, server ms, bytes, calls, status
+
+    async def wrapped(scope, receive, send):
+        if scope["type"] != "http":
+            await app(scope, receive, send)
+            return
+        if scope["path"] == BENCH_PATH:
+            body = json.dumps({"pages": noted, "calls": clients.calls}).encode()
+            if scope["method"] == "DELETE":
+                noted.clear()
+            await send({"type": "http.response.start", "status": 200,
+                        "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
+            await send({"type": "http.response.body", "body": body})
+            return
+        began, size, status = time.perf_counter(), 0, 0
+        counter = [0]
+        token = counting.set(counter)
+
+        async def measured(message):
+            nonlocal size, status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            elif message["type"] == "http.response.body":
+                size += len(message.get("body", b""))
+            await send(message)
+
+        try:
+            await app(scope, receive, measured)
+        finally:
+            counting.reset(token)
+            noted.append((kind_of(scope["path"]), (time.perf_counter() - began) * 1000, size, counter[0], status))
+
+    settings = app.state.service.settings
+    uvicorn.run(wrapped, host="127.0.0.1", port=settings.http_port, log_config=None, access_log=False)
+
+
+# --- the load generator (its own process) ------------------------------------------------------------------------------
+
+@dataclass
+class Load:
+    url: str
+    cookies: list[str]  # one session per person
+    events: list[list[str]]  # the event ids each person looks at
+    seconds: float
+
+
+@dataclass
+class Outcome:
+    latencies: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
+    statuses: dict[int, int] = field(default_factory=lambda: defaultdict(int))
+    pages: int = 0
+    elapsed: float = 0.0
+    cpu_seconds: float = 0.0
+    errors: list[str] = field(default_factory=list)
+
+
+async def _get(reader, writer, host: str, path: str, cookie: str) -> tuple[int, bytes]:
+    writer.write(f"GET {path} HTTP/1.1\r\nHost: {host}\r\nCookie: __Host-session={cookie}\r\n"
+                 f"Accept-Language: en\r\n\r\n".encode())
+    status_line = await reader.readline()
+    if not status_line:
+        raise ConnectionResetError("closed")
+    status, length, chunked = int(status_line.split()[1]), 0, False
+    while (header := await reader.readline()) not in (b"\r\n", b""):
+        name, _, value = header.partition(b":")
+        name = name.strip().lower()
+        if name == b"content-length":
+            length = int(value)
+        elif name == b"transfer-encoding" and b"chunked" in value.lower():
+            chunked = True
+    if not chunked:
+        return status, await reader.readexactly(length)
+    body = b""
+    while (size := int((await reader.readline()).strip(), 16)) > 0:
+        body += await reader.readexactly(size)
+        await reader.readline()
+    await reader.readline()
+    return status, body
+
+
+async def _generate(load: Load) -> Outcome:
+    outcome = Outcome()
+    host_port = load.url.removeprefix("http://")
+    host, port = host_port.split(":")
+    deadline = time.perf_counter() + load.seconds
+
+    async def person(i: int) -> None:
+        reader, writer = await asyncio.open_connection(host, int(port))
+        rng = random.Random(i)
+        try:
+            while time.perf_counter() < deadline:
+                for path in ("/", "/events", f"/events/{rng.choice(load.events[i])}"):
+                    began = time.perf_counter()
+                    try:
+                        status, _ = await _get(reader, writer, host_port, path, load.cookies[i])
+                    except (OSError, asyncio.IncompleteReadError) as error:
+                        if len(outcome.errors) < 5:
+                            outcome.errors.append(repr(error))
+                        writer.close()
+                        reader, writer = await asyncio.open_connection(host, int(port))
+                        continue
+                    outcome.latencies[kind_of(path)].append(time.perf_counter() - began)
+                    outcome.statuses[status] += 1
+                    outcome.pages += 1
+        finally:
+            writer.close()
+
+    cpu_before, began = time.process_time(), time.perf_counter()
+    await asyncio.gather(*(person(i) for i in range(len(load.cookies))))
+    outcome.elapsed = time.perf_counter() - began
+    outcome.cpu_seconds = time.process_time() - cpu_before
+    outcome.latencies = dict(outcome.latencies)
+    outcome.statuses = dict(outcome.statuses)
+    return outcome
+
+
+def _generator_process(load: Load, results) -> None:
+    results.send(asyncio.run(_generate(load)))
+
+
+def generate(load: Load) -> Outcome:
+    context = multiprocessing.get_context("spawn")
+    receiving, sending = context.Pipe(duplex=False)
+    child = context.Process(target=_generator_process, args=(load, sending), daemon=True)
+    child.start()
+    sending.close()
+    outcome = receiving.recv()
+    child.join()
+    return outcome
+
+
+# --- the world --------------------------------------------------------------------------------------------------------
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * p))] if ordered else float("nan")
+
+
+async def build_world(urls: dict[str, str], private_key: str, people: int) -> dict:
+    import httpx
+    from plumbing.auth import mint
+    from plumbing.testing import eventually
+
+    def admin(service: str) -> httpx.AsyncClient:
+        token = mint(private_key, audience=service, role="admin", ttl_seconds=3600)
+        return httpx.AsyncClient(base_url=urls[service], headers={"Authorization": f"Bearer {token}"}, timeout=60)
+
+    mentors = min(MENTORS, people // 3)
+    async with admin("profiles") as profiles:
+        chapter = (await profiles.post("/v1/chapters", json={"name": "Chicago", "timezone": "America/Chicago"}))\
+            .raise_for_status().json()
+        program = (await profiles.post("/v1/programs", json={
+            "name": "Into Medical School", "chapter_id": chapter["id"], "mentee_stages": ["undergraduate"],
+            "mentor_stages": ["resident"], "pairing_mode": "on_registration"})).raise_for_status().json()
+        persons = []
+        for i in range(people):
+            mentor = i < mentors
+            person = (await profiles.post("/v1/people", json={
+                "display_name": f"{'Dr. ' if mentor else ''}Person {i}", "email": f"person{i}@example.org",
+                "stage": "resident" if mentor else "undergraduate", "chapter_id": chapter["id"],
+                "specialties": ["emergency_medicine"], "languages": ["en"], "timezone": "America/Chicago",
+                "support_areas": ["applications_and_interviews"]})).raise_for_status().json()
+            persons.append(person)
+        for i, person in enumerate(persons):
+            mentor = i < mentors
+            (await profiles.post("/v1/enrollments", json={
+                "person_id": person["id"], "program_id": program["id"], "role": "mentor" if mentor else "mentee",
+                "capacity": MENTOR_ROOM if mentor else 1})).raise_for_status()
+    events = []
+    async with admin("events") as catalogue:
+        starts = datetime.now(UTC) + timedelta(days=20)
+        for n in range(EVENTS):
+            body = {"kind": "virtual_session", "title": f"Session {n}", "starts_at": (starts + timedelta(days=n)).isoformat(),
+                    "ends_at": (starts + timedelta(days=n, hours=1)).isoformat(), "capacity": 100,
+                    "timezone": "America/Chicago", "registration_deadline": starts.isoformat(), "is_virtual": True,
+                    "virtual_link": f"https://meet.example.org/{n}",
+                    "description": "A conversation about the road into medicine. " * 8}
+            if n % 2:
+                body["chapter_id"] = chapter["id"]
+            event = (await catalogue.post("/v1/events", json=body)).raise_for_status().json()
+            (await catalogue.post(f"/v1/events/{event['id']}/publish")).raise_for_status()
+            events.append(event["id"])
+    rng = random.Random(7)
+    looked_at = []
+    for person in persons:
+        mine = rng.sample(events, 2)
+        looked_at.append(mine + rng.sample(events, 2))
+        token = mint(private_key, audience="events", role="participant", person_id=person["id"],
+                     chapter_ids=[chapter["id"]], ttl_seconds=3600)
+        async with httpx.AsyncClient(base_url=urls["events"], headers={"Authorization": f"Bearer {token}"},
+                                     timeout=60) as participant:
+            for event_id in mine:
+                (await participant.post(f"/v1/events/{event_id}/registrations",
+                                        json={"person_id": person["id"]})).raise_for_status()
+    # Matching pairs as the enrollments arrive: wait until the last mentee has a pairing or a waitlist place.
+    token = mint(private_key, audience="matching", role="admin", ttl_seconds=3600)
+    async with httpx.AsyncClient(base_url=urls["matching"], headers={"Authorization": f"Bearer {token}"},
+                                 timeout=60) as matching:
+        async def settled() -> bool:
+            waitlist = (await matching.get(f"/v1/programs/{program['id']}/waitlist")).json()
+            paired = 0
+            for person in persons[mentors:mentors + 5]:
+                paired += bool((await matching.get(f"/v1/people/{person['id']}/pairings")).json())
+            return paired == 5 and len(waitlist) >= max(0, people - mentors - mentors * MENTOR_ROOM)
+
+        await eventually(settled, timeout=300, what="matching to pair or waitlist every mentee")
+    return {"chapter": chapter, "program": program, "persons": persons, "events": looked_at}
+
+
+async def sign_everyone_in(dsn: str, world: dict) -> list[str]:
+    """A session per person, in the web app's table, as signing in by the emailed link makes one."""
+    import asyncpg
+
+    cookies = []
+    conn = await asyncpg.connect(dsn)
+    try:
+        for person in world["persons"]:
+            session_id = secrets.token_urlsafe(32)
+            await conn.execute(
+                "INSERT INTO sessions (digest, csrf_token, person_id, chapter_id, stage, language, timezone, "
+                "expires_at) VALUES ($1, $2, $3, $4, $5, 'en', 'America/Chicago', $6)",
+                sha256(session_id.encode()).hexdigest(), secrets.token_urlsafe(32), person["id"],
+                person["chapter_id"], person["stage"], datetime.now(UTC) + timedelta(hours=2))
+            cookies.append(session_id)
+    finally:
+        await conn.close()
+    return cookies
+
+
+# --- the run ----------------------------------------------------------------------------------------------------------
+
+async def main(args: argparse.Namespace) -> None:
+    import httpx
+    from cputime import machine_jiffies  # bench/cputime.py: each process's whole tree, exited children included
+    from cputime import tree_cpu_seconds as cpu_seconds
+    from devinfra.kafka import KafkaServer, grants_for_tests
+    from devinfra.postgres import PostgresServer
+    from devinfra.secrets import PlatformSecrets
+    from plumbing.testing import answers_ready, eventually, free_port
+
+    platform_secrets = PlatformSecrets.generate([*SERVICES, "web"])
+    with tempfile.TemporaryDirectory(prefix="bench-web-") as scratch:
+        os.chmod(scratch, 0o755)  # PostgreSQL runs as another user when we are root
+        postgres = PostgresServer(os.path.join(scratch, "pg"), fast=False).start()
+        kafka = KafkaServer(os.path.join(scratch, "kafka"), passwords=platform_secrets.kafka_passwords).start()
+        kafka.provision(grants_for_tests())
+        smtp_port, smtp_http = free_port(), free_port()
+        processes: dict[str, subprocess.Popen] = {}
+        logs = os.path.join(scratch, "logs")
+        os.makedirs(logs)
+        try:
+            processes["smtp-sink"] = subprocess.Popen(
+                [sys.executable, "-m", "devinfra.smtp_sink", "--smtp-port", str(smtp_port), "--http-port",
+                 str(smtp_http)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            urls, dsns = {}, {}
+            for name in (*SERVICES, "web"):
+                port = free_port()
+                dsns[name] = postgres.create_database(f"bench_{name}")
+                urls[name] = f"http://127.0.0.1:{port}"
+                env = {**os.environ, **platform_secrets.service_environment(name, kafka.access),
+                       "DATABASE_URL": dsns[name], "HTTP_PORT": str(port), "LOG_LEVEL": "WARNING",
+                       "SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(smtp_port)}
+                if name == "web":
+                    env |= {f"{s.upper()}_URL": urls[s] for s in SERVICES} | {"PUBLIC_BASE_URL": urls["web"]}
+                    command = [sys.executable, __file__, "--serve-web"]
+                else:
+                    command = [sys.executable, "-m", name]
+                with open(os.path.join(logs, f"{name}.log"), "wb") as log:
+                    processes[name] = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
+            await eventually(lambda: answers_ready(*urls.values()), timeout=180, what="the five services")
+            print(f"cpus: {os.cpu_count()}, load average {os.getloadavg()[0]:.1f}; {args.people} people, "
+                  f"{args.seconds:.0f} s; five services, one uvicorn worker each; PostgreSQL durable")
+            world = await build_world(urls, platform_secrets.jwt_private_key, args.people)
+            cookies = await sign_everyone_in(dsns["web"], world)
+            load = Load(urls["web"], cookies, world["events"], args.warm_up)
+            await asyncio.to_thread(generate, load)  # warm-up: connections, caches, first-call costs; not counted
+            async with httpx.AsyncClient(base_url=urls["web"]) as web:
+                await web.delete(BENCH_PATH)
+                calls_before = (await web.get(BENCH_PATH)).json()["calls"]
+                pids = {name: p.pid for name, p in processes.items() if name != "smtp-sink"}
+                cpu_before = {name: cpu_seconds(pid) for name, pid in pids.items()}
+                infra_before = cpu_seconds(postgres.pid), cpu_seconds(kafka.pid)
+                machine_before = machine_jiffies()
+                outcome = await asyncio.to_thread(generate, Load(urls["web"], cookies, world["events"], args.seconds))
+                machine_after = machine_jiffies()
+                cpu = {name: cpu_seconds(pid) - cpu_before[name] for name, pid in pids.items()}
+                postgres_cpu = cpu_seconds(postgres.pid) - infra_before[0]
+                kafka_cpu = cpu_seconds(kafka.pid) - infra_before[1]
+                noted = (await web.get(BENCH_PATH)).json()
+            report(outcome, noted, noted["calls"] - calls_before, cpu, postgres_cpu, kafka_cpu,
+                   [after - before for after, before in zip(machine_after, machine_before, strict=True)])
+        finally:
+            for process in processes.values():
+                process.terminate()
+            for process in processes.values():
+                process.wait(30)
+            kafka.stop()
+            postgres.stop()
+
+
+def report(outcome: Outcome, noted: dict, calls: int, cpu: dict[str, float], postgres_cpu: float, kafka_cpu: float,
+           machine: list[int]) -> None:
+    pages = [p for p in noted["pages"] if p[0] != "other"]
+    server = [p[1] for p in pages]
+    everything = [x for values in outcome.latencies.values() for x in values]
+    n = len(pages)
+    print(f"\n{outcome.pages / outcome.elapsed:.0f} pages/s over {outcome.elapsed:.1f} s ({outcome.pages} pages; "
+          f"answers {dict(sorted(outcome.statuses.items()))})" + (f"; errors {outcome.errors}" if outcome.errors else ""))
+    print(f"server time: p50 {percentile(server, .5):.1f} ms, p95 {percentile(server, .95):.1f} ms, "
+          f"p99 {percentile(server, .99):.1f} ms; as the client saw it: p50 {percentile(everything, .5) * 1000:.0f} ms, "
+          f"p95 {percentile(everything, .95) * 1000:.0f} ms, p99 {percentile(everything, .99) * 1000:.0f} ms")
+    print(f"calls to services: {calls / max(1, n):.2f} per page (ServiceClients.calls)")
+    print("| page | pages | server p50 | p95 | p99 | calls per page (max) | bytes per page |")
+    print("| --- | --- | --- | --- | --- | --- | --- |")
+    by_kind: dict[str, list] = defaultdict(list)
+    for page in pages:
+        by_kind[page[0]].append(page)
+    for kind, found in sorted(by_kind.items()):
+        times = [p[1] for p in found]
+        counts = [p[3] for p in found]
+        print(f"| {kind} | {len(found)} | {percentile(times, .5):.1f} ms | {percentile(times, .95):.1f} ms | "
+              f"{percentile(times, .99):.1f} ms | {sum(counts) / len(counts):.2f} ({max(counts)}) | "
+              f"{sum(p[2] for p in found) / len(found):,.0f} |")
+    busy, steal, total = machine
+    per_page = ", ".join(f"{name} {seconds / max(1, n) * 1000:.2f} ms" for name, seconds in cpu.items())
+    print(f"CPU per page: {per_page}, PostgreSQL {postgres_cpu / max(1, n) * 1000:.2f} ms, "
+          f"Kafka {kafka_cpu / max(1, n) * 1000:.2f} ms, load generator {outcome.cpu_seconds / max(1, n) * 1000:.2f} ms; "
+          f"machine busy {busy / total:.0%}, stolen by the hypervisor {steal / total:.0%}")
+
+
+if __name__ == "__main__":
+    if "--serve-web" in sys.argv:
+        serve_web()
+        sys.exit(0)
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--people", type=int, default=200, help="signed-in people browsing at once")
+    parser.add_argument("--seconds", type=float, default=30.0, help="length of the timed phase")
+    parser.add_argument("--warm-up", type=float, default=5.0, help="seconds of untimed browsing first")
+    asyncio.run(main(parser.parse_args()))

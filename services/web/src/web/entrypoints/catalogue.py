@@ -1,0 +1,192 @@
+"""Pages anyone may read (the programs of a chapter and the national ones), calendar files, a mentor's own
+office-hour slots, and a mentee's suggestions and requests in programs where mentees choose their mentor."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, date, datetime, time, timedelta
+from uuid import UUID
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from fastapi import APIRouter
+from fastapi.responses import Response
+
+from ..adapters.services import ServiceError
+from . import labels
+from .web import Form, Person, Visit, Visiting, clients, redirect, render
+
+router = APIRouter(include_in_schema=False)
+
+SLOT_MINUTES = (15, 20, 30, 45, 60)
+
+
+# --- the catalogue of programs: a chapter's and the national ones -----------------------------------------------
+
+@router.get("/programs")
+async def programs(visitor: Visiting, chapter: str | None = None) -> Response:
+    api = clients(visitor.request)
+    found, chapters = await asyncio.gather(api.programs(visitor.who), api.chapters(visitor.who))
+    chosen = next((c for c in chapters if c["id"] == chapter), None)
+    if chosen is None and visitor.session and visitor.session.chapter_id:
+        chosen = next((c for c in chapters if c["id"] == str(visitor.session.chapter_id)), None)
+    national = [p for p in found if p["chapter_id"] is None]
+    local_ones = [p for p in found if chosen and p["chapter_id"] == chosen["id"]]
+    return render(visitor, "programs.html", national=national, chapter_programs=local_ones, chapters=chapters,
+                  chosen=chosen)
+
+
+def _ics(entries: list[dict], name: str) -> Response:
+    """An iCalendar file (RFC 5545) of these entries."""
+    def moment(value: str) -> str:
+        return datetime.fromisoformat(value).astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+
+    def text(value: str) -> str:
+        return value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
+
+    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Mentorship in medicine//web//EN", "CALSCALE:GREGORIAN"]
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    for entry in entries:
+        lines += ["BEGIN:VEVENT", f"UID:{entry['uid']}", f"DTSTAMP:{stamp}", f"DTSTART:{moment(entry['starts_at'])}",
+                  f"DTEND:{moment(entry['ends_at'])}", f"SUMMARY:{text(entry['summary'])}"]
+        if entry.get("location"):
+            lines.append(f"LOCATION:{text(entry['location'])}")
+        lines.append("END:VEVENT")
+    lines.append("END:VCALENDAR")
+    return Response("\r\n".join(lines) + "\r\n", media_type="text/calendar; charset=utf-8",
+                    headers={"content-disposition": f'attachment; filename="{name}"'})
+
+
+@router.get("/events/{event_id}/calendar.ics")
+async def event_calendar(event_id: UUID, visitor: Visiting) -> Response:
+    """The event's calendar file, as the events service makes it."""
+    try:
+        body = await clients(visitor.request).call("events", "GET", f"/v1/events/{event_id}/calendar.ics",
+                                                   visitor.who)
+    except ServiceError as error:
+        if error.status in (403, 404, 422):
+            return render(visitor, "not_found.html", 404)
+        raise
+    return Response(body, media_type="text/calendar; charset=utf-8",
+                    headers={"content-disposition": f'attachment; filename="{event_id}.ics"'})
+
+
+@router.get("/office-hours/{slot_id}/calendar.ics")
+async def booking_calendar(slot_id: UUID, visitor: Person) -> Response:
+    """One of my office hours (booked, or offered by me) as a calendar file."""
+    api = clients(visitor.request)
+    booked, offered = await asyncio.gather(api.my_bookings(visitor.who), api.my_slots(visitor.who,
+                                                                                       visitor.person_id))
+    slot = next((s for s in [*booked, *offered] if s["id"] == str(slot_id)), None)
+    if slot is None:
+        return render(visitor, "not_found.html", 404)
+    where = visitor._("Online") if slot["is_virtual"] else (slot.get("location") or "")
+    return _ics([{"uid": f"office-hour-{slot['id']}@mentorship", "starts_at": slot["starts_at"],
+                  "ends_at": slot["ends_at"], "summary": visitor._("Office hour"), "location": where}],
+                f"office-hour-{slot['id']}.ics")
+
+
+# --- a mentor's office-hour slots ---------------------------------------------------------------------------------
+
+async def _slots_page(visitor: Visit, status: int = 200, **context) -> Response:
+    slots = await clients(visitor.request).my_slots(visitor.who, visitor.person_id)
+    return render(visitor, "my_office_hours.html", status, slots=slots, durations=SLOT_MINUTES,
+                  today=datetime.now(_zone(visitor.timezone)).date().isoformat(), **context)
+
+
+def _zone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
+@router.get("/my-office-hours")
+async def my_office_hours(visitor: Person, done: str | None = None) -> Response:
+    return await _slots_page(visitor, done=done)
+
+
+@router.post("/my-office-hours")
+async def offer_slot(visitor: Person, posted: Form) -> Response:
+    try:
+        day = date.fromisoformat(str(posted.get("day") or ""))
+        at = time.fromisoformat(str(posted.get("time") or ""))
+        minutes = int(str(posted.get("minutes") or "30"))
+        if minutes not in SLOT_MINUTES:
+            raise ValueError(minutes)
+    except ValueError:
+        return await _slots_page(visitor, 422, error=visitor._("Give the day, the time it starts and how long it is."))
+    starts = datetime.combine(day, at, tzinfo=_zone(visitor.timezone))
+    if starts <= datetime.now(UTC):
+        return await _slots_page(visitor, 422, error=visitor._("Choose a time that has not passed yet."))
+    virtual = str(posted.get("where") or "online") != "in_person"
+    location = str(posted.get("location") or "").strip()[:300] or None
+    if not virtual and not location:
+        return await _slots_page(visitor, 422, error=visitor._("Say where you meet in person."))
+    body = {"host_id": str(visitor.person_id), "starts_at": starts.isoformat(),
+            "ends_at": (starts + timedelta(minutes=minutes)).isoformat(), "is_virtual": virtual,
+            "location": None if virtual else location}
+    if visitor.session and visitor.session.chapter_id:
+        body["chapter_id"] = str(visitor.session.chapter_id)
+    try:
+        await clients(visitor.request).call("events", "POST", "/v1/office-hours/slots", visitor.who, json=body)
+    except ServiceError as error:
+        message = visitor._("Only mentors and clinicians offer office hours.") if error.status == 403 \
+            else visitor.error_words(error)
+        return await _slots_page(visitor, 422, error=message)
+    return redirect(visitor, "/my-office-hours?done=slot_offered")
+
+
+@router.post("/my-office-hours/{slot_id}/withdraw")
+async def withdraw_slot(slot_id: UUID, visitor: Person, posted: Form) -> Response:
+    try:
+        await clients(visitor.request).call("events", "DELETE", f"/v1/office-hours/slots/{slot_id}", visitor.who)
+    except ServiceError as error:
+        return await _slots_page(visitor, 422, error=visitor.error_words(error))
+    return redirect(visitor, "/my-office-hours?done=slot_withdrawn")
+
+
+# --- suggestions and requests (programs where mentees choose) -----------------------------------------------------
+
+async def _suggestions_page(visitor: Visit, program_id: UUID, status: int = 200, **context) -> Response:
+    api = clients(visitor.request)
+    try:
+        program, enrollments = await asyncio.gather(api.program(visitor.who, program_id),
+                                                    api.enrollments(visitor.who, visitor.person_id))
+    except ServiceError as error:
+        if error.status in (403, 404, 422):
+            return render(visitor, "not_found.html", 404)
+        raise
+    mine = [e for e in enrollments if e["program_id"] == str(program_id) and e["active"] and e["role"] == "mentee"]
+    if program.get("pairing_mode") != "mentee_choice" or not mine:
+        return render(visitor, "not_found.html", 404)
+    kind = mine[0]["pairing_kind"]
+    try:
+        found = await api.call("matching", "GET", f"/v1/programs/{program_id}/suggestions", visitor.who,
+                               params={"mentee_id": str(visitor.person_id), "pairing_kind": kind})
+    except ServiceError as error:
+        found, context["error"] = [], visitor.error_words(error)
+    suggestions = [{**s, "reasons": [r for r in s["reason_codes"] if r in labels.REASONS]} for s in found]
+    return render(visitor, "suggestions.html", status, program=program, suggestions=suggestions, kind=kind,
+                  **context)
+
+
+@router.get("/programs/{program_id}/suggestions")
+async def suggestions(program_id: UUID, visitor: Person, done: str | None = None) -> Response:
+    return await _suggestions_page(visitor, program_id, done=done)
+
+
+@router.post("/programs/{program_id}/requests")
+async def request_mentor(program_id: UUID, visitor: Person, posted: Form) -> Response:
+    try:
+        mentor_id = UUID(str(posted.get("mentor_id") or ""))
+    except ValueError:
+        return await _suggestions_page(visitor, program_id, 422, error=visitor._("Choose a mentor to ask."))
+    body = {"mentee_id": str(visitor.person_id), "mentor_id": str(mentor_id)}
+    if posted.get("pairing_kind"):
+        body["pairing_kind"] = str(posted.get("pairing_kind"))
+    try:
+        await clients(visitor.request).call("matching", "POST", f"/v1/programs/{program_id}/requests",
+                                            visitor.who, json=body)
+    except ServiceError as error:
+        return await _suggestions_page(visitor, program_id, 422, error=visitor.error_words(error))
+    return redirect(visitor, f"/programs/{program_id}/suggestions?done=requested")

@@ -1,0 +1,159 @@
+"""The pages added for issue 11's second part, in the browser: the programs catalogue (signed out and in), a
+program's page, a mentor's own office hours (offer, add to calendar, withdraw), an event's calendar file, and a
+mentee choosing a mentor in a program where mentees choose; axe on each, in English and Spanish, and screenshots at
+360 px and on a desktop (kept in WEB_SCREENSHOTS, default /tmp/web-screenshots, to look at)."""
+
+from __future__ import annotations
+
+import os
+from datetime import date, timedelta
+from pathlib import Path
+from uuid import uuid4
+
+import pytest
+from plumbing.testing import eventually
+
+from ..conftest import audit, sign_in
+
+SHOTS = Path(os.environ.get("WEB_SCREENSHOTS", "/tmp/web-screenshots"))
+SIZES = {"360": {"width": 360, "height": 780}, "desktop": {"width": 1280, "height": 900}}
+
+
+async def _choice_program(platform) -> tuple[dict, str, dict]:
+    """A national program where mentees choose, the world's mentor in it, and a new mentee enrolled: the program,
+    the mentee's address, the mentee."""
+    run = uuid4().hex[:8]
+    email = f"chooser.{run}@example.org"
+    async with platform.client("profiles") as profiles:
+        program = (await profiles.post("/v1/programs", json={
+            "name": f"Choose your mentor {run}", "mentee_stages": ["undergraduate"], "mentor_stages": ["resident"],
+            "pairing_mode": "mentee_choice"})).raise_for_status().json()
+        mentee = (await profiles.post("/v1/people", json={
+            "display_name": "Lía Torres", "email": email, "stage": "undergraduate", "timezone": "America/Chicago",
+            "specialties": ["emergency_medicine"], "chapter_id": platform.world["chapter"]["id"]}))\
+            .raise_for_status().json()
+        for person, role in ((platform.world["mentor"], "mentor"), (mentee, "mentee")):
+            (await profiles.post("/v1/enrollments", json={"person_id": person["id"], "role": role, "capacity": 2,
+                                                          "program_id": program["id"]})).raise_for_status()
+    async with platform.client("matching") as matching:
+        async def suggested():
+            answer = await matching.get(f"/v1/programs/{program['id']}/suggestions",
+                                        params={"mentee_id": mentee["id"]})
+            return answer.status_code == 200 and answer.json()
+        await eventually(suggested, timeout=60, what="a suggestion for the mentee")
+    return program, email, mentee
+
+
+@pytest.fixture(scope="module")
+async def choice(platform):
+    return await _choice_program(platform)
+
+
+async def _look(page, name: str, problems: dict, language: str) -> None:
+    assert await page.get_attribute("html", "lang") == language
+    found = await audit(page)
+    if found:
+        problems[f"{name} ({language})"] = found
+    if language == "en":
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        for size, viewport in SIZES.items():
+            await page.set_viewport_size(viewport)
+            await page.screenshot(path=str(SHOTS / f"{name}-{size}.png"), full_page=True)
+        await page.set_viewport_size(SIZES["360"])
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+async def test_the_new_pages_pass_axe_signed_out_and_signed_in(platform, browser, choice, language):
+    context = await browser.new_context(base_url=platform.web, viewport=SIZES["360"],
+                                        locale="es-ES" if language == "es" else "en-US")
+    context.set_default_timeout(15_000)
+    problems: dict[str, list[str]] = {}
+    program, chooser, _ = choice
+    world_program = platform.world["program"]["id"]
+    try:
+        page = await context.new_page()
+        for name, path in (("programs-signed-out", "/programs"),
+                           ("programs-of-a-chapter", f"/programs?chapter={platform.world['chapter']['id']}"),
+                           ("program-signed-out", f"/programs/{program['id']}"),
+                           ("event-signed-out", f"/events/{platform.world['event']['id']}")):
+            await page.goto(path)
+            await _look(page, name, problems, language)
+        await sign_in(page, platform, platform.world["mentor_email"])
+        for name, path in (("dashboard-mentor", "/"), ("my-office-hours", "/my-office-hours"),
+                           ("programs-signed-in", "/programs"), ("program-mentor", f"/programs/{world_program}")):
+            await page.goto(path)
+            await _look(page, name, problems, language)
+        await page.goto("/my-office-hours")
+        await page.locator("form[action='/my-office-hours'] button[type=submit]").click()  # nothing filled in
+        await page.locator(".notice.error").wait_for()
+        await _look(page, "my-office-hours-error", problems, language)
+        await context.clear_cookies()
+        await sign_in(page, platform, chooser)
+        for name, path in (("suggestions", f"/programs/{program['id']}/suggestions"),
+                           ("program-mentee-choice", f"/programs/{program['id']}")):
+            await page.goto(path)
+            await _look(page, name, problems, language)
+    finally:
+        await context.close()
+    assert problems == {}
+
+
+async def test_a_mentor_offers_an_office_hour_adds_it_to_their_calendar_and_withdraws_it(platform, page):
+    await sign_in(page, platform, platform.world["mentor_email"])
+    await page.goto("/")
+    await page.get_by_role("link", name="Office hours you offer").click()
+    await page.get_by_label("Day").fill((date.today() + timedelta(days=3)).isoformat())
+    await page.get_by_label("Starts at (your time zone)").fill("16:30")
+    await page.get_by_label("How long").select_option("45")
+    await page.get_by_role("button", name="Offer this slot").click()
+    await page.get_by_text("Your office hour is offered.").wait_for()
+    card = page.locator(".card", has_text="16:30")
+    await card.get_by_text("Free").wait_for()
+    href = await card.get_by_role("link", name="Add to calendar").get_attribute("href")
+    calendar = await page.request.get(href)
+    assert calendar.headers["content-type"].startswith("text/calendar")
+    body = await calendar.text()
+    assert "BEGIN:VEVENT" in body and "SUMMARY:Office hour" in body
+    await card.get_by_role("button", name="Withdraw").click()
+    await page.get_by_text("Your office hour is withdrawn.").wait_for()
+    assert await page.locator(".card", has_text="16:30").count() == 0
+
+
+async def test_anyone_reads_the_programs_and_an_events_calendar_file(platform, page):
+    await page.goto("/programs")
+    await page.get_by_label("Chapter").select_option(platform.world["chapter"]["id"])
+    await page.get_by_role("button", name="Show its programs").click()
+    assert f"chapter={platform.world['chapter']['id']}" in page.url  # the choice is kept in the URL
+    await page.get_by_role("link", name=platform.world["program"]["name"]).click()
+    await page.get_by_role("link", name="Sign in or sign up to join").wait_for()
+    await page.goto(f"/events/{platform.world['event']['id']}")
+    href = await page.get_by_role("link", name="Add to calendar").get_attribute("href")
+    calendar = await page.request.get(href)
+    assert calendar.status == 200 and "BEGIN:VCALENDAR" in await calendar.text()
+
+
+async def test_a_mentee_who_chooses_asks_a_suggested_mentor(platform, page):
+    program, email, mentee = await _choice_program(platform)
+    await sign_in(page, platform, email)
+    await page.goto(f"/programs/{program['id']}")
+    await page.get_by_role("link", name="Choose a mentor").click()
+    await page.get_by_role("button", name="Ask this mentor").first.click()
+    await page.get_by_text("Your request is sent. The mentor will answer it.").wait_for()
+    await page.get_by_text("You have asked this mentor.").wait_for()
+    async with platform.client("matching") as matching:
+        pairings = (await matching.get(f"/v1/people/{mentee['id']}/pairings")).json()
+    assert [(p["status"], p["mentor_id"]) for p in pairings] == [("requested", platform.world["mentor"]["id"])]
+
+
+async def test_a_mentor_pauses_and_takes_new_mentees_again(platform, page):
+    program, _, _ = await _choice_program(platform)
+    await sign_in(page, platform, platform.world["mentor_email"])
+    card = page.locator(".card", has_text=program["name"])
+    await card.get_by_role("button", name="Pause: take no new mentees for now").click()
+    await page.get_by_text("You are paused: nobody new will be proposed to you.").wait_for()
+    await card.get_by_text("Paused: nobody new is proposed to you.").wait_for()
+    async with platform.client("profiles") as profiles:
+        enrollments = (await profiles.get(f"/v1/people/{platform.world['mentor']['id']}/enrollments")).json()
+    assert [e["paused"] for e in enrollments if e["program_id"] == program["id"]] == [True]
+    await card.get_by_role("button", name="Take new mentees again").click()
+    await page.get_by_text("You are taking new mentees again.").wait_for()

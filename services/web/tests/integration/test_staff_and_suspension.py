@@ -1,0 +1,74 @@
+"""What profiles announces about a person reaches their web sessions through the broker: a suspension ends every
+session of theirs, and a change of staff roles is read again at their next request (until profiles answers a
+person's roles, none are kept)."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+import asyncpg
+from aiokafka import AIOKafkaProducer
+from mentorship_contracts import IntegrationEvent, profiles
+from plumbing.testing import eventually
+
+from .test_security import Visitor, link_for, signed_up
+
+
+async def publish(platform, event: IntegrationEvent) -> None:
+    producer = AIOKafkaProducer(**platform.kafka, acks="all")
+    await producer.start()
+    try:
+        await producer.send_and_wait(event.topic, event.to_json(), key=event.key.encode(),
+                                     headers=[("event_id", str(event.event_id).encode()),
+                                              ("event_type", event.event_type.encode())])
+    finally:
+        await producer.stop()
+
+
+async def person_of(platform, email: str) -> UUID:
+    async with platform.client("profiles", role="service", subject="web") as profiles:
+        return UUID((await profiles.post("/v1/people/lookup", json={"email": email})).json()["id"])
+
+
+async def test_a_suspension_announced_by_profiles_signs_the_person_out_everywhere(platform):
+    one, two = Visitor(platform.web), Visitor(platform.web)
+    try:
+        email = await signed_up(platform, one)
+        path = await link_for(platform, two, email)
+        assert (await two.request("POST", path, data={"csrf": await two.csrf(path)})).status_code == 303
+        await publish(platform, profiles.PersonSuspended(person_id=await person_of(platform, email)))
+
+        async def both_signed_out() -> bool:
+            answers = [await v.request("GET", "/", follow_redirects=False) for v in (one, two)]
+            return all("Sign out" not in a.text for a in answers)
+
+        await eventually(both_signed_out, timeout=60, interval=0.3, what="both sessions ended")
+    finally:
+        await one.aclose()
+        await two.aclose()
+
+
+async def test_a_change_of_staff_roles_is_read_again_at_the_next_request(platform):
+    visitor = Visitor(platform.web)
+    try:
+        email = await signed_up(platform, visitor)
+        person_id = await person_of(platform, email)
+        conn = await asyncpg.connect(platform.databases["web"])
+        try:
+            # As if profiles had said at sign-in that the person coordinates a chapter.
+            await conn.execute("UPDATE sessions SET coordinator_of = ARRAY[$2::uuid] WHERE person_id = $1",
+                               person_id, UUID(platform.world["chapter"]["id"]))
+            assert 'href="/console"' in (await visitor.request("GET", "/")).text
+            await publish(platform, profiles.StaffRolesChanged(person_id=person_id))
+
+            async def marked() -> bool:
+                return bool(await conn.fetchval("SELECT bool_and(roles_stale) FROM sessions WHERE person_id = $1",
+                                                person_id))
+
+            await eventually(marked, timeout=60, interval=0.3, what="the session marked to read its roles again")
+            # Read again: profiles says none (or, before console-profiles' route is on main, nothing: none kept).
+            assert 'href="/console"' not in (await visitor.request("GET", "/")).text
+        finally:
+            await conn.close()
+    finally:
+        await visitor.aclose()
