@@ -15,6 +15,7 @@ from plumbing.settings import ServiceSettings
 from pydantic import SecretStr
 from starlette.middleware.gzip import GZipMiddleware
 
+from . import console
 from .adapters.mailer import SmtpMailer
 from .adapters.oidc import OidcProvider
 from .adapters.rendering import Renderer
@@ -45,6 +46,7 @@ def build_app(settings: ServiceSettings | None = None) -> FastAPI:
     service.consume(consumers.HANDLERS, new_unit_of_work)
     service.run_in_background(jobs.forget_expired(new_unit_of_work))
     pages = [account.router, catalogue.router, mentorship.router, events.router, notices.router]
+    pages.append(console.router)
     app = create_app(service, pages, title="Mentorship platform: web")
     # No API explorer: the web app has no API for people, and the explorer's scripts are not this site's (CSP).
     app.router.routes[:] = [r for r in app.router.routes if getattr(r, "path", None) not in _EXPLORER]

@@ -1,0 +1,124 @@
+"""For national administrators: chapters, programs (national ones and any chapter's), granting and revoking the
+coordinator role, and the audit trail of the four services merged, newest first, with names joined."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+from uuid import UUID
+
+from fastapi import APIRouter
+from fastapi.responses import Response
+
+from ..adapters.services import ServiceError
+from ..entrypoints import labels as participant_labels
+from ..entrypoints.account import TIME_ZONES
+from ..entrypoints.web import Form
+from .core import Console, ConsoleRoute, Desk, text, uuid_or_none
+
+router = APIRouter(prefix="/console", include_in_schema=False, route_class=ConsoleRoute)
+AUDIT_PAGE = 50
+
+
+def _admin_only(desk: Desk) -> Response | None:
+    return None if desk.staff.administrator else desk.render("console/not_found.html", 404)
+
+
+def _refused(error: ServiceError) -> bool:
+    return error.status not in (403, 404) and error.status < 500
+
+
+@router.get("/chapters")
+async def chapters(desk: Console, done: str | None = None) -> Response:
+    if refused := _admin_only(desk):
+        return refused
+    return desk.render("console/chapters.html", chapters=await desk.chapters(), time_zones=TIME_ZONES, done=done,
+                       values={"timezone": "America/New_York"})
+
+
+@router.post("/chapters")
+async def add_chapter(desk: Console, posted: Form) -> Response:
+    if refused := _admin_only(desk):
+        return refused
+    values = {"name": text(posted, "name", 200), "timezone": text(posted, "timezone", 100)}
+    problems = {}
+    if not values["name"]:
+        problems["name"] = desk.error_words("invalid_request")
+    if values["timezone"] not in TIME_ZONES:
+        problems["timezone"] = desk.error_words("invalid_request")
+    if not problems:
+        try:
+            await desk.api.call("profiles", "POST", "/v1/chapters", desk.staff, json=values)
+            return desk.redirect("/console/chapters?done=chapter_saved")
+        except ServiceError as error:
+            if not _refused(error):
+                raise
+            problems["name"] = desk.error_words(error)
+    return desk.render("console/chapters.html", 422, chapters=await desk.chapters(), time_zones=TIME_ZONES,
+                       values=values, problems=problems)
+
+
+@router.get("/programs")
+async def programs(desk: Console, done: str | None = None) -> Response:
+    found, chapters = await asyncio.gather(desk.programs(), desk.chapters())
+    return desk.render("console/programs.html", programs=found, chapters={c["id"]: c for c in chapters},
+                       chapter_list=chapters, done=done, values={})
+
+
+@router.post("/programs")
+async def add_program(desk: Console, posted: Form) -> Response:
+    if refused := _admin_only(desk):
+        return refused
+    values: dict[str, Any] = {"name": text(posted, "name", 200), "chapter_id": text(posted, "chapter_id", 40),
+                              "mentee_stages": [s for s in posted.getlist("mentee_stages")
+                                                if s in participant_labels.STAGES],
+                              "mentor_stages": [s for s in posted.getlist("mentor_stages")
+                                                if s in participant_labels.STAGES],
+                              "mentor_approval_required": posted.get("mentor_approval_required") == "on"}
+    problems = {}
+    for name in ("name", "mentee_stages", "mentor_stages"):
+        if not values[name]:
+            problems[name] = desk.error_words("invalid_request")
+    chapter = uuid_or_none(values["chapter_id"])
+    if not problems:
+        try:
+            await desk.api.call("profiles", "POST", "/v1/programs", desk.staff, json={
+                **values, "chapter_id": str(chapter) if chapter else None})
+            return desk.redirect("/console/programs?done=program_saved")
+        except ServiceError as error:
+            if not _refused(error):
+                raise
+            problems[error.field if error.field in values else "name"] = desk.error_words(error)
+    found, chapters = await asyncio.gather(desk.programs(), desk.chapters())
+    return desk.render("console/programs.html", 422, programs=found, chapters={c["id"]: c for c in chapters},
+                       chapter_list=chapters, values=values, problems=problems)
+
+
+@router.post("/people/{person_id}/roles/coordinator")
+async def grant_or_revoke(person_id: UUID, desk: Console, posted: Form) -> Response:
+    if refused := _admin_only(desk):
+        return refused
+    chapter = uuid_or_none(posted.get("chapter_id"))
+    revoke = posted.get("revoke") == "1"
+    if chapter is not None:
+        await desk.api.call("profiles", "DELETE" if revoke else "PUT",
+                            f"/v1/people/{person_id}/roles/coordinator/{chapter}", desk.staff)
+    return desk.redirect(f"/console/people/{person_id}?done={'revoked' if revoke else 'granted'}#roles")
+
+
+@router.get("/audit")
+async def audit(desk: Console, action: str = "", chapter_id: str = "", offset: int = 0) -> Response:
+    if refused := _admin_only(desk):
+        return refused
+    chapter = uuid_or_none(chapter_id)
+    action = action if action.replace(".", "").replace("_", "").isalpha() else ""
+    entries, chapters = await asyncio.gather(
+        desk.api.audit(desk.staff, chapter_id=str(chapter) if chapter else None, action=action or None),
+        desk.chapters())
+    offset = max(0, offset)
+    shown = entries[offset:offset + AUDIT_PAGE]
+    people = {e["actor"] for e in shown} | {e["subject_id"] for e in shown if e["subject_kind"] == "person"}
+    names = await desk.names(p for p in people if uuid_or_none(p))
+    return desk.render("console/audit.html", entries=shown, names=names, total=len(entries), offset=offset,
+                       page=AUDIT_PAGE, action=action, chapter_id=str(chapter or ""),
+                       chapters={c["id"]: c for c in chapters}, chapter_list=chapters)

@@ -1,0 +1,206 @@
+"""What every console page shares: who the staff member is (profiles says, at each request), the console's API
+client and renderer (the participants' catalogue merged with the console's own), rendering with the page's
+language, and a service's "not found" or "not yours" shown as this site's not-found page.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Coroutine
+from pathlib import Path
+from typing import Annotated, Any
+from uuid import UUID
+
+import httpx
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import Translations
+from fastapi import Depends, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, Response
+from fastapi.routing import APIRoute
+from starlette.datastructures import FormData
+
+from ..adapters.rendering import LANGUAGES, Renderer
+from ..adapters.service_tokens import ServiceTokens
+from ..adapters.services import ServiceError
+from ..entrypoints import labels as participant_labels
+from ..entrypoints.web import Person, Visit, htmx, redirect, set_cookies
+from . import labels
+from .api import SERVICES, ConsoleApi, Staff
+
+WEB = Path(__file__).parent.parent
+TEMPLATES = WEB / "templates"
+TRANSLATIONS = WEB / "translations"
+DOMAIN = "console"
+
+
+def console_translations(language: str) -> Translations | None:
+    po = TRANSLATIONS / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+    if not po.is_file():
+        return None
+    with po.open("rb") as source:
+        catalog = read_po(source, locale=language, domain=DOMAIN)
+    compiled = io.BytesIO()
+    write_mo(compiled, catalog)
+    compiled.seek(0)
+    return Translations(compiled, domain=DOMAIN)
+
+
+class ConsoleRenderer(Renderer):
+    """The web's renderer with the console's catalogue merged into each language's (`Translations.merge`), and
+    `t` for the console's messages (the same gettext as `_`; `t` keeps them out of `messages.po`)."""
+
+    def __init__(self, templates: Path = TEMPLATES, translations: Path = TRANSLATIONS) -> None:
+        super().__init__(templates, translations)
+        for language in LANGUAGES:
+            own = console_translations(language)
+            catalogue = self._translations[language]
+            if own is not None:
+                if isinstance(catalogue, Translations):
+                    catalogue.merge(own)
+                else:
+                    self._translations[language] = own
+                    self._environments[language].install_gettext_translations(  # type: ignore[attr-defined]
+                        own, newstyle=True)
+            environment = self._environments[language]
+            environment.globals["t"] = environment.globals["gettext"]
+            environment.globals["console"] = labels
+            environment.filters["number"] = _number
+
+
+def _number(value: Any) -> str:
+    return f"{value:,}" if isinstance(value, int) else str(value)
+
+
+def renderer(request: Request) -> ConsoleRenderer:
+    state = request.app.state
+    if getattr(state, "console_renderer", None) is None:
+        state.console_renderer = ConsoleRenderer()
+    return state.console_renderer
+
+
+def api(request: Request) -> ConsoleApi:
+    """The console's client: its own connection pool, the web's signing key (made at first use)."""
+    state = request.app.state
+    if getattr(state, "console_api", None) is None:
+        settings = state.settings
+        tokens = ServiceTokens(settings.jwt_private_key.get_secret_value(), settings.service_token_seconds)
+        urls = {name: getattr(settings, f"{name}_url") for name in SERVICES}
+        http = httpx.AsyncClient(timeout=settings.service_timeout_seconds,
+                                 limits=httpx.Limits(max_connections=50, max_keepalive_connections=20))
+        state.console_api = ConsoleApi(http, urls, tokens)
+    return state.console_api
+
+
+class NotStaff(Exception):
+    """Not a coordinator nor an administrator: the console is not there for them (shown as not found)."""
+
+
+class Desk:
+    """One console request: the visit, the staff member, and helpers to render and to word errors."""
+
+    def __init__(self, visitor: Visit, staff: Staff) -> None:
+        self.visitor, self.staff = visitor, staff
+        self.request = visitor.request
+        self.api = api(visitor.request)
+        self.renderer = renderer(visitor.request)
+
+    @property
+    def language(self) -> str:
+        return self.visitor.language
+
+    def _(self, message: str, **values: Any) -> str:
+        said = self.renderer.gettext(self.language, message)
+        return said % values if values else said
+
+    def error_words(self, error: ServiceError | str) -> str:
+        code = error if isinstance(error, str) else error.code
+        if code in labels.ERRORS:
+            return self._(labels.ERRORS[code])
+        if code in participant_labels.ERRORS:
+            return self._(participant_labels.ERRORS[code])
+        return self._(labels.GENERIC_ERROR)
+
+    def render(self, template: str, status: int = 200, **context: Any) -> HTMLResponse:
+        visitor = self.visitor
+        base = {
+            "lang": visitor.language, "csrf": visitor.csrf, "session": visitor.session, "tz": visitor.timezone,
+            "path": visitor.request.url.path, "labels": participant_labels, "signed_in": True,
+            "htmx": htmx(visitor.request), "staff": self.staff, "query": visitor.request.url.query,
+        }
+        html = self.renderer.render(visitor.language, template, {**base, **context})
+        return set_cookies(HTMLResponse(html, status_code=status), visitor)
+
+    def redirect(self, to: str) -> Response:
+        return redirect(self.visitor, to)
+
+    async def names(self, ids) -> dict[str, str]:
+        return await self.api.names(self.staff, ids)
+
+    async def programs(self) -> list[dict]:
+        """The programs this staff member runs: their chapters' (a coordinator), every one (an administrator)."""
+        found = await self.api.call("profiles", "GET", "/v1/programs", self.staff)
+        return [p for p in found if self.staff.coordinates(p.get("chapter_id"))]
+
+    async def chapters(self) -> list[dict]:
+        found = await self.api.call("profiles", "GET", "/v1/chapters", self.staff)
+        return [c for c in found if self.staff.coordinates(c["id"])]
+
+
+async def desk(visitor: Person) -> Desk:
+    visitor.request.state.console_visit = visitor
+    staff = await api(visitor.request).staff(visitor.person_id)
+    if staff is None:
+        raise NotStaff()
+    return Desk(visitor, staff)
+
+
+Console = Annotated[Desk, Depends(desk)]
+
+
+def not_found(visitor_or_desk: Visit | Desk) -> HTMLResponse:
+    if isinstance(visitor_or_desk, Desk):
+        return visitor_or_desk.render("console/not_found.html", 404)
+    visitor = visitor_or_desk
+    html = renderer(visitor.request).render(visitor.language, "console/not_found.html", {
+        "lang": visitor.language, "csrf": visitor.csrf, "session": visitor.session, "tz": visitor.timezone,
+        "path": visitor.request.url.path, "labels": participant_labels, "signed_in": visitor.session is not None,
+        "htmx": False, "staff": None})
+    return set_cookies(HTMLResponse(html, status_code=404), visitor)
+
+
+class ConsoleRoute(APIRoute):
+    """A console page answers "not found" for what is not the staff member's to see: not staff at all, or a
+    service's 403/404 (another chapter's thing: never a hint that it exists)."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def guarded(request: Request) -> Response:
+            try:
+                return await handler(request)
+            except NotStaff:
+                return not_found(request.state.console_visit)
+            except ServiceError as error:
+                if error.status in (403, 404) and getattr(request.state, "console_visit", None) is not None:
+                    return not_found(request.state.console_visit)
+                raise
+            except RequestValidationError:
+                # A malformed id in the path: nothing here (a form's fields are read by the pages themselves).
+                if getattr(request.state, "console_visit", None) is not None:
+                    return not_found(request.state.console_visit)
+                raise
+
+        return guarded
+
+
+def text(posted: FormData, name: str, limit: int = 500) -> str:
+    return str(posted.get(name) or "").strip()[:limit]
+
+
+def uuid_or_none(value: Any) -> UUID | None:
+    try:
+        return UUID(str(value))
+    except (TypeError, ValueError):
+        return None

@@ -1,0 +1,191 @@
+"""The console's words for the services' codes, marked `C_` (the console's own gettext domain, `console.po`):
+templates show `t(label)`, in the page's language. Labels the participants' pages already have (stages, pairing
+statuses, reasons) come from `web.entrypoints.labels` and its catalogue."""
+
+from __future__ import annotations
+
+
+def C_(message: str) -> str:  # noqa: N802 - the console catalogue's marker for strings translated later
+    return message
+
+
+ROLES = {"mentor": C_("Mentor"), "mentee": C_("Mentee")}
+
+APPROVAL = {"pending": C_("Awaiting approval"), "approved": C_("Approved"), "suspended": C_("Suspended"),
+            "not_required": C_("No approval needed")}
+
+ROSTER_STATUS = {
+    "confirmed": C_("Has a seat"),
+    "waitlisted": C_("On the waitlist"),
+    "cancelled": C_("Cancelled"),
+    "removed": C_("Removed by an organiser"),
+}
+
+EVENT_STATE = {"draft": C_("Draft"), "published": C_("Published"), "cancelled": C_("Cancelled"),
+               "completed": C_("Completed")}
+
+ROUND_STATUS = {
+    "queued": C_("Waiting to run"),
+    "running": C_("Running"),
+    "draft": C_("Draft: waiting for your review"),
+    "published": C_("Published"),
+    "discarded": C_("Discarded"),
+    "failed": C_("Failed"),
+    "done": C_("Done"),
+}
+
+# Why a mentee stays unpaired in a round (matching's codes), in a coordinator's words.
+UNPAIRED = {
+    "no_eligible_mentor": C_("No mentor in the program fits their stage and needs"),
+    "below_minimum_score": C_("No mentor reaches the program's minimum score for them"),
+    "program_cap_reached": C_("The program has reached its number of pairs"),
+    "mentors_full": C_("The mentors who fit have no room left"),
+    "removed_by_coordinator": C_("Removed from this draft by a coordinator"),
+}
+# Why publishing skipped a drafted pair (the roster changed meanwhile).
+SKIPPED = {
+    "mentee_no_longer_waiting": C_("The mentee is no longer waiting"),
+    "mentor_no_longer_available": C_("The mentor is no longer available"),
+}
+
+# Why matching proposes a pair, as a coordinator reads it (third person: the participants' words say "you").
+REASONS = {
+    "specialty_overlap": C_("They share an interest in the same specialty"),
+    "support_offered": C_("The mentor offers the kind of support the mentee asked for"),
+    "near_peer": C_("The mentor is a step or two ahead on the path"),
+    "further_along": C_("The mentor is further along the path"),
+    "shared_language": C_("They speak a language in common"),
+    "format_compatible": C_("They can meet the same way (online or in person)"),
+    "same_region": C_("They live in the same region"),
+    "same_time_zone": C_("They are in the same time zone"),
+    "requested": C_("The mentee asked for this mentor"),
+    "made_by_hand": C_("Paired by a coordinator"),
+}
+
+# What is wrong with a row of an invitation file (profiles' codes).
+CSV_PROBLEMS = {
+    "required": C_("missing"),
+    "invalid_email": C_("not an email address"),
+    "unknown_stage": C_("not a stage we know"),
+    "stage_not_eligible": C_("this stage cannot join the program in this role"),
+    "duplicate_in_file": C_("the same address is earlier in the file"),
+    "too_long": C_("too long"),
+    "control_characters": C_("has characters that cannot be shown"),
+    "missing_column": C_("the file has no such column"),
+    "too_many_rows": C_("the file has more than 1000 rows"),
+}
+CSV_FIELDS = {"name": C_("Name"), "email": C_("Email"), "stage": C_("Stage"), "row": C_("Row")}
+ALREADY = {"invited": C_("Invited before: not invited again"), "enrolled": C_("Already in the program")}
+
+END_REASONS = {
+    "goals_met": C_("They met their goals"),
+    "not_a_good_fit": C_("Not a good fit"),
+    "schedule_conflict": C_("Schedules do not allow it"),
+    "no_longer_available": C_("Someone is no longer available"),
+    "relocated": C_("Someone moved"),
+    "conduct": C_("A problem of conduct"),
+    "other": C_("Another reason"),
+}
+
+# Columns of the services' published report tables (their codes, "<stage>:<measure>" or a measure alone).
+MEASURES = {
+    "invited": C_("Invited"),
+    "enrolled": C_("Enrolled"),
+    "enrolled_mentees": C_("Enrolled mentees"),
+    "enrolled_mentors": C_("Enrolled mentors"),
+    "mentees": C_("Mentees"),
+    "mentors": C_("Mentors"),
+    "waiting": C_("Waiting"),
+    "paired": C_("Paired"),
+    "active": C_("Active"),
+    "completed": C_("Completed"),
+    "ended_early": C_("Ended early"),
+    "registered": C_("Registered"),
+    "attended": C_("Attended"),
+    "no_show": C_("Did not come"),
+    "cancelled": C_("Cancelled"),
+    "0": C_("No meetings"),
+    "1-2": C_("1 or 2 meetings"),
+    "3-5": C_("3 to 5 meetings"),
+    "6+": C_("6 meetings or more"),
+    "pairings": C_("Pairings"),
+}
+
+AUDIT_ACTIONS = {
+    "people.listed": C_("Looked at a list of people"),
+    "person.viewed": C_("Looked at a person's page"),
+    "people.invited": C_("Invited people"),
+    "mentor.approved": C_("Approved a mentor"),
+    "mentor.suspended": C_("Suspended a mentor"),
+    "person.suspended": C_("Suspended a person"),
+    "person.reinstated": C_("Reinstated a person"),
+    "role.granted": C_("Granted a role"),
+    "role.revoked": C_("Revoked a role"),
+    "report.exported": C_("Exported a report"),
+    "pairings.listed": C_("Looked at a program's mentorships"),
+    "feedback.read": C_("Read a program's feedback"),
+    "pairing.made_by_hand": C_("Paired two people by hand"),
+    "pairing.reassigned": C_("Reassigned a mentee"),
+    "pairing.ended": C_("Ended a mentorship"),
+    "round.published": C_("Published a round"),
+    "round.discarded": C_("Discarded a round"),
+    "round.edited": C_("Changed a draft round"),
+    "roster.viewed": C_("Looked at an event's roster"),
+    "registrant.removed": C_("Removed someone from an event"),
+    "attendance.exported": C_("Exported an event's attendance"),
+}
+
+ERRORS = {
+    "not_found": C_("There is nothing here, or it is not in your chapters."),
+    "forbidden": C_("This is not in your chapters."),
+    "mentor_full": C_("This mentor has no room for another mentee. To pair them all the same, give a reason to "
+                      "override."),
+    "not_enrolled": C_("This person is not enrolled in this program in that role."),
+    "already_paired": C_("This mentee already has a mentor in this program."),
+    "stage_not_eligible": C_("This stage cannot join this program in this role. To pair them all the same, give a "
+                             "reason to override."),
+    "not_suitable": C_("This pair does not meet the program's requirements. To pair them all the same, give "
+                              "a reason to override."),
+    "program_cap_reached": C_("The program has reached its number of pairs. To pair them all the same, give a "
+                              "reason to override."),
+    "same_person": C_("A person cannot be paired with themself."),
+    "person_suspended": C_("This person is suspended."),
+    "withdrawn": C_("This person has left the program."),
+    "round_not_draft": C_("This round is no longer a draft."),
+    "not_in_draft": C_("This mentee is not paired in this draft."),
+    "last_administrator": C_("The platform needs at least one administrator."),
+    "wrong_state": C_("This cannot be done any more: things have moved on. Reload the page."),
+    "transition_not_allowed": C_("This mentorship can no longer change this way."),
+    "registration_closed": C_("Registration for this event has closed."),
+    "not_confirmed": C_("This person has no seat at this event."),
+    "invalid_request": C_("Something in the form is not right; please check it."),
+    "service_unavailable": C_("Part of the platform is not answering right now. Please try again in a minute."),
+    "csrf": C_("This form has expired. Please reload the page and try again."),
+    "reason_required": C_("Give a reason."),
+    "choose_file": C_("Choose a CSV file, or paste its text."),
+    "choose_person": C_("Choose a person."),
+}
+GENERIC_ERROR = C_("That did not work. Please try again.")
+
+DONE = {
+    "approved": C_("The mentor is approved."),
+    "suspended": C_("Suspended."),
+    "reinstated": C_("Reinstated."),
+    "paired": C_("The pair is proposed: both are told by email."),
+    "reassigned": C_("The mentee is proposed to the new mentor."),
+    "ended": C_("The mentorship has ended."),
+    "removed": C_("Removed from the draft."),
+    "swapped": C_("The two mentees' mentors are swapped."),
+    "published": C_("The round is published: the pairs are proposed and emailed."),
+    "discarded": C_("The draft is discarded."),
+    "round_started": C_("The round is running. This page shows the draft when it is ready."),
+    "event_saved": C_("The event is saved."),
+    "event_published": C_("The event is published."),
+    "event_cancelled": C_("The event is cancelled."),
+    "event_completed": C_("The event is completed: those checked in are recorded as attending, the others as not."),
+    "registrant_removed": C_("The person is removed and told by email."),
+    "granted": C_("The role is granted."),
+    "revoked": C_("The role is revoked."),
+    "chapter_saved": C_("The chapter is saved."),
+    "program_saved": C_("The program is saved."),
+}

@@ -1,0 +1,225 @@
+"""Participants (search and filter, a person's page), suspending and reinstating a person, the vetting queue, and
+inviting in bulk from a CSV file (preview, confirm, then one invitation email per newly invited person)."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from urllib.parse import urlencode
+from uuid import UUID
+
+from fastapi import APIRouter
+from fastapi.responses import Response
+
+from ..adapters.services import ServiceError
+from ..domain.sign_in import SignInLink, digest, new_secret
+from ..entrypoints import labels as participant_labels
+from ..entrypoints.web import Form
+from .core import Console, ConsoleRoute, Desk, text
+from .labels import C_
+
+router = APIRouter(prefix="/console", include_in_schema=False, route_class=ConsoleRoute)
+
+PAGE = 25
+FILTERS = ("q", "chapter_id", "stage", "role", "program_id", "approval", "suspended")
+INVITATION_DAYS = 7
+CSV_LIMIT = 262_144
+
+
+@router.get("")
+async def home(desk: Console, done: str | None = None) -> Response:
+    programs, chapters = await asyncio.gather(desk.programs(), desk.chapters())
+    return desk.render("console/home.html", programs=programs, chapters=chapters, done=done)
+
+
+# --- participants -------------------------------------------------------------------------------------------
+
+@router.get("/people")
+async def people(desk: Console, q: str = "", chapter_id: str = "", stage: str = "", role: str = "",
+                 program_id: str = "", approval: str = "", suspended: str = "", offset: int = 0) -> Response:
+    filters = {"q": q[:200], "chapter_id": chapter_id, "stage": stage if stage in participant_labels.STAGES else "",
+               "role": role if role in ("mentor", "mentee") else "", "program_id": program_id,
+               "approval": approval if approval in ("pending", "approved", "suspended") else "",
+               "suspended": suspended if suspended in ("true", "false") else ""}
+    offset = max(0, offset)
+    found, programs, chapters = await asyncio.gather(
+        desk.api.call("profiles", "GET", "/v1/people", desk.staff,
+                      params={**filters, "offset": offset, "limit": PAGE}),
+        desk.programs(), desk.chapters())
+    keep = urlencode({k: v for k, v in filters.items() if v})
+    return desk.render("console/people.html", found=found, filters=filters, offset=offset, page=PAGE, keep=keep,
+                       programs={p["id"]: p for p in programs}, chapters={c["id"]: c for c in chapters})
+
+
+async def _person_page(desk: Desk, person_id: UUID, status: int = 200, **context: Any) -> Response:
+    api, staff = desk.api, desk.staff
+    person, enrollments, programs, chapters = await asyncio.gather(
+        api.call("profiles", "GET", f"/v1/people/{person_id}", staff),
+        api.call("profiles", "GET", f"/v1/people/{person_id}/enrollments", staff),
+        desk.programs(), desk.chapters())
+    pairings: list[dict] | None
+    try:
+        pairings = await api.call("matching", "GET", f"/v1/people/{person_id}/pairings", staff)
+    except ServiceError as error:
+        if error.status >= 500:
+            raise
+        pairings = None  # matching does not show them to this staff member
+    roles = None
+    if staff.administrator:
+        roles = await api.call("profiles", "GET", f"/v1/people/{person_id}/roles", staff)
+    partners = {p["mentor_id"] if p["mentee_id"] == str(person_id) else p["mentee_id"] for p in pairings or ()}
+    names = await desk.names(partners)
+    return desk.render("console/person.html", status, person=person, enrollments=enrollments, pairings=pairings,
+                       names=names, roles=roles, programs={p["id"]: p for p in programs},
+                       chapters={c["id"]: c for c in chapters}, all_chapters=chapters, **context)
+
+
+@router.get("/people/{person_id}")
+async def person(person_id: UUID, desk: Console, done: str | None = None) -> Response:
+    return await _person_page(desk, person_id, done=done)
+
+
+@router.post("/people/{person_id}/{action}")
+async def suspend_or_reinstate(person_id: UUID, action: str, desk: Console, posted: Form) -> Response:
+    if action not in ("suspend", "reinstate"):
+        return desk.render("console/not_found.html", 404)
+    note = text(posted, "note")
+    if action == "suspend" and not note:
+        return await _person_page(desk, person_id, 422, problems={"note": desk.error_words("reason_required")})
+    try:
+        await desk.api.call("profiles", "POST", f"/v1/people/{person_id}/{action}", desk.staff, json={"note": note})
+    except ServiceError as error:
+        if error.status in (403, 404) or error.status >= 500:
+            raise
+        return await _person_page(desk, person_id, 422, problems={"note": desk.error_words(error)})
+    return desk.redirect(f"/console/people/{person_id}?done={'suspended' if action == 'suspend' else 'reinstated'}")
+
+
+# --- vetting --------------------------------------------------------------------------------------------------
+
+async def _vetting_page(desk: Desk, program_id: str, status: int = 200, **context: Any) -> Response:
+    found, programs = await asyncio.gather(
+        desk.api.call("profiles", "GET", "/v1/enrollments", desk.staff,
+                      params={"program_id": program_id, "role": "mentor", "approval": "pending", "limit": 100}),
+        desk.programs())
+    return desk.render("console/vetting.html", status, found=found, program_id=program_id,
+                       programs={p["id"]: p for p in programs}, **context)
+
+
+@router.get("/vetting")
+async def vetting(desk: Console, program_id: str = "", done: str | None = None) -> Response:
+    return await _vetting_page(desk, program_id, done=done)
+
+
+@router.post("/enrollments/{enrollment_id}/{action}")
+async def approve_or_suspend(enrollment_id: UUID, action: str, desk: Console, posted: Form) -> Response:
+    if action not in ("approve", "suspend"):
+        return desk.render("console/not_found.html", 404)
+    note = text(posted, "note")
+    back = str(posted.get("program_id") or "")
+    error = None
+    if action == "suspend" and not note:
+        error = desk.error_words("reason_required")
+    else:
+        try:
+            await desk.api.call("profiles", "POST", f"/v1/enrollments/{enrollment_id}/{action}", desk.staff,
+                                json={"note": note} if note else {})
+        except ServiceError as failed:
+            if failed.status in (403, 404) or failed.status >= 500:
+                raise
+            error = desk.error_words(failed)
+    done = "approved" if action == "approve" else "suspended"
+    if desk.visitor.request.headers.get("hx-request") == "true":
+        return desk.render("console/_vetted.html", enrollment_id=enrollment_id, done=None if error else done,
+                           error=error, name=text(posted, "name", 200), program_id=back)
+    if error:
+        return await _vetting_page(desk, back, 422, problems={str(enrollment_id): error})
+    return desk.redirect(f"/console/vetting?done={done}" + (f"&program_id={back}" if back else ""))
+
+
+# --- inviting in bulk -----------------------------------------------------------------------------------------
+
+async def _program(desk: Desk, program_id: UUID) -> dict:
+    return await desk.api.call("profiles", "GET", f"/v1/programs/{program_id}", desk.staff)
+
+
+@router.get("/programs/{program_id}/invite")
+async def invite_page(program_id: UUID, desk: Console) -> Response:
+    program = await _program(desk, program_id)
+    if not desk.staff.coordinates(program.get("chapter_id")):
+        return desk.render("console/not_found.html", 404)
+    return desk.render("console/invite.html", program=program, role="mentor")
+
+
+async def _csv_of(posted) -> str | None:
+    upload = posted.get("file")
+    if upload is not None and not isinstance(upload, str) and getattr(upload, "filename", None):
+        raw = await upload.read(CSV_LIMIT + 1)
+        return raw.decode("utf-8-sig", errors="replace")
+    pasted = str(posted.get("csv") or "")
+    return pasted if pasted.strip() else None
+
+
+@router.post("/programs/{program_id}/invite")
+async def invite(program_id: UUID, desk: Console, posted: Form) -> Response:
+    """`step` preview (the default): check every row; `step` confirm: invite the valid rows, then mail them."""
+    program = await _program(desk, program_id)
+    role = str(posted.get("role") or "")
+    csv = await _csv_of(posted)
+    problems = {}
+    if role not in ("mentor", "mentee"):
+        problems["role"] = desk.error_words("invalid_request")
+    if csv is None:
+        problems["file"] = desk.error_words("choose_file")
+    elif len(csv) > CSV_LIMIT:
+        problems["file"] = desk._(C_("This file is too large: at most 1000 rows."))
+    if problems:
+        return desk.render("console/invite.html", 422, program=program, role=role, problems=problems)
+    body = {"program_id": str(program_id), "role": role, "csv": csv}
+    if posted.get("step") != "confirm":
+        try:
+            preview = await desk.api.call("profiles", "POST", "/v1/invitations/preview", desk.staff, json=body)
+        except ServiceError as error:
+            if error.status in (403, 404) or error.status >= 500:
+                raise
+            return desk.render("console/invite.html", 422, program=program, role=role,
+                               problems={"file": desk.error_words(error)})
+        return desk.render("console/invite_preview.html", program=program, role=role, csv=csv, preview=preview)
+    try:
+        result = await desk.api.call("profiles", "POST", "/v1/invitations", desk.staff, json=body)
+    except ServiceError as error:
+        if error.status in (403, 404) or error.status >= 500:
+            raise
+        return desk.render("console/invite.html", 422, program=program, role=role,
+                           problems={"file": desk.error_words(error)})
+    sent = await send_invitations(desk, program, role, result["invited"])
+    return desk.render("console/invite_done.html", program=program, role=role, result=result, sent=sent)
+
+
+async def send_invitations(desk: Desk, program: dict, role: str, invited: list[dict]) -> int:
+    """One email per newly invited person, in their language, with a sign-in link valid for a week (the web's own
+    sign-in links: only its digest is kept). Returns how many the mail server took."""
+    state = desk.request.app.state
+    settings = state.settings
+    now = datetime.now(UTC)
+    links = [(person, new_secret()) for person in invited]
+    uow = state.new_unit_of_work()
+    async with uow:
+        for person, secret in links:
+            await uow.links.add(SignInLink(digest(secret), person["email"],
+                                           now + timedelta(days=INVITATION_DAYS)))
+        await uow.commit()
+    base = settings.public_base_url.rstrip("/")
+    sent = 0
+    for person, secret in links:
+        language = person.get("preferred_language") or desk.language
+        language = language if language in ("en", "es") else "en"
+        context = {"url": f"{base}/sign-in/{secret}", "name": person.get("display_name") or "",
+                   "program": program["name"], "role": role, "days": INVITATION_DAYS, "lang": language}
+        subject = desk.renderer.gettext(language, C_("You are invited to a mentorship program"))
+        text_body = desk.renderer.render(language, "console/email/invitation.txt", context)
+        html_body = desk.renderer.render(language, "console/email/invitation.html", context)
+        if await state.mailer.send(person["email"], subject, text_body, html_body):
+            sent += 1
+    return sent

@@ -1,0 +1,205 @@
+"""A program's mentorships (pairings with names, status, last meeting, overdue), its waitlist and feedback; stepping
+in (a pair made by hand, with an override that names its reason; reassigning; ending with a reason); rounds with
+review (run a draft, see its pairs and unpaired in words, remove or swap pairs, publish or discard)."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+from uuid import UUID
+
+from fastapi import APIRouter
+from fastapi.responses import Response
+
+from ..adapters.services import ServiceError
+from ..entrypoints.web import Form
+from . import labels
+from .core import Console, ConsoleRoute, Desk, text, uuid_or_none
+
+router = APIRouter(prefix="/console", include_in_schema=False, route_class=ConsoleRoute)
+
+STATUSES = ("proposed", "requested", "active", "completed", "ended", "declined", "lapsed")
+
+
+def _refused(error: ServiceError) -> bool:
+    """A refusal to word next to the form (not: another chapter's thing, or a service down)."""
+    return error.status not in (403, 404) and error.status < 500
+
+
+async def _mentors(desk: Desk, program_id: UUID) -> list[dict]:
+    found = await desk.api.call("profiles", "GET", "/v1/people", desk.staff,
+                                params={"program_id": str(program_id), "role": "mentor", "limit": 200,
+                                        "suspended": "false"})
+    return found["items"]
+
+
+async def _program_page(desk: Desk, program_id: UUID, status_filter: str = "", status: int = 200,
+                        **context: Any) -> Response:
+    api, staff = desk.api, desk.staff
+    program, pairings, waitlist, feedback, mentors = await asyncio.gather(
+        api.call("profiles", "GET", f"/v1/programs/{program_id}", staff),
+        api.call("matching", "GET", f"/v1/programs/{program_id}/pairings", staff,
+                 params={"status": status_filter, "limit": 200}),
+        api.call("matching", "GET", f"/v1/programs/{program_id}/waitlist", staff),
+        api.call("matching", "GET", f"/v1/programs/{program_id}/feedback", staff),
+        _mentors(desk, program_id))
+    ids = {p[k] for p in pairings["items"] for k in ("mentee_id", "mentor_id")}
+    ids |= {w["person_id"] for w in waitlist}
+    names = await desk.names(ids)
+    by_pairing = {p["id"]: p for p in pairings["items"]}
+    return desk.render("console/program.html", status, program=program, pairings=pairings, waitlist=waitlist,
+                       feedback=feedback, by_pairing=by_pairing, mentors=mentors, names=names,
+                       status_filter=status_filter, statuses=STATUSES, **context)
+
+
+@router.get("/programs/{program_id}")
+async def program(program_id: UUID, desk: Console, status: str = "", done: str | None = None) -> Response:
+    return await _program_page(desk, program_id, status if status in STATUSES else "", done=done)
+
+
+@router.post("/programs/{program_id}/pairings")
+async def pair_by_hand(program_id: UUID, desk: Console, posted: Form) -> Response:
+    mentee, mentor = uuid_or_none(posted.get("mentee_id")), uuid_or_none(posted.get("mentor_id"))
+    reason = text(posted, "override_reason")
+    values = {"mentee_id": str(mentee or ""), "mentor_id": str(mentor or ""), "override_reason": reason}
+    problems = {}
+    if mentee is None:
+        problems["mentee_id"] = desk.error_words("choose_person")
+    if mentor is None:
+        problems["mentor_id"] = desk.error_words("choose_person")
+    if not problems:
+        try:
+            await desk.api.call("matching", "POST", f"/v1/programs/{program_id}/pairings", desk.staff,
+                                json={"mentee_id": str(mentee), "mentor_id": str(mentor),
+                                      "override_reason": reason or None})
+        except ServiceError as error:
+            if not _refused(error):
+                raise
+            field = error.field if error.field in ("mentee_id", "mentor_id") else "override_reason"
+            problems[field] = desk.error_words(error)
+    if problems:
+        return await _program_page(desk, program_id, status=422, problems=problems, values=values)
+    return desk.redirect(f"/console/programs/{program_id}?done=paired")
+
+
+async def _pairing_page(desk: Desk, pairing_id: UUID, status: int = 200, **context: Any) -> Response:
+    pairing = await desk.api.call("matching", "GET", f"/v1/pairings/{pairing_id}", desk.staff)
+    program, mentors = await asyncio.gather(
+        desk.api.call("profiles", "GET", f"/v1/programs/{pairing['program_id']}", desk.staff),
+        _mentors(desk, UUID(pairing["program_id"])))
+    names = await desk.names([pairing["mentee_id"], pairing["mentor_id"]])
+    return desk.render("console/pairing.html", status, pairing=pairing, program=program, mentors=mentors,
+                       names=names, **context)
+
+
+@router.get("/pairings/{pairing_id}")
+async def pairing(pairing_id: UUID, desk: Console, done: str | None = None) -> Response:
+    return await _pairing_page(desk, pairing_id, done=done)
+
+
+@router.post("/pairings/{pairing_id}/reassign")
+async def reassign(pairing_id: UUID, desk: Console, posted: Form) -> Response:
+    mentor, reason = uuid_or_none(posted.get("mentor_id")), text(posted, "reason")
+    problems = {}
+    if mentor is None:
+        problems["mentor_id"] = desk.error_words("choose_person")
+    if not reason:
+        problems["reason"] = desk.error_words("reason_required")
+    if not problems:
+        try:
+            made = await desk.api.call("matching", "POST", f"/v1/pairings/{pairing_id}/reassign", desk.staff,
+                                       json={"mentor_id": str(mentor), "reason": reason})
+            return desk.redirect(f"/console/pairings/{made['id']}?done=reassigned")
+        except ServiceError as error:
+            if not _refused(error):
+                raise
+            problems["mentor_id" if error.field == "mentor_id" else "reason"] = desk.error_words(error)
+    return await _pairing_page(desk, pairing_id, 422, problems=problems,
+                               values={"mentor_id": str(mentor or ""), "reason": reason})
+
+
+@router.post("/pairings/{pairing_id}/end")
+async def end(pairing_id: UUID, desk: Console, posted: Form) -> Response:
+    code, reason = str(posted.get("reason_code") or ""), text(posted, "end_reason")
+    problems = {}
+    if code not in labels.END_REASONS:
+        problems["reason_code"] = desk.error_words("reason_required")
+    if not reason:
+        problems["end_reason"] = desk.error_words("reason_required")
+    if not problems:
+        try:
+            await desk.api.call("matching", "POST", f"/v1/pairings/{pairing_id}/end", desk.staff,
+                                json={"reason_code": code, "reason": reason})
+            return desk.redirect(f"/console/pairings/{pairing_id}?done=ended")
+        except ServiceError as error:
+            if not _refused(error):
+                raise
+            problems["end_reason"] = desk.error_words(error)
+    return await _pairing_page(desk, pairing_id, 422, problems=problems,
+                               end_values={"reason_code": code, "end_reason": reason})
+
+
+# --- rounds with review ---------------------------------------------------------------------------------------
+
+@router.get("/programs/{program_id}/rounds")
+async def rounds(program_id: UUID, desk: Console) -> Response:
+    program, found = await asyncio.gather(
+        desk.api.call("profiles", "GET", f"/v1/programs/{program_id}", desk.staff),
+        desk.api.call("matching", "GET", f"/v1/programs/{program_id}/rounds", desk.staff))
+    return desk.render("console/rounds.html", program=program, rounds=found)
+
+
+@router.post("/programs/{program_id}/rounds")
+async def run_round(program_id: UUID, desk: Console, posted: Form) -> Response:
+    started = await desk.api.call("matching", "POST", f"/v1/programs/{program_id}/rounds", desk.staff, json={})
+    return desk.redirect(f"/console/rounds/{started.get('round_id') or started['id']}?done=round_started")
+
+
+async def _round_page(desk: Desk, round_id: UUID, status: int = 200, **context: Any) -> Response:
+    found = await desk.api.call("matching", "GET", f"/v1/rounds/{round_id}", desk.staff)
+    program = await desk.api.call("profiles", "GET", f"/v1/programs/{found['program_id']}", desk.staff)
+    pairs, unpaired = found.get("pairs") or [], found.get("unpaired") or []
+    ids = {p[k] for p in pairs for k in ("mentee_id", "mentor_id")} | {u["mentee_id"] for u in unpaired}
+    ids |= {s[k] for s in found.get("skipped") or () for k in ("mentee_id", "mentor_id")}
+    names = await desk.names(ids)
+    template = "console/_round_progress.html" if context.get("partial") else "console/round.html"
+    return desk.render(template, status, round=found, program=program, pairs=pairs, unpaired=unpaired,
+                       names=names, **context)
+
+
+@router.get("/rounds/{round_id}")
+async def a_round(round_id: UUID, desk: Console, done: str | None = None) -> Response:
+    partial = desk.request.headers.get("hx-request") == "true"
+    return await _round_page(desk, round_id, done=done, partial=partial)
+
+
+async def _round_action(desk: Desk, round_id: UUID, method: str, path: str, body: Any, done: str) -> Response:
+    try:
+        await desk.api.call("matching", method, f"/v1/rounds/{round_id}{path}", desk.staff, json=body)
+    except ServiceError as error:
+        if not _refused(error):
+            raise
+        return await _round_page(desk, round_id, 422, error=desk.error_words(error))
+    return desk.redirect(f"/console/rounds/{round_id}?done={done}")
+
+
+@router.post("/rounds/{round_id}/pairs/{mentee_id}/remove")
+async def remove_pair(round_id: UUID, mentee_id: UUID, desk: Console, posted: Form) -> Response:
+    return await _round_action(desk, round_id, "DELETE", f"/pairs/{mentee_id}", None, "removed")
+
+
+@router.post("/rounds/{round_id}/swap")
+async def swap(round_id: UUID, desk: Console, posted: Form) -> Response:
+    a, b = uuid_or_none(posted.get("mentee_a")), uuid_or_none(posted.get("mentee_b"))
+    if a is None or b is None or a == b:
+        return await _round_page(desk, round_id, 422, swap_error=desk.error_words("choose_person"))
+    return await _round_action(desk, round_id, "POST", "/swap", {"mentee_a": str(a), "mentee_b": str(b)},
+                               "swapped")
+
+
+@router.post("/rounds/{round_id}/{action}")
+async def publish_or_discard(round_id: UUID, action: str, desk: Console, posted: Form) -> Response:
+    if action not in ("publish", "discard"):
+        return desk.render("console/not_found.html", 404)
+    return await _round_action(desk, round_id, "POST", f"/{action}", None,
+                               "published" if action == "publish" else "discarded")

@@ -1,0 +1,151 @@
+"""Reports: the services' published tables (every suppression decided by `plumbing.disclosure` in the service;
+the web shows a cell as its number, "fewer than 5" or withheld), the trends as SVG charts drawn on the server, and
+the services' CSV exports. A coordinator sees their chapter; an administrator a chapter, or every chapter."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from fastapi import APIRouter
+from fastapi.responses import Response
+
+from ..adapters.services import ServiceError
+from ..entrypoints import labels as participant_labels
+from . import labels
+from .core import Console, ConsoleRoute, Desk
+
+router = APIRouter(prefix="/console", include_in_schema=False, route_class=ConsoleRoute)
+
+REPORTS = {"people": "profiles", "mentorships": "matching", "attendance": "events"}
+CHART_WIDTH, CHART_HEIGHT, MARGIN = 640, 240, 36
+
+
+def column_label(desk: Desk, code: str) -> str:
+    """"<stage>:<measure>" (or "<stage>.<measure>", or a measure alone) in words."""
+    for separator in (":", "."):
+        if separator in code:
+            stage, _, measure = code.partition(separator)
+            return f"{desk._(participant_labels.STAGES.get(stage, stage))}: {_measure(desk, measure)}"
+    return _measure(desk, code)
+
+
+def _measure(desk: Desk, code: str) -> str:
+    return desk._(labels.MEASURES[code]) if code in labels.MEASURES else code
+
+
+def cell_words(desk: Desk, cell: dict | None, threshold: int) -> str:
+    if not cell:
+        return ""
+    if cell.get("shown") == "exact" and cell.get("value") is not None:
+        return f"{cell['value']:,}"
+    if cell.get("shown") == "fewer_than_threshold":
+        return desk._(labels.C_("fewer than %(threshold)s"), threshold=threshold)
+    return desk._(labels.C_("withheld"))
+
+
+def table_view(desk: Desk, table: dict | None, row_names: dict[str, str]) -> dict | None:
+    """A published table as the template shows it: labels in words, each cell as its words."""
+    if not table:
+        return None
+    threshold = table.get("threshold", 5)
+    rows = [row_names.get(r, r) for r in table["rows"]]
+    columns = [column_label(desk, c) for c in table["columns"]]
+    cells = [[cell_words(desk, c, threshold) for c in row] for row in table["cells"]]
+    return {"rows": rows, "columns": columns, "cells": cells,
+            "row_totals": [cell_words(desk, c, threshold) for c in table.get("row_totals") or ()],
+            "column_totals": [cell_words(desk, c, threshold) for c in table.get("column_totals") or ()],
+            "total": cell_words(desk, table.get("total"), threshold),
+            "suppressed": any(c.get("shown") != "exact" for row in table["cells"] for c in row)}
+
+
+def chart(desk: Desk, table: dict | None, title: str) -> dict | None:
+    """The trend table (rows = months, columns = measures) as a line chart: one line per measure, a point per
+    month shown exactly; a month not shown exactly is a gap in its line, marked below the axis."""
+    if not table or not table["rows"]:
+        return None
+    months, measures = table["rows"], table["columns"]
+    values = [[c.get("value") if c.get("shown") == "exact" else None for c in row] for row in table["cells"]]
+    top = max([v for row in values for v in row if v is not None] + [1])
+    plot_w, plot_h = CHART_WIDTH - 2 * MARGIN, CHART_HEIGHT - 2 * MARGIN
+    step = plot_w / max(len(months) - 1, 1)
+
+    def x(i: int) -> float:
+        return round(MARGIN + i * step, 1)
+
+    def y(v: int) -> float:
+        return round(MARGIN + plot_h - v / top * plot_h, 1)
+
+    lines = []
+    for m, measure in enumerate(measures):
+        segments: list[list[tuple[float, float]]] = [[]]
+        points = []
+        for i in range(len(months)):
+            v = values[i][m]
+            if v is None:
+                if segments[-1]:
+                    segments.append([])
+                continue
+            segments[-1].append((x(i), y(v)))
+            points.append((x(i), y(v), v))
+        paths = [" ".join(f"{px},{py}" for px, py in s) for s in segments if len(s) > 1]
+        lines.append({"label": _measure(desk, measure), "paths": paths, "points": points, "style": m % 4})
+    hidden = [x(i) for i in range(len(months)) if any(v is None for v in values[i])]
+    ticks = [{"x": x(i), "label": month} for i, month in enumerate(months)
+             if len(months) <= 12 or i % max(len(months) // 6, 1) == 0]
+    grid = [{"y": y(round(top * f)), "label": round(top * f)} for f in (0, 0.5, 1)]
+    return {"title": title, "width": CHART_WIDTH, "height": CHART_HEIGHT, "lines": lines, "ticks": ticks,
+            "grid": grid, "hidden": hidden, "base": MARGIN + plot_h, "left": MARGIN, "right": CHART_WIDTH - MARGIN}
+
+
+async def _optional(call) -> Any:
+    """A report a service does not answer yet is left out rather than failing the page."""
+    try:
+        return await call
+    except ServiceError as error:
+        if error.status in (403,) or error.status >= 500:
+            raise
+        return None
+
+
+@router.get("/reports")
+async def reports(desk: Console, chapter_id: str = "", stage: str = "") -> Response:
+    staff = desk.staff
+    stage = stage if stage in participant_labels.STAGES else ""
+    chapters = await desk.chapters()
+    if not staff.administrator and not chapter_id and staff.coordinator_of:
+        chapter_id = str(staff.coordinator_of[0])
+    params = {"chapter_id": chapter_id}
+    events_params = {"chapter_id": chapter_id, "limit": 200}
+    people, mentorships, trends, attendance, programs, *events = await asyncio.gather(
+        _optional(desk.api.call("profiles", "GET", "/v1/reports/people", staff, params=params)),
+        _optional(desk.api.call("matching", "GET", "/v1/reports/mentorships", staff,
+                                params={**params, "stage": stage})),
+        _optional(desk.api.call("matching", "GET", "/v1/reports/mentorships/trends", staff,
+                                params={**params, "months": 12})),
+        _optional(desk.api.call("events", "GET", "/v1/reports/attendance", staff, params=params)),
+        desk.programs(),
+        *(_optional(desk.api.call("events", "GET", "/v1/events", staff, params={**events_params, "status": state}))
+          for state in ("published", "completed", "cancelled")))
+    row_names = {p["id"]: p["name"] for p in programs} | {c["id"]: c["name"] for c in chapters}
+    row_names |= {e["id"]: e["title"] for listed in events for e in listed or ()}
+    row_names[""] = row_names["national"] = desk._(labels.C_("National"))
+    meetings = (mentorships or {}).get("meetings_per_pairing")
+    return desk.render(
+        "console/reports.html", chapters=chapters, chapter_id=chapter_id, stage=stage,
+        people=table_view(desk, people, row_names), mentorships=table_view(desk, mentorships, row_names),
+        meetings=table_view(desk, meetings, row_names), attendance=table_view(desk, attendance, row_names),
+        trends=table_view(desk, trends, {}),
+        trend_chart=chart(desk, trends, desk._(labels.C_("Mentorships by month"))))
+
+
+@router.get("/reports/{name}.csv")
+async def export(name: str, desk: Console, chapter_id: str = "", stage: str = "") -> Response:
+    if name not in REPORTS and name != "mentorships-trends":
+        return desk.render("console/not_found.html", 404)
+    service = REPORTS.get(name, "matching")
+    path = "/v1/reports/mentorships/trends.csv" if name == "mentorships-trends" else f"/v1/reports/{name}.csv"
+    params = {"chapter_id": chapter_id, "stage": stage if name == "mentorships" else ""}
+    body = await desk.api.call(service, "GET", path, desk.staff, params=params)
+    return Response(body if isinstance(body, str) else "", media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{name}-report.csv"'})

@@ -1,0 +1,508 @@
+"""The four services as the console calls them (CONSOLE-SPEC.md), in memory behind an httpx transport: the console
+is tested through its real client, tokens and paths. Like the services, the fakes answer a coordinator only about
+their chapters (404 for another chapter's thing), and record every call with the token's claims."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
+from typing import Any
+from urllib.parse import parse_qs
+from uuid import UUID, uuid4
+
+import httpx
+import jwt
+from fastapi import FastAPI, Request
+from plumbing.auth import SigningKeys
+from web.adapters.rendering import negotiate
+from web.adapters.service_tokens import ServiceTokens
+from web.console import router
+from web.console.api import ConsoleApi
+from web.domain.sign_in import Session, SignInLink
+from web.entrypoints.web import Visit, visit
+
+KEYS = SigningKeys.generate()
+URLS = {name: f"http://{name}.test" for name in ("profiles", "matching", "events", "notifications")}
+CSRF = "the-page-csrf-token"
+ROUND = "9a7e0c4e-2b51-4c8e-9d55-3f1f4b0c0a01"
+FAR = "9a7e0c4e-2b51-4c8e-9d55-3f1f4b0c0a02"
+E9 = "9a7e0c4e-2b51-4c8e-9d55-3f1f4b0c0a09"
+
+
+def ident() -> str:
+    return str(uuid4())
+
+
+@dataclass
+class Call:
+    service: str
+    method: str
+    path: str
+    params: dict[str, str]
+    body: Any
+    claims: dict[str, Any]
+
+
+def published(rows: list[str], columns: list[str], cells: list[list[tuple[int | None, str]]]) -> dict:
+    """A table as `plumbing.disclosure.Published` serialises it (cells given as (value, shown))."""
+    def cell(c):
+        return {"value": c[0], "shown": c[1]}
+    return {"rows": rows, "columns": columns, "cells": [[cell(c) for c in row] for row in cells],
+            "row_totals": [cell((None, "withheld")) for _ in rows],
+            "column_totals": [cell((None, "withheld")) for _ in columns], "total": cell((40, "exact")),
+            "threshold": 5}
+
+
+@dataclass
+class Services:
+    chapter: str = field(default_factory=ident)
+    other_chapter: str = field(default_factory=ident)
+    calls: list[Call] = field(default_factory=list)
+    roles: dict[str, dict] = field(default_factory=dict)
+    people: dict[str, dict] = field(default_factory=dict)
+    programs: dict[str, dict] = field(default_factory=dict)
+    enrollments: dict[str, dict] = field(default_factory=dict)
+    pairings: dict[str, dict] = field(default_factory=dict)
+    waitlist: list[dict] = field(default_factory=list)
+    rounds: dict[str, dict] = field(default_factory=dict)
+    events: dict[str, dict] = field(default_factory=dict)
+    roster: dict[str, list[dict]] = field(default_factory=dict)
+    invited: set[tuple[str, str, str]] = field(default_factory=set)
+    refuse: dict[tuple[str, str], tuple[int, str, str | None]] = field(default_factory=dict)
+    audit: dict[str, list[dict]] = field(default_factory=dict)
+
+    # --- the world ----------------------------------------------------------------------------------------
+    def person(self, name: str, chapter: str | None = None, **more) -> dict:
+        p = {"id": ident(), "display_name": name, "email": f"{name.split()[0].lower()}@example.org",
+             "stage": "resident", "chapter_id": chapter or self.chapter, "timezone": "America/Chicago",
+             "preferred_language": "en", "suspended": False, "enrollments": [], **more}
+        self.people[p["id"]] = p
+        return p
+
+    def program(self, name: str, chapter: str | None = None) -> dict:
+        p = {"id": ident(), "name": name, "chapter_id": chapter, "mentee_stages": ["undergraduate"],
+             "mentor_stages": ["resident"]}
+        self.programs[p["id"]] = p
+        return p
+
+    def pairing(self, program: dict, mentee: dict, mentor: dict, status: str = "active", **more) -> dict:
+        p = {"id": ident(), "program_id": program["id"], "mentee_id": mentee["id"], "mentor_id": mentor["id"],
+             "pairing_kind": "general", "status": status, "score": 80, "reason_codes": ["shared_language"],
+             "mentee_accepted": True, "mentor_accepted": True, "term_ends_at": None, "last_met_at": None,
+             "mentee_renews": False, "mentor_renews": False, "overdue": False,
+             "created_at": "2026-01-10T12:00:00+00:00", **more}
+        self.pairings[p["id"]] = p
+        return p
+
+    def event(self, title: str, chapter: str | None = None, state: str = "published") -> dict:
+        starts = datetime(2026, 12, 10, 18, tzinfo=UTC)
+        e = {"id": ident(), "chapter_id": chapter if chapter is not None else self.chapter, "kind": "workshop",
+             "title": title, "description": "", "starts_at": starts.isoformat(),
+             "ends_at": (starts + timedelta(hours=2)).isoformat(), "timezone": "America/Chicago", "capacity": 2,
+             "audience_stages": [], "registration_deadline": (starts - timedelta(days=1)).isoformat(),
+             "is_virtual": False, "location": "Room 1", "parent_event_id": None, "exhibitors": [], "state": state}
+        self.events[e["id"]] = e
+        self.roster[e["id"]] = []
+        return e
+
+    # --- the transport ------------------------------------------------------------------------------------
+    def calls_to(self, service: str, method: str | None = None, path: str | None = None) -> list[Call]:
+        return [c for c in self.calls if c.service == service and (method is None or c.method == method)
+                and (path is None or re.fullmatch(path, c.path))]
+
+    def handle(self, request: httpx.Request) -> httpx.Response:
+        service = request.url.host.split(".")[0]
+        token = request.headers["authorization"].removeprefix("Bearer ")
+        claims = jwt.decode(token, options={"verify_signature": False})
+        assert claims["aud"] == service, "a token is minted for the service called"
+        params = {k: v[0] for k, v in parse_qs(request.url.query.decode()).items()}
+        body = json.loads(request.content) if request.content else None
+        call = Call(service, request.method, request.url.path, params, body, claims)
+        self.calls.append(call)
+        refused = self.refuse.get((request.method, request.url.path))
+        if refused:
+            status, code, field_name = refused
+            return httpx.Response(status, json={"error": {"code": code, "message": code, "field": field_name}})
+        try:
+            answer = getattr(self, f"serve_{service}")(call)
+        except LookupError:
+            return httpx.Response(404, json={"error": {"code": "not_found", "message": "not found"}})
+        if isinstance(answer, httpx.Response):
+            return answer
+        if answer is None:
+            return httpx.Response(204)
+        if isinstance(answer, str):
+            return httpx.Response(200, text=answer, headers={"content-type": "text/csv"})
+        return httpx.Response(200, json=answer)
+
+    def _mine(self, call: Call, chapter: str | None) -> None:
+        """As the services: a coordinator reaches only their chapters' things (404 otherwise)."""
+        if call.claims["role"] == "admin":
+            return
+        if call.claims["role"] == "coordinator" and chapter in call.claims.get("chapters", []):
+            return
+        raise LookupError
+
+    # --- profiles -----------------------------------------------------------------------------------------
+    def serve_profiles(self, c: Call) -> Any:
+        m, path = c.method, c.path
+        if m == "GET" and (found := re.fullmatch(r"/v1/people/([^/]+)/roles", path)):
+            assert c.claims["role"] in ("service", "admin")
+            return self.roles.get(found[1], {"administrator": False, "coordinator_of": []})
+        if m == "GET" and path == "/v1/people/names":
+            ids = c.params["ids"].split(",")
+            assert len(ids) <= 200
+            return [{"id": i, "display_name": self.people[i]["display_name"]} for i in ids if i in self.people
+                    and (c.claims["role"] == "admin" or self.people[i]["chapter_id"] in c.claims.get("chapters", []))]
+        if m == "GET" and path == "/v1/people":
+            chapter = c.params.get("chapter_id")
+            if chapter:
+                self._mine(c, chapter)
+            items = [p for p in self.people.values() if c.claims["role"] == "admin"
+                     or p["chapter_id"] in c.claims.get("chapters", [])]
+            if q := c.params.get("q"):
+                items = [p for p in items if q.lower() in p["display_name"].lower()]
+            if program := c.params.get("program_id"):
+                items = [p for p in items if any(e["program_id"] == program for e in p["enrollments"])]
+            if role := c.params.get("role"):
+                items = [p for p in items if any(e["role"] == role for e in p["enrollments"])]
+            return {"items": items, "total": len(items), "offset": 0, "limit": 25}
+        if m == "GET" and (found := re.fullmatch(r"/v1/people/([^/]+)", path)):
+            person = self.people[found[1]]
+            self._mine(c, person["chapter_id"])
+            return person
+        if m == "GET" and (found := re.fullmatch(r"/v1/people/([^/]+)/enrollments", path)):
+            self._mine(c, self.people[found[1]]["chapter_id"])
+            return self.people[found[1]]["enrollments"]
+        if m == "POST" and (found := re.fullmatch(r"/v1/people/([^/]+)/(suspend|reinstate)", path)):
+            person = self.people[found[1]]
+            self._mine(c, person["chapter_id"])
+            person["suspended"] = found[2] == "suspend"
+            return person
+        if m in ("PUT", "DELETE") and (found := re.fullmatch(r"/v1/people/([^/]+)/roles/coordinator/([^/]+)", path)):
+            assert c.claims["role"] == "admin"
+            roles = self.roles.setdefault(found[1], {"administrator": False, "coordinator_of": []})
+            if m == "PUT":
+                roles["coordinator_of"].append(found[2])
+            else:
+                roles["coordinator_of"].remove(found[2])
+            return None
+        if m == "GET" and path == "/v1/programs":
+            return list(self.programs.values())
+        if m == "POST" and path == "/v1/programs":
+            made = {"id": ident(), **c.body}
+            self.programs[made["id"]] = made
+            return made
+        if m == "GET" and (found := re.fullmatch(r"/v1/programs/([^/]+)", path)):
+            program = self.programs[found[1]]
+            self._mine(c, program["chapter_id"])
+            return program
+        if m == "GET" and path == "/v1/chapters":
+            return [{"id": self.chapter, "name": "Chicago", "timezone": "America/Chicago"},
+                    {"id": self.other_chapter, "name": "Miami", "timezone": "America/New_York"}]
+        if m == "POST" and path == "/v1/chapters":
+            return {"id": ident(), **c.body}
+        if m == "GET" and path == "/v1/enrollments":
+            items = [e for e in self.enrollments.values() if e["approval"] == "pending"
+                     and (c.claims["role"] == "admin" or e["chapter_id"] in c.claims.get("chapters", []))]
+            return {"items": items, "total": len(items)}
+        if m == "POST" and (found := re.fullmatch(r"/v1/enrollments/([^/]+)/(approve|suspend)", path)):
+            e = self.enrollments[found[1]]
+            self._mine(c, e["chapter_id"])
+            e["approval"] = "approved" if found[2] == "approve" else "suspended"
+            return e
+        if m == "POST" and path in ("/v1/invitations/preview", "/v1/invitations"):
+            return self._invitations(c, preview=path.endswith("preview"))
+        if m == "GET" and path.startswith("/v1/reports/people"):
+            if path.endswith(".csv"):
+                return "program,invited\nInto Medicine,<5\n"
+            return published([next(iter(self.programs))], ["undergraduate:invited", "undergraduate:enrolled_mentees"],
+                             [[(12, "exact"), (3, "fewer_than_threshold")]])
+        if m == "GET" and path == "/v1/audit":
+            return self._audit(c, "profiles")
+        raise AssertionError(f"profiles has no {m} {path} in the spec")
+
+    def _invitations(self, c: Call, preview: bool) -> Any:
+        program = self.programs[c.body["program_id"]]
+        self._mine(c, program["chapter_id"])
+        lines = c.body["csv"].strip().splitlines()
+        header = [h.strip().lower() for h in lines[0].split(",")]
+        rows, seen = [], set()
+        for number, line in enumerate(lines[1:], start=2):
+            values = dict(zip(header, [v.strip() for v in line.split(",")], strict=False))
+            problems = []
+            if not values.get("name"):
+                problems.append({"field": "name", "code": "required"})
+            if "@" not in values.get("email", ""):
+                problems.append({"field": "email", "code": "invalid_email"})
+            elif values["email"] in seen:
+                problems.append({"field": "email", "code": "duplicate_in_file"})
+            if values.get("stage") not in ("resident", "attending", "undergraduate"):
+                problems.append({"field": "stage", "code": "unknown_stage"})
+            seen.add(values.get("email", ""))
+            key = (values.get("email", ""), program["id"], c.body["role"])
+            rows.append({"line": number, "name": values.get("name"), "email": values.get("email"),
+                         "stage": values.get("stage"), "valid": not problems, "problems": problems,
+                         "already": "invited" if key in self.invited else None})
+        valid = [r for r in rows if r["valid"]]
+        if preview:
+            return {"rows": rows, "valid": len(valid), "invalid": len(rows) - len(valid)}
+        invited = []
+        for row in valid:
+            key = (row["email"], program["id"], c.body["role"])
+            if key in self.invited:
+                continue
+            self.invited.add(key)
+            person = self.person(row["name"], program["chapter_id"], email=row["email"],
+                                 preferred_language="es" if row["email"].endswith(".mx") else "en")
+            invited.append({"invitation_id": ident(), "person_id": person["id"], "email": row["email"],
+                            "display_name": row["name"], "preferred_language": person["preferred_language"]})
+        return {"invited": invited, "already_invited": len(valid) - len(invited), "invalid": len(rows) - len(valid)}
+
+    def _audit(self, c: Call, service: str) -> Any:
+        if c.claims["role"] != "admin":
+            return httpx.Response(403, json={"error": {"code": "forbidden", "message": "administrators only"}})
+        return {"entries": self.audit.get(service, []), "next_after": None}
+
+    # --- matching -----------------------------------------------------------------------------------------
+    def serve_matching(self, c: Call) -> Any:
+        m, path = c.method, c.path
+        if m == "GET" and path == "/v1/audit":
+            return self._audit(c, "matching")
+        if m == "GET" and path.startswith("/v1/reports/mentorships"):
+            if path.endswith(".csv"):
+                return "month,paired\n2026-01,<5\n"
+            if "trends" in path:
+                return published(["2026-01", "2026-02", "2026-03"], ["paired", "completed"],
+                                 [[(10, "exact"), (6, "exact")], [(None, "fewer_than_threshold"), (7, "exact")],
+                                  [(12, "exact"), (None, "withheld")]])
+            return {**published([next(iter(self.programs))], ["undergraduate:paired"], [[(8, "exact")]]),
+                    "meetings_per_pairing": published(["all"], ["0", "1-2"], [[(None, "withheld"), (9, "exact")]])}
+        if m == "GET" and (found := re.fullmatch(r"/v1/people/([^/]+)/pairings", path)):
+            self._mine(c, self.people[found[1]]["chapter_id"])
+            return [p for p in self.pairings.values() if found[1] in (p["mentee_id"], p["mentor_id"])]
+        if found := re.fullmatch(r"/v1/programs/([^/]+)/(pairings|waitlist|feedback|rounds)", path):
+            program = self.programs[found[1]]
+            self._mine(c, program["chapter_id"])
+            kind = found[2]
+            if kind == "pairings" and m == "POST":
+                made = self.pairing(program, self.people[c.body["mentee_id"]], self.people[c.body["mentor_id"]],
+                                    status="proposed")
+                return httpx.Response(201, json=made)
+            if kind == "pairings":
+                items = [p for p in self.pairings.values() if p["program_id"] == program["id"]]
+                return {"items": items, "total": len(items)}
+            if kind == "waitlist":
+                return self.waitlist
+            if kind == "feedback":
+                return [{"pairing_id": p["id"], "from_role": "mentee", "rating": 5, "comment": "Very helpful",
+                         "given_at": "2026-02-01T12:00:00+00:00"} for p in list(self.pairings.values())[:1]]
+            if m == "POST":
+                r = {"id": ident(), "program_id": program["id"], "status": "queued", "progress": 0,
+                     "requested_at": "2026-03-01T12:00:00+00:00"}
+                self.rounds[r["id"]] = r
+                return httpx.Response(202, json=r)
+            return [r for r in self.rounds.values() if r["program_id"] == program["id"]]
+        if found := re.fullmatch(r"/v1/pairings/([^/]+)(?:/(\w+))?", path):
+            pairing = self.pairings[found[1]]
+            self._mine(c, self.programs[pairing["program_id"]]["chapter_id"])
+            if m == "GET":
+                return pairing
+            if found[2] == "end":
+                pairing["status"] = "ended"
+                return pairing
+            if found[2] == "reassign":
+                pairing["status"] = "ended"
+                made = self.pairing(self.programs[pairing["program_id"]], self.people[pairing["mentee_id"]],
+                                    self.people[c.body["mentor_id"]], status="proposed")
+                return httpx.Response(201, json=made)
+        if found := re.fullmatch(r"/v1/rounds/([^/]+)(/.*)?", path):
+            r = self.rounds[found[1]]
+            self._mine(c, self.programs[r["program_id"]]["chapter_id"])
+            rest = found[2] or ""
+            if m == "GET":
+                return r
+            if m == "DELETE" and rest.startswith("/pairs/"):
+                mentee = rest.split("/")[-1]
+                r["pairs"] = [p for p in r["pairs"] if p["mentee_id"] != mentee]
+                r["unpaired"].append({"mentee_id": mentee, "reason_code": "removed_by_coordinator"})
+                return None
+            if rest in ("/publish", "/discard"):
+                r["status"] = "published" if rest == "/publish" else "discarded"
+                return r
+            if rest == "/swap":
+                return r
+        raise AssertionError(f"matching has no {m} {path} in the spec")
+
+    # --- events -------------------------------------------------------------------------------------------
+    def serve_events(self, c: Call) -> Any:
+        m, path = c.method, c.path
+        if m == "GET" and path == "/v1/audit":
+            return self._audit(c, "events")
+        if m == "GET" and path.startswith("/v1/reports/attendance"):
+            if path.endswith(".csv"):
+                return "event,registered\nWorkshop,<5\n"
+            return published([next(iter(self.events))], ["registered", "attended"], [[(20, "exact"), (17, "exact")]])
+        if m == "GET" and path == "/v1/events":
+            chapter = c.params.get("chapter_id")
+            if chapter:
+                self._mine(c, chapter)
+            state = c.params.get("status", "published")
+            return [e for e in self.events.values() if (not chapter or e["chapter_id"] == chapter)
+                    and e["state"] == state]
+        if m == "POST" and path == "/v1/events":
+            self._mine(c, c.body.get("chapter_id"))
+            made = {"id": ident(), **c.body, "state": "draft", "parent_event_id": None, "exhibitors": []}
+            self.events[made["id"]] = made
+            self.roster[made["id"]] = []
+            return httpx.Response(201, json=made)
+        if found := re.fullmatch(r"/v1/events/([^/]+)(/.*)?", path):
+            event = self.events[found[1]]
+            self._mine(c, event["chapter_id"])
+            rest = found[2] or ""
+            roster = self.roster[event["id"]]
+            if rest == "" and m == "GET":
+                return event
+            if rest == "" and m == "PATCH":
+                event.update(c.body)
+                return event
+            if rest in ("/publish", "/cancel", "/complete"):
+                event["state"] = {"/publish": "published", "/cancel": "cancelled", "/complete": "completed"}[rest]
+                return event
+            if rest == "/registrations":
+                return {"counts": {"confirmed": sum(r["status"] == "confirmed" for r in roster)},
+                        "registrations": roster}
+            if rest == "/attendance":
+                return [{"person_id": r["person_id"], "status": r["status"], "checked_in_at": r.get("checked_in_at")}
+                        for r in roster]
+            if rest == "/check-ins" and m == "POST":
+                entry = next(r for r in roster if r["person_id"] == c.body["person_id"])
+                entry["checked_in_at"] = "2026-12-10T18:05:00+00:00"
+                return httpx.Response(201, json={"person_id": entry["person_id"],
+                                                 "checked_in_at": entry["checked_in_at"]})
+            if rest.startswith("/check-ins/") and m == "DELETE":
+                next(r for r in roster if r["person_id"] == rest.split("/")[-1])["checked_in_at"] = None
+                return None
+            if (removed := re.fullmatch(r"/registrations/([^/]+)/remove", rest)) and m == "POST":
+                next(r for r in roster if r["person_id"] == removed[1])["status"] = "removed"
+                return None
+        raise AssertionError(f"events has no {m} {path} in the spec")
+
+    def serve_notifications(self, c: Call) -> Any:
+        if c.method == "GET" and c.path == "/v1/audit":
+            return self._audit(c, "notifications")
+        raise AssertionError(f"notifications has no {c.method} {c.path} in the spec")
+
+
+class FakeLinks:
+    def __init__(self) -> None:
+        self.links: list[SignInLink] = []
+
+    async def add(self, link: SignInLink) -> None:
+        self.links.append(link)
+
+
+class FakeUnitOfWork:
+    def __init__(self, links: FakeLinks) -> None:
+        self.links = links
+        self.committed = False
+
+    async def __aenter__(self) -> FakeUnitOfWork:
+        return self
+
+    async def __aexit__(self, *exc) -> None:
+        return None
+
+    async def commit(self) -> None:
+        self.committed = True
+
+
+class FakeMailer:
+    def __init__(self) -> None:
+        self.sent: list[dict] = []
+
+    async def send(self, to: str, subject: str, text: str, html: str) -> bool:
+        self.sent.append({"to": to, "subject": subject, "text": text, "html": html})
+        return True
+
+
+def console_app(services: Services, person_id: str) -> tuple[FastAPI, FakeMailer, FakeLinks]:
+    """The console's pages alone, signed in as `person_id` (the visit is given; sign-in has its own tests)."""
+    app = FastAPI()
+    app.include_router(router)
+    tokens = ServiceTokens(KEYS.private_pem, 60)
+    app.state.console_api = ConsoleApi(httpx.AsyncClient(transport=httpx.MockTransport(services.handle)), URLS,
+                                       tokens)
+    app.state.settings = SimpleNamespace(public_base_url="http://web.test")
+    mailer, links = FakeMailer(), FakeLinks()
+    app.state.mailer = mailer
+    app.state.new_unit_of_work = lambda: FakeUnitOfWork(links)
+
+    async def signed_in(request: Request) -> Visit:
+        session = Session("digest", CSRF, datetime.now(UTC) + timedelta(hours=1), person_id=UUID(person_id),
+                          chapter_id=UUID(services.chapter), stage="attending", timezone="America/Chicago")
+        return Visit(request, session, "session-id", negotiate(request.headers.get("accept-language")), CSRF)
+
+    app.dependency_overrides[visit] = signed_in
+    return app, mailer, links
+
+
+def browser(app: FastAPI, language: str = "en") -> httpx.AsyncClient:
+    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://web.test",
+                             headers={"accept-language": language})
+
+
+def make_world() -> dict:
+    """Two chapters; in ours a program with a mentor, a mentee paired with them, someone waiting, a pending
+    mentor enrolment, an event with a roster and a drafted round; in the other a program, a person and an event."""
+    s = Services()
+    coordinator = s.person("Carla Coordinator")
+    admin = s.person("Ada Administrator")
+    s.roles[coordinator["id"]] = {"administrator": False, "coordinator_of": [s.chapter]}
+    s.roles[admin["id"]] = {"administrator": True, "coordinator_of": []}
+    program = s.program("Into Medicine", s.chapter)
+    other_program = s.program("Miami Mentors", s.other_chapter)
+    mentor = s.person("Dr. Ana Reyes", enrollments=[{"id": "e1", "program_id": program["id"], "role": "mentor",
+                                                     "approval": "approved", "withdrawn": False, "capacity": 2}])
+    mentee = s.person("Ben Student", stage="undergraduate",
+                      enrollments=[{"id": "e2", "program_id": program["id"], "role": "mentee",
+                                    "approval": "not_required", "withdrawn": False, "capacity": 1}])
+    waiting = s.person("Cleo Waiting", stage="undergraduate")
+    stranger = s.person("Sam Elsewhere", s.other_chapter)
+    pairing = s.pairing(program, mentee, mentor, overdue=True, last_met_at="2026-01-20T12:00:00+00:00")
+    s.waitlist.append({"enrollment_id": "e3", "person_id": waiting["id"], "pairing_kind": "general", "position": 1,
+                       "waiting_since": "2026-02-01T12:00:00+00:00"})
+    s.enrollments[E9] = {"id": E9, "person_id": mentor["id"], "program_id": program["id"], "role": "mentor",
+                           "approval": "pending", "capacity": 2, "chapter_id": s.chapter,
+                           "display_name": mentor["display_name"]}
+    event = s.event("Suturing workshop")
+    s.roster[event["id"]] = [
+        {"id": "r1", "person_id": mentee["id"], "status": "confirmed", "checked_in_at": None},
+        {"id": "r2", "person_id": waiting["id"], "status": "waitlisted", "waitlist_position": 1},
+        {"id": "r3", "person_id": mentor["id"], "status": "confirmed", "checked_in_at": None},
+    ]
+    other_event = s.event("Miami mixer", s.other_chapter)
+    s.rounds[ROUND] = {"id": ROUND, "program_id": program["id"], "status": "draft", "progress": 100,
+                          "requested_at": "2026-03-01T12:00:00+00:00", "paired": 1,
+                          "pairs": [{"mentee_id": mentee["id"], "mentor_id": mentor["id"], "score": 87,
+                                     "reason_codes": ["specialty_overlap", "same_time_zone"]}],
+                          "unpaired": [{"mentee_id": waiting["id"], "reason_code": "mentors_full"}]}
+    return {"s": s, "coordinator": coordinator, "admin": admin, "program": program, "other_program": other_program,
+            "mentor": mentor, "mentee": mentee, "waiting": waiting, "stranger": stranger, "pairing": pairing,
+            "event": event, "other_event": other_event}
+
+
+def pages(world) -> list[str]:
+    program, event = world["program"]["id"], world["event"]["id"]
+    return ["/console", "/console/people", f"/console/people/{world['mentee']['id']}", "/console/vetting",
+            "/console/programs", f"/console/programs/{program}", f"/console/programs/{program}/invite",
+            f"/console/programs/{program}/rounds", f"/console/rounds/{ROUND}",
+            f"/console/pairings/{world['pairing']['id']}", "/console/events", "/console/events/new",
+            f"/console/events/{event}", f"/console/events/{event}/edit", f"/console/events/{event}/check-in",
+            "/console/reports"]
+
+
+ADMIN_PAGES = ["/console/chapters", "/console/audit"]

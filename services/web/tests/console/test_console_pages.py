@@ -1,0 +1,412 @@
+"""The console's pages against the services' console APIs as CONSOLE-SPEC.md has them (in-memory fakes behind an
+httpx transport): who reaches the console, names joined with one profiles call, the services' refusals worded next
+to their field, the invitation flow and its emails, rounds reviewed before publishing, check-in with and without
+JavaScript, reports as the services publish them, the merged audit trail, and both languages."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+import web
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po
+from web.domain.sign_in import digest
+from web.entrypoints.web import CsrfRefused
+
+from .fakes import ADMIN_PAGES, CSRF, E9, FAR, ROUND, browser, console_app, pages
+
+PACKAGE = Path(web.__file__).parent
+
+
+def as_(world, who: str, language: str = "en"):
+    app, mailer, links = console_app(world["s"], world[who]["id"])
+    return browser(app, language), mailer, links
+
+
+async def test_someone_who_is_neither_coordinator_nor_administrator_finds_no_console(world):
+    async with as_(world, "mentee")[0] as page:
+        for path in ["/console", "/console/people", "/console/reports"]:
+            answer = await page.get(path)
+            assert answer.status_code == 404, path
+            assert "Ben Student" not in answer.text
+    assert not world["s"].calls_to("profiles", "GET", r"/v1/people"), "nothing is asked for a non-staff person"
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+async def test_every_console_page_answers_a_coordinator_and_an_administrator_in_both_languages(world, language):
+    for who, extra in (("coordinator", []), ("admin", ADMIN_PAGES)):
+        async with as_(world, who, language)[0] as page:
+            for path in pages(world) + extra:
+                answer = await page.get(path)
+                assert answer.status_code == 200, (who, path, answer.text[:3000])
+                assert f'<html lang="{language}">' in answer.text
+                assert answer.text.count("<h1") == 1, path
+    if language == "es":
+        async with as_(world, "coordinator", "es")[0] as page:
+            assert "Participantes" in (await page.get("/console/people")).text
+
+
+async def test_the_administrators_pages_are_not_found_for_a_coordinator(world):
+    async with as_(world, "coordinator")[0] as page:
+        for path in ADMIN_PAGES:
+            assert (await page.get(path)).status_code == 404
+
+
+async def test_a_coordinator_gets_staff_tokens_naming_their_chapters_and_an_administrator_none(world):
+    async with as_(world, "coordinator")[0] as page:
+        await page.get("/console/people")
+    claims = world["s"].calls_to("profiles", "GET", "/v1/people")[-1].claims
+    assert claims["role"] == "coordinator" and claims["chapters"] == [world["s"].chapter]
+    assert claims["person_id"] == world["coordinator"]["id"]
+    async with as_(world, "admin")[0] as page:
+        await page.get("/console/people")
+    claims = world["s"].calls_to("profiles", "GET", "/v1/people")[-1].claims
+    assert claims["role"] == "admin" and "chapters" not in claims
+
+
+async def test_another_chapters_person_program_pairing_and_event_are_not_found_without_a_hint(world):
+    s = world["s"]
+    s.pairings[FAR] = {**world["pairing"], "id": FAR, "program_id": world["other_program"]["id"]}
+    async with as_(world, "coordinator")[0] as page:
+        for path in [f"/console/people/{world['stranger']['id']}", f"/console/programs/{world['other_program']['id']}",
+                     f"/console/pairings/{FAR}", f"/console/events/{world['other_event']['id']}",
+                     f"/console/events/{world['other_event']['id']}/check-in",
+                     f"/console/programs/{world['other_program']['id']}/invite"]:
+            answer = await page.get(path)
+            assert answer.status_code == 404, path
+            assert "Sam Elsewhere" not in answer.text and "Miami" not in answer.text.split("<main")[1]
+
+
+async def test_participants_are_filtered_with_the_filters_kept_in_the_url_and_no_identity_is_ever_asked(world):
+    async with as_(world, "coordinator")[0] as page:
+        answer = await page.get("/console/people", params={"q": "ben", "role": "mentee", "stage": "nonsense"})
+        person = await page.get(f"/console/people/{world['mentee']['id']}")
+    asked = world["s"].calls_to("profiles", "GET", "/v1/people")[-1].params
+    assert asked["q"] == "ben" and asked["role"] == "mentee" and "stage" not in asked
+    assert "Ben Student" in answer.text and "Dr. Ana Reyes" not in answer.text
+    assert 'value="ben"' in answer.text
+    assert "Into Medicine" in person.text and "Mentored by Dr. Ana Reyes" in person.text
+    assert not [c for c in world["s"].calls if "identity" in c.path]
+
+
+async def test_each_page_joins_names_with_one_profiles_call(world):
+    for path in [f"/console/programs/{world['program']['id']}", f"/console/rounds/{ROUND}",
+                 f"/console/events/{world['event']['id']}", f"/console/events/{world['event']['id']}/check-in"]:
+        world["s"].calls.clear()
+        async with as_(world, "coordinator")[0] as page:
+            answer = await page.get(path)
+        assert len(world["s"].calls_to("profiles", "GET", "/v1/people/names")) == 1, path
+        assert "Ben Student" in answer.text, path
+    assert not world["s"].calls_to("matching", path=r".*/names") and not world["s"].calls_to("events", path=r".*names")
+
+
+async def test_a_programs_page_shows_pairings_with_names_status_last_meeting_overdue_waitlist_and_feedback(world):
+    async with as_(world, "coordinator")[0] as page:
+        text = (await page.get(f"/console/programs/{world['program']['id']}")).text
+    assert "Ben Student" in text and "Dr. Ana Reyes" in text and "meeting overdue" in text
+    assert "January 20, 2026" in text
+    assert "Number 1: Cleo Waiting, waiting since" in text
+    assert "5 out of 5" in text and "Very helpful" in text
+
+
+async def test_pairing_by_hand_sends_the_override_reason_and_words_a_refusal_next_to_its_field(world):
+    s, program = world["s"], world["program"]
+    form = {"csrf": CSRF, "mentee_id": world["waiting"]["id"], "mentor_id": world["mentor"]["id"],
+            "override_reason": ""}
+    s.refuse[("POST", f"/v1/programs/{program['id']}/pairings")] = (409, "mentor_full", None)
+    async with as_(world, "coordinator")[0] as page:
+        refused = await page.post(f"/console/programs/{program['id']}/pairings", data=form)
+        assert refused.status_code == 422
+        assert 'id="override_reason-error">This mentor has no room' in refused.text
+        assert 'aria-invalid="true" aria-describedby="override_reason-error"' in refused.text
+        del s.refuse[("POST", f"/v1/programs/{program['id']}/pairings")]
+        made = await page.post(f"/console/programs/{program['id']}/pairings",
+                               data={**form, "override_reason": "She asked for Ana"})
+    assert made.status_code == 303 and made.headers["location"].endswith("?done=paired")
+    assert s.calls_to("matching", "POST")[-1].body == {"mentee_id": world["waiting"]["id"],
+                                                       "mentor_id": world["mentor"]["id"],
+                                                       "override_reason": "She asked for Ana"}
+
+
+async def test_ending_and_reassigning_need_a_reason_and_reach_matching_with_it(world):
+    s, pairing = world["s"], world["pairing"]
+    async with as_(world, "coordinator")[0] as page:
+        missing = await page.post(f"/console/pairings/{pairing['id']}/end", data={"csrf": CSRF})
+        assert missing.status_code == 422 and 'id="end_reason-error"' in missing.text
+        assert not s.calls_to("matching", "POST")
+        ended = await page.post(f"/console/pairings/{pairing['id']}/end",
+                                data={"csrf": CSRF, "reason_code": "conduct", "end_reason": "Missed three meetings"})
+        assert ended.status_code == 303
+    assert s.calls_to("matching", "POST")[-1].body == {"reason_code": "conduct", "reason": "Missed three meetings"}
+    pairing["status"] = "active"
+    other = s.person("Dr. Omar Diaz")
+    async with as_(world, "coordinator")[0] as page:
+        moved = await page.post(f"/console/pairings/{pairing['id']}/reassign",
+                                data={"csrf": CSRF, "mentor_id": other["id"], "reason": "Closer to home"})
+    assert moved.status_code == 303 and "/console/pairings/" in moved.headers["location"]
+    assert s.calls_to("matching", "POST")[-1].body == {"mentor_id": other["id"], "reason": "Closer to home"}
+
+
+async def test_a_draft_round_shows_pairs_scores_reasons_in_words_the_unpaired_with_why_and_totals(world):
+    async with as_(world, "coordinator")[0] as page:
+        text = (await page.get(f"/console/rounds/{ROUND}")).text
+    assert "Ben Student with Dr. Ana Reyes" in text and "Score 87" in text
+    assert "They share an interest in the same specialty" in text and "They are in the same time zone" in text
+    assert "Cleo Waiting: The mentors who fit have no room left" in text
+    assert "Publish: propose these 1 pairs" in text and "Discard this draft" in text
+
+
+async def test_removing_a_pair_then_publishing_calls_matching_and_the_published_round_has_no_buttons(world):
+    s, mentee = world["s"], world["mentee"]
+    async with as_(world, "coordinator")[0] as page:
+        removed = await page.post(f"/console/rounds/{ROUND}/pairs/{mentee['id']}/remove", data={"csrf": CSRF})
+        assert removed.status_code == 303 and removed.headers["location"].endswith("done=removed")
+        published = await page.post(f"/console/rounds/{ROUND}/publish", data={"csrf": CSRF})
+        assert published.status_code == 303
+        text = (await page.get(f"/console/rounds/{ROUND}?done=published")).text
+    assert [(c.method, c.path) for c in s.calls_to("matching") if c.method != "GET"] == [
+        ("DELETE", f"/v1/rounds/{ROUND}/pairs/{mentee['id']}"), ("POST", f"/v1/rounds/{ROUND}/publish")]
+    assert "The round is published" in text and "Publish:" not in text and "Remove the pair" not in text
+
+
+async def test_a_round_still_running_polls_with_htmx_and_offers_a_reload_without_javascript(world):
+    world["s"].rounds[ROUND].update(status="running", progress=40)
+    async with as_(world, "coordinator")[0] as page:
+        full = (await page.get(f"/console/rounds/{ROUND}")).text
+        partial = (await page.get(f"/console/rounds/{ROUND}", headers={"hx-request": "true"})).text
+    assert 'hx-trigger="load delay:2s"' in full and "Reload to see the draft" in full and "40% done" in full
+    assert partial.lstrip().startswith('<div id="round-progress"') and "<html" not in partial
+
+
+CSV = "\n".join(["name,email,stage", "Dr. Ana One,ana1@example.org,resident",
+                 "Dr. Luis Two,luis@example.mx,attending", ",nobody@example.org,resident",
+                 "Dr. Bad Mail,not-an-address,resident", "Dr. Ana Again,ana1@example.org,resident"])
+
+
+async def test_the_invitation_preview_marks_each_row_valid_or_names_what_is_wrong_and_invites_nobody(world):
+    s, program = world["s"], world["program"]
+    async with as_(world, "coordinator")[0] as page:
+        answer = await page.post(f"/console/programs/{program['id']}/invite",
+                                 data={"csrf": CSRF, "role": "mentor", "step": "preview"},
+                                 files={"file": ("mentors.csv", CSV.encode(), "text/csv")})
+    text = answer.text
+    assert answer.status_code == 200
+    assert "2 lines can be invited; 3 have a problem" in text
+    assert "Line 4" in text and "Name: missing" in text
+    assert "Email: not an email address" in text and "Email: the same address is earlier in the file" in text
+    assert "Invite 2 people as Mentor" in text
+    assert not s.invited and not s.calls_to("profiles", "POST", "/v1/invitations")
+
+
+async def test_confirming_invites_and_mails_each_new_person_a_week_long_sign_in_link_in_their_language(world):
+    program = world["program"]
+    client, mailer, links = as_(world, "coordinator")
+    async with client as page:
+        done = await page.post(f"/console/programs/{program['id']}/invite",
+                               data={"csrf": CSRF, "role": "mentor", "step": "confirm", "csv": CSV})
+        assert "2 people invited; 2 invitation emails sent" in done.text
+        again = await page.post(f"/console/programs/{program['id']}/invite",
+                                data={"csrf": CSRF, "role": "mentor", "step": "confirm", "csv": CSV})
+    assert "0 people invited; 0 invitation emails sent" in again.text
+    assert "Invited before, not invited again: 2" in again.text
+    assert sorted(m["to"] for m in mailer.sent) == ["ana1@example.org", "luis@example.mx"]
+    english = next(m for m in mailer.sent if m["to"] == "ana1@example.org")
+    spanish = next(m for m in mailer.sent if m["to"] == "luis@example.mx")
+    assert "You are invited to mentor in Into Medicine" in english["text"]
+    assert "Te invitamos" in spanish["text"] and spanish["subject"] != english["subject"]
+    assert len(links.links) == 2
+    for message in mailer.sent:
+        secret = re.search(r"http://web\.test/sign-in/([A-Za-z0-9_-]{43,})", message["text"])[1]
+        link = next(link for link in links.links if link.digest == digest(secret))
+        assert link.email == message["to"] and secret not in str(links.links)
+        assert timedelta(days=6, hours=23) < link.expires_at - datetime.now(UTC) <= timedelta(days=7)
+
+
+async def test_vetting_approves_with_an_optional_note_and_refuses_a_suspension_without_one(world):
+    s = world["s"]
+    async with as_(world, "coordinator")[0] as page:
+        queue = await page.get("/console/vetting")
+        assert "Approve Dr. Ana Reyes" in queue.text
+        refused = await page.post(f"/console/enrollments/{E9}/suspend", data={"csrf": CSRF, "note": ""})
+        assert refused.status_code == 422 and f'id="note-{E9}-error">Give a reason.' in refused.text
+        swapped = await page.post(f"/console/enrollments/{E9}/approve", data={"csrf": CSRF, "note": "Checked licence",
+                                                                           "name": "Dr. Ana Reyes"},
+                                  headers={"hx-request": "true"})
+    assert "<html" not in swapped.text and f'id="v-{E9}"' in swapped.text and "The mentor is approved." in swapped.text
+    assert s.calls_to("profiles", "POST", f"/v1/enrollments/{E9}/approve")[0].body == {"note": "Checked licence"}
+    assert not s.calls_to("profiles", "POST", f"/v1/enrollments/{E9}/suspend")
+
+
+async def test_suspending_a_person_needs_a_note_and_then_offers_reinstating(world):
+    s, mentee = world["s"], world["mentee"]
+    async with as_(world, "coordinator")[0] as page:
+        refused = await page.post(f"/console/people/{mentee['id']}/suspend", data={"csrf": CSRF})
+        assert refused.status_code == 422 and 'id="note-error"' in refused.text
+        done = await page.post(f"/console/people/{mentee['id']}/suspend", data={"csrf": CSRF, "note": "Conduct"})
+        assert done.status_code == 303
+        text = (await page.get(done.headers["location"])).text
+    assert s.calls_to("profiles", "POST")[-1].body == {"note": "Conduct"}
+    assert "Reinstate" in text and "Suspended." in text
+
+
+async def test_every_form_refuses_a_post_without_the_pages_csrf_token(world):
+    program, event = world["program"]["id"], world["event"]["id"]
+    posts = [f"/console/programs/{program}/pairings", f"/console/programs/{program}/rounds",
+             f"/console/rounds/{ROUND}/publish", f"/console/pairings/{world['pairing']['id']}/end",
+             f"/console/events/{event}/publish", f"/console/events/{event}/check-in/{world['mentee']['id']}",
+             f"/console/enrollments/{E9}/approve", f"/console/people/{world['mentee']['id']}/suspend",
+             f"/console/programs/{program}/invite", "/console/events/new"]
+    async with as_(world, "coordinator")[0] as page:
+        for path in posts:
+            with pytest.raises(CsrfRefused):
+                await page.post(path, data={"csrf": "forged"})
+    assert not [c for c in world["s"].calls if c.method != "GET"]
+
+
+async def test_check_in_swaps_one_row_with_htmx_and_redirects_back_without_javascript(world):
+    s, event, mentee = world["s"], world["event"], world["mentee"]
+    async with as_(world, "coordinator")[0] as page:
+        page_text = (await page.get(f"/console/events/{event['id']}/check-in")).text
+        assert "0 of 2 checked in." in page_text and "Cleo Waiting" not in page_text
+        row = await page.post(f"/console/events/{event['id']}/check-in/{mentee['id']}", data={"csrf": CSRF},
+                              headers={"hx-request": "true"})
+        assert row.text.lstrip().startswith(f'<li id="p-{mentee["id"]}"') and "Undo: Ben Student" in row.text
+        assert 'data-announce="Ben Student is checked in."' in row.text
+        assert '<p class="lead" id="arrived" hx-swap-oob="true">1 of 2 checked in.</p>' in row.text
+        plain = await page.post(f"/console/events/{event['id']}/check-in/{mentee['id']}",
+                                data={"csrf": CSRF, "undo": "1"})
+        assert plain.status_code == 303 and plain.headers["location"].endswith(f"#p-{mentee['id']}")
+    assert [(c.method, c.path) for c in s.calls_to("events") if c.method != "GET"] == [
+        ("POST", f"/v1/events/{event['id']}/check-ins"), ("DELETE", f"/v1/events/{event['id']}/check-ins/{mentee['id']}")]
+
+
+async def test_the_roster_shows_names_and_the_waitlist_and_removing_someone_needs_a_reason(world):
+    s, event = world["s"], world["event"]
+    async with as_(world, "coordinator")[0] as page:
+        text = (await page.get(f"/console/events/{event['id']}")).text
+        assert "Ben Student" in text and "Number 1 on the waitlist" in text
+        refused = await page.post(f"/console/events/{event['id']}/registrations/{world['mentee']['id']}/remove",
+                                  data={"csrf": CSRF, "reason": " "})
+        assert refused.status_code == 422 and "Give a reason." in refused.text
+        removed = await page.post(f"/console/events/{event['id']}/registrations/{world['mentee']['id']}/remove",
+                                  data={"csrf": CSRF, "reason": "Double booked"})
+    assert removed.status_code == 303
+    assert s.calls_to("events", "POST")[-1].body == {"reason": "Double booked"}
+
+
+async def test_marking_an_event_held_asks_events_to_complete_it(world):
+    s, event = world["s"], world["event"]
+    async with as_(world, "coordinator")[0] as page:
+        assert "Mark it held: record attendance" in (await page.get(f"/console/events/{event['id']}")).text
+        done = await page.post(f"/console/events/{event['id']}/complete", data={"csrf": CSRF})
+        assert done.status_code == 303 and done.headers["location"].endswith("done=event_completed")
+        text = (await page.get(done.headers["location"])).text
+    assert [c.path for c in s.calls_to("events", "POST")] == [f"/v1/events/{event['id']}/complete"]
+    assert "The event is completed" in text and "Mark it held" not in text
+
+
+async def test_attendance_csv_has_names_joined_and_no_cell_a_spreadsheet_would_run(world):
+    s, event = world["s"], world["event"]
+    s.person("=HYPERLINK(evil)")
+    s.roster[event["id"]].append({"id": "r9", "person_id": list(s.people)[-1], "status": "confirmed"})
+    async with as_(world, "coordinator")[0] as page:
+        answer = await page.get(f"/console/events/{event['id']}/attendance.csv")
+    assert answer.headers["content-type"].startswith("text/csv")
+    lines = answer.text.splitlines()
+    assert lines[0] == "name,person_id,status,checked_in_at"
+    assert any(line.startswith("Ben Student,") for line in lines)
+    assert any(line.startswith("'=HYPERLINK(evil)") for line in lines)
+
+
+async def test_an_event_is_created_from_local_times_in_its_time_zone(world):
+    s = world["s"]
+    form = {"csrf": CSRF, "title": "Interview practice", "kind": "workshop", "chapter_id": s.chapter,
+            "timezone": "America/Chicago", "starts_at": "2026-12-01T18:00", "ends_at": "2026-12-01T20:00",
+            "registration_deadline": "2026-11-30T12:00", "capacity": "25", "audience_stages": ["undergraduate"]}
+    async with as_(world, "coordinator")[0] as page:
+        missing = await page.post("/console/events/new", data={**form, "title": ""})
+        assert missing.status_code == 422 and 'id="title-error"' in missing.text
+        made = await page.post("/console/events/new", data=form)
+    assert made.status_code == 303
+    body = s.calls_to("events", "POST", "/v1/events")[-1].body
+    assert body["starts_at"] == "2026-12-01T18:00:00-06:00" and body["capacity"] == 25
+    assert body["chapter_id"] == s.chapter and body["audience_stages"] == ["undergraduate"]
+
+
+async def test_report_cells_read_as_numbers_fewer_than_5_or_withheld_and_the_chart_leaves_gaps(world):
+    async with as_(world, "coordinator")[0] as page:
+        text = (await page.get("/console/reports")).text
+        csv = await page.get("/console/reports/people.csv")
+    assert "<td>12</td>" in text and "<td>fewer than 5</td>" in text and "<td>withheld</td>" in text
+    assert "Undergraduate (pre-med or pre-health): Invited" in text
+    assert "<svg" in text and "<title id=\"chart-title\">Mentorships by month</title>" in text
+    paired = re.findall(r'<circle cx="[\d.]+" cy="[\d.]+" r="3.5" class="series-point s0"/>', text)
+    assert len(paired) == 2, "the month whose count is fewer than 5 has no point"
+    assert text.count('class="axis hidden-mark"') == 2
+    assert csv.text == "program,invited\nInto Medicine,<5\n"
+    asked = world["s"].calls_to("profiles", "GET", "/v1/reports/people")[-1].params
+    assert asked == {"chapter_id": world["s"].chapter}
+
+
+async def test_the_audit_trail_merges_the_four_services_newest_first_with_names(world):
+    s = world["s"]
+
+    def entry(i, at, action, actor, subject=None):
+        return {"id": i, "at": at, "actor": actor, "actor_role": "coordinator", "action": action,
+                "subject_kind": "person" if subject else "program", "subject_id": subject, "chapter_id": s.chapter,
+                "detail": {}, "correlation_id": None}
+    s.audit = {"profiles": [entry(1, "2026-03-01T10:00:00+00:00", "person.viewed", world["coordinator"]["id"],
+                                  world["mentee"]["id"])],
+               "matching": [entry(1, "2026-03-02T10:00:00+00:00", "round.published", world["coordinator"]["id"])],
+               "events": [entry(1, "2026-03-01T12:00:00+00:00", "roster.viewed", world["admin"]["id"])]}
+    async with as_(world, "admin")[0] as page:
+        text = (await page.get("/console/audit")).text.split("<tbody>")[1]
+    order = [text.index(words) for words in ("Published a round", "Looked at an event's roster",
+                                             "Looked at a person's page")]
+    assert order == sorted(order)
+    assert "Carla Coordinator" in text and "Ada Administrator" in text and "Ben Student" in text
+    assert "<tbody>" not in text
+
+
+async def test_an_administrator_grants_and_revokes_the_coordinator_role_of_a_chapter(world):
+    s, mentor = world["s"], world["mentor"]
+    async with as_(world, "admin")[0] as page:
+        text = (await page.get(f"/console/people/{mentor['id']}")).text
+        assert "Make coordinator of Chicago" in text
+        await page.post(f"/console/people/{mentor['id']}/roles/coordinator", data={"csrf": CSRF,
+                                                                                  "chapter_id": s.chapter})
+        assert s.roles[mentor["id"]]["coordinator_of"] == [s.chapter]
+        assert "Revoke: Chicago" in (await page.get(f"/console/people/{mentor['id']}")).text
+        await page.post(f"/console/people/{mentor['id']}/roles/coordinator",
+                        data={"csrf": CSRF, "chapter_id": s.chapter, "revoke": "1"})
+    assert s.roles[mentor["id"]]["coordinator_of"] == []
+    async with as_(world, "coordinator")[0] as page:
+        denied = await page.post(f"/console/people/{mentor['id']}/roles/coordinator",
+                                 data={"csrf": CSRF, "chapter_id": s.chapter})
+    assert denied.status_code == 404
+
+
+def console_messages() -> set[str]:
+    methods = [("**/templates/console/**.html", "jinja2"), ("**/templates/console/**.txt", "jinja2"),
+               ("**/console/**.py", "python")]
+    options = {"**/templates/console/**.html": {"extensions": "jinja2.ext.i18n"},
+               "**/templates/console/**.txt": {"extensions": "jinja2.ext.i18n"}}
+    found = extract_from_dir(str(PACKAGE), methods, options, keywords={"t": None, "C_": None})
+    return {message if isinstance(message, str) else message[0] for _, _, message, _, _ in found}
+
+
+def test_every_console_message_has_its_spanish_translation_in_its_own_catalogue_with_the_same_placeholders():
+    with (PACKAGE / "translations/es/LC_MESSAGES/console.po").open("rb") as source:
+        spanish = {m.id: m.string for m in read_po(source) if m.id}
+    with (PACKAGE / "translations/es/LC_MESSAGES/messages.po").open("rb") as source:
+        shared = {m.id: m.string for m in read_po(source) if m.id}
+    messages = console_messages()
+    assert len(messages) > 200
+    missing = sorted(m for m in messages if not spanish.get(m) and not shared.get(m))
+    assert missing == [], "extract with keywords t and C_ (see console/core.py) and translate these in console.po"
+    placeholders = re.compile(r"%\(\w+\)s")
+    assert [m for m in messages if m in spanish
+            and sorted(placeholders.findall(m)) != sorted(placeholders.findall(spanish[m]))] == []
