@@ -504,3 +504,12 @@ def test_every_deployment_gives_a_stopping_service_time_to_finish_its_jobs_and_c
     needed = ServiceSettings.model_fields["jobs_stop_seconds"].default + POOL_CLOSE_SECONDS
     for name in APP_SERVICES:
         assert deployment(name)["spec"]["template"]["spec"]["terminationGracePeriodSeconds"] > needed, name
+
+
+def test_the_consumers_of_restricted_topics_reach_profiles_for_data_keys_in_compose_and_kubernetes():
+    services = load_compose()["services"]
+    for name in ("matching", "notifications"):
+        assert environment(services[name])["PROFILES_URL"] == "http://profiles:8000"
+        assert env_var(the_container(name), "PROFILES_URL")["value"] == "http://profiles"
+        assert f"{name.upper()}_SERVICE_KEY" in secret_variables(name)
+    assert "PROFILES_DATA_KEY_READERS" in secret_variables("profiles")

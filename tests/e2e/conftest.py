@@ -7,6 +7,7 @@ import contextlib
 import importlib
 import os
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from uuid import uuid4
 
@@ -15,11 +16,14 @@ import pytest
 from devinfra.kafka import TESTS, KafkaAccess
 from devinfra.workspace import service_names, settings_class
 from plumbing.auth import Role, SigningKeys, mint
+from plumbing.personal_data import key_readers, readers_setting
 from plumbing.settings import ServiceSettings, new_secret_key
 from plumbing.testing import caught_up, free_port, serving
 
 # The session's own keys: tokens are signed with the private one, the services hold the public one.
 KEYS = SigningKeys.generate()
+# The signing keys of the services that read people's data keys (matching, notifications).
+READER_KEYS = {reader: new_secret_key() for reader in sorted(key_readers())}
 
 
 @dataclass
@@ -28,6 +32,8 @@ class Platform:
     kafka: KafkaAccess
     sink: object
     database_urls: dict[str, str] = field(default_factory=dict)
+    # The settings the platform built a service with: another instance of it may be made with these (a new group).
+    settings: Callable[..., ServiceSettings] | None = None
 
     def client(self, service: str, role: Role | str = Role.ADMIN, **claims) -> httpx.AsyncClient:
         token = mint(KEYS.private_pem, audience=service, role=role, **claims)
@@ -52,22 +58,31 @@ async def platform(kafka_access, postgres_server, smtp_sink):
     special: dict[str, dict] = {
         "notifications": {"smtp_host": "127.0.0.1", "smtp_port": smtp_sink.smtp_port, "dispatch_poll_seconds": 0.1},
     }
+    # The consumers of restricted topics ask profiles for people's data keys, signing with keys of their own whose
+    # public halves profiles trusts; profiles' address is chosen first, as they are built before it.
+    profiles_port = free_port()
+    for reader, seed in READER_KEYS.items():
+        special.setdefault(reader, {}).update(service_key=seed, profiles_url=f"http://127.0.0.1:{profiles_port}")
+    special["profiles"] = {"data_key_readers": readers_setting(READER_KEYS)}
 
     database_urls: dict[str, str] = {}
 
-    def settings(name: str) -> ServiceSettings:
+    def settings(name: str, instance: str = "", **overrides) -> ServiceSettings:
         # Its own settings class, with a fresh key for each secret of its own (profiles' identity key, ...).
+        # Another `instance` of a service has a database of its own (and `overrides`: a consumer group, say).
         kind = settings_class(name) or ServiceSettings
         own_secrets = {field: new_secret_key() for field in kind.secret_fields()
                        if field != "jwt_public_key" and field not in special.get(name, {})}
-        database_urls[name] = postgres_server.create_database(f"e2e_{name}_{run}")
+        database_url = postgres_server.create_database(f"e2e_{name}_{run}{instance}")
+        if not instance:
+            database_urls[name] = database_url
         return kind(
             service_name=name,
-            database_url=database_urls[name],
+            database_url=database_url,
             **kafka_access.settings(name),
             jwt_public_key=KEYS.public_pem,
             **own_secrets,
-            **special.get(name, {}),
+            **(special.get(name, {}) | overrides),
         )
 
     # Every service of the workspace (devinfra.workspace), each built by its own composition root; the web app last.
@@ -81,8 +96,8 @@ async def platform(kafka_access, postgres_server, smtp_sink):
                                   "public_base_url": f"http://127.0.0.1:{port}", "smtp_host": "127.0.0.1",
                                   "smtp_port": smtp_sink.smtp_port, "jwt_private_key": KEYS.private_pem}
             else:
-                port = None
+                port = profiles_port if name == "profiles" else None
             apps[name] = importlib.import_module(f"{name}.bootstrap").build_app(settings(name))
             urls[name] = await stack.enter_async_context(serving(apps[name], port))
         await caught_up(apps, kafka_access.client_options(TESTS))
-        yield Platform(urls, kafka_access, smtp_sink, database_urls)
+        yield Platform(urls, kafka_access, smtp_sink, database_urls, settings)

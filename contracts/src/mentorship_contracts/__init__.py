@@ -6,6 +6,7 @@ besides the plumbing package.
 
 from . import events, matching, notifications, profiles
 from .envelope import IntegrationEvent, UnknownEventType, decode, message_headers, registered_events
+from .sealed import SealedEvent, sealed_version_of, sealed_versions
 from .topics import BY_NAME, CATALOGUE, Classification, Topic, dead_letter_topic, topic_of
 
 __all__ = [
@@ -13,6 +14,7 @@ __all__ = [
     "CATALOGUE",
     "Classification",
     "IntegrationEvent",
+    "SealedEvent",
     "Topic",
     "UnknownEventType",
     "dead_letter_topic",
@@ -23,5 +25,7 @@ __all__ = [
     "notifications",
     "profiles",
     "registered_events",
+    "sealed_version_of",
+    "sealed_versions",
     "topic_of",
 ]

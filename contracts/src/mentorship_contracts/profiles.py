@@ -7,6 +7,7 @@ from uuid import UUID
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from .envelope import IntegrationEvent, register
+from .sealed import SealedEvent
 from .vocabulary import PairingKind, Role, Specialty, SupportArea, TrainingStage
 
 CHAPTERS = "profiles.chapters"
@@ -525,3 +526,61 @@ class PersonInvited(_ProfilesEvent):
     program_id: UUID
     chapter_id: UUID | None
     role: Role
+
+
+# Sealed versions (see `sealed.py`): the personal fields travel encrypted under the person's data key, which their
+# erasure destroys. Producers publish these instead of the clear versions; consumers open them into the clear ones.
+
+
+@register
+class ContactDetailsChangedV4(_ProfilesEvent, SealedEvent):
+    """Restricted: how to reach a person, and what they agreed to show a matched partner.
+
+    Version 4: version 3 with its personal fields (name, email, time zone, what a partner sees, language) sealed
+    under the person's data key; it opens into version 3."""
+
+    clear_model = ContactDetailsChangedV3
+    closed_schema = True
+    topic = CONTACTS
+    key_field = "person_id"
+    event_type: Literal["profiles.contact_details_changed"] = "profiles.contact_details_changed"
+    schema_version: Literal[4] = 4
+
+    chapter_id: UUID | None
+
+
+@register
+class EmailChangeRequestedV2(_ProfilesEvent, SealedEvent):
+    """Restricted: a person asked to change their email address (see version 1).
+
+    Version 2: version 1 with its personal fields (name, new address, the confirmation link, time zone, language)
+    sealed under the person's data key; it opens into version 1."""
+
+    clear_model = EmailChangeRequested
+    closed_schema = True
+    topic = CONTACTS
+    key_field = "person_id"
+    event_type: Literal["profiles.email_change_requested"] = "profiles.email_change_requested"
+    schema_version: Literal[2] = 2
+
+    chapter_id: UUID | None
+    expires_at: AwareDatetime = Field(description="When the link stops working")
+
+
+@register
+class MatchingProfileChangedV3(_ProfilesEvent, SealedEvent):
+    """Restricted to matching: what the pairing engine may use, consented identity data included.
+
+    Version 3: version 2 with everything that describes the person (specialties, support areas, languages, time
+    zone, region, modalities, identity for matching and requests) sealed under the person's data key; it opens
+    into version 2."""
+
+    clear_model = MatchingProfileChangedV2
+    closed_schema = True
+    topic = MATCHING_PROFILES
+    key_field = "person_id"
+    event_type: Literal["profiles.matching_profile_changed"] = "profiles.matching_profile_changed"
+    schema_version: Literal[3] = 3
+
+    chapter_id: UUID | None
+    stage: TrainingStage

@@ -185,6 +185,8 @@ def _start_all(run_dir: Path, state: _State, services: tuple[Service, ...], time
             "SMTP_HOST": "127.0.0.1",
             "SMTP_PORT": str(smtp_port),
             "PYTHONUNBUFFERED": "1",  # so the log shows what happened right before a crash
+            # Where the consumers of restricted topics ask for people's data keys.
+            "PROFILES_URL": f"http://127.0.0.1:{next((s.port for s in services if s.name == 'profiles'), 8101)}",
         }
         process = spawn([sys.executable, "-m", service.name], logs / f"{service.name}.log", env=env, cwd=repo_root())
         state.record(service.name, process.pid, signal.SIGTERM)

@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from plumbing.auth import SigningKeys
+from plumbing.personal_data import READERS_VARIABLE, key_readers, readers_setting, signing_key_variable
 from plumbing.settings import new_secret_key
 
 from devinfra import kafka, workspace
@@ -54,11 +55,31 @@ class PlatformSecrets:
                 self.kafka_passwords |= kafka.new_passwords([name])
                 added = True
         for name in services:
-            own = _own_secret_variables(name)
+            own = _own_secret_variables(name) - {READERS_VARIABLE}
             keys = self.service_keys.setdefault(name, {})
             for variable in own - set(keys):
                 keys[variable] = new_secret_key()
                 added = True
+            if READERS_VARIABLE in _own_secret_variables(name):
+                added = self._cover_key_readers(keys) or added
+        return added
+
+    def _cover_key_readers(self, keys: dict[str, str]) -> bool:
+        """Profiles trusts the public keys of the services that read data keys (each signs its requests with its own
+        `<SERVICE>_SERVICE_KEY`): derived from theirs, made first if need be."""
+        added = False
+        seeds = {}
+        for reader in sorted(key_readers()):
+            own = self.service_keys.setdefault(reader, {})
+            variable = signing_key_variable(reader)
+            if variable not in own:
+                own[variable] = new_secret_key()
+                added = True
+            seeds[reader] = own[variable]
+        value = readers_setting(seeds)
+        if keys.get(READERS_VARIABLE) != value:
+            keys[READERS_VARIABLE] = value
+            added = True
         return added
 
     def environment(self, service: str) -> dict[str, str]:

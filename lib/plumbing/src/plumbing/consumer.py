@@ -24,10 +24,12 @@ import asyncpg
 from aiokafka.structs import ConsumerRecord
 from faststream.kafka import KafkaBroker, KafkaMessage
 from faststream.middlewares import AckPolicy
-from mentorship_contracts import IntegrationEvent, dead_letter_topic, decode, registered_events
+from mentorship_contracts import IntegrationEvent, SealedEvent, dead_letter_topic, decode, registered_events
 
 from . import correlation, dead_letters
 from .metrics import Metrics
+from .person_keys import DataKey, KeysUnavailable, PersonKeys
+from .personal_data import CannotOpen, open_event
 from .unit_of_work import SharedTransaction, UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -57,9 +59,11 @@ class EventConsumer:
         metrics: Metrics,
         retry: RetryPolicy = RetryPolicy(),
         batch_size: int = 50,
+        person_keys: PersonKeys | None = None,
     ) -> None:
         self.group = group
-        self._handlers = with_later_versions(handlers)
+        self._handlers = with_sealed_versions(with_later_versions(handlers))
+        self._person_keys = person_keys
         self._pool = pool_provider
         self._broker = broker
         self._metrics = metrics
@@ -98,7 +102,7 @@ class EventConsumer:
         subscriber(consume)
 
     async def consume(self, records: tuple[ConsumerRecord, ...]) -> None:
-        batch = []
+        decoded = []
         for record in records:
             try:
                 event = decode(record.value or b"")
@@ -109,8 +113,56 @@ class EventConsumer:
             if handler is None:
                 self._metrics.consumed.labels(topic=record.topic, outcome="ignored").inc()
                 continue
+            decoded.append((record, event, handler))
+        keys = await self._keys_of([event for _, event, _ in decoded if isinstance(event, SealedEvent)])
+        batch = []
+        for record, event, handler in decoded:
+            if isinstance(event, SealedEvent):
+                opened = await self._open(record, event, keys)
+                if opened is None:
+                    continue
+                event = opened
             batch.append((record, event, handler))
         await self._apply_batch(batch)
+
+    async def _keys_of(self, sealed: list[SealedEvent]) -> dict:
+        """The data keys of the people these sealed events are about, asked of profiles until it answers: an event
+        is never skipped because profiles could not say whether its key exists."""
+        if not sealed or self._person_keys is None:
+            return {}
+        people = {event.person_id for event in sealed}
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                keys = await self._person_keys.keys_for(people)
+                stale = {e.person_id for e in sealed if (k := keys.get(e.person_id)) is not None and k.key_id != e.key_id}
+                if stale:  # a key remembered from before: ask once more for these
+                    for person in stale:
+                        self._person_keys.forget(person)
+                    keys |= await self._person_keys.keys_for(stale)
+                return keys
+            except KeysUnavailable as error:
+                log.warning("data keys unavailable; waiting", extra={"attempt": attempt, "error": str(error)})
+                await asyncio.sleep(min(self._retry.delay(min(attempt, 10)), 5.0))
+
+    async def _open(self, record: ConsumerRecord, event: SealedEvent, keys: dict) -> IntegrationEvent | None:
+        """The clear event; None when it is not to be applied: its person was erased (their key is gone, so the
+        event is skipped as applied, no dead letter), or it does not open (dead-lettered)."""
+        if self._person_keys is None:
+            await self._dead_letter(record, "invalid", CannotOpen("this consumer has no source of data keys"))
+            return None
+        key: DataKey | None = keys.get(event.person_id)
+        if key is None:
+            self._metrics.consumed.labels(topic=record.topic, outcome="erased").inc()
+            return None
+        try:
+            if key.key_id != event.key_id:
+                raise CannotOpen(f"sealed under key {event.key_id}, which is not the person's")
+            return open_event(event, key.key)
+        except Exception as error:  # noqa: BLE001 - what does not open, or not into a valid event, is invalid
+            await self._dead_letter(record, "invalid", error)
+            return None
 
     async def _apply_batch(self, batch: list[tuple[ConsumerRecord, IntegrationEvent, Handler]]) -> None:
         """All in one transaction; if that fails (nothing of it took effect), each half in order, down to single
@@ -219,6 +271,16 @@ def with_later_versions(handlers: Mapping[type[IntegrationEvent], Handler]) -> d
             handler = next((handlers[base] for base in model.__mro__[1:] if base in handlers), None)
             if handler is not None:
                 found[model] = handler
+    return found
+
+
+def with_sealed_versions(handlers: Mapping[type[IntegrationEvent], Handler]) -> dict[type[IntegrationEvent], Handler]:
+    """The handlers, each also applying the sealed version of its event (`mentorship_contracts.sealed`), which the
+    consumer opens into the clear version before the handler runs."""
+    found = dict(handlers)
+    for model in registered_events():
+        if issubclass(model, SealedEvent) and model not in found and model.clear_model in handlers:
+            found[model] = handlers[model.clear_model]
     return found
 
 

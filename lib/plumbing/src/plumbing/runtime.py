@@ -32,6 +32,7 @@ from .db import PLUMBING_MIGRATIONS, create_pool, migrate
 from .kafka import broker_security, partitions_of
 from .metrics import Metrics
 from .outbox import OutboxRelay
+from .person_keys import PersonKeys
 from .settings import ServiceSettings
 from .unit_of_work import UnitOfWork
 
@@ -108,12 +109,16 @@ class Service:
 
         return new
 
-    def consume(self, handlers: Mapping[type[IntegrationEvent], Callable], new_unit_of_work: Callable) -> None:
+    def consume(self, handlers: Mapping[type[IntegrationEvent], Callable], new_unit_of_work: Callable,
+                person_keys: PersonKeys | None = None) -> None:
         """Apply these events, each with its service-layer handler `(event, uow)` in a unit of work joining the
-        consumer's inbox transaction. Refuses topics the catalogue does not let this service read."""
-        self.consume_raw({event: in_unit_of_work(new_unit_of_work, handler) for event, handler in handlers.items()})
+        consumer's inbox transaction. Refuses topics the catalogue does not let this service read. With
+        `person_keys`, sealed events are opened before their handlers run (`plumbing.personal_data`)."""
+        self.consume_raw({event: in_unit_of_work(new_unit_of_work, handler) for event, handler in handlers.items()},
+                         person_keys=person_keys)
 
-    def consume_raw(self, handlers: Mapping[type[IntegrationEvent], Handler]) -> None:
+    def consume_raw(self, handlers: Mapping[type[IntegrationEvent], Handler],
+                    person_keys: PersonKeys | None = None) -> None:
         """Apply these events with handlers `(event, shared_transaction)` (what `consume` builds)."""
         if self.consumer is not None:
             raise RuntimeError(f"{self.name} already consumes; give all its handlers at once")
@@ -126,6 +131,7 @@ class Service:
             metrics=self.metrics,
             retry=RetryPolicy(self.settings.consumer_max_attempts, self.settings.consumer_backoff_seconds),
             batch_size=self.settings.consumer_batch_size,
+            person_keys=person_keys,
         )
         self.consumer.subscribe()
 

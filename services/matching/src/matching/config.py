@@ -13,3 +13,9 @@ class MatchingSettings(ServiceSettings):
     # The key identity values are kept under, as keyed hashes (adapters/identity_hashing.py): 32 random bytes,
     # URL-safe base64. A secret without a default: matching refuses to start without it.
     identity_key: SecretStr | None = required_secret("MATCHING_IDENTITY_KEY", "the key identity values are hashed under")
+    # Sealed events on the restricted topics are opened with people's data keys, asked of profiles (PROFILES_URL) in
+    # requests signed with this service's own Ed25519 key (a 32-byte seed, URL-safe base64; profiles trusts its
+    # public key, PROFILES_DATA_KEY_READERS). No default. Keys are kept in memory this long.
+    profiles_url: str = Field(default="http://127.0.0.1:8101", validation_alias="PROFILES_URL")
+    service_key: SecretStr | None = required_secret("MATCHING_SERVICE_KEY", "the key signing requests for data keys")
+    data_key_cache_seconds: float = Field(default=60.0, ge=0, validation_alias="DATA_KEY_CACHE_SECONDS")

@@ -126,6 +126,7 @@ def matching_settings(kafka_settings, postgres_server, topics):
         **kafka_settings("matching"), jwt_public_key=KEYS.public_pem, consumer_backoff_seconds=0.05,
         round_poll_seconds=0.1, lifecycle_poll_seconds=0.2,
         identity_key=base64.urlsafe_b64encode(os.urandom(32)).decode(),  # the deployment's own: no default
+        service_key=base64.urlsafe_b64encode(os.urandom(32)).decode(),
     )
 
 

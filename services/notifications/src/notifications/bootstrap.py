@@ -4,6 +4,7 @@ from email.utils import parseaddr
 from pathlib import Path
 
 from fastapi import FastAPI
+from plumbing import person_keys
 from plumbing.http import create_app
 from plumbing.runtime import Service
 from plumbing.settings import ServiceSettings
@@ -22,7 +23,7 @@ def build_app(settings: ServiceSettings | None = None) -> FastAPI:
     settings = NotificationsSettings.of(settings)
     service = Service(settings, migrations=MIGRATIONS)
     new_unit_of_work = service.units_of_work(NotificationsUnitOfWork)
-    service.consume(consumers.HANDLERS, new_unit_of_work)
+    service.consume(consumers.HANDLERS, new_unit_of_work, person_keys=person_keys.of_settings(settings))
     tokens = UnsubscribeTokens(settings.secret("link_signing_key"))
     links = Links(settings.web_base_url)
     render = Renderer(links, tokens, settings.public_base_url, settings.mail_from)

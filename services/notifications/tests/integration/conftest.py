@@ -50,6 +50,7 @@ def settings_for(postgres_server, kafka_settings, smtp_port: int, **overrides) -
         consumer_group_name=name, database_url=postgres_server.create_database(name), http_port=port,
         public_base_url=f"http://127.0.0.1:{port}",
         **kafka_settings("notifications"), jwt_public_key=KEYS.public_pem, link_signing_key=LINK_SIGNING_KEY,
+        service_key=new_secret_key(),
         smtp_host="127.0.0.1",
         smtp_port=smtp_port, dispatch_poll_seconds=0.05, access_link_grace_seconds=2, **overrides,
     )

@@ -7,10 +7,11 @@ from notifications.adapters.unsubscribe import UnsubscribeTokens
 from notifications.bootstrap import build_app
 from notifications.config import NotificationsSettings
 from plumbing.auth import SigningKeys
+from plumbing.settings import new_secret_key
 from pydantic import ValidationError
 
 COMMON = {"jwt_public_key": SigningKeys.generate().public_pem, "kafka_sasl_username": "notifications",
-          "kafka_sasl_password": "a-password"}
+          "kafka_sasl_password": "a-password", "service_key": new_secret_key()}
 
 
 def test_notifications_refuses_to_start_without_its_link_signing_key(monkeypatch):

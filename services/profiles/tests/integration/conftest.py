@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from uuid import uuid4
+from uuid import UUID, uuid4
 
 import asyncpg
 import httpx
 import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
-from mentorship_contracts import IntegrationEvent, message_headers
+from mentorship_contracts import IntegrationEvent, SealedEvent, decode, message_headers
 from mentorship_contracts import profiles as contract
 from plumbing.auth import Role, SigningKeys, mint
+from plumbing.person_keys import PersonKeys
+from plumbing.personal_data import open_event, readers_setting
+from plumbing.settings import new_secret_key
 from plumbing.testing import eventually, json_object, serving
 from profiles.adapters.sealing import new_key
 from profiles.bootstrap import build_app
@@ -20,6 +23,9 @@ from profiles.config import ProfilesSettings
 
 # The session's own keys: tokens are signed with the private one, the service holds the public one.
 KEYS = SigningKeys.generate()
+# The key pairs of the services that may read data keys, as the deployment configures them (matching's is used to
+# open what profiles seals, as a consumer does).
+READER_KEYS = {"matching": new_secret_key(), "notifications": new_secret_key()}
 ALL_TOPICS = (contract.CHAPTERS, contract.PROGRAMS, contract.PEOPLE, contract.ENROLLMENTS, contract.CONTACTS,
               contract.MATCHING_PROFILES)
 
@@ -52,7 +58,8 @@ async def profiles(kafka_settings, kafka_client_options, postgres_server):
     # A consumer group of its own (of matching's pairings): it shares nothing with other tests' services.
     settings = ProfilesSettings(service_name="profiles", consumer_group_name=f"profiles-it-{uuid4().hex[:8]}",
                                 database_url=database_url, **kafka_settings("profiles"),
-                                jwt_public_key=KEYS.public_pem, identity_key=new_key())
+                                jwt_public_key=KEYS.public_pem, identity_key=new_key(),
+                                data_key_readers=readers_setting(READER_KEYS))
     async with serving(build_app(settings)) as url:
         yield Profiles(url, database_url, kafka_client_options())
 
@@ -60,16 +67,36 @@ async def profiles(kafka_settings, kafka_client_options, postgres_server):
 class Published:
     """What profiles published on its topics, as (topic, key, JSON value)."""
 
-    def __init__(self, kafka: dict) -> None:
+    def __init__(self, kafka: dict, profiles_url: str) -> None:
         # From the start of each topic: they are shared by the session, so readers filter by their own ids.
         self.consumer = AIOKafkaConsumer(*ALL_TOPICS, **kafka, auto_offset_reset="earliest",
                                          group_id=f"profiles-it-{uuid4().hex}")
+        # Sealed events are opened as matching opens them, with the keys profiles gives it; `raw` keeps them as sent.
+        self.keys = PersonKeys(profiles_url, service="matching", service_key=READER_KEYS["matching"])
         self.records: list[tuple[str, str, dict]] = []
+        self.raw: list[tuple[str, str, bytes]] = []
 
     async def _drain(self) -> None:
         for records in (await self.consumer.getmany(timeout_ms=100)).values():
-            self.records.extend((r.topic, r.key.decode(), value) for r in records
-                                if (value := json_object(r.value)) is not None)
+            values = [(r, json_object(r.value)) for r in records]
+            # The keys of the batch's people in one request, as a consumer asks.
+            sealed = {v["person_id"] for _, v in values if v is not None and "sealed" in v}
+            keys = await self.keys.keys_for([UUID(p) for p in sealed]) if sealed else {}
+            for r, value in values:
+                self.raw.append((r.topic, r.key.decode(), r.value))
+                if value is not None:
+                    self.records.append((r.topic, r.key.decode(), self._opened(value, keys)))
+
+    @staticmethod
+    def _opened(value: dict, keys: dict) -> dict:
+        if "sealed" not in value:
+            return value
+        event = decode(value)
+        assert isinstance(event, SealedEvent)
+        key = keys.get(event.person_id)
+        if key is None:
+            return value  # erased: stays sealed
+        return json.loads(open_event(event, key.key).to_json()) | {"sealed_as": event.schema_version}
 
     async def wait_for(self, event_type: str, timeout: float = 30, **fields) -> dict:
         def found():
@@ -88,7 +115,7 @@ class Published:
 
 @pytest.fixture
 async def published(profiles):
-    reader = Published(profiles.kafka)
+    reader = Published(profiles.kafka, profiles.url)
     await reader.consumer.start()
     try:
         yield reader

@@ -11,12 +11,13 @@ from uuid import uuid4
 
 import pytest
 from plumbing.fuzzing import fuzz
+from plumbing.personal_data import readers_setting
 from plumbing.testing import serving
 from profiles.adapters.sealing import new_key
 from profiles.bootstrap import build_app
 from profiles.config import ProfilesSettings
 
-from .conftest import KEYS, Profiles
+from .conftest import KEYS, READER_KEYS, Profiles
 
 
 async def records_of_its_own(api: Profiles) -> dict[str, list[str]]:
@@ -42,7 +43,8 @@ async def test_no_input_makes_the_profiles_api_answer_a_server_error(kafka_setti
     name = f"profiles_fuzz_{uuid4().hex[:8]}"
     database_url = postgres_server.create_database(name)
     settings = ProfilesSettings(service_name="profiles", consumer_group_name=name, database_url=database_url,
-                                **kafka_settings("profiles"), jwt_public_key=KEYS.public_pem, identity_key=new_key())
+                                **kafka_settings("profiles"), jwt_public_key=KEYS.public_pem, identity_key=new_key(),
+                                data_key_readers=readers_setting(READER_KEYS))
     app = build_app(settings)
     async with serving(app) as url:
         api = Profiles(url, database_url, kafka_client_options())

@@ -4,7 +4,7 @@ the person's preferred language, for the emails notifications writes them."""
 from datetime import UTC, datetime
 
 from mentorship_contracts import profiles as contract
-from mentorship_contracts import registered_events
+from mentorship_contracts import registered_events, sealed_version_of
 from mentorship_contracts.vocabulary import Role
 from mentorship_contracts.vocabulary import TrainingStage as S
 from profiles.domain import commands
@@ -37,7 +37,8 @@ async def test_every_event_published_is_the_newest_version_of_its_type_with_a_cl
         commands.RequestEmailChange(mentor.id, "new@example.org", datetime.now(UTC)), uow, anyone)
     await handlers.erase_person(commands.ErasePerson(mentor.id), uow, anyone)
 
-    published = {type(event) for event in uow.published}
+    # The restricted ones leave sealed: profiles' unit of work seals them as it commits (tests/integration).
+    published = {sealed_version_of(type(event)) or type(event) for event in uow.published}
     assert len({event.event_type for event in uow.published}) == 14  # every kind profiles publishes
     assert {model for model in published if model is not newest_version(model.model_fields["event_type"].default)
             } == set()

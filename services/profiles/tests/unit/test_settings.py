@@ -2,12 +2,15 @@
 
 import pytest
 from plumbing.auth import SigningKeys
+from plumbing.personal_data import readers_setting
+from plumbing.settings import new_secret_key
 from profiles.adapters.sealing import new_key
 from profiles.config import ProfilesSettings
 from pydantic import ValidationError
 
 COMMON = {"jwt_public_key": SigningKeys.generate().public_pem, "kafka_sasl_username": "profiles",
-          "kafka_sasl_password": "a-password"}
+          "kafka_sasl_password": "a-password",
+          "data_key_readers": readers_setting({"matching": new_secret_key(), "notifications": new_secret_key()})}
 
 
 def test_profiles_refuses_to_start_without_its_identity_key(monkeypatch):
@@ -22,3 +25,17 @@ def test_the_identity_key_comes_from_the_environment_and_is_never_shown(monkeypa
     settings = ProfilesSettings(**COMMON)
     assert settings.identity_key.get_secret_value() == key
     assert key not in repr(settings)
+
+
+def test_profiles_refuses_to_start_without_the_public_keys_of_the_services_that_read_data_keys(monkeypatch):
+    monkeypatch.delenv("PROFILES_DATA_KEY_READERS", raising=False)
+    with pytest.raises(ValidationError, match="PROFILES_DATA_KEY_READERS"):
+        ProfilesSettings(**{**COMMON, "data_key_readers": None}, identity_key=new_key())
+    with pytest.raises(ValidationError, match="PROFILES_DATA_KEY_READERS"):
+        ProfilesSettings(**{**COMMON, "data_key_readers": "matching:not-a-key"}, identity_key=new_key())
+
+
+def test_only_consumers_of_restricted_topics_are_trusted_to_read_data_keys():
+    configured = readers_setting({"matching": new_secret_key(), "web": new_secret_key()})
+    settings = ProfilesSettings(**{**COMMON, "data_key_readers": configured}, identity_key=new_key())
+    assert set(settings.readers()) == {"matching"}

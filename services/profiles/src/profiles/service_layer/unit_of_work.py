@@ -4,6 +4,7 @@ import asyncpg
 from plumbing.unit_of_work import SharedTransaction, UnitOfWork
 
 from ..adapters import console_repository, repository
+from ..adapters.person_keys import KeyWrapper, PostgresPersonKeys
 from ..adapters.sealing import IdentitySealer
 
 
@@ -18,11 +19,13 @@ class ProfilesUnitOfWork(UnitOfWork):
     suspensions: console_repository.PostgresSuspensions
     invitations: console_repository.PostgresInvitations
     console: console_repository.PostgresConsoleQueries
+    person_keys: PostgresPersonKeys
 
     def __init__(self, pool: asyncpg.Pool | None, *, joined: SharedTransaction | None = None,
-                 sealer: IdentitySealer) -> None:
+                 sealer: IdentitySealer, key_wrapper: KeyWrapper) -> None:
         super().__init__(pool, joined=joined)
         self._sealer = sealer
+        self._key_wrapper = key_wrapper
 
     def repositories(self) -> None:
         self.chapters = repository.PostgresChapters(self.conn)
@@ -35,6 +38,13 @@ class ProfilesUnitOfWork(UnitOfWork):
         self.suspensions = console_repository.PostgresSuspensions(self.conn)
         self.invitations = console_repository.PostgresInvitations(self.conn)
         self.console = console_repository.PostgresConsoleQueries(self.conn, self.people)
+        self.person_keys = PostgresPersonKeys(self.conn, self._key_wrapper)
+
+    async def commit(self) -> None:
+        # The personal fields of restricted events leave sealed under the person's data key, which erasure destroys:
+        # the outbox, and so Kafka, never holds them in clear.
+        self._pending = await self.person_keys.sealed(self._pending)
+        await super().commit()
 
 
 class StaffUnitOfWork(UnitOfWork):
