@@ -18,11 +18,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 REQUEST_TIMEOUT = 30.0
+# uvicorn closes a connection idle for 5 s; one idle for longer than this is not reused, so that a request is never
+# written into a connection the server is closing (and then counted as a failure of the service).
+IDLE_REUSE = 3.0
 
 
 class Connection:
     def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, host: str) -> None:
         self.reader, self.writer, self.host = reader, writer, host
+        self.idle_since = time.monotonic()
 
     @classmethod
     async def open(cls, port: int) -> Connection:
@@ -132,8 +136,12 @@ class Balancer:
         started = time.time()
         status, answer, error = None, b"", None
         for instance in self._choose():
-            connection = instance.idle.pop() if instance.idle else None
-            fresh = connection is None
+            connection = None
+            while instance.idle and connection is None:
+                connection = instance.idle.pop()
+                if time.monotonic() - connection.idle_since > IDLE_REUSE:
+                    connection.close()
+                    connection = None
             try:
                 if connection is None:
                     connection = await Connection.open(instance.port)
@@ -143,16 +151,12 @@ class Balancer:
             try:
                 status, answer = await asyncio.wait_for(connection.request(method, path, payload, token),
                                                         REQUEST_TIMEOUT)
+                connection.idle_since = time.monotonic()
                 instance.idle.append(connection)
                 error = None
                 break
             except (OSError, TimeoutError, ValueError, asyncio.IncompleteReadError) as failure:
                 connection.close()
-                if not fresh and isinstance(failure, ConnectionResetError | asyncio.IncompleteReadError) \
-                        and not answer:
-                    # A kept-alive connection the server had already closed: HTTP clients resend on a new one only
-                    # when the request cannot have been processed; we cannot tell, so we do not resend.
-                    pass
                 error = f"{type(failure).__name__}"
                 status = None
                 break

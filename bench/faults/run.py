@@ -153,10 +153,21 @@ def availability(report: Report) -> list[tuple]:
         summarise("kill (all)", f"{len(kills)} kills, each until ready again",
                   sum(w.ended - w.started for w in kills),
                   [r for r in in_load if any(w.started <= r.started <= w.ended for w in kills)])
-    summarise("no fault", "", 0, [r for r in in_load if not any(w.started <= r.started <= w.ended
-                                                                   for w in report.windows)])
+    quiet = [r for r in in_load if not any(w.started <= r.started <= w.ended for w in report.windows)]
+    summarise("no fault", "", load_end - load_start - _covered(report.windows), quiet)
     summarise("whole load phase", "", load_end - load_start, in_load)
     return rows
+
+
+def _covered(windows: list[Window]) -> float:
+    """Seconds during which at least one fault was on."""
+    total, reach = 0.0, float("-inf")
+    for window in sorted(windows, key=lambda w: w.started):
+        start = max(window.started, reach)
+        if window.ended > start:
+            total += window.ended - start
+        reach = max(reach, window.ended)
+    return total
 
 
 def table(headers: tuple, rows: list[tuple]) -> str:
@@ -205,7 +216,7 @@ def render(report: Report) -> str:
         out.append(f"  {n} × {reason}")
     out.append("published more than once by a relay (at-least-once; each applied once if nothing is duplicated): "
                + (", ".join(f"{t} {n}" for t, n in found.republished.items()) or "none"))
-    out.append(f"\nresult: {'0 lost, 0 duplicated, 0 violated' if report.clean else 'FAILED'}: "
+    out.append(f"\nresult: {'clean' if report.clean else 'FAILED'}: "
                f"{found.total('lost')} lost, {found.total('duplicated')} duplicated, "
                f"{found.total('violated')} violated")
     return "\n".join(out)
