@@ -92,7 +92,9 @@ async def run_harness(options: Options, log=print) -> Report:
         load_started = time.time()
         killing = asyncio.create_task(injector.kill_loop(load_over))
         platform_faults = asyncio.create_task(injector.platform_faults(options.seconds))
-        await workload.run(options.seconds)
+        faults_over = asyncio.Event()
+        platform_faults.add_done_callback(lambda _: faults_over.set())
+        await workload.run(options.seconds, until=faults_over)
         load_over.set()
         await killing
         await platform_faults

@@ -59,6 +59,7 @@ class Accepted:
     events: dict[str, int] = field(default_factory=dict)  # event id -> capacity
     programs: list[str] = field(default_factory=list)
     unanswered: int = 0  # requests with no answer: their outcome is unknown, so nothing is expected of them
+    ending: dict[str, int] = field(default_factory=dict)  # how the attempts to end a pairing went
 
 
 class Tokens:
@@ -153,11 +154,14 @@ class Workload:
 
     # --- the load phase ---------------------------------------------------------------------------------------
 
-    async def run(self, seconds: float) -> None:
-        """Start one mentee's story every seconds/mentees, paced (open loop), then wait for all of them."""
+    async def run(self, seconds: float, until: asyncio.Event | None = None) -> None:
+        """Start one mentee's story every seconds/mentees, paced (open loop), then wait for all of them. With
+        `until`, mentees keep coming at that pace after the planned ones until it is set (the last fault is over),
+        so that every fault happens under load."""
         started = time.monotonic()
         register_share = self.size.registrations / self.size.mentees
-        for n in range(self.size.mentees):
+        n = 0
+        while n < self.size.mentees or until is not None and not until.is_set():
             delay = started + n * seconds / self.size.mentees - time.monotonic()
             if delay > 0:
                 await asyncio.sleep(delay)  # pacing the load, not synchronisation
@@ -167,6 +171,7 @@ class Workload:
             task.add_done_callback(self.pending.discard)
             if n and n % max(1, self.size.mentees // 10) == 0:
                 self.log(f"load: {n} of {self.size.mentees} mentees started, {len(self.pending)} in flight")
+            n += 1
         while self.pending:
             await asyncio.gather(*list(self.pending))
 
@@ -217,10 +222,14 @@ class Workload:
                                                self.token("matching"), write=False)
         active = [p for p in pairings or [] if p.get("status") == "active"] if status == 200 else []
         if not active:
+            outcome = f"no active pairing to end ({status})"
+            self.accepted.ending[outcome] = self.accepted.ending.get(outcome, 0) + 1
             return
         pairing = active[0]
         status, _ = await matching.call("end_pairing", "POST", f"/v1/pairings/{pairing['id']}/end",
                                         {"reason_code": "schedule_conflict"}, self.token("matching"))
         if status == 200:
             self.accepted.ended_pairings[pairing["id"]] = person
+        outcome = f"end answered {status}"
+        self.accepted.ending[outcome] = self.accepted.ending.get(outcome, 0) + 1
         self.accepted.unanswered += status is None
