@@ -104,7 +104,7 @@ async def run_harness(options: Options, log=print) -> Report:
 
         drained_after, left = None, {}
         deadline = time.monotonic() + options.drain_timeout
-        quiet = 0
+        quiet, said = 0, time.monotonic()
         while time.monotonic() < deadline:
             try:
                 left = await checks.backlog(platform)
@@ -112,6 +112,9 @@ async def run_harness(options: Options, log=print) -> Report:
                 left = {"backlog check failed": 1}
                 log(f"backlog check: {error}")
             quiet = quiet + 1 if not any(left.values()) else 0
+            if time.monotonic() - said > 30:
+                log("backlog: " + ", ".join(f"{what} {n}" for what, n in left.items() if n))
+                said = time.monotonic()
             if quiet == 2:  # two polls in a row with nothing left anywhere
                 drained_after = time.time() - load_ended
                 break
@@ -191,6 +194,10 @@ def render(report: Report) -> str:
                f"whole run {report.elapsed:.0f} s")
     kinds = Counter(w.kind for w in report.windows)
     out.append("faults injected: " + ", ".join(f"{kind} ×{n}" for kind, n in kinds.items()))
+    kills = sorted(w.ended - w.started for w in report.windows if w.kind == "kill")
+    if kills:
+        out.append(f"kill -9 until ready again (restart delay 1–4 s included): median {kills[len(kills) // 2]:.0f} s, "
+                   f"max {kills[-1]:.0f} s")
     rows = []
     for heading in ("lost", "duplicated", "violated"):
         group = getattr(found, heading)

@@ -25,7 +25,7 @@ from bench.faults.http import Balancer
 
 MENTEE_STAGES = ["high_school", "undergraduate", "post_baccalaureate"]
 MENTOR_STAGES = ["medical_student_3", "medical_student_4", "resident", "fellow", "attending"]
-RETRY_DEADLINE = 240.0  # how long an idempotent request (an event registration) is retried
+RETRY_DEADLINE = 600.0  # how long an idempotent request (an event registration) is retried
 
 
 @dataclass
@@ -60,6 +60,7 @@ class Accepted:
     programs: list[str] = field(default_factory=list)
     unanswered: int = 0  # requests with no answer: their outcome is unknown, so nothing is expected of them
     ending: dict[str, int] = field(default_factory=dict)  # how the attempts to end a pairing went
+    gave_up: dict[str, int] = field(default_factory=dict)  # retried requests never accepted, by their last answer
 
 
 class Tokens:
@@ -200,7 +201,7 @@ class Workload:
                 self.accepted.registrations[registration["id"]] = (event, person)
                 break
             if status == 403 or time.monotonic() > deadline:
-                self.log(f"registration of {person} for {event} not accepted: {status} {registration}")
+                self._gave_up(f"registration, last answer {status} {_code(registration)}")
                 return
             await asyncio.sleep(1.0)  # retry period: the person is not known to events yet, or no answer came
         if self.rng.random() < self.size.cancel_share:
@@ -212,9 +213,12 @@ class Workload:
                     self.accepted.cancellations[cancelled["id"]] = (event, person)
                     return
                 if status is not None and status < 500 or time.monotonic() > deadline:
-                    self.log(f"cancellation of {person} for {event} not accepted: {status} {cancelled}")
+                    self._gave_up(f"cancellation, last answer {status} {_code(cancelled)}")
                     return
                 await asyncio.sleep(1.0)
+
+    def _gave_up(self, what: str) -> None:
+        self.accepted.gave_up[what] = self.accepted.gave_up.get(what, 0) + 1
 
     async def _end_pairing(self, person: str) -> None:
         matching = self.api["matching"]
@@ -233,3 +237,7 @@ class Workload:
         outcome = f"end answered {status}"
         self.accepted.ending[outcome] = self.accepted.ending.get(outcome, 0) + 1
         self.accepted.unanswered += status is None
+
+
+def _code(answer: object) -> str:
+    return str(answer.get("error", {}).get("code", "")) if isinstance(answer, dict) else ""
