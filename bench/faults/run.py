@@ -133,7 +133,7 @@ async def run_harness(options: Options, log=print) -> Report:
 
 
 def availability(report: Report) -> list[tuple]:
-    """Per fault window (and outside them): requests started then, and how they were answered."""
+    """Per fault window (and outside them): requests under way then, and how they were answered."""
     rows = []
 
     def summarise(label: str, target: str, seconds: float, chosen: list[Record]) -> None:
@@ -152,16 +152,22 @@ def availability(report: Report) -> list[tuple]:
         if window.kind == "kill":
             continue
         summarise(window.kind, window.target, window.ended - window.started,
-                  [r for r in in_load if window.started <= r.started <= window.ended])
+                  [r for r in in_load if _during(r, window)])
     kills = [w for w in report.windows if w.kind == "kill"]
     if kills:
         summarise("kill (all)", f"{len(kills)} kills, each until ready again",
                   sum(w.ended - w.started for w in kills),
-                  [r for r in in_load if any(w.started <= r.started <= w.ended for w in kills)])
-    quiet = [r for r in in_load if not any(w.started <= r.started <= w.ended for w in report.windows)]
+                  [r for r in in_load if any(_during(r, w) for w in kills)])
+    quiet = [r for r in in_load if not any(_during(r, w) for w in report.windows)]
     summarise("no fault", "", load_end - load_start - _covered(report.windows), quiet)
     summarise("whole load phase", "", load_end - load_start, in_load)
     return rows
+
+
+def _during(record: Record, window: Window) -> bool:
+    """Whether the request was under way at some moment of the fault (sent before it and answered during it
+    counts too: an in-flight request is what a crash breaks)."""
+    return record.started <= window.ended and record.ended >= window.started
 
 
 def _covered(windows: list[Window]) -> float:
@@ -207,7 +213,7 @@ def render(report: Report) -> str:
             rows.append((heading, what, len(items), "; ".join(items[:3]) + (" …" if len(items) > 3 else "")))
     out.append("\n" + table(("check", "what", "count", "examples"), rows))
     out.append("\n" + table(("counted", "n"), list(found.counts.items())))
-    out.append("\nHTTP availability (requests started during each fault; ok = answered, below 500; a 4xx such as "
+    out.append("\nHTTP availability (requests under way during each fault; ok = answered, below 500; a 4xx such as "
                "'not known yet' is an answer):\n" + table(("fault", "target", "lasted", "requests", "ok", "writes ok",
                                                            "failures (5xx, no answer)"), availability(report)))
     drained = f"{report.drained_after:.0f} s" if report.drained_after is not None else \

@@ -221,14 +221,20 @@ class Workload:
         self.accepted.gave_up[what] = self.accepted.gave_up.get(what, 0) + 1
 
     async def _end_pairing(self, person: str) -> None:
+        """A coordinator ends the mentee's mentorship once it shows (matching may lag far behind under faults)."""
         matching = self.api["matching"]
-        status, pairings = await matching.call("pairings_of", "GET", f"/v1/people/{person}/pairings", None,
-                                               self.token("matching"), write=False)
-        active = [p for p in pairings or [] if p.get("status") == "active"] if status == 200 else []
-        if not active:
-            outcome = f"no active pairing to end ({status})"
-            self.accepted.ending[outcome] = self.accepted.ending.get(outcome, 0) + 1
-            return
+        deadline = time.monotonic() + 300
+        while True:
+            status, pairings = await matching.call("pairings_of", "GET", f"/v1/people/{person}/pairings", None,
+                                                   self.token("matching"), write=False)
+            active = [p for p in pairings or [] if p.get("status") == "active"] if status == 200 else []
+            if active:
+                break
+            if time.monotonic() > deadline:
+                outcome = f"no active pairing to end within 300 s (last answer {status})"
+                self.accepted.ending[outcome] = self.accepted.ending.get(outcome, 0) + 1
+                return
+            await asyncio.sleep(5.0)  # the coordinator looks again later
         pairing = active[0]
         status, _ = await matching.call("end_pairing", "POST", f"/v1/pairings/{pairing['id']}/end",
                                         {"reason_code": "schedule_conflict"}, self.token("matching"))
