@@ -209,7 +209,7 @@ async def _check(found: Findings, dbs: dict[str, asyncpg.Connection], platform: 
         for person in (str(row["mentee_id"]), str(row["mentor_id"])):
             expect_email("pairing-ended email", ("pairing_ended",), person, pairing_id)
     found.counts["pairings"] = len(pairings)
-    found.counts["pairings ended by a coordinator"] = len(accepted.ended_pairings)
+    found.counts["pairings ended by the mentee"] = len(accepted.ended_pairings)
     for outcome, n in accepted.gave_up.items():
         found.counts[f"gave up retrying (never accepted, so nothing expected): {outcome}"] = n
     for outcome, n in accepted.ending.items():

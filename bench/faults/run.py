@@ -5,8 +5,8 @@ once the backlog has drained, what was lost, duplicated or violated.
     uv run python -m bench.faults [--scale 1.0] [--seconds 480] [--faults all] [--seed 1] [--keep]
 
 --scale 1.0 is the full run: 5,000 mentees enrolling in two programs each (10,000 enrollments), 750 mentors, 20
-events taking 2,000 registrations around their capacity with 15% cancelled, 4% of mentorships ended by a
-coordinator, and every email these cause. --faults takes a comma-separated subset of: kill, kafka_stop,
+events taking 2,000 registrations around their capacity with 15% cancelled, 4% of mentorships ended by the
+mentee, and every email these cause. --faults takes a comma-separated subset of: kill, kafka_stop,
 kafka_kill, postgres_restart, freeze, slow, cut. It exits 1 if anything was lost, duplicated or violated.
 """
 

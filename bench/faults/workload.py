@@ -4,7 +4,7 @@ Setup (before any fault): programs that pair on registration, mentors enrolled i
 published with capacities a little under the registrations they will get. Then, paced over the load phase (while
 faults are injected): mentees sign up and enrol in two programs each (pairing or a waitlist place follows), some
 register for an event (around its capacity), some of those cancel (a waiting registrant is promoted), and some
-pairings are ended by a coordinator (a lifecycle action). Every accepted (2xx) request is remembered with what it
+mentees end their mentorship (a lifecycle action). Every accepted (2xx) request is remembered with what it
 must cause, for the checks.
 """
 
@@ -185,7 +185,7 @@ class Workload:
         if registers:
             await self._register(person, self.rng.choice(list(self.accepted.events)))
         if ends:
-            await asyncio.sleep(self.rng.uniform(5, 15))  # a while later, a coordinator ends the mentorship
+            await asyncio.sleep(self.rng.uniform(5, 15))  # a while later, the mentee ends the mentorship
             await self._end_pairing(person)
 
     async def _register(self, person: str, event: str) -> None:
@@ -221,7 +221,7 @@ class Workload:
         self.accepted.gave_up[what] = self.accepted.gave_up.get(what, 0) + 1
 
     async def _end_pairing(self, person: str) -> None:
-        """A coordinator ends the mentee's mentorship once it shows (matching may lag far behind under faults)."""
+        """The mentee ends their mentorship once it shows (matching may lag far behind under faults)."""
         matching = self.api["matching"]
         deadline = time.monotonic() + 300
         while True:
@@ -234,10 +234,12 @@ class Workload:
                 outcome = f"no active pairing to end within 300 s (last answer {status})"
                 self.accepted.ending[outcome] = self.accepted.ending.get(outcome, 0) + 1
                 return
-            await asyncio.sleep(5.0)  # the coordinator looks again later
+            await asyncio.sleep(5.0)  # the mentee looks again later
         pairing = active[0]
+        # One of the pair ends it (an administrator may not: only a party to a mentorship ends it).
         status, _ = await matching.call("end_pairing", "POST", f"/v1/pairings/{pairing['id']}/end",
-                                        {"reason_code": "schedule_conflict"}, self.token("matching"))
+                                        {"reason_code": "schedule_conflict"},
+                                        self.token("matching", "participant", person))
         if status == 200:
             self.accepted.ended_pairings[pairing["id"]] = person
         outcome = f"end answered {status}"
