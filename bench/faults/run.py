@@ -42,6 +42,7 @@ class Options:
     drain_timeout: float = 900.0
     timing: Timing = field(default_factory=Timing)
     sending_lease_seconds: float | None = None
+    retry_deadline: float = 600.0  # how long a registration is retried while events does not know the person yet
     keep: bool = False
     work: Path | None = None
 
@@ -83,7 +84,7 @@ async def run_harness(options: Options, log=print) -> Report:
         probes = [asyncio.create_task(b.probe_forever()) for b in balancers.values()]
         await asyncio.sleep(1.5)  # the first readiness probes
         size = Size.scaled(options.scale)
-        workload = Workload(balancers, platform.secrets, size, rng, log)
+        workload = Workload(balancers, platform.secrets, size, rng, log, options.retry_deadline)
         await workload.setup()
 
         injector = Injector(platform, balancers, set(options.faults), options.timing, rng, log)

@@ -80,8 +80,9 @@ class Tokens:
 
 class Workload:
     def __init__(self, balancers: dict[str, Balancer], secrets: PlatformSecrets, size: Size, rng: random.Random,
-                 log=print) -> None:
+                 log=print, retry_deadline: float = RETRY_DEADLINE) -> None:
         self.api, self.size, self.rng, self.log = balancers, size, rng, log
+        self.retry_deadline = retry_deadline
         self.token = Tokens(secrets)
         self.accepted = Accepted()
         self.tag = uuid4().hex[:6]
@@ -193,7 +194,7 @@ class Workload:
         accepted: the events service learns a new person from profiles' events, and refuses them until then."""
         events = self.api["events"]
         token = self.token("events", "participant", person)
-        deadline = time.monotonic() + RETRY_DEADLINE
+        deadline = time.monotonic() + self.retry_deadline
         while True:
             status, registration = await events.call("register", "POST", f"/v1/events/{event}/registrations",
                                                      {"person_id": person}, token)

@@ -24,6 +24,7 @@ OPTIONS = Options(
     # A claimed email whose sender died is given up after its lease: short here, so the drain is bounded.
     sending_lease_seconds=20.0,
     drain_timeout=300.0,
+    retry_deadline=120.0,  # registrations the events service cannot take within 2 minutes are given up (not accepted)
 )
 
 
