@@ -41,7 +41,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from uuid import uuid4
 
-from devinfra.processes import cpu_seconds, machine_jiffies
+from cputime import machine_jiffies, tree_cpu_seconds
 from devinfra.secrets import PlatformSecrets
 
 # The run's own secrets (Kafka passwords, the token key pair), as the local runner makes them.
@@ -304,15 +304,15 @@ async def phase(stack: Stack, args: argparse.Namespace, rate: float | None) -> N
     people, tokens = _people_and_tokens(args.registrations)
     load = Load(stack.urls, event_id, people, tokens, args.connections, rate)
 
-    servers_before = sum(cpu_seconds(pid) for pid in stack.server_pids)
-    postgres_before, kafka_before = cpu_seconds(stack.postgres_pid), cpu_seconds(stack.kafka_pid)
+    servers_before = sum(tree_cpu_seconds(pid) for pid in stack.server_pids)
+    postgres_before, kafka_before = tree_cpu_seconds(stack.postgres_pid), tree_cpu_seconds(stack.kafka_pid)
     machine_before = machine_jiffies()
     outcome = await asyncio.to_thread(generate, load)
     machine_after = machine_jiffies()
     drain = await outbox_drained(stack.dsn)
-    servers = sum(cpu_seconds(pid) for pid in stack.server_pids) - servers_before
-    postgres = cpu_seconds(stack.postgres_pid) - postgres_before
-    kafka = cpu_seconds(stack.kafka_pid) - kafka_before
+    servers = sum(tree_cpu_seconds(pid) for pid in stack.server_pids) - servers_before
+    postgres = tree_cpu_seconds(stack.postgres_pid) - postgres_before
+    kafka = tree_cpu_seconds(stack.kafka_pid) - kafka_before
 
     n = args.registrations
     latencies = sorted(outcome.latencies)

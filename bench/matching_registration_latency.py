@@ -34,9 +34,10 @@ from uuid import UUID, uuid4
 
 import asyncpg
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from cputime import machine_jiffies, tree_cpu_seconds
 from devinfra.kafka import KafkaServer, grants_for_tests
 from devinfra.postgres import PostgresServer
-from devinfra.processes import cpu_seconds, free_port, machine_jiffies, stop_group
+from devinfra.processes import free_port, stop_group
 from devinfra.secrets import PlatformSecrets
 from mentorship_contracts import IntegrationEvent, message_headers, profiles
 from mentorship_contracts.vocabulary import Specialty, SupportArea
@@ -184,7 +185,7 @@ async def run(args: argparse.Namespace, work: Path) -> None:
                                     "--format", form, "--duration", str(int(args.seconds) + 5), "--nonblocking"],
                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         processes = {"matching": service.pid, "kafka": kafka.pid, "postgres": postgres.pid, }
-        cpu_before = {name: cpu_seconds(pid) for name, pid in processes.items()}
+        cpu_before = {name: tree_cpu_seconds(pid) for name, pid in processes.items()}
         cpu_before["benchmark"] = time.process_time()  # this process alone: the servers are its children
         machine_before = machine_jiffies()
         started = time.perf_counter()
@@ -219,7 +220,7 @@ async def run(args: argparse.Namespace, work: Path) -> None:
         except TimeoutError as error:
             print(f"warning: {error}")
         sampler.cancel()
-        cpu = {name: cpu_seconds(pid) - cpu_before[name] for name, pid in processes.items()}
+        cpu = {name: tree_cpu_seconds(pid) - cpu_before[name] for name, pid in processes.items()}
         cpu["benchmark"] = time.process_time() - cpu_before["benchmark"]
         busy_jiffies, stolen, total_jiffies = (a - b for a, b in zip(machine_jiffies(), machine_before, strict=True))
         busy = time.perf_counter() - started

@@ -1,36 +1,41 @@
-"""Notifications throughput: 10,000 notification-causing events through the real broker to an SMTP sink.
+"""Notifications throughput: an announcement to 50,000 people, sent through a real SMTP server on loopback.
 
-    uv run python bench/notifications_throughput.py [--events 10000] [--people 500]
+    uv run python bench/notifications_throughput.py [--people 50000] [--instances 1] [--concurrency 20] \
+        [--batch 100] [--py-spy FILE]
 
-Starts a Kafka broker, PostgreSQL (durability off, as in the tests) and an SMTP sink on loopback, runs
-`python -m notifications` as its own process, publishes the contacts and event listings first, then
-`--events` RegistrationConfirmed events (each one email with an .ics attached), and prints the time until
-the last email arrived, emails per second, and duplicates (messages beyond one per notification: must be 0).
-Not a test: it prints figures.
+Starts a Kafka broker, PostgreSQL (durability off, as in the tests) and an SMTP server on loopback
+(`bench/smtp_counter.py`: aiosmtpd, counting Message-IDs), runs `python -m notifications` (`--instances`
+processes sharing the database), publishes an event's listing through the broker, writes `--people` contacts
+and their confirmed registrations for it straight into the service's read model (as profiles' and events'
+topics would have filled it), and then publishes one `EventUpdated` (the event moved to another hall): the
+service tells every registrant, each email with its calendar update. Prints the time from the publish until the
+last email arrived, emails per second over the sending (first to last email) and overall, the slowest and
+fastest 10 s window, duplicates (one Message-ID twice: must be 0), CPU per email of each process (their whole
+trees) and the share of the machine the hypervisor stole. Not a test: it prints figures.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
-from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from uuid import uuid4
 
-import httpx
+import asyncpg
 from aiokafka import AIOKafkaProducer
+from cputime import machine_jiffies, machine_share, tree_cpu_seconds
 from devinfra.kafka import KafkaServer, grants_for_tests
 from devinfra.postgres import PostgresServer
 from devinfra.processes import free_port, stop_group
 from devinfra.secrets import PlatformSecrets
-from devinfra.smtp_sink import SmtpSinkClient
 from mentorship_contracts import events, message_headers, profiles
 from plumbing.testing import answers_ready, eventually
 
@@ -43,90 +48,136 @@ async def publish_all(producer: AIOKafkaProducer, items) -> None:
     await asyncio.gather(*pending)
 
 
-def _answers(sink: SmtpSinkClient) -> bool:
+def _status(path: Path) -> dict:
     try:
-        return sink.messages() is not None
-    except httpx.HTTPError:
-        return False
+        return json.loads(path.read_text())
+    except (FileNotFoundError, json.JSONDecodeError):
+        return {}
 
 
-async def run(count: int, people_count: int, work: Path) -> None:
+async def write_read_model(dsn: str, listing: events.EventPublished, count: int) -> None:
+    """Contacts and confirmed registrations, as the topics would have brought them: one COPY each."""
+    conn = await asyncpg.connect(dsn)
+    try:
+        people = [uuid4() for _ in range(count)]
+        await conn.copy_records_to_table(
+            "contacts", columns=["person_id", "display_name", "email", "timezone", "language"],
+            records=[(p, f"Bench Person {i}", f"bench{i}@example.org", "UTC", "es" if i % 5 == 0 else "en")
+                     for i, p in enumerate(people)])
+        await conn.copy_records_to_table(
+            "registrations", columns=["registration_id", "scheduled_event_id", "person_id", "status"],
+            records=[(uuid4(), listing.scheduled_event_id, p, "confirmed") for p in people])
+    finally:
+        await conn.close()
+
+
+async def run(args: argparse.Namespace, work: Path) -> None:
+    count = args.people
     # The run's own secrets, as the local runner makes them; the broker provisioned as the runner does.
     secrets = PlatformSecrets.generate(["notifications"])
     kafka = KafkaServer(work / "kafka", passwords=secrets.kafka_passwords).start()
     kafka.provision(grants_for_tests())
     postgres = PostgresServer(work / "postgres", fast=True).start()
-    # The sink in its own process, as a mail server would be: parsing 10,000 messages must not share our GIL.
-    smtp_port, sink_http_port, port = free_port(), free_port(), free_port()
-    sink_process = subprocess.Popen([sys.executable, "-m", "devinfra.smtp_sink", "--smtp-port", str(smtp_port),
-                                     "--http-port", str(sink_http_port)], stdout=subprocess.DEVNULL)
-    sink = SmtpSinkClient(f"http://127.0.0.1:{sink_http_port}")
-    env = os.environ | secrets.service_environment("notifications", kafka.access) | {
-        "DATABASE_URL": postgres.create_database("notifications"),
-        "HTTP_PORT": str(port), "SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(smtp_port),
-        "DISPATCH_POLL_SECONDS": "0.05", "LOG_LEVEL": "WARNING",
-    }
-    with open(work / "notifications.log", "ab") as log:
-        service = subprocess.Popen([sys.executable, "-m", "notifications"], env=env, stdout=log,
-                                   stderr=subprocess.STDOUT, start_new_session=True)
+    smtp_port = free_port()
+    status_path = work / "smtp.json"
+    smtp = subprocess.Popen([sys.executable, str(Path(__file__).with_name("smtp_counter.py")), "--port",
+                             str(smtp_port), "--status", str(status_path)])
+    dsn = postgres.create_database("notifications")
+    ports = [free_port() for _ in range(args.instances)]
+    services = []
+    for i, port in enumerate(ports):
+        env = os.environ | secrets.service_environment("notifications", kafka.access) | {
+            "DATABASE_URL": dsn, "HTTP_PORT": str(port), "SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(smtp_port),
+            "DISPATCH_POLL_SECONDS": "0.05", "LOG_LEVEL": "WARNING", "DISPATCH_BATCH_SIZE": str(args.batch),
+            "SMTP_CONCURRENCY": str(args.concurrency),
+        }
+        with open(work / f"notifications-{i}.log", "ab") as log:
+            services.append(subprocess.Popen([sys.executable, "-m", "notifications"], env=env, stdout=log,
+                                             stderr=subprocess.STDOUT, start_new_session=True))
     producer = AIOKafkaProducer(**kafka.client_options("tests"), acks="all", linger_ms=5)
     await producer.start()
+    spy = None
     try:
-        await eventually(lambda: answers_ready(f"http://127.0.0.1:{port}"), timeout=120, what="the service")
-        await eventually(lambda: _answers(sink), timeout=30, what="the SMTP sink")
-        people = [profiles.ContactDetailsChanged(person_id=uuid4(), chapter_id=None, display_name=f"Bench {i}",
-                                                 email=f"bench{i}@example.org") for i in range(people_count)]
+        await eventually(lambda: answers_ready(*(f"http://127.0.0.1:{p}" for p in ports)), timeout=120,
+                         what="the service")
+        await eventually(lambda: "messages" in _status(status_path), timeout=30, what="the SMTP server")
         starts = datetime.now(UTC) + timedelta(days=30)
-        listings = [events.EventPublished(
-            scheduled_event_id=uuid4(), chapter_id=None, kind="career_fair", title=f"Career fair {i}",
-            starts_at=starts, ends_at=starts + timedelta(hours=3), timezone="UTC", capacity=count,
-            audience_stages=["undergraduate"], registration_deadline=starts, is_virtual=False, location="Hall A",
-        ) for i in range(10)]
-        await publish_all(producer, [*people, *listings])
-        # Wait until the service consumes (a new consumer group takes a moment), with one warm-up email.
-        await publish_all(producer, [profiles.PersonRegistered(person_id=people[0].person_id, chapter_id=None,
-                                                               stage="undergraduate")])
-        await eventually(lambda: sink.messages(), timeout=120, what="the warm-up email")
-        sink.clear()
-
-        registrations = [events.RegistrationConfirmed(
-            registration_id=uuid4(), scheduled_event_id=listings[i % len(listings)].scheduled_event_id,
-            chapter_id=None, person_id=people[i % people_count].person_id) for i in range(count)]
-        started = time.perf_counter()
-        await publish_all(producer, registrations)
-        published = time.perf_counter() - started
-        await eventually(lambda: len(sink.messages()) >= count, timeout=1800, interval=2, what="every email")
-        elapsed = time.perf_counter() - started
+        details = dict(chapter_id=None, kind="career_fair", title="National career fair", starts_at=starts,
+                       ends_at=starts + timedelta(hours=3), timezone="UTC", capacity=count,
+                       audience_stages=["undergraduate"], registration_deadline=starts, is_virtual=False)
+        listing = events.EventPublished(scheduled_event_id=uuid4(), location="Hall A", **details)
+        # Warm up (the consumer group, connections): one person's welcome, which also brings the listing.
+        warm = profiles.ContactDetailsChanged(person_id=uuid4(), chapter_id=None, display_name="Warm Up",
+                                              email="warm@example.org")
+        await publish_all(producer, [listing, warm, profiles.PersonRegistered(
+            person_id=warm.person_id, chapter_id=None, stage="undergraduate")])
+        await eventually(lambda: _status(status_path).get("messages", 0) >= 1, timeout=120, what="the warm-up")
+        await write_read_model(dsn, listing, count)
+        update = events.EventUpdatedV3(scheduled_event_id=listing.scheduled_event_id, location="Hall B",
+                                       changed_fields=["location"], revision=1, **details)
+        if args.py_spy:
+            spy = subprocess.Popen(["py-spy", "record", "-o", args.py_spy, "-p", str(services[0].pid), "-r", "50",
+                                    "--nonblocking"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        pids = {"notifications": [s.pid for s in services], "PostgreSQL": [postgres.pid], "Kafka": [kafka.pid],
+                "SMTP server": [smtp.pid]}
+        cpu_before = {name: sum(tree_cpu_seconds(p) for p in group) for name, group in pids.items()}
+        machine_before = machine_jiffies()
+        before = _status(status_path)["messages"]
+        started = time.time()
+        await publish_all(producer, [update])
+        await eventually(lambda: _status(status_path).get("messages", 0) >= before + count, timeout=3600,
+                         interval=1, what="every email")
+        elapsed = time.time() - started
+        machine_after = machine_jiffies()
+        cpu = {name: sum(tree_cpu_seconds(p) for p in group) - cpu_before[name] for name, group in pids.items()}
         # Anything that was going to be duplicated would arrive about now: look once more after a short while.
         await asyncio.sleep(3)
-        messages = sink.messages()
-        per_message_id = Counter(m["headers"]["Message-ID"] for m in messages)
-        # Every attempt at one notification carries its Message-ID: a second copy of one is a duplicate.
-        duplicates = len(messages) - len(per_message_id)
-        print(f"events published:      {count} in {published:.2f} s")
-        print(f"emails delivered:      {len(messages)} (distinct Message-IDs: {len(per_message_id)})")
-        print(f"time until all sent:   {elapsed:.2f} s (from the first publish)")
-        print(f"emails per second:     {count / elapsed:.0f}")
-        print(f"duplicates:            {duplicates}")
+        status = _status(status_path)
+        busy_seconds = [(second, n) for second, n in status["per_second"] if second >= int(started)]
+        first = busy_seconds[0][0]  # the whole second in which the first email of the announcement arrived
+        sending = status["last"] - first
+        seconds = [n for _, n in busy_seconds]
+        windows = [sum(seconds[i:i + 10]) / 10 for i in range(1, max(2, len(seconds) - 10), 10)]
+        print(f"cpus: {os.cpu_count()}; {args.instances} notifications process(es), batches of {args.batch}, "
+              f"{args.concurrency} SMTP conversations at a time")
+        print(f"announcement to:       {count} people (one EventUpdated)")
+        print(f"emails delivered:      {status['messages'] - before} (distinct Message-IDs: {status['distinct']}, "
+              f"warm-up included)")
+        print(f"time until all sent:   {elapsed:.1f} s from the publish; the first email within "
+              f"{max(0, first + 1 - started):.0f} s")
+        print(f"emails per second:     {count / sending:.0f} while sending, {count / elapsed:.0f} overall; "
+              f"10 s windows from {min(windows):.0f} to {max(windows):.0f}")
+        print(f"duplicates:            {status['duplicates']}")
+        print("CPU per email:         " + ", ".join(f"{name} {seconds_used / count * 1000:.2f} ms"
+                                                     for name, seconds_used in cpu.items()))
+        print(f"machine:               {machine_share(machine_before, machine_after)}; "
+              f"load average {os.getloadavg()[0]:.1f}")
     finally:
+        if spy:
+            spy.send_signal(2)
+            spy.wait(timeout=60)
         await producer.stop()
-        stop_group(service.pid, timeout=60)
-        service.wait()
-        sink_process.terminate()
-        sink_process.wait(timeout=30)
+        for service in services:
+            stop_group(service.pid, timeout=60)
+            service.wait()
+        smtp.terminate()
+        smtp.wait(timeout=30)
         kafka.stop()
         postgres.stop()
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--events", type=int, default=10_000)
-    parser.add_argument("--people", type=int, default=500)
+    parser.add_argument("--people", type=int, default=50_000)
+    parser.add_argument("--instances", type=int, default=1)
+    parser.add_argument("--batch", type=int, default=100, help="DISPATCH_BATCH_SIZE")
+    parser.add_argument("--concurrency", type=int, default=20, help="SMTP_CONCURRENCY")
+    parser.add_argument("--py-spy", help="record the first service process with py-spy into this SVG")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="bench-notifications-"))
     work.chmod(0o755)  # PostgreSQL may run as another user, who must be able to enter it
     try:
-        asyncio.run(run(args.events, args.people, work))
+        asyncio.run(run(args, work))
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import subprocess
 import sys
 import time
 from datetime import UTC, datetime, timedelta
@@ -22,7 +23,7 @@ import httpx
 from aiokafka import AIOKafkaConsumer
 from devinfra import secrets
 from devinfra.kafka import OTHER_TEAM, KafkaAccess
-from devinfra.platform import SERVICES, default_run_dir
+from devinfra.platform import SERVICES, default_run_dir, status
 from devinfra.smtp_sink import SmtpSinkClient
 from plumbing.auth import mint
 
@@ -53,6 +54,32 @@ async def until(check, what: str, timeout: float = 60):
     return result
 
 
+async def seed_staff(tag: str) -> tuple[str, str]:
+    """The console's staff: a national administrator (named by the operator's command, as on a fresh platform)
+    and a coordinator of a demo chapter (granted by that administrator). Their emails, to sign in as them."""
+    async with client("profiles") as profiles:
+        chapter = (await profiles.post("/v1/chapters", json={"name": "Demo Chapter",
+                                                             "timezone": "America/Chicago"})).json()
+        staff = {}
+        for who, name, stage in (("admin", "Alex Admin", "attending"), ("coordinator", "Casey Coordinator",
+                                                                      "attending")):
+            response = await profiles.post("/v1/people", json={
+                "display_name": name, "email": f"{who}.{tag}@example.org", "stage": stage,
+                "chapter_id": chapter["id"]})
+            response.raise_for_status()
+            staff[who] = response.json()
+    # The first administrator, as an operator names them: `python -m profiles grant-administrator <email>`.
+    endpoints = status(default_run_dir())["endpoints"] or {}
+    subprocess.run([sys.executable, "-m", "profiles", "grant-administrator", staff["admin"]["email"]], check=True,
+                   env={**os.environ, "DATABASE_URL": endpoints["database_urls"]["profiles"]})
+    async with client("profiles", person_id=staff["admin"]["id"]) as as_admin:
+        granted = await as_admin.put(f"/v1/people/{staff['coordinator']['id']}/roles/coordinator/{chapter['id']}")
+        granted.raise_for_status()
+    say("Console staff", f"national administrator {staff['admin']['email']}; coordinator of "
+                         f"{chapter['name']} {staff['coordinator']['email']}")
+    return staff["admin"]["email"], staff["coordinator"]["email"]
+
+
 async def main() -> None:
     if SECRETS is None:
         sys.exit(f"demo: no secrets in {secrets.path_in(default_run_dir())}: start the platform first "
@@ -64,6 +91,7 @@ async def main() -> None:
     await analytics.start()
     try:
         await analytics.getmany(timeout_ms=1000)  # join the group before anything is published
+        admin_email, coordinator_email = await seed_staff(tag)
         async with client("profiles") as profiles:
             program = (await profiles.post("/v1/programs", json={
                 "name": "Into Medical School", "mentee_stages": ["high_school", "undergraduate", "post_baccalaureate"],
@@ -136,6 +164,8 @@ async def main() -> None:
             say("Try it in a browser",
                 f"Open {URLS['web']}/ and sign in as {mentee['email']} (Sam, an undergraduate paired with\n"
                 f"  Dr. Ana Reyes) or {mentor['email']} (Ana, the mentor); or sign up with any address.\n"
+                f"  The console: sign in as {admin_email} (national administrator) or {coordinator_email}\n"
+                f"  (coordinator of Demo Chapter).\n"
                 f"  The sign-in link arrives in the local mailbox: {SINK_URL}/ (click it there).")
         print("\nDemo complete. Stop the platform with: uv run python -m devinfra down")
     finally:

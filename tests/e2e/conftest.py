@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import importlib
-from dataclasses import dataclass
+import os
+import sys
+from dataclasses import dataclass, field
 from uuid import uuid4
 
 import httpx
@@ -24,10 +27,21 @@ class Platform:
     urls: dict[str, str]
     kafka: KafkaAccess
     sink: object
+    database_urls: dict[str, str] = field(default_factory=dict)
 
     def client(self, service: str, role: Role | str = Role.ADMIN, **claims) -> httpx.AsyncClient:
         token = mint(KEYS.private_pem, audience=service, role=role, **claims)
         return httpx.AsyncClient(base_url=self.urls[service], headers={"Authorization": f"Bearer {token}"}, timeout=30)
+
+    async def grant_administrator(self, email: str) -> None:
+        """Make a registered person a national administrator as an operator does, with profiles' command
+        (`python -m profiles grant-administrator <email>`) on its database."""
+        command = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "profiles", "grant-administrator", email,
+            env={**os.environ, "DATABASE_URL": self.database_urls["profiles"]},
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+        _, err = await command.communicate()
+        assert command.returncode == 0, err.decode()
 
 
 @pytest.fixture(scope="session")
@@ -39,14 +53,17 @@ async def platform(kafka_access, postgres_server, smtp_sink):
         "notifications": {"smtp_host": "127.0.0.1", "smtp_port": smtp_sink.smtp_port, "dispatch_poll_seconds": 0.1},
     }
 
+    database_urls: dict[str, str] = {}
+
     def settings(name: str) -> ServiceSettings:
         # Its own settings class, with a fresh key for each secret of its own (profiles' identity key, ...).
         kind = settings_class(name) or ServiceSettings
         own_secrets = {field: new_secret_key() for field in kind.secret_fields()
                        if field != "jwt_public_key" and field not in special.get(name, {})}
+        database_urls[name] = postgres_server.create_database(f"e2e_{name}_{run}")
         return kind(
             service_name=name,
-            database_url=postgres_server.create_database(f"e2e_{name}_{run}"),
+            database_url=database_urls[name],
             **kafka_access.settings(name),
             jwt_public_key=KEYS.public_pem,
             **own_secrets,
@@ -68,4 +85,4 @@ async def platform(kafka_access, postgres_server, smtp_sink):
             apps[name] = importlib.import_module(f"{name}.bootstrap").build_app(settings(name))
             urls[name] = await stack.enter_async_context(serving(apps[name], port))
         await caught_up(apps, kafka_access.client_options(TESTS))
-        yield Platform(urls, kafka_access, smtp_sink)
+        yield Platform(urls, kafka_access, smtp_sink, database_urls)

@@ -348,3 +348,15 @@ def pairing_kind_of(event: KindedEvent) -> PairingKind:
     if not isinstance(event, KindedEvent):
         raise TypeError(f"{type(event).__name__} does not say which kind of pairing it is about")
     return PairingKind(getattr(event, "pairing_kind", PairingKind.GENERAL))
+
+
+@register
+class PairingEndedV3(PairingEndedV2):
+    """Ended early by either side, or by the program (a coordinator stepping in); the mentee goes back to matching.
+
+    Version 3 adds `ended_by_program`: true when a coordinator or administrator ended it, `ended_by` then null."""
+
+    schema_version: Literal[3] = 3
+
+    ended_by: Role | None  # type: ignore[assignment]  # null when the program ended it
+    ended_by_program: bool = False

@@ -453,3 +453,75 @@ class ConsentChangedV2(ConsentChanged):
 
     closed_schema = True
     schema_version: Literal[2] = 2
+
+
+@register
+class EnrollmentChangedV4(EnrollmentChangedV3):
+    """An enrollment changed; `changed_fields` names what.
+
+    Version 4 adds `paused`: a mentor who paused takes no new mentee in this enrollment until they resume (their
+    places are not free meanwhile). Version 3 and before mean not paused."""
+
+    closed_schema = True
+    schema_version: Literal[4] = 4
+
+    paused: bool = False
+
+
+@register
+class StaffRolesChanged(_ProfilesEvent):
+    """A person's staff roles (national administrator, coordinator of chapters) were granted or revoked: whoever
+    keeps them (the web app's sessions) reads them again from profiles (`GET /v1/people/{id}/roles`)."""
+
+    closed_schema = True
+    topic = PEOPLE
+    key_field = "person_id"
+    event_type: Literal["profiles.staff_roles_changed"] = "profiles.staff_roles_changed"
+    schema_version: Literal[1] = 1
+
+    person_id: UUID
+
+
+@register
+class PersonSuspended(_ProfilesEvent):
+    """A coordinator or an administrator suspended the person's account: they are proposed to nobody and may not
+    sign in until reinstated."""
+
+    closed_schema = True
+    topic = PEOPLE
+    key_field = "person_id"
+    event_type: Literal["profiles.person_suspended"] = "profiles.person_suspended"
+    schema_version: Literal[1] = 1
+
+    person_id: UUID
+
+
+@register
+class PersonReinstated(_ProfilesEvent):
+    """The person's account, suspended, is theirs again."""
+
+    closed_schema = True
+    topic = PEOPLE
+    key_field = "person_id"
+    event_type: Literal["profiles.person_reinstated"] = "profiles.person_reinstated"
+    schema_version: Literal[1] = 1
+
+    person_id: UUID
+
+
+@register
+class PersonInvited(_ProfilesEvent):
+    """A coordinator invited the person to join a program in a role (once per person, program and role); the web
+    app sends the invitation email. Ids only: how to reach them travels on `profiles.contacts`."""
+
+    closed_schema = True
+    topic = PEOPLE
+    key_field = "person_id"
+    event_type: Literal["profiles.person_invited"] = "profiles.person_invited"
+    schema_version: Literal[1] = 1
+
+    invitation_id: UUID
+    person_id: UUID
+    program_id: UUID
+    chapter_id: UUID | None
+    role: Role

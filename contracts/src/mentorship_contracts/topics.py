@@ -99,7 +99,8 @@ CATALOGUE: tuple[Topic, ...] = (
     Topic(events.REGISTRATIONS, "events", "scheduled_event_id", Classification.PUBLIC,
           "Registrations confirmed, waitlisted, promoted, cancelled; attendance"),
     Topic(events.ACCESS, "events", "scheduled_event_id", Classification.RESTRICTED,
-          "Join links of virtual events, for confirmed registrants only", consumers=("notifications",),
+          "Join links of virtual events, for confirmed registrants only; an organiser's reason for removing a "
+          "registrant, for that registrant only", consumers=("notifications",),
           retention_ms=7 * DAY_MS),
     Topic(events.OFFICE_HOURS, "events", "slot_id", Classification.PUBLIC,
           "Office-hour slots booked and cancelled"),

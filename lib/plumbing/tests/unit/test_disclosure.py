@@ -1,6 +1,10 @@
 """Small-cell suppression: no count under the threshold can be read, or worked out from what is shown."""
 
-from plumbing.disclosure import Shown, publish
+import random
+import time
+
+from ortools.linear_solver import pywraplp
+from plumbing.disclosure import Published, Shown, publish
 
 
 def test_counts_under_five_are_shown_as_fewer_than_five_and_zeros_and_large_counts_exactly():
@@ -15,3 +19,102 @@ def test_a_small_count_alone_in_its_row_hides_another_so_the_total_does_not_give
     assert published.cells[0][0].shown is Shown.FEWER_THAN_THRESHOLD
     hidden_in_row = [cell for cell in published.cells[0] + (published.row_totals[0],) if cell.value is None]
     assert len(hidden_in_row) >= 2
+
+
+# --- exactness: no small count can be worked out from everything published -----------------------------------
+
+
+
+
+def grid_of(counts: list[list[int]]) -> list[list[int]]:
+    grid = [list(row) + [sum(row)] for row in counts]
+    return grid + [[sum(col) for col in zip(*grid, strict=True)]]
+
+
+def shown_of(published: Published) -> list[list]:
+    rows = [list(cells) + [total] for cells, total in zip(published.cells, published.row_totals, strict=True)]
+    return rows + [list(published.column_totals) + [published.total]]
+
+
+def recoverable_cells(counts: list[list[int]], published: Published,
+                      only: set[tuple[int, int]] | None = None) -> list[tuple[int, int]]:
+    """The small counts (all, or `only` these) a reader can pin down: the least and the most each may hold, by
+    linear programs (OR-Tools' GLOP) over everything published (shown cells, totals, 1..threshold-1 for a small
+    count, at least 0 for a withheld one), are less than one apart. Independent of the audit under test. (The
+    constraints of a table with its totals are totally unimodular: these bounds are whole numbers reached by
+    integer tables.)"""
+    grid, shown = grid_of(counts), shown_of(published)
+    height, width = len(grid) - 1, len(grid[0]) - 1
+    solver = pywraplp.Solver.CreateSolver("GLOP")
+    x = [[solver.NumVar(0, solver.infinity(), f"x{r}_{c}") for c in range(width + 1)] for r in range(height + 1)]
+    for r in range(height + 1):
+        for c in range(width + 1):
+            cell = shown[r][c]
+            if cell.shown is Shown.EXACT:
+                solver.Add(x[r][c] == cell.value)
+            elif cell.shown is Shown.FEWER_THAN_THRESHOLD:
+                x[r][c].SetBounds(1, published.threshold - 1)
+    for r in range(height + 1):
+        solver.Add(sum(x[r][:width]) == x[r][width])
+    for c in range(width + 1):
+        solver.Add(sum(x[r][c] for r in range(height)) == x[height][c])
+    recoverable = []
+    for r in range(height + 1):
+        for c in range(width + 1):
+            if shown[r][c].shown is not Shown.FEWER_THAN_THRESHOLD or (only is not None and (r, c) not in only):
+                continue
+            bounds = []
+            for maximise in (False, True):
+                objective = solver.Objective()
+                objective.Clear()
+                objective.SetCoefficient(x[r][c], 1)
+                objective.SetMaximization() if maximise else objective.SetMinimization()
+                assert solver.Solve() == pywraplp.Solver.OPTIMAL
+                bounds.append(objective.Value())
+            if bounds[1] - bounds[0] < 1 - 1e-6:
+                recoverable.append((r, c))
+    return recoverable
+
+
+def test_two_small_counts_in_a_row_whose_total_is_eight_are_not_both_given_away_as_four():
+    counts = [[0, 4, 4], [3, 0, 1], [0, 4, 9]]
+    published = publish(["a", "b", "c"], ["x", "y", "z"], counts)
+    assert recoverable_cells(counts, published) == []
+    assert published.cells[0][1].shown is Shown.FEWER_THAN_THRESHOLD
+
+
+def test_no_small_count_of_three_hundred_random_small_tables_can_be_worked_out_from_what_is_published():
+    rng = random.Random(20261130)
+    for _ in range(300):
+        height, width = rng.randint(1, 4), rng.randint(1, 4)
+        small = rng.random()
+        counts = [[rng.choice([0, 0, 1, 2, 3, 4, 4]) if rng.random() < small else rng.randint(0, 12)
+                   for _ in range(width)] for _ in range(height)]
+        published = publish([str(r) for r in range(height)], [str(c) for c in range(width)], counts)
+        assert recoverable_cells(counts, published) == [], counts
+        shown = shown_of(published)
+        grid = grid_of(counts)
+        for r, row in enumerate(shown):
+            for c, cell in enumerate(row):
+                small_count = 0 < grid[r][c] < published.threshold
+                assert (cell.shown is Shown.FEWER_THAN_THRESHOLD) == small_count
+                assert cell.value == (grid[r][c] if cell.shown is Shown.EXACT else None)
+
+
+def test_a_report_sized_table_of_twenty_rows_and_twenty_five_columns_is_published_in_under_two_seconds():
+    rng = random.Random(7)
+    counts = [[rng.choice([0, 1, 2, 3, 4, 5, 8, 13, 40]) for _ in range(25)] for _ in range(20)]
+    started = time.perf_counter()
+    published = publish([str(r) for r in range(20)], [str(c) for c in range(25)], counts)
+    assert time.perf_counter() - started < 2.0
+    small = [(r, c) for r in range(20) for c in range(25) if published.cells[r][c].shown is Shown.FEWER_THAN_THRESHOLD]
+    assert recoverable_cells(counts, published, only=set(rng.sample(small, 25))) == []
+
+
+def test_a_published_table_reads_as_json_and_as_csv_with_small_counts_as_fewer_than_five_and_withheld_cells_empty():
+    from plumbing.disclosure import PublishedOut, as_csv
+
+    published = publish(["p"], ["paired", "waiting"], [[3, 20]])
+    assert PublishedOut.of(published).model_dump()["cells"][0][0] == {"value": None, "shown": "fewer_than_threshold"}
+    lines = as_csv(published, corner="program").splitlines()
+    assert lines[0] == "program,paired,waiting,total" and lines[1].startswith("p,<5,")

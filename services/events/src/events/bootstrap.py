@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from fastapi import FastAPI
+from plumbing import audit
 from plumbing.http import create_app
 from plumbing.runtime import Service
 from plumbing.settings import ServiceSettings
@@ -21,7 +22,7 @@ def build_app(settings: ServiceSettings | None = None) -> FastAPI:
     new_unit_of_work = service.units_of_work(EventsUnitOfWork)
     service.consume(consumers.HANDLERS, new_unit_of_work)
     service.run_in_background(jobs.send_reminders(new_unit_of_work, settings))
-    app = create_app(service, [http.router], title="Mentorship platform: events")
+    app = create_app(service, [http.router, audit.router()], title="Mentorship platform: events")
     app.state.new_unit_of_work = new_unit_of_work
     app.state.registration_desk = RegistrationDesk(new_unit_of_work)
     return app

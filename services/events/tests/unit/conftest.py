@@ -17,6 +17,7 @@ from events.domain.model import (
     Registration,
     ScheduledEvent,
     Status,
+    attendance_counts,
 )
 from mentorship_contracts import IntegrationEvent
 from mentorship_contracts.envelope import registered_events
@@ -49,11 +50,13 @@ class FakeEvents:
 
 
 class FakeRegistrations:
-    def __init__(self, event: Callable[[UUID], ScheduledEvent]) -> None:
+    def __init__(self, event: Callable[[UUID], ScheduledEvent],
+                 events_of: Callable[[UUID | None], set[UUID]] = lambda _: set()) -> None:
         self.rows: list[Registration] = []  # in arrival order
         self.reminded: set[UUID] = set()
-        # A function, not the events repository: the unit of work's snapshot of this state must not copy that.
+        # Functions, not the events repository: the unit of work's snapshot of this state must not copy that.
         self._event = event
+        self._events_of = events_of  # the ids of every event (None) or of a chapter's
 
     async def add_all(self, new: list[Registration]) -> None:
         for r in new:
@@ -117,6 +120,14 @@ class FakeRegistrations:
 
     async def forget(self, person_id: UUID) -> None:
         self.rows = [r for r in self.rows if r.person_id != person_id]
+
+    async def attendance(self, chapter_id: UUID | None) -> list[tuple[UUID, UUID | None, tuple[int, int, int, int]]]:
+        events = sorted({r.scheduled_event_id for r in self.rows} | self._events_of(chapter_id),
+                        key=lambda event_id: (self._event(event_id).starts_at, event_id))
+        return [(event_id, self._event(event_id).chapter_id,
+                 attendance_counts([r for r in self.rows if r.scheduled_event_id == event_id]))
+                for event_id in events if self._event(event_id).state != EventState.DRAFT
+                and (chapter_id is None or self._event(event_id).chapter_id == chapter_id)]
 
 
 class FakeParticipants:
@@ -182,7 +193,9 @@ class FakeSlots:
 @pytest.fixture
 def uow() -> FakeUnitOfWork:
     events = FakeEvents()
-    registrations = FakeRegistrations(event=lambda event_id: events.rows[event_id])
+    registrations = FakeRegistrations(
+        event=lambda event_id: events.rows[event_id],
+        events_of=lambda chapter_id: {e.id for e in events.rows.values() if chapter_id in (None, e.chapter_id)})
     return FakeUnitOfWork(events=events, registrations=registrations, participants=FakeParticipants(),
                           slots=FakeSlots())
 

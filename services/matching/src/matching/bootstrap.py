@@ -5,6 +5,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI
+from plumbing import audit
 from plumbing.http import create_app
 from plumbing.runtime import Service
 from plumbing.settings import ServiceSettings
@@ -31,7 +32,7 @@ def build_app(settings: ServiceSettings | None = None) -> FastAPI:
     service.run_in_background(jobs.run_rounds(new_unit_of_work, optimal_assignment, settings),
                               jobs.watch_mentorships(new_unit_of_work, settings),
                               jobs.hash_identities_stored_in_plaintext(new_unit_of_work, settings))
-    app = create_app(service, [http.router], title="Mentorship platform: matching")
+    app = create_app(service, [http.router, audit.router()], title="Mentorship platform: matching")
     app.state.new_unit_of_work = new_unit_of_work
     app.state.renewal_notice_days = settings.renewal_notice_days  # when a pair may ask to renew (and is told)
     if key is None:

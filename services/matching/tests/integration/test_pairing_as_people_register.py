@@ -129,7 +129,8 @@ async def test_a_stranger_may_not_act_on_a_pairing_nor_a_coordinator_of_another_
         assert (await stranger.post(f"/v1/pairings/{pairing['pairing_id']}/end",
                                     json={"reason_code": "other"})).status_code == 403
     async with client(matching, "coordinator", chapter_id=uuid4()) as elsewhere:
-        assert (await elsewhere.post(f"/v1/programs/{program}/rounds", json={})).status_code == 403
+        # Another chapter's program is not found: a coordinator learns nothing of other chapters.
+        assert (await elsewhere.post(f"/v1/programs/{program}/rounds", json={})).status_code == 404
     async with client(matching, "coordinator", chapter_id=chapter) as coordinator:
         stats = (await coordinator.get(f"/v1/programs/{program}/statistics")).json()
         assert (stats["active"], stats["waiting"]) == (1, 0)

@@ -13,7 +13,7 @@ from plumbing.testing import eventually, serving
 from .conftest import client, known_to_matching
 
 
-async def test_a_coordinator_runs_a_round_follows_its_progress_and_learns_why_the_rest_were_not_paired(
+async def test_a_coordinator_runs_a_round_follows_its_progress_publishes_the_draft_and_learns_why_the_rest_were_not_paired(
         matching, matching_settings, profiles, observer):
     chapter = uuid4()
     program = await profiles.program(chapter_id=chapter, pairing_mode="rounds")
@@ -30,10 +30,15 @@ async def test_a_coordinator_runs_a_round_follows_its_progress_and_learns_why_th
 
         async def finished():
             found = (await coordinator.get(started.json()["poll"])).json()
-            return found if found["status"] == "completed" else None
+            return found if found["status"] == "draft" else None
 
         result = await eventually(finished, timeout=60, what="the round")
-    assert (result["paired"], result["unpaired"], result["progress"]) == (4, 2, 100)
+        assert len(result["pairs"]) == 4 and [u["reason_code"] for u in result["unpaired"]] == ["mentors_full"] * 2
+        published = await coordinator.post(f"/v1/rounds/{result['id']}/publish")
+        assert published.status_code == 200, published.text
+        result = published.json()
+    assert (result["status"], result["paired"], result["unpaired_count"], result["progress"]) == ("published", 4, 2,
+                                                                                                  100)
     assert result["unpaired_reasons"] == {"mentors_full": 2}
     completed = (await observer.wait_for(program, "round_completed"))[0]
     assert completed["paired"] == 4 and completed["total_score"] == result["total_score"]
@@ -58,10 +63,11 @@ async def test_a_stable_round_in_a_group_program_gives_each_mentor_one_group_of_
 
         async def finished():
             found = (await coordinator.get(started.json()["poll"])).json()
-            return found if found["status"] == "completed" else None
+            return found if found["status"] == "draft" else None
 
-        result = await eventually(finished, timeout=60, what="the stable round")
-    assert (result["paired"], result["unpaired"]) == (6, 1)
+        drafted = await eventually(finished, timeout=60, what="the stable round")
+        result = (await coordinator.post(f"/v1/rounds/{drafted['id']}/publish")).json()
+    assert (result["paired"], result["unpaired_count"]) == (6, 1)
     proposed = await observer.wait_for(program, "pairing_proposed", count=6)
     assert Counter(p["mentor_id"] for p in proposed) == {str(pediatrician): 3, str(surgeon): 3}
     # Stable: no mentee sits with the mentor they like less while the one they prefer took someone they beat.

@@ -18,6 +18,7 @@ from uuid import UUID
 
 from matching.adapters.identity_hashing import IdentityHasher
 from matching.domain.model import LIVE, Candidate, IdentityWish, NewPairing, Pairing, ProgramRules
+from matching.domain.rounds import DraftPair, Unpaired
 from matching.domain.scoring import Weights
 from matching.service_layer.rosters import RosterCache
 from mentorship_contracts import IntegrationEvent
@@ -94,6 +95,7 @@ class FakePeople:
         self.profiles: dict[UUID, dict] = {}
         self.plaintext: dict[UUID, dict] = {}  # profiles set aside until their identity values are hashed
         self.enrollments: dict[UUID, dict] = {}
+        self.suspended: set[UUID] = set()
         self.changes = 0  # the roster stamp's sequence
         self.ticks = 0  # the fake clock of "now" for waiting_since
 
@@ -157,22 +159,44 @@ class FakePeople:
     async def save_enrollment(self, *, enrollment_id: UUID, person_id: UUID, program_id: UUID,
                               chapter_id: UUID | None, role: str, stage: str, capacity: int,
                               mentee_stages_welcome: list[str], approved: bool, enrolled_at: datetime,
-                              pairing_kind: str = "general") -> None:
+                              pairing_kind: str = "general", paused: bool | None = None) -> None:
         changing = dict(stage=stage, capacity=capacity, mentee_stages_welcome=mentee_stages_welcome,
                         approved=approved, changed=self.change())
+        if paused is not None:
+            changing["paused"] = paused and role == "mentor"
         if enrollment_id in self.enrollments:
             self.enrollments[enrollment_id].update(changing)
         else:
             self.enrollments[enrollment_id] = dict(
                 id=enrollment_id, person_id=person_id, program_id=program_id, chapter_id=chapter_id, role=role,
-                pairing_kind=pairing_kind, active=True, enrolled_at=enrolled_at, waiting_since=enrolled_at,
-                announced=False, **changing)
+                pairing_kind=pairing_kind, enrolled_at=enrolled_at, waiting_since=enrolled_at,
+                announced=False, withdrawn=False, suspended=person_id in self.suspended, paused=False, **changing)
+        self._availability(self.enrollments[enrollment_id])
+
+    @staticmethod
+    def _availability(e: dict) -> None:
+        """As the database's trigger: active while neither withdrawn, suspended nor paused."""
+        e["active"] = not (e["withdrawn"] or e["suspended"] or e["paused"])
 
     async def set_approval(self, enrollment_id: UUID, approved: bool) -> None:
         self.enrollments[enrollment_id].update(approved=approved, changed=self.change())
 
     async def withdraw(self, enrollment_id: UUID) -> None:
-        self.enrollments[enrollment_id].update(active=False, changed=self.change())
+        self.enrollments[enrollment_id].update(withdrawn=True, changed=self.change())
+        self._availability(self.enrollments[enrollment_id])
+
+    async def suspend(self, person_id: UUID, suspended: bool) -> list[UUID]:
+        (self.suspended.add if suspended else self.suspended.discard)(person_id)
+        programs = set()
+        for e in self.enrollments.values():
+            if e["person_id"] == person_id and not e["withdrawn"]:
+                e.update(suspended=suspended, changed=self.change())
+                self._availability(e)
+                programs.add(e["program_id"])
+        return sorted(programs)
+
+    async def is_suspended(self, person_id: UUID) -> bool:
+        return person_id in self.suspended
 
     async def enrollments_of(self, person_id: UUID, program_id: UUID, role: str,
                              pairing_kind: PairingKind | None = None) -> list[dict]:
@@ -183,7 +207,7 @@ class FakePeople:
 
     async def programs_of(self, person_id: UUID) -> list[UUID]:
         return sorted({e["program_id"] for e in self.enrollments.values()
-                       if e["person_id"] == person_id and e["active"]})
+                       if e["person_id"] == person_id and not e["withdrawn"]})
 
     async def forget_person(self, person_id: UUID) -> None:
         pairings = self._tables.pairings
@@ -192,6 +216,7 @@ class FakePeople:
         self.enrollments = {k: e for k, e in self.enrollments.items() if e["person_id"] != person_id}
         self.profiles.pop(person_id, None)
         self.plaintext.pop(person_id, None)
+        self.suspended.discard(person_id)
 
 
 class FakeCandidates:
@@ -271,6 +296,13 @@ class FakeWaitlist:
         people = self._tables.people
         people.enrollments[mentee_enrollment_id].update(waiting_since=people.clock(), announced=False)
 
+    async def places_of(self, person_id: UUID) -> list[dict]:
+        programs = {e["program_id"] for e in self._tables.people.enrollments.values() if e["person_id"] == person_id}
+        return [{"program_id": program_id, **{k: v for k, v in entry.items()
+                                              if k in ("enrollment_id", "pairing_kind", "position", "waiting_since")}}
+                for program_id in sorted(programs, key=str) for entry in await self.entries(program_id)
+                if entry["person_id"] == person_id]
+
 
 class FakePairings:
     def __init__(self, tables: Tables) -> None:
@@ -346,6 +378,19 @@ class FakePairings:
         self.meetings.append(dict(pairing_id=pairing_id, met_on=met_on, minutes=minutes, topics=topics,
                                   logged_by=logged_by))
 
+    async def of_program(self, program_id: UUID, status: str | None, offset: int, limit: int
+                         ) -> tuple[list[dict], int]:
+        found = [x for x in reversed(self.pairings.values())
+                 if x["program_id"] == program_id and status in (None, x["status"])]
+        return [{"pairing": self._pairing(x), "overdue": False, "created_at": EPOCH}
+                for x in found[offset:offset + limit]], len(found)
+
+    async def feedback_of_program(self, program_id: UUID) -> list[dict]:
+        return [dict(pairing_id=pairing_id, rating=f["rating"], comment=f["comment"], given_at=EPOCH,
+                     from_role="mentee" if self.pairings[pairing_id]["mentee_id"] == person_id else "mentor")
+                for (pairing_id, person_id), f in self.feedback.items()
+                if self.pairings[pairing_id]["program_id"] == program_id]
+
     async def add_feedback(self, pairing_id: UUID, person_id: UUID, rating: int, comment: str) -> bool:
         if (pairing_id, person_id) in self.feedback:
             return False
@@ -399,12 +444,15 @@ class FakeRounds:
     def __init__(self, tables: Tables) -> None:
         self._tables = tables
         self.rounds: dict[UUID, dict] = {}
+        self.pairs: dict[UUID, dict[UUID, DraftPair]] = {}
+        self.unpaired: dict[UUID, dict[UUID, Unpaired]] = {}
 
     async def queue(self, round_id: UUID, program_id: UUID, method: str, most_pairs_first: bool) -> None:
         self.rounds[round_id] = dict(id=round_id, program_id=program_id, method=method,
                                      most_pairs_first=most_pairs_first, status="queued", progress=0, paired=None,
                                      unpaired=None, total_score=None, unpaired_reasons=None, error=None,
-                                     requested_at=datetime.now(UTC), finished_at=None)
+                                     requested_at=datetime.now(UTC), finished_at=None, skipped=None,
+                                     published_at=None)
 
     async def claim(self) -> dict | None:
         queued = sorted((r for r in self.rounds.values() if r["status"] == "queued"), key=lambda r: r["requested_at"])
@@ -422,9 +470,33 @@ class FakeRounds:
                                      total_score=total_score, unpaired_reasons=unpaired_reasons or None, error=error,
                                      finished_at=datetime.now(UTC))
 
-    async def get(self, round_id: UUID) -> dict | None:
+    async def get(self, round_id: UUID, *, for_update: bool = False) -> dict | None:
         found = self.rounds.get(round_id)
         return dict(found) if found else None
+
+    async def of_program(self, program_id: UUID) -> list[dict]:
+        return sorted((dict(r) for r in self.rounds.values() if r["program_id"] == program_id),
+                      key=lambda r: r["requested_at"], reverse=True)
+
+    async def save_draft(self, round_id: UUID, pairs: list[DraftPair], unpaired: list[Unpaired]) -> None:
+        self.pairs.setdefault(round_id, {}).update({p.mentee_enrollment_id: p for p in pairs})
+        self.unpaired.setdefault(round_id, {}).update({u.mentee_enrollment_id: u for u in unpaired})
+
+    async def draft(self, round_id: UUID) -> tuple[list[DraftPair], list[Unpaired]]:
+        return (sorted(self.pairs.get(round_id, {}).values(), key=lambda p: (-p.score, str(p.mentee_id))),
+                sorted(self.unpaired.get(round_id, {}).values(), key=lambda u: (u.reason_code, str(u.mentee_id))))
+
+    async def remove_pairs(self, round_id: UUID, mentee_enrollment_ids: list[UUID]) -> None:
+        for e in mentee_enrollment_ids:
+            self.pairs.get(round_id, {}).pop(e, None)
+
+    async def close(self, round_id: UUID, *, status: str, paired: int | None = None, unpaired: int | None = None,
+                    total_score: int | None = None, skipped: list[dict] | None = None) -> None:
+        found = self.rounds[round_id]
+        found.update(status=status, skipped=skipped,
+                     published_at=datetime.now(UTC) if status == "published" else None,
+                     **{k: v for k, v in dict(paired=paired, unpaired=unpaired, total_score=total_score).items()
+                        if v is not None})
 
 
 @dataclass

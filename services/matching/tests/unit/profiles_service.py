@@ -9,6 +9,7 @@ from matching.domain import commands
 from matching.service_layer import projections
 from matching.service_layer.ports import Authorize
 from mentorship_contracts.profiles import EnrollmentCreated, EnrollmentCreatedV2, MatchingProfileChanged, ProgramDefined
+from plumbing.auth import Principal, Role
 
 from .fakes import FakeTransaction, Platform
 
@@ -57,3 +58,8 @@ class Profiles:
 
 def acting_as(person: UUID) -> Authorize:
     return lambda pairing, program: commands.Actor(person)
+
+
+def administrator() -> Principal:
+    """A national administrator (the programs of these tests belong to no chapter)."""
+    return Principal(subject="admin", role=Role.ADMIN, person_id=uuid4())

@@ -12,13 +12,13 @@ import pytest
 from matching.adapters.solver import optimal_assignment
 from matching.domain import commands
 from matching.domain.scoring import fit
-from matching.service_layer import choice, lifecycle, projections, rounds, views
+from matching.service_layer import choice, lifecycle, projections, rounds, stepping_in, views
 from mentorship_contracts import matching as published
 from mentorship_contracts.profiles import ConsentChanged
 from pydantic import ValidationError
 
 from .fakes import Platform
-from .profiles_service import Profiles, acting_as
+from .profiles_service import Profiles, acting_as, administrator
 
 WISH = [{"attribute": "sexual_orientation", "strength": "preference"}]
 REQUIREMENT = [{"attribute": "sexual_orientation", "strength": "requirement"}]
@@ -151,6 +151,9 @@ async def test_a_rounds_proposals_and_total_score_carry_nothing_derived_from_ide
     round_id = await rounds.queue_round(commands.RunRound(program, "optimal", False), platform.uow())
 
     await rounds.run_next_round(platform.uow, optimal_assignment)
+    [drafted] = (await rounds.round_status(round_id, platform.uow()))["pairs"]
+    assert "shared_identity" not in drafted.reasons
+    await rounds.publish(round_id, platform.uow(), administrator())
 
     [proposed] = platform.events(published.PairingProposed, mentee_id=mentee)
     candidates = {c.person_id: c for c in await platform.repositories["candidates"].in_program(
@@ -173,3 +176,27 @@ def test_the_public_pairing_events_refuse_a_reason_derived_from_identity():
         extra = {"term_ends_at": "2027-11-22T00:00:00Z"} if event is published.PairingConfirmedV4 else {}
         with pytest.raises(ValidationError):
             event(**facts, **extra, reason_codes=["near_peer", "shared_identity"])
+
+
+async def test_a_coordinator_pairing_by_hand_cannot_tell_a_mentees_identity_requirement_from_a_low_fit():
+    platform = Platform()
+    profiles = Profiles(platform)
+    program = await profiles.program(pairing_mode="rounds", minimum_score=60)
+    mentor = await profiles.person(program, "mentor", specialties=["pediatrics"],
+                                   identity_for_matching={"first_generation": "no"})
+    requiring = await profiles.person(program, "mentee", specialties=["pediatrics"],
+                                      identity_for_matching={"first_generation": "yes"},
+                                      identity_requests=[{"attribute": "first_generation", "strength": "requirement"}])
+    poor_fit = await profiles.person(program, "mentee", specialties=["dermatology"])
+
+    refusals = []
+    for mentee in (requiring, poor_fit):
+        with pytest.raises(Exception) as refused:
+            await stepping_in.pair_by_hand(commands.PairByHand(program, mentee, mentor), platform.uow(),
+                                           administrator())
+        refusals.append((type(refused.value), refused.value.code, str(refused.value)))
+    assert refusals[0] == refusals[1]
+    unit = platform.uow()
+    await stepping_in.pair_by_hand(commands.PairByHand(program, requiring, mentor, "they asked for each other"),
+                                   unit, administrator())
+    assert unit.audited[0].detail["overridden"] == "not_suitable"

@@ -57,7 +57,7 @@ def test_maximising_the_number_paired_first_pairs_two_where_the_best_score_pairs
     mentees, mentors = population(7, 2, 2)
     graph = candidate_graph(PROGRAM, Weights(), mentees, mentors, live_pairs=0)
     # A crafted graph: mentee 0 is great with mentor 0 only... mentee 1 fits only mentor 0.
-    crafted = graph.__class__(**{**vars(graph), "heads": np.array([0, 0, 1], dtype=np.int32),
+    crafted = graph.__class__(**{**vars(graph), "pricer": None, "heads": np.array([0, 0, 1], dtype=np.int32),
                                  "tails": np.array([0, 1, 0], dtype=np.int32),
                                  "scores": np.array([90, 10, 50], dtype=np.int32),
                                  "room": np.array([1, 1], dtype=np.int32)})
@@ -126,3 +126,28 @@ def test_scores_of_many_pairs_at_once_equal_those_of_each_pair_alone():
     mentees, mentors = population(9, 20, 20)
     pairs = list(zip(mentees, mentors, strict=True))
     assert pair_fits(pairs, Weights()) == [fit(e, m) for e, m in pairs]
+
+
+def test_the_optimal_round_over_a_pruned_graph_reaches_the_optimum_of_every_qualified_pair():
+    for seed in range(8):
+        mentees, mentors = population(seed, 40, 12)
+        whole = candidate_graph(PROGRAM, Weights(), mentees, mentors, live_pairs=0, top_k=10_000)
+        for most_pairs_first in (False, True):
+            pruned = candidate_graph(PROGRAM, Weights(), mentees, mentors, live_pairs=0, top_k=1)
+            chosen = optimal_assignment(pruned, most_pairs_first)
+            reference = optimal_assignment(whole, most_pairs_first)
+            assert int(pruned.scores[chosen].sum()) == int(whole.scores[reference].sum())
+            assert len(chosen) == len(reference)
+            assert pruned.pricing_passes > 0
+
+
+def test_the_stable_round_over_a_pruned_graph_is_the_stable_matching_of_every_qualified_pair():
+    for seed in range(8):
+        mentees, mentors = population(seed, 40, 12)
+        whole = candidate_graph(PROGRAM, Weights(), mentees, mentors, live_pairs=0, top_k=10_000)
+        pruned = candidate_graph(PROGRAM, Weights(), mentees, mentors, live_pairs=0, top_k=1)
+        pairs = {(int(whole.heads[e]), int(whole.tails[e])) for e in stable_matching(whole)}
+        chosen = stable_matching(pruned)
+        assert {(int(pruned.heads[e]), int(pruned.tails[e])) for e in chosen} == pairs
+        assert pruned.pricing_passes > 0
+        assert np.all(np.diff(pruned.heads) >= 0)  # grouped by mentee again

@@ -13,7 +13,7 @@ from matching.service_layer import lifecycle, rounds
 from mentorship_contracts import matching as published
 
 from .fakes import Platform
-from .profiles_service import Profiles, acting_as
+from .profiles_service import Profiles, acting_as, administrator
 
 
 async def test_a_mentorship_whose_term_has_ended_is_completed_and_its_mentors_room_offered_again():
@@ -67,7 +67,7 @@ async def test_feedback_on_a_mentorship_is_given_once_by_each_of_its_two_people(
     assert len(platform.pairings.feedback) == 2
 
 
-async def test_a_queued_round_proposes_the_best_pairs_it_can_and_says_why_the_others_were_left():
+async def test_a_queued_round_drafts_the_best_pairs_it_can_says_why_the_others_were_left_and_proposes_on_publishing():
     platform = Platform()
     profiles = Profiles(platform)
     program = await profiles.program(pairing_mode="rounds")
@@ -81,8 +81,15 @@ async def test_a_queued_round_proposes_the_best_pairs_it_can_and_says_why_the_ot
 
     assert ran == queued and await rounds.run_next_round(platform.uow, optimal_assignment) is None
     outcome = await rounds.round_status(queued, platform.uow())
-    assert (outcome["status"], outcome["paired"], outcome["unpaired"]) == ("completed", 2, 2)
+    assert (outcome["status"], outcome["paired"], outcome["unpaired"]) == ("draft", 2, 2)
     assert outcome["unpaired_reasons"] == {"mentors_full": 1, "no_matching_profile": 1}
+    assert {p.mentor_id for p in outcome["pairs"]} == set(mentors)
+    assert [u.reason_code for u in outcome["unpaired_list"]] == ["mentors_full"]
+    assert not platform.events(published.PairingProposed) and not platform.events(published.RoundCompleted)
+
+    outcome = await rounds.publish(queued, platform.uow(), administrator())
+
+    assert (outcome["status"], outcome["paired"], outcome["skipped"]) == ("published", 2, [])
     proposed = platform.events(published.PairingProposedV2)
     assert {e.mentor_id for e in proposed} == set(mentors) and {e.mentee_id for e in proposed} < set(mentees)
     [completed] = platform.events(published.RoundCompleted)

@@ -9,6 +9,8 @@ import os
 import signal
 import subprocess
 import sys
+from email import message_from_bytes
+from email.utils import parseaddr
 from uuid import uuid4
 
 from aiokafka import AIOKafkaConsumer
@@ -128,3 +130,91 @@ async def test_an_smtp_server_that_refuses_every_try_ends_in_failed_seen_by_the_
         assert event["event_type"] == "notifications.notification_failed" and event["attempts"] == 5
     finally:
         await deliveries.stop()
+
+
+class HoldingSink:
+    """A mail server that lets the first conversation hand its message over and then never answers it, and holds
+    every later conversation at MAIL FROM: a sender killed now has one message in mid-conversation and every other
+    one it claimed never handed over."""
+
+    def __init__(self) -> None:
+        self.received: list[bytes] = []
+        self.conversations = 0
+        self._never = asyncio.Event()
+
+    async def handle_MAIL(self, server, session, envelope, address, mail_options) -> str:  # noqa: N802
+        self.conversations += 1
+        if self.conversations > 1:
+            await self._never.wait()
+        envelope.mail_from = address
+        envelope.mail_options.extend(mail_options)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope) -> str:  # noqa: N802 (aiosmtpd's hook name)
+        self.received.append(envelope.content)
+        await self._never.wait()
+        return "250 Message accepted for delivery"
+
+
+async def test_a_service_killed_right_after_a_claim_leaves_only_the_message_in_mid_conversation_unsent(
+        postgres_server, service_environment, smtp_sink, publish, tmp_path, as_caller):
+    holding = HoldingSink()
+    holding_port = free_port()
+    server = await asyncio.get_running_loop().create_server(lambda: SMTP(holding), "127.0.0.1", holding_port)
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    env = service_environment | {
+        "DATABASE_URL": postgres_server.create_database(f"notifications_claim_{uuid4().hex[:8]}"),
+        "CONSUMER_GROUP": f"notifications_claim_{uuid4().hex[:8]}", "CONSUMER_BATCH_SIZE": "500",
+        "HTTP_PORT": str(port), "SMTP_HOST": "127.0.0.1", "DISPATCH_POLL_SECONDS": "0.05",
+        "SENDING_LEASE_SECONDS": "2", "SMTP_TIMEOUT_SECONDS": "120", "PYTHONUNBUFFERED": "1",
+    }
+    people = [profiles.ContactDetailsChanged(person_id=uuid4(), chapter_id=None, display_name=f"Claimed {i}",
+                                             email=f"claimed{i}.{uuid4().hex[:8]}@example.org") for i in range(40)]
+    ours = {str(p.person_id): p.email for p in people}
+    # All on the topics before the service starts: it applies them in one batch, so one claim takes them together.
+    await publish(*people, *(profiles.PersonRegistered(person_id=p.person_id, chapter_id=None, stage="undergraduate")
+                             for p in people))
+    first = start_service(env | {"SMTP_PORT": str(holding_port)}, tmp_path / "first.log")
+    second = None
+    try:
+        await eventually(lambda: answers_ready(url), timeout=60, what="the service to be ready")
+        admin = as_caller(url)
+        async with admin:
+            async def welcomes() -> dict[str, str]:
+                log = (await admin.get("/v1/deliveries", params={"limit": 1000})).json()
+                return {d["person_id"]: d["status"] for d in log if d["person_id"] in ours and d["kind"] == "welcome"}
+
+            async def claimed_with_one_handed_over() -> dict[str, str] | None:
+                statuses = await welcomes()
+                return statuses if len(statuses) == len(people) and holding.received else None
+
+            at_kill = await eventually(claimed_with_one_handed_over, timeout=90, what="a claim, one message handed")
+            os.killpg(first.pid, signal.SIGKILL)
+            first.wait()
+            [handed] = holding.received
+            handed_to = parseaddr(message_from_bytes(handed)["To"])[1]
+            claimed_not_handed = [p for p, s in at_kill.items() if s == "sending" and ours[p] != handed_to]
+            assert claimed_not_handed, at_kill  # what the kill is to show: claimed, never handed over
+
+            second = start_service(env | {"SMTP_PORT": str(smtp_sink.smtp_port)}, tmp_path / "second.log")
+            await eventually(lambda: answers_ready(url), timeout=60, what="the restarted service to be ready")
+
+            async def settled() -> dict[str, str] | None:
+                statuses = await welcomes()
+                return statuses if not {"pending", "sending"} & set(statuses.values()) else None
+
+            statuses = await eventually(settled, timeout=90, what="every claim to be settled")
+        # Only a message the server may have taken is uncertain; every other one went, exactly once.
+        assert {p: s for p, s in statuses.items() if s != "sent"} == {
+            p: "unconfirmed" for p, email in ours.items() if email == handed_to}
+        delivered = [m for m in smtp_sink.messages() if m["rcpt_tos"][0] in ours.values()]
+        assert sorted(m["rcpt_tos"][0] for m in delivered) == sorted(e for e in ours.values() if e != handed_to)
+        assert len({m["headers"]["Message-ID"] for m in delivered}) == len(delivered)
+        assert len(holding.received) == 1
+    finally:
+        for process in (first, second):
+            if process and process.poll() is None:
+                os.killpg(process.pid, signal.SIGTERM)
+                process.wait(timeout=30)
+        server.close()

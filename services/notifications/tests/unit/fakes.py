@@ -17,10 +17,13 @@ from notifications.domain.model import (
     HELD_UNTIL_SENT,
     NOT_IN_INBOX,
     SEAT_KINDS,
+    ClaimLost,
+    DeliveryUncertain,
     Email,
     Notification,
     Preferences,
 )
+from notifications.service_layer.ports import HandOver
 from plumbing import correlation
 
 HOLDING_A_PLACE = ("confirmed", "waitlisted", "promoted")
@@ -163,6 +166,10 @@ class FakeNotifications:
                            "last_error": None, "sent_at": None, "read_at": None, "digest_id": None}
         return True
 
+    async def add_all(self, notifications: list[Notification]) -> None:
+        for n in notifications:
+            await self.add(n)
+
     async def due(self, limit: int) -> list[Notification]:
         due = sorted((r for r in self.rows.values() if r["status"] == "pending" and r["next_attempt_at"] <= self.clock()
                       and (r["n"].person_id in self.contacts or r["n"].kind == "email_change")),
@@ -179,19 +186,41 @@ class FakeNotifications:
     async def defer(self, notification_id: UUID, seconds: float) -> None:
         self._set(notification_id, next_attempt_at=_in(seconds))
 
-    async def mark_sending(self, notification_id: UUID, subject: str, message_id: str, lease_seconds: float) -> None:
-        self._set(notification_id, status="sending", subject=subject, lease_until=_in(lease_seconds),
-                  attempts=self.rows[notification_id]["attempts"] + 1)
+    async def mark_sending(self, claimed: list[tuple[UUID, str, str]], lease_seconds: float, claim_id: UUID) -> None:
+        for notification_id, subject, _message_id in claimed:
+            self._set(notification_id, status="sending", subject=subject, lease_until=_in(lease_seconds),
+                      attempts=self.rows[notification_id]["attempts"] + 1, claim_id=claim_id, handed_at=None)
+
+    async def mark_handed(self, notification_ids: list[UUID], claim_id: UUID, lease_seconds: float) -> set[UUID]:
+        held = {i for i in notification_ids if self.rows[i].get("claim_id") == claim_id
+                and self.rows[i]["status"] == "sending" and self.rows[i]["lease_until"] > _now()}
+        for notification_id in held:
+            self._set(notification_id, handed_at=_now(), lease_until=_in(lease_seconds))
+        return held
+
+    def _held(self, notification_id: UUID, claim_id: UUID | None, *statuses: str) -> bool:
+        row = self.rows[notification_id]
+        return claim_id is None or (row.get("claim_id") == claim_id and row["status"] in statuses)
 
     async def mark_without_email(self, notification_id: UUID, subject: str, status: str) -> None:
         self._set(notification_id, status=status, subject=subject)
 
-    async def mark_sent(self, notification_id: UUID) -> None:
+    async def mark_sent(self, notification_id: UUID, claim_id: UUID | None = None) -> bool:
+        if not self._held(notification_id, claim_id, "sending", "unconfirmed"):
+            return False
         self._set(notification_id, status="sent", sent_at=_now(), lease_until=None)
+        return True
 
-    async def mark_retry(self, notification_id: UUID, error: str, after_seconds: float) -> None:
-        self._set(notification_id, status="pending", last_error=error, lease_until=None,
-                  next_attempt_at=_in(after_seconds))
+    async def mark_all_sent(self, notification_ids: list[UUID], claim_id: UUID) -> set[UUID]:
+        return {i for i in notification_ids if await self.mark_sent(i, claim_id)}
+
+    async def mark_retry(self, notification_id: UUID, error: str, after_seconds: float,
+                         claim_id: UUID | None = None) -> bool:
+        if not self._held(notification_id, claim_id, "sending"):
+            return False
+        self._set(notification_id, status="pending", last_error=error, lease_until=None, claim_id=None,
+                  handed_at=None, next_attempt_at=_in(after_seconds))
+        return True
 
     async def mark_obsolete(self, notification_id: UUID) -> None:
         self._set(notification_id, status="cancelled")
@@ -202,17 +231,28 @@ class FakeNotifications:
                     and notification_id != but):
                 self._set(notification_id, status="cancelled")
 
-    async def mark_failed(self, notification_id: UUID, error: str) -> None:
+    async def mark_failed(self, notification_id: UUID, error: str, claim_id: UUID | None = None) -> bool:
+        if not self._held(notification_id, claim_id, "sending"):
+            return False
         self._set(notification_id, status="failed", last_error=error, lease_until=None)
+        return True
 
-    async def mark_unconfirmed(self, notification_id: UUID, error: str) -> None:
+    async def mark_unconfirmed(self, notification_id: UUID, error: str, claim_id: UUID | None = None) -> bool:
+        if not self._held(notification_id, claim_id, "sending"):
+            return False
         self._set(notification_id, status="unconfirmed", last_error=error, lease_until=None)
+        return True
 
-    async def give_up_on_lapsed_claims(self) -> list[UUID]:
+    async def settle_lapsed_claims(self) -> tuple[list[UUID], list[UUID]]:
         lapsed = [i for i, r in self.rows.items() if r["status"] == "sending" and r["lease_until"] < _now()]
-        for notification_id in lapsed:
+        unconfirmed = [i for i in lapsed if self.rows[i].get("handed_at")]
+        released = [i for i in lapsed if not self.rows[i].get("handed_at")]
+        for notification_id in unconfirmed:
             self._set(notification_id, status="unconfirmed", lease_until=None)
-        return lapsed
+        for notification_id in released:
+            self._set(notification_id, status="pending", lease_until=None, claim_id=None, next_attempt_at=_now(),
+                      attempts=self.rows[notification_id]["attempts"] - 1)
+        return unconfirmed, released
 
     async def digest_items_due(self, before: datetime, limit: int) -> list[Notification]:
         items = [r["n"] for r in self.rows.values() if r["status"] == "digest_pending" and r["n"].created_at < before]
@@ -285,7 +325,12 @@ class FakeMailer:
         self.sent: list[Email] = []
         self.error = error
 
-    async def send(self, email: Email) -> None:
+    async def send(self, email: Email, hand_over: HandOver | None = None) -> None:
+        """Fails as told: before the hand-over, or after it for DeliveryUncertain (the message was on its way)."""
+        if self.error and not isinstance(self.error, DeliveryUncertain):
+            raise self.error
+        if hand_over is not None and not await hand_over():
+            raise ClaimLost("not ours any more")
         if self.error:
             raise self.error
         self.sent.append(email)

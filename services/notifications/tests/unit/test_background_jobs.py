@@ -10,6 +10,7 @@ from notifications.config import NotificationsSettings
 from notifications.domain.model import Email
 from notifications.entrypoints import jobs
 from notifications.service_layer import handlers
+from notifications.service_layer.ports import HandOver
 from plumbing.testing import FakeUnitOfWork, eventually
 
 from .fakes import FakeMailer, FakeNotifications
@@ -35,10 +36,10 @@ class StallingMailer(FakeMailer):
         super().__init__()
         self.sending, self.release, self.closed = asyncio.Event(), asyncio.Event(), False
 
-    async def send(self, email: Email) -> None:
+    async def send(self, email: Email, hand_over: HandOver | None = None) -> None:
         self.sending.set()
         await self.release.wait()
-        await super().send(email)
+        await super().send(email, hand_over)
 
     async def close(self) -> None:
         self.closed = True

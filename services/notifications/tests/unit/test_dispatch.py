@@ -21,12 +21,21 @@ from notifications.domain.model import (
     MAX_ATTEMPTS,
     CannotOptOut,
     Category,
+    ClaimLost,
     DeliveryUncertain,
     Email,
     Preferences,
 )
 from notifications.service_layer import handlers
-from notifications.service_layer.dispatch import DispatchPolicy, dispatch_due
+from notifications.service_layer.dispatch import (
+    DispatchPolicy,
+    HandOvers,
+    claim_due,
+    dispatch_due,
+    give_up_on_lapsed_claims,
+    record_outcomes,
+    send_all,
+)
 from plumbing.calendar import event_uid
 from plumbing.testing import FakeUnitOfWork
 
@@ -218,3 +227,41 @@ async def test_a_confirmation_carries_the_events_calendar_entry_under_the_uid_of
     assert attachment.filename == "event.ics" and "METHOD:REQUEST" in entry and "SEQUENCE:0" in entry
     assert f"UID:{event_uid(session.scheduled_event_id)}" in entry
     assert "SUMMARY:Personal statements" in entry and "LOCATION:Student centre\\, room 2" in entry
+
+
+async def test_a_claim_that_lapsed_before_its_messages_were_handed_over_is_sent_by_the_next_sender_once():
+    uow, event = new_uow(), pairing()
+    await handlers.pairing_confirmed(event, uow)
+    reachable(uow, event.mentee_id, event.mentor_id)
+    lapsing = DispatchPolicy(lease_seconds=-1)  # the sender dies (or freezes) at once, after its claim
+    dead = await claim_due(uow, render, lapsing, datetime.now(UTC))
+    assert len(dead.emails) == 2
+    assert await give_up_on_lapsed_claims(uow) == []  # nothing was handed over: nothing uncertain
+    alive = FakeMailer()
+    await dispatch(uow, alive)
+    # The frozen sender wakes up: its claim is gone, so it hands nothing over and records nothing.
+    late = FakeMailer()
+    outcomes = await send_all(late, [(email, HandOvers(lambda: uow, dead.id, 60)(n.id)) for n, email in dead.emails],
+                              2)
+    await record_outcomes(uow, [n for n, _ in dead.emails], outcomes, POLICY, dead.id)
+    assert len(alive.sent) == 2 and late.sent == []
+    assert all(isinstance(outcome, ClaimLost) for outcome in outcomes)
+    assert set(uow.notifications.statuses().values()) == {"sent"}
+    assert [e.channel for e in uow.published] == ["email", "email"]
+
+
+async def test_a_claim_that_lapsed_after_its_message_was_handed_over_is_unconfirmed_and_never_resent():
+    uow, event = new_uow(), pairing()
+    await handlers.pairing_confirmed(event, uow)
+    reachable(uow, event.mentee_id, event.mentor_id)
+    claim = await claim_due(uow, render, POLICY, datetime.now(UTC))
+    handed, not_handed = claim.emails
+    assert await HandOvers(lambda: uow, claim.id, -1)(handed[0].id)()  # handed over; then the sender dies
+    for row in uow.notifications.rows.values():
+        row["lease_until"] = datetime.now(UTC) - timedelta(seconds=1)
+    assert await give_up_on_lapsed_claims(uow) == [handed[0].id]
+    mailer = FakeMailer()
+    await dispatch(uow, mailer)
+    await dispatch(uow, mailer)
+    assert [e.to for e in mailer.sent] == [not_handed[1].to]
+    assert uow.notifications.rows[handed[0].id]["status"] == "unconfirmed"

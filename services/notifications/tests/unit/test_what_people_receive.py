@@ -19,11 +19,12 @@ from mentorship_contracts import profiles as pr
 from notifications.adapters.email import DkimSigner, SmtpMailer, fold_unstructured
 from notifications.adapters.unsubscribe import UnsubscribeTokens
 from notifications.domain import commands
-from notifications.domain.model import Category, Email, LinkNoLongerWorks, UnknownPerson
+from notifications.domain.model import Attachment, Category, Email, LinkNoLongerWorks, UnknownPerson
+from notifications.domain.text import one_line
 from notifications.service_layer import handlers
 from notifications.service_layer.dispatch import DispatchPolicy, compose_digests, dispatch_due
 from plumbing import correlation
-from plumbing.calendar import event_uid
+from plumbing.calendar import CalendarEntry, Method, event_uid, to_ics
 from plumbing.testing import FakeUnitOfWork
 
 from .fakes import FakeMailer, FakeNotifications
@@ -415,3 +416,53 @@ async def test_a_delivery_carries_the_correlation_id_of_the_action_its_notificat
     await sent(uow)
     assert [(e.event_type, e.schema_version, e.correlation_id) for e in uow.published] == [
         ("notifications.notification_sent", 2, "sign-up-42")]
+
+
+@pytest.mark.parametrize("name", ["Sam O'Neil \"Sammy\" (she/her)", "José Núñez " * 9, "", "=?utf-8?q?x?="])
+def test_a_message_reads_back_as_written_names_bodies_and_calendar_entry_included(name):
+    ics = b"BEGIN:VCALENDAR\r\nMETHOD:REQUEST\r\nSUMMARY:Feria de carreras \xc3\xb1\r\nEND:VCALENDAR\r\n"
+    text = "Hola ñ,\n\n" + "a line long enough to be folded by quoted-printable " * 4 + "\nends with spaces  \n"
+    message = Email(to="sam@example.org", to_name=name, subject="Inscripción confirmada: " + "ñé " * 30,
+                    text=text, html="<p>Hola ñ = 1</p>\n", message_id="<m@x>", language="es",
+                    unsubscribe_url="https://notify.mentorship.example/v1/unsubscribe?token=" + "t" * 120,
+                    attachments=(Attachment("event.ics", "text/calendar; method=REQUEST", ics),))
+    raw = SmtpMailer("127.0.0.1", 25, MAIL_FROM).as_bytes(message)
+    parsed = email_parser.message_from_bytes(raw, policy=email.policy.default)
+    assert all(not part.defects for part in parsed.walk())
+    assert parsed["To"].addresses[0].display_name == (one_line(name, 100) or "")
+    assert parsed["To"].addresses[0].addr_spec == "sam@example.org"
+    assert str(parsed["Subject"]) == one_line(message.subject) and parsed["Content-Language"] == "es"
+    assert parsed["List-Unsubscribe"] == f"<{message.unsubscribe_url}>"
+    assert parsed.get_body(("plain",)).get_content() == text.replace("\n", "\r\n")
+    assert parsed.get_body(("html",)).get_content() == "<p>Hola ñ = 1</p>\r\n"
+    [attachment] = parsed.iter_attachments()
+    assert attachment.get_filename() == "event.ics" and attachment.get_content_type() == "text/calendar"
+    assert attachment.get_param("method") == "REQUEST" and attachment.get_content() == ics.decode()
+    assert all(len(line) <= 998 for line in raw.split(b"\r\n"))
+
+
+@pytest.mark.parametrize("address", ["sam@example.org", "a.long.address.folded.over.two.lines." * 2 + "x@example.org"])
+def test_a_calendar_entry_built_once_for_many_readers_reads_as_if_built_for_each(address):
+    entry = CalendarEntry(uid=event_uid(uuid4()), starts_at=NOW, ends_at=NOW + timedelta(hours=2), summary="Feria ñ",
+                          timezone="America/Chicago", location="Hall B", sequence=2,
+                          organizer="no-reply@mentorship.example", attendee=address)
+    for method in (Method.REQUEST, Method.CANCEL):
+        alone = Calendar.from_ical(to_ics([entry], method=method)).walk("VEVENT")[0]
+        raw = renderer()._calendar(entry, method)
+        [shared] = Calendar.from_ical(raw).walk("VEVENT")
+        assert {k: (str(v), dict(v.params)) for k, v in shared.items() if k != "DTSTAMP"} == {
+            k: (str(v), dict(v.params)) for k, v in alone.items() if k != "DTSTAMP"}
+        assert all(len(line) <= 75 for line in raw.split(b"\r\n"))
+
+
+async def test_a_mentorship_a_coordinator_ended_is_told_to_both_as_ended_by_the_program_not_by_the_other():
+    uow = new_uow()
+    mentee, mentor = await person(uow, "Sam Okafor"), await person(uow, "Ana Reyes")
+    await handlers.pairing_ended(ma.PairingEndedV3(
+        pairing_id=uuid4(), program_id=uuid4(), chapter_id=None, mentee_id=mentee, mentor_id=mentor, ended_by=None,
+        ended_by_program=True, reason_code="coordinator_decision"), uow)
+    told = await sent(uow)
+    assert len(told) == 2
+    for message in told:
+        assert "Your program's coordinator ended your mentorship" in message.text
+        assert "ended your mentorship in" not in message.text.replace("coordinator ended your mentorship", "")

@@ -1,4 +1,12 @@
-"""`python -m profiles`: serve the profiles service."""
+"""`python -m profiles`: serve the profiles service; `python -m profiles grant-administrator <email>`: an
+operator's command (see entrypoints/cli.py)."""
+
+import sys
+
+if len(sys.argv) > 1:
+    from .entrypoints.cli import main
+
+    sys.exit(main(sys.argv[1:]))
 
 from plumbing.serve import serve
 

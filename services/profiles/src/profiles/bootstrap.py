@@ -3,13 +3,14 @@
 from pathlib import Path
 
 from fastapi import FastAPI
+from plumbing import audit
 from plumbing.http import create_app
 from plumbing.runtime import Service
 from plumbing.settings import ServiceSettings
 
 from .adapters.sealing import IdentitySealer
 from .config import ProfilesSettings
-from .entrypoints import consumers, http, jobs
+from .entrypoints import console, consumers, http, jobs
 from .service_layer.unit_of_work import ProfilesUnitOfWork
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -21,7 +22,8 @@ def build_app(settings: ServiceSettings | None = None) -> FastAPI:
     new_unit_of_work = service.units_of_work(ProfilesUnitOfWork, sealer=IdentitySealer(settings.secret("identity_key")))
     service.consume(consumers.HANDLERS, new_unit_of_work)
     service.run_in_background(jobs.forget_expired_email_changes(new_unit_of_work))
-    app = create_app(service, [http.router], title="Mentorship platform: profiles")
+    # The console's routes first: `/people/names` and `/people/lookup` before `/people/{person_id}`.
+    app = create_app(service, [console.router, http.router, audit.router()], title="Mentorship platform: profiles")
     app.state.new_unit_of_work = new_unit_of_work
     return app
 

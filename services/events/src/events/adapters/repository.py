@@ -18,7 +18,7 @@ _EVENT_COLUMNS = ("id", "chapter_id", "kind", "title", "description", "starts_at
                   "parent_event_id", "exhibitors", "state", "revision")
 _EVENT_SELECT = ", ".join(f"e.{c}" for c in _EVENT_COLUMNS)
 _REGISTRATION_SELECT = ("r.id AS registration_id, r.scheduled_event_id, r.person_id, r.status, r.attended, r.created_at, "
-                        "r.cancelled_by, r.held_seat")
+                        "r.cancelled_by, r.held_seat, r.checked_in_at, r.removal_reason")
 # Any fixed number: the instance holding it runs the reminder pass, the others skip that pass.
 _REMINDER_LOCK = 7_340_105
 
@@ -42,7 +42,8 @@ def _registration(row: asyncpg.Record) -> Registration:
     return Registration(
         id=row["registration_id"], scheduled_event_id=row["scheduled_event_id"], person_id=row["person_id"],
         status=Status(row["status"]), attended=row["attended"], created_at=row["created_at"],
-        cancelled_by=row["cancelled_by"], held_seat=row["held_seat"],
+        cancelled_by=row["cancelled_by"], held_seat=row["held_seat"], checked_in_at=row["checked_in_at"],
+        removal_reason=row["removal_reason"],
     )
 
 
@@ -123,8 +124,9 @@ class PostgresRegistrations:
 
     async def save(self, r: Registration) -> None:
         await self._conn.execute(
-            "UPDATE registrations SET status = $2, attended = $3, cancelled_by = $4, held_seat = $5 WHERE id = $1",
-            r.id, r.status, r.attended, r.cancelled_by, r.held_seat,
+            "UPDATE registrations SET status = $2, attended = $3, cancelled_by = $4, held_seat = $5, checked_in_at = $6, "
+            "removal_reason = $7 WHERE id = $1",
+            r.id, r.status, r.attended, r.cancelled_by, r.held_seat, r.checked_in_at, r.removal_reason,
         )
 
     async def active(self, event_id: UUID, person_id: UUID) -> Registration | None:
@@ -233,6 +235,22 @@ class PostgresRegistrations:
             person_id,
         )
         await self._conn.execute("DELETE FROM registrations WHERE person_id = $1", person_id)
+
+    async def attendance(self, chapter_id: UUID | None) -> list[tuple[UUID, UUID | None, tuple[int, int, int, int]]]:
+        # The same counts as `model.attendance_counts`, for every event at once.
+        rows = await self._conn.fetch(
+            """SELECT e.id, e.chapter_id,
+                      count(r.id) AS registered,
+                      count(*) FILTER (WHERE r.status = 'confirmed' AND r.attended) AS attended,
+                      count(*) FILTER (WHERE r.status = 'confirmed' AND NOT r.attended) AS no_show,
+                      count(*) FILTER (WHERE r.status = 'cancelled') AS cancelled
+               FROM scheduled_events e LEFT JOIN registrations r ON r.scheduled_event_id = e.id
+               WHERE e.state <> 'draft' AND ($1::uuid IS NULL OR e.chapter_id = $1)
+               GROUP BY e.id ORDER BY e.starts_at, e.id""",
+            chapter_id,
+        )
+        return [(row["id"], row["chapter_id"], (row["registered"], row["attended"], row["no_show"], row["cancelled"]))
+                for row in rows]
 
 
 def _participant(row: asyncpg.Record) -> Participant:

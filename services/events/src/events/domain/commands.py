@@ -78,9 +78,11 @@ class Register:
 
 @dataclass(frozen=True)
 class CancelRegistration:
+    """The registrant cancels (an organiser removes them: `RemoveRegistrant`)."""
+
     scheduled_event_id: UUID
     person_id: UUID
-    cancelled_by: Literal["registrant", "organiser"]
+    cancelled_by: Literal["registrant"] = "registrant"
 
 
 @dataclass(frozen=True)
@@ -120,3 +122,32 @@ class WithdrawSlot:
 @dataclass(frozen=True)
 class IssueCalendarFeed:
     person_id: UUID
+
+
+@dataclass(frozen=True)
+class RemoveRegistrant:
+    """An organiser takes a registrant off the roster; the registrant is told, with the reason."""
+
+    scheduled_event_id: UUID
+    person_id: UUID
+    reason: str | None
+
+
+@dataclass(frozen=True)
+class CheckIn:
+    scheduled_event_id: UUID
+    person_id: UUID
+
+
+@dataclass(frozen=True)
+class UndoCheckIn:
+    scheduled_event_id: UUID
+    person_id: UUID
+
+
+@dataclass(frozen=True)
+class AttendanceReport:
+    """One chapter's events (a row each), or, with no chapter, every chapter's (a row each; national events in a
+    row of their own)."""
+
+    chapter_id: UUID | None

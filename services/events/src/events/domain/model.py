@@ -73,6 +73,9 @@ class Status(StrEnum):
 
 CancelledBy = Literal["registrant", "organiser", "event_cancelled"]
 
+# A registration as the roster shows it: a cancellation by an organiser is a removal.
+RosterStatus = Literal["confirmed", "waitlisted", "cancelled", "removed"]
+
 
 ExhibitorKind = Literal["medical_school", "residency_program", "organisation"]
 
@@ -261,6 +264,10 @@ class Registration:
     # Once cancelled: by whom, and whether it held a seat then (its calendar entry, if so, is cancelled with it).
     cancelled_by: CancelledBy | None = None
     held_seat: bool = False
+    # When a confirmed registrant was checked in at the door (None: not, or the check-in was undone).
+    checked_in_at: datetime | None = None
+    # Why an organiser removed the registrant, in their words (for the registrant and the audit trail only).
+    removal_reason: str | None = None
 
     @classmethod
     def new(cls, event_id: UUID, person_id: UUID, status: Status) -> Registration:
@@ -277,6 +284,41 @@ class Registration:
         freed = self.status == Status.CONFIRMED
         self.status, self.cancelled_by, self.held_seat = Status.CANCELLED, by, freed
         return freed
+
+    def remove(self, reason: str | None) -> bool:
+        """An organiser takes the registrant off the roster, saying why (the console asks; the older way to cancel a
+        registration on someone's behalf does not); True when this freed a confirmed seat."""
+        if reason is not None and not reason.strip():
+            raise Invalid("say why the registrant is removed: they are told", field="reason")
+        freed = self.cancel(by="organiser")
+        self.removal_reason = reason
+        return freed
+
+    @property
+    def roster_status(self) -> RosterStatus:
+        """What the roster shows: a cancellation by an organiser is a removal."""
+        if self.status == Status.CANCELLED and self.cancelled_by == "organiser":
+            return "removed"
+        return self.status.value  # type: ignore[return-value]
+
+    def check_in(self, event: ScheduledEvent, now: datetime) -> bool:
+        """Record the confirmed registrant's arrival; False when they were checked in already (the time stays)."""
+        self._may_check_in(event)
+        if self.checked_in_at is not None:
+            return False
+        self.checked_in_at = now
+        return True
+
+    def undo_check_in(self, event: ScheduledEvent) -> None:
+        self._may_check_in(event)
+        self.checked_in_at = None
+
+    def _may_check_in(self, event: ScheduledEvent) -> None:
+        if event.state != EventState.PUBLISHED:
+            raise WrongState(f"registrants are checked in at a published event, not a {event.state} one",
+                             field="state")
+        if self.status != Status.CONFIRMED:
+            raise WrongState("only a confirmed registrant is checked in", field="person_id")
 
     def promote(self) -> None:
         if self.status != Status.WAITLISTED:
@@ -305,6 +347,18 @@ def tally(registrations: list[Registration]) -> dict[str, int]:
         "attended": sum(r.attended is True for r in confirmed),
         "no_shows": sum(r.attended is False for r in confirmed),
     }
+
+
+ATTENDANCE_COLUMNS = ("registered", "attended", "no_show", "cancelled")
+
+
+def attendance_counts(registrations: list[Registration]) -> tuple[int, int, int, int]:
+    """One event's line of the attendance report (`ATTENDANCE_COLUMNS`): everyone who registered (whatever became of
+    it), those recorded as attended, those recorded as absent, and the registrations cancelled (removals included)."""
+    return (len(registrations),
+            sum(r.status == Status.CONFIRMED and r.attended is True for r in registrations),
+            sum(r.status == Status.CONFIRMED and r.attended is False for r in registrations),
+            sum(r.status == Status.CANCELLED for r in registrations))
 
 
 # Clinicians by training stage: residents and further along, and practising health professionals (nurses,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import datetime
 from typing import Annotated
 from uuid import UUID
@@ -9,8 +11,9 @@ from uuid import UUID
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from mentorship_contracts.events import EventKind
 from mentorship_contracts.vocabulary import TrainingStage
-from plumbing.auth import Principal, current_principal, forbidden
+from plumbing.auth import Principal, Role, current_principal, forbidden
 from plumbing.calendar import CalendarEntry, to_ics
+from plumbing.disclosure import Published, Shown
 from plumbing.errors import NotFound
 from plumbing.http import answers, unit_of_work
 from plumbing.validation import Limit, Moment, MultilineText, Offset, Text
@@ -24,6 +27,7 @@ from ..domain.model import (
     ExhibitorKind,
     OfficeHourSlot,
     Registration,
+    RosterStatus,
     ScheduledEvent,
     Status,
     tally,
@@ -191,8 +195,21 @@ class MyRegistrationOut(RegistrationOut):
     waitlist_position: int | None = Field(description="The place on the event's waitlist (from 1), while on it")
 
 
-class RosterEntry(RegistrationOut):
-    waitlist_position: int | None
+class RosterEntry(BaseModel):
+    id: UUID
+    scheduled_event_id: UUID
+    person_id: UUID
+    status: RosterStatus = Field(description="removed: an organiser took the registrant off the roster")
+    attended: bool | None
+    created_at: datetime | None
+    waitlist_position: int | None = Field(description="The place on the waitlist (from 1), while on it")
+    checked_in_at: datetime | None
+
+    @classmethod
+    def of(cls, r: Registration, position: int | None = None) -> RosterEntry:
+        return cls(id=r.id, scheduled_event_id=r.scheduled_event_id, person_id=r.person_id, status=r.roster_status,
+                   attended=r.attended, created_at=r.created_at, waitlist_position=position,
+                   checked_in_at=r.checked_in_at)
 
 
 class RosterOut(BaseModel):
@@ -214,6 +231,49 @@ class CancelIn(Strict):
 
 class AttendanceIn(PersonIn):
     attended: bool = True
+
+
+class RemovalIn(Strict):
+    reason: Annotated[str, Text(500), Field(min_length=1, description="Why, for the registrant: they are told")]
+
+
+class CheckInOut(BaseModel):
+    person_id: UUID
+    checked_in_at: datetime
+
+
+class AttendanceLine(BaseModel):
+    person_id: UUID
+    status: RosterStatus
+    checked_in_at: datetime | None
+    attended: bool | None = Field(description="Recorded attendance: final once the event is completed")
+
+
+class PublishedCell(BaseModel):
+    value: int | None = Field(description="The count, when shown exactly")
+    shown: Shown
+
+
+class PublishedTable(BaseModel):
+    """A report as it may be shown (`plumbing.disclosure`): counts under the threshold are "fewer_than_threshold",
+    and counts that would let a reader work one out are "withheld"."""
+
+    rows: list[str]
+    columns: list[str]
+    cells: list[list[PublishedCell]]
+    row_totals: list[PublishedCell]
+    column_totals: list[PublishedCell]
+    total: PublishedCell
+    threshold: int
+
+    @classmethod
+    def of(cls, p: Published) -> PublishedTable:
+        def cell(c) -> PublishedCell:
+            return PublishedCell(value=c.value, shown=c.shown)
+
+        return cls(rows=list(p.rows), columns=list(p.columns), cells=[[cell(c) for c in row] for row in p.cells],
+                   row_totals=[cell(c) for c in p.row_totals], column_totals=[cell(c) for c in p.column_totals],
+                   total=cell(p.total), threshold=p.threshold)
 
 
 class SlotIn(Strict):
@@ -259,8 +319,22 @@ async def _visible_event(event_id: UUID, caller: Principal, unit: EventsUnitOfWo
 async def _organised_event(event_id: UUID, caller: Principal, unit: EventsUnitOfWork) -> ScheduledEvent:
     event = await handlers.get_event(event_id, unit)
     if not _may_organise(caller, event.chapter_id):
+        if caller.role == Role.COORDINATOR and event.chapter_id is not None:
+            # Another chapter's event: never a hint that it exists.
+            raise NotFound("no such event", field="scheduled_event_id")
         raise forbidden("only the event's organisers (its chapter's coordinators, national administrators) may")
     return event
+
+
+def _report_scope(caller: Principal, chapter_id: UUID | None) -> UUID | None:
+    """The chapter a report is about: a coordinator's own (the one asked for, or their only one); for an
+    administrator, the one asked for, or None for the national view."""
+    if caller.is_admin:
+        return chapter_id
+    scope = caller.chapter_scope(chapter_id)
+    if scope is None:
+        raise forbidden("coordinators read the reports of their chapters; the national view is administrators'")
+    return scope
 
 
 class CalendarResponse(Response):
@@ -292,10 +366,13 @@ async def list_events(
     starts_before: Moment | None = None,
     audience: Annotated[TrainingStage | None, Query(description="Events open to this training stage")] = None,
     state: EventState = EventState.PUBLISHED,
+    status: Annotated[EventState | None, Query(description="The same as `state` (which it overrides); drafts are "
+                                                           "listed for their organisers only")] = None,
     parent_event_id: Annotated[UUID | None, Query(description="The sessions of this conference")] = None,
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> list[EventOut]:
+    state = status or state
     if state == EventState.DRAFT and not caller.is_admin:
         chapter_id = caller.chapter_scope(chapter_id)
         if chapter_id is None:
@@ -368,23 +445,56 @@ async def register(event_id: UUID, body: PersonIn, caller: Caller, desk: Desk, r
 
 @router.delete("/events/{event_id}/registrations/{person_id}")
 async def cancel_registration(event_id: UUID, person_id: UUID, caller: Caller, unit: UnitOfWork) -> RegistrationOut:
-    by_registrant = caller.is_person(person_id)
-    if not by_registrant:
-        await _organised_event(event_id, caller, unit)
-    command = commands.CancelRegistration(event_id, person_id, "registrant" if by_registrant else "organiser")
-    return RegistrationOut.of(await handlers.cancel_registration(command, unit))
+    """The registrant cancels; an organiser removes them (without a reason: `.../remove` takes one), audited."""
+    if caller.is_person(person_id):
+        return RegistrationOut.of(await handlers.cancel_registration(commands.CancelRegistration(event_id, person_id),
+                                                                     unit))
+    await _organised_event(event_id, caller, unit)
+    command = commands.RemoveRegistrant(event_id, person_id, None)
+    return RegistrationOut.of(await handlers.remove_registrant(command, caller, unit))
 
 
 @router.get("/events/{event_id}/registrations")
 async def roster(event_id: UUID, caller: Caller, unit: UnitOfWork) -> RosterOut:
+    """The roster, in arrival order (person ids: the web adds names from profiles); the viewing is audited."""
     await _organised_event(event_id, caller, unit)
-    registrations = await handlers.registrations_of(event_id, unit)
+    registrations = await handlers.roster(event_id, caller, unit)
     positions = waitlist_positions(registrations)
-    return RosterOut(
-        counts=tally(registrations),
-        registrations=[RosterEntry(**RegistrationOut.of(r).model_dump(), waitlist_position=positions.get(r.id))
-                       for r in registrations],
-    )
+    return RosterOut(counts=tally(registrations),
+                     registrations=[RosterEntry.of(r, positions.get(r.id)) for r in registrations])
+
+
+@router.post("/events/{event_id}/registrations/{person_id}/remove", responses=answers(409))
+async def remove_registrant(event_id: UUID, person_id: UUID, body: RemovalIn, caller: Caller,
+                            unit: UnitOfWork) -> RosterEntry:
+    """An organiser removes a registrant, who is told with the reason; a freed seat goes to the first waiting."""
+    await _organised_event(event_id, caller, unit)
+    command = commands.RemoveRegistrant(event_id, person_id, body.reason)
+    return RosterEntry.of(await handlers.remove_registrant(command, caller, unit))
+
+
+@router.post("/events/{event_id}/check-ins", status_code=201, responses=answers(409))
+async def check_in(event_id: UUID, body: PersonIn, caller: Caller, unit: UnitOfWork) -> CheckInOut:
+    """Check a confirmed registrant in at the door; again, the same check-in (the first time stays)."""
+    await _organised_event(event_id, caller, unit)
+    registration = await handlers.check_in(commands.CheckIn(event_id, body.person_id), unit)
+    assert registration.checked_in_at is not None
+    return CheckInOut(person_id=registration.person_id, checked_in_at=registration.checked_in_at)
+
+
+@router.delete("/events/{event_id}/check-ins/{person_id}", status_code=204, responses=answers(409))
+async def undo_check_in(event_id: UUID, person_id: UUID, caller: Caller, unit: UnitOfWork) -> None:
+    await _organised_event(event_id, caller, unit)
+    await handlers.undo_check_in(commands.UndoCheckIn(event_id, person_id), unit)
+
+
+@router.get("/events/{event_id}/attendance")
+async def attendance(event_id: UUID, caller: Caller, unit: UnitOfWork) -> list[AttendanceLine]:
+    """Every registration with its status and check-in, for the attendance export (the web adds names and makes
+    the CSV); audited as an export."""
+    await _organised_event(event_id, caller, unit)
+    return [AttendanceLine(person_id=r.person_id, status=r.roster_status, checked_in_at=r.checked_in_at,
+                           attended=r.attended) for r in await handlers.attendance(event_id, caller, unit)]
 
 
 @router.post("/events/{event_id}/attendance", responses=answers(409))
@@ -400,6 +510,47 @@ async def my_registrations(caller: Caller, unit: UnitOfWork) -> list[MyRegistrat
         raise forbidden("only a person has registrations")
     return [MyRegistrationOut(**RegistrationOut.of(r).model_dump(), event=EventOut.of(e), waitlist_position=place)
             for r, e, place in await handlers.registrations_of_person(caller.person_id, unit)]
+
+
+# --- reports ------------------------------------------------------------------------------------------------------
+
+class CsvResponse(Response):
+    media_type = "text/csv"  # charset=utf-8 is added to text types
+
+
+def _shown(cell: PublishedCell, threshold: int) -> str:
+    if cell.shown == Shown.FEWER_THAN_THRESHOLD:
+        return f"<{threshold}"
+    return "" if cell.value is None else str(cell.value)
+
+
+def _csv(table: PublishedTable) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(["row", *table.columns, "total"])
+    for label, cells, total in zip(table.rows, table.cells, table.row_totals, strict=True):
+        writer.writerow([label, *(_shown(c, table.threshold) for c in cells), _shown(total, table.threshold)])
+    writer.writerow(["total", *(_shown(c, table.threshold) for c in table.column_totals),
+                     _shown(table.total, table.threshold)])
+    return out.getvalue()
+
+
+@router.get("/reports/attendance")
+async def attendance_report(caller: Caller, unit: UnitOfWork, chapter_id: UUID | None = None) -> PublishedTable:
+    """Columns: registered (every registration, whatever became of it), attended, no_show (recorded absent),
+    cancelled (removals included). For a chapter, a row per event but drafts (its id), soonest first; for an
+    administrator without `chapter_id`, a row per chapter (its id) and "national" for national events."""
+    scope = _report_scope(caller, chapter_id)
+    return PublishedTable.of(await handlers.attendance_report(commands.AttendanceReport(scope), unit))
+
+
+@router.get("/reports/attendance.csv", response_class=CsvResponse)
+async def attendance_report_csv(caller: Caller, unit: UnitOfWork, chapter_id: UUID | None = None) -> CsvResponse:
+    """The attendance report as CSV: "<5" for a count under the threshold, empty for one withheld; audited."""
+    scope = _report_scope(caller, chapter_id)
+    published = await handlers.attendance_report(commands.AttendanceReport(scope), unit, exported_by=caller)
+    return CsvResponse(_csv(PublishedTable.of(published)),
+                       headers={"Content-Disposition": 'attachment; filename="attendance.csv"'})
 
 
 # --- calendar feed ------------------------------------------------------------------------------------------------

@@ -11,10 +11,13 @@ from uuid import UUID
 
 from mentorship_contracts import events as contract
 from mentorship_contracts import profiles as source
+from plumbing.auth import Principal
+from plumbing.disclosure import Published, publish
 from plumbing.errors import DomainError, NotFound
 
 from ..domain import commands
 from ..domain.model import (
+    ATTENDANCE_COLUMNS,
     REMINDER_LEAD,
     Booking,
     EventState,
@@ -82,14 +85,15 @@ async def cancel_event(command: commands.CancelEvent, uow: EventsUnitOfWorkPort)
         for registration in await uow.registrations.of_event(event.id, active_only=True):
             registration.cancel(by="event_cancelled")
             await uow.registrations.save(registration)
-            uow.emit(contract.RegistrationCancelledV2(**_about(event, registration), cancelled_by="event_cancelled"))
+            uow.emit(contract.RegistrationCancelledV3(**_about(event, registration), cancelled_by="event_cancelled",
+                                                      removed_by_organiser=False))
         await uow.commit()
         return event
 
 
 async def complete_event(command: commands.CompleteEvent, uow: EventsUnitOfWorkPort) -> ScheduledEvent:
-    """Close the event; confirmed registrants nobody checked in are recorded as no-shows, and those still on the
-    waitlist hear that no place will come."""
+    """Close the event; confirmed registrants whose attendance nobody recorded are recorded as attended if they were
+    checked in, as no-shows if not; those still on the waitlist hear that no place will come."""
     async with uow:
         event = await _existing(command.scheduled_event_id, uow, lock=True)
         event.complete(_now())
@@ -97,7 +101,7 @@ async def complete_event(command: commands.CompleteEvent, uow: EventsUnitOfWorkP
         uow.emit(contract.EventCompleted(scheduled_event_id=event.id, chapter_id=event.chapter_id))
         for registration in await uow.registrations.of_event(event.id, active_only=True):
             if registration.status == Status.CONFIRMED and registration.attended is None:
-                await _record_attendance(event, registration, False, uow)
+                await _record_attendance(event, registration, registration.checked_in_at is not None, uow)
             elif registration.status == Status.WAITLISTED:
                 uow.emit(contract.WaitlistClosed(**_about(event, registration)))
         await uow.commit()
@@ -165,11 +169,108 @@ async def cancel_registration(command: commands.CancelRegistration, uow: EventsU
         registration = await _registration(event, command.person_id, uow)
         seat_freed = registration.cancel(by=command.cancelled_by)
         await uow.registrations.save(registration)
-        uow.emit(contract.RegistrationCancelledV2(**_about(event, registration), cancelled_by=command.cancelled_by))
+        uow.emit(contract.RegistrationCancelledV3(**_about(event, registration), cancelled_by=command.cancelled_by,
+                                                  removed_by_organiser=False))
         if seat_freed:
             await _fill_free_seats(event, uow)
         await uow.commit()
         return registration
+
+
+async def remove_registrant(
+    command: commands.RemoveRegistrant, remover: Principal, uow: EventsUnitOfWorkPort,
+) -> Registration:
+    """An organiser takes a registrant off the roster: a freed seat goes to the first on the waitlist, and the
+    registrant is told, with the reason if one is given (which travels to notifications alone, on the restricted
+    topic)."""
+    async with uow:
+        event = await _existing(command.scheduled_event_id, uow, lock=True)
+        registration = await _registration(event, command.person_id, uow)
+        seat_freed = registration.remove(command.reason)
+        await uow.registrations.save(registration)
+        uow.emit(contract.RegistrationCancelledV3(**_about(event, registration), cancelled_by="organiser",
+                                                  removed_by_organiser=True),
+                 contract.RegistrantRemoved(**_about(event, registration), reason=command.reason,
+                                            held_seat=seat_freed))
+        uow.audit(remover, "registrant.removed", "registration", registration.id, chapter_id=event.chapter_id,
+                  detail={"scheduled_event_id": str(event.id), "person_id": str(registration.person_id),
+                          "reason": command.reason})
+        if seat_freed:
+            await _fill_free_seats(event, uow)
+        await uow.commit()
+        return registration
+
+
+async def check_in(command: commands.CheckIn, uow: EventsUnitOfWorkPort) -> Registration:
+    """Check a confirmed registrant in at the door; checking them in again keeps the first time."""
+    async with uow:
+        # The event's lock orders a check-in with a removal or a completion of the same event.
+        event = await _existing(command.scheduled_event_id, uow, lock=True)
+        registration = await _registration(event, command.person_id, uow)
+        if registration.check_in(event, _now()):
+            await uow.registrations.save(registration)
+        await uow.commit()
+        return registration
+
+
+async def undo_check_in(command: commands.UndoCheckIn, uow: EventsUnitOfWorkPort) -> Registration:
+    async with uow:
+        event = await _existing(command.scheduled_event_id, uow, lock=True)
+        registration = await _registration(event, command.person_id, uow)
+        registration.undo_check_in(event)
+        await uow.registrations.save(registration)
+        await uow.commit()
+        return registration
+
+
+async def roster(event_id: UUID, viewer: Principal, uow: EventsUnitOfWorkPort) -> list[Registration]:
+    """The event's registrations in arrival order, cancelled and removed ones included; the viewing is audited."""
+    async with uow:
+        event = await _existing(event_id, uow)
+        registrations = await uow.registrations.of_event(event_id)
+        uow.audit(viewer, "roster.viewed", "scheduled_event", event.id, chapter_id=event.chapter_id,
+                  detail={"registrations": len(registrations)})
+        await uow.commit()
+        return registrations
+
+
+async def attendance(event_id: UUID, exporter: Principal, uow: EventsUnitOfWorkPort) -> list[Registration]:
+    """Every registration of the event with its status and check-in, for an attendance export; audited."""
+    async with uow:
+        event = await _existing(event_id, uow)
+        registrations = await uow.registrations.of_event(event_id)
+        uow.audit(exporter, "attendance.exported", "scheduled_event", event.id, chapter_id=event.chapter_id,
+                  detail={"registrations": len(registrations)})
+        await uow.commit()
+        return registrations
+
+
+NATIONAL = "national"
+
+
+async def attendance_report(
+    command: commands.AttendanceReport, uow: EventsUnitOfWorkPort, *, exported_by: Principal | None = None,
+) -> Published:
+    """Registered, attended, no-shows and cancelled (`ATTENDANCE_COLUMNS`): for a chapter, a row per event (its id,
+    drafts left out, soonest first); nationally, a row per chapter (its id) and one for national events
+    ("national"). Counts are published through `plumbing.disclosure`: no small group is shown. An export (CSV) is
+    audited."""
+    async with uow:
+        lines = await uow.registrations.attendance(command.chapter_id)
+        if exported_by is not None:
+            uow.audit(exported_by, "report.exported", "report", "attendance", chapter_id=command.chapter_id,
+                      detail={"rows": len(lines)})
+            await uow.commit()
+    if command.chapter_id is not None:
+        return publish([str(event_id) for event_id, _, _ in lines], ATTENDANCE_COLUMNS,
+                       [list(counts) for _, _, counts in lines])
+    rolled_up: dict[str, list[int]] = {}
+    for _, chapter_id, counts in lines:
+        row = rolled_up.setdefault(str(chapter_id) if chapter_id else NATIONAL, [0] * len(ATTENDANCE_COLUMNS))
+        for column, count in enumerate(counts):
+            row[column] += count
+    labels = sorted(rolled_up, key=lambda label: (label == NATIONAL, label))
+    return publish(labels, ATTENDANCE_COLUMNS, [rolled_up[label] for label in labels])
 
 
 async def record_attendance(command: commands.RecordAttendance, uow: EventsUnitOfWorkPort) -> Registration:

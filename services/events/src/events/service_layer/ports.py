@@ -65,6 +65,10 @@ class Registrations(Protocol):
 
     async def forget(self, person_id: UUID) -> None: ...
 
+    async def attendance(self, chapter_id: UUID | None) -> list[tuple[UUID, UUID | None, tuple[int, int, int, int]]]:
+        """Each event but drafts (of `chapter_id`; None: of every chapter and national ones), soonest first, with its
+        chapter and its counts (`model.attendance_counts`)."""
+
 
 class Participants(Protocol):
     async def known(self, people: list[UUID]) -> dict[UUID, Participant]:

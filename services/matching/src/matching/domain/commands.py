@@ -79,3 +79,27 @@ class RunRound:
     program_id: UUID
     method: RoundMethod
     most_pairs_first: bool
+
+
+@dataclass(frozen=True)
+class PairByHand:
+    """A coordinator pairs a mentee with a mentor; with a reason, the rules that may be set aside are."""
+
+    program_id: UUID
+    mentee_id: UUID
+    mentor_id: UUID
+    override_reason: str | None = None
+
+
+@dataclass(frozen=True)
+class Reassign:
+    pairing_id: UUID
+    mentor_id: UUID
+    reason: str
+
+
+@dataclass(frozen=True)
+class EndForProgram:
+    pairing_id: UUID
+    reason_code: EndReason
+    reason: str | None = None

@@ -80,6 +80,44 @@ class ProgramCapReached(Conflict, code="program_cap_reached"):
     pass
 
 
+class MenteeSuspended(Conflict, code="person_suspended"):
+    """A suspended person is paired with nobody until reinstated."""
+
+
+class StageNotEligible(Conflict, code="stage_not_eligible"):
+    """The mentor's or the mentee's stage is not one the program, or this mentor, pairs."""
+
+
+class NotSuitable(Conflict, code="not_suitable"):
+    """The pair falls short of the program's minimum fit, or of what the mentee requires of a mentor: one answer for
+    both, so that a coordinator cannot tell a mentee's identity requirement from a low score."""
+
+
+class MentorNotApproved(Conflict, code="mentor_not_approved"):
+    pass
+
+
+class DifferentKind(Conflict, code="different_kind"):
+    """The mentor offers another kind of pairing than the mentee seeks."""
+
+
+class SamePerson(Conflict, code="same_person"):
+    pass
+
+
+class ClosedBefore(Conflict, code="declined_or_ended_before"):
+    """These two declined or ended a pairing before."""
+
+
+# --- rounds under review ------------------------------------------------------------------------------------
+class RoundNotDraft(Conflict, code="round_not_draft"):
+    """Only a drafted round is edited, published or discarded."""
+
+
+class PairNotInRound(NotFound, code="pair_not_found"):
+    pass
+
+
 # --- input ------------------------------------------------------------------------------------------------------
 class PairingKindRequired(Invalid, code="pairing_kind_required"):
     """The person is enrolled for several kinds of pairing: the request must say which."""
@@ -99,3 +137,27 @@ class NoWeightPositive(Invalid, code="no_weight_positive"):
 
 class NotAParty(Forbidden, code="not_a_party"):
     """Only the mentee or the mentor of the pairing may do this."""
+
+
+_REFUSALS: dict[str, type[Conflict]] = {
+    "mentor_at_capacity": MentorFull, "program_cap_reached": ProgramCapReached,
+    "mentor_not_eligible": StageNotEligible, "mentor_not_ahead": StageNotEligible,
+    "stage_not_welcome": StageNotEligible, "mentee_not_eligible": StageNotEligible,
+    "identity_requirement_unmet": NotSuitable, "below_minimum_score": NotSuitable,
+    "mentor_not_approved": MentorNotApproved, "different_kind": DifferentKind, "same_person": SamePerson,
+    "declined_or_ended_before": ClosedBefore,
+}
+
+
+def refusal_code(reason: str) -> str:
+    """The code a reader is given for a pairing rule's reason (never one that tells identity from fit)."""
+    return _REFUSALS[reason].code
+
+
+def refused(reason: str, field: str) -> Conflict:
+    """The error for a pairing rule (`pairing.refusal`'s reason) that refuses a pair."""
+    kind = _REFUSALS.get(reason)
+    if kind is None:
+        raise ValueError(f"no error for the refusal {reason!r}")
+    message = "this pair is not a good enough fit" if kind is NotSuitable else f"this pair breaks a rule: {reason}"
+    return kind(message, field)

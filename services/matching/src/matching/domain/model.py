@@ -206,7 +206,7 @@ class Pairing:
             raise MentorshipNotHeld("feedback is given on a mentorship that happened", "pairing_id")
 
 
-PairingOrigin = Literal["registration", "round", "choice"]
+PairingOrigin = Literal["registration", "round", "choice", "manual"]
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,8 @@ from uuid import UUID
 import numpy as np
 
 from .model import Candidate, ProgramRules
-from .scorer import Ranking, Scorer
-from .scoring import Fit, Weights, fit, mentor_exclusion
+from .scorer import Ranking, Scorer, suitable_mentors
+from .scoring import Fit, Weights, exclusion, fit, mentor_exclusion
 
 
 @dataclass(frozen=True)
@@ -70,3 +70,26 @@ def pair_from_roster(program: ProgramRules, waiting: list[Candidate], roster: Ro
         live_pairs += 1
         room[j] -= 1
     return proposals
+
+
+# The rules a coordinator may set aside by naming a reason (a manual pairing): capacity, stage and requirement.
+OVERRIDABLE = frozenset({"mentor_at_capacity", "program_cap_reached", "mentor_not_eligible", "mentor_not_ahead",
+                         "stage_not_welcome", "mentee_not_eligible", "identity_requirement_unmet",
+                         "below_minimum_score"})
+
+
+def refusal(mentee: Candidate, mentor: Candidate, program: ProgramRules, weights: Weights,
+            closed_before: frozenset[tuple[UUID, UUID]] = frozenset(), live_pairs: int | None = None) -> str | None:
+    """Why the engine would not propose this mentee to this mentor, or None: the very rules a round and pairing on
+    registration apply (the hard constraints of `scoring.exclusion`, then the program's threshold on the visible
+    fit as `scorer` ranks it), plus the program's cap on pairs when the live count is given."""
+    if mentee.stage not in program.mentee_stages:
+        return "mentee_not_eligible"
+    ruled_out = exclusion(mentee, mentor, program, closed_before)
+    if ruled_out is not None:
+        return ruled_out
+    if not suitable_mentors(mentee, [mentor], program, weights, closed_before):
+        return "below_minimum_score"
+    if live_pairs is not None and program.pair_cap is not None and live_pairs >= program.pair_cap:
+        return "program_cap_reached"
+    return None

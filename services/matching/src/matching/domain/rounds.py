@@ -32,7 +32,7 @@ from uuid import UUID
 import numpy as np
 
 from .model import Candidate, ProgramRules
-from .scorer import Scorer
+from .scorer import MenteeRows, Scorer
 from .scoring import Weights, mentor_exclusion
 
 DEFAULT_TOP_K = 16
@@ -40,8 +40,14 @@ _BLOCK_CELLS = 1 << 20  # mentee rows × mentor columns scored at once: a few MB
 _RULED_OUT = -(2 ** 30)  # exact in float32 and float64, below any shifted score
 
 
-@dataclass(frozen=True)
+@dataclass
 class CandidateGraph:
+    """Mentees, the mentors who may take one, and the edges between them a solver considers.
+
+    The edges start as each mentee's `top_k` best; an exact solver (`adapters.solver`) or the stable round may add
+    more through `pricer` (column generation), so the edge arrays grow; they stay grouped by mentee only until then.
+    """
+
     mentees: list[Candidate]
     mentors: list[Candidate]  # those that may take a mentee at all
     room: np.ndarray  # per mentor: mentees they may still take
@@ -51,6 +57,26 @@ class CandidateGraph:
     scores: np.ndarray  # per edge, its ranking (what solvers maximise; never shown); grouped by mentee, best first
     eligible_any: np.ndarray  # per mentee: some mentor passed every hard constraint
     qualified_any: np.ndarray  # per mentee: some such mentor reached the program's threshold
+    # Per mentee: the best ranking among its qualified mentors not in the graph (-1: none left out).
+    left_out_best: np.ndarray | None = None
+    pricer: Pricer | None = None  # scores the pairs left out, on demand; None: the graph is all there is
+    pricing_passes: int = 0  # how many times the solver asked for pairs left out (for the benchmark)
+
+    def add_edges(self, heads: np.ndarray, tails: np.ndarray, scores: np.ndarray) -> np.ndarray:
+        """Append edges; their indices."""
+        first = len(self.heads)
+        self.heads = np.concatenate([self.heads, heads.astype(np.int32)])
+        self.tails = np.concatenate([self.tails, tails.astype(np.int32)])
+        self.scores = np.concatenate([self.scores, scores.astype(np.int32)])
+        return np.arange(first, len(self.heads), dtype=np.int64)
+
+    def regroup(self, chosen: np.ndarray) -> np.ndarray:
+        """Group the edges by mentee again, best first; `chosen`'s edges under their new indices."""
+        order = np.lexsort((-self.scores.astype(np.int64), self.heads))
+        new_index = np.empty(len(order), dtype=np.int64)
+        new_index[order] = np.arange(len(order))
+        self.heads, self.tails, self.scores = self.heads[order], self.tails[order], self.scores[order]
+        return np.sort(new_index[chosen])
 
 
 def _ruled_out_one_by_one(mentees: list[Candidate], mentors: list[Candidate],
@@ -115,58 +141,163 @@ def _workers() -> int:
         return max(1, min(4, os.cpu_count() or 1))
 
 
+class Pricer:
+    """Scores any mentee's whole row on demand, as the graph was scored: what column generation needs.
+
+    A mentee's row is every mentor of their bucket (the mentors a hard constraint does not rule out for them).
+    """
+
+    def __init__(self, scorer: Scorer, rows: MenteeRows, ruled_out: dict[int, list[int]], room: np.ndarray,
+                 bucket_of: np.ndarray, buckets: list[tuple[np.ndarray, np.ndarray]]) -> None:
+        self._scorer, self._rows, self._ruled_out, self._room = scorer, rows, ruled_out, room
+        self.bucket_of = bucket_of  # per mentee: index into buckets, -1 for none
+        self.buckets = buckets  # (mentor columns, their features)
+
+    def points(self, block_rows: np.ndarray, bucket: int, among: np.ndarray | None = None
+               ) -> tuple[np.ndarray, np.ndarray]:
+        """Per pair of these mentees (all of one bucket) and the bucket's mentors (or those of them `among` marks):
+        the ranking points R where the visible fit reaches the threshold, else negative; and those mentors'
+        columns."""
+        columns, features = self.buckets[bucket]
+        if among is not None:
+            columns, features = columns[among], features[:, among]
+        coefficients = self._rows.coefficients[block_rows]
+        shifted = coefficients @ features  # per pair: multiplier · ranking points − threshold
+        points = self._rows.ranking_points(block_rows, shifted, self._scorer.identity_part(coefficients, features.T))
+        for b, i in enumerate(block_rows.tolist()):
+            if i in self._ruled_out:
+                at = np.searchsorted(columns, self._ruled_out[i])
+                at = np.unique(at[(at < len(columns)) & (columns[np.minimum(at, len(columns) - 1)] == self._ruled_out[i])])
+                points[b, at] = _RULED_OUT
+        return points, columns
+
+    def rankings(self, block_rows: np.ndarray, points: np.ndarray) -> np.ndarray:
+        """Rankings 0..100 of qualified pairs, -1 elsewhere."""
+        return np.where(points >= 0, self._rows.rankings(block_rows, np.maximum(points, 0)), -1)
+
+    def by_bucket(self, mentees: np.ndarray):
+        """These mentees in blocks of one bucket each, a few MB at a time: (block rows, bucket)."""
+        mentees = mentees[self.bucket_of[mentees] >= 0]
+        for bucket in np.unique(self.bucket_of[mentees]).tolist():
+            members = mentees[self.bucket_of[mentees] == bucket]
+            size = max(1, _BLOCK_CELLS // max(1, len(self.buckets[bucket][0])))
+            for start in range(0, len(members), size):
+                yield members[start:start + size], bucket
+
+    def improving(self, mentees: np.ndarray, bound: np.ndarray, mentor_price: np.ndarray, left_out_best: np.ndarray,
+                  most: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Up to `most` pairs per mentee among these whose ranking exceeds `bound[i] + mentor_price[j]` (what the
+        current assignment's duals say they would have to beat), those that beat it most first: (heads, tails,
+        rankings). No ranking left out exceeds `left_out_best[i]`, so only mentors priced below
+        `left_out_best[i] - bound[i]` are scored."""
+        heads, tails, found = [], [], []
+        for block_rows, bucket in self.by_bucket(mentees):
+            columns = self.buckets[bucket][0]
+            among = mentor_price[columns] < (left_out_best[block_rows] - bound[block_rows]).max()
+            if not among.any():
+                continue
+            points, columns = self.points(block_rows, bucket, among)
+            ranking = self.rankings(block_rows, points).astype(np.int64)
+            gain = np.where(ranking >= 0, ranking - bound[block_rows][:, None] - mentor_price[columns][None, :], 0)
+            r, c, best = _best_per_row(gain - 1, most, lambda r, c: c)  # gains of 1 or more, largest first
+            heads.append(block_rows[r])
+            tails.append(columns[c])
+            found.append(ranking[r, c])
+        if not heads:
+            empty = np.zeros(0, dtype=np.int64)
+            return empty, empty, empty
+        return np.concatenate(heads), np.concatenate(tails), np.concatenate(found)
+
+    def ranked_from(self, mentees: np.ndarray, skip: np.ndarray, k: int, cutoff: np.ndarray
+                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Each mentee's qualified mentors in the order the graph ranks them, from place `skip[i]` on, keeping only
+        those that would hold them now (`cutoff[j]`: the least ranking · n − index mentor j holds when full, or
+        below any when not), at most `k`: (heads, tails, rankings), and per mentee (in `mentees` order) the place
+        after the last one looked at and whether any places are left after it."""
+        heads, tails, found = [], [], []
+        resume = skip.copy()
+        more = np.zeros(len(self.bucket_of), dtype=bool)
+        n = len(self.bucket_of)
+        for block_rows, bucket in self.by_bucket(mentees):
+            points, columns = self.points(block_rows, bucket)
+            r, c = np.nonzero(points >= 0)
+            values = points[r, c]
+            tie = _spread(block_rows[r], columns[c], self._room)
+            order = np.lexsort((tie, -values, r))
+            r, c, values = r[order], c[order], values[order]
+            place = np.arange(len(r)) - np.searchsorted(r, np.arange(len(block_rows)))[r]
+            rankings = self._rows.rankings(block_rows[r], values[:, None])[:, 0].astype(np.int64)
+            ahead = place >= skip[block_rows][r]
+            # A mentor's least held only rises: a mentee they would turn down now, they would turn down later.
+            held = rankings * n - block_rows[r] > cutoff[columns[c]]
+            wanted = ahead & held
+            taken = np.cumsum(wanted) - np.concatenate([[0], np.cumsum(wanted)])[np.searchsorted(r, r)]
+            keep = wanted & (taken <= k)
+            last = np.where(ahead & (taken <= k), place, -1)
+            seen = np.full(len(block_rows), -1, dtype=np.int64)
+            np.maximum.at(seen, r, np.where(keep | (ahead & ~held & (taken < k)), last, -1))
+            counts = np.bincount(r, minlength=len(block_rows))
+            resume[block_rows] = np.where(seen >= 0, seen + 1, np.maximum(skip[block_rows], counts))
+            more[block_rows] = resume[block_rows] < counts
+            heads.append(block_rows[r[keep]])
+            tails.append(columns[c[keep]])
+            found.append(rankings[keep])
+        if not heads:
+            empty = np.zeros(0, dtype=np.int64)
+            return empty, empty, empty, resume[mentees], more[mentees]
+        return (np.concatenate(heads), np.concatenate(tails), np.concatenate(found), resume[mentees],
+                more[mentees])
+
+
 def candidate_graph(program: ProgramRules, weights: Weights, mentees: list[Candidate], mentors: list[Candidate],
                     live_pairs: int, closed_before: frozenset[tuple[UUID, UUID]] = frozenset(),
                     top_k: int = DEFAULT_TOP_K, progress: Callable[[float], None] = lambda _: None) -> CandidateGraph:
     mentors = [m for m in mentors if mentor_exclusion(m, program) is None]
     scorer = Scorer(mentors, weights)
     rows = scorer.rows(mentees, program.minimum_score)
-    ruled_out = _ruled_out_one_by_one(mentees, mentors, closed_before)
     room = np.array([m.capacity - m.active_pairings for m in mentors], dtype=np.int32)
 
     n = len(mentees)
     eligible_any, qualified_any = np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
-    buckets: dict[tuple, list[int]] = {}
+    left_out_best = np.full(n, -1, dtype=np.int64)
+    members_of: dict[tuple, list[int]] = {}
     for i in range(n):
         if not rows.unmet_requirement[i]:
-            buckets.setdefault((int(rows.stage[i]), int(rows.rank[i]), rows.required[i], mentees[i].pairing_kind),
-                               []).append(i)
-    blocks = []  # (mentee rows, mentor columns, their features): each scored on its own, by any thread
-    for (stage, rank, required, kind), members in buckets.items():
+            members_of.setdefault((int(rows.stage[i]), int(rows.rank[i]), rows.required[i], mentees[i].pairing_kind),
+                                  []).append(i)
+    bucket_of = np.full(n, -1, dtype=np.int64)
+    buckets: list[tuple[np.ndarray, np.ndarray]] = []
+    for (stage, rank, required, kind), members in members_of.items():
         columns = scorer.columns(stage, rank, required, kind)
         if len(columns) == 0:
             continue
-        features = scorer.transposed(columns, rows.coefficients.dtype)
-        bucket = np.array(members, dtype=np.int64)
-        size = max(1, _BLOCK_CELLS // len(columns))
-        blocks += [(bucket[start:start + size], columns, features) for start in range(0, len(bucket), size)]
+        bucket_of[members] = len(buckets)
+        buckets.append((columns, scorer.transposed(columns, rows.coefficients.dtype)))
+    pricer = Pricer(scorer, rows, _ruled_out_one_by_one(mentees, mentors, closed_before), room, bucket_of, buckets)
 
-    def score(block: tuple[np.ndarray, np.ndarray, np.ndarray]):
-        block_rows, columns, features = block
-        coefficients = rows.coefficients[block_rows]
-        shifted = coefficients @ features  # per pair: multiplier · ranking points − threshold
-        # Per pair: multiplier · ranking points where the visible fit reaches the threshold, else negative.
-        points = rows.ranking_points(block_rows, shifted, scorer.identity_part(coefficients, features.T))
-        allowed = np.full(len(block_rows), len(columns))
-        for b, i in enumerate(block_rows.tolist()):
-            if i in ruled_out:
-                at = np.searchsorted(columns, ruled_out[i])
-                at = np.unique(at[(at < len(columns)) & (columns[np.minimum(at, len(columns) - 1)] == ruled_out[i])])
-                points[b, at] = _RULED_OUT
-                allowed[b] -= len(at)
-        rows_of, at, best = _best_per_row(
-            points, top_k, lambda r, c: _spread(block_rows[r], columns[c], room))
-        return (block_rows, allowed > 0, np.bincount(rows_of, minlength=len(block_rows)) > 0, block_rows[rows_of],
-                columns[at], rows.rankings(block_rows[rows_of], best[:, None])[:, 0])
+    def score(block: tuple[np.ndarray, int]):
+        block_rows, bucket = block
+        points, columns = pricer.points(block_rows, bucket)
+        allowed = (points != _RULED_OUT).sum(axis=1)
+        # One more than kept: the best left out bounds what every pair left out could add (column generation).
+        rows_of, at, best = _best_per_row(points, top_k + 1, lambda r, c: _spread(block_rows[r], columns[c], room))
+        place = np.arange(len(rows_of)) - np.searchsorted(rows_of, np.arange(len(block_rows)))[rows_of]
+        rankings = rows.rankings(block_rows[rows_of], best[:, None])[:, 0]
+        kept = place < top_k
+        return (block_rows, allowed > 0, np.bincount(rows_of, minlength=len(block_rows)) > 0,
+                block_rows[rows_of[kept]], columns[at[kept]], rankings[kept],
+                block_rows[rows_of[~kept]], rankings[~kept])
 
     heads, tails, edge_scores = [], [], []
-    done = n - sum(len(b[0]) for b in blocks)
+    done = n - int((bucket_of >= 0).sum())
     with ThreadPoolExecutor(_workers()) as pool:  # numpy and BLAS release the GIL
-        for block_rows, eligible, qualified, block_heads, block_tails, block_scores in pool.map(score, blocks):
+        for (block_rows, eligible, qualified, block_heads, block_tails, block_scores, out_rows,
+             out_best) in pool.map(score, pricer.by_bucket(np.flatnonzero(bucket_of >= 0))):
             eligible_any[block_rows], qualified_any[block_rows] = eligible, qualified
             heads.append(block_heads)
             tails.append(block_tails)
             edge_scores.append(block_scores)
+            left_out_best[out_rows] = out_best
             done += len(block_rows)
             progress(done / n)
     # Edges grouped by mentee in mentee order (waiting order), best first within a mentee.
@@ -180,49 +311,101 @@ def candidate_graph(program: ProgramRules, weights: Weights, mentees: list[Candi
         tails=(np.concatenate(tails).astype(np.int32) if tails else np.zeros(0, dtype=np.int32))[order],
         scores=(np.concatenate(edge_scores).astype(np.int32) if edge_scores else np.zeros(0, dtype=np.int32))[order],
         eligible_any=eligible_any, qualified_any=qualified_any,
+        left_out_best=left_out_best, pricer=pricer,
     )
 
 
-def stable_matching(graph: CandidateGraph) -> np.ndarray:
+def stable_matching(graph: CandidateGraph, batch: int = 4 * DEFAULT_TOP_K) -> np.ndarray:
     """Mentee-proposing deferred acceptance with mentor capacities (as the residency match); the chosen edges.
 
     Both sides rank by the edges' rankings; a mentor prefers, at an equal one, whoever has waited longer (lower index).
-    Under a program cap, the best-scoring `cap_left` of the stable pairs are kept.
+    Over the whole graph: a mentee turned down by every mentor in the graph goes on proposing to the next `batch`
+    of their ranked mentors, scored on demand (the batch doubles each time, so a long list takes few passes). The
+    mentee-optimal stable matching does not depend on the order of proposals, so those left waiting for more are
+    served together. Under a program cap, the best-scoring
+    `cap_left` of the stable pairs are kept.
     """
-    starts = np.searchsorted(graph.heads, np.arange(len(graph.mentees) + 1))
-    next_edge = starts[:-1].copy()
+    n = len(graph.mentees)
+    starts = np.searchsorted(graph.heads, np.arange(n + 1))
+    options = [list(range(starts[i], starts[i + 1])) for i in range(n)]
+    resume = np.diff(starts)  # per mentee: the place in their ranked list the graph's part ends at
+    more = (graph.left_out_best >= 0) if graph.pricer is not None and graph.left_out_best is not None \
+        else np.zeros(n, dtype=bool)
+    next_option = [0] * n
     held: list[list[tuple[int, int, int]]] = [[] for _ in graph.mentors]
-    free = list(range(len(graph.mentees)))
-    while free:
-        i = free.pop()
-        if next_edge[i] >= starts[i + 1]:
-            continue  # proposed to every candidate
-        e = int(next_edge[i])
-        next_edge[i] += 1
-        j = int(graph.tails[e])
-        heapq.heappush(held[j], (int(graph.scores[e]), -i, e))
-        if len(held[j]) > graph.room[j]:
-            _, rejected, _ = heapq.heappop(held[j])
-            free.append(-rejected)
+    free = list(range(n))
+    while True:
+        exhausted = []
+        while free:
+            i = free.pop()
+            if next_option[i] >= len(options[i]):
+                if more[i]:
+                    exhausted.append(i)
+                continue  # proposed to every candidate
+            e = options[i][next_option[i]]
+            next_option[i] += 1
+            j = int(graph.tails[e])
+            heapq.heappush(held[j], (int(graph.scores[e]), -i, e))
+            if len(held[j]) > graph.room[j]:
+                _, rejected, _ = heapq.heappop(held[j])
+                free.append(-rejected)
+        if not exhausted or graph.pricer is None:
+            break
+        # Per mentor, what a newcomer must beat (ranking · n − index, as the heap orders them).
+        cutoff = np.array([heap[0][0] * n + heap[0][1] if len(heap) >= room else (-n - 1 if room > 0 else 101 * n)
+                           for heap, room in zip(held, graph.room.tolist(), strict=True)], dtype=np.int64)
+        rows = np.array(sorted(exhausted), dtype=np.int64)
+        heads, tails, rankings, resume[rows], more[rows] = graph.pricer.ranked_from(
+            rows, resume, batch << graph.pricing_passes, cutoff)
+        for i, e in zip(heads.tolist(), graph.add_edges(heads, tails, rankings).tolist(), strict=True):
+            options[i].append(e)
+        graph.pricing_passes += 1
+        free = rows.tolist()
     chosen = sorted((e for heap in held for _, _, e in heap), key=lambda e: (-graph.scores[e], graph.heads[e]))
     if graph.cap_left is not None:
         chosen = chosen[:graph.cap_left]
-    return np.array(sorted(chosen), dtype=np.int64)
+    chosen_edges = np.array(sorted(chosen), dtype=np.int64)
+    return graph.regroup(chosen_edges) if graph.pricing_passes else chosen_edges
 
 
-def unpaired_reasons(graph: CandidateGraph, chosen: np.ndarray) -> Counter:
-    """Why each mentee left unpaired was: one reason each, the first that applies."""
+def unpaired_each(graph: CandidateGraph, chosen: np.ndarray) -> list[tuple[Candidate, str]]:
+    """Each mentee left unpaired, with why: one reason each, the first that applies (never an identity one)."""
     paired = np.zeros(len(graph.mentees), dtype=bool)
     paired[graph.heads[chosen]] = True
     capped = graph.cap_left is not None and len(chosen) >= graph.cap_left
-    reasons: Counter = Counter()
+    left: list[tuple[Candidate, str]] = []
     for i in np.flatnonzero(~paired):
         if not graph.eligible_any[i]:
-            reasons["no_eligible_mentor"] += 1
+            reason = "no_eligible_mentor"
         elif not graph.qualified_any[i]:
-            reasons["below_minimum_score"] += 1
+            reason = "below_minimum_score"
         elif capped:
-            reasons["program_cap_reached"] += 1
+            reason = "program_cap_reached"
         else:
-            reasons["mentors_full"] += 1
-    return reasons
+            reason = "mentors_full"
+        left.append((graph.mentees[i], reason))
+    return left
+
+
+def unpaired_reasons(graph: CandidateGraph, chosen: np.ndarray) -> Counter:
+    """Why the mentees left unpaired were, counted by reason."""
+    return Counter(reason for _, reason in unpaired_each(graph, chosen))
+
+
+@dataclass(frozen=True)
+class DraftPair:
+    """A pair a round proposes, under review: nobody is told until the round is published."""
+
+    mentee_enrollment_id: UUID
+    mentor_enrollment_id: UUID
+    mentee_id: UUID
+    mentor_id: UUID
+    score: int
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Unpaired:
+    mentee_enrollment_id: UUID
+    mentee_id: UUID
+    reason_code: str

@@ -19,4 +19,6 @@ HANDLERS: dict[type[IntegrationEvent], Callable[[Any, Any], Awaitable[None]]] = 
     source.MentorApproved: projections.mentor_approved,
     source.MentorSuspended: projections.mentor_suspended,
     source.PersonErased: projections.person_erased,
+    source.PersonSuspended: projections.person_suspended,
+    source.PersonReinstated: projections.person_reinstated,
 }

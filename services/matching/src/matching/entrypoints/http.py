@@ -5,31 +5,43 @@ from __future__ import annotations
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Request
-from mentorship_contracts.vocabulary import PairingKind
-from plumbing.auth import Principal, current_principal, forbidden
+from fastapi import APIRouter, Depends, Query, Request, Response
+from mentorship_contracts.vocabulary import PairingKind, TrainingStage
+from plumbing.auth import Principal, Role, current_principal, forbidden
+from plumbing.disclosure import Published, PublishedOut, as_csv
 from plumbing.http import answers, unit_of_work
+from plumbing.validation import Limit, Offset
 
 from ..domain import commands
-from ..domain.model import Pairing, ProgramRules
+from ..domain.errors import PairingNotFound, ProgramNotFound, RoundNotFound
+from ..domain.model import Pairing, PairingStatus, ProgramRules
 from ..domain.scoring import Weights
-from ..service_layer import choice, lifecycle, programs, rounds, views
+from ..service_layer import choice, lifecycle, programs, reports, rounds, stepping_in, views
 from ..service_layer.ports import Authorize, MatchingUnitOfWorkPort
 from .schemas import (
     EndIn,
     FeedbackIn,
     FeedbackOut,
+    ManualPairingIn,
     MeetingIn,
+    MentorshipReportOut,
+    OverviewOut,
     PairingOut,
     PersonPairingOut,
+    ProgramFeedbackOut,
+    ProgramPairingOut,
+    ProgramPairingsPage,
     ReasonIn,
+    ReassignIn,
     RequestIn,
     RequestOut,
     RoundIn,
     RoundOut,
     RoundQueuedOut,
+    RoundSummaryOut,
     StatisticsOut,
     SuggestionOut,
+    SwapIn,
     WaitlistEntryOut,
     WeightsIn,
     WeightsOut,
@@ -59,6 +71,20 @@ def party_or_program(caller: Principal) -> Authorize:
     return authorize
 
 
+def for_the_program(caller: Principal, party_too: bool = False) -> Authorize:
+    """A coordinator of the program's chapter, or an administrator, acting for the program; a pairing of another
+    chapter is not found (404), as if there were none. With `party_too`, one of the pair acts for themselves."""
+
+    def authorize(pairing: Pairing, program: ProgramRules) -> commands.Actor:
+        if _manages(caller, program):
+            return commands.Actor(None, for_program=True)
+        if party_too and caller.person_id and pairing.side_of(caller.person_id):
+            raise forbidden("a coordinator ends their own mentorship as one of its pair, not for the program")
+        raise PairingNotFound("no such pairing", "pairing_id")
+
+    return authorize
+
+
 def party(caller: Principal) -> Authorize:
     """Only the mentee or the mentor: declining, ending and feedback are theirs to give."""
 
@@ -68,6 +94,21 @@ def party(caller: Principal) -> Authorize:
         raise forbidden("only the mentee or the mentor may do this")
 
     return authorize
+
+
+def _staff_only(caller: Principal) -> None:
+    if not (caller.is_admin or caller.role == Role.COORDINATOR):
+        raise forbidden("only a national administrator, or a coordinator of the program's chapter, may do this")
+
+
+async def _staff_program(program_id: UUID, caller: Principal, unit: MatchingUnitOfWorkPort) -> ProgramRules:
+    """A program the caller manages: 403 for a participant, 404 for a program of another chapter (as if there were
+    none: a coordinator learns nothing of other chapters)."""
+    _staff_only(caller)
+    program = await programs.program_rules(program_id, uow=unit)
+    if not _manages(caller, program):
+        raise ProgramNotFound("no such program", "program_id")
+    return program
 
 
 async def _managed_program(program_id: UUID, caller: Principal, unit: MatchingUnitOfWorkPort) -> ProgramRules:
@@ -83,6 +124,14 @@ async def pairings_of(person_id: UUID, caller: Caller, unit: UnitOfWork) -> list
     if not (caller.is_person(person_id) or caller.is_admin):
         raise forbidden("you may see your own pairings")
     return [PersonPairingOut.model_validate(p) for p in await views.pairings_of(person_id, unit)]
+
+
+@router.get("/people/{person_id}/overview")
+async def overview(person_id: UUID, caller: Caller, unit: UnitOfWork) -> OverviewOut:
+    """The person's pairings and their places on the waitlists they wait on, in one call."""
+    if not (caller.is_person(person_id) or caller.is_admin):
+        raise forbidden("you may see your own overview")
+    return OverviewOut.model_validate(await views.overview(person_id, unit))
 
 
 @router.get("/pairings/{pairing_id}")
@@ -103,7 +152,21 @@ async def decline(pairing_id: UUID, body: ReasonIn, caller: Caller, unit: UnitOf
 
 @router.post("/pairings/{pairing_id}/end", responses=answers(409))
 async def end(pairing_id: UUID, body: EndIn, caller: Caller, unit: UnitOfWork) -> PairingOut:
+    """Ended by one of the pair, or by a coordinator of the program's chapter or an administrator (with a reason,
+    audited)."""
+    if caller.role in (Role.COORDINATOR, Role.ADMIN):
+        command = commands.EndForProgram(pairing_id, body.reason_code, body.reason)
+        ended = await stepping_in.end_for_program(command, unit, for_the_program(caller, party_too=True), caller)
+        return PairingOut.of(ended)
     return PairingOut.of(await lifecycle.end(commands.EndPairing(pairing_id, body.reason_code), unit, party(caller)))
+
+
+@router.post("/pairings/{pairing_id}/reassign", status_code=201, responses=answers(409))
+async def reassign(pairing_id: UUID, body: ReassignIn, caller: Caller, unit: UnitOfWork) -> PairingOut:
+    """End the active pairing with the reason, and propose its mentee with another mentor (the same rules)."""
+    _staff_only(caller)
+    command = commands.Reassign(pairing_id, body.mentor_id, body.reason)
+    return PairingOut.of(await stepping_in.reassign(command, unit, for_the_program(caller), caller))
 
 
 @router.post("/pairings/{pairing_id}/renew", responses=answers(409))
@@ -132,6 +195,34 @@ async def give_feedback(pairing_id: UUID, body: FeedbackIn, caller: Caller, unit
 
 
 # --- programs: waitlist, suggestions and requests, rounds, weights, statistics ----------------------------------
+@router.get("/programs/{program_id}/pairings")
+async def program_pairings(program_id: UUID, caller: Caller, unit: UnitOfWork, status: PairingStatus | None = None,
+                           offset: Offset = 0, limit: Limit = 50) -> ProgramPairingsPage:
+    """The program's pairings, newest first (person ids: the console adds names from profiles). Audited."""
+    program = await _staff_program(program_id, caller, unit)
+    items, total = await views.program_pairings(program_id, status, offset, limit, unit, caller, program.chapter_id)
+    return ProgramPairingsPage(total=total, items=[
+        ProgramPairingOut(**PairingOut.of(i["pairing"]).model_dump(), overdue=i["overdue"], created_at=i["created_at"])
+        for i in items])
+
+
+@router.post("/programs/{program_id}/pairings", status_code=201, responses=answers(409))
+async def pair_by_hand(program_id: UUID, body: ManualPairingIn, caller: Caller, unit: UnitOfWork) -> PairingOut:
+    """Pair a mentee with a mentor by hand: proposed as the engine proposes (both are told), by the same rules;
+    each refusal a 409 with its code. With `override_reason`, the rules that may be set aside are (audited)."""
+    await _staff_program(program_id, caller, unit)
+    command = commands.PairByHand(program_id, body.mentee_id, body.mentor_id, body.override_reason)
+    return PairingOut.of(await stepping_in.pair_by_hand(command, unit, caller))
+
+
+@router.get("/programs/{program_id}/feedback")
+async def program_feedback(program_id: UUID, caller: Caller, unit: UnitOfWork) -> list[ProgramFeedbackOut]:
+    """The feedback given on the program's pairings, newest first. Audited."""
+    program = await _staff_program(program_id, caller, unit)
+    found = await views.program_feedback(program_id, unit, caller, program.chapter_id)
+    return [ProgramFeedbackOut.model_validate(f) for f in found]
+
+
 @router.get("/programs/{program_id}/waitlist")
 async def program_waitlist(program_id: UUID, caller: Caller, unit: UnitOfWork) -> list[WaitlistEntryOut]:
     await _managed_program(program_id, caller, unit)
@@ -166,16 +257,61 @@ async def request_mentor(program_id: UUID, body: RequestIn, caller: Caller, unit
 
 @router.post("/programs/{program_id}/rounds", status_code=202)
 async def run_round(program_id: UUID, body: RoundIn, caller: Caller, unit: UnitOfWork) -> RoundQueuedOut:
-    await _managed_program(program_id, caller, unit)
+    """Queue a round: it drafts pairs for review (`GET /rounds/{id}`); nobody is proposed until it is published."""
+    await _staff_program(program_id, caller, unit)
     round_id = await rounds.queue_round(commands.RunRound(program_id, body.method, body.most_pairs_first), unit)
     return RoundQueuedOut(round_id=round_id, status="queued", poll=f"/v1/rounds/{round_id}")
 
 
+@router.get("/programs/{program_id}/rounds")
+async def program_rounds(program_id: UUID, caller: Caller, unit: UnitOfWork) -> list[RoundSummaryOut]:
+    """The program's rounds, latest first."""
+    await _staff_program(program_id, caller, unit)
+    return [RoundSummaryOut.of(r) for r in await rounds.rounds_of(program_id, unit)]
+
+
+async def _staff_round(round_id: UUID, caller: Caller, unit: MatchingUnitOfWorkPort) -> None:
+    """A round of the caller's chapters' programs (else 404, as if there were none), for staff (else 403)."""
+    _staff_only(caller)
+    try:
+        await _staff_program(await rounds.program_of_round(round_id, unit), caller, unit)
+    except ProgramNotFound:
+        raise RoundNotFound("no such round", "round_id") from None
+
+
 @router.get("/rounds/{round_id}")
 async def round_progress(round_id: UUID, caller: Caller, unit: UnitOfWork) -> RoundOut:
-    found = await rounds.round_status(round_id, unit)
-    await _managed_program(found["program_id"], caller, unit)
-    return RoundOut.model_validate(found)
+    """The round's progress; once drafted, its pairs (with scores and reasons) and those it left unpaired, why."""
+    await _staff_round(round_id, caller, unit)
+    return RoundOut.of(await rounds.round_status(round_id, unit))
+
+
+@router.delete("/rounds/{round_id}/pairs/{mentee_id}", status_code=204, responses=answers(409))
+async def remove_round_pair(round_id: UUID, mentee_id: UUID, caller: Caller, unit: UnitOfWork) -> None:
+    """Take a pair out of a draft: the mentee keeps waiting."""
+    await _staff_round(round_id, caller, unit)
+    await rounds.remove_pair(round_id, mentee_id, unit, caller)
+
+
+@router.post("/rounds/{round_id}/swap", responses=answers(409))
+async def swap_round_pairs(round_id: UUID, body: SwapIn, caller: Caller, unit: UnitOfWork) -> RoundOut:
+    """Swap two drafted pairs' mentors; refused (409, the rule's code) if either new pair breaks a rule."""
+    await _staff_round(round_id, caller, unit)
+    await rounds.swap(round_id, body.mentee_a, body.mentee_b, unit, caller)
+    return RoundOut.of(await rounds.round_status(round_id, unit))
+
+
+@router.post("/rounds/{round_id}/publish", responses=answers(409))
+async def publish_round(round_id: UUID, caller: Caller, unit: UnitOfWork) -> RoundOut:
+    """Propose the drafted pairs (only these people are told); pairs the roster no longer allows are skipped."""
+    await _staff_round(round_id, caller, unit)
+    return RoundOut.of(await rounds.publish(round_id, unit, caller))
+
+
+@router.post("/rounds/{round_id}/discard", responses=answers(409))
+async def discard_round(round_id: UUID, caller: Caller, unit: UnitOfWork) -> RoundOut:
+    await _staff_round(round_id, caller, unit)
+    return RoundOut.of(await rounds.discard(round_id, unit, caller))
 
 
 @router.get("/programs/{program_id}/weights")
@@ -194,3 +330,60 @@ async def set_weights(program_id: UUID, body: WeightsIn, caller: Caller, unit: U
 async def statistics(program_id: UUID, caller: Caller, unit: UnitOfWork) -> StatisticsOut:
     await _managed_program(program_id, caller, unit)
     return StatisticsOut.model_validate(await programs.statistics(program_id, unit))
+
+
+# --- reports ------------------------------------------------------------------------------------------------
+class CsvResponse(Response):
+    media_type = "text/csv"  # charset=utf-8 is added to text types
+
+
+def _report_scope(caller: Principal, chapter_id: UUID | None) -> UUID | None:
+    """The chapter a report is about: a coordinator's own (403 for another's, or when they coordinate several and
+    name none); an administrator's choice, None for the national view."""
+    if caller.is_admin:
+        return chapter_id
+    scope = caller.chapter_scope(chapter_id) if caller.role == Role.COORDINATOR else None
+    if scope is None:
+        raise forbidden("a coordinator reads the reports of their own chapter")
+    return scope
+
+
+def _csv(published: Published, corner: str, filename: str) -> CsvResponse:
+    return CsvResponse(as_csv(published, corner), headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+@router.get("/reports/mentorships")
+async def mentorship_report(caller: Caller, unit: UnitOfWork, chapter_id: UUID | None = None,
+                            stage: TrainingStage | None = None) -> MentorshipReportOut:
+    """A chapter's programs (or, for an administrator naming no chapter, every chapter): mentees enrolled, waiting,
+    paired, active, completed and ended early, and pairings by meetings logged; small counts suppressed."""
+    scope = _report_scope(caller, chapter_id)
+    table, meetings = await reports.mentorships(scope, stage, unit)
+    return MentorshipReportOut(**PublishedOut.of(table).model_dump(), meetings_per_pairing=PublishedOut.of(meetings))
+
+
+@router.get("/reports/mentorships.csv", response_class=CsvResponse)
+async def mentorship_report_csv(caller: Caller, unit: UnitOfWork, chapter_id: UUID | None = None,
+                                stage: TrainingStage | None = None) -> CsvResponse:
+    """The mentorship report as CSV ("<5" for a small count, empty for a withheld one). Audited."""
+    scope = _report_scope(caller, chapter_id)
+    table, _ = await reports.mentorships(scope, stage, unit)
+    await reports.exported("mentorships", scope, unit, caller)
+    return _csv(table, "program" if scope else "chapter", "mentorships.csv")
+
+
+@router.get("/reports/mentorships/trends")
+async def mentorship_trends(caller: Caller, unit: UnitOfWork, chapter_id: UUID | None = None,
+                            months: Annotated[int, Query(ge=1, le=60)] = 12) -> PublishedOut:
+    """Per month (YYYY-MM, oldest first): pairings that began, completed, ended early in it; small counts
+    suppressed."""
+    return PublishedOut.of(await reports.trends(_report_scope(caller, chapter_id), months, unit))
+
+
+@router.get("/reports/mentorships/trends.csv", response_class=CsvResponse)
+async def mentorship_trends_csv(caller: Caller, unit: UnitOfWork, chapter_id: UUID | None = None,
+                                months: Annotated[int, Query(ge=1, le=60)] = 12) -> CsvResponse:
+    scope = _report_scope(caller, chapter_id)
+    table = await reports.trends(scope, months, unit)
+    await reports.exported("mentorship_trends", scope, unit, caller)
+    return _csv(table, "month", "mentorship-trends.csv")

@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 from uuid import UUID
 
 from mentorship_contracts.vocabulary import PairingKind
+from plumbing.disclosure import PublishedOut
 from plumbing.validation import EARLIEST_YEAR, LATEST_YEAR, MultilineText, Text
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -30,7 +31,22 @@ class ReasonIn(Strict):
 
 
 class EndIn(Strict):
-    reason_code: EndReason
+    reason_code: EndReason = "other"
+    reason: Annotated[str, Text(500)] | None = Field(
+        default=None, description="A coordinator's reason, in words (audited, never published)")
+
+
+class ManualPairingIn(Strict):
+    mentee_id: UUID
+    mentor_id: UUID
+    override_reason: Annotated[str, Text(500)] | None = Field(
+        default=None, description="Sets aside the rules that may be (capacity, stage, requirement, threshold); "
+                                  "audited")
+
+
+class ReassignIn(Strict):
+    mentor_id: UUID
+    reason: Annotated[str, Text(500)]
 
 
 class MeetingIn(Strict):
@@ -138,20 +154,70 @@ class RoundQueuedOut(BaseModel):
     poll: str = Field(description="Where to follow the round's progress")
 
 
-class RoundOut(BaseModel):
+class DraftPairOut(BaseModel):
+    mentee_id: UUID
+    mentor_id: UUID
+    score: int
+    reason_codes: list[str]
+
+
+class UnpairedOut(BaseModel):
+    mentee_id: UUID
+    reason_code: str = Field(description="Why the round left them unpaired (never an identity reason)")
+
+
+class SkippedOut(BaseModel):
+    mentee_id: UUID
+    mentor_id: UUID
+    reason_code: str = Field(description="Why publishing skipped this drafted pair (the roster changed)")
+
+
+RoundStatus = Literal["queued", "running", "draft", "published", "discarded", "completed", "failed"]
+
+
+class RoundSummaryOut(BaseModel):
     id: UUID
     program_id: UUID
     method: RoundMethod
     most_pairs_first: bool
-    status: Literal["queued", "running", "completed", "failed"]
+    status: RoundStatus = Field(description="A round ends as a draft, then is published or discarded "
+                                            "(`completed`: a round run before rounds were reviewed)")
     progress: int = Field(description="Percent done")
     paired: int | None
-    unpaired: int | None
+    unpaired_count: int | None = Field(description="How many were left unpaired")
     total_score: int | None
-    unpaired_reasons: dict[str, int] | None = Field(description="How many were left unpaired, by reason")
+    unpaired_reasons: dict[str, int] | None = Field(description="How many were left unpaired, by reason (as "
+                                                                "drafted)")
     error: str | None
     requested_at: datetime
     finished_at: datetime | None
+    published_at: datetime | None
+
+    @classmethod
+    def of(cls, found: dict) -> RoundSummaryOut:
+        return cls.model_validate({**found, "unpaired_count": found["unpaired"]})
+
+
+class RoundOut(RoundSummaryOut):
+    pairs: list[DraftPairOut] = Field(description="The pairs drafted (and, once published, those it proposed or "
+                                                  "skipped)")
+    unpaired: list[UnpairedOut]
+    skipped: list[SkippedOut] | None = Field(description="Once published: drafted pairs no longer valid")
+
+    @classmethod
+    def of(cls, found: dict) -> RoundOut:
+        return cls.model_validate({
+            **found, "unpaired_count": found["unpaired"],
+            "pairs": [DraftPairOut(mentee_id=p.mentee_id, mentor_id=p.mentor_id, score=p.score,
+                                   reason_codes=list(p.reasons)) for p in found["pairs"]],
+            "unpaired": [UnpairedOut(mentee_id=u.mentee_id, reason_code=u.reason_code)
+                         for u in found["unpaired_list"]],
+        })
+
+
+class SwapIn(Strict):
+    mentee_a: UUID
+    mentee_b: UUID
 
 
 class WeightsOut(BaseModel):
@@ -179,3 +245,43 @@ class StatisticsOut(BaseModel):
     waiting: int
     waiting_days_mean: float
     waiting_days_max: float
+
+
+class ProgramPairingOut(PairingOut):
+    overdue: bool = Field(description="Active, and no meeting within the program's cadence")
+    created_at: datetime
+
+
+class ProgramPairingsPage(BaseModel):
+    items: list[ProgramPairingOut]
+    total: int
+
+
+class ProgramFeedbackOut(BaseModel):
+    pairing_id: UUID
+    from_role: Literal["mentee", "mentor"]
+    rating: int
+    comment: str
+    given_at: datetime
+
+
+class WaitingPlaceOut(BaseModel):
+    program_id: UUID
+    enrollment_id: UUID
+    pairing_kind: PairingKind
+    position: int
+    waiting_since: datetime
+
+
+class OverviewOut(BaseModel):
+    pairings: list[PersonPairingOut]
+    waiting: list[WaitingPlaceOut]
+
+
+class MentorshipReportOut(PublishedOut):
+    """Rows: the chapter's programs (ids), or nationally the chapters (ids; "national" for programs of no chapter).
+    Columns: of the mentees (of `stage` if asked), enrolled, waiting, paired (ever proposed or active), active,
+    completed, ended_early. Counts under five: "fewer_than_threshold"; others withheld so none can be worked out."""
+
+    meetings_per_pairing: PublishedOut = Field(
+        description="Pairings that happened (active, completed, ended), by meetings logged: 0, 1-2, 3-5, 6+")

@@ -19,7 +19,7 @@ from plumbing.unit_of_work import UnitOfWorkPort
 from ..domain import commands
 from ..domain.model import Candidate, IdentityWish, NewPairing, Pairing, ProgramRules
 from ..domain.pairing import Roster
-from ..domain.rounds import CandidateGraph
+from ..domain.rounds import CandidateGraph, DraftPair, Unpaired
 from ..domain.scoring import Weights
 
 Row = Mapping[str, Any]
@@ -66,18 +66,26 @@ class PeopleRepository(Protocol):
     async def save_enrollment(self, *, enrollment_id: UUID, person_id: UUID, program_id: UUID,
                               chapter_id: UUID | None, role: str, stage: str, capacity: int,
                               mentee_stages_welcome: list[str], approved: bool, enrolled_at: datetime,
-                              pairing_kind: str = "general") -> None: ...
+                              pairing_kind: str = "general", paused: bool | None = None) -> None:
+        """`paused` (a mentor's): None keeps what is known."""
 
     async def set_approval(self, enrollment_id: UUID, approved: bool) -> None: ...
 
     async def withdraw(self, enrollment_id: UUID) -> None: ...
+
+    async def suspend(self, person_id: UUID, suspended: bool) -> list[UUID]:
+        """The person suspended (or reinstated): none of their enrollments takes part in pairing meanwhile; the
+        programs they are enrolled in, sorted."""
+
+    async def is_suspended(self, person_id: UUID) -> bool: ...
 
     async def enrollments_of(self, person_id: UUID, program_id: UUID, role: Role | str,
                              pairing_kind: PairingKind | None = None) -> Sequence[Row]:
         """A person's active enrollments in a program in one role (one per kind of pairing), of one kind if given."""
 
     async def programs_of(self, person_id: UUID) -> list[UUID]:
-        """The programs the person is actively enrolled in, sorted (the order program locks are taken in)."""
+        """The programs the person is enrolled in (not withdrawn, suspended or not), sorted (the order program locks
+        are taken in)."""
 
     async def forget_person(self, person_id: UUID) -> None: ...
 
@@ -117,6 +125,10 @@ class WaitlistRepository(Protocol):
 
     async def unannounced(self, program_id: UUID, enrollment_ids: list[UUID]) -> list[dict[str, Any]]: ...
 
+    async def places_of(self, person_id: UUID) -> list[dict[str, Any]]:
+        """The person's places on the waitlists they wait on: program_id, enrollment_id, pairing_kind, position,
+        waiting_since."""
+
     async def mark_announced(self, enrollment_ids: list[UUID]) -> None: ...
 
     async def back_to_waiting(self, mentee_enrollment_id: UUID | None) -> None:
@@ -147,6 +159,13 @@ class PairingsRepository(Protocol):
     async def add_meeting(self, pairing_id: UUID, met_on: date, minutes: int, topics: list[str],
                           logged_by: UUID | None) -> None: ...
 
+    async def of_program(self, program_id: UUID, status: str | None, offset: int, limit: int
+                         ) -> tuple[list[dict[str, Any]], int]:
+        """A program's pairings (of a status), newest first, each `{"pairing": Pairing, "created_at", "overdue"}`;
+        and the total."""
+
+    async def feedback_of_program(self, program_id: UUID) -> list[dict[str, Any]]: ...
+
     async def add_feedback(self, pairing_id: UUID, person_id: UUID, rating: int, comment: str) -> bool:
         """False when this person already gave feedback on it."""
 
@@ -174,7 +193,32 @@ class RoundsRepository(Protocol):
     async def finish(self, round_id: UUID, *, status: str, paired: int = 0, unpaired: int = 0, total_score: int = 0,
                      unpaired_reasons: dict | None = None, error: str | None = None) -> None: ...
 
-    async def get(self, round_id: UUID) -> dict[str, Any] | None: ...
+    async def get(self, round_id: UUID, *, for_update: bool = False) -> dict[str, Any] | None: ...
+
+    async def of_program(self, program_id: UUID) -> list[dict[str, Any]]:
+        """The program's rounds, latest first."""
+
+    async def save_draft(self, round_id: UUID, pairs: list[DraftPair], unpaired: list[Unpaired]) -> None:
+        """Add pairs to the draft, and mentees it leaves unpaired (replacing the reason of one already left)."""
+
+    async def draft(self, round_id: UUID) -> tuple[list[DraftPair], list[Unpaired]]: ...
+
+    async def remove_pairs(self, round_id: UUID, mentee_enrollment_ids: list[UUID]) -> None: ...
+
+    async def close(self, round_id: UUID, *, status: str, paired: int | None = None, unpaired: int | None = None,
+                    total_score: int | None = None, skipped: list[dict[str, Any]] | None = None) -> None:
+        """A draft published (with what it paired, left and skipped) or discarded."""
+
+
+class ReportsRepository(Protocol):
+    async def programs(self, chapter_id: UUID | None) -> list[dict[str, Any]]:
+        """The programs of a chapter (None: every program): `id`, `chapter_id`."""
+
+    async def mentorships(self, program_ids: list[UUID], stage: str | None) -> dict[UUID, dict[str, int]]: ...
+
+    async def meetings_per_pairing(self, program_ids: list[UUID]) -> dict[UUID, dict[str, int]]: ...
+
+    async def trends(self, program_ids: list[UUID], since: datetime) -> dict[str, dict[str, int]]: ...
 
 
 class IdentityHasher(Protocol):
@@ -211,6 +255,9 @@ class MatchingUnitOfWorkPort(UnitOfWorkPort, Protocol):
 
     @property
     def rounds(self) -> RoundsRepository: ...
+
+    @property
+    def reports(self) -> ReportsRepository: ...
 
     @property
     def rosters(self) -> Rosters: ...

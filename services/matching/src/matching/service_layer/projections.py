@@ -125,6 +125,7 @@ async def _save_enrollment(event: source.EnrollmentCreated | source.EnrollmentCh
             chapter_id=event.chapter_id, role=event.role, stage=event.stage, capacity=event.capacity,
             mentee_stages_welcome=list(event.mentee_stages_welcome), approved=event.approval == "approved",
             enrolled_at=event.occurred_at, pairing_kind=pairing_kind_of(event),
+            paused=event.paused if isinstance(event, source.EnrollmentChangedV4) else None,
         )
         if event.approval == "suspended":
             await close_all(await uow.pairings.open_of_enrollment(event.enrollment_id), event.person_id,
@@ -169,6 +170,25 @@ async def person_erased(event: source.PersonErased, uow: MatchingUnitOfWorkPort)
         enrolled_in = await _lock_person(event.person_id, uow)
         await close_all(await uow.pairings.open_of_person(event.person_id), event.person_id, "person_erased", uow)
         await uow.people.forget_person(event.person_id)
+        for program_id in enrolled_in:
+            offer_room(program_id, uow)
+        await uow.commit()
+
+
+async def person_suspended(event: source.PersonSuspended, uow: MatchingUnitOfWorkPort) -> None:
+    """A suspended person is proposed to nobody and leaves the waitlists until reinstated (their mentorships go
+    on: ending them is a coordinator's decision, one by one)."""
+    async with uow:
+        await _lock_person(event.person_id, uow)
+        await uow.people.suspend(event.person_id, True)
+        await uow.commit()
+
+
+async def person_reinstated(event: source.PersonReinstated, uow: MatchingUnitOfWorkPort) -> None:
+    """Reinstated, the person takes part in pairing again: room is offered in their programs."""
+    async with uow:
+        enrolled_in = await _lock_person(event.person_id, uow)
+        await uow.people.suspend(event.person_id, False)
         for program_id in enrolled_in:
             offer_room(program_id, uow)
         await uow.commit()

@@ -1,18 +1,25 @@
-"""A coordinator's matching round: queued by HTTP, run by a background job in one instance, its progress reported."""
+"""A coordinator's matching round: queued by HTTP, run by a background job in one instance, its progress reported;
+it ends as a draft the coordinator reviews (removes or swaps pairs), then publishes or discards. Only publishing
+proposes anyone (and so tells anyone): every pair is checked again then against the roster as it is, by the same
+rules the engine applies, and those no longer valid are skipped and reported."""
 
 from __future__ import annotations
 
 import asyncio
+from collections import Counter
+from dataclasses import replace
 from typing import Any
 from uuid import UUID, uuid4
 
 from mentorship_contracts import matching as contract
+from plumbing.auth import Principal
 
 from ..domain import commands
-from ..domain.errors import RoundNotFound
-from ..domain.pairing import Proposal
-from ..domain.rounds import candidate_graph, stable_matching, unpaired_reasons
-from ..domain.scoring import pair_fits
+from ..domain.errors import PairNotInRound, RoundNotDraft, RoundNotFound, refused
+from ..domain.model import Candidate, ProgramRules
+from ..domain.pairing import Proposal, refusal
+from ..domain.rounds import DraftPair, Unpaired, candidate_graph, stable_matching, unpaired_each
+from ..domain.scoring import fit, pair_fits
 from .pairing import propose
 from .ports import MatchingUnitOfWorkPort, NewUnitOfWork, Solver
 from .programs import existing_program
@@ -69,19 +76,20 @@ async def run_next_round(new_uow: NewUnitOfWork, solve: Solver, progress_seconds
             graph, chosen = await asyncio.to_thread(compute)
             pairs = [(graph.mentees[graph.heads[e]], graph.mentors[graph.tails[e]]) for e in chosen]
             fits = pair_fits(pairs, weights)
-            proposals = [Proposal(mentee, mentor, f) for (mentee, mentor), f in zip(pairs, fits, strict=True)]
-            await propose(program, proposals, uow, origin="round", round_id=round_id)
-            reasons = unpaired_reasons(graph, chosen)
+            left = unpaired_each(graph, chosen)
+            # A draft: nobody is proposed, nobody told, until a coordinator publishes it.
+            await uow.rounds.save_draft(
+                round_id,
+                [DraftPair(mentee.enrollment_id, mentor.enrollment_id, mentee.person_id, mentor.person_id, f.score,
+                           tuple(f.reasons)) for (mentee, mentor), f in zip(pairs, fits, strict=True)],
+                [Unpaired(m.enrollment_id, m.person_id, reason) for m, reason in left])
+            reasons = Counter(reason for _, reason in left)
             unprofiled = await uow.candidates.unprofiled_mentees(program.id)
             if unprofiled:
                 reasons["no_matching_profile"] = unprofiled
             # The scores anyone reads: the visible fits, not the rankings the solver maximised.
-            total = sum(f.score for f in fits)
-            await uow.rounds.finish(round_id, status="completed", paired=len(chosen),
-                                    unpaired=sum(reasons.values()), total_score=total,
-                                    unpaired_reasons=dict(reasons))
-            uow.emit(contract.RoundCompletedV2(round_id=round_id, program_id=program.id, chapter_id=program.chapter_id,
-                                             paired=len(chosen), unpaired=sum(reasons.values()), total_score=total))
+            await uow.rounds.finish(round_id, status="draft", paired=len(chosen), unpaired=sum(reasons.values()),
+                                    total_score=sum(f.score for f in fits), unpaired_reasons=dict(reasons))
             await uow.commit()
     except Exception as error:
         async with new_uow() as unit:
@@ -94,8 +102,140 @@ async def run_next_round(new_uow: NewUnitOfWork, solve: Solver, progress_seconds
 
 
 async def round_status(round_id: UUID, uow: MatchingUnitOfWorkPort) -> dict[str, Any]:
+    """The round, with its pairs and those it left unpaired once drafted."""
     async with uow:
         found = await uow.rounds.get(round_id)
         if found is None:
             raise RoundNotFound("no such round", "round_id")
-        return found
+        pairs, unpaired = await uow.rounds.draft(round_id)
+        return {**found, "pairs": pairs, "unpaired_list": unpaired}
+
+
+async def program_of_round(round_id: UUID, uow: MatchingUnitOfWorkPort) -> UUID:
+    async with uow:
+        found = await uow.rounds.get(round_id)
+        if found is None:
+            raise RoundNotFound("no such round", "round_id")
+        return found["program_id"]
+
+
+async def rounds_of(program_id: UUID, uow: MatchingUnitOfWorkPort) -> list[dict[str, Any]]:
+    async with uow:
+        return await uow.rounds.of_program(program_id)
+
+
+async def _draft(round_id: UUID, uow: MatchingUnitOfWorkPort) -> tuple[dict[str, Any], ProgramRules]:
+    """The round, locked after its program's lock (the order every handler takes them), if it is a draft."""
+    found = await uow.rounds.get(round_id)
+    if found is None:
+        raise RoundNotFound("no such round", "round_id")
+    await uow.programs.lock(found["program_id"])
+    found = await uow.rounds.get(round_id, for_update=True)
+    assert found is not None  # rounds are never deleted
+    if found["status"] != "draft":
+        raise RoundNotDraft(f"a {found['status']} round cannot be changed", "round_id")
+    return found, await existing_program(found["program_id"], uow)
+
+
+def _pair_of(pairs: list[DraftPair], mentee_id: UUID, field: str) -> DraftPair:
+    found = [p for p in pairs if p.mentee_id == mentee_id]
+    if not found:
+        raise PairNotInRound("this mentee has no pair in the draft", field)
+    return found[0]
+
+
+async def remove_pair(round_id: UUID, mentee_id: UUID, uow: MatchingUnitOfWorkPort, caller: Principal) -> None:
+    """Take a pair out of the draft: the mentee is left unpaired by it (and keeps waiting)."""
+    async with uow:
+        found, program = await _draft(round_id, uow)
+        pairs, _ = await uow.rounds.draft(round_id)
+        pair = _pair_of(pairs, mentee_id, "mentee_id")
+        await uow.rounds.remove_pairs(round_id, [pair.mentee_enrollment_id])
+        await uow.rounds.save_draft(round_id, [], [Unpaired(pair.mentee_enrollment_id, pair.mentee_id,
+                                                            "removed_by_coordinator")])
+        uow.audit(caller, "round.edited", "round", round_id, chapter_id=program.chapter_id,
+                  detail={"removed": str(mentee_id), "mentor_id": str(pair.mentor_id)})
+        await uow.commit()
+
+
+async def _candidates(program: ProgramRules, uow: MatchingUnitOfWorkPort, role: str,
+                      enrollment_ids: list[UUID]) -> dict[UUID, Candidate]:
+    return {c.enrollment_id: c for c in await uow.candidates.in_program(program, role, enrollment_ids=enrollment_ids)}
+
+
+async def swap(round_id: UUID, mentee_a: UUID, mentee_b: UUID, uow: MatchingUnitOfWorkPort,
+               caller: Principal) -> None:
+    """Swap two drafted pairs' mentors, if both new pairs keep every rule the engine applies (else 409, the rule's
+    code). Each mentor keeps as many mentees, so capacity is unchanged."""
+    async with uow:
+        found, program = await _draft(round_id, uow)
+        pairs, _ = await uow.rounds.draft(round_id)
+        a, b = _pair_of(pairs, mentee_a, "mentee_a"), _pair_of(pairs, mentee_b, "mentee_b")
+        mentees = await _candidates(program, uow, "mentee", [a.mentee_enrollment_id, b.mentee_enrollment_id])
+        mentors = await _candidates(program, uow, "mentor", [a.mentor_enrollment_id, b.mentor_enrollment_id])
+        weights = await uow.programs.weights(program.id)
+        closed = await uow.candidates.closed_before(program.id, [a.mentee_id, b.mentee_id])
+        swapped = []
+        for pair, other, field in ((a, b, "mentee_a"), (b, a, "mentee_b")):
+            mentee, mentor = mentees.get(pair.mentee_enrollment_id), mentors.get(other.mentor_enrollment_id)
+            if mentee is None or mentor is None:
+                raise PairNotInRound("this pair is no longer in the program's roster", field)
+            reason = refusal(mentee, mentor, program, weights, closed)
+            if reason is not None:
+                raise refused(reason, field)
+            chosen = fit(mentee, mentor, weights)
+            swapped.append(DraftPair(pair.mentee_enrollment_id, other.mentor_enrollment_id, pair.mentee_id,
+                                     other.mentor_id, chosen.score, tuple(chosen.reasons)))
+        await uow.rounds.remove_pairs(round_id, [a.mentee_enrollment_id, b.mentee_enrollment_id])
+        await uow.rounds.save_draft(round_id, swapped, [])
+        uow.audit(caller, "round.edited", "round", round_id, chapter_id=program.chapter_id,
+                  detail={"swapped": [str(mentee_a), str(mentee_b)]})
+        await uow.commit()
+
+
+async def publish(round_id: UUID, uow: MatchingUnitOfWorkPort, caller: Principal) -> dict[str, Any]:
+    """Propose the draft's pairs, as a round always did (the same events: only these people are told). The roster
+    may have changed since the draft: each pair is checked again, by the engine's rules, against the program as it
+    is now; a pair no longer valid is skipped, with why."""
+    async with uow:
+        found, program = await _draft(round_id, uow)
+        pairs, unpaired = await uow.rounds.draft(round_id)
+        waiting = await _candidates(program, uow, "mentee", [p.mentee_enrollment_id for p in pairs])
+        waiting = {e: m for e, m in waiting.items() if m.active_pairings == 0}
+        mentors = await _candidates(program, uow, "mentor", [p.mentor_enrollment_id for p in pairs])
+        weights = await uow.programs.weights(program.id)
+        closed = await uow.candidates.closed_before(program.id, [p.mentee_id for p in pairs])
+        live = await uow.pairings.live_count(program.id)
+        proposals: list[Proposal] = []
+        skipped: list[dict[str, Any]] = []
+        for pair in pairs:
+            mentee, mentor = waiting.get(pair.mentee_enrollment_id), mentors.get(pair.mentor_enrollment_id)
+            reason = ("mentee_no_longer_waiting" if mentee is None else "mentor_no_longer_available"
+                      if mentor is None else refusal(mentee, mentor, program, weights, closed, live))
+            if reason is not None or mentee is None or mentor is None:
+                skipped.append({"mentee_id": pair.mentee_id, "mentor_id": pair.mentor_id, "reason_code": reason})
+                continue
+            proposals.append(Proposal(mentee, mentor, fit(mentee, mentor, weights)))
+            mentors[mentor.enrollment_id] = replace(mentor, active_pairings=mentor.active_pairings + 1)
+            live += 1
+        await propose(program, proposals, uow, origin="round", round_id=round_id)
+        total = sum(p.fit.score for p in proposals)
+        left = len(unpaired) + len(skipped) + ((found["unpaired_reasons"] or {}).get("no_matching_profile", 0))
+        await uow.rounds.close(round_id, status="published", paired=len(proposals), unpaired=left,
+                               total_score=total, skipped=skipped)
+        uow.emit(contract.RoundCompletedV2(round_id=round_id, program_id=program.id, chapter_id=program.chapter_id,
+                                           paired=len(proposals), unpaired=left, total_score=total))
+        uow.audit(caller, "round.published", "round", round_id, chapter_id=program.chapter_id,
+                  detail={"paired": len(proposals), "skipped": len(skipped)})
+        await uow.commit()
+    return await round_status(round_id, uow)
+
+
+async def discard(round_id: UUID, uow: MatchingUnitOfWorkPort, caller: Principal) -> dict[str, Any]:
+    """Nobody is proposed: the draft is kept, marked discarded."""
+    async with uow:
+        _, program = await _draft(round_id, uow)
+        await uow.rounds.close(round_id, status="discarded")
+        uow.audit(caller, "round.discarded", "round", round_id, chapter_id=program.chapter_id)
+        await uow.commit()
+    return await round_status(round_id, uow)

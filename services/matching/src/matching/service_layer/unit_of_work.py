@@ -11,6 +11,7 @@ from ..adapters.repositories.due import PostgresDue
 from ..adapters.repositories.pairings import PostgresPairings
 from ..adapters.repositories.people import PostgresPeople
 from ..adapters.repositories.programs import PostgresPrograms
+from ..adapters.repositories.reports import PostgresReports
 from ..adapters.repositories.rounds import PostgresRounds
 from ..adapters.repositories.waitlist import PostgresWaitlist
 from .ports import IdentityHasher, Rosters
@@ -24,6 +25,7 @@ class MatchingUnitOfWork(UnitOfWork):
     pairings: PostgresPairings
     due: PostgresDue
     rounds: PostgresRounds
+    reports: PostgresReports
 
     def __init__(self, pool: asyncpg.Pool | None, *, joined: SharedTransaction | None = None,
                  rosters: Rosters, identity_hasher: IdentityHasher) -> None:
@@ -41,3 +43,4 @@ class MatchingUnitOfWork(UnitOfWork):
         self.pairings = PostgresPairings(self.conn)
         self.due = PostgresDue(self.conn)
         self.rounds = PostgresRounds(self.conn)
+        self.reports = PostgresReports(self.conn)

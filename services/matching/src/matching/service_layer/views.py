@@ -1,8 +1,9 @@
-"""What people and coordinators look up: the waitlist and a place on it, a person's pairings, one pairing."""
+"""What people and coordinators look up: the waitlist and a place on it, a person's pairings and places, one pairing,
+a program's pairings and the feedback given on them (the last two audited: a coordinator reads who is paired)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from mentorship_contracts.vocabulary import PairingKind
@@ -11,6 +12,9 @@ from ..domain.errors import NotWaiting, PairingKindRequired
 from ..domain.model import Pairing
 from .lifecycle import load
 from .ports import Authorize, MatchingUnitOfWorkPort
+
+if TYPE_CHECKING:
+    from plumbing.auth import Principal
 
 
 async def waitlist(program_id: UUID, uow: MatchingUnitOfWorkPort) -> list[dict[str, Any]]:
@@ -41,4 +45,32 @@ async def pairings_of(person_id: UUID, uow: MatchingUnitOfWorkPort) -> list[dict
 async def pairing(pairing_id: UUID, uow: MatchingUnitOfWorkPort, authorize: Authorize) -> Pairing:
     async with uow:
         found, _, _ = await load(pairing_id, uow, authorize)
+        return found
+
+
+async def overview(person_id: UUID, uow: MatchingUnitOfWorkPort) -> dict[str, Any]:
+    """A person's pairings and their places on the waitlists they wait on, in one call."""
+    async with uow:
+        return {"pairings": await uow.pairings.of_person(person_id),
+                "waiting": await uow.waitlist.places_of(person_id)}
+
+
+async def program_pairings(program_id: UUID, status: str | None, offset: int, limit: int,
+                           uow: MatchingUnitOfWorkPort, caller: Principal, chapter_id: UUID | None
+                           ) -> tuple[list[dict[str, Any]], int]:
+    async with uow:
+        items, total = await uow.pairings.of_program(program_id, status, offset, limit)
+        uow.audit(caller, "pairings.listed", "program", program_id, chapter_id=chapter_id,
+                  detail={"status": status, "offset": offset, "limit": limit, "count": len(items)})
+        await uow.commit()
+        return items, total
+
+
+async def program_feedback(program_id: UUID, uow: MatchingUnitOfWorkPort, caller: Principal,
+                           chapter_id: UUID | None) -> list[dict[str, Any]]:
+    async with uow:
+        found = await uow.pairings.feedback_of_program(program_id)
+        uow.audit(caller, "feedback.read", "program", program_id, chapter_id=chapter_id,
+                  detail={"count": len(found)})
+        await uow.commit()
         return found

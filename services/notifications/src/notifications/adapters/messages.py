@@ -381,9 +381,12 @@ class _Composer:
     def pairing_ended(self) -> Message:
         _ = self._
         values = {"name": self.partner, "program": self.program}
-        said = [_("You ended your mentorship with %(name)s in %(program)s.") % values
-                if self.c.get("by") == self.role else
-                _("%(name)s ended your mentorship in %(program)s.") % values]
+        if self.c.get("by") == "program":
+            said = [_("Your program's coordinator ended your mentorship with %(name)s in %(program)s.") % values]
+        elif self.c.get("by") == self.role:
+            said = [_("You ended your mentorship with %(name)s in %(program)s.") % values]
+        else:
+            said = [_("%(name)s ended your mentorship in %(program)s.") % values]
         said.append(_("If you wish, we will pair you with another mentor.") if self.role == "mentee"
                     else _("Thank you for the time you gave."))
         return Message(_("Your mentorship with %(name)s has ended") % values, said,
@@ -505,6 +508,10 @@ class _Composer:
         values = {"title": self.title}
         said = [_("The organisers of %(title)s cancelled your registration. If you think this is a mistake, please "
                   "contact them.") % values]
+        reason = one_line(self.c.get("reason"), limit=500)
+        if reason:
+            # The organiser's own words, as they wrote them (in their language, whatever the reader's).
+            said.insert(1, _("The reason they gave: %(reason)s") % {"reason": reason})
         calendar = None
         if self.c.get("held_seat"):
             said.append(_("The calendar entry attached removes it from your calendar."))

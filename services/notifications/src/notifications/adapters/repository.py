@@ -226,6 +226,25 @@ class PostgresNotifications:
             n.parameters.get("partner_id"), n.due_at, n.correlation_id or correlation.current(),
         ))
 
+    async def add_all(self, notifications: list[Notification]) -> None:
+        """`add` of many (an announcement to every registrant of an event) in one statement."""
+        if not notifications:
+            return
+        await self._conn.execute(
+            """INSERT INTO notifications (id, idempotency_key, person_id, chapter_id, kind, parameters, next_attempt_at,
+                                          correlation_id)
+               SELECT n.id, n.key, n.person_id, n.chapter_id, n.kind, n.parameters, coalesce(n.due_at, now()), n.corr
+                 FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::uuid[], $5::text[], $6::jsonb[], $7::uuid[],
+                             $8::timestamptz[], $9::text[])
+                      AS n (id, key, person_id, chapter_id, kind, parameters, partner_id, due_at, corr)
+                WHERE NOT EXISTS (SELECT FROM erased_people e WHERE e.person_id IN (n.person_id, n.partner_id))
+               ON CONFLICT (idempotency_key) DO NOTHING""",
+            [n.id for n in notifications], [n.idempotency_key for n in notifications],
+            [n.person_id for n in notifications], [n.chapter_id for n in notifications],
+            [n.kind for n in notifications], [json.dumps(n.parameters) for n in notifications],
+            [n.parameters.get("partner_id") for n in notifications], [n.due_at for n in notifications],
+            [n.correlation_id or correlation.current() for n in notifications])
+
     async def due(self, limit: int) -> list[Notification]:
         """Lock pending notifications whose time has come, of people we can reach; other instances skip them."""
         rows = await self._conn.fetch(
@@ -245,27 +264,56 @@ class PostgresNotifications:
             "UPDATE notifications SET next_attempt_at = now() + make_interval(secs => $2) WHERE id = $1",
             notification_id, seconds)
 
-    async def mark_sending(self, notification_id: UUID, subject: str, message_id: str, lease_seconds: float) -> None:
-        """The claim committed before the SMTP conversation: after a crash, this row says "maybe sent"."""
+    async def mark_sending(self, claimed: list[tuple[UUID, str, str]], lease_seconds: float,
+                           claim_id: UUID) -> None:
+        """The claim (notification, subject, Message-ID), committed before any SMTP conversation; nothing is handed
+        over until `mark_handed`."""
         await self._conn.execute(
-            """UPDATE notifications SET status = 'sending', subject = $2, message_id = $3, attempts = attempts + 1,
-                      lease_until = now() + make_interval(secs => $4) WHERE id = $1""",
-            notification_id, subject, message_id, lease_seconds)
+            """UPDATE notifications n SET status = 'sending', subject = c.subject, message_id = c.message_id,
+                      attempts = n.attempts + 1, lease_until = now() + make_interval(secs => $4), claim_id = $5,
+                      handed_at = NULL
+                 FROM unnest($1::uuid[], $2::text[], $3::text[]) AS c (id, subject, message_id)
+                WHERE n.id = c.id""",
+            [c[0] for c in claimed], [c[1] for c in claimed], [c[2] for c in claimed], lease_seconds, claim_id)
+
+    async def mark_handed(self, notification_ids: list[UUID], claim_id: UUID, lease_seconds: float) -> set[UUID]:
+        """Those of the claim still held (its lease not run out, nobody else's since) are recorded as handed to the
+        SMTP server now, each with a fresh lease for its conversation; the others must not be handed over."""
+        rows = await self._conn.fetch(
+            """UPDATE notifications SET handed_at = now(), lease_until = now() + make_interval(secs => $3)
+                WHERE id = ANY($1::uuid[]) AND claim_id = $2 AND status = 'sending' AND lease_until > now()
+               RETURNING id""",
+            notification_ids, claim_id, lease_seconds)
+        return {r["id"] for r in rows}
 
     async def mark_without_email(self, notification_id: UUID, subject: str, status: str) -> None:
         await self._conn.execute(f"UPDATE notifications SET status = $3, subject = $2, {_FORGET_HELD} WHERE id = $1",
                                  notification_id, subject, status)
 
-    async def mark_sent(self, notification_id: UUID) -> None:
-        await self._conn.execute(
-            f"UPDATE notifications SET status = 'sent', sent_at = now(), lease_until = NULL, {_FORGET_HELD} WHERE id = $1",
-            notification_id)
+    async def mark_sent(self, notification_id: UUID, claim_id: UUID | None = None) -> bool:
+        # A message handed over whose lease ran out (unconfirmed) is known sent once its sender hears so.
+        return await self._conn.fetchval(
+            f"""UPDATE notifications SET status = 'sent', sent_at = now(), lease_until = NULL, {_FORGET_HELD}
+                WHERE id = $1 AND ($2::uuid IS NULL OR (claim_id = $2 AND status IN ('sending', 'unconfirmed')))
+               RETURNING true""",
+            notification_id, claim_id) is not None
 
-    async def mark_retry(self, notification_id: UUID, error: str, after_seconds: float) -> None:
-        await self._conn.execute(
-            """UPDATE notifications SET status = 'pending', last_error = $2, lease_until = NULL,
-                      next_attempt_at = now() + make_interval(secs => $3) WHERE id = $1""",
-            notification_id, error, after_seconds)
+    async def mark_all_sent(self, notification_ids: list[UUID], claim_id: UUID) -> set[UUID]:
+        """`mark_sent` of many at once, for one claim; returns those it applied to."""
+        rows = await self._conn.fetch(
+            f"""UPDATE notifications SET status = 'sent', sent_at = now(), lease_until = NULL, {_FORGET_HELD}
+                WHERE id = ANY($1::uuid[]) AND claim_id = $2 AND status IN ('sending', 'unconfirmed')
+               RETURNING id""",
+            notification_ids, claim_id)
+        return {r["id"] for r in rows}
+
+    async def mark_retry(self, notification_id: UUID, error: str, after_seconds: float,
+                         claim_id: UUID | None = None) -> bool:
+        return await self._conn.fetchval(
+            """UPDATE notifications SET status = 'pending', last_error = $2, lease_until = NULL, claim_id = NULL,
+                      handed_at = NULL, next_attempt_at = now() + make_interval(secs => $3)
+                WHERE id = $1 AND ($4::uuid IS NULL OR (claim_id = $4 AND status = 'sending')) RETURNING true""",
+            notification_id, error, after_seconds, claim_id) is not None
 
     async def mark_obsolete(self, notification_id: UUID) -> None:
         """What it was to say no longer holds (a reminder of a booking since cancelled): it is not sent."""
@@ -277,24 +325,35 @@ class PostgresNotifications:
             f"""UPDATE notifications SET status = 'cancelled', {_FORGET_HELD}
                  WHERE person_id = $1 AND kind = $2 AND status = 'pending' AND id <> $3""", person_id, kind, but)
 
-    async def mark_failed(self, notification_id: UUID, error: str) -> None:
-        await self._conn.execute(
-            f"UPDATE notifications SET status = 'failed', last_error = $2, lease_until = NULL, {_FORGET_HELD} WHERE id = $1",
-            notification_id, error)
+    async def mark_failed(self, notification_id: UUID, error: str, claim_id: UUID | None = None) -> bool:
+        return await self._conn.fetchval(
+            f"""UPDATE notifications SET status = 'failed', last_error = $2, lease_until = NULL, {_FORGET_HELD}
+                WHERE id = $1 AND ($3::uuid IS NULL OR (claim_id = $3 AND status = 'sending')) RETURNING true""",
+            notification_id, error, claim_id) is not None
 
-    async def mark_unconfirmed(self, notification_id: UUID, error: str) -> None:
-        await self._conn.execute(
+    async def mark_unconfirmed(self, notification_id: UUID, error: str, claim_id: UUID | None = None) -> bool:
+        return await self._conn.fetchval(
             f"""UPDATE notifications SET status = 'unconfirmed', last_error = $2, lease_until = NULL, {_FORGET_HELD}
-                WHERE id = $1""",
-            notification_id, error)
+                WHERE id = $1 AND ($3::uuid IS NULL OR (claim_id = $3 AND status = 'sending')) RETURNING true""",
+            notification_id, error, claim_id) is not None
 
-    async def give_up_on_lapsed_claims(self) -> list[UUID]:
-        """Claims whose lease ran out: the process died mid-send. We cannot know whether the SMTP server took the
-        message, and sending it again could duplicate it, so it is marked unconfirmed and never resent."""
+    async def settle_lapsed_claims(self) -> tuple[list[UUID], list[UUID]]:
+        """Claims whose lease ran out: their sender died (or froze). A message it had handed to the SMTP server
+        may have been taken, and sending it again could duplicate it: unconfirmed, never resent. One it had not
+        handed over was not sent: due again at once, for any instance (the claim does not count as an attempt).
+        Returns (unconfirmed, due again)."""
         rows = await self._conn.fetch(
-            f"""UPDATE notifications SET status = 'unconfirmed', lease_until = NULL, {_FORGET_HELD}
-                WHERE status = 'sending' AND lease_until < now() RETURNING id""")
-        return [r["id"] for r in rows]
+            f"""UPDATE notifications
+                   SET status = CASE WHEN handed_at IS NULL THEN 'pending' ELSE 'unconfirmed' END,
+                       lease_until = NULL,
+                       claim_id = CASE WHEN handed_at IS NULL THEN NULL ELSE claim_id END,
+                       attempts = CASE WHEN handed_at IS NULL THEN attempts - 1 ELSE attempts END,
+                       next_attempt_at = CASE WHEN handed_at IS NULL THEN now() ELSE next_attempt_at END,
+                       parameters = CASE WHEN handed_at IS NULL THEN parameters
+                                         ELSE {_FORGET_HELD.split(" = ", 1)[1]} END
+                 WHERE status = 'sending' AND lease_until < now()
+             RETURNING id, handed_at IS NOT NULL AS handed""")
+        return [r["id"] for r in rows if r["handed"]], [r["id"] for r in rows if not r["handed"]]
 
     async def digest_items_due(self, before: datetime, limit: int) -> list[Notification]:
         rows = await self._conn.fetch(

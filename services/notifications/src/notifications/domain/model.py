@@ -201,6 +201,11 @@ class LinkNoLongerWorks(NotFound, code="link_expired"):
         super().__init__("this link no longer works", field="token")
 
 
+class ClaimLost(Exception):
+    """The sender's claim on a notification ran out before it could hand the message over (another instance may
+    have it now): it was not handed over, and this sender records nothing about it."""
+
+
 class DeliveryUncertain(Exception):
     """The SMTP conversation broke off after the message was handed over: it may have been accepted.
     Sending again could duplicate it, so it is never retried."""

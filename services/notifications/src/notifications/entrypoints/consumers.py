@@ -38,6 +38,7 @@ HANDLERS: dict[type[IntegrationEvent], Callable[[Any, NotificationsUnitOfWorkPor
     events.RegistrationWaitlisted: handlers.registration_waitlisted,
     events.RegistrationPromoted: handlers.registration_promoted,
     events.RegistrationCancelled: handlers.registration_cancelled,
+    events.RegistrantRemoved: handlers.registrant_removed,
     events.VirtualAccessGranted: handlers.virtual_access_granted,
     events.ReminderDue: handlers.reminder_due,
     events.WaitlistClosed: handlers.waitlist_closed,

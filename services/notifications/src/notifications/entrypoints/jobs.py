@@ -1,5 +1,6 @@
 """Background jobs, in every instance: the dispatcher (rows are claimed with SKIP LOCKED), and the
-housekeeper that composes daily digests and gives up on claims whose sender died."""
+housekeeper that composes daily digests and settles claims whose sender died (what it had handed to the SMTP
+server is unconfirmed, the rest due again)."""
 
 from __future__ import annotations
 

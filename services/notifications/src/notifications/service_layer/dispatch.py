@@ -1,13 +1,19 @@
 """Sending what was recorded, at most once per notification.
 
-The send/commit gap: an SMTP server's acceptance and our database commit cannot be one atomic step. So a
-notification is first *claimed* in its own committed transaction (status `sending`, a deterministic Message-ID,
-a lease), then handed to SMTP, then recorded as sent (or due again, or failed) in a second transaction.
-If the process dies between the two, the row stays `sending`; once its lease runs out it becomes
-`unconfirmed`, which is never resent: we cannot tell "the server had it" from "it never got there", and
-resending could duplicate. The result is at most once per idempotency key, with any loss confined to a
-process dying mid-conversation, and visible to coordinators in the delivery log. A graceful stop finishes
-the batch in flight (see entrypoints/jobs.py), so it leaves nothing unconfirmed.
+The send/commit gap: an SMTP server's acceptance and our database commit cannot be one atomic step. So a batch of
+notifications is first *claimed* in its own committed transaction (status `sending`, a deterministic Message-ID,
+a lease, and the claim's own id), then each message is *handed over*: once the SMTP server is ready for it (the
+envelope given, before DATA) the moment is committed for it, but only while the claim is still ours; then the
+message goes, and its outcome is recorded in a last transaction.
+
+If the process dies, its claims lapse when their lease runs out. A message it had handed over stays unknown: we
+cannot tell "the server had it" from "it never got there", and resending could duplicate it, so it becomes
+`unconfirmed` and is never resent. A message it had claimed but not handed over cannot have been sent: it is due
+again, and whichever instance claims it next sends it. So loss (rather, uncertainty) is confined to messages in
+mid-conversation with the SMTP server when the process died, visible to coordinators in the delivery log. A sender
+whose claim lapsed while it lived (frozen longer than the lease) finds its claim gone at the hand-over and does not
+send: another instance may have it. A graceful stop finishes the batch in flight (see entrypoints/jobs.py), so it
+leaves nothing unconfirmed.
 
 An SMTP error before the message was handed over, or the server's refusal of it, means the server did not
 take it: that attempt is retried with exponential backoff, and after the last one it is marked failed. A
@@ -22,13 +28,15 @@ import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from itertools import groupby
-from uuid import UUID
+from typing import cast
+from uuid import UUID, uuid4
 
 from mentorship_contracts.notifications import NotificationFailedV2, NotificationSentV2
 
 from ..domain.model import (
     SEAT_KINDS,
     Channel,
+    ClaimLost,
     DeliveryUncertain,
     Email,
     Notification,
@@ -36,7 +44,7 @@ from ..domain.model import (
     notification_id,
     retry_delay,
 )
-from .ports import Mailer, NewUnitOfWork, NotificationsUnitOfWorkPort, Render, Row
+from .ports import HandOver, Mailer, NewUnitOfWork, NotificationsUnitOfWorkPort, Render, Row
 
 log = logging.getLogger(__name__)
 
@@ -133,14 +141,25 @@ def _failed(notification: Notification, attempts: int) -> NotificationFailedV2:
                                 attempts=attempts, correlation_id=notification.correlation_id)
 
 
+@dataclass(frozen=True)
+class Claim:
+    """What one claim took: its id (which every later change by its sender names) and the emails to send."""
+
+    id: UUID
+    emails: list[tuple[Notification, Email]]
+
+
 async def claim_due(uow: NotificationsUnitOfWorkPort, render: Render, policy: DispatchPolicy,
-                    now: datetime) -> list[tuple[Notification, Email]]:
-    """Render what is due and commit the claim on it; return the emails to send."""
-    claimed: list[tuple[Notification, Email]] = []
+                    now: datetime) -> Claim:
+    """Render what is due and commit the claim on it; return the claim and the emails to send."""
+    claim = Claim(uuid4(), [])
+    claimed = claim.emails
     async with uow:
+        # What many of the batch share (an announcement's event, a chapter, a program) is read once.
+        shared = _SharedReads(uow)
         for notification in await uow.notifications.due(policy.batch_size):
             try:
-                context = await context_for(notification, uow, policy, now)
+                context = await context_for(notification, cast(NotificationsUnitOfWorkPort, shared), policy, now)
             except MissingContext:
                 await uow.notifications.defer(notification.id, policy.context_wait_seconds)
                 continue
@@ -156,16 +175,44 @@ async def claim_due(uow: NotificationsUnitOfWorkPort, render: Render, policy: Di
                 continue
             channel = (await uow.notifications.preferences(notification.person_id)).channel_for(notification.kind)
             if channel is Channel.EMAIL:
-                await uow.notifications.mark_sending(notification.id, email.subject, email.message_id,
-                                                     policy.lease_seconds)
                 claimed.append((notification, email))
             elif channel is Channel.DIGEST:
                 await uow.notifications.mark_without_email(notification.id, email.subject, "digest_pending")
             else:
                 await uow.notifications.mark_without_email(notification.id, email.subject, "in_app")
                 uow.emit(_delivered(notification, Channel.IN_APP))
+        if claimed:
+            await uow.notifications.mark_sending([(n.id, e.subject, e.message_id) for n, e in claimed],
+                                                 policy.lease_seconds, claim.id)
         await uow.commit()
-    return claimed
+    return claim
+
+
+class _SharedReads:
+    """A unit of work whose repository answers the reads that a batch's notifications share from memory after the
+    first time (within one transaction, so they are what that transaction reads anyway)."""
+
+    SHARED = frozenset({"chapter_name", "program", "listing"})
+
+    def __init__(self, uow: NotificationsUnitOfWorkPort) -> None:
+        self._repo = uow.notifications
+        self._memo: dict[tuple[str, UUID], object] = {}
+
+    @property
+    def notifications(self) -> _SharedReads:
+        return self
+
+    def __getattr__(self, name: str) -> object:
+        read = getattr(self._repo, name)
+        if name not in self.SHARED:
+            return read
+
+        async def remembered(key: UUID) -> object:
+            if (name, key) not in self._memo:
+                self._memo[name, key] = await read(key)
+            return self._memo[name, key]
+
+        return remembered
 
 
 def describe(error: BaseException) -> str:
@@ -174,45 +221,95 @@ def describe(error: BaseException) -> str:
     return f"{type(error).__name__}{f' {code}' if code else ''}"
 
 
-async def send_all(mailer: Mailer, emails: list[Email], concurrency: int) -> list[BaseException | None]:
+class HandOvers:
+    """Records, for the claim, that a message is being handed to the SMTP server, before it is. The senders of a
+    batch ask at about the same moments, so the asks that arrive while one is being committed go together in the
+    next transaction. Answers whether the claim still held that message (if not, it must not be handed over)."""
+
+    def __init__(self, new_uow: NewUnitOfWork, claim_id: UUID, lease_seconds: float) -> None:
+        self._new_uow, self._claim_id, self._lease_seconds = new_uow, claim_id, lease_seconds
+        self._asked: dict[UUID, asyncio.Future[bool]] = {}
+        self._committing: asyncio.Task[None] | None = None
+
+    def __call__(self, handed_id: UUID) -> HandOver:
+        async def hand_over() -> bool:
+            answer = asyncio.get_running_loop().create_future()
+            self._asked[handed_id] = answer
+            if self._committing is None or self._committing.done():
+                self._committing = asyncio.create_task(self._commit())
+            return await answer
+
+        return hand_over
+
+    async def _commit(self) -> None:
+        while self._asked:
+            await asyncio.sleep(0)  # let the senders that are ready ask too
+            asked, self._asked = self._asked, {}
+            try:
+                uow = self._new_uow()
+                async with uow:
+                    held = await uow.notifications.mark_handed(list(asked), self._claim_id, self._lease_seconds)
+                    await uow.commit()
+            except Exception as error:  # noqa: BLE001 - each sender fails before handing its message over
+                for answer in asked.values():
+                    if not answer.done():
+                        answer.set_exception(error)
+                continue
+            for asked_id, answer in asked.items():
+                if not answer.done():
+                    answer.set_result(asked_id in held)
+
+
+async def send_all(mailer: Mailer, emails: list[tuple[Email, HandOver | None]],
+                   concurrency: int) -> list[BaseException | None]:
     gate = asyncio.Semaphore(concurrency)
 
-    async def send(email: Email) -> BaseException | None:
+    async def send(email: Email, hand_over: HandOver | None) -> BaseException | None:
         async with gate:
             try:
-                await mailer.send(email)
+                await mailer.send(email, hand_over)
             except Exception as error:  # noqa: BLE001 - any SMTP failure counts as a failed attempt
                 return error
             return None
 
-    return await asyncio.gather(*(send(email) for email in emails))
+    return await asyncio.gather(*(send(email, hand_over) for email, hand_over in emails))
 
 
 async def record_outcomes(uow: NotificationsUnitOfWorkPort, claimed: list[Notification],
                           outcomes: list[BaseException | None],
-                          policy: DispatchPolicy) -> int:
+                          policy: DispatchPolicy, claim_id: UUID | None = None) -> int:
     sent = 0
     async with uow:
-        for notification, error in zip(claimed, outcomes, strict=True):
-            ids = {"notification_id": str(notification.id), "kind": notification.kind}
-            if error is None:
-                await uow.notifications.mark_sent(notification.id)
+        repo = uow.notifications
+        delivered = [n for n, error in zip(claimed, outcomes, strict=True) if error is None]
+        if claim_id is not None:
+            recorded = await repo.mark_all_sent([n.id for n in delivered], claim_id)
+        else:
+            recorded = {n.id for n in delivered if await repo.mark_sent(n.id)}
+        for notification in delivered:
+            if notification.id in recorded:
                 channel = Channel.DIGEST if notification.kind == "daily_digest" else Channel.EMAIL
                 uow.emit(_delivered(notification, channel))
                 sent += 1
+        for notification, error in zip(claimed, outcomes, strict=True):
+            ids = {"notification_id": str(notification.id), "kind": notification.kind}
+            if error is None:
+                continue
+            if isinstance(error, ClaimLost):
+                log.warning("the claim lapsed before the email was handed over; another instance sends it",
+                            extra=ids)
                 continue
             if isinstance(error, DeliveryUncertain):
-                await uow.notifications.mark_unconfirmed(notification.id, describe(error))
-                log.warning("email may or may not have been accepted; not resending", extra=ids)
+                if await repo.mark_unconfirmed(notification.id, describe(error), claim_id):
+                    log.warning("email may or may not have been accepted; not resending", extra=ids)
                 continue
             attempts = notification.attempts + 1  # the claim counted this attempt
             delay = retry_delay(attempts, policy.retry_base_seconds)
             if delay is None:
-                await uow.notifications.mark_failed(notification.id, describe(error))
-                uow.emit(_failed(notification, attempts))
-                log.error("email failed for good", extra={**ids, "attempts": attempts, "error": describe(error)})
-            else:
-                await uow.notifications.mark_retry(notification.id, describe(error), delay.total_seconds())
+                if await repo.mark_failed(notification.id, describe(error), claim_id):
+                    uow.emit(_failed(notification, attempts))
+                    log.error("email failed for good", extra={**ids, "attempts": attempts, "error": describe(error)})
+            elif await repo.mark_retry(notification.id, describe(error), delay.total_seconds(), claim_id):
                 log.warning("email not sent; will retry", extra={**ids, "attempts": attempts, "error": describe(error)})
         await uow.commit()
     return sent
@@ -220,21 +317,28 @@ async def record_outcomes(uow: NotificationsUnitOfWorkPort, claimed: list[Notifi
 
 async def dispatch_due(new_uow: NewUnitOfWork, render: Render, mailer: Mailer, policy: DispatchPolicy) -> int:
     """Claim, send and record one batch; return how many were claimed."""
-    claimed = await claim_due(new_uow(), render, policy, datetime.now(UTC))
-    if claimed:
-        outcomes = await send_all(mailer, [email for _, email in claimed], policy.concurrency)
-        await record_outcomes(new_uow(), [n for n, _ in claimed], outcomes, policy)
-    return len(claimed)
+    claim = await claim_due(new_uow(), render, policy, datetime.now(UTC))
+    if claim.emails:
+        hand_overs = HandOvers(new_uow, claim.id, policy.lease_seconds)
+        outcomes = await send_all(mailer, [(email, hand_overs(n.id)) for n, email in claim.emails],
+                                  policy.concurrency)
+        await record_outcomes(new_uow(), [n for n, _ in claim.emails], outcomes, policy, claim.id)
+    return len(claim.emails)
 
 
 async def give_up_on_lapsed_claims(uow: NotificationsUnitOfWorkPort) -> list[UUID]:
+    """Settle the claims of senders that died: what they had handed over is unconfirmed, the rest due again.
+    Returns the unconfirmed."""
     async with uow:
-        lapsed = await uow.notifications.give_up_on_lapsed_claims()
+        unconfirmed, released = await uow.notifications.settle_lapsed_claims()
         await uow.commit()
-    for lapsed_id in lapsed:
-        log.warning("a send was interrupted; marked unconfirmed and not resent",
+    for lapsed_id in unconfirmed:
+        log.warning("a send was interrupted mid-conversation; marked unconfirmed and not resent",
                     extra={"notification_id": str(lapsed_id)})
-    return lapsed
+    for released_id in released:
+        log.warning("a claim lapsed before its email was handed over; due again",
+                    extra={"notification_id": str(released_id)})
+    return unconfirmed
 
 
 async def compose_digests(uow: NotificationsUnitOfWorkPort, policy: DispatchPolicy, now: datetime,

@@ -151,7 +151,9 @@ async def pairing_ended(event: matching_contract.PairingEnded, uow: UnitOfWork) 
     if event.reason_code == ERASED:
         await _tell(uow, _partner_left(event, event.ended_by, "active"))
     else:
-        await _tell(uow, *_both_sides(event, "pairing_ended", by=event.ended_by))
+        # Ended by the program (a coordinator stepping in): `by` is "program", neither side.
+        by = "program" if getattr(event, "ended_by_program", False) else event.ended_by
+        await _tell(uow, *_both_sides(event, "pairing_ended", by=by))
 
 
 async def pairing_lapsed(event: matching_contract.PairingLapsed, uow: UnitOfWork) -> None:
@@ -232,9 +234,10 @@ async def event_updated(event: events_contract.EventUpdated, uow: UnitOfWork) ->
         await uow.notifications.note_update(event.scheduled_event_id, event.event_id, event.occurred_at, changed,
                                             getattr(event, "revision", None))
         if changed:
-            for person, status in await uow.notifications.registrants(event.scheduled_event_id):
-                await uow.notifications.add(_event_updated(event.event_id, person, event.chapter_id,
-                                                           event.scheduled_event_id, changed, status, before))
+            await uow.notifications.add_all([
+                _event_updated(event.event_id, person, event.chapter_id, event.scheduled_event_id, changed, status,
+                               before)
+                for person, status in await uow.notifications.registrants(event.scheduled_event_id)])
         await uow.commit()
 
 
@@ -249,8 +252,9 @@ async def event_cancelled(event: events_contract.EventCancelled, uow: UnitOfWork
     async with uow:
         await uow.notifications.note_cancellation(event.scheduled_event_id, event.occurred_at,
                                                   getattr(event, "revision", None))
-        for person, _status in await uow.notifications.registrants(event.scheduled_event_id):
-            await uow.notifications.add(_event_cancelled(event.scheduled_event_id, person, event.chapter_id))
+        await uow.notifications.add_all([
+            _event_cancelled(event.scheduled_event_id, person, event.chapter_id)
+            for person, _status in await uow.notifications.registrants(event.scheduled_event_id)])
         await uow.commit()
 
 
@@ -298,11 +302,24 @@ async def registration_cancelled(event: events_contract.RegistrationCancelled, u
                                                   "cancelled")
         if event.cancelled_by == "event_cancelled":
             await uow.notifications.add(_event_cancelled(event.scheduled_event_id, event.person_id, event.chapter_id))
+        elif getattr(event, "removed_by_organiser", False):
+            pass  # RegistrantRemoved (events.access) tells them, with the organiser's reason: see `registrant_removed`
         else:
             kind = "registration_cancelled" if event.cancelled_by == "registrant" else "registration_removed"
             await uow.notifications.add(Notification.answering(
                 event.event_id, event.person_id, event.chapter_id, kind, scheduled_event_id=event.scheduled_event_id,
                 registration_id=event.registration_id, held_seat=held_seat))
+        await uow.commit()
+
+
+async def registrant_removed(event: events_contract.RegistrantRemoved, uow: UnitOfWork) -> None:
+    """An organiser removed the registrant: they are told so, with the organiser's reason when one was given (it
+    comes on the restricted topic, never the public one). A calendar entry sent before is cancelled with it."""
+    async with uow:
+        await uow.notifications.add(Notification.answering(
+            event.event_id, event.person_id, event.chapter_id, "registration_removed",
+            scheduled_event_id=event.scheduled_event_id, registration_id=event.registration_id,
+            held_seat=event.held_seat, reason=event.reason))
         await uow.commit()
 
 

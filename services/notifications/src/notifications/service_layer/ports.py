@@ -3,7 +3,7 @@ The PostgreSQL, SMTP and Jinja adapters satisfy these, and so do the unit tests'
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any, Protocol
 from uuid import UUID
@@ -88,18 +88,30 @@ class NotificationsRepository(Protocol):
 
     async def add(self, n: Notification) -> bool: ...
 
+    async def add_all(self, notifications: list[Notification]) -> None:
+        """`add` of each, at once."""
+
     async def due(self, limit: int) -> list[Notification]: ...
 
     async def defer(self, notification_id: UUID, seconds: float) -> None: ...
 
-    async def mark_sending(self, notification_id: UUID, subject: str, message_id: str,
-                           lease_seconds: float) -> None: ...
+    async def mark_sending(self, claimed: list[tuple[UUID, str, str]], lease_seconds: float,
+                           claim_id: UUID) -> None:
+        """Claims these (notification, subject, Message-ID) for `claim_id`, for `lease_seconds`."""
+
+    async def mark_handed(self, notification_ids: list[UUID], claim_id: UUID, lease_seconds: float) -> set[UUID]:
+        """Records those still held by the claim as handed to the SMTP server now; returns them."""
 
     async def mark_without_email(self, notification_id: UUID, subject: str, status: str) -> None: ...
 
-    async def mark_sent(self, notification_id: UUID) -> None: ...
+    # With a claim_id, the change applies only while that claim holds the notification (returns whether it did).
 
-    async def mark_retry(self, notification_id: UUID, error: str, after_seconds: float) -> None: ...
+    async def mark_sent(self, notification_id: UUID, claim_id: UUID | None = None) -> bool: ...
+
+    async def mark_all_sent(self, notification_ids: list[UUID], claim_id: UUID) -> set[UUID]: ...
+
+    async def mark_retry(self, notification_id: UUID, error: str, after_seconds: float,
+                         claim_id: UUID | None = None) -> bool: ...
 
     async def mark_obsolete(self, notification_id: UUID) -> None: ...
 
@@ -107,11 +119,12 @@ class NotificationsRepository(Protocol):
         """The person's notifications of this kind not sent yet, but `but`, will not be (what they said no longer
         holds)."""
 
-    async def mark_failed(self, notification_id: UUID, error: str) -> None: ...
+    async def mark_failed(self, notification_id: UUID, error: str, claim_id: UUID | None = None) -> bool: ...
 
-    async def mark_unconfirmed(self, notification_id: UUID, error: str) -> None: ...
+    async def mark_unconfirmed(self, notification_id: UUID, error: str, claim_id: UUID | None = None) -> bool: ...
 
-    async def give_up_on_lapsed_claims(self) -> list[UUID]: ...
+    async def settle_lapsed_claims(self) -> tuple[list[UUID], list[UUID]]:
+        """Lapsed claims: handed over -> unconfirmed, not handed over -> due again. Returns (unconfirmed, due)."""
 
     async def digest_items_due(self, before: datetime, limit: int) -> list[Notification]: ...
 
@@ -151,9 +164,15 @@ NewUnitOfWork = Callable[[], NotificationsUnitOfWorkPort]
 Render = Callable[[Notification, Row], Email]
 
 
+# Asked once the SMTP server is ready for the message itself (before DATA): whether it may be handed over now,
+# which is recorded before it is.
+HandOver = Callable[[], Awaitable[bool]]
+
+
 class Mailer(Protocol):
-    async def send(self, email: Email) -> None:
-        """Raises DeliveryUncertain when the message may have been accepted; any other error means it was not."""
+    async def send(self, email: Email, hand_over: HandOver | None = None) -> None:
+        """Raises DeliveryUncertain when the message may have been accepted; ClaimLost when `hand_over` said no
+        (nothing was handed over); any other error means it was not."""
         ...
 
     async def close(self) -> None: ...

@@ -6,6 +6,7 @@ from uuid import UUID
 from mentorship_contracts import IntegrationEvent
 from mentorship_contracts import profiles as contract
 
+from ..domain.console import Invitation
 from ..domain.model import (
     CONTACT_FIELDS,
     MATCHING_FIELDS,
@@ -137,9 +138,10 @@ def enrollment_created(enrollment: Enrollment, person: Person) -> contract.Enrol
     return contract.EnrollmentCreatedV3(**_enrollment_facts(enrollment, person))
 
 
-def enrollment_changed(enrollment: Enrollment, person: Person, changed: set[str]) -> contract.EnrollmentChangedV3:
+def enrollment_changed(enrollment: Enrollment, person: Person, changed: set[str]) -> contract.EnrollmentChangedV4:
     # A mentee's goals are their own words: the public event says that they changed, never what they say.
-    return contract.EnrollmentChangedV3(**_enrollment_facts(enrollment, person), changed_fields=sorted(changed))
+    return contract.EnrollmentChangedV4(**_enrollment_facts(enrollment, person), changed_fields=sorted(changed),
+                                        paused=enrollment.paused)
 
 
 def _enrollment_facts(enrollment: Enrollment, person: Person) -> dict:
@@ -172,3 +174,21 @@ def mentor_suspended(enrollment: Enrollment) -> contract.MentorSuspendedV2:
 def _enrollment_ids(enrollment: Enrollment) -> dict:
     return dict(enrollment_id=enrollment.id, person_id=enrollment.person_id, program_id=enrollment.program_id,
                 chapter_id=enrollment.chapter_id)
+
+
+def staff_roles_changed(person_id: UUID) -> contract.StaffRolesChanged:
+    return contract.StaffRolesChanged(person_id=person_id)
+
+
+def person_suspended(person_id: UUID) -> contract.PersonSuspended:
+    return contract.PersonSuspended(person_id=person_id)
+
+
+def person_reinstated(person_id: UUID) -> contract.PersonReinstated:
+    return contract.PersonReinstated(person_id=person_id)
+
+
+def person_invited(invitation: Invitation) -> contract.PersonInvited:
+    return contract.PersonInvited(invitation_id=invitation.id, person_id=invitation.person_id,
+                                  program_id=invitation.program_id, chapter_id=invitation.chapter_id,
+                                  role=invitation.role)

@@ -157,3 +157,31 @@ class SearchPeople:
     program_id: UUID | None = None
     limit: int = 20
     offset: int = 0
+
+
+@dataclass(frozen=True)
+class ConsoleSearch:
+    """A coordinator's or administrator's list of people: every filter given applies; `chapter_ids` None means
+    every chapter (an administrator)."""
+
+    chapter_ids: list[UUID] | None
+    stages: list[TrainingStage] = field(default_factory=list)
+    role: Role | None = None
+    program_id: UUID | None = None
+    approval: ApprovalState | None = None
+    suspended: bool | None = None
+    text: str | None = None  # matches a display name or an email, whatever the case
+    specialty: Specialty | None = None
+    is_alumni: bool | None = None
+    limit: int = 20
+    offset: int = 0
+
+
+@dataclass(frozen=True)
+class VettingQueue:
+    chapter_ids: list[UUID] | None
+    program_id: UUID | None = None
+    role: Role | None = Role.MENTOR
+    approval: ApprovalState | None = "pending"
+    limit: int = 20
+    offset: int = 0

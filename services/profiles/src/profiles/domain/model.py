@@ -354,12 +354,17 @@ class Enrollment:
     approval: ApprovalState = "approved"
     active: bool = True
     pairing_kind: PairingKind = PairingKind.GENERAL
+    paused: bool = False  # a mentor taking no new mentee for now
 
-    # A mentor states capacity and the stages they welcome; a mentee states goals and the mentors they prefer.
-    _TERMS = {Role.MENTOR: ("capacity", "mentee_stages_welcome"), Role.MENTEE: ("goals", "preferred_mentor_stages")}
+    # A mentor states capacity and the stages they welcome (and may pause); a mentee states goals and the mentors
+    # they prefer.
+    _TERMS = {Role.MENTOR: ("capacity", "mentee_stages_welcome", "paused"),
+              Role.MENTEE: ("goals", "preferred_mentor_stages")}
 
     def update(self, program: Program, **proposed: Any) -> set[str]:
         self._require_active()
+        if "paused" in proposed and self.role is not Role.MENTOR:
+            raise Invalid("only a mentor pauses an enrollment", field="paused")
         # Terms of the other role do not apply: a mentee's stated capacity is one, whatever was sent.
         terms = {name: value for name, value in proposed.items() if name in self._TERMS[self.role]}
         if not set(terms.get("mentee_stages_welcome", [])) <= set(program.mentee_stages):

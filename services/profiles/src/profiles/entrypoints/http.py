@@ -13,13 +13,13 @@ from typing import Annotated
 from uuid import UUID
 from zoneinfo import available_timezones
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import APIRouter, Depends, Response
 from mentorship_contracts.profiles import ApprovalState, Modality, PairingMode, PreferredLanguage, ProgramFormat
 from mentorship_contracts.vocabulary import PairingKind, Role, Specialty, SupportArea, TrainingStage
 from plumbing.auth import Principal, current_principal, forbidden
 from plumbing.auth import Role as CallerRole
 from plumbing.http import answers, unit_of_work
-from plumbing.validation import Limit, MultilineText, Offset, Text
+from plumbing.validation import MultilineText, Text
 from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field, create_model
 
 from ..domain import commands
@@ -290,7 +290,11 @@ class EnrollmentIn(Strict):
         default=None, description="The kind of pairing sought or offered; needed where the program offers several")
 
 
-EnrollmentChange = changes_to(EnrollmentIn, without=frozenset({"person_id", "program_id", "role", "pairing_kind"}))
+EnrollmentChange = create_model(
+    "EnrollmentChange",
+    __base__=changes_to(EnrollmentIn, without=frozenset({"person_id", "program_id", "role", "pairing_kind"})),
+    paused=(bool, Field(default=None, description="Mentors: take no new mentee for now (true), or again (false)")),
+)
 
 
 class EnrollmentOut(BaseModel):
@@ -306,6 +310,7 @@ class EnrollmentOut(BaseModel):
     preferred_mentor_stages: list[TrainingStage]
     approval: ApprovalState
     active: bool
+    paused: bool = Field(default=False, description="A mentor taking no new mentee for now")
 
     @classmethod
     def of(cls, enrollment: Enrollment) -> EnrollmentOut:
@@ -406,45 +411,6 @@ async def register_person(body: PersonIn, caller: Caller, unit: UnitOfWork) -> P
     if caller.role == CallerRole.PARTICIPANT and caller.person_id is not None:
         raise forbidden("you already have a profile")
     return PersonOut.of(await handlers.register_person(commands.RegisterPerson(**body.model_dump()), unit), caller)
-
-
-@router.get("/people")
-async def search_people(
-    caller: Caller,
-    unit: UnitOfWork,
-    stage: Annotated[list[TrainingStage], Query()] = [],  # noqa: B006 (FastAPI copies query defaults)
-    specialty: Specialty | None = None,
-    chapter_id: UUID | None = None,
-    alumni: bool | None = None,
-    approval: Annotated[ApprovalState | None, Query(description="Of a mentor enrollment")] = None,
-    program_id: UUID | None = None,
-    limit: Limit = 20,
-    offset: Offset = 0,
-) -> PeoplePage:
-    """The coordinator's directory (alumni mentors: `alumni=true`), one page at a time, by name."""
-    if caller.role == CallerRole.COORDINATOR:
-        chapter_id = caller.chapter_scope(chapter_id)
-        if chapter_id is None:
-            raise forbidden("a coordinator searches their own chapters only, naming one when they have several")
-    elif not caller.is_admin:
-        raise forbidden("only coordinators and administrators search people")
-    query = commands.SearchPeople(stage, specialty, chapter_id, alumni, approval, program_id, limit, offset)
-    people, total = await handlers.search_people(query, unit)
-    return PeoplePage(items=[PersonOut.of(p, caller) for p in people], total=total, limit=limit, offset=offset)
-
-
-@router.post("/people/lookup")
-async def find_person_by_email(body: LookupIn, caller: Caller, unit: UnitOfWork) -> PersonOut:
-    """Who holds this address, whatever its case (404 when no one): for the web app's sign-in by an emailed link.
-    Services only; the address travels in the body, never in a URL."""
-    if caller.role != CallerRole.SERVICE:
-        raise forbidden("only a service finds people by their email address")
-    return PersonOut.of(await handlers.person_with_email(body.email, unit), caller)
-
-
-@router.get("/people/{person_id}")
-async def get_person(person_id: UUID, caller: Caller, unit: UnitOfWork) -> PersonOut:
-    return PersonOut.of(await handlers.get_person(person_id, unit, _self_or_manager(caller)), caller)
 
 
 @router.patch("/people/{person_id}", responses=answers(409))
@@ -549,16 +515,3 @@ async def change_enrollment(enrollment_id: UUID, body: EnrollmentChange, caller:
 async def withdraw_enrollment(enrollment_id: UUID, caller: Caller, unit: UnitOfWork) -> EnrollmentOut:
     command = commands.WithdrawEnrollment(enrollment_id)
     return EnrollmentOut.of(await handlers.withdraw_enrollment(command, unit, _self_or_manager(caller)))
-
-
-@router.post("/enrollments/{enrollment_id}/approve", responses=answers(409))
-async def approve_mentor(enrollment_id: UUID, caller: Caller, unit: UnitOfWork) -> EnrollmentOut:
-    command = commands.ApproveMentor(enrollment_id)
-    return EnrollmentOut.of(await handlers.approve_mentor(command, unit, _manager(caller)))
-
-
-@router.post("/enrollments/{enrollment_id}/suspend", responses=answers(409))
-async def suspend_mentor(enrollment_id: UUID, caller: Caller, unit: UnitOfWork) -> EnrollmentOut:
-    command = commands.SuspendMentor(enrollment_id)
-    return EnrollmentOut.of(await handlers.suspend_mentor(command, unit, _manager(caller)))
-

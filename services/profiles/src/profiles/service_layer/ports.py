@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import builtins
 from datetime import datetime
-from typing import Protocol
+from typing import Literal, Protocol
 from uuid import UUID
 
+from mentorship_contracts.vocabulary import Role
 from plumbing.unit_of_work import UnitOfWorkPort
 
-from ..domain.commands import SearchPeople
+from ..domain.commands import ConsoleSearch, SearchPeople, VettingQueue
+from ..domain.console import Invitation, StaffRoles
 from ..domain.model import Chapter, EmailChange, Enrollment, Person, Program
 
 
@@ -113,3 +115,101 @@ class ProfilesUnitOfWorkPort(UnitOfWorkPort, Protocol):
 
     @property
     def email_changes(self) -> EmailChanges: ...
+
+
+class StaffRolesRepository(Protocol):
+    async def get(self, person_id: UUID, /) -> StaffRoles:
+        """The person's roles (none held: an empty `StaffRoles`)."""
+
+    async def save(self, roles: StaffRoles) -> None: ...
+
+    async def administrators(self) -> int:
+        """How many national administrators there are, counted under a lock until the transaction ends (two
+        revoking each other at once cannot leave none)."""
+
+
+class Suspensions(Protocol):
+    async def suspended(self, person_ids: builtins.list[UUID]) -> set[UUID]:
+        """Which of these people are suspended."""
+
+    async def suspend(self, person_id: UUID, at: datetime) -> bool:
+        """Whether this suspended them (False: they already were)."""
+
+    async def reinstate(self, person_id: UUID) -> bool:
+        """Whether this reinstated them (False: they were not suspended)."""
+
+
+InvitationStatus = Literal["pending", "accepted"]
+
+
+class Invitations(Protocol):
+    async def save(self, invitation: Invitation) -> bool:
+        """Keep the invitation unless the person already has one to the program in that role; whether it was kept."""
+
+    async def held(self, person_id: UUID, program_id: UUID, role: Role) -> InvitationStatus | None:
+        """The status of the person's invitation there; None when they have none."""
+
+    async def listed(self, *, person_id: UUID | None = None, program_id: UUID | None = None,
+                     status: InvitationStatus | None = None) -> builtins.list[tuple[Invitation, InvitationStatus]]:
+        """Invitations of a person or to a program, oldest first, each with its status (accepted once the person
+        enrolled in the program in that role)."""
+
+
+class PersonIds(Protocol):
+    """Who exists, without reading anyone's profile (what an operator's command needs)."""
+
+    async def person_with_email(self, email: str) -> UUID | None:
+        """Who holds the address, whatever its case."""
+
+    async def person_exists(self, person_id: UUID) -> bool: ...
+
+
+class ConsoleQueries(PersonIds, Protocol):
+    """What the console asks of the whole store, beyond one aggregate."""
+
+    async def search(self, query: ConsoleSearch) -> tuple[builtins.list[Person], int]:
+        """One page of the people matching every filter given, by name, and how many match in all."""
+
+    async def names(self, person_ids: builtins.list[UUID], chapter_ids: builtins.list[UUID] | None
+                    ) -> builtins.list[tuple[UUID, str]]:
+        """Display names of those of these people in `chapter_ids` (None: any chapter)."""
+
+    async def enrollments_of(self, person_ids: builtins.list[UUID]) -> dict[UUID, builtins.list[Enrollment]]: ...
+
+    async def vetting_queue(self, query: VettingQueue) -> tuple[builtins.list[tuple[Enrollment, str]], int]:
+        """One page of enrollments (with the person's display name) of people of the chapters, oldest first."""
+
+    async def enrolled_in(self, person_id: UUID, program_id: UUID, role: Role) -> bool:
+        """Whether the person holds (or held) an enrollment in the program in that role."""
+
+    async def people_counts(self, chapter_id: UUID | None, national: bool
+                            ) -> builtins.list[tuple[str, str, str, int]]:
+        """(row, stage, measure, count) for the people report: rows are program ids of the chapter, or (national)
+        chapter ids and "national"; measures `invited`, `enrolled_mentees`, `enrolled_mentors`."""
+
+    async def partners_of(self, person_id: UUID) -> builtins.list[tuple[UUID, UUID]]:
+        """(pairing id, partner id) of each of the person's active partnerships."""
+
+
+class StaffUnitOfWorkPort(UnitOfWorkPort, Protocol):
+    """What granting a role needs: the roles, and who exists (an operator's command has no more)."""
+
+    @property
+    def staff_roles(self) -> StaffRolesRepository: ...
+
+    @property
+    def console(self) -> PersonIds: ...
+
+
+class ConsoleUnitOfWorkPort(ProfilesUnitOfWorkPort, Protocol):
+    @property
+    def staff_roles(self) -> StaffRolesRepository: ...
+
+    @property
+    def suspensions(self) -> Suspensions: ...
+
+    @property
+    def invitations(self) -> Invitations: ...
+
+    @property
+    def console(self) -> ConsoleQueries: ...

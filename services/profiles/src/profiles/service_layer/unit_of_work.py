@@ -3,7 +3,7 @@
 import asyncpg
 from plumbing.unit_of_work import SharedTransaction, UnitOfWork
 
-from ..adapters import repository
+from ..adapters import console_repository, repository
 from ..adapters.sealing import IdentitySealer
 
 
@@ -14,6 +14,10 @@ class ProfilesUnitOfWork(UnitOfWork):
     enrollments: repository.PostgresEnrollments
     partnerships: repository.PostgresPartnerships
     email_changes: repository.PostgresEmailChanges
+    staff_roles: console_repository.PostgresStaffRoles
+    suspensions: console_repository.PostgresSuspensions
+    invitations: console_repository.PostgresInvitations
+    console: console_repository.PostgresConsoleQueries
 
     def __init__(self, pool: asyncpg.Pool | None, *, joined: SharedTransaction | None = None,
                  sealer: IdentitySealer) -> None:
@@ -27,3 +31,19 @@ class ProfilesUnitOfWork(UnitOfWork):
         self.enrollments = repository.PostgresEnrollments(self.conn)
         self.partnerships = repository.PostgresPartnerships(self.conn)
         self.email_changes = repository.PostgresEmailChanges(self.conn)
+        self.staff_roles = console_repository.PostgresStaffRoles(self.conn)
+        self.suspensions = console_repository.PostgresSuspensions(self.conn)
+        self.invitations = console_repository.PostgresInvitations(self.conn)
+        self.console = console_repository.PostgresConsoleQueries(self.conn, self.people)
+
+
+class StaffUnitOfWork(UnitOfWork):
+    """Staff roles alone, for an operator's command (`python -m profiles grant-administrator`): it reads no
+    profile, so it needs no key."""
+
+    staff_roles: console_repository.PostgresStaffRoles
+    console: console_repository.PostgresPersonIds
+
+    def repositories(self) -> None:
+        self.staff_roles = console_repository.PostgresStaffRoles(self.conn)
+        self.console = console_repository.PostgresPersonIds(self.conn)

@@ -95,3 +95,30 @@ class PostgresPairings:
                ON CONFLICT DO NOTHING RETURNING true""",
             pairing_id, person_id, rating, comment,
         ))
+
+    async def of_program(self, program_id: UUID, status: str | None, offset: int, limit: int
+                         ) -> tuple[list[dict[str, Any]], int]:
+        """A program's pairings (of a status), newest first, each with whether its meetings are overdue."""
+        rows = await self._conn.fetch(
+            f"""SELECT {records.RETURNING_PAIRING}, x.created_at,
+                       (x.status = 'active' AND COALESCE(x.last_met_at, x.confirmed_at)
+                            < now() - make_interval(days => g.cadence_max_days)) AS overdue,
+                       count(*) OVER () AS total
+                  FROM pairings x JOIN programs g ON g.id = x.program_id
+                 WHERE x.program_id = $1 AND ($2::text IS NULL OR x.status = $2)
+                 ORDER BY x.created_at DESC, x.id OFFSET $3 LIMIT $4""",
+            program_id, status, offset, limit)
+        total = rows[0]["total"] if rows else await self._conn.fetchval(
+            "SELECT count(*) FROM pairings WHERE program_id = $1 AND ($2::text IS NULL OR status = $2)",
+            program_id, status)
+        extra = ("created_at", "overdue", "total")
+        return [{"pairing": records.pairing({k: v for k, v in dict(r).items() if k not in extra}),
+                 "overdue": bool(r["overdue"]), "created_at": r["created_at"]} for r in rows], total
+
+    async def feedback_of_program(self, program_id: UUID) -> list[dict[str, Any]]:
+        rows = await self._conn.fetch(
+            """SELECT f.pairing_id, CASE WHEN f.person_id = x.mentee_id THEN 'mentee' ELSE 'mentor' END AS from_role,
+                      f.rating, f.comment, f.given_at
+                 FROM feedback f JOIN pairings x ON x.id = f.pairing_id
+                WHERE x.program_id = $1 ORDER BY f.given_at DESC, f.pairing_id""", program_id)
+        return [dict(r) for r in rows]

@@ -66,21 +66,40 @@ class PostgresPeople:
 
     async def save_enrollment(self, *, enrollment_id: UUID, person_id: UUID, program_id: UUID, chapter_id: UUID | None,
                               role: str, stage: str, capacity: int, mentee_stages_welcome: list[str], approved: bool,
-                              enrolled_at: datetime, pairing_kind: str = "general") -> None:
+                              enrolled_at: datetime, pairing_kind: str = "general", paused: bool | None = None) -> None:
         await self._conn.execute(
             """INSERT INTO enrollments (id, person_id, program_id, chapter_id, role, stage, capacity,
-                                        mentee_stages_welcome, approved, enrolled_at, waiting_since, pairing_kind)
-               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11)
-               ON CONFLICT (id) DO UPDATE SET stage = $6, capacity = $7, mentee_stages_welcome = $8, approved = $9""",
+                                        mentee_stages_welcome, approved, enrolled_at, waiting_since, pairing_kind,
+                                        paused, suspended)
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11, COALESCE($12, false),
+                       EXISTS (SELECT 1 FROM suspended_people WHERE person_id = $2))
+               ON CONFLICT (id) DO UPDATE SET stage = $6, capacity = $7, mentee_stages_welcome = $8, approved = $9,
+                                              paused = COALESCE($12, enrollments.paused)""",
             enrollment_id, person_id, program_id, chapter_id, role, stage, capacity, mentee_stages_welcome, approved,
-            enrolled_at, pairing_kind,
+            enrolled_at, pairing_kind, None if paused is None else paused and role == "mentor",
         )
 
     async def set_approval(self, enrollment_id: UUID, approved: bool) -> None:
         await self._conn.execute("UPDATE enrollments SET approved = $2 WHERE id = $1", enrollment_id, approved)
 
     async def withdraw(self, enrollment_id: UUID) -> None:
-        await self._conn.execute("UPDATE enrollments SET active = false WHERE id = $1", enrollment_id)
+        await self._conn.execute("UPDATE enrollments SET withdrawn = true WHERE id = $1", enrollment_id)
+
+    async def suspend(self, person_id: UUID, suspended: bool) -> list[UUID]:
+        """The person is suspended (or reinstated): none of their enrollments takes part in pairing meanwhile.
+        Returns the programs they are enrolled in (not withdrawn), sorted."""
+        if suspended:
+            await self._conn.execute("INSERT INTO suspended_people VALUES ($1) ON CONFLICT DO NOTHING", person_id)
+        else:
+            await self._conn.execute("DELETE FROM suspended_people WHERE person_id = $1", person_id)
+        rows = await self._conn.fetch(
+            """UPDATE enrollments SET suspended = $2 WHERE person_id = $1 AND NOT withdrawn RETURNING program_id""",
+            person_id, suspended)
+        return sorted({r["program_id"] for r in rows})
+
+    async def is_suspended(self, person_id: UUID) -> bool:
+        return bool(await self._conn.fetchval("SELECT EXISTS (SELECT 1 FROM suspended_people WHERE person_id = $1)",
+                                              person_id))
 
     async def enrollments_of(self, person_id: UUID, program_id: UUID, role: Role | str,
                              pairing_kind: PairingKind | None = None) -> Sequence[asyncpg.Record]:
@@ -93,13 +112,14 @@ class PostgresPeople:
 
     async def programs_of(self, person_id: UUID) -> list[UUID]:
         rows = await self._conn.fetch(
-            "SELECT DISTINCT program_id FROM enrollments WHERE person_id = $1 AND active ORDER BY program_id", person_id
+            "SELECT DISTINCT program_id FROM enrollments WHERE person_id = $1 AND NOT withdrawn ORDER BY program_id", person_id
         )
         return [r["program_id"] for r in rows]
 
     async def forget_person(self, person_id: UUID) -> None:
         await self._conn.execute("DELETE FROM pairings WHERE mentee_id = $1 OR mentor_id = $1", person_id)
         await self._conn.execute("DELETE FROM enrollments WHERE person_id = $1", person_id)
+        await self._conn.execute("DELETE FROM suspended_people WHERE person_id = $1", person_id)
         for table in _PROFILE_TABLES:
             await self._conn.execute(f"DELETE FROM {table} WHERE person_id = $1", person_id)
 

@@ -8,6 +8,8 @@ from uuid import UUID
 
 import asyncpg
 
+from ...domain.rounds import DraftPair, Unpaired
+
 
 class PostgresRounds:
     def __init__(self, conn: asyncpg.Connection) -> None:
@@ -37,10 +39,55 @@ class PostgresRounds:
             round_id, status, paired, unpaired, total_score, json.dumps(unpaired_reasons or {}), error,
         )
 
-    async def get(self, round_id: UUID) -> dict[str, Any] | None:
-        row = await self._conn.fetchrow("SELECT * FROM rounds WHERE id = $1", round_id)
-        if row is None:
-            return None
-        values = dict(row)
-        values["unpaired_reasons"] = json.loads(row["unpaired_reasons"]) if row["unpaired_reasons"] else None
-        return values
+    async def get(self, round_id: UUID, *, for_update: bool = False) -> dict[str, Any] | None:
+        row = await self._conn.fetchrow(
+            "SELECT * FROM rounds WHERE id = $1" + (" FOR UPDATE" if for_update else ""), round_id)
+        return None if row is None else _round(row)
+
+    async def of_program(self, program_id: UUID) -> list[dict[str, Any]]:
+        rows = await self._conn.fetch(
+            "SELECT * FROM rounds WHERE program_id = $1 ORDER BY requested_at DESC, id", program_id)
+        return [_round(r) for r in rows]
+
+    async def save_draft(self, round_id: UUID, pairs: list[DraftPair], unpaired: list[Unpaired]) -> None:
+        await self._conn.executemany(
+            """INSERT INTO round_pairs (round_id, mentee_enrollment_id, mentor_enrollment_id, mentee_id, mentor_id,
+                                        score, reasons) VALUES ($1, $2, $3, $4, $5, $6, $7)""",
+            [(round_id, p.mentee_enrollment_id, p.mentor_enrollment_id, p.mentee_id, p.mentor_id, p.score,
+              list(p.reasons)) for p in pairs])
+        await self._conn.executemany(
+            """INSERT INTO round_unpaired (round_id, mentee_enrollment_id, mentee_id, reason_code)
+               VALUES ($1, $2, $3, $4) ON CONFLICT (round_id, mentee_enrollment_id) DO UPDATE SET reason_code = $4""",
+            [(round_id, u.mentee_enrollment_id, u.mentee_id, u.reason_code) for u in unpaired])
+
+    async def draft(self, round_id: UUID) -> tuple[list[DraftPair], list[Unpaired]]:
+        pairs = await self._conn.fetch(
+            """SELECT mentee_enrollment_id, mentor_enrollment_id, mentee_id, mentor_id, score, reasons
+                 FROM round_pairs WHERE round_id = $1 ORDER BY score DESC, mentee_id""", round_id)
+        unpaired = await self._conn.fetch(
+            """SELECT mentee_enrollment_id, mentee_id, reason_code FROM round_unpaired WHERE round_id = $1
+                ORDER BY reason_code, mentee_id""", round_id)
+        return ([DraftPair(**{**dict(r), "reasons": tuple(r["reasons"])}) for r in pairs],
+                [Unpaired(**dict(r)) for r in unpaired])
+
+    async def remove_pairs(self, round_id: UUID, mentee_enrollment_ids: list[UUID]) -> None:
+        await self._conn.execute(
+            "DELETE FROM round_pairs WHERE round_id = $1 AND mentee_enrollment_id = ANY($2)",
+            round_id, mentee_enrollment_ids)
+
+    async def close(self, round_id: UUID, *, status: str, paired: int | None = None, unpaired: int | None = None,
+                    total_score: int | None = None, skipped: list[dict[str, Any]] | None = None) -> None:
+        """A draft published (with what it paired, left and skipped) or discarded."""
+        await self._conn.execute(
+            """UPDATE rounds SET status = $2, paired = COALESCE($3, paired), unpaired = COALESCE($4, unpaired),
+                   total_score = COALESCE($5, total_score), skipped = $6::jsonb,
+                   published_at = CASE WHEN $2 = 'published' THEN now() END WHERE id = $1""",
+            round_id, status, paired, unpaired, total_score, None if skipped is None else json.dumps(
+                [{k: str(v) for k, v in s.items()} for s in skipped]))
+
+
+def _round(row: asyncpg.Record) -> dict[str, Any]:
+    values = dict(row)
+    values["unpaired_reasons"] = json.loads(row["unpaired_reasons"]) if row["unpaired_reasons"] else None
+    values["skipped"] = json.loads(row["skipped"]) if row["skipped"] else None
+    return values

@@ -56,3 +56,18 @@ class PostgresWaitlist:
         await self._conn.execute(
             "UPDATE enrollments SET waiting_since = now(), waitlist_announced = false WHERE id = $1",
             mentee_enrollment_id)
+
+    async def places_of(self, person_id: UUID) -> list[dict[str, Any]]:
+        """The person's places on the waitlists of the programs they wait in (one per kind of pairing)."""
+        rows = await self._conn.fetch(
+            f"""WITH waiting AS (
+                    SELECT e.id, e.person_id, e.program_id, e.pairing_kind, e.waiting_since,
+                           row_number() OVER (PARTITION BY e.program_id, e.pairing_kind
+                                              ORDER BY e.waiting_since, e.id) AS position
+                      FROM enrollments e JOIN matching_profiles p ON p.person_id = e.person_id
+                     WHERE e.role = 'mentee' AND e.active AND {records.UNPAIRED}
+                       AND e.program_id IN (SELECT program_id FROM enrollments WHERE person_id = $1))
+                SELECT program_id, id AS enrollment_id, pairing_kind, position, waiting_since FROM waiting
+                 WHERE person_id = $1 ORDER BY waiting_since, id""",
+            person_id)
+        return [dict(r) for r in rows]

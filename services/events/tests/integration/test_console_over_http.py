@@ -1,0 +1,169 @@
+"""The coordinator's console on the real broker and database: removing a registrant (the next one waiting takes the
+seat; the registrant is told why, on the restricted topic only), check-in at the door, the roster, drafts and
+reports of a chapter for its coordinators only, national events for administrators, and the audit trail."""
+
+from datetime import UTC, datetime, timedelta
+from uuid import uuid4
+
+from mentorship_contracts.profiles import PersonRegisteredV2
+from mentorship_contracts.vocabulary import TrainingStage
+from plumbing.testing import eventually
+
+STARTS = datetime.now(UTC).replace(microsecond=0) + timedelta(days=20)
+REASON = "Registered twice, under two accounts"
+
+
+def event_body(**overrides) -> dict:
+    return {"kind": "workshop", "title": "Personal statements", "starts_at": STARTS.isoformat(),
+            "ends_at": (STARTS + timedelta(hours=2)).isoformat(), "timezone": "America/Chicago", "capacity": 1,
+            "registration_deadline": (STARTS - timedelta(days=1)).isoformat(), "location": "Room 4", **overrides}
+
+
+async def registered(client, event_id: str, person) -> dict:
+    """Register `person` (profiles may not have told the events service of them yet: try until it has)."""
+    async def answer():
+        reply = await client.post(f"/v1/events/{event_id}/registrations", json={"person_id": str(person)})
+        return reply.json() if reply.status_code == 201 else None
+
+    return await eventually(answer, what=f"the registration of {person}")
+
+
+async def test_removing_a_registrant_promotes_the_next_waiting_and_tells_them_why_on_the_restricted_topic(
+        events_api, publish, observe):
+    public, access = await observe("events.registrations"), await observe("events.access")
+    chapter, seated, waiting = uuid4(), uuid4(), uuid4()
+    await publish(*(PersonRegisteredV2(person_id=p, chapter_id=chapter, stage=TrainingStage.UNDERGRADUATE)
+                    for p in (seated, waiting)))
+    async with events_api.client("coordinator", chapter_id=chapter, person_id=uuid4()) as coordinator, \
+            events_api.client() as admin:
+        event = (await coordinator.post("/v1/events", json=event_body(chapter_id=str(chapter)))).json()
+        await coordinator.post(f"/v1/events/{event['id']}/publish")
+        assert (await registered(admin, event["id"], seated))["status"] == "confirmed"
+        assert (await registered(admin, event["id"], waiting))["status"] == "waitlisted"
+
+        refused = await coordinator.post(f"/v1/events/{event['id']}/registrations/{seated}/remove", json={"reason": ""})
+        assert refused.status_code == 422
+        removed = await coordinator.post(f"/v1/events/{event['id']}/registrations/{seated}/remove",
+                                         json={"reason": REASON})
+        assert (removed.status_code, removed.json()["status"]) == (200, "removed")
+
+        roster = (await coordinator.get(f"/v1/events/{event['id']}/registrations")).json()["registrations"]
+        assert [(r["person_id"], r["status"]) for r in roster] == [(str(seated), "removed"),
+                                                                   (str(waiting), "confirmed")]
+        trail = (await admin.get("/v1/audit", params={"action": "registrant.removed"})).json()["entries"]
+        [entry] = [e for e in trail if e["detail"]["scheduled_event_id"] == event["id"]]
+        assert (entry["actor_role"], entry["chapter_id"], entry["detail"]["person_id"], entry["detail"]["reason"]) == (
+            "coordinator", str(chapter), str(seated), REASON)
+        assert (await coordinator.get("/v1/audit")).status_code == 403  # the trail is administrators'
+
+    messages = await public.wait_for(event["id"], 4)
+    said = [(m["event_type"].removeprefix("events."), m["person_id"]) for m in messages]
+    assert said == [("registration_confirmed", str(seated)), ("registration_waitlisted", str(waiting)),
+                    ("registration_cancelled", str(seated)), ("registration_promoted", str(waiting))]
+    cancelled = messages[2]
+    assert (cancelled["schema_version"], cancelled["cancelled_by"], cancelled["removed_by_organiser"]) == (
+        3, "organiser", True)
+    assert not [r for r in public.raw_about(event["id"]) if REASON.encode() in r.value]
+    [told] = await access.wait_for(event["id"], 1)
+    assert (told["event_type"], told["person_id"], told["reason"], told["held_seat"]) == (
+        "events.registrant_removed", str(seated), REASON, True)
+
+
+async def test_checking_in_at_the_door_is_idempotent_and_can_be_undone(events_api):
+    async with events_api.client() as admin:
+        event = (await admin.post("/v1/events", json=event_body(capacity=5))).json()  # national: anyone registers
+        await admin.post(f"/v1/events/{event['id']}/publish")
+        arrived, waiting = uuid4(), uuid4()
+        await registered(admin, event["id"], arrived)
+        check_ins = f"/v1/events/{event['id']}/check-ins"
+
+        first = await admin.post(check_ins, json={"person_id": str(arrived)})
+        again = await admin.post(check_ins, json={"person_id": str(arrived)})
+
+        assert (first.status_code, again.status_code) == (201, 201)
+        assert first.json() == again.json() and first.json()["person_id"] == str(arrived)
+        unknown = await admin.post(check_ins, json={"person_id": str(waiting)})
+        assert unknown.status_code == 404
+        [line] = (await admin.get(f"/v1/events/{event['id']}/attendance")).json()
+        assert (line["person_id"], line["status"], line["checked_in_at"]) == (
+            str(arrived), "confirmed", first.json()["checked_in_at"])
+
+        assert (await admin.delete(f"{check_ins}/{arrived}")).status_code == 204
+        [line] = (await admin.get(f"/v1/events/{event['id']}/attendance")).json()
+        assert line["checked_in_at"] is None
+        trail = (await admin.get("/v1/audit", params={"action": "attendance.exported"})).json()["entries"]
+        assert [e["subject_id"] for e in trail].count(event["id"]) == 2
+
+
+async def test_a_chapter_s_roster_drafts_and_reports_are_its_coordinators_and_administrators_only(events_api):
+    chapter, other_chapter, person = uuid4(), uuid4(), uuid4()
+    async with events_api.client("coordinator", chapter_id=chapter, person_id=uuid4()) as coordinator, \
+            events_api.client("coordinator", chapter_id=other_chapter, person_id=uuid4()) as outsider, \
+            events_api.client("participant", person_id=person) as participant:
+        draft = (await coordinator.post("/v1/events", json=event_body(chapter_id=str(chapter)))).json()
+        drafts = await coordinator.get("/v1/events", params={"status": "draft", "chapter_id": str(chapter)})
+        assert [e["id"] for e in drafts.json()] == [draft["id"]]
+        assert [e["id"] for e in (await coordinator.get("/v1/events", params={"status": "draft"})).json()] == [
+            draft["id"]]  # their only chapter, when they name none
+
+        # Another chapter's coordinator: the event is not there for them; the chapter's lists are refused.
+        for method, path, body in [
+            ("GET", f"/v1/events/{draft['id']}", None),
+            ("GET", f"/v1/events/{draft['id']}/registrations", None),
+            ("POST", f"/v1/events/{draft['id']}/registrations/{person}/remove", {"reason": "x"}),
+            ("POST", f"/v1/events/{draft['id']}/check-ins", {"person_id": str(person)}),
+            ("DELETE", f"/v1/events/{draft['id']}/check-ins/{person}", None),
+            ("GET", f"/v1/events/{draft['id']}/attendance", None),
+            ("PATCH", f"/v1/events/{draft['id']}", {"title": "Mine now"}),
+            ("POST", f"/v1/events/{draft['id']}/publish", None),
+        ]:
+            answer = await outsider.request(method, path, json=body)
+            assert (answer.status_code, answer.json()["error"]["code"]) == (404, "not_found"), (method, path)
+        assert (await outsider.get("/v1/events", params={"status": "draft", "chapter_id": str(chapter)})
+                ).status_code == 403
+        assert (await outsider.get("/v1/events", params={"status": "draft"})).json() == []  # their own chapter's
+        assert (await outsider.get("/v1/reports/attendance", params={"chapter_id": str(chapter)})).status_code == 403
+        assert (await coordinator.get("/v1/reports/attendance")).status_code == 200  # their own chapter
+
+        await coordinator.post(f"/v1/events/{draft['id']}/publish")
+        # A participant sees the published event but none of the organisers' pages.
+        assert (await participant.get(f"/v1/events/{draft['id']}")).status_code == 200
+        for method, path, body in [
+            ("GET", f"/v1/events/{draft['id']}/registrations", None),
+            ("POST", f"/v1/events/{draft['id']}/registrations/{person}/remove", {"reason": "x"}),
+            ("POST", f"/v1/events/{draft['id']}/check-ins", {"person_id": str(person)}),
+            ("GET", f"/v1/events/{draft['id']}/attendance", None),
+            ("GET", "/v1/reports/attendance", None),
+            ("GET", "/v1/reports/attendance.csv", None),
+            ("GET", "/v1/audit", None),
+        ]:
+            assert (await participant.request(method, path, json=body)).status_code == 403, (method, path)
+        assert (await participant.get("/v1/events", params={"status": "draft"})).status_code == 403
+
+
+async def test_national_events_are_administrators_and_the_national_report_hides_small_groups(events_api):
+    chapter = uuid4()
+    async with events_api.client("coordinator", chapter_id=chapter, person_id=uuid4()) as coordinator, \
+            events_api.client("admin", person_id=uuid4()) as admin:
+        refused = await coordinator.post("/v1/events", json=event_body(capacity=10))
+        assert refused.status_code == 403
+        national = await admin.post("/v1/events", json=event_body(capacity=10))
+        assert (national.status_code, national.json()["chapter_id"]) == (201, None)
+        listed = await admin.get("/v1/events", params={"status": "draft", "national": "true"})
+        assert national.json()["id"] in [e["id"] for e in listed.json()]
+        event_id = national.json()["id"]
+        await admin.post(f"/v1/events/{event_id}/publish")
+        for _ in range(3):
+            await registered(admin, event_id, uuid4())
+
+        report = (await admin.get("/v1/reports/attendance")).json()
+        row = report["rows"].index("national")
+        assert report["cells"][row][0] == {"value": None, "shown": "fewer_than_threshold"}
+        assert report["threshold"] == 5
+        exported = await admin.get("/v1/reports/attendance.csv")
+
+    assert exported.headers["content-type"].startswith("text/csv")
+    lines = exported.text.splitlines()
+    assert lines[0] == "row,registered,attended,no_show,cancelled,total"
+    national_line = next(line for line in lines if line.startswith("national,"))
+    assert national_line.split(",")[1] == "<5"

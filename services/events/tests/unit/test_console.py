@@ -1,0 +1,197 @@
+"""What the coordinator's console asks of events: removing a registrant (who is told why), checking people in at
+the door, the audited roster and attendance export, and the attendance report without small groups."""
+
+from datetime import UTC, datetime, timedelta
+from uuid import uuid4
+
+import pytest
+from events.domain import commands
+from events.domain.model import Participant, Registration, Status
+from events.service_layer import handlers
+from mentorship_contracts import events as contract
+from mentorship_contracts.topics import Classification, topic_of
+from mentorship_contracts.vocabulary import TrainingStage
+from plumbing.auth import Principal, Role
+from plumbing.disclosure import Shown
+from plumbing.errors import Conflict, Invalid
+
+SOON = datetime.now(UTC) + timedelta(days=10)
+CHAPTER = uuid4()
+COORDINATOR = Principal(subject="c", role=Role.COORDINATOR, person_id=uuid4(), chapter_ids=frozenset({CHAPTER}))
+
+
+async def published(uow, **overrides):
+    event = await handlers.create_event(commands.CreateEvent(**{
+        "chapter_id": CHAPTER, "kind": "workshop", "title": "Personal statements", "starts_at": SOON,
+        "ends_at": SOON + timedelta(hours=1), "timezone": "America/Chicago", "capacity": 1,
+        "registration_deadline": SOON - timedelta(days=1), "location": "Room 4", **overrides,
+    }), uow)
+    await handlers.publish_event(commands.PublishEvent(event.id), uow)
+    return event
+
+
+async def registered(uow, event, count):
+    """`count` people of the event's chapter, registered in this order."""
+    people = [uuid4() for _ in range(count)]
+    for person in people:
+        await uow.participants.save(Participant(person, TrainingStage.UNDERGRADUATE, event.chapter_id))
+    outcomes = await handlers.register_arrivals([commands.Register(event.id, p) for p in people], uow)
+    return [registration for registration, _ in outcomes]
+
+
+async def test_removing_a_confirmed_registrant_gives_their_seat_to_the_first_waiting(uow, emitted):
+    event = await published(uow)
+    seated, waiting = await registered(uow, event, 2)
+
+    removed = await handlers.remove_registrant(
+        commands.RemoveRegistrant(event.id, seated.person_id, "Registered twice under two accounts"), COORDINATOR, uow)
+
+    assert (removed.status, removed.roster_status) == (Status.CANCELLED, "removed")
+    assert [p.person_id for p in emitted(contract.RegistrationPromoted)] == [waiting.person_id]
+    [cancelled] = emitted(contract.RegistrationCancelled)
+    assert (cancelled.person_id, cancelled.cancelled_by, cancelled.removed_by_organiser) == (
+        seated.person_id, "organiser", True)
+
+
+async def test_the_removed_registrant_is_told_why_on_the_restricted_topic_only(uow, emitted):
+    event = await published(uow)
+    [seated] = await registered(uow, event, 1)
+
+    await handlers.remove_registrant(commands.RemoveRegistrant(event.id, seated.person_id, "Wrong chapter"),
+                                     COORDINATOR, uow)
+
+    [told] = emitted(contract.RegistrantRemoved)
+    assert (told.person_id, told.reason, told.held_seat) == (seated.person_id, "Wrong chapter", True)
+    assert topic_of(contract.RegistrantRemoved).classification is Classification.RESTRICTED
+    assert topic_of(contract.RegistrantRemoved).consumers == ("notifications",)
+    assert "Wrong chapter" not in emitted(contract.RegistrationCancelled)[0].to_json().decode()
+
+
+async def test_a_removal_is_audited_with_who_removed_whom_and_why(uow):
+    event = await published(uow)
+    [seated] = await registered(uow, event, 1)
+
+    removed = await handlers.remove_registrant(commands.RemoveRegistrant(event.id, seated.person_id, "No-show twice"),
+                                               COORDINATOR, uow)
+
+    [entry] = [e for e in uow.audited if e.action == "registrant.removed"]
+    assert (entry.actor, entry.subject_id, entry.chapter_id) == (str(COORDINATOR.person_id), str(removed.id), CHAPTER)
+    assert entry.detail == {"scheduled_event_id": str(event.id), "person_id": str(seated.person_id),
+                            "reason": "No-show twice"}
+
+
+async def test_a_removal_without_a_reason_is_refused_and_changes_nothing(uow, emitted):
+    event = await published(uow)
+    [seated] = await registered(uow, event, 1)
+
+    with pytest.raises(Invalid):
+        await handlers.remove_registrant(commands.RemoveRegistrant(event.id, seated.person_id, "  "), COORDINATOR, uow)
+
+    assert (await uow.registrations.active(event.id, seated.person_id)).status == Status.CONFIRMED
+    assert emitted(contract.RegistrationCancelled) == [] and uow.audited == []
+
+
+async def test_a_registrant_removed_without_a_reason_is_told_so_and_the_removal_is_audited(uow, emitted):
+    event = await published(uow)
+    [seated] = await registered(uow, event, 1)
+
+    await handlers.remove_registrant(commands.RemoveRegistrant(event.id, seated.person_id, None), COORDINATOR, uow)
+
+    assert emitted(contract.RegistrationCancelled)[0].removed_by_organiser is True
+    [told] = emitted(contract.RegistrantRemoved)
+    assert (told.person_id, told.reason) == (seated.person_id, None)
+    assert [e.action for e in uow.audited] == ["registrant.removed"]
+
+
+async def test_a_registrant_who_cancels_is_not_removed(uow, emitted):
+    event = await published(uow)
+    [seated] = await registered(uow, event, 1)
+
+    cancelled = await handlers.cancel_registration(commands.CancelRegistration(event.id, seated.person_id), uow)
+
+    assert cancelled.roster_status == "cancelled"
+    assert emitted(contract.RegistrationCancelled)[0].removed_by_organiser is False
+    assert emitted(contract.RegistrantRemoved) == []
+
+
+async def test_checking_a_registrant_in_twice_keeps_the_first_time(uow):
+    event = await published(uow)
+    [seated] = await registered(uow, event, 1)
+
+    first = await handlers.check_in(commands.CheckIn(event.id, seated.person_id), uow)
+    again = await handlers.check_in(commands.CheckIn(event.id, seated.person_id), uow)
+
+    assert first.checked_in_at is not None and again.checked_in_at == first.checked_in_at
+
+
+async def test_only_a_confirmed_registrant_of_a_published_event_is_checked_in(uow):
+    event = await published(uow)
+    _, waiting = await registered(uow, event, 2)
+
+    with pytest.raises(Conflict, match="confirmed"):
+        await handlers.check_in(commands.CheckIn(event.id, waiting.person_id), uow)
+    await handlers.cancel_event(commands.CancelEvent(event.id, "organiser_cancelled"), uow)
+    registration = Registration.new(event.id, uuid4(), Status.CONFIRMED)
+    with pytest.raises(Conflict, match="published"):
+        registration.check_in(uow.events.rows[event.id], datetime.now(UTC))
+
+
+async def test_completing_an_event_records_those_checked_in_as_attended_and_the_others_as_no_shows(uow, emitted):
+    event = await published(uow, capacity=3)
+    came, undone, absent = await registered(uow, event, 3)
+    await handlers.check_in(commands.CheckIn(event.id, came.person_id), uow)
+    await handlers.check_in(commands.CheckIn(event.id, undone.person_id), uow)
+    await handlers.undo_check_in(commands.UndoCheckIn(event.id, undone.person_id), uow)
+    uow.events.rows[event.id].starts_at = datetime.now(UTC) - timedelta(minutes=5)  # it has begun
+
+    await handlers.complete_event(commands.CompleteEvent(event.id), uow)
+
+    recorded = {a.person_id: a.attended for a in emitted(contract.AttendanceRecorded)}
+    assert recorded == {came.person_id: True, undone.person_id: False, absent.person_id: False}
+
+
+async def test_viewing_the_roster_and_exporting_attendance_are_audited(uow):
+    event = await published(uow)
+    await registered(uow, event, 2)
+
+    roster = await handlers.roster(event.id, COORDINATOR, uow)
+    await handlers.attendance(event.id, COORDINATOR, uow)
+
+    assert len(roster) == 2
+    assert [(e.action, e.subject_id, e.chapter_id) for e in uow.audited] == [
+        ("roster.viewed", str(event.id), CHAPTER), ("attendance.exported", str(event.id), CHAPTER)]
+
+
+async def test_the_attendance_report_shows_no_group_under_five_and_no_total_that_gives_one_away(uow):
+    big = await published(uow, capacity=20)
+    later = SOON + timedelta(days=1)
+    small = await published(uow, capacity=20, starts_at=later, ends_at=later + timedelta(hours=1))
+    await registered(uow, big, 12)
+    await registered(uow, small, 2)
+    await published(uow, chapter_id=None, capacity=20)  # a national event: not the chapter's
+
+    report = await handlers.attendance_report(commands.AttendanceReport(CHAPTER), uow)
+
+    assert report.rows == (str(big.id), str(small.id))
+    assert report.columns == ("registered", "attended", "no_show", "cancelled")
+    assert report.cells[1][0].shown is Shown.FEWER_THAN_THRESHOLD and report.cells[1][0].value is None
+    # The big event's 12 and the chapter's 14 together would give the small event's 2 away: not both are shown.
+    assert None in (report.cells[0][0].value, report.column_totals[0].value)
+
+
+async def test_the_national_report_rolls_events_up_by_chapter_with_national_events_in_a_row_of_their_own(uow):
+    other = uuid4()
+    for chapter in (CHAPTER, other, None):
+        await registered(uow, await published(uow, chapter_id=chapter, capacity=20), 6)
+
+    report = await handlers.attendance_report(commands.AttendanceReport(None), uow)
+
+    assert set(report.rows) == {str(CHAPTER), str(other), "national"} and report.rows[-1] == "national"
+    assert [row[0].value for row in report.cells] == [6, 6, 6]
+
+
+async def test_an_exported_report_is_audited_and_a_report_read_on_screen_is_not(uow):
+    await handlers.attendance_report(commands.AttendanceReport(CHAPTER), uow)
+    await handlers.attendance_report(commands.AttendanceReport(CHAPTER), uow, exported_by=COORDINATOR)
+
+    assert [(e.action, e.subject_id, e.chapter_id) for e in uow.audited] == [("report.exported", "attendance", CHAPTER)]

@@ -1,0 +1,133 @@
+"""A coordinator steps in: pairs a mentee with a mentor by hand, reassigns a mentee, ends a pairing.
+
+A pair made by hand is proposed as the engine proposes one (the same events, so both people are told), after the
+same rules (`domain.pairing.refusal`); a reason lets a coordinator set aside those that may be (capacity, stage,
+requirement, threshold), never pairing anyone with themself, nor a suspended or withdrawn person, nor a mentee
+already paired. Each step is audited.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from mentorship_contracts import matching as contract
+from plumbing.auth import Principal
+
+from ..domain import commands
+from ..domain.errors import (
+    AlreadyPaired,
+    DifferentKind,
+    MatchingProfileMissing,
+    MenteeSuspended,
+    NotEnrolled,
+    PairingNotFound,
+    SamePerson,
+    refusal_code,
+    refused,
+)
+from ..domain.model import Candidate, Pairing, ProgramRules
+from ..domain.pairing import OVERRIDABLE, Proposal, refusal
+from ..domain.scoring import fit
+from .lifecycle import load
+from .pairing import facts, offer_room, propose
+from .ports import Authorize, MatchingUnitOfWorkPort
+from .programs import existing_program
+
+
+async def _candidate(program: ProgramRules, person_id: UUID, role: str, field: str, uow: MatchingUnitOfWorkPort,
+                     kinds: set[str] | None = None) -> Candidate:
+    if await uow.people.is_suspended(person_id):
+        raise MenteeSuspended("this person is suspended", field)
+    enrollments = [e for e in await uow.people.enrollments_of(person_id, program.id, role)
+                   if kinds is None or e["pairing_kind"] in kinds]
+    if not enrollments:
+        raise (DifferentKind if kinds else NotEnrolled)(f"not enrolled as a {role} in this program", field)
+    found = await uow.candidates.in_program(program, role, enrollment_ids=[e["id"] for e in enrollments])
+    if not found:
+        raise MatchingProfileMissing("matching has not received this person's matching profile yet", field)
+    if role == "mentee":  # of several kinds, one still waiting
+        waiting = [c for c in found if c.active_pairings == 0]
+        if not waiting:
+            raise AlreadyPaired("the mentee is already paired in this program", field)
+        return waiting[0]
+    return found[0]
+
+
+async def _pair(program: ProgramRules, mentee_id: UUID, mentor_id: UUID, override_reason: str | None,
+                uow: MatchingUnitOfWorkPort) -> tuple[UUID, str | None]:
+    """Check and propose the pair (the caller holds the program's lock): the new pairing's id, and the rule set
+    aside, if one was."""
+    if mentee_id == mentor_id:
+        raise SamePerson("a person is never paired with themself", "mentor_id")
+    mentor = await _candidate(program, mentor_id, "mentor", "mentor_id", uow)
+    mentors = {e["pairing_kind"] for e in await uow.people.enrollments_of(mentor_id, program.id, "mentor")}
+    mentee = await _candidate(program, mentee_id, "mentee", "mentee_id", uow, kinds=mentors)
+    if mentor.pairing_kind != mentee.pairing_kind:
+        mentor = await _candidate(program, mentor_id, "mentor", "mentor_id", uow, kinds={mentee.pairing_kind})
+    weights = await uow.programs.weights(program.id)
+    reason = refusal(mentee, mentor, program, weights, await uow.candidates.closed_before(program.id, [mentee_id]),
+                     await uow.pairings.live_count(program.id))
+    if reason is not None and (reason not in OVERRIDABLE or not override_reason):
+        raise refused(reason, "mentor_id")
+    [written] = await propose(program, [Proposal(mentee, mentor, fit(mentee, mentor, weights))], uow,
+                              origin="manual")
+    return written.id, reason
+
+
+async def _get(pairing_id: UUID, uow: MatchingUnitOfWorkPort) -> Pairing:
+    async with uow:
+        found = await uow.pairings.get(pairing_id)
+        if found is None:
+            raise PairingNotFound("no such pairing", "pairing_id")
+        return found
+
+
+async def pair_by_hand(cmd: commands.PairByHand, uow: MatchingUnitOfWorkPort, caller: Principal) -> Pairing:
+    async with uow:
+        await uow.programs.lock(cmd.program_id)
+        program = await existing_program(cmd.program_id, uow)
+        pairing_id, overridden = await _pair(program, cmd.mentee_id, cmd.mentor_id, cmd.override_reason, uow)
+        detail: dict[str, Any] = {"mentee_id": str(cmd.mentee_id), "mentor_id": str(cmd.mentor_id)}
+        if overridden:
+            detail |= {"overridden": refusal_code(overridden), "override_reason": cmd.override_reason}
+        uow.audit(caller, "pairing.made_by_hand", "pairing", pairing_id, chapter_id=program.chapter_id,
+                  detail=detail)
+        await uow.commit()
+    return await _get(pairing_id, uow)
+
+
+def _end(pairing: Pairing, reason_code: str, uow: MatchingUnitOfWorkPort) -> None:
+    pairing.end(reason_code)
+    uow.emit(contract.PairingEndedV3(**facts(pairing), ended_by=None, ended_by_program=True,
+                                     reason_code=reason_code))
+
+
+async def end_for_program(cmd: commands.EndForProgram, uow: MatchingUnitOfWorkPort, authorize: Authorize,
+                          caller: Principal) -> Pairing:
+    """A coordinator ends an active pairing, with a reason (audited; the event carries only its code)."""
+    async with uow:
+        pairing, program, _ = await load(cmd.pairing_id, uow, authorize)
+        _end(pairing, cmd.reason_code, uow)
+        await uow.pairings.save(pairing)
+        await uow.waitlist.back_to_waiting(pairing.mentee_enrollment_id)
+        offer_room(program.id, uow)
+        uow.audit(caller, "pairing.ended", "pairing", pairing.id, chapter_id=program.chapter_id,
+                  detail={"reason_code": cmd.reason_code, "reason": cmd.reason})
+        await uow.commit()
+        return pairing
+
+
+async def reassign(cmd: commands.Reassign, uow: MatchingUnitOfWorkPort, authorize: Authorize,
+                   caller: Principal) -> Pairing:
+    """End the active pairing with the reason and propose its mentee with the new mentor, by the same rules."""
+    async with uow:
+        pairing, program, _ = await load(cmd.pairing_id, uow, authorize)
+        _end(pairing, "reassigned", uow)
+        await uow.pairings.save(pairing)
+        new_id, _ = await _pair(program, pairing.mentee_id, cmd.mentor_id, None, uow)
+        uow.audit(caller, "pairing.reassigned", "pairing", pairing.id, chapter_id=program.chapter_id,
+                  detail={"new_pairing_id": str(new_id), "mentor_id": str(cmd.mentor_id), "reason": cmd.reason})
+        offer_room(program.id, uow)
+        await uow.commit()
+    return await _get(new_id, uow)

@@ -1,0 +1,126 @@
+"""The console's matching APIs on the real broker and database: a round reviewed before anyone hears of it, a
+pairing made by hand, reports, the audit trail, and who may do what."""
+
+from __future__ import annotations
+
+from uuid import uuid4
+
+import asyncpg
+from plumbing.testing import eventually
+
+from .conftest import client, known_to_matching
+
+
+async def test_only_the_pairs_a_coordinator_publishes_from_a_reviewed_draft_are_proposed(
+        matching, matching_settings, profiles, observer):
+    chapter = uuid4()
+    program = await profiles.program(chapter_id=chapter, pairing_mode="rounds")
+    mentors = [await profiles.person(program, "mentor") for _ in range(2)]
+    mentees = [await profiles.person(program, "mentee") for _ in range(2)]
+    await known_to_matching(matching_settings, *mentors, *mentees)
+    async with client(matching, "coordinator", chapter_id=chapter, person_id=uuid4()) as coordinator:
+        started = await coordinator.post(f"/v1/programs/{program}/rounds", json={})
+
+        async def drafted():
+            found = (await coordinator.get(started.json()["poll"])).json()
+            return found if found["status"] == "draft" else None
+
+        draft = await eventually(drafted, timeout=60, what="the draft")
+        round_id = draft["id"]
+        assert len(draft["pairs"]) == 2
+        conn = await asyncpg.connect(matching_settings.database_url)
+        try:
+            assert await conn.fetchval("SELECT count(*) FROM pairings WHERE program_id = $1", program) == 0
+            assert await conn.fetchval("SELECT count(*) FROM outbox WHERE payload::text LIKE $1",
+                                       f"%{program}%") == 0
+            kept, removed = draft["pairs"]
+            assert (await coordinator.delete(f"/v1/rounds/{round_id}/pairs/{removed['mentee_id']}")).status_code == 204
+            published = await coordinator.post(f"/v1/rounds/{round_id}/publish")
+            assert published.status_code == 200, published.text
+            assert (published.json()["status"], published.json()["paired"]) == ("published", 1)
+            assert (await coordinator.post(f"/v1/rounds/{round_id}/publish")).json()["error"]["code"] == \
+                "round_not_draft"
+
+            [proposed] = await observer.wait_for(program, "pairing_proposed")
+            await observer.wait_for(program, "round_completed", paired=1)
+            assert (proposed["mentee_id"], proposed["mentor_id"]) == (kept["mentee_id"], kept["mentor_id"])
+            assert await conn.fetchval("SELECT count(*) FROM pairings WHERE program_id = $1", program) == 1
+        finally:
+            await conn.close()
+        listed = (await coordinator.get(f"/v1/programs/{program}/rounds")).json()
+        assert [(r["id"], r["status"]) for r in listed] == [(round_id, "published")]
+    async with client(matching, "admin", person_id=uuid4()) as admin:
+        trail = (await admin.get("/v1/audit", params={"chapter_id": str(chapter)})).json()["entries"]
+        assert [e["action"] for e in trail] == ["round.edited", "round.published"]
+
+
+async def test_a_coordinator_pairs_by_hand_within_the_rules_or_overrides_capacity_naming_a_reason(
+        matching, matching_settings, profiles, observer):
+    chapter = uuid4()
+    program = await profiles.program(chapter_id=chapter, pairing_mode="rounds")
+    mentor = await profiles.person(program, "mentor")
+    first, second = [await profiles.person(program, "mentee") for _ in range(2)]
+    await known_to_matching(matching_settings, mentor, first, second)
+    async with client(matching, "coordinator", chapter_id=chapter, person_id=uuid4()) as coordinator:
+        made = await coordinator.post(f"/v1/programs/{program}/pairings",
+                                      json={"mentee_id": str(first), "mentor_id": str(mentor)})
+        assert made.status_code == 201, made.text
+        full = await coordinator.post(f"/v1/programs/{program}/pairings",
+                                      json={"mentee_id": str(second), "mentor_id": str(mentor)})
+        assert (full.status_code, full.json()["error"]["code"]) == (409, "mentor_full")
+        again = await coordinator.post(f"/v1/programs/{program}/pairings",
+                                       json={"mentee_id": str(first), "mentor_id": str(mentor)})
+        assert again.json()["error"]["code"] == "already_paired"
+        overridden = await coordinator.post(
+            f"/v1/programs/{program}/pairings",
+            json={"mentee_id": str(second), "mentor_id": str(mentor), "override_reason": "a second place, agreed"})
+        assert overridden.status_code == 201, overridden.text
+        proposed = await observer.wait_for(program, "pairing_proposed", count=2)
+        assert {p["mentee_id"] for p in proposed} == {str(first), str(second)}
+
+        page = (await coordinator.get(f"/v1/programs/{program}/pairings")).json()
+        assert page["total"] == 2 and {i["overdue"] for i in page["items"]} == {False}
+        async with client(matching, "participant", person_id=first) as as_mentee, \
+                client(matching, "participant", person_id=mentor) as as_mentor:
+            pairing_path = f"/v1/pairings/{made.json()['id']}"
+            status = (await as_mentee.post(f"{pairing_path}/accept")).json()["status"]
+            if status != "active":  # the program asks both
+                status = (await as_mentor.post(f"{pairing_path}/accept")).json()["status"]
+            assert status == "active"
+        ended = await coordinator.post(f"{pairing_path}/end", json={"reason_code": "conduct", "reason": "no-shows"})
+        assert ended.status_code == 200 and ended.json()["status"] == "ended", ended.text
+        [told] = await observer.wait_for(program, "pairing_ended", pairing_id=made.json()["id"])
+        assert (told["ended_by"], told["ended_by_program"], told["schema_version"]) == (None, True, 3)
+        report = await coordinator.get("/v1/reports/mentorships")
+        assert report.status_code == 200, report.text
+        row = report.json()["rows"].index(str(program))
+        paired = report.json()["columns"].index("paired")
+        assert report.json()["cells"][row][paired]["shown"] == "fewer_than_threshold"
+        exported = await coordinator.get("/v1/reports/mentorships.csv")
+        assert exported.headers["content-type"].startswith("text/csv") and "<5" in exported.text
+
+
+async def test_a_coordinator_of_another_chapter_finds_nothing_and_a_participant_is_refused(
+        matching, matching_settings, profiles):
+    chapter = uuid4()
+    program = await profiles.program(chapter_id=chapter, pairing_mode="rounds")
+    mentor = await profiles.person(program, "mentor")
+    mentee = await profiles.person(program, "mentee")
+    await known_to_matching(matching_settings, mentor, mentee)
+    async with client(matching, "coordinator", chapter_id=chapter, person_id=uuid4()) as own:
+        round_id = (await own.post(f"/v1/programs/{program}/rounds", json={})).json()["round_id"]
+    pair = {"mentee_id": str(mentee), "mentor_id": str(mentor)}
+    requests = [("GET", f"/v1/programs/{program}/pairings", None), ("POST", f"/v1/programs/{program}/pairings", pair),
+                ("GET", f"/v1/programs/{program}/feedback", None), ("GET", f"/v1/programs/{program}/rounds", None),
+                ("POST", f"/v1/programs/{program}/rounds", {}), ("GET", f"/v1/rounds/{round_id}", None),
+                ("POST", f"/v1/rounds/{round_id}/publish", None), ("POST", f"/v1/rounds/{round_id}/discard", None),
+                ("DELETE", f"/v1/rounds/{round_id}/pairs/{mentee}", None)]
+    async with client(matching, "coordinator", chapter_id=uuid4(), person_id=uuid4()) as other, \
+            client(matching, "participant", person_id=mentee) as participant:
+        for method, path, body in requests:
+            answer = await other.request(method, path, json=body)
+            assert answer.status_code == 404, (method, path, answer.text)
+            assert (await participant.request(method, path, json=body)).status_code == 403, (method, path)
+        assert (await other.get("/v1/reports/mentorships", params={"chapter_id": str(chapter)})).status_code == 403
+        assert (await participant.get("/v1/reports/mentorships")).status_code == 403
+        assert (await other.get("/v1/audit")).status_code == 403

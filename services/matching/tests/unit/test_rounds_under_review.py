@@ -1,0 +1,119 @@
+"""Rounds under review: a round drafts, a coordinator edits the draft, and only publishing proposes anyone."""
+
+from __future__ import annotations
+
+import pytest
+from matching.adapters.solver import optimal_assignment
+from matching.domain import commands
+from matching.domain.errors import DifferentKind, PairNotInRound, RoundNotDraft
+from matching.service_layer import projections, rounds
+from mentorship_contracts import matching as published
+from mentorship_contracts.profiles import EnrollmentWithdrawn
+
+from .fakes import Platform
+from .profiles_service import Profiles, administrator
+
+
+async def drafted(platform: Platform, program):
+    round_id = await rounds.queue_round(commands.RunRound(program, "optimal", False), platform.uow())
+    await rounds.run_next_round(platform.uow, optimal_assignment)
+    return round_id
+
+
+async def test_a_round_drafts_its_pairs_and_proposes_nobody_until_it_is_published():
+    platform = Platform()
+    profiles = Profiles(platform)
+    program = await profiles.program(pairing_mode="rounds")
+    mentor = await profiles.person(program, "mentor")
+    mentee = await profiles.person(program, "mentee")
+
+    round_id = await drafted(platform, program)
+
+    draft = await rounds.round_status(round_id, platform.uow())
+    assert draft["status"] == "draft" and [(p.mentee_id, p.mentor_id) for p in draft["pairs"]] == [(mentee, mentor)]
+    assert not platform.events(published.PairingProposed) and not platform.stored_pairings()
+
+
+async def test_a_pair_removed_from_the_draft_is_never_proposed_and_its_mentee_is_listed_as_removed():
+    platform = Platform()
+    profiles = Profiles(platform)
+    program = await profiles.program(pairing_mode="rounds")
+    [await profiles.person(program, "mentor") for _ in range(2)]
+    kept, removed = [await profiles.person(program, "mentee") for _ in range(2)]
+    round_id = await drafted(platform, program)
+    unit = platform.uow()
+
+    await rounds.remove_pair(round_id, removed, unit, administrator())
+    outcome = await rounds.publish(round_id, platform.uow(), administrator())
+
+    assert [e.mentee_id for e in platform.events(published.PairingProposed)] == [kept]
+    assert [(u.mentee_id, u.reason_code) for u in outcome["unpaired_list"]] == [(removed, "removed_by_coordinator")]
+    assert [e.action for e in unit.audited] == ["round.edited"]
+
+
+async def test_two_pairs_swap_their_mentors_when_both_new_pairs_keep_the_rules():
+    platform = Platform()
+    profiles = Profiles(platform)
+    program = await profiles.program(pairing_mode="rounds")
+    mentors = [await profiles.person(program, "mentor") for _ in range(2)]
+    a, b = [await profiles.person(program, "mentee") for _ in range(2)]
+    round_id = await drafted(platform, program)
+    before = {p.mentee_id: p.mentor_id for p in (await rounds.round_status(round_id, platform.uow()))["pairs"]}
+
+    await rounds.swap(round_id, a, b, platform.uow(), administrator())
+
+    after = {p.mentee_id: p.mentor_id for p in (await rounds.round_status(round_id, platform.uow()))["pairs"]}
+    assert after == {a: before[b], b: before[a]} and set(after.values()) == set(mentors)
+
+
+async def test_a_swap_that_would_pair_a_mentee_with_a_mentor_of_another_kind_is_refused_with_the_rules_code():
+    platform = Platform()
+    profiles = Profiles(platform)
+    program = await profiles.program(pairing_mode="rounds")
+    await profiles.person(program, "mentor", kind="research")
+    await profiles.person(program, "mentor", kind="clinical")
+    research = await profiles.person(program, "mentee", kind="research")
+    clinical = await profiles.person(program, "mentee", kind="clinical")
+    round_id = await drafted(platform, program)
+
+    with pytest.raises(DifferentKind):
+        await rounds.swap(round_id, research, clinical, platform.uow(), administrator())
+    with pytest.raises(PairNotInRound):
+        await rounds.remove_pair(round_id, program, platform.uow(), administrator())
+
+
+async def test_publishing_skips_a_drafted_pair_whose_mentee_withdrew_meanwhile_and_says_so():
+    platform = Platform()
+    profiles = Profiles(platform)
+    program = await profiles.program(pairing_mode="rounds")
+    [await profiles.person(program, "mentor") for _ in range(2)]
+    stays, leaves = [await profiles.person(program, "mentee") for _ in range(2)]
+    round_id = await drafted(platform, program)
+    [enrollment] = await platform.people.enrollments_of(leaves, program, "mentee")
+    await projections.enrollment_withdrawn(EnrollmentWithdrawn(
+        enrollment_id=enrollment["id"], person_id=leaves, program_id=program, chapter_id=None, role="mentee"),
+        platform.uow())
+
+    outcome = await rounds.publish(round_id, platform.uow(), administrator())
+
+    assert [e.mentee_id for e in platform.events(published.PairingProposed)] == [stays]
+    assert [(s["mentee_id"], s["reason_code"]) for s in outcome["skipped"]] == [(leaves, "mentee_no_longer_waiting")]
+    [completed] = platform.events(published.RoundCompleted)
+    assert completed.paired == 1
+
+
+async def test_a_discarded_draft_proposes_nobody_and_can_no_longer_be_published():
+    platform = Platform()
+    profiles = Profiles(platform)
+    program = await profiles.program(pairing_mode="rounds")
+    await profiles.person(program, "mentor")
+    await profiles.person(program, "mentee")
+    round_id = await drafted(platform, program)
+    unit = platform.uow()
+
+    outcome = await rounds.discard(round_id, unit, administrator())
+
+    assert outcome["status"] == "discarded" and [e.action for e in unit.audited] == ["round.discarded"]
+    with pytest.raises(RoundNotDraft):
+        await rounds.publish(round_id, platform.uow(), administrator())
+    assert not platform.events(published.PairingProposed)

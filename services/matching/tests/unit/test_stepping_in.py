@@ -1,0 +1,147 @@
+"""A coordinator steps in (pairs by hand, reassigns, ends), and suspended people and paused mentors are paired with
+nobody: on in-memory repositories."""
+
+from __future__ import annotations
+
+import pytest
+from matching.domain import commands
+from matching.domain.errors import MenteeSuspended, MentorFull, SamePerson
+from matching.service_layer import projections, stepping_in, views
+from mentorship_contracts import matching as published
+from mentorship_contracts.profiles import EnrollmentChangedV4, PersonReinstated, PersonSuspended
+
+from .fakes import Platform
+from .profiles_service import Profiles, administrator
+
+
+def program_acts(pairing, program) -> commands.Actor:
+    return commands.Actor(None, for_program=True)
+
+
+async def test_a_mentee_paired_by_hand_is_proposed_as_the_engine_proposes_and_the_pairing_is_audited():
+    platform = Platform()
+    profiles = Profiles(platform)
+    program = await profiles.program(pairing_mode="rounds")
+    mentor = await profiles.person(program, "mentor")
+    mentee = await profiles.person(program, "mentee")
+    unit = platform.uow()
+
+    pairing = await stepping_in.pair_by_hand(commands.PairByHand(program, mentee, mentor), unit, administrator())
+
+    [proposed] = platform.events(published.PairingProposed)
+    assert (proposed.pairing_id, proposed.mentee_id, proposed.mentor_id) == (pairing.id, mentee, mentor)
+    assert pairing.status == "proposed"
+    [entry] = unit.audited
+    assert (entry.action, entry.subject_id, entry.detail) == (
+        "pairing.made_by_hand", str(pairing.id), {"mentee_id": str(mentee), "mentor_id": str(mentor)})
+
+
+async def test_a_full_mentor_is_refused_unless_a_reason_overrides_capacity_and_the_override_is_audited():
+    platform = Platform()
+    profiles = Profiles(platform)
+    program = await profiles.program(pairing_mode="rounds")
+    mentor = await profiles.person(program, "mentor")
+    first, second = [await profiles.person(program, "mentee") for _ in range(2)]
+    await stepping_in.pair_by_hand(commands.PairByHand(program, first, mentor), platform.uow(), administrator())
+
+    with pytest.raises(MentorFull):
+        await stepping_in.pair_by_hand(commands.PairByHand(program, second, mentor), platform.uow(), administrator())
+    unit = platform.uow()
+    await stepping_in.pair_by_hand(commands.PairByHand(program, second, mentor, "she offered a second place"), unit,
+                                   administrator())
+
+    assert len(platform.events(published.PairingProposed, mentor_id=mentor)) == 2
+    assert unit.audited[0].detail["overridden"] == "mentor_full"
+
+
+async def test_no_reason_pairs_a_person_with_themself_or_a_suspended_person():
+    platform = Platform()
+    profiles = Profiles(platform)
+    program = await profiles.program(pairing_mode="rounds")
+    mentor = await profiles.person(program, "mentor")
+    mentee = await profiles.person(program, "mentee")
+    await projections.person_suspended(PersonSuspended(person_id=mentee), platform.uow())
+
+    with pytest.raises(SamePerson):
+        await stepping_in.pair_by_hand(commands.PairByHand(program, mentor, mentor, "why not"), platform.uow(),
+                                       administrator())
+    with pytest.raises(MenteeSuspended):
+        await stepping_in.pair_by_hand(commands.PairByHand(program, mentee, mentor, "why not"), platform.uow(),
+                                       administrator())
+    assert not platform.events(published.PairingProposed)
+
+
+async def test_a_suspended_mentee_leaves_the_waitlist_and_once_reinstated_is_paired_as_they_register():
+    platform = Platform()
+    profiles = Profiles(platform)
+    program = await profiles.program()
+    mentee = await profiles.person(program, "mentee")
+    await projections.person_suspended(PersonSuspended(person_id=mentee), platform.uow())
+    assert await views.waitlist(program, platform.uow()) == []
+
+    mentor = await profiles.person(program, "mentor")
+    assert not platform.events(published.PairingConfirmed)
+    await projections.person_reinstated(PersonReinstated(person_id=mentee), platform.uow())
+
+    [confirmed] = platform.events(published.PairingConfirmed)
+    assert (confirmed.mentee_id, confirmed.mentor_id) == (mentee, mentor)
+
+
+async def test_a_paused_mentor_is_proposed_nobody_until_they_resume():
+    platform = Platform()
+    profiles = Profiles(platform)
+    program = await profiles.program()
+    mentor = await profiles.person(program, "mentor")
+    [enrollment] = await platform.people.enrollments_of(mentor, program, "mentor")
+
+    def changed(paused: bool) -> EnrollmentChangedV4:
+        return EnrollmentChangedV4(enrollment_id=enrollment["id"], person_id=mentor, program_id=program,
+                                   chapter_id=None, role="mentor", stage="resident", capacity=1,
+                                   mentee_stages_welcome=[], approval="approved", changed_fields=["paused"],
+                                   pairing_kind="general", paused=paused)
+
+    await projections.enrollment_changed(changed(True), platform.uow())
+    mentee = await profiles.person(program, "mentee")
+    assert not platform.events(published.PairingConfirmed)
+    await projections.enrollment_changed(changed(False), platform.uow())
+
+    [confirmed] = platform.events(published.PairingConfirmed)
+    assert (confirmed.mentee_id, confirmed.mentor_id) == (mentee, mentor)
+
+
+async def test_a_reassigned_mentee_ends_their_mentorship_and_is_proposed_with_the_new_mentor():
+    platform = Platform()
+    profiles = Profiles(platform)
+    program = await profiles.program()
+    first = await profiles.person(program, "mentor")
+    mentee = await profiles.person(program, "mentee")
+    second = await profiles.person(program, "mentor")
+    [confirmed] = platform.events(published.PairingConfirmed)
+    unit = platform.uow()
+
+    new = await stepping_in.reassign(commands.Reassign(confirmed.pairing_id, second, "a better fit"), unit,
+                                     program_acts, administrator())
+
+    [ended] = platform.events(published.PairingEndedV3)
+    assert (ended.pairing_id, ended.ended_by, ended.ended_by_program, ended.mentor_id) == (
+        confirmed.pairing_id, None, True, first)
+    assert (new.mentee_id, new.mentor_id, new.status) == (mentee, second, "active")
+    assert [e.action for e in unit.audited] == ["pairing.reassigned"]
+
+
+async def test_a_coordinator_ends_a_pairing_with_a_reason_and_the_mentee_waits_again():
+    platform = Platform()
+    profiles = Profiles(platform)
+    program = await profiles.program()
+    await profiles.person(program, "mentor")
+    mentee = await profiles.person(program, "mentee")
+    [confirmed] = platform.events(published.PairingConfirmed)
+    unit = platform.uow()
+
+    await stepping_in.end_for_program(commands.EndForProgram(confirmed.pairing_id, "conduct", "missed meetings"),
+                                      unit, program_acts, administrator())
+
+    [ended] = platform.events(published.PairingEndedV3)
+    assert (ended.reason_code, ended.ended_by_program) == ("conduct", True)
+    assert unit.audited[0].detail == {"reason_code": "conduct", "reason": "missed meetings"}
+    assert [e["person_id"] for e in await views.waitlist(program, platform.uow())] == [mentee]

@@ -1,0 +1,209 @@
+"""PostgreSQL side of the console: staff roles, suspensions, invitations, and the questions the console asks."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+import asyncpg
+from mentorship_contracts.vocabulary import Role, TrainingStage
+
+from ..domain.commands import ConsoleSearch, VettingQueue
+from ..domain.console import Invitation, StaffRoles
+from ..domain.model import Enrollment, Person
+from ..service_layer.ports import InvitationStatus
+from .repository import ENROLLMENTS, PEOPLE, PostgresEnrollments, PostgresPeople
+
+
+class PostgresStaffRoles:
+    def __init__(self, conn: asyncpg.Connection) -> None:
+        self._conn = conn
+
+    async def get(self, person_id: UUID) -> StaffRoles:
+        administrator = bool(await self._conn.fetchval(
+            "SELECT true FROM administrators WHERE person_id = $1", person_id))
+        chapters = {r["chapter_id"] for r in await self._conn.fetch(
+            "SELECT chapter_id FROM coordinators WHERE person_id = $1", person_id)}
+        return StaffRoles(person_id, administrator, chapters)
+
+    async def save(self, roles: StaffRoles) -> None:
+        if roles.administrator:
+            await self._conn.execute("INSERT INTO administrators (person_id) VALUES ($1) ON CONFLICT DO NOTHING",
+                                     roles.person_id)
+        else:
+            await self._conn.execute("DELETE FROM administrators WHERE person_id = $1", roles.person_id)
+        await self._conn.execute("DELETE FROM coordinators WHERE person_id = $1 AND NOT chapter_id = ANY($2::uuid[])",
+                                 roles.person_id, list(roles.coordinator_of))
+        await self._conn.executemany(
+            "INSERT INTO coordinators (person_id, chapter_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+            [(roles.person_id, chapter) for chapter in roles.coordinator_of])
+
+    async def administrators(self) -> int:
+        # Locked: two administrators revoking each other at once queue here, and the second sees one left.
+        rows = await self._conn.fetch("SELECT person_id FROM administrators FOR UPDATE")
+        return len(rows)
+
+
+class PostgresSuspensions:
+    def __init__(self, conn: asyncpg.Connection) -> None:
+        self._conn = conn
+
+    async def suspended(self, person_ids: list[UUID]) -> set[UUID]:
+        rows = await self._conn.fetch("SELECT person_id FROM suspensions WHERE person_id = ANY($1::uuid[])",
+                                      person_ids)
+        return {r["person_id"] for r in rows}
+
+    async def suspend(self, person_id: UUID, at: datetime) -> bool:
+        return bool(await self._conn.fetchval(
+            "INSERT INTO suspensions (person_id, suspended_at) VALUES ($1, $2) ON CONFLICT DO NOTHING "
+            "RETURNING true", person_id, at))
+
+    async def reinstate(self, person_id: UUID) -> bool:
+        return bool(await self._conn.fetchval("DELETE FROM suspensions WHERE person_id = $1 RETURNING true",
+                                              person_id))
+
+
+_ACCEPTED = ("EXISTS (SELECT 1 FROM enrollments e WHERE e.person_id = i.person_id AND e.program_id = i.program_id "
+             "AND e.role = i.role)")
+
+
+class PostgresInvitations:
+    def __init__(self, conn: asyncpg.Connection) -> None:
+        self._conn = conn
+
+    async def save(self, invitation: Invitation) -> bool:
+        return bool(await self._conn.fetchval(
+            "INSERT INTO invitations (id, person_id, program_id, chapter_id, role, stage, invited_at) "
+            "VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (person_id, program_id, role) DO NOTHING RETURNING true",
+            invitation.id, invitation.person_id, invitation.program_id, invitation.chapter_id, invitation.role.value,
+            invitation.stage.value, invitation.invited_at))
+
+    async def held(self, person_id: UUID, program_id: UUID, role: Role) -> InvitationStatus | None:
+        accepted = await self._conn.fetchval(
+            f"SELECT {_ACCEPTED} FROM invitations i WHERE i.person_id = $1 AND i.program_id = $2 AND i.role = $3",
+            person_id, program_id, role.value)
+        return None if accepted is None else ("accepted" if accepted else "pending")
+
+    async def listed(self, *, person_id: UUID | None = None, program_id: UUID | None = None,
+                     status: InvitationStatus | None = None) -> list[tuple[Invitation, InvitationStatus]]:
+        rows = await self._conn.fetch(
+            f"SELECT i.*, {_ACCEPTED} AS accepted FROM invitations i "
+            "WHERE ($1::uuid IS NULL OR i.person_id = $1) AND ($2::uuid IS NULL OR i.program_id = $2) "
+            f"AND ($3::text IS NULL OR {_ACCEPTED} = ($3 = 'accepted')) ORDER BY i.invited_at, i.id",
+            person_id, program_id, status)
+        return [(Invitation(r["id"], r["person_id"], r["program_id"], r["chapter_id"], Role(r["role"]),
+                            TrainingStage(r["stage"]), r["invited_at"]),
+                 "accepted" if r["accepted"] else "pending") for r in rows]
+
+
+class PostgresPersonIds:
+    def __init__(self, conn: asyncpg.Connection) -> None:
+        self._conn = conn
+
+    async def person_with_email(self, email: str) -> UUID | None:
+        return await self._conn.fetchval("SELECT id FROM people WHERE lower(email) = lower($1)", email)
+
+    async def person_exists(self, person_id: UUID) -> bool:
+        return bool(await self._conn.fetchval("SELECT true FROM people WHERE id = $1", person_id))
+
+
+class PostgresConsoleQueries(PostgresPersonIds):
+    def __init__(self, conn: asyncpg.Connection, people: PostgresPeople) -> None:
+        super().__init__(conn)
+        self._people = people
+
+    async def search(self, query: ConsoleSearch) -> tuple[list[Person], int]:
+        arguments: list[Any] = []
+
+        def param(value: Any) -> str:
+            arguments.append(value)
+            return f"${len(arguments)}"
+
+        conditions = ["true"]
+        if query.chapter_ids is not None:
+            conditions.append(f"p.chapter_id = ANY({param(list(query.chapter_ids))}::uuid[])")
+        if query.stages:
+            conditions.append(f"p.stage = ANY({param([s.value for s in query.stages])}::text[])")
+        if query.specialty:
+            conditions.append(f"{param(query.specialty.value)} = ANY(p.specialties)")
+        if query.is_alumni is not None:
+            conditions.append(f"p.is_alumni = {param(query.is_alumni)}")
+        if query.suspended is not None:
+            conditions.append(f"{'' if query.suspended else 'NOT '}EXISTS "
+                              "(SELECT 1 FROM suspensions s WHERE s.person_id = p.id)")
+        if query.text:
+            # Matched literally, whatever the case: the text's own % and _ are not wildcards.
+            pattern = "%" + query.text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            placeholder = param(pattern)
+            conditions.append(f"(lower(p.display_name) LIKE {placeholder} OR lower(p.email) LIKE {placeholder})")
+        if query.role or query.program_id or query.approval:
+            enrolled = ["e.person_id = p.id", "e.active"]
+            if query.role:
+                enrolled.append(f"e.role = {param(query.role.value)}")
+            if query.approval:
+                enrolled += ["e.role = 'mentor'", f"e.approval = {param(query.approval)}"]
+            if query.program_id:
+                enrolled.append(f"e.program_id = {param(query.program_id)}")
+            conditions.append(f"EXISTS (SELECT 1 FROM enrollments e WHERE {' AND '.join(enrolled)})")
+        matching = f"FROM people p WHERE {' AND '.join(conditions)}"
+        total = await self._conn.fetchval(f"SELECT count(*) {matching}", *arguments)
+        rows = await self._conn.fetch(
+            f"SELECT {', '.join(f'p.{c}' for c in PEOPLE.columns)} {matching} ORDER BY p.display_name, p.id "
+            f"LIMIT {param(query.limit)} OFFSET {param(query.offset)}", *arguments)
+        return [self._people._person(row) for row in rows], total
+
+    async def names(self, person_ids: list[UUID], chapter_ids: list[UUID] | None) -> list[tuple[UUID, str]]:
+        rows = await self._conn.fetch(
+            "SELECT id, display_name FROM people WHERE id = ANY($1::uuid[]) "
+            "AND ($2::uuid[] IS NULL OR chapter_id = ANY($2::uuid[])) ORDER BY display_name, id",
+            person_ids, chapter_ids)
+        return [(r["id"], r["display_name"]) for r in rows]
+
+    async def enrollments_of(self, person_ids: list[UUID]) -> dict[UUID, list[Enrollment]]:
+        rows = await self._conn.fetch(f"{ENROLLMENTS.select} WHERE person_id = ANY($1::uuid[]) ORDER BY id",
+                                      person_ids)
+        found: dict[UUID, list[Enrollment]] = defaultdict(list)
+        for row in rows:
+            found[row["person_id"]].append(PostgresEnrollments._enrollment(row))
+        return dict(found)
+
+    async def vetting_queue(self, query: VettingQueue) -> tuple[list[tuple[Enrollment, str]], int]:
+        matching = (
+            "FROM enrollments e JOIN people p ON p.id = e.person_id WHERE e.active "
+            "AND ($1::uuid[] IS NULL OR p.chapter_id = ANY($1::uuid[])) AND ($2::uuid IS NULL OR e.program_id = $2) "
+            "AND ($3::text IS NULL OR e.role = $3) AND ($4::text IS NULL OR e.approval = $4)")
+        arguments = (query.chapter_ids, query.program_id, query.role.value if query.role else None, query.approval)
+        total = await self._conn.fetchval(f"SELECT count(*) {matching}", *arguments)
+        rows = await self._conn.fetch(
+            f"SELECT {', '.join(f'e.{c}' for c in ENROLLMENTS.columns)}, p.display_name {matching} "
+            "ORDER BY p.display_name, e.id LIMIT $5 OFFSET $6", *arguments, query.limit, query.offset)
+        return [(PostgresEnrollments._enrollment({c: r[c] for c in ENROLLMENTS.columns}), r["display_name"])
+                for r in rows], total
+
+    async def enrolled_in(self, person_id: UUID, program_id: UUID, role: Role) -> bool:
+        return bool(await self._conn.fetchval(
+            "SELECT true FROM enrollments WHERE person_id = $1 AND program_id = $2 AND role = $3 LIMIT 1",
+            person_id, program_id, role.value))
+
+    async def people_counts(self, chapter_id: UUID | None, national: bool) -> list[tuple[str, str, str, int]]:
+        # Rows: a chapter's programs; nationally, chapters (and "national" for national programs).
+        row = "coalesce(pr.chapter_id::text, 'national')" if national else "pr.id::text"
+        where = "true" if national else "pr.chapter_id = $1"
+        arguments = [] if national else [chapter_id]
+        rows = await self._conn.fetch(
+            f"""SELECT {row} AS row, i.stage AS stage, 'invited' AS measure, count(*) AS n
+                  FROM invitations i JOIN programs pr ON pr.id = i.program_id WHERE {where} GROUP BY 1, 2
+                UNION ALL
+                SELECT {row}, p.stage, CASE e.role WHEN 'mentee' THEN 'enrolled_mentees' ELSE 'enrolled_mentors' END,
+                       count(*)
+                  FROM enrollments e JOIN programs pr ON pr.id = e.program_id JOIN people p ON p.id = e.person_id
+                 WHERE e.active AND {where} GROUP BY 1, 2, 3""", *arguments)
+        return [(r["row"], r["stage"], r["measure"], r["n"]) for r in rows]
+
+    async def partners_of(self, person_id: UUID) -> list[tuple[UUID, UUID]]:
+        rows = await self._conn.fetch(
+            "SELECT pairing_id, CASE WHEN mentee_id = $1 THEN mentor_id ELSE mentee_id END AS partner "
+            "FROM partnerships WHERE active AND (mentee_id = $1 OR mentor_id = $1) ORDER BY pairing_id", person_id)
+        return [(r["pairing_id"], r["partner"]) for r in rows]

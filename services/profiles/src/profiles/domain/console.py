@@ -1,0 +1,157 @@
+"""What the console adds to the domain: staff roles, invitations read from a coordinator's CSV file. Pure: no I/O."""
+
+from __future__ import annotations
+
+import csv
+import io
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import datetime
+from uuid import UUID, uuid4
+
+from email_validator import EmailNotValidError, validate_email
+from mentorship_contracts.vocabulary import Role, TrainingStage
+from plumbing.errors import Conflict
+
+from .model import Program
+
+
+class LastAdministrator(Conflict, code="last_administrator"):
+    """The platform keeps at least one national administrator: someone must be able to grant roles."""
+
+
+@dataclass
+class StaffRoles:
+    """What a person may do in the console: everything (a national administrator), or their chapters'."""
+
+    person_id: UUID
+    administrator: bool = False
+    coordinator_of: set[UUID] = field(default_factory=set)
+
+    def grant_coordinator(self, chapter_id: UUID) -> bool:
+        """Whether this changed anything (granting twice is no change)."""
+        held = chapter_id in self.coordinator_of
+        self.coordinator_of.add(chapter_id)
+        return not held
+
+    def revoke_coordinator(self, chapter_id: UUID) -> bool:
+        held = chapter_id in self.coordinator_of
+        self.coordinator_of.discard(chapter_id)
+        return held
+
+    def grant_administrator(self) -> bool:
+        held, self.administrator = self.administrator, True
+        return not held
+
+    def revoke_administrator(self, administrators: int) -> bool:
+        """`administrators`: how many there are, this person included if they are one."""
+        if not self.administrator:
+            return False
+        if administrators <= 1:
+            raise LastAdministrator("the last national administrator keeps the role until another is granted it",
+                                    field="person_id")
+        self.administrator = False
+        return True
+
+
+@dataclass(frozen=True)
+class Invitation:
+    id: UUID
+    person_id: UUID
+    program_id: UUID
+    chapter_id: UUID | None
+    role: Role
+    stage: TrainingStage
+    invited_at: datetime
+
+    @classmethod
+    def issue(cls, person_id: UUID, program: Program, role: Role, stage: TrainingStage, at: datetime) -> Invitation:
+        return cls(uuid4(), person_id, program.id, program.chapter_id, role, stage, at)
+
+
+MAX_ROWS = 1000
+COLUMNS = ("name", "email", "stage")
+NAME_LENGTH, EMAIL_LENGTH = 200, 320
+
+
+@dataclass(frozen=True)
+class Problem:
+    field: str  # name, email, stage or row
+    code: str
+
+
+@dataclass
+class InvitationRow:
+    """One line of the file, read and checked; `already` is for the caller to say (invited or enrolled)."""
+
+    line: int
+    name: str | None
+    email: str | None
+    stage: str | None
+    problems: list[Problem] = field(default_factory=list)
+    already: str | None = None
+
+    @property
+    def valid(self) -> bool:
+        return not self.problems
+
+    @property
+    def training_stage(self) -> TrainingStage:
+        assert self.stage is not None, "a valid row names its stage"
+        return TrainingStage(self.stage)
+
+
+def _has_control_characters(value: str) -> bool:
+    return any(unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp") for c in value)
+
+
+def read_invitations(text: str, program: Program, role: Role) -> list[InvitationRow]:
+    """The rows of a `name,email,stage` file (columns in any order, headers in any case), each checked. A file that
+    cannot be read as such (a column missing, too many rows) answers one row that says so, and nothing valid."""
+    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
+    header = next(reader, [])
+    names = [h.strip().lower() for h in header]
+    if any(column not in names for column in COLUMNS):
+        return [InvitationRow(1, None, None, None, [Problem("row", "missing_column")])]
+    index = {column: names.index(column) for column in COLUMNS}
+    rows: list[InvitationRow] = []
+    seen: set[str] = set()
+    for line_number, cells in enumerate(reader, start=2):
+        if not any(cell.strip() for cell in cells):
+            continue  # a blank line says nothing
+        if len(rows) == MAX_ROWS:
+            return [InvitationRow(line_number, None, None, None, [Problem("row", "too_many_rows")])]
+        values = {c: (cells[i].strip() if i < len(cells) else "") or None for c, i in index.items()}
+        row = InvitationRow(line_number, values["name"], values["email"], values["stage"])
+        _check(row, program, role, seen)
+        rows.append(row)
+    return rows
+
+
+def _check(row: InvitationRow, program: Program, role: Role, seen: set[str]) -> None:
+    for name, value, length in (("name", row.name, NAME_LENGTH), ("email", row.email, EMAIL_LENGTH),
+                                ("stage", row.stage, 100)):
+        if value is None:
+            row.problems.append(Problem(name, "required"))
+        elif _has_control_characters(value):
+            row.problems.append(Problem(name, "control_characters"))
+        elif len(value) > length:
+            row.problems.append(Problem(name, "too_long"))
+    if row.email is not None and not any(p.field == "email" for p in row.problems):
+        try:
+            validate_email(row.email, check_deliverability=False)
+        except EmailNotValidError:
+            row.problems.append(Problem("email", "invalid_email"))
+        else:
+            if row.email.lower() in seen:
+                row.problems.append(Problem("email", "duplicate_in_file"))
+            seen.add(row.email.lower())
+    if row.stage is not None and not any(p.field == "stage" for p in row.problems):
+        try:
+            stage = TrainingStage(row.stage.lower())
+        except ValueError:
+            row.problems.append(Problem("stage", "unknown_stage"))
+        else:
+            row.stage = stage.value
+            if stage not in program.eligible_stages(role):
+                row.problems.append(Problem("stage", "stage_not_eligible"))

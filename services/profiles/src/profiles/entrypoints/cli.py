@@ -1,0 +1,47 @@
+"""Operators' commands: `python -m profiles grant-administrator <email>` names the first national administrator
+(the person must exist: they signed up, or the demo registered them). It needs only the database
+(`DATABASE_URL`); the running service publishes the `profiles.staff_roles_changed` it leaves in the outbox."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+from pathlib import Path
+from uuid import UUID
+
+from plumbing.auth import Principal, Role
+from plumbing.db import PLUMBING_MIGRATIONS, create_pool, migrate
+from plumbing.errors import NotFound
+
+from ..service_layer import console
+from ..service_layer.unit_of_work import StaffUnitOfWork
+
+MIGRATIONS = Path(__file__).parent.parent / "migrations"
+# Whom the audit trail names for what an operator does on the command line.
+OPERATOR = Principal(subject="operator:command-line", role=Role.SERVICE)
+DEFAULT_DATABASE_URL = "postgresql://postgres@127.0.0.1:15432/profiles"
+
+
+async def grant_administrator(database_url: str, email: str) -> UUID:
+    pool = await create_pool(database_url, size=1)
+    try:
+        await migrate(pool, PLUMBING_MIGRATIONS, MIGRATIONS)
+        return await console.grant_administrator_by_email(email, OPERATOR, StaffUnitOfWork(pool))
+    finally:
+        await pool.close()
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="python -m profiles", description="Operators' commands of profiles")
+    commands = parser.add_subparsers(dest="command", required=True)
+    grant = commands.add_parser("grant-administrator", help="make a registered person a national administrator")
+    grant.add_argument("email")
+    grant.add_argument("--database-url", default=os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL))
+    args = parser.parse_args(argv)
+    try:
+        person_id = asyncio.run(grant_administrator(args.database_url, args.email))
+    except NotFound:
+        parser.exit(1, f"no one is registered with {args.email}: they sign up (or are registered) first\n")
+    print(f"{args.email} (person {person_id}) is a national administrator")
+    return 0

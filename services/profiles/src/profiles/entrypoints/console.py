@@ -1,0 +1,503 @@
+"""REST API of the console under /v1 (issue 12; CONSOLE-SPEC.md, "profiles"): staff roles, the people of a
+coordinator's chapters, vetting, suspension, invitations, reports, and what the front door needs in one call.
+
+Who may do what: a coordinator acts within their chapters only. A thing of another chapter answers 404, as for
+no such thing (its existence is not theirs to learn); a list of another chapter answers 403. An administrator acts
+everywhere. A participant acts on themself only. Every privileged action is audited by its handler.
+
+Included by `bootstrap` before `http.router`, so that `/people/names` and `/people/lookup` are matched before
+`/people/{person_id}`.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import asdict
+from datetime import UTC, datetime
+from typing import Annotated, Literal
+from uuid import UUID
+
+from fastapi import APIRouter, Depends, Query, Response
+from mentorship_contracts.profiles import ApprovalState
+from mentorship_contracts.vocabulary import Role, Specialty, TrainingStage
+from plumbing.auth import Principal, current_principal, forbidden
+from plumbing.auth import Role as CallerRole
+from plumbing.disclosure import Published, Shown
+from plumbing.errors import Invalid, NotFound
+from plumbing.http import answers, unit_of_work
+from plumbing.validation import Limit, MultilineText, Offset, Text
+from pydantic import BaseModel, Field
+
+from ..domain import commands
+from ..domain.console import InvitationRow, StaffRoles
+from ..domain.model import Enrollment, Person, Program
+from ..service_layer import console, handlers
+from ..service_layer.ports import InvitationStatus
+from ..service_layer.unit_of_work import ProfilesUnitOfWork
+from .http import EnrollmentOut, LookupIn, PartnerOut, PersonOut, Strict, _self_or_manager
+
+router = APIRouter(prefix="/v1")
+Caller = Annotated[Principal, Depends(current_principal)]
+UnitOfWork = Annotated[ProfilesUnitOfWork, Depends(unit_of_work)]
+Note = Annotated[str, Text(500)]
+
+
+# Who may act
+
+def _manager_of_person(caller: Principal, *, self_too: bool = False) -> handlers.Authorize:
+    """A coordinator of the person's chapter or an administrator (or a service), and with `self_too` the person;
+    a coordinator of another chapter learns nothing (404)."""
+    def authorize(person: Person) -> None:
+        if (self_too and caller.is_person(person.id)) or caller.is_admin or caller.coordinates(person.chapter_id):
+            return
+        if caller.role is CallerRole.COORDINATOR:
+            raise NotFound("no such person", field="person_id")
+        raise forbidden("only a coordinator of the person's chapter, or an administrator, may do this")
+    return authorize
+
+
+def _manager_of_program(caller: Principal) -> console.AuthorizeProgram:
+    def authorize(program: Program) -> None:
+        if caller.is_admin or caller.coordinates(program.chapter_id):
+            return
+        if caller.role is CallerRole.COORDINATOR:
+            raise NotFound("no such program", field="program_id")
+        raise forbidden("only a coordinator of the program's chapter, or an administrator, may do this")
+    return authorize
+
+
+def _chapters_listed(caller: Principal, chapter_id: UUID | None) -> list[UUID] | None:
+    """The chapters a list may show: the one asked for, or all a coordinator's (None: every chapter, for an
+    administrator). 403 for a chapter the caller does not coordinate, or a participant."""
+    if caller.is_admin:
+        return None if chapter_id is None else [chapter_id]
+    if caller.role is CallerRole.COORDINATOR:
+        if chapter_id is None:
+            return sorted(caller.chapter_ids)
+        if caller.coordinates(chapter_id):
+            return [chapter_id]
+    raise forbidden("coordinators list their own chapters' people; administrators any")
+
+
+def _require_administrator(caller: Principal) -> None:
+    if not caller.is_admin:
+        raise forbidden("only a national administrator grants and revokes roles")
+
+
+# Answers
+
+class RolesOut(BaseModel):
+    administrator: bool
+    coordinator_of: list[UUID] = Field(description="The chapters the person coordinates")
+
+    @classmethod
+    def of(cls, roles: StaffRoles) -> RolesOut:
+        return cls(administrator=roles.administrator, coordinator_of=sorted(roles.coordinator_of, key=str))
+
+
+class StaffPersonOut(PersonOut):
+    suspended: bool = Field(description="A suspended account may not sign in and is proposed to nobody")
+
+    @classmethod
+    def staff_view(cls, person: Person, suspended: bool, caller: Principal) -> StaffPersonOut:
+        return cls(**PersonOut.of(person, caller).model_dump(), suspended=suspended)
+
+
+class LookupOut(StaffPersonOut):
+    roles: RolesOut
+
+
+class EnrollmentBrief(BaseModel):
+    id: UUID
+    program_id: UUID
+    role: Role
+    approval: ApprovalState
+    withdrawn: bool
+
+    @classmethod
+    def of(cls, enrollment: Enrollment) -> EnrollmentBrief:
+        return cls(id=enrollment.id, program_id=enrollment.program_id, role=enrollment.role,
+                   approval=enrollment.approval, withdrawn=not enrollment.active)
+
+
+class ListedPersonOut(StaffPersonOut):
+    enrollments: list[EnrollmentBrief]
+
+
+class ConsolePeoplePage(BaseModel):
+    items: list[ListedPersonOut]
+    total: int
+    limit: int
+    offset: int
+
+
+class NameOut(BaseModel):
+    id: UUID
+    display_name: str
+
+
+class NoteIn(Strict):
+    note: Note | None = None
+
+
+class VettingItem(EnrollmentOut):
+    display_name: str
+
+
+class VettingPage(BaseModel):
+    items: list[VettingItem]
+    total: int
+
+
+class InvitationsIn(Strict):
+    program_id: UUID
+    role: Literal["mentor", "mentee"]
+    csv: Annotated[str, MultilineText(262144)] = Field(
+        description="A header `name,email,stage` (any order, any case), then one person a line; 1000 at most")
+
+
+class ProblemOut(BaseModel):
+    field: Literal["name", "email", "stage", "row"]
+    code: str
+
+
+class PreviewRow(BaseModel):
+    line: int
+    name: str | None
+    email: str | None
+    stage: str | None
+    valid: bool
+    problems: list[ProblemOut]
+    already: Literal["invited", "enrolled"] | None
+
+    @classmethod
+    def of(cls, row: InvitationRow) -> PreviewRow:
+        return cls(line=row.line, name=row.name, email=row.email, stage=row.stage, valid=row.valid,
+                   problems=[ProblemOut(field=p.field, code=p.code) for p in row.problems],  # type: ignore[arg-type]
+                   already=row.already)  # type: ignore[arg-type]
+
+
+class PreviewOut(BaseModel):
+    rows: list[PreviewRow]
+    valid: int
+    invalid: int
+
+
+class InvitedOut(BaseModel):
+    invitation_id: UUID
+    person_id: UUID
+    email: str
+    display_name: str
+    preferred_language: str | None
+
+
+class InvitationsOut(BaseModel):
+    invited: list[InvitedOut] = Field(description="Those invited now: the web app emails each")
+    already_invited: int
+    invalid: int
+
+
+class InvitationOut(BaseModel):
+    invitation_id: UUID
+    program_id: UUID
+    role: Role
+    status: InvitationStatus
+
+
+class ProgramInvitationOut(InvitationOut):
+    person_id: UUID
+
+
+class CellOut(BaseModel):
+    value: int | None = Field(description="Null unless shown exactly")
+    shown: Shown
+
+
+class PublishedOut(BaseModel):
+    """A table of counts as it may be shown (`plumbing.disclosure`): counts under the threshold are shown as
+    fewer than it, and others withheld so that no total or difference reveals them."""
+
+    rows: list[str]
+    columns: list[str]
+    cells: list[list[CellOut]]
+    row_totals: list[CellOut]
+    column_totals: list[CellOut]
+    total: CellOut
+    threshold: int
+
+    @classmethod
+    def of(cls, published: Published) -> PublishedOut:
+        return cls.model_validate(asdict(published))
+
+
+class ConsolePartnerOut(PartnerOut):
+    pairing_id: UUID
+
+
+# Staff roles
+
+@router.get("/people/{person_id}/roles")
+async def roles_of(person_id: UUID, caller: Caller, unit: UnitOfWork) -> RolesOut:
+    """The person's staff roles: for the person, the web app (its service token) and administrators."""
+    def authorize(person: Person) -> None:
+        if not (caller.is_person(person.id) or caller.is_admin):
+            raise forbidden("a person's roles are theirs, the web app's and administrators' to read")
+    return RolesOut.of(await console.roles_of(person_id, unit, authorize))
+
+
+@router.put("/people/{person_id}/roles/coordinator/{chapter_id}", status_code=204)
+async def grant_coordinator(person_id: UUID, chapter_id: UUID, caller: Caller, unit: UnitOfWork) -> Response:
+    _require_administrator(caller)
+    await console.grant_coordinator(person_id, chapter_id, caller, unit)
+    return Response(status_code=204)
+
+
+@router.delete("/people/{person_id}/roles/coordinator/{chapter_id}", status_code=204)
+async def revoke_coordinator(person_id: UUID, chapter_id: UUID, caller: Caller, unit: UnitOfWork) -> Response:
+    _require_administrator(caller)
+    await console.revoke_coordinator(person_id, chapter_id, caller, unit)
+    return Response(status_code=204)
+
+
+@router.put("/people/{person_id}/roles/administrator", status_code=204)
+async def grant_administrator(person_id: UUID, caller: Caller, unit: UnitOfWork) -> Response:
+    _require_administrator(caller)
+    await console.grant_administrator(person_id, caller, unit)
+    return Response(status_code=204)
+
+
+@router.delete("/people/{person_id}/roles/administrator", status_code=204, responses=answers(409))
+async def revoke_administrator(person_id: UUID, caller: Caller, unit: UnitOfWork) -> Response:
+    """409 `last_administrator` for the last one: someone must remain able to grant roles."""
+    _require_administrator(caller)
+    await console.revoke_administrator(person_id, caller, unit)
+    return Response(status_code=204)
+
+
+# People
+
+@router.get("/people")
+async def search_people(
+    caller: Caller,
+    unit: UnitOfWork,
+    stage: Annotated[list[TrainingStage], Query()] = [],  # noqa: B006 (FastAPI copies query defaults)
+    role: Role | None = None,
+    program_id: UUID | None = None,
+    approval: Annotated[ApprovalState | None, Query(description="Of a mentor enrollment")] = None,
+    suspended: bool | None = None,
+    q: Annotated[str | None, Text(200), Query(description="Part of a display name or email, any case")] = None,
+    specialty: Specialty | None = None,
+    chapter_id: UUID | None = None,
+    alumni: bool | None = None,
+    limit: Limit = 20,
+    offset: Offset = 0,
+) -> ConsolePeoplePage:
+    """The coordinator's directory (alumni mentors: `alumni=true`), one page at a time, by name, each person with
+    their enrollments; never identity attributes. Audited `people.listed`."""
+    if caller.role == CallerRole.COORDINATOR:
+        chapter_id = caller.chapter_scope(chapter_id)
+        if chapter_id is None:
+            raise forbidden("a coordinator searches their own chapters only, naming one when they have several")
+    elif not caller.is_admin:
+        raise forbidden("only coordinators and administrators search people")
+    query = commands.ConsoleSearch(
+        chapter_ids=None if chapter_id is None else [chapter_id], stages=stage, role=role, program_id=program_id,
+        approval=approval, suspended=suspended, text=q or None, specialty=specialty, is_alumni=alumni, limit=limit,
+        offset=offset)
+    listed, total = await console.search_people(query, caller, unit)
+    items = [ListedPersonOut(**StaffPersonOut.staff_view(item.person, item.suspended, caller).model_dump(),
+                             enrollments=[EnrollmentBrief.of(e) for e in item.enrollments]) for item in listed]
+    return ConsolePeoplePage(items=items, total=total, limit=limit, offset=offset)
+
+
+@router.get("/people/names")
+async def names(
+    caller: Caller,
+    unit: UnitOfWork,
+    ids: Annotated[str, Query(max_length=200 * 37, description="Up to 200 person ids, comma-separated")],
+) -> list[NameOut]:
+    """Display names of these people (a coordinator: those of their chapters only; others are left out)."""
+    try:
+        wanted = list(dict.fromkeys(UUID(part.strip()) for part in ids.split(",") if part.strip()))
+    except ValueError:
+        raise Invalid("person ids, comma-separated", field="ids") from None
+    if len(wanted) > 200:
+        raise Invalid("200 ids at most", field="ids")
+    if caller.is_admin:
+        chapters = None
+    elif caller.role is CallerRole.COORDINATOR:
+        chapters = sorted(caller.chapter_ids)
+    else:
+        raise forbidden("only coordinators and administrators read names in bulk")
+    return [NameOut(id=i, display_name=n) for i, n in await console.names(wanted, chapters, caller, unit)]
+
+
+@router.post("/people/lookup")
+async def find_person_by_email(body: LookupIn, caller: Caller, unit: UnitOfWork) -> LookupOut:
+    """Who holds this address, whatever its case (404 when no one), whether suspended, and their staff roles: for
+    the web app's sign-in by an emailed link. Services only; the address travels in the body, never in a URL."""
+    if caller.role != CallerRole.SERVICE:
+        raise forbidden("only a service finds people by their email address")
+    person, suspended, roles = await console.lookup(body.email, unit)
+    return LookupOut(**StaffPersonOut.staff_view(person, suspended, caller).model_dump(), roles=RolesOut.of(roles))
+
+
+@router.get("/people/{person_id}")
+async def get_person(person_id: UUID, caller: Caller, unit: UnitOfWork) -> StaffPersonOut:
+    """The person (to themself, a coordinator of their chapter, an administrator); a staff look is audited."""
+    person, suspended = await console.view_person(person_id, caller, unit, _self_or_manager(caller))
+    return StaffPersonOut.staff_view(person, suspended, caller)
+
+
+@router.post("/people/{person_id}/suspend", responses=answers(404))
+async def suspend_person(person_id: UUID, body: NoteIn, caller: Caller, unit: UnitOfWork) -> StaffPersonOut:
+    """Suspend the account: `profiles.person_suspended` tells the others (sessions end, no proposals)."""
+    person, suspended = await console.suspend_person(person_id, body.note, datetime.now(UTC), caller, unit,
+                                                     _manager_of_person(caller))
+    return StaffPersonOut.staff_view(person, suspended, caller)
+
+
+@router.post("/people/{person_id}/reinstate", responses=answers(404))
+async def reinstate_person(person_id: UUID, body: NoteIn, caller: Caller, unit: UnitOfWork) -> StaffPersonOut:
+    person, suspended = await console.reinstate_person(person_id, body.note, caller, unit,
+                                                       _manager_of_person(caller))
+    return StaffPersonOut.staff_view(person, suspended, caller)
+
+
+@router.get("/people/{person_id}/partners", responses=answers(404))
+async def partners(person_id: UUID, caller: Caller, unit: UnitOfWork) -> list[ConsolePartnerOut]:
+    """Every partner of the person's active pairings as the partner view shows them, in one call (the person)."""
+    def authorize(person: Person) -> None:
+        if not caller.is_person(person.id):
+            raise forbidden("a person's partners are theirs to see")
+    return [ConsolePartnerOut(**PartnerOut.of(view).model_dump(), pairing_id=pairing)
+            for pairing, view in await console.partners(person_id, unit, authorize)]
+
+
+@router.get("/people/{person_id}/invitations", responses=answers(404))
+async def invitations_of(person_id: UUID, caller: Caller, unit: UnitOfWork) -> list[InvitationOut]:
+    found = await console.invitations_of(person_id, unit, _manager_of_person(caller, self_too=True))
+    return [InvitationOut(invitation_id=i.id, program_id=i.program_id, role=i.role, status=s) for i, s in found]
+
+
+# Vetting
+
+@router.get("/enrollments")
+async def vetting_queue(
+    caller: Caller,
+    unit: UnitOfWork,
+    chapter_id: UUID | None = None,
+    program_id: UUID | None = None,
+    role: Role | None = Role.MENTOR,
+    approval: ApprovalState | None = "pending",
+    limit: Limit = 20,
+    offset: Offset = 0,
+) -> VettingPage:
+    """Enrollments of the people of the caller's chapters (by default: mentors awaiting approval), by name."""
+    query = commands.VettingQueue(_chapters_listed(caller, chapter_id), program_id, role, approval, limit, offset)
+    found, total = await console.vetting_queue(query, unit)
+    return VettingPage(items=[VettingItem(**EnrollmentOut.of(e).model_dump(), display_name=name) for e, name in found],
+                       total=total)
+
+
+@router.post("/enrollments/{enrollment_id}/approve", responses=answers(409))
+async def approve_mentor(enrollment_id: UUID, caller: Caller, unit: UnitOfWork,
+                         body: NoteIn | None = None) -> EnrollmentOut:
+    """Approve a mentor, with an optional note for the audit trail (`mentor.approved`)."""
+    note = body.note if body else None
+    return EnrollmentOut.of(await console.approve_mentor(enrollment_id, note, caller, unit,
+                                                         _vetter(caller)))
+
+
+@router.post("/enrollments/{enrollment_id}/suspend", responses=answers(409))
+async def suspend_mentor(enrollment_id: UUID, caller: Caller, unit: UnitOfWork,
+                         body: NoteIn | None = None) -> EnrollmentOut:
+    """Suspend a mentor's enrollment, with an optional note for the audit trail (`mentor.suspended`)."""
+    note = body.note if body else None
+    return EnrollmentOut.of(await console.suspend_mentor(enrollment_id, note, caller, unit,
+                                                         _vetter(caller)))
+
+
+def _vetter(caller: Principal) -> handlers.Authorize:
+    def authorize(person: Person) -> None:
+        if not (caller.is_admin or caller.coordinates(person.chapter_id)):
+            raise forbidden("only a coordinator of the person's chapter, or an administrator, vets mentors")
+    return authorize
+
+
+# Invitations
+
+@router.post("/invitations/preview", responses=answers(404))
+async def preview_invitations(body: InvitationsIn, caller: Caller, unit: UnitOfWork) -> PreviewOut:
+    """Each row of the file, valid or with what is wrong, and whether its person is already invited or enrolled.
+    Nothing is changed."""
+    rows = await console.preview_invitations(body.program_id, Role(body.role), body.csv, unit,
+                                             _manager_of_program(caller))
+    valid = sum(1 for r in rows if r.valid)
+    return PreviewOut(rows=[PreviewRow.of(r) for r in rows], valid=valid, invalid=len(rows) - valid)
+
+
+@router.post("/invitations", responses=answers(404))
+async def invite(body: InvitationsIn, caller: Caller, unit: UnitOfWork) -> InvitationsOut:
+    """Invite each valid row's person (once per email, program and role: the same file again invites nobody);
+    those unknown become people of the program's chapter. The web app emails each of `invited`."""
+    invited, already, invalid = await console.invite(body.program_id, Role(body.role), body.csv, datetime.now(UTC),
+                                                     caller, unit, _manager_of_program(caller))
+    return InvitationsOut(
+        invited=[InvitedOut(invitation_id=i.invitation.id, person_id=i.person.id, email=i.person.email,
+                            display_name=i.name, preferred_language=i.person.preferred_language) for i in invited],
+        already_invited=already, invalid=invalid)
+
+
+@router.get("/invitations", responses=answers(404))
+async def invitations_to(caller: Caller, unit: UnitOfWork, program_id: UUID,
+                         status: InvitationStatus | None = None) -> list[ProgramInvitationOut]:
+    found = await console.invitations_to(program_id, status, unit, _manager_of_program(caller))
+    return [ProgramInvitationOut(invitation_id=i.id, program_id=i.program_id, role=i.role, status=s,
+                                 person_id=i.person_id) for i, s in found]
+
+
+# Reports
+
+def _report_scope(caller: Principal, chapter_id: UUID | None) -> UUID | None:
+    if caller.is_admin:
+        return chapter_id
+    if caller.role is CallerRole.COORDINATOR:
+        scoped = caller.chapter_scope(chapter_id)
+        if scoped is not None:
+            return scoped
+    raise forbidden("coordinators report on their own chapter; administrators on any, or nationally")
+
+
+@router.get("/reports/people", responses=answers(404))
+async def people_report(caller: Caller, unit: UnitOfWork, chapter_id: UUID | None = None) -> PublishedOut:
+    """Rows: the chapter's programs (no chapter, administrators: each chapter, and `national` for national
+    programs). Columns: `<stage>.<measure>` for each stage a program of the report takes, measures `invited`,
+    `enrolled_mentees`, `enrolled_mentors` (active enrollments; stage: the person's). Small counts suppressed."""
+    return PublishedOut.of(await console.people_report(_report_scope(caller, chapter_id), unit))
+
+
+@router.get("/reports/people.csv", response_class=Response, responses={
+    200: {"content": {"text/csv": {"schema": {"type": "string"}}}, "description": "The report as CSV"},
+    **answers(404)})
+async def people_report_csv(caller: Caller, unit: UnitOfWork, chapter_id: UUID | None = None) -> Response:
+    """The same, as CSV: a suppressed count is `<5` (fewer than the threshold) or empty (withheld). Audited."""
+    published = await console.people_report(_report_scope(caller, chapter_id), unit, exported_by=caller)
+    return Response(content=published_csv(published), media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": 'attachment; filename="people.csv"'})
+
+
+def published_csv(published: Published) -> str:
+    def shown(cell) -> str:
+        if cell.shown is Shown.EXACT:
+            return str(cell.value)
+        return f"<{published.threshold}" if cell.shown is Shown.FEWER_THAN_THRESHOLD else ""
+
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["", *published.columns, "total"])
+    for label, cells, total in zip(published.rows, published.cells, published.row_totals, strict=True):
+        writer.writerow([label, *map(shown, cells), shown(total)])
+    writer.writerow(["total", *map(shown, published.column_totals), shown(published.total)])
+    return out.getvalue()

@@ -1,0 +1,352 @@
+"""Use cases of the console: staff roles, the people of a coordinator's chapters, vetting, suspension, invitations
+and reports. Every privileged action is recorded in the audit trail in its own unit of work (`uow.audit`), naming
+people by id only.
+
+As in `handlers`, who may act is the HTTP layer's to say: a handler takes `authorize`, called once what is acted
+on is known (it refuses by raising, before anything changes), and `caller`, whom the audit trail names.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from mentorship_contracts import IntegrationEvent
+from mentorship_contracts.vocabulary import Role, TrainingStage
+from plumbing.auth import Principal
+from plumbing.auth import Role as CallerRole
+from plumbing.disclosure import Published, publish
+
+from ..adapters import integration_events
+from ..domain import commands
+from ..domain.console import Invitation, InvitationRow, StaffRoles, read_invitations
+from ..domain.model import Enrollment, PartnerView, Person, Program
+from . import handlers
+from .ports import ConsoleUnitOfWorkPort as Uow
+from .ports import InvitationStatus, StaffUnitOfWorkPort
+
+Authorize = handlers.Authorize
+AuthorizeProgram = Callable[[Program], None]
+
+
+# Staff roles
+
+async def roles_of(person_id: UUID, uow: Uow, authorize: Authorize) -> StaffRoles:
+    async with uow:
+        await handlers._person(person_id, uow, authorize)
+        return await uow.staff_roles.get(person_id)
+
+
+async def grant_coordinator(person_id: UUID, chapter_id: UUID, caller: Principal, uow: Uow) -> StaffRoles:
+    async with uow:
+        await handlers._existing(uow.chapters, chapter_id, "chapter_id")
+        return await _change_roles(person_id, lambda roles: roles.grant_coordinator(chapter_id), "role.granted",
+                                   {"role": "coordinator", "chapter_id": str(chapter_id)}, caller, uow,
+                                   chapter_id=chapter_id)
+
+
+async def revoke_coordinator(person_id: UUID, chapter_id: UUID, caller: Principal, uow: Uow) -> StaffRoles:
+    async with uow:
+        return await _change_roles(person_id, lambda roles: roles.revoke_coordinator(chapter_id), "role.revoked",
+                                   {"role": "coordinator", "chapter_id": str(chapter_id)}, caller, uow,
+                                   chapter_id=chapter_id)
+
+
+async def grant_administrator(person_id: UUID, caller: Principal, uow: Uow) -> StaffRoles:
+    async with uow:
+        return await _change_roles(person_id, StaffRoles.grant_administrator, "role.granted",
+                                   {"role": "administrator"}, caller, uow)
+
+
+async def revoke_administrator(person_id: UUID, caller: Principal, uow: Uow) -> StaffRoles:
+    async with uow:
+        administrators = await uow.staff_roles.administrators()
+        return await _change_roles(person_id, lambda roles: roles.revoke_administrator(administrators),
+                                   "role.revoked", {"role": "administrator"}, caller, uow)
+
+
+async def grant_administrator_by_email(email: str, caller: Principal, uow: StaffUnitOfWorkPort) -> UUID:
+    """The first administrator (`python -m profiles grant-administrator <email>`): the person must exist."""
+    async with uow:
+        person_id = await uow.console.person_with_email(email)
+        if person_id is None:
+            raise handlers._no_such_person()
+        await _change_roles(person_id, StaffRoles.grant_administrator, "role.granted", {"role": "administrator"},
+                            caller, uow)
+        return person_id
+
+
+async def _change_roles(person_id: UUID, change: Callable[[StaffRoles], bool], action: str, detail: dict[str, Any],
+                        caller: Principal, uow: StaffUnitOfWorkPort, chapter_id: UUID | None = None
+                        ) -> StaffRoles:
+    """Within an open unit of work: change the roles, announce it if anything changed, audit it, commit."""
+    if not await uow.console.person_exists(person_id):
+        raise handlers._no_such_person()
+    roles = await uow.staff_roles.get(person_id)
+    if change(roles):
+        await uow.staff_roles.save(roles)
+        uow.emit(integration_events.staff_roles_changed(person_id))
+    uow.audit(caller, action, "person", person_id, chapter_id=chapter_id, detail=detail)
+    await uow.commit()
+    return roles
+
+
+# People
+
+@dataclass(frozen=True)
+class Listed:
+    person: Person
+    suspended: bool
+    enrollments: list[Enrollment]
+
+
+def _by_staff(caller: Principal, person_id: UUID | None = None) -> bool:
+    """Whether the caller acts as staff (an audited look), not as the person or a machine."""
+    return caller.role in (CallerRole.COORDINATOR, CallerRole.ADMIN) and not (
+        person_id is not None and caller.is_person(person_id))
+
+
+async def search_people(query: commands.ConsoleSearch, caller: Principal, uow: Uow) -> tuple[list[Listed], int]:
+    async with uow:
+        people, total = await uow.console.search(query)
+        ids = [p.id for p in people]
+        suspended = await uow.suspensions.suspended(ids)
+        enrollments = await uow.console.enrollments_of(ids)
+        if _by_staff(caller):
+            filters = {name: _plain(value) for name, value in vars(query).items()
+                       if value not in (None, []) and name not in ("limit", "offset", "text")}
+            if query.text:
+                filters["text"] = True  # what was searched for may be a name: that it was, not what
+            uow.audit(caller, "people.listed", "chapter", None,
+                      chapter_id=query.chapter_ids[0] if query.chapter_ids and len(query.chapter_ids) == 1 else None,
+                      detail={"filters": filters, "count": len(people)})
+        await uow.commit()
+        return [Listed(p, p.id in suspended, enrollments.get(p.id, [])) for p in people], total
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value if isinstance(value, bool | int) else str(value)
+
+
+async def view_person(person_id: UUID, caller: Principal, uow: Uow, authorize: Authorize) -> tuple[Person, bool]:
+    """The person and whether they are suspended; a coordinator's or administrator's look is audited."""
+    async with uow:
+        person = await handlers._person(person_id, uow, authorize)
+        suspended = person.id in await uow.suspensions.suspended([person.id])
+        if _by_staff(caller, person_id):
+            uow.audit(caller, "person.viewed", "person", person_id, chapter_id=person.chapter_id)
+        await uow.commit()
+        return person, suspended
+
+
+async def lookup(email: str, uow: Uow) -> tuple[Person, bool, StaffRoles]:
+    """Who holds the address, whether suspended, and their roles: the web app's sign-in in one call."""
+    async with uow:
+        person = await uow.people.with_email(email)
+        if person is None:
+            raise handlers._no_such_person()
+        suspended = person.id in await uow.suspensions.suspended([person.id])
+        return person, suspended, await uow.staff_roles.get(person.id)
+
+
+async def names(person_ids: list[UUID], chapter_ids: list[UUID] | None, caller: Principal,
+                uow: Uow) -> list[tuple[UUID, str]]:
+    async with uow:
+        found = await uow.console.names(person_ids, chapter_ids)
+        if _by_staff(caller):
+            uow.audit(caller, "people.listed", "person", None, detail={"count": len(found), "names": True})
+        await uow.commit()
+        return found
+
+
+async def suspend_person(person_id: UUID, note: str | None, at: datetime, caller: Principal, uow: Uow,
+                         authorize: Authorize) -> tuple[Person, bool]:
+    return await _suspension(person_id, note, caller, uow, authorize, suspend=True, at=at)
+
+
+async def reinstate_person(person_id: UUID, note: str | None, caller: Principal, uow: Uow,
+                           authorize: Authorize) -> tuple[Person, bool]:
+    return await _suspension(person_id, note, caller, uow, authorize, suspend=False)
+
+
+async def _suspension(person_id: UUID, note: str | None, caller: Principal, uow: Uow, authorize: Authorize, *,
+                      suspend: bool, at: datetime | None = None) -> tuple[Person, bool]:
+    async with uow:
+        person = await handlers._person(person_id, uow, authorize, lock=True)
+        if suspend:
+            assert at is not None
+            if await uow.suspensions.suspend(person_id, at):
+                uow.emit(integration_events.person_suspended(person_id))
+        elif await uow.suspensions.reinstate(person_id):
+            uow.emit(integration_events.person_reinstated(person_id))
+        uow.audit(caller, "person.suspended" if suspend else "person.reinstated", "person", person_id,
+                  chapter_id=person.chapter_id, detail={"note": note} if note else {})
+        await uow.commit()
+        return person, suspend
+
+
+async def partners(person_id: UUID, uow: Uow, authorize: Authorize) -> list[tuple[UUID, PartnerView]]:
+    """Every partner of the person's active pairings, as the partner view shows them: one call for a dashboard."""
+    async with uow:
+        await handlers._person(person_id, uow, authorize)
+        views = []
+        for pairing_id, partner_id in await uow.console.partners_of(person_id):
+            partner = await uow.people.get(partner_id)
+            if partner is not None:
+                views.append((pairing_id, partner.as_seen_by_partner()))
+        return views
+
+
+# Vetting
+
+async def vetting_queue(query: commands.VettingQueue, uow: Uow) -> tuple[list[tuple[Enrollment, str]], int]:
+    async with uow:
+        return await uow.console.vetting_queue(query)
+
+
+async def approve_mentor(enrollment_id: UUID, note: str | None, caller: Principal, uow: Uow,
+                         authorize: Authorize) -> Enrollment:
+    return await _vet(enrollment_id, Enrollment.approve, integration_events.mentor_approved, "mentor.approved",
+                      note, caller, uow, authorize)
+
+
+async def suspend_mentor(enrollment_id: UUID, note: str | None, caller: Principal, uow: Uow,
+                         authorize: Authorize) -> Enrollment:
+    return await _vet(enrollment_id, Enrollment.suspend, integration_events.mentor_suspended, "mentor.suspended",
+                      note, caller, uow, authorize)
+
+
+async def _vet(enrollment_id: UUID, act: Callable[[Enrollment], None],
+               announce: Callable[[Enrollment], IntegrationEvent], action: str, note: str | None,
+               caller: Principal, uow: Uow, authorize: Authorize) -> Enrollment:
+    async with uow:
+        enrollment, person = await handlers._enrollment(enrollment_id, uow, authorize, lock=True)
+        act(enrollment)
+        await uow.enrollments.save(enrollment)
+        uow.emit(announce(enrollment))
+        uow.audit(caller, action, "enrollment", enrollment.id, chapter_id=person.chapter_id,
+                  detail={"person_id": str(person.id), "program_id": str(enrollment.program_id),
+                          **({"note": note} if note else {})})
+        await uow.commit()
+        return enrollment
+
+
+# Invitations
+
+async def preview_invitations(program_id: UUID, role: Role, text: str, uow: Uow,
+                              authorize: AuthorizeProgram) -> list[InvitationRow]:
+    async with uow:
+        program = await handlers._existing(uow.programs, program_id, "program_id")
+        authorize(program)
+        rows = read_invitations(text, program, role)
+        for row in rows:
+            if row.valid and row.email is not None:
+                row.already = await _already(row.email, program, role, uow)
+        return rows
+
+
+async def _already(email: str, program: Program, role: Role, uow: Uow) -> str | None:
+    person_id = await uow.console.person_with_email(email)
+    if person_id is None:
+        return None
+    if await uow.console.enrolled_in(person_id, program.id, role):
+        return "enrolled"
+    return "invited" if await uow.invitations.held(person_id, program.id, role) else None
+
+
+@dataclass(frozen=True)
+class Invited:
+    invitation: Invitation
+    person: Person
+    name: str  # as the file gives it
+
+
+async def invite(program_id: UUID, role: Role, text: str, at: datetime, caller: Principal, uow: Uow,
+                 authorize: AuthorizeProgram) -> tuple[list[Invited], int, int]:
+    """Invite every valid row's person (registering those unknown): the invited, how many were already invited
+    or enrolled, how many rows were invalid. The same file again invites nobody twice."""
+    async with uow:
+        program = await handlers._existing(uow.programs, program_id, "program_id")
+        authorize(program)
+        rows = read_invitations(text, program, role)
+        invited: list[Invited] = []
+        already = 0
+        timezone = "UTC"
+        if program.chapter_id is not None:
+            chapter = await uow.chapters.get(program.chapter_id)
+            timezone = chapter.timezone if chapter else timezone
+        for row in (r for r in rows if r.valid):
+            assert row.email is not None and row.name is not None
+            person = await uow.people.with_email(row.email)
+            if person is None:
+                person = Person.register(display_name=row.name, email=row.email, stage=row.training_stage,
+                                         chapter_id=program.chapter_id, timezone=timezone)
+                await uow.people.save(person)
+                uow.emit(*integration_events.person_registered(person))
+            elif await uow.console.enrolled_in(person.id, program.id, role):
+                already += 1
+                continue
+            invitation = Invitation.issue(person.id, program, role, row.training_stage, at)
+            if not await uow.invitations.save(invitation):
+                already += 1
+                continue
+            uow.emit(integration_events.person_invited(invitation))
+            invited.append(Invited(invitation, person, row.name))
+        invalid = sum(1 for r in rows if not r.valid)
+        uow.audit(caller, "people.invited", "program", program.id, chapter_id=program.chapter_id,
+                  detail={"role": role.value, "invited": len(invited), "already_invited": already,
+                          "invalid": invalid})
+        await uow.commit()
+        return invited, already, invalid
+
+
+async def invitations_of(person_id: UUID, uow: Uow, authorize: Authorize
+                         ) -> list[tuple[Invitation, InvitationStatus]]:
+    async with uow:
+        await handlers._person(person_id, uow, authorize)
+        return await uow.invitations.listed(person_id=person_id)
+
+
+async def invitations_to(program_id: UUID, status: InvitationStatus | None, uow: Uow,
+                         authorize: AuthorizeProgram) -> list[tuple[Invitation, InvitationStatus]]:
+    async with uow:
+        program = await handlers._existing(uow.programs, program_id, "program_id")
+        authorize(program)
+        return await uow.invitations.listed(program_id=program_id, status=status)
+
+
+# Reports
+
+MEASURES = ("invited", "enrolled_mentees", "enrolled_mentors")
+
+
+async def people_report(chapter_id: UUID | None, uow: Uow, *, exported_by: Principal | None = None) -> Published:
+    """Rows: the chapter's programs (national: each chapter, and "national" for national programs); columns:
+    `<stage>.<measure>` for each stage a program of the report takes, measures as in `MEASURES`. Suppressed by
+    `plumbing.disclosure`. An export (`exported_by`) is audited."""
+    async with uow:
+        if chapter_id is not None:
+            await handlers._existing(uow.chapters, chapter_id, "chapter_id")
+            programs = await uow.programs.list(chapter_id)
+            programs = [p for p in programs if p.chapter_id == chapter_id]
+            rows = [str(p.id) for p in programs]
+        else:
+            programs = await uow.programs.list()
+            rows = [str(c.id) for c in await uow.chapters.list()] + ["national"]
+        taken = {s for p in programs for s in (*p.mentee_stages, *p.mentor_stages)}
+        stages = [s for s in TrainingStage if s in taken]
+        columns = [f"{stage.value}.{measure}" for stage in stages for measure in MEASURES]
+        counts = [[0] * len(columns) for _ in rows]
+        row_of, column_of = {r: i for i, r in enumerate(rows)}, {c: i for i, c in enumerate(columns)}
+        for row, stage, measure, count in await uow.console.people_counts(chapter_id, national=chapter_id is None):
+            if row in row_of and f"{stage}.{measure}" in column_of:
+                counts[row_of[row]][column_of[f"{stage}.{measure}"]] += count
+        if exported_by is not None:
+            uow.audit(exported_by, "report.exported", "report", "people", chapter_id=chapter_id)
+            await uow.commit()
+        return publish(rows, columns, counts)

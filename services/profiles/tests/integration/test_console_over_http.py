@@ -1,0 +1,250 @@
+"""The console's API over HTTP on the real database and broker: searching people, staff roles and the first
+administrator's command, invitations from a file, suspension, names and the people report."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from uuid import uuid4
+
+import pytest
+from plumbing.auth import Role
+
+from .conftest import Profiles
+
+
+@pytest.fixture
+async def chapter(profiles: Profiles):
+    """A chapter of its own, with a program that vets mentors, for each test."""
+    async with profiles.client() as admin:
+        chapter = (await admin.post("/v1/chapters", json={"name": f"C{uuid4().hex[:6]}"})).json()["id"]
+        program = (await admin.post("/v1/programs", json={
+            "name": "Into Residency", "chapter_id": chapter, "mentee_stages": ["medical_student_3"],
+            "mentor_stages": ["resident", "fellow"], "mentor_approval_required": True})).json()["id"]
+    return {"id": chapter, "program": program}
+
+
+async def register(admin, chapter: str, name: str, stage: str = "resident", email: str | None = None) -> dict:
+    response = await admin.post("/v1/people", json={
+        "display_name": name, "email": email or f"{uuid4().hex}@example.org", "stage": stage, "chapter_id": chapter})
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+async def audited(profiles: Profiles, action: str, **matching) -> list[dict]:
+    """The trail's entries of `action` with these fields, read as an administrator, page by page."""
+    entries, after = [], 0
+    async with profiles.client() as admin:
+        while after is not None:
+            page = (await admin.get("/v1/audit", params={"action": action, "limit": 500, "after": after})).json()
+            entries += page["entries"]
+            after = page["next_after"]
+    return [e for e in entries if all(e.get(k) == v for k, v in matching.items())]
+
+
+async def test_a_coordinator_searches_their_chapter_by_role_program_approval_suspension_and_text(profiles, chapter):
+    async with profiles.client() as admin:
+        mentor = await register(admin, chapter["id"], "Dr. Zed Quintero", email=f"zq.{uuid4().hex}@Example.org")
+        mentee = await register(admin, chapter["id"], "Ada Mentee", stage="medical_student_3")
+        other = await register(admin, chapter["id"], "Bo Nobody")
+        for person, role in ((mentor, "mentor"), (mentee, "mentee")):
+            assert (await admin.post("/v1/enrollments", json={
+                "person_id": person["id"], "program_id": chapter["program"], "role": role})).status_code == 201
+        await admin.post(f"/v1/people/{other['id']}/suspend", json={"note": "asked to leave"})
+    coordinator_id = uuid4()
+    async with profiles.client(Role.COORDINATOR, chapter_id=chapter["id"], person_id=coordinator_id) as coordinator:
+        async def ids(**filters) -> list[str]:
+            found = await coordinator.get("/v1/people", params={"chapter_id": chapter["id"], **filters})
+            assert found.status_code == 200, found.text
+            return [p["id"] for p in found.json()["items"]]
+
+        assert await ids() == [mentee["id"], other["id"], mentor["id"]]  # by name
+        assert await ids(role="mentor") == [mentor["id"]]
+        assert await ids(program_id=chapter["program"], role="mentee") == [mentee["id"]]
+        assert await ids(approval="pending") == [mentor["id"]]
+        assert await ids(suspended="true") == [other["id"]]
+        assert await ids(suspended="false") == [mentee["id"], mentor["id"]]
+        assert await ids(q="QUINTERO") == [mentor["id"]]
+        assert await ids(q="zq.") == [mentor["id"]]  # an email, whatever its case
+        assert await ids(q="%") == []  # literally, not a wildcard
+        listed = (await coordinator.get("/v1/people", params={"role": "mentor"})).json()["items"][0]
+    assert listed["enrollments"] == [{"id": listed["enrollments"][0]["id"], "program_id": chapter["program"],
+                                      "role": "mentor", "approval": "pending", "withdrawn": False}]
+    assert listed["suspended"] is False and "identity" not in listed
+    trail = await audited(profiles, "people.listed", actor=str(coordinator_id))
+    assert len(trail) == 10 and trail[0]["chapter_id"] == chapter["id"]
+    assert {"role": "mentor", "chapter_ids": [chapter["id"]]}.items() <= trail[1]["detail"]["filters"].items()
+
+
+async def test_a_coordinator_reads_the_names_of_their_chapters_people_only(profiles, chapter):
+    async with profiles.client() as admin:
+        ours = await register(admin, chapter["id"], "Ours")
+        elsewhere = (await admin.post("/v1/chapters", json={"name": "Elsewhere"})).json()["id"]
+        theirs = await register(admin, elsewhere, "Theirs")
+        both = f"{ours['id']},{theirs['id']},{uuid4()}"
+        assert (await admin.get("/v1/people/names", params={"ids": both})).json() == [
+            {"id": ours["id"], "display_name": "Ours"}, {"id": theirs["id"], "display_name": "Theirs"}]
+        assert (await admin.get("/v1/people/names", params={"ids": "not-an-id"})).status_code == 422
+    async with profiles.client(Role.COORDINATOR, chapter_id=chapter["id"]) as coordinator:
+        assert (await coordinator.get("/v1/people/names", params={"ids": both})).json() == [
+            {"id": ours["id"], "display_name": "Ours"}]
+        assert (await coordinator.get(f"/v1/people/{theirs['id']}/invitations")).status_code == 404
+
+
+async def test_granted_roles_show_in_the_sign_in_lookup_and_are_announced(profiles, chapter, published):
+    email = f"staff.{uuid4().hex}@example.org"
+    async with profiles.client() as admin:
+        staff = await register(admin, chapter["id"], "Staff", email=email)
+        assert (await admin.put(f"/v1/people/{staff['id']}/roles/coordinator/{chapter['id']}")).status_code == 204
+        assert (await admin.put(f"/v1/people/{staff['id']}/roles/coordinator/{uuid4()}")).status_code == 404
+    async with profiles.client(Role.SERVICE, subject="web") as web:
+        found = (await web.post("/v1/people/lookup", json={"email": email.upper()})).json()
+        assert found["roles"] == {"administrator": False, "coordinator_of": [chapter["id"]]}
+        assert found["suspended"] is False
+        assert (await web.get(f"/v1/people/{staff['id']}/roles")).json() == found["roles"]
+    await published.wait_for("profiles.staff_roles_changed", person_id=staff["id"])
+    async with profiles.client() as admin:
+        assert (await admin.delete(f"/v1/people/{staff['id']}/roles/coordinator/{chapter['id']}")).status_code == 204
+        assert (await admin.get(f"/v1/people/{staff['id']}/roles")).json() == {
+            "administrator": False, "coordinator_of": []}
+    assert [e["detail"] for e in await audited(profiles, "role.revoked", subject_id=staff["id"])] == [
+        {"role": "coordinator", "chapter_id": chapter["id"]}]
+
+
+async def test_the_first_administrator_is_granted_by_command_and_the_last_one_cannot_be_revoked(profiles, chapter):
+    email = f"first.admin.{uuid4().hex}@example.org"
+    async with profiles.client() as admin:
+        first = await register(admin, chapter["id"], "First Admin", email=email)
+    # The platform's own administrators are none but the one the command names (other tests granted some).
+    await profiles.query("DELETE FROM administrators")
+    command = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "profiles", "grant-administrator", email.upper(),
+        env={**os.environ, "DATABASE_URL": profiles.database_url},
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    out, err = await command.communicate()
+    assert command.returncode == 0, err.decode()
+    assert first["id"] in out.decode()
+    async with profiles.client() as admin:
+        assert (await admin.get(f"/v1/people/{first['id']}/roles")).json()["administrator"] is True
+        refused = await admin.delete(f"/v1/people/{first['id']}/roles/administrator")
+        assert (refused.status_code, refused.json()["error"]["code"]) == (409, "last_administrator")
+        second = await register(admin, chapter["id"], "Second Admin")
+        assert (await admin.put(f"/v1/people/{second['id']}/roles/administrator")).status_code == 204
+        assert (await admin.delete(f"/v1/people/{first['id']}/roles/administrator")).status_code == 204
+    [entry] = await audited(profiles, "role.granted", subject_id=first["id"])
+    assert entry["actor"] == "operator:command-line"
+
+
+async def test_the_command_names_no_one_who_is_not_registered(profiles):
+    command = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "profiles", "grant-administrator", f"{uuid4().hex}@example.org",
+        env={**os.environ, "DATABASE_URL": profiles.database_url},
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    _, err = await command.communicate()
+    assert command.returncode == 1 and "no one is registered" in err.decode()
+
+
+async def test_the_same_file_uploaded_again_invites_nobody_twice(profiles, chapter, published):
+    tag = uuid4().hex[:8]
+    text = (f"Stage,Name,Email\nresident,Rae Resident,rae.{tag}@example.org\nfellow,Fen Fellow,fen.{tag}@example.org\n"
+            f"medical_student_3,Too Junior,junior.{tag}@example.org\nresident,No Address,\n")
+    body = {"program_id": chapter["program"], "role": "mentor", "csv": text}
+    async with profiles.client(Role.COORDINATOR, chapter_id=chapter["id"]) as coordinator:
+        preview = (await coordinator.post("/v1/invitations/preview", json=body)).json()
+        assert (preview["valid"], preview["invalid"]) == (2, 2)
+        assert [r["problems"] for r in preview["rows"]] == [
+            [], [], [{"field": "stage", "code": "stage_not_eligible"}], [{"field": "email", "code": "required"}]]
+        first = (await coordinator.post("/v1/invitations", json=body)).json()
+        again = (await coordinator.post("/v1/invitations", json=body)).json()
+        preview_again = (await coordinator.post("/v1/invitations/preview", json=body)).json()
+        listed = (await coordinator.get("/v1/invitations", params={"program_id": chapter["program"]})).json()
+    assert [i["display_name"] for i in first["invited"]] == ["Rae Resident", "Fen Fellow"]
+    assert (first["already_invited"], first["invalid"]) == (0, 2)
+    assert (again["invited"], again["already_invited"]) == ([], 2)
+    assert [r["already"] for r in preview_again["rows"]] == ["invited", "invited", None, None]
+    assert {i["person_id"] for i in listed} == {i["person_id"] for i in first["invited"]}
+    assert {i["status"] for i in listed} == {"pending"}
+    rae = first["invited"][0]
+    await published.wait_for("profiles.person_invited", person_id=rae["person_id"], program_id=chapter["program"])
+    await published.wait_for("profiles.person_registered", person_id=rae["person_id"])
+    async with profiles.client(Role.PARTICIPANT, person_id=rae["person_id"]) as as_rae:
+        assert (await as_rae.post("/v1/enrollments", json={
+            "person_id": rae["person_id"], "program_id": chapter["program"], "role": "mentor"})).status_code == 201
+        assert [i["status"] for i in (await as_rae.get(f"/v1/people/{rae['person_id']}/invitations")).json()] == [
+            "accepted"]
+
+
+async def test_a_suspended_person_is_still_found_at_sign_in_saying_so(profiles, chapter, published):
+    email = f"{uuid4().hex}@example.org"
+    async with profiles.client() as admin:
+        person = await register(admin, chapter["id"], "Suspended", email=email)
+    async with profiles.client(Role.COORDINATOR, chapter_id=chapter["id"]) as coordinator:
+        suspended = await coordinator.post(f"/v1/people/{person['id']}/suspend", json={"note": "conduct"})
+        assert (suspended.status_code, suspended.json()["suspended"]) == (200, True)
+    async with profiles.client(Role.SERVICE, subject="web") as web:
+        assert (await web.post("/v1/people/lookup", json={"email": email})).json()["suspended"] is True
+    await published.wait_for("profiles.person_suspended", person_id=person["id"])
+    [entry] = await audited(profiles, "person.suspended", subject_id=person["id"])
+    assert entry["detail"] == {"note": "conduct"} and entry["chapter_id"] == chapter["id"]
+    async with profiles.client(Role.COORDINATOR, chapter_id=chapter["id"]) as coordinator:
+        assert (await coordinator.post(f"/v1/people/{person['id']}/reinstate", json={})).json()["suspended"] is False
+    await published.wait_for("profiles.person_reinstated", person_id=person["id"])
+
+
+async def test_the_vetting_queue_lists_mentors_awaiting_approval_by_name_and_approval_takes_a_note(profiles, chapter):
+    async with profiles.client() as admin:
+        mentor = await register(admin, chapter["id"], "Waiting Mentor")
+        enrollment = (await admin.post("/v1/enrollments", json={
+            "person_id": mentor["id"], "program_id": chapter["program"], "role": "mentor"})).json()
+    async with profiles.client(Role.COORDINATOR, chapter_id=chapter["id"]) as coordinator:
+        queue = (await coordinator.get("/v1/enrollments", params={"program_id": chapter["program"]})).json()
+        assert [(i["id"], i["display_name"]) for i in queue["items"]] == [(enrollment["id"], "Waiting Mentor")]
+        assert queue["total"] == 1
+        approved = await coordinator.post(f"/v1/enrollments/{enrollment['id']}/approve", json={"note": "checked"})
+        assert approved.json()["approval"] == "approved"
+        assert (await coordinator.get("/v1/enrollments", params={"program_id": chapter["program"]})).json()[
+            "total"] == 0
+    [entry] = await audited(profiles, "mentor.approved", subject_id=enrollment["id"])
+    assert entry["detail"]["note"] == "checked"
+
+
+async def test_a_mentor_pauses_their_enrollment(profiles, chapter, published):
+    async with profiles.client() as admin:
+        mentor = await register(admin, chapter["id"], "Pausing Mentor")
+        enrollment = (await admin.post("/v1/enrollments", json={
+            "person_id": mentor["id"], "program_id": chapter["program"], "role": "mentor"})).json()
+    async with profiles.client(Role.PARTICIPANT, person_id=mentor["id"]) as as_mentor:
+        paused = await as_mentor.patch(f"/v1/enrollments/{enrollment['id']}", json={"paused": True})
+        assert (paused.status_code, paused.json()["paused"]) == (200, True)
+        assert (await as_mentor.patch(f"/v1/enrollments/{enrollment['id']}", json={"paused": None})).status_code == 422
+    event = await published.wait_for("profiles.enrollment_changed", enrollment_id=enrollment["id"])
+    assert (event["schema_version"], event["paused"], event["changed_fields"]) == (4, True, ["paused"])
+
+
+async def test_the_people_report_shows_small_counts_as_fewer_than_five(profiles, chapter):
+    async with profiles.client() as admin:
+        for n in range(6):
+            person = await register(admin, chapter["id"], f"Mentor {n}")
+            await admin.post("/v1/enrollments", json={
+                "person_id": person["id"], "program_id": chapter["program"], "role": "mentor"})
+        fellow = await register(admin, chapter["id"], "A Fellow", stage="fellow")
+        await admin.post("/v1/enrollments", json={
+            "person_id": fellow["id"], "program_id": chapter["program"], "role": "mentor"})
+    async with profiles.client(Role.COORDINATOR, chapter_id=chapter["id"]) as coordinator:
+        report = (await coordinator.get("/v1/reports/people", params={"chapter_id": chapter["id"]})).json()
+        exported = await coordinator.get("/v1/reports/people.csv")
+    assert report["rows"] == [chapter["program"]] and report["threshold"] == 5
+    cells = dict(zip(report["columns"], report["cells"][0], strict=True))
+    assert cells["fellow.enrolled_mentors"] == {"value": None, "shown": "fewer_than_threshold"}
+    assert cells["medical_student_3.enrolled_mentees"] == {"value": 0, "shown": "exact"}
+    # How much else is withheld is plumbing.disclosure's to decide; what is shown never gives the one fellow away.
+    shown = [c["value"] for c in [*report["cells"][0], *report["row_totals"], *report["column_totals"],
+                                  report["total"]] if c["shown"] == "exact"]
+    assert 1 not in shown and not ({6, 7} <= set(shown))
+    assert exported.headers["content-type"].startswith("text/csv")
+    header, row, _ = exported.text.splitlines()
+    assert header.split(",")[1:4] == ["medical_student_3.invited", "medical_student_3.enrolled_mentees",
+                                      "medical_student_3.enrolled_mentors"]
+    assert "<5" in row.split(",")
+    assert await audited(profiles, "report.exported", chapter_id=chapter["id"])

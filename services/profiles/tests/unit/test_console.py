@@ -1,0 +1,320 @@
+"""The console's use cases (staff roles, suspension, vetting with notes, invitations from a file, a mentor's
+pause), with an in-memory unit of work."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from uuid import UUID, uuid4
+
+import pytest
+from mentorship_contracts import profiles as contract
+from mentorship_contracts.vocabulary import Role
+from mentorship_contracts.vocabulary import TrainingStage as S
+from plumbing.auth import Principal
+from plumbing.auth import Role as CallerRole
+from plumbing.errors import Invalid, NotFound
+from plumbing.testing import FakeUnitOfWork
+from profiles.domain import commands
+from profiles.domain.console import Invitation, LastAdministrator, StaffRoles, read_invitations
+from profiles.service_layer import console, handlers
+
+from .conftest import (
+    FakeChapters,
+    FakeEmailChanges,
+    FakeEnrollments,
+    FakePartnerships,
+    FakePeople,
+    FakePrograms,
+    anyone,
+)
+
+NOW = datetime(2026, 11, 30, 12, tzinfo=UTC)
+ADMINISTRATOR = Principal(subject="admin", role=CallerRole.ADMIN, person_id=uuid4())
+
+
+class FakeStaffRoles:
+    def __init__(self) -> None:
+        self.items: dict[UUID, StaffRoles] = {}
+
+    async def get(self, person_id: UUID, /) -> StaffRoles:
+        held = self.items.get(person_id)
+        return StaffRoles(person_id, held.administrator, set(held.coordinator_of)) if held else StaffRoles(person_id)
+
+    async def save(self, roles: StaffRoles) -> None:
+        self.items[roles.person_id] = StaffRoles(roles.person_id, roles.administrator, set(roles.coordinator_of))
+
+    async def administrators(self) -> int:
+        return sum(1 for roles in self.items.values() if roles.administrator)
+
+
+class FakeSuspensions:
+    def __init__(self) -> None:
+        self.people: set[UUID] = set()
+
+    async def suspended(self, person_ids: list[UUID]) -> set[UUID]:
+        return self.people & set(person_ids)
+
+    async def suspend(self, person_id: UUID, at: datetime) -> bool:
+        held = person_id in self.people
+        self.people.add(person_id)
+        return not held
+
+    async def reinstate(self, person_id: UUID) -> bool:
+        held = person_id in self.people
+        self.people.discard(person_id)
+        return held
+
+
+class FakeInvitations:
+    def __init__(self, enrollments: Callable[[], FakeEnrollments]) -> None:
+        self.items: dict[tuple[UUID, UUID, Role], Invitation] = {}
+        self._enrollments = enrollments  # a function: the unit of work restores repositories by copying their state
+
+    async def save(self, invitation: Invitation) -> bool:
+        key = (invitation.person_id, invitation.program_id, invitation.role)
+        if key in self.items:
+            return False
+        self.items[key] = invitation
+        return True
+
+    def _status(self, invitation: Invitation) -> str:
+        accepted = any((e.person_id, e.program_id, e.role) == (invitation.person_id, invitation.program_id,
+                                                                 invitation.role)
+                       for e in self._enrollments().items.values())
+        return "accepted" if accepted else "pending"
+
+    async def held(self, person_id: UUID, program_id: UUID, role: Role):
+        invitation = self.items.get((person_id, program_id, role))
+        return self._status(invitation) if invitation else None
+
+    async def listed(self, *, person_id=None, program_id=None, status=None):
+        return [(i, self._status(i)) for i in self.items.values()
+                if person_id in (None, i.person_id) and program_id in (None, i.program_id)
+                and status in (None, self._status(i))]
+
+
+class FakeConsoleQueries:
+    """The few questions the handlers here ask beyond one aggregate (searching is the database's: integration)."""
+
+    def __init__(self, uow: Callable[[], FakeUnitOfWork]) -> None:
+        self._uow = uow  # a function: the unit of work restores repositories by copying their state
+
+    async def person_with_email(self, email: str) -> UUID | None:
+        person = await self._uow().people.with_email(email)
+        return person.id if person else None
+
+    async def person_exists(self, person_id: UUID) -> bool:
+        return person_id in self._uow().people.items
+
+    async def enrolled_in(self, person_id: UUID, program_id: UUID, role: Role) -> bool:
+        return any((e.person_id, e.program_id, e.role) == (person_id, program_id, role)
+                   for e in self._uow().enrollments.items.values())
+
+
+@pytest.fixture
+def uow() -> FakeUnitOfWork:
+    unit = FakeUnitOfWork(chapters=FakeChapters(), programs=FakePrograms(), people=FakePeople(),
+                          enrollments=FakeEnrollments(), partnerships=FakePartnerships(),
+                          email_changes=FakeEmailChanges(), staff_roles=FakeStaffRoles(), suspensions=FakeSuspensions(),
+                          invitations=FakeInvitations(lambda: unit.enrollments),
+                          console=FakeConsoleQueries(lambda: unit))
+    return unit
+
+
+def coordinator_of(chapter_id: UUID) -> Principal:
+    return Principal(subject="coordinator", role=CallerRole.COORDINATOR, person_id=uuid4(),
+                     chapter_ids=frozenset({chapter_id}))
+
+
+# Staff roles
+
+def test_granting_a_role_twice_changes_nothing_the_second_time():
+    roles = StaffRoles(uuid4())
+    chapter = uuid4()
+    assert roles.grant_coordinator(chapter) is True
+    assert roles.grant_coordinator(chapter) is False
+    assert roles.coordinator_of == {chapter}
+
+
+def test_the_last_administrator_keeps_the_role():
+    roles = StaffRoles(uuid4(), administrator=True)
+    with pytest.raises(LastAdministrator) as refused:
+        roles.revoke_administrator(administrators=1)
+    assert refused.value.code == "last_administrator"
+    assert roles.revoke_administrator(administrators=2) is True and not roles.administrator
+
+
+async def test_an_administrator_grants_a_coordinator_role_which_is_announced_and_audited(uow, register, chapter):
+    person = await register()
+    await console.grant_coordinator(person.id, chapter.id, ADMINISTRATOR, uow)
+    assert (await uow.staff_roles.get(person.id)).coordinator_of == {chapter.id}
+    assert uow.published[-1] == contract.StaffRolesChanged(person_id=person.id, event_id=uow.published[-1].event_id,
+                                                           occurred_at=uow.published[-1].occurred_at)
+    entry = uow.audited[-1]
+    assert (entry.action, entry.subject_id, entry.chapter_id, entry.actor) == (
+        "role.granted", str(person.id), chapter.id, str(ADMINISTRATOR.person_id))
+
+
+async def test_granting_a_role_already_held_announces_nothing(uow, register, chapter):
+    person = await register()
+    await console.grant_coordinator(person.id, chapter.id, ADMINISTRATOR, uow)
+    announced = len(uow.published)
+    await console.grant_coordinator(person.id, chapter.id, ADMINISTRATOR, uow)
+    assert len(uow.published) == announced
+
+
+async def test_revoking_the_last_administrator_is_refused_and_leaves_no_trace(uow, register):
+    person = await register()
+    await console.grant_administrator(person.id, ADMINISTRATOR, uow)
+    audited = len(uow.audited)
+    with pytest.raises(LastAdministrator):
+        await console.revoke_administrator(person.id, ADMINISTRATOR, uow)
+    assert (await uow.staff_roles.get(person.id)).administrator
+    assert len(uow.audited) == audited
+
+
+async def test_a_role_is_granted_to_people_who_exist_only(uow, chapter):
+    with pytest.raises(NotFound):
+        await console.grant_coordinator(uuid4(), chapter.id, ADMINISTRATOR, uow)
+    with pytest.raises(NotFound):
+        await console.grant_administrator_by_email("nobody@example.org", ADMINISTRATOR, uow)
+
+
+async def test_the_first_administrator_is_named_by_email(uow, register):
+    person = await register(email="First.Admin@example.org")
+    assert await console.grant_administrator_by_email("first.admin@example.org", ADMINISTRATOR, uow) == person.id
+    assert (await uow.staff_roles.get(person.id)).administrator
+
+
+# Suspension, vetting, looking at a person
+
+async def test_a_suspended_person_is_announced_with_the_note_in_the_audit_trail_only(uow, register, chapter):
+    person = await register()
+    coordinator = coordinator_of(chapter.id)
+    _, suspended = await console.suspend_person(person.id, "left the program", NOW, coordinator, uow, anyone)
+    assert suspended and person.id in uow.suspensions.people
+    assert isinstance(uow.published[-1], contract.PersonSuspended)
+    assert b"left the program" not in uow.published[-1].to_json()
+    assert (uow.audited[-1].action, uow.audited[-1].detail) == ("person.suspended", {"note": "left the program"})
+    _, suspended = await console.reinstate_person(person.id, None, coordinator, uow, anyone)
+    assert not suspended and isinstance(uow.published[-1], contract.PersonReinstated)
+    assert uow.audited[-1].action == "person.reinstated"
+
+
+async def test_a_refused_caller_suspends_no_one_and_leaves_no_trace(uow, register, chapter):
+    person = await register()
+
+    def refuse(_):
+        raise NotFound("no such person", field="person_id")
+
+    with pytest.raises(NotFound):
+        await console.suspend_person(person.id, None, NOW, coordinator_of(uuid4()), uow, refuse)
+    assert uow.suspensions.people == set() and uow.audited == []
+
+
+async def test_approving_a_mentor_records_the_note_against_the_enrollment(uow, register, vetted_program, chapter):
+    mentor = await register(S.RESIDENT)
+    enrollment = await handlers.enroll(commands.Enroll(mentor.id, vetted_program.id, Role.MENTOR), uow, anyone)
+    approved = await console.approve_mentor(enrollment.id, "references checked", coordinator_of(chapter.id), uow,
+                                            anyone)
+    assert approved.approval == "approved" and isinstance(uow.published[-1], contract.MentorApprovedV2)
+    entry = uow.audited[-1]
+    assert (entry.action, entry.subject_id, entry.detail["note"]) == (
+        "mentor.approved", str(enrollment.id), "references checked")
+
+
+async def test_a_coordinator_looking_at_a_person_is_audited_and_the_person_looking_at_themself_is_not(
+        uow, register, chapter):
+    person = await register()
+    await console.view_person(person.id, coordinator_of(chapter.id), uow, anyone)
+    assert [e.action for e in uow.audited] == ["person.viewed"]
+    themself = Principal(subject=str(person.id), role=CallerRole.PARTICIPANT, person_id=person.id)
+    await console.view_person(person.id, themself, uow, anyone)
+    assert [e.action for e in uow.audited] == ["person.viewed"]
+
+
+# A mentor's pause
+
+async def test_a_mentor_pauses_and_the_change_carries_the_pause(uow, register, vetted_program):
+    mentor = await register(S.RESIDENT)
+    enrollment = await handlers.enroll(commands.Enroll(mentor.id, vetted_program.id, Role.MENTOR), uow, anyone)
+    paused = await handlers.change_enrollment(commands.ChangeEnrollment(enrollment.id, {"paused": True}), uow, anyone)
+    assert paused.paused
+    event = uow.published[-1]
+    assert isinstance(event, contract.EnrollmentChangedV4) and event.paused and event.changed_fields == ["paused"]
+
+
+async def test_a_mentee_has_nothing_to_pause(uow, register, vetted_program):
+    mentee = await register(S.MEDICAL_STUDENT_3)
+    enrollment = await handlers.enroll(commands.Enroll(mentee.id, vetted_program.id, Role.MENTEE), uow, anyone)
+    with pytest.raises(Invalid) as refused:
+        await handlers.change_enrollment(commands.ChangeEnrollment(enrollment.id, {"paused": True}), uow, anyone)
+    assert refused.value.field == "paused"
+
+
+# Invitations from a file
+
+def problems(rows):
+    return {row.line: [(p.field, p.code) for p in row.problems] for row in rows}
+
+
+async def test_each_bad_row_of_a_file_names_what_is_wrong(vetted_program):
+    text = ("Email,STAGE,name\n"
+            "ana@example.org,resident,Ana\n"
+            "not-an-address,resident,Ben\n"
+            "cy@example.org,astronaut,Cy\n"
+            "di@example.org,medical_student_3,Di\n"
+            "ANA@example.org,fellow,Ana again\n"
+            ",resident,\n"
+            f"ed@example.org,fellow,{'E' * 201}\n"
+            "fa@example.org,fellow,Fa\tTab\n"
+            "\n")
+    rows = read_invitations(text, vetted_program, Role.MENTOR)
+    assert problems(rows) == {
+        2: [], 3: [("email", "invalid_email")], 4: [("stage", "unknown_stage")],
+        5: [("stage", "stage_not_eligible")], 6: [("email", "duplicate_in_file")],
+        7: [("name", "required"), ("email", "required")], 8: [("name", "too_long")],
+        9: [("name", "control_characters")],
+    }
+    assert (rows[0].name, rows[0].email, rows[0].stage) == ("Ana", "ana@example.org", "resident")
+
+
+async def test_a_file_without_a_column_or_with_too_many_rows_offers_no_one(vetted_program):
+    assert problems(read_invitations("name,email\nAna,ana@example.org\n", vetted_program, Role.MENTOR)) == {
+        1: [("row", "missing_column")]}
+    many = "name,email,stage\n" + "".join(f"P{i},p{i}@example.org,resident\n" for i in range(1001))
+    rows = read_invitations(many, vetted_program, Role.MENTOR)
+    assert [(r.valid, [p.code for p in r.problems]) for r in rows] == [(False, ["too_many_rows"])]
+
+
+async def test_invitations_register_the_unknown_and_the_same_file_again_invites_nobody(
+        uow, register, vetted_program, chapter):
+    known = await register(S.FELLOW, email="known@example.org")
+    text = "name,email,stage\nNew Person,new@example.org,resident\nKnown,KNOWN@example.org,fellow\nBad,x,resident\n"
+    coordinator = coordinator_of(chapter.id)
+    invited, already, invalid = await console.invite(vetted_program.id, Role.MENTOR, text, NOW, coordinator, uow,
+                                                     anyone)
+    assert (len(invited), already, invalid) == (2, 0, 1)
+    new = next(i.person for i in invited if i.person.id != known.id)
+    assert (new.display_name, new.stage, new.chapter_id, new.identity.attributes) == (
+        "New Person", S.RESIDENT, chapter.id, {})
+    types = [type(e) for e in uow.published]
+    assert types.count(contract.PersonInvited) == 2 and contract.PersonRegisteredV2 in types
+    assert uow.audited[-1].detail == {"role": "mentor", "invited": 2, "already_invited": 0, "invalid": 1}
+
+    again, already, _ = await console.invite(vetted_program.id, Role.MENTOR, text, NOW, coordinator, uow, anyone)
+    assert (again, already) == ([], 2)
+    rows = await console.preview_invitations(vetted_program.id, Role.MENTOR, text, uow, anyone)
+    assert [r.already for r in rows] == ["invited", "invited", None]
+
+
+async def test_an_invitation_is_accepted_once_the_person_enrols_in_that_role(uow, vetted_program, chapter):
+    text = "name,email,stage\nNew,new@example.org,resident\n"
+    [invited], _, _ = await console.invite(vetted_program.id, Role.MENTOR, text, NOW, coordinator_of(chapter.id),
+                                           uow, anyone)
+    assert [s for _, s in await console.invitations_of(invited.person.id, uow, anyone)] == ["pending"]
+    await handlers.enroll(commands.Enroll(invited.person.id, vetted_program.id, Role.MENTOR), uow, anyone)
+    assert [s for _, s in await console.invitations_of(invited.person.id, uow, anyone)] == ["accepted"]
+    rows = await console.preview_invitations(vetted_program.id, Role.MENTOR, text, uow, anyone)
+    assert rows[0].already == "enrolled"
