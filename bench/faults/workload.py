@@ -224,7 +224,8 @@ class Workload:
     async def _end_pairing(self, person: str) -> None:
         """The mentee ends their mentorship once it shows (matching may lag far behind under faults)."""
         matching = self.api["matching"]
-        deadline = time.monotonic() + 300
+        patience = min(300.0, self.retry_deadline)
+        deadline = time.monotonic() + patience
         while True:
             status, pairings = await matching.call("pairings_of", "GET", f"/v1/people/{person}/pairings", None,
                                                    self.token("matching"), write=False)
@@ -232,7 +233,7 @@ class Workload:
             if active:
                 break
             if time.monotonic() > deadline:
-                outcome = f"no active pairing to end within 300 s (last answer {status})"
+                outcome = f"no active pairing to end within {patience:.0f} s (last answer {status})"
                 self.accepted.ending[outcome] = self.accepted.ending.get(outcome, 0) + 1
                 return
             await asyncio.sleep(5.0)  # the mentee looks again later
