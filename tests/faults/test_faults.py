@@ -1,7 +1,7 @@
 """The fault harness (bench/faults), small: the real platform with two instances of each service under a mixed HTTP
 workload while every kind of fault is injected (kill -9 of instances, Kafka stopped and killed, PostgreSQL restarted,
 an instance frozen past its session timeout, slow and reset connections); afterwards nothing accepted is lost,
-nothing takes effect twice, and no invariant breaks. One run (about five minutes on two cores) serves every test.
+nothing takes effect twice, and no invariant breaks. One run (5–11 minutes on two busy cores) serves every test.
 
 The full run is `uv run python -m bench.faults` (bench/README.md)."""
 
