@@ -144,9 +144,13 @@ class KafkaServer(ServerProcess):
         controller_port: int | None = None,
         log_path: Path | None = None,
         passwords: Mapping[str, str] | None = None,
+        advertised_port: int | None = None,
     ):
         self.data_dir = Path(data_dir).resolve()
         self.port = port or free_port()
+        # Where clients are told to connect after bootstrapping: a proxy in front of the broker (bench/faults slows
+        # and cuts the services' connections there); the broker's own port when None.
+        self.advertised_port = advertised_port
         self.controller_port = controller_port or free_port()
         self.passwords = dict(passwords or new_passwords([SUPER_USER]))
         if SUPER_USER not in self.passwords:
@@ -209,6 +213,7 @@ class KafkaServer(ServerProcess):
         server.write_text(
             SERVER_PROPERTIES.format(
                 port=self.port,
+                advertised_port=self.advertised_port or self.port,
                 controller_port=self.controller_port,
                 log_dirs=self.data_dir / "kraft-combined-logs",
                 super_user=SUPER_USER,
@@ -303,7 +308,7 @@ SERVER_PROPERTIES = """\
 node.id=1
 process.roles=broker,controller
 listeners=SASL_PLAINTEXT://127.0.0.1:{port},CONTROLLER://127.0.0.1:{controller_port}
-advertised.listeners=SASL_PLAINTEXT://127.0.0.1:{port}
+advertised.listeners=SASL_PLAINTEXT://127.0.0.1:{advertised_port}
 listener.security.protocol.map=SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:SASL_PLAINTEXT
 inter.broker.listener.name=SASL_PLAINTEXT
 controller.listener.names=CONTROLLER

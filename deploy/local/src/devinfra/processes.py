@@ -192,6 +192,20 @@ class ServerProcess:
         pid, self._process = self._process.pid, None
         return pid
 
+    def kill(self) -> None:
+        """SIGKILL the server's whole process group, as a crash would, and forget it: `start()` starts it anew on the
+        same data (the fault harness, bench/faults, does so)."""
+        process, self._process = self._process, None
+        if process is None:
+            return
+        atexit.unregister(self.stop)
+        try:
+            os.killpg(process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        process.wait()
+        wait_until(lambda: not live_members(process.pid), 10.0, f"process group {process.pid} to die after SIGKILL")
+
     def _launch(self, argv: Sequence[str]) -> subprocess.Popen:
         self._process = spawn(argv, self.log_path)
         atexit.register(self.stop)
