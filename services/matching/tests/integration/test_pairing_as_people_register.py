@@ -118,6 +118,22 @@ async def test_a_mentorship_is_accepted_by_both_met_signalled_overdue_once_renew
     assert not any("helped" in str(e) for e in observer.seen)
 
 
+async def test_a_persons_overview_says_who_has_accepted_a_proposed_pairing(matching, profiles, observer):
+    program = await profiles.program(both_must_accept=True)
+    mentor = await profiles.person(program, "mentor")
+    mentee = await profiles.person(program, "mentee")
+    proposed = (await observer.wait_for(program, "pairing_proposed", mentee_id=mentee))[0]
+
+    async with client(matching, "participant", person_id=mentee) as as_mentee, \
+            client(matching, "participant", person_id=mentor) as as_mentor:
+        entry = (await as_mentor.get(f"/v1/people/{mentor}/overview")).json()["pairings"][0]
+        assert (entry["id"], entry["mentee_accepted"], entry["mentor_accepted"]) == (
+            proposed["pairing_id"], False, False)
+        assert (await as_mentee.post(f"/v1/pairings/{proposed['pairing_id']}/accept")).status_code == 200
+        entry = (await as_mentor.get(f"/v1/people/{mentor}/overview")).json()["pairings"][0]
+        assert (entry["status"], entry["mentee_accepted"], entry["mentor_accepted"]) == ("proposed", True, False)
+
+
 async def test_a_stranger_may_not_act_on_a_pairing_nor_a_coordinator_of_another_chapter_run_a_round(
         matching, profiles, observer):
     chapter = uuid4()

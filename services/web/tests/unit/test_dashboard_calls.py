@@ -1,7 +1,7 @@
-"""The dashboard asks the services three times when they serve their aggregated answers (matching's overview,
-profiles' partners, the enrollments), and piece by piece when they do not yet: the same page either way.
+"""The dashboard asks the services three times (matching's overview, profiles' partners, the enrollments; programs
+are kept a minute) and nothing more: whether each side accepted a proposed pairing is in the overview's entries.
 
-The services are played by an HTTP transport answering as the spec says (their routes are not all on main yet)."""
+The services are played by an HTTP transport answering as their APIs do; any other call is answered with a failure."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ from types import SimpleNamespace
 from uuid import uuid4
 
 import httpx
-import pytest
 from plumbing.auth import SigningKeys
 from web.adapters.service_tokens import ServiceTokens
 from web.adapters.services import ServiceClients, Who
@@ -22,9 +21,10 @@ PROGRAM, OTHER = str(uuid4()), str(uuid4())
 MY_PAIRING = {"id": str(uuid4()), "program_id": PROGRAM, "mentee_id": ME, "mentor_id": MENTOR,
               "pairing_kind": "one_to_one", "status": "active", "score": 70, "reasons": ["shared_specialty"],
               "term_ends_at": (datetime.now(UTC) + timedelta(days=90)).isoformat(),
-              "last_met_at": (datetime.now(UTC) - timedelta(days=3)).isoformat()}
+              "last_met_at": (datetime.now(UTC) - timedelta(days=3)).isoformat(),
+              "mentee_accepted": True, "mentor_accepted": True}
 I_MENTOR = {**MY_PAIRING, "id": str(uuid4()), "program_id": OTHER, "mentee_id": MENTEE, "mentor_id": ME,
-            "status": "proposed"}
+            "status": "proposed", "mentee_accepted": True, "mentor_accepted": False}
 ENROLLMENTS = [
     {"id": str(uuid4()), "program_id": PROGRAM, "role": "mentee", "pairing_kind": "one_to_one", "active": True},
     {"id": str(uuid4()), "program_id": PROGRAM, "role": "mentee", "pairing_kind": "group", "active": True},
@@ -40,33 +40,20 @@ def partner(person_id: str) -> dict:
     return {"id": person_id, "display_name": f"Person {person_id[:4]}", "pronouns": None, "bio": None, "identity": {}}
 
 
-def services(aggregated: bool):
+def services():
     asked: list[str] = []
 
     def answer(request: httpx.Request) -> httpx.Response:
         path = request.url.path
         asked.append(f"{request.method} {path}")
-        if path.endswith(("/overview", "/partners")):
-            if not aggregated:
-                return httpx.Response(404, json={"error": {"code": "http_error", "message": "Not Found"}})
-            if path.endswith("/overview"):
-                pairings = [MY_PAIRING, {**I_MENTOR, "mentee_accepted": True, "mentor_accepted": False}]
-                return httpx.Response(200, json={"pairings": pairings, "waiting": [WAITING]})
+        if path == f"/v1/people/{ME}/overview":
+            return httpx.Response(200, json={"pairings": [MY_PAIRING, I_MENTOR], "waiting": [WAITING]})
+        if path == f"/v1/people/{ME}/partners":
             return httpx.Response(200, json=[partner(MENTOR), partner(MENTEE)])
-        if path.endswith("/enrollments"):
+        if path == f"/v1/people/{ME}/enrollments":
             return httpx.Response(200, json=ENROLLMENTS)
         if path == "/v1/programs":
             return httpx.Response(200, json=PROGRAMS)
-        if path.endswith(f"/people/{ME}/pairings"):
-            return httpx.Response(200, json=[MY_PAIRING, I_MENTOR])
-        if path.endswith("/as-partner"):
-            return httpx.Response(200, json=partner(path.split("/")[3]))
-        if path.endswith(f"/pairings/{I_MENTOR['id']}"):
-            return httpx.Response(200, json={**I_MENTOR, "mentee_accepted": True, "mentor_accepted": False})
-        if "/waitlist/" in path:
-            if request.url.params["pairing_kind"] == "group":
-                return httpx.Response(200, json=WAITING)
-            return httpx.Response(404, json={"error": {"code": "not_found"}})
         return httpx.Response(500, json={"error": {"code": "unexpected", "message": path}})
 
     api = ServiceClients({s: f"http://{s}" for s in ("profiles", "matching", "events", "notifications")},
@@ -86,9 +73,8 @@ def summary(page: dict) -> dict:
             "actions": [a["id"] for a in page["actions"]]}
 
 
-@pytest.mark.parametrize("aggregated", [True, False])
-async def test_the_dashboard_shows_the_same_whether_the_services_aggregate_or_not(aggregated):
-    api, visitor, _ = services(aggregated)
+async def test_the_dashboard_shows_each_pairing_with_its_partner_what_awaits_an_answer_and_the_waitlist_places():
+    _, visitor, _ = services()
     page = summary(await dashboard(visitor))
     assert page == {
         "pairings": [(MY_PAIRING["id"], "mentee", f"Person {MENTOR[:4]}", False),
@@ -99,17 +85,11 @@ async def test_the_dashboard_shows_the_same_whether_the_services_aggregate_or_no
     }
 
 
-async def test_with_aggregated_answers_a_dashboard_takes_three_calls_programs_kept_aside():
-    api, visitor, asked = services(True)
+async def test_a_dashboard_takes_exactly_three_service_calls_programs_kept_aside():
+    api, visitor, asked = services()
     await dashboard(visitor)  # the first also reads the programs, kept a minute
+    asked.clear()
     before = api.calls
     await dashboard(visitor)
-    assert api.calls - before == 3, asked[-3:]
-
-
-async def test_a_service_without_the_aggregated_route_is_asked_piece_by_piece_and_not_asked_again_soon():
-    api, visitor, asked = services(False)
-    await dashboard(visitor)
-    asked.clear()
-    await dashboard(visitor)
-    assert not any(a.endswith(("/overview", "/partners")) for a in asked)
+    assert api.calls - before == 3
+    assert sorted(asked) == sorted(f"GET /v1/people/{ME}/{what}" for what in ("overview", "partners", "enrollments"))

@@ -121,6 +121,8 @@ class PersonPairingOut(BaseModel):
     reasons: list[str]
     term_ends_at: datetime | None
     last_met_at: datetime | None
+    mentee_accepted: bool = Field(description="Whether the mentee accepted (a proposed or requested pairing)")
+    mentor_accepted: bool = Field(description="Whether the mentor accepted (a proposed or requested pairing)")
 
 
 class FeedbackOut(BaseModel):

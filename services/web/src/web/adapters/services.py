@@ -19,8 +19,6 @@ from .service_tokens import ServiceTokens
 
 Json = Any
 PROGRAMS_KEPT_SECONDS = 60.0
-# A service that does not serve an aggregated answer yet (an older version) is asked piece by piece meanwhile.
-ASK_AGAIN_AFTER_SECONDS = 300.0
 
 
 class ServiceError(Exception):
@@ -58,7 +56,6 @@ class ServiceClients:
         self.calls = 0  # how many calls were made (the benchmark's calls per page)
         # Programs change seldom and every dashboard names them: kept a minute.
         self._programs: tuple[float, Json] | None = None
-        self._not_served: dict[str, float] = {}  # aggregated routes a service answered "no such route" to
 
     async def aclose(self) -> None:
         await self._http.aclose()
@@ -91,19 +88,6 @@ class ServiceClients:
         if response.headers.get("content-type", "").startswith("application/json"):
             return response.json()
         return response.text
-
-    async def _aggregated(self, route: str, service: str, path: str, who: Who) -> Json | None:
-        """One call for what would take several, or None while the service does not serve it (a 404 for the route
-        itself, not for what it names); the caller then asks piece by piece."""
-        if time.monotonic() < self._not_served.get(route, 0.0):
-            return None
-        try:
-            return await self.call(service, "GET", path, who)
-        except ServiceError as error:
-            if error.status in (404, 405) and error.code == "http_error":
-                self._not_served[route] = time.monotonic() + ASK_AGAIN_AFTER_SECONDS
-                return None
-            raise
 
     # --- profiles --------------------------------------------------------------------------------------------
     async def find_person_by_email(self, email: str) -> Json | None:
@@ -156,10 +140,9 @@ class ServiceClients:
                 return None
             raise
 
-    async def partners(self, who: Who, person_id: UUID) -> Json | None:
-        """Every partner of the person as their partner sees them (`[PartnerOut]`), in one call; None while profiles
-        does not serve it."""
-        return await self._aggregated("partners", "profiles", f"/v1/people/{person_id}/partners", who)
+    async def partners(self, who: Who, person_id: UUID) -> Json:
+        """Every partner of the person as their partner sees them (`[PartnerOut]`), in one call."""
+        return await self.call("profiles", "GET", f"/v1/people/{person_id}/partners", who)
 
     async def program(self, who: Who, program_id: UUID) -> Json:
         return await self.call("profiles", "GET", f"/v1/programs/{program_id}", who)
@@ -177,10 +160,10 @@ class ServiceClients:
     async def pairings(self, who: Who, person_id: UUID) -> Json:
         return await self.call("matching", "GET", f"/v1/people/{person_id}/pairings", who)
 
-    async def overview(self, who: Who, person_id: UUID) -> Json | None:
-        """The person's pairings and their place on each waitlist (`{"pairings", "waiting"}`), in one call; None
-        while matching does not serve it."""
-        return await self._aggregated("overview", "matching", f"/v1/people/{person_id}/overview", who)
+    async def overview(self, who: Who, person_id: UUID) -> Json:
+        """The person's pairings (each with whether its mentee and its mentor accepted) and their place on each
+        waitlist (`{"pairings", "waiting"}`), in one call."""
+        return await self.call("matching", "GET", f"/v1/people/{person_id}/overview", who)
 
     async def pairing(self, who: Who, pairing_id: UUID) -> Json:
         return await self.call("matching", "GET", f"/v1/pairings/{pairing_id}", who)

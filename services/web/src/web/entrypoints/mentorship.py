@@ -96,35 +96,23 @@ async def home(visitor: Visiting, signed_out: str | None = None, erased: str | N
 
 
 async def dashboard(visitor: Visit) -> dict[str, Any]:
-    """What the home page shows, in three calls when the services serve their aggregated answers (matching's
-    overview, profiles' partners, the enrollments; programs are kept a minute), piece by piece otherwise."""
+    """What the home page shows, in three calls: matching's overview (the pairings, whether each side accepted, the
+    places on the waitlists), profiles' partners, and the enrollments (programs are kept a minute)."""
     api, who, me = clients(visitor.request), visitor.who, visitor.person_id
     overview, partners, enrollments, programs = await asyncio.gather(
         api.overview(who, me), api.partners(who, me), api.enrollments(who, me), _programs_by_id(visitor))
-    pairings = overview["pairings"] if overview is not None else await api.pairings(who, me)
+    pairings = overview["pairings"]
     live = [p for p in pairings if p["status"] in LIVE]
-    partner_ids = [UUID(p["mentor_id"] if p["mentee_id"] == str(me) else p["mentee_id"]) for p in live]
-    if partners is not None:
-        known = {p["id"]: p for p in partners}
-        partner_views = [known.get(str(i)) for i in partner_ids]
-    else:
-        partner_views = list(await asyncio.gather(*(api.partner(who, i) for i in partner_ids)))
-    # Whether I accepted already: in the list when matching gives it, else from the pairing itself.
-    answering = [p for p in live if p["status"] in ("proposed", "requested") and "mentee_accepted" not in p]
-    details = {p["id"]: p for p in live if "mentee_accepted" in p}
-    details.update(zip([p["id"] for p in answering],
-                       await asyncio.gather(*(api.pairing(who, UUID(p["id"])) for p in answering)), strict=True))
-    views = [_view(p, me, partner, programs.get(p["program_id"]), details.get(p["id"]))
-             for p, partner in zip(live, partner_views, strict=True)]
+    known = {p["id"]: p for p in partners}
+    # Each overview entry says whether its mentee and its mentor accepted: it is the pairing's detail here.
+    views = [_view(p, me, known.get(p["mentor_id"] if p["mentee_id"] == str(me) else p["mentee_id"]),
+                   programs.get(p["program_id"]), p)
+             for p in live]
     paired_kinds = {(p["program_id"], p["pairing_kind"]) for p in live}
     waiting = [e for e in enrollments if e["active"] and e["role"] == "mentee"
                and (e["program_id"], e["pairing_kind"]) not in paired_kinds]
-    if overview is not None:
-        places_by = {(w["program_id"], w["pairing_kind"]): w for w in overview.get("waiting", [])}
-        places = [places_by.get((e["program_id"], e["pairing_kind"])) for e in waiting]
-    else:
-        places = list(await asyncio.gather(*(api.waitlist_place(who, UUID(e["program_id"]), me, e["pairing_kind"])
-                                             for e in waiting)))
+    places_by = {(w["program_id"], w["pairing_kind"]): w for w in overview["waiting"]}
+    places = [places_by.get((e["program_id"], e["pairing_kind"])) for e in waiting]
     waitlists = [{"program": programs.get(e["program_id"]), "place": place, "program_id": e["program_id"]}
                  for e, place in zip(waiting, places, strict=True)]
     mentoring = [{**e, "program": programs.get(e["program_id"]),
