@@ -11,7 +11,6 @@ import pytest
 from mentorship_contracts.vocabulary import TrainingStage as S
 from plumbing.testing import FakeUnitOfWork
 from profiles.domain import commands
-from profiles.domain.commands import SearchPeople
 from profiles.domain.model import Chapter, EmailChange, Enrollment, Person, Program
 from profiles.service_layer import handlers
 
@@ -51,8 +50,6 @@ class FakePeople(FakeRepository[Person]):
     async def email_taken(self, email: str, by_other_than: UUID | None = None) -> bool:
         return any(p.email.lower() == email.lower() and p.id != by_other_than for p in self.items.values())
 
-    async def search(self, query: SearchPeople) -> tuple[list[Person], int]:
-        raise NotImplementedError("searching is a question for the database: see tests/integration")
 
 
 class FakeEnrollments(FakeRepository[Enrollment]):

@@ -37,13 +37,6 @@ async def test_the_same_email_cannot_register_twice_whatever_its_case(register):
     assert refused.value.field == "email"
 
 
-async def test_the_holder_of_an_address_is_found_whatever_its_case_and_no_one_for_an_unknown_one(uow, register):
-    person = await register(email="Found.Me@example.org")
-    assert (await handlers.person_with_email("found.me@EXAMPLE.org", uow)).id == person.id
-    with pytest.raises(NotFound):
-        await handlers.person_with_email("nobody@example.org", uow)
-
-
 async def test_registering_in_an_unknown_chapter_is_refused_naming_the_chapter(uow):
     with pytest.raises(NotFound) as refused:
         await handlers.register_person(
@@ -96,5 +89,3 @@ async def test_erasing_a_person_forgets_them_here_and_tells_every_other_service(
     assert person.id not in uow.people.items
     assert uow.published[-1] == contract.PersonErasedV2(person_id=person.id, event_id=uow.published[-1].event_id,
                                                       occurred_at=uow.published[-1].occurred_at)
-    with pytest.raises(NotFound):
-        await handlers.get_person(person.id, uow, anyone)

@@ -10,7 +10,6 @@ from uuid import UUID
 import asyncpg
 from mentorship_contracts.vocabulary import PairingKind, Role, Specialty, SupportArea, TrainingStage
 
-from ..domain.commands import SearchPeople
 from ..domain.model import AlreadyRegistered, Chapter, EmailChange, Enrollment, Person, Program, PronounsVisibility
 from .sealing import IdentitySealer
 
@@ -122,39 +121,6 @@ class PostgresPeople:
         return bool(await self._conn.fetchval(
             "SELECT true FROM people WHERE lower(email) = lower($1) AND id IS DISTINCT FROM $2", email, by_other_than
         ))
-
-    async def search(self, query: SearchPeople) -> tuple[list[Person], int]:
-        """One page of the people matching every filter given, and how many match in all."""
-        arguments: list[Any] = []
-
-        def param(value: Any) -> str:
-            arguments.append(value)
-            return f"${len(arguments)}"
-
-        conditions = ["true"]
-        if query.stages:
-            conditions.append(f"p.stage = ANY({param(list(query.stages))})")
-        if query.specialty:
-            conditions.append(f"{param(query.specialty)} = ANY(p.specialties)")
-        if query.chapter_id:
-            conditions.append(f"p.chapter_id = {param(query.chapter_id)}")
-        if query.is_alumni is not None:
-            conditions.append(f"p.is_alumni = {param(query.is_alumni)}")
-        if query.approval or query.program_id:
-            enrolled = ["e.person_id = p.id", "e.active"]
-            if query.approval:
-                enrolled += ["e.role = 'mentor'", f"e.approval = {param(query.approval)}"]
-            if query.program_id:
-                enrolled.append(f"e.program_id = {param(query.program_id)}")
-            conditions.append(f"EXISTS (SELECT 1 FROM enrollments e WHERE {' AND '.join(enrolled)})")
-        matching = f"FROM people p WHERE {' AND '.join(conditions)}"
-        total = await self._conn.fetchval(f"SELECT count(*) {matching}", *arguments)
-        rows = await self._conn.fetch(
-            f"SELECT {', '.join(f'p.{c}' for c in PEOPLE.columns)} {matching} ORDER BY p.display_name, p.id "
-            f"LIMIT {param(query.limit)} OFFSET {param(query.offset)}",
-            *arguments,
-        )
-        return [self._person(row) for row in rows], total
 
     def _person(self, row: asyncpg.Record) -> Person:
         values = {c: row[c] for c in PEOPLE.columns if c != "identity_sealed"}

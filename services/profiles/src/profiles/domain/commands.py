@@ -146,20 +146,6 @@ class SuspendMentor:
 
 
 @dataclass(frozen=True)
-class SearchPeople:
-    """A coordinator's question: who matches all the given filters, one page at a time."""
-
-    stages: list[TrainingStage] = field(default_factory=list)
-    specialty: Specialty | None = None
-    chapter_id: UUID | None = None
-    is_alumni: bool | None = None
-    approval: ApprovalState | None = None  # of a mentor enrollment
-    program_id: UUID | None = None
-    limit: int = 20
-    offset: int = 0
-
-
-@dataclass(frozen=True)
 class ConsoleSearch:
     """A coordinator's or administrator's list of people: every filter given applies; `chapter_ids` None means
     every chapter (an administrator)."""

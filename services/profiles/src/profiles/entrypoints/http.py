@@ -191,13 +191,6 @@ class PersonOut(BaseModel):
         return cls(**values)
 
 
-class PeoplePage(BaseModel):
-    items: list[PersonOut]
-    total: int
-    limit: int
-    offset: int
-
-
 AttributeName = Annotated[str, Text(40)]
 
 
@@ -327,13 +320,6 @@ def _self_or_manager(caller: Principal) -> handlers.Authorize:
     def authorize(person: Person) -> None:
         if not (caller.is_person(person.id) or _manages(caller, person)):
             raise forbidden("you may act on your own profile, or on those of your chapter as its coordinator")
-    return authorize
-
-
-def _manager(caller: Principal) -> handlers.Authorize:
-    def authorize(person: Person) -> None:
-        if not _manages(caller, person):
-            raise forbidden("only a coordinator of the person's chapter, or an administrator, vets mentors")
     return authorize
 
 

@@ -106,18 +106,6 @@ async def register_person(command: commands.RegisterPerson, uow: Uow) -> Person:
         return person
 
 
-async def get_person(person_id: UUID, uow: Uow, authorize: Authorize) -> Person:
-    async with uow:
-        return await _person(person_id, uow, authorize)
-
-
-async def person_with_email(email: str, uow: Uow) -> Person:
-    """Who holds the address (the web app signing someone in by an emailed link)."""
-    async with uow:
-        person = await uow.people.with_email(email)
-    if person is None:
-        raise _no_such_person()
-    return person
 
 
 async def update_person(command: commands.UpdatePerson, uow: Uow, authorize: Authorize) -> Person:
@@ -244,11 +232,6 @@ async def pairing_over(event: PairingEvent, uow: Uow) -> None:
 async def _both_known(event: PairingEvent, uow: Uow) -> bool:
     """Whether both sides are still here: of someone erased, not even a pairing's ids are kept."""
     return all([await uow.people.get(event.mentee_id), await uow.people.get(event.mentor_id)])
-
-
-async def search_people(query: commands.SearchPeople, uow: Uow) -> tuple[list[Person], int]:
-    async with uow:
-        return await uow.people.search(query)
 
 
 async def enroll(command: commands.Enroll, uow: Uow, authorize: Callable[[Person, Program], None]) -> Enrollment:

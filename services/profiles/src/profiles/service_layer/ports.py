@@ -13,7 +13,7 @@ from uuid import UUID
 from mentorship_contracts.vocabulary import Role
 from plumbing.unit_of_work import UnitOfWorkPort
 
-from ..domain.commands import ConsoleSearch, SearchPeople, VettingQueue
+from ..domain.commands import ConsoleSearch, VettingQueue
 from ..domain.console import Invitation, StaffRoles
 from ..domain.model import Chapter, EmailChange, Enrollment, Person, Program
 
@@ -49,9 +49,6 @@ class People(Protocol):
 
     async def email_taken(self, email: str, by_other_than: UUID | None = None) -> bool:
         """Whether someone (other than `by_other_than`) is registered with this email, whatever its case."""
-
-    async def search(self, query: SearchPeople) -> tuple[list[Person], int]:
-        """One page of the people matching every filter given, by name, and how many match in all."""
 
 
 class Enrollments(Protocol):
