@@ -47,6 +47,29 @@ WEB = Who(web=True)
 NEWCOMER = Who()
 
 
+async def send(http: httpx.AsyncClient, service: str, method: str, url: str, token: str, *, json: Json = None,
+               params: Mapping[str, Any] | None = None) -> Json:
+    """One call to a service with a token: its JSON (or text, or None for no content), or `ServiceError` with the
+    service's error code (`Unavailable` when it cannot be reached)."""
+    try:
+        response = await http.request(method, url, json=json, params=params,
+                                      headers={"Authorization": f"Bearer {token}"})
+    except httpx.HTTPError as error:
+        raise Unavailable(503, "service_unavailable", f"{service} is not reachable") from error
+    if response.status_code >= 400:
+        try:
+            said = response.json()["error"]
+            code, message, field = str(said["code"]), str(said.get("message", "")), said.get("field")
+        except (ValueError, KeyError, TypeError):
+            code, message, field = "service_error", response.text[:200], None
+        raise ServiceError(response.status_code, code, message, field)
+    if response.status_code == 204 or not response.content:
+        return None
+    if response.headers.get("content-type", "").startswith("application/json"):
+        return response.json()
+    return response.text
+
+
 class ServiceClients:
     def __init__(self, urls: Mapping[str, str], tokens: ServiceTokens, timeout: float) -> None:
         self._urls = dict(urls)
@@ -70,24 +93,8 @@ class ServiceClients:
     async def call(self, service: str, method: str, path: str, who: Who, *, json: Json = None,
                    params: Mapping[str, Any] | None = None) -> Json:
         self.calls += 1
-        headers = {"Authorization": f"Bearer {self._token(service, who)}"}
-        try:
-            response = await self._http.request(method, self._urls[service] + path, json=json, params=params,
-                                                headers=headers)
-        except httpx.HTTPError as error:
-            raise Unavailable(503, "service_unavailable", f"{service} is not reachable") from error
-        if response.status_code >= 400:
-            try:
-                said = response.json()["error"]
-                code, message, field = str(said["code"]), str(said.get("message", "")), said.get("field")
-            except (ValueError, KeyError, TypeError):
-                code, message, field = "service_error", response.text[:200], None
-            raise ServiceError(response.status_code, code, message, field)
-        if response.status_code == 204 or not response.content:
-            return None
-        if response.headers.get("content-type", "").startswith("application/json"):
-            return response.json()
-        return response.text
+        return await send(self._http, service, method, self._urls[service] + path, self._token(service, who),
+                          json=json, params=params)
 
     # --- profiles --------------------------------------------------------------------------------------------
     async def find_person_by_email(self, email: str) -> Json | None:

@@ -15,7 +15,7 @@ import httpx
 from plumbing.auth import Role
 
 from ..adapters.service_tokens import ServiceTokens
-from ..adapters.services import ServiceError, Unavailable
+from ..adapters.services import ServiceError, send
 
 Json = Any
 SERVICES = ("profiles", "matching", "events", "notifications")
@@ -59,25 +59,9 @@ class ConsoleApi:
                    params: Mapping[str, Any] | None = None) -> Json:
         """`staff` None: the web app itself (only to read a signed-in person's roles)."""
         self.calls += 1
-        headers = {"Authorization": f"Bearer {self._token(service, staff)}"}
         clean = {k: v for k, v in (params or {}).items() if v not in (None, "")}
-        try:
-            response = await self._http.request(method, self._urls[service] + path, json=json, params=clean,
-                                                 headers=headers)
-        except httpx.HTTPError as error:
-            raise Unavailable(503, "service_unavailable", f"{service} is not reachable") from error
-        if response.status_code >= 400:
-            try:
-                said = response.json()["error"]
-                code, message, field = str(said["code"]), str(said.get("message", "")), said.get("field")
-            except (ValueError, KeyError, TypeError):
-                code, message, field = "service_error", response.text[:200], None
-            raise ServiceError(response.status_code, code, message, field)
-        if response.status_code == 204 or not response.content:
-            return None
-        if response.headers.get("content-type", "").startswith("application/json"):
-            return response.json()
-        return response.text
+        return await send(self._http, service, method, self._urls[service] + path, self._token(service, staff),
+                          json=json, params=clean)
 
     # --- who is staff ----------------------------------------------------------------------------------------
     async def staff(self, person_id: UUID) -> Staff | None:
