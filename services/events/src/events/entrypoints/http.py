@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import datetime
 from typing import Annotated
 from uuid import UUID
@@ -13,7 +11,7 @@ from mentorship_contracts.events import EventKind
 from mentorship_contracts.vocabulary import TrainingStage
 from plumbing.auth import Principal, Role, current_principal, forbidden
 from plumbing.calendar import CalendarEntry, to_ics
-from plumbing.disclosure import Published, Shown
+from plumbing.disclosure import PublishedOut, as_csv
 from plumbing.errors import NotFound
 from plumbing.http import answers, unit_of_work
 from plumbing.validation import Limit, Moment, MultilineText, Offset, Text
@@ -247,33 +245,6 @@ class AttendanceLine(BaseModel):
     status: RosterStatus
     checked_in_at: datetime | None
     attended: bool | None = Field(description="Recorded attendance: final once the event is completed")
-
-
-class PublishedCell(BaseModel):
-    value: int | None = Field(description="The count, when shown exactly")
-    shown: Shown
-
-
-class PublishedTable(BaseModel):
-    """A report as it may be shown (`plumbing.disclosure`): counts under the threshold are "fewer_than_threshold",
-    and counts that would let a reader work one out are "withheld"."""
-
-    rows: list[str]
-    columns: list[str]
-    cells: list[list[PublishedCell]]
-    row_totals: list[PublishedCell]
-    column_totals: list[PublishedCell]
-    total: PublishedCell
-    threshold: int
-
-    @classmethod
-    def of(cls, p: Published) -> PublishedTable:
-        def cell(c) -> PublishedCell:
-            return PublishedCell(value=c.value, shown=c.shown)
-
-        return cls(rows=list(p.rows), columns=list(p.columns), cells=[[cell(c) for c in row] for row in p.cells],
-                   row_totals=[cell(c) for c in p.row_totals], column_totals=[cell(c) for c in p.column_totals],
-                   total=cell(p.total), threshold=p.threshold)
 
 
 class SlotIn(Strict):
@@ -518,30 +489,13 @@ class CsvResponse(Response):
     media_type = "text/csv"  # charset=utf-8 is added to text types
 
 
-def _shown(cell: PublishedCell, threshold: int) -> str:
-    if cell.shown == Shown.FEWER_THAN_THRESHOLD:
-        return f"<{threshold}"
-    return "" if cell.value is None else str(cell.value)
-
-
-def _csv(table: PublishedTable) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(["row", *table.columns, "total"])
-    for label, cells, total in zip(table.rows, table.cells, table.row_totals, strict=True):
-        writer.writerow([label, *(_shown(c, table.threshold) for c in cells), _shown(total, table.threshold)])
-    writer.writerow(["total", *(_shown(c, table.threshold) for c in table.column_totals),
-                     _shown(table.total, table.threshold)])
-    return out.getvalue()
-
-
 @router.get("/reports/attendance")
-async def attendance_report(caller: Caller, unit: UnitOfWork, chapter_id: UUID | None = None) -> PublishedTable:
+async def attendance_report(caller: Caller, unit: UnitOfWork, chapter_id: UUID | None = None) -> PublishedOut:
     """Columns: registered (every registration, whatever became of it), attended, no_show (recorded absent),
     cancelled (removals included). For a chapter, a row per event but drafts (its id), soonest first; for an
     administrator without `chapter_id`, a row per chapter (its id) and "national" for national events."""
     scope = _report_scope(caller, chapter_id)
-    return PublishedTable.of(await handlers.attendance_report(commands.AttendanceReport(scope), unit))
+    return PublishedOut.of(await handlers.attendance_report(commands.AttendanceReport(scope), unit))
 
 
 @router.get("/reports/attendance.csv", response_class=CsvResponse)
@@ -549,7 +503,7 @@ async def attendance_report_csv(caller: Caller, unit: UnitOfWork, chapter_id: UU
     """The attendance report as CSV: "<5" for a count under the threshold, empty for one withheld; audited."""
     scope = _report_scope(caller, chapter_id)
     published = await handlers.attendance_report(commands.AttendanceReport(scope), unit, exported_by=caller)
-    return CsvResponse(_csv(PublishedTable.of(published)),
+    return CsvResponse(as_csv(published, "row"),
                        headers={"Content-Disposition": 'attachment; filename="attendance.csv"'})
 
 

@@ -11,9 +11,6 @@ Included by `bootstrap` before `http.router`, so that `/people/names` and `/peop
 
 from __future__ import annotations
 
-import csv
-import io
-from dataclasses import asdict
 from datetime import UTC, datetime
 from typing import Annotated, Literal
 from uuid import UUID
@@ -23,7 +20,7 @@ from mentorship_contracts.profiles import ApprovalState
 from mentorship_contracts.vocabulary import Role, Specialty, TrainingStage
 from plumbing.auth import Principal, current_principal, forbidden
 from plumbing.auth import Role as CallerRole
-from plumbing.disclosure import Published, Shown
+from plumbing.disclosure import PublishedOut, as_csv
 from plumbing.errors import Invalid, NotFound
 from plumbing.http import answers, unit_of_work
 from plumbing.validation import Limit, MultilineText, Offset, Text
@@ -207,28 +204,6 @@ class InvitationOut(BaseModel):
 
 class ProgramInvitationOut(InvitationOut):
     person_id: UUID
-
-
-class CellOut(BaseModel):
-    value: int | None = Field(description="Null unless shown exactly")
-    shown: Shown
-
-
-class PublishedOut(BaseModel):
-    """A table of counts as it may be shown (`plumbing.disclosure`): counts under the threshold are shown as
-    fewer than it, and others withheld so that no total or difference reveals them."""
-
-    rows: list[str]
-    columns: list[str]
-    cells: list[list[CellOut]]
-    row_totals: list[CellOut]
-    column_totals: list[CellOut]
-    total: CellOut
-    threshold: int
-
-    @classmethod
-    def of(cls, published: Published) -> PublishedOut:
-        return cls.model_validate(asdict(published))
 
 
 class ConsolePartnerOut(PartnerOut):
@@ -484,20 +459,7 @@ async def people_report(caller: Caller, unit: UnitOfWork, chapter_id: UUID | Non
 async def people_report_csv(caller: Caller, unit: UnitOfWork, chapter_id: UUID | None = None) -> Response:
     """The same, as CSV: a suppressed count is `<5` (fewer than the threshold) or empty (withheld). Audited."""
     published = await console.people_report(_report_scope(caller, chapter_id), unit, exported_by=caller)
-    return Response(content=published_csv(published), media_type="text/csv; charset=utf-8",
+    return Response(content=as_csv(published), media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": 'attachment; filename="people.csv"'})
 
 
-def published_csv(published: Published) -> str:
-    def shown(cell) -> str:
-        if cell.shown is Shown.EXACT:
-            return str(cell.value)
-        return f"<{published.threshold}" if cell.shown is Shown.FEWER_THAN_THRESHOLD else ""
-
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["", *published.columns, "total"])
-    for label, cells, total in zip(published.rows, published.cells, published.row_totals, strict=True):
-        writer.writerow([label, *map(shown, cells), shown(total)])
-    writer.writerow(["total", *map(shown, published.column_totals), shown(published.total)])
-    return out.getvalue()
