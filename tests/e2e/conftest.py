@@ -16,7 +16,7 @@ import pytest
 from devinfra.kafka import TESTS, KafkaAccess
 from devinfra.workspace import service_names, settings_class
 from plumbing.auth import Role, SigningKeys, mint
-from plumbing.personal_data import key_readers, readers_setting
+from plumbing.personal_data import data_key_settings, key_readers
 from plumbing.settings import ServiceSettings, new_secret_key
 from plumbing.testing import caught_up, free_port, serving
 
@@ -61,9 +61,8 @@ async def platform(kafka_access, postgres_server, smtp_sink):
     # The consumers of restricted topics ask profiles for people's data keys, signing with keys of their own whose
     # public halves profiles trusts; profiles' address is chosen first, as they are built before it.
     profiles_port = free_port()
-    for reader, seed in READER_KEYS.items():
-        special.setdefault(reader, {}).update(service_key=seed, profiles_url=f"http://127.0.0.1:{profiles_port}")
-    special["profiles"] = {"data_key_readers": readers_setting(READER_KEYS)}
+    for name, wiring in data_key_settings(f"http://127.0.0.1:{profiles_port}", READER_KEYS).items():
+        special.setdefault(name, {}).update(wiring)
 
     database_urls: dict[str, str] = {}
 

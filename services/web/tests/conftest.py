@@ -24,11 +24,13 @@ from devinfra.smtp_sink import addressed_to
 from devinfra.workspace import service_names, settings_class
 from playwright.async_api import Browser, BrowserContext, Page, async_playwright
 from plumbing.auth import Role, SigningKeys, mint
+from plumbing.personal_data import data_key_settings, key_readers
 from plumbing.settings import ServiceSettings, new_secret_key
 from plumbing.testing import caught_up, free_port, serving
 
 # The package's own keys: the web app signs the services' tokens with the private one, as the tests' clients do.
 KEYS = SigningKeys.generate()
+READER_KEYS = {reader: new_secret_key() for reader in sorted(key_readers())}
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
@@ -78,6 +80,10 @@ async def platform(kafka_access, postgres_server, smtp_sink):
     special: dict[str, dict] = {
         "notifications": {"smtp_host": "127.0.0.1", "smtp_port": smtp_sink.smtp_port, "dispatch_poll_seconds": 0.1},
     }
+    # The readers of restricted topics ask profiles for people's data keys: its address is chosen first.
+    profiles_port = free_port()
+    for name, wiring in data_key_settings(f"http://127.0.0.1:{profiles_port}", READER_KEYS).items():
+        special.setdefault(name, {}).update(wiring)
     databases = {name: postgres_server.create_database(f"web_tests_{name}_{run}") for name in service_names()}
 
     def settings(name: str) -> ServiceSettings:
@@ -94,7 +100,7 @@ async def platform(kafka_access, postgres_server, smtp_sink):
     async with contextlib.AsyncExitStack() as stack:
         apps, urls = {}, {}
         for name in names:
-            port = None
+            port = profiles_port if name == "profiles" else None
             if name == "web":
                 port = free_port()
                 special["web"] = {

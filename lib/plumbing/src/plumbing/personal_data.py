@@ -124,3 +124,12 @@ def parse_readers(value: str) -> dict[str, str]:
     if not readers:
         raise ValueError(f"{READERS_VARIABLE} names no service")
     return readers
+
+
+def data_key_settings(profiles_url: str, seeds: dict[str, str]) -> dict[str, dict[str, str]]:
+    """The settings that let each reader of restricted topics ask profiles (at `profiles_url`) for data keys with its
+    own service key (`seeds`: reader -> key), and profiles trust them: service name -> settings (test platforms)."""
+    wiring: dict[str, dict[str, str]] = {reader: {"service_key": seed, "profiles_url": profiles_url}
+                                         for reader, seed in seeds.items()}
+    wiring["profiles"] = {"data_key_readers": readers_setting(seeds)}
+    return wiring

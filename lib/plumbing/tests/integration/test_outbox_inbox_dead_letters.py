@@ -157,7 +157,8 @@ async def test_two_instances_migrating_at_once_apply_each_migration_once(make_se
     pools = [await create_pool(service.settings.database_url) for _ in range(2)]
     try:
         results = await asyncio.gather(*(migrate(p, PLUMBING_MIGRATIONS, migrations) for p in pools))
-        assert sorted(len(r) for r in results) == [0, 2]
+        every = len(list(PLUMBING_MIGRATIONS.glob("*.sql"))) + len(list(migrations.glob("*.sql")))
+        assert sorted(len(r) for r in results) == [0, every]
     finally:
         for pool in pools:
             await pool.close()

@@ -19,14 +19,14 @@ class NotificationsSettings(ServiceSettings):
     link_signing_key: SecretStr | None = required_secret("NOTIFICATIONS_LINK_SIGNING_KEY", "the key signing links")
     # Where the web app serves the pages messages link to (adapters/links.py lists them).
     web_base_url: str = Field(default="http://127.0.0.1:8105", validation_alias="WEB_BASE_URL")
-    # DKIM: with a private key (PEM, or a file holding it) every message is signed for the selector and domain
-    # (the domain of MAIL_FROM unless given); without one, messages go unsigned, as a development relay accepts.
     # Sealed events on the restricted topics are opened with people's data keys, asked of profiles (PROFILES_URL) in
     # requests signed with this service's own Ed25519 key (a 32-byte seed, URL-safe base64; profiles trusts its
     # public key, PROFILES_DATA_KEY_READERS). No default. Keys are kept in memory this long.
     profiles_url: str = Field(default="http://127.0.0.1:8101", validation_alias="PROFILES_URL")
     service_key: SecretStr | None = required_secret("NOTIFICATIONS_SERVICE_KEY", "the key signing requests for data keys")
     data_key_cache_seconds: float = Field(default=60.0, ge=0, validation_alias="DATA_KEY_CACHE_SECONDS")
+    # DKIM: with a private key (PEM, or a file holding it) every message is signed for the selector and domain
+    # (the domain of MAIL_FROM unless given); without one, messages go unsigned, as a development relay accepts.
     dkim_private_key: str | None = Field(default=None, validation_alias="DKIM_PRIVATE_KEY")
     dkim_private_key_file: str | None = Field(default=None, validation_alias="DKIM_PRIVATE_KEY_FILE")
     dkim_selector: str = Field(default="mentorship", validation_alias="DKIM_SELECTOR")

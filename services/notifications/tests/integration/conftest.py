@@ -98,9 +98,11 @@ def as_caller():
 
 @pytest.fixture
 def service_environment(kafka_access) -> dict[str, str]:
-    """The variables of a `python -m notifications` process: its Kafka principal, the token key, its link key."""
+    """The variables of a `python -m notifications` process: its Kafka principal, the token key, its link key, its
+    service key."""
     return kafka_access.environment("notifications") | {"JWT_PUBLIC_KEY": KEYS.public_pem,
-                                                         "NOTIFICATIONS_LINK_SIGNING_KEY": LINK_SIGNING_KEY}
+                                                         "NOTIFICATIONS_LINK_SIGNING_KEY": LINK_SIGNING_KEY,
+                                                         "NOTIFICATIONS_SERVICE_KEY": new_secret_key()}
 
 
 @pytest.fixture(scope="module")
