@@ -20,6 +20,7 @@ from devinfra.postgres import PostgresServer
 from devinfra.processes import free_port, port_in_use, spawn, stop_group, wait_until
 from devinfra.secrets import PlatformSecrets
 from devinfra.workspace import repo_root
+from plumbing.personal_data import key_readers
 
 from bench.faults import proxy
 
@@ -80,6 +81,10 @@ class FaultPlatform:
                 environment["SENDING_LEASE_SECONDS"] = str(self.sending_lease_seconds)
             self.instances[name] = [ServiceInstance(name, n, environment, logs)
                                     for n in range(1, self.instances_per_service + 1)]
+        # The readers of restricted topics ask profiles for people's data keys: the first instance (while it is
+        # down, they wait and ask again, as they would for any profiles that cannot answer).
+        for reader in key_readers():
+            self.instances[reader][0].environment["PROFILES_URL"] = self.instances["profiles"][0].url
         for instance in self.all_instances():
             instance.start()
         for instance in self.all_instances():
