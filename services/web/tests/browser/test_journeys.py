@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import date
+from datetime import datetime
 from uuid import uuid4
+from zoneinfo import ZoneInfo
 
 from plumbing.testing import eventually
 
@@ -86,7 +87,8 @@ async def test_a_pre_med_signs_up_by_the_emailed_link_is_paired_both_accept_and_
     await page.get_by_text("Dr. Ana Reyes").first.wait_for()
     await page.get_by_role("link", name=re.compile("Open this mentorship")).first.click()
     await page.get_by_role("heading", name="Mentorship with Dr. Ana Reyes").wait_for()
-    await page.get_by_label("Day you met").fill(date.today().isoformat())
+    # Today where the mentee lives (they chose Chicago): the page will not take a day after it.
+    await page.get_by_label("Day you met").fill(datetime.now(ZoneInfo("America/Chicago")).date().isoformat())
     await page.get_by_label("How many minutes").fill("45")
     await page.get_by_label("Topics (optional, separated by commas)").fill("personal statement, MCAT")
     await page.get_by_role("button", name="Log this meeting").click()
