@@ -31,6 +31,7 @@ from plumbing.testing import caught_up, free_port, serving
 # The package's own keys: the web app signs the services' tokens with the private one, as the tests' clients do.
 KEYS = SigningKeys.generate()
 READER_KEYS = {reader: new_secret_key() for reader in sorted(key_readers())}
+LINKS_PER_ADDRESS = 20  # sign-in links one address may ask for in an hour, on the tests' platform
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
@@ -50,6 +51,7 @@ class Platform:
     # The key pair of this platform's tokens (a test that serves another web app signs with it too).
     private_key: str = KEYS.private_pem
     public_key: str = KEYS.public_pem
+    links_per_address: int = LINKS_PER_ADDRESS
 
     @property
     def web(self) -> str:
@@ -107,8 +109,9 @@ async def platform(kafka_access, postgres_server, smtp_sink):
                     **{f"{s}_url": urls[s] for s in ("profiles", "matching", "events", "notifications")},
                     "public_base_url": f"http://127.0.0.1:{port}", "smtp_host": "127.0.0.1",
                     "smtp_port": smtp_sink.smtp_port, "jwt_private_key": KEYS.private_pem,
-                    # Every test signs in from 127.0.0.1: the per-client limit is the unit tests' to check.
-                    "sign_in_limit_per_client": 10_000}
+                    # Every test signs in from 127.0.0.1: the per-client limit is the unit tests' to check. The
+                    # world's mentor signs in in many tests within the hour: links per address are limited higher.
+                    "sign_in_limit_per_client": 10_000, "sign_in_limit_per_address": LINKS_PER_ADDRESS}
             apps[name] = importlib.import_module(f"{name}.bootstrap").build_app(settings(name))
             urls[name] = await stack.enter_async_context(serving(apps[name], port))
         options = kafka_access.client_options(TESTS)

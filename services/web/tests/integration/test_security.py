@@ -158,7 +158,12 @@ async def test_a_mail_scanner_fetching_the_link_first_uses_nothing_up(platform, 
 
 
 async def test_the_answer_is_the_same_whether_or_not_the_address_is_known(platform, visitor):
-    known = platform.world["mentor_email"]
+    # Someone of our own: the world's mentor signs in in many tests, and may have used up their links this hour.
+    known = f"known.{uuid4().hex[:8]}@example.org"
+    async with platform.client("profiles") as profiles:
+        registered = await profiles.post("/v1/people", json={"display_name": "Known", "email": known,
+                                                             "stage": "resident"})
+        assert registered.status_code == 201, registered.text
     unknown = f"nobody.{uuid4().hex[:8]}@example.org"
     answers = [await visitor.ask_link(address) for address in (known, unknown)]
     assert [a.status_code for a in answers] == [200, 200]
@@ -168,8 +173,8 @@ async def test_the_answer_is_the_same_whether_or_not_the_address_is_known(platfo
 
 async def test_links_asked_for_one_address_are_limited(platform, visitor):
     email = f"many.{uuid4().hex[:8]}@example.org"
-    statuses = [(await visitor.ask_link(email)).status_code for _ in range(6)]
-    assert statuses == [200] * 5 + [429]
+    statuses = [(await visitor.ask_link(email)).status_code for _ in range(platform.links_per_address + 1)]
+    assert statuses == [200] * platform.links_per_address + [429]
 
 
 async def test_every_answer_carries_the_security_headers(platform, visitor):
