@@ -18,7 +18,7 @@ import httpx
 from .service_tokens import ServiceTokens
 
 Json = Any
-PROGRAMS_KEPT_SECONDS = 60.0
+PROGRAMS_KEPT_SECONDS = 5.0  # a program a coordinator just made shows within seconds
 
 
 class ServiceError(Exception):
@@ -77,7 +77,7 @@ class ServiceClients:
         self._http = httpx.AsyncClient(timeout=timeout, limits=httpx.Limits(max_connections=200,
                                                                             max_keepalive_connections=50))
         self.calls = 0  # how many calls were made (the benchmark's calls per page)
-        # Programs change seldom and every dashboard names them: kept a minute.
+        # Programs change seldom and every dashboard names them: kept a few seconds.
         self._programs: tuple[float, Json] | None = None
 
     async def aclose(self) -> None:
