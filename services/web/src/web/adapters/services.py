@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
@@ -130,9 +130,12 @@ class ServiceClients:
     async def enroll(self, who: Who, body: Json) -> Json:
         return await self.call("profiles", "POST", "/v1/enrollments", who, json=body)
 
-    async def programs(self, who: Who) -> Json:
+    async def programs(self, who: Who, naming: Iterable[str] = ()) -> Json:
+        """Every program, kept a few seconds; read again at once when one of `naming` (program ids a page shows) is
+        not among those kept, so a program made a moment ago is never shown without its name."""
         now = time.monotonic()
-        if self._programs is None or now - self._programs[0] > PROGRAMS_KEPT_SECONDS:
+        kept = self._programs
+        if kept is None or now - kept[0] > PROGRAMS_KEPT_SECONDS or not set(naming) <= {p["id"] for p in kept[1]}:
             self._programs = (now, await self.call("profiles", "GET", "/v1/programs", who))
         return self._programs[1]
 

@@ -4,6 +4,7 @@ do with it (accept, decline, log a meeting, end early), and a waitlist place."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from uuid import UUID
@@ -72,13 +73,14 @@ def _today(visitor: Visit) -> str:
     return datetime.now(zone).date().isoformat()
 
 
-async def _programs_by_id(visitor: Visit) -> dict[str, dict]:
-    return {p["id"]: p for p in await clients(visitor.request).programs(visitor.who)}
+async def _programs_by_id(visitor: Visit, naming: Iterable[str] = ()) -> dict[str, dict]:
+    return {p["id"]: p for p in await clients(visitor.request).programs(visitor.who, naming)}
 
 
 async def _pairing_view(visitor: Visit, pairing_id: UUID) -> dict:
     api = clients(visitor.request)
-    detail, programs = await asyncio.gather(api.pairing(visitor.who, pairing_id), _programs_by_id(visitor))
+    detail, _ = await asyncio.gather(api.pairing(visitor.who, pairing_id), _programs_by_id(visitor))
+    programs = await _programs_by_id(visitor, naming=[detail["program_id"]])  # kept: no call unless it is new
     partner_id = detail["mentee_id"] if detail["mentor_id"] == str(visitor.person_id) else detail["mentor_id"]
     partner = await api.partner(visitor.who, UUID(partner_id))
     return _view({**detail, "reasons": detail["reason_codes"]}, visitor.person_id, partner,
@@ -97,11 +99,12 @@ async def home(visitor: Visiting, signed_out: str | None = None, erased: str | N
 
 async def dashboard(visitor: Visit) -> dict[str, Any]:
     """What the home page shows, in three calls: matching's overview (the pairings, whether each side accepted, the
-    places on the waitlists), profiles' partners, and the enrollments (programs are kept a minute)."""
+    places on the waitlists), profiles' partners, and the enrollments (programs are kept a few seconds)."""
     api, who, me = clients(visitor.request), visitor.who, visitor.person_id
-    overview, partners, enrollments, programs = await asyncio.gather(
+    overview, partners, enrollments, _ = await asyncio.gather(
         api.overview(who, me), api.partners(who, me), api.enrollments(who, me), _programs_by_id(visitor))
     pairings = overview["pairings"]
+    programs = await _programs_by_id(visitor, naming=[x["program_id"] for x in (*pairings, *enrollments)])
     live = [p for p in pairings if p["status"] in LIVE]
     known = {p["id"]: p for p in partners}
     # Each overview entry says whether its mentee and its mentor accepted: it is the pairing's detail here.
@@ -296,7 +299,7 @@ async def program(program_id: UUID, visitor: Visiting) -> Response:
 async def waitlist(program_id: UUID, visitor: Person) -> Response:
     api = clients(visitor.request)
     enrollments, programs = await asyncio.gather(api.enrollments(visitor.who, visitor.person_id),
-                                                 _programs_by_id(visitor))
+                                                 _programs_by_id(visitor, naming=[str(program_id)]))
     mine = [e for e in enrollments if e["program_id"] == str(program_id) and e["active"] and e["role"] == "mentee"]
     places: list[Any] = await asyncio.gather(*(api.waitlist_place(visitor.who, program_id, visitor.person_id,
                                                                   e["pairing_kind"]) for e in mine))
