@@ -174,14 +174,26 @@ def create_app(
     app.add_middleware(RequestContext, metrics=service.metrics, max_body_bytes=service.settings.http_max_body_bytes)
 
     @app.get("/healthz", include_in_schema=False)
-    async def healthz() -> dict:
-        return {"status": "ok"}
+    async def healthz() -> JSONResponse:
+        """Liveness: 503 once a part of the instance that should run until it stops has died for good (its Kafka side
+        gave up on a fault of its own, its outbox relay ended): restarting it is then the cure. Kafka or PostgreSQL
+        being away is not: a restart would not bring them back."""
+        liveness = getattr(service, "liveness", None)
+        failed = liveness() if liveness else {}
+        if failed:
+            return JSONResponse({"status": "failing", "failed": failed}, status_code=503)
+        return JSONResponse({"status": "ok"})
 
     @app.get("/readyz", include_in_schema=False)
     async def readyz() -> JSONResponse:
+        """Readiness: 200 when the instance can serve requests, which needs its database alone (what a request
+        commits waits in the outbox while Kafka is away); `kafka` says how far its Kafka side has come up."""
         checks = await service.readiness()
         ready = all(checks.values())
-        return JSONResponse({"ready": ready, "checks": checks}, status_code=200 if ready else 503)
+        body: dict[str, Any] = {"ready": ready, "checks": checks}
+        if kafka_status := getattr(service, "kafka_status", None):
+            body["kafka"] = kafka_status()
+        return JSONResponse(body, status_code=200 if ready else 503)
 
     @app.get("/metrics", include_in_schema=False)
     async def metrics() -> Response:

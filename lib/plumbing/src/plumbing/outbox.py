@@ -61,6 +61,11 @@ class OutboxRelay:
     def start(self) -> None:
         self._task = asyncio.create_task(self._run(), name="outbox-relay")
 
+    @property
+    def task(self) -> asyncio.Task | None:
+        """The relay's task once started (it runs until stopped: `plumbing.runtime.Service.liveness` watches it)."""
+        return self._task
+
     async def stop(self) -> None:
         if self._task:
             self._task.cancel()

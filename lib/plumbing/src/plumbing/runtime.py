@@ -21,7 +21,7 @@ from typing import Any, TypeVar, Union
 import asyncpg
 from aiokafka import AIOKafkaConsumer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
-from aiokafka.errors import TopicAlreadyExistsError
+from aiokafka.errors import KafkaError, TopicAlreadyExistsError
 from faststream import FastStream
 from faststream.kafka import KafkaBroker
 from faststream.specification import AsyncAPI
@@ -59,6 +59,11 @@ def check_may_consume(group: str, topic_names: Sequence[str]) -> None:
                                  f"not {group}")
 LAG_INTERVAL_SECONDS = 15.0
 POOL_CLOSE_SECONDS = 10.0
+# What Kafka's being unreachable (stopped, restarting, not yet provisioned, a network fault) raises: tried again
+# for as long as it lasts. Anything else is a fault of ours, tried a few times, then given up on: the instance then
+# fails its liveness probe, so that an orchestrator restarts it rather than leave it without its Kafka side.
+KAFKA_UNREACHABLE = (KafkaError, OSError, TimeoutError)
+KAFKA_UNEXPECTED_FAILURES = 5
 
 
 class Service:
@@ -94,6 +99,10 @@ class Service:
         self.consumer: EventConsumer | None = None
         self.consuming = False  # once the subscribers run (a consumer has joined its group)
         self.consuming_failed = False
+        # The Kafka side, brought up in the background by `start` (`kafka_status` says how far it got).
+        self._kafka: asyncio.Task | None = None
+        self.topics_ensured = False
+        self.relaying = False
         # The AsyncAPI document is generated from this (`faststream docs gen <service>.asyncapi:app`).
         self.asyncapi = FastStream(
             self.broker,
@@ -156,31 +165,109 @@ class Service:
         return self._pool
 
     async def start(self) -> None:
+        """Start with PostgreSQL alone: the pool, the migrations, the background jobs. The Kafka side (this service's
+        topics, the producer and the outbox relay, then the consumer) comes up in the background, each part tried
+        again with backoff for as long as Kafka is unreachable: meanwhile the instance serves HTTP, and what it
+        commits waits in the outbox. An instance that started while Kafka was stopped used to exit instead."""
         self._pool = await create_pool(self.settings.database_url, self.settings.database_pool_size)
         await migrate(self._pool, PLUMBING_MIGRATIONS, self._migrations)
-        await self.ensure_topics()
-        # The producer first: the relay publishes what HTTP commits from the start. Joining the consumer group can
-        # take a session timeout (10 s) when an instance died without leaving it; nothing else waits for that.
-        await self.broker.connect()
         self.relay = OutboxRelay(self._pool, self.broker, self.metrics, self.settings.outbox_batch_size)
-        self.relay.start()
-        jobs = [self._start_consuming, *self._background] + ([lambda: _watch_consumer_lag(self)] if self.consumer else [])
-        self._tasks = [asyncio.ensure_future(job()) for job in jobs]
-        for job, task in zip(jobs, self._tasks, strict=True):
+        self._kafka = asyncio.ensure_future(self._bring_up_kafka())
+        self._kafka.set_name("kafka")
+        self._tasks = [self._kafka]
+        for job in self._background:
+            task = asyncio.ensure_future(job())
             task.set_name(getattr(job, "__name__", "job"))
+            self._tasks.append(task)
         log.info("service started", extra={"http_port": self.settings.http_port})
 
+    async def _bring_up_kafka(self) -> None:
+        """Topics first (the relay publishes to them, the consumer dead-letters to one), then the producer and the
+        relay: what HTTP commits is published from then on. Joining the consumer group comes last: it can take a
+        session timeout (10 s) when an instance died without leaving it, and nothing else waits for that."""
+        await self._until_done("creating this service's topics", self.ensure_topics)
+        self.topics_ensured = True
+        await self._until_done("connecting the producer", self._connect_producer)
+        assert self.relay is not None, "made by start"
+        self.relay.start()
+        self.relaying = True
+        log.info("relaying the outbox")
+        if self.consumer:
+            try:
+                await self._until_done("joining the consumer group", self._start_consuming)
+            except Exception:
+                self.consuming_failed = True
+                raise
+            lag = asyncio.ensure_future(_watch_consumer_lag(self))
+            lag.set_name("consumer-lag")
+            self._tasks.append(lag)
+
+    async def _until_done(self, step: str, attempt: Callable[[], Awaitable[None]]) -> None:
+        """Run `attempt` until it succeeds: again after a growing delay while Kafka is unreachable, and at most
+        `KAFKA_UNEXPECTED_FAILURES` times for any other error (which then ends the Kafka side: see `liveness`)."""
+        delay, failures, unexpected = self.settings.kafka_retry_seconds, 0, 0
+        while True:
+            try:
+                await attempt()
+            except KAFKA_UNREACHABLE as error:
+                failures += 1
+                log.warning("Kafka is unreachable: %s again in %.1f s", step, delay,
+                            extra={"step": step, "attempt": failures, "error_type": type(error).__name__,
+                                   "error": str(error)})
+            except Exception:
+                failures += 1
+                unexpected += 1
+                if unexpected >= KAFKA_UNEXPECTED_FAILURES:
+                    log.critical("%s failed %d times: giving up; this instance is no longer live (GET /healthz)",
+                                 step, unexpected, exc_info=True, extra={"step": step})
+                    raise
+                log.exception("%s failed: again in %.1f s", step, delay, extra={"step": step, "attempt": failures})
+            else:
+                if failures:
+                    log.info("%s: done after %d failed attempts", step, failures, extra={"step": step})
+                return
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, self.settings.kafka_retry_max_seconds)
+
+    async def _connect_producer(self) -> None:
+        try:
+            await self.broker.connect()
+        except BaseException:
+            # A half-made connection (the producer started, the admin client not) would be kept as it is.
+            with contextlib.suppress(Exception):
+                await self.broker.stop()
+            raise
+
     async def _start_consuming(self) -> None:
-        """Start the broker's subscribers (joining the consumer group), in the background of a started service.
-        If that fails, the service says it is not ready (`/readyz`), and the log says why."""
+        """Start the broker's subscribers (joining the consumer group). If that fails, the subscribers are stopped
+        again, to be started afresh by the next attempt; the producer is left alone."""
         try:
             await self.broker.start()
-        except Exception:
-            self.consuming_failed = True
-            log.exception("the consumer could not start", extra={"group": self.settings.consumer_group})
+        except BaseException:
+            for subscriber in self.broker.subscribers:
+                with contextlib.suppress(Exception):
+                    await subscriber.stop()
             raise
         self.consuming = True
         log.info("consuming", extra={"group": self.settings.consumer_group})
+
+    def kafka_status(self) -> dict[str, bool]:
+        """How far the Kafka side has come up (the readiness probe reports it; it does not gate readiness)."""
+        status = {"topics": self.topics_ensured, "relaying": self.relaying}
+        if self.consumer:
+            status["consuming"] = self.consuming
+        return status
+
+    def liveness(self) -> dict[str, str]:
+        """What has died for good in this instance, and why: nothing while it is alive. The Kafka side retries for as
+        long as Kafka is unreachable, so it ends only on a fault of ours it gave up on (or a relay that ended)."""
+        failed = {}
+        for name, task in (("kafka", self._kafka), ("outbox_relay", self.relay.task if self.relay else None)):
+            if task is not None and task.done() and not task.cancelled():
+                error = task.exception()
+                if error is not None or name == "outbox_relay":  # the relay never ends of itself
+                    failed[name] = f"{type(error).__name__}: {error}" if error else "ended"
+        return failed
 
     async def stop(self) -> None:
         await self._stop_jobs()
@@ -214,14 +301,14 @@ class Service:
                                                                 "error_type": type(task.exception()).__name__})
 
     async def readiness(self) -> dict[str, bool]:
+        """What must answer for this instance to serve requests: PostgreSQL alone. Kafka does not gate readiness:
+        what a request commits waits in the outbox until the relay publishes it (`kafka_status` says how far the
+        Kafka side has come up). An instance whose Kafka side died for good fails its liveness probe instead."""
         database = False
         with contextlib.suppress(Exception):
             async with self.pool.acquire(timeout=2) as conn:
                 database = await conn.fetchval("SELECT true")
-        broker = False
-        with contextlib.suppress(Exception):
-            broker = await self.broker.ping(timeout=2)
-        return {"database": bool(database), "broker": bool(broker) and not self.consuming_failed}
+        return {"database": bool(database)}
 
     async def ensure_topics(self) -> None:
         """Create this service's own topics and its dead-letter topic if missing: the only ones it may create.
@@ -235,8 +322,8 @@ class Service:
             # One partition, so a dead letter is named by its offset alone.
             specs.append(NewTopic(dead_letter_topic(self.settings.consumer_group), 1, 1))
         admin = AIOKafkaAdminClient(**self.settings.kafka_client_options())
-        await admin.start()
         try:
+            await admin.start()  # in the try: an admin client that failed to bootstrap is closed too
             existing = set(await admin.list_topics())  # those this service may see
             missing = [spec for spec in specs if spec.name not in existing]
             if missing:
@@ -254,10 +341,19 @@ async def _watch_consumer_lag(service: Service) -> None:
     assert service.consumer is not None, "only a service that consumes has a lag"
     topics = service.consumer.topics
     options = service.settings.kafka_client_options()
-    admin = AIOKafkaAdminClient(**options)
-    reader = AIOKafkaConsumer(**options, enable_auto_commit=False)
-    await admin.start()
-    await reader.start()
+    while True:  # Kafka may have gone away again since the consumer joined: wait for it
+        admin = AIOKafkaAdminClient(**options)
+        reader = AIOKafkaConsumer(**options, enable_auto_commit=False)
+        try:
+            await admin.start()
+            await reader.start()
+            break
+        except KAFKA_UNREACHABLE:
+            with contextlib.suppress(Exception):
+                await reader.stop()
+            with contextlib.suppress(Exception):
+                await admin.close()
+            await asyncio.sleep(LAG_INTERVAL_SECONDS)
     try:
         while True:
             with contextlib.suppress(Exception):

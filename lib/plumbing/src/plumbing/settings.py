@@ -117,6 +117,13 @@ class ServiceSettings(KafkaSettings):
     # How long a stopping service waits for its background jobs: longer than a job's step may rightly take
     # (a notifications dispatcher finishing its SMTP batch), short of a hang.
     jobs_stop_seconds: float = Field(default=30.0, validation_alias="JOBS_STOP_SECONDS")
+    # While Kafka is unreachable, its parts (topics, producer and relay, consumer) are tried again in the background,
+    # first after this long, then twice as long each time up to the maximum (`plumbing.runtime`).
+    kafka_retry_seconds: float = Field(default=0.5, gt=0, validation_alias="KAFKA_RETRY_SECONDS")
+    kafka_retry_max_seconds: float = Field(default=10.0, gt=0, validation_alias="KAFKA_RETRY_MAX_SECONDS")
+    # How long a request whose database connection was lost before it committed is tried again (PostgreSQL
+    # restarting, failing over, a cut connection) before it is answered 503 (`plumbing.http`).
+    database_retry_seconds: float = Field(default=5.0, ge=0, validation_alias="DATABASE_RETRY_SECONDS")
 
     _offline: bool = PrivateAttr(default=False)
 

@@ -1,0 +1,96 @@
+"""A service started while Kafka is unreachable serves HTTP with PostgreSQL alone: what it commits waits in the
+outbox, and its Kafka side (topics, producer and relay, consumer) comes up in the background once Kafka answers.
+An instance whose Kafka side has given up for good says so on its liveness probe."""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+import tempfile
+from uuid import uuid4
+
+import httpx
+from devinfra.kafka import TESTS, KafkaServer, grants_for_tests, new_passwords
+from fastapi import APIRouter, Request
+from mentorship_contracts.profiles import PersonUpdated
+from plumbing.http import create_app
+from plumbing.runtime import Service
+from plumbing.settings import ServiceSettings
+from plumbing.testing import eventually
+from plumbing.unit_of_work import UnitOfWork
+
+from .conftest import KEYS, Recorder
+
+router = APIRouter()
+
+
+@router.post("/people/{person_id}/stage")
+async def change_stage(person_id: str, request: Request) -> dict:
+    async with UnitOfWork(request.app.state.service.pool) as uow:
+        uow.emit(PersonUpdated(person_id=person_id, chapter_id=None, stage="resident", changed_fields=["stage"]))
+        await uow.commit()
+    return {"changed": person_id}
+
+
+def http_client(service: Service) -> httpx.AsyncClient:
+    app = create_app(service, [router], title="plumbing test")
+    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app, raise_app_exceptions=False), base_url="http://t")
+
+
+async def test_a_service_started_while_kafka_is_down_accepts_writes_and_publishes_and_consumes_them_once_kafka_is_up(
+    postgres_server, migrations
+):
+    data_dir = tempfile.mkdtemp(prefix="devinfra-kafka-later-")
+    kafka = KafkaServer(data_dir, passwords=new_passwords())  # not started yet: Kafka is down
+    name = f"plumbing-test-{uuid4().hex[:8]}"
+    settings = ServiceSettings(
+        service_name=name, database_url=postgres_server.create_database(name.replace("-", "_")),
+        **kafka.access.settings(TESTS), jwt_public_key=KEYS.public_pem, kafka_retry_seconds=0.2,
+        kafka_retry_max_seconds=1.0,
+    )
+    service = Service(settings, migrations=migrations)
+    service.consume_raw({PersonUpdated: Recorder()})
+    try:
+        await asyncio.wait_for(service.start(), 30)  # today: "Unable to bootstrap", and the instance exits
+        person = uuid4()
+        async with http_client(service) as http:
+            assert (await http.get("/readyz")).status_code == 200, "it can serve requests: PostgreSQL answers"
+            assert (await http.get("/healthz")).status_code == 200
+            assert (await http.post(f"/people/{person}/stage")).status_code == 200
+        assert await service.pool.fetchval("SELECT count(*) FROM outbox") == 1, "the event waits in the outbox"
+
+        await asyncio.to_thread(kafka.start)
+        await asyncio.to_thread(kafka.provision, grants_for_tests())
+
+        await eventually(lambda: service.pool.fetchval("SELECT count(*) = 0 FROM outbox"), timeout=90,
+                         what="the relay to publish what accumulated while Kafka was down")
+        await eventually(lambda: service.pool.fetchval("SELECT count(*) = 1 FROM applied WHERE person_id = $1", person),
+                         timeout=90, what="the consumer to join its group and apply the event")
+        assert service.consuming
+    finally:
+        await service.stop()
+        await asyncio.to_thread(kafka.stop)
+        shutil.rmtree(data_dir, ignore_errors=True)
+
+
+async def test_a_service_whose_kafka_side_gives_up_for_good_is_no_longer_live(make_service):
+    service = make_service(Recorder(), kafka_retry_seconds=0.01, kafka_retry_max_seconds=0.02)
+
+    async def a_fault_of_ours() -> None:
+        raise RuntimeError("a bug, not Kafka being away: retrying will not cure it")
+
+    service.ensure_topics = a_fault_of_ours  # type: ignore[method-assign]
+    await service.start()
+    try:
+        async with http_client(service) as http:
+            await eventually(lambda: _status(http, "/healthz", 503), timeout=30,
+                             what="the liveness probe to say the Kafka side has died")
+            body = (await http.get("/healthz")).json()
+            assert body["status"] == "failing" and "kafka" in body["failed"]
+            assert (await http.get("/readyz")).status_code == 200, "it still serves what needs PostgreSQL alone"
+    finally:
+        await service.stop()
+
+
+async def _status(http: httpx.AsyncClient, path: str, status: int) -> bool:
+    return (await http.get(path)).status_code == status
