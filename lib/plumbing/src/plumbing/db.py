@@ -43,3 +43,27 @@ async def migrate(pool: asyncpg.Pool, *directories: Path) -> list[str]:
     if applied_now:
         log.info("migrations applied", extra={"migrations": applied_now})
     return applied_now
+
+
+# What says the database went away (restarting, failing over, a cut connection), not that a statement was wrong.
+_LOST = (
+    asyncpg.PostgresConnectionError,  # 08xxx, and "connection was closed in the middle of operation"
+    asyncpg.CannotConnectNowError,  # 57P03: "the database system is shutting down" / "is starting up"
+    asyncpg.AdminShutdownError,  # 57P01: "terminating connection due to administrator command"
+    asyncpg.CrashShutdownError,  # 57P02
+    # A protocol that read the server's goodbye (the FATAL error of a shutdown) while idle but not yet the close of
+    # its socket: "cannot switch to state 15; another operation (2) is in progress" on its next statement.
+    asyncpg.InternalClientError,
+    OSError,  # refused while the server is down, reset by a network fault
+)
+
+
+def is_connection_lost(error: BaseException) -> bool:
+    """Whether this error means the connection to PostgreSQL was lost (or none could be made), so that work which
+    had not committed may be done again on another connection."""
+    if isinstance(error, BaseExceptionGroup):
+        return all(is_connection_lost(inner) for inner in error.exceptions)
+    if isinstance(error, _LOST):
+        return True
+    # "cannot perform operation: connection is closed" (not "another operation is in progress", a misuse)
+    return isinstance(error, asyncpg.InterfaceError) and "connection is closed" in str(error)

@@ -3,6 +3,7 @@ field, all of them documented in the service's OpenAPI document."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import Callable, Iterable
@@ -17,8 +18,10 @@ from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from . import correlation
+from .db import is_connection_lost
 from .errors import DomainError
 from .runtime import Service
+from .unit_of_work import Commits, recording_commits, stop_recording_commits
 
 log = logging.getLogger(__name__)
 
@@ -98,14 +101,22 @@ class RequestContext:
     under the caller's correlation id (`X-Correlation-Id`, else a new one), which the answer carries back, and
     refuses a body larger than `max_body_bytes` (413) before it is read whole.
 
+    A request whose database connection was lost (PostgreSQL restarting or failing over, a cut connection) before
+    anything of it committed is served again, with a short growing pause, for up to `database_retry_seconds`: its
+    body is replayed, its units of work start afresh on new connections. It is never served again once one of its
+    units of work has committed, nor when a COMMIT was sent and its answer lost: that is answered 503
+    `commit_outcome_unknown` (the change may have been made), and a database still away at the deadline 503
+    `database_unavailable`, both with Retry-After, never 500.
+
     A plain ASGI middleware: Starlette's `@app.middleware("http")` runs every request through an extra task and
     stream, which cost about 1 ms of CPU a request, the largest single cost of a registration (bench/README.md).
     """
 
-    def __init__(self, app, metrics, max_body_bytes: int) -> None:
+    def __init__(self, app, metrics, max_body_bytes: int, database_retry_seconds: float = 0.0) -> None:
         self.app = app
         self.metrics = metrics
         self.max_body_bytes = max_body_bytes
+        self.database_retry_seconds = database_retry_seconds
 
     async def __call__(self, scope, receive, send) -> None:
         if scope["type"] != "http":
@@ -133,13 +144,83 @@ class RequestContext:
             return message
 
         token = correlation.use(correlation_id)
+        served = [scope]
         try:
-            await self.app(scope, receive_within_limit, send_noting_status)
+            await self._serve(scope, receive_within_limit, send_noting_status, served)
         finally:
             correlation.reset(token)
-            path = getattr(scope.get("route"), "path", "unmatched")  # set by the router on this same scope
+            path = getattr(served[-1].get("route"), "path", "unmatched")  # set by the router on the scope it served
             self.metrics.requests.labels(scope["method"], path, status).inc()
             self.metrics.request_seconds.labels(scope["method"], path).observe(time.perf_counter() - started)
+
+    async def _serve(self, scope, receive, send, served: list[dict]) -> None:
+        """Serve the request, again while its database connection is lost before anything of it committed (see the
+        class); `served` gets each attempt's scope."""
+        deadline = time.monotonic() + self.database_retry_seconds
+        pause = 0.05
+        body: list[dict] = []  # the request's body messages read so far, replayed to a new attempt
+        answered = False
+
+        async def sending(message) -> None:
+            nonlocal answered
+            answered = True
+            await send(message)
+
+        commits = Commits()
+        recording = recording_commits(commits)
+        try:
+            while True:
+                attempt = {**scope, "state": dict(scope.get("state") or {})}
+                served.append(attempt)
+                try:
+                    await self.app(attempt, _replaying(body, receive), sending)
+                    return
+                except Exception as error:
+                    if answered or not is_connection_lost(error):
+                        raise
+                    if commits.in_doubt:
+                        log.warning("the database connection was lost while committing: outcome unknown",
+                                    extra={"error_type": type(error).__name__})
+                        await _unavailable(send, "commit_outcome_unknown",
+                                           "the connection to the database was lost while committing: the change "
+                                           "may or may not have been made; read it back before trying again")
+                        return
+                    if commits.committed or time.monotonic() + pause > deadline:
+                        log.warning("the database is unavailable: answered 503",
+                                    extra={"error_type": type(error).__name__, "committed": commits.committed})
+                        await _unavailable(send, "database_unavailable",
+                                           "the database is unavailable for a moment: try again shortly")
+                        return
+                    log.info("the database connection was lost before commit: serving the request again",
+                             extra={"error_type": type(error).__name__, "pause_seconds": pause})
+                await asyncio.sleep(pause)
+                pause = min(pause * 2, 1.0)
+        finally:
+            stop_recording_commits(recording)
+
+
+def _replaying(body: list[dict], receive):
+    """A `receive` that gives the body messages read by earlier attempts again, then reads on (noting what it reads)."""
+    replay = iter(list(body))
+
+    async def receiving() -> dict:
+        message = next(replay, None)
+        if message is None:
+            message = await receive()
+            if message["type"] == "http.request":
+                body.append(message)
+        return message
+
+    return receiving
+
+
+async def _unavailable(send, code: str, message: str) -> None:
+    response = JSONResponse(error_body(code, message), 503, headers={"Retry-After": "1"})
+    await response({"type": "http"}, _nothing_to_receive, send)
+
+
+async def _nothing_to_receive() -> dict:
+    return {"type": "http.disconnect"}
 
 
 def create_app(
@@ -171,7 +252,8 @@ def create_app(
     for router in routers:
         app.include_router(router)
 
-    app.add_middleware(RequestContext, metrics=service.metrics, max_body_bytes=service.settings.http_max_body_bytes)
+    app.add_middleware(RequestContext, metrics=service.metrics, max_body_bytes=service.settings.http_max_body_bytes,
+                       database_retry_seconds=service.settings.database_retry_seconds)
 
     @app.get("/healthz", include_in_schema=False)
     async def healthz() -> JSONResponse:

@@ -14,9 +14,12 @@ Every event emitted carries the correlation id of the action being served (`plum
 
 from __future__ import annotations
 
+import contextlib
 import copy
+import logging
 import uuid
 from collections.abc import Awaitable, Callable, Hashable
+from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any, Protocol, Self
 
 import asyncpg
@@ -24,12 +27,36 @@ from asyncpg.transaction import Transaction
 from mentorship_contracts import IntegrationEvent
 
 from . import correlation, outbox
+from .db import is_connection_lost
 
 if TYPE_CHECKING:
     from .audit import AuditEntry
     from .auth import Principal
 
 Deferred = Callable[[list[Any], "Any"], Awaitable[None]]
+
+log = logging.getLogger(__name__)
+
+
+class Commits:
+    """What the units of work of one action (an HTTP request) committed: whether doing the action again is safe
+    after its connection was lost (`plumbing.http` does so when nothing committed and no COMMIT is in doubt)."""
+
+    def __init__(self) -> None:
+        self.committed = False  # a unit of work of the action committed
+        self.in_doubt = False  # a COMMIT was sent and its connection lost before the answer: it may have been made
+
+
+_COMMITS: ContextVar[Commits | None] = ContextVar("plumbing_commits", default=None)
+
+
+def recording_commits(commits: Commits) -> Any:
+    """Have the units of work this context runs note their commits in `commits` (returns the token to `reset` with)."""
+    return _COMMITS.set(commits)
+
+
+def stop_recording_commits(token: Any) -> None:
+    _COMMITS.reset(token)
 
 
 class SharedTransaction:
@@ -156,8 +183,16 @@ class UnitOfWork:
         if self._transaction is not None:
             if self._owns_transaction and self.shared is not None:
                 await self.shared.finish()
-            await self._transaction.commit()
+            commits = _COMMITS.get() if self._owns_transaction else None
+            try:
+                await self._transaction.commit()
+            except BaseException as error:
+                if commits is not None and is_connection_lost(error):
+                    commits.in_doubt = True
+                raise
             self._transaction = None
+            if commits is not None:
+                commits.committed = True
 
     async def rollback(self) -> None:
         self._pending, self._audited = [], []
@@ -166,14 +201,30 @@ class UnitOfWork:
             self._transaction = None
 
     async def __aexit__(self, exc_type, exc, traceback) -> None:
+        lost = exc is not None and is_connection_lost(exc)
         try:
             await self.rollback()  # nothing left to roll back once committed
-        except Exception:
+        except Exception as error:
             # Leaving on an error (a cancellation mid-commit, say), the rollback may fail too ("the transaction
             # is in error state"). The first error is the one to raise: a cancellation turned into an
             # Exception would be retried by a job's loop instead of stopping it. Releasing resets the connection.
+            lost = lost or is_connection_lost(error)
             if exc is None:
                 raise
         finally:
             if self._owns_transaction and self._pool is not None and self.conn is not None:
-                await self._pool.release(self.conn)
+                await self._give_back(lost)
+
+    async def _give_back(self, lost: bool) -> None:
+        """Return the connection to the pool; one whose server went away is closed first, never handed out again
+        (a protocol that saw the server's goodbye but not yet its close would fail whoever got it next). Giving back
+        never raises: the pool closes a connection it cannot reset, and an error then must not turn work that
+        committed into a failure, nor hide the error the work ended with."""
+        assert self._pool is not None and self.conn is not None, "an owner's connection"
+        if lost:
+            with contextlib.suppress(Exception):  # already closed and detached, say
+                self.conn.terminate()
+        try:
+            await self._pool.release(self.conn)
+        except Exception as error:  # noqa: BLE001 - the pool has closed the connection: nothing more to do
+            log.warning("a database connection could not be reset; closed", extra={"error_type": type(error).__name__})
