@@ -6,8 +6,11 @@ Retry-After. A connection broken by the loss is never handed out again."""
 from __future__ import annotations
 
 import asyncio
+import fcntl
 import shutil
+import struct
 import tempfile
+import termios
 import time
 from pathlib import Path
 from uuid import uuid4
@@ -123,3 +126,152 @@ async def test_requests_under_way_when_postgres_restarts_get_no_500_and_succeed_
     finally:
         await conn.close()
     assert accepted <= stored, "an accepted note was lost"
+
+
+class LossyProxy:
+    """A TCP proxy on loopback in front of PostgreSQL that plays two losses on demand:
+    - `withhold_close`: when the server closes a connection, its last words (the FATAL error of a shutdown) reach
+      the client but the close does not: the client's protocol reads the error while idle, and its next statement
+      finds "another operation (2) is in progress", as when the close is read a moment after the error;
+    - `cut_after_commit`: the next COMMIT a client sends reaches the server, and the client's connection is cut
+      before the answer: the transaction committed, the client cannot know."""
+
+    def __init__(self, target_port: int) -> None:
+        self.target_port = target_port
+        self.withhold_close = False
+        self.cut_after_commit = False
+        self.closes_withheld = 0
+        self.commits_cut = 0
+        self._connections: set[asyncio.Task] = set()
+        self._stopping = asyncio.Event()
+
+    async def start(self) -> int:
+        self._server = await asyncio.start_server(self._accept, "127.0.0.1", 0)
+        return self._server.sockets[0].getsockname()[1]
+
+    async def stop(self) -> None:
+        self._stopping.set()
+        self._server.close()
+        await asyncio.wait_for(asyncio.gather(*self._connections, return_exceptions=True), 30)
+
+    async def _accept(self, client_reader: asyncio.StreamReader, client_writer: asyncio.StreamWriter) -> None:
+        self._connections.add(asyncio.current_task())  # type: ignore[arg-type]
+        server_reader, server_writer = await asyncio.open_connection("127.0.0.1", self.target_port)
+        cut = asyncio.Event()
+
+        async def upstream() -> None:
+            while data := await client_reader.read(65536):
+                if self.cut_after_commit and b"COMMIT" in data:
+                    self.cut_after_commit = False
+                    server_writer.write(data)
+                    await server_writer.drain()
+                    cut.set()
+                    client_writer.transport.abort()
+                    self.commits_cut += 1
+                    return
+                server_writer.write(data)
+                await server_writer.drain()
+            server_writer.close()
+
+        async def downstream() -> None:
+            while data := await server_reader.read(65536):
+                if cut.is_set():  # the answer to the COMMIT: never delivered
+                    server_writer.close()
+                    return
+                client_writer.write(data)
+                await client_writer.drain()
+            if self.withhold_close:
+                self.closes_withheld += 1
+                await self._stopping.wait()  # the client is never told
+            client_writer.close()
+
+        try:
+            await asyncio.gather(upstream(), downstream(), return_exceptions=True)
+        finally:
+            for writer in (client_writer, server_writer):
+                writer.close()
+
+
+def unread_bytes(conn) -> int:
+    """Bytes the server sent that the client's connection has not read yet."""
+    sock = conn._transport.get_extra_info("socket")
+    return struct.unpack("i", fcntl.ioctl(sock.fileno(), termios.FIONREAD, b"\0\0\0\0"))[0]
+
+
+class Pause:
+    """Where a request waits, on its first attempt only, for the test to act on its connection."""
+
+    def __init__(self) -> None:
+        self.reached, self.go = asyncio.Event(), asyncio.Event()
+        self.conn = None
+
+    async def __call__(self, conn) -> None:
+        if self.reached.is_set():
+            return
+        self.conn = conn
+        self.reached.set()
+        await self.go.wait()
+
+
+@router.post("/paused-notes/{note}")
+async def write_note_after_a_pause(note: str, request: Request) -> dict:
+    async with UnitOfWork(request.app.state.service.pool) as uow:
+        await uow.conn.execute("INSERT INTO notes (note) VALUES ($1)", note)
+        await request.app.state.pause(uow.conn)  # idle in its transaction (a call to another service, say)
+        await uow.conn.execute("SELECT 1")
+        await uow.commit()
+    return {"note": note}
+
+
+@pytest.fixture
+async def behind_a_proxy(postgres_server, notes_migrations, kafka_settings):
+    dsn = postgres_server.create_database(f"proxied_{uuid4().hex[:8]}")
+    proxy = LossyProxy(int(dsn.rsplit(":", 1)[1].split("/")[0]))
+    port = await proxy.start()
+    service = service_on(dsn.replace(f":{proxy.target_port}/", f":{port}/"), notes_migrations, kafka_settings)
+    await service.start()
+    try:
+        yield service, proxy, dsn
+    finally:
+        await service.stop()
+        await proxy.stop()
+
+
+async def test_a_connection_that_read_the_servers_goodbye_but_not_its_close_is_discarded_and_the_request_served_again(
+    behind_a_proxy
+):
+    service, proxy, dsn = behind_a_proxy
+    pause = Pause()
+    app = create_app(service, [router], title="plumbing test")
+    app.state.pause = pause
+    proxy.withhold_close = True
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app, raise_app_exceptions=False),
+                                 base_url="http://t", timeout=60) as http:
+        request = asyncio.create_task(http.post("/paused-notes/first"))
+        await asyncio.wait_for(pause.reached.wait(), 30)
+        backend = await pause.conn.fetchval("SELECT pg_backend_pid()")
+        admin = await asyncpg.connect(dsn)
+        try:
+            await admin.execute("SELECT pg_terminate_backend($1)", backend)  # what a fast shutdown does to each
+        finally:
+            await admin.close()
+        await eventually(lambda: proxy.closes_withheld >= 1 and unread_bytes(pause.conn) == 0,
+                         what="the client to have read the server's goodbye, not its close")
+        pause.go.set()
+        response = await request
+
+    assert response.status_code == 200, response.text  # today: 500, "another operation (2) is in progress"
+    assert await service.pool.fetchval("SELECT count(*) FROM notes WHERE note = 'first'") == 1
+
+
+async def test_a_request_whose_commit_was_sent_and_never_answered_gets_503_commit_outcome_unknown(behind_a_proxy):
+    service, proxy, _ = behind_a_proxy
+    proxy.cut_after_commit = True
+    async with http_client(service) as http:
+        response = await http.post("/notes/in-doubt")
+    assert proxy.commits_cut == 1
+    assert response.status_code == 503, response.text  # today: 500
+    assert response.json()["error"]["code"] == "commit_outcome_unknown"
+    assert response.headers["Retry-After"] == "1"
+    await eventually(lambda: service.pool.fetchval("SELECT count(*) = 1 FROM notes WHERE note = 'in-doubt'"),
+                     what="the COMMIT the client never heard the answer to to have been made")
