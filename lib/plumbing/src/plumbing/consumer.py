@@ -27,6 +27,7 @@ from faststream.middlewares import AckPolicy
 from mentorship_contracts import IntegrationEvent, SealedEvent, dead_letter_topic, decode, registered_events
 
 from . import correlation, dead_letters
+from .db import is_connection_lost
 from .metrics import Metrics
 from .person_keys import DataKey, KeysUnavailable, PersonKeys
 from .personal_data import CannotOpen, open_event
@@ -35,6 +36,11 @@ from .unit_of_work import SharedTransaction, UnitOfWork
 log = logging.getLogger(__name__)
 
 Handler = Callable[[IntegrationEvent, SharedTransaction], Awaitable[None]]
+
+# While the database is away (restarting, failing over), events wait: that is not their fault, so it costs them no
+# attempt, and a batch is not split for it. Past this many waits (about 10 minutes), it counts as a failure.
+DATABASE_WAITS = 120
+DATABASE_WAIT_MAX_SECONDS = 5.0
 
 
 @dataclass(frozen=True)
@@ -172,25 +178,45 @@ class EventConsumer:
         if len(batch) == 1:
             await self._apply_with_retries(*batch[0])
             return
-        try:
-            outcomes = await self.apply_all([(event, handler) for _, event, handler in batch])
-        except Exception:  # noqa: BLE001 - split and try again
-            log.warning("a batch of events failed; splitting it", extra={"events": len(batch)})
-            middle = len(batch) // 2
-            await self._apply_batch(batch[:middle])
-            await self._apply_batch(batch[middle:])
-            return
+        waits = 0
+        while True:
+            try:
+                outcomes = await self.apply_all([(event, handler) for _, event, handler in batch])
+                break
+            except Exception as error:  # noqa: BLE001 - split and try again
+                if is_connection_lost(error) and waits < DATABASE_WAITS:
+                    waits += 1
+                    await self._wait_for_database(waits, error)
+                    continue
+                log.warning("a batch of events failed; splitting it", extra={"events": len(batch)})
+                middle = len(batch) // 2
+                await self._apply_batch(batch[:middle])
+                await self._apply_batch(batch[middle:])
+                return
         for (record, _, _), applied in zip(batch, outcomes, strict=True):
             self._metrics.consumed.labels(topic=record.topic, outcome="applied" if applied else "duplicate").inc()
 
+    async def _wait_for_database(self, waits: int, error: Exception) -> None:
+        delay = min(self._retry.delay(min(waits, 10)), DATABASE_WAIT_MAX_SECONDS)
+        log.warning("the database is unavailable: applying the events again in %.1f s", delay,
+                    extra={"group": self.group, "wait": waits, "error_type": type(error).__name__})
+        await asyncio.sleep(delay)
+
     async def _apply_with_retries(self, record: ConsumerRecord, event: IntegrationEvent, handler: Handler) -> None:
-        for attempt in range(1, self._retry.max_attempts + 1):
+        attempt = waits = 0
+        while attempt < self._retry.max_attempts:
+            attempt += 1
             try:
                 applied = await self.apply(event, handler)
                 outcome = "applied" if applied else "duplicate"
                 self._metrics.consumed.labels(topic=record.topic, outcome=outcome).inc()
                 return
             except Exception as error:  # noqa: BLE001 - any failure is retried, then dead-lettered
+                if is_connection_lost(error) and waits < DATABASE_WAITS:
+                    waits += 1
+                    attempt -= 1
+                    await self._wait_for_database(waits, error)
+                    continue
                 if attempt == self._retry.max_attempts:
                     await self._dead_letter(record, "failed", error)
                     return

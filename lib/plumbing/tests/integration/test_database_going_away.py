@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import fcntl
+import logging
 import shutil
 import struct
 import tempfile
@@ -18,16 +19,18 @@ from uuid import uuid4
 import asyncpg
 import httpx
 import pytest
+from aiokafka import AIOKafkaProducer
 from devinfra.kafka import TESTS
 from devinfra.postgres import PostgresServer
 from fastapi import APIRouter, Request
+from mentorship_contracts.profiles import PEOPLE, PersonUpdated
 from plumbing.http import create_app
 from plumbing.runtime import Service
 from plumbing.settings import ServiceSettings
 from plumbing.testing import eventually
 from plumbing.unit_of_work import UnitOfWork
 
-from .conftest import KEYS
+from .conftest import KEYS, Recorder
 
 router = APIRouter()
 
@@ -275,3 +278,39 @@ async def test_a_request_whose_commit_was_sent_and_never_answered_gets_503_commi
     assert response.headers["Retry-After"] == "1"
     await eventually(lambda: service.pool.fetchval("SELECT count(*) = 1 FROM notes WHERE note = 'in-doubt'"),
                      what="the COMMIT the client never heard the answer to to have been made")
+
+
+async def test_an_event_consumed_while_postgres_is_down_is_applied_once_it_is_back_not_dead_lettered(
+    own_postgres, migrations, kafka_settings, kafka_client_options, caplog
+):
+    service = service_on(own_postgres.create_database("consuming"), migrations, kafka_settings,
+                         consumer_max_attempts=2, consumer_backoff_seconds=0.01)
+    service.consume_raw({PersonUpdated: Recorder()})
+    await service.start()
+    try:
+        async with asyncio.timeout(240):  # whatever hangs fails, saying where
+            await _apply_while_postgres_restarts(service, own_postgres, kafka_client_options, caplog)
+        dead = service.metrics.registry.get_sample_value("dead_letters_total", {"topic": PEOPLE, "reason": "failed"})
+        assert not dead, "an event was dead-lettered because the database was away"
+    finally:
+        async with asyncio.timeout(90):
+            await service.stop()
+
+
+async def _apply_while_postgres_restarts(service, own_postgres, kafka_client_options, caplog) -> None:
+    await eventually(lambda: service.consuming, timeout=60, what="the consumer to join its group")
+    await asyncio.to_thread(own_postgres.stop)
+    person = uuid4()
+    producer = AIOKafkaProducer(**kafka_client_options())
+    await producer.start()
+    try:
+        event = PersonUpdated(person_id=person, chapter_id=None, stage="resident", changed_fields=["stage"])
+        await producer.send_and_wait(PEOPLE, event.to_json(), key=str(person).encode())
+    finally:
+        await producer.stop()
+    await eventually(lambda: any(r.name == "plumbing.consumer" and r.levelno >= logging.WARNING
+                                 for r in caplog.records), timeout=60,
+                     what="the consumer to have tried to apply the event while PostgreSQL is down")
+    await asyncio.to_thread(own_postgres.start)
+    await eventually(lambda: service.pool.fetchval("SELECT count(*) = 1 FROM applied WHERE person_id = $1", person),
+                     timeout=60, what="the event to be applied once PostgreSQL is back")
