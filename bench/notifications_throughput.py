@@ -116,8 +116,10 @@ async def run(args: argparse.Namespace, work: Path) -> None:
         update = events.EventUpdatedV3(scheduled_event_id=listing.scheduled_event_id, location="Hall B",
                                        changed_fields=["location"], revision=1, **details)
         if args.py_spy:
+            spy_format = ["--format", "raw"] if args.py_spy.endswith(".txt") else []  # collapsed stacks
             spy = subprocess.Popen(["py-spy", "record", "-o", args.py_spy, "-p", str(services[0].pid), "-r", "50",
-                                    "--nonblocking"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                                    "--nonblocking", *spy_format], stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.DEVNULL)
         pids = {"notifications": [s.pid for s in services], "PostgreSQL": [postgres.pid], "Kafka": [kafka.pid],
                 "SMTP server": [smtp.pid]}
         cpu_before = {name: sum(tree_cpu_seconds(p) for p in group) for name, group in pids.items()}
@@ -172,7 +174,8 @@ def main() -> None:
     parser.add_argument("--instances", type=int, default=1)
     parser.add_argument("--batch", type=int, default=100, help="DISPATCH_BATCH_SIZE")
     parser.add_argument("--concurrency", type=int, default=20, help="SMTP_CONCURRENCY")
-    parser.add_argument("--py-spy", help="record the first service process with py-spy into this SVG")
+    parser.add_argument("--py-spy", help="record the first service process with py-spy into this SVG "
+                                         "(collapsed stacks if it ends .txt)")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="bench-notifications-"))
     work.chmod(0o755)  # PostgreSQL may run as another user, who must be able to enter it

@@ -40,6 +40,7 @@ from ..domain.model import (
     DeliveryUncertain,
     Email,
     Notification,
+    Preferences,
     digest_period_start,
     notification_id,
     retry_delay,
@@ -157,7 +158,9 @@ async def claim_due(uow: NotificationsUnitOfWorkPort, render: Render, policy: Di
     async with uow:
         # What many of the batch share (an announcement's event, a chapter, a program) is read once.
         shared = _SharedReads(uow)
-        for notification in await uow.notifications.due(policy.batch_size):
+        due = await uow.notifications.due(policy.batch_size)
+        await shared.read_people([n.person_id for n in due])  # each reader's contact and preferences, at once
+        for notification in due:
             try:
                 context = await context_for(notification, cast(NotificationsUnitOfWorkPort, shared), policy, now)
             except MissingContext:
@@ -173,7 +176,7 @@ async def claim_due(uow: NotificationsUnitOfWorkPort, render: Render, policy: Di
                 await uow.notifications.mark_failed(notification.id, describe(error))
                 uow.emit(_failed(notification, notification.attempts))
                 continue
-            channel = (await uow.notifications.preferences(notification.person_id)).channel_for(notification.kind)
+            channel = (await shared.preferences(notification.person_id)).channel_for(notification.kind)
             if channel is Channel.EMAIL:
                 claimed.append((notification, email))
             elif channel is Channel.DIGEST:
@@ -190,9 +193,10 @@ async def claim_due(uow: NotificationsUnitOfWorkPort, render: Render, policy: Di
 
 class _SharedReads:
     """A unit of work whose repository answers the reads that a batch's notifications share from memory after the
-    first time (within one transaction, so they are what that transaction reads anyway)."""
+    first time (within one transaction, so they are what that transaction reads anyway); the readers' contacts and
+    preferences are read for the whole batch at once (`read_people`)."""
 
-    SHARED = frozenset({"chapter_name", "program", "listing"})
+    SHARED = frozenset({"chapter_name", "program", "listing", "contact"})
 
     def __init__(self, uow: NotificationsUnitOfWorkPort) -> None:
         self._repo = uow.notifications
@@ -201,6 +205,20 @@ class _SharedReads:
     @property
     def notifications(self) -> _SharedReads:
         return self
+
+    async def read_people(self, person_ids: list[UUID]) -> None:
+        unique = list(dict.fromkeys(person_ids))
+        if not unique:
+            return
+        contacts = await self._repo.contacts_of(unique)
+        for person_id, preferences in (await self._repo.preferences_of(unique)).items():
+            self._memo["contact", person_id] = contacts.get(person_id)
+            self._memo["preferences", person_id] = preferences
+
+    async def preferences(self, person_id: UUID) -> Preferences:
+        if ("preferences", person_id) not in self._memo:
+            self._memo["preferences", person_id] = await self._repo.preferences(person_id)
+        return cast(Preferences, self._memo["preferences", person_id])
 
     def __getattr__(self, name: str) -> object:
         read = getattr(self._repo, name)
