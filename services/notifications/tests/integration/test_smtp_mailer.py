@@ -165,3 +165,9 @@ async def test_a_message_whose_claim_lapsed_is_not_sent_and_the_next_one_is(pipe
     finally:
         await mailer.close()
         server.close()
+
+
+async def test_a_server_that_is_not_there_is_reported_as_a_failed_connection():
+    mailer = SmtpMailer("127.0.0.1", free_port(), "Mentorship <noreply@mentorship.example>")
+    with pytest.raises(aiosmtplib.SMTPConnectError):
+        await mailer.send(email("person@example.org"))

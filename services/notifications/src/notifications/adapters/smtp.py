@@ -18,7 +18,9 @@ from collections.abc import Awaitable, Callable
 from typing import NamedTuple
 
 from aiosmtplib import (
+    SMTPConnectError,
     SMTPConnectResponseError,
+    SMTPConnectTimeoutError,
     SMTPDataError,
     SMTPHeloError,
     SMTPReadTimeoutError,
@@ -82,8 +84,13 @@ class SmtpConnection(asyncio.Protocol):
     async def open(cls, host: str, port: int, timeout: float, local_hostname: str,
                    tls: ssl.SSLContext | None = None) -> SmtpConnection:
         loop = asyncio.get_running_loop()
-        async with asyncio.timeout(timeout):
-            _, connection = await loop.create_connection(cls, host, port)
+        try:
+            async with asyncio.timeout(timeout):
+                _, connection = await loop.create_connection(cls, host, port)
+        except TimeoutError as error:
+            raise SMTPConnectTimeoutError(f"Timed out connecting to {host} on port {port}") from error
+        except OSError as error:
+            raise SMTPConnectError(f"Error connecting to {host} on port {port}: {error}") from error
         try:
             greeting = await connection.answer(timeout)
             if greeting.code != 220:
