@@ -31,6 +31,7 @@ from aiosmtplib import (
 )
 
 _BARE_LINE_END = re.compile(rb"\r(?!\n)|(?<!\r)\n")
+_DOT_LINE = re.compile(rb"\n\.")
 MAX_RESPONSE = 64 * 1024
 
 
@@ -221,11 +222,13 @@ class SmtpConnection(asyncio.Protocol):
 
 def _data(content: bytes) -> bytes:
     """The message as DATA carries it: CRLF line ends, a line starting with a dot doubled, then the ending dot."""
-    if content.count(b"\n") != content.count(b"\r\n") or content.count(b"\r") != content.count(b"\r\n"):
+    line_feeds = content.count(b"\n")  # a message counted, not rewritten, unless it must be (each pass is a copy)
+    if line_feeds != content.count(b"\r") or line_feeds != content.count(b"\r\n"):
         content = _BARE_LINE_END.sub(b"\r\n", content)
     if not content.endswith(b"\r\n"):
         content += b"\r\n"
-    content = content.replace(b"\r\n.", b"\r\n..")
+    if _DOT_LINE.search(content):
+        content = content.replace(b"\r\n.", b"\r\n..")
     if content.startswith(b"."):
         content = b"." + content
     return content + b".\r\n"
