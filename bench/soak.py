@@ -220,6 +220,10 @@ def summary(samples: list[Sample], warm_up: float) -> tuple[str, list[str]]:
         f"{k.removesuffix(' lag')} {max(s.backlog.get(k, 0) for s in samples)} / {end.backlog[k]}" for k in lags)
         + "; outbox backlog max " + str(max((sum(v for k, v in s.backlog.items() if k.endswith('outbox'))
                                             for s in samples), default=0)))
+    spent = sum(end.instances[n].get("cpu", 0.0) - start.instances.get(n, {}).get("cpu", 0.0) for n in end.instances)
+    if (requests := end.requests - start.requests) > 0:
+        out.append(f"the services' CPU per HTTP request of the workload (the consumers' and senders' work included): "
+                   f"{1000 * spent / requests:.1f} ms ({requests} requests)")
     loads = [s.load for s in samples]
     out.append(f"load average (1 min) over the soak: min {min(loads):.1f}, median {sorted(loads)[len(loads) // 2]:.1f},"
                f" max {max(loads):.1f}; CPU stolen by the hypervisor: max {max(s.stolen for s in samples):.0%}")
