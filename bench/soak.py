@@ -182,6 +182,11 @@ def growth(samples: list[Sample], warm_up: float) -> tuple[Sample, Sample]:
     return after[0], samples[-1]
 
 
+def _at(samples: list[Sample], at: float) -> Sample:
+    """The sample nearest to `at` seconds (the second half's growth tells a step from a steady leak)."""
+    return min(samples, key=lambda s: abs(s.at - at))
+
+
 def _change(start: float | None, end: float | None, percent: bool = True) -> str:
     if start is None or end is None or math.isnan(start) or math.isnan(end):
         return "–"
@@ -202,13 +207,16 @@ def summary(samples: list[Sample], warm_up: float) -> tuple[str, list[str]]:
         rss_growth = (b["rss"] - a["rss"]) / a["rss"] if a.get("rss") and b.get("rss") else None
         if restarted or rss_growth is None or rss_growth >= TARGET_GROWTH:
             over.append(name + (" (restarted during the soak)" if restarted else ""))
+        half = _at(samples, (start.at + end.at) / 2).instances.get(name, {})
         rows.append((name, _mib(a.get("rss")), _mib(b.get("rss")), _mib(peak), _change(a.get("rss"), b.get("rss")),
+                     _change(half.get("rss"), b.get("rss")),
                      f"{_int(a.get('fds'))} → {_int(b.get('fds'))}", f"{_int(a.get('tasks'))} → {_int(b.get('tasks'))}",
                      f"{100 * cpu:.0f}%"))
     out = [f"Growth from the end of the warm-up (t+{start.at / 60:.1f} min) to the end of the load "
            f"(t+{end.at / 60:.1f} min); target: resident memory of each instance grows by under "
            f"{TARGET_GROWTH:.0%}:",
-           table(("instance", "RSS MiB after warm-up", "at the end", "peak", "growth", "open fds", "asyncio tasks",
+           table(("instance", "RSS MiB after warm-up", "at the end", "peak", "growth", "in the second half", "open fds",
+                  "asyncio tasks",
                   "CPU (of one core)"), rows)]
     databases = sorted(set(start.backends) | set(end.backends))
     out.append("PostgreSQL backends: " + ", ".join(f"{db} {start.backends.get(db, 0)} → {end.backends.get(db, 0)}"
