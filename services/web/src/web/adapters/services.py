@@ -136,8 +136,8 @@ class ServiceClients:
         now = time.monotonic()
         kept = self._programs
         if kept is None or now - kept[0] > PROGRAMS_KEPT_SECONDS or not set(naming) <= {p["id"] for p in kept[1]}:
-            self._programs = (now, await self.call("profiles", "GET", "/v1/programs", who))
-        return self._programs[1]
+            kept = self._programs = (now, await self.call("profiles", "GET", "/v1/programs", who))
+        return kept[1]
 
     async def chapters(self, who: Who) -> Json:
         return await self.call("profiles", "GET", "/v1/chapters", who)
