@@ -126,8 +126,12 @@ class Soak:
         except Exception as error:  # noqa: BLE001 - a sample that failed is reported, the soak goes on
             self.log(f"sample: {error!r}")
             backends, backlog = {}, {}
-        answer = await asyncio.to_thread(platform.proxy, "count")
-        proxied = {k: int(v) for k, _, v in (w.partition("=") for w in answer.split()[1:])}
+        try:
+            answer = await asyncio.to_thread(platform.proxy, "count")
+            proxied = {k: int(v) for k, _, v in (w.partition("=") for w in answer.split()[1:])}
+        except (OSError, ValueError) as error:
+            self.log(f"sample: the proxy did not count: {error!r}")
+            proxied = {}
         records = platform_records(workload)
         jiffies = machine_jiffies()
         _, stolen, total = (a - b for a, b in zip(jiffies, self._jiffies, strict=True))
