@@ -277,8 +277,15 @@ class Ranking:
         at = np.array([k])
         points = rows.ranking_points(at, shifted[None, columns], identity[None, columns])[0]
         columns, points = columns[points >= 0], points[points >= 0]
-        found = rows.rankings(at, points[None, :])[0]
-        order = np.lexsort((columns, -room[columns], -found.astype(np.int64)))[:limit]
+        found = rows.rankings(at, points[None, :])[0].astype(np.int64)
+        if len(columns) == 0:
+            return []
+        if limit == 1:  # the best alone (each registration's): picked in linear time rather than sorting them all
+            best = np.flatnonzero(found == found.max())
+            best = best[room[columns[best]] == room[columns[best]].max()]
+            order = best[np.argmin(columns[best])][None]
+        else:
+            order = np.lexsort((columns, -room[columns], -found))[:limit]
         return list(zip(columns[order].tolist(), found[order].tolist(), strict=True))
 
 
