@@ -164,3 +164,13 @@ async def test_requests_are_counted_by_route_template_and_status_an_unhandled_er
         assert sample("http_requests_total", {"method": "POST", "route": "/signups", "status": status}) == 1
     assert sample("http_requests_total", {"method": "GET", "route": "unmatched", "status": "404"}) == 1
     assert sample("http_request_duration_seconds_count", {"method": "POST", "route": "/signups"}) == 3
+
+
+async def test_metrics_show_the_process_memory_open_files_and_asyncio_tasks_a_soak_watches():
+    async with client(FakeService()) as http:
+        metrics = (await http.get("/metrics")).text
+    figures = {line.split()[0]: float(line.split()[1]) for line in metrics.splitlines()
+               if line and not line.startswith("#")}
+    assert figures["process_resident_memory_bytes"] > 1_000_000
+    assert figures["process_open_fds"] >= 3
+    assert figures["asyncio_tasks"] >= 1  # at least the task answering this request

@@ -147,8 +147,9 @@ class SmtpConnection(asyncio.Protocol):
 
     async def send(self, sender: str, recipient: str, content: bytes, timeout: float,
                    ready: Callable[[], Awaitable[None]]) -> None:
-        """One message. `ready` is awaited once the server waits for the message itself (after DATA's 354); it may
-        raise, and then the connection is closed (the server drops a message that never ended) and nothing sent.
+        """One message. `ready` is awaited once the server has the message but for its ending dot (after DATA's 354
+        and the content); it may raise, and then the connection is closed (the server drops a message that never
+        ended) and nothing is delivered.
         Raises SMTPResponseException when the server refuses (nothing was sent); after `ready`, any other error
         leaves it unknown whether the server took the message."""
         for address in (sender, recipient):
@@ -170,12 +171,15 @@ class SmtpConnection(asyncio.Protocol):
             if answer.code != expected and not (expected == 250 and answer.code == 251):
                 self.close()  # the pipelined answers still to come belong to this message: start afresh
                 raise refused(answer)
+        # The message goes before `ready`, all but its ending dot: once the hand-over is recorded, only five bytes
+        # remain to write, so a crash between the record and the server's taking the message is unlikely.
+        self.write(_data(content))
         try:
             await ready()
         except BaseException:
             self.close()
             raise
-        self.write(_data(content))
+        self.write(b".\r\n")
         answer = await self.answer(timeout)
         if answer.code != 250:
             raise SMTPDataError(answer.code, answer.message)
@@ -221,7 +225,7 @@ class SmtpConnection(asyncio.Protocol):
 
 
 def _data(content: bytes) -> bytes:
-    """The message as DATA carries it: CRLF line ends, a line starting with a dot doubled, then the ending dot."""
+    """The message as DATA carries it before its ending dot: CRLF line ends, a line starting with a dot doubled."""
     line_feeds = content.count(b"\n")  # a message counted, not rewritten, unless it must be (each pass is a copy)
     if line_feeds != content.count(b"\r") or line_feeds != content.count(b"\r\n"):
         content = _BARE_LINE_END.sub(b"\r\n", content)
@@ -231,4 +235,4 @@ def _data(content: bytes) -> bytes:
         content = content.replace(b"\r\n.", b"\r\n..")
     if content.startswith(b"."):
         content = b"." + content
-    return content + b".\r\n"
+    return content
