@@ -67,3 +67,11 @@ def is_connection_lost(error: BaseException) -> bool:
         return True
     # "cannot perform operation: connection is closed" (not "another operation is in progress", a misuse)
     return isinstance(error, asyncpg.InterfaceError) and "connection is closed" in str(error)
+
+
+def is_rolled_back_by_the_server(error: BaseException) -> bool:
+    """Whether PostgreSQL rolled the transaction back to break a deadlock or a serialization conflict: nothing of it
+    took effect, and the same work done again may well succeed."""
+    if isinstance(error, BaseExceptionGroup):
+        return all(is_rolled_back_by_the_server(inner) for inner in error.exceptions)
+    return isinstance(error, (asyncpg.DeadlockDetectedError, asyncpg.SerializationError))

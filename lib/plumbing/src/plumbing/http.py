@@ -18,7 +18,7 @@ from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from . import correlation
-from .db import is_connection_lost
+from .db import is_connection_lost, is_rolled_back_by_the_server
 from .errors import DomainError
 from .runtime import Service
 from .unit_of_work import Commits, recording_commits, stop_recording_commits
@@ -106,7 +106,9 @@ class RequestContext:
     body is replayed, its units of work start afresh on new connections. It is never served again once one of its
     units of work has committed, nor when a COMMIT was sent and its answer lost: that is answered 503
     `commit_outcome_unknown` (the change may have been made), and a database still away at the deadline 503
-    `database_unavailable`, both with Retry-After, never 500.
+    `database_unavailable`, both with Retry-After, never 500. A request whose transaction PostgreSQL rolled back to
+    break a deadlock or a serialization conflict is served again the same way (503 `transaction_conflict` if it
+    still loses at the deadline).
 
     A plain ASGI middleware: Starlette's `@app.middleware("http")` runs every request through an extra task and
     stream, which cost about 1 ms of CPU a request, the largest single cost of a registration (bench/README.md).
@@ -176,7 +178,8 @@ class RequestContext:
                     await self.app(attempt, _replaying(body, receive), sending)
                     return
                 except Exception as error:
-                    if answered or not is_connection_lost(error):
+                    lost = is_connection_lost(error)
+                    if answered or not (lost or is_rolled_back_by_the_server(error)):
                         raise
                     if commits.in_doubt:
                         log.warning("the database connection was lost while committing: outcome unknown",
@@ -188,10 +191,15 @@ class RequestContext:
                     if commits.committed or time.monotonic() + pause > deadline:
                         log.warning("the database is unavailable: answered 503",
                                     extra={"error_type": type(error).__name__, "committed": commits.committed})
-                        await _unavailable(send, "database_unavailable",
-                                           "the database is unavailable for a moment: try again shortly")
+                        if lost:
+                            await _unavailable(send, "database_unavailable",
+                                               "the database is unavailable for a moment: try again shortly")
+                        else:
+                            await _unavailable(send, "transaction_conflict",
+                                               "the change clashed with others made at the same moment: try again")
                         return
-                    log.info("the database connection was lost before commit: serving the request again",
+                    log.info("the database connection was lost, or the transaction rolled back by the server, before "
+                             "commit: serving the request again",
                              extra={"error_type": type(error).__name__, "pause_seconds": pause})
                 await asyncio.sleep(pause)
                 pause = min(pause * 2, 1.0)
