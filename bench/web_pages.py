@@ -330,7 +330,9 @@ async def main(args: argparse.Namespace) -> None:
                 urls[name] = f"http://127.0.0.1:{port}"
                 env = {**os.environ, **platform_secrets.service_environment(name, kafka.access),
                        "DATABASE_URL": dsns[name], "HTTP_PORT": str(port), "LOG_LEVEL": "WARNING",
-                       "SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(smtp_port)}
+                       "SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(smtp_port),
+                       # Where the readers of restricted topics ask for people's data keys (profiles starts first).
+                       "PROFILES_URL": urls["profiles"]}
                 if name == "web":
                     env |= {f"{s.upper()}_URL": urls[s] for s in SERVICES} | {"PUBLIC_BASE_URL": urls["web"]}
                     command = [sys.executable, __file__, "--serve-web"]
@@ -340,9 +342,10 @@ async def main(args: argparse.Namespace) -> None:
                     processes[name] = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
             await eventually(lambda: answers_ready(*urls.values()), timeout=180, what="the five services")
             print(f"cpus: {os.cpu_count()}, load average {os.getloadavg()[0]:.1f}; {args.people} people, "
-                  f"{args.seconds:.0f} s; five services, one uvicorn worker each; PostgreSQL durable")
+                  f"{args.seconds:.0f} s; five services, one uvicorn worker each; PostgreSQL durable", flush=True)
             world = await build_world(urls, platform_secrets.jwt_private_key, args.people)
             cookies = await sign_everyone_in(dsns["web"], world)
+            print(f"world built; browsing ({args.warm_up:.0f} s warm-up, then {args.seconds:.0f} s timed)", flush=True)
             load = Load(urls["web"], cookies, world["events"], args.warm_up)
             await asyncio.to_thread(generate, load)  # warm-up: connections, caches, first-call costs; not counted
             async with httpx.AsyncClient(base_url=urls["web"]) as web:
