@@ -1,5 +1,6 @@
 """The dashboard asks the services three times (matching's overview, profiles' partners, the enrollments; programs
-are kept a few seconds, and read again when one is missing) and nothing more: whether each side accepted a proposed pairing is in the overview's entries.
+are kept a few seconds, and read again when one is missing) and nothing more: whether each side accepted a proposed
+pairing is in the overview's entries.
 
 The services are played by an HTTP transport answering as their APIs do; any other call is answered with a failure."""
 
@@ -12,7 +13,7 @@ from uuid import uuid4
 import httpx
 from plumbing.auth import SigningKeys
 from web.adapters.service_tokens import ServiceTokens
-from web.adapters.services import ServiceClients, Who
+from web.adapters.services import HttpxHttp, ServiceClients, Who
 from web.entrypoints.mentorship import dashboard
 
 KEYS = SigningKeys.generate()
@@ -58,7 +59,7 @@ def services():
 
     api = ServiceClients({s: f"http://{s}" for s in ("profiles", "matching", "events", "notifications")},
                          ServiceTokens(KEYS.private_pem, 60), 5)
-    api._http = httpx.AsyncClient(transport=httpx.MockTransport(answer))
+    api._http = HttpxHttp(httpx.AsyncClient(transport=httpx.MockTransport(answer)))
     state = SimpleNamespace(clients=api)
     visitor = SimpleNamespace(request=SimpleNamespace(app=SimpleNamespace(state=state)), who=Who(uuid4()),
                               person_id=ME)
