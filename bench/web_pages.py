@@ -1,8 +1,9 @@
 """Benchmark: signed-in people browsing their dashboards and event pages (not a test; prints figures).
 
 Starts PostgreSQL and Kafka with devinfra, an SMTP sink, and the five services as processes of their own
-(`python -m <service>`, one uvicorn worker each, as the local runner does). The web app runs through this file
-(`--serve-web`): the same `web.bootstrap.build_app`, wrapped in a thin ASGI layer that notes each page's server
+(`python -m <service>`, one uvicorn worker each, as the local runner does; `--web-processes` runs several web
+processes, as replicas behind a load balancer, the people spread evenly over them). The web app runs through this
+file (`--serve-web`): the same `web.bootstrap.build_app`, wrapped in a thin ASGI layer that notes each page's server
 time (from the request's arrival to the last byte of the answer), its size, and the calls it made to the services
 (every `ServiceClients.call` made while serving it, counted through a context variable), read back at the end.
 
@@ -10,12 +11,24 @@ The world: a chapter, a program pairing on registration (60 mentors with room fo
 wait), 20 published events (national and the chapter's), each person registered for two of them. Every person is
 signed in: a session row in the web app's own table, as the email link would have made it (a session is a row).
 The load comes from another process: `--people` keep-alive connections, one per person, each looping over their
-dashboard (`/`), the event list (`/events`) and one event's page, sending the next page when the last is answered.
+dashboard (`/`), the event list (`/events`) and one event's page.
 
-Prints pages/s, server time p50/p95/p99 (and what the client saw), calls to services per page and bytes per
-page by kind of page, the CPU each process spent per page, and the share of the machine the hypervisor stole.
+Two phases, on the same world:
+- People browsing (`--think`, mean seconds, 7 by default): after each page a person reads it for a think time drawn
+  from an exponential distribution with that mean, cut at ten times the mean, before asking for the next (each
+  person also starts after one such pause, so they do not all arrive at once). This is TPC-W's model of people
+  at a web shop (clause 5.3.1.1: negative exponential think time, mean 7 s, at most 70 s), the usual closed
+  workload for load tests of people. 200 people then ask for about 200 / 7 = 28 pages a second.
+- Capacity (`--capacity-seconds`; `--think 0` runs it alone): the same people with no think time, each asking
+  for the next page the instant the last is answered, so `--people` requests are always in flight: the pages per
+  second the platform can serve on this machine (its server times are mostly queueing, and are not the target's).
 
-    uv run python bench/web_pages.py [--people 200] [--seconds 30]
+Prints for each phase pages/s, server time p50/p95/p99 (and what the client saw), calls to services per page and
+bytes per page by kind of page, the CPU each process spent per page, the load average while it ran (others' work
+on a shared machine shows there), and the share of the machine the hypervisor stole.
+
+    uv run python bench/web_pages.py [--people 200] [--think 7] [--seconds 60] [--capacity-seconds 20]
+                                     [--web-processes 1]
 """
 
 from __future__ import annotations
@@ -109,10 +122,16 @@ def serve_web() -> None:
 
 @dataclass
 class Load:
-    url: str
+    urls: list[str]  # the web processes; person i browses on urls[i % len(urls)]
     cookies: list[str]  # one session per person
     events: list[list[str]]  # the event ids each person looks at
     seconds: float
+    think: float = 0.0  # mean think time (s) after each page; 0: the next page at once
+
+
+def think_time(rng: random.Random, mean: float) -> float:
+    """How long a person reads a page: exponential with this mean, cut at ten times the mean (TPC-W 5.3.1.1)."""
+    return min(rng.expovariate(1 / mean), 10 * mean) if mean > 0 else 0.0
 
 
 @dataclass
@@ -151,16 +170,24 @@ async def _get(reader, writer, host: str, path: str, cookie: str) -> tuple[int, 
 
 async def _generate(load: Load) -> Outcome:
     outcome = Outcome()
-    host_port = load.url.removeprefix("http://")
-    host, port = host_port.split(":")
     deadline = time.perf_counter() + load.seconds
 
+    async def think(rng: random.Random) -> None:
+        # The person reading the page (the model's think time, not a wait for anything).
+        if load.think > 0:
+            await asyncio.sleep(max(0.0, min(think_time(rng, load.think), deadline - time.perf_counter())))
+
     async def person(i: int) -> None:
+        host_port = load.urls[i % len(load.urls)].removeprefix("http://")
+        host, port = host_port.split(":")
+        rng = random.Random(f"{i}:{load.seconds}:{load.think}")
+        await think(rng)
         reader, writer = await asyncio.open_connection(host, int(port))
-        rng = random.Random(i)
         try:
             while time.perf_counter() < deadline:
                 for path in ("/", "/events", f"/events/{rng.choice(load.events[i])}"):
+                    if time.perf_counter() >= deadline:
+                        break
                     began = time.perf_counter()
                     try:
                         status, _ = await _get(reader, writer, host_port, path, load.cookies[i])
@@ -173,6 +200,7 @@ async def _generate(load: Load) -> Outcome:
                     outcome.latencies[kind_of(path)].append(time.perf_counter() - began)
                     outcome.statuses[status] += 1
                     outcome.pages += 1
+                    await think(rng)
         finally:
             writer.close()
 
@@ -324,45 +352,69 @@ async def main(args: argparse.Namespace) -> None:
                 [sys.executable, "-m", "devinfra.smtp_sink", "--smtp-port", str(smtp_port), "--http-port",
                  str(smtp_http)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             urls, dsns = {}, {}
-            for name in (*SERVICES, "web"):
+            webs: list[str] = []  # each web process's address
+            for name in (*SERVICES, *(f"web-{n}" for n in range(args.web_processes))):
+                service = name.partition("-")[0]
                 port = free_port()
-                dsns[name] = postgres.create_database(f"bench_{name}")
-                urls[name] = f"http://127.0.0.1:{port}"
-                env = {**os.environ, **platform_secrets.service_environment(name, kafka.access),
-                       "DATABASE_URL": dsns[name], "HTTP_PORT": str(port), "LOG_LEVEL": "WARNING",
+                if service not in dsns:
+                    dsns[service] = postgres.create_database(f"bench_{service}")
+                url = f"http://127.0.0.1:{port}"
+                urls.setdefault(service, url)
+                env = {**os.environ, **platform_secrets.service_environment(service, kafka.access),
+                       "DATABASE_URL": dsns[service], "HTTP_PORT": str(port), "LOG_LEVEL": "WARNING",
                        "SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(smtp_port),
                        # Where the readers of restricted topics ask for people's data keys (profiles starts first).
                        "PROFILES_URL": urls["profiles"]}
-                if name == "web":
-                    env |= {f"{s.upper()}_URL": urls[s] for s in SERVICES} | {"PUBLIC_BASE_URL": urls["web"]}
+                if service == "web":
+                    webs.append(url)
+                    env |= {f"{s.upper()}_URL": urls[s] for s in SERVICES} | {"PUBLIC_BASE_URL": url}
                     command = [sys.executable, __file__, "--serve-web"]
                 else:
                     command = [sys.executable, "-m", name]
                 with open(os.path.join(logs, f"{name}.log"), "wb") as log:
                     processes[name] = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
-            await eventually(lambda: answers_ready(*urls.values()), timeout=180, what="the five services")
-            print(f"cpus: {os.cpu_count()}, load average {os.getloadavg()[0]:.1f}; {args.people} people, "
-                  f"{args.seconds:.0f} s; five services, one uvicorn worker each; PostgreSQL durable", flush=True)
+            await eventually(lambda: answers_ready(*urls.values(), *webs), timeout=180, what="the services")
+            print(f"cpus: {os.cpu_count()}, load average {os.getloadavg()[0]:.1f}; {args.people} people; four "
+                  f"services, one uvicorn worker each, and {args.web_processes} web process(es); PostgreSQL durable",
+                  flush=True)
             world = await build_world(urls, platform_secrets.jwt_private_key, args.people)
             cookies = await sign_everyone_in(dsns["web"], world)
-            print(f"world built; browsing ({args.warm_up:.0f} s warm-up, then {args.seconds:.0f} s timed)", flush=True)
-            load = Load(urls["web"], cookies, world["events"], args.warm_up)
-            await asyncio.to_thread(generate, load)  # warm-up: connections, caches, first-call costs; not counted
-            async with httpx.AsyncClient(base_url=urls["web"]) as web:
-                await web.delete(BENCH_PATH)
-                calls_before = (await web.get(BENCH_PATH)).json()["calls"]
-                pids = {name: p.pid for name, p in processes.items() if name != "smtp-sink"}
-                cpu_before = {name: cpu_seconds(pid) for name, pid in pids.items()}
-                infra_before = cpu_seconds(postgres.pid), cpu_seconds(kafka.pid)
-                machine_before = machine_jiffies()
-                outcome = await asyncio.to_thread(generate, Load(urls["web"], cookies, world["events"], args.seconds))
-                machine_after = machine_jiffies()
-                cpu = {name: cpu_seconds(pid) - cpu_before[name] for name, pid in pids.items()}
-                postgres_cpu = cpu_seconds(postgres.pid) - infra_before[0]
-                kafka_cpu = cpu_seconds(kafka.pid) - infra_before[1]
-                noted = (await web.get(BENCH_PATH)).json()
-            report(outcome, noted, noted["calls"] - calls_before, cpu, postgres_cpu, kafka_cpu,
-                   [after - before for after, before in zip(machine_after, machine_before, strict=True)])
+            phases = []
+            if args.think > 0 and args.seconds > 0:
+                phases.append((f"people browsing, think time exponential with mean {args.think:g} s (at most "
+                               f"{10 * args.think:g} s)", args.think, args.seconds))
+            if args.think == 0 or args.capacity_seconds > 0:
+                phases.append(("capacity: no think time, every person's next page asked at once",
+                               0.0, args.capacity_seconds if args.think > 0 else args.seconds))
+            print(f"world built; browsing ({args.warm_up:.0f} s warm-up, then "
+                  f"{' and '.join(f'{seconds:.0f} s' for _, _, seconds in phases)} timed)", flush=True)
+            # Warm-up: connections, caches, first-call costs; not counted.
+            await asyncio.to_thread(generate, Load(webs, cookies, world["events"], args.warm_up))
+            pids = {name: p.pid for name, p in processes.items() if name != "smtp-sink"}
+            async with httpx.AsyncClient() as bench:
+                for title, think, seconds in phases:
+                    for web in webs:
+                        await bench.delete(web + BENCH_PATH)
+                    calls_before = sum([(await bench.get(web + BENCH_PATH)).json()["calls"] for web in webs])
+                    cpu_before = {name: cpu_seconds(pid) for name, pid in pids.items()}
+                    infra_before = cpu_seconds(postgres.pid), cpu_seconds(kafka.pid)
+                    machine_before = machine_jiffies()
+                    loads: list[float] = []
+                    watching = asyncio.create_task(watch_load(loads))
+                    outcome = await asyncio.to_thread(generate, Load(webs, cookies, world["events"], seconds, think))
+                    watching.cancel()
+                    machine_after = machine_jiffies()
+                    cpu = {name: cpu_seconds(pid) - cpu_before[name] for name, pid in pids.items()}
+                    postgres_cpu = cpu_seconds(postgres.pid) - infra_before[0]
+                    kafka_cpu = cpu_seconds(kafka.pid) - infra_before[1]
+                    answers = [(await bench.get(web + BENCH_PATH)).json() for web in webs]
+                    noted = {"pages": [p for a in answers for p in a["pages"]],
+                             "calls": sum(a["calls"] for a in answers)}
+                    print(f"\n## {title}: {args.people} people, {seconds:.0f} s; load average "
+                          f"{min(loads, default=float('nan')):.1f}-{max(loads, default=float('nan')):.1f} "
+                          f"(1 min, sampled each second)")
+                    report(outcome, noted, noted["calls"] - calls_before, cpu, postgres_cpu, kafka_cpu,
+                           [after - before for after, before in zip(machine_after, machine_before, strict=True)])
         finally:
             for process in processes.values():
                 process.terminate()
@@ -370,6 +422,13 @@ async def main(args: argparse.Namespace) -> None:
                 process.wait(30)
             kafka.stop()
             postgres.stop()
+
+
+async def watch_load(into: list[float]) -> None:
+    """The machine's load average (1 min), each second, until cancelled."""
+    while True:
+        into.append(os.getloadavg()[0])
+        await asyncio.sleep(1)
 
 
 def report(outcome: Outcome, noted: dict, calls: int, cpu: dict[str, float], postgres_cpu: float, kafka_cpu: float,
@@ -396,7 +455,10 @@ def report(outcome: Outcome, noted: dict, calls: int, cpu: dict[str, float], pos
               f"{percentile(times, .99):.1f} ms | {sum(counts) / len(counts):.2f} ({max(counts)}) | "
               f"{sum(p[2] for p in found) / len(found):,.0f} |")
     busy, steal, total = machine
-    per_page = ", ".join(f"{name} {seconds / max(1, n) * 1000:.2f} ms" for name, seconds in cpu.items())
+    by_service: dict[str, float] = defaultdict(float)
+    for name, seconds in cpu.items():
+        by_service[name.partition("-")[0]] += seconds  # the web's processes together
+    per_page = ", ".join(f"{name} {seconds / max(1, n) * 1000:.2f} ms" for name, seconds in by_service.items())
     print(f"CPU per page: {per_page}, PostgreSQL {postgres_cpu / max(1, n) * 1000:.2f} ms, "
           f"Kafka {kafka_cpu / max(1, n) * 1000:.2f} ms, load generator {outcome.cpu_seconds / max(1, n) * 1000:.2f} ms; "
           f"machine busy {busy / total:.0%}, stolen by the hypervisor {steal / total:.0%}")
@@ -408,6 +470,12 @@ if __name__ == "__main__":
         sys.exit(0)
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--people", type=int, default=200, help="signed-in people browsing at once")
-    parser.add_argument("--seconds", type=float, default=30.0, help="length of the timed phase")
-    parser.add_argument("--warm-up", type=float, default=5.0, help="seconds of untimed browsing first")
+    parser.add_argument("--think", type=float, default=7.0,
+                        help="mean think time in seconds (exponential, at most 10x); 0: capacity only")
+    parser.add_argument("--seconds", type=float, default=60.0,
+                        help="length of the timed phase with think time (of the capacity phase with --think 0)")
+    parser.add_argument("--capacity-seconds", type=float, default=20.0,
+                        help="length of the timed capacity phase (no think time) after it; 0: none")
+    parser.add_argument("--web-processes", type=int, default=1, help="web processes, people spread evenly")
+    parser.add_argument("--warm-up", type=float, default=5.0, help="seconds of untimed browsing first (no think)")
     asyncio.run(main(parser.parse_args()))
