@@ -90,11 +90,20 @@ async def service():
     """A service on this machine: JSON, a refusal in the platform's error shape, no content, text; it sets a cookie
     on every answer and says which cookie it was sent."""
     seen: list[dict] = []
+    closing: set[int] = set()
 
     async def answer(request: web.Request) -> web.Response:
         seen.append({"path": request.path, "query": dict(request.query), "auth": request.headers.get("Authorization"),
                      "cookie": request.headers.get("Cookie"), "body": await request.text()})
         kind = request.match_info["kind"]
+        if kind == "closing":  # a kept connection the service closes as the next call arrives on it
+            connection = id(request.transport)
+            if connection in closing:
+                assert request.transport is not None
+                request.transport.close()
+                raise ConnectionResetError("closed")
+            closing.add(connection)
+            return web.json_response({"connection": len(closing)})
         if kind == "json":
             response = web.json_response({"ok": True, "echo": dict(request.query)})
         elif kind == "refused":
@@ -142,6 +151,21 @@ async def test_no_cookie_a_service_sets_travels_with_a_later_call_another_person
     for _ in range(3):
         await send(http, "profiles", "GET", f"{base}/v1/json", "tok")
     assert [s["cookie"] for s in seen] == [None, None, None]
+
+
+async def test_a_read_sent_down_a_kept_connection_the_service_was_closing_is_asked_again_on_a_new_one(service):
+    http, base, seen = service
+    assert await send(http, "events", "GET", f"{base}/v1/closing", "tok") == {"connection": 1}
+    assert await send(http, "events", "GET", f"{base}/v1/closing", "tok") == {"connection": 2}
+    assert len(seen) == 3  # the second call went twice: down the kept connection, then a new one
+
+
+async def test_a_change_sent_down_a_kept_connection_the_service_was_closing_is_not_sent_twice(service):
+    http, base, seen = service
+    await send(http, "events", "POST", f"{base}/v1/closing", "tok")
+    with pytest.raises(Unavailable):
+        await send(http, "events", "POST", f"{base}/v1/closing", "tok")
+    assert len(seen) == 2
 
 
 async def test_a_service_nobody_answers_at_is_unavailable():

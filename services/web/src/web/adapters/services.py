@@ -81,18 +81,25 @@ class Http(Protocol):
     async def aclose(self) -> None: ...
 
 
+# A kept connection is let go after this many idle seconds: before the services' servers close it (uvicorn closes
+# one idle for 5 s), so that a call is seldom sent down a connection the service is closing. When one is, aiohttp
+# asks again once, on a new connection, if the method is idempotent (GET, PUT, DELETE); a POST is not sent twice.
+KEEP_IDLE_SECONDS = 2.0
+
+
 class PooledHttp:
     """aiohttp's client, one pool of keep-alive connections for every service, made at the first call (a client
     belongs to the event loop it was made in). Keeps no cookies: every call carries its own token."""
 
-    def __init__(self, timeout: float, connections: int) -> None:
-        self._timeout, self._connections = timeout, connections
+    def __init__(self, timeout: float, connections: int, keep_idle_seconds: float = KEEP_IDLE_SECONDS) -> None:
+        self._timeout, self._connections, self._keep_idle = timeout, connections, keep_idle_seconds
         self._session: aiohttp.ClientSession | None = None
 
     def _client(self) -> aiohttp.ClientSession:
         if self._session is None or self._session.closed:
             self._session = aiohttp.ClientSession(
-                connector=aiohttp.TCPConnector(limit=self._connections, limit_per_host=0),
+                connector=aiohttp.TCPConnector(limit=self._connections, limit_per_host=0,
+                                               keepalive_timeout=self._keep_idle),
                 timeout=aiohttp.ClientTimeout(total=self._timeout), cookie_jar=aiohttp.DummyCookieJar(),
                 raise_for_status=False)
         return self._session
