@@ -12,7 +12,6 @@ tests' transports that play the services).
 
 from __future__ import annotations
 
-import asyncio
 import json as jsonlib
 import time
 from collections.abc import Iterable, Mapping
@@ -287,14 +286,10 @@ class ServiceClients:
 
     # --- events ----------------------------------------------------------------------------------------------
     async def events_for(self, who: Who, stage: str | None, chapter_id: UUID | None) -> Json:
-        """Published events the person may attend: national ones, and their chapter's."""
+        """Published events the person may attend: national ones, and their chapter's (one call, soonest first)."""
         audience = {"audience": stage} if stage else {}
-        asked = [self.call("events", "GET", "/v1/events", who, params={"national": "true", **audience})]
-        if chapter_id:
-            asked.append(self.call("events", "GET", "/v1/events", who,
-                                   params={"chapter_id": str(chapter_id), **audience}))
-        found = [event for events in await asyncio.gather(*asked) for event in events]
-        return sorted(found, key=lambda event: event["starts_at"])
+        where = {"chapter_id": str(chapter_id), "with_national": "true"} if chapter_id else {"national": "true"}
+        return await self.call("events", "GET", "/v1/events", who, params={**where, **audience})
 
     async def event(self, who: Who, event_id: UUID) -> Json:
         return await self.call("events", "GET", f"/v1/events/{event_id}", who)
