@@ -82,7 +82,7 @@ def serve_web() -> None:
         return await original_call(*args, **kwargs)
 
     clients.call = call
-    noted: list[tuple[str, float, int, int, int]] = []  # kind, server ms, bytes, calls, status
+    noted: list[tuple[str, float, int, int, int, float]] = []  # kind, server ms, bytes, calls, status, arrival
 
     async def wrapped(scope, receive, send):
         if scope["type"] != "http":
@@ -96,7 +96,7 @@ def serve_web() -> None:
                         "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
             await send({"type": "http.response.body", "body": body})
             return
-        began, size, status = time.perf_counter(), 0, 0
+        began, arrived, size, status = time.perf_counter(), time.time(), 0, 0
         counter = [0]
         token = counting.set(counter)
 
@@ -112,7 +112,8 @@ def serve_web() -> None:
             await app(scope, receive, measured)
         finally:
             counting.reset(token)
-            noted.append((kind_of(scope["path"]), (time.perf_counter() - began) * 1000, size, counter[0], status))
+            noted.append((kind_of(scope["path"]), (time.perf_counter() - began) * 1000, size, counter[0], status,
+                          arrived))
 
     settings = app.state.service.settings
     uvicorn.run(wrapped, host="127.0.0.1", port=settings.http_port, log_config=None, access_log=False)
@@ -409,7 +410,8 @@ async def main(args: argparse.Namespace) -> None:
                     infra_before = cpu_seconds(postgres.pid), cpu_seconds(kafka.pid)
                     machine_before = machine_jiffies()
                     loads: list[float] = []
-                    watching = asyncio.create_task(watch_load(loads))
+                    runnable: list[tuple[float, int]] = []
+                    watching = asyncio.create_task(watch_load(loads, runnable))
                     outcome = await asyncio.to_thread(generate, Load(webs, cookies, world["events"], seconds, think))
                     watching.cancel()
                     machine_after = machine_jiffies()
@@ -424,11 +426,15 @@ async def main(args: argparse.Namespace) -> None:
                           f"(1 min, sampled each second)")
                     report(outcome, noted, noted["calls"] - calls_before, cpu, postgres_cpu, kafka_cpu,
                            [after - before for after, before in zip(machine_after, machine_before, strict=True)])
+                    if think > 0:
+                        timeline([p for p in noted["pages"] if p[0] != "other"], runnable)
                     if set(outcome.statuses) - {200} or outcome.errors:
                         for name in (n for n in processes if os.path.exists(os.path.join(logs, f"{n}.log"))):
                             with open(os.path.join(logs, f"{name}.log"), "rb") as log:
                                 tail = log.read()[-3000:].decode(errors="replace")
                             print(f"--- end of {name}'s log:\n{tail}")
+                if args.per_kind > 0:
+                    await cpu_by_kind(args.per_kind, webs, cookies, world["events"], pids, postgres.pid, kafka.pid)
         finally:
             for process in processes.values():
                 process.terminate()
@@ -438,11 +444,81 @@ async def main(args: argparse.Namespace) -> None:
             postgres.stop()
 
 
-async def watch_load(into: list[float]) -> None:
-    """The machine's load average (1 min), each second, until cancelled."""
+async def cpu_by_kind(pages: int, webs: list[str], cookies: list[str], events: list[list[str]],
+                      pids: dict[str, int], postgres_pid: int, kafka_pid: int) -> None:
+    """Each kind of page asked `pages` times by one person at a time (the people in turn), nothing else asking: the
+    CPU each process spends on one page of that kind, and the server time of a page on its own."""
+    import httpx
+    from cputime import tree_cpu_seconds as cpu_seconds
+
+    kinds = {"dashboard": lambda i, n: "/", "event list": lambda i, n: "/events",
+             "event page": lambda i, n: f"/events/{events[i][n % len(events[i])]}"}
+    host_port = webs[0].removeprefix("http://")
+    host, port = host_port.split(":")
+    names = sorted({name.partition("-")[0] for name in pids}) + ["PostgreSQL", "Kafka"]
+    print(f"\n## CPU per page by kind: one page at a time, {pages} of each kind (the people in turn); load average "
+          f"{os.getloadavg()[0]:.1f}")
+    print("| page | server p50 | p95 | calls per page | " + " | ".join(f"{n} CPU" for n in names) + " |")
+    print("| --- | --- | --- | --- | " + " | ".join("---" for _ in names) + " |")
+    async with httpx.AsyncClient() as bench:
+        for kind, path_of in kinds.items():
+            for web in webs:
+                await bench.delete(web + BENCH_PATH)
+            before = {name: cpu_seconds(pid) for name, pid in pids.items()}
+            infra = cpu_seconds(postgres_pid), cpu_seconds(kafka_pid)
+            reader, writer = await asyncio.open_connection(host, int(port))
+            try:
+                for n in range(pages):
+                    i = n % len(cookies)
+                    try:
+                        await _get(reader, writer, host_port, path_of(i, n // len(cookies) + i), cookies[i])
+                    except (OSError, asyncio.IncompleteReadError):
+                        writer.close()
+                        reader, writer = await asyncio.open_connection(host, int(port))
+            finally:
+                writer.close()
+            spent: dict[str, float] = defaultdict(float)
+            for name, pid in pids.items():
+                spent[name.partition("-")[0]] += cpu_seconds(pid) - before[name]
+            spent["PostgreSQL"] = cpu_seconds(postgres_pid) - infra[0]
+            spent["Kafka"] = cpu_seconds(kafka_pid) - infra[1]
+            noted = [p for web in webs for p in (await bench.get(web + BENCH_PATH)).json()["pages"] if p[0] == kind]
+            times = [p[1] for p in noted]
+            print(f"| {kind} | {percentile(times, .5):.1f} ms | {percentile(times, .95):.1f} ms | "
+                  f"{sum(p[3] for p in noted) / max(1, len(noted)):.2f} | "
+                  + " | ".join(f"{spent[n] / max(1, len(noted)) * 1000:.2f} ms" for n in names) + " |")
+
+
+async def watch_load(into: list[float], runnable: list[tuple[float, int]] | None = None) -> None:
+    """The machine's load average (1 min) each second, and the tasks running or ready to run (/proc/loadavg's
+    fourth field) every tenth of a second, until cancelled."""
+    tick = 0
     while True:
-        into.append(os.getloadavg()[0])
-        await asyncio.sleep(1)
+        if tick % 10 == 0:
+            into.append(os.getloadavg()[0])
+        if runnable is not None:
+            with open("/proc/loadavg") as numbers:
+                runnable.append((time.time(), int(numbers.read().split()[3].split("/")[0])))
+        tick += 1
+        await asyncio.sleep(0.1)
+
+
+def timeline(pages: list, runnable: list[tuple[float, int]], window: float = 5.0) -> None:
+    """Server time window by window, beside the tasks that were ready to run on the machine's two cores meanwhile
+    (ours and everyone else's): whether slow pages come with a crowded machine."""
+    if not pages:
+        return
+    start = min(p[5] for p in pages)
+    print(f"server time by {window:.0f} s window, beside the tasks running or ready to run then (mean, max; 2 cores):")
+    print("| from | pages | server p50 | p95 | max | tasks ready (mean, max) |")
+    print("| --- | --- | --- | --- | --- | --- |")
+    slots: dict[int, list[float]] = defaultdict(list)
+    for page in pages:
+        slots[int((page[5] - start) // window)].append(page[1])
+    for slot, times in sorted(slots.items()):
+        ready = [n for at, n in runnable if start + slot * window <= at < start + (slot + 1) * window]
+        print(f"| {slot * window:.0f} s | {len(times)} | {percentile(times, .5):.0f} ms | {percentile(times, .95):.0f} ms "
+              f"| {max(times):.0f} ms | {sum(ready) / max(1, len(ready)):.1f}, {max(ready, default=0)} |")
 
 
 def report(outcome: Outcome, noted: dict, calls: int, cpu: dict[str, float], postgres_cpu: float, kafka_cpu: float,
@@ -492,5 +568,7 @@ if __name__ == "__main__":
     parser.add_argument("--capacity-seconds", type=float, default=20.0,
                         help="length of the timed capacity phase (no think time) after it; 0: none")
     parser.add_argument("--web-processes", type=int, default=1, help="web processes, people spread evenly")
+    parser.add_argument("--per-kind", type=int, default=300,
+                        help="pages of each kind asked one at a time at the end, for the CPU per page by kind; 0: none")
     parser.add_argument("--warm-up", type=float, default=5.0, help="seconds of untimed browsing first (no think)")
     asyncio.run(main(parser.parse_args()))
