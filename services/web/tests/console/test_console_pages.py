@@ -12,10 +12,11 @@ from pathlib import Path
 import pytest
 import web
 from babel.messages.extract import extract_from_dir
-from babel.messages.pofile import read_po
 from web.domain.sign_in import digest
 from web.entrypoints.web import CsrfRefused
 
+from ..catalogues import forms
+from ..catalogues import spanish as catalogue
 from .fakes import ADMIN_PAGES, CSRF, E9, FAR, ROUND, browser, console_app, pages
 
 PACKAGE = Path(web.__file__).parent
@@ -156,7 +157,13 @@ async def test_a_draft_round_shows_pairs_scores_reasons_in_words_the_unpaired_wi
     assert "Ben Student with Dr. Ana Reyes" in text and "Score 87" in text
     assert "They share an interest in the same specialty" in text and "They are in the same time zone" in text
     assert "Cleo Waiting: The mentors who fit have no room left" in text
-    assert "Publish: propose these 1 pairs" in text and "Discard this draft" in text
+    assert "Publish: propose this pair" in text and "Discard this draft" in text
+
+
+async def test_a_rounds_counts_agree_with_their_number_in_both_languages(world):
+    async with as_(world, "coordinator", "es")[0] as page:
+        text = (await page.get(f"/console/rounds/{ROUND}")).text
+    assert "Publicar: proponer esta pareja" in text
 
 
 async def test_removing_a_pair_then_publishing_calls_matching_and_the_published_round_has_no_buttons(world):
@@ -394,19 +401,16 @@ def console_messages() -> set[str]:
                ("**/console/**.py", "python")]
     options = {"**/templates/console/**.html": {"extensions": "jinja2.ext.i18n"},
                "**/templates/console/**.txt": {"extensions": "jinja2.ext.i18n"}}
-    found = extract_from_dir(str(PACKAGE), methods, options, keywords={"t": None, "C_": None})
-    return {message if isinstance(message, str) else message[0] for _, _, message, _, _ in found}
+    return forms(extract_from_dir(str(PACKAGE), methods, options, keywords={"t": None, "tn": (1, 2), "C_": None}))
 
 
 def test_every_console_message_has_its_spanish_translation_in_its_own_catalogue_with_the_same_placeholders():
-    with (PACKAGE / "translations/es/LC_MESSAGES/console.po").open("rb") as source:
-        spanish = {m.id: m.string for m in read_po(source) if m.id}
-    with (PACKAGE / "translations/es/LC_MESSAGES/messages.po").open("rb") as source:
-        shared = {m.id: m.string for m in read_po(source) if m.id}
+    spanish = catalogue(PACKAGE / "translations/es/LC_MESSAGES/console.po")
+    shared = catalogue(PACKAGE / "translations/es/LC_MESSAGES/messages.po")
     messages = console_messages()
     assert len(messages) > 200
     missing = sorted(m for m in messages if not spanish.get(m) and not shared.get(m))
-    assert missing == [], "extract with keywords t and C_ (see console/core.py) and translate these in console.po"
+    assert missing == [], "extract with keywords t, tn and C_ (see console/core.py) and translate these in console.po"
     placeholders = re.compile(r"%\(\w+\)s")
     assert [m for m in messages if m in spanish
             and sorted(placeholders.findall(m)) != sorted(placeholders.findall(spanish[m]))] == []

@@ -1,6 +1,6 @@
 """The dashboard asks the services three times (matching's overview, profiles' partners, the enrollments; programs
-are kept a few seconds, and read again when one is missing) and nothing more: whether each side accepted a proposed
-pairing is in the overview's entries.
+are kept a few seconds, and read again when one is missing) and nothing more: whether each side accepted a
+proposed pairing is in the overview's entries.
 
 The services are played by an HTTP transport answering as their APIs do; any other call is answered with a failure."""
 

@@ -8,8 +8,10 @@ from pathlib import Path
 
 import web
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
-from babel.messages.pofile import read_po
 from web.adapters.rendering import Renderer, negotiate
+
+from ..catalogues import forms
+from ..catalogues import spanish as catalogue
 
 PACKAGE = Path(web.__file__).parent
 METHODS = [("**/templates/**.html", "jinja2"), ("**/templates/**.txt", "jinja2"), ("**.py", "python")]
@@ -19,13 +21,11 @@ OPTIONS = {"**/templates/**.html": {"extensions": "jinja2.ext.i18n"},
 
 def extracted() -> set[str]:
     keywords = {**DEFAULT_KEYWORDS, "N_": None}
-    found = extract_from_dir(str(PACKAGE), METHODS, OPTIONS, keywords=keywords)
-    return {message if isinstance(message, str) else message[0] for _, _, message, _, _ in found}
+    return forms(extract_from_dir(str(PACKAGE), METHODS, OPTIONS, keywords=keywords))
 
 
 def test_every_message_has_its_spanish_translation_with_the_same_placeholders():
-    with (PACKAGE / "translations/es/LC_MESSAGES/messages.po").open("rb") as source:
-        spanish = {m.id: m.string for m in read_po(source) if m.id}
+    spanish = catalogue(PACKAGE / "translations/es/LC_MESSAGES/messages.po")
     messages = extracted()
     assert len(messages) > 300
     missing = sorted(m for m in messages if not spanish.get(m))

@@ -24,16 +24,16 @@ LANGUAGES = ("en", "es")
 DEFAULT_LANGUAGE = "en"
 
 
-def load_translations(directory: Path, language: str) -> NullTranslations:
-    po = directory / language / "LC_MESSAGES" / "messages.po"
+def load_translations(directory: Path, language: str, domain: str = "messages") -> NullTranslations:
+    po = directory / language / "LC_MESSAGES" / f"{domain}.po"
     if not po.is_file():
         return NullTranslations()
     with po.open("rb") as source:
-        catalog = read_po(source, locale=language)
+        catalog = read_po(source, locale=language, domain=domain)
     compiled = io.BytesIO()
     write_mo(compiled, catalog)
     compiled.seek(0)
-    return Translations(compiled)
+    return Translations(compiled, domain=domain)
 
 
 def negotiate(accept_language: str | None) -> str:

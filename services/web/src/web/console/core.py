@@ -5,14 +5,11 @@ language, and a service's "not found" or "not yours" shown as this site's not-fo
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Annotated, Any
 from uuid import UUID
 
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
 from babel.support import Translations
 from fastapi import Depends, Request
 from fastapi.exceptions import RequestValidationError
@@ -20,7 +17,7 @@ from fastapi.responses import HTMLResponse, Response
 from fastapi.routing import APIRoute
 from starlette.datastructures import FormData
 
-from ..adapters.rendering import LANGUAGES, Renderer
+from ..adapters.rendering import LANGUAGES, Renderer, load_translations
 from ..adapters.service_tokens import ServiceTokens
 from ..adapters.services import PooledHttp, ServiceError
 from ..entrypoints import labels as participant_labels
@@ -34,18 +31,6 @@ TRANSLATIONS = WEB / "translations"
 DOMAIN = "console"
 
 
-def console_translations(language: str) -> Translations | None:
-    po = TRANSLATIONS / language / "LC_MESSAGES" / f"{DOMAIN}.po"
-    if not po.is_file():
-        return None
-    with po.open("rb") as source:
-        catalog = read_po(source, locale=language, domain=DOMAIN)
-    compiled = io.BytesIO()
-    write_mo(compiled, catalog)
-    compiled.seek(0)
-    return Translations(compiled, domain=DOMAIN)
-
-
 class ConsoleRenderer(Renderer):
     """The web's renderer with the console's catalogue merged into each language's (`Translations.merge`), and
     `t` for the console's messages (the same gettext as `_`; `t` keeps them out of `messages.po`)."""
@@ -53,9 +38,9 @@ class ConsoleRenderer(Renderer):
     def __init__(self, templates: Path = TEMPLATES, translations: Path = TRANSLATIONS) -> None:
         super().__init__(templates, translations)
         for language in LANGUAGES:
-            own = console_translations(language)
+            own = load_translations(TRANSLATIONS, language, DOMAIN)
             catalogue = self._translations[language]
-            if own is not None:
+            if isinstance(own, Translations):
                 if isinstance(catalogue, Translations):
                     catalogue.merge(own)
                 else:
@@ -64,6 +49,7 @@ class ConsoleRenderer(Renderer):
                         own, newstyle=True)
             environment = self._environments[language]
             environment.globals["t"] = environment.globals["gettext"]
+            environment.globals["tn"] = environment.globals["ngettext"]
             environment.globals["console"] = labels
             environment.filters["number"] = _number
 
