@@ -93,7 +93,9 @@ async def service():
     closing: set[int] = set()
 
     async def answer(request: web.Request) -> web.Response:
-        seen.append({"path": request.path, "query": dict(request.query), "auth": request.headers.get("Authorization"),
+        seen.append({"path": request.path, "query": {k: (request.query.getall(k) if len(request.query.getall(k)) > 1
+                                                         else request.query[k]) for k in request.query},
+                     "auth": request.headers.get("Authorization"),
                      "cookie": request.headers.get("Cookie"), "body": await request.text()})
         kind = request.match_info["kind"]
         if kind == "closing":  # a kept connection the service closes as the next call arrives on it
@@ -137,6 +139,8 @@ async def test_a_call_carries_its_token_query_and_body_and_reads_json_text_or_no
     assert await send(http, "events", "POST", f"{base}/v1/empty", "tok", json={"person_id": "p"}) is None
     assert await send(http, "events", "GET", f"{base}/v1/csv", "tok") == "a,b\n1,2\n"
     assert seen[0]["auth"] == "Bearer tok" and seen[1]["body"] == '{"person_id": "p"}'
+    await send(http, "events", "GET", f"{base}/v1/json", "tok", params={"ids": ["a", "b"], "gone": None, "off": False})
+    assert seen[-1]["query"] == {"ids": ["a", "b"], "off": "false"}
 
 
 async def test_a_services_refusal_becomes_its_error_code_and_field(service):

@@ -117,11 +117,17 @@ class PooledHttp:
             await self._session.close()
 
 
-def _query(params: Mapping[str, Any] | None) -> dict[str, str] | None:
-    """Query parameters as text (aiohttp takes no booleans, httpx wrote them `true` and `false`)."""
+def _query(params: Mapping[str, Any] | None) -> list[tuple[str, str]] | None:
+    """Query parameters as text, as httpx wrote them: booleans `true` and `false` (aiohttp takes none), a list as
+    the name repeated; None left out."""
     if not params:
         return None
-    return {k: ("true" if v is True else "false" if v is False else str(v)) for k, v in params.items()}
+
+    def text(value: Any) -> str:
+        return "true" if value is True else "false" if value is False else str(value)
+
+    return [(name, text(item)) for name, value in params.items() if value is not None
+            for item in (value if isinstance(value, list | tuple) else [value])]
 
 
 class HttpxHttp:
