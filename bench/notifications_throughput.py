@@ -1,7 +1,7 @@
 """Notifications throughput: an announcement to 50,000 people, sent through a real SMTP server on loopback.
 
     uv run python bench/notifications_throughput.py [--people 50000] [--instances 1] [--concurrency 20] \
-        [--batch 100] [--py-spy FILE]
+        [--batch 100] [--no-pipelining] [--py-spy FILE]
 
 Starts a Kafka broker, PostgreSQL (durability off, as in the tests) and an SMTP server on loopback
 (`bench/smtp_counter.py`: aiosmtpd, counting Message-IDs), runs `python -m notifications` (`--instances`
@@ -81,7 +81,8 @@ async def run(args: argparse.Namespace, work: Path) -> None:
     smtp_port = free_port()
     status_path = work / "smtp.json"
     smtp = subprocess.Popen([sys.executable, str(Path(__file__).with_name("smtp_counter.py")), "--port",
-                             str(smtp_port), "--status", str(status_path)])
+                             str(smtp_port), "--status", str(status_path),
+                             *(["--no-pipelining"] if args.no_pipelining else [])])
     dsn = postgres.create_database("notifications")
     ports = [free_port() for _ in range(args.instances)]
     services = []
@@ -116,13 +117,16 @@ async def run(args: argparse.Namespace, work: Path) -> None:
         update = events.EventUpdatedV3(scheduled_event_id=listing.scheduled_event_id, location="Hall B",
                                        changed_fields=["location"], revision=1, **details)
         if args.py_spy:
+            spy_format = ["--format", "raw"] if args.py_spy.endswith(".txt") else []  # collapsed stacks
             spy = subprocess.Popen(["py-spy", "record", "-o", args.py_spy, "-p", str(services[0].pid), "-r", "50",
-                                    "--nonblocking"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                                    "--nonblocking", *spy_format], stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.DEVNULL)
         pids = {"notifications": [s.pid for s in services], "PostgreSQL": [postgres.pid], "Kafka": [kafka.pid],
                 "SMTP server": [smtp.pid]}
         cpu_before = {name: sum(tree_cpu_seconds(p) for p in group) for name, group in pids.items()}
         machine_before = machine_jiffies()
         before = _status(status_path)["messages"]
+        load_start = os.getloadavg()[0]
         started = time.time()
         await publish_all(producer, [update])
         await eventually(lambda: _status(status_path).get("messages", 0) >= before + count, timeout=3600,
@@ -139,7 +143,8 @@ async def run(args: argparse.Namespace, work: Path) -> None:
         seconds = [n for _, n in busy_seconds]
         windows = [sum(seconds[i:i + 10]) / 10 for i in range(1, max(2, len(seconds) - 10), 10)]
         print(f"cpus: {os.cpu_count()}; {args.instances} notifications process(es), batches of {args.batch}, "
-              f"{args.concurrency} SMTP conversations at a time")
+              f"{args.concurrency} SMTP conversations at a time, "
+              f"{'without' if args.no_pipelining else 'with'} PIPELINING; load average at the start {load_start:.1f}")
         print(f"announcement to:       {count} people (one EventUpdated)")
         print(f"emails delivered:      {status['messages'] - before} (distinct Message-IDs: {status['distinct']}, "
               f"warm-up included)")
@@ -172,7 +177,9 @@ def main() -> None:
     parser.add_argument("--instances", type=int, default=1)
     parser.add_argument("--batch", type=int, default=100, help="DISPATCH_BATCH_SIZE")
     parser.add_argument("--concurrency", type=int, default=20, help="SMTP_CONCURRENCY")
-    parser.add_argument("--py-spy", help="record the first service process with py-spy into this SVG")
+    parser.add_argument("--no-pipelining", action="store_true", help="the SMTP server does not offer PIPELINING")
+    parser.add_argument("--py-spy", help="record the first service process with py-spy into this SVG "
+                                         "(collapsed stacks if it ends .txt)")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="bench-notifications-"))
     work.chmod(0o755)  # PostgreSQL may run as another user, who must be able to enter it

@@ -6,6 +6,7 @@ Control: one line per TCP connection to 127.0.0.1:PORT, answered "ok":
     slow <route|all> <ms>    every chunk, each way, delivered that much later (order kept)
     cut <route|all>          reset every open connection of the route (new ones are accepted)
     normal <route|all>       no added latency
+    count                    open connections per route ("ok kafka=12 postgres=40")
 """
 
 from __future__ import annotations
@@ -98,10 +99,12 @@ async def run(control_port: int, routes: list[Route]) -> None:
         elif words and words[0] == "normal":
             for route in chosen:
                 route.latency = 0.0
+        elif words and words[0] == "count":
+            answer = "ok " + " ".join(f"{route.name}={len(route.connections) // 2}" for route in by_name.values())
         elif words and words[0] == "cut":
             answer = f"ok {sum(route.cut() for route in chosen)}"
         else:
-            answer = "error: slow|cut|normal <route|all> [ms]"
+            answer = "error: slow|cut|normal <route|all> [ms], or count"
         writer.write(answer.encode() + b"\n")
         await writer.drain()
         writer.close()

@@ -21,6 +21,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -45,6 +46,9 @@ class Options:
     retry_deadline: float = 600.0  # how long a registration is retried while events does not know the person yet
     keep: bool = False
     work: Path | None = None
+    size: Size | None = None  # instead of Size.scaled(scale) (the soak sets its own)
+    # Started with the load phase, awaited once it is over (the soak's sampler): (platform, workload, load over).
+    observe: Callable[[FaultPlatform, Workload, asyncio.Event], Awaitable[None]] | None = None
 
 
 @dataclass
@@ -83,7 +87,7 @@ async def run_harness(options: Options, log=print) -> Report:
                      for name in SERVICES}
         probes = [asyncio.create_task(b.probe_forever()) for b in balancers.values()]
         await asyncio.sleep(1.5)  # the first readiness probes
-        size = Size.scaled(options.scale)
+        size = options.size or Size.scaled(options.scale)
         workload = Workload(balancers, platform.secrets, size, rng, log, options.retry_deadline)
         await workload.setup()
 
@@ -91,12 +95,15 @@ async def run_harness(options: Options, log=print) -> Report:
         probes.append(asyncio.create_task(injector.supervise()))
         load_over = asyncio.Event()
         load_started = time.time()
+        observing = asyncio.create_task(options.observe(platform, workload, load_over)) if options.observe else None
         killing = asyncio.create_task(injector.kill_loop(load_over))
         platform_faults = asyncio.create_task(injector.platform_faults(options.seconds))
         faults_over = asyncio.Event()
         platform_faults.add_done_callback(lambda _: faults_over.set())
         await workload.run(options.seconds, until=faults_over)
         load_over.set()
+        if observing is not None:
+            await observing
         await killing
         await platform_faults
         await injector.heal()

@@ -1,6 +1,8 @@
 """Prometheus metrics of one service instance, on a registry of its own (several may share a process in tests)."""
 
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+import asyncio
+
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, ProcessCollector
 
 
 class Metrics:
@@ -22,3 +24,21 @@ class Metrics:
         self.consumer_lag = Gauge("consumer_lag", "Messages behind the end of each partition", ["topic", "partition"],
                                   registry=registry)
         self.service = service
+        watch_process(registry)
+
+
+def _running_tasks() -> float:
+    """Tasks of the event loop running in this thread (the one /metrics is answered on); NaN outside a loop."""
+    try:
+        return float(len(asyncio.all_tasks()))
+    except RuntimeError:
+        return float("nan")
+
+
+def watch_process(registry: CollectorRegistry) -> None:
+    """What a soak watches for leaks, on the instance's own registry: the process's resident memory, open file
+    descriptors (sockets included) and CPU (prometheus_client's process collector, Linux only), and its asyncio
+    tasks. Instances sharing a process (tests) share these figures."""
+    ProcessCollector(registry=registry)
+    Gauge("asyncio_tasks", "Tasks not yet done in the event loop serving /metrics",
+          registry=registry).set_function(_running_tasks)

@@ -207,3 +207,13 @@ def test_a_token_never_found_good_is_refused_every_time():
     for _ in range(2):
         with pytest.raises(ApiError):
             auth.verify_kept(KEYS.public_pem, forged, audience="fake")
+
+
+async def test_metrics_show_the_process_memory_open_files_and_asyncio_tasks_a_soak_watches():
+    async with client(FakeService()) as http:
+        metrics = (await http.get("/metrics")).text
+    figures = {line.split()[0]: float(line.split()[1]) for line in metrics.splitlines()
+               if line and not line.startswith("#")}
+    assert figures["process_resident_memory_bytes"] > 1_000_000
+    assert figures["process_open_fds"] >= 3
+    assert figures["asyncio_tasks"] >= 1  # at least the task answering this request

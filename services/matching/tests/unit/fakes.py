@@ -58,6 +58,9 @@ class FakePrograms:
     async def lock(self, program_id: UUID) -> None:
         """One process, one transaction at a time: nothing to serialise."""
 
+    def holds(self, program_id: UUID) -> bool:
+        return False
+
     def roster_stamp(self, program_id: UUID) -> tuple:
         """(this fake, how many, the latest change) of the program's active mentor enrollments."""
         mentors = [e for e in self._tables.people.enrollments.values()
@@ -159,7 +162,8 @@ class FakePeople:
     async def save_enrollment(self, *, enrollment_id: UUID, person_id: UUID, program_id: UUID,
                               chapter_id: UUID | None, role: str, stage: str, capacity: int,
                               mentee_stages_welcome: list[str], approved: bool, enrolled_at: datetime,
-                              pairing_kind: str = "general", paused: bool | None = None) -> None:
+                              pairing_kind: str = "general", paused: bool | None = None,
+                              lock_person: bool = False) -> None:
         changing = dict(stage=stage, capacity=capacity, mentee_stages_welcome=mentee_stages_welcome,
                         approved=approved, changed=self.change())
         if paused is not None:

@@ -199,3 +199,14 @@ def test_mentees_ranked_in_blocks_are_ranked_as_each_would_be_alone(monkeypatch)
         ranking = Ranking(scorer, mentees, program.minimum_score)
         for i in rng.sample(range(30), 30):  # in any order, back and forth across blocks
             assert ranking.ranked(i, room, closed) == ranked_mentors(mentees[i], scorer, program, room, closed)
+
+
+def test_a_mentees_best_mentor_alone_is_the_first_of_their_whole_ranking_ties_broken_alike():
+    for seed in range(8):
+        rng = random.Random(seed)
+        mentees, mentors = random_population(seed, 30, 60)
+        scorer = Scorer(mentors, Weights() if seed % 2 else random_weights(rng, largest=3))  # small weights: ties
+        room = np.array([rng.randint(0, 3) for _ in mentors], dtype=np.int64)
+        ranking = Ranking(scorer, mentees, rng.choice([0, 30]))
+        for i in range(30):
+            assert ranking.ranked(i, room, limit=1) == ranking.ranked(i, room)[:1]

@@ -10,15 +10,16 @@ import aiosmtplib
 import pytest
 from aiosmtpd.smtp import SMTP
 from notifications.adapters.email import SmtpMailer
-from notifications.domain.model import Email
+from notifications.domain.model import ClaimLost, Email
 from plumbing.testing import free_port
 
 
 class CountingServer:
     """Counts the connections made to it (each opens with EHLO) and keeps what it is given."""
 
-    def __init__(self, refuse: str | None = None) -> None:
+    def __init__(self, refuse: str | None = None, pipelining: bool = False) -> None:
         self.connections = 0
+        self.pipelining = pipelining
         self.received: list[str] = []
         self.sessions: list[SMTP] = []
         self._refuse = refuse
@@ -35,7 +36,8 @@ class CountingServer:
     async def handle_EHLO(self, server, session, envelope, hostname, responses):  # noqa: N802 (aiosmtpd's hook)
         self.connections += 1
         session.host_name = hostname
-        return responses
+        # aiosmtpd reads each command as it comes, so it answers pipelined commands in order; it just does not say.
+        return responses[:-1] + ["250-PIPELINING"] + responses[-1:] if self.pipelining else responses
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
         if address == self._refuse:
@@ -57,8 +59,9 @@ def email(to: str) -> Email:
                  message_id=f"<{uuid4()}@mentorship.example>")
 
 
-async def test_one_connection_carries_message_after_message():
-    handler, port = CountingServer(), free_port()
+@pytest.mark.parametrize("pipelining", [False, True], ids=["one command at a time", "pipelined"])
+async def test_one_connection_carries_message_after_message(pipelining):
+    handler, port = CountingServer(pipelining=pipelining), free_port()
     server = await serve(handler, port)
     mailer = SmtpMailer("127.0.0.1", port, "Mentorship <noreply@mentorship.example>")
     try:
@@ -71,8 +74,9 @@ async def test_one_connection_carries_message_after_message():
         server.close()
 
 
-async def test_a_connection_the_server_dropped_is_replaced_and_the_message_still_sent():
-    handler, port = CountingServer(), free_port()
+@pytest.mark.parametrize("pipelining", [False, True], ids=["one command at a time", "pipelined"])
+async def test_a_connection_the_server_dropped_is_replaced_and_the_message_still_sent(pipelining):
+    handler, port = CountingServer(pipelining=pipelining), free_port()
     server = await serve(handler, port)
     mailer = SmtpMailer("127.0.0.1", port, "Mentorship <noreply@mentorship.example>")
     try:
@@ -85,8 +89,9 @@ async def test_a_connection_the_server_dropped_is_replaced_and_the_message_still
         server.close()
 
 
-async def test_a_refused_recipient_is_reported_and_the_next_message_goes_through():
-    handler, port = CountingServer(refuse="nobody@example.org"), free_port()
+@pytest.mark.parametrize("pipelining", [False, True], ids=["one command at a time", "pipelined"])
+async def test_a_refused_recipient_is_reported_and_the_next_message_goes_through(pipelining):
+    handler, port = CountingServer(refuse="nobody@example.org", pipelining=pipelining), free_port()
     server = await serve(handler, port)
     mailer = SmtpMailer("127.0.0.1", port, "Mentorship <noreply@mentorship.example>")
     try:
@@ -97,3 +102,72 @@ async def test_a_refused_recipient_is_reported_and_the_next_message_goes_through
     finally:
         await mailer.close()
         server.close()
+
+
+class Recording(asyncio.Protocol):
+    """A server that offers PIPELINING and keeps each chunk it reads (on loopback, one write is one read)."""
+
+    reads: list[bytes] = []
+
+    def connection_made(self, transport):
+        self.transport = transport
+        transport.write(b"220 test\r\n")
+
+    def data_received(self, data):
+        Recording.reads.append(data)
+        if data.startswith(b"EHLO"):
+            self.transport.write(b"250-test\r\n250 PIPELINING\r\n")
+        elif data.startswith(b"MAIL"):
+            self.transport.write(b"250 OK\r\n" * (data.count(b"\r\n") - 1) + b"354 Go ahead\r\n")
+        elif data.endswith(b"\r\n.\r\n"):
+            self.transport.write(b"250 Queued\r\n")
+        elif data.startswith(b"QUIT"):
+            self.transport.write(b"221 Bye\r\n")
+
+
+async def test_a_server_offering_pipelining_gets_the_envelope_in_one_write_and_hears_of_the_message_twice():
+    port = free_port()
+    Recording.reads = []
+    server = await asyncio.get_running_loop().create_server(Recording, "127.0.0.1", port)
+    mailer = SmtpMailer("127.0.0.1", port, "Mentorship <noreply@mentorship.example>")
+    handed_over = []
+
+    async def hand_over():
+        handed_over.append(len(Recording.reads))
+        return True
+
+    try:
+        await mailer.send(email("person@example.org"), hand_over)
+        envelope, message = Recording.reads[1:]
+        assert envelope == (b"MAIL FROM:<noreply@mentorship.example>\r\nRCPT TO:<person@example.org>\r\n"
+                            b"DATA\r\n")
+        assert handed_over == [2]  # after the server said 354, before the message
+        assert message.startswith(b"From: ") and message.endswith(b"\r\n.\r\n")
+    finally:
+        await mailer.close()
+        server.close()
+
+
+@pytest.mark.parametrize("pipelining", [False, True], ids=["one command at a time", "pipelined"])
+async def test_a_message_whose_claim_lapsed_is_not_sent_and_the_next_one_is(pipelining):
+    handler, port = CountingServer(pipelining=pipelining), free_port()
+    server = await serve(handler, port)
+    mailer = SmtpMailer("127.0.0.1", port, "Mentorship <noreply@mentorship.example>")
+
+    async def lapsed():
+        return False
+
+    try:
+        with pytest.raises(ClaimLost):
+            await mailer.send(email("lapsed@example.org"), lapsed)
+        await mailer.send(email("next@example.org"))
+        assert handler.received == ["next@example.org"]
+    finally:
+        await mailer.close()
+        server.close()
+
+
+async def test_a_server_that_is_not_there_is_reported_as_a_failed_connection():
+    mailer = SmtpMailer("127.0.0.1", free_port(), "Mentorship <noreply@mentorship.example>")
+    with pytest.raises(aiosmtplib.SMTPConnectError):
+        await mailer.send(email("person@example.org"))

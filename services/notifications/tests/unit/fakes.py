@@ -61,6 +61,9 @@ class FakeNotifications:
     async def contact(self, person_id: UUID) -> dict[str, Any] | None:
         return dict(self.contacts[person_id]) if person_id in self.contacts else None
 
+    async def contacts_of(self, person_ids: list[UUID]) -> dict[UUID, dict[str, Any]]:
+        return {p: dict(self.contacts[p]) for p in person_ids if p in self.contacts}
+
     async def save_chapter(self, chapter_id: UUID, name: str) -> None:
         self.chapters[chapter_id] = name
 
@@ -149,6 +152,9 @@ class FakeNotifications:
 
     async def preferences(self, person_id: UUID) -> Preferences:
         return self.prefs.get(person_id, Preferences())
+
+    async def preferences_of(self, person_ids: list[UUID]) -> dict[UUID, Preferences]:
+        return {p: self.prefs.get(p, Preferences()) for p in person_ids}
 
     async def save_preferences(self, person_id: UUID, preferences: Preferences) -> None:
         self.prefs[person_id] = preferences

@@ -49,3 +49,15 @@ def test_every_language_translates_every_message_with_the_same_placeholders():
             assert all(strings), f"{language}: {message.id!r} is not translated"
             for text in strings:
                 assert _placeholders(text) <= _placeholders(ids[-1]) | _placeholders(ids[0]), (language, message.id)
+
+
+def test_one_moment_is_written_in_each_readers_own_zone_however_often_it_is_asked():
+    from datetime import UTC, datetime
+
+    from notifications.adapters.i18n import Reader, zone_of
+
+    starts, ends = datetime(2027, 3, 4, 23, 0, tzinfo=UTC), datetime(2027, 3, 5, 0, 0, tzinfo=UTC)
+    chicago, tokyo = Reader("en", zone_of("America/Chicago")), Reader("en", zone_of("Asia/Tokyo"))
+    for _ in range(2):  # the second time from what was written the first
+        assert chicago.span(starts, ends) == "Thursday, March 4, 2027, 5:00\u202fPM – 6:00\u202fPM (Central Standard Time)"
+        assert tokyo.span(starts.astimezone(zone_of("America/Chicago")), ends).startswith("Friday, March 5, 2027, 8:00")

@@ -1,5 +1,6 @@
 """Recording and sending notifications, with an in-memory unit of work and mailer."""
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 from uuid import uuid4
 
@@ -265,3 +266,29 @@ async def test_a_claim_that_lapsed_after_its_message_was_handed_over_is_unconfir
     await dispatch(uow, mailer)
     assert [e.to for e in mailer.sent] == [not_handed[1].to]
     assert uow.notifications.rows[handed[0].id]["status"] == "unconfirmed"
+
+
+async def test_the_hand_overs_of_conversations_ready_at_about_the_same_moment_go_in_one_transaction():
+    uow, events = new_uow(), [pairing() for _ in range(3)]
+    for event in events:
+        await handlers.pairing_confirmed(event, uow)
+        reachable(uow, event.mentee_id, event.mentor_id)
+    claim = await claim_due(uow, render, POLICY, datetime.now(UTC))
+    transactions = []
+    mark_handed = uow.notifications.mark_handed
+
+    async def counted(ids, claim_id, lease_seconds):
+        transactions.append(len(ids))
+        return await mark_handed(ids, claim_id, lease_seconds)
+
+    uow.notifications.mark_handed = counted
+    hand_overs = HandOvers(lambda: uow, claim.id, 60, gather=len(claim.emails), window=60)
+
+    async def ready_after(turns, notification_id):
+        for _ in range(turns):  # each conversation's server answers a few turns of the event loop after another's
+            await asyncio.sleep(0)
+        return await hand_overs(notification_id)()
+
+    answers = await asyncio.wait_for(
+        asyncio.gather(*(ready_after(3 * i, n.id) for i, (n, _) in enumerate(claim.emails))), 10)
+    assert answers == [True] * 6 and transactions == [6]  # all six at once, without waiting out the window

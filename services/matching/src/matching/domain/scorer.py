@@ -271,14 +271,21 @@ class Ranking:
             j for (mentee_id, mentor_id) in closed_before if mentee_id == mentee.person_id
             for j in scorer.people.get(mentor_id, ())]
         if ruled_out:
-            columns = np.setdiff1d(columns, ruled_out)
+            columns = columns[~np.isin(columns, ruled_out)]  # sorted as they were; setdiff1d loads numpy.ma (9 MiB)
         if len(columns) == 0:
             return []
         at = np.array([k])
         points = rows.ranking_points(at, shifted[None, columns], identity[None, columns])[0]
         columns, points = columns[points >= 0], points[points >= 0]
-        found = rows.rankings(at, points[None, :])[0]
-        order = np.lexsort((columns, -room[columns], -found.astype(np.int64)))[:limit]
+        found = rows.rankings(at, points[None, :])[0].astype(np.int64)
+        if len(columns) == 0:
+            return []
+        if limit == 1:  # the best alone (each registration's): picked in linear time rather than sorting them all
+            best = np.flatnonzero(found == found.max())
+            best = best[room[columns[best]] == room[columns[best]].max()]
+            order = best[np.argmin(columns[best])][None]
+        else:
+            order = np.lexsort((columns, -room[columns], -found))[:limit]
         return list(zip(columns[order].tolist(), found[order].tolist(), strict=True))
 
 

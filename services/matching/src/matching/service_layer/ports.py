@@ -35,6 +35,9 @@ class ProgramsRepository(Protocol):
     async def lock(self, program_id: UUID) -> None:
         """Serialise pairing within one program across instances, for the rest of the transaction."""
 
+    def holds(self, program_id: UUID) -> bool:
+        """Whether this transaction already holds the program's lock."""
+
     async def pairing_context(self, program_id: UUID) -> tuple[ProgramRules | None, Weights, RosterStamp,
                                                                  dict[UUID, int]]:
         """The program's rules, weights, the stamp of its mentors and its live pairings per mentor enrollment, at
@@ -66,8 +69,10 @@ class PeopleRepository(Protocol):
     async def save_enrollment(self, *, enrollment_id: UUID, person_id: UUID, program_id: UUID,
                               chapter_id: UUID | None, role: str, stage: str, capacity: int,
                               mentee_stages_welcome: list[str], approved: bool, enrolled_at: datetime,
-                              pairing_kind: str = "general", paused: bool | None = None) -> None:
-        """`paused` (a mentor's): None keeps what is known."""
+                              pairing_kind: str = "general", paused: bool | None = None,
+                              lock_person: bool = False) -> None:
+        """`paused` (a mentor's): None keeps what is known. `lock_person`: the person's lock (`lock`) is taken
+        first, in the same round trip."""
 
     async def set_approval(self, enrollment_id: UUID, approved: bool) -> None: ...
 

@@ -118,14 +118,19 @@ async def enrollment_changed(event: source.EnrollmentChanged, uow: MatchingUnitO
 async def _save_enrollment(event: source.EnrollmentCreated | source.EnrollmentChanged,
                            uow: MatchingUnitOfWorkPort) -> None:
     async with uow:
-        await uow.people.lock(event.person_id)  # see the module's docstring: the profile's handler takes it too
-        await uow.programs.lock(event.program_id)
+        # The person's lock first (see the module's docstring: the profile's handler takes it too), then the
+        # program's. Once this transaction holds the program's (the batch's enrollments before this one took it),
+        # the person's is taken with the write, in one round trip instead of two.
+        together = uow.programs.holds(event.program_id)
+        if not together:
+            await uow.people.lock(event.person_id)
+            await uow.programs.lock(event.program_id)
         await uow.people.save_enrollment(
             enrollment_id=event.enrollment_id, person_id=event.person_id, program_id=event.program_id,
             chapter_id=event.chapter_id, role=event.role, stage=event.stage, capacity=event.capacity,
             mentee_stages_welcome=list(event.mentee_stages_welcome), approved=event.approval == "approved",
             enrolled_at=event.occurred_at, pairing_kind=pairing_kind_of(event),
-            paused=event.paused if isinstance(event, source.EnrollmentChangedV4) else None,
+            paused=event.paused if isinstance(event, source.EnrollmentChangedV4) else None, lock_person=together,
         )
         if event.approval == "suspended":
             await close_all(await uow.pairings.open_of_enrollment(event.enrollment_id), event.person_id,

@@ -4,11 +4,11 @@ with aiosmtplib: every header built from safe text, DKIM-signed when a key is co
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import binascii
 import contextlib
 import hashlib
+import ssl
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -29,6 +29,7 @@ from ..service_layer.ports import HandOver
 from .i18n import Reader
 from .links import Links
 from .messages import compose, frame
+from .smtp import SmtpConnection
 from .unsubscribe import UnsubscribeTokens
 
 SUBJECT_LIMIT = 250
@@ -224,15 +225,18 @@ class DkimSigner:
 
 class SmtpMailer:
     """Sends over SMTP, keeping connections open between messages (up to `keep_open` idle ones), as a mail
-    server expects of a steady sender: no handshake and goodbye per message."""
+    server expects of a steady sender: no handshake and goodbye per message; a message's envelope pipelined where
+    the server offers it (`adapters/smtp.py`)."""
 
     def __init__(self, host: str, port: int, sender: str, timeout: float = 10.0, keep_open: int = 20,
-                 sign: Callable[[bytes], bytes] | None = None) -> None:
+                 sign: Callable[[bytes], bytes] | None = None, tls: ssl.SSLContext | None = None) -> None:
         self._host, self._port, self._sender, self._timeout = host, port, sender, timeout
         self._keep_open = keep_open
         self._sign = sign
+        self._tls = tls
         self._header_sender = _mailbox(*parseaddr(sender))
-        self._idle: list[aiosmtplib.SMTP] = []
+        self._envelope_sender = parseaddr(sender)[1]
+        self._idle: list[SmtpConnection] = []
 
     def as_bytes(self, email: Email) -> bytes:
         content = mime(self._header_sender, email, datetime.now(UTC))
@@ -240,60 +244,61 @@ class SmtpMailer:
 
     async def send(self, email: Email, hand_over: HandOver | None = None) -> None:
         """Raises DeliveryUncertain when the conversation broke off after the message itself was on its way, and
-        ClaimLost when `hand_over`, asked once the server is ready for the message (before DATA), says no."""
+        ClaimLost when `hand_over`, asked once the server is ready for the message (after DATA), says no."""
         content = self.as_bytes(email)
-        client, reused = await self._connection()
-        try:
-            try:
-                await client.mail(parseaddr(self._sender)[1])
-            except aiosmtplib.SMTPServerDisconnected:
-                if not reused:
-                    raise
-                # The server closed a connection that sat idle: nothing was handed over yet, so try a new one.
-                client.close()
-                client = await self._connect()
-                await client.mail(parseaddr(self._sender)[1])
-            await client.rcpt(email.to)
+        handed = False
+
+        async def ready() -> None:
+            nonlocal handed
             if hand_over is not None and not await hand_over():
                 raise ClaimLost("the claim lapsed before the message was handed over")
+            handed = True
+
+        connection, reused = await self._connection()
+        try:
             try:
-                await client.data(content)
-            except aiosmtplib.SMTPResponseException:
-                raise  # the server answered no: it did not take the message
-            except Exception as error:
-                raise DeliveryUncertain(type(error).__name__) from error
-        except BaseException:
+                await connection.send(self._envelope_sender, email.to, content, self._timeout, ready)
+            except aiosmtplib.SMTPServerDisconnected:
+                if handed or not reused:
+                    raise
+                # The server closed a connection that sat idle: nothing was handed over yet, so try a new one.
+                connection.close()
+                connection = await self._connect()
+                await connection.send(self._envelope_sender, email.to, content, self._timeout, ready)
+        except aiosmtplib.SMTPResponseException:
+            connection.close()
+            raise  # the server answered no: it did not take the message
+        except BaseException as error:
             # A refused recipient leaves a transaction open, a broken one leaves nothing: start afresh next time.
-            client.close()
+            connection.close()
+            if handed and isinstance(error, Exception):
+                raise DeliveryUncertain(type(error).__name__) from error
             raise
-        await self._keep(client)
+        await self._keep(connection)
 
     async def close(self) -> None:
         while self._idle:
             await self._discard(self._idle.pop())
 
-    async def _connection(self) -> tuple[aiosmtplib.SMTP, bool]:
+    async def _connection(self) -> tuple[SmtpConnection, bool]:
         while self._idle:
-            client = self._idle.pop()
-            if client.is_connected:
-                return client, True
+            connection = self._idle.pop()
+            if connection.is_connected:
+                return connection, True
         return await self._connect(), False
 
-    async def _connect(self) -> aiosmtplib.SMTP:
-        client = aiosmtplib.SMTP(hostname=self._host, port=self._port, timeout=self._timeout,
-                                 local_hostname="mentorship.example")
-        await client.connect()
-        return client
+    async def _connect(self) -> SmtpConnection:
+        return await SmtpConnection.open(self._host, self._port, self._timeout, "mentorship.example", self._tls)
 
-    async def _keep(self, client: aiosmtplib.SMTP) -> None:
+    async def _keep(self, connection: SmtpConnection) -> None:
         if len(self._idle) < self._keep_open:
-            self._idle.append(client)
+            self._idle.append(connection)
         else:
-            await self._discard(client)
+            await self._discard(connection)
 
     @staticmethod
-    async def _discard(client: aiosmtplib.SMTP) -> None:
+    async def _discard(connection: SmtpConnection) -> None:
         # Once the server accepted a message it is sent, whatever becomes of the goodbye.
         with contextlib.suppress(Exception):
-            await asyncio.wait_for(client.quit(), 2)
-        client.close()
+            await connection.quit(2)
+        connection.close()

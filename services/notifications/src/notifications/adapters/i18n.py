@@ -14,7 +14,7 @@ from __future__ import annotations
 import gettext
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
-from functools import cache
+from functools import cache, lru_cache
 from io import BytesIO
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -108,8 +108,11 @@ class Reader:
 
     def span(self, starts: datetime, ends: datetime, zone: tzinfo | None = None) -> str:
         """When something takes place, with the zone named: Thursday, March 4, 2027, 6:00 PM – 7:00 PM (Central
-        Standard Time); both days when it ends on another."""
-        zone = zone or self.zone
+        Standard Time); both days when it ends on another. The same for every reader of one language and zone (an
+        announcement's thousands): written once (CLDR's formatting took most of a message's composing)."""
+        return _span(self, starts, ends, zone or self.zone)
+
+    def _span(self, starts: datetime, ends: datetime, zone: tzinfo) -> str:
         start, end = self.local(starts, zone), self.local(ends, zone)
         values = {"start": self.time(start, zone), "end": self.time(end, zone), "zone": self.zone_name(start, zone)}
         if start.date() == end.date():
@@ -120,3 +123,9 @@ class Reader:
     def days_between(self, now: datetime, moment: datetime) -> int:
         """How many of the reader's calendar days from now to the moment: 0 today, 1 tomorrow."""
         return (self.local(moment).date() - self.local(now).date()).days
+
+
+@lru_cache(maxsize=4096)
+def _span(reader: Reader, starts: datetime, ends: datetime, zone: tzinfo) -> str:
+    # Keyed by the zone as well as the instants: aware datetimes of one instant compare equal whatever their zone.
+    return reader._span(starts, ends, zone)

@@ -54,6 +54,11 @@ class PostgresNotifications:
             return None
         return {**dict(row), "identity_for_partner": json.loads(row["identity_for_partner"])}
 
+    async def contacts_of(self, person_ids: list[UUID]) -> dict[UUID, dict[str, Any]]:
+        rows = await self._conn.fetch("SELECT * FROM contacts WHERE person_id = ANY($1::uuid[])", person_ids)
+        return {r["person_id"]: {**dict(r), "identity_for_partner": json.loads(r["identity_for_partner"])}
+                for r in rows}
+
     async def save_chapter(self, chapter_id: UUID, name: str) -> None:
         await self._conn.execute(
             "INSERT INTO chapters VALUES ($1, $2) ON CONFLICT (chapter_id) DO UPDATE SET name = $2", chapter_id, name)
@@ -203,6 +208,13 @@ class PostgresNotifications:
         if row is None:
             return Preferences()
         return Preferences(frozenset(Category(c) for c in row["opted_out"]), row["daily_digest"])
+
+    async def preferences_of(self, person_ids: list[UUID]) -> dict[UUID, Preferences]:
+        rows = await self._conn.fetch(
+            "SELECT person_id, opted_out, daily_digest FROM preferences WHERE person_id = ANY($1::uuid[])", person_ids)
+        known = {r["person_id"]: Preferences(frozenset(Category(c) for c in r["opted_out"]), r["daily_digest"])
+                 for r in rows}
+        return {p: known.get(p, Preferences()) for p in person_ids}
 
     async def save_preferences(self, person_id: UUID, preferences: Preferences) -> None:
         await self._conn.execute(

@@ -25,7 +25,9 @@ def one_line(value: str | None, limit: int = 200) -> str | None:
     """Every control character, line or paragraph break becomes a space; runs of spaces one; cut at `limit`."""
     if value is None:
         return None
-    text = _SPACES.sub(" ", "".join(c if _printable(c) else " " for c in value)).strip()
+    # Printable ASCII (most names, titles and subjects) has no control character to look for one by one.
+    kept = value if value.isascii() and value.isprintable() else "".join(c if _printable(c) else " " for c in value)
+    text = _SPACES.sub(" ", kept).strip()
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 

@@ -24,6 +24,7 @@ the same way: unconfirmed, not resent.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -40,6 +41,7 @@ from ..domain.model import (
     DeliveryUncertain,
     Email,
     Notification,
+    Preferences,
     digest_period_start,
     notification_id,
     retry_delay,
@@ -61,6 +63,8 @@ class DispatchPolicy:
     # How soon to look again at a notification whose context (a partner's contact, an event) has not arrived.
     context_wait_seconds: float = 1.0
     digest_period: timedelta = timedelta(days=1)
+    # How long a hand-over waits for the batch's other conversations to be ready too (one transaction for them).
+    hand_over_window_seconds: float = 0.003
 
 
 class MissingContext(Exception):
@@ -157,7 +161,9 @@ async def claim_due(uow: NotificationsUnitOfWorkPort, render: Render, policy: Di
     async with uow:
         # What many of the batch share (an announcement's event, a chapter, a program) is read once.
         shared = _SharedReads(uow)
-        for notification in await uow.notifications.due(policy.batch_size):
+        due = await uow.notifications.due(policy.batch_size)
+        await shared.read_people([n.person_id for n in due])  # each reader's contact and preferences, at once
+        for notification in due:
             try:
                 context = await context_for(notification, cast(NotificationsUnitOfWorkPort, shared), policy, now)
             except MissingContext:
@@ -173,7 +179,7 @@ async def claim_due(uow: NotificationsUnitOfWorkPort, render: Render, policy: Di
                 await uow.notifications.mark_failed(notification.id, describe(error))
                 uow.emit(_failed(notification, notification.attempts))
                 continue
-            channel = (await uow.notifications.preferences(notification.person_id)).channel_for(notification.kind)
+            channel = (await shared.preferences(notification.person_id)).channel_for(notification.kind)
             if channel is Channel.EMAIL:
                 claimed.append((notification, email))
             elif channel is Channel.DIGEST:
@@ -190,9 +196,10 @@ async def claim_due(uow: NotificationsUnitOfWorkPort, render: Render, policy: Di
 
 class _SharedReads:
     """A unit of work whose repository answers the reads that a batch's notifications share from memory after the
-    first time (within one transaction, so they are what that transaction reads anyway)."""
+    first time (within one transaction, so they are what that transaction reads anyway); the readers' contacts and
+    preferences are read for the whole batch at once (`read_people`)."""
 
-    SHARED = frozenset({"chapter_name", "program", "listing"})
+    SHARED = frozenset({"chapter_name", "program", "listing", "contact"})
 
     def __init__(self, uow: NotificationsUnitOfWorkPort) -> None:
         self._repo = uow.notifications
@@ -201,6 +208,20 @@ class _SharedReads:
     @property
     def notifications(self) -> _SharedReads:
         return self
+
+    async def read_people(self, person_ids: list[UUID]) -> None:
+        unique = list(dict.fromkeys(person_ids))
+        if not unique:
+            return
+        contacts = await self._repo.contacts_of(unique)
+        for person_id, preferences in (await self._repo.preferences_of(unique)).items():
+            self._memo["contact", person_id] = contacts.get(person_id)
+            self._memo["preferences", person_id] = preferences
+
+    async def preferences(self, person_id: UUID) -> Preferences:
+        if ("preferences", person_id) not in self._memo:
+            self._memo["preferences", person_id] = await self._repo.preferences(person_id)
+        return cast(Preferences, self._memo["preferences", person_id])
 
     def __getattr__(self, name: str) -> object:
         read = getattr(self._repo, name)
@@ -223,18 +244,25 @@ def describe(error: BaseException) -> str:
 
 class HandOvers:
     """Records, for the claim, that a message is being handed to the SMTP server, before it is. The senders of a
-    batch ask at about the same moments, so the asks that arrive while one is being committed go together in the
-    next transaction. Answers whether the claim still held that message (if not, it must not be handed over)."""
+    batch ask at about the same moments, so the asks go together: a transaction waits (up to `window` seconds) for
+    `gather` of them, and those that arrive while one is being committed go in the next. (Each on its own, or
+    whoever had asked by the next turn of the event loop, came to one transaction for every four emails.) Answers
+    whether the claim still held that message (if not, it must not be handed over)."""
 
-    def __init__(self, new_uow: NewUnitOfWork, claim_id: UUID, lease_seconds: float) -> None:
+    def __init__(self, new_uow: NewUnitOfWork, claim_id: UUID, lease_seconds: float, gather: int = 1,
+                 window: float = 0.0) -> None:
         self._new_uow, self._claim_id, self._lease_seconds = new_uow, claim_id, lease_seconds
+        self._gather, self._window = gather, window
         self._asked: dict[UUID, asyncio.Future[bool]] = {}
         self._committing: asyncio.Task[None] | None = None
+        self._enough = asyncio.Event()
 
     def __call__(self, handed_id: UUID) -> HandOver:
         async def hand_over() -> bool:
             answer = asyncio.get_running_loop().create_future()
             self._asked[handed_id] = answer
+            if len(self._asked) >= self._gather:
+                self._enough.set()
             if self._committing is None or self._committing.done():
                 self._committing = asyncio.create_task(self._commit())
             return await answer
@@ -244,6 +272,10 @@ class HandOvers:
     async def _commit(self) -> None:
         while self._asked:
             await asyncio.sleep(0)  # let the senders that are ready ask too
+            if len(self._asked) < self._gather and self._window > 0:
+                self._enough.clear()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._enough.wait(), self._window)
             asked, self._asked = self._asked, {}
             try:
                 uow = self._new_uow()
@@ -319,7 +351,8 @@ async def dispatch_due(new_uow: NewUnitOfWork, render: Render, mailer: Mailer, p
     """Claim, send and record one batch; return how many were claimed."""
     claim = await claim_due(new_uow(), render, policy, datetime.now(UTC))
     if claim.emails:
-        hand_overs = HandOvers(new_uow, claim.id, policy.lease_seconds)
+        hand_overs = HandOvers(new_uow, claim.id, policy.lease_seconds,
+                               gather=min(policy.concurrency, len(claim.emails)), window=policy.hand_over_window_seconds)
         outcomes = await send_all(mailer, [(email, hand_overs(n.id)) for n, email in claim.emails],
                                   policy.concurrency)
         await record_outcomes(new_uow(), [n for n, _ in claim.emails], outcomes, policy, claim.id)

@@ -28,6 +28,9 @@ class NotificationsRepository(Protocol):
     async def contact(self, person_id: UUID) -> Row | None:
         """Their details, `identity_for_partner` as a dict."""
 
+    async def contacts_of(self, person_ids: list[UUID]) -> dict[UUID, Row]:
+        """`contact` of each that is known, in one read."""
+
     async def save_chapter(self, chapter_id: UUID, name: str) -> None: ...
 
     async def chapter_name(self, chapter_id: UUID) -> str | None: ...
@@ -81,6 +84,9 @@ class NotificationsRepository(Protocol):
     # --- preferences ---
 
     async def preferences(self, person_id: UUID) -> Preferences: ...
+
+    async def preferences_of(self, person_ids: list[UUID]) -> dict[UUID, Preferences]:
+        """`preferences` of each, in one read."""
 
     async def save_preferences(self, person_id: UUID, preferences: Preferences) -> None: ...
 

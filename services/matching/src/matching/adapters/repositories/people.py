@@ -66,13 +66,18 @@ class PostgresPeople:
 
     async def save_enrollment(self, *, enrollment_id: UUID, person_id: UUID, program_id: UUID, chapter_id: UUID | None,
                               role: str, stage: str, capacity: int, mentee_stages_welcome: list[str], approved: bool,
-                              enrolled_at: datetime, pairing_kind: str = "general", paused: bool | None = None) -> None:
+                              enrolled_at: datetime, pairing_kind: str = "general", paused: bool | None = None,
+                              lock_person: bool = False) -> None:
+        # With `lock_person`, the person's lock (as `lock` takes it) is taken first, in the same round trip.
+        locked = ("""WITH locked AS (SELECT pg_advisory_xact_lock(hashtextextended('person:' || $2::uuid::text, 0)))
+                  """ if lock_person else "")
         await self._conn.execute(
-            """INSERT INTO enrollments (id, person_id, program_id, chapter_id, role, stage, capacity,
+            locked + """INSERT INTO enrollments (id, person_id, program_id, chapter_id, role, stage, capacity,
                                         mentee_stages_welcome, approved, enrolled_at, waiting_since, pairing_kind,
                                         paused, suspended)
-               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11, COALESCE($12, false),
-                       EXISTS (SELECT 1 FROM suspended_people WHERE person_id = $2))
+               SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11, COALESCE($12, false),
+                      EXISTS (SELECT 1 FROM suspended_people WHERE person_id = $2)""" + (" FROM locked" if lock_person
+                                                                                          else "") + """
                ON CONFLICT (id) DO UPDATE SET stage = $6, capacity = $7, mentee_stages_welcome = $8, approved = $9,
                                               paused = COALESCE($12, enrollments.paused)""",
             enrollment_id, person_id, program_id, chapter_id, role, stage, capacity, mentee_stages_welcome, approved,

@@ -36,6 +36,10 @@ class PostgresPrograms:
         row = await self._conn.fetchrow("SELECT * FROM programs WHERE id = $1", program_id)
         return None if row is None else records.program(row)
 
+    def holds(self, program_id: UUID) -> bool:
+        """Whether this transaction already holds the program's lock."""
+        return program_id in self._locked
+
     async def lock(self, program_id: UUID) -> None:
         """Serialise pairing within one program across instances: capacities and caps stay exact."""
         if program_id not in self._locked:
