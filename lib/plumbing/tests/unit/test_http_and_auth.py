@@ -166,6 +166,49 @@ async def test_requests_are_counted_by_route_template_and_status_an_unhandled_er
     assert sample("http_request_duration_seconds_count", {"method": "POST", "route": "/signups"}) == 3
 
 
+async def test_the_unit_of_work_dependency_is_made_on_the_event_loop_not_in_a_worker_thread():
+    import threading
+
+    from plumbing.http import unit_of_work
+
+    made_in: list[int] = []
+    made = APIRouter()
+
+    @made.get("/made")
+    async def made_here(unit: object = Depends(unit_of_work)) -> dict:
+        return {"unit": str(unit)}
+
+    app = create_app(FakeService(), [made], title="fake")
+    app.state.new_unit_of_work = lambda: made_in.append(threading.get_ident()) or "a unit"
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as http:
+        assert (await http.get("/made")).json() == {"unit": "a unit"}
+    assert made_in == [threading.get_ident()]
+
+
+def test_a_token_found_good_is_not_checked_again_while_it_lives_and_is_checked_again_from_its_expiry(monkeypatch):
+    checked: list[str] = []
+    real = auth.verify
+    monkeypatch.setattr(auth, "verify", lambda key, token, audience: checked.append(token) or real(
+        key, token, audience=audience))
+    token = auth.mint(KEYS.private_pem, audience="fake", role="participant", person_id=uuid4(), ttl_seconds=60)
+    first = auth.verify_kept(KEYS.public_pem, token, audience="fake")
+    assert auth.verify_kept(KEYS.public_pem, token, audience="fake") == first
+    assert checked == [token]
+    with pytest.raises(ApiError):  # the same token for another service: checked, and refused
+        auth.verify_kept(KEYS.public_pem, token, audience="other")
+    later = auth.time.time() + 61
+    monkeypatch.setattr(auth.time, "time", lambda: later)
+    auth.verify_kept(KEYS.public_pem, token, audience="fake")  # `verify` refuses it then (its own clock is real)
+    assert checked == [token, token, token]
+
+
+def test_a_token_never_found_good_is_refused_every_time():
+    forged = auth.mint(auth.SigningKeys.generate().private_pem, audience="fake", role="admin")
+    for _ in range(2):
+        with pytest.raises(ApiError):
+            auth.verify_kept(KEYS.public_pem, forged, audience="fake")
+
+
 async def test_metrics_show_the_process_memory_open_files_and_asyncio_tasks_a_soak_watches():
     async with client(FakeService()) as http:
         metrics = (await http.get("/metrics")).text

@@ -144,6 +144,13 @@ async def test_career_fairs_and_conference_sessions_are_found_by_chapter_kind_da
         assert set(await found(audience="high_school", **window)) >= {fair["id"], conference["id"], talk["id"]}
         assert fair["id"] not in await found(audience="resident", **window)
         assert await found(chapter_id=str(chapter), starts_from=(STARTS + timedelta(days=1)).isoformat()) == []
+        # A person's events in one call: their chapter's and the national ones, soonest first; no other chapter's.
+        elsewhere = (await admin.post("/v1/events", json=event_body(chapter_id=str(uuid4())))).json()
+        await admin.post(f"/v1/events/{elsewhere['id']}/publish")
+        mine = await found(chapter_id=str(chapter), with_national="true", **window)
+        assert fair["id"] in mine and conference["id"] in mine and talk["id"] in mine
+        assert elsewhere["id"] not in mine
+        assert await found(chapter_id=str(chapter), with_national="true", kind="career_fair") == [fair["id"]]
         shown = (await admin.get(f"/v1/events/{fair['id']}")).json()
         assert [(x["name"], x["booth"]) for x in shown["exhibitors"]] == [
             ("Morehouse School of Medicine", "A1"), ("Emergency medicine residency", "B4")]

@@ -38,7 +38,8 @@ class FakeEvents:
 
     async def find(self, f: EventFilter) -> list[ScheduledEvent]:
         found = [e for e in self.rows.values() if e.state == f.state
-                 and (f.chapter_id is None or e.chapter_id == f.chapter_id)
+                 and (f.chapter_id is None or e.chapter_id == f.chapter_id
+                      or (f.with_national and e.chapter_id is None))
                  and (f.national is None or (e.chapter_id is None) == f.national)
                  and (f.kind is None or e.kind == f.kind)
                  and (f.starts_from is None or e.starts_at >= f.starts_from)

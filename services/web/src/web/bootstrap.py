@@ -83,6 +83,8 @@ def build_app(settings: ServiceSettings | None = None) -> FastAPI:
                 yield
             finally:
                 await clients.aclose()
+                if (console_api := getattr(app.state, "console_api", None)) is not None:
+                    await console_api.aclose()
 
     app.router.lifespan_context = lifespan
 

@@ -19,6 +19,7 @@ from fastapi import FastAPI, Request
 from plumbing.auth import SigningKeys
 from web.adapters.rendering import negotiate
 from web.adapters.service_tokens import ServiceTokens
+from web.adapters.services import HttpxHttp
 from web.console import router
 from web.console.api import ConsoleApi
 from web.domain.sign_in import Session, SignInLink
@@ -434,8 +435,8 @@ def console_app(services: Services, person_id: str) -> tuple[FastAPI, FakeMailer
     app = FastAPI()
     app.include_router(router)
     tokens = ServiceTokens(KEYS.private_pem, 60)
-    app.state.console_api = ConsoleApi(httpx.AsyncClient(transport=httpx.MockTransport(services.handle)), URLS,
-                                       tokens)
+    app.state.console_api = ConsoleApi(HttpxHttp(httpx.AsyncClient(transport=httpx.MockTransport(services.handle))),
+                                       URLS, tokens)
     app.state.settings = SimpleNamespace(public_base_url="http://web.test")
     mailer, links = FakeMailer(), FakeLinks()
     app.state.mailer = mailer

@@ -13,7 +13,7 @@ from uuid import uuid4
 import httpx
 from plumbing.auth import SigningKeys
 from web.adapters.service_tokens import ServiceTokens
-from web.adapters.services import ServiceClients, Who
+from web.adapters.services import HttpxHttp, ServiceClients, Who
 from web.entrypoints.mentorship import dashboard
 
 KEYS = SigningKeys.generate()
@@ -59,7 +59,7 @@ def services():
 
     api = ServiceClients({s: f"http://{s}" for s in ("profiles", "matching", "events", "notifications")},
                          ServiceTokens(KEYS.private_pem, 60), 5)
-    api._http = httpx.AsyncClient(transport=httpx.MockTransport(answer))
+    api._http = HttpxHttp(httpx.AsyncClient(transport=httpx.MockTransport(answer)))
     state = SimpleNamespace(clients=api)
     visitor = SimpleNamespace(request=SimpleNamespace(app=SimpleNamespace(state=state)), who=Who(uuid4()),
                               person_id=ME)
@@ -105,3 +105,23 @@ async def test_a_program_made_after_the_programs_were_kept_is_named_on_the_dashb
         PROGRAMS.append({"id": OTHER, "name": "B", "term_months": 6, "cadence_max_days": 60})
     page = summary(await dashboard(visitor))
     assert page["mentoring"] == [("B", 1, 3, True)]
+
+
+async def test_a_persons_events_are_asked_in_one_call_their_chapters_with_the_national_ones():
+    asked: list[httpx.Request] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        asked.append(request)
+        return httpx.Response(200, json=[{"id": "e1", "starts_at": "2026-12-20T18:00:00+00:00"}])
+
+    api = ServiceClients({s: f"http://{s}" for s in ("profiles", "matching", "events", "notifications")},
+                         ServiceTokens(KEYS.private_pem, 60), 5)
+    api._http = HttpxHttp(httpx.AsyncClient(transport=httpx.MockTransport(answer)))
+    chapter = uuid4()
+    assert await api.events_for(Who(uuid4(), (chapter,)), "undergraduate", chapter) == [
+        {"id": "e1", "starts_at": "2026-12-20T18:00:00+00:00"}]
+    assert [(r.url.path, dict(r.url.params)) for r in asked] == [
+        ("/v1/events", {"chapter_id": str(chapter), "with_national": "true", "audience": "undergraduate"})]
+    asked.clear()
+    await api.events_for(Who(uuid4()), None, None)  # no chapter: the national ones
+    assert [dict(r.url.params) for r in asked] == [{"national": "true"}]

@@ -78,7 +78,9 @@ class PostgresEvents:
             args.append(value)
             conditions.append(condition.replace("?", f"${len(args)}"))
 
-        if f.chapter_id is not None:
+        if f.chapter_id is not None and f.with_national:
+            where("(e.chapter_id = ? OR e.chapter_id IS NULL)", f.chapter_id)
+        elif f.chapter_id is not None:
             where("e.chapter_id = ?", f.chapter_id)
         if f.national is not None:
             conditions.append("e.chapter_id IS NULL" if f.national else "e.chapter_id IS NOT NULL")

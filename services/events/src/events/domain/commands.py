@@ -40,6 +40,7 @@ class EventFilter:
     national: bool | None = None
     kind: EventKind | None = None
     starts_from: datetime | None = None
+    with_national: bool = False  # with chapter_id: that chapter's events and the national ones
     starts_before: datetime | None = None
     audience: TrainingStage | None = None
     state: EventState = EventState.PUBLISHED

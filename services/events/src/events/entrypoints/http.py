@@ -342,6 +342,8 @@ async def list_events(
     parent_event_id: Annotated[UUID | None, Query(description="The sessions of this conference")] = None,
     limit: Limit = 50,
     offset: Offset = 0,
+    with_national: Annotated[bool, Query(description="With chapter_id: the chapter's events and the national ones, "
+                                                     "in one list (a person's events, one call)")] = False,
 ) -> list[EventOut]:
     state = status or state
     if state == EventState.DRAFT and not caller.is_admin:
@@ -350,7 +352,8 @@ async def list_events(
             raise forbidden("drafts are listed for their organisers only")
     query = commands.EventFilter(chapter_id=chapter_id, national=national, kind=kind, starts_from=starts_from,
                                  starts_before=starts_before, audience=audience, state=state,
-                                 parent_event_id=parent_event_id, limit=limit, offset=offset)
+                                 parent_event_id=parent_event_id, limit=limit, offset=offset,
+                                 with_national=with_national)
     events = await handlers.list_events(query, unit)
     return [EventOut.of(e, organiser=_may_organise(caller, e.chapter_id)) for e in events]
 

@@ -11,11 +11,10 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-import httpx
 from plumbing.auth import Role
 
 from ..adapters.service_tokens import ServiceTokens
-from ..adapters.services import ServiceError, send
+from ..adapters.services import Http, ServiceError, send
 
 Json = Any
 SERVICES = ("profiles", "matching", "events", "notifications")
@@ -43,7 +42,7 @@ class Staff:
 
 
 class ConsoleApi:
-    def __init__(self, http: httpx.AsyncClient, urls: Mapping[str, str], tokens: ServiceTokens) -> None:
+    def __init__(self, http: Http, urls: Mapping[str, str], tokens: ServiceTokens) -> None:
         self._http, self._urls, self._tokens = http, dict(urls), tokens
         self.calls = 0
 

@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Annotated, Any
 from uuid import UUID
 
-import httpx
 from babel.support import Translations
 from fastapi import Depends, Request
 from fastapi.exceptions import RequestValidationError
@@ -20,7 +19,7 @@ from starlette.datastructures import FormData
 
 from ..adapters.rendering import LANGUAGES, Renderer, load_translations
 from ..adapters.service_tokens import ServiceTokens
-from ..adapters.services import ServiceError
+from ..adapters.services import PooledHttp, ServiceError
 from ..entrypoints import labels as participant_labels
 from ..entrypoints.web import Person, Visit, htmx, redirect, set_cookies
 from . import labels
@@ -73,8 +72,7 @@ def api(request: Request) -> ConsoleApi:
         settings = state.settings
         tokens = ServiceTokens(settings.jwt_private_key.get_secret_value(), settings.service_token_seconds)
         urls = {name: getattr(settings, f"{name}_url") for name in SERVICES}
-        http = httpx.AsyncClient(timeout=settings.service_timeout_seconds,
-                                 limits=httpx.Limits(max_connections=50, max_keepalive_connections=20))
+        http = PooledHttp(settings.service_timeout_seconds, connections=50)
         state.console_api = ConsoleApi(http, urls, tokens)
     return state.console_api
 
