@@ -14,9 +14,6 @@ class WebSettings(ServiceSettings):
     events_url: str = Field(default="http://127.0.0.1:8103", validation_alias="EVENTS_URL")
     notifications_url: str = Field(default="http://127.0.0.1:8104", validation_alias="NOTIFICATIONS_URL")
     service_timeout_seconds: float = Field(default=10.0, validation_alias="SERVICE_TIMEOUT_SECONDS")
-    # A page often calls the services before it writes its own database (sign-up: profiles, then the session):
-    # serving it again after a lost connection would repeat those calls, so it is answered 503 instead.
-    database_retry_seconds: float = Field(default=0.0, ge=0, le=0, validation_alias="DATABASE_RETRY_SECONDS")
     # Where people reach this app: the base of the links it mails (sign-in).
     public_base_url: str = Field(default="http://127.0.0.1:8105", validation_alias="PUBLIC_BASE_URL")
     # The web sends its own sign-in emails: a sign-in link never travels on Kafka.
@@ -43,6 +40,13 @@ class WebSettings(ServiceSettings):
     oidc_client_secret: SecretStr | None = Field(default=None, validation_alias="OIDC_CLIENT_SECRET")
     # How the sign-in page names the provider ("Sign in with ...").
     oidc_name: str = Field(default="your organisation", validation_alias="OIDC_NAME")
+
+    @model_validator(mode="after")
+    def _never_serve_a_page_again(self) -> WebSettings:
+        # A page often calls the services before it writes its own database (sign-up: profiles, then the session):
+        # serving it again after a lost connection would repeat those calls, so it is answered 503 instead.
+        self.database_retry_seconds = 0.0
+        return self
 
     @model_validator(mode="after")
     def _oidc_complete(self) -> WebSettings:
