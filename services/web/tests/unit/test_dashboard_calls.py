@@ -1,11 +1,14 @@
 """The dashboard asks the services three times (matching's overview, profiles' partners, the enrollments; programs
-are kept a few seconds, and read again when one is missing) and nothing more: whether each side accepted a
-proposed pairing is in the overview's entries.
+are kept a few seconds, read again beside the page, and at once when one is missing) and nothing more: whether each
+side accepted a proposed pairing is in the overview's entries.
 
 The services are played by an HTTP transport answering as their APIs do; any other call is answered with a failure."""
 
 from __future__ import annotations
 
+import asyncio
+import contextvars
+import time
 from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 from uuid import uuid4
@@ -41,12 +44,18 @@ def partner(person_id: str) -> dict:
     return {"id": person_id, "display_name": f"Person {person_id[:4]}", "pronouns": None, "bio": None, "identity": {}}
 
 
+PAGE: contextvars.ContextVar[str | None] = contextvars.ContextVar("page", default=None)
+BY_PAGE: list[tuple[str | None, str]] = []  # (the page that asked, or None for work beside the pages; the path)
+
+
 def services():
     asked: list[str] = []
+    BY_PAGE.clear()
 
     def answer(request: httpx.Request) -> httpx.Response:
         path = request.url.path
         asked.append(f"{request.method} {path}")
+        BY_PAGE.append((PAGE.get(), path))
         if path == f"/v1/people/{ME}/overview":
             return httpx.Response(200, json={"pairings": [MY_PAIRING, I_MENTOR], "waiting": [WAITING]})
         if path == f"/v1/people/{ME}/partners":
@@ -125,3 +134,21 @@ async def test_a_persons_events_are_asked_in_one_call_their_chapters_with_the_na
     asked.clear()
     await api.events_for(Who(uuid4()), None, None)  # no chapter: the national ones
     assert [dict(r.url.params) for r in asked] == [{"national": "true"}]
+
+
+async def test_a_dashboard_after_the_programs_expired_answers_with_those_kept_and_reads_them_beside_the_page():
+    api, visitor, _ = services()
+    await dashboard(visitor)
+    assert api._programs is not None
+    api._programs = (time.monotonic() - 60, api._programs[1])
+    PAGE.set("dashboard")
+    BY_PAGE.clear()
+    page = summary(await dashboard(visitor))
+    assert page["mentoring"] == [("B", 1, 3, True)]
+    assert sorted(path for who, path in BY_PAGE if who == "dashboard") == sorted(
+        f"/v1/people/{ME}/{what}" for what in ("enrollments", "overview", "partners"))
+
+    async def read_again():
+        while (None, "/v1/programs") not in BY_PAGE:
+            await asyncio.sleep(0.001)
+    await asyncio.wait_for(read_again(), 5)
