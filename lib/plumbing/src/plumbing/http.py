@@ -152,7 +152,10 @@ class RequestContext:
             await self._serve(scope, receive_within_limit, send_noting_status, served)
         finally:
             correlation.reset(token)
-            path = getattr(served[-1].get("route"), "path", "unmatched")  # set by the router on the scope it served
+            route = served[-1].get("route")  # set by the router on the scope it served
+            if route is not None:
+                scope["route"] = route  # for the middleware around this one (the web's access log)
+            path = getattr(route, "path", "unmatched")
             self.metrics.requests.labels(scope["method"], path, status).inc()
             self.metrics.request_seconds.labels(scope["method"], path).observe(time.perf_counter() - started)
 
