@@ -21,6 +21,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -75,9 +76,16 @@ def postgres_server() -> Iterator[PostgresAdmin]:
     if os.environ.get("TEST_POSTGRES_ADMIN_URL"):
         yield PostgresAdmin(os.environ["TEST_POSTGRES_ADMIN_URL"])
         return
+    with a_postgres_server("devinfra-postgres-") as server:
+        yield server
+
+
+@contextmanager
+def a_postgres_server(prefix: str) -> Iterator[PostgresServer]:
+    """A PostgreSQL server of its own, started, stopped and removed at the end."""
     # Straight under /tmp, not pytest's tmp_path: when we are root the server runs as another user,
     # who may not enter pytest's private base directory.
-    data_dir = tempfile.mkdtemp(prefix="devinfra-postgres-")
+    data_dir = tempfile.mkdtemp(prefix=prefix)
     server = PostgresServer(data_dir, fast=True)
     try:
         server.start()

@@ -8,9 +8,7 @@ from __future__ import annotations
 import asyncio
 import fcntl
 import logging
-import shutil
 import struct
-import tempfile
 import termios
 import time
 from pathlib import Path
@@ -21,7 +19,7 @@ import httpx
 import pytest
 from aiokafka import AIOKafkaProducer
 from devinfra.kafka import TESTS
-from devinfra.postgres import PostgresServer
+from devinfra.pytest_plugin import a_postgres_server
 from fastapi import APIRouter, Request
 from mentorship_contracts.profiles import PEOPLE, PersonUpdated
 from plumbing.http import create_app
@@ -55,14 +53,8 @@ def notes_migrations(tmp_path) -> Path:
 @pytest.fixture
 def own_postgres():
     """A server of the test's own, restarted by it (the session's serves other tests meanwhile)."""
-    data_dir = tempfile.mkdtemp(prefix="devinfra-postgres-restarted-")
-    server = PostgresServer(data_dir, fast=True)
-    try:
-        server.start()
+    with a_postgres_server("devinfra-postgres-restarted-") as server:
         yield server
-    finally:
-        server.stop()
-        shutil.rmtree(data_dir, ignore_errors=True)
 
 
 def service_on(dsn: str, migrations: Path, kafka_settings, **overrides) -> Service:
