@@ -10,13 +10,17 @@ import asyncio
 import contextvars
 import time
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from types import SimpleNamespace
 from uuid import uuid4
 
 import httpx
+import web
 from plumbing.auth import SigningKeys
+from web.adapters.rendering import Renderer
 from web.adapters.service_tokens import ServiceTokens
 from web.adapters.services import HttpxHttp, ServiceClients, Who
+from web.entrypoints import labels
 from web.entrypoints.mentorship import dashboard
 
 KEYS = SigningKeys.generate()
@@ -152,3 +156,17 @@ async def test_a_dashboard_after_the_programs_expired_answers_with_those_kept_an
         while (None, "/v1/programs") not in BY_PAGE:
             await asyncio.sleep(0.001)
     await asyncio.wait_for(read_again(), 5)
+
+
+async def test_a_proposal_whose_partner_is_not_named_yet_is_called_by_its_program_under_needs_your_attention():
+    _, visitor, _ = services()
+    page = await dashboard(visitor)
+    renderer = Renderer(Path(web.__file__).parent / "templates", Path(web.__file__).parent / "translations")
+    for action in page["actions"]:
+        action["partner"] = None  # names are shown once both have accepted
+    base = {"csrf": "x", "session": None, "tz": "UTC", "path": "/", "labels": labels, "signed_in": True,
+            "htmx": False, "oidc_name": None}
+    english = renderer.render("en", "dashboard.html", {**page, **base, "lang": "en"})
+    spanish = renderer.render("es", "dashboard.html", {**page, **base, "lang": "es"})
+    assert "Answer the proposed mentorship in B" in english and "mentorship with <" not in english
+    assert "Responde a la mentoría propuesta en B" in spanish
