@@ -176,7 +176,8 @@ async def _check(found: Findings, dbs: dict[str, asyncpg.Connection], platform: 
     by_mentee: dict[str, list] = defaultdict(list)
     for pairing in pairings:
         by_mentee[str(pairing["mentee_enrollment_id"])].append(pairing)
-    ended = set(accepted.ended_pairings)
+    ended = set(accepted.ended_pairings) | {str(p["id"]) for p in pairings
+                                            if str(p["id"]) in accepted.ending_unknown and p["status"] == "ended"}
     mentee_enrollments = [e for e, (_, _, role) in accepted.enrollments.items() if role == "mentee"]
     for enrollment_id in mentee_enrollments:
         row = enrollments.get(enrollment_id)

@@ -56,6 +56,8 @@ class Accepted:
     registrations: dict[str, tuple[str, str]] = field(default_factory=dict)  # id -> (event, person)
     cancellations: dict[str, tuple[str, str]] = field(default_factory=dict)  # registration id -> (event, person)
     ended_pairings: dict[str, str] = field(default_factory=dict)  # pairing id -> mentee enrollment's person
+    # Pairings whose end got no answer (or a 5xx): it may have been made, and the mentee then paired again.
+    ending_unknown: set[str] = field(default_factory=set)
     events: dict[str, int] = field(default_factory=dict)  # event id -> capacity
     programs: list[str] = field(default_factory=list)
     unanswered: int = 0  # requests with no answer: their outcome is unknown, so nothing is expected of them
@@ -244,6 +246,8 @@ class Workload:
                                         self.token("matching", "participant", person))
         if status == 200:
             self.accepted.ended_pairings[pairing["id"]] = person
+        elif status is None or status >= 500:
+            self.accepted.ending_unknown.add(pairing["id"])
         outcome = f"end answered {status}"
         self.accepted.ending[outcome] = self.accepted.ending.get(outcome, 0) + 1
         self.accepted.unanswered += status is None
