@@ -5,6 +5,7 @@ import asyncio
 
 import pytest
 from notifications.adapters.smtp import SmtpConnection, _data
+from plumbing.testing import eventually
 
 END = b"\r\n.\r\n"
 
@@ -62,10 +63,7 @@ async def test_the_server_has_the_whole_message_but_its_ending_dot_while_the_han
     seen_at_hand_over: list[bytes] = []
 
     async def hand_over() -> None:
-        async def content_arrived():
-            while b"Hello" not in server.read:
-                await asyncio.sleep(0.001)
-        await asyncio.wait_for(content_arrived(), 5)
+        await eventually(lambda: b"Hello" in server.read, timeout=5, interval=0.001, what="the content at the server")
         seen_at_hand_over.append(bytes(server.read))
 
     async with listening:
@@ -84,9 +82,5 @@ async def test_a_hand_over_that_fails_leaves_the_server_a_message_that_never_end
     async with listening:
         with pytest.raises(RuntimeError):
             await connection.send("a@example.org", "b@example.org", b"Subject: x\r\n\r\nHello\r\n", 5, refused)
-
-        async def server_saw_the_close():
-            while b"Hello" not in server.read:
-                await asyncio.sleep(0.001)
-        await asyncio.wait_for(server_saw_the_close(), 5)
+        await eventually(lambda: b"Hello" in server.read, timeout=5, interval=0.001, what="the content at the server")
     assert server.taken == []

@@ -6,7 +6,6 @@ The services are played by an HTTP transport answering as their APIs do; any oth
 
 from __future__ import annotations
 
-import asyncio
 import contextvars
 import time
 from datetime import UTC, datetime, timedelta
@@ -17,6 +16,7 @@ from uuid import uuid4
 import httpx
 import web
 from plumbing.auth import SigningKeys
+from plumbing.testing import eventually
 from web.adapters.rendering import Renderer
 from web.adapters.service_tokens import ServiceTokens
 from web.adapters.services import HttpxHttp, ServiceClients, Who
@@ -151,11 +151,8 @@ async def test_a_dashboard_after_the_programs_expired_answers_with_those_kept_an
     assert page["mentoring"] == [("B", 1, 3, True)]
     assert sorted(path for who, path in BY_PAGE if who == "dashboard") == sorted(
         f"/v1/people/{ME}/{what}" for what in ("enrollments", "overview", "partners"))
-
-    async def read_again():
-        while (None, "/v1/programs") not in BY_PAGE:
-            await asyncio.sleep(0.001)
-    await asyncio.wait_for(read_again(), 5)
+    await eventually(lambda: (None, "/v1/programs") in BY_PAGE, timeout=5, interval=0.001,
+                     what="the programs read again beside the page")
 
 
 async def test_a_proposal_whose_partner_is_not_named_yet_is_called_by_its_program_under_needs_your_attention():
