@@ -167,3 +167,16 @@ async def test_a_proposal_whose_partner_is_not_named_yet_is_called_by_its_progra
     spanish = renderer.render("es", "dashboard.html", {**page, **base, "lang": "es"})
     assert "Answer the proposed mentorship in B" in english and "mentorship with <" not in english
     assert "Responde a la mentoría propuesta en B" in spanish
+
+
+async def test_a_mentor_reads_why_they_were_paired_from_their_own_side():
+    _, visitor, _ = services()
+    page = await dashboard(visitor)
+    mentoring = next(v for v in page["pairings"] if v["role"] == "mentor")
+    mentoring["reasons"] = ["further_along", "support_offered", "specialty_overlap"]
+    renderer = Renderer(Path(web.__file__).parent / "templates", Path(web.__file__).parent / "translations")
+    base = {"csrf": "x", "session": None, "tz": "UTC", "path": "/", "labels": labels, "signed_in": True,
+            "htmx": False, "oidc_name": None, "lang": "en"}
+    html = renderer.render("en", "dashboard.html", {**page, **base, "pairings": [mentoring]})
+    assert "you are further along the path" in html and "you offer the kind of support your mentee asked for" in html
+    assert "your mentor" not in html and "you share an interest in the same specialty" in html

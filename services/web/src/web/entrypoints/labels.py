@@ -114,6 +114,15 @@ REASONS = {
     "same_time_zone": N_("you are in the same time zone"),
     "requested": N_("you asked for this mentor"),
 }
+# The same reasons as the mentor reads them, where the words differ by side.
+MENTOR_REASONS = {
+    **REASONS,
+    "support_offered": N_("you offer the kind of support your mentee asked for"),
+    "near_peer": N_("you are a step or two ahead of your mentee on the path"),
+    "further_along": N_("you are further along the path"),
+    "shared_identity": N_("you share an identity your mentee asked for"),
+    "requested": N_("your mentee asked for you"),
+}
 
 PAIRING_STATUS = {
     "proposed": N_("Proposed: waiting for answers"),
