@@ -194,17 +194,19 @@ def profiles(producer) -> Profiles:
 
 
 async def known_to_matching(settings: MatchingSettings, *people: UUID) -> None:
-    """Wait until this deployment has applied each person's enrollment and matching profile.
+    """Wait until this deployment has applied each person's enrollment, matching profile and enrolled program.
 
     Kafka orders events only within a partition: one person's events on two topics, or two people's on one
-    topic, may be applied in any order. A test whose premise is that matching already knows someone waits here.
+    topic, or a program and an enrollment in it, may be applied in any order. A test whose premise is that
+    matching already knows someone waits here.
     """
     conn = await asyncpg.connect(settings.database_url)
     try:
         async def applied() -> bool:
             found = await conn.fetchval(
                 """SELECT count(DISTINCT e.person_id) FROM enrollments e
-                     JOIN matching_profiles p ON p.person_id = e.person_id WHERE e.person_id = ANY($1)""",
+                     JOIN matching_profiles p ON p.person_id = e.person_id
+                     JOIN programs g ON g.id = e.program_id WHERE e.person_id = ANY($1)""",
                 list(people))
             return found == len(set(people))
 
