@@ -56,6 +56,9 @@ _MEANING = {
     400: "The request cannot be read", 401: "No valid bearer token", 403: "The caller may not do this",
     404: "Not found", 409: "The current state does not allow this", 413: "The request body is too large",
     422: "The input breaks a rule; `field` names it",
+    503: "Not served now; try again after Retry-After seconds. `database_unavailable`: the database is away; "
+         "`transaction_conflict`: the change lost a conflict with another; `commit_outcome_unknown`: the change may "
+         "have been made (read before writing again)",
 }
 
 
@@ -335,11 +338,14 @@ def as_api_error(error: DomainError) -> ApiError:
 
 
 _ERROR_REF = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}}}
+_RETRY_AFTER = {"headers": {"Retry-After": {"description": "Seconds to wait before trying again",
+                                            "schema": {"type": "integer", "minimum": 1}}}}
 
 
 def _document_errors(app: FastAPI, document: dict) -> dict:
     """Add to each operation the error answers it gives whatever it does, all with the real error body
-    (FastAPI documents its own `{"detail": ...}` for 422, which no service answers)."""
+    (FastAPI documents its own `{"detail": ...}` for 422, which no service answers): 413 when it takes a body, and
+    503 everywhere, since every operation reads or writes the service's database (see `RequestContext`)."""
     if getattr(app.state, "openapi_documented", False):
         return document
     schemas = document.setdefault("components", {}).setdefault("schemas", {})
@@ -351,7 +357,9 @@ def _document_errors(app: FastAPI, document: dict) -> dict:
     for path, operations in document.get("paths", {}).items():
         for operation in operations.values():
             responses = operation.setdefault("responses", {})
-            statuses = set()
+            statuses = {503}
+            if operation.get("requestBody"):
+                statuses.add(413)
             if operation.get("parameters") or operation.get("requestBody"):
                 statuses.add(422)
             else:
@@ -361,7 +369,8 @@ def _document_errors(app: FastAPI, document: dict) -> dict:
             if "{" in path:
                 statuses.add(404)
             for status in statuses | {int(s) for s in responses if s.startswith(("4", "5"))}:
-                responses[str(status)] = {"description": _MEANING.get(status, "Error"), **_ERROR_REF}
+                responses[str(status)] = {"description": _MEANING.get(status, "Error"), **_ERROR_REF,
+                                          **(_RETRY_AFTER if status == 503 else {})}
     app.state.openapi_documented = True
     app.openapi_schema = document
     return document

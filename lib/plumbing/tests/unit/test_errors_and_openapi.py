@@ -55,6 +55,11 @@ async def list_seats() -> list[Seat]:
     return []
 
 
+@router.put("/seats/{seat_id}")
+async def place_seat(seat_id: UUID, seat: Seat) -> Seat:
+    return seat
+
+
 def app():
     return create_app(FakeService(), [router], title="fake")
 
@@ -107,11 +112,23 @@ async def test_every_answer_carries_a_correlation_id_and_keeps_an_acceptable_one
 def test_the_openapi_document_shows_every_error_answer_with_the_real_error_body():
     document = app().openapi()
     operations = document["paths"]
-    assert set(operations["/seats/{seat_id}"]["get"]["responses"]) == {"200", "404", "422"}
-    assert set(operations["/seats/{seat_id}/book"]["post"]["responses"]) == {"200", "401", "403", "404", "409", "422"}
-    assert set(operations["/seats"]["get"]["responses"]) == {"200"}
+    assert set(operations["/seats/{seat_id}"]["get"]["responses"]) == {"200", "404", "422", "503"}
+    assert set(operations["/seats/{seat_id}/book"]["post"]["responses"]) == {"200", "401", "403", "404", "409", "422",
+                                                                             "503"}
+    assert set(operations["/seats"]["get"]["responses"]) == {"200", "503"}
+    assert set(operations["/seats/{seat_id}"]["put"]["responses"]) == {"200", "404", "413", "422", "503"}
     assert "HTTPValidationError" not in document["components"]["schemas"]
     assert problems(document) == []
+
+
+def test_the_document_says_any_operation_may_be_answered_503_with_when_to_try_again():
+    """A client must know that a database restart answers 503 with Retry-After, and which codes say whether the
+    change may have been made."""
+    for operations in app().openapi()["paths"].values():
+        for operation in operations.values():
+            unavailable = operation["responses"]["503"]
+            assert unavailable["headers"]["Retry-After"]["schema"]["type"] == "integer"
+            assert "commit_outcome_unknown" in unavailable["description"]
 
 
 def test_an_operation_without_a_typed_answer_is_a_problem_of_the_document():
