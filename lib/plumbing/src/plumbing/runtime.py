@@ -28,7 +28,7 @@ from faststream.specification import AsyncAPI
 from mentorship_contracts import CATALOGUE, IntegrationEvent, Topic, dead_letter_topic
 
 from .consumer import EventConsumer, Handler, RetryPolicy, in_unit_of_work
-from .db import PLUMBING_MIGRATIONS, create_pool, migrate
+from .db import PLUMBING_MIGRATIONS, create_pool, is_connection_lost, migrate
 from .kafka import broker_security, partitions_of
 from .metrics import Metrics
 from .outbox import OutboxRelay
@@ -64,6 +64,9 @@ POOL_CLOSE_SECONDS = 10.0
 # fails its liveness probe, so that an orchestrator restarts it rather than leave it without its Kafka side.
 KAFKA_UNREACHABLE = (KafkaError, OSError, TimeoutError)
 KAFKA_UNEXPECTED_FAILURES = 5
+# Waiting for PostgreSQL at start-up: the first pause, and the longest.
+DATABASE_START_RETRY_SECONDS = 0.5
+DATABASE_START_RETRY_MAX_SECONDS = 10.0
 
 
 class Service:
@@ -169,8 +172,7 @@ class Service:
         topics, the producer and the outbox relay, then the consumer) comes up in the background, each part tried
         again with backoff for as long as Kafka is unreachable: meanwhile the instance serves HTTP, and what it
         commits waits in the outbox. An instance that started while Kafka was stopped used to exit instead."""
-        self._pool = await create_pool(self.settings.database_url, self.settings.database_pool_size)
-        await migrate(self._pool, PLUMBING_MIGRATIONS, self._migrations)
+        self._pool = await self._connect_and_migrate()
         self.relay = OutboxRelay(self._pool, self.broker, self.metrics, self.settings.outbox_batch_size)
         self._kafka = asyncio.ensure_future(self._bring_up_kafka())
         self._kafka.set_name("kafka")
@@ -180,6 +182,31 @@ class Service:
             task.set_name(getattr(job, "__name__", "job"))
             self._tasks.append(task)
         log.info("service started", extra={"http_port": self.settings.http_port})
+
+    async def _connect_and_migrate(self) -> asyncpg.Pool:
+        """The pool, once PostgreSQL answers and the migrations are applied. While it is unreachable (restarting,
+        failing over) start-up waits, trying again with backoff, rather than exit: an orchestrator restarts an
+        instance that exits after ever longer pauses (Kubernetes: up to five minutes), and its startup probe bounds
+        the wait. A refusal that waiting will not cure (credentials, a missing database) fails at once."""
+        delay, attempts = DATABASE_START_RETRY_SECONDS, 0
+        while True:
+            pool = None
+            try:
+                pool = await create_pool(self.settings.database_url, self.settings.database_pool_size)
+                await migrate(pool, PLUMBING_MIGRATIONS, self._migrations)
+                if attempts:
+                    log.info("PostgreSQL answers: started after %d failed attempts", attempts)
+                return pool
+            except Exception as error:
+                if pool is not None:
+                    pool.terminate()
+                if not is_connection_lost(error):
+                    raise
+                attempts += 1
+                log.warning("PostgreSQL is unreachable: starting again in %.1f s", delay,
+                            extra={"attempt": attempts, "error_type": type(error).__name__, "error": str(error)})
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, DATABASE_START_RETRY_MAX_SECONDS)
 
     async def _bring_up_kafka(self) -> None:
         """Topics first (the relay publishes to them, the consumer dead-letters to one), then the producer and the

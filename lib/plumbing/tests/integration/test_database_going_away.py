@@ -70,6 +70,45 @@ def http_client(service: Service) -> httpx.AsyncClient:
                              timeout=60)
 
 
+async def test_an_instance_started_while_postgres_is_down_waits_for_it_and_serves_once_it_is_back(
+    own_postgres, notes_migrations, kafka_settings, caplog
+):
+    """An orchestrator restarts an instance that exits, each time after a longer pause (Kubernetes: up to five
+    minutes), so an instance that exited while PostgreSQL restarted could stay down long after it was back."""
+    dsn = own_postgres.create_database("started_later")
+    await asyncio.to_thread(own_postgres.stop)
+    service = service_on(dsn, notes_migrations, kafka_settings)
+    starting = asyncio.ensure_future(service.start())
+    try:
+        with caplog.at_level(logging.WARNING, logger="plumbing.runtime"):
+            await eventually(
+                lambda: starting.done() or sum("PostgreSQL is unreachable" in r.getMessage() for r in caplog.records) >= 2,
+                timeout=30, what="two attempts to reach PostgreSQL")
+        assert not starting.done(), f"the instance gave up starting: {starting.exception()!r}"
+
+        await asyncio.to_thread(own_postgres.start)
+        await asyncio.wait_for(starting, 60)
+        async with http_client(service) as http:
+            assert (await http.post("/notes/written-after-the-wait")).status_code == 200
+            assert (await http.get("/readyz")).status_code == 200
+    finally:
+        if not starting.done():
+            starting.cancel()
+        await service.stop()
+
+
+async def test_an_instance_whose_database_refuses_its_credentials_fails_at_once(own_postgres, notes_migrations,
+                                                                               kafka_settings):
+    """Waiting is for a database that is away, not for a mistake in the settings, which waiting will not cure."""
+    dsn = own_postgres.create_database("refusing").replace("postgres@", "nobody-at-all@", 1)
+    service = service_on(dsn, notes_migrations, kafka_settings)
+    try:
+        with pytest.raises(asyncpg.InvalidAuthorizationSpecificationError):
+            await asyncio.wait_for(service.start(), 30)
+    finally:
+        await service.stop()
+
+
 async def test_requests_under_way_when_postgres_restarts_get_no_500_and_succeed_once_it_is_back(
     own_postgres, notes_migrations, kafka_settings
 ):
