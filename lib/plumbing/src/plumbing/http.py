@@ -4,9 +4,10 @@ field, all of them documented in the service's OpenAPI document."""
 from __future__ import annotations
 
 import asyncio
+import inspect
 import logging
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -100,6 +101,11 @@ class BodyTooLarge(Exception):
     pass
 
 
+# How a service answers a request it cannot serve for its database (503): given the request's scope, the error's
+# code and message. The services answer the error body as JSON; the web a page a person can read.
+Unavailable = Callable[[dict, str, str], "Response | Awaitable[Response]"]
+
+
 class RequestContext:
     """Counts and times each request by its route's template (never the raw path, which holds ids), serves it
     under the caller's correlation id (`X-Correlation-Id`, else a new one), which the answer carries back, and
@@ -118,11 +124,13 @@ class RequestContext:
     stream, which cost about 1 ms of CPU a request, the largest single cost of a registration (bench/README.md).
     """
 
-    def __init__(self, app, metrics, max_body_bytes: int, database_retry_seconds: float = 0.0) -> None:
+    def __init__(self, app, metrics, max_body_bytes: int, database_retry_seconds: float = 0.0,
+                 unavailable: Unavailable | None = None) -> None:
         self.app = app
         self.metrics = metrics
         self.max_body_bytes = max_body_bytes
         self.database_retry_seconds = database_retry_seconds
+        self.unavailable = unavailable or _unavailable_as_json
 
     async def __call__(self, scope, receive, send) -> None:
         if scope["type"] != "http":
@@ -191,7 +199,7 @@ class RequestContext:
                     if commits.in_doubt:
                         log.warning("the database connection was lost while committing: outcome unknown",
                                     extra={"error_type": type(error).__name__})
-                        await _unavailable(send, "commit_outcome_unknown",
+                        await self._unavailable(scope, send, "commit_outcome_unknown",
                                            "the connection to the database was lost while committing: the change "
                                            "may or may not have been made; read it back before trying again")
                         return
@@ -199,10 +207,10 @@ class RequestContext:
                         log.warning("the database is unavailable: answered 503",
                                     extra={"error_type": type(error).__name__, "committed": commits.committed})
                         if lost:
-                            await _unavailable(send, "database_unavailable",
+                            await self._unavailable(scope, send, "database_unavailable",
                                                "the database is unavailable for a moment: try again shortly")
                         else:
-                            await _unavailable(send, "transaction_conflict",
+                            await self._unavailable(scope, send, "transaction_conflict",
                                                "the change clashed with others made at the same moment: try again")
                         return
                     log.info("the database connection was lost, or the transaction rolled back by the server, before "
@@ -212,6 +220,15 @@ class RequestContext:
                 pause = min(pause * 2, 1.0)
         finally:
             stop_recording_commits(recording)
+
+
+    async def _unavailable(self, scope: dict, send, code: str, message: str) -> None:
+        response = self.unavailable(scope, code, message)
+        if inspect.isawaitable(response):
+            response = await response
+        response.status_code = 503
+        response.headers["Retry-After"] = "1"
+        await response({"type": "http"}, _nothing_to_receive, send)
 
 
 def _replaying(body: list[dict], receive):
@@ -229,9 +246,8 @@ def _replaying(body: list[dict], receive):
     return receiving
 
 
-async def _unavailable(send, code: str, message: str) -> None:
-    response = JSONResponse(error_body(code, message), 503, headers={"Retry-After": "1"})
-    await response({"type": "http"}, _nothing_to_receive, send)
+def _unavailable_as_json(_scope: dict, code: str, message: str) -> Response:
+    return JSONResponse(error_body(code, message), 503)
 
 
 async def _nothing_to_receive() -> dict:
@@ -245,12 +261,14 @@ def create_app(
     title: str,
     version: str = "1.0.0",
     error_mappers: dict[type[Exception], Callable[[Exception], ApiError]] | None = None,
+    unavailable: Unavailable | None = None,
 ) -> FastAPI:
     """A FastAPI app whose lifespan starts and stops the service (database, broker, relay).
 
     Domain errors (`plumbing.errors`) answer with their kind's status and their code. The OpenAPI document shows
     the error body for every error answer, and for each operation: 422 when it takes input, 401 and 403 when it
     needs a token, 404 when its path names something; routes declare the rest with `responses=answers(...)`.
+    `unavailable` answers a request its database could not serve (503, Retry-After added): JSON unless given.
     """
 
     @asynccontextmanager
@@ -268,7 +286,7 @@ def create_app(
         app.include_router(router)
 
     app.add_middleware(RequestContext, metrics=service.metrics, max_body_bytes=service.settings.http_max_body_bytes,
-                       database_retry_seconds=service.settings.database_retry_seconds)
+                       database_retry_seconds=service.settings.database_retry_seconds, unavailable=unavailable)
 
     @app.get("/healthz", include_in_schema=False)
     async def healthz() -> JSONResponse:

@@ -30,6 +30,7 @@ from .entrypoints.web import (
     SignUpNeeded,
     redact_access_logs,
     render,
+    unavailable_page,
     visit,
 )
 from .service_layer.unit_of_work import WebUnitOfWork
@@ -47,7 +48,7 @@ def build_app(settings: ServiceSettings | None = None) -> FastAPI:
     service.run_in_background(jobs.forget_expired(new_unit_of_work))
     pages = [account.router, catalogue.router, mentorship.router, events.router, notices.router]
     pages.append(console.router)
-    app = create_app(service, pages, title="Mentorship platform: web")
+    app = create_app(service, pages, title="Mentorship platform: web", unavailable=unavailable_page)
     # No API explorer: the web app has no API for people, and the explorer's scripts are not this site's (CSP).
     app.router.routes[:] = [r for r in app.router.routes if getattr(r, "path", None) not in _EXPLORER]
     # Static files only are compressed: a page holds a CSRF token beside what the person typed (BREACH).

@@ -20,4 +20,22 @@ async def test_a_page_whose_database_connection_is_lost_is_answered_503_and_not_
     app = RequestContext(page, Metrics("web"), 1_000_000, settings.database_retry_seconds)
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://web") as browser:
         answer = await browser.post("/sign-up/finish", data={"csrf": "x"})
-    assert answer.status_code == 503 and served == ["/sign-up/finish"]
+    assert answer.status_code == 503 and served == ["/sign-up/finish"] and answer.headers["Retry-After"] == "1"
+
+
+async def test_a_person_whose_page_finds_the_web_database_away_reads_a_page_in_their_language_not_json():
+    from web.bootstrap import build_app
+    from web.entrypoints.web import SESSION_COOKIE
+
+    app = build_app(WebSettings.offline())
+
+    def database_away(*_, **__):
+        raise asyncpg.ConnectionDoesNotExistError("connection was closed in the middle of operation")
+
+    app.state.new_unit_of_work = database_away  # reading the session needs the web's own database
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://web") as browser:
+        answer = await browser.get("/", headers={"Accept-Language": "es", "Cookie": f"{SESSION_COOKIE}=a-session"})
+    assert answer.status_code == 503 and answer.headers["Retry-After"] == "1"
+    assert answer.headers["content-type"].startswith("text/html")
+    assert "<html" in answer.text and 'lang="es"' in answer.text
+    assert "content-security-policy" in answer.headers

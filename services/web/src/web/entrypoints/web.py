@@ -171,6 +171,10 @@ async def visit(request: Request) -> Visit:
                 session.administrator, session.coordinator_of = False, ()
             else:
                 await sign_in.refresh_roles(session, roles, state.new_unit_of_work())
+    return _visit_with(request, session, session_id)
+
+
+def _visit_with(request: Request, session: Session | None, session_id: str | None) -> Visit:
     cookies: list[tuple[str, str, int | None]] = []
     if session is not None:
         csrf = session.csrf_token
@@ -179,11 +183,18 @@ async def visit(request: Request) -> Visit:
         if len(visit_id) < 32:
             visit_id = secrets.token_urlsafe(32)
             cookies.append((PRE_SESSION_COOKIE, visit_id, None))
-        csrf = _pre_session_token(state.settings.form_key.get_secret_value(), visit_id)
+        csrf = _pre_session_token(app_state(request).settings.form_key.get_secret_value(), visit_id)
     chosen = request.cookies.get(LANGUAGE_COOKIE)
     language = (session.language if session else None) or (chosen if chosen in LANGUAGES else None) \
         or negotiate(request.headers.get("accept-language"))
     return Visit(request, session if session_id else None, session_id if session else None, language, csrf, cookies)
+
+
+def unavailable_page(scope: dict, code: str, message: str) -> Response:
+    """What a person sees when the web's own database is away (plumbing's 503, which the services answer as JSON):
+    a page in their language, rendered without the session, which lives in that database."""
+    visitor = _visit_with(Request(scope), None, None)
+    return render(visitor, "problem.html", 503, message=visitor.error_words("service_unavailable"))
 
 
 Visiting = Annotated[Visit, Depends(visit)]
