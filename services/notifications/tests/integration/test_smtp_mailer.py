@@ -1,9 +1,14 @@
 """The SMTP adapter against a real SMTP server (aiosmtpd): connections kept open between messages, a connection
-the server dropped replaced without losing the message, a refused recipient reported and the next one sent."""
+the server dropped replaced without losing the message, a refused recipient reported and the next one sent, and
+STARTTLS taken when offered, with the server's certificate verified."""
 
 from __future__ import annotations
 
 import asyncio
+import datetime
+import ipaddress
+import ssl
+from pathlib import Path
 from uuid import uuid4
 
 import aiosmtplib
@@ -17,15 +22,19 @@ from plumbing.testing import free_port
 class CountingServer:
     """Counts the connections made to it (each opens with EHLO) and keeps what it is given."""
 
-    def __init__(self, refuse: str | None = None, pipelining: bool = False) -> None:
+    def __init__(self, refuse: str | None = None, pipelining: bool = False,
+                 tls: ssl.SSLContext | None = None) -> None:
         self.connections = 0
         self.pipelining = pipelining
         self.received: list[str] = []
+        self.encrypted: list[bool] = []  # per message received: whether its session was under TLS
         self.sessions: list[SMTP] = []
         self._refuse = refuse
+        self._tls = tls
 
     def session(self) -> SMTP:
-        self.sessions.append(SMTP(self))
+        # With a certificate, the server offers STARTTLS and refuses any mail before it.
+        self.sessions.append(SMTP(self, tls_context=self._tls, require_starttls=self._tls is not None))
         return self.sessions[-1]
 
     def drop_connections(self) -> None:
@@ -47,6 +56,7 @@ class CountingServer:
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802
         self.received.extend(envelope.rcpt_tos)
+        self.encrypted.extend(session.ssl is not None for _ in envelope.rcpt_tos)
         return "250 Message accepted for delivery"
 
 
@@ -171,3 +181,63 @@ async def test_a_server_that_is_not_there_is_reported_as_a_failed_connection():
     mailer = SmtpMailer("127.0.0.1", free_port(), "Mentorship <noreply@mentorship.example>")
     with pytest.raises(aiosmtplib.SMTPConnectError):
         await mailer.send(email("person@example.org"))
+
+
+def certificate_for_localhost(directory: Path) -> tuple[ssl.SSLContext, Path]:
+    """A server's TLS context with a self-signed certificate for 127.0.0.1, and the certificate's file (what a
+    client that trusts it loads)."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "mail.test")])
+    now = datetime.datetime.now(datetime.UTC)
+    certificate = (
+        x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+        .serial_number(x509.random_serial_number()).not_valid_before(now - datetime.timedelta(minutes=5))
+        .not_valid_after(now + datetime.timedelta(days=1))
+        .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), critical=False)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    certificate_file, key_file = directory / "server.pem", directory / "server.key"
+    certificate_file.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    key_file.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                           serialization.NoEncryption()))
+    server = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    server.load_cert_chain(certificate_file, key_file)
+    return server, certificate_file
+
+
+@pytest.mark.parametrize("pipelining", [False, True], ids=["one command at a time", "pipelined"])
+async def test_a_server_offering_starttls_gets_every_message_encrypted_on_one_connection(tmp_path, pipelining):
+    server_tls, certificate = certificate_for_localhost(tmp_path)
+    handler, port = CountingServer(pipelining=pipelining, tls=server_tls), free_port()
+    server = await serve(handler, port)
+    mailer = SmtpMailer("127.0.0.1", port, "Mentorship <noreply@mentorship.example>",
+                        tls=ssl.create_default_context(cafile=certificate))
+    try:
+        for n in range(3):
+            await mailer.send(email(f"person{n}@example.org"))
+        assert handler.received == [f"person{n}@example.org" for n in range(3)]
+        assert handler.encrypted == [True, True, True]
+        assert handler.connections == 2, "one connection: EHLO, then EHLO again under TLS"
+    finally:
+        await mailer.close()
+        server.close()
+
+
+async def test_a_server_whose_certificate_is_not_trusted_gets_no_message(tmp_path):
+    server_tls, _ = certificate_for_localhost(tmp_path)
+    handler, port = CountingServer(tls=server_tls), free_port()
+    server = await serve(handler, port)
+    mailer = SmtpMailer("127.0.0.1", port, "Mentorship <noreply@mentorship.example>")  # the system's CAs only
+    try:
+        with pytest.raises(ssl.SSLCertVerificationError):
+            await mailer.send(email("person@example.org"))
+        assert handler.received == []
+    finally:
+        await mailer.close()
+        server.close()
