@@ -116,12 +116,31 @@ class PairingReader:
         await self.consumer.stop()
 
 
+async def print_statements(db: asyncpg.Connection, enrollments: int, top: int) -> None:
+    """The statements PostgreSQL spent most time on during the timed phase (pg_stat_statements), per enrollment."""
+    rows = await db.fetch(
+        """SELECT calls, total_exec_time, rows, regexp_replace(query, '\\s+', ' ', 'g') AS query
+             FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+            ORDER BY total_exec_time DESC LIMIT $1""", top)
+    total = await db.fetchval("""SELECT sum(total_exec_time) FROM pg_stat_statements
+                                  WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())""")
+    calls = await db.fetchval("""SELECT sum(calls) FROM pg_stat_statements
+                                  WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())""")
+    print(f"statements: {calls / enrollments:.1f} per enrollment, {1000 * total / enrollments:.0f} µs of execution "
+          "per enrollment in all; the most costly:")
+    for row in rows:
+        print(f"  {1000 * row['total_exec_time'] / enrollments:6.0f} µs/enrollment  {row['calls'] / enrollments:5.2f} "
+              f"calls/enrollment  {1000 * row['total_exec_time'] / max(1, row['calls']):6.0f} µs/call  "
+              f"{row['query'][:150]}")
+
+
 async def run(args: argparse.Namespace, work: Path) -> None:
     rng = random.Random(args.seed)
     # The run's own secrets, as the local runner makes them; the broker provisioned as the runner does.
     secrets = PlatformSecrets.generate(["matching"])
     kafka = KafkaServer(work / "kafka", passwords=secrets.kafka_passwords).start()
-    postgres = PostgresServer(work / "postgres", fast=True).start()
+    postgres = PostgresServer(work / "postgres", fast=True, settings={
+        "shared_preload_libraries": "pg_stat_statements"} if args.statements else None).start()
     await asyncio.to_thread(kafka.provision, grants_for_tests())
     database_url = postgres.create_database("matching")
     port = free_port()
@@ -184,6 +203,9 @@ async def run(args: argparse.Namespace, work: Path) -> None:
             spy = subprocess.Popen(["py-spy", "record", "--pid", str(service.pid), "--output", args.py_spy,
                                     "--format", form, "--duration", str(int(args.seconds) + 5), "--nonblocking"],
                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        if args.statements:
+            await db.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements")
+            await db.execute("SELECT pg_stat_statements_reset()")
         processes = {"matching": service.pid, "kafka": kafka.pid, "postgres": postgres.pid, }
         cpu_before = {name: tree_cpu_seconds(pid) for name, pid in processes.items()}
         cpu_before["benchmark"] = time.process_time()  # this process alone: the servers are its children
@@ -256,6 +278,8 @@ async def run(args: argparse.Namespace, work: Path) -> None:
         print("CPU, share of one core: " + ", ".join(f"{name} {spent / busy:.0%}" for name, spent in cpu.items())
               + f" (of {os.cpu_count()} cores); matching per enrollment {1000 * cpu['matching'] / len(timed):.2f} ms")
         print(f"machine: busy {busy_jiffies / total_jiffies:.0%}, stolen by the hypervisor {stolen / total_jiffies:.0%}")
+        if args.statements:
+            await print_statements(db, len(timed), args.statements)
         if service.poll() is not None:
             print(f"the service exited with code {service.returncode}; see {work / 'matching.log'}")
     finally:
@@ -279,6 +303,8 @@ def main() -> None:
     parser.add_argument("--capacity", type=int, default=4, help="mentees each mentor takes")
     parser.add_argument("--drain-timeout", type=float, default=300.0, help="how long to wait for the last pairings")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--statements", type=int, default=0, metavar="N",
+                        help="print the N statements PostgreSQL spent most time on (pg_stat_statements)")
     parser.add_argument("--py-spy", help="record py-spy samples of the service during the timed phase to this file "
                                          "(.svg: a flame graph, .json: speedscope, else collapsed stacks)")
     args = parser.parse_args()

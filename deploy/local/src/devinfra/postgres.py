@@ -118,10 +118,13 @@ class PostgresServer(PostgresAdmin, ServerProcess):
 
     stop_signal = signal.SIGINT  # PostgreSQL's "fast" shutdown, should pg_ctl not get it down
 
-    def __init__(self, data_dir: Path | str, port: int | None = None, fast: bool = False, log_path: Path | None = None):
+    def __init__(self, data_dir: Path | str, port: int | None = None, fast: bool = False, log_path: Path | None = None,
+                 settings: dict[str, str] | None = None):
+        """`settings`: server settings beyond ours (a benchmark's `shared_preload_libraries`, say)."""
         self.data_dir = Path(data_dir).resolve()
         self.port = port or free_port()
         self.fast = fast
+        self.extra_settings = settings or {}
         self.bindir = postgres_bindir()
         self.user = server_user()
         PostgresAdmin.__init__(self, f"postgresql://{SUPERUSER}@127.0.0.1:{self.port}/postgres")
@@ -173,6 +176,7 @@ class PostgresServer(PostgresAdmin, ServerProcess):
         }
         if self.fast:
             settings |= {"fsync": "off", "synchronous_commit": "off", "full_page_writes": "off"}
+        settings |= self.extra_settings
         options = ["-D", str(self.cluster_dir)]
         for name, value in settings.items():
             options += ["-c", f"{name}={value}"]

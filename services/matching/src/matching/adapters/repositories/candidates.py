@@ -44,17 +44,19 @@ class PostgresCandidates:
                       ) -> tuple[list[Candidate], frozenset[tuple[UUID, UUID]]]:
         """The program's waiting mentees (or those of these enrollments who wait), longest waiting first, and the
         (mentee, mentor) pairs among them that declined or ended before, in any program: one round trip."""
+        # Two statements, not one with "$2 IS NULL OR": a prepared statement's plan must serve both, and scanned
+        # the whole program for a batch's few enrollments.
+        chosen = "" if enrollment_ids is None else "AND e.id = ANY($2)"
         rows = await self._conn.fetch(
             f"""SELECT {records.ENROLLMENT_COLUMNS}, {records.PROFILE_COLUMNS}, 0 AS live,
                        ARRAY(SELECT DISTINCT x.mentor_id FROM pairings x
                               WHERE x.mentee_id = e.person_id AND x.status IN ('declined', 'ended')) AS closed_with
                   FROM enrollments e
                   JOIN matching_profiles p ON p.person_id = e.person_id
-                 WHERE e.program_id = $1 AND e.role = 'mentee' AND e.active
-                   AND ($2::uuid[] IS NULL OR e.id = ANY($2))
+                 WHERE e.program_id = $1 AND e.role = 'mentee' AND e.active {chosen}
                    AND {records.UNPAIRED}
                  ORDER BY e.waiting_since, e.id""",
-            program.id, None if enrollment_ids is None else list(enrollment_ids),
+            program.id, *(() if enrollment_ids is None else (list(enrollment_ids),)),
         )
         closed = frozenset((r["person_id"], mentor) for r in rows for mentor in r["closed_with"])
         return [records.candidate(program, r) for r in rows], closed
