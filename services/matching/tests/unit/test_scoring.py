@@ -2,14 +2,16 @@
 qualifies exactly the pairs whose visible fit reaches the program's minimum, and rules out exactly the pairs
 `exclusion` rules out, on random people and random weights."""
 
+import itertools
 import random
 from datetime import UTC, datetime, timedelta
 from uuid import uuid4
 
 import numpy as np
 from matching.domain.model import Candidate, IdentityWish, ProgramRules
+from matching.domain.pairing import refusal
 from matching.domain.rounds import candidate_graph
-from matching.domain.scorer import EXACT_FLOAT32, Ranking, Scorer, ranked_mentors
+from matching.domain.scorer import EXACT_FLOAT32, Ranking, Scorer, ranked_mentors, suitable_mentors
 from matching.domain.scoring import Weights, exclusion, fit, pair_exclusion
 from mentorship_contracts.vocabulary import Specialty, SupportArea
 from mentorship_contracts.vocabulary import TrainingStage as S
@@ -210,3 +212,19 @@ def test_a_mentees_best_mentor_alone_is_the_first_of_their_whole_ranking_ties_br
         ranking = Ranking(scorer, mentees, rng.choice([0, 30]))
         for i in range(30):
             assert ranking.ranked(i, room, limit=1) == ranking.ranked(i, room)[:1]
+
+
+def test_a_pair_is_refused_below_the_minimum_exactly_when_the_scorer_would_not_rank_the_mentor():
+    """`refusal` checks one pair (publishing a round re-checks every drafted pair) without building a scorer."""
+    rng = random.Random(11)
+    mentees, mentors = random_population(11, 40, 30)
+    for minimum in (0, 30, 55, 80):
+        program = ProgramRules(id=uuid4(), chapter_id=None, pairing_mode="rounds", both_must_accept=False,
+                               pair_cap=None, minimum_score=minimum, term_months=12, mentee_stages=STAGES,
+                               mentor_stages=STAGES)
+        weights = random_weights(rng)
+        for mentee, mentor in itertools.product(mentees[:12], mentors):
+            if exclusion(mentee, mentor, program) is not None or mentee.stage not in program.mentee_stages:
+                continue
+            ranked = suitable_mentors(mentee, [mentor], program, weights)
+            assert (refusal(mentee, mentor, program, weights) == "below_minimum_score") == (not ranked)

@@ -9,7 +9,7 @@ from uuid import UUID
 import numpy as np
 
 from .model import Candidate, ProgramRules
-from .scorer import Ranking, Scorer, suitable_mentors
+from .scorer import Ranking, Scorer
 from .scoring import Fit, Weights, exclusion, fit, mentor_exclusion
 
 
@@ -88,7 +88,8 @@ def refusal(mentee: Candidate, mentor: Candidate, program: ProgramRules, weights
     ruled_out = exclusion(mentee, mentor, program, closed_before)
     if ruled_out is not None:
         return ruled_out
-    if not suitable_mentors(mentee, [mentor], program, weights, closed_before):
+    # The visible fit `scorer` ranks by is `fit`'s, exactly (tests/unit/test_scoring.py): one pair needs no scorer.
+    if fit(mentee, mentor, weights).score < program.minimum_score:
         return "below_minimum_score"
     if live_pairs is not None and program.pair_cap is not None and live_pairs >= program.pair_cap:
         return "program_cap_reached"

@@ -189,20 +189,51 @@ class Pricer:
         """Up to `most` pairs per mentee among these whose ranking exceeds `bound[i] + mentor_price[j]` (what the
         current assignment's duals say they would have to beat), those that beat it most first: (heads, tails,
         rankings). No ranking left out exceeds `left_out_best[i]`, so only mentors priced below
-        `left_out_best[i] - bound[i]` are scored."""
+        `left_out_best[i] - bound[i]` are scored.
+
+        A pair's ranking is round(100 · R / (multiplier · out_of)), half up, where R is its ranking points times the
+        mentee's multiplier; it exceeds t exactly when 200 · R ≥ (2t + 1) · multiplier · out_of. So the pairs that
+        could improve are found by comparing the product itself against a bound per row and column, exact in
+        float64 (integers far below 2^53), and only those few are rounded to rankings."""
         heads, tails, found = [], [], []
+        rows = self._rows
         for block_rows, bucket in self.by_bucket(mentees):
-            columns = self.buckets[bucket][0]
+            columns, features = self.buckets[bucket]
             among = mentor_price[columns] < (left_out_best[block_rows] - bound[block_rows]).max()
             if not among.any():
                 continue
-            points, columns = self.points(block_rows, bucket, among)
-            ranking = self.rankings(block_rows, points).astype(np.int64)
-            gain = np.where(ranking >= 0, ranking - bound[block_rows][:, None] - mentor_price[columns][None, :], 0)
-            r, c, best = _best_per_row(gain - 1, most, lambda r, c: c)  # gains of 1 or more, largest first
-            heads.append(block_rows[r])
-            tails.append(columns[c])
-            found.append(ranking[r, c])
+            columns, features = columns[among], features[:, among]
+            coefficients = rows.coefficients[block_rows]
+            shifted = coefficients @ features  # per pair: R − threshold, exact
+            # R − threshold ≥ identity part: the visible fit reaches the program's minimum.
+            candidate = shifted >= self._scorer.identity_part(coefficients, features.T)
+            denominator = rows.multiplier[block_rows] * rows.applicable[block_rows]
+            # 200 · (shifted + threshold) ≥ (2 · (bound + price) + 1) · denominator, rearranged per row and column:
+            row_part = ((2 * bound[block_rows] + 1) * denominator - 200 * rows.threshold[block_rows]).astype(np.float64)
+            slope = (2 * denominator).astype(np.float64)
+            scaled = shifted.astype(np.float64)  # float32 holds R − threshold exactly, not 200 times it
+            scaled *= 200.0
+            candidate &= scaled >= row_part[:, None] + slope[:, None] * mentor_price[columns][None, :]
+            r, c = np.nonzero(candidate)
+            if len(r) == 0:
+                continue
+            for b in np.unique(r).tolist():  # pairs ruled out one by one (the same person, closed before)
+                ruled = self._ruled_out.get(int(block_rows[b]))
+                if ruled:
+                    keep = (r != b) | ~np.isin(columns[c], ruled)
+                    r, c = r[keep], c[keep]
+            points = shifted[r, c].astype(np.int64) + rows.threshold[block_rows[r]]
+            ranking = rows.rankings(block_rows[r], points[:, None])[:, 0].astype(np.int64)
+            gain = ranking - bound[block_rows[r]] - mentor_price[columns[c]]
+            keep = gain >= 1  # exact, whatever the comparison above let through
+            r, c, ranking, gain = r[keep], c[keep], ranking[keep], gain[keep]
+            order = np.lexsort((c, -gain, r))  # per mentee, the largest gains first, then the lowest column
+            r, c, ranking = r[order], c[order], ranking[order]
+            place = np.arange(len(r)) - np.searchsorted(r, r)
+            kept = place < most
+            heads.append(block_rows[r[kept]])
+            tails.append(columns[c[kept]])
+            found.append(ranking[kept])
         if not heads:
             empty = np.zeros(0, dtype=np.int64)
             return empty, empty, empty
