@@ -193,13 +193,16 @@ class Pricer:
 
         A pair's ranking is round(100 · R / (multiplier · out_of)), half up, where R is its ranking points times the
         mentee's multiplier; it exceeds t exactly when 200 · R ≥ (2t + 1) · multiplier · out_of. So the pairs that
-        could improve are found by comparing the product itself against a bound per row and column, exact in
-        float64 (integers far below 2^53), and only those few are rounded to rankings."""
+        could improve are found by comparing the product itself, R − threshold, against a row term plus a row slope
+        times the column's price, in single precision with a margin per row larger than its rounding (a few more
+        pairs, never fewer), and only those few are rounded to rankings and their gains taken exactly. Mentees are
+        scored in order of what they could gain, so that a block's mentors priced low enough are few."""
         heads, tails, found = [], [], []
         rows = self._rows
-        for block_rows, bucket in self.by_bucket(mentees):
+        slack = left_out_best - bound
+        for block_rows, bucket in self.by_bucket(mentees[np.argsort(-slack[mentees], kind="stable")]):
             columns, features = self.buckets[bucket]
-            among = mentor_price[columns] < (left_out_best[block_rows] - bound[block_rows]).max()
+            among = mentor_price[columns] < slack[block_rows].max()
             if not among.any():
                 continue
             columns, features = columns[among], features[:, among]
@@ -207,13 +210,15 @@ class Pricer:
             shifted = coefficients @ features  # per pair: R − threshold, exact
             # R − threshold ≥ identity part: the visible fit reaches the program's minimum.
             candidate = shifted >= self._scorer.identity_part(coefficients, features.T)
-            denominator = rows.multiplier[block_rows] * rows.applicable[block_rows]
-            # 200 · (shifted + threshold) ≥ (2 · (bound + price) + 1) · denominator, rearranged per row and column:
-            row_part = ((2 * bound[block_rows] + 1) * denominator - 200 * rows.threshold[block_rows]).astype(np.float64)
-            slope = (2 * denominator).astype(np.float64)
-            scaled = shifted.astype(np.float64)  # float32 holds R − threshold exactly, not 200 times it
-            scaled *= 200.0
-            candidate &= scaled >= row_part[:, None] + slope[:, None] * mentor_price[columns][None, :]
+            # 200 · (shifted + threshold) ≥ (2 · (bound + price) + 1) · denominator, as shifted ≥ a + b · price:
+            denominator = (rows.multiplier[block_rows] * rows.applicable[block_rows]).astype(np.float64)
+            a = ((2 * bound[block_rows] + 1) * denominator - 200.0 * rows.threshold[block_rows]) / 200.0
+            b = denominator / 100.0
+            price = mentor_price[columns]
+            a -= (np.abs(a) + b * np.abs(price).max()) * 2.0 ** -20 + 1.0  # float32's rounding, and some
+            least = np.multiply.outer(b.astype(np.float32), price.astype(np.float32))
+            least += a.astype(np.float32)[:, None]
+            candidate &= shifted >= least
             r, c = np.nonzero(candidate)
             if len(r) == 0:
                 continue
