@@ -197,52 +197,72 @@ class Pricer:
         times the column's price, in single precision with a margin per row larger than its rounding (a few more
         pairs, never fewer), and only those few are rounded to rankings and their gains taken exactly. Mentees are
         scored in order of what they could gain, so that a block's mentors priced low enough are few."""
-        heads, tails, found = [], [], []
-        rows = self._rows
+        heads: list[np.ndarray] = []
+        tails: list[np.ndarray] = []
+        found: list[np.ndarray] = []
         slack = left_out_best - bound
-        for block_rows, bucket in self.by_bucket(mentees[np.argsort(-slack[mentees], kind="stable")]):
+        mentees = mentees[self.bucket_of[mentees] >= 0]
+        mentees = mentees[np.argsort(-slack[mentees], kind="stable")]
+        for bucket in np.unique(self.bucket_of[mentees]).tolist():
+            members = mentees[self.bucket_of[mentees] == bucket]
+            # The bucket's mentors cheapest first: those a block may gain from are a prefix (a view, not a copy).
             columns, features = self.buckets[bucket]
-            among = mentor_price[columns] < slack[block_rows].max()
-            if not among.any():
-                continue
-            columns, features = columns[among], features[:, among]
-            coefficients = rows.coefficients[block_rows]
-            shifted = coefficients @ features  # per pair: R − threshold, exact
-            # R − threshold ≥ identity part: the visible fit reaches the program's minimum.
-            candidate = shifted >= self._scorer.identity_part(coefficients, features.T)
-            # 200 · (shifted + threshold) ≥ (2 · (bound + price) + 1) · denominator, as shifted ≥ a + b · price:
-            denominator = (rows.multiplier[block_rows] * rows.applicable[block_rows]).astype(np.float64)
-            a = ((2 * bound[block_rows] + 1) * denominator - 200.0 * rows.threshold[block_rows]) / 200.0
-            b = denominator / 100.0
-            price = mentor_price[columns]
-            a -= (np.abs(a) + b * np.abs(price).max()) * 2.0 ** -20 + 1.0  # float32's rounding, and some
-            least = np.multiply.outer(b.astype(np.float32), price.astype(np.float32))
-            least += a.astype(np.float32)[:, None]
-            candidate &= shifted >= least
-            r, c = np.nonzero(candidate)
-            if len(r) == 0:
-                continue
-            for b in np.unique(r).tolist():  # pairs ruled out one by one (the same person, closed before)
-                ruled = self._ruled_out.get(int(block_rows[b]))
-                if ruled:
-                    keep = (r != b) | ~np.isin(columns[c], ruled)
-                    r, c = r[keep], c[keep]
-            points = shifted[r, c].astype(np.int64) + rows.threshold[block_rows[r]]
-            ranking = rows.rankings(block_rows[r], points[:, None])[:, 0].astype(np.int64)
-            gain = ranking - bound[block_rows[r]] - mentor_price[columns[c]]
-            keep = gain >= 1  # exact, whatever the comparison above let through
-            r, c, ranking, gain = r[keep], c[keep], ranking[keep], gain[keep]
-            order = np.lexsort((c, -gain, r))  # per mentee, the largest gains first, then the lowest column
-            r, c, ranking = r[order], c[order], ranking[order]
-            place = np.arange(len(r)) - np.searchsorted(r, r)
-            kept = place < most
-            heads.append(block_rows[r[kept]])
-            tails.append(columns[c[kept]])
-            found.append(ranking[kept])
+            by_price = np.argsort(mentor_price[columns], kind="stable")
+            columns, features = columns[by_price], features[:, by_price]
+            prices = mentor_price[columns]
+            start = 0
+            while start < len(members):
+                # Priced below what the block's first mentee (who could gain most) could gain.
+                k = int(np.searchsorted(prices, slack[members[start]]))
+                if k == 0:
+                    break  # nor for anyone after: they could gain less
+                size = max(1, _BLOCK_CELLS // k)
+                block_rows, start = members[start:start + size], start + size
+                found_here = self._improving_in(block_rows, columns[:k], features[:, :k], bound, mentor_price, most)
+                for gathered, part in zip((heads, tails, found), found_here, strict=True):
+                    gathered.append(part)
         if not heads:
             empty = np.zeros(0, dtype=np.int64)
             return empty, empty, empty
         return np.concatenate(heads), np.concatenate(tails), np.concatenate(found)
+
+    def _improving_in(self, block_rows: np.ndarray, columns: np.ndarray, features: np.ndarray, bound: np.ndarray,
+                      mentor_price: np.ndarray, most: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """`improving` for one block of a bucket's mentees against some of its mentors."""
+        rows = self._rows
+        coefficients = rows.coefficients[block_rows]
+        shifted = coefficients @ features  # per pair: R − threshold, exact
+        # R − threshold ≥ identity part: the visible fit reaches the program's minimum.
+        candidate = shifted >= self._scorer.identity_part(coefficients, features.T)
+        # 200 · (shifted + threshold) ≥ (2 · (bound + price) + 1) · denominator, as shifted ≥ a + slope · price:
+        denominator = (rows.multiplier[block_rows] * rows.applicable[block_rows]).astype(np.float64)
+        a = ((2 * bound[block_rows] + 1) * denominator - 200.0 * rows.threshold[block_rows]) / 200.0
+        slope = denominator / 100.0
+        price = mentor_price[columns]
+        a -= (np.abs(a) + slope * np.abs(price).max()) * 2.0 ** -20 + 1.0  # float32's rounding, and some
+        least = np.multiply.outer(slope.astype(np.float32), price.astype(np.float32))
+        least += a.astype(np.float32)[:, None]
+        candidate &= shifted >= least
+        r, c = np.divmod(np.flatnonzero(candidate), candidate.shape[1])  # about twice as fast as np.nonzero
+        for row in np.unique(r).tolist():  # pairs ruled out one by one (the same person, closed before)
+            ruled = self._ruled_out.get(int(block_rows[row]))
+            if ruled:
+                keep = (r != row) | ~np.isin(columns[c], ruled)
+                r, c = r[keep], c[keep]
+        points = shifted[r, c].astype(np.int64) + rows.threshold[block_rows[r]]
+        ranking = rows.rankings(block_rows[r], points[:, None])[:, 0].astype(np.int64)
+        gain = ranking - bound[block_rows[r]] - mentor_price[columns[c]]
+        keep = gain >= 1  # exact, whatever the comparison above let through
+        r, tail, ranking, gain = r[keep], columns[c[keep]], ranking[keep], gain[keep]
+        # Per mentee, the largest gains first, then the lowest mentor: one sort of one key where it fits in 63 bits.
+        widest = int(gain.max(initial=0)) + 1
+        if len(block_rows) * widest * len(self._room) < 1 << 62:
+            order = np.argsort((r * widest + (widest - 1 - gain)) * len(self._room) + tail)
+        else:
+            order = np.lexsort((tail, -gain, r))
+        r, tail, ranking = r[order], tail[order], ranking[order]
+        kept = np.arange(len(r)) - np.searchsorted(r, r) < most
+        return block_rows[r[kept]], tail[kept], ranking[kept]
 
     def ranked_from(self, mentees: np.ndarray, skip: np.ndarray, k: int, cutoff: np.ndarray
                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:

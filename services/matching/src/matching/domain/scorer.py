@@ -77,10 +77,11 @@ class MenteeRows:
         return len(self.rank)
 
     def ranking_points(self, rows: np.ndarray, shifted: np.ndarray, identity: np.ndarray) -> np.ndarray:
-        """Per pair of these mentee rows (one row each) and some mentors: R (int64) where the visible fit reaches
-        the program's minimum, else −1; from the product (R − threshold) and its identity part."""
-        shifted, identity = shifted.astype(np.int64), identity.astype(np.int64)
-        return np.where(shifted - identity >= 0, shifted + self.threshold[rows][:, None], -1)
+        """Per pair of these mentee rows (one row each) and some mentors: R where the visible fit reaches the
+        program's minimum, else −1; from the product (R − threshold) and its identity part. In the product's type,
+        which holds R exactly: R is at most multiplier · out_of, below the bound that chose the type."""
+        threshold = self.threshold[rows][:, None].astype(shifted.dtype)
+        return np.where(shifted >= identity, shifted + threshold, shifted.dtype.type(-1))
 
     def rounded(self, rows: np.ndarray, points: np.ndarray, out_of: np.ndarray) -> np.ndarray:
         """Scores 0..100 (int16) from multiplier · points out of `out_of[rows]`, rounded half up."""
