@@ -200,18 +200,20 @@ class RequestContext:
                         log.warning("the database connection was lost while committing: outcome unknown",
                                     extra={"error_type": type(error).__name__})
                         await self._unavailable(scope, send, "commit_outcome_unknown",
-                                           "the connection to the database was lost while committing: the change "
-                                           "may or may not have been made; read it back before trying again")
+                                                "the connection to the database was lost while committing: the "
+                                                "change may or may not have been made; read it back before trying "
+                                                "again")
                         return
                     if commits.committed or time.monotonic() + pause > deadline:
                         log.warning("the database is unavailable: answered 503",
                                     extra={"error_type": type(error).__name__, "committed": commits.committed})
                         if lost:
                             await self._unavailable(scope, send, "database_unavailable",
-                                               "the database is unavailable for a moment: try again shortly")
+                                                    "the database is unavailable for a moment: try again shortly")
                         else:
                             await self._unavailable(scope, send, "transaction_conflict",
-                                               "the change clashed with others made at the same moment: try again")
+                                                    "the change clashed with others made at the same moment: try "
+                                                    "again")
                         return
                     log.info("the database connection was lost, or the transaction rolled back by the server, before "
                              "commit: serving the request again",
@@ -220,7 +222,6 @@ class RequestContext:
                 pause = min(pause * 2, 1.0)
         finally:
             stop_recording_commits(recording)
-
 
     async def _unavailable(self, scope: dict, send, code: str, message: str) -> None:
         response = self.unavailable(scope, code, message)
