@@ -24,19 +24,14 @@ class PostgresCandidates:
 
     async def _candidate_rows(self, program: ProgramRules, role: Role | str, waiting_only: bool = False,
                               enrollment_ids: Iterable[UUID | None] | None = None) -> list[asyncpg.Record]:
-        column = "mentor_enrollment_id" if role == "mentor" else "mentee_enrollment_id"
-        # The live count per enrollment through the partial indexes on live pairings.
         return await self._conn.fetch(
-            f"""SELECT * FROM (
-                    SELECT {records.ENROLLMENT_COLUMNS}, {records.PROFILE_COLUMNS},
-                           (SELECT count(*) FROM pairings x
-                             WHERE x.{column} = e.id AND x.status IN {records.LIVE}) AS live
-                      FROM enrollments e
-                      JOIN matching_profiles p ON p.person_id = e.person_id
-                     WHERE e.program_id = $1 AND e.role = $2 AND e.active
-                       AND ($3::uuid[] IS NULL OR e.id = ANY($3))) c
-                 WHERE NOT $4 OR c.live = 0
-                 ORDER BY c.waiting_since, c.id""",
+            f"""SELECT {records.ENROLLMENT_COLUMNS}, {records.PROFILE_COLUMNS}, e.live_pairings AS live
+                  FROM enrollments e
+                  JOIN matching_profiles p ON p.person_id = e.person_id
+                 WHERE e.program_id = $1 AND e.role = $2 AND e.active
+                   AND ($3::uuid[] IS NULL OR e.id = ANY($3))
+                   AND (NOT $4 OR e.live_pairings = 0)
+                 ORDER BY e.waiting_since, e.id""",
             program.id, role, None if enrollment_ids is None else list(enrollment_ids), waiting_only,
         )
 
@@ -53,8 +48,7 @@ class PostgresCandidates:
                               WHERE x.mentee_id = e.person_id AND x.status IN ('declined', 'ended')) AS closed_with
                   FROM enrollments e
                   JOIN matching_profiles p ON p.person_id = e.person_id
-                 WHERE e.program_id = $1 AND e.role = 'mentee' AND e.active {chosen}
-                   AND {records.UNPAIRED}
+                 WHERE e.program_id = $1 AND {records.waiting()} {chosen}
                  ORDER BY e.waiting_since, e.id""",
             program.id, *(() if enrollment_ids is None else (list(enrollment_ids),)),
         )
@@ -67,9 +61,7 @@ class PostgresCandidates:
         rows = await self._conn.fetch(
             f"""SELECT {records.ENROLLMENT_COLUMNS}, p.person_id IS NOT NULL AS profiled, {records.PROFILE_COLUMNS},
                        count(*) OVER () AS stamp_n, max(e.changed) OVER () AS stamp_latest,
-                       (SELECT origin FROM roster_origin) AS origin,
-                       (SELECT count(*) FROM pairings x
-                         WHERE x.mentor_enrollment_id = e.id AND x.status IN {records.LIVE}) AS live
+                       (SELECT origin FROM roster_origin) AS origin, e.live_pairings AS live
                   FROM enrollments e LEFT JOIN matching_profiles p ON p.person_id = e.person_id
                  WHERE e.program_id = $1 AND e.role = 'mentor' AND e.active
                  ORDER BY e.waiting_since, e.id""",

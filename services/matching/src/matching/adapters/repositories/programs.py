@@ -51,20 +51,19 @@ class PostgresPrograms:
         """What pairing in a program needs to know of it, in one round trip (it runs at every registration):
         its rules; its weights; the stamp of its mentors, (this database, how many, the latest change) of its
         active mentor enrollments, which any change to them, their enrollment or their matching profile, changes
-        (see migration 0002); and the live pairings per mentor enrollment (mentors without any are absent)."""
+        (see migration 0002); and the live pairings per mentor enrollment (mentors without any are absent), as
+        each enrollment counts them (migration 0008)."""
         row = await self._conn.fetchrow(
-            f"""SELECT p.*, to_jsonb(w) - 'program_id' AS weights, (SELECT origin FROM roster_origin) AS origin,
-                       (SELECT count(*) FROM enrollments
-                         WHERE program_id = $1 AND role = 'mentor' AND active) AS stamp_n,
-                       (SELECT COALESCE(max(changed), 0) FROM enrollments
-                         WHERE program_id = $1 AND role = 'mentor' AND active) AS stamp_latest,
-                       live.mentors AS live_mentors, live.counts AS live_counts
-                  FROM programs p LEFT JOIN program_weights w ON w.program_id = p.id
-                  CROSS JOIN (SELECT array_agg(mentor_enrollment_id) AS mentors, array_agg(n) AS counts
-                                FROM (SELECT mentor_enrollment_id, count(*) AS n FROM pairings
-                                       WHERE program_id = $1 AND status IN {records.LIVE}
-                                       GROUP BY mentor_enrollment_id) per_mentor) live
-                 WHERE p.id = $1""",
+            """SELECT p.*, to_jsonb(w) - 'program_id' AS weights, (SELECT origin FROM roster_origin) AS origin,
+                      (SELECT count(*) FROM enrollments
+                        WHERE program_id = $1 AND role = 'mentor' AND active) AS stamp_n,
+                      (SELECT COALESCE(max(changed), 0) FROM enrollments
+                        WHERE program_id = $1 AND role = 'mentor' AND active) AS stamp_latest,
+                      live.mentors AS live_mentors, live.counts AS live_counts
+                 FROM programs p LEFT JOIN program_weights w ON w.program_id = p.id
+                 CROSS JOIN (SELECT array_agg(id) AS mentors, array_agg(live_pairings) AS counts FROM enrollments
+                              WHERE program_id = $1 AND role = 'mentor' AND live_pairings > 0) live
+                WHERE p.id = $1""",
             program_id,
         )
         if row is None:
@@ -101,9 +100,7 @@ class PostgresPrograms:
         waiting = await self._conn.fetchrow(
             f"""SELECT count(*) AS n, EXTRACT(epoch FROM avg(now() - e.waiting_since)) / 86400 AS mean_days,
                        EXTRACT(epoch FROM max(now() - e.waiting_since)) / 86400 AS max_days
-                  FROM enrollments e JOIN matching_profiles p ON p.person_id = e.person_id
-                 WHERE e.program_id = $1 AND e.role = 'mentee' AND e.active
-                   AND {records.UNPAIRED}""",
+                  FROM enrollments e WHERE e.program_id = $1 AND {records.waiting()}""",
             program_id,
         )
         return {

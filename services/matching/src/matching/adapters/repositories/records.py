@@ -25,8 +25,14 @@ ENROLLMENT_COLUMNS = ("e.id, e.person_id, e.stage, e.capacity, e.approved, e.men
                       "e.pairing_kind")
 PROFILE_COLUMNS = ("p.specialties, p.support_areas, p.languages, p.timezone, p.region, p.modalities, p.identity, "
                    "p.identity_wishes, p.shown_to_partner")
-# The mentee enrollment `e` holds no live pairing.
-UNPAIRED = f"NOT EXISTS (SELECT 1 FROM pairings x WHERE x.mentee_enrollment_id = e.id AND x.status IN {LIVE})"
+
+
+def waiting(e: str = "e") -> str:
+    """The mentee enrollment `e` waits: active, its matching profile arrived, no live pairing. Written as the
+    waitlist's index (`enrollments_waiting`) is, so that it serves the condition."""
+    return f"{e}.role = 'mentee' AND {e}.active AND {e}.profiled AND {e}.live_pairings = 0"
+
+
 _STAGES = {s.value: s for s in TrainingStage}
 _KINDS = {k.value: k for k in PairingKind}
 _EMPTY_JSON = ("{}", "[]")

@@ -27,9 +27,7 @@ class PostgresReports:
         enrolled = await self._conn.fetch(
             f"""SELECT e.program_id,
                        count(*) FILTER (WHERE NOT e.withdrawn) AS enrolled,
-                       count(*) FILTER (WHERE e.active AND {records.UNPAIRED}
-                                          AND EXISTS (SELECT 1 FROM matching_profiles p
-                                                       WHERE p.person_id = e.person_id)) AS waiting
+                       count(*) FILTER (WHERE {records.waiting()}) AS waiting
                   FROM enrollments e
                  WHERE e.program_id = ANY($1) AND e.role = 'mentee' AND ($2::text IS NULL OR e.stage = $2)
                  GROUP BY e.program_id""", program_ids, stage)

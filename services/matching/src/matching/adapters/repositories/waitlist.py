@@ -20,9 +20,8 @@ class PostgresWaitlist:
         rows = await self._conn.fetch(
             f"""SELECT e.id AS enrollment_id, e.person_id, e.pairing_kind, e.waiting_since, e.waitlist_announced,
                        row_number() OVER (PARTITION BY e.pairing_kind ORDER BY e.waiting_since, e.id) AS position
-                  FROM enrollments e JOIN matching_profiles p ON p.person_id = e.person_id
-                 WHERE e.program_id = $1 AND e.role = 'mentee' AND e.active
-                   AND {records.UNPAIRED}
+                  FROM enrollments e
+                 WHERE e.program_id = $1 AND {records.waiting()}
                  ORDER BY e.waiting_since, e.id""",
             program_id,
         )
@@ -32,19 +31,30 @@ class PostgresWaitlist:
         """Those of these mentee enrollments that wait (a matching profile, no live pairing) and were not told
         their place yet, with the kind of pairing they wait for and their place in its queue, longest waiting
         first."""
-        # Places numbered in one pass over the waitlist, not one count of it per mentee: it grows long once
-        # mentors are full, and every registration then lands here.
+        # Every registration lands here once mentors are full, and the waitlist is then long: per queue, those
+        # ahead of the first of these mentees are counted once in the waitlist's index (`enrollments_waiting`),
+        # and only the queue from there on, at its end where newcomers are, is numbered.
         rows = await self._conn.fetch(
-            f"""WITH waiting AS (
-                    SELECT e.id, e.person_id, e.pairing_kind, e.waitlist_announced, e.waiting_since,
-                           row_number() OVER (PARTITION BY e.pairing_kind ORDER BY e.waiting_since, e.id) AS position
-                      FROM enrollments e
-                     WHERE e.program_id = $1 AND e.role = 'mentee' AND e.active
-                       AND EXISTS (SELECT 1 FROM matching_profiles p WHERE p.person_id = e.person_id)
-                       AND {records.UNPAIRED})
-                SELECT id AS enrollment_id, person_id, pairing_kind, position FROM waiting
-                 WHERE id = ANY($2) AND NOT waitlist_announced
-                 ORDER BY waiting_since, id""",
+            f"""WITH chosen AS (
+                    SELECT e.id, e.pairing_kind, e.waiting_since FROM enrollments e
+                     WHERE e.id = ANY($2) AND e.program_id = $1 AND {records.waiting()} AND NOT e.waitlist_announced),
+                first AS (
+                    SELECT DISTINCT ON (c.pairing_kind) c.pairing_kind, c.waiting_since, c.id,
+                           (SELECT count(*) FROM enrollments ahead
+                             WHERE ahead.program_id = $1 AND ahead.pairing_kind = c.pairing_kind
+                               AND {records.waiting("ahead")}
+                               AND (ahead.waiting_since, ahead.id) < (c.waiting_since, c.id)) AS ahead
+                      FROM chosen c ORDER BY c.pairing_kind, c.waiting_since, c.id),
+                queue AS (
+                    SELECT e.id, e.person_id, e.pairing_kind, e.waiting_since,
+                           f.ahead + row_number() OVER (PARTITION BY e.pairing_kind
+                                                        ORDER BY e.waiting_since, e.id) AS position
+                      FROM first f JOIN enrollments e
+                        ON e.program_id = $1 AND e.pairing_kind = f.pairing_kind AND {records.waiting()}
+                       AND (e.waiting_since, e.id) >= (f.waiting_since, f.id))
+                SELECT q.id AS enrollment_id, q.person_id, q.pairing_kind, q.position
+                  FROM queue q JOIN chosen c ON c.id = q.id
+                 ORDER BY q.waiting_since, q.id""",
             program_id, enrollment_ids,
         )
         return [dict(r) for r in rows]
@@ -64,8 +74,8 @@ class PostgresWaitlist:
                     SELECT e.id, e.person_id, e.program_id, e.pairing_kind, e.waiting_since,
                            row_number() OVER (PARTITION BY e.program_id, e.pairing_kind
                                               ORDER BY e.waiting_since, e.id) AS position
-                      FROM enrollments e JOIN matching_profiles p ON p.person_id = e.person_id
-                     WHERE e.role = 'mentee' AND e.active AND {records.UNPAIRED}
+                      FROM enrollments e
+                     WHERE {records.waiting()}
                        AND e.program_id IN (SELECT program_id FROM enrollments WHERE person_id = $1))
                 SELECT program_id, id AS enrollment_id, pairing_kind, position, waiting_since FROM waiting
                  WHERE person_id = $1 ORDER BY waiting_since, id""",
