@@ -227,9 +227,20 @@ class EventConsumer:
                 await asyncio.sleep(self._retry.delay(attempt))
 
     async def apply_all(self, batch: list[tuple[IntegrationEvent, Handler]]) -> list[bool]:
-        """Apply each event once, in order, in one transaction: per event, False when already applied."""
+        """Apply each event once, in order, in one transaction: per event, False when already applied.
+
+        First without a savepoint per unit of work (two round trips each, per event); if a unit left without
+        committing, whose writes must then go, all of it is rolled back and applied again with savepoints."""
+        try:
+            return await self._apply_all(batch, savepoints=False)
+        except _Spoiled:
+            log.info("a unit of work left without committing: the batch applied again, each unit in a savepoint",
+                     extra={"group": self.group, "events": len(batch)})
+        return await self._apply_all(batch, savepoints=True)
+
+    async def _apply_all(self, batch: list[tuple[IntegrationEvent, Handler]], savepoints: bool) -> list[bool]:
         async with self._pool().acquire() as conn, conn.transaction():
-            transaction = SharedTransaction(conn)
+            transaction = SharedTransaction(conn, savepoints=savepoints)
             # One inbox statement for the batch: the ids it returns are the events not applied before.
             first_time = {row["event_id"] for row in await conn.fetch(
                 """INSERT INTO inbox (consumer_group, event_id) SELECT $1, unnest($2::uuid[])
@@ -237,18 +248,27 @@ class EventConsumer:
                 self.group, [event.event_id for event, _ in batch],
             )}
             applied = []
-            for event, handler in batch:
-                new = event.event_id in first_time
-                first_time.discard(event.event_id)  # the same event twice in a batch is applied once
-                if new:
-                    # What the event causes belongs to the action that caused the event.
-                    token = correlation.use(event.correlation_id or str(event.event_id))
-                    try:
-                        await handler(event, transaction)
-                    finally:
-                        correlation.reset(token)
-                applied.append(new)
-            await transaction.finish()
+            try:
+                for event, handler in batch:
+                    new = event.event_id in first_time
+                    first_time.discard(event.event_id)  # the same event twice in a batch is applied once
+                    if new:
+                        # What the event causes belongs to the action that caused the event.
+                        token = correlation.use(event.correlation_id or str(event.event_id))
+                        try:
+                            await handler(event, transaction)
+                        finally:
+                            correlation.reset(token)
+                    applied.append(new)
+                await transaction.finish()
+            except Exception as error:
+                # A failure after a unit spoiled the transaction may be its doing (a statement failed outside any
+                # savepoint aborts the transaction): with savepoints, the handler that caught it would go on.
+                if transaction.spoiled and not is_connection_lost(error):
+                    raise _Spoiled from error
+                raise
+            if transaction.spoiled:
+                raise _Spoiled
             return applied
 
     async def apply(self, event: IntegrationEvent, handler: Handler) -> bool:
@@ -298,6 +318,10 @@ def with_later_versions(handlers: Mapping[type[IntegrationEvent], Handler]) -> d
             if handler is not None:
                 found[model] = handler
     return found
+
+
+class _Spoiled(Exception):
+    """A unit of work left a transaction without savepoints without committing: roll back, apply with them."""
 
 
 def with_sealed_versions(handlers: Mapping[type[IntegrationEvent], Handler]) -> dict[type[IntegrationEvent], Handler]:

@@ -4,8 +4,11 @@ Services subclass it to hang their repositories on `self.conn`. The events go to
 same transaction as the state change, so both commit or neither does.
 
 Several units of work may share one transaction (a consumer applies a batch of events in one): each joins
-a `SharedTransaction` inside a savepoint of its own, and the owner commits. A joined unit that leaves without
-committing rolls back to its savepoint, so its writes go with its events. Work that many changes in a
+a `SharedTransaction`, and the owner commits. A joined unit that leaves without committing must take back its
+writes with its events: inside a savepoint of its own it rolls back to it. A savepoint costs two round trips per
+unit, so a consumer first applies a batch without them (`savepoints=False`); a unit that then leaves without
+committing marks the transaction spoiled, and the consumer rolls it all back and applies the batch again with
+savepoints. Work that many changes in a
 transaction each call for (pairing after every enrollment, say) can be deferred to its end and done once for
 all of them (`defer`).
 
@@ -62,8 +65,11 @@ def stop_recording_commits(token: Any) -> None:
 class SharedTransaction:
     """A transaction open on `conn` that units of work join, with the work they deferred to its end."""
 
-    def __init__(self, conn: asyncpg.Connection) -> None:
+    def __init__(self, conn: asyncpg.Connection, *, savepoints: bool = True) -> None:
         self.conn = conn
+        self.savepoints = savepoints
+        # Without savepoints, a unit that left without committing: its writes stay, so the owner must roll back.
+        self.spoiled = False
         # What the units of work keep for each other while the transaction lasts (the locks taken, say).
         self.memo: dict[str, Any] = {}
         self._deferred: dict[Hashable, tuple[Deferred, list[Any], UnitOfWork, set[str | None]]] = {}
@@ -121,6 +127,7 @@ class UnitOfWork:
         self.shared: SharedTransaction | None = joined  # an owner's own, once it has begun
         self.conn: asyncpg.Connection = joined.conn if joined else None  # type: ignore[assignment]
         self._transaction: Transaction | None = None
+        self._joined_open = False  # joined, without a savepoint, and not committed yet
         self._pending: list[IntegrationEvent] = []
         self._audited: list[AuditEntry] = []
 
@@ -131,7 +138,7 @@ class UnitOfWork:
         """A unit of work like this one (same repositories and collaborators) that joins `shared`."""
         unit = copy.copy(self)  # not constructed anew: a subclass's collaborators come along
         unit._pool, unit._owns_transaction, unit.shared, unit.conn = None, False, shared, shared.conn
-        unit._transaction, unit._pending, unit._audited = None, [], []
+        unit._transaction, unit._joined_open, unit._pending, unit._audited = None, False, [], []
         return unit
 
     def emit(self, *events: IntegrationEvent) -> None:
@@ -157,8 +164,12 @@ class UnitOfWork:
 
     async def __aenter__(self) -> Self:
         if not self._owns_transaction:
-            self._transaction = transaction = self.conn.transaction()  # a savepoint in the shared transaction
-            await transaction.start()
+            assert self.shared is not None, "a joined unit of work has its shared transaction"
+            if self.shared.savepoints:
+                self._transaction = transaction = self.conn.transaction()  # a savepoint in the shared transaction
+                await transaction.start()
+            else:
+                self._joined_open = True
         else:
             assert self._pool is not None, "a unit of work that owns its transaction needs a pool"
             self.conn = await self._pool.acquire()
@@ -180,6 +191,7 @@ class UnitOfWork:
 
         await audit_trail.write(self.conn, self._audited)
         self._pending, self._audited = [], []
+        self._joined_open = False
         if self._transaction is not None:
             if self._owns_transaction and self.shared is not None:
                 await self.shared.finish()
@@ -199,6 +211,9 @@ class UnitOfWork:
         if self._transaction is not None:
             await self._transaction.rollback()
             self._transaction = None
+        elif self._joined_open and self.shared is not None:  # no savepoint to roll back to
+            self.shared.spoiled = True
+        self._joined_open = False
 
     async def __aexit__(self, exc_type, exc, traceback) -> None:
         lost = exc is not None and is_connection_lost(exc)

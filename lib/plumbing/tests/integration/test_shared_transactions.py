@@ -1,5 +1,5 @@
-"""Units of work sharing one real transaction: each inside a savepoint, and the events they emit carry the
-correlation id of the action, through the consumer too."""
+"""Units of work sharing one real transaction: each inside a savepoint, or none while every unit commits, and the
+events they emit carry the correlation id of the action, through the consumer too."""
 
 from uuid import uuid4
 
@@ -58,3 +58,37 @@ async def test_deferred_work_runs_under_the_correlation_id_of_the_action_that_de
                                           else b'"correlation_id":"signup-42"' in p for p in payloads)
     finally:
         await pool.close()
+
+
+async def test_a_consumer_applies_a_batch_without_savepoints_and_again_with_them_when_a_unit_leaves_without_committing(
+    make_service, started
+):
+    people = {uuid4(): "kept" for _ in range(3)}
+    runs: list[bool] = []
+
+    async def handler(event: PersonUpdated, transaction: SharedTransaction) -> None:
+        if event.person_id not in people:
+            return  # another test's event on the shared topic
+        runs.append(transaction.savepoints)
+        async with UnitOfWork(joined=transaction) as unit:
+            await unit.conn.execute("INSERT INTO applied (person_id, changed) VALUES ($1, $2)", event.person_id,
+                                    people[event.person_id])
+            unit.emit(updated(event.person_id))
+            if people[event.person_id] == "kept":
+                await unit.commit()
+
+    service = await started(make_service(handler))
+    assert service.consumer is not None
+    assert await service.consumer.apply_all([(updated(p), handler) for p in people]) == [True] * 3
+    assert runs == [False] * 3  # every unit committed: no savepoint was needed
+    assert await service.pool.fetchval("SELECT count(*) FROM applied") == 3
+
+    runs.clear()
+    dropped = uuid4()
+    people[dropped] = "dropped"  # a handler that returns early, without committing, after writing
+    later = uuid4()
+    people[later] = "kept"
+    assert await service.consumer.apply_all([(updated(p), handler) for p in (dropped, later)]) == [True, True]
+    assert runs == [False, False, True, True]  # rolled back, then applied again with savepoints
+    assert {r["person_id"] for r in await service.pool.fetch("SELECT person_id FROM applied")} == set(people) - {
+        dropped}
