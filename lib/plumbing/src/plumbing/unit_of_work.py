@@ -8,9 +8,8 @@ a `SharedTransaction`, and the owner commits. A joined unit that leaves without 
 writes with its events: inside a savepoint of its own it rolls back to it. A savepoint costs two round trips per
 unit, so a consumer first applies a batch without them (`savepoints=False`); a unit that then leaves without
 committing marks the transaction spoiled, and the consumer rolls it all back and applies the batch again with
-savepoints. Work that many changes in a
-transaction each call for (pairing after every enrollment, say) can be deferred to its end and done once for
-all of them (`defer`).
+savepoints. Work that many changes in a transaction each call for (pairing after every enrollment, say) can be
+deferred to its end and done once for all of them (`defer`).
 
 Every event emitted carries the correlation id of the action being served (`plumbing.correlation`).
 """
