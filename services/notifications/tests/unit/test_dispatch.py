@@ -284,11 +284,14 @@ async def test_the_hand_overs_of_conversations_ready_at_about_the_same_moment_go
     uow.notifications.mark_handed = counted
     hand_overs = HandOvers(lambda: uow, claim.id, 60, gather=len(claim.emails), window=60)
 
-    async def ready_after(turns, notification_id):
-        for _ in range(turns):  # each conversation's server answers a few turns of the event loop after another's
-            await asyncio.sleep(0)
+    asked = [asyncio.Event() for _ in claim.emails]
+
+    async def ready_after(i, notification_id):
+        if i:  # each conversation's server answers after the one before's
+            await asked[i - 1].wait()
+        asked[i].set()
         return await hand_overs(notification_id)()
 
     answers = await asyncio.wait_for(
-        asyncio.gather(*(ready_after(3 * i, n.id) for i, (n, _) in enumerate(claim.emails))), 10)
+        asyncio.gather(*(ready_after(i, n.id) for i, (n, _) in enumerate(claim.emails))), 10)
     assert answers == [True] * 6 and transactions == [6]  # all six at once, without waiting out the window
