@@ -76,7 +76,8 @@ async def serve(port: int, status_path: str, pipelining: bool) -> None:
         while not stopping.is_set():
             write()
             try:
-                await asyncio.wait_for(stopping.wait(), 0.5)
+                async with asyncio.timeout(0.5):
+                    await stopping.wait()
             except TimeoutError:
                 pass
     finally:

@@ -75,7 +75,8 @@ def parse_metrics(text: str) -> dict[str, float]:
 async def scrape(port: int) -> dict[str, float]:
     connection = await Connection.open(port)
     try:
-        status, body = await asyncio.wait_for(connection.request("GET", "/metrics", None, None), 10.0)
+        async with asyncio.timeout(10.0):
+            status, body = await connection.request("GET", "/metrics", None, None)
     finally:
         connection.close()
     return parse_metrics(body.decode()) if status == 200 else {}
@@ -114,7 +115,8 @@ class Soak:
             beat += 1
             due = started + min(beat * self.every, self.seconds)
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(load_over.wait(), max(0.0, due - time.time()))  # the sampling period
+                async with asyncio.timeout(max(0.0, due - time.time())):  # the sampling period
+                    await load_over.wait()
 
     async def sample(self, platform: FaultPlatform, workload: Workload, started: float) -> None:
         instances = platform.all_instances()

@@ -72,7 +72,8 @@ class Injector:
             return
         while not until.is_set():
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(until.wait(), self.rng.uniform(*self.timing.kill_every))
+                async with asyncio.timeout(self.rng.uniform(*self.timing.kill_every)):
+                    await until.wait()
             if until.is_set():
                 return
             running = [i for i in self.platform.all_instances() if i.running() and not i.frozen

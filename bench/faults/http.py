@@ -30,7 +30,8 @@ class Connection:
 
     @classmethod
     async def open(cls, port: int) -> Connection:
-        reader, writer = await asyncio.wait_for(asyncio.open_connection("127.0.0.1", port), 5.0)
+        async with asyncio.timeout(5.0):
+            reader, writer = await asyncio.open_connection("127.0.0.1", port)
         return cls(reader, writer, f"127.0.0.1:{port}")
 
     async def request(self, method: str, path: str, body: bytes | None, token: str | None) -> tuple[int, bytes]:
@@ -102,7 +103,8 @@ class Balancer:
         try:
             connection = await Connection.open(instance.port)
             try:
-                status, _ = await asyncio.wait_for(connection.request("GET", "/readyz", None, None), 1.0)
+                async with asyncio.timeout(1.0):
+                    status, _ = await connection.request("GET", "/readyz", None, None)
             finally:
                 connection.close()
             instance.in_rotation = status == 200
@@ -149,8 +151,8 @@ class Balancer:
                 error = f"{type(refused).__name__}"
                 continue  # nothing was sent: the next instance may take it
             try:
-                status, answer = await asyncio.wait_for(connection.request(method, path, payload, token),
-                                                        REQUEST_TIMEOUT)
+                async with asyncio.timeout(REQUEST_TIMEOUT):
+                    status, answer = await connection.request(method, path, payload, token)
                 connection.idle_since = time.monotonic()
                 instance.idle.append(connection)
                 error = None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 
 log = logging.getLogger(__name__)
 
@@ -33,3 +33,17 @@ def every(
 
     job.__name__ = job.__qualname__ = name
     return job
+
+
+async def cancel_and_wait(tasks: Iterable[asyncio.Task], graces: Iterable[float]) -> set[asyncio.Task]:
+    """Cancel the tasks and wait for them, up to each grace in turn: a task that swallowed its cancellation (some
+    library code does) is cancelled again. Returns those still running after the last grace, for the caller to
+    name, rather than hang a shutdown on them."""
+    pending = {task for task in tasks if not task.done()}
+    for grace in graces:
+        if not pending:
+            break
+        for task in pending:
+            task.cancel()
+        _, pending = await asyncio.wait(pending, timeout=grace)
+    return pending

@@ -17,6 +17,7 @@ import asyncpg
 from faststream.kafka import KafkaBroker
 from mentorship_contracts import IntegrationEvent, message_headers
 
+from .jobs import cancel_and_wait
 from .metrics import Metrics
 
 log = logging.getLogger(__name__)
@@ -67,10 +68,8 @@ class OutboxRelay:
         return self._task
 
     async def stop(self) -> None:
-        if self._task:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+        if self._task and await cancel_and_wait([self._task], (5.0, 5.0)):
+            log.warning("the outbox relay still runs at shutdown")
 
     async def _run(self) -> None:
         while True:
@@ -107,8 +106,11 @@ class OutboxRelay:
         self._wake.set()
 
     async def _wait(self, seconds: float) -> None:
+        # asyncio.timeout, not wait_for: Python 3.11's wait_for drops a cancellation that arrives as the event is
+        # set, and the relay would go on and be waited for forever by `stop`.
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._wake.wait(), seconds)
+            async with asyncio.timeout(seconds):
+                await self._wake.wait()
 
     async def publish_batch(self) -> int:
         """Publish the oldest pending events; return how many."""

@@ -29,6 +29,7 @@ from mentorship_contracts import CATALOGUE, IntegrationEvent, Topic, dead_letter
 
 from .consumer import EventConsumer, Handler, RetryPolicy, in_unit_of_work
 from .db import PLUMBING_MIGRATIONS, create_pool, is_connection_lost, migrate
+from .jobs import cancel_and_wait
 from .kafka import broker_security, partitions_of
 from .metrics import Metrics
 from .outbox import OutboxRelay
@@ -304,7 +305,8 @@ class Service:
         if self._pool:
             try:
                 # close() waits for every connection to come back; a stuck one must not hang shutdown.
-                await asyncio.wait_for(self._pool.close(), POOL_CLOSE_SECONDS)
+                async with asyncio.timeout(POOL_CLOSE_SECONDS):
+                    await self._pool.close()
             except TimeoutError:
                 log.warning("database connections still busy at shutdown; terminating them")
                 self._pool.terminate()
@@ -313,13 +315,7 @@ class Service:
     async def _stop_jobs(self) -> None:
         """Cancel the background jobs and wait for them, within bounds: a job that swallowed its cancellation
         is cancelled again, and one that still runs is left behind with a warning rather than hang shutdown."""
-        pending = set(self._tasks)
-        for grace in (self.settings.jobs_stop_seconds, 2.0):
-            for task in pending:
-                task.cancel()
-            if not pending:
-                break
-            _, pending = await asyncio.wait(pending, timeout=grace)
+        pending = await cancel_and_wait(self._tasks, (self.settings.jobs_stop_seconds, 2.0))
         if pending:
             log.warning("background jobs still running at shutdown", extra={"jobs": sorted(t.get_name() for t in pending)})
         for task in self._tasks:

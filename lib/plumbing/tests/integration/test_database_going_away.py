@@ -124,7 +124,7 @@ async def test_requests_under_way_when_postgres_restarts_get_no_500_and_succeed_
             answers.append((time.monotonic(), response.status_code, response.json(), response.headers))
 
     try:
-        async with http_client(service) as http:
+        async with asyncio.timeout(240), http_client(service) as http:  # whatever hangs fails, saying where
             writers = [asyncio.create_task(writer(http)) for _ in range(8)]
             await eventually(lambda: sum(status == 200 for _, status, _, _ in answers) >= 40, timeout=60,
                              what="requests to succeed before the restart")
@@ -145,7 +145,8 @@ async def test_requests_under_way_when_postgres_restarts_get_no_500_and_succeed_
             await asyncio.gather(*writers)
     finally:
         running = False
-        await service.stop()
+        async with asyncio.timeout(90):
+            await service.stop()
 
     failures = [(status, body) for _, status, body, _ in answers if status != 200]
     assert not [f for f in failures if f[0] >= 500 and f[0] != 503], f"answered 500: {failures[:5]}"

@@ -7,7 +7,8 @@ from uuid import uuid4
 import pytest
 from mentorship_contracts.profiles import PersonUpdated
 from plumbing import correlation
-from plumbing.jobs import every
+from plumbing.jobs import cancel_and_wait, every
+from plumbing.outbox import OutboxRelay
 from plumbing.runtime import NotAConsumerOf, check_may_consume
 from plumbing.testing import FakeTransaction, FakeUnitOfWork, eventually
 from plumbing.unit_of_work import UnitOfWork
@@ -113,3 +114,45 @@ def test_a_handler_for_an_event_also_applies_its_later_versions_unless_they_have
 
     assert with_later_versions({PersonUpdated: for_v1})[PersonUpdatedV2] is for_v1
     assert with_later_versions({PersonUpdated: for_v1, PersonUpdatedV2: for_v2})[PersonUpdatedV2] is for_v2
+
+
+async def test_a_relay_cancelled_as_it_is_woken_stops_waiting():
+    """Python 3.11's asyncio.wait_for drops a cancellation that arrives as the event it waits on is set: the relay
+    went on relaying, and stopping the service waited for it forever (a whole test run hung on it)."""
+    relay = OutboxRelay(pool=None, broker=None, metrics=None)  # type: ignore[arg-type]  # waiting needs none
+    waiting = asyncio.create_task(relay._wait(60))
+    await eventually(lambda: relay._wake._waiters, what="the relay to wait")  # type: ignore[attr-defined]
+    relay._wake.set()  # a notification of a new event
+    waiting.cancel()  # the service stopping, at that moment
+    with pytest.raises(asyncio.CancelledError):
+        await waiting
+
+
+async def test_tasks_that_swallow_their_cancellation_are_cancelled_again_and_those_that_never_end_are_returned():
+    started = [asyncio.Event(), asyncio.Event()]
+    cancellations = [0, 0]
+    released = asyncio.Event()
+
+    async def swallows_once() -> None:
+        try:
+            started[0].set()
+            await asyncio.Event().wait()
+        except asyncio.CancelledError:
+            cancellations[0] += 1
+        await asyncio.Event().wait()
+
+    async def swallows_until_released() -> None:
+        started[1].set()
+        while not released.is_set():
+            try:
+                await released.wait()
+            except asyncio.CancelledError:
+                cancellations[1] += 1
+
+    once, stubborn = asyncio.create_task(swallows_once()), asyncio.create_task(swallows_until_released())
+    await asyncio.gather(*(event.wait() for event in started))
+    still_running = await cancel_and_wait([once, stubborn], (0.05, 0.05))
+    assert once.cancelled() and cancellations[0] == 1
+    assert still_running == {stubborn} and cancellations[1] == 2
+    released.set()
+    await stubborn

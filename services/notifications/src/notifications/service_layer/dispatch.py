@@ -275,7 +275,8 @@ class HandOvers:
             if len(self._asked) < self._gather and self._window > 0:
                 self._enough.clear()
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._enough.wait(), self._window)
+                    async with asyncio.timeout(self._window):  # not wait_for, which can drop a cancellation
+                        await self._enough.wait()
             asked, self._asked = self._asked, {}
             try:
                 uow = self._new_uow()
