@@ -82,28 +82,38 @@ class OutboxRelay:
                             self.is_leader = False
                             with contextlib.suppress(Exception):
                                 await lock_conn.execute("SELECT pg_advisory_unlock($1)", _RELAY_LOCK)
-                await self._wait(self._standby_poll)
+                await self._stand_by()
             except asyncio.CancelledError:
                 raise
             except Exception:
                 log.exception("outbox relay failed; retrying")
-                await self._wait(self._standby_poll)
+                await self._stand_by()
 
     async def _lead(self, lock_conn: asyncpg.Connection) -> None:
+        """Publish for as long as the lock is held: the server drops it with `lock_conn` (PostgreSQL restarting,
+        a cut connection), and another instance may take it at once, so losing that connection ends the lead even
+        while publishing on other connections goes well."""
         self.is_leader = True
-        await lock_conn.add_listener(CHANNEL, self._on_notify)
+        lock_conn.add_termination_listener(self._wake_up)
+        await lock_conn.add_listener(CHANNEL, self._wake_up)
         try:
-            while True:
+            while not lock_conn.is_closed():
                 self._wake.clear()
                 if await self.publish_batch() < self._batch_size:
                     # Polling too, not only NOTIFY: a notification lost with a dropped connection
                     # must not strand an event.
                     await self._wait(self._idle_poll)
+            log.warning("the outbox relay's lock connection was lost: standing by")
         finally:
-            await lock_conn.remove_listener(CHANNEL, self._on_notify)
+            lock_conn.remove_termination_listener(self._wake_up)
+            await lock_conn.remove_listener(CHANNEL, self._wake_up)
 
-    def _on_notify(self, *_: object) -> None:
+    def _wake_up(self, *_: object) -> None:
         self._wake.set()
+
+    async def _stand_by(self) -> None:
+        self._wake.clear()  # what woke the last leader (its lock lost, a notification) must not cut this wait short
+        await self._wait(self._standby_poll)
 
     async def _wait(self, seconds: float) -> None:
         # asyncio.timeout, not wait_for: Python 3.11's wait_for drops a cancellation that arrives as the event is

@@ -170,6 +170,26 @@ async def test_only_one_instance_relays_at_a_time(make_service, started):
     assert not (first.relay.is_leader and second.relay.is_leader)
 
 
+async def test_a_relay_whose_lock_connection_is_lost_stops_leading_and_takes_the_lead_again_once_free(
+    make_service, started
+):
+    """PostgreSQL drops the relay's advisory lock with the connection that held it; another instance may take the
+    lock at once. A leader that went on publishing over its other connections would publish beside it."""
+    service = await started(make_service())
+    await eventually(lambda: service.relay.is_leader, what="the relay to lead")
+    lock = outbox._RELAY_LOCK
+    async with service.pool.acquire() as rival:
+        holder = await rival.fetchval(
+            "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND objid = $1 AND granted", lock)
+        await rival.execute("SELECT pg_terminate_backend($1)", holder)
+        # Another instance, standing by, takes the lock the moment it is free.
+        await eventually(lambda: rival.fetchval("SELECT pg_try_advisory_lock($1)", lock),
+                         what="the lock to be free for another instance")
+        await eventually(lambda: not service.relay.is_leader, what="the relay to notice it lost its lock")
+        await rival.execute("SELECT pg_advisory_unlock($1)", lock)
+    await eventually(lambda: service.relay.is_leader, what="the relay to lead again once the lock is free")
+
+
 async def _has(service, person_id, change: str) -> bool:
     return change in await applied(service, person_id)
 
