@@ -6,9 +6,10 @@ from datetime import UTC, datetime, timedelta
 from uuid import uuid4
 
 import numpy as np
+import pytest
 from matching.adapters.solver import optimal_assignment
 from matching.domain.model import Candidate, IdentityWish, ProgramRules
-from matching.domain.rounds import candidate_graph, stable_matching, unpaired_reasons
+from matching.domain.rounds import _by_row_best_first, candidate_graph, stable_matching, unpaired_reasons
 from matching.domain.scoring import Weights, exclusion, fit, pair_fits
 from mentorship_contracts.vocabulary import Specialty, SupportArea
 from mentorship_contracts.vocabulary import TrainingStage as S
@@ -151,3 +152,14 @@ def test_the_stable_round_over_a_pruned_graph_is_the_stable_matching_of_every_qu
         assert {(int(pruned.heads[e]), int(pruned.tails[e])) for e in chosen} == pairs
         assert pruned.pricing_passes > 0
         assert np.all(np.diff(pruned.heads) >= 0)  # grouped by mentee again
+
+
+@pytest.mark.parametrize("largest_tie", [50, 1 << 61])  # one key of 63 bits; too wide for one, np.lexsort's own
+def test_pairs_are_ordered_by_row_then_best_value_then_lowest_tie_exactly_as_lexsort_orders_them(largest_tie):
+    rng = np.random.default_rng(7)
+    rows = rng.integers(0, 40, 5000)
+    values = rng.integers(0, 30, 5000).astype(np.float32)  # ranking points: whole numbers, many equal
+    tie = rng.integers(0, largest_tie, 5000, dtype=np.int64)
+    tie[::7] = tie[0]  # equal ties too: those keep their order as given
+    expected = np.lexsort((tie, -values, rows))
+    assert np.array_equal(_by_row_best_first(rows, values, tie), expected)

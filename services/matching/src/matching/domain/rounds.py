@@ -119,11 +119,23 @@ def _best_per_row(shifted: np.ndarray, k: int, tie_break: Callable[[np.ndarray, 
     flat = np.flatnonzero(shifted >= floor[:, None])
     rows_of, at = np.divmod(flat, m)
     values = shifted.ravel()[flat]
-    order = np.lexsort((tie_break(rows_of, at), -values, rows_of))
+    order = _by_row_best_first(rows_of, values, tie_break(rows_of, at))
     rows_of, at, values = rows_of[order], at[order], values[order]
     first = np.searchsorted(rows_of, np.arange(b))
     keep = np.arange(len(rows_of)) - first[rows_of] < k
     return rows_of[keep], at[keep], values[keep]
+
+
+def _by_row_best_first(rows: np.ndarray, values: np.ndarray, tie: np.ndarray) -> np.ndarray:
+    """The order of pairs by row, then value highest first, then `tie` lowest (then as given): np.lexsort's, from
+    one stable sort of one int64 key where it fits in 63 bits (three sorts fewer). Values are whole numbers and
+    ties not negative, as ranking points and `_spread` are."""
+    if len(rows) == 0:
+        return np.zeros(0, dtype=np.intp)
+    top, span, ties = int(values.max()), int(values.max() - values.min()) + 1, int(tie.max()) + 1
+    if (int(rows.max()) + 1) * span * ties >= 1 << 62:
+        return np.lexsort((tie, -values, rows))
+    return np.argsort((rows.astype(np.int64) * span + (top - values.astype(np.int64))) * ties + tie, kind="stable")
 
 
 def _spread(mentees: np.ndarray, mentors: np.ndarray, room: np.ndarray) -> np.ndarray:
@@ -279,7 +291,7 @@ class Pricer:
             r, c = np.nonzero(points >= 0)
             values = points[r, c]
             tie = _spread(block_rows[r], columns[c], self._room)
-            order = np.lexsort((tie, -values, r))
+            order = _by_row_best_first(r, values, tie)
             r, c, values = r[order], c[order], values[order]
             place = np.arange(len(r)) - np.searchsorted(r, np.arange(len(block_rows)))[r]
             rankings = self._rows.rankings(block_rows[r], values[:, None])[:, 0].astype(np.int64)
