@@ -132,7 +132,8 @@ def _by_row_best_first(rows: np.ndarray, values: np.ndarray, tie: np.ndarray) ->
     ties not negative, as ranking points and `_spread` are."""
     if len(rows) == 0:
         return np.zeros(0, dtype=np.intp)
-    top, span, ties = int(values.max()), int(values.max() - values.min()) + 1, int(tie.max()) + 1
+    top = int(values.max())
+    span, ties = top - int(values.min()) + 1, int(tie.max()) + 1
     if (int(rows.max()) + 1) * span * ties >= 1 << 62:
         return np.lexsort((tie, -values, rows))
     return np.argsort((rows.astype(np.int64) * span + (top - values.astype(np.int64))) * ties + tie, kind="stable")
