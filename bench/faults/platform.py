@@ -6,7 +6,9 @@ can be slowed and cut), a recording SMTP server (bench/faults/mailbox.py), and t
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -17,7 +19,7 @@ from urllib.parse import urlsplit
 from devinfra.instances import ServiceInstance
 from devinfra.kafka import TESTS, KafkaAccess, KafkaServer, grants_for_tests
 from devinfra.postgres import PostgresServer
-from devinfra.processes import free_port, port_in_use, spawn, stop_group, wait_until
+from devinfra.processes import free_port, log_tail, port_in_use, spawn, stop_group, wait_until
 from devinfra.secrets import PlatformSecrets
 from devinfra.workspace import repo_root
 from plumbing.personal_data import key_readers
@@ -98,6 +100,17 @@ class FaultPlatform:
 
     def proxy(self, line: str) -> str:
         return proxy.command(self.control_port, line)
+
+    def instance_logs(self, lines: int = 25) -> dict[str, str]:
+        """The end of each instance's log, after asking each running one for its asyncio tasks (SIGUSR1): where a
+        consumer that stopped making progress waits."""
+        asked = [i for i in self.all_instances() if i.running() and not i.frozen]
+        for instance in asked:
+            os.kill(instance.pid, signal.SIGUSR1)  # type: ignore[arg-type]
+        with contextlib.suppress(TimeoutError):
+            wait_until(lambda: all("asyncio tasks on request" in log_tail(i.log_path, 5) for i in asked), 10,
+                       "every instance to log its tasks")
+        return {instance.name: log_tail(instance.log_path, lines) for instance in self.all_instances()}
 
     def stop(self) -> None:
         for instance in self.all_instances():

@@ -64,6 +64,8 @@ class Report:
     stolen: float
     elapsed: float
     exits: list[tuple[str, int, float]] = field(default_factory=list)
+    # When the run failed or did not drain: each instance's last log lines, its asyncio tasks among them.
+    instance_logs: dict[str, str] = field(default_factory=dict)
 
     @property
     def clean(self) -> bool:
@@ -130,8 +132,11 @@ async def run_harness(options: Options, log=print) -> Report:
         log(f"drained after {drained_after:.0f} s" if drained_after is not None else f"not drained: {left}")
         findings = await checks.check(platform, workload.accepted)
         busy, stolen, total = (a - b for a, b in zip(machine_jiffies(), machine_before, strict=True))
-        return Report(options, size, findings, injector.windows, records, (load_started, load_ended), drained_after,
-                      left, stolen / max(1, total), time.time() - started, injector.exits)
+        report = Report(options, size, findings, injector.windows, records, (load_started, load_ended), drained_after,
+                        left, stolen / max(1, total), time.time() - started, injector.exits)
+        if drained_after is None or not report.clean:
+            report.instance_logs = await asyncio.to_thread(platform.instance_logs)
+        return report
     finally:
         for probe in probes:
             probe.cancel()
@@ -239,6 +244,8 @@ def render(report: Report) -> str:
         out.append(f"  {n} × {reason}")
     out.append("published more than once by a relay (at-least-once; each applied once if nothing is duplicated): "
                + (", ".join(f"{t} {n}" for t, n in found.republished.items()) or "none"))
+    for name, tail in report.instance_logs.items():
+        out.append(f"\nend of {name}'s log (warnings and errors; its asyncio tasks when asked at the end):\n{tail}")
     out.append(f"\nresult: {'clean' if report.clean else 'FAILED'}: "
                f"{found.total('lost')} lost, {found.total('duplicated')} duplicated, "
                f"{found.total('violated')} violated")
