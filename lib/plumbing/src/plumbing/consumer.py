@@ -16,12 +16,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, replace
-from typing import Union
+from typing import Any, Union
 
 import asyncpg
-from aiokafka.structs import ConsumerRecord
+from aiokafka.structs import ConsumerRecord, TopicPartition
 from faststream.kafka import KafkaBroker, KafkaMessage
 from faststream.middlewares import AckPolicy
 from mentorship_contracts import IntegrationEvent, SealedEvent, dead_letter_topic, decode, registered_events
@@ -75,6 +76,8 @@ class EventConsumer:
         self._metrics = metrics
         self._retry = retry
         self._batch_size = batch_size
+        self.subscriber: Any = None  # FastStream's, made by `subscribe`
+        self._idle_since: float | None = time.monotonic()
 
     @property
     def topics(self) -> list[str]:
@@ -106,8 +109,28 @@ class EventConsumer:
             description=f"Applies {', '.join(sorted(m.__name__ for m in self._handlers))} through the inbox",
         )
         subscriber(consume)
+        self.subscriber = subscriber
+
+    def assigned(self) -> set[TopicPartition]:
+        """The partitions the group has assigned to this instance's consumer (none while it is not running)."""
+        consumer = getattr(self.subscriber, "consumer", None)
+        return set(consumer.assignment()) if consumer is not None else set()
+
+    def idle_for(self) -> float | None:
+        """Seconds since the consumer last finished a batch (or was started afresh); None while it applies one."""
+        return None if self._idle_since is None else time.monotonic() - self._idle_since
+
+    def started_afresh(self) -> None:
+        self._idle_since = time.monotonic()
 
     async def consume(self, records: tuple[ConsumerRecord, ...]) -> None:
+        self._idle_since = None
+        try:
+            await self._consume(records)
+        finally:
+            self._idle_since = time.monotonic()
+
+    async def _consume(self, records: tuple[ConsumerRecord, ...]) -> None:
         decoded = []
         for record in records:
             try:
@@ -318,6 +341,25 @@ def with_later_versions(handlers: Mapping[type[IntegrationEvent], Handler]) -> d
             if handler is not None:
                 found[model] = handler
     return found
+
+
+class StallWatch:
+    """Whether a consumer has stopped making progress: idle (no batch under way) for `stall_seconds` while the
+    partitions assigned to it have messages waiting, at two checks in a row. One check is not enough: an instance
+    frozen for a while (SIGSTOP, a long pause) is idle by the clock when it wakes, but takes its backlog at once.
+
+    aiokafka's fetcher can die while the consumer stays in its group: its background task ends on an unexpected
+    error (uvloop refusing a write to a connection that a broker restart closed), `getmany` then returns nothing,
+    forever, and heartbeats go on, so the group never gives the partitions to another instance."""
+
+    def __init__(self, stall_seconds: float) -> None:
+        self._stall_seconds = stall_seconds
+        self._suspected = False
+
+    def stalled(self, idle_for: float | None, waiting: int) -> bool:
+        suspected = waiting > 0 and idle_for is not None and idle_for >= self._stall_seconds
+        stalled, self._suspected = suspected and self._suspected, suspected
+        return stalled
 
 
 class _Spoiled(Exception):

@@ -23,6 +23,8 @@ class Metrics:
                                     registry=registry)
         self.consumer_lag = Gauge("consumer_lag", "Messages behind the end of each partition", ["topic", "partition"],
                                   registry=registry)
+        self.consumer_restarts = Counter("consumer_restarts_total", "Subscribers restarted after they stalled",
+                                         registry=registry)
         self.service = service
         watch_process(registry)
 

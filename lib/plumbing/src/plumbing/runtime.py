@@ -22,12 +22,13 @@ import asyncpg
 from aiokafka import AIOKafkaConsumer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import KafkaError, TopicAlreadyExistsError
+from aiokafka.structs import TopicPartition
 from faststream import FastStream
 from faststream.kafka import KafkaBroker
 from faststream.specification import AsyncAPI
 from mentorship_contracts import CATALOGUE, IntegrationEvent, Topic, dead_letter_topic
 
-from .consumer import EventConsumer, Handler, RetryPolicy, in_unit_of_work
+from .consumer import EventConsumer, Handler, RetryPolicy, StallWatch, in_unit_of_work
 from .db import PLUMBING_MIGRATIONS, create_pool, is_connection_lost, migrate
 from .jobs import cancel_and_wait
 from .kafka import broker_security, partitions_of
@@ -58,7 +59,6 @@ def check_may_consume(group: str, topic_names: Sequence[str]) -> None:
         if topic.classification != "public" and group not in topic.consumers:
             raise NotAConsumerOf(f"{name} is {topic.classification}: its readers are {list(topic.consumers)}, "
                                  f"not {group}")
-LAG_INTERVAL_SECONDS = 15.0
 POOL_CLOSE_SECONDS = 10.0
 # What Kafka's being unreachable (stopped, restarting, not yet provisioned, a network fault) raises: tried again
 # for as long as it lasts. Anything else is a fault of ours, tried a few times, then given up on: the instance then
@@ -226,9 +226,9 @@ class Service:
             except Exception:
                 self.consuming_failed = True
                 raise
-            lag = asyncio.ensure_future(_watch_consumer_lag(self))
-            lag.set_name("consumer-lag")
-            self._tasks.append(lag)
+            watch = asyncio.ensure_future(_watch_consumer(self))
+            watch.set_name("consumer-watch")
+            self._tasks.append(watch)
 
     async def _until_done(self, step: str, attempt: Callable[[], Awaitable[None]]) -> None:
         """Run `attempt` until it succeeds: again after a growing delay while Kafka is unreachable, and at most
@@ -277,7 +277,18 @@ class Service:
                     await subscriber.stop()
             raise
         self.consuming = True
+        assert self.consumer is not None, "a service with subscribers consumes"
+        self.consumer.started_afresh()
         log.info("consuming", extra={"group": self.settings.consumer_group})
+
+    async def restart_consuming(self) -> None:
+        """Stop the subscriber (its consumer leaves the group, whose other members take its partitions meanwhile)
+        and join again with a new one, as the start did."""
+        assert self.consumer is not None, "only a service that consumes restarts its consumer"
+        self.consuming = False
+        with contextlib.suppress(Exception):
+            await self.consumer.subscriber.stop()
+        await self._until_done("joining the consumer group again", self._start_consuming)
 
     def kafka_status(self) -> dict[str, bool]:
         """How far the Kafka side has come up (the readiness probe reports it; it does not gate readiness)."""
@@ -359,11 +370,15 @@ class Service:
             await admin.close()
 
 
-async def _watch_consumer_lag(service: Service) -> None:
-    """Publish, as a gauge, how far the service's consumer group trails each partition's end."""
+async def _watch_consumer(service: Service) -> None:
+    """Publish, as a gauge, how far the service's consumer group trails each partition's end; and restart this
+    instance's subscriber once it has stalled (`StallWatch`): idle while partitions assigned to it have messages
+    waiting. A lag that cannot be measured (Kafka away) is no evidence of a stall."""
     assert service.consumer is not None, "only a service that consumes has a lag"
-    topics = service.consumer.topics
+    consumer = service.consumer
+    topics = consumer.topics
     options = service.settings.kafka_client_options()
+    interval = service.settings.consumer_watch_seconds
     while True:  # Kafka may have gone away again since the consumer joined: wait for it
         admin = AIOKafkaAdminClient(**options)
         reader = AIOKafkaConsumer(**options, enable_auto_commit=False)
@@ -376,17 +391,26 @@ async def _watch_consumer_lag(service: Service) -> None:
                 await reader.stop()
             with contextlib.suppress(Exception):
                 await admin.close()
-            await asyncio.sleep(LAG_INTERVAL_SECONDS)
+            await asyncio.sleep(interval)
+    watch = StallWatch(service.settings.consumer_stall_seconds)
     try:
         while True:
+            lags: dict[TopicPartition, int] = {}
             with contextlib.suppress(Exception):
                 committed = await admin.list_consumer_group_offsets(service.settings.consumer_group)
                 partitions = await partitions_of(options, topics)
                 for tp, end in (await reader.end_offsets(partitions)).items():
                     done = committed.get(tp)
-                    lag = end - (done.offset if done and done.offset >= 0 else 0)
-                    service.metrics.consumer_lag.labels(tp.topic, str(tp.partition)).set(lag)
-            await asyncio.sleep(LAG_INTERVAL_SECONDS)
+                    lags[tp] = end - (done.offset if done and done.offset >= 0 else 0)
+                    service.metrics.consumer_lag.labels(tp.topic, str(tp.partition)).set(lags[tp])
+            waiting = sum(lags.get(tp, 0) for tp in consumer.assigned()) if lags and service.consuming else 0
+            if watch.stalled(consumer.idle_for(), waiting):
+                log.error("the consumer has stalled: %d messages wait on its partitions and it has taken none for "
+                          "%.0f s; restarting it", waiting, consumer.idle_for() or 0.0,
+                          extra={"group": service.settings.consumer_group, "waiting": waiting})
+                service.metrics.consumer_restarts.inc()
+                await service.restart_consuming()
+            await asyncio.sleep(interval)
     finally:
         await reader.stop()
         await admin.close()

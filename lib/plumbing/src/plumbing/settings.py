@@ -114,6 +114,11 @@ class ServiceSettings(KafkaSettings):
     consumer_backoff_seconds: float = Field(default=0.2, validation_alias="CONSUMER_BACKOFF_SECONDS")
     # Events applied in one transaction, with one offset commit, when that many are waiting.
     consumer_batch_size: int = Field(default=50, ge=1, validation_alias="CONSUMER_BATCH_SIZE")
+    # How often the consumer group's lag is measured (the consumer_lag gauge) and the consumer checked for a stall:
+    # idle this long, at two checks in a row, while partitions assigned to it have messages waiting (its subscriber
+    # is then restarted: `plumbing.runtime`).
+    consumer_watch_seconds: float = Field(default=15.0, gt=0, validation_alias="CONSUMER_WATCH_SECONDS")
+    consumer_stall_seconds: float = Field(default=60.0, gt=0, validation_alias="CONSUMER_STALL_SECONDS")
     # How long a stopping service waits for its background jobs: longer than a job's step may rightly take
     # (a notifications dispatcher finishing its SMTP batch), short of a hang.
     jobs_stop_seconds: float = Field(default=30.0, validation_alias="JOBS_STOP_SECONDS")
