@@ -244,12 +244,16 @@ def render(report: Report) -> str:
         out.append(f"  {n} × {reason}")
     out.append("published more than once by a relay (at-least-once; each applied once if nothing is duplicated): "
                + (", ".join(f"{t} {n}" for t, n in found.republished.items()) or "none"))
-    for name, tail in report.instance_logs.items():
-        out.append(f"\nend of {name}'s log (warnings and errors; its asyncio tasks when asked at the end):\n{tail}")
     out.append(f"\nresult: {'clean' if report.clean else 'FAILED'}: "
                f"{found.total('lost')} lost, {found.total('duplicated')} duplicated, "
                f"{found.total('violated')} violated")
     return "\n".join(out)
+
+
+def render_instance_logs(report: Report) -> str:
+    """The end of each instance's log, kept when the run failed or did not drain (long: printed once)."""
+    return "".join(f"\nend of {name}'s log (warnings and errors; its asyncio tasks, asked for at the end):\n{tail}\n"
+                   for name, tail in report.instance_logs.items())
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -274,5 +278,5 @@ def main(argv: list[str] | None = None) -> None:
     os.environ.setdefault("PYTHONUNBUFFERED", "1")
     report = asyncio.run(run_harness(options, log=lambda line: print(f"[{time.strftime('%H:%M:%S')}] {line}",
                                                                        flush=True)))
-    print(render(report), flush=True)
+    print(render_instance_logs(report) + render(report), flush=True)
     sys.exit(0 if report.clean else 1)

@@ -15,7 +15,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the repository's root, for bench.faults
 
 from bench.faults.faults import KINDS, Timing
-from bench.faults.run import Options, Report, render, run_harness
+from bench.faults.run import Options, Report, render, render_instance_logs, run_harness
 
 OPTIONS = Options(
     scale=0.03,  # 150 mentees in two programs each, 22 mentors, 2 events for 60 registrations
@@ -41,13 +41,15 @@ async def test_every_kind_of_fault_was_injected_under_load(report):
 
 
 async def test_the_backlog_drains_after_the_faults(report):
-    assert report.drained_after is not None, render(report)
+    assert report.drained_after is not None, render_instance_logs(report) + render(report)
 
 
 async def test_nothing_accepted_is_lost_nothing_happens_twice_and_no_invariant_breaks(report):
-    assert report.findings.total("lost") == 0, render(report)
-    assert report.findings.total("duplicated") == 0, render(report)
-    assert report.findings.total("violated") == 0, render(report)
+    # The instances' logs, unless the test of the drain shows them already.
+    explained = (render_instance_logs(report) if report.drained_after is not None else "") + render(report)
+    assert report.findings.total("lost") == 0, explained
+    assert report.findings.total("duplicated") == 0, explained
+    assert report.findings.total("violated") == 0, explained
 
 
 async def test_writes_keep_succeeding_while_kafka_is_down_thanks_to_the_outbox(report):
