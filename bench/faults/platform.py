@@ -101,7 +101,16 @@ class FaultPlatform:
     def proxy(self, line: str) -> str:
         return proxy.command(self.control_port, line)
 
-    def instance_logs(self, lines: int = 25) -> dict[str, str]:
+    def log_lines_saying(self, text: str) -> dict[str, int]:
+        """Per instance whose log has any, how many lines contain `text`."""
+        counts = {}
+        for instance in self.all_instances():
+            with contextlib.suppress(FileNotFoundError), instance.log_path.open(errors="replace") as log:
+                if found := sum(text in line for line in log):
+                    counts[instance.name] = found
+        return counts
+
+    def instance_logs(self, lines: int = 15) -> dict[str, str]:
         """The end of each instance's log, after asking each running one for its asyncio tasks (SIGUSR1): where a
         consumer that stopped making progress waits."""
         asked = [i for i in self.all_instances() if i.running() and not i.frozen]

@@ -33,6 +33,8 @@ from bench.faults.http import Balancer, Record
 from bench.faults.platform import SERVICES, FaultPlatform
 from bench.faults.workload import Size, Workload
 
+STALLED = '"msg": "the consumer has stalled'  # what plumbing.runtime logs when it restarts a stalled consumer
+
 
 @dataclass
 class Options:
@@ -64,6 +66,7 @@ class Report:
     stolen: float
     elapsed: float
     exits: list[tuple[str, int, float]] = field(default_factory=list)
+    stalls: dict[str, int] = field(default_factory=dict)  # consumers restarted after they stalled, per instance
     # When the run failed or did not drain: each instance's last log lines, its asyncio tasks among them.
     instance_logs: dict[str, str] = field(default_factory=dict)
 
@@ -133,7 +136,8 @@ async def run_harness(options: Options, log=print) -> Report:
         findings = await checks.check(platform, workload.accepted)
         busy, stolen, total = (a - b for a, b in zip(machine_jiffies(), machine_before, strict=True))
         report = Report(options, size, findings, injector.windows, records, (load_started, load_ended), drained_after,
-                        left, stolen / max(1, total), time.time() - started, injector.exits)
+                        left, stolen / max(1, total), time.time() - started, injector.exits,
+                        stalls=platform.log_lines_saying(STALLED))
         if drained_after is None or not report.clean:
             report.instance_logs = await asyncio.to_thread(platform.instance_logs)
         return report
@@ -239,6 +243,8 @@ def render(report: Report) -> str:
     out.append("instances that exited by themselves (restarted by the harness): " + (", ".join(
         f"{name} code {code}{f' during {fault}' if fault else ''} ×{n}" for (name, code, fault), n in during.items())
         or "none"))
+    out.append("consumers restarted after they stalled (idle while messages waited on their partitions): " + (
+        ", ".join(f"{name} ×{n}" for name, n in report.stalls.items()) or "none"))
     out.append("dead letters: " + ("none" if not found.dead_letters else ""))
     for reason, n in found.dead_letters.most_common():
         out.append(f"  {n} × {reason}")
