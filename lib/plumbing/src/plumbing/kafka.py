@@ -3,11 +3,14 @@ credentials), FastStream's broker included."""
 
 from __future__ import annotations
 
+import functools
 import ssl
 from typing import Any
 
 from aiokafka import TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
+from aiokafka.conn import AIOKafkaConnection, CloseReason
+from aiokafka.errors import KafkaConnectionError
 from faststream.security import BaseSecurity, SASLPlaintext, SASLScram256, SASLScram512
 
 from .settings import KafkaSettings
@@ -25,6 +28,33 @@ def broker_security(settings: KafkaSettings) -> BaseSecurity | None:
                                                    settings.kafka_sasl_password.get_secret_value(),
                                                    ssl_context=context, use_ssl=context is not None)
     return BaseSecurity(ssl_context=context, use_ssl=True) if context else None
+
+
+def treat_closed_transports_as_lost_connections() -> None:
+    """Make a write to a connection already closed under it a lost connection for aiokafka, as under plain asyncio.
+
+    aiokafka takes an OSError from a write as a lost connection: it closes it and raises KafkaConnectionError, which
+    its background tasks retry. uvloop (which uvicorn runs the services on) raises RuntimeError("unable to perform
+    operation on <TCPTransport closed=True ...>; the handler is closed") instead, when a reset (a broker restarted, a
+    connection cut) closed the transport before the reader saw it. That error ended the task that met it, the
+    fetcher, the group coordinator or the producer's sender, while the client stayed up: a consumer kept its
+    partitions and took nothing more, for good (aio-libs/aiokafka#1038; seen in the fault harness). Idempotent."""
+    original = AIOKafkaConnection.send
+    if getattr(original, "treats_closed_transports_as_lost", False):
+        return
+
+    @functools.wraps(original)
+    def send(self: AIOKafkaConnection, request: Any, expect_response: bool = True) -> Any:
+        try:
+            return original(self, request, expect_response)
+        except RuntimeError as error:
+            if "handler is closed" not in str(error):
+                raise
+            self.close(reason=CloseReason.CONNECTION_BROKEN)
+            raise KafkaConnectionError(f"Connection at {self.host}:{self.port} broken: {error}") from error
+
+    send.treats_closed_transports_as_lost = True  # type: ignore[attr-defined]
+    AIOKafkaConnection.send = send  # type: ignore[method-assign]
 
 
 async def partitions_of(client_options: dict[str, Any], topics: list[str]) -> list[TopicPartition]:

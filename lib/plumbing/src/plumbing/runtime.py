@@ -31,7 +31,7 @@ from mentorship_contracts import CATALOGUE, IntegrationEvent, Topic, dead_letter
 from .consumer import EventConsumer, Handler, RetryPolicy, StallWatch, in_unit_of_work
 from .db import PLUMBING_MIGRATIONS, create_pool, is_connection_lost, migrate
 from .jobs import cancel_and_wait
-from .kafka import broker_security, partitions_of
+from .kafka import broker_security, partitions_of, treat_closed_transports_as_lost_connections
 from .metrics import Metrics
 from .outbox import OutboxRelay
 from .person_keys import PersonKeys
@@ -81,6 +81,7 @@ class Service:
         self.settings = settings
         self.name = settings.service_name
         self.metrics = Metrics(self.name)
+        treat_closed_transports_as_lost_connections()  # before any Kafka client of this process connects
         self._migrations = migrations
         self._background: list[BackgroundJob] = []
         self._tasks: list[asyncio.Task] = []

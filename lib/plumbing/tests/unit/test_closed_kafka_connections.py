@@ -1,0 +1,50 @@
+"""A write to a Kafka connection that a reset closed under it is a lost connection, which aiokafka retries, not an
+error that ends its background tasks: under uvloop, on which uvicorn runs the services."""
+
+import asyncio
+import socket
+import struct
+
+import pytest
+import uvloop
+from aiokafka.conn import AIOKafkaConnection
+from aiokafka.errors import KafkaConnectionError
+from aiokafka.protocol.metadata import MetadataRequest
+from plumbing.kafka import treat_closed_transports_as_lost_connections
+
+
+async def _send_on_a_connection_reset_under_it() -> None:
+    async def reset(_reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        # SO_LINGER 0: the client sees a reset, as when a broker dies or a network path breaks.
+        writer.get_extra_info("socket").setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        writer.transport.abort()
+
+    server = await asyncio.start_server(reset, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    connection = AIOKafkaConnection("127.0.0.1", port)
+    # Connected as aiokafka leaves a connection once its handshake is done (this server speaks no Kafka).
+    connection._reader, connection._writer = await asyncio.open_connection("127.0.0.1", port)
+    connection._versions = {MetadataRequest.API_KEY: (0, 0)}
+    connection._read_task = asyncio.ensure_future(asyncio.Event().wait())
+    try:
+        for _ in range(500):  # polled: the reset arrives when it arrives
+            if connection._writer.transport.is_closing():
+                break
+            await asyncio.sleep(0.01)
+        # The window aiokafka misses: the transport is closed, while the reader has not seen the end yet.
+        assert connection._writer.transport.is_closing() and connection.connected()
+        connection.send(MetadataRequest([]))
+    finally:
+        connection.close()
+        server.close()
+
+
+def _under_uvloop(coroutine_function) -> None:
+    with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:
+        runner.run(coroutine_function())
+
+
+def test_a_write_to_a_connection_reset_under_it_is_a_lost_connection_aiokafka_retries():
+    treat_closed_transports_as_lost_connections()
+    with pytest.raises(KafkaConnectionError, match="broken"):
+        _under_uvloop(_send_on_a_connection_reset_under_it)
