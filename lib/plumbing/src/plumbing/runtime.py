@@ -60,6 +60,8 @@ def check_may_consume(group: str, topic_names: Sequence[str]) -> None:
             raise NotAConsumerOf(f"{name} is {topic.classification}: its readers are {list(topic.consumers)}, "
                                  f"not {group}")
 POOL_CLOSE_SECONDS = 10.0
+# Leaving the consumer group and flushing the producer: a broker that does not answer must not hang shutdown.
+BROKER_STOP_SECONDS = 15.0
 # What Kafka's being unreachable (stopped, restarting, not yet provisioned, a network fault) raises: tried again
 # for as long as it lasts. Anything else is a fault of ours, tried a few times, then given up on: the instance then
 # fails its liveness probe, so that an orchestrator restarts it rather than leave it without its Kafka side.
@@ -313,7 +315,11 @@ class Service:
         await self._stop_jobs()
         if self.relay:
             await self.relay.stop()
-        await self.broker.stop()
+        try:
+            async with asyncio.timeout(BROKER_STOP_SECONDS):
+                await self.broker.stop()
+        except TimeoutError:
+            log.warning("the Kafka clients did not stop within %.0f s; leaving them", BROKER_STOP_SECONDS)
         if self._pool:
             try:
                 # close() waits for every connection to come back; a stuck one must not hang shutdown.

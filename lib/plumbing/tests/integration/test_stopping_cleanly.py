@@ -10,6 +10,7 @@ import asyncio
 import random
 
 import asyncpg
+from plumbing import runtime
 from plumbing.unit_of_work import UnitOfWork
 
 
@@ -55,3 +56,16 @@ async def test_a_stopping_service_does_not_hang_on_a_job_that_swallowed_its_canc
     await service.start()
     await asyncio.wait_for(service.stop(), 20)
     assert stopped.is_set()
+
+
+async def test_a_stopping_service_does_not_hang_on_kafka_clients_that_do_not_stop(make_service, monkeypatch):
+    monkeypatch.setattr(runtime, "BROKER_STOP_SECONDS", 0.5)
+    service = make_service()
+    await service.start()
+
+    async def never_stops(*_args) -> None:
+        await asyncio.Event().wait()  # as a consumer leaving its group through a broker that does not answer
+
+    monkeypatch.setattr(service.broker, "stop", never_stops)
+    await asyncio.wait_for(service.stop(), 20)
+    assert service._pool is None  # it went on to close the database pool
