@@ -34,6 +34,8 @@ from bench.faults.platform import SERVICES, FaultPlatform
 from bench.faults.workload import Size, Workload
 
 STALLED = '"msg": "the consumer has stalled'  # what plumbing.runtime logs when it restarts a stalled consumer
+# What aiokafka logs as one of its background tasks (fetcher, group coordinator, producer's sender) ends on an error.
+KAFKA_TASK_ENDED = '"msg": "Unexpected error in'
 
 
 @dataclass
@@ -67,6 +69,7 @@ class Report:
     elapsed: float
     exits: list[tuple[str, int, float]] = field(default_factory=list)
     stalls: dict[str, int] = field(default_factory=dict)  # consumers restarted after they stalled, per instance
+    kafka_task_deaths: dict[str, int] = field(default_factory=dict)  # aiokafka's background tasks ended, per instance
     # When the run failed or did not drain: each instance's last log lines, its asyncio tasks among them.
     instance_logs: dict[str, str] = field(default_factory=dict)
 
@@ -137,7 +140,8 @@ async def run_harness(options: Options, log=print) -> Report:
         busy, stolen, total = (a - b for a, b in zip(machine_jiffies(), machine_before, strict=True))
         report = Report(options, size, findings, injector.windows, records, (load_started, load_ended), drained_after,
                         left, stolen / max(1, total), time.time() - started, injector.exits,
-                        stalls=platform.log_lines_saying(STALLED))
+                        stalls=platform.log_lines_saying(STALLED),
+                        kafka_task_deaths=platform.log_lines_saying(KAFKA_TASK_ENDED))
         if drained_after is None or not report.clean:
             report.instance_logs = await asyncio.to_thread(platform.instance_logs)
         return report
@@ -245,6 +249,8 @@ def render(report: Report) -> str:
         or "none"))
     out.append("consumers restarted after they stalled (idle while messages waited on their partitions): " + (
         ", ".join(f"{name} ×{n}" for name, n in report.stalls.items()) or "none"))
+    out.append("aiokafka background tasks ended by an unexpected error (fetcher, coordinator, sender): " + (
+        ", ".join(f"{name} ×{n}" for name, n in report.kafka_task_deaths.items()) or "none"))
     out.append("dead letters: " + ("none" if not found.dead_letters else ""))
     for reason, n in found.dead_letters.most_common():
         out.append(f"  {n} × {reason}")
