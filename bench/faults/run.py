@@ -36,6 +36,7 @@ from bench.faults.workload import Size, Workload
 STALLED = '"msg": "the consumer has stalled'  # what plumbing.runtime logs when it restarts a stalled consumer
 # What aiokafka logs as one of its background tasks (fetcher, group coordinator, producer's sender) ends on an error.
 KAFKA_TASK_ENDED = '"msg": "Unexpected error in'
+CLOSED_WRITE = '"msg": "a write to a Kafka connection closed under it'  # plumbing.kafka, where uvloop would end it
 
 
 @dataclass
@@ -70,6 +71,7 @@ class Report:
     exits: list[tuple[str, int, float]] = field(default_factory=list)
     stalls: dict[str, int] = field(default_factory=dict)  # consumers restarted after they stalled, per instance
     kafka_task_deaths: dict[str, int] = field(default_factory=dict)  # aiokafka's background tasks ended, per instance
+    closed_writes: dict[str, int] = field(default_factory=dict)  # writes to connections closed under them, per instance
     # When the run failed or did not drain: each instance's last log lines, its asyncio tasks among them.
     instance_logs: dict[str, str] = field(default_factory=dict)
 
@@ -141,7 +143,8 @@ async def run_harness(options: Options, log=print) -> Report:
         report = Report(options, size, findings, injector.windows, records, (load_started, load_ended), drained_after,
                         left, stolen / max(1, total), time.time() - started, injector.exits,
                         stalls=platform.log_lines_saying(STALLED),
-                        kafka_task_deaths=platform.log_lines_saying(KAFKA_TASK_ENDED))
+                        kafka_task_deaths=platform.log_lines_saying(KAFKA_TASK_ENDED),
+                        closed_writes=platform.log_lines_saying(CLOSED_WRITE))
         if drained_after is None or not report.clean:
             report.instance_logs = await asyncio.to_thread(platform.instance_logs)
         return report
@@ -250,7 +253,9 @@ def render(report: Report) -> str:
     out.append("consumers restarted after they stalled (idle while messages waited on their partitions): " + (
         ", ".join(f"{name} ×{n}" for name, n in report.stalls.items()) or "none"))
     out.append("aiokafka background tasks ended by an unexpected error (fetcher, coordinator, sender): " + (
-        ", ".join(f"{name} ×{n}" for name, n in report.kafka_task_deaths.items()) or "none"))
+        ", ".join(f"{name} ×{n}" for name, n in report.kafka_task_deaths.items()) or "none")
+        + "; writes to Kafka connections a reset had closed, taken as lost connections: " + (
+        ", ".join(f"{name} ×{n}" for name, n in report.closed_writes.items()) or "none"))
     out.append("dead letters: " + ("none" if not found.dead_letters else ""))
     for reason, n in found.dead_letters.most_common():
         out.append(f"  {n} × {reason}")

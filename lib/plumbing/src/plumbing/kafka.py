@@ -4,6 +4,7 @@ credentials), FastStream's broker included."""
 from __future__ import annotations
 
 import functools
+import logging
 import ssl
 from typing import Any
 
@@ -14,6 +15,8 @@ from aiokafka.errors import KafkaConnectionError
 from faststream.security import BaseSecurity, SASLPlaintext, SASLScram256, SASLScram512
 
 from .settings import KafkaSettings
+
+log = logging.getLogger(__name__)
 
 _SASL = {"SCRAM-SHA-512": SASLScram512, "SCRAM-SHA-256": SASLScram256, "PLAIN": SASLPlaintext}
 
@@ -50,6 +53,8 @@ def treat_closed_transports_as_lost_connections() -> None:
         except RuntimeError as error:
             if "handler is closed" not in str(error):
                 raise
+            log.warning("a write to a Kafka connection closed under it: taken as a lost connection",
+                        extra={"broker": f"{self.host}:{self.port}"})
             self.close(reason=CloseReason.CONNECTION_BROKEN)
             raise KafkaConnectionError(f"Connection at {self.host}:{self.port} broken: {error}") from error
 
