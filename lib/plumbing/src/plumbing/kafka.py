@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 import logging
 import ssl
+from collections.abc import Callable
 from typing import Any
 
 from aiokafka import TopicPartition
@@ -39,27 +40,31 @@ def treat_closed_transports_as_lost_connections() -> None:
     aiokafka takes an OSError from a write as a lost connection: it closes it and raises KafkaConnectionError, which
     its background tasks retry. uvloop (which uvicorn runs the services on) raises RuntimeError("unable to perform
     operation on <TCPTransport closed=True ...>; the handler is closed") instead, when a reset (a broker restarted, a
-    connection cut) closed the transport before the reader saw it. That error ended the task that met it, the
+    connection cut) closed the transport before aiokafka's reader saw it. That error ended the task that met it, the
     fetcher, the group coordinator or the producer's sender, while the client stayed up: a consumer kept its
-    partitions and took nothing more, for good (aio-libs/aiokafka#1038; seen in the fault harness). Idempotent."""
-    original = AIOKafkaConnection.send
-    if getattr(original, "treats_closed_transports_as_lost", False):
-        return
+    partitions and took nothing more, for good (aio-libs/aiokafka#1038; seen in the fault harness). Both of
+    aiokafka's writes are covered: requests, and the SASL tokens of a connection's handshake. Idempotent."""
+    for name in ("send", "_send_sasl_token"):
+        original = getattr(AIOKafkaConnection, name)
+        if not getattr(original, "treats_closed_transports_as_lost", False):
+            setattr(AIOKafkaConnection, name, _closed_transport_is_a_lost_connection(original))
 
-    @functools.wraps(original)
-    def send(self: AIOKafkaConnection, request: Any, expect_response: bool = True) -> Any:
+
+def _closed_transport_is_a_lost_connection(write: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(write)
+    def guarded(connection: AIOKafkaConnection, *args: Any, **kwargs: Any) -> Any:
         try:
-            return original(self, request, expect_response)
+            return write(connection, *args, **kwargs)
         except RuntimeError as error:
             if "handler is closed" not in str(error):
                 raise
             log.warning("a write to a Kafka connection closed under it: taken as a lost connection",
-                        extra={"broker": f"{self.host}:{self.port}"})
-            self.close(reason=CloseReason.CONNECTION_BROKEN)
-            raise KafkaConnectionError(f"Connection at {self.host}:{self.port} broken: {error}") from error
+                        extra={"broker": f"{connection.host}:{connection.port}"})
+            connection.close(reason=CloseReason.CONNECTION_BROKEN)
+            raise KafkaConnectionError(f"Connection at {connection.host}:{connection.port} broken: {error}") from error
 
-    send.treats_closed_transports_as_lost = True  # type: ignore[attr-defined]
-    AIOKafkaConnection.send = send  # type: ignore[method-assign]
+    guarded.treats_closed_transports_as_lost = True  # type: ignore[attr-defined]
+    return guarded
 
 
 async def partitions_of(client_options: dict[str, Any], topics: list[str]) -> list[TopicPartition]:

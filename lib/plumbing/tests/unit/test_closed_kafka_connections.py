@@ -13,7 +13,7 @@ from aiokafka.protocol.metadata import MetadataRequest
 from plumbing.kafka import treat_closed_transports_as_lost_connections
 
 
-async def _send_on_a_connection_reset_under_it() -> None:
+async def _write_on_a_connection_reset_under_it(write: str) -> None:
     async def reset(_reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         # SO_LINGER 0: the client sees a reset, as when a broker dies or a network path breaks.
         writer.get_extra_info("socket").setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
@@ -33,18 +33,18 @@ async def _send_on_a_connection_reset_under_it() -> None:
             await asyncio.sleep(0.01)
         # The window aiokafka misses: the transport is closed, while the reader has not seen the end yet.
         assert connection._writer.transport.is_closing() and connection.connected()
-        connection.send(MetadataRequest([]))
+        if write == "request":
+            connection.send(MetadataRequest([]))
+        else:  # a SASL token, as a connection's handshake writes them
+            connection._send_sasl_token(b"token")
     finally:
         connection.close()
         server.close()
 
 
-def _under_uvloop(coroutine_function) -> None:
-    with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:
-        runner.run(coroutine_function())
-
-
-def test_a_write_to_a_connection_reset_under_it_is_a_lost_connection_aiokafka_retries():
+@pytest.mark.parametrize("write", ["request", "sasl token"])
+def test_a_write_to_a_connection_reset_under_it_is_a_lost_connection_aiokafka_retries(write):
     treat_closed_transports_as_lost_connections()
-    with pytest.raises(KafkaConnectionError, match="broken"):
-        _under_uvloop(_send_on_a_connection_reset_under_it)
+    with pytest.raises(KafkaConnectionError, match="broken"), \
+            asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:
+        runner.run(_write_on_a_connection_reset_under_it(write))
