@@ -406,9 +406,13 @@ async def _watch_consumer(service: Service) -> None:
             with contextlib.suppress(Exception):
                 committed = await admin.list_consumer_group_offsets(service.settings.consumer_group)
                 partitions = await partitions_of(options, topics)
+                starts = await reader.beginning_offsets(partitions)
                 for tp, end in (await reader.end_offsets(partitions)).items():
                     done = committed.get(tp)
-                    lags[tp] = end - (done.offset if done and done.offset >= 0 else 0)
+                    # Where the group's consumer starts: what it committed, unless retention deleted that since
+                    # (or it never committed), then the first message kept. Counted from 0, a partition whose
+                    # messages all expired before the group read them would look behind for ever.
+                    lags[tp] = end - max(done.offset if done and done.offset >= 0 else 0, starts.get(tp, 0))
                     service.metrics.consumer_lag.labels(tp.topic, str(tp.partition)).set(lags[tp])
             waiting = sum(lags.get(tp, 0) for tp in consumer.assigned()) if lags and service.consuming else 0
             if watch.stalled(consumer.idle_for(), waiting):
