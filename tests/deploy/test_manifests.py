@@ -499,9 +499,9 @@ def test_every_module_the_manifests_run_is_a_package_of_the_workspace():
 
 
 def test_every_deployment_gives_a_stopping_service_time_to_finish_its_jobs_and_close():
-    from plumbing.runtime import POOL_CLOSE_SECONDS
+    from plumbing.runtime import longest_stop_seconds
 
-    needed = ServiceSettings.model_fields["jobs_stop_seconds"].default + POOL_CLOSE_SECONDS
+    needed = longest_stop_seconds(ServiceSettings.model_fields["jobs_stop_seconds"].default)
     for name in APP_SERVICES:
         assert deployment(name)["spec"]["template"]["spec"]["terminationGracePeriodSeconds"] > needed, name
 

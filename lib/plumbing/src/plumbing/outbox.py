@@ -26,6 +26,8 @@ CHANNEL = "outbox"
 # One relay publishes at a time (the holder of this lock), so events leave in commit order;
 # other instances stand by and take over when the leader's connection drops.
 _RELAY_LOCK = 7_340_002
+# A stopping relay is cancelled, then cancelled again if that was lost, waiting this long each time.
+RELAY_STOP_GRACES = (5.0, 5.0)
 
 
 async def add(conn: asyncpg.Connection, events: Iterable[IntegrationEvent]) -> None:
@@ -68,7 +70,7 @@ class OutboxRelay:
         return self._task
 
     async def stop(self) -> None:
-        if self._task and await cancel_and_wait([self._task], (5.0, 5.0)):
+        if self._task and await cancel_and_wait([self._task], RELAY_STOP_GRACES):
             log.warning("the outbox relay still runs at shutdown")
 
     async def _run(self) -> None:

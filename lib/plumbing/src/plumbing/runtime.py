@@ -33,7 +33,7 @@ from .db import PLUMBING_MIGRATIONS, create_pool, is_connection_lost, migrate
 from .jobs import cancel_and_wait
 from .kafka import broker_security, partitions_of, treat_closed_transports_as_lost_connections
 from .metrics import Metrics
-from .outbox import OutboxRelay
+from .outbox import RELAY_STOP_GRACES, OutboxRelay
 from .person_keys import PersonKeys
 from .settings import ServiceSettings
 from .unit_of_work import UnitOfWork
@@ -59,9 +59,20 @@ def check_may_consume(group: str, topic_names: Sequence[str]) -> None:
         if topic.classification != "public" and group not in topic.consumers:
             raise NotAConsumerOf(f"{name} is {topic.classification}: its readers are {list(topic.consumers)}, "
                                  f"not {group}")
+
+
 POOL_CLOSE_SECONDS = 10.0
 # Leaving the consumer group and flushing the producer: a broker that does not answer must not hang shutdown.
 BROKER_STOP_SECONDS = 15.0
+# A background job that swallowed its cancellation is cancelled again and given this long.
+JOBS_STOP_AGAIN_SECONDS = 2.0
+
+
+def longest_stop_seconds(jobs_stop_seconds: float) -> float:
+    """The most `Service.stop` can take, each part at its bound: what an orchestrator's grace period must exceed."""
+    return jobs_stop_seconds + JOBS_STOP_AGAIN_SECONDS + sum(RELAY_STOP_GRACES) + BROKER_STOP_SECONDS + POOL_CLOSE_SECONDS
+
+
 # What Kafka's being unreachable (stopped, restarting, not yet provisioned, a network fault) raises: tried again
 # for as long as it lasts. Anything else is a fault of ours, tried a few times, then given up on: the instance then
 # fails its liveness probe, so that an orchestrator restarts it rather than leave it without its Kafka side.
@@ -333,7 +344,7 @@ class Service:
     async def _stop_jobs(self) -> None:
         """Cancel the background jobs and wait for them, within bounds: a job that swallowed its cancellation
         is cancelled again, and one that still runs is left behind with a warning rather than hang shutdown."""
-        pending = await cancel_and_wait(self._tasks, (self.settings.jobs_stop_seconds, 2.0))
+        pending = await cancel_and_wait(self._tasks, (self.settings.jobs_stop_seconds, JOBS_STOP_AGAIN_SECONDS))
         if pending:
             log.warning("background jobs still running at shutdown", extra={"jobs": sorted(t.get_name() for t in pending)})
         for task in self._tasks:
