@@ -11,6 +11,7 @@ from aiokafka.conn import AIOKafkaConnection
 from aiokafka.errors import KafkaConnectionError
 from aiokafka.protocol.metadata import MetadataRequest
 from plumbing.kafka import treat_closed_transports_as_lost_connections
+from plumbing.testing import eventually
 
 
 async def _write_on_a_connection_reset_under_it(write: str) -> None:
@@ -27,12 +28,9 @@ async def _write_on_a_connection_reset_under_it(write: str) -> None:
     connection._versions = {MetadataRequest.API_KEY: (0, 0)}
     connection._read_task = asyncio.ensure_future(asyncio.Event().wait())
     try:
-        for _ in range(500):  # polled: the reset arrives when it arrives
-            if connection._writer.transport.is_closing():
-                break
-            await asyncio.sleep(0.01)
+        await eventually(lambda: connection._writer.transport.is_closing(), timeout=5, what="the reset to arrive")
         # The window aiokafka misses: the transport is closed, while the reader has not seen the end yet.
-        assert connection._writer.transport.is_closing() and connection.connected()
+        assert connection.connected()
         if write == "request":
             connection.send(MetadataRequest([]))
         else:  # a SASL token, as a connection's handshake writes them
