@@ -101,13 +101,15 @@ class FaultPlatform:
     def proxy(self, line: str) -> str:
         return proxy.command(self.control_port, line)
 
-    def log_lines_saying(self, text: str) -> dict[str, int]:
-        """Per instance whose log has any, how many lines contain `text`."""
-        counts = {}
+    def log_lines_saying(self, *texts: str) -> list[dict[str, int]]:
+        """For each text, per instance whose log has any, how many lines contain it (each log read once)."""
+        counts: list[dict[str, int]] = [{} for _ in texts]
         for instance in self.all_instances():
             with contextlib.suppress(FileNotFoundError), instance.log_path.open(errors="replace") as log:
-                if found := sum(text in line for line in log):
-                    counts[instance.name] = found
+                for line in log:
+                    for found, text in zip(counts, texts, strict=True):
+                        if text in line:
+                            found[instance.name] = found.get(instance.name, 0) + 1
         return counts
 
     def instance_logs(self, lines: int = 15) -> dict[str, str]:

@@ -140,11 +140,10 @@ async def run_harness(options: Options, log=print) -> Report:
         log(f"drained after {drained_after:.0f} s" if drained_after is not None else f"not drained: {left}")
         findings = await checks.check(platform, workload.accepted)
         busy, stolen, total = (a - b for a, b in zip(machine_jiffies(), machine_before, strict=True))
+        stalls, kafka_task_deaths, closed_writes = platform.log_lines_saying(STALLED, KAFKA_TASK_ENDED, CLOSED_WRITE)
         report = Report(options, size, findings, injector.windows, records, (load_started, load_ended), drained_after,
-                        left, stolen / max(1, total), time.time() - started, injector.exits,
-                        stalls=platform.log_lines_saying(STALLED),
-                        kafka_task_deaths=platform.log_lines_saying(KAFKA_TASK_ENDED),
-                        closed_writes=platform.log_lines_saying(CLOSED_WRITE))
+                        left, stolen / max(1, total), time.time() - started, injector.exits, stalls=stalls,
+                        kafka_task_deaths=kafka_task_deaths, closed_writes=closed_writes)
         if drained_after is None or not report.clean:
             report.instance_logs = await asyncio.to_thread(platform.instance_logs)
         return report

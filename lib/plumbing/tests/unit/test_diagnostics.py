@@ -6,9 +6,11 @@ import os
 import signal
 
 from plumbing.diagnostics import describe_tasks, log_tasks_on_signal
+from plumbing.testing import eventually
 
 
-async def _wait_inside(event: asyncio.Event) -> None:
+async def _wait_inside(event: asyncio.Event, suspended: asyncio.Event) -> None:
+    suspended.set()  # the wait below follows in the same step: once the test resumes, the task is suspended in it
     await _wait_deeper(event)
 
 
@@ -17,9 +19,9 @@ async def _wait_deeper(event: asyncio.Event) -> None:
 
 
 async def test_each_task_is_described_by_the_chain_of_awaits_it_is_suspended_in():
-    event = asyncio.Event()
-    task = asyncio.create_task(_wait_inside(event), name="stuck-consumer")
-    await asyncio.sleep(0)  # the task runs up to its wait
+    event, suspended = asyncio.Event(), asyncio.Event()
+    task = asyncio.create_task(_wait_inside(event, suspended), name="stuck-consumer")
+    await suspended.wait()
     try:
         [line] = [line for line in describe_tasks(asyncio.get_running_loop()) if line.startswith("stuck-consumer")]
         assert line.index("_wait_inside") < line.index("_wait_deeper") < line.index(" wait <- ")
@@ -30,16 +32,16 @@ async def test_each_task_is_described_by_the_chain_of_awaits_it_is_suspended_in(
 
 
 async def test_sigusr1_logs_the_tasks_without_stopping_the_process(caplog):
-    event = asyncio.Event()
-    task = asyncio.create_task(_wait_inside(event), name="stuck-relay")
-    await asyncio.sleep(0)
+    event, suspended = asyncio.Event(), asyncio.Event()
+    task = asyncio.create_task(_wait_inside(event, suspended), name="stuck-relay")
+    await suspended.wait()
     previous = signal.getsignal(signal.SIGUSR1)
     log_tasks_on_signal(signal.SIGUSR1)
     try:
         with caplog.at_level(logging.WARNING, logger="plumbing.diagnostics"):
             os.kill(os.getpid(), signal.SIGUSR1)
-            await asyncio.sleep(0)  # the handler has run by now: Python runs it at the next instruction
-        [record] = [r for r in caplog.records if r.name == "plumbing.diagnostics"]
+            [record] = await eventually(lambda: [r for r in caplog.records if r.name == "plumbing.diagnostics"],
+                                        timeout=5, what="the tasks logged on SIGUSR1")
         assert any(line.startswith("stuck-relay: ") and "_wait_deeper" in line for line in record.tasks)
         assert not task.done()
     finally:
