@@ -30,6 +30,11 @@ _RELAY_LOCK = 7_340_002
 RELAY_STOP_GRACES = (5.0, 5.0)
 
 
+class ProducerStuck(Exception):
+    """Kafka's producer answered a send neither with an acknowledgement nor with an error for longer than a working
+    one takes: what aiokafka does once its sender task has ended (it queues batches nothing will send)."""
+
+
 async def add(conn: asyncpg.Connection, events: Iterable[IntegrationEvent]) -> None:
     """Stage events in the current transaction; NOTIFY fires only if it commits."""
     rows = [(e.event_id, e.topic, e.key, e.event_type, e.to_json()) for e in events]
@@ -50,6 +55,7 @@ class OutboxRelay:
         batch_size: int = 500,
         idle_poll_seconds: float = 2.0,
         standby_poll_seconds: float = 5.0,
+        acknowledgement_seconds: float = 90.0,
     ) -> None:
         self._pool = pool
         self._broker = broker
@@ -57,6 +63,7 @@ class OutboxRelay:
         self._batch_size = batch_size
         self._idle_poll = idle_poll_seconds
         self._standby_poll = standby_poll_seconds
+        self._acknowledgement_seconds = acknowledgement_seconds
         self._wake = asyncio.Event()
         self._task: asyncio.Task | None = None
         self.is_leader = False
@@ -86,6 +93,11 @@ class OutboxRelay:
                                 await lock_conn.execute("SELECT pg_advisory_unlock($1)", _RELAY_LOCK)
                 await self._stand_by()
             except asyncio.CancelledError:
+                raise
+            except ProducerStuck:
+                # The lock is free again for another instance; this one reports itself dead (`Service.liveness`)
+                # to be restarted, since its producer will not send again.
+                log.error("the outbox relay stops: its Kafka producer no longer sends", exc_info=True)
                 raise
             except Exception:
                 log.exception("outbox relay failed; retrying")
@@ -135,18 +147,27 @@ class OutboxRelay:
             if not rows:
                 return 0
             # Queue all sends in order, then wait for every acknowledgement: the idempotent producer
-            # keeps per-partition order while letting a whole batch be in flight.
-            pending = [
-                await self._broker.publish(
-                    bytes(row["payload"]),
-                    row["topic"],
-                    key=row["key"].encode(),
-                    headers=message_headers(str(row["event_id"]), row["event_type"]),
-                    no_confirm=True,
-                )
-                for row in rows
-            ]
-            await asyncio.gather(*pending)
+            # keeps per-partition order while letting a whole batch be in flight. A working producer answers
+            # each send within its request timeout, retries included; the bound is for one that stopped sending.
+            bound = asyncio.timeout(self._acknowledgement_seconds)
+            try:
+                async with bound:
+                    pending = [
+                        await self._broker.publish(
+                            bytes(row["payload"]),
+                            row["topic"],
+                            key=row["key"].encode(),
+                            headers=message_headers(str(row["event_id"]), row["event_type"]),
+                            no_confirm=True,
+                        )
+                        for row in rows
+                    ]
+                    await asyncio.gather(*pending)
+            except TimeoutError:
+                if not bound.expired():
+                    raise  # Kafka's own timeout: an error like any other, tried again
+                raise ProducerStuck(f"no acknowledgement from Kafka within {self._acknowledgement_seconds:.0f} s "
+                                    f"for any of {len(rows)} events; they stay in the outbox") from None
             await conn.execute("DELETE FROM outbox WHERE id = ANY($1::bigint[])", [row["id"] for row in rows])
             for row in rows:
                 self._metrics.published.labels(topic=row["topic"]).inc()

@@ -188,7 +188,8 @@ class Service:
         again with backoff for as long as Kafka is unreachable: meanwhile the instance serves HTTP, and what it
         commits waits in the outbox. An instance that started while Kafka was stopped used to exit instead."""
         self._pool = await self._connect_and_migrate()
-        self.relay = OutboxRelay(self._pool, self.broker, self.metrics, self.settings.outbox_batch_size)
+        self.relay = OutboxRelay(self._pool, self.broker, self.metrics, self.settings.outbox_batch_size,
+                                 acknowledgement_seconds=self.settings.relay_acknowledgement_seconds)
         self._kafka = asyncio.ensure_future(self._bring_up_kafka())
         self._kafka.set_name("kafka")
         self._tasks = [self._kafka]

@@ -109,6 +109,9 @@ class ServiceSettings(KafkaSettings):
     log_level: str = Field(default="INFO", validation_alias="LOG_LEVEL")
     database_pool_size: int = Field(default=10, validation_alias="DATABASE_POOL_SIZE")
     outbox_batch_size: int = Field(default=500, validation_alias="OUTBOX_BATCH_SIZE")
+    # How long the relay waits for Kafka to acknowledge a batch: over twice the producer's request timeout (40 s),
+    # so only a producer that stopped sending reaches it; the relay then stops and the instance reports itself dead.
+    relay_acknowledgement_seconds: float = Field(default=90.0, gt=0, validation_alias="RELAY_ACKNOWLEDGEMENT_SECONDS")
     # Bounded retries of a failing message before it goes to the dead-letter topic.
     consumer_max_attempts: int = Field(default=5, validation_alias="CONSUMER_MAX_ATTEMPTS")
     consumer_backoff_seconds: float = Field(default=0.2, validation_alias="CONSUMER_BACKOFF_SECONDS")

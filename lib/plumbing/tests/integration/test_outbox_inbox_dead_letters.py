@@ -190,6 +190,37 @@ async def test_a_relay_whose_lock_connection_is_lost_stops_leading_and_takes_the
     await eventually(lambda: service.relay.is_leader, what="the relay to lead again once the lock is free")
 
 
+async def test_a_relay_whose_producer_stopped_answering_gives_up_its_lead_keeps_the_events_and_is_reported_dead(
+    make_service, started
+):
+    """aiokafka's sender task can end on an unexpected error while the producer stays up: a send then queues a
+    batch nothing will ever send, and its acknowledgement never comes. The relay waited for it for ever, holding
+    the lock, so no instance published this service's events again."""
+    service = await started(make_service(Recorder(), relay_acknowledgement_seconds=2.0))
+    before = uuid4()
+    async with UnitOfWork(service.pool) as uow:
+        uow.emit(update(before, "before"))
+        await uow.commit()
+    await eventually(lambda: _has(service, before, "before"), timeout=60, what="an event relayed before the fault")
+
+    sender = service.broker._producer._producer.producer._sender
+    sender.sender_task.cancel()
+    await eventually(lambda: sender.sender_task.done(), what="the producer's sender to have ended")
+    after = uuid4()
+    async with UnitOfWork(service.pool) as uow:
+        uow.emit(update(after, "after"))
+        await uow.commit()
+
+    await eventually(lambda: "outbox_relay" in service.liveness(), timeout=30, what="the relay to be reported dead")
+    assert "no acknowledgement" in service.liveness()["outbox_relay"]
+    assert not service.relay.is_leader
+    assert await service.pool.fetchval("SELECT count(*) FROM outbox") == 1, "the unacknowledged event is kept"
+    # The lock is free for another instance, whose relay publishes what waits.
+    async with service.pool.acquire() as rival:
+        assert await rival.fetchval("SELECT pg_try_advisory_lock($1)", outbox._RELAY_LOCK)
+        await rival.execute("SELECT pg_advisory_unlock($1)", outbox._RELAY_LOCK)
+
+
 async def _has(service, person_id, change: str) -> bool:
     return change in await applied(service, person_id)
 
