@@ -50,6 +50,16 @@ def treat_closed_transports_as_lost_connections() -> None:
             setattr(AIOKafkaConnection, name, _closed_transport_is_a_lost_connection(original))
 
 
+def producer_stopped_sending(broker: Any) -> bool:
+    """Whether the task through which aiokafka's producer (under FastStream's broker) sends has ended. It ends only on
+    an unexpected error, and the producer stays up without it: sends then fail at once with that error, or, if the
+    task was cancelled, wait for ever. Nothing in aiokafka starts it again."""
+    producer = getattr(getattr(broker, "_producer", None), "_producer", None)
+    sender = getattr(getattr(producer, "producer", None), "_sender", None)
+    task = getattr(sender, "sender_task", None)
+    return task is not None and task.done()
+
+
 def _closed_transport_is_a_lost_connection(write: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(write)
     def guarded(connection: AIOKafkaConnection, *args: Any, **kwargs: Any) -> Any:

@@ -18,6 +18,7 @@ from faststream.kafka import KafkaBroker
 from mentorship_contracts import IntegrationEvent, message_headers
 
 from .jobs import cancel_and_wait
+from .kafka import producer_stopped_sending
 from .metrics import Metrics
 
 log = logging.getLogger(__name__)
@@ -30,9 +31,9 @@ _RELAY_LOCK = 7_340_002
 RELAY_STOP_GRACES = (5.0, 5.0)
 
 
-class ProducerStuck(Exception):
-    """Kafka's producer answered a send neither with an acknowledgement nor with an error for longer than a working
-    one takes: what aiokafka does once its sender task has ended (it queues batches nothing will send)."""
+class ProducerStopped(Exception):
+    """Kafka's producer no longer sends: its sender task has ended (`kafka.producer_stopped_sending`), or a batch
+    was answered neither with acknowledgements nor with an error for longer than a working producer takes."""
 
 
 async def add(conn: asyncpg.Connection, events: Iterable[IntegrationEvent]) -> None:
@@ -94,12 +95,12 @@ class OutboxRelay:
                 await self._stand_by()
             except asyncio.CancelledError:
                 raise
-            except ProducerStuck:
-                # The lock is free again for another instance; this one reports itself dead (`Service.liveness`)
-                # to be restarted, since its producer will not send again.
-                log.error("the outbox relay stops: its Kafka producer no longer sends", exc_info=True)
-                raise
-            except Exception:
+            except Exception as error:
+                if isinstance(error, ProducerStopped) or producer_stopped_sending(self._broker):
+                    # The lock is free again for another instance; this one reports itself dead (`Service.liveness`)
+                    # to be restarted, since its producer will not send again.
+                    log.error("the outbox relay stops: its Kafka producer no longer sends", exc_info=True)
+                    raise ProducerStopped(str(error)) from error
                 log.exception("outbox relay failed; retrying")
                 await self._stand_by()
 
@@ -166,7 +167,7 @@ class OutboxRelay:
             except TimeoutError:
                 if not bound.expired():
                     raise  # Kafka's own timeout: an error like any other, tried again
-                raise ProducerStuck(f"no acknowledgement from Kafka within {self._acknowledgement_seconds:.0f} s "
+                raise ProducerStopped(f"no acknowledgement from Kafka within {self._acknowledgement_seconds:.0f} s "
                                     f"for any of {len(rows)} events; they stay in the outbox") from None
             await conn.execute("DELETE FROM outbox WHERE id = ANY($1::bigint[])", [row["id"] for row in rows])
             for row in rows:
