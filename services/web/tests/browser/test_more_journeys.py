@@ -139,3 +139,25 @@ async def test_a_new_email_address_is_confirmed_from_the_link_profiles_sends(pla
     await page.goto(CONFIRMATION_LINK.search(message["text"]).group(0))
     await page.get_by_role("button", name="Confirm my new address").click()
     await page.get_by_text(f"Done: your email address is now {new}.").wait_for()
+
+
+async def test_a_newcomer_whose_registration_was_made_but_its_answer_lost_sends_the_form_again_and_goes_on(
+        platform, page):
+    """Profiles can commit a registration and stop before it answers: the web shows the form again, asking to try
+    again. Sent again, it was refused ("someone is already registered with this email"), and the newcomer, whose
+    session has no profile, could go no further."""
+    email = f"lost.{uuid4().hex[:8]}@example.org"
+    await sign_in(page, platform, email)
+    assert page.url.endswith("/sign-up")
+    async with platform.client("profiles") as profiles:  # the first sending, made in profiles, its answer lost
+        made = await profiles.post("/v1/people", json={
+            "display_name": "Ana Lima", "email": email, "stage": "undergraduate", "timezone": "America/Chicago"})
+        assert made.status_code == 201, made.text
+
+    await page.get_by_label("Your name").fill("Ana Lima")
+    await page.get_by_label("Where are you in your training?").select_option("undergraduate")
+    await page.get_by_label("Your time zone").select_option("America/Chicago")
+    await page.get_by_role("button", name="Save and continue").click()
+    await page.get_by_role("heading", name="Your interests").wait_for()
+    await page.goto("/my-data")  # the session is the person's
+    await page.get_by_text(email).first.wait_for()

@@ -245,9 +245,14 @@ async def register(visitor: Newcomer, posted: Form) -> Response:
     try:
         person = await clients(visitor.request).register(visitor.who, body)
     except ServiceError as error:
-        return _wizard(visitor, "about", 422 if error.status < 500 else 503, chapters=chapters, values=values,
-                       error=visitor.error_words(error), chosen={"languages": languages, "modalities": modalities})
-    sign_in.attach(session, person)
+        # The address taken since this session proved it holds it: the newcomer's own registration, whose answer
+        # was lost, most likely. The session goes on as that person's, as signing in again would make it.
+        if not (error.code == "already_registered"
+                and await sign_in.attach_registered(session, clients(visitor.request))):
+            return _wizard(visitor, "about", 422 if error.status < 500 else 503, chapters=chapters, values=values,
+                           error=visitor.error_words(error), chosen={"languages": languages, "modalities": modalities})
+    else:
+        sign_in.attach(session, person)
     await sign_in.save_session(session, app_state(visitor.request).new_unit_of_work())
     return redirect(visitor, "/sign-up/interests")
 

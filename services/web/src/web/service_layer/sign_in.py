@@ -134,6 +134,19 @@ async def finish_provider_sign_in(state: str, code: str, browser: str, previous:
     return session_id, session, attempt.back_to
 
 
+async def attach_registered(session: Session, directory: Directory) -> bool:
+    """Attach a newcomer's session to the profile registered with its address since it was opened, as a sign-in with
+    it would now: profiles may have made the newcomer's own registration and stopped before answering, and the form
+    sent again is refused, the address being taken. False if none is (or it is suspended)."""
+    if session.email is None:
+        return False
+    person = await directory.find_person_by_email(session.email)
+    if person is None or person.get("suspended"):
+        return False
+    attach(session, person)
+    return True
+
+
 def attach(session: Session, person: dict[str, Any]) -> None:
     """What the session keeps of the person's profile: enough to mint their tokens and render their pages."""
     session.person_id = UUID(person["id"])
