@@ -37,6 +37,7 @@ STALLED = '"msg": "the consumer has stalled'  # what plumbing.runtime logs when 
 # What aiokafka logs as one of its background tasks (fetcher, group coordinator, producer's sender) ends on an error.
 KAFKA_TASK_ENDED = '"msg": "Unexpected error in'
 CLOSED_WRITE = '"msg": "a write to a Kafka connection closed under it'  # plumbing.kafka, where uvloop would end it
+RELAY_STOPPED = '"msg": "the outbox relay stops'  # plumbing.outbox: its producer no longer sends; /healthz fails
 
 
 @dataclass
@@ -72,6 +73,7 @@ class Report:
     stalls: dict[str, int] = field(default_factory=dict)  # consumers restarted after they stalled, per instance
     kafka_task_deaths: dict[str, int] = field(default_factory=dict)  # aiokafka's background tasks ended, per instance
     closed_writes: dict[str, int] = field(default_factory=dict)  # writes to connections closed under them, per instance
+    relays_stopped: dict[str, int] = field(default_factory=dict)  # outbox relays stopped, their producer dead
     # When the run failed or did not drain: each instance's last log lines, its asyncio tasks among them.
     instance_logs: dict[str, str] = field(default_factory=dict)
 
@@ -140,10 +142,11 @@ async def run_harness(options: Options, log=print) -> Report:
         log(f"drained after {drained_after:.0f} s" if drained_after is not None else f"not drained: {left}")
         findings = await checks.check(platform, workload.accepted)
         busy, stolen, total = (a - b for a, b in zip(machine_jiffies(), machine_before, strict=True))
-        stalls, kafka_task_deaths, closed_writes = platform.log_lines_saying(STALLED, KAFKA_TASK_ENDED, CLOSED_WRITE)
+        stalls, kafka_task_deaths, closed_writes, relays_stopped = platform.log_lines_saying(
+            STALLED, KAFKA_TASK_ENDED, CLOSED_WRITE, RELAY_STOPPED)
         report = Report(options, size, findings, injector.windows, records, (load_started, load_ended), drained_after,
                         left, stolen / max(1, total), time.time() - started, injector.exits, stalls=stalls,
-                        kafka_task_deaths=kafka_task_deaths, closed_writes=closed_writes)
+                        kafka_task_deaths=kafka_task_deaths, closed_writes=closed_writes, relays_stopped=relays_stopped)
         if drained_after is None or not report.clean:
             report.instance_logs = await asyncio.to_thread(platform.instance_logs)
         return report
@@ -250,7 +253,9 @@ def render(report: Report) -> str:
         f"{name} code {code}{f' during {fault}' if fault else ''} ×{n}" for (name, code, fault), n in during.items())
         or "none"))
     out.append("consumers restarted after they stalled (idle while messages waited on their partitions): " + (
-        ", ".join(f"{name} ×{n}" for name, n in report.stalls.items()) or "none"))
+        ", ".join(f"{name} ×{n}" for name, n in report.stalls.items()) or "none")
+        + "; outbox relays stopped, their producer no longer sending (the instance reports itself dead): " + (
+        ", ".join(f"{name} ×{n}" for name, n in report.relays_stopped.items()) or "none"))
     out.append("aiokafka background tasks ended by an unexpected error (fetcher, coordinator, sender): " + (
         ", ".join(f"{name} ×{n}" for name, n in report.kafka_task_deaths.items()) or "none")
         + "; writes to Kafka connections a reset had closed, taken as lost connections: " + (
