@@ -54,8 +54,10 @@ def producer_stopped_sending(broker: Any) -> bool:
     """Whether the task through which aiokafka's producer (under FastStream's broker) sends has ended. It ends only on
     an unexpected error, and the producer stays up without it: sends then fail at once with that error, or, if the
     task was cancelled, wait for ever. Nothing in aiokafka starts it again."""
-    producer = getattr(getattr(broker, "_producer", None), "_producer", None)
-    sender = getattr(getattr(producer, "producer", None), "_sender", None)
+    state = getattr(getattr(broker, "_producer", None), "_producer", None)
+    if not state:  # not connected (yet, or any more): there is no sender
+        return False
+    sender = getattr(state.producer, "_sender", None)
     task = getattr(sender, "sender_task", None)
     return task is not None and task.done()
 

@@ -31,7 +31,7 @@ from mentorship_contracts import CATALOGUE, IntegrationEvent, Topic, dead_letter
 from .consumer import EventConsumer, Handler, RetryPolicy, StallWatch, in_unit_of_work
 from .db import PLUMBING_MIGRATIONS, create_pool, is_connection_lost, migrate
 from .jobs import cancel_and_wait
-from .kafka import broker_security, partitions_of, treat_closed_transports_as_lost_connections
+from .kafka import broker_security, partitions_of, producer_stopped_sending, treat_closed_transports_as_lost_connections
 from .metrics import Metrics
 from .outbox import RELAY_STOP_GRACES, OutboxRelay
 from .person_keys import PersonKeys
@@ -321,6 +321,8 @@ class Service:
                 error = task.exception()
                 if error is not None or name == "outbox_relay":  # the relay never ends of itself
                     failed[name] = f"{type(error).__name__}: {error}" if error else "ended"
+        if producer_stopped_sending(self.broker):  # on every instance, the relay's leader or not
+            failed["kafka_producer"] = "its sender task ended: nothing it is given is sent"
         return failed
 
     async def stop(self) -> None:

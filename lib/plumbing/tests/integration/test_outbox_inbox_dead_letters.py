@@ -217,6 +217,7 @@ async def test_a_relay_whose_producer_stopped_sending_gives_up_its_lead_keeps_th
 
     await eventually(lambda: "outbox_relay" in service.liveness(), timeout=30, what="the relay to be reported dead")
     assert service.liveness()["outbox_relay"].startswith("ProducerStopped")
+    assert "kafka_producer" in service.liveness()
     assert not service.relay.is_leader
     assert await service.pool.fetchval("SELECT count(*) FROM outbox") == 1, "the unpublished event is kept"
     # The lock is free for another instance, whose relay publishes what waits.
