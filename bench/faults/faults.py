@@ -54,6 +54,8 @@ class Injector:
         self.platform, self.balancers, self.kinds, self.timing, self.rng = platform, balancers, kinds, timing, rng
         self.windows: list[Window] = []
         self.exits: list[tuple[str, int, float]] = []  # instances that exited by themselves: (name, code, when)
+        # Instances restarted because /healthz said they were dead: (name, what it said, when).
+        self.dead: list[tuple[str, str, float]] = []
         self.log = log
 
     def _open(self, kind: str, target: str) -> Window:
@@ -183,3 +185,19 @@ class Injector:
                     instance.start()
             await asyncio.sleep(1.0)  # the supervisor's period
 
+    async def restart_the_dead(self, period: float = 10.0, threshold: int = 3, back_off: float = 2.0) -> None:
+        """Restart an instance whose liveness probe answers 503 three times in a row, 10 s apart, as the Kubernetes
+        manifests have it (one that does not answer, frozen, is not counted: the freeze fault wants it back)."""
+        failures: dict[str, int] = {}
+        while True:
+            await asyncio.sleep(period)  # the probe's period
+            for instance in self.platform.all_instances():
+                said = await asyncio.to_thread(instance.says_it_is_dead)
+                failures[instance.name] = failures.get(instance.name, 0) + 1 if said else 0
+                if said and failures[instance.name] >= threshold:
+                    failures[instance.name] = 0
+                    self.dead.append((instance.name, said, time.time()))
+                    self.log(f"{instance.name} says it is dead ({said}); restarting it")
+                    await asyncio.to_thread(instance.kill)
+                    await asyncio.sleep(back_off)  # the orchestrator's
+                    instance.start()

@@ -70,6 +70,7 @@ class Report:
     stolen: float
     elapsed: float
     exits: list[tuple[str, int, float]] = field(default_factory=list)
+    dead: list[tuple[str, str, float]] = field(default_factory=list)  # restarted as /healthz said they were dead
     stalls: dict[str, int] = field(default_factory=dict)  # consumers restarted after they stalled, per instance
     kafka_task_deaths: dict[str, int] = field(default_factory=dict)  # aiokafka's background tasks ended, per instance
     closed_writes: dict[str, int] = field(default_factory=dict)  # writes to connections closed under them, per instance
@@ -104,7 +105,7 @@ async def run_harness(options: Options, log=print) -> Report:
         await workload.setup()
 
         injector = Injector(platform, balancers, set(options.faults), options.timing, rng, log)
-        probes.append(asyncio.create_task(injector.supervise()))
+        probes += [asyncio.create_task(injector.supervise()), asyncio.create_task(injector.restart_the_dead())]
         load_over = asyncio.Event()
         load_started = time.time()
         observing = asyncio.create_task(options.observe(platform, workload, load_over)) if options.observe else None
@@ -145,7 +146,8 @@ async def run_harness(options: Options, log=print) -> Report:
         stalls, kafka_task_deaths, closed_writes, relays_stopped = platform.log_lines_saying(
             STALLED, KAFKA_TASK_ENDED, CLOSED_WRITE, RELAY_STOPPED)
         report = Report(options, size, findings, injector.windows, records, (load_started, load_ended), drained_after,
-                        left, stolen / max(1, total), time.time() - started, injector.exits, stalls=stalls,
+                        left, stolen / max(1, total), time.time() - started, injector.exits, dead=injector.dead,
+                        stalls=stalls,
                         kafka_task_deaths=kafka_task_deaths, closed_writes=closed_writes, relays_stopped=relays_stopped)
         if drained_after is None or not report.clean:
             report.instance_logs = await asyncio.to_thread(platform.instance_logs)
@@ -252,6 +254,8 @@ def render(report: Report) -> str:
     out.append("instances that exited by themselves (restarted by the harness): " + (", ".join(
         f"{name} code {code}{f' during {fault}' if fault else ''} ×{n}" for (name, code, fault), n in during.items())
         or "none"))
+    out.append("instances restarted as their liveness probe said they were dead: " + (", ".join(
+        f"{name} ({said})" for name, said, _ in report.dead) or "none"))
     out.append("consumers restarted after they stalled (idle while messages waited on their partitions): " + (
         ", ".join(f"{name} ×{n}" for name, n in report.stalls.items()) or "none")
         + "; outbox relays stopped, their producer no longer sending (the instance reports itself dead): " + (

@@ -73,6 +73,17 @@ class ServiceInstance:
         except httpx.HTTPError:
             return False
 
+    def says_it_is_dead(self) -> str | None:
+        """What GET /healthz answers when it is 503 (a part of the instance died for good: restarting is the cure);
+        None otherwise, also when it does not answer (frozen, busy, starting): only what it says is taken."""
+        if not self.running() or self.frozen:
+            return None
+        try:
+            answer = httpx.get(f"{self.url}/healthz", timeout=3.0)
+        except httpx.HTTPError:
+            return None
+        return answer.text if answer.status_code == 503 else None
+
     def wait_ready(self, timeout: float = 120.0) -> None:
         deadline = time.monotonic() + timeout
         while not self.ready():
