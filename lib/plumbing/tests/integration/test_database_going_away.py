@@ -178,6 +178,7 @@ class LossyProxy:
         self.closes_withheld = 0
         self.commits_cut = 0
         self._connections: set[asyncio.Task] = set()
+        self._writers: set[asyncio.StreamWriter] = set()
         self._stopping = asyncio.Event()
 
     async def start(self) -> int:
@@ -185,13 +186,18 @@ class LossyProxy:
         return self._server.sockets[0].getsockname()[1]
 
     async def stop(self) -> None:
+        """Close every connection from both ends, as a proxy going away does, rather than wait for its clients: in
+        one CI run of the whole suite, a connection was still open 30 s after the service had stopped."""
         self._stopping.set()
         self._server.close()
+        for writer in self._writers:
+            writer.close()
         await asyncio.wait_for(asyncio.gather(*self._connections, return_exceptions=True), 30)
 
     async def _accept(self, client_reader: asyncio.StreamReader, client_writer: asyncio.StreamWriter) -> None:
         self._connections.add(asyncio.current_task())  # type: ignore[arg-type]
         server_reader, server_writer = await asyncio.open_connection("127.0.0.1", self.target_port)
+        self._writers |= {client_writer, server_writer}
         cut = asyncio.Event()
 
         async def upstream() -> None:
