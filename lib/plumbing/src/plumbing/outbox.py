@@ -100,7 +100,10 @@ class OutboxRelay:
                     # The lock is free again for another instance; this one reports itself dead (`Service.liveness`)
                     # to be restarted, since its producer will not send again.
                     log.error("the outbox relay stops: its Kafka producer no longer sends", exc_info=True)
-                    raise ProducerStopped(str(error)) from error
+                    if isinstance(error, ProducerStopped):
+                        raise
+                    raise ProducerStopped(f"the producer's sender task has ended; a send failed with "
+                                          f"{type(error).__name__}: {error}") from error
                 log.exception("outbox relay failed; retrying")
                 await self._stand_by()
 
