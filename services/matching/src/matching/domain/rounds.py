@@ -294,18 +294,24 @@ class Pricer:
             tie = _spread(block_rows[r], columns[c], self._room)
             order = _by_row_best_first(r, values, tie)
             r, c, values = r[order], c[order], values[order]
-            place = np.arange(len(r)) - np.searchsorted(r, np.arange(len(block_rows)))[r]
+            # Where each row's pairs start (r is sorted): every per-row step below indexes it, no search per pair.
+            starts = np.searchsorted(r, np.arange(len(block_rows) + 1))
+            row_start = starts[r]
+            place = np.arange(len(r)) - row_start
             rankings = self._rows.rankings(block_rows[r], values[:, None])[:, 0].astype(np.int64)
             ahead = place >= skip[block_rows][r]
             # A mentor's least held only rises: a mentee they would turn down now, they would turn down later.
             held = rankings * n - block_rows[r] > cutoff[columns[c]]
             wanted = ahead & held
-            taken = np.cumsum(wanted) - np.concatenate([[0], np.cumsum(wanted)])[np.searchsorted(r, r)]
+            running = np.cumsum(wanted)
+            taken = running - np.concatenate([[0], running])[row_start]
             keep = wanted & (taken <= k)
-            last = np.where(ahead & (taken <= k), place, -1)
+            looked_at = np.where(keep | (ahead & ~held & (taken < k)), place, -1)
+            counts = np.diff(starts)
+            # Per row, the last place looked at (places rise along a row, so its largest), -1 for none.
             seen = np.full(len(block_rows), -1, dtype=np.int64)
-            np.maximum.at(seen, r, np.where(keep | (ahead & ~held & (taken < k)), last, -1))
-            counts = np.bincount(r, minlength=len(block_rows))
+            filled = counts > 0
+            seen[filled] = np.maximum.reduceat(looked_at, starts[:-1][filled]) if len(looked_at) else -1
             resume[block_rows] = np.where(seen >= 0, seen + 1, np.maximum(skip[block_rows], counts))
             more[block_rows] = resume[block_rows] < counts
             heads.append(block_rows[r[keep]])
