@@ -163,3 +163,5 @@ def test_pairs_are_ordered_by_row_then_best_value_then_lowest_tie_exactly_as_lex
     tie[::7] = tie[0]  # equal ties too: those keep their order as given
     expected = np.lexsort((tie, -values, rows))
     assert np.array_equal(_by_row_best_first(rows, values, tie), expected)
+    # With the place each pair is given at (rising along its row), the same order from a sort that need not be stable.
+    assert np.array_equal(_by_row_best_first(rows, values, tie, given=np.arange(len(rows))), expected)

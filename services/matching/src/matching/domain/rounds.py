@@ -119,24 +119,31 @@ def _best_per_row(shifted: np.ndarray, k: int, tie_break: Callable[[np.ndarray, 
     flat = np.flatnonzero(shifted >= floor[:, None])
     rows_of, at = np.divmod(flat, m)
     values = shifted.ravel()[flat]
-    order = _by_row_best_first(rows_of, values, tie_break(rows_of, at))
+    order = _by_row_best_first(rows_of, values, tie_break(rows_of, at), given=at)
     rows_of, at, values = rows_of[order], at[order], values[order]
     first = np.searchsorted(rows_of, np.arange(b))
     keep = np.arange(len(rows_of)) - first[rows_of] < k
     return rows_of[keep], at[keep], values[keep]
 
 
-def _by_row_best_first(rows: np.ndarray, values: np.ndarray, tie: np.ndarray) -> np.ndarray:
+def _by_row_best_first(rows: np.ndarray, values: np.ndarray, tie: np.ndarray, given: np.ndarray | None = None
+                       ) -> np.ndarray:
     """The order of pairs by row, then value highest first, then `tie` lowest (then as given): np.lexsort's, from
     one stable sort of one int64 key where it fits in 63 bits (three sorts fewer). Values are whole numbers and
-    ties not negative, as ranking points and `_spread` are."""
+    ties not negative, as ranking points and `_spread` are. `given`, when the pairs come with one, rises along each
+    row as the pairs are given (a column's place, say): with it in the key, no two keys are equal, and a sort that
+    need not be stable, two to three times faster here, gives the same order."""
     if len(rows) == 0:
         return np.zeros(0, dtype=np.intp)
     top = int(values.max())
     span, ties = top - int(values.min()) + 1, int(tie.max()) + 1
-    if (int(rows.max()) + 1) * span * ties >= 1 << 62:
+    width = (int(rows.max()) + 1) * span * ties
+    if width >= 1 << 62:
         return np.lexsort((tie, -values, rows))
-    return np.argsort((rows.astype(np.int64) * span + (top - values.astype(np.int64))) * ties + tie, kind="stable")
+    key = (rows.astype(np.int64) * span + (top - values.astype(np.int64))) * ties + tie
+    if given is not None and width * (int(given.max()) + 1) < 1 << 62:
+        return np.argsort(key * (int(given.max()) + 1) + given, kind="quicksort")
+    return np.argsort(key, kind="stable")
 
 
 def _spread(mentees: np.ndarray, mentors: np.ndarray, room: np.ndarray) -> np.ndarray:
@@ -292,7 +299,7 @@ class Pricer:
             r, c = np.nonzero(points >= 0)
             values = points[r, c]
             tie = _spread(block_rows[r], columns[c], self._room)
-            order = _by_row_best_first(r, values, tie)
+            order = _by_row_best_first(r, values, tie, given=c)
             r, c, values = r[order], c[order], values[order]
             # Where each row's pairs start (r is sorted): every per-row step below indexes it, no search per pair.
             starts = np.searchsorted(r, np.arange(len(block_rows) + 1))
