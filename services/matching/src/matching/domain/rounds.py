@@ -141,8 +141,9 @@ def _by_row_best_first(rows: np.ndarray, values: np.ndarray, tie: np.ndarray, gi
     if width >= 1 << 62:
         return np.lexsort((tie, -values, rows))
     key = (rows.astype(np.int64) * span + (top - values.astype(np.int64))) * ties + tie
-    if given is not None and width * (int(given.max()) + 1) < 1 << 62:
-        return np.argsort(key * (int(given.max()) + 1) + given, kind="quicksort")
+    places = int(given.max()) + 1 if given is not None else 0
+    if given is not None and width * places < 1 << 62:
+        return np.argsort(key * places + given, kind="quicksort")
     return np.argsort(key, kind="stable")
 
 
@@ -318,7 +319,8 @@ class Pricer:
             # Per row, the last place looked at (places rise along a row, so its largest), -1 for none.
             seen = np.full(len(block_rows), -1, dtype=np.int64)
             filled = counts > 0
-            seen[filled] = np.maximum.reduceat(looked_at, starts[:-1][filled]) if len(looked_at) else -1
+            if filled.any():
+                seen[filled] = np.maximum.reduceat(looked_at, starts[:-1][filled])
             resume[block_rows] = np.where(seen >= 0, seen + 1, np.maximum(skip[block_rows], counts))
             more[block_rows] = resume[block_rows] < counts
             heads.append(block_rows[r[keep]])
