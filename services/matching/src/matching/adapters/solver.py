@@ -24,7 +24,7 @@ from ..domain.rounds import CandidateGraph
 MAX_PASSES = 50
 # Pairs added per mentee and pass, those that would gain most first: enough to converge in a few passes, few
 # enough that the network stays small.
-ADDED_PER_MENTEE = 4
+ADDED_PER_MENTEE = 8
 
 
 def _network(graph: CandidateGraph, bonus: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, int]:
