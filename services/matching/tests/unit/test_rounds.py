@@ -142,19 +142,39 @@ def test_the_optimal_round_over_a_pruned_graph_reaches_the_optimum_of_every_qual
             assert pruned.pricing_passes > 0
 
 
+def assert_the_same_stable_matching(pruned, whole):
+    pairs = {(int(whole.heads[e]), int(whole.tails[e])) for e in stable_matching(whole)}
+    chosen = stable_matching(pruned)
+    assert {(int(pruned.heads[e]), int(pruned.tails[e])) for e in chosen} == pairs
+    assert pruned.pricing_passes > 0
+    assert np.all(np.diff(pruned.heads) >= 0)  # grouped by mentee again
+
+
+def closed_at_random(seed: int, mentees, mentors, share: float = 0.1) -> frozenset:
+    rng = random.Random(seed)
+    return frozenset((e.person_id, m.person_id) for e in mentees for m in mentors if rng.random() < share)
+
+
 def test_the_stable_round_over_a_pruned_graph_is_the_stable_matching_of_every_qualified_pair():
     for seed in range(8):
         mentees, mentors = population(seed, 40, 12)
         whole = candidate_graph(PROGRAM, Weights(), mentees, mentors, live_pairs=0, top_k=10_000)
         pruned = candidate_graph(PROGRAM, Weights(), mentees, mentors, live_pairs=0, top_k=1)
-        pairs = {(int(whole.heads[e]), int(whole.tails[e])) for e in stable_matching(whole)}
-        chosen = stable_matching(pruned)
-        assert {(int(pruned.heads[e]), int(pruned.tails[e])) for e in chosen} == pairs
-        assert pruned.pricing_passes > 0
-        assert np.all(np.diff(pruned.heads) >= 0)  # grouped by mentee again
+        assert_the_same_stable_matching(pruned, whole)
 
 
-@pytest.mark.parametrize("largest_tie", [50, 1 << 61])  # one key of 63 bits; too wide for one, np.lexsort's own
+def test_the_stable_round_over_a_pruned_graph_keeps_out_pairs_closed_before_as_the_whole_graph_does():
+    for seed in range(6):
+        mentees, mentors = population(seed, 120, 30)
+        closed = closed_at_random(seed, mentees, mentors)
+        whole = candidate_graph(PROGRAM, Weights(), mentees, mentors, live_pairs=0, closed_before=closed,
+                                top_k=10_000)
+        pruned = candidate_graph(PROGRAM, Weights(), mentees, mentors, live_pairs=0, closed_before=closed, top_k=2)
+        assert_the_same_stable_matching(pruned, whole)
+
+
+# One key of 63 bits, with the given place or mentor in it; one without it; too wide for one, np.lexsort's own.
+@pytest.mark.parametrize("largest_tie", [50, 1 << 45, 1 << 61])
 def test_pairs_are_ordered_by_row_then_best_value_then_lowest_tie_exactly_as_lexsort_orders_them(largest_tie):
     rng = np.random.default_rng(7)
     rows = rng.integers(0, 40, 5000)
@@ -165,3 +185,7 @@ def test_pairs_are_ordered_by_row_then_best_value_then_lowest_tie_exactly_as_lex
     assert np.array_equal(_by_row_best_first(rows, values, tie), expected)
     # With the place each pair is given at (rising along its row), the same order from a sort that need not be stable.
     assert np.array_equal(_by_row_best_first(rows, values, tie, given=np.arange(len(rows))), expected)
+    # With anything else unique within a row (a mentor), it breaks the last ties whatever order the pairs come in.
+    mentors = rng.permutation(len(rows))
+    assert np.array_equal(_by_row_best_first(rows, values, tie, given=mentors),
+                          np.lexsort((mentors, tie, -values, rows)))

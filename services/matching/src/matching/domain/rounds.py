@@ -59,6 +59,8 @@ class CandidateGraph:
     qualified_any: np.ndarray  # per mentee: some such mentor reached the program's threshold
     # Per mentee: the best ranking among its qualified mentors not in the graph (-1: none left out).
     left_out_best: np.ndarray | None = None
+    # Per mentee: where their ranked row stops in the graph, at their worst edge (the stable round goes on from it).
+    graph_ends: RowPlaces | None = None
     pricer: Pricer | None = None  # scores the pairs left out, on demand; None: the graph is all there is
     pricing_passes: int = 0  # how many times the solver asked for pairs left out (for the benchmark)
 
@@ -128,23 +130,25 @@ def _best_per_row(shifted: np.ndarray, k: int, tie_break: Callable[[np.ndarray, 
 
 def _by_row_best_first(rows: np.ndarray, values: np.ndarray, tie: np.ndarray, given: np.ndarray | None = None
                        ) -> np.ndarray:
-    """The order of pairs by row, then value highest first, then `tie` lowest (then as given): np.lexsort's, from
-    one stable sort of one int64 key where it fits in 63 bits (three sorts fewer). Values are whole numbers and
-    ties not negative, as ranking points and `_spread` are. `given`, when the pairs come with one, rises along each
-    row as the pairs are given (a column's place, say): with it in the key, no two keys are equal, and a sort that
-    need not be stable, two to three times faster here, gives the same order."""
+    """The order of pairs by row, then value highest first, then `tie` lowest, then `given` lowest (without it, as
+    given): np.lexsort's, from one sort of one int64 key where it fits in 63 bits (three sorts fewer). Values are
+    whole numbers and ties not negative, as ranking points and `_spread` are. `given`, unique within a row (a
+    column's place, a mentor), makes every key distinct, so that a sort that need not be stable, two to three
+    times faster here, gives that order."""
     if len(rows) == 0:
         return np.zeros(0, dtype=np.intp)
     top = int(values.max())
     span, ties = top - int(values.min()) + 1, int(tie.max()) + 1
     width = (int(rows.max()) + 1) * span * ties
     if width >= 1 << 62:
-        return np.lexsort((tie, -values, rows))
+        return np.lexsort((tie, -values, rows) if given is None else (given, tie, -values, rows))
     key = (rows.astype(np.int64) * span + (top - values.astype(np.int64))) * ties + tie
-    places = int(given.max()) + 1 if given is not None else 0
-    if given is not None and width * places < 1 << 62:
+    if given is None:
+        return np.argsort(key, kind="stable")
+    places = int(given.max()) + 1
+    if width * places < 1 << 62:
         return np.argsort(key * places + given, kind="quicksort")
-    return np.argsort(key, kind="stable")
+    return np.lexsort((given, key))
 
 
 def _spread(mentees: np.ndarray, mentors: np.ndarray, room: np.ndarray) -> np.ndarray:
@@ -153,6 +157,38 @@ def _spread(mentees: np.ndarray, mentors: np.ndarray, room: np.ndarray) -> np.nd
     scrambled = ((mentees.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15))
                  ^ (mentors.astype(np.uint64) * np.uint64(0xC2B2AE3D27D4EB4F))) >> np.uint64(40)
     return (np.int64(1 << 24) * (room.max(initial=0) - room[mentors]).astype(np.int64)) + scrambled.astype(np.int64)
+
+
+@dataclass
+class RowPlaces:
+    """Per mentee, a place in their row of mentors in the graph's order (ranking points highest first, then `_spread`
+    lowest, then mentor lowest), as the key of the pair there: every pair after it comes later in that order.
+
+    A key rather than a count of pairs before it, so that going on from it needs no sort of the pairs already
+    passed: comparing against the key tells which pairs come after it."""
+
+    points: np.ndarray  # float64; -inf: after every pair
+    tie: np.ndarray  # int64
+    mentor: np.ndarray  # int64
+
+    @classmethod
+    def after_all(cls, n: int) -> RowPlaces:
+        return cls(np.full(n, -np.inf), np.zeros(n, dtype=np.int64), np.zeros(n, dtype=np.int64))
+
+    def copy(self) -> RowPlaces:
+        return RowPlaces(self.points.copy(), self.tie.copy(), self.mentor.copy())
+
+    def after(self, rows: np.ndarray, points: np.ndarray, mentors: np.ndarray, room: np.ndarray) -> np.ndarray:
+        """Whether each pair (rows[p], mentors[p]) with these ranking points comes after its row's place. The
+        tie-break is computed only for pairs whose points equal the place's, a few."""
+        at = self.points[rows]
+        later = points < at
+        level = np.flatnonzero(points == at)
+        if len(level):
+            tie, rows_level, mentors_level = _spread(rows[level], mentors[level], room), rows[level], mentors[level]
+            later[level] = (tie > self.tie[rows_level]) | (
+                (tie == self.tie[rows_level]) & (mentors_level > self.mentor[rows_level]))
+        return later
 
 
 def _workers() -> int:
@@ -174,27 +210,27 @@ class Pricer:
         self.bucket_of = bucket_of  # per mentee: index into buckets, -1 for none
         self.buckets = buckets  # (mentor columns, their features)
 
-    def points(self, block_rows: np.ndarray, bucket: int, among: np.ndarray | None = None
-               ) -> tuple[np.ndarray, np.ndarray]:
-        """Per pair of these mentees (all of one bucket) and the bucket's mentors (or those of them `among` marks):
-        the ranking points R where the visible fit reaches the threshold, else negative; and those mentors'
-        columns."""
+    def points(self, block_rows: np.ndarray, bucket: int) -> tuple[np.ndarray, np.ndarray]:
+        """Per pair of these mentees (all of one bucket) and the bucket's mentors: the ranking points R where the
+        visible fit reaches the threshold, else negative; and those mentors' columns."""
         columns, features = self.buckets[bucket]
-        if among is not None:
-            columns, features = columns[among], features[:, among]
+        return self._points_against(block_rows, columns, features, lambda mentors: np.searchsorted(columns, mentors)), \
+            columns
+
+    def _points_against(self, block_rows: np.ndarray, columns: np.ndarray, features: np.ndarray,
+                        place_of: Callable[[np.ndarray], np.ndarray]) -> np.ndarray:
+        """`points` against these of a bucket's mentors, `place_of` giving where a mentor is among `columns` (any
+        place at or past their end, or one holding another mentor, where they are not)."""
         coefficients = self._rows.coefficients[block_rows]
         shifted = coefficients @ features  # per pair: multiplier · ranking points − threshold
         points = self._rows.ranking_points(block_rows, shifted, self._scorer.identity_part(coefficients, features.T))
         for b, i in enumerate(block_rows.tolist()):
             if i in self._ruled_out:
-                at = np.searchsorted(columns, self._ruled_out[i])
-                at = np.unique(at[(at < len(columns)) & (columns[np.minimum(at, len(columns) - 1)] == self._ruled_out[i])])
+                ruled = np.asarray(self._ruled_out[i])
+                at = place_of(ruled)
+                at = np.unique(at[(at < len(columns)) & (columns[np.minimum(at, len(columns) - 1)] == ruled)])
                 points[b, at] = _RULED_OUT
-        return points, columns
-
-    def rankings(self, block_rows: np.ndarray, points: np.ndarray) -> np.ndarray:
-        """Rankings 0..100 of qualified pairs, -1 elsewhere."""
-        return np.where(points >= 0, self._rows.rankings(block_rows, np.maximum(points, 0)), -1)
+        return points
 
     def by_bucket(self, mentees: np.ndarray):
         """These mentees in blocks of one bucket each, a few MB at a time: (block rows, bucket)."""
@@ -285,52 +321,86 @@ class Pricer:
         kept = np.arange(len(r)) - np.searchsorted(r, r) < most
         return block_rows[r[kept]], tail[kept], ranking[kept]
 
-    def ranked_from(self, mentees: np.ndarray, skip: np.ndarray, k: int, cutoff: np.ndarray
-                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """Each mentee's qualified mentors in the order the graph ranks them, from place `skip[i]` on, keeping only
-        those that would hold them now (`cutoff[j]`: the least ranking · n − index mentor j holds when full, or
-        below any when not), at most `k`: (heads, tails, rankings), and per mentee (in `mentees` order) the place
-        after the last one looked at and whether any places are left after it."""
-        heads, tails, found = [], [], []
-        resume = skip.copy()
+    def ranked_from(self, mentees: np.ndarray, places: RowPlaces, k: int, cutoff: np.ndarray
+                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Each mentee's qualified mentors in the order the graph ranks them, after their place in `places`, keeping
+        only those that would hold them now (`cutoff[j]`: the least ranking · n − index mentor j holds when full, or
+        below any when not), at most `k`: (heads, tails, rankings), and per mentee (in `mentees` order) whether any
+        pairs that could be held are left after the last one looked at. Moves `places` on to that last one.
+
+        A mentor's least held only rises: a mentee they would turn down now, they would turn down later, so the
+        pairs passed over are never looked at again, and only the pairs that would be held are put in order. Nor are
+        mentors scored against a mentee whose rankings left (at most their place's) could not reach what they hold:
+        each bucket's mentors are taken least demanding first, and mentees most hopeful first, so that a block is
+        scored against a prefix of them, as `improving` does with prices."""
+        heads: list[np.ndarray] = []
+        tails: list[np.ndarray] = []
+        found: list[np.ndarray] = []
         more = np.zeros(len(self.bucket_of), dtype=bool)
         n = len(self.bucket_of)
-        for block_rows, bucket in self.by_bucket(mentees):
-            points, columns = self.points(block_rows, bucket)
-            r, c = np.nonzero(points >= 0)
-            values = points[r, c]
-            tie = _spread(block_rows[r], columns[c], self._room)
-            order = _by_row_best_first(r, values, tie, given=c)
-            r, c, values = r[order], c[order], values[order]
-            # Where each row's pairs start (r is sorted): every per-row step below indexes it, no search per pair.
-            starts = np.searchsorted(r, np.arange(len(block_rows) + 1))
-            row_start = starts[r]
-            place = np.arange(len(r)) - row_start
-            rankings = self._rows.rankings(block_rows[r], values[:, None])[:, 0].astype(np.int64)
-            ahead = place >= skip[block_rows][r]
-            # A mentor's least held only rises: a mentee they would turn down now, they would turn down later.
-            held = rankings * n - block_rows[r] > cutoff[columns[c]]
-            wanted = ahead & held
-            running = np.cumsum(wanted)
-            taken = running - np.concatenate([[0], running])[row_start]
-            keep = wanted & (taken <= k)
-            looked_at = np.where(keep | (ahead & ~held & (taken < k)), place, -1)
-            counts = np.diff(starts)
-            # Per row, the last place looked at (places rise along a row, so its largest), -1 for none.
-            seen = np.full(len(block_rows), -1, dtype=np.int64)
-            filled = counts > 0
-            if filled.any():
-                seen[filled] = np.maximum.reduceat(looked_at, starts[:-1][filled])
-            resume[block_rows] = np.where(seen >= 0, seen + 1, np.maximum(skip[block_rows], counts))
-            more[block_rows] = resume[block_rows] < counts
-            heads.append(block_rows[r[keep]])
-            tails.append(columns[c[keep]])
-            found.append(rankings[keep])
+        demands = np.floor_divide(cutoff, n)  # per mentor: a ranking it holds is above this
+        asked, mentees = mentees, mentees[self.bucket_of[mentees] >= 0]
+        hope = np.full(len(mentees), 100, dtype=np.int64)  # the best ranking each could have left
+        placed = np.isfinite(places.points[mentees])
+        hope[placed] = self._rows.rankings(mentees[placed], places.points[mentees[placed]][:, None])[:, 0]
+        passed = places.copy()
+        places.points[mentees] = -np.inf  # where no block stops them: every pair that could be held was looked at
+        order = np.argsort(-hope, kind="stable")
+        mentees, hope = mentees[order], hope[order]
+        for bucket in np.unique(self.bucket_of[mentees]).tolist():
+            in_bucket = self.bucket_of[mentees] == bucket
+            members, hopes = mentees[in_bucket], hope[in_bucket]
+            columns, features = self.buckets[bucket]
+            by_demand = np.argsort(demands[columns], kind="stable")
+            columns, features = columns[by_demand], features[:, by_demand]
+            least = demands[columns]
+            place_of_mentor = np.full(len(self._room), len(columns), dtype=np.int64)
+            place_of_mentor[columns] = np.arange(len(columns))
+            start = 0
+            while start < len(members):
+                reachable = int(np.searchsorted(least, hopes[start]))  # mentors demanding less than the first hopes
+                if reachable == 0:
+                    break  # nor for anyone after: they hope for less
+                size = max(1, _BLOCK_CELLS // reachable)
+                block_rows, start = members[start:start + size], start + size
+                points = self._points_against(block_rows, columns[:reachable], features[:, :reachable],
+                                              place_of_mentor.__getitem__)
+                for gathered, part in zip((heads, tails, found),
+                                          self._held_in(block_rows, points, columns[:reachable], passed, places,
+                                                        k, cutoff, more), strict=True):
+                    gathered.append(part)
         if not heads:
             empty = np.zeros(0, dtype=np.int64)
-            return empty, empty, empty, resume[mentees], more[mentees]
-        return (np.concatenate(heads), np.concatenate(tails), np.concatenate(found), resume[mentees],
-                more[mentees])
+            return empty, empty, empty, more[asked]
+        return np.concatenate(heads), np.concatenate(tails), np.concatenate(found), more[asked]
+
+    def _held_in(self, block_rows: np.ndarray, points: np.ndarray, columns: np.ndarray, passed: RowPlaces,
+                 places: RowPlaces, k: int, cutoff: np.ndarray, more: np.ndarray
+                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """`ranked_from` for one block against some of its bucket's mentors, from the places `passed` on."""
+        n = len(self.bucket_of)
+        flat = np.flatnonzero(points >= 0)
+        r, c = np.divmod(flat, points.shape[1])
+        values, mentors = points.ravel()[flat], columns[c]
+        later = passed.after(block_rows[r], values, mentors, self._room)
+        r, values, mentors = r[later], values[later], mentors[later]
+        rankings = self._rows.rankings(block_rows[r], values[:, None])[:, 0].astype(np.int64)
+        wanted = np.flatnonzero(rankings * n - block_rows[r] > cutoff[mentors])
+        tie = _spread(block_rows[r[wanted]], mentors[wanted], self._room)
+        # In the graph's order: the mentor itself breaks the last ties, as its column place does there.
+        order = _by_row_best_first(r[wanted], values[wanted], tie, given=mentors[wanted])
+        wanted, tie = wanted[order], tie[order]
+        row = r[wanted]
+        place = np.arange(len(row)) - np.searchsorted(row, row)
+        keep = wanted[place < k]
+        # A row that reached k stops at its k-th; the others looked at every pair they had left.
+        last = place == k - 1
+        stopped, at = block_rows[row[last]], wanted[last]
+        places.points[stopped], places.tie[stopped], places.mentor[stopped] = values[at], tie[last], mentors[at]
+        beyond = np.flatnonzero(np.isfinite(places.points[block_rows[r]]))
+        beyond = beyond[places.after(block_rows[r[beyond]], values[beyond], mentors[beyond], self._room)]
+        more[block_rows[r[beyond]]] = True
+        return block_rows[r[keep]], mentors[keep], rankings[keep]
 
 
 def candidate_graph(program: ProgramRules, weights: Weights, mentees: list[Candidate], mentors: list[Candidate],
@@ -367,21 +437,25 @@ def candidate_graph(program: ProgramRules, weights: Weights, mentees: list[Candi
         rows_of, at, best = _best_per_row(points, top_k + 1, lambda r, c: _spread(block_rows[r], columns[c], room))
         place = np.arange(len(rows_of)) - np.searchsorted(rows_of, np.arange(len(block_rows)))[rows_of]
         rankings = rows.rankings(block_rows[rows_of], best[:, None])[:, 0]
-        kept = place < top_k
+        kept, worst = place < top_k, place == top_k - 1
         return (block_rows, allowed > 0, np.bincount(rows_of, minlength=len(block_rows)) > 0,
                 block_rows[rows_of[kept]], columns[at[kept]], rankings[kept],
-                block_rows[rows_of[~kept]], rankings[~kept])
+                block_rows[rows_of[~kept]], rankings[~kept],
+                block_rows[rows_of[worst]], best[worst], columns[at[worst]])
 
     heads, tails, edge_scores = [], [], []
+    ends = RowPlaces.after_all(n)  # a row with fewer than top_k pairs has them all in the graph
     done = n - int((bucket_of >= 0).sum())
     with ThreadPoolExecutor(_workers()) as pool:  # numpy and BLAS release the GIL
         for (block_rows, eligible, qualified, block_heads, block_tails, block_scores, out_rows,
-             out_best) in pool.map(score, pricer.by_bucket(np.flatnonzero(bucket_of >= 0))):
+             out_best, full_rows, worst_points, worst_mentors) in pool.map(
+                 score, pricer.by_bucket(np.flatnonzero(bucket_of >= 0))):
             eligible_any[block_rows], qualified_any[block_rows] = eligible, qualified
             heads.append(block_heads)
             tails.append(block_tails)
             edge_scores.append(block_scores)
             left_out_best[out_rows] = out_best
+            ends.points[full_rows], ends.mentor[full_rows] = worst_points, worst_mentors
             done += len(block_rows)
             progress(done / n)
     # Edges grouped by mentee in mentee order (waiting order), best first within a mentee.
@@ -395,8 +469,15 @@ def candidate_graph(program: ProgramRules, weights: Weights, mentees: list[Candi
         tails=(np.concatenate(tails).astype(np.int32) if tails else np.zeros(0, dtype=np.int32))[order],
         scores=(np.concatenate(edge_scores).astype(np.int32) if edge_scores else np.zeros(0, dtype=np.int32))[order],
         eligible_any=eligible_any, qualified_any=qualified_any,
-        left_out_best=left_out_best, pricer=pricer,
+        left_out_best=left_out_best, graph_ends=_with_ties(ends, room), pricer=pricer,
     )
+
+
+def _with_ties(places: RowPlaces, room: np.ndarray) -> RowPlaces:
+    """`places` with the tie-break of each finite place filled in."""
+    rows = np.flatnonzero(np.isfinite(places.points))
+    places.tie[rows] = _spread(rows, places.mentor[rows], room)
+    return places
 
 
 def stable_matching(graph: CandidateGraph, batch: int = 4 * DEFAULT_TOP_K) -> np.ndarray:
@@ -412,9 +493,10 @@ def stable_matching(graph: CandidateGraph, batch: int = 4 * DEFAULT_TOP_K) -> np
     n = len(graph.mentees)
     starts = np.searchsorted(graph.heads, np.arange(n + 1))
     options = [list(range(starts[i], starts[i + 1])) for i in range(n)]
-    resume = np.diff(starts)  # per mentee: the place in their ranked list the graph's part ends at
-    more = (graph.left_out_best >= 0) if graph.pricer is not None and graph.left_out_best is not None \
-        else np.zeros(n, dtype=bool)
+    more = np.zeros(n, dtype=bool)
+    places = None
+    if graph.pricer is not None and graph.left_out_best is not None and graph.graph_ends is not None:
+        more, places = graph.left_out_best >= 0, graph.graph_ends.copy()
     next_option = [0] * n
     held: list[list[tuple[int, int, int]]] = [[] for _ in graph.mentors]
     free = list(range(n))
@@ -433,14 +515,14 @@ def stable_matching(graph: CandidateGraph, batch: int = 4 * DEFAULT_TOP_K) -> np
             if len(held[j]) > graph.room[j]:
                 _, rejected, _ = heapq.heappop(held[j])
                 free.append(-rejected)
-        if not exhausted or graph.pricer is None:
+        if not exhausted or graph.pricer is None or places is None:
             break
         # Per mentor, what a newcomer must beat (ranking · n − index, as the heap orders them).
         cutoff = np.array([heap[0][0] * n + heap[0][1] if len(heap) >= room else (-n - 1 if room > 0 else 101 * n)
                            for heap, room in zip(held, graph.room.tolist(), strict=True)], dtype=np.int64)
         rows = np.array(sorted(exhausted), dtype=np.int64)
-        heads, tails, rankings, resume[rows], more[rows] = graph.pricer.ranked_from(
-            rows, resume, batch << graph.pricing_passes, cutoff)
+        heads, tails, rankings, more[rows] = graph.pricer.ranked_from(rows, places, batch << graph.pricing_passes,
+                                                                      cutoff)
         for i, e in zip(heads.tolist(), graph.add_edges(heads, tails, rankings).tolist(), strict=True):
             options[i].append(e)
         graph.pricing_passes += 1
