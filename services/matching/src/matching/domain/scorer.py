@@ -81,7 +81,12 @@ class MenteeRows:
         program's minimum, else −1; from the product (R − threshold) and its identity part. In the product's type,
         which holds R exactly: R is at most multiplier · out_of, below the bound that chose the type."""
         threshold = self.threshold[rows][:, None].astype(shifted.dtype)
-        return np.where(shifted >= identity, shifted + threshold, shifted.dtype.type(-1))
+        # (R + 1) · reached − 1, exact in that type: np.where's own result, several times faster (it branches on
+        # every element; this is three passes without a branch).
+        points = shifted + (threshold + 1)
+        points *= shifted >= identity
+        points -= 1
+        return points
 
     def rounded(self, rows: np.ndarray, points: np.ndarray, out_of: np.ndarray) -> np.ndarray:
         """Scores 0..100 (int16) from multiplier · points out of `out_of[rows]`, rounded half up."""
