@@ -386,6 +386,12 @@ class Pricer:
         r, values, mentors = r[later], values[later], mentors[later]
         rankings = self._rows.rankings(block_rows[r], values[:, None])[:, 0].astype(np.int64)
         wanted = np.flatnonzero(rankings * n - block_rows[r] > cutoff[mentors])
+        # Only a row's first k can be proposed, and rankings only fall along a row: the pairs ranked below its k-th
+        # are dropped before the sort, which is then of a few per row, not of every pair a mentor would hold.
+        at_least = np.cumsum(np.bincount(r[wanted] * 101 + rankings[wanted], minlength=len(block_rows) * 101)
+                             .reshape(-1, 101)[:, ::-1], axis=1)  # per row: how many ranked 100 or more, 99 or more…
+        kth = np.where(at_least[:, -1] >= k, 100 - np.argmax(at_least >= k, axis=1), 0)
+        wanted = wanted[rankings[wanted] >= kth[r[wanted]]]
         tie = _spread(block_rows[r[wanted]], mentors[wanted], self._room)
         # In the graph's order: the mentor itself breaks the last ties, as its column place does there.
         order = _by_row_best_first(r[wanted], values[wanted], tie, given=mentors[wanted])
