@@ -9,7 +9,13 @@ import numpy as np
 import pytest
 from matching.adapters.solver import optimal_assignment
 from matching.domain.model import Candidate, IdentityWish, ProgramRules
-from matching.domain.rounds import _by_row_best_first, candidate_graph, stable_matching, unpaired_reasons
+from matching.domain.rounds import (
+    _by_row_best_first,
+    _kth_largest,
+    candidate_graph,
+    stable_matching,
+    unpaired_reasons,
+)
 from matching.domain.scoring import Weights, exclusion, fit, pair_fits
 from mentorship_contracts.vocabulary import Specialty, SupportArea
 from mentorship_contracts.vocabulary import TrainingStage as S
@@ -190,3 +196,13 @@ def test_pairs_are_ordered_by_row_then_best_value_then_lowest_tie_exactly_as_lex
     mentors = rng.permutation(len(rows))
     assert np.array_equal(_by_row_best_first(rows, values, tie, given=mentors),
                           np.lexsort((mentors, tie, -values, rows)))
+
+
+@pytest.mark.parametrize("k", [1, 3, 8])
+def test_each_rows_kth_largest_value_is_the_one_sorting_the_row_gives_and_nothing_for_a_row_shorter_than_k(k):
+    rng = np.random.default_rng(k)
+    rows = rng.integers(0, 30, 400)
+    values = rng.integers(0, 101, 400)
+    expected = [int(np.sort(values[rows == row])[::-1][k - 1]) if (rows == row).sum() >= k else 0
+                for row in range(32)]  # the last two rows have no values at all
+    assert _kth_largest(rows, values, 32, k, 100).tolist() == expected

@@ -151,6 +151,14 @@ def _by_row_best_first(rows: np.ndarray, values: np.ndarray, tie: np.ndarray, gi
     return np.lexsort((given, key))
 
 
+def _kth_largest(rows: np.ndarray, values: np.ndarray, n_rows: int, k: int, top: int) -> np.ndarray:
+    """Per row, the k-th largest of its `values` (whole numbers 0..top), 0 where it has fewer than k: from a histogram
+    per row, in linear time, where sorting them would not be."""
+    at_least = np.cumsum(np.bincount(rows * (top + 1) + values, minlength=n_rows * (top + 1))
+                         .reshape(n_rows, top + 1)[:, ::-1], axis=1)  # per row: how many are top or more, top − 1…
+    return np.where(at_least[:, -1] >= k, top - np.argmax(at_least >= k, axis=1), 0)
+
+
 def _spread(mentees: np.ndarray, mentors: np.ndarray, room: np.ndarray) -> np.ndarray:
     """A tie-break among mentors a mentee scores equally: most room first (as when pairing on registration),
     then an order scrambled per mentee, so that mentees who see the same ties do not all crowd the same mentors."""
@@ -311,8 +319,11 @@ class Pricer:
         gain = ranking - bound[block_rows[r]] - mentor_price[columns[c]]
         keep = gain >= 1  # exact, whatever the comparison above let through
         r, tail, ranking, gain = r[keep], columns[c[keep]], ranking[keep], gain[keep]
-        # Per mentee, the largest gains first, then the lowest mentor: one sort of one key where it fits in 63 bits.
         widest = int(gain.max(initial=0)) + 1
+        if len(block_rows) * widest <= _BLOCK_CELLS:  # gains below a mentee's `most`-th largest dropped before sorting
+            keep = gain >= _kth_largest(r, gain, len(block_rows), most, widest - 1)[r]
+            r, tail, ranking, gain = r[keep], tail[keep], ranking[keep], gain[keep]
+        # Per mentee, the largest gains first, then the lowest mentor: one sort of one key where it fits in 63 bits.
         if len(block_rows) * widest * len(self._room) < 1 << 62:
             order = np.argsort((r * widest + (widest - 1 - gain)) * len(self._room) + tail)
         else:
@@ -388,10 +399,8 @@ class Pricer:
         wanted = np.flatnonzero(rankings * n - block_rows[r] > cutoff[mentors])
         # Only a row's first k can be proposed, and rankings only fall along a row: the pairs ranked below its k-th
         # are dropped before the sort, which is then of a few per row, not of every pair a mentor would hold.
-        at_least = np.cumsum(np.bincount(r[wanted] * 101 + rankings[wanted], minlength=len(block_rows) * 101)
-                             .reshape(-1, 101)[:, ::-1], axis=1)  # per row: how many ranked 100 or more, 99 or more…
-        kth = np.where(at_least[:, -1] >= k, 100 - np.argmax(at_least >= k, axis=1), 0)
-        wanted = wanted[rankings[wanted] >= kth[r[wanted]]]
+        ranked, ranked_row = rankings[wanted], r[wanted]
+        wanted = wanted[ranked >= _kth_largest(ranked_row, ranked, len(block_rows), k, 100)[ranked_row]]
         tie = _spread(block_rows[r[wanted]], mentors[wanted], self._room)
         # In the graph's order: the mentor itself breaks the last ties, as its column place does there.
         order = _by_row_best_first(r[wanted], values[wanted], tie, given=mentors[wanted])
