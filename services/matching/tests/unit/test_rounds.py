@@ -206,3 +206,33 @@ def test_each_rows_kth_largest_value_is_the_one_sorting_the_row_gives_and_nothin
     expected = [int(np.sort(values[rows == row])[::-1][k - 1]) if (rows == row).sum() >= k else 0
                 for row in range(32)]  # the last two rows have no values at all
     assert _kth_largest(rows, values, 32, k, 100).tolist() == expected
+
+
+def deferred_acceptance_one_proposal_at_a_time(graph) -> set[tuple[int, int]]:
+    """The textbook algorithm, for reference: a free mentee proposes to their best mentor not yet tried; the mentor
+    keeps the best offers up to their room (a higher ranking, then the lower index) and turns the worst down."""
+    options = {i: [e for e in range(len(graph.heads)) if graph.heads[e] == i] for i in range(len(graph.mentees))}
+    tried = dict.fromkeys(options, 0)
+    held: dict[int, list[int]] = {j: [] for j in range(len(graph.mentors))}
+    free = list(options)
+    while free:
+        i = free.pop()
+        if tried[i] == len(options[i]):
+            continue
+        e = options[i][tried[i]]
+        tried[i] += 1
+        j = int(graph.tails[e])
+        held[j].append(e)
+        held[j].sort(key=lambda x: (-int(graph.scores[x]), int(graph.heads[x])))
+        if len(held[j]) > graph.room[j]:
+            free.append(int(graph.heads[held[j].pop()]))
+    return {(int(graph.heads[e]), int(graph.tails[e])) for edges in held.values() for e in edges}
+
+
+def test_the_stable_round_proposing_all_at_once_gives_what_one_proposal_at_a_time_does():
+    for seed in range(10):
+        mentees, mentors = population(seed, 60, 15)
+        whole = candidate_graph(PROGRAM, Weights(), mentees, mentors, live_pairs=0, top_k=10_000)
+        chosen = stable_matching(whole)
+        assert {(int(whole.heads[e]), int(whole.tails[e])) for e in chosen} == \
+            deferred_acceptance_one_proposal_at_a_time(whole)

@@ -21,7 +21,6 @@ Blocks are independent and run on a few threads (numpy and BLAS release the GIL)
 
 from __future__ import annotations
 
-import heapq
 import os
 from collections import Counter
 from collections.abc import Callable
@@ -501,52 +500,75 @@ def stable_matching(graph: CandidateGraph, batch: int = 4 * DEFAULT_TOP_K) -> np
     Both sides rank by the edges' rankings; a mentor prefers, at an equal one, whoever has waited longer (lower index).
     Over the whole graph: a mentee turned down by every mentor in the graph goes on proposing to the next `batch`
     of their ranked mentors, scored on demand (the batch doubles each time, so a long list takes few passes). The
-    mentee-optimal stable matching does not depend on the order of proposals, so those left waiting for more are
-    served together. Under a program cap, the best-scoring
-    `cap_left` of the stable pairs are kept.
+    mentee-optimal stable matching does not depend on the order of proposals, so every free mentee proposes at once
+    (one array operation a round, not a heap operation a proposal), and those left waiting for more are served
+    together. Under a program cap, the best-scoring `cap_left` of the stable pairs are kept.
     """
     n = len(graph.mentees)
     starts = np.searchsorted(graph.heads, np.arange(n + 1))
-    options = [list(range(starts[i], starts[i + 1])) for i in range(n)]
+    # Each mentee's list still to propose to: edges [upcoming, end), contiguous, best first (the graph's, then each
+    # batch scored on demand, appended as one run per mentee).
+    upcoming, end = starts[:-1].copy(), starts[1:].copy()
     more = np.zeros(n, dtype=bool)
     places = None
     if graph.pricer is not None and graph.left_out_best is not None and graph.graph_ends is not None:
         more, places = graph.left_out_best >= 0, graph.graph_ends.copy()
-    next_option = [0] * n
-    held: list[list[tuple[int, int, int]]] = [[] for _ in graph.mentors]
-    free = list(range(n))
+    held = np.zeros(0, dtype=np.int64)  # the edges mentors hold
+    free = np.arange(n)
     while True:
-        exhausted = []
-        while free:
-            i = free.pop()
-            if next_option[i] >= len(options[i]):
-                if more[i]:
-                    exhausted.append(i)
-                continue  # proposed to every candidate
-            e = options[i][next_option[i]]
-            next_option[i] += 1
-            j = int(graph.tails[e])
-            heapq.heappush(held[j], (int(graph.scores[e]), -i, e))
-            if len(held[j]) > graph.room[j]:
-                _, rejected, _ = heapq.heappop(held[j])
-                free.append(-rejected)
-        if not exhausted or graph.pricer is None or places is None:
+        exhausted: list[np.ndarray] = []
+        while len(free):  # every free mentee proposes to their next at once; each mentor keeps the best they have
+            left = upcoming[free] < end[free]
+            exhausted.append(free[~left & more[free]])
+            proposing = free[left]
+            proposals = upcoming[proposing]
+            upcoming[proposing] += 1
+            held, turned_down = _hold_the_best(graph, held, proposals)
+            free = graph.heads[turned_down].astype(np.int64)
+        rows = np.unique(np.concatenate(exhausted))
+        if not len(rows) or graph.pricer is None or places is None:
             break
-        # Per mentor, what a newcomer must beat (ranking · n − index, as the heap orders them).
-        cutoff = np.array([heap[0][0] * n + heap[0][1] if len(heap) >= room else (-n - 1 if room > 0 else 101 * n)
-                           for heap, room in zip(held, graph.room.tolist(), strict=True)], dtype=np.int64)
-        rows = np.array(sorted(exhausted), dtype=np.int64)
         heads, tails, rankings, more[rows] = graph.pricer.ranked_from(rows, places, batch << graph.pricing_passes,
-                                                                      cutoff)
-        for i, e in zip(heads.tolist(), graph.add_edges(heads, tails, rankings).tolist(), strict=True):
-            options[i].append(e)
+                                                                      _cutoffs(graph, held))
+        added = graph.add_edges(heads, tails, rankings)
+        upcoming[rows] = end[rows] = 0
+        if len(added):  # one run per mentee
+            firsts = np.flatnonzero(np.r_[True, heads[1:] != heads[:-1]])
+            upcoming[heads[firsts]] = added[firsts]
+            end[heads[firsts]] = np.r_[added[firsts[1:]], added[-1] + 1]
         graph.pricing_passes += 1
-        free = rows.tolist()
-    chosen = sorted((e for heap in held for _, _, e in heap), key=lambda e: (-graph.scores[e], graph.heads[e]))
+        free = rows
+    chosen = held[np.lexsort((graph.heads[held], -graph.scores[held].astype(np.int64)))]
     if graph.cap_left is not None:
         chosen = chosen[:graph.cap_left]
-    chosen_edges = np.array(sorted(chosen), dtype=np.int64)
+    chosen_edges = np.sort(chosen)
     return graph.regroup(chosen_edges) if graph.pricing_passes else chosen_edges
+
+
+def _hold_the_best(graph: CandidateGraph, held: np.ndarray, proposals: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each mentor proposed to keeps the best of what they held and what they were offered, as many as their room:
+    the highest ranking, then whoever has waited longer (lower index). The edges held now, and those turned down."""
+    offered = np.zeros(len(graph.room), dtype=bool)
+    offered[graph.tails[proposals]] = True
+    contested = offered[graph.tails[held]]
+    contest = np.concatenate([held[contested], proposals])
+    mentors = graph.tails[contest]
+    order = np.lexsort((graph.heads[contest], -graph.scores[contest].astype(np.int64), mentors))
+    contest, mentors = contest[order], mentors[order]
+    kept = np.arange(len(contest)) - np.searchsorted(mentors, mentors) < graph.room[mentors]
+    return np.concatenate([held[~contested], contest[kept]]), contest[~kept]
+
+
+def _cutoffs(graph: CandidateGraph, held: np.ndarray) -> np.ndarray:
+    """Per mentor, what a newcomer must beat: the least ranking · n − index they hold when full, else below any."""
+    n = len(graph.mentees)
+    tails = graph.tails[held]
+    cutoff = np.where(graph.room > 0, -n - 1, 101 * n).astype(np.int64)
+    least = np.full(len(graph.room), 101 * n, dtype=np.int64)
+    np.minimum.at(least, tails, graph.scores[held].astype(np.int64) * n - graph.heads[held])
+    full = (np.bincount(tails, minlength=len(graph.room)) >= graph.room) & (graph.room > 0)
+    cutoff[full] = least[full]
+    return cutoff
 
 
 def unpaired_each(graph: CandidateGraph, chosen: np.ndarray) -> list[tuple[Candidate, str]]:
