@@ -62,8 +62,8 @@ def score_matrix(mentees: list[Candidate], mentors: list[Candidate], weights: We
         columns = scorer.columns(int(rows.stage[i]), int(rows.rank[i]), rows.required[i], mentees[i].pairing_kind)
         coefficients = rows.coefficients[i:i + 1]
         shifted = coefficients @ scorer.transposed(columns, rows.coefficients.dtype)
-        points = rows.ranking_points(np.array([i]), shifted, scorer.identity_part(coefficients,
-                                                                                   scorer.features[columns]))
+        points = rows.ranking_points(np.array([i]), shifted,
+                                     scorer.reached(coefficients, shifted, scorer.features[columns]))
         out[i, columns] = np.where(points >= 0, rows.rankings(np.array([i]), np.maximum(points, 0)), -1)[0]
         if mentees[i].person_id in person:
             out[i, person[mentees[i].person_id]] = -1

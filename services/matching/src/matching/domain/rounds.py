@@ -216,6 +216,7 @@ class Pricer:
         self._scorer, self._rows, self._ruled_out, self._room = scorer, rows, ruled_out, room
         self.bucket_of = bucket_of  # per mentee: index into buckets, -1 for none
         self.buckets = buckets  # (mentor columns, their features)
+        self._wishing = scorer.wishing(rows)
 
     def points(self, block_rows: np.ndarray, bucket: int) -> tuple[np.ndarray, np.ndarray]:
         """Per pair of these mentees (all of one bucket) and the bucket's mentors: the ranking points R where the
@@ -230,7 +231,7 @@ class Pricer:
         place at or past their end, or one holding another mentor, where they are not)."""
         coefficients = self._rows.coefficients[block_rows]
         shifted = coefficients @ features  # per pair: multiplier · ranking points − threshold
-        points = self._rows.ranking_points(block_rows, shifted, self._scorer.identity_part(coefficients, features.T))
+        points = self._rows.ranking_points(block_rows, shifted, self._scorer.reached(coefficients, shifted, features.T))
         for b, i in enumerate(block_rows.tolist()):
             if i in self._ruled_out:
                 ruled = np.asarray(self._ruled_out[i])
@@ -239,9 +240,19 @@ class Pricer:
                 points[b, at] = _RULED_OUT
         return points
 
+    def eligible(self, block_rows: np.ndarray, points: np.ndarray) -> np.ndarray:
+        """Per row of `points(block_rows, ...)`: whether some mentor is not ruled out for them (one by one)."""
+        eligible = np.ones(len(block_rows), dtype=bool)
+        for b, i in enumerate(block_rows.tolist()):
+            if i in self._ruled_out:
+                eligible[b] = bool((points[b] != _RULED_OUT).any())
+        return eligible
+
     def by_bucket(self, mentees: np.ndarray):
-        """These mentees in blocks of one bucket each, a few MB at a time: (block rows, bucket)."""
+        """These mentees in blocks of one bucket each, a few MB at a time: (block rows, bucket). Those who wish for
+        an identity attribute come after the others, so that most blocks have no identity part to multiply."""
         mentees = mentees[self.bucket_of[mentees] >= 0]
+        mentees = mentees[np.argsort(self._wishing[mentees], kind="stable")]
         for bucket in np.unique(self.bucket_of[mentees]).tolist():
             members = mentees[self.bucket_of[mentees] == bucket]
             size = max(1, _BLOCK_CELLS // max(1, len(self.buckets[bucket][0])))
@@ -297,7 +308,7 @@ class Pricer:
         coefficients = rows.coefficients[block_rows]
         shifted = coefficients @ features  # per pair: R − threshold, exact
         # R − threshold ≥ identity part: the visible fit reaches the program's minimum.
-        candidate = shifted >= self._scorer.identity_part(coefficients, features.T)
+        candidate = self._scorer.reached(coefficients, shifted, features.T)
         # 200 · (shifted + threshold) ≥ (2 · (bound + price) + 1) · denominator, as shifted ≥ a + slope · price:
         denominator = (rows.multiplier[block_rows] * rows.applicable[block_rows]).astype(np.float64)
         a = ((2 * bound[block_rows] + 1) * denominator - 200.0 * rows.threshold[block_rows]) / 200.0
@@ -446,13 +457,12 @@ def candidate_graph(program: ProgramRules, weights: Weights, mentees: list[Candi
     def score(block: tuple[np.ndarray, int]):
         block_rows, bucket = block
         points, columns = pricer.points(block_rows, bucket)
-        allowed = (points != _RULED_OUT).sum(axis=1)
         # One more than kept: the best left out bounds what every pair left out could add (column generation).
         rows_of, at, best = _best_per_row(points, top_k + 1, lambda r, c: _spread(block_rows[r], columns[c], room))
         place = np.arange(len(rows_of)) - np.searchsorted(rows_of, np.arange(len(block_rows)))[rows_of]
         rankings = rows.rankings(block_rows[rows_of], best[:, None])[:, 0]
         kept, worst = place < top_k, place == top_k - 1
-        return (block_rows, allowed > 0, np.bincount(rows_of, minlength=len(block_rows)) > 0,
+        return (block_rows, pricer.eligible(block_rows, points), np.bincount(rows_of, minlength=len(block_rows)) > 0,
                 block_rows[rows_of[kept]], columns[at[kept]], rankings[kept],
                 block_rows[rows_of[~kept]], rankings[~kept],
                 block_rows[rows_of[worst]], best[worst], columns[at[worst]])

@@ -76,15 +76,16 @@ class MenteeRows:
     def __len__(self) -> int:
         return len(self.rank)
 
-    def ranking_points(self, rows: np.ndarray, shifted: np.ndarray, identity: np.ndarray) -> np.ndarray:
+    def ranking_points(self, rows: np.ndarray, shifted: np.ndarray, reached: np.ndarray) -> np.ndarray:
         """Per pair of these mentee rows (one row each) and some mentors: R where the visible fit reaches the
-        program's minimum, else −1; from the product (R − threshold) and its identity part. In the product's type,
-        which holds R exactly: R is at most multiplier · out_of, below the bound that chose the type."""
+        program's minimum (`reached`, from `Scorer.reached`), else −1; from the product (R − threshold). In the
+        product's type, which holds R exactly: R is at most multiplier · out_of, below the bound that chose the
+        type."""
         threshold = self.threshold[rows][:, None].astype(shifted.dtype)
         # (R + 1) · reached − 1, exact in that type: np.where's own result, several times faster (it branches on
         # every element; this is three passes without a branch).
         points = shifted + (threshold + 1)
-        points *= shifted >= identity
+        points *= reached
         points -= 1
         return points
 
@@ -164,13 +165,21 @@ class Scorer:
             ok &= self.shown[:, self.identities[pair]]
         return np.flatnonzero(ok)
 
-    def identity_part(self, coefficients: np.ndarray, features: np.ndarray) -> np.ndarray:
-        """multiplier · identity points of these coefficient rows against these mentors' features ([mentors,
-        features]): the identity columns of their product, [rows, mentors]."""
-        block = coefficients[:, self.identity_columns]
-        if not block.any():  # no one of these mentees wishes for anything
-            return np.zeros((len(coefficients), len(features)), dtype=coefficients.dtype)
-        return block @ features[:, self.identity_columns].T
+    def reached(self, coefficients: np.ndarray, shifted: np.ndarray, features: np.ndarray) -> np.ndarray:
+        """Per pair of these coefficient rows and these mentors ([mentors, features]), given their product
+        `shifted` (R − threshold): whether the visible fit reaches the program's minimum, R − threshold ≥ the
+        identity part of R. That part is multiplied out only for the rows that wish for something; for the others
+        it is nothing."""
+        wishes = coefficients[:, self.identity_columns]
+        wishing = np.flatnonzero(wishes.any(axis=1))
+        reached = shifted >= 0
+        if len(wishing):
+            reached[wishing] = shifted[wishing] >= wishes[wishing] @ features[:, self.identity_columns].T
+        return reached
+
+    def wishing(self, rows: MenteeRows) -> np.ndarray:
+        """Per mentee row: whether they wish for any identity attribute (only their pairs have an identity part)."""
+        return rows.coefficients[:, self.identity_columns].any(axis=1)
 
     def rows(self, mentees: list[Candidate], minimum_score: int = 0) -> MenteeRows:
         w, n = self.weights, len(mentees)
@@ -248,7 +257,7 @@ class Ranking:
 
     def __init__(self, scorer: Scorer, mentees: list[Candidate], minimum_score: int) -> None:
         self.scorer, self.mentees, self.minimum_score = scorer, mentees, minimum_score
-        # start, its rows, [block, mentors] R − threshold and its identity part
+        # start, its rows, [block, mentors] R − threshold and whether the visible fit reaches the minimum
         self._block: tuple[int, MenteeRows, np.ndarray, np.ndarray] | None = None
 
     def _scored(self, i: int) -> tuple[MenteeRows, int, np.ndarray, np.ndarray]:
@@ -257,16 +266,16 @@ class Ranking:
             rows = self.scorer.rows(self.mentees[start:start + self.BLOCK], self.minimum_score)
             features = self.scorer.features.astype(rows.coefficients.dtype, copy=False)
             shifted = (features @ rows.coefficients.T).T
-            self._block = (start, rows, shifted, self.scorer.identity_part(rows.coefficients, features))
-        start, rows, shifted, identity = self._block
-        return rows, i - start, shifted[i - start], identity[i - start]
+            self._block = (start, rows, shifted, self.scorer.reached(rows.coefficients, shifted, features))
+        start, rows, shifted, reached = self._block
+        return rows, i - start, shifted[i - start], reached[i - start]
 
     def ranked(self, i: int, room: np.ndarray, closed_before: frozenset[tuple[UUID, UUID]] = frozenset(),
                limit: int | None = None) -> list[tuple[int, int]]:
         """(mentor index, ranking) of the mentors no hard constraint rules out for mentee `i`, whose visible fit
         reaches the program's threshold, with room, best ranked first; ties go to the mentor with most room, so
         load spreads."""
-        rows, k, shifted, identity = self._scored(i)
+        rows, k, shifted, reached = self._scored(i)
         mentee = self.mentees[i]
         if rows.unmet_requirement[k]:
             return []
@@ -281,7 +290,7 @@ class Ranking:
         if len(columns) == 0:
             return []
         at = np.array([k])
-        points = rows.ranking_points(at, shifted[None, columns], identity[None, columns])[0]
+        points = rows.ranking_points(at, shifted[None, columns], reached[None, columns])[0]
         columns, points = columns[points >= 0], points[points >= 0]
         found = rows.rankings(at, points[None, :])[0].astype(np.int64)
         if len(columns) == 0:
