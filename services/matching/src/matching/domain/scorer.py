@@ -179,7 +179,7 @@ class Scorer:
 
     def wishing(self, rows: MenteeRows) -> np.ndarray:
         """Per mentee row: whether they wish for any identity attribute (only their pairs have an identity part)."""
-        return rows.coefficients[:, self.identity_columns].any(axis=1)
+        return np.asarray(rows.coefficients[:, self.identity_columns].any(axis=1))
 
     def rows(self, mentees: list[Candidate], minimum_score: int = 0) -> MenteeRows:
         w, n = self.weights, len(mentees)
