@@ -136,6 +136,31 @@ async def test_an_enrollment_is_profiled_whichever_of_it_and_its_profile_comes_f
         assert await kept_apart_from_truth(conn, program) == []
 
 
+async def test_an_enrollment_is_active_exactly_while_neither_withdrawn_suspended_nor_paused(pool):
+    """The availability trigger fires only when those are written (migration 0009), not at every live count, and
+    still derives `active` from them however they are written."""
+    program = uuid4()
+    async with pool.acquire() as conn:
+        mentor = await enrol(conn, program, "mentor")
+        mentee = await enrol(conn, program, "mentee")
+        active = "SELECT active FROM enrollments WHERE id = $1"
+        await pair(conn, program, mentee, mentor)
+        assert await conn.fetchval(active, mentor) is True
+        for flag in ("withdrawn", "suspended", "paused"):
+            await conn.execute(f"UPDATE enrollments SET {flag} = true WHERE id = $1", mentor)
+            assert await conn.fetchval(active, mentor) is False, flag
+            await conn.execute("UPDATE enrollments SET live_pairings = live_pairings + 1 WHERE id = $1", mentor)
+            await conn.execute("UPDATE enrollments SET active = true WHERE id = $1", mentor)  # derived, not set
+            assert await conn.fetchval(active, mentor) is False, flag
+            await conn.execute(f"UPDATE enrollments SET {flag} = false WHERE id = $1", mentor)
+            assert await conn.fetchval(active, mentor) is True, flag
+        async with conn.transaction():
+            await conn.execute("SET LOCAL track_functions = 'pl'")
+            await pair(conn, program, await enrol(conn, program, "mentee"), mentor)  # two live counts change
+            assert await conn.fetchval("SELECT calls FROM pg_stat_xact_user_functions"
+                                       " WHERE funcname = 'enrollment_availability'") == 1  # the enrollment's insert
+
+
 async def test_the_counts_start_from_the_pairings_and_profiles_already_there(matching_settings, tmp_path: Path):
     """A database migrated before 0008: the migration counts what it holds."""
     before = tmp_path / "matching" / "migrations"
@@ -155,7 +180,7 @@ async def test_the_counts_start_from_the_pairings_and_profiles_already_there(mat
             await pair(conn, program, mentees[0], mentor_enrollment)
             await pair(conn, program, mentees[1], mentor_enrollment, status="proposed")
             await pair(conn, program, mentees[2], mentor_enrollment, status="ended")
-        assert await migrate(pool, PLUMBING_MIGRATIONS, MIGRATIONS) == ["matching/0008_live_counts.sql"]
+        assert (await migrate(pool, PLUMBING_MIGRATIONS, MIGRATIONS))[0] == "matching/0008_live_counts.sql"
         async with pool.acquire() as conn:
             assert await kept_apart_from_truth(conn, program) == []
             assert await conn.fetchval("SELECT live_pairings FROM enrollments WHERE id = $1", mentor_enrollment) == 2
