@@ -79,17 +79,19 @@ OVERRIDABLE = frozenset({"mentor_at_capacity", "program_cap_reached", "mentor_no
 
 
 def refusal(mentee: Candidate, mentor: Candidate, program: ProgramRules, weights: Weights,
-            closed_before: frozenset[tuple[UUID, UUID]] = frozenset(), live_pairs: int | None = None) -> str | None:
+            closed_before: frozenset[tuple[UUID, UUID]] = frozenset(), live_pairs: int | None = None,
+            explained: Fit | None = None) -> str | None:
     """Why the engine would not propose this mentee to this mentor, or None: the very rules a round and pairing on
     registration apply (the hard constraints of `scoring.exclusion`, then the program's threshold on the visible
-    fit as `scorer` ranks it), plus the program's cap on pairs when the live count is given."""
+    fit as `scorer` ranks it), plus the program's cap on pairs when the live count is given. `explained`: the pair's
+    `fit`, when the caller has it already."""
     if mentee.stage not in program.mentee_stages:
         return "mentee_not_eligible"
     ruled_out = exclusion(mentee, mentor, program, closed_before)
     if ruled_out is not None:
         return ruled_out
     # The visible fit `scorer` ranks by is `fit`'s, exactly (tests/unit/test_scoring.py): one pair needs no scorer.
-    if fit(mentee, mentor, weights).score < program.minimum_score:
+    if (explained or fit(mentee, mentor, weights)).score < program.minimum_score:
         return "below_minimum_score"
     if live_pairs is not None and program.pair_cap is not None and live_pairs >= program.pair_cap:
         return "program_cap_reached"

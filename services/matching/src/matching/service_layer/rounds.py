@@ -210,12 +210,13 @@ async def publish(round_id: UUID, uow: MatchingUnitOfWorkPort, caller: Principal
         skipped: list[dict[str, Any]] = []
         for pair in pairs:
             mentee, mentor = waiting.get(pair.mentee_enrollment_id), mentors.get(pair.mentor_enrollment_id)
+            explained = None if mentee is None or mentor is None else fit(mentee, mentor, weights)
             reason = ("mentee_no_longer_waiting" if mentee is None else "mentor_no_longer_available"
-                      if mentor is None else refusal(mentee, mentor, program, weights, closed, live))
-            if reason is not None or mentee is None or mentor is None:
+                      if mentor is None else refusal(mentee, mentor, program, weights, closed, live, explained))
+            if reason is not None or explained is None or mentee is None or mentor is None:
                 skipped.append({"mentee_id": pair.mentee_id, "mentor_id": pair.mentor_id, "reason_code": reason})
                 continue
-            proposals.append(Proposal(mentee, mentor, fit(mentee, mentor, weights)))
+            proposals.append(Proposal(mentee, mentor, explained))
             mentors[mentor.enrollment_id] = replace(mentor, active_pairings=mentor.active_pairings + 1)
             live += 1
         await propose(program, proposals, uow, origin="round", round_id=round_id)
