@@ -50,15 +50,20 @@ class PostgresRounds:
         return [_round(r) for r in rows]
 
     async def save_draft(self, round_id: UUID, pairs: list[DraftPair], unpaired: list[Unpaired]) -> None:
-        await self._conn.executemany(
-            """INSERT INTO round_pairs (round_id, mentee_enrollment_id, mentor_enrollment_id, mentee_id, mentor_id,
-                                        score, reasons) VALUES ($1, $2, $3, $4, $5, $6, $7)""",
-            [(round_id, p.mentee_enrollment_id, p.mentor_enrollment_id, p.mentee_id, p.mentor_id, p.score,
-              list(p.reasons)) for p in pairs])
-        await self._conn.executemany(
-            """INSERT INTO round_unpaired (round_id, mentee_enrollment_id, mentee_id, reason_code)
-               VALUES ($1, $2, $3, $4) ON CONFLICT (round_id, mentee_enrollment_id) DO UPDATE SET reason_code = $4""",
-            [(round_id, u.mentee_enrollment_id, u.mentee_id, u.reason_code) for u in unpaired])
+        # A round's tens of thousands by COPY and by one statement over arrays: a statement a row took 1 s at 50k.
+        if pairs:
+            await self._conn.copy_records_to_table(
+                "round_pairs", columns=["round_id", "mentee_enrollment_id", "mentor_enrollment_id", "mentee_id",
+                                        "mentor_id", "score", "reasons"],
+                records=[(round_id, p.mentee_enrollment_id, p.mentor_enrollment_id, p.mentee_id, p.mentor_id,
+                          p.score, list(p.reasons)) for p in pairs])
+        if unpaired:
+            await self._conn.execute(
+                """INSERT INTO round_unpaired (round_id, mentee_enrollment_id, mentee_id, reason_code)
+                   SELECT $1, * FROM unnest($2::uuid[], $3::uuid[], $4::text[])
+                       ON CONFLICT (round_id, mentee_enrollment_id) DO UPDATE SET reason_code = EXCLUDED.reason_code""",
+                round_id, [u.mentee_enrollment_id for u in unpaired], [u.mentee_id for u in unpaired],
+                [u.reason_code for u in unpaired])
 
     async def draft(self, round_id: UUID) -> tuple[list[DraftPair], list[Unpaired]]:
         pairs = await self._conn.fetch(
