@@ -7,6 +7,7 @@ from uuid import uuid4
 
 import numpy as np
 import pytest
+from matching.adapters import solver
 from matching.adapters.solver import optimal_assignment
 from matching.domain.model import Candidate, IdentityWish, ProgramRules
 from matching.domain.rounds import (
@@ -146,6 +147,32 @@ def test_the_optimal_round_over_a_pruned_graph_reaches_the_optimum_of_every_qual
             assert int(pruned.scores[chosen].sum()) == int(whole.scores[reference].sum())
             assert len(chosen) == len(reference)
             assert pruned.pricing_passes > 0
+
+
+def test_the_optimal_round_solved_over_a_working_set_of_its_pairs_still_reaches_the_optimum(monkeypatch):
+    monkeypatch.setattr(solver, "WORKING_WHEN", 2.0)  # after every pass
+    monkeypatch.setattr(solver, "WORKING_SLACK", 0)  # the narrowest: pairs left out of it have to be brought back
+    calls: list[str] = []
+
+    def counted(name: str):
+        counting = getattr(solver, name)
+        return lambda *args: calls.append(name) or counting(*args)
+
+    for name in ("_solve", "_solve_over"):
+        monkeypatch.setattr(solver, name, counted(name))
+    brought_back = 0
+    for seed in range(8):
+        mentees, mentors = population(seed, 40, 12)
+        whole = candidate_graph(PROGRAM, Weights(), mentees, mentors, live_pairs=0, top_k=10_000)
+        for most_pairs_first in (False, True):
+            pruned = candidate_graph(PROGRAM, Weights(), mentees, mentors, live_pairs=0, top_k=2)
+            reference = optimal_assignment(whole, most_pairs_first)
+            calls.clear()
+            chosen = optimal_assignment(pruned, most_pairs_first)
+            assert int(pruned.scores[chosen].sum()) == int(whole.scores[reference].sum())
+            assert len(chosen) == len(reference)
+            brought_back += calls.count("_solve") > calls.count("_solve_over")  # solved again within a pass
+    assert brought_back > 0
 
 
 def assert_the_same_stable_matching(pruned, whole, batch: int = 64):
