@@ -80,22 +80,26 @@ _UNREACHABLE = 1 << 50
 
 def _potentials(nodes: int, sink: int, tails: np.ndarray, heads: np.ndarray, costs: np.ndarray) -> np.ndarray:
     """Node potentials p with p[v] ≤ p[u] + cost for every residual arc u→v: minus each node's shortest distance
-    to the sink (Bellman-Ford, every arc relaxed at once per pass; the residual network of an optimal flow has no
-    negative cycle, so it ends). Measured from the sink, a mentor with room left has potential 0 against the
-    source's: the prices of mentors come out as low as they can be, which settles the most mentees unpriced."""
+    to the sink (Bellman-Ford, relaxing at once, each pass, the arcs into the nodes the last pass moved; the
+    residual network of an optimal flow has no negative cycle, so it ends). Measured from the sink, a mentor with
+    room left has potential 0 against the source's: the prices of mentors come out as low as they can be, which
+    settles the most mentees unpriced."""
     distance = np.full(nodes, _UNREACHABLE, dtype=np.int64)
     distance[sink] = 0
-    order = np.argsort(tails, kind="stable")
-    tails, heads, costs = tails[order], heads[order], costs[order]
-    groups = np.flatnonzero(np.r_[True, tails[1:] != tails[:-1]]) if len(tails) else np.zeros(0, dtype=np.int64)
-    sources = tails[groups]
+    order = np.argsort(heads, kind="stable")  # the arcs into each node together
+    into_tails, into_costs = tails[order], costs[order]
+    starts = np.searchsorted(heads[order], np.arange(nodes + 1))
+    moved = np.array([sink])
     for _ in range(nodes + 1):
-        through = np.minimum(distance[heads] + costs, _UNREACHABLE)
-        reached = np.minimum.reduceat(through, groups) if len(groups) else groups
-        improved = reached < distance[sources]
-        if not improved.any():
+        first, count = starts[moved], starts[moved + 1] - starts[moved]
+        arcs = np.repeat(first - np.cumsum(count) + count, count) + np.arange(int(count.sum()))
+        through = np.repeat(distance[moved], count) + into_costs[arcs]
+        nearer = through < distance[into_tails[arcs]]
+        if not nearer.any():
             return -distance
-        distance[sources[improved]] = reached[improved]
+        closer, through = into_tails[arcs[nearer]], through[nearer]
+        np.minimum.at(distance, closer, through)
+        moved = np.unique(closer)
     raise RuntimeError("the residual network has a negative cycle: the flow was not optimal")
 
 
