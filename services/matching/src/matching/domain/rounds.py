@@ -563,7 +563,7 @@ def _hold_the_best(graph: CandidateGraph, held: np.ndarray, proposals: np.ndarra
     contested = offered[graph.tails[held]]
     contest = np.concatenate([held[contested], proposals])
     mentors = graph.tails[contest]
-    order = np.lexsort((graph.heads[contest], -graph.scores[contest].astype(np.int64), mentors))
+    order = _by_row_best_first(mentors, graph.scores[contest], graph.heads[contest])
     contest, mentors = contest[order], mentors[order]
     kept = np.arange(len(contest)) - np.searchsorted(mentors, mentors) < graph.room[mentors]
     return np.concatenate([held[~contested], contest[kept]]), contest[~kept]
