@@ -11,6 +11,7 @@ from matching.adapters import solver
 from matching.adapters.solver import optimal_assignment
 from matching.domain.model import Candidate, IdentityWish, ProgramRules
 from matching.domain.rounds import (
+    Pricer,
     _by_row_best_first,
     _kth_largest,
     candidate_graph,
@@ -205,6 +206,22 @@ def test_the_stable_round_over_a_pruned_graph_keeps_out_pairs_closed_before_as_t
                                 top_k=10_000)
         pruned = candidate_graph(PROGRAM, Weights(), mentees, mentors, live_pairs=0, closed_before=closed, top_k=2)
         assert_the_same_stable_matching(pruned, whole, batch)
+
+
+@pytest.mark.parametrize("batch", [1, 2])  # rows of 80 mentors: wide enough for a floor of the first 1, 2, 4 pairs
+def test_the_stable_round_putting_in_order_only_pairs_above_a_floor_per_row_is_the_whole_graphs(batch, monkeypatch):
+    floor = Pricer._floor
+    raised: list[int] = []
+    monkeypatch.setattr(Pricer, "_floor", lambda *args: raised.append(int((found := floor(*args)).astype(bool).sum()))
+                        or found)
+    for seed in range(4):
+        mentees, mentors = population(seed, 200, 80)
+        closed = closed_at_random(seed, mentees, mentors, 0.02)
+        whole = candidate_graph(PROGRAM, Weights(), mentees, mentors, live_pairs=0, closed_before=closed,
+                                top_k=10_000)
+        pruned = candidate_graph(PROGRAM, Weights(), mentees, mentors, live_pairs=0, closed_before=closed, top_k=1)
+        assert_the_same_stable_matching(pruned, whole, batch)
+    assert sum(raised) > 0  # some rows had a floor
 
 
 # One key of 63 bits, with the given place or mentor in it; one without it; too wide for one, np.lexsort's own.

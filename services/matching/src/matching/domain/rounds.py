@@ -395,12 +395,40 @@ class Pricer:
             return empty, empty, empty, more[asked]
         return np.concatenate(heads), np.concatenate(tails), np.concatenate(found), more[asked]
 
+    def _floor(self, block_rows: np.ndarray, points: np.ndarray, columns: np.ndarray, passed: RowPlaces, k: int,
+               cutoff: np.ndarray) -> np.ndarray:
+        """Per row of the block, ranking points its k-th pair that a mentor would hold, after its place, reaches (0
+        where that cannot be told cheaply): so that only the pairs at or above it, a few per row, are put in order.
+
+        As `_best_per_row`'s: the k-th largest of the maxima of ≥ k runs of a row is at most its k-th largest. Taken
+        over the pairs surely held and surely later (a mentor holds a ranking above ⌊cutoff / n⌋ + 1 whoever
+        proposes it), of which there are no more than of those held, it is at most the row's k-th such pair. Whether
+        a ranking t is reached is 200 · R ≥ (2t − 1) · multiplier · out_of; compared here as a ratio in the points'
+        precision, with a margin far beyond its rounding, so that it errs only towards a lower floor."""
+        chunks = 4 * k
+        b, m = points.shape
+        if m < 4 * chunks:
+            return np.zeros(b, dtype=points.dtype)
+        out_of = (self._rows.multiplier * self._rows.applicable)[block_rows]
+        scale = np.where(out_of > 0, 200.0 / np.maximum(out_of, 1), 0.0).astype(points.dtype)  # ranking 0 else
+        surely = 2.0 * np.floor_divide(cutoff[columns], len(self.bucket_of)) + 3.0 + 1e-3
+        held = points * scale[:, None] >= surely.astype(points.dtype)[None, :]
+        held &= points >= 0
+        held &= points < passed.points[block_rows].astype(points.dtype)[:, None]
+        width = m // chunks
+        values = np.where(held[:, :chunks * width], points[:, :chunks * width], -1)
+        maxima = values.reshape(b, chunks, width).max(axis=2)
+        return np.maximum(np.partition(maxima, chunks - k, axis=1)[:, chunks - k], 0)
+
     def _held_in(self, block_rows: np.ndarray, points: np.ndarray, columns: np.ndarray, passed: RowPlaces,
                  places: RowPlaces, k: int, cutoff: np.ndarray, more: np.ndarray
                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """`ranked_from` for one block against some of its bucket's mentors, from the places `passed` on."""
         n = len(self.bucket_of)
-        flat = np.flatnonzero(points >= 0)
+        floor = self._floor(block_rows, points, columns, passed, k, cutoff)
+        # Rows with a pair below their floor have pairs left beyond their k-th (those are later than their place).
+        more[block_rows[((points >= 0) & (points < floor[:, None])).any(axis=1)]] = True
+        flat = np.flatnonzero(points >= floor[:, None])
         r, c = np.divmod(flat, points.shape[1])
         values, mentors = points.ravel()[flat], columns[c]
         later = passed.after(block_rows[r], values, mentors, self._room)
