@@ -228,8 +228,11 @@ async def publish(round_id: UUID, uow: MatchingUnitOfWorkPort, caller: Principal
                                            paired=len(proposals), unpaired=left, total_score=total))
         uow.audit(caller, "round.published", "round", round_id, chapter_id=program.chapter_id,
                   detail={"paired": len(proposals), "skipped": len(skipped)})
+        published = await uow.rounds.get(round_id)
+        assert published is not None  # rounds are never deleted
         await uow.commit()
-    return await round_status(round_id, uow)
+    # As `round_status` answers, from the draft already read (its pairs stay, the skipped ones listed apart).
+    return {**published, "pairs": pairs, "unpaired_list": unpaired}
 
 
 async def discard(round_id: UUID, uow: MatchingUnitOfWorkPort, caller: Principal) -> dict[str, Any]:
