@@ -60,39 +60,7 @@ async def run_next_round(new_uow: NewUnitOfWork, solve: Solver, progress_seconds
     reporter = asyncio.create_task(report())
     try:
         with collector_paused():
-            async with new_uow() as uow:
-                await uow.programs.lock(row["program_id"])
-                program = await existing_program(row["program_id"], uow)
-                mentees = await uow.candidates.in_program(program, "mentee", waiting_only=True)
-                mentors = await uow.candidates.in_program(program, "mentor")
-                weights = await uow.programs.weights(program.id)
-                closed = await uow.candidates.closed_before(program.id)
-                live = await uow.pairings.live_count(program.id)
-
-                def compute():
-                    graph = candidate_graph(program, weights, mentees, mentors, live, closed,
-                                            progress=lambda f: done.__setitem__(0, f))
-                    chosen = stable_matching(graph) if row["method"] == "stable" else solve(graph, row["most_pairs_first"])
-                    return graph, chosen
-
-                graph, chosen = await asyncio.to_thread(compute)
-                pairs = [(graph.mentees[graph.heads[e]], graph.mentors[graph.tails[e]]) for e in chosen]
-                fits = pair_fits(pairs, weights)
-                left = unpaired_each(graph, chosen)
-                # A draft: nobody is proposed, nobody told, until a coordinator publishes it.
-                await uow.rounds.save_draft(
-                    round_id,
-                    [DraftPair(mentee.enrollment_id, mentor.enrollment_id, mentee.person_id, mentor.person_id, f.score,
-                               tuple(f.reasons)) for (mentee, mentor), f in zip(pairs, fits, strict=True)],
-                    [Unpaired(m.enrollment_id, m.person_id, reason) for m, reason in left])
-                reasons = Counter(reason for _, reason in left)
-                unprofiled = await uow.candidates.unprofiled_mentees(program.id)
-                if unprofiled:
-                    reasons["no_matching_profile"] = unprofiled
-                # The scores anyone reads: the visible fits, not the rankings the solver maximised.
-                await uow.rounds.finish(round_id, status="draft", paired=len(chosen), unpaired=sum(reasons.values()),
-                                        total_score=sum(f.score for f in fits), unpaired_reasons=dict(reasons))
-                await uow.commit()
+            await _draft_claimed(new_uow, row, solve, done)
     except Exception as error:
         async with new_uow() as unit:
             await unit.rounds.finish(round_id, status="failed", error=type(error).__name__)
@@ -101,6 +69,44 @@ async def run_next_round(new_uow: NewUnitOfWork, solve: Solver, progress_seconds
     finally:
         reporter.cancel()
     return round_id
+
+
+async def _draft_claimed(new_uow: NewUnitOfWork, row: Any, solve: Solver, done: list[float]) -> None:
+    """The round claimed in `row` drafted: its roster read, the graph built and solved, the draft written."""
+    round_id = row["id"]
+    async with new_uow() as uow:
+        await uow.programs.lock(row["program_id"])
+        program = await existing_program(row["program_id"], uow)
+        mentees = await uow.candidates.in_program(program, "mentee", waiting_only=True)
+        mentors = await uow.candidates.in_program(program, "mentor")
+        weights = await uow.programs.weights(program.id)
+        closed = await uow.candidates.closed_before(program.id)
+        live = await uow.pairings.live_count(program.id)
+
+        def compute():
+            graph = candidate_graph(program, weights, mentees, mentors, live, closed,
+                                    progress=lambda f: done.__setitem__(0, f))
+            chosen = stable_matching(graph) if row["method"] == "stable" else solve(graph, row["most_pairs_first"])
+            return graph, chosen
+
+        graph, chosen = await asyncio.to_thread(compute)
+        pairs = [(graph.mentees[graph.heads[e]], graph.mentors[graph.tails[e]]) for e in chosen]
+        fits = pair_fits(pairs, weights)
+        left = unpaired_each(graph, chosen)
+        # A draft: nobody is proposed, nobody told, until a coordinator publishes it.
+        await uow.rounds.save_draft(
+            round_id,
+            [DraftPair(mentee.enrollment_id, mentor.enrollment_id, mentee.person_id, mentor.person_id, f.score,
+                       tuple(f.reasons)) for (mentee, mentor), f in zip(pairs, fits, strict=True)],
+            [Unpaired(m.enrollment_id, m.person_id, reason) for m, reason in left])
+        reasons = Counter(reason for _, reason in left)
+        unprofiled = await uow.candidates.unprofiled_mentees(program.id)
+        if unprofiled:
+            reasons["no_matching_profile"] = unprofiled
+        # The scores anyone reads: the visible fits, not the rankings the solver maximised.
+        await uow.rounds.finish(round_id, status="draft", paired=len(chosen), unpaired=sum(reasons.values()),
+                                total_score=sum(f.score for f in fits), unpaired_reasons=dict(reasons))
+        await uow.commit()
 
 
 async def round_status(round_id: UUID, uow: MatchingUnitOfWorkPort) -> dict[str, Any]:
@@ -199,41 +205,45 @@ async def publish(round_id: UUID, uow: MatchingUnitOfWorkPort, caller: Principal
     """Propose the draft's pairs, as a round always did (the same events: only these people are told). The roster
     may have changed since the draft: each pair is checked again, by the engine's rules, against the program as it
     is now; a pair no longer valid is skipped, with why."""
-    with collector_paused():
-        async with uow:
-            found, program = await _draft(round_id, uow)
-            pairs, unpaired = await uow.rounds.draft(round_id)
-            waiting = await _candidates(program, uow, "mentee", [p.mentee_enrollment_id for p in pairs])
-            waiting = {e: m for e, m in waiting.items() if m.active_pairings == 0}
-            mentors = await _candidates(program, uow, "mentor", [p.mentor_enrollment_id for p in pairs])
-            weights = await uow.programs.weights(program.id)
-            closed = await uow.candidates.closed_before(program.id, [p.mentee_id for p in pairs])
-            live = await uow.pairings.live_count(program.id)
-            proposals: list[Proposal] = []
-            skipped: list[dict[str, Any]] = []
-            for pair in pairs:
-                mentee, mentor = waiting.get(pair.mentee_enrollment_id), mentors.get(pair.mentor_enrollment_id)
-                explained = None if mentee is None or mentor is None else fit(mentee, mentor, weights)
-                reason = ("mentee_no_longer_waiting" if mentee is None else "mentor_no_longer_available"
-                          if mentor is None else refusal(mentee, mentor, program, weights, closed, live, explained))
-                if reason is not None or explained is None or mentee is None or mentor is None:
-                    skipped.append({"mentee_id": pair.mentee_id, "mentor_id": pair.mentor_id, "reason_code": reason})
-                    continue
-                proposals.append(Proposal(mentee, mentor, explained))
-                mentors[mentor.enrollment_id] = replace(mentor, active_pairings=mentor.active_pairings + 1)
-                live += 1
-            await propose(program, proposals, uow, origin="round", round_id=round_id)
-            total = sum(p.fit.score for p in proposals)
-            left = len(unpaired) + len(skipped) + ((found["unpaired_reasons"] or {}).get("no_matching_profile", 0))
-            await uow.rounds.close(round_id, status="published", paired=len(proposals), unpaired=left,
-                                   total_score=total, skipped=skipped)
-            uow.emit(contract.RoundCompletedV2(round_id=round_id, program_id=program.id, chapter_id=program.chapter_id,
-                                               paired=len(proposals), unpaired=left, total_score=total))
-            uow.audit(caller, "round.published", "round", round_id, chapter_id=program.chapter_id,
-                      detail={"paired": len(proposals), "skipped": len(skipped)})
-            published = await uow.rounds.get(round_id)
-            assert published is not None  # rounds are never deleted
-            await uow.commit()
+    with collector_paused():  # its tens of thousands of pairs, candidates and events
+        return await _publish(round_id, uow, caller)
+
+
+async def _publish(round_id: UUID, uow: MatchingUnitOfWorkPort, caller: Principal) -> dict[str, Any]:
+    async with uow:
+        found, program = await _draft(round_id, uow)
+        pairs, unpaired = await uow.rounds.draft(round_id)
+        waiting = await _candidates(program, uow, "mentee", [p.mentee_enrollment_id for p in pairs])
+        waiting = {e: m for e, m in waiting.items() if m.active_pairings == 0}
+        mentors = await _candidates(program, uow, "mentor", [p.mentor_enrollment_id for p in pairs])
+        weights = await uow.programs.weights(program.id)
+        closed = await uow.candidates.closed_before(program.id, [p.mentee_id for p in pairs])
+        live = await uow.pairings.live_count(program.id)
+        proposals: list[Proposal] = []
+        skipped: list[dict[str, Any]] = []
+        for pair in pairs:
+            mentee, mentor = waiting.get(pair.mentee_enrollment_id), mentors.get(pair.mentor_enrollment_id)
+            explained = None if mentee is None or mentor is None else fit(mentee, mentor, weights)
+            reason = ("mentee_no_longer_waiting" if mentee is None else "mentor_no_longer_available"
+                      if mentor is None else refusal(mentee, mentor, program, weights, closed, live, explained))
+            if reason is not None or explained is None or mentee is None or mentor is None:
+                skipped.append({"mentee_id": pair.mentee_id, "mentor_id": pair.mentor_id, "reason_code": reason})
+                continue
+            proposals.append(Proposal(mentee, mentor, explained))
+            mentors[mentor.enrollment_id] = replace(mentor, active_pairings=mentor.active_pairings + 1)
+            live += 1
+        await propose(program, proposals, uow, origin="round", round_id=round_id)
+        total = sum(p.fit.score for p in proposals)
+        left = len(unpaired) + len(skipped) + ((found["unpaired_reasons"] or {}).get("no_matching_profile", 0))
+        await uow.rounds.close(round_id, status="published", paired=len(proposals), unpaired=left,
+                               total_score=total, skipped=skipped)
+        uow.emit(contract.RoundCompletedV2(round_id=round_id, program_id=program.id, chapter_id=program.chapter_id,
+                                           paired=len(proposals), unpaired=left, total_score=total))
+        uow.audit(caller, "round.published", "round", round_id, chapter_id=program.chapter_id,
+                  detail={"paired": len(proposals), "skipped": len(skipped)})
+        published = await uow.rounds.get(round_id)
+        assert published is not None  # rounds are never deleted
+        await uow.commit()
     # As `round_status` answers, from the draft already read (its pairs stay, the skipped ones listed apart).
     return {**published, "pairs": pairs, "unpaired_list": unpaired}
 
