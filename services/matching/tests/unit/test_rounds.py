@@ -150,6 +150,49 @@ def test_the_optimal_round_over_a_pruned_graph_reaches_the_optimum_of_every_qual
             assert pruned.pricing_passes > 0
 
 
+def test_the_optimal_round_never_adds_a_pair_the_graph_already_holds():
+    """A chosen pair may beat its duals (its arc is full), and pricing scores whole rows: it must not come back."""
+    duplicated = 0
+    for seed in range(8):
+        mentees, mentors = population(seed, 40, 12)
+        for most_pairs_first in (False, True):
+            pruned = candidate_graph(PROGRAM, Weights(), mentees, mentors, live_pairs=0, top_k=1)
+            optimal_assignment(pruned, most_pairs_first)
+            pairs = pruned.heads.astype(np.int64) * len(mentors) + pruned.tails
+            duplicated += len(pairs) - len(np.unique(pairs))
+    assert duplicated == 0
+
+
+@pytest.mark.parametrize("added", [1, 8])  # with 1 a pass, many mentees have improving pairs left after it
+def test_pricing_a_mentee_only_against_mentors_whose_price_fell_finds_every_pair_that_could_improve(added,
+                                                                                                    monkeypatch):
+    """After a pass, a mentee whose pairs left out could not beat their bound at the last prices can gain only from
+    a mentor whose price has fallen since: scored against those alone, they give what their whole row gives."""
+    monkeypatch.setattr(solver, "ADDED_PER_MENTEE", added)
+    improving = Pricer.improving
+    compared = []
+
+    def checked(pricer, mentees, bound, price, left_out_best, most, among=None):
+        if among is not None:  # every pair left out that could improve, from the fallen alone and from whole rows
+            every = len(mentors)
+            held = set(zip(graph.heads.tolist(), graph.tails.tolist(), strict=True))
+            from_fallen, from_rows = (improving(pricer, mentees, bound, price, left_out_best, every, only)[:2]
+                                      for only in (among, None))
+            assert set(zip(*(a.tolist() for a in from_fallen), strict=True)) - held == \
+                set(zip(*(a.tolist() for a in from_rows), strict=True)) - held
+            compared.append(len(mentees))
+        return improving(pricer, mentees, bound, price, left_out_best, most, among)
+
+    monkeypatch.setattr(Pricer, "improving", checked)
+    for seed in range(6):
+        mentees, mentors = population(seed, 200, 60)
+        whole_graph = candidate_graph(PROGRAM, Weights(), mentees, mentors, live_pairs=0, top_k=10_000)
+        graph = candidate_graph(PROGRAM, Weights(), mentees, mentors, live_pairs=0, top_k=1)
+        chosen = optimal_assignment(graph)
+        assert int(graph.scores[chosen].sum()) == int(whole_graph.scores[optimal_assignment(whole_graph)].sum())
+    assert sum(compared) > 0  # some mentees were scored against the fallen alone
+
+
 def test_the_optimal_round_solved_over_a_working_set_of_its_pairs_still_reaches_the_optimum(monkeypatch):
     monkeypatch.setattr(solver, "WORKING_WHEN", 2.0)  # after every pass
     monkeypatch.setattr(solver, "WORKING_SLACK", 0)  # the narrowest: pairs left out of it have to be brought back

@@ -135,6 +135,10 @@ def optimal_assignment(graph: CandidateGraph, most_pairs_first: bool = False) ->
         return np.zeros(0, dtype=np.int64)
     bonus = 100 * min(n, int(graph.room.sum())) + 1 if most_pairs_first else 0
     working = np.arange(len(graph.heads))
+    # Per mentee, at least what any pair of theirs left out of the graph scores above its mentor's price, at the
+    # prices `priced_at` (None before the first pricing).
+    ceiling: np.ndarray | None = None
+    priced_at = np.zeros(len(graph.mentors), dtype=np.int64)
     while True:
         # A pair left out improves the total only if its score beats bound[i] + price[j] (in the LP's terms: the
         # mentee's dual plus the mentor's).
@@ -148,9 +152,25 @@ def optimal_assignment(graph: CandidateGraph, most_pairs_first: bool = False) ->
             graph.left_out_best > mentee_bound + cheapest[np.maximum(bucket_of, 0)]))
         if len(unsettled) == 0:
             return chosen
-        heads, tails, rankings = graph.pricer.improving(unsettled, mentee_bound, mentor_price, graph.left_out_best,
-                                                          ADDED_PER_MENTEE)
+        # Where the ceiling does not beat the bound, a pair can improve only with a mentor whose price has fallen
+        # since: those mentees are scored against those mentors alone (a few percent of them after the first passes).
+        narrow = np.zeros(len(unsettled), dtype=bool) if ceiling is None else \
+            ceiling[unsettled] - mentee_bound[unsettled] < 1
+        heads, tails, rankings, beyond = graph.pricer.improving(unsettled[~narrow], mentee_bound, mentor_price,
+                                                                  graph.left_out_best, ADDED_PER_MENTEE)
+        fallen = mentor_price < priced_at
+        if narrow.any() and fallen.any():
+            *found, beyond_fallen = graph.pricer.improving(unsettled[narrow], mentee_bound, mentor_price,
+                                                           graph.left_out_best, ADDED_PER_MENTEE, among=fallen)
+            heads, tails, rankings = (np.concatenate(both) for both in zip((heads, tails, rankings), found, strict=True))
+            beyond += beyond_fallen
+        # What is left out beats the bound by no more than the best pair not added (the settled: by nothing).
+        ceiling, priced_at = mentee_bound + beyond, mentor_price
         graph.pricing_passes += 1
+        # A chosen pair may beat its duals too (its arc is full): it is in the graph already.
+        m = len(graph.mentors)
+        new = ~np.isin(heads * m + tails, graph.heads[chosen].astype(np.int64) * m + graph.tails[chosen])
+        heads, tails, rankings = heads[new], tails[new], rankings[new]
         if len(heads) == 0:
             return chosen
         before = len(graph.heads)

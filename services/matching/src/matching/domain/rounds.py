@@ -260,11 +260,13 @@ class Pricer:
                 yield members[start:start + size], bucket
 
     def improving(self, mentees: np.ndarray, bound: np.ndarray, mentor_price: np.ndarray, left_out_best: np.ndarray,
-                  most: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+                  most: int, among: np.ndarray | None = None
+                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """Up to `most` pairs per mentee among these whose ranking exceeds `bound[i] + mentor_price[j]` (what the
         current assignment's duals say they would have to beat), those that beat it most first: (heads, tails,
-        rankings). No ranking left out exceeds `left_out_best[i]`, so only mentors priced below
-        `left_out_best[i] - bound[i]` are scored.
+        rankings), and per mentee (indexed as `bound`) by how much the best pair left beyond those `most` beats it,
+        0 if none does. No ranking left out exceeds `left_out_best[i]`, so only mentors priced below
+        `left_out_best[i] - bound[i]` are scored; with `among` (per mentor), only those it marks.
 
         A pair's ranking is round(100 · R / (multiplier · out_of)), half up, where R is its ranking points times the
         mentee's multiplier; it exceeds t exactly when 200 · R ≥ (2t + 1) · multiplier · out_of. So the pairs that
@@ -275,6 +277,7 @@ class Pricer:
         heads: list[np.ndarray] = []
         tails: list[np.ndarray] = []
         found: list[np.ndarray] = []
+        beyond = np.zeros(len(bound), dtype=np.int64)
         slack = left_out_best - bound
         mentees = mentees[self.bucket_of[mentees] >= 0]
         mentees = mentees[np.argsort(-slack[mentees], kind="stable")]
@@ -282,6 +285,9 @@ class Pricer:
             members = mentees[self.bucket_of[mentees] == bucket]
             # The bucket's mentors cheapest first: those a block may gain from are a prefix (a view, not a copy).
             columns, features = self.buckets[bucket]
+            if among is not None:
+                marked = among[columns]
+                columns, features = columns[marked], features[:, marked]
             by_price = np.argsort(mentor_price[columns], kind="stable")
             columns, features = columns[by_price], features[:, by_price]
             prices = mentor_price[columns]
@@ -293,17 +299,18 @@ class Pricer:
                     break  # nor for anyone after: they could gain less
                 size = max(1, _BLOCK_CELLS // k)
                 block_rows, start = members[start:start + size], start + size
-                found_here = self._improving_in(block_rows, columns[:k], features[:, :k], bound, mentor_price, most)
+                *found_here, beyond[block_rows] = self._improving_in(block_rows, columns[:k], features[:, :k], bound,
+                                                                     mentor_price, most)
                 for gathered, part in zip((heads, tails, found), found_here, strict=True):
                     gathered.append(part)
         if not heads:
             empty = np.zeros(0, dtype=np.int64)
-            return empty, empty, empty
-        return np.concatenate(heads), np.concatenate(tails), np.concatenate(found)
+            return empty, empty, empty, beyond
+        return np.concatenate(heads), np.concatenate(tails), np.concatenate(found), beyond
 
     def _improving_in(self, block_rows: np.ndarray, columns: np.ndarray, features: np.ndarray, bound: np.ndarray,
-                      mentor_price: np.ndarray, most: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """`improving` for one block of a bucket's mentees against some of its mentors."""
+                      mentor_price: np.ndarray, most: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """`improving` for one block of a bucket's mentees against some of its mentors; the last, per block row."""
         rows = self._rows
         coefficients = rows.coefficients[block_rows]
         shifted = coefficients @ features  # per pair: R − threshold, exact
@@ -330,7 +337,9 @@ class Pricer:
         keep = gain >= 1  # exact, whatever the comparison above let through
         r, tail, ranking, gain = r[keep], columns[c[keep]], ranking[keep], gain[keep]
         widest = int(gain.max(initial=0)) + 1
+        beyond = None  # per row, the best gain not kept: its (most + 1)-th largest
         if len(block_rows) * widest <= _BLOCK_CELLS:  # gains below a mentee's `most`-th largest dropped before sorting
+            beyond = _kth_largest(r, gain, len(block_rows), most + 1, widest - 1)
             keep = gain >= _kth_largest(r, gain, len(block_rows), most, widest - 1)[r]
             r, tail, ranking, gain = r[keep], tail[keep], ranking[keep], gain[keep]
         # Per mentee, the largest gains first, then the lowest mentor: one sort of one key where it fits in 63 bits.
@@ -338,9 +347,13 @@ class Pricer:
             order = np.argsort((r * widest + (widest - 1 - gain)) * len(self._room) + tail)
         else:
             order = np.lexsort((tail, -gain, r))
-        r, tail, ranking = r[order], tail[order], ranking[order]
-        kept = np.arange(len(r)) - np.searchsorted(r, r) < most
-        return block_rows[r[kept]], tail[kept], ranking[kept]
+        r, tail, ranking, gain = r[order], tail[order], ranking[order], gain[order]
+        place = np.arange(len(r)) - np.searchsorted(r, r)
+        if beyond is None:
+            beyond = np.zeros(len(block_rows), dtype=np.int64)
+            beyond[r[place == most]] = gain[place == most]
+        kept = place < most
+        return block_rows[r[kept]], tail[kept], ranking[kept], beyond
 
     def ranked_from(self, mentees: np.ndarray, places: RowPlaces, k: int, cutoff: np.ndarray
                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
