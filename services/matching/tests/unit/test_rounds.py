@@ -137,17 +137,23 @@ def test_scores_of_many_pairs_at_once_equal_those_of_each_pair_alone():
     assert pair_fits(pairs, Weights()) == [fit(e, m) for e, m in pairs]
 
 
-def test_the_optimal_round_over_a_pruned_graph_reaches_the_optimum_of_every_qualified_pair():
+def pruned_against_the_whole(top_k: int):
+    """On random populations, for either objective: a graph pruned to each mentee's `top_k`, the objective, and the
+    optimum over the whole graph (its total and how many it pairs), solved before the pruned graph is yielded."""
     for seed in range(8):
         mentees, mentors = population(seed, 40, 12)
         whole = candidate_graph(PROGRAM, Weights(), mentees, mentors, live_pairs=0, top_k=10_000)
         for most_pairs_first in (False, True):
-            pruned = candidate_graph(PROGRAM, Weights(), mentees, mentors, live_pairs=0, top_k=1)
-            chosen = optimal_assignment(pruned, most_pairs_first)
             reference = optimal_assignment(whole, most_pairs_first)
-            assert int(pruned.scores[chosen].sum()) == int(whole.scores[reference].sum())
-            assert len(chosen) == len(reference)
-            assert pruned.pricing_passes > 0
+            pruned = candidate_graph(PROGRAM, Weights(), mentees, mentors, live_pairs=0, top_k=top_k)
+            yield pruned, most_pairs_first, (int(whole.scores[reference].sum()), len(reference))
+
+
+def test_the_optimal_round_over_a_pruned_graph_reaches_the_optimum_of_every_qualified_pair():
+    for pruned, most_pairs_first, optimum in pruned_against_the_whole(top_k=1):
+        chosen = optimal_assignment(pruned, most_pairs_first)
+        assert (int(pruned.scores[chosen].sum()), len(chosen)) == optimum
+        assert pruned.pricing_passes > 0
 
 
 def test_the_optimal_round_never_adds_a_pair_the_graph_already_holds():
@@ -205,17 +211,11 @@ def test_the_optimal_round_solved_over_a_working_set_of_its_pairs_still_reaches_
     for name in ("_solve", "_solve_over"):
         monkeypatch.setattr(solver, name, counted(name))
     brought_back = 0
-    for seed in range(8):
-        mentees, mentors = population(seed, 40, 12)
-        whole = candidate_graph(PROGRAM, Weights(), mentees, mentors, live_pairs=0, top_k=10_000)
-        for most_pairs_first in (False, True):
-            pruned = candidate_graph(PROGRAM, Weights(), mentees, mentors, live_pairs=0, top_k=2)
-            reference = optimal_assignment(whole, most_pairs_first)
-            calls.clear()
-            chosen = optimal_assignment(pruned, most_pairs_first)
-            assert int(pruned.scores[chosen].sum()) == int(whole.scores[reference].sum())
-            assert len(chosen) == len(reference)
-            brought_back += calls.count("_solve") > calls.count("_solve_over")  # solved again within a pass
+    for pruned, most_pairs_first, optimum in pruned_against_the_whole(top_k=2):
+        calls.clear()
+        chosen = optimal_assignment(pruned, most_pairs_first)
+        assert (int(pruned.scores[chosen].sum()), len(chosen)) == optimum
+        brought_back += calls.count("_solve") > calls.count("_solve_over")  # solved again within a pass
     assert brought_back > 0
 
 
