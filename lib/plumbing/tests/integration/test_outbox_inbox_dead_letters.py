@@ -60,6 +60,23 @@ async def test_committed_events_are_published_in_commit_order_keyed_by_aggregate
     assert await eventually(lambda: service.pool.fetchval("SELECT count(*) = 0 FROM outbox"), what="an empty outbox")
 
 
+async def test_a_commit_of_hundreds_of_events_publishes_each_once_in_the_order_emitted(
+    make_service, started, kafka_client_options
+):
+    """A round's thousands are staged by COPY rather than a statement each: the same outcome."""
+    service = await started(make_service())
+    person = uuid4()
+    changes = [f"field {i}" for i in range(2 * outbox._COPIED_FROM + 1)]
+    async with UnitOfWork(service.pool) as uow:
+        for change in changes:
+            uow.emit(update(person, change))
+        await uow.commit()
+
+    records = await read_topic(kafka_client_options(), PEOPLE, str(person), len(changes))
+    assert [json.loads(r.value)["changed_fields"][0] for r in records] == changes
+    assert await eventually(lambda: service.pool.fetchval("SELECT count(*) = 0 FROM outbox"), what="an empty outbox")
+
+
 async def test_a_rolled_back_transaction_publishes_nothing(make_service, started):
     service = await started(make_service())
     async with UnitOfWork(service.pool) as uow:
