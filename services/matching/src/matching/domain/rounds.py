@@ -73,7 +73,8 @@ class CandidateGraph:
 
     def regroup(self, chosen: np.ndarray) -> np.ndarray:
         """Group the edges by mentee again, best first; `chosen`'s edges under their new indices."""
-        order = np.lexsort((-self.scores.astype(np.int64), self.heads))
+        edges = len(self.heads)
+        order = _by_row_best_first(self.heads, self.scores, np.zeros(edges, dtype=np.int64), given=np.arange(edges))
         new_index = np.empty(len(order), dtype=np.int64)
         new_index[order] = np.arange(len(order))
         self.heads, self.tails, self.scores = self.heads[order], self.tails[order], self.scores[order]
@@ -429,7 +430,9 @@ class Pricer:
         held &= points >= 0
         held &= points < passed.points[block_rows].astype(points.dtype)[:, None]
         width = m // chunks
-        values = np.where(held[:, :chunks * width], points[:, :chunks * width], -1)
+        values = points[:, :chunks * width] + 1  # (R + 1) · held − 1: R where held, else −1, without np.where's branch
+        values *= held[:, :chunks * width]
+        values -= 1
         maxima = values.reshape(b, chunks, width).max(axis=2)
         return np.maximum(np.partition(maxima, chunks - k, axis=1)[:, chunks - k], 0)
 
