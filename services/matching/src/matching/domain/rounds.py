@@ -442,8 +442,8 @@ class Pricer:
         """`ranked_from` for one block against some of its bucket's mentors, from the places `passed` on."""
         n = len(self.bucket_of)
         floor = self._floor(block_rows, points, columns, passed, k, cutoff)
-        # Rows with a pair below their floor have pairs left beyond their k-th (those are later than their place).
-        more[block_rows[((points >= 0) & (points < floor[:, None])).any(axis=1)]] = True
+        if floor.any():  # rows with a pair below their floor have pairs left beyond their k-th (later than their place)
+            more[block_rows[((points >= 0) & (points < floor[:, None])).any(axis=1)]] = True
         flat = np.flatnonzero(points >= floor[:, None])
         r, c = np.divmod(flat, points.shape[1])
         values, mentors = points.ravel()[flat], columns[c]
