@@ -3,8 +3,10 @@
 from datetime import UTC, datetime, timedelta
 from uuid import uuid4
 
+import asyncpg
+from mentorship_contracts import profiles as source
 from mentorship_contracts.profiles import PersonRegistered
-from mentorship_contracts.vocabulary import TrainingStage
+from mentorship_contracts.vocabulary import Role, TrainingStage
 from plumbing.testing import eventually
 
 STARTS = datetime.now(UTC).replace(microsecond=0) + timedelta(days=3)
@@ -45,7 +47,7 @@ async def test_only_a_mentor_or_clinician_offers_office_hours_and_anyone_else_he
     assert refused.status_code == 403
     error = refused.json()["error"]
     assert (error["code"], error["field"]) == ("not_a_host", "host_id")
-    assert "mentors and clinicians" in error["message"] and "undergraduate" in error["message"]
+    assert "mentors approved in a program" in error["message"] and "undergraduate" in error["message"]
     async with events_api.client("coordinator", chapter_id=chapter) as coordinator:
         on_their_behalf = await coordinator.post("/v1/office-hours/slots",
                                                  json=slot_body(undergraduate, chapter_id=str(chapter)))
@@ -53,6 +55,42 @@ async def test_only_a_mentor_or_clinician_offers_office_hours_and_anyone_else_he
         refused_slots = await coordinator.get("/v1/office-hours/slots",
                                               params={"host_id": str(undergraduate), "open_only": "false"})
         assert refused_slots.json() == []
+
+
+async def test_a_near_peer_mentor_hosts_while_approved_in_a_program_as_profiles_says(
+    events_api, events_settings, publish,
+):
+    mentor, enrollment = uuid4(), uuid4()
+    about = {"enrollment_id": enrollment, "person_id": mentor, "program_id": uuid4(), "chapter_id": None}
+
+    def created(**approval) -> source.EnrollmentCreatedV3:  # each a new event, with an id of its own
+        return source.EnrollmentCreatedV3(**about, role=Role.MENTOR, stage=TrainingStage.MEDICAL_STUDENT_3, **approval)
+
+    async with events_api.client("participant", person_id=mentor) as as_mentor:
+        async def answers(status: int, hours_later: int, what: str) -> None:
+            async def answered() -> bool:
+                offered = await as_mentor.post("/v1/office-hours/slots",
+                                                json=slot_body(mentor, STARTS + timedelta(hours=hours_later)))
+                return offered.status_code == status
+            await eventually(answered, what=what)
+
+        await publish(PersonRegistered(person_id=mentor, chapter_id=None, stage=TrainingStage.MEDICAL_STUDENT_3),
+                      created(approval="pending"))
+        await publish(source.MentorApprovedV2(**about))
+        await answers(201, 0, "the mentor's approval to arrive")
+        await publish(source.EnrollmentWithdrawnV2(**about, role=Role.MENTOR))
+        await answers(403, 1, "the withdrawal to arrive")
+        await publish(created())
+        await answers(201, 2, "the new enrollment to arrive")
+
+    # Erased: their mentor enrollments go with them.
+    await publish(source.PersonErased(person_id=mentor))
+    database = await asyncpg.connect(events_settings.database_url)
+    try:
+        await eventually(lambda: database.fetchval("SELECT NOT EXISTS (SELECT 1 FROM mentor_enrollments "
+                                                   "WHERE person_id = $1)", mentor), what="the erasure to arrive")
+    finally:
+        await database.close()
 
 
 async def test_a_host_withdrawing_a_booked_slot_cancels_the_booking_and_the_participant_is_told(

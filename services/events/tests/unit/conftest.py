@@ -4,6 +4,7 @@ work. Each keeps its rows in instance attributes, which the unit of work restore
 from __future__ import annotations
 
 import copy
+import dataclasses
 from collections.abc import Callable
 from datetime import UTC, datetime
 from uuid import UUID
@@ -135,18 +136,27 @@ class FakeParticipants:
     def __init__(self) -> None:
         self.people: dict[UUID, Participant] = {}
         self.feeds: dict[bytes, UUID] = {}
+        self.mentor_enrollments: dict[UUID, tuple[UUID, bool]] = {}
 
     async def known(self, people: list[UUID]) -> dict[UUID, Participant]:
-        return {p: self.people[p] for p in people if p in self.people}
+        mentors = {person for person, approved in self.mentor_enrollments.values() if approved}
+        return {p: dataclasses.replace(self.people[p], is_mentor=p in mentors) for p in people if p in self.people}
 
     async def get(self, person_id: UUID) -> Participant | None:
-        return self.people.get(person_id)
+        return (await self.known([person_id])).get(person_id)
 
     async def save(self, p: Participant) -> None:
         self.people[p.person_id] = p
 
+    async def mentor_enrollment(self, enrollment_id: UUID, person_id: UUID, approved: bool | None) -> None:
+        if approved is None:
+            self.mentor_enrollments.pop(enrollment_id, None)
+        else:
+            self.mentor_enrollments[enrollment_id] = (person_id, approved)
+
     async def forget(self, person_id: UUID) -> None:
         self.people.pop(person_id, None)
+        self.mentor_enrollments = {e: x for e, x in self.mentor_enrollments.items() if x[0] != person_id}
         self.feeds = {digest: owner for digest, owner in self.feeds.items() if owner != person_id}
 
     async def save_feed_token(self, person_id: UUID, token_sha256: bytes) -> None:

@@ -8,7 +8,9 @@ from events.domain import commands
 from events.domain.model import AlreadyBooked, HostNotYetKnown, NotAHost, Participant
 from events.service_layer import handlers
 from mentorship_contracts import events as contract
+from mentorship_contracts import profiles as source
 from mentorship_contracts.profiles import PersonErased
+from mentorship_contracts.vocabulary import Role
 from mentorship_contracts.vocabulary import TrainingStage as S
 from plumbing.errors import Invalid, NotFound
 
@@ -29,6 +31,67 @@ async def test_a_clinician_offers_office_hours(uow, stage):
 
 async def test_an_alumnus_who_volunteers_as_a_mentor_offers_office_hours(uow):
     assert (await offered(uow, stage=S.MEDICAL_STUDENT_4, is_alumni=True)).booked_by is None
+
+
+def enrolled(person, role=Role.MENTOR, approval="approved", enrollment=None, changed=False):
+    kind = source.EnrollmentChangedV4 if changed else source.EnrollmentCreatedV3
+    return kind(enrollment_id=enrollment or uuid4(), person_id=person, program_id=uuid4(), chapter_id=None, role=role,
+                stage=S.MEDICAL_STUDENT_3, approval=approval)
+
+
+async def test_a_near_peer_mentor_approved_in_a_program_offers_office_hours(uow):
+    mentor = uuid4()
+    await handlers.mentor_enrollment_changed(enrolled(mentor), uow)
+    assert (await offered(uow, mentor, stage=S.MEDICAL_STUDENT_3)).host_id == mentor
+
+
+async def test_a_mentor_awaiting_approval_or_suspended_offers_no_office_hours_until_approved(uow):
+    mentor = uuid4()
+    enrollment = enrolled(mentor, approval="pending")
+    await handlers.mentor_enrollment_changed(enrollment, uow)
+    with pytest.raises(NotAHost):
+        await offered(uow, mentor, stage=S.MEDICAL_STUDENT_3)
+
+    approved = source.MentorApprovedV2(enrollment_id=enrollment.enrollment_id, person_id=mentor,
+                                       program_id=enrollment.program_id, chapter_id=None)
+    await handlers.mentor_enrollment_changed(approved, uow)
+    assert await offered(uow, mentor, stage=S.MEDICAL_STUDENT_3)
+
+    await handlers.mentor_enrollment_changed(source.MentorSuspendedV2(**approved.model_dump(
+        include={"enrollment_id", "person_id", "program_id", "chapter_id"})), uow)
+    with pytest.raises(NotAHost):
+        await offered(uow, mentor, stage=S.MEDICAL_STUDENT_3)
+
+
+async def test_a_mentor_offers_office_hours_while_enrolled_as_a_mentor_in_any_program(uow):
+    mentor, first, second = uuid4(), enrolled(uuid4()), enrolled(uuid4())
+    first, second = (e.model_copy(update={"person_id": mentor}) for e in (first, second))
+    for enrollment in (first, second):
+        await handlers.mentor_enrollment_changed(enrollment, uow)
+
+    await handlers.mentor_enrollment_changed(source.EnrollmentWithdrawnV2(**first.model_dump(
+        include={"enrollment_id", "person_id", "program_id", "chapter_id", "role"})), uow)
+    assert await offered(uow, mentor, stage=S.MEDICAL_STUDENT_3)
+
+    # The other enrollment turned into a mentee's: a mentor in no program now.
+    await handlers.mentor_enrollment_changed(
+        enrolled(mentor, Role.MENTEE, enrollment=second.enrollment_id, changed=True), uow)
+    with pytest.raises(NotAHost):
+        await offered(uow, mentor, stage=S.MEDICAL_STUDENT_3)
+
+
+async def test_a_mentee_s_enrollment_makes_no_one_a_host(uow):
+    mentee = uuid4()
+    await handlers.mentor_enrollment_changed(enrolled(mentee, Role.MENTEE), uow)
+    with pytest.raises(NotAHost):
+        await offered(uow, mentee, stage=S.MEDICAL_STUDENT_3)
+
+
+async def test_an_erased_mentor_s_enrollments_are_forgotten_with_them(uow):
+    mentor = uuid4()
+    await handlers.mentor_enrollment_changed(enrolled(mentor), uow)
+    await handlers.person_erased(PersonErased(person_id=mentor), uow)
+    assert uow.participants.mentor_enrollments == {}
 
 
 @pytest.mark.parametrize("stage", [S.HIGH_SCHOOL, S.UNDERGRADUATE, S.MEDICAL_STUDENT_2, S.NURSING_STUDENT])

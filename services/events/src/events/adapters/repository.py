@@ -256,7 +256,8 @@ class PostgresRegistrations:
 
 
 def _participant(row: asyncpg.Record) -> Participant:
-    return Participant(row["person_id"], TrainingStage(row["stage"]), row["chapter_id"], row["is_alumni"])
+    return Participant(row["person_id"], TrainingStage(row["stage"]), row["chapter_id"], row["is_alumni"],
+                       row["is_mentor"])
 
 
 class PostgresParticipants:
@@ -265,7 +266,10 @@ class PostgresParticipants:
 
     async def known(self, people: list[UUID]) -> dict[UUID, Participant]:
         rows = await self._conn.fetch(
-            "SELECT person_id, stage, chapter_id, is_alumni FROM participants WHERE person_id = ANY($1::uuid[])", people
+            """SELECT person_id, stage, chapter_id, is_alumni,
+                      EXISTS (SELECT 1 FROM mentor_enrollments m WHERE m.person_id = p.person_id AND m.approved)
+                          AS is_mentor
+               FROM participants p WHERE person_id = ANY($1::uuid[])""", people
         )
         return {row["person_id"]: _participant(row) for row in rows}
 
@@ -279,8 +283,17 @@ class PostgresParticipants:
             p.person_id, p.chapter_id, str(p.stage), p.is_alumni,
         )
 
+    async def mentor_enrollment(self, enrollment_id: UUID, person_id: UUID, approved: bool | None) -> None:
+        if approved is None:
+            await self._conn.execute("DELETE FROM mentor_enrollments WHERE enrollment_id = $1", enrollment_id)
+        else:
+            await self._conn.execute(
+                """INSERT INTO mentor_enrollments (enrollment_id, person_id, approved) VALUES ($1, $2, $3)
+                   ON CONFLICT (enrollment_id) DO UPDATE SET approved = $3""", enrollment_id, person_id, approved)
+
     async def forget(self, person_id: UUID) -> None:
         await self._conn.execute("DELETE FROM participants WHERE person_id = $1", person_id)
+        await self._conn.execute("DELETE FROM mentor_enrollments WHERE person_id = $1", person_id)
         await self._conn.execute("DELETE FROM calendar_feeds WHERE person_id = $1", person_id)
 
     async def save_feed_token(self, person_id: UUID, token_sha256: bytes) -> None:

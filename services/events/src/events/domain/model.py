@@ -374,11 +374,12 @@ class Participant:
     stage: TrainingStage
     chapter_id: UUID | None = None
     is_alumni: bool = False
+    is_mentor: bool = False  # approved as a mentor in some program (near-peers among them), from their enrollments
 
     @property
     def may_host_office_hours(self) -> bool:
-        """Clinicians, and alumni (who volunteer as mentors), offer office hours."""
-        return self.stage in CLINICIAN_STAGES or self.is_alumni
+        """Mentors (near-peer students too), clinicians and alumni (who volunteer as mentors) offer office hours."""
+        return self.is_mentor or self.stage in CLINICIAN_STAGES or self.is_alumni
 
 
 @dataclass
@@ -405,8 +406,9 @@ class OfficeHourSlot:
                 "events service yet; try again in a moment", field="host_id")
         if not host.may_host_office_hours:
             raise NotAHost(
-                "office hours are offered by mentors and clinicians (residents, fellows, attendings, practising "
-                f"health professionals, alumni); the host's training stage is {host.stage}", field="host_id")
+                "office hours are offered by mentors approved in a program and by clinicians (residents, fellows, "
+                "attendings, practising health professionals, alumni); the host is not an approved mentor in any "
+                f"program, and their training stage is {host.stage}", field="host_id")
         if slot.ends_at <= slot.starts_at:
             raise Invalid("a slot ends after it starts", field="ends_at")
         if slot.starts_at <= now:

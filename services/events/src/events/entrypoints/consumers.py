@@ -1,4 +1,5 @@
-"""Which profiles events the events service applies: participants' stages, for the audience rule; erasure."""
+"""Which profiles events the events service applies: participants' stages, for the audience rule; who is a mentor,
+for office hours; erasure."""
 
 from collections.abc import Awaitable, Callable
 
@@ -11,4 +12,9 @@ HANDLERS: dict[type[IntegrationEvent], Callable[..., Awaitable[None]]] = {
     source.PersonRegistered: handlers.remember_participant,
     source.PersonUpdated: handlers.remember_participant,
     source.PersonErased: handlers.person_erased,
+    source.EnrollmentCreated: handlers.mentor_enrollment_changed,
+    source.EnrollmentChanged: handlers.mentor_enrollment_changed,
+    source.MentorApproved: handlers.mentor_enrollment_changed,
+    source.MentorSuspended: handlers.mentor_enrollment_changed,
+    source.EnrollmentWithdrawn: handlers.mentor_enrollment_changed,
 }

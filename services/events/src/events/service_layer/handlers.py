@@ -11,6 +11,7 @@ from uuid import UUID
 
 from mentorship_contracts import events as contract
 from mentorship_contracts import profiles as source
+from mentorship_contracts.vocabulary import Role
 from plumbing.auth import Principal
 from plumbing.disclosure import Published, publish
 from plumbing.errors import DomainError, NotFound
@@ -439,6 +440,25 @@ async def remember_participant(
 ) -> None:
     async with uow:
         await uow.participants.save(Participant(event.person_id, event.stage, event.chapter_id, event.is_alumni))
+        await uow.commit()
+
+
+async def mentor_enrollment_changed(
+    event: source.EnrollmentCreated | source.EnrollmentChanged | source.MentorApproved | source.MentorSuspended
+    | source.EnrollmentWithdrawn, uow: EventsUnitOfWorkPort,
+) -> None:
+    """Mentors approved in a program offer office hours, near-peer students among them: remember each of a person's
+    enrollments as a mentor and whether it is approved now (one awaiting approval, or suspended, is not)."""
+    approved: bool | None
+    match event:
+        case source.MentorApproved() | source.MentorSuspended():
+            approved = isinstance(event, source.MentorApproved)
+        case source.EnrollmentWithdrawn():
+            approved = None
+        case _:
+            approved = event.approval == "approved" if event.role == Role.MENTOR else None
+    async with uow:
+        await uow.participants.mentor_enrollment(event.enrollment_id, event.person_id, approved)
         await uow.commit()
 
 

@@ -78,8 +78,12 @@ class Participants(Protocol):
 
     async def save(self, p: Participant) -> None: ...
 
+    async def mentor_enrollment(self, enrollment_id: UUID, person_id: UUID, approved: bool | None) -> None:
+        """Whether this enrollment of the person's as a mentor is approved now; None: it is no mentor's enrollment
+        (any more). A participant is a mentor while one of theirs is approved."""
+
     async def forget(self, person_id: UUID) -> None:
-        """The participant and their calendar feed."""
+        """The participant, their mentor enrollments and their calendar feed."""
 
     async def save_feed_token(self, person_id: UUID, token_sha256: bytes) -> None: ...
 
