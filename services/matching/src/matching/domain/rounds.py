@@ -269,10 +269,10 @@ class Pricer:
         0 if none does. No ranking left out exceeds `left_out_best[i]`, so only mentors priced below
         `left_out_best[i] - bound[i]` are scored; with `among` (per mentor), only those it marks.
 
-        A pair's ranking is round(100 · R / (multiplier · out_of)), half up, where R is its ranking points times the
-        mentee's multiplier; it exceeds t exactly when 200 · R ≥ (2t + 1) · multiplier · out_of. So the pairs that
-        could improve are found by comparing the product itself, R − threshold, against a row term plus a row slope
-        times the column's price, in single precision with a margin per row larger than its rounding (a few more
+        A pair's ranking exceeds t exactly when R, its ranking points times the mentee's multiplier, is at least
+        (t + ½) times the R a ranking point takes (`MenteeRows.per_ranking`). So the pairs that could improve are
+        found by comparing the product itself, R − threshold, against a row term plus a row slope times the
+        column's price, in single precision with a margin per row larger than its rounding (a few more
         pairs, never fewer), and only those few are rounded to rankings and their gains taken exactly. Mentees are
         scored in order of what they could gain, so that a block's mentors priced low enough are few."""
         heads: list[np.ndarray] = []
@@ -317,10 +317,9 @@ class Pricer:
         shifted = coefficients @ features  # per pair: R − threshold, exact
         # R − threshold ≥ identity part: the visible fit reaches the program's minimum.
         candidate = self._scorer.reached(coefficients, shifted, features.T)
-        # 200 · (shifted + threshold) ≥ (2 · (bound + price) + 1) · denominator, as shifted ≥ a + slope · price:
-        denominator = (rows.multiplier[block_rows] * rows.applicable[block_rows]).astype(np.float64)
-        a = ((2 * bound[block_rows] + 1) * denominator - 200.0 * rows.threshold[block_rows]) / 200.0
-        slope = denominator / 100.0
+        # shifted + threshold ≥ (bound + price + ½) · per ranking point, as shifted ≥ a + slope · price:
+        slope = rows.per_ranking(block_rows)
+        a = (bound[block_rows] + 0.5) * slope - rows.threshold[block_rows]
         price = mentor_price[columns]
         a -= (np.abs(a) + slope * np.abs(price).max()) * 2.0 ** -20 + 1.0  # float32's rounding, and some
         least = np.multiply.outer(slope.astype(np.float32), price.astype(np.float32))
@@ -417,15 +416,16 @@ class Pricer:
         As `_best_per_row`'s: the k-th largest of the maxima of ≥ k runs of a row is at most its k-th largest. Taken
         over the pairs surely held and surely later (a mentor holds a ranking above ⌊cutoff / n⌋ + 1 whoever
         proposes it), of which there are no more than of those held, it is at most the row's k-th such pair. Whether
-        a ranking t is reached is 200 · R ≥ (2t − 1) · multiplier · out_of; compared here as a ratio in the points'
+        a ranking t is reached (R ≥ (t − ½) · `MenteeRows.per_ranking`) is compared here as a ratio in the points'
         precision, with a margin far beyond its rounding, so that it errs only towards a lower floor."""
         chunks = 4 * k
         b, m = points.shape
         if m < 4 * chunks:
             return np.zeros(b, dtype=points.dtype)
-        out_of = (self._rows.multiplier * self._rows.applicable)[block_rows]
-        scale = np.where(out_of > 0, 200.0 / np.maximum(out_of, 1), 0.0).astype(points.dtype)  # ranking 0 else
-        surely = 2.0 * np.floor_divide(cutoff[columns], len(self.bucket_of)) + 3.0 + 1e-3
+        per_ranking = self._rows.per_ranking(block_rows)
+        scale = np.divide(1.0, per_ranking, out=np.zeros_like(per_ranking), where=per_ranking > 0)  # else ranking 0
+        scale = scale.astype(points.dtype)
+        surely = np.floor_divide(cutoff[columns], len(self.bucket_of)) + 1.5 + 5e-4  # reaching ⌊cutoff / n⌋ + 2
         held = points * scale[:, None] >= surely.astype(points.dtype)[None, :]
         held &= points >= 0
         held &= points < passed.points[block_rows].astype(points.dtype)[:, None]

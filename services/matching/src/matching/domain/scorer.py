@@ -101,6 +101,11 @@ class MenteeRows:
         """The rankings 0..100 (int16) of R = multiplier · ranking points."""
         return self.rounded(rows, points, self.applicable)
 
+    def per_ranking(self, rows: np.ndarray) -> np.ndarray:
+        """Per row, the R one ranking point takes (float64): `rankings` rounds 100 · R / (multiplier · out_of) half
+        up, so a pair's ranking reaches t exactly when R ≥ (t − ½) · this. 0 where nothing applies (all rank 0)."""
+        return (self.multiplier[rows] * self.applicable[rows]).astype(np.float64) / 100.0
+
 
 class Scorer:
     """Mentors as columns of one-hot features, built once; mentees are scored against them in blocks."""
