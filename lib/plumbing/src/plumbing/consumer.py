@@ -19,7 +19,7 @@ import logging
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, replace
-from typing import Any, Union
+from typing import Any, TypeVar, Union
 
 import asyncpg
 from aiokafka.structs import ConsumerRecord, TopicPartition
@@ -37,6 +37,10 @@ from .unit_of_work import SharedTransaction, UnitOfWork
 log = logging.getLogger(__name__)
 
 Handler = Callable[[IntegrationEvent, SharedTransaction], Awaitable[None]]
+Applied = TypeVar("Applied")  # an event, or a batch's events
+# Run in a batch's transaction before its first event (given the events not applied before, in order): takes, in
+# one order, the locks its events will take, so that two batches never each hold what the other waits for.
+Prepare = Callable[[list[IntegrationEvent], SharedTransaction], Awaitable[None]]
 
 # While the database is away (restarting, failing over), events wait: that is not their fault, so it costs them no
 # attempt, and a batch is not split for it. Past this many waits (about 10 minutes), it counts as a failure.
@@ -67,8 +71,10 @@ class EventConsumer:
         retry: RetryPolicy = RetryPolicy(),
         batch_size: int = 50,
         person_keys: PersonKeys | None = None,
+        prepare: Prepare | None = None,
     ) -> None:
         self.group = group
+        self._prepare = prepare
         self._handlers = with_sealed_versions(with_later_versions(handlers))
         self._person_keys = person_keys
         self._pool = pool_provider
@@ -272,6 +278,8 @@ class EventConsumer:
             )}
             applied = []
             try:
+                if self._prepare is not None and first_time:
+                    await self._prepare([event for event, _ in batch if event.event_id in first_time], transaction)
                 for event, handler in batch:
                     new = event.event_id in first_time
                     first_time.discard(event.event_id)  # the same event twice in a batch is applied once
@@ -376,10 +384,12 @@ def with_sealed_versions(handlers: Mapping[type[IntegrationEvent], Handler]) -> 
     return found
 
 
-def in_unit_of_work(new_unit_of_work: Callable[..., UnitOfWork], handler: Callable) -> Handler:
-    """Adapt a service-layer handler `(event, uow)` to run inside the consumer's inbox transaction."""
+def in_unit_of_work(new_unit_of_work: Callable[..., UnitOfWork], handler: Callable[[Applied, Any], Awaitable[None]]
+                    ) -> Callable[[Applied, SharedTransaction], Awaitable[None]]:
+    """Adapt a service-layer handler `(event, uow)` (or a `Prepare`'s `(events, uow)`) to run inside the consumer's
+    inbox transaction."""
 
-    async def apply(event: IntegrationEvent, transaction: SharedTransaction) -> None:
-        await handler(event, new_unit_of_work(joined=transaction))
+    async def apply(applied: Applied, transaction: SharedTransaction) -> None:
+        await handler(applied, new_unit_of_work(joined=transaction))
 
     return apply

@@ -28,7 +28,7 @@ from faststream.kafka import KafkaBroker
 from faststream.specification import AsyncAPI
 from mentorship_contracts import CATALOGUE, IntegrationEvent, Topic, dead_letter_topic
 
-from .consumer import EventConsumer, Handler, RetryPolicy, StallWatch, in_unit_of_work
+from .consumer import EventConsumer, Handler, Prepare, RetryPolicy, StallWatch, in_unit_of_work
 from .db import PLUMBING_MIGRATIONS, create_pool, is_connection_lost, migrate
 from .jobs import cancel_and_wait
 from .kafka import broker_security, partitions_of, producer_stopped_sending, treat_closed_transports_as_lost_connections
@@ -137,15 +137,17 @@ class Service:
         return new
 
     def consume(self, handlers: Mapping[type[IntegrationEvent], Callable], new_unit_of_work: Callable,
-                person_keys: PersonKeys | None = None) -> None:
+                person_keys: PersonKeys | None = None, prepare: Callable | None = None) -> None:
         """Apply these events, each with its service-layer handler `(event, uow)` in a unit of work joining the
         consumer's inbox transaction. Refuses topics the catalogue does not let this service read. With
-        `person_keys`, sealed events are opened before their handlers run (`plumbing.personal_data`)."""
+        `person_keys`, sealed events are opened before their handlers run (`plumbing.personal_data`). With
+        `prepare` `(events, uow)`, each batch first takes the locks its events need (`plumbing.consumer.Prepare`)."""
         self.consume_raw({event: in_unit_of_work(new_unit_of_work, handler) for event, handler in handlers.items()},
-                         person_keys=person_keys)
+                         person_keys=person_keys,
+                         prepare=None if prepare is None else in_unit_of_work(new_unit_of_work, prepare))
 
     def consume_raw(self, handlers: Mapping[type[IntegrationEvent], Handler],
-                    person_keys: PersonKeys | None = None) -> None:
+                    person_keys: PersonKeys | None = None, prepare: Prepare | None = None) -> None:
         """Apply these events with handlers `(event, shared_transaction)` (what `consume` builds)."""
         if self.consumer is not None:
             raise RuntimeError(f"{self.name} already consumes; give all its handlers at once")
@@ -159,6 +161,7 @@ class Service:
             retry=RetryPolicy(self.settings.consumer_max_attempts, self.settings.consumer_backoff_seconds),
             batch_size=self.settings.consumer_batch_size,
             person_keys=person_keys,
+            prepare=prepare,
         )
         self.consumer.subscribe()
 

@@ -92,3 +92,31 @@ async def test_a_consumer_applies_a_batch_without_savepoints_and_again_with_them
     assert runs == [False, False, True, True]  # rolled back, then applied again with savepoints
     assert {r["person_id"] for r in await service.pool.fetch("SELECT person_id FROM applied")} == set(people) - {
         dropped}
+
+
+async def test_a_batch_is_prepared_in_its_own_transaction_with_the_events_new_to_it_before_the_first_is_applied(
+    make_service, started
+):
+    seen: list[tuple[str, list, int]] = []
+
+    async def prepare(events: list, transaction: SharedTransaction) -> None:
+        seen.append(("prepare", [e.person_id for e in events], await transaction.conn.fetchval("SELECT txid_current()")))
+
+    async def handler(event: PersonUpdated, transaction: SharedTransaction) -> None:
+        seen.append(("apply", [event.person_id], await transaction.conn.fetchval("SELECT txid_current()")))
+
+    service = make_service()
+    service.consume_raw({PersonUpdated: handler}, prepare=prepare)
+    service = await started(service)
+    assert service.consumer is not None
+    first, second, third = (updated(uuid4()) for _ in range(3))
+    a, b, c = first.person_id, second.person_id, third.person_id
+
+    assert await service.consumer.apply_all([(e, handler) for e in (first, second)]) == [True, True]
+    assert await service.consumer.apply_all([(e, handler) for e in (second, third)]) == [False, True]
+    assert await service.consumer.apply_all([(second, handler)]) == [False]  # nothing new: nothing to prepare
+
+    assert [(step, people) for step, people, _ in seen] == [
+        ("prepare", [a, b]), ("apply", [a]), ("apply", [b]), ("prepare", [c]), ("apply", [c])]
+    transactions = [txid for _, _, txid in seen]
+    assert transactions[0] == transactions[1] == transactions[2] != transactions[3] == transactions[4]

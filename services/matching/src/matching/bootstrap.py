@@ -28,7 +28,8 @@ def build_app(settings: ServiceSettings | None = None) -> FastAPI:
     # One roster cache per instance, shared by all its units of work.
     new_unit_of_work = service.units_of_work(MatchingUnitOfWork, rosters=RosterCache(),
                                              identity_hasher=identity_hasher)
-    service.consume(consumers.HANDLERS, new_unit_of_work, person_keys=person_keys.of_settings(settings))
+    service.consume(consumers.HANDLERS, new_unit_of_work, person_keys=person_keys.of_settings(settings),
+                    prepare=consumers.PREPARE)
     service.run_in_background(jobs.run_rounds(new_unit_of_work, optimal_assignment, settings),
                               jobs.watch_mentorships(new_unit_of_work, settings),
                               jobs.hash_identities_stored_in_plaintext(new_unit_of_work, settings))

@@ -22,3 +22,5 @@ HANDLERS: dict[type[IntegrationEvent], Callable[[Any, Any], Awaitable[None]]] = 
     source.PersonSuspended: projections.person_suspended,
     source.PersonReinstated: projections.person_reinstated,
 }
+# Each batch takes the locks its events need before applying the first (one transaction holds them all).
+PREPARE = projections.lock_before_applying

@@ -35,6 +35,9 @@ class ProgramsRepository(Protocol):
     async def lock(self, program_id: UUID) -> None:
         """Serialise pairing within one program across instances, for the rest of the transaction."""
 
+    async def lock_all(self, program_ids: list[UUID]) -> None:
+        """`lock` each, in the order given."""
+
     def holds(self, program_id: UUID) -> bool:
         """Whether this transaction already holds the program's lock."""
 
@@ -56,6 +59,12 @@ class PeopleRepository(Protocol):
     async def lock(self, person_id: UUID) -> None:
         """Serialise what is written about one person across instances, for the rest of the transaction (taken
         before any program's lock)."""
+
+    async def lock_all(self, person_ids: list[UUID]) -> None:
+        """`lock` each, in the order given."""
+
+    async def programs_of_all(self, person_ids: list[UUID]) -> list[UUID]:
+        """The programs any of these people is enrolled in (not withdrawn)."""
 
     async def save_profile(self, person_id: UUID, *, stage: str, specialties: list[str], support_areas: list[str],
                            languages: list[str], timezone: str, region: str | None, modalities: list[str],

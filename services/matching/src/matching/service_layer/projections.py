@@ -3,7 +3,9 @@ each change sets off: room offered to the waiting, pairings closed when someone 
 
 Each runs in the consumer's inbox transaction. A person's lock is taken first by every handler that writes about
 the person, then program locks before anything about a program is written, programs in sorted order, so two
-events about the same people never deadlock.
+events about the same people never deadlock. A batch of events shares one transaction: `lock_before_applying`
+takes, before its first event, every lock its events will take, people then programs, each in sorted order, so
+two batches (or a batch and a request, which locks one program) never each hold what the other waits for.
 
 A mentee is paired only once matching knows both their enrollment and their matching profile (pairing on half
 the facts could ignore a requirement), and the two arrive on different topics, in either order, perhaps applied
@@ -22,6 +24,7 @@ from __future__ import annotations
 
 from uuid import UUID
 
+from mentorship_contracts import IntegrationEvent
 from mentorship_contracts import profiles as source
 from mentorship_contracts.matching import pairing_kind_of
 
@@ -29,6 +32,29 @@ from ..domain.model import IdentityWish, ProgramRules
 from .lifecycle import close_all
 from .pairing import offer_room
 from .ports import MatchingUnitOfWorkPort, NewUnitOfWork
+
+# Handlers that lock their event's person, then every program the person is enrolled in (`_lock_person`); and those
+# that lock their person, then their event's program.
+_PERSON_AND_THEIR_PROGRAMS = (source.MatchingProfileChanged, source.ConsentChanged, source.PersonErased,
+                              source.PersonSuspended, source.PersonReinstated)
+_PERSON_AND_PROGRAM = (source.EnrollmentCreated, source.EnrollmentChanged)
+# Handlers that lock their event's program alone.
+_PROGRAM = (source.ProgramDefined, source.MentorApproved, source.MentorSuspended, source.EnrollmentWithdrawn)
+
+
+async def lock_before_applying(events: list[IntegrationEvent], uow: MatchingUnitOfWorkPort) -> None:
+    """Before a batch's first event, the locks its handlers will take: every person's, sorted, then every program's,
+    sorted (a person's programs read under the person's lock, as `_lock_person` reads them). The handlers then take
+    theirs again at no cost (a program's not at all; a person's advisory lock is re-entrant)."""
+    people = sorted({e.person_id for e in events if isinstance(e, _PERSON_AND_THEIR_PROGRAMS + _PERSON_AND_PROGRAM)})
+    programs = {e.program_id for e in events if isinstance(e, _PERSON_AND_PROGRAM + _PROGRAM)}
+    async with uow:
+        if people:
+            await uow.people.lock_all(people)
+            programs.update(await uow.people.programs_of_all(
+                [e.person_id for e in events if isinstance(e, _PERSON_AND_THEIR_PROGRAMS)]))
+        await uow.programs.lock_all(sorted(programs))
+        await uow.commit()
 
 
 async def program_defined(event: source.ProgramDefined, uow: MatchingUnitOfWorkPort) -> None:

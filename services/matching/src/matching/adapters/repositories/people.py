@@ -25,6 +25,16 @@ class PostgresPeople:
         await self._conn.execute("SELECT pg_advisory_xact_lock(hashtextextended('person:' || $1, 0))",
                                  str(person_id))
 
+    async def lock_all(self, person_ids: list[UUID]) -> None:
+        # In the order given: the rows of unnest come, and their locks are taken, one after another.
+        await self._conn.execute("SELECT pg_advisory_xact_lock(hashtextextended('person:' || p::text, 0)) "
+                                 "FROM unnest($1::uuid[]) AS p", person_ids)
+
+    async def programs_of_all(self, person_ids: list[UUID]) -> list[UUID]:
+        rows = await self._conn.fetch(
+            "SELECT DISTINCT program_id FROM enrollments WHERE person_id = ANY($1) AND NOT withdrawn", person_ids)
+        return [r["program_id"] for r in rows]
+
     async def save_profile(self, person_id: UUID, *, stage: str, specialties: list[str], support_areas: list[str],
                            languages: list[str], timezone: str, region: str | None, modalities: list[str],
                            identity: dict[str, str], identity_wishes: list[IdentityWish]) -> None:

@@ -46,6 +46,14 @@ class PostgresPrograms:
             await self._conn.execute("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", str(program_id))
             self._locked.add(program_id)
 
+    async def lock_all(self, program_ids: list[UUID]) -> None:
+        wanted = [p for p in program_ids if p not in self._locked]
+        if wanted:
+            # In the order given, one after another (as `PostgresPeople.lock_all`).
+            await self._conn.execute("SELECT pg_advisory_xact_lock(hashtextextended(p::text, 0)) "
+                                     "FROM unnest($1::uuid[]) AS p", wanted)
+            self._locked.update(wanted)
+
     async def pairing_context(self, program_id: UUID) -> tuple[ProgramRules | None, Weights, tuple,
                                                                  dict[UUID, int]]:
         """What pairing in a program needs to know of it, in one round trip (it runs at every registration):
