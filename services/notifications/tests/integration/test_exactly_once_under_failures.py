@@ -46,8 +46,10 @@ async def test_a_service_killed_between_the_smtp_send_and_its_commit_never_sends
     server = await asyncio.get_running_loop().create_server(lambda: SMTP(stalling), "127.0.0.1", stalling_port)
     port = free_port()
     url = f"http://127.0.0.1:{port}"
+    name = f"notifications_kill_{uuid4().hex[:8]}"
+    # Its own consumer group (both processes share it), so no other test's service takes its partitions.
     env = service_environment | {
-        "DATABASE_URL": postgres_server.create_database(f"notifications_kill_{uuid4().hex[:8]}"), "HTTP_PORT": str(port),
+        "DATABASE_URL": postgres_server.create_database(name), "CONSUMER_GROUP": name, "HTTP_PORT": str(port),
         "SMTP_HOST": "127.0.0.1", "DISPATCH_POLL_SECONDS": "0.05", "SENDING_LEASE_SECONDS": "1",
         "SMTP_TIMEOUT_SECONDS": "120", "PYTHONUNBUFFERED": "1",
     }
