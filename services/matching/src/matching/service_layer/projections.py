@@ -145,8 +145,8 @@ async def _save_enrollment(event: source.EnrollmentCreated | source.EnrollmentCh
                            uow: MatchingUnitOfWorkPort) -> None:
     async with uow:
         # The person's lock first (see the module's docstring: the profile's handler takes it too), then the
-        # program's. Once this transaction holds the program's (the batch's enrollments before this one took it),
-        # the person's is taken with the write, in one round trip instead of two.
+        # program's. Once this transaction holds the program's (in a consumer's batch, `lock_before_applying` took
+        # both), the person's is taken again with the write, in one round trip instead of two.
         together = uow.programs.holds(event.program_id)
         if not together:
             await uow.people.lock(event.person_id)
