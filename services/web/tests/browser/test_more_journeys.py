@@ -122,6 +122,34 @@ async def test_a_student_books_an_office_hour_and_cancels_it(platform, page):
     assert not await page.get_by_role("heading", name="Your bookings").is_visible()
 
 
+async def test_a_near_peer_mentor_offers_an_office_hour_from_their_dashboard(platform, page):
+    email = f"near.peer.{uuid4().hex[:8]}@example.org"
+    async with platform.client("profiles") as profiles:
+        person = (await profiles.post("/v1/people", json={"display_name": "Sam Near-Peer", "email": email,
+                                                          "stage": "medical_student_3"})).json()
+        enrolled = await profiles.post("/v1/enrollments", json={
+            "person_id": person["id"], "program_id": platform.world["program"]["id"], "role": "mentor"})
+        assert enrolled.status_code == 201, enrolled.text
+    await sign_in(page, platform, email)
+    day = (datetime.now(UTC) + timedelta(days=4)).date().isoformat()
+
+    async def offered() -> bool:
+        """Offer a slot from the dashboard's link; True once it is offered (the mentor's enrollment may still be on
+        its way to the events service: the page then says who offers office hours)."""
+        await page.goto("/")
+        await page.get_by_role("link", name="Office hours you offer").click()
+        await page.get_by_label("Day").fill(day)
+        await page.get_by_label("Starts at (your time zone)").fill("16:30")
+        await page.get_by_role("button", name="Offer this slot").click()
+        await page.locator("h1").wait_for()
+        return await page.get_by_text("Your office hour is offered.").is_visible()
+
+    await eventually(offered, timeout=60, what="the near-peer mentor's slot to be offered")
+    async with platform.client("events") as events:
+        slots = (await events.get("/v1/office-hours/slots", params={"host_id": person["id"]})).json()
+    assert [s["host_id"] for s in slots] == [person["id"]]
+
+
 async def test_a_new_email_address_is_confirmed_from_the_link_profiles_sends(platform, page):
     email, new = f"old.{uuid4().hex[:8]}@example.org", f"new.{uuid4().hex[:8]}@example.org"
     async with platform.client("profiles") as profiles:
