@@ -7,6 +7,7 @@ from uuid import uuid4
 import pytest
 from matching.domain import commands
 from matching.domain.errors import NotEnrolled, PairingKindRequired
+from matching.entrypoints import consumers
 from matching.service_layer import choice, lifecycle, projections, views
 from mentorship_contracts import matching as published
 from mentorship_contracts.profiles import ConsentChanged, PersonErased
@@ -299,3 +300,9 @@ async def test_a_mentee_enrolled_before_their_matching_profile_waits_untold_and_
 
     [confirmed] = platform.events(published.PairingConfirmed, mentee_id=mentee)
     assert confirmed.mentor_id == sharing
+
+
+def test_every_event_the_consumer_applies_has_its_locks_taken_before_its_batch():
+    unprepared = [model.__name__ for model in consumers.HANDLERS if not issubclass(model, projections.PREPARED_FOR)]
+    assert unprepared == []
+    assert consumers.PREPARE is projections.lock_before_applying

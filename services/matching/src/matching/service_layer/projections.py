@@ -40,6 +40,9 @@ _PERSON_AND_THEIR_PROGRAMS = (source.MatchingProfileChanged, source.ConsentChang
 _PERSON_AND_PROGRAM = (source.EnrollmentCreated, source.EnrollmentChanged)
 # Handlers that lock their event's program alone.
 _PROGRAM = (source.ProgramDefined, source.MentorApproved, source.MentorSuspended, source.EnrollmentWithdrawn)
+# Every event `lock_before_applying` knows the locks of: an event applied here that is none of these would take its
+# locks in a batch unprepared (`tests/unit/test_handlers.py` checks the consumer's).
+PREPARED_FOR = _PERSON_AND_THEIR_PROGRAMS + _PERSON_AND_PROGRAM + _PROGRAM
 
 
 async def lock_before_applying(events: list[IntegrationEvent], uow: MatchingUnitOfWorkPort) -> None:
