@@ -192,6 +192,7 @@ class Service:
         commits waits in the outbox. An instance that started while Kafka was stopped used to exit instead."""
         self._pool = await self._connect_and_migrate()
         self.relay = OutboxRelay(self._pool, self.broker, self.metrics, self.settings.outbox_batch_size,
+                                 standby_poll_seconds=self.settings.relay_standby_seconds,
                                  acknowledgement_seconds=self.settings.relay_acknowledgement_seconds)
         self._kafka = asyncio.ensure_future(self._bring_up_kafka())
         self._kafka.set_name("kafka")

@@ -112,6 +112,9 @@ class ServiceSettings(KafkaSettings):
     # How long the relay waits for Kafka to acknowledge a batch: over twice the producer's request timeout (40 s),
     # so only a producer that stopped sending reaches it; the relay then stops and the instance reports itself dead.
     relay_acknowledgement_seconds: float = Field(default=90.0, gt=0, validation_alias="RELAY_ACKNOWLEDGEMENT_SECONDS")
+    # How often a relay standing by tries the lead: at most this long, after a leader's death, before another
+    # instance publishes its events.
+    relay_standby_seconds: float = Field(default=5.0, gt=0, validation_alias="RELAY_STANDBY_SECONDS")
     # Bounded retries of a failing message before it goes to the dead-letter topic.
     consumer_max_attempts: int = Field(default=5, validation_alias="CONSUMER_MAX_ATTEMPTS")
     consumer_backoff_seconds: float = Field(default=0.2, validation_alias="CONSUMER_BACKOFF_SECONDS")

@@ -193,7 +193,7 @@ async def test_a_relay_whose_lock_connection_is_lost_stops_leading_and_takes_the
 ):
     """PostgreSQL drops the relay's advisory lock with the connection that held it; another instance may take the
     lock at once. A leader that went on publishing over its other connections would publish beside it."""
-    service = await started(make_service())
+    service = await started(make_service(relay_standby_seconds=0.2))  # standing by, it tries the lead again soon
     await eventually(lambda: service.relay.is_leader, what="the relay to lead")
     lock = outbox._RELAY_LOCK
     async with service.pool.acquire() as rival:
