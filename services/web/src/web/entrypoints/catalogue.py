@@ -130,7 +130,9 @@ async def offer_slot(visitor: Person, posted: Form) -> Response:
     try:
         await clients(visitor.request).call("events", "POST", "/v1/office-hours/slots", visitor.who, json=body)
     except ServiceError as error:
-        message = (visitor._("Office hours are offered by mentors a program has approved, and by clinicians.")
+        message = (visitor._("Office hours are offered by mentors a program has approved, and by "
+                             "clinicians. If you signed up to mentor, you can offer slots here once your program "
+                             "approves you.")
                    if error.status == 403 else visitor.error_words(error))
         return await _slots_page(visitor, 422, error=message)
     return redirect(visitor, "/my-office-hours?done=slot_offered")
