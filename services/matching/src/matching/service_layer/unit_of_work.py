@@ -35,9 +35,9 @@ class MatchingUnitOfWork(UnitOfWork):
 
     def repositories(self) -> None:
         assert self.shared is not None
-        # Program locks last the transaction: units of work sharing it need not take them again.
+        # Program and people's locks last the transaction: units of work sharing it need not take them again.
         self.programs = PostgresPrograms(self.conn, locked=self.shared.memo.setdefault("locked_programs", set()))
-        self.people = PostgresPeople(self.conn)
+        self.people = PostgresPeople(self.conn, locked=self.shared.memo.setdefault("locked_people", set()))
         self.candidates = PostgresCandidates(self.conn)
         self.waitlist = PostgresWaitlist(self.conn)
         self.pairings = PostgresPairings(self.conn)
