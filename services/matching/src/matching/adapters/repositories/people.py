@@ -11,6 +11,7 @@ import asyncpg
 from mentorship_contracts.vocabulary import PairingKind, Role
 
 from ...domain.model import IdentityWish
+from .locks import HeldLocks
 
 # Where a person's matching profile may be: known, or set aside until its identity values are hashed (0005).
 _PROFILE_TABLES = ("matching_profiles", "profiles_to_hash")
@@ -19,23 +20,14 @@ _PROFILE_TABLES = ("matching_profiles", "profiles_to_hash")
 class PostgresPeople:
     def __init__(self, conn: asyncpg.Connection, locked: set[UUID] | None = None) -> None:
         self._conn = conn
-        # People's locks the transaction holds, shared by the units of work that join it: taken once each.
-        self._locked: set[UUID] = set() if locked is None else locked
+        self._locks = HeldLocks(conn, "person:", locked)  # a key of its own: never a program's
 
     async def lock(self, person_id: UUID) -> None:
-        """The person's lock until the transaction ends (a key of its own: never a program's)."""
-        if person_id not in self._locked:
-            await self._conn.execute("SELECT pg_advisory_xact_lock(hashtextextended('person:' || $1, 0))",
-                                     str(person_id))
-            self._locked.add(person_id)
+        """The person's lock until the transaction ends."""
+        await self._locks.take([person_id])
 
     async def lock_all(self, person_ids: list[UUID]) -> None:
-        wanted = [p for p in person_ids if p not in self._locked]
-        if wanted:
-            # In the order given: the rows of unnest come, and their locks are taken, one after another.
-            await self._conn.execute("SELECT pg_advisory_xact_lock(hashtextextended('person:' || p::text, 0)) "
-                                     "FROM unnest($1::uuid[]) AS p", wanted)
-            self._locked.update(wanted)
+        await self._locks.take(person_ids)
 
     async def programs_of_all(self, person_ids: list[UUID]) -> list[UUID]:
         rows = await self._conn.fetch(
@@ -87,7 +79,7 @@ class PostgresPeople:
                               lock_person: bool = False) -> None:
         # With `lock_person`, the person's lock (as `lock` takes it) is taken first, in the same round trip, unless
         # the transaction holds it already.
-        lock_person = lock_person and person_id not in self._locked
+        lock_person = lock_person and person_id not in self._locks.held
         locked = ("""WITH locked AS (SELECT pg_advisory_xact_lock(hashtextextended('person:' || $2::uuid::text, 0)))
                   """ if lock_person else "")
         await self._conn.execute(
@@ -103,7 +95,7 @@ class PostgresPeople:
             enrolled_at, pairing_kind, None if paused is None else paused and role == "mentor",
         )
         if lock_person:
-            self._locked.add(person_id)
+            self._locks.held.add(person_id)
 
     async def set_approval(self, enrollment_id: UUID, approved: bool) -> None:
         await self._conn.execute("UPDATE enrollments SET approved = $2 WHERE id = $1", enrollment_id, approved)

@@ -11,13 +11,13 @@ import asyncpg
 from ...domain.model import LIVE, ProgramRules
 from ...domain.scoring import Weights
 from . import records
+from .locks import HeldLocks
 
 
 class PostgresPrograms:
     def __init__(self, conn: asyncpg.Connection, locked: set[UUID] | None = None) -> None:
         self._conn = conn
-        # Program locks the transaction holds, shared by the units of work that join it: taken once each.
-        self._locked: set[UUID] = set() if locked is None else locked
+        self._locks = HeldLocks(conn, "", locked)
 
     async def save(self, program: ProgramRules) -> None:
         await self._conn.execute(
@@ -38,21 +38,14 @@ class PostgresPrograms:
 
     def holds(self, program_id: UUID) -> bool:
         """Whether this transaction already holds the program's lock."""
-        return program_id in self._locked
+        return program_id in self._locks.held
 
     async def lock(self, program_id: UUID) -> None:
         """Serialise pairing within one program across instances: capacities and caps stay exact."""
-        if program_id not in self._locked:
-            await self._conn.execute("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", str(program_id))
-            self._locked.add(program_id)
+        await self._locks.take([program_id])
 
     async def lock_all(self, program_ids: list[UUID]) -> None:
-        wanted = [p for p in program_ids if p not in self._locked]
-        if wanted:
-            # In the order given, one after another (as `PostgresPeople.lock_all`).
-            await self._conn.execute("SELECT pg_advisory_xact_lock(hashtextextended(p::text, 0)) "
-                                     "FROM unnest($1::uuid[]) AS p", wanted)
-            self._locked.update(wanted)
+        await self._locks.take(program_ids)
 
     async def pairing_context(self, program_id: UUID) -> tuple[ProgramRules | None, Weights, tuple,
                                                                  dict[UUID, int]]:
