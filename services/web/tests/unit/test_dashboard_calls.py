@@ -75,7 +75,7 @@ def services():
     api._http = HttpxHttp(httpx.AsyncClient(transport=httpx.MockTransport(answer)))
     state = SimpleNamespace(clients=api)
     visitor = SimpleNamespace(request=SimpleNamespace(app=SimpleNamespace(state=state)), who=Who(uuid4()),
-                              person_id=ME)
+                              person_id=ME, session=SimpleNamespace(stage="medical_student_3"))
     return api, visitor, asked
 
 
@@ -180,3 +180,22 @@ async def test_a_mentor_reads_why_they_were_paired_from_their_own_side():
     html = renderer.render("en", "dashboard.html", {**page, **base, "pairings": [mentoring]})
     assert "you are further along the path" in html and "you offer the kind of support your mentee asked for" in html
     assert "your mentor" not in html and "you share an interest in the same specialty" in html
+
+
+async def test_a_resident_who_mentors_in_no_program_still_finds_the_office_hours_they_offer():
+    _, visitor, _ = services()
+    ENROLLMENTS[2]["active"] = False  # no program they mentor in
+    try:
+        visitor.session = SimpleNamespace(stage="resident")
+        resident = await dashboard(visitor)
+        visitor.session = SimpleNamespace(stage="undergraduate")
+        student = await dashboard(visitor)
+    finally:
+        ENROLLMENTS[2]["active"] = True
+    renderer = Renderer(Path(web.__file__).parent / "templates", Path(web.__file__).parent / "translations")
+    base = {"csrf": "x", "session": None, "tz": "UTC", "path": "/", "labels": labels, "signed_in": True,
+            "htmx": False, "oidc_name": None, "lang": "en"}
+    assert resident["mentoring"] == [] and resident["hosting"]
+    assert 'href="/my-office-hours"' in renderer.render("en", "dashboard.html", {**resident, **base})
+    assert not student["hosting"]
+    assert 'href="/my-office-hours"' not in renderer.render("en", "dashboard.html", {**student, **base})

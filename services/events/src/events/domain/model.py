@@ -361,11 +361,6 @@ def attendance_counts(registrations: list[Registration]) -> tuple[int, int, int,
             sum(r.status == Status.CANCELLED for r in registrations))
 
 
-# Clinicians by training stage: residents and further along, and practising health professionals (nurses,
-# physician assistants, pharmacists, dentists, physical therapists, public-health professionals).
-CLINICIAN_STAGES = frozenset(s for s in TrainingStage if s.rank >= TrainingStage.RESIDENT.rank)
-
-
 @dataclass(frozen=True)
 class Participant:
     """What the events service knows of a person, from profiles' public events."""
@@ -379,7 +374,7 @@ class Participant:
     @property
     def may_host_office_hours(self) -> bool:
         """Mentors (near-peer students too), clinicians and alumni (who volunteer as mentors) offer office hours."""
-        return self.is_mentor or self.stage in CLINICIAN_STAGES or self.is_alumni
+        return self.is_mentor or self.stage.practising or self.is_alumni
 
 
 @dataclass

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from fastapi import APIRouter
 from fastapi.responses import Response
+from mentorship_contracts.vocabulary import TrainingStage
 
 from ..adapters.services import ServiceError
 from . import labels
@@ -122,7 +123,10 @@ async def dashboard(visitor: Visit) -> dict[str, Any]:
                   "taken": sum(1 for p in live if p["mentor_id"] == str(me) and p["program_id"] == e["program_id"]
                                and p["pairing_kind"] == e["pairing_kind"])}
                  for e in enrollments if e["active"] and e["role"] == "mentor"]
-    return {"pairings": views, "waitlists": waitlists, "mentoring": mentoring,
+    # Office hours are offered by mentors and, mentoring or not, by clinicians (events decides; this is the link).
+    stage = visitor.session.stage if visitor.session else None
+    hosting = bool(mentoring) or (stage is not None and TrainingStage(stage).practising)
+    return {"pairings": views, "waitlists": waitlists, "mentoring": mentoring, "hosting": hosting,
             "actions": [v for v in views if v["needs_answer"] or v["overdue"]],
             "past": [p for p in pairings if p["status"] not in LIVE], "enrollments": enrollments}
 
