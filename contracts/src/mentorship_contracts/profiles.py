@@ -510,6 +510,55 @@ class PersonReinstated(_ProfilesEvent):
     person_id: UUID
 
 
+# Restated: what profiles holds now, not something that happened. An operator restates a topic
+# (`python -m profiles restate people|enrollments`) for a consumer whose read model lacks history the topic no longer
+# keeps: one built after the topic's retention, or restored from an older backup. A consumer that kept up may ignore
+# them; one that applies them overwrites what it holds with them.
+
+
+@register
+class PersonRestated(_ProfilesEvent):
+    """A person as profiles holds them now: the public facts of `profiles.person_registered` and whether their account
+    is suspended. Nothing happened to them; see the note above. Erased people are not restated: they are gone."""
+
+    closed_schema = True
+    topic = PEOPLE
+    key_field = "person_id"
+    event_type: Literal["profiles.person_restated"] = "profiles.person_restated"
+    schema_version: Literal[1] = 1
+
+    person_id: UUID
+    chapter_id: UUID | None
+    stage: TrainingStage
+    is_alumni: bool
+    suspended: bool
+
+
+@register
+class EnrollmentRestated(_ProfilesEvent):
+    """An enrollment as profiles holds it now: the facts of `profiles.enrollment_changed` (version 4), and whether it
+    is still active (`false`: withdrawn). Nothing happened to it; see the note above."""
+
+    closed_schema = True
+    topic = ENROLLMENTS
+    key_field = "enrollment_id"
+    event_type: Literal["profiles.enrollment_restated"] = "profiles.enrollment_restated"
+    schema_version: Literal[1] = 1
+
+    enrollment_id: UUID
+    person_id: UUID
+    program_id: UUID
+    chapter_id: UUID | None
+    role: Role
+    stage: TrainingStage
+    capacity: int = Field(description="Mentees at once, for a mentor")
+    mentee_stages_welcome: list[TrainingStage] = Field(description="Mentor: stages willing to mentor; empty means any")
+    approval: ApprovalState
+    pairing_kind: PairingKind
+    paused: bool
+    active: bool
+
+
 @register
 class PersonInvited(_ProfilesEvent):
     """A coordinator invited the person to join a program in a role (once per person, program and role); the web

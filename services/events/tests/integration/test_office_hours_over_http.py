@@ -93,6 +93,24 @@ async def test_a_near_peer_mentor_hosts_while_approved_in_a_program_as_profiles_
         await database.close()
 
 
+async def test_a_mentor_whose_history_the_topics_no_longer_keep_hosts_once_profiles_restates_them(
+    events_api, publish,
+):
+    """What events learns from `python -m profiles restate people` and `... enrollments` alone."""
+    mentor, enrollment = uuid4(), uuid4()
+    await publish(source.PersonRestated(person_id=mentor, chapter_id=None, stage=TrainingStage.MEDICAL_STUDENT_3,
+                                        is_alumni=False, suspended=False),
+                  source.EnrollmentRestated(enrollment_id=enrollment, person_id=mentor, program_id=uuid4(),
+                                            chapter_id=None, role=Role.MENTOR, stage=TrainingStage.MEDICAL_STUDENT_3,
+                                            capacity=2, mentee_stages_welcome=[], approval="approved",
+                                            pairing_kind="general", paused=False, active=True))
+    async with events_api.client("participant", person_id=mentor) as as_mentor:
+        async def offered() -> bool:
+            answer = await as_mentor.post("/v1/office-hours/slots", json=slot_body(mentor))
+            return answer.status_code == 201
+        await eventually(offered, what="the restatements to arrive")
+
+
 async def test_a_host_withdrawing_a_booked_slot_cancels_the_booking_and_the_participant_is_told(
     events_api, publish, observe,
 ):

@@ -94,6 +94,34 @@ async def test_an_erased_mentor_s_enrollments_are_forgotten_with_them(uow):
     assert uow.participants.mentor_enrollments == {}
 
 
+def restated(person, active=True, approval="approved", enrollment=None):
+    return source.EnrollmentRestated(
+        enrollment_id=enrollment or uuid4(), person_id=person, program_id=uuid4(), chapter_id=None, role=Role.MENTOR,
+        stage=S.MEDICAL_STUDENT_3, capacity=2, mentee_stages_welcome=[], approval=approval, pairing_kind="general",
+        paused=False, active=active)
+
+
+async def test_a_mentor_approved_before_events_kept_enrollments_hosts_once_profiles_restates_them(uow):
+    mentor = uuid4()
+    await handlers.remember_participant(source.PersonRestated(person_id=mentor, chapter_id=None,
+                                                              stage=S.MEDICAL_STUDENT_3, is_alumni=False,
+                                                              suspended=False), uow)
+    with pytest.raises(NotAHost):  # what events knew before the restatement: a student
+        await offered(uow, mentor, stage=None)
+    enrollment = restated(mentor)
+    await handlers.mentor_enrollment_changed(enrollment, uow)
+    assert (await offered(uow, mentor, stage=None)).host_id == mentor
+
+
+@pytest.mark.parametrize("what", [{"active": False}, {"approval": "pending"}, {"approval": "suspended"}])
+async def test_a_restated_enrollment_withdrawn_pending_or_suspended_makes_no_host_and_replaces_what_was_kept(uow, what):
+    mentor, enrollment = uuid4(), uuid4()
+    await handlers.mentor_enrollment_changed(restated(mentor, enrollment=enrollment), uow)
+    await handlers.mentor_enrollment_changed(restated(mentor, enrollment=enrollment, **what), uow)
+    with pytest.raises(NotAHost):
+        await offered(uow, mentor, stage=S.MEDICAL_STUDENT_3)
+
+
 @pytest.mark.parametrize("stage", [S.HIGH_SCHOOL, S.UNDERGRADUATE, S.MEDICAL_STUDENT_2, S.NURSING_STUDENT])
 async def test_a_student_who_is_neither_mentor_nor_clinician_does_not_offer_office_hours(uow, stage):
     with pytest.raises(NotAHost) as refused:

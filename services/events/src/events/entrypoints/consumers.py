@@ -11,10 +11,12 @@ from ..service_layer import handlers
 HANDLERS: dict[type[IntegrationEvent], Callable[..., Awaitable[None]]] = {
     source.PersonRegistered: handlers.remember_participant,
     source.PersonUpdated: handlers.remember_participant,
+    source.PersonRestated: handlers.remember_participant,
     source.PersonErased: handlers.person_erased,
     source.EnrollmentCreated: handlers.mentor_enrollment_changed,
     source.EnrollmentChanged: handlers.mentor_enrollment_changed,
     source.MentorApproved: handlers.mentor_enrollment_changed,
     source.MentorSuspended: handlers.mentor_enrollment_changed,
     source.EnrollmentWithdrawn: handlers.mentor_enrollment_changed,
+    source.EnrollmentRestated: handlers.mentor_enrollment_changed,
 }

@@ -436,7 +436,7 @@ async def bookings_of(person_id: UUID, uow: EventsUnitOfWorkPort) -> list[Office
 # --- profiles' events ---------------------------------------------------------------------------------------------
 
 async def remember_participant(
-    event: source.PersonRegistered | source.PersonUpdated, uow: EventsUnitOfWorkPort,
+    event: source.PersonRegistered | source.PersonUpdated | source.PersonRestated, uow: EventsUnitOfWorkPort,
 ) -> None:
     async with uow:
         await uow.participants.save(Participant(event.person_id, event.stage, event.chapter_id, event.is_alumni))
@@ -445,7 +445,7 @@ async def remember_participant(
 
 async def mentor_enrollment_changed(
     event: source.EnrollmentCreated | source.EnrollmentChanged | source.MentorApproved | source.MentorSuspended
-    | source.EnrollmentWithdrawn, uow: EventsUnitOfWorkPort,
+    | source.EnrollmentWithdrawn | source.EnrollmentRestated, uow: EventsUnitOfWorkPort,
 ) -> None:
     """Mentors approved in a program offer office hours, near-peer students among them: remember each of a person's
     enrollments as a mentor and whether it is approved now (one awaiting approval, or suspended, is not)."""
@@ -454,6 +454,8 @@ async def mentor_enrollment_changed(
         case source.MentorApproved() | source.MentorSuspended():
             approved = isinstance(event, source.MentorApproved)
         case source.EnrollmentWithdrawn():
+            approved = None
+        case source.EnrollmentRestated(active=False):
             approved = None
         case _:
             approved = event.approval == "approved" if event.role == Role.MENTOR else None

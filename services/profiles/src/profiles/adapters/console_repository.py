@@ -14,7 +14,7 @@ from ..domain.commands import ConsoleSearch, VettingQueue
 from ..domain.console import Invitation, StaffRoles
 from ..domain.model import Enrollment, Person
 from ..service_layer.ports import InvitationStatus
-from .repository import ENROLLMENTS, PEOPLE, PostgresEnrollments, PostgresPeople
+from .repository import ENROLLMENTS, PEOPLE, PostgresPeople, enrollment_from_row
 
 
 class PostgresStaffRoles:
@@ -166,7 +166,7 @@ class PostgresConsoleQueries(PostgresPersonIds):
                                       person_ids)
         found: dict[UUID, list[Enrollment]] = defaultdict(list)
         for row in rows:
-            found[row["person_id"]].append(PostgresEnrollments._enrollment(row))
+            found[row["person_id"]].append(enrollment_from_row(row))
         return dict(found)
 
     async def vetting_queue(self, query: VettingQueue) -> tuple[list[tuple[Enrollment, str]], int]:
@@ -179,7 +179,7 @@ class PostgresConsoleQueries(PostgresPersonIds):
         rows = await self._conn.fetch(
             f"SELECT {', '.join(f'e.{c}' for c in ENROLLMENTS.columns)}, p.display_name {matching} "
             "ORDER BY p.display_name, e.id LIMIT $5 OFFSET $6", *arguments, query.limit, query.offset)
-        return [(PostgresEnrollments._enrollment({c: r[c] for c in ENROLLMENTS.columns}), r["display_name"])
+        return [(enrollment_from_row({c: r[c] for c in ENROLLMENTS.columns}), r["display_name"])
                 for r in rows], total
 
     async def enrolled_in(self, person_id: UUID, program_id: UUID, role: Role) -> bool:

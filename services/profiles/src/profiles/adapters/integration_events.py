@@ -5,6 +5,7 @@ from uuid import UUID
 
 from mentorship_contracts import IntegrationEvent
 from mentorship_contracts import profiles as contract
+from mentorship_contracts.vocabulary import TrainingStage
 
 from ..domain.console import Invitation
 from ..domain.model import (
@@ -17,6 +18,7 @@ from ..domain.model import (
     Enrollment,
     Person,
     Program,
+    PublicStanding,
     Purpose,
 )
 
@@ -135,28 +137,38 @@ def matching_profile(person: Person) -> contract.MatchingProfileChangedV2:
 
 
 def enrollment_created(enrollment: Enrollment, person: Person) -> contract.EnrollmentCreatedV3:
-    return contract.EnrollmentCreatedV3(**_enrollment_facts(enrollment, person))
+    return contract.EnrollmentCreatedV3(**_enrollment_facts(enrollment, person.stage))
 
 
 def enrollment_changed(enrollment: Enrollment, person: Person, changed: set[str]) -> contract.EnrollmentChangedV4:
     # A mentee's goals are their own words: the public event says that they changed, never what they say.
-    return contract.EnrollmentChangedV4(**_enrollment_facts(enrollment, person), changed_fields=sorted(changed),
+    return contract.EnrollmentChangedV4(**_enrollment_facts(enrollment, person.stage), changed_fields=sorted(changed),
                                         paused=enrollment.paused)
 
 
-def _enrollment_facts(enrollment: Enrollment, person: Person) -> dict:
+def _enrollment_facts(enrollment: Enrollment, stage: TrainingStage) -> dict:
     return dict(
         enrollment_id=enrollment.id,
         person_id=enrollment.person_id,
         program_id=enrollment.program_id,
         chapter_id=enrollment.chapter_id,
         role=enrollment.role,
-        stage=person.stage,
+        stage=stage,
         capacity=enrollment.capacity,
         mentee_stages_welcome=enrollment.mentee_stages_welcome,
         approval=enrollment.approval,
         pairing_kind=enrollment.pairing_kind,
     )
+
+
+def enrollment_restated(enrollment: Enrollment, stage: TrainingStage) -> contract.EnrollmentRestated:
+    return contract.EnrollmentRestated(**_enrollment_facts(enrollment, stage), paused=enrollment.paused,
+                                       active=enrollment.active)
+
+
+def person_restated(standing: PublicStanding) -> contract.PersonRestated:
+    return contract.PersonRestated(person_id=standing.person_id, chapter_id=standing.chapter_id, stage=standing.stage,
+                                   is_alumni=standing.is_alumni, suspended=standing.suspended)
 
 
 def enrollment_withdrawn(enrollment: Enrollment) -> contract.EnrollmentWithdrawnV2:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -10,7 +10,16 @@ from uuid import UUID
 import asyncpg
 from mentorship_contracts.vocabulary import PairingKind, Role, Specialty, SupportArea, TrainingStage
 
-from ..domain.model import AlreadyRegistered, Chapter, EmailChange, Enrollment, Person, Program, PronounsVisibility
+from ..domain.model import (
+    AlreadyRegistered,
+    Chapter,
+    EmailChange,
+    Enrollment,
+    Person,
+    Program,
+    PronounsVisibility,
+    PublicStanding,
+)
 from .sealing import IdentitySealer
 
 
@@ -143,17 +152,48 @@ class PostgresEnrollments:
     async def get(self, enrollment_id: UUID, lock: bool = False) -> Enrollment | None:
         row = await self._conn.fetchrow(f"{ENROLLMENTS.select} WHERE id = $1{' FOR UPDATE' if lock else ''}",
                                         enrollment_id)
-        return self._enrollment(row) if row else None
+        return enrollment_from_row(row) if row else None
 
     async def for_person(self, person_id: UUID) -> list[Enrollment]:
         rows = await self._conn.fetch(f"{ENROLLMENTS.select} WHERE person_id = $1 ORDER BY id", person_id)
-        return [self._enrollment(row) for row in rows]
+        return [enrollment_from_row(row) for row in rows]
 
-    @staticmethod
-    def _enrollment(row: asyncpg.Record) -> Enrollment:
-        return Enrollment(**{**row, "role": Role(row["role"]), "pairing_kind": PairingKind(row["pairing_kind"]),
-                             "mentee_stages_welcome": _enums(TrainingStage, row["mentee_stages_welcome"]),
-                             "preferred_mentor_stages": _enums(TrainingStage, row["preferred_mentor_stages"])})
+
+def enrollment_from_row(row: Mapping[str, Any]) -> Enrollment:
+    return Enrollment(**{**row, "role": Role(row["role"]), "pairing_kind": PairingKind(row["pairing_kind"]),
+                         "mentee_stages_welcome": _enums(TrainingStage, row["mentee_stages_welcome"]),
+                         "preferred_mentor_stages": _enums(TrainingStage, row["preferred_mentor_stages"])})
+
+
+class PostgresRestatements:
+    """Pages of people and enrollments for restating their topics. Each page's rows are locked first (FOR SHARE: every
+    change to a person or an enrollment locks its row FOR UPDATE), then read by a statement of its own, which sees
+    every change committed before the lock was granted (a suspension too: suspending locks the person)."""
+
+    def __init__(self, conn: asyncpg.Connection) -> None:
+        self._conn = conn
+
+    async def people(self, after: UUID | None, limit: int) -> list[PublicStanding]:
+        ids = await self._locked("people", after, limit)
+        rows = await self._conn.fetch(
+            """SELECT p.id, p.chapter_id, p.stage, p.is_alumni, s.person_id IS NOT NULL AS suspended
+               FROM people p LEFT JOIN suspensions s ON s.person_id = p.id WHERE p.id = ANY($1::uuid[]) ORDER BY p.id""",
+            ids)
+        return [PublicStanding(row["id"], row["chapter_id"], TrainingStage(row["stage"]), row["is_alumni"],
+                               row["suspended"]) for row in rows]
+
+    async def enrollments(self, after: UUID | None, limit: int) -> list[tuple[Enrollment, TrainingStage]]:
+        ids = await self._locked("enrollments", after, limit)
+        columns = ", ".join(f"e.{c}" for c in ENROLLMENTS.columns)
+        rows = await self._conn.fetch(
+            f"""SELECT {columns}, p.stage AS person_stage FROM enrollments e JOIN people p ON p.id = e.person_id
+                WHERE e.id = ANY($1::uuid[]) ORDER BY e.id""", ids)
+        return [(enrollment_from_row({c: row[c] for c in ENROLLMENTS.columns}),
+                 TrainingStage(row["person_stage"])) for row in rows]
+
+    async def _locked(self, table: str, after: UUID | None, limit: int) -> list[UUID]:
+        return [row["id"] for row in await self._conn.fetch(
+            f"SELECT id FROM {table} WHERE $1::uuid IS NULL OR id > $1 ORDER BY id LIMIT $2 FOR SHARE", after, limit)]
 
 
 class PostgresPartnerships:

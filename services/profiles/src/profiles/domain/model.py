@@ -340,6 +340,18 @@ class EmailChange:
         return secrets.compare_digest(token_digest(token), self.token_digest) and now < self.expires_at
 
 
+@dataclass(frozen=True)
+class PublicStanding:
+    """What the public people topic says of a person: their chapter and stage, whether an alumnus, whether their account
+    is suspended (restated on an operator's request: `service_layer.restating`)."""
+
+    person_id: UUID
+    chapter_id: UUID | None
+    stage: TrainingStage
+    is_alumni: bool
+    suspended: bool
+
+
 @dataclass
 class Enrollment:
     id: UUID

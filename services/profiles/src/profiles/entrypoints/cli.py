@@ -1,6 +1,10 @@
-"""Operators' commands: `python -m profiles grant-administrator <email>` names the first national administrator
-(the person must exist: they signed up, or the demo registered them). It needs only the database
-(`DATABASE_URL`); the running service publishes the `profiles.staff_roles_changed` it leaves in the outbox."""
+"""Operators' commands. Each needs only the database (`DATABASE_URL`); the running service publishes the events they
+leave in the outbox.
+
+- `python -m profiles grant-administrator <email>` names the first national administrator (the person must exist:
+  they signed up, or the demo registered them).
+- `python -m profiles restate people|enrollments` restates a public topic for a consumer whose read model lacks
+  history the topic no longer keeps (`service_layer.restating`)."""
 
 from __future__ import annotations
 
@@ -14,8 +18,8 @@ from plumbing.auth import Principal, Role
 from plumbing.db import PLUMBING_MIGRATIONS, create_pool, migrate
 from plumbing.errors import NotFound
 
-from ..service_layer import console
-from ..service_layer.unit_of_work import StaffUnitOfWork
+from ..service_layer import console, restating
+from ..service_layer.unit_of_work import RestatingUnitOfWork, StaffUnitOfWork
 
 MIGRATIONS = Path(__file__).parent.parent / "migrations"
 # Whom the audit trail names for what an operator does on the command line.
@@ -32,13 +36,30 @@ async def grant_administrator(database_url: str, email: str) -> UUID:
         await pool.close()
 
 
+async def restate(database_url: str, topic: str) -> int:
+    pool = await create_pool(database_url, size=1)
+    try:
+        await migrate(pool, PLUMBING_MIGRATIONS, MIGRATIONS)
+        return await restating.restate(topic, RestatingUnitOfWork(pool))
+    finally:
+        await pool.close()
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m profiles", description="Operators' commands of profiles")
     commands = parser.add_subparsers(dest="command", required=True)
     grant = commands.add_parser("grant-administrator", help="make a registered person a national administrator")
     grant.add_argument("email")
-    grant.add_argument("--database-url", default=os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL))
+    restate_topic = commands.add_parser("restate", help="publish every person's or enrollment's current state again, "
+                                        "for a consumer that lacks history older than the topic keeps")
+    restate_topic.add_argument("what", choices=("people", "enrollments"))
+    for command in (grant, restate_topic):
+        command.add_argument("--database-url", default=os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL))
     args = parser.parse_args(argv)
+    if args.command == "restate":
+        topic = f"profiles.{args.what}"
+        print(f"restated {asyncio.run(restate(args.database_url, topic))} on {topic}; the running service publishes them")
+        return 0
     try:
         person_id = asyncio.run(grant_administrator(args.database_url, args.email))
     except NotFound:

@@ -10,12 +10,12 @@ from datetime import datetime
 from typing import Literal, Protocol
 from uuid import UUID
 
-from mentorship_contracts.vocabulary import Role
+from mentorship_contracts.vocabulary import Role, TrainingStage
 from plumbing.unit_of_work import UnitOfWorkPort
 
 from ..domain.commands import ConsoleSearch, VettingQueue
 from ..domain.console import Invitation, StaffRoles
-from ..domain.model import Chapter, EmailChange, Enrollment, Person, Program
+from ..domain.model import Chapter, EmailChange, Enrollment, Person, Program, PublicStanding
 
 
 class Chapters(Protocol):
@@ -196,6 +196,24 @@ class StaffUnitOfWorkPort(UnitOfWorkPort, Protocol):
 
     @property
     def console(self) -> PersonIds: ...
+
+
+class Restatements(Protocol):
+    """What profiles holds now, a page at a time in id order after `after`, each row locked until the transaction
+    ends: a change to it waits, so its own event comes after the restatement."""
+
+    async def people(self, after: UUID | None, limit: int) -> builtins.list[PublicStanding]: ...
+
+    async def enrollments(self, after: UUID | None, limit: int
+                          ) -> builtins.list[tuple[Enrollment, TrainingStage]]:
+        """Each enrollment, withdrawn ones too, with its person's stage."""
+
+
+class RestatingUnitOfWorkPort(UnitOfWorkPort, Protocol):
+    """What restating a topic needs (an operator's command: no key, no profile opened)."""
+
+    @property
+    def restatements(self) -> Restatements: ...
 
 
 class ConsoleUnitOfWorkPort(ProfilesUnitOfWorkPort, Protocol):

@@ -57,3 +57,13 @@ class StaffUnitOfWork(UnitOfWork):
     def repositories(self) -> None:
         self.staff_roles = console_repository.PostgresStaffRoles(self.conn)
         self.console = console_repository.PostgresPersonIds(self.conn)
+
+
+class RestatingUnitOfWork(UnitOfWork):
+    """The pages restated and the outbox, for an operator's command (`python -m profiles restate`): only public
+    events, so nothing to seal, and no profile opened."""
+
+    restatements: repository.PostgresRestatements
+
+    def repositories(self) -> None:
+        self.restatements = repository.PostgresRestatements(self.conn)

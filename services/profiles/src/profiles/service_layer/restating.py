@@ -1,0 +1,65 @@
+"""Restating a public topic: every person or enrollment profiles holds, as its `*_restated` event, for a consumer
+whose read model lacks history the topic no longer keeps (a projection built after the topic's retention, a database
+restored from an older backup). The events go to the outbox a page at a time, one transaction each; the running
+service's relay publishes them."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from uuid import UUID
+
+from mentorship_contracts import IntegrationEvent
+from mentorship_contracts import profiles as contract
+from plumbing.db import is_rolled_back_by_the_server
+
+from ..adapters import integration_events
+from .ports import Restatements, RestatingUnitOfWorkPort
+
+PAGE = 500  # rows locked a transaction: a person's change waits for at most one page
+
+
+async def _people(restatements: Restatements, after: UUID | None, limit: int) -> tuple[list[IntegrationEvent], UUID | None]:
+    page = await restatements.people(after, limit)
+    return [integration_events.person_restated(p) for p in page], page[-1].person_id if page else None
+
+
+async def _enrollments(restatements: Restatements, after: UUID | None, limit: int
+                       ) -> tuple[list[IntegrationEvent], UUID | None]:
+    page = await restatements.enrollments(after, limit)
+    return [integration_events.enrollment_restated(e, stage) for e, stage in page], page[-1][0].id if page else None
+
+
+Pager = Callable[[Restatements, UUID | None, int], Awaitable[tuple[list[IntegrationEvent], UUID | None]]]
+RESTATABLE: dict[str, Pager] = {contract.PEOPLE: _people, contract.ENROLLMENTS: _enrollments}
+
+
+async def restate(topic: str, uow: RestatingUnitOfWorkPort, page: int = PAGE,
+                  progress: Callable[[int], None] = lambda _: None) -> int:
+    """Restate `topic` (one of `RESTATABLE`) whole; how many events were staged. `progress` hears the count so far."""
+    pager = RESTATABLE[topic]
+    staged, after = 0, None
+    while True:
+        events, last = await _staged(pager, uow, after, page)
+        staged += len(events)
+        progress(staged)
+        if last is None or len(events) < page:
+            return staged
+        after = last
+
+
+async def _staged(pager: Pager, uow: RestatingUnitOfWorkPort, after: UUID | None, page: int
+                  ) -> tuple[list[IntegrationEvent], UUID | None]:
+    """One page restated in a transaction of its own, again if PostgreSQL rolled it back to break a deadlock (with a
+    change that locked a person, then another: its rows are locked in id order, theirs not)."""
+    attempts = 0
+    while True:
+        attempts += 1
+        try:
+            async with uow:
+                events, last = await pager(uow.restatements, after, page)
+                uow.emit(*events)
+                await uow.commit()
+            return events, last
+        except Exception as error:
+            if attempts == 5 or not is_rolled_back_by_the_server(error):
+                raise

@@ -1,0 +1,72 @@
+"""An operator restates profiles' public topics (`python -m profiles restate people|enrollments`): every person and
+enrollment as profiles holds them now, published by the running service, for a consumer whose read model lacks
+history the topics no longer keep."""
+
+from __future__ import annotations
+
+import asyncio
+
+import asyncpg
+import pytest
+from plumbing.testing import eventually
+from profiles.entrypoints import cli
+
+from .test_console_over_http import chapter, register  # noqa: F401 - `chapter` is a fixture
+
+
+async def test_restating_publishes_each_enrollment_and_person_as_held_now_withdrawn_and_suspended_ones_too(
+        profiles, published, chapter):  # noqa: F811
+    async with profiles.client() as admin:
+        mentor = await register(admin, chapter["id"], "Dr. Ana Reyes")
+        mentee = await register(admin, chapter["id"], "Ben Ortiz", stage="medical_student_3")
+        mentoring = (await admin.post("/v1/enrollments", json={
+            "person_id": mentor["id"], "program_id": chapter["program"], "role": "mentor", "capacity": 2})).json()
+        assert (await admin.post(f"/v1/enrollments/{mentoring['id']}/approve")).status_code == 200
+        seeking = (await admin.post("/v1/enrollments", json={
+            "person_id": mentee["id"], "program_id": chapter["program"], "role": "mentee"})).json()
+        assert (await admin.post(f"/v1/enrollments/{seeking['id']}/withdraw")).status_code == 200
+        assert (await admin.post(f"/v1/people/{mentee['id']}/suspend", json={"note": "n"})).status_code == 200
+
+    assert await cli.restate(profiles.database_url, "profiles.enrollments") >= 2
+    assert await cli.restate(profiles.database_url, "profiles.people") >= 2
+
+    restated = await published.wait_for("profiles.enrollment_restated", enrollment_id=mentoring["id"])
+    assert {k: restated[k] for k in ("person_id", "role", "stage", "capacity", "approval", "pairing_kind", "paused",
+                                     "active")} == {
+        "person_id": mentor["id"], "role": "mentor", "stage": "resident", "capacity": 2, "approval": "approved",
+        "pairing_kind": "general", "paused": False, "active": True}
+    await published.wait_for("profiles.enrollment_restated", enrollment_id=seeking["id"], active=False)
+    await published.wait_for("profiles.person_restated", person_id=mentor["id"], chapter_id=chapter["id"],
+                             stage="resident", suspended=False)
+    await published.wait_for("profiles.person_restated", person_id=mentee["id"], suspended=True)
+
+
+async def test_a_change_in_flight_is_waited_for_so_the_restatement_is_never_older_than_the_event_before_it(
+        profiles, published, chapter):  # noqa: F811
+    async with profiles.client() as admin:
+        mentor = await register(admin, chapter["id"], "Dr. Cy Ng")
+        mentoring = (await admin.post("/v1/enrollments", json={
+            "person_id": mentor["id"], "program_id": chapter["program"], "role": "mentor", "capacity": 1})).json()
+    changing = await asyncpg.connect(profiles.database_url)
+    try:
+        in_flight = changing.transaction()
+        await in_flight.start()  # a change to the enrollment, not committed yet
+        await changing.execute("UPDATE enrollments SET capacity = 3 WHERE id = $1", mentoring["id"])
+        restating = asyncio.create_task(cli.restate(profiles.database_url, "profiles.enrollments"))
+        waiting = ("SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                   "AND datname = current_database() AND query LIKE '%FROM enrollments%FOR SHARE'")
+        # Asked on a connection of its own: a transaction sees the activity it first looked at, throughout.
+        await eventually(lambda: profiles.query(waiting), timeout=30, what="the restatement waiting for the change")
+        assert not restating.done()
+        await in_flight.commit()
+        await restating
+    finally:
+        await changing.close()
+    restated = await published.wait_for("profiles.enrollment_restated", enrollment_id=mentoring["id"])
+    assert restated["capacity"] == 3
+
+
+def test_the_command_line_names_the_topics_it_restates(capsys):
+    with pytest.raises(SystemExit) as exit_:
+        cli.main(["restate", "chapters"])
+    assert exit_.value.code == 2 and "invalid choice: 'chapters'" in capsys.readouterr().err

@@ -1,0 +1,83 @@
+"""Restating a topic pages through what profiles holds, a transaction a page, and does a page again when PostgreSQL
+rolled it back to break a deadlock."""
+
+from __future__ import annotations
+
+from uuid import UUID, uuid4
+
+import asyncpg
+import pytest
+from mentorship_contracts import profiles as contract
+from mentorship_contracts.vocabulary import Role
+from mentorship_contracts.vocabulary import TrainingStage as S
+from plumbing.testing import FakeUnitOfWork
+from profiles.domain.model import Enrollment, PublicStanding
+from profiles.service_layer import restating
+
+
+class Server:
+    """What PostgreSQL does beside the transaction, which a rollback does not undo (the fake unit of work restores
+    its repositories' state on rollback, deep-copied)."""
+
+    def __init__(self, deadlocks: int) -> None:
+        self.deadlocks = deadlocks  # pages rolled back to break a deadlock before one goes through
+        self.pages: list[int] = []
+
+    def __deepcopy__(self, memo: dict) -> Server:
+        return self
+
+
+class FakeRestatements:
+    def __init__(self, people: int = 0, enrollments: int = 0, deadlocks: int = 0) -> None:
+        self._people = sorted((PublicStanding(uuid4(), None, S.RESIDENT, False, i % 2 == 0) for i in range(people)),
+                              key=lambda p: p.person_id)
+        self._enrollments = sorted((Enrollment(uuid4(), uuid4(), uuid4(), None, Role.MENTOR, active=i % 3 > 0)
+                                    for i in range(enrollments)), key=lambda e: e.id)
+        self.server = Server(deadlocks)
+
+    async def people(self, after: UUID | None, limit: int) -> list[PublicStanding]:
+        return self._page([p for p in self._people if after is None or p.person_id > after], limit)
+
+    async def enrollments(self, after: UUID | None, limit: int) -> list[tuple[Enrollment, S]]:
+        return self._page([(e, S.FELLOW) for e in self._enrollments if after is None or e.id > after], limit)
+
+    def _page(self, rows: list, limit: int) -> list:
+        if self.server.deadlocks:
+            self.server.deadlocks -= 1
+            raise asyncpg.DeadlockDetectedError("deadlock detected")
+        self.server.pages.append(len(rows[:limit]))
+        return rows[:limit]
+
+
+async def test_every_person_is_restated_once_in_id_order_a_page_a_transaction():
+    restatements = FakeRestatements(people=7)
+    uow = FakeUnitOfWork(restatements=restatements)
+    seen: list[int] = []
+    assert await restating.restate(contract.PEOPLE, uow, page=3, progress=seen.append) == 7
+    assert restatements.server.pages == [3, 3, 1] and seen == [3, 6, 7]
+    assert [e.person_id for e in uow.published] == [p.person_id for p in restatements._people]
+    assert all(isinstance(e, contract.PersonRestated) for e in uow.published)
+    assert [e.suspended for e in uow.published] == [p.suspended for p in restatements._people]
+
+
+async def test_a_full_last_page_is_followed_by_an_empty_one_and_withdrawn_enrollments_say_so():
+    restatements = FakeRestatements(enrollments=6)
+    uow = FakeUnitOfWork(restatements=restatements)
+    assert await restating.restate(contract.ENROLLMENTS, uow, page=3) == 6
+    assert restatements.server.pages == [3, 3, 0]
+    assert [(e.enrollment_id, e.active, e.stage) for e in uow.published] == [
+        (e.id, e.active, S.FELLOW) for e in restatements._enrollments]
+
+
+async def test_a_page_rolled_back_to_break_a_deadlock_is_done_again_and_nothing_is_staged_twice():
+    restatements = FakeRestatements(people=4, deadlocks=2)
+    uow = FakeUnitOfWork(restatements=restatements)
+    assert await restating.restate(contract.PEOPLE, uow, page=10) == 4
+    assert len(uow.published) == 4 and restatements.server.pages == [4]
+
+
+async def test_a_page_that_keeps_deadlocking_gives_up_with_the_error():
+    uow = FakeUnitOfWork(restatements=FakeRestatements(people=1, deadlocks=5))
+    with pytest.raises(asyncpg.DeadlockDetectedError):
+        await restating.restate(contract.PEOPLE, uow)
+    assert uow.published == []
