@@ -52,7 +52,8 @@ def main(argv: list[str]) -> int:
     grant.add_argument("email")
     restate_topic = commands.add_parser("restate", help="publish every person's or enrollment's current state again, "
                                         "for a consumer that lacks history older than the topic keeps")
-    restate_topic.add_argument("what", choices=("people", "enrollments"))
+    restate_topic.add_argument("what", choices=("people", "enrollments"),
+                               help="profiles.people (chapter, stage, alumni, suspended) or profiles.enrollments")
     for command in (grant, restate_topic):
         command.add_argument("--database-url", default=os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL))
     args = parser.parse_args(argv)
