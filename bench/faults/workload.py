@@ -235,7 +235,7 @@ class Workload:
             if active:
                 break
             if time.monotonic() > deadline:
-                outcome = f"no active pairing to end within {patience:.0f} s (last answer {status})"
+                outcome = f"no active pairing to end within {patience:.0f} s ({await self._why_none(person, status)})"
                 self.accepted.ending[outcome] = self.accepted.ending.get(outcome, 0) + 1
                 return
             await asyncio.sleep(5.0)  # the mentee looks again later
@@ -251,6 +251,18 @@ class Workload:
         outcome = f"end answered {status}"
         self.accepted.ending[outcome] = self.accepted.ending.get(outcome, 0) + 1
         self.accepted.unanswered += status is None
+
+
+    async def _why_none(self, person: str, status: int | None) -> str:
+        """Why a mentee who meant to end a mentorship had none: waiting in every program they joined (the programs
+        filled), or something to look into."""
+        answered, overview = await self.api["matching"].call(
+            "overview", "GET", f"/v1/people/{person}/overview", None, self.token("matching", "participant", person),
+            write=False)
+        if answered == 200 and isinstance(overview, dict) and overview.get("waiting") and not any(
+                p.get("status") in ("proposed", "active") for p in overview.get("pairings", [])):
+            return "waitlisted in every program they joined"
+        return f"unexplained: last answer {status}, overview {answered}"
 
 
 def _code(answer: object) -> str:
