@@ -189,3 +189,56 @@ async def test_a_newcomer_whose_registration_was_made_but_its_answer_lost_sends_
     await page.get_by_role("heading", name="Your interests").wait_for()
     await page.goto("/my-data")  # the session is the person's
     await page.get_by_text(email).first.wait_for()
+
+
+async def test_a_mentee_changes_their_name_pronouns_and_stage_and_their_mentor_sees_the_new_name(platform, page):
+    email, person, _ = await _active_pair(platform)
+    await sign_in(page, platform, email)
+    await page.get_by_role("link", name="Change your name, pronouns, training stage or time zone").click()
+    assert await page.get_by_label("Your name").input_value() == "Noor Haddad"
+    assert await page.get_by_label("Your time zone").input_value() == "America/Chicago"
+    await page.get_by_label("Your name").fill("Nour Haddad")
+    await page.get_by_label("Pronouns (optional)").fill("they/them")
+    await page.get_by_label("My chapter's coordinators and my mentor or mentees").check()
+    await page.get_by_label("Where are you in your training?").select_option("post_baccalaureate")
+    await page.get_by_label("Your time zone").select_option("America/Denver")
+    await page.get_by_role("button", name="Save", exact=True).click()
+    await page.get_by_text("Your details are saved.").wait_for()
+
+    async with platform.client("profiles") as profiles:
+        saved = (await profiles.get(f"/v1/people/{person['id']}")).json()
+    assert (saved["display_name"], saved["pronouns"], saved["stage"], saved["timezone"]) == (
+        "Nour Haddad", "they/them", "post_baccalaureate", "America/Denver")
+    mentor = platform.world["mentor"]["id"]
+    async with platform.client("profiles", role="participant", person_id=mentor) as as_mentor:
+        [partner] = [p for p in (await as_mentor.get(f"/v1/people/{mentor}/partners")).json()
+                     if p["id"] == person["id"]]
+    assert (partner["display_name"], partner["pronouns"]) == ("Nour Haddad", "they/them")
+
+    # Pronouns for nobody else: the partner no longer sees them.
+    await page.goto("/profile")
+    assert await page.get_by_label("Your name").input_value() == "Nour Haddad"
+    await page.get_by_label("Only me").check()
+    await page.get_by_role("button", name="Save", exact=True).click()
+    await page.get_by_text("Your details are saved.").wait_for()
+    async with platform.client("profiles", role="participant", person_id=mentor) as as_mentor:
+        [partner] = [p for p in (await as_mentor.get(f"/v1/people/{mentor}/partners")).json()
+                     if p["id"] == person["id"]]
+    assert partner["pronouns"] is None
+
+
+async def test_a_name_left_empty_is_asked_for_next_to_the_field_and_nothing_changes(platform, page):
+    email = f"blank.{uuid4().hex[:8]}@example.org"
+    async with platform.client("profiles") as profiles:
+        person = (await profiles.post("/v1/people", json={"display_name": "Ife Ade", "email": email,
+                                                          "stage": "undergraduate"})).json()
+    await sign_in(page, platform, email)
+    await page.goto("/profile")
+    await page.get_by_label("Your name").fill("")
+    await page.get_by_role("button", name="Save", exact=True).click()
+    error = page.locator("#display_name-error")
+    await error.wait_for()
+    assert await error.inner_text() == "Tell us the name you would like people to see."
+    assert await page.get_by_label("Your name").get_attribute("aria-invalid") == "true"
+    async with platform.client("profiles") as profiles:
+        assert (await profiles.get(f"/v1/people/{person['id']}")).json()["display_name"] == "Ife Ade"

@@ -1,7 +1,8 @@
 """The pages added for issue 11's second part, in the browser: the programs catalogue (signed out and in), a
-program's page, a mentor's own office hours (offer, add to calendar, withdraw), an event's calendar file, and a
-mentee choosing a mentor in a program where mentees choose; axe on each, in English and Spanish, and screenshots at
-360 px and on a desktop (kept in WEB_SCREENSHOTS, default /tmp/web-screenshots, to look at)."""
+program's page, a mentor's own office hours (offer, add to calendar, withdraw), an event's calendar file, a mentee
+choosing a mentor in a program where mentees choose, and since then the page of one's details; axe on each, in English
+and Spanish, and screenshots at 360 px and on a desktop (kept in WEB_SCREENSHOTS, default /tmp/web-screenshots, to look
+at)."""
 
 from __future__ import annotations
 
@@ -80,13 +81,19 @@ async def test_the_new_pages_pass_axe_signed_out_and_signed_in(platform, browser
             await _look(page, name, problems, language)
         await sign_in(page, platform, platform.world["mentor_email"])
         for name, path in (("dashboard-mentor", "/"), ("my-office-hours", "/my-office-hours"),
-                           ("programs-signed-in", "/programs"), ("program-mentor", f"/programs/{world_program}")):
+                           ("programs-signed-in", "/programs"), ("program-mentor", f"/programs/{world_program}"),
+                           ("profile", "/profile")):
             await page.goto(path)
             await _look(page, name, problems, language)
         await page.goto("/my-office-hours")
         await page.locator("form[action='/my-office-hours'] button[type=submit]").click()  # nothing filled in
         await page.locator(".notice.error").wait_for()
         await _look(page, "my-office-hours-error", problems, language)
+        await page.goto("/profile")
+        await page.locator("#display_name").fill("")
+        await page.locator("form[action='/profile'] button[type=submit]").click()  # no name: asked for again
+        await page.locator("#display_name-error").wait_for()
+        await _look(page, "profile-error", problems, language)
         await context.clear_cookies()
         await sign_in(page, platform, chooser)
         for name, path in (("suggestions", f"/programs/{program['id']}/suggestions"),

@@ -214,16 +214,14 @@ async def sign_up_about(visitor: Newcomer) -> Response:
     return _wizard(visitor, "about", chapters=chapters, values={"language": visitor.language})
 
 
-@router.post("/sign-up")
-async def register(visitor: Newcomer, posted: Form) -> Response:
-    session = visitor.session
-    assert session is not None
-    if session.person_id is not None:
-        return redirect(visitor, "/sign-up/interests")
+def _about_answers(visitor: Visit, posted, chapters: list[dict]
+                   ) -> tuple[dict[str, str], dict[str, list[str]], dict[str, str]]:
+    """The answers to "about you" (sign-up's first step, and the profile page): the values, the languages and ways of
+    meeting chosen, and what is wrong with them, per field."""
     values = {key: str(posted.get(key) or "").strip() for key in ("display_name", "stage", "timezone", "chapter_id",
-                                                                     "language", "pronouns")}
-    languages = _listed(posted, "languages", labels.LANGUAGES)
-    modalities = _listed(posted, "modalities", labels.MODALITIES) or ["virtual"]
+                                                                     "language", "pronouns", "pronouns_visibility")}
+    chosen = {"languages": _listed(posted, "languages", labels.LANGUAGES),
+              "modalities": _listed(posted, "modalities", labels.MODALITIES) or ["virtual"]}
     problems = {}
     if not values["display_name"]:
         problems["display_name"] = visitor._("Tell us the name you would like people to see.")
@@ -231,17 +229,33 @@ async def register(visitor: Newcomer, posted: Form) -> Response:
         problems["stage"] = visitor._("Choose where you are in your training.")
     if values["timezone"] not in TIME_ZONES:
         problems["timezone"] = visitor._("Choose your time zone.")
-    chapters = await clients(visitor.request).chapters(visitor.who)
-    if problems:
-        return _wizard(visitor, "about", 422, chapters=chapters, values=values, problems=problems,
-                       chosen={"languages": languages, "modalities": modalities})
-    body = {"display_name": values["display_name"][:200], "email": session.email, "stage": values["stage"],
-            "timezone": values["timezone"], "languages": languages, "modalities": modalities,
+    if values["chapter_id"] and values["chapter_id"] not in {c["id"] for c in chapters}:
+        problems["chapter_id"] = visitor._("Choose your chapter from the list, or none.")
+    return values, chosen, problems
+
+
+def _about_body(visitor: Visit, values: dict[str, str], chosen: dict[str, list[str]]) -> dict:
+    """Profiles' fields from valid answers; an empty pronouns field clears them, no chapter chosen is national."""
+    body = {"display_name": values["display_name"][:200], "stage": values["stage"], "timezone": values["timezone"],
+            **chosen, "pronouns": values["pronouns"][:50] or None,
+            "chapter_id": values["chapter_id"] or None,
             "preferred_language": values["language"] if values["language"] in labels.LANGUAGES else visitor.language}
-    if values["pronouns"]:
-        body["pronouns"] = values["pronouns"][:50]
-    if values["chapter_id"] in {c["id"] for c in chapters}:
-        body["chapter_id"] = values["chapter_id"]
+    if values["pronouns_visibility"] in labels.PRONOUN_VISIBILITIES:
+        body["pronouns_visibility"] = values["pronouns_visibility"]
+    return body
+
+
+@router.post("/sign-up")
+async def register(visitor: Newcomer, posted: Form) -> Response:
+    session = visitor.session
+    assert session is not None
+    if session.person_id is not None:
+        return redirect(visitor, "/sign-up/interests")
+    chapters = await clients(visitor.request).chapters(visitor.who)
+    values, chosen, problems = _about_answers(visitor, posted, chapters)
+    if problems:
+        return _wizard(visitor, "about", 422, chapters=chapters, values=values, problems=problems, chosen=chosen)
+    body = {**_about_body(visitor, values, chosen), "email": session.email}
     try:
         person = await clients(visitor.request).register(visitor.who, body)
     except ServiceError as error:
@@ -250,11 +264,50 @@ async def register(visitor: Newcomer, posted: Form) -> Response:
         if not (error.code == "already_registered"
                 and await sign_in.attach_registered(session, clients(visitor.request))):
             return _wizard(visitor, "about", 422 if error.status < 500 else 503, chapters=chapters, values=values,
-                           error=visitor.error_words(error), chosen={"languages": languages, "modalities": modalities})
+                           error=visitor.error_words(error), chosen=chosen)
     else:
         sign_in.attach(session, person)
     await sign_in.save_session(session, app_state(visitor.request).new_unit_of_work())
     return redirect(visitor, "/sign-up/interests")
+
+
+# --- your details, after sign-up ------------------------------------------------------------------------------
+
+def _profile_page(visitor: Visit, chapters: list[dict], values: dict, chosen: dict, status: int = 200,
+                  **context: Any) -> Response:
+    return render(visitor, "profile.html", status, chapters=chapters, values=values, chosen=chosen,
+                  time_zones=TIME_ZONES, **context)
+
+
+@router.get("/profile")
+async def profile(visitor: Person) -> Response:
+    api = clients(visitor.request)
+    me, chapters = await asyncio.gather(api.person(visitor.who, visitor.person_id), api.chapters(visitor.who))
+    values = {"display_name": me["display_name"], "pronouns": me.get("pronouns") or "",
+              "pronouns_visibility": me.get("pronouns_visibility") or "partners", "stage": me["stage"],
+              "chapter_id": me.get("chapter_id") or "", "timezone": me.get("timezone") or "",
+              "language": me.get("preferred_language") or visitor.language}
+    return _profile_page(visitor, chapters, values,
+                         {"languages": me.get("languages") or [], "modalities": me.get("modalities") or []})
+
+
+@router.post("/profile")
+async def save_profile(visitor: Person, posted: Form) -> Response:
+    api = clients(visitor.request)
+    chapters = await api.chapters(visitor.who)
+    values, chosen, problems = _about_answers(visitor, posted, chapters)
+    if problems:
+        return _profile_page(visitor, chapters, values, chosen, 422, problems=problems)
+    try:
+        person = await api.update_person(visitor.who, visitor.person_id, _about_body(visitor, values, chosen))
+    except ServiceError as error:
+        return _profile_page(visitor, chapters, values, chosen, 422 if error.status < 500 else 503,
+                             error=visitor.error_words(error))
+    session = visitor.session
+    assert session is not None
+    sign_in.keep_profile(session, person)  # the pages' language and time zone, the tokens' chapter and stage
+    await sign_in.save_session(session, app_state(visitor.request).new_unit_of_work())
+    return redirect(visitor, "/?done=profile_saved")
 
 
 @router.get("/sign-up/interests")

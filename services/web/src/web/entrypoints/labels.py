@@ -88,6 +88,10 @@ MODALITIES = {"virtual": N_("Online (video or phone)"), "in_person": N_("In pers
 
 LANGUAGES = {"en": N_("English"), "es": N_("Spanish")}
 
+# Who, besides the person, sees their pronouns (profiles' `pronouns_visibility`; each includes those before).
+PRONOUN_VISIBILITIES = {"only_me": N_("Only me"), "coordinators": N_("My chapter's coordinators"),
+                        "partners": N_("My chapter's coordinators and my mentor or mentees")}
+
 # The identity attributes profiles knows, with the words a person reads.
 IDENTITY = {
     "first_generation": N_("First in my family to go to college"),
@@ -224,5 +228,6 @@ DONE = {
     "slot_offered": N_("Your office hour is offered."),
     "slot_withdrawn": N_("Your office hour is withdrawn."),
     "requested": N_("Your request is sent. The mentor will answer it."),
+    "profile_saved": N_("Your details are saved."),
 }
 GENERIC_ERROR = N_("That did not work. Please try again, or ask your chapter coordinator for help.")

@@ -151,11 +151,16 @@ def attach(session: Session, person: dict[str, Any]) -> None:
     """What the session keeps of the person's profile: enough to mint their tokens and render their pages."""
     session.person_id = UUID(person["id"])
     session.email = None
+    keep_profile(session, person)
+    session.take_roles(person.get("roles"))  # absent (profiles before roles): no staff roles
+
+
+def keep_profile(session: Session, person: dict[str, Any]) -> None:
+    """The profile's part of the session (`attach`), taken again once the person changed it."""
     session.chapter_id = UUID(person["chapter_id"]) if person.get("chapter_id") else None
     session.stage = person["stage"]
     session.language = person.get("preferred_language") or session.language
     session.timezone = person.get("timezone") or session.timezone
-    session.take_roles(person.get("roles"))  # absent (profiles before roles): no staff roles
 
 
 async def save_session(session: Session, uow: WebUnitOfWorkPort) -> None:

@@ -20,7 +20,7 @@
       target.focus();
     }
   });
-  // The wizard preselects the browser's own time zone when it is one offered.
+  // A form that knows no time zone yet (sign-up) preselects the browser's own when it is one offered.
   document.addEventListener("DOMContentLoaded", function () {
     var zone = document.querySelector("select[name=timezone][data-guess]");
     if (!zone || !window.Intl) { return; }
