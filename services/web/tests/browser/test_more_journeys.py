@@ -242,3 +242,68 @@ async def test_a_name_left_empty_is_asked_for_next_to_the_field_and_nothing_chan
     assert await page.get_by_label("Your name").get_attribute("aria-invalid") == "true"
     async with platform.client("profiles") as profiles:
         assert (await profiles.get(f"/v1/people/{person['id']}")).json()["display_name"] == "Ife Ade"
+
+
+async def test_a_mentor_stops_mentoring_in_a_program_and_their_mentee_waits_again_then_leaves_the_waitlist(
+        platform, page, browser):
+    run = uuid4().hex[:8]
+    mentor_email, mentee_email = f"leaving.{run}@example.org", f"left.{run}@example.org"
+    async with platform.client("profiles") as profiles:
+        program = (await profiles.post("/v1/programs", json={
+            "name": f"Pre-med circle {run}", "mentee_stages": ["undergraduate"], "mentor_stages": ["resident"],
+            "pairing_mode": "on_registration"})).raise_for_status().json()
+        mentor = (await profiles.post("/v1/people", json={"display_name": "Dr. Leah Park", "email": mentor_email,
+                                                          "stage": "resident"})).raise_for_status().json()
+        mentee = (await profiles.post("/v1/people", json={"display_name": "Omar Said", "email": mentee_email,
+                                                          "stage": "undergraduate"})).raise_for_status().json()
+        for person, role in ((mentor, "mentor"), (mentee, "mentee")):
+            (await profiles.post("/v1/enrollments", json={"person_id": person["id"], "role": role,
+                                                          "program_id": program["id"]})).raise_for_status()
+
+    async def pairings_of(person_id: str) -> list[dict]:
+        async with platform.client("matching") as matching:
+            return (await matching.get(f"/v1/people/{person_id}/pairings")).json()
+    await eventually(lambda: pairings_of(mentee["id"]), timeout=60, what="the mentee paired with the mentor")
+
+    await sign_in(page, platform, mentor_email)
+    await page.get_by_role("link", name=f"Stop mentoring in this program ({program['name']})").click()
+    await page.get_by_role("heading", name=f"Leave {program['name']}?").wait_for()
+    assert await page.get_by_text("your mentees are told, and they wait for a new mentor").is_visible()
+    await page.get_by_role("button", name="Leave the program").click()
+    await page.get_by_text("You have left the program.").wait_for()
+    assert not await page.get_by_role("heading", name="You mentor in").is_visible()
+
+    async def ended() -> bool:
+        return all(p["status"] not in ("proposed", "active") for p in await pairings_of(mentee["id"]))
+    await eventually(ended, timeout=60, what="the mentee's pairing ended")
+
+    # The mentee waits again (the program has no other mentor), and leaves the waitlist too.
+    context = await browser.new_context(base_url=platform.web)
+    try:
+        as_mentee = await context.new_page()
+        await sign_in(as_mentee, platform, mentee_email)
+
+        async def waiting() -> bool:
+            await as_mentee.goto("/")
+            return await as_mentee.get_by_role("heading", name="Waiting for a mentor").is_visible()
+        await eventually(waiting, timeout=60, what="the mentee back on the waitlist")
+        await as_mentee.get_by_role("link", name=f"Leave this waitlist ({program['name']})").click()
+        assert await as_mentee.get_by_text("You leave its waitlist").is_visible()
+        await as_mentee.get_by_role("button", name="Leave the program").click()
+        await as_mentee.get_by_text("You have left the program.").wait_for()
+        assert not await as_mentee.get_by_role("heading", name="Waiting for a mentor").is_visible()
+    finally:
+        await context.close()
+    async with platform.client("profiles") as profiles:
+        enrollments = (await profiles.get(f"/v1/people/{mentee['id']}/enrollments")).json()
+    assert [e["active"] for e in enrollments if e["program_id"] == program["id"]] == [False]
+
+
+async def test_someone_elses_enrollment_cannot_be_left_nor_even_found(platform, page):
+    email = f"nosy.{uuid4().hex[:8]}@example.org"
+    async with platform.client("profiles") as profiles:
+        await profiles.post("/v1/people", json={"display_name": "N", "email": email, "stage": "undergraduate"})
+        mentors = (await profiles.get(f"/v1/people/{platform.world['mentor']['id']}/enrollments")).json()
+    await sign_in(page, platform, email)
+    response = await page.goto(f"/enrollments/{mentors[0]['id']}/leave")
+    assert response is not None and response.status == 404

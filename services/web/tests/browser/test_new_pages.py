@@ -1,6 +1,6 @@
 """The pages added for issue 11's second part, in the browser: the programs catalogue (signed out and in), a
 program's page, a mentor's own office hours (offer, add to calendar, withdraw), an event's calendar file, a mentee
-choosing a mentor in a program where mentees choose, and since then the page of one's details; axe on each, in English
+choosing a mentor in a program where mentees choose, and since then one's details and leaving a program; axe on each, in English
 and Spanish, and screenshots at 360 px and on a desktop (kept in WEB_SCREENSHOTS, default /tmp/web-screenshots, to look
 at)."""
 
@@ -79,10 +79,13 @@ async def test_the_new_pages_pass_axe_signed_out_and_signed_in(platform, browser
                            ("event-signed-out", f"/events/{platform.world['event']['id']}")):
             await page.goto(path)
             await _look(page, name, problems, language)
+        async with platform.client("profiles") as profiles:
+            [mentoring] = [e for e in (await profiles.get(
+                f"/v1/people/{platform.world['mentor']['id']}/enrollments")).json() if e["program_id"] == world_program]
         await sign_in(page, platform, platform.world["mentor_email"])
         for name, path in (("dashboard-mentor", "/"), ("my-office-hours", "/my-office-hours"),
                            ("programs-signed-in", "/programs"), ("program-mentor", f"/programs/{world_program}"),
-                           ("profile", "/profile")):
+                           ("profile", "/profile"), ("leave-mentor", f"/enrollments/{mentoring['id']}/leave")):
             await page.goto(path)
             await _look(page, name, problems, language)
         await page.goto("/my-office-hours")

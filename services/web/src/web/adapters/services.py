@@ -288,6 +288,9 @@ class ServiceClients:
     async def change_enrollment(self, who: Who, enrollment_id: UUID, changes: Json) -> Json:
         return await self.call("profiles", "PATCH", f"/v1/enrollments/{enrollment_id}", who, json=changes)
 
+    async def withdraw_enrollment(self, who: Who, enrollment_id: UUID) -> Json:
+        return await self.call("profiles", "POST", f"/v1/enrollments/{enrollment_id}/withdraw", who)
+
     async def confirm_email_change(self, who: Who, token: str) -> Json:
         return await self.call("profiles", "POST", "/v1/email-changes/confirm", who, json={"token": token})
 

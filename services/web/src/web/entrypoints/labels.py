@@ -229,5 +229,6 @@ DONE = {
     "slot_withdrawn": N_("Your office hour is withdrawn."),
     "requested": N_("Your request is sent. The mentor will answer it."),
     "profile_saved": N_("Your details are saved."),
+    "left_program": N_("You have left the program."),
 }
 GENERIC_ERROR = N_("That did not work. Please try again, or ask your chapter coordinator for help.")

@@ -117,8 +117,8 @@ async def dashboard(visitor: Visit) -> dict[str, Any]:
                and (e["program_id"], e["pairing_kind"]) not in paired_kinds]
     places_by = {(w["program_id"], w["pairing_kind"]): w for w in overview["waiting"]}
     places = [places_by.get((e["program_id"], e["pairing_kind"])) for e in waiting]
-    waitlists = [{"program": programs.get(e["program_id"]), "place": place, "program_id": e["program_id"]}
-                 for e, place in zip(waiting, places, strict=True)]
+    waitlists = [{"program": programs.get(e["program_id"]), "place": place, "program_id": e["program_id"],
+                  "enrollment_id": e["id"]} for e, place in zip(waiting, places, strict=True)]
     mentoring = [{**e, "program": programs.get(e["program_id"]),
                   "taken": sum(1 for p in live if p["mentor_id"] == str(me) and p["program_id"] == e["program_id"]
                                and p["pairing_kind"] == e["pairing_kind"])}
@@ -276,6 +276,42 @@ async def pause(enrollment_id: UUID, visitor: Person, posted: Form) -> Response:
     except ServiceError:
         return redirect(visitor, "/?done=failed")
     return redirect(visitor, f"/?done={'paused' if paused else 'resumed'}")
+
+
+async def _own_enrollment(visitor: Visit, enrollment_id: UUID) -> tuple[dict | None, dict | None]:
+    """The visitor's active enrollment with this id, and its program; (None, None) when it is not theirs or not
+    active (nobody learns whether someone else's exists)."""
+    api = clients(visitor.request)
+    mine = [e for e in await api.enrollments(visitor.who, visitor.person_id)
+            if e["id"] == str(enrollment_id) and e["active"]]
+    if not mine:
+        return None, None
+    programs = await _programs_by_id(visitor, naming=[mine[0]["program_id"]])
+    return mine[0], programs.get(mine[0]["program_id"])
+
+
+@router.get("/enrollments/{enrollment_id}/leave")
+async def leave_page(enrollment_id: UUID, visitor: Person) -> Response:
+    """What leaving a program does, asked before it is done (one thing per page)."""
+    enrollment, program = await _own_enrollment(visitor, enrollment_id)
+    if enrollment is None:
+        return render(visitor, "not_found.html", 404)
+    return render(visitor, "leave.html", enrollment=enrollment, program=program)
+
+
+@router.post("/enrollments/{enrollment_id}/leave")
+async def leave(enrollment_id: UUID, visitor: Person, posted: Form) -> Response:
+    """Withdraw the enrollment: profiles says so, and matching ends its mentorships (the partners are told) and takes
+    the person off its waitlist."""
+    enrollment, program = await _own_enrollment(visitor, enrollment_id)
+    if enrollment is None:
+        return redirect(visitor, "/")  # left already (a second click), or never theirs
+    try:
+        await clients(visitor.request).withdraw_enrollment(visitor.who, enrollment_id)
+    except ServiceError as error:
+        return render(visitor, "leave.html", 422 if error.status < 500 else 503, enrollment=enrollment,
+                      program=program, error=visitor.error_words(error))
+    return redirect(visitor, "/?done=left_program")
 
 
 @router.get("/programs/{program_id}")
