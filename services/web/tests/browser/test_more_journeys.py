@@ -38,6 +38,14 @@ async def _active_pair(platform) -> tuple[str, dict, str]:
     return email, person, pairing
 
 
+async def _registered(platform, name: str, prefix: str, stage: str = "undergraduate") -> tuple[str, dict]:
+    """A person registered by the API (as the demo or an import does): their address, and them."""
+    email = f"{prefix}.{uuid4().hex[:8]}@example.org"
+    async with platform.client("profiles") as profiles:
+        person = (await profiles.post("/v1/people", json={"display_name": name, "email": email, "stage": stage}))
+    return email, person.raise_for_status().json()
+
+
 async def test_a_pair_is_told_when_to_renew_then_completes_and_the_mentee_gives_feedback_and_reads_their_messages(platform, page):
     email, _, pairing = await _active_pair(platform)
     await sign_in(page, platform, email)
@@ -82,10 +90,7 @@ async def test_a_mentor_sets_their_number_of_mentees(platform, page):
 
 
 async def test_a_person_chooses_which_emails_they_get(platform, page):
-    email = f"prefs.{uuid4().hex[:8]}@example.org"
-    async with platform.client("profiles") as profiles:
-        person = (await profiles.post("/v1/people", json={"display_name": "P", "email": email,
-                                                          "stage": "undergraduate"})).json()
+    email, person = await _registered(platform, "P", "prefs")
     await sign_in(page, platform, email)
     await page.goto("/settings/notifications")
     await page.get_by_label("Reminders about your mentorships").uncheck()
@@ -209,10 +214,7 @@ async def test_a_mentee_changes_their_name_pronouns_and_stage_and_their_mentor_s
         saved = (await profiles.get(f"/v1/people/{person['id']}")).json()
     assert (saved["display_name"], saved["pronouns"], saved["stage"], saved["timezone"]) == (
         "Nour Haddad", "they/them", "post_baccalaureate", "America/Denver")
-    mentor = platform.world["mentor"]["id"]
-    async with platform.client("profiles", role="participant", person_id=mentor) as as_mentor:
-        [partner] = [p for p in (await as_mentor.get(f"/v1/people/{mentor}/partners")).json()
-                     if p["id"] == person["id"]]
+    partner = await _as_the_mentor_sees(platform, person["id"])
     assert (partner["display_name"], partner["pronouns"]) == ("Nour Haddad", "they/them")
 
     # Pronouns for nobody else: the partner no longer sees them.
@@ -221,17 +223,19 @@ async def test_a_mentee_changes_their_name_pronouns_and_stage_and_their_mentor_s
     await page.get_by_label("Only me").check()
     await page.get_by_role("button", name="Save", exact=True).click()
     await page.get_by_text("Your details are saved.").wait_for()
+    assert (await _as_the_mentor_sees(platform, person["id"]))["pronouns"] is None
+
+
+async def _as_the_mentor_sees(platform, mentee_id: str) -> dict:
+    """The world's mentor's view of one of their mentees (profiles' partner view)."""
+    mentor = platform.world["mentor"]["id"]
     async with platform.client("profiles", role="participant", person_id=mentor) as as_mentor:
-        [partner] = [p for p in (await as_mentor.get(f"/v1/people/{mentor}/partners")).json()
-                     if p["id"] == person["id"]]
-    assert partner["pronouns"] is None
+        [partner] = [p for p in (await as_mentor.get(f"/v1/people/{mentor}/partners")).json() if p["id"] == mentee_id]
+    return partner
 
 
 async def test_a_name_left_empty_is_asked_for_next_to_the_field_and_nothing_changes(platform, page):
-    email = f"blank.{uuid4().hex[:8]}@example.org"
-    async with platform.client("profiles") as profiles:
-        person = (await profiles.post("/v1/people", json={"display_name": "Ife Ade", "email": email,
-                                                          "stage": "undergraduate"})).json()
+    email, person = await _registered(platform, "Ife Ade", "blank")
     await sign_in(page, platform, email)
     await page.goto("/profile")
     await page.get_by_label("Your name").fill("")
@@ -300,9 +304,8 @@ async def test_a_mentor_stops_mentoring_in_a_program_and_their_mentee_waits_agai
 
 
 async def test_someone_elses_enrollment_cannot_be_left_nor_even_found(platform, page):
-    email = f"nosy.{uuid4().hex[:8]}@example.org"
+    email, _ = await _registered(platform, "N", "nosy")
     async with platform.client("profiles") as profiles:
-        await profiles.post("/v1/people", json={"display_name": "N", "email": email, "stage": "undergraduate"})
         mentors = (await profiles.get(f"/v1/people/{platform.world['mentor']['id']}/enrollments")).json()
     await sign_in(page, platform, email)
     response = await page.goto(f"/enrollments/{mentors[0]['id']}/leave")
