@@ -310,3 +310,23 @@ async def test_someone_elses_enrollment_cannot_be_left_nor_even_found(platform, 
     await sign_in(page, platform, email)
     response = await page.goto(f"/enrollments/{mentors[0]['id']}/leave")
     assert response is not None and response.status == 404
+
+
+async def test_changing_interests_or_consents_after_sign_up_goes_back_where_it_started_saying_so(platform, page):
+    email, person = await _registered(platform, "Ren Ito", "edits")
+    await sign_in(page, platform, email)
+    await page.get_by_role("link", name="Change your interests").click()
+    await page.get_by_role("heading", name="Your interests").wait_for()
+    assert not await page.get_by_text("Step 2 of 4").is_visible()  # no wizard once signed up
+    await page.get_by_label("Pediatrics").check()
+    await page.get_by_role("button", name="Save", exact=True).click()
+    await page.get_by_text("Your interests are saved.").wait_for()
+    assert page.url.endswith("/?done=interests_saved")
+
+    await page.goto("/my-data")
+    await page.get_by_role("link", name="Change consents").click()
+    await page.get_by_role("button", name="Save", exact=True).click()
+    await page.get_by_text("What you share about who you are is saved.").wait_for()
+    assert "/my-data?done=identity_saved" in page.url
+    async with platform.client("profiles") as profiles:
+        assert (await profiles.get(f"/v1/people/{person['id']}")).json()["specialties"] == ["pediatrics"]

@@ -310,10 +310,17 @@ async def save_profile(visitor: Person, posted: Form) -> Response:
     return redirect(visitor, "/?done=profile_saved")
 
 
+def _after_saving(posted, done: str, next_step: str) -> str:
+    """Where a wizard step leads once saved: on to the next step during sign-up; back where it was opened from, saying
+    so, when a signed-up person changes an answer (`next`, a path on this site)."""
+    back_to = str(posted.get("next") or "")
+    return f"{local(back_to)}?done={done}" if back_to else next_step
+
+
 @router.get("/sign-up/interests")
-async def sign_up_interests(visitor: Person) -> Response:
+async def sign_up_interests(visitor: Person, next: str | None = None) -> Response:
     me = await clients(visitor.request).person(visitor.who, visitor.person_id)
-    return _wizard(visitor, "interests", me=me)
+    return _wizard(visitor, "interests", me=me, back_to=local(next, "") or None)
 
 
 @router.post("/sign-up/interests")
@@ -326,8 +333,9 @@ async def save_interests(visitor: Person, posted: Form) -> Response:
         await clients(visitor.request).update_person(visitor.who, visitor.person_id, changes)
     except ServiceError as error:
         me = await clients(visitor.request).person(visitor.who, visitor.person_id)
-        return _wizard(visitor, "interests", 422, me=me, error=visitor.error_words(error))
-    return redirect(visitor, str(posted.get("next") or "/sign-up/identity"))
+        return _wizard(visitor, "interests", 422, me=me, error=visitor.error_words(error),
+                       back_to=local(str(posted.get("next") or ""), "") or None)
+    return redirect(visitor, _after_saving(posted, "interests_saved", "/sign-up/identity"))
 
 
 def _identity_form(identity: dict) -> dict:
@@ -339,9 +347,9 @@ def _identity_form(identity: dict) -> dict:
 
 
 @router.get("/sign-up/identity")
-async def sign_up_identity(visitor: Person) -> Response:
+async def sign_up_identity(visitor: Person, next: str | None = None) -> Response:
     identity = await clients(visitor.request).identity(visitor.who, visitor.person_id)
-    return _wizard(visitor, "identity", attributes=_identity_form(identity))
+    return _wizard(visitor, "identity", attributes=_identity_form(identity), back_to=local(next, "") or None)
 
 
 @router.post("/sign-up/identity")
@@ -361,8 +369,8 @@ async def save_identity(visitor: Person, posted: Form) -> Response:
     except ServiceError as error:
         identity = await clients(visitor.request).identity(visitor.who, visitor.person_id)
         return _wizard(visitor, "identity", 422, attributes=_identity_form(identity),
-                       error=visitor.error_words(error))
-    return redirect(visitor, str(posted.get("next") or "/sign-up/enrol"))
+                       error=visitor.error_words(error), back_to=local(str(posted.get("next") or ""), "") or None)
+    return redirect(visitor, _after_saving(posted, "identity_saved", "/sign-up/enrol"))
 
 
 async def _programs_open_to(visitor: Visit) -> list[dict]:
@@ -451,8 +459,8 @@ async def _everything(visitor: Visit) -> dict[str, Any]:
 
 
 @router.get("/my-data")
-async def my_data(visitor: Person) -> Response:
-    return render(visitor, "my_data.html", data=await _everything(visitor))
+async def my_data(visitor: Person, done: str | None = None) -> Response:
+    return render(visitor, "my_data.html", data=await _everything(visitor), done=done)
 
 
 @router.get("/my-data/download")

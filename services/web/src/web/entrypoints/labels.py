@@ -230,5 +230,7 @@ DONE = {
     "requested": N_("Your request is sent. The mentor will answer it."),
     "profile_saved": N_("Your details are saved."),
     "left_program": N_("You have left the program."),
+    "interests_saved": N_("Your interests are saved."),
+    "identity_saved": N_("What you share about who you are is saved."),
 }
 GENERIC_ERROR = N_("That did not work. Please try again, or ask your chapter coordinator for help.")
