@@ -294,10 +294,12 @@ async def profile(visitor: Person) -> Response:
 @router.post("/profile")
 async def save_profile(visitor: Person, posted: Form) -> Response:
     api = clients(visitor.request)
-    chapters = await api.chapters(visitor.who)
+    me, chapters = await asyncio.gather(api.person(visitor.who, visitor.person_id), api.chapters(visitor.who))
     values, chosen, problems = _about_answers(visitor, posted, chapters)
     if problems:
         return _profile_page(visitor, chapters, values, chosen, 422, problems=problems)
+    # Languages the page does not offer (given through the API, or by an import) are kept, not dropped.
+    chosen["languages"] += [code for code in me.get("languages") or [] if code not in labels.LANGUAGES]
     try:
         person = await api.update_person(visitor.who, visitor.person_id, _about_body(visitor, values, chosen))
     except ServiceError as error:
