@@ -312,17 +312,23 @@ async def save_profile(visitor: Person, posted: Form) -> Response:
     return redirect(visitor, "/?done=profile_saved")
 
 
+def _back_to(path: object) -> str | None:
+    """The page a signed-up person opened a wizard step from, to change an answer (a path on this site), or None
+    during sign-up."""
+    return local(str(path or ""), "") or None
+
+
 def _after_saving(posted, done: str, next_step: str) -> str:
     """Where a wizard step leads once saved: on to the next step during sign-up; back where it was opened from, saying
-    so, when a signed-up person changes an answer (`next`, a path on this site)."""
-    back_to = str(posted.get("next") or "")
-    return f"{local(back_to)}?done={done}" if back_to else next_step
+    so, when a signed-up person changes an answer."""
+    back_to = _back_to(posted.get("next"))
+    return f"{back_to}?done={done}" if back_to else next_step
 
 
 @router.get("/sign-up/interests")
 async def sign_up_interests(visitor: Person, next: str | None = None) -> Response:
     me = await clients(visitor.request).person(visitor.who, visitor.person_id)
-    return _wizard(visitor, "interests", me=me, back_to=local(next, "") or None)
+    return _wizard(visitor, "interests", me=me, back_to=_back_to(next))
 
 
 @router.post("/sign-up/interests")
@@ -336,7 +342,7 @@ async def save_interests(visitor: Person, posted: Form) -> Response:
     except ServiceError as error:
         me = await clients(visitor.request).person(visitor.who, visitor.person_id)
         return _wizard(visitor, "interests", 422, me=me, error=visitor.error_words(error),
-                       back_to=local(str(posted.get("next") or ""), "") or None)
+                       back_to=_back_to(posted.get("next")))
     return redirect(visitor, _after_saving(posted, "interests_saved", "/sign-up/identity"))
 
 
@@ -351,7 +357,7 @@ def _identity_form(identity: dict) -> dict:
 @router.get("/sign-up/identity")
 async def sign_up_identity(visitor: Person, next: str | None = None) -> Response:
     identity = await clients(visitor.request).identity(visitor.who, visitor.person_id)
-    return _wizard(visitor, "identity", attributes=_identity_form(identity), back_to=local(next, "") or None)
+    return _wizard(visitor, "identity", attributes=_identity_form(identity), back_to=_back_to(next))
 
 
 @router.post("/sign-up/identity")
@@ -371,7 +377,7 @@ async def save_identity(visitor: Person, posted: Form) -> Response:
     except ServiceError as error:
         identity = await clients(visitor.request).identity(visitor.who, visitor.person_id)
         return _wizard(visitor, "identity", 422, attributes=_identity_form(identity),
-                       error=visitor.error_words(error), back_to=local(str(posted.get("next") or ""), "") or None)
+                       error=visitor.error_words(error), back_to=_back_to(posted.get("next")))
     return redirect(visitor, _after_saving(posted, "identity_saved", "/sign-up/enrol"))
 
 
