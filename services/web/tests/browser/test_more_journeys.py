@@ -332,18 +332,21 @@ async def test_changing_interests_or_consents_after_sign_up_goes_back_where_it_s
         assert (await profiles.get(f"/v1/people/{person['id']}")).json()["specialties"] == ["pediatrics"]
 
 
-async def test_a_language_the_page_does_not_offer_is_kept_when_the_details_are_saved(platform, page):
+async def test_a_language_or_time_zone_the_page_does_not_offer_is_kept_when_the_details_are_saved(platform, page):
     email = f"langs.{uuid4().hex[:8]}@example.org"
     async with platform.client("profiles") as profiles:
-        person = (await profiles.post("/v1/people", json={"display_name": "Ana Lima", "email": email,
-                                                          "stage": "undergraduate", "languages": ["pt", "en"]}))
+        person = (await profiles.post("/v1/people", json={
+            "display_name": "Ana Lima", "email": email, "stage": "undergraduate", "languages": ["pt", "en"],
+            "timezone": "Europe/Lisbon"}))
         person = person.raise_for_status().json()
     await sign_in(page, platform, email)
     await page.goto("/profile")
+    assert await page.get_by_label("Your time zone").input_value() == "Europe/Lisbon"
     meeting_in = page.get_by_role("group", name="Languages you can meet in")
     await meeting_in.get_by_label("English").uncheck()
     await meeting_in.get_by_label("Spanish").check()
     await page.get_by_role("button", name="Save", exact=True).click()
     await page.get_by_text("Your details are saved.").wait_for()
     async with platform.client("profiles") as profiles:
-        assert (await profiles.get(f"/v1/people/{person['id']}")).json()["languages"] == ["es", "pt"]
+        saved = (await profiles.get(f"/v1/people/{person['id']}")).json()
+    assert (saved["languages"], saved["timezone"]) == (["es", "pt"], "Europe/Lisbon")

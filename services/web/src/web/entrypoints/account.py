@@ -214,7 +214,7 @@ async def sign_up_about(visitor: Newcomer) -> Response:
     return _wizard(visitor, "about", chapters=chapters, values={"language": visitor.language})
 
 
-def _about_answers(visitor: Visit, posted, chapters: list[dict]
+def _about_answers(visitor: Visit, posted, chapters: list[dict], time_zones: tuple[str, ...] = TIME_ZONES
                    ) -> tuple[dict[str, str], dict[str, list[str]], dict[str, str]]:
     """The answers to "about you" (sign-up's first step, and the profile page): the values, the languages and ways of
     meeting chosen, and what is wrong with them, per field."""
@@ -227,7 +227,7 @@ def _about_answers(visitor: Visit, posted, chapters: list[dict]
         problems["display_name"] = visitor._("Tell us the name you would like people to see.")
     if values["stage"] not in labels.STAGES:
         problems["stage"] = visitor._("Choose where you are in your training.")
-    if values["timezone"] not in TIME_ZONES:
+    if values["timezone"] not in time_zones:
         problems["timezone"] = visitor._("Choose your time zone.")
     if values["chapter_id"] and values["chapter_id"] not in {c["id"] for c in chapters}:
         problems["chapter_id"] = visitor._("Choose your chapter from the list, or none.")
@@ -273,10 +273,17 @@ async def register(visitor: Newcomer, posted: Form) -> Response:
 
 # --- your details, after sign-up ------------------------------------------------------------------------------
 
-def _profile_page(visitor: Visit, chapters: list[dict], values: dict, chosen: dict, status: int = 200,
+def _zones_for(me: dict) -> tuple[str, ...]:
+    """The time zones offered, and the person's own if it is not one of them (set through the API): a select that
+    lacked it would show, and save, another."""
+    own = me.get("timezone")
+    return TIME_ZONES if not own or own in TIME_ZONES else (own, *TIME_ZONES)
+
+
+def _profile_page(visitor: Visit, me: dict, chapters: list[dict], values: dict, chosen: dict, status: int = 200,
                   **context: Any) -> Response:
     return render(visitor, "profile.html", status, chapters=chapters, values=values, chosen=chosen,
-                  time_zones=TIME_ZONES, **context)
+                  time_zones=_zones_for(me), **context)
 
 
 @router.get("/profile")
@@ -287,7 +294,7 @@ async def profile(visitor: Person) -> Response:
               "pronouns_visibility": me.get("pronouns_visibility") or "partners", "stage": me["stage"],
               "chapter_id": me.get("chapter_id") or "", "timezone": me.get("timezone") or "",
               "language": me.get("preferred_language") or visitor.language}
-    return _profile_page(visitor, chapters, values,
+    return _profile_page(visitor, me, chapters, values,
                          {"languages": me.get("languages") or [], "modalities": me.get("modalities") or []})
 
 
@@ -295,15 +302,15 @@ async def profile(visitor: Person) -> Response:
 async def save_profile(visitor: Person, posted: Form) -> Response:
     api = clients(visitor.request)
     me, chapters = await asyncio.gather(api.person(visitor.who, visitor.person_id), api.chapters(visitor.who))
-    values, chosen, problems = _about_answers(visitor, posted, chapters)
+    values, chosen, problems = _about_answers(visitor, posted, chapters, _zones_for(me))
     if problems:
-        return _profile_page(visitor, chapters, values, chosen, 422, problems=problems)
+        return _profile_page(visitor, me, chapters, values, chosen, 422, problems=problems)
     # Languages the page does not offer (given through the API, or by an import) are kept, not dropped.
     chosen["languages"] += [code for code in me.get("languages") or [] if code not in labels.LANGUAGES]
     try:
         person = await api.update_person(visitor.who, visitor.person_id, _about_body(visitor, values, chosen))
     except ServiceError as error:
-        return _profile_page(visitor, chapters, values, chosen, 422 if error.status < 500 else 503,
+        return _profile_page(visitor, me, chapters, values, chosen, 422 if error.status < 500 else 503,
                              error=visitor.error_words(error))
     session = visitor.session
     assert session is not None
