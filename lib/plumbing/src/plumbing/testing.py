@@ -55,7 +55,12 @@ def free_port() -> int:
 async def serving(app: FastAPI, port: int | None = None) -> AsyncIterator[str]:
     """Serve `app` with uvicorn in this event loop (lifespan included); yield its base URL."""
     port = port or free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None, lifespan="on"))
+    # Idle connections are kept far longer than the tests' clients keep them (1-5 s), so a client never sends a request
+    # down one the server is closing (a POST is not retried: httpx.ReadError). With uvicorn's 5 s they met in CI on a
+    # loaded machine: server and client share one event loop, and a client that read a response seconds late counted
+    # its connection's idle time from then, while the server's timer had run from the sending.
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None, lifespan="on",
+                                           timeout_keep_alive=30))
     task = asyncio.create_task(server.serve())
     try:
         await eventually(lambda: server.started or task.done(), timeout=60, what="the server to start")
