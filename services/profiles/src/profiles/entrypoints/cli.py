@@ -11,6 +11,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import sys
+from collections.abc import Callable
 from pathlib import Path
 from uuid import UUID
 
@@ -36,13 +38,18 @@ async def grant_administrator(database_url: str, email: str) -> UUID:
         await pool.close()
 
 
-async def restate(database_url: str, topic: str) -> int:
+async def restate(database_url: str, topic: str, progress: Callable[[int], None] = lambda _: None) -> int:
     pool = await create_pool(database_url, size=1)
     try:
         await migrate(pool, PLUMBING_MIGRATIONS, MIGRATIONS)
-        return await restating.restate(topic, RestatingUnitOfWork(pool))
+        return await restating.restate(topic, RestatingUnitOfWork(pool), progress=progress)
     finally:
         await pool.close()
+
+
+def _so_far(topic: str) -> Callable[[int], None]:
+    """A line on standard error per page, so that a national restatement (hundreds of pages) shows it is moving."""
+    return lambda staged: print(f"{topic}: {staged} restated so far", file=sys.stderr, flush=True)
 
 
 def main(argv: list[str]) -> int:
@@ -59,7 +66,8 @@ def main(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     if args.command == "restate":
         topic = f"profiles.{args.what}"
-        print(f"restated {asyncio.run(restate(args.database_url, topic))} on {topic}; the running service publishes them")
+        staged = asyncio.run(restate(args.database_url, topic, _so_far(topic)))
+        print(f"restated {staged} on {topic}; the running service publishes them")
         return 0
     try:
         person_id = asyncio.run(grant_administrator(args.database_url, args.email))
