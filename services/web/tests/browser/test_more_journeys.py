@@ -325,6 +325,7 @@ async def test_changing_interests_or_consents_after_sign_up_goes_back_where_it_s
 
     await page.goto("/my-data")
     await page.get_by_role("link", name="Change consents").click()
+    assert await page.get_by_role("link", name="Back to your data").get_attribute("href") == "/my-data"
     await page.get_by_role("button", name="Save", exact=True).click()
     await page.get_by_text("What you share about who you are is saved.").wait_for()
     assert "/my-data?done=identity_saved" in page.url
