@@ -196,9 +196,13 @@ async def test_a_newcomer_whose_registration_was_made_but_its_answer_lost_sends_
     await page.get_by_text(email).first.wait_for()
 
 
-async def test_a_mentee_changes_their_name_pronouns_and_stage_and_their_mentor_sees_the_new_name(platform, page):
+async def test_a_mentee_changes_their_name_pronouns_and_stage_and_their_mentor_sees_the_new_name(
+        platform, page, browser):
     email, person, _ = await _active_pair(platform)
     await sign_in(page, platform, email)
+    laptop = await browser.new_context(base_url=platform.web)  # signed in on a second device too
+    on_laptop = await laptop.new_page()
+    await sign_in(on_laptop, platform, email)
     await page.get_by_role("link", name="Change your name, pronouns, training stage or time zone").click()
     assert await page.get_by_label("Your name").input_value() == "Noor Haddad"
     assert await page.get_by_label("Your time zone").input_value() == "America/Chicago"
@@ -216,6 +220,10 @@ async def test_a_mentee_changes_their_name_pronouns_and_stage_and_their_mentor_s
         "Nour Haddad", "they/them", "post_baccalaureate", "America/Denver")
     partner = await _as_the_mentor_sees(platform, person["id"])
     assert (partner["display_name"], partner["pronouns"]) == ("Nour Haddad", "they/them")
+    # The other device's pages follow at once: times in the new time zone.
+    await on_laptop.goto("/")
+    await on_laptop.get_by_text("Times are shown in your time zone (America/Denver).").wait_for()
+    await laptop.close()
 
     # Pronouns for nobody else: the partner no longer sees them.
     await page.goto("/profile")

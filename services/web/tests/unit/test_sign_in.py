@@ -79,10 +79,12 @@ class FakeSessions:
             del self.rows[k]
         return len(gone)
 
-    async def update_person(self, person_id: UUID, chapter_id: UUID | None, stage: str) -> None:
+    async def update_person(self, person_id: UUID, chapter_id: UUID | None, stage: str, language: str | None = None,
+                            timezone: str | None = None) -> None:
         for s in self.rows.values():
             if s.person_id == person_id:
                 s.chapter_id, s.stage = chapter_id, stage
+                s.language, s.timezone = language or s.language, timezone or s.timezone
 
     async def roles_changed(self, person_id: UUID) -> None:
         for s in self.rows.values():
@@ -237,6 +239,22 @@ async def test_erasure_and_sign_out_end_sessions_and_an_update_reaches_the_next_
     assert await sign_in.find_session(one, NOW, uow) is None and await sign_in.find_session(two, NOW, uow)
     await sign_in.person_erased(profiles.PersonErasedV2(person_id=person_id), uow)
     assert uow.sessions.rows == {}
+
+
+async def test_details_the_person_saves_on_one_device_reach_every_device_they_are_signed_in_on(uow, world):
+    ask, directory, _ = world
+    phone, here = await sign_in.redeem_link(await ask(KNOWN), None, NOW, uow, directory=directory,
+                                            idle=timedelta(days=1))
+    laptop, _ = await sign_in.redeem_link(await ask(KNOWN, client="b"), None, NOW, uow, directory=directory,
+                                          idle=timedelta(days=1))
+    chapter = uuid4()
+    saved = {**directory.person, "chapter_id": str(chapter), "stage": "medical_student_1", "preferred_language": "en",
+             "timezone": "Europe/Madrid"}
+    await sign_in.profile_saved(here, saved, uow)
+    for device in (phone, laptop):
+        session = await sign_in.find_session(device, NOW, uow)
+        assert (session.chapter_id, session.stage, session.language, session.timezone) == \
+            (chapter, "medical_student_1", "en", "Europe/Madrid")
 
 
 async def test_expired_links_sessions_and_rate_entries_are_forgotten(uow, world):

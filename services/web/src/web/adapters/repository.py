@@ -76,9 +76,11 @@ class PostgresSessions:
         """Sign the person out everywhere."""
         return len(await self._conn.fetch("DELETE FROM sessions WHERE person_id = $1 RETURNING 1", person_id))
 
-    async def update_person(self, person_id: UUID, chapter_id: UUID | None, stage: str) -> None:
-        await self._conn.execute("UPDATE sessions SET chapter_id = $2, stage = $3 WHERE person_id = $1",
-                                 person_id, chapter_id, stage)
+    async def update_person(self, person_id: UUID, chapter_id: UUID | None, stage: str, language: str | None = None,
+                            timezone: str | None = None) -> None:
+        await self._conn.execute(
+            "UPDATE sessions SET chapter_id = $2, stage = $3, language = coalesce($4, language), "
+            "timezone = coalesce($5, timezone) WHERE person_id = $1", person_id, chapter_id, stage, language, timezone)
 
     async def roles_changed(self, person_id: UUID) -> None:
         """Profiles says the person's staff roles changed: their sessions read them again at the next request."""

@@ -314,8 +314,7 @@ async def save_profile(visitor: Person, posted: Form) -> Response:
                              error=visitor.error_words(error))
     session = visitor.session
     assert session is not None
-    sign_in.keep_profile(session, person)  # the pages' language and time zone, the tokens' chapter and stage
-    await sign_in.save_session(session, app_state(visitor.request).new_unit_of_work())
+    await sign_in.profile_saved(session, person, app_state(visitor.request).new_unit_of_work())
     return redirect(visitor, "/?done=profile_saved")
 
 

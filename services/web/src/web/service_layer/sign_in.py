@@ -163,6 +163,17 @@ def keep_profile(session: Session, person: dict[str, Any]) -> None:
     session.timezone = person.get("timezone") or session.timezone
 
 
+async def profile_saved(session: Session, person: dict[str, Any], uow: WebUnitOfWorkPort) -> None:
+    """The person changed their details here: this session and their others (a phone, a laptop) take them, so every
+    page they open shows their new time zone and language, and every token their new chapter and stage."""
+    keep_profile(session, person)
+    assert session.person_id is not None
+    async with uow:
+        await uow.sessions.update_person(session.person_id, session.chapter_id, session.stage or person["stage"],
+                                         session.language, session.timezone)
+        await uow.commit()
+
+
 async def save_session(session: Session, uow: WebUnitOfWorkPort) -> None:
     async with uow:
         await uow.sessions.save(session)
