@@ -29,8 +29,10 @@ def build_app(settings: ServiceSettings | None = None) -> FastAPI:
     render = Renderer(links, tokens, settings.public_base_url, settings.mail_from)
     mailer = SmtpMailer(settings.smtp_host, settings.smtp_port, settings.mail_from, settings.smtp_timeout_seconds,
                         sign=_dkim_signer(settings))
-    service.run_in_background(jobs.run_dispatcher(new_unit_of_work, render, mailer, settings),
-                              jobs.run_housekeeping(new_unit_of_work, settings))
+    figures = jobs.EmailFigures(service.metrics.registry)
+    service.run_in_background(jobs.run_dispatcher(new_unit_of_work, render, mailer, settings, figures),
+                              jobs.run_housekeeping(new_unit_of_work, settings),
+                              jobs.watch_waiting_emails(new_unit_of_work, figures, settings.unsent_watch_seconds))
     app = create_app(service, [http.router], title="Mentorship platform: notifications")
     app.state.new_unit_of_work = new_unit_of_work
     app.state.unsubscribe_tokens = tokens

@@ -38,6 +38,8 @@ class NotificationsSettings(ServiceSettings):
     smtp_retry_base_seconds: float = Field(default=30.0, validation_alias="SMTP_RETRY_BASE_SECONDS")
     access_link_grace_seconds: float = Field(default=10.0, validation_alias="ACCESS_LINK_GRACE_SECONDS")
     digest_period_seconds: float = Field(default=24 * 3600.0, validation_alias="DIGEST_PERIOD_SECONDS")
+    # How often each instance counts the emails due and not yet sent, for /metrics (a query over the due ones).
+    unsent_watch_seconds: float = Field(default=15.0, gt=0, validation_alias="UNSENT_WATCH_SECONDS")
 
     def dkim_key(self) -> bytes | None:
         if self.dkim_private_key:

@@ -52,7 +52,7 @@ def settings_for(postgres_server, kafka_settings, smtp_port: int, **overrides) -
         **kafka_settings("notifications"), jwt_public_key=KEYS.public_pem, link_signing_key=LINK_SIGNING_KEY,
         service_key=new_secret_key(),
         smtp_host="127.0.0.1",
-        smtp_port=smtp_port, dispatch_poll_seconds=0.05, access_link_grace_seconds=2, **overrides,
+        smtp_port=smtp_port, **({"dispatch_poll_seconds": 0.05, "access_link_grace_seconds": 2} | overrides),
     )
 
 

@@ -91,6 +91,29 @@ async def test_a_service_killed_between_the_smtp_send_and_its_commit_never_sends
         server.close()
 
 
+async def test_emails_due_and_not_sent_are_counted_with_how_long_the_first_has_waited(
+        publish, new_settings, run_service, smtp_sink):
+    person = profiles.ContactDetailsChanged(person_id=uuid4(), chapter_id=None, display_name="Wes Waiting",
+                                            email=f"wes.{uuid4().hex[:8]}@example.org")
+    # A dispatcher that looked once, at the start, and not again for an hour: what falls due waits.
+    settings = new_settings(smtp_sink.smtp_port, dispatch_poll_seconds=3600, unsent_watch_seconds=0.2)
+    async with run_service(settings) as service, service.client() as any_client:
+        await publish(person, profiles.PersonRegistered(person_id=person.person_id, chapter_id=None,
+                                                        stage="undergraduate"))
+
+        async def waiting() -> dict[str, float] | None:
+            figures = _figures((await any_client.get("/metrics")).text)
+            return figures if figures["emails_waiting"] == 1 and figures["emails_oldest_waiting_seconds"] > 0 else None
+        await eventually(waiting, timeout=90, what="the welcome counted as waiting")
+    assert smtp_sink.messages(to=person.email) == []
+
+
+def _figures(exposition: str) -> dict[str, float]:
+    """Prometheus' text exposition as {series: value}."""
+    return {line.rpartition(" ")[0]: float(line.rpartition(" ")[2]) for line in exposition.splitlines()
+            if line and not line.startswith("#")}
+
+
 async def _is(status, expected: str) -> bool:
     return await status == expected
 
@@ -121,6 +144,10 @@ async def test_an_smtp_server_that_refuses_every_try_ends_in_failed_seen_by_the_
                 assert (await other.get("/v1/deliveries")).json() == []
             async with service.client("participant", person_id=person.person_id) as participant:
                 assert (await participant.get("/v1/deliveries")).status_code == 403
+            # The operator's figures say so too (deploy/monitoring alerts on them).
+            async with service.client() as any_client:
+                figures = _figures((await any_client.get("/metrics")).text)
+            assert (figures['emails_total{outcome="retrying"}'], figures['emails_total{outcome="failed"}']) == (4, 1)
 
         async def announced():
             batches = await deliveries.getmany(timeout_ms=200)

@@ -182,6 +182,10 @@ class FakeNotifications:
                      key=lambda r: r["next_attempt_at"])
         return [replace(r["n"], attempts=r["attempts"]) for r in due[:limit]]
 
+    async def unsent(self) -> tuple[int, datetime | None]:
+        due = await self.due(len(self.rows))
+        return len(due), min((self.rows[n.id]["next_attempt_at"] for n in due), default=None)
+
     def _set(self, notification_id: UUID, **changes: Any) -> None:
         row = self.rows[notification_id]
         row.update(changes)

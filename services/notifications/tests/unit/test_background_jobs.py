@@ -1,7 +1,8 @@
-"""The dispatcher as a background job: a full batch is followed at once by the next, and a stop mid-batch still
-sends and records the batch before the job ends."""
+"""The dispatcher as a background job: a full batch is followed at once by the next, a stop mid-batch still sends
+and records the batch before the job ends, and the operator's figures count what was sent and what waits."""
 
 import asyncio
+from datetime import timedelta
 from uuid import uuid4
 
 import pytest
@@ -12,6 +13,7 @@ from notifications.entrypoints import jobs
 from notifications.service_layer import handlers
 from notifications.service_layer.ports import HandOver
 from plumbing.testing import FakeUnitOfWork, eventually
+from prometheus_client import CollectorRegistry
 
 from .fakes import FakeMailer, FakeNotifications
 
@@ -27,6 +29,10 @@ async def welcomed(uow, how_many: int) -> None:
         uow.notifications.contacts[person] = {"email": f"{person}@example.org", "display_name": "X"}
         await handlers.person_registered(PersonRegistered(person_id=person, chapter_id=None, stage="undergraduate"),
                                          uow)
+
+
+def figures() -> jobs.EmailFigures:
+    return jobs.EmailFigures(CollectorRegistry())
 
 
 class StallingMailer(FakeMailer):
@@ -49,9 +55,11 @@ async def test_a_full_batch_is_followed_at_once_by_the_next():
     uow, mailer = FakeUnitOfWork(notifications=FakeNotifications()), FakeMailer()
     await welcomed(uow, 3)
     hourly = NotificationsSettings.offline(dispatch_batch_size=1, dispatch_poll_seconds=3600)
-    job = asyncio.create_task(jobs.run_dispatcher(lambda: uow, render, mailer, hourly)())
+    counted = figures()
+    job = asyncio.create_task(jobs.run_dispatcher(lambda: uow, render, mailer, hourly, counted)())
     try:
         await eventually(lambda: len(mailer.sent) == 3, timeout=5, what="three batches of one, without waiting")
+        await eventually(lambda: counted.emails.labels("sent")._value.get() == 3, timeout=5, what="three counted")
     finally:
         job.cancel()
         with pytest.raises(asyncio.CancelledError):
@@ -61,7 +69,8 @@ async def test_a_full_batch_is_followed_at_once_by_the_next():
 async def test_a_dispatcher_stopped_mid_batch_sends_and_records_the_batch_then_closes_its_mailer():
     uow, mailer = FakeUnitOfWork(notifications=FakeNotifications()), StallingMailer()
     await welcomed(uow, 2)
-    job = asyncio.create_task(jobs.run_dispatcher(lambda: uow, render, mailer, NotificationsSettings.offline())())
+    job = asyncio.create_task(jobs.run_dispatcher(lambda: uow, render, mailer, NotificationsSettings.offline(),
+                                                      figures())())
     await asyncio.wait_for(mailer.sending.wait(), timeout=5)
     job.cancel()
     mailer.release.set()
@@ -70,3 +79,17 @@ async def test_a_dispatcher_stopped_mid_batch_sends_and_records_the_batch_then_c
     assert len(mailer.sent) == 2 and mailer.closed
     assert set(uow.notifications.statuses().values()) == {"sent"}
     assert [e.channel for e in uow.published] == ["email", "email"]
+
+
+async def test_the_emails_waiting_and_how_long_the_first_has_waited_are_watched_in_every_instance():
+    uow, watched = FakeUnitOfWork(notifications=FakeNotifications()), figures()
+    await welcomed(uow, 2)
+    uow.notifications.rows[next(iter(uow.notifications.rows))]["next_attempt_at"] -= timedelta(minutes=10)
+    job = asyncio.create_task(jobs.watch_waiting_emails(lambda: uow, watched, seconds=3600)())
+    try:
+        await eventually(lambda: watched.waiting._value.get() == 2, timeout=5, what="two emails waiting")
+        assert 600 <= watched.waited._value.get() < 660
+    finally:
+        job.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await job

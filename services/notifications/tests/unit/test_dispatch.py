@@ -103,6 +103,25 @@ async def test_an_smtp_failure_is_retried_and_after_the_last_try_marked_failed_a
     assert {(e.event_type, e.attempts) for e in uow.published} == {("notifications.notification_failed", MAX_ATTEMPTS)}
 
 
+async def test_each_batch_says_what_became_of_its_emails_for_the_operators_figures():
+    uow, event, mailer = new_uow(), pairing(), FakeMailer(ConnectionRefusedError("smtp down"))
+    await handlers.pairing_confirmed(event, uow)
+    reachable(uow, event.mentee_id, event.mentor_id)
+    tries = [await dispatch(uow, mailer) for _ in range(MAX_ATTEMPTS)]
+    assert [(t.claimed, dict(t.outcomes)) for t in tries] == \
+        [(2, {"retrying": 2})] * (MAX_ATTEMPTS - 1) + [(2, {"failed": 2})]
+    uow, event = new_uow(), pairing()
+    await handlers.pairing_confirmed(event, uow)
+    reachable(uow, event.mentee_id, event.mentor_id)
+    mailer = FakeMailer()
+    assert dict((await dispatch(uow, mailer)).outcomes) == {"sent": 2}
+    uow, event = new_uow(), pairing()
+    await handlers.pairing_confirmed(event, uow)
+    reachable(uow, event.mentee_id, event.mentor_id)
+    mailer = FakeMailer(DeliveryUncertain("SMTPServerDisconnected"))
+    assert dict((await dispatch(uow, mailer)).outcomes) == {"unconfirmed": 2}
+
+
 async def test_a_conversation_that_broke_off_after_handing_the_message_over_is_never_resent():
     uow, event, mailer = new_uow(), pairing(), FakeMailer(DeliveryUncertain("SMTPServerDisconnected"))
     await handlers.pairing_confirmed(event, uow)

@@ -271,6 +271,14 @@ class PostgresNotifications:
         )
         return [_notification(r) for r in rows]
 
+    async def unsent(self) -> tuple[int, datetime | None]:
+        row = await self._conn.fetchrow(
+            """SELECT count(*) AS waiting, min(n.next_attempt_at) AS since
+                 FROM notifications n LEFT JOIN contacts c ON c.person_id = n.person_id
+                WHERE n.status = 'pending' AND n.next_attempt_at <= now()
+                  AND (c.person_id IS NOT NULL OR n.kind = 'email_change')""")
+        return row["waiting"], row["since"]
+
     async def defer(self, notification_id: UUID, seconds: float) -> None:
         await self._conn.execute(
             "UPDATE notifications SET next_attempt_at = now() + make_interval(secs => $2) WHERE id = $1",

@@ -26,6 +26,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from itertools import groupby
@@ -145,12 +146,22 @@ def _failed(notification: Notification, attempts: int) -> NotificationFailedV2:
                                 attempts=attempts, correlation_id=notification.correlation_id)
 
 
-@dataclass(frozen=True)
+@dataclass
 class Claim:
     """What one claim took: its id (which every later change by its sender names) and the emails to send."""
 
     id: UUID
     emails: list[tuple[Notification, Email]]
+    unrenderable: int = 0
+
+
+@dataclass(frozen=True)
+class Dispatched:
+    """One batch: how many emails it claimed, and what became of them (sent, retrying, failed, unconfirmed, or
+    lapsed: the claim was lost first and another instance sends them), for the operator's figures."""
+
+    claimed: int
+    outcomes: Counter[str]
 
 
 async def claim_due(uow: NotificationsUnitOfWorkPort, render: Render, policy: DispatchPolicy,
@@ -178,6 +189,7 @@ async def claim_due(uow: NotificationsUnitOfWorkPort, render: Render, policy: Di
                 log.exception("notification could not be rendered", extra={"notification_id": str(notification.id)})
                 await uow.notifications.mark_failed(notification.id, describe(error))
                 uow.emit(_failed(notification, notification.attempts))
+                claim.unrenderable += 1
                 continue
             channel = (await shared.preferences(notification.person_id)).channel_for(notification.kind)
             if channel is Channel.EMAIL:
@@ -310,8 +322,9 @@ async def send_all(mailer: Mailer, emails: list[tuple[Email, HandOver | None]],
 
 async def record_outcomes(uow: NotificationsUnitOfWorkPort, claimed: list[Notification],
                           outcomes: list[BaseException | None],
-                          policy: DispatchPolicy, claim_id: UUID | None = None) -> int:
-    sent = 0
+                          policy: DispatchPolicy, claim_id: UUID | None = None) -> Counter[str]:
+    """Record what the SMTP server said of each claimed email; returns how many ended each way."""
+    ended: Counter[str] = Counter()
     async with uow:
         repo = uow.notifications
         delivered = [n for n, error in zip(claimed, outcomes, strict=True) if error is None]
@@ -323,41 +336,53 @@ async def record_outcomes(uow: NotificationsUnitOfWorkPort, claimed: list[Notifi
             if notification.id in recorded:
                 channel = Channel.DIGEST if notification.kind == "daily_digest" else Channel.EMAIL
                 uow.emit(_delivered(notification, channel))
-                sent += 1
+                ended["sent"] += 1
         for notification, error in zip(claimed, outcomes, strict=True):
             ids = {"notification_id": str(notification.id), "kind": notification.kind}
             if error is None:
                 continue
             if isinstance(error, ClaimLost):
+                ended["lapsed"] += 1
                 log.warning("the claim lapsed before the email was handed over; another instance sends it",
                             extra=ids)
                 continue
             if isinstance(error, DeliveryUncertain):
                 if await repo.mark_unconfirmed(notification.id, describe(error), claim_id):
+                    ended["unconfirmed"] += 1
                     log.warning("email may or may not have been accepted; not resending", extra=ids)
                 continue
             attempts = notification.attempts + 1  # the claim counted this attempt
             delay = retry_delay(attempts, policy.retry_base_seconds)
             if delay is None:
                 if await repo.mark_failed(notification.id, describe(error), claim_id):
+                    ended["failed"] += 1
                     uow.emit(_failed(notification, attempts))
                     log.error("email failed for good", extra={**ids, "attempts": attempts, "error": describe(error)})
             elif await repo.mark_retry(notification.id, describe(error), delay.total_seconds(), claim_id):
+                ended["retrying"] += 1
                 log.warning("email not sent; will retry", extra={**ids, "attempts": attempts, "error": describe(error)})
         await uow.commit()
-    return sent
+    return ended
 
 
-async def dispatch_due(new_uow: NewUnitOfWork, render: Render, mailer: Mailer, policy: DispatchPolicy) -> int:
-    """Claim, send and record one batch; return how many were claimed."""
+async def dispatch_due(new_uow: NewUnitOfWork, render: Render, mailer: Mailer, policy: DispatchPolicy) -> Dispatched:
+    """Claim, send and record one batch."""
     claim = await claim_due(new_uow(), render, policy, datetime.now(UTC))
+    outcomes: Counter[str] = Counter({"failed": claim.unrenderable} if claim.unrenderable else {})
     if claim.emails:
         hand_overs = HandOvers(new_uow, claim.id, policy.lease_seconds,
                                gather=min(policy.concurrency, len(claim.emails)), window=policy.hand_over_window_seconds)
-        outcomes = await send_all(mailer, [(email, hand_overs(n.id)) for n, email in claim.emails],
-                                  policy.concurrency)
-        await record_outcomes(new_uow(), [n for n, _ in claim.emails], outcomes, policy, claim.id)
-    return len(claim.emails)
+        results = await send_all(mailer, [(email, hand_overs(n.id)) for n, email in claim.emails], policy.concurrency)
+        outcomes += await record_outcomes(new_uow(), [n for n, _ in claim.emails], results, policy, claim.id)
+    return Dispatched(len(claim.emails), outcomes)
+
+
+async def waiting_emails(uow: NotificationsUnitOfWorkPort, now: datetime) -> tuple[int, float]:
+    """How many emails are due and not yet claimed, and how long the first of them has waited (0 when none): a
+    dispatcher that stopped, or cannot keep up, shows here before anyone misses an email."""
+    async with uow:
+        count, since = await uow.notifications.unsent()
+    return count, max(0.0, (now - since).total_seconds()) if since is not None else 0.0
 
 
 async def give_up_on_lapsed_claims(uow: NotificationsUnitOfWorkPort) -> list[UUID]:

@@ -99,6 +99,9 @@ class NotificationsRepository(Protocol):
 
     async def due(self, limit: int) -> list[Notification]: ...
 
+    async def unsent(self) -> tuple[int, datetime | None]:
+        """The emails `due` would give now, and when the first of them fell due (None: none waits)."""
+
     async def defer(self, notification_id: UUID, seconds: float) -> None: ...
 
     async def mark_sending(self, claimed: list[tuple[UUID, str, str]], lease_seconds: float,
