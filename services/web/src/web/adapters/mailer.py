@@ -6,13 +6,17 @@ import logging
 from email.message import EmailMessage
 
 import aiosmtplib
+from prometheus_client import CollectorRegistry, Counter
 
 log = logging.getLogger(__name__)
 
 
 class SmtpMailer:
-    def __init__(self, host: str, port: int, sender: str, timeout: float) -> None:
+    def __init__(self, host: str, port: int, sender: str, timeout: float, registry: CollectorRegistry) -> None:
         self._host, self._port, self._sender, self._timeout = host, port, sender, timeout
+        # Nobody signs in while the server refuses: the operator is alerted by this (deploy/monitoring).
+        self._sent = Counter("sign_in_emails_total", "Sign-in emails, by whether the SMTP server took them: sent, "
+                             "refused", ["outcome"], registry=registry)
 
     async def send(self, to: str, subject: str, text: str, html: str) -> bool:
         """Send one message; False (logged without the address or the content) when the server refuses it."""
@@ -26,5 +30,7 @@ class SmtpMailer:
             await aiosmtplib.send(message, hostname=self._host, port=self._port, timeout=self._timeout)
         except (aiosmtplib.SMTPException, OSError) as error:
             log.warning("sign-in email not sent", extra={"error_type": type(error).__name__})
+            self._sent.labels("refused").inc()
             return False
+        self._sent.labels("sent").inc()
         return True

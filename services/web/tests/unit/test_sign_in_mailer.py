@@ -1,0 +1,26 @@
+"""The sign-in email over SMTP: what the server did with each is counted for the operator, who is alerted when the
+server refuses them (nobody can sign in then)."""
+
+from devinfra.smtp_sink import SmtpSink
+from plumbing.testing import free_port
+from prometheus_client import CollectorRegistry
+from web.adapters.mailer import SmtpMailer
+
+
+def counted(registry: CollectorRegistry, outcome: str) -> float:
+    return registry.get_sample_value("sign_in_emails_total", {"outcome": outcome}) or 0.0
+
+
+async def test_a_sign_in_email_the_server_takes_and_one_it_refuses_are_each_counted():
+    registry, elsewhere = CollectorRegistry(), CollectorRegistry()
+    sink = SmtpSink().start()
+    try:
+        taken = SmtpMailer("127.0.0.1", sink.smtp_port, "Mentorship <no-reply@example.org>", 10, registry)
+        assert await taken.send("ana@example.org", "Your sign-in link", "text", "<p>html</p>")
+        await sink.wait_for(lambda m: m["subject"] == "Your sign-in link")
+    finally:
+        sink.stop()
+    nowhere = SmtpMailer("127.0.0.1", free_port(), "Mentorship <no-reply@example.org>", 10, elsewhere)
+    assert not await nowhere.send("ana@example.org", "Your sign-in link", "text", "<p>html</p>")
+    assert (counted(registry, "sent"), counted(registry, "refused")) == (1, 0)
+    assert (counted(elsewhere, "sent"), counted(elsewhere, "refused")) == (0, 1)
