@@ -19,6 +19,8 @@ class Metrics:
         self.published = Counter("messages_published_total", "Events published from the outbox", ["topic"],
                                  registry=registry)
         self.outbox_backlog = Gauge("outbox_backlog", "Events committed but not yet published", registry=registry)
+        self.outbox_waited = Gauge("outbox_oldest_event_seconds", "How long the oldest event not yet published has "
+                                   "waited in the outbox (0 in an instance that is not relaying)", registry=registry)
         self.dead_letters = Counter("dead_letters_total", "Messages sent to the dead-letter topic", ["topic", "reason"],
                                     registry=registry)
         self.consumer_lag = Gauge("consumer_lag", "Messages behind the end of each partition", ["topic", "partition"],

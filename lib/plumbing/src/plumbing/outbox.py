@@ -98,6 +98,9 @@ class OutboxRelay:
                             self.is_leader = False
                             with contextlib.suppress(Exception):
                                 await lock_conn.execute("SELECT pg_advisory_unlock($1)", _RELAY_LOCK)
+                    else:  # another instance relays: the service's figures are its, and these would be stale
+                        self._metrics.outbox_backlog.set(0)
+                        self._metrics.outbox_waited.set(0)
                 await self._stand_by()
             except asyncio.CancelledError:
                 raise
@@ -150,10 +153,13 @@ class OutboxRelay:
         """Publish the oldest pending events; return how many."""
         async with self._pool.acquire() as conn:
             rows = await conn.fetch(
-                "SELECT id, event_id, topic, key, event_type, payload FROM outbox ORDER BY id LIMIT $1",
+                "SELECT id, event_id, topic, key, event_type, payload, "
+                "extract(epoch FROM clock_timestamp() - created_at)::float8 AS waited FROM outbox ORDER BY id LIMIT $1",
                 self._batch_size,
             )
             self._metrics.outbox_backlog.set(len(rows))
+            # Set before publishing: while Kafka cannot take them, it grows at each try (an operator is alerted).
+            self._metrics.outbox_waited.set(max(0.0, rows[0]["waited"]) if rows else 0)
             if not rows:
                 return 0
             # Queue all sends in order, then wait for every acknowledgement: the idempotent producer
@@ -183,4 +189,6 @@ class OutboxRelay:
                 self._metrics.published.labels(topic=row["topic"]).inc()
             full = len(rows) == self._batch_size
             self._metrics.outbox_backlog.set(await conn.fetchval("SELECT count(*) FROM outbox") if full else 0)
+            if not full:
+                self._metrics.outbox_waited.set(0)
             return len(rows)
