@@ -35,6 +35,13 @@ def figures() -> jobs.EmailFigures:
     return jobs.EmailFigures(CollectorRegistry())
 
 
+def test_every_outcome_is_shown_from_zero_so_that_its_first_rise_is_seen():
+    registry = CollectorRegistry()
+    jobs.EmailFigures(registry)
+    assert {outcome: registry.get_sample_value("emails_total", {"outcome": outcome}) for outcome in jobs.OUTCOMES} \
+        == dict.fromkeys(jobs.OUTCOMES, 0)
+
+
 class StallingMailer(FakeMailer):
     """Holds every message until released, and notes whether it was closed."""
 

@@ -21,6 +21,8 @@ from ..service_layer.dispatch import (
 )
 from ..service_layer.ports import Mailer, NewUnitOfWork, Render
 
+OUTCOMES = ("sent", "retrying", "failed", "unconfirmed", "lapsed")
+
 
 class EmailFigures:
     """On the instance's /metrics: what became of the emails it sent, and (the same in every instance, read from
@@ -29,6 +31,8 @@ class EmailFigures:
     def __init__(self, registry: CollectorRegistry) -> None:
         self.emails = Counter("emails_total", "Emails this instance tried to send, by what became of them: sent, "
                               "retrying, failed, unconfirmed, lapsed", ["outcome"], registry=registry)
+        for outcome in OUTCOMES:  # from 0, so that the first of each is a rise Prometheus sees
+            self.emails.labels(outcome)
         self.waiting = Gauge("emails_waiting", "Emails due and not yet sent, in all instances", registry=registry)
         self.waited = Gauge("emails_oldest_waiting_seconds", "How long the first email due and not yet sent has "
                             "waited (0 when none waits)", registry=registry)

@@ -17,6 +17,8 @@ class SmtpMailer:
         # Nobody signs in while the server refuses: the operator is alerted by this (deploy/monitoring).
         self._sent = Counter("sign_in_emails_total", "Sign-in emails, by whether the SMTP server took them: sent, "
                              "refused", ["outcome"], registry=registry)
+        for outcome in ("sent", "refused"):  # from 0, so that the first refusal is a rise Prometheus sees
+            self._sent.labels(outcome)
 
     async def send(self, to: str, subject: str, text: str, html: str) -> bool:
         """Send one message; False (logged without the address or the content) when the server refuses it."""
