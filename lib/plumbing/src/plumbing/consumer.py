@@ -45,6 +45,9 @@ Prepare = Callable[[list[IntegrationEvent], SharedTransaction], Awaitable[None]]
 # While the database is away (restarting, failing over), events wait: that is not their fault, so it costs them no
 # attempt, and a batch is not split for it. Past this many waits (about 10 minutes), it counts as a failure.
 DATABASE_WAITS = 120
+# Why a message is set aside: not a valid event (or sealed data this consumer cannot open), or its handler kept failing.
+INVALID, FAILED = "invalid", "failed"
+DEAD_LETTER_REASONS = (INVALID, FAILED)
 DATABASE_WAIT_MAX_SECONDS = 5.0
 
 
@@ -84,6 +87,10 @@ class EventConsumer:
         self._batch_size = batch_size
         self.subscriber: Any = None  # FastStream's, made by `subscribe`
         self._idle_since: float | None = time.monotonic()
+        # Shown from 0, so that the first dead letter of a topic is a rise Prometheus sees (an operator's alert).
+        for topic in sorted({event_type.topic for event_type in self._handlers}):
+            for reason in DEAD_LETTER_REASONS:
+                metrics.dead_letters.labels(topic=topic, reason=reason)
 
     @property
     def topics(self) -> list[str]:
@@ -142,7 +149,7 @@ class EventConsumer:
             try:
                 event = decode(record.value or b"")
             except Exception as error:  # noqa: BLE001 - whatever fails to decode (even a RecursionError) is invalid
-                await self._dead_letter(record, "invalid", error)
+                await self._dead_letter(record, INVALID, error)
                 continue
             handler = self._handlers.get(type(event))
             if handler is None:
@@ -185,7 +192,7 @@ class EventConsumer:
         """The clear event; None when it is not to be applied: its person was erased (their key is gone, so the
         event is skipped as applied, no dead letter), or it does not open (dead-lettered)."""
         if self._person_keys is None:
-            await self._dead_letter(record, "invalid", CannotOpen("this consumer has no source of data keys"))
+            await self._dead_letter(record, INVALID, CannotOpen("this consumer has no source of data keys"))
             return None
         key: DataKey | None = keys.get(event.person_id)
         if key is None:
@@ -196,7 +203,7 @@ class EventConsumer:
                 raise CannotOpen(f"sealed under key {event.key_id}, which is not the person's")
             return open_event(event, key.key)
         except Exception as error:  # noqa: BLE001 - what does not open, or not into a valid event, is invalid
-            await self._dead_letter(record, "invalid", error)
+            await self._dead_letter(record, INVALID, error)
             return None
 
     async def _apply_batch(self, batch: list[tuple[ConsumerRecord, IntegrationEvent, Handler]]) -> None:
@@ -247,7 +254,7 @@ class EventConsumer:
                     await self._wait_for_database(waits, error)
                     continue
                 if attempt == self._retry.max_attempts:
-                    await self._dead_letter(record, "failed", error)
+                    await self._dead_letter(record, FAILED, error)
                     return
                 log.warning(
                     "event handling failed; retrying",

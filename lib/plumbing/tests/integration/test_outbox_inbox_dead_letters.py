@@ -143,6 +143,8 @@ async def test_a_handler_that_keeps_failing_is_retried_then_dead_lettered_and_an
 ):
     recorder = Recorder()
     service = await started(make_service(recorder))
+    # Shown from 0 before any: the first dead letter is a rise that the operator's alert sees (deploy/monitoring).
+    assert service.metrics.registry.get_sample_value("dead_letters_total", {"topic": PEOPLE, "reason": "failed"}) == 0
     stuck, fine = uuid4(), uuid4()
     recorder.failing.add(stuck)
     async with UnitOfWork(service.pool) as uow:
