@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import Iterable
 
 import asyncpg
@@ -74,6 +75,10 @@ class OutboxRelay:
         self._wake = asyncio.Event()
         self._task: asyncio.Task | None = None
         self.is_leader = False
+        # When the oldest event not yet published was committed (wall clock), while this instance relays: its age is
+        # read at each scrape, so it grows while a batch waits for Kafka's acknowledgement too.
+        self._oldest_since: float | None = None
+        metrics.outbox_waited.set_function(self._oldest_waited)
 
     def start(self) -> None:
         self._task = asyncio.create_task(self._run(), name="outbox-relay")
@@ -100,7 +105,7 @@ class OutboxRelay:
                                 await lock_conn.execute("SELECT pg_advisory_unlock($1)", _RELAY_LOCK)
                     else:  # another instance relays: the service's figures are its, and these would be stale
                         self._metrics.outbox_backlog.set(0)
-                        self._metrics.outbox_waited.set(0)
+                        self._oldest_since = None
                 await self._stand_by()
             except asyncio.CancelledError:
                 raise
@@ -149,6 +154,9 @@ class OutboxRelay:
             async with asyncio.timeout(seconds):
                 await self._wake.wait()
 
+    def _oldest_waited(self) -> float:
+        return max(0.0, time.time() - self._oldest_since) if self._oldest_since is not None else 0.0
+
     async def publish_batch(self) -> int:
         """Publish the oldest pending events; return how many."""
         async with self._pool.acquire() as conn:
@@ -158,8 +166,7 @@ class OutboxRelay:
                 self._batch_size,
             )
             self._metrics.outbox_backlog.set(len(rows))
-            # Set before publishing: while Kafka cannot take them, it grows at each try (an operator is alerted).
-            self._metrics.outbox_waited.set(max(0.0, rows[0]["waited"]) if rows else 0)
+            self._oldest_since = time.time() - rows[0]["waited"] if rows else None
             if not rows:
                 return 0
             # Queue all sends in order, then wait for every acknowledgement: the idempotent producer
@@ -190,5 +197,5 @@ class OutboxRelay:
             full = len(rows) == self._batch_size
             self._metrics.outbox_backlog.set(await conn.fetchval("SELECT count(*) FROM outbox") if full else 0)
             if not full:
-                self._metrics.outbox_waited.set(0)
+                self._oldest_since = None
             return len(rows)

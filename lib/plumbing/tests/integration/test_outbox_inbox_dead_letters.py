@@ -239,8 +239,11 @@ async def test_a_relay_whose_producer_stopped_sending_gives_up_its_lead_keeps_th
     assert "kafka_producer" in service.liveness()
     assert not service.relay.is_leader
     assert await service.pool.fetchval("SELECT count(*) FROM outbox") == 1, "the unpublished event is kept"
-    # How long it has waited is on /metrics, for the operator's alert (deploy/monitoring).
-    assert service.metrics.registry.get_sample_value("outbox_oldest_event_seconds") > 0
+    # How long it has waited is on /metrics, for the operator's alert (deploy/monitoring), and it keeps growing.
+    waited = service.metrics.registry.get_sample_value("outbox_oldest_event_seconds")
+    assert waited > 0
+    await eventually(lambda: service.metrics.registry.get_sample_value("outbox_oldest_event_seconds") > waited + 0.1,
+                     what="the wait to grow")
     # The lock is free for another instance, whose relay publishes what waits.
     async with service.pool.acquire() as rival:
         assert await rival.fetchval("SELECT pg_try_advisory_lock($1)", outbox._RELAY_LOCK)

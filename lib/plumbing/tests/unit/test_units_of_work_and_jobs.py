@@ -8,6 +8,7 @@ import pytest
 from mentorship_contracts.profiles import PersonUpdated
 from plumbing import correlation
 from plumbing.jobs import cancel_and_wait, every
+from plumbing.metrics import Metrics
 from plumbing.outbox import OutboxRelay
 from plumbing.runtime import NotAConsumerOf, check_may_consume
 from plumbing.testing import FakeTransaction, FakeUnitOfWork, eventually
@@ -119,7 +120,7 @@ def test_a_handler_for_an_event_also_applies_its_later_versions_unless_they_have
 async def test_a_relay_cancelled_as_it_is_woken_stops_waiting():
     """Python 3.11's asyncio.wait_for drops a cancellation that arrives as the event it waits on is set: the relay
     went on relaying, and stopping the service waited for it forever (a whole test run hung on it)."""
-    relay = OutboxRelay(pool=None, broker=None, metrics=None)  # type: ignore[arg-type]  # waiting needs none
+    relay = OutboxRelay(pool=None, broker=None, metrics=Metrics("relay"))  # type: ignore[arg-type]  # waiting needs none
     waiting = asyncio.create_task(relay._wait(60))
     await eventually(lambda: relay._wake._waiters, what="the relay to wait")  # type: ignore[attr-defined]
     relay._wake.set()  # a notification of a new event
