@@ -74,6 +74,7 @@ class Services:
     invited: set[tuple[str, str, str]] = field(default_factory=set)
     refuse: dict[tuple[str, str], tuple[int, str, str | None]] = field(default_factory=dict)
     audit: dict[str, list[dict]] = field(default_factory=dict)
+    deliveries: list[dict] = field(default_factory=list)
 
     # --- the world ----------------------------------------------------------------------------------------
     def person(self, name: str, chapter: str | None = None, **more) -> dict:
@@ -392,9 +393,24 @@ class Services:
                 return None
         raise AssertionError(f"events has no {m} {path} in the spec")
 
+    def delivery(self, person: dict, kind: str, status: str, at: str, **more) -> dict:
+        d = {"id": ident(), "person_id": person["id"], "chapter_id": person["chapter_id"], "kind": kind,
+             "status": status, "attempts": 5 if status == "failed" else 1, "last_error": None, "created_at": at,
+             "sent_at": None, **more}
+        self.deliveries.append(d)
+        return d
+
     def serve_notifications(self, c: Call) -> Any:
         if c.method == "GET" and c.path == "/v1/audit":
             return self._audit(c, "notifications")
+        if c.method == "GET" and c.path == "/v1/deliveries":
+            chapter = c.params.get("chapter_id")
+            if c.claims["role"] != "admin" and chapter not in c.claims.get("chapters", []):
+                # As the service: a coordinator's log is of a chapter of theirs, named (or their only one).
+                return httpx.Response(403, json={"error": {"code": "forbidden", "message": "your chapters only"}})
+            found = [d for d in self.deliveries if (chapter is None or d["chapter_id"] == chapter)
+                     and d["status"] == c.params.get("status", d["status"])]
+            return sorted(found, key=lambda d: d["created_at"], reverse=True)[:int(c.params.get("limit", 100))]
         raise AssertionError(f"notifications has no {c.method} {c.path} in the spec")
 
 
@@ -491,6 +507,11 @@ def make_world() -> dict:
                           "pairs": [{"mentee_id": mentee["id"], "mentor_id": mentor["id"], "score": 87,
                                      "reason_codes": ["specialty_overlap", "same_time_zone"]}],
                           "unpaired": [{"mentee_id": waiting["id"], "reason_code": "mentors_full"}]}
+    s.delivery(mentee, "pairing_confirmed", "failed", "2026-03-02T12:00:00+00:00",
+               last_error="SMTPRecipientsRefused: 550 mailbox unavailable")
+    s.delivery(waiting, "registration_confirmed", "unconfirmed", "2026-03-03T12:00:00+00:00")
+    s.delivery(mentor, "welcome", "sent", "2026-03-01T12:00:00+00:00")
+    s.delivery(stranger, "welcome", "failed", "2026-03-04T12:00:00+00:00")
     return {"s": s, "coordinator": coordinator, "admin": admin, "program": program, "other_program": other_program,
             "mentor": mentor, "mentee": mentee, "waiting": waiting, "stranger": stranger, "pairing": pairing,
             "event": event, "other_event": other_event}
@@ -503,7 +524,7 @@ def pages(world) -> list[str]:
             f"/console/programs/{program}/rounds", f"/console/rounds/{ROUND}",
             f"/console/pairings/{world['pairing']['id']}", "/console/events", "/console/events/new",
             f"/console/events/{event}", f"/console/events/{event}/edit", f"/console/events/{event}/check-in",
-            "/console/reports"]
+            "/console/reports", "/console/emails"]
 
 
 ADMIN_PAGES = ["/console/chapters", "/console/audit"]

@@ -378,6 +378,26 @@ async def test_the_audit_trail_merges_the_four_services_newest_first_with_names(
     assert "<tbody>" not in text
 
 
+async def test_emails_that_did_not_arrive_are_listed_newest_first_with_names_and_only_of_the_coordinators_chapters(
+        world):
+    async with as_(world, "coordinator")[0] as page:
+        text = (await page.get("/console/emails")).text
+    rows = re.findall(r"<tr>\s*<td>.*?</tr>", text, re.S)
+    assert [("Cleo Waiting" in r, "Ben Student" in r) for r in rows] == [(True, False), (False, True)]
+    assert "Registered for an event" in rows[0] and "May not have arrived" in rows[0]
+    assert "A mentorship is confirmed" in rows[1] and "Refused on every try (5 tries)" in rows[1]
+    assert "550 mailbox unavailable" in rows[1] and f'href="/console/people/{world["mentee"]["id"]}"' in rows[1]
+    assert "Sam Elsewhere" not in text and "Dr. Ana Reyes" not in text  # another chapter's; one that arrived
+    asked = world["s"].calls_to("notifications", "GET", "/v1/deliveries")
+    assert {(c.params["chapter_id"], c.params["status"]) for c in asked} == {
+        (world["s"].chapter, "failed"), (world["s"].chapter, "unconfirmed")}
+    async with as_(world, "admin")[0] as page:
+        everyone = (await page.get("/console/emails")).text
+        elsewhere = (await page.get(f"/console/emails?chapter_id={world['s'].other_chapter}")).text
+    assert "Sam Elsewhere" in everyone and "Ben Student" in everyone
+    assert "Sam Elsewhere" in elsewhere and "Ben Student" not in elsewhere
+
+
 async def test_an_administrator_grants_and_revokes_the_coordinator_role_of_a_chapter(world):
     s, mentor = world["s"], world["mentor"]
     async with as_(world, "admin")[0] as page:

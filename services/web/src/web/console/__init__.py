@@ -3,10 +3,10 @@ join names (one profiles call per page) and word the services' codes. Every rule
 
 from fastapi import APIRouter
 
-from . import admin, events, people, programs, reports
+from . import admin, emails, events, people, programs, reports
 
 router = APIRouter(include_in_schema=False)
-for part in (people, programs, events, reports, admin):
+for part in (people, programs, events, reports, emails, admin):
     router.include_router(part.router)
 
 __all__ = ["router"]

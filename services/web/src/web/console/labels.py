@@ -135,6 +135,45 @@ AUDIT_ACTIONS = {
     "attendance.exported": C_("Exported an event's attendance"),
 }
 
+# Notifications' kinds of message, for the emails that did not arrive.
+EMAIL_KINDS = {
+    "welcome": C_("Welcome"),
+    "mentor_approved": C_("Approved as a mentor"),
+    "email_change": C_("Confirm a new email address"),
+    "pairing_proposed": C_("A mentorship is proposed"),
+    "pairing_confirmed": C_("A mentorship is confirmed"),
+    "waitlist_paired": C_("Paired after waiting"),
+    "pairing_declined": C_("A proposal was declined"),
+    "pairing_ended": C_("A mentorship ended"),
+    "partner_left": C_("Their partner left the program"),
+    "pairing_renewed": C_("A mentorship is renewed"),
+    "renewal_due": C_("Time to renew or complete"),
+    "meeting_overdue": C_("A meeting is overdue"),
+    "feedback_request": C_("Feedback asked for"),
+    "mentee_waitlisted": C_("On the waitlist"),
+    "registration_confirmed": C_("Registered for an event"),
+    "registration_waitlisted": C_("On an event's waitlist"),
+    "registration_promoted": C_("A seat opened at an event"),
+    "registration_cancelled": C_("A registration is cancelled"),
+    "registration_removed": C_("Removed from an event"),
+    "join_link": C_("An event's joining link"),
+    "event_cancelled": C_("An event is cancelled"),
+    "event_updated": C_("An event changed"),
+    "event_reminder": C_("An event reminder"),
+    "waitlist_closed": C_("An event's waitlist closed"),
+    "office_hours_booked": C_("Office hours booked"),
+    "office_hours_booked_host": C_("Office hours booked (to the host)"),
+    "office_hours_reminder": C_("An office hours reminder"),
+    "office_hours_cancelled": C_("Office hours cancelled"),
+    "daily_digest": C_("Daily digest"),
+}
+
+# What became of an email that did not arrive.
+NOT_ARRIVED = {
+    "failed": C_("Refused on every try"),
+    "unconfirmed": C_("May not have arrived: sending stopped part way, and it is not sent twice"),
+}
+
 ERRORS = {
     "not_found": C_("There is nothing here, or it is not in your chapters."),
     "forbidden": C_("This is not in your chapters."),

@@ -1,0 +1,38 @@
+"""Emails that did not arrive: notifications' delivery log of the staff member's chapters (an administrator: every
+chapter, or one), the ones that failed for good or may not have gone, newest first, with names joined, so that a
+coordinator can reach those people another way."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from fastapi import APIRouter
+from fastapi.responses import Response
+
+from .core import Console, ConsoleRoute, Desk, uuid_or_none
+
+router = APIRouter(prefix="/console", include_in_schema=False, route_class=ConsoleRoute)
+
+NOT_ARRIVED = ("failed", "unconfirmed")
+SHOWN = 100  # per chapter and status; notifications answers at most this many, newest first
+
+
+async def _log(desk: Desk, chapter_id: str | None, status: str) -> list[dict[str, Any]]:
+    return await desk.api.call("notifications", "GET", "/v1/deliveries", desk.staff,
+                               params={"status": status, "limit": SHOWN, "chapter_id": chapter_id})
+
+
+@router.get("/emails")
+async def emails(desk: Console, chapter_id: str = "") -> Response:
+    chapters = await desk.chapters()
+    chosen = uuid_or_none(chapter_id)
+    chosen_id = str(chosen) if chosen and desk.staff.coordinates(chosen) else ""
+    # A coordinator's log is asked chapter by chapter (notifications scopes it so); an administrator's at once.
+    asked: list[str | None] = [chosen_id] if chosen_id else (
+        [None] if desk.staff.administrator else [c["id"] for c in chapters])
+    found = await asyncio.gather(*(_log(desk, chapter, status) for chapter in asked for status in NOT_ARRIVED))
+    deliveries = sorted((d for each in found for d in each), key=lambda d: d["created_at"], reverse=True)
+    names = await desk.names(d["person_id"] for d in deliveries)
+    return desk.render("console/emails.html", deliveries=deliveries, names=names, chapter_id=chosen_id,
+                       chapter_list=chapters, chapters={c["id"]: c for c in chapters})
