@@ -19,6 +19,7 @@ from web.domain.sign_in import (
     OidcAttempt,
     ProviderSignInFailed,
     Session,
+    SignInEmailNotSent,
     SignInLink,
     TooManyLinks,
     digest,
@@ -127,8 +128,11 @@ class Directory:
 class Mailer:
     def __init__(self) -> None:
         self.sent: list[tuple[str, str, str, str]] = []
+        self.refusing = False
 
     async def send(self, to: str, subject: str, text: str, html: str) -> bool:
+        if self.refusing:
+            return False
         self.sent.append((to, subject, text, html))
         return True
 
@@ -159,6 +163,15 @@ async def test_a_known_and_an_unknown_address_both_get_a_link_only_the_known_one
     await ask("new@example.org")
     assert [(to, subject) for to, subject, _, _ in mailer.sent] == [
         (KNOWN, "es:True"), ("new@example.org", "en:False")]  # the person's own language for a known address
+
+
+async def test_a_link_the_mail_server_refused_is_said_to_be_unsent_for_a_known_and_an_unknown_address_alike(uow, world):
+    ask, _, mailer = world
+    mailer.refusing = True
+    for address in (KNOWN, "stranger@example.org"):
+        with pytest.raises(SignInEmailNotSent):
+            await ask(address)
+    assert mailer.sent == []
 
 
 async def test_only_the_digest_of_a_link_is_kept_and_the_link_carries_nothing_but_randomness(uow, world):

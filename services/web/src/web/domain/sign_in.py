@@ -30,6 +30,11 @@ class TooManyLinks(Invalid, code="too_many_sign_in_links"):
     """Too many links asked for, for this address or from this client, within the window."""
 
 
+class SignInEmailNotSent(Invalid, code="sign_in_email_not_sent"):
+    """The mail server did not take the link: said so, not "check your email" (for a known address or an unknown
+    one alike: both are sent an email, so this tells nothing of who is registered)."""
+
+
 class AccountSuspended(Invalid, code="account_suspended"):
     """A coordinator or administrator suspended the account: no sign-in until it is reinstated."""
 

@@ -12,7 +12,14 @@ from fastapi.responses import RedirectResponse, Response
 from mentorship_contracts.profiles import EMAIL_CONFIRMATION_PAGE
 
 from ..adapters.services import ServiceError
-from ..domain.sign_in import AccountSuspended, EmailNotVerified, LinkNotUsable, ProviderSignInFailed, TooManyLinks
+from ..domain.sign_in import (
+    AccountSuspended,
+    EmailNotVerified,
+    LinkNotUsable,
+    ProviderSignInFailed,
+    SignInEmailNotSent,
+    TooManyLinks,
+)
 from ..service_layer import sign_in
 from . import labels
 from .web import (
@@ -86,6 +93,8 @@ async def ask_for_link(visitor: Visiting, posted: Form) -> Response:
             limit_per_address=settings.sign_in_limit_per_address, limit_per_client=settings.sign_in_limit_per_client)
     except TooManyLinks as error:
         return render(visitor, "sign_in.html", 429, email=email, error=visitor.error_words(error.code))
+    except SignInEmailNotSent as error:
+        return render(visitor, "sign_in.html", 503, email=email, error=visitor.error_words(error.code))
     return render(visitor, "link_sent.html", email=email)
 
 

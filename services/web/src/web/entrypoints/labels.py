@@ -177,6 +177,7 @@ EVENT_KINDS = {
 ERRORS = {
     "sign_in_link_not_usable": N_("This sign-in link cannot be used any more: it was used already, or it is older "
                                   "than 15 minutes. Ask for a new one below."),
+    "sign_in_email_not_sent": N_("We could not send the email just now. Please try again in a few minutes."),
     "too_many_sign_in_links": N_("Too many sign-in links were asked for. Please wait a quarter of an hour and try "
                                  "again."),
     "provider_sign_in_failed": N_("Signing in with your organisation did not work. Please try again, or ask for a "

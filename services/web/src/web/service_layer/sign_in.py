@@ -21,6 +21,7 @@ from ..domain.sign_in import (
     OidcAttempt,
     ProviderSignInFailed,
     Session,
+    SignInEmailNotSent,
     SignInLink,
     address_key,
     check_rate,
@@ -53,7 +54,8 @@ async def request_link(email: str, client: str, language: str, now: datetime, uo
         await uow.commit()
     if person and person.get("preferred_language"):
         language = person["preferred_language"]
-    await mailer.send(email, *compose(language, link_url(secret), person is not None))
+    if not await mailer.send(email, *compose(language, link_url(secret), person is not None)):
+        raise SignInEmailNotSent("the mail server did not take the sign-in email", field="email")
 
 
 async def usable_link(secret: str, now: datetime, uow: WebUnitOfWorkPort) -> bool:
