@@ -1,22 +1,29 @@
 """A web app whose mail server refuses (nothing listens at its SMTP port), on the real platform: asking for a sign-in
-link says the email could not be sent, rather than "check your email", whether the address is registered or not,
-and the refusal is counted on /metrics for the operator's alert."""
+link says the email could not be sent, rather than "check your email", whether the address is registered or not;
+and a real Prometheus (Debian's, installed by bin/setup) scraping it with deploy/monitoring/alerts.yml has the
+operator's alert pending after the first refusal."""
 
 from __future__ import annotations
 
 import contextlib
+import shutil
+import subprocess
+from pathlib import Path
 from uuid import uuid4
 
 import httpx
 import pytest
 from plumbing.settings import new_secret_key
-from plumbing.testing import free_port, serving
+from plumbing.testing import eventually, free_port, serving
 
 from .test_security import Visitor
 
+ALERTS = Path(__file__).resolve().parents[4] / "deploy" / "monitoring" / "alerts.yml"
 
-@pytest.fixture(scope="module")
+
+@pytest.fixture
 async def refusing_web(platform, kafka_access):
+    """A web app of its own for each test: its counts start from nothing."""
     from web.bootstrap import build_app
     from web.config import WebSettings
 
@@ -45,3 +52,58 @@ async def test_a_sign_in_link_the_mail_server_refused_is_said_to_be_unsent_for_a
     async with httpx.AsyncClient(base_url=refusing_web) as scraper:
         figures = (await scraper.get("/metrics")).text
     assert 'sign_in_emails_total{outcome="refused"} 2.0' in figures
+
+
+@contextlib.asynccontextmanager
+async def prometheus(target: str, service: str, directory: Path):
+    """Prometheus scraping one instance each second, as prometheus.yml labels it, evaluating the alerts as often."""
+    binary = shutil.which("prometheus")
+    assert binary, "prometheus is missing: bin/setup installs it (Debian's prometheus package)"
+    port = free_port()
+    config = directory / "prometheus.yml"
+    config.write_text(
+        "global: {scrape_interval: 1s, evaluation_interval: 1s}\n"
+        f"rule_files: [{ALERTS}]\n"
+        "scrape_configs:\n"
+        "  - job_name: mentorship-platform\n"
+        f"    static_configs: [{{targets: ['{target.removeprefix('http://')}'], "
+        f"labels: {{service: {service}, pod: {service}-1}}}}]\n")
+    log = (directory / "prometheus.log").open("w")
+    process = subprocess.Popen([binary, f"--config.file={config}", f"--storage.tsdb.path={directory / 'data'}",
+                                f"--web.listen-address=127.0.0.1:{port}"], stdout=log, stderr=subprocess.STDOUT)
+    try:
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=10) as api:
+            yield api
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+        log.close()
+
+
+async def _query(api: httpx.AsyncClient, expression: str) -> list:
+    """The expression's series now; none while Prometheus is still starting (refused, or 503 until ready)."""
+    try:
+        answer = await api.get("/api/v1/query", params={"query": expression})
+    except httpx.HTTPError:
+        return []
+    return answer.json()["data"]["result"] if answer.status_code == 200 else []
+
+
+async def test_the_first_refused_sign_in_email_has_the_operators_alert_pending_in_a_real_prometheus(
+        refusing_web, tmp_path):
+    async with prometheus(refusing_web, "web", tmp_path) as api:
+        # Scraped before anything was refused: the count is there at 0, so the first refusal is a rise.
+        await eventually(lambda: _query(api, 'sign_in_emails_total{outcome="refused"} == 0'), timeout=60,
+                         what="Prometheus to scrape the web app")
+        visitor = Visitor(refusing_web)
+        try:
+            assert (await visitor.ask_link(f"first.{uuid4().hex[:8]}@example.org")).status_code == 503
+        finally:
+            await visitor.aclose()
+
+        async def pending() -> list:
+            answer = (await api.get("/api/v1/alerts")).json()["data"]["alerts"]
+            return [a for a in answer if a["labels"]["alertname"] == "MentorshipSignInEmailsRefused"]
+        [alert] = await eventually(pending, timeout=60, what="the alert to be pending")
+    assert alert["state"] == "pending" and alert["labels"]["service"] == "web"
+    assert alert["labels"]["severity"] == "page"
