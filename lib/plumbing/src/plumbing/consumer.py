@@ -45,10 +45,10 @@ Prepare = Callable[[list[IntegrationEvent], SharedTransaction], Awaitable[None]]
 # While the database is away (restarting, failing over), events wait: that is not their fault, so it costs them no
 # attempt, and a batch is not split for it. Past this many waits (about 10 minutes), it counts as a failure.
 DATABASE_WAITS = 120
+DATABASE_WAIT_MAX_SECONDS = 5.0
 # Why a message is set aside: not a valid event (or sealed data this consumer cannot open), or its handler kept failing.
 INVALID, FAILED = "invalid", "failed"
 DEAD_LETTER_REASONS = (INVALID, FAILED)
-DATABASE_WAIT_MAX_SECONDS = 5.0
 
 
 @dataclass(frozen=True)
