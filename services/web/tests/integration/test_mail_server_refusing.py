@@ -41,7 +41,10 @@ async def refusing_web(platform, kafka_access):
 async def test_a_sign_in_link_the_mail_server_refused_is_said_to_be_unsent_for_any_address(platform, refusing_web):
     visitor = Visitor(refusing_web)
     try:
-        registered = platform.world["mentor"]["email"]
+        registered = f"refused.{uuid4().hex[:8]}@example.org"
+        async with platform.client("profiles") as profiles:
+            (await profiles.post("/v1/people", json={"display_name": "Rae Refused", "email": registered,
+                                                     "stage": "undergraduate"})).raise_for_status()
         for address in (registered, f"nobody.{uuid4().hex[:8]}@example.org"):
             answer = await visitor.ask_link(address)
             assert answer.status_code == 503
