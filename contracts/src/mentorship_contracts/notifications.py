@@ -46,7 +46,8 @@ class NotificationFailed(_DeliveryEvent):
 
 @register
 class NotificationFailedV2(NotificationFailed):
-    """Every retry failed; coordinators see it in the delivery log.
+    """Every retry failed; coordinators see it in the delivery log, and may have it sent again: a NotificationSent
+    (or another NotificationFailed) with the same `notification_id` may follow.
 
     Version 2: version 1 in a closed schema (every field present, no other)."""
 

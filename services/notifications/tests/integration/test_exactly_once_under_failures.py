@@ -144,11 +144,27 @@ async def test_an_smtp_server_that_refuses_every_try_ends_in_failed_seen_by_the_
                 [delivery] = await eventually(failed, timeout=90, what="the notification to fail for good")
                 assert delivery["attempts"] == 5 and delivery["last_error"].startswith("SMTPConnect")
                 assert delivery["kind"] == "welcome" and delivery["sent_at"] is None
+            again = f"/v1/deliveries/{delivery['id']}/send-again"
             async with service.client("coordinator", chapter_id=elsewhere) as other:
                 assert (await other.get("/v1/deliveries", params={"chapter_id": str(chapter)})).status_code == 403
                 assert (await other.get("/v1/deliveries")).json() == []
+                assert (await other.post(again)).status_code == 403
             async with service.client("participant", person_id=person.person_id) as participant:
                 assert (await participant.get("/v1/deliveries")).status_code == 403
+                assert (await participant.post(again)).status_code == 403
+            # The chapter's coordinator has it sent again: five fresh tries, which fail too, and the log says who asked.
+            staff = uuid4()
+            async with service.client("coordinator", chapter_id=chapter, person_id=staff) as coordinator:
+                answer = await coordinator.post(again)
+                assert answer.status_code == 202, answer.text
+                assert answer.json()["attempts"] == 0 and answer.json()["sent_again_by"] == str(staff)
+
+                async def failed_again():
+                    return [d for d in await failed() if d["sent_again_at"] and d["attempts"] == 5]
+
+                [delivery] = await eventually(failed_again, timeout=90, what="the email sent again to fail again")
+                assert delivery["sent_again_by"] == str(staff)
+                assert (await coordinator.post(f"/v1/deliveries/{uuid4()}/send-again")).status_code == 404
             # The operator's figures say so too (deploy/monitoring alerts on them).
             async with service.client() as any_client:
                 figures = _figures((await any_client.get("/metrics")).text)

@@ -17,6 +17,7 @@ from notifications.domain.model import (
     HELD_UNTIL_SENT,
     NOT_IN_INBOX,
     SEAT_KINDS,
+    SENDABLE_AGAIN,
     ClaimLost,
     DeliveryUncertain,
     Email,
@@ -322,9 +323,26 @@ class FakeNotifications:
     async def delivery_log(self, chapter_id: UUID | None, status: str | None, limit: int) -> list[dict[str, Any]]:
         rows = sorted((r for r in self.rows.values() if chapter_id in (None, r["n"].chapter_id)
                        and status in (None, r["status"])), key=lambda r: r["n"].created_at, reverse=True)
-        return [{"id": r["n"].id, "person_id": r["n"].person_id, "chapter_id": r["n"].chapter_id,
-                 "kind": r["n"].kind, "status": r["status"], "attempts": r["attempts"], "last_error": r["last_error"],
-                 "created_at": r["n"].created_at, "sent_at": r["sent_at"]} for r in rows[:limit]]
+        return [self._delivery(r) for r in rows[:limit]]
+
+    @staticmethod
+    def _delivery(r: dict[str, Any]) -> dict[str, Any]:
+        return {"id": r["n"].id, "person_id": r["n"].person_id, "chapter_id": r["n"].chapter_id, "kind": r["n"].kind,
+                "status": r["status"], "attempts": r["attempts"], "last_error": r["last_error"],
+                "created_at": r["n"].created_at, "sent_at": r["sent_at"],
+                "sent_again_at": r.get("sent_again_at"), "sent_again_by": r.get("sent_again_by")}
+
+    async def delivery(self, notification_id: UUID) -> dict[str, Any] | None:
+        return self._delivery(self.rows[notification_id]) if notification_id in self.rows else None
+
+    async def send_again(self, notification_id: UUID, requested_by: UUID | None) -> dict[str, Any] | None:
+        row = self.rows.get(notification_id)
+        if row is None or row["status"] not in SENDABLE_AGAIN:
+            return None
+        self._set(notification_id, status="pending", attempts=0, next_attempt_at=self.clock(), last_error=None,
+                  claim_id=None, handed_at=None, lease_until=None, sent_again_at=self.clock(),
+                  sent_again_by=requested_by)
+        return self._delivery(row)
 
     def statuses(self) -> dict[str, str]:
         return {r["n"].kind + ":" + str(r["n"].person_id): r["status"] for r in self.rows.values()}

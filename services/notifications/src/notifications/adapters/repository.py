@@ -10,7 +10,7 @@ from uuid import UUID
 import asyncpg
 from plumbing import correlation
 
-from ..domain.model import HELD_UNTIL_SENT, NOT_IN_INBOX, Category, Notification, Preferences
+from ..domain.model import HELD_UNTIL_SENT, NOT_IN_INBOX, SENDABLE_AGAIN, Category, Notification, Preferences
 
 _NOTIFICATION_COLUMNS = ("n.id, n.idempotency_key, n.person_id, n.chapter_id, n.kind, n.parameters, n.attempts, "
                          "n.created_at, n.correlation_id")
@@ -18,6 +18,9 @@ _NOTIFICATION_COLUMNS = ("n.id, n.idempotency_key, n.person_id, n.chapter_id, n.
 
 # Once a notification's status is final, what it held only to be sent is dropped from its row (`HELD_UNTIL_SENT`).
 _FORGET_HELD = "parameters = parameters - '{" + ",".join(HELD_UNTIL_SENT) + "}'::text[]"
+# What the delivery log shows of a notification.
+_DELIVERY = ("id, person_id, chapter_id, kind, status, attempts, last_error, created_at, sent_at, sent_again_at, "
+             "sent_again_by")
 # Kinds that are no item of the in-app inbox.
 _IN_INBOX = "kind <> ALL('{" + ",".join(NOT_IN_INBOX) + "}'::text[])"
 
@@ -435,7 +438,20 @@ class PostgresNotifications:
     async def delivery_log(self, chapter_id: UUID | None, status: str | None, limit: int) -> list[dict[str, Any]]:
         """Ids, kinds, times and statuses only: what was sent to whom, never what it said."""
         return [dict(r) for r in await self._conn.fetch(
-            """SELECT id, person_id, chapter_id, kind, status, attempts, last_error, created_at, sent_at
-                 FROM notifications
+            f"""SELECT {_DELIVERY} FROM notifications
                 WHERE ($1::uuid IS NULL OR chapter_id = $1) AND ($2::text IS NULL OR status = $2)
                 ORDER BY created_at DESC LIMIT $3""", chapter_id, status, limit)]
+
+    async def delivery(self, notification_id: UUID) -> dict[str, Any] | None:
+        row = await self._conn.fetchrow(f"SELECT {_DELIVERY} FROM notifications WHERE id = $1 FOR UPDATE",
+                                        notification_id)
+        return dict(row) if row else None
+
+    async def send_again(self, notification_id: UUID, requested_by: UUID | None) -> dict[str, Any] | None:
+        row = await self._conn.fetchrow(
+            f"""UPDATE notifications
+                   SET status = 'pending', attempts = 0, next_attempt_at = now(), last_error = NULL, claim_id = NULL,
+                       handed_at = NULL, lease_until = NULL, sent_again_at = now(), sent_again_by = $2
+                 WHERE id = $1 AND status = ANY($3::text[]) RETURNING {_DELIVERY}""",
+            notification_id, requested_by, list(SENDABLE_AGAIN))
+        return dict(row) if row else None

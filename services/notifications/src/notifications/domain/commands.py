@@ -31,3 +31,11 @@ class Unsubscribe:
     notification_id: UUID | None = None
     person_id: UUID | None = None
     category: Category | None = None
+
+
+@dataclass(frozen=True)
+class SendAgain:
+    """Staff ask for an email that did not arrive to be sent again; `requested_by` is who (None: a service)."""
+
+    notification_id: UUID
+    requested_by: UUID | None

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from uuid import UUID, uuid5
 
-from plumbing.errors import Invalid, NotFound
+from plumbing.errors import Conflict, Invalid, NotFound
 
 _NAMESPACE = UUID("0d7c6a52-55f5-4c8e-9a57-3b0d8a1f2c11")
 
@@ -199,6 +199,41 @@ class LinkNoLongerWorks(NotFound, code="link_expired"):
 
     def __init__(self) -> None:
         super().__init__("this link no longer works", field="token")
+
+
+class NoSuchDelivery(NotFound, code="not_found"):
+    def __init__(self) -> None:
+        super().__init__("no such notification", field="notification_id")
+
+
+class NothingToSendAgain(Conflict, code="nothing_to_send_again"):
+    def __init__(self, status: str) -> None:
+        super().__init__(f"only an email that failed or may not have arrived is sent again; this one is {status}",
+                         field="notification_id")
+
+
+class LinkNotKept(Conflict, code="link_not_kept"):
+    """An email change's single-use link is forgotten once its email has failed (`HELD_UNTIL_SENT`): the person
+    asks for the change again, which sends a new link."""
+
+    def __init__(self) -> None:
+        super().__init__("an email change's link is not kept once its email failed: the person asks for the change "
+                         "again", field="notification_id")
+
+
+# An email that failed for good, or may not have arrived, goes again when staff ask: once the person's address is
+# put right, or the mail server is back. It keeps its Message-ID, so a mail program that did get the first try can
+# tell the second is the same message.
+SENDABLE_AGAIN = ("failed", "unconfirmed")
+
+
+def check_sendable_again(kind: str, status: str) -> None:
+    """Raises NothingToSendAgain for an email that arrived, is on its way, or never was one; LinkNotKept for an
+    email change."""
+    if status not in SENDABLE_AGAIN:
+        raise NothingToSendAgain(status)
+    if kind == "email_change":
+        raise LinkNotKept()
 
 
 class ClaimLost(Exception):

@@ -166,6 +166,8 @@ class Delivery(BaseModel):
     last_error: str | None
     created_at: datetime
     sent_at: datetime | None
+    sent_again_at: datetime | None = None  # when staff last asked for it to be sent again
+    sent_again_by: UUID | None = None  # and who
 
 
 @router.get("/deliveries")
@@ -179,3 +181,15 @@ async def delivery_log(caller: Caller, uow: UnitOfWork, chapter_id: UUID | None 
     elif not caller.is_admin:
         raise forbidden("the delivery log is for coordinators and administrators")
     return [Delivery(**row) for row in await views.delivery_log(uow, chapter_id, status, limit)]
+
+
+@router.post("/deliveries/{notification_id}/send-again", status_code=202, responses=answers(403, 404, 409))
+async def send_again(notification_id: UUID, caller: Caller, uow: UnitOfWork) -> Delivery:
+    """Send again an email that failed or may not have arrived (its status `failed` or `unconfirmed`), with fresh
+    tries: once the person's address is put right, or the mail server is back. It goes within the dispatcher's next
+    batches and keeps its Message-ID. 409 `nothing_to_send_again` for any other status; 409 `link_not_kept` for an
+    email change (its link is not kept: the person asks again). A coordinator may for their chapters' people."""
+    delivery = await views.delivery(uow, notification_id)
+    if not (caller.is_admin or caller.coordinates(delivery["chapter_id"])):
+        raise forbidden("coordinators send again their own chapters' emails only")
+    return Delivery(**await handlers.send_again(commands.SendAgain(notification_id, caller.person_id), uow))

@@ -8,12 +8,13 @@ message goes, and its outcome is recorded in a last transaction.
 
 If the process dies, its claims lapse when their lease runs out. A message it had handed over stays unknown: we
 cannot tell "the server had it" from "it never got there", and resending could duplicate it, so it becomes
-`unconfirmed` and is never resent. A message it had claimed but not handed over cannot have been sent: it is due
-again, and whichever instance claims it next sends it. So loss (rather, uncertainty) is confined to messages in
-mid-conversation with the SMTP server when the process died, visible to coordinators in the delivery log. A sender
-whose claim lapsed while it lived (frozen longer than the lease) finds its claim gone at the hand-over and does not
-send: another instance may have it. A graceful stop finishes the batch in flight (see entrypoints/jobs.py), so it
-leaves nothing unconfirmed.
+`unconfirmed` and is never resent by itself (staff may send it again: `handlers.send_again`). A message it had
+claimed but not handed over cannot have been sent: it is due again, and whichever instance claims it next sends it.
+So loss (rather, uncertainty) is confined to messages in mid-conversation with the SMTP server when the process
+died, visible to coordinators in the delivery log (and on the console's Emails page, which can send them again).
+A sender whose claim lapsed while it lived (frozen longer than the lease) finds its claim gone at the hand-over and
+does not send: another instance may have it. A graceful stop finishes the batch in flight (see
+entrypoints/jobs.py), so it leaves nothing unconfirmed.
 
 An SMTP error before the message was handed over, or the server's refusal of it, means the server did not
 take it: that attempt is retried with exponential backoff, and after the last one it is marked failed. A

@@ -1,5 +1,5 @@
 """What notifications does with each event it reads (keep its read models, record what to tell whom),
-and with each command from its API (preferences, unsubscribing, reading the inbox).
+and with each command from its API (preferences, unsubscribing, reading the inbox, sending an email again).
 
 Text from other services (names, titles, places) is made safe as it is kept (`domain.text`): nothing another service
 lets through can break a message later."""
@@ -19,15 +19,18 @@ from ..domain.model import (
     KINDS,
     Category,
     LinkNoLongerWorks,
+    NoSuchDelivery,
     Notification,
     NotInInbox,
     Preferences,
     UnknownPerson,
+    check_sendable_again,
     concerning_attendees,
     reminder_time,
 )
 from ..domain.text import one_line, paragraphs
 from .ports import NotificationsUnitOfWorkPort as UnitOfWork
+from .ports import Row
 
 # --- profiles ------------------------------------------------------------------------------------------------
 
@@ -479,3 +482,17 @@ async def mark_read(command: commands.MarkRead, uow: UnitOfWork) -> None:
         if not await uow.notifications.mark_read(command.person_id, command.notification_id):
             raise NotInInbox()
         await uow.commit()
+
+
+async def send_again(command: commands.SendAgain, uow: UnitOfWork) -> Row:
+    """An email that failed or may not have arrived is due again, with fresh tries; its delivery as it now stands.
+    Raises NoSuchDelivery, NothingToSendAgain, or LinkNotKept (see `check_sendable_again`)."""
+    async with uow:
+        delivery = await uow.notifications.delivery(command.notification_id)
+        if delivery is None:
+            raise NoSuchDelivery()
+        check_sendable_again(delivery["kind"], delivery["status"])
+        again = await uow.notifications.send_again(command.notification_id, command.requested_by)
+        assert again is not None  # the row is locked, and was failed or unconfirmed
+        await uow.commit()
+    return again

@@ -159,6 +159,13 @@ class NotificationsRepository(Protocol):
 
     async def delivery_log(self, chapter_id: UUID | None, status: str | None, limit: int) -> list[Row]: ...
 
+    async def delivery(self, notification_id: UUID) -> Row | None:
+        """One notification as the delivery log shows it, locked until the transaction ends."""
+
+    async def send_again(self, notification_id: UUID, requested_by: UUID | None) -> Row | None:
+        """Make a failed or unconfirmed email due again with fresh tries, noting who asked; its delivery, or None
+        when it is neither (any more)."""
+
 
 class NotificationsUnitOfWorkPort(UnitOfWorkPort, Protocol):
     """One transaction over the repository; the events emitted go out only if it commits."""

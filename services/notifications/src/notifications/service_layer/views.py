@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from uuid import UUID
 
-from ..domain.model import Preferences, UnknownPerson
+from ..domain.model import NoSuchDelivery, Preferences, UnknownPerson
 from .ports import NotificationsUnitOfWorkPort, Row
 
 
@@ -39,3 +39,12 @@ async def delivery_log(uow: NotificationsUnitOfWorkPort, chapter_id: UUID | None
                        limit: int) -> list[Row]:
     async with uow:
         return await uow.notifications.delivery_log(chapter_id, status, limit)
+
+
+async def delivery(uow: NotificationsUnitOfWorkPort, notification_id: UUID) -> Row:
+    """Raises NoSuchDelivery."""
+    async with uow:
+        found = await uow.notifications.delivery(notification_id)
+    if found is None:
+        raise NoSuchDelivery()
+    return found

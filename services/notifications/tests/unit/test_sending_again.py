@@ -1,0 +1,119 @@
+"""Staff have an email that did not arrive sent again: one that failed for good, or one that may not have gone.
+Never one that arrived or is on its way, and never an email change, whose link is not kept."""
+
+from uuid import uuid4
+
+import pytest
+from notifications.domain import commands
+from notifications.domain.model import (
+    MAX_ATTEMPTS,
+    DeliveryUncertain,
+    LinkNotKept,
+    NoSuchDelivery,
+    NothingToSendAgain,
+)
+from notifications.service_layer import handlers
+
+from .fakes import FakeMailer
+from .test_dispatch import dispatch, new_uow, pairing, reachable
+from .test_email_change import known_person, request, send
+
+COORDINATOR = uuid4()
+
+
+async def failed_pairing_emails(uow):
+    event = pairing()
+    await handlers.pairing_confirmed(event, uow)
+    reachable(uow, event.mentee_id, event.mentor_id)
+    refusing = FakeMailer(ConnectionRefusedError("smtp down"))
+    for _ in range(MAX_ATTEMPTS):
+        await dispatch(uow, refusing)
+    return event
+
+
+async def test_a_failed_email_sent_again_has_fresh_tries_and_goes_once_saying_who_asked():
+    uow = new_uow()
+    event = await failed_pairing_emails(uow)
+    [to_mentee] = [i for i, r in uow.notifications.rows.items() if r["n"].person_id == event.mentee_id]
+
+    delivery = await handlers.send_again(commands.SendAgain(to_mentee, COORDINATOR), uow)
+
+    assert (delivery["status"], delivery["attempts"], delivery["last_error"]) == ("pending", 0, None)
+    assert delivery["sent_again_by"] == COORDINATOR and delivery["sent_again_at"] is not None
+    mailer = FakeMailer()
+    await dispatch(uow, mailer)
+    await dispatch(uow, mailer)
+    assert [e.to for e in mailer.sent] == [f"{event.mentee_id}@example.org"]
+    assert uow.notifications.statuses() == {f"pairing_confirmed:{event.mentee_id}": "sent",
+                                            f"pairing_confirmed:{event.mentor_id}": "failed"}
+    assert [e.event_type for e in uow.published][-1] == "notifications.notification_sent"
+
+
+async def test_an_email_sent_again_that_fails_again_is_back_in_the_log_after_its_own_five_tries():
+    uow = new_uow()
+    event = await failed_pairing_emails(uow)
+    [to_mentee] = [i for i, r in uow.notifications.rows.items() if r["n"].person_id == event.mentee_id]
+    await handlers.send_again(commands.SendAgain(to_mentee, COORDINATOR), uow)
+    refusing = FakeMailer(ConnectionRefusedError("still down"))
+    for _ in range(MAX_ATTEMPTS - 1):
+        await dispatch(uow, refusing)
+        assert uow.notifications.rows[to_mentee]["status"] == "pending"
+    await dispatch(uow, refusing)
+    [logged] = [d for d in await uow.notifications.delivery_log(None, "failed", 10) if d["id"] == to_mentee]
+    assert (logged["attempts"], logged["last_error"], logged["sent_again_by"]) == (
+        MAX_ATTEMPTS, "ConnectionRefusedError", COORDINATOR)
+
+
+async def test_an_email_that_may_not_have_arrived_goes_again_only_when_asked():
+    uow, event = new_uow(), pairing()
+    await handlers.pairing_confirmed(event, uow)
+    reachable(uow, event.mentee_id, event.mentor_id)
+    await dispatch(uow, FakeMailer(DeliveryUncertain("SMTPServerDisconnected")))
+    mailer = FakeMailer()
+    await dispatch(uow, mailer)
+    assert mailer.sent == []  # never by itself: it may have arrived
+
+    for notification_id in list(uow.notifications.rows):
+        await handlers.send_again(commands.SendAgain(notification_id, None), uow)
+    await dispatch(uow, mailer)
+    assert len(mailer.sent) == 2
+    assert set(uow.notifications.statuses().values()) == {"sent"}
+
+
+@pytest.mark.parametrize("mailer", [FakeMailer(), None], ids=["arrived", "waiting"])
+async def test_an_email_that_arrived_or_is_waiting_to_go_is_not_sent_again(mailer):
+    uow, event = new_uow(), pairing()
+    await handlers.pairing_confirmed(event, uow)
+    reachable(uow, event.mentee_id, event.mentor_id)
+    if mailer:
+        await dispatch(uow, mailer)
+    notification_id = next(iter(uow.notifications.rows))
+    before = dict(uow.notifications.rows[notification_id])
+
+    with pytest.raises(NothingToSendAgain, match="sent" if mailer else "pending"):
+        await handlers.send_again(commands.SendAgain(notification_id, COORDINATOR), uow)
+    assert uow.notifications.rows[notification_id] == before
+
+
+async def test_an_email_change_that_failed_is_not_sent_again_for_its_link_is_not_kept():
+    uow = new_uow()
+    person = await known_person(uow)
+    await handlers.email_change_requested(request(person), uow)
+    refusing = FakeMailer(ConnectionRefusedError("smtp down"))
+    for _ in range(MAX_ATTEMPTS):
+        await send(uow, refusing)
+    [notification_id] = uow.notifications.rows
+    assert uow.notifications.rows[notification_id]["status"] == "failed"
+
+    with pytest.raises(LinkNotKept):
+        await handlers.send_again(commands.SendAgain(notification_id, COORDINATOR), uow)
+    assert uow.notifications.rows[notification_id]["status"] == "failed"
+
+
+async def test_sending_again_a_notification_that_does_not_exist_is_not_found():
+    with pytest.raises(NoSuchDelivery):
+        await handlers.send_again(commands.SendAgain(uuid4(), COORDINATOR), new_uow())
+
+
+def test_the_codes_staff_are_told_are_stable():
+    assert (NothingToSendAgain("sent").code, LinkNotKept().code) == ("nothing_to_send_again", "link_not_kept")
