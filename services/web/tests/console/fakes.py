@@ -411,7 +411,25 @@ class Services:
             found = [d for d in self.deliveries if (chapter is None or d["chapter_id"] == chapter)
                      and d["status"] == c.params.get("status", d["status"])]
             return sorted(found, key=lambda d: d["created_at"], reverse=True)[:int(c.params.get("limit", 100))]
+        if c.method == "POST" and (again := re.fullmatch(r"/v1/deliveries/([^/]+)/send-again", c.path)):
+            return self._send_again(c, again[1])
         raise AssertionError(f"notifications has no {c.method} {c.path} in the spec")
+
+    def _send_again(self, c: Call, delivery_id: str) -> httpx.Response:
+        """As the service: the chapter's coordinator or an administrator; a failed or unconfirmed email only, and
+        never an email change."""
+        d = next((d for d in self.deliveries if d["id"] == delivery_id), None)
+        if d is None:
+            return httpx.Response(404, json={"error": {"code": "not_found", "message": "no such notification"}})
+        if c.claims["role"] != "admin" and d["chapter_id"] not in c.claims.get("chapters", []):
+            return httpx.Response(403, json={"error": {"code": "forbidden", "message": "your chapters only"}})
+        code = ("nothing_to_send_again" if d["status"] not in ("failed", "unconfirmed")
+                else "link_not_kept" if d["kind"] == "email_change" else None)
+        if code:
+            return httpx.Response(409, json={"error": {"code": code, "message": code}})
+        d.update(status="pending", attempts=0, last_error=None, sent_again_at="2026-03-05T12:00:00+00:00",
+                 sent_again_by=c.claims.get("person_id"))
+        return httpx.Response(202, json=d)
 
 
 class FakeLinks:

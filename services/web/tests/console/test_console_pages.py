@@ -434,3 +434,50 @@ def test_every_console_message_has_its_spanish_translation_in_its_own_catalogue_
     placeholders = re.compile(r"%\(\w+\)s")
     assert [m for m in messages if m in spanish
             and sorted(placeholders.findall(m)) != sorted(placeholders.findall(spanish[m]))] == []
+
+
+async def test_a_coordinator_sends_again_an_email_that_did_not_arrive_and_it_leaves_the_list_until_it_fails_again(
+        world):
+    s, mentee = world["s"], world["mentee"]
+    failed = next(d for d in s.deliveries if d["person_id"] == mentee["id"])
+    async with as_(world, "coordinator")[0] as page:
+        listed = (await page.get("/console/emails")).text
+        assert f'action="/console/emails/{failed["id"]}/send-again"' in listed
+        assert '<span class="visually-hidden"> to Ben Student</span>' in listed
+        sent = await page.post(f"/console/emails/{failed['id']}/send-again", data={"csrf": CSRF})
+        assert (sent.status_code, sent.headers["location"]) == (303, "/console/emails?done=sent_again")
+        after = (await page.get(sent.headers["location"])).text
+    assert "The email will go again within a minute." in after and "Ben Student" not in after.split("<tbody>")[1]
+    [asked] = s.calls_to("notifications", "POST", rf"/v1/deliveries/{failed['id']}/send-again")
+    assert asked.claims["person_id"] == world["coordinator"]["id"]
+
+    # It failed again: the page says when it was sent again and by whom.
+    failed.update(status="failed", attempts=5)
+    async with as_(world, "coordinator")[0] as page:
+        row = next(r for r in re.findall(r"<tr>\s*<td>.*?</tr>", (await page.get("/console/emails")).text, re.S)
+                   if "Ben Student" in r)
+    assert "Sent again" in row and "by Carla Coordinator" in row
+
+
+async def test_an_email_that_arrived_or_an_email_change_is_not_sent_again_and_the_page_says_why(world):
+    s = world["s"]
+    arrived = next(d for d in s.deliveries if d["status"] == "sent")
+    change = s.delivery(world["waiting"], "email_change", "failed", "2026-03-04T13:00:00+00:00")
+    async with as_(world, "coordinator")[0] as page:
+        listed = (await page.get("/console/emails")).text
+        refused = await page.post(f"/console/emails/{arrived['id']}/send-again", data={"csrf": CSRF})
+        not_kept = await page.post(f"/console/emails/{change['id']}/send-again", data={"csrf": CSRF})
+    change_row = next(r for r in re.findall(r"<tr>\s*<td>.*?</tr>", listed, re.S) if "Confirm a new email" in r)
+    assert "<form" not in change_row and "Not possible: ask them to change their address again." in change_row
+    assert refused.status_code == 409 and "This email is already on its way again, or has arrived." in refused.text
+    assert not_kept.status_code == 409 and "its link is not kept" in not_kept.text
+    assert arrived["status"] == "sent" and change["status"] == "failed"
+
+
+async def test_another_chapters_email_is_not_sent_again_by_a_coordinator(world):
+    s = world["s"]
+    theirs = next(d for d in s.deliveries if d["person_id"] == world["stranger"]["id"])
+    async with as_(world, "coordinator")[0] as page:
+        answer = await page.post(f"/console/emails/{theirs['id']}/send-again", data={"csrf": CSRF})
+    assert answer.status_code in (403, 404) and theirs["status"] == "failed"
+    assert "Sam Elsewhere" not in answer.text

@@ -1,15 +1,19 @@
 """Emails that did not arrive: notifications' delivery log of the staff member's chapters (an administrator: every
 chapter, or one), the ones that failed for good or may not have gone, newest first, with names joined, so that a
-coordinator can reach those people another way."""
+coordinator can have them sent again (once the address is right, or the mail server is back) or reach those people
+another way."""
 
 from __future__ import annotations
 
 import asyncio
 from typing import Any
+from uuid import UUID
 
 from fastapi import APIRouter
 from fastapi.responses import Response
 
+from ..adapters.services import ServiceError
+from ..entrypoints.web import Form
 from .core import Console, ConsoleRoute, Desk, uuid_or_none
 
 router = APIRouter(prefix="/console", include_in_schema=False, route_class=ConsoleRoute)
@@ -24,7 +28,25 @@ async def _log(desk: Desk, chapter_id: str | None, status: str) -> list[dict[str
 
 
 @router.get("/emails")
-async def emails(desk: Console, chapter_id: str = "") -> Response:
+async def emails(desk: Console, chapter_id: str = "", done: str = "") -> Response:
+    return await _emails_page(desk, chapter_id, done=done)
+
+
+@router.post("/emails/{notification_id}/send-again")
+async def send_again(notification_id: UUID, desk: Console, posted: Form) -> Response:
+    chosen = uuid_or_none(posted.get("chapter_id"))
+    back = f"&chapter_id={chosen}" if chosen else ""
+    try:
+        await desk.api.call("notifications", "POST", f"/v1/deliveries/{notification_id}/send-again", desk.staff)
+    except ServiceError as error:
+        if error.status == 403 or error.status >= 500:
+            raise
+        # Gone (erased), already on its way again, or an email change: the page as it now stands, saying why.
+        return await _emails_page(desk, str(chosen or ""), 409, error=desk.error_words(error))
+    return desk.redirect("/console/emails?done=sent_again" + back)
+
+
+async def _emails_page(desk: Desk, chapter_id: str, status: int = 200, **context: Any) -> Response:
     chapters = await desk.chapters()
     chosen = uuid_or_none(chapter_id)
     chosen_id = str(chosen) if chosen and desk.staff.coordinates(chosen) else ""
@@ -33,6 +55,6 @@ async def emails(desk: Console, chapter_id: str = "") -> Response:
         [None] if desk.staff.administrator else [c["id"] for c in chapters])
     found = await asyncio.gather(*(_log(desk, chapter, status) for chapter in asked for status in NOT_ARRIVED))
     deliveries = sorted((d for each in found for d in each), key=lambda d: d["created_at"], reverse=True)
-    names = await desk.names(d["person_id"] for d in deliveries)
-    return desk.render("console/emails.html", deliveries=deliveries, names=names, chapter_id=chosen_id,
-                       chapter_list=chapters, chapters={c["id"]: c for c in chapters})
+    names = await desk.names({d[who] for d in deliveries for who in ("person_id", "sent_again_by") if d.get(who)})
+    return desk.render("console/emails.html", status, deliveries=deliveries, names=names, chapter_id=chosen_id,
+                       chapter_list=chapters, chapters={c["id"]: c for c in chapters}, **context)

@@ -171,7 +171,7 @@ EMAIL_KINDS = {
 # What became of an email that did not arrive.
 NOT_ARRIVED = {
     "failed": C_("Refused on every try"),
-    "unconfirmed": C_("May not have arrived: sending stopped part way, and it is not sent twice"),
+    "unconfirmed": C_("May not have arrived: sending stopped part way, so it is not sent again by itself"),
 }
 
 ERRORS = {
@@ -203,6 +203,9 @@ ERRORS = {
     "reason_required": C_("Give a reason."),
     "choose_file": C_("Choose a CSV file, or paste its text."),
     "choose_person": C_("Choose a person."),
+    "nothing_to_send_again": C_("This email is already on its way again, or has arrived."),
+    "link_not_kept": C_("An email to confirm a new address cannot be sent again: its link is not kept. Ask the "
+                        "person to change their address again."),
 }
 GENERIC_ERROR = C_("That did not work. Please try again.")
 
@@ -227,4 +230,6 @@ DONE = {
     "revoked": C_("The role is revoked."),
     "chapter_saved": C_("The chapter is saved."),
     "program_saved": C_("The program is saved."),
+    "sent_again": C_("The email will go again within a minute. If it does not arrive this time either, it comes back "
+                     "to this page."),
 }
