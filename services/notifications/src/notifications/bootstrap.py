@@ -4,7 +4,7 @@ from email.utils import parseaddr
 from pathlib import Path
 
 from fastapi import FastAPI
-from plumbing import person_keys
+from plumbing import audit, person_keys
 from plumbing.http import create_app
 from plumbing.runtime import Service
 from plumbing.settings import ServiceSettings
@@ -33,7 +33,7 @@ def build_app(settings: ServiceSettings | None = None) -> FastAPI:
     service.run_in_background(jobs.run_dispatcher(new_unit_of_work, render, mailer, settings, figures),
                               jobs.run_housekeeping(new_unit_of_work, settings),
                               jobs.watch_waiting_emails(new_unit_of_work, figures, settings.unsent_watch_seconds))
-    app = create_app(service, [http.router], title="Mentorship platform: notifications")
+    app = create_app(service, [http.router, audit.router()], title="Mentorship platform: notifications")
     app.state.new_unit_of_work = new_unit_of_work
     app.state.unsubscribe_tokens = tokens
     app.state.links = links

@@ -165,6 +165,12 @@ async def test_an_smtp_server_that_refuses_every_try_ends_in_failed_seen_by_the_
                 [delivery] = await eventually(failed_again, timeout=90, what="the email sent again to fail again")
                 assert delivery["sent_again_by"] == str(staff)
                 assert (await coordinator.post(f"/v1/deliveries/{uuid4()}/send-again")).status_code == 404
+            async with service.client("admin") as admin:  # the console's audit page merges this trail
+                trail = (await admin.get("/v1/audit", params={"action": "email.sent_again"})).json()["entries"]
+            assert [(e["actor"], e["actor_role"], e["chapter_id"], e["detail"]) for e in trail
+                    if e["subject_id"] == delivery["id"]] == [
+                (str(staff), "coordinator", str(chapter),
+                 {"person_id": str(person.person_id), "kind": "welcome", "status": "failed"})]
             # The operator's figures say so too (deploy/monitoring alerts on them).
             async with service.client() as any_client:
                 figures = _figures((await any_client.get("/metrics")).text)

@@ -13,12 +13,14 @@ from notifications.domain.model import (
     NothingToSendAgain,
 )
 from notifications.service_layer import handlers
+from plumbing.auth import Principal, Role
 
 from .fakes import FakeMailer
 from .test_dispatch import dispatch, new_uow, pairing, reachable
 from .test_email_change import known_person, request, send
 
-COORDINATOR = uuid4()
+COORDINATOR = Principal(subject="carla", role=Role.COORDINATOR, person_id=uuid4())
+ADMIN = Principal(subject="ops", role=Role.ADMIN)
 
 
 async def failed_pairing_emails(uow):
@@ -36,10 +38,14 @@ async def test_a_failed_email_sent_again_has_fresh_tries_and_goes_once_saying_wh
     event = await failed_pairing_emails(uow)
     [to_mentee] = [i for i, r in uow.notifications.rows.items() if r["n"].person_id == event.mentee_id]
 
-    delivery = await handlers.send_again(commands.SendAgain(to_mentee, COORDINATOR), uow)
+    delivery = await handlers.send_again(commands.SendAgain(to_mentee), COORDINATOR, uow)
 
     assert (delivery["status"], delivery["attempts"], delivery["last_error"]) == ("pending", 0, None)
-    assert delivery["sent_again_by"] == COORDINATOR and delivery["sent_again_at"] is not None
+    assert delivery["sent_again_by"] == COORDINATOR.person_id and delivery["sent_again_at"] is not None
+    [audited] = uow.audited
+    assert (audited.actor, audited.action, audited.subject_id, audited.detail) == (
+        str(COORDINATOR.person_id), "email.sent_again", str(to_mentee),
+        {"person_id": str(event.mentee_id), "kind": "pairing_confirmed", "status": "failed"})
     mailer = FakeMailer()
     await dispatch(uow, mailer)
     await dispatch(uow, mailer)
@@ -53,7 +59,7 @@ async def test_an_email_sent_again_that_fails_again_is_back_in_the_log_after_its
     uow = new_uow()
     event = await failed_pairing_emails(uow)
     [to_mentee] = [i for i, r in uow.notifications.rows.items() if r["n"].person_id == event.mentee_id]
-    await handlers.send_again(commands.SendAgain(to_mentee, COORDINATOR), uow)
+    await handlers.send_again(commands.SendAgain(to_mentee), COORDINATOR, uow)
     refusing = FakeMailer(ConnectionRefusedError("still down"))
     for _ in range(MAX_ATTEMPTS - 1):
         await dispatch(uow, refusing)
@@ -61,7 +67,7 @@ async def test_an_email_sent_again_that_fails_again_is_back_in_the_log_after_its
     await dispatch(uow, refusing)
     [logged] = [d for d in await uow.notifications.delivery_log(None, "failed", 10) if d["id"] == to_mentee]
     assert (logged["attempts"], logged["last_error"], logged["sent_again_by"]) == (
-        MAX_ATTEMPTS, "ConnectionRefusedError", COORDINATOR)
+        MAX_ATTEMPTS, "ConnectionRefusedError", COORDINATOR.person_id)
 
 
 async def test_an_email_that_may_not_have_arrived_goes_again_only_when_asked():
@@ -74,7 +80,7 @@ async def test_an_email_that_may_not_have_arrived_goes_again_only_when_asked():
     assert mailer.sent == []  # never by itself: it may have arrived
 
     for notification_id in list(uow.notifications.rows):
-        await handlers.send_again(commands.SendAgain(notification_id, None), uow)
+        await handlers.send_again(commands.SendAgain(notification_id), ADMIN, uow)
     await dispatch(uow, mailer)
     assert len(mailer.sent) == 2
     assert set(uow.notifications.statuses().values()) == {"sent"}
@@ -91,8 +97,8 @@ async def test_an_email_that_arrived_or_is_waiting_to_go_is_not_sent_again(maile
     before = dict(uow.notifications.rows[notification_id])
 
     with pytest.raises(NothingToSendAgain, match="sent" if mailer else "pending"):
-        await handlers.send_again(commands.SendAgain(notification_id, COORDINATOR), uow)
-    assert uow.notifications.rows[notification_id] == before
+        await handlers.send_again(commands.SendAgain(notification_id), COORDINATOR, uow)
+    assert uow.notifications.rows[notification_id] == before and uow.audited == []
 
 
 async def test_an_email_change_that_failed_is_not_sent_again_for_its_link_is_not_kept():
@@ -106,13 +112,13 @@ async def test_an_email_change_that_failed_is_not_sent_again_for_its_link_is_not
     assert uow.notifications.rows[notification_id]["status"] == "failed"
 
     with pytest.raises(LinkNotKept):
-        await handlers.send_again(commands.SendAgain(notification_id, COORDINATOR), uow)
+        await handlers.send_again(commands.SendAgain(notification_id), COORDINATOR, uow)
     assert uow.notifications.rows[notification_id]["status"] == "failed"
 
 
 async def test_sending_again_a_notification_that_does_not_exist_is_not_found():
     with pytest.raises(NoSuchDelivery):
-        await handlers.send_again(commands.SendAgain(uuid4(), COORDINATOR), new_uow())
+        await handlers.send_again(commands.SendAgain(uuid4()), COORDINATOR, new_uow())
 
 
 def test_the_codes_staff_are_told_are_stable():

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from uuid import uuid4
 
 import pytest
 import web
@@ -368,11 +369,16 @@ async def test_the_audit_trail_merges_the_four_services_newest_first_with_names(
     s.audit = {"profiles": [entry(1, "2026-03-01T10:00:00+00:00", "person.viewed", world["coordinator"]["id"],
                                   world["mentee"]["id"])],
                "matching": [entry(1, "2026-03-02T10:00:00+00:00", "round.published", world["coordinator"]["id"])],
-               "events": [entry(1, "2026-03-01T12:00:00+00:00", "roster.viewed", world["admin"]["id"])]}
+               "events": [entry(1, "2026-03-01T12:00:00+00:00", "roster.viewed", world["admin"]["id"])],
+               "notifications": [{**entry(1, "2026-03-01T11:00:00+00:00", "email.sent_again", world["coordinator"]["id"]),
+                                  "subject_kind": "notification", "subject_id": str(uuid4()),
+                                  "detail": {"person_id": world["waiting"]["id"], "kind": "welcome",
+                                             "status": "failed"}}]}
     async with as_(world, "admin")[0] as page:
         text = (await page.get("/console/audit")).text.split("<tbody>")[1]
     order = [text.index(words) for words in ("Published a round", "Looked at an event's roster",
-                                             "Looked at a person's page")]
+                                             "Sent an email again", "Looked at a person's page")]
+    assert f'<a href="/console/people/{world["waiting"]["id"]}">an email to Cleo Waiting</a>' in text
     assert order == sorted(order)
     assert "Carla Coordinator" in text and "Ada Administrator" in text and "Ben Student" in text
     assert "<tbody>" not in text

@@ -1,10 +1,11 @@
 """What profiles announces about a person reaches their web sessions through the broker: a suspension ends every
 session of theirs, and a change of staff roles is read again at their next request (until profiles answers a
-person's roles, none are kept)."""
+person's roles, none are kept). And the console's pages answer staff on the whole platform."""
 
 from __future__ import annotations
 
-from uuid import UUID
+import re
+from uuid import UUID, uuid4
 
 import asyncpg
 from aiokafka import AIOKafkaProducer
@@ -70,5 +71,29 @@ async def test_a_change_of_staff_roles_is_read_again_at_the_next_request(platfor
             assert 'href="/console"' not in (await visitor.request("GET", "/")).text
         finally:
             await conn.close()
+    finally:
+        await visitor.aclose()
+
+
+async def test_every_page_of_the_consoles_navigation_answers_an_administrator_on_the_whole_platform(platform):
+    """Each page asks the services themselves. The audit page merges the four services' trails: notifications
+    served none, and the page failed."""
+    visitor = Visitor(platform.web)
+    try:
+        email = f"admin.{uuid4().hex[:8]}@example.org"
+        async with platform.client("profiles") as profiles:
+            person = (await profiles.post("/v1/people", json={"display_name": "Ada Administrator", "email": email,
+                                                              "stage": "attending"})).json()
+            granted = await profiles.put(f"/v1/people/{person['id']}/roles/administrator")
+            assert granted.status_code == 204, granted.text
+        path = await link_for(platform, visitor, email)
+        assert (await visitor.request("POST", path, data={"csrf": await visitor.csrf(path)})).status_code == 303
+        home = await visitor.request("GET", "/console")
+        assert home.status_code == 200, home.text
+        navigation = home.text.split('class="console-nav"')[1].split("</nav>")[0]
+        pages = re.findall(r'href="(/console[^"]*)"', navigation)
+        assert {"/console/emails", "/console/audit"} <= set(pages)
+        answers = {page: (await visitor.request("GET", page)).status_code for page in pages}
+        assert answers == dict.fromkeys(pages, 200)
     finally:
         await visitor.aclose()

@@ -35,7 +35,6 @@ class Unsubscribe:
 
 @dataclass(frozen=True)
 class SendAgain:
-    """Staff ask for an email that did not arrive to be sent again; `requested_by` is who (None: a service)."""
+    """Staff ask for an email that did not arrive to be sent again."""
 
     notification_id: UUID
-    requested_by: UUID | None

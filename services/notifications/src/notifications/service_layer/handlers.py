@@ -13,6 +13,7 @@ from mentorship_contracts import events as events_contract
 from mentorship_contracts import matching as matching_contract
 from mentorship_contracts import profiles as profiles_contract
 from mentorship_contracts.matching import pairing_kind_of
+from plumbing.auth import Principal
 
 from ..domain import commands
 from ..domain.model import (
@@ -484,15 +485,19 @@ async def mark_read(command: commands.MarkRead, uow: UnitOfWork) -> None:
         await uow.commit()
 
 
-async def send_again(command: commands.SendAgain, uow: UnitOfWork) -> Row:
+async def send_again(command: commands.SendAgain, staff: Principal, uow: UnitOfWork) -> Row:
     """An email that failed or may not have arrived is due again, with fresh tries; its delivery as it now stands.
-    Raises NoSuchDelivery, NothingToSendAgain, or LinkNotKept (see `check_sendable_again`)."""
+    Audited. Raises NoSuchDelivery, NothingToSendAgain, or LinkNotKept (see `check_sendable_again`)."""
     async with uow:
         delivery = await uow.notifications.delivery(command.notification_id)
         if delivery is None:
             raise NoSuchDelivery()
         check_sendable_again(delivery["kind"], delivery["status"])
-        again = await uow.notifications.send_again(command.notification_id, command.requested_by)
+        again = await uow.notifications.send_again(command.notification_id, staff.person_id)
         assert again is not None  # the row is locked, and was failed or unconfirmed
+        uow.audit(staff, "email.sent_again", "notification", command.notification_id,
+                  chapter_id=delivery["chapter_id"],
+                  detail={"person_id": str(delivery["person_id"]), "kind": delivery["kind"],
+                          "status": delivery["status"]})
         await uow.commit()
     return again

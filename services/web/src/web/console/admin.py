@@ -117,7 +117,8 @@ async def audit(desk: Console, action: str = "", chapter_id: str = "", offset: i
         desk.chapters())
     offset = max(0, offset)
     shown = entries[offset:offset + AUDIT_PAGE]
-    people = {e["actor"] for e in shown} | {e["subject_id"] for e in shown if e["subject_kind"] == "person"}
+    people = ({e["actor"] for e in shown} | {e["subject_id"] for e in shown if e["subject_kind"] == "person"}
+              | {e["detail"].get("person_id") for e in shown if e["subject_kind"] == "notification"})
     names = await desk.names(p for p in people if uuid_or_none(p))
     return desk.render("console/audit.html", entries=shown, names=names, total=len(entries), offset=offset,
                        page=AUDIT_PAGE, action=action, chapter_id=str(chapter or ""),

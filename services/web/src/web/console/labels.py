@@ -133,6 +133,7 @@ AUDIT_ACTIONS = {
     "roster.viewed": C_("Looked at an event's roster"),
     "registrant.removed": C_("Removed someone from an event"),
     "attendance.exported": C_("Exported an event's attendance"),
+    "email.sent_again": C_("Sent an email again"),
 }
 
 # Notifications' kinds of message, for the emails that did not arrive.
