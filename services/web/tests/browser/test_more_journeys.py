@@ -234,6 +234,36 @@ async def test_a_mentee_changes_their_name_pronouns_and_stage_and_their_mentor_s
     assert (await _as_the_mentor_sees(platform, person["id"]))["pronouns"] is None
 
 
+async def test_an_alum_says_so_on_their_details_and_can_then_offer_office_hours_whatever_their_stage(platform, page):
+    email, person = await _registered(platform, "Rosa Vidal", "alum", stage="post_baccalaureate")
+    await sign_in(page, platform, email)
+    assert not await page.get_by_role("link", name="Office hours you offer").is_visible()
+    await page.goto("/profile")
+    alum = page.get_by_label("I am an alum of one of the organisation's programs")
+    assert not await alum.is_checked()
+    await alum.check()
+    await page.get_by_role("button", name="Save", exact=True).click()
+    await page.get_by_text("Your details are saved.").wait_for()
+    async with platform.client("profiles") as profiles:
+        assert (await profiles.get(f"/v1/people/{person['id']}")).json()["is_alumni"] is True
+    await page.goto("/profile")
+    assert await page.get_by_label("I am an alum of one of the organisation's programs").is_checked()
+
+    # The home page leads there, and events takes the slot once it has heard that she is an alum.
+    await page.goto("/")
+    await page.get_by_role("link", name="Office hours you offer").click()
+    day = (datetime.now(UTC) + timedelta(days=9)).date().isoformat()
+
+    async def offered() -> bool:
+        await page.goto("/my-office-hours")
+        await page.locator("#day").fill(day)
+        await page.locator("#time").fill("18:30")
+        await page.get_by_role("button", name="Offer this slot").click()
+        await page.locator("h1").wait_for()
+        return await page.get_by_text("Your office hour is offered.").is_visible()
+    await eventually(offered, timeout=60, interval=0.5, what="the alum's office hour offered")
+
+
 async def _as_the_mentor_sees(platform, mentee_id: str) -> dict:
     """The world's mentor's view of one of their mentees (profiles' partner view)."""
     mentor = platform.world["mentor"]["id"]

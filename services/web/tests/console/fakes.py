@@ -171,6 +171,8 @@ class Services:
                 items = [p for p in items if any(e["program_id"] == program for e in p["enrollments"])]
             if role := c.params.get("role"):
                 items = [p for p in items if any(e["role"] == role for e in p["enrollments"])]
+            if c.params.get("alumni") == "true":
+                items = [p for p in items if p.get("is_alumni")]
             return {"items": items, "total": len(items), "offset": 0, "limit": 25}
         if m == "GET" and (found := re.fullmatch(r"/v1/people/([^/]+)", path)):
             person = self.people[found[1]]

@@ -94,6 +94,18 @@ async def test_participants_are_filtered_with_the_filters_kept_in_the_url_and_no
     assert not [c for c in world["s"].calls if "identity" in c.path]
 
 
+async def test_alumni_are_marked_and_a_coordinator_can_list_them_alone(world):
+    world["mentor"]["is_alumni"] = True
+    async with as_(world, "coordinator")[0] as page:
+        alumni = await page.get("/console/people", params={"alumni": "true"})
+        mentor = await page.get(f"/console/people/{world['mentor']['id']}")
+    assert world["s"].calls_to("profiles", "GET", "/v1/people")[-1].params["alumni"] == "true"
+    listed = alumni.text.split('id="results"')[1]
+    assert "Dr. Ana Reyes" in listed and "Ben Student" not in listed and "· Alum" in listed
+    assert '<option value="true" selected>Alumni only</option>' in alumni.text
+    assert "· Alum" in mentor.text
+
+
 async def test_each_page_joins_names_with_one_profiles_call(world):
     for path in [f"/console/programs/{world['program']['id']}", f"/console/rounds/{ROUND}",
                  f"/console/events/{world['event']['id']}", f"/console/events/{world['event']['id']}/check-in"]:

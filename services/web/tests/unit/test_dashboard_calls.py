@@ -75,7 +75,7 @@ def services():
     api._http = HttpxHttp(httpx.AsyncClient(transport=httpx.MockTransport(answer)))
     state = SimpleNamespace(clients=api)
     visitor = SimpleNamespace(request=SimpleNamespace(app=SimpleNamespace(state=state)), who=Who(uuid4()),
-                              person_id=ME, session=SimpleNamespace(stage="medical_student_3"))
+                              person_id=ME, session=SimpleNamespace(stage="medical_student_3", is_alumni=False))
     return api, visitor, asked
 
 
@@ -182,14 +182,16 @@ async def test_a_mentor_reads_why_they_were_paired_from_their_own_side():
     assert "your mentor" not in html and "you share an interest in the same specialty" in html
 
 
-async def test_a_resident_who_mentors_in_no_program_still_finds_the_office_hours_they_offer():
+async def test_a_resident_or_an_alum_who_mentors_in_no_program_still_finds_the_office_hours_they_offer():
     _, visitor, _ = services()
     ENROLLMENTS[2]["active"] = False  # no program they mentor in
     try:
-        visitor.session = SimpleNamespace(stage="resident")
+        visitor.session = SimpleNamespace(stage="resident", is_alumni=False)
         resident = await dashboard(visitor)
-        visitor.session = SimpleNamespace(stage="undergraduate")
+        visitor.session = SimpleNamespace(stage="undergraduate", is_alumni=False)
         student = await dashboard(visitor)
+        visitor.session = SimpleNamespace(stage="undergraduate", is_alumni=True)
+        alum = await dashboard(visitor)
     finally:
         ENROLLMENTS[2]["active"] = True
     renderer = Renderer(Path(web.__file__).parent / "templates", Path(web.__file__).parent / "translations")
@@ -199,3 +201,4 @@ async def test_a_resident_who_mentors_in_no_program_still_finds_the_office_hours
     assert 'href="/my-office-hours"' in renderer.render("en", "dashboard.html", {**resident, **base})
     assert not student["hosting"]
     assert 'href="/my-office-hours"' not in renderer.render("en", "dashboard.html", {**student, **base})
+    assert alum["hosting"]

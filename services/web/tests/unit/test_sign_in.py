@@ -80,11 +80,11 @@ class FakeSessions:
             del self.rows[k]
         return len(gone)
 
-    async def update_person(self, person_id: UUID, chapter_id: UUID | None, stage: str, language: str | None = None,
-                            timezone: str | None = None) -> None:
+    async def update_person(self, person_id: UUID, chapter_id: UUID | None, stage: str, is_alumni: bool,
+                            language: str | None = None, timezone: str | None = None) -> None:
         for s in self.rows.values():
             if s.person_id == person_id:
-                s.chapter_id, s.stage = chapter_id, stage
+                s.chapter_id, s.stage, s.is_alumni = chapter_id, stage, is_alumni
                 s.language, s.timezone = language or s.language, timezone or s.timezone
 
     async def roles_changed(self, person_id: UUID) -> None:
@@ -245,9 +245,10 @@ async def test_erasure_and_sign_out_end_sessions_and_an_update_reaches_the_next_
     two, _ = await sign_in.redeem_link(await ask(KNOWN, client="b"), None, NOW, uow, directory=directory,
                                        idle=timedelta(days=1))
     chapter = uuid4()
-    await sign_in.person_updated(profiles.PersonUpdatedV2(person_id=person_id, chapter_id=chapter,
+    await sign_in.person_updated(profiles.PersonUpdatedV2(person_id=person_id, chapter_id=chapter, is_alumni=True,
                                                           stage=TrainingStage.MEDICAL_STUDENT_1), uow)
-    assert (await sign_in.find_session(one, NOW, uow)).chapter_id == chapter
+    updated = await sign_in.find_session(one, NOW, uow)
+    assert (updated.chapter_id, updated.is_alumni) == (chapter, True)
     await sign_in.sign_out(one, uow)
     assert await sign_in.find_session(one, NOW, uow) is None and await sign_in.find_session(two, NOW, uow)
     await sign_in.person_erased(profiles.PersonErasedV2(person_id=person_id), uow)
@@ -262,12 +263,12 @@ async def test_details_the_person_saves_on_one_device_reach_every_device_they_ar
                                           idle=timedelta(days=1))
     chapter = uuid4()
     saved = {**directory.person, "chapter_id": str(chapter), "stage": "medical_student_1", "preferred_language": "en",
-             "timezone": "Europe/Madrid"}
+             "timezone": "Europe/Madrid", "is_alumni": True}
     await sign_in.profile_saved(here, saved, uow)
     for device in (phone, laptop):
         session = await sign_in.find_session(device, NOW, uow)
-        assert (session.chapter_id, session.stage, session.language, session.timezone) == \
-            (chapter, "medical_student_1", "en", "Europe/Madrid")
+        assert (session.chapter_id, session.stage, session.language, session.timezone, session.is_alumni) == \
+            (chapter, "medical_student_1", "en", "Europe/Madrid", True)
 
 
 async def test_expired_links_sessions_and_rate_entries_are_forgotten(uow, world):

@@ -10,7 +10,7 @@ import asyncpg
 from ..domain.sign_in import OidcAttempt, Session, SignInLink
 
 _SESSION_COLUMNS = ("digest, csrf_token, expires_at, person_id, email, chapter_id, stage, language, timezone, "
-                    "administrator, coordinator_of, roles_stale")
+                    "administrator, coordinator_of, roles_stale, is_alumni")
 
 
 class PostgresSignInLinks:
@@ -49,10 +49,10 @@ class PostgresSessions:
 
     async def add(self, session: Session) -> None:
         await self._conn.execute(
-            f"INSERT INTO sessions ({_SESSION_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+            f"INSERT INTO sessions ({_SESSION_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
             session.digest, session.csrf_token, session.expires_at, session.person_id, session.email,
             session.chapter_id, session.stage, session.language, session.timezone, session.administrator,
-            list(session.coordinator_of), session.roles_stale)
+            list(session.coordinator_of), session.roles_stale, session.is_alumni)
 
     async def get(self, digest: str) -> Session | None:
         row = await self._conn.fetchrow(f"SELECT {_SESSION_COLUMNS} FROM sessions WHERE digest = $1", digest)
@@ -63,11 +63,11 @@ class PostgresSessions:
     async def save(self, session: Session) -> None:
         await self._conn.execute(
             "UPDATE sessions SET person_id = $2, email = $3, chapter_id = $4, stage = $5, language = $6, "
-            "timezone = $7, expires_at = $8, administrator = $9, coordinator_of = $10, roles_stale = $11 "
-            "WHERE digest = $1",
+            "timezone = $7, expires_at = $8, administrator = $9, coordinator_of = $10, roles_stale = $11, "
+            "is_alumni = $12 WHERE digest = $1",
             session.digest, session.person_id, session.email, session.chapter_id, session.stage, session.language,
             session.timezone, session.expires_at, session.administrator, list(session.coordinator_of),
-            session.roles_stale)
+            session.roles_stale, session.is_alumni)
 
     async def remove(self, digest: str) -> None:
         await self._conn.execute("DELETE FROM sessions WHERE digest = $1", digest)
@@ -76,11 +76,12 @@ class PostgresSessions:
         """Sign the person out everywhere."""
         return len(await self._conn.fetch("DELETE FROM sessions WHERE person_id = $1 RETURNING 1", person_id))
 
-    async def update_person(self, person_id: UUID, chapter_id: UUID | None, stage: str, language: str | None = None,
-                            timezone: str | None = None) -> None:
+    async def update_person(self, person_id: UUID, chapter_id: UUID | None, stage: str, is_alumni: bool,
+                            language: str | None = None, timezone: str | None = None) -> None:
         await self._conn.execute(
-            "UPDATE sessions SET chapter_id = $2, stage = $3, language = coalesce($4, language), "
-            "timezone = coalesce($5, timezone) WHERE person_id = $1", person_id, chapter_id, stage, language, timezone)
+            "UPDATE sessions SET chapter_id = $2, stage = $3, is_alumni = $4, language = coalesce($5, language), "
+            "timezone = coalesce($6, timezone) WHERE person_id = $1",
+            person_id, chapter_id, stage, is_alumni, language, timezone)
 
     async def roles_changed(self, person_id: UUID) -> None:
         """Profiles says the person's staff roles changed: their sessions read them again at the next request."""

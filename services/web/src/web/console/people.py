@@ -37,11 +37,13 @@ async def home(desk: Console, done: str | None = None) -> Response:
 
 @router.get("/people")
 async def people(desk: Console, q: str = "", chapter_id: str = "", stage: str = "", role: str = "",
-                 program_id: str = "", approval: str = "", suspended: str = "", offset: int = 0) -> Response:
+                 program_id: str = "", approval: str = "", suspended: str = "", alumni: str = "",
+                 offset: int = 0) -> Response:
     filters = {"q": q[:200], "chapter_id": chapter_id, "stage": stage if stage in participant_labels.STAGES else "",
                "role": role if role in ("mentor", "mentee") else "", "program_id": program_id,
                "approval": approval if approval in ("pending", "approved", "suspended") else "",
-               "suspended": suspended if suspended in ("true", "false") else ""}
+               "suspended": suspended if suspended in ("true", "false") else "",
+               "alumni": "true" if alumni == "true" else ""}
     offset = max(0, offset)
     found, programs, chapters = await asyncio.gather(
         desk.api.call("profiles", "GET", "/v1/people", desk.staff,

@@ -78,7 +78,7 @@ def check_rate(asked_recently: int, limit: int) -> None:
 class Session:
     """A signed-in browser. Before sign-up is finished it knows only the confirmed address (`person_id` None).
 
-    The role, person, chapter and stage come from profiles, at sign-in and whenever the web changes the profile:
+    The role, person, chapter, stage and alumni standing come from profiles, at sign-in and whenever the web changes the profile:
     the service tokens minted for this session say what profiles says, never what the browser says."""
 
     digest: str
@@ -90,6 +90,7 @@ class Session:
     stage: str | None = None
     language: str | None = None
     timezone: str | None = None
+    is_alumni: bool = False
     # Staff roles, as profiles says at sign-in; `roles_stale` when profiles announced a change (read again).
     administrator: bool = False
     coordinator_of: tuple[UUID, ...] = ()

@@ -229,6 +229,7 @@ def _about_answers(visitor: Visit, posted, chapters: list[dict], time_zones: tup
     meeting chosen, and what is wrong with them, per field."""
     values = {key: str(posted.get(key) or "").strip() for key in ("display_name", "stage", "timezone", "chapter_id",
                                                                      "language", "pronouns", "pronouns_visibility")}
+    values["is_alumni"] = "yes" if posted.get("is_alumni") == "yes" else ""
     chosen = {"languages": _listed(posted, "languages", labels.LANGUAGES),
               "modalities": _listed(posted, "modalities", labels.MODALITIES) or ["virtual"]}
     problems = {}
@@ -247,7 +248,7 @@ def _about_body(visitor: Visit, values: dict[str, str], chosen: dict[str, list[s
     """Profiles' fields from valid answers; an empty pronouns field clears them, no chapter chosen is national."""
     body = {"display_name": values["display_name"][:200], "stage": values["stage"], "timezone": values["timezone"],
             **chosen, "pronouns": values["pronouns"][:50] or None,
-            "chapter_id": values["chapter_id"] or None,
+            "chapter_id": values["chapter_id"] or None, "is_alumni": values["is_alumni"] == "yes",
             "preferred_language": values["language"] if values["language"] in labels.LANGUAGES else visitor.language}
     if values["pronouns_visibility"] in labels.PRONOUN_VISIBILITIES:
         body["pronouns_visibility"] = values["pronouns_visibility"]
@@ -302,6 +303,7 @@ async def profile(visitor: Person) -> Response:
     values = {"display_name": me["display_name"], "pronouns": me.get("pronouns") or "",
               "pronouns_visibility": me.get("pronouns_visibility") or "partners", "stage": me["stage"],
               "chapter_id": me.get("chapter_id") or "", "timezone": me.get("timezone") or "",
+              "is_alumni": "yes" if me.get("is_alumni") else "",
               "language": me.get("preferred_language") or visitor.language}
     return _profile_page(visitor, me, chapters, values,
                          {"languages": me.get("languages") or [], "modalities": me.get("modalities") or []})

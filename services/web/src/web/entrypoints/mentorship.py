@@ -123,9 +123,11 @@ async def dashboard(visitor: Visit) -> dict[str, Any]:
                   "taken": sum(1 for p in live if p["mentor_id"] == str(me) and p["program_id"] == e["program_id"]
                                and p["pairing_kind"] == e["pairing_kind"])}
                  for e in enrollments if e["active"] and e["role"] == "mentor"]
-    # Office hours are offered by mentors and, mentoring or not, by clinicians (events decides; this is the link).
+    # Office hours are offered by mentors and, mentoring or not, by clinicians and alumni (events decides; this is
+    # the link).
     stage = visitor.session.stage if visitor.session else None
-    hosting = bool(mentoring) or (stage is not None and TrainingStage(stage).practising)
+    alumni = bool(visitor.session and visitor.session.is_alumni)
+    hosting = bool(mentoring) or alumni or (stage is not None and TrainingStage(stage).practising)
     return {"pairings": views, "waitlists": waitlists, "mentoring": mentoring, "hosting": hosting,
             "actions": [v for v in views if v["needs_answer"] or v["overdue"]],
             "past": [p for p in pairings if p["status"] not in LIVE], "enrollments": enrollments}

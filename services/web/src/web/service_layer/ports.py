@@ -36,8 +36,8 @@ class Sessions(Protocol):
 
     async def remove_person(self, person_id: UUID) -> int: ...
 
-    async def update_person(self, person_id: UUID, chapter_id: UUID | None, stage: str, language: str | None = None,
-                            timezone: str | None = None) -> None:
+    async def update_person(self, person_id: UUID, chapter_id: UUID | None, stage: str, is_alumni: bool,
+                            language: str | None = None, timezone: str | None = None) -> None:
         """Every session of the person; a language or time zone of None leaves each session's own."""
 
     async def forget_expired(self, now: datetime) -> int: ...

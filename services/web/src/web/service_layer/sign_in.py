@@ -161,6 +161,7 @@ def keep_profile(session: Session, person: dict[str, Any]) -> None:
     """The profile's part of the session (`attach`), taken again once the person changed it."""
     session.chapter_id = UUID(person["chapter_id"]) if person.get("chapter_id") else None
     session.stage = person["stage"]
+    session.is_alumni = bool(person.get("is_alumni"))
     session.language = person.get("preferred_language") or session.language
     session.timezone = person.get("timezone") or session.timezone
 
@@ -172,7 +173,7 @@ async def profile_saved(session: Session, person: dict[str, Any], uow: WebUnitOf
     assert session.person_id is not None
     async with uow:
         await uow.sessions.update_person(session.person_id, session.chapter_id, session.stage or person["stage"],
-                                         session.language, session.timezone)
+                                         session.is_alumni, session.language, session.timezone)
         await uow.commit()
 
 
@@ -240,7 +241,8 @@ async def refresh_roles(session: Session, roles: dict[str, Any], uow: WebUnitOfW
 
 
 async def person_updated(event: profiles.PersonUpdated, uow: WebUnitOfWorkPort) -> None:
-    """A new chapter or stage (changed by a coordinator, say) is what the person's next tokens and pages use."""
+    """A new chapter, stage or alumni standing (changed by a coordinator, say) is what the person's next tokens and
+    pages use."""
     async with uow:
-        await uow.sessions.update_person(event.person_id, event.chapter_id, str(event.stage))
+        await uow.sessions.update_person(event.person_id, event.chapter_id, str(event.stage), event.is_alumni)
         await uow.commit()
