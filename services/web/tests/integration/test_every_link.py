@@ -35,10 +35,10 @@ async def signed_in(platform, email: str) -> Visitor:
     return visitor
 
 
-async def crawl(visitor: Visitor, start: str = "/") -> tuple[dict[str, int], set[str]]:
-    """Every page reachable from `start` by the links shown: the ones that answered an error, and the shapes of
+async def crawl(visitor: Visitor, *starts: str) -> tuple[dict[str, int], set[str]]:
+    """Every page reachable from `starts` by the links shown: the ones that answered an error, and the shapes of
     those seen."""
-    seen, shapes, queue, errors = set(), Counter(), [start], {}
+    seen, shapes, queue, errors = set(), Counter(), list(starts), {}
     while queue:
         path = queue.pop(0)
         if path in seen or shapes[shape(path)] >= PER_SHAPE or path.startswith(("/sign-out", "/static/")):
@@ -83,17 +83,22 @@ async def test_no_link_any_person_is_shown_leads_to_an_error(platform):
                                        json={"person_id": mentee["id"]})
         assert registered.status_code in (200, 201), registered.text
     async with platform.client("matching") as matching:
-        async def proposed():
-            found = await matching.get(f"/v1/people/{mentee['id']}/pairings")
-            return found.json() if found.status_code == 200 and found.json() else None
-        await eventually(proposed, timeout=60, what="the mentee proposed to the world's mentor")
+        async def proposed_and_waiting():
+            found = await matching.get(f"/v1/people/{mentee['id']}/overview")
+            return found.status_code == 200 and found.json()["pairings"] and found.json()["waiting"]
+        await eventually(proposed_and_waiting, timeout=60,
+                         what="the mentee proposed to the world's mentor, and waiting in the chapter's program")
 
     problems, visited = {}, {}
+    # Where each begins. Only the first few pages of a kind are followed, and other tests' programs are listed too:
+    # the mentee begins at their chapter's program as well.
+    starts = {"mentee": ("/", f"/programs/{chapter_program['id']}"), "mentor": ("/",), "coordinator": ("/console",),
+              "administrator": ("/console",)}
     for who, email in (("mentee", mentee["email"]), ("mentor", world["mentor_email"]),
                        ("coordinator", coordinator["email"]), ("administrator", admin["email"])):
         visitor = await signed_in(platform, email)
         try:
-            errors, visited[who] = await crawl(visitor, "/console" if who in ("coordinator", "administrator") else "/")
+            errors, visited[who] = await crawl(visitor, *starts[who])
             problems |= {f"{who} {path}": status for path, status in errors.items()}
         finally:
             await visitor.aclose()
