@@ -53,7 +53,7 @@ async def sent(uow, mailer=None, now=NOW) -> list[Email]:
     uow.notifications.clock = lambda: now
     render = renderer()
     render._clock = lambda: now
-    await dispatch_due(lambda: uow, render, mailer, POLICY)
+    await dispatch_due(lambda: uow, render, mailer, POLICY, clock=lambda: now)
     return mailer.sent
 
 
@@ -131,6 +131,34 @@ async def test_a_reminder_says_today_tomorrow_or_the_day_as_the_reader_counts_da
     await handlers.reminder_due(ev.ReminderDueV2(**registration, starts_at=event.starts_at), uow)
     [reminder] = await sent(uow)
     assert reminder.subject == subject
+
+
+@pytest.mark.parametrize(("minutes_after_start", "still_sent"), [(10, ["You're registered: Personal statements"]), (90, [])])
+async def test_a_reminder_that_could_only_go_once_its_event_began_is_not_sent_nor_a_confirmation_once_it_ended(
+        minutes_after_start, still_sent):
+    # The SMTP server refused until then, or a coordinator sent a failed email again later.
+    uow = new_uow()
+    sam = await person(uow, "Sam Okafor")
+    event = workshop(NOW + timedelta(hours=5))
+    await handlers.event_published(event, uow)
+    registration = await registered(uow, event, sam)
+    await handlers.reminder_due(ev.ReminderDueV2(**registration, starts_at=event.starts_at), uow)
+
+    late = await sent(uow, now=event.starts_at + timedelta(minutes=minutes_after_start))
+    assert [m.subject for m in late] == still_sent
+    assert uow.notifications.statuses()[f"event_reminder:{sam}"] == "cancelled"
+
+
+async def test_an_office_hour_reminder_that_could_only_go_once_it_began_is_not_sent():
+    uow = new_uow()
+    student, host = await person(uow, "Sam Okafor"), await person(uow, "Lee Chen")
+    starts = NOW + timedelta(days=3)
+    await handlers.office_hours_booked(ev.OfficeHoursBookedV3(
+        slot_id=uuid4(), host_id=host, person_id=student, chapter_id=None, starts_at=starts,
+        ends_at=starts + timedelta(minutes=30), booking_id=uuid4()), uow)
+    await sent(uow)  # the two confirmations
+    assert await sent(uow, now=starts + timedelta(minutes=5)) == []
+    assert sorted(uow.notifications.statuses().values()) == ["cancelled", "cancelled", "sent", "sent"]
 
 
 # --- the overdue nudge -------------------------------------------------------------------------------------------

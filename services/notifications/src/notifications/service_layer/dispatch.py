@@ -28,6 +28,7 @@ import asyncio
 import contextlib
 import logging
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from itertools import groupby
@@ -83,6 +84,9 @@ VOID_ONCE_CANCELLED = frozenset({"event_updated", "event_reminder", "join_link",
                                  "registration_promoted", "registration_waitlisted"})
 # Kinds that no longer hold once their office-hour booking is cancelled.
 BOOKING_HELD_KINDS = frozenset({"office_hours_booked", "office_hours_booked_host", "office_hours_reminder"})
+# A reminder that could only go once what it recalls began (the SMTP server refused until then, or staff sent it
+# again later) says nothing worth reading; nor does anything about an event once it has ended.
+REMINDER_KINDS = frozenset({"event_reminder", "office_hours_reminder"})
 
 
 async def context_for(notification: Notification, uow: NotificationsUnitOfWorkPort, policy: DispatchPolicy,
@@ -105,6 +109,7 @@ async def context_for(notification: Notification, uow: NotificationsUnitOfWorkPo
             raise MissingContext("event")
         if context["event"]["cancelled_at"] and notification.kind in VOID_ONCE_CANCELLED:
             raise Obsolete("event cancelled")
+        _still_ahead(notification.kind, context["event"], now)
         context["join_url"] = None
         if context["event"]["is_virtual"] and "registration_id" in parameters:
             context["join_url"] = await repo.access_link(UUID(parameters["registration_id"]))
@@ -117,10 +122,20 @@ async def context_for(notification: Notification, uow: NotificationsUnitOfWorkPo
         if context["booking"] is None or (context["booking"]["cancelled_at"]
                                           and notification.kind in BOOKING_HELD_KINDS):
             raise Obsolete("booking")  # cancelled, or one of its sides erased
+        _still_ahead(notification.kind, context["booking"], now)
         context["host"] = await repo.contact(UUID(parameters["host_id"]))
     if notification.kind == "daily_digest":
         context["items"] = await repo.digest_items(notification.id)
     return context
+
+
+def _still_ahead(kind: str, happening: Row, now: datetime) -> None:
+    """Raises Obsolete for a reminder of what has begun, or a message about an event (but its cancellation) that
+    has ended."""
+    if kind in REMINDER_KINDS and happening["starts_at"] <= now:
+        raise Obsolete("it has begun")
+    if kind in VOID_ONCE_CANCELLED and happening["ends_at"] <= now:
+        raise Obsolete("it has ended")
 
 
 def _email_change_context(notification: Notification, now: datetime) -> Row:
@@ -366,9 +381,10 @@ async def record_outcomes(uow: NotificationsUnitOfWorkPort, claimed: list[Notifi
     return ended
 
 
-async def dispatch_due(new_uow: NewUnitOfWork, render: Render, mailer: Mailer, policy: DispatchPolicy) -> Dispatched:
+async def dispatch_due(new_uow: NewUnitOfWork, render: Render, mailer: Mailer, policy: DispatchPolicy,
+                       clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> Dispatched:
     """Claim, send and record one batch."""
-    claim = await claim_due(new_uow(), render, policy, datetime.now(UTC))
+    claim = await claim_due(new_uow(), render, policy, clock())
     outcomes: Counter[str] = Counter({"failed": claim.unrenderable} if claim.unrenderable else {})
     if claim.emails:
         hand_overs = HandOvers(new_uow, claim.id, policy.lease_seconds,
