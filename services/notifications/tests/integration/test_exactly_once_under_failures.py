@@ -165,12 +165,21 @@ async def test_an_smtp_server_that_refuses_every_try_ends_in_failed_seen_by_the_
                 [delivery] = await eventually(failed_again, timeout=90, what="the email sent again to fail again")
                 assert delivery["sent_again_by"] == str(staff)
                 assert (await coordinator.post(f"/v1/deliveries/{uuid4()}/send-again")).status_code == 404
+            # Many at once (after an outage): another chapter's coordinator may not; theirs may, an unknown id skipped.
+            listed = {"notification_ids": [delivery["id"], str(uuid4())]}
+            async with service.client("coordinator", chapter_id=elsewhere) as other:
+                assert (await other.post("/v1/deliveries/send-again", json=listed)).status_code == 403
+            async with service.client("coordinator", chapter_id=chapter, person_id=staff) as coordinator:
+                answer = await coordinator.post("/v1/deliveries/send-again", json=listed)
+            assert answer.status_code == 202, answer.text
+            assert [d["id"] for d in answer.json()["sent_again"]] == [delivery["id"]]
+            assert answer.json()["skipped"] == [listed["notification_ids"][1]]
             async with service.client("admin") as admin:  # the console's audit page merges this trail
                 trail = (await admin.get("/v1/audit", params={"action": "email.sent_again"})).json()["entries"]
             assert [(e["actor"], e["actor_role"], e["chapter_id"], e["detail"]) for e in trail
                     if e["subject_id"] == delivery["id"]] == [
                 (str(staff), "coordinator", str(chapter),
-                 {"person_id": str(person.person_id), "kind": "welcome", "status": "failed"})]
+                 {"person_id": str(person.person_id), "kind": "welcome", "status": "failed"})] * 2
             # The operator's figures say so too (deploy/monitoring alerts on them).
             async with service.client() as any_client:
                 figures = _figures((await any_client.get("/metrics")).text)

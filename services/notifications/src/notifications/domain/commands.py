@@ -38,3 +38,10 @@ class SendAgain:
     """Staff ask for an email that did not arrive to be sent again."""
 
     notification_id: UUID
+
+
+@dataclass(frozen=True)
+class SendAllAgain:
+    """Staff ask for many emails that did not arrive to be sent again at once (after an SMTP outage, say)."""
+
+    notification_ids: tuple[UUID, ...]

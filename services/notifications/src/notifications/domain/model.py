@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from uuid import UUID, uuid5
 
-from plumbing.errors import Conflict, Invalid, NotFound
+from plumbing.errors import Conflict, Forbidden, Invalid, NotFound
 
 _NAMESPACE = UUID("0d7c6a52-55f5-4c8e-9a57-3b0d8a1f2c11")
 
@@ -204,6 +204,11 @@ class LinkNoLongerWorks(NotFound, code="link_expired"):
 class NoSuchDelivery(NotFound, code="not_found"):
     def __init__(self) -> None:
         super().__init__("no such notification", field="notification_id")
+
+
+class NotYourChapters(Forbidden, code="forbidden"):
+    def __init__(self) -> None:
+        super().__init__("coordinators send again their own chapters' emails only", field="notification_id")
 
 
 class NothingToSendAgain(Conflict, code="nothing_to_send_again"):

@@ -170,17 +170,25 @@ class Delivery(BaseModel):
     sent_again_by: UUID | None = None  # and who
 
 
+def _may_see_deliveries(caller: Principal) -> None:
+    if caller.role != Role.COORDINATOR and not caller.is_admin:
+        raise forbidden("the delivery log is for coordinators and administrators")
+
+
 @router.get("/deliveries")
 async def delivery_log(caller: Caller, uow: UnitOfWork, chapter_id: UUID | None = None, status: Status | None = None,
                        limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> list[Delivery]:
     """What was sent to whom (ids), when, and how it went. A coordinator sees their chapter only."""
+    _may_see_deliveries(caller)
     if caller.role == Role.COORDINATOR:
         chapter_id = caller.chapter_scope(chapter_id)
         if chapter_id is None:
             raise forbidden("coordinators see their own chapter's deliveries only")
-    elif not caller.is_admin:
-        raise forbidden("the delivery log is for coordinators and administrators")
     return [Delivery(**row) for row in await views.delivery_log(uow, chapter_id, status, limit)]
+
+
+def _may_act(caller: Principal) -> handlers.MayAct:
+    return lambda chapter_id: caller.is_admin or caller.coordinates(chapter_id)
 
 
 @router.post("/deliveries/{notification_id}/send-again", status_code=202, responses=answers(403, 404, 409))
@@ -190,7 +198,25 @@ async def send_again(notification_id: UUID, caller: Caller, uow: UnitOfWork) -> 
     batches and keeps its Message-ID. 409 `nothing_to_send_again` for any other status; 409 `link_not_kept` for an
     email change (its link is not kept: the person asks again). A coordinator may for their chapters' people.
     Audited (`email.sent_again`)."""
-    delivery = await views.delivery(uow, notification_id)
-    if not (caller.is_admin or caller.coordinates(delivery["chapter_id"])):
-        raise forbidden("coordinators send again their own chapters' emails only")
-    return Delivery(**await handlers.send_again(commands.SendAgain(notification_id), caller, uow))
+    _may_see_deliveries(caller)
+    return Delivery(**await handlers.send_again(commands.SendAgain(notification_id), caller, _may_act(caller), uow))
+
+
+class SendAllAgainIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    notification_ids: list[UUID] = Field(min_length=1, max_length=500)
+
+
+class SentAgainOut(BaseModel):
+    sent_again: list[Delivery]
+    skipped: list[UUID] = Field(description="Gone, sent again or arrived since, or an email change")
+
+
+@router.post("/deliveries/send-again", status_code=202, responses=answers(403))
+async def send_all_again(body: SendAllAgainIn, caller: Caller, uow: UnitOfWork) -> SentAgainOut:
+    """Send again, at once, each of these emails that failed or may not have arrived (after an SMTP outage, say);
+    the others are skipped. 403, and nothing is sent again, when any is not the caller's to send. Each is audited."""
+    _may_see_deliveries(caller)
+    sent, skipped = await handlers.send_all_again(commands.SendAllAgain(tuple(body.notification_ids)), caller,
+                                                  _may_act(caller), uow)
+    return SentAgainOut(sent_again=[Delivery(**row) for row in sent], skipped=skipped)

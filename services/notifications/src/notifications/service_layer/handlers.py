@@ -6,6 +6,7 @@ lets through can break a message later."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from uuid import UUID, uuid5
 
@@ -20,9 +21,12 @@ from ..domain.model import (
     KINDS,
     Category,
     LinkNoLongerWorks,
+    LinkNotKept,
     NoSuchDelivery,
+    NothingToSendAgain,
     Notification,
     NotInInbox,
+    NotYourChapters,
     Preferences,
     UnknownPerson,
     check_sendable_again,
@@ -485,19 +489,46 @@ async def mark_read(command: commands.MarkRead, uow: UnitOfWork) -> None:
         await uow.commit()
 
 
-async def send_again(command: commands.SendAgain, staff: Principal, uow: UnitOfWork) -> Row:
+# Whether the staff member may act on a chapter's emails (None: a person of no chapter).
+MayAct = Callable[[UUID | None], bool]
+
+
+async def send_again(command: commands.SendAgain, staff: Principal, may_act: MayAct, uow: UnitOfWork) -> Row:
     """An email that failed or may not have arrived is due again, with fresh tries; its delivery as it now stands.
-    Audited. Raises NoSuchDelivery, NothingToSendAgain, or LinkNotKept (see `check_sendable_again`)."""
+    Audited. Raises NoSuchDelivery, NotYourChapters, NothingToSendAgain or LinkNotKept (`check_sendable_again`)."""
     async with uow:
-        delivery = await uow.notifications.delivery(command.notification_id)
-        if delivery is None:
-            raise NoSuchDelivery()
-        check_sendable_again(delivery["kind"], delivery["status"])
-        again = await uow.notifications.send_again(command.notification_id, staff.person_id)
-        assert again is not None  # the row is locked, and was failed or unconfirmed
-        uow.audit(staff, "email.sent_again", "notification", command.notification_id,
-                  chapter_id=delivery["chapter_id"],
-                  detail={"person_id": str(delivery["person_id"]), "kind": delivery["kind"],
-                          "status": delivery["status"]})
+        again = await _sent_again(command.notification_id, staff, may_act, uow)
         await uow.commit()
+    return again
+
+
+async def send_all_again(command: commands.SendAllAgain, staff: Principal, may_act: MayAct, uow: UnitOfWork
+                         ) -> tuple[list[Row], list[UUID]]:
+    """Each of these emails that failed or may not have arrived is due again (after an SMTP outage, say), in one
+    transaction: those sent again, and those skipped (gone, sent again or arrived since, an email change). Raises
+    NotYourChapters, and nothing is sent again, when any of them is not the staff member's to send."""
+    sent: list[Row] = []
+    skipped: list[UUID] = []
+    async with uow:
+        for notification_id in sorted(set(command.notification_ids)):  # locked in one order: no deadlock
+            try:
+                sent.append(await _sent_again(notification_id, staff, may_act, uow))
+            except (NoSuchDelivery, NothingToSendAgain, LinkNotKept):
+                skipped.append(notification_id)
+        await uow.commit()
+    return sent, skipped
+
+
+async def _sent_again(notification_id: UUID, staff: Principal, may_act: MayAct, uow: UnitOfWork) -> Row:
+    delivery = await uow.notifications.delivery(notification_id)
+    if delivery is None:
+        raise NoSuchDelivery()
+    if not may_act(delivery["chapter_id"]):
+        raise NotYourChapters()
+    check_sendable_again(delivery["kind"], delivery["status"])
+    again = await uow.notifications.send_again(notification_id, staff.person_id)
+    assert again is not None  # the row is locked, and was failed or unconfirmed
+    uow.audit(staff, "email.sent_again", "notification", notification_id, chapter_id=delivery["chapter_id"],
+              detail={"person_id": str(delivery["person_id"]), "kind": delivery["kind"],
+                      "status": delivery["status"]})
     return again
