@@ -415,6 +415,15 @@ class Services:
             return sorted(found, key=lambda d: d["created_at"], reverse=True)[:int(c.params.get("limit", 100))]
         if c.method == "POST" and (again := re.fullmatch(r"/v1/deliveries/([^/]+)/send-again", c.path)):
             return self._send_again(c, again[1])
+        if c.method == "POST" and c.path == "/v1/deliveries/send-again":
+            listed = c.body["notification_ids"]
+            if c.claims["role"] != "admin" and any(d["id"] in listed and d["chapter_id"] not in c.claims.get(
+                    "chapters", []) for d in self.deliveries):  # as the service: nothing sent when one is not theirs
+                return httpx.Response(403, json={"error": {"code": "forbidden", "message": "your chapters only"}})
+            answers = {i: self._send_again(c, i) for i in listed}
+            return httpx.Response(202, json={
+                "sent_again": [a.json() for a in answers.values() if a.status_code == 202],
+                "skipped": [i for i, a in answers.items() if a.status_code != 202]})
         raise AssertionError(f"notifications has no {c.method} {c.path} in the spec")
 
     def _send_again(self, c: Call, delivery_id: str) -> httpx.Response:

@@ -492,6 +492,22 @@ async def test_an_email_that_arrived_or_an_email_change_is_not_sent_again_and_th
     assert arrived["status"] == "sent" and change["status"] == "failed"
 
 
+async def test_after_an_outage_a_coordinator_sends_every_email_listed_again_at_once(world):
+    s = world["s"]
+    async with as_(world, "coordinator")[0] as page:
+        listed = (await page.get("/console/emails")).text
+        assert "Send these 2 emails again" in listed
+        form = listed.split('action="/console/emails/send-again"')[1].split("</form>")[0]
+        ids = re.findall(r'name="notification_id" value="([^"]+)"', form)
+        sent = await page.post("/console/emails/send-again", data={"csrf": CSRF, "notification_id": ids})
+        assert (sent.status_code, sent.headers["location"]) == (303, "/console/emails?done=sent_again_all")
+        after = (await page.get(sent.headers["location"])).text
+    [asked] = s.calls_to("notifications", "POST", "/v1/deliveries/send-again")
+    mine = {d["id"] for d in s.deliveries if d["chapter_id"] == s.chapter and d["status"] == "pending"}
+    assert set(asked.body["notification_ids"]) == set(ids) == mine and len(ids) == 2
+    assert "The emails will go again within a minute." in after and "Every email has arrived" in after
+
+
 async def test_another_chapters_email_is_not_sent_again_by_a_coordinator(world):
     s = world["s"]
     theirs = next(d for d in s.deliveries if d["person_id"] == world["stranger"]["id"])

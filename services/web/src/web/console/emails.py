@@ -20,6 +20,7 @@ router = APIRouter(prefix="/console", include_in_schema=False, route_class=Conso
 
 NOT_ARRIVED = ("failed", "unconfirmed")
 SHOWN = 100  # per chapter and status; notifications answers at most this many, newest first
+SENT_AGAIN_AT_ONCE = 500  # what notifications takes in one request
 
 
 async def _log(desk: Desk, chapter_id: str | None, status: str) -> list[dict[str, Any]]:
@@ -44,6 +45,18 @@ async def send_again(notification_id: UUID, desk: Console, posted: Form) -> Resp
         # Gone (erased), already on its way again, or an email change: the page as it now stands, saying why.
         return await _emails_page(desk, str(chosen or ""), 409, error=desk.error_words(error))
     return desk.redirect("/console/emails?done=sent_again" + back)
+
+
+@router.post("/emails/send-again")
+async def send_all_again(desk: Console, posted: Form) -> Response:
+    """Every email the page listed (after an SMTP outage, say): those that arrived meanwhile are skipped."""
+    chosen = uuid_or_none(posted.get("chapter_id"))
+    listed = [str(found) for value in posted.getlist("notification_id")[:SENT_AGAIN_AT_ONCE]
+              if (found := uuid_or_none(value))]
+    if listed:
+        await desk.api.call("notifications", "POST", "/v1/deliveries/send-again", desk.staff,
+                            json={"notification_ids": listed})
+    return desk.redirect("/console/emails?done=sent_again_all" + (f"&chapter_id={chosen}" if chosen else ""))
 
 
 async def _emails_page(desk: Desk, chapter_id: str, status: int = 200, **context: Any) -> Response:

@@ -233,4 +233,6 @@ DONE = {
     "program_saved": C_("The program is saved."),
     "sent_again": C_("The email will go again within a minute. If it does not arrive this time either, it comes back "
                      "to this page."),
+    "sent_again_all": C_("The emails will go again within a minute. Those that do not arrive this time either come "
+                         "back to this page."),
 }
