@@ -143,6 +143,8 @@ async def test_an_smtp_server_that_refuses_every_try_ends_in_failed_seen_by_the_
 
                 [delivery] = await eventually(failed, timeout=90, what="the notification to fail for good")
                 assert delivery["attempts"] == 5 and delivery["last_error"].startswith("SMTPConnect")
+                theirs = await coordinator.get("/v1/deliveries", params={"person_id": str(person.person_id)})
+                assert [d["id"] for d in theirs.json()] == [delivery["id"]]  # one person's, as their page shows
                 assert delivery["kind"] == "welcome" and delivery["sent_at"] is None
             again = f"/v1/deliveries/{delivery['id']}/send-again"
             async with service.client("coordinator", chapter_id=elsewhere) as other:

@@ -320,9 +320,11 @@ class FakeNotifications:
         row["read_at"] = row["read_at"] or _now()
         return True
 
-    async def delivery_log(self, chapter_id: UUID | None, status: str | None, limit: int) -> list[dict[str, Any]]:
+    async def delivery_log(self, chapter_id: UUID | None, status: str | None, limit: int,
+                           person_id: UUID | None = None) -> list[dict[str, Any]]:
         rows = sorted((r for r in self.rows.values() if chapter_id in (None, r["n"].chapter_id)
-                       and status in (None, r["status"])), key=lambda r: r["n"].created_at, reverse=True)
+                       and status in (None, r["status"]) and person_id in (None, r["n"].person_id)),
+                      key=lambda r: r["n"].created_at, reverse=True)
         return [self._delivery(r) for r in rows[:limit]]
 
     @staticmethod

@@ -435,12 +435,14 @@ class PostgresNotifications:
                 WHERE id = $1 AND person_id = $2 AND subject IS NOT NULL AND {_IN_INBOX} RETURNING true""",
             notification_id, person_id) is not None
 
-    async def delivery_log(self, chapter_id: UUID | None, status: str | None, limit: int) -> list[dict[str, Any]]:
+    async def delivery_log(self, chapter_id: UUID | None, status: str | None, limit: int,
+                           person_id: UUID | None = None) -> list[dict[str, Any]]:
         """Ids, kinds, times and statuses only: what was sent to whom, never what it said."""
         return [dict(r) for r in await self._conn.fetch(
             f"""SELECT {_DELIVERY} FROM notifications
                 WHERE ($1::uuid IS NULL OR chapter_id = $1) AND ($2::text IS NULL OR status = $2)
-                ORDER BY created_at DESC LIMIT $3""", chapter_id, status, limit)]
+                  AND ($4::uuid IS NULL OR person_id = $4)
+                ORDER BY created_at DESC LIMIT $3""", chapter_id, status, limit, person_id)]
 
     async def delivery(self, notification_id: UUID) -> dict[str, Any] | None:
         row = await self._conn.fetchrow(f"SELECT {_DELIVERY} FROM notifications WHERE id = $1 FOR UPDATE",

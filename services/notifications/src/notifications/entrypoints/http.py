@@ -177,14 +177,16 @@ def _may_see_deliveries(caller: Principal) -> None:
 
 @router.get("/deliveries")
 async def delivery_log(caller: Caller, uow: UnitOfWork, chapter_id: UUID | None = None, status: Status | None = None,
+                       person_id: UUID | None = None,
                        limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> list[Delivery]:
-    """What was sent to whom (ids), when, and how it went. A coordinator sees their chapter only."""
+    """What was sent to whom (ids), when, and how it went, newest first; of one person with `person_id`. A
+    coordinator sees their chapter only."""
     _may_see_deliveries(caller)
     if caller.role == Role.COORDINATOR:
         chapter_id = caller.chapter_scope(chapter_id)
         if chapter_id is None:
             raise forbidden("coordinators see their own chapter's deliveries only")
-    return [Delivery(**row) for row in await views.delivery_log(uow, chapter_id, status, limit)]
+    return [Delivery(**row) for row in await views.delivery_log(uow, chapter_id, status, limit, person_id)]
 
 
 def _may_act(caller: Principal) -> handlers.MayAct:

@@ -157,7 +157,8 @@ class NotificationsRepository(Protocol):
 
     async def mark_read(self, person_id: UUID, notification_id: UUID) -> bool: ...
 
-    async def delivery_log(self, chapter_id: UUID | None, status: str | None, limit: int) -> list[Row]: ...
+    async def delivery_log(self, chapter_id: UUID | None, status: str | None, limit: int,
+                           person_id: UUID | None = None) -> list[Row]: ...
 
     async def delivery(self, notification_id: UUID) -> Row | None:
         """One notification as the delivery log shows it, locked until the transaction ends."""

@@ -36,9 +36,9 @@ async def preferences(uow: NotificationsUnitOfWorkPort, person_id: UUID) -> Pref
 
 
 async def delivery_log(uow: NotificationsUnitOfWorkPort, chapter_id: UUID | None, status: str | None,
-                       limit: int) -> list[Row]:
+                       limit: int, person_id: UUID | None = None) -> list[Row]:
     async with uow:
-        return await uow.notifications.delivery_log(chapter_id, status, limit)
+        return await uow.notifications.delivery_log(chapter_id, status, limit, person_id)
 
 
 async def delivery(uow: NotificationsUnitOfWorkPort, notification_id: UUID) -> Row:
