@@ -411,7 +411,8 @@ class Services:
                 # As the service: a coordinator's log is of a chapter of theirs, named (or their only one).
                 return httpx.Response(403, json={"error": {"code": "forbidden", "message": "your chapters only"}})
             found = [d for d in self.deliveries if (chapter is None or d["chapter_id"] == chapter)
-                     and d["status"] == c.params.get("status", d["status"])]
+                     and d["status"] == c.params.get("status", d["status"])
+                     and d["person_id"] == c.params.get("person_id", d["person_id"])]
             return sorted(found, key=lambda d: d["created_at"], reverse=True)[:int(c.params.get("limit", 100))]
         if c.method == "POST" and (again := re.fullmatch(r"/v1/deliveries/([^/]+)/send-again", c.path)):
             return self._send_again(c, again[1])

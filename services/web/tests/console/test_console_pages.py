@@ -508,6 +508,27 @@ async def test_after_an_outage_a_coordinator_sends_every_email_listed_again_at_o
     assert "The emails will go again within a minute." in after and "Every email has arrived" in after
 
 
+async def test_a_persons_page_shows_what_became_of_their_emails_and_sends_a_failed_one_again_from_there(world):
+    s, mentee = world["s"], world["mentee"]
+    s.delivery(mentee, "welcome", "sent", "2026-03-01T09:00:00+00:00")
+    failed = next(d for d in s.deliveries if d["person_id"] == mentee["id"] and d["status"] == "failed")
+    person_page = f"/console/people/{mentee['id']}"
+    async with as_(world, "coordinator")[0] as page:
+        text = (await page.get(person_page)).text.split("<h2>Emails</h2>")[1].split("<h2>")[0]
+        sent = await page.post(f"/console/emails/{failed['id']}/send-again",
+                               data={"csrf": CSRF, "back": person_page})
+        another = s.delivery(mentee, "pairing_ended", "failed", "2026-03-04T09:00:00+00:00")
+        elsewhere = await page.post(f"/console/emails/{another['id']}/send-again",
+                                    data={"csrf": CSRF, "back": "https://evil.example/console/people/x"})
+    items = re.findall(r"<li class=\"row-item\">.*?</li>", text, re.S)
+    assert ["A mentorship is confirmed" in items[0], "Welcome" in items[1]] == [True, True]
+    assert "Refused on every try" in items[0] and "<form" in items[0] and "Sent" in items[1] and "<form" not in items[1]
+    [asked] = [c for c in s.calls_to("notifications", "GET", "/v1/deliveries") if c.params.get("person_id")]
+    assert (asked.params["person_id"], asked.params["chapter_id"]) == (mentee["id"], mentee["chapter_id"])
+    assert sent.headers["location"] == f"{person_page}?done=sent_again"
+    assert elsewhere.headers["location"] == "/console/emails?done=sent_again"  # back only to a person's page
+
+
 async def test_another_chapters_email_is_not_sent_again_by_a_coordinator(world):
     s = world["s"]
     theirs = next(d for d in s.deliveries if d["person_id"] == world["stranger"]["id"])

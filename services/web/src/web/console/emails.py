@@ -6,6 +6,7 @@ another way."""
 from __future__ import annotations
 
 import asyncio
+import re
 from typing import Any
 from uuid import UUID
 
@@ -33,10 +34,16 @@ async def emails(desk: Console, chapter_id: str = "", done: str = "") -> Respons
     return await _emails_page(desk, chapter_id, done=done)
 
 
+# A person's page sends an email again too, and is where the staff member goes back to.
+PERSON_PAGE = re.compile(r"/console/people/[0-9a-f-]{36}")
+
+
 @router.post("/emails/{notification_id}/send-again")
 async def send_again(notification_id: UUID, desk: Console, posted: Form) -> Response:
     chosen = uuid_or_none(posted.get("chapter_id"))
-    back = f"&chapter_id={chosen}" if chosen else ""
+    person_page = str(posted.get("back") or "")
+    back = (person_page if PERSON_PAGE.fullmatch(person_page) else "/console/emails") + "?done=sent_again" + (
+        f"&chapter_id={chosen}" if chosen else "")
     try:
         await desk.api.call("notifications", "POST", f"/v1/deliveries/{notification_id}/send-again", desk.staff)
     except ServiceError as error:
@@ -44,7 +51,7 @@ async def send_again(notification_id: UUID, desk: Console, posted: Form) -> Resp
             raise
         # Gone (erased), already on its way again, or an email change: the page as it now stands, saying why.
         return await _emails_page(desk, str(chosen or ""), 409, error=desk.error_words(error))
-    return desk.redirect("/console/emails?done=sent_again" + back)
+    return desk.redirect(back)
 
 
 @router.post("/emails/send-again")

@@ -170,6 +170,19 @@ EMAIL_KINDS = {
 }
 
 # What became of an email that did not arrive.
+# What became of an email, on a person's page.
+DELIVERY_STATUS = {
+    "pending": C_("Waiting to go"),
+    "sending": C_("Going now"),
+    "sent": C_("Sent"),
+    "failed": C_("Refused on every try"),
+    "unconfirmed": C_("May not have arrived"),
+    "in_app": C_("In their messages only: they chose no email of this kind"),
+    "digest_pending": C_("Waiting for their daily digest"),
+    "digested": C_("Sent in their daily digest"),
+    "cancelled": C_("Not sent: it no longer held"),
+}
+
 NOT_ARRIVED = {
     "failed": C_("Refused on every try"),
     "unconfirmed": C_("May not have arrived: sending stopped part way, so it is not sent again by itself"),

@@ -19,6 +19,8 @@ from ..entrypoints.web import Form
 from .core import Console, ConsoleRoute, Desk, text
 from .labels import C_
 
+EMAILS_SHOWN = 20  # on a person's page, newest first
+
 router = APIRouter(prefix="/console", include_in_schema=False, route_class=ConsoleRoute)
 
 PAGE = 25
@@ -67,14 +69,28 @@ async def _person_page(desk: Desk, person_id: UUID, status: int = 200, **context
         if error.status >= 500:
             raise
         pairings = None  # matching does not show them to this staff member
+    deliveries = await _emails_to(desk, person)
     roles = None
     if staff.administrator:
         roles = await api.call("profiles", "GET", f"/v1/people/{person_id}/roles", staff)
     partners = {p["mentor_id"] if p["mentee_id"] == str(person_id) else p["mentee_id"] for p in pairings or ()}
     names = await desk.names(partners)
     return desk.render("console/person.html", status, person=person, enrollments=enrollments, pairings=pairings,
-                       names=names, roles=roles, programs={p["id"]: p for p in programs},
+                       deliveries=deliveries, names=names, roles=roles, programs={p["id"]: p for p in programs},
                        chapters={c["id"]: c for c in chapters}, all_chapters=chapters, **context)
+
+
+async def _emails_to(desk: Desk, person: dict) -> list[dict] | None:
+    """The person's last emails and what became of them ("I never got it": sent, so their spam folder), or None
+    when notifications does not show them to this staff member (a coordinator, for a person of no chapter)."""
+    try:
+        return await desk.api.call("notifications", "GET", "/v1/deliveries", desk.staff,
+                                   params={"person_id": person["id"], "chapter_id": person.get("chapter_id"),
+                                           "limit": EMAILS_SHOWN})
+    except ServiceError as error:
+        if error.status >= 500:
+            raise
+        return None
 
 
 @router.get("/people/{person_id}")
