@@ -536,3 +536,22 @@ async def test_another_chapters_email_is_not_sent_again_by_a_coordinator(world):
         answer = await page.post(f"/console/emails/{theirs['id']}/send-again", data={"csrf": CSRF})
     assert answer.status_code in (403, 404) and theirs["status"] == "failed"
     assert "Sam Elsewhere" not in answer.text
+
+
+async def test_the_console_home_says_what_needs_the_coordinators_attention(world):
+    world["program"]["pairing_mode"] = "rounds"  # its rounds are asked for; a program pairing on its own has none
+    async with as_(world, "coordinator")[0] as page:
+        home = (await page.get("/console")).text
+    attention = re.findall(r'<li><a href="([^"]+)">([^<]+)</a></li>',
+                           home.split("<h2>Needs your attention</h2>")[1].split("<h2>")[0])
+    assert attention == [
+        (f"/console/vetting?program_id={world['program']['id']}", "1 mentor awaits your approval in Into Medicine"),
+        (f"/console/rounds/{ROUND}", "A draft round of Into Medicine awaits your review"),
+        ("/console/emails", "2 emails did not arrive")]
+
+
+async def test_the_console_home_still_shows_when_a_service_does_not_answer_what_needs_attention(world):
+    world["s"].refuse[("GET", "/v1/deliveries")] = (503, "service_unavailable", None)
+    async with as_(world, "coordinator")[0] as page:
+        home = await page.get("/console")
+    assert home.status_code == 200 and "could not be checked just now" in home.text and "Into Medicine" in home.text

@@ -29,6 +29,16 @@ async def _log(desk: Desk, chapter_id: str | None, status: str) -> list[dict[str
                                params={"status": status, "limit": SHOWN, "chapter_id": chapter_id})
 
 
+async def not_arrived(desk: Desk, chapters: list[dict], chosen_id: str = "") -> list[dict[str, Any]]:
+    """The emails that failed or may not have arrived, of the chosen chapter or all the staff member's, newest
+    first. A coordinator's log is asked chapter by chapter (notifications scopes it so); an administrator's at
+    once."""
+    asked: list[str | None] = [chosen_id] if chosen_id else (
+        [None] if desk.staff.administrator else [c["id"] for c in chapters])
+    found = await asyncio.gather(*(_log(desk, chapter, status) for chapter in asked for status in NOT_ARRIVED))
+    return sorted((d for each in found for d in each), key=lambda d: d["created_at"], reverse=True)
+
+
 @router.get("/emails")
 async def emails(desk: Console, chapter_id: str = "", done: str = "") -> Response:
     return await _emails_page(desk, chapter_id, done=done)
@@ -70,11 +80,7 @@ async def _emails_page(desk: Desk, chapter_id: str, status: int = 200, **context
     chapters = await desk.chapters()
     chosen = uuid_or_none(chapter_id)
     chosen_id = str(chosen) if chosen and desk.staff.coordinates(chosen) else ""
-    # A coordinator's log is asked chapter by chapter (notifications scopes it so); an administrator's at once.
-    asked: list[str | None] = [chosen_id] if chosen_id else (
-        [None] if desk.staff.administrator else [c["id"] for c in chapters])
-    found = await asyncio.gather(*(_log(desk, chapter, status) for chapter in asked for status in NOT_ARRIVED))
-    deliveries = sorted((d for each in found for d in each), key=lambda d: d["created_at"], reverse=True)
+    deliveries = await not_arrived(desk, chapters, chosen_id)
     names = await desk.names({d[who] for d in deliveries for who in ("person_id", "sent_again_by") if d.get(who)})
     return desk.render("console/emails.html", status, deliveries=deliveries, names=names, chapter_id=chosen_id,
                        chapter_list=chapters, chapters={c["id"]: c for c in chapters}, **context)

@@ -4,6 +4,7 @@ inviting in bulk from a CSV file (preview, confirm, then one invitation email pe
 from __future__ import annotations
 
 import asyncio
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode
@@ -17,14 +18,13 @@ from ..domain.sign_in import SignInLink, digest, new_secret
 from ..entrypoints import labels as participant_labels
 from ..entrypoints.web import Form
 from .core import Console, ConsoleRoute, Desk, text
+from .emails import not_arrived
 from .labels import C_
-
-EMAILS_SHOWN = 20  # on a person's page, newest first
 
 router = APIRouter(prefix="/console", include_in_schema=False, route_class=ConsoleRoute)
 
 PAGE = 25
-FILTERS = ("q", "chapter_id", "stage", "role", "program_id", "approval", "suspended")
+EMAILS_SHOWN = 20  # on a person's page, newest first
 INVITATION_DAYS = 7
 CSV_LIMIT = 262_144
 
@@ -32,7 +32,30 @@ CSV_LIMIT = 262_144
 @router.get("")
 async def home(desk: Console, done: str | None = None) -> Response:
     programs, chapters = await asyncio.gather(desk.programs(), desk.chapters())
-    return desk.render("console/home.html", programs=programs, chapters=chapters, done=done)
+    attention = await _needs_attention(desk, programs, chapters)
+    return desk.render("console/home.html", programs=programs, chapters=chapters, attention=attention,
+                       programs_by_id={p["id"]: p for p in programs}, done=done)
+
+
+async def _needs_attention(desk: Desk, programs: list[dict], chapters: list[dict]) -> dict[str, Any] | None:
+    """What awaits the staff member, for someone between shifts: mentors to approve (by program), draft rounds to
+    review, emails that did not arrive. None when a service does not answer: the rest of the page still shows."""
+    in_rounds = [p for p in programs if p.get("pairing_mode") == "rounds"]
+    try:
+        vetting, undelivered, rounds = await asyncio.gather(
+            desk.api.call("profiles", "GET", "/v1/enrollments", desk.staff,
+                          params={"role": "mentor", "approval": "pending", "limit": 100}),
+            not_arrived(desk, chapters),
+            asyncio.gather(*(desk.api.call("matching", "GET", f"/v1/programs/{p['id']}/rounds", desk.staff)
+                             for p in in_rounds)))
+    except ServiceError as error:
+        if error.status < 500:
+            raise
+        return None
+    waiting = Counter(e["program_id"] for e in vetting["items"])
+    return {"to_approve": [(p, waiting[p["id"]]) for p in programs if waiting[p["id"]]],
+            "drafts": [r for found in rounds for r in found if r["status"] == "draft"],
+            "emails": len(undelivered)}
 
 
 # --- participants -------------------------------------------------------------------------------------------
