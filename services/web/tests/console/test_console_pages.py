@@ -403,6 +403,7 @@ async def test_emails_that_did_not_arrive_are_listed_newest_first_with_names_and
     rows = re.findall(r"<tr>\s*<td>.*?</tr>", text, re.S)
     assert [("Cleo Waiting" in r, "Ben Student" in r) for r in rows] == [(True, False), (False, True)]
     assert "Registered for an event" in rows[0] and "May not have arrived" in rows[0]
+    assert "Sent again, it may reach them twice." in rows[0] and "twice" not in rows[1]
     assert "A mentorship is confirmed" in rows[1] and "Refused on every try (5 tries)" in rows[1]
     assert "550 mailbox unavailable" in rows[1] and f'href="/console/people/{world["mentee"]["id"]}"' in rows[1]
     assert "Sam Elsewhere" not in text and "Dr. Ana Reyes" not in text  # another chapter's; one that arrived
