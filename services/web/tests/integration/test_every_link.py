@@ -1,9 +1,9 @@
 """Every link a page shows leads somewhere, on the whole platform: a mentee who is proposed a mentor, waits in
 another program and is registered for an event, their mentor, the chapter's coordinator and an administrator each
-follow every link of the site they are shown (the mentee and the coordinator read Spanish), and none answers an
-error. The pages ask the services themselves, so a page whose service does not answer what the web app expects
-fails here (as the console's audit page did); and a page no link leads to is missed by the people it is for (as
-"Your registrations" was)."""
+follow every link of the site they are shown (the mentee and the coordinator read Spanish), as does someone not
+signed in, and none answers an error. The pages ask the services themselves, so a page whose service does not
+answer what the web app expects fails here (as the console's audit page did); and a page no link leads to is
+missed by the people it is for (as "Your registrations" was)."""
 
 from __future__ import annotations
 
@@ -102,7 +102,15 @@ async def test_no_link_any_person_is_shown_leads_to_an_error(platform):
             problems |= {f"{who} {path}": status for path, status in errors.items()}
         finally:
             await visitor.aclose()
+    # And someone not signed in: the pages anyone may read, and the sign-in page where a link needs it.
+    stranger = Visitor(platform.web)
+    try:
+        errors, visited["stranger"] = await crawl(stranger, "/")
+        problems |= {f"stranger {path}": status for path, status in errors.items()}
+    finally:
+        await stranger.aclose()
     assert problems == {}
+    assert {"/", "/events", "/events/{id}", "/sign-in"} <= visited["stranger"], visited["stranger"]
     assert {"/mentorships/{id}", "/waitlists/{id}", "/registrations", "/events/{id}"} <= visited["mentee"]
     assert {"/console/programs/{id}/rounds", "/console/people/{id}", "/console/emails"} <= visited["coordinator"]
     assert {"/console/audit", "/console/chapters"} <= visited["administrator"]
