@@ -14,6 +14,7 @@ from typing import Any
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from fastapi.routing import APIRoute
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -21,6 +22,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from . import correlation
 from .db import is_connection_lost, is_rolled_back_by_the_server
 from .errors import DomainError
+from .metrics import Metrics
 from .runtime import Service
 from .unit_of_work import Commits, recording_commits, stop_recording_commits
 
@@ -255,6 +257,22 @@ async def _nothing_to_receive() -> dict:
     return {"type": "http.disconnect"}
 
 
+# The answers a server error takes here: an unhandled one, and the database (or a service) away.
+SERVER_ERRORS = ("500", "503")
+
+
+def _count_server_errors_from_zero(routers: Iterable[APIRouter], metrics: Metrics) -> None:
+    """Each route's server-error series exists at 0 from the start: Prometheus' rate() sees no rise in a series
+    that first appears at 1, so the first 5xx of a route would not count towards the alert on them. (The routers'
+    own routes: an app's are included lazily, so it does not list them.)"""
+    for router in routers:
+        for route in router.routes:
+            if isinstance(route, APIRoute):
+                for method in route.methods or ():
+                    for status in SERVER_ERRORS:
+                        metrics.requests.labels(method, route.path, status)
+
+
 def create_app(
     service: Service,
     routers: Iterable[APIRouter] = (),
@@ -283,8 +301,10 @@ def create_app(
     app = FastAPI(title=title, version=version, lifespan=lifespan,
                   responses={422: {"model": ErrorBody, "description": _MEANING[422]}})
     app.state.service = service
+    routers = list(routers)
     for router in routers:
         app.include_router(router)
+    _count_server_errors_from_zero(routers, service.metrics)
 
     app.add_middleware(RequestContext, metrics=service.metrics, max_body_bytes=service.settings.http_max_body_bytes,
                        database_retry_seconds=service.settings.database_retry_seconds, unavailable=unavailable)

@@ -166,6 +166,18 @@ async def test_requests_are_counted_by_route_template_and_status_an_unhandled_er
     assert sample("http_request_duration_seconds_count", {"method": "POST", "route": "/signups"}) == 3
 
 
+async def test_each_routes_server_errors_are_counted_from_zero_so_that_the_first_one_shows_as_a_rise():
+    # Prometheus' rate() sees no rise in a series that first appears at 1 (deploy/monitoring alerts on 5xx).
+    service = FakeService()
+    async with client(service) as http:
+        before = {status: service.metrics.registry.get_sample_value(
+            "http_requests_total", {"method": "POST", "route": "/signups", "status": status}) for status in ("500", "503")}
+        await http.post("/signups", json={"email": "a@example.org", "capacity": 9}, headers=bearer())
+    assert before == {"500": 0, "503": 0}
+    assert service.metrics.registry.get_sample_value(
+        "http_requests_total", {"method": "POST", "route": "/signups", "status": "500"}) == 1
+
+
 async def test_the_unit_of_work_dependency_is_made_on_the_event_loop_not_in_a_worker_thread():
     import threading
 

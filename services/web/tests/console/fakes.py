@@ -20,7 +20,7 @@ from plumbing.auth import SigningKeys
 from web.adapters.rendering import negotiate
 from web.adapters.service_tokens import ServiceTokens
 from web.adapters.services import HttpxHttp
-from web.console import router
+from web.console import routers
 from web.console.api import ConsoleApi
 from web.domain.sign_in import Session, SignInLink
 from web.entrypoints.web import Visit, visit
@@ -479,7 +479,8 @@ class FakeMailer:
 def console_app(services: Services, person_id: str) -> tuple[FastAPI, FakeMailer, FakeLinks]:
     """The console's pages alone, signed in as `person_id` (the visit is given; sign-in has its own tests)."""
     app = FastAPI()
-    app.include_router(router)
+    for router in routers:
+        app.include_router(router)
     tokens = ServiceTokens(KEYS.private_pem, 60)
     app.state.console_api = ConsoleApi(HttpxHttp(httpx.AsyncClient(transport=httpx.MockTransport(services.handle))),
                                        URLS, tokens)

@@ -95,5 +95,8 @@ async def test_every_page_of_the_consoles_navigation_answers_an_administrator_on
         assert {"/console/emails", "/console/audit"} <= set(pages)
         answers = {page: (await visitor.request("GET", page)).status_code for page in pages}
         assert answers == dict.fromkeys(pages, 200)
+        # Each page's server errors are counted from 0, so that the first shows Prometheus a rise.
+        metrics = (await visitor.request("GET", "/metrics")).text
+        assert all(f'http_requests_total{{method="GET",route="{page}",status="500"}}' in metrics for page in pages)
     finally:
         await visitor.aclose()
