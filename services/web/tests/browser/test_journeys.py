@@ -150,7 +150,16 @@ async def test_a_person_downloads_their_data_then_erases_the_account_and_the_ses
     downloaded = await (await downloading.value).path()
     data = json.loads(open(downloaded, encoding="utf-8").read())
     assert data["profile"]["email"] == email and data["identity"] == {"attributes": {}, "requests": []}
-    assert set(data) >= {"enrollments", "mentorships", "event_registrations", "office_hour_bookings"}
+    assert set(data) >= {"enrollments", "mentorships", "event_registrations", "office_hour_bookings", "messages",
+                         "email_preferences"}
+
+    # What notifications holds is in it too: the messages sent and the emails chosen.
+    async def with_the_welcome() -> dict | None:
+        exported = await (await page.request.get("/my-data/download")).json()
+        kinds = [m["kind"] for m in exported["messages"]]
+        return exported if "welcome" in kinds and exported["email_preferences"] else None
+    exported = await eventually(with_the_welcome, timeout=30, what="the welcome message in the download")
+    assert exported["email_preferences"]["daily_digest"] is False
 
     # A second device, signed in too, is signed out by the erasure.
     other = await context.browser.new_context(base_url=platform.web)

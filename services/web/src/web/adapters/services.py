@@ -369,8 +369,8 @@ class ServiceClients:
         return await self.call("events", "DELETE", f"/v1/office-hours/slots/{slot_id}/booking", who)
 
     # --- notifications ---------------------------------------------------------------------------------------
-    async def inbox(self, who: Who, person_id: UUID) -> Json:
-        return await self.call("notifications", "GET", f"/v1/people/{person_id}/inbox", who)
+    async def inbox(self, who: Who, person_id: UUID, limit: int = 50) -> Json:
+        return await self.call("notifications", "GET", f"/v1/people/{person_id}/inbox", who, params={"limit": limit})
 
     async def preferences(self, who: Who, person_id: UUID) -> Json:
         return await self.call("notifications", "GET", f"/v1/people/{person_id}/preferences", who)

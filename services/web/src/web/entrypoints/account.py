@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import Awaitable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -473,14 +474,29 @@ async def confirm_email(visitor: Person, posted: Form) -> Response:
 
 # --- my data ------------------------------------------------------------------------------------------------
 
+MESSAGES_KEPT = 200  # the newest messages the export holds: what notifications answers at most at once
+
+
 async def _everything(visitor: Visit) -> dict[str, Any]:
     api = clients(visitor.request)
     who, me = visitor.who, visitor.person_id
-    person, identity, enrollments, pairings, registrations, bookings = await asyncio.gather(
+    person, identity, enrollments, pairings, registrations, bookings, messages, emails = await asyncio.gather(
         api.person(who, me), api.identity(who, me), api.enrollments(who, me), api.pairings(who, me),
-        api.my_registrations(who), api.my_bookings(who))
+        api.my_registrations(who), api.my_bookings(who), _unless_unknown(api.inbox(who, me, MESSAGES_KEPT)),
+        _unless_unknown(api.preferences(who, me)))
     return {"profile": person, "identity": identity, "enrollments": enrollments, "mentorships": pairings,
-            "event_registrations": registrations, "office_hour_bookings": bookings}
+            "event_registrations": registrations, "office_hour_bookings": bookings,
+            "messages": messages["items"] if messages else [], "email_preferences": emails}
+
+
+async def _unless_unknown(asked: Awaitable[Any]) -> Any:
+    """What notifications answers, or None while it has not heard of the person yet (just registered)."""
+    try:
+        return await asked
+    except ServiceError as error:
+        if error.status != 404:
+            raise
+        return None
 
 
 @router.get("/my-data")
