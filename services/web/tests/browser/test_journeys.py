@@ -144,6 +144,8 @@ async def test_a_person_downloads_their_data_then_erases_the_account_and_the_ses
     await page.get_by_role("link", name="My data").click()
     await page.get_by_role("heading", name="Your data").wait_for()
     await page.get_by_text(email).wait_for()
+    # A long address wraps rather than widening the page past the phone's screen.
+    assert await page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
 
     async with page.expect_download() as downloading:
         await page.get_by_role("link", name="Download it all (JSON)").click()
