@@ -79,9 +79,12 @@ async def test_no_link_any_person_is_shown_leads_to_an_error(platform):
                 "person_id": person["id"], "program_id": program["id"], "role": "mentee"})
             assert enrolled.status_code == 201, enrolled.text
     async with platform.client("events") as events:
-        registered = await events.post(f"/v1/events/{world['event']['id']}/registrations",
+        async def registered() -> bool:  # once events has heard of her stage (the event is for some stages)
+            answer = await events.post(f"/v1/events/{world['event']['id']}/registrations",
                                        json={"person_id": mentee["id"]})
-        assert registered.status_code in (200, 201), registered.text
+            assert answer.status_code in (200, 201, 409), answer.text
+            return answer.status_code != 409 or answer.json()["error"]["code"] != "stage_not_yet_known"
+        await eventually(registered, timeout=60, interval=0.3, what="the mentee registered for the event")
     async with platform.client("matching") as matching:
         async def proposed_and_waiting():
             found = await matching.get(f"/v1/people/{mentee['id']}/overview")
