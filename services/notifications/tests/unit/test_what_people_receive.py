@@ -179,6 +179,19 @@ async def test_the_overdue_nudge_says_the_programs_own_cadence(cadence, said):
         assert f"Into Medical School suggests meeting {said}; a short call counts." in nudge.text
 
 
+async def test_the_overdue_nudge_names_the_day_they_met_wherever_the_reader_lives():
+    # A meeting is a calendar day (matching keeps it as that day's midnight in UTC): in Los Angeles that midnight is
+    # still the evening before, and the nudge said so.
+    uow = new_uow()
+    mentee, mentor = await person(uow, "Sam Okafor"), await person(uow, "Ana Reyes", zone="Asia/Tokyo")
+    await handlers.meeting_overdue(ma.MeetingOverdueV2(pairing_id=uuid4(), program_id=uuid4(), chapter_id=None,
+                                                       mentee_id=mentee, mentor_id=mentor,
+                                                       last_met_at=datetime(2026, 10, 2, tzinfo=UTC),
+                                                       days_overdue=9), uow)
+    for nudge in await sent(uow):
+        assert "You last met on October 2, 2026." in nudge.text
+
+
 # --- registrations -----------------------------------------------------------------------------------------------
 
 async def test_a_registrant_who_cancels_is_told_so_with_the_entry_taken_out_of_their_calendar_and_one_removed_too():

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
@@ -432,7 +432,8 @@ class _Composer:
         values = {"name": self.partner, "program": self.program, "cadence": self.cadence()}
         last_met = _moment(self.c.get("last_met_at"))
         said = [_("A gentle nudge: it has been a while since you and %(name)s last met.") % values + " "
-                + (_("You last met on %(date)s.") % {"date": self.r.short_day(last_met)} if last_met
+                # A meeting is a calendar day, kept as its midnight in UTC: named in UTC, it is that day anywhere.
+                + (_("You last met on %(date)s.") % {"date": self.r.short_day(last_met, UTC)} if last_met
                    else _("No meeting has been logged yet.")),
                 _("%(program)s suggests meeting %(cadence)s; a short call counts.") % values]
         return Message(_("Time to catch up with %(name)s?") % values, said,
