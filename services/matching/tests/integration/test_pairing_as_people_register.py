@@ -88,6 +88,15 @@ async def test_a_mentorship_is_accepted_by_both_met_signalled_overdue_once_renew
         logged = await as_mentor.post(f"{path}/meetings", json={"met_on": days_ago(45), "minutes": 45,
                                                                  "topics": ["MCAT"]})
         assert logged.status_code == 201, logged.text
+        # The pair read back what they logged; a coordinator sees whether meetings are overdue, not their topics.
+        read = await as_mentee.get(f"{path}/meetings")
+        assert read.status_code == 200, read.text
+        assert [(m["met_on"], m["minutes"], m["topics"], m["logged_by"]) for m in read.json()] == [
+            (days_ago(45), 45, ["MCAT"], str(mentor))]
+        assert (await as_mentee.get(f"/v1/people/{mentee}/meetings")).json() == read.json()
+        assert (await coordinator.get(f"{path}/meetings")).status_code == 403
+        assert (await coordinator.get(f"/v1/people/{mentee}/meetings")).status_code == 403
+        assert (await as_mentor.get(f"/v1/people/{mentee}/meetings")).status_code == 403
         overdue = await observer.wait_for(program, "meeting_overdue", mentee_id=mentee)
         assert overdue[0]["days_overdue"] >= 14
 

@@ -380,7 +380,11 @@ class FakePairings:
     async def add_meeting(self, pairing_id: UUID, met_on: date, minutes: int, topics: list[str],
                           logged_by: UUID | None) -> None:
         self.meetings.append(dict(pairing_id=pairing_id, met_on=met_on, minutes=minutes, topics=topics,
-                                  logged_by=logged_by))
+                                  logged_by=logged_by, logged_at=datetime.now(UTC)))
+
+    async def meetings_in(self, pairing_ids: list[UUID]) -> list[dict]:
+        found = [m for m in reversed(self.meetings) if m["pairing_id"] in pairing_ids]
+        return sorted(found, key=lambda m: m["met_on"], reverse=True)  # stable: the latest logged first on a day
 
     async def of_program(self, program_id: UUID, status: str | None, offset: int, limit: int
                          ) -> tuple[list[dict], int]:

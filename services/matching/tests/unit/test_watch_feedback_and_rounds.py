@@ -9,7 +9,7 @@ import pytest
 from matching.adapters.solver import optimal_assignment
 from matching.domain import commands
 from matching.domain.errors import FeedbackAlreadyGiven, MeetingBeforePairing, NotAParty, RenewalNotDue
-from matching.service_layer import lifecycle, rounds
+from matching.service_layer import lifecycle, rounds, views
 from mentorship_contracts import matching as published
 
 from .fakes import Platform
@@ -137,3 +137,27 @@ async def test_a_meeting_is_logged_on_or_after_the_day_the_mentorship_was_confir
     await lifecycle.log_meeting(commands.LogMeeting(pairing.pairing_id, today, 30, []), platform.uow(),
                                 acting_as(mentor))
     assert len(platform.pairings.meetings) == 1
+
+
+async def test_the_pair_read_back_the_meetings_either_of_them_logged_the_day_met_latest_first():
+    platform = Platform()
+    profiles = Profiles(platform)
+    program = await profiles.program()
+    mentor = await profiles.person(program, "mentor")
+    mentee = await profiles.person(program, "mentee")
+    [pairing] = platform.events(published.PairingConfirmed, mentee_id=mentee)
+    platform.stored_pairings(id=pairing.pairing_id)[0]["confirmed_at"] = datetime.now(UTC) - timedelta(days=60)
+    today = datetime.now(UTC).date()
+    for who, days_ago, topics in ((mentor, 40, ["MCAT"]), (mentee, 5, ["personal statement", "interviews"]),
+                                  (mentee, 20, [])):
+        logged = commands.LogMeeting(pairing.pairing_id, today - timedelta(days=days_ago), 45, topics)
+        await lifecycle.log_meeting(logged, platform.uow(), acting_as(who))
+
+    read = await views.meetings(pairing.pairing_id, platform.uow(), acting_as(mentee))
+
+    assert [(m["met_on"], m["topics"], m["logged_by"]) for m in read] == [
+        (today - timedelta(days=5), ["personal statement", "interviews"], mentee),
+        (today - timedelta(days=20), [], mentee),
+        (today - timedelta(days=40), ["MCAT"], mentor)]
+    assert await views.meetings_of(mentor, platform.uow()) == read
+    assert await views.meetings_of(uuid4(), platform.uow()) == []

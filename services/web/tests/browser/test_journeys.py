@@ -9,6 +9,7 @@ from datetime import datetime
 from uuid import uuid4
 from zoneinfo import ZoneInfo
 
+from babel.dates import format_date
 from plumbing.testing import eventually
 
 from ..conftest import sign_in
@@ -88,12 +89,20 @@ async def test_a_pre_med_signs_up_by_the_emailed_link_is_paired_both_accept_and_
     await page.get_by_role("link", name=re.compile("Open this mentorship")).first.click()
     await page.get_by_role("heading", name="Mentorship with Dr. Ana Reyes").wait_for()
     # Today where the mentee lives (they chose Chicago): the page will not take a day after it.
-    await page.get_by_label("Day you met").fill(datetime.now(ZoneInfo("America/Chicago")).date().isoformat())
+    met_on = datetime.now(ZoneInfo("America/Chicago")).date()
+    await page.get_by_label("Day you met").fill(met_on.isoformat())
     await page.get_by_label("How many minutes").fill("45")
     await page.get_by_label("Topics (optional, separated by commas)").fill("personal statement, MCAT")
     await page.get_by_role("button", name="Log this meeting").click()
     await page.get_by_text("Your meeting is logged.").wait_for()
-    await page.get_by_text("Last meeting:").wait_for()
+    # The day they met, as they gave it (not the evening before, as midnight in UTC is in Chicago).
+    await page.get_by_text(f"Last meeting: {format_date(met_on, 'long', locale='en')}.").wait_for()
+    # The pair read back what they logged; and it is in the mentee's copy of their data.
+    logged = page.locator("ul.meetings li")
+    assert await logged.count() == 1
+    assert re.search(r"45 minutes: personal statement, MCAT\s+\(logged by you\)", await logged.inner_text())
+    exported = await (await page.request.get("/my-data/download")).json()
+    assert [(m["minutes"], m["topics"]) for m in exported["meetings"]] == [(45, ["personal statement", "MCAT"])]
 
 
 async def test_a_student_registers_for_an_event_sees_its_link_once_confirmed_and_cancels(platform, page):
@@ -152,8 +161,8 @@ async def test_a_person_downloads_their_data_then_erases_the_account_and_the_ses
     downloaded = await (await downloading.value).path()
     data = json.loads(open(downloaded, encoding="utf-8").read())
     assert data["profile"]["email"] == email and data["identity"] == {"attributes": {}, "requests": []}
-    assert set(data) >= {"enrollments", "mentorships", "event_registrations", "office_hour_bookings", "messages",
-                         "email_preferences"}
+    assert set(data) >= {"enrollments", "mentorships", "meetings", "event_registrations", "office_hour_bookings",
+                         "messages", "email_preferences"}
 
     # What notifications holds is in it too: the messages sent and the emails chosen.
     async def with_the_welcome() -> dict | None:

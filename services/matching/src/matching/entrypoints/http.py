@@ -24,6 +24,7 @@ from .schemas import (
     FeedbackOut,
     ManualPairingIn,
     MeetingIn,
+    MeetingOut,
     MentorshipReportOut,
     OverviewOut,
     PairingOut,
@@ -134,6 +135,14 @@ async def overview(person_id: UUID, caller: Caller, unit: UnitOfWork) -> Overvie
     return OverviewOut.model_validate(await views.overview(person_id, unit))
 
 
+@router.get("/people/{person_id}/meetings")
+async def meetings_of(person_id: UUID, caller: Caller, unit: UnitOfWork) -> list[MeetingOut]:
+    """The meetings logged in every pairing of the person, the day met latest first: theirs to download."""
+    if not caller.is_person(person_id):
+        raise forbidden("you may see the meetings of your own mentorships")
+    return [MeetingOut.model_validate(m) for m in await views.meetings_of(person_id, unit)]
+
+
 @router.get("/pairings/{pairing_id}")
 async def get_pairing(pairing_id: UUID, caller: Caller, unit: UnitOfWork) -> PairingOut:
     return PairingOut.of(await views.pairing(pairing_id, unit, party_or_program(caller)))
@@ -186,6 +195,13 @@ async def complete(pairing_id: UUID, caller: Caller, unit: UnitOfWork) -> Pairin
 async def log_meeting(pairing_id: UUID, body: MeetingIn, caller: Caller, unit: UnitOfWork) -> PairingOut:
     command = commands.LogMeeting(pairing_id, body.met_on, body.minutes, body.topics)
     return PairingOut.of(await lifecycle.log_meeting(command, unit, party(caller)))
+
+
+@router.get("/pairings/{pairing_id}/meetings")
+async def meetings(pairing_id: UUID, caller: Caller, unit: UnitOfWork) -> list[MeetingOut]:
+    """The meetings logged in the pairing, the day met latest first: for its mentee and mentor only (what they
+    talked about is theirs; a coordinator sees whether meetings are overdue)."""
+    return [MeetingOut.model_validate(m) for m in await views.meetings(pairing_id, unit, party(caller))]
 
 
 @router.post("/pairings/{pairing_id}/feedback", status_code=201, responses=answers(409))

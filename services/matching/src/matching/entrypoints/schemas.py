@@ -55,6 +55,18 @@ class MeetingIn(Strict):
     topics: list[Topic] = Field(default_factory=list, max_length=10)
 
 
+class MeetingOut(BaseModel):
+    """A meeting one of the pair logged: theirs to read (a coordinator sees whether meetings are overdue, and counts
+    in reports, not the topics)."""
+
+    pairing_id: UUID
+    met_on: date
+    minutes: int
+    topics: list[str]
+    logged_by: UUID | None = Field(description="Who of the pair logged it (none once that person is erased)")
+    logged_at: datetime
+
+
 class FeedbackIn(Strict):
     rating: int = Field(ge=1, le=5)
     comment: Comment = ""

@@ -173,6 +173,11 @@ class PairingsRepository(Protocol):
     async def add_meeting(self, pairing_id: UUID, met_on: date, minutes: int, topics: list[str],
                           logged_by: UUID | None) -> None: ...
 
+    async def meetings_in(self, pairing_ids: list[UUID]) -> list[dict[str, Any]]:
+        """The meetings logged in these pairings (`pairing_id`, `met_on`, `minutes`, `topics`, `logged_by`,
+        `logged_at`), the day met latest first."""
+        ...
+
     async def of_program(self, program_id: UUID, status: str | None, offset: int, limit: int
                          ) -> tuple[list[dict[str, Any]], int]:
         """A program's pairings (of a status), newest first, each `{"pairing": Pairing, "created_at", "overdue"}`;

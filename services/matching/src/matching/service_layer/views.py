@@ -1,5 +1,6 @@
-"""What people and coordinators look up: the waitlist and a place on it, a person's pairings and places, one pairing,
-a program's pairings and the feedback given on them (the last two audited: a coordinator reads who is paired)."""
+"""What people and coordinators look up: the waitlist and a place on it, a person's pairings and places, one pairing
+and the meetings its pair logged, a program's pairings and the feedback given on them (the last two audited: a
+coordinator reads who is paired)."""
 
 from __future__ import annotations
 
@@ -46,6 +47,19 @@ async def pairing(pairing_id: UUID, uow: MatchingUnitOfWorkPort, authorize: Auth
     async with uow:
         found, _, _ = await load(pairing_id, uow, authorize)
         return found
+
+
+async def meetings(pairing_id: UUID, uow: MatchingUnitOfWorkPort, authorize: Authorize) -> list[dict[str, Any]]:
+    """The meetings logged in one pairing, the day met latest first."""
+    async with uow:
+        await load(pairing_id, uow, authorize)
+        return await uow.pairings.meetings_in([pairing_id])
+
+
+async def meetings_of(person_id: UUID, uow: MatchingUnitOfWorkPort) -> list[dict[str, Any]]:
+    """The meetings logged in every pairing of the person (theirs to download), the day met latest first."""
+    async with uow:
+        return await uow.pairings.meetings_in([p["id"] for p in await uow.pairings.of_person(person_id)])
 
 
 async def overview(person_id: UUID, uow: MatchingUnitOfWorkPort) -> dict[str, Any]:

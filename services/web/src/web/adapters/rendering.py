@@ -70,6 +70,7 @@ class Renderer:
             environment.install_gettext_translations(catalogue, newstyle=True)  # type: ignore[attr-defined]
             environment.filters["when"] = self._when_filter(language)
             environment.filters["day"] = self._day_filter(language)
+            environment.filters["calendar_day"] = self._calendar_day_filter(language)
             self._environments[language] = environment
             self._translations[language] = catalogue
 
@@ -103,6 +104,13 @@ class Renderer:
                 value = value.astimezone(_zone(timezone)).date()
             return format_date(value, "long", locale=language)
         return day
+
+    @classmethod
+    def _calendar_day_filter(cls, language: str):
+        """A calendar day that a service keeps as its midnight in UTC (the day of a meeting): named in UTC, it is
+        that day wherever the reader is, not the evening before."""
+        day = cls._day_filter(language)
+        return lambda value: day(value, "UTC")
 
     def render(self, language: str, template: str, context: dict[str, Any]) -> str:
         environment = self._environments.get(language, self._environments[DEFAULT_LANGUAGE])

@@ -309,6 +309,14 @@ class ServiceClients:
     async def pairing(self, who: Who, pairing_id: UUID) -> Json:
         return await self.call("matching", "GET", f"/v1/pairings/{pairing_id}", who)
 
+    async def meetings(self, who: Who, pairing_id: UUID) -> Json:
+        """The meetings logged in the pairing (`[MeetingOut]`), the day met latest first: for its pair only."""
+        return await self.call("matching", "GET", f"/v1/pairings/{pairing_id}/meetings", who)
+
+    async def meetings_of(self, who: Who, person_id: UUID) -> Json:
+        """The meetings logged in every pairing of the person, for their copy of their data."""
+        return await self.call("matching", "GET", f"/v1/people/{person_id}/meetings", who)
+
     async def act_on_pairing(self, who: Who, pairing_id: UUID, action: str, body: Json = None) -> Json:
         return await self.call("matching", "POST", f"/v1/pairings/{pairing_id}/{action}", who, json=body)
 

@@ -480,12 +480,13 @@ MESSAGES_KEPT = 200  # the newest messages the export holds: what notifications 
 async def _everything(visitor: Visit) -> dict[str, Any]:
     api = clients(visitor.request)
     who, me = visitor.who, visitor.person_id
-    person, identity, enrollments, pairings, registrations, bookings, messages, emails = await asyncio.gather(
+    (person, identity, enrollments, pairings, meetings, registrations, bookings, messages,
+     emails) = await asyncio.gather(
         api.person(who, me), api.identity(who, me), api.enrollments(who, me), api.pairings(who, me),
-        api.my_registrations(who), api.my_bookings(who), _unless_unknown(api.inbox(who, me, MESSAGES_KEPT)),
-        _unless_unknown(api.preferences(who, me)))
+        api.meetings_of(who, me), api.my_registrations(who), api.my_bookings(who),
+        _unless_unknown(api.inbox(who, me, MESSAGES_KEPT)), _unless_unknown(api.preferences(who, me)))
     return {"profile": person, "identity": identity, "enrollments": enrollments, "mentorships": pairings,
-            "event_registrations": registrations, "office_hour_bookings": bookings,
+            "meetings": meetings, "event_registrations": registrations, "office_hour_bookings": bookings,
             "messages": messages["items"] if messages else [], "email_preferences": emails}
 
 

@@ -78,14 +78,25 @@ async def _programs_by_id(visitor: Visit, naming: Iterable[str] = ()) -> dict[st
     return {p["id"]: p for p in await clients(visitor.request).programs(visitor.who, naming)}
 
 
-async def _pairing_view(visitor: Visit, pairing_id: UUID) -> dict:
+MET = ("active", "completed", "ended")  # a pairing that may have meetings logged
+
+
+async def _pairing_view(visitor: Visit, pairing_id: UUID, with_meetings: bool = False) -> dict:
+    """One pairing as its page shows it; with the meetings its pair logged, for the whole page (not its card)."""
     api = clients(visitor.request)
     detail, _ = await asyncio.gather(api.pairing(visitor.who, pairing_id), _programs_by_id(visitor))
     programs = await _programs_by_id(visitor, naming=[detail["program_id"]])  # kept: no call unless it is new
     partner_id = detail["mentee_id"] if detail["mentor_id"] == str(visitor.person_id) else detail["mentor_id"]
-    partner = await api.partner(visitor.who, UUID(partner_id))
-    return _view({**detail, "reasons": detail["reason_codes"]}, visitor.person_id, partner,
+
+    async def logged() -> list | None:
+        return await api.meetings(visitor.who, pairing_id) if with_meetings and detail["status"] in MET else None
+
+    partner, meetings = await asyncio.gather(api.partner(visitor.who, UUID(partner_id)), logged())
+    view = _view({**detail, "reasons": detail["reason_codes"]}, visitor.person_id, partner,
                  programs.get(detail["program_id"]), detail)
+    if meetings is not None:
+        meetings = [{**m, "mine": m["logged_by"] == str(visitor.person_id)} for m in meetings]
+    return {**view, "meetings": meetings}
 
 
 @router.get("/")
@@ -136,7 +147,7 @@ async def dashboard(visitor: Visit) -> dict[str, Any]:
 @router.get("/mentorships/{pairing_id}")
 async def mentorship(pairing_id: UUID, visitor: Person, done: str | None = None) -> Response:
     try:
-        view = await _pairing_view(visitor, pairing_id)
+        view = await _pairing_view(visitor, pairing_id, with_meetings=True)
     except ServiceError as error:
         if error.status in (403, 404):
             return render(visitor, "not_found.html", 404)
@@ -157,7 +168,7 @@ async def _act(visitor: Visit, pairing_id: UUID, action: str, body: dict | None,
         return render(visitor, "_pairing_card.html", p=view, error=error,
                       announce=error or visitor._(labels.DONE[done]))
     if error:
-        view = await _pairing_view(visitor, pairing_id)
+        view = await _pairing_view(visitor, pairing_id, with_meetings=True)
         return render(visitor, "mentorship.html", 422, p=view, error=error, today=_today(visitor))
     return redirect(visitor, f"{local(back, f'/mentorships/{pairing_id}')}?done={done}")
 
@@ -181,7 +192,7 @@ async def log_meeting(pairing_id: UUID, visitor: Person, posted: Form) -> Respon
         met_on = date.fromisoformat(str(posted.get("met_on") or ""))
         minutes = int(str(posted.get("minutes") or "0"))
     except ValueError:
-        view = await _pairing_view(visitor, pairing_id)
+        view = await _pairing_view(visitor, pairing_id, with_meetings=True)
         return render(visitor, "mentorship.html", 422, p=view, today=_today(visitor),
                       error=visitor._("Give the day you met and how many minutes the meeting took."))
     topics = [t.strip()[:100] for t in str(posted.get("topics") or "").split(",") if t.strip()][:10]
@@ -203,7 +214,7 @@ async def renew(pairing_id: UUID, visitor: Person, posted: Form) -> Response:
     try:
         after = await clients(visitor.request).act_on_pairing(visitor.who, pairing_id, "renew")
     except ServiceError as failed:
-        view = await _pairing_view(visitor, pairing_id)
+        view = await _pairing_view(visitor, pairing_id, with_meetings=True)
         return render(visitor, "mentorship.html", 422, p=view, error=visitor.error_words(failed), today=_today(visitor))
     done = "renewed" if after["term_ends_at"] != before["term_ends_at"] else "renewal_asked"
     return redirect(visitor, f"/mentorships/{pairing_id}?done={done}")
@@ -217,7 +228,7 @@ async def complete(pairing_id: UUID, visitor: Person, posted: Form) -> Response:
     except ServiceError as failed:
         error = visitor.error_words(failed)
     if error:
-        view = await _pairing_view(visitor, pairing_id)
+        view = await _pairing_view(visitor, pairing_id, with_meetings=True)
         return render(visitor, "mentorship.html", 422, p=view, error=error, today=_today(visitor))
     return redirect(visitor, f"/mentorships/{pairing_id}/feedback")
 

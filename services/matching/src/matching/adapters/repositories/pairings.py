@@ -90,6 +90,12 @@ class PostgresPairings:
             pairing_id, met_on, minutes, topics, logged_by,
         )
 
+    async def meetings_in(self, pairing_ids: list[UUID]) -> list[dict[str, Any]]:
+        rows = await self._conn.fetch(
+            """SELECT pairing_id, met_on, minutes, topics, logged_by, logged_at FROM meetings
+                WHERE pairing_id = ANY($1::uuid[]) ORDER BY met_on DESC, id DESC""", pairing_ids)
+        return [dict(r) for r in rows]
+
     async def add_feedback(self, pairing_id: UUID, person_id: UUID, rating: int, comment: str) -> bool:
         return bool(await self._conn.fetchval(
             """INSERT INTO feedback (pairing_id, person_id, rating, comment) VALUES ($1, $2, $3, $4)
