@@ -372,6 +372,17 @@ async def test_report_cells_read_as_numbers_fewer_than_5_or_withheld_and_the_cha
     assert asked == {"chapter_id": world["s"].chapter}
 
 
+async def test_a_report_export_asked_with_a_stage_or_chapter_that_is_none_asks_no_service_for_it(world):
+    async with as_(world, "coordinator")[0] as page:
+        no_stage = await page.get("/console/reports/mentorships.csv", params={"stage": "x"})
+        no_chapter = await page.get("/console/reports/people.csv", params={"chapter_id": "not-a-chapter"})
+    assert no_stage.status_code == 200
+    assert "stage" not in world["s"].calls_to("matching", "GET", "/v1/reports/mentorships.csv")[-1].params
+    assert no_chapter.status_code == 404
+    assert not [c for c in world["s"].calls_to("profiles", "GET", "/v1/reports/people.csv")
+                if c.params.get("chapter_id") == "not-a-chapter"]
+
+
 async def test_the_audit_trail_merges_the_four_services_newest_first_with_names(world):
     s = world["s"]
 

@@ -201,3 +201,24 @@ async def test_no_sign_in_token_and_no_address_reaches_a_log_line(platform, visi
              if record.name.split(".")[0] in ours]
     assert [line for line in lines if token in line or email in line] == []
     assert any("/sign-in/{token}" in line for line in lines), "the access log names the route, not the path"
+
+
+async def test_a_mentorship_that_is_not_yours_is_not_found_whatever_is_posted_to_it(platform, visitor):
+    await signed_up(platform, visitor)
+    csrf = await visitor.csrf()
+    someone_elses = f"/mentorships/{uuid4()}"
+    for action, form in (("accept", {}), ("decline", {"reason_code": "other"}), ("end", {"reason_code": "other"}),
+                         ("renew", {}), ("complete", {}), ("feedback", {"rating": "5"}),
+                         ("meetings", {"met_on": "2026-01-01", "minutes": "30"}),
+                         ("meetings", {"met_on": "not a day", "minutes": "30"})):
+        answer = await visitor.request("POST", f"{someone_elses}/{action}", data={"csrf": csrf, **form})
+        assert answer.status_code == 404, (action, answer.status_code)
+    assert (await visitor.request("GET", f"{someone_elses}/feedback")).status_code == 404
+
+
+async def test_an_office_hour_at_the_end_of_the_calendar_is_refused_with_words_not_a_failure(platform, visitor):
+    await signed_up(platform, visitor)
+    offered = await visitor.request("POST", "/my-office-hours", data={
+        "csrf": await visitor.csrf("/my-office-hours"), "day": "9999-12-31", "time": "23:45", "minutes": "30"})
+    assert offered.status_code == 422
+    assert "Give the day, the time it starts and how long it is." in offered.text

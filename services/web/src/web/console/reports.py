@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 from typing import Any
+from uuid import UUID
 
 from fastapi import APIRouter
 from fastapi.responses import Response
@@ -139,13 +140,24 @@ async def reports(desk: Console, chapter_id: str = "", stage: str = "") -> Respo
         trend_chart=chart(desk, trends, desk._(labels.C_("Mentorships by month"))))
 
 
+def _is_uuid(text: str) -> bool:
+    try:
+        UUID(text)
+    except ValueError:
+        return False
+    return True
+
+
 @router.get("/reports/{name}.csv")
 async def export(name: str, desk: Console, chapter_id: str = "", stage: str = "") -> Response:
     if name not in REPORTS and name != "mentorships-trends":
         return desk.render("console/not_found.html", 404)
+    if chapter_id and not _is_uuid(chapter_id):
+        return desk.render("console/not_found.html", 404)
     service = REPORTS.get(name, "matching")
     path = "/v1/reports/mentorships/trends.csv" if name == "mentorships-trends" else f"/v1/reports/{name}.csv"
-    params = {"chapter_id": chapter_id, "stage": stage if name == "mentorships" else ""}
+    stage = stage if name == "mentorships" and stage in participant_labels.STAGES else ""
+    params = {"chapter_id": chapter_id, "stage": stage}
     body = await desk.api.call(service, "GET", path, desk.staff, params=params)
     return Response(body if isinstance(body, str) else "", media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="{name}-report.csv"'})

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from fastapi import APIRouter
 from fastapi.responses import Response
+from plumbing.validation import EARLIEST_YEAR, LATEST_YEAR
 
 from ..adapters.services import ServiceError
 from . import labels
@@ -113,6 +114,8 @@ async def offer_slot(visitor: Person, posted: Form) -> Response:
         minutes = int(str(posted.get("minutes") or "30"))
         if minutes not in SLOT_MINUTES:
             raise ValueError(minutes)
+        if not EARLIEST_YEAR <= day.year <= LATEST_YEAR:  # the services' range; 9999-12-31 + 30 min overflows
+            raise ValueError(day)
     except ValueError:
         return await _slots_page(visitor, 422, error=visitor._("Give the day, the time it starts and how long it is."))
     starts = datetime.combine(day, at, tzinfo=_zone(visitor.timezone))

@@ -144,15 +144,25 @@ async def dashboard(visitor: Visit) -> dict[str, Any]:
             "past": [p for p in pairings if p["status"] not in LIVE], "enrollments": enrollments}
 
 
-@router.get("/mentorships/{pairing_id}")
-async def mentorship(pairing_id: UUID, visitor: Person, done: str | None = None) -> Response:
+async def _page(visitor: Visit, pairing_id: UUID, status: int = 200, template: str = "mentorship.html",
+                **context: Any) -> Response:
+    """A pairing's page (or its feedback page); not found when the pairing is not the visitor's, or is none."""
     try:
-        view = await _pairing_view(visitor, pairing_id, with_meetings=True)
+        view = await _pairing_view(visitor, pairing_id, with_meetings=template == "mentorship.html")
     except ServiceError as error:
         if error.status in (403, 404):
             return render(visitor, "not_found.html", 404)
         raise
-    return render(visitor, "mentorship.html", p=view, done=done, today=_today(visitor))
+    return render(visitor, template, status, p=view, today=_today(visitor), **context)
+
+
+def _not_theirs(failed: ServiceError) -> bool:
+    return failed.status in (403, 404)
+
+
+@router.get("/mentorships/{pairing_id}")
+async def mentorship(pairing_id: UUID, visitor: Person, done: str | None = None) -> Response:
+    return await _page(visitor, pairing_id, done=done)
 
 
 async def _act(visitor: Visit, pairing_id: UUID, action: str, body: dict | None, done: str,
@@ -162,14 +172,15 @@ async def _act(visitor: Visit, pairing_id: UUID, action: str, body: dict | None,
     try:
         await api.act_on_pairing(visitor.who, pairing_id, action, body)
     except ServiceError as failed:
+        if _not_theirs(failed):
+            return render(visitor, "not_found.html", 404)
         error = visitor.error_words(failed)
     if htmx(visitor.request):
         view = await _pairing_view(visitor, pairing_id)
         return render(visitor, "_pairing_card.html", p=view, error=error,
                       announce=error or visitor._(labels.DONE[done]))
     if error:
-        view = await _pairing_view(visitor, pairing_id, with_meetings=True)
-        return render(visitor, "mentorship.html", 422, p=view, error=error, today=_today(visitor))
+        return await _page(visitor, pairing_id, 422, error=error)
     return redirect(visitor, f"{local(back, f'/mentorships/{pairing_id}')}?done={done}")
 
 
@@ -192,9 +203,8 @@ async def log_meeting(pairing_id: UUID, visitor: Person, posted: Form) -> Respon
         met_on = date.fromisoformat(str(posted.get("met_on") or ""))
         minutes = int(str(posted.get("minutes") or "0"))
     except ValueError:
-        view = await _pairing_view(visitor, pairing_id, with_meetings=True)
-        return render(visitor, "mentorship.html", 422, p=view, today=_today(visitor),
-                      error=visitor._("Give the day you met and how many minutes the meeting took."))
+        return await _page(visitor, pairing_id, 422,
+                           error=visitor._("Give the day you met and how many minutes the meeting took."))
     topics = [t.strip()[:100] for t in str(posted.get("topics") or "").split(",") if t.strip()][:10]
     body = {"met_on": met_on.isoformat(), "minutes": max(5, min(600, minutes)), "topics": topics}
     return await _act(visitor, pairing_id, "meetings", body, "meeting_logged", None)
@@ -210,12 +220,13 @@ async def end(pairing_id: UUID, visitor: Person, posted: Form) -> Response:
 @router.post("/mentorships/{pairing_id}/renew")
 async def renew(pairing_id: UUID, visitor: Person, posted: Form) -> Response:
     """Each side asks in the weeks before the term ends (matching's rule); renewed once both have."""
-    before = await clients(visitor.request).pairing(visitor.who, pairing_id)
     try:
+        before = await clients(visitor.request).pairing(visitor.who, pairing_id)
         after = await clients(visitor.request).act_on_pairing(visitor.who, pairing_id, "renew")
     except ServiceError as failed:
-        view = await _pairing_view(visitor, pairing_id, with_meetings=True)
-        return render(visitor, "mentorship.html", 422, p=view, error=visitor.error_words(failed), today=_today(visitor))
+        if _not_theirs(failed):
+            return render(visitor, "not_found.html", 404)
+        return await _page(visitor, pairing_id, 422, error=visitor.error_words(failed))
     done = "renewed" if after["term_ends_at"] != before["term_ends_at"] else "renewal_asked"
     return redirect(visitor, f"/mentorships/{pairing_id}?done={done}")
 
@@ -226,22 +237,17 @@ async def complete(pairing_id: UUID, visitor: Person, posted: Form) -> Response:
     try:
         await clients(visitor.request).act_on_pairing(visitor.who, pairing_id, "complete")
     except ServiceError as failed:
+        if _not_theirs(failed):
+            return render(visitor, "not_found.html", 404)
         error = visitor.error_words(failed)
     if error:
-        view = await _pairing_view(visitor, pairing_id, with_meetings=True)
-        return render(visitor, "mentorship.html", 422, p=view, error=error, today=_today(visitor))
+        return await _page(visitor, pairing_id, 422, error=error)
     return redirect(visitor, f"/mentorships/{pairing_id}/feedback")
 
 
 @router.get("/mentorships/{pairing_id}/feedback")
 async def feedback_page(pairing_id: UUID, visitor: Person) -> Response:
-    try:
-        view = await _pairing_view(visitor, pairing_id)
-    except ServiceError as error:
-        if error.status in (403, 404):
-            return render(visitor, "not_found.html", 404)
-        raise
-    return render(visitor, "feedback.html", p=view)
+    return await _page(visitor, pairing_id, template="feedback.html")
 
 
 @router.post("/mentorships/{pairing_id}/feedback")
@@ -259,11 +265,12 @@ async def give_feedback(pairing_id: UUID, visitor: Person, posted: Form) -> Resp
             await clients(visitor.request).act_on_pairing(visitor.who, pairing_id, "feedback",
                                                           {"rating": rating, "comment": comment})
         except ServiceError as failed:
+            if _not_theirs(failed):
+                return render(visitor, "not_found.html", 404)
             error = visitor._("You have already told us how it went. Thank you!") \
                 if failed.code == "feedback_already_given" else visitor.error_words(failed)
     if error:
-        view = await _pairing_view(visitor, pairing_id)
-        return render(visitor, "feedback.html", 422, p=view, error=error)
+        return await _page(visitor, pairing_id, 422, template="feedback.html", error=error)
     return redirect(visitor, "/?done=feedback")
 
 
