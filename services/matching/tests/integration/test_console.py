@@ -3,9 +3,10 @@ pairing made by hand, reports, the audit trail, and who may do what."""
 
 from __future__ import annotations
 
-from uuid import uuid4
+from uuid import UUID, uuid4
 
 import asyncpg
+from mentorship_contracts.profiles import PersonErased
 from plumbing.testing import eventually
 
 from .conftest import client, known_to_matching
@@ -124,3 +125,42 @@ async def test_a_coordinator_of_another_chapter_finds_nothing_and_a_participant_
         assert (await other.get("/v1/reports/mentorships", params={"chapter_id": str(chapter)})).status_code == 403
         assert (await participant.get("/v1/reports/mentorships")).status_code == 403
         assert (await other.get("/v1/audit")).status_code == 403
+
+
+async def test_an_erased_person_is_forgotten_by_the_rounds_that_drafted_skipped_or_left_them(
+        matching, matching_settings, profiles):
+    chapter = uuid4()
+    program = await profiles.program(chapter_id=chapter, pairing_mode="rounds")
+    mentor = await profiles.person(program, "mentor")
+    mentees = [await profiles.person(program, "mentee") for _ in range(2)]
+    await known_to_matching(matching_settings, mentor, *mentees)
+    async with client(matching, "coordinator", chapter_id=chapter, person_id=uuid4()) as coordinator:
+        started = await coordinator.post(f"/v1/programs/{program}/rounds", json={})
+
+        async def drafted():
+            found = (await coordinator.get(started.json()["poll"])).json()
+            return found if found["status"] == "draft" else None
+
+        draft = await eventually(drafted, timeout=60, what="the draft")
+        [paired], [unpaired] = draft["pairs"], draft["unpaired"]
+        conn = await asyncpg.connect(matching_settings.database_url)
+        try:
+            # As publishing writes it: a pair skipped because its mentee no longer waited.
+            await conn.execute("""UPDATE rounds SET skipped = jsonb_build_array(jsonb_build_object(
+                                      'mentee_id', $2::text, 'mentor_id', $3::text, 'reason_code', 'x'))
+                                  WHERE id = $1""", draft["id"], unpaired["mentee_id"], str(mentor))
+            await profiles.send(PersonErased(person_id=mentor), PersonErased(person_id=UUID(unpaired["mentee_id"])))
+
+            async def forgotten():
+                return not await conn.fetchval(
+                    """SELECT count(*) FROM rounds r WHERE r.id = $1 AND (
+                         EXISTS (SELECT 1 FROM round_pairs WHERE round_id = r.id)
+                         OR EXISTS (SELECT 1 FROM round_unpaired WHERE round_id = r.id)
+                         OR r.skipped::text LIKE '%' || $2 || '%')""", draft["id"], str(mentor))
+
+            await eventually(forgotten, timeout=60, what="the erased people forgotten by the round")
+        finally:
+            await conn.close()
+        after = (await coordinator.get(f"/v1/rounds/{draft['id']}")).json()
+        assert str(mentor) not in str(after) and unpaired["mentee_id"] not in str(after)
+        assert paired["mentee_id"] != unpaired["mentee_id"]

@@ -136,6 +136,14 @@ class PostgresPeople:
 
     async def forget_person(self, person_id: UUID) -> None:
         await self._conn.execute("DELETE FROM pairings WHERE mentee_id = $1 OR mentor_id = $1", person_id)
+        await self._conn.execute("DELETE FROM round_pairs WHERE mentee_id = $1 OR mentor_id = $1", person_id)
+        await self._conn.execute("DELETE FROM round_unpaired WHERE mentee_id = $1", person_id)
+        await self._conn.execute(  # a published round's skipped pairs, kept as JSON
+            """UPDATE rounds SET skipped = (SELECT COALESCE(jsonb_agg(s), '[]'::jsonb)
+                                            FROM jsonb_array_elements(skipped) s
+                                           WHERE $1::text NOT IN (s->>'mentee_id', s->>'mentor_id'))
+                WHERE skipped @> jsonb_build_array(jsonb_build_object('mentee_id', $1::text))
+                   OR skipped @> jsonb_build_array(jsonb_build_object('mentor_id', $1::text))""", str(person_id))
         await self._conn.execute("DELETE FROM enrollments WHERE person_id = $1", person_id)
         await self._conn.execute("DELETE FROM suspended_people WHERE person_id = $1", person_id)
         for table in _PROFILE_TABLES:
