@@ -200,3 +200,22 @@ async def test_a_coordinator_pairing_by_hand_cannot_tell_a_mentees_identity_requ
     await stepping_in.pair_by_hand(commands.PairByHand(program, requiring, mentor, "they asked for each other"),
                                    unit, administrator())
     assert unit.audited[0].detail["overridden"] == "not_suitable"
+
+
+@pytest.mark.parametrize("requests", [WISH, REQUIREMENT], ids=["wish", "requirement"])
+async def test_a_coordinator_reads_a_mentees_suggestions_the_same_whatever_the_mentee_declared_or_wished(requests):
+    platform = Platform()
+    profiles = Profiles(platform)
+    program = await profiles.program(pairing_mode="mentee_choice")
+    for value in ("gay", "straight"):  # both shown to partners: the mentee's own reading depends on them
+        mentor = await profiles.person(program, "mentor", specialties=["pediatrics"],
+                                       identity_for_matching={"sexual_orientation": value})
+        await shown_to_partners(platform, mentor)
+    mentee = await profiles.person(program, "mentee")
+    read = []
+    for declared, wishes in ((None, []), ("gay", requests), ("straight", requests)):
+        await profiles.profile(mentee, "undergraduate", specialties=["pediatrics"], identity_requests=wishes,
+                               identity_for_matching={"sexual_orientation": declared} if declared else {})
+        read.append(await choice.suggestions(program, mentee, platform.uow(), for_the_mentee=False))
+
+    assert read[0] == read[1] == read[2] and len(read[0]) == 2

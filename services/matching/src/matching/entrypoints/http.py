@@ -256,9 +256,10 @@ async def waitlist_position(program_id: UUID, person_id: UUID, caller: Caller, u
 @router.get("/programs/{program_id}/suggestions", responses=answers(409))
 async def suggestions(program_id: UUID, mentee_id: UUID, caller: Caller, unit: UnitOfWork,
                       pairing_kind: PairingKind | None = None) -> list[SuggestionOut]:
-    if not caller.is_person(mentee_id):
+    mentee_reads = caller.is_person(mentee_id)
+    if not mentee_reads:
         await _managed_program(program_id, caller, unit)
-    found = await choice.suggestions(program_id, mentee_id, unit, pairing_kind)
+    found = await choice.suggestions(program_id, mentee_id, unit, pairing_kind, for_the_mentee=mentee_reads)
     return [SuggestionOut.model_validate(s) for s in found]
 
 

@@ -6,6 +6,7 @@ visible fit."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 from uuid import UUID, uuid4
 
@@ -50,10 +51,14 @@ async def _mentee(program: ProgramRules, person_id: UUID, uow: MatchingUnitOfWor
 
 
 async def suggestions(program_id: UUID, mentee_id: UUID, uow: MatchingUnitOfWorkPort,
-                      pairing_kind: PairingKind | None = None) -> list[dict[str, Any]]:
+                      pairing_kind: PairingKind | None = None, for_the_mentee: bool = True) -> list[dict[str, Any]]:
+    """The mentors the mentee may choose from, best first. Read by anyone but the mentee (a coordinator), they are
+    ranked as if the mentee had declared and wished for nothing: the mentee showed their identity to no one."""
     async with uow:
         program = await existing_program(program_id, uow)
         mentee = await _mentee(program, mentee_id, uow, pairing_kind)
+        if not for_the_mentee:
+            mentee = replace(mentee, identity={}, identity_wishes=())
         # The mentee reads these: each mentor's identity counts only as far as they show it to a partner.
         mentors = [m.as_shown() for m in await uow.candidates.in_program(program, "mentor")]
         requested = {r.mentor_id for r in await uow.pairings.pending_requests(mentee.enrollment_id)}
