@@ -12,6 +12,17 @@ from plumbing.testing import eventually
 from .conftest import client, known_to_matching
 
 
+async def drafted_round(coordinator, program) -> dict:
+    """A round the coordinator starts, once drafted."""
+    started = await coordinator.post(f"/v1/programs/{program}/rounds", json={})
+
+    async def drafted():
+        found = (await coordinator.get(started.json()["poll"])).json()
+        return found if found["status"] == "draft" else None
+
+    return await eventually(drafted, timeout=60, what="the draft")
+
+
 async def test_only_the_pairs_a_coordinator_publishes_from_a_reviewed_draft_are_proposed(
         matching, matching_settings, profiles, observer):
     chapter = uuid4()
@@ -20,13 +31,7 @@ async def test_only_the_pairs_a_coordinator_publishes_from_a_reviewed_draft_are_
     mentees = [await profiles.person(program, "mentee") for _ in range(2)]
     await known_to_matching(matching_settings, *mentors, *mentees)
     async with client(matching, "coordinator", chapter_id=chapter, person_id=uuid4()) as coordinator:
-        started = await coordinator.post(f"/v1/programs/{program}/rounds", json={})
-
-        async def drafted():
-            found = (await coordinator.get(started.json()["poll"])).json()
-            return found if found["status"] == "draft" else None
-
-        draft = await eventually(drafted, timeout=60, what="the draft")
+        draft = await drafted_round(coordinator, program)
         round_id = draft["id"]
         assert len(draft["pairs"]) == 2
         conn = await asyncpg.connect(matching_settings.database_url)
@@ -135,13 +140,7 @@ async def test_an_erased_person_is_forgotten_by_the_rounds_that_drafted_skipped_
     mentees = [await profiles.person(program, "mentee") for _ in range(2)]
     await known_to_matching(matching_settings, mentor, *mentees)
     async with client(matching, "coordinator", chapter_id=chapter, person_id=uuid4()) as coordinator:
-        started = await coordinator.post(f"/v1/programs/{program}/rounds", json={})
-
-        async def drafted():
-            found = (await coordinator.get(started.json()["poll"])).json()
-            return found if found["status"] == "draft" else None
-
-        draft = await eventually(drafted, timeout=60, what="the draft")
+        draft = await drafted_round(coordinator, program)
         [paired], [unpaired] = draft["pairs"], draft["unpaired"]
         conn = await asyncpg.connect(matching_settings.database_url)
         try:
