@@ -36,7 +36,7 @@ MATRIX = {
     "find a person by email": ({"a service"}, lambda w: ("POST", "/v1/people/lookup", {"email": w["email"]})),
     "read a profile": (SELF_OR_MANAGERS, lambda w: ("GET", f"/v1/people/{w['person']}", None)),
     "update a profile": (SELF_OR_MANAGERS, lambda w: ("PATCH", f"/v1/people/{w['person']}", {"bio": "new"})),
-    "ask to change an email address": (SELF_OR_MANAGERS, lambda w: (
+    "ask to change an email address": ({"the person"}, lambda w: (
         "POST", f"/v1/people/{w['person']}/email-change", {"email": f"{uuid4().hex}@example.org"})),
     "erase a person": ({"the person", "an administrator", "a service"},
                        lambda w: ("DELETE", f"/v1/people/{w['person']}", None)),
@@ -172,6 +172,10 @@ async def test_a_coordinator_sees_pronouns_only_when_the_person_lets_coordinator
                                                                       "pronouns_visibility": "only_me"})
         assert (await as_person.get(f"/v1/people/{world['person']}")).json()["pronouns"] == "ze/zir"
     async with profiles.client(Role.COORDINATOR, chapter_id=world["chapter"]) as coordinator:
+        assert (await coordinator.get(f"/v1/people/{world['person']}")).json()["pronouns"] is None
+        # Nor by letting themself see them: who sees them is the person's to say.
+        shown = await coordinator.patch(f"/v1/people/{world['person']}", json={"pronouns_visibility": "partners"})
+        assert (shown.status_code, shown.json()["error"]["field"]) == (403, "pronouns_visibility")
         assert (await coordinator.get(f"/v1/people/{world['person']}")).json()["pronouns"] is None
 
 

@@ -100,14 +100,14 @@ async def test_granted_roles_show_in_the_sign_in_lookup_and_are_announced(profil
         assert (await admin.put(f"/v1/people/{staff['id']}/roles/coordinator/{uuid4()}")).status_code == 404
     async with profiles.client(Role.SERVICE, subject="web") as web:
         found = (await web.post("/v1/people/lookup", json={"email": email.upper()})).json()
-        assert found["roles"] == {"administrator": False, "coordinator_of": [chapter["id"]]}
+        assert found["roles"] == {"administrator": False, "coordinator_of": [chapter["id"]], "suspended": False}
         assert found["suspended"] is False
         assert (await web.get(f"/v1/people/{staff['id']}/roles")).json() == found["roles"]
     await published.wait_for("profiles.staff_roles_changed", person_id=staff["id"])
     async with profiles.client() as admin:
         assert (await admin.delete(f"/v1/people/{staff['id']}/roles/coordinator/{chapter['id']}")).status_code == 204
         assert (await admin.get(f"/v1/people/{staff['id']}/roles")).json() == {
-            "administrator": False, "coordinator_of": []}
+            "administrator": False, "coordinator_of": [], "suspended": False}
     assert [e["detail"] for e in await audited(profiles, "role.revoked", subject_id=staff["id"])] == [
         {"role": "coordinator", "chapter_id": chapter["id"]}]
 
@@ -190,6 +190,30 @@ async def test_a_suspended_person_is_still_found_at_sign_in_saying_so(profiles, 
     async with profiles.client(Role.COORDINATOR, chapter_id=chapter["id"]) as coordinator:
         assert (await coordinator.post(f"/v1/people/{person['id']}/reinstate", json={})).json()["suspended"] is False
     await published.wait_for("profiles.person_reinstated", person_id=person["id"])
+
+
+async def test_staff_and_those_an_administrator_suspended_are_an_administrators_to_suspend_or_reinstate(
+        profiles, chapter):
+    async with profiles.client() as admin:
+        staff = await register(admin, chapter["id"], "Staff")
+        participant = await register(admin, chapter["id"], "Participant")
+        assert (await admin.put(f"/v1/people/{staff['id']}/roles/coordinator/{chapter['id']}")).status_code == 204
+    async with profiles.client(Role.COORDINATOR, chapter_id=chapter["id"]) as coordinator:
+        assert (await coordinator.post(f"/v1/people/{staff['id']}/suspend", json={})).status_code == 403
+        assert (await coordinator.post(f"/v1/people/{participant['id']}/suspend", json={})).status_code == 200
+    async with profiles.client() as admin:
+        assert (await admin.post(f"/v1/people/{staff['id']}/suspend", json={})).status_code == 200
+        assert (await admin.post(f"/v1/people/{participant['id']}/suspend", json={})).status_code == 200
+    async with profiles.client(Role.SERVICE, subject="web") as web:
+        assert (await web.get(f"/v1/people/{staff['id']}/roles")).json() == {
+            "administrator": False, "coordinator_of": [chapter["id"]], "suspended": True}
+    async with profiles.client(Role.COORDINATOR, chapter_id=chapter["id"]) as coordinator:
+        for person in (staff, participant):
+            refused = await coordinator.post(f"/v1/people/{person['id']}/reinstate", json={})
+            assert (refused.status_code, refused.json()["error"]["field"]) == (403, "person_id")
+    async with profiles.client() as admin:
+        assert (await admin.post(f"/v1/people/{staff['id']}/reinstate", json={})).status_code == 200
+        assert (await admin.get(f"/v1/people/{staff['id']}/roles")).json()["coordinator_of"] == [chapter["id"]]
 
 
 async def test_the_vetting_queue_lists_mentors_awaiting_approval_by_name_and_approval_takes_a_note(profiles, chapter):

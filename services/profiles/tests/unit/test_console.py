@@ -13,7 +13,7 @@ from mentorship_contracts.vocabulary import Role
 from mentorship_contracts.vocabulary import TrainingStage as S
 from plumbing.auth import Principal
 from plumbing.auth import Role as CallerRole
-from plumbing.errors import Invalid, NotFound
+from plumbing.errors import Forbidden, Invalid, NotFound
 from plumbing.testing import FakeUnitOfWork
 from profiles.domain import commands
 from profiles.domain.console import Invitation, LastAdministrator, StaffRoles, read_invitations
@@ -51,18 +51,25 @@ class FakeStaffRoles:
 class FakeSuspensions:
     def __init__(self) -> None:
         self.people: set[UUID] = set()
+        self.by_administrators: set[UUID] = set()
 
     async def suspended(self, person_ids: list[UUID]) -> set[UUID]:
         return self.people & set(person_ids)
 
-    async def suspend(self, person_id: UUID, at: datetime) -> bool:
+    async def suspend(self, person_id: UUID, at: datetime, by_administrator: bool) -> bool:
         held = person_id in self.people
         self.people.add(person_id)
+        if by_administrator:
+            self.by_administrators.add(person_id)
         return not held
+
+    async def by_administrator(self, person_id: UUID) -> bool:
+        return person_id in self.by_administrators
 
     async def reinstate(self, person_id: UUID) -> bool:
         held = person_id in self.people
         self.people.discard(person_id)
+        self.by_administrators.discard(person_id)
         return held
 
 
@@ -189,6 +196,46 @@ async def test_the_first_administrator_is_named_by_email(uow, register):
 
 # Suspension, vetting, looking at a person
 
+async def test_only_an_administrator_suspends_or_reinstates_staff_of_the_chapter(uow, register, chapter):
+    coordinator = coordinator_of(chapter.id)
+    for grant in (lambda p: console.grant_administrator(p, ADMINISTRATOR, uow),
+                  lambda p: console.grant_coordinator(p, chapter.id, ADMINISTRATOR, uow)):
+        staff = await register()
+        await grant(staff.id)
+        with pytest.raises(Forbidden):
+            await console.suspend_person(staff.id, None, NOW, coordinator, uow, anyone)
+        assert uow.suspensions.people == set()
+        await console.suspend_person(staff.id, None, NOW, ADMINISTRATOR, uow, anyone)
+        with pytest.raises(Forbidden):
+            await console.reinstate_person(staff.id, None, coordinator, uow, anyone)
+        await console.reinstate_person(staff.id, None, ADMINISTRATOR, uow, anyone)
+        assert uow.suspensions.people == set()
+
+
+async def test_a_coordinator_does_not_undo_an_administrators_suspension(uow, register, chapter):
+    coordinator = coordinator_of(chapter.id)
+    by_administrator, by_both = await register(), await register()
+    await console.suspend_person(by_administrator.id, None, NOW, ADMINISTRATOR, uow, anyone)
+    await console.suspend_person(by_both.id, None, NOW, coordinator, uow, anyone)
+    await console.suspend_person(by_both.id, None, NOW, ADMINISTRATOR, uow, anyone)
+    for person in (by_administrator, by_both):
+        with pytest.raises(Forbidden):
+            await console.reinstate_person(person.id, None, coordinator, uow, anyone)
+    assert uow.suspensions.people == {by_administrator.id, by_both.id}
+
+
+async def test_a_suspended_coordinators_roles_are_answered_with_their_suspension_until_reinstated(uow, register, chapter):
+    """The web app asks for a person's roles on each console request: the suspension counts from the next one, and
+    an administrator still sees which roles reinstating gives back."""
+    person = await register(email="staff@example.org")
+    await console.grant_coordinator(person.id, chapter.id, ADMINISTRATOR, uow)
+    await console.grant_administrator(person.id, ADMINISTRATOR, uow)
+    await console.suspend_person(person.id, None, NOW, ADMINISTRATOR, uow, anyone)
+    assert await console.roles_of(person.id, uow, anyone) == (StaffRoles(person.id, True, {chapter.id}), True)
+    await console.reinstate_person(person.id, None, ADMINISTRATOR, uow, anyone)
+    assert await console.roles_of(person.id, uow, anyone) == (StaffRoles(person.id, True, {chapter.id}), False)
+
+
 async def test_a_suspended_person_is_announced_with_the_note_in_the_audit_trail_only(uow, register, chapter):
     person = await register()
     coordinator = coordinator_of(chapter.id)
@@ -286,6 +333,29 @@ async def test_a_file_without_a_column_or_with_too_many_rows_offers_no_one(vette
     many = "name,email,stage\n" + "".join(f"P{i},p{i}@example.org,resident\n" for i in range(1001))
     rows = read_invitations(many, vetted_program, Role.MENTOR)
     assert [(r.valid, [p.code for p in r.problems]) for r in rows] == [(False, ["too_many_rows"])]
+
+
+async def test_a_file_with_a_field_too_long_to_read_offers_no_one(vetted_program):
+    text = f"name,email,stage\n{'N' * 131_073},n@example.org,resident\n"
+    assert problems(read_invitations(text, vetted_program, Role.MENTOR)) == {2: [("row", "unreadable")]}
+
+
+async def test_people_of_another_chapter_are_left_out_known_only_as_registered(
+        uow, register, vetted_program, chapter):
+    """Inviting them would send them a sign-in link to another chapter's program, and name them to its coordinator."""
+    elsewhere = await handlers.define_chapter(commands.DefineChapter("Howard", "America/New_York"), uow)
+    await handlers.register_person(commands.RegisterPerson("B", "b@example.org", S.RESIDENT, elsewhere.id), uow)
+    await handlers.register_person(commands.RegisterPerson("Admin", "admin@example.org", S.FELLOW), uow)
+    text = "name,email,stage\nB,b@example.org,resident\nAdmin,admin@example.org,fellow\nNew,new@example.org,resident\n"
+    registered = [("email", "already_registered")]
+
+    rows = await console.preview_invitations(vetted_program.id, Role.MENTOR, text, uow, anyone)
+    assert [(r.valid, r.already) for r in rows] == [(False, None), (False, None), (True, None)]
+    assert problems(rows) == {2: registered, 3: registered, 4: []}
+    invited, already, invalid = await console.invite(vetted_program.id, Role.MENTOR, text, NOW,
+                                                     coordinator_of(chapter.id), uow, anyone)
+    assert ([i.person.email for i in invited], already, invalid) == (["new@example.org"], 0, 2)
+    assert [i.person_id for i in uow.invitations.items.values()] == [invited[0].person.id]
 
 
 async def test_invitations_register_the_unknown_and_the_same_file_again_invites_nobody(

@@ -3,12 +3,16 @@ the address is someone else's."""
 
 from datetime import UTC, datetime, timedelta
 from urllib.parse import parse_qs, urlsplit
+from uuid import uuid4
 
 import pytest
 from mentorship_contracts import profiles as contract
-from plumbing.errors import Invalid
+from plumbing.auth import Principal
+from plumbing.auth import Role as CallerRole
+from plumbing.errors import Forbidden, Invalid
 from profiles.domain import commands
 from profiles.domain.model import EMAIL_CHANGE_VALID_FOR, EmailChangeNotConfirmed
+from profiles.entrypoints import http
 from profiles.service_layer import handlers
 
 from .conftest import anyone
@@ -29,7 +33,7 @@ def token_in(event: contract.EmailChangeRequested) -> str:
 
 async def request(uow, person, email: str, at: datetime = NOW) -> str:
     """Ask for the change; the token, as the email to the new address carries it."""
-    await handlers.request_email_change(commands.RequestEmailChange(person.id, email, at), uow, anyone)
+    await handlers.request_email_change(commands.RequestEmailChange(person.id, email, at, person.id), uow)
     return token_in(requested(uow)[-1])
 
 
@@ -50,6 +54,22 @@ async def test_a_requested_change_takes_no_effect_and_a_link_goes_to_the_new_add
     # Kept only as a digest: a copy of the database confirms nothing.
     [stored] = uow.email_changes.items.values()
     assert token.encode() not in stored.token_digest and token not in repr(stored)
+
+
+async def test_only_the_person_asks_to_change_their_address(uow, register, chapter):
+    """Anyone else could have the link sent to an address of theirs: the person clicking it would hand them the
+    account."""
+    person = await register(email="old@example.org")
+    for someone_else in (
+        Principal(subject="coordinator", role=CallerRole.COORDINATOR, person_id=uuid4(),
+                  chapter_ids=frozenset({chapter.id})),
+        Principal(subject="admin", role=CallerRole.ADMIN, person_id=uuid4()),
+        Principal(subject="web", role=CallerRole.SERVICE),
+    ):
+        with pytest.raises(Forbidden):
+            await http.request_email_change(person.id, http.EmailChangeIn(email="mine@example.org"), someone_else,
+                                            uow)
+    assert uow.email_changes.items == {} and requested(uow) == []
 
 
 async def test_confirming_from_the_new_address_changes_it_and_tells_notifications(uow, register):
@@ -103,9 +123,9 @@ async def test_asking_for_an_address_someone_has_is_answered_and_announced_exact
     person = await register()
 
     taken = await handlers.request_email_change(
-        commands.RequestEmailChange(person.id, "TAKEN@example.org", NOW), uow, anyone)
+        commands.RequestEmailChange(person.id, "TAKEN@example.org", NOW, person.id), uow)
     free = await handlers.request_email_change(
-        commands.RequestEmailChange(person.id, "free@example.org", NOW), uow, anyone)
+        commands.RequestEmailChange(person.id, "free@example.org", NOW, person.id), uow)
 
     assert (taken.expires_at, type(taken)) == (free.expires_at, type(free))
     assert [type(e) for e in requested(uow)] == [contract.EmailChangeRequested] * 2
@@ -127,7 +147,8 @@ async def test_confirming_an_address_taken_meanwhile_fails_saying_no_more_than_a
 async def test_an_email_is_not_changed_by_updating_the_profile(uow, register):
     person = await register(email="old@example.org")
     with pytest.raises(Invalid) as refused:
-        await handlers.update_person(commands.UpdatePerson(person.id, {"email": "new@example.org"}), uow, anyone)
+        await handlers.update_person(commands.UpdatePerson(person.id, {"email": "new@example.org"}, person.id), uow,
+                                     anyone)
     assert refused.value.field == "email"
 
 

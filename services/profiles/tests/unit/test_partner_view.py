@@ -66,7 +66,7 @@ async def test_a_partner_sees_the_name_pronouns_bio_and_only_the_attributes_show
 async def test_pronouns_kept_from_partners_are_not_shown_to_one(uow, pair):
     mentor, mentee = pair
     await handlers.update_person(commands.UpdatePerson(
-        mentor.id, {"pronouns_visibility": PronounsVisibility.COORDINATORS}), uow, anyone)
+        mentor.id, {"pronouns_visibility": PronounsVisibility.COORDINATORS}, mentor.id), uow, anyone)
     await confirmed(uow, mentor, mentee)
     assert (await view(uow, mentor, mentee)).pronouns is None
 

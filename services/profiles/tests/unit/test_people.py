@@ -6,9 +6,12 @@ import pytest
 from mentorship_contracts import profiles as contract
 from mentorship_contracts.vocabulary import Role, Specialty
 from mentorship_contracts.vocabulary import TrainingStage as S
-from plumbing.errors import Conflict, NotFound
+from plumbing.auth import Principal
+from plumbing.auth import Role as CallerRole
+from plumbing.errors import Conflict, Forbidden, NotFound
 from profiles.domain import commands
 from profiles.domain.model import AlreadyRegistered, PronounsVisibility
+from profiles.entrypoints import http
 from profiles.service_layer import handlers
 
 from .conftest import anyone
@@ -54,12 +57,12 @@ async def test_pronouns_reach_a_partner_only_when_the_person_chose_so(uow, regis
 async def test_an_update_tells_each_audience_only_what_changed_for_it(uow, register):
     person = await register()
     mark = len(uow.published)
-    await handlers.update_person(commands.UpdatePerson(person.id, {"pronouns": "she/her"}), uow, anyone)
+    await handlers.update_person(commands.UpdatePerson(person.id, {"pronouns": "she/her"}, person.id), uow, anyone)
     assert [type(e) for e in uow.published_since(mark)] == [contract.ContactDetailsChangedV3]
 
     mark = len(uow.published)
     changes = {"stage": S.FELLOW, "specialties": [Specialty.GENERAL_SURGERY]}
-    await handlers.update_person(commands.UpdatePerson(person.id, changes), uow, anyone)
+    await handlers.update_person(commands.UpdatePerson(person.id, changes, person.id), uow, anyone)
     [public] = of_type(uow.published_since(mark), contract.PersonUpdated)
     assert public.changed_fields == ["stage"]
     assert of_type(uow.published_since(mark), contract.MatchingProfileChanged)
@@ -69,8 +72,29 @@ async def test_an_update_tells_each_audience_only_what_changed_for_it(uow, regis
 async def test_an_update_that_changes_nothing_publishes_nothing(uow, register):
     person = await register(region="Tennessee")
     mark = len(uow.published)
-    await handlers.update_person(commands.UpdatePerson(person.id, {"region": "Tennessee"}), uow, anyone)
+    await handlers.update_person(commands.UpdatePerson(person.id, {"region": "Tennessee"}, person.id), uow, anyone)
     assert uow.published_since(mark) == []
+
+
+async def test_only_the_person_changes_their_pronouns_or_who_sees_them(uow, register, chapter):
+    """Their coordinator, were they let show themself pronouns hidden from coordinators, would read them in the
+    answer. Sending the value held is refused too: an answer that differed would confirm a guess."""
+    person = await register(pronouns="ze/zir", pronouns_visibility=PronounsVisibility.ONLY_ME)
+    coordinator = Principal(subject="coordinator", role=CallerRole.COORDINATOR, person_id=uuid4(),
+                            chapter_ids=frozenset({chapter.id}))
+    administrator = Principal(subject="admin", role=CallerRole.ADMIN, person_id=uuid4())
+    mark = len(uow.published)
+    for someone_else in (coordinator, administrator):
+        for field, value in (("pronouns_visibility", "partners"), ("pronouns", "ze/zir")):
+            with pytest.raises(Forbidden) as refused:
+                await http.update_person(person.id, http.PersonChange(**{field: value}), someone_else, uow)
+            assert refused.value.field == field
+    assert uow.people.items[person.id].pronouns_visibility is PronounsVisibility.ONLY_ME
+    assert uow.published_since(mark) == []
+
+    themself = Principal(subject=str(person.id), role=CallerRole.PARTICIPANT, person_id=person.id)
+    changed = await http.update_person(person.id, http.PersonChange(pronouns_visibility="coordinators"), themself, uow)
+    assert changed.pronouns_visibility is PronounsVisibility.COORDINATORS
 
 
 async def test_a_person_enrolled_in_a_chapter_program_cannot_move_chapter(uow, register, vetted_program):
@@ -78,7 +102,7 @@ async def test_a_person_enrolled_in_a_chapter_program_cannot_move_chapter(uow, r
     mentor = await register(S.RESIDENT)
     await handlers.enroll(commands.Enroll(mentor.id, vetted_program.id, Role.MENTOR), uow, anyone)
     with pytest.raises(Conflict) as refused:
-        await handlers.update_person(commands.UpdatePerson(mentor.id, {"chapter_id": elsewhere.id}), uow, anyone)
+        await handlers.update_person(commands.UpdatePerson(mentor.id, {"chapter_id": elsewhere.id}, mentor.id), uow, anyone)
     assert refused.value.field == "chapter_id"
 
 

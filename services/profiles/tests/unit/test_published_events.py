@@ -24,7 +24,8 @@ async def test_every_event_published_is_the_newest_version_of_its_type_with_a_cl
     await handlers.change_chapter(commands.ChangeChapter(chapter.id, {"name": "Meharry Medical College"}), uow)
     await handlers.change_program(commands.ChangeProgram(vetted_program.id, {"pair_cap": 25}), uow, anyone)
     mentor = await register(S.RESIDENT)
-    await handlers.update_person(commands.UpdatePerson(mentor.id, {"stage": S.FELLOW, "bio": "Hi"}), uow, anyone)
+    await handlers.update_person(commands.UpdatePerson(mentor.id, {"stage": S.FELLOW, "bio": "Hi"}, mentor.id), uow,
+                                 anyone)
     await handlers.declare_identity(commands.DeclareIdentity(
         mentor.id, {"disability": IdentityAttribute("deaf", True, True)}, []), uow)
     await handlers.withdraw_consent(commands.WithdrawConsent(mentor.id, "disability", Purpose.PARTNER), uow)
@@ -34,7 +35,7 @@ async def test_every_event_published_is_the_newest_version_of_its_type_with_a_cl
     await handlers.suspend_mentor(commands.SuspendMentor(enrollment.id), uow, anyone)
     await handlers.withdraw_enrollment(commands.WithdrawEnrollment(enrollment.id), uow, anyone)
     await handlers.request_email_change(
-        commands.RequestEmailChange(mentor.id, "new@example.org", datetime.now(UTC)), uow, anyone)
+        commands.RequestEmailChange(mentor.id, "new@example.org", datetime.now(UTC), mentor.id), uow)
     await handlers.erase_person(commands.ErasePerson(mentor.id), uow, anyone)
 
     # The restricted ones leave sealed: profiles' unit of work seals them as it commits (tests/integration).
@@ -55,6 +56,7 @@ async def test_the_contact_details_carry_the_preferred_language_and_null_when_un
 async def test_changing_the_preferred_language_republishes_the_contact_details(uow, register):
     person = await register()
     mark = len(uow.published)
-    await handlers.update_person(commands.UpdatePerson(person.id, {"preferred_language": "en"}), uow, anyone)
+    await handlers.update_person(commands.UpdatePerson(person.id, {"preferred_language": "en"}, person.id), uow,
+                                 anyone)
     [contact] = uow.published_since(mark)
     assert isinstance(contact, contract.ContactDetailsChangedV3) and contact.preferred_language == "en"

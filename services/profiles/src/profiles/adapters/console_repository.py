@@ -55,10 +55,17 @@ class PostgresSuspensions:
                                       person_ids)
         return {r["person_id"] for r in rows}
 
-    async def suspend(self, person_id: UUID, at: datetime) -> bool:
-        return bool(await self._conn.fetchval(
-            "INSERT INTO suspensions (person_id, suspended_at) VALUES ($1, $2) ON CONFLICT DO NOTHING "
-            "RETURNING true", person_id, at))
+    async def suspend(self, person_id: UUID, at: datetime, by_administrator: bool) -> bool:
+        suspended = bool(await self._conn.fetchval(
+            "INSERT INTO suspensions (person_id, suspended_at, by_administrator) VALUES ($1, $2, $3) "
+            "ON CONFLICT DO NOTHING RETURNING true", person_id, at, by_administrator))
+        if not suspended and by_administrator:
+            await self._conn.execute("UPDATE suspensions SET by_administrator = true WHERE person_id = $1", person_id)
+        return suspended
+
+    async def by_administrator(self, person_id: UUID) -> bool:
+        return bool(await self._conn.fetchval("SELECT by_administrator FROM suspensions WHERE person_id = $1",
+                                              person_id))
 
     async def reinstate(self, person_id: UUID) -> bool:
         return bool(await self._conn.fetchval("DELETE FROM suspensions WHERE person_id = $1 RETURNING true",

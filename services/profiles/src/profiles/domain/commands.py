@@ -71,17 +71,22 @@ class RegisterPerson:
 
 @dataclass(frozen=True)
 class UpdatePerson:
+    """Change the person's profile, by the person `changed_by` (the caller; None for a service)."""
+
     person_id: UUID
     changes: dict[str, Any]
+    changed_by: UUID | None
 
 
 @dataclass(frozen=True)
 class RequestEmailChange:
-    """Change the person's address to `email` once confirmed from it; `at`: when asked."""
+    """Change the person's address to `email` once confirmed from it; `at`: when asked, by the person
+    `requested_by` (the caller)."""
 
     person_id: UUID
     email: str
     at: datetime
+    requested_by: UUID | None
 
 
 @dataclass(frozen=True)

@@ -5,19 +5,25 @@ from __future__ import annotations
 import csv
 import io
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from uuid import UUID, uuid4
 
 from email_validator import EmailNotValidError, validate_email
 from mentorship_contracts.vocabulary import Role, TrainingStage
-from plumbing.errors import Conflict
+from plumbing.errors import Conflict, Forbidden
 
 from .model import Program
 
 
 class LastAdministrator(Conflict, code="last_administrator"):
     """The platform keeps at least one national administrator: someone must be able to grant roles."""
+
+
+class AdministratorsCall(Forbidden, code="forbidden"):
+    """An account a coordinator does not suspend or reinstate: staff's (else a coordinator could silence an
+    administrator, or their fellow coordinators), or one an administrator suspended."""
 
 
 @dataclass
@@ -27,6 +33,11 @@ class StaffRoles:
     person_id: UUID
     administrator: bool = False
     coordinator_of: set[UUID] = field(default_factory=set)
+
+    @property
+    def held(self) -> bool:
+        """Whether the person holds any staff role."""
+        return self.administrator or bool(self.coordinator_of)
 
     def grant_coordinator(self, chapter_id: UUID) -> bool:
         """Whether this changed anything (granting twice is no change)."""
@@ -107,8 +118,17 @@ def _has_control_characters(value: str) -> bool:
 
 def read_invitations(text: str, program: Program, role: Role) -> list[InvitationRow]:
     """The rows of a `name,email,stage` file (columns in any order, headers in any case), each checked. A file that
-    cannot be read as such (a column missing, too many rows) answers one row that says so, and nothing valid."""
+    cannot be read as such (a column missing, too many rows, a line the csv module cannot read) answers one row that
+    says so, and nothing valid."""
     reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
+    try:
+        return _read(reader, program, role)
+    except csv.Error:
+        # A field past the module's limit (131,072 characters, less than a file may hold), say.
+        return [InvitationRow(reader.line_num, None, None, None, [Problem("row", "unreadable")])]
+
+
+def _read(reader: Iterator[list[str]], program: Program, role: Role) -> list[InvitationRow]:
     header = next(reader, [])
     names = [h.strip().lower() for h in header]
     if any(column not in names for column in COLUMNS):

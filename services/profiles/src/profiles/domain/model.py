@@ -13,7 +13,7 @@ from uuid import UUID, uuid4
 
 from mentorship_contracts.profiles import ApprovalState, Modality, PairingMode, PreferredLanguage, ProgramFormat
 from mentorship_contracts.vocabulary import PairingKind, Role, Specialty, SupportArea, TrainingStage
-from plumbing.errors import Conflict, Invalid, NotFound
+from plumbing.errors import Conflict, Forbidden, Invalid, NotFound
 
 
 class StageNotEligible(Invalid, code="stage_not_eligible"):
@@ -26,6 +26,11 @@ class AlreadyEnrolled(Conflict, code="already_enrolled"):
 
 class AlreadyRegistered(Conflict, code="already_registered"):
     pass
+
+
+class ThePersonsOwn(Forbidden, code="forbidden"):
+    """What the person alone decides, whoever else may act on their profile (their coordinator, an administrator):
+    who sees their pronouns, and where their account's sign-in links go."""
 
 
 class EmailChangeNotConfirmed(Invalid, code="email_change_not_confirmed"):
@@ -104,8 +109,12 @@ class Program:
     def eligible_stages(self, role: Role) -> list[TrainingStage]:
         return self.mentee_stages if role is Role.MENTEE else self.mentor_stages
 
+    def open_to(self, person: Person) -> bool:
+        """Whether the person may join in some role: a chapter's program is for the chapter's members."""
+        return self.chapter_id is None or person.chapter_id == self.chapter_id
+
     def admits(self, person: Person, role: Role) -> None:
-        if self.chapter_id is not None and person.chapter_id != self.chapter_id:
+        if not self.open_to(person):
             raise Invalid(f"{self.name!r} is open to members of its chapter only", field="program_id")
         if person.stage not in self.eligible_stages(role):
             raise StageNotEligible(f"a {person.stage.value} may not join {self.name!r} as {role.value}", field="stage")
@@ -213,6 +222,8 @@ CONTACT_FIELDS = frozenset({"display_name", "email", "timezone", "pronouns", "pr
                             "chapter_id", "preferred_language"})
 MATCHING_FIELDS = frozenset({"stage", "specialties", "support_areas", "languages", "timezone", "region", "modalities",
                              "chapter_id"})
+# Set by the person alone: whoever could change who sees the pronouns could show them to themself.
+PERSONS_OWN_FIELDS = ("pronouns", "pronouns_visibility")
 
 
 @dataclass
@@ -250,9 +261,14 @@ class Person:
         order = list(PronounsVisibility)
         return self.pronouns if order.index(self.pronouns_visibility) >= order.index(allowed) else None
 
-    def update(self, enrollments: list[Enrollment], **proposed: Any) -> set[str]:
+    def update(self, enrollments: list[Enrollment], by: UUID | None, **proposed: Any) -> set[str]:
+        """Change what is `proposed`, by the person `by` (None: a service)."""
         if "email" in proposed:
             raise Invalid("an email address changes once confirmed from it: ask for the change", field="email")
+        for name in PERSONS_OWN_FIELDS:
+            # Refused even when unchanged: an answer that differed would confirm someone else's guess.
+            if name in proposed and by != self.id:
+                raise ThePersonsOwn(f"only the person changes their {name.replace('_', ' ')}", field=name)
         changed = _changes(self, proposed)
         if "chapter_id" in changed and any(e.active and e.chapter_id is not None for e in enrollments):
             raise Conflict("withdraw from your chapter's programs before moving to another chapter", field="chapter_id")
@@ -331,8 +347,10 @@ class EmailChange:
     expires_at: datetime
 
     @classmethod
-    def request(cls, person: Person, new_email: str, now: datetime) -> tuple[EmailChange, str]:
-        """The pending change and its token, to send to the new address."""
+    def request(cls, person: Person, new_email: str, now: datetime, by: UUID | None) -> tuple[EmailChange, str]:
+        """The pending change and its token, to send to the new address, asked for by the person `by`."""
+        if by != person.id:
+            raise ThePersonsOwn("only the person asks to change their email address", field="person_id")
         token = secrets.token_urlsafe(32)
         return cls(person.id, new_email, token_digest(token), now + EMAIL_CHANGE_VALID_FOR), token
 

@@ -87,10 +87,12 @@ def _require_administrator(caller: Principal) -> None:
 class RolesOut(BaseModel):
     administrator: bool
     coordinator_of: list[UUID] = Field(description="The chapters the person coordinates")
+    suspended: bool = Field(description="The person is suspended: their roles count for nothing until reinstated")
 
     @classmethod
-    def of(cls, roles: StaffRoles) -> RolesOut:
-        return cls(administrator=roles.administrator, coordinator_of=sorted(roles.coordinator_of, key=str))
+    def of(cls, roles: StaffRoles, suspended: bool) -> RolesOut:
+        return cls(administrator=roles.administrator, coordinator_of=sorted(roles.coordinator_of, key=str),
+                   suspended=suspended)
 
 
 class StaffPersonOut(PersonOut):
@@ -214,11 +216,12 @@ class ConsolePartnerOut(PartnerOut):
 
 @router.get("/people/{person_id}/roles")
 async def roles_of(person_id: UUID, caller: Caller, unit: UnitOfWork) -> RolesOut:
-    """The person's staff roles: for the person, the web app (its service token) and administrators."""
+    """The person's staff roles, and whether they are suspended (then their roles count for nothing): for the
+    person, the web app (its service token) and administrators."""
     def authorize(person: Person) -> None:
         if not (caller.is_person(person.id) or caller.is_admin):
             raise forbidden("a person's roles are theirs, the web app's and administrators' to read")
-    return RolesOut.of(await console.roles_of(person_id, unit, authorize))
+    return RolesOut.of(*await console.roles_of(person_id, unit, authorize))
 
 
 @router.put("/people/{person_id}/roles/coordinator/{chapter_id}", status_code=204)
@@ -315,7 +318,7 @@ async def find_person_by_email(body: LookupIn, caller: Caller, unit: UnitOfWork)
     if caller.role != CallerRole.SERVICE:
         raise forbidden("only a service finds people by their email address")
     person, suspended, roles = await console.lookup(body.email, unit)
-    return LookupOut(**StaffPersonOut.staff_view(person, suspended, caller).model_dump(), roles=RolesOut.of(roles))
+    return LookupOut(**StaffPersonOut.staff_view(person, suspended, caller).model_dump(), roles=RolesOut.of(roles, suspended))
 
 
 @router.get("/people/{person_id}")
@@ -327,7 +330,8 @@ async def get_person(person_id: UUID, caller: Caller, unit: UnitOfWork) -> Staff
 
 @router.post("/people/{person_id}/suspend", responses=answers(404))
 async def suspend_person(person_id: UUID, body: NoteIn, caller: Caller, unit: UnitOfWork) -> StaffPersonOut:
-    """Suspend the account: `profiles.person_suspended` tells the others (sessions end, no proposals)."""
+    """Suspend the account: `profiles.person_suspended` tells the others (sessions end, no proposals). A coordinator
+    suspends participants of their chapter; a coordinator or an administrator, only an administrator suspends."""
     person, suspended = await console.suspend_person(person_id, body.note, datetime.now(UTC), caller, unit,
                                                      _manager_of_person(caller))
     return StaffPersonOut.staff_view(person, suspended, caller)
@@ -335,6 +339,8 @@ async def suspend_person(person_id: UUID, body: NoteIn, caller: Caller, unit: Un
 
 @router.post("/people/{person_id}/reinstate", responses=answers(404))
 async def reinstate_person(person_id: UUID, body: NoteIn, caller: Caller, unit: UnitOfWork) -> StaffPersonOut:
+    """A coordinator reinstates participants of their chapter whom no administrator suspended; anyone else, only an
+    administrator reinstates."""
     person, suspended = await console.reinstate_person(person_id, body.note, caller, unit,
                                                        _manager_of_person(caller))
     return StaffPersonOut.staff_view(person, suspended, caller)

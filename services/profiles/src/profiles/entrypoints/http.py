@@ -2,7 +2,8 @@
 
 Who may do what: a participant acts on their own profile, identity and enrollments; a coordinator on the people
 and programs of their chapter; an administrator (or a service) on everything, except a person's identity
-attributes, which only that person ever reads or changes.
+attributes, which only that person ever reads or changes, and their pronouns, who sees them and their email
+address, which only that person changes.
 """
 
 from __future__ import annotations
@@ -404,7 +405,8 @@ async def update_person(person_id: UUID, body: PersonChange, caller: Caller, uni
     changes = body.model_dump(exclude_unset=True)
     if "chapter_id" in changes and caller.role == CallerRole.COORDINATOR:
         raise forbidden("a person moves chapter themselves, or an administrator moves them")
-    person = await handlers.update_person(commands.UpdatePerson(person_id, changes), unit, _self_or_manager(caller))
+    command = commands.UpdatePerson(person_id, changes, caller.person_id)
+    person = await handlers.update_person(command, unit, _self_or_manager(caller))
     return PersonOut.of(person, caller)
 
 
@@ -413,9 +415,9 @@ async def request_email_change(person_id: UUID, body: EmailChangeIn, caller: Cal
                                unit: UnitOfWork) -> EmailChangeOut:
     """Ask to change the address: a link is sent to the new address, and the change takes effect once the person
     confirms it from there (`POST /v1/email-changes/confirm`). A new request replaces one pending. The answer is the
-    same whether or not someone else has the address."""
-    command = commands.RequestEmailChange(person_id, str(body.email), datetime.now(UTC))
-    change = await handlers.request_email_change(command, unit, _self_or_manager(caller))
+    same whether or not someone else has the address. The person alone asks."""
+    command = commands.RequestEmailChange(person_id, str(body.email), datetime.now(UTC), caller.person_id)
+    change = await handlers.request_email_change(command, unit)
     return EmailChangeOut(email=change.new_email, expires_at=change.expires_at)
 
 

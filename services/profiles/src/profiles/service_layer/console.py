@@ -3,7 +3,8 @@ and reports. Every privileged action is recorded in the audit trail in its own u
 people by id only.
 
 As in `handlers`, who may act is the HTTP layer's to say: a handler takes `authorize`, called once what is acted
-on is known (it refuses by raising, before anything changes), and `caller`, whom the audit trail names.
+on is known (it refuses by raising, before anything changes), and `caller`, whom the audit trail names. Only what
+turns on stored facts beyond the person is refused here: a coordinator's say over staff accounts (`_suspension`).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from plumbing.disclosure import Published, publish
 
 from ..adapters import integration_events
 from ..domain import commands
-from ..domain.console import Invitation, InvitationRow, StaffRoles, read_invitations
+from ..domain.console import AdministratorsCall, Invitation, InvitationRow, Problem, StaffRoles, read_invitations
 from ..domain.model import Enrollment, PartnerView, Person, Program
 from . import handlers
 from .ports import ConsoleUnitOfWorkPort as Uow
@@ -34,10 +35,12 @@ AuthorizeProgram = Callable[[Program], None]
 
 # Staff roles
 
-async def roles_of(person_id: UUID, uow: Uow, authorize: Authorize) -> StaffRoles:
+async def roles_of(person_id: UUID, uow: Uow, authorize: Authorize) -> tuple[StaffRoles, bool]:
+    """The person's roles as granted, and whether they are suspended (the roles then count for nothing: the web app
+    asks on each console request, so a suspension takes the console away at once; reinstating restores them)."""
     async with uow:
         await handlers._person(person_id, uow, authorize)
-        return await uow.staff_roles.get(person_id)
+        return await uow.staff_roles.get(person_id), person_id in await uow.suspensions.suspended([person_id])
 
 
 async def grant_coordinator(person_id: UUID, chapter_id: UUID, caller: Principal, uow: Uow) -> StaffRoles:
@@ -178,9 +181,11 @@ async def _suspension(person_id: UUID, note: str | None, caller: Principal, uow:
                       suspend: bool, at: datetime | None = None) -> tuple[Person, bool]:
     async with uow:
         person = await handlers._person(person_id, uow, authorize, lock=True)
+        if not caller.is_admin:
+            await _require_a_coordinators_call(person_id, suspend, uow)
         if suspend:
             assert at is not None
-            if await uow.suspensions.suspend(person_id, at):
+            if await uow.suspensions.suspend(person_id, at, by_administrator=caller.is_admin):
                 uow.emit(integration_events.person_suspended(person_id))
         elif await uow.suspensions.reinstate(person_id):
             uow.emit(integration_events.person_reinstated(person_id))
@@ -188,6 +193,17 @@ async def _suspension(person_id: UUID, note: str | None, caller: Principal, uow:
                   chapter_id=person.chapter_id, detail={"note": note} if note else {})
         await uow.commit()
         return person, suspend
+
+
+async def _require_a_coordinators_call(person_id: UUID, suspend: bool, uow: Uow) -> None:
+    """A coordinator suspends and reinstates participants; staff, and those an administrator suspended, are an
+    administrator's to decide (the roles as stored: a suspended coordinator is staff still)."""
+    if (await uow.staff_roles.get(person_id)).held:
+        raise AdministratorsCall("only an administrator suspends or reinstates a coordinator or an administrator",
+                                 field="person_id")
+    if not suspend and await uow.suspensions.by_administrator(person_id):
+        raise AdministratorsCall("an administrator suspended this person: only an administrator reinstates them",
+                                 field="person_id")
 
 
 async def partners(person_id: UUID, uow: Uow, authorize: Authorize) -> list[tuple[UUID, PartnerView]]:
@@ -244,16 +260,25 @@ async def preview_invitations(program_id: UUID, role: Role, text: str, uow: Uow,
         program = await handlers._existing(uow.programs, program_id, "program_id")
         authorize(program)
         rows = read_invitations(text, program, role)
-        for row in rows:
-            if row.valid and row.email is not None:
-                row.already = await _already(row.email, program, role, uow)
+        for row in (r for r in rows if r.valid):
+            person = await _invitee(row, program, uow)
+            if row.valid and person is not None:
+                row.already = await _already(person.id, program, role, uow)
         return rows
 
 
-async def _already(email: str, program: Program, role: Role, uow: Uow) -> str | None:
-    person_id = await uow.console.person_with_email(email)
-    if person_id is None:
-        return None
+async def _invitee(row: InvitationRow, program: Program, uow: Uow) -> Person | None:
+    """The person registered with the row's address, if any. One the program is not open to (of another chapter, or
+    of none) makes the row invalid: inviting them would send them a sign-in link and name them to the inviter. Its
+    code says no more than registering the address would (`already_registered`): not who, nor which chapter."""
+    assert row.email is not None
+    person = await uow.people.with_email(row.email)
+    if person is not None and not program.open_to(person):
+        row.problems.append(Problem("email", "already_registered"))
+    return person
+
+
+async def _already(person_id: UUID, program: Program, role: Role, uow: Uow) -> str | None:
     if await uow.console.enrolled_in(person_id, program.id, role):
         return "enrolled"
     return "invited" if await uow.invitations.held(person_id, program.id, role) else None
@@ -282,7 +307,9 @@ async def invite(program_id: UUID, role: Role, text: str, at: datetime, caller: 
             timezone = chapter.timezone if chapter else timezone
         for row in (r for r in rows if r.valid):
             assert row.email is not None and row.name is not None
-            person = await uow.people.with_email(row.email)
+            person = await _invitee(row, program, uow)
+            if not row.valid:
+                continue
             if person is None:
                 person = Person.register(display_name=row.name, email=row.email, stage=row.training_stage,
                                          chapter_id=program.chapter_id, timezone=timezone)

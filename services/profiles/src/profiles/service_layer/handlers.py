@@ -114,7 +114,7 @@ async def update_person(command: commands.UpdatePerson, uow: Uow, authorize: Aut
         changes = command.changes
         if changes.get("chapter_id") is not None:
             await _existing(uow.chapters, changes["chapter_id"], "chapter_id")
-        changed = person.update(await uow.enrollments.for_person(person.id), **changes)
+        changed = person.update(await uow.enrollments.for_person(person.id), command.changed_by, **changes)
         if changed:
             await uow.people.save(person)
             uow.emit(*integration_events.person_updated(person, changed))
@@ -122,14 +122,15 @@ async def update_person(command: commands.UpdatePerson, uow: Uow, authorize: Aut
         return person
 
 
-async def request_email_change(command: commands.RequestEmailChange, uow: Uow, authorize: Authorize) -> EmailChange:
+async def request_email_change(command: commands.RequestEmailChange, uow: Uow) -> EmailChange:
     """Record the change and have a link sent to the new address; nothing changes until it is confirmed from there.
+    Only the person asks (`EmailChange.request`).
 
     Whether someone else has the address is not asked here: the request is recorded and announced the same way
     (and in the same time) either way, so the answer cannot tell. Confirming will fail if the address is taken."""
     async with uow:
-        person = await _person(command.person_id, uow, authorize, lock=True)
-        change, token = EmailChange.request(person, command.email, command.at)
+        person = await _person(command.person_id, uow, lock=True)
+        change, token = EmailChange.request(person, command.email, command.at, command.requested_by)
         await uow.email_changes.save(change)
         uow.emit(integration_events.email_change_requested(person, change, token))
         await uow.commit()

@@ -129,8 +129,12 @@ class Suspensions(Protocol):
     async def suspended(self, person_ids: builtins.list[UUID]) -> set[UUID]:
         """Which of these people are suspended."""
 
-    async def suspend(self, person_id: UUID, at: datetime) -> bool:
-        """Whether this suspended them (False: they already were)."""
+    async def suspend(self, person_id: UUID, at: datetime, by_administrator: bool) -> bool:
+        """Whether this suspended them (False: they already were; an administrator's suspending them again makes
+        the suspension an administrator's)."""
+
+    async def by_administrator(self, person_id: UUID) -> bool:
+        """Whether the person is suspended, by an administrator."""
 
     async def reinstate(self, person_id: UUID) -> bool:
         """Whether this reinstated them (False: they were not suspended)."""
