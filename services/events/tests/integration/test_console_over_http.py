@@ -152,6 +152,12 @@ async def test_national_events_are_administrators_and_the_national_report_hides_
         listed = await admin.get("/v1/events", params={"status": "draft", "national": "true"})
         assert national.json()["id"] in [e["id"] for e in listed.json()]
         event_id = national.json()["id"]
+        # A coordinator cannot open a national draft, so no filter lists one to them either.
+        assert (await coordinator.get(f"/v1/events/{event_id}")).status_code == 404
+        for asking, at_fault in [({"chapter_id": str(chapter), "with_national": "true"}, "with_national"),
+                                 ({"national": "true"}, "national")]:
+            refused = await coordinator.get("/v1/events", params={"status": "draft", **asking})
+            assert (refused.status_code, refused.json()["error"]["field"]) == (403, at_fault)
         await admin.post(f"/v1/events/{event_id}/publish")
         for _ in range(3):
             await registered(admin, event_id, uuid4())

@@ -57,6 +57,24 @@ async def test_only_a_mentor_or_clinician_offers_office_hours_and_anyone_else_he
         assert refused_slots.json() == []
 
 
+async def test_a_slot_is_in_its_host_s_chapter_whose_coordinators_alone_organise_it(events_api, publish):
+    chapter, elsewhere, resident = uuid4(), uuid4(), uuid4()
+    await publish(PersonRegistered(person_id=resident, chapter_id=chapter, stage=TrainingStage.RESIDENT))
+    async with events_api.client("participant", person_id=resident) as as_resident:
+        filed_elsewhere = await offer_once_known(as_resident, slot_body(resident, chapter_id=str(elsewhere)))
+    assert (filed_elsewhere.status_code, filed_elsewhere.json()["chapter_id"]) == (201, str(chapter))
+
+    async with events_api.client("coordinator", chapter_id=elsewhere) as outsider:
+        refused = await outsider.post("/v1/office-hours/slots", json=slot_body(
+            resident, STARTS + timedelta(hours=1), chapter_id=str(elsewhere)))
+        assert (refused.status_code, refused.json()["error"]["field"]) == (403, "host_id")
+        assert (await outsider.delete(f"/v1/office-hours/slots/{filed_elsewhere.json()['id']}")).status_code == 403
+    async with events_api.client("coordinator", chapter_id=chapter) as coordinator:
+        on_their_behalf = await coordinator.post("/v1/office-hours/slots",
+                                                 json=slot_body(resident, STARTS + timedelta(hours=2)))
+        assert (on_their_behalf.status_code, on_their_behalf.json()["chapter_id"]) == (201, str(chapter))
+
+
 async def test_a_near_peer_mentor_hosts_while_approved_in_a_program_as_profiles_says(
     events_api, events_settings, publish,
 ):

@@ -6,26 +6,31 @@ from uuid import uuid4
 
 import pytest
 from events.domain import commands
-from events.domain.model import Participant, Registration, Status
+from events.domain.model import EventState, Participant, Registration, Status
 from events.service_layer import handlers
 from mentorship_contracts import events as contract
 from mentorship_contracts.topics import Classification, topic_of
 from mentorship_contracts.vocabulary import TrainingStage
 from plumbing.auth import Principal, Role
 from plumbing.disclosure import Shown
-from plumbing.errors import Conflict, Invalid
+from plumbing.errors import Conflict, Forbidden, Invalid
 
 SOON = datetime.now(UTC) + timedelta(days=10)
 CHAPTER = uuid4()
 COORDINATOR = Principal(subject="c", role=Role.COORDINATOR, person_id=uuid4(), chapter_ids=frozenset({CHAPTER}))
+ADMINISTRATOR = Principal(subject="a", role=Role.ADMIN, person_id=uuid4())
 
 
-async def published(uow, **overrides):
-    event = await handlers.create_event(commands.CreateEvent(**{
+async def drafted(uow, **overrides):
+    return await handlers.create_event(commands.CreateEvent(**{
         "chapter_id": CHAPTER, "kind": "workshop", "title": "Personal statements", "starts_at": SOON,
         "ends_at": SOON + timedelta(hours=1), "timezone": "America/Chicago", "capacity": 1,
         "registration_deadline": SOON - timedelta(days=1), "location": "Room 4", **overrides,
     }), uow)
+
+
+async def published(uow, **overrides):
+    event = await drafted(uow, **overrides)
     await handlers.publish_event(commands.PublishEvent(event.id), uow)
     return event
 
@@ -37,6 +42,28 @@ async def registered(uow, event, count):
         await uow.participants.save(Participant(person, TrainingStage.UNDERGRADUATE, event.chapter_id))
     outcomes = await handlers.register_arrivals([commands.Register(event.id, p) for p in people], uow)
     return [registration for registration, _ in outcomes]
+
+
+def drafts(**asked) -> commands.EventFilter:
+    return commands.EventFilter(state=EventState.DRAFT, **asked)
+
+
+async def test_a_coordinator_lists_their_chapter_s_drafts_and_an_administrator_the_national_ones_too(uow):
+    ours, national = await drafted(uow), await drafted(uow, chapter_id=None)
+    await drafted(uow, chapter_id=uuid4())  # another chapter's
+
+    assert [e.id for e in await handlers.list_events(drafts(), COORDINATOR, uow)] == [ours.id]
+    listed = await handlers.list_events(drafts(chapter_id=CHAPTER, with_national=True), ADMINISTRATOR, uow)
+    assert {e.id for e in listed} == {ours.id, national.id}
+
+
+@pytest.mark.parametrize(("asked", "at_fault"), [({"chapter_id": CHAPTER, "with_national": True}, "with_national"),
+                                                 ({"national": True}, "national")])
+async def test_a_coordinator_asking_for_national_drafts_is_refused_naming_the_parameter(uow, asked, at_fault):
+    await drafted(uow, chapter_id=None)
+    with pytest.raises(Forbidden) as refused:
+        await handlers.list_events(drafts(**asked), COORDINATOR, uow)
+    assert refused.value.field == at_fault
 
 
 async def test_removing_a_confirmed_registrant_gives_their_seat_to_the_first_waiting(uow, emitted):

@@ -12,16 +12,23 @@ from mentorship_contracts import profiles as source
 from mentorship_contracts.profiles import PersonErased
 from mentorship_contracts.vocabulary import Role
 from mentorship_contracts.vocabulary import TrainingStage as S
-from plumbing.errors import Invalid, NotFound
+from plumbing.auth import Principal
+from plumbing.auth import Role as PrincipalRole
+from plumbing.errors import Forbidden, Invalid, NotFound
 
 TOMORROW = datetime.now(UTC) + timedelta(days=1)
+
+
+def participant(person) -> Principal:
+    return Principal(subject=str(person), role=PrincipalRole.PARTICIPANT, person_id=person)
 
 
 async def offered(uow, host=None, stage=S.ATTENDING, is_alumni=False, starts=TOMORROW):
     host = host or uuid4()
     if stage is not None:
         await uow.participants.save(Participant(host, stage, is_alumni=is_alumni))
-    return await handlers.offer_slot(commands.OfferSlot(host, None, starts, starts + timedelta(minutes=30)), uow)
+    return await handlers.offer_slot(commands.OfferSlot(host, starts, starts + timedelta(minutes=30)),
+                                     participant(host), uow)
 
 
 @pytest.mark.parametrize("stage", [S.RESIDENT, S.FELLOW, S.ATTENDING, S.NURSE, S.PHYSICIAN_ASSISTANT, S.PHARMACIST])
@@ -140,6 +147,31 @@ async def test_a_host_profiles_has_not_told_us_about_yet_is_asked_to_try_again(u
     with pytest.raises(HostNotYetKnown) as refused:
         await offered(uow, stage=None)
     assert refused.value.field == "host_id"
+
+
+async def test_a_slot_is_in_its_host_s_chapter(uow):
+    host, chapter = uuid4(), uuid4()
+    await uow.participants.save(Participant(host, S.ATTENDING, chapter))
+
+    slot = await handlers.offer_slot(commands.OfferSlot(host, TOMORROW, TOMORROW + timedelta(minutes=30)),
+                                     participant(host), uow)
+
+    assert slot.chapter_id == chapter
+
+
+async def test_a_coordinator_offers_slots_for_the_hosts_of_their_own_chapter_only(uow):
+    chapter, ours, theirs = uuid4(), uuid4(), uuid4()
+    coordinator = Principal(subject="c", role=PrincipalRole.COORDINATOR, chapter_ids=frozenset({chapter}))
+    await uow.participants.save(Participant(ours, S.ATTENDING, chapter))
+    await uow.participants.save(Participant(theirs, S.ATTENDING, uuid4()))
+
+    def on_behalf_of(host):
+        return commands.OfferSlot(host, TOMORROW, TOMORROW + timedelta(minutes=30))
+
+    with pytest.raises(Forbidden) as refused:
+        await handlers.offer_slot(on_behalf_of(theirs), coordinator, uow)
+    assert refused.value.field == "host_id" and uow.slots.rows == {}
+    assert (await handlers.offer_slot(on_behalf_of(ours), coordinator, uow)).chapter_id == chapter
 
 
 async def test_a_withdrawn_slot_is_gone_and_its_booker_is_told(uow, emitted):

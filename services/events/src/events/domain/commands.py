@@ -96,7 +96,6 @@ class RecordAttendance:
 @dataclass(frozen=True)
 class OfferSlot:
     host_id: UUID
-    chapter_id: UUID | None
     starts_at: datetime
     ends_at: datetime
     is_virtual: bool = True

@@ -393,8 +393,8 @@ class OfficeHourSlot:
 
     @classmethod
     def offer(cls, host: Participant | None, *, now: datetime, **attributes) -> OfficeHourSlot:
-        """A new open slot of `host` (None: profiles has not told us about them yet), starting in the future."""
-        slot = cls(id=uuid4(), **attributes)
+        """A new open slot of `host` (None: profiles has not told us about them yet), in their chapter, starting in
+        the future."""
         if host is None:
             raise HostNotYetKnown(
                 "office hours are offered by mentors and clinicians, and the host's profile has not reached the "
@@ -404,6 +404,8 @@ class OfficeHourSlot:
                 "office hours are offered by mentors approved in a program and by clinicians (residents, fellows, "
                 "attendings, practising health professionals, alumni); the host is not an approved mentor in any "
                 f"program, and their training stage is {host.stage}", field="host_id")
+        # The host's chapter, whoever files the slot: its coordinators may withdraw it and cancel its bookings.
+        slot = cls(id=uuid4(), chapter_id=host.chapter_id, **attributes)
         if slot.ends_at <= slot.starts_at:
             raise Invalid("a slot ends after it starts", field="ends_at")
         if slot.starts_at <= now:

@@ -249,7 +249,9 @@ class AttendanceLine(BaseModel):
 
 class SlotIn(Strict):
     host_id: UUID
-    chapter_id: UUID | None = None
+    # Still accepted, so that no request valid before is refused now; the host's chapter decides.
+    chapter_id: UUID | None = Field(default=None, deprecated=True, description=(
+        "Ignored: a slot is in its host's chapter (as profiles has told the events service), which the answer gives"))
     starts_at: Moment
     ends_at: Moment
     is_virtual: bool = True
@@ -338,23 +340,19 @@ async def list_events(
     audience: Annotated[TrainingStage | None, Query(description="Events open to this training stage")] = None,
     state: EventState = EventState.PUBLISHED,
     status: Annotated[EventState | None, Query(description="The same as `state` (which it overrides); drafts are "
-                                                           "listed for their organisers only")] = None,
+                                                           "listed for their organisers only: national ones (with "
+                                                           "`national` or `with_national`) for administrators")] = None,
     parent_event_id: Annotated[UUID | None, Query(description="The sessions of this conference")] = None,
     limit: Limit = 50,
     offset: Offset = 0,
     with_national: Annotated[bool, Query(description="With chapter_id: the chapter's events and the national ones, "
                                                      "in one list (a person's events, one call)")] = False,
 ) -> list[EventOut]:
-    state = status or state
-    if state == EventState.DRAFT and not caller.is_admin:
-        chapter_id = caller.chapter_scope(chapter_id)
-        if chapter_id is None:
-            raise forbidden("drafts are listed for their organisers only")
     query = commands.EventFilter(chapter_id=chapter_id, national=national, kind=kind, starts_from=starts_from,
-                                 starts_before=starts_before, audience=audience, state=state,
+                                 starts_before=starts_before, audience=audience, state=status or state,
                                  parent_event_id=parent_event_id, limit=limit, offset=offset,
                                  with_national=with_national)
-    events = await handlers.list_events(query, unit)
+    events = await handlers.list_events(query, caller, unit)
     return [EventOut.of(e, organiser=_may_organise(caller, e.chapter_id)) for e in events]
 
 
@@ -539,11 +537,11 @@ async def calendar_feed(token: FeedToken, unit: UnitOfWork) -> CalendarResponse:
 
 @router.post("/office-hours/slots", status_code=201, responses=answers(409))
 async def offer_slot(body: SlotIn, caller: Caller, unit: UnitOfWork) -> SlotOut:
-    """A mentor or clinician offers a slot (or an organiser does on their behalf); whether the host is one is
-    what profiles has told the events service: 403 when not, 409 while their profile has not arrived."""
-    if not (caller.is_person(body.host_id) or _may_organise(caller, body.chapter_id)):
-        raise forbidden("mentors and clinicians offer their own slots")
-    return SlotOut.of(await handlers.offer_slot(commands.OfferSlot(**body.model_dump()), unit), caller)
+    """A mentor or clinician offers a slot (or an administrator, or a coordinator of the host's chapter, does on
+    their behalf), in the host's chapter; whether the host is one is what profiles has told the events service: 403
+    when not, 409 while their profile has not arrived."""
+    command = commands.OfferSlot(**body.model_dump(exclude={"chapter_id"}))
+    return SlotOut.of(await handlers.offer_slot(command, caller, unit), caller)
 
 
 @router.delete("/office-hours/slots/{slot_id}", status_code=204)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 from typing import Literal
 from uuid import UUID
@@ -14,7 +14,7 @@ from mentorship_contracts import profiles as source
 from mentorship_contracts.vocabulary import Role
 from plumbing.auth import Principal
 from plumbing.disclosure import Published, publish
-from plumbing.errors import DomainError, NotFound
+from plumbing.errors import DomainError, Forbidden, NotFound
 
 from ..domain import commands
 from ..domain.model import (
@@ -114,7 +114,20 @@ async def get_event(event_id: UUID, uow: EventsUnitOfWorkPort) -> ScheduledEvent
         return await _existing(event_id, uow)
 
 
-async def list_events(query: commands.EventFilter, uow: EventsUnitOfWorkPort) -> list[ScheduledEvent]:
+async def list_events(
+    query: commands.EventFilter, viewer: Principal, uow: EventsUnitOfWorkPort,
+) -> list[ScheduledEvent]:
+    """The events `query` asks for; drafts are listed for their organisers only: a coordinator's chapter's to them,
+    national ones to administrators. A filter reaching beyond that is refused, never quietly narrowed."""
+    if query.state == EventState.DRAFT and not viewer.is_admin:
+        chapter_id = viewer.chapter_scope(query.chapter_id)
+        if chapter_id is None:
+            raise Forbidden("drafts are listed for their organisers only")
+        # Either adds national events (no chapter) to the chapter's, whose drafts are administrators'.
+        if query.national or query.with_national:
+            raise Forbidden("drafts of national events are listed for administrators only",
+                            field="national" if query.national else "with_national")
+        query = replace(query, chapter_id=chapter_id)
     async with uow:
         return await uow.events.find(query)
 
@@ -372,10 +385,17 @@ def _digest(token: str) -> bytes:
 
 # --- office hours -------------------------------------------------------------------------------------------------
 
-async def offer_slot(command: commands.OfferSlot, uow: EventsUnitOfWorkPort) -> OfficeHourSlot:
-    """Open a slot; only a mentor or clinician (as profiles describes them to us) hosts one."""
+async def offer_slot(command: commands.OfferSlot, offerer: Principal, uow: EventsUnitOfWorkPort) -> OfficeHourSlot:
+    """Open a slot in its host's chapter; only a mentor or clinician (as profiles describes them to us) hosts one.
+    The host offers it, or on their behalf an administrator or a coordinator of the host's chapter."""
     async with uow:
-        slot = OfficeHourSlot.offer(await uow.participants.get(command.host_id), now=_now(), **asdict(command))
+        host = await uow.participants.get(command.host_id)
+        # A host profiles has not told us of yet has no chapter we know: no coordinator acts for them.
+        if not (offerer.is_person(command.host_id) or offerer.is_admin
+                or (host is not None and offerer.coordinates(host.chapter_id))):
+            raise Forbidden("mentors and clinicians offer their own slots; a coordinator offers them for the hosts "
+                            "of their chapter", field="host_id")
+        slot = OfficeHourSlot.offer(host, now=_now(), **asdict(command))
         await uow.slots.add(slot)
         await uow.commit()
         return slot
