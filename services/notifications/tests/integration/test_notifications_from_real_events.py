@@ -97,9 +97,9 @@ async def test_every_notification_is_sent_once_naming_the_program_with_partner_d
     await publish(events.EventCancelled(scheduled_event_id=session.scheduled_event_id,
                                         chapter_id=chapter.chapter_id, reason_code="speaker_unavailable"))
     to_mentee = [
-        f"Cancelled: {title}", f"New time: {title}", "A proposed match: Ana Reyes",
+        f"Cancelled: {title}", f"New time: {title}", "A proposed match in Into Medical School",
         "How was your mentorship with Ana Reyes?", "Off the waitlist: you have been paired with Ana Reyes",
-        "The proposed pairing with Ana Reyes will not go ahead", "Time to catch up with Ana Reyes?",
+        "A proposed pairing in Into Medical School will not go ahead", "Time to catch up with Ana Reyes?",
         reminded, "Welcome to Boston chapter",
         "You are on the waitlist for Into Medical School: position 2",
         f"You're registered: {title}", "Your mentorship with Ana Reyes has ended",
@@ -107,8 +107,8 @@ async def test_every_notification_is_sent_once_naming_the_program_with_partner_d
     ]
     to_mentor = [
         f"A place freed up: you're in for {title}", f"Cancelled: {title}", f"New time: {title}",
-        "A proposed match: Sam Okafor", "How was your mentorship with Sam Okafor?",
-        f"On the waitlist for {title}: position 1", "The proposed pairing with Sam Okafor will not go ahead",
+        "A proposed match in Into Medical School", "How was your mentorship with Sam Okafor?",
+        f"On the waitlist for {title}: position 1", "A proposed pairing in Into Medical School will not go ahead",
         "Time to catch up with Sam Okafor?", "You are approved as a mentor in Into Medical School",
         "You have been paired with Sam Okafor", "Your mentorship with Sam Okafor has ended",
         "Your mentorship with Sam Okafor is renewed", "Your mentorship with Sam Okafor: renew or complete?",
@@ -431,22 +431,29 @@ async def test_a_pairing_email_shows_the_partners_consented_identity_in_words_an
         "race_ethnicity": "Afro-Latina", "first_generation": "Yes"})
     pair = {"program_id": uuid4(), "chapter_id": None, "mentee_id": mentee.person_id, "mentor_id": mentor.person_id,
             "score": 80, "reason_codes": [], "pairing_kind": "general"}
+    # Proposed is not yet paired: the mentee reads nothing of who the mentor is.
     await publish(mentee, mentor, matching.PairingProposedV4(**pair, pairing_id=uuid4()))
     proposed = await smtp_sink.wait_for(lambda m: mentee.email in m["rcpt_tos"], timeout=60)
-    assert "Raza o etnia: Afro-Latina" in proposed["text"]
-    assert "Primera generación universitaria: Yes" in proposed["text"]  # in their own words
-    assert "Raza o etnia" in proposed["html"] and "race_ethnicity" not in proposed["raw"]
-    to_mentor = await smtp_sink.wait_for(lambda m: mentor.email in m["rcpt_tos"], timeout=60)
+    assert "Afro-Latina" not in proposed["raw"] and "Raza o etnia" not in proposed["text"]
+    assert "Kim" not in proposed["raw"] and mentor.email not in proposed["raw"]
+    term_ends = datetime.now(UTC) + timedelta(days=365)
+    await publish(matching.PairingConfirmedV4(**pair, pairing_id=uuid4(), term_ends_at=term_ends))
+    paired = await smtp_sink.wait_for(lambda m: mentee.email in m["rcpt_tos"] and m["id"] != proposed["id"],
+                                      timeout=60)
+    assert "Raza o etnia: Afro-Latina" in paired["text"]
+    assert "Primera generación universitaria: Yes" in paired["text"]  # in their own words
+    assert "Raza o etnia" in paired["html"] and "race_ethnicity" not in paired["raw"]
+    to_mentor = await smtp_sink.wait_for(lambda m: mentor.email in m["rcpt_tos"] and "Ola Shown" in m["text"],
+                                         timeout=60)
     assert "Afro-Latina" not in to_mentor["text"] and "Race or ethnicity" not in to_mentor["text"]
     # The mentor withdraws consent (profiles publishes their contact details without it); once applied, the next
     # pairing email to the mentee shows it no more.
     withdrawn = mentor.model_copy(update={"event_id": uuid4(), "identity_for_partner": {}})
     await publish(withdrawn)
     await eventually(lambda: applied(notifications, withdrawn), timeout=60, what="the withdrawal")
-    await publish(matching.PairingConfirmedV4(**pair, pairing_id=uuid4(), term_ends_at=datetime.now(UTC)
-                                              + timedelta(days=365)))
-    confirmed = await smtp_sink.wait_for(lambda m: mentee.email in m["rcpt_tos"] and m["id"] != proposed["id"],
-                                         timeout=60)
+    await publish(matching.PairingConfirmedV4(**pair, pairing_id=uuid4(), term_ends_at=term_ends))
+    confirmed = await smtp_sink.wait_for(
+        lambda m: mentee.email in m["rcpt_tos"] and m["id"] not in (proposed["id"], paired["id"]), timeout=60)
     assert "Afro-Latina" not in confirmed["raw"] and "Raza o etnia" not in confirmed["text"]
     assert "Kim Shown" in confirmed["text"]
 

@@ -107,6 +107,7 @@ async def _story(uow: FakeUnitOfWork, language: str) -> None:
         enrollment_id=_id("sam-enrollment"), program_id=program.program_id, chapter_id=chapter.chapter_id,
         mentee_id=sam, position=2, pairing_kind="clinical")), uow)
     await handlers.pairing_proposed(ma.PairingProposedV3(**pair, pairing_id=_id("proposed"), score=82,
+                                                         reason_codes=["specialty_overlap", "near_peer"],
                                                          pairing_kind="clinical"), uow)
     await handlers.pairing_confirmed(_at(NOW - timedelta(days=1), ma.PairingConfirmedV3(
         **pair, pairing_id=_id("confirmed"), score=82, term_ends_at=term_ends, pairing_kind="clinical")), uow)

@@ -1,6 +1,8 @@
-"""A pairing email shows each side exactly the identity attributes their partner consented to show a partner
+"""Once paired, an email shows each side exactly the identity attributes their partner consented to show a partner
 (`identity_for_partner` on the restricted contacts topic), labelled in words in the reader's language; once the
-partner withdraws that consent (their next contact details come without it), the next email shows it no more."""
+partner withdraws that consent (their next contact details come without it), the next email shows it no more.
+Before then (a proposal, a mentee's request, one declined) the other is no partner yet: as on the web app's page, an
+email says why and how to answer, but neither their name nor anything they show a partner."""
 
 import re
 from uuid import uuid4
@@ -23,37 +25,59 @@ RENDER = Renderer(Links("https://app.mentorship.example"), UnsubscribeTokens("s"
 SHOWN = {"first_generation": "First in my family to go to college", "race_ethnicity": "Afro-Latina"}
 LABELS = {"en": ("First-generation student", "Race or ethnicity"),
           "es": ("Primera generación universitaria", "Raza o etnia")}
+GENDER_IDENTITY = {"en": "Gender identity", "es": "Identidad de género"}
+PROGRAM = "Into Medical School"
+# What each would show a partner, besides their identity attributes.
+SAM = dict(pronouns_for_partner="they/them", bio_for_partner="Premed at a state school, hoping for emergency medicine.")
+ANA = dict(pronouns_for_partner="she/her", bio_for_partner="Emergency medicine resident in Boston.")
 
 
-async def contact(uow, person, name, language, identity):
+async def contact(uow, person, name, language, identity, **shown):
     await handlers.contact_details_changed(pr.ContactDetailsChangedV3(
         person_id=person, chapter_id=None, display_name=name, email=f"{person}@example.org",
-        identity_for_partner=identity, preferred_language=language), uow)
+        identity_for_partner=identity, preferred_language=language, **shown), uow)
 
 
-def pairing(kind, mentee, mentor):
+def pairing(kind, mentee, mentor, event=ma.PairingProposedV4, **more):
     common = dict(pairing_id=uuid4(), program_id=uuid4(), chapter_id=None, mentee_id=mentee, mentor_id=mentor,
-                  score=80, reason_codes=[], pairing_kind="general")
+                  score=80, reason_codes=[], pairing_kind="general") | more
     if kind == "proposed":
-        return ma.PairingProposedV4(**common)
+        return event(**common)
     return ma.PairingConfirmedV4(**common, term_ends_at="2028-01-01T00:00:00Z")
 
 
-async def emails(uow, event):
+async def emails(uow, *events):
     mailer = FakeMailer()
-    await (handlers.pairing_proposed if isinstance(event, ma.PairingProposed) else handlers.pairing_confirmed)(
-        event, uow)
+    for event in events:
+        await handlers.program_defined(pr.ProgramDefinedV3(
+            program_id=event.program_id, chapter_id=None, name=PROGRAM, mentee_stages=["undergraduate"],
+            mentor_stages=["resident"]), uow)
+        if isinstance(event, ma.PairingProposed):
+            await handlers.pairing_proposed(event, uow)
+        elif isinstance(event, ma.PairingDeclined):
+            await handlers.pairing_declined(event, uow)
+        else:
+            await handlers.pairing_confirmed(event, uow)
     await dispatch_due(lambda: uow, RENDER, mailer, POLICY)
     return {email.to.split("@")[0]: email for email in mailer.sent}
 
 
+def read(email) -> str:
+    return "\n".join((email.subject, email.text, email.html))
+
+
+def who(person, name, identity, shown, language) -> list[str]:
+    """Everything that tells who someone is, as a partner would read it."""
+    labels = (*LABELS[language], GENDER_IDENTITY[language]) if identity else ()
+    return [name, name.split()[0], str(person), *identity.values(), *labels, *shown.values()]
+
+
 @pytest.mark.parametrize("language", ["en", "es"])
-@pytest.mark.parametrize("kind", ["proposed", "confirmed"])
-async def test_each_side_sees_exactly_what_the_other_consented_to_show_in_words(language, kind):
+async def test_once_paired_each_side_sees_exactly_what_the_other_consented_to_show_in_words(language):
     uow, mentee, mentor = FakeUnitOfWork(notifications=FakeNotifications()), uuid4(), uuid4()
     await contact(uow, mentee, "Sam Okafor", language, {})
     await contact(uow, mentor, "Ana Reyes", language, SHOWN)
-    sent = await emails(uow, pairing(kind, mentee, mentor))
+    sent = await emails(uow, pairing("confirmed", mentee, mentor))
     to_mentee, to_mentor = sent[str(mentee)], sent[str(mentor)]
     first_generation, race = LABELS[language]
     assert f"{first_generation}: First in my family to go to college" in to_mentee.text
@@ -69,7 +93,7 @@ async def test_after_withdrawing_consent_the_next_pairing_email_no_longer_shows_
     uow, mentee, mentor = FakeUnitOfWork(notifications=FakeNotifications()), uuid4(), uuid4()
     await contact(uow, mentee, "Sam Okafor", "en", {"gender_identity": "Nonbinary"})
     await contact(uow, mentor, "Ana Reyes", "en", SHOWN)
-    first = await emails(uow, pairing("proposed", mentee, mentor))
+    first = await emails(uow, pairing("confirmed", mentee, mentor))
     assert "Afro-Latina" in first[str(mentee)].text and "Nonbinary" in first[str(mentor)].text
     await contact(uow, mentor, "Ana Reyes", "en", {"first_generation": SHOWN["first_generation"]})
     await contact(uow, mentee, "Sam Okafor", "en", {})
@@ -83,7 +107,75 @@ async def test_an_attribute_without_a_label_yet_is_still_named_in_words_and_odd_
     uow, mentee, mentor = FakeUnitOfWork(notifications=FakeNotifications()), uuid4(), uuid4()
     await contact(uow, mentee, "Sam Okafor", "en", {})
     await contact(uow, mentor, "Ana Reyes", "en", {"rural_background": "Grew up\r\non a farm", "religion": "   "})
-    sent = await emails(uow, pairing("proposed", mentee, mentor))
+    sent = await emails(uow, pairing("confirmed", mentee, mentor))
     text = sent[str(mentee)].text
     assert "Rural background: Grew up on a farm" in text
     assert "rural_background" not in text and "Religion" not in text
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+async def test_a_proposed_pairing_tells_each_side_why_and_how_to_answer_but_nothing_of_who_the_other_is(language):
+    uow, mentee, mentor = FakeUnitOfWork(notifications=FakeNotifications()), uuid4(), uuid4()
+    await contact(uow, mentee, "Sam Okafor", language, {"gender_identity": "Nonbinary"}, **SAM)
+    await contact(uow, mentor, "Ana Reyes", language, SHOWN, **ANA)
+    proposed = pairing("proposed", mentee, mentor, reason_codes=["specialty_overlap", "support_offered"])
+    sent = await emails(uow, proposed)
+    to_mentee, to_mentor = read(sent[str(mentee)]), read(sent[str(mentor)])
+    for told, other in ((to_mentee, who(mentor, "Ana Reyes", SHOWN, ANA, language)),
+                        (to_mentor, who(mentee, "Sam Okafor", {"gender_identity": "Nonbinary"}, SAM, language))):
+        assert [said for said in other if said in told] == []
+        assert "mailto:" not in told and PROGRAM in told
+        assert f"https://app.mentorship.example/mentorships/{proposed.pairing_id}" in told
+    if language == "en":
+        assert "We propose pairing you with a mentor in Into Medical School." in to_mentee
+        assert "your mentor offers the kind of support you asked for" in to_mentee
+        assert "We propose pairing you with a mentee in Into Medical School." in to_mentor
+        assert "you offer the kind of support your mentee asked for" in to_mentor
+        assert "you share an interest in the same specialty" in to_mentor
+        assert "name and how to reach them once you have both accepted" in to_mentee
+
+
+async def test_once_confirmed_each_side_sees_the_others_name_pronouns_bio_and_address():
+    uow, mentee, mentor = FakeUnitOfWork(notifications=FakeNotifications()), uuid4(), uuid4()
+    await contact(uow, mentee, "Sam Okafor", "en", {"gender_identity": "Nonbinary"}, **SAM)
+    await contact(uow, mentor, "Ana Reyes", "en", SHOWN, **ANA)
+    sent = await emails(uow, pairing("confirmed", mentee, mentor))
+    to_mentee, to_mentor = read(sent[str(mentee)]), read(sent[str(mentor)])
+    assert "Ana Reyes (she/her)" in to_mentee and ANA["bio_for_partner"] in to_mentee
+    assert f"mailto:{mentor}@example.org" in to_mentee and "Race or ethnicity: Afro-Latina" in to_mentee
+    assert "Sam Okafor (they/them)" in to_mentor and SAM["bio_for_partner"] in to_mentor
+    assert f"mailto:{mentee}@example.org" in to_mentor and "Gender identity: Nonbinary" in to_mentor
+
+
+async def test_a_mentee_who_asks_mentor_after_mentor_learns_nothing_of_one_who_declines_or_has_not_answered():
+    uow, mentee, declines, silent = FakeUnitOfWork(notifications=FakeNotifications()), uuid4(), uuid4(), uuid4()
+    lee = dict(pronouns_for_partner="he/him", bio_for_partner="Family medicine in rural Maine.")
+    await contact(uow, mentee, "Sam Okafor", "en", {}, **SAM)
+    await contact(uow, declines, "Ana Reyes", "en", SHOWN, **ANA)
+    await contact(uow, silent, "Lee Chen", "en", SHOWN, **lee)
+    # In a program where mentees choose, matching tells a mentee's request as a pairing proposed.
+    asked = pairing("proposed", mentee, declines)
+    declined = ma.PairingDeclinedV2(**asked.model_dump(include={"pairing_id", "program_id", "chapter_id", "mentee_id",
+                                                                "mentor_id"}), declined_by="mentor",
+                                    reason_code="not_a_good_fit")
+    mailer = FakeMailer()
+    for event in (asked, pairing("proposed", mentee, silent), declined):
+        await (handlers.pairing_declined if event is declined else handlers.pairing_proposed)(event, uow)
+    await dispatch_due(lambda: uow, RENDER, mailer, POLICY)
+    to_mentee = [read(email) for email in mailer.sent if email.to == f"{mentee}@example.org"]
+    assert len(to_mentee) == 3
+    mentors = who(declines, "Ana Reyes", SHOWN, ANA, "en") + who(silent, "Lee Chen", SHOWN, lee, "en")
+    assert [said for told in to_mentee for said in mentors if said in told] == []
+    assert any("The proposed mentor declined the pairing in your program." in told for told in to_mentee)
+
+
+async def test_of_the_reasons_an_older_event_gives_only_those_anyone_may_read_are_told():
+    uow, mentee, mentor = FakeUnitOfWork(notifications=FakeNotifications()), uuid4(), uuid4()
+    await contact(uow, mentee, "Sam Okafor", "en", {})
+    await contact(uow, mentor, "Ana Reyes", "en", SHOWN)
+    # Before version 4, a reason could speak of identity: that one is not told, the others are.
+    sent = await emails(uow, pairing("proposed", mentee, mentor, event=ma.PairingProposedV3,
+                                     reason_codes=["shared_identity", "same_time_zone"]))
+    to_mentee = read(sent[str(mentee)])
+    assert "you are in the same time zone" in to_mentee
+    assert "identity" not in to_mentee.lower()

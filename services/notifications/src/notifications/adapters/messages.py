@@ -319,22 +319,48 @@ class _Composer:
 
     # --- mentorships ----------------------------------------------------------------------------------------
 
-    def _is_your(self, confirmed: bool) -> str:
-        """'Sam Okafor is your clinical mentor in Into Medical School', or, proposed, 'would be'."""
+    def _is_your(self) -> str:
+        """'Sam Okafor is your clinical mentor in Into Medical School'."""
         _ = self._
         values = {"name": self.partner, "program": self.program, "kind": self.kind_label()}
         mentor = self.role == "mentee"  # what the partner is to the reader
-        if confirmed:
-            if values["kind"]:
-                return (_("%(name)s is your %(kind)s mentor in %(program)s.") if mentor
-                        else _("%(name)s is your %(kind)s mentee in %(program)s.")) % values
-            return (_("%(name)s is your mentor in %(program)s.") if mentor
-                    else _("%(name)s is your mentee in %(program)s.")) % values
         if values["kind"]:
-            return (_("We propose %(name)s as your %(kind)s mentor in %(program)s.") if mentor
-                    else _("We propose %(name)s as your %(kind)s mentee in %(program)s.")) % values
-        return (_("We propose %(name)s as your mentor in %(program)s.") if mentor
-                else _("We propose %(name)s as your mentee in %(program)s.")) % values
+            return (_("%(name)s is your %(kind)s mentor in %(program)s.") if mentor
+                    else _("%(name)s is your %(kind)s mentee in %(program)s.")) % values
+        return (_("%(name)s is your mentor in %(program)s.") if mentor
+                else _("%(name)s is your mentee in %(program)s.")) % values
+
+    def _proposal(self) -> str:
+        """'We propose pairing you with a mentor in Into Medical School, for clinical mentoring.'"""
+        _ = self._
+        values = {"program": self.program, "kind": self.kind_label()}
+        mentor = self.role == "mentee"  # what the other would be to the reader
+        if values["kind"]:
+            return (_("We propose pairing you with a mentor in %(program)s, for %(kind)s mentoring.") if mentor
+                    else _("We propose pairing you with a mentee in %(program)s, for %(kind)s mentoring.")) % values
+        return (_("We propose pairing you with a mentor in %(program)s.") if mentor
+                else _("We propose pairing you with a mentee in %(program)s.")) % values
+
+    def _reasons(self) -> list[str]:
+        """Why the pair fits, in the reader's words (the web app's, on the same proposal)."""
+        _ = self._
+        words = {
+            "specialty_overlap": _("you share an interest in the same specialty"),
+            "shared_language": _("you speak a language in common"),
+            "format_compatible": _("you both can meet the same way (online or in person)"),
+            "same_region": _("you live in the same region"),
+            "same_time_zone": _("you are in the same time zone"),
+        }
+        if self.role == "mentor":
+            words |= {"support_offered": _("you offer the kind of support your mentee asked for"),
+                      "near_peer": _("you are a step or two ahead of your mentee on the path"),
+                      "further_along": _("you are further along the path")}
+        else:
+            words |= {"support_offered": _("your mentor offers the kind of support you asked for"),
+                      "near_peer": _("your mentor is a step or two ahead of you on the path"),
+                      "further_along": _("your mentor is further along the path")}
+        # A reason matching adds later has no words here yet: it is left out rather than shown as a code.
+        return [words[reason] for reason in self.c.get("reason_codes") or [] if reason in words]
 
     def _first_steps(self) -> str:
         return self._("A first conversation in the next two weeks is a good start; after that, %(program)s suggests "
@@ -345,15 +371,22 @@ class _Composer:
         return Action(label, self.links.to("mentorship", pairing_id=self.id("pairing_id")))
 
     def pairing_proposed(self) -> Message:
+        """Proposed (or requested by the mentee) is not paired: the other is no partner yet, and, as on the web
+        app's page, is not named nor shown until both have accepted; the reader learns why and how to answer."""
         _ = self._
-        return Message(_("A proposed match: %(name)s") % {"name": self.partner},
-                       [self._is_your(confirmed=False), _("Please accept or decline the proposal.")],
-                       self.partner_details(), self._mentorship_link(_("Accept or decline")))
+        reasons = self._reasons()
+        said = [self._proposal() + " " + _("You will see their name and how to reach them once you have both "
+                                           "accepted."),
+                _("Please accept or decline the proposal.")]
+        if reasons:
+            said.append(_("Why we paired you:"))
+        return Message(_("A proposed match in %(program)s") % {"program": self.program}, said,
+                       action=self._mentorship_link(_("Accept or decline")), bullets=reasons)
 
     def pairing_confirmed(self) -> Message:
         _ = self._
         return Message(_("You have been paired with %(name)s") % {"name": self.partner},
-                       [_("Good news: you have been paired.") + " " + self._is_your(confirmed=True),
+                       [_("Good news: you have been paired.") + " " + self._is_your(),
                         self._first_steps()],
                        self.partner_details(), self._mentorship_link(_("See your mentorship")))
 
@@ -361,21 +394,25 @@ class _Composer:
         _ = self._
         return Message(_("Off the waitlist: you have been paired with %(name)s") % {"name": self.partner},
                        [_("Thank you for waiting: a mentor is free, and you have been paired.") + " "
-                        + self._is_your(confirmed=True), self._first_steps()],
+                        + self._is_your(), self._first_steps()],
                        self.partner_details(), self._mentorship_link(_("See your mentorship")))
 
     def _program_link(self, label: str) -> Action:
         return Action(label, self.links.to("program", program_id=self.id("program_id")))
 
     def pairing_declined(self) -> Message:
+        """A proposal declined never made partners: the other is not named, as while it was proposed."""
         _ = self._
-        values = {"name": self.partner, "program": self.program}
-        said = [_("You declined the proposed pairing with %(name)s in %(program)s.") % values
-                if self.c.get("by") == self.role else
-                _("%(name)s declined the proposed pairing in %(program)s.") % values]
+        values = {"program": self.program}
+        if self.c.get("by") == self.role:
+            said = [_("You declined the proposed pairing in %(program)s.") % values]
+        elif self.role == "mentee":
+            said = [_("The proposed mentor declined the pairing in %(program)s.") % values]
+        else:
+            said = [_("The proposed mentee declined the pairing in %(program)s.") % values]
         said.append(_("You stay in the program, and we will look for another mentor for you.")
                     if self.role == "mentee" else _("Thank you. We will propose another mentee when one fits."))
-        return Message(_("The proposed pairing with %(name)s will not go ahead") % values, said,
+        return Message(_("A proposed pairing in %(program)s will not go ahead") % values, said,
                        action=self._program_link(_("See the program")))
 
     def pairing_ended(self) -> Message:

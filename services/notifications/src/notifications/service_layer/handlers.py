@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import get_args
 from uuid import UUID, uuid5
 
 from mentorship_contracts import events as events_contract
@@ -128,10 +129,15 @@ def _partner_left(event: matching_contract.PairingEvent, left: str, was: str) ->
 
 
 ERASED = "person_erased"
+# The reasons anyone may read: before version 4 of the pairing events, one (`shared_identity`) spoke of identity.
+VISIBLE_REASONS = frozenset(get_args(matching_contract.PairingReason))
 
 
 async def pairing_proposed(event: matching_contract.PairingProposed, uow: UnitOfWork) -> None:
-    await _tell(uow, *_both_sides(event, "pairing_proposed", pairing_kind=pairing_kind_of(event)))
+    """A proposal, or a mentee's request to a mentor (matching tells it the same way): each side is told why."""
+    reasons = [reason for reason in event.reason_codes if reason in VISIBLE_REASONS]
+    await _tell(uow, *_both_sides(event, "pairing_proposed", pairing_kind=pairing_kind_of(event),
+                                  reason_codes=reasons))
 
 
 async def pairing_confirmed(event: matching_contract.PairingConfirmed, uow: UnitOfWork) -> None:
