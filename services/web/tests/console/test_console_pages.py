@@ -37,6 +37,15 @@ async def test_someone_who_is_neither_coordinator_nor_administrator_finds_no_con
     assert not world["s"].calls_to("profiles", "GET", r"/v1/people"), "nothing is asked for a non-staff person"
 
 
+async def test_a_suspended_coordinator_finds_no_console_from_the_next_request(world):
+    # Profiles answers the roles as granted, and that the person is suspended: the roles count for nothing.
+    s = world["s"]
+    s.roles[world["coordinator"]["id"]] = {"administrator": False, "coordinator_of": [s.chapter], "suspended": True}
+    async with as_(world, "coordinator")[0] as page:
+        for path in ["/console", "/console/people"]:
+            assert (await page.get(path)).status_code == 404, path
+
+
 @pytest.mark.parametrize("language", ["en", "es"])
 async def test_every_console_page_answers_a_coordinator_and_an_administrator_in_both_languages(world, language):
     for who, extra in (("coordinator", []), ("admin", ADMIN_PAGES)):

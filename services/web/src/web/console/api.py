@@ -71,8 +71,8 @@ class ConsoleApi:
                 return None
             raise
         chapters = tuple(UUID(c) for c in roles.get("coordinator_of") or ())
-        if not roles.get("administrator") and not chapters:
-            return None
+        if roles.get("suspended") or not roles.get("administrator") and not chapters:
+            return None  # a suspension counts from the next request, whenever its event reaches the sessions
         return Staff(person_id, bool(roles.get("administrator")), chapters)
 
     # --- names: the one profiles call per page ---------------------------------------------------------------

@@ -73,6 +73,8 @@ CSV_PROBLEMS = {
     "control_characters": C_("has characters that cannot be shown"),
     "missing_column": C_("the file has no such column"),
     "too_many_rows": C_("the file has more than 1000 rows"),
+    "unreadable": C_("the file cannot be read as a CSV file (a field may be far too long)"),
+    "already_registered": C_("registered already, and this program is not open to them"),
 }
 CSV_FIELDS = {"name": C_("Name"), "email": C_("Email"), "stage": C_("Stage"), "row": C_("Row")}
 ALREADY = {"invited": C_("Invited before: not invited again"), "enrolled": C_("Already in the program")}
