@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 from uuid import UUID, uuid4
 
 import asyncpg
-from mentorship_contracts.profiles import ConsentChanged, PersonErased
+from mentorship_contracts.profiles import ConsentChanged, EnrollmentCreated, PersonErased
 from plumbing.testing import eventually
 
 from .conftest import client, known_to_matching
@@ -276,3 +276,25 @@ async def test_an_enrollment_applied_before_the_matching_profile_that_requires_a
     confirmed = (await observer.wait_for(program, "pairing_confirmed", mentee_id=mentee))[0]
     assert confirmed["mentor_id"] == str(sharing)
     assert not await observer.of(program, "mentee_waitlisted")
+
+
+async def test_an_enrollment_applied_after_its_persons_erasure_is_not_kept(matching, matching_settings, profiles):
+    # A person's enrollment and their erasure travel on two topics: a consumer behind on one may apply the enrollment
+    # second. It must not bring the erased person back (counted as enrolled, placed on a waitlist).
+    program = await profiles.program()
+    person = uuid4()
+    erased = PersonErased(person_id=person)
+    enrolled = EnrollmentCreated(enrollment_id=uuid4(), person_id=person, program_id=program, chapter_id=None,
+                                 role="mentee", stage="undergraduate")
+    conn = await asyncpg.connect(matching_settings.database_url)
+    try:
+        for event in (erased, enrolled):
+            await profiles.send(event)
+
+            async def applied(event=event):
+                return await conn.fetchval("SELECT count(*) FROM inbox WHERE event_id = $1", event.event_id)
+
+            await eventually(applied, timeout=60, what=f"{event.event_type} applied")
+        assert await conn.fetchval("SELECT count(*) FROM enrollments WHERE person_id = $1", person) == 0
+    finally:
+        await conn.close()

@@ -89,6 +89,7 @@ class PostgresPeople:
                SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11, COALESCE($12, false),
                       EXISTS (SELECT 1 FROM suspended_people WHERE person_id = $2)""" + (" FROM locked" if lock_person
                                                                                           else "") + """
+                WHERE NOT EXISTS (SELECT 1 FROM erased_people WHERE person_id = $2)
                ON CONFLICT (id) DO UPDATE SET stage = $6, capacity = $7, mentee_stages_welcome = $8, approved = $9,
                                               paused = COALESCE($12, enrollments.paused)""",
             enrollment_id, person_id, program_id, chapter_id, role, stage, capacity, mentee_stages_welcome, approved,
@@ -135,6 +136,7 @@ class PostgresPeople:
         return [r["program_id"] for r in rows]
 
     async def forget_person(self, person_id: UUID) -> None:
+        await self._conn.execute("INSERT INTO erased_people VALUES ($1) ON CONFLICT DO NOTHING", person_id)
         await self._conn.execute("DELETE FROM pairings WHERE mentee_id = $1 OR mentor_id = $1", person_id)
         await self._conn.execute("DELETE FROM round_pairs WHERE mentee_id = $1 OR mentor_id = $1", person_id)
         await self._conn.execute("DELETE FROM round_unpaired WHERE mentee_id = $1", person_id)
