@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 from uuid import UUID, uuid4
 
 import asyncpg
-from mentorship_contracts.profiles import ConsentChanged, EnrollmentCreated, PersonErased
+from mentorship_contracts.profiles import ConsentChanged, EnrollmentCreated, MatchingProfileChanged, PersonErased
 from plumbing.testing import eventually
 
 from .conftest import client, known_to_matching
@@ -286,9 +286,10 @@ async def test_an_enrollment_applied_after_its_persons_erasure_is_not_kept(match
     erased = PersonErased(person_id=person)
     enrolled = EnrollmentCreated(enrollment_id=uuid4(), person_id=person, program_id=program, chapter_id=None,
                                  role="mentee", stage="undergraduate")
+    profiled = MatchingProfileChanged(person_id=person, chapter_id=None, stage="undergraduate")
     conn = await asyncpg.connect(matching_settings.database_url)
     try:
-        for event in (erased, enrolled):
+        for event in (erased, enrolled, profiled):
             await profiles.send(event)
 
             async def applied(event=event):
@@ -296,5 +297,6 @@ async def test_an_enrollment_applied_after_its_persons_erasure_is_not_kept(match
 
             await eventually(applied, timeout=60, what=f"{event.event_type} applied")
         assert await conn.fetchval("SELECT count(*) FROM enrollments WHERE person_id = $1", person) == 0
+        assert await conn.fetchval("SELECT count(*) FROM matching_profiles WHERE person_id = $1", person) == 0
     finally:
         await conn.close()

@@ -40,7 +40,8 @@ class PostgresPeople:
         await self._conn.execute(
             """INSERT INTO matching_profiles (person_id, stage, specialties, support_areas, languages, timezone, region,
                                               modalities, identity, identity_wishes)
-               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+               SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10
+                WHERE NOT EXISTS (SELECT 1 FROM erased_people WHERE person_id = $1)
                ON CONFLICT (person_id) DO UPDATE SET stage = $2, specialties = $3, support_areas = $4,
                    languages = $5, timezone = $6, region = $7, modalities = $8, identity = $9, identity_wishes = $10""",
             person_id, stage, specialties, support_areas, languages, timezone, region, modalities, json.dumps(identity),
