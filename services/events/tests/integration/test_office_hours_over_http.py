@@ -111,6 +111,29 @@ async def test_a_near_peer_mentor_hosts_while_approved_in_a_program_as_profiles_
         await database.close()
 
 
+async def test_a_mentor_enrollment_applied_after_its_persons_erasure_is_not_kept(events_api, events_settings, publish):
+    # A person's enrollments and their erasure travel on two topics: a consumer behind on one may apply the enrollment
+    # second. It must not bring the erased person back (an approved mentor, who may host office hours).
+    person = uuid4()
+    erased = source.PersonErased(person_id=person)
+    enrolled = source.EnrollmentCreatedV3(enrollment_id=uuid4(), person_id=person, program_id=uuid4(), chapter_id=None,
+                                          role=Role.MENTOR, stage=TrainingStage.MEDICAL_STUDENT_3)
+    updated = source.PersonUpdated(person_id=person, chapter_id=None, stage=TrainingStage.MEDICAL_STUDENT_3)
+    database = await asyncpg.connect(events_settings.database_url)
+    try:
+        for event in (erased, enrolled, updated):
+            await publish(event)
+
+            async def applied(event=event):
+                return await database.fetchval("SELECT count(*) FROM inbox WHERE event_id = $1", event.event_id)
+
+            await eventually(applied, timeout=60, what=f"{event.event_type} applied")
+        for table in ("mentor_enrollments", "participants"):
+            assert await database.fetchval(f"SELECT count(*) FROM {table} WHERE person_id = $1", person) == 0, table
+    finally:
+        await database.close()
+
+
 async def test_a_mentor_whose_history_the_topics_no_longer_keep_hosts_once_profiles_restates_them(
     events_api, publish,
 ):

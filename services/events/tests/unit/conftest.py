@@ -137,6 +137,7 @@ class FakeParticipants:
         self.people: dict[UUID, Participant] = {}
         self.feeds: dict[bytes, UUID] = {}
         self.mentor_enrollments: dict[UUID, tuple[UUID, bool]] = {}
+        self.erased: set[UUID] = set()
 
     async def known(self, people: list[UUID]) -> dict[UUID, Participant]:
         mentors = {person for person, approved in self.mentor_enrollments.values() if approved}
@@ -146,15 +147,17 @@ class FakeParticipants:
         return (await self.known([person_id])).get(person_id)
 
     async def save(self, p: Participant) -> None:
-        self.people[p.person_id] = p
+        if p.person_id not in self.erased:
+            self.people[p.person_id] = p
 
     async def mentor_enrollment(self, enrollment_id: UUID, person_id: UUID, approved: bool | None) -> None:
         if approved is None:
             self.mentor_enrollments.pop(enrollment_id, None)
-        else:
+        elif person_id not in self.erased:
             self.mentor_enrollments[enrollment_id] = (person_id, approved)
 
     async def forget(self, person_id: UUID) -> None:
+        self.erased.add(person_id)
         self.people.pop(person_id, None)
         self.mentor_enrollments = {e: x for e, x in self.mentor_enrollments.items() if x[0] != person_id}
         self.feeds = {digest: owner for digest, owner in self.feeds.items() if owner != person_id}

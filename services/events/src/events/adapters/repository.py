@@ -278,7 +278,8 @@ class PostgresParticipants:
 
     async def save(self, p: Participant) -> None:
         await self._conn.execute(
-            """INSERT INTO participants (person_id, chapter_id, stage, is_alumni) VALUES ($1, $2, $3, $4)
+            """INSERT INTO participants (person_id, chapter_id, stage, is_alumni) SELECT $1, $2, $3, $4
+               WHERE NOT EXISTS (SELECT 1 FROM erased_people WHERE person_id = $1)
                ON CONFLICT (person_id) DO UPDATE SET chapter_id = $2, stage = $3, is_alumni = $4""",
             p.person_id, p.chapter_id, str(p.stage), p.is_alumni,
         )
@@ -288,10 +289,13 @@ class PostgresParticipants:
             await self._conn.execute("DELETE FROM mentor_enrollments WHERE enrollment_id = $1", enrollment_id)
         else:
             await self._conn.execute(
-                """INSERT INTO mentor_enrollments (enrollment_id, person_id, approved) VALUES ($1, $2, $3)
+                """INSERT INTO mentor_enrollments (enrollment_id, person_id, approved) SELECT $1, $2, $3
+                   WHERE NOT EXISTS (SELECT 1 FROM erased_people WHERE person_id = $2)
                    ON CONFLICT (enrollment_id) DO UPDATE SET approved = $3""", enrollment_id, person_id, approved)
 
     async def forget(self, person_id: UUID) -> None:
+        # Remembered, so that a fact about them applied after their erasure (from another topic) is not kept.
+        await self._conn.execute("INSERT INTO erased_people VALUES ($1) ON CONFLICT DO NOTHING", person_id)
         await self._conn.execute("DELETE FROM participants WHERE person_id = $1", person_id)
         await self._conn.execute("DELETE FROM mentor_enrollments WHERE person_id = $1", person_id)
         await self._conn.execute("DELETE FROM calendar_feeds WHERE person_id = $1", person_id)

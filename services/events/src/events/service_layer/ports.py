@@ -76,14 +76,16 @@ class Participants(Protocol):
 
     async def get(self, person_id: UUID) -> Participant | None: ...
 
-    async def save(self, p: Participant) -> None: ...
+    async def save(self, p: Participant) -> None:
+        """Ignored for an erased person."""
 
     async def mentor_enrollment(self, enrollment_id: UUID, person_id: UUID, approved: bool | None) -> None:
         """Whether this enrollment of the person's as a mentor is approved now; None: it is no mentor's enrollment
-        (any more). A participant is a mentor while one of theirs is approved."""
+        (any more). A participant is a mentor while one of theirs is approved. Ignored for an erased person."""
 
     async def forget(self, person_id: UUID) -> None:
-        """The participant, their mentor enrollments and their calendar feed."""
+        """The participant, their mentor enrollments and their calendar feed; their id is kept, so that what arrives
+        about them after their erasure (on another topic than it) is ignored."""
 
     async def save_feed_token(self, person_id: UUID, token_sha256: bytes) -> None: ...
 
