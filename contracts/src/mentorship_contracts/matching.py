@@ -87,6 +87,19 @@ class PairingProposedV4(PairingProposedV3):
 
 
 @register
+class PairingProposedV5(PairingProposedV4):
+    """A mentee and a mentor were proposed to each other, or, where mentees choose, the mentee asked the mentor.
+
+    Version 5 says which (`requested_by_mentee`): a request has the mentee's answer already, and only the mentor's is
+    awaited. Published instead of version 4 since 2026-12; consumers apply both (version 4 means a proposal)."""
+
+    schema_version: Literal[5] = 5
+
+    requested_by_mentee: bool = Field(
+        default=False, description="The mentee asked for this mentor (and so accepted): only the mentor answers")
+
+
+@register
 class PairingConfirmed(PairingEvent):
     """Both accepted, or the program confirmed it: the mentorship is active."""
 

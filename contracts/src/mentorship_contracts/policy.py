@@ -24,6 +24,7 @@ PUBLIC_FIELDS = frozenset(
         "paused",  # a mentor taking no new mentee for now (profiles.enrollment_changed v4)
         "removed_by_organiser",  # an organiser took the registrant off the roster (events.registration_cancelled v3)
         "ended_by_program",  # a pairing ended by the program: a coordinator stepping in (matching.pairing_ended v3)
+        "requested_by_mentee",  # the mentee chose this mentor (matching.pairing_proposed v5)
         # What profiles.person_suspended and profiles.enrollment_withdrawn say already, restated (profiles.*_restated).
         "suspended", "active",
     }

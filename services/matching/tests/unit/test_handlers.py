@@ -73,8 +73,8 @@ async def test_a_declined_proposal_returns_the_mentee_to_matching_and_never_to_t
     best = await profiles.person(program, "mentor", specialties=["pediatrics"])
     other = await profiles.person(program, "mentor", specialties=["psychiatry"])
     mentee = await profiles.person(program, "mentee", specialties=["pediatrics"])
-    [proposed] = platform.events(published.PairingProposed, mentee_id=mentee)
-    assert proposed.mentor_id == best
+    [proposed] = platform.events(published.PairingProposedV5, mentee_id=mentee)
+    assert proposed.mentor_id == best and not proposed.requested_by_mentee
 
     declined = await lifecycle.decline(commands.DeclinePairing(proposed.pairing_id, "prefer_another_mentor"),
                                       platform.uow(), acting_as(mentee))
@@ -188,8 +188,8 @@ async def test_a_mentee_enrolled_for_two_kinds_says_which_when_choosing_a_mentor
     requested = await choice.request_mentor(commands.RequestMentor(program, mentee, researcher, "research"),
                                               platform.uow())
 
-    [proposed] = platform.events(published.PairingProposedV2, pairing_id=requested)
-    assert proposed.pairing_kind == "research"
+    [proposed] = platform.events(published.PairingProposedV5, pairing_id=requested)
+    assert proposed.pairing_kind == "research" and proposed.requested_by_mentee
     await lifecycle.accept(commands.AcceptPairing(requested), platform.uow(), acting_as(researcher))
     [confirmed] = platform.events(published.PairingConfirmedV2, pairing_id=requested)
     assert confirmed.pairing_kind == "research"

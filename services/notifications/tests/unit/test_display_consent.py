@@ -169,6 +169,28 @@ async def test_a_mentee_who_asks_mentor_after_mentor_learns_nothing_of_one_who_d
     assert any("The proposed mentor declined the pairing in your program." in told for told in to_mentee)
 
 
+@pytest.mark.parametrize("language", ["en", "es"])
+async def test_a_mentees_request_tells_the_mentee_it_was_sent_and_asks_the_mentor_alone_to_answer(language):
+    uow, mentee, mentor = FakeUnitOfWork(notifications=FakeNotifications()), uuid4(), uuid4()
+    await contact(uow, mentee, "Sam Okafor", language, {"gender_identity": "Nonbinary"}, **SAM)
+    await contact(uow, mentor, "Ana Reyes", language, SHOWN, **ANA)
+    asked = pairing("proposed", mentee, mentor, event=ma.PairingProposedV5, requested_by_mentee=True,
+                    reason_codes=["specialty_overlap"])
+    sent = await emails(uow, asked)
+    to_mentee, to_mentor = read(sent[str(mentee)]), read(sent[str(mentor)])
+    for told, other in ((to_mentee, who(mentor, "Ana Reyes", SHOWN, ANA, language)),
+                        (to_mentor, who(mentee, "Sam Okafor", {"gender_identity": "Nonbinary"}, SAM, language))):
+        assert [said for said in other if said in told] == []
+        assert f"https://app.mentorship.example/mentorships/{asked.pairing_id}" in told
+    if language == "en":
+        assert sent[str(mentee)].subject == f"Your request for a mentor in {PROGRAM}"
+        assert f"You asked a mentor in {PROGRAM} to be your mentor." in to_mentee
+        assert "accept or decline" not in to_mentee.lower() and "We propose" not in to_mentee
+        assert sent[str(mentor)].subject == f"A mentee asked you to be their mentor in {PROGRAM}"
+        assert "Please accept or decline the request." in to_mentor
+        assert "you share an interest in the same specialty" in to_mentor
+
+
 async def test_of_the_reasons_an_older_event_gives_only_those_anyone_may_read_are_told():
     uow, mentee, mentor = FakeUnitOfWork(notifications=FakeNotifications()), uuid4(), uuid4()
     await contact(uow, mentee, "Sam Okafor", "en", {})

@@ -90,7 +90,7 @@ async def propose(program: ProgramRules, proposals: list[Proposal], uow: Matchin
                       pairing_kind=proposal.mentee.pairing_kind)
         told["correlation_id"] = correlation_of(proposal.mentee.enrollment_id)
         uow.emit(contract.PairingConfirmedV4(**told, **scored, term_ends_at=ends) if confirmed
-                 else contract.PairingProposedV4(**told, **scored))
+                 else contract.PairingProposedV5(**told, **scored, requested_by_mentee=False))
     if written:
         await uow.pairings.add(written)
     return written

@@ -374,6 +374,8 @@ class _Composer:
         """Proposed (or requested by the mentee) is not paired: the other is no partner yet, and, as on the web
         app's page, is not named nor shown until both have accepted; the reader learns why and how to answer."""
         _ = self._
+        if self.c.get("requested"):
+            return self._request()
         reasons = self._reasons()
         said = [self._proposal() + " " + _("You will see their name and how to reach them once you have both "
                                            "accepted."),
@@ -381,6 +383,28 @@ class _Composer:
         if reasons:
             said.append(_("Why we paired you:"))
         return Message(_("A proposed match in %(program)s") % {"program": self.program}, said,
+                       action=self._mentorship_link(_("Accept or decline")), bullets=reasons)
+
+    def _request(self) -> Message:
+        """A mentee asked a mentor (in a program where mentees choose): the mentee has answered, the mentor answers.
+        Neither is named, as for a proposal, until both have accepted."""
+        _ = self._
+        values = {"program": self.program, "kind": self.kind_label()}
+        if self.role == "mentee":
+            said = [(_("You asked a mentor in %(program)s to be your %(kind)s mentor.") if values["kind"]
+                     else _("You asked a mentor in %(program)s to be your mentor.")) % values,
+                    _("We will tell you when they answer. Once they accept, you will see their name and how to reach "
+                      "them.")]
+            return Message(_("Your request for a mentor in %(program)s") % values, said,
+                           action=self._mentorship_link(_("See your request")))
+        reasons = self._reasons()
+        said = [(_("A mentee in %(program)s asked you to be their %(kind)s mentor.") if values["kind"]
+                 else _("A mentee in %(program)s asked you to be their mentor.")) % values,
+                _("You will see their name and how to reach them once you accept."),
+                _("Please accept or decline the request.")]
+        if reasons:
+            said.append(_("Why you may fit:"))
+        return Message(_("A mentee asked you to be their mentor in %(program)s") % values, said,
                        action=self._mentorship_link(_("Accept or decline")), bullets=reasons)
 
     def pairing_confirmed(self) -> Message:

@@ -134,10 +134,11 @@ VISIBLE_REASONS = frozenset(get_args(matching_contract.PairingReason))
 
 
 async def pairing_proposed(event: matching_contract.PairingProposed, uow: UnitOfWork) -> None:
-    """A proposal, or a mentee's request to a mentor (matching tells it the same way): each side is told why."""
+    """A proposal, or a mentee's request to a mentor (version 5 says which): each side is told why, and who answers."""
     reasons = [reason for reason in event.reason_codes if reason in VISIBLE_REASONS]
+    requested = isinstance(event, matching_contract.PairingProposedV5) and event.requested_by_mentee
     await _tell(uow, *_both_sides(event, "pairing_proposed", pairing_kind=pairing_kind_of(event),
-                                  reason_codes=reasons))
+                                  reason_codes=reasons, requested=requested))
 
 
 async def pairing_confirmed(event: matching_contract.PairingConfirmed, uow: UnitOfWork) -> None:
