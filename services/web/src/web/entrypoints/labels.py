@@ -111,7 +111,6 @@ REASONS = {
     "support_offered": N_("your mentor offers the kind of support you asked for"),
     "near_peer": N_("your mentor is a step or two ahead of you on the path"),
     "further_along": N_("your mentor is further along the path"),
-    "shared_identity": N_("your mentor shares an identity you asked for"),
     "shared_language": N_("you speak a language in common"),
     "format_compatible": N_("you both can meet the same way (online or in person)"),
     "same_region": N_("you live in the same region"),
@@ -124,7 +123,6 @@ MENTOR_REASONS = {
     "support_offered": N_("you offer the kind of support your mentee asked for"),
     "near_peer": N_("you are a step or two ahead of your mentee on the path"),
     "further_along": N_("you are further along the path"),
-    "shared_identity": N_("you share an identity your mentee asked for"),
     "requested": N_("your mentee asked for you"),
 }
 
