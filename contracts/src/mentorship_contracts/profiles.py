@@ -617,6 +617,23 @@ class EmailChangeRequestedV2(_ProfilesEvent, SealedEvent):
 
 
 @register
+class ConsentChangedV3(_ProfilesEvent, SealedEvent):
+    """Restricted to matching: consent to use an identity attribute in matching, or to show it to a partner, was
+    given or withdrawn.
+
+    Version 3: version 2 with which attribute, for which purpose and which way sealed under the person's data key
+    (no value ever travels here, but that a person recorded, say, a sexual orientation is theirs too, and unreadable
+    once they are erased); it opens into version 2."""
+
+    clear_model = ConsentChangedV2
+    closed_schema = True
+    topic = MATCHING_PROFILES
+    key_field = "person_id"
+    event_type: Literal["profiles.consent_changed"] = "profiles.consent_changed"
+    schema_version: Literal[3] = 3
+
+
+@register
 class MatchingProfileChangedV3(_ProfilesEvent, SealedEvent):
     """Restricted to matching: what the pairing engine may use, consented identity data included.
 
