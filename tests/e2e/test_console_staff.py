@@ -20,11 +20,11 @@ async def test_the_first_administrator_named_by_command_grants_a_coordinator_who
     await platform.grant_administrator(staff["admin"]["email"])
     async with platform.client("profiles", role="service", subject="web") as web:
         assert (await web.get(f"/v1/people/{staff['admin']['id']}/roles")).json() == {
-            "administrator": True, "coordinator_of": []}
+            "administrator": True, "coordinator_of": [], "suspended": False}
     async with platform.client("profiles", person_id=staff["admin"]["id"]) as as_admin:
         granted = await as_admin.put(f"/v1/people/{staff['coordinator']['id']}/roles/coordinator/{chapter['id']}")
         assert granted.status_code == 204, granted.text
     async with platform.client("profiles", role="service", subject="web") as web:
         found = (await web.post("/v1/people/lookup", json={"email": staff["coordinator"]["email"]})).json()
-    assert found["roles"] == {"administrator": False, "coordinator_of": [chapter["id"]]}
+    assert found["roles"] == {"administrator": False, "coordinator_of": [chapter["id"]], "suspended": False}
     assert found["suspended"] is False
