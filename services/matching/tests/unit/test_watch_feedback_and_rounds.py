@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from uuid import uuid4
+from uuid import UUID, uuid4
 
 import pytest
 from matching.adapters.solver import optimal_assignment
@@ -14,6 +14,16 @@ from mentorship_contracts import matching as published
 
 from .fakes import Platform
 from .profiles_service import Profiles, acting_as, administrator
+
+
+async def a_confirmed_pair(platform: Platform) -> tuple[UUID, UUID, published.PairingConfirmed]:
+    """A mentor and a mentee of a program that pairs them at once: the mentor, the mentee, their pairing."""
+    profiles = Profiles(platform)
+    program = await profiles.program()
+    mentor = await profiles.person(program, "mentor")
+    mentee = await profiles.person(program, "mentee")
+    [pairing] = platform.events(published.PairingConfirmed, mentee_id=mentee)
+    return mentor, mentee, pairing
 
 
 async def test_a_mentorship_whose_term_has_ended_is_completed_and_its_mentors_room_offered_again():
@@ -52,11 +62,7 @@ async def test_a_mentorship_without_a_meeting_within_the_programs_cadence_is_sig
 
 async def test_feedback_on_a_mentorship_is_given_once_by_each_of_its_two_people():
     platform = Platform()
-    profiles = Profiles(platform)
-    program = await profiles.program()
-    mentor = await profiles.person(program, "mentor")
-    mentee = await profiles.person(program, "mentee")
-    [pairing] = platform.events(published.PairingConfirmed, mentee_id=mentee)
+    mentor, mentee, pairing = await a_confirmed_pair(platform)
     review = commands.GiveFeedback(pairing.pairing_id, 5, "She helped me through my applications.")
 
     await lifecycle.give_feedback(review, platform.uow(), acting_as(mentee))
@@ -98,11 +104,7 @@ async def test_a_queued_round_drafts_the_best_pairs_it_can_says_why_the_others_w
 
 async def test_one_side_asking_five_times_renews_nothing_and_both_asking_near_the_end_renew_for_one_term():
     platform = Platform()
-    profiles = Profiles(platform)
-    program = await profiles.program()
-    mentor = await profiles.person(program, "mentor")
-    mentee = await profiles.person(program, "mentee")
-    [pairing] = platform.events(published.PairingConfirmed, mentee_id=mentee)
+    mentor, mentee, pairing = await a_confirmed_pair(platform)
     renew = commands.RenewPairing(pairing.pairing_id)
     with pytest.raises(RenewalNotDue):
         await lifecycle.renew(renew, platform.uow(), acting_as(mentee), renewal_notice_days=30)
@@ -124,11 +126,7 @@ async def test_one_side_asking_five_times_renews_nothing_and_both_asking_near_th
 
 async def test_a_meeting_is_logged_on_or_after_the_day_the_mentorship_was_confirmed():
     platform = Platform()
-    profiles = Profiles(platform)
-    program = await profiles.program()
-    mentor = await profiles.person(program, "mentor")
-    mentee = await profiles.person(program, "mentee")
-    [pairing] = platform.events(published.PairingConfirmed, mentee_id=mentee)
+    mentor, mentee, pairing = await a_confirmed_pair(platform)
     today = datetime.now(UTC).date()
 
     with pytest.raises(MeetingBeforePairing):
@@ -141,11 +139,7 @@ async def test_a_meeting_is_logged_on_or_after_the_day_the_mentorship_was_confir
 
 async def test_the_pair_read_back_the_meetings_either_of_them_logged_the_day_met_latest_first():
     platform = Platform()
-    profiles = Profiles(platform)
-    program = await profiles.program()
-    mentor = await profiles.person(program, "mentor")
-    mentee = await profiles.person(program, "mentee")
-    [pairing] = platform.events(published.PairingConfirmed, mentee_id=mentee)
+    mentor, mentee, pairing = await a_confirmed_pair(platform)
     platform.stored_pairings(id=pairing.pairing_id)[0]["confirmed_at"] = datetime.now(UTC) - timedelta(days=60)
     today = datetime.now(UTC).date()
     for who, days_ago, topics in ((mentor, 40, ["MCAT"]), (mentee, 5, ["personal statement", "interviews"]),
