@@ -9,6 +9,7 @@ from matching.domain.errors import (
     MeetingInTheFuture,
     MentorAnswersRequest,
     RenewalNotDue,
+    RequestNotWithdrawable,
     TransitionNotAllowed,
 )
 from matching.domain.model import Candidate, Pairing, ProgramRules
@@ -104,9 +105,19 @@ def test_a_mentorship_is_renewed_for_one_term_once_both_sides_asked_whoever_asks
 
 def test_a_declined_proposal_cannot_be_accepted_afterwards():
     pairing = proposal()
-    pairing.decline("other")
+    pairing.decline("other", "mentor")
     with pytest.raises(TransitionNotAllowed):
         pairing.accept("mentor", PROGRAM, NOW)
+
+
+def test_a_mentee_withdraws_their_own_request_and_nothing_else_is_a_withdrawal():
+    request = proposal("requested", mentee_accepted=True)
+    request.decline("request_withdrawn", "mentee")
+    assert (request.status, request.closed_reason) == ("declined", "request_withdrawn")
+    for pairing, side in ((proposal(), "mentee"), (proposal("requested", mentee_accepted=True), "mentor")):
+        with pytest.raises(RequestNotWithdrawable) as refused:
+            pairing.decline("request_withdrawn", side)
+        assert refused.value.field == "reason_code" and pairing.status != "declined"
 
 
 def test_a_program_that_weighs_only_specialty_scores_a_shared_specialty_one_hundred():

@@ -10,7 +10,8 @@ from uuid import UUID
 from mentorship_contracts.vocabulary import PairingKind
 
 # Fixed lists, so that reasons can travel on public topics: never free text.
-DeclineReason = Literal["not_a_good_fit", "schedule_conflict", "no_longer_available", "prefer_another_mentor", "other"]
+DeclineReason = Literal["not_a_good_fit", "schedule_conflict", "no_longer_available", "prefer_another_mentor", "other",
+                        "request_withdrawn"]  # the last: a mentee taking back their request of a mentor
 EndReason = Literal["not_a_good_fit", "schedule_conflict", "no_longer_available", "goals_met", "relocated", "conduct",
                     "other"]
 RoundMethod = Literal["optimal", "stable"]

@@ -35,6 +35,10 @@ class MentorAnswersRequest(Conflict, code="mentor_answers_request"):
     pass
 
 
+class RequestNotWithdrawable(Invalid, code="request_not_withdrawable"):
+    """Only a mentee's request is withdrawn, and only by that mentee: anything else is declined for a reason."""
+
+
 class MentorshipNotHeld(Conflict, code="mentorship_not_held"):
     """Feedback is given on a mentorship that happened (active, completed or ended)."""
 

@@ -17,6 +17,7 @@ from .errors import (
     MentorAnswersRequest,
     MentorshipNotHeld,
     RenewalNotDue,
+    RequestNotWithdrawable,
     TransitionNotAllowed,
 )
 
@@ -87,6 +88,7 @@ class Candidate:
 PairingStatus = Literal["proposed", "requested", "active", "declined", "ended", "completed", "lapsed"]
 LIVE: tuple[PairingStatus, ...] = ("proposed", "active")
 Acceptor = Literal["mentee", "mentor", "program"]
+WITHDRAWN = "request_withdrawn"  # the reason a mentee gives who takes back their request of a mentor
 Side = Literal["mentee", "mentor"]
 # The earliest calendar date anywhere at a given moment is its date twelve hours earlier (UTC−12).
 _EARLIEST_ZONE = timedelta(hours=12)
@@ -154,8 +156,11 @@ class Pairing:
             self.term_ends_at = term_end(now, program.term_months)
         return confirmed
 
-    def decline(self, reason_code: str) -> None:
+    def decline(self, reason_code: str, side: Acceptor) -> None:
         self._refuse_unless(("proposed", "requested"), "declined")
+        if reason_code == WITHDRAWN and (self.status != "requested" or side != "mentee"):
+            raise RequestNotWithdrawable("a mentee withdraws their own request; decline anything else for a reason",
+                                         "reason_code")
         self.status, self.closed_reason = "declined", reason_code
 
     def lapse(self, reason_code: str) -> None:

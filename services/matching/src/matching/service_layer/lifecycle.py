@@ -89,23 +89,25 @@ async def _check_room_for_request(pairing: Pairing, program: ProgramRules, uow: 
 
 
 async def decline(cmd: commands.DeclinePairing, uow: MatchingUnitOfWorkPort, authorize: Authorize) -> Pairing:
-    return await _close(cmd.pairing_id, uow, authorize, lambda pairing: pairing.decline(cmd.reason_code),
+    return await _close(cmd.pairing_id, uow, authorize, lambda pairing, side: pairing.decline(cmd.reason_code, side),
                         lambda told, side: contract.PairingDeclinedV2(**told, declined_by=side,
                                                                     reason_code=cmd.reason_code))
 
 
 async def end(cmd: commands.EndPairing, uow: MatchingUnitOfWorkPort, authorize: Authorize) -> Pairing:
-    return await _close(cmd.pairing_id, uow, authorize, lambda pairing: pairing.end(cmd.reason_code),
+    return await _close(cmd.pairing_id, uow, authorize, lambda pairing, _: pairing.end(cmd.reason_code),
                         lambda told, side: contract.PairingEndedV2(**told, ended_by=side, reason_code=cmd.reason_code))
 
 
 async def _close(pairing_id: UUID, uow: MatchingUnitOfWorkPort, authorize: Authorize,
-                 step: Callable[[Pairing], None], announcement: Callable[[dict, Role], IntegrationEvent]) -> Pairing:
+                 step: Callable[[Pairing, Acceptor], None],
+                 announcement: Callable[[dict, Role], IntegrationEvent]) -> Pairing:
     """Decline or end a pairing by one of its sides; the mentee goes back to matching and room is offered again."""
     async with uow:
         pairing, program, actor = await load(pairing_id, uow, authorize)
-        side = Role.MENTEE if _side(pairing, actor) == "mentee" else Role.MENTOR
-        step(pairing)
+        acting = _side(pairing, actor)
+        side = Role.MENTEE if acting == "mentee" else Role.MENTOR
+        step(pairing, acting)
         uow.emit(announcement(facts(pairing), side))
         await uow.pairings.save(pairing)
         await uow.waitlist.back_to_waiting(pairing.mentee_enrollment_id)
@@ -123,7 +125,7 @@ async def close_all(pairings: list[Pairing], by_person: UUID, reason_code: str, 
             p.end(reason_code)
             uow.emit(contract.PairingEndedV2(**facts(p), ended_by=side, reason_code=reason_code))
         elif p.status == "proposed":
-            p.decline(reason_code)
+            p.decline(reason_code, "mentee" if side == Role.MENTEE else "mentor" if side == Role.MENTOR else "program")
             uow.emit(contract.PairingDeclinedV2(**facts(p), declined_by=side, reason_code=reason_code))
         else:
             p.lapse(reason_code)
