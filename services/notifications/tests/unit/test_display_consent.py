@@ -191,6 +191,21 @@ async def test_a_mentees_request_tells_the_mentee_it_was_sent_and_asks_the_mento
         assert "you share an interest in the same specialty" in to_mentor
 
 
+async def test_a_mentee_who_withdraws_their_request_is_told_so_and_the_mentor_that_it_is_withdrawn():
+    uow, mentee, mentor = FakeUnitOfWork(notifications=FakeNotifications()), uuid4(), uuid4()
+    await contact(uow, mentee, "Sam Okafor", "en", {}, **SAM)
+    await contact(uow, mentor, "Ana Reyes", "en", SHOWN, **ANA)
+    asked = pairing("proposed", mentee, mentor, event=ma.PairingProposedV5, requested_by_mentee=True)
+    withdrawn = ma.PairingDeclinedV2(**asked.model_dump(include={"pairing_id", "program_id", "chapter_id", "mentee_id",
+                                                                 "mentor_id"}), declined_by="mentee",
+                                     reason_code="request_withdrawn")
+    sent = await emails(uow, withdrawn)
+    assert f"You withdrew your request for a mentor in {PROGRAM}." in read(sent[str(mentee)])
+    to_mentor = read(sent[str(mentor)])
+    assert f"The mentee who asked you in {PROGRAM} withdrew their request." in to_mentor
+    assert "Sam Okafor" not in to_mentor
+
+
 async def test_of_the_reasons_an_older_event_gives_only_those_anyone_may_read_are_told():
     uow, mentee, mentor = FakeUnitOfWork(notifications=FakeNotifications()), uuid4(), uuid4()
     await contact(uow, mentee, "Sam Okafor", "en", {})

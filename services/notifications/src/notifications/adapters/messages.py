@@ -428,6 +428,12 @@ class _Composer:
         """A proposal declined never made partners: the other is not named, as while it was proposed."""
         _ = self._
         values = {"program": self.program}
+        if self.c.get("withdrawn"):
+            said = [_("You withdrew your request for a mentor in %(program)s.") % values + " "
+                    + _("You stay in the program, and can ask another mentor.") if self.role == "mentee" else
+                    _("The mentee who asked you in %(program)s withdrew their request.") % values]
+            return Message(_("A request in %(program)s was withdrawn") % values, said,
+                           action=self._program_link(_("See the program")))
         if self.c.get("by") == self.role:
             said = [_("You declined the proposed pairing in %(program)s.") % values]
         elif self.role == "mentee":

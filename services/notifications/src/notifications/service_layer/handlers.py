@@ -129,6 +129,7 @@ def _partner_left(event: matching_contract.PairingEvent, left: str, was: str) ->
 
 
 ERASED = "person_erased"
+WITHDRAWN = "request_withdrawn"  # a mentee took back their request of a mentor
 # The reasons anyone may read: before version 4 of the pairing events, one (`shared_identity`) spoke of identity.
 VISIBLE_REASONS = frozenset(get_args(matching_contract.PairingReason))
 
@@ -159,7 +160,8 @@ async def pairing_declined(event: matching_contract.PairingDeclined, uow: UnitOf
     if event.reason_code == ERASED:
         await _tell(uow, _partner_left(event, event.declined_by, "proposed"))
     else:
-        await _tell(uow, *_both_sides(event, "pairing_declined", by=event.declined_by))
+        await _tell(uow, *_both_sides(event, "pairing_declined", by=event.declined_by,
+                                      withdrawn=event.reason_code == WITHDRAWN))
 
 
 async def pairing_ended(event: matching_contract.PairingEnded, uow: UnitOfWork) -> None:
