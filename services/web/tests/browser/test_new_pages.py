@@ -7,6 +7,7 @@ at)."""
 from __future__ import annotations
 
 import os
+import re
 from datetime import date, timedelta
 from pathlib import Path
 from uuid import uuid4
@@ -153,6 +154,15 @@ async def test_a_mentee_who_chooses_asks_a_suggested_mentor(platform, page):
     async with platform.client("matching") as matching:
         pairings = (await matching.get(f"/v1/people/{mentee['id']}/pairings")).json()
     assert [(p["status"], p["mentor_id"]) for p in pairings] == [("requested", platform.world["mentor"]["id"])]
+
+    # Pending on the home page; the mentee takes it back from the mentorship's page.
+    await page.goto("/")
+    await page.get_by_role("link", name=re.compile("Open this mentorship")).first.click()
+    await page.get_by_role("button", name="Withdraw my request").click()
+    await page.get_by_text("Your request is withdrawn.").wait_for()
+    async with platform.client("matching") as matching:
+        pairings = (await matching.get(f"/v1/people/{mentee['id']}/pairings")).json()
+    assert [p["status"] for p in pairings] == ["declined"]
 
 
 async def test_a_mentor_pauses_and_takes_new_mentees_again(platform, page):

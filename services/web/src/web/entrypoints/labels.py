@@ -227,6 +227,7 @@ DONE = {
     "slot_offered": N_("Your office hour is offered."),
     "slot_withdrawn": N_("Your office hour is withdrawn."),
     "requested": N_("Your request is sent. The mentor will answer it."),
+    "request_withdrawn": N_("Your request is withdrawn."),
     "profile_saved": N_("Your details are saved."),
     "left_program": N_("You have left the program."),
     "interests_saved": N_("Your interests are saved."),

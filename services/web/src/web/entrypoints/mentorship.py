@@ -197,6 +197,12 @@ async def decline(pairing_id: UUID, visitor: Person, posted: Form) -> Response:
                       str(posted.get("back") or ""))
 
 
+@router.post("/mentorships/{pairing_id}/withdraw")
+async def withdraw(pairing_id: UUID, visitor: Person, posted: Form) -> Response:
+    """A mentee takes back their request of a mentor (matching's decline, for that reason)."""
+    return await _act(visitor, pairing_id, "decline", {"reason_code": "request_withdrawn"}, "request_withdrawn", "/")
+
+
 @router.post("/mentorships/{pairing_id}/meetings")
 async def log_meeting(pairing_id: UUID, visitor: Person, posted: Form) -> Response:
     try:
