@@ -50,7 +50,7 @@ def test_a_request_is_answered_by_the_mentor_not_by_the_mentee_who_made_it():
 
 def test_only_an_active_mentorship_is_ended_renewed_completed_or_met():
     for act in (lambda p: p.end("other"), lambda p: p.complete(), lambda p: p.renew("mentee", PROGRAM, NOW, 30),
-                lambda p: p.log_meeting(date(2026, 1, 1), date(2026, 2, 1))):
+                lambda p: p.log_meeting(date(2026, 1, 1), datetime(2026, 2, 1, tzinfo=UTC))):
         with pytest.raises(TransitionNotAllowed):
             act(proposal())
 
@@ -66,17 +66,27 @@ def test_only_a_request_lapses_and_a_closed_pairing_keeps_the_reason_it_closed()
 
 def test_a_meeting_cannot_be_logged_before_it_happened():
     with pytest.raises(MeetingInTheFuture) as error:
-        proposal("active").log_meeting(date(2026, 3, 1), date(2026, 2, 1))
+        proposal("active").log_meeting(date(2026, 3, 1), datetime(2026, 2, 1, tzinfo=UTC))
     assert error.value.field == "met_on"
+
+
+def test_a_meeting_today_is_logged_wherever_today_is_already():
+    # 23:00 UTC on October 2 is 08:00 on October 3 in Tokyo: a meeting there this morning is today's, not the future.
+    late_in_utc = datetime(2026, 10, 2, 23, 0, tzinfo=UTC)
+    pairing = proposal("active")
+    pairing.log_meeting(date(2026, 10, 3), late_in_utc)
+    assert pairing.last_met_at == datetime(2026, 10, 3, tzinfo=UTC)
+    with pytest.raises(MeetingInTheFuture):  # no place on Earth has reached October 4 yet
+        pairing.log_meeting(date(2026, 10, 4), late_in_utc)
 
 
 def test_a_meeting_dated_before_the_pairing_was_confirmed_is_refused_wherever_it_was_that_day():
     confirmed = datetime(2026, 3, 1, 2, 0, tzinfo=UTC)  # the evening of February 28 in Los Angeles
     pairing = proposal("active", confirmed_at=confirmed)
     with pytest.raises(MeetingBeforePairing) as error:
-        pairing.log_meeting(date(2026, 2, 27), date(2026, 3, 5))
+        pairing.log_meeting(date(2026, 2, 27), datetime(2026, 3, 5, tzinfo=UTC))
     assert error.value.field == "met_on"
-    pairing.log_meeting(date(2026, 2, 28), date(2026, 3, 5))
+    pairing.log_meeting(date(2026, 2, 28), datetime(2026, 3, 5, tzinfo=UTC))
     assert pairing.last_met_at == datetime(2026, 2, 28, tzinfo=UTC)
 
 

@@ -90,8 +90,10 @@ LIVE: tuple[PairingStatus, ...] = ("proposed", "active")
 Acceptor = Literal["mentee", "mentor", "program"]
 WITHDRAWN = "request_withdrawn"  # the reason a mentee gives who takes back their request of a mentor
 Side = Literal["mentee", "mentor"]
-# The earliest calendar date anywhere at a given moment is its date twelve hours earlier (UTC−12).
+# The earliest calendar date anywhere at a given moment is its date twelve hours earlier (UTC−12); the latest, its
+# date fourteen hours later (UTC+14).
 _EARLIEST_ZONE = timedelta(hours=12)
+_LATEST_ZONE = timedelta(hours=14)
 
 
 def term_end(start: datetime, months: int) -> datetime:
@@ -195,11 +197,13 @@ class Pairing:
         self._refuse_unless(("active",), "completed")
         self.status, self.closed_reason = "completed", "term_completed"
 
-    def log_meeting(self, met_on: date, today: date) -> None:
+    def log_meeting(self, met_on: date, now: datetime) -> None:
+        """A meeting on `met_on`, a day where the pair were: no later than the latest today anywhere (`now` in the
+        last time zone to reach it), no earlier than the day the pairing began in the first."""
         if self.status != "active":
             raise TransitionNotAllowed(f"meetings are logged on an active pairing, not a {self.status} one",
                                        "pairing_id")
-        if met_on > today:
+        if met_on > (now + _LATEST_ZONE).date():
             raise MeetingInTheFuture("a meeting is logged after it happened", "met_on")
         if self.confirmed_at is not None and met_on < (self.confirmed_at - _EARLIEST_ZONE).date():
             raise MeetingBeforePairing("a meeting of this mentorship is dated on or after the day it began", "met_on")

@@ -168,7 +168,7 @@ async def _complete(pairing: Pairing, uow: MatchingUnitOfWorkPort) -> None:
 async def log_meeting(cmd: commands.LogMeeting, uow: MatchingUnitOfWorkPort, authorize: Authorize) -> Pairing:
     async with uow:
         pairing, _, actor = await load(cmd.pairing_id, uow, authorize)
-        pairing.log_meeting(cmd.met_on, _now().date())
+        pairing.log_meeting(cmd.met_on, _now())
         await uow.pairings.add_meeting(pairing.id, cmd.met_on, cmd.minutes, cmd.topics, actor.person_id)
         await uow.pairings.save(pairing)
         await uow.commit()
