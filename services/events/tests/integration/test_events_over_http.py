@@ -151,6 +151,10 @@ async def test_career_fairs_and_conference_sessions_are_found_by_chapter_kind_da
         assert fair["id"] in mine and conference["id"] in mine and talk["id"] in mine
         assert elsewhere["id"] not in mine
         assert await found(chapter_id=str(chapter), with_national="true", kind="career_fair") == [fair["id"]]
+        # What has not ended yet: a day after they start, the fair is over and the conference goes on.
+        later = (STARTS + timedelta(days=1)).isoformat()
+        going_on = await found(chapter_id=str(chapter), with_national="true", ends_after=later)
+        assert conference["id"] in going_on and fair["id"] not in going_on and talk["id"] not in going_on
         shown = (await admin.get(f"/v1/events/{fair['id']}")).json()
         assert [(x["name"], x["booth"]) for x in shown["exhibitors"]] == [
             ("Morehouse School of Medicine", "A1"), ("Emergency medicine residency", "B4")]

@@ -44,6 +44,7 @@ class FakeEvents:
                  and (f.national is None or (e.chapter_id is None) == f.national)
                  and (f.kind is None or e.kind == f.kind)
                  and (f.starts_from is None or e.starts_at >= f.starts_from)
+                 and (f.ends_after is None or e.ends_at > f.ends_after)
                  and (f.starts_before is None or e.starts_at < f.starts_before)
                  and (f.audience is None or not e.audience_stages or f.audience in e.audience_stages)
                  and (f.parent_event_id is None or e.parent_event_id == f.parent_event_id)]

@@ -90,6 +90,8 @@ class PostgresEvents:
             where("e.starts_at >= ?", f.starts_from)
         if f.starts_before is not None:
             where("e.starts_at < ?", f.starts_before)
+        if f.ends_after is not None:
+            where("e.ends_at > ?", f.ends_after)
         if f.audience is not None:
             # An event without a listed audience is open to every stage.
             where("(e.audience_stages = '{}' OR ? = ANY(e.audience_stages))", str(f.audience))

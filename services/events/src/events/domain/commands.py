@@ -42,6 +42,7 @@ class EventFilter:
     starts_from: datetime | None = None
     with_national: bool = False  # with chapter_id: that chapter's events and the national ones
     starts_before: datetime | None = None
+    ends_after: datetime | None = None
     audience: TrainingStage | None = None
     state: EventState = EventState.PUBLISHED
     parent_event_id: UUID | None = None

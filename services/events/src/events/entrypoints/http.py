@@ -337,6 +337,8 @@ async def list_events(
     kind: EventKind | None = None,
     starts_from: Moment | None = None,
     starts_before: Moment | None = None,
+    ends_after: Annotated[Moment | None, Query(description="Events not over by then (now: those still to come or "
+                                                            "going on)")] = None,
     audience: Annotated[TrainingStage | None, Query(description="Events open to this training stage")] = None,
     state: EventState = EventState.PUBLISHED,
     status: Annotated[EventState | None, Query(description="The same as `state` (which it overrides); drafts are "
@@ -349,7 +351,8 @@ async def list_events(
                                                      "in one list (a person's events, one call)")] = False,
 ) -> list[EventOut]:
     query = commands.EventFilter(chapter_id=chapter_id, national=national, kind=kind, starts_from=starts_from,
-                                 starts_before=starts_before, audience=audience, state=status or state,
+                                 starts_before=starts_before, ends_after=ends_after, audience=audience,
+                                 state=status or state,
                                  parent_event_id=parent_event_id, limit=limit, offset=offset,
                                  with_national=with_national)
     events = await handlers.list_events(query, caller, unit)
