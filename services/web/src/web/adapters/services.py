@@ -19,6 +19,7 @@ import logging
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any, Protocol
 from uuid import UUID
 
@@ -331,10 +332,12 @@ class ServiceClients:
 
     # --- events ----------------------------------------------------------------------------------------------
     async def events_for(self, who: Who, stage: str | None, chapter_id: UUID | None) -> Json:
-        """Published events the person may attend: national ones, and their chapter's (one call, soonest first)."""
+        """Published events the person may attend and that are not over: national ones, and their chapter's (one
+        call, soonest first)."""
         audience = {"audience": stage} if stage else {}
         where = {"chapter_id": str(chapter_id), "with_national": "true"} if chapter_id else {"national": "true"}
-        return await self.call("events", "GET", "/v1/events", who, params={**where, **audience})
+        not_over = {"ends_after": datetime.now(UTC).isoformat()}
+        return await self.call("events", "GET", "/v1/events", who, params={**where, **audience, **not_over})
 
     async def event(self, who: Who, event_id: UUID) -> Json:
         return await self.call("events", "GET", f"/v1/events/{event_id}", who)
