@@ -108,6 +108,7 @@ class PairingOut(BaseModel):
     mentor_accepted: bool
     term_ends_at: datetime | None
     last_met_at: datetime | None
+    confirmed_at: datetime | None = Field(description="When it became active: the first meeting is due from then")
     mentee_renews: bool = Field(description="The mentee asked to renew this term (renewed once both have)")
     mentor_renews: bool = Field(description="The mentor asked to renew this term (renewed once both have)")
 
@@ -117,6 +118,7 @@ class PairingOut(BaseModel):
                    pairing_kind=p.pairing_kind, status=p.status,
                    score=p.score, reason_codes=p.reasons, mentee_accepted=p.mentee_accepted,
                    mentor_accepted=p.mentor_accepted, term_ends_at=p.term_ends_at, last_met_at=p.last_met_at,
+                   confirmed_at=p.confirmed_at,
                    mentee_renews=p.mentee_renews, mentor_renews=p.mentor_renews)
 
 
@@ -133,6 +135,7 @@ class PersonPairingOut(BaseModel):
     reasons: list[str]
     term_ends_at: datetime | None
     last_met_at: datetime | None
+    confirmed_at: datetime | None = Field(description="When it became active: the first meeting is due from then")
     mentee_accepted: bool = Field(description="Whether the mentee accepted (a proposed or requested pairing)")
     mentor_accepted: bool = Field(description="Whether the mentor accepted (a proposed or requested pairing)")
 
