@@ -75,7 +75,8 @@ def services():
     api._http = HttpxHttp(httpx.AsyncClient(transport=httpx.MockTransport(answer)))
     state = SimpleNamespace(clients=api)
     visitor = SimpleNamespace(request=SimpleNamespace(app=SimpleNamespace(state=state)), who=Who(uuid4()),
-                              person_id=ME, session=SimpleNamespace(stage="medical_student_3", is_alumni=False))
+                              person_id=ME, session=SimpleNamespace(stage="medical_student_3", is_alumni=False),
+                              timezone="America/Chicago")
     return api, visitor, asked
 
 
@@ -120,7 +121,7 @@ async def test_a_program_made_after_the_programs_were_kept_is_named_on_the_dashb
     assert page["mentoring"] == [("B", 1, 3, True)]
 
 
-async def test_a_persons_events_are_asked_in_one_call_their_chapters_with_the_national_ones():
+async def test_a_persons_events_are_asked_in_one_call_their_chapters_with_the_national_ones_not_over():
     asked: list[httpx.Request] = []
 
     def answer(request: httpx.Request) -> httpx.Response:
@@ -133,11 +134,13 @@ async def test_a_persons_events_are_asked_in_one_call_their_chapters_with_the_na
     chapter = uuid4()
     assert await api.events_for(Who(uuid4(), (chapter,)), "undergraduate", chapter) == [
         {"id": "e1", "starts_at": "2026-12-20T18:00:00+00:00"}]
-    assert [(r.url.path, dict(r.url.params)) for r in asked] == [
-        ("/v1/events", {"chapter_id": str(chapter), "with_national": "true", "audience": "undergraduate"})]
+    [params] = [dict(r.url.params) for r in asked if r.url.path == "/v1/events"]
+    not_over = datetime.fromisoformat(params.pop("ends_after"))
+    assert abs(not_over - datetime.now(UTC)) < timedelta(minutes=1)
+    assert params == {"chapter_id": str(chapter), "with_national": "true", "audience": "undergraduate"}
     asked.clear()
     await api.events_for(Who(uuid4()), None, None)  # no chapter: the national ones
-    assert [dict(r.url.params) for r in asked] == [{"national": "true"}]
+    assert [set(r.url.params) for r in asked] == [{"national", "ends_after"}]
 
 
 async def test_a_dashboard_after_the_programs_expired_answers_with_those_kept_and_reads_them_beside_the_page():

@@ -21,29 +21,27 @@ from .web import Form, Person, Visit, Visiting, clients, htmx, local, redirect, 
 router = APIRouter(include_in_schema=False)
 
 LIVE = ("proposed", "requested", "active")
-DAYS_PER_MONTH = 30.44
 
 
 def _moment(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
 
 
-def next_meeting_due(pairing: dict, program: dict | None) -> datetime | None:
-    """When the next meeting is due by the program's cadence: its longest interval after the last meeting (or the
-    start of the term, for the first)."""
+def next_meeting_due(pairing: dict, program: dict | None) -> date | None:
+    """The day the next meeting is due by, as matching counts it: the program's longest interval after the day of
+    the last meeting, or after the mentorship began (its day in UTC, as matching keeps a meeting's)."""
     if pairing["status"] != "active" or program is None:
         return None
-    since = _moment(pairing.get("last_met_at"))
+    since = _moment(pairing.get("last_met_at")) or _moment(pairing.get("confirmed_at"))
     if since is None:
-        ends = _moment(pairing.get("term_ends_at"))
-        if ends is None:
-            return None
-        since = ends - timedelta(days=program["term_months"] * DAYS_PER_MONTH)
-    return since + timedelta(days=program["cadence_max_days"])
+        return None
+    return (since.astimezone(UTC) + timedelta(days=program["cadence_max_days"])).date()
 
 
-def _view(pairing: dict, me: UUID, partner: dict | None, program: dict | None, detail: dict | None) -> dict:
-    """What a page shows of one pairing, from the services' answers."""
+def _view(pairing: dict, me: UUID, partner: dict | None, program: dict | None, detail: dict | None, *,
+          today: date) -> dict:
+    """What a page shows of one pairing, from the services' answers; overdue once the day it was due by is over
+    where the reader is (`today`)."""
     i_mentor = pairing["mentor_id"] == str(me)
     reasons = pairing.get("reasons") or pairing.get("reason_codes") or []
     due = next_meeting_due(pairing, program)
@@ -59,19 +57,19 @@ def _view(pairing: dict, me: UUID, partner: dict | None, program: dict | None, d
     return {
         "id": pairing["id"], "status": pairing["status"], "role": "mentor" if i_mentor else "mentee",
         "partner": partner, "program": program, "reasons": [r for r in reasons if r in labels.REASONS],
-        "score": pairing.get("score"), "due": due, "overdue": bool(due and due < datetime.now(UTC)),
+        "score": pairing.get("score"), "due": due, "overdue": bool(due and due < today),
         "needs_answer": needs_answer, "i_accepted": mine_accepted, "last_met_at": pairing.get("last_met_at"),
         "term_ends_at": pairing.get("term_ends_at"), "i_renew": i_renew, "partner_renews": partner_renews,
     }
 
 
-def _today(visitor: Visit) -> str:
+def _today(visitor: Visit) -> date:
     """Today where the person is (a meeting logged late in the evening is not tomorrow's)."""
     try:
         zone = ZoneInfo(visitor.timezone)
     except (ZoneInfoNotFoundError, ValueError):
         zone = ZoneInfo("UTC")
-    return datetime.now(zone).date().isoformat()
+    return datetime.now(zone).date()
 
 
 async def _programs_by_id(visitor: Visit, naming: Iterable[str] = ()) -> dict[str, dict]:
@@ -93,7 +91,7 @@ async def _pairing_view(visitor: Visit, pairing_id: UUID, with_meetings: bool = 
 
     partner, meetings = await asyncio.gather(api.partner(visitor.who, UUID(partner_id)), logged())
     view = _view({**detail, "reasons": detail["reason_codes"]}, visitor.person_id, partner,
-                 programs.get(detail["program_id"]), detail)
+                 programs.get(detail["program_id"]), detail, today=_today(visitor))
     if meetings is not None:
         meetings = [{**m, "mine": m["logged_by"] == str(visitor.person_id)} for m in meetings]
     return {**view, "meetings": meetings}
@@ -120,8 +118,9 @@ async def dashboard(visitor: Visit) -> dict[str, Any]:
     live = [p for p in pairings if p["status"] in LIVE]
     known = {p["id"]: p for p in partners}
     # Each overview entry says whether its mentee and its mentor accepted: it is the pairing's detail here.
+    today = _today(visitor)
     views = [_view(p, me, known.get(p["mentor_id"] if p["mentee_id"] == str(me) else p["mentee_id"]),
-                   programs.get(p["program_id"]), p)
+                   programs.get(p["program_id"]), p, today=today)
              for p in live]
     paired_kinds = {(p["program_id"], p["pairing_kind"]) for p in live}
     waiting = [e for e in enrollments if e["active"] and e["role"] == "mentee"

@@ -1,0 +1,37 @@
+"""When the next meeting is due, as matching counts it (the program's longest interval after the last meeting's
+day, or after the mentorship began), and overdue only once that day is over where the reader is."""
+
+from __future__ import annotations
+
+from datetime import date
+from uuid import uuid4
+
+from web.entrypoints.mentorship import _view, next_meeting_due
+
+SIX_MONTHS = {"term_months": 6, "cadence_max_days": 30}
+
+
+def active(**fields) -> dict:
+    return {"id": str(uuid4()), "program_id": str(uuid4()), "mentee_id": str(uuid4()), "mentor_id": str(uuid4()),
+            "status": "active", "last_met_at": None, **fields}
+
+
+def test_the_first_meeting_is_due_a_cadence_after_the_mentorship_began_not_after_an_estimated_start():
+    # Confirmed March 1 for six months: matching counts 30 days from then (March 31); six 30.44-day months back
+    # from the term's end gave April 1.
+    began = active(confirmed_at="2026-03-01T15:00:00+00:00", term_ends_at="2026-09-01T15:00:00+00:00")
+    assert next_meeting_due(began, SIX_MONTHS) == date(2026, 3, 31)
+
+
+def test_a_meeting_is_due_a_cadence_after_the_day_of_the_last_one():
+    met = active(confirmed_at="2026-03-01T15:00:00+00:00", last_met_at="2026-10-02T00:00:00+00:00")
+    assert next_meeting_due(met, SIX_MONTHS) == date(2026, 11, 1)
+
+
+def test_a_meeting_due_today_is_not_overdue_until_the_day_is_over_where_the_reader_is():
+    met = active(confirmed_at="2026-03-01T15:00:00+00:00", last_met_at="2026-10-02T00:00:00+00:00")
+    due_day, day_after = date(2026, 11, 1), date(2026, 11, 2)
+    # 00:01 UTC on November 1 is still October 31 in Los Angeles; even there, November 1 is the day it is due by.
+    assert not _view(met, uuid4(), None, SIX_MONTHS, None, today=date(2026, 10, 31))["overdue"]
+    assert not _view(met, uuid4(), None, SIX_MONTHS, None, today=due_day)["overdue"]
+    assert _view(met, uuid4(), None, SIX_MONTHS, None, today=day_after)["overdue"]
