@@ -61,6 +61,7 @@ def published(rows: list[str], columns: list[str], cells: list[list[tuple[int | 
 class Services:
     chapter: str = field(default_factory=ident)
     other_chapter: str = field(default_factory=ident)
+    chapter_timezone: str = "America/Chicago"
     calls: list[Call] = field(default_factory=list)
     roles: dict[str, dict] = field(default_factory=dict)
     people: dict[str, dict] = field(default_factory=dict)
@@ -205,7 +206,7 @@ class Services:
             self._mine(c, program["chapter_id"])
             return program
         if m == "GET" and path == "/v1/chapters":
-            return [{"id": self.chapter, "name": "Chicago", "timezone": "America/Chicago"},
+            return [{"id": self.chapter, "name": "Chicago", "timezone": self.chapter_timezone},
                     {"id": self.other_chapter, "name": "Miami", "timezone": "America/New_York"}]
         if m == "POST" and path == "/v1/chapters":
             return {"id": ident(), **c.body}

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta
+from html.parser import HTMLParser
 from pathlib import Path
 from uuid import uuid4
 
@@ -364,6 +365,95 @@ async def test_an_event_is_created_from_local_times_in_its_time_zone(world):
     body = s.calls_to("events", "POST", "/v1/events")[-1].body
     assert body["starts_at"] == "2026-12-01T18:00:00-06:00" and body["capacity"] == 25
     assert body["chapter_id"] == s.chapter and body["audience_stages"] == ["undergraduate"]
+
+
+class _FormAsPosted(HTMLParser):
+    """What a browser posts from an event form left as shown: each select sends its selected option, or its first
+    when none is selected (which is how an unlisted zone turned into another)."""
+
+    def __init__(self, page: str) -> None:
+        super().__init__()
+        self.fields: dict[str, list[str]] = {}
+        self._in: tuple[str, str] | None = None  # the select or textarea being read, and its name
+        self._options: list[tuple[str, bool]] = []
+        self.feed(re.search(r'<form method="post" action="/console/events/.*?</form>', page, re.S)[0])
+
+    def _add(self, name: str, value: str) -> None:
+        self.fields.setdefault(name, []).append(value)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        if tag == "input" and a.get("name") and (a.get("type") != "checkbox" or "checked" in a):
+            self._add(a["name"], a.get("value") or ("on" if a.get("type") == "checkbox" else ""))
+        elif tag in ("select", "textarea"):
+            self._in, self._options = (tag, a["name"]), []
+            if tag == "textarea":
+                self._add(a["name"], "")
+        elif tag == "option":
+            self._options.append((a["value"], "selected" in a))
+
+    def handle_data(self, data: str) -> None:
+        if self._in and self._in[0] == "textarea":
+            self.fields[self._in[1]][-1] += data
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "select" and self._in:
+            self._add(self._in[1], next((v for v, chosen in self._options if chosen), self._options[0][0]))
+        if tag in ("select", "textarea"):
+            self._in = None
+
+
+def _same_instant(sent: str, stored: str) -> bool:
+    return datetime.fromisoformat(sent) == datetime.fromisoformat(stored)
+
+
+async def test_editing_an_event_in_a_zone_the_form_does_not_list_keeps_its_zone_and_its_time(world):
+    s, event = world["s"], world["event"]
+    event.update(timezone="Asia/Tokyo", starts_at="2026-12-10T09:00:00+00:00", ends_at="2026-12-10T11:00:00+00:00",
+                 registration_deadline="2026-12-09T09:00:00+00:00")  # 18:00 in Tokyo, set through the events API
+    async with as_(world, "coordinator")[0] as page:
+        form = (await page.get(f"/console/events/{event['id']}/edit")).text
+        assert '<option value="Asia/Tokyo" selected>' in form and 'value="2026-12-10T18:00"' in form
+        posted = {**_FormAsPosted(form).fields, "title": ["Suturing workshop, again"]}
+        saved = await page.post(f"/console/events/{event['id']}/edit", data=posted)
+    assert saved.status_code == 303
+    body = s.calls_to("events", "PATCH")[-1].body
+    assert body["timezone"] == "Asia/Tokyo" and _same_instant(body["starts_at"], "2026-12-10T09:00:00+00:00")
+
+
+async def test_saving_an_unchanged_event_at_a_time_the_clocks_show_twice_does_not_move_it(world):
+    s, event = world["s"], world["event"]
+    event.update(timezone="America/New_York", starts_at="2026-11-01T06:30:00+00:00",  # 01:30 EST, the second 01:30
+                 ends_at="2026-11-01T08:30:00+00:00", registration_deadline="2026-10-31T12:00:00+00:00")
+    async with as_(world, "coordinator")[0] as page:
+        form = (await page.get(f"/console/events/{event['id']}/edit")).text
+        assert 'value="2026-11-01T01:30"' in form
+        saved = await page.post(f"/console/events/{event['id']}/edit", data=_FormAsPosted(form).fields)
+    assert saved.status_code == 303
+    assert _same_instant(s.calls_to("events", "PATCH")[-1].body["starts_at"], "2026-11-01T06:30:00+00:00")
+
+
+async def test_a_new_events_times_are_first_read_in_its_chapters_zone_else_the_staff_members_own(world):
+    world["s"].chapter_timezone = "America/Los_Angeles"
+    async with as_(world, "coordinator")[0] as page:
+        coordinators = (await page.get("/console/events/new")).text
+    async with as_(world, "admin")[0] as page:
+        national = (await page.get("/console/events/new")).text  # no chapter chosen: the session's zone
+    assert '<option value="America/Los_Angeles" selected>' in coordinators
+    assert '<option value="America/Chicago" selected>' in national
+
+
+async def test_a_time_the_clocks_skip_is_refused_next_to_its_field(world):
+    s = world["s"]
+    form = {"csrf": CSRF, "title": "Night shift tips", "kind": "workshop", "chapter_id": s.chapter,
+            "timezone": "America/New_York", "starts_at": "2027-03-14T02:30", "ends_at": "2027-03-14T04:00",
+            "registration_deadline": "2027-03-13T12:00", "capacity": "25"}
+    async with as_(world, "coordinator")[0] as page:
+        refused = await page.post("/console/events/new", data=form)
+    assert refused.status_code == 422
+    error = re.search(r'<p class="field-error" id="starts_at-error">([^<]*)</p>', refused.text)
+    assert error and "does not exist" in error[1] and 'id="ends_at-error"' not in refused.text
+    assert not s.calls_to("events", "POST")
 
 
 async def test_report_cells_read_as_numbers_fewer_than_5_or_withheld_and_the_chart_leaves_gaps(world):

@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 import csv
 import io
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -17,9 +17,10 @@ from fastapi.responses import Response
 
 from ..adapters.services import ServiceError
 from ..entrypoints import labels as participant_labels
-from ..entrypoints.account import TIME_ZONES
+from ..entrypoints.account import TIME_ZONES, zones_with
 from ..entrypoints.web import Form
 from .core import Console, ConsoleRoute, Desk, text, uuid_or_none
+from .labels import C_
 
 router = APIRouter(prefix="/console", include_in_schema=False, route_class=ConsoleRoute)
 
@@ -48,13 +49,26 @@ async def events(desk: Console, status: str = "", done: str | None = None) -> Re
                        state_filter=status, chapters={c["id"]: c for c in chapters}, done=done)
 
 
-def _local(value: str, zone: str) -> str | None:
-    """A `datetime-local` value read in the event's time zone, as ISO 8601 with its offset."""
+class SkippedTime(ValueError):
+    """A wall time that does not happen in that zone on that day: the clocks jump past it."""
+
+
+def _local(value: str, zone: str, shown: str | None = None) -> str:
+    """A `datetime-local` value read in the event's time zone, as ISO 8601 with its offset. A wall time that happens
+    twice (the clocks go back) reads as its first, unless it is still the one the form showed for `shown`, the
+    instant stored: that is given back, so an unchanged form moves nothing (nor drops the seconds of a time set
+    through the API). Raises SkippedTime for a wall time that does not happen, ValueError for what is not a time or
+    a zone."""
     try:
-        moment = datetime.fromisoformat(value)
-        return moment.replace(tzinfo=ZoneInfo(zone)).isoformat()
-    except (ValueError, ZoneInfoNotFoundError):
-        return None
+        moment = datetime.fromisoformat(value).replace(tzinfo=ZoneInfo(zone))
+    except ZoneInfoNotFoundError as unknown:
+        raise ValueError(zone) from unknown
+    if shown and _as_local(shown, zone) == value:
+        return shown
+    # A skipped time is given the offset before the change; back through UTC it reads as another wall time.
+    if moment.astimezone(UTC).astimezone(moment.tzinfo).replace(tzinfo=None) != moment.replace(tzinfo=None):
+        raise SkippedTime(value)
+    return moment.isoformat()
 
 
 def _as_local(value: str | None, zone: str) -> str:
@@ -66,7 +80,8 @@ def _as_local(value: str | None, zone: str) -> str:
         return ""
 
 
-def _event_form(posted, desk: Desk, creating: bool) -> tuple[dict, dict, dict]:
+def _event_form(posted, desk: Desk, zones: tuple[str, ...], event: dict | None) -> tuple[dict, dict, dict]:
+    """The form's values, the body for events and the problems found; `event` is the one edited (None: a new one)."""
     values: dict[str, Any] = {k: text(posted, k, 4000) for k in ("title", "description", "kind", "timezone", "capacity",
                                                  "location", "virtual_link", "chapter_id", *MOMENTS)}
     values["is_virtual"] = posted.get("is_virtual") == "on"
@@ -75,9 +90,7 @@ def _event_form(posted, desk: Desk, creating: bool) -> tuple[dict, dict, dict]:
     required = desk.error_words("invalid_request")
     if not values["title"]:
         problems["title"] = required
-    if values["kind"] not in participant_labels.EVENT_KINDS:
-        problems["kind"] = required
-    zone = values["timezone"] if values["timezone"] in TIME_ZONES else None
+    zone = values["timezone"] if values["timezone"] in zones else None
     if zone is None:
         problems["timezone"] = required
     body: dict[str, Any] = {"title": values["title"][:200], "description": values["description"],
@@ -85,15 +98,23 @@ def _event_form(posted, desk: Desk, creating: bool) -> tuple[dict, dict, dict]:
                             "audience_stages": values["audience_stages"],
                             "location": values["location"] or None, "virtual_link": values["virtual_link"] or None}
     for name in MOMENTS:
-        moment = _local(values[name], zone) if zone else None
-        if moment is None:
+        body[name] = None
+        if zone is None:
+            continue
+        try:
+            body[name] = _local(values[name], zone, shown=event.get(name) if event else None)
+        except SkippedTime:
+            problems[name] = desk._(C_("That time does not exist on that day in this time zone: the clocks change. "
+                                       "Choose another."))
+        except ValueError:
             problems[name] = required
-        body[name] = moment
     try:
         body["capacity"] = int(values["capacity"])
     except ValueError:
         problems["capacity"] = required
-    if creating:
+    if event is None:  # an event's kind and chapter are chosen once, when it is made
+        if values["kind"] not in participant_labels.EVENT_KINDS:
+            problems["kind"] = required
         body["kind"] = values["kind"]
         chapter = uuid_or_none(values["chapter_id"])
         if chapter is None and not desk.staff.administrator:
@@ -102,23 +123,36 @@ def _event_form(posted, desk: Desk, creating: bool) -> tuple[dict, dict, dict]:
     return values, body, problems
 
 
-async def _form_page(desk: Desk, event: dict | None, values: dict, status: int = 200, **context: Any) -> Response:
-    chapters = await desk.chapters()
+def _new_event_zones(desk: Desk, chapters: list[dict], chapter_id: str) -> tuple[str, tuple[str, ...]]:
+    """The zone a new event's times are first read in, and the zones offered (with it, if the list lacks it): its
+    chapter's, else the staff member's own, else the list's first. Someone typing 18:00 means their 18:00."""
+    chapter_zone = next((c.get("timezone") for c in chapters if c["id"] == chapter_id), None)
+    session = desk.visitor.session
+    zone = chapter_zone or (session.timezone if session else None) or TIME_ZONES[0]
+    return zone, zones_with({"timezone": zone})
+
+
+async def _form_page(desk: Desk, event: dict | None, values: dict, zones: tuple[str, ...], chapters: list[dict],
+                     status: int = 200, **context: Any) -> Response:
     return desk.render("console/event_form.html", status, event=event, values=values, chapters=chapters,
-                       time_zones=TIME_ZONES, **context)
+                       time_zones=zones, **context)
 
 
 @router.get("/events/new")
 async def new_event(desk: Console) -> Response:
-    chapters = desk.staff.coordinator_of
-    return await _form_page(desk, None, {"timezone": "America/New_York", "capacity": "30",
-                                         "chapter_id": str(chapters[0]) if chapters else "",
-                                         "kind": "chapter_session", "audience_stages": []})
+    chapters = await desk.chapters()
+    coordinated = desk.staff.coordinator_of
+    chapter_id = str(coordinated[0]) if coordinated else ""
+    zone, zones = _new_event_zones(desk, chapters, chapter_id)
+    return await _form_page(desk, None, {"timezone": zone, "capacity": "30", "chapter_id": chapter_id,
+                                         "kind": "chapter_session", "audience_stages": []}, zones, chapters)
 
 
 @router.post("/events/new")
 async def create_event(desk: Console, posted: Form) -> Response:
-    values, body, problems = _event_form(posted, desk, creating=True)
+    chapters = await desk.chapters()
+    zones = _new_event_zones(desk, chapters, text(posted, "chapter_id"))[1]
+    values, body, problems = _event_form(posted, desk, zones, None)
     if not problems:
         try:
             made = await desk.api.call("events", "POST", "/v1/events", desk.staff, json=body)
@@ -127,7 +161,7 @@ async def create_event(desk: Console, posted: Form) -> Response:
             if not _refused(error):
                 raise
             problems[error.field if error.field in values else "form"] = desk.error_words(error)
-    return await _form_page(desk, None, values, 422, problems=problems)
+    return await _form_page(desk, None, values, zones, chapters, 422, problems=problems)
 
 
 @router.get("/events/{event_id}/edit")
@@ -135,13 +169,15 @@ async def edit_event(event_id: UUID, desk: Console) -> Response:
     event = await desk.api.call("events", "GET", f"/v1/events/{event_id}", desk.staff)
     values = {**event, **{m: _as_local(event.get(m), event["timezone"]) for m in MOMENTS},
               "capacity": str(event["capacity"])}
-    return await _form_page(desk, event, values)
+    # Its own zone offered even when the list lacks it (set through the events API): a select without it would
+    # show, and save, the list's first zone, moving the event.
+    return await _form_page(desk, event, values, zones_with(event), [])
 
 
 @router.post("/events/{event_id}/edit")
 async def save_event(event_id: UUID, desk: Console, posted: Form) -> Response:
     event = await desk.api.call("events", "GET", f"/v1/events/{event_id}", desk.staff)
-    values, body, problems = _event_form(posted, desk, creating=False)
+    values, body, problems = _event_form(posted, desk, zones_with(event), event)
     if not problems:
         try:
             await desk.api.call("events", "PATCH", f"/v1/events/{event_id}", desk.staff, json=body)
@@ -150,7 +186,7 @@ async def save_event(event_id: UUID, desk: Console, posted: Form) -> Response:
             if not _refused(error):
                 raise
             problems[error.field if error.field in values else "form"] = desk.error_words(error)
-    return await _form_page(desk, event, values, 422, problems=problems)
+    return await _form_page(desk, event, values, zones_with(event), [], 422, problems=problems)
 
 
 async def _event_page(desk: Desk, event_id: UUID, status: int = 200, **context: Any) -> Response:

@@ -284,17 +284,17 @@ async def register(visitor: Newcomer, posted: Form) -> Response:
 
 # --- your details, after sign-up ------------------------------------------------------------------------------
 
-def _zones_for(me: dict) -> tuple[str, ...]:
-    """The time zones offered, and the person's own if it is not one of them (set through the API): a select that
-    lacked it would show, and save, another."""
-    own = me.get("timezone")
+def zones_with(holder: dict) -> tuple[str, ...]:
+    """The time zones offered, and the person's (or event's) own if it is not one of them (set through an API): a
+    select that lacked it would show, and save, another."""
+    own = holder.get("timezone")
     return TIME_ZONES if not own or own in TIME_ZONES else (own, *TIME_ZONES)
 
 
 def _profile_page(visitor: Visit, me: dict, chapters: list[dict], values: dict, chosen: dict, status: int = 200,
                   **context: Any) -> Response:
     return render(visitor, "profile.html", status, chapters=chapters, values=values, chosen=chosen,
-                  time_zones=_zones_for(me), **context)
+                  time_zones=zones_with(me), **context)
 
 
 @router.get("/profile")
@@ -314,7 +314,7 @@ async def profile(visitor: Person) -> Response:
 async def save_profile(visitor: Person, posted: Form) -> Response:
     api = clients(visitor.request)
     me, chapters = await asyncio.gather(api.person(visitor.who, visitor.person_id), api.chapters(visitor.who))
-    values, chosen, problems = _about_answers(visitor, posted, chapters, _zones_for(me))
+    values, chosen, problems = _about_answers(visitor, posted, chapters, zones_with(me))
     if problems:
         return _profile_page(visitor, me, chapters, values, chosen, 422, problems=problems)
     # Languages the page does not offer (given through the API, or by an import) are kept, not dropped.
