@@ -267,6 +267,8 @@ class SlotOut(BaseModel):
     is_virtual: bool
     location: str | None
     booked_by: UUID | None
+    booking_id: UUID | None = Field(description="The booking, for the host and the booker: its calendar entry's UID "
+                                                "is booking-<booking_id>@mentorship-platform, in every email too")
 
     @classmethod
     def of(cls, s: OfficeHourSlot, caller: Principal) -> SlotOut:
@@ -274,7 +276,7 @@ class SlotOut(BaseModel):
         # Who booked a slot is the host's and the booker's business.
         booker = s.booked_by is not None and caller.is_person(s.booked_by)
         if not (caller.is_admin or caller.is_person(s.host_id) or booker):
-            values["booked_by"] = None
+            values["booked_by"] = values["booking_id"] = None
         return cls(**values)
 
 
