@@ -9,7 +9,9 @@ from datetime import UTC, datetime, timedelta
 from uuid import uuid4
 
 from devinfra.smtp_sink import addressed_to
+from icalendar import Calendar
 from mentorship_contracts.profiles import EMAIL_CONFIRMATION_PAGE
+from plumbing.calendar import booking_uid
 from plumbing.testing import eventually
 
 from ..conftest import sign_in
@@ -122,6 +124,13 @@ async def test_a_student_books_an_office_hour_and_cancels_it(platform, page):
     await page.get_by_role("button", name="Book").first.click()
     await page.get_by_text("Your office hour is booked.").wait_for()
     await page.get_by_role("heading", name="Your bookings").wait_for()
+    # Its calendar file is the same entry as the booking emails' (one UID), so their cancellation removes it.
+    href = await page.get_by_role("link", name=re.compile("Add to calendar")).first.get_attribute("href")
+    [entry] = Calendar.from_ical(await (await page.request.get(href)).body()).walk("VEVENT")
+    async with platform.client("events", role="participant", person_id=mentor) as host:
+        listed = await host.get("/v1/office-hours/slots", params={"host_id": mentor, "open_only": "false"})
+        [slot] = [s for s in listed.json() if s["booked_by"]]
+    assert str(entry["uid"]) == booking_uid(slot["booking_id"])
     await page.get_by_role("button", name="Cancel this booking").click()
     await page.get_by_text("Your booking is cancelled.").wait_for()
     assert not await page.get_by_role("heading", name="Your bookings").is_visible()

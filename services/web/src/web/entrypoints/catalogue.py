@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from fastapi import APIRouter
 from fastapi.responses import Response
+from plumbing.calendar import CalendarEntry, booking_uid, to_ics
 from plumbing.validation import EARLIEST_YEAR, LATEST_YEAR
 
 from ..adapters.services import ServiceError
@@ -36,27 +37,6 @@ async def programs(visitor: Visiting, chapter: str | None = None) -> Response:
                   chosen=chosen)
 
 
-def _ics(entries: list[dict], name: str) -> Response:
-    """An iCalendar file (RFC 5545) of these entries."""
-    def moment(value: str) -> str:
-        return datetime.fromisoformat(value).astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
-
-    def text(value: str) -> str:
-        return value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
-
-    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Mentorship in medicine//web//EN", "CALSCALE:GREGORIAN"]
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    for entry in entries:
-        lines += ["BEGIN:VEVENT", f"UID:{entry['uid']}", f"DTSTAMP:{stamp}", f"DTSTART:{moment(entry['starts_at'])}",
-                  f"DTEND:{moment(entry['ends_at'])}", f"SUMMARY:{text(entry['summary'])}"]
-        if entry.get("location"):
-            lines.append(f"LOCATION:{text(entry['location'])}")
-        lines.append("END:VEVENT")
-    lines.append("END:VCALENDAR")
-    return Response("\r\n".join(lines) + "\r\n", media_type="text/calendar; charset=utf-8",
-                    headers={"content-disposition": f'attachment; filename="{name}"'})
-
-
 @router.get("/events/{event_id}/calendar.ics")
 async def event_calendar(event_id: UUID, visitor: Visiting) -> Response:
     """The event's calendar file, as the events service makes it."""
@@ -81,9 +61,13 @@ async def booking_calendar(slot_id: UUID, visitor: Person) -> Response:
     if slot is None:
         return render(visitor, "not_found.html", 404)
     where = visitor._("Online") if slot["is_virtual"] else (slot.get("location") or "")
-    return _ics([{"uid": f"office-hour-{slot['id']}@mentorship", "starts_at": slot["starts_at"],
-                  "ends_at": slot["ends_at"], "summary": visitor._("Office hour"), "location": where}],
-                f"office-hour-{slot['id']}.ics")
+    # A booking is the entry its emails carry (one UID), so their update or cancellation reaches this copy too.
+    uid = booking_uid(slot["booking_id"]) if slot.get("booking_id") else f"office-hour-{slot['id']}@mentorship"
+    entry = CalendarEntry(uid=uid, starts_at=datetime.fromisoformat(slot["starts_at"]),
+                          ends_at=datetime.fromisoformat(slot["ends_at"]), summary=visitor._("Office hour"),
+                          location=where or None)
+    return Response(to_ics([entry]), media_type="text/calendar; charset=utf-8",
+                    headers={"content-disposition": f'attachment; filename="office-hour-{slot["id"]}.ics"'})
 
 
 # --- a mentor's office-hour slots ---------------------------------------------------------------------------------
