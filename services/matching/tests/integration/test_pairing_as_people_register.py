@@ -300,3 +300,26 @@ async def test_an_enrollment_applied_after_its_persons_erasure_is_not_kept(match
         assert await conn.fetchval("SELECT count(*) FROM matching_profiles WHERE person_id = $1", person) == 0
     finally:
         await conn.close()
+
+
+async def test_a_meeting_due_today_is_not_signalled_overdue_until_that_day_is_over_everywhere(
+        matching, matching_settings, profiles, observer):
+    # "Due by November 1" holds until November 1 is over where the pair are: the nudge once went out at midnight UTC
+    # starting that day, the afternoon before in Los Angeles.
+    program = await profiles.program(cadence_max_days=30)
+    mentors = [await profiles.person(program, "mentor") for _ in range(2)]
+    mentees = [await profiles.person(program, "mentee") for _ in range(2)]
+    await known_to_matching(matching_settings, *mentors, *mentees)
+    pairs = [(await observer.wait_for(program, "pairing_confirmed", mentee_id=m))[0]["pairing_id"] for m in mentees]
+    due_today, due_two_days_ago = UUID(pairs[0]), UUID(pairs[1])
+    conn = await asyncpg.connect(matching_settings.database_url)
+    try:
+        await conn.execute(
+            """UPDATE pairings SET confirmed_at = now() - interval '60 days',
+                   last_met_at = date_trunc('day', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'
+                                 - make_interval(days => CASE WHEN id = $1 THEN 30 ELSE 32 END)
+                WHERE id IN ($1, $2)""", due_today, due_two_days_ago)
+    finally:
+        await conn.close()
+    await observer.wait_for(program, "meeting_overdue", mentee_id=mentees[1])
+    assert [e["mentee_id"] for e in await observer.of(program, "meeting_overdue")] == [str(mentees[1])]

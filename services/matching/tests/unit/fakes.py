@@ -423,7 +423,7 @@ class FakeDue:
         for x in self._active():
             since = x["last_met_at"] or x["confirmed_at"]
             cadence = self._tables.programs.programs[x["program_id"]].cadence_max_days
-            if since + timedelta(days=cadence) < now and self.overdue_signalled.get(x["id"], "never") != since:
+            if since + timedelta(days=cadence, hours=36) < now and self.overdue_signalled.get(x["id"], "never") != since:
                 self.overdue_signalled[x["id"]] = since
                 found.append((self._tables.pairings._pairing(x), x["last_met_at"],
                               (now - since - timedelta(days=cadence)).days))

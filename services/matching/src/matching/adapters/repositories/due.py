@@ -21,7 +21,7 @@ class PostgresDue:
                     SELECT x.id, COALESCE(x.last_met_at, x.confirmed_at) AS since, pr.cadence_max_days
                       FROM pairings x JOIN programs pr ON pr.id = x.program_id
                      WHERE x.status = 'active'
-                       AND COALESCE(x.last_met_at, x.confirmed_at) + make_interval(days => pr.cadence_max_days) < now()
+                       AND {records.overdue("x", "pr")}
                        AND x.overdue_signalled_for IS DISTINCT FROM COALESCE(x.last_met_at, x.confirmed_at)
                      LIMIT $1 FOR UPDATE OF x SKIP LOCKED)
                 UPDATE pairings x SET overdue_signalled_for = due.since FROM due WHERE x.id = due.id

@@ -109,8 +109,7 @@ class PostgresPairings:
         """A program's pairings (of a status), newest first, each with whether its meetings are overdue."""
         rows = await self._conn.fetch(
             f"""SELECT {records.RETURNING_PAIRING}, x.created_at,
-                       (x.status = 'active' AND COALESCE(x.last_met_at, x.confirmed_at)
-                            < now() - make_interval(days => g.cadence_max_days)) AS overdue,
+                       (x.status = 'active' AND {records.overdue("x", "g")}) AS overdue,
                        count(*) OVER () AS total
                   FROM pairings x JOIN programs g ON g.id = x.program_id
                  WHERE x.program_id = $1 AND ($2::text IS NULL OR x.status = $2)

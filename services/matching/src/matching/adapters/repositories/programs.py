@@ -93,9 +93,8 @@ class PostgresPrograms:
             "SELECT status, count(*) FROM pairings WHERE program_id = $1 GROUP BY status", program_id
         ))
         overdue = await self._conn.fetchval(
-            """SELECT count(*) FROM pairings x JOIN programs pr ON pr.id = x.program_id
-                WHERE x.program_id = $1 AND x.status = 'active'
-                  AND COALESCE(x.last_met_at, x.confirmed_at) + make_interval(days => pr.cadence_max_days) < now()""",
+            f"""SELECT count(*) FROM pairings x JOIN programs pr ON pr.id = x.program_id
+                WHERE x.program_id = $1 AND x.status = 'active' AND {records.overdue("x", "pr")}""",
             program_id,
         )
         waiting = await self._conn.fetchrow(

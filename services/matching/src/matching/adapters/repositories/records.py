@@ -12,6 +12,16 @@ from ...domain.model import Candidate, IdentityWish, Pairing, ProgramRules
 
 LIVE = "('proposed', 'active')"
 OPEN = "('proposed', 'active', 'requested')"
+OVERDUE_AFTER = "interval '36 hours'"  # the due day's 24 hours, and the 12 by which UTC-12 is behind
+
+
+def overdue(pairing: str, program: str) -> str:
+    """Whether the active pairing `pairing`'s next meeting is overdue by its program `program`'s cadence: once the day
+    it was due by is over everywhere (36 hours after it began in UTC), as the pair's pages say "due by" that day."""
+    return (f"COALESCE({pairing}.last_met_at, {pairing}.confirmed_at) + make_interval(days => {program}.cadence_max_days)"
+            f" + {OVERDUE_AFTER} < now()")
+
+
 _PAIRING_COLUMNS = ("id, program_id, chapter_id, mentee_id, mentor_id, status, score, reasons, mentee_accepted, "
                     "mentor_accepted, term_ends_at, last_met_at, mentee_enrollment_id, mentor_enrollment_id, "
                     "confirmed_at, mentee_renews, mentor_renews")
