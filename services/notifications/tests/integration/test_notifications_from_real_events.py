@@ -422,6 +422,30 @@ async def test_an_office_hour_booked_and_cancelled_is_told_to_the_participant_an
     assert booked["attachments"] == [{"filename": "office-hour.ics", "content_type": "text/calendar"}]
 
 
+async def test_a_reminder_reaches_the_inbox_dated_when_it_is_sent_not_when_the_booking_was_made(
+        notifications, publish, smtp_sink):
+    student, host = contact("Ria Student"), contact("Dr Lu Host")
+    starts = datetime.now(UTC).replace(microsecond=0) + timedelta(days=5)
+    booking = dict(slot_id=uuid4(), host_id=host.person_id, person_id=student.person_id, chapter_id=None,
+                   starts_at=starts, ends_at=starts + timedelta(minutes=30), booking_id=uuid4(), is_virtual=True)
+    await publish(student, host, events.OfficeHoursBookedV3(**booking))
+    await eventually(lambda: subjects(smtp_sink, student) == ["Office hour booked with Dr Lu Host"], timeout=60,
+                     what="the booking's confirmation")
+    conn = await asyncpg.connect(notifications.settings.database_url)
+    try:  # as if booked a week ago, and now the day before
+        moved = await conn.execute(
+            """UPDATE notifications SET created_at = now() - interval '7 days', next_attempt_at = now()
+                WHERE person_id = $1 AND kind = 'office_hours_reminder'""", student.person_id)
+        assert moved == "UPDATE 1"
+    finally:
+        await conn.close()
+    await eventually(lambda: len(subjects(smtp_sink, student)) == 2, timeout=60, what="the reminder")
+    async with notifications.client("participant", person_id=student.person_id) as as_student:
+        newest = (await as_student.get(f"/v1/people/{student.person_id}/inbox")).json()["items"][0]
+    assert newest["kind"] == "office_hours_reminder"
+    assert datetime.now(UTC) - datetime.fromisoformat(newest["created_at"]) < timedelta(minutes=5)
+
+
 async def test_a_pairing_email_shows_the_partners_consented_identity_in_words_and_no_longer_once_withdrawn(
         notifications, publish, smtp_sink):
     mentee = profiles.ContactDetailsChangedV3(**contact("Ola Shown").model_dump(include={

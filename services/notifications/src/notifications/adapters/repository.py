@@ -293,6 +293,7 @@ class PostgresNotifications:
         over until `mark_handed`."""
         await self._conn.execute(
             """UPDATE notifications n SET status = 'sending', subject = c.subject, message_id = c.message_id,
+                      shown_at = COALESCE(n.shown_at, now()),
                       attempts = n.attempts + 1, lease_until = now() + make_interval(secs => $4), claim_id = $5,
                       handed_at = NULL
                  FROM unnest($1::uuid[], $2::text[], $3::text[]) AS c (id, subject, message_id)
@@ -310,8 +311,9 @@ class PostgresNotifications:
         return {r["id"] for r in rows}
 
     async def mark_without_email(self, notification_id: UUID, subject: str, status: str) -> None:
-        await self._conn.execute(f"UPDATE notifications SET status = $3, subject = $2, {_FORGET_HELD} WHERE id = $1",
-                                 notification_id, subject, status)
+        await self._conn.execute(
+            f"""UPDATE notifications SET status = $3, subject = $2, shown_at = COALESCE(shown_at, now()), {_FORGET_HELD}
+                WHERE id = $1""", notification_id, subject, status)
 
     async def mark_sent(self, notification_id: UUID, claim_id: UUID | None = None) -> bool:
         # A message handed over whose lease ran out (unconfirmed) is known sent once its sender hears so.
@@ -419,10 +421,11 @@ class PostgresNotifications:
     async def inbox(self, person_id: UUID, unread_only: bool, limit: int) -> list[dict[str, Any]]:
         # Only what could be rendered has a subject to show; a digest is an email, not an inbox item.
         return [dict(r) for r in await self._conn.fetch(
-            f"""SELECT id, kind, subject, parameters, created_at, read_at FROM notifications
+            f"""SELECT id, kind, subject, parameters, COALESCE(shown_at, created_at) AS created_at, read_at
+                  FROM notifications
                 WHERE person_id = $1 AND subject IS NOT NULL AND {_IN_INBOX}
                   AND ($2 = false OR read_at IS NULL)
-                ORDER BY created_at DESC LIMIT $3""", person_id, unread_only, limit)]
+                ORDER BY COALESCE(shown_at, created_at) DESC LIMIT $3""", person_id, unread_only, limit)]
 
     async def unread_count(self, person_id: UUID) -> int:
         return await self._conn.fetchval(

@@ -57,7 +57,8 @@ class InboxItem(BaseModel):
     kind: str
     subject: str
     parameters: dict[str, Any]
-    created_at: datetime
+    created_at: datetime = Field(description="When it reached the inbox (a reminder: when it was due, not when the "
+                                             "booking that set it was made)")
     read: bool
 
 
