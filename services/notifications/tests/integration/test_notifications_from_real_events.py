@@ -404,12 +404,17 @@ async def test_the_preferences_of_someone_unknown_are_not_found(notifications):
         assert (await admin.get(f"/v1/people/{unknown}/preferences")).status_code == 404
 
 
+def office_hour(student, host) -> dict:
+    """The facts of the student's booking of the host's office hour, five days from now."""
+    starts = datetime.now(UTC).replace(microsecond=0) + timedelta(days=5)
+    return dict(slot_id=uuid4(), host_id=host.person_id, person_id=student.person_id, chapter_id=None,
+                starts_at=starts, ends_at=starts + timedelta(minutes=30), booking_id=uuid4(), is_virtual=True)
+
+
 async def test_an_office_hour_booked_and_cancelled_is_told_to_the_participant_and_the_host(
         notifications, publish, smtp_sink):
     student, host = contact("Pia Student"), contact("Dr Hal Host")
-    starts = datetime.now(UTC).replace(microsecond=0) + timedelta(days=5)
-    booking = dict(slot_id=uuid4(), host_id=host.person_id, person_id=student.person_id, chapter_id=None,
-                   starts_at=starts, ends_at=starts + timedelta(minutes=30), booking_id=uuid4(), is_virtual=True)
+    booking = office_hour(student, host)
     await publish(student, host, events.OfficeHoursBookedV3(**booking))
     await eventually(lambda: subjects(smtp_sink, student) == ["Office hour booked with Dr Hal Host"]
                      and subjects(smtp_sink, host) == ["Pia Student booked your office hour"], timeout=60,
@@ -425,9 +430,7 @@ async def test_an_office_hour_booked_and_cancelled_is_told_to_the_participant_an
 async def test_a_reminder_reaches_the_inbox_dated_when_it_is_sent_not_when_the_booking_was_made(
         notifications, publish, smtp_sink):
     student, host = contact("Ria Student"), contact("Dr Lu Host")
-    starts = datetime.now(UTC).replace(microsecond=0) + timedelta(days=5)
-    booking = dict(slot_id=uuid4(), host_id=host.person_id, person_id=student.person_id, chapter_id=None,
-                   starts_at=starts, ends_at=starts + timedelta(minutes=30), booking_id=uuid4(), is_virtual=True)
+    booking = office_hour(student, host)
     await publish(student, host, events.OfficeHoursBookedV3(**booking))
     await eventually(lambda: subjects(smtp_sink, student) == ["Office hour booked with Dr Lu Host"], timeout=60,
                      what="the booking's confirmation")
