@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 from typing import Any
-from uuid import UUID
 
 from fastapi import APIRouter
 from fastapi.responses import Response
@@ -14,7 +13,7 @@ from fastapi.responses import Response
 from ..adapters.services import ServiceError
 from ..entrypoints import labels as participant_labels
 from . import labels
-from .core import Console, ConsoleRoute, Desk
+from .core import Console, ConsoleRoute, Desk, uuid_or_none
 
 router = APIRouter(prefix="/console", include_in_schema=False, route_class=ConsoleRoute)
 
@@ -140,19 +139,11 @@ async def reports(desk: Console, chapter_id: str = "", stage: str = "") -> Respo
         trend_chart=chart(desk, trends, desk._(labels.C_("Mentorships by month"))))
 
 
-def _is_uuid(text: str) -> bool:
-    try:
-        UUID(text)
-    except ValueError:
-        return False
-    return True
-
-
 @router.get("/reports/{name}.csv")
 async def export(name: str, desk: Console, chapter_id: str = "", stage: str = "") -> Response:
     if name not in REPORTS and name != "mentorships-trends":
         return desk.render("console/not_found.html", 404)
-    if chapter_id and not _is_uuid(chapter_id):
+    if chapter_id and uuid_or_none(chapter_id) is None:
         return desk.render("console/not_found.html", 404)
     service = REPORTS.get(name, "matching")
     path = "/v1/reports/mentorships/trends.csv" if name == "mentorships-trends" else f"/v1/reports/{name}.csv"

@@ -149,7 +149,7 @@ async def _page(visitor: Visit, pairing_id: UUID, status: int = 200, template: s
     try:
         view = await _pairing_view(visitor, pairing_id, with_meetings=template == "mentorship.html")
     except ServiceError as error:
-        if error.status in (403, 404):
+        if _not_theirs(error):
             return render(visitor, "not_found.html", 404)
         raise
     return render(visitor, template, status, p=view, today=_today(visitor), **context)
