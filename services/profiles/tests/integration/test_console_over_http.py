@@ -192,7 +192,7 @@ async def test_a_suspended_person_is_still_found_at_sign_in_saying_so(profiles, 
     await published.wait_for("profiles.person_reinstated", person_id=person["id"])
 
 
-async def test_staff_and_those_an_administrator_suspended_are_an_administrators_to_suspend_or_reinstate(
+async def test_staff_and_those_an_administrator_suspended_are_an_administrators_to_suspend_reinstate_or_change(
         profiles, chapter):
     async with profiles.client() as admin:
         staff = await register(admin, chapter["id"], "Staff")
@@ -200,6 +200,9 @@ async def test_staff_and_those_an_administrator_suspended_are_an_administrators_
         assert (await admin.put(f"/v1/people/{staff['id']}/roles/coordinator/{chapter['id']}")).status_code == 204
     async with profiles.client(Role.COORDINATOR, chapter_id=chapter["id"]) as coordinator:
         assert (await coordinator.post(f"/v1/people/{staff['id']}/suspend", json={})).status_code == 403
+        renamed = await coordinator.patch(f"/v1/people/{staff['id']}", json={"display_name": "Someone Else"})
+        assert (renamed.status_code, renamed.json()["error"]["field"]) == (403, "person_id")
+        assert (await coordinator.patch(f"/v1/people/{participant['id']}", json={"bio": "Hi"})).status_code == 200
         assert (await coordinator.post(f"/v1/people/{participant['id']}/suspend", json={})).status_code == 200
     async with profiles.client() as admin:
         assert (await admin.post(f"/v1/people/{staff['id']}/suspend", json={})).status_code == 200

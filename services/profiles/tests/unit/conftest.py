@@ -11,6 +11,7 @@ import pytest
 from mentorship_contracts.vocabulary import TrainingStage as S
 from plumbing.testing import FakeUnitOfWork
 from profiles.domain import commands
+from profiles.domain.console import StaffRoles
 from profiles.domain.model import Chapter, EmailChange, Enrollment, Person, Program
 from profiles.service_layer import handlers
 
@@ -100,11 +101,26 @@ def anyone(*_: object) -> None:
     """Lets every caller act (handlers take who may act from the HTTP layer)."""
 
 
+class FakeStaffRoles:
+    def __init__(self) -> None:
+        self.items: dict[UUID, StaffRoles] = {}
+
+    async def get(self, person_id: UUID, /) -> StaffRoles:
+        held = self.items.get(person_id)
+        return StaffRoles(person_id, held.administrator, set(held.coordinator_of)) if held else StaffRoles(person_id)
+
+    async def save(self, roles: StaffRoles) -> None:
+        self.items[roles.person_id] = StaffRoles(roles.person_id, roles.administrator, set(roles.coordinator_of))
+
+    async def administrators(self) -> int:
+        return sum(1 for roles in self.items.values() if roles.administrator)
+
+
 @pytest.fixture
 def uow() -> FakeUnitOfWork:
     return FakeUnitOfWork(chapters=FakeChapters(), programs=FakePrograms(), people=FakePeople(),
                           enrollments=FakeEnrollments(), partnerships=FakePartnerships(),
-                          email_changes=FakeEmailChanges())
+                          email_changes=FakeEmailChanges(), staff_roles=FakeStaffRoles())
 
 
 @pytest.fixture

@@ -26,26 +26,12 @@ from .conftest import (
     FakePartnerships,
     FakePeople,
     FakePrograms,
+    FakeStaffRoles,
     anyone,
 )
 
 NOW = datetime(2026, 11, 30, 12, tzinfo=UTC)
 ADMINISTRATOR = Principal(subject="admin", role=CallerRole.ADMIN, person_id=uuid4())
-
-
-class FakeStaffRoles:
-    def __init__(self) -> None:
-        self.items: dict[UUID, StaffRoles] = {}
-
-    async def get(self, person_id: UUID, /) -> StaffRoles:
-        held = self.items.get(person_id)
-        return StaffRoles(person_id, held.administrator, set(held.coordinator_of)) if held else StaffRoles(person_id)
-
-    async def save(self, roles: StaffRoles) -> None:
-        self.items[roles.person_id] = StaffRoles(roles.person_id, roles.administrator, set(roles.coordinator_of))
-
-    async def administrators(self) -> int:
-        return sum(1 for roles in self.items.values() if roles.administrator)
 
 
 class FakeSuspensions:
@@ -210,6 +196,24 @@ async def test_only_an_administrator_suspends_or_reinstates_staff_of_the_chapter
             await console.reinstate_person(staff.id, None, coordinator, uow, anyone)
         await console.reinstate_person(staff.id, None, ADMINISTRATOR, uow, anyone)
         assert uow.suspensions.people == set()
+
+
+async def test_a_staff_members_profile_is_theirs_or_an_administrators_to_change_not_a_coordinators(
+        uow, register, chapter):
+    coordinator = coordinator_of(chapter.id)
+    staff = await register()
+    await console.grant_coordinator(staff.id, chapter.id, ADMINISTRATOR, uow)
+    with pytest.raises(Forbidden):
+        await handlers.update_person(commands.UpdatePerson(
+            staff.id, {"display_name": "Someone Else"}, coordinator.person_id), uow, anyone)
+    assert (await uow.people.get(staff.id)).display_name != "Someone Else"
+    await handlers.update_person(commands.UpdatePerson(
+        staff.id, {"bio": "By an administrator"}, ADMINISTRATOR.person_id, by_administrator=True), uow, anyone)
+    await handlers.update_person(commands.UpdatePerson(staff.id, {"bio": "By themself"}, staff.id), uow, anyone)
+    participant = await register()
+    await handlers.update_person(commands.UpdatePerson(
+        participant.id, {"bio": "By their coordinator"}, coordinator.person_id), uow, anyone)
+    assert (await uow.people.get(participant.id)).bio == "By their coordinator"
 
 
 async def test_a_coordinator_does_not_undo_an_administrators_suspension(uow, register, chapter):

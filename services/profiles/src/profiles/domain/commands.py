@@ -71,11 +71,13 @@ class RegisterPerson:
 
 @dataclass(frozen=True)
 class UpdatePerson:
-    """Change the person's profile, by the person `changed_by` (the caller; None for a service)."""
+    """Change the person's profile, by the person `changed_by` (the caller; None for a service), who may be an
+    administrator (or a service)."""
 
     person_id: UUID
     changes: dict[str, Any]
     changed_by: UUID | None
+    by_administrator: bool = False
 
 
 @dataclass(frozen=True)

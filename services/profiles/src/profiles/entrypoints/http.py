@@ -405,7 +405,7 @@ async def update_person(person_id: UUID, body: PersonChange, caller: Caller, uni
     changes = body.model_dump(exclude_unset=True)
     if "chapter_id" in changes and caller.role == CallerRole.COORDINATOR:
         raise forbidden("a person moves chapter themselves, or an administrator moves them")
-    command = commands.UpdatePerson(person_id, changes, caller.person_id)
+    command = commands.UpdatePerson(person_id, changes, caller.person_id, by_administrator=caller.is_admin)
     person = await handlers.update_person(command, unit, _self_or_manager(caller))
     return PersonOut.of(person, caller)
 

@@ -17,6 +17,7 @@ from plumbing.errors import NotFound
 
 from ..adapters import integration_events
 from ..domain import commands
+from ..domain.console import AdministratorsCall
 from ..domain.model import (
     AlreadyRegistered,
     Chapter,
@@ -111,6 +112,11 @@ async def register_person(command: commands.RegisterPerson, uow: Uow) -> Person:
 async def update_person(command: commands.UpdatePerson, uow: Uow, authorize: Authorize) -> Person:
     async with uow:
         person = await _person(command.person_id, uow, authorize, lock=True)
+        if (command.changed_by != person.id and not command.by_administrator
+                and (await uow.staff_roles.get(person.id)).held):
+            # A coordinator could otherwise rename a fellow coordinator or an administrator of their chapter.
+            raise AdministratorsCall("a coordinator's or an administrator's profile is theirs, or an administrator's, "
+                                     "to change", field="person_id")
         changes = command.changes
         if changes.get("chapter_id") is not None:
             await _existing(uow.chapters, changes["chapter_id"], "chapter_id")

@@ -113,6 +113,9 @@ class ProfilesUnitOfWorkPort(UnitOfWorkPort, Protocol):
     @property
     def email_changes(self) -> EmailChanges: ...
 
+    @property
+    def staff_roles(self) -> StaffRolesRepository: ...
+
 
 class StaffRolesRepository(Protocol):
     async def get(self, person_id: UUID, /) -> StaffRoles:
@@ -221,9 +224,6 @@ class RestatingUnitOfWorkPort(UnitOfWorkPort, Protocol):
 
 
 class ConsoleUnitOfWorkPort(ProfilesUnitOfWorkPort, Protocol):
-    @property
-    def staff_roles(self) -> StaffRolesRepository: ...
-
     @property
     def suspensions(self) -> Suspensions: ...
 
