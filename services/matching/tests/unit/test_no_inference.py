@@ -219,3 +219,21 @@ async def test_a_coordinator_reads_a_mentees_suggestions_the_same_whatever_the_m
         read.append(await choice.suggestions(program, mentee, platform.uow(), for_the_mentee=False))
 
     assert read[0] == read[1] == read[2] and len(read[0]) == 2
+
+
+async def test_a_drafted_pair_skipped_at_publishing_for_a_requirement_tells_the_coordinator_only_that_it_no_longer_fits():
+    """A mentee who now requires an attribute their drafted mentor does not show: the coordinator reading the round
+    learns the pair no longer fits, as anywhere else, not that the mentee requires a shared identity."""
+    platform = Platform()
+    profiles = Profiles(platform)
+    program = await profiles.program(pairing_mode="rounds")
+    await profiles.person(program, "mentor", identity_for_matching={"sexual_orientation": "gay"})
+    mentee = await profiles.person(program, "mentee")
+    round_id = await rounds.queue_round(commands.RunRound(program, "optimal", False), platform.uow())
+    await rounds.run_next_round(platform.uow, optimal_assignment)
+    await profiles.profile(mentee, "undergraduate", identity_for_matching={"sexual_orientation": "gay"},
+                           identity_requests=REQUIREMENT)
+
+    outcome = await rounds.publish(round_id, platform.uow(), administrator())
+
+    assert [(s["mentee_id"], s["reason_code"]) for s in outcome["skipped"]] == [(mentee, "not_suitable")]

@@ -186,7 +186,11 @@ class UnpairedOut(BaseModel):
 class SkippedOut(BaseModel):
     mentee_id: UUID
     mentor_id: UUID
-    reason_code: str = Field(description="Why publishing skipped this drafted pair (the roster changed)")
+    reason_code: str = Field(description="Why publishing skipped this drafted pair (the roster changed): "
+                             "mentee_no_longer_waiting, mentor_no_longer_available, or the code the rules' "
+                             "refusal is given anywhere (mentor_full, program_cap_reached, stage_not_eligible, "
+                             "not_suitable, mentor_not_approved, different_kind, same_person, "
+                             "declined_or_ended_before)")
 
 
 RoundStatus = Literal["queued", "running", "draft", "published", "discarded", "completed", "failed"]

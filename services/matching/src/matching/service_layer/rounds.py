@@ -16,7 +16,7 @@ from plumbing.auth import Principal
 from plumbing.collector import collector_paused
 
 from ..domain import commands
-from ..domain.errors import PairNotInRound, RoundNotDraft, RoundNotFound, refused
+from ..domain.errors import PairNotInRound, RoundNotDraft, RoundNotFound, refusal_code, refused
 from ..domain.model import Candidate, ProgramRules
 from ..domain.pairing import Proposal, refusal
 from ..domain.rounds import DraftPair, Unpaired, candidate_graph, stable_matching, unpaired_each
@@ -224,8 +224,13 @@ async def _publish(round_id: UUID, uow: MatchingUnitOfWorkPort, caller: Principa
         for pair in pairs:
             mentee, mentor = waiting.get(pair.mentee_enrollment_id), mentors.get(pair.mentor_enrollment_id)
             explained = None if mentee is None or mentor is None else fit(mentee, mentor, weights)
-            reason = ("mentee_no_longer_waiting" if mentee is None else "mentor_no_longer_available"
-                      if mentor is None else refusal(mentee, mentor, program, weights, closed, live, explained))
+            reason: str | None
+            if mentee is None or mentor is None:
+                reason = "mentee_no_longer_waiting" if mentee is None else "mentor_no_longer_available"
+            else:
+                rule = refusal(mentee, mentor, program, weights, closed, live, explained)
+                # The code a refusal is given anywhere: never one that tells an identity requirement from fit.
+                reason = refusal_code(rule) if rule else None
             if reason is not None or explained is None or mentee is None or mentor is None:
                 skipped.append({"mentee_id": pair.mentee_id, "mentor_id": pair.mentor_id, "reason_code": reason})
                 continue
