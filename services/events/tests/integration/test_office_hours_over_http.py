@@ -217,3 +217,28 @@ async def test_my_bookings_are_the_slots_i_booked_that_have_not_ended_soonest_fi
 
     async with events_api.client("coordinator", chapter_id=uuid4()) as coordinator:
         assert (await coordinator.get("/v1/office-hours/bookings/mine")).status_code == 403
+
+
+async def test_an_online_slots_link_to_join_is_seen_by_its_host_and_by_whoever_booked_it_only(events_api, publish):
+    host, student, browsing = uuid4(), uuid4(), uuid4()
+    await publish(PersonRegistered(person_id=host, chapter_id=None, stage=TrainingStage.ATTENDING))
+    async with events_api.client("participant", person_id=host) as as_host:
+        slot = (await offer_once_known(as_host, slot_body(host))).json()
+        assert slot["join_url"] is None
+        refused = await as_host.put(f"/v1/office-hours/slots/{slot['id']}/join-link",
+                                    json={"join_url": "http://meet.example.org/dr-lee"})
+        assert (refused.status_code, refused.json()["error"]["field"]) == (422, "join_url")
+        given = await as_host.put(f"/v1/office-hours/slots/{slot['id']}/join-link",
+                                  json={"join_url": "https://meet.example.org/dr-lee"})
+        assert given.status_code == 200 and given.json()["join_url"] == "https://meet.example.org/dr-lee"
+    async with events_api.client("participant", person_id=browsing) as as_browsing:
+        [listed] = (await as_browsing.get("/v1/office-hours/slots", params={"host_id": str(host)})).json()
+        assert listed["join_url"] is None  # a link anyone could use is the booker's, not the whole chapter's
+        assert (await as_browsing.put(f"/v1/office-hours/slots/{slot['id']}/join-link",
+                                      json={"join_url": "https://evil.example.org"})).status_code == 403
+    async with events_api.client("participant", person_id=student) as as_student:
+        booked = await as_student.post(f"/v1/office-hours/slots/{slot['id']}/booking",
+                                       json={"person_id": str(student)})
+        assert booked.json()["join_url"] == "https://meet.example.org/dr-lee"
+        [mine] = (await as_student.get("/v1/office-hours/bookings/mine")).json()
+        assert mine["join_url"] == "https://meet.example.org/dr-lee"

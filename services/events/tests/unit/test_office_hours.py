@@ -4,6 +4,7 @@ from datetime import UTC, datetime, timedelta
 from uuid import uuid4
 
 import pytest
+from events.adapters.calendar import booking_entry
 from events.domain import commands
 from events.domain.model import AlreadyBooked, HostNotYetKnown, NotAHost, Participant
 from events.service_layer import handlers
@@ -281,3 +282,45 @@ async def test_my_calendar_feed_holds_my_bookings_as_participant_and_as_host(uow
     for person in (host, student):
         token = await handlers.issue_calendar_feed(commands.IssueCalendarFeed(person), uow)
         assert [s.id for s in (await handlers.calendar_feed(token, uow)).bookings] == [slot.id]
+
+
+async def test_an_online_slot_carries_its_link_to_join_which_the_host_may_give_or_change_later(uow):
+    host = uuid4()
+    await uow.participants.save(Participant(host, S.ATTENDING))
+    given = await handlers.offer_slot(commands.OfferSlot(host, TOMORROW, TOMORROW + timedelta(minutes=30),
+                                                         join_url="https://meet.example.org/dr-lee"),
+                                      participant(host), uow)
+    later = await offered(uow, host)
+
+    changed = await handlers.set_slot_link(commands.SetSlotLink(later.id, "https://meet.example.org/later"),
+                                           participant(host), uow)
+
+    assert given.join_url == "https://meet.example.org/dr-lee"
+    assert changed.join_url == (await handlers.get_slot(later.id, uow)).join_url == "https://meet.example.org/later"
+
+
+async def test_only_an_online_slot_has_a_link_to_join_and_only_its_host_or_an_organiser_sets_it(uow):
+    host = uuid4()
+    await uow.participants.save(Participant(host, S.ATTENDING))
+    with pytest.raises(Invalid) as refused:
+        await handlers.offer_slot(commands.OfferSlot(host, TOMORROW, TOMORROW + timedelta(minutes=30),
+                                                     is_virtual=False, location="Room 4",
+                                                     join_url="https://meet.example.org/x"), participant(host), uow)
+    assert refused.value.field == "join_url"
+    slot = await offered(uow, host)
+    with pytest.raises(Forbidden):
+        await handlers.set_slot_link(commands.SetSlotLink(slot.id, "https://evil.example.org"),
+                                     participant(uuid4()), uow)
+    assert (await handlers.get_slot(slot.id, uow)).join_url is None
+
+
+async def test_a_booked_online_slots_calendar_entry_holds_its_link_to_join(uow):
+    slot = await offered(uow)
+    slot = await handlers.set_slot_link(commands.SetSlotLink(slot.id, "https://meet.example.org/dr-lee"),
+                                        participant(slot.host_id), uow)
+    slot, _ = await handlers.book_slot(commands.BookSlot(slot.id, uuid4()), uow)
+
+    entry = booking_entry(slot)
+
+    assert (entry.url, entry.location) == ("https://meet.example.org/dr-lee", "https://meet.example.org/dr-lee")
+    assert "https://meet.example.org/dr-lee" in (entry.description or "")

@@ -23,7 +23,8 @@ def booking_entry(slot: OfficeHourSlot) -> CalendarEntry:
     assert slot.booking_id is not None, "only a booked slot is in a calendar"
     return CalendarEntry(
         uid=booking_uid(slot.booking_id), starts_at=slot.starts_at, ends_at=slot.ends_at, summary="Office hour",
-        location=slot.location or ("Online" if slot.is_virtual else None),
+        location=slot.location or (slot.join_url or "Online" if slot.is_virtual else None),
+        description=_with_link("", slot.join_url), url=slot.join_url,
     )
 
 

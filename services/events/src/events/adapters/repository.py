@@ -314,7 +314,7 @@ class PostgresParticipants:
 
 
 _SLOT_COLUMNS = ("id", "host_id", "chapter_id", "starts_at", "ends_at", "is_virtual", "location", "booked_by",
-                 "booking_id")
+                 "booking_id", "join_url")
 
 
 class PostgresSlots:
@@ -323,7 +323,7 @@ class PostgresSlots:
 
     async def add(self, s: OfficeHourSlot) -> None:
         await self._conn.execute(
-            f"INSERT INTO office_hour_slots ({', '.join(_SLOT_COLUMNS)}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            f"INSERT INTO office_hour_slots ({', '.join(_SLOT_COLUMNS)}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
             *(getattr(s, c) for c in _SLOT_COLUMNS),
         )
 
@@ -336,8 +336,9 @@ class PostgresSlots:
         return OfficeHourSlot(**dict(row)) if row else None
 
     async def save(self, s: OfficeHourSlot) -> None:
-        await self._conn.execute("UPDATE office_hour_slots SET booked_by = $2, booking_id = $3 WHERE id = $1",
-                                 s.id, s.booked_by, s.booking_id)
+        await self._conn.execute(
+            "UPDATE office_hour_slots SET booked_by = $2, booking_id = $3, join_url = $4 WHERE id = $1",
+            s.id, s.booked_by, s.booking_id, s.join_url)
 
     async def find(self, *, host_id: UUID | None, chapter_id: UUID | None, open_only: bool,
                    starts_from: datetime) -> list[OfficeHourSlot]:

@@ -101,6 +101,15 @@ class OfferSlot:
     ends_at: datetime
     is_virtual: bool = True
     location: str | None = None
+    join_url: str | None = None
+
+
+@dataclass(frozen=True)
+class SetSlotLink:
+    """Give (or change) the link to join an online slot."""
+
+    slot_id: UUID
+    join_url: str
 
 
 @dataclass(frozen=True)

@@ -390,6 +390,7 @@ class OfficeHourSlot:
     location: str | None = None
     booked_by: UUID | None = None
     booking_id: UUID | None = None  # each booking of the slot is one calendar entry, under its own UID
+    join_url: str | None = None  # online: the host's meeting link, for the host and whoever books it only
 
     @classmethod
     def offer(cls, host: Participant | None, *, now: datetime, **attributes) -> OfficeHourSlot:
@@ -410,7 +411,14 @@ class OfficeHourSlot:
             raise Invalid("a slot ends after it starts", field="ends_at")
         if slot.starts_at <= now:
             raise Invalid("a slot is offered to start in the future; this start is in the past", field="starts_at")
+        if slot.join_url is not None:
+            slot.give_link(slot.join_url)
         return slot
+
+    def give_link(self, join_url: str) -> None:
+        if not self.is_virtual:
+            raise Invalid("only an online slot has a link to join", field="join_url")
+        self.join_url = join_url
 
     def book(self, person_id: UUID, now: datetime) -> bool:
         """Book for `person_id`; False when they hold it already (a retried booking)."""

@@ -256,6 +256,12 @@ class SlotIn(Strict):
     ends_at: Moment
     is_virtual: bool = True
     location: Line300 | None = None
+    join_url: VirtualLink | None = Field(default=None, description="Online only: the link to join, which the host and "
+                                                                   "whoever books the slot alone are shown")
+
+
+class SlotLinkIn(Strict):
+    join_url: VirtualLink
 
 
 class SlotOut(BaseModel):
@@ -269,6 +275,8 @@ class SlotOut(BaseModel):
     booked_by: UUID | None
     booking_id: UUID | None = Field(description="The booking, for the host and the booker: its calendar entry's UID "
                                                 "is booking-<booking_id>@mentorship-platform, in every email too")
+    join_url: str | None = Field(description="Online: the link to join, for the host and the booker only (null for "
+                                             "others, and until the host gives it)")
 
     @classmethod
     def of(cls, s: OfficeHourSlot, caller: Principal) -> SlotOut:
@@ -276,7 +284,7 @@ class SlotOut(BaseModel):
         # Who booked a slot is the host's and the booker's business.
         booker = s.booked_by is not None and caller.is_person(s.booked_by)
         if not (caller.is_admin or caller.is_person(s.host_id) or booker):
-            values["booked_by"] = values["booking_id"] = None
+            values["booked_by"] = values["booking_id"] = values["join_url"] = None
         return cls(**values)
 
 
@@ -547,6 +555,13 @@ async def offer_slot(body: SlotIn, caller: Caller, unit: UnitOfWork) -> SlotOut:
     when not, 409 while their profile has not arrived."""
     command = commands.OfferSlot(**body.model_dump(exclude={"chapter_id"}))
     return SlotOut.of(await handlers.offer_slot(command, caller, unit), caller)
+
+
+@router.put("/office-hours/slots/{slot_id}/join-link")
+async def set_slot_link(slot_id: UUID, body: SlotLinkIn, caller: Caller, unit: UnitOfWork) -> SlotOut:
+    """The host gives, or changes, the link to join an online slot (an organiser may, on their behalf); only the
+    host and whoever books the slot are shown it."""
+    return SlotOut.of(await handlers.set_slot_link(commands.SetSlotLink(slot_id, body.join_url), caller, unit), caller)
 
 
 @router.delete("/office-hours/slots/{slot_id}", status_code=204)

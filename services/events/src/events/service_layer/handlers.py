@@ -413,6 +413,18 @@ async def withdraw_slot(command: commands.WithdrawSlot, uow: EventsUnitOfWorkPor
         return slot
 
 
+async def set_slot_link(command: commands.SetSlotLink, caller: Principal, uow: EventsUnitOfWorkPort) -> OfficeHourSlot:
+    """The host (or an organiser of the host's chapter, on their behalf) gives the link to join an online slot."""
+    async with uow:
+        slot = await _slot(command.slot_id, uow, lock=True)
+        if not (caller.is_person(slot.host_id) or caller.is_admin or caller.coordinates(slot.chapter_id)):
+            raise Forbidden("only the slot's host (or an organiser on their behalf) gives its link", field="slot_id")
+        slot.give_link(command.join_url)
+        await uow.slots.save(slot)
+        await uow.commit()
+        return slot
+
+
 async def book_slot(command: commands.BookSlot, uow: EventsUnitOfWorkPort) -> tuple[OfficeHourSlot, bool]:
     """Book; booking again returns the same booking (and False)."""
     async with uow:
