@@ -108,11 +108,12 @@ async def test_a_person_chooses_which_emails_they_get(platform, page):
 async def test_a_student_books_an_office_hour_and_cancels_it(platform, page):
     mentor = platform.world["mentor"]["id"]
     starts = datetime.now(UTC).replace(microsecond=0) + timedelta(days=3)
+    join_url = f"https://meet.example.org/{uuid4().hex}"
     async with platform.client("events", role="participant", person_id=mentor) as host:
         async def offered():
             answer = await host.post("/v1/office-hours/slots", json={
                 "host_id": mentor, "starts_at": starts.isoformat(),
-                "ends_at": (starts + timedelta(minutes=30)).isoformat()})
+                "ends_at": (starts + timedelta(minutes=30)).isoformat(), "join_url": join_url})
             return answer.json() if answer.status_code == 201 else None
         await eventually(offered, timeout=60, what="the mentor's slot")
     email = f"hours.{uuid4().hex[:8]}@example.org"
@@ -127,6 +128,9 @@ async def test_a_student_books_an_office_hour_and_cancels_it(platform, page):
     # Its calendar file is the same entry as the booking emails' (one UID), so their cancellation removes it.
     href = await page.get_by_role("link", name=re.compile("Add to calendar")).first.get_attribute("href")
     [entry] = Calendar.from_ical(await (await page.request.get(href)).body()).walk("VEVENT")
+    # Online: the host's link, on the booking and in its calendar entry (nobody browsing the free slots sees it).
+    assert await page.get_by_role("link", name=re.compile("Join online")).get_attribute("href") == join_url
+    assert str(entry["url"]) == join_url
     async with platform.client("events", role="participant", person_id=mentor) as host:
         listed = await host.get("/v1/office-hours/slots", params={"host_id": mentor, "open_only": "false"})
         [slot] = [s for s in listed.json() if s["booked_by"]]

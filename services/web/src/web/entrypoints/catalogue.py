@@ -65,7 +65,7 @@ async def booking_calendar(slot_id: UUID, visitor: Person) -> Response:
     uid = booking_uid(slot["booking_id"]) if slot.get("booking_id") else f"office-hour-{slot['id']}@mentorship"
     entry = CalendarEntry(uid=uid, starts_at=datetime.fromisoformat(slot["starts_at"]),
                           ends_at=datetime.fromisoformat(slot["ends_at"]), summary=visitor._("Office hour"),
-                          location=where or None)
+                          location=slot.get("join_url") or where or None, url=slot.get("join_url"))
     return Response(to_ics([entry]), media_type="text/calendar; charset=utf-8",
                     headers={"content-disposition": f'attachment; filename="office-hour-{slot["id"]}.ics"'})
 
@@ -109,9 +109,12 @@ async def offer_slot(visitor: Person, posted: Form) -> Response:
     location = str(posted.get("location") or "").strip()[:300] or None
     if not virtual and not location:
         return await _slots_page(visitor, 422, error=visitor._("Say where you meet in person."))
+    join_url = str(posted.get("join_url") or "").strip() or None
+    if virtual and join_url and not _is_a_join_link(join_url):
+        return await _slots_page(visitor, 422, error=_join_link_asked(visitor))
     body = {"host_id": str(visitor.person_id), "starts_at": starts.isoformat(),
             "ends_at": (starts + timedelta(minutes=minutes)).isoformat(), "is_virtual": virtual,
-            "location": None if virtual else location}
+            "location": None if virtual else location, "join_url": join_url if virtual else None}
     if visitor.session and visitor.session.chapter_id:
         body["chapter_id"] = str(visitor.session.chapter_id)
     try:
@@ -123,6 +126,28 @@ async def offer_slot(visitor: Person, posted: Form) -> Response:
                    if error.status == 403 else visitor.error_words(error))
         return await _slots_page(visitor, 422, error=message)
     return redirect(visitor, "/my-office-hours?done=slot_offered")
+
+
+def _is_a_join_link(url: str) -> bool:
+    return url.startswith("https://") and len(url) <= 500 and not any(c.isspace() for c in url)
+
+
+def _join_link_asked(visitor: Visit) -> str:
+    return visitor._("Give the link to join as it starts, with https:// (up to 500 characters).")
+
+
+@router.post("/my-office-hours/{slot_id}/link")
+async def give_slot_link(slot_id: UUID, visitor: Person, posted: Form) -> Response:
+    """The host gives (or changes) the link to join an online slot; whoever books it is shown it."""
+    join_url = str(posted.get("join_url") or "").strip()
+    if not _is_a_join_link(join_url):
+        return await _slots_page(visitor, 422, error=_join_link_asked(visitor))
+    try:
+        await clients(visitor.request).call("events", "PUT", f"/v1/office-hours/slots/{slot_id}/join-link",
+                                            visitor.who, json={"join_url": join_url})
+    except ServiceError as error:
+        return await _slots_page(visitor, 422, error=visitor.error_words(error))
+    return redirect(visitor, "/my-office-hours?done=slot_link_given")
 
 
 @router.post("/my-office-hours/{slot_id}/withdraw")

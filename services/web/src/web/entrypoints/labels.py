@@ -225,6 +225,7 @@ DONE = {
     "paused": N_("You are paused: nobody new will be proposed to you. Your mentorships go on."),
     "resumed": N_("You are taking new mentees again."),
     "slot_offered": N_("Your office hour is offered."),
+    "slot_link_given": N_("The link to join is saved: whoever books this office hour sees it."),
     "slot_withdrawn": N_("Your office hour is withdrawn."),
     "requested": N_("Your request is sent. The mentor will answer it."),
     "request_withdrawn": N_("Your request is withdrawn."),
