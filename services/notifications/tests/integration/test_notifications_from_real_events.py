@@ -74,6 +74,12 @@ async def test_every_notification_is_sent_once_naming_the_program_with_partner_d
         matching.PairingConfirmed(**pair, score=80, term_ends_at=term_ends),
         matching.MeetingOverdue(**pair, last_met_at=None, days_overdue=12),
         matching.RenewalDue(**pair, term_ends_at=term_ends),
+    )
+    # A nudge still unsent when its pairing is renewed or completed goes unsent (it no longer holds): wait for them.
+    nudges = {"Time to catch up with", "renew or complete?"}
+    await eventually(lambda: all(any(n in s for s in subjects(smtp_sink, p)) for n in nudges for p in (mentee, mentor)),
+                     timeout=60, what=lambda: f"the nudges; so far {subjects(smtp_sink, mentee)}")
+    await publish(
         matching.PairingRenewed(**pair, term_ends_at=term_ends + timedelta(days=365)),
         matching.PairingCompleted(**pair),
         matching.PairingDeclined(**{**pair, "pairing_id": uuid4()}, declined_by="mentor", reason_code="no_capacity"),
@@ -254,8 +260,10 @@ async def test_an_unsubscribed_category_goes_to_the_inbox_only_and_the_inbox_can
                                         json={"email": {"essential": False}})
         assert refused.status_code == 422 and refused.json()["error"]["field"] == "opted_out"
 
-        await publish(matching.MeetingOverdue(**pair, last_met_at=None, days_overdue=40),
-                      matching.PairingCompleted(**pair))
+        # The second nudge is in the inbox before the pairing completes (unsent then, it would not be any more).
+        await publish(matching.MeetingOverdue(**pair, last_met_at=None, days_overdue=40))
+        await eventually(lambda: _inbox_with(as_mentee, mentee, 2), timeout=30, what="two inbox items")
+        await publish(matching.PairingCompleted(**pair))
         inbox = await eventually(lambda: _inbox_with(as_mentee, mentee, 3), timeout=30, what="three inbox items")
         assert inbox["unread"] == 3
         assert [i["kind"] for i in inbox["items"]].count("meeting_overdue") == 2
@@ -286,13 +294,13 @@ async def test_a_digest_reader_gets_non_urgent_kinds_in_one_digest_and_urgent_on
     pair = {"pairing_id": uuid4(), "program_id": uuid4(), "chapter_id": None, "mentee_id": mentee.person_id,
             "mentor_id": mentor.person_id}
     term_ends = datetime.now(UTC) + timedelta(days=20)
-    await publish(mentee, mentor, matching.MeetingOverdue(**pair, last_met_at=None, days_overdue=3),
-                  matching.RenewalDue(**pair, term_ends_at=term_ends),
-                  matching.PairingRenewed(**pair, term_ends_at=term_ends + timedelta(days=365)))
+    await publish(mentee, mentor, matching.PairingConfirmed(**pair, score=70, term_ends_at=term_ends),
+                  matching.MeetingOverdue(**pair, last_met_at=None, days_overdue=3),
+                  matching.RenewalDue(**pair, term_ends_at=term_ends))
     digest = await smtp_sink.wait_for(lambda m: mentee.email in m["rcpt_tos"] and "digest" in m["subject"], timeout=30)
     assert digest["subject"] == "Your daily digest: 2 updates"
     assert "Time to catch up with Max Digest?" in digest["text"] and "renew or complete?" in digest["text"]
-    assert subjects(smtp_sink, mentee) == ["Your daily digest: 2 updates", "Your mentorship with Max Digest is renewed"]
+    assert subjects(smtp_sink, mentee) == ["You have been paired with Max Digest", "Your daily digest: 2 updates"]
 
 
 async def test_after_erasure_nothing_more_is_sent_to_the_person_nor_about_them(notifications, publish, smtp_sink):

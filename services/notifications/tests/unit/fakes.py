@@ -103,14 +103,22 @@ class FakeNotifications:
 
     async def save_registration(self, registration_id: UUID, scheduled_event_id: UUID, person_id: UUID,
                                 status: str) -> None:
+        if registration_id in self.registrations:
+            self.registrations[registration_id]["status"] = status
+            return
+        cancelled_before = sum(1 for r in self.registrations.values() if r["scheduled_event_id"] == scheduled_event_id
+                               and r["person_id"] == person_id and r["status"] == "cancelled")
         self.registrations[registration_id] = {"scheduled_event_id": scheduled_event_id, "person_id": person_id,
-                                               "status": status}
+                                               "status": status, "cancelled_before": cancelled_before}
+
+    async def cancelled_before(self, registration_id: UUID) -> int:
+        return self.registrations.get(registration_id, {}).get("cancelled_before", 0)
 
     async def registration_status(self, registration_id: UUID) -> str | None:
         return self.registrations.get(registration_id, {}).get("status")
 
-    async def registrants(self, scheduled_event_id: UUID) -> list[tuple[UUID, str]]:
-        return [(r["person_id"], r["status"]) for r in self.registrations.values()
+    async def registrants(self, scheduled_event_id: UUID) -> list[tuple[UUID, UUID, str]]:
+        return [(r["person_id"], registration_id, r["status"]) for registration_id, r in self.registrations.items()
                 if r["scheduled_event_id"] == scheduled_event_id and r["status"] in HOLDING_A_PLACE]
 
     async def save_access_link(self, registration_id: UUID, scheduled_event_id: UUID, person_id: UUID,
@@ -236,6 +244,13 @@ class FakeNotifications:
     async def mark_obsolete(self, notification_id: UUID) -> None:
         self._set(notification_id, status="cancelled")
 
+    async def withdraw_unsent(self, person_ids: list[UUID], kinds: tuple[str, ...], about: dict[str, str]) -> None:
+        for notification_id, row in self.rows.items():
+            n = row["n"]
+            if (n.person_id in person_ids and n.kind in kinds and row["status"] in ("pending", "digest_pending")
+                    and all(n.parameters.get(name) == value for name, value in about.items())):
+                self._set(notification_id, status="cancelled")
+
     async def drop_pending(self, person_id: UUID, kind: str, but: UUID) -> None:
         for notification_id, row in self.rows.items():
             if (row["n"].person_id == person_id and row["n"].kind == kind and row["status"] == "pending"
@@ -275,7 +290,8 @@ class FakeNotifications:
 
     async def digest_items(self, digest_id: UUID) -> list[dict[str, Any]]:
         return [{"kind": r["n"].kind, "subject": r["subject"], "created_at": r["n"].created_at}
-                for r in sorted(self.rows.values(), key=lambda r: r["n"].created_at) if r["digest_id"] == digest_id]
+                for r in sorted(self.rows.values(), key=lambda r: r["n"].created_at)
+                if r["digest_id"] == digest_id and r["subject"] is not None]
 
     async def forget_person(self, person_id: UUID) -> None:
         self.erased.add(person_id)
@@ -288,7 +304,8 @@ class FakeNotifications:
         self.waiting = {key: state for key, state in self.waiting.items() if key[0] != person_id}
         for r in self.rows.values():
             if r["n"].parameters.get("partner_id") == str(person_id):
-                r.update(subject=None, status="cancelled" if r["status"] == "pending" else r["status"])
+                r.update(subject=None,
+                         status="cancelled" if r["status"] in ("pending", "digest_pending") else r["status"])
 
     # --- inbox, unsubscribing and delivery log ---
 

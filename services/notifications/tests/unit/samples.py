@@ -106,6 +106,10 @@ async def _story(uow: FakeUnitOfWork, language: str) -> None:
     await handlers.mentee_waitlisted(_at(NOW - timedelta(days=9), ma.MenteeWaitlistedV3(
         enrollment_id=_id("sam-enrollment"), program_id=program.program_id, chapter_id=chapter.chapter_id,
         mentee_id=sam, position=2, pairing_kind="clinical")), uow)
+    # It went out then, nine days before the pairing that took Sam off the waitlist.
+    for row in n.rows.values():
+        if row["n"].kind == "mentee_waitlisted":
+            row["status"] = "sent"
     await handlers.pairing_proposed(ma.PairingProposedV3(**pair, pairing_id=_id("proposed"), score=82,
                                                          reason_codes=["specialty_overlap", "near_peer"],
                                                          pairing_kind="clinical"), uow)
@@ -117,9 +121,12 @@ async def _story(uow: FakeUnitOfWork, language: str) -> None:
     await handlers.meeting_overdue(ma.MeetingOverdueV2(**confirmed, last_met_at=NOW - timedelta(days=40),
                                                        days_overdue=19), uow)
     await handlers.renewal_due(ma.RenewalDueV2(**confirmed, term_ends_at=term_ends), uow)
-    await handlers.pairing_renewed(ma.PairingRenewedV2(**confirmed, term_ends_at=term_ends + timedelta(days=365)),
+    # Kim and Ana renew their mentorship, then complete it (a renewal or a completion of Sam's would make his
+    # nudges stale, and they would not be sent).
+    kims_pair = dict(pair, mentee_id=kim, pairing_id=_id("kim-pair"))
+    await handlers.pairing_renewed(ma.PairingRenewedV2(**kims_pair, term_ends_at=term_ends + timedelta(days=365)),
                                    uow)
-    await handlers.pairing_completed(ma.PairingCompletedV2(**confirmed), uow)
+    await handlers.pairing_completed(ma.PairingCompletedV2(**kims_pair), uow)
     await handlers.pairing_declined(ma.PairingDeclinedV2(**pair, pairing_id=_id("declined"), declined_by="mentor",
                                                          reason_code="no_capacity"), uow)
     await handlers.pairing_ended(ma.PairingEndedV2(**pair, pairing_id=_id("ended"), ended_by="mentee",
@@ -195,6 +202,8 @@ async def _story(uow: FakeUnitOfWork, language: str) -> None:
                                   "title": "From the Bronx to residency: a surgeon's journey"})
     await handlers.event_published(_at(NOW - timedelta(days=20), talk), uow)
     await handlers.registration_confirmed(_at(early, ev.RegistrationConfirmedV2(**registration(sam, talk, "r7"))), uow)
+    await handlers.registration_waitlisted(_at(early, ev.RegistrationWaitlistedV2(**registration(kim, talk, "r8"),
+                                                                                  position=1)), uow)
     await handlers.event_cancelled(ev.EventCancelledV3(scheduled_event_id=talk.scheduled_event_id,
                                                        chapter_id=chapter.chapter_id, reason_code="speaker_unavailable",
                                                        revision=1), uow)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import email as email_parser
 import email.policy
+import re
 from datetime import UTC, datetime, timedelta
 from uuid import uuid4
 
@@ -17,6 +18,9 @@ from mentorship_contracts import events as ev
 from mentorship_contracts import matching as ma
 from mentorship_contracts import profiles as pr
 from notifications.adapters.email import DkimSigner, SmtpMailer, fold_unstructured
+from notifications.adapters.i18n import Reader, zone_of
+from notifications.adapters.links import Links
+from notifications.adapters.messages import compose
 from notifications.adapters.unsubscribe import UnsubscribeTokens
 from notifications.domain import commands
 from notifications.domain.model import Attachment, Category, Email, LinkNoLongerWorks, UnknownPerson
@@ -24,11 +28,11 @@ from notifications.domain.text import one_line
 from notifications.service_layer import handlers
 from notifications.service_layer.dispatch import DispatchPolicy, compose_digests, dispatch_due
 from plumbing import correlation
-from plumbing.calendar import CalendarEntry, Method, event_uid, to_ics
+from plumbing.calendar import CalendarEntry, Method, booking_uid, event_uid, to_ics
 from plumbing.testing import FakeUnitOfWork
 
 from .fakes import FakeMailer, FakeNotifications
-from .samples import MAIL_FROM, renderer
+from .samples import MAIL_FROM, WEB, renderer
 
 POLICY = DispatchPolicy(retry_base_seconds=0, context_wait_seconds=0, access_link_grace_seconds=0)
 NOW = datetime(2027, 3, 3, 17, tzinfo=UTC)  # 9:00 in Los Angeles
@@ -409,7 +413,7 @@ async def test_a_daily_digest_gathers_the_days_items_into_one_email_and_todays_w
     digests = [m for m in await sent(uow, mailer, now=day + timedelta(days=1, hours=1)) if "digest" in m.subject]
     [digest] = digests
     assert digest.subject == "Your daily digest: 3 updates"
-    assert "Mar 2, 2027, 1:00\u202fAM: Time to catch up with Ana Reyes?" in digest.text  # 9:00 UTC in Los Angeles
+    assert "Mar 2, 2027, 1:00\u202fAM (Pacific Standard Time): Time to catch up with Ana Reyes?" in digest.text  # 9:00 UTC
     assert digest.text.count("Time to catch up with Ana Reyes?") == 2
     assert await compose_digests(uow, POLICY, day + timedelta(days=1, hours=2)) == 0, "today's item waits"
 
@@ -507,3 +511,288 @@ async def test_a_mentorship_a_coordinator_ended_is_told_to_both_as_ended_by_the_
     for message in told:
         assert "Your program's coordinator ended your mentorship" in message.text
         assert "ended your mentorship in" not in message.text.replace("coordinator ended your mentorship", "")
+
+
+# --- the audit of the notifications service ----------------------------------------------------------------------
+
+def office_hour(student, host) -> dict:
+    """The facts of the student's booking of the host's office hour, on Saturday 6 March 2027."""
+    starts = NOW + timedelta(days=3)
+    return dict(slot_id=uuid4(), host_id=host, person_id=student, chapter_id=None, starts_at=starts,
+                ends_at=starts + timedelta(minutes=30), booking_id=uuid4(), is_virtual=False,
+                location="Clinical sciences building, office 310")
+
+
+@pytest.mark.parametrize("erasure_first", [True, False])
+@pytest.mark.parametrize("who_left", ["participant", "host"])
+async def test_the_side_of_an_office_hour_who_stays_gets_its_cancellation_and_calendar_entry_when_the_other_erased(
+        who_left, erasure_first):
+    uow = new_uow()
+    student, host = await person(uow, "Sam Okafor"), await person(uow, "Lee Chen")
+    booking = office_hour(student, host)
+    await handlers.office_hours_booked(ev.OfficeHoursBookedV3(**booking), uow)
+    await sent(uow)
+    gone, stays = (student, host) if who_left == "participant" else (host, student)
+    stays_at = uow.notifications.contacts[stays]["email"]
+    erased = pr.PersonErasedV2(person_id=gone)
+    cancelled = ev.OfficeHoursBookingCancelledV3(**booking, cancelled_by=who_left, reason_code="person_erased")
+    for event in ((erased, cancelled) if erasure_first else (cancelled, erased)):
+        await (handlers.person_erased if event is erased else handlers.office_hours_booking_cancelled)(event, uow)
+
+    [told] = await sent(uow)
+    assert told.to == stays_at
+    assert told.subject == "Cancelled: your office hour on Saturday, March 6, 2027"
+    assert "has left the platform" in told.text
+    assert {student: "Sam", host: "Lee"}[gone] not in told.text + told.html
+    method, entry = calendar_of(told)
+    assert (method, str(entry["UID"])) == ("CANCEL", booking_uid(booking["booking_id"]))
+    assert str(gone) not in str([r["n"].parameters for r in uow.notifications.rows.values()
+                                 if r["n"].kind == "office_hours_cancelled"])
+
+
+async def test_an_update_of_a_virtual_event_keeps_the_join_link_in_its_calendar_entry_and_its_details():
+    uow = new_uow()
+    sam, kim = await person(uow, "Sam Okafor"), await person(uow, "Kim Park")
+    event = workshop(NOW + timedelta(days=7), is_virtual=True, location=None)
+    await handlers.event_published(event, uow)
+    seat = await registered(uow, event, sam)
+    await registered(uow, event, kim, status="waitlisted")
+    await handlers.virtual_access_granted(ev.VirtualAccessGrantedV2(
+        registration_id=seat["registration_id"], scheduled_event_id=event.scheduled_event_id, person_id=sam,
+        join_url="https://meet.example.org/j/123"), uow)
+    await sent(uow)
+    later = event.starts_at + timedelta(hours=2)
+    await handlers.event_updated(updated(event, 1, ["starts_at", "ends_at"], starts_at=later,
+                                         ends_at=later + timedelta(hours=1)), uow)
+    told = {m.to.split(".")[0]: m for m in await sent(uow)}
+
+    method, entry = calendar_of(told["sam"])
+    assert (method, entry["SEQUENCE"]) == ("REQUEST", 1)
+    assert str(entry["URL"]) == str(entry["LOCATION"]) == "https://meet.example.org/j/123"
+    assert "Join online: https://meet.example.org/j/123" in told["sam"].text
+    assert "meet.example.org" not in told["kim"].text + told["kim"].html and told["kim"].attachments == ()
+
+
+async def test_each_registration_after_a_cancellation_sends_a_calendar_entry_that_outranks_the_cancellation():
+    uow = new_uow()
+    sam = await person(uow, "Sam Okafor")
+    event = workshop(NOW + timedelta(days=7))
+    await handlers.event_published(event, uow)
+    copies = []
+    for hour, step in enumerate(("register", "cancel", "register", "update", "cancel", "register", "update")):
+        uow.notifications.clock = lambda hour=hour: NOW + timedelta(hours=hour)
+        if step == "register":
+            seat = await registered(uow, event, sam)
+        elif step == "cancel":
+            await handlers.registration_cancelled(ev.RegistrationCancelledV2(**seat, cancelled_by="registrant"), uow)
+        else:
+            revision = sum(1 for copy in copies if copy[0] == "update") + 1
+            await handlers.event_updated(updated(event, revision, ["location"], location=f"Room {revision}"), uow)
+        [told] = await sent(uow, now=NOW + timedelta(hours=hour))
+        method, entry = calendar_of(told)
+        assert str(entry["UID"]) == event_uid(event.scheduled_event_id)
+        copies.append((step, method, entry["SEQUENCE"]))
+    sequences = [sequence for _, _, sequence in copies]
+    assert sequences == sorted(set(sequences)), f"each copy must outrank the one before: {copies}"
+    assert copies[0] == ("register", "REQUEST", 0), "a first registration's entry is as it always was"
+
+
+@pytest.mark.parametrize("erased_before_composing", [True, False])
+async def test_a_digest_leaves_out_what_named_a_partner_who_erased_their_account_and_goes_not_at_all_if_nothing_is_left(
+        erased_before_composing):
+    uow = new_uow()
+    ana, sam, kim = [await person(uow, name) for name in ("Ana Reyes", "Sam Okafor", "Kim Park")]
+    await handlers.change_preferences(commands.ChangePreferences(ana, daily_digest=True), uow)
+    for mentee in (sam, kim):
+        await handlers.meeting_overdue(ma.MeetingOverdueV2(pairing_id=uuid4(), program_id=uuid4(), chapter_id=None,
+                                                           mentee_id=mentee, mentor_id=ana, last_met_at=None,
+                                                           days_overdue=3), uow)
+    await sent(uow)
+    tomorrow = NOW + timedelta(days=1)
+    if erased_before_composing:
+        await handlers.person_erased(pr.PersonErasedV2(person_id=sam), uow)
+    await compose_digests(uow, POLICY, tomorrow)
+    if not erased_before_composing:
+        await handlers.person_erased(pr.PersonErasedV2(person_id=sam), uow)
+    [digest] = [m for m in await sent(uow, now=tomorrow) if "digest" in m.subject]
+    assert digest.subject == "Your daily digest: 1 update"
+    assert "Time to catch up with Kim Park?" in digest.text
+    assert "None" not in digest.text + digest.html and "Sam" not in digest.text
+
+    # The next day's only item names Kim, who erases their account once it is in a digest: no digest goes.
+    await handlers.meeting_overdue(ma.MeetingOverdueV2(pairing_id=uuid4(), program_id=uuid4(), chapter_id=None,
+                                                       mentee_id=kim, mentor_id=ana, last_met_at=None,
+                                                       days_overdue=9), uow)
+    await sent(uow, now=tomorrow)
+    await compose_digests(uow, POLICY, tomorrow + timedelta(days=1))
+    await handlers.person_erased(pr.PersonErasedV2(person_id=kim), uow)
+    assert await sent(uow, now=tomorrow + timedelta(days=1)) == []
+
+
+@pytest.mark.parametrize(("then", "still_holds"), [("renewed", ["overdue"]), ("completed", []), ("ended", [])])
+async def test_a_nudge_not_yet_sent_when_its_pairing_is_renewed_completed_or_ended_goes_only_if_it_still_holds(
+        then, still_holds):
+    uow, mailer = new_uow(), FakeMailer()
+    sam, ana = await person(uow, "Sam Okafor"), await person(uow, "Ana Reyes")
+    await handlers.change_preferences(commands.ChangePreferences(sam, daily_digest=True), uow)
+    pair = dict(pairing_id=uuid4(), program_id=uuid4(), chapter_id=None, mentee_id=sam, mentor_id=ana)
+    term_ends = NOW + timedelta(days=20)
+
+    async def nudged(days_overdue: int) -> None:
+        await handlers.meeting_overdue(ma.MeetingOverdueV2(**pair, last_met_at=None, days_overdue=days_overdue), uow)
+        await handlers.renewal_due(ma.RenewalDueV2(**pair, term_ends_at=term_ends), uow)
+
+    await nudged(3)
+    await sent(uow, mailer)  # Sam's wait for his digest; Ana's are sent
+    await nudged(4)  # not sent yet when the pairing changes
+    renewed_until = term_ends + timedelta(days=365)
+    changes = {"renewed": (handlers.pairing_renewed, ma.PairingRenewedV2(**pair, term_ends_at=renewed_until)),
+               "completed": (handlers.pairing_completed, ma.PairingCompletedV2(**pair)),
+               "ended": (handlers.pairing_ended, ma.PairingEndedV2(**pair, ended_by="mentor", reason_code="schedule"))}
+    handler, change = changes[then]
+    await handler(change, uow)
+    after = FakeMailer()
+    await sent(uow, after)
+    tomorrow = NOW + timedelta(days=1)
+    await compose_digests(uow, POLICY, tomorrow)
+    told = await sent(uow, after, now=tomorrow)
+
+    def nudges(lines: list[str]) -> list[str]:
+        return [nudge for line in lines for nudge in ("overdue", "renewal")
+                if {"overdue": "Time to catch up", "renewal": "renew or complete?"}[nudge] in line]
+
+    to_ana = [m.subject for m in told if m.to == uow.notifications.contacts[ana]["email"]]
+    assert nudges(to_ana) == still_holds
+    to_sam = [m.text for m in told if m.to == uow.notifications.contacts[sam]["email"] and "digest" in m.subject]
+    assert nudges([line for text in to_sam for line in text.splitlines()]) == still_holds * 2
+
+
+async def test_a_waitlisting_not_yet_sent_when_the_mentee_is_paired_goes_unsent():
+    uow = new_uow()
+    sam, ana = await person(uow, "Sam Okafor"), await person(uow, "Ana Reyes")
+    await handlers.change_preferences(commands.ChangePreferences(sam, daily_digest=True), uow)
+    program = uuid4()
+    await handlers.mentee_waitlisted(ma.MenteeWaitlistedV3(
+        enrollment_id=uuid4(), program_id=program, chapter_id=None, mentee_id=sam, position=2, pairing_kind="clinical",
+        occurred_at=NOW - timedelta(days=1)), uow)
+    await sent(uow)  # it waits for Sam's digest
+    await handlers.pairing_confirmed(ma.PairingConfirmedV3(
+        pairing_id=uuid4(), program_id=program, chapter_id=None, mentee_id=sam, mentor_id=ana, score=80,
+        term_ends_at=NOW + timedelta(days=365), pairing_kind="clinical", occurred_at=NOW), uow)
+    tomorrow = NOW + timedelta(days=1)
+    await compose_digests(uow, POLICY, tomorrow)
+    told = [m.subject for m in await sent(uow, now=tomorrow) if m.to == uow.notifications.contacts[sam]["email"]]
+    assert told == ["Off the waitlist: you have been paired with Ana Reyes"]
+
+
+async def test_every_office_hour_email_to_its_host_links_to_the_hosts_own_office_hours_page():
+    uow, mailer = new_uow(), FakeMailer()
+    student, host = await person(uow, "Sam Okafor"), await person(uow, "Lee Chen")
+    booking = office_hour(student, host)
+    await handlers.office_hours_booked(ev.OfficeHoursBookedV3(**booking), uow)
+    await sent(uow, mailer, now=booking["starts_at"] - timedelta(hours=23))  # the confirmations and the reminders
+    await handlers.office_hours_booking_cancelled(ev.OfficeHoursBookingCancelledV3(
+        **booking, cancelled_by="participant", reason_code="cancelled"), uow)
+    await sent(uow, mailer, now=booking["starts_at"] - timedelta(hours=23))
+
+    def links(message: Email) -> set[str]:
+        return set(re.findall(rf'href="({WEB}/[^"]*)"', message.html)) - {f"{WEB}/settings/notifications"}
+
+    to = {who: [m for m in mailer.sent if m.to == uow.notifications.contacts[who]["email"]] for who in (student, host)}
+    assert [len(to[student]), len(to[host])] == [3, 3]
+    assert all(links(m) == {f"{WEB}/my-office-hours"} for m in to[host]), [links(m) for m in to[host]]
+    assert [links(m) for m in to[student]] == [{f"{WEB}/office-hours/{booking['slot_id']}"}] * 2 + [
+        {f"{WEB}/office-hours"}]
+
+
+ONE_DAY = (datetime(2027, 4, 9, 14, tzinfo=UTC), datetime(2027, 4, 9, 16, tzinfo=UTC))
+OVERNIGHT = (datetime(2027, 4, 10, 4, 45, tzinfo=UTC), datetime(2027, 4, 10, 5, 15, tzinfo=UTC))  # in Chicago
+TWO_DAYS = (datetime(2027, 4, 9, 14, tzinfo=UTC), datetime(2027, 4, 10, 22, tzinfo=UTC))
+
+
+def sentences_naming_when(language: str, starts: datetime, ends: datetime) -> list[str]:
+    """Every sentence that says when something takes (or took) place, for a reader in Chicago."""
+    reader = Reader(language, zone_of("America/Chicago"))
+    event = dict(scheduled_event_id=uuid4(), title="Conferencia nacional", starts_at=starts, ends_at=ends,
+                 timezone="America/Chicago", is_virtual=False, location="McCormick Place", revision=1,
+                 cancelled_at=None)
+    booking = dict(booking_id=uuid4(), slot_id=uuid4(), starts_at=starts, ends_at=ends, is_virtual=False,
+                   location="Oficina 310", cancelled_at=None)
+    moved_from = {"starts_at": (starts - timedelta(days=7)).isoformat(), "ends_at": (ends - timedelta(days=7)).isoformat()}
+    told = [("event_updated", dict(event=event, changed_fields=["starts_at", "ends_at"], before=moved_from)),
+            ("event_updated", dict(event=event, changed_fields=["starts_at"], before={})),
+            ("event_cancelled", dict(event=event, held_seat=True))]
+    for role, by, reason in (("participant", "participant", "cancelled"), ("participant", "host", "slot_withdrawn"),
+                             ("participant", "host", "cancelled"), ("host", "participant", "cancelled")):
+        told.append(("office_hours_cancelled", dict(booking=booking, role=role, cancelled_by=by, reason_code=reason,
+                                                    partner={"display_name": "Lee Chen"})))
+    for role, gone in (("host", "participant"), ("participant", "host")):
+        told.append(("office_hours_cancelled", dict(booking=booking, role=role, cancelled_by=gone,
+                                                    reason_code="person_erased")))
+    said = []
+    for kind, context in told:
+        context = {"recipient": {"display_name": "Ana"}, "program": None,
+                   "scheduled_event_id": event["scheduled_event_id"], **context}
+        message = compose(kind, context, reader, Links(WEB), NOW)
+        said += [p for p in message.paragraphs if reader.zone_name(starts) in p]
+    assert len(said) == 9
+    return said
+
+
+@pytest.mark.parametrize("span", [ONE_DAY, OVERNIGHT, TWO_DAYS], ids=["one day", "overnight", "two days"])
+def test_a_spanish_sentence_reads_right_whether_what_it_names_takes_one_day_or_two(span):
+    for sentence in sentences_naming_when("es", *span):
+        assert not re.search(r"\b(?:el|del|al) (?:el|del|al)\b", sentence), sentence
+    for sentence in sentences_naming_when("en", *span):
+        assert not re.search(r"\b(?:on|for) (?:on|for|from)\b", sentence), sentence
+
+
+def test_a_two_day_span_reads_as_spanish_after_the_article_a_sentence_puts_before_it():
+    [now_and_before, *_] = sentences_naming_when("es", *TWO_DAYS)
+    assert now_and_before.startswith("Ahora se realiza el viernes, 9 de abril de 2027, 9:00"), now_and_before
+    assert "hasta el sábado, 10 de abril de 2027, 5:00" in now_and_before
+    assert "; antes era el viernes, 2 de abril de 2027, 9:00" in now_and_before
+
+
+@pytest.mark.parametrize("told_by", ["the event's cancellation", "the registration's"])
+async def test_an_event_called_off_takes_the_entry_out_of_seat_holders_calendars_and_tells_those_waiting_their_place_is_gone(
+        told_by):
+    uow = new_uow()
+    sam, kim = await person(uow, "Sam Okafor"), await person(uow, "Kim Park")
+    event = workshop(NOW + timedelta(days=3))
+    await handlers.event_published(event, uow)
+    seats = {sam: await registered(uow, event, sam), kim: await registered(uow, event, kim, status="waitlisted")}
+    await sent(uow)
+    if told_by == "the registration's":  # read before the event's own, which travels on another topic
+        for registration in seats.values():
+            await handlers.registration_cancelled(ev.RegistrationCancelledV2(
+                **registration, cancelled_by="event_cancelled"), uow)
+    await handlers.event_cancelled(ev.EventCancelledV3(scheduled_event_id=event.scheduled_event_id, chapter_id=None,
+                                                       reason_code="room_closed", revision=1), uow)
+    told = {m.to.split(".")[0]: m for m in await sent(uow)}
+
+    assert told["sam"].subject == told["kim"].subject == "Cancelled: Personal statements"
+    assert "The calendar entry attached removes it from your calendar." in told["sam"].text
+    assert calendar_of(told["sam"])[0] == "CANCEL"
+    assert told["kim"].attachments == () and "calendar" not in told["kim"].text + told["kim"].html
+    assert "your place on its waitlist" in told["kim"].text and "your registration" not in told["kim"].text
+
+
+@pytest.mark.parametrize(("language", "line"), [
+    ("en", "Mar 2, 2027, 1:00\u202fAM (Pacific Standard Time): Time to catch up with Ana Reyes?"),
+    ("es", "2 mar 2027, 1:00\u202fa.m. (hora estándar del Pacífico): ¿Es hora de ponerte al día con Ana Reyes?"),
+])
+async def test_a_digest_names_the_readers_time_zone_with_each_time_it_lists(language, line):
+    uow = new_uow()
+    mentee, mentor = await person(uow, "Sam Okafor", language=language), await person(uow, "Ana Reyes")
+    await handlers.change_preferences(commands.ChangePreferences(mentee, daily_digest=True), uow)
+    day = datetime(2027, 3, 2, 9, tzinfo=UTC)
+    uow.notifications.clock = lambda: day
+    await handlers.meeting_overdue(ma.MeetingOverdueV2(pairing_id=uuid4(), program_id=uuid4(), chapter_id=None,
+                                                       mentee_id=mentee, mentor_id=mentor, last_met_at=None,
+                                                       days_overdue=3), uow)
+    await sent(uow, now=day)
+    await compose_digests(uow, POLICY, day + timedelta(days=1))
+    [digest] = [m for m in await sent(uow, now=day + timedelta(days=1))
+                if m.to == uow.notifications.contacts[mentee]["email"]]
+    assert line in digest.text

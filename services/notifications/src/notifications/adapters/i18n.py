@@ -102,9 +102,12 @@ class Reader:
         return get_timezone_name(self.local(moment, zone), "long", locale=self.locale)
 
     def moment(self, moment: datetime, zone: tzinfo | None = None) -> str:
-        """Mar 4, 2027, 6:00 PM: a point in time, for lists."""
+        """Mar 4, 2027, 6:00 PM (Central Standard Time): a point in time, for lists, with the zone named as a span
+        names it."""
         local = self.local(moment, zone)
-        return f"{format_date(local, 'medium', locale=self.locale)}, {self.time(local)}"
+        return self.gettext("%(day)s, %(time)s (%(zone)s)") % {
+            "day": format_date(local, "medium", locale=self.locale), "time": self.time(local),
+            "zone": self.zone_name(local)}
 
     def span(self, starts: datetime, ends: datetime, zone: tzinfo | None = None) -> str:
         """When something takes place, with the zone named: Thursday, March 4, 2027, 6:00 PM – 7:00 PM (Central

@@ -14,6 +14,7 @@ The web app (issue 11) serves these paths; this table is the one place they are 
 | `/registrations`                     | their registrations and waitlist places ("my registrations")            |
 | `/office-hours`                      | find and book office hours                                              |
 | `/office-hours/{slot_id}`            | a booked office hour: details, cancel                                   |
+| `/my-office-hours`                   | a host's own office hours: the slots they offer, booked or free         |
 | `/inbox`                             | their notifications                                                     |
 | `/settings/notifications`            | which emails they get, the daily digest                                 |
 | `/account/email/confirm?token=…`     | confirm a new email address (profiles' single-use, short-lived token)   |
@@ -42,6 +43,7 @@ PATHS: dict[str, str] = {
     "registrations": "/registrations",
     "office_hours": "/office-hours",
     "office_hour": "/office-hours/{slot_id}",
+    "my_office_hours": "/my-office-hours",
     "inbox": "/inbox",
     "notification_settings": "/settings/notifications",
     "email_confirmation": EMAIL_CONFIRMATION_PAGE,

@@ -244,7 +244,10 @@ class _Composer:
     def event_calendar(self, method: Method) -> CalendarCopy:
         e = self.event
         join_url = self.c.get("join_url") if method is Method.REQUEST else None
-        sequence = e.get("revision") or 0
+        # The reader's calendar keeps one entry for the event (one UID), whichever registration of theirs a copy is
+        # for: each registration's copies outrank every copy of the ones cancelled before it, whose REQUESTs and
+        # CANCEL took two places past the revision they were sent at.
+        sequence = (e.get("revision") or 0) + 2 * self.c.get("cancelled_before", 0)
         if method is Method.CANCEL and not e.get("cancelled_at"):
             # A registrant's cancellation (theirs, or read before the event's own, which travels on another topic)
             # must outrank every copy they hold: cancelling is one revision past the last change.
@@ -597,6 +600,12 @@ class _Composer:
     def event_cancelled(self) -> Message:
         _ = self._
         values = {"title": self.title, "when": self.r.span(self.event["starts_at"], self.event["ends_at"])}
+        # Someone on the waitlist never had the event in their calendar. (One recorded before this was said is a
+        # seat holder's, as every one was then.)
+        if not self.c.get("held_seat", True):
+            return Message(_("Cancelled: %(title)s") % values,
+                           [_("We are sorry: %(title)s, planned for %(when)s, is cancelled, and your place on its "
+                              "waitlist with it.") % values], action=self._events_link())
         return Message(_("Cancelled: %(title)s") % values,
                        [_("We are sorry: %(title)s, planned for %(when)s, is cancelled, and your registration with "
                           "it.") % values, _("The calendar entry attached removes it from your calendar.")],
@@ -641,8 +650,9 @@ class _Composer:
         if self.c.get("holds_seat"):
             said.append(_("The updated calendar entry is attached."))
             calendar = self.event_calendar(Method.REQUEST)
-        return Message(subject % {"title": self.title}, said, self.event_details(), self._event_link(),
-                       calendar=calendar)
+        # A seat holder's details keep their join link, as the calendar entry this one replaces did.
+        return Message(subject % {"title": self.title}, said, self.event_details(with_join=bool(calendar)),
+                       self._event_link(), calendar=calendar)
 
     def event_reminder(self) -> Message:
         _ = self._
@@ -661,6 +671,9 @@ class _Composer:
     # --- office hours ---------------------------------------------------------------------------------------
 
     def _office_hour_link(self) -> Action:
+        # A host sees who booked their slots on their own office hours' page; the slot's page is a participant's.
+        if self.role == "host":
+            return Action(self._("See your office hours"), self.links.to("my_office_hours"))
         return Action(self._("See your office hour"),
                       self.links.to("office_hour", slot_id=UUID(str(self.booking["slot_id"]))))
 
@@ -723,8 +736,8 @@ class _Composer:
             else:
                 said = [_("%(name)s cancelled the office hour you booked for %(when)s.") % values]
         said.append(_("The calendar entry attached removes it from your calendar."))
-        action = Action(_("Find another office hour") if self.role == "participant" else _("See your office hours"),
-                        self.links.to("office_hours"))
+        action = (Action(_("Find another office hour"), self.links.to("office_hours")) if self.role == "participant"
+                  else Action(_("See your office hours"), self.links.to("my_office_hours")))
         return Message(subject, said, action=action, calendar=self.booking_calendar(Method.CANCEL))
 
     # --- the digest -----------------------------------------------------------------------------------------

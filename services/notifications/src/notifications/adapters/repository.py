@@ -118,19 +118,26 @@ class PostgresNotifications:
 
     async def save_registration(self, registration_id: UUID, scheduled_event_id: UUID, person_id: UUID,
                                 status: str) -> None:
+        """A new registration counts the person's registrations for the event cancelled before it (`cancelled_before`)."""
         await self._conn.execute(
-            """INSERT INTO registrations VALUES ($1, $2, $3, $4)
+            """INSERT INTO registrations (registration_id, scheduled_event_id, person_id, status, cancelled_before)
+               SELECT $1, $2, $3, $4, count(*) FROM registrations
+                WHERE scheduled_event_id = $2 AND person_id = $3 AND status = 'cancelled'
                ON CONFLICT (registration_id) DO UPDATE SET status = $4""",
             registration_id, scheduled_event_id, person_id, status,
         )
 
+    async def cancelled_before(self, registration_id: UUID) -> int:
+        return await self._conn.fetchval(
+            "SELECT coalesce(max(cancelled_before), 0) FROM registrations WHERE registration_id = $1", registration_id)
+
     async def registration_status(self, registration_id: UUID) -> str | None:
         return await self._conn.fetchval("SELECT status FROM registrations WHERE registration_id = $1", registration_id)
 
-    async def registrants(self, scheduled_event_id: UUID) -> list[tuple[UUID, str]]:
-        """People holding or waiting for a place, with their registration's status."""
-        return [(r["person_id"], r["status"]) for r in await self._conn.fetch(
-            """SELECT person_id, status FROM registrations
+    async def registrants(self, scheduled_event_id: UUID) -> list[tuple[UUID, UUID, str]]:
+        """People holding or waiting for a place, with their registration and its status."""
+        return [(r["person_id"], r["registration_id"], r["status"]) for r in await self._conn.fetch(
+            """SELECT person_id, registration_id, status FROM registrations
                 WHERE scheduled_event_id = $1 AND status IN ('confirmed', 'waitlisted', 'promoted')""",
             scheduled_event_id,
         )]
@@ -345,6 +352,12 @@ class PostgresNotifications:
         await self._conn.execute(f"UPDATE notifications SET status = 'cancelled', {_FORGET_HELD} WHERE id = $1",
                                  notification_id)
 
+    async def withdraw_unsent(self, person_ids: list[UUID], kinds: tuple[str, ...], about: dict[str, str]) -> None:
+        await self._conn.execute(
+            f"""UPDATE notifications SET status = 'cancelled', {_FORGET_HELD}
+                 WHERE person_id = ANY($1::uuid[]) AND kind = ANY($2::text[]) AND parameters @> $3::jsonb
+                   AND status IN ('pending', 'digest_pending')""", person_ids, list(kinds), json.dumps(about))
+
     async def drop_pending(self, person_id: UUID, kind: str, but: UUID) -> None:
         await self._conn.execute(
             f"""UPDATE notifications SET status = 'cancelled', {_FORGET_HELD}
@@ -394,11 +407,14 @@ class PostgresNotifications:
             item_ids, digest_id)
 
     async def digest_items(self, digest_id: UUID) -> list[dict[str, Any]]:
+        # An item whose subject was taken away since (it named someone who erased their account) is left out.
         return [dict(r) for r in await self._conn.fetch(
-            "SELECT kind, subject, created_at FROM notifications WHERE digest_id = $1 ORDER BY created_at", digest_id)]
+            """SELECT kind, subject, created_at FROM notifications
+                WHERE digest_id = $1 AND subject IS NOT NULL ORDER BY created_at""", digest_id)]
 
     async def forget_person(self, person_id: UUID) -> None:
-        """Erasure: nothing about the person stays, and nothing naming them goes out to a partner."""
+        """Erasure: nothing about the person stays, and nothing naming them goes out to a partner (nor waits for
+        their digest)."""
         await self._conn.execute("INSERT INTO erased_people VALUES ($1) ON CONFLICT DO NOTHING", person_id)
         for table in ("notifications", "contacts", "preferences", "registrations", "access_links"):
             await self._conn.execute(f"DELETE FROM {table} WHERE person_id = $1", person_id)
@@ -406,7 +422,7 @@ class PostgresNotifications:
         await self._conn.execute("DELETE FROM waitlisted_mentees WHERE mentee_id = $1", person_id)
         await self._conn.execute(
             """UPDATE notifications SET subject = NULL,
-                      status = CASE WHEN status = 'pending' THEN 'cancelled' ELSE status END
+                      status = CASE WHEN status IN ('pending', 'digest_pending') THEN 'cancelled' ELSE status END
                 WHERE parameters->>'partner_id' = $1""", str(person_id))
 
     # --- inbox, unsubscribing and delivery log -----------------------------------------------------------------

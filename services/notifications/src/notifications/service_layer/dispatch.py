@@ -111,6 +111,9 @@ async def context_for(notification: Notification, uow: NotificationsUnitOfWorkPo
             raise Obsolete("event cancelled")
         _still_ahead(notification.kind, context["event"], now)
         context["join_url"] = None
+        if "registration_id" in parameters:
+            # Its copies of the event's calendar entry outrank those of the registrant's earlier registrations.
+            context["cancelled_before"] = await repo.cancelled_before(UUID(parameters["registration_id"]))
         if context["event"]["is_virtual"] and "registration_id" in parameters:
             context["join_url"] = await repo.access_link(UUID(parameters["registration_id"]))
             waited = now - (notification.created_at or now)
@@ -118,14 +121,22 @@ async def context_for(notification: Notification, uow: NotificationsUnitOfWorkPo
                     and waited < timedelta(seconds=policy.access_link_grace_seconds)):
                 raise MissingContext("join link")
     if "booking_id" in parameters:
-        context["booking"] = await repo.booking(UUID(parameters["booking_id"]))
-        if context["booking"] is None or (context["booking"]["cancelled_at"]
-                                          and notification.kind in BOOKING_HELD_KINDS):
+        booking = await repo.booking(UUID(parameters["booking_id"]))
+        if booking is None and "starts_at" in parameters:
+            # A cancellation whose booking went with the side who erased their account: it says when it was itself.
+            booking = {"booking_id": parameters["booking_id"], "starts_at": datetime.fromisoformat(
+                parameters["starts_at"]), "ends_at": datetime.fromisoformat(parameters["ends_at"]),
+                "location": None, "cancelled_at": None}
+        if booking is None or (booking["cancelled_at"] and notification.kind in BOOKING_HELD_KINDS):
             raise Obsolete("booking")  # cancelled, or one of its sides erased
-        _still_ahead(notification.kind, context["booking"], now)
-        context["host"] = await repo.contact(UUID(parameters["host_id"]))
+        context["booking"] = booking
+        _still_ahead(notification.kind, booking, now)
+        # Not kept of a host who erased their account.
+        context["host"] = await repo.contact(UUID(parameters["host_id"])) if "host_id" in parameters else None
     if notification.kind == "daily_digest":
         context["items"] = await repo.digest_items(notification.id)
+        if not context["items"]:
+            raise Obsolete("every item named someone who erased their account")
     return context
 
 

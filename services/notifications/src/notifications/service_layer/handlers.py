@@ -128,6 +128,22 @@ def _partner_left(event: matching_contract.PairingEvent, left: str, was: str) ->
                                   pairing_id=event.pairing_id, program_id=event.program_id)
 
 
+# A pairing's nudges that no longer hold once it is renewed, or over (completed or ended): still unsent, or waiting
+# for a digest, they are not sent.
+STALE_ONCE_RENEWED = ("renewal_due",)
+STALE_ONCE_OVER = ("meeting_overdue", "renewal_due")
+
+
+async def _pairing_changed(uow: UnitOfWork, event: matching_contract.PairingEvent, stale: tuple[str, ...],
+                           *notifications: Notification) -> None:
+    async with uow:
+        await uow.notifications.withdraw_unsent([event.mentee_id, event.mentor_id], stale,
+                                                {"pairing_id": str(event.pairing_id)})
+        for notification in notifications:
+            await uow.notifications.add(notification)
+        await uow.commit()
+
+
 ERASED = "person_erased"
 WITHDRAWN = "request_withdrawn"  # a mentee took back their request of a mentor
 # The reasons anyone may read: before version 4 of the pairing events, one (`shared_identity`) spoke of identity.
@@ -151,6 +167,9 @@ async def pairing_confirmed(event: matching_contract.PairingConfirmed, uow: Unit
         if was_waiting:
             to_mentee = Notification.answering(event.event_id, event.mentee_id, event.chapter_id, "waitlist_paired",
                                                **to_mentee.parameters)
+            # Not on the waitlist any more: a waitlisting not sent yet (or waiting for a digest) is not sent.
+            await uow.notifications.withdraw_unsent([event.mentee_id], ("mentee_waitlisted",),
+                                                    {"program_id": str(event.program_id), "pairing_kind": kind})
         for notification in (to_mentee, to_mentor):
             await uow.notifications.add(notification)
         await uow.commit()
@@ -166,11 +185,11 @@ async def pairing_declined(event: matching_contract.PairingDeclined, uow: UnitOf
 
 async def pairing_ended(event: matching_contract.PairingEnded, uow: UnitOfWork) -> None:
     if event.reason_code == ERASED:
-        await _tell(uow, _partner_left(event, event.ended_by, "active"))
+        await _pairing_changed(uow, event, STALE_ONCE_OVER, _partner_left(event, event.ended_by, "active"))
     else:
         # Ended by the program (a coordinator stepping in): `by` is "program", neither side.
         by = "program" if getattr(event, "ended_by_program", False) else event.ended_by
-        await _tell(uow, *_both_sides(event, "pairing_ended", by=by))
+        await _pairing_changed(uow, event, STALE_ONCE_OVER, *_both_sides(event, "pairing_ended", by=by))
 
 
 async def pairing_lapsed(event: matching_contract.PairingLapsed, uow: UnitOfWork) -> None:
@@ -180,7 +199,8 @@ async def pairing_lapsed(event: matching_contract.PairingLapsed, uow: UnitOfWork
 
 
 async def pairing_renewed(event: matching_contract.PairingRenewed, uow: UnitOfWork) -> None:
-    await _tell(uow, *_both_sides(event, "pairing_renewed", term_ends_at=event.term_ends_at))
+    await _pairing_changed(uow, event, STALE_ONCE_RENEWED,
+                           *_both_sides(event, "pairing_renewed", term_ends_at=event.term_ends_at))
 
 
 async def renewal_due(event: matching_contract.RenewalDue, uow: UnitOfWork) -> None:
@@ -193,7 +213,7 @@ async def meeting_overdue(event: matching_contract.MeetingOverdue, uow: UnitOfWo
 
 
 async def pairing_completed(event: matching_contract.PairingCompleted, uow: UnitOfWork) -> None:
-    await _tell(uow, *_both_sides(event, "feedback_request"))
+    await _pairing_changed(uow, event, STALE_ONCE_OVER, *_both_sides(event, "feedback_request"))
 
 
 async def mentee_waitlisted(event: matching_contract.MenteeWaitlisted, uow: UnitOfWork) -> None:
@@ -228,10 +248,11 @@ HOLDS_A_SEAT = ("confirmed", "promoted")
 
 
 def _event_updated(update_id: UUID, person_id: UUID, chapter_id: UUID | None, scheduled_event_id: UUID,
-                   changed_fields: list[str], status: str, before: dict) -> Notification:
+                   registration_id: UUID, changed_fields: list[str], status: str, before: dict) -> Notification:
+    # The registration finds a seat holder's join link, which the updated calendar entry must keep.
     return Notification.answering(update_id, person_id, chapter_id, "event_updated",
-                                  scheduled_event_id=scheduled_event_id, changed_fields=changed_fields,
-                                  holds_seat=status in HOLDS_A_SEAT, before=before)
+                                  scheduled_event_id=scheduled_event_id, registration_id=registration_id,
+                                  changed_fields=changed_fields, holds_seat=status in HOLDS_A_SEAT, before=before)
 
 
 def _before(listing: dict | None) -> dict:
@@ -252,17 +273,20 @@ async def event_updated(event: events_contract.EventUpdated, uow: UnitOfWork) ->
                                             getattr(event, "revision", None))
         if changed:
             await uow.notifications.add_all([
-                _event_updated(event.event_id, person, event.chapter_id, event.scheduled_event_id, changed, status,
-                               before)
-                for person, status in await uow.notifications.registrants(event.scheduled_event_id)])
+                _event_updated(event.event_id, person, event.chapter_id, event.scheduled_event_id, registration,
+                               changed, status, before)
+                for person, registration, status in await uow.notifications.registrants(event.scheduled_event_id)])
         await uow.commit()
 
 
-def _event_cancelled(scheduled_event_id: UUID, person_id: UUID, chapter_id: UUID | None) -> Notification:
+def _event_cancelled(scheduled_event_id: UUID, person_id: UUID, chapter_id: UUID | None, registration_id: UUID,
+                     held_seat: bool) -> Notification:
     # Keyed by the scheduled event, not the message: the cancellation reaches a registrant both as
     # EventCancelled and as their RegistrationCancelled, on two topics in either order, and is told once.
+    # Only a seat holder has the event in their calendar, for the cancellation to take out.
     return Notification.answering(scheduled_event_id, person_id, chapter_id, "event_cancelled",
-                                  scheduled_event_id=scheduled_event_id)
+                                  scheduled_event_id=scheduled_event_id, registration_id=registration_id,
+                                  held_seat=held_seat)
 
 
 async def event_cancelled(event: events_contract.EventCancelled, uow: UnitOfWork) -> None:
@@ -270,8 +294,8 @@ async def event_cancelled(event: events_contract.EventCancelled, uow: UnitOfWork
         await uow.notifications.note_cancellation(event.scheduled_event_id, event.occurred_at,
                                                   getattr(event, "revision", None))
         await uow.notifications.add_all([
-            _event_cancelled(event.scheduled_event_id, person, event.chapter_id)
-            for person, _status in await uow.notifications.registrants(event.scheduled_event_id)])
+            _event_cancelled(event.scheduled_event_id, person, event.chapter_id, registration, status in HOLDS_A_SEAT)
+            for person, registration, status in await uow.notifications.registrants(event.scheduled_event_id)])
         await uow.commit()
 
 
@@ -284,7 +308,8 @@ async def _registration(event: events_contract._RegistrationEvent, uow: UnitOfWo
         # happened after this registration was not sent to this registrant then, so it is now.
         listing = await uow.notifications.listing(event.scheduled_event_id) or {}
         if listing.get("cancelled_at") and event.occurred_at < listing["cancelled_at"]:
-            await uow.notifications.add(_event_cancelled(event.scheduled_event_id, event.person_id, event.chapter_id))
+            await uow.notifications.add(_event_cancelled(event.scheduled_event_id, event.person_id, event.chapter_id,
+                                                         event.registration_id, status in HOLDS_A_SEAT))
         else:
             await uow.notifications.add(Notification.answering(
                 event.event_id, event.person_id, event.chapter_id, kind, scheduled_event_id=event.scheduled_event_id,
@@ -294,7 +319,8 @@ async def _registration(event: events_contract._RegistrationEvent, uow: UnitOfWo
                 # What it changed from is not known any more: the message says what it is now.
                 await uow.notifications.add(_event_updated(listing["last_update_id"], event.person_id,
                                                            event.chapter_id, event.scheduled_event_id,
-                                                           listing["changed_fields"], status, {}))
+                                                           event.registration_id, listing["changed_fields"], status,
+                                                           {}))
         await uow.commit()
 
 
@@ -318,7 +344,8 @@ async def registration_cancelled(event: events_contract.RegistrationCancelled, u
         await uow.notifications.save_registration(event.registration_id, event.scheduled_event_id, event.person_id,
                                                   "cancelled")
         if event.cancelled_by == "event_cancelled":
-            await uow.notifications.add(_event_cancelled(event.scheduled_event_id, event.person_id, event.chapter_id))
+            await uow.notifications.add(_event_cancelled(event.scheduled_event_id, event.person_id, event.chapter_id,
+                                                         event.registration_id, held_seat))
         elif getattr(event, "removed_by_organiser", False):
             pass  # RegistrantRemoved (events.access) tells them, with the organiser's reason: see `registrant_removed`
         else:
@@ -423,21 +450,25 @@ async def office_hours_booked(event: events_contract.OfficeHoursBooked, uow: Uni
 async def office_hours_booking_cancelled(event: events_contract.OfficeHoursBookingCancelled,
                                          uow: UnitOfWork) -> None:
     """Both sides are told (its reminders go unsent); when one side left the platform, only the other, without
-    naming them."""
+    naming them nor keeping their id. The cancellation says when it was: the booking's row goes with the side who
+    erased their account, maybe before the other side's cancellation has gone."""
     booking_id = _booking_id(event)
     reason = getattr(event, "reason_code", "cancelled")
+    gone = event.cancelled_by if reason == ERASED else None  # the side that left the platform
     async with uow:
         await uow.notifications.note_booking_cancelled(booking_id, event.occurred_at)
         if event.starts_at <= max(event.occurred_at, datetime.now(UTC)):
             await uow.commit()  # nothing to take out of a calendar any more
             return
         for person, other, role in _sides(event):
-            if reason == ERASED and role == event.cancelled_by:
+            if role == gone:
                 continue  # the side that left is told nothing, and the other is not told who they were
-            about: dict[str, object] = dict(booking_id=booking_id, role=role, host_id=event.host_id,
-                                            cancelled_by=event.cancelled_by, reason_code=reason)
-            if reason != ERASED:
+            about: dict[str, object] = dict(booking_id=booking_id, role=role, cancelled_by=event.cancelled_by,
+                                            reason_code=reason, starts_at=event.starts_at, ends_at=event.ends_at)
+            if gone is None:
                 about["partner_id"] = other
+            if gone != "host":
+                about["host_id"] = event.host_id
             await uow.notifications.add(Notification.answering(event.event_id, person, event.chapter_id,
                                                                "office_hours_cancelled", **about))
         await uow.commit()

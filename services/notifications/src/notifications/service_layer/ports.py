@@ -59,8 +59,12 @@ class NotificationsRepository(Protocol):
 
     async def registration_status(self, registration_id: UUID) -> str | None: ...
 
-    async def registrants(self, scheduled_event_id: UUID) -> list[tuple[UUID, str]]:
-        """People holding or waiting for a place, with their registration's status."""
+    async def cancelled_before(self, registration_id: UUID) -> int:
+        """How many of the registrant's registrations for the event were cancelled before this one was made (none for
+        a registration not known)."""
+
+    async def registrants(self, scheduled_event_id: UUID) -> list[tuple[UUID, UUID, str]]:
+        """People holding or waiting for a place, with their registration and its status."""
 
     async def save_access_link(self, registration_id: UUID, scheduled_event_id: UUID, person_id: UUID,
                                join_url: str) -> None: ...
@@ -123,6 +127,10 @@ class NotificationsRepository(Protocol):
                          claim_id: UUID | None = None) -> bool: ...
 
     async def mark_obsolete(self, notification_id: UUID) -> None: ...
+
+    async def withdraw_unsent(self, person_ids: list[UUID], kinds: tuple[str, ...], about: dict[str, str]) -> None:
+        """These people's notifications of these kinds whose parameters hold `about`, not sent yet or waiting for a
+        digest, will not be (what they said no longer holds)."""
 
     async def drop_pending(self, person_id: UUID, kind: str, but: UUID) -> None:
         """The person's notifications of this kind not sent yet, but `but`, will not be (what they said no longer

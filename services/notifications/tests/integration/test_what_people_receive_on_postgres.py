@@ -1,0 +1,188 @@
+"""What the unit tests tell with the in-memory repository, told with the PostgreSQL one, where the answer is its SQL:
+the handlers, the dispatcher and the renderer on a database of their own (no broker; a fake mailer)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from uuid import UUID, uuid4
+
+import pytest
+from icalendar import Calendar
+from mentorship_contracts import events as ev
+from mentorship_contracts import matching as ma
+from mentorship_contracts import profiles as pr
+from notifications.bootstrap import MIGRATIONS
+from notifications.domain import commands
+from notifications.domain.model import Email
+from notifications.service_layer import handlers
+from notifications.service_layer.dispatch import DispatchPolicy, compose_digests, dispatch_due
+from notifications.service_layer.unit_of_work import NotificationsUnitOfWork
+from plumbing.calendar import booking_uid
+from plumbing.db import PLUMBING_MIGRATIONS, create_pool, migrate
+from plumbing.unit_of_work import SharedTransaction
+
+from ..unit.fakes import FakeMailer
+from ..unit.samples import renderer
+
+POLICY = DispatchPolicy(retry_base_seconds=0, context_wait_seconds=0, access_link_grace_seconds=0)
+
+
+@pytest.fixture(scope="module")
+async def pool(postgres_server):
+    pool = await create_pool(postgres_server.create_database(f"notifications_sql_{uuid4().hex[:8]}"))
+    await migrate(pool, PLUMBING_MIGRATIONS, MIGRATIONS)
+    try:
+        yield pool
+    finally:
+        await pool.close()
+
+
+class Platform:
+    """The service's handlers and dispatcher on the database, each handler in a unit of work of its own."""
+
+    def __init__(self, pool) -> None:
+        self.pool = pool
+        self.emails: dict[UUID, str] = {}
+
+    def uow(self) -> NotificationsUnitOfWork:
+        return NotificationsUnitOfWork(self.pool)
+
+    async def handle(self, handler, *events) -> None:
+        for event in events:
+            await handler(event, self.uow())
+
+    async def person(self, name: str) -> UUID:
+        contact = pr.ContactDetailsChangedV3(person_id=uuid4(), chapter_id=None, display_name=name,
+                                             email=f"{name.split()[0].lower()}.{uuid4().hex[:8]}@example.org",
+                                             timezone="America/Chicago")
+        await self.handle(handlers.contact_details_changed, contact)
+        self.emails[contact.person_id] = contact.email
+        return contact.person_id
+
+    async def sent_to(self, person: UUID, now: datetime | None = None) -> list[Email]:
+        """What one dispatch sends this person (others' emails of the same dispatch are not theirs to see)."""
+        mailer, now = FakeMailer(), now or datetime.now(UTC)
+        render = renderer()
+        render._clock = lambda: now
+        await dispatch_due(self.uow, render, mailer, POLICY, clock=lambda: now)
+        return [m for m in mailer.sent if m.to == self.emails[person]]
+
+    async def digest_of(self, person: UUID) -> list[Email]:
+        tomorrow = datetime.now(UTC) + timedelta(days=1)
+        await compose_digests(self.uow(), POLICY, tomorrow)
+        return await self.sent_to(person, now=tomorrow)
+
+
+@pytest.fixture
+def platform(pool) -> Platform:
+    return Platform(pool)
+
+
+def calendar_of(message: Email):
+    [attachment] = message.attachments
+    calendar = Calendar.from_ical(attachment.content)
+    [entry] = calendar.walk("VEVENT")
+    return str(calendar["METHOD"]), entry
+
+
+async def test_the_host_who_stays_gets_the_cancellation_and_its_calendar_entry_once_the_participant_erased(platform):
+    student, host = await platform.person("Sam Erased"), await platform.person("Lee Stays")
+    starts = datetime.now(UTC).replace(microsecond=0) + timedelta(days=5)
+    booking = dict(slot_id=uuid4(), host_id=host, person_id=student, chapter_id=None, starts_at=starts,
+                   ends_at=starts + timedelta(minutes=30), booking_id=uuid4(), is_virtual=True)
+    await platform.handle(handlers.office_hours_booked, ev.OfficeHoursBookedV3(**booking))
+    assert len(await platform.sent_to(host)) == 1
+    await platform.handle(handlers.office_hours_booking_cancelled, ev.OfficeHoursBookingCancelledV3(
+        **booking, cancelled_by="participant", reason_code="person_erased"))
+    await platform.handle(handlers.person_erased, pr.PersonErasedV2(person_id=student))
+    [told] = await platform.sent_to(host)
+    assert told.subject.startswith("Cancelled: your office hour on ") and "Sam" not in told.text
+    method, entry = calendar_of(told)
+    assert (method, str(entry["UID"])) == ("CANCEL", booking_uid(booking["booking_id"]))
+
+
+async def test_an_update_of_a_virtual_event_finds_each_seat_holders_join_link_by_their_registration(platform):
+    sam = await platform.person("Sam Joins")
+    starts = datetime.now(UTC).replace(microsecond=0) + timedelta(days=7)
+    event = ev.EventPublishedV2(scheduled_event_id=uuid4(), chapter_id=None, kind="virtual_session", title="Online",
+                                starts_at=starts, ends_at=starts + timedelta(hours=1), timezone="UTC", capacity=5,
+                                audience_stages=[], registration_deadline=starts, is_virtual=True, location=None)
+    seat = dict(registration_id=uuid4(), scheduled_event_id=event.scheduled_event_id, chapter_id=None,
+                person_id=sam)
+    await platform.handle(handlers.event_published, event)
+    await platform.handle(handlers.registration_confirmed, ev.RegistrationConfirmedV2(**seat))
+    await platform.handle(handlers.virtual_access_granted, ev.VirtualAccessGrantedV2(
+        registration_id=seat["registration_id"], scheduled_event_id=event.scheduled_event_id, person_id=sam,
+        join_url="https://meet.example.org/j/42"))
+    await platform.sent_to(sam)
+    values = event.model_dump(exclude={"event_id", "event_type", "schema_version", "occurred_at"})
+    await platform.handle(handlers.event_updated, ev.EventUpdatedV3(**{**values, "title": "Online, renamed"},
+                                                                    changed_fields=["title"], revision=1))
+    [update] = await platform.sent_to(sam)
+    assert str(calendar_of(update)[1]["URL"]) == "https://meet.example.org/j/42"
+
+
+async def test_a_registration_after_a_cancellation_in_the_same_batch_sends_an_entry_that_outranks_the_cancellation(
+        platform):
+    sam = await platform.person("Sam Again")
+    starts = datetime.now(UTC).replace(microsecond=0) + timedelta(days=7)
+    event = ev.EventPublishedV2(scheduled_event_id=uuid4(), chapter_id=None, kind="workshop", title="Again",
+                                starts_at=starts, ends_at=starts + timedelta(hours=1), timezone="UTC", capacity=5,
+                                audience_stages=[], registration_deadline=starts, is_virtual=False, location="Hall")
+    first = dict(registration_id=uuid4(), scheduled_event_id=event.scheduled_event_id, chapter_id=None,
+                 person_id=sam)
+    await platform.handle(handlers.event_published, event)
+    await platform.handle(handlers.registration_confirmed, ev.RegistrationConfirmedV2(**first))
+    [confirmed] = await platform.sent_to(sam)
+    # A consumer applies what it read in one transaction: the cancellation and the registration after it.
+    async with platform.pool.acquire() as conn, conn.transaction():
+        batch = SharedTransaction(conn, savepoints=False)
+        await handlers.registration_cancelled(ev.RegistrationCancelledV2(**first, cancelled_by="registrant"),
+                                              NotificationsUnitOfWork(joined=batch))
+        await handlers.registration_confirmed(ev.RegistrationConfirmedV2(**{**first, "registration_id": uuid4()}),
+                                              NotificationsUnitOfWork(joined=batch))
+    cancelled, again = sorted(await platform.sent_to(sam), key=lambda m: not m.subject.startswith("Cancelled"))
+    sequences = [(calendar_of(m)[0], calendar_of(m)[1]["SEQUENCE"]) for m in (confirmed, cancelled, again)]
+    assert sequences == [("REQUEST", 0), ("CANCEL", 1), ("REQUEST", 2)]
+
+
+async def test_an_erased_partners_items_waiting_for_a_digest_are_cancelled_and_a_digest_with_nothing_left_goes_not(
+        platform):
+    ana, sam, kim = [await platform.person(name) for name in ("Ana Digest", "Sam Leaves", "Kim Leaves")]
+    await handlers.change_preferences(commands.ChangePreferences(ana, daily_digest=True), platform.uow())
+    await platform.handle(handlers.meeting_overdue, ma.MeetingOverdueV2(
+        pairing_id=uuid4(), program_id=uuid4(), chapter_id=None, mentee_id=sam, mentor_id=ana, last_met_at=None,
+        days_overdue=3))
+    await platform.sent_to(ana)  # it waits for Ana's digest
+    await platform.handle(handlers.person_erased, pr.PersonErasedV2(person_id=sam))
+    assert await platform.digest_of(ana) == []
+    # Once in a digest not yet sent, what names a partner who then erased their account is left out of it.
+    await platform.handle(handlers.meeting_overdue, ma.MeetingOverdueV2(
+        pairing_id=uuid4(), program_id=uuid4(), chapter_id=None, mentee_id=kim, mentor_id=ana, last_met_at=None,
+        days_overdue=3))
+    await platform.sent_to(ana)
+    await compose_digests(platform.uow(), POLICY, datetime.now(UTC) + timedelta(days=1))
+    await platform.handle(handlers.person_erased, pr.PersonErasedV2(person_id=kim))
+    assert await platform.sent_to(ana, now=datetime.now(UTC) + timedelta(days=1)) == []
+
+
+async def test_nudges_waiting_for_a_digest_no_longer_go_once_the_pairing_completed_nor_a_waitlisting_once_paired(
+        platform):
+    sam, ana = await platform.person("Sam Nudged"), await platform.person("Ana Nudged")
+    await handlers.change_preferences(commands.ChangePreferences(sam, daily_digest=True), platform.uow())
+    pair = dict(pairing_id=uuid4(), program_id=uuid4(), chapter_id=None, mentee_id=sam, mentor_id=ana)
+    await platform.handle(handlers.mentee_waitlisted, ma.MenteeWaitlistedV3(
+        enrollment_id=uuid4(), program_id=pair["program_id"], chapter_id=None, mentee_id=sam, position=1,
+        pairing_kind="general", occurred_at=datetime.now(UTC) - timedelta(days=1)))
+    await platform.sent_to(sam)
+    await platform.handle(handlers.pairing_confirmed, ma.PairingConfirmedV3(
+        **pair, score=80, term_ends_at=datetime.now(UTC) + timedelta(days=20)))
+    await platform.handle(handlers.meeting_overdue, ma.MeetingOverdueV2(**pair, last_met_at=None, days_overdue=3))
+    await platform.handle(handlers.renewal_due, ma.RenewalDueV2(**pair,
+                                                                term_ends_at=datetime.now(UTC) + timedelta(days=20)))
+    await platform.sent_to(sam)
+    await platform.handle(handlers.pairing_completed, ma.PairingCompletedV2(**pair))
+    await platform.sent_to(sam)  # the request for feedback waits for the digest too
+    [digest] = await platform.digest_of(sam)
+    assert digest.subject == "Your daily digest: 1 update"
+    assert "How was your mentorship with Ana Nudged?" in digest.text
