@@ -796,3 +796,21 @@ async def test_a_digest_names_the_readers_time_zone_with_each_time_it_lists(lang
     [digest] = [m for m in await sent(uow, now=day + timedelta(days=1))
                 if m.to == uow.notifications.contacts[mentee]["email"]]
     assert line in digest.text
+
+
+async def test_an_online_office_hour_booked_tells_each_side_where_the_link_to_join_is_on_the_platform():
+    """The host gives the link on their office hours page; whoever booked finds it on their booking (the events
+    service shows it to those two only, so no email carries it)."""
+    uow, mailer = new_uow(), FakeMailer()
+    student, host = await person(uow, "Sam Okafor"), await person(uow, "Lee Chen")
+    booking = {**office_hour(student, host), "is_virtual": True, "location": None}
+    await handlers.office_hours_booked(ev.OfficeHoursBookedV3(**booking), uow)
+
+    to = {m.to: m for m in await sent(uow, mailer)}
+
+    to_student, to_host = (to[uow.notifications.contacts[who]["email"]] for who in (student, host))
+    assert ("It takes place online: you will find the link to join on your booking, on the platform (Lee Chen "
+            "gives it there).") in to_student.text
+    assert ("It takes place online: if you have not given the link to join yet, give it on your office hours "
+            "page, where Sam Okafor will find it on their booking.") in to_host.text
+    assert "share the link" not in to_student.text + to_host.text

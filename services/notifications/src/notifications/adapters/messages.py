@@ -681,11 +681,12 @@ class _Composer:
         if not self.booking["is_virtual"] or self.booking["location"]:
             return []
         values = {"name": self.partner}
+        # The link is the events service's to show, to these two only: no email carries it.
         if self.role == "host":
-            return [self._("It takes place online: please share the link to join with %(name)s on the platform "
-                           "before it starts.") % values]
-        return [self._("It takes place online: %(name)s will share the link to join on the platform before it "
-                       "starts.") % values]
+            return [self._("It takes place online: if you have not given the link to join yet, give it on your office "
+                           "hours page, where %(name)s will find it on their booking.") % values]
+        return [self._("It takes place online: you will find the link to join on your booking, on the platform "
+                       "(%(name)s gives it there).") % values]
 
     def office_hours_booked(self) -> Message:
         _ = self._
