@@ -28,7 +28,7 @@ def build_app(settings: ServiceSettings | None = None) -> FastAPI:
     links = Links(settings.web_base_url)
     render = Renderer(links, tokens, settings.public_base_url, settings.mail_from)
     mailer = SmtpMailer(settings.smtp_host, settings.smtp_port, settings.mail_from, settings.smtp_timeout_seconds,
-                        sign=_dkim_signer(settings))
+                        sign=_dkim_signer(settings), credentials=settings.smtp_credentials())
     figures = jobs.EmailFigures(service.metrics.registry)
     service.run_in_background(jobs.run_dispatcher(new_unit_of_work, render, mailer, settings, figures),
                               jobs.run_housekeeping(new_unit_of_work, settings),

@@ -1,6 +1,6 @@
 """The SMTP adapter against a real SMTP server (aiosmtpd): connections kept open between messages, a connection
 the server dropped replaced without losing the message, a refused recipient reported and the next one sent, and
-STARTTLS taken when offered, with the server's certificate verified."""
+STARTTLS taken when offered, with the server's certificate verified, and credentials given under TLS only."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from uuid import uuid4
 
 import aiosmtplib
 import pytest
-from aiosmtpd.smtp import SMTP
+from aiosmtpd.smtp import SMTP, AuthResult
 from notifications.adapters.email import SmtpMailer
 from notifications.domain.model import ClaimLost, Email
 from plumbing.testing import free_port
@@ -23,8 +23,10 @@ class CountingServer:
     """Counts the connections made to it (each opens with EHLO) and keeps what it is given."""
 
     def __init__(self, refuse: str | None = None, pipelining: bool = False,
-                 tls: ssl.SSLContext | None = None) -> None:
+                 tls: ssl.SSLContext | None = None, login: tuple[str, str] | None = None) -> None:
         self.connections = 0
+        self.login = login  # with one, a session must authenticate with it before mail (AUTH PLAIN or LOGIN)
+        self.authentications: list[tuple[str, bool]] = []  # (user, whether under TLS), each attempt
         self.pipelining = pipelining
         self.received: list[str] = []
         self.encrypted: list[bool] = []  # per message received: whether its session was under TLS
@@ -34,8 +36,15 @@ class CountingServer:
 
     def session(self) -> SMTP:
         # With a certificate, the server offers STARTTLS and refuses any mail before it.
-        self.sessions.append(SMTP(self, tls_context=self._tls, require_starttls=self._tls is not None))
+        self.sessions.append(SMTP(self, tls_context=self._tls, require_starttls=self._tls is not None,
+                                  auth_required=self.login is not None, auth_require_tls=False,
+                                  authenticator=self._authenticate))
         return self.sessions[-1]
+
+    def _authenticate(self, server, session, envelope, mechanism, auth_data):
+        user, password = auth_data.login.decode(), auth_data.password.decode()
+        self.authentications.append((user, session.ssl is not None))
+        return AuthResult(success=(user, password) == self.login, handled=False)
 
     def drop_connections(self) -> None:
         for session in self.sessions:
@@ -238,6 +247,51 @@ async def test_a_server_whose_certificate_is_not_trusted_gets_no_message(tmp_pat
         with pytest.raises(ssl.SSLCertVerificationError):
             await mailer.send(email("person@example.org"))
         assert handler.received == []
+    finally:
+        await mailer.close()
+        server.close()
+
+
+async def test_a_server_asking_for_credentials_is_given_them_under_tls_once_per_connection(tmp_path):
+    server_tls, certificate = certificate_for_localhost(tmp_path)
+    handler, port = CountingServer(tls=server_tls, login=("mentorship", "s3cret")), free_port()
+    server = await serve(handler, port)
+    mailer = SmtpMailer("127.0.0.1", port, "Mentorship <noreply@mentorship.example>",
+                        tls=ssl.create_default_context(cafile=certificate), credentials=("mentorship", "s3cret"))
+    try:
+        for n in range(3):
+            await mailer.send(email(f"person{n}@example.org"))
+        assert handler.received == [f"person{n}@example.org" for n in range(3)]
+        assert handler.authentications == [("mentorship", True)]
+    finally:
+        await mailer.close()
+        server.close()
+
+
+async def test_a_refused_password_is_the_servers_no_and_no_message_goes(tmp_path):
+    server_tls, certificate = certificate_for_localhost(tmp_path)
+    handler, port = CountingServer(tls=server_tls, login=("mentorship", "s3cret")), free_port()
+    server = await serve(handler, port)
+    mailer = SmtpMailer("127.0.0.1", port, "Mentorship <noreply@mentorship.example>",
+                        tls=ssl.create_default_context(cafile=certificate), credentials=("mentorship", "wrong"))
+    try:
+        with pytest.raises(aiosmtplib.SMTPAuthenticationError):
+            await mailer.send(email("person@example.org"))
+        assert handler.received == []
+    finally:
+        await mailer.close()
+        server.close()
+
+
+async def test_credentials_are_never_sent_to_a_server_that_offers_no_tls():
+    handler, port = CountingServer(login=("mentorship", "s3cret")), free_port()
+    server = await serve(handler, port)
+    mailer = SmtpMailer("127.0.0.1", port, "Mentorship <noreply@mentorship.example>",
+                        credentials=("mentorship", "s3cret"))
+    try:
+        with pytest.raises(aiosmtplib.SMTPException, match="TLS"):
+            await mailer.send(email("person@example.org"))
+        assert handler.authentications == [] and handler.received == []
     finally:
         await mailer.close()
         server.close()

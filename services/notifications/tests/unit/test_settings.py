@@ -25,3 +25,12 @@ def test_links_are_signed_with_the_link_signing_key():
     tokens = build_app(settings).state.unsubscribe_tokens
     notification = uuid4()
     assert tokens.verify(UnsubscribeTokens("k" * 43).issue(notification)).notification_id == notification
+
+
+def test_smtp_credentials_come_as_a_pair_and_reach_the_mailer():
+    with pytest.raises(ValidationError, match="SMTP_PASSWORD"):
+        NotificationsSettings(**COMMON, link_signing_key="k" * 43, smtp_username="mentorship")
+    settings = NotificationsSettings(**COMMON, link_signing_key="k" * 43, smtp_username="mentorship",
+                                     smtp_password="s3cret")
+    assert settings.smtp_credentials() == ("mentorship", "s3cret")
+    assert NotificationsSettings(**COMMON, link_signing_key="k" * 43).smtp_credentials() is None

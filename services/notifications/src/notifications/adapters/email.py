@@ -229,8 +229,10 @@ class SmtpMailer:
     the server offers it (`adapters/smtp.py`)."""
 
     def __init__(self, host: str, port: int, sender: str, timeout: float = 10.0, keep_open: int = 20,
-                 sign: Callable[[bytes], bytes] | None = None, tls: ssl.SSLContext | None = None) -> None:
+                 sign: Callable[[bytes], bytes] | None = None, tls: ssl.SSLContext | None = None,
+                 credentials: tuple[str, str] | None = None) -> None:
         self._host, self._port, self._sender, self._timeout = host, port, sender, timeout
+        self._credentials = credentials
         self._keep_open = keep_open
         self._sign = sign
         self._tls = tls
@@ -288,7 +290,8 @@ class SmtpMailer:
         return await self._connect(), False
 
     async def _connect(self) -> SmtpConnection:
-        return await SmtpConnection.open(self._host, self._port, self._timeout, "mentorship.example", self._tls)
+        return await SmtpConnection.open(self._host, self._port, self._timeout, "mentorship.example", self._tls,
+                                         self._credentials)
 
     async def _keep(self, connection: SmtpConnection) -> None:
         if len(self._idle) < self._keep_open:

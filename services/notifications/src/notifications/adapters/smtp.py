@@ -2,15 +2,17 @@
 offers PIPELINING (RFC 2920; Postfix, Exim and the hosted relays do): MAIL FROM, RCPT TO and DATA go in one write
 and their three answers come back together, so a message costs two round trips, not four. Without PIPELINING
 each command waits for its answer. STARTTLS is used when the server offers it (certificates verified), as
-aiosmtplib did. Errors are aiosmtplib's exception types, which the rest of the adapter and the dispatcher know:
-`SMTPResponseException` (and its subclasses) when the server said no, `SMTPServerDisconnected` and
-`SMTPTimeoutError` when the conversation broke off.
+aiosmtplib did. Credentials, when given, go once a connection (AUTH PLAIN), and only under TLS. Errors are
+aiosmtplib's exception types, which the rest of the adapter and the dispatcher know: `SMTPResponseException` (and
+its subclasses) when the server said no, `SMTPServerDisconnected` and `SMTPTimeoutError` when the conversation
+broke off.
 
 aiosmtplib (kept for its exception types) reads one answer per command it writes: it cannot pipeline."""
 
 from __future__ import annotations
 
 import asyncio
+import base64
 import re
 import ssl
 from collections import deque
@@ -18,10 +20,12 @@ from collections.abc import Awaitable, Callable
 from typing import NamedTuple
 
 from aiosmtplib import (
+    SMTPAuthenticationError,
     SMTPConnectError,
     SMTPConnectResponseError,
     SMTPConnectTimeoutError,
     SMTPDataError,
+    SMTPException,
     SMTPHeloError,
     SMTPReadTimeoutError,
     SMTPRecipientRefused,
@@ -83,7 +87,7 @@ class SmtpConnection(asyncio.Protocol):
 
     @classmethod
     async def open(cls, host: str, port: int, timeout: float, local_hostname: str,
-                   tls: ssl.SSLContext | None = None) -> SmtpConnection:
+                   tls: ssl.SSLContext | None = None, credentials: tuple[str, str] | None = None) -> SmtpConnection:
         loop = asyncio.get_running_loop()
         try:
             async with asyncio.timeout(timeout):
@@ -108,6 +112,8 @@ class SmtpConnection(asyncio.Protocol):
                                                     tls or ssl.create_default_context(), server_hostname=host)
                 connection._transport = upgraded  # type: ignore[assignment]
                 await connection._hello(local_hostname, timeout)  # what the server offers may differ under TLS
+            if credentials is not None:
+                await connection._log_in(*credentials, timeout)
         except BaseException:
             connection.close()
             raise
@@ -119,6 +125,17 @@ class SmtpConnection(asyncio.Protocol):
         if hello.code != 250:
             raise SMTPHeloError(hello.code, hello.message)
         self.extensions = frozenset(line.split(" ", 1)[0].upper() for line in hello.message.splitlines()[1:])
+
+    async def _log_in(self, user: str, password: str, timeout: float) -> None:
+        assert self._transport is not None
+        if self._transport.get_extra_info("ssl_object") is None:
+            # A password in clear on the wire is readable by anyone on the path: no message goes instead.
+            raise SMTPException("the SMTP server offers no STARTTLS: its credentials are not sent unencrypted")
+        token = base64.b64encode(f"\0{user}\0{password}".encode()).decode()
+        self.write(f"AUTH PLAIN {token}\r\n".encode())
+        answer = await self.answer(timeout)
+        if answer.code != 235:
+            raise SMTPAuthenticationError(answer.code, answer.message)
 
     @property
     def is_connected(self) -> bool:
