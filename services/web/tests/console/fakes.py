@@ -1,6 +1,8 @@
 """The four services as the console calls them (CONSOLE-SPEC.md), in memory behind an httpx transport: the console
 is tested through its real client, tokens and paths. Like the services, the fakes answer a coordinator only about
-their chapters (404 for another chapter's thing), and record every call with the token's claims."""
+their chapters (404 for another chapter's thing), refuse what the services refuse (a list a coordinator of several
+chapters does not narrow to one, a person's pairings to staff), page lists as they do, and record every call with the
+token's claims."""
 
 from __future__ import annotations
 
@@ -35,6 +37,10 @@ E9 = "9a7e0c4e-2b51-4c8e-9d55-3f1f4b0c0a09"
 
 def ident() -> str:
     return str(uuid4())
+
+
+def forbidden(message: str) -> httpx.Response:
+    return httpx.Response(403, json={"error": {"code": "forbidden", "message": message}})
 
 
 @dataclass
@@ -73,7 +79,8 @@ class Services:
     events: dict[str, dict] = field(default_factory=dict)
     roster: dict[str, list[dict]] = field(default_factory=dict)
     invited: set[tuple[str, str, str]] = field(default_factory=set)
-    refuse: dict[tuple[str, str], tuple[int, str, str | None]] = field(default_factory=dict)
+    # (status, code, field) or (status, code, field, message): the message as the service words it.
+    refuse: dict[tuple[str, str], tuple] = field(default_factory=dict)
     audit: dict[str, list[dict]] = field(default_factory=dict)
     deliveries: list[dict] = field(default_factory=list)
 
@@ -127,8 +134,9 @@ class Services:
         self.calls.append(call)
         refused = self.refuse.get((request.method, request.url.path))
         if refused:
-            status, code, field_name = refused
-            return httpx.Response(status, json={"error": {"code": code, "message": code, "field": field_name}})
+            status, code, field_name, *message = refused
+            return httpx.Response(status, json={"error": {"code": code, "message": message[0] if message else code,
+                                                          "field": field_name}})
         try:
             answer = getattr(self, f"serve_{service}")(call)
         except LookupError:
@@ -149,6 +157,21 @@ class Services:
             return
         raise LookupError
 
+    @staticmethod
+    def _scope(c: Call, requested: str | None) -> str | None:
+        """plumbing.auth's chapter_scope: the chapter a coordinator's list is about, the one they name if theirs,
+        else their only one; None (the services refuse, 403) when neither."""
+        chapters = c.claims.get("chapters", [])
+        if requested:
+            return requested if requested in chapters else None
+        return chapters[0] if len(chapters) == 1 else None
+
+    @staticmethod
+    def _page(c: Call, items: list, limit: int) -> tuple[list, int]:
+        """A page as the services' `offset` and `limit` ask (with the service's default limit)."""
+        offset, limit = int(c.params.get("offset", 0)), int(c.params.get("limit", limit))
+        return items[offset:offset + limit], offset
+
     # --- profiles -----------------------------------------------------------------------------------------
     def serve_profiles(self, c: Call) -> Any:
         m, path = c.method, c.path
@@ -162,10 +185,13 @@ class Services:
                     and (c.claims["role"] == "admin" or self.people[i]["chapter_id"] in c.claims.get("chapters", []))]
         if m == "GET" and path == "/v1/people":
             chapter = c.params.get("chapter_id")
-            if chapter:
-                self._mine(c, chapter)
-            items = [p for p in self.people.values() if c.claims["role"] == "admin"
-                     or p["chapter_id"] in c.claims.get("chapters", [])]
+            if c.claims["role"] != "admin":
+                chapter = self._scope(c, chapter)
+                if chapter is None:
+                    return forbidden("a coordinator searches their own chapters only, naming one when they have "
+                                     "several")
+            items = sorted((p for p in self.people.values() if not chapter or p["chapter_id"] == chapter),
+                           key=lambda p: p["display_name"])
             if q := c.params.get("q"):
                 items = [p for p in items if q.lower() in p["display_name"].lower()]
             if program := c.params.get("program_id"):
@@ -174,7 +200,10 @@ class Services:
                 items = [p for p in items if any(e["role"] == role for e in p["enrollments"])]
             if c.params.get("alumni") == "true":
                 items = [p for p in items if p.get("is_alumni")]
-            return {"items": items, "total": len(items), "offset": 0, "limit": 25}
+            if suspended := c.params.get("suspended"):
+                items = [p for p in items if p["suspended"] == (suspended == "true")]
+            shown, offset = self._page(c, items, 20)
+            return {"items": shown, "total": len(items), "offset": offset, "limit": len(shown)}
         if m == "GET" and (found := re.fullmatch(r"/v1/people/([^/]+)", path)):
             person = self.people[found[1]]
             self._mine(c, person["chapter_id"])
@@ -212,8 +241,10 @@ class Services:
             return {"id": ident(), **c.body}
         if m == "GET" and path == "/v1/enrollments":
             items = [e for e in self.enrollments.values() if e["approval"] == "pending"
-                     and (c.claims["role"] == "admin" or e["chapter_id"] in c.claims.get("chapters", []))]
-            return {"items": items, "total": len(items)}
+                     and (c.claims["role"] == "admin" or e["chapter_id"] in c.claims.get("chapters", []))
+                     and e["program_id"] == c.params.get("program_id", e["program_id"])]
+            items.sort(key=lambda e: e["display_name"])
+            return {"items": self._page(c, items, 20)[0], "total": len(items)}
         if m == "POST" and (found := re.fullmatch(r"/v1/enrollments/([^/]+)/(approve|suspend)", path)):
             e = self.enrollments[found[1]]
             self._mine(c, e["chapter_id"])
@@ -268,9 +299,21 @@ class Services:
         return {"invited": invited, "already_invited": len(valid) - len(invited), "invalid": len(rows) - len(valid)}
 
     def _audit(self, c: Call, service: str) -> Any:
+        """As plumbing.audit's route: oldest first after `after`, or newest first (before `before`), a page."""
         if c.claims["role"] != "admin":
-            return httpx.Response(403, json={"error": {"code": "forbidden", "message": "administrators only"}})
-        return {"entries": self.audit.get(service, []), "next_after": None}
+            return forbidden("administrators only")
+        entries = sorted((e for e in self.audit.get(service, [])
+                          if e["chapter_id"] == c.params.get("chapter_id", e["chapter_id"])
+                          and e["action"] == c.params.get("action", e["action"])), key=lambda e: e["id"])
+        limit = int(c.params.get("limit", 100))
+        if c.params.get("newest_first") == "true":
+            before = int(c.params.get("before", 2**62))
+            found = [e for e in reversed(entries) if e["id"] < before]
+            more = len(found) > limit
+            return {"entries": found[:limit], "next_after": None, "next_before": found[limit - 1]["id"] if more else None}
+        found = [e for e in entries if e["id"] > int(c.params.get("after", 0))]
+        more = len(found) > limit
+        return {"entries": found[:limit], "next_after": found[limit - 1]["id"] if more else None, "next_before": None}
 
     # --- matching -----------------------------------------------------------------------------------------
     def serve_matching(self, c: Call) -> Any:
@@ -287,7 +330,8 @@ class Services:
             return {**published([next(iter(self.programs))], ["undergraduate:paired"], [[(8, "exact")]]),
                     "meetings_per_pairing": published(["all"], ["0", "1-2"], [[(None, "withheld"), (9, "exact")]])}
         if m == "GET" and (found := re.fullmatch(r"/v1/people/([^/]+)/pairings", path)):
-            self._mine(c, self.people[found[1]]["chapter_id"])
+            if c.claims["role"] != "admin" and c.claims.get("person_id") != found[1]:
+                return forbidden("you may see your own pairings")  # as matching: not to a coordinator
             return [p for p in self.pairings.values() if found[1] in (p["mentee_id"], p["mentor_id"])]
         if found := re.fullmatch(r"/v1/programs/([^/]+)/(pairings|waitlist|feedback|rounds)", path):
             program = self.programs[found[1]]
@@ -298,8 +342,10 @@ class Services:
                                     status="proposed")
                 return httpx.Response(201, json=made)
             if kind == "pairings":
-                items = [p for p in self.pairings.values() if p["program_id"] == program["id"]]
-                return {"items": items, "total": len(items)}
+                items = sorted((p for p in self.pairings.values() if p["program_id"] == program["id"]
+                                and p["status"] == c.params.get("status", p["status"])),
+                               key=lambda p: p["created_at"], reverse=True)
+                return {"items": self._page(c, items, 50)[0], "total": len(items)}
             if kind == "waitlist":
                 return self.waitlist
             if kind == "feedback":
@@ -353,11 +399,21 @@ class Services:
             return published([next(iter(self.events))], ["registered", "attended"], [[(20, "exact"), (17, "exact")]])
         if m == "GET" and path == "/v1/events":
             chapter = c.params.get("chapter_id")
-            if chapter:
-                self._mine(c, chapter)
             state = c.params.get("status", "published")
-            return [e for e in self.events.values() if (not chapter or e["chapter_id"] == chapter)
-                    and e["state"] == state]
+            if state == "draft" and c.claims["role"] != "admin":
+                chapter = self._scope(c, chapter)  # as events: drafts are listed for their organisers only
+                if chapter is None:
+                    return forbidden("drafts are listed for their organisers only")
+            elif chapter:
+                self._mine(c, chapter)
+            ends_after, starts_before = (datetime.fromisoformat(c.params[k]) if k in c.params else None
+                                         for k in ("ends_after", "starts_before"))
+            found = sorted((e for e in self.events.values() if (not chapter or e["chapter_id"] == chapter)
+                            and e["state"] == state
+                            and (ends_after is None or datetime.fromisoformat(e["ends_at"]) > ends_after)
+                            and (starts_before is None or datetime.fromisoformat(e["starts_at"]) < starts_before)),
+                           key=lambda e: (e["starts_at"], e["id"]))
+            return self._page(c, found, 50)[0]
         if m == "POST" and path == "/v1/events":
             self._mine(c, c.body.get("chapter_id"))
             made = {"id": ident(), **c.body, "state": "draft", "parent_event_id": None, "exhibitors": []}
@@ -408,9 +464,11 @@ class Services:
             return self._audit(c, "notifications")
         if c.method == "GET" and c.path == "/v1/deliveries":
             chapter = c.params.get("chapter_id")
-            if c.claims["role"] != "admin" and chapter not in c.claims.get("chapters", []):
+            if c.claims["role"] != "admin":
                 # As the service: a coordinator's log is of a chapter of theirs, named (or their only one).
-                return httpx.Response(403, json={"error": {"code": "forbidden", "message": "your chapters only"}})
+                chapter = self._scope(c, chapter)
+                if chapter is None:
+                    return forbidden("your chapters only")
             found = [d for d in self.deliveries if (chapter is None or d["chapter_id"] == chapter)
                      and d["status"] == c.params.get("status", d["status"])
                      and d["person_id"] == c.params.get("person_id", d["person_id"])]
@@ -502,6 +560,12 @@ def console_app(services: Services, person_id: str) -> tuple[FastAPI, FakeMailer
 def browser(app: FastAPI, language: str = "en") -> httpx.AsyncClient:
     return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://web.test",
                              headers={"accept-language": language})
+
+
+def as_(world: dict, who: str, language: str = "en") -> tuple[httpx.AsyncClient, FakeMailer, FakeLinks]:
+    """A browser signed in as one of the world's people, with the mail and sign-in links the console makes."""
+    app, mailer, links = console_app(world["s"], world[who]["id"])
+    return browser(app, language), mailer, links
 
 
 def make_world() -> dict:

@@ -19,14 +19,9 @@ from web.entrypoints.web import CsrfRefused
 
 from ..catalogues import forms
 from ..catalogues import spanish as catalogue
-from .fakes import ADMIN_PAGES, CSRF, E9, FAR, ROUND, browser, console_app, pages
+from .fakes import ADMIN_PAGES, CSRF, E9, FAR, ROUND, as_, pages
 
 PACKAGE = Path(web.__file__).parent
-
-
-def as_(world, who: str, language: str = "en"):
-    app, mailer, links = console_app(world["s"], world[who]["id"])
-    return browser(app, language), mailer, links
 
 
 async def test_someone_who_is_neither_coordinator_nor_administrator_finds_no_console(world):
@@ -95,8 +90,9 @@ async def test_another_chapters_person_program_pairing_and_event_are_not_found_w
 async def test_participants_are_filtered_with_the_filters_kept_in_the_url_and_no_identity_is_ever_asked(world):
     async with as_(world, "coordinator")[0] as page:
         answer = await page.get("/console/people", params={"q": "ben", "role": "mentee", "stage": "nonsense"})
+    async with as_(world, "admin")[0] as page:  # matching shows a person's pairings to administrators only
         person = await page.get(f"/console/people/{world['mentee']['id']}")
-    asked = world["s"].calls_to("profiles", "GET", "/v1/people")[-1].params
+    asked = world["s"].calls_to("profiles", "GET", "/v1/people")[0].params
     assert asked["q"] == "ben" and asked["role"] == "mentee" and "stage" not in asked
     assert "Ben Student" in answer.text and "Dr. Ana Reyes" not in answer.text
     assert 'value="ben"' in answer.text
@@ -667,3 +663,189 @@ async def test_the_console_home_still_shows_when_a_service_does_not_answer_what_
     async with as_(world, "coordinator")[0] as page:
         home = await page.get("/console")
     assert home.status_code == 200 and "could not be checked just now" in home.text and "Into Medicine" in home.text
+
+
+# --- refusals worded where they happen, with what was typed kept ------------------------------------------------
+
+ONLY_ADMINISTRATORS = "only an administrator suspends or reinstates a coordinator or an administrator"
+
+
+@pytest.mark.parametrize("language, words", [
+    ("en", "Only an administrator can suspend or reinstate a coordinator or an administrator."),
+    ("es", "Solo un administrador puede suspender o restablecer a un coordinador o a un administrador.")])
+async def test_a_suspension_profiles_leaves_to_an_administrator_is_worded_next_to_the_note_which_is_kept(
+        world, language, words):
+    s, waiting = world["s"], world["waiting"]
+    s.refuse[("POST", f"/v1/people/{waiting['id']}/suspend")] = (403, "forbidden", "person_id", ONLY_ADMINISTRATORS)
+    async with as_(world, "coordinator", language)[0] as page:
+        answer = await page.post(f"/console/people/{waiting['id']}/suspend",
+                                 data={"csrf": CSRF, "note": "Missed the interview"})
+    assert answer.status_code == 403 and "Cleo Waiting</h1>" in answer.text
+    assert f'<p class="field-error" id="note-error">{words}</p>' in answer.text
+    assert ">Missed the interview</textarea>" in answer.text
+
+
+async def test_a_reinstatement_left_to_the_administrator_who_suspended_says_so_and_any_other_refusal_keeps_the_note(
+        world):
+    s, waiting = world["s"], world["waiting"]
+    waiting["suspended"] = True
+    reinstate = f"/v1/people/{waiting['id']}/reinstate"
+    s.refuse[("POST", reinstate)] = (403, "forbidden", "person_id",
+                                     "an administrator suspended this person: only an administrator reinstates them")
+    async with as_(world, "coordinator")[0] as page:
+        refused = await page.post(f"/console/people/{waiting['id']}/reinstate",
+                                  data={"csrf": CSRF, "note": "Appeal accepted"})
+        s.refuse[("POST", reinstate)] = (422, "invalid_request", "note")
+        invalid = await page.post(f"/console/people/{waiting['id']}/reinstate",
+                                  data={"csrf": CSRF, "note": "Appeal accepted"})
+    assert "An administrator suspended this person: only an administrator can reinstate them." in refused.text
+    assert invalid.status_code == 422 and 'id="note-error"' in invalid.text
+    assert all(">Appeal accepted</textarea>" in answer.text for answer in (refused, invalid))
+
+
+async def test_a_check_in_refused_without_javascript_shows_the_check_in_page_saying_why_by_the_persons_name(world):
+    s, event, mentee = world["s"], world["event"], world["mentee"]
+    s.refuse[("POST", f"/v1/events/{event['id']}/check-ins")] = (409, "wrong_state", "state")
+    async with as_(world, "coordinator")[0] as page:
+        answer = await page.post(f"/console/events/{event['id']}/check-in/{mentee['id']}",
+                                 data={"csrf": CSRF, "q": "ben"})
+    assert answer.status_code == 409
+    row = re.search(rf'<li id="p-{mentee["id"]}".*?</li>', answer.text, re.S)[0]
+    assert "This cannot be done any more" in row and answer.text.count('class="field-error"') == 1
+    assert 'id="q" name="q" value="ben"' in answer.text
+
+
+async def test_a_check_in_without_javascript_goes_back_to_the_search_as_it_was_typed(world):
+    event, mentee = world["event"], world["mentee"]
+    async with as_(world, "coordinator")[0] as page:
+        done = await page.post(f"/console/events/{event['id']}/check-in/{mentee['id']}",
+                               data={"csrf": CSRF, "q": "Ben & co#top"})
+    assert done.headers["location"] == (f"/console/events/{event['id']}/check-in?q=Ben+%26+co%23top"
+                                        f"#p-{mentee['id']}")
+
+
+async def test_a_vetting_refusal_gives_back_the_form_with_the_error_by_the_note_which_is_kept(world):
+    s = world["s"]
+    suspend, approve = f"/console/enrollments/{E9}/suspend", f"/console/enrollments/{E9}/approve"
+    swapped = {"hx-request": "true"}
+    async with as_(world, "coordinator")[0] as page:
+        missing = await page.post(suspend, data={"csrf": CSRF, "note": "", "name": "Dr. Ana Reyes"}, headers=swapped)
+        s.refuse[("POST", f"/v1/enrollments/{E9}/approve")] = (409, "wrong_state", None)
+        refused = await page.post(approve, data={"csrf": CSRF, "note": "Checked licence", "name": "Dr. Ana Reyes"},
+                                  headers=swapped)
+        plain = await page.post(approve, data={"csrf": CSRF, "note": "Checked licence"})
+    for answer, words in ((missing, "Give a reason."), (refused, "This cannot be done any more")):
+        assert answer.text.lstrip().startswith(f'<form id="vf-{E9}"') and "Reload the list" not in answer.text
+        assert answer.headers["hx-retarget"] == f"#vf-{E9}" and answer.headers["hx-reswap"] == "outerHTML"
+        assert f'id="note-{E9}-error">{words}' in answer.text and 'aria-invalid="true"' in answer.text
+        assert "Approve Dr. Ana Reyes" in answer.text
+    assert ">Checked licence</textarea>" in refused.text
+    assert plain.status_code == 422 and ">Checked licence</textarea>" in plain.text
+
+
+async def test_a_pasted_file_is_given_back_open_after_an_error(world):
+    s, program = world["s"], world["program"]
+    pasted = "name,email,stage\nAna Pérez,ana@example.org,resident"
+    async with as_(world, "coordinator")[0] as page:
+        no_role = await page.post(f"/console/programs/{program['id']}/invite",
+                                  data={"csrf": CSRF, "csv": pasted, "step": "preview"})
+        s.refuse[("POST", "/v1/invitations/preview")] = (422, "invalid_request", "csv")
+        refused = await page.post(f"/console/programs/{program['id']}/invite",
+                                  data={"csrf": CSRF, "csv": pasted, "role": "mentee", "step": "preview"})
+        fresh = (await page.get(f"/console/programs/{program['id']}/invite")).text
+    for answer in (no_role, refused):
+        assert answer.status_code == 422
+        assert "<details open>" in answer.text and f'name="csv" rows="8">{pasted}</textarea>' in answer.text
+    assert "<details>" in fresh and 'name="csv" rows="8">name,email,stage\n</textarea>' in fresh
+
+
+@pytest.mark.parametrize("language, words", [
+    ("en", {"program": "a program", "chapter": "a chapter", "report": "a report", "registration": "a registration",
+            "enrollment": "an enrollment", "scheduled_event": "an event"}),
+    ("es", {"program": "un programa", "chapter": "un capítulo", "report": "un informe",
+            "registration": "una inscripción a un evento", "enrollment": "una inscripción a un programa",
+            "scheduled_event": "un evento"})])
+async def test_audit_entries_about_events_link_to_them_and_every_other_subject_is_worded(world, language, words):
+    s, event = world["s"], world["event"]
+
+    def entry(i, kind, subject=None):
+        return {"id": i, "at": f"2026-03-0{i}T10:00:00+00:00", "actor": world["admin"]["id"], "actor_role": "admin",
+                "action": "people.listed", "subject_kind": kind, "subject_id": subject, "chapter_id": None,
+                "detail": {}, "correlation_id": None}
+    s.audit = {"events": [entry(1, "scheduled_event", event["id"]), entry(2, "registration", str(uuid4()))],
+               "profiles": [entry(3, "program", world["program"]["id"]), entry(4, "chapter"),
+                            entry(5, "report"), entry(6, "enrollment", E9)]}
+    async with as_(world, "admin", language)[0] as page:
+        text = (await page.get("/console/audit")).text.split("<tbody>")[1]
+    assert f'<a href="/console/events/{event["id"]}">{words.pop("scheduled_event")}</a>' in text
+    for kind, said in words.items():
+        assert f"<td>{said}</td>" in text and f"<td>{kind}</td>" not in text, kind
+
+
+@pytest.mark.parametrize("language, words", [("en", "Could not be paired as drafted"),
+                                             ("es", "No se pudo emparejar como estaba en el borrador")])
+async def test_a_pair_left_out_of_a_published_round_for_a_reason_the_console_does_not_know_is_worded(
+        world, language, words):
+    world["s"].rounds[ROUND].update(status="published", skipped=[
+        {"mentee_id": world["mentee"]["id"], "mentor_id": world["mentor"]["id"], "reason_code": "something_new"}])
+    async with as_(world, "coordinator", language)[0] as page:
+        text = (await page.get(f"/console/rounds/{ROUND}")).text
+    assert f"Ben Student {'with' if language == 'en' else 'con'} Dr. Ana Reyes: {words}</li>" in text
+    assert "something_new" not in text
+
+
+async def test_a_refused_swap_is_worded_by_the_swap_form_which_keeps_the_two_mentees_chosen(world):
+    s, program = world["s"], world["program"]
+    other_mentee, other_mentor = s.person("Dana Student", stage="undergraduate"), s.person("Dr. Omar Diaz")
+    s.rounds[ROUND]["pairs"].append({"mentee_id": other_mentee["id"], "mentor_id": other_mentor["id"], "score": 70,
+                                     "reason_codes": []})
+    s.refuse[("POST", f"/v1/rounds/{ROUND}/swap")] = (409, "mentor_full", None)
+    chosen = {"mentee_a": world["mentee"]["id"], "mentee_b": other_mentee["id"]}
+    async with as_(world, "coordinator")[0] as page:
+        refused = await page.post(f"/console/rounds/{ROUND}/swap", data={"csrf": CSRF, **chosen})
+    assert refused.status_code == 422 and program["name"] in refused.text
+    form = refused.text.split('action="/console/rounds/')[-1].split("</form>")[0]
+    assert '<p class="field-error" id="swap-error">This mentor has no room' in form
+    assert 'role="alert"' not in refused.text.split('id="swap"')[0]
+    for name, mentee in chosen.items():
+        select = re.search(rf'<select id="{name}".*?</select>', form, re.S)[0]
+        assert f'<option value="{mentee}" selected>' in select
+
+
+async def test_an_events_description_may_be_as_long_as_events_takes(world):
+    s, event = world["s"], world["event"]
+    description = "Bring a laptop. " * 312 + "End."  # 4,996 characters
+    async with as_(world, "coordinator")[0] as page:
+        form = (await page.get(f"/console/events/{event['id']}/edit")).text
+        posted = {**_FormAsPosted(form).fields, "description": [description]}
+        saved = await page.post(f"/console/events/{event['id']}/edit", data=posted)
+    assert 'name="description" maxlength="5000"' in form
+    assert saved.status_code == 303 and s.calls_to("events", "PATCH")[-1].body["description"] == description
+
+
+async def test_removing_a_registrant_that_events_refuses_keeps_the_reason_typed(world):
+    s, event, mentee = world["s"], world["event"], world["mentee"]
+    s.refuse[("POST", f"/v1/events/{event['id']}/registrations/{mentee['id']}/remove")] = (409, "wrong_state", None)
+    async with as_(world, "coordinator")[0] as page:
+        refused = await page.post(f"/console/events/{event['id']}/registrations/{mentee['id']}/remove",
+                                  data={"csrf": CSRF, "reason": "Double booked"})
+    assert refused.status_code == 422
+    assert f'id="reason-{mentee["id"]}-error">This cannot be done any more' in refused.text
+    assert ">Double booked</textarea>" in refused.text
+
+
+async def test_an_email_that_cannot_be_sent_again_from_a_persons_page_is_refused_on_that_page(world):
+    s, mentee = world["s"], world["mentee"]
+    arrived = s.delivery(mentee, "welcome", "sent", "2026-03-01T09:00:00+00:00")
+    async with as_(world, "coordinator")[0] as page:
+        refused = await page.post(f"/console/emails/{arrived['id']}/send-again",
+                                  data={"csrf": CSRF, "back": f"/console/people/{mentee['id']}"})
+    assert refused.status_code == 409 and "Ben Student</h1>" in refused.text
+    item = next(i for i in re.findall(r'<li class="row-item">.*?</li>', refused.text, re.S) if "Welcome" in i)
+    assert "This email is already on its way again, or has arrived." in item
+
+
+async def test_a_coordinator_is_told_where_a_persons_mentorships_are_as_matching_shows_them_to_administrators(world):
+    async with as_(world, "coordinator")[0] as page:
+        text = (await page.get(f"/console/people/{world['mentee']['id']}")).text
+    assert "Mentorships are shown on each program's page." in text and "Mentored by" not in text

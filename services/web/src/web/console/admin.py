@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from typing import Any
+from urllib.parse import urlencode
 from uuid import UUID
 
 from fastapi import APIRouter
@@ -14,6 +15,7 @@ from ..adapters.services import ServiceError
 from ..entrypoints import labels as participant_labels
 from ..entrypoints.account import TIME_ZONES
 from ..entrypoints.web import Form
+from .api import AUDITED
 from .core import Console, ConsoleRoute, Desk, text, uuid_or_none
 
 router = APIRouter(prefix="/console", include_in_schema=False, route_class=ConsoleRoute)
@@ -107,19 +109,37 @@ async def grant_or_revoke(person_id: UUID, desk: Console, posted: Form) -> Respo
 
 
 @router.get("/audit")
-async def audit(desk: Console, action: str = "", chapter_id: str = "", offset: int = 0) -> Response:
+async def audit(desk: Console, action: str = "", chapter_id: str = "", before: str = "", after: str = "") -> Response:
+    """A page of the trail, newest first: the newest, or the page older than `before` or newer than `after`."""
     if refused := _admin_only(desk):
         return refused
     chapter = uuid_or_none(chapter_id)
     action = action if action.replace(".", "").replace("_", "").isalpha() else ""
-    entries, chapters = await asyncio.gather(
-        desk.api.audit(desk.staff, chapter_id=str(chapter) if chapter else None, action=action or None),
+    filters = {"action": action, "chapter_id": str(chapter or "")}
+    newer_than = _ids(after, least=0)
+    found, chapters = await asyncio.gather(
+        desk.api.audit(desk.staff, AUDIT_PAGE, chapter_id=filters["chapter_id"] or None, action=action or None,
+                       before=None if newer_than else _ids(before, least=1), after=newer_than),
         desk.chapters())
-    offset = max(0, offset)
-    shown = entries[offset:offset + AUDIT_PAGE]
+    shown = found.entries
     people = ({e["actor"] for e in shown} | {e["subject_id"] for e in shown if e["subject_kind"] == "person"}
               | {e["detail"].get("person_id") for e in shown if e["subject_kind"] == "notification"})
     names = await desk.names(p for p in people if uuid_or_none(p))
-    return desk.render("console/audit.html", entries=shown, names=names, total=len(entries), offset=offset,
-                       page=AUDIT_PAGE, action=action, chapter_id=str(chapter or ""),
+
+    def page(side: str, ids: tuple[int, ...] | None) -> str | None:
+        if ids is None:
+            return None
+        return "/console/audit?" + urlencode({**{k: v for k, v in filters.items() if v}, side: ",".join(map(str, ids))})
+
+    return desk.render("console/audit.html", entries=shown, names=names, newer=page("after", found.newer),
+                       older=page("before", found.older), action=action, chapter_id=filters["chapter_id"],
                        chapters={c["id"]: c for c in chapters}, chapter_list=chapters)
+
+
+def _ids(value: str, least: int) -> tuple[int, ...] | None:
+    """An id per audited service, as a page's link gives them (None: not such a list)."""
+    try:
+        ids = tuple(int(part) for part in value.split(","))
+    except ValueError:
+        return None
+    return ids if len(ids) == len(AUDITED) and all(least <= i <= 2**62 for i in ids) else None

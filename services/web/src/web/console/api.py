@@ -6,8 +6,11 @@ to the pages as they are; refusals become `ServiceError` with the service's code
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable, Mapping
+import heapq
+import itertools
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
@@ -85,21 +88,54 @@ class ConsoleApi:
                                                    params={"ids": ",".join(chunk)}) for chunk in chunks))
         return {p["id"]: p["display_name"] for answer in answers for p in answer}
 
-    # --- the audit trail of every service, newest first ------------------------------------------------------
-    async def audit(self, staff: Staff, *, chapter_id: str | None = None, action: str | None = None,
-                    pages: int = 10) -> list[dict]:
-        async def trail(service: str) -> list[dict]:
-            found: list[dict] = []
-            after = 0
-            for _ in range(pages):
-                page = await self.call(service, "GET", "/v1/audit", staff,
-                                       params={"after": after, "limit": 500, "chapter_id": chapter_id,
-                                               "action": action})
-                found += [{**e, "service": service} for e in page["entries"]]
-                if page.get("next_after") is None:
-                    break
-                after = page["next_after"]
-            return found
+    # --- the audit trail of every service, newest first, a page at a time ----------------------------------------
+    async def audit(self, staff: Staff, size: int, *, chapter_id: str | None = None, action: str | None = None,
+                    before: Sequence[int] | None = None, after: Sequence[int] | None = None) -> AuditPage:
+        """`size` entries of the services' trails merged, newest first: the newest, those older than `before`, or
+        those newer than `after` (an id per service, in AUDITED's order: each service numbers its own). Each service
+        is asked once, for at most `size` entries from that point."""
+        async def read(i: int, service: str) -> dict:
+            params: dict[str, Any] = {"limit": size, "chapter_id": chapter_id, "action": action}
+            if after is None:
+                params |= {"newest_first": True, "before": before[i] if before else None}
+            else:
+                params["after"] = after[i]
+            page = await self.call(service, "GET", "/v1/audit", staff, params=params)
+            return {**page, "entries": [{**e, "service": service} for e in page["entries"]]}
 
-        trails = await asyncio.gather(*(trail(s) for s in AUDITED))
-        return sorted((e for t in trails for e in t), key=lambda e: (e["at"], e["service"], e["id"]), reverse=True)
+        trails = await asyncio.gather(*(read(i, service) for i, service in enumerate(AUDITED)))
+        # Each trail comes in its id order, and the page takes a run from the start of each: the next page goes on
+        # where each run ends.
+        merged = list(itertools.islice(heapq.merge(*(trail["entries"] for trail in trails), key=_order,
+                                                   reverse=after is None), size))
+        taken = [[e["id"] for e in merged if e["service"] == service] for service in AUDITED]
+        left = any(len(ids) < len(trail["entries"]) for ids, trail in zip(taken, trails, strict=True))
+        if after is None:
+            # Older: below each service's last shown; else below where the page began (its newest, on the first).
+            older = tuple(min(ids) if ids else before[i] if before else _newest(trail) + 1
+                          for i, (ids, trail) in enumerate(zip(taken, trails, strict=True)))
+            newer = tuple(max(ids) if ids else below - 1 for ids, below in zip(taken, older, strict=True))
+            more = left or any(trail["next_before"] is not None for trail in trails)
+            return AuditPage(merged, older if more else None, newer if before else None)
+        newer = tuple(max(ids) if ids else above for ids, above in zip(taken, after, strict=True))
+        more = left or any(trail["next_after"] is not None for trail in trails)
+        return AuditPage(merged[::-1], tuple(above + 1 for above in after), newer if more else None)
+
+
+@dataclass(frozen=True)
+class AuditPage:
+    """A page of the merged trail, newest first, and where the pages next to it begin: an id per service, each
+    service's `before` for the older page and its `after` for the newer one (None: there is none)."""
+
+    entries: list[dict]
+    older: tuple[int, ...] | None
+    newer: tuple[int, ...] | None
+
+
+def _order(entry: dict) -> tuple[datetime, int, int]:
+    return datetime.fromisoformat(entry["at"]), AUDITED.index(entry["service"]), entry["id"]
+
+
+def _newest(trail: dict) -> int:
+    """The id of a newest-first page's first entry (0: an empty trail)."""
+    return trail["entries"][0]["id"] if trail["entries"] else 0

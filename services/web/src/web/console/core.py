@@ -5,9 +5,10 @@ language, and a service's "not found" or "not yours" shown as this site's not-fo
 
 from __future__ import annotations
 
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Mapping
 from pathlib import Path
 from typing import Annotated, Any
+from urllib.parse import urlencode
 from uuid import UUID
 
 from babel.support import Translations
@@ -131,6 +132,15 @@ class Desk:
         found = await self.api.call("profiles", "GET", "/v1/chapters", self.staff)
         return [c for c in found if self.staff.coordinates(c["id"])]
 
+    def chapter_listed(self, chapter_id: str) -> str:
+        """The chapter a list is of: the one chosen, if the staff member's; else a coordinator's first (the services
+        list a coordinator's things one chapter at a time, unless they have only one), an administrator's none
+        (every chapter)."""
+        chosen = uuid_or_none(chapter_id) if chapter_id else None
+        if chosen is not None and self.staff.coordinates(chosen):
+            return str(chosen)
+        return "" if self.staff.administrator else str(self.staff.coordinator_of[0])
+
 
 async def desk(visitor: Person) -> Desk:
     visitor.request.state.console_visit = visitor
@@ -188,3 +198,13 @@ def uuid_or_none(value: Any) -> UUID | None:
         return UUID(str(value))
     except (TypeError, ValueError):
         return None
+
+
+def pages(path: str, filters: Mapping[str, str], offset: int, size: int, more: bool,
+          anchor: str = "") -> dict[str, str | None]:
+    """The addresses of a list's previous and next pages of `size` (None: there is none), its filters kept."""
+    def at(start: int) -> str:
+        query = urlencode({k: v for k, v in {**filters, "offset": str(start) if start else ""}.items() if v})
+        return f"{path}?{query}{anchor}" if query else path + anchor
+
+    return {"previous": at(max(offset - size, 0)) if offset > 0 else None, "next": at(offset + size) if more else None}

@@ -9,6 +9,7 @@ import csv
 import io
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urlencode
 from uuid import UUID
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -19,13 +20,15 @@ from ..adapters.services import ServiceError
 from ..entrypoints import labels as participant_labels
 from ..entrypoints.account import TIME_ZONES, zones_with
 from ..entrypoints.web import Form
-from .core import Console, ConsoleRoute, Desk, text, uuid_or_none
+from . import labels
+from .core import Console, ConsoleRoute, Desk, pages, text, uuid_or_none
 from .labels import C_
 
 router = APIRouter(prefix="/console", include_in_schema=False, route_class=ConsoleRoute)
 
-STATES = ("draft", "published", "cancelled", "completed")
 MOMENTS = ("starts_at", "ends_at", "registration_deadline")
+PAGE = 50
+DESCRIPTION_LIMIT = 5000  # events' own (EventIn.description)
 
 
 def _refused(error: ServiceError) -> bool:
@@ -33,20 +36,26 @@ def _refused(error: ServiceError) -> bool:
 
 
 @router.get("/events")
-async def events(desk: Console, status: str = "", done: str | None = None) -> Response:
-    status = status if status in STATES else ""
-    chapters = await desk.chapters()
-    states = [status] if status else ["draft", "published"]  # "any": what is being prepared and what is open
-    chapters_asked: list[str | None] = [None] if desk.staff.administrator else [
-        str(c) for c in desk.staff.coordinator_of]
-    asked = [desk.api.call("events", "GET", "/v1/events", desk.staff,
-                           params={"chapter_id": chapter, "status": state, "limit": 200})
-             for chapter in chapters_asked for state in states]
-    found = [e for listed in await asyncio.gather(*asked) for e in (listed.get("items", listed)
-                                                                   if isinstance(listed, dict) else listed)]
-    unique = {e["id"]: e for e in found}
-    return desk.render("console/events.html", events=sorted(unique.values(), key=lambda e: e["starts_at"]),
-                       state_filter=status, chapters={c["id"]: c for c in chapters}, done=done)
+async def events(desk: Console, status: str = "", chapter_id: str = "", offset: int = 0,
+                 done: str | None = None) -> Response:
+    """One list at a time, by start, a page at a time: by default the published events not over yet (events
+    lists from the earliest: those over would crowd out those to come)."""
+    status = status if status in labels.EVENT_LISTS else ""
+    listed, chapter, offset = status or "published", desk.chapter_listed(chapter_id), max(0, offset)
+    now = datetime.now(UTC).isoformat()
+    params: dict[str, Any] = {"chapter_id": chapter, "status": "published" if listed == "over" else listed,
+                              "offset": offset, "limit": PAGE + 1}  # one more: whether there is a next page
+    if listed == "published":
+        params["ends_after"] = now
+    elif listed == "over":
+        params["starts_before"] = now
+    chapters, found = await asyncio.gather(desk.chapters(),
+                                           desk.api.call("events", "GET", "/v1/events", desk.staff, params=params))
+    # The chapter stays in the pages' addresses only when one was chosen.
+    pager = pages("/console/events", {"chapter_id": chapter_id and chapter, "status": status}, offset, PAGE,
+                  len(found) > PAGE)
+    return desk.render("console/events.html", events=found[:PAGE], state_filter=listed, chapter_id=chapter,
+                       chapter_list=chapters, chapters={c["id"]: c for c in chapters}, pager=pager, done=done)
 
 
 class SkippedTime(ValueError):
@@ -82,8 +91,9 @@ def _as_local(value: str | None, zone: str) -> str:
 
 def _event_form(posted, desk: Desk, zones: tuple[str, ...], event: dict | None) -> tuple[dict, dict, dict]:
     """The form's values, the body for events and the problems found; `event` is the one edited (None: a new one)."""
-    values: dict[str, Any] = {k: text(posted, k, 4000) for k in ("title", "description", "kind", "timezone", "capacity",
-                                                 "location", "virtual_link", "chapter_id", *MOMENTS)}
+    values: dict[str, Any] = {k: text(posted, k, 4000) for k in ("title", "kind", "timezone", "capacity", "location",
+                                                                 "virtual_link", "chapter_id", *MOMENTS)}
+    values["description"] = text(posted, "description", DESCRIPTION_LIMIT)
     values["is_virtual"] = posted.get("is_virtual") == "on"
     values["audience_stages"] = [s for s in posted.getlist("audience_stages") if s in participant_labels.STAGES]
     problems: dict[str, str] = {}
@@ -135,7 +145,7 @@ def _new_event_zones(desk: Desk, chapters: list[dict], chapter_id: str) -> tuple
 async def _form_page(desk: Desk, event: dict | None, values: dict, zones: tuple[str, ...], chapters: list[dict],
                      status: int = 200, **context: Any) -> Response:
     return desk.render("console/event_form.html", status, event=event, values=values, chapters=chapters,
-                       time_zones=zones, **context)
+                       time_zones=zones, description_limit=DESCRIPTION_LIMIT, **context)
 
 
 @router.get("/events/new")
@@ -234,13 +244,14 @@ async def remove_registrant(event_id: UUID, person_id: UUID, desk: Console, post
     except ServiceError as error:
         if not _refused(error):
             raise
-        return await _event_page(desk, event_id, 422, problems={str(person_id): desk.error_words(error)})
+        return await _event_page(desk, event_id, 422, problems={str(person_id): desk.error_words(error)},
+                                 values={str(person_id): reason})
     return desk.redirect(f"/console/events/{event_id}?done=registrant_removed")
 
 
 # --- check-in at the door -------------------------------------------------------------------------------------
 
-async def _check_in_page(desk: Desk, event_id: UUID, q: str = "", **context: Any) -> Response:
+async def _check_in_page(desk: Desk, event_id: UUID, q: str = "", status: int = 200, **context: Any) -> Response:
     event, roster = await asyncio.gather(
         desk.api.call("events", "GET", f"/v1/events/{event_id}", desk.staff),
         desk.api.call("events", "GET", f"/v1/events/{event_id}/registrations", desk.staff))
@@ -251,8 +262,8 @@ async def _check_in_page(desk: Desk, event_id: UUID, q: str = "", **context: Any
     shown = [r for r in entries if not wanted or wanted in names.get(r["person_id"], "").casefold()]
     shown.sort(key=lambda r: names.get(r["person_id"], "").casefold())
     arrived = sum(1 for r in entries if r.get("checked_in_at"))
-    return desk.render("console/check_in.html", event=event, entries=shown, names=names, q=q, arrived=arrived,
-                       expected=len(entries), **context)
+    return desk.render("console/check_in.html", status, event=event, entries=shown, names=names, q=q,
+                       arrived=arrived, expected=len(entries), **context)
 
 
 @router.get("/events/{event_id}/check-in")
@@ -287,7 +298,10 @@ async def check_in(event_id: UUID, person_id: UUID, desk: Console, posted: Form)
                            error=error, changed=True, arrived=sum(1 for r in seated if r.get("checked_in_at")),
                            expected=len(seated), q=text(posted, "q", 100))
     q = text(posted, "q", 100)
-    return desk.redirect(f"/console/events/{event_id}/check-in" + (f"?q={q}" if q else "") + f"#p-{person_id}")
+    if error:
+        return await _check_in_page(desk, event_id, q, 409, errors={str(person_id): error})
+    return desk.redirect(f"/console/events/{event_id}/check-in" + (f"?{urlencode({'q': q})}" if q else "")
+                         + f"#p-{person_id}")
 
 
 @router.get("/events/{event_id}/attendance.csv")

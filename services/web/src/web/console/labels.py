@@ -24,6 +24,11 @@ ROSTER_STATUS = {
 EVENT_STATE = {"draft": C_("Draft"), "published": C_("Published"), "cancelled": C_("Cancelled"),
                "completed": C_("Completed")}
 
+# The events page's lists, one at a time: a published event is "not over" until it ends, and lists as begun from its
+# start (then it waits to be marked held).
+EVENT_LISTS = {"published": C_("Published, not over"), "over": C_("Published, begun or over: to mark held"),
+               "draft": C_("Drafts"), "cancelled": C_("Cancelled"), "completed": C_("Completed")}
+
 ROUND_STATUS = {
     "queued": C_("Waiting to run"),
     "running": C_("Running"),
@@ -47,6 +52,7 @@ SKIPPED = {
     "mentee_no_longer_waiting": C_("The mentee is no longer waiting"),
     "mentor_no_longer_available": C_("The mentor is no longer available"),
 }
+SKIPPED_OTHERWISE = C_("Could not be paired as drafted")  # a reason matching gives that the console has no words for
 
 # Why matching proposes a pair, as a coordinator reads it (third person: the participants' words say "you").
 REASONS = {
@@ -138,6 +144,16 @@ AUDIT_ACTIONS = {
     "email.sent_again": C_("Sent an email again"),
 }
 
+# What an audit entry is about, for the kinds the trail shows no page of (people, mentorships, rounds, events and
+# emails are linked).
+AUDIT_SUBJECTS = {
+    "program": C_("a program"),
+    "chapter": C_("a chapter"),
+    "report": C_("a report"),
+    "registration": C_("a registration"),
+    "enrollment": C_("an enrollment"),
+}
+
 # Notifications' kinds of message, for the emails that did not arrive.
 EMAIL_KINDS = {
     "welcome": C_("Welcome"),
@@ -224,6 +240,16 @@ ERRORS = {
                         "person to change their address again."),
 }
 GENERIC_ERROR = C_("That did not work. Please try again.")
+
+# Why profiles leaves a suspension or a reinstatement to an administrator (a 403 on `person_id`; its messages, the
+# only thing telling its two reasons apart), in a coordinator's words.
+ADMINISTRATORS_CALL = {
+    "only an administrator suspends or reinstates a coordinator or an administrator":
+        C_("Only an administrator can suspend or reinstate a coordinator or an administrator."),
+    "an administrator suspended this person: only an administrator reinstates them":
+        C_("An administrator suspended this person: only an administrator can reinstate them."),
+}
+ADMINISTRATORS_CALL_OTHERWISE = C_("Only an administrator can do this for this person.")
 
 DONE = {
     "approved": C_("The mentor is approved."),

@@ -4,7 +4,6 @@ inviting in bulk from a CSV file (preview, confirm, then one invitation email pe
 from __future__ import annotations
 
 import asyncio
-from collections import Counter
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode
@@ -17,13 +16,14 @@ from ..adapters.services import ServiceError
 from ..domain.sign_in import SignInLink, digest, new_secret
 from ..entrypoints import labels as participant_labels
 from ..entrypoints.web import Form
-from .core import Console, ConsoleRoute, Desk, text
-from .emails import not_arrived
+from . import labels
+from .core import Console, ConsoleRoute, Desk, pages, text, uuid_or_none
+from .deliveries import not_arrived
 from .labels import C_
 
 router = APIRouter(prefix="/console", include_in_schema=False, route_class=ConsoleRoute)
 
-PAGE = 25
+PAGE = 25  # people, and mentors to approve
 EMAILS_SHOWN = 20  # on a person's page, newest first
 INVITATION_DAYS = 7
 CSV_LIMIT = 262_144
@@ -43,8 +43,11 @@ async def _needs_attention(desk: Desk, programs: list[dict], chapters: list[dict
     in_rounds = [p for p in programs if p.get("pairing_mode") == "rounds"]
     try:
         vetting, undelivered, rounds = await asyncio.gather(
-            desk.api.call("profiles", "GET", "/v1/enrollments", desk.staff,
-                          params={"role": "mentor", "approval": "pending", "limit": 100}),
+            # Each program's count, as profiles totals it (one mentor asked for: the total is what is wanted).
+            asyncio.gather(*(desk.api.call("profiles", "GET", "/v1/enrollments", desk.staff,
+                                           params={"program_id": p["id"], "role": "mentor", "approval": "pending",
+                                                   "limit": 1})
+                             for p in programs)),
             not_arrived(desk, chapters),
             asyncio.gather(*(desk.api.call("matching", "GET", f"/v1/programs/{p['id']}/rounds", desk.staff)
                              for p in in_rounds)))
@@ -52,10 +55,9 @@ async def _needs_attention(desk: Desk, programs: list[dict], chapters: list[dict
         if error.status < 500:
             raise
         return None
-    waiting = Counter(e["program_id"] for e in vetting["items"])
-    return {"to_approve": [(p, waiting[p["id"]]) for p in programs if waiting[p["id"]]],
+    return {"to_approve": [(p, n) for p, found in zip(programs, vetting, strict=True) if (n := found["total"])],
             "drafts": [r for found in rounds for r in found if r["status"] == "draft"],
-            "emails": len(undelivered)}
+            "emails": len(undelivered.deliveries), "more_emails": undelivered.more}
 
 
 # --- participants -------------------------------------------------------------------------------------------
@@ -64,7 +66,8 @@ async def _needs_attention(desk: Desk, programs: list[dict], chapters: list[dict
 async def people(desk: Console, q: str = "", chapter_id: str = "", stage: str = "", role: str = "",
                  program_id: str = "", approval: str = "", suspended: str = "", alumni: str = "",
                  offset: int = 0) -> Response:
-    filters = {"q": q[:200], "chapter_id": chapter_id, "stage": stage if stage in participant_labels.STAGES else "",
+    filters = {"q": q[:200], "chapter_id": desk.chapter_listed(chapter_id),
+               "stage": stage if stage in participant_labels.STAGES else "",
                "role": role if role in ("mentor", "mentee") else "", "program_id": program_id,
                "approval": approval if approval in ("pending", "approved", "suspended") else "",
                "suspended": suspended if suspended in ("true", "false") else "",
@@ -79,7 +82,7 @@ async def people(desk: Console, q: str = "", chapter_id: str = "", stage: str = 
                        programs={p["id"]: p for p in programs}, chapters={c["id"]: c for c in chapters})
 
 
-async def _person_page(desk: Desk, person_id: UUID, status: int = 200, **context: Any) -> Response:
+async def person_page(desk: Desk, person_id: UUID, status: int = 200, **context: Any) -> Response:
     api, staff = desk.api, desk.staff
     person, enrollments, programs, chapters = await asyncio.gather(
         api.call("profiles", "GET", f"/v1/people/{person_id}", staff),
@@ -118,7 +121,7 @@ async def _emails_to(desk: Desk, person: dict) -> list[dict] | None:
 
 @router.get("/people/{person_id}")
 async def person(person_id: UUID, desk: Console, done: str | None = None) -> Response:
-    return await _person_page(desk, person_id, done=done)
+    return await person_page(desk, person_id, done=done)
 
 
 @router.post("/people/{person_id}/{action}")
@@ -126,31 +129,42 @@ async def suspend_or_reinstate(person_id: UUID, action: str, desk: Console, post
     if action not in ("suspend", "reinstate"):
         return desk.render("console/not_found.html", 404)
     note = text(posted, "note")
+    values = {"note": note}
     if action == "suspend" and not note:
-        return await _person_page(desk, person_id, 422, problems={"note": desk.error_words("reason_required")})
+        return await person_page(desk, person_id, 422, problems={"note": desk.error_words("reason_required")},
+                                 values=values)
     try:
         await desk.api.call("profiles", "POST", f"/v1/people/{person_id}/{action}", desk.staff, json={"note": note})
     except ServiceError as error:
+        if error.status == 403 and error.field == "person_id":
+            # The person is theirs to see, but this is an administrator's call: said, not "not found".
+            reason = labels.ADMINISTRATORS_CALL.get(error.message, labels.ADMINISTRATORS_CALL_OTHERWISE)
+            return await person_page(desk, person_id, 403, problems={"note": desk._(reason)}, values=values)
         if error.status in (403, 404) or error.status >= 500:
             raise
-        return await _person_page(desk, person_id, 422, problems={"note": desk.error_words(error)})
+        return await person_page(desk, person_id, 422, problems={"note": desk.error_words(error)}, values=values)
     return desk.redirect(f"/console/people/{person_id}?done={'suspended' if action == 'suspend' else 'reinstated'}")
 
 
 # --- vetting --------------------------------------------------------------------------------------------------
 
-async def _vetting_page(desk: Desk, program_id: str, status: int = 200, **context: Any) -> Response:
+async def _vetting_page(desk: Desk, program_id: str, offset: int = 0, status: int = 200,
+                        **context: Any) -> Response:
+    program_id = str(uuid_or_none(program_id) or "")
+    offset = max(0, offset)
     found, programs = await asyncio.gather(
         desk.api.call("profiles", "GET", "/v1/enrollments", desk.staff,
-                      params={"program_id": program_id, "role": "mentor", "approval": "pending", "limit": 100}),
+                      params={"program_id": program_id, "role": "mentor", "approval": "pending", "offset": offset,
+                              "limit": PAGE}),
         desk.programs())
-    return desk.render("console/vetting.html", status, found=found, program_id=program_id,
+    pager = pages("/console/vetting", {"program_id": program_id}, offset, PAGE, offset + PAGE < found["total"])
+    return desk.render("console/vetting.html", status, found=found, program_id=program_id, pager=pager,
                        programs={p["id"]: p for p in programs}, **context)
 
 
 @router.get("/vetting")
-async def vetting(desk: Console, program_id: str = "", done: str | None = None) -> Response:
-    return await _vetting_page(desk, program_id, done=done)
+async def vetting(desk: Console, program_id: str = "", offset: int = 0, done: str | None = None) -> Response:
+    return await _vetting_page(desk, program_id, offset, done=done)
 
 
 @router.post("/enrollments/{enrollment_id}/{action}")
@@ -158,7 +172,7 @@ async def approve_or_suspend(enrollment_id: UUID, action: str, desk: Console, po
     if action not in ("approve", "suspend"):
         return desk.render("console/not_found.html", 404)
     note = text(posted, "note")
-    back = str(posted.get("program_id") or "")
+    back = str(uuid_or_none(posted.get("program_id")) or "")
     error = None
     if action == "suspend" and not note:
         error = desk.error_words("reason_required")
@@ -171,11 +185,18 @@ async def approve_or_suspend(enrollment_id: UUID, action: str, desk: Console, po
                 raise
             error = desk.error_words(failed)
     done = "approved" if action == "approve" else "suspended"
+    problems, values = {str(enrollment_id): error}, {str(enrollment_id): note}
     if desk.visitor.request.headers.get("hx-request") == "true":
-        return desk.render("console/_vetted.html", enrollment_id=enrollment_id, done=None if error else done,
-                           error=error, name=text(posted, "name", 200), program_id=back)
+        name = text(posted, "name", 200)
+        if error:
+            # The card's form again, the error by the note: htmx swaps the form (a 2xx: htmx swaps no 4xx).
+            form = desk.render("console/_vetting_form.html", e={"id": str(enrollment_id), "display_name": name},
+                               program_id=back, problems=problems, values=values)
+            form.headers.update({"HX-Retarget": f"#vf-{enrollment_id}", "HX-Reswap": "outerHTML"})
+            return form
+        return desk.render("console/_vetted.html", enrollment_id=enrollment_id, done=done, name=name)
     if error:
-        return await _vetting_page(desk, back, 422, problems={str(enrollment_id): error})
+        return await _vetting_page(desk, back, status=422, problems=problems, values=values)
     return desk.redirect(f"/console/vetting?done={done}" + (f"&program_id={back}" if back else ""))
 
 
@@ -216,7 +237,8 @@ async def invite(program_id: UUID, desk: Console, posted: Form) -> Response:
     elif len(csv) > CSV_LIMIT:
         problems["file"] = desk._(C_("This file is too large: at most 1000 rows."))
     if problems:
-        return desk.render("console/invite.html", 422, program=program, role=role, problems=problems)
+        return desk.render("console/invite.html", 422, program=program, role=role, problems=problems,
+                           csv=None if "file" in problems else csv)
     body = {"program_id": str(program_id), "role": role, "csv": csv}
     if posted.get("step") != "confirm":
         try:
@@ -224,7 +246,7 @@ async def invite(program_id: UUID, desk: Console, posted: Form) -> Response:
         except ServiceError as error:
             if error.status in (403, 404) or error.status >= 500:
                 raise
-            return desk.render("console/invite.html", 422, program=program, role=role,
+            return desk.render("console/invite.html", 422, program=program, role=role, csv=csv,
                                problems={"file": desk.error_words(error)})
         return desk.render("console/invite_preview.html", program=program, role=role, csv=csv, preview=preview)
     try:
@@ -232,7 +254,7 @@ async def invite(program_id: UUID, desk: Console, posted: Form) -> Response:
     except ServiceError as error:
         if error.status in (403, 404) or error.status >= 500:
             raise
-        return desk.render("console/invite.html", 422, program=program, role=role,
+        return desk.render("console/invite.html", 422, program=program, role=role, csv=csv,
                            problems={"file": desk.error_words(error)})
     sent = await send_invitations(desk, program, role, result["invited"])
     return desk.render("console/invite_done.html", program=program, role=role, result=result, sent=sent)

@@ -14,11 +14,13 @@ from fastapi.responses import Response
 from ..adapters.services import ServiceError
 from ..entrypoints.web import Form
 from . import labels
-from .core import Console, ConsoleRoute, Desk, text, uuid_or_none
+from .core import Console, ConsoleRoute, Desk, pages, text, uuid_or_none
 
 router = APIRouter(prefix="/console", include_in_schema=False, route_class=ConsoleRoute)
 
 STATUSES = ("proposed", "requested", "active", "completed", "ended", "declined", "lapsed")
+PAIRINGS_PAGE = 50
+MENTORS_LISTED = 200  # in a mentor picker, by name: a name typed narrows them to any mentor of the program
 
 
 def _refused(error: ServiceError) -> bool:
@@ -26,41 +28,47 @@ def _refused(error: ServiceError) -> bool:
     return error.status not in (403, 404) and error.status < 500
 
 
-async def _mentors(desk: Desk, program_id: UUID) -> list[dict]:
-    found = await desk.api.call("profiles", "GET", "/v1/people", desk.staff,
-                                params={"program_id": str(program_id), "role": "mentor", "limit": 200,
-                                        "suspended": "false"})
-    return found["items"]
+async def _mentors(desk: Desk, program: dict, q: str) -> dict:
+    """The program's mentors a picker offers (`total`, and the first MENTORS_LISTED by name), those whose name or
+    email holds `q` if given. Of the program's chapter: profiles lists a coordinator's people one chapter at a time."""
+    return await desk.api.call("profiles", "GET", "/v1/people", desk.staff,
+                               params={"program_id": program["id"], "chapter_id": program.get("chapter_id"),
+                                       "role": "mentor", "suspended": "false", "q": q, "limit": MENTORS_LISTED})
 
 
-async def _program_page(desk: Desk, program_id: UUID, status_filter: str = "", status: int = 200,
-                        **context: Any) -> Response:
+async def _program_page(desk: Desk, program_id: UUID, status_filter: str = "", offset: int = 0, mentor_q: str = "",
+                        status: int = 200, **context: Any) -> Response:
     api, staff = desk.api, desk.staff
-    program, pairings, waitlist, feedback, mentors = await asyncio.gather(
-        api.call("profiles", "GET", f"/v1/programs/{program_id}", staff),
+    program = await api.call("profiles", "GET", f"/v1/programs/{program_id}", staff)
+    offset = max(0, offset)
+    pairings, waitlist, feedback, mentors = await asyncio.gather(
         api.call("matching", "GET", f"/v1/programs/{program_id}/pairings", staff,
-                 params={"status": status_filter, "limit": 200}),
+                 params={"status": status_filter, "offset": offset, "limit": PAIRINGS_PAGE}),
         api.call("matching", "GET", f"/v1/programs/{program_id}/waitlist", staff),
         api.call("matching", "GET", f"/v1/programs/{program_id}/feedback", staff),
-        _mentors(desk, program_id))
+        _mentors(desk, program, mentor_q))
     ids = {p[k] for p in pairings["items"] for k in ("mentee_id", "mentor_id")}
     ids |= {w["person_id"] for w in waitlist}
     names = await desk.names(ids)
     by_pairing = {p["id"]: p for p in pairings["items"]}
+    pager = pages(f"/console/programs/{program_id}", {"status": status_filter}, offset, PAIRINGS_PAGE,
+                  offset + PAIRINGS_PAGE < pairings["total"], "#mentorships")
     return desk.render("console/program.html", status, program=program, pairings=pairings, waitlist=waitlist,
-                       feedback=feedback, by_pairing=by_pairing, mentors=mentors, names=names,
-                       status_filter=status_filter, statuses=STATUSES, **context)
+                       feedback=feedback, by_pairing=by_pairing, mentors=mentors, mentor_q=mentor_q, names=names,
+                       status_filter=status_filter, statuses=STATUSES, offset=offset, pager=pager, **context)
 
 
 @router.get("/programs/{program_id}")
-async def program(program_id: UUID, desk: Console, status: str = "", done: str | None = None) -> Response:
-    return await _program_page(desk, program_id, status if status in STATUSES else "", done=done)
+async def program(program_id: UUID, desk: Console, status: str = "", offset: int = 0, mentor_q: str = "",
+                  done: str | None = None) -> Response:
+    return await _program_page(desk, program_id, status if status in STATUSES else "", offset, mentor_q[:200],
+                               done=done)
 
 
 @router.post("/programs/{program_id}/pairings")
 async def pair_by_hand(program_id: UUID, desk: Console, posted: Form) -> Response:
     mentee, mentor = uuid_or_none(posted.get("mentee_id")), uuid_or_none(posted.get("mentor_id"))
-    reason = text(posted, "override_reason")
+    reason, mentor_q = text(posted, "override_reason"), text(posted, "mentor_q", 200)
     values = {"mentee_id": str(mentee or ""), "mentor_id": str(mentor or ""), "override_reason": reason}
     problems = {}
     if mentee is None:
@@ -78,28 +86,30 @@ async def pair_by_hand(program_id: UUID, desk: Console, posted: Form) -> Respons
             field = error.field if error.field in ("mentee_id", "mentor_id") else "override_reason"
             problems[field] = desk.error_words(error)
     if problems:
-        return await _program_page(desk, program_id, status=422, problems=problems, values=values)
+        return await _program_page(desk, program_id, mentor_q=mentor_q, status=422, problems=problems,
+                                   values=values)
     return desk.redirect(f"/console/programs/{program_id}?done=paired")
 
 
-async def _pairing_page(desk: Desk, pairing_id: UUID, status: int = 200, **context: Any) -> Response:
+async def _pairing_page(desk: Desk, pairing_id: UUID, mentor_q: str = "", status: int = 200,
+                        **context: Any) -> Response:
     pairing = await desk.api.call("matching", "GET", f"/v1/pairings/{pairing_id}", desk.staff)
-    program, mentors = await asyncio.gather(
-        desk.api.call("profiles", "GET", f"/v1/programs/{pairing['program_id']}", desk.staff),
-        _mentors(desk, UUID(pairing["program_id"])))
-    names = await desk.names([pairing["mentee_id"], pairing["mentor_id"]])
+    program = await desk.api.call("profiles", "GET", f"/v1/programs/{pairing['program_id']}", desk.staff)
+    mentors, names = await asyncio.gather(_mentors(desk, program, mentor_q),
+                                          desk.names([pairing["mentee_id"], pairing["mentor_id"]]))
     return desk.render("console/pairing.html", status, pairing=pairing, program=program, mentors=mentors,
-                       names=names, **context)
+                       mentor_q=mentor_q, names=names, **context)
 
 
 @router.get("/pairings/{pairing_id}")
-async def pairing(pairing_id: UUID, desk: Console, done: str | None = None) -> Response:
-    return await _pairing_page(desk, pairing_id, done=done)
+async def pairing(pairing_id: UUID, desk: Console, mentor_q: str = "", done: str | None = None) -> Response:
+    return await _pairing_page(desk, pairing_id, mentor_q[:200], done=done)
 
 
 @router.post("/pairings/{pairing_id}/reassign")
 async def reassign(pairing_id: UUID, desk: Console, posted: Form) -> Response:
     mentor, reason = uuid_or_none(posted.get("mentor_id")), text(posted, "reason")
+    mentor_q = text(posted, "mentor_q", 200)
     problems = {}
     if mentor is None:
         problems["mentor_id"] = desk.error_words("choose_person")
@@ -114,7 +124,7 @@ async def reassign(pairing_id: UUID, desk: Console, posted: Form) -> Response:
             if not _refused(error):
                 raise
             problems["mentor_id" if error.field == "mentor_id" else "reason"] = desk.error_words(error)
-    return await _pairing_page(desk, pairing_id, 422, problems=problems,
+    return await _pairing_page(desk, pairing_id, mentor_q, 422, problems=problems,
                                values={"mentor_id": str(mentor or ""), "reason": reason})
 
 
@@ -135,7 +145,7 @@ async def end(pairing_id: UUID, desk: Console, posted: Form) -> Response:
             if not _refused(error):
                 raise
             problems["end_reason"] = desk.error_words(error)
-    return await _pairing_page(desk, pairing_id, 422, problems=problems,
+    return await _pairing_page(desk, pairing_id, status=422, problems=problems,
                                end_values={"reason_code": code, "end_reason": reason})
 
 
@@ -191,10 +201,17 @@ async def remove_pair(round_id: UUID, mentee_id: UUID, desk: Console, posted: Fo
 @router.post("/rounds/{round_id}/swap")
 async def swap(round_id: UUID, desk: Console, posted: Form) -> Response:
     a, b = uuid_or_none(posted.get("mentee_a")), uuid_or_none(posted.get("mentee_b"))
+    chosen = {"mentee_a": str(a or ""), "mentee_b": str(b or "")}
     if a is None or b is None or a == b:
-        return await _round_page(desk, round_id, 422, swap_error=desk.error_words("choose_person"))
-    return await _round_action(desk, round_id, "POST", "/swap", {"mentee_a": str(a), "mentee_b": str(b)},
-                               "swapped")
+        return await _round_page(desk, round_id, 422, swap_error=desk.error_words("choose_person"),
+                                 swap_values=chosen)
+    try:
+        await desk.api.call("matching", "POST", f"/v1/rounds/{round_id}/swap", desk.staff, json=chosen)
+    except ServiceError as error:
+        if not _refused(error):
+            raise
+        return await _round_page(desk, round_id, 422, swap_error=desk.error_words(error), swap_values=chosen)
+    return desk.redirect(f"/console/rounds/{round_id}?done=swapped")
 
 
 @router.post("/rounds/{round_id}/{action}")

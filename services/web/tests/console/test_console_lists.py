@@ -1,0 +1,267 @@
+"""The console's lists as the services serve them: a coordinator of several chapters names one (the services refuse a
+list that does not), and every long list comes a page at a time, the audit trail newest first, so that nothing
+beyond the first few hundred is out of reach."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+from html import unescape
+
+from .fakes import CSRF, as_
+
+AUDITED = ("profiles", "matching", "events", "notifications")
+
+
+def coordinating_both_chapters(world) -> None:
+    s = world["s"]
+    s.roles[world["coordinator"]["id"]]["coordinator_of"] = [s.chapter, s.other_chapter]
+
+
+def link(text: str, words: str) -> str | None:
+    """The address of the page's link with these words, as a browser follows it."""
+    found = re.search(rf'<a href="([^"]+)">{re.escape(words)}</a>', text)
+    return unescape(found[1]) if found else None
+
+
+def select(text: str, name: str) -> str:
+    return re.search(rf'<select id="{name}" name="{name}".*?</select>', text, re.S)[0]
+
+
+# --- a coordinator of several chapters --------------------------------------------------------------------------
+
+async def test_a_coordinator_of_two_chapters_opens_the_participants_a_program_and_a_mentorship(world):
+    coordinating_both_chapters(world)
+    s, program = world["s"], world["program"]
+    async with as_(world, "coordinator")[0] as page:
+        for path in ["/console/people", f"/console/programs/{program['id']}",
+                     f"/console/pairings/{world['pairing']['id']}"]:
+            answer = await page.get(path)
+            assert answer.status_code == 200, path
+    mentors = [c for c in s.calls_to("profiles", "GET", "/v1/people") if c.params.get("role") == "mentor"]
+    assert mentors and {c.params["chapter_id"] for c in mentors} == {program["chapter_id"]}
+
+
+async def test_a_coordinator_of_two_chapters_sees_their_first_chapters_people_and_chooses_another_not_any(world):
+    coordinating_both_chapters(world)
+    s = world["s"]
+    async with as_(world, "coordinator")[0] as page:
+        first = (await page.get("/console/people")).text
+        other = (await page.get("/console/people", params={"chapter_id": s.other_chapter})).text
+    assert s.calls_to("profiles", "GET", "/v1/people")[0].params["chapter_id"] == s.chapter
+    assert "Ben Student" in first and "Sam Elsewhere" not in first
+    assert "Sam Elsewhere" in other and "Ben Student" not in other
+    chapters = select(first, "chapter_id")
+    assert 'value=""' not in chapters and f'<option value="{s.chapter}" selected>' in chapters
+    assert f'<option value="{s.other_chapter}" selected>' in select(other, "chapter_id")
+    async with as_(world, "admin")[0] as page:
+        everyone = (await page.get("/console/people")).text
+    assert '<option value="">Any</option>' in select(everyone, "chapter_id")
+    assert "Ben Student" in everyone and "Sam Elsewhere" in everyone
+
+
+# --- the audit trail --------------------------------------------------------------------------------------------
+
+START = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+def audit_entry(entry_id: int, minute: int, action: str = "person.viewed", note: str = "") -> dict:
+    return {"id": entry_id, "at": (START + timedelta(minutes=minute)).isoformat(), "actor": "someone",
+            "actor_role": "admin", "action": action, "subject_kind": "chapter", "subject_id": None,
+            "chapter_id": None, "detail": {"note": note} if note else {}, "correlation_id": None}
+
+
+def audit_rows(text: str) -> list[str]:
+    return re.findall(r"<tr>\s*<td>.*?</tr>", text.split("<tbody>")[1], re.S)
+
+
+async def test_the_audit_trail_opens_on_the_newest_entries_of_a_long_trail_with_one_call_per_service(world):
+    s = world["s"]
+    s.audit["profiles"] = [audit_entry(i, i, "person.viewed" if i < 6000 else "person.suspended")
+                           for i in range(1, 6001)]
+    async with as_(world, "admin")[0] as page:
+        text = (await page.get("/console/audit")).text
+    rows = audit_rows(text)
+    assert "Suspended a person" in rows[0] and len(rows) == 50
+    for service in AUDITED:
+        [asked] = s.calls_to(service, "GET", "/v1/audit")
+        assert asked.params["newest_first"] == "true" and int(asked.params["limit"]) <= 50
+    assert link(text, "Older") and not link(text, "Newer")
+
+
+async def test_older_and_newer_pages_walk_the_four_services_trails_merged_newest_first(world):
+    s = world["s"]
+    # Each service numbers its own entries; their times interleave, unevenly.
+    for minute in range(130):
+        service = ("profiles", "profiles", "matching", "events", "profiles", "notifications")[minute % 6]
+        trail = s.audit.setdefault(service, [])
+        trail.append(audit_entry(len(trail) + 1, minute, note=f"entry {minute}"))
+    seen: list[list[int]] = []
+    async with as_(world, "admin")[0] as page:
+        address: str | None = "/console/audit"
+        while address:
+            text = (await page.get(address)).text
+            seen.append([int(n) for n in re.findall(r"entry (\d+)", text)])
+            address = link(text, "Older")
+        back = [seen[-1]]
+        address = link(text, "Newer")
+        while address:
+            text = (await page.get(address)).text
+            back.append([int(n) for n in re.findall(r"entry (\d+)", text)])
+            address = link(text, "Newer")
+    assert [n for shown in seen for n in shown] == list(reversed(range(130)))
+    assert [len(shown) for shown in seen] == [50, 50, 30]
+    assert back == list(reversed(seen))
+    assert len(s.calls_to("profiles", "GET", "/v1/audit")) == len(seen) + len(back) - 1
+
+
+async def test_the_audit_trails_pages_keep_the_action_chosen(world):
+    s = world["s"]
+    s.audit["matching"] = [audit_entry(i, i, "round.published" if i % 2 else "pairing.ended", note=f"entry {i}")
+                           for i in range(1, 121)]
+    async with as_(world, "admin")[0] as page:
+        text = (await page.get("/console/audit", params={"action": "round.published"})).text
+        older = (await page.get(link(text, "Older"))).text
+    assert "action=round.published" in link(text, "Older")
+    assert [int(n) for n in re.findall(r"entry (\d+)", older)] == list(range(19, 0, -2))
+
+
+# --- events -----------------------------------------------------------------------------------------------------
+
+def event_at(s, title: str, starts: datetime, state: str = "published") -> dict:
+    event = s.event(title, state=state)
+    event.update(starts_at=starts.isoformat(), ends_at=(starts + timedelta(hours=2)).isoformat())
+    return event
+
+
+async def test_upcoming_events_are_listed_from_now_and_past_ones_do_not_crowd_them_out(world):
+    s, now = world["s"], datetime.now(UTC)
+    for n in range(250):
+        event_at(s, f"Past talk {n}", now - timedelta(days=300 - n))
+    event_at(s, "Workshop next month", now + timedelta(days=30))
+    async with as_(world, "coordinator")[0] as page:
+        text = (await page.get("/console/events")).text
+    assert "Workshop next month" in text and "Past talk" not in text
+    assert "ends_after" in s.calls_to("events", "GET", "/v1/events")[-1].params
+
+
+async def test_events_under_way_or_over_and_those_of_other_states_come_a_page_at_a_time(world):
+    s, now = world["s"], datetime.now(UTC)
+    for n in range(60):
+        event_at(s, f"Held talk {n:02}", now - timedelta(days=100 - n), state="completed")
+        event_at(s, f"Unmarked talk {n:02}", now - timedelta(days=100 - n))
+    async with as_(world, "coordinator")[0] as page:
+        for status, title in (("completed", "Held talk"), ("over", "Unmarked talk")):
+            first = (await page.get("/console/events", params={"status": status})).text
+            second = (await page.get(link(first, "Next"))).text
+            assert re.findall(rf"{title} (\d+)", first) == [f"{n:02}" for n in range(50)], status
+            assert re.findall(rf"{title} (\d+)", second) == [f"{n:02}" for n in range(50, 60)], status
+            assert not link(second, "Next") and link(second, "Previous") == f"/console/events?status={status}"
+
+
+async def test_a_coordinator_of_two_chapters_lists_one_chapters_events_at_a_time(world):
+    coordinating_both_chapters(world)
+    s, soon = world["s"], datetime.now(UTC) + timedelta(days=10)
+    for event in (world["event"], world["other_event"]):
+        event.update(starts_at=soon.isoformat(), ends_at=(soon + timedelta(hours=2)).isoformat())
+    async with as_(world, "coordinator")[0] as page:
+        ours = (await page.get("/console/events")).text
+        theirs = (await page.get("/console/events", params={"chapter_id": s.other_chapter, "status": "draft"}))
+    assert "Suturing workshop" in ours and "Miami mixer" not in ours
+    assert theirs.status_code == 200
+    assert s.calls_to("events", "GET", "/v1/events")[-1].params["chapter_id"] == s.other_chapter
+
+
+# --- a program's mentorships and its mentors ----------------------------------------------------------------
+
+async def test_a_programs_mentorships_come_a_page_at_a_time_of_their_true_total(world):
+    s, program = world["s"], world["program"]
+    for n in range(60):
+        mentee = s.person(f"Mentee {n:02}", stage="undergraduate")
+        s.pairing(program, mentee, world["mentor"], created_at=f"2026-02-{1 + n // 24:02}T{n % 24:02}:00:00+00:00")
+    async with as_(world, "coordinator")[0] as page:
+        first = (await page.get(f"/console/programs/{program['id']}")).text
+        second = (await page.get(link(first, "Next"))).text
+    assert "61 mentorships." in first
+    assert len(re.findall(r'<a href="/console/pairings/', first.split("</table>")[0])) == 50
+    assert len(re.findall(r'<a href="/console/pairings/', second.split("</table>")[0])) == 11
+    assert link(second, "Previous") == f"/console/programs/{program['id']}#mentorships"
+    assert s.calls_to("matching", "GET", rf"/v1/programs/{program['id']}/pairings")[-1].params["offset"] == "50"
+
+
+def many_mentors(world, count: int) -> dict:
+    """`count` mentors of the program, and one whose name sorts last."""
+    s, program = world["s"], world["program"]
+    enrolled = [{"id": "e", "program_id": program["id"], "role": "mentor", "approval": "approved",
+                 "withdrawn": False, "capacity": 2}]
+    for n in range(count):
+        s.person(f"Dr. Mentor {n:03}", enrollments=enrolled)
+    return s.person("Dr. Zoe Last", enrollments=enrolled)
+
+
+async def test_pairing_by_hand_finds_any_mentor_of_the_program_by_name(world):
+    s, program = world["s"], world["program"]
+    last = many_mentors(world, 250)
+    async with as_(world, "coordinator")[0] as page:
+        listed = (await page.get(f"/console/programs/{program['id']}")).text
+        found = (await page.get(f"/console/programs/{program['id']}", params={"mentor_q": "zoe"})).text
+        refused = await page.post(f"/console/programs/{program['id']}/pairings",
+                                  data={"csrf": CSRF, "mentee_id": "", "mentor_id": last["id"], "mentor_q": "zoe"})
+    assert "Dr. Zoe Last" not in select(listed, "mentor_id")
+    assert "200 of 252 mentors listed" in listed and 'name="mentor_q"' in listed
+    assert f'<option value="{last["id"]}" >Dr. Zoe Last</option>' in select(found, "mentor_id")
+    assert f'<option value="{last["id"]}" selected>Dr. Zoe Last</option>' in select(refused.text, "mentor_id")
+    asked = s.calls_to("profiles", "GET", "/v1/people")[1].params
+    assert (asked["q"], asked["chapter_id"], asked["program_id"]) == ("zoe", program["chapter_id"], program["id"])
+
+
+async def test_reassigning_finds_any_mentor_of_the_program_by_name(world):
+    many_mentors(world, 250)
+    pairing = world["pairing"]
+    async with as_(world, "coordinator")[0] as page:
+        listed = (await page.get(f"/console/pairings/{pairing['id']}")).text
+        found = (await page.get(f"/console/pairings/{pairing['id']}", params={"mentor_q": "zoe"})).text
+    assert "Dr. Zoe Last" not in select(listed, "mentor_id") and 'name="mentor_q"' in listed
+    assert "Dr. Zoe Last" in select(found, "mentor_id")
+
+
+# --- vetting and the home page's counts ---------------------------------------------------------------------
+
+def pending_mentors(world, count: int) -> None:
+    s, program = world["s"], world["program"]
+    for n in range(count):
+        mentor = s.person(f"Dr. Waiting {n:03}")
+        s.enrollments[f"9a7e0c4e-2b51-4c8e-9d55-{n:012}"] = {
+            "id": f"9a7e0c4e-2b51-4c8e-9d55-{n:012}", "person_id": mentor["id"], "program_id": program["id"],
+            "role": "mentor", "approval": "pending", "capacity": 1, "chapter_id": s.chapter,
+            "display_name": mentor["display_name"]}
+
+
+async def test_mentors_to_approve_come_a_page_at_a_time(world):
+    pending_mentors(world, 30)
+    async with as_(world, "coordinator")[0] as page:
+        first = (await page.get("/console/vetting")).text
+        second = (await page.get(link(first, "Next"))).text
+    assert "31 mentors wait for approval." in first
+    assert first.count('<li class="card" id="v-') == 25 and second.count('<li class="card" id="v-') == 6
+    assert link(second, "Previous") == "/console/vetting"
+
+
+async def test_the_home_page_counts_every_mentor_awaiting_approval(world):
+    pending_mentors(world, 130)
+    async with as_(world, "coordinator")[0] as page:
+        home = (await page.get("/console")).text
+    assert "131 mentors await your approval in Into Medicine" in home
+
+
+# --- emails -----------------------------------------------------------------------------------------------------
+
+async def test_the_emails_page_says_when_more_did_not_arrive_than_it_lists_and_how_to_see_them(world):
+    s = world["s"]
+    for n in range(105):
+        s.delivery(world["mentee"], "welcome", "failed", f"2026-02-{1 + n // 24:02}T{n % 24:02}:00:00+00:00")
+    async with as_(world, "coordinator")[0] as page:
+        text = (await page.get("/console/emails")).text
+        home = (await page.get("/console")).text
+    assert "Only the newest 100 emails of each kind are listed: more did not arrive." in text
+    assert "More than 101 emails did not arrive" in home
