@@ -163,3 +163,29 @@ async def test_an_erased_person_is_forgotten_by_the_rounds_that_drafted_skipped_
         after = (await coordinator.get(f"/v1/rounds/{draft['id']}")).json()
         assert str(mentor) not in str(after) and unpaired["mentee_id"] not in str(after)
         assert paired["mentee_id"] != unpaired["mentee_id"]
+
+
+async def test_a_coordinator_reads_a_persons_pairings_in_their_chapters_programs_only_and_is_audited(
+        matching, matching_settings, profiles):
+    chapter, elsewhere = uuid4(), uuid4()
+    ours = await profiles.program(chapter_id=chapter, pairing_mode="rounds")
+    theirs = await profiles.program(chapter_id=elsewhere, pairing_mode="rounds")
+    mentee = await profiles.person(ours, "mentee")
+    await profiles.enroll(mentee, theirs, "mentee", "undergraduate")
+    mentors = {program: await profiles.person(program, "mentor") for program in (ours, theirs)}
+    await known_to_matching(matching_settings, mentee, *mentors.values())
+    for program, coordinates in ((ours, chapter), (theirs, elsewhere)):
+        async with client(matching, "coordinator", chapter_id=coordinates, person_id=uuid4()) as coordinator:
+            made = await coordinator.post(f"/v1/programs/{program}/pairings",
+                                          json={"mentee_id": str(mentee), "mentor_id": str(mentors[program])})
+            assert made.status_code == 201, made.text
+
+    async with client(matching, "coordinator", chapter_id=chapter, person_id=uuid4()) as coordinator:
+        listed = await coordinator.get(f"/v1/people/{mentee}/pairings")
+    assert listed.status_code == 200, listed.text
+    assert [p["program_id"] for p in listed.json()] == [str(ours)]
+    async with client(matching, "admin", person_id=uuid4()) as admin:
+        assert len((await admin.get(f"/v1/people/{mentee}/pairings")).json()) == 2
+        trail = (await admin.get("/v1/audit", params={"chapter_id": str(chapter),
+                                                      "action": "person_pairings.read"})).json()["entries"]
+    assert [(e["subject_kind"], e["subject_id"]) for e in trail] == [("person", str(mentee))]

@@ -369,8 +369,8 @@ class FakePairings:
             stored["closed_reason"] = pairing.closed_reason
 
     async def of_person(self, person_id: UUID) -> list[dict]:
-        fields = ("id", "program_id", "mentee_id", "mentor_id", "pairing_kind", "status", "score", "reasons",
-                  "term_ends_at", "last_met_at", "confirmed_at", "mentee_accepted", "mentor_accepted")
+        fields = ("id", "program_id", "chapter_id", "mentee_id", "mentor_id", "pairing_kind", "status", "score",
+                  "reasons", "term_ends_at", "last_met_at", "confirmed_at", "mentee_accepted", "mentor_accepted")
         return [{k: getattr(p, k) for k in fields} for p in self.where(lambda x: person_id in (x["mentee_id"],
                                                                                                 x["mentor_id"]))]
 

@@ -330,9 +330,12 @@ class Services:
             return {**published([next(iter(self.programs))], ["undergraduate:paired"], [[(8, "exact")]]),
                     "meetings_per_pairing": published(["all"], ["0", "1-2"], [[(None, "withheld"), (9, "exact")]])}
         if m == "GET" and (found := re.fullmatch(r"/v1/people/([^/]+)/pairings", path)):
-            if c.claims["role"] != "admin" and c.claims.get("person_id") != found[1]:
-                return forbidden("you may see your own pairings")  # as matching: not to a coordinator
-            return [p for p in self.pairings.values() if found[1] in (p["mentee_id"], p["mentor_id"])]
+            theirs = [p for p in self.pairings.values() if found[1] in (p["mentee_id"], p["mentor_id"])]
+            if c.claims["role"] == "admin" or c.claims.get("person_id") == found[1]:
+                return theirs
+            if c.claims["role"] == "coordinator":  # as matching: those in programs of their chapters
+                return [p for p in theirs if self.programs[p["program_id"]]["chapter_id"] in c.claims["chapters"]]
+            return forbidden("you may see your own pairings")
         if found := re.fullmatch(r"/v1/programs/([^/]+)/(pairings|waitlist|feedback|rounds)", path):
             program = self.programs[found[1]]
             self._mine(c, program["chapter_id"])

@@ -122,9 +122,13 @@ async def _managed_program(program_id: UUID, caller: Principal, unit: MatchingUn
 # --- pairings -----------------------------------------------------------------------------------------------
 @router.get("/people/{person_id}/pairings")
 async def pairings_of(person_id: UUID, caller: Caller, unit: UnitOfWork) -> list[PersonPairingOut]:
-    if not (caller.is_person(person_id) or caller.is_admin):
-        raise forbidden("you may see your own pairings")
-    return [PersonPairingOut.model_validate(p) for p in await views.pairings_of(person_id, unit)]
+    """The person's pairings: all of them for the person and administrators; for a coordinator, those in programs
+    of their chapters (audited)."""
+    if caller.is_person(person_id) or caller.is_admin:
+        return [PersonPairingOut.model_validate(p) for p in await views.pairings_of(person_id, unit)]
+    if caller.role is Role.COORDINATOR:
+        return [PersonPairingOut.model_validate(p) for p in await views.pairings_in_chapters(person_id, unit, caller)]
+    raise forbidden("you may see your own pairings")
 
 
 @router.get("/people/{person_id}/overview")

@@ -43,6 +43,18 @@ async def pairings_of(person_id: UUID, uow: MatchingUnitOfWorkPort) -> list[dict
         return await uow.pairings.of_person(person_id)
 
 
+async def pairings_in_chapters(person_id: UUID, uow: MatchingUnitOfWorkPort, coordinator: Principal
+                               ) -> list[dict[str, Any]]:
+    """The person's pairings in programs of the coordinator's chapters (what those programs' pages list too), the
+    reading audited once per chapter it showed."""
+    async with uow:
+        found = [p for p in await uow.pairings.of_person(person_id) if coordinator.coordinates(p["chapter_id"])]
+        for chapter_id in sorted({p["chapter_id"] for p in found}, key=str):
+            uow.audit(coordinator, "person_pairings.read", "person", person_id, chapter_id=chapter_id)
+        await uow.commit()
+        return found
+
+
 async def pairing(pairing_id: UUID, uow: MatchingUnitOfWorkPort, authorize: Authorize) -> Pairing:
     async with uow:
         found, _, _ = await load(pairing_id, uow, authorize)
