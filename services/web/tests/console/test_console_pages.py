@@ -849,3 +849,15 @@ async def test_a_coordinator_sees_a_persons_mentorships_in_their_chapters_progra
     async with as_(world, "coordinator")[0] as page:
         text = (await page.get(f"/console/people/{world['mentee']['id']}")).text
     assert "Mentored by" in text and "Mentorships are shown on each program's page." not in text
+
+
+async def test_every_rule_that_skips_a_drafted_pair_at_publishing_is_worded_for_the_coordinator(world):
+    codes = ["mentor_full", "program_cap_reached", "stage_not_eligible", "not_suitable", "mentor_not_approved",
+             "different_kind", "same_person", "declined_or_ended_before"]
+    world["s"].rounds[ROUND].update(status="published", skipped=[
+        {"mentee_id": world["mentee"]["id"], "mentor_id": world["mentor"]["id"], "reason_code": code}
+        for code in codes])
+    async with as_(world, "coordinator")[0] as page:
+        text = (await page.get(f"/console/rounds/{ROUND}")).text
+    assert "Could not be paired as drafted" not in text
+    assert not [code for code in codes if code in text]

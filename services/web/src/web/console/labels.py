@@ -51,6 +51,15 @@ UNPAIRED = {
 SKIPPED = {
     "mentee_no_longer_waiting": C_("The mentee is no longer waiting"),
     "mentor_no_longer_available": C_("The mentor is no longer available"),
+    # The rules, as matching names a refusal anywhere (never telling an identity requirement from fit).
+    "mentor_full": C_("The mentor has no room left"),
+    "program_cap_reached": C_("The program has reached its number of pairs"),
+    "stage_not_eligible": C_("One of them is no longer at a stage the program pairs this way"),
+    "not_suitable": C_("The pair no longer meets the program's requirements"),
+    "mentor_not_approved": C_("The mentor is no longer approved"),
+    "different_kind": C_("They are no longer enrolled for the same kind of mentorship"),
+    "same_person": C_("A person cannot be paired with themself"),
+    "declined_or_ended_before": C_("They declined or ended a mentorship together before"),
 }
 SKIPPED_OTHERWISE = C_("Could not be paired as drafted")  # a reason matching gives that the console has no words for
 
