@@ -216,3 +216,12 @@ async def test_of_the_reasons_an_older_event_gives_only_those_anyone_may_read_ar
     to_mentee = read(sent[str(mentee)])
     assert "you are in the same time zone" in to_mentee
     assert "identity" not in to_mentee.lower()
+
+
+async def test_a_proposal_goes_without_waiting_for_the_contact_details_of_the_other_whom_it_does_not_name():
+    uow, mentee, mentor = FakeUnitOfWork(notifications=FakeNotifications()), uuid4(), uuid4()
+    await contact(uow, mentee, "Sam Okafor", "en", {}, **SAM)  # the mentor's details are still on their way
+
+    sent = await emails(uow, pairing("proposed", mentee, mentor))
+
+    assert "We propose pairing you with a mentor in Into Medical School." in read(sent[str(mentee)])

@@ -84,6 +84,9 @@ VOID_ONCE_CANCELLED = frozenset({"event_updated", "event_reminder", "join_link",
                                  "registration_promoted", "registration_waitlisted"})
 # Kinds that no longer hold once their office-hour booking is cancelled.
 BOOKING_HELD_KINDS = frozenset({"office_hours_booked", "office_hours_booked_host", "office_hours_reminder"})
+# Kinds about a pairing that name neither the other side nor anything they show (they are no partner yet): they go
+# without waiting for the other's contact details.
+NAMING_NO_PARTNER = frozenset({"pairing_proposed", "pairing_declined"})
 # A reminder that could only go once what it recalls began (the SMTP server refused until then, or staff sent it
 # again later) says nothing worth reading; nor does anything about an event once it has ended.
 REMINDER_KINDS = frozenset({"event_reminder", "office_hours_reminder"})
@@ -98,7 +101,7 @@ async def context_for(notification: Notification, uow: NotificationsUnitOfWorkPo
     context = {**parameters, "recipient": await repo.contact(notification.person_id)}
     if "partner_id" in parameters:
         context["partner"] = await repo.contact(UUID(parameters["partner_id"]))
-        if context["partner"] is None:
+        if context["partner"] is None and notification.kind not in NAMING_NO_PARTNER:
             raise MissingContext("partner")
     # Names only sign the message, so a program or chapter not heard of yet does not hold it back.
     context["program"] = await repo.program(UUID(parameters["program_id"])) if "program_id" in parameters else None
