@@ -11,6 +11,7 @@ from plumbing.settings import ServiceSettings
 
 from .adapters.email import DkimSigner, Renderer, SmtpMailer
 from .adapters.links import Links
+from .adapters.messages import inbox_composer
 from .adapters.unsubscribe import UnsubscribeTokens
 from .config import NotificationsSettings
 from .entrypoints import consumers, http, jobs
@@ -37,6 +38,8 @@ def build_app(settings: ServiceSettings | None = None) -> FastAPI:
     app.state.new_unit_of_work = new_unit_of_work
     app.state.unsubscribe_tokens = tokens
     app.state.links = links
+    app.state.inbox_composer = inbox_composer(links)
+    app.state.dispatch_policy = settings.dispatch_policy()
     return app
 
 

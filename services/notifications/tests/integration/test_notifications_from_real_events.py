@@ -271,6 +271,14 @@ async def test_an_unsubscribed_category_goes_to_the_inbox_only_and_the_inbox_can
         assert read.status_code == 204
         assert (await as_mentee.get(f"/v1/people/{mentee.person_id}/inbox/unread-count")).json() == {"unread": 2}
         assert (await as_mentee.get(f"/v1/people/{mentor.person_id}/inbox")).status_code == 403
+        # The nudge that went to the inbox only reads whole there, as its email would have said it.
+        [unsent] = [i for i in inbox["items"] if i["kind"] == "meeting_overdue" and i["parameters"]["days_overdue"] == 40]
+        whole = (await as_mentee.get(f"/v1/people/{mentee.person_id}/inbox/{unsent['id']}")).json()
+        assert whole["subject"] == "Time to catch up with Kim Inbox?" and whole["paragraphs"], whole
+        assert whole["action"]["url"].endswith(f"/mentorships/{pair['pairing_id']}")
+        assert (await as_mentee.get(f"/v1/people/{mentee.person_id}/inbox/{uuid4()}")).status_code == 404
+    async with notifications.client("admin") as admin:
+        assert (await admin.get(f"/v1/people/{mentee.person_id}/inbox/{unsent['id']}")).status_code == 403
     # The second nudge was not emailed; the feedback request (its own category too, here) reached the mentor as well.
     await eventually(lambda: len(smtp_sink.messages(to=mentor.email)) == 3, timeout=30, what="the mentor's emails")
     assert subjects(smtp_sink, mentee) == ["Time to catch up with Kim Inbox?"]

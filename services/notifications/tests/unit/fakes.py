@@ -327,6 +327,12 @@ class FakeNotifications:
                  "parameters": json.dumps(r["n"].parameters), "created_at": r["n"].created_at,
                  "read_at": r["read_at"]} for r in rows[:limit]]
 
+    async def inbox_notification(self, person_id: UUID, notification_id: UUID) -> tuple[Notification, str] | None:
+        row = self.rows.get(notification_id)
+        if row is None or row not in self._inbox_rows(person_id):
+            return None
+        return row["n"], row["subject"]
+
     async def unread_count(self, person_id: UUID) -> int:
         return sum(r["read_at"] is None for r in self._inbox_rows(person_id))
 

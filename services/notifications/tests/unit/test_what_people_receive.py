@@ -20,12 +20,12 @@ from mentorship_contracts import profiles as pr
 from notifications.adapters.email import DkimSigner, SmtpMailer, fold_unstructured
 from notifications.adapters.i18n import Reader, zone_of
 from notifications.adapters.links import Links
-from notifications.adapters.messages import compose
+from notifications.adapters.messages import compose, inbox_composer
 from notifications.adapters.unsubscribe import UnsubscribeTokens
 from notifications.domain import commands
-from notifications.domain.model import Attachment, Category, Email, LinkNoLongerWorks, UnknownPerson
+from notifications.domain.model import Attachment, Category, Email, LinkNoLongerWorks, NotInInbox, UnknownPerson
 from notifications.domain.text import one_line
-from notifications.service_layer import handlers
+from notifications.service_layer import handlers, views
 from notifications.service_layer.dispatch import DispatchPolicy, compose_digests, dispatch_due
 from plumbing import correlation
 from plumbing.calendar import CalendarEntry, Method, booking_uid, event_uid, to_ics
@@ -814,3 +814,27 @@ async def test_an_online_office_hour_booked_tells_each_side_where_the_link_to_jo
     assert ("It takes place online: if you have not given the link to join yet, give it on your office hours "
             "page, where Sam Okafor will find it on their booking.") in to_host.text
     assert "share the link" not in to_student.text + to_host.text
+
+
+async def test_an_inbox_item_reads_whole_as_its_email_did_for_someone_who_gets_no_email_of_its_kind():
+    """The inbox is the only channel of those who opted out of a kind's emails: an item opened says what the email
+    said (its facts and the link to act), in the reader's language, as things stand now."""
+    uow = new_uow()
+    ana = await person(uow, "Ana Reyes", zone="America/Chicago")
+    await handlers.change_preferences(commands.ChangePreferences(ana, {Category.EVENT_UPDATES: True}), uow)
+    talk = workshop(NOW + timedelta(days=5))
+    await handlers.event_published(talk, uow)
+    await registered(uow, talk, ana)
+    moved = NOW + timedelta(days=6)
+    await handlers.event_updated(updated(talk, 2, ["starts_at", "ends_at"], starts_at=moved,
+                                         ends_at=moved + timedelta(hours=1)), uow)
+    await sent(uow)
+    [update] = [i for i in (await views.inbox(uow, ana, False, 10))[0] if i["kind"] == "event_updated"]
+
+    message = await views.inbox_message(uow, ana, update["id"], POLICY, NOW, inbox_composer(Links(WEB)))
+
+    assert message.subject.startswith("New time: Personal statements")
+    assert any("March 9, 2027" in p for p in message.paragraphs), message.paragraphs
+    assert message.action is not None and message.action.url.startswith(f"{WEB}/events/")
+    with pytest.raises(NotInInbox):
+        await views.inbox_message(uow, uuid4(), update["id"], POLICY, NOW, inbox_composer(Links(WEB)))

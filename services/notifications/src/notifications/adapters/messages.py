@@ -17,7 +17,7 @@ from uuid import UUID
 
 from plumbing.calendar import CalendarEntry, Method, booking_uid, event_uid
 
-from ..domain.model import KINDS, Category
+from ..domain.model import KINDS, Category, Notification
 from ..domain.text import one_line, paragraphs
 from .i18n import Reader, zone_of
 from .links import Links
@@ -103,6 +103,18 @@ def compose(kind: str, context: dict[str, Any], reader: Reader, links: Links, no
     subject = one_line(message.subject, 250) or ""
     # A subject starts with a capital, also when it starts with a day (sábado, 6 de marzo…).
     return replace(message, subject=subject[:1].upper() + subject[1:])
+
+
+def inbox_composer(links: Links, clock: Callable[[], datetime] = lambda: datetime.now(UTC)
+                   ) -> Callable[[Notification, str, dict[str, Any] | None], Message]:
+    """An inbox item said whole, as its email says it, without the calendar file, under the subject it was given;
+    its subject alone when what it needs to say is no longer known (`service_layer.views.inbox_message`)."""
+    def said(notification: Notification, subject: str, context: dict[str, Any] | None) -> Message:
+        if context is None or context.get("recipient") is None:
+            return Message(subject, [])
+        message = compose(notification.kind, context, Reader.of(context["recipient"]), links, clock())
+        return replace(message, subject=subject, calendar=None)
+    return said
 
 
 def _program(context: dict[str, Any]) -> str | None:

@@ -443,6 +443,17 @@ class PostgresNotifications:
                   AND ($2 = false OR read_at IS NULL)
                 ORDER BY COALESCE(shown_at, created_at) DESC LIMIT $3""", person_id, unread_only, limit)]
 
+    async def inbox_notification(self, person_id: UUID, notification_id: UUID) -> tuple[Notification, str] | None:
+        row = await self._conn.fetchrow(
+            f"""SELECT {_NOTIFICATION_COLUMNS}, n.subject FROM notifications n
+                WHERE n.id = $1 AND n.person_id = $2 AND n.subject IS NOT NULL AND {_IN_INBOX}""",
+            notification_id, person_id)
+        if row is None:
+            return None
+        found = dict(row)
+        subject = found.pop("subject")
+        return Notification(**{**found, "parameters": json.loads(found["parameters"])}), subject
+
     async def unread_count(self, person_id: UUID) -> int:
         return await self._conn.fetchval(
             f"""SELECT count(*) FROM notifications WHERE person_id = $1 AND subject IS NOT NULL

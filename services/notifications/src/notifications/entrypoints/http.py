@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
@@ -75,6 +75,28 @@ async def get_inbox(person_id: UUID, caller: Caller, uow: UnitOfWork, unread_onl
     return Inbox(items=[InboxItem(**item, read=item["read_at"] is not None) for item in items], unread=unread)
 
 
+class DetailOut(BaseModel):
+    label: str
+    value: str
+    href: str | None
+
+
+class ActionOut(BaseModel):
+    label: str
+    url: str
+
+
+class InboxMessage(BaseModel):
+    """An inbox item whole, as its email said it, in the person's language, from what is known now."""
+
+    id: UUID
+    subject: str
+    paragraphs: list[str] = Field(description="Empty when what it spoke of is over or gone: its subject alone is left")
+    bullets: list[str]
+    details: list[DetailOut]
+    action: ActionOut | None
+
+
 class UnreadCount(BaseModel):
     unread: int
 
@@ -83,6 +105,21 @@ class UnreadCount(BaseModel):
 async def get_unread_count(person_id: UUID, caller: Caller, uow: UnitOfWork) -> UnreadCount:
     _may_read(caller, person_id)
     return UnreadCount(unread=await views.unread_count(uow, person_id))
+
+
+# After /inbox/unread-count: a route is matched in the order declared.
+@router.get("/people/{person_id}/inbox/{notification_id}", responses=answers(404))
+async def get_inbox_message(person_id: UUID, notification_id: UUID, caller: Caller, uow: UnitOfWork,
+                            request: Request) -> InboxMessage:
+    """The person alone reads a message whole (what it says of a partner is theirs); reading it marks nothing."""
+    _may_change(caller, person_id)
+    state = request.app.state
+    message = await views.inbox_message(uow, person_id, notification_id, state.dispatch_policy,
+                                        datetime.now(UTC), state.inbox_composer)
+    return InboxMessage(
+        id=notification_id, subject=message.subject, paragraphs=message.paragraphs, bullets=message.bullets,
+        details=[DetailOut(**vars(d)) for d in message.details],
+        action=ActionOut(**vars(message.action)) if message.action else None)
 
 
 @router.post("/people/{person_id}/inbox/{notification_id}/read", status_code=204)

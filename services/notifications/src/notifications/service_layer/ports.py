@@ -161,6 +161,9 @@ class NotificationsRepository(Protocol):
 
     async def inbox(self, person_id: UUID, unread_only: bool, limit: int) -> list[Row]: ...
 
+    async def inbox_notification(self, person_id: UUID, notification_id: UUID) -> tuple[Notification, str] | None:
+        """One item of the person's inbox, with the subject it was given, to read whole."""
+
     async def unread_count(self, person_id: UUID) -> int: ...
 
     async def mark_read(self, person_id: UUID, notification_id: UUID) -> bool: ...
