@@ -75,6 +75,14 @@ async def test_a_pair_is_told_when_to_renew_then_completes_and_the_mentee_gives_
     await mark.click()
     await page.get_by_role("heading", name="Your messages").wait_for()
     assert await page.get_by_role("button", name="Mark as read").count() == unread - 1
+    # A message opens whole, as its email said it, and opening it reads it.
+    first = page.locator("article.attention h2 a").first
+    subject = await first.inner_text()
+    await first.click()
+    await page.get_by_role("heading", name=subject).wait_for()
+    assert await page.locator("main p").count() > 2, "its paragraphs, not its subject alone"
+    await page.get_by_role("link", name="Back to your messages").click()
+    assert await page.get_by_role("button", name="Mark as read").count() == unread - 2
 
 
 async def test_a_mentor_sets_their_number_of_mentees(platform, page):

@@ -383,6 +383,9 @@ class ServiceClients:
     async def inbox(self, who: Who, person_id: UUID, limit: int = 50) -> Json:
         return await self.call("notifications", "GET", f"/v1/people/{person_id}/inbox", who, params={"limit": limit})
 
+    async def inbox_message(self, who: Who, person_id: UUID, notification_id: UUID) -> Json:
+        return await self.call("notifications", "GET", f"/v1/people/{person_id}/inbox/{notification_id}", who)
+
     async def preferences(self, who: Who, person_id: UUID) -> Json:
         return await self.call("notifications", "GET", f"/v1/people/{person_id}/preferences", who)
 

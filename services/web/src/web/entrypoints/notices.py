@@ -20,6 +20,20 @@ async def inbox(visitor: Person) -> Response:
     return render(visitor, "inbox.html", items=found["items"], unread=found["unread"])
 
 
+@router.get("/inbox/{notification_id}")
+async def inbox_message(notification_id: UUID, visitor: Person) -> Response:
+    """A message whole, as its email said it; opening it is reading it."""
+    api = clients(visitor.request)
+    try:
+        message = await api.inbox_message(visitor.who, visitor.person_id, notification_id)
+        await api.mark_read(visitor.who, visitor.person_id, notification_id)
+    except ServiceError as error:
+        if error.status in (404, 422):
+            return render(visitor, "not_found.html", 404)
+        raise
+    return render(visitor, "inbox_message.html", message=message)
+
+
 @router.post("/inbox/{notification_id}/read")
 async def mark_read(notification_id: UUID, visitor: Person, posted: Form) -> Response:
     try:
