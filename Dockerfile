@@ -66,8 +66,9 @@ ENV PATH=/app/.venv/bin:$PATH \
 
 EXPOSE 8000
 
-# Liveness only (/healthz): readiness (/readyz) depends on PostgreSQL and Kafka, which is the
-# orchestrator's business (compose healthchecks, Kubernetes probes), not a reason to restart.
+# Liveness only (/healthz): readiness (/readyz) depends on PostgreSQL (Kafka does not gate it: what a
+# request commits waits in the outbox), which is the orchestrator's business (compose healthchecks,
+# Kubernetes probes), not a reason to restart.
 # No curl in the slim image, hence urllib; a non-2xx answer raises, so the check fails.
 HEALTHCHECK --interval=15s --timeout=5s --start-period=60s --retries=3 \
     CMD ["python", "-c", "import os, urllib.request; urllib.request.urlopen('http://127.0.0.1:%s/healthz' % os.environ.get('HTTP_PORT', '8000'), timeout=4)"]

@@ -258,7 +258,8 @@ class EventConsumer:
                     return
                 log.warning(
                     "event handling failed; retrying",
-                    extra={"event_id": str(event.event_id), "event_type": event.event_type, "attempt": attempt},
+                    extra={"event_id": str(event.event_id), "event_type": event.event_type, "attempt": attempt,
+                           "error_type": type(error).__name__},
                 )
                 await asyncio.sleep(self._retry.delay(attempt))
 
@@ -324,10 +325,13 @@ class EventConsumer:
         )
         self._metrics.dead_letters.labels(topic=record.topic, reason=reason).inc()
         self._metrics.consumed.labels(topic=record.topic, outcome="dead_lettered").inc()
+        # Which event, as its producer's headers name it (a message that is no valid event has no other name).
+        named = {k: v.decode(errors="replace") for k, v in record.headers or () if k in ("event_id", "event_type")}
         log.error(
             "message dead-lettered",
             extra={"topic": record.topic, "partition": record.partition, "offset": record.offset, "reason": reason,
-                   "error_type": type(error).__name__},
+                   "error_type": type(error).__name__, "event_id": named.get("event_id"),
+                   "event_type": named.get("event_type")},
         )
 
 

@@ -1,5 +1,6 @@
 """The asyncpg pool and forward-only SQL migrations."""
 
+import asyncio
 import logging
 from pathlib import Path
 
@@ -16,15 +17,48 @@ async def create_pool(dsn: str, size: int = 10) -> asyncpg.Pool:
     return await asyncpg.create_pool(dsn, min_size=1, max_size=size)
 
 
-async def migrate(pool: asyncpg.Pool, *directories: Path) -> list[str]:
+# A migration that waits this long for a table's lock gives up and tries again, this many times in all: a waiting
+# ALTER holds up every query of the table on the instances still serving (RUNBOOK.md: a long migration).
+MIGRATION_LOCK_TIMEOUT_SECONDS = 5.0
+MIGRATION_ATTEMPTS = 5
+
+
+async def migrate(pool: asyncpg.Pool, *directories: Path, lock_timeout_seconds: float = MIGRATION_LOCK_TIMEOUT_SECONDS,
+                  attempts: int = MIGRATION_ATTEMPTS) -> list[str]:
     """Apply every `NNNN_name.sql` not applied yet, in order, each directory its own namespace.
 
-    All of it runs in one transaction under an advisory lock: a second instance waits, then finds
-    nothing left to do. Returns the names applied.
+    All of it runs in one transaction under an advisory lock: a second instance waits, then finds nothing left to
+    do. A statement that waits over `lock_timeout_seconds` for a table's lock rolls it all back; it is tried again
+    after as long a pause (the queries it held up go through meanwhile), `attempts` times in all, then the
+    `LockNotAvailableError` naming the migration is raised. Returns the names applied.
     """
+    attempt = 1
+    while True:
+        running: list[str] = []
+        try:
+            applied_now = await _migrate_once(pool, directories, lock_timeout_seconds, running)
+        except asyncpg.LockNotAvailableError as error:
+            migration = running[-1] if running else "schema_migrations"
+            if attempt >= attempts:
+                raise asyncpg.LockNotAvailableError(f"{migration} waited {attempts} times for a lock: {error}") from error
+            log.warning("migration %s waited over %.1f s for a lock, and gave up so as not to hold up the queries "
+                        "behind it: trying again in %.1f s", migration, lock_timeout_seconds, lock_timeout_seconds,
+                        extra={"migration": migration, "attempt": attempt, "attempts": attempts})
+            await asyncio.sleep(lock_timeout_seconds)
+            attempt += 1
+        else:
+            if applied_now:
+                log.info("migrations applied", extra={"migrations": applied_now})
+            return applied_now
+
+
+async def _migrate_once(pool: asyncpg.Pool, directories: tuple[Path, ...], lock_timeout_seconds: float,
+                        running: list[str]) -> list[str]:
+    """One try of `migrate`; `running` gets the name of each migration as it starts."""
     applied_now = []
     async with pool.acquire() as conn, conn.transaction():
-        await conn.execute("SELECT pg_advisory_xact_lock($1)", _MIGRATION_LOCK)
+        await conn.execute("SELECT pg_advisory_xact_lock($1)", _MIGRATION_LOCK)  # unbounded: another instance migrates
+        await conn.execute(f"SET LOCAL lock_timeout = '{int(lock_timeout_seconds * 1000)}ms'")
         await conn.execute(
             """CREATE TABLE IF NOT EXISTS schema_migrations (
                    namespace text NOT NULL, name text NOT NULL,
@@ -37,11 +71,10 @@ async def migrate(pool: asyncpg.Pool, *directories: Path) -> list[str]:
             for script in sorted(directory.glob("*.sql")):
                 if script.name in done:
                     continue
+                running.append(f"{namespace}/{script.name}")
                 await conn.execute(script.read_text())
                 await conn.execute("INSERT INTO schema_migrations (namespace, name) VALUES ($1, $2)", namespace, script.name)
                 applied_now.append(f"{namespace}/{script.name}")
-    if applied_now:
-        log.info("migrations applied", extra={"migrations": applied_now})
     return applied_now
 
 

@@ -6,9 +6,10 @@
 Replaying republishes the original message, key and headers to its original topic. Every consumer
 group deduplicates by event id, so a replay can never apply an event twice.
 
-They connect as the KAFKA_* variables say (KAFKA_BOOTSTRAP_SERVERS, KAFKA_SASL_USERNAME, ...): listing needs a
-principal that may read the group's dead-letter topic (the service's own), replaying one that may write to the
-original topics (the operator's).
+They connect as the KAFKA_* variables say (KAFKA_BOOTSTRAP_SERVERS, KAFKA_SASL_USERNAME, KAFKA_SASL_PASSWORD,
+...): listing needs a principal that may read the group's dead-letter topic (the service's own, or the operator's),
+replaying one that may write to the original topics: the operator's. A service's pod holds its own credentials
+only: replay from a pod given the operator's (deploy/k8s/operator, RUNBOOK.md "MentorshipDeadLetters").
 """
 
 from __future__ import annotations
@@ -20,10 +21,11 @@ import sys
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka.errors import KafkaError
 from mentorship_contracts import dead_letter_topic
 
-from .kafka import partitions_of
-from .settings import KafkaSettings
+from .kafka import partitions_of, refusal_behind, refusal_cause
+from .settings import KafkaSettings, configuration_checked
 
 PREFIX = "x-dead-letter-"
 
@@ -103,13 +105,25 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--offset", type=int, action="append", help="replay only these dead-letter offsets")
     parser.add_argument("--bootstrap", help="default: KAFKA_BOOTSTRAP_SERVERS")
     args = parser.parse_args(argv)
-    settings = KafkaSettings(**({"kafka_bootstrap_servers": args.bootstrap} if args.bootstrap else {}))
-    options = settings.kafka_client_options()
-    if args.command == "list":
-        for record in asyncio.run(read_all(options, args.group)):
-            print(json.dumps(describe(record)))
-        return 0
-    count = asyncio.run(replay(options, args.group, set(args.offset) if args.offset else None))
+    with configuration_checked("dead-letters"):
+        settings = KafkaSettings(**({"kafka_bootstrap_servers": args.bootstrap} if args.bootstrap else {}))
+        options = settings.kafka_client_options()
+    try:
+        if args.command == "list":
+            for record in asyncio.run(read_all(options, args.group)):
+                print(json.dumps(describe(record)))
+            return 0
+        count = asyncio.run(replay(options, args.group, set(args.offset) if args.offset else None))
+    except KafkaError as error:
+        refusal = asyncio.run(refusal_behind(error, options))
+        if refusal is None:
+            raise
+        needed = {"list": "listing reads the group's dead-letter topic, as its service or the operator",
+                  "replay": "replaying writes to the original topics, which only the operator's principal may "
+                            "(RUNBOOK.md, MentorshipDeadLetters)"}[args.command]
+        print(f"dead-letters: Kafka refuses principal {settings.kafka_sasl_username!r}: "
+              f"{refusal_cause(refusal, needed)}", file=sys.stderr)
+        return 1
     print(f"replayed {count} dead letter(s) of group {args.group}")
     return 0
 

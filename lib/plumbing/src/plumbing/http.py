@@ -163,12 +163,16 @@ class RequestContext:
         served = [scope]
         try:
             await self._serve(scope, receive_within_limit, send_noting_status, served)
+        except Exception:
+            # Logged here, under the request's correlation id: the handler answering 500 runs outside this middleware.
+            log.exception("unhandled error", extra={"method": scope["method"], "route": _route_path(served)})
+            raise
         finally:
             correlation.reset(token)
             route = served[-1].get("route")  # set by the router on the scope it served
             if route is not None:
                 scope["route"] = route  # for the middleware around this one (the web's access log)
-            path = getattr(route, "path", "unmatched")
+            path = _route_path(served)
             self.metrics.requests.labels(scope["method"], path, status).inc()
             self.metrics.request_seconds.labels(scope["method"], path).observe(time.perf_counter() - started)
 
@@ -232,6 +236,11 @@ class RequestContext:
         response.status_code = 503
         response.headers["Retry-After"] = "1"
         await response({"type": "http"}, _nothing_to_receive, send)
+
+
+def _route_path(served: list[dict]) -> str:
+    """The template of the route that served the request (never its raw path, which holds ids)."""
+    return getattr(served[-1].get("route"), "path", "unmatched")
 
 
 def _replaying(body: list[dict], receive):
@@ -364,8 +373,7 @@ def create_app(
 
     @app.exception_handler(Exception)
     async def unexpected(_: Request, exc: Exception) -> JSONResponse:
-        # The trace goes to our logs; the client gets no internals.
-        log.exception("unhandled error")
+        # The client gets no internals; the trace is logged by `RequestContext`, with the route and correlation id.
         return JSONResponse(error_body("internal_error", "something went wrong on our side"), 500)
 
     app.openapi = lambda: _document_errors(app, FastAPI.openapi(app))  # type: ignore[method-assign]

@@ -11,8 +11,19 @@ from typing import Any
 
 from aiokafka import TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
-from aiokafka.conn import AIOKafkaConnection, CloseReason
-from aiokafka.errors import KafkaConnectionError
+from aiokafka.conn import AIOKafkaConnection, CloseReason, collect_hosts, create_conn
+from aiokafka.errors import (
+    AuthenticationFailedError,
+    AuthenticationMethodNotSupported,
+    ClusterAuthorizationFailedError,
+    GroupAuthorizationFailedError,
+    IllegalSaslStateError,
+    KafkaConnectionError,
+    SaslAuthenticationFailed,
+    TopicAuthorizationFailedError,
+    TransactionalIdAuthorizationFailed,
+    UnsupportedSaslMechanismError,
+)
 from faststream.security import BaseSecurity, SASLPlaintext, SASLScram256, SASLScram512
 
 from .settings import KafkaSettings
@@ -20,6 +31,13 @@ from .settings import KafkaSettings
 log = logging.getLogger(__name__)
 
 _SASL = {"SCRAM-SHA-512": SASLScram512, "SCRAM-SHA-256": SASLScram256, "PLAIN": SASLPlaintext}
+
+# The broker does not take the principal's credentials, or its ACLs do not allow what the principal asked: waiting
+# does not cure either, an operator does.
+AUTHENTICATION_FAILED = (SaslAuthenticationFailed, AuthenticationFailedError, AuthenticationMethodNotSupported,
+                         UnsupportedSaslMechanismError, IllegalSaslStateError)
+AUTHORIZATION_FAILED = (TopicAuthorizationFailedError, GroupAuthorizationFailedError, ClusterAuthorizationFailedError,
+                        TransactionalIdAuthorizationFailed)
 
 
 def broker_security(settings: KafkaSettings) -> BaseSecurity | None:
@@ -32,6 +50,40 @@ def broker_security(settings: KafkaSettings) -> BaseSecurity | None:
                                                    settings.kafka_sasl_password.get_secret_value(),
                                                    ssl_context=context, use_ssl=context is not None)
     return BaseSecurity(ssl_context=context, use_ssl=True) if context else None
+
+
+REFUSAL_PROBE_TIMEOUT_MS = 5000
+
+
+async def refusal_behind(error: BaseException, client_options: dict[str, Any]) -> BaseException | None:
+    """The broker's refusal `error` stands for, if it is one (`AUTHENTICATION_FAILED`, `AUTHORIZATION_FAILED`);
+    None when Kafka is only unreachable. aiokafka's clients hide a refused authentication behind "Unable to bootstrap"
+    (their own log says why): one connection to a bootstrap server, made as theirs are, tells which it is."""
+    if isinstance(error, AUTHENTICATION_FAILED + AUTHORIZATION_FAILED):
+        return error
+    if not isinstance(error, KafkaConnectionError):
+        return None
+    # Briefly: a broker cut off by the network would otherwise hold the retry back for the clients' 40 s.
+    connection = {key: value for key, value in client_options.items() if key != "bootstrap_servers"}
+    connection["request_timeout_ms"] = REFUSAL_PROBE_TIMEOUT_MS
+    for host, port, _ in collect_hosts(client_options["bootstrap_servers"]):
+        try:
+            conn = await create_conn(host, port, **connection)
+        except AUTHENTICATION_FAILED as refused:
+            return refused
+        except Exception:  # noqa: BLE001 - this one is unreachable: ask the next
+            continue
+        conn.close()
+    return None
+
+
+def refusal_cause(refusal: BaseException, when_not_allowed: str) -> str:
+    """What a refusal means and what to check, for a log line or a command's error; `when_not_allowed` says what to do
+    about ACLs that do not allow what was asked."""
+    if isinstance(refusal, AUTHENTICATION_FAILED):
+        return ("authentication failed: check KAFKA_SASL_USERNAME, KAFKA_SASL_PASSWORD and KAFKA_SASL_MECHANISM against "
+                "the broker's SCRAM user")
+    return f"authorization failed ({type(refusal).__name__}: {refusal}): {when_not_allowed}"
 
 
 def treat_closed_transports_as_lost_connections() -> None:

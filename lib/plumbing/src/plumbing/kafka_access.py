@@ -4,6 +4,14 @@ operator's provisioning: the catalogue's topics created, the ACLs applied.
     python -m plumbing.kafka_access acls        # the table
     python -m plumbing.kafka_access provision   # topics and ACLs, as a super user (the operator's KAFKA_* settings)
 
+Provisioning creates the topics that are missing and brings those that exist to what the catalogue now says: each
+configuration entry that differs (retention, cleanup policy) is set, and a partition count that grew is grown. A
+topic is never given fewer partitions (a keyed message would then land on another partition, out of order with the
+earlier ones): a topic that has more is left so, and said so; so is a replication factor that differs (moving
+replicas is the Kafka operator's work). It prints what it changed. Replicas: KAFKA_REPLICATION_FACTOR (-1, the
+brokers' default.replication.factor, unless set); from 3 replicas, min.insync.replicas is a majority of them.
+Dead-letter topics keep their messages two weeks (DEAD_LETTER_RETENTION_MS).
+
 Each service (a principal named after it) writes its own topics, reads the public ones and the restricted or
 internal ones whose catalogue entry names it, uses consumer groups named after it (`matching`, `matching_it_1`)
 and writes their dead-letter topics. Another team (`other-team`) reads public topics only, in groups of its own.
@@ -22,16 +30,20 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.admin import AIOKafkaAdminClient, NewPartitions, NewTopic
+from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
+from aiokafka.errors import for_code
 from aiokafka.protocol.admin import (
     CreateAclsRequest_v1,
     DeleteAclsRequest_v1,
     DescribeAclsRequest,
 )
-from aiokafka.protocol.api import Request
+from aiokafka.protocol.api import Request, RequestStruct, Response
+from aiokafka.protocol.types import Array, Boolean, Int8, Int16, Int32, Schema, String
 from mentorship_contracts import CATALOGUE, Classification, Topic, dead_letter_topic
+from mentorship_contracts.topics import DAY_MS
 
-from .settings import KafkaSettings
+from .settings import KafkaSettings, configuration_checked
 
 OTHER_TEAM = "other-team"
 # A service's consumer groups are its name, or its name and a suffix after one of these (tests run such groups).
@@ -92,13 +104,39 @@ def _on_group(principal: str) -> set[Grant]:
     return {Grant(principal, "group", principal, "prefixed", operation) for operation in ("read", "describe")}
 
 
-def catalogue_topics(catalogue: Sequence[Topic] = CATALOGUE) -> list[NewTopic]:
+# Long enough for the ticket its alert opens to be worked (a working day, a long weekend, a holiday), not so long
+# that copies of a restricted topic's messages (kept 7 days there) outlive them by more than a week.
+DEAD_LETTER_RETENTION_MS = 14 * DAY_MS
+DEAD_LETTER_CONFIG = {"cleanup.policy": "delete", "retention.ms": str(DEAD_LETTER_RETENTION_MS)}
+# The brokers' own default.replication.factor (KafkaSettings.kafka_replication_factor).
+BROKERS_DEFAULT = -1
+
+
+def new_topic(name: str, partitions: int, replication_factor: int, config: dict[str, str]) -> NewTopic:
+    """A topic to create. From 3 replicas, a write (acks=all) is acknowledged once a majority of them hold it, so one
+    broker may be lost without losing it or stopping writes; with fewer, the brokers' own min.insync.replicas."""
+    if replication_factor >= 3:
+        config = {**config, "min.insync.replicas": str(replication_factor // 2 + 1)}
+    # aiokafka takes -1 only beside a replica assignment: an empty one sends none, and the broker applies its
+    # default.replication.factor.
+    assignments: dict[int, list[int]] | None = {} if replication_factor == BROKERS_DEFAULT else None
+    return NewTopic(name, partitions, replication_factor, replica_assignments=assignments, topic_configs=config)
+
+
+def catalogue_topic(topic: Topic, replication_factor: int = BROKERS_DEFAULT) -> NewTopic:
+    return new_topic(topic.name, topic.partitions, replication_factor, topic.config)
+
+
+def dead_letter_topic_of(group: str, replication_factor: int = BROKERS_DEFAULT) -> NewTopic:
+    # One partition, so a dead letter is named by its offset alone.
+    return new_topic(dead_letter_topic(group), 1, replication_factor, DEAD_LETTER_CONFIG)
+
+
+def catalogue_topics(catalogue: Sequence[Topic] = CATALOGUE, replication_factor: int = BROKERS_DEFAULT
+                     ) -> list[NewTopic]:
     """The topics the operator creates: the catalogue's, and each service's dead-letter topic."""
-    return [
-        *(NewTopic(t.name, t.partitions, 1, topic_configs=t.config) for t in catalogue),
-        # One partition, so a dead letter is named by its offset alone.
-        *(NewTopic(dead_letter_topic(service), 1, 1) for service in platform_services(catalogue)),
-    ]
+    return [*(catalogue_topic(t, replication_factor) for t in catalogue),
+            *(dead_letter_topic_of(service, replication_factor) for service in platform_services(catalogue))]
 
 
 # --- applying them: Kafka's admin protocol ---------------------------------------------------------------------
@@ -113,7 +151,7 @@ _TOPIC_CREATED, _TOPIC_ALREADY_EXISTS = 0, 36
 
 
 class ProvisioningError(RuntimeError):
-    """The broker refused to create a topic or an ACL; the message says which and why."""
+    """The broker refused to change a topic's configuration or an ACL; the message says which and why."""
 
 
 class _CreateAcls(Request[CreateAclsRequest_v1]):
@@ -138,20 +176,64 @@ class _DeleteAcls(Request[DeleteAclsRequest_v1]):
         return request_struct_class(self._filters)
 
 
+# IncrementalAlterConfigs version 0 (Kafka 2.3 on), which aiokafka lacks.
+class _IncrementalAlterConfigsResponse(Response):
+    API_KEY = 44
+    API_VERSION = 0
+    SCHEMA = Schema(
+        ("throttle_time_ms", Int32),
+        ("responses", Array(("error_code", Int16), ("error_message", String("utf-8")), ("resource_type", Int8),
+                            ("resource_name", String("utf-8")))),
+    )
+
+
+class _IncrementalAlterConfigsRequest(RequestStruct):
+    API_KEY = 44
+    API_VERSION = 0
+    RESPONSE_TYPE = _IncrementalAlterConfigsResponse
+    SCHEMA = Schema(
+        ("resources", Array(("resource_type", Int8), ("resource_name", String("utf-8")),
+                            ("configs", Array(("name", String("utf-8")), ("config_operation", Int8),
+                                              ("value", String("utf-8")))))),
+        ("validate_only", Boolean),
+    )
+
+
+class _SetTopicConfigs(Request[_IncrementalAlterConfigsRequest]):
+    """Set these entries of topics' configurations and no other (aiokafka's AlterConfigs would reset every entry it
+    is not given: what the Kafka operator set by hand)."""
+
+    API_KEY = 44
+    _SET = 0
+
+    def __init__(self, entries: dict[str, dict[str, str]]) -> None:
+        self._resources = [(int(ConfigResourceType.TOPIC), topic,
+                            [(name, self._SET, value) for name, value in sorted(config.items())])
+                           for topic, config in sorted(entries.items())]
+
+    def build(self, request_struct_class: type[_IncrementalAlterConfigsRequest]
+              ) -> _IncrementalAlterConfigsRequest:
+        return request_struct_class(self._resources, False)
+
+
 def _entry(grant: Grant) -> tuple:
     return (_RESOURCE[grant.resource], grant.name, _PATTERN[grant.pattern], f"User:{grant.principal}", "*",
             _OPERATION[grant.operation], _ALLOW)
 
 
 async def provision(client_options: dict[str, Any], grants: Iterable[Grant], topics: Iterable[NewTopic],
-                    timeout: float = 30.0) -> None:
-    """Create the topics that are missing, then make the ACLs of the principals in `grants` exactly these (an ACL
-    one of them holds and `grants` does not name is deleted). Needs a super user; safe to run again."""
+                    timeout: float = 30.0) -> list[str]:
+    """Create the topics that are missing and bring those that exist to these (`align_topics`), then make the ACLs of
+    the principals in `grants` exactly these (an ACL one of them holds and `grants` does not name is deleted). Needs a
+    super user; safe to run again. Returns what it changed in existing topics, or left and why, a line each."""
     wanted = set(grants)
+    topics = list(topics)
     admin = AIOKafkaAdminClient(**client_options)
     await admin.start()
     try:
-        await create_topics(admin, list(topics), timeout)
+        existing = set(await admin.list_topics())
+        await create_topics(admin, [topic for topic in topics if topic.name not in existing], timeout)
+        changes = await align_topics(admin, [topic for topic in topics if topic.name in existing], timeout)
         existing = await _existing(admin, {g.principal for g in wanted})
         if missing := sorted(wanted - existing):
             _check(await admin._send_request(_CreateAcls(missing)), "creation_responses", "creating ACLs")
@@ -163,21 +245,63 @@ async def provision(client_options: dict[str, Any], grants: Iterable[Grant], top
                 await asyncio.sleep(0.1)
     finally:
         await admin.close()
+    return changes
 
 
 async def create_topics(admin: AIOKafkaAdminClient, topics: list[NewTopic], timeout: float = 30.0) -> None:
-    """Create these topics unless they exist, and wait until each partition has a leader."""
+    """Create these topics unless they exist, and wait until each partition has a leader. A refusal raises Kafka's
+    own error (`TopicAuthorizationFailedError` without the ACL to create it), naming the topic."""
     if not topics:
         return
     response = await admin.create_topics(topics, timeout_ms=int(timeout * 1000))
-    for topic, error_code, *_ in response.topic_errors:
+    for topic, error_code, message, *_ in response.topic_errors:
         if error_code not in (_TOPIC_CREATED, _TOPIC_ALREADY_EXISTS):
-            raise ProvisioningError(f"creating topic {topic!r} failed with Kafka error code {error_code}")
+            raise for_code(error_code)(f"creating topic {topic!r}: {message}")
     # Creation is acknowledged before every partition has a leader; a producer right after would get errors.
     names = [topic.name for topic in topics]
     async with asyncio.timeout(timeout):
         while not _all_led(await admin.describe_topics(names)):
             await asyncio.sleep(0.1)
+
+
+async def align_topics(admin: AIOKafkaAdminClient, topics: list[NewTopic], timeout: float = 30.0) -> list[str]:
+    """Bring these existing topics to their specification where Kafka can (see the module): the configuration
+    entries that differ, a partition count that grew. Returns what it changed or left, a line each."""
+    if not topics:
+        return []
+    described = {t["topic"]: t for t in await admin.describe_topics([topic.name for topic in topics])}
+    responses = await admin.describe_configs([ConfigResource(ConfigResourceType.TOPIC, t.name) for t in topics])
+    current = {name: {entry[0]: entry[1] for entry in entries}
+               for response in responses for _, _, _, name, entries in response.resources}
+    said, settings, grown = [], {}, {}
+    for topic in topics:
+        partitions = described[topic.name]["partitions"]
+        wanted = dict(topic.topic_configs)
+        replicas = {len(p["replicas"]) for p in partitions}
+        if topic.replication_factor != BROKERS_DEFAULT and replicas != {topic.replication_factor}:
+            # Its min.insync.replicas is for the factor asked: on fewer replicas it could refuse every write.
+            wanted.pop("min.insync.replicas", None)
+            said.append(f"{topic.name}: has {'/'.join(map(str, sorted(replicas)))} replicas where "
+                        f"KAFKA_REPLICATION_FACTOR says {topic.replication_factor}: left so, with its "
+                        "min.insync.replicas (reassigning partitions is the Kafka operator's: "
+                        "kafka-reassign-partitions.sh)")
+        if differing := {k: v for k, v in wanted.items() if current[topic.name].get(k) != v}:
+            settings[topic.name] = differing
+            said += [f"{topic.name}: {k} {current[topic.name].get(k)} -> {v}" for k, v in sorted(differing.items())]
+        if len(partitions) < topic.num_partitions:
+            grown[topic.name] = NewPartitions(topic.num_partitions)
+            said.append(f"{topic.name}: partitions {len(partitions)} -> {topic.num_partitions}")
+        elif len(partitions) > topic.num_partitions:
+            said.append(f"{topic.name}: has {len(partitions)} partitions where the catalogue says "
+                        f"{topic.num_partitions}: left so (partitions are never taken away: keyed messages would "
+                        "change partition)")
+    if settings:
+        response = await admin._send_request(_SetTopicConfigs(settings))
+        if refused := [(name, error, message) for error, message, _, name in response.responses if error]:
+            raise ProvisioningError(f"changing topic configurations failed: {refused}")
+    if grown:
+        await admin.create_partitions(grown, timeout_ms=int(timeout * 1000))
+    return said
 
 
 def _all_led(described: list[dict]) -> bool:
@@ -218,9 +342,12 @@ def main(argv: list[str] | None = None) -> int:
             print(f"User:{grant.principal:<15} {grant.operation:<9} {grant.resource} {grant.pattern:<8} {grant.name}")
         return 0
     # The operator's connection: the same KAFKA_* variables as a service's, of a principal that is a super user.
-    settings = KafkaSettings()
-    asyncio.run(provision(settings.kafka_client_options(), acls(), catalogue_topics()))
-    print(f"provisioned {len(catalogue_topics())} topics and {len(acls())} ACLs")
+    with configuration_checked("provision"):
+        settings = KafkaSettings()
+    topics = catalogue_topics(replication_factor=settings.kafka_replication_factor)
+    for change in asyncio.run(provision(settings.kafka_client_options(), acls(), topics)):
+        print(change)
+    print(f"provisioned {len(topics)} topics and {len(acls())} ACLs")
     return 0
 
 

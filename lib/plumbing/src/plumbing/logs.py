@@ -1,13 +1,16 @@
 """Structured (JSON) logs on stdout.
 
 Log ids, never names, emails or identity attributes: records carry only what is passed in `extra`,
-and the formatter drops any key that looks like personal data, as a second line of defence.
+and the formatter drops any key that looks like personal data, as a second line of defence. A line written while an
+action is served (a request, an event applied) carries its correlation id, which the other services' lines share.
 """
 
 import json
 import logging
 import sys
 from datetime import UTC, datetime
+
+from . import correlation
 
 _SENSITIVE = ("email", "name", "phone", "pronoun", "bio", "identity", "token", "password", "secret")
 _STANDARD = set(logging.LogRecord("", 0, "", 0, "", None, None).__dict__) | {"message", "asctime", "taskName"}
@@ -26,6 +29,9 @@ class JsonFormatter(logging.Formatter):
             "logger": record.name,
             "msg": record.getMessage(),
         }
+        # Formatted as it is logged, in the task that logs it: the action it serves is still current.
+        if (correlation_id := correlation.current()) is not None:
+            entry["correlation_id"] = correlation_id
         for key, value in record.__dict__.items():
             if key not in _STANDARD and not any(s in key.lower() for s in _SENSITIVE):
                 entry[key] = value if isinstance(value, (str, int, float, bool, type(None), list)) else str(value)

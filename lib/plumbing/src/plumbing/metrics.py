@@ -27,6 +27,9 @@ class Metrics:
                                   registry=registry)
         self.consumer_restarts = Counter("consumer_restarts_total", "Subscribers restarted after they stalled",
                                          registry=registry)
+        # Before its Kafka side is up, an instance publishes nothing and has no lag to show: this says so.
+        self.kafka_side_up = Gauge("kafka_side_up", "1 once this instance's Kafka side is up (its topics, its producer "
+                                   "and outbox relay, its consumer in its group), 0 until then", registry=registry)
         self.service = service
         watch_process(registry)
 

@@ -17,7 +17,7 @@ from uuid import UUID
 
 import httpx
 
-from .personal_data import private_pem
+from .personal_data import check_service_key, private_pem
 
 DATA_KEYS_PATH = "/v1/data-keys"
 # People asked for in one request, at most (profiles refuses more).
@@ -40,6 +40,7 @@ class PersonKeys:
                  timeout_seconds: float = 5.0, transport: httpx.AsyncBaseTransport | None = None) -> None:
         self._url = profiles_url.rstrip("/")
         self._service = service
+        check_service_key(service, service_key)  # refused by its variable's name, not as a base64 error
         self._pem = private_pem(service_key)
         self._ttl = ttl_seconds
         self._timeout = timeout_seconds

@@ -8,13 +8,18 @@ them, and the service identities that may ask profiles for those keys.
   profiles trusts its public key by configuration (`PROFILES_DATA_KEY_READERS`, `service:public-key,...`).
   A request carries a short-lived token the service signs itself (EdDSA, audience `profiles`), so no other
   service, the web app whose key signs people's tokens included, can ask for a person's key.
+
+    python -m plumbing.personal_data readers   # PROFILES_DATA_KEY_READERS, from the readers' <SERVICE>_SERVICE_KEY
 """
 
 from __future__ import annotations
 
+import argparse
 import base64
+import binascii
 import json
 import os
+import sys
 from typing import Any
 from uuid import UUID
 
@@ -22,6 +27,8 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from mentorship_contracts import CATALOGUE, Classification, IntegrationEvent, SealedEvent, sealed_version_of
+
+from .settings import ConfigurationError, configuration_checked
 
 NONCE_BYTES = 12
 KEY_BYTES = 32
@@ -85,10 +92,21 @@ READERS_VARIABLE = "PROFILES_DATA_KEY_READERS"
 
 
 def signing_key(seed: str) -> Ed25519PrivateKey:
-    raw = _unb64(seed)
+    try:
+        raw = _unb64(seed)
+    except (binascii.Error, ValueError):
+        raw = b""
     if len(raw) != KEY_BYTES:
         raise ValueError("a service key is 32 bytes (an Ed25519 seed), URL-safe base64")
     return Ed25519PrivateKey.from_private_bytes(raw)
+
+
+def check_service_key(service: str, seed: str) -> None:
+    """Refuse a `<SERVICE>_SERVICE_KEY` that is not an Ed25519 seed, naming the variable."""
+    try:
+        signing_key(seed)
+    except ValueError as error:
+        raise ConfigurationError(f"{signing_key_variable(service)}: {error}") from None
 
 
 def private_pem(seed: str) -> str:
@@ -133,3 +151,24 @@ def data_key_settings(profiles_url: str, seeds: dict[str, str]) -> dict[str, dic
                                          for reader, seed in seeds.items()}
     wiring["profiles"] = {"data_key_readers": readers_setting(seeds)}
     return wiring
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`readers` prints PROFILES_DATA_KEY_READERS for the consumers of restricted topics, each service's public key
+    derived from its own <SERVICE>_SERVICE_KEY in the environment: the private keys are not printed."""
+    parser = argparse.ArgumentParser(prog="python -m plumbing.personal_data", description=main.__doc__)
+    parser.add_argument("command", choices=["readers"])
+    parser.parse_args(argv)
+    variables = {reader: signing_key_variable(reader) for reader in sorted(key_readers())}
+    with configuration_checked("readers"):
+        if missing := [variable for variable in variables.values() if not os.environ.get(variable)]:
+            raise ConfigurationError(f"{', '.join(missing)} not set: {READERS_VARIABLE} is derived from each reader's "
+                                     "own service key")
+        for reader, variable in variables.items():
+            check_service_key(reader, os.environ[variable])
+    print(readers_setting({reader: os.environ[variable] for reader, variable in variables.items()}))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

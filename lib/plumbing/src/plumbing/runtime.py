@@ -20,18 +20,26 @@ from typing import Any, TypeVar, Union
 
 import asyncpg
 from aiokafka import AIOKafkaConsumer
-from aiokafka.admin import AIOKafkaAdminClient, NewTopic
-from aiokafka.errors import KafkaError, TopicAlreadyExistsError
+from aiokafka.admin import AIOKafkaAdminClient
+from aiokafka.errors import KafkaError
 from aiokafka.structs import TopicPartition
 from faststream import FastStream
 from faststream.kafka import KafkaBroker
 from faststream.specification import AsyncAPI
-from mentorship_contracts import CATALOGUE, IntegrationEvent, Topic, dead_letter_topic
+from mentorship_contracts import CATALOGUE, IntegrationEvent, Topic
 
 from .consumer import EventConsumer, Handler, Prepare, RetryPolicy, StallWatch, in_unit_of_work
 from .db import PLUMBING_MIGRATIONS, create_pool, is_connection_lost, migrate
 from .jobs import cancel_and_wait
-from .kafka import broker_security, partitions_of, producer_stopped_sending, treat_closed_transports_as_lost_connections
+from .kafka import (
+    broker_security,
+    partitions_of,
+    producer_stopped_sending,
+    refusal_behind,
+    refusal_cause,
+    treat_closed_transports_as_lost_connections,
+)
+from .kafka_access import catalogue_topic, create_topics, dead_letter_topic_of
 from .metrics import Metrics
 from .outbox import RELAY_STOP_GRACES, OutboxRelay
 from .person_keys import PersonKeys
@@ -121,6 +129,7 @@ class Service:
         self._kafka: asyncio.Task | None = None
         self.topics_ensured = False
         self.relaying = False
+        self.metrics.kafka_side_up.set_function(lambda: float(all(self.kafka_status().values())))
         # The AsyncAPI document is generated from this (`faststream docs gen <service>.asyncapi:app`).
         self.asyncapi = FastStream(
             self.broker,
@@ -213,7 +222,8 @@ class Service:
             pool = None
             try:
                 pool = await create_pool(self.settings.database_url, self.settings.database_pool_size)
-                await migrate(pool, PLUMBING_MIGRATIONS, self._migrations)
+                await migrate(pool, PLUMBING_MIGRATIONS, self._migrations,
+                              lock_timeout_seconds=self.settings.migration_lock_timeout_seconds)
                 if attempts:
                     log.info("PostgreSQL answers: started after %d failed attempts", attempts)
                 return pool
@@ -258,9 +268,17 @@ class Service:
                 await attempt()
             except KAFKA_UNREACHABLE as error:
                 failures += 1
-                log.warning("Kafka is unreachable: %s again in %.1f s", step, delay,
-                            extra={"step": step, "attempt": failures, "error_type": type(error).__name__,
-                                   "error": str(error)})
+                refusal = await refusal_behind(error, self.settings.kafka_client_options())
+                if refusal is None:
+                    log.warning("Kafka is unreachable: %s again in %.1f s", step, delay,
+                                extra={"step": step, "attempt": failures, "error_type": type(error).__name__,
+                                       "error": str(error)})
+                else:  # tried again all the same: an operator may be putting it right
+                    log.error("Kafka refuses principal %r: %s; %s again in %.1f s", self.settings.kafka_sasl_username,
+                              refusal_cause(refusal, "the operator gives the catalogue's ACLs with python -m "
+                                                     "plumbing.kafka_access provision"), step, delay,
+                              extra={"step": step, "attempt": failures, "error_type": type(refusal).__name__,
+                                     "error": str(refusal)})
             except Exception:
                 failures += 1
                 unexpected += 1
@@ -376,18 +394,15 @@ class Service:
         compose and Kubernetes run `plumbing.kafka_access` provisioning): a consumer subscribed to a topic that
         does not exist yet would wait minutes for a metadata refresh. One that is missing is named in the log.
         """
-        specs = [NewTopic(t.name, t.partitions, 1, topic_configs=t.config) for t in self.owned_topics]
+        replicas = self.settings.kafka_replication_factor
+        specs = [catalogue_topic(t, replicas) for t in self.owned_topics]
         if self.consumer:
-            # One partition, so a dead letter is named by its offset alone.
-            specs.append(NewTopic(dead_letter_topic(self.settings.consumer_group), 1, 1))
+            specs.append(dead_letter_topic_of(self.settings.consumer_group, replicas))
         admin = AIOKafkaAdminClient(**self.settings.kafka_client_options())
         try:
             await admin.start()  # in the try: an admin client that failed to bootstrap is closed too
             existing = set(await admin.list_topics())  # those this service may see
-            missing = [spec for spec in specs if spec.name not in existing]
-            if missing:
-                with contextlib.suppress(TopicAlreadyExistsError):
-                    await admin.create_topics(missing)
+            await create_topics(admin, [spec for spec in specs if spec.name not in existing])
             if absent := sorted(set(self.consumer.topics if self.consumer else ()) - existing):
                 log.warning("topics this service reads do not exist yet: the operator creates them "
                             "(python -m plumbing.kafka_access provision)", extra={"topics": absent})

@@ -2,22 +2,46 @@
 for secrets: those have no default anywhere, and a service refuses to start without them.
 
 Each service names its own secrets with `required_secret(...)`; every service needs the public key that verifies
-tokens (`JWT_PUBLIC_KEY`) and its Kafka credentials (`KAFKA_SASL_USERNAME`, `KAFKA_SASL_PASSWORD`). Development
-mode (`MENTORSHIP_ENV=development`) relaxes one thing only: a broker without authentication, on this machine
-(`KAFKA_SECURITY_PROTOCOL=PLAINTEXT`).
+tokens (`JWT_PUBLIC_KEY`) and its Kafka credentials (`KAFKA_SASL_USERNAME`, `KAFKA_SASL_PASSWORD`). A secret named
+`..._KEY` (the token key pair aside, PEM) is a random key: at least 32 random bytes in URL-safe base64, as
+`new_secret_key` makes them. Development mode (`MENTORSHIP_ENV=development`) relaxes one thing only: a broker
+without authentication, on this machine (`KAFKA_SECURITY_PROTOCOL=PLAINTEXT`).
+
+A value a program cannot run with is refused when the settings are made, each naming its variable;
+`configuration_checked` turns that into one line per problem and exit status 2 (`plumbing.serve`, the commands).
 """
 
 from __future__ import annotations
 
 import base64
+import binascii
+import contextlib
+import ipaddress
 import os
 import ssl
+import sys
+from collections.abc import Iterator
 from typing import Any, ClassVar, Literal, Self
 
-from pydantic import AliasChoices, Field, PrivateAttr, SecretStr, field_validator, model_validator
+from pydantic import (
+    AliasChoices,
+    Field,
+    PrivateAttr,
+    SecretStr,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from .db import MIGRATION_LOCK_TIMEOUT_SECONDS
+
 REQUIRED = "required to start"
+KEY_BYTES = 32
+# The secrets named ..._KEY that are not random keys: the token key pair, PEM (checked as such where they are read).
+PEM_KEYS = ("JWT_PUBLIC_KEY", "JWT_PRIVATE_KEY")
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
 def required_secret(variable: str, description: str) -> Any:
@@ -27,14 +51,57 @@ def required_secret(variable: str, description: str) -> Any:
 
 def new_secret_key() -> str:
     """A fresh symmetric key in the form the key settings take: 32 random bytes, URL-safe base64."""
-    return base64.urlsafe_b64encode(os.urandom(32)).decode()
+    return base64.urlsafe_b64encode(os.urandom(KEY_BYTES)).decode()
+
+
+def check_random_key(variable: str, value: str) -> None:
+    """Refuse a key that is not at least 32 bytes of URL-safe base64 (its '=' padding may be left out): a placeholder
+    (`REPLACE-key`), a password or a short key. The value is never part of the error."""
+    try:
+        raw = base64.urlsafe_b64decode(value.encode("ascii") + b"=" * (-len(value) % 4))
+    except (binascii.Error, UnicodeEncodeError, ValueError):
+        raw = b""
+    if len(raw) < KEY_BYTES:
+        raise ValueError(f"{variable} must be at least {KEY_BYTES} random bytes in URL-safe base64 "
+                         "(deploy/k8s/secrets.example.yaml says how to make one)")
+
+
+class ConfigurationError(ValueError):
+    """A setting's value the program cannot run with, found after its settings were made; the message names the
+    variable."""
+
+
+@contextlib.contextmanager
+def configuration_checked(program: str) -> Iterator[None]:
+    """Make settings (and what is built from them) in this block: a configuration the program cannot run with ends
+    it with one line per problem on stderr, each naming its variable, and exit status 2, not a stack trace."""
+    try:
+        yield
+    except ValueError as error:  # ValidationError, ConfigurationError, a key an adapter cannot use
+        for problem in configuration_problems(error):
+            print(f"{program}: {problem}", file=sys.stderr)
+        raise SystemExit(2) from None
+
+
+def configuration_problems(error: ValueError) -> list[str]:
+    """One line per problem, each naming its variable (pydantic's locations are the variables read)."""
+    if not isinstance(error, ValidationError):
+        return [str(error)]
+    problems = []
+    for found in error.errors(include_url=False, include_input=False):
+        message = found["msg"].removeprefix("Value error, ")
+        where = ".".join(str(part) for part in found["loc"])
+        named = not where or message.upper().startswith(where.upper())
+        problems.append(message if named else f"{where}: {message}")
+    return problems
 
 
 class KafkaSettings(BaseSettings):
     """How a program reaches the platform's Kafka: what every Kafka client of a service is made with, and all the
     operator's commands need (`dead-letters`, `python -m plumbing.kafka_access provision`)."""
 
-    model_config = SettingsConfigDict(extra="ignore", populate_by_name=True)
+    # A refused value is not repeated in the error: it may be a secret.
+    model_config = SettingsConfigDict(extra="ignore", populate_by_name=True, hide_input_in_errors=True)
 
     # Development mode relaxes only what is safe: a broker without authentication (PLAINTEXT). Never a secret.
     environment: Literal["production", "development"] = Field(default="production", validation_alias="MENTORSHIP_ENV")
@@ -49,16 +116,38 @@ class KafkaSettings(BaseSettings):
     kafka_sasl_password: SecretStr | None = Field(default=None, validation_alias="KAFKA_SASL_PASSWORD")
     # The CA that signed the broker's certificate, when it is not one the system trusts (SASL_SSL, SSL).
     kafka_ssl_ca_file: str | None = Field(default=None, validation_alias="KAFKA_SSL_CA_FILE")
+    # The replicas of each topic the operator's provisioning or a service creates: -1 is the brokers' own
+    # default.replication.factor (1 on the local runner's single broker). From 3, min.insync.replicas is set to a
+    # majority of them (`plumbing.kafka_access.new_topic`); below, the brokers' own.
+    kafka_replication_factor: int = Field(default=-1, validation_alias="KAFKA_REPLICATION_FACTOR")
 
     KAFKA_CREDENTIALS: ClassVar[tuple[str, ...]] = ("KAFKA_SASL_USERNAME", "KAFKA_SASL_PASSWORD")
+
+    @field_validator("kafka_ssl_ca_file")
+    @classmethod
+    def _a_readable_ca_certificate(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                ssl.create_default_context(cafile=value)
+            except (OSError, ssl.SSLError) as error:
+                raise ValueError(f"KAFKA_SSL_CA_FILE: no CA certificate can be read from {value} "
+                                 f"({getattr(error, 'strerror', None) or error})") from None
+        return value
+
+    @field_validator("kafka_replication_factor")
+    @classmethod
+    def _a_replication_factor(cls, value: int) -> int:
+        if value == 0 or value < -1:
+            raise ValueError("KAFKA_REPLICATION_FACTOR must be a number of replicas (1 or more), or -1 for the "
+                             "brokers' default")
+        return value
 
     @model_validator(mode="after")
     def _refuse_to_start_without_secrets(self) -> Self:
         missing = [variable for variable in self.required_variables() if self._unset(variable)]
         if missing:
-            who = getattr(self, "service_name", "this program")
-            raise ValueError(f"{who} needs {', '.join(missing)}, and has no default for any secret: "
-                             "set them (see README, 'Operating it')")
+            raise ValueError(f"{', '.join(missing)} not set, and no secret has a default: "
+                             "set them (see README, 'Secrets have no defaults')")
         if not self.kafka_security_protocol.startswith("SASL") and self.environment != "development":
             raise ValueError(f"KAFKA_SECURITY_PROTOCOL={self.kafka_security_protocol} connects without "
                              "authentication, which only development mode allows (MENTORSHIP_ENV=development)")
@@ -101,7 +190,11 @@ class ServiceSettings(KafkaSettings):
         validation_alias=AliasChoices("DATABASE_URL"),
     )
     http_host: str = Field(default="127.0.0.1", validation_alias="HTTP_HOST")
-    http_port: int = Field(default=8000, validation_alias="HTTP_PORT")
+    http_port: int = Field(default=8000, ge=1, le=65535, validation_alias="HTTP_PORT")
+    # The proxies whose X-Forwarded-For and X-Forwarded-Proto are believed (addresses or networks, comma-separated;
+    # `*` any): behind an ingress, its controller's pods, or every visitor is the ingress to the web app's per-client
+    # sign-in limit. Loopback only unless set.
+    forwarded_allow_ips: str = Field(default="127.0.0.1,::1", validation_alias="FORWARDED_ALLOW_IPS")
     # Larger request bodies are refused (413) before they are read whole.
     http_max_body_bytes: int = Field(default=1024 * 1024, ge=1024, validation_alias="HTTP_MAX_BODY_BYTES")
     # The Ed25519 public key (PEM) that verifies bearer tokens; the private key is the web app's alone.
@@ -115,6 +208,10 @@ class ServiceSettings(KafkaSettings):
     # How often a relay standing by tries the lead: at most this long, after a leader's death, before another
     # instance publishes its events.
     relay_standby_seconds: float = Field(default=5.0, gt=0, validation_alias="RELAY_STANDBY_SECONDS")
+    # How long a migration waits for a table's lock before it gives up and tries again (`plumbing.db.migrate`): while
+    # it waits, every query of that table on the instances still serving waits behind it.
+    migration_lock_timeout_seconds: float = Field(default=MIGRATION_LOCK_TIMEOUT_SECONDS, gt=0,
+                                                  validation_alias="MIGRATION_LOCK_TIMEOUT_SECONDS")
     # Bounded retries of a failing message before it goes to the dead-letter topic.
     consumer_max_attempts: int = Field(default=5, validation_alias="CONSUMER_MAX_ATTEMPTS")
     consumer_backoff_seconds: float = Field(default=0.2, validation_alias="CONSUMER_BACKOFF_SECONDS")
@@ -149,6 +246,33 @@ class ServiceSettings(KafkaSettings):
             load_public_key(value)
         except ValueError as error:
             raise ValueError(f"JWT_PUBLIC_KEY: {error}") from None
+        return value
+
+    @field_validator("*")
+    @classmethod
+    def _keys_are_random_keys(cls, value: Any, info: ValidationInfo) -> Any:
+        variable = cls.secret_fields().get(info.field_name or "")
+        if value is not None and variable and variable.endswith("_KEY") and variable not in PEM_KEYS:
+            check_random_key(variable, value.get_secret_value() if isinstance(value, SecretStr) else value)
+        return value
+
+    @field_validator("log_level")
+    @classmethod
+    def _a_log_level(cls, value: str) -> str:
+        if value.upper() not in LOG_LEVELS:
+            raise ValueError(f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, not {value!r}")
+        return value.upper()
+
+    @field_validator("forwarded_allow_ips")
+    @classmethod
+    def _proxy_addresses(cls, value: str) -> str:
+        for address in (part.strip() for part in value.split(",")):
+            try:
+                if address != "*":
+                    ipaddress.ip_network(address, strict=False)
+            except ValueError:
+                raise ValueError(f"FORWARDED_ALLOW_IPS: {address!r} is not an IP address or network "
+                                 "(e.g. 10.42.0.0/16), nor *") from None
         return value
 
     @classmethod

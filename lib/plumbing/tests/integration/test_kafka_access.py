@@ -7,9 +7,13 @@ from uuid import uuid4
 
 import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
-from aiokafka.admin import AIOKafkaAdminClient
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
 from aiokafka.errors import GroupAuthorizationFailedError, KafkaError, TopicAuthorizationFailedError
+from devinfra.kafka import SUPER_USER
 from mentorship_contracts import profiles
+from mentorship_contracts.topics import DAY_MS
+from plumbing.kafka_access import new_topic, provision
 from plumbing.testing import eventually
 
 
@@ -110,3 +114,61 @@ async def test_a_client_with_a_wrong_password_is_refused(kafka_client_options):
     with pytest.raises(KafkaError):
         await consumer.start()
     await consumer.stop()
+
+
+async def topic_as_kafka_has_it(options: dict, name: str) -> tuple[int, dict[str, str]]:
+    """The topic's partition count and configuration, as the broker describes them."""
+    admin = AIOKafkaAdminClient(**options)
+    await admin.start()
+    try:
+        (described,) = await admin.describe_topics([name])
+        (configs,) = await admin.describe_configs([ConfigResource(ConfigResourceType.TOPIC, name)])
+    finally:
+        await admin.close()
+    (resource,) = configs.resources
+    return len(described["partitions"]), {entry[0]: entry[1] for entry in resource[4]}
+
+
+def a_topic(partitions: int, retention_days: int) -> NewTopic:
+    return NewTopic(f"provisioned-{uuid4().hex[:8]}", partitions, 1,
+                    topic_configs={"cleanup.policy": "delete", "retention.ms": str(retention_days * DAY_MS)})
+
+
+async def test_provisioning_gives_a_topic_that_exists_the_retention_and_partitions_the_catalogue_now_says(
+    kafka_client_options
+):
+    operator = kafka_client_options(SUPER_USER)
+    before = a_topic(partitions=1, retention_days=30)
+    assert await provision(operator, [], [before]) == []
+    now = NewTopic(before.name, 3, 1, topic_configs={"cleanup.policy": "delete", "retention.ms": str(7 * DAY_MS)})
+    changed = await provision(operator, [], [now])
+    partitions, config = await topic_as_kafka_has_it(operator, now.name)
+    assert (partitions, config["retention.ms"], config["cleanup.policy"]) == (3, str(7 * DAY_MS), "delete")
+    assert sorted(changed) == sorted([f"{now.name}: retention.ms {30 * DAY_MS} -> {7 * DAY_MS}",
+                                      f"{now.name}: partitions 1 -> 3"])
+    assert await provision(operator, [], [now]) == [], "provisioned again, nothing changes"
+
+
+async def test_provisioning_never_takes_partitions_from_a_topic_and_says_it_left_them(kafka_client_options):
+    operator = kafka_client_options(SUPER_USER)
+    wider = a_topic(partitions=4, retention_days=7)
+    await provision(operator, [], [wider])
+    narrower = NewTopic(wider.name, 2, 1, topic_configs=wider.topic_configs)
+    said = await provision(operator, [], [narrower])
+    assert (await topic_as_kafka_has_it(operator, wider.name))[0] == 4
+    assert said == [f"{wider.name}: has 4 partitions where the catalogue says 2: left so (partitions are never taken "
+                    "away: keyed messages would change partition)"]
+
+
+async def test_a_topic_with_fewer_replicas_than_asked_is_said_so_and_keeps_the_min_insync_replicas_it_can_meet(
+    kafka_client_options
+):
+    operator = kafka_client_options(SUPER_USER)
+    single = a_topic(partitions=1, retention_days=7)
+    await provision(operator, [], [single])
+    three = new_topic(single.name, 1, 3, single.topic_configs)  # KAFKA_REPLICATION_FACTOR=3 on an older topic
+    said = await provision(operator, [], [three])
+    # Two in-sync replicas of a topic that has one would refuse every write.
+    assert (await topic_as_kafka_has_it(operator, single.name))[1]["min.insync.replicas"] == "1"
+    assert said == [f"{single.name}: has 1 replicas where KAFKA_REPLICATION_FACTOR says 3: left so, with its "
+                    "min.insync.replicas (reassigning partitions is the Kafka operator's: kafka-reassign-partitions.sh)"]

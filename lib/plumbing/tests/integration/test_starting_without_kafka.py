@@ -5,6 +5,7 @@ An instance whose Kafka side has given up for good says so on its liveness probe
 from __future__ import annotations
 
 import asyncio
+import logging
 import shutil
 import tempfile
 from uuid import uuid4
@@ -18,6 +19,7 @@ from plumbing.runtime import Service
 from plumbing.settings import ServiceSettings
 from plumbing.testing import eventually
 from plumbing.unit_of_work import UnitOfWork
+from prometheus_client import generate_latest
 
 from .conftest import KEYS, Recorder
 
@@ -94,3 +96,64 @@ async def test_a_service_whose_kafka_side_gives_up_for_good_is_no_longer_live(ma
 
 async def _status(http: httpx.AsyncClient, path: str, status: int) -> bool:
     return (await http.get(path)).status_code == status
+
+
+def kafka_side_up(service: Service) -> float:
+    """The `kafka_side_up` gauge, as a scrape of the instance reads it."""
+    (line,) = [line for line in generate_latest(service.metrics.registry).decode().splitlines()
+               if line.startswith("kafka_side_up ")]
+    return float(line.split()[1])
+
+
+def refused_service(postgres_server, migrations, kafka_settings, principal: str, **overrides) -> Service:
+    name = f"plumbing-test-{uuid4().hex[:8]}"
+    settings = ServiceSettings(
+        service_name=name, database_url=postgres_server.create_database(name.replace("-", "_")),
+        **(kafka_settings(principal) | overrides), jwt_public_key=KEYS.public_pem, kafka_retry_seconds=0.1,
+        kafka_retry_max_seconds=0.2,
+    )
+    service = Service(settings, migrations=migrations)
+    service.consume_raw({PersonUpdated: Recorder()})
+    return service
+
+
+async def refusal_logged(service: Service, caplog) -> logging.LogRecord:
+    """The error the service logs while Kafka refuses it, once it has tried twice; its Kafka side never comes up."""
+    with caplog.at_level(logging.WARNING, logger="plumbing.runtime"):
+        await service.start()
+        try:
+            await eventually(lambda: _refusals(caplog) >= 2, timeout=30, what="the refusal to be logged twice")
+            assert kafka_side_up(service) == 0
+        finally:
+            await service.stop()
+    return next(r for r in caplog.records if r.name == "plumbing.runtime" and r.levelno == logging.ERROR)
+
+
+def _refusals(caplog) -> int:
+    return sum(r.name == "plumbing.runtime" and r.levelno == logging.ERROR for r in caplog.records)
+
+
+async def test_a_service_whose_kafka_password_is_refused_logs_an_error_naming_authentication_and_reports_kafka_down(
+    postgres_server, migrations, kafka_settings, caplog
+):
+    service = refused_service(postgres_server, migrations, kafka_settings, TESTS, kafka_sasl_password="guessed")
+    logged = await refusal_logged(service, caplog)
+    assert "authentication" in logged.getMessage() and "KAFKA_SASL_PASSWORD" in logged.getMessage()
+    assert logged.error_type == "SaslAuthenticationFailed"
+    assert not any("unreachable" in r.getMessage() for r in caplog.records)
+
+
+async def test_a_service_the_acls_do_not_allow_logs_an_error_naming_authorization_and_reports_kafka_down(
+    postgres_server, migrations, kafka_settings, caplog
+):
+    # Another team's principal may not create the service's dead-letter topic.
+    service = refused_service(postgres_server, migrations, kafka_settings, "other-team")
+    logged = await refusal_logged(service, caplog)
+    assert "authorization" in logged.getMessage() and "kafka_access provision" in logged.getMessage()
+    assert logged.error_type == "TopicAuthorizationFailedError"
+
+
+async def test_once_its_kafka_side_is_up_an_instance_reports_it(make_service, started):
+    service = await started(make_service(Recorder()))
+    await eventually(lambda: service.consuming, timeout=60, what="the consumer to join its group")
+    assert kafka_side_up(service) == 1

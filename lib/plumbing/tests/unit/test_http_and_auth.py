@@ -1,5 +1,6 @@
 """The HTTP face every service shares: errors name the field, internals never leak, tokens are checked."""
 
+import io
 import json
 import logging
 from uuid import uuid4
@@ -7,7 +8,7 @@ from uuid import uuid4
 import httpx
 import pytest
 from fastapi import APIRouter, Depends
-from plumbing import auth
+from plumbing import auth, correlation
 from plumbing.http import ApiError, create_app
 from plumbing.logs import JsonFormatter
 from plumbing.metrics import Metrics
@@ -120,6 +121,35 @@ def test_log_lines_are_json_and_drop_fields_that_look_personal():
     line = json.loads(JsonFormatter("profiles").format(record))
     assert line["msg"] == "person registered" and line["person_id"] == "p-1" and line["service"] == "profiles"
     assert "email" not in line and "display_name" not in line
+
+
+def test_a_log_line_written_while_an_action_is_served_carries_its_correlation_id():
+    record = logging.LogRecord("svc", logging.WARNING, __file__, 1, "data keys unavailable; waiting", None, None)
+    token = correlation.use("req-42")
+    try:
+        line = json.loads(JsonFormatter("profiles").format(record))
+    finally:
+        correlation.reset(token)
+    assert line["correlation_id"] == "req-42"
+    assert "correlation_id" not in json.loads(JsonFormatter("profiles").format(record)), "none outside an action"
+
+
+async def test_an_unhandled_error_is_logged_once_with_its_route_method_and_correlation_id():
+    written = io.StringIO()
+    handler = logging.StreamHandler(written)
+    handler.setFormatter(JsonFormatter("fake"))
+    logging.getLogger().addHandler(handler)
+    try:
+        async with client() as http:
+            response = await http.post("/signups", json={"email": "a@example.org", "capacity": 9},
+                                       headers=bearer() | {"X-Correlation-Id": "req-500"})
+    finally:
+        logging.getLogger().removeHandler(handler)
+    assert response.status_code == 500
+    (line,) = [entry for entry in map(json.loads, written.getvalue().splitlines()) if entry["msg"] == "unhandled error"]
+    assert (line["level"], line["method"], line["route"], line["correlation_id"]) == ("error", "POST", "/signups",
+                                                                                      "req-500")
+    assert "RuntimeError" in line["exc"]
 
 
 def test_a_service_specific_database_url_wins_over_the_generic_one(monkeypatch):

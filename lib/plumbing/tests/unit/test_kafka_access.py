@@ -1,8 +1,9 @@
 """The broker's ACLs come from the topic catalogue: each service writes its own topics, reads the public ones and
 the restricted or internal ones that name it; another team reads public topics only."""
 
-from mentorship_contracts import CATALOGUE, Classification
-from plumbing.kafka_access import OTHER_TEAM, Grant, acls, platform_services
+from mentorship_contracts import CATALOGUE, Classification, dead_letter_topic
+from mentorship_contracts.topics import DAY_MS
+from plumbing.kafka_access import OTHER_TEAM, Grant, acls, catalogue_topics, platform_services
 
 
 def allowed(principal: str, operation: str, topic: str) -> bool:
@@ -52,3 +53,31 @@ def test_consumer_groups_are_a_principals_own_by_prefix():
 def test_no_grant_reaches_the_cluster_or_any_topic_by_wildcard():
     assert all(grant.resource != "cluster" and grant.name not in ("*", "") for grant in acls())
     assert all(isinstance(grant, Grant) for grant in acls())
+
+
+def test_unless_told_otherwise_topics_take_the_brokers_default_replication_and_min_insync_replicas():
+    for topic in catalogue_topics():
+        assert topic.replication_factor == -1 and "min.insync.replicas" not in topic.topic_configs, topic.name
+
+
+def test_with_three_replicas_or_more_a_write_is_acknowledged_once_a_majority_of_them_hold_it():
+    assert {t.replication_factor for t in catalogue_topics(replication_factor=3)} == {3}
+    assert {t.topic_configs["min.insync.replicas"] for t in catalogue_topics(replication_factor=3)} == {"2"}
+    assert {t.topic_configs["min.insync.replicas"] for t in catalogue_topics(replication_factor=5)} == {"3"}
+    # With two, requiring both would stop every write while one broker is away.
+    assert all("min.insync.replicas" not in t.topic_configs for t in catalogue_topics(replication_factor=2))
+
+
+def test_every_topic_is_created_with_the_catalogues_partitions_and_retention():
+    by_name = {topic.name: topic for topic in catalogue_topics()}
+    for topic in CATALOGUE:
+        assert by_name[topic.name].num_partitions == topic.partitions
+        assert by_name[topic.name].topic_configs == topic.config
+
+
+def test_a_dead_letter_topic_keeps_its_messages_two_weeks_on_one_partition():
+    by_name = {topic.name: topic for topic in catalogue_topics()}
+    for service in platform_services():
+        dead_letters = by_name[dead_letter_topic(service)]
+        assert dead_letters.num_partitions == 1
+        assert dead_letters.topic_configs == {"cleanup.policy": "delete", "retention.ms": str(14 * DAY_MS)}

@@ -2,12 +2,14 @@
 
 import base64
 import json
+import os
 from uuid import uuid4
 
 import pytest
 from mentorship_contracts import SealedEvent, decode, sealed_versions
 from mentorship_contracts import profiles as contract
-from plumbing import auth
+from plumbing import auth, personal_data
+from plumbing.person_keys import PersonKeys
 from plumbing.personal_data import (
     CannotOpen,
     key_readers,
@@ -18,7 +20,7 @@ from plumbing.personal_data import (
     readers_setting,
     seal_event,
 )
-from plumbing.settings import new_secret_key
+from plumbing.settings import ConfigurationError, new_secret_key
 
 
 def contact(**fields) -> contract.ContactDetailsChangedV3:
@@ -110,3 +112,31 @@ def test_the_readers_of_data_keys_are_the_consumers_of_restricted_topics_and_pro
         auth.verify(readers["notifications"], token, audience="profiles")
     with pytest.raises(ValueError):
         parse_readers(new_secret_key())
+
+
+def test_the_readers_command_prints_what_profiles_trusts_derived_from_the_readers_own_service_keys(monkeypatch, capsys):
+    seeds = {reader: new_secret_key() for reader in key_readers()}
+    for reader, seed in seeds.items():
+        monkeypatch.setenv(f"{reader.upper()}_SERVICE_KEY", seed)
+    assert personal_data.main(["readers"]) == 0
+    printed = capsys.readouterr().out
+    assert printed == f"{readers_setting(seeds)}\n"
+    assert not any(seed in printed for seed in seeds.values()), "only the public keys"
+
+
+def test_the_readers_command_names_the_service_key_it_lacks_in_one_line(monkeypatch, capsys):
+    for reader in key_readers():
+        monkeypatch.setenv(f"{reader.upper()}_SERVICE_KEY", new_secret_key())
+    monkeypatch.delenv("NOTIFICATIONS_SERVICE_KEY")
+    with pytest.raises(SystemExit) as stopped:
+        personal_data.main(["readers"])
+    assert stopped.value.code == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "NOTIFICATIONS_SERVICE_KEY" in err
+
+
+@pytest.mark.parametrize("seed", ["not base64 at all!", base64.urlsafe_b64encode(os.urandom(48)).decode()],
+                         ids=["malformed", "48 bytes"])
+def test_a_service_key_that_is_not_an_ed25519_seed_is_refused_by_its_variable(seed):
+    with pytest.raises(ConfigurationError, match="MATCHING_SERVICE_KEY"):
+        PersonKeys("http://profiles", service="matching", service_key=seed)

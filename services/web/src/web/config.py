@@ -23,7 +23,8 @@ class WebSettings(ServiceSettings):
     mail_from: str = Field(default="Mentorship Platform <no-reply@mentorship.example>", validation_alias="MAIL_FROM")
     # The Ed25519 private key (PEM) that signs the services' tokens: the web app alone holds it.
     jwt_private_key: SecretStr | None = required_secret("JWT_PRIVATE_KEY", "Ed25519 private key (PEM) signing tokens")
-    # Signs the CSRF tokens of the forms shown before sign-in.
+    # Signs the CSRF tokens of the forms shown before sign-in: at least 32 random bytes in URL-safe base64, refused
+    # at start otherwise, as every secret named ..._KEY is (plumbing.settings).
     form_key: SecretStr | None = required_secret("WEB_FORM_KEY", "the key that signs the CSRF tokens of forms")
     sign_in_link_minutes: int = Field(default=15, ge=1, le=60, validation_alias="SIGN_IN_LINK_MINUTES")
     # Links asked for within a quarter of an hour: per address, and per client (its IP address).

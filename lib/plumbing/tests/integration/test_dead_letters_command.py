@@ -1,0 +1,81 @@
+"""The operator's `dead-letters` command connects as its KAFKA_* variables say: a service's principal may list its
+group's dead letters but not replay them (that writes to the original topics), and is told so in one line; the
+operator's principal (a one-off pod with the kafka-operator Secret: RUNBOOK.md) replays them."""
+
+from __future__ import annotations
+
+import asyncio
+from uuid import uuid4
+
+import pytest
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from devinfra.kafka import SUPER_USER, TESTS
+from mentorship_contracts import dead_letter_topic, message_headers
+from mentorship_contracts.profiles import PEOPLE, PersonUpdated
+from plumbing import dead_letters
+
+GROUP = "matching"
+
+
+def set_aside(options: dict) -> tuple[PersonUpdated, int]:
+    """An event matching's consumer gave up on, as it leaves it on its dead-letter topic; and its offset there."""
+    event = PersonUpdated(person_id=uuid4(), chapter_id=None, stage="resident", changed_fields=["bio"])
+    headers = {**message_headers(str(event.event_id), event.event_type), f"{dead_letters.PREFIX}topic": PEOPLE,
+               f"{dead_letters.PREFIX}reason": "failed", f"{dead_letters.PREFIX}error": "RuntimeError: a bug"}
+
+    async def publish() -> int:
+        producer = AIOKafkaProducer(**options)
+        await producer.start()
+        try:
+            sent = await producer.send_and_wait(dead_letter_topic(GROUP), event.to_json(), key=event.key.encode(),
+                                                headers=[(k, v.encode()) for k, v in headers.items()])
+        finally:
+            await producer.stop()
+        return sent.offset
+
+    return event, asyncio.run(publish())
+
+
+def republished(options: dict, event: PersonUpdated) -> bool:
+    async def find() -> bool:
+        consumer = AIOKafkaConsumer(PEOPLE, **options, group_id=f"{TESTS}-{uuid4().hex}", auto_offset_reset="earliest")
+        await consumer.start()
+        try:
+            async with asyncio.timeout(30):
+                while True:
+                    for records in (await consumer.getmany(timeout_ms=500)).values():
+                        if any(str(event.event_id).encode() in r.value for r in records):
+                            return True
+        finally:
+            await consumer.stop()
+
+    return asyncio.run(find())
+
+
+@pytest.fixture
+def as_principal(monkeypatch, kafka_access):
+    def connect_as(principal: str) -> None:
+        for variable, value in kafka_access.environment(principal).items():
+            monkeypatch.setenv(variable, value)
+
+    return connect_as
+
+
+def test_a_service_lists_its_dead_letters_but_is_told_in_one_line_to_replay_them_as_the_operator(
+    kafka_client_options, as_principal, capsys
+):
+    _, offset = set_aside(kafka_client_options())
+    as_principal(GROUP)
+    assert dead_letters.main(["list", "--group", GROUP]) == 0
+    assert f'"dead_letter_offset": {offset}' in capsys.readouterr().out
+    assert dead_letters.main(["replay", "--group", GROUP, "--offset", str(offset)]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "'matching'" in err and "authorization" in err and "operator" in err
+
+
+def test_the_operator_replays_a_dead_letter_to_its_original_topic(kafka_client_options, as_principal, capsys):
+    event, offset = set_aside(kafka_client_options())
+    as_principal(SUPER_USER)
+    assert dead_letters.main(["replay", "--group", GROUP, "--offset", str(offset)]) == 0
+    assert capsys.readouterr().out == f"replayed 1 dead letter(s) of group {GROUP}\n"
+    assert republished(kafka_client_options(), event)
