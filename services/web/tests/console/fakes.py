@@ -1,8 +1,9 @@
 """The four services as the console calls them (CONSOLE-SPEC.md), in memory behind an httpx transport: the console
 is tested through its real client, tokens and paths. Like the services, the fakes answer a coordinator only about
 their chapters (404 for another chapter's thing), refuse what the services refuse (a list a coordinator of several
-chapters does not narrow to one, a person's pairings to staff), page lists as they do, and record every call with the
-token's claims."""
+chapters does not narrow to one, a person's pairings to staff), check a program's body as profiles does (its fields,
+bounds and rules; test_console_programs holds it to profiles' own models), page lists as they do, and record every call
+with the token's claims."""
 
 from __future__ import annotations
 
@@ -11,13 +12,15 @@ import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, get_args
 from urllib.parse import parse_qs
 from uuid import UUID, uuid4
 
 import httpx
 import jwt
 from fastapi import FastAPI, Request
+from mentorship_contracts.profiles import PairingMode, ProgramFormat
+from mentorship_contracts.vocabulary import PairingKind, TrainingStage
 from plumbing.auth import SigningKeys
 from web.adapters.rendering import negotiate
 from web.adapters.service_tokens import ServiceTokens
@@ -41,6 +44,110 @@ def ident() -> str:
 
 def forbidden(message: str) -> httpx.Response:
     return httpx.Response(403, json={"error": {"code": "forbidden", "message": message}})
+
+
+def refusal(status: int, code: str, field_name: str | None, message: str = "") -> httpx.Response:
+    error = {"code": code, "message": message or code}
+    if field_name:
+        error["field"] = field_name
+    return httpx.Response(status, json={"error": error})
+
+
+# --- a program's body, as profiles' ProgramIn and ProgramChange take it (entrypoints/http.py) and as its Program
+# checks it (domain/model.py) --------------------------------------------------------------------------------------
+
+STAGES = frozenset(s.value for s in TrainingStage)
+KINDS = frozenset(k.value for k in PairingKind)
+# Each field in ProgramIn's order (pydantic reports the first field at fault in that order, extra fields last): its
+# kind, whether null is taken, its bounds (numbers) and its default (None: required).
+PROGRAM_FIELDS: dict[str, tuple[str, bool, tuple[int, int] | frozenset | None, Any]] = {
+    "name": ("text", False, (1, 200), None),
+    "chapter_id": ("uuid", True, None, ("default", None)),
+    "mentee_stages": ("list", False, STAGES, None),
+    "mentor_stages": ("list", False, STAGES, None),
+    "term_months": ("int", False, (1, 60), ("default", 12)),
+    "cadence_min_days": ("int", False, (1, 365), ("default", 30)),
+    "cadence_max_days": ("int", False, (1, 365), ("default", 60)),
+    "format": ("choice", False, frozenset(get_args(ProgramFormat)), ("default", "one_to_one")),
+    "group_size": ("int", True, (2, 50), ("default", None)),
+    "pairing_mode": ("choice", False, frozenset(get_args(PairingMode)), ("default", "on_registration")),
+    "both_must_accept": ("bool", False, None, ("default", False)),
+    "pair_cap": ("int", True, (1, 100_000), ("default", None)),
+    "mentor_approval_required": ("bool", False, None, ("default", False)),
+    "minimum_score": ("int", False, (0, 100), ("default", 0)),
+    "pairing_kinds": ("list", False, KINDS, ("default", ["general"])),
+}
+PROGRAM_DEFAULTS = {name: spec[3][1] for name, spec in PROGRAM_FIELDS.items() if spec[3] is not None}
+
+
+def _field_fault(name: str, value: Any) -> str | None:
+    """Where pydantic (lax, from JSON) finds `value` of the field `name` at fault: the field, an item of it, or
+    None when it is taken."""
+    kind, nullable, bounds, _ = PROGRAM_FIELDS[name]
+    if value is None:
+        return None if nullable else name
+    if kind == "text":
+        low, high = bounds
+        ok = isinstance(value, str) and low <= len(value) <= high and not any(ord(ch) < 32 for ch in value)
+        return None if ok else name
+    if kind == "uuid":
+        try:
+            UUID(str(value))
+        except ValueError:
+            return name
+        return None if isinstance(value, str) else name
+    if kind == "int":
+        if isinstance(value, bool) or not isinstance(value, int | str):
+            return name
+        try:
+            number = int(value)
+        except ValueError:
+            return name
+        low, high = bounds
+        return None if low <= number <= high else name
+    if kind == "bool":
+        return None if isinstance(value, bool) else name
+    if kind == "choice":
+        return None if value in bounds else name
+    if not isinstance(value, list):
+        return name
+    for i, item in enumerate(value):
+        if item not in bounds:
+            return f"{name}.{i}"
+    return None if value else name  # min_length=1, checked after the items
+
+
+def program_body_fault(body: Any, change: bool) -> str | None:
+    """The field profiles names when it refuses this body with `invalid_request` (422), or None. `change`: a PATCH
+    body (ProgramChange: any field may be left out, chapter_id is not one, null still refused where not taken)."""
+    if not isinstance(body, dict):
+        return "body"
+    fields = [n for n in PROGRAM_FIELDS if not (change and n == "chapter_id")]
+    for name in fields:
+        if name not in body:
+            if not change and PROGRAM_FIELDS[name][3] is None:
+                return name
+            continue
+        if fault := _field_fault(name, body[name]):
+            return fault
+    return next((name for name in body if name not in fields), None)
+
+
+def program_rule_fault(program: dict) -> str | None:
+    """The field Program._check names (422 `invalid`), or None."""
+    if program["cadence_min_days"] > program["cadence_max_days"]:
+        return "cadence_max_days"
+    if (program["format"] == "group") == (program["group_size"] is None):
+        return "group_size"
+    kinds = program["pairing_kinds"]
+    if not kinds or len(set(kinds)) != len(kinds):
+        return "pairing_kinds"
+    return None
+
+
+def typed(body: dict) -> dict:
+    """The body as profiles holds it once validated (numbers sent as text made numbers)."""
+    return {k: int(v) if PROGRAM_FIELDS[k][0] == "int" and v is not None else v for k, v in body.items()}
 
 
 @dataclass
@@ -92,9 +199,10 @@ class Services:
         self.people[p["id"]] = p
         return p
 
-    def program(self, name: str, chapter: str | None = None) -> dict:
-        p = {"id": ident(), "name": name, "chapter_id": chapter, "mentee_stages": ["undergraduate"],
-             "mentor_stages": ["resident"]}
+    def program(self, name: str, chapter: str | None = None, **more) -> dict:
+        """A program as profiles answers it (ProgramOut: every setting, the API's defaults unless given)."""
+        p = {**PROGRAM_DEFAULTS, "id": ident(), "name": name, "chapter_id": chapter,
+             "mentee_stages": ["undergraduate"], "mentor_stages": ["resident"], **more}
         self.programs[p["id"]] = p
         return p
 
@@ -227,9 +335,9 @@ class Services:
         if m == "GET" and path == "/v1/programs":
             return list(self.programs.values())
         if m == "POST" and path == "/v1/programs":
-            made = {"id": ident(), **c.body}
-            self.programs[made["id"]] = made
-            return made
+            return self._define_program(c)
+        if m == "PATCH" and (found := re.fullmatch(r"/v1/programs/([^/]+)", path)):
+            return self._change_program(c, found[1])
         if m == "GET" and (found := re.fullmatch(r"/v1/programs/([^/]+)", path)):
             program = self.programs[found[1]]
             self._mine(c, program["chapter_id"])
@@ -260,6 +368,43 @@ class Services:
         if m == "GET" and path == "/v1/audit":
             return self._audit(c, "profiles")
         raise AssertionError(f"profiles has no {m} {path} in the spec")
+
+    @staticmethod
+    def _manages(c: Call, chapter: str | None) -> bool:
+        """profiles' _require_manager_of_chapter: an administrator, or a coordinator of this chapter (never of a
+        national program)."""
+        return c.claims["role"] == "admin" or (c.claims["role"] == "coordinator" and chapter is not None
+                                               and chapter in c.claims.get("chapters", []))
+
+    def _define_program(self, c: Call) -> httpx.Response:
+        """As profiles' POST /v1/programs: the body checked (422), the caller (403), the chapter (404), the rules."""
+        if fault := program_body_fault(c.body, change=False):
+            return refusal(422, "invalid_request", fault)
+        chapter = c.body.get("chapter_id")
+        if not self._manages(c, chapter):
+            return forbidden("only an administrator, or a coordinator of this chapter, may do this")
+        if chapter is not None and chapter not in (self.chapter, self.other_chapter):
+            return refusal(404, "not_found", "chapter_id")
+        made = {**PROGRAM_DEFAULTS, **typed(c.body), "id": ident()}
+        if fault := program_rule_fault(made):
+            return refusal(422, "invalid", fault)
+        self.programs[made["id"]] = made
+        return httpx.Response(201, json=made)
+
+    def _change_program(self, c: Call, program_id: str) -> httpx.Response:
+        """As profiles' PATCH /v1/programs/{id}: only what is sent changes; no chapter; null only where taken."""
+        if fault := program_body_fault(c.body, change=True):
+            return refusal(422, "invalid_request", fault)
+        program = self.programs.get(program_id)
+        if program is None:
+            return refusal(404, "not_found", "program_id")
+        if not self._manages(c, program["chapter_id"]):
+            return forbidden("only an administrator, or a coordinator of this chapter, may do this")
+        candidate = {**program, **typed(c.body)}
+        if fault := program_rule_fault(candidate):
+            return refusal(422, "invalid", fault)
+        program.update(candidate)
+        return httpx.Response(200, json=program)
 
     def _invitations(self, c: Call, preview: bool) -> Any:
         program = self.programs[c.body["program_id"]]
@@ -579,7 +724,7 @@ def make_world() -> dict:
     admin = s.person("Ada Administrator")
     s.roles[coordinator["id"]] = {"administrator": False, "coordinator_of": [s.chapter]}
     s.roles[admin["id"]] = {"administrator": True, "coordinator_of": []}
-    program = s.program("Into Medicine", s.chapter)
+    program = s.program("Into Medicine", s.chapter, pairing_mode="rounds")  # it has a drafted round
     other_program = s.program("Miami Mentors", s.other_chapter)
     mentor = s.person("Dr. Ana Reyes", enrollments=[{"id": "e1", "program_id": program["id"], "role": "mentor",
                                                      "approval": "approved", "withdrawn": False, "capacity": 2}])
@@ -619,7 +764,8 @@ def make_world() -> dict:
 def pages(world) -> list[str]:
     program, event = world["program"]["id"], world["event"]["id"]
     return ["/console", "/console/people", f"/console/people/{world['mentee']['id']}", "/console/vetting",
-            "/console/programs", f"/console/programs/{program}", f"/console/programs/{program}/invite",
+            "/console/programs", f"/console/programs/{program}", f"/console/programs/{program}/settings",
+            f"/console/programs/{program}/invite",
             f"/console/programs/{program}/rounds", f"/console/rounds/{ROUND}",
             f"/console/pairings/{world['pairing']['id']}", "/console/events", "/console/events/new",
             f"/console/events/{event}", f"/console/events/{event}/edit", f"/console/events/{event}/check-in",

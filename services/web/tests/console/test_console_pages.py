@@ -284,7 +284,8 @@ async def test_every_form_refuses_a_post_without_the_pages_csrf_token(world):
              f"/console/rounds/{ROUND}/publish", f"/console/pairings/{world['pairing']['id']}/end",
              f"/console/events/{event}/publish", f"/console/events/{event}/check-in/{world['mentee']['id']}",
              f"/console/enrollments/{E9}/approve", f"/console/people/{world['mentee']['id']}/suspend",
-             f"/console/programs/{program}/invite", "/console/events/new",
+             f"/console/programs/{program}/invite", "/console/events/new", "/console/programs",
+             f"/console/programs/{program}/settings",
              f"/console/emails/{world['s'].deliveries[0]['id']}/send-again", "/console/emails/send-again"]
     async with as_(world, "coordinator")[0] as page:
         for path in posts:

@@ -1,10 +1,9 @@
-"""For national administrators: chapters, programs (national ones and any chapter's), granting and revoking the
-coordinator role, and the audit trail of the four services merged, newest first, with names joined."""
+"""For national administrators: chapters, granting and revoking the coordinator role, and the audit trail of the four
+services merged, newest first, with names joined. (Programs, national ones and any chapter's: program_settings.)"""
 
 from __future__ import annotations
 
 import asyncio
-from typing import Any
 from urllib.parse import urlencode
 from uuid import UUID
 
@@ -12,7 +11,6 @@ from fastapi import APIRouter
 from fastapi.responses import Response
 
 from ..adapters.services import ServiceError
-from ..entrypoints import labels as participant_labels
 from ..entrypoints.account import TIME_ZONES
 from ..entrypoints.web import Form
 from .api import AUDITED
@@ -58,42 +56,6 @@ async def add_chapter(desk: Console, posted: Form) -> Response:
             problems["name"] = desk.error_words(error)
     return desk.render("console/chapters.html", 422, chapters=await desk.chapters(), time_zones=TIME_ZONES,
                        values=values, problems=problems)
-
-
-@router.get("/programs")
-async def programs(desk: Console, done: str | None = None) -> Response:
-    found, chapters = await asyncio.gather(desk.programs(), desk.chapters())
-    return desk.render("console/programs.html", programs=found, chapters={c["id"]: c for c in chapters},
-                       chapter_list=chapters, done=done, values={})
-
-
-@router.post("/programs")
-async def add_program(desk: Console, posted: Form) -> Response:
-    if refused := _admin_only(desk):
-        return refused
-    values: dict[str, Any] = {"name": text(posted, "name", 200), "chapter_id": text(posted, "chapter_id", 40),
-                              "mentee_stages": [s for s in posted.getlist("mentee_stages")
-                                                if s in participant_labels.STAGES],
-                              "mentor_stages": [s for s in posted.getlist("mentor_stages")
-                                                if s in participant_labels.STAGES],
-                              "mentor_approval_required": posted.get("mentor_approval_required") == "on"}
-    problems = {}
-    for name in ("name", "mentee_stages", "mentor_stages"):
-        if not values[name]:
-            problems[name] = desk.error_words("invalid_request")
-    chapter = uuid_or_none(values["chapter_id"])
-    if not problems:
-        try:
-            await desk.api.call("profiles", "POST", "/v1/programs", desk.staff, json={
-                **values, "chapter_id": str(chapter) if chapter else None})
-            return desk.redirect("/console/programs?done=program_saved")
-        except ServiceError as error:
-            if not _refused(error):
-                raise
-            problems[error.field if error.field in values else "name"] = desk.error_words(error)
-    found, chapters = await asyncio.gather(desk.programs(), desk.chapters())
-    return desk.render("console/programs.html", 422, programs=found, chapters={c["id"]: c for c in chapters},
-                       chapter_list=chapters, values=values, problems=problems)
 
 
 @router.post("/people/{person_id}/roles/coordinator")

@@ -62,6 +62,7 @@ SKIPPED = {
     "declined_or_ended_before": C_("They declined or ended a mentorship together before"),
 }
 SKIPPED_OTHERWISE = C_("Could not be paired as drafted")  # a reason matching gives that the console has no words for
+UNPAIRED_OTHERWISE = C_("Could not be paired this time")  # likewise, for a mentee a round left unpaired
 
 # Why matching proposes a pair, as a coordinator reads it (third person: the participants' words say "you").
 REASONS = {
@@ -75,6 +76,55 @@ REASONS = {
     "same_time_zone": C_("They are in the same time zone"),
     "requested": C_("The mentee asked for this mentor"),
     "made_by_hand": C_("Paired by a coordinator"),
+}
+
+# A program's settings (profiles' ProgramIn), in a coordinator's words: how pairs form (`pairing_mode`), with what
+# each way means; the sentence a program's pages say instead of offering rounds; formats; kinds of mentorship.
+PAIRING_MODES = {
+    "on_registration": C_("Automatically, as people sign up"),
+    "rounds": C_("In rounds you run and review"),
+    "mentee_choice": C_("Mentees choose from suggestions"),
+}
+PAIRING_MODE_HINTS = {
+    "on_registration": C_("Each mentee is paired with a mentor who fits as soon as they join; when no mentor has "
+                          "room, they wait."),
+    "rounds": C_("You run a round when you choose. It drafts pairs for you to review: nobody is told anything until "
+                 "you publish it."),
+    "mentee_choice": C_("Each mentee sees the mentors who fit them best and asks the one they choose."),
+}
+PAIRS_FORM = {
+    "on_registration": C_("Pairs form automatically as people sign up: there are no rounds to run."),
+    "rounds": C_("Pairs form in rounds you run and review."),
+    "mentee_choice": C_("Mentees choose their mentor from suggestions: there are no rounds to run."),
+}
+FORMATS = {"one_to_one": C_("One-to-one: a mentor and a mentee"),
+           "group": C_("Groups: a mentor with a group of mentees")}
+PAIRING_KINDS = {
+    "general": C_("General mentorship"),
+    "academic": C_("Academic"),
+    "clinical": C_("Clinical"),
+    "research": C_("Research"),
+    "career": C_("Career"),
+}
+# What to do about a setting profiles refuses (its field; `invalid_request`, or a rule of the program's, `invalid`).
+PROGRAM_PROBLEMS = {
+    "name": C_("Give the program a name."),
+    "chapter_id": C_("Choose one of your chapters."),
+    "mentee_stages": C_("Choose at least one stage for mentees."),
+    "mentor_stages": C_("Choose at least one stage for mentors."),
+    "term_months": C_("Give a whole number of months from 1 to 60."),
+    "cadence_min_days": C_("Give a whole number of days from 1 to 365."),
+    "cadence_max_days": C_("Give a whole number of days from 1 to 365."),
+    "format": C_("Choose one-to-one or groups."),
+    "group_size": C_("Give the size of each group: 2 to 50 people."),
+    "pairing_mode": C_("Choose how pairs form."),
+    "pair_cap": C_("Give a whole number from 1 to 100,000, or leave it empty for no cap."),
+    "minimum_score": C_("Give a whole number from 0 to 100."),
+    "pairing_kinds": C_("Choose at least one kind of mentorship."),
+}
+PROGRAM_RULES = {
+    "cadence_max_days": C_("The most days between meetings cannot be fewer than the fewest."),
+    "pairing_kinds": C_("Choose each kind of mentorship once."),
 }
 
 # What is wrong with a row of an invitation file (profiles' codes).
@@ -281,6 +331,8 @@ DONE = {
     "revoked": C_("The role is revoked."),
     "chapter_saved": C_("The chapter is saved."),
     "program_saved": C_("The program is saved."),
+    "settings_saved": C_("The program's settings are saved."),
+    "settings_unchanged": C_("Nothing was changed."),
     "sent_again": C_("The email will go again within a minute. If it does not arrive this time either, it comes back "
                      "to this page."),
     "sent_again_all": C_("The emails will go again within a minute. Those that do not arrive this time either come "

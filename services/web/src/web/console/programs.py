@@ -15,6 +15,7 @@ from ..adapters.services import ServiceError
 from ..entrypoints.web import Form
 from . import labels
 from .core import Console, ConsoleRoute, Desk, pages, text, uuid_or_none
+from .labels import C_
 
 router = APIRouter(prefix="/console", include_in_schema=False, route_class=ConsoleRoute)
 
@@ -151,16 +152,24 @@ async def end(pairing_id: UUID, desk: Console, posted: Form) -> Response:
 
 # --- rounds with review ---------------------------------------------------------------------------------------
 
-@router.get("/programs/{program_id}/rounds")
-async def rounds(program_id: UUID, desk: Console) -> Response:
+async def _rounds_page(desk: Desk, program_id: UUID, status: int = 200, **context: Any) -> Response:
     program, found = await asyncio.gather(
         desk.api.call("profiles", "GET", f"/v1/programs/{program_id}", desk.staff),
         desk.api.call("matching", "GET", f"/v1/programs/{program_id}/rounds", desk.staff))
-    return desk.render("console/rounds.html", program=program, rounds=found)
+    return desk.render("console/rounds.html", status, program=program, rounds=found, **context)
+
+
+@router.get("/programs/{program_id}/rounds")
+async def rounds(program_id: UUID, desk: Console) -> Response:
+    """The program's rounds; "Run a round" where pairs form in rounds (elsewhere the page says how they form)."""
+    return await _rounds_page(desk, program_id)
 
 
 @router.post("/programs/{program_id}/rounds")
 async def run_round(program_id: UUID, desk: Console, posted: Form) -> Response:
+    program = await desk.api.call("profiles", "GET", f"/v1/programs/{program_id}", desk.staff)
+    if program.get("pairing_mode") != "rounds":  # not offered: a page from before the program's settings changed
+        return await _rounds_page(desk, program_id, 409, error=desk._(C_("This program does not pair in rounds.")))
     started = await desk.api.call("matching", "POST", f"/v1/programs/{program_id}/rounds", desk.staff, json={})
     return desk.redirect(f"/console/rounds/{started.get('round_id') or started['id']}?done=round_started")
 

@@ -1,0 +1,190 @@
+"""Programs and their settings: the list, adding a program with every setting profiles takes (its defaults chosen),
+and a program's settings page, which changes them with PATCH (only what changed). Who may do it is profiles' rule
+(`_require_manager_of_chapter`), mirrored: an administrator, any program; a coordinator, their chapters' programs
+(never a national one). A refusal is worded next to its field; what was typed is given back."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from typing import Any
+from uuid import UUID
+
+from fastapi import APIRouter
+from fastapi.responses import Response
+from starlette.datastructures import FormData
+
+from ..adapters.services import ServiceError
+from ..entrypoints import labels as participant_labels
+from ..entrypoints.web import Form
+from . import labels
+from .core import Console, ConsoleRoute, Desk, not_found, text, uuid_or_none
+
+router = APIRouter(prefix="/console", include_in_schema=False, route_class=ConsoleRoute)
+
+# profiles' ProgramIn defaults, as the add form first shows them.
+DEFAULTS: dict[str, Any] = {
+    "chapter_id": "", "mentee_stages": [], "mentor_stages": [], "term_months": "12", "cadence_min_days": "30",
+    "cadence_max_days": "60", "format": "one_to_one", "group_size": "", "pairing_mode": "on_registration",
+    "both_must_accept": False, "pair_cap": "", "mentor_approval_required": False, "minimum_score": "0",
+    "pairing_kinds": ["general"],
+}
+NUMBERS = ("term_months", "cadence_min_days", "cadence_max_days", "group_size", "pair_cap", "minimum_score")
+MAY_BE_EMPTY = ("group_size", "pair_cap")  # null to profiles: no group size (one-to-one), no cap
+YES_OR_NO = ("both_must_accept", "mentor_approval_required")
+LISTS = {"mentee_stages": participant_labels.STAGES, "mentor_stages": participant_labels.STAGES,
+         "pairing_kinds": labels.PAIRING_KINDS}
+CHOICES = {"format": labels.FORMATS, "pairing_mode": labels.PAIRING_MODES}
+SETTINGS = ("name", *LISTS, *CHOICES, *NUMBERS, *YES_OR_NO)  # what a program's settings page may change
+WHOLE_NUMBER = re.compile(r"-?([0-9]{1,9}|[0-9]{1,3}(,[0-9]{3}){1,2})")  # 100000 or 100,000
+
+
+def _refused(error: ServiceError) -> bool:
+    return error.status not in (403, 404) and error.status < 500
+
+
+def _read(posted: FormData) -> tuple[dict[str, Any], dict[str, Any], dict[str, str]]:
+    """The form as typed (to give back), the body profiles takes, and the fields at fault (their `labels` words,
+    untranslated): what the form alone shows is missing or not a whole number. Every other rule is profiles'."""
+    values: dict[str, Any] = {"name": text(posted, "name", 200), "chapter_id": text(posted, "chapter_id", 40)}
+    for name, known in LISTS.items():
+        values[name] = [code for code in known if code in posted.getlist(name)]
+    for name in CHOICES:
+        values[name] = text(posted, name, 40)
+    for name in NUMBERS:
+        values[name] = text(posted, name, 20)
+    for name in YES_OR_NO:
+        values[name] = posted.get(name) == "on"
+    body: dict[str, Any] = {"name": values["name"], **{name: values[name] for name in (*LISTS, *YES_OR_NO)}}
+    problems: dict[str, str] = {}
+    for name in ("name", *LISTS):
+        if not values[name]:
+            problems[name] = labels.PROGRAM_PROBLEMS[name]
+    for name, known in CHOICES.items():
+        body[name] = values[name]
+        if values[name] not in known:
+            problems[name] = labels.PROGRAM_PROBLEMS[name]
+    for name in NUMBERS:
+        typed = values[name]
+        if name == "group_size" and values["format"] != "group":
+            body[name] = None  # a one-to-one program has no group size, whatever was left in the field
+        elif not typed and name in MAY_BE_EMPTY:
+            body[name] = None
+        elif WHOLE_NUMBER.fullmatch(typed):
+            body[name] = int(typed.replace(",", ""))
+        else:
+            problems[name] = labels.PROGRAM_PROBLEMS[name]
+    return values, body, problems
+
+
+def _words(desk: Desk, problems: dict[str, str]) -> dict[str, str]:
+    return {name: desk._(message) for name, message in problems.items()}
+
+
+def _service_problem(desk: Desk, error: ServiceError) -> dict[str, str]:
+    """profiles' refusal next to the field it names (`mentee_stages.0` is the mentee stages' field), or above the
+    form when it names none of the form's."""
+    field = (error.field or "").split(".")[0]
+    if field in labels.PROGRAM_PROBLEMS:
+        if error.code == "invalid" and field in labels.PROGRAM_RULES:
+            return {field: desk._(labels.PROGRAM_RULES[field])}
+        if error.code in ("invalid", "invalid_request"):
+            return {field: desk._(labels.PROGRAM_PROBLEMS[field])}
+        return {field: desk.error_words(error)}
+    return {"form": desk.error_words(error)}
+
+
+def _shown(program: dict) -> dict[str, Any]:
+    """A program's settings as the form shows them."""
+    values = {name: program.get(name, DEFAULTS.get(name)) for name in SETTINGS}
+    for name in NUMBERS:
+        values[name] = "" if values[name] is None else str(values[name])
+    values["chapter_id"] = program.get("chapter_id") or ""
+    return values
+
+
+def _same(now: Any, wanted: Any) -> bool:
+    if isinstance(now, list) and isinstance(wanted, list):
+        return sorted(set(now)) == sorted(set(wanted))
+    return now == wanted
+
+
+# --- the list, and adding a program -----------------------------------------------------------------------------
+
+async def _programs_page(desk: Desk, status: int = 200, **context: Any) -> Response:
+    found, chapters = await asyncio.gather(desk.programs(), desk.chapters())
+    return desk.render("console/programs.html", status, programs=found, chapters={c["id"]: c for c in chapters},
+                       chapter_list=chapters, **context)
+
+
+@router.get("/programs")
+async def programs(desk: Console, done: str | None = None) -> Response:
+    return await _programs_page(desk, done=done, values=dict(DEFAULTS), problems={})
+
+
+@router.post("/programs")
+async def add_program(desk: Console, posted: Form) -> Response:
+    values, body, problems = _read(posted)
+    problems = _words(desk, problems)
+    chapter = uuid_or_none(values["chapter_id"]) if values["chapter_id"] else None
+    # As profiles: an administrator adds any program; a coordinator, one of their own chapters' (never a national one).
+    if (values["chapter_id"] and chapter is None) or not desk.staff.coordinates(chapter):
+        problems["chapter_id"] = desk._(labels.PROGRAM_PROBLEMS["chapter_id"])
+    if not problems:
+        try:
+            await desk.api.call("profiles", "POST", "/v1/programs", desk.staff,
+                                json={**body, "chapter_id": str(chapter) if chapter else None})
+            return desk.redirect("/console/programs?done=program_saved")
+        except ServiceError as error:
+            if error.status == 404 and error.field == "chapter_id":
+                problems["chapter_id"] = desk._(labels.PROGRAM_PROBLEMS["chapter_id"])
+            elif _refused(error):
+                problems = _service_problem(desk, error)
+            else:
+                raise
+    return await _programs_page(desk, 422, values=values, problems=problems)
+
+
+# --- a program's settings ---------------------------------------------------------------------------------------
+
+async def _program_to_change(desk: Desk, program_id: UUID) -> dict | None:
+    """The program, if profiles lets this staff member change it (None: not theirs, shown as not found)."""
+    program = await desk.api.call("profiles", "GET", f"/v1/programs/{program_id}", desk.staff)
+    return program if desk.staff.coordinates(program.get("chapter_id")) else None
+
+
+async def _settings_page(desk: Desk, program: dict, status: int = 200, **context: Any) -> Response:
+    chapters = {c["id"]: c for c in await desk.chapters()}
+    return desk.render("console/program_settings.html", status, program=program,
+                       chapter=chapters.get(program.get("chapter_id") or ""), **context)
+
+
+@router.get("/programs/{program_id}/settings")
+async def program_settings(program_id: UUID, desk: Console, done: str | None = None) -> Response:
+    program = await _program_to_change(desk, program_id)
+    if program is None:
+        return not_found(desk)
+    return await _settings_page(desk, program, values=_shown(program), problems={}, done=done)
+
+
+@router.post("/programs/{program_id}/settings")
+async def change_program(program_id: UUID, desk: Console, posted: Form) -> Response:
+    program = await _program_to_change(desk, program_id)
+    if program is None:
+        return not_found(desk)
+    values, body, problems = _read(posted)
+    values["chapter_id"] = program.get("chapter_id") or ""  # never changed: profiles takes no chapter in a change
+    problems = _words(desk, problems)
+    if not problems:
+        changes = {name: body[name] for name in SETTINGS if not _same(program.get(name), body[name])}
+        here = f"/console/programs/{program_id}/settings"
+        if not changes:
+            return desk.redirect(f"{here}?done=settings_unchanged")
+        try:
+            await desk.api.call("profiles", "PATCH", f"/v1/programs/{program_id}", desk.staff, json=changes)
+            return desk.redirect(f"{here}?done=settings_saved")
+        except ServiceError as error:
+            if not _refused(error):
+                raise
+            problems = _service_problem(desk, error)
+    return await _settings_page(desk, program, 422, values=values, problems=problems)
