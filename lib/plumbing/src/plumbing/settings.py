@@ -54,12 +54,21 @@ def new_secret_key() -> str:
     return base64.urlsafe_b64encode(os.urandom(KEY_BYTES)).decode()
 
 
+def key_bytes(value: str) -> bytes:
+    """A key setting's bytes: URL-safe base64, its '=' padding kept or left out (as many tools print a key).
+    Raises ValueError when it is not base64."""
+    try:
+        return base64.urlsafe_b64decode(value.encode("ascii") + b"=" * (-len(value) % 4))
+    except (binascii.Error, UnicodeEncodeError) as error:
+        raise ValueError("not URL-safe base64") from error
+
+
 def check_random_key(variable: str, value: str) -> None:
     """Refuse a key that is not at least 32 bytes of URL-safe base64 (its '=' padding may be left out): a placeholder
     (`REPLACE-key`), a password or a short key. The value is never part of the error."""
     try:
-        raw = base64.urlsafe_b64decode(value.encode("ascii") + b"=" * (-len(value) % 4))
-    except (binascii.Error, UnicodeEncodeError, ValueError):
+        raw = key_bytes(value)
+    except ValueError:
         raw = b""
     if len(raw) < KEY_BYTES:
         raise ValueError(f"{variable} must be at least {KEY_BYTES} random bytes in URL-safe base64 "

@@ -6,6 +6,7 @@ import pytest
 from cryptography.exceptions import InvalidTag
 from mentorship_contracts import profiles as contract
 from plumbing.errors import Invalid
+from profiles.adapters.person_keys import KeyWrapper
 from profiles.adapters.sealing import IdentitySealer, new_key
 from profiles.domain import commands
 from profiles.domain.model import Identity, IdentityRequest, Purpose
@@ -86,3 +87,12 @@ def test_sealed_attributes_reveal_nothing_and_open_only_for_their_own_person():
     assert sealer.open(person, sealed) == identity
     with pytest.raises(InvalidTag):
         sealer.open(uuid4(), sealed)
+
+
+def test_the_identity_key_is_read_whether_or_not_its_base64_padding_was_kept():
+    """The key check at start accepts a key without its '=' (as many tools print one): so does the sealer."""
+    key, person = new_key(), uuid4()
+    identity = Identity({"first_generation": Attribute("yes")})
+    sealed = IdentitySealer(key).seal(person, identity)
+    assert IdentitySealer(key.rstrip("=")).open(person, sealed) == IdentitySealer(key).open(person, sealed)
+    assert KeyWrapper(key.rstrip("="))

@@ -11,12 +11,12 @@ meaningless: the profiles would have to be sent again.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import hashlib
 import hmac
 import json
 from collections.abc import Mapping
+
+from plumbing.settings import key_bytes
 
 KEY_SETTING = "MATCHING_IDENTITY_KEY"
 KEY_BYTES = 32
@@ -25,8 +25,8 @@ KEY_BYTES = 32
 class IdentityHasher:
     def __init__(self, key: str) -> None:
         try:
-            raw = base64.urlsafe_b64decode(key.encode("ascii"))
-        except (binascii.Error, UnicodeEncodeError, ValueError):
+            raw = key_bytes(key)
+        except ValueError:
             raw = b""
         if len(raw) < KEY_BYTES:
             raise ValueError(f"{KEY_SETTING} must be at least {KEY_BYTES} random bytes in URL-safe base64")

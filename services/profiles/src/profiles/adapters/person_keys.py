@@ -8,7 +8,6 @@ consumers the topic catalogue names for the keys they need (`entrypoints/data_ke
 
 from __future__ import annotations
 
-import base64
 import os
 import uuid
 from collections.abc import Iterable
@@ -19,6 +18,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from mentorship_contracts import IntegrationEvent, sealed_version_of
 from plumbing.person_keys import DataKey
 from plumbing.personal_data import new_data_key, seal_event
+from plumbing.settings import key_bytes
 
 _NONCE_BYTES = 12
 
@@ -27,7 +27,7 @@ class KeyWrapper:
     """Wraps data keys under the identity key (`PROFILES_IDENTITY_KEY`)."""
 
     def __init__(self, identity_key: str) -> None:
-        raw = base64.urlsafe_b64decode(identity_key)
+        raw = key_bytes(identity_key)
         if len(raw) != 32:
             raise ValueError("the identity key must be 32 bytes, urlsafe-base64 encoded")
         self._aead = AESGCM(raw)

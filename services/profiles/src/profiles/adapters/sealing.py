@@ -11,6 +11,7 @@ import os
 from uuid import UUID
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from plumbing.settings import key_bytes
 
 from ..domain.model import Identity, IdentityAttribute, IdentityRequest
 
@@ -24,7 +25,7 @@ def new_key() -> str:
 
 class IdentitySealer:
     def __init__(self, key: str) -> None:
-        raw = base64.urlsafe_b64decode(key)
+        raw = key_bytes(key)
         if len(raw) != 32:
             raise ValueError("the identity key must be 32 bytes, urlsafe-base64 encoded "
                              "(see profiles.adapters.sealing.new_key)")
