@@ -838,3 +838,22 @@ async def test_an_inbox_item_reads_whole_as_its_email_did_for_someone_who_gets_n
     assert message.action is not None and message.action.url.startswith(f"{WEB}/events/")
     with pytest.raises(NotInInbox):
         await views.inbox_message(uow, uuid4(), update["id"], POLICY, NOW, inbox_composer(Links(WEB)))
+
+
+async def test_an_inbox_item_opened_after_the_reader_changed_language_reads_in_that_language_subject_and_all():
+    uow = new_uow()
+    ana = await person(uow, "Ana Reyes", zone="America/Chicago")
+    talk = workshop(NOW + timedelta(days=5))
+    await handlers.event_published(talk, uow)
+    await registered(uow, talk, ana)
+    await sent(uow)
+    contact = uow.notifications.contacts[ana]
+    await handlers.contact_details_changed(pr.ContactDetailsChangedV3(
+        person_id=ana, chapter_id=None, display_name="Ana Reyes", email=contact["email"], timezone="America/Chicago",
+        preferred_language="es"), uow)
+    [confirmed] = [i for i in (await views.inbox(uow, ana, False, 10))[0] if i["kind"] == "registration_confirmed"]
+
+    message = await views.inbox_message(uow, ana, confirmed["id"], POLICY, NOW, inbox_composer(Links(WEB)))
+
+    assert confirmed["subject"] == "You're registered: Personal statements"
+    assert message.subject == "Inscripción confirmada: Personal statements"

@@ -107,13 +107,14 @@ def compose(kind: str, context: dict[str, Any], reader: Reader, links: Links, no
 
 def inbox_composer(links: Links, clock: Callable[[], datetime] = lambda: datetime.now(UTC)
                    ) -> Callable[[Notification, str, dict[str, Any] | None], Message]:
-    """An inbox item said whole, as its email says it, without the calendar file, under the subject it was given;
-    its subject alone when what it needs to say is no longer known (`service_layer.views.inbox_message`)."""
+    """An inbox item said whole, as its email says it, without the calendar file, subject and body in the reader's
+    language now; the subject it was given alone when what it needs to say is no longer known
+    (`service_layer.views.inbox_message`)."""
     def said(notification: Notification, subject: str, context: dict[str, Any] | None) -> Message:
         if context is None or context.get("recipient") is None:
             return Message(subject, [])
         message = compose(notification.kind, context, Reader.of(context["recipient"]), links, clock())
-        return replace(message, subject=subject, calendar=None)
+        return replace(message, calendar=None)
     return said
 
 
