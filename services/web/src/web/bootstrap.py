@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import inspect
+from collections.abc import Awaitable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from plumbing.http import create_app
 from plumbing.runtime import Service
 from plumbing.settings import ServiceSettings
 from pydantic import SecretStr
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.gzip import GZipMiddleware
 
 from . import console
@@ -38,6 +42,7 @@ from .service_layer.unit_of_work import WebUnitOfWork
 HERE = Path(__file__).parent
 MIGRATIONS = HERE / "migrations"
 _EXPLORER = ("/docs", "/docs/oauth2-redirect", "/redoc")
+_FOR_MACHINES = ("/healthz", "/readyz", "/metrics", "/openapi.json", "/static/")
 
 
 def build_app(settings: ServiceSettings | None = None) -> FastAPI:
@@ -107,7 +112,35 @@ def build_app(settings: ServiceSettings | None = None) -> FastAPI:
         return render(visitor, "problem.html", 503 if error.status >= 500 else 502,
                       message=visitor.error_words("service_unavailable"))
 
+    for_machines = {exception: app.exception_handlers[exception]
+                    for exception in (StarletteHTTPException, RequestValidationError)}
+
+    @app.exception_handler(StarletteHTTPException)
+    async def no_such_page(request: Request, error: StarletteHTTPException) -> Response:
+        if error.status_code not in (404, 405) or request.url.path.startswith(_FOR_MACHINES):
+            return await _answered(for_machines[StarletteHTTPException](request, error))
+        visitor = await visit(request)
+        if error.status_code == 404:
+            return render(visitor, "not_found.html", 404)
+        page = render(visitor, "problem.html", 405, message=visitor._(
+            "This address only receives a form; it is not a page to open. Go back to the page you were on."))
+        page.headers.update(error.headers or {})  # Allow: what the address does answer
+        return page
+
+    @app.exception_handler(RequestValidationError)
+    async def mistyped_address(request: Request, error: RequestValidationError) -> Response:
+        # A page's parameters are in its address (forms are read by the pages): a mistyped one names no page.
+        if request.url.path.startswith(_FOR_MACHINES):
+            return await _answered(for_machines[RequestValidationError](request, error))
+        in_path = any(e["loc"][:1] == ("path",) for e in error.errors())
+        return render(await visit(request), "not_found.html", 404 if in_path else 422)
+
     return app
+
+
+async def _answered(answer: Response | Awaitable[Response]) -> Response:
+    """What an exception handler answers (Starlette's may answer at once or be awaited)."""
+    return await answer if inspect.isawaitable(answer) else answer
 
 
 def _secret(value: SecretStr | None) -> str:

@@ -188,3 +188,23 @@ async def test_a_person_downloads_their_data_then_erases_the_account_and_the_ses
         await other.close()
     async with platform.client("profiles", role="service") as profiles:
         assert (await profiles.post("/v1/people/lookup", json={"email": email})).status_code == 404
+
+
+async def test_signing_in_on_the_way_to_a_page_leads_there_even_when_the_link_is_opened_in_another_browser(
+        platform, browser, page):
+    email = f"back.{uuid4().hex[:8]}@example.org"
+    async with platform.client("profiles") as profiles:
+        await profiles.post("/v1/people", json={"display_name": "Bo", "email": email, "stage": "undergraduate"})
+    before = platform.last_message_id()
+    await page.goto("/my-data")  # signed out: to the sign-in page, which keeps where the person was going
+    await page.locator("#email").fill(email)
+    await page.locator("form[action='/sign-in'] button").click()
+    await page.locator("h1").wait_for()
+    other = await browser.new_context(base_url=platform.web)  # the mail app's browser, say
+    try:
+        elsewhere = await other.new_page()
+        await elsewhere.goto(await platform.link_sent_to(email, after=before))
+        await elsewhere.locator("form[action^='/sign-in/'] button").click()
+        await elsewhere.wait_for_url(re.compile(r"/my-data$"))
+    finally:
+        await other.close()

@@ -91,7 +91,7 @@ async def test_the_new_pages_pass_axe_signed_out_and_signed_in(platform, browser
             await _look(page, name, problems, language)
         await page.goto("/my-office-hours")
         await page.locator("form[action='/my-office-hours'] button[type=submit]").click()  # nothing filled in
-        await page.locator(".notice.error").wait_for()
+        await page.locator("#day-error").wait_for()  # each mistake next to its field
         await _look(page, "my-office-hours-error", problems, language)
         await page.goto("/profile")
         await page.locator("#display_name").fill("")

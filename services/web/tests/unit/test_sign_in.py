@@ -146,10 +146,10 @@ def uow():
 def world(uow):
     directory, mailer = Directory(), Mailer()
 
-    async def ask(email: str, client: str = "10.0.0.1", at: datetime = NOW) -> str:
+    async def ask(email: str, client: str = "10.0.0.1", at: datetime = NOW, back_to: str = "/") -> str:
         """Ask for a link; returns the secret the email carried."""
         await sign_in.request_link(
-            email, client, "en", at, uow, directory=directory, mailer=mailer,
+            email, client, "en", at, uow, directory=directory, mailer=mailer, back_to=back_to,
             compose=lambda language, url, known: (f"{language}:{known}", url, url), link_url=lambda s: s,
             lifetime=timedelta(minutes=15), limit_per_address=3, limit_per_client=5)
         return mailer.sent[-1][2]
@@ -184,7 +184,7 @@ async def test_only_the_digest_of_a_link_is_kept_and_the_link_carries_nothing_bu
 async def test_a_link_signs_in_once_and_opens_a_session_from_what_profiles_says(uow, world):
     ask, directory, _ = world
     secret = await ask(KNOWN)
-    session_id, session = await sign_in.redeem_link(secret, None, NOW, uow, directory=directory,
+    session_id, session, _ = await sign_in.redeem_link(secret, None, NOW, uow, directory=directory,
                                                     idle=timedelta(days=1))
     assert session.person_id == UUID(directory.person["id"]) and session.language == "es"
     assert session.email is None and list(uow.sessions.rows) == [digest(session_id)]
@@ -192,10 +192,17 @@ async def test_a_link_signs_in_once_and_opens_a_session_from_what_profiles_says(
         await sign_in.redeem_link(secret, None, NOW, uow, directory=directory, idle=timedelta(days=1))
 
 
+async def test_a_link_leads_where_the_person_was_going_when_they_asked_for_it_in_whichever_browser_opens_it(uow, world):
+    ask, directory, _ = world
+    secret = await ask(KNOWN, back_to="/events/e1?from=list")
+    *_, back_to = await sign_in.redeem_link(secret, None, NOW, uow, directory=directory, idle=timedelta(days=1))
+    assert back_to == "/events/e1?from=list"  # kept with the link, not in a cookie of the browser that asked
+
+
 async def test_an_unknown_address_signs_in_to_finish_signing_up(uow, world):
     ask, directory, _ = world
     secret = await ask("new@example.org")
-    _, session = await sign_in.redeem_link(secret, None, NOW, uow, directory=directory, idle=timedelta(days=1))
+    _, session, _ = await sign_in.redeem_link(secret, None, NOW, uow, directory=directory, idle=timedelta(days=1))
     assert session.person_id is None and session.email == "new@example.org"
 
 
@@ -217,9 +224,9 @@ async def test_looking_at_a_link_uses_nothing_up(uow, world):
 
 async def test_signing_in_closes_the_browsers_previous_session(uow, world):
     ask, directory, _ = world
-    first, _ = await sign_in.redeem_link(await ask(KNOWN), None, NOW, uow, directory=directory,
+    first, _, _ = await sign_in.redeem_link(await ask(KNOWN), None, NOW, uow, directory=directory,
                                          idle=timedelta(days=1))
-    second, _ = await sign_in.redeem_link(await ask(KNOWN), first, NOW, uow, directory=directory,
+    second, _, _ = await sign_in.redeem_link(await ask(KNOWN), first, NOW, uow, directory=directory,
                                           idle=timedelta(days=1))
     assert second != first and list(uow.sessions.rows) == [digest(second)]
 
@@ -241,8 +248,8 @@ async def test_links_are_limited_per_address_and_per_client_within_a_quarter_of_
 async def test_erasure_and_sign_out_end_sessions_and_an_update_reaches_the_next_tokens(uow, world):
     ask, directory, _ = world
     person_id = UUID(directory.person["id"])
-    one, _ = await sign_in.redeem_link(await ask(KNOWN), None, NOW, uow, directory=directory, idle=timedelta(days=1))
-    two, _ = await sign_in.redeem_link(await ask(KNOWN, client="b"), None, NOW, uow, directory=directory,
+    one, _, _ = await sign_in.redeem_link(await ask(KNOWN), None, NOW, uow, directory=directory, idle=timedelta(days=1))
+    two, _, _ = await sign_in.redeem_link(await ask(KNOWN, client="b"), None, NOW, uow, directory=directory,
                                        idle=timedelta(days=1))
     chapter = uuid4()
     await sign_in.person_updated(profiles.PersonUpdatedV2(person_id=person_id, chapter_id=chapter, is_alumni=True,
@@ -257,9 +264,9 @@ async def test_erasure_and_sign_out_end_sessions_and_an_update_reaches_the_next_
 
 async def test_details_the_person_saves_on_one_device_reach_every_device_they_are_signed_in_on(uow, world):
     ask, directory, _ = world
-    phone, here = await sign_in.redeem_link(await ask(KNOWN), None, NOW, uow, directory=directory,
+    phone, here, _ = await sign_in.redeem_link(await ask(KNOWN), None, NOW, uow, directory=directory,
                                             idle=timedelta(days=1))
-    laptop, _ = await sign_in.redeem_link(await ask(KNOWN, client="b"), None, NOW, uow, directory=directory,
+    laptop, _, _ = await sign_in.redeem_link(await ask(KNOWN, client="b"), None, NOW, uow, directory=directory,
                                           idle=timedelta(days=1))
     chapter = uuid4()
     saved = {**directory.person, "chapter_id": str(chapter), "stage": "medical_student_1", "preferred_language": "en",
@@ -273,7 +280,7 @@ async def test_details_the_person_saves_on_one_device_reach_every_device_they_ar
 
 async def test_expired_links_sessions_and_rate_entries_are_forgotten(uow, world):
     ask, directory, _ = world
-    session_id, _ = await sign_in.redeem_link(await ask(KNOWN), None, NOW, uow, directory=directory,
+    session_id, _, _ = await sign_in.redeem_link(await ask(KNOWN), None, NOW, uow, directory=directory,
                                               idle=timedelta(hours=1))
     await sign_in.forget_expired(NOW + timedelta(hours=2), uow)
     assert uow.links.links == {} and uow.links.requests == [] and uow.sessions.rows == {}
@@ -282,11 +289,11 @@ async def test_expired_links_sessions_and_rate_entries_are_forgotten(uow, world)
 
 async def test_a_session_keeps_the_staff_roles_profiles_gave_at_sign_in_and_none_when_it_gave_none(uow, world):
     ask, directory, _ = world
-    _, plain = await sign_in.redeem_link(await ask(KNOWN), None, NOW, uow, directory=directory, idle=timedelta(days=1))
+    _, plain, _ = await sign_in.redeem_link(await ask(KNOWN), None, NOW, uow, directory=directory, idle=timedelta(days=1))
     assert not plain.staff and plain.coordinator_of == ()
     chapter = uuid4()
     directory.person["roles"] = {"administrator": False, "coordinator_of": [str(chapter)]}
-    session_id, staff = await sign_in.redeem_link(await ask(KNOWN), None, NOW, uow, directory=directory,
+    session_id, staff, _ = await sign_in.redeem_link(await ask(KNOWN), None, NOW, uow, directory=directory,
                                                   idle=timedelta(days=1))
     kept = await sign_in.find_session(session_id, NOW, uow)
     assert staff.staff and kept.coordinator_of == (chapter,) and not kept.administrator
@@ -295,7 +302,7 @@ async def test_a_session_keeps_the_staff_roles_profiles_gave_at_sign_in_and_none
 async def test_a_change_of_roles_marks_every_session_of_the_person_to_read_them_again(uow, world):
     ask, directory, _ = world
     directory.person["roles"] = {"administrator": True, "coordinator_of": []}
-    session_id, _ = await sign_in.redeem_link(await ask(KNOWN), None, NOW, uow, directory=directory,
+    session_id, _, _ = await sign_in.redeem_link(await ask(KNOWN), None, NOW, uow, directory=directory,
                                               idle=timedelta(days=1))
     await sign_in.staff_roles_changed(profiles.StaffRolesChanged(person_id=UUID(directory.person["id"])), uow)
     stale = await sign_in.find_session(session_id, NOW, uow)
@@ -308,8 +315,8 @@ async def test_a_change_of_roles_marks_every_session_of_the_person_to_read_them_
 async def test_a_suspension_ends_every_session_and_a_suspended_person_cannot_sign_in(uow, world):
     ask, directory, _ = world
     person_id = UUID(directory.person["id"])
-    one, _ = await sign_in.redeem_link(await ask(KNOWN), None, NOW, uow, directory=directory, idle=timedelta(days=1))
-    two, _ = await sign_in.redeem_link(await ask(KNOWN, client="b"), None, NOW, uow, directory=directory,
+    one, _, _ = await sign_in.redeem_link(await ask(KNOWN), None, NOW, uow, directory=directory, idle=timedelta(days=1))
+    two, _, _ = await sign_in.redeem_link(await ask(KNOWN, client="b"), None, NOW, uow, directory=directory,
                                        idle=timedelta(days=1))
     await sign_in.person_suspended(profiles.PersonSuspended(person_id=person_id), uow)
     assert await sign_in.find_session(one, NOW, uow) is None and await sign_in.find_session(two, NOW, uow) is None

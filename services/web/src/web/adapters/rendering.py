@@ -70,6 +70,7 @@ class Renderer:
             environment.install_gettext_translations(catalogue, newstyle=True)  # type: ignore[attr-defined]
             environment.filters["when"] = self._when_filter(language)
             environment.filters["day"] = self._day_filter(language)
+            environment.filters["span"] = self._span_filter(language, environment.filters["when"])
             environment.filters["calendar_day"] = self._calendar_day_filter(language)
             self._environments[language] = environment
             self._translations[language] = catalogue
@@ -92,6 +93,18 @@ class Renderer:
                 value = value.isoformat()
             return formatted(value, timezone)
         return when
+
+    @staticmethod
+    def _span_filter(language: str, when):
+        """From a start to an end: the end's time alone when both are on the same day there."""
+        def span(start: str, end: str, timezone: str | None = None) -> str:
+            zone = _zone(timezone)
+            starts, ends = datetime.fromisoformat(start).astimezone(zone), datetime.fromisoformat(end).astimezone(zone)
+            if starts.date() != ends.date():
+                return f"{when(start, timezone)} – {when(end, timezone)}"
+            return (format_datetime(starts, "EEE d MMM y, HH:mm", tzinfo=zone, locale=language) + "–"
+                    + format_datetime(ends, "HH:mm zzz", tzinfo=zone, locale=language))
+        return span
 
     @staticmethod
     def _day_filter(language: str):

@@ -18,12 +18,13 @@ class PostgresSignInLinks:
         self._conn = conn
 
     async def add(self, link: SignInLink) -> None:
-        await self._conn.execute("INSERT INTO sign_in_links (digest, email, expires_at) VALUES ($1, $2, $3)",
-                                 link.digest, link.email, link.expires_at)
+        await self._conn.execute(
+            "INSERT INTO sign_in_links (digest, email, expires_at, back_to) VALUES ($1, $2, $3, $4)",
+            link.digest, link.email, link.expires_at, link.back_to)
 
     async def get(self, digest: str, lock: bool = False) -> SignInLink | None:
         row = await self._conn.fetchrow(
-            f"SELECT digest, email, expires_at, used_at FROM sign_in_links WHERE digest = $1"
+            f"SELECT digest, email, expires_at, used_at, back_to FROM sign_in_links WHERE digest = $1"
             f"{' FOR UPDATE' if lock else ''}", digest)
         return SignInLink(**row) if row else None
 

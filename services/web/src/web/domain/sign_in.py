@@ -64,6 +64,7 @@ class SignInLink:
     email: str
     expires_at: datetime
     used_at: datetime | None = None
+    back_to: str = "/"  # the page the person was going to; kept here as the link may open in another browser
 
     def usable(self, now: datetime) -> bool:
         return self.used_at is None and now < self.expires_at

@@ -6,7 +6,10 @@ import asyncio
 import json
 from collections.abc import Awaitable
 from datetime import UTC, datetime, timedelta
+from functools import cache
 from typing import Any
+from urllib.parse import urlencode
+from zoneinfo import available_timezones
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
@@ -81,8 +84,9 @@ async def ask_for_link(visitor: Visiting, posted: Form) -> Response:
     state = app_state(visitor.request)
     settings = state.settings
     email = str(posted.get("email") or "").strip()
+    back_to = local(str(posted.get("next") or "/")[:2000])
     if "@" not in email or len(email) > 254 or any(c.isspace() for c in email):
-        return render(visitor, "sign_in.html", 422, email=email,
+        return render(visitor, "sign_in.html", 422, email=email, back_to=back_to,
                       field_error=visitor._("Enter your email address, like name@example.org."))
     client = visitor.request.client.host if visitor.request.client else "unknown"
     try:
@@ -91,11 +95,12 @@ async def ask_for_link(visitor: Visiting, posted: Form) -> Response:
             directory=clients(visitor.request), mailer=state.mailer, compose=_compose(visitor),
             link_url=lambda secret: f"{settings.public_base_url.rstrip('/')}/sign-in/{secret}",
             lifetime=timedelta(minutes=settings.sign_in_link_minutes),
-            limit_per_address=settings.sign_in_limit_per_address, limit_per_client=settings.sign_in_limit_per_client)
+            limit_per_address=settings.sign_in_limit_per_address, limit_per_client=settings.sign_in_limit_per_client,
+            back_to=back_to)
     except TooManyLinks as error:
-        return render(visitor, "sign_in.html", 429, email=email, error=visitor.error_words(error.code))
+        return render(visitor, "sign_in.html", 429, email=email, back_to=back_to, error=visitor.error_words(error.code))
     except SignInEmailNotSent as error:
-        return render(visitor, "sign_in.html", 503, email=email, error=visitor.error_words(error.code))
+        return render(visitor, "sign_in.html", 503, email=email, back_to=back_to, error=visitor.error_words(error.code))
     return render(visitor, "link_sent.html", email=email)
 
 
@@ -162,7 +167,7 @@ async def confirm_link_page(token: str, visitor: Visiting) -> Response:
 async def use_link(token: str, visitor: Visiting, posted: Form) -> Response:
     state = app_state(visitor.request)
     try:
-        session_id, session = await sign_in.redeem_link(
+        session_id, session, back_to = await sign_in.redeem_link(
             token[:100], visitor.session_id, datetime.now(UTC), state.new_unit_of_work(),
             directory=clients(visitor.request), idle=timedelta(hours=state.settings.session_idle_hours))
     except LinkNotUsable as error:
@@ -174,7 +179,7 @@ async def use_link(token: str, visitor: Visiting, posted: Form) -> Response:
         await sign_in.save_session(session, state.new_unit_of_work())
     visitor.cookies = [(SESSION_COOKIE, session_id, state.settings.session_idle_hours * 3600),
                        (PRE_SESSION_COOKIE, "", None)]
-    return redirect(visitor, "/" if session.person_id else "/sign-up")
+    return redirect(visitor, local(back_to) if session.person_id else "/sign-up")
 
 
 @router.post("/sign-out")
@@ -212,8 +217,11 @@ def _listed(posted, name: str, allowed) -> list[str]:
 
 
 def _wizard(visitor: Visit, step: str, status: int = 200, **context: Any) -> Response:
+    if context.get("back_to"):  # changing an answer, not signing up: the language switch keeps it so
+        context["here"] = f"/sign-up/{step}?{urlencode({'next': context['back_to']})}"
     return render(visitor, f"sign_up_{step}.html", status, step=step, steps=SIGN_UP_STEPS,
-                  number=SIGN_UP_STEPS.index(step) + 1, time_zones=TIME_ZONES, **context)
+                  number=SIGN_UP_STEPS.index(step) + 1, time_zones=zones_with(context.get("values") or {}),
+                  **context)
 
 
 @router.get("/sign-up")
@@ -238,7 +246,7 @@ def _about_answers(visitor: Visit, posted, chapters: list[dict], time_zones: tup
         problems["display_name"] = visitor._("Tell us the name you would like people to see.")
     if values["stage"] not in labels.STAGES:
         problems["stage"] = visitor._("Choose where you are in your training.")
-    if values["timezone"] not in time_zones:
+    if values["timezone"] not in time_zones and not is_time_zone(values["timezone"]):
         problems["timezone"] = visitor._("Choose your time zone.")
     if values["chapter_id"] and values["chapter_id"] not in {c["id"] for c in chapters}:
         problems["chapter_id"] = visitor._("Choose your chapter from the list, or none.")
@@ -284,6 +292,16 @@ async def register(visitor: Newcomer, posted: Form) -> Response:
 
 # --- your details, after sign-up ------------------------------------------------------------------------------
 
+@cache
+def _all_time_zones() -> frozenset[str]:
+    return frozenset(available_timezones())
+
+
+def is_time_zone(name: str) -> bool:
+    """Any zone of the IANA database (what a browser reports), offered or not."""
+    return name in _all_time_zones()
+
+
 def zones_with(holder: dict) -> tuple[str, ...]:
     """The time zones offered, and the person's (or event's) own if it is not one of them (set through an API): a
     select that lacked it would show, and save, another."""
@@ -294,7 +312,7 @@ def zones_with(holder: dict) -> tuple[str, ...]:
 def _profile_page(visitor: Visit, me: dict, chapters: list[dict], values: dict, chosen: dict, status: int = 200,
                   **context: Any) -> Response:
     return render(visitor, "profile.html", status, chapters=chapters, values=values, chosen=chosen,
-                  time_zones=zones_with(me), **context)
+                  time_zones=zones_with(values if values.get("timezone") else me), **context)
 
 
 @router.get("/profile")
@@ -380,23 +398,35 @@ async def sign_up_identity(visitor: Person, next: str | None = None) -> Response
 
 @router.post("/sign-up/identity")
 async def save_identity(visitor: Person, posted: Form) -> Response:
-    attributes, requests = {}, []
+    form, attributes, requests, problems = {}, {}, [], {}
     for name in labels.IDENTITY:
         value = str(posted.get(f"{name}.value") or "").strip()[:100]
+        wish = str(posted.get(f"{name}.wish") or "")
+        wish = wish if wish in ("preference", "requirement") else ""
+        answer = {"value": value, "use_in_matching": posted.get(f"{name}.matching") == "yes",
+                  "show_to_partner": posted.get(f"{name}.partner") == "yes"}
+        form[name] = {**answer, "wish": wish}
         if value:
-            attributes[name] = {"value": value, "use_in_matching": posted.get(f"{name}.matching") == "yes",
-                                "show_to_partner": posted.get(f"{name}.partner") == "yes"}
-            wish = str(posted.get(f"{name}.wish") or "")
-            if wish in ("preference", "requirement"):
-                requests.append({"attribute": name, "strength": wish})
+            attributes[name] = answer
+        # Profiles' rule: a wish only for an attribute recorded and consented to use in matching.
+        if wish and not value:
+            problems[name] = visitor._("To ask for a mentor who shares this, answer it in your own words, or "
+                                       "choose \u201cDoes not matter\u201d.")
+        elif wish and not answer["use_in_matching"]:
+            problems[name] = visitor._("To ask for a mentor who shares this, tick \u201cUse it for matching\u201d: "
+                                       "matching cannot look for what it may not use.")
+        elif wish:
+            requests.append({"attribute": name, "strength": wish})
+    back_to = _back_to(posted.get("next"))
+    if problems:
+        return _wizard(visitor, "identity", 422, attributes=form, problems=problems, back_to=back_to)
     try:
         await clients(visitor.request).declare_identity(visitor.who, visitor.person_id,
                                                         {"attributes": attributes, "requests": requests})
     except ServiceError as error:
-        identity = await clients(visitor.request).identity(visitor.who, visitor.person_id)
-        return _wizard(visitor, "identity", 422, attributes=_identity_form(identity),
-                       error=visitor.error_words(error), back_to=_back_to(posted.get("next")))
-    return redirect(visitor, _after_saving(posted, "identity_saved", "/sign-up/enrol"))
+        return _wizard(visitor, "identity", 422 if error.status < 500 else 503, attributes=form,
+                       error=visitor.error_words(error), back_to=back_to)
+    return redirect(visitor, _after_saving(posted, "identity_saved", "/sign-up/enrol?signing_up=1"))
 
 
 async def _programs_open_to(visitor: Visit) -> list[dict]:
@@ -407,20 +437,38 @@ async def _programs_open_to(visitor: Visit) -> list[dict]:
             and (stage in p["mentee_stages"] or stage in p["mentor_stages"])]
 
 
+async def _joined(visitor: Visit) -> set[str]:
+    """The programs the person is in already (an active enrollment)."""
+    enrollments = await clients(visitor.request).enrollments(visitor.who, visitor.person_id)
+    return {e["program_id"] for e in enrollments if e["active"]}
+
+
+async def _enrol_page(visitor: Visit, signing_up: bool, status: int = 200, **context: Any) -> Response:
+    """Sign-up's last step, or (`signing_up` False: opened from the home page) the same form without the steps."""
+    programs, joined = await asyncio.gather(_programs_open_to(visitor), _joined(visitor))
+    context.update(programs=programs, joined=joined, signing_up=signing_up)
+    if signing_up:
+        return _wizard(visitor, "enrol", status, **context)
+    return render(visitor, "sign_up_enrol.html", status, **context)
+
+
 @router.get("/sign-up/enrol")
-async def sign_up_enrol(visitor: Person) -> Response:
-    return _wizard(visitor, "enrol", programs=await _programs_open_to(visitor))
+async def sign_up_enrol(visitor: Person, signing_up: str | None = None) -> Response:
+    return await _enrol_page(visitor, bool(signing_up))
 
 
 @router.post("/sign-up/enrol")
 async def enrol(visitor: Person, posted: Form) -> Response:
     program_id = str(posted.get("program_id") or "")
-    programs = await _programs_open_to(visitor)
+    signing_up = bool(posted.get("signing_up"))
+    programs, joined = await asyncio.gather(_programs_open_to(visitor), _joined(visitor))
     program = next((p for p in programs if p["id"] == program_id), None)
     role = str(posted.get("role") or "")
+    if program_id in joined:
+        return await _enrol_page(visitor, signing_up, 422, program_error=visitor._("You are already in this program."))
     if program is None or role not in ("mentee", "mentor"):
-        return _wizard(visitor, "enrol", 422, programs=programs,
-                       error=visitor._("Choose a program, and whether you join it as a mentee or as a mentor."))
+        return await _enrol_page(visitor, signing_up, 422, error=visitor._(
+            "Choose a program, and whether you join it as a mentee or as a mentor."))
     body: dict[str, Any] = {"person_id": str(visitor.person_id), "program_id": program_id, "role": role}
     if role == "mentor":
         try:
@@ -436,7 +484,7 @@ async def enrol(visitor: Person, posted: Form) -> Response:
     try:
         await clients(visitor.request).enroll(visitor.who, body)
     except ServiceError as error:
-        return _wizard(visitor, "enrol", 422, programs=programs, error=visitor.error_words(error))
+        return await _enrol_page(visitor, signing_up, 422, error=visitor.error_words(error))
     return redirect(visitor, "/?enrolled=1")
 
 
@@ -445,14 +493,23 @@ async def enrol(visitor: Person, posted: Form) -> Response:
 @router.post("/account/email")
 async def ask_to_change_email(visitor: Person, posted: Form) -> Response:
     email = str(posted.get("email") or "").strip()
+    api = clients(visitor.request)
+
+    async def refused(message: str) -> Response:
+        return render(visitor, "my_data.html", 422, data=await _everything(visitor), email_error=message,
+                      new_email=email, here="/my-data")
+
+    me = await api.person(visitor.who, visitor.person_id)
+    if email.casefold() == str(me.get("email") or "").casefold():
+        return await refused(visitor._("This is already your email address: enter the new one."))
     try:
-        await clients(visitor.request).call("profiles", "POST", f"/v1/people/{visitor.person_id}/email-change",
-                                            visitor.who, json={"email": email})
+        await api.call("profiles", "POST", f"/v1/people/{visitor.person_id}/email-change", visitor.who,
+                       json={"email": email})
     except ServiceError as error:
-        return render(visitor, "my_data.html", 422, data=await _everything(visitor), email_error=(
-            visitor._("Enter an email address, like name@example.org.") if error.status == 422
-            else visitor.error_words(error)), new_email=email)
-    return render(visitor, "my_data.html", data=await _everything(visitor), email_sent=email)
+        return await refused(visitor._("Enter an email address, like name@example.org.") if error.status == 422
+                             else visitor.error_words(error))
+    # The address stays out of the URL (and so out of the access logs); a reload does not ask again.
+    return redirect(visitor, "/my-data?done=email_link_sent#email")
 
 
 @router.get(EMAIL_CONFIRMATION_PAGE)
@@ -463,13 +520,15 @@ async def confirm_email_page(visitor: Visiting, token: str = "") -> Response:
 
 @router.post(EMAIL_CONFIRMATION_PAGE)
 async def confirm_email(visitor: Person, posted: Form) -> Response:
+    token = str(posted.get("token") or "")[:100]
     try:
-        person = await clients(visitor.request).confirm_email_change(visitor.who, str(posted.get("token") or "")[:100])
+        person = await clients(visitor.request).confirm_email_change(visitor.who, token)
     except ServiceError:
-        return render(visitor, "confirm_email.html", 422, error=visitor._(
+        return render(visitor, "confirm_email.html", 422, here=f"{EMAIL_CONFIRMATION_PAGE}?{urlencode({'token': token})}",
+                      error=visitor._(
             "This link cannot confirm the change: it was used or is older than a day, or it was sent for another "
             "account. Ask for the change again from your data page."))
-    return render(visitor, "confirm_email.html", confirmed=person["email"])
+    return render(visitor, "confirm_email.html", confirmed=person["email"], here="/my-data")
 
 
 # --- my data ------------------------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from plumbing.validation import EARLIEST_YEAR, LATEST_YEAR
 
 from ..adapters.services import ServiceError
 from . import labels
-from .web import Form, Person, Visit, Visiting, clients, redirect, render
+from .web import Form, Person, Visit, Visiting, clients, partner_names, redirect, render
 
 router = APIRouter(include_in_schema=False)
 
@@ -73,9 +73,11 @@ async def booking_calendar(slot_id: UUID, visitor: Person) -> Response:
 # --- a mentor's office-hour slots ---------------------------------------------------------------------------------
 
 async def _slots_page(visitor: Visit, status: int = 200, **context) -> Response:
-    slots = await clients(visitor.request).my_slots(visitor.who, visitor.person_id)
-    return render(visitor, "my_office_hours.html", status, slots=slots, durations=SLOT_MINUTES,
-                  today=datetime.now(_zone(visitor.timezone)).date().isoformat(), **context)
+    slots, names = await asyncio.gather(clients(visitor.request).my_slots(visitor.who, visitor.person_id),
+                                        partner_names(visitor))
+    context.setdefault("values", {"minutes": "30", "where": "online"})
+    return render(visitor, "my_office_hours.html", status, slots=slots, names=names, durations=SLOT_MINUTES,
+                  here="/my-office-hours", today=datetime.now(_zone(visitor.timezone)).date().isoformat(), **context)
 
 
 def _zone(name: str) -> ZoneInfo:
@@ -92,26 +94,36 @@ async def my_office_hours(visitor: Person, done: str | None = None) -> Response:
 
 @router.post("/my-office-hours")
 async def offer_slot(visitor: Person, posted: Form) -> Response:
+    values = {name: str(posted.get(name) or "").strip() for name in ("day", "time", "minutes", "where", "location",
+                                                                      "join_url")}
+    values["where"] = "in_person" if values["where"] == "in_person" else "online"
+    problems: dict[str, str] = {}
+    day = at = None
     try:
-        day = date.fromisoformat(str(posted.get("day") or ""))
-        at = time.fromisoformat(str(posted.get("time") or ""))
-        minutes = int(str(posted.get("minutes") or "30"))
-        if minutes not in SLOT_MINUTES:
-            raise ValueError(minutes)
+        day = date.fromisoformat(values["day"])
         if not EARLIEST_YEAR <= day.year <= LATEST_YEAR:  # the services' range; 9999-12-31 + 30 min overflows
             raise ValueError(day)
     except ValueError:
-        return await _slots_page(visitor, 422, error=visitor._("Give the day, the time it starts and how long it is."))
-    starts = datetime.combine(day, at, tzinfo=_zone(visitor.timezone))
-    if starts <= datetime.now(UTC):
-        return await _slots_page(visitor, 422, error=visitor._("Choose a time that has not passed yet."))
-    virtual = str(posted.get("where") or "online") != "in_person"
-    location = str(posted.get("location") or "").strip()[:300] or None
+        problems["day"] = visitor._("Give the day of the slot.")
+    try:
+        at = time.fromisoformat(values["time"])
+    except ValueError:
+        problems["time"] = visitor._("Give the time it starts.")
+    minutes = int(values["minutes"]) if values["minutes"].isdigit() else 0
+    if minutes not in SLOT_MINUTES:
+        problems["minutes"] = visitor._("Choose how long it is.")
+    starts = datetime.combine(day, at, tzinfo=_zone(visitor.timezone)) if day and at else None
+    if starts and starts <= datetime.now(UTC):
+        problems["time"] = visitor._("Choose a time that has not passed yet.")
+    virtual = values["where"] == "online"
+    location = values["location"][:300] or None
     if not virtual and not location:
-        return await _slots_page(visitor, 422, error=visitor._("Say where you meet in person."))
-    join_url = str(posted.get("join_url") or "").strip() or None
+        problems["location"] = visitor._("Say where you meet in person.")
+    join_url = values["join_url"] or None
     if virtual and join_url and not _is_a_join_link(join_url):
-        return await _slots_page(visitor, 422, error=_join_link_asked(visitor))
+        problems["join_url"] = _join_link_asked(visitor)
+    if problems or starts is None:
+        return await _slots_page(visitor, 422, values=values, problems=problems)
     body = {"host_id": str(visitor.person_id), "starts_at": starts.isoformat(),
             "ends_at": (starts + timedelta(minutes=minutes)).isoformat(), "is_virtual": virtual,
             "location": None if virtual else location, "join_url": join_url if virtual else None}
@@ -124,7 +136,7 @@ async def offer_slot(visitor: Person, posted: Form) -> Response:
                              "clinicians. If you signed up to mentor, you can offer slots here once your program "
                              "approves you.")
                    if error.status == 403 else visitor.error_words(error))
-        return await _slots_page(visitor, 422, error=message)
+        return await _slots_page(visitor, 422, values=values, offer_error=message)
     return redirect(visitor, "/my-office-hours?done=slot_offered")
 
 

@@ -10,7 +10,7 @@ from fastapi import APIRouter
 from fastapi.responses import Response
 
 from ..adapters.services import ServiceError
-from .web import Form, Person, Visit, Visiting, clients, htmx, redirect, render
+from .web import Form, Person, Visit, Visiting, clients, htmx, partner_names, redirect, render
 
 router = APIRouter(include_in_schema=False)
 
@@ -51,7 +51,9 @@ async def _event_page(visitor: Visit, event_id: UUID, status: int = 200, **conte
     if registration and registration["status"] == "confirmed" and event["is_virtual"]:
         link = await api.join_link(visitor.who, event_id)
     template = "_event_actions.html" if htmx(visitor.request) else "event.html"
-    return render(visitor, template, status, event=event, registration=registration, join_link=link, **context)
+    # Also the answer to its forms: switching language goes back to the event, not to where the form posted.
+    return render(visitor, template, status, event=event, registration=registration, join_link=link,
+                  here=f"/events/{event_id}", **context)
 
 
 @router.get("/events/{event_id}")
@@ -62,13 +64,15 @@ async def event(event_id: UUID, visitor: Visiting, done: str | None = None) -> R
 @router.post("/events/{event_id}/register")
 async def register(event_id: UUID, visitor: Person, posted: Form) -> Response:
     try:
-        await clients(visitor.request).register_for(visitor.who, event_id, visitor.person_id)
+        registration = await clients(visitor.request).register_for(visitor.who, event_id, visitor.person_id)
     except ServiceError as error:
         return await _event_page(visitor, event_id, 200 if htmx(visitor.request) else 422,
                                  error=visitor.error_words(error))
+    # A full event puts the person on its waitlist: the page says so, with their place in line.
+    done = "waitlisted" if registration.get("status") == "waitlisted" else "registered"
     if htmx(visitor.request):
-        return await _event_page(visitor, event_id, done="registered")
-    return redirect(visitor, f"/events/{event_id}?done=registered")
+        return await _event_page(visitor, event_id, done=done)
+    return redirect(visitor, f"/events/{event_id}?done={done}")
 
 
 @router.post("/events/{event_id}/cancel")
@@ -88,11 +92,12 @@ async def cancel(event_id: UUID, visitor: Person, posted: Form) -> Response:
 @router.get("/office-hours")
 async def office_hours(visitor: Person, done: str | None = None, error: str | None = None) -> Response:
     api = clients(visitor.request)
-    slots, mine = await asyncio.gather(api.open_slots(visitor.who, visitor.session.chapter_id if visitor.session
-                                                      else None), api.my_bookings(visitor.who))
+    slots, mine, names = await asyncio.gather(api.open_slots(visitor.who, visitor.session.chapter_id if visitor.session
+                                                             else None), api.my_bookings(visitor.who),
+                                              partner_names(visitor))
     booked = {s["id"] for s in mine}
     return render(visitor, "office_hours.html", slots=[s for s in slots if s["id"] not in booked], mine=mine,
-                  done=done, error=visitor.error_words(error) if error else None)
+                  names=names, done=done, error=visitor.error_words(error) if error else None)
 
 
 @router.get("/office-hours/{slot_id}")

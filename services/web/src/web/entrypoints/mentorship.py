@@ -152,6 +152,8 @@ async def _page(visitor: Visit, pairing_id: UUID, status: int = 200, template: s
         if _not_theirs(error):
             return render(visitor, "not_found.html", 404)
         raise
+    if template == "mentorship.html":  # also the answer to its forms: switching language goes back to it
+        context.setdefault("here", f"/mentorships/{pairing_id}")
     return render(visitor, template, status, p=view, today=_today(visitor), **context)
 
 
@@ -175,9 +177,14 @@ async def _act(visitor: Visit, pairing_id: UUID, action: str, body: dict | None,
             return render(visitor, "not_found.html", 404)
         error = visitor.error_words(failed)
     if htmx(visitor.request):
-        view = await _pairing_view(visitor, pairing_id)
-        return render(visitor, "_pairing_card.html", p=view, error=error,
-                      announce=error or visitor._(labels.DONE[done]))
+        announce = error or visitor._(labels.DONE[done])
+        if local(back, "/") == f"/mentorships/{pairing_id}":  # the page itself: all it says may have changed
+            return await _page(visitor, pairing_id, error=error, done=None if error else done, announce=announce)
+        home = await dashboard(visitor)
+        view = next((v for v in home["pairings"] if v["id"] == str(pairing_id)), None) \
+            or await _pairing_view(visitor, pairing_id)
+        return render(visitor, "_pairing_answered.html", p=view, actions=home["actions"], error=error,
+                      announce=announce)
     if error:
         return await _page(visitor, pairing_id, 422, error=error)
     return redirect(visitor, f"{local(back, f'/mentorships/{pairing_id}')}?done={done}")

@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import FormData
+from starlette.routing import Match
 
 from ..adapters.rendering import LANGUAGES, Renderer, negotiate
 from ..adapters.services import NEWCOMER, ServiceClients, ServiceError, Who
@@ -234,6 +235,16 @@ async def form(request: Request, visitor: Visiting) -> FormData:
 Form = Annotated[FormData, Depends(form)]
 
 
+async def partner_names(visitor: Visit) -> dict[str, str]:
+    """The names profiles shows this person (their partners'), by person id: the only names an office hour may show,
+    as profiles names nobody else to a participant. Without them the page goes on, naming no one."""
+    try:
+        partners = await clients(visitor.request).partners(visitor.who, visitor.person_id)
+    except ServiceError:
+        return {}
+    return {p["id"]: p["display_name"] for p in partners}
+
+
 def htmx(request: Request) -> bool:
     return request.headers.get("hx-request") == "true"
 
@@ -260,12 +271,25 @@ def set_cookies(response: R, visitor: Visit) -> R:
     return response
 
 
+def here(request: Request) -> str:
+    """The page to come back to (after switching language): this address with its query; for the answer to a form,
+    its own address when that is also a page (the form was on it), else the home page (a page that knows better
+    passes `here`)."""
+    url = request.url
+    if request.method in ("GET", "HEAD"):
+        return local(f"{url.path}?{url.query}" if url.query else url.path)
+    as_page = {**request.scope, "method": "GET"}
+    if any(route.matches(as_page)[0] is Match.FULL for route in request.app.router.routes):
+        return local(url.path)
+    return "/"
+
+
 def render(visitor: Visit, template: str, status: int = 200, **context: Any) -> HTMLResponse:
     state = app_state(visitor.request)
     base = {
         "lang": visitor.language, "csrf": visitor.csrf, "session": visitor.session, "tz": visitor.timezone,
-        "path": visitor.request.url.path, "labels": labels, "signed_in": visitor.session is not None,
-        "htmx": htmx(visitor.request),
+        "path": visitor.request.url.path, "here": here(visitor.request), "labels": labels,
+        "signed_in": visitor.session is not None, "htmx": htmx(visitor.request),
         "oidc_name": state.settings.oidc_name if state.oidc is not None else None,
     }
     html = state.renderer.render(visitor.language, template, {**base, **context})

@@ -37,8 +37,9 @@ Compose = Callable[[str, str, bool], tuple[str, str, str]]
 
 async def request_link(email: str, client: str, language: str, now: datetime, uow: WebUnitOfWorkPort, *,
                        directory: Directory, mailer: Mailer, compose: Compose, link_url: Callable[[str], str],
-                       lifetime: timedelta, limit_per_address: int, limit_per_client: int) -> None:
-    """Mail a sign-in link to `email`, unless too many were asked for it, or from this client, lately."""
+                       lifetime: timedelta, limit_per_address: int, limit_per_client: int, back_to: str = "/") -> None:
+    """Mail a sign-in link to `email`, unless too many were asked for it, or from this client, lately. Once used,
+    it leads to `back_to` (a path on this site)."""
     email = email.strip()
     keys = [(address_key(email), limit_per_address), ("client:" + client, limit_per_client)]
     async with uow:
@@ -50,7 +51,7 @@ async def request_link(email: str, client: str, language: str, now: datetime, uo
     person = await directory.find_person_by_email(email)
     secret = new_secret()
     async with uow:
-        await uow.links.add(SignInLink(digest(secret), email, now + lifetime))
+        await uow.links.add(SignInLink(digest(secret), email, now + lifetime, back_to=back_to))
         await uow.commit()
     if person and person.get("preferred_language"):
         language = person["preferred_language"]
@@ -66,9 +67,9 @@ async def usable_link(secret: str, now: datetime, uow: WebUnitOfWorkPort) -> boo
 
 
 async def redeem_link(secret: str, previous: str | None, now: datetime, uow: WebUnitOfWorkPort, *,
-                      directory: Directory, idle: timedelta) -> tuple[str, Session]:
+                      directory: Directory, idle: timedelta) -> tuple[str, Session, str]:
     """Use the link up and open a new session (the browser's previous one, if any, is closed: a new id at each
-    sign-in). Returns the new session's secret id, for the cookie, and the session."""
+    sign-in). Returns the new session's secret id, for the cookie, the session, and the page the link leads to."""
     async with uow:
         link = await uow.links.get(digest(secret))
     if link is None or not link.usable(now):
@@ -91,7 +92,7 @@ async def redeem_link(secret: str, previous: str | None, now: datetime, uow: Web
             await uow.sessions.remove(digest(previous))
         await uow.sessions.add(session)
         await uow.commit()
-    return session_id, session
+    return session_id, session, link.back_to
 
 
 async def begin_provider_sign_in(browser: str, back_to: str, now: datetime, uow: WebUnitOfWorkPort, *,

@@ -20,13 +20,16 @@
       target.focus();
     }
   });
-  // A form that knows no time zone yet (sign-up) preselects the browser's own when it is one offered.
+  // A form that knows no time zone yet (sign-up) preselects the browser's own, added when it is not offered (the
+  // server takes any zone of the IANA database); with none reported, "Choose one" stays: never a wrong zone.
   document.addEventListener("DOMContentLoaded", function () {
     var zone = document.querySelector("select[name=timezone][data-guess]");
     if (!zone || !window.Intl) { return; }
     var mine = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    if (!mine || !/^[A-Za-z_]+(\/[A-Za-z0-9_+-]+)*$/.test(mine)) { return; }
     for (var i = 0; i < zone.options.length; i++) {
-      if (zone.options[i].value === mine) { zone.value = mine; break; }
+      if (zone.options[i].value === mine) { zone.value = mine; return; }
     }
+    zone.add(new Option(mine.replace(/_/g, " "), mine, true, true));
   });
 })();

@@ -1,0 +1,65 @@
+"""The web app's pages driven through its test client: the sessions in memory, the services played by an HTTP
+transport answering from a table of routes (any other call is answered with a failure)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from uuid import UUID, uuid4
+
+import httpx
+from plumbing.testing import FakeUnitOfWork
+from web.adapters.service_tokens import ServiceTokens
+from web.adapters.services import HttpxHttp, ServiceClients
+from web.bootstrap import build_app
+from web.config import WebSettings
+from web.domain.sign_in import Session, digest
+from web.entrypoints.web import SESSION_COOKIE
+
+from .test_dashboard_calls import KEYS
+from .test_sign_in import FakeLinks, FakeOidcAttempts, FakeSessions
+
+CSRF = "the-page-token"
+Answer = dict | list | httpx.Response | Callable[[httpx.Request], Any]
+
+
+class Services:
+    """What the services answer, by "METHOD path"; what was sent to them, in order."""
+
+    def __init__(self, answers: dict[str, Answer] | None = None) -> None:
+        self.answers: dict[str, Answer] = dict(answers or {})
+        self.sent: list[httpx.Request] = []
+
+    def handle(self, request: httpx.Request) -> httpx.Response:
+        self.sent.append(request)
+        answer = self.answers.get(f"{request.method} {request.url.path}")
+        if callable(answer):
+            answer = answer(request)
+        if isinstance(answer, httpx.Response):
+            return answer
+        if answer is None:
+            return httpx.Response(500, json={"error": {"code": "unexpected", "message": request.url.path}})
+        return httpx.Response(200, json=answer)
+
+
+def browser(services: Services, person_id: str | None = None, language: str = "en",
+            timezone: str = "America/Chicago") -> httpx.AsyncClient:
+    """A browser on the web app, signed in as `person_id` when given (with the page token CSRF)."""
+    app = build_app(WebSettings.offline())
+    sessions = FakeSessions()
+    app.state.new_unit_of_work = lambda: FakeUnitOfWork(links=FakeLinks(), sessions=sessions,
+                                                        oidc=FakeOidcAttempts())
+    api = ServiceClients({s: f"http://{s}" for s in ("profiles", "matching", "events", "notifications")},
+                         ServiceTokens(KEYS.private_pem, 60), 5)
+    api._http = HttpxHttp(httpx.AsyncClient(transport=httpx.MockTransport(services.handle)))
+    app.state.clients = api
+    cookies = {}
+    if person_id is not None:
+        secret = "a-session-" + uuid4().hex
+        sessions.rows[digest(secret)] = Session(digest(secret), CSRF, datetime.now(UTC) + timedelta(hours=1),
+                                                person_id=UUID(person_id), stage="undergraduate", language=language,
+                                                timezone=timezone)
+        cookies[SESSION_COOKIE] = secret
+    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="https://web", cookies=cookies,
+                             headers={"Accept-Language": language})

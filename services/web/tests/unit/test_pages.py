@@ -1,0 +1,283 @@
+"""Pages driven through the web app with the services played by fakes: what a person typed is kept after an
+error, each error is said next to its field, and the page says what the services answered."""
+
+from __future__ import annotations
+
+import json
+import re
+from uuid import uuid4
+
+import httpx
+
+from .pages import CSRF, Services, browser
+
+ME = str(uuid4())
+NOTHING_DECLARED = {"attributes": {}, "requests": []}
+PERSON = {"id": ME, "display_name": "Ana", "email": "ana@example.org", "stage": "undergraduate", "chapter_id": None,
+          "pronouns": None, "bio": None, "timezone": "America/Chicago", "preferred_language": "en"}
+
+
+def my_data() -> dict:
+    """What the services answer for the page "My data", with nothing recorded but the profile."""
+    return {f"GET /v1/people/{ME}": PERSON, f"GET /v1/people/{ME}/identity": NOTHING_DECLARED,
+            **{f"GET /v1/people/{ME}/{listed}": [] for listed in ("enrollments", "pairings", "meetings", "inbox")},
+            "GET /v1/registrations/mine": [], "GET /v1/office-hours/bookings/mine": [],
+            f"GET /v1/people/{ME}/preferences": {}}
+
+
+def error_next_to(html: str, field_id: str) -> str:
+    """The error message a field points to with aria-describedby (fails when it points to none)."""
+    described = re.search(rf'id="{re.escape(field_id)}"[^>]*aria-describedby="([^"]+)"', html)
+    assert described, f"{field_id} points to no error"
+    message = re.search(rf'id="{described.group(1)}"[^>]*>([^<]+)<', html)
+    assert message, f"no element {described.group(1)}"
+    return message.group(1)
+
+
+async def test_a_wish_for_a_shared_attribute_not_used_for_matching_is_refused_next_to_it_keeping_what_was_typed():
+    services = Services({f"GET /v1/people/{ME}/identity": NOTHING_DECLARED})
+    async with browser(services, ME) as page:
+        answer = await page.post("/sign-up/identity", data={
+            "csrf": CSRF, "religion.value": "Quaker", "religion.partner": "yes", "religion.wish": "requirement",
+            "veteran.wish": "preference"})
+    assert answer.status_code == 422
+    assert "matching" in error_next_to(answer.text, "religion-wish")
+    assert "answer" in error_next_to(answer.text, "veteran-wish")
+    assert 'value="Quaker"' in answer.text
+    assert re.search(r'name="religion.partner" value="yes" checked', answer.text)
+    assert re.search(r'value="requirement" selected', answer.text)
+    assert not [r for r in services.sent if r.method == "PUT"]  # refused before profiles is asked
+
+
+def language_switch_back(html: str) -> str:
+    found = re.search(r'action="/language">.*?name="back" value="([^"]*)"', html, re.S)
+    assert found, "no language switch"
+    return found.group(1).replace("&amp;", "&")
+
+
+async def test_switching_language_returns_to_the_whole_address_of_the_page_with_its_query():
+    async with browser(Services(), ME) as page:
+        confirming = await page.get("/account/email/confirm?token=the-emailed-token")
+        assert language_switch_back(confirming.text) == "/account/email/confirm?token=the-emailed-token"
+        switched = await page.post("/language", data={"csrf": CSRF, "language": "es",
+                                                      "back": language_switch_back(confirming.text)})
+        assert switched.headers["location"] == "/account/email/confirm?token=the-emailed-token"
+    async with browser(Services()) as page:
+        link = await page.get("/sign-in/a-link-token-that-the-email-carried")
+        assert language_switch_back(link.text) == "/sign-in/a-link-token-that-the-email-carried"
+
+
+async def test_switching_language_on_the_answer_to_a_form_returns_to_the_page_the_form_was_on():
+    services = Services({f"POST /v1/people/{ME}/email-change": httpx.Response(
+        422, json={"error": {"code": "invalid", "message": "email"}})})
+    services.answers.update(my_data())
+    async with browser(services, ME) as page:
+        refused = await page.post("/account/email", data={"csrf": CSRF, "email": "not-an-address"})
+        identity = await page.post("/sign-up/identity?", data={"csrf": CSRF, "next": "/my-data",
+                                                               "veteran.wish": "preference"})
+    assert refused.status_code == 422 and language_switch_back(refused.text) == "/my-data"
+    assert language_switch_back(identity.text) == "/sign-up/identity?next=%2Fmy-data"
+    assert "/language" not in language_switch_back(identity.text)
+
+
+async def test_an_unknown_or_mistyped_address_is_a_page_in_the_visitors_language_not_json():
+    async with browser(Services(), ME, language="es") as page:
+        for address in ("/no-such-page", "/mentorships/abc", "/events/not-an-id"):
+            answer = await page.get(address)
+            assert answer.status_code in (404, 422), address
+            assert answer.headers["content-type"].startswith("text/html"), address
+            assert 'lang="es"' in answer.text and "Esta página no está aquí" in answer.text, address
+        wrong_method = await page.get("/account/email")
+    assert wrong_method.status_code == 405 and wrong_method.headers["content-type"].startswith("text/html")
+    assert "<h1>" in wrong_method.text and "Method Not Allowed" not in wrong_method.text
+    async with browser(Services()) as anyone:
+        assert (await anyone.get("/healthz")).headers["content-type"].startswith("application/json")
+
+
+async def test_the_sign_in_form_carries_where_the_person_was_going_on_this_site_only():
+    async with browser(Services()) as page:
+        going = await page.get("/sign-in?next=/events/e1")
+        elsewhere = await page.get("/sign-in?next=//elsewhere.example/phish")
+    assert '<input type="hidden" name="next" value="/events/e1">' in going.text
+    assert 'name="next"' not in elsewhere.text
+
+
+EVENT = str(uuid4())
+
+
+def a_full_event() -> dict:
+    event = {"id": EVENT, "chapter_id": None, "kind": "speaker", "title": "A surgeon's journey", "description": "",
+             "starts_at": "2026-12-07T11:37:00+00:00", "ends_at": "2026-12-07T13:37:00+00:00",
+             "timezone": "America/Chicago", "capacity": 1, "audience_stages": ["undergraduate"],
+             "registration_deadline": "2026-12-06T11:37:00+00:00", "is_virtual": False, "location": "Room 101",
+             "parent_event_id": None, "exhibitors": [], "state": "published"}
+    waiting = {"id": str(uuid4()), "scheduled_event_id": EVENT, "person_id": ME, "status": "waitlisted",
+               "attended": None, "created_at": None}
+    return {f"GET /v1/events/{EVENT}": event, f"POST /v1/events/{EVENT}/registrations": waiting,
+            "GET /v1/registrations/mine": [{**waiting, "event": event, "waitlist_position": 3}]}
+
+
+async def test_registering_for_a_full_event_says_it_is_full_and_the_place_on_the_waitlist_with_or_without_htmx():
+    async with browser(Services(a_full_event()), ME) as page:
+        plain = await page.post(f"/events/{EVENT}/register", data={"csrf": CSRF}, follow_redirects=True)
+        swapped = await page.post(f"/events/{EVENT}/register", data={"csrf": CSRF}, headers={"HX-Request": "true"})
+    for answer in (plain, swapped):
+        assert "The event is full: you are number 3 on the waitlist." in answer.text
+        assert "You are registered." not in answer.text
+
+
+async def test_an_office_hour_offered_with_mistakes_keeps_what_was_typed_and_says_each_mistake_next_to_its_field():
+    services = Services({f"GET /v1/people/{ME}/office-hours/slots": [], "GET /v1/office-hours/slots": []})
+    async with browser(services, ME) as page:
+        answer = await page.post("/my-office-hours", data={
+            "csrf": CSRF, "day": "", "time": "10:15", "minutes": "45", "where": "in_person", "location": " ",
+            "join_url": "zoom.example/123"})
+    assert answer.status_code == 422
+    assert "day" in error_next_to(answer.text, "day")
+    assert "where" in error_next_to(answer.text, "location")
+    assert 'value="10:15"' in answer.text and 'value="45" selected' in answer.text
+    assert re.search(r'value="in_person" checked', answer.text)
+    assert not [r for r in services.sent if r.method == "POST"]
+
+
+async def test_a_time_zone_not_in_the_short_list_is_taken_when_valid_and_none_is_guessed_for_a_person_without_one():
+    services = Services({f"GET /v1/people/{ME}": {**PERSON, "timezone": None}, "GET /v1/chapters": [],
+                         f"PATCH /v1/people/{ME}": lambda request: {**PERSON, **json.loads(request.content)}})
+    async with browser(services, ME) as page:
+        unknown = await page.get("/profile")
+        saved = await page.post("/profile", data={"csrf": CSRF, "display_name": "Ana", "stage": "undergraduate",
+                                                  "timezone": "Africa/Nairobi", "language": "en"})
+        invented = await page.post("/profile", data={"csrf": CSRF, "display_name": "Ana", "stage": "undergraduate",
+                                                     "timezone": "Mars/Olympus_Mons", "language": "en"})
+    assert not re.search(r'<option value="[^"]+" selected', unknown.text.split('id="timezone"')[1].split("</select>")[0])
+    assert saved.status_code == 303
+    [sent] = [json.loads(r.content) for r in services.sent if r.method == "PATCH"]
+    assert sent["timezone"] == "Africa/Nairobi"
+    assert invented.status_code == 422 and "time zone" in error_next_to(invented.text, "timezone")
+
+
+HOST, BOOKER, STRANGER = str(uuid4()), str(uuid4()), str(uuid4())
+
+
+def slot(host: str, booked_by: str | None = None) -> dict:
+    return {"id": str(uuid4()), "host_id": host, "chapter_id": None, "starts_at": "2026-12-07T16:00:00+00:00",
+            "ends_at": "2026-12-07T16:30:00+00:00", "is_virtual": True, "location": None, "booked_by": booked_by,
+            "booking_id": None, "join_url": None}
+
+
+def partner(person_id: str, name: str) -> dict:
+    return {"id": person_id, "display_name": name, "pronouns": None, "bio": None, "identity": {},
+            "pairing_id": str(uuid4())}
+
+
+async def test_a_free_office_hour_shows_when_it_ends_and_its_host_named_only_to_whom_profiles_names_them():
+    services = Services({"GET /v1/office-hours/slots": [slot(HOST), slot(STRANGER)],
+                         "GET /v1/office-hours/bookings/mine": [],
+                         f"GET /v1/people/{ME}/partners": [partner(HOST, "Dr Rivera")]})
+    async with browser(services, ME) as page:
+        listed = await page.get("/office-hours")
+    assert listed.text.count("Mon 7 Dec 2026, 10:00–10:30 CST") == 2
+    assert "Dr Rivera" in listed.text and listed.text.count("Dr Rivera") == 1  # the stranger's name is not ours
+
+
+async def test_the_host_sees_who_booked_a_slot_when_profiles_names_them_to_the_host():
+    services = Services({"GET /v1/office-hours/slots": [slot(ME, BOOKER), slot(ME, STRANGER)],
+                         f"GET /v1/people/{ME}/partners": [partner(BOOKER, "Sam Lee")]})
+    async with browser(services, ME) as page:
+        mine = await page.get("/my-office-hours")
+    assert "Booked by Sam Lee" in mine.text and mine.text.count("Booked") == 2
+    assert "Mon 7 Dec 2026, 10:00–10:30 CST" in mine.text
+
+
+PAIRING, PROGRAM, MENTEE = str(uuid4()), str(uuid4()), str(uuid4())
+
+
+def a_proposal_i_mentor() -> Services:
+    """A proposal to mentor MENTEE, who accepted: it becomes active once I accept (then the mentee is named)."""
+    state = {"accepted": False}
+    programs = [{"id": PROGRAM, "name": "Premed circle", "term_months": 6, "cadence_max_days": 60}]
+
+    def pairing(_: httpx.Request | None = None) -> dict:
+        return {"id": PAIRING, "program_id": PROGRAM, "mentee_id": MENTEE, "mentor_id": ME,
+                "pairing_kind": "one_to_one", "status": "active" if state["accepted"] else "proposed", "score": 70,
+                "reasons": [], "reason_codes": [], "term_ends_at": None, "last_met_at": None,
+                "mentee_accepted": True, "mentor_accepted": state["accepted"]}
+
+    def accept(_: httpx.Request) -> dict:
+        state["accepted"] = True
+        return pairing()
+
+    def named(_: httpx.Request) -> object:
+        return partner(MENTEE, "Maya") if state["accepted"] else httpx.Response(404, json={"error": {
+            "code": "not_found", "message": "no"}})
+
+    return Services({
+        f"POST /v1/pairings/{PAIRING}/accept": accept, f"GET /v1/pairings/{PAIRING}": pairing,
+        f"GET /v1/pairings/{PAIRING}/meetings": [], "GET /v1/programs": programs,
+        f"GET /v1/people/{MENTEE}/as-partner": named,
+        f"GET /v1/people/{ME}/overview": lambda _: {"pairings": [pairing()], "waiting": []},
+        f"GET /v1/people/{ME}/partners": lambda _: [partner(MENTEE, "Maya")] if state["accepted"] else [],
+        f"GET /v1/people/{ME}/enrollments": []})
+
+
+async def test_accepting_on_the_mentorship_page_with_htmx_refreshes_the_whole_page_content():
+    async with browser(a_proposal_i_mentor(), ME) as page:
+        answer = await page.post(f"/mentorships/{PAIRING}/accept", headers={"HX-Request": "true"},
+                                 data={"csrf": CSRF, "back": f"/mentorships/{PAIRING}"})
+    assert '<main id="main"' in answer.text and "Mentorship with Maya" in answer.text
+    assert "Decline this mentorship" not in answer.text and "name shown once" not in answer.text
+
+
+async def test_accepting_on_the_home_page_with_htmx_also_refreshes_what_needs_attention():
+    async with browser(a_proposal_i_mentor(), ME) as page:
+        before = await page.get("/")
+        answer = await page.post(f"/mentorships/{PAIRING}/accept", headers={"HX-Request": "true"},
+                                 data={"csrf": CSRF, "back": "/"})
+    assert "Needs your attention" in before.text
+    assert f'id="pairing-{PAIRING}"' in answer.text and "Maya" in answer.text
+    assert re.search(r'id="attention"[^>]*hx-swap-oob="outerHTML"', answer.text)
+    assert "Needs your attention" not in answer.text
+
+
+async def test_a_proposal_whose_partner_is_not_named_yet_is_told_apart_by_its_program_never_by_an_id():
+    async with browser(a_proposal_i_mentor(), ME) as page:
+        home = await page.get("/")
+    assert '<span class="visually-hidden"> (Premed circle)</span>' in home.text
+    assert f"({PAIRING})" not in home.text
+
+
+def two_programs_one_joined() -> Services:
+    joined, other = (
+        {"id": pid, "name": name, "chapter_id": None, "mentee_stages": ["undergraduate"], "mentor_stages": [],
+         "term_months": 6, "cadence_min_days": 14, "cadence_max_days": 60, "pairing_kinds": ["one_to_one"]}
+        for pid, name in ((PROGRAM, "Premed circle"), (str(uuid4()), "Writing your story")))
+    return Services({"GET /v1/programs": [joined, other], f"GET /v1/people/{ME}/enrollments": [
+        {"id": str(uuid4()), "program_id": PROGRAM, "role": "mentee", "pairing_kind": "one_to_one", "active": True}]})
+
+
+async def test_joining_another_program_shows_no_sign_up_steps_and_no_program_already_joined_is_chosen_or_joined_again():
+    services = two_programs_one_joined()
+    async with browser(services, ME) as page:
+        another = await page.get("/sign-up/enrol")
+        signing_up = await page.get("/sign-up/enrol?signing_up=1")
+        again = await page.post("/sign-up/enrol", data={"csrf": CSRF, "program_id": PROGRAM, "role": "mentee"})
+    assert "Step 4 of 4" not in another.text and "Step 4 of 4" in signing_up.text
+    joined = re.search(rf'<input[^>]*value="{PROGRAM}"[^>]*>', another.text)
+    assert joined and "checked" not in joined.group(0) and "disabled" in joined.group(0)
+    assert "You are already in this program" in another.text
+    assert again.status_code == 422 and "You are already in this program" in again.text
+    assert not [r for r in services.sent if r.method == "POST"]
+
+
+async def test_asking_to_change_the_email_address_redirects_to_the_data_page_and_refuses_the_current_one_next_to_it():
+    services = Services({**my_data(), f"POST /v1/people/{ME}/email-change": {"status": "sent"}})
+    async with browser(services, ME) as page:
+        asked = await page.post("/account/email", data={"csrf": CSRF, "email": "ana.new@example.org"})
+        shown = await page.get(asked.headers["location"])
+        same = await page.post("/account/email", data={"csrf": CSRF, "email": " Ana@Example.org "})
+    assert asked.status_code == 303 and asked.headers["location"].startswith("/my-data?")
+    assert asked.headers["location"].endswith("#email") and "example.org" not in asked.headers["location"]
+    assert "We sent a link to your new address" in shown.text
+    assert same.status_code == 422 and "already" in error_next_to(same.text, "new-email")
+    assert re.search(r'id="new-email-error"[^>]*role="alert"', same.text)
+    assert [r.url.path for r in services.sent if r.method == "POST"] == [f"/v1/people/{ME}/email-change"]
