@@ -5,6 +5,7 @@ STARTTLS taken when offered, with the server's certificate verified, and credent
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime
 import ipaddress
 import ssl
@@ -252,42 +253,43 @@ async def test_a_server_whose_certificate_is_not_trusted_gets_no_message(tmp_pat
         server.close()
 
 
-async def test_a_server_asking_for_credentials_is_given_them_under_tls_once_per_connection(tmp_path):
+LOGIN = ("mentorship", "s3cret")
+
+
+@contextlib.asynccontextmanager
+async def asking_for_credentials(tmp_path: Path, given: tuple[str, str]):
+    """A server under TLS that asks for `LOGIN`, and a mailer that trusts it and gives `given`."""
     server_tls, certificate = certificate_for_localhost(tmp_path)
-    handler, port = CountingServer(tls=server_tls, login=("mentorship", "s3cret")), free_port()
+    handler, port = CountingServer(tls=server_tls, login=LOGIN), free_port()
     server = await serve(handler, port)
     mailer = SmtpMailer("127.0.0.1", port, "Mentorship <noreply@mentorship.example>",
-                        tls=ssl.create_default_context(cafile=certificate), credentials=("mentorship", "s3cret"))
+                        tls=ssl.create_default_context(cafile=certificate), credentials=given)
     try:
+        yield handler, mailer
+    finally:
+        await mailer.close()
+        server.close()
+
+
+async def test_a_server_asking_for_credentials_is_given_them_under_tls_once_per_connection(tmp_path):
+    async with asking_for_credentials(tmp_path, LOGIN) as (handler, mailer):
         for n in range(3):
             await mailer.send(email(f"person{n}@example.org"))
         assert handler.received == [f"person{n}@example.org" for n in range(3)]
         assert handler.authentications == [("mentorship", True)]
-    finally:
-        await mailer.close()
-        server.close()
 
 
 async def test_a_refused_password_is_the_servers_no_and_no_message_goes(tmp_path):
-    server_tls, certificate = certificate_for_localhost(tmp_path)
-    handler, port = CountingServer(tls=server_tls, login=("mentorship", "s3cret")), free_port()
-    server = await serve(handler, port)
-    mailer = SmtpMailer("127.0.0.1", port, "Mentorship <noreply@mentorship.example>",
-                        tls=ssl.create_default_context(cafile=certificate), credentials=("mentorship", "wrong"))
-    try:
+    async with asking_for_credentials(tmp_path, ("mentorship", "wrong")) as (handler, mailer):
         with pytest.raises(aiosmtplib.SMTPAuthenticationError):
             await mailer.send(email("person@example.org"))
         assert handler.received == []
-    finally:
-        await mailer.close()
-        server.close()
 
 
 async def test_credentials_are_never_sent_to_a_server_that_offers_no_tls():
-    handler, port = CountingServer(login=("mentorship", "s3cret")), free_port()
+    handler, port = CountingServer(login=LOGIN), free_port()
     server = await serve(handler, port)
-    mailer = SmtpMailer("127.0.0.1", port, "Mentorship <noreply@mentorship.example>",
-                        credentials=("mentorship", "s3cret"))
+    mailer = SmtpMailer("127.0.0.1", port, "Mentorship <noreply@mentorship.example>", credentials=LOGIN)
     try:
         with pytest.raises(aiosmtplib.SMTPException, match="TLS"):
             await mailer.send(email("person@example.org"))
