@@ -44,14 +44,7 @@ async def test_a_service_started_while_kafka_is_down_accepts_writes_and_publishe
 ):
     data_dir = tempfile.mkdtemp(prefix="devinfra-kafka-later-")
     kafka = KafkaServer(data_dir, passwords=new_passwords())  # not started yet: Kafka is down
-    name = f"plumbing-test-{uuid4().hex[:8]}"
-    settings = ServiceSettings(
-        service_name=name, database_url=postgres_server.create_database(name.replace("-", "_")),
-        **kafka.access.settings(TESTS), jwt_public_key=KEYS.public_pem, kafka_retry_seconds=0.2,
-        kafka_retry_max_seconds=1.0,
-    )
-    service = Service(settings, migrations=migrations)
-    service.consume_raw({PersonUpdated: Recorder()})
+    service = recording_service(postgres_server, migrations, kafka.access.settings(TESTS), retry_max_seconds=1.0)
     try:
         await asyncio.wait_for(service.start(), 30)  # today: "Unable to bootstrap", and the instance exits
         person = uuid4()
@@ -105,16 +98,21 @@ def kafka_side_up(service: Service) -> float:
     return float(line.split()[1])
 
 
-def refused_service(postgres_server, migrations, kafka_settings, principal: str, **overrides) -> Service:
+def recording_service(postgres_server, migrations, kafka: dict, retry_max_seconds: float) -> Service:
+    """A service of a database of its own, reaching Kafka as `kafka` says, that records what it consumes."""
     name = f"plumbing-test-{uuid4().hex[:8]}"
     settings = ServiceSettings(
-        service_name=name, database_url=postgres_server.create_database(name.replace("-", "_")),
-        **(kafka_settings(principal) | overrides), jwt_public_key=KEYS.public_pem, kafka_retry_seconds=0.1,
-        kafka_retry_max_seconds=0.2,
+        service_name=name, database_url=postgres_server.create_database(name.replace("-", "_")), **kafka,
+        jwt_public_key=KEYS.public_pem, kafka_retry_seconds=min(0.2, retry_max_seconds),
+        kafka_retry_max_seconds=retry_max_seconds,
     )
     service = Service(settings, migrations=migrations)
     service.consume_raw({PersonUpdated: Recorder()})
     return service
+
+
+def refused_service(postgres_server, migrations, kafka_settings, principal: str, **overrides) -> Service:
+    return recording_service(postgres_server, migrations, kafka_settings(principal) | overrides, retry_max_seconds=0.2)
 
 
 async def refusal_logged(service: Service, caplog) -> logging.LogRecord:
