@@ -37,6 +37,7 @@ async def test_a_chapter_session_from_creation_to_cancellation(events_api, publi
         assert (await coordinator.post(f"/v1/events/{session['id']}/publish")).json()["state"] == "published"
 
         async with events_api.client("participant", person_id=sam) as as_sam:
+            assert (await as_sam.get(f"/v1/events/{session['id']}")).json()["full"] is False
             # Profiles has not told the events service Sam's stage yet: a clear answer, then success once it has.
             early = await as_sam.post(f"/v1/events/{session['id']}/registrations", json={"person_id": str(sam)})
             assert early.status_code == 409 and early.json()["error"]["code"] == "stage_not_yet_known"
@@ -50,7 +51,9 @@ async def test_a_chapter_session_from_creation_to_cancellation(events_api, publi
             assert (await eventually(registered, what="Sam's registration"))["status"] == "confirmed"
             assert (await as_sam.get(f"/v1/events/{session['id']}/access")).json() == {
                 "join_url": "https://meet.example/lgbtq-session"}
-            assert "virtual_link" not in str((await as_sam.get(f"/v1/events/{session['id']}")).json().values())
+            seen = (await as_sam.get(f"/v1/events/{session['id']}")).json()
+            assert "virtual_link" not in str(seen.values())
+            assert seen["full"] is True  # its one seat is Sam's: who registers now waits
 
             ics = await as_sam.get(f"/v1/events/{session['id']}/calendar.ics")
             assert ics.headers["content-type"].startswith("text/calendar")

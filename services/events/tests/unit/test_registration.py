@@ -280,3 +280,12 @@ async def test_my_calendar_feed_keeps_a_cancelled_event_i_held_a_seat_at_as_canc
     [seat] = (await handlers.calendar_feed(mine, uow)).seats
     assert (seat.event.id, seat.event.state, seat.join_url) == (event.id, "cancelled", None)
     assert (await handlers.calendar_feed(theirs, uow)).seats == []
+
+
+async def test_an_event_is_full_once_every_seat_is_taken_and_not_once_one_is_given_back(uow):
+    event = await published(uow, capacity=1)
+    assert await handlers.is_full(event.id, uow) is False
+    first = await register(uow, event)
+    assert await handlers.is_full(event.id, uow) is True
+    await handlers.cancel_registration(commands.CancelRegistration(event.id, first.person_id, "registrant"), uow)
+    assert await handlers.is_full(event.id, uow) is False

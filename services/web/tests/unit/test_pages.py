@@ -281,3 +281,11 @@ async def test_asking_to_change_the_email_address_redirects_to_the_data_page_and
     assert same.status_code == 422 and "already" in error_next_to(same.text, "new-email")
     assert re.search(r'id="new-email-error"[^>]*role="alert"', same.text)
     assert [r.url.path for r in services.sent if r.method == "POST"] == [f"/v1/people/{ME}/email-change"]
+
+
+async def test_a_full_event_says_so_before_anyone_registers_and_offers_the_waitlist():
+    event = {**a_full_event()[f"GET /v1/events/{EVENT}"], "full": True}
+    async with browser(Services({f"GET /v1/events/{EVENT}": event, "GET /v1/registrations/mine": []}), ME) as page:
+        shown = await page.get(f"/events/{EVENT}")
+    assert "Every seat is taken: registering puts you on the waitlist" in shown.text
+    assert ">Join the waitlist</button>" in shown.text

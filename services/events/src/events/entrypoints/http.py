@@ -162,13 +162,15 @@ class EventOut(BaseModel):
     exhibitors: list[ExhibitorOut]
     state: EventState
     virtual_link: str | None = Field(default=None, description="Shown to the organisers only; registrants use /access")
+    full: bool | None = Field(default=None, description="One event's answer only (null in lists): every seat is "
+                                                        "taken, so a registration now waits on the waitlist")
 
     @classmethod
-    def of(cls, e: ScheduledEvent, *, organiser: bool = False) -> EventOut:
-        values = {name: getattr(e, name) for name in cls.model_fields if name != "exhibitors"}
+    def of(cls, e: ScheduledEvent, *, organiser: bool = False, full: bool | None = None) -> EventOut:
+        values = {name: getattr(e, name) for name in cls.model_fields if name not in ("exhibitors", "full")}
         values["exhibitors"] = [ExhibitorOut(**vars(x)) for x in e.exhibitors]
         values["virtual_link"] = e.virtual_link if organiser else None
-        return cls(**values)
+        return cls(**values, full=full)
 
 
 class PersonIn(Strict):
@@ -372,7 +374,8 @@ async def list_events(
 @router.get("/events/{event_id}")
 async def get_event(event_id: UUID, caller: Caller, unit: UnitOfWork) -> EventOut:
     event = await _visible_event(event_id, caller, unit)
-    return EventOut.of(event, organiser=_may_organise(caller, event.chapter_id))
+    return EventOut.of(event, organiser=_may_organise(caller, event.chapter_id),
+                       full=await handlers.is_full(event_id, unit))
 
 
 @router.patch("/events/{event_id}", responses=answers(409))

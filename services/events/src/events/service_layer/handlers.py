@@ -114,6 +114,13 @@ async def get_event(event_id: UUID, uow: EventsUnitOfWorkPort) -> ScheduledEvent
         return await _existing(event_id, uow)
 
 
+async def is_full(event_id: UUID, uow: EventsUnitOfWorkPort) -> bool:
+    """Whether every seat is taken: a registration now would wait on the waitlist."""
+    async with uow:
+        event = await _existing(event_id, uow)
+        return await uow.registrations.count(event_id, Status.CONFIRMED) >= event.capacity
+
+
 async def list_events(
     query: commands.EventFilter, viewer: Principal, uow: EventsUnitOfWorkPort,
 ) -> list[ScheduledEvent]:
