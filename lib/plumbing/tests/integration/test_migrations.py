@@ -11,6 +11,7 @@ from uuid import uuid4
 import asyncpg
 import pytest
 from plumbing.db import create_pool, migrate
+from plumbing.testing import eventually
 
 
 @pytest.fixture
@@ -40,6 +41,10 @@ async def reading_in_a_long_transaction(reading: asyncpg.Connection) -> None:
     await reading.fetch("SELECT * FROM people")
 
 
+async def a_lock_waited_for(pool: asyncpg.Pool) -> bool:
+    return await pool.fetchval("SELECT count(*) FROM pg_locks WHERE NOT granted") > 0
+
+
 async def test_a_migration_waiting_for_a_lock_gives_way_to_the_queries_it_would_hold_up_and_tries_again(
     a_database, adding_a_column, caplog
 ):
@@ -47,7 +52,7 @@ async def test_a_migration_waiting_for_a_lock_gives_way_to_the_queries_it_would_
     await reading_in_a_long_transaction(reading)
     with caplog.at_level(logging.WARNING, logger="plumbing.db"):
         migrating = asyncio.ensure_future(migrate(pool, adding_a_column, lock_timeout_seconds=0.3))
-        await asyncio.sleep(0.1)  # the ALTER now waits for its lock
+        await eventually(lambda: a_lock_waited_for(pool), timeout=5, interval=0.02, what="the ALTER to wait for its lock")
         # A query of the table, as a serving instance makes one: it waits behind the ALTER until that gives up.
         assert await asyncio.wait_for(pool.fetchval("SELECT count(*) FROM people"), 3) == 0
         await reading.execute("COMMIT")
