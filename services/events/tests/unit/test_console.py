@@ -222,3 +222,15 @@ async def test_an_exported_report_is_audited_and_a_report_read_on_screen_is_not(
     await handlers.attendance_report(commands.AttendanceReport(CHAPTER), uow, exported_by=COORDINATOR)
 
     assert [(e.action, e.subject_id, e.chapter_id) for e in uow.audited] == [("report.exported", "attendance", CHAPTER)]
+
+
+async def test_a_chapters_report_and_the_national_one_agree_so_neither_gives_away_what_the_other_hides(uow):
+    other = uuid4()
+    for chapter, people in ((CHAPTER, 12), (CHAPTER, 2), (other, 3), (other, 9)):
+        await registered(uow, await published(uow, chapter_id=chapter, capacity=20), people)
+
+    chapter = await handlers.attendance_report(commands.AttendanceReport(CHAPTER), uow)
+    national = await handlers.attendance_report(commands.AttendanceReport(None), uow)
+
+    assert chapter.column_totals == national.cells[national.rows.index(str(CHAPTER))]
+    assert chapter.row_totals is None and national.row_totals is None  # the columns add up to nothing

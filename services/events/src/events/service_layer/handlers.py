@@ -13,7 +13,7 @@ from mentorship_contracts import events as contract
 from mentorship_contracts import profiles as source
 from mentorship_contracts.vocabulary import Role
 from plumbing.auth import Principal
-from plumbing.disclosure import Published, publish
+from plumbing.disclosure import Published, publish_grouped
 from plumbing.errors import DomainError, Forbidden, NotFound
 
 from ..domain import commands
@@ -274,24 +274,23 @@ async def attendance_report(
 ) -> Published:
     """Registered, attended, no-shows and cancelled (`ATTENDANCE_COLUMNS`): for a chapter, a row per event (its id,
     drafts left out, soonest first); nationally, a row per chapter (its id) and one for national events
-    ("national"). Counts are published through `plumbing.disclosure`: no small group is shown. An export (CSV) is
-    audited."""
+    ("national"); no row totals (the columns do not add up to anything). Counts are published through
+    `plumbing.disclosure`, every event in the country as one publication, so that no small group is shown and a
+    chapter's report cannot be set against the national one. An export (CSV) is audited."""
     async with uow:
-        lines = await uow.registrations.attendance(command.chapter_id)
+        lines = await uow.registrations.attendance(None)
         if exported_by is not None:
             uow.audit(exported_by, "report.exported", "report", "attendance", chapter_id=command.chapter_id,
-                      detail={"rows": len(lines)})
+                      detail={"rows": sum(1 for _, chapter_id, _ in lines
+                                          if command.chapter_id in (None, chapter_id))})
             await uow.commit()
-    if command.chapter_id is not None:
-        return publish([str(event_id) for event_id, _, _ in lines], ATTENDANCE_COLUMNS,
-                       [list(counts) for _, _, counts in lines])
-    rolled_up: dict[str, list[int]] = {}
-    for _, chapter_id, counts in lines:
-        row = rolled_up.setdefault(str(chapter_id) if chapter_id else NATIONAL, [0] * len(ATTENDANCE_COLUMNS))
-        for column, count in enumerate(counts):
-            row[column] += count
-    labels = sorted(rolled_up, key=lambda label: (label == NATIONAL, label))
-    return publish(labels, ATTENDANCE_COLUMNS, [rolled_up[label] for label in labels])
+    groups: dict[str, list[str]] = {}
+    for event_id, chapter_id, _ in lines:
+        groups.setdefault(str(chapter_id) if chapter_id else NATIONAL, []).append(str(event_id))
+    groups = dict(sorted(groups.items(), key=lambda item: (item[0] == NATIONAL, item[0])))
+    grouped = publish_grouped(groups, ATTENDANCE_COLUMNS, {str(event_id): list(counts) for event_id, _, counts in lines},
+                              row_totals=False)
+    return grouped.across if command.chapter_id is None else grouped.within(str(command.chapter_id))
 
 
 async def record_attendance(command: commands.RecordAttendance, uow: EventsUnitOfWorkPort) -> Registration:

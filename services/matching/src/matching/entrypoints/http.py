@@ -376,8 +376,8 @@ def _csv(published: Published, corner: str, filename: str) -> CsvResponse:
 @router.get("/reports/mentorships")
 async def mentorship_report(caller: Caller, unit: UnitOfWork, chapter_id: UUID | None = None,
                             stage: TrainingStage | None = None) -> MentorshipReportOut:
-    """A chapter's programs (or, for an administrator naming no chapter, every chapter): mentees enrolled, waiting,
-    paired, active, completed and ended early, and pairings by meetings logged; small counts suppressed."""
+    """A chapter's programs (or, for an administrator naming no chapter, every chapter): mentees waiting, paired,
+    active, completed and ended early, and pairings by meetings logged; small counts suppressed."""
     scope = _report_scope(caller, chapter_id)
     table, meetings = await reports.mentorships(scope, stage, unit)
     return MentorshipReportOut(**PublishedOut.of(table).model_dump(), meetings_per_pairing=PublishedOut.of(meetings))
@@ -397,7 +397,8 @@ async def mentorship_report_csv(caller: Caller, unit: UnitOfWork, chapter_id: UU
 async def mentorship_trends(caller: Caller, unit: UnitOfWork, chapter_id: UUID | None = None,
                             months: Annotated[int, Query(ge=1, le=60)] = 12) -> PublishedOut:
     """Per month (YYYY-MM, oldest first): pairings that began, completed, ended early in it; small counts
-    suppressed."""
+    suppressed, each month as in the longest trend (60 months), so that trends of different lengths agree; no
+    totals."""
     return PublishedOut.of(await reports.trends(_report_scope(caller, chapter_id), months, unit))
 
 

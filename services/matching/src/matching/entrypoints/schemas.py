@@ -301,8 +301,10 @@ class OverviewOut(BaseModel):
 
 class MentorshipReportOut(PublishedOut):
     """Rows: the chapter's programs (ids), or nationally the chapters (ids; "national" for programs of no chapter).
-    Columns: of the mentees (of `stage` if asked), enrolled, waiting, paired (ever proposed or active), active,
-    completed, ended_early. Counts under five: "fewer_than_threshold"; others withheld so none can be worked out."""
+    Columns: of the mentees (of `stage` if asked), waiting, paired (ever proposed or active), active, completed,
+    ended_early (mentees enrolled are in profiles' people report); no row totals (the measures do not add up). Counts
+    under five: "fewer_than_threshold"; others withheld so none can be worked out, from this answer or from it with
+    any other chapter's, stage's or the national one."""
 
     meetings_per_pairing: PublishedOut = Field(
         description="Pairings that happened (active, completed, ended), by meetings logged: 0, 1-2, 3-5, 6+")

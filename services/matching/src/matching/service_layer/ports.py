@@ -233,11 +233,13 @@ class ReportsRepository(Protocol):
     async def programs(self, chapter_id: UUID | None) -> list[dict[str, Any]]:
         """The programs of a chapter (None: every program): `id`, `chapter_id`."""
 
-    async def mentorships(self, program_ids: list[UUID], stage: str | None) -> dict[UUID, dict[str, int]]: ...
+    async def mentorships(self, program_ids: list[UUID]) -> dict[UUID, dict[str, dict[str, int]]]:
+        """Per program, per mentees' stage, per measure (`reports.MEASURES`): a count."""
 
     async def meetings_per_pairing(self, program_ids: list[UUID]) -> dict[UUID, dict[str, int]]: ...
 
-    async def trends(self, program_ids: list[UUID], since: datetime) -> dict[str, dict[str, int]]: ...
+    async def trends(self, program_ids: list[UUID], since: datetime) -> dict[UUID, dict[str, dict[str, int]]]:
+        """Per program, per month (YYYY-MM) from `since`, per measure (`reports.TRENDS`): a count."""
 
 
 class IdentityHasher(Protocol):

@@ -194,20 +194,16 @@ class PostgresConsoleQueries(PostgresPersonIds):
             "SELECT true FROM enrollments WHERE person_id = $1 AND program_id = $2 AND role = $3 LIMIT 1",
             person_id, program_id, role.value))
 
-    async def people_counts(self, chapter_id: UUID | None, national: bool) -> list[tuple[str, str, str, int]]:
-        # Rows: a chapter's programs; nationally, chapters (and "national" for national programs).
-        row = "coalesce(pr.chapter_id::text, 'national')" if national else "pr.id::text"
-        where = "true" if national else "pr.chapter_id = $1"
-        arguments = [] if national else [chapter_id]
+    async def people_counts(self) -> list[tuple[str, str, str, int]]:
         rows = await self._conn.fetch(
-            f"""SELECT {row} AS row, i.stage AS stage, 'invited' AS measure, count(*) AS n
-                  FROM invitations i JOIN programs pr ON pr.id = i.program_id WHERE {where} GROUP BY 1, 2
-                UNION ALL
-                SELECT {row}, p.stage, CASE e.role WHEN 'mentee' THEN 'enrolled_mentees' ELSE 'enrolled_mentors' END,
-                       count(*)
-                  FROM enrollments e JOIN programs pr ON pr.id = e.program_id JOIN people p ON p.id = e.person_id
-                 WHERE e.active AND {where} GROUP BY 1, 2, 3""", *arguments)
-        return [(r["row"], r["stage"], r["measure"], r["n"]) for r in rows]
+            """SELECT i.program_id::text AS program, i.stage AS stage, 'invited' AS measure, count(*) AS n
+                 FROM invitations i GROUP BY 1, 2
+               UNION ALL
+               SELECT e.program_id::text, p.stage,
+                      CASE e.role WHEN 'mentee' THEN 'enrolled_mentees' ELSE 'enrolled_mentors' END, count(*)
+                 FROM enrollments e JOIN people p ON p.id = e.person_id
+                WHERE e.active GROUP BY 1, 2, 3""")
+        return [(r["program"], r["stage"], r["measure"], r["n"]) for r in rows]
 
     async def partners_of(self, person_id: UUID) -> list[tuple[UUID, UUID]]:
         rows = await self._conn.fetch(

@@ -19,7 +19,7 @@ from mentorship_contracts import IntegrationEvent
 from mentorship_contracts.vocabulary import Role, TrainingStage
 from plumbing.auth import Principal
 from plumbing.auth import Role as CallerRole
-from plumbing.disclosure import Published, publish
+from plumbing.disclosure import Published, only_columns, publish_grouped
 
 from ..adapters import integration_events
 from ..domain import commands
@@ -354,26 +354,34 @@ MEASURES = ("invited", "enrolled_mentees", "enrolled_mentors")
 
 async def people_report(chapter_id: UUID | None, uow: Uow, *, exported_by: Principal | None = None) -> Published:
     """Rows: the chapter's programs (national: each chapter, and "national" for national programs); columns:
-    `<stage>.<measure>` for each stage a program of the report takes, measures as in `MEASURES`. Suppressed by
-    `plumbing.disclosure`. An export (`exported_by`) is audited."""
+    `<stage>.<measure>` for each stage a program of the report takes, measures as in `MEASURES`; no row totals (the
+    columns do not add up to anything). Suppressed by `plumbing.disclosure` as one publication of every program in
+    the country, so a chapter's report and the national one cannot be set against each other. An export
+    (`exported_by`) is audited."""
     async with uow:
         if chapter_id is not None:
             await handlers._existing(uow.chapters, chapter_id, "chapter_id")
-            programs = await uow.programs.list(chapter_id)
-            programs = [p for p in programs if p.chapter_id == chapter_id]
-            rows = [str(p.id) for p in programs]
-        else:
-            programs = await uow.programs.list()
-            rows = [str(c.id) for c in await uow.chapters.list()] + ["national"]
-        taken = {s for p in programs for s in (*p.mentee_stages, *p.mentor_stages)}
-        stages = [s for s in TrainingStage if s in taken]
-        columns = [f"{stage.value}.{measure}" for stage in stages for measure in MEASURES]
-        counts = [[0] * len(columns) for _ in rows]
-        row_of, column_of = {r: i for i, r in enumerate(rows)}, {c: i for i, c in enumerate(columns)}
-        for row, stage, measure, count in await uow.console.people_counts(chapter_id, national=chapter_id is None):
-            if row in row_of and f"{stage}.{measure}" in column_of:
-                counts[row_of[row]][column_of[f"{stage}.{measure}"]] += count
+        programs = await uow.programs.list()
+        chapters = [str(c.id) for c in await uow.chapters.list()]
+        counted = await uow.console.people_counts()
         if exported_by is not None:
             uow.audit(exported_by, "report.exported", "report", "people", chapter_id=chapter_id)
             await uow.commit()
-        return publish(rows, columns, counts)
+    groups: dict[str, list[str]] = {c: [] for c in [*chapters, "national"]}
+    for program in sorted(programs, key=lambda p: str(p.id)):
+        groups.setdefault(str(program.chapter_id) if program.chapter_id else "national", []).append(str(program.id))
+
+    def columns_of(of: list[Program]) -> list[str]:
+        taken = {s for p in of for s in (*p.mentee_stages, *p.mentor_stages)}
+        return [f"{stage.value}.{measure}" for stage in TrainingStage if stage in taken for measure in MEASURES]
+
+    columns = columns_of(programs)
+    counts = {str(p.id): [0] * len(columns) for p in programs}
+    column_of = {c: i for i, c in enumerate(columns)}
+    for program_id, stage, measure, count in counted:
+        if program_id in counts and f"{stage}.{measure}" in column_of:
+            counts[program_id][column_of[f"{stage}.{measure}"]] += count
+    grouped = publish_grouped(groups, columns, counts, row_totals=False)
+    if chapter_id is None:
+        return grouped.across
+    return only_columns(grouped.within(str(chapter_id)), columns_of([p for p in programs if p.chapter_id == chapter_id]))

@@ -186,10 +186,9 @@ class ConsoleQueries(PersonIds, Protocol):
     async def enrolled_in(self, person_id: UUID, program_id: UUID, role: Role) -> bool:
         """Whether the person holds (or held) an enrollment in the program in that role."""
 
-    async def people_counts(self, chapter_id: UUID | None, national: bool
-                            ) -> builtins.list[tuple[str, str, str, int]]:
-        """(row, stage, measure, count) for the people report: rows are program ids of the chapter, or (national)
-        chapter ids and "national"; measures `invited`, `enrolled_mentees`, `enrolled_mentors`."""
+    async def people_counts(self) -> builtins.list[tuple[str, str, str, int]]:
+        """(program id, stage, measure, count) for the people report, of every program; measures `invited`,
+        `enrolled_mentees`, `enrolled_mentors`."""
 
     async def partners_of(self, person_id: UUID) -> builtins.list[tuple[UUID, UUID]]:
         """(pairing id, partner id) of each of the person's active partnerships."""

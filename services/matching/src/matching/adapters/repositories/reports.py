@@ -21,28 +21,27 @@ class PostgresReports:
             "SELECT id, chapter_id FROM programs WHERE $1::uuid IS NULL OR chapter_id = $1 ORDER BY id", chapter_id)
         return [dict(r) for r in rows]
 
-    async def mentorships(self, program_ids: list[UUID], stage: str | None) -> dict[UUID, dict[str, int]]:
-        """Per program, of its mentees (of a stage): enrolled, waiting, paired (ever proposed or active), active,
-        completed, ended early."""
-        enrolled = await self._conn.fetch(
-            f"""SELECT e.program_id,
-                       count(*) FILTER (WHERE NOT e.withdrawn) AS enrolled,
-                       count(*) FILTER (WHERE {records.waiting()}) AS waiting
+    async def mentorships(self, program_ids: list[UUID]) -> dict[UUID, dict[str, dict[str, int]]]:
+        """Per program and mentees' stage: waiting, paired (ever proposed or active), active, completed, ended
+        early."""
+        waiting = await self._conn.fetch(
+            f"""SELECT e.program_id, e.stage, count(*) FILTER (WHERE {records.waiting()}) AS waiting
                   FROM enrollments e
-                 WHERE e.program_id = ANY($1) AND e.role = 'mentee' AND ($2::text IS NULL OR e.stage = $2)
-                 GROUP BY e.program_id""", program_ids, stage)
+                 WHERE e.program_id = ANY($1) AND e.role = 'mentee'
+                 GROUP BY 1, 2""", program_ids)
         paired = await self._conn.fetch(
-            """SELECT x.program_id,
+            """SELECT x.program_id, e.stage,
                       count(*) FILTER (WHERE x.status IN ('proposed', 'active', 'completed', 'ended')) AS paired,
                       count(*) FILTER (WHERE x.status = 'active') AS active,
                       count(*) FILTER (WHERE x.status = 'completed') AS completed,
                       count(*) FILTER (WHERE x.status = 'ended') AS ended_early
                  FROM pairings x JOIN enrollments e ON e.id = x.mentee_enrollment_id
-                WHERE x.program_id = ANY($1) AND ($2::text IS NULL OR e.stage = $2)
-                GROUP BY x.program_id""", program_ids, stage)
-        out: dict[UUID, dict[str, int]] = {}
-        for row in [*enrolled, *paired]:
-            out.setdefault(row["program_id"], {}).update({k: v for k, v in dict(row).items() if k != "program_id"})
+                WHERE x.program_id = ANY($1)
+                GROUP BY 1, 2""", program_ids)
+        out: dict[UUID, dict[str, dict[str, int]]] = {}
+        for row in [*waiting, *paired]:
+            measures = {k: v for k, v in dict(row).items() if k not in ("program_id", "stage")}
+            out.setdefault(row["program_id"], {}).setdefault(row["stage"], {}).update(measures)
         return out
 
     async def meetings_per_pairing(self, program_ids: list[UUID]) -> dict[UUID, dict[str, int]]:
@@ -61,18 +60,21 @@ class PostgresReports:
             out.setdefault(row["program_id"], {})[row["bucket"]] = row["pairings"]
         return out
 
-    async def trends(self, program_ids: list[UUID], since: datetime) -> dict[str, dict[str, int]]:
-        """Per month (YYYY-MM) from `since`: pairings that began (became active), completed, ended early."""
+    async def trends(self, program_ids: list[UUID], since: datetime) -> dict[UUID, dict[str, dict[str, int]]]:
+        """Per program and month (YYYY-MM) from `since`: pairings that began (became active), completed, ended
+        early."""
         rows = await self._conn.fetch(
-            """SELECT to_char(date_trunc('month', at AT TIME ZONE 'UTC'), 'YYYY-MM') AS month, what, count(*) AS n
-                 FROM (SELECT confirmed_at AS at, 'paired' AS what FROM pairings
+            """SELECT program_id, to_char(date_trunc('month', at AT TIME ZONE 'UTC'), 'YYYY-MM') AS month, what,
+                      count(*) AS n
+                 FROM (SELECT program_id, confirmed_at AS at, 'paired' AS what FROM pairings
                         WHERE program_id = ANY($1) AND confirmed_at >= $2
                        UNION ALL
-                       SELECT closed_at, CASE status WHEN 'completed' THEN 'completed' ELSE 'ended_early' END
+                       SELECT program_id, closed_at,
+                              CASE status WHEN 'completed' THEN 'completed' ELSE 'ended_early' END
                          FROM pairings
                         WHERE program_id = ANY($1) AND status IN ('completed', 'ended') AND closed_at >= $2) t
-                GROUP BY 1, 2""", program_ids, since)
-        out: dict[str, dict[str, int]] = {}
+                GROUP BY 1, 2, 3""", program_ids, since)
+        out: dict[UUID, dict[str, dict[str, int]]] = {}
         for row in rows:
-            out.setdefault(row["month"], {})[row["what"]] = row["n"]
+            out.setdefault(row["program_id"], {}).setdefault(row["month"], {})[row["what"]] = row["n"]
         return out
