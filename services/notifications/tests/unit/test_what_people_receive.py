@@ -857,3 +857,26 @@ async def test_an_inbox_item_opened_after_the_reader_changed_language_reads_in_t
 
     assert confirmed["subject"] == "You're registered: Personal statements"
     assert message.subject == "Inscripción confirmada: Personal statements"
+
+
+async def test_someone_who_opted_out_of_event_updates_is_still_emailed_when_their_event_moves():
+    """Opting out of event updates stops news (a new title, description, exhibitors), not a new time or place of
+    an event one holds a seat at: their calendar entry changes with it, so that email answers their registration."""
+    uow = new_uow()
+    ana = await person(uow, "Ana Reyes", zone="America/Chicago")
+    await handlers.change_preferences(commands.ChangePreferences(ana, {Category.EVENT_UPDATES: True}), uow)
+    talk = workshop(NOW + timedelta(days=5))
+    await handlers.event_published(talk, uow)
+    await registered(uow, talk, ana)
+    await sent(uow)
+
+    await handlers.event_updated(updated(talk, 2, ["title"], title="Personal statements, revised"), uow)
+    assert await sent(uow) == []
+    moved = NOW + timedelta(days=6)
+    await handlers.event_updated(updated(talk, 3, ["starts_at", "ends_at"], starts_at=moved,
+                                         ends_at=moved + timedelta(hours=1)), uow)
+    [email] = await sent(uow)
+
+    assert email.subject.startswith("New time:") and email.attachments  # the calendar entry, moved
+    assert "because it concerns your own account, mentorship or registration" in email.text
+    assert email.unsubscribe_url is None

@@ -23,7 +23,7 @@ import dkim
 from jinja2 import Environment, PackageLoader, StrictUndefined, Template, select_autoescape
 from plumbing.calendar import CalendarEntry, Method, to_ics
 
-from ..domain.model import KINDS, Attachment, ClaimLost, DeliveryUncertain, Email, Notification, message_id
+from ..domain.model import Attachment, ClaimLost, DeliveryUncertain, Email, Notification, category_of, message_id
 from ..domain.text import is_address, one_line
 from ..service_layer.ports import HandOver
 from .i18n import Reader
@@ -67,7 +67,7 @@ class Renderer:
         reader = Reader.of(recipient)
         message = compose(notification.kind, context, reader, self._links, self._clock())
         unsubscribe_url = None
-        if KINDS[notification.kind].category.can_opt_out:
+        if category_of(notification.kind, notification.parameters).can_opt_out:
             unsubscribe_url = f"{self._unsubscribe_base}?{urlencode({'token': self._tokens.issue(notification.id)})}"
         values = {"message": message, "frame": frame(notification.kind, context, reader, self._links),
                   "unsubscribe_url": unsubscribe_url, "language": reader.language}

@@ -17,7 +17,7 @@ from uuid import UUID
 
 from plumbing.calendar import CalendarEntry, Method, booking_uid, event_uid
 
-from ..domain.model import KINDS, Category, Notification
+from ..domain.model import Category, Notification, category_of
 from ..domain.text import one_line, paragraphs
 from .i18n import Reader, zone_of
 from .links import Links
@@ -74,7 +74,7 @@ class Frame:
 
 def frame(kind: str, context: dict[str, Any], reader: Reader, links: Links) -> Frame:
     _ = reader.gettext
-    category = KINDS[kind].category
+    category = category_of(kind, context)
     program = _program(context)
     sender = program or one_line(context.get("chapter_name")) or _("The mentorship platform")
     name = one_line(context["recipient"]["display_name"]) or ""

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import Any
 from uuid import UUID, uuid5
 
 from plumbing.errors import Conflict, Forbidden, Invalid, NotFound
@@ -74,6 +76,18 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
     Kind("office_hours_cancelled", Category.ESSENTIAL),
     Kind("daily_digest", Category.ESSENTIAL, in_inbox=False),
 )}
+
+# What moves an event: someone holding a seat is told of it whatever they opted out of, as their calendar entry
+# changes with it (an update they opted out of is news: a new title, description or exhibitors).
+MOVES = frozenset({"starts_at", "ends_at", "location", "is_virtual"})
+
+
+def category_of(kind: str, parameters: Mapping[str, Any]) -> Category:
+    """The category a notification is sent under: its kind's, but an event moved under a seat holder is essential."""
+    if kind == "event_updated" and parameters.get("holds_seat") and MOVES & set(parameters.get("changed_fields") or ()):
+        return Category.ESSENTIAL
+    return KINDS[kind].category
+
 
 NOT_IN_INBOX = tuple(sorted(name for name, kind in KINDS.items() if not kind.in_inbox))
 
@@ -166,10 +180,10 @@ class Preferences:
     def with_digest(self, daily_digest: bool) -> Preferences:
         return Preferences(self.opted_out, daily_digest)
 
-    def channel_for(self, kind: str) -> Channel:
+    def channel_for(self, kind: str, parameters: Mapping[str, Any] | None = None) -> Channel:
         """Email now, in the next digest, or only in the in-app inbox."""
         spec = KINDS[kind]
-        if spec.category in self.opted_out:
+        if category_of(kind, parameters or {}) in self.opted_out:
             return Channel.IN_APP
         if self.daily_digest and not spec.urgent:
             return Channel.DIGEST

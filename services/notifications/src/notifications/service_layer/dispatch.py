@@ -221,7 +221,7 @@ async def claim_due(uow: NotificationsUnitOfWorkPort, render: Render, policy: Di
                 uow.emit(_failed(notification, notification.attempts))
                 claim.unrenderable += 1
                 continue
-            channel = (await shared.preferences(notification.person_id)).channel_for(notification.kind)
+            channel = (await shared.preferences(notification.person_id)).channel_for(notification.kind, notification.parameters)
             if channel is Channel.EMAIL:
                 claimed.append((notification, email))
             elif channel is Channel.DIGEST:

@@ -64,6 +64,6 @@ async def save_notification_settings(visitor: Person, posted: Form) -> Response:
 CATEGORIES = {
     "essential": labels.N_("About what you did yourself (always sent)"),
     "mentorship_nudges": labels.N_("Reminders about your mentorships"),
-    "event_updates": labels.N_("Changes to events you registered for"),
+    "event_updates": labels.N_("News of events you registered for, and reminders (a new time or place always reaches you)"),
     "waitlist": labels.N_("Your place on waitlists"),
 }
