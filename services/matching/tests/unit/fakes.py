@@ -333,7 +333,7 @@ class FakePairings:
     def _pairing(self, x: dict) -> Pairing:
         # Its kind is its mentee enrollment's, read from there as the repository does.
         kind = self._tables.people.enrollments[x["mentee_enrollment_id"]].get("pairing_kind", "general")
-        return Pairing(**{k: copy.copy(v) for k, v in x.items() if k != "origin"},
+        return Pairing(**{k: copy.copy(v) for k, v in x.items()},
                        pairing_kind=PairingKind(kind))
 
     async def program_of(self, pairing_id: UUID) -> UUID | None:

@@ -178,28 +178,33 @@ def test_the_public_pairing_events_refuse_a_reason_derived_from_identity():
             event(**facts, **extra, reason_codes=["near_peer", "shared_identity"])
 
 
-async def test_a_coordinator_pairing_by_hand_cannot_tell_a_mentees_identity_requirement_from_a_low_fit():
+async def test_a_coordinator_pairing_by_hand_is_answered_alike_whether_or_not_the_mentee_requires_an_identity():
+    """With a minimum score of 0 (the default), a refusal for an unmet identity requirement had no other cause: the
+    coordinator learned the mentee required one. A pair made by hand is now proposed to the mentee whatever they
+    require, and confirmed by the mentee alone, who sees what the mentor chose to show them and judges."""
     platform = Platform()
     profiles = Profiles(platform)
-    program = await profiles.program(pairing_mode="rounds", minimum_score=60)
-    mentor = await profiles.person(program, "mentor", specialties=["pediatrics"],
-                                   identity_for_matching={"first_generation": "no"})
-    requiring = await profiles.person(program, "mentee", specialties=["pediatrics"],
-                                      identity_for_matching={"first_generation": "yes"},
+    program = await profiles.program(pairing_mode="rounds", both_must_accept=False, minimum_score=0)
+    mentor = await profiles.person(program, "mentor", capacity=2, identity_for_matching={"first_generation": "no"})
+    requiring = await profiles.person(program, "mentee", identity_for_matching={"first_generation": "yes"},
                                       identity_requests=[{"attribute": "first_generation", "strength": "requirement"}])
-    poor_fit = await profiles.person(program, "mentee", specialties=["dermatology"])
+    requiring_nothing = await profiles.person(program, "mentee")
 
-    refusals = []
-    for mentee in (requiring, poor_fit):
-        with pytest.raises(Exception) as refused:
-            await stepping_in.pair_by_hand(commands.PairByHand(program, mentee, mentor), platform.uow(),
-                                           administrator())
-        refusals.append((type(refused.value), refused.value.code, str(refused.value)))
-    assert refusals[0] == refusals[1]
-    unit = platform.uow()
-    await stepping_in.pair_by_hand(commands.PairByHand(program, requiring, mentor, "they asked for each other"),
-                                   unit, administrator())
-    assert unit.audited[0].detail["overridden"] == "not_suitable"
+    answers = []
+    for mentee in (requiring, requiring_nothing):
+        unit = platform.uow()
+        made = await stepping_in.pair_by_hand(commands.PairByHand(program, mentee, mentor), unit, administrator())
+        answers.append((made.status, made.mentee_accepted, made.mentor_accepted, unit.audited[0].detail.keys()))
+    assert answers[0] == answers[1] and answers[0][0] == "proposed"
+
+    [by_hand, _] = [p for p in platform.repositories["pairings"].pairings.values()
+                    if p["origin"] == "manual"]
+    coordinator = lambda pairing, program: commands.Actor(None, for_program=True)  # noqa: E731
+    for side in (acting_as(mentor), coordinator):
+        await lifecycle.accept(commands.AcceptPairing(by_hand["id"]), platform.uow(), side)
+        assert platform.repositories["pairings"].pairings[by_hand["id"]]["status"] == "proposed"
+    await lifecycle.accept(commands.AcceptPairing(by_hand["id"]), platform.uow(), acting_as(by_hand["mentee_id"]))
+    assert platform.repositories["pairings"].pairings[by_hand["id"]]["status"] == "active"
 
 
 @pytest.mark.parametrize("requests", [WISH, REQUIREMENT], ids=["wish", "requirement"])
@@ -237,3 +242,30 @@ async def test_a_drafted_pair_skipped_at_publishing_for_a_requirement_tells_the_
     outcome = await rounds.publish(round_id, platform.uow(), administrator())
 
     assert [(s["mentee_id"], s["reason_code"]) for s in outcome["skipped"]] == [(mentee, "not_suitable")]
+
+
+async def test_a_coordinator_swapping_drafted_mentors_is_answered_alike_whether_or_not_a_mentee_requires_an_identity():
+    """A swap refused for an unmet identity requirement told the coordinator the mentee required one. The swapped
+    pairs are the coordinator's, like a pair made by hand: proposed at publishing, confirmed by their mentee alone."""
+    platform = Platform()
+    profiles = Profiles(platform)
+    program = await profiles.program(pairing_mode="rounds", both_must_accept=False, minimum_score=0)
+    sharing = await profiles.person(program, "mentor", identity_for_matching={"sexual_orientation": "gay"})
+    await shown_to_partners(platform, sharing)
+    await profiles.person(program, "mentor")
+    requiring = await profiles.person(program, "mentee", identity_for_matching={"sexual_orientation": "gay"},
+                                      identity_requests=REQUIREMENT)
+    other = await profiles.person(program, "mentee")
+    round_id = await rounds.queue_round(commands.RunRound(program, "optimal", False), platform.uow())
+    await rounds.run_next_round(platform.uow, optimal_assignment)
+    assert {p.mentee_id: p.mentor_id for p in (await rounds.round_status(round_id, platform.uow()))["pairs"]}[
+        requiring] == sharing
+
+    await rounds.swap(round_id, requiring, other, platform.uow(), administrator())
+    await rounds.publish(round_id, platform.uow(), administrator())
+
+    pairings = {p["mentee_id"]: p for p in platform.repositories["pairings"].pairings.values()}
+    assert {p["origin"] for p in pairings.values()} == {"manual"}
+    swapped = pairings[requiring]
+    await lifecycle.accept(commands.AcceptPairing(swapped["id"]), platform.uow(), acting_as(swapped["mentor_id"]))
+    assert pairings[requiring]["status"] == "proposed"  # the mentee judges a pair their coordinator chose

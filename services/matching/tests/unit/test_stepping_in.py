@@ -125,7 +125,7 @@ async def test_a_reassigned_mentee_ends_their_mentorship_and_is_proposed_with_th
     [ended] = platform.events(published.PairingEndedV3)
     assert (ended.pairing_id, ended.ended_by, ended.ended_by_program, ended.mentor_id) == (
         confirmed.pairing_id, None, True, first)
-    assert (new.mentee_id, new.mentor_id, new.status) == (mentee, second, "active")
+    assert (new.mentee_id, new.mentor_id, new.status) == (mentee, second, "proposed")  # the mentee confirms it
     assert [e.action for e in unit.audited] == ["pairing.reassigned"]
 
 

@@ -179,6 +179,14 @@ async def test_a_draft_round_shows_pairs_scores_reasons_in_words_the_unpaired_wi
     assert "Publish: propose this pair" in text and "Discard this draft" in text
 
 
+async def test_a_pair_swapped_by_a_coordinator_says_its_mentee_will_be_asked_to_confirm_it(world):
+    async with as_(world, "coordinator")[0] as page:
+        assert "the mentee will be asked" not in (await page.get(f"/console/rounds/{ROUND}")).text
+        world["s"].rounds[ROUND]["pairs"][0]["by_hand"] = True
+        text = (await page.get(f"/console/rounds/{ROUND}")).text
+    assert "Swapped by a coordinator: the mentee will be asked to confirm it." in text
+
+
 async def test_a_rounds_counts_agree_with_their_number_in_both_languages(world):
     async with as_(world, "coordinator", "es")[0] as page:
         text = (await page.get(f"/console/rounds/{ROUND}")).text

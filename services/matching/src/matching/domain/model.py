@@ -129,6 +129,7 @@ class Pairing:
     # Each side's wish to renew the current term: it is renewed once both have asked.
     mentee_renews: bool = False
     mentor_renews: bool = False
+    origin: PairingOrigin = "registration"  # how it was made: a pair made by hand waits for its mentee
 
     def side_of(self, person_id: UUID | None) -> Role | None:
         return Role.MENTEE if person_id == self.mentee_id else Role.MENTOR if person_id == self.mentor_id else None
@@ -143,14 +144,18 @@ class Pairing:
         self._refuse_unless(("proposed", "requested"), "accepted")
         if side == "mentee" and self.status == "requested":
             raise MentorAnswersRequest("the mentor answers a mentee's request", "pairing_id")
-        if side in ("mentee", "program"):
+        # A pair made by hand is the mentee's to confirm: it was not checked against what they require of a
+        # mentor (a refusal would tell the coordinator they require something), so they judge it, seeing what the
+        # mentor chose to show them; the program does not answer for them.
+        by_hand = self.origin == "manual"
+        if side == "mentee" or (side == "program" and not by_hand):
             self.mentee_accepted = True
         if side in ("mentor", "program"):
             self.mentor_accepted = True
         # A request is the mentee's acceptance already; otherwise a program that does not ask both sides
-        # is satisfied by either.
+        # is satisfied by either (by the mentee, for a pair made by hand).
         confirmed = (self.mentee_accepted and self.mentor_accepted) or (
-            not program.both_must_accept and self.status == "proposed"
+            not program.both_must_accept and self.status == "proposed" and (self.mentee_accepted or not by_hand)
         )
         if confirmed:
             self.status = "active"

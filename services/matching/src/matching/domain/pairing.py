@@ -72,22 +72,25 @@ def pair_from_roster(program: ProgramRules, waiting: list[Candidate], roster: Ro
     return proposals
 
 
-# The rules a coordinator may set aside by naming a reason (a manual pairing): capacity, stage and requirement.
+# The rules a coordinator may set aside by naming a reason (a manual pairing): capacity, stage and threshold. (What
+# the mentee requires of a mentor is not checked by hand at all: the mentee judges the pair.)
 OVERRIDABLE = frozenset({"mentor_at_capacity", "program_cap_reached", "mentor_not_eligible", "mentor_not_ahead",
-                         "stage_not_welcome", "mentee_not_eligible", "identity_requirement_unmet",
-                         "below_minimum_score"})
+                         "stage_not_welcome", "mentee_not_eligible", "below_minimum_score"})
 
 
 def refusal(mentee: Candidate, mentor: Candidate, program: ProgramRules, weights: Weights,
             closed_before: frozenset[tuple[UUID, UUID]] = frozenset(), live_pairs: int | None = None,
-            explained: Fit | None = None) -> str | None:
+            explained: Fit | None = None, mentee_judges: bool = False) -> str | None:
     """Why the engine would not propose this mentee to this mentor, or None: the very rules a round and pairing on
     registration apply (the hard constraints of `scoring.exclusion`, then the program's threshold on the visible
     fit as `scorer` ranks it), plus the program's cap on pairs when the live count is given. `explained`: the pair's
-    `fit`, when the caller has it already."""
+    `fit`, when the caller has it already. `mentee_judges`: what the mentee requires of a mentor is left to them (a
+    pair made by hand, which they alone confirm): it is the only rule that `exclusion` checks after every other."""
     if mentee.stage not in program.mentee_stages:
         return "mentee_not_eligible"
     ruled_out = exclusion(mentee, mentor, program, closed_before)
+    if ruled_out == "identity_requirement_unmet" and mentee_judges:
+        ruled_out = None
     if ruled_out is not None:
         return ruled_out
     # The visible fit `scorer` ranks by is `fit`'s, exactly (tests/unit/test_scoring.py): one pair needs no scorer.

@@ -659,6 +659,8 @@ class DraftPair:
     mentor_id: UUID
     score: int
     reasons: tuple[str, ...]
+    # Made by the coordinator (a swap), not the engine: proposed as made by hand, for the mentee to confirm.
+    by_hand: bool = False
 
 
 @dataclass(frozen=True)

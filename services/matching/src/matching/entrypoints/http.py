@@ -176,7 +176,8 @@ async def end(pairing_id: UUID, body: EndIn, caller: Caller, unit: UnitOfWork) -
 
 @router.post("/pairings/{pairing_id}/reassign", status_code=201, responses=answers(409))
 async def reassign(pairing_id: UUID, body: ReassignIn, caller: Caller, unit: UnitOfWork) -> PairingOut:
-    """End the active pairing with the reason, and propose its mentee with another mentor (the same rules)."""
+    """End the active pairing with the reason, and propose its mentee with another mentor (the rules of a pair
+    made by hand: the mentee confirms it)."""
     _staff_only(caller)
     command = commands.Reassign(pairing_id, body.mentor_id, body.reason)
     return PairingOut.of(await stepping_in.reassign(command, unit, for_the_program(caller), caller))
@@ -228,8 +229,10 @@ async def program_pairings(program_id: UUID, caller: Caller, unit: UnitOfWork, s
 
 @router.post("/programs/{program_id}/pairings", status_code=201, responses=answers(409))
 async def pair_by_hand(program_id: UUID, body: ManualPairingIn, caller: Caller, unit: UnitOfWork) -> PairingOut:
-    """Pair a mentee with a mentor by hand: proposed as the engine proposes (both are told), by the same rules;
-    each refusal a 409 with its code. With `override_reason`, the rules that may be set aside are (audited)."""
+    """Pair a mentee with a mentor by hand: proposed as the engine proposes (both are told), by the same rules but
+    what the mentee requires of a mentor, which they judge: the pair is always proposed, and only the mentee's
+    acceptance confirms it (not the mentor's, nor the program's). Each refusal a 409 with its code. With
+    `override_reason`, the rules that may be set aside are (audited)."""
     await _staff_program(program_id, caller, unit)
     command = commands.PairByHand(program_id, body.mentee_id, body.mentor_id, body.override_reason)
     return PairingOut.of(await stepping_in.pair_by_hand(command, unit, caller))

@@ -40,7 +40,7 @@ class ManualPairingIn(Strict):
     mentee_id: UUID
     mentor_id: UUID
     override_reason: Annotated[str, Text(500)] | None = Field(
-        default=None, description="Sets aside the rules that may be (capacity, stage, requirement, threshold); "
+        default=None, description="Sets aside the rules that may be (capacity, stage, threshold); "
                                   "audited")
 
 
@@ -176,6 +176,8 @@ class DraftPairOut(BaseModel):
     mentor_id: UUID
     score: int
     reason_codes: list[str]
+    by_hand: bool = Field(default=False, description="Swapped by a coordinator: proposed at publishing for its "
+                                                      "mentee alone to confirm")
 
 
 class UnpairedOut(BaseModel):
@@ -230,7 +232,7 @@ class RoundOut(RoundSummaryOut):
         return cls.model_validate({
             **found, "unpaired_count": found["unpaired"],
             "pairs": [DraftPairOut(mentee_id=p.mentee_id, mentor_id=p.mentor_id, score=p.score,
-                                   reason_codes=list(p.reasons)) for p in found["pairs"]],
+                                   reason_codes=list(p.reasons), by_hand=p.by_hand) for p in found["pairs"]],
             "unpaired": [UnpairedOut(mentee_id=u.mentee_id, reason_code=u.reason_code)
                          for u in found["unpaired_list"]],
         })

@@ -71,10 +71,9 @@ async def _pair_waiting(program_id: UUID, uow: MatchingUnitOfWorkPort, wanted: l
 async def propose(program: ProgramRules, proposals: list[Proposal], uow: MatchingUnitOfWorkPort, *,
                   origin: PairingOrigin, round_id: UUID | None = None,
                   correlation_of: Callable[[UUID], str | None] = lambda _: None) -> list[NewPairing]:
-    """Write proposals (active at once when the program pairs on registration and asks no one's acceptance) and
-    their events; the pairings written."""
-    confirmed = (origin == "registration" or (origin == "manual" and program.pairing_mode == "on_registration")) \
-        and not program.both_must_accept
+    """Write proposals (active at once when made on registration in a program that asks no one's acceptance; a
+    pair made by hand always waits for its mentee) and their events; the pairings written."""
+    confirmed = origin == "registration" and not program.both_must_accept
     now = datetime.now(UTC)
     ends = term_end(now, program.term_months) if confirmed else None
     written = []

@@ -173,8 +173,9 @@ async def _candidates(program: ProgramRules, uow: MatchingUnitOfWorkPort, role: 
 
 async def swap(round_id: UUID, mentee_a: UUID, mentee_b: UUID, uow: MatchingUnitOfWorkPort,
                caller: Principal) -> None:
-    """Swap two drafted pairs' mentors, if both new pairs keep every rule the engine applies (else 409, the rule's
-    code). Each mentor keeps as many mentees, so capacity is unchanged."""
+    """Swap two drafted pairs' mentors, if both new pairs keep every rule the engine applies but what the mentee
+    requires of a mentor (else 409, the rule's code): like a pair made by hand, each is then proposed at publishing
+    for its mentee to confirm. Each mentor keeps as many mentees, so capacity is unchanged."""
     async with uow:
         found, program = await _draft(round_id, uow)
         pairs, _ = await uow.rounds.draft(round_id)
@@ -188,12 +189,13 @@ async def swap(round_id: UUID, mentee_a: UUID, mentee_b: UUID, uow: MatchingUnit
             mentee, mentor = mentees.get(pair.mentee_enrollment_id), mentors.get(other.mentor_enrollment_id)
             if mentee is None or mentor is None:
                 raise PairNotInRound("this pair is no longer in the program's roster", field)
-            reason = refusal(mentee, mentor, program, weights, closed)
+            # The new pairs are the coordinator's: what a mentee requires is theirs to judge (`stepping_in`).
+            reason = refusal(mentee, mentor, program, weights, closed, mentee_judges=True)
             if reason is not None:
                 raise refused(reason, field)
             chosen = fit(mentee, mentor, weights)
             swapped.append(DraftPair(pair.mentee_enrollment_id, other.mentor_enrollment_id, pair.mentee_id,
-                                     other.mentor_id, chosen.score, tuple(chosen.reasons)))
+                                     other.mentor_id, chosen.score, tuple(chosen.reasons), by_hand=True))
         await uow.rounds.remove_pairs(round_id, [a.mentee_enrollment_id, b.mentee_enrollment_id])
         await uow.rounds.save_draft(round_id, swapped, [])
         uow.audit(caller, "round.edited", "round", round_id, chapter_id=program.chapter_id,
@@ -220,6 +222,7 @@ async def _publish(round_id: UUID, uow: MatchingUnitOfWorkPort, caller: Principa
         closed = await uow.candidates.closed_before(program.id, [p.mentee_id for p in pairs])
         live = await uow.pairings.live_count(program.id)
         proposals: list[Proposal] = []
+        by_hand: list[Proposal] = []  # swapped by the coordinator: their mentee confirms them
         skipped: list[dict[str, Any]] = []
         for pair in pairs:
             mentee, mentor = waiting.get(pair.mentee_enrollment_id), mentors.get(pair.mentor_enrollment_id)
@@ -228,16 +231,18 @@ async def _publish(round_id: UUID, uow: MatchingUnitOfWorkPort, caller: Principa
             if mentee is None or mentor is None:
                 reason = "mentee_no_longer_waiting" if mentee is None else "mentor_no_longer_available"
             else:
-                rule = refusal(mentee, mentor, program, weights, closed, live, explained)
+                rule = refusal(mentee, mentor, program, weights, closed, live, explained, mentee_judges=pair.by_hand)
                 # The code a refusal is given anywhere: never one that tells an identity requirement from fit.
                 reason = refusal_code(rule) if rule else None
             if reason is not None or explained is None or mentee is None or mentor is None:
                 skipped.append({"mentee_id": pair.mentee_id, "mentor_id": pair.mentor_id, "reason_code": reason})
                 continue
-            proposals.append(Proposal(mentee, mentor, explained))
+            (by_hand if pair.by_hand else proposals).append(Proposal(mentee, mentor, explained))
             mentors[mentor.enrollment_id] = replace(mentor, active_pairings=mentor.active_pairings + 1)
             live += 1
         await propose(program, proposals, uow, origin="round", round_id=round_id)
+        await propose(program, by_hand, uow, origin="manual", round_id=round_id)
+        proposals += by_hand
         total = sum(p.fit.score for p in proposals)
         left = len(unpaired) + len(skipped) + ((found["unpaired_reasons"] or {}).get("no_matching_profile", 0))
         await uow.rounds.close(round_id, status="published", paired=len(proposals), unpaired=left,
