@@ -186,3 +186,19 @@ async def test_nudges_waiting_for_a_digest_no_longer_go_once_the_pairing_complet
     [digest] = await platform.digest_of(sam)
     assert digest.subject == "Your daily digest: 1 update"
     assert "How was your mentorship with Ana Nudged?" in digest.text
+
+
+async def test_a_paired_email_not_sent_before_its_pairing_ended_goes_not_and_one_composed_after_shows_no_details(
+        platform):
+    mentee, mentor = await platform.person("Sam Okafor"), await platform.person("Ana Reyes")
+    facts = dict(pairing_id=uuid4(), program_id=uuid4(), chapter_id=None, mentee_id=mentee, mentor_id=mentor)
+    await platform.handle(handlers.pairing_confirmed, ma.PairingConfirmedV4(
+        **facts, score=80, reason_codes=[], pairing_kind="general", term_ends_at=datetime.now(UTC) + timedelta(days=365)))
+    await platform.handle(handlers.pairing_ended, ma.PairingEndedV2(**facts, ended_by="mentee", reason_code="other"))
+
+    told = await platform.sent_to(mentee)
+
+    assert [m.subject for m in told] == ["Your mentorship with Ana Reyes has ended"]
+    async with platform.uow() as uow:
+        assert await uow.notifications.pairing_over(facts["pairing_id"])
+        assert not await uow.notifications.pairing_over(uuid4())

@@ -51,6 +51,7 @@ class FakeNotifications:
         self.waiting: dict[tuple[UUID, UUID, str], tuple[bool, datetime]] = {}
         self.prefs: dict[UUID, Preferences] = {}
         self.rows: dict[UUID, dict[str, Any]] = {}  # "n": the Notification, and its status, attempts, subject...
+        self.pairings_over: set[UUID] = set()
         self.clock = _now  # when notifications are recorded and fall due; a test may turn it
 
     # --- read models ---
@@ -243,6 +244,12 @@ class FakeNotifications:
 
     async def mark_obsolete(self, notification_id: UUID) -> None:
         self._set(notification_id, status="cancelled")
+
+    async def mark_pairing_over(self, pairing_id: UUID) -> None:
+        self.pairings_over.add(pairing_id)
+
+    async def pairing_over(self, pairing_id: UUID) -> bool:
+        return pairing_id in self.pairings_over
 
     async def withdraw_unsent(self, person_ids: list[UUID], kinds: tuple[str, ...], about: dict[str, str]) -> None:
         for notification_id, row in self.rows.items():

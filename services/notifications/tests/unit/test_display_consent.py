@@ -225,3 +225,40 @@ async def test_a_proposal_goes_without_waiting_for_the_contact_details_of_the_ot
     sent = await emails(uow, pairing("proposed", mentee, mentor))
 
     assert "We propose pairing you with a mentor in Into Medical School." in read(sent[str(mentee)])
+
+
+async def test_a_former_partner_reopening_the_paired_message_reads_nothing_they_show_partners_now():
+    """Once a mentorship is over, the other is no partner: the message "you have been paired", opened again in the
+    inbox (composed from what is known now), shows no pronouns, bio, identity or address they show a partner today;
+    and one not sent yet when the pairing ended is not sent."""
+    from datetime import UTC, datetime
+
+    from notifications.adapters.messages import inbox_composer
+    from notifications.service_layer import views
+
+    uow, mentee, mentor = FakeUnitOfWork(notifications=FakeNotifications()), uuid4(), uuid4()
+    await contact(uow, mentee, "Sam Okafor", "en", {})
+    await contact(uow, mentor, "Ana Reyes", "en", {})
+    confirmed = pairing("confirmed", mentee, mentor)
+    await emails(uow, confirmed)
+    facts = dict(pairing_id=confirmed.pairing_id, program_id=confirmed.program_id, chapter_id=None,
+                 mentee_id=mentee, mentor_id=mentor)
+    await handlers.pairing_ended(ma.PairingEndedV2(**facts, ended_by="mentee", reason_code="conduct"), uow)
+    await contact(uow, mentor, "Ana Reyes", "en", SHOWN, **ANA)  # shown to her partners from now on
+
+    [item] = [i for i in (await views.inbox(uow, mentee, False, 10))[0] if i["kind"] == "pairing_confirmed"]
+    message = await views.inbox_message(uow, mentee, item["id"], POLICY, datetime.now(UTC),
+                                        inbox_composer(Links("https://app.mentorship.example")))
+    said = "\n".join([message.subject, *message.paragraphs, *(f"{d.label} {d.value}" for d in message.details)])
+    for shown in (*SHOWN.values(), ANA["pronouns_for_partner"], ANA["bio_for_partner"], f"{mentor}@example.org"):
+        assert shown not in said
+    assert "has ended" in said
+
+    later = pairing("confirmed", mentee, mentor)
+    await handlers.pairing_confirmed(later, uow)
+    await handlers.pairing_ended(ma.PairingEndedV2(**{**facts, "pairing_id": later.pairing_id}, ended_by="mentee",
+                                                   reason_code="conduct"), uow)
+    mailer = FakeMailer()
+    await dispatch_due(lambda: uow, RENDER, mailer, POLICY)
+    # "You have been paired", for a mentorship over before it went, is not sent; that it ended is.
+    assert mailer.sent and all(e.subject.startswith("Your mentorship with") for e in mailer.sent)

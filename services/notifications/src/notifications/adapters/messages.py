@@ -188,6 +188,8 @@ class _Composer:
         _ = self._
         partner = self.c.get("partner") or {}
         name = self.partner
+        if self.c.get("pairing_over"):  # a former partner: what they show partners now is not this reader's
+            return [Detail(_("Name"), name)]
         if pronouns := one_line(partner.get("pronouns_for_partner"), 40):
             name = f"{name} ({pronouns})"
         details = [Detail(_("Name"), name)]
@@ -427,15 +429,18 @@ class _Composer:
         _ = self._
         return Message(_("You have been paired with %(name)s") % {"name": self.partner},
                        [_("Good news: you have been paired.") + " " + self._is_your(),
-                        self._first_steps()],
+                        *self._since_over(), self._first_steps()],
                        self.partner_details(), self._mentorship_link(_("See your mentorship")))
 
     def waitlist_paired(self) -> Message:
         _ = self._
         return Message(_("Off the waitlist: you have been paired with %(name)s") % {"name": self.partner},
                        [_("Thank you for waiting: a mentor is free, and you have been paired.") + " "
-                        + self._is_your(), self._first_steps()],
+                        + self._is_your(), *self._since_over(), self._first_steps()],
                        self.partner_details(), self._mentorship_link(_("See your mentorship")))
+
+    def _since_over(self) -> list[str]:
+        return [self._("This mentorship has ended since.")] if self.c.get("pairing_over") else []
 
     def _program_link(self, label: str) -> Action:
         return Action(label, self.links.to("program", program_id=self.id("program_id")))

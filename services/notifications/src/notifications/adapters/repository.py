@@ -352,6 +352,13 @@ class PostgresNotifications:
         await self._conn.execute(f"UPDATE notifications SET status = 'cancelled', {_FORGET_HELD} WHERE id = $1",
                                  notification_id)
 
+    async def mark_pairing_over(self, pairing_id: UUID) -> None:
+        await self._conn.execute("INSERT INTO pairings_over (pairing_id) VALUES ($1) ON CONFLICT DO NOTHING",
+                                 pairing_id)
+
+    async def pairing_over(self, pairing_id: UUID) -> bool:
+        return bool(await self._conn.fetchval("SELECT true FROM pairings_over WHERE pairing_id = $1", pairing_id))
+
     async def withdraw_unsent(self, person_ids: list[UUID], kinds: tuple[str, ...], about: dict[str, str]) -> None:
         await self._conn.execute(
             f"""UPDATE notifications SET status = 'cancelled', {_FORGET_HELD}

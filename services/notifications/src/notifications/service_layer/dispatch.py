@@ -101,6 +101,8 @@ async def context_for(notification: Notification, uow: NotificationsUnitOfWorkPo
     context = {**parameters, "recipient": await repo.contact(notification.person_id)}
     if "partner_id" in parameters:
         context["partner"] = await repo.contact(UUID(parameters["partner_id"]))
+        # Composed after the pairing is over, a message names a former partner, nothing they show partners now.
+        context["pairing_over"] = "pairing_id" in parameters and await repo.pairing_over(UUID(parameters["pairing_id"]))
         if context["partner"] is None and notification.kind not in NAMING_NO_PARTNER:
             raise MissingContext("partner")
     # Names only sign the message, so a program or chapter not heard of yet does not hold it back.

@@ -128,15 +128,17 @@ def _partner_left(event: matching_contract.PairingEvent, left: str, was: str) ->
                                   pairing_id=event.pairing_id, program_id=event.program_id)
 
 
-# A pairing's nudges that no longer hold once it is renewed, or over (completed or ended): still unsent, or waiting
-# for a digest, they are not sent.
+# A pairing's messages that no longer hold once it is renewed, or over (completed or ended): still unsent, or waiting
+# for a digest, they are not sent ("you have been paired" included: it would show a partner who is one no more).
 STALE_ONCE_RENEWED = ("renewal_due",)
-STALE_ONCE_OVER = ("meeting_overdue", "renewal_due")
+STALE_ONCE_OVER = ("meeting_overdue", "renewal_due", "pairing_confirmed", "waitlist_paired")
 
 
 async def _pairing_changed(uow: UnitOfWork, event: matching_contract.PairingEvent, stale: tuple[str, ...],
-                           *notifications: Notification) -> None:
+                           *notifications: Notification, over: bool = False) -> None:
     async with uow:
+        if over:
+            await uow.notifications.mark_pairing_over(event.pairing_id)
         await uow.notifications.withdraw_unsent([event.mentee_id, event.mentor_id], stale,
                                                 {"pairing_id": str(event.pairing_id)})
         for notification in notifications:
@@ -177,25 +179,25 @@ async def pairing_confirmed(event: matching_contract.PairingConfirmed, uow: Unit
 
 async def pairing_declined(event: matching_contract.PairingDeclined, uow: UnitOfWork) -> None:
     if event.reason_code == ERASED:
-        await _tell(uow, _partner_left(event, event.declined_by, "proposed"))
+        await _pairing_changed(uow, event, (), _partner_left(event, event.declined_by, "proposed"), over=True)
     else:
-        await _tell(uow, *_both_sides(event, "pairing_declined", by=event.declined_by,
-                                      withdrawn=event.reason_code == WITHDRAWN))
+        await _pairing_changed(uow, event, (), *_both_sides(event, "pairing_declined", by=event.declined_by,
+                                                            withdrawn=event.reason_code == WITHDRAWN), over=True)
 
 
 async def pairing_ended(event: matching_contract.PairingEnded, uow: UnitOfWork) -> None:
     if event.reason_code == ERASED:
-        await _pairing_changed(uow, event, STALE_ONCE_OVER, _partner_left(event, event.ended_by, "active"))
+        await _pairing_changed(uow, event, STALE_ONCE_OVER, _partner_left(event, event.ended_by, "active"), over=True)
     else:
         # Ended by the program (a coordinator stepping in): `by` is "program", neither side.
         by = "program" if getattr(event, "ended_by_program", False) else event.ended_by
-        await _pairing_changed(uow, event, STALE_ONCE_OVER, *_both_sides(event, "pairing_ended", by=by))
+        await _pairing_changed(uow, event, STALE_ONCE_OVER, *_both_sides(event, "pairing_ended", by=by), over=True)
 
 
 async def pairing_lapsed(event: matching_contract.PairingLapsed, uow: UnitOfWork) -> None:
     """A requested pairing that lapsed says nothing, unless it lapsed because the mentee left the platform."""
-    if event.reason_code == ERASED:
-        await _tell(uow, _partner_left(event, "mentee", "proposed"))
+    told = [_partner_left(event, "mentee", "proposed")] if event.reason_code == ERASED else []
+    await _pairing_changed(uow, event, (), *told, over=True)
 
 
 async def pairing_renewed(event: matching_contract.PairingRenewed, uow: UnitOfWork) -> None:
@@ -213,7 +215,7 @@ async def meeting_overdue(event: matching_contract.MeetingOverdue, uow: UnitOfWo
 
 
 async def pairing_completed(event: matching_contract.PairingCompleted, uow: UnitOfWork) -> None:
-    await _pairing_changed(uow, event, STALE_ONCE_OVER, *_both_sides(event, "feedback_request"))
+    await _pairing_changed(uow, event, STALE_ONCE_OVER, *_both_sides(event, "feedback_request"), over=True)
 
 
 async def mentee_waitlisted(event: matching_contract.MenteeWaitlisted, uow: UnitOfWork) -> None:

@@ -77,6 +77,11 @@ class NotificationsRepository(Protocol):
 
     async def mark_paired(self, mentee_id: UUID, program_id: UUID, pairing_kind: str, as_of: datetime) -> bool: ...
 
+    async def mark_pairing_over(self, pairing_id: UUID) -> None:
+        """The pairing ended, completed, or was declined or lapsed: its two are partners no more."""
+
+    async def pairing_over(self, pairing_id: UUID) -> bool: ...
+
     async def save_booking(self, *, booking_id: UUID, slot_id: UUID, host_id: UUID, person_id: UUID,
                            chapter_id: UUID | None, starts_at: datetime, ends_at: datetime, is_virtual: bool,
                            location: str | None) -> None: ...
