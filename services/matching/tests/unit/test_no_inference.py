@@ -226,13 +226,14 @@ async def test_a_coordinator_reads_a_mentees_suggestions_the_same_whatever_the_m
     assert read[0] == read[1] == read[2] and len(read[0]) == 2
 
 
-async def test_a_drafted_pair_skipped_at_publishing_for_a_requirement_tells_the_coordinator_only_that_it_no_longer_fits():
-    """A mentee who now requires an attribute their drafted mentor does not show: the coordinator reading the round
-    learns the pair no longer fits, as anywhere else, not that the mentee requires a shared identity."""
+async def test_a_drafted_pair_whose_requirement_stopped_being_met_is_published_for_the_mentee_to_judge():
+    """A mentee who now requires an attribute their drafted mentor does not show: skipping the pair told the
+    coordinator it no longer fits while its score (which they read, identity-blind) still did, so they learned of
+    the requirement. The pair is published as every other, as made by hand: only the mentee confirms it."""
     platform = Platform()
     profiles = Profiles(platform)
-    program = await profiles.program(pairing_mode="rounds")
-    await profiles.person(program, "mentor", identity_for_matching={"sexual_orientation": "gay"})
+    program = await profiles.program(pairing_mode="rounds", both_must_accept=False)
+    mentor = await profiles.person(program, "mentor", identity_for_matching={"sexual_orientation": "gay"})
     mentee = await profiles.person(program, "mentee")
     round_id = await rounds.queue_round(commands.RunRound(program, "optimal", False), platform.uow())
     await rounds.run_next_round(platform.uow, optimal_assignment)
@@ -241,7 +242,11 @@ async def test_a_drafted_pair_skipped_at_publishing_for_a_requirement_tells_the_
 
     outcome = await rounds.publish(round_id, platform.uow(), administrator())
 
-    assert [(s["mentee_id"], s["reason_code"]) for s in outcome["skipped"]] == [(mentee, "not_suitable")]
+    assert outcome["skipped"] == [] and outcome["paired"] == 1
+    [made] = platform.repositories["pairings"].pairings.values()
+    assert (made["status"], made["origin"]) == ("proposed", "manual")
+    await lifecycle.accept(commands.AcceptPairing(made["id"]), platform.uow(), acting_as(mentor))
+    assert made["status"] == "proposed"
 
 
 async def test_a_coordinator_swapping_drafted_mentors_is_answered_alike_whether_or_not_a_mentee_requires_an_identity():

@@ -116,6 +116,11 @@ def unmet_requirement(p: Candidate) -> bool:
     return any(w.required and w.attribute not in p.identity for w in p.identity_wishes)
 
 
+def requirement_unmet(mentee: Candidate, mentor: Candidate) -> bool:
+    """The mentee requires an attribute this mentor does not share and show a partner (or one no one can meet)."""
+    return unmet_requirement(mentee) or not wished(mentee, required_only=True) <= _shown_identity(mentor)
+
+
 def _welcomes(mentor: Candidate, stage: TrainingStage) -> bool:
     return not mentor.mentee_stages_welcome or stage in mentor.mentee_stages_welcome
 
@@ -210,7 +215,7 @@ def pair_exclusion(mentee: Candidate, mentor: Candidate) -> str | None:
         return "mentor_not_ahead"
     if not _welcomes(mentor, mentee.stage):
         return "stage_not_welcome"
-    if unmet_requirement(mentee) or not wished(mentee, required_only=True) <= _shown_identity(mentor):
+    if requirement_unmet(mentee, mentor):
         return "identity_requirement_unmet"
     return None
 

@@ -20,7 +20,7 @@ from ..domain.errors import PairNotInRound, RoundNotDraft, RoundNotFound, refusa
 from ..domain.model import Candidate, ProgramRules
 from ..domain.pairing import Proposal, refusal
 from ..domain.rounds import DraftPair, Unpaired, candidate_graph, stable_matching, unpaired_each
-from ..domain.scoring import fit, pair_fits
+from ..domain.scoring import fit, pair_fits, requirement_unmet
 from .pairing import propose
 from .ports import MatchingUnitOfWorkPort, NewUnitOfWork, Solver
 from .programs import existing_program
@@ -206,7 +206,8 @@ async def swap(round_id: UUID, mentee_a: UUID, mentee_b: UUID, uow: MatchingUnit
 async def publish(round_id: UUID, uow: MatchingUnitOfWorkPort, caller: Principal) -> dict[str, Any]:
     """Propose the draft's pairs, as a round always did (the same events: only these people are told). The roster
     may have changed since the draft: each pair is checked again, by the engine's rules, against the program as it
-    is now; a pair no longer valid is skipped, with why."""
+    is now; a pair no longer valid is skipped, with why. What a mentee requires of a mentor is not among those rules
+    then: a pair that no longer meets it, like one a coordinator swapped, is proposed for the mentee to confirm."""
     with collector_paused():  # its tens of thousands of pairs, candidates and events
         return await _publish(round_id, uow, caller)
 
@@ -222,7 +223,7 @@ async def _publish(round_id: UUID, uow: MatchingUnitOfWorkPort, caller: Principa
         closed = await uow.candidates.closed_before(program.id, [p.mentee_id for p in pairs])
         live = await uow.pairings.live_count(program.id)
         proposals: list[Proposal] = []
-        by_hand: list[Proposal] = []  # swapped by the coordinator: their mentee confirms them
+        by_hand: list[Proposal] = []  # the coordinator's, or no longer meeting a requirement: their mentee confirms
         skipped: list[dict[str, Any]] = []
         for pair in pairs:
             mentee, mentor = waiting.get(pair.mentee_enrollment_id), mentors.get(pair.mentor_enrollment_id)
@@ -231,13 +232,17 @@ async def _publish(round_id: UUID, uow: MatchingUnitOfWorkPort, caller: Principa
             if mentee is None or mentor is None:
                 reason = "mentee_no_longer_waiting" if mentee is None else "mentor_no_longer_available"
             else:
-                rule = refusal(mentee, mentor, program, weights, closed, live, explained, mentee_judges=pair.by_hand)
-                # The code a refusal is given anywhere: never one that tells an identity requirement from fit.
+                # What the mentee requires is not checked again: a skip for it alone would tell the coordinator,
+                # who read the pair's (identity-blind) score, of the requirement. A pair that no longer meets it (the
+                # mentor stopped showing the attribute, or the mentee began to require it) is published as made by
+                # hand, for the mentee to judge.
+                rule = refusal(mentee, mentor, program, weights, closed, live, explained, mentee_judges=True)
                 reason = refusal_code(rule) if rule else None
             if reason is not None or explained is None or mentee is None or mentor is None:
                 skipped.append({"mentee_id": pair.mentee_id, "mentor_id": pair.mentor_id, "reason_code": reason})
                 continue
-            (by_hand if pair.by_hand else proposals).append(Proposal(mentee, mentor, explained))
+            judged = pair.by_hand or requirement_unmet(mentee, mentor)
+            (by_hand if judged else proposals).append(Proposal(mentee, mentor, explained))
             mentors[mentor.enrollment_id] = replace(mentor, active_pairings=mentor.active_pairings + 1)
             live += 1
         await propose(program, proposals, uow, origin="round", round_id=round_id)
