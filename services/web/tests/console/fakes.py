@@ -160,14 +160,16 @@ class Call:
     claims: dict[str, Any]
 
 
-def published(rows: list[str], columns: list[str], cells: list[list[tuple[int | None, str]]]) -> dict:
-    """A table as `plumbing.disclosure.Published` serialises it (cells given as (value, shown))."""
+def published(rows: list[str], columns: list[str], cells: list[list[tuple[int | None, str]]],
+              row_totals: bool = False, column_totals: bool = True) -> dict:
+    """A table as `plumbing.disclosure.Published` serialises it (cells given as (value, shown)): the services'
+    reports have row totals only where their columns add up (meetings per pairing), and trends no totals at all."""
     def cell(c):
         return {"value": c[0], "shown": c[1]}
     return {"rows": rows, "columns": columns, "cells": [[cell(c) for c in row] for row in cells],
-            "row_totals": [cell((None, "withheld")) for _ in rows],
-            "column_totals": [cell((None, "withheld")) for _ in columns], "total": cell((40, "exact")),
-            "threshold": 5}
+            "row_totals": [cell((None, "withheld")) for _ in rows] if row_totals else None,
+            "column_totals": [cell((None, "withheld")) for _ in columns] if column_totals else None,
+            "total": cell((40, "exact")) if row_totals else None, "threshold": 5}
 
 
 @dataclass
@@ -471,9 +473,11 @@ class Services:
             if "trends" in path:
                 return published(["2026-01", "2026-02", "2026-03"], ["paired", "completed"],
                                  [[(10, "exact"), (6, "exact")], [(None, "fewer_than_threshold"), (7, "exact")],
-                                  [(12, "exact"), (None, "withheld")]])
-            return {**published([next(iter(self.programs))], ["undergraduate:paired"], [[(8, "exact")]]),
-                    "meetings_per_pairing": published(["all"], ["0", "1-2"], [[(None, "withheld"), (9, "exact")]])}
+                                  [(12, "exact"), (None, "withheld")]], column_totals=False)
+            return {**published([next(iter(self.programs))], ["waiting", "paired"], [[(None, "fewer_than_threshold"),
+                                                                                      (8, "exact")]]),
+                    "meetings_per_pairing": published(["all"], ["0", "1-2"], [[(None, "withheld"), (9, "exact")]],
+                                                      row_totals=True)}
         if m == "GET" and (found := re.fullmatch(r"/v1/people/([^/]+)/pairings", path)):
             theirs = [p for p in self.pairings.values() if found[1] in (p["mentee_id"], p["mentor_id"])]
             if c.claims["role"] == "admin" or c.claims.get("person_id") == found[1]:
