@@ -816,15 +816,21 @@ async def test_an_online_office_hour_booked_tells_each_side_where_the_link_to_jo
     assert "share the link" not in to_student.text + to_host.text
 
 
-async def test_an_inbox_item_reads_whole_as_its_email_did_for_someone_who_gets_no_email_of_its_kind():
-    """The inbox is the only channel of those who opted out of a kind's emails: an item opened says what the email
-    said (its facts and the link to act), in the reader's language, as things stand now."""
+async def registrant_opted_out_of_event_updates():
+    """Ana, who opted out of event updates, holding a seat at a workshop in five days."""
     uow = new_uow()
     ana = await person(uow, "Ana Reyes", zone="America/Chicago")
     await handlers.change_preferences(commands.ChangePreferences(ana, {Category.EVENT_UPDATES: True}), uow)
     talk = workshop(NOW + timedelta(days=5))
     await handlers.event_published(talk, uow)
     await registered(uow, talk, ana)
+    return uow, ana, talk
+
+
+async def test_an_inbox_item_reads_whole_as_its_email_did_for_someone_who_gets_no_email_of_its_kind():
+    """The inbox is the only channel of those who opted out of a kind's emails: an item opened says what the email
+    said (its facts and the link to act), in the reader's language, as things stand now."""
+    uow, ana, talk = await registrant_opted_out_of_event_updates()
     moved = NOW + timedelta(days=6)
     await handlers.event_updated(updated(talk, 2, ["starts_at", "ends_at"], starts_at=moved,
                                          ends_at=moved + timedelta(hours=1)), uow)
@@ -862,12 +868,7 @@ async def test_an_inbox_item_opened_after_the_reader_changed_language_reads_in_t
 async def test_someone_who_opted_out_of_event_updates_is_still_emailed_when_their_event_moves():
     """Opting out of event updates stops news (a new title, description, exhibitors), not a new time or place of
     an event one holds a seat at: their calendar entry changes with it, so that email answers their registration."""
-    uow = new_uow()
-    ana = await person(uow, "Ana Reyes", zone="America/Chicago")
-    await handlers.change_preferences(commands.ChangePreferences(ana, {Category.EVENT_UPDATES: True}), uow)
-    talk = workshop(NOW + timedelta(days=5))
-    await handlers.event_published(talk, uow)
-    await registered(uow, talk, ana)
+    uow, ana, talk = await registrant_opted_out_of_event_updates()
     await sent(uow)
 
     await handlers.event_updated(updated(talk, 2, ["title"], title="Personal statements, revised"), uow)
