@@ -89,6 +89,8 @@ async def test_a_coordinator_pairs_by_hand_within_the_rules_or_overrides_capacit
         async with client(matching, "participant", person_id=first) as as_mentee, \
                 client(matching, "participant", person_id=mentor) as as_mentor:
             pairing_path = f"/v1/pairings/{made.json()['id']}"
+            proposed = (await as_mentee.get(pairing_path)).json()
+            assert (proposed["status"], proposed["requirement_met"]) == ("proposed", None)  # they require nothing
             status = (await as_mentee.post(f"{pairing_path}/accept")).json()["status"]
             if status != "active":  # the program asks both
                 status = (await as_mentor.post(f"{pairing_path}/accept")).json()["status"]

@@ -274,3 +274,27 @@ async def test_a_coordinator_swapping_drafted_mentors_is_answered_alike_whether_
     swapped = pairings[requiring]
     await lifecycle.accept(commands.AcceptPairing(swapped["id"]), platform.uow(), acting_as(swapped["mentor_id"]))
     assert pairings[requiring]["status"] == "proposed"  # the mentee judges a pair their coordinator chose
+
+
+async def test_the_mentee_of_a_pair_made_by_hand_is_told_whether_the_mentor_meets_what_they_require():
+    """They judge a pair no rule checked against their requirement: the proposal tells them (and them only) whether
+    the mentor shares and shows what they require, as a pairing the engine made for it would."""
+    platform = Platform()
+    profiles = Profiles(platform)
+    program = await profiles.program(pairing_mode="rounds", both_must_accept=False)
+    sharing = await profiles.person(program, "mentor", capacity=2, identity_for_matching={"sexual_orientation": "gay"})
+    await shown_to_partners(platform, sharing)
+    not_sharing = await profiles.person(program, "mentor", identity_for_matching={"sexual_orientation": "straight"})
+    await shown_to_partners(platform, not_sharing)
+    requiring, also_requiring = [
+        await profiles.person(program, "mentee", identity_for_matching={"sexual_orientation": "gay"},
+                              identity_requests=REQUIREMENT) for _ in range(2)]
+    wishing_nothing = await profiles.person(program, "mentee")
+
+    answers = {}
+    for mentee, mentor in ((requiring, not_sharing), (also_requiring, sharing), (wishing_nothing, sharing)):
+        made = await stepping_in.pair_by_hand(commands.PairByHand(program, mentee, mentor), platform.uow(),
+                                              administrator())
+        answers[mentee] = await views.requirement_met(made.id, platform.uow(), acting_as(mentee))
+        assert await views.requirement_met(made.id, platform.uow(), acting_as(mentor)) is None  # the mentee's
+    assert answers == {requiring: False, also_requiring: True, wishing_nothing: None}

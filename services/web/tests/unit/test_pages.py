@@ -8,6 +8,7 @@ import re
 from uuid import uuid4
 
 import httpx
+import pytest
 
 from .pages import CSRF, Services, browser
 
@@ -289,3 +290,27 @@ async def test_a_full_event_says_so_before_anyone_registers_and_offers_the_waitl
         shown = await page.get(f"/events/{EVENT}")
     assert "Every seat is taken: registering puts you on the waitlist" in shown.text
     assert ">Join the waitlist</button>" in shown.text
+
+
+MENTOR = str(uuid4())
+
+
+@pytest.mark.parametrize("met", [True, False])
+async def test_a_mentee_answering_a_pair_a_coordinator_made_is_told_whether_the_mentor_meets_what_they_require(met):
+    pairing = {"id": PAIRING, "program_id": PROGRAM, "mentee_id": ME, "mentor_id": MENTOR,
+               "pairing_kind": "one_to_one", "status": "proposed", "score": 70, "reasons": [], "reason_codes": [],
+               "term_ends_at": None, "last_met_at": None, "mentee_accepted": False, "mentor_accepted": False,
+               "requirement_met": met}
+    services = Services({
+        f"GET /v1/pairings/{PAIRING}": pairing, f"GET /v1/pairings/{PAIRING}/meetings": [],
+        "GET /v1/programs": [{"id": PROGRAM, "name": "Premed circle", "term_months": 6, "cadence_max_days": 60}],
+        f"GET /v1/people/{MENTOR}/as-partner": httpx.Response(404, json={"error": {"code": "not_found",
+                                                                                     "message": "no"}}),
+        f"GET /v1/people/{ME}/overview": {"pairings": [{k: v for k, v in pairing.items() if k != "requirement_met"}],
+                                           "waiting": []},
+        f"GET /v1/people/{ME}/partners": [], f"GET /v1/people/{ME}/enrollments": []})
+    said = ("They share what you asked a mentor to share." if met
+            else "They do not share, or do not show, what you asked a mentor to share")
+    async with browser(services, ME) as page:
+        for path in ("/", f"/mentorships/{PAIRING}"):
+            assert said in (await page.get(path)).text, path

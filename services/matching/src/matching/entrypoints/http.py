@@ -149,7 +149,9 @@ async def meetings_of(person_id: UUID, caller: Caller, unit: UnitOfWork) -> list
 
 @router.get("/pairings/{pairing_id}")
 async def get_pairing(pairing_id: UUID, caller: Caller, unit: UnitOfWork) -> PairingOut:
-    return PairingOut.of(await views.pairing(pairing_id, unit, party_or_program(caller)))
+    found = PairingOut.of(await views.pairing(pairing_id, unit, party_or_program(caller)))
+    found.requirement_met = await views.requirement_met(pairing_id, unit, party_or_program(caller))
+    return found
 
 
 @router.post("/pairings/{pairing_id}/accept", responses=answers(409))

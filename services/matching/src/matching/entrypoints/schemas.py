@@ -111,6 +111,10 @@ class PairingOut(BaseModel):
     confirmed_at: datetime | None = Field(description="When it became active: the first meeting is due from then")
     mentee_renews: bool = Field(description="The mentee asked to renew this term (renewed once both have)")
     mentor_renews: bool = Field(description="The mentor asked to renew this term (renewed once both have)")
+    requirement_met: bool | None = Field(
+        default=None, description="To the mentee of a pair a coordinator made, while it is proposed: whether the mentor "
+                                  "shares and shows a partner what the mentee requires of a mentor (no rule checked "
+                                  "it: the mentee judges). Null to anyone else, or when the mentee requires nothing")
 
     @classmethod
     def of(cls, p: Pairing) -> PairingOut:

@@ -11,6 +11,7 @@ from mentorship_contracts.vocabulary import PairingKind
 
 from ..domain.errors import NotWaiting, PairingKindRequired
 from ..domain.model import Pairing
+from ..domain.scoring import requirement_unmet
 from .lifecycle import load
 from .ports import Authorize, MatchingUnitOfWorkPort
 
@@ -59,6 +60,23 @@ async def pairing(pairing_id: UUID, uow: MatchingUnitOfWorkPort, authorize: Auth
     async with uow:
         found, _, _ = await load(pairing_id, uow, authorize)
         return found
+
+
+async def requirement_met(pairing_id: UUID, uow: MatchingUnitOfWorkPort, authorize: Authorize) -> bool | None:
+    """For the mentee of a pair a coordinator made, while it is proposed: whether the mentor shares and shows a
+    partner what the mentee requires of a mentor (None to anyone else, or when they require nothing). No rule
+    checked it (`stepping_in`): the mentee judges, and learns what a pairing the engine made for it would tell
+    them (DOMAIN: such a pairing tells the mentee the mentor has it), nothing more."""
+    async with uow:
+        pairing, program, actor = await load(pairing_id, uow, authorize)
+        if pairing.origin != "manual" or pairing.status != "proposed" or actor.person_id != pairing.mentee_id:
+            return None
+        assert pairing.mentee_enrollment_id is not None and pairing.mentor_enrollment_id is not None
+        mentees = await uow.candidates.in_program(program, "mentee", enrollment_ids=[pairing.mentee_enrollment_id])
+        mentors = await uow.candidates.in_program(program, "mentor", enrollment_ids=[pairing.mentor_enrollment_id])
+    if not mentees or not mentors or not any(wish.required for wish in mentees[0].identity_wishes):
+        return None
+    return not requirement_unmet(mentees[0], mentors[0])
 
 
 async def meetings(pairing_id: UUID, uow: MatchingUnitOfWorkPort, authorize: Authorize) -> list[dict[str, Any]]:

@@ -60,6 +60,8 @@ def _view(pairing: dict, me: UUID, partner: dict | None, program: dict | None, d
         "score": pairing.get("score"), "due": due, "overdue": bool(due and due < today),
         "needs_answer": needs_answer, "i_accepted": mine_accepted, "last_met_at": pairing.get("last_met_at"),
         "term_ends_at": pairing.get("term_ends_at"), "i_renew": i_renew, "partner_renews": partner_renews,
+        # A pair a coordinator made, told to its mentee only: whether the mentor meets what they require of one.
+        "requirement_met": (detail or {}).get("requirement_met"),
     }
 
 
@@ -109,7 +111,8 @@ async def home(visitor: Visiting, signed_out: str | None = None, erased: str | N
 
 async def dashboard(visitor: Visit) -> dict[str, Any]:
     """What the home page shows, in three calls: matching's overview (the pairings, whether each side accepted, the
-    places on the waitlists), profiles' partners, and the enrollments (programs are kept a few seconds)."""
+    places on the waitlists), profiles' partners, and the enrollments (programs are kept a few seconds); and one for
+    each proposal awaiting the reader's answer as a mentee (whether a coordinator's pair meets their requirement)."""
     api, who, me = clients(visitor.request), visitor.who, visitor.person_id
     overview, partners, enrollments, _ = await asyncio.gather(
         api.overview(who, me), api.partners(who, me), api.enrollments(who, me), _programs_by_id(visitor))
@@ -122,6 +125,12 @@ async def dashboard(visitor: Visit) -> dict[str, Any]:
     views = [_view(p, me, known.get(p["mentor_id"] if p["mentee_id"] == str(me) else p["mentee_id"]),
                    programs.get(p["program_id"]), p, today=today)
              for p in live]
+    # A proposal awaiting a mentee's answer may be one a coordinator made: its detail tells the mentee whether the
+    # mentor meets what they require of one (rare enough for a call each).
+    pending = [v for v in views if v["needs_answer"] and v["role"] == "mentee"]
+    for view, detail in zip(pending, await asyncio.gather(*(api.pairing(who, UUID(v["id"])) for v in pending)),
+                            strict=True):
+        view["requirement_met"] = detail.get("requirement_met")
     paired_kinds = {(p["program_id"], p["pairing_kind"]) for p in live}
     waiting = [e for e in enrollments if e["active"] and e["role"] == "mentee"
                and (e["program_id"], e["pairing_kind"]) not in paired_kinds]
