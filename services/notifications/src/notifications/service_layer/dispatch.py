@@ -92,6 +92,10 @@ NAMING_NO_PARTNER = frozenset({"pairing_proposed", "pairing_declined"})
 REMINDER_KINDS = frozenset({"event_reminder", "office_hours_reminder"})
 
 
+# The kinds whose message shows what the partner shows a partner (`Messages.partner_details`).
+SHOWS_THE_PARTNER = frozenset({"pairing_confirmed", "waitlist_paired", "meeting_overdue"})
+
+
 async def context_for(notification: Notification, uow: NotificationsUnitOfWorkPort, policy: DispatchPolicy,
                       now: datetime) -> Row:
     repo, parameters = uow.notifications, notification.parameters
@@ -101,8 +105,10 @@ async def context_for(notification: Notification, uow: NotificationsUnitOfWorkPo
     context = {**parameters, "recipient": await repo.contact(notification.person_id)}
     if "partner_id" in parameters:
         context["partner"] = await repo.contact(UUID(parameters["partner_id"]))
-        # Composed after the pairing is over, a message names a former partner, nothing they show partners now.
-        context["pairing_over"] = "pairing_id" in parameters and await repo.pairing_over(UUID(parameters["pairing_id"]))
+        # Composed after the pairing is over, a message names a former partner, nothing they show partners now (asked
+        # only of the kinds that show it: one round trip fewer for every other message about a pairing).
+        context["pairing_over"] = (notification.kind in SHOWS_THE_PARTNER and "pairing_id" in parameters
+                                   and await repo.pairing_over(UUID(parameters["pairing_id"])))
         if context["partner"] is None and notification.kind not in NAMING_NO_PARTNER:
             raise MissingContext("partner")
     # Names only sign the message, so a program or chapter not heard of yet does not hold it back.
