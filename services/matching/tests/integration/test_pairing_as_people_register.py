@@ -103,6 +103,10 @@ async def test_a_mentorship_is_accepted_by_both_met_signalled_overdue_once_renew
         # Renewed near the term's end only, by both of the pair; a coordinator does not renew for them.
         early = await as_mentee.post(f"{path}/renew")
         assert early.status_code == 409 and early.json()["error"]["code"] == "renewal_not_due", early.text
+        # Nor is it completed a year early: it would be ended, for a reason.
+        early = await as_mentor.post(f"{path}/complete")
+        assert early.status_code == 409 and early.json()["error"]["code"] == "completion_not_due", early.text
+        assert (await as_mentee.get(path)).json()["closing_opens_at"][:10] > datetime.now(UTC).date().isoformat()
         await conn.execute("UPDATE pairings SET term_ends_at = now() + interval '10 days' WHERE id = $1",
                            UUID(proposed["pairing_id"]))
         assert (await coordinator.post(f"{path}/renew")).status_code == 403
@@ -115,6 +119,9 @@ async def test_a_mentorship_is_accepted_by_both_met_signalled_overdue_once_renew
         assert renewed.json()["term_ends_at"] > ends and not renewed.json()["mentee_renews"]
         told = await observer.wait_for(program, "pairing_renewed", mentee_id=mentee)
         assert [e["term_ends_at"][:10] for e in told] == [renewed.json()["term_ends_at"][:10]]
+        # In the renewed term's last weeks, it is completed.
+        await conn.execute("UPDATE pairings SET term_ends_at = now() + interval '10 days' WHERE id = $1",
+                           UUID(proposed["pairing_id"]))
         assert (await as_mentor.post(f"{path}/complete")).json()["status"] == "completed"
         await observer.wait_for(program, "pairing_completed", mentee_id=mentee)
 

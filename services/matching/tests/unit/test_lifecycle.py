@@ -5,6 +5,7 @@ from uuid import uuid4
 
 import pytest
 from matching.domain.errors import (
+    CompletionNotDue,
     MeetingBeforePairing,
     MeetingInTheFuture,
     MentorAnswersRequest,
@@ -49,7 +50,7 @@ def test_a_request_is_answered_by_the_mentor_not_by_the_mentee_who_made_it():
 
 
 def test_only_an_active_mentorship_is_ended_renewed_completed_or_met():
-    for act in (lambda p: p.end("other"), lambda p: p.complete(), lambda p: p.renew("mentee", PROGRAM, NOW, 30),
+    for act in (lambda p: p.end("other"), lambda p: p.complete(NOW, 30), lambda p: p.renew("mentee", PROGRAM, NOW, 30),
                 lambda p: p.log_meeting(date(2026, 1, 1), datetime(2026, 2, 1, tzinfo=UTC))):
         with pytest.raises(TransitionNotAllowed):
             act(proposal())
@@ -98,6 +99,20 @@ def test_a_mentorship_is_renewed_only_in_the_notice_window_before_its_term_ends(
             pairing.renew("mentee", PROGRAM, now, notice_days=30)
         assert error.value.field == "pairing_id"
         assert (pairing.term_ends_at, pairing.mentee_renews) == (ends, False)
+
+
+def test_a_mentorship_is_completed_only_in_the_last_weeks_of_its_term_else_it_is_ended_early_for_a_reason():
+    ends = NOW + timedelta(days=200)
+    early = proposal("active", term_ends_at=ends)
+    assert early.closing_opens_at(30) == ends - timedelta(days=30)
+    with pytest.raises(CompletionNotDue) as error:
+        early.complete(NOW, notice_days=30)
+    assert error.value.field == "pairing_id" and early.status == "active"
+    for now in (ends - timedelta(days=30), ends + timedelta(days=3)):  # the window, and once the term is over
+        due = proposal("active", term_ends_at=ends)
+        due.complete(now, notice_days=30)
+        assert (due.status, due.closed_reason) == ("completed", "term_completed")
+    assert proposal("proposed").closing_opens_at(30) is None
 
 
 def test_a_mentorship_is_renewed_for_one_term_once_both_sides_asked_whoever_asks_again():

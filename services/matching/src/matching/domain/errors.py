@@ -51,6 +51,11 @@ class RenewalNotDue(Conflict, code="renewal_not_due"):
     """A mentorship is renewed in the notice window before its term ends, not earlier (nor once it has ended)."""
 
 
+class CompletionNotDue(Conflict, code="completion_not_due"):
+    """A mentorship is completed in the notice window before its term ends, or after: earlier, it is ended early, for
+    a reason."""
+
+
 # --- choosing a mentor ------------------------------------------------------------------------------------------
 class MenteesDoNotChoose(Conflict, code="mentees_do_not_choose"):
     pass

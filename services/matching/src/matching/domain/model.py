@@ -12,6 +12,7 @@ from mentorship_contracts.profiles import PairingMode, ProgramFormat
 from mentorship_contracts.vocabulary import PairingKind, Role, TrainingStage
 
 from .errors import (
+    CompletionNotDue,
     MeetingBeforePairing,
     MeetingInTheFuture,
     MentorAnswersRequest,
@@ -179,14 +180,20 @@ class Pairing:
         self._refuse_unless(("active",), "ended")
         self.status, self.closed_reason = "ended", reason_code
 
+    def closing_opens_at(self, notice_days: int) -> datetime | None:
+        """From when the pair may renew or complete the term running: its last `notice_days`."""
+        if self.status != "active" or self.term_ends_at is None:
+            return None
+        return self.term_ends_at - timedelta(days=notice_days)
+
     def renew(self, side: Side, program: ProgramRules, now: datetime, notice_days: int) -> bool:
         """One side asks for another term, in the `notice_days` before this one ends; True when both have asked
         and the term was renewed, from the end of this one (the next term asks both again)."""
         self._refuse_unless(("active",), "renewed")
-        ends = self.term_ends_at
-        if ends is None or not ends - timedelta(days=notice_days) <= now <= ends:
-            opens = "" if ends is None else f" (from {(ends - timedelta(days=notice_days)).date().isoformat()})"
-            raise RenewalNotDue(f"a mentorship is renewed in the {notice_days} days before its term ends{opens}",
+        ends, opens = self.term_ends_at, self.closing_opens_at(notice_days)
+        if ends is None or opens is None or not opens <= now <= ends:
+            when = "" if opens is None else f" (from {opens.date().isoformat()})"
+            raise RenewalNotDue(f"a mentorship is renewed in the {notice_days} days before its term ends{when}",
                                 "pairing_id")
         if side == "mentee":
             self.mentee_renews = True
@@ -198,7 +205,18 @@ class Pairing:
         self.mentee_renews = self.mentor_renews = False
         return True
 
-    def complete(self) -> None:
+    def complete(self, now: datetime, notice_days: int) -> None:
+        """The term is complete: in its last `notice_days`, or once over. Earlier, the pair end it early, for a reason
+        (one press must not close a year of mentoring on its first day)."""
+        opens = self.closing_opens_at(notice_days)
+        if opens is not None and now < opens:
+            raise CompletionNotDue(f"a mentorship is completed in the {notice_days} days before its term ends (from "
+                                   f"{opens.date().isoformat()}); before that, it is ended early, for a reason",
+                                   "pairing_id")
+        self.term_over()
+
+    def term_over(self) -> None:
+        """Its term has ended (the lifecycle job found it so): it is complete."""
         self._refuse_unless(("active",), "completed")
         self.status, self.closed_reason = "completed", "term_completed"
 

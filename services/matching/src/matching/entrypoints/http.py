@@ -148,8 +148,10 @@ async def meetings_of(person_id: UUID, caller: Caller, unit: UnitOfWork) -> list
 
 
 @router.get("/pairings/{pairing_id}")
-async def get_pairing(pairing_id: UUID, caller: Caller, unit: UnitOfWork) -> PairingOut:
-    found = PairingOut.of(await views.pairing(pairing_id, unit, party_or_program(caller)))
+async def get_pairing(pairing_id: UUID, caller: Caller, unit: UnitOfWork, request: Request) -> PairingOut:
+    pairing = await views.pairing(pairing_id, unit, party_or_program(caller))
+    found = PairingOut.of(pairing)
+    found.closing_opens_at = pairing.closing_opens_at(request.app.state.renewal_notice_days)
     found.requirement_met = await views.requirement_met(pairing_id, unit, party_or_program(caller))
     return found
 
@@ -193,9 +195,11 @@ async def renew(pairing_id: UUID, caller: Caller, unit: UnitOfWork, request: Req
 
 
 @router.post("/pairings/{pairing_id}/complete", responses=answers(409))
-async def complete(pairing_id: UUID, caller: Caller, unit: UnitOfWork) -> PairingOut:
-    command = commands.CompletePairing(pairing_id)
-    return PairingOut.of(await lifecycle.complete(command, unit, party_or_program(caller)))
+async def complete(pairing_id: UUID, caller: Caller, unit: UnitOfWork, request: Request) -> PairingOut:
+    """Complete the term, in its last weeks (as for renewing) or once it is over; earlier, end it for a reason."""
+    notice_days = request.app.state.renewal_notice_days
+    return PairingOut.of(await lifecycle.complete(commands.CompletePairing(pairing_id), unit,
+                                                  party_or_program(caller), notice_days))
 
 
 @router.post("/pairings/{pairing_id}/meetings", status_code=201, responses=answers(409))

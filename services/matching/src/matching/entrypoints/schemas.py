@@ -111,6 +111,9 @@ class PairingOut(BaseModel):
     confirmed_at: datetime | None = Field(description="When it became active: the first meeting is due from then")
     mentee_renews: bool = Field(description="The mentee asked to renew this term (renewed once both have)")
     mentor_renews: bool = Field(description="The mentor asked to renew this term (renewed once both have)")
+    closing_opens_at: datetime | None = Field(
+        default=None, description="On GET /v1/pairings/{id} of an active pairing: from when the term may be renewed "
+                                  "or completed (its last weeks); before that, it is ended early, for a reason")
     requirement_met: bool | None = Field(
         default=None, description="To the mentee of a pair a coordinator made, while it is proposed: whether the mentor "
                                   "shares and shows a partner what the mentee requires of a mentor (no rule checked "

@@ -150,17 +150,18 @@ async def renew(cmd: commands.RenewPairing, uow: MatchingUnitOfWorkPort, authori
         return pairing
 
 
-async def complete(cmd: commands.CompletePairing, uow: MatchingUnitOfWorkPort, authorize: Authorize) -> Pairing:
+async def complete(cmd: commands.CompletePairing, uow: MatchingUnitOfWorkPort, authorize: Authorize,
+                   renewal_notice_days: int) -> Pairing:
     async with uow:
         pairing, program, _ = await load(cmd.pairing_id, uow, authorize)
-        await _complete(pairing, uow)
+        pairing.complete(_now(), renewal_notice_days)
+        await _completed(pairing, uow)
         offer_room(program.id, uow)
         await uow.commit()
         return pairing
 
 
-async def _complete(pairing: Pairing, uow: MatchingUnitOfWorkPort) -> None:
-    pairing.complete()
+async def _completed(pairing: Pairing, uow: MatchingUnitOfWorkPort) -> None:
     uow.emit(contract.PairingCompletedV2(**facts(pairing)))
     await uow.pairings.save(pairing)
 
@@ -196,7 +197,8 @@ async def signal_lifecycle(uow: MatchingUnitOfWorkPort, renewal_notice_days: int
             await uow.programs.lock(program_id)
         ended = await uow.due.terms_ended(programs, batch)
         for pairing in ended:
-            await _complete(pairing, uow)
+            pairing.term_over()
+            await _completed(pairing, uow)
         for program_id in programs:
             offer_room(program_id, uow)
         overdue = await uow.due.claim_overdue(batch)
