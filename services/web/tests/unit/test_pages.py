@@ -314,3 +314,32 @@ async def test_a_mentee_answering_a_pair_a_coordinator_made_is_told_whether_the_
     async with browser(services, ME) as page:
         for path in ("/", f"/mentorships/{PAIRING}"):
             assert said in (await page.get(path)).text, path
+
+
+def a_pairing_of_mine(status: str, **changes) -> dict:
+    """A pairing in which I am the mentee of MENTOR, as matching answers it."""
+    return {"id": PAIRING, "program_id": PROGRAM, "mentee_id": ME, "mentor_id": MENTOR, "pairing_kind": "one_to_one",
+            "status": status, "score": 70, "reasons": [], "reason_codes": [], "term_ends_at": None,
+            "last_met_at": None, "confirmed_at": None, "mentee_accepted": True, "mentor_accepted": True,
+            "mentee_renews": False, "mentor_renews": False, **changes}
+
+
+def its_page(pairing: dict, **answers) -> Services:
+    """What the services answer for the page of `pairing`; profiles names the partner only while it is live."""
+    live = pairing["status"] in ("proposed", "requested", "active")
+    named = partner(MENTOR, "Dr Rivera") if live and pairing["status"] == "active" else httpx.Response(
+        404, json={"error": {"code": "not_found", "message": "no"}})
+    return Services({
+        f"GET /v1/pairings/{PAIRING}": pairing, f"GET /v1/pairings/{PAIRING}/meetings": [],
+        "GET /v1/programs": [{"id": PROGRAM, "name": "Premed circle", "term_months": 12, "cadence_max_days": 60}],
+        f"GET /v1/people/{MENTOR}/as-partner": named, **answers})
+
+
+@pytest.mark.parametrize("status", ["completed", "ended"])
+async def test_a_closed_mentorship_says_it_has_ended_not_that_the_name_waits_for_both_to_accept(status):
+    async with browser(its_page(a_pairing_of_mine(status)), ME) as page:
+        shown = await page.get(f"/mentorships/{PAIRING}")
+    assert shown.status_code == 200
+    assert "name shown once" not in shown.text
+    assert "Your former mentor" in shown.text and "This mentorship has ended" in shown.text
+    assert "<h1>A mentorship that has ended</h1>" in shown.text
