@@ -54,6 +54,31 @@ def test_a_value_hashes_alike_for_everyone_under_one_key_and_differently_under_a
         "first_generation"]
 
 
+def test_values_typed_differently_in_case_spacing_punctuation_or_accents_are_the_same_value():
+    # People describe themselves in their own words: "Yes, first-gen" and "yes first gen" say the same.
+    hasher = IdentityHasher(IDENTITY_KEY)
+    for attribute, alike in (("first_generation", ["Yes, first-gen", "yes first gen", "  YES — First Gen. "]),
+                             ("race_ethnicity", ["Latiné", "latine", "LATINE"]),
+                             ("sexual_orientation", ["Gay", "gay\u00a0", "ｇａｙ"])):
+        digests = {hasher.digests({attribute: value})[attribute] for value in alike}
+        assert len(digests) == 1, alike
+    assert hasher.digests({"race_ethnicity": "Latina"}) != hasher.digests({"race_ethnicity": "Latino"})
+    assert hasher.digests({"first_generation": "yes"}) != hasher.digests({"first_generation": "no"})
+
+
+async def test_a_mentee_who_requires_a_shared_value_is_paired_with_a_mentor_who_wrote_it_another_way():
+    platform = Platform()
+    profiles = Profiles(platform)
+    program = await profiles.program()
+    mentor = await profiles.person(program, "mentor", identity_for_matching={"first_generation": "yes, first-gen"})
+    await projections.consent_changed(ConsentChanged(person_id=mentor, attribute="first_generation",
+                                                     purpose="partner", granted=True), platform.uow())
+    mentee = await profiles.person(program, "mentee", identity_for_matching={"first_generation": "Yes, First-Gen"},
+                                   identity_requests=REQUIREMENT)
+    [confirmed] = platform.events(published.PairingConfirmed, mentee_id=mentee)
+    assert confirmed.mentor_id == mentor
+
+
 @pytest.mark.parametrize("key", ["", "c2hvcnQ=", "not base64 at all!"])
 def test_a_key_that_is_not_32_bytes_of_url_safe_base64_is_refused_naming_the_setting(key):
     with pytest.raises(ValueError, match="MATCHING_IDENTITY_KEY"):
