@@ -4,6 +4,7 @@ administrator's command, invitations from a file, suspension, names and the peop
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import sys
 from uuid import uuid4
@@ -173,6 +174,27 @@ async def test_the_same_file_uploaded_again_invites_nobody_twice(profiles, chapt
             "person_id": rae["person_id"], "program_id": chapter["program"], "role": "mentor"})).status_code == 201
         assert [i["status"] for i in (await as_rae.get(f"/v1/people/{rae['person_id']}/invitations")).json()] == [
             "accepted"]
+
+
+async def test_someone_registered_is_invited_under_their_own_name_which_the_file_never_replaces(
+        profiles, chapter, published):
+    """A roster's legal name for a registered person would deadname them: not in the answer the web app emails from,
+    not stored, not published on any topic, not audited."""
+    tag = uuid4().hex[:8]
+    async with profiles.client() as admin:
+        sam = await register(admin, chapter["id"], f"Sam Chosen {tag}", stage="fellow", email=f"sam.{tag}@example.org")
+    text = f"name,email,stage\nQuinn Again {tag},SAM.{tag}@example.org,fellow\n"
+    body = {"program_id": chapter["program"], "role": "mentor", "csv": text}
+    async with profiles.client(Role.COORDINATOR, chapter_id=chapter["id"]) as coordinator:
+        answer = await coordinator.post("/v1/invitations", json=body)
+        assert answer.status_code == 200, answer.text
+        assert [(i["person_id"], i["display_name"]) for i in answer.json()["invited"]] == [
+            (sam["id"], f"Sam Chosen {tag}")]
+        assert (await coordinator.get(f"/v1/people/{sam['id']}")).json()["display_name"] == f"Sam Chosen {tag}"
+    await published.wait_for("profiles.person_invited", person_id=sam["id"], program_id=chapter["program"])
+    assert not [v for t, _, v in published.records if f"Quinn Again {tag}" in json.dumps(v)]
+    assert not [raw for _, _, raw in published.raw if f"Quinn Again {tag}".encode() in raw]
+    assert not [e for e in await audited(profiles, "people.invited") if f"Quinn Again {tag}" in json.dumps(e)]
 
 
 async def test_a_suspended_person_is_still_found_at_sign_in_saying_so(profiles, chapter, published):

@@ -392,3 +392,20 @@ async def test_an_invitation_is_accepted_once_the_person_enrols_in_that_role(uow
     assert [s for _, s in await console.invitations_of(invited.person.id, uow, anyone)] == ["accepted"]
     rows = await console.preview_invitations(vetted_program.id, Role.MENTOR, text, uow, anyone)
     assert rows[0].already == "enrolled"
+
+
+async def test_someone_already_registered_is_invited_under_the_name_they_chose_never_the_files(
+        uow, register, vetted_program, chapter):
+    """School rosters hold legal names: the file's name for someone registered would deadname them, in the email the
+    web app sends, in the console's list, or anywhere it were stored or published."""
+    known = await register(S.FELLOW, email="sam@example.org", display_name="Sam Chosen")
+    text = "name,email,stage\nQuinn Again,SAM@example.org,fellow\nNew Person,new@example.org,resident\n"
+    invited, _, _ = await console.invite(vetted_program.id, Role.MENTOR, text, NOW, coordinator_of(chapter.id), uow,
+                                         anyone)
+    shown = {i.person.id: i.name for i in invited}
+    new = next(i.person for i in invited if i.person.id != known.id)
+    assert shown == {known.id: "Sam Chosen", new.id: "New Person"}
+    assert {i.person.display_name for i in invited} == {"Sam Chosen", "New Person"}
+    assert (await uow.people.get(known.id)).display_name == "Sam Chosen"
+    said = repr([e.model_dump() for e in uow.published]) + repr([vars(a) for a in uow.audited])
+    assert "Quinn" not in said

@@ -187,7 +187,8 @@ class InvitedOut(BaseModel):
     invitation_id: UUID
     person_id: UUID
     email: str
-    display_name: str
+    display_name: str = Field(description="The name the person chose, to greet them by: for someone already "
+                                          "registered, never the file's (a roster may hold a legal name)")
     preferred_language: str | None
 
 
@@ -422,7 +423,9 @@ async def preview_invitations(body: InvitationsIn, caller: Caller, unit: UnitOfW
 @router.post("/invitations", responses=answers(404))
 async def invite(body: InvitationsIn, caller: Caller, unit: UnitOfWork) -> InvitationsOut:
     """Invite each valid row's person (once per email, program and role: the same file again invites nobody);
-    those unknown become people of the program's chapter. The web app emails each of `invited`."""
+    those unknown become people of the program's chapter, under the file's name. The web app emails each of
+    `invited`, greeting them by `display_name`: for someone already registered, the name they chose, never the file's
+    (which is neither stored nor published for them)."""
     invited, already, invalid = await console.invite(body.program_id, Role(body.role), body.csv, datetime.now(UTC),
                                                      caller, unit, _manager_of_program(caller))
     return InvitationsOut(

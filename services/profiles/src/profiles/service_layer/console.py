@@ -288,7 +288,13 @@ async def _already(person_id: UUID, program: Program, role: Role, uow: Uow) -> s
 class Invited:
     invitation: Invitation
     person: Person
-    name: str  # as the file gives it
+
+    @property
+    def name(self) -> str:
+        """The name to greet them by: the one they chose. The file's is used only to register someone unknown (and is
+        then theirs until they change it); for someone registered it is never shown, stored or published, since a
+        school roster often holds a legal name, and greeting a trans participant by it would deadname them."""
+        return self.person.display_name
 
 
 async def invite(program_id: UUID, role: Role, text: str, at: datetime, caller: Principal, uow: Uow,
@@ -323,7 +329,7 @@ async def invite(program_id: UUID, role: Role, text: str, at: datetime, caller: 
                 already += 1
                 continue
             uow.emit(integration_events.person_invited(invitation))
-            invited.append(Invited(invitation, person, row.name))
+            invited.append(Invited(invitation, person))
         invalid = sum(1 for r in rows if not r.valid)
         uow.audit(caller, "people.invited", "program", program.id, chapter_id=program.chapter_id,
                   detail={"role": role.value, "invited": len(invited), "already_invited": already,
