@@ -21,10 +21,11 @@ import sys
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
-from aiokafka.errors import KafkaError
+from aiokafka.errors import KafkaError, UnknownTopicOrPartitionError
 from mentorship_contracts import dead_letter_topic
 
 from .kafka import partitions_of, refusal_behind, refusal_cause
+from .kafka_access import platform_services
 from .settings import KafkaSettings, configuration_checked
 
 PREFIX = "x-dead-letter-"
@@ -50,9 +51,7 @@ async def read_all(client_options: dict[str, Any], group: str) -> list:
     consumer = AIOKafkaConsumer(**client_options, enable_auto_commit=False)
     await consumer.start()
     try:
-        tps = await partitions_of(client_options, [topic])
-        if not tps:
-            return []
+        tps = await partitions_of(client_options, [topic], strict=True)
         consumer.assign(tps)
         await consumer.seek_to_beginning(*tps)
         ends = await consumer.end_offsets(tps)
@@ -114,6 +113,10 @@ def main(argv: list[str] | None = None) -> int:
                 print(json.dumps(describe(record)))
             return 0
         count = asyncio.run(replay(options, args.group, set(args.offset) if args.offset else None))
+    except UnknownTopicOrPartitionError:
+        print(f"dead-letters: no dead-letter topic for group {args.group!r} ({dead_letter_topic(args.group)}): the "
+              f"platform's groups are {', '.join(platform_services())}", file=sys.stderr)
+        return 1
     except KafkaError as error:
         refusal = asyncio.run(refusal_behind(error, options))
         if refusal is None:

@@ -23,6 +23,7 @@ from aiokafka.errors import (
     TopicAuthorizationFailedError,
     TransactionalIdAuthorizationFailed,
     UnsupportedSaslMechanismError,
+    for_code,
 )
 from faststream.security import BaseSecurity, SASLPlaintext, SASLScram256, SASLScram512
 
@@ -131,14 +132,19 @@ def _closed_transport_is_a_lost_connection(write: Callable[..., Any]) -> Callabl
     return guarded
 
 
-async def partitions_of(client_options: dict[str, Any], topics: list[str]) -> list[TopicPartition]:
-    """Every partition of the given topics that exist (a plain consumer learns them only once subscribed)."""
+async def partitions_of(client_options: dict[str, Any], topics: list[str], strict: bool = False
+                        ) -> list[TopicPartition]:
+    """Every partition of the given topics that exist (a plain consumer learns them only once subscribed); `strict`,
+    the broker's error for a topic it does not have or refuses to describe to this principal, raised."""
     admin = AIOKafkaAdminClient(**client_options)
     await admin.start()
     try:
         described = await admin.describe_topics(topics)
     finally:
         await admin.close()
+    refused = next((t for t in described if t.get("error_code")), None) if strict else None
+    if refused is not None:
+        raise for_code(refused["error_code"])(f"topic {refused['topic']}")
     return sorted(
         (TopicPartition(t["topic"], p["partition"]) for t in described if not t.get("error_code") for p in t["partitions"]),
         key=lambda tp: (tp.topic, tp.partition),

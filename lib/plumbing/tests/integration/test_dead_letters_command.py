@@ -79,3 +79,22 @@ def test_the_operator_replays_a_dead_letter_to_its_original_topic(kafka_client_o
     assert dead_letters.main(["replay", "--group", GROUP, "--offset", str(offset)]) == 0
     assert capsys.readouterr().out == f"replayed 1 dead letter(s) of group {GROUP}\n"
     assert republished(kafka_client_options(), event)
+
+
+def test_listing_a_group_that_has_no_dead_letter_topic_says_so_and_names_the_platforms_groups(as_principal, capsys):
+    # A typo must not read as "nothing to replay".
+    as_principal(SUPER_USER)
+    assert dead_letters.main(["list", "--group", "matchign"]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "matchign" in err and "matching" in err and "notifications" in err
+
+
+def test_listing_another_services_dead_letters_is_refused_in_one_line_not_answered_with_nothing(
+    kafka_client_options, as_principal, capsys
+):
+    set_aside(kafka_client_options())
+    as_principal("events")
+    assert dead_letters.main(["list", "--group", GROUP]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == "" and captured.err.count("\n") == 1 and "'events'" in captured.err
+    assert "authorization" in captured.err
