@@ -343,3 +343,37 @@ async def test_a_closed_mentorship_says_it_has_ended_not_that_the_name_waits_for
     assert "name shown once" not in shown.text
     assert "Your former mentor" in shown.text and "This mentorship has ended" in shown.text
     assert "<h1>A mentorship that has ended</h1>" in shown.text
+
+
+def an_active_term(**changes) -> dict:
+    return a_pairing_of_mine("active", confirmed_at="2026-01-05T15:00:00+00:00",
+                             term_ends_at="2027-01-05T15:00:00+00:00", **changes)
+
+
+async def test_a_meeting_refused_by_matching_says_why_next_to_its_day_keeping_what_was_typed():
+    refused = httpx.Response(422, json={"error": {"code": "meeting_before_pairing", "message": "no",
+                                                  "field": "met_on"}})
+    services = its_page(an_active_term(), **{f"POST /v1/pairings/{PAIRING}/meetings": refused})
+    async with browser(services, ME) as page:
+        answer = await page.post(f"/mentorships/{PAIRING}/meetings", data={
+            "csrf": CSRF, "met_on": "2025-12-01", "minutes": "45", "topics": "residency, research"})
+    assert answer.status_code == 422
+    assert "paired" in error_next_to(answer.text, "met_on")
+    assert re.search(r'id="met_on"[^>]*aria-invalid="true"', answer.text)
+    assert re.search(r'id="met_on"[^>]*value="2025-12-01"', answer.text)
+    assert re.search(r'id="minutes"[^>]*value="45"', answer.text)
+    assert re.search(r'id="topics"[^>]*value="residency, research"', answer.text)
+    assert re.search(r'class="[^"]*error-summary[^"]*".*href="#met_on"', answer.text, re.S)
+
+
+@pytest.mark.parametrize("minutes", ["2", "601", "forty", ""])
+async def test_minutes_outside_5_to_600_or_not_a_number_are_refused_next_to_them_not_clamped(minutes):
+    services = its_page(an_active_term(), **{f"POST /v1/pairings/{PAIRING}/meetings": {}})
+    async with browser(services, ME) as page:
+        answer = await page.post(f"/mentorships/{PAIRING}/meetings", data={
+            "csrf": CSRF, "met_on": "2026-02-01", "minutes": minutes, "topics": "exams"})
+    assert answer.status_code == 422
+    assert "5 to 600" in error_next_to(answer.text, "minutes")
+    assert re.search(rf'id="minutes"[^>]*value="{minutes}"', answer.text)
+    assert re.search(r'id="met_on"[^>]*value="2026-02-01"', answer.text)
+    assert not [r for r in services.sent if r.method == "POST"]

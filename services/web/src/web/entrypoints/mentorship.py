@@ -218,17 +218,42 @@ async def withdraw(pairing_id: UUID, visitor: Person, posted: Form) -> Response:
     return await _act(visitor, pairing_id, "decline", {"reason_code": "request_withdrawn"}, "request_withdrawn", "/")
 
 
+MEETING_MINUTES = (5, 600)
+MEETING_FIELDS = ("met_on", "minutes", "topics")
+
+
 @router.post("/mentorships/{pairing_id}/meetings")
 async def log_meeting(pairing_id: UUID, visitor: Person, posted: Form) -> Response:
+    """A meeting that happened: refused next to its field (the day, the minutes), what was typed kept."""
+    values = {name: str(posted.get(name) or "").strip() for name in MEETING_FIELDS}
+    problems: dict[str, str] = {}
     try:
-        met_on = date.fromisoformat(str(posted.get("met_on") or ""))
-        minutes = int(str(posted.get("minutes") or "0"))
+        met_on = date.fromisoformat(values["met_on"])
     except ValueError:
-        return await _page(visitor, pairing_id, 422,
-                           error=visitor._("Give the day you met and how many minutes the meeting took."))
-    topics = [t.strip()[:100] for t in str(posted.get("topics") or "").split(",") if t.strip()][:10]
-    body = {"met_on": met_on.isoformat(), "minutes": max(5, min(600, minutes)), "topics": topics}
-    return await _act(visitor, pairing_id, "meetings", body, "meeting_logged", None)
+        problems["met_on"] = visitor._("Give the day you met.")
+    try:
+        minutes = int(values["minutes"])
+    except ValueError:
+        minutes = 0
+    if not MEETING_MINUTES[0] <= minutes <= MEETING_MINUTES[1]:
+        problems["minutes"] = visitor._("Give how many minutes the meeting took, as a number from 5 to 600.")
+    if not problems:
+        topics = [t.strip()[:100] for t in values["topics"].split(",") if t.strip()][:10]
+        body = {"met_on": met_on.isoformat(), "minutes": minutes, "topics": topics}
+        try:
+            await clients(visitor.request).act_on_pairing(visitor.who, pairing_id, "meetings", body)
+        except ServiceError as failed:
+            if _not_theirs(failed):
+                return render(visitor, "not_found.html", 404)
+            field = failed.field if failed.field in MEETING_FIELDS else None
+            if field is None and failed.code in ("meeting_in_the_future", "meeting_before_pairing"):
+                field = "met_on"
+            if field is None:
+                return await _page(visitor, pairing_id, 422, error=visitor.error_words(failed), meeting=values)
+            problems[field] = visitor.error_words(failed)
+        else:
+            return redirect(visitor, f"/mentorships/{pairing_id}?done=meeting_logged")
+    return await _page(visitor, pairing_id, 422, problems=problems, meeting=values)
 
 
 @router.post("/mentorships/{pairing_id}/end")

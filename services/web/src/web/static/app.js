@@ -22,6 +22,12 @@
   });
   // A form that knows no time zone yet (sign-up) preselects the browser's own, added when it is not offered (the
   // server takes any zone of the IANA database); with none reported, "Choose one" stays: never a wrong zone.
+  // A page answering a form with mistakes opens on its list of them (each links to its field): a person scrolled
+  // down to the form, or on a screen reader, learns of them first.
+  document.addEventListener("DOMContentLoaded", function () {
+    var summary = document.querySelector("[data-error-summary]");
+    if (summary) { summary.focus(); }
+  });
   document.addEventListener("DOMContentLoaded", function () {
     var zone = document.querySelector("select[name=timezone][data-guess]");
     if (!zone || !window.Intl) { return; }
