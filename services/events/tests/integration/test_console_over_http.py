@@ -93,6 +93,30 @@ async def test_checking_in_at_the_door_is_idempotent_and_can_be_undone(events_ap
         assert line["checked_in_at"] is None
         trail = (await admin.get("/v1/audit", params={"action": "attendance.exported"})).json()["entries"]
         assert [e["subject_id"] for e in trail].count(event["id"]) == 2
+        trail = (await admin.get("/v1/audit")).json()["entries"]
+        at_the_door = [(e["action"], e["subject_kind"], e["detail"].get("person_id")) for e in trail
+                       if e["detail"].get("scheduled_event_id") == event["id"]]
+        assert at_the_door == [("registrant.checked_in", "registration", str(arrived)),
+                               ("registrant.check_in_undone", "registration", str(arrived))]
+
+
+async def test_every_organiser_action_on_an_event_is_in_the_audit_trail_with_who_did_it_and_to_which_event(
+        events_api):
+    chapter, organiser = uuid4(), uuid4()
+    async with events_api.client("coordinator", chapter_id=chapter, person_id=organiser) as coordinator, \
+            events_api.client() as admin:
+        event = (await coordinator.post("/v1/events", json=event_body(chapter_id=str(chapter)))).json()
+        assert (await coordinator.patch(f"/v1/events/{event['id']}", json={"title": "Part 1"})).status_code == 200
+        assert (await coordinator.post(f"/v1/events/{event['id']}/publish")).status_code == 200
+        cancelled = await coordinator.post(f"/v1/events/{event['id']}/cancel", json={"reason_code": "snowed_in"})
+        assert cancelled.status_code == 200
+
+        trail = (await admin.get("/v1/audit", params={"chapter_id": str(chapter)})).json()["entries"]
+    assert [(e["action"], e["actor"], e["actor_role"], e["subject_kind"], e["subject_id"]) for e in trail] == [
+        (action, str(organiser), "coordinator", "scheduled_event", event["id"])
+        for action in ("event.created", "event.edited", "event.published", "event.cancelled")]
+    assert [e["detail"] for e in trail[1:4:2]] == [{"changed": ["title"]},
+                                                  {"reason_code": "snowed_in", "registrations_cancelled": 0}]
 
 
 async def test_a_chapter_s_roster_drafts_and_reports_are_its_coordinators_and_administrators_only(events_api):

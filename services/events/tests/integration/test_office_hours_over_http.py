@@ -69,10 +69,19 @@ async def test_a_slot_is_in_its_host_s_chapter_whose_coordinators_alone_organise
             resident, STARTS + timedelta(hours=1), chapter_id=str(elsewhere)))
         assert (refused.status_code, refused.json()["error"]["field"]) == (403, "host_id")
         assert (await outsider.delete(f"/v1/office-hours/slots/{filed_elsewhere.json()['id']}")).status_code == 403
-    async with events_api.client("coordinator", chapter_id=chapter) as coordinator:
+    coordinator_id = uuid4()
+    async with events_api.client("coordinator", chapter_id=chapter, person_id=coordinator_id) as coordinator:
         on_their_behalf = await coordinator.post("/v1/office-hours/slots",
                                                  json=slot_body(resident, STARTS + timedelta(hours=2)))
         assert (on_their_behalf.status_code, on_their_behalf.json()["chapter_id"]) == (201, str(chapter))
+        assert (await coordinator.delete(f"/v1/office-hours/slots/{on_their_behalf.json()['id']}")).status_code == 204
+
+    # What the coordinator did on the host's behalf is in the audit trail; what the host did on their own is not.
+    async with events_api.client() as admin:
+        trail = (await admin.get("/v1/audit", params={"chapter_id": str(chapter)})).json()["entries"]
+    assert [(e["action"], e["actor"], e["subject_kind"], e["subject_id"], e["detail"]) for e in trail] == [
+        (action, str(coordinator_id), "office_hour_slot", on_their_behalf.json()["id"], {"host_id": str(resident)})
+        for action in ("slot.offered", "slot.withdrawn")]
 
 
 async def test_a_near_peer_mentor_hosts_while_approved_in_a_program_as_profiles_says(

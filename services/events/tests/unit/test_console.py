@@ -26,13 +26,20 @@ async def drafted(uow, **overrides):
         "chapter_id": CHAPTER, "kind": "workshop", "title": "Personal statements", "starts_at": SOON,
         "ends_at": SOON + timedelta(hours=1), "timezone": "America/Chicago", "capacity": 1,
         "registration_deadline": SOON - timedelta(days=1), "location": "Room 4", **overrides,
-    }), uow)
+    }), COORDINATOR, uow)
 
 
 async def published(uow, **overrides):
     event = await drafted(uow, **overrides)
-    await handlers.publish_event(commands.PublishEvent(event.id), uow)
+    await handlers.publish_event(commands.PublishEvent(event.id), COORDINATOR, uow)
     return event
+
+
+async def at_the_door(uow, **overrides):
+    """A published event starting within the hour: its registrants are checked in as they arrive."""
+    starts = datetime.now(UTC) + timedelta(minutes=30)
+    return await published(uow, starts_at=starts, ends_at=starts + timedelta(hours=1),
+                           registration_deadline=starts - timedelta(minutes=10), **overrides)
 
 
 async def registered(uow, event, count):
@@ -115,13 +122,15 @@ async def test_a_removal_without_a_reason_is_refused_and_changes_nothing(uow, em
         await handlers.remove_registrant(commands.RemoveRegistrant(event.id, seated.person_id, "  "), COORDINATOR, uow)
 
     assert (await uow.registrations.active(event.id, seated.person_id)).status == Status.CONFIRMED
-    assert emitted(contract.RegistrationCancelled) == [] and uow.audited == []
+    assert emitted(contract.RegistrationCancelled) == []
+    assert [e for e in uow.audited if e.action == "registrant.removed"] == []
 
 
 async def test_a_registrant_removed_without_a_reason_is_told_so_and_the_removal_is_audited(uow, emitted):
     event = await published(uow)
     [seated] = await registered(uow, event, 1)
 
+    uow.audited.clear()  # the event's creation and publication
     await handlers.remove_registrant(commands.RemoveRegistrant(event.id, seated.person_id, None), COORDINATOR, uow)
 
     assert emitted(contract.RegistrationCancelled)[0].removed_by_organiser is True
@@ -145,8 +154,8 @@ async def test_checking_a_registrant_in_twice_keeps_the_first_time(uow):
     event = await published(uow)
     [seated] = await registered(uow, event, 1)
 
-    first = await handlers.check_in(commands.CheckIn(event.id, seated.person_id), uow)
-    again = await handlers.check_in(commands.CheckIn(event.id, seated.person_id), uow)
+    first = await handlers.check_in(commands.CheckIn(event.id, seated.person_id), COORDINATOR, uow)
+    again = await handlers.check_in(commands.CheckIn(event.id, seated.person_id), COORDINATOR, uow)
 
     assert first.checked_in_at is not None and again.checked_in_at == first.checked_in_at
 
@@ -156,8 +165,8 @@ async def test_only_a_confirmed_registrant_of_a_published_event_is_checked_in(uo
     _, waiting = await registered(uow, event, 2)
 
     with pytest.raises(Conflict, match="confirmed"):
-        await handlers.check_in(commands.CheckIn(event.id, waiting.person_id), uow)
-    await handlers.cancel_event(commands.CancelEvent(event.id, "organiser_cancelled"), uow)
+        await handlers.check_in(commands.CheckIn(event.id, waiting.person_id), COORDINATOR, uow)
+    await handlers.cancel_event(commands.CancelEvent(event.id, "organiser_cancelled"), COORDINATOR, uow)
     registration = Registration.new(event.id, uuid4(), Status.CONFIRMED)
     with pytest.raises(Conflict, match="published"):
         registration.check_in(uow.events.rows[event.id], datetime.now(UTC))
@@ -166,12 +175,12 @@ async def test_only_a_confirmed_registrant_of_a_published_event_is_checked_in(uo
 async def test_completing_an_event_records_those_checked_in_as_attended_and_the_others_as_no_shows(uow, emitted):
     event = await published(uow, capacity=3)
     came, undone, absent = await registered(uow, event, 3)
-    await handlers.check_in(commands.CheckIn(event.id, came.person_id), uow)
-    await handlers.check_in(commands.CheckIn(event.id, undone.person_id), uow)
-    await handlers.undo_check_in(commands.UndoCheckIn(event.id, undone.person_id), uow)
+    await handlers.check_in(commands.CheckIn(event.id, came.person_id), COORDINATOR, uow)
+    await handlers.check_in(commands.CheckIn(event.id, undone.person_id), COORDINATOR, uow)
+    await handlers.undo_check_in(commands.UndoCheckIn(event.id, undone.person_id), COORDINATOR, uow)
     uow.events.rows[event.id].starts_at = datetime.now(UTC) - timedelta(minutes=5)  # it has begun
 
-    await handlers.complete_event(commands.CompleteEvent(event.id), uow)
+    await handlers.complete_event(commands.CompleteEvent(event.id), COORDINATOR, uow)
 
     recorded = {a.person_id: a.attended for a in emitted(contract.AttendanceRecorded)}
     assert recorded == {came.person_id: True, undone.person_id: False, absent.person_id: False}
@@ -180,6 +189,7 @@ async def test_completing_an_event_records_those_checked_in_as_attended_and_the_
 async def test_viewing_the_roster_and_exporting_attendance_are_audited(uow):
     event = await published(uow)
     await registered(uow, event, 2)
+    uow.audited.clear()  # the event's creation and publication
 
     roster = await handlers.roster(event.id, COORDINATOR, uow)
     await handlers.attendance(event.id, COORDINATOR, uow)
@@ -187,6 +197,60 @@ async def test_viewing_the_roster_and_exporting_attendance_are_audited(uow):
     assert len(roster) == 2
     assert [(e.action, e.subject_id, e.chapter_id) for e in uow.audited] == [
         ("roster.viewed", str(event.id), CHAPTER), ("attendance.exported", str(event.id), CHAPTER)]
+
+
+async def test_creating_editing_publishing_and_cancelling_an_event_are_audited_with_who_and_which_event(uow):
+    event = await drafted(uow)
+    await handlers.update_event(commands.UpdateEvent(event.id, {"title": "Personal statements, part 1"}),
+                                COORDINATOR, uow)
+    await handlers.update_event(commands.UpdateEvent(event.id, {"title": "Personal statements, part 1"}),
+                                COORDINATOR, uow)  # nothing changes: nothing done
+    await handlers.publish_event(commands.PublishEvent(event.id), COORDINATOR, uow)
+    [seated] = await registered(uow, event, 1)
+    await handlers.cancel_event(commands.CancelEvent(event.id, "speaker_unavailable"), ADMINISTRATOR, uow)
+
+    assert [(e.action, e.actor, e.actor_role, e.subject_kind, e.subject_id, e.chapter_id) for e in uow.audited] == [
+        (action, str(who.person_id), who.role.value, "scheduled_event", str(event.id), CHAPTER)
+        for action, who in (("event.created", COORDINATOR), ("event.edited", COORDINATOR),
+                            ("event.published", COORDINATOR), ("event.cancelled", ADMINISTRATOR))]
+    created, edited, _, cancelled = (e.detail for e in uow.audited)
+    assert created == {"kind": "workshop", "title": "Personal statements"}
+    assert edited == {"changed": ["title"]}
+    assert cancelled == {"reason_code": "speaker_unavailable", "registrations_cancelled": 1}
+    assert str(seated.person_id) not in str(uow.audited)
+
+
+async def test_completing_an_event_is_audited_with_what_it_recorded(uow):
+    event = await published(uow, capacity=2)
+    came, absent, _ = await registered(uow, event, 3)
+    await handlers.record_attendance(commands.RecordAttendance(event.id, came.person_id, True), COORDINATOR, uow)
+    uow.events.rows[event.id].starts_at = datetime.now(UTC) - timedelta(minutes=5)  # it has begun
+    uow.audited.clear()
+
+    await handlers.complete_event(commands.CompleteEvent(event.id), COORDINATOR, uow)
+
+    [entry] = uow.audited
+    assert (entry.action, entry.actor, entry.subject_id, entry.chapter_id) == (
+        "event.completed", str(COORDINATOR.person_id), str(event.id), CHAPTER)
+    assert entry.detail == {"recorded_attended": 0, "recorded_absent": 1, "waitlist_closed": 1}
+
+
+async def test_checking_in_undoing_it_and_recording_attendance_are_audited_with_whom_and_which_event(uow):
+    event = await at_the_door(uow)
+    [seated] = await registered(uow, event, 1)
+    uow.audited.clear()
+
+    await handlers.check_in(commands.CheckIn(event.id, seated.person_id), COORDINATOR, uow)
+    await handlers.check_in(commands.CheckIn(event.id, seated.person_id), COORDINATOR, uow)  # again: nothing new
+    await handlers.undo_check_in(commands.UndoCheckIn(event.id, seated.person_id), ADMINISTRATOR, uow)
+    await handlers.record_attendance(commands.RecordAttendance(event.id, seated.person_id, False), COORDINATOR, uow)
+
+    assert [(e.action, e.actor, e.subject_kind, e.subject_id, e.chapter_id) for e in uow.audited] == [
+        (action, str(who.person_id), "registration", str(seated.id), CHAPTER)
+        for action, who in (("registrant.checked_in", COORDINATOR), ("registrant.check_in_undone", ADMINISTRATOR),
+                            ("attendance.recorded", COORDINATOR))]
+    about = {"scheduled_event_id": str(event.id), "person_id": str(seated.person_id)}
+    assert [e.detail for e in uow.audited] == [about, about, {**about, "attended": False}]
 
 
 async def test_the_attendance_report_shows_no_group_under_five_and_no_total_that_gives_one_away(uow):

@@ -24,6 +24,11 @@ def participant(person) -> Principal:
     return Principal(subject=str(person), role=PrincipalRole.PARTICIPANT, person_id=person)
 
 
+async def book(uow, slot_id, person):
+    """`person` books the slot for themselves."""
+    return await handlers.book_slot(commands.BookSlot(slot_id, person), participant(person), uow)
+
+
 async def offered(uow, host=None, stage=S.ATTENDING, is_alumni=False, starts=TOMORROW):
     host = host or uuid4()
     if stage is not None:
@@ -177,20 +182,20 @@ async def test_a_coordinator_offers_slots_for_the_hosts_of_their_own_chapter_onl
 
 async def test_a_withdrawn_slot_is_gone_and_its_booker_is_told(uow, emitted):
     slot, student = await offered(uow), uuid4()
-    await handlers.book_slot(commands.BookSlot(slot.id, student), uow)
+    await book(uow, slot.id, student)
 
-    await handlers.withdraw_slot(commands.WithdrawSlot(slot.id), uow)
+    await handlers.withdraw_slot(commands.WithdrawSlot(slot.id), participant(slot.host_id), uow)
 
     assert uow.slots.rows == {}
     cancelled = emitted(contract.OfficeHoursBookingCancelled)
     assert [(c.slot_id, c.person_id, c.cancelled_by) for c in cancelled] == [(slot.id, student, "host")]
     with pytest.raises(NotFound):
-        await handlers.book_slot(commands.BookSlot(slot.id, uuid4()), uow)
+        await book(uow, slot.id, uuid4())
 
 
 async def test_withdrawing_an_open_slot_tells_nobody(uow, emitted):
     slot = await offered(uow)
-    await handlers.withdraw_slot(commands.WithdrawSlot(slot.id), uow)
+    await handlers.withdraw_slot(commands.WithdrawSlot(slot.id), participant(slot.host_id), uow)
     assert uow.slots.rows == {} and emitted(contract.OfficeHoursBookingCancelled) == []
 
 
@@ -199,27 +204,27 @@ async def test_my_bookings_are_the_slots_i_booked_soonest_first(uow):
     later = await offered(uow, starts=TOMORROW + timedelta(hours=2))
     sooner, someone_elses = await offered(uow), await offered(uow)
     for slot, person in ((later, student), (sooner, student), (someone_elses, uuid4())):
-        await handlers.book_slot(commands.BookSlot(slot.id, person), uow)
+        await book(uow, slot.id, person)
 
     assert [s.id for s in await handlers.bookings_of(student, uow)] == [sooner.id, later.id]
 
 
 async def test_a_booked_slot_is_not_booked_by_anyone_else_but_a_retry_is_harmless(uow, emitted):
     slot, student, other = await offered(uow), uuid4(), uuid4()
-    _, booked = await handlers.book_slot(commands.BookSlot(slot.id, student), uow)
-    _, booked_again = await handlers.book_slot(commands.BookSlot(slot.id, student), uow)
+    _, booked = await book(uow, slot.id, student)
+    _, booked_again = await book(uow, slot.id, student)
     with pytest.raises(AlreadyBooked):
-        await handlers.book_slot(commands.BookSlot(slot.id, other), uow)
+        await book(uow, slot.id, other)
     assert (booked, booked_again) == (True, False)
     assert len(emitted(contract.OfficeHoursBooked)) == 1
 
 
 async def test_a_cancelled_booking_reopens_the_slot_for_someone_else(uow, emitted):
     slot, student, other = await offered(uow), uuid4(), uuid4()
-    await handlers.book_slot(commands.BookSlot(slot.id, student), uow)
+    await book(uow, slot.id, student)
 
-    await handlers.cancel_booking(commands.CancelBooking(slot.id, "host"), uow)
-    rebooked, _ = await handlers.book_slot(commands.BookSlot(slot.id, other), uow)
+    await handlers.cancel_booking(commands.CancelBooking(slot.id, "host"), participant(slot.host_id), uow)
+    rebooked, _ = await book(uow, slot.id, other)
 
     cancelled = emitted(contract.OfficeHoursBookingCancelled)
     assert [(c.person_id, c.cancelled_by) for c in cancelled] == [(student, "host")]
@@ -230,13 +235,13 @@ async def test_a_host_does_not_book_their_own_slot(uow):
     host = uuid4()
     slot = await offered(uow, host)
     with pytest.raises(Invalid):
-        await handlers.book_slot(commands.BookSlot(slot.id, host), uow)
+        await book(uow, slot.id, host)
 
 
 async def test_an_erased_host_s_slots_go_and_their_booker_is_told(uow, emitted):
     host, student = uuid4(), uuid4()
     slot = await offered(uow, host)
-    await handlers.book_slot(commands.BookSlot(slot.id, student), uow)
+    await book(uow, slot.id, student)
 
     await handlers.person_erased(PersonErased(person_id=host), uow)
 
@@ -246,9 +251,9 @@ async def test_an_erased_host_s_slots_go_and_their_booker_is_told(uow, emitted):
 
 async def test_a_booking_and_its_cancellation_name_one_booking_and_where_it_takes_place(uow, emitted):
     slot, student = await offered(uow), uuid4()
-    await handlers.book_slot(commands.BookSlot(slot.id, student), uow)
-    await handlers.cancel_booking(commands.CancelBooking(slot.id, "participant"), uow)
-    await handlers.book_slot(commands.BookSlot(slot.id, student), uow)
+    await book(uow, slot.id, student)
+    await handlers.cancel_booking(commands.CancelBooking(slot.id, "participant"), participant(student), uow)
+    await book(uow, slot.id, student)
 
     first, second = emitted(contract.OfficeHoursBookedV3)
     [cancelled] = emitted(contract.OfficeHoursBookingCancelledV3)
@@ -258,15 +263,15 @@ async def test_a_booking_and_its_cancellation_name_one_booking_and_where_it_take
 
 async def test_a_withdrawn_slot_tells_its_booker_it_was_withdrawn(uow, emitted):
     slot, student = await offered(uow), uuid4()
-    await handlers.book_slot(commands.BookSlot(slot.id, student), uow)
-    await handlers.withdraw_slot(commands.WithdrawSlot(slot.id), uow)
+    await book(uow, slot.id, student)
+    await handlers.withdraw_slot(commands.WithdrawSlot(slot.id), participant(slot.host_id), uow)
     [cancelled] = emitted(contract.OfficeHoursBookingCancelledV3)
     assert (cancelled.cancelled_by, cancelled.reason_code) == ("host", "slot_withdrawn")
 
 
 async def test_an_erased_participant_s_booking_reopens_and_the_host_is_told_without_them_being_named(uow, emitted):
     slot, student = await offered(uow), uuid4()
-    await handlers.book_slot(commands.BookSlot(slot.id, student), uow)
+    await book(uow, slot.id, student)
 
     await handlers.person_erased(PersonErased(person_id=student), uow)
 
@@ -278,7 +283,7 @@ async def test_an_erased_participant_s_booking_reopens_and_the_host_is_told_with
 async def test_my_calendar_feed_holds_my_bookings_as_participant_and_as_host(uow):
     host, student = uuid4(), uuid4()
     slot = await offered(uow, host)
-    await handlers.book_slot(commands.BookSlot(slot.id, student), uow)
+    await book(uow, slot.id, student)
     for person in (host, student):
         token = await handlers.issue_calendar_feed(commands.IssueCalendarFeed(person), uow)
         assert [s.id for s in (await handlers.calendar_feed(token, uow)).bookings] == [slot.id]
@@ -318,9 +323,42 @@ async def test_a_booked_online_slots_calendar_entry_holds_its_link_to_join(uow):
     slot = await offered(uow)
     slot = await handlers.set_slot_link(commands.SetSlotLink(slot.id, "https://meet.example.org/dr-lee"),
                                         participant(slot.host_id), uow)
-    slot, _ = await handlers.book_slot(commands.BookSlot(slot.id, uuid4()), uow)
+    slot, _ = await book(uow, slot.id, uuid4())
 
     entry = booking_entry(slot)
 
     assert (entry.url, entry.location) == ("https://meet.example.org/dr-lee", "https://meet.example.org/dr-lee")
     assert "https://meet.example.org/dr-lee" in (entry.description or "")
+
+
+async def test_a_coordinator_or_administrator_acting_on_a_host_s_slot_is_audited_and_the_host_on_their_own_is_not(uow):
+    chapter, host, student = uuid4(), uuid4(), uuid4()
+    coordinator = Principal(subject="c", role=PrincipalRole.COORDINATOR, person_id=uuid4(),
+                            chapter_ids=frozenset({chapter}))
+    administrator = Principal(subject="a", role=PrincipalRole.ADMIN, person_id=uuid4())
+    await uow.participants.save(Participant(host, S.ATTENDING, chapter))
+    await uow.participants.save(Participant(student, S.UNDERGRADUATE, chapter))
+
+    def new_slot():
+        return commands.OfferSlot(host, TOMORROW, TOMORROW + timedelta(minutes=30))
+
+    own = await handlers.offer_slot(new_slot(), participant(host), uow)
+    await handlers.set_slot_link(commands.SetSlotLink(own.id, "https://meet.example.org/a"), participant(host), uow)
+    await book(uow, own.id, student)
+    await handlers.cancel_booking(commands.CancelBooking(own.id, "host"), participant(host), uow)
+    await handlers.withdraw_slot(commands.WithdrawSlot(own.id), participant(host), uow)
+    assert uow.audited == []  # the host's own slot, the student's own booking
+
+    slot = await handlers.offer_slot(new_slot(), coordinator, uow)
+    await handlers.set_slot_link(commands.SetSlotLink(slot.id, "https://meet.example.org/b"), coordinator, uow)
+    await handlers.book_slot(commands.BookSlot(slot.id, student), administrator, uow)
+    await handlers.cancel_booking(commands.CancelBooking(slot.id, "host"), coordinator, uow)
+    await handlers.withdraw_slot(commands.WithdrawSlot(slot.id), coordinator, uow)
+
+    assert [(e.action, e.actor, e.subject_kind, e.subject_id, e.chapter_id) for e in uow.audited] == [
+        (action, str(who.person_id), "office_hour_slot", str(slot.id), chapter)
+        for action, who in (("slot.offered", coordinator), ("slot.link_given", coordinator),
+                            ("slot.booked", administrator), ("slot.booking_cancelled", coordinator),
+                            ("slot.withdrawn", coordinator))]
+    assert all(e.detail["host_id"] == str(host) for e in uow.audited)
+    assert [e.detail.get("person_id") for e in uow.audited] == [None, None, str(student), str(student), None]

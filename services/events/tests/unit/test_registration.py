@@ -12,9 +12,12 @@ from events.service_layer.registration_desk import RegistrationDesk
 from mentorship_contracts import events as contract
 from mentorship_contracts.profiles import PersonErased
 from mentorship_contracts.vocabulary import TrainingStage as S
+from plumbing.auth import Principal, Role
 from plumbing.errors import NotFound
 
 SOON = datetime.now(UTC) + timedelta(days=10)
+# The national events' organiser.
+ORGANISER = Principal(subject="a", role=Role.ADMIN, person_id=uuid4())
 
 
 async def published(uow, **overrides):
@@ -23,8 +26,8 @@ async def published(uow, **overrides):
         "ends_at": SOON + timedelta(hours=1), "timezone": "America/Chicago", "capacity": 1,
         "registration_deadline": SOON - timedelta(days=1), "is_virtual": True,
         "virtual_link": "https://meet.example/abc", **overrides,
-    }), uow)
-    await handlers.publish_event(commands.PublishEvent(event.id), uow)
+    }), ORGANISER, uow)
+    await handlers.publish_event(commands.PublishEvent(event.id), ORGANISER, uow)
     return event
 
 
@@ -103,7 +106,7 @@ async def test_a_new_link_reaches_everyone_confirmed_and_more_seats_promote_the_
     confirmed, waitlisted = await register(uow, event), await register(uow, event)
 
     await handlers.update_event(commands.UpdateEvent(
-        event.id, {"capacity": 2, "virtual_link": "https://meet.example/new"}), uow)
+        event.id, {"capacity": 2, "virtual_link": "https://meet.example/new"}), ORGANISER, uow)
 
     updated = emitted(contract.EventUpdated)
     assert sorted(updated[0].changed_fields) == ["capacity", "virtual_link"]
@@ -116,7 +119,7 @@ async def test_cancelling_an_event_cancels_every_registration_and_tells_each_reg
     event = await published(uow)
     people = [(await register(uow, event)).person_id for _ in range(3)]
 
-    await handlers.cancel_event(commands.CancelEvent(event.id, "speaker_unavailable"), uow)
+    await handlers.cancel_event(commands.CancelEvent(event.id, "speaker_unavailable"), ORGANISER, uow)
 
     cancelled = emitted(contract.RegistrationCancelled)
     assert sorted(c.person_id for c in cancelled) == sorted(people)
@@ -128,10 +131,10 @@ async def test_cancelling_an_event_cancels_every_registration_and_tells_each_reg
 async def test_completing_an_event_records_those_not_checked_in_as_no_shows(uow, emitted):
     event = await published(uow, capacity=3)
     came, stayed_away = await register(uow, event), await register(uow, event)
-    await handlers.record_attendance(commands.RecordAttendance(event.id, came.person_id, True), uow)
+    await handlers.record_attendance(commands.RecordAttendance(event.id, came.person_id, True), ORGANISER, uow)
     uow.events.rows[event.id].starts_at = datetime.now(UTC) - timedelta(minutes=5)  # the event has begun
 
-    await handlers.complete_event(commands.CompleteEvent(event.id), uow)
+    await handlers.complete_event(commands.CompleteEvent(event.id), ORGANISER, uow)
 
     recorded = {(a.person_id, a.attended) for a in emitted(contract.AttendanceRecorded)}
     assert recorded == {(came.person_id, True), (stayed_away.person_id, False)}
@@ -238,7 +241,7 @@ async def test_completing_an_event_closes_its_waitlist_and_says_so_to_each_still
     seated, waiting = await register(uow, event), await register(uow, event)
     uow.events.rows[event.id].starts_at = datetime.now(UTC) - timedelta(minutes=5)  # the event has begun
 
-    await handlers.complete_event(commands.CompleteEvent(event.id), uow)
+    await handlers.complete_event(commands.CompleteEvent(event.id), ORGANISER, uow)
 
     assert [c.person_id for c in emitted(contract.WaitlistClosed)] == [waiting.person_id]
     assert [c.scheduled_event_id for c in emitted(contract.EventCompleted)] == [event.id]
@@ -247,9 +250,9 @@ async def test_completing_an_event_closes_its_waitlist_and_says_so_to_each_still
 
 async def test_each_change_to_a_published_event_and_its_cancellation_raise_its_revision(uow, emitted):
     event = await published(uow)
-    await handlers.update_event(commands.UpdateEvent(event.id, {"title": "Applying, part 1"}), uow)
-    await handlers.update_event(commands.UpdateEvent(event.id, {"location": "Room 2"}), uow)
-    await handlers.cancel_event(commands.CancelEvent(event.id, "speaker_unavailable"), uow)
+    await handlers.update_event(commands.UpdateEvent(event.id, {"title": "Applying, part 1"}), ORGANISER, uow)
+    await handlers.update_event(commands.UpdateEvent(event.id, {"location": "Room 2"}), ORGANISER, uow)
+    await handlers.cancel_event(commands.CancelEvent(event.id, "speaker_unavailable"), ORGANISER, uow)
 
     assert [u.revision for u in emitted(contract.EventUpdatedV3)] == [1, 2]
     assert [c.revision for c in emitted(contract.EventCancelledV3)] == [3]
@@ -275,7 +278,7 @@ async def test_my_calendar_feed_keeps_a_cancelled_event_i_held_a_seat_at_as_canc
     [seat] = (await handlers.calendar_feed(mine, uow)).seats
     assert seat.join_url == "https://meet.example/abc"
 
-    await handlers.cancel_event(commands.CancelEvent(event.id, "speaker_unavailable"), uow)
+    await handlers.cancel_event(commands.CancelEvent(event.id, "speaker_unavailable"), ORGANISER, uow)
 
     [seat] = (await handlers.calendar_feed(mine, uow)).seats
     assert (seat.event.id, seat.event.state, seat.join_url) == (event.id, "cancelled", None)

@@ -337,7 +337,7 @@ def _calendar(entries: list[CalendarEntry], name: str, filename: str) -> Calenda
 async def create_event(body: EventIn, caller: Caller, unit: UnitOfWork) -> EventOut:
     if not _may_organise(caller, body.chapter_id):
         raise forbidden("coordinators create events for their chapter; national administrators for everyone")
-    return EventOut.of(await handlers.create_event(body.command(), unit), organiser=True)
+    return EventOut.of(await handlers.create_event(body.command(), caller, unit), organiser=True)
 
 
 @router.get("/events")
@@ -381,27 +381,27 @@ async def get_event(event_id: UUID, caller: Caller, unit: UnitOfWork) -> EventOu
 @router.patch("/events/{event_id}", responses=answers(409))
 async def update_event(event_id: UUID, body: EventChanges, caller: Caller, unit: UnitOfWork) -> EventOut:
     await _organised_event(event_id, caller, unit)
-    event = await handlers.update_event(commands.UpdateEvent(event_id, body.domain_values()), unit)
+    event = await handlers.update_event(commands.UpdateEvent(event_id, body.domain_values()), caller, unit)
     return EventOut.of(event, organiser=True)
 
 
 @router.post("/events/{event_id}/publish", responses=answers(409))
 async def publish_event(event_id: UUID, caller: Caller, unit: UnitOfWork) -> EventOut:
     await _organised_event(event_id, caller, unit)
-    return EventOut.of(await handlers.publish_event(commands.PublishEvent(event_id), unit), organiser=True)
+    return EventOut.of(await handlers.publish_event(commands.PublishEvent(event_id), caller, unit), organiser=True)
 
 
 @router.post("/events/{event_id}/cancel", responses=answers(409))
 async def cancel_event(event_id: UUID, caller: Caller, unit: UnitOfWork, body: CancelIn | None = None) -> EventOut:
     await _organised_event(event_id, caller, unit)
     command = commands.CancelEvent(event_id, (body or CancelIn()).reason_code)
-    return EventOut.of(await handlers.cancel_event(command, unit), organiser=True)
+    return EventOut.of(await handlers.cancel_event(command, caller, unit), organiser=True)
 
 
 @router.post("/events/{event_id}/complete", responses=answers(409))
 async def complete_event(event_id: UUID, caller: Caller, unit: UnitOfWork) -> EventOut:
     await _organised_event(event_id, caller, unit)
-    return EventOut.of(await handlers.complete_event(commands.CompleteEvent(event_id), unit), organiser=True)
+    return EventOut.of(await handlers.complete_event(commands.CompleteEvent(event_id), caller, unit), organiser=True)
 
 
 @router.get("/events/{event_id}/calendar.ics", response_class=CalendarResponse)
@@ -465,7 +465,7 @@ async def remove_registrant(event_id: UUID, person_id: UUID, body: RemovalIn, ca
 async def check_in(event_id: UUID, body: PersonIn, caller: Caller, unit: UnitOfWork) -> CheckInOut:
     """Check a confirmed registrant in at the door; again, the same check-in (the first time stays)."""
     await _organised_event(event_id, caller, unit)
-    registration = await handlers.check_in(commands.CheckIn(event_id, body.person_id), unit)
+    registration = await handlers.check_in(commands.CheckIn(event_id, body.person_id), caller, unit)
     assert registration.checked_in_at is not None
     return CheckInOut(person_id=registration.person_id, checked_in_at=registration.checked_in_at)
 
@@ -473,7 +473,7 @@ async def check_in(event_id: UUID, body: PersonIn, caller: Caller, unit: UnitOfW
 @router.delete("/events/{event_id}/check-ins/{person_id}", status_code=204, responses=answers(409))
 async def undo_check_in(event_id: UUID, person_id: UUID, caller: Caller, unit: UnitOfWork) -> None:
     await _organised_event(event_id, caller, unit)
-    await handlers.undo_check_in(commands.UndoCheckIn(event_id, person_id), unit)
+    await handlers.undo_check_in(commands.UndoCheckIn(event_id, person_id), caller, unit)
 
 
 @router.get("/events/{event_id}/attendance")
@@ -489,7 +489,7 @@ async def attendance(event_id: UUID, caller: Caller, unit: UnitOfWork) -> list[A
 async def record_attendance(event_id: UUID, body: AttendanceIn, caller: Caller, unit: UnitOfWork) -> RegistrationOut:
     await _organised_event(event_id, caller, unit)
     command = commands.RecordAttendance(event_id, body.person_id, body.attended)
-    return RegistrationOut.of(await handlers.record_attendance(command, unit))
+    return RegistrationOut.of(await handlers.record_attendance(command, caller, unit))
 
 
 @router.get("/registrations/mine")
@@ -573,7 +573,7 @@ async def withdraw_slot(slot_id: UUID, caller: Caller, unit: UnitOfWork) -> None
     slot = await handlers.get_slot(slot_id, unit)
     if not (caller.is_person(slot.host_id) or _may_organise(caller, slot.chapter_id)):
         raise forbidden("only the slot's host (or an organiser on their behalf) withdraws it")
-    await handlers.withdraw_slot(commands.WithdrawSlot(slot_id), unit)
+    await handlers.withdraw_slot(commands.WithdrawSlot(slot_id), caller, unit)
 
 
 @router.get("/office-hours/bookings/mine")
@@ -596,7 +596,7 @@ async def list_slots(caller: Caller, unit: UnitOfWork, host_id: UUID | None = No
 async def book_slot(slot_id: UUID, body: PersonIn, caller: Caller, unit: UnitOfWork, response: Response) -> SlotOut:
     if not (caller.is_person(body.person_id) or caller.is_admin):
         raise forbidden("you may book for yourself only")
-    slot, booked_now = await handlers.book_slot(commands.BookSlot(slot_id, body.person_id), unit)
+    slot, booked_now = await handlers.book_slot(commands.BookSlot(slot_id, body.person_id), caller, unit)
     if not booked_now:
         response.status_code = 200  # booked by this person already: a retry is harmless
     return SlotOut.of(slot, caller)
@@ -611,5 +611,5 @@ async def cancel_booking(slot_id: UUID, caller: Caller, unit: UnitOfWork) -> Slo
         raise forbidden("the host or the participant who booked may cancel")
     # An organiser cancels on the host's behalf.
     command = commands.CancelBooking(slot_id, "participant" if by_participant else "host")
-    return SlotOut.of(await handlers.cancel_booking(command, unit), caller)
+    return SlotOut.of(await handlers.cancel_booking(command, caller, unit), caller)
 

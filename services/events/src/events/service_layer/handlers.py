@@ -37,33 +37,45 @@ def _now() -> datetime:
 
 # --- events -------------------------------------------------------------------------------------------------------
 
-async def create_event(command: commands.CreateEvent, uow: EventsUnitOfWorkPort) -> ScheduledEvent:
+async def create_event(
+    command: commands.CreateEvent, organiser: Principal, uow: EventsUnitOfWorkPort,
+) -> ScheduledEvent:
+    """Draft an event; audited, as every organiser's action on an event is (`_audit_event`)."""
     async with uow:
         attributes = {k: v for k, v in asdict(command).items() if k not in ("parent_event_id", "exhibitors")}
         parent = await _existing(command.parent_event_id, uow) if command.parent_event_id else None
         event = ScheduledEvent.draft(parent=parent, now=_now(), exhibitors=list(command.exhibitors), **attributes)
         await uow.events.add(event)
+        _audit_event(uow, organiser, "event.created", event, kind=event.kind, title=event.title)
         await uow.commit()
         return event
 
 
-async def publish_event(command: commands.PublishEvent, uow: EventsUnitOfWorkPort) -> ScheduledEvent:
+async def publish_event(
+    command: commands.PublishEvent, organiser: Principal, uow: EventsUnitOfWorkPort,
+) -> ScheduledEvent:
     async with uow:
         event = await _existing(command.scheduled_event_id, uow, lock=True)
         event.publish()
         await uow.events.save(event)
+        _audit_event(uow, organiser, "event.published", event)
         uow.emit(contract.EventPublishedV2(**_details(event)))
         await uow.commit()
         return event
 
 
-async def update_event(command: commands.UpdateEvent, uow: EventsUnitOfWorkPort) -> ScheduledEvent:
+async def update_event(
+    command: commands.UpdateEvent, organiser: Principal, uow: EventsUnitOfWorkPort,
+) -> ScheduledEvent:
+    """Revise the event; an edit that changed something is audited, with the names of what changed."""
     async with uow:
         event = await _existing(command.scheduled_event_id, uow, lock=True)
         parent = await _existing(event.parent_event_id, uow) if event.parent_event_id else None
         confirmed = await uow.registrations.count(event.id, Status.CONFIRMED)
         changed = event.revise(command.changes, confirmed=confirmed, parent=parent, now=_now())
         await uow.events.save(event)
+        if changed:
+            _audit_event(uow, organiser, "event.edited", event, changed=changed)
         if changed and event.state == EventState.PUBLISHED:
             uow.emit(contract.EventUpdatedV3(**_details(event), changed_fields=changed, revision=event.revision))
             if "virtual_link" in changed and event.virtual_link:
@@ -75,7 +87,9 @@ async def update_event(command: commands.UpdateEvent, uow: EventsUnitOfWorkPort)
         return event
 
 
-async def cancel_event(command: commands.CancelEvent, uow: EventsUnitOfWorkPort) -> ScheduledEvent:
+async def cancel_event(
+    command: commands.CancelEvent, organiser: Principal, uow: EventsUnitOfWorkPort,
+) -> ScheduledEvent:
     """Cancel the event and every registration; each registrant hears of it."""
     async with uow:
         event = await _existing(command.scheduled_event_id, uow, lock=True)
@@ -83,28 +97,41 @@ async def cancel_event(command: commands.CancelEvent, uow: EventsUnitOfWorkPort)
         await uow.events.save(event)
         uow.emit(contract.EventCancelledV3(scheduled_event_id=event.id, chapter_id=event.chapter_id,
                                            reason_code=command.reason_code, revision=event.revision))
-        for registration in await uow.registrations.of_event(event.id, active_only=True):
+        registrations = await uow.registrations.of_event(event.id, active_only=True)
+        for registration in registrations:
             registration.cancel(by="event_cancelled")
             await uow.registrations.save(registration)
             uow.emit(contract.RegistrationCancelledV3(**_about(event, registration), cancelled_by="event_cancelled",
                                                       removed_by_organiser=False))
+        _audit_event(uow, organiser, "event.cancelled", event, reason_code=command.reason_code,
+                     registrations_cancelled=len(registrations))
         await uow.commit()
         return event
 
 
-async def complete_event(command: commands.CompleteEvent, uow: EventsUnitOfWorkPort) -> ScheduledEvent:
+async def complete_event(
+    command: commands.CompleteEvent, organiser: Principal, uow: EventsUnitOfWorkPort,
+) -> ScheduledEvent:
     """Close the event; confirmed registrants whose attendance nobody recorded are recorded as attended if they were
-    checked in, as no-shows if not; those still on the waitlist hear that no place will come."""
+    checked in, as no-shows if not; those still on the waitlist hear that no place will come. Audited, with how many
+    it recorded either way and how many waited in vain."""
     async with uow:
         event = await _existing(command.scheduled_event_id, uow, lock=True)
         event.complete(_now())
         await uow.events.save(event)
         uow.emit(contract.EventCompleted(scheduled_event_id=event.id, chapter_id=event.chapter_id))
+        recorded = {True: 0, False: 0}
+        waitlist_closed = 0
         for registration in await uow.registrations.of_event(event.id, active_only=True):
             if registration.status == Status.CONFIRMED and registration.attended is None:
-                await _record_attendance(event, registration, registration.checked_in_at is not None, uow)
+                attended = registration.checked_in_at is not None
+                await _record_attendance(event, registration, attended, uow)
+                recorded[attended] += 1
             elif registration.status == Status.WAITLISTED:
                 uow.emit(contract.WaitlistClosed(**_about(event, registration)))
+                waitlist_closed += 1
+        _audit_event(uow, organiser, "event.completed", event, recorded_attended=recorded[True],
+                     recorded_absent=recorded[False], waitlist_closed=waitlist_closed)
         await uow.commit()
         return event
 
@@ -222,24 +249,30 @@ async def remove_registrant(
         return registration
 
 
-async def check_in(command: commands.CheckIn, uow: EventsUnitOfWorkPort) -> Registration:
-    """Check a confirmed registrant in at the door; checking them in again keeps the first time."""
+async def check_in(command: commands.CheckIn, organiser: Principal, uow: EventsUnitOfWorkPort) -> Registration:
+    """Check a confirmed registrant in at the door, audited; checking them in again keeps the first time (and the
+    first entry)."""
     async with uow:
         # The event's lock orders a check-in with a removal or a completion of the same event.
         event = await _existing(command.scheduled_event_id, uow, lock=True)
         registration = await _registration(event, command.person_id, uow)
         if registration.check_in(event, _now()):
             await uow.registrations.save(registration)
+            _audit_registration(uow, organiser, "registrant.checked_in", event, registration)
         await uow.commit()
         return registration
 
 
-async def undo_check_in(command: commands.UndoCheckIn, uow: EventsUnitOfWorkPort) -> Registration:
+async def undo_check_in(
+    command: commands.UndoCheckIn, organiser: Principal, uow: EventsUnitOfWorkPort,
+) -> Registration:
+    """Take a check-in back (a registrant checked in by mistake), audited."""
     async with uow:
         event = await _existing(command.scheduled_event_id, uow, lock=True)
         registration = await _registration(event, command.person_id, uow)
         registration.undo_check_in(event)
         await uow.registrations.save(registration)
+        _audit_registration(uow, organiser, "registrant.check_in_undone", event, registration)
         await uow.commit()
         return registration
 
@@ -293,11 +326,15 @@ async def attendance_report(
     return grouped.across if command.chapter_id is None else grouped.within(str(command.chapter_id))
 
 
-async def record_attendance(command: commands.RecordAttendance, uow: EventsUnitOfWorkPort) -> Registration:
+async def record_attendance(
+    command: commands.RecordAttendance, organiser: Principal, uow: EventsUnitOfWorkPort,
+) -> Registration:
+    """An organiser records whether a registrant came; audited."""
     async with uow:
         event = await _existing(command.scheduled_event_id, uow)
         registration = await _registration(event, command.person_id, uow)
         await _record_attendance(event, registration, command.attended, uow)
+        _audit_registration(uow, organiser, "attendance.recorded", event, registration, attended=command.attended)
         await uow.commit()
         return registration
 
@@ -403,18 +440,21 @@ async def offer_slot(command: commands.OfferSlot, offerer: Principal, uow: Event
                             "of their chapter", field="host_id")
         slot = OfficeHourSlot.offer(host, now=_now(), **asdict(command))
         await uow.slots.add(slot)
+        _audit_for_host(uow, offerer, "slot.offered", slot)
         await uow.commit()
         return slot
 
 
-async def withdraw_slot(command: commands.WithdrawSlot, uow: EventsUnitOfWorkPort) -> OfficeHourSlot:
-    """The host takes a slot back; whoever had booked it is told their booking is cancelled."""
+async def withdraw_slot(command: commands.WithdrawSlot, caller: Principal, uow: EventsUnitOfWorkPort) -> OfficeHourSlot:
+    """The host (or an organiser, on their behalf: audited) takes a slot back; whoever had booked it is told their
+    booking is cancelled."""
     async with uow:
         slot = await _slot(command.slot_id, uow, lock=True)
         booking = slot.withdraw()
         if booking is not None:
             uow.emit(_booking_cancelled(slot, booking, "host", "slot_withdrawn"))
         await uow.slots.remove(slot.id)
+        _audit_for_host(uow, caller, "slot.withdrawn", slot)
         await uow.commit()
         return slot
 
@@ -427,28 +467,38 @@ async def set_slot_link(command: commands.SetSlotLink, caller: Principal, uow: E
             raise Forbidden("only the slot's host (or an organiser on their behalf) gives its link", field="slot_id")
         slot.give_link(command.join_url)
         await uow.slots.save(slot)
+        _audit_for_host(uow, caller, "slot.link_given", slot)
         await uow.commit()
         return slot
 
 
-async def book_slot(command: commands.BookSlot, uow: EventsUnitOfWorkPort) -> tuple[OfficeHourSlot, bool]:
-    """Book; booking again returns the same booking (and False)."""
+async def book_slot(
+    command: commands.BookSlot, booker: Principal, uow: EventsUnitOfWorkPort,
+) -> tuple[OfficeHourSlot, bool]:
+    """Book; booking again returns the same booking (and False). Booking for someone else (an administrator) is
+    audited."""
     async with uow:
         slot = await _slot(command.slot_id, uow, lock=True)
         booked_now = slot.book(command.person_id, _now())
         if booked_now:
             await uow.slots.save(slot)
             uow.emit(contract.OfficeHoursBookedV3(**_booking(slot, command.person_id), booking_id=slot.booking_id))
+            if not booker.is_person(command.person_id):
+                _audit_slot(uow, booker, "slot.booked", slot, person_id=command.person_id)
         await uow.commit()
         return slot, booked_now
 
 
-async def cancel_booking(command: commands.CancelBooking, uow: EventsUnitOfWorkPort) -> OfficeHourSlot:
+async def cancel_booking(command: commands.CancelBooking, caller: Principal, uow: EventsUnitOfWorkPort) -> OfficeHourSlot:
+    """The host or the participant who booked cancels the booking; anyone else (an organiser, on the host's behalf)
+    is audited."""
     async with uow:
         slot = await _slot(command.slot_id, uow, lock=True)
         booking = slot.cancel_booking()
         await uow.slots.save(slot)
         uow.emit(_booking_cancelled(slot, booking, command.cancelled_by, "cancelled"))
+        if not (caller.is_person(slot.host_id) or caller.is_person(booking.person_id)):
+            _audit_slot(uow, caller, "slot.booking_cancelled", slot, person_id=booking.person_id)
         await uow.commit()
         return slot
 
@@ -526,6 +576,33 @@ async def person_erased(event: source.PersonErased, uow: EventsUnitOfWorkPort) -
 
 
 # --- helpers ------------------------------------------------------------------------------------------------------
+
+def _audit_event(uow: EventsUnitOfWorkPort, organiser: Principal, action: str, event: ScheduledEvent,
+                 **detail: object) -> None:
+    """An organiser's action on an event, in the audit trail: who, which event, its chapter."""
+    uow.audit(organiser, action, "scheduled_event", event.id, chapter_id=event.chapter_id, detail=detail)
+
+
+def _audit_registration(uow: EventsUnitOfWorkPort, organiser: Principal, action: str, event: ScheduledEvent,
+                        registration: Registration, **detail: object) -> None:
+    """An organiser's action on a registration (as `registrant.removed`): who, whose, at which event."""
+    uow.audit(organiser, action, "registration", registration.id, chapter_id=event.chapter_id,
+              detail={"scheduled_event_id": str(event.id), "person_id": str(registration.person_id), **detail})
+
+
+def _audit_slot(uow: EventsUnitOfWorkPort, caller: Principal, action: str, slot: OfficeHourSlot,
+                person_id: UUID | None = None) -> None:
+    """An action on an office-hour slot by someone other than its host (or the participant concerned), in the audit
+    trail: who, which slot, its host and chapter, and the participant whose booking it is, if any."""
+    detail = {"host_id": str(slot.host_id)} | ({"person_id": str(person_id)} if person_id is not None else {})
+    uow.audit(caller, action, "office_hour_slot", slot.id, chapter_id=slot.chapter_id, detail=detail)
+
+
+def _audit_for_host(uow: EventsUnitOfWorkPort, caller: Principal, action: str, slot: OfficeHourSlot) -> None:
+    """Audited when done on the host's behalf (a coordinator, an administrator); the host's own is not."""
+    if not caller.is_person(slot.host_id):
+        _audit_slot(uow, caller, action, slot)
+
 
 async def _existing(event_id: UUID, uow: EventsUnitOfWorkPort, lock: bool = False) -> ScheduledEvent:
     event = await uow.events.get(event_id, lock=lock)
