@@ -47,3 +47,7 @@ def configure(service: str, level: str = "INFO") -> None:
     root.handlers[:] = [handler]
     root.setLevel(level)
     logging.getLogger("aiokafka").setLevel(logging.WARNING)
+    # FastStream's own logger writes plain coloured text on a handler of its own, bypassing this one.
+    framework = logging.getLogger("faststream")
+    framework.handlers[:] = []
+    framework.propagate = True

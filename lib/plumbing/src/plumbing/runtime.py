@@ -116,6 +116,8 @@ class Service:
             enable_idempotence=True,
             acks="all",
             client_id=self.name,
+            # Its own log lines as everyone's (JSON, through the root's handler), not on its coloured handler.
+            logger=logging.getLogger("plumbing.kafka_broker"),
             log_level=logging.DEBUG,  # the level FastStream writes its per-message access log at
             apply_types=False,  # consumers validate and dead-letter themselves (see consumer.py)
         )

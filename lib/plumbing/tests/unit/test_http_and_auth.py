@@ -123,6 +123,26 @@ def test_log_lines_are_json_and_drop_fields_that_look_personal():
     assert "email" not in line and "display_name" not in line
 
 
+def test_what_the_kafka_framework_logs_is_a_json_line_too(capsys, tmp_path):
+    # FastStream gives its loggers coloured handlers of their own: a CRITICAL with its traceback came out as plain
+    # text, which the runbook's search for '"level": "critical"' never finds.
+    from plumbing import logs
+    from plumbing.runtime import Service
+
+    service = Service(ServiceSettings.offline(service_name="fake"), migrations=tmp_path)
+    logs.configure("fake")
+    service.broker._setup_logger()  # as connecting to Kafka does
+    try:
+        raise RuntimeError("Commit cannot be completed")
+    except RuntimeError as error:
+        service.broker.config.logger.log("CommitFailedError", logging.CRITICAL, exc_info=error)
+    logging.getLogger("faststream").error("a subscriber stopped")
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [(line["level"], line["msg"]) for line in lines] == [("critical", "CommitFailedError"),
+                                                                ("error", "a subscriber stopped")]
+    assert "Commit cannot be completed" in lines[0]["exc"]
+
+
 def test_a_log_line_written_while_an_action_is_served_carries_its_correlation_id():
     record = logging.LogRecord("svc", logging.WARNING, __file__, 1, "data keys unavailable; waiting", None, None)
     token = correlation.use("req-42")
