@@ -197,6 +197,27 @@ async def test_someone_registered_is_invited_under_their_own_name_which_the_file
     assert not [e for e in await audited(profiles, "people.invited") if f"Quinn Again {tag}" in json.dumps(e)]
 
 
+async def test_defining_and_changing_a_chapter_or_a_program_is_on_the_audit_trail(profiles, chapter):
+    coordinator_id = uuid4()
+    async with profiles.client(Role.COORDINATOR, chapter_id=chapter["id"], person_id=coordinator_id) as coordinator:
+        program = (await coordinator.post("/v1/programs", json={
+            "name": "Into Fellowship", "chapter_id": chapter["id"], "mentee_stages": ["resident"],
+            "mentor_stages": ["attending"]})).json()["id"]
+        changed = await coordinator.patch(f"/v1/programs/{program}", json={"pair_cap": 12, "minimum_score": 40})
+        assert changed.status_code == 200, changed.text
+        assert (await coordinator.patch(f"/v1/chapters/{chapter['id']}", json={"name": "Renamed"})).status_code == 200
+    assert [(e["actor"], e["actor_role"], e["chapter_id"], e["detail"])
+            for e in await audited(profiles, "program.defined", subject_id=program)] == [
+        (str(coordinator_id), "coordinator", chapter["id"], {"name": "Into Fellowship"})]
+    assert [e["detail"] for e in await audited(profiles, "program.changed", subject_id=program)] == [
+        {"changed": {"minimum_score": 40, "pair_cap": 12}}]
+    assert [(e["actor_role"], e["subject_kind"]) for e in await audited(profiles, "chapter.defined",
+                                                                         subject_id=chapter["id"])] == [
+        ("admin", "chapter")]
+    assert [e["detail"] for e in await audited(profiles, "chapter.changed", subject_id=chapter["id"])] == [
+        {"changed": {"name": "Renamed"}}]
+
+
 async def test_a_suspended_person_is_still_found_at_sign_in_saying_so(profiles, chapter, published):
     email = f"{uuid4().hex}@example.org"
     async with profiles.client() as admin:

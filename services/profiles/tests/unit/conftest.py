@@ -5,10 +5,12 @@ from __future__ import annotations
 import copy
 from datetime import datetime
 from typing import Generic, TypeVar
-from uuid import UUID
+from uuid import UUID, uuid4
 
 import pytest
 from mentorship_contracts.vocabulary import TrainingStage as S
+from plumbing.auth import Principal
+from plumbing.auth import Role as CallerRole
 from plumbing.testing import FakeUnitOfWork
 from profiles.domain import commands
 from profiles.domain.console import StaffRoles
@@ -97,6 +99,9 @@ class FakeEmailChanges:
         return len(expired)
 
 
+STAFF = Principal(subject="staff", role=CallerRole.ADMIN, person_id=uuid4())  # whom the audit trail names
+
+
 def anyone(*_: object) -> None:
     """Lets every caller act (handlers take who may act from the HTTP layer)."""
 
@@ -125,14 +130,14 @@ def uow() -> FakeUnitOfWork:
 
 @pytest.fixture
 async def chapter(uow):
-    return await handlers.define_chapter(commands.DefineChapter("Meharry", "America/Chicago"), uow)
+    return await handlers.define_chapter(commands.DefineChapter("Meharry", "America/Chicago"), STAFF, uow)
 
 
 @pytest.fixture
 async def vetted_program(uow, chapter):
     return await handlers.define_program(commands.DefineProgram(
         name="Into Residency", chapter_id=chapter.id, mentee_stages=[S.MEDICAL_STUDENT_3, S.MEDICAL_STUDENT_4],
-        mentor_stages=[S.RESIDENT, S.FELLOW], mentor_approval_required=True), uow)
+        mentor_stages=[S.RESIDENT, S.FELLOW], mentor_approval_required=True), STAFF, uow)
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from profiles.domain import commands
 from profiles.domain.model import AlreadyEnrolled, StageNotEligible
 from profiles.service_layer import handlers
 
-from .conftest import anyone
+from .conftest import STAFF, anyone
 
 
 async def test_a_mentor_in_a_vetted_program_waits_for_approval(uow, register, vetted_program):
@@ -57,7 +57,7 @@ async def test_a_mentor_may_welcome_only_stages_the_program_takes(uow, register,
 async def test_a_group_mentor_takes_no_more_mentees_than_a_group_holds(uow, register, chapter):
     program = await handlers.define_program(commands.DefineProgram(
         name="Five per campus", chapter_id=chapter.id, mentee_stages=[S.UNDERGRADUATE], mentor_stages=[S.ATTENDING],
-        format="group", group_size=4), uow)
+        format="group", group_size=4), STAFF, uow)
     mentor = await register(S.ATTENDING)
     with pytest.raises(Invalid) as refused:
         await handlers.enroll(commands.Enroll(mentor.id, program.id, Role.MENTOR, capacity=5), uow, anyone)
@@ -98,7 +98,7 @@ async def test_enrolling_twice_in_the_same_role_on_other_terms_is_refused_and_no
 async def test_one_person_mentors_in_one_program_and_is_mentored_in_another(uow, register, chapter, vetted_program):
     into_medical_school = await handlers.define_program(commands.DefineProgram(
         name="Into Medical School", chapter_id=None, mentee_stages=[S.UNDERGRADUATE],
-        mentor_stages=[S.MEDICAL_STUDENT_3]), uow)
+        mentor_stages=[S.MEDICAL_STUDENT_3]), STAFF, uow)
     student = await register(S.MEDICAL_STUDENT_3)
     await handlers.enroll(commands.Enroll(student.id, into_medical_school.id, Role.MENTOR), uow, anyone)
     await handlers.enroll(commands.Enroll(student.id, vetted_program.id, Role.MENTEE), uow, anyone)
@@ -123,13 +123,13 @@ async def test_a_program_whose_cadence_runs_backwards_is_refused(uow):
     with pytest.raises(Invalid) as refused:
         await handlers.define_program(commands.DefineProgram(
             name="Backwards", chapter_id=None, mentee_stages=[S.UNDERGRADUATE], mentor_stages=[S.RESIDENT],
-            cadence_min_days=60, cadence_max_days=30), uow)
+            cadence_min_days=60, cadence_max_days=30), STAFF, uow)
     assert refused.value.field == "cadence_max_days"
     assert uow.published == []
 
 
 async def test_changing_a_program_republishes_its_whole_definition(uow, vetted_program):
-    await handlers.change_program(commands.ChangeProgram(vetted_program.id, {"pair_cap": 25}), uow, anyone)
+    await handlers.change_program(commands.ChangeProgram(vetted_program.id, {"pair_cap": 25}), STAFF, uow, anyone)
     assert isinstance(uow.published[-1], contract.ProgramDefined) and uow.published[-1].pair_cap == 25
     assert uow.published[-1].mentor_approval_required
 
@@ -137,7 +137,7 @@ async def test_changing_a_program_republishes_its_whole_definition(uow, vetted_p
 async def test_where_a_program_offers_several_kinds_a_mentee_holds_one_enrollment_of_each(uow, register, chapter):
     program = await handlers.define_program(commands.DefineProgram(
         name="Clinical and research", chapter_id=chapter.id, mentee_stages=[S.MEDICAL_STUDENT_2],
-        mentor_stages=[S.RESIDENT], pairing_kinds=[PairingKind.CLINICAL, PairingKind.RESEARCH]), uow)
+        mentor_stages=[S.RESIDENT], pairing_kinds=[PairingKind.CLINICAL, PairingKind.RESEARCH]), STAFF, uow)
     assert uow.published[-1].pairing_kinds == [PairingKind.CLINICAL, PairingKind.RESEARCH]
     mentee = await register(S.MEDICAL_STUDENT_2)
     with pytest.raises(Invalid) as unsaid:
@@ -166,5 +166,5 @@ async def test_a_program_naming_a_kind_twice_is_refused(uow):
     with pytest.raises(Invalid) as refused:
         await handlers.define_program(commands.DefineProgram(
             name="Twice", chapter_id=None, mentee_stages=[S.UNDERGRADUATE], mentor_stages=[S.RESIDENT],
-            pairing_kinds=[PairingKind.CLINICAL, PairingKind.CLINICAL]), uow)
+            pairing_kinds=[PairingKind.CLINICAL, PairingKind.CLINICAL]), STAFF, uow)
     assert refused.value.field == "pairing_kinds"

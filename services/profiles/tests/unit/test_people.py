@@ -14,7 +14,7 @@ from profiles.domain.model import AlreadyRegistered, PronounsVisibility
 from profiles.entrypoints import http
 from profiles.service_layer import handlers
 
-from .conftest import anyone
+from .conftest import STAFF, anyone
 
 
 def of_type(events, kind):
@@ -98,7 +98,7 @@ async def test_only_the_person_changes_their_pronouns_or_who_sees_them(uow, regi
 
 
 async def test_a_person_enrolled_in_a_chapter_program_cannot_move_chapter(uow, register, vetted_program):
-    elsewhere = await handlers.define_chapter(commands.DefineChapter("Howard", "America/New_York"), uow)
+    elsewhere = await handlers.define_chapter(commands.DefineChapter("Howard", "America/New_York"), STAFF, uow)
     mentor = await register(S.RESIDENT)
     await handlers.enroll(commands.Enroll(mentor.id, vetted_program.id, Role.MENTOR), uow, anyone)
     with pytest.raises(Conflict) as refused:

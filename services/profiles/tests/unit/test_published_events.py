@@ -11,7 +11,7 @@ from profiles.domain import commands
 from profiles.domain.model import IdentityAttribute, Purpose
 from profiles.service_layer import handlers
 
-from .conftest import anyone
+from .conftest import STAFF, anyone
 
 
 def newest_version(event_type: str) -> type:
@@ -21,8 +21,8 @@ def newest_version(event_type: str) -> type:
 
 async def test_every_event_published_is_the_newest_version_of_its_type_with_a_closed_schema(
         uow, chapter, vetted_program, register):
-    await handlers.change_chapter(commands.ChangeChapter(chapter.id, {"name": "Meharry Medical College"}), uow)
-    await handlers.change_program(commands.ChangeProgram(vetted_program.id, {"pair_cap": 25}), uow, anyone)
+    await handlers.change_chapter(commands.ChangeChapter(chapter.id, {"name": "Meharry Medical College"}), STAFF, uow)
+    await handlers.change_program(commands.ChangeProgram(vetted_program.id, {"pair_cap": 25}), STAFF, uow, anyone)
     mentor = await register(S.RESIDENT)
     await handlers.update_person(commands.UpdatePerson(mentor.id, {"stage": S.FELLOW, "bio": "Hi"}, mentor.id), uow,
                                  anyone)

@@ -345,9 +345,10 @@ def _require_manager_of_chapter(caller: Principal, chapter_id: UUID | None) -> N
 
 @router.post("/chapters", status_code=201)
 async def define_chapter(body: ChapterIn, caller: Caller, unit: UnitOfWork) -> ChapterOut:
+    """A national administrator defines a chapter. Audited `chapter.defined`."""
     if not caller.is_admin:
         raise forbidden("only a national administrator defines chapters")
-    return ChapterOut.of(await handlers.define_chapter(commands.DefineChapter(**body.model_dump()), unit))
+    return ChapterOut.of(await handlers.define_chapter(commands.DefineChapter(**body.model_dump()), caller, unit))
 
 
 @router.get("/chapters")
@@ -357,17 +358,19 @@ async def list_chapters(_: Caller, unit: UnitOfWork) -> list[ChapterOut]:
 
 @router.patch("/chapters/{chapter_id}")
 async def change_chapter(chapter_id: UUID, body: ChapterChange, caller: Caller, unit: UnitOfWork) -> ChapterOut:
+    """Audited `chapter.changed`, with the values now held of the fields that changed."""
     _require_manager_of_chapter(caller, chapter_id)
     command = commands.ChangeChapter(chapter_id, body.model_dump(exclude_unset=True))
-    return ChapterOut.of(await handlers.change_chapter(command, unit))
+    return ChapterOut.of(await handlers.change_chapter(command, caller, unit))
 
 
 # Programs
 
 @router.post("/programs", status_code=201, responses=answers(404))
 async def define_program(body: ProgramIn, caller: Caller, unit: UnitOfWork) -> ProgramOut:
+    """An administrator, or a coordinator for their chapter, defines a program. Audited `program.defined`."""
     _require_manager_of_chapter(caller, body.chapter_id)
-    return ProgramOut.of(await handlers.define_program(commands.DefineProgram(**body.model_dump()), unit))
+    return ProgramOut.of(await handlers.define_program(commands.DefineProgram(**body.model_dump()), caller, unit))
 
 
 @router.get("/programs")
@@ -382,9 +385,10 @@ async def get_program(program_id: UUID, _: Caller, unit: UnitOfWork) -> ProgramO
 
 @router.patch("/programs/{program_id}")
 async def change_program(program_id: UUID, body: ProgramChange, caller: Caller, unit: UnitOfWork) -> ProgramOut:
+    """Audited `program.changed`, with the values now held of the fields that changed."""
     command = commands.ChangeProgram(program_id, body.model_dump(exclude_unset=True))
     program = await handlers.change_program(
-        command, unit, lambda program: _require_manager_of_chapter(caller, program.chapter_id)
+        command, caller, unit, lambda program: _require_manager_of_chapter(caller, program.chapter_id)
     )
     return ProgramOut.of(program)
 

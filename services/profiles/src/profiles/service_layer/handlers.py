@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 from uuid import UUID
 
 from mentorship_contracts import IntegrationEvent
 from mentorship_contracts.matching import PairingEvent
+from plumbing.auth import Principal
 from plumbing.errors import NotFound
 
 from ..adapters import integration_events
@@ -36,21 +37,26 @@ from .ports import ProfilesUnitOfWorkPort as Uow
 Authorize = Callable[[Person], None]
 
 
-async def define_chapter(command: commands.DefineChapter, uow: Uow) -> Chapter:
+async def define_chapter(command: commands.DefineChapter, caller: Principal, uow: Uow) -> Chapter:
+    """Chapters and programs are the console's to define and change: each is audited, naming the caller."""
     async with uow:
         chapter = Chapter.define(command.name, command.timezone)
         await uow.chapters.save(chapter)
         uow.emit(integration_events.chapter_defined(chapter))
+        uow.audit(caller, "chapter.defined", "chapter", chapter.id, chapter_id=chapter.id,
+                  detail={"name": chapter.name, "timezone": chapter.timezone})
         await uow.commit()
         return chapter
 
 
-async def change_chapter(command: commands.ChangeChapter, uow: Uow) -> Chapter:
+async def change_chapter(command: commands.ChangeChapter, caller: Principal, uow: Uow) -> Chapter:
     async with uow:
         chapter = await _existing(uow.chapters, command.chapter_id, "chapter_id")
-        if chapter.update(**command.changes):
+        if changed := chapter.update(**command.changes):
             await uow.chapters.save(chapter)
             uow.emit(integration_events.chapter_defined(chapter))
+        uow.audit(caller, "chapter.changed", "chapter", chapter.id, chapter_id=chapter.id,
+                  detail={"changed": _values(chapter, changed)})
         await uow.commit()
         return chapter
 
@@ -60,26 +66,40 @@ async def list_chapters(uow: Uow) -> list[Chapter]:
         return await uow.chapters.list()
 
 
-async def define_program(command: commands.DefineProgram, uow: Uow) -> Program:
+async def define_program(command: commands.DefineProgram, caller: Principal, uow: Uow) -> Program:
     async with uow:
         if command.chapter_id is not None:
             await _existing(uow.chapters, command.chapter_id, "chapter_id")
         program = Program.define(**vars(command))
         await uow.programs.save(program)
         uow.emit(integration_events.program_defined(program))
+        uow.audit(caller, "program.defined", "program", program.id, chapter_id=program.chapter_id,
+                  detail={"name": program.name})
         await uow.commit()
         return program
 
 
-async def change_program(command: commands.ChangeProgram, uow: Uow, authorize: Callable[[Program], None]) -> Program:
+async def change_program(command: commands.ChangeProgram, caller: Principal, uow: Uow,
+                         authorize: Callable[[Program], None]) -> Program:
     async with uow:
         program = await _existing(uow.programs, command.program_id, "program_id")
         authorize(program)
-        if program.update(**command.changes):
+        if changed := program.update(**command.changes):
             await uow.programs.save(program)
             uow.emit(integration_events.program_defined(program))
+        uow.audit(caller, "program.changed", "program", program.id, chapter_id=program.chapter_id,
+                  detail={"changed": _values(program, changed)})
         await uow.commit()
         return program
+
+
+def _values(item: Chapter | Program, changed: set[str]) -> dict[str, Any]:
+    """What the fields `changed` now hold, for the audit trail (a chapter's or program's settings: nobody's data)."""
+    def plain(value: Any) -> Any:
+        if isinstance(value, list):
+            return [plain(v) for v in value]
+        return value if value is None or isinstance(value, bool | int) else str(value)
+    return {name: plain(getattr(item, name)) for name in sorted(changed)}
 
 
 async def get_program(program_id: UUID, uow: Uow) -> Program:
