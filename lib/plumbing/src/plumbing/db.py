@@ -23,6 +23,10 @@ MIGRATION_LOCK_TIMEOUT_SECONDS = 5.0
 MIGRATION_ATTEMPTS = 5
 
 
+class MigrationFailed(RuntimeError):
+    """A migration's SQL failed: nothing of this start's migrations was applied."""
+
+
 async def migrate(pool: asyncpg.Pool, *directories: Path, lock_timeout_seconds: float = MIGRATION_LOCK_TIMEOUT_SECONDS,
                   attempts: int = MIGRATION_ATTEMPTS) -> list[str]:
     """Apply every `NNNN_name.sql` not applied yet, in order, each directory its own namespace.
@@ -30,7 +34,8 @@ async def migrate(pool: asyncpg.Pool, *directories: Path, lock_timeout_seconds: 
     All of it runs in one transaction under an advisory lock: a second instance waits, then finds nothing left to
     do. A statement that waits over `lock_timeout_seconds` for a table's lock rolls it all back; it is tried again
     after as long a pause (the queries it held up go through meanwhile), `attempts` times in all, then the
-    `LockNotAvailableError` naming the migration is raised. Returns the names applied.
+    `LockNotAvailableError` naming the migration is raised. Any other error of a migration's SQL is logged and raised
+    as `MigrationFailed`, naming it. Returns the names applied.
     """
     attempt = 1
     while True:
@@ -46,6 +51,12 @@ async def migrate(pool: asyncpg.Pool, *directories: Path, lock_timeout_seconds: 
                         extra={"migration": migration, "attempt": attempt, "attempts": attempts})
             await asyncio.sleep(lock_timeout_seconds)
             attempt += 1
+        except asyncpg.PostgresError as error:
+            if not running or isinstance(error, _LOST):
+                raise
+            log.error("migration %s failed, and none of this start's was applied: %s: %s", running[-1],
+                      type(error).__name__, error, extra={"migration": running[-1]})
+            raise MigrationFailed(f"migration {running[-1]} failed: {type(error).__name__}: {error}") from error
         else:
             if applied_now:
                 log.info("migrations applied", extra={"migrations": applied_now})

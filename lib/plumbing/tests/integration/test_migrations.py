@@ -72,3 +72,12 @@ async def test_a_migration_that_never_gets_its_lock_fails_naming_itself_and_appl
         await asyncio.wait_for(migrate(pool, adding_a_column, lock_timeout_seconds=0.1, attempts=2), 30)
     await reading.execute("COMMIT")
     assert await pool.fetchval("SELECT count(*) FROM information_schema.columns WHERE column_name = 'nickname'") == 0
+
+
+async def test_a_migration_that_fails_names_itself_and_applies_nothing(a_database, adding_a_column, caplog):
+    pool, _ = a_database
+    (adding_a_column / "0002_broken.sql").write_text("SELECT 1/0")
+    with caplog.at_level(logging.ERROR, logger="plumbing.db"), pytest.raises(RuntimeError, match="0002_broken.sql"):
+        await migrate(pool, adding_a_column)
+    assert [r.migration for r in caplog.records] == [f"{adding_a_column.parent.name}/0002_broken.sql"]
+    assert await pool.fetchval("SELECT count(*) FROM information_schema.columns WHERE column_name = 'nickname'") == 0
