@@ -4,6 +4,7 @@ reports of a chapter for its coordinators only, national events for administrato
 
 from datetime import UTC, datetime, timedelta
 from uuid import uuid4
+from zoneinfo import ZoneInfo
 
 from mentorship_contracts.profiles import PersonRegisteredV2
 from mentorship_contracts.vocabulary import TrainingStage
@@ -70,8 +71,12 @@ async def test_removing_a_registrant_promotes_the_next_waiting_and_tells_them_wh
 
 
 async def test_checking_in_at_the_door_is_idempotent_and_can_be_undone(events_api):
+    starts = datetime.now(UTC).replace(microsecond=0) + timedelta(hours=1)
     async with events_api.client() as admin:
-        event = (await admin.post("/v1/events", json=event_body(capacity=5))).json()  # national: anyone registers
+        # National: anyone registers. It starts within the hour: check-in is open.
+        event = (await admin.post("/v1/events", json=event_body(
+            capacity=5, starts_at=starts.isoformat(), ends_at=(starts + timedelta(hours=2)).isoformat(),
+            registration_deadline=(starts - timedelta(minutes=30)).isoformat()))).json()
         await admin.post(f"/v1/events/{event['id']}/publish")
         arrived, waiting = uuid4(), uuid4()
         await registered(admin, event["id"], arrived)
@@ -98,6 +103,24 @@ async def test_checking_in_at_the_door_is_idempotent_and_can_be_undone(events_ap
                        if e["detail"].get("scheduled_event_id") == event["id"]]
         assert at_the_door == [("registrant.checked_in", "registration", str(arrived)),
                                ("registrant.check_in_undone", "registration", str(arrived))]
+
+
+async def test_a_registrant_is_checked_in_from_the_day_of_the_event_and_not_weeks_before(events_api):
+    async with events_api.client() as admin:
+        event = (await admin.post("/v1/events", json=event_body(capacity=5))).json()  # in twenty days
+        await admin.post(f"/v1/events/{event['id']}/publish")
+        person = uuid4()
+        await registered(admin, event["id"], person)
+
+        early = await admin.post(f"/v1/events/{event['id']}/check-ins", json={"person_id": str(person)})
+
+        assert early.status_code == 409
+        error = early.json()["error"]
+        assert (error["code"], error["field"]) == ("check_in_not_open", "starts_at")
+        local_day = STARTS.astimezone(ZoneInfo("America/Chicago")).date().isoformat()
+        assert "day of the event" in error["message"] and f"{local_day} 00:00 (America/Chicago)" in error["message"]
+        [line] = (await admin.get(f"/v1/events/{event['id']}/attendance")).json()
+        assert line["checked_in_at"] is None
 
 
 async def test_every_organiser_action_on_an_event_is_in_the_audit_trail_with_who_did_it_and_to_which_event(

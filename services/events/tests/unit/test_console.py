@@ -6,7 +6,7 @@ from uuid import uuid4
 
 import pytest
 from events.domain import commands
-from events.domain.model import EventState, Participant, Registration, Status
+from events.domain.model import CheckInNotOpen, EventState, Participant, Registration, Status
 from events.service_layer import handlers
 from mentorship_contracts import events as contract
 from mentorship_contracts.topics import Classification, topic_of
@@ -151,7 +151,7 @@ async def test_a_registrant_who_cancels_is_not_removed(uow, emitted):
 
 
 async def test_checking_a_registrant_in_twice_keeps_the_first_time(uow):
-    event = await published(uow)
+    event = await at_the_door(uow)
     [seated] = await registered(uow, event, 1)
 
     first = await handlers.check_in(commands.CheckIn(event.id, seated.person_id), COORDINATOR, uow)
@@ -161,7 +161,7 @@ async def test_checking_a_registrant_in_twice_keeps_the_first_time(uow):
 
 
 async def test_only_a_confirmed_registrant_of_a_published_event_is_checked_in(uow):
-    event = await published(uow)
+    event = await at_the_door(uow)
     _, waiting = await registered(uow, event, 2)
 
     with pytest.raises(Conflict, match="confirmed"):
@@ -172,8 +172,22 @@ async def test_only_a_confirmed_registrant_of_a_published_event_is_checked_in(uo
         registration.check_in(uow.events.rows[event.id], datetime.now(UTC))
 
 
+async def test_a_registrant_is_not_checked_in_days_before_the_event_and_the_refusal_names_the_rule(uow):
+    event = await published(uow)  # in ten days
+    [seated] = await registered(uow, event, 1)
+    audited = len(uow.audited)
+
+    with pytest.raises(CheckInNotOpen) as refused:
+        await handlers.check_in(commands.CheckIn(event.id, seated.person_id), COORDINATOR, uow)
+
+    assert (refused.value.status, refused.value.code, refused.value.field) == (409, "check_in_not_open", "starts_at")
+    assert "day of the event" in refused.value.message and "America/Chicago" in refused.value.message
+    assert (await uow.registrations.active(event.id, seated.person_id)).checked_in_at is None
+    assert len(uow.audited) == audited
+
+
 async def test_completing_an_event_records_those_checked_in_as_attended_and_the_others_as_no_shows(uow, emitted):
-    event = await published(uow, capacity=3)
+    event = await at_the_door(uow, capacity=3)
     came, undone, absent = await registered(uow, event, 3)
     await handlers.check_in(commands.CheckIn(event.id, came.person_id), COORDINATOR, uow)
     await handlers.check_in(commands.CheckIn(event.id, undone.person_id), COORDINATOR, uow)

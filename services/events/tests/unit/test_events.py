@@ -6,6 +6,7 @@ from uuid import uuid4
 import pytest
 from events.adapters.calendar import calendar_entry
 from events.domain.model import (
+    CheckInNotOpen,
     EventState,
     Exhibitor,
     Registration,
@@ -143,3 +144,39 @@ def test_an_event_s_calendar_entry_has_the_platform_s_uid_its_own_zone_and_never
     session.publish()
     session.cancel()
     assert calendar_entry(session).cancelled
+
+
+def test_check_in_opens_on_the_day_of_the_event_in_its_time_zone():
+    # 15:00 UTC is 10:00 in Chicago (daylight time): the doors open that day, from midnight there (05:00 UTC).
+    fair = event(timezone="America/Chicago")
+    fair.publish()
+    seated = Registration.new(fair.id, uuid4(), Status.CONFIRMED)
+    for days_before in (8, 1):
+        with pytest.raises(CheckInNotOpen, match=r"day of the event.*2026-10-03 00:00 \(America/Chicago\)"):
+            seated.check_in(fair, START - timedelta(days=days_before))
+    with pytest.raises(CheckInNotOpen):
+        seated.check_in(fair, datetime(2026, 10, 3, 4, 59, tzinfo=UTC))  # 23:59 the day before, in Chicago
+    assert seated.check_in(fair, datetime(2026, 10, 3, 5, tzinfo=UTC))
+
+
+def test_check_in_opens_three_hours_before_an_event_starting_early_in_the_day():
+    # 01:30 in Tokyo: its doors open at 22:30 the evening before, not at midnight an hour and a half before.
+    starts = datetime(2026, 10, 2, 16, 30, tzinfo=UTC)
+    night = event(timezone="Asia/Tokyo", starts_at=starts, ends_at=starts + timedelta(hours=2),
+                  registration_deadline=starts - timedelta(days=1))
+    night.publish()
+    seated = Registration.new(night.id, uuid4(), Status.CONFIRMED)
+    with pytest.raises(CheckInNotOpen, match=r"opens at 2026-10-02 22:30 \(Asia/Tokyo\)"):
+        seated.check_in(night, starts - timedelta(hours=3, minutes=1))
+    assert seated.check_in(night, starts - timedelta(hours=3))
+
+
+def test_a_check_in_may_be_undone_whenever_it_was_made():
+    fair = event()
+    fair.publish()
+    seated = Registration.new(fair.id, uuid4(), Status.CONFIRMED)
+    seated.check_in(fair, START - timedelta(hours=2))
+    fair.revise({"starts_at": START + timedelta(days=7), "ends_at": START + timedelta(days=7, hours=4)},
+                confirmed=1, parent=None, now=START - timedelta(hours=1))  # postponed, a week on
+    seated.undo_check_in(fair)
+    assert seated.checked_in_at is None

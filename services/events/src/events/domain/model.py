@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields, replace
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from enum import StrEnum
 from functools import cache
 from typing import Literal
 from uuid import UUID, uuid4
-from zoneinfo import available_timezones
+from zoneinfo import ZoneInfo, available_timezones
 
 from mentorship_contracts.events import EventKind
 from mentorship_contracts.vocabulary import TrainingStage
@@ -16,6 +16,9 @@ from plumbing.errors import Conflict, Forbidden, Invalid, NotFound
 
 # ReminderDue goes out this long before an event starts.
 REMINDER_LEAD = timedelta(hours=24)
+# Check-in at the door opens on the day the event starts, in its time zone, or this long before it starts if that is
+# earlier (an event starting soon after midnight): early enough for an organiser setting up, and never days before.
+CHECK_IN_LEAD = timedelta(hours=3)
 
 
 class RegistrationClosed(Conflict, code="registration_closed"):
@@ -40,6 +43,10 @@ class ChapterNotYetKnown(Conflict, code="chapter_not_yet_known"):
 
 class WrongState(Conflict, code="wrong_state"):
     """The event, registration or slot is not in a state that allows this."""
+
+
+class CheckInNotOpen(Conflict, code="check_in_not_open"):
+    """Registrants are checked in at the door from the day of the event (`ScheduledEvent.check_in_opens_at`)."""
 
 
 class AlreadyBooked(Conflict, code="already_booked"):
@@ -237,6 +244,22 @@ class ScheduledEvent:
                                     field="stage")
         return Status.CONFIRMED if confirmed < self.capacity else Status.WAITLISTED
 
+    def check_in_opens_at(self) -> datetime:
+        """When its registrants may first be checked in: midnight of the day it starts, in its time zone, or
+        `CHECK_IN_LEAD` before it starts if that is earlier."""
+        zone = ZoneInfo(self.timezone)
+        midnight = datetime.combine(self.starts_at.astimezone(zone).date(), time(), tzinfo=zone)
+        return min(midnight, self.starts_at - CHECK_IN_LEAD)
+
+    def require_check_in_open(self, now: datetime) -> None:
+        opens = self.check_in_opens_at()
+        if now < opens:
+            hours = int(CHECK_IN_LEAD.total_seconds() // 3600)
+            raise CheckInNotOpen(
+                f"registrants are checked in from the day of the event (from midnight in its time zone, or {hours} "
+                f"hours before it starts if that is earlier): check-in opens at "
+                f"{opens.astimezone(ZoneInfo(self.timezone)):%Y-%m-%d %H:%M} ({self.timezone})", field="starts_at")
+
     def join_link(self, registration: Registration | None) -> str:
         """The virtual link, for a confirmed registrant only."""
         if registration is None or registration.status != Status.CONFIRMED:
@@ -302,8 +325,10 @@ class Registration:
         return self.status.value  # type: ignore[return-value]
 
     def check_in(self, event: ScheduledEvent, now: datetime) -> bool:
-        """Record the confirmed registrant's arrival; False when they were checked in already (the time stays)."""
+        """Record the confirmed registrant's arrival, from the day of the event (`ScheduledEvent.check_in_opens_at`);
+        False when they were checked in already (the time stays)."""
         self._may_check_in(event)
+        event.require_check_in_open(now)
         if self.checked_in_at is not None:
             return False
         self.checked_in_at = now

@@ -463,7 +463,9 @@ async def remove_registrant(event_id: UUID, person_id: UUID, body: RemovalIn, ca
 
 @router.post("/events/{event_id}/check-ins", status_code=201, responses=answers(409))
 async def check_in(event_id: UUID, body: PersonIn, caller: Caller, unit: UnitOfWork) -> CheckInOut:
-    """Check a confirmed registrant in at the door; again, the same check-in (the first time stays)."""
+    """Check a confirmed registrant in at the door; again, the same check-in (the first time stays). Check-in opens
+    on the day of the event, from midnight in its time zone (or 3 hours before it starts, if that is earlier): 409
+    `check_in_not_open` before then."""
     await _organised_event(event_id, caller, unit)
     registration = await handlers.check_in(commands.CheckIn(event_id, body.person_id), caller, unit)
     assert registration.checked_in_at is not None
