@@ -484,7 +484,7 @@ async def test_a_pairing_email_shows_the_partners_consented_identity_in_words_an
     paired = await smtp_sink.wait_for(lambda m: mentee.email in m["rcpt_tos"] and m["id"] != proposed["id"],
                                       timeout=60)
     assert "Raza o etnia: Afro-Latina" in paired["text"]
-    assert "Primera generación universitaria: Yes" in paired["text"]  # in their own words
+    assert "Primera persona de mi familia en ir a la universidad: Yes" in paired["text"]  # as the web page words it
     assert "Raza o etnia" in paired["html"] and "race_ethnicity" not in paired["raw"]
     to_mentor = await smtp_sink.wait_for(lambda m: mentor.email in m["rcpt_tos"] and "Ola Shown" in m["text"],
                                          timeout=60)

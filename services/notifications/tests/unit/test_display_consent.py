@@ -23,8 +23,22 @@ POLICY = DispatchPolicy(retry_base_seconds=0, context_wait_seconds=0)
 RENDER = Renderer(Links("https://app.mentorship.example"), UnsubscribeTokens("s" * 32), "https://n.example",
                   "Mentorship <no-reply@mentorship.example>")
 SHOWN = {"first_generation": "First in my family to go to college", "race_ethnicity": "Afro-Latina"}
-LABELS = {"en": ("First-generation student", "Race or ethnicity"),
-          "es": ("Primera generación universitaria", "Raza o etnia")}
+LABELS = {"en": ("First in my family to go to college", "Race or ethnicity"),
+          "es": ("Primera persona de mi familia en ir a la universidad", "Raza o etnia")}
+# The words the web app's pages use for each identity attribute (web's `labels.IDENTITY` and its Spanish catalogue):
+# an email names an attribute as the page where the person declared it does.
+WEB_WORDS = {
+    "en": {"first_generation": "First in my family to go to college", "race_ethnicity": "Race or ethnicity",
+           "gender_identity": "Gender identity", "sexual_orientation": "Sexual orientation",
+           "disability": "Disability", "religion": "Religion", "veteran": "Veteran",
+           "immigration_background": "Immigration background",
+           "socioeconomic_background": "Socioeconomic background"},
+    "es": {"first_generation": "Primera persona de mi familia en ir a la universidad",
+           "race_ethnicity": "Raza o etnia", "gender_identity": "Identidad de género",
+           "sexual_orientation": "Orientación sexual", "disability": "Discapacidad", "religion": "Religión",
+           "veteran": "Veterano o veterana", "immigration_background": "Origen migrante",
+           "socioeconomic_background": "Origen socioeconómico"},
+}
 GENDER_IDENTITY = {"en": "Gender identity", "es": "Identidad de género"}
 PROGRAM = "Into Medical School"
 # What each would show a partner, besides their identity attributes.
@@ -87,6 +101,20 @@ async def test_once_paired_each_side_sees_exactly_what_the_other_consented_to_sh
         assert not re.search(r"first_generation|race_ethnicity", body)
     # The mentee showed nothing: the mentor reads nothing of the kind (and never the mentor's own).
     assert "Afro-Latina" not in to_mentor.text and first_generation not in to_mentor.text
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+async def test_an_email_names_each_identity_attribute_in_the_words_of_the_web_page_where_it_was_declared(language):
+    """"First-generation student: yes" beside a page that asked "First in my family to go to college" reads as
+    another claim than the one the person made about themself."""
+    uow, mentee, mentor = FakeUnitOfWork(notifications=FakeNotifications()), uuid4(), uuid4()
+    shown = {attribute: f"value of {attribute}" for attribute in WEB_WORDS["en"]}
+    await contact(uow, mentee, "Sam Okafor", language, {})
+    await contact(uow, mentor, "Ana Reyes", language, shown)
+    to_mentee = (await emails(uow, pairing("confirmed", mentee, mentor)))[str(mentee)]
+    for attribute, words in WEB_WORDS[language].items():
+        assert f"{words}: value of {attribute}" in to_mentee.text
+    assert "First-generation" not in to_mentee.text and "generación universitaria" not in to_mentee.text
 
 
 async def test_after_withdrawing_consent_the_next_pairing_email_no_longer_shows_it():

@@ -206,16 +206,17 @@ class _Composer:
         return details
 
     def attribute_label(self, attribute: str) -> str:
-        """An identity attribute's name in words; one profiles added since is named from its own name."""
+        """An identity attribute's name in the words of the web app's page where the person declared it (web's
+        `labels.IDENTITY`, and its Spanish: keep them alike); one profiles added since is named from its own name."""
         _ = self._
         labels = {
             "sexual_orientation": _("Sexual orientation"),
             "gender_identity": _("Gender identity"),
             "race_ethnicity": _("Race or ethnicity"),
-            "first_generation": _("First-generation student"),
+            "first_generation": _("First in my family to go to college"),
             "disability": _("Disability"),
             "religion": _("Religion"),
-            "veteran": _("Military service"),
+            "veteran": _("Veteran"),
             "immigration_background": _("Immigration background"),
             "socioeconomic_background": _("Socioeconomic background"),
         }
