@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta
-from uuid import uuid4
+from uuid import UUID, uuid4
 
+import asyncpg
 from devinfra.smtp_sink import addressed_to
 from icalendar import Calendar
 from mentorship_contracts.profiles import EMAIL_CONFIRMATION_PAGE
@@ -52,9 +53,20 @@ async def test_a_pair_is_told_when_to_renew_then_completes_and_the_mentee_gives_
     email, _, pairing = await _active_pair(platform)
     await sign_in(page, platform, email)
     await page.goto(f"/mentorships/{pairing}")
-    # A year from its end, it is too early to renew: the page says when it can be.
-    await page.get_by_role("button", name="Renew for another term").click()
-    await page.get_by_text("A mentorship is renewed in the last weeks of its term.").wait_for()
+    # Months from its end, it is too early to renew or complete: no button, and the page says from when.
+    await page.get_by_text(re.compile(r"From .+, in the last weeks of this term, you can both ask to renew it, or "
+                                      r"complete it\.")).wait_for()
+    for too_early in ("Renew for another term", "Complete it and give feedback"):
+        assert await page.get_by_role("button", name=too_early).count() == 0, too_early
+    # Its last weeks come: both are offered, and completing it asks how it went.
+    database = await asyncpg.connect(platform.databases["matching"])
+    try:
+        await database.execute("UPDATE pairings SET term_ends_at = now() + interval '10 days' WHERE id = $1",
+                               UUID(pairing))
+    finally:
+        await database.close()
+    await page.reload()
+    await page.get_by_role("button", name="Renew for another term").wait_for()
     await page.get_by_role("button", name="Complete it and give feedback").click()
     await page.get_by_role("heading", name="How did it go?").wait_for()
     await page.get_by_label("Very well").check()

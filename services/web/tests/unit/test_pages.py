@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import UTC, datetime, timedelta
 from uuid import uuid4
 
 import httpx
@@ -346,8 +347,8 @@ async def test_a_closed_mentorship_says_it_has_ended_not_that_the_name_waits_for
 
 
 def an_active_term(**changes) -> dict:
-    return a_pairing_of_mine("active", confirmed_at="2026-01-05T15:00:00+00:00",
-                             term_ends_at="2027-01-05T15:00:00+00:00", **changes)
+    return a_pairing_of_mine("active", **{"confirmed_at": "2026-01-05T15:00:00+00:00",
+                                          "term_ends_at": "2027-01-05T15:00:00+00:00", **changes})
 
 
 async def test_a_meeting_refused_by_matching_says_why_next_to_its_day_keeping_what_was_typed():
@@ -377,3 +378,34 @@ async def test_minutes_outside_5_to_600_or_not_a_number_are_refused_next_to_them
     assert re.search(rf'id="minutes"[^>]*value="{minutes}"', answer.text)
     assert re.search(r'id="met_on"[^>]*value="2026-02-01"', answer.text)
     assert not [r for r in services.sent if r.method == "POST"]
+
+
+def closing(days_from_now: int) -> str:
+    return (datetime.now(UTC) + timedelta(days=days_from_now)).isoformat()
+
+
+async def test_renewing_and_completing_are_offered_only_from_the_terms_last_weeks_and_until_then_the_page_says_when():
+    opens = "2027-11-03T15:00:00+00:00"
+    early = its_page(an_active_term(term_ends_at="2027-12-01T15:00:00+00:00", closing_opens_at=opens))
+    due = its_page(an_active_term(closing_opens_at=closing(-1)))
+    async with browser(early, ME) as page:
+        before = await page.get(f"/mentorships/{PAIRING}")
+    async with browser(due, ME) as page:
+        after = await page.get(f"/mentorships/{PAIRING}")
+    for offered in ("Renew for another term", "Complete it and give feedback", "/renew", "/complete"):
+        assert offered not in before.text and offered in after.text, offered
+    assert ("From November 3, 2027, in the last weeks of this term, you can both ask to renew it, or complete it."
+            in before.text)
+    assert "End this mentorship before its term" in before.text
+
+
+async def test_completing_before_the_terms_last_weeks_is_refused_in_words():
+    refused = httpx.Response(409, json={"error": {"code": "completion_not_due", "message": "not yet",
+                                                  "field": "pairing_id"}})
+    services = its_page(an_active_term(closing_opens_at=closing(30)),
+                        **{f"POST /v1/pairings/{PAIRING}/complete": refused})
+    async with browser(services, ME) as page:
+        answer = await page.post(f"/mentorships/{PAIRING}/complete", data={"csrf": CSRF})
+    assert answer.status_code == 422
+    assert "A mentorship is completed in the last weeks of its term" in answer.text
+    assert "That did not work" not in answer.text

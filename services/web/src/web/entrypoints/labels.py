@@ -200,6 +200,8 @@ ERRORS = {
     "not_confirmed": N_("The link is shown once your seat is confirmed."),
     "renewal_not_due": N_("A mentorship is renewed in the last weeks of its term. Come back then: we will remind "
                           "you both."),
+    "completion_not_due": N_("A mentorship is completed in the last weeks of its term. To stop before then, end it "
+                             "early below, giving a reason."),
     "meeting_before_pairing": N_("A meeting is logged from the day you were paired on."),
     "already_booked": N_("Someone booked this slot just before you. Choose another one."),
     "invalid_request": N_("Something in the form is not right; please check it."),

@@ -62,7 +62,16 @@ def _view(pairing: dict, me: UUID, partner: dict | None, program: dict | None, d
         "term_ends_at": pairing.get("term_ends_at"), "i_renew": i_renew, "partner_renews": partner_renews,
         # A pair a coordinator made, told to its mentee only: whether the mentor meets what they require of one.
         "requirement_met": (detail or {}).get("requirement_met"),
+        # From when the term may be renewed or completed (its last weeks, matching says); before, ended early only.
+        "closing_opens_at": (detail or {}).get("closing_opens_at"),
+        "closing_open": _closing_open((detail or {}).get("closing_opens_at")),
     }
+
+
+def _closing_open(opens_at: str | None) -> bool:
+    """Whether the pair may renew or complete now: from `closing_opens_at` on (none given: a term without an end)."""
+    opens = _moment(opens_at)
+    return opens is None or datetime.now(UTC) >= opens
 
 
 def _today(visitor: Visit) -> date:
