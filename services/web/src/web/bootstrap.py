@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+import re
 from collections.abc import Awaitable
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -33,6 +34,7 @@ from .entrypoints.web import (
     SignInNeeded,
     SignUpNeeded,
     redact_access_logs,
+    redirect,
     render,
     unavailable_page,
     visit,
@@ -42,6 +44,8 @@ from .service_layer.unit_of_work import WebUnitOfWork
 HERE = Path(__file__).parent
 MIGRATIONS = HERE / "migrations"
 _EXPLORER = ("/docs", "/docs/oauth2-redirect", "/redoc")
+# Where a sign-in link is confirmed (POST): refused for its token after the same link signed in in another tab.
+_CONFIRMING_SIGN_IN = re.compile(r"/sign-in/[^/]+")
 _FOR_MACHINES = ("/healthz", "/readyz", "/metrics", "/openapi.json", "/static/")
 
 
@@ -104,6 +108,9 @@ def build_app(settings: ServiceSettings | None = None) -> FastAPI:
     @app.exception_handler(CsrfRefused)
     async def refused(request: Request, _: CsrfRefused) -> Response:
         visitor = await visit(request)
+        if visitor.session is not None and _CONFIRMING_SIGN_IN.fullmatch(request.url.path):
+            # The same sign-in confirmed in another tab first: this person is signed in, so on they go (home).
+            return redirect(visitor, "/")
         return render(visitor, "problem.html", 403, message=visitor.error_words("csrf"))
 
     @app.exception_handler(ServiceError)

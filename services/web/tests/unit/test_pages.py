@@ -409,3 +409,14 @@ async def test_completing_before_the_terms_last_weeks_is_refused_in_words():
     assert answer.status_code == 422
     assert "A mentorship is completed in the last weeks of its term" in answer.text
     assert "That did not work" not in answer.text
+
+
+async def test_confirming_a_sign_in_in_a_second_tab_after_the_first_signed_in_goes_on_home_not_to_an_expired_form():
+    async with browser(Services(), ME) as page:  # signed in by the first tab; this tab's form has the visit's token
+        second = await page.post("/sign-in/a-link-token-the-first-tab-used", data={"csrf": "the-visits-own-token"})
+        other_form = await page.post("/sign-out", data={"csrf": "the-visits-own-token"})
+    assert second.status_code == 303 and second.headers["location"] == "/"
+    assert other_form.status_code == 403 and "This form has expired" in other_form.text
+    async with browser(Services()) as page:  # not signed in: the form has expired indeed
+        stranger = await page.post("/sign-in/a-link-token-the-first-tab-used", data={"csrf": "an-old-token"})
+    assert stranger.status_code == 403 and "This form has expired" in stranger.text
