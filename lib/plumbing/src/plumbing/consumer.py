@@ -174,19 +174,24 @@ class EventConsumer:
             return {}
         people = {event.person_id for event in sealed}
         attempt = 0
-        while True:
-            attempt += 1
-            try:
-                keys = await self._person_keys.keys_for(people)
-                stale = {e.person_id for e in sealed if (k := keys.get(e.person_id)) is not None and k.key_id != e.key_id}
-                if stale:  # a key remembered from before: ask once more for these
-                    for person in stale:
-                        self._person_keys.forget(person)
-                    keys |= await self._person_keys.keys_for(stale)
-                return keys
-            except KeysUnavailable as error:
-                log.warning("data keys unavailable; waiting", extra={"attempt": attempt, "error": str(error)})
-                await asyncio.sleep(min(self._retry.delay(min(attempt, 10)), 5.0))
+        try:
+            while True:
+                attempt += 1
+                try:
+                    keys = await self._person_keys.keys_for(people)
+                    stale = {e.person_id for e in sealed
+                             if (k := keys.get(e.person_id)) is not None and k.key_id != e.key_id}
+                    if stale:  # a key remembered from before: ask once more for these
+                        for person in stale:
+                            self._person_keys.forget(person)
+                        keys |= await self._person_keys.keys_for(stale)
+                    return keys
+                except KeysUnavailable as error:
+                    self._metrics.data_keys_waiting.set(1)
+                    log.warning("data keys unavailable; waiting", extra={"attempt": attempt, "error": str(error)})
+                    await asyncio.sleep(min(self._retry.delay(min(attempt, 10)), 5.0))
+        finally:
+            self._metrics.data_keys_waiting.set(0)
 
     async def _open(self, record: ConsumerRecord, event: SealedEvent, keys: dict) -> IntegrationEvent | None:
         """The clear event; None when it is not to be applied: its person was erased (their key is gone, so the

@@ -30,6 +30,11 @@ class Metrics:
         # Before its Kafka side is up, an instance publishes nothing and has no lag to show: this says so.
         self.kafka_side_up = Gauge("kafka_side_up", "1 once this instance's Kafka side is up (its topics, its producer "
                                    "and outbox relay, its consumer in its group), 0 until then", registry=registry)
+        # A consumer of restricted topics waiting for profiles' data keys applies nothing meanwhile, on any topic: not
+        # idle (no stall), and maybe far from a lag threshold.
+        self.data_keys_waiting = Gauge("data_keys_waiting", "1 while the consumer waits for profiles to give it data "
+                                       "keys (profiles away, or not trusting this service's key), 0 otherwise",
+                                       registry=registry)
         self.service = service
         watch_process(registry)
 

@@ -50,7 +50,7 @@ def a_contact(name: str) -> contract.ContactDetailsChangedV3:
                                             email=f"{name.lower()}@example.org")
 
 
-def consumer_with(profiles: Profiles) -> tuple[EventConsumer, FakeBroker, list]:
+def consumer_with(profiles: Profiles, metrics: Metrics | None = None) -> tuple[EventConsumer, FakeBroker, list]:
     broker, applied = FakeBroker(), []
 
     async def handle(event, transaction) -> None:
@@ -59,7 +59,8 @@ def consumer_with(profiles: Profiles) -> tuple[EventConsumer, FakeBroker, list]:
     keys = PersonKeys("http://profiles", service="notifications", service_key=new_secret_key(),
                       transport=httpx.MockTransport(profiles))
     consumer = EventConsumer(group="notifications", handlers={contract.ContactDetailsChanged: handle},
-                             pool_provider=lambda: None, broker=broker, metrics=Metrics("notifications"),  # type: ignore[arg-type]
+                             pool_provider=lambda: None, broker=broker,  # type: ignore[arg-type]
+                             metrics=metrics or Metrics("notifications"),
                              retry=RetryPolicy(5, 0.001), person_keys=keys)
 
     async def apply_batch(batch) -> None:  # the inbox transaction is the database's business: see tests/integration
@@ -95,6 +96,24 @@ async def test_while_profiles_cannot_answer_the_consumer_waits_and_asks_again_an
     await consumer.consume((record(seal_event(person, "k", key)),))
     assert profiles.asked == 4
     assert applied == [person] and broker.published == []
+
+
+async def test_while_the_consumer_waits_for_data_keys_a_gauge_says_so_for_the_operators_alert():
+    # A rotated service key profiles does not trust yet is answered 401 for ever: the consumer waits, not idle, far
+    # from any lag threshold, and every topic it reads waits behind it.
+    person, key = a_contact("Waiting"), new_data_key()
+    metrics = Metrics("notifications")
+    profiles = Profiles({person.person_id: ("k", key)}, down=3)
+    waiting = []
+
+    def watched(request: httpx.Request) -> httpx.Response:
+        waiting.append(metrics.registry.get_sample_value("data_keys_waiting"))
+        return profiles(request)
+
+    consumer, _, applied = consumer_with(watched, metrics)  # type: ignore[arg-type]
+    await consumer.consume((record(seal_event(person, "k", key)),))
+    assert waiting == [0, 1, 1, 1] and applied == [person]
+    assert metrics.registry.get_sample_value("data_keys_waiting") == 0
 
 
 async def test_keys_are_kept_briefly_so_a_person_s_events_cost_one_request():
