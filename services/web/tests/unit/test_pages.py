@@ -420,3 +420,16 @@ async def test_confirming_a_sign_in_in_a_second_tab_after_the_first_signed_in_go
     async with browser(Services()) as page:  # not signed in: the form has expired indeed
         stranger = await page.post("/sign-in/a-link-token-the-first-tab-used", data={"csrf": "an-old-token"})
     assert stranger.status_code == 403 and "This form has expired" in stranger.text
+
+
+async def test_an_event_for_other_stages_offers_no_register_button_and_says_whom_it_is_for():
+    event = {**a_full_event()[f"GET /v1/events/{EVENT}"], "audience_stages": ["resident", "fellow"], "full": False}
+    services = Services({f"GET /v1/events/{EVENT}": event, "GET /v1/registrations/mine": []})
+    async with browser(services, ME) as page:  # an undergraduate
+        shown = await page.get(f"/events/{EVENT}")
+    assert f'action="/events/{EVENT}/register"' not in shown.text and ">Register</button>" not in shown.text
+    assert "This event is for people at other stages of training: Resident, Fellow." in shown.text
+    async with browser(Services({f"GET /v1/events/{EVENT}": {**event, "audience_stages": ["undergraduate"]},
+                                 "GET /v1/registrations/mine": []}), ME) as page:
+        mine = await page.get(f"/events/{EVENT}")
+    assert ">Register</button>" in mine.text and "other stages" not in mine.text
