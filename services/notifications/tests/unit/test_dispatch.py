@@ -224,7 +224,7 @@ async def test_a_pairing_or_waitlisting_of_a_kind_says_the_kind_and_a_general_on
     assert said(researcher, "A proposed match in Into Medical School").count(
         "a mentee in Into Medical School, for research mentoring.") == 2
     waitlisted = said(mentee, "You are on the waitlist for Into Medical School: position 2")
-    assert waitlisted.count("Every career mentor in") == 2
+    assert waitlisted.count("for career mentoring") == 2
 
 
 async def test_a_confirmation_carries_the_events_calendar_entry_under_the_uid_of_the_events_feed():

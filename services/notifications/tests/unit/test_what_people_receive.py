@@ -881,3 +881,32 @@ async def test_someone_who_opted_out_of_event_updates_is_still_emailed_when_thei
     assert email.subject.startswith("New time:") and email.attachments  # the calendar entry, moved
     assert "because it concerns your own account, mentorship or registration" in email.text
     assert email.unsubscribe_url is None
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+@pytest.mark.parametrize("pairing_kind", ["general", "clinical"])
+def test_the_waitlist_email_is_true_whatever_keeps_the_mentee_waiting_and_says_nothing_of_why(language, pairing_kind):
+    """A mentee may wait because no mentor has room, or because none fits what they asked (a shared identity among
+    it): "every mentor is busy" would be false for the second, and the reason is neither the email's to tell nor on
+    the event. What it says holds either way: no mentor yet, their place, that they will hear once paired."""
+    reader = Reader(language, zone_of("America/Chicago"))
+    context = {"recipient": {"display_name": "Sam"}, "program": {"name": "Into Medical School"},
+               "program_id": str(uuid4()), "position": 3, "pairing_kind": pairing_kind}
+    message = compose("mentee_waitlisted", context, reader, Links(WEB), NOW)
+    said = " ".join([message.subject, *message.paragraphs])
+    assert not re.search(r"busy|ocupad|free\b|libre|disponible|available|room|cupo|identi|share|compart|fit|encaj",
+                         said, re.I), said
+    found = {"en": r"We have not yet found you a mentor in Into Medical School.*number 3 on the waitlist",
+             "es": r"Todavía no encontramos una persona mentora para ti en Into Medical School.*número 3"}[language]
+    assert re.search(found, said), said
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+async def test_leaving_the_waitlist_is_told_without_a_reason_for_the_wait_either(language):
+    """"A mentor is free" would say why they waited (no room), which may not be why."""
+    from .samples import gallery
+
+    told = {r.kind: r.email.text for r in await gallery(language) if r.kind in ("mentee_waitlisted", "waitlist_paired")}
+    assert set(told) == {"mentee_waitlisted", "waitlist_paired"}
+    for text in told.values():
+        assert not re.search(r"busy|ocupad|is free|disponible|available", text, re.I), text

@@ -436,7 +436,7 @@ class _Composer:
     def waitlist_paired(self) -> Message:
         _ = self._
         return Message(_("Off the waitlist: you have been paired with %(name)s") % {"name": self.partner},
-                       [_("Thank you for waiting: a mentor is free, and you have been paired.") + " "
+                       [_("Thank you for waiting: you have been paired.") + " "
                         + self._is_your(), *self._since_over(), self._first_steps()],
                        self.partner_details(), self._mentorship_link(_("See your mentorship")))
 
@@ -539,11 +539,13 @@ class _Composer:
     def mentee_waitlisted(self) -> Message:
         _ = self._
         values = {"program": self.program, "position": self.c["position"], "kind": self.kind_label()}
-        busy = (_("Every %(kind)s mentor in %(program)s is busy right now.") if values["kind"]
-                else _("Every mentor in %(program)s is busy right now.")) % values
+        # True whatever keeps them waiting (no mentor with room, or none fitting what they asked, a shared identity
+        # among it): why is neither on the event nor this email's to say.
+        not_yet = (_("We have not yet found you a mentor in %(program)s for %(kind)s mentoring.") if values["kind"]
+                   else _("We have not yet found you a mentor in %(program)s.")) % values
         return Message(_("You are on the waitlist for %(program)s: position %(position)s") % values,
-                       [busy + " " + _("You are number %(position)s on the waitlist; we will pair you as soon as a "
-                                       "mentor is free.") % values],
+                       [not_yet + " " + _("You are number %(position)s on the waitlist, and we will email you as soon "
+                                          "as you are paired.") % values],
                        action=Action(_("See your place"), self.links.to("waitlist", program_id=self.id("program_id"))))
 
     # --- events ---------------------------------------------------------------------------------------------
