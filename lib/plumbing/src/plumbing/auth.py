@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 import time
 from collections.abc import Iterable
@@ -105,6 +106,16 @@ def load_public_key(pem: str) -> Ed25519PublicKey:
     return key
 
 
+_PEM_BLOCK = re.compile(r"-----BEGIN [A-Z ]+-----.+?-----END [A-Z ]+-----", re.DOTALL)
+
+
+@lru_cache(maxsize=8)
+def load_public_keys(pem: str) -> tuple[Ed25519PublicKey, ...]:
+    """The Ed25519 public keys of a PEM text holding one or more (two while a key is rotated: the new one beside the
+    old); ValueError when any is anything else."""
+    return tuple(load_public_key(block) for block in _PEM_BLOCK.findall(pem) or [pem])
+
+
 @lru_cache(maxsize=8)
 def _private_key(pem: str) -> Ed25519PrivateKey:
     key = serialization.load_pem_private_key(pem.encode(), password=None)
@@ -138,10 +149,10 @@ def mint(
 
 
 def verify(public_key: str, token: str, *, audience: str) -> Principal:
-    """The caller a token names, if it is signed by the key pair of `public_key`, for `audience`, and current."""
+    """The caller a token names, if it is signed by the key pair of `public_key` (of one of them, while a key is
+    rotated), for `audience`, and current."""
     try:
-        claims = jwt.decode(token, load_public_key(public_key), algorithms=[ALGORITHM], audience=audience,
-                            issuer=ISSUER, options={"require": ["exp", "iat", "iss", "aud", "sub", "role"]})
+        claims = _decoded(token, load_public_keys(public_key), audience)
         if claims["exp"] - claims["iat"] > MAX_TTL_SECONDS:
             raise ValueError(f"a token lives {MAX_TTL_SECONDS} seconds at most")
         role = Role(claims["role"])
@@ -220,6 +231,17 @@ if __name__ == "__main__":
 # the key and the audience, so only that exact token, already found good, is accepted again, and only until its exp.
 VERIFIED_KEPT_AT_MOST = 10_000
 _verified: dict[tuple[str, str, str], tuple[Principal, float]] = {}
+
+
+def _decoded(token: str, keys: tuple[Ed25519PublicKey, ...], audience: str) -> dict:
+    """The claims of a token signed by one of `keys` (the last key's refusal when none signed it)."""
+    for key in keys[:-1]:
+        try:
+            return _decoded(token, (key,), audience)
+        except jwt.InvalidSignatureError:
+            continue
+    return jwt.decode(token, keys[-1], algorithms=[ALGORITHM], audience=audience, issuer=ISSUER,
+                      options={"require": ["exp", "iat", "iss", "aud", "sub", "role"]})
 
 
 def verify_kept(public_key: str, token: str, *, audience: str) -> Principal:

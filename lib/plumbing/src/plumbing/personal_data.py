@@ -137,7 +137,8 @@ def parse_readers(value: str) -> dict[str, str]:
             raw = b""
         if len(raw) != KEY_BYTES:
             raise ValueError(f"{READERS_VARIABLE}: the key of {service} is not 32 bytes of URL-safe base64")
-        readers[service] = Ed25519PublicKey.from_public_bytes(raw).public_bytes(
+        # A service named twice is trusted with either key: its old and new ones while its key is rotated.
+        readers[service] = readers.get(service, "") + Ed25519PublicKey.from_public_bytes(raw).public_bytes(
             serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo).decode()
     if not readers:
         raise ValueError(f"{READERS_VARIABLE} names no service")

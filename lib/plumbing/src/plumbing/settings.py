@@ -249,10 +249,10 @@ class ServiceSettings(KafkaSettings):
     def _an_ed25519_public_key(cls, value: str | None) -> str | None:
         if value is None:
             return None
-        from .auth import load_public_key  # auth's command reads these settings
+        from .auth import load_public_keys  # auth's command reads these settings
 
         try:
-            load_public_key(value)
+            load_public_keys(value)
         except ValueError as error:
             raise ValueError(f"JWT_PUBLIC_KEY: {error}") from None
         return value

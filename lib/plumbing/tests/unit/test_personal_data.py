@@ -114,6 +114,18 @@ def test_the_readers_of_data_keys_are_the_consumers_of_restricted_topics_and_pro
         parse_readers(new_secret_key())
 
 
+def test_while_a_readers_service_key_is_rotated_profiles_trusts_its_old_and_new_keys_named_twice():
+    old, new = new_secret_key(), new_secret_key()
+    both = f"{readers_setting({'matching': old})},{readers_setting({'matching': new})}"
+    readers = parse_readers(both)
+    for seed in (old, new):
+        token = auth.mint(private_pem(seed), audience="profiles", role="service", subject="matching")
+        assert auth.verify(readers["matching"], token, audience="profiles").subject == "matching"
+    stranger = auth.mint(private_pem(new_secret_key()), audience="profiles", role="service", subject="matching")
+    with pytest.raises(Exception, match="invalid bearer token"):
+        auth.verify(readers["matching"], stranger, audience="profiles")
+
+
 def test_the_readers_command_prints_what_profiles_trusts_derived_from_the_readers_own_service_keys(monkeypatch, capsys):
     seeds = {reader: new_secret_key() for reader in key_readers()}
     for reader, seed in seeds.items():

@@ -145,6 +145,20 @@ async def test_a_token_is_accepted_by_its_audience_only():
     assert await status_of(profiles_settings(), several) == 200
 
 
+async def test_while_the_token_key_is_rotated_a_service_accepts_tokens_signed_by_either_key_it_is_given():
+    # Rotating without a moment of refused tokens: every service is given the new public key beside the old, then the
+    # web app signs with the new private key, then the old public key goes.
+    new = auth.SigningKeys.generate()
+    both = ServiceSettings(service_name="profiles", jwt_public_key=KEYS.public_pem + new.public_pem, **KAFKA)
+    for keys in (KEYS, new):
+        assert await status_of(both, auth.mint(keys.private_pem, audience="profiles", role="admin")) == 200
+    stranger = auth.SigningKeys.generate()
+    assert await status_of(both, auth.mint(stranger.private_pem, audience="profiles", role="admin")) == 401
+    with pytest.raises(ValidationError, match="JWT_PUBLIC_KEY"):
+        ServiceSettings(service_name="profiles", jwt_public_key=KEYS.public_pem + "-----BEGIN PUBLIC KEY-----\nAA==\n"
+                        "-----END PUBLIC KEY-----\n", **KAFKA)
+
+
 async def test_a_token_signed_by_another_key_is_refused():
     token = auth.mint(auth.SigningKeys.generate().private_pem, audience="profiles", role="admin")
     assert await status_of(profiles_settings(), token) == 401
