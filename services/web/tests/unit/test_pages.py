@@ -433,3 +433,19 @@ async def test_an_event_for_other_stages_offers_no_register_button_and_says_whom
                                  "GET /v1/registrations/mine": []}), ME) as page:
         mine = await page.get(f"/events/{EVENT}")
     assert ">Register</button>" in mine.text and "other stages" not in mine.text
+
+
+async def test_more_than_ten_specialties_are_refused_next_to_them_keeping_every_choice_not_saved_as_the_first_ten():
+    from web.entrypoints.labels import SPECIALTIES
+    twelve = list(SPECIALTIES)[:12]
+    services = Services({f"PATCH /v1/people/{ME}": PERSON})
+    async with browser(services, ME) as page:
+        answer = await page.post("/sign-up/interests", data={
+            "csrf": CSRF, "specialties": twelve, "support_areas": ["research"], "bio": "Future surgeon"})
+    assert answer.status_code == 422
+    assert "up to 10" in error_next_to(answer.text, "specialties")
+    for code in twelve:
+        assert re.search(rf'value="{code}"[^>]*checked', answer.text), code
+    assert re.search(r'value="research"[^>]*checked', answer.text) and "Future surgeon" in answer.text
+    assert re.search(r'class="[^"]*error-summary[^"]*".*href="#specialties"', answer.text, re.S)
+    assert not [r for r in services.sent if r.method == "PATCH"]

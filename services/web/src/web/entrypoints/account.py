@@ -212,6 +212,9 @@ async def choose_language(visitor: Visiting, posted: Form) -> Response:
 
 # --- sign-up: about me, interests, identity (optional), enrolment ------------------------------------------
 
+MOST_SPECIALTIES = 10  # as profiles keeps them
+
+
 def _listed(posted, name: str, allowed) -> list[str]:
     return [value for value in posted.getlist(name) if value in allowed]
 
@@ -369,10 +372,14 @@ async def sign_up_interests(visitor: Person, next: str | None = None) -> Respons
 
 @router.post("/sign-up/interests")
 async def save_interests(visitor: Person, posted: Form) -> Response:
-    changes: dict[str, Any] = {"specialties": _listed(posted, "specialties", labels.SPECIALTIES)[:10],
+    changes: dict[str, Any] = {"specialties": _listed(posted, "specialties", labels.SPECIALTIES),
                                "support_areas": _listed(posted, "support_areas", labels.SUPPORT)}
     bio = str(posted.get("bio") or "").strip()
     changes["bio"] = bio[:2000] or None
+    if len(changes["specialties"]) > MOST_SPECIALTIES:  # refused, every choice kept: never the first ten saved
+        problems = {"specialties": visitor._("Choose up to 10 specialties: you chose %(n)s. Untick some.")
+                    % {"n": len(changes["specialties"])}}
+        return _wizard(visitor, "interests", 422, me=changes, problems=problems, back_to=_back_to(posted.get("next")))
     try:
         await clients(visitor.request).update_person(visitor.who, visitor.person_id, changes)
     except ServiceError as error:
