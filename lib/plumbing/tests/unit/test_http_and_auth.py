@@ -123,7 +123,18 @@ def test_log_lines_are_json_and_drop_fields_that_look_personal():
     assert "email" not in line and "display_name" not in line
 
 
-def test_what_the_kafka_framework_logs_is_a_json_line_too(capsys, tmp_path):
+@pytest.fixture
+def logging_restored():
+    """`logs.configure` sets the root logger up for the process: put back what the test run had."""
+    root, framework = logging.getLogger(), logging.getLogger("faststream")
+    kept = (root.handlers[:], root.level, framework.handlers[:], framework.propagate)
+    yield
+    root.handlers[:], framework.handlers[:] = kept[0], kept[2]
+    root.setLevel(kept[1])
+    framework.propagate = kept[3]
+
+
+def test_what_the_kafka_framework_logs_is_a_json_line_too(capsys, tmp_path, logging_restored):
     # FastStream gives its loggers coloured handlers of their own: a CRITICAL with its traceback came out as plain
     # text, which the runbook's search for '"level": "critical"' never finds.
     from plumbing import logs
