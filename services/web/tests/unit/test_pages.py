@@ -449,3 +449,11 @@ async def test_more_than_ten_specialties_are_refused_next_to_them_keeping_every_
     assert re.search(r'value="research"[^>]*checked', answer.text) and "Future surgeon" in answer.text
     assert re.search(r'class="[^"]*error-summary[^"]*".*href="#specialties"', answer.text, re.S)
     assert not [r for r in services.sent if r.method == "PATCH"]
+
+
+async def test_the_welcome_page_does_not_promise_that_both_agree_before_every_mentorship_starts():
+    async with browser(Services()) as page:
+        welcome = await page.get("/")
+    assert "you both agree before it starts" not in welcome.text
+    assert "In some programs you both accept the pairing before it starts; in others it starts as soon as you are " \
+           "paired." in welcome.text
