@@ -44,11 +44,21 @@ def build_app(settings: ServiceSettings | None = None) -> FastAPI:
 
 
 def _dkim_signer(settings: NotificationsSettings) -> DkimSigner | None:
-    key = settings.dkim_key()
+    """The signer of the key given, if any. A key that cannot be read or cannot sign raises ValueError naming the
+    variable that gave it (never the key): the service does not start, in one line (`plumbing.serve`)."""
+    variable = "DKIM_PRIVATE_KEY" if settings.dkim_private_key else "DKIM_PRIVATE_KEY_FILE"
+    try:
+        key = settings.dkim_key()
+    except OSError as error:  # only the file is read
+        raise ValueError(f"{variable}: cannot read {settings.dkim_private_key_file}: "
+                         f"{error.strerror or type(error).__name__}") from None
     if key is None:
         return None
     domain = settings.dkim_domain or parseaddr(settings.mail_from)[1].rpartition("@")[2]
-    return DkimSigner(key, settings.dkim_selector, domain)
+    try:
+        return DkimSigner(key, settings.dkim_selector, domain)
+    except ValueError as error:
+        raise ValueError(f"{variable}: {error}") from None
 
 
 def build_service(settings: ServiceSettings | None = None) -> Service:

@@ -215,7 +215,13 @@ class DkimSigner:
                b"content-language", b"auto-submitted", b"list-unsubscribe", b"list-unsubscribe-post")
 
     def __init__(self, private_key_pem: bytes, selector: str, domain: str) -> None:
+        """Raises ValueError, saying nothing of the key, when it cannot sign: tried once here, so that a key no email
+        could be signed with stops the service at start rather than failing each email it sends."""
         self._key, self._selector, self._domain = private_key_pem, selector.encode(), domain.encode()
+        try:
+            self(b"From: <check@" + self._domain + b">\r\nSubject: check\r\n\r\ncheck\r\n")
+        except (dkim.DKIMException, ValueError, TypeError):
+            raise ValueError("not a private key DKIM signs with (an RSA key, PEM)") from None
 
     def __call__(self, message: bytes) -> bytes:
         signature = dkim.sign(message, self._selector, self._domain, self._key,
