@@ -31,9 +31,10 @@ def error_next_to(html: str, field_id: str) -> str:
     """The error message a field points to with aria-describedby (fails when it points to none)."""
     described = re.search(rf'id="{re.escape(field_id)}"[^>]*aria-describedby="([^"]+)"', html)
     assert described, f"{field_id} points to no error"
-    message = re.search(rf'id="{described.group(1)}"[^>]*>([^<]+)<', html)
-    assert message, f"no element {described.group(1)}"
-    return message.group(1)
+    tags = [re.search(rf'<([^>]*\bid="{element}"[^>]*)>([^<]+)<', html) for element in described.group(1).split()]
+    errors = [tag.group(2) for tag in tags if tag and "field-error" in tag.group(1)]
+    assert errors, f"{field_id} is described by no error ({described.group(1)})"
+    return errors[0]
 
 
 async def test_a_wish_for_a_shared_attribute_not_used_for_matching_is_refused_next_to_it_keeping_what_was_typed():
@@ -457,3 +458,19 @@ async def test_the_welcome_page_does_not_promise_that_both_agree_before_every_me
     assert "you both agree before it starts" not in welcome.text
     assert "In some programs you both accept the pairing before it starts; in others it starts as soon as you are " \
            "paired." in welcome.text
+
+
+async def test_each_identity_answer_offers_common_words_and_says_a_mentor_matches_when_described_the_same_way():
+    async with browser(Services({f"GET /v1/people/{ME}/identity": NOTHING_DECLARED}), ME) as page:
+        for path in ("/sign-up/identity", "/sign-up/identity?next=/my-data"):
+            form = (await page.get(path)).text
+            for name in ("race_ethnicity", "gender_identity", "sexual_orientation", "religion"):
+                assert re.search(rf'id="{name}-value"[^>]*list="{name}-suggestions"', form), name
+                suggestions = re.search(rf'<datalist id="{name}-suggestions">(.*?)</datalist>', form, re.S)
+                assert suggestions and suggestions.group(1).count("<option value=") >= 3, name
+                hint = re.search(rf'id="{name}-wish"[^>]*aria-describedby="([^"]+)"', form)
+                assert hint, name
+                said = re.search(rf'id="{hint.group(1)}"[^>]*>([^<]+)<', form)
+                assert said and "describe it in the same words" in said.group(1), name
+        async with browser(Services({f"GET /v1/people/{ME}/identity": NOTHING_DECLARED}), ME, "es") as spanish:
+            assert "Mujer" in (await spanish.get("/sign-up/identity")).text

@@ -105,6 +105,29 @@ IDENTITY = {
     "socioeconomic_background": N_("Socioeconomic background"),
 }
 
+# Common answers offered for each identity attribute (a <datalist>: suggestions only, any words may be typed).
+# Matching compares the words, capitals, accents, spaces and punctuation aside: the same answer helps two people match.
+IDENTITY_SUGGESTIONS = {
+    "first_generation": (N_("Yes"),),
+    "race_ethnicity": (N_("Black or African American"), N_("Hispanic or Latino"), N_("Latina"), N_("Latino"),
+                       N_("Latinx"), N_("American Indian or Alaska Native"), N_("Asian"),
+                       N_("Native Hawaiian or Pacific Islander"), N_("Middle Eastern or North African"),
+                       N_("Multiracial"), N_("White")),
+    "gender_identity": (N_("Woman"), N_("Man"), N_("Non-binary"), N_("Transgender woman"), N_("Transgender man"),
+                        N_("Genderqueer"), N_("Two-Spirit")),
+    "sexual_orientation": (N_("Gay"), N_("Lesbian"), N_("Bisexual"), N_("Queer"), N_("Pansexual"), N_("Asexual"),
+                           N_("Straight")),
+    "disability": (N_("Yes"), N_("Deaf or hard of hearing"), N_("Blind or low vision"), N_("Chronic illness"),
+                   N_("Neurodivergent"), N_("Mobility disability"), N_("Mental health condition")),
+    "religion": (N_("Christian"), N_("Catholic"), N_("Muslim"), N_("Jewish"), N_("Hindu"), N_("Buddhist"),
+                 N_("Sikh"), N_("Not religious")),
+    "veteran": (N_("Yes"),),
+    "immigration_background": (N_("Immigrant"), N_("Child of immigrants"), N_("Refugee"), N_("DACA recipient"),
+                               N_("International student")),
+    "socioeconomic_background": (N_("Low-income background"), N_("Working-class background"),
+                                 N_("Grew up in a rural area")),
+}
+
 # Why matching paired two people (its reason codes), in words.
 REASONS = {
     "specialty_overlap": N_("you share an interest in the same specialty"),
