@@ -251,3 +251,61 @@ async def test_an_online_slots_link_to_join_is_seen_by_its_host_and_by_whoever_b
         assert booked.json()["join_url"] == "https://meet.example.org/dr-lee"
         [mine] = (await as_student.get("/v1/office-hours/bookings/mine")).json()
         assert mine["join_url"] == "https://meet.example.org/dr-lee"
+
+
+async def test_a_national_slot_is_everyone_s_and_a_chapter_s_slot_its_members_listed_and_booked_alike(
+    events_api, publish,
+):
+    """As the web asks: a person's open slots, with their chapter if they have one (found by a browser audit: a mentee
+    with a chapter was not shown the slot of her mentor, who has none; people without a chapter were shown every
+    chapter's)."""
+    chapter = uuid4()
+    national_mentor, chapter_host, mentee, without_chapter, elsewhere = (uuid4() for _ in range(5))
+    await publish(PersonRegistered(person_id=national_mentor, chapter_id=None, stage=TrainingStage.ATTENDING),
+                  PersonRegistered(person_id=chapter_host, chapter_id=chapter, stage=TrainingStage.RESIDENT),
+                  PersonRegistered(person_id=mentee, chapter_id=chapter, stage=TrainingStage.MEDICAL_STUDENT_1),
+                  PersonRegistered(person_id=without_chapter, chapter_id=None, stage=TrainingStage.UNDERGRADUATE),
+                  PersonRegistered(person_id=elsewhere, chapter_id=uuid4(), stage=TrainingStage.UNDERGRADUATE))
+    async with events_api.client("participant", person_id=national_mentor) as as_mentor:
+        national = (await offer_once_known(as_mentor, slot_body(national_mentor))).json()
+    async with events_api.client("participant", person_id=chapter_host) as as_host:
+        chapters = (await offer_once_known(as_host, slot_body(chapter_host))).json()
+    assert (national["chapter_id"], chapters["chapter_id"]) == (None, str(chapter))
+
+    async def shown(person, chapter_id=None) -> set[str]:
+        async with events_api.client("participant", person_id=person) as as_person:
+            params = {"chapter_id": str(chapter_id)} if chapter_id else {}
+            answer = await as_person.get("/v1/office-hours/slots", params=params)
+            return {s["id"] for s in answer.json()}
+
+    everything = {national["id"], chapters["id"]}
+
+    async def mentee_shown_everything() -> bool:
+        return await shown(mentee, chapter) == everything
+
+    await eventually(mentee_shown_everything, what="the mentee's chapter to reach the events service")
+    assert await shown(mentee) == everything
+    assert await shown(without_chapter) == {national["id"]}
+    assert await shown(without_chapter, chapter) == {national["id"]}  # a chapter named opens no other's slots
+    assert await shown(elsewhere, chapter) == {national["id"]}
+    async with events_api.client("coordinator", chapter_id=chapter, person_id=uuid4()) as coordinator:
+        organised = await coordinator.get("/v1/office-hours/slots", params={"chapter_id": str(chapter)})
+        assert [s["id"] for s in organised.json()] == [chapters["id"]]
+
+    for person in (without_chapter, elsewhere):
+        async with events_api.client("participant", person_id=person) as as_person:
+            async def refused(person=person, as_person=as_person) -> dict | None:
+                answer = await as_person.post(f"/v1/office-hours/slots/{chapters['id']}/booking",
+                                              json={"person_id": str(person)})
+                assert answer.status_code == 409
+                error = answer.json()["error"]
+                return None if error["code"] == "chapter_not_yet_known" else error
+
+            error = await eventually(refused, what="the person's profile to reach the events service")
+            assert (error["code"], error["field"]) == ("not_in_chapter", "chapter_id")
+    async with events_api.client("participant", person_id=without_chapter) as as_person:
+        assert (await as_person.post(f"/v1/office-hours/slots/{national['id']}/booking",
+                                     json={"person_id": str(without_chapter)})).status_code == 201
+    async with events_api.client("participant", person_id=mentee) as as_mentee:
+        assert (await as_mentee.post(f"/v1/office-hours/slots/{chapters['id']}/booking",
+                                     json={"person_id": str(mentee)})).status_code == 201

@@ -6,7 +6,7 @@ from uuid import uuid4
 import pytest
 from events.adapters.calendar import booking_entry
 from events.domain import commands
-from events.domain.model import AlreadyBooked, HostNotYetKnown, NotAHost, Participant
+from events.domain.model import AlreadyBooked, ChapterNotYetKnown, HostNotYetKnown, NotAHost, NotInChapter, Participant
 from events.service_layer import handlers
 from mentorship_contracts import events as contract
 from mentorship_contracts import profiles as source
@@ -362,3 +362,78 @@ async def test_a_coordinator_or_administrator_acting_on_a_host_s_slot_is_audited
                             ("slot.withdrawn", coordinator))]
     assert all(e.detail["host_id"] == str(host) for e in uow.audited)
     assert [e.detail.get("person_id") for e in uow.audited] == [None, None, str(student), str(student), None]
+
+
+CHAPTER, OTHER_CHAPTER = uuid4(), uuid4()
+
+
+async def slots_of_both_kinds(uow):
+    """A national slot (its host, a mentor in a national program, has no chapter) and one of CHAPTER's."""
+    national = await offered(uow)
+    chapter_host = uuid4()
+    await uow.participants.save(Participant(chapter_host, S.ATTENDING, CHAPTER))
+    chapters = await handlers.offer_slot(commands.OfferSlot(chapter_host, TOMORROW, TOMORROW + timedelta(minutes=30)),
+                                         participant(chapter_host), uow)
+    return national, chapters
+
+
+async def person(uow, chapter):
+    someone = uuid4()
+    await uow.participants.save(Participant(someone, S.MEDICAL_STUDENT_1, chapter))
+    return someone
+
+
+async def listed(uow, viewer, chapter_id=None, host_id=None, open_only=True):
+    return {s.id for s in await handlers.list_slots(viewer, uow, host_id=host_id, chapter_id=chapter_id,
+                                                    open_only=open_only)}
+
+
+async def test_a_national_slot_is_listed_to_everyone_and_a_chapter_s_slot_to_its_members_only(uow):
+    national, chapters = await slots_of_both_kinds(uow)
+    member, outsider, without_chapter = await person(uow, CHAPTER), await person(uow, OTHER_CHAPTER), await person(
+        uow, None)
+
+    # As the web asks: with the person's chapter, if they have one.
+    assert await listed(uow, participant(member), CHAPTER) == {national.id, chapters.id}
+    assert await listed(uow, participant(member)) == {national.id, chapters.id}
+    assert await listed(uow, participant(outsider), OTHER_CHAPTER) == {national.id}
+    assert await listed(uow, participant(without_chapter)) == {national.id}
+    # A chapter asked for is read as the person's own: not a way into another chapter's slots.
+    assert await listed(uow, participant(without_chapter), CHAPTER) == {national.id}
+    assert await listed(uow, participant(outsider), CHAPTER) == {national.id}
+    assert await listed(uow, participant(uuid4()), CHAPTER) == {national.id}  # profiles has not told us of them
+    # Nor is a host's name a way in.
+    assert await listed(uow, participant(outsider), host_id=chapters.host_id) == set()
+
+
+async def test_a_host_lists_all_their_own_slots_and_organisers_their_chapters_slots(uow):
+    national, chapters = await slots_of_both_kinds(uow)
+    host = chapters.host_id
+    await uow.participants.save(Participant(host, S.ATTENDING, OTHER_CHAPTER))  # moved since they offered it
+    coordinator = Principal(subject="c", role=PrincipalRole.COORDINATOR, person_id=uuid4(),
+                            chapter_ids=frozenset({CHAPTER}))
+    administrator = Principal(subject="a", role=PrincipalRole.ADMIN, person_id=uuid4())
+
+    assert await listed(uow, participant(host), host_id=host, open_only=False) == {chapters.id}
+    assert await listed(uow, coordinator, CHAPTER) == {chapters.id}  # the chapter's, which they organise
+    assert await listed(uow, coordinator) == {national.id, chapters.id}
+    assert await listed(uow, coordinator, host_id=host) == {chapters.id}
+    assert await listed(uow, administrator) == {national.id, chapters.id}
+    assert await listed(uow, administrator, CHAPTER) == {chapters.id}
+
+
+async def test_who_may_book_a_slot_is_who_is_shown_it(uow):
+    national, chapters = await slots_of_both_kinds(uow)
+    member, outsider, without_chapter = await person(uow, CHAPTER), await person(uow, OTHER_CHAPTER), await person(
+        uow, None)
+
+    for refused in (outsider, without_chapter):
+        with pytest.raises(NotInChapter) as refusal:
+            await book(uow, chapters.id, refused)
+        assert (refusal.value.status, refusal.value.field) == (409, "chapter_id")
+    with pytest.raises(ChapterNotYetKnown, match="try again"):
+        await book(uow, chapters.id, uuid4())
+    assert (await handlers.get_slot(chapters.id, uow)).booked_by is None
+
+    assert (await book(uow, national.id, without_chapter))[1] is True
+    assert (await book(uow, chapters.id, member))[1] is True

@@ -340,13 +340,15 @@ class PostgresSlots:
             "UPDATE office_hour_slots SET booked_by = $2, booking_id = $3, join_url = $4 WHERE id = $1",
             s.id, s.booked_by, s.booking_id, s.join_url)
 
-    async def find(self, *, host_id: UUID | None, chapter_id: UUID | None, open_only: bool,
-                   starts_from: datetime) -> list[OfficeHourSlot]:
+    async def find(self, *, host_id: UUID | None, chapter_id: UUID | None, open_only: bool, starts_from: datetime,
+                   chapters: frozenset[UUID] | None = None) -> list[OfficeHourSlot]:
         rows = await self._conn.fetch(
             f"SELECT {', '.join(_SLOT_COLUMNS)} FROM office_hour_slots WHERE starts_at >= $1 "
             "AND ($2::uuid IS NULL OR host_id = $2) AND ($3::uuid IS NULL OR chapter_id = $3) "
-            "AND (NOT $4 OR booked_by IS NULL) ORDER BY starts_at LIMIT 200",
-            starts_from, host_id, chapter_id, open_only,
+            "AND (NOT $4 OR booked_by IS NULL) "
+            "AND ($5::uuid[] IS NULL OR chapter_id IS NULL OR chapter_id = ANY($5::uuid[])) "
+            "ORDER BY starts_at LIMIT 200",
+            starts_from, host_id, chapter_id, open_only, None if chapters is None else list(chapters),
         )
         return [OfficeHourSlot(**dict(row)) for row in rows]
 

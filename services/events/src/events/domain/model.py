@@ -404,7 +404,11 @@ class Participant:
 
 @dataclass
 class OfficeHourSlot:
-    """Time a mentor or clinician offers; one participant books it."""
+    """Time a mentor or clinician offers; one participant books it.
+
+    A slot is in its host's chapter, for that chapter's people; the slot of a host without a chapter (a mentor in a
+    national program) is national, open to everyone. Who is listed a slot is who may book it (`open_to`).
+    """
 
     id: UUID
     host_id: UUID
@@ -445,10 +449,27 @@ class OfficeHourSlot:
             raise Invalid("only an online slot has a link to join", field="join_url")
         self.join_url = join_url
 
-    def book(self, person_id: UUID, now: datetime) -> bool:
-        """Book for `person_id`; False when they hold it already (a retried booking)."""
+    @property
+    def is_national(self) -> bool:
+        return self.chapter_id is None
+
+    def open_to(self, person: Participant | None) -> bool:
+        """Whether `person` (what profiles told us of them; None: nothing yet) may book it: anyone a national slot,
+        the members of its chapter a chapter's."""
+        return self.is_national or (person is not None and person.chapter_id == self.chapter_id)
+
+    def book(self, person_id: UUID, now: datetime, booker: Participant | None) -> bool:
+        """Book for `person_id` (`booker`: what profiles told us of them, None if nothing yet); False when they hold
+        it already (a retried booking)."""
         if self.booked_by == person_id:
             return False
+        if not self.open_to(booker):
+            if booker is None:
+                raise ChapterNotYetKnown(
+                    "this office hour is for the members of its host's chapter and your profile has not reached the "
+                    "events service yet; try again in a moment", field="chapter_id")
+            raise NotInChapter("this office hour is for the members of its host's chapter only; the office hours of "
+                               "hosts without a chapter are open to everyone", field="chapter_id")
         if self.booked_by is not None:
             raise AlreadyBooked("this slot is booked already", field="slot_id")
         if person_id == self.host_id:

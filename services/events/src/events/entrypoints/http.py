@@ -587,15 +587,30 @@ async def my_bookings(caller: Caller, unit: UnitOfWork) -> list[SlotOut]:
 
 
 @router.get("/office-hours/slots")
-async def list_slots(caller: Caller, unit: UnitOfWork, host_id: UUID | None = None, chapter_id: UUID | None = None,
-                     open_only: bool = True) -> list[SlotOut]:
-    slots = await handlers.list_slots(unit, host_id=host_id, chapter_id=chapter_id, open_only=open_only)
+async def list_slots(
+    caller: Caller,
+    unit: UnitOfWork,
+    host_id: UUID | None = None,
+    chapter_id: Annotated[UUID | None, Query(description=(
+        "An administrator: that chapter's slots only. A coordinator naming a chapter they coordinate: its slots "
+        "only (which they organise). Anyone else: read as their own chapter (the web sends the person's), which "
+        "opens no other chapter's slots"))] = None,
+    open_only: bool = True,
+) -> list[SlotOut]:
+    """The slots still to come, soonest first, that the caller may book or organises. A slot of a host without a
+    chapter is national, open to everyone; a chapter's slot is for its members: a person is listed the national
+    slots and their chapter's (as profiles has told the events service), and may book those only (409
+    `not_in_chapter` for another). A coordinator is listed their chapters' too; a host all their own
+    (`host_id`: theirs); an administrator every slot."""
+    slots = await handlers.list_slots(caller, unit, host_id=host_id, chapter_id=chapter_id, open_only=open_only)
     return [SlotOut.of(s, caller) for s in slots]
 
 
 @router.post("/office-hours/slots/{slot_id}/booking", status_code=201, responses={
     200: {"model": SlotOut, "description": "Booked by this person already: the same booking"}, **answers(409)})
 async def book_slot(slot_id: UUID, body: PersonIn, caller: Caller, unit: UnitOfWork, response: Response) -> SlotOut:
+    """Book a slot open to the person: a national one (its host has no chapter), or one of their chapter's (409
+    `not_in_chapter` for another chapter's; `chapter_not_yet_known` while their profile has not arrived)."""
     if not (caller.is_person(body.person_id) or caller.is_admin):
         raise forbidden("you may book for yourself only")
     slot, booked_now = await handlers.book_slot(commands.BookSlot(slot_id, body.person_id), caller, unit)

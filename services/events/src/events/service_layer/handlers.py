@@ -13,6 +13,7 @@ from mentorship_contracts import events as contract
 from mentorship_contracts import profiles as source
 from mentorship_contracts.vocabulary import Role
 from plumbing.auth import Principal
+from plumbing.auth import Role as PrincipalRole
 from plumbing.disclosure import Published, publish_grouped
 from plumbing.errors import DomainError, Forbidden, NotFound
 
@@ -475,11 +476,13 @@ async def set_slot_link(command: commands.SetSlotLink, caller: Principal, uow: E
 async def book_slot(
     command: commands.BookSlot, booker: Principal, uow: EventsUnitOfWorkPort,
 ) -> tuple[OfficeHourSlot, bool]:
-    """Book; booking again returns the same booking (and False). Booking for someone else (an administrator) is
+    """Book, if the slot is open to the person (`OfficeHourSlot.open_to`: a national slot to anyone, a chapter's to
+    its members); booking again returns the same booking (and False). Booking for someone else (an administrator) is
     audited."""
     async with uow:
+        booker_known = await uow.participants.get(command.person_id)
         slot = await _slot(command.slot_id, uow, lock=True)
-        booked_now = slot.book(command.person_id, _now())
+        booked_now = slot.book(command.person_id, _now(), booker_known)
         if booked_now:
             await uow.slots.save(slot)
             uow.emit(contract.OfficeHoursBookedV3(**_booking(slot, command.person_id), booking_id=slot.booking_id))
@@ -509,10 +512,32 @@ async def get_slot(slot_id: UUID, uow: EventsUnitOfWorkPort) -> OfficeHourSlot:
 
 
 async def list_slots(
-    uow: EventsUnitOfWorkPort, *, host_id: UUID | None, chapter_id: UUID | None, open_only: bool,
+    viewer: Principal, uow: EventsUnitOfWorkPort, *, host_id: UUID | None, chapter_id: UUID | None, open_only: bool,
 ) -> list[OfficeHourSlot]:
+    """The slots still to come (of `host_id`, if given; open ones only, if `open_only`), soonest first, that the
+    viewer may book or organises.
+
+    An administrator sees every slot (of `chapter_id`, if given); a coordinator naming a chapter they coordinate,
+    that chapter's slots (which they organise); a host, all their own. Anyone else sees the slots open to them
+    (`OfficeHourSlot.open_to`): the national ones (of hosts without a chapter) and their chapter's, as profiles told
+    us; a coordinator, the chapters' they coordinate too. Their `chapter_id` is read as their own chapter (the web
+    sends the person's): it opens no other chapter's slots.
+    """
+    # Slots the viewer organises, or hosts: none kept from them.
+    sees_all = (viewer.is_admin or (chapter_id is not None and viewer.coordinates(chapter_id))
+                or (host_id is not None and viewer.is_person(host_id)))
     async with uow:
-        return await uow.slots.find(host_id=host_id, chapter_id=chapter_id, open_only=open_only, starts_from=_now())
+        chapters = None if sees_all else await _chapters_open_to(viewer, uow)
+        return await uow.slots.find(host_id=host_id, chapter_id=chapter_id if sees_all else None, open_only=open_only,
+                                    starts_from=_now(), chapters=chapters)
+
+
+async def _chapters_open_to(viewer: Principal, uow: EventsUnitOfWorkPort) -> frozenset[UUID]:
+    """The chapters whose slots the viewer is listed besides the national ones: their own, as profiles told us (none
+    while it has not), and those they coordinate."""
+    own = await uow.participants.get(viewer.person_id) if viewer.person_id is not None else None
+    coordinated = viewer.chapter_ids if viewer.role == PrincipalRole.COORDINATOR else frozenset()
+    return coordinated | ({own.chapter_id} if own is not None and own.chapter_id is not None else frozenset())
 
 
 async def bookings_of(person_id: UUID, uow: EventsUnitOfWorkPort) -> list[OfficeHourSlot]:

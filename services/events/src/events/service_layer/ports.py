@@ -99,8 +99,10 @@ class Slots(Protocol):
 
     async def save(self, s: OfficeHourSlot) -> None: ...
 
-    async def find(self, *, host_id: UUID | None, chapter_id: UUID | None, open_only: bool,
-                   starts_from: datetime) -> list[OfficeHourSlot]: ...
+    async def find(self, *, host_id: UUID | None, chapter_id: UUID | None, open_only: bool, starts_from: datetime,
+                   chapters: frozenset[UUID] | None = None) -> list[OfficeHourSlot]:
+        """Slots starting from `starts_from`, soonest first (200 at most): of `host_id` and in `chapter_id` if given,
+        open ones only if `open_only`; with `chapters`, only national slots (no chapter) and those chapters'."""
 
     async def booked_by(self, person_id: UUID, *, ending_after: datetime) -> list[OfficeHourSlot]: ...
 
