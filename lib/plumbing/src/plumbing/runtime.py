@@ -17,6 +17,7 @@ import logging
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypeVar, Union
+from urllib.parse import urlsplit
 
 import asyncpg
 from aiokafka import AIOKafkaConsumer
@@ -91,6 +92,21 @@ DATABASE_START_RETRY_SECONDS = 0.5
 DATABASE_START_RETRY_MAX_SECONDS = 10.0
 
 
+# What PostgreSQL answers to a DATABASE_URL it will never accept: a role or password it does not know, a database
+# it does not have. Waiting cures none of them.
+_REFUSALS = (asyncpg.InvalidAuthorizationSpecificationError, asyncpg.InvalidCatalogNameError,
+             asyncpg.ClientConfigurationError)
+
+
+def _where(database_url: str) -> str:
+    """The server and database of a URL, without its credentials: for a log line or an error."""
+    try:
+        parts = urlsplit(database_url)
+        return f"{parts.hostname or 'localhost'}:{parts.port or 5432}{parts.path or ''}"
+    except ValueError:
+        return "an address that cannot be read"
+
+
 class Service:
     def __init__(
         self,
@@ -108,6 +124,8 @@ class Service:
         self._tasks: list[asyncio.Task] = []
         self._pool: asyncpg.Pool | None = None
         self.relay: OutboxRelay | None = None
+        # Why start-up failed, when it was the settings (`serve` then stops the process with status 2).
+        self.refused: str | None = None
         self.broker = KafkaBroker(
             settings.kafka_bootstrap_servers,
             security=broker_security(settings),
@@ -232,11 +250,15 @@ class Service:
             except Exception as error:
                 if pool is not None:
                     pool.terminate()
+                if isinstance(error, _REFUSALS):
+                    self.refused = f"DATABASE_URL: PostgreSQL at {_where(self.settings.database_url)} refuses it: {error}"
+                    raise
                 if not is_connection_lost(error):
                     raise
                 attempts += 1
                 log.warning("PostgreSQL is unreachable: starting again in %.1f s", delay,
-                            extra={"attempt": attempts, "error_type": type(error).__name__, "error": str(error)})
+                            extra={"attempt": attempts, "error_type": type(error).__name__, "error": str(error),
+                                   "database": _where(self.settings.database_url)})
             await asyncio.sleep(delay)
             delay = min(delay * 2, DATABASE_START_RETRY_MAX_SECONDS)
 

@@ -1,6 +1,7 @@
 """Run a service's HTTP app with uvicorn, configured from the environment."""
 
 import gc
+import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -21,7 +22,14 @@ def serve(build_app: Callable[[], FastAPI]) -> None:
     # What importing and building made (some 120,000 objects) lives as long as the process. Out of the
     # collector's sight, full collections no longer scan it all: each paused the event loop for 85-170 ms.
     gc.freeze()
-    uvicorn.run(app, **uvicorn_options(settings))
+    try:
+        uvicorn.run(app, **uvicorn_options(settings))
+    except SystemExit:
+        # A database that refuses the settings is a configuration it cannot run with, as above (uvicorn says 3).
+        if refused := app.state.service.refused:
+            print(f"{settings.service_name}: {refused}", file=sys.stderr)
+            raise SystemExit(2) from None
+        raise
 
 
 def uvicorn_options(settings: ServiceSettings) -> dict[str, Any]:

@@ -7,9 +7,10 @@ import contextlib
 import copy
 import inspect
 import json
+import logging
 import socket
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Hashable
+from collections.abc import AsyncIterator, Awaitable, Callable, Hashable, Iterator
 from typing import TYPE_CHECKING, Any, Self, TypeVar
 from uuid import UUID
 
@@ -43,6 +44,21 @@ def json_object(value: bytes | None) -> dict | None:
     except (ValueError, RecursionError):
         return None
     return found if isinstance(found, dict) else None
+
+
+@contextlib.contextmanager
+def logging_as_it_was() -> Iterator[None]:
+    """Run code that sets logging up for the process (`plumbing.logs.configure`, `serve`), then put back the test
+    run's handlers and levels."""
+    root, framework = logging.getLogger(), logging.getLogger("faststream")
+    handlers, level, framework_handlers, propagate = root.handlers[:], root.level, framework.handlers[:], \
+        framework.propagate
+    try:
+        yield
+    finally:
+        root.handlers[:], framework.handlers[:] = handlers, framework_handlers
+        root.setLevel(level)
+        framework.propagate = propagate
 
 
 def free_port() -> int:

@@ -24,8 +24,9 @@ from fastapi import APIRouter, Request
 from mentorship_contracts.profiles import PEOPLE, PersonUpdated
 from plumbing.http import create_app
 from plumbing.runtime import Service
+from plumbing.serve import serve
 from plumbing.settings import ServiceSettings
-from plumbing.testing import eventually
+from plumbing.testing import eventually, free_port, logging_as_it_was
 from plumbing.unit_of_work import UnitOfWork
 
 from .conftest import KEYS, Recorder
@@ -107,6 +108,26 @@ async def test_an_instance_whose_database_refuses_its_credentials_fails_at_once(
             await asyncio.wait_for(service.start(), 30)
     finally:
         await service.stop()
+
+
+@pytest.mark.parametrize("wrong", ["role", "database"])
+def test_a_database_url_the_server_refuses_stops_the_instance_with_one_line_naming_it_and_status_2(
+    postgres_server, notes_migrations, kafka_settings, capsys, wrong
+):
+    # Waiting will not cure it: an orchestrator restarting it for ever with a traceback helps nobody.
+    dsn = postgres_server.create_database(f"refused_at_start_{wrong}")
+    dsn = (dsn.replace("postgres@", "nobody-at-all:s3cret@", 1) if wrong == "role"
+           else dsn.rsplit("/", 1)[0] + "/no_such_database")
+
+    def build_app():
+        return create_app(service_on(dsn, notes_migrations, kafka_settings, http_port=free_port()), [router],
+                          title="plumbing test")
+
+    with logging_as_it_was(), pytest.raises(SystemExit) as stopped:
+        serve(build_app)
+    assert stopped.value.code == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "DATABASE_URL" in err and "s3cret" not in err, err
 
 
 async def test_requests_under_way_when_postgres_restarts_get_no_500_and_succeed_once_it_is_back(

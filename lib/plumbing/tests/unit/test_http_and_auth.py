@@ -13,6 +13,7 @@ from plumbing.http import ApiError, create_app
 from plumbing.logs import JsonFormatter
 from plumbing.metrics import Metrics
 from plumbing.settings import ServiceSettings
+from plumbing.testing import logging_as_it_was
 from pydantic import BaseModel, EmailStr, Field
 
 KEYS = auth.SigningKeys.generate()
@@ -125,13 +126,8 @@ def test_log_lines_are_json_and_drop_fields_that_look_personal():
 
 @pytest.fixture
 def logging_restored():
-    """`logs.configure` sets the root logger up for the process: put back what the test run had."""
-    root, framework = logging.getLogger(), logging.getLogger("faststream")
-    kept = (root.handlers[:], root.level, framework.handlers[:], framework.propagate)
-    yield
-    root.handlers[:], framework.handlers[:] = kept[0], kept[2]
-    root.setLevel(kept[1])
-    framework.propagate = kept[3]
+    with logging_as_it_was():
+        yield
 
 
 def test_what_the_kafka_framework_logs_is_a_json_line_too(capsys, tmp_path, logging_restored):
