@@ -773,6 +773,7 @@ def pages(world) -> list[str]:
             f"/console/programs/{program}/rounds", f"/console/rounds/{ROUND}",
             f"/console/pairings/{world['pairing']['id']}", "/console/events", "/console/events/new",
             f"/console/events/{event}", f"/console/events/{event}/edit", f"/console/events/{event}/check-in",
+            f"/console/events/{event}/cancel",
             "/console/reports", "/console/emails"]
 
 

@@ -335,6 +335,7 @@ async def test_the_roster_shows_names_and_the_waitlist_and_removing_someone_need
 
 async def test_marking_an_event_held_asks_events_to_complete_it(world):
     s, event = world["s"], world["event"]
+    event["starts_at"] = (datetime.now(UTC) - timedelta(hours=1)).isoformat()  # it has started
     async with as_(world, "coordinator")[0] as page:
         assert "Mark it held: record attendance" in (await page.get(f"/console/events/{event['id']}")).text
         done = await page.post(f"/console/events/{event['id']}/complete", data={"csrf": CSRF})
@@ -870,3 +871,42 @@ async def test_every_rule_that_skips_a_drafted_pair_at_publishing_is_worded_for_
         text = (await page.get(f"/console/rounds/{ROUND}")).text
     assert "Could not be paired as drafted" not in text
     assert not [code for code in codes if code in text]
+
+
+async def test_marking_an_event_held_is_offered_only_once_it_has_started(world):
+    event = world["event"]
+    event["starts_at"] = (datetime.now(UTC) + timedelta(days=3)).isoformat()
+    async with as_(world, "coordinator")[0] as page:
+        before = (await page.get(f"/console/events/{event['id']}")).text
+        event["starts_at"] = (datetime.now(UTC) - timedelta(minutes=5)).isoformat()
+        started = (await page.get(f"/console/events/{event['id']}")).text
+    assert "Mark it held" not in before and f'action="/console/events/{event["id"]}/complete"' not in before
+    assert "Mark it held: record attendance" in started
+
+
+async def test_cancelling_an_event_asks_first_on_its_own_page_saying_how_many_registrants_are_emailed(world):
+    s, event = world["s"], world["event"]
+    async with as_(world, "coordinator")[0] as page:
+        shown = (await page.get(f"/console/events/{event['id']}")).text
+        asked = await page.get(f"/console/events/{event['id']}/cancel")
+        assert not s.calls_to("events", "POST"), "looking at the question cancels nothing"
+        cancelled = await page.post(f"/console/events/{event['id']}/cancel", data={"csrf": CSRF})
+    assert f'action="/console/events/{event["id"]}/cancel"' not in shown
+    assert f'href="/console/events/{event["id"]}/cancel"' in shown
+    assert asked.status_code == 200
+    assert "3 people registered (2 with a seat, 1 on the waitlist) are emailed that it is cancelled." in asked.text
+    assert "cannot be undone" in asked.text
+    assert re.search(rf'<form method="post" action="/console/events/{event["id"]}/cancel"', asked.text)
+    assert f'href="/console/events/{event["id"]}"' in asked.text  # keep it: back, nothing done
+    assert cancelled.status_code == 303 and cancelled.headers["location"].endswith("done=event_cancelled")
+    assert [c.path for c in s.calls_to("events", "POST")] == [f"/v1/events/{event['id']}/cancel"]
+
+
+async def test_the_question_before_cancelling_says_one_registrant_in_the_singular(world):
+    event = world["event"]
+    world["s"].roster[event["id"]] = world["s"].roster[event["id"]][:1]
+    async with as_(world, "coordinator", "es")[0] as spanish, as_(world, "coordinator")[0] as page:
+        asked = (await page.get(f"/console/events/{event['id']}/cancel")).text
+        preguntado = (await spanish.get(f"/console/events/{event['id']}/cancel")).text
+    assert "1 person registered (1 with a seat, 0 on the waitlist) is emailed that it is cancelled." in asked
+    assert "1 persona inscrita" in preguntado

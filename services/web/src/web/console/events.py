@@ -199,23 +199,51 @@ async def save_event(event_id: UUID, desk: Console, posted: Form) -> Response:
     return await _form_page(desk, event, values, zones_with(event), [], 422, problems=problems)
 
 
-async def _event_page(desk: Desk, event_id: UUID, status: int = 200, **context: Any) -> Response:
+async def _event_and_roster(desk: Desk, event_id: UUID) -> tuple[dict, dict | list, list[dict]]:
     event, roster = await asyncio.gather(
         desk.api.call("events", "GET", f"/v1/events/{event_id}", desk.staff),
         desk.api.call("events", "GET", f"/v1/events/{event_id}/registrations", desk.staff))
-    entries = roster.get("registrations", []) if isinstance(roster, dict) else roster
-    names = await desk.names(r["person_id"] for r in entries)
+    return event, roster, roster.get("registrations", []) if isinstance(roster, dict) else roster
+
+
+def _seated_and_waiting(entries: list[dict]) -> tuple[list[dict], list[dict]]:
     seated = [r for r in entries if r["status"] == "confirmed"]
     waiting = sorted((r for r in entries if r["status"] == "waitlisted"),
                      key=lambda r: r.get("waitlist_position") or 0)
+    return seated, waiting
+
+
+def _started(event: dict) -> bool:
+    """Whether it has begun: events completes (marks held) an event only from then."""
+    try:
+        return datetime.fromisoformat(event["starts_at"]) <= datetime.now(UTC)
+    except (KeyError, TypeError, ValueError):
+        return False
+
+
+async def _event_page(desk: Desk, event_id: UUID, status: int = 200, **context: Any) -> Response:
+    event, roster, entries = await _event_and_roster(desk, event_id)
+    names = await desk.names(r["person_id"] for r in entries)
+    seated, waiting = _seated_and_waiting(entries)
     others = [r for r in entries if r["status"] not in ("confirmed", "waitlisted")]
     return desk.render("console/event.html", status, event=event, seated=seated, waiting=waiting, others=others,
-                       counts=roster.get("counts", {}) if isinstance(roster, dict) else {}, names=names, **context)
+                       counts=roster.get("counts", {}) if isinstance(roster, dict) else {}, names=names,
+                       started=_started(event), **context)
 
 
 @router.get("/events/{event_id}")
 async def event(event_id: UUID, desk: Console, done: str | None = None) -> Response:
     return await _event_page(desk, event_id, done=done)
+
+
+@router.get("/events/{event_id}/cancel")
+async def cancel_event_page(event_id: UUID, desk: Console) -> Response:
+    """Cancelling cannot be undone and emails every registrant: what it will do is said first (the POST does it)."""
+    event, _, entries = await _event_and_roster(desk, event_id)
+    if event["state"] not in ("draft", "published"):
+        return desk.redirect(f"/console/events/{event_id}")
+    seated, waiting = _seated_and_waiting(entries)
+    return desk.render("console/event_cancel.html", event=event, seated=len(seated), waiting=len(waiting))
 
 
 @router.post("/events/{event_id}/{action}")
