@@ -910,3 +910,28 @@ async def test_the_question_before_cancelling_says_one_registrant_in_the_singula
         preguntado = (await spanish.get(f"/console/events/{event['id']}/cancel")).text
     assert "1 person registered (1 with a seat, 0 on the waitlist) is emailed that it is cancelled." in asked
     assert "1 persona inscrita" in preguntado
+
+
+@pytest.mark.parametrize(("field", "message", "said"), [
+    ("ends_at", "an event ends after it starts", "The end is before the start"),
+    ("registration_deadline", "registration closes before the event starts", "Registration closes after the start"),
+    ("starts_at", "an event is created to start in the future; this start is in the past", "The start is past"),
+    ("location", "an event takes place at a location, virtually, or both", "Give the place"),
+])
+async def test_an_event_events_refuses_as_invalid_says_the_real_reason_next_to_the_field_it_names(
+        world, field, message, said):
+    s = world["s"]
+    s.refuse[("POST", "/v1/events")] = (422, "invalid", field, message)
+    form = {"csrf": CSRF, "title": "Interview practice", "kind": "workshop", "chapter_id": s.chapter,
+            "timezone": "America/Chicago", "starts_at": "2027-12-01T18:00", "ends_at": "2027-12-01T17:00",
+            "registration_deadline": "2027-12-02T12:00", "capacity": "25"}
+    async with as_(world, "coordinator")[0] as page, as_(world, "coordinator", "es")[0] as spanish:
+        refused = await page.post("/console/events/new", data=form)
+        rechazado = await spanish.post("/console/events/new", data=form)
+    assert refused.status_code == 422
+    error = re.search(rf'<p class="field-error" id="{field}-error">([^<]*)</p>', refused.text)
+    assert error and said in error[1] and "did not work" not in error[1]
+    assert re.search(rf'id="{field}"[^>]*aria-invalid="true"', refused.text)
+    assert 'value="Interview practice"' in refused.text
+    spanish_error = re.search(rf'<p class="field-error" id="{field}-error">([^<]*)</p>', rechazado.text)
+    assert spanish_error and spanish_error[1] != error[1]

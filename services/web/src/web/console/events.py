@@ -133,6 +133,18 @@ def _event_form(posted, desk: Desk, zones: tuple[str, ...], event: dict | None) 
     return values, body, problems
 
 
+def _event_refusal(desk: Desk, error: ServiceError, values: dict) -> tuple[str, str]:
+    """Where events' refusal of an event's form goes (the field it names, else the form's top) and its words: the
+    rule broken when events names one we know, else the words for its code."""
+    field = error.field if error.field in values else "form"
+    if error.code == "invalid":
+        message = (error.message or "").lower()
+        for named, begins, words in labels.EVENT_INVALID:
+            if named == error.field and message.startswith(begins):
+                return field, desk._(words)
+    return field, desk.error_words(error)
+
+
 def _new_event_zones(desk: Desk, chapters: list[dict], chapter_id: str) -> tuple[str, tuple[str, ...]]:
     """The zone a new event's times are first read in, and the zones offered (with it, if the list lacks it): its
     chapter's, else the staff member's own, else the list's first. Someone typing 18:00 means their 18:00."""
@@ -170,7 +182,8 @@ async def create_event(desk: Console, posted: Form) -> Response:
         except ServiceError as error:
             if not _refused(error):
                 raise
-            problems[error.field if error.field in values else "form"] = desk.error_words(error)
+            field, words = _event_refusal(desk, error, values)
+            problems[field] = words
     return await _form_page(desk, None, values, zones, chapters, 422, problems=problems)
 
 
@@ -195,7 +208,8 @@ async def save_event(event_id: UUID, desk: Console, posted: Form) -> Response:
         except ServiceError as error:
             if not _refused(error):
                 raise
-            problems[error.field if error.field in values else "form"] = desk.error_words(error)
+            field, words = _event_refusal(desk, error, values)
+            problems[field] = words
     return await _form_page(desk, event, values, zones_with(event), [], 422, problems=problems)
 
 

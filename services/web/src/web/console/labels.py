@@ -298,6 +298,27 @@ ERRORS = {
     "link_not_kept": C_("An email to confirm a new address cannot be sent again: its link is not kept. Ask the "
                         "person to change their address again."),
 }
+# What events means when it refuses an event's form as `invalid`: the field it names, and how its message begins
+# (events words each rule once, in English, for developers), in the coordinator's words.
+EVENT_INVALID = (
+    ("starts_at", "an event is created to start in the future", C_("The start is past: choose a time to come.")),
+    ("starts_at", "an event is not moved into the past", C_("The start is past: choose a time to come.")),
+    ("starts_at", "this event has started", C_("The event has started: its start can no longer change.")),
+    ("starts_at", "a session takes place during its conference",
+     C_("A session takes place during its conference: choose a time within it.")),
+    ("ends_at", "an event ends after it starts", C_("The end is before the start: choose an end after it.")),
+    ("ends_at", "an event's end is not moved into the past",
+     C_("The end is past. To end the event now, mark it held.")),
+    ("registration_deadline", "registration closes before the event starts",
+     C_("Registration closes after the start: choose a time before the event starts.")),
+    ("location", "an event takes place at a location",
+     C_("Give the place, or tick 'Online' for an event held online.")),
+    ("virtual_link", "only a virtual event has a virtual link",
+     C_("Only an online event has a link to join: tick 'Online', or leave the link empty.")),
+    ("capacity", "", C_("More people already have a seat than this: keep at least that many seats.")),
+    ("timezone", "unknown time zone", C_("Choose a time zone from the list.")),
+)
+
 GENERIC_ERROR = C_("That did not work. Please try again.")
 
 # Why profiles leaves a suspension or a reinstatement to an administrator (a 403 on `person_id`; its messages, the
