@@ -136,7 +136,7 @@ def _event_form(posted, desk: Desk, zones: tuple[str, ...], event: dict | None) 
 def _event_refusal(desk: Desk, error: ServiceError, values: dict) -> tuple[str, str]:
     """Where events' refusal of an event's form goes (the field it names, else the form's top) and its words: the
     rule broken when events names one we know, else the words for its code."""
-    field = error.field if error.field in values else "form"
+    field = error.field if error.field is not None and error.field in values else "form"
     if error.code == "invalid":
         message = (error.message or "").lower()
         for named, begins, words in labels.EVENT_INVALID:
