@@ -145,7 +145,9 @@ async def run(args: argparse.Namespace, work: Path) -> None:
     database_url = postgres.create_database("matching")
     port = free_port()
     env = os.environ | secrets.service_environment("matching", kafka.access) | {
-        "DATABASE_URL": database_url, "HTTP_PORT": str(port), "LOG_LEVEL": "WARNING"}
+        "DATABASE_URL": database_url, "HTTP_PORT": str(port), "LOG_LEVEL": "WARNING",
+        # No profiles here: the matching profiles this bench publishes carry nothing sealed, so no key is asked for.
+        "PROFILES_URL": "http://profiles.invalid"}
     with open(work / "matching.log", "ab") as log:
         service = subprocess.Popen([sys.executable, "-m", "matching"], env=env, stdout=log, stderr=subprocess.STDOUT,
                                    start_new_session=True)

@@ -36,6 +36,7 @@ from devinfra.kafka import KafkaServer, grants_for_tests
 from devinfra.postgres import PostgresServer
 from devinfra.processes import free_port, stop_group
 from devinfra.secrets import PlatformSecrets
+from devinfra.smtp_sink import MAIL_FROM
 from mentorship_contracts import events, message_headers, profiles
 from plumbing.testing import answers_ready, eventually
 
@@ -89,6 +90,9 @@ async def run(args: argparse.Namespace, work: Path) -> None:
     for i, port in enumerate(ports):
         env = os.environ | secrets.service_environment("notifications", kafka.access) | {
             "DATABASE_URL": dsn, "HTTP_PORT": str(port), "SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(smtp_port),
+            "MAIL_FROM": MAIL_FROM, "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
+            # No web app nor profiles here: the links go nowhere, and the contacts published carry nothing sealed.
+            "WEB_BASE_URL": "http://web.invalid", "PROFILES_URL": "http://profiles.invalid",
             "DISPATCH_POLL_SECONDS": "0.05", "LOG_LEVEL": "WARNING", "DISPATCH_BATCH_SIZE": str(args.batch),
             "SMTP_CONCURRENCY": str(args.concurrency),
         }

@@ -345,6 +345,7 @@ async def main(args: argparse.Namespace) -> None:
     from devinfra.kafka import KafkaServer, grants_for_tests
     from devinfra.postgres import PostgresServer
     from devinfra.secrets import PlatformSecrets
+    from devinfra.smtp_sink import MAIL_FROM
     from plumbing.testing import answers_ready, eventually, free_port
 
     platform_secrets = PlatformSecrets.generate([*SERVICES, "web"])
@@ -363,21 +364,24 @@ async def main(args: argparse.Namespace) -> None:
                  str(smtp_http)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             urls, dsns = {}, {}
             webs: list[str] = []  # each web process's address
-            for name in (*SERVICES, *(f"web-{n}" for n in range(args.web_processes))):
+            names = (*SERVICES, *(f"web-{n}" for n in range(args.web_processes)))
+            ports = {name: free_port() for name in names}  # notifications links to the first web process's pages
+            for name in names:
                 service = name.partition("-")[0]
-                port = free_port()
+                port = ports[name]
                 if service not in dsns:
                     dsns[service] = postgres.create_database(f"bench_{service}")
                 url = f"http://127.0.0.1:{port}"
                 urls.setdefault(service, url)
                 env = {**os.environ, **platform_secrets.service_environment(service, kafka.access),
                        "DATABASE_URL": dsns[service], "HTTP_PORT": str(port), "LOG_LEVEL": "WARNING",
-                       "SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(smtp_port),
+                       "SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(smtp_port), "MAIL_FROM": MAIL_FROM,
+                       "PUBLIC_BASE_URL": url, "WEB_BASE_URL": f"http://127.0.0.1:{ports['web-0']}",
                        # Where the readers of restricted topics ask for people's data keys (profiles starts first).
                        "PROFILES_URL": urls["profiles"]}
                 if service == "web":
                     webs.append(url)
-                    env |= {f"{s.upper()}_URL": urls[s] for s in SERVICES} | {"PUBLIC_BASE_URL": url}
+                    env |= {f"{s.upper()}_URL": urls[s] for s in SERVICES}
                     command = [sys.executable, __file__, "--serve-web"]
                 else:
                     command = [sys.executable, "-m", name]

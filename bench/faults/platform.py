@@ -21,6 +21,7 @@ from devinfra.kafka import TESTS, KafkaAccess, KafkaServer, grants_for_tests
 from devinfra.postgres import PostgresServer
 from devinfra.processes import free_port, log_tail, port_in_use, spawn, stop_group, wait_until
 from devinfra.secrets import PlatformSecrets
+from devinfra.smtp_sink import MAIL_FROM
 from devinfra.workspace import repo_root
 from plumbing.personal_data import key_readers
 
@@ -78,6 +79,7 @@ class FaultPlatform:
             environment = self.secrets.service_environment(name, proxied_kafka) | {
                 "DATABASE_URL": _with_port(self.database_urls[name], self.postgres_proxy_port),
                 "SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(self.smtp_port), "LOG_LEVEL": "WARNING",
+                "MAIL_FROM": MAIL_FROM, "WEB_BASE_URL": "http://web.invalid",  # no web app here: links go nowhere
             }
             if name == "notifications" and self.sending_lease_seconds:
                 environment["SENDING_LEASE_SECONDS"] = str(self.sending_lease_seconds)
@@ -87,6 +89,8 @@ class FaultPlatform:
         # down, they wait and ask again, as they would for any profiles that cannot answer).
         for reader in key_readers():
             self.instances[reader][0].environment["PROFILES_URL"] = self.instances["profiles"][0].url
+        # Its unsubscribe links: the first instance's endpoint, as an ingress would serve one of them.
+        self.instances["notifications"][0].environment["PUBLIC_BASE_URL"] = self.instances["notifications"][0].url
         for instance in self.all_instances():
             instance.start()
         for instance in self.all_instances():

@@ -14,6 +14,7 @@ from uuid import uuid4
 import httpx
 import pytest
 from devinfra.kafka import TESTS, KafkaAccess
+from devinfra.smtp_sink import MAIL_FROM
 from devinfra.workspace import service_names, settings_class
 from plumbing.auth import Role, SigningKeys, mint
 from plumbing.personal_data import data_key_settings, key_readers
@@ -55,13 +56,16 @@ async def platform(kafka_access, postgres_server, smtp_sink):
     run = uuid4().hex[:8]
     # What a service needs beyond the common settings: notifications mails the sink; the web app calls the others
     # (served first, so that their addresses are known) and signs their tokens with the session's private key.
+    # Their ports are chosen first: the consumers of restricted topics ask profiles for people's data keys, signing
+    # with keys of their own whose public halves profiles trusts, and notifications' emails link to its own
+    # endpoints and the web app's pages; all are built before those listen.
+    ports = {name: free_port() for name in ("profiles", "notifications", "web")}
     special: dict[str, dict] = {
-        "notifications": {"smtp_host": "127.0.0.1", "smtp_port": smtp_sink.smtp_port, "dispatch_poll_seconds": 0.1},
+        "notifications": {"smtp_host": "127.0.0.1", "smtp_port": smtp_sink.smtp_port, "dispatch_poll_seconds": 0.1,
+                          "mail_from": MAIL_FROM, "public_base_url": f"http://127.0.0.1:{ports['notifications']}",
+                          "web_base_url": f"http://127.0.0.1:{ports['web']}"},
     }
-    # The consumers of restricted topics ask profiles for people's data keys, signing with keys of their own whose
-    # public halves profiles trusts; profiles' address is chosen first, as they are built before it.
-    profiles_port = free_port()
-    for name, wiring in data_key_settings(f"http://127.0.0.1:{profiles_port}", READER_KEYS).items():
+    for name, wiring in data_key_settings(f"http://127.0.0.1:{ports['profiles']}", READER_KEYS).items():
         special.setdefault(name, {}).update(wiring)
 
     database_urls: dict[str, str] = {}
@@ -89,13 +93,12 @@ async def platform(kafka_access, postgres_server, smtp_sink):
     async with contextlib.AsyncExitStack() as stack:
         apps, urls = {}, {}
         for name in names:
+            port = ports.get(name)
             if name == "web":
-                port = free_port()
                 special["web"] = {**{f"{s}_url": urls[s] for s in ("profiles", "matching", "events", "notifications")},
                                   "public_base_url": f"http://127.0.0.1:{port}", "smtp_host": "127.0.0.1",
-                                  "smtp_port": smtp_sink.smtp_port, "jwt_private_key": KEYS.private_pem}
-            else:
-                port = profiles_port if name == "profiles" else None
+                                  "smtp_port": smtp_sink.smtp_port, "mail_from": MAIL_FROM,
+                                  "jwt_private_key": KEYS.private_pem}
             apps[name] = importlib.import_module(f"{name}.bootstrap").build_app(settings(name))
             urls[name] = await stack.enter_async_context(serving(apps[name], port))
         await caught_up(apps, kafka_access.client_options(TESTS))

@@ -20,7 +20,7 @@ import httpx
 import pytest
 from axe_playwright_python.async_playwright import Axe
 from devinfra.kafka import TESTS
-from devinfra.smtp_sink import addressed_to
+from devinfra.smtp_sink import MAIL_FROM, addressed_to
 from devinfra.workspace import service_names, settings_class
 from playwright.async_api import Browser, BrowserContext, Page, async_playwright
 from plumbing.auth import Role, SigningKeys, mint
@@ -79,12 +79,15 @@ class Platform:
 @pytest.fixture(scope="package")
 async def platform(kafka_access, postgres_server, smtp_sink):
     run = uuid4().hex[:8]
+    # Their ports are chosen first: the readers of restricted topics ask profiles for people's data keys, and
+    # notifications' emails link to its own endpoints and the web app's pages.
+    ports = {name: free_port() for name in ("profiles", "notifications", "web")}
     special: dict[str, dict] = {
-        "notifications": {"smtp_host": "127.0.0.1", "smtp_port": smtp_sink.smtp_port, "dispatch_poll_seconds": 0.1},
+        "notifications": {"smtp_host": "127.0.0.1", "smtp_port": smtp_sink.smtp_port, "dispatch_poll_seconds": 0.1,
+                          "mail_from": MAIL_FROM, "public_base_url": f"http://127.0.0.1:{ports['notifications']}",
+                          "web_base_url": f"http://127.0.0.1:{ports['web']}"},
     }
-    # The readers of restricted topics ask profiles for people's data keys: its address is chosen first.
-    profiles_port = free_port()
-    for name, wiring in data_key_settings(f"http://127.0.0.1:{profiles_port}", READER_KEYS).items():
+    for name, wiring in data_key_settings(f"http://127.0.0.1:{ports['profiles']}", READER_KEYS).items():
         special.setdefault(name, {}).update(wiring)
     databases = {name: postgres_server.create_database(f"web_tests_{name}_{run}") for name in service_names()}
 
@@ -102,12 +105,11 @@ async def platform(kafka_access, postgres_server, smtp_sink):
     async with contextlib.AsyncExitStack() as stack:
         apps, urls = {}, {}
         for name in names:
-            port = profiles_port if name == "profiles" else None
+            port = ports.get(name)
             if name == "web":
-                port = free_port()
                 special["web"] = {
                     **{f"{s}_url": urls[s] for s in ("profiles", "matching", "events", "notifications")},
-                    "public_base_url": f"http://127.0.0.1:{port}", "smtp_host": "127.0.0.1",
+                    "public_base_url": f"http://127.0.0.1:{port}", "smtp_host": "127.0.0.1", "mail_from": MAIL_FROM,
                     "smtp_port": smtp_sink.smtp_port, "jwt_private_key": KEYS.private_pem,
                     # Every test signs in from 127.0.0.1: the per-client limit is the unit tests' to check. The
                     # world's mentor signs in in many tests within the hour: links per address are limited higher.

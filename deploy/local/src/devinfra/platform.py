@@ -25,6 +25,7 @@ from devinfra import secrets, workspace
 from devinfra.kafka import TESTS, KafkaServer, grants_for_tests, principals
 from devinfra.postgres import PostgresServer
 from devinfra.processes import live_members, log_tail, port_in_use, spawn, start_time, stop_group
+from devinfra.smtp_sink import MAIL_FROM
 from devinfra.workspace import repo_root
 
 
@@ -177,16 +178,20 @@ def _start_all(run_dir: Path, state: _State, services: tuple[Service, ...], time
     _wait_until_answering({"smtp-sink": (sink, f"{sink_url}/messages")}, logs, timeout)
 
     started = {}
+    # Where each service is served: a service calls the others there (the web app all four, the consumers of
+    # restricted topics profiles), and mails links to the web app's and its own.
+    urls = {f"{other.name.upper()}_URL": f"http://127.0.0.1:{other.port}" for other in services}
     for service in services:
         _check_free(service.name, service.port)
-        env = os.environ | kafka.access.environment(service.name) | platform_secrets.environment(service.name) | {
+        env = os.environ | kafka.access.environment(service.name) | platform_secrets.environment(service.name) | urls | {
             "DATABASE_URL": database_urls[service.name],
             "HTTP_PORT": str(service.port),
             "SMTP_HOST": "127.0.0.1",
             "SMTP_PORT": str(smtp_port),
+            "MAIL_FROM": MAIL_FROM,
+            "PUBLIC_BASE_URL": f"http://127.0.0.1:{service.port}",
+            "WEB_BASE_URL": urls.get("WEB_URL", "http://127.0.0.1:8105"),
             "PYTHONUNBUFFERED": "1",  # so the log shows what happened right before a crash
-            # Where the consumers of restricted topics ask for people's data keys.
-            "PROFILES_URL": f"http://127.0.0.1:{next((s.port for s in services if s.name == 'profiles'), 8101)}",
         }
         process = spawn([sys.executable, "-m", service.name], logs / f"{service.name}.log", env=env, cwd=repo_root())
         state.record(service.name, process.pid, signal.SIGTERM)

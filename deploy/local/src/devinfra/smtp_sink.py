@@ -28,6 +28,8 @@ from aiosmtpd.smtp import SMTP, Envelope, Session
 from devinfra.processes import free_port
 
 Message = dict  # one parsed message, as documented in `parse`
+# Whom the services run on this machine (the local platform, the tests' platforms) send their mail as.
+MAIL_FROM = "Mentorship Platform <no-reply@mentorship.example>"
 Predicate = Callable[[Message], bool]
 
 

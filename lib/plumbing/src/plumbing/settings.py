@@ -1,11 +1,12 @@
-"""Settings from the environment, with defaults that work on the local runtime (`python -m devinfra up`), except
-for secrets: those have no default anywhere, and a service refuses to start without them.
+"""Settings from the environment. Secrets have no default anywhere, and a service refuses to start without them;
+addresses (`ADDRESSES`: where it connects, what its emails link to, whom it mails as) have the local runner's
+(`python -m devinfra up`) in development mode only.
 
 Each service names its own secrets with `required_secret(...)`; every service needs the public key that verifies
 tokens (`JWT_PUBLIC_KEY`) and its Kafka credentials (`KAFKA_SASL_USERNAME`, `KAFKA_SASL_PASSWORD`). A secret named
 `..._KEY` (the token key pair aside, PEM) is a random key: at least 32 random bytes in URL-safe base64, as
-`new_secret_key` makes them. Development mode (`MENTORSHIP_ENV=development`) relaxes one thing only: a broker
-without authentication, on this machine (`KAFKA_SECURITY_PROTOCOL=PLAINTEXT`).
+`new_secret_key` makes them. Development mode (`MENTORSHIP_ENV=development`) relaxes two things only: a broker
+without authentication, on this machine (`KAFKA_SECURITY_PROTOCOL=PLAINTEXT`), and those addresses.
 
 A value a program cannot run with is refused when the settings are made, each naming its variable;
 `configuration_checked` turns that into one line per problem and exit status 2 (`plumbing.serve`, the commands).
@@ -24,7 +25,6 @@ from collections.abc import Iterator
 from typing import Any, ClassVar, Literal, Self
 
 from pydantic import (
-    AliasChoices,
     Field,
     PrivateAttr,
     SecretStr,
@@ -114,6 +114,7 @@ class KafkaSettings(BaseSettings):
 
     # Development mode relaxes only what is safe: a broker without authentication (PLAINTEXT). Never a secret.
     environment: Literal["production", "development"] = Field(default="production", validation_alias="MENTORSHIP_ENV")
+    # The local runner's broker, which only development mode may assume: elsewhere it must be given (`ADDRESSES`).
     kafka_bootstrap_servers: str = Field(default="127.0.0.1:19092", validation_alias="KAFKA_BOOTSTRAP_SERVERS")
     # SASL over TLS unless told otherwise.
     kafka_security_protocol: Literal["SASL_SSL", "SASL_PLAINTEXT", "SSL", "PLAINTEXT"] = Field(
@@ -131,6 +132,9 @@ class KafkaSettings(BaseSettings):
     kafka_replication_factor: int = Field(default=-1, validation_alias="KAFKA_REPLICATION_FACTOR")
 
     KAFKA_CREDENTIALS: ClassVar[tuple[str, ...]] = ("KAFKA_SASL_USERNAME", "KAFKA_SASL_PASSWORD")
+    # Where to connect: outside development mode a default would have a deployment missing one connect to loopback,
+    # to nothing or to whatever listens there.
+    ADDRESSES: ClassVar[tuple[str, ...]] = ("KAFKA_BOOTSTRAP_SERVERS",)
 
     @field_validator("kafka_ssl_ca_file")
     @classmethod
@@ -155,8 +159,8 @@ class KafkaSettings(BaseSettings):
     def _refuse_to_start_without_secrets(self) -> Self:
         missing = [variable for variable in self.required_variables() if self._unset(variable)]
         if missing:
-            raise ValueError(f"{', '.join(missing)} not set, and no secret has a default: "
-                             "set them (see README, 'Secrets have no defaults')")
+            raise ValueError(f"{', '.join(missing)} not set: no secret has a default, nor, outside development "
+                             "mode, any address (see README, 'Secrets have no defaults')")
         if not self.kafka_security_protocol.startswith("SASL") and self.environment != "development":
             raise ValueError(f"KAFKA_SECURITY_PROTOCOL={self.kafka_security_protocol} connects without "
                              "authentication, which only development mode allows (MENTORSHIP_ENV=development)")
@@ -164,12 +168,15 @@ class KafkaSettings(BaseSettings):
 
     def required_variables(self) -> list[str]:
         """The variables this program refuses to start without, as these settings connect to Kafka."""
-        return list(self.KAFKA_CREDENTIALS) if self.kafka_security_protocol.startswith("SASL") else []
+        addresses = [] if self.environment == "development" else list(self.ADDRESSES)
+        credentials = list(self.KAFKA_CREDENTIALS) if self.kafka_security_protocol.startswith("SASL") else []
+        return [*addresses, *credentials]
 
     def _unset(self, variable: str) -> bool:
         name = next(name for name, field in type(self).model_fields.items() if field.validation_alias == variable)
         value = getattr(self, name)
-        return (value.get_secret_value() if isinstance(value, SecretStr) else value) in (None, "")
+        given = name in self.model_fields_set
+        return not given or (value.get_secret_value() if isinstance(value, SecretStr) else value) in (None, "")
 
     def kafka_client_options(self) -> dict[str, Any]:
         """The keyword arguments every aiokafka client is made with: address and credentials."""
@@ -194,10 +201,8 @@ class ServiceSettings(KafkaSettings):
     service_name: str = "service"
     # The consumer group of every instance; the service's name unless set (tests give each test service its own).
     consumer_group_name: str | None = Field(default=None, validation_alias="CONSUMER_GROUP")
-    database_url: str = Field(
-        default="postgresql://postgres@127.0.0.1:15432/postgres",
-        validation_alias=AliasChoices("DATABASE_URL"),
-    )
+    # The local runner's PostgreSQL, which only development mode may assume (`ADDRESSES`).
+    database_url: str = Field(default="postgresql://postgres@127.0.0.1:15432/postgres", validation_alias="DATABASE_URL")
     http_host: str = Field(default="127.0.0.1", validation_alias="HTTP_HOST")
     http_port: int = Field(default=8000, ge=1, le=65535, validation_alias="HTTP_PORT")
     # The proxies whose X-Forwarded-For and X-Forwarded-Proto are believed (addresses or networks, comma-separated;
@@ -290,6 +295,8 @@ class ServiceSettings(KafkaSettings):
         return {name: str(field.validation_alias) for name, field in cls.model_fields.items()
                 if isinstance(field.json_schema_extra, dict) and field.json_schema_extra.get(REQUIRED)}
 
+    ADDRESSES: ClassVar[tuple[str, ...]] = (*KafkaSettings.ADDRESSES, "DATABASE_URL")
+
     def required_variables(self) -> list[str]:
         """The variables this service refuses to start without, as these settings connect to Kafka."""
         return [*self.secret_fields().values(), *super().required_variables()]
@@ -336,6 +343,9 @@ class ServiceSettings(KafkaSettings):
         stand_ins: dict[str, Any] = {name: new_secret_key() for name in cls.secret_fields()}
         stand_ins |= {"jwt_public_key": SigningKeys.generate().public_pem, "kafka_sasl_username": "offline",
                       "kafka_sasl_password": new_secret_key()}
+        # Its addresses are the development defaults: nothing connects to them, a unit test's fakes answer there.
+        stand_ins |= {name: field.default for name, field in cls.model_fields.items()
+                      if field.validation_alias in cls.ADDRESSES}
         settings = cls(**(stand_ins | fields))
         settings._offline = True
         return settings

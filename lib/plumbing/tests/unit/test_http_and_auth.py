@@ -185,6 +185,7 @@ def test_a_service_specific_database_url_wins_over_the_generic_one(monkeypatch):
     monkeypatch.setenv("KAFKA_SASL_PASSWORD", "a-password")
     monkeypatch.setenv("DATABASE_URL", "postgresql://generic/db")
     monkeypatch.setenv("MATCHING_DATABASE_URL", "postgresql://matching/db")
+    monkeypatch.setenv("KAFKA_BOOTSTRAP_SERVERS", "kafka.example:9093")
     assert ServiceSettings.for_service("matching").database_url == "postgresql://matching/db"
     assert ServiceSettings.for_service("events").database_url == "postgresql://generic/db"
 

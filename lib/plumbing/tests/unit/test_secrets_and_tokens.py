@@ -22,8 +22,12 @@ KEYS = auth.SigningKeys.generate()
 # What the code used to fall back to when JWT_SECRET was unset.
 COMMITTED_DEVELOPMENT_SECRET = "dev-only-secret-change-me-in-production"
 SETTINGS_VARIABLES = ("JWT_SECRET", "JWT_PUBLIC_KEY", "KAFKA_SECURITY_PROTOCOL", "KAFKA_SASL_MECHANISM",
-                      "KAFKA_SASL_USERNAME", "KAFKA_SASL_PASSWORD", "KAFKA_SSL_CA_FILE", "MENTORSHIP_ENV")
-KAFKA = {"kafka_sasl_username": "profiles", "kafka_sasl_password": "a-password"}
+                      "KAFKA_SASL_USERNAME", "KAFKA_SASL_PASSWORD", "KAFKA_SSL_CA_FILE", "MENTORSHIP_ENV",
+                      "KAFKA_BOOTSTRAP_SERVERS", "DATABASE_URL", "PROFILES_DATABASE_URL", "MATCHING_DATABASE_URL")
+# Where a deployment's services connect, and as whom.
+ADDRESSES = {"kafka_bootstrap_servers": "kafka.example:9093",
+             "database_url": "postgresql://profiles:a-password@postgres.example:5432/profiles"}
+KAFKA = {"kafka_sasl_username": "profiles", "kafka_sasl_password": "a-password", **ADDRESSES}
 
 
 @pytest.fixture(autouse=True)
@@ -77,9 +81,25 @@ def test_a_service_refuses_to_start_without_its_kafka_credentials():
         ServiceSettings(service_name="profiles", jwt_public_key=KEYS.public_pem)
 
 
+def test_a_service_refuses_to_start_without_being_told_where_its_database_and_kafka_are():
+    # Loopback defaults would have a pod missing its Secret connect to nothing, or to whatever listens there, as the
+    # database's superuser without a password.
+    for address, variable in (("database_url", "DATABASE_URL"), ("kafka_bootstrap_servers", "KAFKA_BOOTSTRAP_SERVERS")):
+        given = {name: value for name, value in KAFKA.items() if name != address}
+        with pytest.raises(ValidationError, match=variable):
+            ServiceSettings(service_name="profiles", jwt_public_key=KEYS.public_pem, **given)
+
+
+def test_development_mode_connects_to_the_local_runners_database_and_broker_unless_told_otherwise():
+    development = ServiceSettings(jwt_public_key=KEYS.public_pem, kafka_security_protocol="PLAINTEXT",
+                                  environment="development")
+    assert development.kafka_bootstrap_servers.startswith("127.0.0.1:")
+    assert "@127.0.0.1:" in development.database_url
+
+
 def test_a_broker_without_authentication_is_for_development_mode_only():
     with pytest.raises(ValidationError, match="MENTORSHIP_ENV=development"):
-        ServiceSettings(jwt_public_key=KEYS.public_pem, kafka_security_protocol="PLAINTEXT")
+        ServiceSettings(jwt_public_key=KEYS.public_pem, kafka_security_protocol="PLAINTEXT", **ADDRESSES)
     development = ServiceSettings(jwt_public_key=KEYS.public_pem, kafka_security_protocol="PLAINTEXT",
                                   environment="development")
     assert development.kafka_client_options()["security_protocol"] == "PLAINTEXT"
@@ -105,6 +125,7 @@ def test_the_settings_read_the_kafka_credentials_from_the_environment_and_every_
     monkeypatch.setenv("KAFKA_SECURITY_PROTOCOL", "SASL_PLAINTEXT")
     monkeypatch.setenv("KAFKA_SASL_USERNAME", "matching")
     monkeypatch.setenv("KAFKA_SASL_PASSWORD", "s3cret")
+    monkeypatch.setenv("DATABASE_URL", "postgresql://matching@postgres.example/matching")
     settings = ServiceSettings.for_service("matching")
     assert settings.kafka_client_options() == {
         "bootstrap_servers": "kafka.example:9093", "security_protocol": "SASL_PLAINTEXT",
@@ -131,6 +152,8 @@ async def test_a_token_signed_with_the_committed_development_secret_is_refused(m
     monkeypatch.setenv("JWT_PUBLIC_KEY", KEYS.public_pem)
     monkeypatch.setenv("KAFKA_SASL_USERNAME", "profiles")
     monkeypatch.setenv("KAFKA_SASL_PASSWORD", "a-password")
+    monkeypatch.setenv("KAFKA_BOOTSTRAP_SERVERS", "kafka.example:9093")
+    monkeypatch.setenv("DATABASE_URL", "postgresql://profiles@postgres.example/profiles")
     now = int(time.time())
     forged = jwt.encode({"iss": auth.ISSUER, "sub": "admin", "role": "admin", "aud": "profiles", "iat": now,
                          "exp": now + 60}, COMMITTED_DEVELOPMENT_SECRET, algorithm="HS256")

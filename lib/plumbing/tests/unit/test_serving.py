@@ -12,7 +12,8 @@ from pydantic import SecretStr
 KEYS = auth.SigningKeys.generate()
 INGRESS_POD, VISITOR = "10.42.0.17", "203.0.113.7"
 # What a deployment gives every service; each test changes what it is about.
-ENVIRONMENT = {"JWT_PUBLIC_KEY": KEYS.public_pem, "KAFKA_SASL_USERNAME": "profiles", "KAFKA_SASL_PASSWORD": "a-password"}
+ENVIRONMENT = {"JWT_PUBLIC_KEY": KEYS.public_pem, "KAFKA_SASL_USERNAME": "profiles", "KAFKA_SASL_PASSWORD": "a-password",
+               "KAFKA_BOOTSTRAP_SERVERS": "kafka.example:9093", "DATABASE_URL": "postgresql://profiles@postgres.example/p"}
 
 
 class KeyedSettings(ServiceSettings):

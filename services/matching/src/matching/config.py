@@ -1,11 +1,14 @@
 """Matching's settings beyond the common ones."""
 
+from typing import ClassVar
+
 from plumbing.settings import ServiceSettings, required_secret
 from pydantic import Field, SecretStr
 
 
 class MatchingSettings(ServiceSettings):
     service_name: str = "matching"
+    ADDRESSES: ClassVar[tuple[str, ...]] = (*ServiceSettings.ADDRESSES, "PROFILES_URL")
     # How often each instance looks for queued rounds and for overdue meetings, renewals and ended terms.
     round_poll_seconds: float = Field(default=1.0, validation_alias="MATCHING_ROUND_POLL_SECONDS")
     lifecycle_poll_seconds: float = Field(default=60.0, validation_alias="MATCHING_LIFECYCLE_POLL_SECONDS")

@@ -127,6 +127,8 @@ def matching_settings(kafka_settings, postgres_server, topics):
         round_poll_seconds=0.1, lifecycle_poll_seconds=0.2,
         identity_key=base64.urlsafe_b64encode(os.urandom(32)).decode(),  # the deployment's own: no default
         service_key=base64.urlsafe_b64encode(os.urandom(32)).decode(),
+        # No profiles here: the matching profiles these tests publish carry nothing sealed, so no data key is asked for.
+        profiles_url="http://profiles.invalid",
     )
 
 

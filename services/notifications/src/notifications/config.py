@@ -1,6 +1,6 @@
 from datetime import timedelta
 from pathlib import Path
-from typing import Self
+from typing import ClassVar, Self
 
 from plumbing.settings import ServiceSettings, required_secret
 from pydantic import Field, SecretStr, model_validator
@@ -10,6 +10,8 @@ from .service_layer.dispatch import DispatchPolicy
 
 class NotificationsSettings(ServiceSettings):
     service_name: str = "notifications"
+    ADDRESSES: ClassVar[tuple[str, ...]] = (*ServiceSettings.ADDRESSES, "SMTP_HOST", "MAIL_FROM", "PUBLIC_BASE_URL",
+                                            "WEB_BASE_URL", "PROFILES_URL")
     smtp_host: str = Field(default="127.0.0.1", validation_alias="SMTP_HOST")
     smtp_port: int = Field(default=10025, validation_alias="SMTP_PORT")
     smtp_timeout_seconds: float = Field(default=10.0, validation_alias="SMTP_TIMEOUT_SECONDS")

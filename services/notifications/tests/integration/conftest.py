@@ -8,6 +8,7 @@ from uuid import uuid4
 import httpx
 import pytest
 from aiokafka import AIOKafkaProducer
+from devinfra.smtp_sink import MAIL_FROM
 from mentorship_contracts import IntegrationEvent, message_headers, profiles
 from notifications.bootstrap import build_app
 from notifications.config import NotificationsSettings
@@ -48,7 +49,9 @@ def settings_for(postgres_server, kafka_settings, smtp_port: int, **overrides) -
     port = free_port()
     return NotificationsSettings(
         consumer_group_name=name, database_url=postgres_server.create_database(name), http_port=port,
-        public_base_url=f"http://127.0.0.1:{port}",
+        public_base_url=f"http://127.0.0.1:{port}", web_base_url="https://app.mentorship.example", mail_from=MAIL_FROM,
+        # No profiles here: the contacts these tests publish carry nothing sealed, so no data key is asked for.
+        profiles_url="http://profiles.invalid",
         **kafka_settings("notifications"), jwt_public_key=KEYS.public_pem, link_signing_key=LINK_SIGNING_KEY,
         service_key=new_secret_key(),
         smtp_host="127.0.0.1",

@@ -9,7 +9,8 @@ from profiles.config import ProfilesSettings
 from pydantic import ValidationError
 
 COMMON = {"jwt_public_key": SigningKeys.generate().public_pem, "kafka_sasl_username": "profiles",
-          "kafka_sasl_password": "a-password",
+          "kafka_sasl_password": "a-password", "kafka_bootstrap_servers": "kafka.example:9093",
+          "database_url": "postgresql://profiles:a-password@postgres.example/profiles",
           "data_key_readers": readers_setting({"matching": new_secret_key(), "notifications": new_secret_key()})}
 
 
@@ -39,3 +40,14 @@ def test_only_consumers_of_restricted_topics_are_trusted_to_read_data_keys():
     configured = readers_setting({"matching": new_secret_key(), "web": new_secret_key()})
     settings = ProfilesSettings(**{**COMMON, "data_key_readers": configured}, identity_key=new_key())
     assert set(settings.readers()) == {"matching"}
+
+
+def test_the_operators_commands_need_to_be_told_which_database_outside_development_mode(monkeypatch, capsys):
+    from profiles.entrypoints import cli
+
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.delenv("MENTORSHIP_ENV", raising=False)
+    for command in (["grant-administrator", "ana@example.org"], ["restate", "people"]):
+        with pytest.raises(SystemExit) as exit_:
+            cli.main(command)
+        assert exit_.value.code == 2 and "--database-url" in capsys.readouterr().err

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from plumbing.settings import ServiceSettings, required_secret
 from pydantic import Field, SecretStr, model_validator
 
 
 class WebSettings(ServiceSettings):
     service_name: str = "web"
-    # The services it calls (their HTTP APIs); the defaults are where `python -m devinfra up` serves them.
+    ADDRESSES: ClassVar[tuple[str, ...]] = (*ServiceSettings.ADDRESSES, "PROFILES_URL", "MATCHING_URL", "EVENTS_URL",
+                                            "NOTIFICATIONS_URL", "PUBLIC_BASE_URL", "SMTP_HOST", "MAIL_FROM")
+    # The services it calls (their HTTP APIs); the defaults, for development mode, are where `python -m devinfra up`
+    # serves them.
     profiles_url: str = Field(default="http://127.0.0.1:8101", validation_alias="PROFILES_URL")
     matching_url: str = Field(default="http://127.0.0.1:8102", validation_alias="MATCHING_URL")
     events_url: str = Field(default="http://127.0.0.1:8103", validation_alias="EVENTS_URL")

@@ -13,6 +13,7 @@ from uuid import uuid4
 
 import httpx
 import pytest
+from devinfra.smtp_sink import MAIL_FROM
 from plumbing.settings import new_secret_key
 from plumbing.testing import eventually, free_port, serving
 
@@ -32,7 +33,7 @@ async def refusing_web(platform, kafka_access):
         service_name="web", consumer_group_name=f"web_refusing_{uuid4().hex[:8]}",
         database_url=platform.databases["web"], **kafka_access.settings("web"), jwt_public_key=platform.public_key,
         jwt_private_key=platform.private_key, form_key=new_secret_key(), public_base_url=f"http://127.0.0.1:{port}",
-        sign_in_limit_per_client=10_000, smtp_host="127.0.0.1", smtp_port=free_port(),
+        sign_in_limit_per_client=10_000, smtp_host="127.0.0.1", smtp_port=free_port(), mail_from=MAIL_FROM,
         **{f"{s}_url": platform.urls[s] for s in ("profiles", "matching", "events", "notifications")})
     async with contextlib.AsyncExitStack() as stack:
         yield await stack.enter_async_context(serving(build_app(settings), port))

@@ -11,6 +11,7 @@ from uuid import uuid4
 
 import httpx
 import pytest
+from devinfra.smtp_sink import MAIL_FROM
 from plumbing.settings import new_secret_key
 from plumbing.testing import free_port, serving
 
@@ -33,6 +34,7 @@ async def provider_and_web(platform, kafka_access):
         service_name="web", consumer_group_name=f"web_oidc_{uuid4().hex[:8]}", database_url=platform.databases["web"],
         **kafka_access.settings("web"), jwt_public_key=platform.public_key, jwt_private_key=platform.private_key,
         form_key=new_secret_key(), public_base_url=web_url, sign_in_limit_per_client=10_000,
+        smtp_host="127.0.0.1", mail_from=MAIL_FROM,
         **{f"{s}_url": platform.urls[s] for s in ("profiles", "matching", "events", "notifications")},
         oidc_discovery_url=f"{provider.issuer}/.well-known/openid-configuration", oidc_client_id="mentorship-web",
         oidc_client_secret=SECRET, oidc_name="Northside Health")

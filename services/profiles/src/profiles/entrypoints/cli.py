@@ -26,7 +26,8 @@ from ..service_layer.unit_of_work import RestatingUnitOfWork, StaffUnitOfWork
 MIGRATIONS = Path(__file__).parent.parent / "migrations"
 # Whom the audit trail names for what an operator does on the command line.
 OPERATOR = Principal(subject="operator:command-line", role=Role.SERVICE)
-DEFAULT_DATABASE_URL = "postgresql://postgres@127.0.0.1:15432/profiles"
+# The local runner's, in development mode only: elsewhere the database is named (as for the service itself).
+DEVELOPMENT_DATABASE_URL = "postgresql://postgres@127.0.0.1:15432/profiles"
 
 
 async def grant_administrator(database_url: str, email: str) -> UUID:
@@ -61,8 +62,11 @@ def main(argv: list[str]) -> int:
                                         "for a consumer that lacks history older than the topic keeps")
     restate_topic.add_argument("what", choices=("people", "enrollments"),
                                help="profiles.people (chapter, stage, alumni, suspended) or profiles.enrollments")
+    development = os.environ.get("MENTORSHIP_ENV") == "development"
+    database_url = os.environ.get("DATABASE_URL") or (DEVELOPMENT_DATABASE_URL if development else None)
     for command in (grant, restate_topic):
-        command.add_argument("--database-url", default=os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL))
+        command.add_argument("--database-url", default=database_url, required=database_url is None,
+                             help="profiles' database (default: DATABASE_URL)")
     args = parser.parse_args(argv)
     if args.command == "restate":
         topic = f"profiles.{args.what}"
