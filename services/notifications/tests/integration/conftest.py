@@ -102,10 +102,14 @@ def as_caller():
 @pytest.fixture
 def service_environment(kafka_access) -> dict[str, str]:
     """The variables of a `python -m notifications` process: its Kafka principal, the token key, its link key, its
-    service key."""
+    service key, and where its emails link to and come from (no profiles here: nothing sealed is published)."""
     return kafka_access.environment("notifications") | {"JWT_PUBLIC_KEY": KEYS.public_pem,
                                                          "NOTIFICATIONS_LINK_SIGNING_KEY": LINK_SIGNING_KEY,
-                                                         "NOTIFICATIONS_SERVICE_KEY": new_secret_key()}
+                                                         "NOTIFICATIONS_SERVICE_KEY": new_secret_key(),
+                                                         "MAIL_FROM": MAIL_FROM,
+                                                         "PUBLIC_BASE_URL": "https://notify.mentorship.example",
+                                                         "WEB_BASE_URL": "https://app.mentorship.example",
+                                                         "PROFILES_URL": "http://profiles.invalid"}
 
 
 @pytest.fixture(scope="module")
