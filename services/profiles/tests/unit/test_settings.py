@@ -45,9 +45,24 @@ def test_only_consumers_of_restricted_topics_are_trusted_to_read_data_keys():
 def test_the_operators_commands_need_to_be_told_which_database_outside_development_mode(monkeypatch, capsys):
     from profiles.entrypoints import cli
 
-    monkeypatch.delenv("DATABASE_URL", raising=False)
-    monkeypatch.delenv("MENTORSHIP_ENV", raising=False)
+    for variable in ("DATABASE_URL", "PROFILES_DATABASE_URL", "MENTORSHIP_ENV"):
+        monkeypatch.delenv(variable, raising=False)
     for command in (["grant-administrator", "ana@example.org"], ["restate", "people"]):
         with pytest.raises(SystemExit) as exit_:
             cli.main(command)
         assert exit_.value.code == 2 and "--database-url" in capsys.readouterr().err
+
+
+def test_the_operators_commands_take_profiles_own_database_url_before_the_generic_one(monkeypatch):
+    from profiles.entrypoints import cli
+
+    monkeypatch.setenv("DATABASE_URL", "postgresql://shared@postgres.example/shared")
+    monkeypatch.setenv("PROFILES_DATABASE_URL", "postgresql://profiles@postgres.example/profiles")
+    taken = []
+    monkeypatch.setattr(cli, "restate", lambda url, topic, progress: taken.append(url) or _done())
+    assert cli.main(["restate", "people"]) == 0
+    assert taken == ["postgresql://profiles@postgres.example/profiles"]
+
+
+async def _done() -> int:
+    return 0

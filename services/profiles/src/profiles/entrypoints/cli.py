@@ -1,5 +1,5 @@
-"""Operators' commands. Each needs only the database (`DATABASE_URL`); the running service publishes the events they
-leave in the outbox.
+"""Operators' commands. Each needs only the database (`PROFILES_DATABASE_URL` or `DATABASE_URL`); the running service
+publishes the events they leave in the outbox.
 
 - `python -m profiles grant-administrator <email>` names the first national administrator (the person must exist:
   they signed up, or the demo registered them).
@@ -63,7 +63,9 @@ def main(argv: list[str]) -> int:
     restate_topic.add_argument("what", choices=("people", "enrollments"),
                                help="profiles.people (chapter, stage, alumni, suspended) or profiles.enrollments")
     development = os.environ.get("MENTORSHIP_ENV") == "development"
-    database_url = os.environ.get("DATABASE_URL") or (DEVELOPMENT_DATABASE_URL if development else None)
+    # As the service reads it: its own variable before the generic one (plumbing.settings, for_service).
+    database_url = (os.environ.get("PROFILES_DATABASE_URL") or os.environ.get("DATABASE_URL")
+                    or (DEVELOPMENT_DATABASE_URL if development else None))
     for command in (grant, restate_topic):
         command.add_argument("--database-url", default=database_url, required=database_url is None,
                              help="profiles' database (default: DATABASE_URL)")
