@@ -935,3 +935,32 @@ async def test_an_event_events_refuses_as_invalid_says_the_real_reason_next_to_t
     assert 'value="Interview practice"' in refused.text
     spanish_error = re.search(rf'<p class="field-error" id="{field}-error">([^<]*)</p>', rechazado.text)
     assert spanish_error and spanish_error[1] != error[1]
+
+
+async def test_a_mentor_is_suspended_from_their_page_and_approved_again_there_a_note_needed_to_suspend(world):
+    s, mentor = world["s"], world["mentor"]
+    enrollment = mentor["enrollments"][0]
+    enrollment.update(id=str(uuid4()), chapter_id=s.chapter)  # profiles' enrollment as its vetting routes know it
+    s.enrollments[enrollment["id"]] = enrollment
+    page_path = f"/console/people/{mentor['id']}"
+    async with as_(world, "coordinator")[0] as page:
+        approved = (await page.get(page_path)).text
+        assert f'action="/console/enrollments/{enrollment["id"]}/suspend"' in approved
+        assert f'action="/console/enrollments/{enrollment["id"]}/approve"' not in approved
+        no_note = await page.post(f"/console/enrollments/{enrollment['id']}/suspend",
+                                  data={"csrf": CSRF, "person_id": mentor["id"], "note": " "})
+        assert no_note.status_code == 422 and "Dr. Ana Reyes" in no_note.text
+        error = re.search(rf'<p class="field-error" id="mentor-note-{enrollment["id"]}-error">([^<]*)</p>', no_note.text)
+        assert error and "reason" in error[1].lower()
+        suspended = await page.post(f"/console/enrollments/{enrollment['id']}/suspend",
+                                    data={"csrf": CSRF, "person_id": mentor["id"], "note": "Complaint under review"})
+        assert suspended.status_code == 303 and suspended.headers["location"] == f"{page_path}?done=suspended"
+        assert enrollment["approval"] == "suspended"
+        shown = (await page.get(suspended.headers["location"])).text
+        assert f'action="/console/enrollments/{enrollment["id"]}/approve"' in shown and "Approve again" in shown
+        again = await page.post(f"/console/enrollments/{enrollment['id']}/approve",
+                                data={"csrf": CSRF, "person_id": mentor["id"], "note": ""})
+    assert again.status_code == 303 and again.headers["location"] == f"{page_path}?done=approved"
+    assert enrollment["approval"] == "approved"
+    assert [c.body for c in s.calls_to("profiles", "POST", r"/v1/enrollments/.*")] == [
+        {"note": "Complaint under review"}, {}]

@@ -173,6 +173,7 @@ async def approve_or_suspend(enrollment_id: UUID, action: str, desk: Console, po
         return desk.render("console/not_found.html", 404)
     note = text(posted, "note")
     back = str(uuid_or_none(posted.get("program_id")) or "")
+    person_id = uuid_or_none(posted.get("person_id"))  # from the person's page: back to it
     error = None
     if action == "suspend" and not note:
         error = desk.error_words("reason_required")
@@ -185,6 +186,11 @@ async def approve_or_suspend(enrollment_id: UUID, action: str, desk: Console, po
                 raise
             error = desk.error_words(failed)
     done = "approved" if action == "approve" else "suspended"
+    if person_id is not None:
+        if error:
+            return await person_page(desk, person_id, 422, mentor_problems={str(enrollment_id): error},
+                                     mentor_notes={str(enrollment_id): note})
+        return desk.redirect(f"/console/people/{person_id}?done={done}")
     problems, values = {str(enrollment_id): error}, {str(enrollment_id): note}
     if desk.visitor.request.headers.get("hx-request") == "true":
         name = text(posted, "name", 200)
