@@ -82,6 +82,14 @@ async def test_a_chapter_session_from_creation_to_cancellation(events_api, publi
             assert (await as_kai.post(f"/v1/events/{session['id']}/attendance",
                                       json={"person_id": str(kai)})).status_code == 403
 
+        # Whether Sam came is said from the day of the session, not weeks before: moved to within the hour, it is.
+        early = await coordinator.post(f"/v1/events/{session['id']}/attendance", json={"person_id": str(sam)})
+        assert early.status_code == 409 and early.json()["error"]["code"] == "check_in_not_open", early.text
+        soon = datetime.now(UTC).replace(microsecond=0) + timedelta(minutes=30)
+        moved = await coordinator.patch(f"/v1/events/{session['id']}", json={
+            "starts_at": soon.isoformat(), "ends_at": (soon + timedelta(hours=1)).isoformat(),
+            "registration_deadline": (soon - timedelta(minutes=10)).isoformat()})
+        assert moved.status_code == 200, moved.text
         checked_in = await coordinator.post(f"/v1/events/{session['id']}/attendance", json={"person_id": str(sam)})
         assert checked_in.json()["attended"] is True
         roster = (await coordinator.get(f"/v1/events/{session['id']}/registrations")).json()
@@ -92,13 +100,14 @@ async def test_a_chapter_session_from_creation_to_cancellation(events_api, publi
         roster = (await coordinator.get(f"/v1/events/{session['id']}/registrations")).json()
         assert roster["counts"]["cancelled"] == 2
     async with httpx.AsyncClient() as calendar_app:
-        # The event stays in Sam's calendar, cancelled, above every copy sent before; no join link any more.
+        # The event stays in Sam's calendar, cancelled, above every copy sent before (moved once, then cancelled); no
+        # join link any more.
         [entry] = Calendar.from_ical((await calendar_app.get(feed_url)).content).walk("VEVENT")
-        assert (str(entry["status"]), entry["sequence"], "URL" in entry) == ("CANCELLED", 1, False)
+        assert (str(entry["status"]), entry["sequence"], "URL" in entry) == ("CANCELLED", 2, False)
 
     # Each topic keeps one event's messages in order (they are keyed by the event).
     messages = [m["event_type"].removeprefix("events.") for m in await public.wait_for(session["id"], 7)]
-    assert [m for m in messages if m.startswith("event_")] == ["event_published", "event_cancelled"]
+    assert [m for m in messages if m.startswith("event_")] == ["event_published", "event_updated", "event_cancelled"]
     assert [m for m in messages if not m.startswith("event_")] == [
         "registration_confirmed", "registration_waitlisted", "attendance_recorded", "registration_cancelled",
         "registration_cancelled"]

@@ -237,8 +237,8 @@ async def test_creating_editing_publishing_and_cancelling_an_event_are_audited_w
 async def test_completing_an_event_is_audited_with_what_it_recorded(uow):
     event = await published(uow, capacity=2)
     came, absent, _ = await registered(uow, event, 3)
-    await handlers.record_attendance(commands.RecordAttendance(event.id, came.person_id, True), COORDINATOR, uow)
     uow.events.rows[event.id].starts_at = datetime.now(UTC) - timedelta(minutes=5)  # it has begun
+    await handlers.record_attendance(commands.RecordAttendance(event.id, came.person_id, True), COORDINATOR, uow)
     uow.audited.clear()
 
     await handlers.complete_event(commands.CompleteEvent(event.id), COORDINATOR, uow)

@@ -159,6 +159,17 @@ def test_check_in_opens_on_the_day_of_the_event_in_its_time_zone():
     assert seated.check_in(fair, datetime(2026, 10, 3, 5, tzinfo=UTC))
 
 
+def test_attendance_is_recorded_from_when_check_in_opens_not_days_before_the_event():
+    fair = event(timezone="America/Chicago")
+    fair.publish()
+    seated = Registration.new(fair.id, uuid4(), Status.CONFIRMED)
+    with pytest.raises(CheckInNotOpen):
+        seated.record_attendance(fair, False, START - timedelta(days=8))
+    assert seated.attended is None
+    seated.record_attendance(fair, True, datetime(2026, 10, 3, 5, tzinfo=UTC))
+    assert seated.attended is True
+
+
 def test_check_in_opens_three_hours_before_an_event_starting_early_in_the_day():
     # 01:30 in Tokyo: its doors open at 22:30 the evening before, not at midnight an hour and a half before.
     starts = datetime(2026, 10, 2, 16, 30, tzinfo=UTC)

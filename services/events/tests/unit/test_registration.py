@@ -131,8 +131,8 @@ async def test_cancelling_an_event_cancels_every_registration_and_tells_each_reg
 async def test_completing_an_event_records_those_not_checked_in_as_no_shows(uow, emitted):
     event = await published(uow, capacity=3)
     came, stayed_away = await register(uow, event), await register(uow, event)
-    await handlers.record_attendance(commands.RecordAttendance(event.id, came.person_id, True), ORGANISER, uow)
     uow.events.rows[event.id].starts_at = datetime.now(UTC) - timedelta(minutes=5)  # the event has begun
+    await handlers.record_attendance(commands.RecordAttendance(event.id, came.person_id, True), ORGANISER, uow)
 
     await handlers.complete_event(commands.CompleteEvent(event.id), ORGANISER, uow)
 

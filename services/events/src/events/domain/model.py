@@ -350,11 +350,13 @@ class Registration:
             raise WrongState("only a waitlisted registration is promoted", field="registration_id")
         self.status = Status.CONFIRMED
 
-    def record_attendance(self, event: ScheduledEvent, attended: bool) -> None:
+    def record_attendance(self, event: ScheduledEvent, attended: bool, now: datetime) -> None:
+        """Whether the confirmed registrant came: from when they could be checked in, not days before."""
         if event.state not in (EventState.PUBLISHED, EventState.COMPLETED):
             raise WrongState(f"attendance is not recorded for a {event.state} event", field="state")
         if self.status != Status.CONFIRMED:
             raise WrongState("only a confirmed registrant attends", field="person_id")
+        event.require_check_in_open(now)
         self.attended = attended
 
 

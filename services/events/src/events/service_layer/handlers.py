@@ -667,7 +667,7 @@ async def _fill_free_seats(event: ScheduledEvent, uow: EventsUnitOfWorkPort) -> 
 async def _record_attendance(
     event: ScheduledEvent, registration: Registration, attended: bool, uow: EventsUnitOfWorkPort,
 ) -> None:
-    registration.record_attendance(event, attended)
+    registration.record_attendance(event, attended, _now())
     await uow.registrations.save(registration)
     uow.emit(contract.AttendanceRecordedV2(**_about(event, registration), attended=attended))
 
