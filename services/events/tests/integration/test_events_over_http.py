@@ -106,7 +106,7 @@ async def test_a_chapter_session_from_creation_to_cancellation(events_api, publi
         assert (str(entry["status"]), entry["sequence"], "URL" in entry) == ("CANCELLED", 2, False)
 
     # Each topic keeps one event's messages in order (they are keyed by the event).
-    messages = [m["event_type"].removeprefix("events.") for m in await public.wait_for(session["id"], 7)]
+    messages = [m["event_type"].removeprefix("events.") for m in await public.wait_for(session["id"], 8)]
     assert [m for m in messages if m.startswith("event_")] == ["event_published", "event_updated", "event_cancelled"]
     assert [m for m in messages if not m.startswith("event_")] == [
         "registration_confirmed", "registration_waitlisted", "attendance_recorded", "registration_cancelled",
@@ -115,10 +115,11 @@ async def test_a_chapter_session_from_creation_to_cancellation(events_api, publi
                      if m["event_type"] == "events.registration_cancelled"]
     assert sorted(everyone_told) == sorted([str(sam), str(kai)])
     assert public.private_data_about(session["id"]) == []
-    # The newest, closed-schema versions: 3 for the event's cancellation (it carries the event's revision) and for
-    # the registrations' (they say whether an organiser removed the registrant), 2 for the rest.
+    # The newest, closed-schema versions: 3 for the event's change and cancellation (they carry the event's revision)
+    # and for the registrations' (they say whether an organiser removed the registrant), 2 for the rest.
     versions = {m["event_type"]: m["schema_version"] for m in public.about(session["id"])}
     assert versions.pop("events.event_cancelled") == 3 and versions.pop("events.registration_cancelled") == 3
+    assert versions.pop("events.event_updated") == 3
     assert set(versions.values()) == {2}
     [granted] = await access.wait_for(session["id"], 1)
     assert (granted["person_id"], granted["join_url"]) == (str(sam), "https://meet.example/lgbtq-session")
