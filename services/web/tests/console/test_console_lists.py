@@ -4,9 +4,14 @@ beyond the first few hundred is out of reach."""
 
 from __future__ import annotations
 
+import ast
 import re
 from datetime import UTC, datetime, timedelta
 from html import unescape
+from pathlib import Path
+
+import pytest
+from web.console.labels import AUDIT_ACTIONS, AUDIT_SUBJECTS
 
 from .fakes import CSRF, as_
 
@@ -124,6 +129,68 @@ async def test_the_audit_trails_pages_keep_the_action_chosen(world):
         older = (await page.get(link(text, "Older"))).text
     assert "action=round.published" in link(text, "Older")
     assert [int(n) for n in re.findall(r"entry (\d+)", older)] == list(range(19, 0, -2))
+
+
+SERVICES = Path(__file__).resolve().parents[3]
+# The subjects the trail links to a page of; every other kind is worded by AUDIT_SUBJECTS.
+LINKED_SUBJECTS = {"person", "pairing", "round", "notification", "scheduled_event"}
+
+
+def audited_in_the_services() -> tuple[set[str], set[str]]:
+    """Every action and subject kind the four services write to their audit trails, read from their source: the
+    string given as `action` (or `subject_kind`) to `uow.audit` or to any function of theirs passing one on."""
+    actions: set[str] = set()
+    kinds: set[str] = set()
+    for service in AUDITED:
+        trees = [ast.parse(path.read_text()) for path in (SERVICES / service / "src").rglob("*.py")]
+        # Which argument is the action, for `audit` itself and for each helper that takes one (`_audit_event`, ...).
+        takes = {"audit": {"action": 1, "subject_kind": 2}}
+        for tree in trees:
+            for node in ast.walk(tree):
+                if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                    names = [a.arg for a in node.args.args if a.arg != "self"]
+                    if "action" in names:
+                        takes.setdefault(node.name, {}).update(
+                            {n: names.index(n) for n in ("action", "subject_kind") if n in names})
+        for tree in trees:
+            for node in ast.walk(tree):
+                if not isinstance(node, ast.Call):
+                    continue
+                name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+                for argument, index in takes.get(name, {}).items():
+                    given = [k.value for k in node.keywords if k.arg == argument] or node.args[index:index + 1]
+                    found = actions if argument == "action" else kinds
+                    found |= {c.value for g in given for c in ast.walk(g)
+                              if isinstance(c, ast.Constant) and isinstance(c.value, str)}
+    return actions, kinds
+
+
+def test_every_action_and_subject_the_services_audit_has_words_on_the_trail():
+    actions, kinds = audited_in_the_services()
+    assert {"slot.booked", "registrant.checked_in", "program.defined", "email.sent_again"} <= actions
+    assert {"office_hour_slot", "scheduled_event", "enrollment"} <= kinds
+    assert sorted(actions - AUDIT_ACTIONS.keys()) == []
+    assert sorted(kinds - LINKED_SUBJECTS - AUDIT_SUBJECTS.keys()) == []
+
+
+@pytest.mark.parametrize("language, words", [
+    ("en", ("Booked an office-hour slot for someone", "Checked someone in at an event", "Added a program",
+            "an office-hour slot")),
+    ("es", ("Reservó un horario de consulta para alguien", "Registró la entrada de alguien a un evento",
+            "Añadió un programa", "un horario de consulta"))])
+async def test_the_services_newer_actions_and_office_hour_slots_are_worded_on_the_trail(world, language, words):
+    s = world["s"]
+
+    def entry(i, action, kind):
+        return {**audit_entry(i, i, action), "subject_kind": kind, "subject_id": "x"}
+    s.audit = {"events": [entry(1, "slot.booked", "office_hour_slot"), entry(2, "registrant.checked_in", "registration")],
+               "profiles": [entry(3, "program.defined", "program")]}
+    async with as_(world, "admin", language)[0] as page:
+        text = (await page.get("/console/audit")).text.split("<tbody>")[1]
+    for said in words:
+        assert said in text
+    for raw in ("slot.booked", "registrant.checked_in", "program.defined", "office_hour_slot"):
+        assert raw not in text
 
 
 # --- events -----------------------------------------------------------------------------------------------------

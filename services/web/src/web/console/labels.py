@@ -201,6 +201,24 @@ AUDIT_ACTIONS = {
     "registrant.removed": C_("Removed someone from an event"),
     "attendance.exported": C_("Exported an event's attendance"),
     "email.sent_again": C_("Sent an email again"),
+    "program.defined": C_("Added a program"),
+    "program.changed": C_("Changed a program's settings"),
+    "chapter.defined": C_("Added a chapter"),
+    "chapter.changed": C_("Changed a chapter"),
+    "person_pairings.read": C_("Looked at a person's mentorships"),
+    "event.created": C_("Drafted an event"),
+    "event.edited": C_("Changed an event"),
+    "event.published": C_("Published an event"),
+    "event.cancelled": C_("Cancelled an event"),
+    "event.completed": C_("Marked an event held"),
+    "registrant.checked_in": C_("Checked someone in at an event"),
+    "registrant.check_in_undone": C_("Undid someone's check-in at an event"),
+    "attendance.recorded": C_("Recorded whether someone came to an event"),
+    "slot.offered": C_("Offered an office-hour slot on its host's behalf"),
+    "slot.link_given": C_("Gave the link to join an office-hour slot"),
+    "slot.withdrawn": C_("Withdrew an office-hour slot"),
+    "slot.booked": C_("Booked an office-hour slot for someone"),
+    "slot.booking_cancelled": C_("Cancelled someone's office-hour booking"),
 }
 
 # What an audit entry is about, for the kinds the trail shows no page of (people, mentorships, rounds, events and
@@ -211,6 +229,7 @@ AUDIT_SUBJECTS = {
     "report": C_("a report"),
     "registration": C_("a registration"),
     "enrollment": C_("an enrollment"),
+    "office_hour_slot": C_("an office-hour slot"),
 }
 
 # Notifications' kinds of message, for the emails that did not arrive.
