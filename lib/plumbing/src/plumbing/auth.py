@@ -118,10 +118,21 @@ def load_public_keys(pem: str) -> tuple[Ed25519PublicKey, ...]:
 
 @lru_cache(maxsize=8)
 def _private_key(pem: str) -> Ed25519PrivateKey:
-    key = serialization.load_pem_private_key(pem.encode(), password=None)
+    try:
+        key = serialization.load_pem_private_key(pem.encode(), password=None)
+    except (ValueError, TypeError) as error:
+        raise ValueError("not an Ed25519 private key in PEM") from error
     if not isinstance(key, Ed25519PrivateKey):
         raise ValueError(f"an Ed25519 private key is needed, not {type(key).__name__}")
     return key
+
+
+def signs_for(private_key: str, public_keys: str) -> bool:
+    """Whether tokens signed with `private_key` are verified by one of `public_keys` (PEM); ValueError when either
+    is not an Ed25519 key in PEM."""
+    raw = serialization.Encoding.Raw, serialization.PublicFormat.Raw
+    mine = _private_key(private_key).public_key().public_bytes(*raw)
+    return any(key.public_bytes(*raw) == mine for key in load_public_keys(public_keys))
 
 
 def mint(

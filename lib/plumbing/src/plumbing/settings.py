@@ -341,8 +341,11 @@ class ServiceSettings(KafkaSettings):
         from .auth import SigningKeys
 
         stand_ins: dict[str, Any] = {name: new_secret_key() for name in cls.secret_fields()}
-        stand_ins |= {"jwt_public_key": SigningKeys.generate().public_pem, "kafka_sasl_username": "offline",
+        tokens = SigningKeys.generate()  # a pair: the web app's private key must be the services' public one's
+        stand_ins |= {"jwt_public_key": tokens.public_pem, "kafka_sasl_username": "offline",
                       "kafka_sasl_password": new_secret_key()}
+        if "jwt_private_key" in stand_ins:
+            stand_ins["jwt_private_key"] = tokens.private_pem
         # Its addresses are the development defaults: nothing connects to them, a unit test's fakes answer there.
         stand_ins |= {name: field.default for name, field in cls.model_fields.items()
                       if field.validation_alias in cls.ADDRESSES}

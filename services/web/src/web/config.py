@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from plumbing.auth import signs_for
 from plumbing.settings import ServiceSettings, required_secret
 from pydantic import Field, SecretStr, model_validator
 
@@ -59,6 +60,20 @@ class WebSettings(ServiceSettings):
         if self.oidc_discovery_url and not (self.oidc_client_id and self.oidc_client_secret
                                             and self.oidc_client_secret.get_secret_value()):
             raise ValueError("OIDC_DISCOVERY_URL is set: OIDC_CLIENT_ID and OIDC_CLIENT_SECRET (a secret) are required")
+        return self
+
+    @model_validator(mode="after")
+    def _a_private_key_the_services_verify(self) -> WebSettings:
+        if self.jwt_private_key is None or self.jwt_public_key is None:
+            return self  # missing: refused by name with the other secrets
+        try:
+            verified = signs_for(self.jwt_private_key.get_secret_value(), self.jwt_public_key)
+        except ValueError as error:
+            raise ValueError(f"JWT_PRIVATE_KEY: {error}") from None
+        if not verified:
+            # Every page would fail on the services' 401: half a rotation, or another deployment's key.
+            raise ValueError("JWT_PRIVATE_KEY is not the private key of JWT_PUBLIC_KEY (nor, while the pair is "
+                             "rotated, of either key it holds): the services would refuse every token it signs")
         return self
 
     @property

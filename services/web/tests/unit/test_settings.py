@@ -37,3 +37,16 @@ def test_in_development_mode_the_web_app_links_to_where_the_local_runner_serves_
     given = {name: value for name, value in DEPLOYMENT.items() if name not in VARIABLES}
     settings = WebSettings(**given, environment="development")
     assert settings.public_base_url == "http://127.0.0.1:8105"
+
+
+def test_the_web_app_refuses_to_start_with_a_private_key_whose_public_key_the_services_do_not_hold():
+    # Half a rotation (or a pasted key of another deployment): every page would fail on the services' 401.
+    other = SigningKeys.generate()
+    for private, why in ((other.private_pem, "not the private key of JWT_PUBLIC_KEY"), ("garbage", "Ed25519")):
+        with pytest.raises(ValidationError, match="JWT_PRIVATE_KEY") as refused:
+            WebSettings(**{**DEPLOYMENT, "jwt_private_key": private})
+        assert why in str(refused.value) and "garbage" not in str(refused.value)
+    # While the pair is rotated, the services hold the old public key and the new: either private key is taken.
+    both = KEYS.public_pem + other.public_pem
+    for private in (KEYS.private_pem, other.private_pem):
+        assert WebSettings(**{**DEPLOYMENT, "jwt_public_key": both, "jwt_private_key": private})
