@@ -352,3 +352,29 @@ class ServiceSettings(KafkaSettings):
         settings = cls(**(stand_ins | fields))
         settings._offline = True
         return settings
+
+
+class MailingSettings(ServiceSettings):
+    """The settings of a service that sends email itself (notifications; the web app, its sign-in links): the relay,
+    the sender, and the relay's credentials when it asks for them, given under TLS only."""
+
+    ADDRESSES: ClassVar[tuple[str, ...]] = (*ServiceSettings.ADDRESSES, "SMTP_HOST", "MAIL_FROM")
+    smtp_host: str = Field(default="127.0.0.1", validation_alias="SMTP_HOST")
+    smtp_port: int = Field(default=10025, validation_alias="SMTP_PORT")
+    smtp_timeout_seconds: float = Field(default=10.0, validation_alias="SMTP_TIMEOUT_SECONDS")
+    # A relay that asks for credentials (a hosted one does) is given them, under TLS only.
+    smtp_username: str | None = Field(default=None, validation_alias="SMTP_USERNAME")
+    smtp_password: SecretStr | None = Field(default=None, validation_alias="SMTP_PASSWORD")
+    mail_from: str = Field(default="Mentorship Platform <no-reply@mentorship.example>", validation_alias="MAIL_FROM")
+
+    @model_validator(mode="after")
+    def _smtp_credentials_as_a_pair(self) -> Self:
+        if (self.smtp_username is None) != (self.smtp_password is None):
+            missing = "SMTP_PASSWORD" if self.smtp_password is None else "SMTP_USERNAME"
+            raise ValueError(f"{missing} not set: SMTP_USERNAME and SMTP_PASSWORD go together")
+        return self
+
+    def smtp_credentials(self) -> tuple[str, str] | None:
+        if self.smtp_username is None or self.smtp_password is None:
+            return None
+        return self.smtp_username, self.smtp_password.get_secret_value()

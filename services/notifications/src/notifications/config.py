@@ -1,24 +1,17 @@
 from datetime import timedelta
 from pathlib import Path
-from typing import ClassVar, Self
+from typing import ClassVar
 
-from plumbing.settings import ServiceSettings, required_secret
-from pydantic import Field, SecretStr, model_validator
+from plumbing.settings import MailingSettings, required_secret
+from pydantic import Field, SecretStr
 
 from .service_layer.dispatch import DispatchPolicy
 
 
-class NotificationsSettings(ServiceSettings):
+class NotificationsSettings(MailingSettings):
     service_name: str = "notifications"
-    ADDRESSES: ClassVar[tuple[str, ...]] = (*ServiceSettings.ADDRESSES, "SMTP_HOST", "MAIL_FROM", "PUBLIC_BASE_URL",
-                                            "WEB_BASE_URL", "PROFILES_URL")
-    smtp_host: str = Field(default="127.0.0.1", validation_alias="SMTP_HOST")
-    smtp_port: int = Field(default=10025, validation_alias="SMTP_PORT")
-    smtp_timeout_seconds: float = Field(default=10.0, validation_alias="SMTP_TIMEOUT_SECONDS")
-    # A relay that asks for credentials (a hosted one does) is given them once a connection, under TLS only.
-    smtp_username: str | None = Field(default=None, validation_alias="SMTP_USERNAME")
-    smtp_password: SecretStr | None = Field(default=None, validation_alias="SMTP_PASSWORD")
-    mail_from: str = Field(default="Mentorship Platform <no-reply@mentorship.example>", validation_alias="MAIL_FROM")
+    ADDRESSES: ClassVar[tuple[str, ...]] = (*MailingSettings.ADDRESSES, "PUBLIC_BASE_URL", "WEB_BASE_URL",
+                                            "PROFILES_URL")
     # Where people reach this service's public endpoints (the unsubscribe link in every email).
     public_base_url: str = Field(default="http://127.0.0.1:8104", validation_alias="PUBLIC_BASE_URL")
     # Signs those links: a key of notifications' own, never the one of login tokens. No default.
@@ -46,18 +39,6 @@ class NotificationsSettings(ServiceSettings):
     digest_period_seconds: float = Field(default=24 * 3600.0, validation_alias="DIGEST_PERIOD_SECONDS")
     # How often each instance counts the emails due and not yet sent, for /metrics (a query over the due ones).
     unsent_watch_seconds: float = Field(default=15.0, gt=0, validation_alias="UNSENT_WATCH_SECONDS")
-
-    @model_validator(mode="after")
-    def _smtp_credentials_as_a_pair(self) -> Self:
-        if (self.smtp_username is None) != (self.smtp_password is None):
-            missing = "SMTP_PASSWORD" if self.smtp_password is None else "SMTP_USERNAME"
-            raise ValueError(f"{missing} not set: SMTP_USERNAME and SMTP_PASSWORD go together")
-        return self
-
-    def smtp_credentials(self) -> tuple[str, str] | None:
-        if self.smtp_username is None or self.smtp_password is None:
-            return None
-        return self.smtp_username, self.smtp_password.get_secret_value()
 
     def dkim_key(self) -> bytes | None:
         if self.dkim_private_key:

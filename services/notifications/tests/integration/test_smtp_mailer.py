@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import datetime
-import ipaddress
 import ssl
 from pathlib import Path
 from uuid import uuid4
@@ -15,6 +13,7 @@ from uuid import uuid4
 import aiosmtplib
 import pytest
 from aiosmtpd.smtp import SMTP, AuthResult
+from devinfra.tls import certificate_for_localhost
 from notifications.adapters.email import SmtpMailer
 from notifications.domain.model import ClaimLost, Email
 from plumbing.testing import free_port
@@ -191,34 +190,6 @@ async def test_a_server_that_is_not_there_is_reported_as_a_failed_connection():
     mailer = SmtpMailer("127.0.0.1", free_port(), "Mentorship <noreply@mentorship.example>")
     with pytest.raises(aiosmtplib.SMTPConnectError):
         await mailer.send(email("person@example.org"))
-
-
-def certificate_for_localhost(directory: Path) -> tuple[ssl.SSLContext, Path]:
-    """A server's TLS context with a self-signed certificate for 127.0.0.1, and the certificate's file (what a
-    client that trusts it loads)."""
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.x509.oid import NameOID
-
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "mail.test")])
-    now = datetime.datetime.now(datetime.UTC)
-    certificate = (
-        x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
-        .serial_number(x509.random_serial_number()).not_valid_before(now - datetime.timedelta(minutes=5))
-        .not_valid_after(now + datetime.timedelta(days=1))
-        .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), critical=False)
-        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-        .sign(key, hashes.SHA256())
-    )
-    certificate_file, key_file = directory / "server.pem", directory / "server.key"
-    certificate_file.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
-    key_file.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                           serialization.NoEncryption()))
-    server = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    server.load_cert_chain(certificate_file, key_file)
-    return server, certificate_file
 
 
 @pytest.mark.parametrize("pipelining", [False, True], ids=["one command at a time", "pipelined"])

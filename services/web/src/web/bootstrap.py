@@ -81,7 +81,7 @@ def build_app(settings: ServiceSettings | None = None) -> FastAPI:
                                       f"{settings.public_base_url.rstrip('/')}/oidc/callback",
                                       settings.service_timeout_seconds)
     app.state.mailer = SmtpMailer(settings.smtp_host, settings.smtp_port, settings.mail_from,
-                                  settings.smtp_timeout_seconds, service.metrics.registry)
+                                  settings.smtp_timeout_seconds, service.metrics.registry, settings.smtp_credentials())
 
     starting_and_stopping = app.router.lifespan_context
 

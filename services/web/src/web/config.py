@@ -5,14 +5,16 @@ from __future__ import annotations
 from typing import ClassVar
 
 from plumbing.auth import signs_for
-from plumbing.settings import ServiceSettings, required_secret
+from plumbing.settings import MailingSettings, required_secret
 from pydantic import Field, SecretStr, model_validator
 
 
-class WebSettings(ServiceSettings):
+class WebSettings(MailingSettings):
+    """It sends its own sign-in emails (MailingSettings): a sign-in link never travels on Kafka."""
+
     service_name: str = "web"
-    ADDRESSES: ClassVar[tuple[str, ...]] = (*ServiceSettings.ADDRESSES, "PROFILES_URL", "MATCHING_URL", "EVENTS_URL",
-                                            "NOTIFICATIONS_URL", "PUBLIC_BASE_URL", "SMTP_HOST", "MAIL_FROM")
+    ADDRESSES: ClassVar[tuple[str, ...]] = (*MailingSettings.ADDRESSES, "PROFILES_URL", "MATCHING_URL", "EVENTS_URL",
+                                            "NOTIFICATIONS_URL", "PUBLIC_BASE_URL")
     # The services it calls (their HTTP APIs); the defaults, for development mode, are where `python -m devinfra up`
     # serves them.
     profiles_url: str = Field(default="http://127.0.0.1:8101", validation_alias="PROFILES_URL")
@@ -22,11 +24,6 @@ class WebSettings(ServiceSettings):
     service_timeout_seconds: float = Field(default=10.0, validation_alias="SERVICE_TIMEOUT_SECONDS")
     # Where people reach this app: the base of the links it mails (sign-in).
     public_base_url: str = Field(default="http://127.0.0.1:8105", validation_alias="PUBLIC_BASE_URL")
-    # The web sends its own sign-in emails: a sign-in link never travels on Kafka.
-    smtp_host: str = Field(default="127.0.0.1", validation_alias="SMTP_HOST")
-    smtp_port: int = Field(default=10025, validation_alias="SMTP_PORT")
-    smtp_timeout_seconds: float = Field(default=10.0, validation_alias="SMTP_TIMEOUT_SECONDS")
-    mail_from: str = Field(default="Mentorship Platform <no-reply@mentorship.example>", validation_alias="MAIL_FROM")
     # The Ed25519 private key (PEM) that signs the services' tokens: the web app alone holds it.
     jwt_private_key: SecretStr | None = required_secret("JWT_PRIVATE_KEY", "Ed25519 private key (PEM) signing tokens")
     # Signs the CSRF tokens of the forms shown before sign-in: at least 32 random bytes in URL-safe base64, refused

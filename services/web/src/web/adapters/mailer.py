@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import ssl
 from email.message import EmailMessage
 
 import aiosmtplib
@@ -12,8 +13,13 @@ log = logging.getLogger(__name__)
 
 
 class SmtpMailer:
-    def __init__(self, host: str, port: int, sender: str, timeout: float, registry: CollectorRegistry) -> None:
+    """Credentials, when given, go under TLS only (STARTTLS, the relay's certificate verified against `tls`'s CAs, the
+    system's unless given): to a relay that offers no TLS no message goes."""
+
+    def __init__(self, host: str, port: int, sender: str, timeout: float, registry: CollectorRegistry,
+                 credentials: tuple[str, str] | None = None, tls: ssl.SSLContext | None = None) -> None:
         self._host, self._port, self._sender, self._timeout = host, port, sender, timeout
+        self._credentials, self._tls = credentials, tls
         # Nobody signs in while the server refuses: the operator is alerted by this (deploy/monitoring).
         self._sent = Counter("sign_in_emails_total", "Sign-in emails, by whether the SMTP server took them: sent, "
                              "refused", ["outcome"], registry=registry)
@@ -29,7 +35,10 @@ class SmtpMailer:
         message.set_content(text)
         message.add_alternative(html, subtype="html")
         try:
-            await aiosmtplib.send(message, hostname=self._host, port=self._port, timeout=self._timeout)
+            username, password = self._credentials or (None, None)
+            await aiosmtplib.send(message, hostname=self._host, port=self._port, timeout=self._timeout,
+                                  username=username, password=password, tls_context=self._tls,
+                                  start_tls=True if self._credentials else None)
         except (aiosmtplib.SMTPException, OSError) as error:
             log.warning("sign-in email not sent", extra={"error_type": type(error).__name__})
             self._sent.labels("refused").inc()
