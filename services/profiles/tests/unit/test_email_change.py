@@ -15,7 +15,7 @@ from profiles.domain.model import EMAIL_CHANGE_VALID_FOR, EmailChangeNotConfirme
 from profiles.entrypoints import http
 from profiles.service_layer import handlers
 
-from .conftest import anyone
+from .conftest import STAFF, anyone
 
 NOW = datetime(2027, 3, 1, 12, tzinfo=UTC)
 
@@ -155,7 +155,7 @@ async def test_an_email_is_not_changed_by_updating_the_profile(uow, register):
 async def test_erasing_a_person_forgets_their_pending_change(uow, register):
     person = await register()
     await request(uow, person, "new@example.org")
-    await handlers.erase_person(commands.ErasePerson(person.id), uow, anyone)
+    await handlers.erase_person(commands.ErasePerson(person.id), STAFF, uow, anyone)
     assert uow.email_changes.items == {}
 
 

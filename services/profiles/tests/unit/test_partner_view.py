@@ -15,7 +15,7 @@ from profiles.domain.model import IdentityAttribute as Attribute
 from profiles.domain.model import PronounsVisibility, Purpose
 from profiles.service_layer import handlers
 
-from .conftest import anyone
+from .conftest import STAFF, anyone
 
 TERM_END = datetime(2028, 3, 1, tzinfo=UTC)
 
@@ -124,7 +124,7 @@ async def test_a_renewal_or_a_reminder_is_enough_to_know_a_pairing_confirmed_bef
 async def test_erasing_a_person_forgets_their_pairings_and_a_late_one_is_not_recorded(uow, pair):
     mentor, mentee = pair
     pairing = await confirmed(uow, mentor, mentee)
-    await handlers.erase_person(commands.ErasePerson(mentee.id), uow, anyone)
+    await handlers.erase_person(commands.ErasePerson(mentee.id), STAFF, uow, anyone)
     assert uow.partnerships.pairings == {}
     await handlers.pairing_active(matching.PairingRenewedV2(**pairing, term_ends_at=TERM_END), uow)
     assert uow.partnerships.pairings == {}

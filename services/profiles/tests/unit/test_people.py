@@ -109,7 +109,24 @@ async def test_a_person_enrolled_in_a_chapter_program_cannot_move_chapter(uow, r
 async def test_erasing_a_person_forgets_them_here_and_tells_every_other_service(uow, register, vetted_program):
     person = await register(S.MEDICAL_STUDENT_4)
     await handlers.enroll(commands.Enroll(person.id, vetted_program.id, Role.MENTEE), uow, anyone)
-    await handlers.erase_person(commands.ErasePerson(person.id), uow, anyone)
+    await handlers.erase_person(commands.ErasePerson(person.id), as_themselves(person.id), uow, anyone)
     assert person.id not in uow.people.items
     assert uow.published[-1] == contract.PersonErasedV2(person_id=person.id, event_id=uow.published[-1].event_id,
                                                       occurred_at=uow.published[-1].occurred_at)
+    assert erasures_audited(uow) == [], "a person's own erasure is theirs: no trail of it"
+
+
+async def test_an_administrator_erasing_someone_is_on_the_audit_trail_naming_no_more_than_their_id(uow, register):
+    person = await register(S.MEDICAL_STUDENT_4)
+    await handlers.erase_person(commands.ErasePerson(person.id), STAFF, uow, anyone)
+    [entry] = erasures_audited(uow)
+    assert (entry.action, entry.actor, entry.subject_kind, entry.subject_id, entry.detail) == (
+        "person.erased", str(STAFF.person_id), "person", str(person.id), {})
+
+
+def erasures_audited(uow) -> list:
+    return [entry for entry in uow.audited if entry.action == "person.erased"]
+
+
+def as_themselves(person_id) -> Principal:
+    return Principal(subject=str(person_id), role=CallerRole.PARTICIPANT, person_id=person_id)

@@ -36,7 +36,7 @@ async def test_every_event_published_is_the_newest_version_of_its_type_with_a_cl
     await handlers.withdraw_enrollment(commands.WithdrawEnrollment(enrollment.id), uow, anyone)
     await handlers.request_email_change(
         commands.RequestEmailChange(mentor.id, "new@example.org", datetime.now(UTC), mentor.id), uow)
-    await handlers.erase_person(commands.ErasePerson(mentor.id), uow, anyone)
+    await handlers.erase_person(commands.ErasePerson(mentor.id), STAFF, uow, anyone)
 
     # The restricted ones leave sealed: profiles' unit of work seals them as it commits (tests/integration).
     published = {sealed_version_of(type(event)) or type(event) for event in uow.published}

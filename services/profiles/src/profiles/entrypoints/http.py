@@ -443,7 +443,7 @@ async def partner_view(person_id: UUID, caller: Caller, unit: UnitOfWork) -> Par
 @router.delete("/people/{person_id}", status_code=204)
 async def erase_person(person_id: UUID, caller: Caller, unit: UnitOfWork) -> Response:
     """Erase the person here, and through `profiles.person_erased` in every other service."""
-    await handlers.erase_person(commands.ErasePerson(person_id), unit, _self_or_administrator(caller))
+    await handlers.erase_person(commands.ErasePerson(person_id), caller, unit, _self_or_administrator(caller))
     return Response(status_code=204)
 
 

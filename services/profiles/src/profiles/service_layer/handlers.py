@@ -190,10 +190,13 @@ async def forget_expired_email_changes(now: datetime, uow: Uow) -> int:
         return forgotten
 
 
-async def erase_person(command: commands.ErasePerson, uow: Uow, authorize: Authorize) -> None:
-    """Remove everything profiles holds about the person; the event tells every other service to do the same."""
+async def erase_person(command: commands.ErasePerson, caller: Principal, uow: Uow, authorize: Authorize) -> None:
+    """Remove everything profiles holds about the person; the event tells every other service to do the same. An
+    administrator erasing someone is audited (their id alone: nothing else of them is left to name)."""
     async with uow:
-        await _person(command.person_id, uow, authorize)
+        person = await _person(command.person_id, uow, authorize)
+        if not caller.is_person(person.id):
+            uow.audit(caller, "person.erased", "person", person.id, chapter_id=person.chapter_id)
         await uow.email_changes.remove(command.person_id)
         await uow.partnerships.forget(command.person_id)
         await uow.people.remove(command.person_id)
