@@ -26,15 +26,22 @@ def keyed_hash(attribute: str, value: str, key: str = IDENTITY_KEY) -> str:
     return hmac.new(base64.urlsafe_b64decode(key), json.dumps([attribute, value]).encode(), hashlib.sha256).hexdigest()
 
 
-async def test_matching_keeps_identity_values_as_keyed_hashes_and_still_pairs_those_who_share_them():
+async def a_mentor_and_a_mentee_requiring_what_they_share(mentors_words: str, mentees_words: str):
+    """A mentor who is first-generation in their words and shows it to partners, then a mentee who is in theirs and
+    requires a mentor who is too."""
     platform = Platform()
     profiles = Profiles(platform)
     program = await profiles.program()
-    mentor = await profiles.person(program, "mentor", identity_for_matching={"first_generation": "yes"})
+    mentor = await profiles.person(program, "mentor", identity_for_matching={"first_generation": mentors_words})
     await projections.consent_changed(ConsentChanged(person_id=mentor, attribute="first_generation",
                                                      purpose="partner", granted=True), platform.uow())
-    mentee = await profiles.person(program, "mentee", identity_for_matching={"first_generation": "yes"},
+    mentee = await profiles.person(program, "mentee", identity_for_matching={"first_generation": mentees_words},
                                    identity_requests=REQUIREMENT)
+    return platform, mentor, mentee
+
+
+async def test_matching_keeps_identity_values_as_keyed_hashes_and_still_pairs_those_who_share_them():
+    platform, mentor, mentee = await a_mentor_and_a_mentee_requiring_what_they_share("yes", "yes")
 
     for person in (mentor, mentee):
         assert platform.people.profiles[person]["identity"] == {"first_generation": keyed_hash("first_generation",
@@ -67,14 +74,7 @@ def test_values_typed_differently_in_case_spacing_punctuation_or_accents_are_the
 
 
 async def test_a_mentee_who_requires_a_shared_value_is_paired_with_a_mentor_who_wrote_it_another_way():
-    platform = Platform()
-    profiles = Profiles(platform)
-    program = await profiles.program()
-    mentor = await profiles.person(program, "mentor", identity_for_matching={"first_generation": "yes, first-gen"})
-    await projections.consent_changed(ConsentChanged(person_id=mentor, attribute="first_generation",
-                                                     purpose="partner", granted=True), platform.uow())
-    mentee = await profiles.person(program, "mentee", identity_for_matching={"first_generation": "Yes, First-Gen"},
-                                   identity_requests=REQUIREMENT)
+    platform, mentor, mentee = await a_mentor_and_a_mentee_requiring_what_they_share("yes, first-gen", "Yes, First-Gen")
     [confirmed] = platform.events(published.PairingConfirmed, mentee_id=mentee)
     assert confirmed.mentor_id == mentor
 
