@@ -725,6 +725,21 @@ async def test_a_check_in_refused_without_javascript_shows_the_check_in_page_say
     assert 'id="q" name="q" value="ben"' in answer.text
 
 
+@pytest.mark.parametrize("language, words", [
+    ("en", "Check-in opens on the day of the event"), ("es", "El registro de entrada se abre el día del evento")])
+async def test_a_check_in_before_the_day_of_the_event_says_when_check_in_opens_by_the_persons_name(
+        world, language, words):
+    s, event, mentee = world["s"], world["event"], world["mentee"]
+    s.refuse[("POST", f"/v1/events/{event['id']}/check-ins")] = (409, "check_in_not_open", "starts_at")
+    async with as_(world, "coordinator", language)[0] as page:
+        plain = await page.post(f"/console/events/{event['id']}/check-in/{mentee['id']}", data={"csrf": CSRF})
+        swapped = await page.post(f"/console/events/{event['id']}/check-in/{mentee['id']}", data={"csrf": CSRF},
+                                  headers={"hx-request": "true"})
+    row = re.search(rf'<li id="p-{mentee["id"]}".*?</li>', plain.text, re.S)[0]
+    assert plain.status_code == 409 and words in row
+    assert words in swapped.text.split("</li>")[0]
+
+
 async def test_a_check_in_without_javascript_goes_back_to_the_search_as_it_was_typed(world):
     event, mentee = world["event"], world["mentee"]
     async with as_(world, "coordinator")[0] as page:

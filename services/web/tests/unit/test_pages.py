@@ -183,6 +183,26 @@ async def test_a_free_office_hour_shows_when_it_ends_and_its_host_named_only_to_
     assert "Dr Rivera" in listed.text and listed.text.count("Dr Rivera") == 1  # the stranger's name is not ours
 
 
+@pytest.mark.parametrize("code, language, words", [
+    ("not_in_chapter", "en", "This office hour is for another chapter"),
+    ("not_in_chapter", "es", "Este horario de consulta es para otro capítulo"),
+    ("chapter_not_yet_known", "en", "We do not know your chapter yet"),
+    ("chapter_not_yet_known", "es", "Aún no sabemos cuál es tu capítulo")])
+async def test_booking_an_office_hour_refused_for_its_chapter_says_why_next_to_that_slot(code, language, words):
+    refused, other = slot(HOST), slot(STRANGER)
+    services = Services({"GET /v1/office-hours/slots": [other, refused], "GET /v1/office-hours/bookings/mine": [],
+                         f"GET /v1/people/{ME}/partners": [],
+                         f"POST /v1/office-hours/slots/{refused['id']}/booking": httpx.Response(
+                             409, json={"error": {"code": code, "message": "refused", "field": None}})})
+    async with browser(services, ME, language) as page:
+        answer = await page.post(f"/office-hours/{refused['id']}/book", data={"csrf": CSRF})
+        shown = await page.get(answer.headers["location"])
+    cards = {card: text for text in shown.text.split('<div class="card">')[1:]
+             for card in (refused["id"], other["id"]) if card in text}
+    assert words in cards[refused["id"]] and words not in cards[other["id"]]
+    assert shown.text.count(words) == 1
+
+
 async def test_the_host_sees_who_booked_a_slot_when_profiles_names_them_to_the_host():
     services = Services({"GET /v1/office-hours/slots": [slot(ME, BOOKER), slot(ME, STRANGER)],
                          f"GET /v1/people/{ME}/partners": [partner(BOOKER, "Sam Lee")]})

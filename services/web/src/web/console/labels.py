@@ -186,6 +186,7 @@ AUDIT_ACTIONS = {
     "mentor.suspended": C_("Suspended a mentor"),
     "person.suspended": C_("Suspended a person"),
     "person.reinstated": C_("Reinstated a person"),
+    "person.erased": C_("Erased a person and their data"),
     "role.granted": C_("Granted a role"),
     "role.revoked": C_("Revoked a role"),
     "report.exported": C_("Exported a report"),
@@ -307,6 +308,8 @@ ERRORS = {
     "transition_not_allowed": C_("This mentorship can no longer change this way."),
     "registration_closed": C_("Registration for this event has closed."),
     "not_confirmed": C_("This person has no seat at this event."),
+    "check_in_not_open": C_("Check-in opens on the day of the event (from midnight in its time zone, or 3 hours "
+                            "before it starts if that is earlier): who came is recorded from then."),
     "invalid_request": C_("Something in the form is not right; please check it."),
     "service_unavailable": C_("Part of the platform is not answering right now. Please try again in a minute."),
     "csrf": C_("This form has expired. Please reload the page and try again."),

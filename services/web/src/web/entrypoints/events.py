@@ -90,14 +90,20 @@ async def cancel(event_id: UUID, visitor: Person, posted: Form) -> Response:
 # --- office hours -----------------------------------------------------------------------------------------------
 
 @router.get("/office-hours")
-async def office_hours(visitor: Person, done: str | None = None, error: str | None = None) -> Response:
+async def office_hours(visitor: Person, done: str | None = None, error: str | None = None,
+                       slot: str | None = None) -> Response:
+    """The free slots and the person's bookings; a refused booking is said on the slot refused (`slot`), or at the
+    top when that slot is no longer listed."""
     api = clients(visitor.request)
     slots, mine, names = await asyncio.gather(api.open_slots(visitor.who, visitor.session.chapter_id if visitor.session
                                                              else None), api.my_bookings(visitor.who),
                                               partner_names(visitor))
     booked = {s["id"] for s in mine}
-    return render(visitor, "office_hours.html", slots=[s for s in slots if s["id"] not in booked], mine=mine,
-                  names=names, done=done, error=visitor.error_words(error) if error else None)
+    free = [s for s in slots if s["id"] not in booked]
+    words = visitor.error_words(error) if error else None
+    on_slot = words if words and any(s["id"] == slot for s in free) else None
+    return render(visitor, "office_hours.html", slots=free, mine=mine, names=names, done=done,
+                  error=None if on_slot else words, refused_slot=slot if on_slot else None, slot_error=on_slot)
 
 
 @router.get("/office-hours/{slot_id}")
@@ -111,7 +117,9 @@ async def book(slot_id: UUID, visitor: Person, posted: Form) -> Response:
     try:
         await clients(visitor.request).book_slot(visitor.who, slot_id, visitor.person_id)
     except ServiceError as error:
-        return redirect(visitor, f"/office-hours?error={error.code if error.code.isidentifier() else 'failed'}")
+        code = error.code if error.code.isidentifier() else "failed"
+        # The page opens on the words by the slot (when it is still listed), without JavaScript.
+        return redirect(visitor, f"/office-hours?error={code}&slot={slot_id}#slot-{slot_id}-error")
     return redirect(visitor, "/office-hours?done=booked")
 
 

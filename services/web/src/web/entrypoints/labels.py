@@ -227,6 +227,9 @@ ERRORS = {
                              "early below, giving a reason."),
     "meeting_before_pairing": N_("A meeting is logged from the day you were paired on."),
     "already_booked": N_("Someone booked this slot just before you. Choose another one."),
+    "not_in_chapter": N_("This office hour is for another chapter's members. Choose one offered in your chapter."),
+    "chapter_not_yet_known": N_("We do not know your chapter yet: your profile is still on its way to this part of "
+                                "the platform. Try again in a minute."),
     "invalid_request": N_("Something in the form is not right; please check it."),
     "service_unavailable": N_("Part of the platform is not answering right now. Please try again in a minute."),
     "csrf": N_("This form has expired. Please reload the page and try again."),
