@@ -274,6 +274,26 @@ async def test_vetting_approves_with_an_optional_note_and_refuses_a_suspension_w
     assert not s.calls_to("profiles", "POST", f"/v1/enrollments/{E9}/suspend")
 
 
+def vetting_count(text: str) -> str:
+    return re.search(r'<p id="vetting-count"[^>]*>([^<]*)</p>', text)[1]
+
+
+async def test_the_number_waiting_for_approval_follows_each_approval_made_with_htmx(world):
+    s = world["s"]
+    other = "9a7e0c4e-2b51-4c8e-9d55-3f1f4b0c0a10"
+    s.enrollments[other] = {**s.enrollments[E9], "id": other, "display_name": "Dr. Omar Diaz"}
+    async with as_(world, "coordinator")[0] as page:
+        queue = (await page.get("/console/vetting")).text
+        first, second = [await page.post(f"/console/enrollments/{e}/approve", data={"csrf": CSRF, "name": "Dr."},
+                                         headers={"hx-request": "true"}) for e in (E9, other)]
+        reloaded = (await page.get("/console/vetting")).text
+    assert vetting_count(queue) == "2 mentors wait for approval."
+    # Each card's answer brings the number again, swapped out of band where the page says it.
+    assert 'id="vetting-count" hx-swap-oob="true"' in first.text
+    assert vetting_count(first.text) == "1 mentor waits for approval."
+    assert vetting_count(second.text) == vetting_count(reloaded) == "Nobody is waiting for approval."
+
+
 async def test_suspending_a_person_needs_a_note_and_then_offers_reinstating(world):
     s, mentee = world["s"], world["mentee"]
     async with as_(world, "coordinator")[0] as page:
@@ -817,6 +837,19 @@ async def test_a_pair_left_out_of_a_published_round_for_a_reason_the_console_doe
         text = (await page.get(f"/console/rounds/{ROUND}")).text
     assert f"Ben Student {'with' if language == 'en' else 'con'} Dr. Ana Reyes: {words}</li>" in text
     assert "something_new" not in text
+
+
+async def test_the_round_is_running_banner_is_not_shown_above_a_round_that_has_finished_when_its_page_is_reloaded(
+        world):
+    s = world["s"]
+    running = "The round is running. This page shows the draft when it is ready."
+    async with as_(world, "coordinator")[0] as page:
+        s.rounds[ROUND]["status"] = "running"
+        started = (await page.get(f"/console/rounds/{ROUND}", params={"done": "round_started"})).text
+        s.rounds[ROUND]["status"] = "draft"
+        reloaded = (await page.get(f"/console/rounds/{ROUND}", params={"done": "round_started"})).text
+    assert running in started
+    assert running not in reloaded and "Draft: waiting for your review" in reloaded
 
 
 async def test_a_refused_swap_is_worded_by_the_swap_form_which_keeps_the_two_mentees_chosen(world):

@@ -200,7 +200,12 @@ async def approve_or_suspend(enrollment_id: UUID, action: str, desk: Console, po
                                program_id=back, problems=problems, values=values)
             form.headers.update({"HX-Retarget": f"#vf-{enrollment_id}", "HX-Reswap": "outerHTML"})
             return form
-        return desk.render("console/_vetted.html", enrollment_id=enrollment_id, done=done, name=name)
+        # The page's number waiting, again: it said as many as before the approval (the card alone was swapped).
+        waiting = await desk.api.call("profiles", "GET", "/v1/enrollments", desk.staff,
+                                      params={"program_id": back, "role": "mentor", "approval": "pending",
+                                              "limit": 1})
+        return desk.render("console/_vetted.html", enrollment_id=enrollment_id, done=done, name=name,
+                           total=waiting["total"])
     if error:
         return await _vetting_page(desk, back, status=422, problems=problems, values=values)
     return desk.redirect(f"/console/vetting?done={done}" + (f"&program_id={back}" if back else ""))

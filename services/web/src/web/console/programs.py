@@ -181,6 +181,8 @@ async def _round_page(desk: Desk, round_id: UUID, status: int = 200, **context: 
     ids = {p[k] for p in pairs for k in ("mentee_id", "mentor_id")} | {u["mentee_id"] for u in unpaired}
     ids |= {s[k] for s in found.get("skipped") or () for k in ("mentee_id", "mentor_id")}
     names = await desk.names(ids)
+    if context.get("done") == "round_started" and found.get("status") not in ("queued", "running"):
+        context["done"] = None  # the page reloaded once the round finished: "it is running" would be stale
     template = "console/_round_progress.html" if context.get("partial") else "console/round.html"
     return desk.render(template, status, round=found, program=program, pairs=pairs, unpaired=unpaired,
                        names=names, **context)
