@@ -151,6 +151,24 @@ async def test_pairing_by_hand_sends_the_override_reason_and_words_a_refusal_nex
                                                        "override_reason": "She asked for Ana"}
 
 
+@pytest.mark.parametrize("language, words", [
+    ("en", ("There is a problem", "Choose a mentee from the waitlist.", "Choose a mentor.")),
+    ("es", ("Hay un problema", "Elige a un/a mentoreado/a de la lista de espera.", "Elige a un/a mentor/a."))])
+async def test_pairing_by_hand_with_nothing_chosen_opens_on_a_summary_at_the_top_linking_to_each_field(
+        world, language, words):
+    program = world["program"]
+    async with as_(world, "coordinator", language)[0] as page:
+        refused = await page.post(f"/console/programs/{program['id']}/pairings",
+                                  data={"csrf": CSRF, "mentee_id": "", "mentor_id": ""})
+    assert refused.status_code == 422
+    top, _, rest = refused.text.partition("<h1>")
+    summary = re.search(r'<div class="notice error error-summary"[^>]*data-error-summary[^>]*>.*?</div>', top, re.S)
+    assert summary and words[0] in summary[0]
+    assert re.findall(r'<a href="#([a-z_]+)">([^<]*)</a>', summary[0]) == [("mentee_id", words[1]),
+                                                                         ("mentor_id", words[2])]
+    assert 'id="mentee_id-error"' in rest and 'id="mentor_id-error"' in rest
+
+
 async def test_ending_and_reassigning_need_a_reason_and_reach_matching_with_it(world):
     s, pairing = world["s"], world["pairing"]
     async with as_(world, "coordinator")[0] as page:

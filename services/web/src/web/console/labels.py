@@ -316,6 +316,8 @@ ERRORS = {
     "reason_required": C_("Give a reason."),
     "choose_file": C_("Choose a CSV file, or paste its text."),
     "choose_person": C_("Choose a person."),
+    "choose_mentee": C_("Choose a mentee from the waitlist."),
+    "choose_mentor": C_("Choose a mentor."),
     "nothing_to_send_again": C_("This email is already on its way again, or has arrived."),
     "link_not_kept": C_("An email to confirm a new address cannot be sent again: its link is not kept. Ask the "
                         "person to change their address again."),

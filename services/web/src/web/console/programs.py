@@ -73,9 +73,9 @@ async def pair_by_hand(program_id: UUID, desk: Console, posted: Form) -> Respons
     values = {"mentee_id": str(mentee or ""), "mentor_id": str(mentor or ""), "override_reason": reason}
     problems = {}
     if mentee is None:
-        problems["mentee_id"] = desk.error_words("choose_person")
+        problems["mentee_id"] = desk.error_words("choose_mentee")
     if mentor is None:
-        problems["mentor_id"] = desk.error_words("choose_person")
+        problems["mentor_id"] = desk.error_words("choose_mentor")
     if not problems:
         try:
             await desk.api.call("matching", "POST", f"/v1/programs/{program_id}/pairings", desk.staff,
@@ -113,7 +113,7 @@ async def reassign(pairing_id: UUID, desk: Console, posted: Form) -> Response:
     mentor_q = text(posted, "mentor_q", 200)
     problems = {}
     if mentor is None:
-        problems["mentor_id"] = desk.error_words("choose_person")
+        problems["mentor_id"] = desk.error_words("choose_mentor")
     if not reason:
         problems["reason"] = desk.error_words("reason_required")
     if not problems:
