@@ -713,6 +713,29 @@ async def test_the_console_home_still_shows_when_a_service_does_not_answer_what_
     assert home.status_code == 200 and "could not be checked just now" in home.text and "Into Medicine" in home.text
 
 
+@pytest.mark.parametrize("language, words", [("en", ("1 mentorship.", "3 mentorships.")),
+                                             ("es", ("1 mentoría.", "3 mentorías."))])
+async def test_a_programs_number_of_mentorships_is_said_in_the_singular_for_one(world, language, words):
+    s, program = world["s"], world["program"]
+    async with as_(world, "coordinator", language)[0] as page:
+        one = (await page.get(f"/console/programs/{program['id']}")).text
+        for name in ("Dana Student", "Eli Student"):
+            s.pairing(program, s.person(name, stage="undergraduate"), world["mentor"])
+        three = (await page.get(f"/console/programs/{program['id']}")).text
+    assert f"<p>{words[0]}</p>" in one and f"<p>{words[1]}</p>" in three
+
+
+@pytest.mark.parametrize("language, words", [("en", ("There are no programs in your chapters yet.", "Add a program")),
+                                             ("es", ("Todavía no hay programas en tus capítulos.",
+                                                     "Añadir un programa"))])
+async def test_a_console_home_with_no_programs_links_to_adding_one(world, language, words):
+    world["s"].programs.clear()
+    async with as_(world, "coordinator", language)[0] as page:
+        home = (await page.get("/console")).text
+    said = re.search(rf"<p>{re.escape(words[0])} (.*?)</p>", home)
+    assert said and said[1] == f'<a href="/console/programs#add">{words[1]}</a>'
+
+
 # --- refusals worded where they happen, with what was typed kept ------------------------------------------------
 
 ONLY_ADMINISTRATORS = "only an administrator suspends or reinstates a coordinator or an administrator"
@@ -823,6 +846,21 @@ async def test_a_pasted_file_is_given_back_open_after_an_error(world):
 
 
 @pytest.mark.parametrize("language, words", [
+    ("en", "Choose a file with people in it"), ("es", "Elige un archivo con personas")])
+@pytest.mark.parametrize("csv", ["name,email,stage\n", "name,email,stage\r\n\r\n  \n"])
+async def test_inviting_from_a_file_with_only_its_header_row_asks_for_a_file_with_people_in_it(
+        world, language, words, csv):
+    s, program = world["s"], world["program"]
+    async with as_(world, "coordinator", language)[0] as page:
+        refused = await page.post(f"/console/programs/{program['id']}/invite",
+                                  data={"csrf": CSRF, "csv": csv, "role": "mentee", "step": "preview"})
+    assert refused.status_code == 422
+    error = re.search(r'<p class="field-error" id="file-error">([^<]*)</p>', refused.text)
+    assert error and error[1].startswith(words)
+    assert not s.calls_to("profiles", "POST")
+
+
+@pytest.mark.parametrize("language, words", [
     ("en", {"program": "a program", "chapter": "a chapter", "report": "a report", "registration": "a registration",
             "enrollment": "an enrollment", "scheduled_event": "an event"}),
     ("es", {"program": "un programa", "chapter": "un capítulo", "report": "un informe",
@@ -868,6 +906,21 @@ async def test_the_round_is_running_banner_is_not_shown_above_a_round_that_has_f
         reloaded = (await page.get(f"/console/rounds/{ROUND}", params={"done": "round_started"})).text
     assert running in started
     assert running not in reloaded and "Draft: waiting for your review" in reloaded
+
+
+@pytest.mark.parametrize("language, words", [("en", "Choose two different mentees."),
+                                             ("es", "Elige a dos mentoreados/as distintos/as.")])
+async def test_swapping_a_mentee_with_themself_asks_for_two_different_mentees(world, language, words):
+    s, mentee = world["s"], world["mentee"]
+    other_mentee, other_mentor = s.person("Dana Student", stage="undergraduate"), s.person("Dr. Omar Diaz")
+    s.rounds[ROUND]["pairs"].append({"mentee_id": other_mentee["id"], "mentor_id": other_mentor["id"], "score": 70,
+                                     "reason_codes": []})
+    async with as_(world, "coordinator", language)[0] as page:
+        refused = await page.post(f"/console/rounds/{ROUND}/swap",
+                                  data={"csrf": CSRF, "mentee_a": mentee["id"], "mentee_b": mentee["id"]})
+    assert refused.status_code == 422
+    assert f'<p class="field-error" id="swap-error">{words}</p>' in refused.text
+    assert not s.calls_to("matching", "POST")
 
 
 async def test_a_refused_swap_is_worded_by_the_swap_form_which_keeps_the_two_mentees_chosen(world):

@@ -318,6 +318,9 @@ ERRORS = {
     "choose_person": C_("Choose a person."),
     "choose_mentee": C_("Choose a mentee from the waitlist."),
     "choose_mentor": C_("Choose a mentor."),
+    "choose_two_mentees": C_("Choose two different mentees."),
+    "no_one_in_file": C_("Choose a file with people in it: below its header row (name,email,stage), one row for each "
+                         "person."),
     "nothing_to_send_again": C_("This email is already on its way again, or has arrived."),
     "link_not_kept": C_("An email to confirm a new address cannot be sent again: its link is not kept. Ask the "
                         "person to change their address again."),

@@ -247,6 +247,8 @@ async def invite(program_id: UUID, desk: Console, posted: Form) -> Response:
         problems["file"] = desk.error_words("choose_file")
     elif len(csv) > CSV_LIMIT:
         problems["file"] = desk._(C_("This file is too large: at most 1000 rows."))
+    elif sum(1 for line in csv.splitlines() if line.strip()) < 2:  # its header alone (as the form first offers it)
+        problems["file"] = desk.error_words("no_one_in_file")
     if problems:
         return desk.render("console/invite.html", 422, program=program, role=role, problems=problems,
                            csv=None if "file" in problems else csv)

@@ -214,8 +214,8 @@ async def swap(round_id: UUID, desk: Console, posted: Form) -> Response:
     a, b = uuid_or_none(posted.get("mentee_a")), uuid_or_none(posted.get("mentee_b"))
     chosen = {"mentee_a": str(a or ""), "mentee_b": str(b or "")}
     if a is None or b is None or a == b:
-        return await _round_page(desk, round_id, 422, swap_error=desk.error_words("choose_person"),
-                                 swap_values=chosen)
+        words = desk.error_words("choose_two_mentees" if a is not None and a == b else "choose_person")
+        return await _round_page(desk, round_id, 422, swap_error=words, swap_values=chosen)
     try:
         await desk.api.call("matching", "POST", f"/v1/rounds/{round_id}/swap", desk.staff, json=chosen)
     except ServiceError as error:
