@@ -321,6 +321,10 @@ class Services:
         if m == "GET" and (found := re.fullmatch(r"/v1/people/([^/]+)/enrollments", path)):
             self._mine(c, self.people[found[1]]["chapter_id"])
             return self.people[found[1]]["enrollments"]
+        if m == "DELETE" and (found := re.fullmatch(r"/v1/people/([^/]+)", path)):
+            assert c.claims["role"] == "admin"  # profiles: the person themselves, or an administrator
+            del self.people[found[1]]
+            return None
         if m == "POST" and (found := re.fullmatch(r"/v1/people/([^/]+)/(suspend|reinstate)", path)):
             person = self.people[found[1]]
             self._mine(c, person["chapter_id"])

@@ -39,7 +39,8 @@ async def test_every_console_page_passes_axe_and_fits_a_360_pixel_phone(browser,
     # The coordinator's pages, and the administrator's own (and those that differ for them: roles, forms).
     visits = [("coordinator", path) for path in pages(world)]
     visits += [("admin", path) for path in [*ADMIN_PAGES, "/console/programs", "/console/events/new",
-                                             f"/console/people/{world['mentor']['id']}", "/console/reports"]]
+                                             f"/console/people/{world['mentor']['id']}",
+                                             f"/console/people/{world['mentor']['id']}/erase", "/console/reports"]]
     for who in ("coordinator", "admin"):
         async with await serve(world, who) as base:
             context = await browser.new_context(base_url=base, viewport=NARROW,

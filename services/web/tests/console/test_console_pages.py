@@ -590,6 +590,29 @@ async def test_an_administrator_grants_and_revokes_the_coordinator_role_of_a_cha
     assert denied.status_code == 404
 
 
+async def test_an_administrator_erases_a_person_who_asked_after_typing_their_address_and_a_coordinator_cannot(world):
+    # Someone who can no longer sign in asks the organisation to erase them: the administrator does it, once sure.
+    s, mentee = world["s"], world["mentee"]
+    erase = f"/console/people/{mentee['id']}/erase"
+    async with as_(world, "coordinator")[0] as page:
+        assert "Erase" not in (await page.get(f"/console/people/{mentee['id']}")).text
+        assert (await page.get(erase)).status_code == 404
+        assert (await page.post(erase, data={"csrf": CSRF, "email": mentee["email"]})).status_code == 404
+    assert not s.calls_to("profiles", "DELETE")
+    async with as_(world, "admin")[0] as page:
+        assert f'href="{erase}"' in (await page.get(f"/console/people/{mentee['id']}")).text
+        asked = (await page.get(erase)).text
+        assert "cannot be undone" in asked and mentee["display_name"] in asked
+        mistyped = await page.post(erase, data={"csrf": CSRF, "email": "someone.else@example.org"})
+        assert mistyped.status_code == 422 and 'id="email-error"' in mistyped.text
+        assert not s.calls_to("profiles", "DELETE")
+        done = await page.post(erase, data={"csrf": CSRF, "email": f"  {mentee['email'].upper()} "})
+        assert done.status_code == 303 and done.headers["location"] == "/console/people?done=erased"
+        assert "erased" in (await page.get(done.headers["location"])).text
+    [call] = s.calls_to("profiles", "DELETE")
+    assert call.path == f"/v1/people/{mentee['id']}" and call.claims["role"] == "admin"
+
+
 def console_messages() -> set[str]:
     methods = [("**/templates/console/**.html", "jinja2"), ("**/templates/console/**.txt", "jinja2"),
                ("**/console/**.py", "python")]

@@ -362,6 +362,7 @@ DONE = {
     "approved": C_("The mentor is approved."),
     "suspended": C_("Suspended."),
     "reinstated": C_("Reinstated."),
+    "erased": C_("The person is erased: every service forgets them."),
     "paired": C_("The pair is proposed: both are told by email."),
     "reassigned": C_("The mentee is proposed to the new mentor."),
     "ended": C_("The mentorship has ended."),

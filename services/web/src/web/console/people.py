@@ -65,7 +65,7 @@ async def _needs_attention(desk: Desk, programs: list[dict], chapters: list[dict
 @router.get("/people")
 async def people(desk: Console, q: str = "", chapter_id: str = "", stage: str = "", role: str = "",
                  program_id: str = "", approval: str = "", suspended: str = "", alumni: str = "",
-                 offset: int = 0) -> Response:
+                 offset: int = 0, done: str | None = None) -> Response:
     filters = {"q": q[:200], "chapter_id": desk.chapter_listed(chapter_id),
                "stage": stage if stage in participant_labels.STAGES else "",
                "role": role if role in ("mentor", "mentee") else "", "program_id": program_id,
@@ -79,7 +79,7 @@ async def people(desk: Console, q: str = "", chapter_id: str = "", stage: str = 
         desk.programs(), desk.chapters())
     keep = urlencode({k: v for k, v in filters.items() if v})
     return desk.render("console/people.html", found=found, filters=filters, offset=offset, page=PAGE, keep=keep,
-                       programs={p["id"]: p for p in programs}, chapters={c["id"]: c for c in chapters})
+                       programs={p["id"]: p for p in programs}, chapters={c["id"]: c for c in chapters}, done=done)
 
 
 async def person_page(desk: Desk, person_id: UUID, status: int = 200, **context: Any) -> Response:
@@ -122,6 +122,29 @@ async def _emails_to(desk: Desk, person: dict) -> list[dict] | None:
 @router.get("/people/{person_id}")
 async def person(person_id: UUID, desk: Console, done: str | None = None) -> Response:
     return await person_page(desk, person_id, done=done)
+
+
+@router.get("/people/{person_id}/erase")
+async def erase_page(person_id: UUID, desk: Console) -> Response:
+    """An administrator erases someone who asked and cannot do it themselves (My data): what it does is said first,
+    and their address is typed to be sure it is them (the POST does it)."""
+    if not desk.staff.administrator:
+        return desk.render("console/not_found.html", 404)
+    person = await desk.api.call("profiles", "GET", f"/v1/people/{person_id}", desk.staff)
+    return desk.render("console/erase_person.html", person=person, values={}, problems={})
+
+
+@router.post("/people/{person_id}/erase")
+async def erase(person_id: UUID, desk: Console, posted: Form) -> Response:
+    if not desk.staff.administrator:
+        return desk.render("console/not_found.html", 404)
+    person = await desk.api.call("profiles", "GET", f"/v1/people/{person_id}", desk.staff)
+    typed = text(posted, "email", 320)
+    if typed.casefold() != str(person.get("email") or "").casefold():
+        return desk.render("console/erase_person.html", 422, person=person, values={"email": typed},
+                           problems={"email": desk._(C_("Type the address of the person to erase, as it is shown above."))})
+    await desk.api.call("profiles", "DELETE", f"/v1/people/{person_id}", desk.staff)
+    return desk.redirect("/console/people?done=erased")
 
 
 @router.post("/people/{person_id}/{action}")
