@@ -346,6 +346,9 @@ class ServiceSettings(KafkaSettings):
                       "kafka_sasl_password": new_secret_key()}
         if "jwt_private_key" in stand_ins:
             stand_ins["jwt_private_key"] = tokens.private_pem
+            if fields.get("jwt_public_key") and not fields.get("jwt_private_key"):
+                # A public key given (settings made offline before, as `of` converts them) is kept, beside the pair's.
+                fields = {**fields, "jwt_public_key": fields["jwt_public_key"] + tokens.public_pem}
         # Its addresses are the development defaults: nothing connects to them, a unit test's fakes answer there.
         stand_ins |= {name: field.default for name, field in cls.model_fields.items()
                       if field.validation_alias in cls.ADDRESSES}
