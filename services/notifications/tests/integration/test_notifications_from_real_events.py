@@ -217,7 +217,7 @@ async def test_a_pairing_and_a_waitlisting_of_a_kind_read_from_the_broker_say_wh
                      what=lambda: f"both messages; so far {subjects(smtp_sink, mentee)}")
     to_mentee = {m["subject"]: m for m in smtp_sink.messages(to=mentee.email)}
     assert "Lee Kinds is your clinical mentor in Pathways to Research" in to_mentee[paired]["text"]
-    assert "Every research mentor in Pathways to Research is busy" in to_mentee[waiting]["text"]
+    assert "We have not yet found you a mentor in Pathways to Research for research mentoring" in to_mentee[waiting]["text"]
     [to_mentor] = smtp_sink.messages(to=mentor.email)
     assert "Noor Kinds is your clinical mentee in Pathways to Research" in to_mentor["text"]
 
