@@ -246,13 +246,13 @@ async def test_an_event_roster_is_checked_in_from_a_phone_sized_window_and_expor
             people[key] = (await profiles.post("/v1/people", json={
                 "display_name": f"{key.upper()} {run}", "email": f"{key}.{run}@example.org", "stage": "undergraduate",
                 "chapter_id": chapter["id"], "timezone": "America/Chicago"})).json()
-    # An event's roster is checked in from a phone-sized window.
-    starts = datetime.now(UTC) + timedelta(days=3)
+    # An event's roster is checked in from a phone-sized window, at the door (check-in opens on the day).
+    starts = datetime.now(UTC) + timedelta(hours=1)
     async with platform.client("events") as events:
         event = (await events.post("/v1/events", json={
             "kind": "workshop", "title": f"Suturing workshop {run}", "chapter_id": platform.world["chapter"]["id"],
             "starts_at": starts.isoformat(), "ends_at": (starts + timedelta(hours=2)).isoformat(), "capacity": 10,
-            "timezone": "America/Chicago", "registration_deadline": (starts - timedelta(days=1)).isoformat(),
+            "timezone": "America/Chicago", "registration_deadline": (starts - timedelta(minutes=30)).isoformat(),
             "is_virtual": False, "location": "Simulation lab"})).json()
         assert (await events.post(f"/v1/events/{event['id']}/publish")).status_code == 200
         for key in ("a", "b", "c"):
