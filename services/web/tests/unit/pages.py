@@ -44,7 +44,7 @@ class Services:
 
 
 def browser(services: Services, person_id: str | None = None, language: str = "en",
-            timezone: str = "America/Chicago") -> httpx.AsyncClient:
+            timezone: str = "America/Chicago", chapter_id: UUID | None = None) -> httpx.AsyncClient:
     """A browser on the web app, signed in as `person_id` when given (with the page token CSRF)."""
     app = build_app(WebSettings.offline())
     sessions = FakeSessions()
@@ -59,7 +59,7 @@ def browser(services: Services, person_id: str | None = None, language: str = "e
         secret = "a-session-" + uuid4().hex
         sessions.rows[digest(secret)] = Session(digest(secret), CSRF, datetime.now(UTC) + timedelta(hours=1),
                                                 person_id=UUID(person_id), stage="undergraduate", language=language,
-                                                timezone=timezone)
+                                                timezone=timezone, chapter_id=chapter_id)
         cookies[SESSION_COOKIE] = secret
     return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="https://web", cookies=cookies,
                              headers={"Accept-Language": language})

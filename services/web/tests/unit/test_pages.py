@@ -143,6 +143,17 @@ async def test_an_office_hour_offered_with_mistakes_keeps_what_was_typed_and_say
     assert not [r for r in services.sent if r.method == "POST"]
 
 
+async def test_a_host_is_told_who_can_book_their_slots_those_of_their_chapter_or_without_one_everyone():
+    # Events opens a slot to its host's chapter, and a slot of a host of no chapter (a national program) to everyone.
+    services = Services({f"GET /v1/people/{ME}/office-hours/slots": [], "GET /v1/office-hours/slots": []})
+    async with browser(services, ME, chapter_id=uuid4()) as page:
+        of_a_chapter = (await page.get("/my-office-hours")).text
+    async with browser(services, ME) as page:
+        of_none = (await page.get("/my-office-hours")).text
+    assert "Students in your chapter can book a free slot" in of_a_chapter
+    assert "anyone on the platform can book a free slot" in of_none and "your chapter" not in of_none
+
+
 async def test_a_time_zone_not_in_the_short_list_is_taken_when_valid_and_none_is_guessed_for_a_person_without_one():
     services = Services({f"GET /v1/people/{ME}": {**PERSON, "timezone": None}, "GET /v1/chapters": [],
                          f"PATCH /v1/people/{ME}": lambda request: {**PERSON, **json.loads(request.content)}})

@@ -76,7 +76,10 @@ async def _slots_page(visitor: Visit, status: int = 200, **context) -> Response:
     slots, names = await asyncio.gather(clients(visitor.request).my_slots(visitor.who, visitor.person_id),
                                         partner_names(visitor))
     context.setdefault("values", {"minutes": "30", "where": "online"})
+    # Events opens a slot to its host's chapter; one of a host of no chapter, to everyone.
+    of_a_chapter = visitor.session is not None and visitor.session.chapter_id is not None
     return render(visitor, "my_office_hours.html", status, slots=slots, names=names, durations=SLOT_MINUTES,
+                  of_a_chapter=of_a_chapter,
                   here="/my-office-hours", today=datetime.now(_zone(visitor.timezone)).date().isoformat(), **context)
 
 
