@@ -404,11 +404,15 @@ class Service:
     async def readiness(self) -> dict[str, bool]:
         """What must answer for this instance to serve requests: PostgreSQL alone. Kafka does not gate readiness:
         what a request commits waits in the outbox until the relay publishes it (`kafka_status` says how far the
-        Kafka side has come up). An instance whose Kafka side died for good fails its liveness probe instead."""
+        Kafka side has come up). An instance whose Kafka side died for good fails its liveness probe instead. Every
+        connection busy with requests is not a database away: the instance stays in its Service (often the only one)."""
         database = False
         with contextlib.suppress(Exception):
-            async with self.pool.acquire(timeout=2) as conn:
-                database = await conn.fetchval("SELECT true")
+            try:
+                async with self.pool.acquire(timeout=2) as conn:
+                    database = await conn.fetchval("SELECT true")
+            except TimeoutError:
+                database = self.pool.get_idle_size() == 0 and self.pool.get_size() >= self.pool.get_max_size()
         return {"database": bool(database)}
 
     async def ensure_topics(self) -> None:

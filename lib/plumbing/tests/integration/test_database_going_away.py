@@ -374,3 +374,21 @@ async def _apply_while_postgres_restarts(service, own_postgres, kafka_client_opt
     await asyncio.to_thread(own_postgres.start)
     await eventually(lambda: service.pool.fetchval("SELECT count(*) = 1 FROM applied WHERE person_id = $1", person),
                      timeout=60, what="the event to be applied once PostgreSQL is back")
+
+
+async def test_an_instance_whose_every_connection_is_busy_stays_ready(postgres_server, notes_migrations, kafka_settings):
+    # Busy is not away: taking the only instance out of its Service while requests hold every connection turns a slow
+    # minute into an outage.
+    service = service_on(postgres_server.create_database("busy_pool"), notes_migrations, kafka_settings,
+                         database_pool_size=2)
+    await service.start()
+    try:
+        held = [await service.pool.acquire() for _ in range(2)]
+        try:
+            assert await service.readiness() == {"database": True}
+        finally:
+            for connection in held:
+                await service.pool.release(connection)
+        assert await service.readiness() == {"database": True}
+    finally:
+        await service.stop()
