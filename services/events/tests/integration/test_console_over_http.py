@@ -119,6 +119,9 @@ async def test_a_registrant_is_checked_in_from_the_day_of_the_event_and_not_week
         assert (error["code"], error["field"]) == ("check_in_not_open", "starts_at")
         local_day = STARTS.astimezone(ZoneInfo("America/Chicago")).date().isoformat()
         assert "day of the event" in error["message"] and f"{local_day} 00:00 (America/Chicago)" in error["message"]
+        # The event says when, so that the check-in page can say it before anyone is turned away.
+        opens = datetime.fromisoformat(event["check_in_opens_at"]).astimezone(ZoneInfo("America/Chicago"))
+        assert (opens.date().isoformat(), opens.hour, opens.minute) == (local_day, 0, 0)
         [line] = (await admin.get(f"/v1/events/{event['id']}/attendance")).json()
         assert line["checked_in_at"] is None
 

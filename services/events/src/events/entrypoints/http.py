@@ -164,13 +164,17 @@ class EventOut(BaseModel):
     virtual_link: str | None = Field(default=None, description="Shown to the organisers only; registrants use /access")
     full: bool | None = Field(default=None, description="One event's answer only (null in lists): every seat is "
                                                         "taken, so a registration now waits on the waitlist")
+    check_in_opens_at: datetime = Field(description="From when registrants are checked in and attendance recorded: "
+                                                    "midnight of its first day in its time zone, or 3 hours before "
+                                                    "it starts if that is earlier")
 
     @classmethod
     def of(cls, e: ScheduledEvent, *, organiser: bool = False, full: bool | None = None) -> EventOut:
-        values = {name: getattr(e, name) for name in cls.model_fields if name not in ("exhibitors", "full")}
+        computed = ("exhibitors", "full", "check_in_opens_at")
+        values = {name: getattr(e, name) for name in cls.model_fields if name not in computed}
         values["exhibitors"] = [ExhibitorOut(**vars(x)) for x in e.exhibitors]
         values["virtual_link"] = e.virtual_link if organiser else None
-        return cls(**values, full=full)
+        return cls(**values, full=full, check_in_opens_at=e.check_in_opens_at())
 
 
 class PersonIn(Strict):
