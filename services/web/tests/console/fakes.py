@@ -223,7 +223,9 @@ class Services:
              "title": title, "description": "", "starts_at": starts.isoformat(),
              "ends_at": (starts + timedelta(hours=2)).isoformat(), "timezone": "America/Chicago", "capacity": 2,
              "audience_stages": [], "registration_deadline": (starts - timedelta(days=1)).isoformat(),
-             "is_virtual": False, "location": "Room 1", "parent_event_id": None, "exhibitors": [], "state": state}
+             "is_virtual": False, "location": "Room 1", "parent_event_id": None, "exhibitors": [], "state": state,
+             # As events says it: midnight of its first day in its time zone (10 December, 00:00 in Chicago).
+             "check_in_opens_at": datetime(2026, 12, 10, 6, tzinfo=UTC).isoformat()}
         self.events[e["id"]] = e
         self.roster[e["id"]] = []
         return e

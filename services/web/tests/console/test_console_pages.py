@@ -357,6 +357,16 @@ async def test_check_in_swaps_one_row_with_htmx_and_redirects_back_without_javas
         ("POST", f"/v1/events/{event['id']}/check-ins"), ("DELETE", f"/v1/events/{event['id']}/check-ins/{mentee['id']}")]
 
 
+async def test_the_check_in_page_says_when_check_in_opens_until_it_has(world):
+    event = world["event"]
+    async with as_(world, "coordinator")[0] as page:
+        before = (await page.get(f"/console/events/{event['id']}/check-in")).text
+        event["check_in_opens_at"] = (datetime.now(UTC) - timedelta(hours=1)).isoformat()
+        open_now = (await page.get(f"/console/events/{event['id']}/check-in")).text
+    assert "Check-in opens on Thu 10 Dec 2026, 00:00 CST" in before
+    assert "Check-in opens on" not in open_now
+
+
 async def test_the_roster_shows_names_and_the_waitlist_and_removing_someone_needs_a_reason(world):
     s, event = world["s"], world["event"]
     async with as_(world, "coordinator")[0] as page:

@@ -304,8 +304,11 @@ async def _check_in_page(desk: Desk, event_id: UUID, q: str = "", status: int = 
     shown = [r for r in entries if not wanted or wanted in names.get(r["person_id"], "").casefold()]
     shown.sort(key=lambda r: names.get(r["person_id"], "").casefold())
     arrived = sum(1 for r in entries if r.get("checked_in_at"))
+    # Said before anyone is turned away: events checks registrants in from the day of the event.
+    opens = event.get("check_in_opens_at")
+    opens_later = opens if opens and datetime.fromisoformat(opens) > datetime.now(UTC) else None
     return desk.render("console/check_in.html", status, event=event, entries=shown, names=names, q=q,
-                       arrived=arrived, expected=len(entries), **context)
+                       arrived=arrived, expected=len(entries), opens_later=opens_later, **context)
 
 
 @router.get("/events/{event_id}/check-in")
