@@ -12,6 +12,7 @@ its audience, the services it is for (`aud`, a service's name), and lives minute
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import re
@@ -246,13 +247,15 @@ _verified: dict[tuple[str, str, str], tuple[Principal, float]] = {}
 
 def _decoded(token: str, keys: tuple[Ed25519PublicKey, ...], audience: str) -> dict:
     """The claims of a token signed by one of `keys` (the last key's refusal when none signed it)."""
-    for key in keys[:-1]:
-        try:
-            return _decoded(token, (key,), audience)
-        except jwt.InvalidSignatureError:
-            continue
-    return jwt.decode(token, keys[-1], algorithms=[ALGORITHM], audience=audience, issuer=ISSUER,
-                      options={"require": ["exp", "iat", "iss", "aud", "sub", "role"]})
+    def decoded(key: Ed25519PublicKey) -> dict:
+        return jwt.decode(token, key, algorithms=[ALGORITHM], audience=audience, issuer=ISSUER,
+                          options={"require": ["exp", "iat", "iss", "aud", "sub", "role"]})
+
+    *earlier, last = keys
+    for key in earlier:
+        with contextlib.suppress(jwt.InvalidSignatureError):
+            return decoded(key)
+    return decoded(last)
 
 
 def verify_kept(public_key: str, token: str, *, audience: str) -> Principal:
