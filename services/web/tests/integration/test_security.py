@@ -222,3 +222,14 @@ async def test_an_office_hour_at_the_end_of_the_calendar_is_refused_with_words_n
         "csrf": await visitor.csrf("/my-office-hours"), "day": "9999-12-31", "time": "23:45", "minutes": "30"})
     assert offered.status_code == 422
     assert "Give the day of the slot." in offered.text  # next to the day, the rest kept
+
+
+async def test_a_sign_in_link_is_mailed_to_one_address_and_a_list_of_them_is_refused(platform, visitor):
+    mark = uuid4().hex[:8]
+    before = platform.last_message_id()
+    listed = await visitor.ask_link(f"one.{mark}@example.org,two.{mark}@example.org")
+    assert listed.status_code == 422 and "like name@example.org" in listed.text
+    path = await link_for(platform, visitor, f"three.{mark}@example.org")
+    assert path.startswith("/sign-in/")
+    mailed = [m["rcpt_tos"] for m in platform.sink.messages() if m["id"] > before and mark in " ".join(m["rcpt_tos"])]
+    assert mailed == [[f"three.{mark}@example.org"]]

@@ -16,6 +16,7 @@ from web.domain.sign_in import (
     AccountSuspended,
     EmailNotVerified,
     LinkNotUsable,
+    NotOneAddress,
     OidcAttempt,
     ProviderSignInFailed,
     Session,
@@ -243,6 +244,26 @@ async def test_links_are_limited_per_address_and_per_client_within_a_quarter_of_
         await ask("yet.another@example.org", client="busy")  # the sixth from this client
     await ask(KNOWN, client="later", at=NOW + timedelta(minutes=16))
     assert len(mailer.sent) == 9
+
+
+@pytest.mark.parametrize("typed", [
+    "a@example.org,b@example.org", "a@example.org; b@example.org", "Ana <a@example.org>", "a@example.org b@example.org",
+    "not-an-address", "@example.org", "a@",
+])
+async def test_a_link_goes_to_one_address_only_and_nothing_else_is_sent(uow, world, typed):
+    ask, _, mailer = world
+    with pytest.raises(NotOneAddress):
+        await ask(typed)
+    assert mailer.sent == []
+
+
+async def test_an_address_is_limited_however_it_is_written(uow, world):
+    ask, _, mailer = world
+    for written in (KNOWN, f"  {KNOWN}  ", KNOWN.replace("example.org", "EXAMPLE.ORG")):
+        await ask(written, client=written)
+    with pytest.raises(TooManyLinks):
+        await ask(KNOWN.upper(), client="elsewhere")
+    assert [to for to, *_ in mailer.sent] == [KNOWN] * 3  # each sent to the address alone, as written in it
 
 
 async def test_erasure_and_sign_out_end_sessions_and_an_update_reaches_the_next_tokens(uow, world):

@@ -26,3 +26,16 @@ async def test_a_sign_in_email_the_server_takes_and_one_it_refuses_are_each_coun
     assert not await nowhere.send("ana@example.org", "Your sign-in link", "text", "<p>html</p>")
     assert (counted(registry, "sent"), counted(registry, "refused")) == (1, 0)
     assert (counted(elsewhere, "sent"), counted(elsewhere, "refused")) == (0, 1)
+
+
+async def test_a_sign_in_email_goes_to_the_one_address_it_is_given_whatever_that_text_holds():
+    sink = SmtpSink().start()
+    try:
+        mailer = SmtpMailer("127.0.0.1", sink.smtp_port, "Mentorship <no-reply@example.org>", 10, CollectorRegistry())
+        # One envelope recipient, from the text given: not one for each address the header holds.
+        await mailer.send("ana@example.org, eve@example.org", "Your sign-in link", "text", "<p>html</p>")
+        assert await mailer.send("ana@example.org", "Your sign-in link", "text", "<p>html</p>")
+        await sink.wait_for(lambda m: m["id"] > 1)
+        assert all(m["rcpt_tos"] == ["ana@example.org"] for m in sink.messages())
+    finally:
+        sink.stop()

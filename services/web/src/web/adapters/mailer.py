@@ -36,7 +36,8 @@ class SmtpMailer:
         message.add_alternative(html, subtype="html")
         try:
             username, password = self._credentials or (None, None)
-            await aiosmtplib.send(message, hostname=self._host, port=self._port, timeout=self._timeout,
+            # The envelope names `to` alone: the server is not left to read recipients from the headers.
+            await aiosmtplib.send(message, recipients=[to], hostname=self._host, port=self._port, timeout=self._timeout,
                                   username=username, password=password, tls_context=self._tls,
                                   start_tls=True if self._credentials else None)
         except (aiosmtplib.SMTPException, OSError) as error:

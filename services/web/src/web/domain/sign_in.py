@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
+from email_validator import EmailNotValidError, validate_email
 from plumbing.errors import Invalid
 
 TOKEN_BYTES = 32
@@ -35,6 +36,10 @@ class SignInEmailNotSent(Invalid, code="sign_in_email_not_sent"):
     one alike: both are sent an email, so this tells nothing of who is registered)."""
 
 
+class NotOneAddress(Invalid, code="not_an_email_address"):
+    """What was typed is not one email address (a list of them would be mailed every one, each beyond its limit)."""
+
+
 class AccountSuspended(Invalid, code="account_suspended"):
     """A coordinator or administrator suspended the account: no sign-in until it is reinstated."""
 
@@ -47,6 +52,14 @@ def new_secret() -> str:
 def digest(secret: str) -> str:
     """What is stored of a token or a session id."""
     return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def one_address(typed: str) -> str:
+    """The one address typed, its domain in lower case: nothing else (no list, no display name) is mailed."""
+    try:
+        return validate_email(typed.strip(), check_deliverability=False, allow_display_name=False).normalized
+    except EmailNotValidError:
+        raise NotOneAddress("enter one email address, like name@example.org", field="email") from None
 
 
 def address_key(email: str) -> str:

@@ -20,9 +20,11 @@ from ..domain.sign_in import (
     AccountSuspended,
     EmailNotVerified,
     LinkNotUsable,
+    NotOneAddress,
     ProviderSignInFailed,
     SignInEmailNotSent,
     TooManyLinks,
+    one_address,
 )
 from ..service_layer import sign_in
 from . import labels
@@ -85,7 +87,9 @@ async def ask_for_link(visitor: Visiting, posted: Form) -> Response:
     settings = state.settings
     email = str(posted.get("email") or "").strip()
     back_to = local(str(posted.get("next") or "/")[:2000])
-    if "@" not in email or len(email) > 254 or any(c.isspace() for c in email):
+    try:
+        email = one_address(email)
+    except NotOneAddress:
         return render(visitor, "sign_in.html", 422, email=email, back_to=back_to,
                       field_error=visitor._("Enter your email address, like name@example.org."))
     client = visitor.request.client.host if visitor.request.client else "unknown"

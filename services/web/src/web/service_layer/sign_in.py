@@ -27,6 +27,7 @@ from ..domain.sign_in import (
     check_rate,
     digest,
     new_secret,
+    one_address,
     verified_email,
 )
 from .ports import Directory, IdentityProvider, Mailer, WebUnitOfWorkPort
@@ -40,7 +41,7 @@ async def request_link(email: str, client: str, language: str, now: datetime, uo
                        lifetime: timedelta, limit_per_address: int, limit_per_client: int, back_to: str = "/") -> None:
     """Mail a sign-in link to `email`, unless too many were asked for it, or from this client, lately. Once used,
     it leads to `back_to` (a path on this site)."""
-    email = email.strip()
+    email = one_address(email)
     keys = [(address_key(email), limit_per_address), ("client:" + client, limit_per_client)]
     async with uow:
         for key, limit in keys:
