@@ -580,8 +580,10 @@ class Services:
             return httpx.Response(201, json=made)
         if found := re.fullmatch(r"/v1/events/([^/]+)(/.*)?", path):
             event = self.events[found[1]]
-            self._mine(c, event["chapter_id"])
             rest = found[2] or ""
+            if rest == "" and m == "GET" and event["state"] != "draft":
+                return event  # events shows a published event to anyone signed in, as its catalogue does
+            self._mine(c, event["chapter_id"])
             roster = self.roster[event["id"]]
             if rest == "" and m == "GET":
                 return event

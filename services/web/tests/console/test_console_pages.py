@@ -81,6 +81,7 @@ async def test_another_chapters_person_program_pairing_and_event_are_not_found_w
         for path in [f"/console/people/{world['stranger']['id']}", f"/console/programs/{world['other_program']['id']}",
                      f"/console/pairings/{FAR}", f"/console/events/{world['other_event']['id']}",
                      f"/console/events/{world['other_event']['id']}/check-in",
+                     f"/console/events/{world['other_event']['id']}/edit",
                      f"/console/programs/{world['other_program']['id']}/invite"]:
             answer = await page.get(path)
             assert answer.status_code == 404, path

@@ -187,9 +187,18 @@ async def create_event(desk: Console, posted: Form) -> Response:
     return await _form_page(desk, None, values, zones, chapters, 422, problems=problems)
 
 
+async def _event_to_edit(desk: Desk, event_id: UUID) -> dict | None:
+    """The event, if the console offers to edit it: events shows any published event, and its form is no page for
+    another chapter's coordinator (events would refuse their change)."""
+    event = await desk.api.call("events", "GET", f"/v1/events/{event_id}", desk.staff)
+    return event if desk.staff.coordinates(event.get("chapter_id")) else None
+
+
 @router.get("/events/{event_id}/edit")
 async def edit_event(event_id: UUID, desk: Console) -> Response:
-    event = await desk.api.call("events", "GET", f"/v1/events/{event_id}", desk.staff)
+    event = await _event_to_edit(desk, event_id)
+    if event is None:
+        return desk.render("console/not_found.html", 404)
     values = {**event, **{m: _as_local(event.get(m), event["timezone"]) for m in MOMENTS},
               "capacity": str(event["capacity"])}
     # Its own zone offered even when the list lacks it (set through the events API): a select without it would
@@ -199,7 +208,9 @@ async def edit_event(event_id: UUID, desk: Console) -> Response:
 
 @router.post("/events/{event_id}/edit")
 async def save_event(event_id: UUID, desk: Console, posted: Form) -> Response:
-    event = await desk.api.call("events", "GET", f"/v1/events/{event_id}", desk.staff)
+    event = await _event_to_edit(desk, event_id)
+    if event is None:
+        return desk.render("console/not_found.html", 404)
     values, body, problems = _event_form(posted, desk, zones_with(event), event)
     if not problems:
         try:
