@@ -17,7 +17,9 @@ from pathlib import Path
 from . import compatibility
 from .envelope import IntegrationEvent, registered_events
 
-SCHEMAS_DIR = Path(__file__).resolve().parents[2] / "schemas"
+# Installed, the schemas are inside the package; in this repository, beside src/ (where `export` writes them).
+_INSTALLED = Path(__file__).resolve().parent / "schemas"
+SCHEMAS_DIR = _INSTALLED if _INSTALLED.is_dir() else Path(__file__).resolve().parents[2] / "schemas"
 
 
 def schema_of(model: type[IntegrationEvent]) -> dict:
