@@ -10,6 +10,7 @@ place in kustomization.yaml and secrets.example.yaml; and so does a manifest for
 
 from __future__ import annotations
 
+import fnmatch
 import re
 import tomllib
 from pathlib import Path
@@ -512,3 +513,22 @@ def test_the_consumers_of_restricted_topics_reach_profiles_for_data_keys_in_comp
         assert env_var(the_container(name), "PROFILES_URL")["value"] == "http://profiles"
         assert f"{name.upper()}_SERVICE_KEY" in secret_variables(name)
     assert "PROFILES_DATA_KEY_READERS" in secret_variables("profiles")
+
+
+def _left_out_of_the_image(path: str) -> bool:
+    """Whether .dockerignore keeps `path` out of the build context (its patterns, `**/` for any depth; no `!`)."""
+    patterns = [line.strip() for line in (ROOT / ".dockerignore").read_text().splitlines()
+                if line.strip() and not line.startswith("#")]
+    parts = path.split("/")
+    leading = ["/".join(parts[:n]) for n in range(1, len(parts) + 1)]
+    anywhere = ["/".join(parts[n:m]) for n in range(len(parts)) for m in range(n + 1, len(parts) + 1)]
+    return any(fnmatch.fnmatchcase(candidate, pattern.removeprefix("**/"))
+               for pattern in patterns for candidate in (anywhere if pattern.startswith("**/") else leading))
+
+
+def test_the_secrets_a_developer_keeps_beside_the_sources_stay_out_of_the_image():
+    # `devinfra compose-env` writes every password and key to .env at the root; the Dockerfile copies the root.
+    assert "COPY . ." in DOCKERFILE.read_text()
+    for secret in (".env", ".run/secrets.json", "services/web/.env"):
+        assert _left_out_of_the_image(secret), secret
+    assert not _left_out_of_the_image("services/web/src/web/app.py")
