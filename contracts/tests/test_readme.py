@@ -4,6 +4,7 @@ import re
 from pathlib import Path
 
 from mentorship_contracts import envelope
+from mentorship_contracts.topics import CATALOGUE, Classification
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 
@@ -24,3 +25,13 @@ def test_the_readme_names_the_newest_version_of_every_event_as_the_one_produced_
     newest = {t: v for t, v in newest.items() if not t.startswith("notifications.")}  # internal: nobody subscribes
 
     assert listed == newest
+
+
+def test_the_readme_names_every_event_type_of_each_public_topic_in_that_topics_row():
+    rows = dict(re.findall(r"^\| `([\w.-]+)` \| `\w+` \| (.*) \|$", README.read_text(), flags=re.M))
+    for topic in CATALOGUE:
+        if topic.classification != Classification.PUBLIC:
+            continue
+        named = set(re.findall(r"`(\w+)`", rows[topic.name]))
+        carried = {model.model_fields["event_type"].default.split(".", 1)[1] for model in topic.events}
+        assert named == carried, topic.name
