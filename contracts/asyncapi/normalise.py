@@ -5,6 +5,10 @@ gains its Kafka headers (`message_headers`: event id, event type, content type),
 binding: the topic's key field, as text), and the location of its correlation id, which is the payload's
 `correlation_id` (FastStream's default points at a header of its own).
 
+FastStream names one server, from the address the app was built with. The brokers are described instead as each
+environment serves them: production (Kubernetes: SASL over TLS, at the cluster's own address) and development
+(docker compose: SASL without TLS), each with SCRAM-SHA-512; every channel is on both.
+
 FastStream emits some channels, operations and components in an order that follows object hashes (memory
 addresses), so the same apps can yield differently ordered documents; sorted, the committed files are
 reproducible.
@@ -21,6 +25,33 @@ CORRELATION_ID = {
     "description": "Ties together the events one action caused, across services",
     "location": "$message.payload#/correlation_id",
 }
+
+
+SERVERS = {
+    "production": {
+        "host": "{bootstrap}",
+        "protocol": "kafka-secure",
+        "description": "SASL_SSL with SCRAM-SHA-512 (deploy/k8s/config.yaml); the operator gives you the address, a "
+                       "principal and its password (its ACLs: the public topics, and consumer groups whose names begin with it)",
+        "variables": {"bootstrap": {"description": "the cluster's bootstrap servers, host:port"}},
+    },
+    "development": {
+        "host": "kafka:9092",
+        "protocol": "kafka",
+        "description": "SASL_PLAINTEXT with SCRAM-SHA-512 on docker compose's network (docker-compose.yml; "
+                       "python -m devinfra up serves the same on 127.0.0.1:19092)",
+    },
+}
+
+
+def describe_servers(document: dict) -> dict:
+    """Both environments' brokers, each with the security scheme FastStream found, and every channel on both."""
+    security = next(iter(document.get("servers", {}).values()), {}).get("security", [])
+    document["servers"] = {name: {**server, "protocolVersion": "auto", "security": [dict(s) for s in security]}
+                           for name, server in SERVERS.items()}
+    for channel in document.get("channels", {}).values():
+        channel["servers"] = [{"$ref": f"#/servers/{name}"} for name in SERVERS]
+    return document
 
 
 def describe_messages(document: dict) -> dict:
@@ -55,7 +86,7 @@ def normalise(document: dict) -> dict:
             parent = parent.get(key, {})
         if path[-1] in parent:
             parent[path[-1]] = dict(sorted(parent[path[-1]].items()))
-    return describe_messages(document)
+    return describe_messages(describe_servers(document))
 
 
 if __name__ == "__main__":
