@@ -49,6 +49,24 @@ async def test_a_suspension_announced_by_profiles_signs_the_person_out_everywher
         await two.aclose()
 
 
+async def test_an_erasure_announced_by_profiles_forgets_the_sign_in_links_mailed_to_the_person(platform):
+    visitor = Visitor(platform.web)
+    try:
+        email = await signed_up(platform, visitor)
+        await link_for(platform, visitor, email)  # asked for again, not used: its row holds the address
+        await publish(platform, profiles.PersonErasedV2(person_id=await person_of(platform, email)))
+        web = await asyncpg.connect(platform.databases["web"])
+        try:
+            async def forgotten() -> bool:
+                return not await web.fetchval("SELECT count(*) FROM sign_in_links WHERE email = $1", email)
+
+            await eventually(forgotten, timeout=60, interval=0.3, what="the erased person's links forgotten")
+        finally:
+            await web.close()
+    finally:
+        await visitor.aclose()
+
+
 async def test_a_change_of_staff_roles_is_read_again_at_the_next_request(platform):
     visitor = Visitor(platform.web)
     try:

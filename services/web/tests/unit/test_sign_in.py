@@ -51,6 +51,9 @@ class FakeLinks:
     async def note_request(self, key: str, at: datetime) -> None:
         self.requests.append((key, at))
 
+    async def forget_person(self, person_id: UUID) -> None:
+        self.links = {k: link for k, link in self.links.items() if link.person_id != person_id}
+
     async def forget_expired(self, now: datetime, requests_before: datetime) -> int:
         gone = [k for k, link in self.links.items() if link.expires_at <= now]
         for k in gone:
@@ -281,6 +284,15 @@ async def test_erasure_and_sign_out_end_sessions_and_an_update_reaches_the_next_
     assert await sign_in.find_session(one, NOW, uow) is None and await sign_in.find_session(two, NOW, uow)
     await sign_in.person_erased(profiles.PersonErasedV2(person_id=person_id), uow)
     assert uow.sessions.rows == {}
+
+
+async def test_erasure_forgets_the_sign_in_links_mailed_to_the_person_and_keeps_the_others(uow, world):
+    ask, directory, _ = world
+    unused = await ask(KNOWN)
+    await ask("someone.else@example.org")
+    await sign_in.person_erased(profiles.PersonErasedV2(person_id=UUID(directory.person["id"])), uow)
+    assert [link.email for link in uow.links.links.values()] == ["someone.else@example.org"]
+    assert not await sign_in.usable_link(unused, NOW, uow)
 
 
 async def test_details_the_person_saves_on_one_device_reach_every_device_they_are_signed_in_on(uow, world):

@@ -19,12 +19,12 @@ class PostgresSignInLinks:
 
     async def add(self, link: SignInLink) -> None:
         await self._conn.execute(
-            "INSERT INTO sign_in_links (digest, email, expires_at, back_to) VALUES ($1, $2, $3, $4)",
-            link.digest, link.email, link.expires_at, link.back_to)
+            "INSERT INTO sign_in_links (digest, email, expires_at, back_to, person_id) VALUES ($1, $2, $3, $4, $5)",
+            link.digest, link.email, link.expires_at, link.back_to, link.person_id)
 
     async def get(self, digest: str, lock: bool = False) -> SignInLink | None:
         row = await self._conn.fetchrow(
-            f"SELECT digest, email, expires_at, used_at, back_to FROM sign_in_links WHERE digest = $1"
+            f"SELECT digest, email, expires_at, used_at, back_to, person_id FROM sign_in_links WHERE digest = $1"
             f"{' FOR UPDATE' if lock else ''}", digest)
         return SignInLink(**row) if row else None
 
@@ -37,6 +37,9 @@ class PostgresSignInLinks:
 
     async def note_request(self, key: str, at: datetime) -> None:
         await self._conn.execute("INSERT INTO sign_in_requests (key, asked_at) VALUES ($1, $2)", key, at)
+
+    async def forget_person(self, person_id: UUID) -> None:
+        await self._conn.execute("DELETE FROM sign_in_links WHERE person_id = $1", person_id)
 
     async def forget_expired(self, now: datetime, requests_before: datetime) -> int:
         links = await self._conn.fetch("DELETE FROM sign_in_links WHERE expires_at <= $1 RETURNING 1", now)

@@ -78,6 +78,7 @@ class SignInLink:
     expires_at: datetime
     used_at: datetime | None = None
     back_to: str = "/"  # the page the person was going to; kept here as the link may open in another browser
+    person_id: UUID | None = None  # whose address it is, when profiles knew it: their erasure forgets the link
 
     def usable(self, now: datetime) -> bool:
         return self.used_at is None and now < self.expires_at

@@ -52,7 +52,8 @@ async def request_link(email: str, client: str, language: str, now: datetime, uo
     person = await directory.find_person_by_email(email)
     secret = new_secret()
     async with uow:
-        await uow.links.add(SignInLink(digest(secret), email, now + lifetime, back_to=back_to))
+        await uow.links.add(SignInLink(digest(secret), email, now + lifetime, back_to=back_to,
+                                       person_id=UUID(person["id"]) if person else None))
         await uow.commit()
     if person and person.get("preferred_language"):
         language = person["preferred_language"]
@@ -214,9 +215,11 @@ async def forget_expired(now: datetime, uow: WebUnitOfWorkPort) -> None:
 # --- from profiles.people -------------------------------------------------------------------------------------
 
 async def person_erased(event: profiles.PersonErased, uow: WebUnitOfWorkPort) -> None:
-    """Erased in profiles (from the web or by an administrator): signed out everywhere."""
+    """Erased in profiles (from the web or by an administrator): signed out everywhere, and the links mailed to their
+    address (which they hold) forgotten."""
     async with uow:
         await uow.sessions.remove_person(event.person_id)
+        await uow.links.forget_person(event.person_id)
         await uow.commit()
 
 
