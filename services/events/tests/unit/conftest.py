@@ -139,17 +139,27 @@ class FakeParticipants:
         self.feeds: dict[bytes, UUID] = {}
         self.mentor_enrollments: dict[UUID, tuple[UUID, bool]] = {}
         self.erased: set[UUID] = set()
+        self.suspension_as_of: dict[UUID, datetime] = {}
 
     async def known(self, people: list[UUID]) -> dict[UUID, Participant]:
         mentors = {person for person, approved in self.mentor_enrollments.values() if approved}
         return {p: dataclasses.replace(self.people[p], is_mentor=p in mentors) for p in people if p in self.people}
 
-    async def get(self, person_id: UUID) -> Participant | None:
+    async def get(self, person_id: UUID, *, lock: bool = False) -> Participant | None:
         return (await self.known([person_id])).get(person_id)
 
     async def save(self, p: Participant) -> None:
         if p.person_id not in self.erased:
-            self.people[p.person_id] = p
+            kept = self.people.get(p.person_id)
+            self.people[p.person_id] = dataclasses.replace(p, suspended=kept is not None and kept.suspended)
+
+    async def suspension(self, person_id: UUID, suspended: bool, as_of: datetime) -> bool | None:
+        if (kept := self.people.get(person_id)) is None:
+            return None
+        if person_id not in self.suspension_as_of or self.suspension_as_of[person_id] <= as_of:
+            self.people[person_id] = dataclasses.replace(kept, suspended=suspended)
+            self.suspension_as_of[person_id] = as_of
+        return self.people[person_id].suspended
 
     async def mentor_enrollment(self, enrollment_id: UUID, person_id: UUID, approved: bool | None) -> None:
         if approved is None:
@@ -160,6 +170,7 @@ class FakeParticipants:
     async def forget(self, person_id: UUID) -> None:
         self.erased.add(person_id)
         self.people.pop(person_id, None)
+        self.suspension_as_of.pop(person_id, None)
         self.mentor_enrollments = {e: x for e, x in self.mentor_enrollments.items() if x[0] != person_id}
         self.feeds = {digest: owner for digest, owner in self.feeds.items() if owner != person_id}
 

@@ -259,7 +259,13 @@ class PostgresRegistrations:
 
 def _participant(row: asyncpg.Record) -> Participant:
     return Participant(row["person_id"], TrainingStage(row["stage"]), row["chapter_id"], row["is_alumni"],
-                       row["is_mentor"])
+                       row["is_mentor"], row["suspended"])
+
+
+_PARTICIPANT_SELECT = """SELECT person_id, stage, chapter_id, is_alumni, suspended,
+                                EXISTS (SELECT 1 FROM mentor_enrollments m
+                                         WHERE m.person_id = p.person_id AND m.approved) AS is_mentor
+                         FROM participants p"""
 
 
 class PostgresParticipants:
@@ -267,16 +273,26 @@ class PostgresParticipants:
         self._conn = conn
 
     async def known(self, people: list[UUID]) -> dict[UUID, Participant]:
-        rows = await self._conn.fetch(
-            """SELECT person_id, stage, chapter_id, is_alumni,
-                      EXISTS (SELECT 1 FROM mentor_enrollments m WHERE m.person_id = p.person_id AND m.approved)
-                          AS is_mentor
-               FROM participants p WHERE person_id = ANY($1::uuid[])""", people
-        )
+        rows = await self._conn.fetch(f"{_PARTICIPANT_SELECT} WHERE person_id = ANY($1::uuid[])", people)
         return {row["person_id"]: _participant(row) for row in rows}
 
-    async def get(self, person_id: UUID) -> Participant | None:
-        return (await self.known([person_id])).get(person_id)
+    async def get(self, person_id: UUID, *, lock: bool = False) -> Participant | None:
+        # FOR SHARE: a suspension (which updates the row) waits for this transaction, or this one for it and then
+        # reads the suspension.
+        row = await self._conn.fetchrow(
+            f"{_PARTICIPANT_SELECT} WHERE person_id = $1" + (" FOR SHARE OF p" if lock else ""), person_id)
+        return _participant(row) if row else None
+
+    async def suspension(self, person_id: UUID, suspended: bool, as_of: datetime) -> bool | None:
+        """Whether the person is suspended now, having applied this fact unless a newer one was; None for someone
+        profiles has not told us of (or erased)."""
+        applied = await self._conn.fetchval(
+            """UPDATE participants SET suspended = $2, suspension_as_of = $3
+                WHERE person_id = $1 AND (suspension_as_of IS NULL OR suspension_as_of <= $3)
+               RETURNING suspended""", person_id, suspended, as_of)
+        if applied is not None:
+            return applied
+        return await self._conn.fetchval("SELECT suspended FROM participants WHERE person_id = $1", person_id)
 
     async def save(self, p: Participant) -> None:
         await self._conn.execute(

@@ -65,6 +65,11 @@ class HostNotYetKnown(Conflict, code="host_not_yet_known"):
     """Whether someone may host needs their profile, which profiles has not told us yet."""
 
 
+class AccountSuspended(Conflict, code="person_suspended"):
+    """Profiles suspended the person's account (`profiles.person_suspended`): until it is reinstated, they offer and
+    book no office hours."""
+
+
 class EventState(StrEnum):
     DRAFT = "draft"
     PUBLISHED = "published"
@@ -397,6 +402,9 @@ class Participant:
     chapter_id: UUID | None = None
     is_alumni: bool = False
     is_mentor: bool = False  # approved as a mentor in some program (near-peers among them), from their enrollments
+    # Profiles suspended their account (until `profiles.person_reinstated`): they offer and book no office hours, are
+    # granted no join link and have no calendar feed meanwhile; their registrations are kept.
+    suspended: bool = False
 
     @property
     def may_host_office_hours(self) -> bool:
@@ -431,6 +439,9 @@ class OfficeHourSlot:
             raise HostNotYetKnown(
                 "office hours are offered by mentors and clinicians, and the host's profile has not reached the "
                 "events service yet; try again in a moment", field="host_id")
+        if host.suspended:
+            raise AccountSuspended("the host's account is suspended: they offer no office hours until it is "
+                                   "reinstated", field="host_id")
         if not host.may_host_office_hours:
             raise NotAHost(
                 "office hours are offered by mentors approved in a program and by clinicians (residents, fellows, "
@@ -463,6 +474,9 @@ class OfficeHourSlot:
     def book(self, person_id: UUID, now: datetime, booker: Participant | None) -> bool:
         """Book for `person_id` (`booker`: what profiles told us of them, None if nothing yet); False when they hold
         it already (a retried booking)."""
+        if booker is not None and booker.suspended:
+            raise AccountSuspended("this person's account is suspended: they book no office hours until it is "
+                                   "reinstated", field="person_id")
         if self.booked_by == person_id:
             return False
         if not self.open_to(booker):

@@ -1,5 +1,5 @@
 """Which profiles events the events service applies: participants' stages, for the audience rule; who is a mentor,
-for office hours; erasure."""
+for office hours; suspension and reinstatement of an account; erasure."""
 
 from collections.abc import Awaitable, Callable
 
@@ -13,6 +13,8 @@ HANDLERS: dict[type[IntegrationEvent], Callable[..., Awaitable[None]]] = {
     source.PersonUpdated: handlers.remember_participant,
     source.PersonRestated: handlers.remember_participant,
     source.PersonErased: handlers.person_erased,
+    source.PersonSuspended: handlers.person_suspended,
+    source.PersonReinstated: handlers.person_reinstated,
     source.EnrollmentCreated: handlers.mentor_enrollment_changed,
     source.EnrollmentChanged: handlers.mentor_enrollment_changed,
     source.MentorApproved: handlers.mentor_enrollment_changed,

@@ -417,6 +417,8 @@ async def event_calendar(event_id: UUID, caller: Caller, unit: UnitOfWork) -> Ca
 
 @router.get("/events/{event_id}/access")
 async def virtual_access(event_id: UUID, caller: Caller, unit: UnitOfWork) -> JoinLinkOut:
+    """The virtual link, for a confirmed registrant: 403 `not_confirmed` for anyone else, a registrant whose account
+    is suspended included (answered as someone without a seat); 404 while the event has no link."""
     if caller.person_id is None:
         raise forbidden("the virtual link is shown to confirmed registrants only")
     return JoinLinkOut(join_url=await handlers.join_link(event_id, caller.person_id, unit))
@@ -548,7 +550,8 @@ FeedToken = Annotated[str, Path(pattern=r"^[A-Za-z0-9_-]{1,100}$")]
 @router.get("/calendar/feeds/{token}.ics", name="calendar_feed", response_class=CalendarResponse)
 async def calendar_feed(token: FeedToken, unit: UnitOfWork) -> CalendarResponse:
     """The feed owner's calendar: the events they hold a confirmed seat at (with the join link of a virtual one),
-    those cancelled while they held one (as cancelled), and their booked office hours, as participant or host."""
+    those cancelled while they held one (as cancelled), and their booked office hours, as participant or host. 404
+    for an unknown token, and while the owner's account is suspended (the URL serves again once it is reinstated)."""
     feed = await handlers.calendar_feed(token, unit)
     entries = [calendar_entry(seat.event, join_url=seat.join_url) for seat in feed.seats]
     entries += [booking_entry(slot) for slot in feed.bookings]
@@ -561,7 +564,8 @@ async def calendar_feed(token: FeedToken, unit: UnitOfWork) -> CalendarResponse:
 async def offer_slot(body: SlotIn, caller: Caller, unit: UnitOfWork) -> SlotOut:
     """A mentor or clinician offers a slot (or an administrator, or a coordinator of the host's chapter, does on
     their behalf), in the host's chapter; whether the host is one is what profiles has told the events service: 403
-    when not, 409 while their profile has not arrived."""
+    when not, 409 while their profile has not arrived (`host_not_yet_known`), and 409 `person_suspended` while their
+    account is suspended (a suspension withdraws the slots they host still to start)."""
     command = commands.OfferSlot(**body.model_dump(exclude={"chapter_id"}))
     return SlotOut.of(await handlers.offer_slot(command, caller, unit), caller)
 
@@ -614,7 +618,9 @@ async def list_slots(
     200: {"model": SlotOut, "description": "Booked by this person already: the same booking"}, **answers(409)})
 async def book_slot(slot_id: UUID, body: PersonIn, caller: Caller, unit: UnitOfWork, response: Response) -> SlotOut:
     """Book a slot open to the person: a national one (its host has no chapter), or one of their chapter's (409
-    `not_in_chapter` for another chapter's; `chapter_not_yet_known` while their profile has not arrived)."""
+    `not_in_chapter` for another chapter's; `chapter_not_yet_known` while their profile has not arrived). 409
+    `person_suspended` while the person's account is suspended (a suspension cancels their bookings still to
+    start)."""
     if not (caller.is_person(body.person_id) or caller.is_admin):
         raise forbidden("you may book for yourself only")
     slot, booked_now = await handlers.book_slot(commands.BookSlot(slot_id, body.person_id), caller, unit)

@@ -80,9 +80,11 @@ async def update_event(
         if changed and event.state == EventState.PUBLISHED:
             uow.emit(contract.EventUpdatedV3(**_details(event), changed_fields=changed, revision=event.revision))
             if "virtual_link" in changed and event.virtual_link:
-                for registration in await uow.registrations.of_event(event.id, active_only=True):
-                    if registration.status == Status.CONFIRMED:
-                        _grant_access(event, registration, uow)
+                confirmed_now = [r for r in await uow.registrations.of_event(event.id, active_only=True)
+                                 if r.status == Status.CONFIRMED]
+                people = await uow.participants.known([r.person_id for r in confirmed_now])
+                for registration in confirmed_now:
+                    _grant_access(event, registration, uow, people.get(registration.person_id))
             await _fill_free_seats(event, uow)
         await uow.commit()
         return event
@@ -202,7 +204,7 @@ async def register_arrivals(
             if status == Status.CONFIRMED:
                 confirmed += 1
                 uow.emit(contract.RegistrationConfirmedV2(**_about(event, registration)))
-                _grant_access(event, registration, uow)
+                _grant_access(event, registration, uow, known.get(arrival.person_id))
             else:
                 waitlisted += 1
                 uow.emit(contract.RegistrationWaitlistedV2(**_about(event, registration), position=waitlisted))
@@ -357,9 +359,16 @@ async def registrations_of_person(
 
 
 async def join_link(event_id: UUID, person_id: UUID, uow: EventsUnitOfWorkPort) -> str:
+    """The virtual link, for a confirmed registrant whose account is not suspended."""
     async with uow:
         event = await _existing(event_id, uow)
-        return event.join_link(await uow.registrations.active(event_id, person_id))
+        person = await uow.participants.get(person_id)
+        # A suspended registrant is answered exactly as someone without a seat (403 `not_confirmed`), not with 409
+        # `person_suspended` nor a 404 of its own: that answer says nothing they could not learn without a seat,
+        # neither that their seat is kept, nor whether the event has a link yet (the 404 a confirmed registrant
+        # gets), nor that their account is suspended (a safeguarding matter, for a coordinator to tell them).
+        suspended = person is not None and person.suspended
+        return event.join_link(None if suspended else await uow.registrations.active(event_id, person_id))
 
 
 async def send_due_reminders(now: datetime, uow: EventsUnitOfWorkPort) -> int:
@@ -395,10 +404,12 @@ async def issue_calendar_feed(command: commands.IssueCalendarFeed, uow: EventsUn
 async def calendar_feed(token: str, uow: EventsUnitOfWorkPort) -> CalendarFeed:
     """What the feed's owner has in their calendar: the events they hold a seat at (with the join link of a virtual
     one), those cancelled while they held one (to show as cancelled), and their office-hour bookings, as participant
-    or host."""
+    or host. Not found while the owner's account is suspended."""
     async with uow:
         person_id = await uow.participants.owner_of_feed(_digest(token))
-        if person_id is None:
+        owner = await uow.participants.get(person_id) if person_id is not None else None
+        # A suspended owner's feed answers as an unknown token; it is kept, and serves again once they are reinstated.
+        if person_id is None or (owner is not None and owner.suspended):
             raise NotFound("no such calendar feed", field="token")
         seats = [Seat(event, registration.status == Status.CONFIRMED)
                  for registration, event in await uow.registrations.in_calendar_of(person_id)]
@@ -430,10 +441,12 @@ def _digest(token: str) -> bytes:
 # --- office hours -------------------------------------------------------------------------------------------------
 
 async def offer_slot(command: commands.OfferSlot, offerer: Principal, uow: EventsUnitOfWorkPort) -> OfficeHourSlot:
-    """Open a slot in its host's chapter; only a mentor or clinician (as profiles describes them to us) hosts one.
-    The host offers it, or on their behalf an administrator or a coordinator of the host's chapter."""
+    """Open a slot in its host's chapter; only a mentor or clinician (as profiles describes them to us) whose account
+    is not suspended hosts one. The host offers it, or on their behalf an administrator or a coordinator of the
+    host's chapter."""
     async with uow:
-        host = await uow.participants.get(command.host_id)
+        # Locked: a suspension applied meanwhile waits, then finds this slot and withdraws it (or is seen here).
+        host = await uow.participants.get(command.host_id, lock=True)
         # A host profiles has not told us of yet has no chapter we know: no coordinator acts for them.
         if not (offerer.is_person(command.host_id) or offerer.is_admin
                 or (host is not None and offerer.coordinates(host.chapter_id))):
@@ -451,10 +464,7 @@ async def withdraw_slot(command: commands.WithdrawSlot, caller: Principal, uow: 
     booking is cancelled."""
     async with uow:
         slot = await _slot(command.slot_id, uow, lock=True)
-        booking = slot.withdraw()
-        if booking is not None:
-            uow.emit(_booking_cancelled(slot, booking, "host", "slot_withdrawn"))
-        await uow.slots.remove(slot.id)
+        await _withdraw(slot, uow)
         _audit_for_host(uow, caller, "slot.withdrawn", slot)
         await uow.commit()
         return slot
@@ -477,10 +487,11 @@ async def book_slot(
     command: commands.BookSlot, booker: Principal, uow: EventsUnitOfWorkPort,
 ) -> tuple[OfficeHourSlot, bool]:
     """Book, if the slot is open to the person (`OfficeHourSlot.open_to`: a national slot to anyone, a chapter's to
-    its members); booking again returns the same booking (and False). Booking for someone else (an administrator) is
-    audited."""
+    its members) and their account is not suspended; booking again returns the same booking (and False). Booking
+    for someone else (an administrator) is audited."""
     async with uow:
-        booker_known = await uow.participants.get(command.person_id)
+        # Locked, as the host is when a slot is offered: a suspension applied meanwhile waits, then cancels this.
+        booker_known = await uow.participants.get(command.person_id, lock=True)
         slot = await _slot(command.slot_id, uow, lock=True)
         booked_now = slot.book(command.person_id, _now(), booker_known)
         if booked_now:
@@ -497,13 +508,28 @@ async def cancel_booking(command: commands.CancelBooking, caller: Principal, uow
     is audited."""
     async with uow:
         slot = await _slot(command.slot_id, uow, lock=True)
-        booking = slot.cancel_booking()
-        await uow.slots.save(slot)
-        uow.emit(_booking_cancelled(slot, booking, command.cancelled_by, "cancelled"))
+        booking = await _cancel_booking(slot, command.cancelled_by, uow)
         if not (caller.is_person(slot.host_id) or caller.is_person(booking.person_id)):
             _audit_slot(uow, caller, "slot.booking_cancelled", slot, person_id=booking.person_id)
         await uow.commit()
         return slot
+
+
+async def _withdraw(slot: OfficeHourSlot, uow: EventsUnitOfWorkPort) -> None:
+    """The slot (locked) goes, as its host withdraws it; whoever had booked it is told (`slot_withdrawn`)."""
+    booking = slot.withdraw()
+    if booking is not None:
+        uow.emit(_booking_cancelled(slot, booking, "host", "slot_withdrawn"))
+    await uow.slots.remove(slot.id)
+
+
+async def _cancel_booking(slot: OfficeHourSlot, cancelled_by: Literal["host", "participant"],
+                          uow: EventsUnitOfWorkPort) -> Booking:
+    """The slot (locked) reopens; the other side is told its booking is cancelled (`cancelled`)."""
+    booking = slot.cancel_booking()
+    await uow.slots.save(slot)
+    uow.emit(_booking_cancelled(slot, booking, cancelled_by, "cancelled"))
+    return booking
 
 
 async def get_slot(slot_id: UUID, uow: EventsUnitOfWorkPort) -> OfficeHourSlot:
@@ -551,9 +577,51 @@ async def bookings_of(person_id: UUID, uow: EventsUnitOfWorkPort) -> list[Office
 async def remember_participant(
     event: source.PersonRegistered | source.PersonUpdated | source.PersonRestated, uow: EventsUnitOfWorkPort,
 ) -> None:
+    """What profiles says of the person; a restatement says whether they are suspended too, applied as a
+    suspension or a reinstatement (`person_suspended`) unless a newer one was."""
     async with uow:
         await uow.participants.save(Participant(event.person_id, event.stage, event.chapter_id, event.is_alumni))
+        if isinstance(event, source.PersonRestated):
+            await _apply_suspension(event.person_id, event.suspended, event.occurred_at, uow)
         await uow.commit()
+
+
+async def person_suspended(event: source.PersonSuspended, uow: EventsUnitOfWorkPort) -> None:
+    """Profiles suspended the person's account. Until it is reinstated they offer and book no office hours (409
+    `person_suspended`), are granted no join link (`/access` answers them as someone without a seat) and their
+    calendar feed is not found. Each slot of theirs still to start is withdrawn as its host withdrawing it is (its
+    booker told), and each booking of theirs of a slot still to start cancelled as their cancelling it is (its host
+    told); slots that have begun stay as they were, and their registrations are kept.
+
+    Not audited here: profiles audits the suspension (who suspended them, when), and what a consumer does of
+    profiles' events is not audited in this service (an erasure's neither). Applied again (a repeat, or a
+    restatement saying the same), it finds nothing more to do; older than the suspension fact applied last (read
+    late), nothing at all."""
+    async with uow:
+        await _apply_suspension(event.person_id, True, event.occurred_at, uow)
+        await uow.commit()
+
+
+async def person_reinstated(event: source.PersonReinstated, uow: EventsUnitOfWorkPort) -> None:
+    """The person's account is theirs again: they offer and book office hours, are granted the join links given from
+    now on, and `/access` and their calendar feed answer them. What was withdrawn or cancelled stays so."""
+    async with uow:
+        await _apply_suspension(event.person_id, False, event.occurred_at, uow)
+        await uow.commit()
+
+
+async def _apply_suspension(person_id: UUID, suspended: bool, as_of: datetime, uow: EventsUnitOfWorkPort) -> None:
+    now_suspended = await uow.participants.suspension(person_id, suspended, as_of)
+    # Someone we do not know (None) may still hold a booking (a national slot): cancelled all the same.
+    if suspended and now_suspended is not False:
+        now = _now()
+        for slot in await uow.slots.involving(person_id):
+            if slot.starts_at <= now:
+                continue  # begun or past: what took place stays as it was
+            if slot.host_id == person_id:
+                await _withdraw(slot, uow)
+            else:
+                await _cancel_booking(slot, "participant", uow)
 
 
 async def mentor_enrollment_changed(
@@ -660,7 +728,7 @@ async def _fill_free_seats(event: ScheduledEvent, uow: EventsUnitOfWorkPort) -> 
         first.promote()
         await uow.registrations.save(first)
         uow.emit(contract.RegistrationPromotedV2(**_about(event, first)))
-        _grant_access(event, first, uow)
+        _grant_access(event, first, uow, await uow.participants.get(first.person_id))
         confirmed += 1
 
 
@@ -672,9 +740,12 @@ async def _record_attendance(
     uow.emit(contract.AttendanceRecordedV2(**_about(event, registration), attended=attended))
 
 
-def _grant_access(event: ScheduledEvent, registration: Registration, uow: EventsUnitOfWorkPort) -> None:
-    """Tell notifications (on the restricted topic) the join link of a virtual event, once a seat is confirmed."""
-    if event.virtual_link:
+def _grant_access(event: ScheduledEvent, registration: Registration, uow: EventsUnitOfWorkPort,
+                  registrant: Participant | None) -> None:
+    """Tell notifications (on the restricted topic) the join link of a virtual event, once a seat is confirmed; never
+    a suspended registrant (`registrant`: what profiles told us of them), who keeps the seat and is granted the link
+    an organiser gives after they are reinstated (`/access` answers them again then)."""
+    if event.virtual_link and not (registrant is not None and registrant.suspended):
         uow.emit(contract.VirtualAccessGrantedV2(registration_id=registration.id, scheduled_event_id=event.id,
                                                person_id=registration.person_id, join_url=event.virtual_link))
 

@@ -74,10 +74,16 @@ class Participants(Protocol):
     async def known(self, people: list[UUID]) -> dict[UUID, Participant]:
         """Those of `people` profiles has told us about."""
 
-    async def get(self, person_id: UUID) -> Participant | None: ...
+    async def get(self, person_id: UUID, *, lock: bool = False) -> Participant | None:
+        """The participant; `lock` holds a shared lock on them until the transaction ends, which a suspension waits
+        for (and which waits for one)."""
 
     async def save(self, p: Participant) -> None:
-        """Ignored for an erased person."""
+        """Ignored for an erased person. Whether they are suspended is kept as it was (`suspension`)."""
+
+    async def suspension(self, person_id: UUID, suspended: bool, as_of: datetime) -> bool | None:
+        """Record whether the person is suspended as of `as_of` (when profiles said so), unless what is kept is
+        newer; return whether they are suspended now, or None for someone profiles has not told us of (or erased)."""
 
     async def mentor_enrollment(self, enrollment_id: UUID, person_id: UUID, approved: bool | None) -> None:
         """Whether this enrollment of the person's as a mentor is approved now; None: it is no mentor's enrollment
