@@ -298,3 +298,30 @@ async def test_the_mentee_of_a_pair_made_by_hand_is_told_whether_the_mentor_meet
         answers[mentee] = await views.requirement_met(made.id, platform.uow(), acting_as(mentee))
         assert await views.requirement_met(made.id, platform.uow(), acting_as(mentor)) is None  # the mentee's
     assert answers == {requiring: False, also_requiring: True, wishing_nothing: None}
+
+
+@pytest.mark.parametrize("method", ["optimal", "stable"])
+@pytest.mark.parametrize("mentor_shows", [False, True], ids=["shares_but_does_not_show", "does_not_share"])
+async def test_a_round_gives_a_mentee_whose_requirement_no_mentor_meets_the_reason_it_gives_when_mentors_are_full(
+        method, mentor_shows):
+    """A coordinator reviews a round's draft: why a mentee was left unpaired is decided as if they required nothing
+    (their requirement only decides whom they are proposed), so it says nothing of a requirement they never showed."""
+    platform = Platform()
+    profiles = Profiles(platform)
+    program = await profiles.program(pairing_mode="rounds")
+    mentor = await profiles.person(program, "mentor", capacity=3, specialties=["pediatrics"],
+                                   identity_for_matching={"sexual_orientation": "lesbian" if not mentor_shows
+                                                          else "straight"})
+    if mentor_shows:
+        await shown_to_partners(platform, mentor)
+    requiring = await profiles.person(program, "mentee", specialties=["pediatrics"],
+                                      identity_for_matching={"sexual_orientation": "lesbian"},
+                                      identity_requests=REQUIREMENT)
+    await profiles.person(program, "mentee", specialties=["pediatrics"])
+    round_id = await rounds.queue_round(commands.RunRound(program, method, False), platform.uow())
+
+    await rounds.run_next_round(platform.uow, optimal_assignment)
+    status = await rounds.round_status(round_id, platform.uow())
+    [left] = status["unpaired_list"]
+    assert (left.mentee_id, left.reason_code) == (requiring, "mentors_full")
+    assert status["unpaired_reasons"] == {"mentors_full": 1}

@@ -56,6 +56,9 @@ class CandidateGraph:
     scores: np.ndarray  # per edge, its ranking (what solvers maximise; never shown); grouped by mentee, best first
     eligible_any: np.ndarray  # per mentee: some mentor passed every hard constraint
     qualified_any: np.ndarray  # per mentee: some such mentor reached the program's threshold
+    # The same two, as if the mentee required no identity attribute: why they were left unpaired is read from these.
+    eligible_regardless: np.ndarray
+    qualified_regardless: np.ndarray
     # Per mentee: the best ranking among its qualified mentors not in the graph (-1: none left out).
     left_out_best: np.ndarray | None = None
     # Per mentee: where their ranked row stops in the graph, at their worst edge (the stable round goes on from it).
@@ -223,8 +226,11 @@ class Pricer:
         """Per pair of these mentees (all of one bucket) and the bucket's mentors: the ranking points R where the
         visible fit reaches the threshold, else negative; and those mentors' columns."""
         columns, features = self.buckets[bucket]
-        return self._points_against(block_rows, columns, features, lambda mentors: np.searchsorted(columns, mentors)), \
-            columns
+        return self.points_against_all(block_rows, columns, features), columns
+
+    def points_against_all(self, block_rows: np.ndarray, columns: np.ndarray, features: np.ndarray) -> np.ndarray:
+        """`points` of these mentees against these mentors (sorted columns, their features), of no bucket."""
+        return self._points_against(block_rows, columns, features, lambda mentors: np.searchsorted(columns, mentors))
 
     def _points_against(self, block_rows: np.ndarray, columns: np.ndarray, features: np.ndarray,
                         place_of: Callable[[np.ndarray], np.ndarray]) -> np.ndarray:
@@ -526,6 +532,8 @@ def candidate_graph(program: ProgramRules, weights: Weights, mentees: list[Candi
             ends.points[full_rows], ends.mentor[full_rows] = worst_points, worst_mentors
             done += len(block_rows)
             progress(done / n)
+    eligible_regardless, qualified_regardless = _as_if_requiring_nothing(scorer, rows, pricer, mentees, eligible_any,
+                                                                         qualified_any)
     # Edges grouped by mentee in mentee order (waiting order), best first within a mentee.
     heads_all = np.concatenate(heads).astype(np.int32) if heads else np.zeros(0, dtype=np.int32)
     order = np.argsort(heads_all, kind="stable")
@@ -537,8 +545,31 @@ def candidate_graph(program: ProgramRules, weights: Weights, mentees: list[Candi
         tails=(np.concatenate(tails).astype(np.int32) if tails else np.zeros(0, dtype=np.int32))[order],
         scores=(np.concatenate(edge_scores).astype(np.int32) if edge_scores else np.zeros(0, dtype=np.int32))[order],
         eligible_any=eligible_any, qualified_any=qualified_any,
+        eligible_regardless=eligible_regardless, qualified_regardless=qualified_regardless,
         left_out_best=left_out_best, graph_ends=_with_ties(ends, room), pricer=pricer,
     )
+
+
+def _as_if_requiring_nothing(scorer: Scorer, rows: MenteeRows, pricer: Pricer, mentees: list[Candidate],
+                             eligible_any: np.ndarray, qualified_any: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Whether a mentee has a mentor not ruled out, and one whose visible fit reaches the minimum, as if they required
+    no identity attribute: coordinators read why a mentee was left unpaired, and it must not tell them that the
+    mentee requires what no mentor meets (only whom they are proposed may depend on it). Only mentees who require
+    something and came out with neither are scored again, against the mentors their stage and kind allow."""
+    eligible_any, qualified_any = eligible_any.copy(), qualified_any.copy()
+    again: dict[tuple, list[int]] = {}
+    for i in np.flatnonzero(~qualified_any).tolist():
+        if rows.required[i] or rows.unmet_requirement[i]:
+            again.setdefault((int(rows.stage[i]), int(rows.rank[i]), mentees[i].pairing_kind), []).append(i)
+    for (stage, rank, kind), members in again.items():
+        columns = scorer.columns(stage, rank, frozenset(), kind)
+        if len(columns) == 0:
+            continue
+        block_rows = np.asarray(members)
+        points = pricer.points_against_all(block_rows, columns, scorer.transposed(columns, rows.coefficients.dtype))
+        eligible_any[block_rows] = pricer.eligible(block_rows, points)
+        qualified_any[block_rows] = (points >= 0).any(axis=1)
+    return eligible_any, qualified_any
 
 
 def _with_ties(places: RowPlaces, room: np.ndarray) -> RowPlaces:
@@ -626,15 +657,16 @@ def _cutoffs(graph: CandidateGraph, held: np.ndarray) -> np.ndarray:
 
 
 def unpaired_each(graph: CandidateGraph, chosen: np.ndarray) -> list[tuple[Candidate, str]]:
-    """Each mentee left unpaired, with why: one reason each, the first that applies (never an identity one)."""
+    """Each mentee left unpaired, with why: one reason each, the first that applies, decided as if they required no
+    identity attribute (never an identity one, nor one that differs because of a requirement)."""
     paired = np.zeros(len(graph.mentees), dtype=bool)
     paired[graph.heads[chosen]] = True
     capped = graph.cap_left is not None and len(chosen) >= graph.cap_left
     left: list[tuple[Candidate, str]] = []
     for i in np.flatnonzero(~paired):
-        if not graph.eligible_any[i]:
+        if not graph.eligible_regardless[i]:
             reason = "no_eligible_mentor"
-        elif not graph.qualified_any[i]:
+        elif not graph.qualified_regardless[i]:
             reason = "below_minimum_score"
         elif capped:
             reason = "program_cap_reached"
