@@ -48,6 +48,7 @@ class FakeNotifications:
         self.listings: dict[UUID, dict[str, Any]] = {}
         self.registrations: dict[UUID, dict[str, Any]] = {}
         self.access_links: dict[UUID, dict[str, Any]] = {}
+        self.suspensions: dict[UUID, tuple[bool, datetime]] = {}
         self.waiting: dict[tuple[UUID, UUID, str], tuple[bool, datetime]] = {}
         self.prefs: dict[UUID, Preferences] = {}
         self.rows: dict[UUID, dict[str, Any]] = {}  # "n": the Notification, and its status, attempts, subject...
@@ -127,7 +128,12 @@ class FakeNotifications:
         self.access_links[registration_id] = {"person_id": person_id, "join_url": join_url}
 
     async def access_link(self, registration_id: UUID) -> str | None:
-        return self.access_links.get(registration_id, {}).get("join_url")
+        link = self.access_links.get(registration_id, {})
+        return None if self.suspensions.get(link.get("person_id"), (False,))[0] else link.get("join_url")
+
+    async def note_suspension(self, person_id: UUID, suspended: bool, as_of: datetime) -> None:
+        if person_id not in self.suspensions or self.suspensions[person_id][1] < as_of:
+            self.suspensions[person_id] = (suspended, as_of)
 
     async def seat_notification_status(self, registration_id: UUID) -> str | None:
         seats = [r for r in self.rows.values()
@@ -307,6 +313,7 @@ class FakeNotifications:
             table.pop(person_id, None)
         self.registrations = {i: r for i, r in self.registrations.items() if r["person_id"] != person_id}
         self.access_links = {i: link for i, link in self.access_links.items() if link["person_id"] != person_id}
+        self.suspensions.pop(person_id, None)
         self.bookings = {i: b for i, b in self.bookings.items() if person_id not in (b["person_id"], b["host_id"])}
         self.waiting = {key: state for key, state in self.waiting.items() if key[0] != person_id}
         for r in self.rows.values():

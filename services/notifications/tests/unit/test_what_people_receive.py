@@ -910,3 +910,56 @@ async def test_leaving_the_waitlist_is_told_without_a_reason_for_the_wait_either
     assert set(told) == {"mentee_waitlisted", "waitlist_paired"}
     for text in told.values():
         assert not re.search(r"busy|ocupad|is free|disponible|available", text, re.I), text
+
+
+async def _a_seat_with_a_link(uow):
+    sam = await person(uow, "Sam Okafor")
+    event = workshop(NOW + timedelta(hours=20), is_virtual=True, location=None)
+    await handlers.event_published(event, uow)
+    seat = await registered(uow, event, sam)
+    await handlers.virtual_access_granted(ev.VirtualAccessGrantedV2(
+        registration_id=seat["registration_id"], scheduled_event_id=event.scheduled_event_id, person_id=sam,
+        join_url="https://meet.example.org/j/123"), uow)
+    await sent(uow)
+    return sam, event, seat
+
+
+async def _reminded(uow, event, seat) -> Email:
+    await handlers.reminder_due(ev.ReminderDueV2(**seat, starts_at=event.starts_at, event_id=uuid4()), uow)
+    [reminder] = await sent(uow)
+    return reminder
+
+
+async def test_a_suspended_registrants_reminder_and_updates_carry_no_join_link():
+    """A coordinator suspended the account (a safeguarding concern, say): the seat is still theirs, and they are
+    reminded of it, but no email gives them the way into a session full of students."""
+    uow = new_uow()
+    sam, event, seat = await _a_seat_with_a_link(uow)
+    await handlers.person_suspended(pr.PersonSuspended(person_id=sam, occurred_at=NOW), uow)
+    reminder = await _reminded(uow, event, seat)
+    assert "meet.example.org" not in reminder.text + reminder.html + str(reminder.attachments)
+    await handlers.virtual_access_granted(ev.VirtualAccessGrantedV2(  # granted before the suspension, read after it
+        registration_id=seat["registration_id"], scheduled_event_id=event.scheduled_event_id, person_id=sam,
+        join_url="https://meet.example.org/j/456"), uow)
+    later = event.starts_at + timedelta(hours=2)
+    await handlers.event_updated(updated(event, 1, ["starts_at", "ends_at"], starts_at=later,
+                                         ends_at=later + timedelta(hours=1)), uow)
+    told = await sent(uow)
+    assert all("meet.example.org" not in m.text + m.html + str(m.attachments) for m in told)
+    assert [m.subject for m in told] == ["New time: Personal statements"]  # no "Your link to join" without a link
+
+
+async def test_a_reinstated_registrants_reminder_carries_the_link_again():
+    uow = new_uow()
+    sam, event, seat = await _a_seat_with_a_link(uow)
+    await handlers.person_suspended(pr.PersonSuspended(person_id=sam, occurred_at=NOW), uow)
+    await handlers.person_reinstated(pr.PersonReinstated(person_id=sam, occurred_at=NOW + timedelta(minutes=1)), uow)
+    assert "Join online: https://meet.example.org/j/123" in (await _reminded(uow, event, seat)).text
+
+
+async def test_an_older_suspension_read_late_does_not_undo_a_newer_reinstatement():
+    uow = new_uow()
+    sam, event, seat = await _a_seat_with_a_link(uow)
+    await handlers.person_reinstated(pr.PersonReinstated(person_id=sam, occurred_at=NOW), uow)
+    await handlers.person_suspended(pr.PersonSuspended(person_id=sam, occurred_at=NOW - timedelta(minutes=1)), uow)
+    assert "Join online: https://meet.example.org/j/123" in (await _reminded(uow, event, seat)).text

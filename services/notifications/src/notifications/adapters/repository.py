@@ -151,8 +151,16 @@ class PostgresNotifications:
         )
 
     async def access_link(self, registration_id: UUID) -> str | None:
-        return await self._conn.fetchval("SELECT join_url FROM access_links WHERE registration_id = $1",
-                                         registration_id)
+        return await self._conn.fetchval(
+            """SELECT join_url FROM access_links a WHERE registration_id = $1
+                 AND NOT EXISTS (SELECT 1 FROM suspensions s WHERE s.person_id = a.person_id AND s.suspended)""",
+            registration_id)
+
+    async def note_suspension(self, person_id: UUID, suspended: bool, as_of: datetime) -> None:
+        await self._conn.execute(
+            """INSERT INTO suspensions VALUES ($1, $2, $3)
+               ON CONFLICT (person_id) DO UPDATE SET suspended = $2, as_of = $3 WHERE suspensions.as_of < $3""",
+            person_id, suspended, as_of)
 
     async def seat_notification_status(self, registration_id: UUID) -> str | None:
         """Status of the confirmation (or promotion) of a registration, locked until this transaction ends."""
@@ -423,7 +431,7 @@ class PostgresNotifications:
         """Erasure: nothing about the person stays, and nothing naming them goes out to a partner (nor waits for
         their digest)."""
         await self._conn.execute("INSERT INTO erased_people VALUES ($1) ON CONFLICT DO NOTHING", person_id)
-        for table in ("notifications", "contacts", "preferences", "registrations", "access_links"):
+        for table in ("notifications", "contacts", "preferences", "registrations", "access_links", "suspensions"):
             await self._conn.execute(f"DELETE FROM {table} WHERE person_id = $1", person_id)
         await self._conn.execute("DELETE FROM office_hour_bookings WHERE person_id = $1 OR host_id = $1", person_id)
         await self._conn.execute("DELETE FROM waitlisted_mentees WHERE mentee_id = $1", person_id)

@@ -12,6 +12,8 @@ from ..service_layer.ports import NotificationsUnitOfWorkPort
 HANDLERS: dict[type[IntegrationEvent], Callable[[Any, NotificationsUnitOfWorkPort], Awaitable[None]]] = {
     profiles.ContactDetailsChanged: handlers.contact_details_changed,
     profiles.PersonErased: handlers.person_erased,
+    profiles.PersonSuspended: handlers.person_suspended,
+    profiles.PersonReinstated: handlers.person_reinstated,
     profiles.EmailChangeRequested: handlers.email_change_requested,
     profiles.PersonRegistered: handlers.person_registered,
     profiles.ChapterDefined: handlers.chapter_defined,

@@ -127,6 +127,8 @@ async def context_for(notification: Notification, uow: NotificationsUnitOfWorkPo
             context["cancelled_before"] = await repo.cancelled_before(UUID(parameters["registration_id"]))
         if context["event"]["is_virtual"] and "registration_id" in parameters:
             context["join_url"] = await repo.access_link(UUID(parameters["registration_id"]))
+            if context["join_url"] is None and notification.kind == "join_link":
+                raise Obsolete("no link to give (the registrant's account is suspended)")
             waited = now - (notification.created_at or now)
             if (context["join_url"] is None and notification.kind in SEAT_KINDS
                     and waited < timedelta(seconds=policy.access_link_grace_seconds)):

@@ -86,6 +86,22 @@ async def person_erased(event: profiles_contract.PersonErased, uow: UnitOfWork) 
         await uow.commit()
 
 
+async def person_suspended(event: profiles_contract.PersonSuspended, uow: UnitOfWork) -> None:
+    """A coordinator suspended the account (a safeguarding concern, say). The seats they hold are still theirs and
+    they are told of them, reminders included; but no email or inbox item gives them an event's join link until
+    they are reinstated: the way into a session full of students is the harm."""
+    async with uow:
+        await uow.notifications.note_suspension(event.person_id, True, event.occurred_at)
+        await uow.commit()
+
+
+async def person_reinstated(event: profiles_contract.PersonReinstated, uow: UnitOfWork) -> None:
+    """Their account is theirs again: their join links go in what they are sent from now on."""
+    async with uow:
+        await uow.notifications.note_suspension(event.person_id, False, event.occurred_at)
+        await uow.commit()
+
+
 async def chapter_defined(event: profiles_contract.ChapterDefined, uow: UnitOfWork) -> None:
     async with uow:
         await uow.notifications.save_chapter(event.chapter_id, one_line(event.name) or "")

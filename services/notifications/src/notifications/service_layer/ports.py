@@ -69,7 +69,11 @@ class NotificationsRepository(Protocol):
     async def save_access_link(self, registration_id: UUID, scheduled_event_id: UUID, person_id: UUID,
                                join_url: str) -> None: ...
 
-    async def access_link(self, registration_id: UUID) -> str | None: ...
+    async def access_link(self, registration_id: UUID) -> str | None:
+        """The registration's join link, unless its registrant's account is suspended."""
+
+    async def note_suspension(self, person_id: UUID, suspended: bool, as_of: datetime) -> None:
+        """A suspension or a reinstatement, unless a newer one of the person's was noted already."""
 
     async def seat_notification_status(self, registration_id: UUID) -> str | None: ...
 
