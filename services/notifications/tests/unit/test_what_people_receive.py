@@ -963,3 +963,14 @@ async def test_an_older_suspension_read_late_does_not_undo_a_newer_reinstatement
     await handlers.person_reinstated(pr.PersonReinstated(person_id=sam, occurred_at=NOW), uow)
     await handlers.person_suspended(pr.PersonSuspended(person_id=sam, occurred_at=NOW - timedelta(minutes=1)), uow)
     assert "Join online: https://meet.example.org/j/123" in (await _reminded(uow, event, seat)).text
+
+
+async def test_a_restatement_brings_a_suspension_notifications_never_read_and_an_older_one_changes_nothing_newer():
+    uow = new_uow()
+    sam, event, seat = await _a_seat_with_a_link(uow)
+    restated = dict(person_id=sam, chapter_id=None, stage="undergraduate", is_alumni=False)
+    await handlers.person_restated(pr.PersonRestated(**restated, suspended=True, occurred_at=NOW), uow)
+    assert "meet.example.org" not in (await _reminded(uow, event, seat)).text
+    await handlers.person_reinstated(pr.PersonReinstated(person_id=sam, occurred_at=NOW + timedelta(minutes=1)), uow)
+    await handlers.person_restated(pr.PersonRestated(**restated, suspended=True, occurred_at=NOW), uow)
+    assert "Join online: https://meet.example.org/j/123" in (await _reminded(uow, event, seat)).text

@@ -14,6 +14,7 @@ HANDLERS: dict[type[IntegrationEvent], Callable[[Any, NotificationsUnitOfWorkPor
     profiles.PersonErased: handlers.person_erased,
     profiles.PersonSuspended: handlers.person_suspended,
     profiles.PersonReinstated: handlers.person_reinstated,
+    profiles.PersonRestated: handlers.person_restated,
     profiles.EmailChangeRequested: handlers.email_change_requested,
     profiles.PersonRegistered: handlers.person_registered,
     profiles.ChapterDefined: handlers.chapter_defined,

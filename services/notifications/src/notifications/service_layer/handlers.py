@@ -102,6 +102,13 @@ async def person_reinstated(event: profiles_contract.PersonReinstated, uow: Unit
         await uow.commit()
 
 
+async def person_restated(event: profiles_contract.PersonRestated, uow: UnitOfWork) -> None:
+    """Profiles restated the person as it holds them now: whether they are suspended, unless a newer fact was read."""
+    async with uow:
+        await uow.notifications.note_suspension(event.person_id, event.suspended, event.occurred_at)
+        await uow.commit()
+
+
 async def chapter_defined(event: profiles_contract.ChapterDefined, uow: UnitOfWork) -> None:
     async with uow:
         await uow.notifications.save_chapter(event.chapter_id, one_line(event.name) or "")
