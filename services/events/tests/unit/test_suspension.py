@@ -275,3 +275,26 @@ async def test_a_suspension_of_someone_the_service_does_not_know_or_erased_keeps
     for person in (stranger, erased):
         await suspend(uow, person)
     assert await uow.participants.known([stranger, erased]) == {}
+
+
+async def test_reinstated_a_registrant_is_granted_the_link_their_seats_have_now_once(uow, emitted):
+    event, ended = await published(uow), await published(uow)
+    person, waiting_for = await known(uow, S.UNDERGRADUATE), await published(uow, capacity=1)
+    for seat in (event, ended):
+        await register(uow, seat, person)
+    await register(uow, waiting_for, await known(uow, S.UNDERGRADUATE))
+    await register(uow, waiting_for, person)  # waitlisted: no seat, no link
+    await suspend(uow, person)
+    await handlers.update_event(commands.UpdateEvent(event.id, {"virtual_link": "https://meet.example/new"}),
+                                ADMIN, uow)
+    uow.events.rows[ended.id].ends_at = YESTERDAY  # took place while they were suspended
+    granted_before = len(emitted(contract.VirtualAccessGrantedV2))
+
+    await reinstate(uow, person)
+    await reinstate(uow, person)  # applied again (a repeat, a restatement): nothing more
+    await handlers.remember_participant(source.PersonRestated(
+        person_id=person, stage=S.UNDERGRADUATE, chapter_id=None, is_alumni=False, suspended=False), uow)
+
+    regranted = emitted(contract.VirtualAccessGrantedV2)[granted_before:]
+    assert [(g.person_id, g.scheduled_event_id, g.join_url) for g in regranted] == [
+        (person, event.id, "https://meet.example/new")]

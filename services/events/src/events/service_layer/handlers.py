@@ -603,15 +603,19 @@ async def person_suspended(event: source.PersonSuspended, uow: EventsUnitOfWorkP
 
 
 async def person_reinstated(event: source.PersonReinstated, uow: EventsUnitOfWorkPort) -> None:
-    """The person's account is theirs again: they offer and book office hours, are granted the join links given from
-    now on, and `/access` and their calendar feed answer them. What was withdrawn or cancelled stays so."""
+    """The person's account is theirs again: they offer and book office hours, and `/access` and their calendar feed
+    answer them. Each seat of theirs in a virtual event still to end is granted its link as it is now, since one
+    an organiser changed during the suspension was not granted to them. What was withdrawn or cancelled stays so."""
     async with uow:
         await _apply_suspension(event.person_id, False, event.occurred_at, uow)
         await uow.commit()
 
 
 async def _apply_suspension(person_id: UUID, suspended: bool, as_of: datetime, uow: EventsUnitOfWorkPort) -> None:
+    before = await uow.participants.get(person_id)
     now_suspended = await uow.participants.suspension(person_id, suspended, as_of)
+    if before is not None and before.suspended and now_suspended is False:
+        await _grant_access_again(before, uow)
     # Someone we do not know (None) may still hold a booking (a national slot): cancelled all the same.
     if suspended and now_suspended is not False:
         now = _now()
@@ -622,6 +626,18 @@ async def _apply_suspension(person_id: UUID, suspended: bool, as_of: datetime, u
                 await _withdraw(slot, uow)
             else:
                 await _cancel_booking(slot, "participant", uow)
+
+
+async def _grant_access_again(reinstated: Participant, uow: EventsUnitOfWorkPort) -> None:
+    now = _now()
+    for registration, seen in await uow.registrations.of_person(reinstated.person_id):
+        if registration.status != Status.CONFIRMED or seen.ends_at <= now:
+            continue
+        # Locked, so that a link an organiser changes meanwhile is granted by one of us after the other (as of this
+        # reinstatement, their change grants it too).
+        event = await uow.events.get(seen.id, lock=True)
+        if event is not None and event.state == EventState.PUBLISHED:
+            _grant_access(event, registration, uow, replace(reinstated, suspended=False))
 
 
 async def mentor_enrollment_changed(
