@@ -298,3 +298,18 @@ async def test_reinstated_a_registrant_is_granted_the_link_their_seats_have_now_
     regranted = emitted(contract.VirtualAccessGrantedV2)[granted_before:]
     assert [(g.person_id, g.scheduled_event_id, g.join_url) for g in regranted] == [
         (person, event.id, "https://meet.example/new")]
+
+
+async def test_a_suspended_person_is_registered_for_nothing_new_and_keeps_what_they_hold(uow):
+    held, new = await published(uow), await published(uow)
+    person = await known(uow, S.UNDERGRADUATE)
+    registration = await register(uow, held, person)
+    await suspend(uow, person)
+
+    [refusal] = await handlers.register_arrivals([commands.Register(new.id, person)], uow)
+    assert isinstance(refusal, AccountSuspended) and refusal.field == "person_id"
+    assert (await uow.registrations.active(held.id, person)).id == registration.id
+    [(again, is_new)] = await handlers.register_arrivals([commands.Register(held.id, person)], uow)
+    assert (again.id, is_new) == (registration.id, False)  # a retried registration still answers what they hold
+    await reinstate(uow, person)
+    assert (await register(uow, new, person)).status == Status.CONFIRMED

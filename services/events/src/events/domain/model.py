@@ -225,7 +225,8 @@ class ScheduledEvent:
         """Whether a new registrant is confirmed or waitlisted; raises when they may not register.
 
         A chapter's event is for that chapter's people; a national one for anyone. Either may be for some training
-        stages only. `person` is what profiles has told us of the registrant (None: nothing yet).
+        stages only. No one whose account is suspended. `person` is what profiles has told us of the registrant
+        (None: nothing yet).
         """
         if self.state != EventState.PUBLISHED:
             raise RegistrationClosed("this event is not open for registration", field="scheduled_event_id")
@@ -241,6 +242,9 @@ class ScheduledEvent:
                     "this event is for its chapter's members and your profile has not reached the events service "
                     "yet; try again in a moment", field="chapter_id")
         else:
+            if person.suspended:  # the seats they held before stay theirs
+                raise AccountSuspended("this person's account is suspended: they register for nothing new until it "
+                                       "is reinstated", field="person_id")
             if self.chapter_id is not None and person.chapter_id != self.chapter_id:
                 raise NotInChapter("this event is for the members of its chapter only", field="chapter_id")
             if self.audience_stages and person.stage not in self.audience_stages:
@@ -402,8 +406,9 @@ class Participant:
     chapter_id: UUID | None = None
     is_alumni: bool = False
     is_mentor: bool = False  # approved as a mentor in some program (near-peers among them), from their enrollments
-    # Profiles suspended their account (until `profiles.person_reinstated`): they offer and book no office hours, are
-    # granted no join link and have no calendar feed meanwhile; their registrations are kept.
+    # Profiles suspended their account (until `profiles.person_reinstated`): they offer and book no office hours,
+    # register for no event, are granted no join link and have no calendar feed meanwhile; their registrations are
+    # kept.
     suspended: bool = False
 
     @property

@@ -429,6 +429,9 @@ async def virtual_access(event_id: UUID, caller: Caller, unit: UnitOfWork) -> Jo
 @router.post("/events/{event_id}/registrations", status_code=201, responses={
     200: {"model": RegistrationOut, "description": "Registered already: the same registration"}, **answers(409)})
 async def register(event_id: UUID, body: PersonIn, caller: Caller, desk: Desk, response: Response) -> RegistrationOut:
+    """Register the caller (an administrator, anyone): confirmed while seats are free, else waitlisted. 409 when
+    they may not register, naming the field: closed, not in the chapter or audience, `person_suspended` while their
+    account is suspended (the registrations they hold stay)."""
     if not (caller.is_person(body.person_id) or caller.is_admin):
         raise forbidden("you may register yourself only")
     registration, created = await desk.register(commands.Register(event_id, body.person_id))
