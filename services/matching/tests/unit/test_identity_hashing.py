@@ -79,6 +79,20 @@ async def test_a_mentee_who_requires_a_shared_value_is_paired_with_a_mentor_who_
     assert confirmed.mentor_id == mentor
 
 
+async def test_a_spanish_speaker_s_si_is_an_english_speaker_s_yes():
+    # The web app suggests the common answers in the reader's language: chosen from its Spanish page, "Sí" and
+    # "Hispano o latino" are the "Yes" and "Hispanic or Latino" of its English page.
+    platform, mentor, mentee = await a_mentor_and_a_mentee_requiring_what_they_share("Yes", "Sí")
+    [confirmed] = platform.events(published.PairingConfirmed, mentee_id=mentee)
+    assert confirmed.mentor_id == mentor
+    hasher = IdentityHasher(IDENTITY_KEY)
+    for attribute, english, spanish in (("race_ethnicity", "Hispanic or Latino", "hispano o latino"),
+                                        ("race_ethnicity", "Asian", "Asiática"),
+                                        ("gender_identity", "Non-binary", "No binario")):
+        assert hasher.digests({attribute: english}) == hasher.digests({attribute: spanish}), spanish
+    assert hasher.digests({"race_ethnicity": "Latina"}) != hasher.digests({"race_ethnicity": "Latino"})
+
+
 @pytest.mark.parametrize("key", ["", "c2hvcnQ=", "not base64 at all!"])
 def test_a_key_that_is_not_32_bytes_of_url_safe_base64_is_refused_naming_the_setting(key):
     with pytest.raises(ValueError, match="MATCHING_IDENTITY_KEY"):

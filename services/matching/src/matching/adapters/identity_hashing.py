@@ -5,8 +5,9 @@ its database, a dump or a backup of it hold no value, and without the key no val
 few each attribute has (as a plain hash would allow). They still show which people's values are equal.
 
 People describe themselves in their own words, so a value is hashed as it is compared (`comparable`): its case,
-accents, spacing and punctuation aside ("Yes, first-gen" is "yes first gen"). Hashes written before that rule
-compare as typed until their owners' matching profiles are sent again.
+accents, spacing and punctuation aside ("Yes, first-gen" is "yes first gen"), and an answer the web app suggests is
+the same answer in each of its languages (a Spanish speaker's "Sí" is an English speaker's "Yes"). Hashes written
+before a rule compare as before until their owners' matching profiles are sent again.
 
 The key is the `MATCHING_IDENTITY_KEY` setting, 32 random bytes in URL-safe base64 (as
 `plumbing.settings.new_secret_key` makes them); there is no default. A new key makes every stored hash
@@ -28,13 +29,51 @@ KEY_SETTING = "MATCHING_IDENTITY_KEY"
 KEY_BYTES = 32
 _NOT_LETTERS_OR_DIGITS = re.compile(r"[\W_]+")
 
+# The answers the web app suggests on its Spanish pages (its `labels.IDENTITY_SUGGESTIONS`, in its catalogue), and
+# the feminine of the gendered ones, as their English (both comparable). tests/test_identity_answers_in_both_languages.py
+# keeps it in step with the web app.
+_ENGLISH_OF = {
+    "si": "yes",
+    "negro o afroamericano": "black or african american", "negra o afroamericana": "black or african american",
+    "hispano o latino": "hispanic or latino", "hispana o latina": "hispanic or latino",
+    "indigena americano o nativo de alaska": "american indian or alaska native",
+    "indigena americana o nativa de alaska": "american indian or alaska native",
+    "asiatico": "asian", "asiatica": "asian",
+    "nativo de hawai o de las islas del pacifico": "native hawaiian or pacific islander",
+    "nativa de hawai o de las islas del pacifico": "native hawaiian or pacific islander",
+    "de oriente medio o del norte de africa": "middle eastern or north african",
+    "multirracial": "multiracial",
+    "blanco": "white", "blanca": "white",
+    "mujer": "woman", "hombre": "man", "no binario": "non binary", "no binaria": "non binary",
+    "mujer transgenero": "transgender woman", "hombre transgenero": "transgender man", "genero queer": "genderqueer",
+    "dos espiritus": "two spirit",
+    "lesbiana": "lesbian", "heterosexual": "straight",
+    "sordo o con perdida auditiva": "deaf or hard of hearing", "sorda o con perdida auditiva": "deaf or hard of hearing",
+    "ciego o con baja vision": "blind or low vision", "ciega o con baja vision": "blind or low vision",
+    "enfermedad cronica": "chronic illness", "neurodivergente": "neurodivergent",
+    "discapacidad de movilidad": "mobility disability", "condicion de salud mental": "mental health condition",
+    "cristiano": "christian", "cristiana": "christian", "catolico": "catholic", "catolica": "catholic",
+    "musulman": "muslim", "musulmana": "muslim", "judio": "jewish", "judia": "jewish", "hindu": "hindu",
+    "budista": "buddhist", "sij": "sikh", "sin religion": "not religious",
+    "inmigrante": "immigrant", "hijo o hija de inmigrantes": "child of immigrants",
+    "hijo de inmigrantes": "child of immigrants", "hija de inmigrantes": "child of immigrants",
+    "refugiado": "refugee", "refugiada": "refugee",
+    "beneficiario de daca": "daca recipient", "beneficiaria de daca": "daca recipient",
+    "estudiante internacional": "international student",
+    "de familia de bajos ingresos": "low income background",
+    "de familia de clase trabajadora": "working class background",
+    "creci en una zona rural": "grew up in a rural area",
+}
+
 
 def comparable(value: str) -> str:
-    """The words of a value, lower-case and without accents, one space apart; a value of no words (an emoji, say)
-    as typed, folded, so that two such values are not taken for equal."""
+    """The words of a value, lower-case and without accents, one space apart, in English if they are a suggested
+    answer in Spanish; a value of no words (an emoji, say) as typed, folded, so that two such values are not taken
+    for equal."""
     folded = unicodedata.normalize("NFKD", value).casefold()
     bare = "".join(character for character in folded if not unicodedata.combining(character))
-    return " ".join(_NOT_LETTERS_OR_DIGITS.split(bare)).strip() or folded.strip()
+    words = " ".join(_NOT_LETTERS_OR_DIGITS.split(bare)).strip()
+    return _ENGLISH_OF.get(words, words) or folded.strip()
 
 
 class IdentityHasher:

@@ -107,6 +107,7 @@ IDENTITY = {
 
 # Common answers offered for each identity attribute (a <datalist>: suggestions only, any words may be typed).
 # Matching compares the words, capitals, accents, spaces and punctuation aside: the same answer helps two people match.
+# It knows these in Spanish too (a suggestion chosen in Spanish is the English one): change both together.
 IDENTITY_SUGGESTIONS = {
     "first_generation": (N_("Yes"),),
     "race_ethnicity": (N_("Black or African American"), N_("Hispanic or Latino"), N_("Latina"), N_("Latino"),
