@@ -174,7 +174,7 @@ class FakePeople:
             self.enrollments[enrollment_id] = dict(
                 id=enrollment_id, person_id=person_id, program_id=program_id, chapter_id=chapter_id, role=role,
                 pairing_kind=pairing_kind, enrolled_at=enrolled_at, waiting_since=enrolled_at,
-                announced=False, withdrawn=False, suspended=person_id in self.suspended, paused=False, **changing)
+                announced=False, withdrawn=False, suspended=person_id in self.suspended, **{"paused": False, **changing})
         self._availability(self.enrollments[enrollment_id])
 
     @staticmethod
@@ -186,8 +186,9 @@ class FakePeople:
         self.enrollments[enrollment_id].update(approved=approved, changed=self.change())
 
     async def withdraw(self, enrollment_id: UUID) -> None:
-        self.enrollments[enrollment_id].update(withdrawn=True, changed=self.change())
-        self._availability(self.enrollments[enrollment_id])
+        if enrollment_id in self.enrollments:  # as the database's UPDATE: one never known stays unknown
+            self.enrollments[enrollment_id].update(withdrawn=True, changed=self.change())
+            self._availability(self.enrollments[enrollment_id])
 
     async def suspend(self, person_id: UUID, suspended: bool) -> list[UUID]:
         (self.suspended.add if suspended else self.suspended.discard)(person_id)

@@ -16,11 +16,13 @@ HANDLERS: dict[type[IntegrationEvent], Callable[[Any, Any], Awaitable[None]]] = 
     source.EnrollmentCreated: projections.enrollment_created,
     source.EnrollmentChanged: projections.enrollment_changed,
     source.EnrollmentWithdrawn: projections.enrollment_withdrawn,
+    source.EnrollmentRestated: projections.enrollment_restated,
     source.MentorApproved: projections.mentor_approved,
     source.MentorSuspended: projections.mentor_suspended,
     source.PersonErased: projections.person_erased,
     source.PersonSuspended: projections.person_suspended,
     source.PersonReinstated: projections.person_reinstated,
+    source.PersonRestated: projections.person_restated,
 }
 # Each batch takes the locks its events need before applying the first (one transaction holds them all).
 PREPARE = projections.lock_before_applying

@@ -36,8 +36,8 @@ from .ports import MatchingUnitOfWorkPort, NewUnitOfWork
 # Handlers that lock their event's person, then every program the person is enrolled in (`_lock_person`); and those
 # that lock their person, then their event's program.
 _PERSON_AND_THEIR_PROGRAMS = (source.MatchingProfileChanged, source.ConsentChanged, source.PersonErased,
-                              source.PersonSuspended, source.PersonReinstated)
-_PERSON_AND_PROGRAM = (source.EnrollmentCreated, source.EnrollmentChanged)
+                              source.PersonSuspended, source.PersonReinstated, source.PersonRestated)
+_PERSON_AND_PROGRAM = (source.EnrollmentCreated, source.EnrollmentChanged, source.EnrollmentRestated)
 # Handlers that lock their event's program alone.
 _PROGRAM = (source.ProgramDefined, source.MentorApproved, source.MentorSuspended, source.EnrollmentWithdrawn)
 # Every event `lock_before_applying` knows the locks of: an event applied here that is none of these would take its
@@ -144,7 +144,17 @@ async def enrollment_changed(event: source.EnrollmentChanged, uow: MatchingUnitO
     await _save_enrollment(event, uow)
 
 
-async def _save_enrollment(event: source.EnrollmentCreated | source.EnrollmentChanged,
+async def enrollment_restated(event: source.EnrollmentRestated, uow: MatchingUnitOfWorkPort) -> None:
+    """The enrollment as profiles holds it now (`contracts/README.md`, Restated): saved as a change is, so one
+    matching never read is placed as a new one would be; withdrawn, withdrawn here too, its pairings closed (a
+    withdrawal matching never read). A withdrawn enrollment matching never knew stays unknown."""
+    if event.active:
+        await _save_enrollment(event, uow)
+    else:
+        await enrollment_withdrawn(event, uow)
+
+
+async def _save_enrollment(event: source.EnrollmentCreated | source.EnrollmentChanged | source.EnrollmentRestated,
                            uow: MatchingUnitOfWorkPort) -> None:
     async with uow:
         # The person's lock first (see the module's docstring: the profile's handler takes it too), then the
@@ -158,8 +168,10 @@ async def _save_enrollment(event: source.EnrollmentCreated | source.EnrollmentCh
             enrollment_id=event.enrollment_id, person_id=event.person_id, program_id=event.program_id,
             chapter_id=event.chapter_id, role=event.role, stage=event.stage, capacity=event.capacity,
             mentee_stages_welcome=list(event.mentee_stages_welcome), approved=event.approval == "approved",
-            enrolled_at=event.occurred_at, pairing_kind=pairing_kind_of(event),
-            paused=event.paused if isinstance(event, source.EnrollmentChangedV4) else None, lock_person=together,
+            enrolled_at=event.occurred_at,
+            pairing_kind=event.pairing_kind if isinstance(event, source.EnrollmentRestated) else pairing_kind_of(event),
+            paused=event.paused if isinstance(event, source.EnrollmentChangedV4 | source.EnrollmentRestated) else None,
+            lock_person=together,
         )
         if event.approval == "suspended":
             await close_all(await uow.pairings.open_of_enrollment(event.enrollment_id), event.person_id,
@@ -188,7 +200,8 @@ async def mentor_suspended(event: source.MentorSuspended, uow: MatchingUnitOfWor
         await uow.commit()
 
 
-async def enrollment_withdrawn(event: source.EnrollmentWithdrawn, uow: MatchingUnitOfWorkPort) -> None:
+async def enrollment_withdrawn(event: source.EnrollmentWithdrawn | source.EnrollmentRestated,
+                               uow: MatchingUnitOfWorkPort) -> None:
     async with uow:
         await uow.programs.lock(event.program_id)
         await uow.people.withdraw(event.enrollment_id)
@@ -225,4 +238,19 @@ async def person_reinstated(event: source.PersonReinstated, uow: MatchingUnitOfW
         await uow.people.suspend(event.person_id, False)
         for program_id in enrolled_in:
             offer_room(program_id, uow)
+        await uow.commit()
+
+
+async def person_restated(event: source.PersonRestated, uow: MatchingUnitOfWorkPort) -> None:
+    """Of a person as profiles holds them now, matching keeps whether they are suspended (their stage and chapter
+    come with their matching profile and enrollments): a suspension or reinstatement it never read is applied as
+    if read now; one it holds already changes nothing."""
+    async with uow:
+        enrolled_in = await _lock_person(event.person_id, uow)
+        # Committed either way: a unit that leaves a consumer's batch uncommitted has it applied again.
+        if await uow.people.is_suspended(event.person_id) != event.suspended:
+            await uow.people.suspend(event.person_id, event.suspended)
+            if not event.suspended:
+                for program_id in enrolled_in:
+                    offer_room(program_id, uow)
         await uow.commit()

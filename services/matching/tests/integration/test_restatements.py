@@ -1,0 +1,50 @@
+"""Profiles' restatements applied over the real broker and database: a read model that missed an enrollment, a
+withdrawal and a reinstatement is made whole by what profiles holds now."""
+
+from __future__ import annotations
+
+from uuid import UUID, uuid4
+
+import asyncpg
+from mentorship_contracts.profiles import EnrollmentRestated, PersonRestated
+from plumbing.testing import eventually
+
+from .conftest import known_to_matching
+
+
+def as_held(enrollment_id: UUID, person_id: UUID, program_id: UUID, *, active: bool) -> EnrollmentRestated:
+    return EnrollmentRestated(enrollment_id=enrollment_id, person_id=person_id, program_id=program_id,
+                              chapter_id=None, role="mentee", stage="undergraduate", capacity=1,
+                              mentee_stages_welcome=[], approval="approved", pairing_kind="general", paused=False,
+                              active=active)
+
+
+async def test_restatements_bring_matching_what_it_missed(matching, matching_settings, profiles, observer):
+    program = await profiles.program()
+    mentor = await profiles.person(program, "mentor")
+    await known_to_matching(matching_settings, mentor)
+    missed = uuid4()  # their enrollment never reached matching: only its restatement does
+    await profiles.profile(missed, "undergraduate")
+    await profiles.send(PersonRestated(person_id=missed, chapter_id=None, stage="undergraduate", is_alumni=False,
+                                       suspended=True))
+    database = await asyncpg.connect(matching_settings.database_url)
+    try:
+        # The topics are not ordered with each other: the suspension is known before the enrollment is sent.
+        await eventually(lambda: database.fetchval("SELECT true FROM suspended_people WHERE person_id = $1", missed),
+                         timeout=60, what="the restated suspension applied")
+        enrollment = uuid4()
+        await profiles.send(as_held(enrollment, missed, program, active=True))
+        await known_to_matching(matching_settings, missed)
+        assert not await database.fetchval("SELECT count(*) FROM pairings WHERE mentee_id = $1", missed), \
+            "suspended, as restated: proposed to no one"
+    finally:
+        await database.close()
+
+    await profiles.send(PersonRestated(person_id=missed, chapter_id=None, stage="undergraduate", is_alumni=False,
+                                       suspended=False))
+    paired = (await observer.wait_for(program, "pairing_confirmed", mentee_id=missed))[0]
+    assert paired["mentor_id"] == str(mentor)
+
+    await profiles.send(as_held(enrollment, missed, program, active=False))
+    ended = (await observer.wait_for(program, "pairing_ended", mentee_id=missed))[0]
+    assert ended["reason_code"] == "withdrawn"
