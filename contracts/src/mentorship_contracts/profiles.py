@@ -511,7 +511,7 @@ class PersonReinstated(_ProfilesEvent):
 
 
 # Restated: what profiles holds now, not something that happened. An operator restates a topic
-# (`python -m profiles restate people|enrollments`) for a consumer whose read model lacks history the topic no longer
+# (`python -m profiles restate people|enrollments|matching-profiles`) for a consumer whose read model lacks history the topic no longer
 # keeps: one built after the topic's retention, or restored from an older backup. A consumer that kept up may ignore
 # them; one that applies them overwrites what it holds with them.
 
@@ -557,6 +557,33 @@ class EnrollmentRestated(_ProfilesEvent):
     pairing_kind: PairingKind
     paused: bool
     active: bool
+
+
+@register
+class MatchingProfileRestated(_ProfilesEvent):
+    """Restricted to matching: a person's matching profile as profiles holds it now (the facts of
+    `profiles.matching_profile_changed`), and the identity attributes they agreed to show a matched partner (names
+    only: the value of each travels in `identity_for_matching` if, and only if, it may be used in matching). Nothing
+    happened to them; see the note above. Published sealed: version 2."""
+
+    closed_schema = True
+    topic = MATCHING_PROFILES
+    key_field = "person_id"
+    event_type: Literal["profiles.matching_profile_restated"] = "profiles.matching_profile_restated"
+    schema_version: Literal[1] = 1
+
+    person_id: UUID
+    chapter_id: UUID | None
+    stage: TrainingStage
+    specialties: list[Specialty]
+    support_areas: list[SupportArea] = Field(description="Wanted as a mentee, offered as a mentor")
+    languages: list[str]
+    timezone: str
+    region: str | None
+    modalities: list[Modality]
+    identity_for_matching: dict[str, str] = Field(description="Only attributes consented for use in matching")
+    identity_requests: list[IdentityRequest]
+    shown_to_partner: list[str] = Field(description="The identity attributes a matched partner may see")
 
 
 @register
@@ -647,6 +674,24 @@ class MatchingProfileChangedV3(_ProfilesEvent, SealedEvent):
     key_field = "person_id"
     event_type: Literal["profiles.matching_profile_changed"] = "profiles.matching_profile_changed"
     schema_version: Literal[3] = 3
+
+    chapter_id: UUID | None
+    stage: TrainingStage
+
+
+@register
+class MatchingProfileRestatedV2(_ProfilesEvent, SealedEvent):
+    """Restricted to matching: a person's matching profile as profiles holds it now.
+
+    Version 2: version 1 with everything that describes the person sealed under the person's data key (as version 3
+    of `profiles.matching_profile_changed`); it opens into version 1."""
+
+    clear_model = MatchingProfileRestated
+    closed_schema = True
+    topic = MATCHING_PROFILES
+    key_field = "person_id"
+    event_type: Literal["profiles.matching_profile_restated"] = "profiles.matching_profile_restated"
+    schema_version: Literal[2] = 2
 
     chapter_id: UUID | None
     stage: TrainingStage

@@ -6,7 +6,7 @@ from __future__ import annotations
 from uuid import UUID, uuid4
 
 import asyncpg
-from mentorship_contracts.profiles import EnrollmentRestated, PersonRestated
+from mentorship_contracts.profiles import EnrollmentRestated, MatchingProfileRestated, PersonRestated
 from plumbing.testing import eventually
 
 from .conftest import known_to_matching
@@ -48,3 +48,28 @@ async def test_restatements_bring_matching_what_it_missed(matching, matching_set
     await profiles.send(as_held(enrollment, missed, program, active=False))
     ended = (await observer.wait_for(program, "pairing_ended", mentee_id=missed))[0]
     assert ended["reason_code"] == "withdrawn"
+
+
+async def test_a_restated_profile_brings_what_a_partner_may_see_and_a_requirement_it_meets(
+        matching, matching_settings, profiles, observer):
+    program = await profiles.program()
+    sharing = uuid4()  # neither their profile nor their consent to show it reached matching: only its restatement
+    await profiles.send(restated_profile(sharing, "resident", {"first_generation": "yes"}, ["first_generation"]))
+    await profiles.enroll(sharing, program, "mentor", "resident")
+    await known_to_matching(matching_settings, sharing)
+    mentee = uuid4()
+    await profiles.send(restated_profile(mentee, "undergraduate", {"first_generation": "yes"}, [],
+                                         identity_requests=[{"attribute": "first_generation",
+                                                             "strength": "requirement"}]))
+    await profiles.enroll(mentee, program, "mentee", "undergraduate")
+
+    paired = (await observer.wait_for(program, "pairing_confirmed", mentee_id=mentee))[0]
+    assert paired["mentor_id"] == str(sharing)
+
+
+def restated_profile(person: UUID, stage: str, identity: dict[str, str], shown: list[str],
+                     **facts) -> MatchingProfileRestated:
+    return MatchingProfileRestated(person_id=person, chapter_id=None, stage=stage, specialties=[], support_areas=[],
+                                   languages=[], timezone="UTC", region=None, modalities=["virtual"],
+                                   identity_for_matching=identity, shown_to_partner=shown,
+                                   **{"identity_requests": [], **facts})

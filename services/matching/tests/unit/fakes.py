@@ -121,8 +121,10 @@ class FakePeople:
 
     async def save_profile(self, person_id: UUID, *, stage: str, specialties: list[str], support_areas: list[str],
                            languages: list[str], timezone: str, region: str | None, modalities: list[str],
-                           identity: dict[str, str], identity_wishes: list[IdentityWish]) -> None:
-        shown = self.profiles[person_id]["shown"] if person_id in self.profiles else frozenset()
+                           identity: dict[str, str], identity_wishes: list[IdentityWish],
+                           shown_to_partner: list[str] | None = None) -> None:
+        shown = (frozenset(shown_to_partner) if shown_to_partner is not None
+                 else self.profiles[person_id]["shown"] if person_id in self.profiles else frozenset())
         self.plaintext.pop(person_id, None)
         self.profiles[person_id] = dict(
             stage=stage, specialties=specialties, support_areas=support_areas, languages=languages, timezone=timezone,

@@ -7,7 +7,7 @@ from uuid import UUID, uuid4
 
 from matching.service_layer import projections
 from mentorship_contracts import matching as published
-from mentorship_contracts.profiles import EnrollmentRestated, PersonRestated
+from mentorship_contracts.profiles import ConsentChanged, EnrollmentRestated, MatchingProfileRestated, PersonRestated
 
 from .fakes import Platform
 from .profiles_service import Profiles
@@ -100,3 +100,48 @@ async def test_restating_what_matching_already_holds_announces_nothing():
         await projections.person_restated(person_as_held(person, suspended=False), platform.uow())
 
     assert platform.published[announced:] == []
+
+
+def profile_as_held(person: UUID, stage: str, *, shown_to_partner: tuple[str, ...] | list[str] = (),
+                    **attributes) -> MatchingProfileRestated:
+    facts = dict(chapter_id=None, specialties=[], support_areas=[], languages=[], timezone="UTC", region=None,
+                 modalities=["virtual"], identity_for_matching={}, identity_requests=[]) | attributes
+    return MatchingProfileRestated(person_id=person, stage=stage, shown_to_partner=list(shown_to_partner), **facts)
+
+
+async def test_a_mentee_whose_profile_matching_lacks_is_paired_as_they_require_once_it_is_restated():
+    platform = Platform()
+    profiles = Profiles(platform)
+    program = await profiles.program()
+    await profiles.person(program, "mentor", capacity=5, specialties=["pediatrics"])  # the better fit otherwise
+    sharing = await profiles.person(program, "mentor", identity_for_matching={"first_generation": "yes"})
+    mentee = uuid4()
+    await profiles.enroll(mentee, program, "mentee", "undergraduate")  # their profile never reached matching
+
+    # The mentor's consent to show the attribute, which matching never read either, comes with their restatement.
+    await projections.matching_profile_changed(profile_as_held(
+        sharing, "resident", identity_for_matching={"first_generation": "yes"}, shown_to_partner=["first_generation"]),
+        platform.uow())
+    await projections.matching_profile_changed(profile_as_held(
+        mentee, "undergraduate", specialties=["pediatrics"], identity_for_matching={"first_generation": "yes"},
+        identity_requests=[{"attribute": "first_generation", "strength": "requirement"}]), platform.uow())
+
+    [confirmed] = platform.events(published.PairingConfirmed, mentee_id=mentee)
+    assert confirmed.mentor_id == sharing
+
+
+async def test_a_restated_profile_takes_back_a_partner_consent_matching_missed_the_withdrawal_of():
+    platform = Platform()
+    profiles = Profiles(platform)
+    program = await profiles.program()
+    withdrew = await profiles.person(program, "mentor", identity_for_matching={"first_generation": "yes"})
+    await projections.consent_changed(ConsentChanged(person_id=withdrew, attribute="first_generation",
+                                                     purpose="partner", granted=True), platform.uow())
+
+    await projections.matching_profile_changed(profile_as_held(
+        withdrew, "resident", identity_for_matching={"first_generation": "yes"}, shown_to_partner=[]), platform.uow())
+    await profiles.profile(mentee := uuid4(), "undergraduate", identity_for_matching={"first_generation": "yes"},
+                           identity_requests=[{"attribute": "first_generation", "strength": "requirement"}])
+    await profiles.enroll(mentee, program, "mentee", "undergraduate")
+
+    assert not platform.events(published.PairingConfirmed, mentee_id=mentee), "shared, but no longer shown"

@@ -35,6 +35,7 @@ class Profiles:
     url: str
     database_url: str
     kafka: dict  # a test reader's client options
+    identity_key: str  # the service's, which an operator's command restating matching profiles is given
 
     def client(self, role: Role | str = Role.ADMIN, **claims) -> httpx.AsyncClient:
         token = mint(KEYS.private_pem, audience="profiles", role=role, **claims)
@@ -61,7 +62,7 @@ async def profiles(kafka_settings, kafka_client_options, postgres_server):
                                 jwt_public_key=KEYS.public_pem, identity_key=new_key(),
                                 data_key_readers=readers_setting(READER_KEYS))
     async with serving(build_app(settings)) as url:
-        yield Profiles(url, database_url, kafka_client_options())
+        yield Profiles(url, database_url, kafka_client_options(), settings.secret("identity_key"))
 
 
 class Published:

@@ -1,6 +1,6 @@
-"""An operator restates profiles' public topics (`python -m profiles restate people|enrollments`): every person and
-enrollment as profiles holds them now, published by the running service, for a consumer whose read model lacks
-history the topics no longer keep."""
+"""An operator restates profiles' topics (`python -m profiles restate people|enrollments|matching-profiles`): every
+person, enrollment and matching profile as profiles holds them now, published by the running service, for a consumer
+whose read model lacks history the topics no longer keep."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import sys
 
 import asyncpg
 import pytest
+from plumbing.auth import Role
 from plumbing.testing import eventually
 from profiles.entrypoints import cli
 
@@ -74,6 +75,26 @@ async def test_a_change_in_flight_is_waited_for_so_the_restatement_is_never_olde
         await changing.close()
     restated = await published.wait_for("profiles.enrollment_restated", enrollment_id=mentoring["id"])
     assert restated["capacity"] == 3
+
+
+async def test_restating_matching_profiles_publishes_each_sealed_with_what_matching_may_use_and_a_partner_may_see(
+        profiles, published, chapter):  # noqa: F811
+    async with profiles.client() as admin:
+        ana = await register(admin, chapter["id"], "Dr. Ana Reyes")
+    async with profiles.client(Role.PARTICIPANT, person_id=ana["id"]) as as_ana:
+        declared = await as_ana.put(f"/v1/people/{ana['id']}/identity", json={"attributes": {
+            "sexual_orientation": {"value": "queer", "use_in_matching": True},
+            "first_generation": {"value": "first in my family", "show_to_partner": True}}})
+        assert declared.status_code == 200, declared.text
+
+    assert await cli.restate(profiles.database_url, "profiles.matching-profiles",
+                             identity_key=profiles.identity_key) >= 1
+
+    restated = await published.wait_for("profiles.matching_profile_restated", person_id=ana["id"])
+    assert restated["sealed_as"] == 2, "sealed under Ana's data key, as her profile's changes are"
+    assert restated["identity_for_matching"] == {"sexual_orientation": "queer"}
+    assert restated["shown_to_partner"] == ["first_generation"]
+    assert restated["stage"] == "resident"
 
 
 def test_the_command_line_names_the_topics_it_restates(capsys):

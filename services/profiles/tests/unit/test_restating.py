@@ -11,7 +11,7 @@ from mentorship_contracts import profiles as contract
 from mentorship_contracts.vocabulary import Role
 from mentorship_contracts.vocabulary import TrainingStage as S
 from plumbing.testing import FakeUnitOfWork
-from profiles.domain.model import Enrollment, PublicStanding
+from profiles.domain.model import Enrollment, Identity, IdentityAttribute, IdentityRequest, Person, PublicStanding
 from profiles.service_layer import restating
 
 
@@ -28,7 +28,9 @@ class Server:
 
 
 class FakeRestatements:
-    def __init__(self, people: int = 0, enrollments: int = 0, deadlocks: int = 0) -> None:
+    def __init__(self, people: int = 0, enrollments: int = 0, deadlocks: int = 0,
+                 profiles: list[Person] | None = None) -> None:
+        self._profiles = sorted(profiles or [], key=lambda p: p.id)
         self._people = sorted((PublicStanding(uuid4(), None, S.RESIDENT, False, i % 2 == 0) for i in range(people)),
                               key=lambda p: p.person_id)
         self._enrollments = sorted((Enrollment(uuid4(), uuid4(), uuid4(), None, Role.MENTOR, active=i % 3 > 0)
@@ -40,6 +42,9 @@ class FakeRestatements:
 
     async def enrollments(self, after: UUID | None, limit: int) -> list[tuple[Enrollment, S]]:
         return self._page([(e, S.FELLOW) for e in self._enrollments if after is None or e.id > after], limit)
+
+    async def matching_profiles(self, after: UUID | None, limit: int) -> list[Person]:
+        return self._page([p for p in self._profiles if after is None or p.id > after], limit)
 
     def _page(self, rows: list, limit: int) -> list:
         if self.server.deadlocks:
@@ -67,6 +72,30 @@ async def test_a_full_last_page_is_followed_by_an_empty_one_and_withdrawn_enroll
     assert restatements.server.pages == [3, 3, 0]
     assert [(e.enrollment_id, e.active, e.stage) for e in uow.published] == [
         (e.id, e.active, S.FELLOW) for e in restatements._enrollments]
+
+
+async def test_each_matching_profile_is_restated_with_what_may_be_used_and_which_attributes_a_partner_may_see():
+    shares = Person.register(display_name="Dr. Ana Reyes", email="ana@example.org", stage=S.RESIDENT,
+                             specialties=["pediatrics"], identity=Identity({
+                                 "first_generation": IdentityAttribute("yes", use_in_matching=True, show_to_partner=True),
+                                 "sexual_orientation": IdentityAttribute("gay", use_in_matching=False,
+                                                                         show_to_partner=True),
+                                 "disability": IdentityAttribute("deaf", use_in_matching=True, show_to_partner=False)}))
+    asks = Person.register(display_name="Ben Ortiz", email="ben@example.org", stage=S.UNDERGRADUATE, identity=Identity(
+        {"first_generation": IdentityAttribute("yes", use_in_matching=True)},
+        (IdentityRequest("first_generation", "requirement"),)))
+    uow = FakeUnitOfWork(restatements=FakeRestatements(profiles=[shares, asks]))
+
+    assert await restating.restate(contract.MATCHING_PROFILES, uow, page=1) == 2
+
+    restated = {e.person_id: e for e in uow.published}
+    assert all(isinstance(e, contract.MatchingProfileRestated) for e in uow.published)
+    assert restated[shares.id].identity_for_matching == {"first_generation": "yes", "disability": "deaf"}
+    assert restated[shares.id].shown_to_partner == ["first_generation", "sexual_orientation"]
+    assert restated[shares.id].specialties == ["pediatrics"] and restated[shares.id].stage == S.RESIDENT
+    assert restated[asks.id].identity_requests == [contract.IdentityRequest(attribute="first_generation",
+                                                                            strength="requirement")]
+    assert restated[asks.id].shown_to_partner == []
 
 
 async def test_a_page_rolled_back_to_break_a_deadlock_is_done_again_and_nothing_is_staged_twice():

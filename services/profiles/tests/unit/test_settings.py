@@ -59,9 +59,19 @@ def test_the_operators_commands_take_profiles_own_database_url_before_the_generi
     monkeypatch.setenv("DATABASE_URL", "postgresql://shared@postgres.example/shared")
     monkeypatch.setenv("PROFILES_DATABASE_URL", "postgresql://profiles@postgres.example/profiles")
     taken = []
-    monkeypatch.setattr(cli, "restate", lambda url, topic, progress: taken.append(url) or _done())
+    monkeypatch.setattr(cli, "restate", lambda url, topic, progress, key: taken.append(url) or _done())
     assert cli.main(["restate", "people"]) == 0
     assert taken == ["postgresql://profiles@postgres.example/profiles"]
+
+
+def test_restating_matching_profiles_without_the_identity_key_is_refused_naming_it(monkeypatch, capsys):
+    from profiles.entrypoints import cli
+
+    monkeypatch.setenv("DATABASE_URL", "postgresql://shared@postgres.example/shared")
+    monkeypatch.delenv("PROFILES_IDENTITY_KEY", raising=False)
+    with pytest.raises(SystemExit) as refused:
+        cli.main(["restate", "matching-profiles"])
+    assert refused.value.code == 2 and "PROFILES_IDENTITY_KEY not set" in capsys.readouterr().err
 
 
 async def _done() -> int:

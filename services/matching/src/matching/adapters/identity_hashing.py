@@ -7,11 +7,12 @@ few each attribute has (as a plain hash would allow). They still show which peop
 People describe themselves in their own words, so a value is hashed as it is compared (`comparable`): its case,
 accents, spacing and punctuation aside ("Yes, first-gen" is "yes first gen"), and an answer the web app suggests is
 the same answer in each of its languages (a Spanish speaker's "Sí" is an English speaker's "Yes"). Hashes written
-before a rule compare as before until their owners' matching profiles are sent again.
+before a rule compare as before until their owners' matching profiles are sent again (`python -m profiles restate
+matching-profiles` sends them all).
 
 The key is the `MATCHING_IDENTITY_KEY` setting, 32 random bytes in URL-safe base64 (as
 `plumbing.settings.new_secret_key` makes them); there is no default. A new key makes every stored hash
-meaningless: the profiles would have to be sent again.
+meaningless until every profile is restated so.
 """
 
 from __future__ import annotations

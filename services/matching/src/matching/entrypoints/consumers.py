@@ -12,6 +12,7 @@ from ..service_layer import projections
 HANDLERS: dict[type[IntegrationEvent], Callable[[Any, Any], Awaitable[None]]] = {
     source.ProgramDefined: projections.program_defined,
     source.MatchingProfileChanged: projections.matching_profile_changed,
+    source.MatchingProfileRestated: projections.matching_profile_changed,
     source.ConsentChanged: projections.consent_changed,
     source.EnrollmentCreated: projections.enrollment_created,
     source.EnrollmentChanged: projections.enrollment_changed,

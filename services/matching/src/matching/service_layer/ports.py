@@ -68,7 +68,10 @@ class PeopleRepository(Protocol):
 
     async def save_profile(self, person_id: UUID, *, stage: str, specialties: list[str], support_areas: list[str],
                            languages: list[str], timezone: str, region: str | None, modalities: list[str],
-                           identity: dict[str, str], identity_wishes: list[IdentityWish]) -> None: ...
+                           identity: dict[str, str], identity_wishes: list[IdentityWish],
+                           shown_to_partner: list[str] | None = None) -> None:
+        """The person's profile replaced; with `shown_to_partner`, which attributes a partner may see too (else
+        those kept, as each consent's change said)."""
 
     async def forget_identity(self, person_id: UUID, attribute: str) -> None: ...
 

@@ -35,8 +35,9 @@ from .ports import MatchingUnitOfWorkPort, NewUnitOfWork
 
 # Handlers that lock their event's person, then every program the person is enrolled in (`_lock_person`); and those
 # that lock their person, then their event's program.
-_PERSON_AND_THEIR_PROGRAMS = (source.MatchingProfileChanged, source.ConsentChanged, source.PersonErased,
-                              source.PersonSuspended, source.PersonReinstated, source.PersonRestated)
+_PERSON_AND_THEIR_PROGRAMS = (source.MatchingProfileChanged, source.MatchingProfileRestated, source.ConsentChanged,
+                              source.PersonErased, source.PersonSuspended, source.PersonReinstated,
+                              source.PersonRestated)
 _PERSON_AND_PROGRAM = (source.EnrollmentCreated, source.EnrollmentChanged, source.EnrollmentRestated)
 # Handlers that lock their event's program alone.
 _PROGRAM = (source.ProgramDefined, source.MentorApproved, source.MentorSuspended, source.EnrollmentWithdrawn)
@@ -84,9 +85,11 @@ async def _lock_person(person_id: UUID, uow: MatchingUnitOfWorkPort) -> list[UUI
     return enrolled_in
 
 
-async def matching_profile_changed(event: source.MatchingProfileChanged, uow: MatchingUnitOfWorkPort) -> None:
+async def matching_profile_changed(event: source.MatchingProfileChanged | source.MatchingProfileRestated,
+                                   uow: MatchingUnitOfWorkPort) -> None:
     """The person's profile replaced, identity values kept only as their keyed hashes (matching compares them and
-    never reads them); room offered in their programs."""
+    never reads them); room offered in their programs. A restated profile says which attributes a partner may see
+    too (a consent's change matching never read)."""
     async with uow:
         enrolled_in = await _lock_person(event.person_id, uow)
         await uow.people.save_profile(
@@ -95,6 +98,8 @@ async def matching_profile_changed(event: source.MatchingProfileChanged, uow: Ma
             region=event.region, modalities=list(event.modalities),
             identity=uow.identity_hasher.digests(event.identity_for_matching),
             identity_wishes=[IdentityWish(r.attribute, r.strength == "requirement") for r in event.identity_requests],
+            shown_to_partner=(list(event.shown_to_partner) if isinstance(event, source.MatchingProfileRestated)
+                              else None),
         )
         for program_id in enrolled_in:
             offer_room(program_id, uow)

@@ -136,6 +136,18 @@ def matching_profile(person: Person) -> contract.MatchingProfileChangedV2:
     )
 
 
+def matching_profile_restated(person: Person) -> contract.MatchingProfileRestated:
+    """The matching profile as it stands, and which attributes a partner may see (their names: a value travels only
+    when it may be used in matching)."""
+    return contract.MatchingProfileRestated(**matching_profile(person).model_dump(include=_PROFILE_FACTS),
+                                            shown_to_partner=sorted(person.identity.shown_for(Purpose.PARTNER)))
+
+
+# What a matching profile's restatement says as its change does (the envelope aside: a restatement is its own event).
+_PROFILE_FACTS = set(contract.MatchingProfileRestated.model_fields) - set(contract.IntegrationEvent.model_fields) - {
+    "shown_to_partner"}
+
+
 def enrollment_created(enrollment: Enrollment, person: Person) -> contract.EnrollmentCreatedV3:
     return contract.EnrollmentCreatedV3(**_enrollment_facts(enrollment, person.stage))
 

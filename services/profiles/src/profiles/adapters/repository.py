@@ -119,6 +119,11 @@ class PostgresPeople:
         row = await self._conn.fetchrow(f"{PEOPLE.select} WHERE id = $1{' FOR UPDATE' if lock else ''}", person_id)
         return self._person(row) if row else None
 
+    async def get_all(self, ids: list[UUID]) -> list[Person]:
+        """These people (those that exist), in id order."""
+        rows = await self._conn.fetch(f"{PEOPLE.select} WHERE id = ANY($1::uuid[]) ORDER BY id", ids)
+        return [self._person(row) for row in rows]
+
     async def remove(self, person_id: UUID) -> None:
         await self._conn.execute("DELETE FROM people WHERE id = $1", person_id)  # enrollments cascade
 
@@ -170,8 +175,9 @@ class PostgresRestatements:
     change to a person or an enrollment locks its row FOR UPDATE), then read by a statement of its own, which sees
     every change committed before the lock was granted (a suspension too: suspending locks the person)."""
 
-    def __init__(self, conn: asyncpg.Connection) -> None:
+    def __init__(self, conn: asyncpg.Connection, people: PostgresPeople | None = None) -> None:
         self._conn = conn
+        self._people = people  # opens profiles: given only to a unit of work that holds the identity key
 
     async def people(self, after: UUID | None, limit: int) -> list[PublicStanding]:
         ids = await self._locked("people", after, limit)
@@ -190,6 +196,10 @@ class PostgresRestatements:
                 WHERE e.id = ANY($1::uuid[]) ORDER BY e.id""", ids)
         return [(enrollment_from_row({c: row[c] for c in ENROLLMENTS.columns}),
                  TrainingStage(row["person_stage"])) for row in rows]
+
+    async def matching_profiles(self, after: UUID | None, limit: int) -> list[Person]:
+        assert self._people is not None, "restating matching profiles opens them: a unit of work with the identity key"
+        return await self._people.get_all(await self._locked("people", after, limit))
 
     async def _locked(self, table: str, after: UUID | None, limit: int) -> list[UUID]:
         # From the nil UUID, below every id, rather than "no lower bound": one plan, an index range scan, every page.

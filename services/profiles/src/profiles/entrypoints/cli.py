@@ -1,10 +1,11 @@
-"""Operators' commands. Each needs only the database (`PROFILES_DATABASE_URL` or `DATABASE_URL`); the running service
+"""Operators' commands. Each needs the database (`PROFILES_DATABASE_URL` or `DATABASE_URL`); the running service
 publishes the events they leave in the outbox.
 
 - `python -m profiles grant-administrator <email>` names the first national administrator (the person must exist:
   they signed up, or the demo registered them).
-- `python -m profiles restate people|enrollments` restates a public topic for a consumer whose read model lacks
-  history the topic no longer keeps (`service_layer.restating`)."""
+- `python -m profiles restate people|enrollments|matching-profiles` restates a topic for a consumer whose read model
+  lacks history the topic no longer keeps (`service_layer.restating`). Matching profiles are opened and sealed
+  again: that one needs the service's identity key too (`PROFILES_IDENTITY_KEY`)."""
 
 from __future__ import annotations
 
@@ -16,12 +17,15 @@ from collections.abc import Callable
 from pathlib import Path
 from uuid import UUID
 
+from mentorship_contracts.profiles import MATCHING_PROFILES
 from plumbing.auth import Principal, Role
 from plumbing.db import PLUMBING_MIGRATIONS, create_pool, migrate
 from plumbing.errors import NotFound
 
+from ..adapters.person_keys import KeyWrapper
+from ..adapters.sealing import IdentitySealer
 from ..service_layer import console, restating
-from ..service_layer.unit_of_work import RestatingUnitOfWork, StaffUnitOfWork
+from ..service_layer.unit_of_work import MatchingProfilesRestatingUnitOfWork, RestatingUnitOfWork, StaffUnitOfWork
 
 MIGRATIONS = Path(__file__).parent.parent / "migrations"
 # Whom the audit trail names for what an operator does on the command line.
@@ -39,11 +43,19 @@ async def grant_administrator(database_url: str, email: str) -> UUID:
         await pool.close()
 
 
-async def restate(database_url: str, topic: str, progress: Callable[[int], None] = lambda _: None) -> int:
+async def restate(database_url: str, topic: str, progress: Callable[[int], None] = lambda _: None,
+                  identity_key: str | None = None) -> int:
+    """Restate `topic`; matching profiles need the identity key that opens them."""
     pool = await create_pool(database_url, size=1)
     try:
         await migrate(pool, PLUMBING_MIGRATIONS, MIGRATIONS)
-        return await restating.restate(topic, RestatingUnitOfWork(pool), progress=progress)
+        if topic == MATCHING_PROFILES:
+            assert identity_key, "restating matching profiles needs the identity key"
+            uow: RestatingUnitOfWork | MatchingProfilesRestatingUnitOfWork = MatchingProfilesRestatingUnitOfWork(
+                pool, sealer=IdentitySealer(identity_key), key_wrapper=KeyWrapper(identity_key))
+        else:
+            uow = RestatingUnitOfWork(pool)
+        return await restating.restate(topic, uow, progress=progress)
     finally:
         await pool.close()
 
@@ -58,10 +70,12 @@ def main(argv: list[str]) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     grant = commands.add_parser("grant-administrator", help="make a registered person a national administrator")
     grant.add_argument("email")
-    restate_topic = commands.add_parser("restate", help="publish every person's or enrollment's current state again, "
-                                        "for a consumer that lacks history older than the topic keeps")
-    restate_topic.add_argument("what", choices=("people", "enrollments"),
-                               help="profiles.people (chapter, stage, alumni, suspended) or profiles.enrollments")
+    restate_topic = commands.add_parser(
+        "restate", help="publish every person's, enrollment's or matching profile's current state again, for a "
+                        "consumer that lacks history older than the topic keeps")
+    restate_topic.add_argument("what", choices=("people", "enrollments", "matching-profiles"),
+                               help="profiles.people (chapter, stage, alumni, suspended), profiles.enrollments, or "
+                                    "profiles.matching-profiles (for matching; needs PROFILES_IDENTITY_KEY)")
     development = os.environ.get("MENTORSHIP_ENV") == "development"
     # As the service reads it: its own variable before the generic one (plumbing.settings, for_service).
     database_url = (os.environ.get("PROFILES_DATABASE_URL") or os.environ.get("DATABASE_URL")
@@ -72,7 +86,11 @@ def main(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     if args.command == "restate":
         topic = f"profiles.{args.what}"
-        staged = asyncio.run(restate(args.database_url, topic, _so_far(topic)))
+        identity_key = os.environ.get("PROFILES_IDENTITY_KEY")
+        if topic == MATCHING_PROFILES and not identity_key:
+            parser.exit(2, "PROFILES_IDENTITY_KEY not set: matching profiles are opened with the service's identity "
+                           "key (run this where the service runs, with its environment)\n")
+        staged = asyncio.run(restate(args.database_url, topic, _so_far(topic), identity_key))
         print(f"restated {staged} on {topic}; the running service publishes them")
         return 0
     try:

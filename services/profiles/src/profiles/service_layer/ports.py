@@ -214,6 +214,9 @@ class Restatements(Protocol):
                           ) -> builtins.list[tuple[Enrollment, TrainingStage]]:
         """Each enrollment, withdrawn ones too, with its person's stage."""
 
+    async def matching_profiles(self, after: UUID | None, limit: int) -> builtins.list[Person]:
+        """Each person, their profile opened (a unit of work that holds the identity key)."""
+
 
 class RestatingUnitOfWorkPort(UnitOfWorkPort, Protocol):
     """What restating a topic needs (an operator's command: no key, no profile opened)."""

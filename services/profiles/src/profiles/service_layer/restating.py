@@ -1,7 +1,8 @@
-"""Restating a public topic: every person or enrollment profiles holds, as its `*_restated` event, for a consumer
-whose read model lacks history the topic no longer keeps (a projection built after the topic's retention, a database
-restored from an older backup). The events go to the outbox a page at a time, one transaction each; the running
-service's relay publishes them."""
+"""Restating a topic: every person, enrollment or matching profile profiles holds, as its `*_restated` event, for a
+consumer whose read model lacks history the topic no longer keeps (a projection built after the topic's retention, a
+database restored from an older backup). The events go to the outbox a page at a time, one transaction each; the
+running service's relay publishes them (a matching profile's sealed under the person's data key, as its changes
+are)."""
 
 from __future__ import annotations
 
@@ -29,8 +30,15 @@ async def _enrollments(restatements: Restatements, after: UUID | None, limit: in
     return [integration_events.enrollment_restated(e, stage) for e, stage in page], page[-1][0].id if page else None
 
 
+async def _matching_profiles(restatements: Restatements, after: UUID | None, limit: int
+                             ) -> tuple[list[IntegrationEvent], UUID | None]:
+    page = await restatements.matching_profiles(after, limit)
+    return [integration_events.matching_profile_restated(p) for p in page], page[-1].id if page else None
+
+
 Pager = Callable[[Restatements, UUID | None, int], Awaitable[tuple[list[IntegrationEvent], UUID | None]]]
-RESTATABLE: dict[str, Pager] = {contract.PEOPLE: _people, contract.ENROLLMENTS: _enrollments}
+RESTATABLE: dict[str, Pager] = {contract.PEOPLE: _people, contract.ENROLLMENTS: _enrollments,
+                                 contract.MATCHING_PROFILES: _matching_profiles}
 
 
 async def restate(topic: str, uow: RestatingUnitOfWorkPort, page: int = PAGE,

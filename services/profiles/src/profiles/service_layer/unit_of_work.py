@@ -67,3 +67,14 @@ class RestatingUnitOfWork(UnitOfWork):
 
     def repositories(self) -> None:
         self.restatements = repository.PostgresRestatements(self.conn)
+
+
+class MatchingProfilesRestatingUnitOfWork(ProfilesUnitOfWork):
+    """Restating matching profiles (`python -m profiles restate matching-profiles`): each profile opened with the
+    identity key, and sealed under the person's data key as it leaves, as the service does."""
+
+    restatements: repository.PostgresRestatements
+
+    def repositories(self) -> None:
+        super().repositories()
+        self.restatements = repository.PostgresRestatements(self.conn, self.people)

@@ -36,16 +36,19 @@ class PostgresPeople:
 
     async def save_profile(self, person_id: UUID, *, stage: str, specialties: list[str], support_areas: list[str],
                            languages: list[str], timezone: str, region: str | None, modalities: list[str],
-                           identity: dict[str, str], identity_wishes: list[IdentityWish]) -> None:
+                           identity: dict[str, str], identity_wishes: list[IdentityWish],
+                           shown_to_partner: list[str] | None = None) -> None:
+        # Without `shown_to_partner`, a new profile shows nothing and a kept one keeps what it shows.
         await self._conn.execute(
             """INSERT INTO matching_profiles (person_id, stage, specialties, support_areas, languages, timezone, region,
-                                              modalities, identity, identity_wishes)
-               SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10
+                                              modalities, identity, identity_wishes, shown_to_partner)
+               SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, COALESCE($11, '{}'::text[])
                 WHERE NOT EXISTS (SELECT 1 FROM erased_people WHERE person_id = $1)
                ON CONFLICT (person_id) DO UPDATE SET stage = $2, specialties = $3, support_areas = $4,
-                   languages = $5, timezone = $6, region = $7, modalities = $8, identity = $9, identity_wishes = $10""",
+                   languages = $5, timezone = $6, region = $7, modalities = $8, identity = $9, identity_wishes = $10,
+                   shown_to_partner = COALESCE($11, matching_profiles.shown_to_partner)""",
             person_id, stage, specialties, support_areas, languages, timezone, region, modalities, json.dumps(identity),
-            json.dumps([{"attribute": w.attribute, "required": w.required} for w in identity_wishes]),
+            json.dumps([{"attribute": w.attribute, "required": w.required} for w in identity_wishes]), shown_to_partner,
         )
         # A profile stored before values were hashed, still set aside (migration 0005), is older than this one.
         await self._conn.execute("DELETE FROM profiles_to_hash WHERE person_id = $1", person_id)
