@@ -511,9 +511,9 @@ class PersonReinstated(_ProfilesEvent):
 
 
 # Restated: what profiles holds now, not something that happened. An operator restates a topic
-# (`python -m profiles restate people|enrollments|matching-profiles`) for a consumer whose read model lacks history the topic no longer
-# keeps: one built after the topic's retention, or restored from an older backup. A consumer that kept up may ignore
-# them; one that applies them overwrites what it holds with them.
+# (`python -m profiles restate people|enrollments|matching-profiles`) for a consumer whose read model lacks history
+# the topic no longer keeps: one built after the topic's retention, or restored from an older backup. A consumer that
+# kept up may ignore them; one that applies them overwrites what it holds with them.
 
 
 @register
