@@ -511,9 +511,9 @@ class PersonReinstated(_ProfilesEvent):
 
 
 # Restated: what profiles holds now, not something that happened. An operator restates a topic
-# (`python -m profiles restate people|enrollments|matching-profiles`) for a consumer whose read model lacks history
-# the topic no longer keeps: one built after the topic's retention, or restored from an older backup. A consumer that
-# kept up may ignore them; one that applies them overwrites what it holds with them.
+# (`python -m profiles restate people|enrollments|contacts|matching-profiles`) for a consumer whose read model lacks
+# history the topic no longer keeps: one built after the topic's retention, or restored from an older backup. A
+# consumer that kept up may ignore them; one that applies them overwrites what it holds with them.
 
 
 @register
@@ -557,6 +557,30 @@ class EnrollmentRestated(_ProfilesEvent):
     pairing_kind: PairingKind
     paused: bool
     active: bool
+
+
+@register
+class ContactDetailsRestated(_ProfilesEvent):
+    """Restricted: how to reach a person, and what they agreed to show a matched partner, as profiles holds it now
+    (the facts of `profiles.contact_details_changed` version 3). Nothing happened to them; see the note above.
+    Published sealed: version 2."""
+
+    closed_schema = True
+    topic = CONTACTS
+    key_field = "person_id"
+    event_type: Literal["profiles.contact_details_restated"] = "profiles.contact_details_restated"
+    schema_version: Literal[1] = 1
+
+    person_id: UUID
+    chapter_id: UUID | None
+    display_name: str
+    email: str
+    timezone: str
+    pronouns_for_partner: str | None = Field(description="Only when the person chose to show them")
+    bio_for_partner: str | None
+    identity_for_partner: dict[str, str] = Field(description="Only attributes consented for showing to a partner")
+    preferred_language: PreferredLanguage | None = Field(
+        description="`en` or `es`: the language of the emails they receive; null when not said")
 
 
 @register
@@ -695,3 +719,20 @@ class MatchingProfileRestatedV2(_ProfilesEvent, SealedEvent):
 
     chapter_id: UUID | None
     stage: TrainingStage
+
+
+@register
+class ContactDetailsRestatedV2(_ProfilesEvent, SealedEvent):
+    """Restricted: how to reach a person, as profiles holds it now.
+
+    Version 2: version 1 with its personal fields sealed under the person's data key (as version 4 of
+    `profiles.contact_details_changed`); it opens into version 1."""
+
+    clear_model = ContactDetailsRestated
+    closed_schema = True
+    topic = CONTACTS
+    key_field = "person_id"
+    event_type: Literal["profiles.contact_details_restated"] = "profiles.contact_details_restated"
+    schema_version: Literal[2] = 2
+
+    chapter_id: UUID | None

@@ -974,3 +974,19 @@ async def test_a_restatement_brings_a_suspension_notifications_never_read_and_an
     await handlers.person_reinstated(pr.PersonReinstated(person_id=sam, occurred_at=NOW + timedelta(minutes=1)), uow)
     await handlers.person_restated(pr.PersonRestated(**restated, suspended=True, occurred_at=NOW), uow)
     assert "Join online: https://meet.example.org/j/123" in (await _reminded(uow, event, seat)).text
+
+
+async def test_a_restated_contact_notifications_never_read_is_where_and_how_the_next_email_reaches_them():
+    uow = new_uow()
+    sam = await person(uow, "Sam Okafor")  # as notifications last read them, before a restore lost what came after
+    await handlers.contact_details_changed(pr.ContactDetailsRestated(
+        person_id=sam, chapter_id=None, display_name="Sam Okafor-Diaz", email="sam.new@example.org",
+        timezone="America/Chicago", pronouns_for_partner=None, bio_for_partner=None, identity_for_partner={},
+        preferred_language="es"), uow)
+    event = workshop(NOW + timedelta(days=10))
+    await handlers.event_published(event, uow)
+    await registered(uow, event, sam)
+
+    [confirmation] = await sent(uow)
+    assert confirmation.to == "sam.new@example.org"
+    assert "Sam Okafor-Diaz" in confirmation.text and confirmation.subject.startswith("Inscripción confirmada")

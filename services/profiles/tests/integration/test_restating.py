@@ -1,6 +1,6 @@
-"""An operator restates profiles' topics (`python -m profiles restate people|enrollments|matching-profiles`): every
-person, enrollment and matching profile as profiles holds them now, published by the running service, for a consumer
-whose read model lacks history the topics no longer keep."""
+"""An operator restates profiles' topics (`python -m profiles restate people|enrollments|contacts|matching-profiles`):
+every person, enrollment, contact and matching profile as profiles holds them now, published by the running service,
+for a consumer whose read model lacks history the topics no longer keep."""
 
 from __future__ import annotations
 
@@ -77,7 +77,7 @@ async def test_a_change_in_flight_is_waited_for_so_the_restatement_is_never_olde
     assert restated["capacity"] == 3
 
 
-async def test_restating_matching_profiles_publishes_each_sealed_with_what_matching_may_use_and_a_partner_may_see(
+async def test_restating_the_restricted_topics_publishes_each_profile_sealed_with_only_what_each_reader_may_see(
         profiles, published, chapter):  # noqa: F811
     async with profiles.client() as admin:
         ana = await register(admin, chapter["id"], "Dr. Ana Reyes")
@@ -95,6 +95,12 @@ async def test_restating_matching_profiles_publishes_each_sealed_with_what_match
     assert restated["identity_for_matching"] == {"sexual_orientation": "queer"}
     assert restated["shown_to_partner"] == ["first_generation"]
     assert restated["stage"] == "resident"
+
+    assert await cli.restate(profiles.database_url, "profiles.contacts", identity_key=profiles.identity_key) >= 1
+    contact = await published.wait_for("profiles.contact_details_restated", person_id=ana["id"])
+    assert contact["sealed_as"] == 2, "sealed under Ana's data key, as her contact details' changes are"
+    assert (contact["display_name"], contact["email"]) == ("Dr. Ana Reyes", ana["email"])
+    assert contact["identity_for_partner"] == {"first_generation": "first in my family"}
 
 
 def test_the_command_line_names_the_topics_it_restates(capsys):

@@ -30,7 +30,7 @@ class Server:
 class FakeRestatements:
     def __init__(self, people: int = 0, enrollments: int = 0, deadlocks: int = 0,
                  profiles: list[Person] | None = None) -> None:
-        self._profiles = sorted(profiles or [], key=lambda p: p.id)
+        self._profiles = sorted(profiles or [], key=lambda p: p.id)  # opened
         self._people = sorted((PublicStanding(uuid4(), None, S.RESIDENT, False, i % 2 == 0) for i in range(people)),
                               key=lambda p: p.person_id)
         self._enrollments = sorted((Enrollment(uuid4(), uuid4(), uuid4(), None, Role.MENTOR, active=i % 3 > 0)
@@ -43,7 +43,7 @@ class FakeRestatements:
     async def enrollments(self, after: UUID | None, limit: int) -> list[tuple[Enrollment, S]]:
         return self._page([(e, S.FELLOW) for e in self._enrollments if after is None or e.id > after], limit)
 
-    async def matching_profiles(self, after: UUID | None, limit: int) -> list[Person]:
+    async def profiles(self, after: UUID | None, limit: int) -> list[Person]:
         return self._page([p for p in self._profiles if after is None or p.id > after], limit)
 
     def _page(self, rows: list, limit: int) -> list:
@@ -96,6 +96,23 @@ async def test_each_matching_profile_is_restated_with_what_may_be_used_and_which
     assert restated[asks.id].identity_requests == [contract.IdentityRequest(attribute="first_generation",
                                                                             strength="requirement")]
     assert restated[asks.id].shown_to_partner == []
+
+
+async def test_each_persons_contact_details_are_restated_with_what_they_show_a_partner_and_nothing_else():
+    ana = Person.register(display_name="Dr. Ana Reyes", email="ana@example.org", stage=S.RESIDENT, pronouns="she/her",
+                          timezone="America/Chicago", bio="EM resident", preferred_language="es", identity=Identity({
+                              "first_generation": IdentityAttribute("yes", use_in_matching=True, show_to_partner=True),
+                              "sexual_orientation": IdentityAttribute("gay", use_in_matching=True)}))
+    uow = FakeUnitOfWork(restatements=FakeRestatements(profiles=[ana]))
+
+    assert await restating.restate(contract.CONTACTS, uow) == 1
+
+    [restated] = uow.published
+    assert isinstance(restated, contract.ContactDetailsRestated)
+    assert (restated.email, restated.display_name, restated.timezone, restated.preferred_language) == (
+        "ana@example.org", "Dr. Ana Reyes", "America/Chicago", "es")
+    assert (restated.pronouns_for_partner, restated.bio_for_partner) == ("she/her", "EM resident")
+    assert restated.identity_for_partner == {"first_generation": "yes"}
 
 
 async def test_a_page_rolled_back_to_break_a_deadlock_is_done_again_and_nothing_is_staged_twice():

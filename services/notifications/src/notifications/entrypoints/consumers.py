@@ -11,6 +11,7 @@ from ..service_layer.ports import NotificationsUnitOfWorkPort
 
 HANDLERS: dict[type[IntegrationEvent], Callable[[Any, NotificationsUnitOfWorkPort], Awaitable[None]]] = {
     profiles.ContactDetailsChanged: handlers.contact_details_changed,
+    profiles.ContactDetailsRestated: handlers.contact_details_changed,
     profiles.PersonErased: handlers.person_erased,
     profiles.PersonSuspended: handlers.person_suspended,
     profiles.PersonReinstated: handlers.person_reinstated,

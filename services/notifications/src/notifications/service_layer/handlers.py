@@ -41,7 +41,11 @@ from .ports import Row
 # --- profiles ------------------------------------------------------------------------------------------------
 
 
-async def contact_details_changed(event: profiles_contract.ContactDetailsChanged, uow: UnitOfWork) -> None:
+async def contact_details_changed(
+        event: profiles_contract.ContactDetailsChanged | profiles_contract.ContactDetailsRestated, uow: UnitOfWork,
+) -> None:
+    """How to reach the person, replaced whole: by their change, or by a restatement of what profiles holds (one
+    notifications never read, after a restore)."""
     async with uow:
         await uow.notifications.save_contact(
             person_id=event.person_id, chapter_id=event.chapter_id,

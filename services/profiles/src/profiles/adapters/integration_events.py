@@ -136,6 +136,10 @@ def matching_profile(person: Person) -> contract.MatchingProfileChangedV2:
     )
 
 
+def contact_details_restated(person: Person) -> contract.ContactDetailsRestated:
+    return contract.ContactDetailsRestated(**contact_details(person).model_dump(include=_CONTACT_FACTS))
+
+
 def matching_profile_restated(person: Person) -> contract.MatchingProfileRestated:
     """The matching profile as it stands, and which attributes a partner may see (their names: a value travels only
     when it may be used in matching)."""
@@ -143,7 +147,8 @@ def matching_profile_restated(person: Person) -> contract.MatchingProfileRestate
                                             shown_to_partner=sorted(person.identity.shown_for(Purpose.PARTNER)))
 
 
-# What a matching profile's restatement says as its change does (the envelope aside: a restatement is its own event).
+# What a restatement says as the change does (the envelope aside: a restatement is an event of its own).
+_CONTACT_FACTS = set(contract.ContactDetailsRestated.model_fields) - set(contract.IntegrationEvent.model_fields)
 _PROFILE_FACTS = set(contract.MatchingProfileRestated.model_fields) - set(contract.IntegrationEvent.model_fields) - {
     "shown_to_partner"}
 

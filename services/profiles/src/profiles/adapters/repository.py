@@ -197,8 +197,8 @@ class PostgresRestatements:
         return [(enrollment_from_row({c: row[c] for c in ENROLLMENTS.columns}),
                  TrainingStage(row["person_stage"])) for row in rows]
 
-    async def matching_profiles(self, after: UUID | None, limit: int) -> list[Person]:
-        assert self._people is not None, "restating matching profiles opens them: a unit of work with the identity key"
+    async def profiles(self, after: UUID | None, limit: int) -> list[Person]:
+        assert self._people is not None, "restating profiles opens them: a unit of work with the identity key"
         return await self._people.get_all(await self._locked("people", after, limit))
 
     async def _locked(self, table: str, after: UUID | None, limit: int) -> list[UUID]:

@@ -3,9 +3,9 @@ publishes the events they leave in the outbox.
 
 - `python -m profiles grant-administrator <email>` names the first national administrator (the person must exist:
   they signed up, or the demo registered them).
-- `python -m profiles restate people|enrollments|matching-profiles` restates a topic for a consumer whose read model
-  lacks history the topic no longer keeps (`service_layer.restating`). Matching profiles are opened and sealed
-  again: that one needs the service's identity key too (`PROFILES_IDENTITY_KEY`)."""
+- `python -m profiles restate people|enrollments|contacts|matching-profiles` restates a topic for a consumer whose
+  read model lacks history the topic no longer keeps (`service_layer.restating`). The restricted ones (contacts,
+  matching profiles) are opened and sealed again: they need the service's identity key too (`PROFILES_IDENTITY_KEY`)."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 from uuid import UUID
 
-from mentorship_contracts.profiles import MATCHING_PROFILES
+from mentorship_contracts.profiles import CONTACTS, MATCHING_PROFILES
 from plumbing.auth import Principal, Role
 from plumbing.db import PLUMBING_MIGRATIONS, create_pool, migrate
 from plumbing.errors import NotFound
@@ -25,9 +25,11 @@ from plumbing.errors import NotFound
 from ..adapters.person_keys import KeyWrapper
 from ..adapters.sealing import IdentitySealer
 from ..service_layer import console, restating
-from ..service_layer.unit_of_work import MatchingProfilesRestatingUnitOfWork, RestatingUnitOfWork, StaffUnitOfWork
+from ..service_layer.unit_of_work import ProfilesRestatingUnitOfWork, RestatingUnitOfWork, StaffUnitOfWork
 
 MIGRATIONS = Path(__file__).parent.parent / "migrations"
+# The restricted topics, restated from profiles opened with the identity key.
+OPENED = (CONTACTS, MATCHING_PROFILES)
 # Whom the audit trail names for what an operator does on the command line.
 OPERATOR = Principal(subject="operator:command-line", role=Role.SERVICE)
 # The local runner's, in development mode only: elsewhere the database is named (as for the service itself).
@@ -45,13 +47,13 @@ async def grant_administrator(database_url: str, email: str) -> UUID:
 
 async def restate(database_url: str, topic: str, progress: Callable[[int], None] = lambda _: None,
                   identity_key: str | None = None) -> int:
-    """Restate `topic`; matching profiles need the identity key that opens them."""
+    """Restate `topic`; a restricted one needs the identity key that opens the profiles."""
     pool = await create_pool(database_url, size=1)
     try:
         await migrate(pool, PLUMBING_MIGRATIONS, MIGRATIONS)
-        if topic == MATCHING_PROFILES:
-            assert identity_key, "restating matching profiles needs the identity key"
-            uow: RestatingUnitOfWork | MatchingProfilesRestatingUnitOfWork = MatchingProfilesRestatingUnitOfWork(
+        if topic in OPENED:
+            assert identity_key, f"restating {topic} needs the identity key"
+            uow: RestatingUnitOfWork | ProfilesRestatingUnitOfWork = ProfilesRestatingUnitOfWork(
                 pool, sealer=IdentitySealer(identity_key), key_wrapper=KeyWrapper(identity_key))
         else:
             uow = RestatingUnitOfWork(pool)
@@ -73,9 +75,10 @@ def main(argv: list[str]) -> int:
     restate_topic = commands.add_parser(
         "restate", help="publish every person's, enrollment's or matching profile's current state again, for a "
                         "consumer that lacks history older than the topic keeps")
-    restate_topic.add_argument("what", choices=("people", "enrollments", "matching-profiles"),
-                               help="profiles.people (chapter, stage, alumni, suspended), profiles.enrollments, or "
-                                    "profiles.matching-profiles (for matching; needs PROFILES_IDENTITY_KEY)")
+    restate_topic.add_argument("what", choices=("people", "enrollments", "contacts", "matching-profiles"),
+                               help="profiles.people (chapter, stage, alumni, suspended), profiles.enrollments, "
+                                    "profiles.contacts (for notifications) or profiles.matching-profiles (for "
+                                    "matching); the last two need PROFILES_IDENTITY_KEY")
     development = os.environ.get("MENTORSHIP_ENV") == "development"
     # As the service reads it: its own variable before the generic one (plumbing.settings, for_service).
     database_url = (os.environ.get("PROFILES_DATABASE_URL") or os.environ.get("DATABASE_URL")
@@ -87,9 +90,9 @@ def main(argv: list[str]) -> int:
     if args.command == "restate":
         topic = f"profiles.{args.what}"
         identity_key = os.environ.get("PROFILES_IDENTITY_KEY")
-        if topic == MATCHING_PROFILES and not identity_key:
-            parser.exit(2, "PROFILES_IDENTITY_KEY not set: matching profiles are opened with the service's identity "
-                           "key (run this where the service runs, with its environment)\n")
+        if topic in OPENED and not identity_key:
+            parser.exit(2, f"PROFILES_IDENTITY_KEY not set: {topic} is restated from profiles opened with the "
+                           "service's identity key (run this where the service runs, with its environment)\n")
         staged = asyncio.run(restate(args.database_url, topic, _so_far(topic), identity_key))
         print(f"restated {staged} on {topic}; the running service publishes them")
         return 0

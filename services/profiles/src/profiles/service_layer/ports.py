@@ -214,7 +214,7 @@ class Restatements(Protocol):
                           ) -> builtins.list[tuple[Enrollment, TrainingStage]]:
         """Each enrollment, withdrawn ones too, with its person's stage."""
 
-    async def matching_profiles(self, after: UUID | None, limit: int) -> builtins.list[Person]:
+    async def profiles(self, after: UUID | None, limit: int) -> builtins.list[Person]:
         """Each person, their profile opened (a unit of work that holds the identity key)."""
 
 

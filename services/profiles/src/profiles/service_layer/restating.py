@@ -1,8 +1,8 @@
-"""Restating a topic: every person, enrollment or matching profile profiles holds, as its `*_restated` event, for a
+"""Restating a topic: every person, enrollment, contact or matching profile profiles holds, as its `*_restated` event, for a
 consumer whose read model lacks history the topic no longer keeps (a projection built after the topic's retention, a
 database restored from an older backup). The events go to the outbox a page at a time, one transaction each; the
-running service's relay publishes them (a matching profile's sealed under the person's data key, as its changes
-are)."""
+running service's relay publishes them (those of the restricted topics sealed under the person's data key, as their
+changes are)."""
 
 from __future__ import annotations
 
@@ -14,9 +14,13 @@ from mentorship_contracts import profiles as contract
 from plumbing.db import is_rolled_back_by_the_server
 
 from ..adapters import integration_events
+from ..domain.model import Person
 from .ports import Restatements, RestatingUnitOfWorkPort
 
 PAGE = 500  # rows locked a transaction: a person's change waits for at most one page
+
+
+Pager = Callable[[Restatements, UUID | None, int], Awaitable[tuple[list[IntegrationEvent], UUID | None]]]
 
 
 async def _people(restatements: Restatements, after: UUID | None, limit: int) -> tuple[list[IntegrationEvent], UUID | None]:
@@ -30,15 +34,19 @@ async def _enrollments(restatements: Restatements, after: UUID | None, limit: in
     return [integration_events.enrollment_restated(e, stage) for e, stage in page], page[-1][0].id if page else None
 
 
-async def _matching_profiles(restatements: Restatements, after: UUID | None, limit: int
-                             ) -> tuple[list[IntegrationEvent], UUID | None]:
-    page = await restatements.matching_profiles(after, limit)
-    return [integration_events.matching_profile_restated(p) for p in page], page[-1].id if page else None
+def _opened(restated: Callable[[Person], IntegrationEvent]) -> Pager:
+    """A pager of a restricted topic: each person's profile opened, restated by `restated`."""
+    async def pager(restatements: Restatements, after: UUID | None, limit: int
+                    ) -> tuple[list[IntegrationEvent], UUID | None]:
+        page = await restatements.profiles(after, limit)
+        return [restated(p) for p in page], page[-1].id if page else None
+    return pager
 
 
-Pager = Callable[[Restatements, UUID | None, int], Awaitable[tuple[list[IntegrationEvent], UUID | None]]]
-RESTATABLE: dict[str, Pager] = {contract.PEOPLE: _people, contract.ENROLLMENTS: _enrollments,
-                                 contract.MATCHING_PROFILES: _matching_profiles}
+RESTATABLE: dict[str, Pager] = {
+    contract.PEOPLE: _people, contract.ENROLLMENTS: _enrollments,
+    contract.CONTACTS: _opened(integration_events.contact_details_restated),
+    contract.MATCHING_PROFILES: _opened(integration_events.matching_profile_restated)}
 
 
 async def restate(topic: str, uow: RestatingUnitOfWorkPort, page: int = PAGE,

@@ -69,9 +69,9 @@ class RestatingUnitOfWork(UnitOfWork):
         self.restatements = repository.PostgresRestatements(self.conn)
 
 
-class MatchingProfilesRestatingUnitOfWork(ProfilesUnitOfWork):
-    """Restating matching profiles (`python -m profiles restate matching-profiles`): each profile opened with the
-    identity key, and sealed under the person's data key as it leaves, as the service does."""
+class ProfilesRestatingUnitOfWork(ProfilesUnitOfWork):
+    """Restating a restricted topic (`python -m profiles restate contacts|matching-profiles`): each profile opened
+    with the identity key, and sealed under the person's data key as it leaves, as the service does."""
 
     restatements: repository.PostgresRestatements
 
