@@ -73,8 +73,8 @@ def main(argv: list[str]) -> int:
     grant = commands.add_parser("grant-administrator", help="make a registered person a national administrator")
     grant.add_argument("email")
     restate_topic = commands.add_parser(
-        "restate", help="publish every person's, enrollment's or matching profile's current state again, for a "
-                        "consumer that lacks history older than the topic keeps")
+        "restate", help="publish every person's, enrollment's, contact's or matching profile's current state again, "
+                        "for a consumer that lacks history older than the topic keeps")
     restate_topic.add_argument("what", choices=("people", "enrollments", "contacts", "matching-profiles"),
                                help="profiles.people (chapter, stage, alumni, suspended), profiles.enrollments, "
                                     "profiles.contacts (for notifications) or profiles.matching-profiles (for "
