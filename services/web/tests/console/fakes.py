@@ -690,7 +690,7 @@ class FakeMailer:
     def __init__(self) -> None:
         self.sent: list[dict] = []
 
-    async def send(self, to: str, subject: str, text: str, html: str) -> bool:
+    async def send(self, to: str, subject: str, text: str, html: str, *, language: str) -> bool:
         self.sent.append({"to": to, "subject": subject, "text": text, "html": html})
         return True
 

@@ -268,7 +268,7 @@ async def test_confirming_invites_and_mails_each_new_person_a_week_long_sign_in_
     assert sorted(m["to"] for m in mailer.sent) == ["ana1@example.org", "luis@example.mx"]
     english = next(m for m in mailer.sent if m["to"] == "ana1@example.org")
     spanish = next(m for m in mailer.sent if m["to"] == "luis@example.mx")
-    assert "You are invited to mentor in Into Medicine" in english["text"]
+    assert "You are invited to mentor in Into Medicine.\n\nSign in with this link" in english["text"], "a paragraph each"
     assert "Te invitamos" in spanish["text"] and spanish["subject"] != english["subject"]
     assert len(links.links) == 2
     for message in mailer.sent:

@@ -53,11 +53,11 @@ async def relay_and_mailer(tmp_path: Path, tls: bool):
 
 async def test_a_relay_asking_for_credentials_is_given_them_under_tls_and_takes_the_sign_in_email(tmp_path):
     async with relay_and_mailer(tmp_path, tls=True) as (relay, mailer):
-        assert await mailer.send("sam@example.org", "Your sign-in link", "text", "<p>html</p>")
+        assert await mailer.send("sam@example.org", "Your sign-in link", "text", "<p>html</p>", language="en")
     assert relay.authentications == [("mentorship", True)] and relay.received == ["sam@example.org"]
 
 
 async def test_credentials_are_never_given_to_a_relay_that_offers_no_tls(tmp_path):
     async with relay_and_mailer(tmp_path, tls=False) as (relay, mailer):
-        assert not await mailer.send("sam@example.org", "Your sign-in link", "text", "<p>html</p>")
+        assert not await mailer.send("sam@example.org", "Your sign-in link", "text", "<p>html</p>", language="en")
     assert relay.authentications == [] and relay.received == []

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 import web
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from web.adapters.rendering import Renderer, negotiate
@@ -48,3 +49,15 @@ def test_times_are_shown_in_the_persons_time_zone_and_language():
     spanish = renderer._environments["es"].filters["when"](when, "America/Chicago")
     assert "Sun 1 Mar 2026, 19:30" in english
     assert "dom 1 mar 2026, 19:30" in spanish.replace(".", "")
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+@pytest.mark.parametrize("known", [True, False])
+def test_the_sign_in_email_says_the_same_in_its_html_as_in_its_text_in_the_readers_language(language, known):
+    renderer = Renderer(PACKAGE / "templates", PACKAGE / "translations")
+    context = {"url": "https://web.test/sign-in/abc", "known": known, "minutes": 15, "lang": language}
+    text = renderer.render(language, "email/sign_in.txt", context)
+    html = renderer.render(language, "email/sign_in.html", context)
+    greeting = text.split("\n", 1)[0]
+    assert greeting in html, "the greeting of the text part opens the HTML too"
+    assert f'<html lang="{language}">' in html and 'name="viewport"' in html

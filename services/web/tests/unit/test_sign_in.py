@@ -134,7 +134,7 @@ class Mailer:
         self.sent: list[tuple[str, str, str, str]] = []
         self.refusing = False
 
-    async def send(self, to: str, subject: str, text: str, html: str) -> bool:
+    async def send(self, to: str, subject: str, text: str, html: str, *, language: str) -> bool:
         if self.refusing:
             return False
         self.sent.append((to, subject, text, html))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import ssl
 from email.message import EmailMessage
+from email.utils import formatdate, make_msgid, parseaddr
 
 import aiosmtplib
 from prometheus_client import CollectorRegistry, Counter
@@ -26,14 +27,21 @@ class SmtpMailer:
         for outcome in ("sent", "refused"):  # from 0, so that the first refusal is a rise Prometheus sees
             self._sent.labels(outcome)
 
-    async def send(self, to: str, subject: str, text: str, html: str) -> bool:
-        """Send one message; False (logged without the address or the content) when the server refuses it."""
+    async def send(self, to: str, subject: str, text: str, html: str, *, language: str) -> bool:
+        """Send one message in `language`; False (logged without the address or the content) when the server refuses
+        it."""
         message = EmailMessage()
         message["From"] = self._sender
         message["To"] = to
         message["Subject"] = subject
+        # Neither aiosmtplib nor every relay adds these, and providers drop or bin a message without a date and an id
+        # of its own: this one is the only way in.
+        message["Date"] = formatdate(localtime=False, usegmt=True)
+        message["Message-ID"] = make_msgid(domain=parseaddr(self._sender)[1].rpartition("@")[2] or None)
+        message["Auto-Submitted"] = "auto-generated"
         message.set_content(text)
         message.add_alternative(html, subtype="html")
+        message["Content-Language"] = language  # after the parts: making them moves every Content- header into one
         try:
             username, password = self._credentials or (None, None)
             # The envelope names `to` alone: the server is not left to read recipients from the headers.

@@ -319,6 +319,6 @@ async def send_invitations(desk: Desk, program: dict, role: str, invited: list[d
         subject = desk.renderer.gettext(language, C_("You are invited to a mentorship program"))
         text_body = desk.renderer.render(language, "console/email/invitation.txt", context)
         html_body = desk.renderer.render(language, "console/email/invitation.html", context)
-        if await state.mailer.send(person["email"], subject, text_body, html_body):
+        if await state.mailer.send(person["email"], subject, text_body, html_body, language=language):
             sent += 1
     return sent

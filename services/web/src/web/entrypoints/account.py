@@ -72,7 +72,8 @@ def _compose(visitor: Visit):
     def compose(language: str, url: str, known: bool) -> tuple[str, str, str]:
         def _(message: str) -> str:
             return renderer.gettext(language, message)
-        context = {"url": url, "known": known, "minutes": app_state(visitor.request).settings.sign_in_link_minutes}
+        context = {"url": url, "known": known, "lang": language,
+                   "minutes": app_state(visitor.request).settings.sign_in_link_minutes}
         subject = _("Your sign-in link") if known else _("Finish signing up")
         text = renderer.render(language, "email/sign_in.txt", context)
         html = renderer.render(language, "email/sign_in.html", context)

@@ -67,7 +67,7 @@ class WebUnitOfWorkPort(UnitOfWorkPort, Protocol):
 
 
 class Mailer(Protocol):
-    async def send(self, to: str, subject: str, text: str, html: str) -> bool: ...
+    async def send(self, to: str, subject: str, text: str, html: str, *, language: str) -> bool: ...
 
 
 class IdentityProvider(Protocol):

@@ -57,7 +57,7 @@ async def request_link(email: str, client: str, language: str, now: datetime, uo
         await uow.commit()
     if person and person.get("preferred_language"):
         language = person["preferred_language"]
-    if not await mailer.send(email, *compose(language, link_url(secret), person is not None)):
+    if not await mailer.send(email, *compose(language, link_url(secret), person is not None), language=language):
         raise SignInEmailNotSent("the mail server did not take the sign-in email", field="email")
 
 
