@@ -990,3 +990,15 @@ async def test_a_restated_contact_notifications_never_read_is_where_and_how_the_
     [confirmation] = await sent(uow)
     assert confirmation.to == "sam.new@example.org"
     assert "Sam Okafor-Diaz" in confirmation.text and confirmation.subject.startswith("Inscripción confirmada")
+
+
+async def test_someone_a_coordinator_invites_is_sent_the_invitation_alone_not_a_welcome_to_an_account_they_never_made():
+    uow = new_uow()
+    invitee, signed_up = await person(uow, "Kevin Walsh"), await person(uow, "Sam Okafor")
+    for someone in (invitee, signed_up):
+        await handlers.person_registered(pr.PersonRegisteredV2(person_id=someone, chapter_id=None, stage="resident"),
+                                         uow)
+    await handlers.person_invited(pr.PersonInvited(invitation_id=uuid4(), person_id=invitee, program_id=uuid4(),
+                                                   chapter_id=None, role="mentor"), uow)
+
+    assert [message.to.split(".")[0] for message in await sent(uow)] == ["sam"]

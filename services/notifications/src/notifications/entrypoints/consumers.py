@@ -18,6 +18,7 @@ HANDLERS: dict[type[IntegrationEvent], Callable[[Any, NotificationsUnitOfWorkPor
     profiles.PersonRestated: handlers.person_restated,
     profiles.EmailChangeRequested: handlers.email_change_requested,
     profiles.PersonRegistered: handlers.person_registered,
+    profiles.PersonInvited: handlers.person_invited,
     profiles.ChapterDefined: handlers.chapter_defined,
     profiles.ProgramDefined: handlers.program_defined,
     profiles.ProgramDefinedV2: handlers.program_defined,

@@ -130,6 +130,15 @@ async def person_registered(event: profiles_contract.PersonRegistered, uow: Unit
     await _tell(uow, Notification.answering(event.event_id, event.person_id, event.chapter_id, "welcome"))
 
 
+async def person_invited(event: profiles_contract.PersonInvited, uow: UnitOfWork) -> None:
+    """The web app mails a coordinator's invitation, which is their welcome: one registered by the invitation (in
+    the same transaction, so read just before this) is not also welcomed to an account they never made, in a
+    language nobody asked them for."""
+    async with uow:
+        await uow.notifications.withdraw_unsent([event.person_id], ("welcome",), {})
+        await uow.commit()
+
+
 async def mentor_approved(event: profiles_contract.MentorApproved, uow: UnitOfWork) -> None:
     await _tell(uow, Notification.answering(event.event_id, event.person_id, event.chapter_id, "mentor_approved",
                                             program_id=event.program_id))
