@@ -1002,3 +1002,20 @@ async def test_someone_a_coordinator_invites_is_sent_the_invitation_alone_not_a_
                                                    chapter_id=None, role="mentor"), uow)
 
     assert [message.to.split(".")[0] for message in await sent(uow)] == ["sam"]
+
+
+async def test_a_changed_join_link_is_told_as_changed_and_moves_the_calendar_entry_to_the_new_link():
+    uow = new_uow()
+    sam, event, seat = await _a_seat_with_a_link(uow)  # confirmed with https://meet.example.org/j/123
+    await handlers.event_updated(updated(event, 1, ["join_url"]), uow)  # events' revision for the new link
+    await handlers.virtual_access_granted(ev.VirtualAccessGrantedV2(
+        registration_id=seat["registration_id"], scheduled_event_id=event.scheduled_event_id, person_id=sam,
+        join_url="https://meet.example.org/j/456"), uow)
+
+    [changed] = await sent(uow)
+    assert changed.subject == "The link to join Personal statements has changed"
+    assert "the earlier link no longer works" in changed.text and "https://meet.example.org/j/456" in changed.text
+    method, entry = calendar_of(changed)
+    assert method == "REQUEST" and str(entry["URL"]) == "https://meet.example.org/j/456"
+    assert int(entry["SEQUENCE"]) == 1, "past the confirmation's copy, at the event's revision for the new link"
+

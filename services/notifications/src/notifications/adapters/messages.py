@@ -614,6 +614,14 @@ class _Composer:
     def join_link(self) -> Message:
         _ = self._
         values = {"title": self.title}
+        if self.c.get("replaces_earlier"):
+            # Their calendar entry holds the earlier link: a copy at the event's revision for the new one replaces it.
+            return Message(_("The link to join %(title)s has changed") % values,
+                           [_("The organisers changed the link to join %(title)s: the earlier link no longer works. "
+                              "Here is the new one. Please keep it to yourself.") % values,
+                            _("The updated calendar entry is attached.")],
+                           self.event_details(with_join=True), self._event_link(),
+                           calendar=self.event_calendar(Method.REQUEST))
         return Message(_("Your link to join %(title)s") % values,
                        [_("Here is your link to join %(title)s. Please keep it to yourself.") % values],
                        self.event_details(with_join=True), self._event_link())

@@ -100,7 +100,7 @@ SEAT_KINDS = frozenset({"registration_confirmed", "registration_promoted"})
 
 # What an attendee is told about when it changes (events' field names), and what does not concern them: a new
 # capacity, deadline or audience changes nothing for someone who holds a place; a new time zone alone moves nothing;
-# a new join link reaches them as a join link of its own.
+# a new join link reaches them as a join link of its own (saying it replaces the earlier one, with the calendar entry).
 ATTENDEE_FIELDS = ("title", "starts_at", "ends_at", "location", "is_virtual", "description", "exhibitors")
 
 

@@ -418,18 +418,22 @@ async def waitlist_closed(event: events_contract.WaitlistClosed, uow: UnitOfWork
 
 
 async def virtual_access_granted(event: events_contract.VirtualAccessGranted, uow: UnitOfWork) -> None:
-    """Keep the link; if the confirmation has already gone without it, send the link on its own."""
+    """Keep the link; if the confirmation has already gone without it, send the link on its own, saying so when it
+    replaces one they were given (organisers changed it: their calendar entry moves to it too)."""
+    join_url = event.join_url.strip()
     async with uow:
+        given = await uow.notifications.access_link(event.registration_id)
         await uow.notifications.save_access_link(event.registration_id, event.scheduled_event_id, event.person_id,
-                                                 event.join_url.strip())
+                                                 join_url)
         # Locking the confirmation's row orders this against the dispatcher's claim: either the confirmation is
         # still pending (and will carry the link) or it was claimed without it (and the link goes on its own).
         status = await uow.notifications.seat_notification_status(event.registration_id)
         if status not in (None, "pending"):
             listing = await uow.notifications.listing(event.scheduled_event_id)
+            changed = {"replaces_earlier": True} if given not in (None, join_url) else {}
             await uow.notifications.add(Notification.answering(
                 event.event_id, event.person_id, listing["chapter_id"] if listing else None, "join_link",
-                scheduled_event_id=event.scheduled_event_id, registration_id=event.registration_id))
+                scheduled_event_id=event.scheduled_event_id, registration_id=event.registration_id, **changed))
         await uow.commit()
 
 
