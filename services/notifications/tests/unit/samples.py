@@ -101,6 +101,10 @@ async def _story(uow: FakeUnitOfWork, language: str) -> None:
         person_id=sam, chapter_id=chapter.chapter_id, display_name="Sam Okafor", new_email="sam@okafor.example.net",
         confirmation_path=pr.email_confirmation_path("Tq3vX9-single-use"), expires_at=NOW + timedelta(hours=24),
         timezone=READER_ZONE, preferred_language=language), uow)
+    # Kim confirmed another address: the one it replaces is told, in case it was not her.
+    await handlers.contact_details_changed(pr.ContactDetailsChangedV3(
+        person_id=kim, chapter_id=chapter.chapter_id, preferred_language=language,
+        **{**people["kim"], "email": "kim@park.example.net"}), uow)
     pair = dict(program_id=program.program_id, chapter_id=chapter.chapter_id, mentee_id=sam, mentor_id=ana)
     term_ends = datetime(2028, 3, 3, 17, tzinfo=UTC)
     await handlers.mentee_waitlisted(_at(NOW - timedelta(days=9), ma.MenteeWaitlistedV3(
@@ -233,7 +237,8 @@ async def _story(uow: FakeUnitOfWork, language: str) -> None:
 
 
 KINDS_TOLD = frozenset({
-    "welcome", "mentor_approved", "email_change", "pairing_proposed", "pairing_confirmed", "waitlist_paired", "pairing_declined",
+    "welcome", "mentor_approved", "email_change", "email_changed", "pairing_proposed", "pairing_confirmed",
+    "waitlist_paired", "pairing_declined",
     "pairing_ended", "partner_left", "pairing_renewed", "renewal_due", "meeting_overdue", "feedback_request",
     "mentee_waitlisted", "registration_confirmed", "registration_waitlisted", "registration_promoted",
     "registration_cancelled", "registration_removed", "join_link", "event_cancelled", "event_updated",

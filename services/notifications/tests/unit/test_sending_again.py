@@ -4,9 +4,11 @@ Never one that arrived or is on its way, and never an email change, whose link i
 from uuid import uuid4
 
 import pytest
+from mentorship_contracts import profiles as pr
 from notifications.domain import commands
 from notifications.domain.model import (
     MAX_ATTEMPTS,
+    AddressNotKept,
     DeliveryUncertain,
     LinkNotKept,
     NoSuchDelivery,
@@ -121,13 +123,29 @@ async def test_an_email_change_that_failed_is_not_sent_again_for_its_link_is_not
     assert uow.notifications.rows[notification_id]["status"] == "failed"
 
 
+async def test_the_email_telling_a_replaced_address_that_failed_is_not_sent_again_for_that_address_is_not_kept():
+    uow = new_uow()
+    person = await known_person(uow)
+    await handlers.contact_details_changed(pr.ContactDetailsChangedV3(
+        person_id=person, chapter_id=None, display_name="Ana Reyes", email="ana.new@example.org"), uow)
+    refusing = FakeMailer(ConnectionRefusedError("smtp down"))
+    for _ in range(MAX_ATTEMPTS):
+        await send(uow, refusing)
+    [notification_id] = uow.notifications.rows
+    assert uow.notifications.rows[notification_id]["status"] == "failed"
+
+    with pytest.raises(AddressNotKept):
+        await handlers.send_again(commands.SendAgain(notification_id), COORDINATOR, ANY_CHAPTER, uow)
+
+
 async def test_sending_again_a_notification_that_does_not_exist_is_not_found():
     with pytest.raises(NoSuchDelivery):
         await handlers.send_again(commands.SendAgain(uuid4()), COORDINATOR, ANY_CHAPTER, new_uow())
 
 
 def test_the_codes_staff_are_told_are_stable():
-    assert (NothingToSendAgain("sent").code, LinkNotKept().code) == ("nothing_to_send_again", "link_not_kept")
+    assert (NothingToSendAgain("sent").code, LinkNotKept().code, AddressNotKept().code) == (
+        "nothing_to_send_again", "link_not_kept", "address_not_kept")
 
 
 async def test_after_an_outage_every_email_listed_is_sent_again_at_once_and_those_that_arrived_since_are_skipped():

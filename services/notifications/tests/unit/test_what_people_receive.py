@@ -1019,3 +1019,29 @@ async def test_a_changed_join_link_is_told_as_changed_and_moves_the_calendar_ent
     assert method == "REQUEST" and str(entry["URL"]) == "https://meet.example.org/j/456"
     assert int(entry["SEQUENCE"]) == 1, "past the confirmation's copy, at the event's revision for the new link"
 
+
+
+async def test_a_changed_email_address_is_told_to_the_address_it_replaces_in_case_it_was_not_them():
+    uow = new_uow()
+    sam = await person(uow, "Sam Okafor", language="es")
+    old = uow.notifications.contacts[sam]["email"]
+    await handlers.contact_details_changed(pr.ContactDetailsChangedV3(
+        person_id=sam, chapter_id=None, display_name="Sam Okafor", email="sam.new@example.org",
+        timezone="America/Los_Angeles", preferred_language="es"), uow)
+
+    [told] = await sent(uow)
+    assert told.to == old and told.subject == "Se cambió tu dirección de correo electrónico"
+    assert "sam.new@example.org" in told.text and told.unsubscribe_url is None
+
+
+async def test_a_restated_or_unchanged_address_tells_nobody():
+    uow = new_uow()
+    sam = await person(uow, "Sam Okafor")
+    contact = dict(uow.notifications.contacts[sam])
+    await handlers.contact_details_changed(pr.ContactDetailsChangedV3(
+        person_id=sam, chapter_id=None, display_name="Sam O.", email=contact["email"].upper()), uow)
+    await handlers.contact_details_changed(pr.ContactDetailsRestated(
+        person_id=sam, chapter_id=None, display_name="Sam O.", email="sam.restored@example.org", timezone="UTC",
+        pronouns_for_partner=None, bio_for_partner=None, identity_for_partner={}, preferred_language=None), uow)
+
+    assert await sent(uow) == []

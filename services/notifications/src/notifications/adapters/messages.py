@@ -336,6 +336,16 @@ class _Composer:
                        action=Action(_("Confirm this address"),
                                      self.links.email_confirmation(self.c["confirmation_path"])))
 
+    def email_changed(self) -> Message:
+        """To the address the change replaced: the owner hears of a change someone else made in their account."""
+        _ = self._
+        values = {"address": self.c["new_email"]}
+        return Message(_("Your email address was changed"),
+                       [_("The email address of your account is now %(address)s: we write to it from now on, and you "
+                          "sign in with it. This is the last email to this address.") % values,
+                        _("If you did not change it, someone else may be using your account: tell your chapter's "
+                          "coordinator at once.")])
+
     # --- mentorships ----------------------------------------------------------------------------------------
 
     def _is_your(self) -> str:

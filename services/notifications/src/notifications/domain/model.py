@@ -49,6 +49,7 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
     Kind("welcome", Category.ESSENTIAL),
     Kind("mentor_approved", Category.ESSENTIAL),
     Kind("email_change", Category.ESSENTIAL, in_inbox=False),
+    Kind("email_changed", Category.ESSENTIAL, in_inbox=False),
     Kind("pairing_proposed", Category.ESSENTIAL),
     Kind("pairing_confirmed", Category.ESSENTIAL),
     Kind("waitlist_paired", Category.ESSENTIAL),
@@ -92,8 +93,9 @@ def category_of(kind: str, parameters: Mapping[str, Any]) -> Category:
 NOT_IN_INBOX = tuple(sorted(name for name, kind in KINDS.items() if not kind.in_inbox))
 
 # Parameters a notification keeps only until its email has gone (or will not go): the single-use link of an email
-# change, and the address and name it is written to. Once its status is final they are dropped from its row.
-HELD_UNTIL_SENT = ("confirmation_path", "display_name", "new_email")
+# change, and the address and name it is written to; the address an email change replaced, told of it. Once its
+# status is final they are dropped from its row.
+HELD_UNTIL_SENT = ("confirmation_path", "display_name", "new_email", "old_email")
 
 # Kinds whose email carries the event's calendar entry and, for a virtual event, its join link.
 SEAT_KINDS = frozenset({"registration_confirmed", "registration_promoted"})
@@ -240,6 +242,14 @@ class LinkNotKept(Conflict, code="link_not_kept"):
                          "again", field="notification_id")
 
 
+class AddressNotKept(Conflict, code="address_not_kept"):
+    """The address an email change replaced is forgotten once the email telling it has failed (`HELD_UNTIL_SENT`)."""
+
+    def __init__(self) -> None:
+        super().__init__("the address an email change replaced is not kept once the email telling it failed",
+                         field="notification_id")
+
+
 # An email that failed for good, or may not have arrived, goes again when staff ask: once the person's address is
 # put right, or the mail server is back. It keeps its Message-ID, so a mail program that did get the first try can
 # tell the second is the same message.
@@ -248,11 +258,13 @@ SENDABLE_AGAIN = ("failed", "unconfirmed")
 
 def check_sendable_again(kind: str, status: str) -> None:
     """Raises NothingToSendAgain for an email that arrived, is on its way, or never was one; LinkNotKept for an
-    email change."""
+    email change; AddressNotKept for the email telling the address a change replaced."""
     if status not in SENDABLE_AGAIN:
         raise NothingToSendAgain(status)
     if kind == "email_change":
         raise LinkNotKept()
+    if kind == "email_changed":
+        raise AddressNotKept()
 
 
 class ClaimLost(Exception):

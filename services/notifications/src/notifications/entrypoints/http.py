@@ -236,7 +236,8 @@ async def send_again(notification_id: UUID, caller: Caller, uow: UnitOfWork) -> 
     """Send again an email that failed or may not have arrived (its status `failed` or `unconfirmed`), with fresh
     tries: once the person's address is put right, or the mail server is back. It goes within the dispatcher's next
     batches and keeps its Message-ID. 409 `nothing_to_send_again` for any other status; 409 `link_not_kept` for an
-    email change (its link is not kept: the person asks again). A coordinator may for their chapters' people.
+    email change (its link is not kept: the person asks again); 409 `address_not_kept` for the email telling the
+    address a change replaced (that address is not kept). A coordinator may for their chapters' people.
     Audited (`email.sent_again`)."""
     _may_see_deliveries(caller)
     return Delivery(**await handlers.send_again(commands.SendAgain(notification_id), caller, _may_act(caller), uow))

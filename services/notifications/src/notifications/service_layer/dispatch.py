@@ -103,6 +103,13 @@ async def context_for(notification: Notification, uow: NotificationsUnitOfWorkPo
     if notification.kind == "email_change":
         return {**_email_change_context(notification, now), "chapter_name": chapter_name}
     context = {**parameters, "recipient": await repo.contact(notification.person_id)}
+    if notification.kind == "email_changed":
+        if context["recipient"] is None:
+            raise Obsolete("the person is gone")
+        # Told at the address it replaced, as the person is now (name, language); the new address is in the text.
+        context["new_email"] = context["recipient"]["email"]
+        context["recipient"] = {**context["recipient"], "email": parameters["old_email"]}
+        return {**context, "program": None, "chapter_name": chapter_name}
     if "partner_id" in parameters:
         context["partner"] = await repo.contact(UUID(parameters["partner_id"]))
         # Composed after the pairing is over, a message names a former partner, nothing they show partners now (asked

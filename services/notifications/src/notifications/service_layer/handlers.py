@@ -20,6 +20,7 @@ from plumbing.auth import Principal
 from ..domain import commands
 from ..domain.model import (
     KINDS,
+    AddressNotKept,
     Category,
     LinkNoLongerWorks,
     LinkNotKept,
@@ -45,11 +46,18 @@ async def contact_details_changed(
         event: profiles_contract.ContactDetailsChanged | profiles_contract.ContactDetailsRestated, uow: UnitOfWork,
 ) -> None:
     """How to reach the person, replaced whole: by their change, or by a restatement of what profiles holds (one
-    notifications never read, after a restore)."""
+    notifications never read, after a restore). A changed address is told to the one it replaces, in case it was
+    not them: someone else in their account could otherwise lock them out unseen."""
+    email = event.email.strip()
     async with uow:
+        before = await uow.notifications.contact(event.person_id)
+        if (isinstance(event, profiles_contract.ContactDetailsChanged) and before is not None and before["email"]
+                and before["email"].lower() != email.lower()):
+            await uow.notifications.add(Notification.answering(
+                event.event_id, event.person_id, event.chapter_id, "email_changed", old_email=before["email"]))
         await uow.notifications.save_contact(
             person_id=event.person_id, chapter_id=event.chapter_id,
-            display_name=one_line(event.display_name, 200) or "", email=event.email.strip(),
+            display_name=one_line(event.display_name, 200) or "", email=email,
             timezone=one_line(event.timezone, 64) or "UTC",
             pronouns_for_partner=one_line(event.pronouns_for_partner, 40),
             bio_for_partner=paragraphs(event.bio_for_partner, 2000),
@@ -577,7 +585,8 @@ MayAct = Callable[[UUID | None], bool]
 
 async def send_again(command: commands.SendAgain, staff: Principal, may_act: MayAct, uow: UnitOfWork) -> Row:
     """An email that failed or may not have arrived is due again, with fresh tries; its delivery as it now stands.
-    Audited. Raises NoSuchDelivery, NotYourChapters, NothingToSendAgain or LinkNotKept (`check_sendable_again`)."""
+    Audited. Raises NoSuchDelivery, NotYourChapters, NothingToSendAgain, LinkNotKept or AddressNotKept
+    (`check_sendable_again`)."""
     async with uow:
         again = await _sent_again(command.notification_id, staff, may_act, uow)
         await uow.commit()
@@ -595,7 +604,7 @@ async def send_all_again(command: commands.SendAllAgain, staff: Principal, may_a
         for notification_id in sorted(set(command.notification_ids)):  # locked in one order: no deadlock
             try:
                 sent.append(await _sent_again(notification_id, staff, may_act, uow))
-            except (NoSuchDelivery, NothingToSendAgain, LinkNotKept):
+            except (NoSuchDelivery, NothingToSendAgain, LinkNotKept, AddressNotKept):
                 skipped.append(notification_id)
         await uow.commit()
     return sent, skipped

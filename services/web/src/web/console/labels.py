@@ -324,6 +324,8 @@ ERRORS = {
     "nothing_to_send_again": C_("This email is already on its way again, or has arrived."),
     "link_not_kept": C_("An email to confirm a new address cannot be sent again: its link is not kept. Ask the "
                         "person to change their address again."),
+    "address_not_kept": C_("An email to the address a person replaced cannot be sent again: that address is not "
+                           "kept."),
 }
 # What events means when it refuses an event's form as `invalid`: the field it names, and how its message begins
 # (events words each rule once, in English, for developers), in the coordinator's words.
