@@ -1,7 +1,7 @@
 """Staff have an email that did not arrive sent again: one that failed for good, or one that may not have gone.
 Never one that arrived or is on its way, and never an email change, whose link is not kept."""
 
-from uuid import uuid4
+from uuid import UUID, uuid4
 
 import pytest
 from mentorship_contracts import profiles as pr
@@ -112,11 +112,7 @@ async def test_an_email_change_that_failed_is_not_sent_again_for_its_link_is_not
     uow = new_uow()
     person = await known_person(uow)
     await handlers.email_change_requested(request(person), uow)
-    refusing = FakeMailer(ConnectionRefusedError("smtp down"))
-    for _ in range(MAX_ATTEMPTS):
-        await send(uow, refusing)
-    [notification_id] = uow.notifications.rows
-    assert uow.notifications.rows[notification_id]["status"] == "failed"
+    notification_id = await failed_for_good(uow)
 
     with pytest.raises(LinkNotKept):
         await handlers.send_again(commands.SendAgain(notification_id), COORDINATOR, ANY_CHAPTER, uow)
@@ -128,14 +124,20 @@ async def test_the_email_telling_a_replaced_address_that_failed_is_not_sent_agai
     person = await known_person(uow)
     await handlers.contact_details_changed(pr.ContactDetailsChangedV3(
         person_id=person, chapter_id=None, display_name="Ana Reyes", email="ana.new@example.org"), uow)
+    notification_id = await failed_for_good(uow)
+
+    with pytest.raises(AddressNotKept):
+        await handlers.send_again(commands.SendAgain(notification_id), COORDINATOR, ANY_CHAPTER, uow)
+
+
+async def failed_for_good(uow) -> UUID:
+    """The one notification, refused by the mail server until it failed for good."""
     refusing = FakeMailer(ConnectionRefusedError("smtp down"))
     for _ in range(MAX_ATTEMPTS):
         await send(uow, refusing)
     [notification_id] = uow.notifications.rows
     assert uow.notifications.rows[notification_id]["status"] == "failed"
-
-    with pytest.raises(AddressNotKept):
-        await handlers.send_again(commands.SendAgain(notification_id), COORDINATOR, ANY_CHAPTER, uow)
+    return notification_id
 
 
 async def test_sending_again_a_notification_that_does_not_exist_is_not_found():
