@@ -511,6 +511,9 @@ async def test_a_mentorship_a_coordinator_ended_is_told_to_both_as_ended_by_the_
     for message in told:
         assert "Your program's coordinator ended your mentorship" in message.text
         assert "ended your mentorship in" not in message.text.replace("coordinator ended your mentorship", "")
+    # Matching has put the mentee back on the waitlist already (that email may come first): no "if you wish".
+    [to_mentee] = [m for m in told if m.to.startswith("sam.")]
+    assert "You stay in the program, and we will look for another mentor for you." in to_mentee.text
 
 
 # --- the audit of the notifications service ----------------------------------------------------------------------

@@ -486,7 +486,8 @@ class _Composer:
             said = [_("You ended your mentorship with %(name)s in %(program)s.") % values]
         else:
             said = [_("%(name)s ended your mentorship in %(program)s.") % values]
-        said.append(_("If you wish, we will pair you with another mentor.") if self.role == "mentee"
+        # Matching has put the mentee back on the waitlist already; that email may even come first.
+        said.append(_("You stay in the program, and we will look for another mentor for you.") if self.role == "mentee"
                     else _("Thank you for the time you gave."))
         return Message(_("Your mentorship with %(name)s has ended") % values, said,
                        action=self._program_link(_("See the program")))
