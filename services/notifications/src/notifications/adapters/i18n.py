@@ -1,8 +1,8 @@
 """The reader's language and time zone: gettext catalogues (Babel) and CLDR dates, times and zone names.
 
 Catalogues: `locale/messages.pot` is extracted from the code and templates that say something to a person
-(`babel.cfg`; `uv run pybabel extract -F services/notifications/babel.cfg -o
-services/notifications/src/notifications/locale/messages.pot services/notifications/src/notifications`, then
+(`babel.cfg`, whose paths are the service directory's; `uv run pybabel extract -F services/notifications/babel.cfg
+-k n_:1,2 -o services/notifications/src/notifications/locale/messages.pot services/notifications`, then
 `uv run pybabel update -i …/messages.pot -d …/locale`). English is the source language: its messages are the msgids.
 Each other language has `locale/<lang>/LC_MESSAGES/messages.po`, compiled in memory when the service starts (no
 `.mo` to build or commit). A test fails when the template is stale or a language leaves a message untranslated.
