@@ -41,7 +41,7 @@ def test_every_restricted_event_with_personal_data_has_a_closed_sealed_version_t
     # A consent change names no value, but which attribute a person recorded (a sexual orientation, say) is theirs too.
     assert {m.clear_model for m in sealed_versions()} == {
         contract.ContactDetailsChangedV3, contract.EmailChangeRequested, contract.MatchingProfileChangedV2,
-        contract.ConsentChangedV2}
+        contract.ConsentChangedV2, contract.ContactDetailsRestated, contract.MatchingProfileRestated}
     for model in sealed_versions():
         assert model.closed_schema
         assert model.topic == model.clear_model.topic

@@ -10,7 +10,10 @@ from mentorship_contracts.profiles import PersonRegisteredV2
 from mentorship_contracts.vocabulary import TrainingStage
 from plumbing.testing import eventually
 
-STARTS = datetime.now(UTC).replace(microsecond=0) + timedelta(days=20)
+# At 3 p.m. in the event's zone, twenty days on: check-in opens at its local midnight whatever the hour the tests run
+# (an event starting before 3 a.m. opens three hours before it instead).
+STARTS = (datetime.now(ZoneInfo("America/Chicago")) + timedelta(days=20)).replace(
+    hour=15, minute=0, second=0, microsecond=0).astimezone(UTC)
 REASON = "Registered twice, under two accounts"
 
 

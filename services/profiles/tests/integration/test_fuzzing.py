@@ -47,7 +47,7 @@ async def test_no_input_makes_the_profiles_api_answer_a_server_error(kafka_setti
                                 data_key_readers=readers_setting(READER_KEYS))
     app = build_app(settings)
     async with serving(app) as url:
-        api = Profiles(url, database_url, kafka_client_options())
+        api = Profiles(url, database_url, kafka_client_options(), settings.secret("identity_key"))
         own = await records_of_its_own(api)
         async with api.client() as admin:
             authorization = admin.headers["Authorization"]
