@@ -50,9 +50,10 @@ async def contact_details_changed(
     not them: someone else in their account could otherwise lock them out unseen."""
     email = event.email.strip()
     async with uow:
-        before = await uow.notifications.contact(event.person_id)
-        if (isinstance(event, profiles_contract.ContactDetailsChanged) and before is not None and before["email"]
-                and before["email"].lower() != email.lower()):
+        # A restatement tells nobody, so it reads nothing more (a national one is every person's contact).
+        before = (await uow.notifications.contact(event.person_id)
+                  if isinstance(event, profiles_contract.ContactDetailsChanged) else None)
+        if before is not None and before["email"] and before["email"].lower() != email.lower():
             await uow.notifications.add(Notification.answering(
                 event.event_id, event.person_id, event.chapter_id, "email_changed", old_email=before["email"]))
         await uow.notifications.save_contact(
