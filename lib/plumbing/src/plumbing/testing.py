@@ -186,8 +186,10 @@ class FakeUnitOfWork:
         self._snapshot = {name: copy.deepcopy(vars(repo)) for name, repo in self._repositories.items()}
         return self
 
-    async def commit(self) -> None:
+    async def commit(self, *, once_sent: Callable[[], None] | None = None) -> None:
         assert self.shared is not None, "commit inside `async with`"
+        if once_sent is not None:
+            once_sent()
         self.shared.pending.extend(self._pending)
         self.audited.extend(self._audit_pending)
         self._pending, self._audit_pending = [], []

@@ -16,6 +16,7 @@ Every event emitted carries the correlation id of the action being served (`plum
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import copy
 import logging
@@ -109,7 +110,7 @@ class UnitOfWorkPort(Protocol):
 
     def defer(self, key: Hashable, item: Any, run: Deferred) -> None: ...
 
-    async def commit(self) -> None: ...
+    async def commit(self, *, once_sent: Callable[[], None] | None = None) -> None: ...
 
     async def rollback(self) -> None: ...
 
@@ -184,7 +185,11 @@ class UnitOfWork:
         self.repositories()
         return self
 
-    async def commit(self) -> None:
+    async def commit(self, *, once_sent: Callable[[], None] | None = None) -> None:
+        """`once_sent` is called as soon as COMMIT is written to the server, before its answer: for a step that must
+        follow the commit as closely as it can (the end of an email whose hand-over it records). If the COMMIT then
+        fails, that step has been taken for a change that was not made."""
+        assert once_sent is None or self._owns_transaction, "only the transaction's owner sends its COMMIT"
         await outbox.add(self.conn, self._pending)
         from . import audit as audit_trail
 
@@ -196,7 +201,10 @@ class UnitOfWork:
                 await self.shared.finish()
             commits = _COMMITS.get() if self._owns_transaction else None
             try:
-                await self._transaction.commit()
+                if once_sent is None:
+                    await self._transaction.commit()
+                else:
+                    await _commit_telling(self._transaction, once_sent)
             except BaseException as error:
                 if commits is not None and is_connection_lost(error):
                     commits.in_doubt = True
@@ -242,3 +250,17 @@ class UnitOfWork:
             await self._pool.release(self.conn)
         except Exception as error:  # noqa: BLE001 - the pool has closed the connection: nothing more to do
             log.warning("a database connection could not be reset; closed", extra={"error_type": type(error).__name__})
+
+
+async def _commit_telling(transaction: Transaction, once_sent: Callable[[], None]) -> None:
+    committing = asyncio.ensure_future(transaction.commit())
+    try:
+        # The commit's first step writes COMMIT to the socket (asyncpg writes before it awaits the answer), and it
+        # runs before this turn of the event loop ends.
+        await asyncio.sleep(0)
+    except BaseException:
+        committing.cancel()  # as a cancelled `await transaction.commit()` would be
+        raise
+    if not committing.done():  # on its way (done already, it failed before it could be written)
+        once_sent()
+    await committing

@@ -22,6 +22,7 @@ from devinfra.kafka import TESTS
 from devinfra.pytest_plugin import a_postgres_server
 from fastapi import APIRouter, Request
 from mentorship_contracts.profiles import PEOPLE, PersonUpdated
+from plumbing.db import is_connection_lost
 from plumbing.http import create_app
 from plumbing.runtime import Service
 from plumbing.serve import serve
@@ -338,6 +339,21 @@ async def test_a_request_whose_commit_was_sent_and_never_answered_gets_503_commi
     assert response.headers["Retry-After"] == "1"
     await eventually(lambda: service.pool.fetchval("SELECT count(*) = 1 FROM notes WHERE note = 'in-doubt'"),
                      what="the COMMIT the client never heard the answer to to have been made")
+
+
+async def test_a_unit_of_work_told_once_its_commit_is_sent_hears_so_before_the_answer_which_may_never_come(
+        behind_a_proxy):
+    service, proxy, _ = behind_a_proxy
+    told: list[int] = []
+    proxy.cut_after_commit = True  # COMMIT reaches PostgreSQL; its answer never reaches the unit of work
+    with pytest.raises(Exception) as lost:
+        async with UnitOfWork(service.pool) as uow:
+            await uow.conn.execute("INSERT INTO notes (note) VALUES ('told')")
+            await uow.commit(once_sent=lambda: told.append(proxy.commits_cut))
+    assert told == [0]  # before the proxy cut the connection, which it does once it has forwarded the COMMIT
+    assert is_connection_lost(lost.value)
+    await eventually(lambda: service.pool.fetchval("SELECT count(*) = 1 FROM notes WHERE note = 'told'"),
+                     what="the COMMIT to have been made")
 
 
 async def test_an_event_consumed_while_postgres_is_down_is_applied_once_it_is_back_not_dead_lettered(

@@ -43,7 +43,7 @@ from plumbing.testing import FakeUnitOfWork
 from .fakes import FakeMailer, FakeNotifications
 
 # No waiting between tries, nor for context that has not arrived: each dispatch is the next pass.
-POLICY = DispatchPolicy(retry_base_seconds=0, context_wait_seconds=0)
+POLICY = DispatchPolicy(retry_base_seconds=0, context_wait_seconds=0, database_wait_seconds=0)
 
 
 RENDER = Renderer(Links("https://app.mentorship.example"), UnsubscribeTokens("s" * 32), "https://mentorship.example",
@@ -286,6 +286,35 @@ async def test_a_claim_that_lapsed_after_its_message_was_handed_over_is_unconfir
     await dispatch(uow, mailer)
     assert [e.to for e in mailer.sent] == [not_handed[1].to]
     assert uow.notifications.rows[handed[0].id]["status"] == "unconfirmed"
+
+
+async def test_messages_that_ended_while_their_record_was_lost_are_recorded_sent_once_the_database_is_back():
+    uow, event = new_uow(), pairing()
+    await handlers.pairing_confirmed(event, uow)
+    reachable(uow, event.mentee_id, event.mentor_id)
+    commit = uow.commit
+
+    async def hand_over_lost(*, once_sent=None):
+        if once_sent is None:
+            return await commit()
+        once_sent()  # COMMIT written, so the messages end; then the connection is lost and the record is not made
+        raise ConnectionResetError("the database went away")
+
+    mark_all_sent, still_away = uow.notifications.mark_all_sent, [ConnectionRefusedError(), ConnectionRefusedError()]
+
+    async def once_the_database_is_back(ids, claim_id):
+        if still_away:
+            raise still_away.pop()
+        return await mark_all_sent(ids, claim_id)
+
+    uow.commit, uow.notifications.mark_all_sent = hand_over_lost, once_the_database_is_back
+    mailer = FakeMailer()
+    dispatched = await dispatch(uow, mailer)
+    assert dict(dispatched.outcomes) == {"sent": 2} and len(mailer.sent) == 2
+    assert set(uow.notifications.statuses().values()) == {"sent"}
+    await give_up_on_lapsed_claims(uow)
+    await dispatch(uow, mailer)
+    assert len(mailer.sent) == 2  # not sent again
 
 
 async def test_the_hand_overs_of_conversations_ready_at_about_the_same_moment_go_in_one_transaction():

@@ -188,8 +188,8 @@ class SmtpConnection(asyncio.Protocol):
             if answer.code != expected and not (expected == 250 and answer.code == 251):
                 self.close()  # the pipelined answers still to come belong to this message: start afresh
                 raise refused(answer)
-        # The message goes before `ready`, all but its ending dot: once the hand-over is recorded, only five bytes
-        # remain to write, so a crash between the record and the server's taking the message is unlikely.
+        # The message goes before `ready`, all but its ending dot: once the hand-over's record is on its way, only
+        # five bytes remain to write, so a crash between the record and the server's taking the message is unlikely.
         self.write(_data(content))
         try:
             await ready()

@@ -2,9 +2,10 @@
 
 The send/commit gap: an SMTP server's acceptance and our database commit cannot be one atomic step. So a batch of
 notifications is first *claimed* in its own committed transaction (status `sending`, a deterministic Message-ID,
-a lease, and the claim's own id), then each message is *handed over*: once the SMTP server is ready for it (the
-envelope given, before DATA) the moment is committed for it, but only while the claim is still ours; then the
-message goes, and its outcome is recorded in a last transaction.
+a lease, and the claim's own id), then each message is *handed over*: the server given all of it but its ending
+dot, the moment is recorded for it, but only while the claim is still ours; the dot goes as soon as that record's
+COMMIT is on its way (not once PostgreSQL answers: a crash in between would lose the message), and the outcome is
+recorded in a last transaction, again when the database was away for a moment.
 
 If the process dies, its claims lapse when their lease runs out. A message it had handed over stays unknown: we
 cannot tell "the server had it" from "it never got there", and resending could duplicate it, so it becomes
@@ -27,8 +28,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from itertools import groupby
@@ -36,6 +38,7 @@ from typing import cast
 from uuid import UUID, uuid4
 
 from mentorship_contracts.notifications import NotificationFailedV2, NotificationSentV2
+from plumbing.db import is_connection_lost
 
 from ..domain.model import (
     SEAT_KINDS,
@@ -68,6 +71,8 @@ class DispatchPolicy:
     digest_period: timedelta = timedelta(days=1)
     # How long a hand-over waits for the batch's other conversations to be ready too (one transaction for them).
     hand_over_window_seconds: float = 0.003
+    # The first wait before recording a batch's outcomes again while the database is away (doubling, to 2 s).
+    database_wait_seconds: float = 0.1
 
 
 class MissingContext(Exception):
@@ -302,11 +307,13 @@ def describe(error: BaseException) -> str:
 
 
 class HandOvers:
-    """Records, for the claim, that a message is being handed to the SMTP server, before it is. The senders of a
+    """Records, for the claim, that a message is being handed to the SMTP server, as it is. The senders of a
     batch ask at about the same moments, so the asks go together: a transaction waits (up to `window` seconds) for
     `gather` of them, and those that arrive while one is being committed go in the next. (Each on its own, or
     whoever had asked by the next turn of the event loop, came to one transaction for every four emails.) Answers
-    whether the claim still held that message (if not, it must not be handed over)."""
+    whether the claim still held that message (if not, it must not be handed over), once the record's COMMIT is
+    written: if that COMMIT then fails, the messages' outcomes are recorded all the same (`mark_all_sent` needs the
+    claim, not the record)."""
 
     def __init__(self, new_uow: NewUnitOfWork, claim_id: UUID, lease_seconds: float, gather: int = 1,
                  window: float = 0.0) -> None:
@@ -337,19 +344,37 @@ class HandOvers:
                     async with asyncio.timeout(self._window):  # not wait_for, which can drop a cancellation
                         await self._enough.wait()
             asked, self._asked = self._asked, {}
-            try:
-                uow = self._new_uow()
-                async with uow:
-                    held = await uow.notifications.mark_handed(list(asked), self._claim_id, self._lease_seconds)
-                    await uow.commit()
-            except Exception as error:  # noqa: BLE001 - each sender fails before handing its message over
-                for answer in asked.values():
-                    if not answer.done():
-                        answer.set_exception(error)
-                continue
-            for asked_id, answer in asked.items():
-                if not answer.done():
-                    answer.set_result(asked_id in held)
+            await self._record(asked)
+
+    async def _record(self, asked: dict[UUID, asyncio.Future[bool]]) -> None:
+        held: set[UUID] = set()
+        answered_before_the_commit = False
+
+        def answer() -> None:
+            nonlocal answered_before_the_commit
+            answered_before_the_commit = True
+            for asked_id, answered in asked.items():
+                if not answered.done():
+                    answered.set_result(asked_id in held)
+
+        try:
+            uow = self._new_uow()
+            async with uow:
+                held = await uow.notifications.mark_handed(list(asked), self._claim_id, self._lease_seconds)
+                # The messages end as soon as their record's COMMIT is on its way, not once PostgreSQL answers: a
+                # crash between the record and a message's end loses it (the server drops a message that never
+                # ended; one recorded as handed over is never resent), and the answer can take milliseconds.
+                await uow.commit(once_sent=answer)
+        except Exception as error:  # noqa: BLE001 - the senders not answered yet hand nothing over
+            if answered_before_the_commit:
+                # Ended, and their record lost: each is recorded sent when the server says so, else due again.
+                log.warning("the record of messages handed over may not have been made",
+                            extra={"error_type": type(error).__name__})
+            for answered in asked.values():
+                if not answered.done():
+                    answered.set_exception(error)
+            return
+        answer()
 
 
 async def send_all(mailer: Mailer, emails: list[tuple[Email, HandOver | None]],
@@ -421,8 +446,28 @@ async def dispatch_due(new_uow: NewUnitOfWork, render: Render, mailer: Mailer, p
         hand_overs = HandOvers(new_uow, claim.id, policy.lease_seconds,
                                gather=min(policy.concurrency, len(claim.emails)), window=policy.hand_over_window_seconds)
         results = await send_all(mailer, [(email, hand_overs(n.id)) for n, email in claim.emails], policy.concurrency)
-        outcomes += await record_outcomes(new_uow(), [n for n, _ in claim.emails], results, policy, claim.id)
+        outcomes += await _recorded_once_the_database_answers(
+            lambda: record_outcomes(new_uow(), [n for n, _ in claim.emails], results, policy, claim.id), policy)
     return Dispatched(len(claim.emails), outcomes)
+
+
+async def _recorded_once_the_database_answers(record: Callable[[], Awaitable[Counter[str]]],
+                                              policy: DispatchPolicy) -> Counter[str]:
+    """What the SMTP server said is known to this sender alone: while the database is away (restarted, say), the
+    outcomes are recorded again, for as long as a lease lasts. Left unrecorded, the claim would lapse, and a message
+    the server took but whose hand-over's record was lost with the database would be sent again."""
+    deadline = time.monotonic() + policy.lease_seconds
+    wait = policy.database_wait_seconds
+    while True:
+        try:
+            return await record()
+        except Exception as error:
+            if not is_connection_lost(error) or time.monotonic() + wait > deadline:
+                raise
+            log.warning("the database is unavailable: recording what became of the emails again in %.1f s", wait,
+                        extra={"error_type": type(error).__name__})
+        await asyncio.sleep(wait)  # a backoff while the database comes back, not synchronisation
+        wait = min(wait * 2, 2.0)
 
 
 async def waiting_emails(uow: NotificationsUnitOfWorkPort, now: datetime) -> tuple[int, float]:

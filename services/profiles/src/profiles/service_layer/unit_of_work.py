@@ -1,5 +1,7 @@
 """The unit of work the handlers use: repositories plus the integration events to publish on commit."""
 
+from collections.abc import Callable
+
 import asyncpg
 from plumbing.unit_of_work import SharedTransaction, UnitOfWork
 
@@ -40,11 +42,11 @@ class ProfilesUnitOfWork(UnitOfWork):
         self.console = console_repository.PostgresConsoleQueries(self.conn, self.people)
         self.person_keys = PostgresPersonKeys(self.conn, self._key_wrapper)
 
-    async def commit(self) -> None:
+    async def commit(self, *, once_sent: Callable[[], None] | None = None) -> None:
         # The personal fields of restricted events leave sealed under the person's data key, which erasure destroys:
         # the outbox, and so Kafka, never holds them in clear.
         self._pending = await self.person_keys.sealed(self._pending)
-        await super().commit()
+        await super().commit(once_sent=once_sent)
 
 
 class StaffUnitOfWork(UnitOfWork):
