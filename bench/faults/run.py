@@ -232,15 +232,7 @@ def render(report: Report) -> str:
     if kills:
         out.append(f"kill -9 until ready again (restart delay 1–4 s included): median {kills[len(kills) // 2]:.0f} s, "
                    f"max {kills[-1]:.0f} s")
-    rows = []
-    for heading in ("lost", "duplicated", "violated"):
-        group = getattr(found, heading)
-        if not group:
-            rows.append((heading, "–", 0, ""))
-        for what, items in group.items():
-            rows.append((heading, what, len(items), "; ".join(items[:3]) + (" …" if len(items) > 3 else "")))
-    out.append("\n" + table(("check", "what", "count", "examples"), rows))
-    out.append("\n" + table(("counted", "n"), list(found.counts.items())))
+    out.append(render_findings(report))
     out.append("\nHTTP availability (requests under way during each fault; ok = answered, below 500; a 4xx such as "
                "'not known yet' is an answer):\n" + table(("fault", "target", "lasted", "requests", "ok", "writes ok",
                                                            "failures (5xx, no answer)"), availability(report)))
@@ -273,6 +265,20 @@ def render(report: Report) -> str:
                f"{found.total('lost')} lost, {found.total('duplicated')} duplicated, "
                f"{found.total('violated')} violated")
     return "\n".join(out)
+
+
+def render_findings(report: Report) -> str:
+    """What was lost, duplicated or violated, with examples (each lost email with its notification's status), and
+    the counts: first in a failing test's message, so that a CI log cut short keeps it."""
+    found, rows = report.findings, []
+    for heading in ("lost", "duplicated", "violated"):
+        group = getattr(found, heading)
+        if not group:
+            rows.append((heading, "–", 0, ""))
+        for what, items in group.items():
+            rows.append((heading, what, len(items), "; ".join(items[:3]) + (" …" if len(items) > 3 else "")))
+    return "\n" + table(("check", "what", "count", "examples"), rows) + "\n\n" + table(("counted", "n"),
+                                                                                     list(found.counts.items()))
 
 
 def render_instance_logs(report: Report) -> str:

@@ -15,7 +15,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the repository's root, for bench.faults
 
 from bench.faults.faults import KINDS, Timing
-from bench.faults.run import Options, Report, render, render_instance_logs, run_harness
+from bench.faults.run import Options, Report, render, render_findings, render_instance_logs, run_harness
 
 OPTIONS = Options(
     scale=0.03,  # 150 mentees in two programs each, 22 mentors, 2 events for 60 registrations
@@ -45,8 +45,10 @@ async def test_the_backlog_drains_after_the_faults(report):
 
 
 async def test_nothing_accepted_is_lost_nothing_happens_twice_and_no_invariant_breaks(report):
-    # The instances' logs, unless the test of the drain shows them already.
-    explained = (render_instance_logs(report) if report.drained_after is not None else "") + render(report)
+    # What was found first (a CI log keeps the start and the end of a long message), then the instances' logs,
+    # unless the test of the drain shows them already.
+    explained = render_findings(report) + (render_instance_logs(report) if report.drained_after is not None else "") \
+        + render(report)
     assert report.findings.total("lost") == 0, explained
     assert report.findings.total("duplicated") == 0, explained
     assert report.findings.total("violated") == 0, explained
