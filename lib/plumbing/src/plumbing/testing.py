@@ -239,3 +239,76 @@ async def caught_up(apps: dict, client_options: dict) -> None:
     finally:
         await reader.stop()
         await admin.close()
+
+
+class ProxiedConnection:
+    """One client's connection through a `TcpProxy`: its two ends, and what the proxy's hooks note of it."""
+
+    def __init__(self, client: asyncio.StreamWriter, server: asyncio.StreamWriter) -> None:
+        self.client, self.server = client, server
+        self.cut = False  # the client's end aborted: what the server sends next is never delivered
+        self.notes: dict[str, Any] = {}
+
+
+class TcpProxy:
+    """A TCP proxy on loopback in front of a server (PostgreSQL, say), for tests that play what a network can do to a
+    connection. Subclasses decide what becomes of each chunk on its way (`to_server`, `to_client`) and of the
+    server's close (`server_closed`); by default each goes through."""
+
+    def __init__(self, target_port: int) -> None:
+        self.target_port = target_port
+        self.stopping = asyncio.Event()
+        self._connections: set[asyncio.Task] = set()
+        self._writers: set[asyncio.StreamWriter] = set()
+
+    async def start(self) -> int:
+        """Its port."""
+        self._server = await asyncio.start_server(self._accept, "127.0.0.1", 0)
+        return self._server.sockets[0].getsockname()[1]
+
+    async def stop(self) -> None:
+        """Close every connection from both ends, as a proxy going away does, rather than wait for its clients: in
+        one CI run of the whole suite, a connection was still open 30 s after the service had stopped."""
+        self.stopping.set()
+        self._server.close()
+        for writer in self._writers:
+            writer.close()
+        async with asyncio.timeout(30):
+            await asyncio.gather(*self._connections, return_exceptions=True)
+
+    async def to_server(self, connection: ProxiedConnection, data: bytes) -> None:
+        connection.server.write(data)
+        await connection.server.drain()
+
+    async def to_client(self, connection: ProxiedConnection, data: bytes) -> None:
+        connection.client.write(data)
+        await connection.client.drain()
+
+    async def server_closed(self, connection: ProxiedConnection) -> None:
+        connection.client.close()
+
+    async def _accept(self, client_reader: asyncio.StreamReader, client_writer: asyncio.StreamWriter) -> None:
+        self._connections.add(asyncio.current_task())  # type: ignore[arg-type]
+        server_reader, server_writer = await asyncio.open_connection("127.0.0.1", self.target_port)
+        self._writers |= {client_writer, server_writer}
+        connection = ProxiedConnection(client_writer, server_writer)
+
+        async def upstream() -> None:
+            while not connection.cut and (data := await client_reader.read(65536)):
+                await self.to_server(connection, data)
+            if not connection.cut:
+                server_writer.close()
+
+        async def downstream() -> None:
+            while data := await server_reader.read(65536):
+                if connection.cut:  # never delivered
+                    server_writer.close()
+                    return
+                await self.to_client(connection, data)
+            await self.server_closed(connection)
+
+        try:
+            await asyncio.gather(upstream(), downstream(), return_exceptions=True)
+        finally:
+            for writer in (client_writer, server_writer):
+                writer.close()

@@ -27,7 +27,7 @@ from plumbing.http import create_app
 from plumbing.runtime import Service
 from plumbing.serve import serve
 from plumbing.settings import ServiceSettings
-from plumbing.testing import eventually, free_port, logging_as_it_was
+from plumbing.testing import ProxiedConnection, TcpProxy, eventually, free_port, logging_as_it_was
 from plumbing.unit_of_work import UnitOfWork
 
 from .conftest import KEYS, Recorder
@@ -185,8 +185,8 @@ async def test_requests_under_way_when_postgres_restarts_get_no_500_and_succeed_
     assert accepted <= stored, "an accepted note was lost"
 
 
-class LossyProxy:
-    """A TCP proxy on loopback in front of PostgreSQL that plays two losses on demand:
+class LossyProxy(TcpProxy):
+    """A proxy in front of PostgreSQL that plays two losses on demand:
     - `withhold_close`: when the server closes a connection, its last words (the FATAL error of a shutdown) reach
       the client but the close does not: the client's protocol reads the error while idle, and its next statement
       finds "another operation (2) is in progress", as when the close is read a moment after the error;
@@ -194,65 +194,25 @@ class LossyProxy:
       before the answer: the transaction committed, the client cannot know."""
 
     def __init__(self, target_port: int) -> None:
-        self.target_port = target_port
+        super().__init__(target_port)
         self.withhold_close = False
         self.cut_after_commit = False
         self.closes_withheld = 0
         self.commits_cut = 0
-        self._connections: set[asyncio.Task] = set()
-        self._writers: set[asyncio.StreamWriter] = set()
-        self._stopping = asyncio.Event()
 
-    async def start(self) -> int:
-        self._server = await asyncio.start_server(self._accept, "127.0.0.1", 0)
-        return self._server.sockets[0].getsockname()[1]
+    async def to_server(self, connection: ProxiedConnection, data: bytes) -> None:
+        await super().to_server(connection, data)
+        if self.cut_after_commit and b"COMMIT" in data:
+            self.cut_after_commit = False
+            connection.cut = True
+            connection.client.transport.abort()
+            self.commits_cut += 1
 
-    async def stop(self) -> None:
-        """Close every connection from both ends, as a proxy going away does, rather than wait for its clients: in
-        one CI run of the whole suite, a connection was still open 30 s after the service had stopped."""
-        self._stopping.set()
-        self._server.close()
-        for writer in self._writers:
-            writer.close()
-        await asyncio.wait_for(asyncio.gather(*self._connections, return_exceptions=True), 30)
-
-    async def _accept(self, client_reader: asyncio.StreamReader, client_writer: asyncio.StreamWriter) -> None:
-        self._connections.add(asyncio.current_task())  # type: ignore[arg-type]
-        server_reader, server_writer = await asyncio.open_connection("127.0.0.1", self.target_port)
-        self._writers |= {client_writer, server_writer}
-        cut = asyncio.Event()
-
-        async def upstream() -> None:
-            while data := await client_reader.read(65536):
-                if self.cut_after_commit and b"COMMIT" in data:
-                    self.cut_after_commit = False
-                    server_writer.write(data)
-                    await server_writer.drain()
-                    cut.set()
-                    client_writer.transport.abort()
-                    self.commits_cut += 1
-                    return
-                server_writer.write(data)
-                await server_writer.drain()
-            server_writer.close()
-
-        async def downstream() -> None:
-            while data := await server_reader.read(65536):
-                if cut.is_set():  # the answer to the COMMIT: never delivered
-                    server_writer.close()
-                    return
-                client_writer.write(data)
-                await client_writer.drain()
-            if self.withhold_close:
-                self.closes_withheld += 1
-                await self._stopping.wait()  # the client is never told
-            client_writer.close()
-
-        try:
-            await asyncio.gather(upstream(), downstream(), return_exceptions=True)
-        finally:
-            for writer in (client_writer, server_writer):
-                writer.close()
+    async def server_closed(self, connection: ProxiedConnection) -> None:
+        if self.withhold_close:
+            self.closes_withheld += 1
+            await self.stopping.wait()  # the client is never told
+        await super().server_closed(connection)
 
 
 def unread_bytes(conn) -> int:

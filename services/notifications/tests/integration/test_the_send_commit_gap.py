@@ -19,63 +19,36 @@ from notifications.service_layer import handlers
 from notifications.service_layer.dispatch import DispatchPolicy, dispatch_due
 from notifications.service_layer.unit_of_work import NotificationsUnitOfWork
 from plumbing.db import PLUMBING_MIGRATIONS, create_pool, migrate
-from plumbing.testing import eventually, free_port
+from plumbing.testing import ProxiedConnection, TcpProxy, eventually, free_port
 
 from ..unit.samples import renderer
 
 
-class CommitAnswerWithheld:
-    """A TCP proxy in front of PostgreSQL that withholds, until `release`, the answer to the COMMIT of the first
+class CommitAnswerWithheld(TcpProxy):
+    """A proxy in front of PostgreSQL that withholds, until `release`, the answer to the COMMIT of the first
     transaction that records a hand-over: PostgreSQL has made the record, its sender has not heard so."""
 
     def __init__(self, target_port: int) -> None:
-        self.target_port = target_port
+        super().__init__(target_port)
         self.commit_sent_at: float | None = None
         self.release = asyncio.Event()
-        self._connections: set[asyncio.Task] = set()
-        self._writers: set[asyncio.StreamWriter] = set()
 
-    async def start(self) -> int:
-        self._server = await asyncio.start_server(self._accept, "127.0.0.1", 0)
-        return self._server.sockets[0].getsockname()[1]
+    async def to_server(self, connection: ProxiedConnection, data: bytes) -> None:
+        if b"SET handed_at = now()" in data:
+            connection.notes["records a hand-over"] = True
+        if connection.notes.get("records a hand-over") and b"COMMIT" in data and self.commit_sent_at is None:
+            self.commit_sent_at = time.monotonic()
+            connection.notes["withholding"] = True
+        await super().to_server(connection, data)
+
+    async def to_client(self, connection: ProxiedConnection, data: bytes) -> None:
+        if connection.notes.get("withholding"):
+            await self.release.wait()
+        await super().to_client(connection, data)
 
     async def stop(self) -> None:
         self.release.set()
-        self._server.close()
-        for writer in self._writers:
-            writer.close()
-        await asyncio.wait_for(asyncio.gather(*self._connections, return_exceptions=True), 30)
-
-    async def _accept(self, client_reader: asyncio.StreamReader, client_writer: asyncio.StreamWriter) -> None:
-        self._connections.add(asyncio.current_task())  # type: ignore[arg-type]
-        server_reader, server_writer = await asyncio.open_connection("127.0.0.1", self.target_port)
-        self._writers |= {client_writer, server_writer}
-        withholding = False
-
-        async def upstream() -> None:
-            nonlocal withholding
-            records_a_hand_over = False
-            while data := await client_reader.read(65536):
-                records_a_hand_over = records_a_hand_over or b"SET handed_at = now()" in data
-                if records_a_hand_over and b"COMMIT" in data and self.commit_sent_at is None:
-                    self.commit_sent_at, withholding = time.monotonic(), True
-                server_writer.write(data)
-                await server_writer.drain()
-            server_writer.close()
-
-        async def downstream() -> None:
-            while data := await server_reader.read(65536):
-                if withholding:
-                    await self.release.wait()
-                client_writer.write(data)
-                await client_writer.drain()
-            client_writer.close()
-
-        try:
-            await asyncio.gather(upstream(), downstream(), return_exceptions=True)
-        finally:
-            for writer in (client_writer, server_writer):
-                writer.close()
+        await super().stop()
 
 
 class Sink:
