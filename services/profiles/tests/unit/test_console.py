@@ -366,6 +366,20 @@ async def test_each_bad_row_of_a_file_names_what_is_wrong(vetted_program):
     assert (rows[0].name, rows[0].email, rows[0].stage) == ("Ana", "ana@example.org", "resident")
 
 
+async def test_a_file_may_say_each_persons_language_by_its_code_or_name_in_either_language(vetted_program):
+    text = ("name,email,stage,Language\n"
+            "Ana,ana@example.org,resident,es\n"
+            "Ben,ben@example.org,resident,Español\n"
+            "Cy,cy@example.org,resident,english\n"
+            "Di,di@example.org,resident,\n"
+            "Ed,ed@example.org,resident,Klingon\n")
+    rows = read_invitations(text, vetted_program, Role.MENTOR)
+    assert [r.language for r in rows] == ["es", "es", "en", None, "Klingon"]
+    assert problems(rows) == {2: [], 3: [], 4: [], 5: [], 6: [("language", "unknown_language")]}
+    assert [r.language for r in read_invitations("name,email,stage\nAna,ana@example.org,resident\n", vetted_program,
+                                                 Role.MENTOR)] == [None]
+
+
 async def test_a_file_without_a_column_or_with_too_many_rows_offers_no_one(vetted_program):
     assert problems(read_invitations("name,email\nAna,ana@example.org\n", vetted_program, Role.MENTOR)) == {
         1: [("row", "missing_column")]}
@@ -416,6 +430,21 @@ async def test_invitations_register_the_unknown_and_the_same_file_again_invites_
     assert (again, already) == ([], 2)
     rows = await console.preview_invitations(vetted_program.id, Role.MENTOR, text, uow, anyone)
     assert [r.already for r in rows] == ["invited", "invited", None]
+
+
+async def test_someone_new_is_registered_in_the_files_language_and_someone_registered_keeps_their_own(
+        uow, register, vetted_program, chapter):
+    """The invitation, and every email after it, reach a new person in the language the chapter knows they read;
+    someone registered chose theirs."""
+    known = await register(S.FELLOW, email="known@example.org")
+    text = "name,email,stage,language\nNew,new@example.org,resident,es\nKnown,known@example.org,fellow,es\n"
+    invited, _, _ = await console.invite(vetted_program.id, Role.MENTOR, text, NOW, coordinator_of(chapter.id), uow,
+                                         anyone)
+    languages = {i.person.email: i.person.preferred_language for i in invited}
+    assert languages == {"new@example.org": "es", "known@example.org": known.preferred_language}
+    [registered] = [e for e in uow.published if isinstance(e, contract.ContactDetailsChangedV3)
+                    and e.email == "new@example.org"]
+    assert registered.preferred_language == "es"
 
 
 async def test_an_invitation_is_accepted_once_the_person_enrols_in_that_role(uow, vetted_program, chapter):

@@ -431,10 +431,13 @@ class Services:
                 problems.append({"field": "email", "code": "duplicate_in_file"})
             if values.get("stage") not in ("resident", "attending", "undergraduate"):
                 problems.append({"field": "stage", "code": "unknown_stage"})
+            if values.get("language") and values["language"] not in ("en", "es"):
+                problems.append({"field": "language", "code": "unknown_language"})
             seen.add(values.get("email", ""))
             key = (values.get("email", ""), program["id"], c.body["role"])
             rows.append({"line": number, "name": values.get("name"), "email": values.get("email"),
-                         "stage": values.get("stage"), "valid": not problems, "problems": problems,
+                         "stage": values.get("stage"), "language": values.get("language") or None,
+                         "valid": not problems, "problems": problems,
                          "already": "invited" if key in self.invited else None})
         valid = [r for r in rows if r["valid"]]
         if preview:
@@ -445,8 +448,8 @@ class Services:
             if key in self.invited:
                 continue
             self.invited.add(key)
-            person = self.person(row["name"], program["chapter_id"], email=row["email"],
-                                 preferred_language="es" if row["email"].endswith(".mx") else "en")
+            person = self.person(row["name"], program["chapter_id"], email=row["email"], preferred_language=row[
+                "language"] or ("es" if row["email"].endswith(".mx") else "en"))
             invited.append({"invitation_id": ident(), "person_id": person["id"], "email": row["email"],
                             "display_name": row["name"], "preferred_language": person["preferred_language"]})
         return {"invited": invited, "already_invited": len(valid) - len(invited), "invalid": len(rows) - len(valid)}

@@ -278,6 +278,23 @@ async def test_confirming_invites_and_mails_each_new_person_a_week_long_sign_in_
         assert timedelta(days=6, hours=23) < link.expires_at - datetime.now(UTC) <= timedelta(days=7)
 
 
+async def test_a_files_language_column_is_shown_before_inviting_and_each_new_person_is_invited_in_it(world):
+    program = world["program"]
+    csv = ("name,email,stage,language\nDr. Eva Tres,eva@example.org,resident,es\n"
+           "Dr. Kim Four,kim@example.org,resident,Klingon\n")
+    client, mailer, _ = as_(world, "coordinator")
+    async with client as page:
+        preview = (await page.post(f"/console/programs/{program['id']}/invite",
+                                   data={"csrf": CSRF, "role": "mentor", "step": "preview", "csv": csv})).text
+        done = await page.post(f"/console/programs/{program['id']}/invite",
+                               data={"csrf": CSRF, "role": "mentor", "step": "confirm", "csv": csv})
+    assert "eva@example.org · Resident · Spanish</p>" in preview
+    assert "Language: not a language the emails are written in (en, English; es, Spanish)" in preview
+    assert "1 person invited; 1 invitation email sent." in done.text
+    [invitation] = mailer.sent
+    assert invitation["to"] == "eva@example.org" and "Te invitamos" in invitation["text"]
+
+
 async def test_vetting_approves_with_an_optional_note_and_refuses_a_suspension_without_one(world):
     s = world["s"]
     async with as_(world, "coordinator")[0] as page:

@@ -82,12 +82,16 @@ class Invitation:
 
 MAX_ROWS = 1000
 COLUMNS = ("name", "email", "stage")
+# An optional column: the language to register someone new in (their invitation and every email after it), by its
+# code or its name in English or Spanish, as a coordinator's spreadsheet may say it.
+LANGUAGES = {"en": "en", "english": "en", "inglés": "en", "ingles": "en",
+             "es": "es", "spanish": "es", "español": "es", "espanol": "es"}
 NAME_LENGTH, EMAIL_LENGTH = 200, 320
 
 
 @dataclass(frozen=True)
 class Problem:
-    field: str  # name, email, stage or row
+    field: str  # name, email, stage, language or row
     code: str
 
 
@@ -101,6 +105,7 @@ class InvitationRow:
     stage: str | None
     problems: list[Problem] = field(default_factory=list)
     already: str | None = None
+    language: str | None = None  # `en` or `es` once checked; not said: None
 
     @property
     def valid(self) -> bool:
@@ -133,7 +138,7 @@ def _read(reader: Iterator[list[str]], program: Program, role: Role) -> list[Inv
     names = [h.strip().lower() for h in header]
     if any(column not in names for column in COLUMNS):
         return [InvitationRow(1, None, None, None, [Problem("row", "missing_column")])]
-    index = {column: names.index(column) for column in COLUMNS}
+    index = {column: names.index(column) for column in (*COLUMNS, "language") if column in names}
     rows: list[InvitationRow] = []
     seen: set[str] = set()
     for line_number, cells in enumerate(reader, start=2):
@@ -142,7 +147,8 @@ def _read(reader: Iterator[list[str]], program: Program, role: Role) -> list[Inv
         if len(rows) == MAX_ROWS:
             return [InvitationRow(line_number, None, None, None, [Problem("row", "too_many_rows")])]
         values = {c: (cells[i].strip() if i < len(cells) else "") or None for c, i in index.items()}
-        row = InvitationRow(line_number, values["name"], values["email"], values["stage"])
+        row = InvitationRow(line_number, values["name"], values["email"], values["stage"],
+                            language=values.get("language"))
         _check(row, program, role, seen)
         rows.append(row)
     return rows
@@ -175,3 +181,8 @@ def _check(row: InvitationRow, program: Program, role: Role, seen: set[str]) -> 
             row.stage = stage.value
             if stage not in program.eligible_stages(role):
                 row.problems.append(Problem("stage", "stage_not_eligible"))
+    if row.language is not None:
+        if row.language.lower() in LANGUAGES:
+            row.language = LANGUAGES[row.language.lower()]
+        else:
+            row.problems.append(Problem("language", "unknown_language"))

@@ -153,11 +153,13 @@ class InvitationsIn(Strict):
     program_id: UUID
     role: Literal["mentor", "mentee"]
     csv: Annotated[str, MultilineText(262144)] = Field(
-        description="A header `name,email,stage` (any order, any case), then one person a line; 1000 at most")
+        description="A header `name,email,stage` (any order, any case), then one person a line; 1000 at most. An "
+                    "optional `language` column (`en` or `es`, or the language's name) is the language someone new is "
+                    "registered in")
 
 
 class ProblemOut(BaseModel):
-    field: Literal["name", "email", "stage", "row"]
+    field: Literal["name", "email", "stage", "language", "row"]
     code: str
 
 
@@ -166,13 +168,16 @@ class PreviewRow(BaseModel):
     name: str | None
     email: str | None
     stage: str | None
+    language: str | None = Field(description="The optional `language` column: `en` or `es` once read (a new "
+                                             "person is registered in it), else as the file says it")
     valid: bool
     problems: list[ProblemOut]
     already: Literal["invited", "enrolled"] | None
 
     @classmethod
     def of(cls, row: InvitationRow) -> PreviewRow:
-        return cls(line=row.line, name=row.name, email=row.email, stage=row.stage, valid=row.valid,
+        return cls(line=row.line, name=row.name, email=row.email, stage=row.stage, language=row.language,
+                   valid=row.valid,
                    problems=[ProblemOut(field=p.field, code=p.code) for p in row.problems],  # type: ignore[arg-type]
                    already=row.already)  # type: ignore[arg-type]
 

@@ -318,7 +318,8 @@ async def invite(program_id: UUID, role: Role, text: str, at: datetime, caller: 
                 continue
             if person is None:
                 person = Person.register(display_name=row.name, email=row.email, stage=row.training_stage,
-                                         chapter_id=program.chapter_id, timezone=timezone)
+                                         chapter_id=program.chapter_id, timezone=timezone,
+                                         preferred_language=row.language)
                 await uow.people.save(person)
                 uow.emit(*integration_events.person_registered(person))
             elif await uow.console.enrolled_in(person.id, program.id, role):

@@ -132,6 +132,7 @@ CSV_PROBLEMS = {
     "required": C_("missing"),
     "invalid_email": C_("not an email address"),
     "unknown_stage": C_("not a stage we know"),
+    "unknown_language": C_("not a language the emails are written in (en, English; es, Spanish)"),
     "stage_not_eligible": C_("this stage cannot join the program in this role"),
     "duplicate_in_file": C_("the same address is earlier in the file"),
     "too_long": C_("too long"),
@@ -141,7 +142,8 @@ CSV_PROBLEMS = {
     "unreadable": C_("the file cannot be read as a CSV file (a field may be far too long)"),
     "already_registered": C_("registered already, and this program is not open to them"),
 }
-CSV_FIELDS = {"name": C_("Name"), "email": C_("Email"), "stage": C_("Stage"), "row": C_("Row")}
+CSV_FIELDS = {"name": C_("Name"), "email": C_("Email"), "stage": C_("Stage"), "language": C_("Language"),
+              "row": C_("Row")}
 ALREADY = {"invited": C_("Invited before: not invited again"), "enrolled": C_("Already in the program")}
 
 END_REASONS = {
