@@ -70,6 +70,28 @@ async def test_every_console_page_passes_axe_and_fits_a_360_pixel_phone(browser,
     assert failed == []
 
 
+@pytest.mark.parametrize("language", ["en", "es"])
+async def test_the_check_of_an_invitation_file_passes_axe_and_fits_a_360_pixel_phone(browser, world, language):
+    """A page that answers a POST, so not in the visits above: the file's text travels on with the form, unseen."""
+    async with await serve(world, "coordinator") as base:
+        context = await browser.new_context(base_url=base, viewport=NARROW,
+                                            locale="es-ES" if language == "es" else "en-US")
+        page = await context.new_page()
+        try:
+            await page.goto(f"/console/programs/{world['program']['id']}/invite")
+            await page.click("summary")
+            await page.fill("#csv", "name,email,stage,language\nDr. Eva Tres,eva@example.org,resident,es\n"
+                                    "Dr. Kim Four,kim@example.org,resident,Klingon\n")
+            await page.click("button[value=preview]")
+            await page.wait_for_selector("#line-3")
+            assert await audit(page) == []
+            assert await page.evaluate("document.documentElement.scrollWidth") <= NARROW["width"]
+            if SHOTS:
+                await page.screenshot(path=f"{SHOTS}/{language}-360-coordinator-invite-check.png", full_page=True)
+        finally:
+            await context.close()
+
+
 async def test_check_in_from_a_phone_swaps_the_row_and_announces_it(browser, world):
     event, mentee = world["event"]["id"], world["mentee"]
     async with await serve(world, "coordinator") as base:

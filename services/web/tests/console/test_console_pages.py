@@ -289,6 +289,8 @@ async def test_a_files_language_column_is_shown_before_inviting_and_each_new_per
         done = await page.post(f"/console/programs/{program['id']}/invite",
                                data={"csrf": CSRF, "role": "mentor", "step": "confirm", "csv": csv})
     assert "eva@example.org · Resident · Spanish</p>" in preview
+    assert "1 line can be invited; 1 has a problem and will be left out." in preview
+    assert "Invite 1 person as Mentor" in preview
     assert "Language: not a language the emails are written in (en, English; es, Spanish)" in preview
     assert "1 person invited; 1 invitation email sent." in done.text
     [invitation] = mailer.sent
