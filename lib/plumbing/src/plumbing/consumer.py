@@ -28,7 +28,7 @@ from faststream.middlewares import AckPolicy
 from mentorship_contracts import IntegrationEvent, SealedEvent, dead_letter_topic, decode, registered_events
 
 from . import correlation, dead_letters
-from .db import is_connection_lost
+from .db import DatabaseWait, is_connection_lost, once_the_database_answers
 from .metrics import Metrics
 from .person_keys import DataKey, KeysUnavailable, PersonKeys
 from .personal_data import CannotOpen, open_event
@@ -43,9 +43,9 @@ Applied = TypeVar("Applied")  # an event, or a batch's events
 Prepare = Callable[[list[IntegrationEvent], SharedTransaction], Awaitable[None]]
 
 # While the database is away (restarting, failing over), events wait: that is not their fault, so it costs them no
-# attempt, and a batch is not split for it. Past this many waits (about 10 minutes), it counts as a failure.
-DATABASE_WAITS = 120
-DATABASE_WAIT_MAX_SECONDS = 5.0
+# attempt, and a batch is not split for it. Past this long, it counts as a failure.
+DATABASE_WAIT_SECONDS = 600.0
+DATABASE_WAIT_LONGEST_PAUSE_SECONDS = 5.0
 # Why a message is set aside: not a valid event (or sealed data this consumer cannot open), or its handler kept failing.
 INVALID, FAILED = "invalid", "failed"
 DEAD_LETTER_REASONS = (INVALID, FAILED)
@@ -84,6 +84,9 @@ class EventConsumer:
         self._broker = broker
         self._metrics = metrics
         self._retry = retry
+        self._database_wait = DatabaseWait(first_seconds=retry.backoff_seconds,
+                                           longest_seconds=DATABASE_WAIT_LONGEST_PAUSE_SECONDS,
+                                           giving_up_after=DATABASE_WAIT_SECONDS)
         self._batch_size = batch_size
         self.subscriber: Any = None  # FastStream's, made by `subscribe`
         self._idle_since: float | None = time.monotonic()
@@ -219,45 +222,34 @@ class EventConsumer:
         if len(batch) == 1:
             await self._apply_with_retries(*batch[0])
             return
-        waits = 0
-        while True:
-            try:
-                outcomes = await self.apply_all([(event, handler) for _, event, handler in batch])
-                break
-            except Exception as error:  # noqa: BLE001 - split and try again
-                if is_connection_lost(error) and waits < DATABASE_WAITS:
-                    waits += 1
-                    await self._wait_for_database(waits, error)
-                    continue
-                log.warning("a batch of events failed; splitting it", extra={"events": len(batch)})
-                middle = len(batch) // 2
-                await self._apply_batch(batch[:middle])
-                await self._apply_batch(batch[middle:])
-                return
+        events = [(event, handler) for _, event, handler in batch]
+        try:
+            outcomes = await once_the_database_answers(lambda: self.apply_all(events), self._database_wait,
+                                                       self._waiting_for_the_database)
+        except Exception:  # noqa: BLE001 - split and try again
+            log.warning("a batch of events failed; splitting it", extra={"events": len(batch)})
+            middle = len(batch) // 2
+            await self._apply_batch(batch[:middle])
+            await self._apply_batch(batch[middle:])
+            return
         for (record, _, _), applied in zip(batch, outcomes, strict=True):
             self._metrics.consumed.labels(topic=record.topic, outcome="applied" if applied else "duplicate").inc()
 
-    async def _wait_for_database(self, waits: int, error: Exception) -> None:
-        delay = min(self._retry.delay(min(waits, 10)), DATABASE_WAIT_MAX_SECONDS)
-        log.warning("the database is unavailable: applying the events again in %.1f s", delay,
-                    extra={"group": self.group, "wait": waits, "error_type": type(error).__name__})
-        await asyncio.sleep(delay)
+    def _waiting_for_the_database(self, error: Exception, pause: float, pauses: int) -> None:
+        log.warning("the database is unavailable: applying the events again in %.1f s", pause,
+                    extra={"group": self.group, "wait": pauses, "error_type": type(error).__name__})
 
     async def _apply_with_retries(self, record: ConsumerRecord, event: IntegrationEvent, handler: Handler) -> None:
-        attempt = waits = 0
+        attempt = 0
         while attempt < self._retry.max_attempts:
             attempt += 1
             try:
-                applied = await self.apply(event, handler)
+                applied = await once_the_database_answers(lambda: self.apply(event, handler), self._database_wait,
+                                                          self._waiting_for_the_database)
                 outcome = "applied" if applied else "duplicate"
                 self._metrics.consumed.labels(topic=record.topic, outcome=outcome).inc()
                 return
             except Exception as error:  # noqa: BLE001 - any failure is retried, then dead-lettered
-                if is_connection_lost(error) and waits < DATABASE_WAITS:
-                    waits += 1
-                    attempt -= 1
-                    await self._wait_for_database(waits, error)
-                    continue
                 if attempt == self._retry.max_attempts:
                     await self._dead_letter(record, FAILED, error)
                     return

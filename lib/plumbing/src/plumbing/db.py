@@ -2,11 +2,17 @@
 
 import asyncio
 import logging
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import asyncpg
 
 log = logging.getLogger(__name__)
+
+Done = TypeVar("Done")
 
 PLUMBING_MIGRATIONS = Path(__file__).parent / "migrations"
 # Any fixed number: two instances starting at once queue on this lock instead of racing.
@@ -111,6 +117,35 @@ def is_connection_lost(error: BaseException) -> bool:
         return True
     # "cannot perform operation: connection is closed" (not "another operation is in progress", a misuse)
     return isinstance(error, asyncpg.InterfaceError) and "connection is closed" in str(error)
+
+
+@dataclass(frozen=True)
+class DatabaseWait:
+    """How to wait for a database that went away (restarting, failing over): the first pause, doubling to the
+    longest, for at most `giving_up_after` seconds in all (None: for as long as it takes)."""
+
+    first_seconds: float
+    longest_seconds: float
+    giving_up_after: float | None
+
+
+async def once_the_database_answers(work: Callable[[], Awaitable[Done]], wait: DatabaseWait,
+                                    waiting: Callable[[Exception, float, int], None]) -> Done:
+    """The work's result, doing it again after a pause each time it lost its connection to PostgreSQL (told to
+    `waiting` with the error, the pause and how many pauses so far). Any other error, or a lost connection once the
+    wait is over, is raised."""
+    deadline = None if wait.giving_up_after is None else time.monotonic() + wait.giving_up_after
+    pause, pauses = wait.first_seconds, 0
+    while True:
+        try:
+            return await work()
+        except Exception as error:
+            if not is_connection_lost(error) or (deadline is not None and time.monotonic() + pause > deadline):
+                raise
+            pauses += 1
+            waiting(error, pause, pauses)
+        await asyncio.sleep(pause)  # a backoff while the database comes back, not synchronisation
+        pause = min(pause * 2, wait.longest_seconds)
 
 
 def is_rolled_back_by_the_server(error: BaseException) -> bool:

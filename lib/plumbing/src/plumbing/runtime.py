@@ -30,7 +30,7 @@ from faststream.specification import AsyncAPI
 from mentorship_contracts import CATALOGUE, IntegrationEvent, Topic
 
 from .consumer import EventConsumer, Handler, Prepare, RetryPolicy, StallWatch, in_unit_of_work
-from .db import PLUMBING_MIGRATIONS, create_pool, is_connection_lost, migrate
+from .db import PLUMBING_MIGRATIONS, DatabaseWait, create_pool, migrate, once_the_database_answers
 from .jobs import cancel_and_wait
 from .kafka import (
     broker_security,
@@ -87,9 +87,8 @@ def longest_stop_seconds(jobs_stop_seconds: float) -> float:
 # fails its liveness probe, so that an orchestrator restarts it rather than leave it without its Kafka side.
 KAFKA_UNREACHABLE = (KafkaError, OSError, TimeoutError)
 KAFKA_UNEXPECTED_FAILURES = 5
-# Waiting for PostgreSQL at start-up: the first pause, and the longest.
-DATABASE_START_RETRY_SECONDS = 0.5
-DATABASE_START_RETRY_MAX_SECONDS = 10.0
+# Waiting for PostgreSQL at start-up: for as long as it takes (the startup probe bounds it).
+DATABASE_AT_START = DatabaseWait(first_seconds=0.5, longest_seconds=10.0, giving_up_after=None)
 
 
 # What PostgreSQL answers to a DATABASE_URL it will never accept: a role or password it does not know, a database
@@ -237,30 +236,33 @@ class Service:
         failing over) start-up waits, trying again with backoff, rather than exit: an orchestrator restarts an
         instance that exits after ever longer pauses (Kubernetes: up to five minutes), and its startup probe bounds
         the wait. A refusal that waiting will not cure (credentials, a missing database) fails at once."""
-        delay, attempts = DATABASE_START_RETRY_SECONDS, 0
-        while True:
+        failed_attempts = 0
+
+        async def connect_and_migrate() -> asyncpg.Pool:
             pool = None
             try:
                 pool = await create_pool(self.settings.database_url, self.settings.database_pool_size)
                 await migrate(pool, PLUMBING_MIGRATIONS, self._migrations,
                               lock_timeout_seconds=self.settings.migration_lock_timeout_seconds)
-                if attempts:
-                    log.info("PostgreSQL answers: started after %d failed attempts", attempts)
                 return pool
             except Exception as error:
                 if pool is not None:
                     pool.terminate()
                 if isinstance(error, _REFUSALS):
                     self.refused = f"DATABASE_URL: PostgreSQL at {_where(self.settings.database_url)} refuses it: {error}"
-                    raise
-                if not is_connection_lost(error):
-                    raise
-                attempts += 1
-                log.warning("PostgreSQL is unreachable: starting again in %.1f s", delay,
-                            extra={"attempt": attempts, "error_type": type(error).__name__, "error": str(error),
-                                   "database": _where(self.settings.database_url)})
-            await asyncio.sleep(delay)
-            delay = min(delay * 2, DATABASE_START_RETRY_MAX_SECONDS)
+                raise
+
+        def waiting(error: Exception, pause: float, attempts: int) -> None:
+            nonlocal failed_attempts
+            failed_attempts = attempts
+            log.warning("PostgreSQL is unreachable: starting again in %.1f s", pause,
+                        extra={"attempt": attempts, "error_type": type(error).__name__, "error": str(error),
+                               "database": _where(self.settings.database_url)})
+
+        pool = await once_the_database_answers(connect_and_migrate, DATABASE_AT_START, waiting)
+        if failed_attempts:
+            log.info("PostgreSQL answers: started after %d failed attempts", failed_attempts)
+        return pool
 
     async def _bring_up_kafka(self) -> None:
         """Topics first (the relay publishes to them, the consumer dead-letters to one), then the producer and the

@@ -28,7 +28,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import time
 from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -38,7 +37,7 @@ from typing import cast
 from uuid import UUID, uuid4
 
 from mentorship_contracts.notifications import NotificationFailedV2, NotificationSentV2
-from plumbing.db import is_connection_lost
+from plumbing.db import DatabaseWait, once_the_database_answers
 
 from ..domain.model import (
     SEAT_KINDS,
@@ -456,18 +455,14 @@ async def _recorded_once_the_database_answers(record: Callable[[], Awaitable[Cou
     """What the SMTP server said is known to this sender alone: while the database is away (restarted, say), the
     outcomes are recorded again, for as long as a lease lasts. Left unrecorded, the claim would lapse, and a message
     the server took but whose hand-over's record was lost with the database would be sent again."""
-    deadline = time.monotonic() + policy.lease_seconds
-    wait = policy.database_wait_seconds
-    while True:
-        try:
-            return await record()
-        except Exception as error:
-            if not is_connection_lost(error) or time.monotonic() + wait > deadline:
-                raise
-            log.warning("the database is unavailable: recording what became of the emails again in %.1f s", wait,
-                        extra={"error_type": type(error).__name__})
-        await asyncio.sleep(wait)  # a backoff while the database comes back, not synchronisation
-        wait = min(wait * 2, 2.0)
+    wait = DatabaseWait(first_seconds=policy.database_wait_seconds, longest_seconds=2.0,
+                        giving_up_after=policy.lease_seconds)
+    return await once_the_database_answers(record, wait, _waiting_for_the_database)
+
+
+def _waiting_for_the_database(error: Exception, pause: float, pauses: int) -> None:
+    log.warning("the database is unavailable: recording what became of the emails again in %.1f s", pause,
+                extra={"error_type": type(error).__name__, "wait": pauses})
 
 
 async def waiting_emails(uow: NotificationsUnitOfWorkPort, now: datetime) -> tuple[int, float]:
