@@ -441,6 +441,56 @@ async def test_an_event_is_created_from_local_times_in_its_time_zone(world):
     assert body["chapter_id"] == s.chapter and body["audience_stages"] == ["undergraduate"]
 
 
+async def test_an_event_form_sent_empty_says_what_each_field_needs_next_to_it(world):
+    async with as_(world, "coordinator")[0] as page, as_(world, "coordinator", "es")[0] as spanish:
+        empty = {"csrf": CSRF, "kind": "", "timezone": "Mars/Olympus", "chapter_id": ""}
+        refused = await page.post("/console/events/new", data=empty)
+        rechazado = await spanish.post("/console/events/new", data=empty)
+    assert refused.status_code == 422
+    said = dict(re.findall(r'<p class="field-error" id="([a-z_]+)-error">([^<]*)</p>', refused.text))
+    assert said == {"title": "Give the event a title.", "kind": "Choose what kind of event it is.",
+                    "chapter_id": "Choose one of your chapters.", "timezone": "Choose the time zone of its times.",
+                    "capacity": "Give the number of seats: a whole number from 1 to 100,000."}
+    dicho = dict(re.findall(r'<p class="field-error" id="([a-z_]+)-error">([^<]*)</p>', rechazado.text))
+    assert dicho.keys() == said.keys() and not set(dicho.values()) & set(said.values())
+
+
+async def test_an_event_form_with_its_times_empty_asks_for_each_of_them(world):
+    form = {"csrf": CSRF, "title": "Interview practice", "kind": "workshop", "chapter_id": world["s"].chapter,
+            "timezone": "America/Chicago", "starts_at": "", "ends_at": "", "registration_deadline": "",
+            "capacity": "25"}
+    async with as_(world, "coordinator")[0] as page:
+        refused = await page.post("/console/events/new", data=form)
+    said = dict(re.findall(r'<p class="field-error" id="([a-z_]+)-error">([^<]*)</p>', refused.text))
+    assert said == {"starts_at": "Give the day and time it starts.", "ends_at": "Give the day and time it ends.",
+                    "registration_deadline": "Give the day and time registration closes."}
+
+
+async def test_seats_events_refuses_are_asked_for_as_a_whole_number_in_its_range(world):
+    s = world["s"]
+    s.refuse[("POST", "/v1/events")] = (422, "invalid_request", "capacity", "Input should be greater than or equal to 1")
+    form = {"csrf": CSRF, "title": "Interview practice", "kind": "workshop", "chapter_id": s.chapter,
+            "timezone": "America/Chicago", "starts_at": "2027-12-01T18:00", "ends_at": "2027-12-01T19:00",
+            "registration_deadline": "2027-12-01T12:00", "capacity": "0"}
+    async with as_(world, "coordinator")[0] as page:
+        refused = await page.post("/console/events/new", data=form)
+    said = dict(re.findall(r'<p class="field-error" id="([a-z_]+)-error">([^<]*)</p>', refused.text))
+    assert said == {"capacity": "Give the number of seats: a whole number from 1 to 100,000."}
+
+
+async def test_an_administrator_adds_a_chapter_and_one_without_a_name_or_a_known_zone_is_asked_for_them(world):
+    async with as_(world, "admin")[0] as page:
+        refused = await page.post("/console/chapters", data={"csrf": CSRF, "name": "", "timezone": "Mars/Olympus"})
+        added = await page.post("/console/chapters", data={"csrf": CSRF, "name": "Atlanta",
+                                                           "timezone": "America/New_York"})
+    assert refused.status_code == 422
+    said = dict(re.findall(r'<p class="field-error" id="([a-z_]+)-error">([^<]*)</p>', refused.text))
+    assert said == {"name": "Give the chapter a name.", "timezone": "Choose one of the time zones listed."}
+    assert added.status_code == 303
+    assert world["s"].calls_to("profiles", "POST", "/v1/chapters")[-1].body == {"name": "Atlanta",
+                                                                              "timezone": "America/New_York"}
+
+
 class _FormAsPosted(HTMLParser):
     """What a browser posts from an event form left as shown: each select sends its selected option, or its first
     when none is selected (which is how an unlisted zone turned into another)."""

@@ -13,6 +13,7 @@ from fastapi.responses import Response
 from ..adapters.services import ServiceError
 from ..entrypoints.account import TIME_ZONES
 from ..entrypoints.web import Form
+from . import labels
 from .api import AUDITED
 from .core import Console, ConsoleRoute, Desk, text, uuid_or_none
 
@@ -43,9 +44,9 @@ async def add_chapter(desk: Console, posted: Form) -> Response:
     values = {"name": text(posted, "name", 200), "timezone": text(posted, "timezone", 100)}
     problems = {}
     if not values["name"]:
-        problems["name"] = desk.error_words("invalid_request")
+        problems["name"] = desk._(labels.CHAPTER_PROBLEMS["name"])
     if values["timezone"] not in TIME_ZONES:
-        problems["timezone"] = desk.error_words("invalid_request")
+        problems["timezone"] = desk._(labels.CHAPTER_PROBLEMS["timezone"])
     if not problems:
         try:
             await desk.api.call("profiles", "POST", "/v1/chapters", desk.staff, json=values)

@@ -97,12 +97,15 @@ def _event_form(posted, desk: Desk, zones: tuple[str, ...], event: dict | None) 
     values["is_virtual"] = posted.get("is_virtual") == "on"
     values["audience_stages"] = [s for s in posted.getlist("audience_stages") if s in participant_labels.STAGES]
     problems: dict[str, str] = {}
-    required = desk.error_words("invalid_request")
+
+    def needs(field: str) -> str:
+        return desk._(labels.EVENT_PROBLEMS[field])
+
     if not values["title"]:
-        problems["title"] = required
+        problems["title"] = needs("title")
     zone = values["timezone"] if values["timezone"] in zones else None
     if zone is None:
-        problems["timezone"] = required
+        problems["timezone"] = needs("timezone")
     body: dict[str, Any] = {"title": values["title"][:200], "description": values["description"],
                             "timezone": zone, "is_virtual": values["is_virtual"],
                             "audience_stages": values["audience_stages"],
@@ -117,18 +120,18 @@ def _event_form(posted, desk: Desk, zones: tuple[str, ...], event: dict | None) 
             problems[name] = desk._(C_("That time does not exist on that day in this time zone: the clocks change. "
                                        "Choose another."))
         except ValueError:
-            problems[name] = required
+            problems[name] = needs(name)
     try:
         body["capacity"] = int(values["capacity"])
     except ValueError:
-        problems["capacity"] = required
+        problems["capacity"] = needs("capacity")
     if event is None:  # an event's kind and chapter are chosen once, when it is made
         if values["kind"] not in participant_labels.EVENT_KINDS:
-            problems["kind"] = required
+            problems["kind"] = needs("kind")
         body["kind"] = values["kind"]
         chapter = uuid_or_none(values["chapter_id"])
         if chapter is None and not desk.staff.administrator:
-            problems["chapter_id"] = required
+            problems["chapter_id"] = needs("chapter_id")
         body["chapter_id"] = str(chapter) if chapter else None
     return values, body, problems
 
@@ -137,6 +140,8 @@ def _event_refusal(desk: Desk, error: ServiceError, values: dict) -> tuple[str, 
     """Where events' refusal of an event's form goes (the field it names, else the form's top) and its words: the
     rule broken when events names one we know, else the words for its code."""
     field = error.field if error.field is not None and error.field in values else "form"
+    if error.code == "invalid_request" and field in labels.EVENT_PROBLEMS:
+        return field, desk._(labels.EVENT_PROBLEMS[field])
     if error.code == "invalid":
         message = (error.message or "").lower()
         for named, begins, words in labels.EVENT_INVALID:

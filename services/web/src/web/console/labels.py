@@ -122,6 +122,21 @@ PROGRAM_PROBLEMS = {
     "minimum_score": C_("Give a whole number from 0 to 100."),
     "pairing_kinds": C_("Choose at least one kind of mentorship."),
 }
+# What an event's field needs, when it is missing or events refuses it as malformed (`invalid_request`).
+EVENT_PROBLEMS = {
+    "title": C_("Give the event a title."),
+    "kind": C_("Choose what kind of event it is."),
+    "chapter_id": C_("Choose one of your chapters."),
+    "timezone": C_("Choose the time zone of its times."),
+    "starts_at": C_("Give the day and time it starts."),
+    "ends_at": C_("Give the day and time it ends."),
+    "registration_deadline": C_("Give the day and time registration closes."),
+    "capacity": C_("Give the number of seats: a whole number from 1 to 100,000."),
+}
+CHAPTER_PROBLEMS = {
+    "name": C_("Give the chapter a name."),
+    "timezone": C_("Choose one of the time zones listed."),
+}
 PROGRAM_RULES = {
     "cadence_max_days": C_("The most days between meetings cannot be fewer than the fewest."),
     "pairing_kinds": C_("Choose each kind of mentorship once."),
@@ -318,6 +333,7 @@ ERRORS = {
     "reason_required": C_("Give a reason."),
     "choose_file": C_("Choose a CSV file, or paste its text."),
     "choose_person": C_("Choose a person."),
+    "choose_role": C_("Choose mentor or mentee."),
     "choose_mentee": C_("Choose a mentee from the waitlist."),
     "choose_mentor": C_("Choose a mentor."),
     "choose_two_mentees": C_("Choose two different mentees."),

@@ -265,7 +265,7 @@ async def invite(program_id: UUID, desk: Console, posted: Form) -> Response:
     csv = await _csv_of(posted)
     problems = {}
     if role not in ("mentor", "mentee"):
-        problems["role"] = desk.error_words("invalid_request")
+        problems["role"] = desk.error_words("choose_role")
     if csv is None:
         problems["file"] = desk.error_words("choose_file")
     elif len(csv) > CSV_LIMIT:
