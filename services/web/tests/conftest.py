@@ -198,3 +198,57 @@ async def audit(page: Page) -> list[str]:
                                              "resultTypes": ["violations"]})
     return [f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
             for v in results.response["violations"]]
+
+
+# A form as a person who left it empty would send it: unfolded, its text, dates and numbers cleared, and not stopped
+# by the browser's own checks (the server's answer is what is audited).
+_EMPTIED = """form => {
+    form.noValidate = true;
+    for (let folded = form.closest("details"); folded; folded = folded.parentElement.closest("details")) {
+        folded.open = true;
+    }
+    for (const field of form.querySelectorAll("input, textarea")) {
+        if (["text", "email", "number", "date", "time", "datetime-local", "url", "search", "textarea"]
+                .includes(field.type)) field.value = "";
+    }
+    return form.getAttribute("action") || location.pathname;
+}"""
+
+
+@dataclass
+class FormsSentEmpty:
+    """What each form answered when sent empty (`page -> action`: status), and the axe violations of those answers
+    that showed errors."""
+
+    answered: dict[str, int] = field(default_factory=dict)
+    problems: dict[str, list[str]] = field(default_factory=dict)
+
+
+async def audit_forms_sent_empty(page: Page, paths: list[str], shots: str | None = None,
+                                 prefix: str = "") -> FormsSentEmpty:
+    """Send, empty, each form for typing in on these pages (reloading the page before each), and audit each answer
+    that shows what is wrong: pages that answer a POST, which no visit reaches."""
+    seen = FormsSentEmpty()
+    for path in paths:
+        await page.goto(path)
+        typed_in = page.locator("form[method=post]:has(input[type=text], input[type=email], input[type=date], "
+                                "textarea)")
+        for index in range(await typed_in.count()):
+            await page.goto(path)
+            form = typed_in.nth(index)
+            action = await form.evaluate(_EMPTIED)
+            # A POST answered by a new page, or by HTMX swapping part of this one: either way, the page then.
+            async with page.expect_response(lambda r: r.request.method == "POST") as answer:
+                await form.locator("button[type=submit], button:not([type])").first.click()
+            status = (await answer.value).status
+            await page.wait_for_load_state()
+            seen.answered[f"{path} -> {action}"] = status
+            if status == 200 and await page.locator("[data-error-summary], .field-error").count() == 0:
+                continue  # a form with nothing required (a search, say): its answer is a visited page
+            found = await audit(page)
+            if found:
+                seen.problems[f"{path} -> {action}"] = found
+            if shots:
+                name = action.strip("/").replace("/", "_")[:60]
+                await page.screenshot(path=f"{shots}/{prefix}empty-{name}.png", full_page=True)
+    return seen

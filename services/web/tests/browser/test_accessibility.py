@@ -9,7 +9,7 @@ from uuid import UUID, uuid4
 import pytest
 from plumbing.testing import eventually
 
-from ..conftest import audit, sign_in
+from ..conftest import audit, audit_forms_sent_empty, sign_in
 
 
 async def test_the_audit_fails_a_page_with_planted_errors(page):
@@ -80,6 +80,14 @@ async def test_every_page_passes_axe_signed_out_and_signed_in(platform, browser,
                      "/inbox", "/settings/notifications", "/office-hours", f"/programs/{platform.world['program']['id']}",
                      f"/mentorships/{pairing}/feedback", "/account/email/confirm?token=x"):
             await check(path)
+        # The pages that answer a POST: each form for typing in, sent empty, then the mentorship's own (last: its
+        # answers may move the pairing on).
+        sent = await audit_forms_sent_empty(page, ["/profile", "/my-data", "/settings/notifications",
+                                                   "/sign-up/interests", "/sign-up/identity", "/sign-up/enrol",
+                                                   f"/mentorships/{pairing}/feedback", f"/mentorships/{pairing}"])
+        problems.update(sent.problems)
+        refused = {action.split(" -> ")[1] for action, status in sent.answered.items() if status == 422}
+        assert {"/profile", "/account/email", f"/mentorships/{pairing}/feedback"} <= refused, sent.answered
 
         # A newcomer's first step of the wizard, with its errors shown.
         await context.clear_cookies()

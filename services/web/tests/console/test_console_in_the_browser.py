@@ -15,7 +15,7 @@ from fastapi.staticfiles import StaticFiles
 from plumbing.testing import serving
 from web.entrypoints.web import SecurityHeaders
 
-from ..conftest import audit
+from ..conftest import audit, audit_forms_sent_empty
 from .fakes import ADMIN_PAGES, console_app, pages
 
 STATIC = Path(web.__file__).parent / "static"
@@ -114,54 +114,17 @@ async def test_check_in_from_a_phone_swaps_the_row_and_announces_it(browser, wor
     assert [c.body for c in checked] == [{"person_id": mentee["id"]}]
 
 
-# A form as a person who left it empty would send it: unfolded, its text, dates and numbers cleared, and not stopped
-# by the browser's own checks (the server's answer is what is audited).
-_EMPTIED = """form => {
-    form.noValidate = true;
-    for (let folded = form.closest("details"); folded; folded = folded.parentElement.closest("details")) {
-        folded.open = true;
-    }
-    for (const field of form.querySelectorAll("input, textarea")) {
-        if (["text", "email", "number", "date", "time", "datetime-local", "url", "search", "textarea"]
-                .includes(field.type)) field.value = "";
-    }
-    return form.getAttribute("action") || location.pathname;
-}"""
-
 
 @pytest.mark.parametrize("language", ["en", "es"])
 async def test_every_console_form_sent_empty_answers_with_its_errors_and_passes_axe(browser, world, language):
     """The pages that answer a POST: each form the console shows for typing in, sent with its fields empty, comes
     back with what is wrong, and that page passes the same audit as the others."""
-    answered: dict[str, int] = {}
-    problems: dict[str, list[str]] = {}
     async with await serve(world, "coordinator") as base:
         context = await browser.new_context(base_url=base, viewport=NARROW,
                                             locale="es-ES" if language == "es" else "en-US")
-        page = await context.new_page()
         try:
-            for path in pages(world):
-                await page.goto(path)
-                typed_in = page.locator("form[method=post]:has(input[type=text], input[type=date], textarea)")
-                for index in range(await typed_in.count()):
-                    await page.goto(path)
-                    form = typed_in.nth(index)
-                    action = await form.evaluate(_EMPTIED)
-                    # A POST answered by a new page, or by HTMX swapping part of this one: either way, the page then.
-                    async with page.expect_response(lambda r: r.request.method == "POST") as answer:
-                        await form.locator("button[type=submit], button:not([type])").first.click()
-                    status = (await answer.value).status
-                    await page.wait_for_load_state()
-                    answered[f"{path} -> {action}"] = status
-                    if status == 200 and await page.locator("[data-error-summary], .field-error").count() == 0:
-                        continue  # a form with nothing required (a search, say): its answer is a visited page
-                    found = await audit(page)
-                    if found:
-                        problems[f"{path} -> {action}"] = found
-                    if SHOTS:
-                        name = action.strip("/").replace("/", "_")[:60]
-                        await page.screenshot(path=f"{SHOTS}/{language}-360-empty-{name}.png", full_page=True)
+            sent = await audit_forms_sent_empty(await context.new_page(), pages(world), SHOTS, f"{language}-360-")
         finally:
             await context.close()
-    assert problems == {}
-    assert sum(status == 422 for status in answered.values()) >= 8, answered
+    assert sent.problems == {}
+    assert sum(status == 422 for status in sent.answered.values()) >= 8, sent.answered
