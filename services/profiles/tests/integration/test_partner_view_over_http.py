@@ -39,7 +39,7 @@ async def test_a_partner_sees_what_was_consented_for_them_and_after_the_pairing_
 
         view = await eventually(seen, timeout=60, what="the pairing to reach profiles")
         assert view == {"id": mentor["id"], "display_name": "Dr. Ana Reyes", "pronouns": "she/her",
-                        "bio": "EM resident",
+                        "bio": "EM resident", "email": mentor["email"],
                         "identity": {"race_ethnicity": "Latina", "first_generation": "first in my family"}}
 
         # Anyone else is answered as if there were no such person.

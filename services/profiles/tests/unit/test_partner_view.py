@@ -63,6 +63,13 @@ async def test_a_partner_sees_the_name_pronouns_bio_and_only_the_attributes_show
     assert (await view(uow, mentee, mentor)).display_name == "Sam Okafor"
 
 
+async def test_a_partner_sees_how_to_reach_the_person_the_address_the_pairing_email_gave_them(uow, pair):
+    mentor, mentee = pair
+    await confirmed(uow, mentor, mentee)
+    assert (await view(uow, mentor, mentee)).email == mentor.email
+    assert (await view(uow, mentee, mentor)).email == mentee.email
+
+
 async def test_pronouns_kept_from_partners_are_not_shown_to_one(uow, pair):
     mentor, mentee = pair
     await handlers.update_person(commands.UpdatePerson(

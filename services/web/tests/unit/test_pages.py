@@ -181,7 +181,7 @@ def slot(host: str, booked_by: str | None = None) -> dict:
 
 def partner(person_id: str, name: str) -> dict:
     return {"id": person_id, "display_name": name, "pronouns": None, "bio": None, "identity": {},
-            "pairing_id": str(uuid4())}
+            "email": f"{name.lower().replace(' ', '.')}@example.org", "pairing_id": str(uuid4())}
 
 
 async def test_a_free_office_hour_shows_when_it_ends_and_its_host_named_only_to_whom_profiles_names_them():
@@ -381,6 +381,16 @@ async def test_a_closed_mentorship_says_it_has_ended_not_that_the_name_waits_for
 def an_active_term(**changes) -> dict:
     return a_pairing_of_mine("active", **{"confirmed_at": "2026-01-05T15:00:00+00:00",
                                           "term_ends_at": "2027-01-05T15:00:00+00:00", **changes})
+
+
+async def test_an_active_mentorship_says_how_to_reach_the_partner_and_one_that_ended_does_not():
+    async with browser(its_page(an_active_term()), ME) as page:
+        active = await page.get(f"/mentorships/{PAIRING}")
+    async with browser(its_page(a_pairing_of_mine("ended")), ME) as page:
+        ended = await page.get(f"/mentorships/{PAIRING}")
+    assert "<h2>How to reach Dr Rivera</h2>" in active.text
+    assert '<a href="mailto:dr.rivera@example.org">dr.rivera@example.org</a>' in active.text
+    assert "mailto:" not in ended.text and "How to reach" not in ended.text
 
 
 async def test_a_meeting_refused_by_matching_says_why_next_to_its_day_keeping_what_was_typed():

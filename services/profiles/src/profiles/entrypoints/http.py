@@ -243,11 +243,12 @@ class PartnerOut(BaseModel):
     pronouns: str | None = Field(description="When the person lets partners see them")
     bio: str | None
     identity: dict[str, str] = Field(description="Only the attributes the person consented to show a partner")
+    email: str = Field(description="How to reach them, as the email confirming the pairing told each side")
 
     @classmethod
     def of(cls, view: PartnerView) -> PartnerOut:
         return cls(id=view.person_id, display_name=view.display_name, pronouns=view.pronouns, bio=view.bio,
-                   identity=view.identity)
+                   identity=view.identity, email=view.email)
 
 
 class EmailChangeIn(Strict):
