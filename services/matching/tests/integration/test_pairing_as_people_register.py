@@ -204,16 +204,24 @@ async def test_a_mentee_requests_two_mentors_and_when_one_accepts_the_other_requ
     first, second = await profiles.person(program, "mentor"), await profiles.person(program, "mentor")
     mentee = await profiles.person(program, "mentee")
     async with client(matching, "participant", person_id=mentee) as as_mentee:
-        async def requested(mentor):
+        async def requested(mentor, **note):
             response = await as_mentee.post(f"/v1/programs/{program}/requests",
-                                            json={"mentee_id": str(mentee), "mentor_id": str(mentor)})
+                                            json={"mentee_id": str(mentee), "mentor_id": str(mentor), **note})
             return response.json() if response.status_code == 201 else None
 
-        chosen = await eventually(lambda: requested(first), timeout=60, what="the first request")
+        too_long = await as_mentee.post(f"/v1/programs/{program}/requests", json={
+            "mentee_id": str(mentee), "mentor_id": str(first), "note": "x" * 501})
+        assert too_long.status_code == 422 and too_long.json()["error"]["field"] == "note", too_long.text
+        note = "Hello! I am applying next year\nand would value your advice."
+        chosen = await eventually(lambda: requested(first, note=note), timeout=60, what="the first request")
         # The second mentor's events may be applied after the first's (another partition).
         await eventually(lambda: requested(second), timeout=60, what="the second request")
+        assert (await as_mentee.get(f"/v1/pairings/{chosen['pairing_id']}")).json()["request_note"] == note
     await observer.wait_for(program, "pairing_proposed", count=2, mentee_id=mentee)
+    async with client(matching) as admin:
+        assert (await admin.get(f"/v1/pairings/{chosen['pairing_id']}")).json()["request_note"] is None
     async with client(matching, "participant", person_id=first) as as_mentor:
+        assert (await as_mentor.get(f"/v1/pairings/{chosen['pairing_id']}")).json()["request_note"] == note
         accepted = await as_mentor.post(f"/v1/pairings/{chosen['pairing_id']}/accept")
         assert accepted.json()["status"] == "active", accepted.text
     lapsed = (await observer.wait_for(program, "pairing_lapsed", mentee_id=mentee))[0]

@@ -317,6 +317,7 @@ class FakePairings:
         self.pairings: dict[UUID, dict] = {}  # Pairing fields, origin and the reason it closed
         self.meetings: list[dict] = []
         self.feedback: dict[tuple[UUID, UUID], dict] = {}
+        self.notes: dict[UUID, str] = {}
 
     def live_of(self, enrollment_id: UUID, column: str) -> int:
         return sum(1 for x in self.pairings.values() if x[column] == enrollment_id and x["status"] in LIVE)
@@ -332,6 +333,12 @@ class FakePairings:
                 last_met_at=None, mentee_enrollment_id=p.mentee.enrollment_id,
                 mentor_enrollment_id=p.mentor.enrollment_id, origin=p.origin, closed_reason=None,
                 confirmed_at=p.confirmed_at, mentee_renews=False, mentor_renews=False)
+
+    async def add_note(self, pairing_id: UUID, note: str) -> None:
+        self.notes[pairing_id] = note
+
+    async def note_of(self, pairing_id: UUID) -> str | None:
+        return self.notes.get(pairing_id) if pairing_id in self.pairings else None  # gone with its pairing
 
     def _pairing(self, x: dict) -> Pairing:
         # Its kind is its mentee enrollment's, read from there as the repository does.

@@ -195,6 +195,25 @@ async def test_a_mentee_enrolled_for_two_kinds_says_which_when_choosing_a_mentor
     assert confirmed.pairing_kind == "research"
 
 
+async def test_a_note_with_a_request_is_read_by_its_mentor_and_mentee_alone_and_never_published():
+    platform = Platform()
+    profiles = Profiles(platform)
+    program = await profiles.program(pairing_mode="mentee_choice")
+    mentor, other = await profiles.person(program, "mentor"), await profiles.person(program, "mentor")
+    mentee = await profiles.person(program, "mentee")
+    note = "First in my family to apply; I would love advice on emergency medicine."
+    requested = await choice.request_mentor(commands.RequestMentor(program, mentee, mentor, note=note), platform.uow())
+    unwritten = await choice.request_mentor(commands.RequestMentor(program, mentee, other), platform.uow())
+
+    assert await views.request_note(requested, platform.uow(), acting_as(mentor)) == note
+    assert await views.request_note(requested, platform.uow(), acting_as(mentee)) == note
+    assert await views.request_note(requested, platform.uow(), acting_as(other)) is None
+    assert await views.request_note(unwritten, platform.uow(), acting_as(other)) is None
+    staff = lambda pairing, program: commands.Actor(None, for_program=True)  # noqa: E731
+    assert await views.request_note(requested, platform.uow(), staff) is None
+    assert all("emergency" not in event.model_dump_json() for event in platform.published)
+
+
 async def test_pairings_and_waitlistings_are_announced_with_the_kind_of_mentorship_they_are_for():
     platform = Platform()
     profiles = Profiles(platform)

@@ -215,7 +215,7 @@ async def test_a_mentees_request_tells_the_mentee_it_was_sent_and_asks_the_mento
         assert f"You asked a mentor in {PROGRAM} to be your mentor." in to_mentee
         assert "accept or decline" not in to_mentee.lower() and "We propose" not in to_mentee
         assert sent[str(mentor)].subject == f"A mentee asked you to be their mentor in {PROGRAM}"
-        assert "Please accept or decline the request." in to_mentor
+        assert "Read the request, and any note they sent with it, then accept or decline it." in to_mentor
         assert "you share an interest in the same specialty" in to_mentor
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from uuid import uuid4
 
 import pytest
+from plumbing.auth import Role
 from plumbing.testing import eventually
 
 from ..conftest import audit, sign_in
@@ -154,16 +155,23 @@ async def test_a_mentee_who_chooses_asks_a_suggested_mentor(platform, page):
     await sign_in(page, platform, email)
     await page.goto(f"/programs/{program['id']}")
     await page.get_by_role("link", name="Choose a mentor").click()
+    await page.get_by_text("Add a note for this mentor (optional)").first.click()
+    await page.locator("#note-1").fill("Hello! I am applying next year.\nCould we talk about interviews?")
     await page.get_by_role("button", name="Ask this mentor").first.click()
     await page.get_by_text("Your request is sent. The mentor will answer it.").wait_for()
     await page.get_by_text("You have asked this mentor.").wait_for()
     async with platform.client("matching") as matching:
         pairings = (await matching.get(f"/v1/people/{mentee['id']}/pairings")).json()
     assert [(p["status"], p["mentor_id"]) for p in pairings] == [("requested", platform.world["mentor"]["id"])]
+    mentor = platform.world["mentor"]["id"]
+    async with platform.client("matching", Role.PARTICIPANT, person_id=mentor) as as_mentor:
+        asked = (await as_mentor.get(f"/v1/pairings/{pairings[0]['id']}")).json()
+    assert asked["request_note"] == "Hello! I am applying next year.\nCould we talk about interviews?"
 
-    # Pending on the home page; the mentee takes it back from the mentorship's page.
+    # Pending on the home page; the mentee reads their note and takes the request back from the mentorship's page.
     await page.goto("/")
     await page.get_by_role("link", name=re.compile("Open this mentorship")).first.click()
+    await page.get_by_text("Could we talk about interviews?").wait_for()
     await page.get_by_role("button", name="Withdraw my request").click()
     await page.get_by_text("Your request is withdrawn.").wait_for()
     async with platform.client("matching") as matching:

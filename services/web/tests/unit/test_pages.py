@@ -515,3 +515,57 @@ async def test_each_identity_answer_offers_common_words_and_says_a_mentor_matche
                 assert said and "describe it in the same words" in said.group(1), name
         async with browser(Services({f"GET /v1/people/{ME}/identity": NOTHING_DECLARED}), ME, "es") as spanish:
             assert "Mujer" in (await spanish.get("/sign-up/identity")).text
+
+
+def choosing(mentors: list[str]) -> Services:
+    """A mentee of a program where mentees choose, offered these mentors; matching takes any request."""
+    program = {"id": PROGRAM, "name": "Premed circle", "pairing_mode": "mentee_choice", "chapter_id": None,
+               "mentee_stages": ["undergraduate"], "mentor_stages": [], "term_months": 6, "cadence_min_days": 14,
+               "cadence_max_days": 60, "pairing_kinds": ["general"]}
+    return Services({
+        f"GET /v1/programs/{PROGRAM}": program,
+        f"GET /v1/people/{ME}/enrollments": [{"id": str(uuid4()), "program_id": PROGRAM, "role": "mentee",
+                                              "pairing_kind": "general", "active": True}],
+        f"GET /v1/programs/{PROGRAM}/suggestions": [{"mentor_id": m, "score": 80, "reason_codes": [],
+                                                     "requested": False} for m in mentors],
+        f"POST /v1/programs/{PROGRAM}/requests": {"pairing_id": PAIRING, "status": "requested"}})
+
+
+async def test_a_mentee_asks_a_mentor_with_a_note_and_a_note_too_long_is_kept_and_said_so_next_to_it():
+    first, second = str(uuid4()), str(uuid4())
+    services = choosing([first, second])
+    async with browser(services, ME) as page:
+        shown = await page.get(f"/programs/{PROGRAM}/suggestions")
+        asked = await page.post(f"/programs/{PROGRAM}/requests", data={
+            "csrf": CSRF, "mentor_id": second, "pairing_kind": "general", "note": "  Hello!\r\nI apply next year. "})
+        too_long = await page.post(f"/programs/{PROGRAM}/requests", data={
+            "csrf": CSRF, "mentor_id": second, "pairing_kind": "general", "note": "x" * 501})
+    assert shown.text.count('name="note"') == 2
+    assert '<label for="note-2">' in shown.text
+    assert asked.status_code == 303
+    sent = [json.loads(r.content) for r in services.sent if r.method == "POST"]
+    assert sent == [{"mentee_id": ME, "mentor_id": second, "pairing_kind": "general",
+                     "note": "Hello!\nI apply next year."}]
+    assert too_long.status_code == 422
+    assert re.search(r'<p class="field-error" id="note-2-error">[^<]*500 characters', too_long.text)
+    assert re.search(r'<textarea[^>]*id="note-2"[^>]*aria-invalid="true"[^>]*>x{501}</textarea>', too_long.text)
+    assert len([r for r in services.sent if r.method == "POST"]) == 1, "nothing too long is sent"
+
+
+async def test_the_note_sent_with_a_request_is_shown_to_its_mentor_line_by_line():
+    note = "Hello!\nI apply next year."
+    pairing = {"id": PAIRING, "program_id": PROGRAM, "mentee_id": MENTEE, "mentor_id": ME,
+               "pairing_kind": "general", "status": "requested", "score": 70, "reasons": [], "reason_codes": [],
+               "term_ends_at": None, "last_met_at": None, "confirmed_at": None, "mentee_accepted": True,
+               "mentor_accepted": False, "mentee_renews": False, "mentor_renews": False, "request_note": note}
+    services = Services({
+        f"GET /v1/pairings/{PAIRING}": pairing, f"GET /v1/pairings/{PAIRING}/meetings": [],
+        "GET /v1/programs": [{"id": PROGRAM, "name": "Premed circle", "term_months": 6, "cadence_max_days": 60}],
+        f"GET /v1/people/{MENTEE}/as-partner": httpx.Response(404, json={"error": {"code": "not_found",
+                                                                                    "message": "no"}})})
+    async with browser(services, ME) as page:
+        shown = await page.get(f"/mentorships/{PAIRING}")
+    card = shown.text[shown.text.find("<article"):shown.text.find("</article>")]
+    said = card.find('<p class="reasons-title">Their note with the request:</p>\n  <p class="note">Hello!<br>'
+                     'I apply next year.</p>')
+    assert 0 < said < card.find("Do you accept this mentorship?"), "read before the question"

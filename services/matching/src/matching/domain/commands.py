@@ -73,6 +73,7 @@ class RequestMentor:
     mentee_id: UUID
     mentor_id: UUID
     pairing_kind: PairingKind | None = None  # needed where the mentee is enrolled for several kinds
+    note: str | None = None  # to the mentor, in the mentee's words: for the two of them alone
 
 
 @dataclass(frozen=True)

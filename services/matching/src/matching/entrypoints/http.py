@@ -153,6 +153,7 @@ async def get_pairing(pairing_id: UUID, caller: Caller, unit: UnitOfWork, reques
     found = PairingOut.of(pairing)
     found.closing_opens_at = pairing.closing_opens_at(request.app.state.renewal_notice_days)
     found.requirement_met = await views.requirement_met(pairing_id, unit, party_or_program(caller))
+    found.request_note = await views.request_note(pairing_id, unit, party_or_program(caller))
     return found
 
 
@@ -281,7 +282,7 @@ async def request_mentor(program_id: UUID, body: RequestIn, caller: Caller, unit
     if not caller.is_person(body.mentee_id):
         raise forbidden("a mentee chooses their own mentor")
     pairing_id = await choice.request_mentor(
-        commands.RequestMentor(program_id, body.mentee_id, body.mentor_id, body.pairing_kind), unit)
+        commands.RequestMentor(program_id, body.mentee_id, body.mentor_id, body.pairing_kind, body.note), unit)
     return RequestOut(pairing_id=pairing_id, status="requested")
 
 

@@ -77,6 +77,9 @@ class RequestIn(Strict):
     mentor_id: UUID
     pairing_kind: PairingKind | None = Field(
         default=None, description="Which of the mentee's enrollments asks, where they are enrolled for several kinds")
+    note: Annotated[str, MultilineText(500)] | None = Field(
+        default=None, description="A note to the mentor, in the mentee's words: read by the two of them alone on "
+                                  "`GET /v1/pairings/{id}` (`request_note`), never published")
 
 
 class RoundIn(Strict):
@@ -118,6 +121,9 @@ class PairingOut(BaseModel):
         default=None, description="To the mentee of a pair a coordinator made, while it is proposed: whether the mentor "
                                   "shares and shows a partner what the mentee requires of a mentor (no rule checked "
                                   "it: the mentee judges). Null to anyone else, or when the mentee requires nothing")
+    request_note: str | None = Field(
+        default=None, description="On GET /v1/pairings/{id}, to its mentor and its mentee: the note the mentee wrote "
+                                  "with their request. Null to anyone else, or when there is none")
 
     @classmethod
     def of(cls, p: Pairing) -> PairingOut:

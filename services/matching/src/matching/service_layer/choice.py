@@ -98,6 +98,8 @@ async def request_mentor(cmd: commands.RequestMentor, uow: MatchingUnitOfWorkPor
             id=pairing_id, program_id=program.id, chapter_id=program.chapter_id, mentee=mentee, mentor=mentor,
             status="requested", origin="choice", score=chosen.score, reasons=chosen.reasons, mentee_accepted=True,
         )])
+        if cmd.note:
+            await uow.pairings.add_note(pairing_id, cmd.note)
         uow.emit(contract.PairingProposedV5(**facts_of(pairing_id, program, mentee.person_id, mentor.person_id),
                                             score=chosen.score, reason_codes=list(chosen.reasons),
                                             pairing_kind=mentee.pairing_kind, requested_by_mentee=True))

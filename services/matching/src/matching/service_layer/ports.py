@@ -155,6 +155,11 @@ class WaitlistRepository(Protocol):
 class PairingsRepository(Protocol):
     async def add(self, pairings: list[NewPairing]) -> None: ...
 
+    async def add_note(self, pairing_id: UUID, note: str) -> None:
+        """A mentee's note with their request, kept with (and gone with) the pairing."""
+
+    async def note_of(self, pairing_id: UUID) -> str | None: ...
+
     async def program_of(self, pairing_id: UUID) -> UUID | None: ...
 
     async def get(self, pairing_id: UUID) -> Pairing | None:

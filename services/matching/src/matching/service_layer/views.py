@@ -79,6 +79,16 @@ async def requirement_met(pairing_id: UUID, uow: MatchingUnitOfWorkPort, authori
     return not requirement_unmet(mentees[0], mentors[0])
 
 
+async def request_note(pairing_id: UUID, uow: MatchingUnitOfWorkPort, authorize: Authorize) -> str | None:
+    """The note the mentee wrote with their request, to its mentor or its mentee (None to anyone else, a coordinator
+    included: it was written to the mentor)."""
+    async with uow:
+        pairing, _, actor = await load(pairing_id, uow, authorize)
+        if pairing.side_of(actor.person_id) is None:
+            return None
+        return await uow.pairings.note_of(pairing_id)
+
+
 async def meetings(pairing_id: UUID, uow: MatchingUnitOfWorkPort, authorize: Authorize) -> list[dict[str, Any]]:
     """The meetings logged in one pairing, the day met latest first."""
     async with uow:

@@ -430,7 +430,7 @@ class _Composer:
         said = [(_("A mentee in %(program)s asked you to be their %(kind)s mentor.") if values["kind"]
                  else _("A mentee in %(program)s asked you to be their mentor.")) % values,
                 _("You will see their name and how to reach them once you accept."),
-                _("Please accept or decline the request.")]
+                _("Read the request, and any note they sent with it, then accept or decline it.")]
         if reasons:
             said.append(_("Why you may fit:"))
         return Message(_("A mentee asked you to be their mentor in %(program)s") % values, said,

@@ -176,6 +176,8 @@ async def withdraw_slot(slot_id: UUID, visitor: Person, posted: Form) -> Respons
 
 # --- suggestions and requests (programs where mentees choose) -----------------------------------------------------
 
+REQUEST_NOTE_LIMIT = 500  # matching's own (RequestIn.note)
+
 async def _suggestions_page(visitor: Visit, program_id: UUID, status: int = 200, **context) -> Response:
     api = clients(visitor.request)
     try:
@@ -213,9 +215,21 @@ async def request_mentor(program_id: UUID, visitor: Person, posted: Form) -> Res
     body = {"mentee_id": str(visitor.person_id), "mentor_id": str(mentor_id)}
     if posted.get("pairing_kind"):
         body["pairing_kind"] = str(posted.get("pairing_kind"))
+    note = "\n".join(str(posted.get("note") or "").strip().splitlines())
+    if note:
+        body["note"] = note
+
+    async def note_refused(words: str) -> Response:  # next to the note, which is kept as typed
+        return await _suggestions_page(visitor, program_id, 422, notes={str(mentor_id): note},
+                                 note_problems={str(mentor_id): words})
+
+    if len(note) > REQUEST_NOTE_LIMIT:
+        return await note_refused(visitor._("Your note is too long: at most 500 characters."))
     try:
         await clients(visitor.request).call("matching", "POST", f"/v1/programs/{program_id}/requests",
                                             visitor.who, json=body)
     except ServiceError as error:
+        if error.field == "note":
+            return await note_refused(visitor._("Your note has characters that cannot be sent. Remove them."))
         return await _suggestions_page(visitor, program_id, 422, error=visitor.error_words(error))
     return redirect(visitor, f"/programs/{program_id}/suggestions?done=requested")

@@ -62,6 +62,8 @@ def _view(pairing: dict, me: UUID, partner: dict | None, program: dict | None, d
         "term_ends_at": pairing.get("term_ends_at"), "i_renew": i_renew, "partner_renews": partner_renews,
         # A pair a coordinator made, told to its mentee only: whether the mentor meets what they require of one.
         "requirement_met": (detail or {}).get("requirement_met"),
+        # The mentee's note with their request (mentee-choice programs): to the two of them alone.
+        "request_note": (detail or {}).get("request_note"),
         # From when the term may be renewed or completed (its last weeks, matching says); before, ended early only.
         "closing_opens_at": (detail or {}).get("closing_opens_at"),
         "closing_open": _closing_open((detail or {}).get("closing_opens_at")),

@@ -34,6 +34,12 @@ class PostgresPairings:
                 f"INSERT INTO pairings ({', '.join(_NEW_PAIRING)}) "
                 f"VALUES ({', '.join(f'${i}' for i in range(1, len(_NEW_PAIRING) + 1))})", *records[0])
 
+    async def add_note(self, pairing_id: UUID, note: str) -> None:
+        await self._conn.execute("INSERT INTO request_notes (pairing_id, note) VALUES ($1, $2)", pairing_id, note)
+
+    async def note_of(self, pairing_id: UUID) -> str | None:
+        return await self._conn.fetchval("SELECT note FROM request_notes WHERE pairing_id = $1", pairing_id)
+
     async def program_of(self, pairing_id: UUID) -> UUID | None:
         return await self._conn.fetchval("SELECT program_id FROM pairings WHERE id = $1", pairing_id)
 
