@@ -381,8 +381,8 @@ class FakePairings:
     async def of_person(self, person_id: UUID) -> list[dict]:
         fields = ("id", "program_id", "chapter_id", "mentee_id", "mentor_id", "pairing_kind", "status", "score",
                   "reasons", "term_ends_at", "last_met_at", "confirmed_at", "mentee_accepted", "mentor_accepted")
-        return [{k: getattr(p, k) for k in fields} for p in self.where(lambda x: person_id in (x["mentee_id"],
-                                                                                                x["mentor_id"]))]
+        return [{**{k: getattr(p, k) for k in fields}, "request_note": self.notes.get(p.id)}
+                for p in self.where(lambda x: person_id in (x["mentee_id"], x["mentor_id"]))]
 
     async def live_count(self, program_id: UUID) -> int:
         return sum(1 for x in self.pairings.values() if x["program_id"] == program_id and x["status"] in LIVE)

@@ -212,6 +212,9 @@ async def test_a_note_with_a_request_is_read_by_its_mentor_and_mentee_alone_and_
     staff = lambda pairing, program: commands.Actor(None, for_program=True)  # noqa: E731
     assert await views.request_note(requested, platform.uow(), staff) is None
     assert all("emergency" not in event.model_dump_json() for event in platform.published)
+    # The mentee's copy of their data holds it.
+    listed = {p["id"]: p["request_note"] for p in await views.pairings_of(mentee, platform.uow())}
+    assert listed == {requested: note, unwritten: None}
 
 
 async def test_pairings_and_waitlistings_are_announced_with_the_kind_of_mentorship_they_are_for():

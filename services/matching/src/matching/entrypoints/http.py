@@ -125,9 +125,12 @@ async def pairings_of(person_id: UUID, caller: Caller, unit: UnitOfWork) -> list
     """The person's pairings: all of them for the person and administrators; for a coordinator, those in programs
     of their chapters (audited)."""
     if caller.is_person(person_id) or caller.is_admin:
-        return [PersonPairingOut.model_validate(p) for p in await views.pairings_of(person_id, unit)]
+        own = caller.is_person(person_id)  # a request's note was written to its mentor, not to staff
+        return [PersonPairingOut.model_validate({**p, "request_note": p["request_note"] if own else None})
+                for p in await views.pairings_of(person_id, unit)]
     if caller.role is Role.COORDINATOR:
-        return [PersonPairingOut.model_validate(p) for p in await views.pairings_in_chapters(person_id, unit, caller)]
+        return [PersonPairingOut.model_validate({**p, "request_note": None})
+                for p in await views.pairings_in_chapters(person_id, unit, caller)]
     raise forbidden("you may see your own pairings")
 
 

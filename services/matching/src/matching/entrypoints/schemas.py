@@ -151,6 +151,9 @@ class PersonPairingOut(BaseModel):
     confirmed_at: datetime | None = Field(description="When it became active: the first meeting is due from then")
     mentee_accepted: bool = Field(description="Whether the mentee accepted (a proposed or requested pairing)")
     mentor_accepted: bool = Field(description="Whether the mentor accepted (a proposed or requested pairing)")
+    request_note: str | None = Field(
+        default=None, description="To the person themself: the note the mentee wrote with their request (their copy "
+                                  "of their data). Null to staff, or when there is none")
 
 
 class FeedbackOut(BaseModel):

@@ -79,7 +79,8 @@ class PostgresPairings:
     async def of_person(self, person_id: UUID) -> list[dict[str, Any]]:
         found = await self._conn.fetch(
             f"SELECT id, program_id, chapter_id, mentee_id, mentor_id, {records.ITS_KIND}, status, score, reasons, "
-            "term_ends_at, last_met_at, confirmed_at, mentee_accepted, mentor_accepted FROM pairings "
+            "term_ends_at, last_met_at, confirmed_at, mentee_accepted, mentor_accepted, n.note AS request_note "
+            "FROM pairings LEFT JOIN request_notes n ON n.pairing_id = pairings.id "
             "WHERE mentee_id = $1 OR mentor_id = $1 "
             "ORDER BY created_at", person_id,
         )
