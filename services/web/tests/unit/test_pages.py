@@ -569,3 +569,45 @@ async def test_the_note_sent_with_a_request_is_shown_to_its_mentor_line_by_line(
     said = card.find('<p class="reasons-title">Their note with the request:</p>\n  <p class="note">Hello!<br>'
                      'I apply next year.</p>')
     assert 0 < said < card.find("Do you accept this mentorship?"), "read before the question"
+
+
+def a_proposal_to_decline(enrollments: list[dict]) -> Services:
+    """A proposal to mentor MENTEE in PROGRAM, which matching lets me decline; my enrollments as given."""
+    pairing = {"id": PAIRING, "program_id": PROGRAM, "mentee_id": MENTEE, "mentor_id": ME,
+               "pairing_kind": "clinical", "status": "proposed", "score": 70, "reasons": [], "reason_codes": [],
+               "term_ends_at": None, "last_met_at": None, "confirmed_at": None, "mentee_accepted": False,
+               "mentor_accepted": False, "mentee_renews": False, "mentor_renews": False}
+    return Services({
+        f"GET /v1/pairings/{PAIRING}": pairing, f"GET /v1/pairings/{PAIRING}/meetings": [],
+        "GET /v1/programs": [{"id": PROGRAM, "name": "Premed circle", "term_months": 6, "cadence_max_days": 60}],
+        f"GET /v1/people/{MENTEE}/as-partner": httpx.Response(404, json={"error": {"code": "not_found",
+                                                                                    "message": "no"}}),
+        f"POST /v1/pairings/{PAIRING}/decline": {**pairing, "status": "declined"},
+        f"GET /v1/people/{ME}/enrollments": enrollments,
+        **{f"PATCH /v1/enrollments/{e['id']}": {**e, "paused": True} for e in enrollments}})
+
+
+async def test_a_mentor_who_declines_can_pause_at_once_in_that_program_and_kind():
+    mine = {"id": str(uuid4()), "program_id": PROGRAM, "role": "mentor", "pairing_kind": "clinical", "active": True}
+    others = [{**mine, "id": str(uuid4()), "pairing_kind": "research"},
+              {**mine, "id": str(uuid4()), "program_id": str(uuid4())}]
+    services = a_proposal_to_decline([*others, mine])
+    async with browser(services, ME) as page:
+        shown = await page.get(f"/mentorships/{PAIRING}")
+        declined = await page.post(f"/mentorships/{PAIRING}/decline", data={
+            "csrf": CSRF, "reason_code": "no_longer_available", "pause": "true"})
+        after = await page.get(declined.headers["location"])
+    assert re.search(r'<input type="checkbox" id="pause-too" name="pause" value="true">', shown.text)
+    assert declined.status_code == 303 and declined.headers["location"].endswith("?done=declined_paused")
+    patched = [(r.url.path, json.loads(r.content)) for r in services.sent if r.method == "PATCH"]
+    assert patched == [(f"/v1/enrollments/{mine['id']}", {"paused": True})]
+    assert "You declined this mentorship, and you are paused" in after.text
+
+
+async def test_a_mentor_who_declines_without_pausing_stays_open_to_new_mentees():
+    mine = {"id": str(uuid4()), "program_id": PROGRAM, "role": "mentor", "pairing_kind": "clinical", "active": True}
+    services = a_proposal_to_decline([mine])
+    async with browser(services, ME) as page:
+        declined = await page.post(f"/mentorships/{PAIRING}/decline", data={"csrf": CSRF, "reason_code": "other"})
+    assert declined.headers["location"].endswith("?done=declined")
+    assert [r for r in services.sent if r.method == "PATCH"] == []

@@ -239,6 +239,10 @@ ERRORS = {
 DONE = {
     "accepted": N_("You accepted this mentorship."),
     "declined": N_("You declined this mentorship."),
+    "declined_paused": N_("You declined this mentorship, and you are paused: nobody new will be proposed to you in "
+                          "this program until you resume from your home page."),
+    "declined_not_paused": N_("You declined this mentorship, but pausing did not work. You can pause from your home "
+                              "page."),
     "meeting_logged": N_("Your meeting is logged."),
     "ended": N_("This mentorship has ended."),
     "registered": N_("You are registered."),

@@ -4,7 +4,7 @@ do with it (accept, decline, log a meeting, end early), and a waitlist place."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from uuid import UUID
@@ -187,11 +187,15 @@ async def mentorship(pairing_id: UUID, visitor: Person, done: str | None = None)
 
 
 async def _act(visitor: Visit, pairing_id: UUID, action: str, body: dict | None, done: str,
-               back: str | None) -> Response:
+               back: str | None, then: Callable[[dict], Awaitable[str]] | None = None) -> Response:
+    """Act on the pairing, then answer: the page, the card, or a redirect saying it is `done` (or what `then`, given
+    the pairing as it now is, says was done after)."""
     api = clients(visitor.request)
     error = None
     try:
-        await api.act_on_pairing(visitor.who, pairing_id, action, body)
+        answered = await api.act_on_pairing(visitor.who, pairing_id, action, body)
+        if then is not None:
+            done = await then(answered)
     except ServiceError as failed:
         if _not_theirs(failed):
             return render(visitor, "not_found.html", 404)
@@ -219,8 +223,28 @@ async def accept(pairing_id: UUID, visitor: Person, posted: Form) -> Response:
 async def decline(pairing_id: UUID, visitor: Person, posted: Form) -> Response:
     reason = str(posted.get("reason_code") or "other")
     reason = reason if reason in labels.DECLINE_REASONS else "other"
+    then = None
+    if posted.get("pause") == "true":  # a mentor who cannot take a mentee now need not decline the next one too
+        async def then(declined: dict) -> str:
+            return "declined_paused" if await _pause_mentoring(visitor, declined) else "declined_not_paused"
     return await _act(visitor, pairing_id, "decline", {"reason_code": reason}, "declined",
-                      str(posted.get("back") or ""))
+                      str(posted.get("back") or ""), then)
+
+
+async def _pause_mentoring(visitor: Visit, pairing: dict) -> bool:
+    """Pause the visitor's mentoring in the pairing's program and kind; whether that worked."""
+    if pairing.get("mentor_id") != str(visitor.person_id):
+        return False
+    api = clients(visitor.request)
+    try:
+        mentoring = [e for e in await api.enrollments(visitor.who, visitor.person_id)
+                     if e["active"] and e["role"] == "mentor" and e["program_id"] == pairing["program_id"]
+                     and e.get("pairing_kind") == pairing.get("pairing_kind")]
+        for enrollment in mentoring:
+            await api.change_enrollment(visitor.who, UUID(enrollment["id"]), {"paused": True})
+    except ServiceError:
+        return False
+    return bool(mentoring)
 
 
 @router.post("/mentorships/{pairing_id}/withdraw")
