@@ -188,7 +188,9 @@ class PairingEndedV2(PairingEnded):
 
 @register
 class PairingLapsed(PairingEvent):
-    """A mentee's request to a mentor was left unanswered when another request was accepted (or either left)."""
+    """A mentee's request to a mentor was left unanswered when another request was accepted (or either left), or a
+    proposal or a request was left unanswered past the time to answer (`unanswered`: that mentor is not proposed
+    to, nor suggested to, that mentee again)."""
 
     event_type: Literal["matching.pairing_lapsed"] = "matching.pairing_lapsed"
     schema_version: Literal[1] = 1
@@ -198,7 +200,9 @@ class PairingLapsed(PairingEvent):
 
 @register
 class PairingLapsedV2(PairingLapsed):
-    """A mentee's request to a mentor was left unanswered when another request was accepted (or either left).
+    """A mentee's request to a mentor was left unanswered when another request was accepted (or either left), or a
+    proposal or a request was left unanswered past the time to answer (`unanswered`: that mentor is not proposed
+    to, nor suggested to, that mentee again).
 
     Version 2: version 1 in a closed schema (every field present, no other)."""
 

@@ -36,6 +36,7 @@ def build_app(settings: ServiceSettings | None = None) -> FastAPI:
     app = create_app(service, [http.router, audit.router()], title="Mentorship platform: matching")
     app.state.new_unit_of_work = new_unit_of_work
     app.state.renewal_notice_days = settings.renewal_notice_days  # when a pair may ask to renew (and is told)
+    app.state.answer_within_days = settings.answer_within_days  # until when a proposal may be answered
     if key is None:
         _refuse_to_start(app, f"matching needs {KEY_SETTING} (the key identity values are kept hashed under), "
                               "and has no default: set it")

@@ -341,3 +341,24 @@ async def test_a_meeting_due_today_is_not_signalled_overdue_until_that_day_is_ov
         await conn.close()
     await observer.wait_for(program, "meeting_overdue", mentee_id=mentees[1])
     assert [e["mentee_id"] for e in await observer.of(program, "meeting_overdue")] == [str(mentees[1])]
+
+
+async def test_a_proposal_left_unanswered_lapses_and_its_mentee_is_proposed_the_other_mentor(
+        matching, matching_settings, profiles, observer):
+    program = await profiles.program(both_must_accept=True)
+    silent = await profiles.person(program, "mentor")
+    mentee = await profiles.person(program, "mentee")
+    proposed = (await observer.wait_for(program, "pairing_proposed", mentee_id=mentee))[0]
+    other = await profiles.person(program, "mentor")
+    conn = await asyncpg.connect(matching_settings.database_url)
+    try:  # made fifteen days ago, and never answered
+        await conn.execute("UPDATE pairings SET created_at = now() - interval '15 days' WHERE id = $1",
+                           UUID(proposed["pairing_id"]))
+    finally:
+        await conn.close()
+
+    lapsed = (await observer.wait_for(program, "pairing_lapsed", mentee_id=mentee))[0]
+    assert (lapsed["pairing_id"], lapsed["mentor_id"], lapsed["reason_code"]) == (
+        proposed["pairing_id"], str(silent), "unanswered")
+    again = (await observer.wait_for(program, "pairing_proposed", count=2, mentee_id=mentee))[1]
+    assert again["mentor_id"] == str(other)

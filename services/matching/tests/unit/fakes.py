@@ -10,7 +10,7 @@ reads another's through `Tables`, which every fake shares and no snapshot copies
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -27,6 +27,10 @@ from plumbing.testing import FakeTransaction, FakeUnitOfWork
 
 OPEN = ("proposed", "active", "requested")
 CLOSED_BEFORE = ("declined", "ended")
+
+
+def closed_before(x: dict) -> bool:
+    return x["status"] in CLOSED_BEFORE or (x["status"], x["closed_reason"]) == ("lapsed", "unanswered")
 EPOCH = datetime(2026, 1, 1, tzinfo=UTC) + timedelta(days=365)
 # The tests' own key for identity values (a deployment's comes from MATCHING_IDENTITY_KEY; there is no default).
 IDENTITY_KEY = "dGVzdHMtb25seS1tYXRjaGluZy1pZGVudGl0eS1rZXk="
@@ -265,7 +269,7 @@ class FakeCandidates:
             e["person_id"] for e in self._tables.people.enrollments.values()
             if e["program_id"] == program_id and e["active"]}
         return frozenset((x["mentee_id"], x["mentor_id"]) for x in self._tables.pairings.pairings.values()
-                         if x["status"] in CLOSED_BEFORE and x["mentee_id"] in people)
+                         if closed_before(x) and x["mentee_id"] in people)
 
     async def unprofiled_mentees(self, program_id: UUID) -> int:
         people = self._tables.people
@@ -318,6 +322,8 @@ class FakePairings:
         self.meetings: list[dict] = []
         self.feedback: dict[tuple[UUID, UUID], dict] = {}
         self.notes: dict[UUID, str] = {}
+        self.created: dict[UUID, datetime] = {}
+        self.clock: Callable[[], datetime] = lambda: datetime.now(UTC)
 
     def live_of(self, enrollment_id: UUID, column: str) -> int:
         return sum(1 for x in self.pairings.values() if x[column] == enrollment_id and x["status"] in LIVE)
@@ -333,6 +339,7 @@ class FakePairings:
                 last_met_at=None, mentee_enrollment_id=p.mentee.enrollment_id,
                 mentor_enrollment_id=p.mentor.enrollment_id, origin=p.origin, closed_reason=None,
                 confirmed_at=p.confirmed_at, mentee_renews=False, mentor_renews=False)
+            self.created[p.id] = self.clock()
 
     async def add_note(self, pairing_id: UUID, note: str) -> None:
         self.notes[pairing_id] = note
@@ -344,7 +351,7 @@ class FakePairings:
         # Its kind is its mentee enrollment's, read from there as the repository does.
         kind = self._tables.people.enrollments[x["mentee_enrollment_id"]].get("pairing_kind", "general")
         return Pairing(**{k: copy.copy(v) for k, v in x.items()},
-                       pairing_kind=PairingKind(kind))
+                       pairing_kind=PairingKind(kind), created_at=self.created.get(x["id"]))
 
     async def program_of(self, pairing_id: UUID) -> UUID | None:
         found = self.pairings.get(pairing_id)
@@ -381,7 +388,7 @@ class FakePairings:
     async def of_person(self, person_id: UUID) -> list[dict]:
         fields = ("id", "program_id", "chapter_id", "mentee_id", "mentor_id", "pairing_kind", "status", "score",
                   "reasons", "term_ends_at", "last_met_at", "confirmed_at", "mentee_accepted", "mentor_accepted")
-        return [{**{k: getattr(p, k) for k in fields}, "request_note": self.notes.get(p.id)}
+        return [{**{k: getattr(p, k) for k in fields}, "request_note": self.notes.get(p.id), "created_at": p.created_at}
                 for p in self.where(lambda x: person_id in (x["mentee_id"], x["mentor_id"]))]
 
     async def live_count(self, program_id: UUID) -> int:
@@ -457,6 +464,19 @@ class FakeDue:
         ended = [x for x in self._active() if x["program_id"] in program_ids and x["term_ends_at"] < now]
         return [self._tables.pairings._pairing(x) for x in sorted(ended, key=lambda x: x["id"])][:limit]
 
+    def _unanswered(self, days: int) -> list[dict]:
+        since = datetime.now(UTC) + self.ahead - timedelta(days=days)
+        pairings = self._tables.pairings
+        return [x for x in pairings.pairings.values()
+                if x["status"] in ("proposed", "requested") and pairings.created[x["id"]] < since]
+
+    async def programs_with_unanswered(self, days: int) -> list[UUID]:
+        return sorted({x["program_id"] for x in self._unanswered(days)})
+
+    async def unanswered(self, program_ids: list[UUID], days: int, limit: int) -> list[Pairing]:
+        found = [x for x in self._unanswered(days) if x["program_id"] in program_ids]
+        return [self._tables.pairings._pairing(x) for x in sorted(found, key=lambda x: x["id"])][:limit]
+
 
 class FakeRounds:
     def __init__(self, tables: Tables) -> None:
@@ -530,6 +550,7 @@ class Platform:
         self.people = tables.people = FakePeople(tables)
         self.pairings = tables.pairings = FakePairings(tables)
         self.due, self.rounds = FakeDue(tables), FakeRounds(tables)
+        self.pairings.clock = lambda: datetime.now(UTC) + self.due.ahead  # pairings made later are made later
         self.repositories = dict(programs=self.programs, people=self.people, candidates=FakeCandidates(tables),
                                  waitlist=FakeWaitlist(tables), pairings=self.pairings, due=self.due,
                                  rounds=self.rounds)

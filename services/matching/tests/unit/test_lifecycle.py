@@ -65,6 +65,16 @@ def test_only_a_request_lapses_and_a_closed_pairing_keeps_the_reason_it_closed()
             proposal(status).lapse("withdrawn")
 
 
+def test_a_proposal_or_a_request_left_unanswered_lapses_and_nothing_else_does_for_that():
+    for status in ("proposed", "requested"):
+        left = proposal(status)
+        left.lapse("unanswered")
+        assert (left.status, left.closed_reason) == ("lapsed", "unanswered")
+    for status in ("active", "ended", "lapsed"):
+        with pytest.raises(TransitionNotAllowed):
+            proposal(status).lapse("unanswered")
+
+
 def test_a_meeting_cannot_be_logged_before_it_happened():
     with pytest.raises(MeetingInTheFuture) as error:
         proposal("active").log_meeting(date(2026, 3, 1), datetime(2026, 2, 1, tzinfo=UTC))

@@ -9,7 +9,7 @@ import pytest
 from matching.adapters.solver import optimal_assignment
 from matching.domain import commands
 from matching.domain.errors import FeedbackAlreadyGiven, MeetingBeforePairing, NotAParty, RenewalNotDue
-from matching.service_layer import lifecycle, rounds, views
+from matching.service_layer import choice, lifecycle, rounds, views
 from mentorship_contracts import matching as published
 
 from .fakes import Platform
@@ -58,6 +58,45 @@ async def test_a_mentorship_without_a_meeting_within_the_programs_cadence_is_sig
     [overdue] = platform.events(published.MeetingOverdue, mentee_id=mentee)
     assert overdue.last_met_at is None and overdue.days_overdue >= 14
     assert not platform.events(published.RenewalDue)
+
+
+async def test_a_proposal_left_unanswered_lapses_and_its_mentee_is_proposed_another_mentor_not_that_one_again():
+    platform = Platform()
+    profiles = Profiles(platform)
+    program = await profiles.program(both_must_accept=True)
+    silent = await profiles.person(program, "mentor")
+    mentee = await profiles.person(program, "mentee")
+    [proposed] = platform.events(published.PairingProposed, mentee_id=mentee)
+    assert proposed.mentor_id == silent
+    other = await profiles.person(program, "mentor")
+
+    platform.later_by(days=13)
+    await lifecycle.signal_lifecycle(platform.uow(), renewal_notice_days=30, answer_within_days=14)
+    assert not platform.events(published.PairingLapsed)
+    platform.later_by(days=2)
+    for _ in range(2):
+        await lifecycle.signal_lifecycle(platform.uow(), renewal_notice_days=30, answer_within_days=14)
+
+    [lapsed] = platform.events(published.PairingLapsed, mentee_id=mentee)
+    assert (lapsed.pairing_id, lapsed.mentor_id, lapsed.reason_code) == (proposed.pairing_id, silent, "unanswered")
+    again = [e for e in platform.events(published.PairingProposed, mentee_id=mentee) if e != proposed]
+    assert [e.mentor_id for e in again] == [other]
+
+
+async def test_a_request_left_unanswered_lapses_and_that_mentor_is_no_longer_suggested_to_the_mentee():
+    platform = Platform()
+    profiles = Profiles(platform)
+    program = await profiles.program(pairing_mode="mentee_choice")
+    silent, other = await profiles.person(program, "mentor"), await profiles.person(program, "mentor")
+    mentee = await profiles.person(program, "mentee")
+    requested = await choice.request_mentor(commands.RequestMentor(program, mentee, silent), platform.uow())
+
+    platform.later_by(days=15)
+    await lifecycle.signal_lifecycle(platform.uow(), renewal_notice_days=30, answer_within_days=14)
+
+    [lapsed] = platform.events(published.PairingLapsed, mentee_id=mentee)
+    assert (lapsed.pairing_id, lapsed.reason_code) == (requested, "unanswered")
+    assert [s["mentor_id"] for s in await choice.suggestions(program, mentee, platform.uow())] == [other]
 
 
 async def test_feedback_on_a_mentorship_is_given_once_by_each_of_its_two_people():

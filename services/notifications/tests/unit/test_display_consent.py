@@ -70,6 +70,8 @@ async def emails(uow, *events):
             await handlers.pairing_proposed(event, uow)
         elif isinstance(event, ma.PairingDeclined):
             await handlers.pairing_declined(event, uow)
+        elif isinstance(event, ma.PairingLapsed):
+            await handlers.pairing_lapsed(event, uow)
         else:
             await handlers.pairing_confirmed(event, uow)
     await dispatch_due(lambda: uow, RENDER, mailer, POLICY)
@@ -290,3 +292,18 @@ async def test_a_former_partner_reopening_the_paired_message_reads_nothing_they_
     await dispatch_due(lambda: uow, RENDER, mailer, POLICY)
     # "You have been paired", for a mentorship over before it went, is not sent; that it ended is.
     assert mailer.sent and all(e.subject.startswith("Your mentorship with") for e in mailer.sent)
+
+
+async def test_a_proposal_left_unanswered_tells_both_it_lapsed_naming_neither():
+    uow, mentee, mentor = FakeUnitOfWork(notifications=FakeNotifications()), uuid4(), uuid4()
+    await contact(uow, mentee, "Sam Okafor", "en", {}, **SAM)
+    await contact(uow, mentor, "Ana Reyes", "en", SHOWN, **ANA)
+    asked = pairing("proposed", mentee, mentor, event=ma.PairingProposedV5)
+    lapsed = ma.PairingLapsedV2(**asked.model_dump(include={"pairing_id", "program_id", "chapter_id", "mentee_id",
+                                                            "mentor_id"}), reason_code="unanswered")
+    sent = await emails(uow, lapsed)
+    to_mentee, to_mentor = read(sent[str(mentee)]), read(sent[str(mentor)])
+    for told in (to_mentee, to_mentor):
+        assert f"The proposed mentorship in {PROGRAM} was not answered in time, so it has lapsed." in told
+    assert "can be paired with another mentor" in to_mentee and "Ana Reyes" not in to_mentee
+    assert "pause" in to_mentor and "Sam Okafor" not in to_mentor

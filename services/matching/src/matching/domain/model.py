@@ -103,6 +103,17 @@ def term_end(start: datetime, months: int) -> datetime:
     year, month = start.year + month_index // 12, month_index % 12 + 1
     return start.replace(year=year, month=month, day=min(start.day, calendar.monthrange(year, month)[1]))
 
+# Why a proposal or a request lapsed when neither its time to answer nor its people moved it on: the one who did not
+# answer is not proposed to, nor suggested to, that mentee again.
+UNANSWERED = "unanswered"
+
+
+def answer_by(status: str, created_at: datetime | None, answer_within_days: int) -> datetime | None:
+    """Until when a pairing of this status, made then, may be answered (None unless proposed or requested)."""
+    if status not in ("proposed", "requested") or created_at is None:
+        return None
+    return created_at + timedelta(days=answer_within_days)
+
 
 @dataclass
 class Pairing:
@@ -131,6 +142,11 @@ class Pairing:
     mentee_renews: bool = False
     mentor_renews: bool = False
     origin: PairingOrigin = "registration"  # how it was made: a pair made by hand waits for its mentee
+    created_at: datetime | None = None  # when it was proposed or requested
+
+    def answer_by(self, answer_within_days: int) -> datetime | None:
+        """Until when a proposal or a request may be answered; it lapses after (None once answered or closed)."""
+        return answer_by(self.status, self.created_at, answer_within_days)
 
     def side_of(self, person_id: UUID | None) -> Role | None:
         return Role.MENTEE if person_id == self.mentee_id else Role.MENTOR if person_id == self.mentor_id else None
@@ -172,8 +188,9 @@ class Pairing:
         self.status, self.closed_reason = "declined", reason_code
 
     def lapse(self, reason_code: str) -> None:
-        """A mentee's request left unanswered: another was accepted, or one of the two left."""
-        self._refuse_unless(("requested",), "lapsed")
+        """A mentee's request left unanswered: another was accepted, or one of the two left; or a proposal or a
+        request left unanswered past the time to answer (`UNANSWERED`)."""
+        self._refuse_unless(("proposed", "requested") if reason_code == UNANSWERED else ("requested",), "lapsed")
         self.status, self.closed_reason = "lapsed", reason_code
 
     def end(self, reason_code: str) -> None:

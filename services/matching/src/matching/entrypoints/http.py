@@ -14,7 +14,7 @@ from plumbing.validation import Limit, Offset
 
 from ..domain import commands
 from ..domain.errors import PairingNotFound, ProgramNotFound, RoundNotFound
-from ..domain.model import Pairing, PairingStatus, ProgramRules
+from ..domain.model import Pairing, PairingStatus, ProgramRules, answer_by
 from ..domain.scoring import Weights
 from ..service_layer import choice, lifecycle, programs, reports, rounds, stepping_in, views
 from ..service_layer.ports import Authorize, MatchingUnitOfWorkPort
@@ -43,6 +43,7 @@ from .schemas import (
     StatisticsOut,
     SuggestionOut,
     SwapIn,
+    WaitingPlaceOut,
     WaitlistEntryOut,
     WeightsIn,
     WeightsOut,
@@ -120,26 +121,34 @@ async def _managed_program(program_id: UUID, caller: Principal, unit: MatchingUn
 
 
 # --- pairings -----------------------------------------------------------------------------------------------
+def _listed(pairing: dict, request: Request, own: bool) -> PersonPairingOut:
+    """One of a person's pairings, with until when it may be answered; its request's note to the person alone (it
+    was written to its mentor, not to staff)."""
+    return PersonPairingOut.model_validate({
+        **pairing, "request_note": pairing["request_note"] if own else None,
+        "answer_by": answer_by(pairing["status"], pairing["created_at"], request.app.state.answer_within_days)})
+
+
 @router.get("/people/{person_id}/pairings")
-async def pairings_of(person_id: UUID, caller: Caller, unit: UnitOfWork) -> list[PersonPairingOut]:
+async def pairings_of(person_id: UUID, caller: Caller, unit: UnitOfWork, request: Request) -> list[PersonPairingOut]:
     """The person's pairings: all of them for the person and administrators; for a coordinator, those in programs
     of their chapters (audited)."""
     if caller.is_person(person_id) or caller.is_admin:
-        own = caller.is_person(person_id)  # a request's note was written to its mentor, not to staff
-        return [PersonPairingOut.model_validate({**p, "request_note": p["request_note"] if own else None})
-                for p in await views.pairings_of(person_id, unit)]
+        own = caller.is_person(person_id)
+        return [_listed(p, request, own) for p in await views.pairings_of(person_id, unit)]
     if caller.role is Role.COORDINATOR:
-        return [PersonPairingOut.model_validate({**p, "request_note": None})
-                for p in await views.pairings_in_chapters(person_id, unit, caller)]
+        return [_listed(p, request, own=False) for p in await views.pairings_in_chapters(person_id, unit, caller)]
     raise forbidden("you may see your own pairings")
 
 
 @router.get("/people/{person_id}/overview")
-async def overview(person_id: UUID, caller: Caller, unit: UnitOfWork) -> OverviewOut:
+async def overview(person_id: UUID, caller: Caller, unit: UnitOfWork, request: Request) -> OverviewOut:
     """The person's pairings and their places on the waitlists they wait on, in one call."""
     if not (caller.is_person(person_id) or caller.is_admin):
         raise forbidden("you may see your own overview")
-    return OverviewOut.model_validate(await views.overview(person_id, unit))
+    found = await views.overview(person_id, unit)
+    return OverviewOut(pairings=[_listed(p, request, own=caller.is_person(person_id)) for p in found["pairings"]],
+                       waiting=[WaitingPlaceOut.model_validate(w) for w in found["waiting"]])
 
 
 @router.get("/people/{person_id}/meetings")
@@ -155,6 +164,7 @@ async def get_pairing(pairing_id: UUID, caller: Caller, unit: UnitOfWork, reques
     pairing = await views.pairing(pairing_id, unit, party_or_program(caller))
     found = PairingOut.of(pairing)
     found.closing_opens_at = pairing.closing_opens_at(request.app.state.renewal_notice_days)
+    found.answer_by = pairing.answer_by(request.app.state.answer_within_days)
     found.requirement_met = await views.requirement_met(pairing_id, unit, party_or_program(caller))
     found.request_note = await views.request_note(pairing_id, unit, party_or_program(caller))
     return found

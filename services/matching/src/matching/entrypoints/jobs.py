@@ -17,9 +17,10 @@ def run_rounds(new_uow: NewUnitOfWork, solve: Solver, settings: MatchingSettings
 
 
 def watch_mentorships(new_uow: NewUnitOfWork, settings: MatchingSettings) -> BackgroundJob:
-    """Signal overdue meetings and renewals due, and complete ended terms."""
+    """Signal overdue meetings and renewals due, complete ended terms, and lapse what was left unanswered."""
     return every(settings.lifecycle_poll_seconds,
-                 lambda: lifecycle.signal_lifecycle(new_uow(), settings.renewal_notice_days), name="watch_mentorships")
+                 lambda: lifecycle.signal_lifecycle(new_uow(), settings.renewal_notice_days,
+                                                    settings.answer_within_days), name="watch_mentorships")
 
 
 def hash_identities_stored_in_plaintext(new_uow: NewUnitOfWork, settings: MatchingSettings) -> BackgroundJob:

@@ -121,6 +121,9 @@ class PairingOut(BaseModel):
         default=None, description="To the mentee of a pair a coordinator made, while it is proposed: whether the mentor "
                                   "shares and shows a partner what the mentee requires of a mentor (no rule checked "
                                   "it: the mentee judges). Null to anyone else, or when the mentee requires nothing")
+    answer_by: datetime | None = Field(
+        default=None, description="On GET /v1/pairings/{id} of a proposed or requested pairing: until when it may be "
+                                  "answered; unanswered then, it lapses (`unanswered`)")
     request_note: str | None = Field(
         default=None, description="On GET /v1/pairings/{id}, to its mentor and its mentee: the note the mentee wrote "
                                   "with their request. Null to anyone else, or when there is none")
@@ -151,6 +154,9 @@ class PersonPairingOut(BaseModel):
     confirmed_at: datetime | None = Field(description="When it became active: the first meeting is due from then")
     mentee_accepted: bool = Field(description="Whether the mentee accepted (a proposed or requested pairing)")
     mentor_accepted: bool = Field(description="Whether the mentor accepted (a proposed or requested pairing)")
+    answer_by: datetime | None = Field(
+        default=None, description="Of a proposed or requested pairing: until when it may be answered; unanswered "
+                                  "then, it lapses (`unanswered`)")
     request_note: str | None = Field(
         default=None, description="To the person themself: the note the mentee wrote with their request (their copy "
                                   "of their data). Null to staff, or when there is none")

@@ -24,7 +24,7 @@ from ..domain.errors import (
     PairingNotFound,
     ProgramCapReached,
 )
-from ..domain.model import Acceptor, Pairing, ProgramRules
+from ..domain.model import UNANSWERED, Acceptor, Pairing, ProgramRules
 from .pairing import facts, offer_room
 from .ports import Authorize, MatchingUnitOfWorkPort
 
@@ -187,19 +187,33 @@ async def give_feedback(cmd: commands.GiveFeedback, uow: MatchingUnitOfWorkPort,
         await uow.commit()
 
 
-async def signal_lifecycle(uow: MatchingUnitOfWorkPort, renewal_notice_days: int, batch: int = 500) -> int:
-    """Overdue meetings, renewals due and terms ended: each signalled once per period, however many instances
-    run this (the rows are claimed by one UPDATE each); returns how many were signalled."""
+# How long a proposal or a request waits for its answer before it lapses (MATCHING_ANSWER_WITHIN_DAYS).
+ANSWER_WITHIN_DAYS = 14
+
+
+async def signal_lifecycle(uow: MatchingUnitOfWorkPort, renewal_notice_days: int,
+                           answer_within_days: int = ANSWER_WITHIN_DAYS, batch: int = 500) -> int:
+    """Overdue meetings, renewals due, terms ended, and proposals and requests left unanswered: each signalled once
+    per period, however many instances run this (the rows are claimed by one UPDATE each, or locked, skipping those
+    another holds); returns how many were signalled."""
     async with uow:
         # Program locks before pairing rows, as every other handler takes them, or two could deadlock.
         programs = await uow.due.programs_with_terms_ended()
-        for program_id in programs:
+        waiting_long = await uow.due.programs_with_unanswered(answer_within_days)
+        for program_id in sorted({*programs, *waiting_long}):
             await uow.programs.lock(program_id)
         ended = await uow.due.terms_ended(programs, batch)
         for pairing in ended:
             pairing.term_over()
             await _completed(pairing, uow)
-        for program_id in programs:
+        # Left unanswered: its mentee waits no longer on someone who does not answer (and is not proposed to them,
+        # nor they suggested to them, again); a mentee choosing may ask another mentor.
+        unanswered = await uow.due.unanswered(waiting_long, answer_within_days, batch)
+        for pairing in unanswered:
+            pairing.lapse(UNANSWERED)
+            await uow.pairings.save(pairing)
+            uow.emit(contract.PairingLapsedV2(**facts(pairing), reason_code=UNANSWERED))
+        for program_id in sorted({*programs, *waiting_long}):
             offer_room(program_id, uow)
         overdue = await uow.due.claim_overdue(batch)
         for pairing, last_met_at, late in overdue:
@@ -208,4 +222,4 @@ async def signal_lifecycle(uow: MatchingUnitOfWorkPort, renewal_notice_days: int
         for pairing in due:
             uow.emit(contract.RenewalDueV2(**facts(pairing), term_ends_at=pairing.term_ends_at))
         await uow.commit()
-        return len(overdue) + len(due) + len(ended)
+        return len(overdue) + len(due) + len(ended) + len(unanswered)

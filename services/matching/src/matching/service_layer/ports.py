@@ -208,6 +208,11 @@ class DueRepository(Protocol):
 
     async def terms_ended(self, program_ids: list[UUID], limit: int) -> list[Pairing]: ...
 
+    async def programs_with_unanswered(self, days: int) -> list[UUID]:
+        """Programs with a proposal or request left unanswered for over `days` days."""
+
+    async def unanswered(self, program_ids: list[UUID], days: int, limit: int) -> list[Pairing]: ...
+
 
 class RoundsRepository(Protocol):
     async def queue(self, round_id: UUID, program_id: UUID, method: str, most_pairs_first: bool) -> None: ...

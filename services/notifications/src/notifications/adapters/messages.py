@@ -466,6 +466,13 @@ class _Composer:
                     _("The mentee who asked you in %(program)s withdrew their request.") % values]
             return Message(_("A request in %(program)s was withdrawn") % values, said,
                            action=self._program_link(_("See the program")))
+        if self.c.get("unanswered"):
+            said = [_("The proposed mentorship in %(program)s was not answered in time, so it has lapsed.") % values,
+                    _("You stay in the program, and can be paired with another mentor.") if self.role == "mentee"
+                    else _("If you cannot take a mentee for now, pause from your home page: nobody new is proposed "
+                           "to you until you resume.")]
+            return Message(_("A proposed pairing in %(program)s will not go ahead") % values, said,
+                           action=self._program_link(_("See the program")))
         if self.c.get("by") == self.role:
             said = [_("You declined the proposed pairing in %(program)s.") % values]
         elif self.role == "mentee":

@@ -193,6 +193,7 @@ async def _pairing_changed(uow: UnitOfWork, event: matching_contract.PairingEven
 
 ERASED = "person_erased"
 WITHDRAWN = "request_withdrawn"  # a mentee took back their request of a mentor
+UNANSWERED = "unanswered"  # a proposal or a request left unanswered past matching's time to answer
 # The reasons anyone may read: before version 4 of the pairing events, one (`shared_identity`) spoke of identity.
 VISIBLE_REASONS = frozenset(get_args(matching_contract.PairingReason))
 
@@ -240,8 +241,12 @@ async def pairing_ended(event: matching_contract.PairingEnded, uow: UnitOfWork) 
 
 
 async def pairing_lapsed(event: matching_contract.PairingLapsed, uow: UnitOfWork) -> None:
-    """A requested pairing that lapsed says nothing, unless it lapsed because the mentee left the platform."""
-    told = [_partner_left(event, "mentee", "proposed")] if event.reason_code == ERASED else []
+    """A requested pairing that lapsed says nothing, unless it lapsed because the mentee left the platform, or
+    because nobody answered it in time (then both are told, as of a proposal declined)."""
+    if event.reason_code == UNANSWERED:
+        told = _both_sides(event, "pairing_declined", unanswered=True)
+    else:
+        told = [_partner_left(event, "mentee", "proposed")] if event.reason_code == ERASED else []
     await _pairing_changed(uow, event, (), *told, over=True)
 
 

@@ -45,7 +45,7 @@ class PostgresCandidates:
         rows = await self._conn.fetch(
             f"""SELECT {records.ENROLLMENT_COLUMNS}, {records.PROFILE_COLUMNS}, 0 AS live,
                        ARRAY(SELECT DISTINCT x.mentor_id FROM pairings x
-                              WHERE x.mentee_id = e.person_id AND x.status IN ('declined', 'ended')) AS closed_with
+                              WHERE x.mentee_id = e.person_id AND {records.closed_before("x")}) AS closed_with
                   FROM enrollments e
                   JOIN matching_profiles p ON p.person_id = e.person_id
                  WHERE e.program_id = $1 AND {records.waiting()} {chosen}
@@ -77,14 +77,14 @@ class PostgresCandidates:
         before, in any program."""
         if mentee_ids is not None:
             rows = await self._conn.fetch(
-                """SELECT DISTINCT mentee_id, mentor_id FROM pairings
-                    WHERE mentee_id = ANY($1) AND status IN ('declined', 'ended')""",
+                f"""SELECT DISTINCT mentee_id, mentor_id FROM pairings
+                    WHERE mentee_id = ANY($1) AND {records.closed_before()}""",
                 list(mentee_ids),
             )
         else:
             rows = await self._conn.fetch(
-                """SELECT DISTINCT x.mentee_id, x.mentor_id FROM pairings x
-                    WHERE x.status IN ('declined', 'ended')
+                f"""SELECT DISTINCT x.mentee_id, x.mentor_id FROM pairings x
+                    WHERE {records.closed_before("x")}
                       AND EXISTS (SELECT 1 FROM enrollments e
                                    WHERE e.program_id = $1 AND e.person_id = x.mentee_id AND e.active)""",
                 program_id,

@@ -79,7 +79,8 @@ class PostgresPairings:
     async def of_person(self, person_id: UUID) -> list[dict[str, Any]]:
         found = await self._conn.fetch(
             f"SELECT id, program_id, chapter_id, mentee_id, mentor_id, {records.ITS_KIND}, status, score, reasons, "
-            "term_ends_at, last_met_at, confirmed_at, mentee_accepted, mentor_accepted, n.note AS request_note "
+            "term_ends_at, last_met_at, confirmed_at, mentee_accepted, mentor_accepted, n.note AS request_note, "
+            "created_at "
             "FROM pairings LEFT JOIN request_notes n ON n.pairing_id = pairings.id "
             "WHERE mentee_id = $1 OR mentor_id = $1 "
             "ORDER BY created_at", person_id,
@@ -115,7 +116,7 @@ class PostgresPairings:
                          ) -> tuple[list[dict[str, Any]], int]:
         """A program's pairings (of a status), newest first, each with whether its meetings are overdue."""
         rows = await self._conn.fetch(
-            f"""SELECT {records.RETURNING_PAIRING}, x.created_at,
+            f"""SELECT {records.RETURNING_PAIRING},
                        (x.status = 'active' AND {records.overdue("x", "g")}) AS overdue,
                        count(*) OVER () AS total
                   FROM pairings x JOIN programs g ON g.id = x.program_id
@@ -125,7 +126,7 @@ class PostgresPairings:
         total = rows[0]["total"] if rows else await self._conn.fetchval(
             "SELECT count(*) FROM pairings WHERE program_id = $1 AND ($2::text IS NULL OR status = $2)",
             program_id, status)
-        extra = ("created_at", "overdue", "total")
+        extra = ("overdue", "total")
         return [{"pairing": records.pairing({k: v for k, v in dict(r).items() if k not in extra}),
                  "overdue": bool(r["overdue"]), "created_at": r["created_at"]} for r in rows], total
 

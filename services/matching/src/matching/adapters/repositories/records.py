@@ -12,6 +12,12 @@ from ...domain.model import Candidate, IdentityWish, Pairing, ProgramRules
 
 LIVE = "('proposed', 'active')"
 OPEN = "('proposed', 'active', 'requested')"
+
+
+def closed_before(alias: str = "") -> str:
+    """Whether a pairing keeps its mentee and mentor apart from then on: declined, ended, or left unanswered."""
+    x = f"{alias}." if alias else ""
+    return f"({x}status IN ('declined', 'ended') OR ({x}status = 'lapsed' AND {x}closed_reason = 'unanswered'))"
 OVERDUE_AFTER = "interval '36 hours'"  # the due day's 24 hours, and the 12 by which UTC-12 is behind
 
 
@@ -24,7 +30,7 @@ def overdue(pairing: str, program: str) -> str:
 
 _PAIRING_COLUMNS = ("id, program_id, chapter_id, mentee_id, mentor_id, status, score, reasons, mentee_accepted, "
                     "mentor_accepted, term_ends_at, last_met_at, mentee_enrollment_id, mentor_enrollment_id, "
-                    "confirmed_at, mentee_renews, mentor_renews, origin")
+                    "confirmed_at, mentee_renews, mentor_renews, origin, created_at")
 # A pairing's kind is its mentee enrollment's, read from there rather than kept twice: an enrollment's kind never
 # changes, and its pairings go when it does (ON DELETE CASCADE).
 ITS_KIND = "(SELECT e.pairing_kind FROM enrollments e WHERE e.id = mentee_enrollment_id) AS pairing_kind"
