@@ -571,6 +571,33 @@ async def test_the_note_sent_with_a_request_is_shown_to_its_mentor_line_by_line(
     assert 0 < said < card.find("Do you accept this mentorship?"), "read before the question"
 
 
+async def test_a_request_says_by_when_it_must_be_answered_to_the_mentor_and_to_the_mentee_waiting_on_it():
+    by = "2026-12-17T14:03:00+00:00"
+    waiting = a_pairing_of_mine("requested", mentor_accepted=False, answer_by=by)
+    async with browser(its_page(waiting), ME) as page:
+        mentee = await page.get(f"/mentorships/{PAIRING}")
+    asked = {**waiting, "mentee_id": MENTEE, "mentor_id": ME}
+    services = Services({
+        f"GET /v1/pairings/{PAIRING}": asked, f"GET /v1/pairings/{PAIRING}/meetings": [],
+        "GET /v1/programs": [{"id": PROGRAM, "name": "Premed circle", "term_months": 6, "cadence_max_days": 60}],
+        f"GET /v1/people/{MENTEE}/as-partner": httpx.Response(404, json={"error": {"code": "not_found",
+                                                                                    "message": "no"}}),
+        f"GET /v1/people/{ME}/overview": {"pairings": [asked], "waiting": []},
+        f"GET /v1/people/{ME}/partners": [], f"GET /v1/people/{ME}/enrollments": []})
+    async with browser(services, ME) as page:
+        mentor = [await page.get(path) for path in (f"/mentorships/{PAIRING}", "/")]
+    assert ("If the mentor has not answered by Thu 17 Dec 2026, 08:03 CST, your request lapses and you can ask "
+            "another mentor.") in mentee.text
+    for shown in mentor:
+        assert "Please answer by Thu 17 Dec 2026, 08:03 CST: unanswered by then, it lapses." in shown.text
+
+
+async def test_an_answered_mentorship_says_nothing_of_lapsing():
+    async with browser(its_page(an_active_term(answer_by=None)), ME) as page:
+        shown = await page.get(f"/mentorships/{PAIRING}")
+    assert "lapses" not in shown.text
+
+
 def a_proposal_to_decline(enrollments: list[dict]) -> Services:
     """A proposal to mentor MENTEE in PROGRAM, which matching lets me decline; my enrollments as given."""
     pairing = {"id": PAIRING, "program_id": PROGRAM, "mentee_id": MENTEE, "mentor_id": ME,

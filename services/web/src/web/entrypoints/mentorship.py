@@ -64,6 +64,8 @@ def _view(pairing: dict, me: UUID, partner: dict | None, program: dict | None, d
         "requirement_met": (detail or {}).get("requirement_met"),
         # The mentee's note with their request (mentee-choice programs): to the two of them alone.
         "request_note": (detail or {}).get("request_note"),
+        # Unanswered by then, a proposal or request lapses (matching's rule): said to both sides while it waits.
+        "answer_by": pairing.get("answer_by") if pairing["status"] in ("proposed", "requested") else None,
         # From when the term may be renewed or completed (its last weeks, matching says); before, ended early only.
         "closing_opens_at": (detail or {}).get("closing_opens_at"),
         "closing_open": _closing_open((detail or {}).get("closing_opens_at")),
