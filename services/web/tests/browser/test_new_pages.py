@@ -172,6 +172,7 @@ async def test_a_mentee_who_chooses_asks_a_suggested_mentor(platform, page):
     await page.goto("/")
     await page.get_by_role("link", name=re.compile("Open this mentorship")).first.click()
     await page.get_by_text("Could we talk about interviews?").wait_for()
+    await page.get_by_text(re.compile(r"If the mentor has not answered by .+, your request lapses")).wait_for()
     await page.get_by_role("button", name="Withdraw my request").click()
     await page.get_by_text("Your request is withdrawn.").wait_for()
     async with platform.client("matching") as matching:
