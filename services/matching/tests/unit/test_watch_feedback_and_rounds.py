@@ -36,7 +36,7 @@ async def test_a_mentorship_whose_term_has_ended_is_completed_and_its_mentors_ro
     [pairing] = platform.events(published.PairingConfirmed, mentee_id=mentee)
 
     platform.later_by(days=400)  # past the twelve-month term
-    signalled = await lifecycle.signal_lifecycle(platform.uow(), renewal_notice_days=30)
+    signalled = await lifecycle.signal_lifecycle(platform.uow(), renewal_notice_days=30, answer_within_days=14)
 
     assert signalled == 1
     assert [e.pairing_id for e in platform.events(published.PairingCompleted)] == [pairing.pairing_id]
@@ -53,7 +53,7 @@ async def test_a_mentorship_without_a_meeting_within_the_programs_cadence_is_sig
 
     platform.later_by(days=45)
     for _ in range(2):
-        await lifecycle.signal_lifecycle(platform.uow(), renewal_notice_days=30)
+        await lifecycle.signal_lifecycle(platform.uow(), renewal_notice_days=30, answer_within_days=14)
 
     [overdue] = platform.events(published.MeetingOverdue, mentee_id=mentee)
     assert overdue.last_met_at is None and overdue.days_overdue >= 14

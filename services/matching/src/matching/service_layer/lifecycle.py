@@ -187,12 +187,8 @@ async def give_feedback(cmd: commands.GiveFeedback, uow: MatchingUnitOfWorkPort,
         await uow.commit()
 
 
-# How long a proposal or a request waits for its answer before it lapses (MATCHING_ANSWER_WITHIN_DAYS).
-ANSWER_WITHIN_DAYS = 14
-
-
-async def signal_lifecycle(uow: MatchingUnitOfWorkPort, renewal_notice_days: int,
-                           answer_within_days: int = ANSWER_WITHIN_DAYS, batch: int = 500) -> int:
+async def signal_lifecycle(uow: MatchingUnitOfWorkPort, renewal_notice_days: int, answer_within_days: int,
+                           batch: int = 500) -> int:
     """Overdue meetings, renewals due, terms ended, and proposals and requests left unanswered: each signalled once
     per period, however many instances run this (the rows are claimed by one UPDATE each, or locked, skipping those
     another holds); returns how many were signalled."""

@@ -62,19 +62,15 @@ class PostgresDue:
         )
         return [records.pairing(r) for r in rows]
 
-
     async def programs_with_unanswered(self, days: int) -> list[UUID]:
         rows = await self._conn.fetch(
-            """SELECT DISTINCT program_id FROM pairings
-                WHERE status IN ('proposed', 'requested') AND created_at < now() - make_interval(days => $1)
-                ORDER BY 1""", days)
+            f"SELECT DISTINCT program_id FROM pairings WHERE {records.unanswered_for('$1')} ORDER BY 1", days)
         return [r["program_id"] for r in rows]
 
     async def unanswered(self, program_ids: list[UUID], days: int, limit: int) -> list[Pairing]:
         rows = await self._conn.fetch(
             f"""SELECT {records.PAIRING} FROM pairings
-                 WHERE program_id = ANY($1) AND status IN ('proposed', 'requested')
-                   AND created_at < now() - make_interval(days => $2)
+                 WHERE program_id = ANY($1) AND {records.unanswered_for('$2')}
                  ORDER BY id LIMIT $3 FOR UPDATE SKIP LOCKED""",
             program_ids, days, limit,
         )

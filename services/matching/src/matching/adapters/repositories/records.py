@@ -12,12 +12,6 @@ from ...domain.model import Candidate, IdentityWish, Pairing, ProgramRules
 
 LIVE = "('proposed', 'active')"
 OPEN = "('proposed', 'active', 'requested')"
-
-
-def closed_before(alias: str = "") -> str:
-    """Whether a pairing keeps its mentee and mentor apart from then on: declined, ended, or left unanswered."""
-    x = f"{alias}." if alias else ""
-    return f"({x}status IN ('declined', 'ended') OR ({x}status = 'lapsed' AND {x}closed_reason = 'unanswered'))"
 OVERDUE_AFTER = "interval '36 hours'"  # the due day's 24 hours, and the 12 by which UTC-12 is behind
 
 
@@ -26,6 +20,17 @@ def overdue(pairing: str, program: str) -> str:
     it was due by is over everywhere (36 hours after it began in UTC), as the pair's pages say "due by" that day."""
     return (f"COALESCE({pairing}.last_met_at, {pairing}.confirmed_at) + make_interval(days => {program}.cadence_max_days)"
             f" + {OVERDUE_AFTER} < now()")
+
+
+def closed_before(alias: str = "") -> str:
+    """Whether a pairing keeps its mentee and mentor apart from then on: declined, ended, or left unanswered."""
+    x = f"{alias}." if alias else ""
+    return f"({x}status IN ('declined', 'ended') OR ({x}status = 'lapsed' AND {x}closed_reason = 'unanswered'))"
+
+
+def unanswered_for(days: str) -> str:
+    """Whether a pairing is still proposed or requested, made over `days` (a parameter) days ago: it lapses."""
+    return f"status IN ('proposed', 'requested') AND created_at < now() - make_interval(days => {days})"
 
 
 _PAIRING_COLUMNS = ("id, program_id, chapter_id, mentee_id, mentor_id, status, score, reasons, mentee_accepted, "
