@@ -265,6 +265,22 @@ class RenewalDueV2(RenewalDue):
 
 
 @register
+class AnswerDue(PairingEvent):
+    """A proposal or a mentee's request is still unanswered and lapses soon: whoever has yet to answer is reminded,
+    once (three days before it lapses, or halfway through a shorter time to answer)."""
+
+    closed_schema = True
+    event_type: Literal["matching.answer_due"] = "matching.answer_due"
+    schema_version: Literal[1] = 1
+
+    answer_by: AwareDatetime = Field(description="When it lapses if still unanswered")
+    awaiting: list[Role] = Field(
+        min_length=1, description="Who has yet to answer: the mentor of a request; each side of a proposal that has "
+                                  "not accepted it")
+    requested_by_mentee: bool = Field(description="A mentee's request to this mentor, rather than a proposal")
+
+
+@register
 class MeetingOverdue(PairingEvent):
     """No meeting logged within the program's cadence."""
 

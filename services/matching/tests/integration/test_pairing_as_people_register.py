@@ -362,3 +362,25 @@ async def test_a_proposal_left_unanswered_lapses_and_its_mentee_is_proposed_the_
         proposed["pairing_id"], str(silent), "unanswered")
     again = (await observer.wait_for(program, "pairing_proposed", count=2, mentee_id=mentee))[1]
     assert again["mentor_id"] == str(other)
+
+
+async def test_both_sides_of_a_proposal_nearly_unanswered_are_reminded_by_when_to_answer(
+        matching, matching_settings, profiles, observer):
+    program = await profiles.program(both_must_accept=True)
+    await profiles.person(program, "mentor")
+    mentee = await profiles.person(program, "mentee")
+    proposed = (await observer.wait_for(program, "pairing_proposed", mentee_id=mentee))[0]
+    conn = await asyncpg.connect(matching_settings.database_url)
+    try:  # made twelve days ago: it lapses in two
+        made = await conn.fetchval(
+            "UPDATE pairings SET created_at = now() - interval '12 days' WHERE id = $1 RETURNING created_at",
+            UUID(proposed["pairing_id"]))
+        due = (await observer.wait_for(program, "answer_due", mentee_id=mentee))[0]
+        assert await conn.fetchval("SELECT answer_reminded FROM pairings WHERE id = $1", UUID(proposed["pairing_id"]))
+    finally:
+        await conn.close()
+
+    assert (due["pairing_id"], due["awaiting"], due["requested_by_mentee"]) == (
+        proposed["pairing_id"], ["mentee", "mentor"], False)
+    assert datetime.fromisoformat(due["answer_by"]) == made + timedelta(days=14)
+    assert not await observer.of(program, "pairing_lapsed")

@@ -431,6 +431,7 @@ class FakeDue:
         self.ahead = timedelta(0)
         self.overdue_signalled: dict[UUID, datetime | None] = {}
         self.renewal_signalled: dict[UUID, datetime | None] = {}
+        self.answer_reminded: set[UUID] = set()
 
     def _active(self) -> list[dict]:
         return [x for x in self._tables.pairings.pairings.values() if x["status"] == "active"]
@@ -476,6 +477,15 @@ class FakeDue:
     async def unanswered(self, program_ids: list[UUID], days: int, limit: int) -> list[Pairing]:
         found = [x for x in self._unanswered(days) if x["program_id"] in program_ids]
         return [self._tables.pairings._pairing(x) for x in sorted(found, key=lambda x: x["id"])][:limit]
+
+
+    async def claim_answer_reminders(self, answer_within_days: int, lead: timedelta, limit: int) -> list[Pairing]:
+        since = datetime.now(UTC) + self.ahead - timedelta(days=answer_within_days) + lead
+        pairings = self._tables.pairings
+        found = [x for x in pairings.pairings.values() if x["status"] in ("proposed", "requested")
+                 and pairings.created[x["id"]] < since and x["id"] not in self.answer_reminded]
+        self.answer_reminded.update(x["id"] for x in found[:limit])
+        return [pairings._pairing(x) for x in found[:limit]]
 
 
 class FakeRounds:

@@ -99,6 +99,46 @@ async def test_a_request_left_unanswered_lapses_and_that_mentor_is_no_longer_sug
     assert [s["mentor_id"] for s in await choice.suggestions(program, mentee, platform.uow())] == [other]
 
 
+async def test_whoever_has_yet_to_answer_a_proposal_is_reminded_once_three_days_before_it_lapses():
+    platform = Platform()
+    profiles = Profiles(platform)
+    program = await profiles.program(both_must_accept=True)
+    mentor = await profiles.person(program, "mentor")
+    mentee = await profiles.person(program, "mentee")
+    [proposed] = platform.events(published.PairingProposed, mentee_id=mentee)
+    await lifecycle.accept(commands.AcceptPairing(proposed.pairing_id), platform.uow(), acting_as(mentor))
+
+    platform.later_by(days=10)
+    await lifecycle.signal_lifecycle(platform.uow(), renewal_notice_days=30, answer_within_days=14)
+    assert not platform.events(published.AnswerDue)
+    platform.later_by(days=1)
+    for _ in range(2):
+        await lifecycle.signal_lifecycle(platform.uow(), renewal_notice_days=30, answer_within_days=14)
+
+    [due] = platform.events(published.AnswerDue, pairing_id=proposed.pairing_id)
+    assert (due.awaiting, due.requested_by_mentee) == (["mentee"], False)
+    assert due.answer_by == platform.pairings.created[proposed.pairing_id] + timedelta(days=14)
+    assert not platform.events(published.PairingLapsed)
+
+
+async def test_a_mentor_asked_by_a_mentee_is_reminded_of_the_request_and_within_a_short_time_to_answer_halfway():
+    platform = Platform()
+    profiles = Profiles(platform)
+    program = await profiles.program(pairing_mode="mentee_choice")
+    mentor = await profiles.person(program, "mentor")
+    mentee = await profiles.person(program, "mentee")
+    requested = await choice.request_mentor(commands.RequestMentor(program, mentee, mentor), platform.uow())
+
+    platform.later_by(days=1)  # of a time to answer of four days, reminded halfway (not three days before: day one)
+    await lifecycle.signal_lifecycle(platform.uow(), renewal_notice_days=30, answer_within_days=4)
+    assert not platform.events(published.AnswerDue)
+    platform.later_by(days=2)
+    await lifecycle.signal_lifecycle(platform.uow(), renewal_notice_days=30, answer_within_days=4)
+
+    [due] = platform.events(published.AnswerDue, pairing_id=requested)
+    assert (due.mentor_id, due.awaiting, due.requested_by_mentee) == (mentor, ["mentor"], True)
+
+
 async def test_feedback_on_a_mentorship_is_given_once_by_each_of_its_two_people():
     platform = Platform()
     mentor, mentee, pairing = await a_confirmed_pair(platform)

@@ -115,6 +115,15 @@ def answer_by(status: str, created_at: datetime | None, answer_within_days: int)
     return created_at + timedelta(days=answer_within_days)
 
 
+# Whoever has yet to answer is reminded once, this long before it lapses (halfway, for a shorter time to answer).
+ANSWER_REMINDER_BEFORE = timedelta(days=3)
+
+
+def answer_reminder_lead(answer_within_days: int) -> timedelta:
+    """How long before a proposal or a request lapses its reminder goes out."""
+    return min(ANSWER_REMINDER_BEFORE, timedelta(days=answer_within_days) / 2)
+
+
 @dataclass
 class Pairing:
     """A mentee and a mentor paired in a program: its status changes only through the steps below, each of which
@@ -147,6 +156,16 @@ class Pairing:
     def answer_by(self, answer_within_days: int) -> datetime | None:
         """Until when a proposal or a request may be answered; it lapses after (None once answered or closed)."""
         return answer_by(self.status, self.created_at, answer_within_days)
+
+    def awaiting(self) -> list[Role]:
+        """Who has yet to answer: the mentor of a mentee's request; each side of a proposal that has not accepted it
+        (either may answer where one acceptance is enough)."""
+        if self.status == "requested":
+            return [Role.MENTOR]
+        if self.status != "proposed":
+            return []
+        return [side for side, accepted in ((Role.MENTEE, self.mentee_accepted), (Role.MENTOR, self.mentor_accepted))
+                if not accepted]
 
     def side_of(self, person_id: UUID | None) -> Role | None:
         return Role.MENTEE if person_id == self.mentee_id else Role.MENTOR if person_id == self.mentor_id else None

@@ -24,7 +24,7 @@ from ..domain.errors import (
     PairingNotFound,
     ProgramCapReached,
 )
-from ..domain.model import UNANSWERED, Acceptor, Pairing, ProgramRules
+from ..domain.model import UNANSWERED, Acceptor, Pairing, ProgramRules, answer_reminder_lead
 from .pairing import facts, offer_room
 from .ports import Authorize, MatchingUnitOfWorkPort
 
@@ -189,9 +189,9 @@ async def give_feedback(cmd: commands.GiveFeedback, uow: MatchingUnitOfWorkPort,
 
 async def signal_lifecycle(uow: MatchingUnitOfWorkPort, renewal_notice_days: int, answer_within_days: int,
                            batch: int = 500) -> int:
-    """Overdue meetings, renewals due, terms ended, and proposals and requests left unanswered: each signalled once
-    per period, however many instances run this (the rows are claimed by one UPDATE each, or locked, skipping those
-    another holds); returns how many were signalled."""
+    """Overdue meetings, renewals due, terms ended, proposals and requests left unanswered, and those nearly so (a
+    reminder): each signalled once per period, however many instances run this (the rows are claimed by one UPDATE
+    each, or locked, skipping those another holds); returns how many were signalled."""
     async with uow:
         # Program locks before pairing rows, as every other handler takes them, or two could deadlock.
         programs = await uow.due.programs_with_terms_ended()
@@ -211,6 +211,12 @@ async def signal_lifecycle(uow: MatchingUnitOfWorkPort, renewal_notice_days: int
             uow.emit(contract.PairingLapsedV2(**facts(pairing), reason_code=UNANSWERED))
         for program_id in sorted({*programs, *waiting_long}):
             offer_room(program_id, uow)
+        # Those left whose time is nearly up: whoever has yet to answer is reminded, once.
+        reminded = await uow.due.claim_answer_reminders(answer_within_days, answer_reminder_lead(answer_within_days),
+                                                        batch)
+        for pairing in reminded:
+            uow.emit(contract.AnswerDue(**facts(pairing), answer_by=pairing.answer_by(answer_within_days),
+                                        awaiting=pairing.awaiting(), requested_by_mentee=pairing.status == "requested"))
         overdue = await uow.due.claim_overdue(batch)
         for pairing, last_met_at, late in overdue:
             uow.emit(contract.MeetingOverdueV2(**facts(pairing), last_met_at=last_met_at, days_overdue=max(0, late)))
@@ -218,4 +224,4 @@ async def signal_lifecycle(uow: MatchingUnitOfWorkPort, renewal_notice_days: int
         for pairing in due:
             uow.emit(contract.RenewalDueV2(**facts(pairing), term_ends_at=pairing.term_ends_at))
         await uow.commit()
-        return len(overdue) + len(due) + len(ended) + len(unanswered)
+        return len(overdue) + len(due) + len(ended) + len(unanswered) + len(reminded)

@@ -8,7 +8,7 @@ the program is written, programs always in the same (sorted) order.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any, Protocol
 from uuid import UUID
 
@@ -203,6 +203,8 @@ class DueRepository(Protocol):
     async def claim_overdue(self, limit: int) -> list[tuple[Pairing, datetime | None, int]]: ...
 
     async def claim_renewals(self, notice_days: int, limit: int) -> list[Pairing]: ...
+    async def claim_answer_reminders(self, answer_within_days: int, lead: timedelta, limit: int) -> list[Pairing]:
+        """Proposals and requests still unanswered that lapse within `lead`, each claimed once."""
 
     async def programs_with_terms_ended(self) -> list[UUID]: ...
 

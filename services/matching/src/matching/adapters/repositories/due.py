@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from uuid import UUID
 
 import asyncpg
@@ -44,6 +44,19 @@ class PostgresDue:
                 UPDATE pairings x SET renewal_signalled_for = x.term_ends_at FROM due WHERE x.id = due.id
                 RETURNING {records.RETURNING_PAIRING}""",
             notice_days, limit,
+        )
+        return [records.pairing(r) for r in rows]
+
+    async def claim_answer_reminders(self, answer_within_days: int, lead: timedelta, limit: int) -> list[Pairing]:
+        rows = await self._conn.fetch(
+            f"""WITH due AS (
+                    SELECT id FROM pairings
+                     WHERE status IN ('proposed', 'requested') AND NOT answer_reminded
+                       AND created_at < now() - make_interval(days => $1) + $2::interval
+                     LIMIT $3 FOR UPDATE SKIP LOCKED)
+                UPDATE pairings x SET answer_reminded = true FROM due WHERE x.id = due.id
+                RETURNING {records.RETURNING_PAIRING}""",
+            answer_within_days, lead, limit,
         )
         return [records.pairing(r) for r in rows]
 
