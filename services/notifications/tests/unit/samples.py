@@ -117,6 +117,9 @@ async def _story(uow: FakeUnitOfWork, language: str) -> None:
     await handlers.pairing_proposed(ma.PairingProposedV3(**pair, pairing_id=_id("proposed"), score=82,
                                                          reason_codes=["specialty_overlap", "near_peer"],
                                                          pairing_kind="clinical"), uow)
+    # Neither has answered it eleven days on: both are reminded by when (a mentee's request would remind the mentor).
+    await handlers.answer_due(ma.AnswerDue(**pair, pairing_id=_id("proposed"), answer_by=NOW + timedelta(days=3),
+                                           awaiting=["mentee", "mentor"], requested_by_mentee=False), uow)
     await handlers.pairing_confirmed(_at(NOW - timedelta(days=1), ma.PairingConfirmedV3(
         **pair, pairing_id=_id("confirmed"), score=82, term_ends_at=term_ends, pairing_kind="clinical")), uow)
     await handlers.pairing_confirmed(ma.PairingConfirmedV3(**{**pair, "mentee_id": kim}, pairing_id=_id("kim-pair"),
@@ -238,7 +241,7 @@ async def _story(uow: FakeUnitOfWork, language: str) -> None:
 
 KINDS_TOLD = frozenset({
     "welcome", "mentor_approved", "email_change", "email_changed", "pairing_proposed", "pairing_confirmed",
-    "waitlist_paired", "pairing_declined",
+    "waitlist_paired", "pairing_declined", "answer_due",
     "pairing_ended", "partner_left", "pairing_renewed", "renewal_due", "meeting_overdue", "feedback_request",
     "mentee_waitlisted", "registration_confirmed", "registration_waitlisted", "registration_promoted",
     "registration_cancelled", "registration_removed", "join_link", "event_cancelled", "event_updated",

@@ -670,6 +670,47 @@ async def test_a_nudge_not_yet_sent_when_its_pairing_is_renewed_completed_or_end
     assert nudges([line for text in to_sam for line in text.splitlines()]) == still_holds * 2
 
 
+@pytest.mark.parametrize("language", ["en", "es"])
+async def test_a_mentor_reminded_of_a_request_reads_by_when_in_their_own_zone_and_the_mentee_who_asked_is_not(language):
+    uow = new_uow()
+    sam = await person(uow, "Sam Okafor")
+    ana = await person(uow, "Ana Reyes", zone="America/Chicago", language=language)
+    pair = dict(pairing_id=uuid4(), program_id=uuid4(), chapter_id=None, mentee_id=sam, mentor_id=ana)
+    lapses = datetime(2027, 3, 4, 23, 30, tzinfo=UTC)  # 5:30 PM in Chicago
+
+    await handlers.answer_due(ma.AnswerDue(**pair, answer_by=lapses, awaiting=["mentor"], requested_by_mentee=True),
+                              uow)
+
+    [told] = await sent(uow)
+    assert told.to == uow.notifications.contacts[ana]["email"]
+    said = {"en": ("A mentee's request", "Please accept or decline by Mar 4, 2027, 5:30 PM (Central Standard Time)",
+                   "the request lapses and they can ask another mentor", "decline and pause in the same step"),
+            "es": ("espera tu respuesta a su solicitud", "antes del 4 mar 2027, 5:30 p.m. (hora estándar central)",
+                   "la solicitud caduca", "ponte en pausa en el mismo paso")}[language]
+    text = " ".join((told.subject + " " + told.text).split())
+    assert all(part in text for part in said), text
+
+
+@pytest.mark.parametrize("then", ["confirmed", "declined", "lapsed"])
+async def test_a_reminder_to_answer_not_yet_sent_when_the_pairing_is_answered_or_lapses_goes_unsent(then):
+    uow = new_uow()
+    sam, ana = await person(uow, "Sam Okafor"), await person(uow, "Ana Reyes")
+    pair = dict(pairing_id=uuid4(), program_id=uuid4(), chapter_id=None, mentee_id=sam, mentor_id=ana)
+    await handlers.answer_due(ma.AnswerDue(**pair, answer_by=NOW + timedelta(days=3), awaiting=["mentee", "mentor"],
+                                           requested_by_mentee=False), uow)
+
+    changes = {"confirmed": (handlers.pairing_confirmed, ma.PairingConfirmedV4(
+                   **pair, score=80, reason_codes=[], term_ends_at=NOW + timedelta(days=365))),
+               "declined": (handlers.pairing_declined, ma.PairingDeclinedV2(**pair, declined_by="mentee",
+                                                                            reason_code="not_a_fit")),
+               "lapsed": (handlers.pairing_lapsed, ma.PairingLapsedV2(**pair, reason_code="unanswered"))}
+    handler, change = changes[then]
+    await handler(change, uow)
+
+    subjects = [m.subject for m in await sent(uow)]
+    assert len(subjects) == 2 and not any("waiting for your answer" in s for s in subjects), subjects
+
+
 async def test_a_waitlisting_not_yet_sent_when_the_mentee_is_paired_goes_unsent():
     uow = new_uow()
     sam, ana = await person(uow, "Sam Okafor"), await person(uow, "Ana Reyes")

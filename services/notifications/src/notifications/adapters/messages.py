@@ -534,6 +534,26 @@ class _Composer:
                           "another term or complete it.") % values],
                        action=self._mentorship_link(_("Renew or complete")))
 
+    def answer_due(self) -> Message:
+        """A proposal or a request lapses soon unanswered: by when, and what follows. The other is not named yet."""
+        _ = self._
+        values = {"program": self.program, "moment": self.r.moment(_at(self.c["answer_by"]))}
+        if self.c.get("requested"):
+            subject = _("A mentee's request in %(program)s is waiting for your answer") % values
+            said = [_("A mentee asked you to be their mentor in %(program)s and is waiting for your answer.") % values,
+                    _("Please accept or decline by %(moment)s. Unanswered by then, the request lapses and they can "
+                      "ask another mentor.") % values]
+        else:
+            subject = _("The proposed match in %(program)s is waiting for your answer") % values
+            said = [_("A proposed mentorship in %(program)s is waiting for your answer.") % values,
+                    (_("Please accept or decline by %(moment)s. Unanswered by then, it lapses and we look for "
+                       "another mentor for you.") if self.role == "mentee" else
+                     _("Please accept or decline by %(moment)s. Unanswered by then, it lapses.")) % values]
+        if self.role == "mentor":
+            said.append(_("If you cannot take a mentee for now, decline and pause in the same step: nobody new is "
+                          "proposed to you until you resume."))
+        return Message(subject, said, action=self._mentorship_link(_("Accept or decline")))
+
     def meeting_overdue(self) -> Message:
         _ = self._
         values = {"name": self.partner, "program": self.program, "cadence": self.cadence()}

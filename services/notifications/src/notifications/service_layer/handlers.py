@@ -175,6 +175,7 @@ def _partner_left(event: matching_contract.PairingEvent, left: str, was: str) ->
 
 # A pairing's messages that no longer hold once it is renewed, or over (completed or ended): still unsent, or waiting
 # for a digest, they are not sent ("you have been paired" included: it would show a partner who is one no more).
+STALE_ONCE_ANSWERED = ("answer_due",)
 STALE_ONCE_RENEWED = ("renewal_due",)
 STALE_ONCE_OVER = ("meeting_overdue", "renewal_due", "pairing_confirmed", "waitlist_paired")
 
@@ -218,6 +219,9 @@ async def pairing_confirmed(event: matching_contract.PairingConfirmed, uow: Unit
             # Not on the waitlist any more: a waitlisting not sent yet (or waiting for a digest) is not sent.
             await uow.notifications.withdraw_unsent([event.mentee_id], ("mentee_waitlisted",),
                                                     {"program_id": str(event.program_id), "pairing_kind": kind})
+        # Answered: a reminder to answer not sent yet (or waiting for a digest) is not sent.
+        await uow.notifications.withdraw_unsent([event.mentee_id, event.mentor_id], STALE_ONCE_ANSWERED,
+                                                {"pairing_id": str(event.pairing_id)})
         for notification in (to_mentee, to_mentor):
             await uow.notifications.add(notification)
         await uow.commit()
@@ -225,9 +229,10 @@ async def pairing_confirmed(event: matching_contract.PairingConfirmed, uow: Unit
 
 async def pairing_declined(event: matching_contract.PairingDeclined, uow: UnitOfWork) -> None:
     if event.reason_code == ERASED:
-        await _pairing_changed(uow, event, (), _partner_left(event, event.declined_by, "proposed"), over=True)
+        await _pairing_changed(uow, event, STALE_ONCE_ANSWERED, _partner_left(event, event.declined_by, "proposed"),
+                               over=True)
     else:
-        await _pairing_changed(uow, event, (), *_both_sides(event, "pairing_declined", by=event.declined_by,
+        await _pairing_changed(uow, event, STALE_ONCE_ANSWERED, *_both_sides(event, "pairing_declined", by=event.declined_by,
                                                             withdrawn=event.reason_code == WITHDRAWN), over=True)
 
 
@@ -247,7 +252,7 @@ async def pairing_lapsed(event: matching_contract.PairingLapsed, uow: UnitOfWork
         told = _both_sides(event, "pairing_declined", unanswered=True)
     else:
         told = [_partner_left(event, "mentee", "proposed")] if event.reason_code == ERASED else []
-    await _pairing_changed(uow, event, (), *told, over=True)
+    await _pairing_changed(uow, event, STALE_ONCE_ANSWERED, *told, over=True)
 
 
 async def pairing_renewed(event: matching_contract.PairingRenewed, uow: UnitOfWork) -> None:
@@ -257,6 +262,17 @@ async def pairing_renewed(event: matching_contract.PairingRenewed, uow: UnitOfWo
 
 async def renewal_due(event: matching_contract.RenewalDue, uow: UnitOfWork) -> None:
     await _tell(uow, *_both_sides(event, "renewal_due", term_ends_at=event.term_ends_at))
+
+
+async def answer_due(event: matching_contract.AnswerDue, uow: UnitOfWork) -> None:
+    """Only whoever has yet to answer is reminded: the other has answered already (or may still, where either's
+    acceptance is enough, and is reminded too)."""
+    people = {"mentee": event.mentee_id, "mentor": event.mentor_id}
+    await _tell(uow, *[
+        Notification.answering(event.event_id, people[role], event.chapter_id, "answer_due", role=role,
+                               pairing_id=event.pairing_id, program_id=event.program_id, answer_by=event.answer_by,
+                               requested=event.requested_by_mentee)
+        for role in event.awaiting])
 
 
 async def meeting_overdue(event: matching_contract.MeetingOverdue, uow: UnitOfWork) -> None:
