@@ -211,6 +211,21 @@ class PairingLapsedV2(PairingLapsed):
 
 
 @register
+class PairingLapsedV3(PairingLapsedV2):
+    """A proposal or a mentee's request lapsed unanswered: past the time to answer (`unanswered`: that mentor is not
+    proposed to, nor suggested to, that mentee again), or, a request, when another was accepted or either left.
+
+    Version 3 adds who had yet to answer and whether it was the mentee's request, so each side can be told what
+    happened (version 2 leaves both unsaid)."""
+
+    schema_version: Literal[3] = 3
+
+    awaiting: list[Role] = Field(
+        description="Who had yet to answer: the mentor of a request; each side of a proposal that had not accepted it")
+    requested_by_mentee: bool = Field(description="A mentee's request to this mentor, rather than a proposal")
+
+
+@register
 class PairingRenewed(PairingEvent):
     event_type: Literal["matching.pairing_renewed"] = "matching.pairing_renewed"
     schema_version: Literal[1] = 1

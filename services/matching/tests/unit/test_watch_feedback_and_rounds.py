@@ -79,6 +79,7 @@ async def test_a_proposal_left_unanswered_lapses_and_its_mentee_is_proposed_anot
 
     [lapsed] = platform.events(published.PairingLapsed, mentee_id=mentee)
     assert (lapsed.pairing_id, lapsed.mentor_id, lapsed.reason_code) == (proposed.pairing_id, silent, "unanswered")
+    assert (lapsed.awaiting, lapsed.requested_by_mentee) == (["mentee", "mentor"], False)
     again = [e for e in platform.events(published.PairingProposed, mentee_id=mentee) if e != proposed]
     assert [e.mentor_id for e in again] == [other]
 
@@ -96,6 +97,7 @@ async def test_a_request_left_unanswered_lapses_and_that_mentor_is_no_longer_sug
 
     [lapsed] = platform.events(published.PairingLapsed, mentee_id=mentee)
     assert (lapsed.pairing_id, lapsed.reason_code) == (requested, "unanswered")
+    assert (lapsed.awaiting, lapsed.requested_by_mentee) == (["mentor"], True)
     assert [s["mentor_id"] for s in await choice.suggestions(program, mentee, platform.uow())] == [other]
 
 

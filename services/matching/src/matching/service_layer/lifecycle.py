@@ -70,8 +70,7 @@ async def accept(cmd: commands.AcceptPairing, uow: MatchingUnitOfWorkPort, autho
         if confirmed and requested:
             for other in await uow.pairings.pending_requests(pairing.mentee_enrollment_id):
                 if other.id != pairing.id:
-                    other.lapse("another_request_accepted")
-                    uow.emit(contract.PairingLapsedV2(**facts(other), reason_code="another_request_accepted"))
+                    uow.emit(_lapse(other, "another_request_accepted"))
                     await uow.pairings.save(other)
         await uow.commit()
         return pairing
@@ -116,6 +115,14 @@ async def _close(pairing_id: UUID, uow: MatchingUnitOfWorkPort, authorize: Autho
         return pairing
 
 
+def _lapse(pairing: Pairing, reason_code: str) -> contract.PairingLapsedV3:
+    """Lapse it, and say who had yet to answer it and whether the mentee had asked for this mentor."""
+    awaiting, requested = pairing.awaiting(), pairing.status == "requested"
+    pairing.lapse(reason_code)
+    return contract.PairingLapsedV3(**facts(pairing), reason_code=reason_code, awaiting=awaiting,
+                                    requested_by_mentee=requested)
+
+
 async def close_all(pairings: list[Pairing], by_person: UUID, reason_code: str, uow: MatchingUnitOfWorkPort) -> None:
     """End what is active, decline what is proposed, lapse what is requested, on behalf of the person who left:
     one event each, and each mentee back to matching. The caller holds the programs' locks."""
@@ -128,8 +135,7 @@ async def close_all(pairings: list[Pairing], by_person: UUID, reason_code: str, 
             p.decline(reason_code, "mentee" if side == Role.MENTEE else "mentor" if side == Role.MENTOR else "program")
             uow.emit(contract.PairingDeclinedV2(**facts(p), declined_by=side, reason_code=reason_code))
         else:
-            p.lapse(reason_code)
-            uow.emit(contract.PairingLapsedV2(**facts(p), reason_code=reason_code))
+            uow.emit(_lapse(p, reason_code))
         await uow.pairings.save(p)
         await uow.waitlist.back_to_waiting(p.mentee_enrollment_id)
 
@@ -206,9 +212,8 @@ async def signal_lifecycle(uow: MatchingUnitOfWorkPort, renewal_notice_days: int
         # nor they suggested to them, again); a mentee choosing may ask another mentor.
         unanswered = await uow.due.unanswered(waiting_long, answer_within_days, batch)
         for pairing in unanswered:
-            pairing.lapse(UNANSWERED)
+            uow.emit(_lapse(pairing, UNANSWERED))
             await uow.pairings.save(pairing)
-            uow.emit(contract.PairingLapsedV2(**facts(pairing), reason_code=UNANSWERED))
         for program_id in sorted({*programs, *waiting_long}):
             offer_room(program_id, uow)
         # Those left whose time is nearly up: whoever has yet to answer is reminded, once.
