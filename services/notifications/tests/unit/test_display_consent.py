@@ -307,3 +307,29 @@ async def test_a_proposal_left_unanswered_tells_both_it_lapsed_naming_neither():
         assert f"The proposed mentorship in {PROGRAM} was not answered in time, so it has lapsed." in told
     assert "can be paired with another mentor" in to_mentee and "Ana Reyes" not in to_mentee
     assert "pause" in to_mentor and "Sam Okafor" not in to_mentor
+
+
+@pytest.mark.parametrize(("awaiting", "requested", "to_mentee", "to_mentor"), [
+    (["mentee", "mentor"], False, f"The proposed mentorship in {PROGRAM} was not answered in time",
+     f"The proposed mentorship in {PROGRAM} was not answered in time"),
+    (["mentor"], False, f"The proposed mentor did not answer in time, so the proposed mentorship in {PROGRAM} has "
+                        "lapsed.", f"You did not answer the proposed mentorship in {PROGRAM} in time"),
+    (["mentee"], False, f"You did not answer the proposed mentorship in {PROGRAM} in time",
+     f"The proposed mentee did not answer in time, so the proposed mentorship in {PROGRAM} has lapsed."),
+    (["mentor"], True, f"Your request to a mentor in {PROGRAM} was not answered in time, so it has lapsed. You stay "
+                       "in the program, and can ask another mentor.",
+     f"You did not answer a mentee's request in {PROGRAM} in time, so it has lapsed."),
+])
+async def test_a_lapse_unanswered_tells_each_side_who_did_not_answer_naming_neither(
+        awaiting, requested, to_mentee, to_mentor):
+    uow, mentee, mentor = FakeUnitOfWork(notifications=FakeNotifications()), uuid4(), uuid4()
+    await contact(uow, mentee, "Sam Okafor", "en", {}, **SAM)
+    await contact(uow, mentor, "Ana Reyes", "en", SHOWN, **ANA)
+    asked = pairing("proposed", mentee, mentor, event=ma.PairingProposedV5)
+    lapsed = ma.PairingLapsedV3(**asked.model_dump(include={"pairing_id", "program_id", "chapter_id", "mentee_id",
+                                                            "mentor_id"}), reason_code="unanswered",
+                                awaiting=awaiting, requested_by_mentee=requested)
+    sent = await emails(uow, lapsed)
+    told_mentee, told_mentor = (" ".join(read(sent[str(person)]).split()) for person in (mentee, mentor))
+    assert to_mentee in told_mentee and "Ana Reyes" not in told_mentee
+    assert to_mentor in told_mentor and "Sam Okafor" not in told_mentor and "pause" in told_mentor

@@ -467,12 +467,7 @@ class _Composer:
             return Message(_("A request in %(program)s was withdrawn") % values, said,
                            action=self._program_link(_("See the program")))
         if self.c.get("unanswered"):
-            said = [_("The proposed mentorship in %(program)s was not answered in time, so it has lapsed.") % values,
-                    _("You stay in the program, and can be paired with another mentor.") if self.role == "mentee"
-                    else _("If you cannot take a mentee for now, pause from your home page: nobody new is proposed "
-                           "to you until you resume.")]
-            return Message(_("A proposed pairing in %(program)s will not go ahead") % values, said,
-                           action=self._program_link(_("See the program")))
+            return self._unanswered()
         if self.c.get("by") == self.role:
             said = [_("You declined the proposed pairing in %(program)s.") % values]
         elif self.role == "mentee":
@@ -483,6 +478,36 @@ class _Composer:
                     if self.role == "mentee" else _("Thank you. We will propose another mentee when one fits."))
         return Message(_("A proposed pairing in %(program)s will not go ahead") % values, said,
                        action=self._program_link(_("See the program")))
+
+    def _unanswered(self) -> Message:
+        """A proposal or a request lapsed unanswered: who did not answer, when known, without naming the other."""
+        _ = self._
+        values = {"program": self.program}
+        awaiting = self.c.get("awaiting")  # unknown before version 3 of the event
+        other = "mentor" if self.role == "mentee" else "mentee"
+        if self.c.get("requested"):
+            subject = _("A request in %(program)s has lapsed") % values
+            said = [_("Your request to a mentor in %(program)s was not answered in time, so it has lapsed.") % values
+                    + " " + _("You stay in the program, and can ask another mentor.") if self.role == "mentee" else
+                    _("You did not answer a mentee's request in %(program)s in time, so it has lapsed.") % values]
+        else:
+            subject = _("A proposed pairing in %(program)s will not go ahead") % values
+            if awaiting is not None and self.role in awaiting and other not in awaiting:
+                first = _("You did not answer the proposed mentorship in %(program)s in time, so it has lapsed.")
+            elif awaiting is not None and other in awaiting and self.role not in awaiting:
+                first = (_("The proposed mentor did not answer in time, so the proposed mentorship in %(program)s has "
+                           "lapsed.") if other == "mentor" else
+                         _("The proposed mentee did not answer in time, so the proposed mentorship in %(program)s has "
+                           "lapsed."))
+            else:
+                first = _("The proposed mentorship in %(program)s was not answered in time, so it has lapsed.")
+            said = [first % values]
+            if self.role == "mentee":
+                said.append(_("You stay in the program, and can be paired with another mentor."))
+        if self.role == "mentor":
+            said.append(_("If you cannot take a mentee for now, pause from your home page: nobody new is proposed to "
+                          "you until you resume."))
+        return Message(subject, said, action=self._program_link(_("See the program")))
 
     def pairing_ended(self) -> Message:
         _ = self._

@@ -249,7 +249,11 @@ async def pairing_lapsed(event: matching_contract.PairingLapsed, uow: UnitOfWork
     """A requested pairing that lapsed says nothing, unless it lapsed because the mentee left the platform, or
     because nobody answered it in time (then both are told, as of a proposal declined)."""
     if event.reason_code == UNANSWERED:
-        told = _both_sides(event, "pairing_declined", unanswered=True)
+        # Who had not answered, and whether the mentee had asked: unknown (None) before version 3.
+        awaiting = [role.value for role in event.awaiting] if isinstance(event, matching_contract.PairingLapsedV3) \
+            else None
+        told = _both_sides(event, "pairing_declined", unanswered=True, awaiting=awaiting,
+                           requested=getattr(event, "requested_by_mentee", False))
     else:
         told = [_partner_left(event, "mentee", "proposed")] if event.reason_code == ERASED else []
     await _pairing_changed(uow, event, STALE_ONCE_ANSWERED, *told, over=True)
