@@ -586,10 +586,35 @@ async def test_a_request_says_by_when_it_must_be_answered_to_the_mentor_and_to_t
         f"GET /v1/people/{ME}/partners": [], f"GET /v1/people/{ME}/enrollments": []})
     async with browser(services, ME) as page:
         mentor = [await page.get(path) for path in (f"/mentorships/{PAIRING}", "/")]
-    assert ("If the mentor has not answered by Thu 17 Dec 2026, 08:03 CST, your request lapses and you can ask "
-            "another mentor.") in mentee.text
+    assert ("You asked this mentor; we are waiting for their answer. If the mentor has not answered by Thu 17 Dec "
+            "2026, 08:03 CST, your request lapses and you can ask another mentor.") in " ".join(mentee.text.split())
     for shown in mentor:
         assert "Please answer by Thu 17 Dec 2026, 08:03 CST: unanswered by then, it lapses." in shown.text
+    assert "Answer a mentee's request in Premed circle" in mentor[1].text
+    assert "Answer the proposed mentorship" not in mentor[1].text
+
+
+async def test_why_a_mentor_may_fit_is_said_of_a_request_not_why_we_paired_them():
+    reasons = {"reasons": ["specialty_overlap"], "reason_codes": ["specialty_overlap"]}
+    async with browser(its_page(a_pairing_of_mine("requested", mentor_accepted=False, **reasons)), ME) as page:
+        asked = await page.get(f"/mentorships/{PAIRING}")
+    async with browser(its_page(a_pairing_of_mine("proposed", mentee_accepted=False, **reasons)), ME) as page:
+        proposed = await page.get(f"/mentorships/{PAIRING}")
+    assert "Why this mentor may fit:" in asked.text and "Why we paired you" not in asked.text
+    assert "Why we paired you:" in proposed.text
+
+
+@pytest.mark.parametrize(("language", "zone", "said"), [
+    ("es", "America/Chicago", "jue 17 dic 2026, 08:03 hora estándar central"),
+    ("en", "Europe/Madrid", "Thu 17 Dec 2026, 15:03 Central European Standard Time"),
+    ("en", "America/Chicago", "Thu 17 Dec 2026, 08:03 CST"),
+])
+async def test_a_moment_names_its_time_zone_in_words_where_the_language_has_no_abbreviation_for_it(
+        language, zone, said):
+    waiting = a_pairing_of_mine("requested", mentor_accepted=False, answer_by="2026-12-17T14:03:00+00:00")
+    async with browser(its_page(waiting), ME, language=language, timezone=zone) as page:
+        shown = await page.get(f"/mentorships/{PAIRING}")
+    assert said in " ".join(shown.text.split())
 
 
 async def test_an_answered_mentorship_says_nothing_of_lapsing():

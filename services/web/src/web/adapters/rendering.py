@@ -83,8 +83,9 @@ class Renderer:
         # Babel takes about a millisecond a date: an event list formats the same few moments for everyone.
         @lru_cache(maxsize=4096)
         def formatted(value: str, timezone: str | None) -> str:
-            return format_datetime(datetime.fromisoformat(value), "EEE d MMM y, HH:mm zzz", tzinfo=_zone(timezone),
-                                   locale=language)
+            moment, zone = datetime.fromisoformat(value), _zone(timezone)
+            return (format_datetime(moment, "EEE d MMM y, HH:mm", tzinfo=zone, locale=language) + " "
+                    + _zone_label(moment, zone, language))
 
         def when(value: str | datetime | None, timezone: str | None = None) -> str:
             if not value:
@@ -103,7 +104,8 @@ class Renderer:
             if starts.date() != ends.date():
                 return f"{when(start, timezone)} – {when(end, timezone)}"
             return (format_datetime(starts, "EEE d MMM y, HH:mm", tzinfo=zone, locale=language) + "–"
-                    + format_datetime(ends, "HH:mm zzz", tzinfo=zone, locale=language))
+                    + format_datetime(ends, "HH:mm", tzinfo=zone, locale=language) + " "
+                    + _zone_label(ends, zone, language))
         return span
 
     @staticmethod
@@ -128,3 +130,10 @@ class Renderer:
     def render(self, language: str, template: str, context: dict[str, Any]) -> str:
         environment = self._environments.get(language, self._environments[DEFAULT_LANGUAGE])
         return environment.get_template(template).render(context)
+
+
+def _zone_label(moment: datetime, zone: ZoneInfo, language: str) -> str:
+    """The zone's short name where the language has one (CST, CET), else its name in words (hora estándar central),
+    never an offset (-0600) that a reader must work out."""
+    short = format_datetime(moment, "zzz", tzinfo=zone, locale=language)
+    return format_datetime(moment, "zzzz", tzinfo=zone, locale=language) if any(c.isdigit() for c in short) else short
