@@ -168,6 +168,19 @@ async def test_a_mentee_who_chooses_asks_a_suggested_mentor(platform, page):
         asked = (await as_mentor.get(f"/v1/pairings/{pairings[0]['id']}")).json()
     assert asked["request_note"] == "Hello! I am applying next year.\nCould we talk about interviews?"
 
+    # The mentor, in another browser, has it on their home page as a request to answer, the note with it.
+    mentors_browser = await page.context.browser.new_context(base_url=platform.web, viewport={"width": 390,
+                                                                                             "height": 844})
+    try:
+        as_mentor_page = await mentors_browser.new_page()
+        await sign_in(as_mentor_page, platform, platform.world["mentor_email"])
+        await as_mentor_page.get_by_role("link", name=f"Answer a mentee's request in {program['name']}").click()
+        await as_mentor_page.get_by_text("Could we talk about interviews?").wait_for()
+        await as_mentor_page.get_by_text(re.compile(r"Please answer by .+: unanswered by then, it lapses")).wait_for()
+        assert await audit(as_mentor_page) == []
+    finally:
+        await mentors_browser.close()
+
     # Pending on the home page; the mentee reads their note and takes the request back from the mentorship's page.
     await page.goto("/")
     await page.get_by_role("link", name=re.compile("Open this mentorship")).first.click()
