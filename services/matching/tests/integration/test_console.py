@@ -3,6 +3,7 @@ pairing made by hand, reports, the audit trail, and who may do what."""
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from uuid import UUID, uuid4
 
 import asyncpg
@@ -86,6 +87,9 @@ async def test_a_coordinator_pairs_by_hand_within_the_rules_or_overrides_capacit
 
         page = (await coordinator.get(f"/v1/programs/{program}/pairings")).json()
         assert page["total"] == 2 and {i["overdue"] for i in page["items"]} == {False}
+        # Until when each may be answered, for the coordinator to follow up before it lapses.
+        assert all(datetime.fromisoformat(i["answer_by"]) - datetime.fromisoformat(i["created_at"])
+                   == timedelta(days=14) for i in page["items"])
         async with client(matching, "participant", person_id=first) as as_mentee, \
                 client(matching, "participant", person_id=mentor) as as_mentor:
             pairing_path = f"/v1/pairings/{made.json()['id']}"

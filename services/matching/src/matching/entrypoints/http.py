@@ -237,13 +237,18 @@ async def give_feedback(pairing_id: UUID, body: FeedbackIn, caller: Caller, unit
 
 # --- programs: waitlist, suggestions and requests, rounds, weights, statistics ----------------------------------
 @router.get("/programs/{program_id}/pairings")
-async def program_pairings(program_id: UUID, caller: Caller, unit: UnitOfWork, status: PairingStatus | None = None,
-                           offset: Offset = 0, limit: Limit = 50) -> ProgramPairingsPage:
-    """The program's pairings, newest first (person ids: the console adds names from profiles). Audited."""
+async def program_pairings(program_id: UUID, caller: Caller, unit: UnitOfWork, request: Request,
+                           status: PairingStatus | None = None, offset: Offset = 0,
+                           limit: Limit = 50) -> ProgramPairingsPage:
+    """The program's pairings, newest first (person ids: the console adds names from profiles), each proposed or
+    requested one with until when it may be answered. Audited."""
     program = await _staff_program(program_id, caller, unit)
     items, total = await views.program_pairings(program_id, status, offset, limit, unit, caller, program.chapter_id)
+    within = request.app.state.answer_within_days
     return ProgramPairingsPage(total=total, items=[
-        ProgramPairingOut(**PairingOut.of(i["pairing"]).model_dump(), overdue=i["overdue"], created_at=i["created_at"])
+        ProgramPairingOut(**{**PairingOut.of(i["pairing"]).model_dump(),
+                             "answer_by": answer_by(i["pairing"].status, i["created_at"], within)},
+                          overdue=i["overdue"], created_at=i["created_at"])
         for i in items])
 
 

@@ -122,8 +122,8 @@ class PairingOut(BaseModel):
                                   "shares and shows a partner what the mentee requires of a mentor (no rule checked "
                                   "it: the mentee judges). Null to anyone else, or when the mentee requires nothing")
     answer_by: datetime | None = Field(
-        default=None, description="On GET /v1/pairings/{id} of a proposed or requested pairing: until when it may be "
-                                  "answered; unanswered then, it lapses (`unanswered`)")
+        default=None, description="On GET /v1/pairings/{id} and in a program's pairings, of a proposed or requested "
+                                  "pairing: until when it may be answered; unanswered then, it lapses (`unanswered`)")
     request_note: str | None = Field(
         default=None, description="On GET /v1/pairings/{id}, to its mentor and its mentee: the note the mentee wrote "
                                   "with their request. Null to anyone else, or when there is none")
