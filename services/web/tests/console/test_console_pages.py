@@ -828,6 +828,20 @@ async def test_a_programs_number_of_mentorships_is_said_in_the_singular_for_one(
     assert f"<p>{words[0]}</p>" in one and f"<p>{words[1]}</p>" in three
 
 
+async def test_a_coordinator_sees_who_has_yet_to_answer_a_proposal_and_when_it_lapses(world):
+    s, program = world["s"], world["program"]
+    mentee = s.person("Dana Student", stage="undergraduate")
+    waiting = s.pairing(program, mentee, world["mentor"], status="proposed", mentee_accepted=True,
+                        mentor_accepted=False, answer_by="2026-12-17T14:03:00+00:00")
+    async with as_(world, "coordinator")[0] as page:
+        listed = (await page.get(f"/console/programs/{program['id']}")).text
+        one = (await page.get(f"/console/pairings/{waiting['id']}")).text
+    row = listed[listed.find("Dana Student"):]
+    row = " ".join(row[:row.find("</tr>")].split())
+    assert "the mentor has yet to answer; lapses unanswered on December 17, 2026" in row, row
+    assert "Answer by</dt><dd>Thu 17 Dec 2026, 08:03 CST (unanswered by then, it lapses)" in " ".join(one.split())
+
+
 @pytest.mark.parametrize("language, words", [("en", ("There are no programs in your chapters yet.", "Add a program")),
                                              ("es", ("Todavía no hay programas en tus capítulos.",
                                                      "Añadir un programa"))])
