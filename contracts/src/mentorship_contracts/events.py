@@ -6,6 +6,7 @@ from uuid import UUID
 from pydantic import AwareDatetime, Field
 
 from .envelope import IntegrationEvent, register
+from .sealed import SealedEvent
 from .vocabulary import TrainingStage
 
 CATALOGUE = "events.catalogue"
@@ -395,5 +396,28 @@ class RegistrantRemoved(IntegrationEvent):
     person_id: UUID
     reason: str | None = Field(description="The organiser's reason, free text (500 characters at most), for the "
                                            "registrant; null when the organiser gave none")
+    held_seat: bool = Field(description="Whether the registration held a confirmed seat (its calendar entry, if "
+                                        "one was sent, is cancelled with it)")
+
+
+@register
+class RegistrantRemovedV2(SealedEvent):
+    """Restricted to notifications: an organiser removed this registrant; the reason they gave travels sealed under the
+    registrant's data key, so it is unreadable once they are erased.
+
+    Version 2: version 1 with `reason` sealed (events asks profiles for the key, as a consumer would); it opens into
+    version 1. The removal of someone with no key left (erased meanwhile) is not published: nobody is left to tell."""
+
+    clear_model = RegistrantRemoved
+    closed_schema = True
+    topic = ACCESS
+    key_field = "scheduled_event_id"
+    producer: str = "events"
+    event_type: Literal["events.registrant_removed"] = "events.registrant_removed"
+    schema_version: Literal[2] = 2
+
+    registration_id: UUID
+    scheduled_event_id: UUID
+    chapter_id: UUID | None
     held_seat: bool = Field(description="Whether the registration held a confirmed seat (its calendar entry, if "
                                         "one was sent, is cancelled with it)")

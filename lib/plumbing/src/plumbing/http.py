@@ -23,6 +23,7 @@ from . import correlation
 from .db import is_connection_lost, is_rolled_back_by_the_server
 from .errors import DomainError
 from .metrics import Metrics
+from .person_keys import KeysUnavailable
 from .runtime import Service
 from .unit_of_work import Commits, recording_commits, stop_recording_commits
 
@@ -61,7 +62,8 @@ _MEANING = {
     422: "The input breaks a rule; `field` names it",
     503: "Not served now; try again after Retry-After seconds. `database_unavailable`: the database is away; "
          "`transaction_conflict`: the change lost a conflict with another; `commit_outcome_unknown`: the change may "
-         "have been made (read before writing again)",
+         "have been made (read before writing again); `profiles_unavailable`: profiles could not give a person's "
+         "data key to seal what the change publishes (nothing was changed)",
 }
 
 
@@ -361,6 +363,14 @@ def create_app(
         return JSONResponse(error_body("body_too_large", f"the request body is over {limit} bytes", "body"), 413)
 
     app.add_exception_handler(BodyTooLarge, lambda _, __: body_too_large())
+
+    @app.exception_handler(KeysUnavailable)
+    async def keys_unavailable(_: Request, exc: KeysUnavailable) -> JSONResponse:
+        # Raised before the commit, so nothing was changed: the same request may be sent again.
+        log.warning("profiles gave no data key: answered 503", extra={"reason": str(exc)})
+        return JSONResponse(error_body("profiles_unavailable", "profiles could not give the data key what this change "
+                                       "publishes is sealed under; nothing was changed: try again shortly"), 503,
+                            headers={"Retry-After": "5"})
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:

@@ -1,5 +1,6 @@
-"""A consumer's source of people's data keys, to open sealed events: asks profiles (`GET /v1/data-keys`), signing
-each request as its own service, and keeps what it learnt briefly.
+"""A consumer's source of people's data keys, to open sealed events (and a producer's besides profiles, to seal
+them, `sealed`): asks profiles (`GET /v1/data-keys`), signing each request as its own service, and keeps what it
+learnt briefly.
 
 A key profiles no longer has is gone for good (the person was erased): the answer is remembered and the events
 sealed under it are skipped. When profiles cannot answer (down, a timeout, a 5xx), `KeysUnavailable` is raised:
@@ -16,8 +17,9 @@ from typing import Any
 from uuid import UUID
 
 import httpx
+from mentorship_contracts import IntegrationEvent, sealed_version_of
 
-from .personal_data import check_service_key, private_pem
+from .personal_data import check_service_key, private_pem, seal_event
 
 DATA_KEYS_PATH = "/v1/data-keys"
 # People asked for in one request, at most (profiles refuses more).
@@ -103,6 +105,22 @@ class PersonKeys:
         if self._client is not None:
             await self._client.aclose()
             self._client = None
+
+
+async def sealed(events: Iterable[IntegrationEvent], keys: PersonKeys) -> list[IntegrationEvent]:
+    """The events as a service other than profiles publishes them: those with a sealed version sealed under their
+    person's key, asked of profiles (`KeysUnavailable` when it cannot answer: nothing is published then); the sealed
+    events of a person with no key left (erased) are left out, as nobody is left to read them."""
+    events = list(events)
+    people = {e.person_id for e in events if sealed_version_of(type(e))}  # type: ignore[attr-defined]
+    found = await keys.keys_for(people) if people else {}
+    published: list[IntegrationEvent] = []
+    for event in events:
+        if sealed_version_of(type(event)) is None:
+            published.append(event)
+        elif (key := found[event.person_id]) is not None:  # type: ignore[attr-defined]
+            published.append(seal_event(event, key.key_id, key.key))
+    return published
 
 
 def of_settings(settings: Any) -> PersonKeys:

@@ -26,7 +26,14 @@ from uuid import UUID
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from mentorship_contracts import CATALOGUE, Classification, IntegrationEvent, SealedEvent, sealed_version_of
+from mentorship_contracts import (
+    CATALOGUE,
+    Classification,
+    IntegrationEvent,
+    SealedEvent,
+    sealed_version_of,
+    sealed_versions,
+)
 
 from .settings import ConfigurationError, configuration_checked
 
@@ -79,8 +86,10 @@ def open_event(event: SealedEvent, key: bytes) -> IntegrationEvent:
 
 def key_readers() -> frozenset[str]:
     """The services that may ask profiles for people's data keys: the consumers the topic catalogue names for a
-    restricted topic."""
-    return frozenset(c for t in CATALOGUE if t.classification == Classification.RESTRICTED for c in t.consumers)
+    restricted topic, and the services besides profiles (which holds the keys) that publish a sealed event."""
+    consumers = {c for t in CATALOGUE if t.classification == Classification.RESTRICTED for c in t.consumers}
+    sealers = {m.model_fields["producer"].default for m in sealed_versions()} - {"profiles"}
+    return frozenset(consumers | sealers)
 
 
 def signing_key_variable(service: str) -> str:

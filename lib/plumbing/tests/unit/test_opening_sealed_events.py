@@ -5,13 +5,15 @@ import base64
 from uuid import UUID, uuid4
 
 import httpx
+import pytest
 from aiokafka.structs import ConsumerRecord
 from mentorship_contracts import IntegrationEvent
+from mentorship_contracts import events as events_contract
 from mentorship_contracts import profiles as contract
 from plumbing.consumer import EventConsumer, RetryPolicy
 from plumbing.metrics import Metrics
-from plumbing.person_keys import PersonKeys
-from plumbing.personal_data import new_data_key, seal_event
+from plumbing.person_keys import KeysUnavailable, PersonKeys, sealed
+from plumbing.personal_data import new_data_key, open_event, seal_event
 from plumbing.settings import new_secret_key
 
 
@@ -131,3 +133,29 @@ async def test_a_sealed_event_that_does_not_open_with_the_person_s_key_is_dead_l
     consumer, broker, applied = consumer_with(profiles)
     await consumer.consume((record(seal_event(person, "k", new_data_key())),))
     assert applied == [] and [topic for _, topic in broker.published] == ["notifications.dead-letters"]
+
+
+def a_removal(person_id: UUID, reason: str | None = "Registered twice") -> events_contract.RegistrantRemoved:
+    return events_contract.RegistrantRemoved(registration_id=uuid4(), scheduled_event_id=uuid4(), chapter_id=None,
+                                             person_id=person_id, reason=reason, held_seat=True)
+
+
+async def test_a_publisher_besides_profiles_seals_under_the_persons_key_leaves_out_an_erased_persons_and_the_rest_as_is():
+    kept, erased, key = uuid4(), uuid4(), new_data_key()
+    keys = PersonKeys("http://profiles", service="events", service_key=new_secret_key(),
+                      transport=httpx.MockTransport(Profiles({kept: ("k1", key)})))
+    unsealed = contract.PersonRegisteredV2(person_id=kept, chapter_id=None, stage="undergraduate")  # no sealed version
+
+    published = await sealed([a_removal(kept), unsealed, a_removal(erased)], keys)
+
+    assert [type(e) for e in published] == [events_contract.RegistrantRemovedV2, contract.PersonRegisteredV2]
+    assert "Registered twice" not in published[0].to_json().decode()
+    assert open_event(published[0], key).reason == "Registered twice"  # type: ignore[attr-defined, arg-type]
+    assert published[1] is unsealed
+
+
+async def test_a_publisher_that_profiles_cannot_give_a_key_publishes_nothing_and_says_so():
+    keys = PersonKeys("http://profiles", service="events", service_key=new_secret_key(),
+                      transport=httpx.MockTransport(Profiles({}, down=1)))
+    with pytest.raises(KeysUnavailable):
+        await sealed([a_removal(uuid4())], keys)

@@ -7,6 +7,7 @@ from uuid import uuid4
 
 import pytest
 from mentorship_contracts import SealedEvent, decode, sealed_versions
+from mentorship_contracts import events as events_contract
 from mentorship_contracts import profiles as contract
 from plumbing import auth, personal_data
 from plumbing.person_keys import PersonKeys
@@ -38,15 +39,17 @@ def profile() -> contract.MatchingProfileChangedV2:
 
 
 def test_every_restricted_event_with_personal_data_has_a_closed_sealed_version_that_opens_into_its_clear_one():
-    # A consent change names no value, but which attribute a person recorded (a sexual orientation, say) is theirs too.
+    # A consent change names no value, but which attribute a person recorded (a sexual orientation, say) is theirs too;
+    # an organiser's reason for removing a registrant is in their words, about that person.
     assert {m.clear_model for m in sealed_versions()} == {
         contract.ContactDetailsChangedV3, contract.EmailChangeRequested, contract.MatchingProfileChangedV2,
-        contract.ConsentChangedV2, contract.ContactDetailsRestated, contract.MatchingProfileRestated}
+        contract.ConsentChangedV2, contract.ContactDetailsRestated, contract.MatchingProfileRestated,
+        events_contract.RegistrantRemoved}
     for model in sealed_versions():
         assert model.closed_schema
         assert model.topic == model.clear_model.topic
         assert {"display_name", "email", "new_email", "identity_for_matching", "identity_for_partner", "languages",
-                "region"} & set(model.model_fields) == set()
+                "region", "reason"} & set(model.model_fields) == set()
 
 
 def test_a_sealed_event_carries_no_personal_value_in_its_bytes_and_opens_into_the_same_event():
@@ -103,7 +106,8 @@ def test_the_sealed_schema_is_closed():
 
 
 def test_the_readers_of_data_keys_are_the_consumers_of_restricted_topics_and_profiles_knows_their_public_keys():
-    assert key_readers() == {"matching", "notifications"}
+    # And events, which seals the organiser's reason it publishes on events.access under the registrant's key.
+    assert key_readers() == {"matching", "notifications", "events"}
     seeds = {"matching": new_secret_key(), "notifications": new_secret_key()}
     readers = parse_readers(readers_setting(seeds))
     token = auth.mint(private_pem(seeds["matching"]), audience="profiles", role="service", subject="matching")
