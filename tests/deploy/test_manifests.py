@@ -506,9 +506,11 @@ def test_every_deployment_gives_a_stopping_service_time_to_finish_its_jobs_and_c
         assert deployment(name)["spec"]["template"]["spec"]["terminationGracePeriodSeconds"] > needed, name
 
 
-def test_the_consumers_of_restricted_topics_reach_profiles_for_data_keys_in_compose_and_kubernetes():
+def test_the_readers_of_data_keys_reach_profiles_for_them_in_compose_and_kubernetes():
+    from plumbing.personal_data import key_readers
+
     services = load_compose()["services"]
-    for name in ("matching", "notifications"):
+    for name in sorted(key_readers()):
         assert environment(services[name])["PROFILES_URL"] == "http://profiles:8000"
         assert env_var(the_container(name), "PROFILES_URL")["value"] == "http://profiles"
         assert f"{name.upper()}_SERVICE_KEY" in secret_variables(name)

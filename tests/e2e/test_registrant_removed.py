@@ -1,13 +1,16 @@
 """A registrant an organiser removes from the roster, through the platform's own doors: events takes them off
 (the next one waiting gets the seat) and notifications emails them, with the organiser's reason, which other
-teams never see."""
+teams never see, and which travels to notifications sealed under the registrant's data key."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from uuid import uuid4
 
+from mentorship_contracts.events import ACCESS, REGISTRATIONS
 from plumbing.testing import eventually
+
+from .test_erasure_reaches_kafka import everything_on
 
 
 async def test_a_registrant_removed_by_an_organiser_is_emailed_the_reason_they_gave(platform):
@@ -44,3 +47,6 @@ async def test_a_registrant_removed_by_an_organiser_is_emailed_the_reason_they_g
 
     [message] = await eventually(told, timeout=60, what="the removal email")
     assert f"The reason they gave: {reason}" in " ".join(message["text"].split())
+    on_kafka = [r.value for r in await everything_on(platform, (ACCESS, REGISTRATIONS)) if event["id"].encode() in r.value]
+    assert any(b"events.registrant_removed" in value for value in on_kafka)
+    assert not [value for value in on_kafka if reason.encode() in value]

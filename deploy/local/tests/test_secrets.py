@@ -17,13 +17,13 @@ def test_profiles_trusts_the_public_keys_of_the_services_that_read_data_keys_and
     from plumbing import auth
     from plumbing.personal_data import parse_readers, private_pem
 
-    secrets = PlatformSecrets.generate(["profiles", "matching", "notifications", "web"])
+    secrets = PlatformSecrets.generate(["profiles", "matching", "events", "notifications", "web"])
     readers = parse_readers(secrets.environment("profiles")["PROFILES_DATA_KEY_READERS"])
-    assert set(readers) == {"matching", "notifications"}
+    assert set(readers) == {"matching", "events", "notifications"}
     for reader in readers:
         seed = secrets.environment(reader)[f"{reader.upper()}_SERVICE_KEY"]
         token = auth.mint(private_pem(seed), audience="profiles", role="service", subject=reader)
         assert auth.verify(readers[reader], token, audience="profiles").subject == reader
     assert "_SERVICE_KEY" not in " ".join(secrets.environment("profiles")) + " ".join(secrets.environment("web"))
     assert "PROFILES_DATA_KEY_READERS=" in compose_env(secrets, [])
-    assert not secrets.cover([], ["profiles", "matching", "notifications", "web"])  # stable once made
+    assert not secrets.cover([], ["profiles", "matching", "events", "notifications", "web"])  # stable once made

@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from fastapi import FastAPI
-from plumbing import audit
+from plumbing import audit, person_keys
 from plumbing.http import create_app
 from plumbing.runtime import Service
 from plumbing.settings import ServiceSettings
@@ -19,7 +19,7 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 def build_app(settings: ServiceSettings | None = None) -> FastAPI:
     settings = EventsSettings.of(settings)
     service = Service(settings, migrations=MIGRATIONS)
-    new_unit_of_work = service.units_of_work(EventsUnitOfWork)
+    new_unit_of_work = service.units_of_work(EventsUnitOfWork, person_keys=person_keys.of_settings(settings))
     service.consume(consumers.HANDLERS, new_unit_of_work)
     service.run_in_background(jobs.send_reminders(new_unit_of_work, settings))
     app = create_app(service, [http.router, audit.router()], title="Mentorship platform: events")

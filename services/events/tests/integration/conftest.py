@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import json
+from collections.abc import AsyncIterator
+from typing import Annotated
 from uuid import UUID, uuid4
 
 import httpx
@@ -11,8 +14,12 @@ import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from events.bootstrap import build_app
 from events.config import EventsSettings
+from fastapi import FastAPI, Query, Request, Response
 from mentorship_contracts import IntegrationEvent
-from plumbing.auth import Role, SigningKeys, mint
+from plumbing.auth import Role, SigningKeys, mint, verify
+from plumbing.person_keys import DataKey
+from plumbing.personal_data import new_data_key, parse_readers, readers_setting
+from plumbing.settings import new_secret_key
 from plumbing.testing import eventually, serving
 
 # The session's own keys: tokens are signed with the private one, the service holds the public one.
@@ -42,12 +49,47 @@ class EventsApi:
                                  limits=httpx.Limits(max_connections=100, keepalive_expiry=1))
 
 
+class ProfilesKeys:
+    """Plays profiles' data-key endpoint (`GET /v1/data-keys`) for events, a key reader: a key for each person it is
+    asked about, none for a person `erased`; it answers only requests signed with events' own service key, and none
+    while `down`."""
+
+    def __init__(self) -> None:
+        self.service_key = new_secret_key()
+        self._public_key = parse_readers(readers_setting({"events": self.service_key}))["events"]
+        self.keys: dict[UUID, DataKey] = {}
+        self.erased: set[UUID] = set()
+        self.down = False  # answers 503, as profiles away behind its load balancer
+        self.app = FastAPI()
+        self.app.get("/v1/data-keys", response_model=None)(self._data_keys)
+
+    async def _data_keys(self, request: Request, person_id: Annotated[list[UUID], Query()]) -> dict | Response:
+        if self.down:
+            return Response(status_code=503)
+        verify(self._public_key, request.headers["authorization"].removeprefix("Bearer "), audience="profiles")
+        for person in set(person_id) - self.erased - set(self.keys):
+            self.keys[person] = DataKey(str(uuid4()), new_data_key())
+        return {"keys": [{"person_id": str(p), "key_id": self.keys[p].key_id,
+                          "key": base64.urlsafe_b64encode(self.keys[p].key).decode()}
+                         for p in person_id if p not in self.erased]}
+
+
+@pytest.fixture(scope="session")
+async def profiles_keys() -> AsyncIterator[tuple[ProfilesKeys, str]]:
+    keys = ProfilesKeys()
+    async with serving(keys.app) as url:
+        yield keys, url
+
+
 @pytest.fixture
-def events_settings(kafka_settings, postgres_server):
-    """Settings for instances of one events service: one database, one consumer group."""
+def events_settings(kafka_settings, postgres_server, profiles_keys):
+    """Settings for instances of one events service: one database, one consumer group; its data keys from the
+    stand-in of profiles."""
     name = f"events_{uuid4().hex[:10]}"
+    keys, url = profiles_keys
     return EventsSettings(consumer_group_name=name.replace("_", "-"), database_url=postgres_server.create_database(name),
-                          **kafka_settings("events"), jwt_public_key=KEYS.public_pem)
+                          **kafka_settings("events"), jwt_public_key=KEYS.public_pem, profiles_url=url,
+                          service_key=keys.service_key)
 
 
 @pytest.fixture

@@ -6,8 +6,10 @@ from datetime import UTC, datetime, timedelta
 from uuid import uuid4
 from zoneinfo import ZoneInfo
 
+from mentorship_contracts import decode
 from mentorship_contracts.profiles import PersonRegisteredV2
 from mentorship_contracts.vocabulary import TrainingStage
+from plumbing.personal_data import open_event
 from plumbing.testing import eventually
 
 # At 3 p.m. in the event's zone, twenty days on: check-in opens at its local midnight whatever the hour the tests run
@@ -32,8 +34,30 @@ async def registered(client, event_id: str, person) -> dict:
     return await eventually(answer, what=f"the registration of {person}")
 
 
+async def test_a_removal_profiles_cannot_give_the_key_for_is_refused_changing_nothing_and_can_be_made_again(
+        events_api, publish, profiles_keys):
+    keys, _ = profiles_keys
+    chapter, seated = uuid4(), uuid4()
+    await publish(PersonRegisteredV2(person_id=seated, chapter_id=chapter, stage=TrainingStage.UNDERGRADUATE))
+    async with events_api.client("coordinator", chapter_id=chapter, person_id=uuid4()) as coordinator, \
+            events_api.client() as admin:
+        event = (await coordinator.post("/v1/events", json=event_body(chapter_id=str(chapter)))).json()
+        await coordinator.post(f"/v1/events/{event['id']}/publish")
+        await registered(admin, event["id"], seated)
+        remove = f"/v1/events/{event['id']}/registrations/{seated}/remove"
+        keys.down = True
+        try:
+            refused = await coordinator.post(remove, json={"reason": REASON})
+        finally:
+            keys.down = False
+        assert (refused.status_code, refused.json()["error"]["code"]) == (503, "profiles_unavailable"), refused.text
+        roster = (await coordinator.get(f"/v1/events/{event['id']}/registrations")).json()["registrations"]
+        assert [r["status"] for r in roster] == ["confirmed"]
+        assert (await coordinator.post(remove, json={"reason": REASON})).json()["status"] == "removed"
+
+
 async def test_removing_a_registrant_promotes_the_next_waiting_and_tells_them_why_on_the_restricted_topic(
-        events_api, publish, observe):
+        events_api, publish, observe, profiles_keys):
     public, access = await observe("events.registrations"), await observe("events.access")
     chapter, seated, waiting = uuid4(), uuid4(), uuid4()
     await publish(*(PersonRegisteredV2(person_id=p, chapter_id=chapter, stage=TrainingStage.UNDERGRADUATE)
@@ -68,9 +92,12 @@ async def test_removing_a_registrant_promotes_the_next_waiting_and_tells_them_wh
     assert (cancelled["schema_version"], cancelled["cancelled_by"], cancelled["removed_by_organiser"]) == (
         3, "organiser", True)
     assert not [r for r in public.raw_about(event["id"]) if REASON.encode() in r.value]
+    # The reason goes to notifications alone, sealed under the registrant's key: gone with it once they are erased.
     [told] = await access.wait_for(event["id"], 1)
-    assert (told["event_type"], told["person_id"], told["reason"], told["held_seat"]) == (
-        "events.registrant_removed", str(seated), REASON, True)
+    assert not [r for r in access.raw_about(event["id"]) if REASON.encode() in r.value]
+    opened = open_event(decode(access.raw_about(event["id"])[0].value), profiles_keys[0].keys[seated].key)
+    assert (opened.event_type, opened.person_id, opened.reason, opened.held_seat) == (
+        "events.registrant_removed", seated, REASON, True)
 
 
 async def test_checking_in_at_the_door_is_idempotent_and_can_be_undone(events_api):
