@@ -1080,6 +1080,19 @@ async def test_removing_a_registrant_that_events_refuses_keeps_the_reason_typed(
     assert ">Double booked</textarea>" in refused.text
 
 
+async def test_a_removal_events_cannot_seal_just_now_says_to_try_again_next_to_it_keeping_the_reason_typed(world):
+    s, event, mentee = world["s"], world["event"], world["mentee"]
+    s.refuse[("POST", f"/v1/events/{event['id']}/registrations/{mentee['id']}/remove")] = (
+        503, "profiles_unavailable", None)
+    async with as_(world, "coordinator")[0] as page:
+        refused = await page.post(f"/console/events/{event['id']}/registrations/{mentee['id']}/remove",
+                                  data={"csrf": CSRF, "reason": "Double booked"})
+    assert refused.status_code == 503
+    assert (f'id="reason-{mentee["id"]}-error">Nothing was changed: this could not be done just now. Try again in a '
+            "moment.") in refused.text
+    assert ">Double booked</textarea>" in refused.text
+
+
 async def test_an_email_that_cannot_be_sent_again_from_a_persons_page_is_refused_on_that_page(world):
     s, mentee = world["s"], world["mentee"]
     arrived = s.delivery(mentee, "welcome", "sent", "2026-03-01T09:00:00+00:00")

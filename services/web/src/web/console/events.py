@@ -300,10 +300,11 @@ async def remove_registrant(event_id: UUID, person_id: UUID, desk: Console, post
         await desk.api.call("events", "POST", f"/v1/events/{event_id}/registrations/{person_id}/remove",
                             desk.staff, json={"reason": reason})
     except ServiceError as error:
-        if not _refused(error):
+        # A removal events could not seal the reason of just now is said next to it too: the reason typed is kept.
+        if not _refused(error) and error.code != "profiles_unavailable":
             raise
-        return await _event_page(desk, event_id, 422, problems={str(person_id): desk.error_words(error)},
-                                 values={str(person_id): reason})
+        return await _event_page(desk, event_id, 503 if error.status == 503 else 422,
+                                 problems={str(person_id): desk.error_words(error)}, values={str(person_id): reason})
     return desk.redirect(f"/console/events/{event_id}?done=registrant_removed")
 
 
