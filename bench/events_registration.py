@@ -354,8 +354,9 @@ async def main(args: argparse.Namespace) -> None:
             urls = []
             for _ in range(args.instances):
                 port = free_port()
+                # No profiles: registrations publish nothing sealed, so no data key is asked for.
                 env = {**os.environ, **SECRETS.service_environment("events", kafka.access), "DATABASE_URL": dsn,
-                       "HTTP_PORT": str(port), "LOG_LEVEL": "WARNING"}
+                       "HTTP_PORT": str(port), "LOG_LEVEL": "WARNING", "PROFILES_URL": "http://profiles.invalid"}
                 servers.append(subprocess.Popen([sys.executable, "-m", "events"], env=env))
                 urls.append(f"http://127.0.0.1:{port}")
 
