@@ -36,8 +36,11 @@ async def test_every_console_page_passes_axe_and_fits_a_360_pixel_phone(browser,
     problems: dict[str, list[str]] = {}
     too_wide: list[str] = []
     failed: list[str] = []
+    # A proposal still unanswered: the program's list and its page say who has yet to answer, and by when.
+    proposed = world["s"].pairing(world["program"], world["waiting"], world["mentor"], status="proposed",
+                                  mentor_accepted=False, answer_by="2026-12-17T14:03:00+00:00")
     # The coordinator's pages, and the administrator's own (and those that differ for them: roles, forms).
-    visits = [("coordinator", path) for path in pages(world)]
+    visits = [("coordinator", path) for path in [*pages(world), f"/console/pairings/{proposed['id']}"]]
     visits += [("admin", path) for path in [*ADMIN_PAGES, "/console/programs", "/console/events/new",
                                              f"/console/people/{world['mentor']['id']}",
                                              f"/console/people/{world['mentor']['id']}/erase", "/console/reports"]]

@@ -838,8 +838,8 @@ async def test_a_coordinator_sees_who_has_yet_to_answer_a_proposal_and_when_it_l
         one = (await page.get(f"/console/pairings/{waiting['id']}")).text
     row = listed[listed.find("Dana Student"):]
     row = " ".join(row[:row.find("</tr>")].split())
-    assert "the mentor has yet to answer; lapses unanswered on December 17, 2026" in row, row
-    assert "Answer by</dt><dd>Thu 17 Dec 2026, 08:03 CST (unanswered by then, it lapses)" in " ".join(one.split())
+    assert "The mentor has yet to answer; lapses unanswered on December 17, 2026" in row, row
+    assert "Answer by</dt><dd>Thu 17 Dec 2026, 08:03 CST (then it lapses, unanswered)" in " ".join(one.split())
 
 
 @pytest.mark.parametrize("language, words", [("en", ("There are no programs in your chapters yet.", "Add a program")),
