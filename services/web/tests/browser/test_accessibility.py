@@ -7,6 +7,7 @@ from __future__ import annotations
 from uuid import UUID, uuid4
 
 import pytest
+from plumbing.auth import Role
 from plumbing.testing import eventually
 
 from ..conftest import audit, audit_forms_sent_empty, sign_in
@@ -35,6 +36,19 @@ async def _paired_mentee(platform) -> tuple[str, str]:
             return found[0]["id"] if found else None
         pairing = await eventually(proposed, timeout=60, what="a proposed pairing")
     return email, pairing
+
+
+async def _made_active(platform, pairing: str) -> None:
+    """The proposal accepted by both sides, through matching's API."""
+    async with platform.client("matching") as matching:
+        found = (await matching.get(f"/v1/pairings/{pairing}")).json()
+    for side in ("mentee_id", "mentor_id"):
+        async with platform.client("matching", Role.PARTICIPANT, person_id=found[side]) as as_side:
+            answered = await as_side.post(f"/v1/pairings/{pairing}/accept")
+            assert answered.status_code == 200, answered.text
+            if answered.json()["status"] == "active":
+                return
+    raise AssertionError("the pairing did not become active")
 
 
 @pytest.mark.parametrize("language", ["en", "es"])
@@ -88,6 +102,12 @@ async def test_every_page_passes_axe_signed_out_and_signed_in(platform, browser,
         problems.update(sent.problems)
         refused = {action.split(" -> ")[1] for action, status in sent.answered.items() if status == 422}
         assert {"/profile", "/account/email", f"/mentorships/{pairing}/feedback"} <= refused, sent.answered
+        # Then active: the form for typing in only an active mentorship has (log a meeting), sent empty too.
+        await _made_active(platform, pairing)
+        sent = await audit_forms_sent_empty(page, [f"/mentorships/{pairing}"])
+        problems.update(sent.problems)
+        refused = {action.split(" -> ")[1] for action, status in sent.answered.items() if status == 422}
+        assert f"/mentorships/{pairing}/meetings" in refused, sent.answered
 
         # A newcomer's first step of the wizard, with its errors shown.
         await context.clear_cookies()
