@@ -127,6 +127,9 @@ class PairingOut(BaseModel):
     request_note: str | None = Field(
         default=None, description="On GET /v1/pairings/{id}, to its mentor and its mentee: the note the mentee wrote "
                                   "with their request. Null to anyone else, or when there is none")
+    requested_by_mentee: bool = Field(
+        default=False, description="A mentee's request to this mentor (a program where mentees choose), not a "
+                                   "proposal; so even once it is closed")
 
     @classmethod
     def of(cls, p: Pairing) -> PairingOut:
@@ -135,7 +138,8 @@ class PairingOut(BaseModel):
                    score=p.score, reason_codes=p.reasons, mentee_accepted=p.mentee_accepted,
                    mentor_accepted=p.mentor_accepted, term_ends_at=p.term_ends_at, last_met_at=p.last_met_at,
                    confirmed_at=p.confirmed_at,
-                   mentee_renews=p.mentee_renews, mentor_renews=p.mentor_renews)
+                   mentee_renews=p.mentee_renews, mentor_renews=p.mentor_renews,
+                   requested_by_mentee=p.origin == "choice")
 
 
 class PersonPairingOut(BaseModel):
