@@ -167,6 +167,7 @@ async def test_a_mentee_who_chooses_asks_a_suggested_mentor(platform, page):
     async with platform.client("matching", Role.PARTICIPANT, person_id=mentor) as as_mentor:
         asked = (await as_mentor.get(f"/v1/pairings/{pairings[0]['id']}")).json()
     assert asked["request_note"] == "Hello! I am applying next year.\nCould we talk about interviews?"
+    assert asked["requested_by_mentee"]
 
     # The mentor, in another browser, has it on their home page as a request to answer, the note with it.
     mentors_browser = await page.context.browser.new_context(base_url=platform.web, viewport={"width": 390,

@@ -378,6 +378,18 @@ async def test_a_closed_mentorship_says_it_has_ended_not_that_the_name_waits_for
     assert "<h1>A mentorship that has ended</h1>" in shown.text
 
 
+@pytest.mark.parametrize(("status", "requested", "said"), [
+    ("declined", False, ("A proposal that did not go ahead", "The proposed mentor", "This proposal did not go ahead")),
+    ("lapsed", False, ("A proposal that did not go ahead", "The proposed mentor", "This proposal did not go ahead")),
+    ("lapsed", True, ("A request that did not go ahead", "The mentor you asked", "This request did not go ahead"))])
+async def test_a_proposal_or_request_that_did_not_go_ahead_says_so_not_that_a_mentorship_ended(status, requested, said):
+    async with browser(its_page(a_pairing_of_mine(status, requested_by_mentee=requested)), ME) as page:
+        shown = await page.get(f"/mentorships/{PAIRING}")
+    text = " ".join(shown.text.split())
+    assert all(part in text for part in said), text
+    assert "former mentor" not in text and "has ended" not in text and "name shown once" not in text
+
+
 def an_active_term(**changes) -> dict:
     return a_pairing_of_mine("active", **{"confirmed_at": "2026-01-05T15:00:00+00:00",
                                           "term_ends_at": "2027-01-05T15:00:00+00:00", **changes})

@@ -64,6 +64,8 @@ def _view(pairing: dict, me: UUID, partner: dict | None, program: dict | None, d
         "requirement_met": (detail or {}).get("requirement_met"),
         # The mentee's note with their request (mentee-choice programs): to the two of them alone.
         "request_note": (detail or {}).get("request_note"),
+        # A mentee's request rather than a proposal, also once closed (then its status no longer says so).
+        "requested": pairing["status"] == "requested" or bool((detail or {}).get("requested_by_mentee")),
         # Unanswered by then, a proposal or request lapses (matching's rule): said to both sides while it waits.
         "answer_by": pairing.get("answer_by") if pairing["status"] in ("proposed", "requested") else None,
         # From when the term may be renewed or completed (its last weeks, matching says); before, ended early only.
