@@ -163,8 +163,7 @@ async def dashboard(visitor: Visit) -> dict[str, Any]:
     alumni = bool(visitor.session and visitor.session.is_alumni)
     hosting = bool(mentoring) or alumni or (stage is not None and TrainingStage(stage).practising)
     return {"pairings": views, "waitlists": waitlists, "mentoring": mentoring, "hosting": hosting,
-            "actions": [v for v in views if v["needs_answer"] or v["overdue"]],
-            "past": [p for p in pairings if p["status"] not in LIVE], "enrollments": enrollments}
+            "actions": [v for v in views if v["needs_answer"] or v["overdue"]], "enrollments": enrollments}
 
 
 async def _page(visitor: Visit, pairing_id: UUID, status: int = 200, template: str = "mentorship.html",
