@@ -167,6 +167,8 @@ async def get_pairing(pairing_id: UUID, caller: Caller, unit: UnitOfWork, reques
     found.answer_by = pairing.answer_by(request.app.state.answer_within_days)
     found.requirement_met = await views.requirement_met(pairing_id, unit, party_or_program(caller))
     found.request_note = await views.request_note(pairing_id, unit, party_or_program(caller))
+    if pairing.side_of(caller.person_id) is None:  # staff: why it closed (the pair were told in their own words)
+        found.closed_reason = pairing.closed_reason
     return found
 
 
@@ -247,7 +249,8 @@ async def program_pairings(program_id: UUID, caller: Caller, unit: UnitOfWork, r
     within = request.app.state.answer_within_days
     return ProgramPairingsPage(total=total, items=[
         ProgramPairingOut(**{**PairingOut.of(i["pairing"]).model_dump(),
-                             "answer_by": answer_by(i["pairing"].status, i["created_at"], within)},
+                             "answer_by": answer_by(i["pairing"].status, i["created_at"], within),
+                             "closed_reason": i["pairing"].closed_reason},
                           overdue=i["overdue"], created_at=i["created_at"])
         for i in items])
 

@@ -130,6 +130,10 @@ class PairingOut(BaseModel):
     requested_by_mentee: bool = Field(
         default=False, description="A mentee's request to this mentor (a program where mentees choose), not a "
                                    "proposal; so even once it is closed")
+    closed_reason: str | None = Field(
+        default=None, description="To staff, of a closed pairing: why, a code (a side's or the program's decline or "
+                                  "end reason; unanswered, another_request_accepted, request_withdrawn, withdrawn, "
+                                  "mentor_suspended, person_erased, reassigned, term_completed). Null to the pair")
 
     @classmethod
     def of(cls, p: Pairing) -> PairingOut:
