@@ -842,6 +842,18 @@ async def test_a_coordinator_sees_who_has_yet_to_answer_a_proposal_and_when_it_l
     assert "Answer by</dt><dd>Thu 17 Dec 2026, 08:03 CST (then it lapses, unanswered)" in " ".join(one.split())
 
 
+async def test_a_coordinator_reads_why_a_pairing_closed_in_words_on_the_list_and_its_page(world):
+    s, program = world["s"], world["program"]
+    lapsed = s.pairing(program, s.person("Dana Student", stage="undergraduate"), world["mentor"], status="lapsed",
+                       closed_reason="unanswered")
+    async with as_(world, "coordinator")[0] as page:
+        listed = (await page.get(f"/console/programs/{program['id']}")).text
+        one = (await page.get(f"/console/pairings/{lapsed['id']}")).text
+    row = listed[listed.find("Dana Student"):]
+    assert "Not answered in time" in row[:row.find("</tr>")]
+    assert "<dt>Why it closed</dt><dd>Not answered in time</dd>" in one
+
+
 @pytest.mark.parametrize("language, words", [("en", ("There are no programs in your chapters yet.", "Add a program")),
                                              ("es", ("Todavía no hay programas en tus capítulos.",
                                                      "Añadir un programa"))])

@@ -171,6 +171,20 @@ END_REASONS = {
     "other": C_("Another reason"),
 }
 
+# Why a pairing closed (matching's codes), for staff: a side's or the program's reason category, or what closed it.
+CLOSED_REASONS = {
+    **END_REASONS,
+    "prefer_another_mentor": C_("The mentee would prefer another mentor"),
+    "unanswered": C_("Not answered in time"),
+    "another_request_accepted": C_("Another mentor accepted the mentee's request"),
+    "request_withdrawn": C_("The mentee withdrew the request"),
+    "withdrawn": C_("Someone left the program"),
+    "mentor_suspended": C_("The mentor was suspended"),
+    "person_erased": C_("Someone erased their account"),
+    "reassigned": C_("A coordinator reassigned the mentee"),
+    "term_completed": C_("The term was completed"),
+}
+
 # Columns of the services' published report tables (their codes, "<stage>:<measure>" or a measure alone).
 MEASURES = {
     "invited": C_("Invited"),
