@@ -28,6 +28,7 @@ PUBLIC_FIELDS = frozenset(
         # Until when a proposal or a request may be answered, and which side has not yet (matching.answer_due), as
         # `declined_by` says which side declined.
         "answer_by", "awaiting",
+        "answer_within_days",  # a program's time to answer (profiles.program_defined v4)
         # What profiles.person_suspended and profiles.enrollment_withdrawn say already, restated (profiles.*_restated).
         "suspended", "active",
     }

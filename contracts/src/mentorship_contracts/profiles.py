@@ -113,6 +113,21 @@ class ProgramDefinedV3(ProgramDefinedV2):
 
 
 @register
+class ProgramDefinedV4(ProgramDefinedV3):
+    """A program was created or its rules changed; the whole definition travels each time.
+
+    Version 4 adds how long a proposal or a request may wait for an answer in the program before it lapses
+    (`answer_within_days`; null: the platform's default, 14 days unless its matching service is set otherwise)."""
+
+    schema_version: Literal[4] = 4
+
+    answer_within_days: int | None = Field(
+        default=None, ge=1, le=365,
+        description="Days a proposal or a mentee's request may wait for an answer before it lapses; null for the "
+                    "platform's default")
+
+
+@register
 class PersonRegistered(_ProfilesEvent):
     topic = PEOPLE
     key_field = "person_id"
