@@ -134,6 +134,14 @@ async def test_changing_a_program_republishes_its_whole_definition(uow, vetted_p
     assert uow.published[-1].mentor_approval_required
 
 
+async def test_a_programs_own_time_to_answer_travels_with_its_definition_and_none_means_the_platforms(
+        uow, vetted_program):
+    assert vetted_program.answer_within_days is None
+    await handlers.change_program(commands.ChangeProgram(vetted_program.id, {"answer_within_days": 5}), STAFF, uow,
+                                  anyone)
+    assert isinstance(uow.published[-1], contract.ProgramDefinedV4) and uow.published[-1].answer_within_days == 5
+
+
 async def test_where_a_program_offers_several_kinds_a_mentee_holds_one_enrollment_of_each(uow, register, chapter):
     program = await handlers.define_program(commands.DefineProgram(
         name="Clinical and research", chapter_id=chapter.id, mentee_stages=[S.MEDICAL_STUDENT_2],

@@ -27,8 +27,8 @@ def chapter_defined(chapter: Chapter) -> contract.ChapterDefinedV2:
     return contract.ChapterDefinedV2(chapter_id=chapter.id, name=chapter.name, timezone=chapter.timezone)
 
 
-def program_defined(program: Program) -> contract.ProgramDefinedV3:
-    return contract.ProgramDefinedV3(
+def program_defined(program: Program) -> contract.ProgramDefinedV4:
+    return contract.ProgramDefinedV4(
         program_id=program.id,
         chapter_id=program.chapter_id,
         name=program.name,
@@ -45,6 +45,7 @@ def program_defined(program: Program) -> contract.ProgramDefinedV3:
         mentor_approval_required=program.mentor_approval_required,
         minimum_score=program.minimum_score,
         pairing_kinds=program.pairing_kinds,
+        answer_within_days=program.answer_within_days,
     )
 
 

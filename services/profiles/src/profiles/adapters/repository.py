@@ -48,7 +48,7 @@ PROGRAMS = _Table(
     "programs",
     "id, name, chapter_id, mentee_stages, mentor_stages, term_months, cadence_min_days, cadence_max_days, "
     "format, group_size, pairing_mode, both_must_accept, pair_cap, mentor_approval_required, minimum_score, "
-    "pairing_kinds",
+    "pairing_kinds, answer_within_days",
 )
 PEOPLE = _Table(
     "people",

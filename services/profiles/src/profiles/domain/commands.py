@@ -42,6 +42,7 @@ class DefineProgram:
     mentor_approval_required: bool = False
     minimum_score: int = 0
     pairing_kinds: list[PairingKind] = field(default_factory=lambda: [PairingKind.GENERAL])
+    answer_within_days: int | None = None
 
 
 @dataclass(frozen=True)

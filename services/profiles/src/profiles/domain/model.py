@@ -81,6 +81,8 @@ class Program:
     mentor_approval_required: bool = False
     minimum_score: int = 0
     pairing_kinds: list[PairingKind] = field(default_factory=lambda: [PairingKind.GENERAL])
+    # Days a proposal or a request may wait for an answer before it lapses; None: the platform's default.
+    answer_within_days: int | None = None
 
     @classmethod
     def define(cls, **rules: Any) -> Program:

@@ -118,6 +118,10 @@ class ProgramIn(Strict):
     pairing_kinds: list[PairingKind] = Field(
         default_factory=lambda: [PairingKind.GENERAL], min_length=1,
         description="Kinds of pairing offered; a mentee may hold one of each at once (e.g. clinical and research)")
+    answer_within_days: int | None = Field(
+        default=None, ge=1, le=365,
+        description="Days a proposal or a mentee's request may wait for an answer before it lapses; null for the "
+                    "platform's default (14)")
 
 
 ProgramChange = changes_to(ProgramIn, without=frozenset({"chapter_id"}))
