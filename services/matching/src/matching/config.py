@@ -13,8 +13,8 @@ class MatchingSettings(ServiceSettings):
     round_poll_seconds: float = Field(default=1.0, validation_alias="MATCHING_ROUND_POLL_SECONDS")
     lifecycle_poll_seconds: float = Field(default=60.0, validation_alias="MATCHING_LIFECYCLE_POLL_SECONDS")
     renewal_notice_days: int = Field(default=30, validation_alias="MATCHING_RENEWAL_NOTICE_DAYS")
-    # A proposal or a request not answered within this many days lapses; its mentee is paired again (or may ask
-    # another mentor), and never with the one who did not answer.
+    # A proposal or a request not answered within this many days (unless its program sets its own) lapses; its mentee
+    # is paired again (or may ask another mentor), and never with the one who did not answer.
     answer_within_days: int = Field(default=14, ge=1, le=365, validation_alias="MATCHING_ANSWER_WITHIN_DAYS")
     # The key identity values are kept under, as keyed hashes (adapters/identity_hashing.py): 32 random bytes,
     # URL-safe base64. A secret without a default: matching refuses to start without it.

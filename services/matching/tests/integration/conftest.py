@@ -151,10 +151,12 @@ class Profiles:
         self._producer = producer
 
     async def program(self, **rules) -> UUID:
-        """A program as version 1 of the event defines it, or, given `pairing_kinds`, as version 2."""
-        from mentorship_contracts.profiles import ProgramDefined, ProgramDefinedV2
+        """A program as version 1 of the event defines it, or, given `pairing_kinds`, as version 2, or, given
+        `answer_within_days`, as version 4."""
+        from mentorship_contracts.profiles import ProgramDefined, ProgramDefinedV2, ProgramDefinedV4
 
-        version = ProgramDefinedV2 if "pairing_kinds" in rules else ProgramDefined
+        version = (ProgramDefinedV4 if "answer_within_days" in rules else
+                   ProgramDefinedV2 if "pairing_kinds" in rules else ProgramDefined)
         event = version(program_id=uuid4(), chapter_id=rules.pop("chapter_id", None), name="Into Medical School",
                         mentee_stages=["undergraduate"], mentor_stages=["medical_student_3", "resident"], **rules)
         await publish(self._producer, event)

@@ -384,3 +384,24 @@ async def test_both_sides_of_a_proposal_nearly_unanswered_are_reminded_by_when_t
         proposed["pairing_id"], ["mentee", "mentor"], False)
     assert datetime.fromisoformat(due["answer_by"]) == made + timedelta(days=14)
     assert not await observer.of(program, "pairing_lapsed")
+
+
+async def test_a_program_with_a_shorter_time_to_answer_lapses_its_proposals_by_it(
+        matching, matching_settings, profiles, observer):
+    program = await profiles.program(both_must_accept=True, answer_within_days=4)
+    await profiles.person(program, "mentor")
+    mentee = await profiles.person(program, "mentee")
+    proposed = (await observer.wait_for(program, "pairing_proposed", mentee_id=mentee))[0]
+    async with client(matching, "participant", person_id=mentee) as as_mentee:
+        listed = (await as_mentee.get(f"/v1/people/{mentee}/pairings")).json()
+    conn = await asyncpg.connect(matching_settings.database_url)
+    try:
+        made = await conn.fetchval("SELECT created_at FROM pairings WHERE id = $1", UUID(proposed["pairing_id"]))
+        assert datetime.fromisoformat(listed[0]["answer_by"]) == made + timedelta(days=4)
+        # Made five days ago: past the program's four, well within the default fourteen.
+        await conn.execute("UPDATE pairings SET created_at = now() - interval '5 days' WHERE id = $1",
+                           UUID(proposed["pairing_id"]))
+    finally:
+        await conn.close()
+    lapsed = (await observer.wait_for(program, "pairing_lapsed", mentee_id=mentee))[0]
+    assert (lapsed["pairing_id"], lapsed["reason_code"]) == (proposed["pairing_id"], "unanswered")

@@ -351,7 +351,13 @@ class FakePairings:
         # Its kind is its mentee enrollment's, read from there as the repository does.
         kind = self._tables.people.enrollments[x["mentee_enrollment_id"]].get("pairing_kind", "general")
         return Pairing(**{k: copy.copy(v) for k, v in x.items()},
-                       pairing_kind=PairingKind(kind), created_at=self.created.get(x["id"]))
+                       pairing_kind=PairingKind(kind), created_at=self.created.get(x["id"]),
+                       answer_within_days=self.answer_within(x))
+
+    def answer_within(self, x: dict) -> int | None:
+        """Its program's time to answer, read with it as the repository does."""
+        program = self._tables.programs.programs.get(x["program_id"])
+        return program.answer_within_days if program else None
 
     async def program_of(self, pairing_id: UUID) -> UUID | None:
         found = self.pairings.get(pairing_id)
@@ -388,7 +394,8 @@ class FakePairings:
     async def of_person(self, person_id: UUID) -> list[dict]:
         fields = ("id", "program_id", "chapter_id", "mentee_id", "mentor_id", "pairing_kind", "status", "score",
                   "reasons", "term_ends_at", "last_met_at", "confirmed_at", "mentee_accepted", "mentor_accepted")
-        return [{**{k: getattr(p, k) for k in fields}, "request_note": self.notes.get(p.id), "created_at": p.created_at}
+        return [{**{k: getattr(p, k) for k in fields}, "request_note": self.notes.get(p.id), "created_at": p.created_at,
+                 "answer_within_days": p.answer_within_days}
                 for p in self.where(lambda x: person_id in (x["mentee_id"], x["mentor_id"]))]
 
     async def live_count(self, program_id: UUID) -> int:
@@ -466,10 +473,9 @@ class FakeDue:
         return [self._tables.pairings._pairing(x) for x in sorted(ended, key=lambda x: x["id"])][:limit]
 
     def _unanswered(self, days: int) -> list[dict]:
-        since = datetime.now(UTC) + self.ahead - timedelta(days=days)
-        pairings = self._tables.pairings
-        return [x for x in pairings.pairings.values()
-                if x["status"] in ("proposed", "requested") and pairings.created[x["id"]] < since]
+        now, pairings = datetime.now(UTC) + self.ahead, self._tables.pairings
+        return [x for x in pairings.pairings.values() if x["status"] in ("proposed", "requested")
+                and pairings.created[x["id"]] < now - timedelta(days=pairings.answer_within(x) or days)]
 
     async def programs_with_unanswered(self, days: int) -> list[UUID]:
         return sorted({x["program_id"] for x in self._unanswered(days)})
@@ -479,11 +485,15 @@ class FakeDue:
         return [self._tables.pairings._pairing(x) for x in sorted(found, key=lambda x: x["id"])][:limit]
 
 
-    async def claim_answer_reminders(self, answer_within_days: int, lead: timedelta, limit: int) -> list[Pairing]:
-        since = datetime.now(UTC) + self.ahead - timedelta(days=answer_within_days) + lead
-        pairings = self._tables.pairings
+    async def claim_answer_reminders(self, answer_within_days: int, before: timedelta, limit: int) -> list[Pairing]:
+        now, pairings = datetime.now(UTC) + self.ahead, self._tables.pairings
+
+        def due(x: dict) -> bool:
+            days = pairings.answer_within(x) or answer_within_days
+            return pairings.created[x["id"]] < now - timedelta(days=days) + min(before, timedelta(days=days) / 2)
+
         found = [x for x in pairings.pairings.values() if x["status"] in ("proposed", "requested")
-                 and pairings.created[x["id"]] < since and x["id"] not in self.answer_reminded]
+                 and x["id"] not in self.answer_reminded and due(x)]
         self.answer_reminded.update(x["id"] for x in found[:limit])
         return [pairings._pairing(x) for x in found[:limit]]
 

@@ -8,7 +8,12 @@ from uuid import UUID, uuid4
 from matching.domain import commands
 from matching.service_layer import projections
 from matching.service_layer.ports import Authorize
-from mentorship_contracts.profiles import EnrollmentCreated, EnrollmentCreatedV2, MatchingProfileChanged, ProgramDefined
+from mentorship_contracts.profiles import (
+    EnrollmentCreated,
+    EnrollmentCreatedV2,
+    MatchingProfileChanged,
+    ProgramDefinedV4,
+)
 from plumbing.auth import Principal, Role
 
 from .fakes import FakeTransaction, Platform
@@ -28,7 +33,7 @@ class Profiles:
         return UUID(int=(1 << 127) - self.enrolled)
 
     async def program(self, **rules) -> UUID:
-        event = ProgramDefined(program_id=uuid4(), chapter_id=None, name="Into Medical School",
+        event = ProgramDefinedV4(program_id=uuid4(), chapter_id=None, name="Into Medical School",
                                mentee_stages=["undergraduate"], mentor_stages=["resident", "attending"], **rules)
         await projections.program_defined(event, self.platform.uow())
         return event.program_id

@@ -150,6 +150,26 @@ async def test_a_mentor_asked_by_a_mentee_is_reminded_of_the_request_and_within_
     assert (due.mentor_id, due.awaiting, due.requested_by_mentee) == (mentor, ["mentor"], True)
 
 
+async def test_a_program_with_its_own_time_to_answer_reminds_and_lapses_by_it_not_by_the_default():
+    platform = Platform()
+    profiles = Profiles(platform)
+    program = await profiles.program(both_must_accept=True, answer_within_days=4)
+    await profiles.person(program, "mentor")
+    mentee = await profiles.person(program, "mentee")
+    [proposed] = platform.events(published.PairingProposed, mentee_id=mentee)
+    assert [p.answer_by(14) for p in platform.pairings.where(lambda x: True)] == [
+        platform.pairings.created[proposed.pairing_id] + timedelta(days=4)]
+
+    platform.later_by(days=3)  # halfway through four days: reminded by the program's time, not the default's
+    await watched(platform)
+    [due] = platform.events(published.AnswerDue, pairing_id=proposed.pairing_id)
+    assert due.answer_by == platform.pairings.created[proposed.pairing_id] + timedelta(days=4)
+    platform.later_by(days=2)
+    await watched(platform)
+    [lapsed] = platform.events(published.PairingLapsed, mentee_id=mentee)
+    assert lapsed.reason_code == "unanswered"
+
+
 async def test_feedback_on_a_mentorship_is_given_once_by_each_of_its_two_people():
     platform = Platform()
     mentor, mentee, pairing = await a_confirmed_pair(platform)

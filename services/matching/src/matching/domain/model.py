@@ -37,6 +37,8 @@ class ProgramRules:
     cadence_max_days: int = 60
     format: ProgramFormat = "one_to_one"
     group_size: int | None = None
+    # Days a proposal or a request may wait for an answer before it lapses; None: the service's default.
+    answer_within_days: int | None = None
 
     def room_of(self, capacity: int) -> int:
         """How many mentees a mentor takes at once: a group program gives every mentor one group."""
@@ -119,11 +121,6 @@ def answer_by(status: str, created_at: datetime | None, answer_within_days: int)
 ANSWER_REMINDER_BEFORE = timedelta(days=3)
 
 
-def answer_reminder_lead(answer_within_days: int) -> timedelta:
-    """How long before a proposal or a request lapses its reminder goes out."""
-    return min(ANSWER_REMINDER_BEFORE, timedelta(days=answer_within_days) / 2)
-
-
 @dataclass
 class Pairing:
     """A mentee and a mentor paired in a program: its status changes only through the steps below, each of which
@@ -152,10 +149,12 @@ class Pairing:
     mentor_renews: bool = False
     origin: PairingOrigin = "registration"  # how it was made: a pair made by hand waits for its mentee
     created_at: datetime | None = None  # when it was proposed or requested
+    answer_within_days: int | None = None  # its program's time to answer, if the program sets one
 
-    def answer_by(self, answer_within_days: int) -> datetime | None:
-        """Until when a proposal or a request may be answered; it lapses after (None once answered or closed)."""
-        return answer_by(self.status, self.created_at, answer_within_days)
+    def answer_by(self, default_days: int) -> datetime | None:
+        """Until when a proposal or a request may be answered, in its program's time or else `default_days`; it
+        lapses after (None once answered or closed)."""
+        return answer_by(self.status, self.created_at, self.answer_within_days or default_days)
 
     def awaiting(self) -> list[Role]:
         """Who has yet to answer: the mentor of a mentee's request; each side of a proposal that has not accepted it

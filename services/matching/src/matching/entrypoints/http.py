@@ -126,7 +126,8 @@ def _listed(pairing: dict, request: Request, own: bool) -> PersonPairingOut:
     was written to its mentor, not to staff)."""
     return PersonPairingOut.model_validate({
         **pairing, "request_note": pairing["request_note"] if own else None,
-        "answer_by": answer_by(pairing["status"], pairing["created_at"], request.app.state.answer_within_days)})
+        "answer_by": answer_by(pairing["status"], pairing["created_at"],
+                               pairing["answer_within_days"] or request.app.state.answer_within_days)})
 
 
 @router.get("/people/{person_id}/pairings")
@@ -246,10 +247,10 @@ async def program_pairings(program_id: UUID, caller: Caller, unit: UnitOfWork, r
     requested one with until when it may be answered. Audited."""
     program = await _staff_program(program_id, caller, unit)
     items, total = await views.program_pairings(program_id, status, offset, limit, unit, caller, program.chapter_id)
-    within = request.app.state.answer_within_days
+    within = request.app.state.answer_within_days  # unless the program sets its own
     return ProgramPairingsPage(total=total, items=[
         ProgramPairingOut(**{**PairingOut.of(i["pairing"]).model_dump(),
-                             "answer_by": answer_by(i["pairing"].status, i["created_at"], within),
+                             "answer_by": i["pairing"].answer_by(within),
                              "closed_reason": i["pairing"].closed_reason},
                           overdue=i["overdue"], created_at=i["created_at"])
         for i in items])

@@ -24,7 +24,7 @@ from ..domain.errors import (
     PairingNotFound,
     ProgramCapReached,
 )
-from ..domain.model import UNANSWERED, Acceptor, Pairing, ProgramRules, answer_reminder_lead
+from ..domain.model import ANSWER_REMINDER_BEFORE, UNANSWERED, Acceptor, Pairing, ProgramRules
 from .pairing import facts, offer_room
 from .ports import Authorize, MatchingUnitOfWorkPort
 
@@ -217,8 +217,7 @@ async def signal_lifecycle(uow: MatchingUnitOfWorkPort, renewal_notice_days: int
         for program_id in sorted({*programs, *waiting_long}):
             offer_room(program_id, uow)
         # Those left whose time is nearly up: whoever has yet to answer is reminded, once.
-        reminded = await uow.due.claim_answer_reminders(answer_within_days, answer_reminder_lead(answer_within_days),
-                                                        batch)
+        reminded = await uow.due.claim_answer_reminders(answer_within_days, ANSWER_REMINDER_BEFORE, batch)
         for pairing in reminded:
             uow.emit(contract.AnswerDue(**facts(pairing), answer_by=pairing.answer_by(answer_within_days),
                                         awaiting=pairing.awaiting(), requested_by_mentee=pairing.status == "requested"))

@@ -203,15 +203,16 @@ class DueRepository(Protocol):
     async def claim_overdue(self, limit: int) -> list[tuple[Pairing, datetime | None, int]]: ...
 
     async def claim_renewals(self, notice_days: int, limit: int) -> list[Pairing]: ...
-    async def claim_answer_reminders(self, answer_within_days: int, lead: timedelta, limit: int) -> list[Pairing]:
-        """Proposals and requests still unanswered that lapse within `lead`, each claimed once."""
+    async def claim_answer_reminders(self, answer_within_days: int, before: timedelta, limit: int) -> list[Pairing]:
+        """Proposals and requests still unanswered that lapse within `before` (or are halfway through a shorter time
+        to answer), in their program's time to answer or else `answer_within_days`; each claimed once."""
 
     async def programs_with_terms_ended(self) -> list[UUID]: ...
 
     async def terms_ended(self, program_ids: list[UUID], limit: int) -> list[Pairing]: ...
 
     async def programs_with_unanswered(self, days: int) -> list[UUID]:
-        """Programs with a proposal or request left unanswered for over `days` days."""
+        """Programs with a proposal or request left unanswered past its program's time to answer, else `days`."""
 
     async def unanswered(self, program_ids: list[UUID], days: int, limit: int) -> list[Pairing]: ...
 

@@ -69,6 +69,8 @@ async def program_defined(event: source.ProgramDefined, uow: MatchingUnitOfWorkP
                 both_must_accept=event.both_must_accept, pair_cap=event.pair_cap, minimum_score=event.minimum_score,
                 term_months=event.term_months, mentee_stages=event.mentee_stages, mentor_stages=event.mentor_stages,
                 cadence_max_days=event.cadence_max_days, format=event.format, group_size=event.group_size,
+                # Version 4 on; before, the service's default.
+                answer_within_days=getattr(event, "answer_within_days", None),
             )
         )
         offer_room(event.program_id, uow)

@@ -47,16 +47,18 @@ class PostgresDue:
         )
         return [records.pairing(r) for r in rows]
 
-    async def claim_answer_reminders(self, answer_within_days: int, lead: timedelta, limit: int) -> list[Pairing]:
+    async def claim_answer_reminders(self, answer_within_days: int, before: timedelta, limit: int) -> list[Pairing]:
+        # Reminded `before` its time to answer is up, or halfway through a shorter one.
+        window = f"make_interval(days => {records.answer_within('$1')})"
         rows = await self._conn.fetch(
             f"""WITH due AS (
                     SELECT id FROM pairings
                      WHERE status IN ('proposed', 'requested') AND NOT answer_reminded
-                       AND created_at < now() - make_interval(days => $1) + $2::interval
+                       AND created_at < now() - {window} + least($2::interval, {window} / 2)
                      LIMIT $3 FOR UPDATE SKIP LOCKED)
                 UPDATE pairings x SET answer_reminded = true FROM due WHERE x.id = due.id
                 RETURNING {records.RETURNING_PAIRING}""",
-            answer_within_days, lead, limit,
+            answer_within_days, before, limit,
         )
         return [records.pairing(r) for r in rows]
 

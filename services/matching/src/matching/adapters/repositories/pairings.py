@@ -80,7 +80,7 @@ class PostgresPairings:
         found = await self._conn.fetch(
             f"SELECT id, program_id, chapter_id, mentee_id, mentor_id, {records.ITS_KIND}, status, score, reasons, "
             "term_ends_at, last_met_at, confirmed_at, mentee_accepted, mentor_accepted, n.note AS request_note, "
-            "created_at "
+            f"created_at, {records.ITS_ANSWER_TIME} "
             "FROM pairings LEFT JOIN request_notes n ON n.pairing_id = pairings.id "
             "WHERE mentee_id = $1 OR mentor_id = $1 "
             "ORDER BY created_at", person_id,

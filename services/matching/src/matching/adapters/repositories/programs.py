@@ -22,14 +22,15 @@ class PostgresPrograms:
     async def save(self, program: ProgramRules) -> None:
         await self._conn.execute(
             """INSERT INTO programs (id, chapter_id, pairing_mode, both_must_accept, pair_cap, minimum_score,
-                                     term_months, cadence_max_days, format, group_size, mentee_stages, mentor_stages)
-               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+                                     term_months, cadence_max_days, format, group_size, mentee_stages, mentor_stages,
+                                     answer_within_days)
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
                ON CONFLICT (id) DO UPDATE SET chapter_id = $2, pairing_mode = $3, both_must_accept = $4,
                    pair_cap = $5, minimum_score = $6, term_months = $7, cadence_max_days = $8, format = $9,
-                   group_size = $10, mentee_stages = $11, mentor_stages = $12""",
+                   group_size = $10, mentee_stages = $11, mentor_stages = $12, answer_within_days = $13""",
             program.id, program.chapter_id, program.pairing_mode, program.both_must_accept, program.pair_cap,
             program.minimum_score, program.term_months, program.cadence_max_days, program.format, program.group_size,
-            list(program.mentee_stages), list(program.mentor_stages),
+            list(program.mentee_stages), list(program.mentor_stages), program.answer_within_days,
         )
 
     async def get(self, program_id: UUID) -> ProgramRules | None:

@@ -28,9 +28,15 @@ def closed_before(alias: str = "") -> str:
     return f"({x}status IN ('declined', 'ended') OR ({x}status = 'lapsed' AND {x}closed_reason = 'unanswered'))"
 
 
-def unanswered_for(days: str) -> str:
-    """Whether a pairing is still proposed or requested, made over `days` (a parameter) days ago: it lapses."""
-    return f"status IN ('proposed', 'requested') AND created_at < now() - make_interval(days => {days})"
+def answer_within(default_days: str) -> str:
+    """The days a pairing may wait for an answer: its program's, else `default_days` (a parameter)."""
+    return f"COALESCE((SELECT pr.answer_within_days FROM programs pr WHERE pr.id = program_id), {default_days})"
+
+
+def unanswered_for(default_days: str) -> str:
+    """Whether a pairing is still proposed or requested, made longer ago than its time to answer: it lapses."""
+    return (f"status IN ('proposed', 'requested') "
+            f"AND created_at < now() - make_interval(days => {answer_within(default_days)})")
 
 
 _PAIRING_COLUMNS = ("id, program_id, chapter_id, mentee_id, mentor_id, status, score, reasons, mentee_accepted, "
@@ -39,8 +45,11 @@ _PAIRING_COLUMNS = ("id, program_id, chapter_id, mentee_id, mentor_id, status, s
 # A pairing's kind is its mentee enrollment's, read from there rather than kept twice: an enrollment's kind never
 # changes, and its pairings go when it does (ON DELETE CASCADE).
 ITS_KIND = "(SELECT e.pairing_kind FROM enrollments e WHERE e.id = mentee_enrollment_id) AS pairing_kind"
-PAIRING = f"{_PAIRING_COLUMNS}, {ITS_KIND}"
-RETURNING_PAIRING = f"{', '.join('x.' + c.strip() for c in _PAIRING_COLUMNS.split(','))}, {ITS_KIND}"
+# Its program's time to answer, read with it (None: the service's default).
+ITS_ANSWER_TIME = "(SELECT pr.answer_within_days FROM programs pr WHERE pr.id = program_id) AS answer_within_days"
+PAIRING = f"{_PAIRING_COLUMNS}, {ITS_KIND}, {ITS_ANSWER_TIME}"
+RETURNING_PAIRING = (f"{', '.join('x.' + c.strip() for c in _PAIRING_COLUMNS.split(','))}, {ITS_KIND}, "
+                     f"{ITS_ANSWER_TIME.replace('= program_id', '= x.program_id')}")
 # What a candidate is read from: their enrollment `e` and their matching profile `p`.
 ENROLLMENT_COLUMNS = ("e.id, e.person_id, e.stage, e.capacity, e.approved, e.mentee_stages_welcome, e.waiting_since, "
                       "e.pairing_kind")
