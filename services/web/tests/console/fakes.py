@@ -76,6 +76,7 @@ PROGRAM_FIELDS: dict[str, tuple[str, bool, tuple[int, int] | frozenset | None, A
     "mentor_approval_required": ("bool", False, None, ("default", False)),
     "minimum_score": ("int", False, (0, 100), ("default", 0)),
     "pairing_kinds": ("list", False, KINDS, ("default", ["general"])),
+    "answer_within_days": ("int", True, (1, 365), ("default", None)),
 }
 PROGRAM_DEFAULTS = {name: spec[3][1] for name, spec in PROGRAM_FIELDS.items() if spec[3] is not None}
 

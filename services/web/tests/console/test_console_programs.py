@@ -16,7 +16,7 @@ FULL = {"csrf": CSRF, "name": "Into Surgery", "mentee_stages": ["medical_student
         "mentor_stages": ["attending"], "mentor_approval_required": "on", "pairing_mode": "rounds",
         "both_must_accept": "on", "pairing_kinds": ["clinical", "research"], "minimum_score": "40",
         "pair_cap": "25", "format": "group", "group_size": "5", "term_months": "6", "cadence_min_days": "14",
-        "cadence_max_days": "28"}
+        "cadence_max_days": "28", "answer_within_days": "7"}
 
 
 def settings(world, **changed) -> str:
@@ -95,11 +95,12 @@ async def test_the_add_form_asks_every_setting_with_the_apis_defaults_chosen(wor
     for words in ("How pairs form", "Automatically, as people sign up", "In rounds you run and review",
                   "Mentees choose from suggestions", "Both sides accept before a pairing starts", "Term (months)",
                   "One-to-one or groups", "Cap on pairs (optional)", "Minimum fit score (0–100)",
-                  "Kinds of mentorship offered"):
+                  "Kinds of mentorship offered", "Days to answer a proposal (optional)"):
         assert words in form, words
     assert value_of(form, "term_months") == "12" and value_of(form, "minimum_score") == "0"
     assert (value_of(form, "cadence_min_days"), value_of(form, "cadence_max_days")) == ("30", "60")
     assert value_of(form, "pair_cap") == "" and value_of(form, "group_size") == ""
+    assert value_of(form, "answer_within_days") == ""  # the platform's time to answer
     assert checked(form, "pairing_mode") == ["on_registration"] and checked(form, "format") == ["one_to_one"]
     assert checked(form, "pairing_kinds") == ["general"]
     assert checked(form, "both_must_accept") == [] and checked(form, "mentor_approval_required") == []
@@ -114,7 +115,8 @@ async def test_adding_a_program_sends_every_setting_to_profiles_as_numbers_and_y
         "name": "Into Surgery", "chapter_id": s.chapter, "mentee_stages": ["medical_student_3", "medical_student_4"],
         "mentor_stages": ["attending"], "mentor_approval_required": True, "pairing_mode": "rounds",
         "both_must_accept": True, "pairing_kinds": ["clinical", "research"], "minimum_score": 40, "pair_cap": 25,
-        "format": "group", "group_size": 5, "term_months": 6, "cadence_min_days": 14, "cadence_max_days": 28}
+        "format": "group", "group_size": 5, "term_months": 6, "cadence_min_days": 14, "cadence_max_days": 28,
+        "answer_within_days": 7}
 
 
 async def test_a_one_to_one_program_sends_no_group_size_and_an_empty_cap_sends_none(world):
@@ -227,6 +229,18 @@ async def test_saving_settings_sends_only_what_changed_and_says_they_are_saved(w
     assert change.body == {"term_months": 6, "pairing_mode": "mentee_choice", "mentor_stages": ["resident", "fellow"]}
     assert 'role="status"' in after and "The program's settings are saved." in after
     assert checked(the_form(after, path), "pairing_mode") == ["mentee_choice"]
+
+
+async def test_a_programs_own_time_to_answer_is_set_and_emptied_back_to_the_platforms(world):
+    s, path = world["s"], settings(world)
+    async with as_(world, "coordinator")[0] as page:
+        fields = Posted(the_form((await page.get(path)).text, path)).fields
+        await page.post(path, data={**fields, "answer_within_days": ["5"]})
+        assert s.calls_to("profiles", "PATCH")[-1].body == {"answer_within_days": 5}
+        shown = the_form((await page.get(path)).text, path)
+        assert value_of(shown, "answer_within_days") == "5"
+        await page.post(path, data={**Posted(shown).fields, "answer_within_days": [""]})
+    assert s.calls_to("profiles", "PATCH")[-1].body == {"answer_within_days": None}
 
 
 async def test_saving_settings_left_as_they_were_changes_nothing_and_says_so(world):

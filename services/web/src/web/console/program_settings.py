@@ -27,10 +27,12 @@ DEFAULTS: dict[str, Any] = {
     "chapter_id": "", "mentee_stages": [], "mentor_stages": [], "term_months": "12", "cadence_min_days": "30",
     "cadence_max_days": "60", "format": "one_to_one", "group_size": "", "pairing_mode": "on_registration",
     "both_must_accept": False, "pair_cap": "", "mentor_approval_required": False, "minimum_score": "0",
-    "pairing_kinds": ["general"],
+    "pairing_kinds": ["general"], "answer_within_days": "",
 }
-NUMBERS = ("term_months", "cadence_min_days", "cadence_max_days", "group_size", "pair_cap", "minimum_score")
-MAY_BE_EMPTY = ("group_size", "pair_cap")  # null to profiles: no group size (one-to-one), no cap
+NUMBERS = ("term_months", "cadence_min_days", "cadence_max_days", "group_size", "pair_cap", "minimum_score",
+           "answer_within_days")
+# Null to profiles: no group size (one-to-one), no cap, the platform's time to answer.
+MAY_BE_EMPTY = ("group_size", "pair_cap", "answer_within_days")
 YES_OR_NO = ("both_must_accept", "mentor_approval_required")
 LISTS = {"mentee_stages": participant_labels.STAGES, "mentor_stages": participant_labels.STAGES,
          "pairing_kinds": labels.PAIRING_KINDS}
