@@ -100,7 +100,7 @@ CATALOGUE: tuple[Topic, ...] = (
           "Registrations confirmed, waitlisted, promoted, cancelled; attendance"),
     Topic(events.ACCESS, "events", "scheduled_event_id", Classification.RESTRICTED,
           "Join links of virtual events, for confirmed registrants only; an organiser's reason for removing a "
-          "registrant, for that registrant only", consumers=("notifications",),
+          "registrant, for that registrant only, sealed under their data key", consumers=("notifications",),
           retention_ms=7 * DAY_MS),
     Topic(events.OFFICE_HOURS, "events", "slot_id", Classification.PUBLIC,
           "Office-hour slots booked and cancelled"),
