@@ -383,11 +383,15 @@ async def test_a_closed_mentorship_says_it_has_ended_not_that_the_name_waits_for
     ("lapsed", False, ("A proposal that did not go ahead", "The proposed mentor", "This proposal did not go ahead")),
     ("lapsed", True, ("A request that did not go ahead", "The mentor you asked", "This request did not go ahead"))])
 async def test_a_proposal_or_request_that_did_not_go_ahead_says_so_not_that_a_mentorship_ended(status, requested, said):
-    async with browser(its_page(a_pairing_of_mine(status, requested_by_mentee=requested)), ME) as page:
+    closed = a_pairing_of_mine(status, requested_by_mentee=requested, reasons=["specialty_overlap"],
+                               reason_codes=["specialty_overlap"])
+    async with browser(its_page(closed), ME) as page:
         shown = await page.get(f"/mentorships/{PAIRING}")
     text = " ".join(shown.text.split())
     assert all(part in text for part in said), text
     assert "former mentor" not in text and "has ended" not in text and "name shown once" not in text
+    assert ("Why we paired you" in text) is not requested
+    assert (f'<a href="/programs/{PROGRAM}/suggestions">Choose another mentor</a>' in text) is requested
 
 
 def an_active_term(**changes) -> dict:
