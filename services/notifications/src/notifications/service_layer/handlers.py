@@ -271,12 +271,9 @@ async def renewal_due(event: matching_contract.RenewalDue, uow: UnitOfWork) -> N
 async def answer_due(event: matching_contract.AnswerDue, uow: UnitOfWork) -> None:
     """Only whoever has yet to answer is reminded: the other has answered already (or may still, where either's
     acceptance is enough, and is reminded too)."""
-    people = {"mentee": event.mentee_id, "mentor": event.mentor_id}
-    await _tell(uow, *[
-        Notification.answering(event.event_id, people[role], event.chapter_id, "answer_due", role=role,
-                               pairing_id=event.pairing_id, program_id=event.program_id, answer_by=event.answer_by,
-                               requested=event.requested_by_mentee)
-        for role in event.awaiting])
+    await _tell(uow, *[told for told in _both_sides(event, "answer_due", answer_by=event.answer_by,
+                                                     requested=event.requested_by_mentee)
+                       if told.parameters["role"] in event.awaiting])
 
 
 async def meeting_overdue(event: matching_contract.MeetingOverdue, uow: UnitOfWork) -> None:
