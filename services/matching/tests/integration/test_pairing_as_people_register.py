@@ -405,3 +405,41 @@ async def test_a_program_with_a_shorter_time_to_answer_lapses_its_proposals_by_i
         await conn.close()
     lapsed = (await observer.wait_for(program, "pairing_lapsed", mentee_id=mentee))[0]
     assert (lapsed["pairing_id"], lapsed["reason_code"]) == (proposed["pairing_id"], "unanswered")
+
+
+async def test_a_mentor_who_lets_two_proposals_in_a_row_lapse_is_held_back_until_they_resume(
+        matching, matching_settings, profiles, observer):
+    from mentorship_contracts.profiles import EnrollmentChangedV4
+
+    program = await profiles.program(both_must_accept=True)
+    mentor = uuid4()
+    await profiles.profile(mentor, "resident")
+    enrollment = await profiles.enroll(mentor, program, "mentor", "resident")
+    for _ in range(3):
+        await profiles.person(program, "mentee")
+    conn = await asyncpg.connect(matching_settings.database_url)
+
+    async def left_unanswered(nth: int) -> None:
+        """The mentor's nth proposal, made fifteen days ago, and never answered."""
+        proposed = (await observer.wait_for(program, "pairing_proposed", count=nth, mentor_id=mentor))[nth - 1]
+        await conn.execute("UPDATE pairings SET created_at = now() - interval '15 days' WHERE id = $1",
+                           UUID(proposed["pairing_id"]))
+        await observer.wait_for(program, "pairing_lapsed", count=nth, mentor_id=mentor)
+
+    try:
+        await left_unanswered(1)
+        await left_unanswered(2)
+        stopped = (await observer.wait_for(program, "mentor_stopped_answering", mentor_id=mentor))[0]
+        assert (stopped["mentor_enrollment_id"], stopped["unanswered_in_a_row"]) == (str(enrollment), 2)
+        # Held back in the transaction that lapsed the second: the room it freed was not offered to them again.
+        assert await conn.fetchval("SELECT count(*) FROM pairings WHERE mentor_id = $1", mentor) == 2
+        assert await conn.fetchval("SELECT paused FROM enrollments WHERE id = $1", enrollment)
+
+        await profiles.send(EnrollmentChangedV4(
+            enrollment_id=enrollment, person_id=mentor, program_id=program, chapter_id=None, role="mentor",
+            stage="resident", capacity=1, mentee_stages_welcome=[], approval="approved", changed_fields=["paused"],
+            pairing_kind="general", paused=False))  # they resume
+        await observer.wait_for(program, "pairing_proposed", count=3, mentor_id=mentor)
+        assert await conn.fetchval("SELECT unanswered_in_a_row FROM enrollments WHERE id = $1", enrollment) == 0
+    finally:
+        await conn.close()

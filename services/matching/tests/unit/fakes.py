@@ -174,6 +174,8 @@ class FakePeople:
                         approved=approved, changed=self.change())
         if paused is not None:
             changing["paused"] = paused and role == "mentor"
+            if enrollment_id in self.enrollments and self.enrollments[enrollment_id]["paused"] and not paused:
+                changing["unanswered_in_a_row"] = 0  # resumed: the run of lapses unanswered starts again
         if enrollment_id in self.enrollments:
             self.enrollments[enrollment_id].update(changing)
         else:
@@ -195,6 +197,21 @@ class FakePeople:
         if enrollment_id in self.enrollments:  # as the database's UPDATE: one never known stays unknown
             self.enrollments[enrollment_id].update(withdrawn=True, changed=self.change())
             self._availability(self.enrollments[enrollment_id])
+
+    async def went_unanswered(self, enrollment_id: UUID) -> tuple[int, bool]:
+        e = self.enrollments.get(enrollment_id)
+        if e is None:
+            return 0, False
+        e["unanswered_in_a_row"] = e.get("unanswered_in_a_row", 0) + 1
+        return e["unanswered_in_a_row"], e["paused"]
+
+    async def answered(self, enrollment_id: UUID) -> None:
+        if enrollment_id in self.enrollments:
+            self.enrollments[enrollment_id]["unanswered_in_a_row"] = 0
+
+    async def hold_back(self, enrollment_id: UUID) -> None:
+        self.enrollments[enrollment_id].update(paused=True, changed=self.change())
+        self._availability(self.enrollments[enrollment_id])
 
     async def suspend(self, person_id: UUID, suspended: bool) -> list[UUID]:
         (self.suspended.add if suspended else self.suspended.discard)(person_id)

@@ -9,6 +9,7 @@ from matching.domain import commands
 from matching.service_layer import projections
 from matching.service_layer.ports import Authorize
 from mentorship_contracts.profiles import (
+    EnrollmentChangedV4,
     EnrollmentCreated,
     EnrollmentCreatedV2,
     MatchingProfileChanged,
@@ -59,6 +60,17 @@ class Profiles:
                      role=role, stage=stage, capacity=capacity, occurred_at=self.clock)
         event = EnrollmentCreated(**facts) if kind is None else EnrollmentCreatedV2(**facts, pairing_kind=kind)
         await projections.enrollment_created(event, self.platform.uow(batch))
+
+
+    async def pause(self, person: UUID, program: UUID, paused: bool = True) -> None:
+        """The mentor pauses (or resumes) their enrollment in the program, or profiles does it for them."""
+        [enrollment] = [e for e in self.platform.people.enrollments.values()
+                        if (e["person_id"], e["program_id"]) == (person, program)]
+        event = EnrollmentChangedV4(enrollment_id=enrollment["id"], person_id=person, program_id=program,
+                                    chapter_id=None, role="mentor", stage="resident", capacity=1,
+                                    mentee_stages_welcome=[], approval="approved", changed_fields=["paused"],
+                                    pairing_kind="general", paused=paused)
+        await projections.enrollment_changed(event, self.platform.uow())
 
 
 def acting_as(person: UUID) -> Authorize:

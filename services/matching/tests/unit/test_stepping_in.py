@@ -8,7 +8,7 @@ from matching.domain import commands
 from matching.domain.errors import MenteeSuspended, MentorFull, SamePerson
 from matching.service_layer import projections, stepping_in, views
 from mentorship_contracts import matching as published
-from mentorship_contracts.profiles import EnrollmentChangedV4, PersonReinstated, PersonSuspended
+from mentorship_contracts.profiles import PersonReinstated, PersonSuspended
 
 from .fakes import Platform
 from .profiles_service import Profiles, administrator
@@ -92,18 +92,11 @@ async def test_a_paused_mentor_is_proposed_nobody_until_they_resume():
     profiles = Profiles(platform)
     program = await profiles.program()
     mentor = await profiles.person(program, "mentor")
-    [enrollment] = await platform.people.enrollments_of(mentor, program, "mentor")
 
-    def changed(paused: bool) -> EnrollmentChangedV4:
-        return EnrollmentChangedV4(enrollment_id=enrollment["id"], person_id=mentor, program_id=program,
-                                   chapter_id=None, role="mentor", stage="resident", capacity=1,
-                                   mentee_stages_welcome=[], approval="approved", changed_fields=["paused"],
-                                   pairing_kind="general", paused=paused)
-
-    await projections.enrollment_changed(changed(True), platform.uow())
+    await profiles.pause(mentor, program)
     mentee = await profiles.person(program, "mentee")
     assert not platform.events(published.PairingConfirmed)
-    await projections.enrollment_changed(changed(False), platform.uow())
+    await profiles.pause(mentor, program, paused=False)
 
     [confirmed] = platform.events(published.PairingConfirmed)
     assert (confirmed.mentee_id, confirmed.mentor_id) == (mentee, mentor)

@@ -170,6 +170,72 @@ async def test_a_program_with_its_own_time_to_answer_reminds_and_lapses_by_it_no
     assert lapsed.reason_code == "unanswered"
 
 
+async def one_mentor_three_mentees(profiles: Profiles) -> tuple[UUID, UUID, list[UUID]]:
+    """A program both sides must accept, with one mentor of room one, and three mentees: the first proposed to the
+    mentor, the others waiting. Program, mentor, mentees."""
+    program = await profiles.program(both_must_accept=True)
+    mentor = await profiles.person(program, "mentor")
+    return program, mentor, [await profiles.person(program, "mentee") for _ in range(3)]
+
+
+def proposed_to(platform: Platform, mentor: UUID) -> list[published.PairingProposed]:
+    return platform.events(published.PairingProposed, mentor_id=mentor)
+
+
+async def test_a_mentor_who_lets_two_proposals_in_a_row_lapse_is_proposed_nobody_new_and_profiles_asked_to_pause():
+    platform = Platform()
+    program, mentor, mentees = await one_mentor_three_mentees(Profiles(platform))
+
+    platform.later_by(days=15)
+    await watched(platform)  # the first lapses; the second mentee is proposed to the same mentor
+    assert not platform.events(published.MentorStoppedAnswering)
+    platform.later_by(days=15)
+    await watched(platform, times=2)
+
+    [stopped] = platform.events(published.MentorStoppedAnswering)
+    [enrollment] = [e for e in platform.people.enrollments.values() if e["person_id"] == mentor]
+    assert (stopped.program_id, stopped.mentor_id, stopped.mentor_enrollment_id, stopped.unanswered_in_a_row) == (
+        program, mentor, enrollment["id"], 2)
+    # Held back before the room the lapse freed was offered again: the third mentee waits, not proposed to them.
+    assert [p.mentee_id for p in proposed_to(platform, mentor)] == mentees[:2]
+
+
+async def test_a_mentor_who_answers_one_or_whose_mentee_was_the_silent_one_starts_the_count_again():
+    platform = Platform()
+    _, mentor, mentees = await one_mentor_three_mentees(Profiles(platform))
+
+    platform.later_by(days=15)
+    await watched(platform)  # the mentor's first lapse
+    [second] = proposed_to(platform, mentor)[1:]
+    await lifecycle.accept(commands.AcceptPairing(second.pairing_id), platform.uow(), acting_as(mentor))
+    platform.later_by(days=15)
+    await watched(platform)  # lapsed too, but the mentor had answered it: the mentee was silent
+    platform.later_by(days=15)
+    await watched(platform)  # the third lapses: one in a row since the mentor answered
+
+    assert [p.mentee_id for p in proposed_to(platform, mentor)] == mentees
+    assert len(platform.events(published.PairingLapsed)) == 3
+    assert not platform.events(published.MentorStoppedAnswering)
+
+
+async def test_a_mentor_held_back_who_resumes_is_proposed_to_again_and_their_count_starts_again():
+    platform = Platform()
+    profiles = Profiles(platform)
+    program, mentor, mentees = await one_mentor_three_mentees(profiles)
+    platform.later_by(days=15)
+    await watched(platform)
+    platform.later_by(days=15)
+    await watched(platform)
+    await profiles.pause(mentor, program)  # profiles pauses them, as asked
+
+    await profiles.pause(mentor, program, paused=False)  # and they resume
+    assert [p.mentee_id for p in proposed_to(platform, mentor)] == mentees
+    platform.later_by(days=15)
+    await watched(platform)
+
+    assert len(platform.events(published.MentorStoppedAnswering)) == 1
+
+
 async def test_feedback_on_a_mentorship_is_given_once_by_each_of_its_two_people():
     platform = Platform()
     mentor, mentee, pairing = await a_confirmed_pair(platform)

@@ -24,7 +24,7 @@ from ..domain.errors import (
     PairingNotFound,
     ProgramCapReached,
 )
-from ..domain.model import ANSWER_REMINDER_BEFORE, UNANSWERED, Acceptor, Pairing, ProgramRules
+from ..domain.model import ANSWER_REMINDER_BEFORE, PAUSED_AFTER_UNANSWERED, UNANSWERED, Acceptor, Pairing, ProgramRules
 from .pairing import facts, offer_room
 from .ports import Authorize, MatchingUnitOfWorkPort
 
@@ -62,8 +62,11 @@ async def accept(cmd: commands.AcceptPairing, uow: MatchingUnitOfWorkPort, autho
         requested = pairing.status == "requested"
         if requested:
             await _check_room_for_request(pairing, program, uow)
-        confirmed = pairing.accept(_side(pairing, actor), program, _now())
+        side = _side(pairing, actor)
+        confirmed = pairing.accept(side, program, _now())
         await uow.pairings.save(pairing)
+        if side == "mentor":
+            await _mentor_answered(pairing, uow)
         if confirmed:
             uow.emit(contract.PairingConfirmedV4(**facts(pairing), score=pairing.score, reason_codes=pairing.reasons,
                                                  term_ends_at=pairing.term_ends_at, pairing_kind=pairing.pairing_kind))
@@ -90,7 +93,13 @@ async def _check_room_for_request(pairing: Pairing, program: ProgramRules, uow: 
 async def decline(cmd: commands.DeclinePairing, uow: MatchingUnitOfWorkPort, authorize: Authorize) -> Pairing:
     return await _close(cmd.pairing_id, uow, authorize, lambda pairing, side: pairing.decline(cmd.reason_code, side),
                         lambda told, side: contract.PairingDeclinedV2(**told, declined_by=side,
-                                                                    reason_code=cmd.reason_code))
+                                                                    reason_code=cmd.reason_code), answering=True)
+
+
+async def _mentor_answered(pairing: Pairing, uow: MatchingUnitOfWorkPort) -> None:
+    """An answer, yes or no, ends a mentor's run of lapses unanswered."""
+    if pairing.mentor_enrollment_id is not None:
+        await uow.people.answered(pairing.mentor_enrollment_id)
 
 
 async def end(cmd: commands.EndPairing, uow: MatchingUnitOfWorkPort, authorize: Authorize) -> Pairing:
@@ -100,13 +109,16 @@ async def end(cmd: commands.EndPairing, uow: MatchingUnitOfWorkPort, authorize: 
 
 async def _close(pairing_id: UUID, uow: MatchingUnitOfWorkPort, authorize: Authorize,
                  step: Callable[[Pairing, Acceptor], None],
-                 announcement: Callable[[dict, Role], IntegrationEvent]) -> Pairing:
-    """Decline or end a pairing by one of its sides; the mentee goes back to matching and room is offered again."""
+                 announcement: Callable[[dict, Role], IntegrationEvent], answering: bool = False) -> Pairing:
+    """Decline (`answering` a proposal or a request) or end a pairing by one of its sides; the mentee goes back to
+    matching and room is offered again."""
     async with uow:
         pairing, program, actor = await load(pairing_id, uow, authorize)
         acting = _side(pairing, actor)
         side = Role.MENTEE if acting == "mentee" else Role.MENTOR
         step(pairing, acting)
+        if answering and acting == "mentor":
+            await _mentor_answered(pairing, uow)
         uow.emit(announcement(facts(pairing), side))
         await uow.pairings.save(pairing)
         await uow.waitlist.back_to_waiting(pairing.mentee_enrollment_id)
@@ -121,6 +133,21 @@ def _lapse(pairing: Pairing, reason_code: str) -> contract.PairingLapsedV3:
     pairing.lapse(reason_code)
     return contract.PairingLapsedV3(**facts(pairing), reason_code=reason_code, awaiting=awaiting,
                                     requested_by_mentee=requested)
+
+
+async def _mentor_did_not_answer(pairing: Pairing, uow: MatchingUnitOfWorkPort) -> None:
+    """One more lapse the mentor let pass; the last of a run of `PAUSED_AFTER_UNANSWERED`, and nobody new is proposed
+    to them (held back before the room this lapse freed is offered again, most likely to them) and profiles pauses
+    them, which they can undo. One already paused is not told again."""
+    if pairing.mentor_enrollment_id is None:
+        return
+    in_a_row, paused = await uow.people.went_unanswered(pairing.mentor_enrollment_id)
+    if in_a_row >= PAUSED_AFTER_UNANSWERED and not paused:
+        await uow.people.hold_back(pairing.mentor_enrollment_id)
+        uow.emit(contract.MentorStoppedAnswering(program_id=pairing.program_id, chapter_id=pairing.chapter_id,
+                                                 mentor_id=pairing.mentor_id,
+                                                 mentor_enrollment_id=pairing.mentor_enrollment_id,
+                                                 unanswered_in_a_row=in_a_row))
 
 
 async def close_all(pairings: list[Pairing], by_person: UUID, reason_code: str, uow: MatchingUnitOfWorkPort) -> None:
@@ -212,8 +239,11 @@ async def signal_lifecycle(uow: MatchingUnitOfWorkPort, renewal_notice_days: int
         # nor they suggested to them, again); a mentee choosing may ask another mentor.
         unanswered = await uow.due.unanswered(waiting_long, answer_within_days, batch)
         for pairing in unanswered:
-            uow.emit(_lapse(pairing, UNANSWERED))
+            lapsed = _lapse(pairing, UNANSWERED)
+            uow.emit(lapsed)
             await uow.pairings.save(pairing)
+            if Role.MENTOR in lapsed.awaiting:
+                await _mentor_did_not_answer(pairing, uow)
         for program_id in sorted({*programs, *waiting_long}):
             offer_room(program_id, uow)
         # Those left whose time is nearly up: whoever has yet to answer is reminded, once.

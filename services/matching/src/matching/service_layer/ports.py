@@ -90,6 +90,16 @@ class PeopleRepository(Protocol):
 
     async def withdraw(self, enrollment_id: UUID) -> None: ...
 
+    async def went_unanswered(self, enrollment_id: UUID) -> tuple[int, bool]:
+        """A mentor enrollment let a proposal or a request lapse unanswered: how many in a row now, and whether it is
+        paused ((0, False) for one not known)."""
+
+    async def answered(self, enrollment_id: UUID) -> None:
+        """The mentor answered a proposal or a request: their run of lapses unanswered starts again."""
+
+    async def hold_back(self, enrollment_id: UUID) -> None:
+        """Propose nobody new to this mentor enrollment (paused, as profiles will say too) until they resume."""
+
     async def suspend(self, person_id: UUID, suspended: bool) -> list[UUID]:
         """The person suspended (or reinstated): none of their enrollments takes part in pairing meanwhile; the
         programs they are enrolled in, sorted."""

@@ -95,7 +95,11 @@ class PostgresPeople:
                                                                                           else "") + """
                 WHERE NOT EXISTS (SELECT 1 FROM erased_people WHERE person_id = $2)
                ON CONFLICT (id) DO UPDATE SET stage = $6, capacity = $7, mentee_stages_welcome = $8, approved = $9,
-                                              paused = COALESCE($12, enrollments.paused)""",
+                                              paused = COALESCE($12, enrollments.paused),
+                                              -- resumed: the run of lapses unanswered starts again
+                                              unanswered_in_a_row = CASE WHEN enrollments.paused AND NOT $12
+                                                                         THEN 0
+                                                                         ELSE enrollments.unanswered_in_a_row END""",
             enrollment_id, person_id, program_id, chapter_id, role, stage, capacity, mentee_stages_welcome, approved,
             enrolled_at, pairing_kind, None if paused is None else paused and role == "mentor",
         )
@@ -107,6 +111,19 @@ class PostgresPeople:
 
     async def withdraw(self, enrollment_id: UUID) -> None:
         await self._conn.execute("UPDATE enrollments SET withdrawn = true WHERE id = $1", enrollment_id)
+
+    async def went_unanswered(self, enrollment_id: UUID) -> tuple[int, bool]:
+        row = await self._conn.fetchrow(
+            """UPDATE enrollments SET unanswered_in_a_row = unanswered_in_a_row + 1 WHERE id = $1
+               RETURNING unanswered_in_a_row, paused""", enrollment_id)
+        return (0, False) if row is None else (row["unanswered_in_a_row"], row["paused"])
+
+    async def answered(self, enrollment_id: UUID) -> None:
+        await self._conn.execute(
+            "UPDATE enrollments SET unanswered_in_a_row = 0 WHERE id = $1 AND unanswered_in_a_row <> 0", enrollment_id)
+
+    async def hold_back(self, enrollment_id: UUID) -> None:
+        await self._conn.execute("UPDATE enrollments SET paused = true WHERE id = $1", enrollment_id)
 
     async def suspend(self, person_id: UUID, suspended: bool) -> list[UUID]:
         """The person is suspended (or reinstated): none of their enrollments takes part in pairing meanwhile.
