@@ -10,7 +10,9 @@ import sys
 from uuid import uuid4
 
 import pytest
+from mentorship_contracts import matching
 from plumbing.auth import Role
+from plumbing.testing import eventually
 
 from .conftest import Profiles
 
@@ -290,6 +292,23 @@ async def test_a_mentor_pauses_their_enrollment(profiles, chapter, published):
         assert (await as_mentor.patch(f"/v1/enrollments/{enrollment['id']}", json={"paused": None})).status_code == 422
     event = await published.wait_for("profiles.enrollment_changed", enrollment_id=enrollment["id"])
     assert (event["schema_version"], event["paused"], event["changed_fields"]) == (4, True, ["paused"])
+
+
+async def test_a_mentor_who_stopped_answering_is_paused_when_matching_says_so(profiles, chapter, published, publish):
+    async with profiles.client() as admin:
+        mentor = await register(admin, chapter["id"], "Silent Mentor")
+        enrollment = (await admin.post("/v1/enrollments", json={
+            "person_id": mentor["id"], "program_id": chapter["program"], "role": "mentor"})).json()
+    await publish(matching.MentorStoppedAnswering(
+        program_id=chapter["program"], chapter_id=chapter["id"], mentor_id=mentor["id"],
+        mentor_enrollment_id=enrollment["id"], unanswered_in_a_row=2))
+    async with profiles.client(Role.PARTICIPANT, person_id=mentor["id"]) as as_mentor:
+        async def paused():
+            return (await as_mentor.get(f"/v1/enrollments/{enrollment['id']}")).json()["paused"]
+
+        await eventually(paused, timeout=60, what="matching's word to pause the mentor")
+    event = await published.wait_for("profiles.enrollment_changed", enrollment_id=enrollment["id"])
+    assert (event["paused"], event["changed_fields"]) == (True, ["paused"])
 
 
 async def test_the_people_report_shows_small_counts_as_fewer_than_five(profiles, chapter):

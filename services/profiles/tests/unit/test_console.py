@@ -1,5 +1,5 @@
 """The console's use cases (staff roles, suspension, vetting with notes, invitations from a file, a mentor's
-pause), with an in-memory unit of work."""
+pause, their own or once they stop answering), with an in-memory unit of work."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from uuid import UUID, uuid4
 
 import pytest
+from mentorship_contracts import matching
 from mentorship_contracts import profiles as contract
 from mentorship_contracts.vocabulary import Role
 from mentorship_contracts.vocabulary import TrainingStage as S
@@ -337,6 +338,50 @@ async def test_a_mentee_has_nothing_to_pause(uow, register, vetted_program):
     with pytest.raises(Invalid) as refused:
         await handlers.change_enrollment(commands.ChangeEnrollment(enrollment.id, {"paused": True}), uow, anyone)
     assert refused.value.field == "paused"
+
+
+def stopped_answering(enrollment_id: UUID, mentor_id: UUID, program_id: UUID) -> matching.MentorStoppedAnswering:
+    return matching.MentorStoppedAnswering(program_id=program_id, chapter_id=None, mentor_id=mentor_id,
+                                           mentor_enrollment_id=enrollment_id, unanswered_in_a_row=2)
+
+
+async def test_a_mentor_who_stopped_answering_is_paused_and_the_change_is_the_one_their_own_pause_publishes(
+        uow, register, vetted_program):
+    mentor = await register(S.RESIDENT)
+    enrollment = await handlers.enroll(commands.Enroll(mentor.id, vetted_program.id, Role.MENTOR), uow, anyone)
+    event = stopped_answering(enrollment.id, mentor.id, vetted_program.id)
+    await handlers.pause_mentor_who_stopped_answering(event, uow)
+    assert (await handlers.get_enrollment(enrollment.id, uow, anyone)).paused
+    changed = uow.published[-1]
+    assert isinstance(changed, contract.EnrollmentChangedV4) and changed.enrollment_id == enrollment.id
+    assert changed.paused and changed.changed_fields == ["paused"]
+    published = len(uow.published)
+    await handlers.pause_mentor_who_stopped_answering(event, uow)  # redelivered
+    assert len(uow.published) == published
+
+
+async def test_a_mentor_who_already_paused_is_left_as_they_are_and_nothing_is_published(
+        uow, register, vetted_program):
+    mentor = await register(S.RESIDENT)
+    enrollment = await handlers.enroll(commands.Enroll(mentor.id, vetted_program.id, Role.MENTOR), uow, anyone)
+    await handlers.change_enrollment(commands.ChangeEnrollment(enrollment.id, {"paused": True}), uow, anyone)
+    published = len(uow.published)
+    await handlers.pause_mentor_who_stopped_answering(stopped_answering(enrollment.id, mentor.id, vetted_program.id),
+                                                      uow)
+    assert (await handlers.get_enrollment(enrollment.id, uow, anyone)).paused
+    assert len(uow.published) == published
+
+
+async def test_a_withdrawn_enrollment_stays_unpaused_and_an_unknown_one_is_no_error(uow, register, vetted_program):
+    mentor = await register(S.RESIDENT)
+    enrollment = await handlers.enroll(commands.Enroll(mentor.id, vetted_program.id, Role.MENTOR), uow, anyone)
+    await handlers.withdraw_enrollment(commands.WithdrawEnrollment(enrollment.id), uow, anyone)
+    published = len(uow.published)
+    for enrollment_id in (enrollment.id, uuid4()):
+        await handlers.pause_mentor_who_stopped_answering(stopped_answering(enrollment_id, mentor.id,
+                                                                            vetted_program.id), uow)
+    assert not (await handlers.enrollments_of(mentor.id, uow, anyone))[0].paused
+    assert len(uow.published) == published
 
 
 # Invitations from a file

@@ -12,7 +12,8 @@ from typing import Any, Protocol, TypeVar
 from uuid import UUID
 
 from mentorship_contracts import IntegrationEvent
-from mentorship_contracts.matching import PairingEvent
+from mentorship_contracts.matching import MentorStoppedAnswering, PairingEvent
+from mentorship_contracts.vocabulary import Role
 from plumbing.auth import Principal
 from plumbing.errors import NotFound
 
@@ -262,6 +263,21 @@ async def pairing_over(event: PairingEvent, uow: Uow) -> None:
 async def _both_known(event: PairingEvent, uow: Uow) -> bool:
     """Whether both sides are still here: of someone erased, not even a pairing's ids are kept."""
     return all([await uow.people.get(event.mentee_id), await uow.people.get(event.mentor_id)])
+
+
+async def pause_mentor_who_stopped_answering(event: MentorStoppedAnswering, uow: Uow) -> None:
+    """Matching proposes nobody new to a mentor who let proposals or requests lapse unanswered in a row: their
+    enrollment is paused as their own pause would, so they see it paused and can resume. One gone, withdrawn or
+    already paused is left as it is, which also makes a redelivery change nothing."""
+    async with uow:
+        enrollment = await uow.enrollments.get(event.mentor_enrollment_id, lock=True)
+        if enrollment is not None and enrollment.active and enrollment.role is Role.MENTOR:
+            program = await _existing(uow.programs, enrollment.program_id, "program_id")
+            if changed := enrollment.update(program, paused=True):
+                await uow.enrollments.save(enrollment)
+                person = await _person(enrollment.person_id, uow)
+                uow.emit(integration_events.enrollment_changed(enrollment, person, changed))
+        await uow.commit()
 
 
 async def enroll(command: commands.Enroll, uow: Uow, authorize: Callable[[Person, Program], None]) -> Enrollment:
