@@ -136,6 +136,10 @@ async def _story(uow: FakeUnitOfWork, language: str) -> None:
     await handlers.pairing_completed(ma.PairingCompletedV2(**kims_pair), uow)
     await handlers.pairing_declined(ma.PairingDeclinedV2(**pair, pairing_id=_id("declined"), declined_by="mentor",
                                                          reason_code="no_capacity"), uow)
+    # Two proposals to Ana lapsed unanswered in a row (each told on its own, not in this story): she is paused.
+    await handlers.mentor_stopped_answering(ma.MentorStoppedAnswering(
+        program_id=program.program_id, chapter_id=chapter.chapter_id, mentor_id=ana,
+        mentor_enrollment_id=_id("ana-enrollment"), unanswered_in_a_row=2), uow)
     await handlers.pairing_ended(ma.PairingEndedV2(**pair, pairing_id=_id("ended"), ended_by="mentee",
                                                    reason_code="schedule"), uow)
     # A mentee of Ana's erased their account: Ana is told, without their name.
@@ -241,7 +245,7 @@ async def _story(uow: FakeUnitOfWork, language: str) -> None:
 
 KINDS_TOLD = frozenset({
     "welcome", "mentor_approved", "email_change", "email_changed", "pairing_proposed", "pairing_confirmed",
-    "waitlist_paired", "pairing_declined", "answer_due",
+    "waitlist_paired", "pairing_declined", "answer_due", "mentoring_paused",
     "pairing_ended", "partner_left", "pairing_renewed", "renewal_due", "meeting_overdue", "feedback_request",
     "mentee_waitlisted", "registration_confirmed", "registration_waitlisted", "registration_promoted",
     "registration_cancelled", "registration_removed", "join_link", "event_cancelled", "event_updated",

@@ -711,6 +711,64 @@ async def test_a_reminder_to_answer_not_yet_sent_when_the_pairing_is_answered_or
     assert len(subjects) == 2 and not any("waiting for your answer" in s for s in subjects), subjects
 
 
+async def mentor_who_stopped_answering(language: str = "en", unanswered_in_a_row: int = 2):
+    """Ana, a mentor in Into Medical School, paused for letting proposals lapse unanswered; Sam, whom notifications
+    can reach too."""
+    uow = new_uow()
+    await person(uow, "Sam Okafor")
+    ana = await person(uow, "Ana Reyes", zone="America/Chicago", language=language)
+    program = pr.ProgramDefinedV3(program_id=uuid4(), chapter_id=None, name="Into Medical School",
+                                  mentee_stages=["undergraduate"], mentor_stages=["resident"], cadence_min_days=14,
+                                  cadence_max_days=21)
+    await handlers.program_defined(program, uow)
+    paused = ma.MentorStoppedAnswering(program_id=program.program_id, chapter_id=None, mentor_id=ana,
+                                       mentor_enrollment_id=uuid4(), unanswered_in_a_row=unanswered_in_a_row)
+    return uow, ana, paused
+
+
+@pytest.mark.parametrize(("language", "count", "said"), [
+    ("en", 2, ("We have paused new mentees for you in Into Medical School",
+               "The last 2 proposals or mentees' requests sent to you in Into Medical School lapsed without an answer",
+               "nobody new will be proposed to you", "mentees will not see you among the mentors they can ask",
+               "Your current mentorships go on as before.", "choose “Take new mentees again” on your home page")),
+    ("en", 1, ("The last proposal or mentee's request sent to you in Into Medical School lapsed without an answer",)),
+    ("es", 2, ("Hemos pausado las nuevas mentorías para ti en Into Medical School",
+               "Las últimas 2 propuestas o solicitudes de personas mentoradas que se te enviaron en Into Medical School "
+               "caducaron sin respuesta", "no se te propondrá a nadie nuevo",
+               "Tus mentorías actuales siguen como hasta ahora.",
+               "elige «Aceptar nuevas personas mentoradas otra vez» en tu página de inicio")),
+])
+async def test_a_mentor_who_stopped_answering_is_told_alone_in_their_language_they_are_paused_and_how_to_resume(
+        language, count, said):
+    uow, ana, paused = await mentor_who_stopped_answering(language, count)
+
+    await handlers.mentor_stopped_answering(paused, uow)
+
+    [told] = await sent(uow)  # Sam, whom notifications can reach too, is sent nothing
+    assert told.to == uow.notifications.contacts[ana]["email"]
+    text = " ".join((told.subject + " " + told.text).split())
+    assert all(part in text for part in said), text
+    assert f'href="{WEB}/"' in told.html and f"{WEB}/\n" in told.text  # the home page, where they resume
+
+
+async def test_a_mentor_who_opted_out_of_every_email_they_can_is_still_emailed_at_once_that_they_are_paused():
+    """Being paused changes what happens to their enrollment (essential): it is no reminder they can turn off, nor
+    one that waits for their daily digest; their inbox keeps it too."""
+    uow, ana, paused = await mentor_who_stopped_answering()
+    opted_out = {category: True for category in Category if category.can_opt_out}
+    await handlers.change_preferences(commands.ChangePreferences(ana, opted_out, daily_digest=True), uow)
+
+    await handlers.mentor_stopped_answering(paused, uow)
+
+    [told] = await sent(uow)
+    assert told.subject == "We have paused new mentees for you in Into Medical School"
+    assert "because it concerns your own account, mentorship or registration" in told.text
+    assert told.unsubscribe_url is None
+    [item] = (await views.inbox(uow, ana, False, 10))[0]
+    message = await views.inbox_message(uow, ana, item["id"], POLICY, NOW, inbox_composer(Links(WEB)))
+    assert message.subject == told.subject and message.action is not None and message.action.url == f"{WEB}/"
+
+
 async def test_a_waitlisting_not_yet_sent_when_the_mentee_is_paired_goes_unsent():
     uow = new_uow()
     sam, ana = await person(uow, "Sam Okafor"), await person(uow, "Ana Reyes")

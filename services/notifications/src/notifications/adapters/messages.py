@@ -579,6 +579,24 @@ class _Composer:
                           "proposed to you until you resume."))
         return Message(subject, said, action=self._mentorship_link(_("Accept or decline")))
 
+    def mentoring_paused(self) -> Message:
+        """A mentor let proposals or requests lapse in a row and is paused: what that means, and how to resume (the
+        web app's own button, named as it is on their home page). Each lapse was told already: no blame here."""
+        _, n_ = self._, self.r.ngettext
+        count = self.c["unanswered_in_a_row"]
+        values = {"program": self.program, "count": count}
+        return Message(_("We have paused new mentees for you in %(program)s") % values,
+                       [n_("The last proposal or mentee's request sent to you in %(program)s lapsed without an answer, "
+                           "so we have paused new ones: nobody new will be proposed to you, and mentees will not see "
+                           "you among the mentors they can ask, until you are ready.",
+                           "The last %(count)s proposals or mentees' requests sent to you in %(program)s lapsed "
+                           "without an answer, so we have paused new ones: nobody new will be proposed to you, and "
+                           "mentees will not see you among the mentors they can ask, until you are ready.",
+                           count) % values,
+                        _("Your current mentorships go on as before."),
+                        _("When you have time again, choose “Take new mentees again” on your home page.")],
+                       action=Action(_("Go to your home page"), self.links.to("home")))
+
     def meeting_overdue(self) -> Message:
         _ = self._
         values = {"name": self.partner, "program": self.program, "cadence": self.cadence()}

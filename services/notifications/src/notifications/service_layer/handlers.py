@@ -276,6 +276,13 @@ async def answer_due(event: matching_contract.AnswerDue, uow: UnitOfWork) -> Non
                        if told.parameters["role"] in event.awaiting])
 
 
+async def mentor_stopped_answering(event: matching_contract.MentorStoppedAnswering, uow: UnitOfWork) -> None:
+    """The mentor alone is told they are paused, and how to resume: each lapse was told on its own already."""
+    await _tell(uow, Notification.answering(event.event_id, event.mentor_id, event.chapter_id, "mentoring_paused",
+                                            program_id=event.program_id,
+                                            unanswered_in_a_row=event.unanswered_in_a_row))
+
+
 async def meeting_overdue(event: matching_contract.MeetingOverdue, uow: UnitOfWork) -> None:
     await _tell(uow, *_both_sides(event, "meeting_overdue", days_overdue=event.days_overdue,
                                   last_met_at=event.last_met_at))

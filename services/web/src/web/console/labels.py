@@ -275,6 +275,7 @@ EMAIL_KINDS = {
     "waitlist_paired": C_("Paired after waiting"),
     "pairing_declined": C_("A proposal was declined"),
     "answer_due": C_("Reminded to answer a proposal"),
+    "mentoring_paused": C_("New mentees paused after proposals lapsed"),
     "pairing_ended": C_("A mentorship ended"),
     "partner_left": C_("Their partner left the program"),
     "pairing_renewed": C_("A mentorship is renewed"),
