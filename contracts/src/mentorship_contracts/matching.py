@@ -296,23 +296,18 @@ class AnswerDue(PairingEvent):
 
 
 @register
-class MentorStoppedAnswering(IntegrationEvent):
-    """A mentor let this many proposals or mentees' requests in a row lapse unanswered: matching proposes nobody new
-    to them (nor suggests them) from now, and profiles pauses their enrollment, which the mentor can undo. Sent once
-    for a run of lapses; the count starts again when the mentor answers one or resumes."""
+class MentorStoppedAnswering(PairingEvent):
+    """A mentor let this many proposals or mentees' requests in a row lapse unanswered, the last this pairing, just
+    now: matching proposes nobody new to them (nor suggests them) from now, and profiles pauses their enrollment,
+    which the mentor can undo. Sent once for a run of lapses; the count starts again when the mentor answers one or
+    resumes."""
 
-    topic = PAIRINGS
-    key_field = "program_id"  # read in order with the lapse that completed the run
-    producer: str = "matching"
     closed_schema = True
     event_type: Literal["matching.mentor_stopped_answering"] = "matching.mentor_stopped_answering"
     schema_version: Literal[1] = 1
 
-    program_id: UUID
-    chapter_id: UUID | None
-    mentor_id: UUID
     mentor_enrollment_id: UUID = Field(description="The mentor's enrollment in the program, which is paused")
-    unanswered_in_a_row: int = Field(ge=1, description="How many lapsed unanswered in a row, the last just now")
+    unanswered_in_a_row: int = Field(ge=1, description="How many lapsed unanswered in a row, this pairing the last")
 
 
 @register

@@ -138,8 +138,7 @@ async def _story(uow: FakeUnitOfWork, language: str) -> None:
                                                          reason_code="no_capacity"), uow)
     # Two proposals to Ana lapsed unanswered in a row (each told on its own, not in this story): she is paused.
     await handlers.mentor_stopped_answering(ma.MentorStoppedAnswering(
-        program_id=program.program_id, chapter_id=chapter.chapter_id, mentor_id=ana,
-        mentor_enrollment_id=_id("ana-enrollment"), unanswered_in_a_row=2), uow)
+        **pair, pairing_id=_id("lapsed"), mentor_enrollment_id=_id("ana-enrollment"), unanswered_in_a_row=2), uow)
     await handlers.pairing_ended(ma.PairingEndedV2(**pair, pairing_id=_id("ended"), ended_by="mentee",
                                                    reason_code="schedule"), uow)
     # A mentee of Ana's erased their account: Ana is told, without their name.

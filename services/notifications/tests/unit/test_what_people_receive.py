@@ -721,8 +721,9 @@ async def mentor_who_stopped_answering(language: str = "en", unanswered_in_a_row
                                   mentee_stages=["undergraduate"], mentor_stages=["resident"], cadence_min_days=14,
                                   cadence_max_days=21)
     await handlers.program_defined(program, uow)
-    paused = ma.MentorStoppedAnswering(program_id=program.program_id, chapter_id=None, mentor_id=ana,
-                                       mentor_enrollment_id=uuid4(), unanswered_in_a_row=unanswered_in_a_row)
+    paused = ma.MentorStoppedAnswering(pairing_id=uuid4(), program_id=program.program_id, chapter_id=None,
+                                       mentee_id=uuid4(), mentor_id=ana, mentor_enrollment_id=uuid4(),
+                                       unanswered_in_a_row=unanswered_in_a_row)
     return uow, ana, paused
 
 

@@ -341,8 +341,9 @@ async def test_a_mentee_has_nothing_to_pause(uow, register, vetted_program):
 
 
 def stopped_answering(enrollment_id: UUID, mentor_id: UUID, program_id: UUID) -> matching.MentorStoppedAnswering:
-    return matching.MentorStoppedAnswering(program_id=program_id, chapter_id=None, mentor_id=mentor_id,
-                                           mentor_enrollment_id=enrollment_id, unanswered_in_a_row=2)
+    return matching.MentorStoppedAnswering(pairing_id=uuid4(), program_id=program_id, chapter_id=None,
+                                           mentee_id=uuid4(), mentor_id=mentor_id, mentor_enrollment_id=enrollment_id,
+                                           unanswered_in_a_row=2)
 
 
 async def test_a_mentor_who_stopped_answering_is_paused_and_the_change_is_the_one_their_own_pause_publishes(

@@ -144,9 +144,7 @@ async def _mentor_did_not_answer(pairing: Pairing, uow: MatchingUnitOfWorkPort) 
     in_a_row, paused = await uow.people.went_unanswered(pairing.mentor_enrollment_id)
     if in_a_row >= PAUSED_AFTER_UNANSWERED and not paused:
         await uow.people.hold_back(pairing.mentor_enrollment_id)
-        uow.emit(contract.MentorStoppedAnswering(program_id=pairing.program_id, chapter_id=pairing.chapter_id,
-                                                 mentor_id=pairing.mentor_id,
-                                                 mentor_enrollment_id=pairing.mentor_enrollment_id,
+        uow.emit(contract.MentorStoppedAnswering(**facts(pairing), mentor_enrollment_id=pairing.mentor_enrollment_id,
                                                  unanswered_in_a_row=in_a_row))
 
 
