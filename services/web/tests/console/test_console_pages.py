@@ -113,6 +113,15 @@ async def test_alumni_are_marked_and_a_coordinator_can_list_them_alone(world):
     assert "· Alum" in mentor.text
 
 
+async def test_a_paused_mentor_is_shown_paused_to_a_coordinator(world):
+    async with as_(world, "coordinator")[0] as page:
+        before = await page.get(f"/console/people/{world['mentor']['id']}")
+        world["mentor"]["enrollments"][0]["paused"] = True  # they paused, or profiles paused them for not answering
+        after = await page.get(f"/console/people/{world['mentor']['id']}")
+    assert "paused" not in before.text
+    assert "up to 2 mentees · paused: takes no new mentee for now" in after.text
+
+
 async def test_each_page_joins_names_with_one_profiles_call(world):
     for path in [f"/console/programs/{world['program']['id']}", f"/console/rounds/{ROUND}",
                  f"/console/events/{world['event']['id']}", f"/console/events/{world['event']['id']}/check-in"]:
