@@ -103,12 +103,14 @@ async def test_a_coordinator_pairs_by_hand_within_the_rules_or_overrides_capacit
         assert ended.status_code == 200 and ended.json()["status"] == "ended", ended.text
         [told] = await observer.wait_for(program, "pairing_ended", pairing_id=made.json()["id"])
         assert (told["ended_by"], told["ended_by_program"], told["schema_version"]) == (None, True, 3)
-        # Why it closed, a code, to staff alone: the list and the page; not to the pair.
+        # Why it closed, a code, and who closed it, to staff alone: the list and the page; not to the pair.
         listed = (await coordinator.get(f"/v1/programs/{program}/pairings", params={"status": "ended"})).json()
-        assert [i["closed_reason"] for i in listed["items"]] == ["conduct"]
-        assert (await coordinator.get(pairing_path)).json()["closed_reason"] == "conduct"
+        assert [(i["closed_reason"], i["closed_by"]) for i in listed["items"]] == [("conduct", "program")]
+        read = (await coordinator.get(pairing_path)).json()
+        assert (read["closed_reason"], read["closed_by"]) == ("conduct", "program")
         async with client(matching, "participant", person_id=first) as as_mentee:
-            assert (await as_mentee.get(pairing_path)).json()["closed_reason"] is None
+            read = (await as_mentee.get(pairing_path)).json()
+            assert (read["closed_reason"], read["closed_by"]) == (None, None)
         report = await coordinator.get("/v1/reports/mentorships")
         assert report.status_code == 200, report.text
         row = report.json()["rows"].index(str(program))

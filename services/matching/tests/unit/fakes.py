@@ -355,7 +355,7 @@ class FakePairings:
                 mentee_accepted=p.mentee_accepted, mentor_accepted=False, term_ends_at=p.term_ends_at,
                 last_met_at=None, mentee_enrollment_id=p.mentee.enrollment_id,
                 mentor_enrollment_id=p.mentor.enrollment_id, origin=p.origin, closed_reason=None,
-                confirmed_at=p.confirmed_at, mentee_renews=False, mentor_renews=False)
+                closed_by=None, confirmed_at=p.confirmed_at, mentee_renews=False, mentor_renews=False)
             self.created[p.id] = self.clock()
 
     async def add_note(self, pairing_id: UUID, note: str) -> None:
@@ -407,6 +407,8 @@ class FakePairings:
                       mentor_renews=pairing.mentor_renews)
         if pairing.closed_reason:
             stored["closed_reason"] = pairing.closed_reason
+        if pairing.closed_by:
+            stored["closed_by"] = pairing.closed_by
 
     async def of_person(self, person_id: UUID) -> list[dict]:
         fields = ("id", "program_id", "chapter_id", "mentee_id", "mentor_id", "pairing_kind", "status", "score",

@@ -50,7 +50,7 @@ def test_a_request_is_answered_by_the_mentor_not_by_the_mentee_who_made_it():
 
 
 def test_only_an_active_mentorship_is_ended_renewed_completed_or_met():
-    for act in (lambda p: p.end("other"), lambda p: p.complete(NOW, 30), lambda p: p.renew("mentee", PROGRAM, NOW, 30),
+    for act in (lambda p: p.end("other", "mentee"), lambda p: p.complete(NOW, 30), lambda p: p.renew("mentee", PROGRAM, NOW, 30),
                 lambda p: p.log_meeting(date(2026, 1, 1), datetime(2026, 2, 1, tzinfo=UTC))):
         with pytest.raises(TransitionNotAllowed):
             act(proposal())
@@ -138,9 +138,10 @@ def test_a_mentorship_is_renewed_for_one_term_once_both_sides_asked_whoever_asks
         pairing.renew("mentor", PROGRAM, NOW, notice_days=30)
 
 
-def test_a_declined_proposal_cannot_be_accepted_afterwards():
+def test_a_declined_proposal_says_who_declined_it_and_cannot_be_accepted_afterwards():
     pairing = proposal()
     pairing.decline("other", "mentor")
+    assert (pairing.status, pairing.closed_reason, pairing.closed_by) == ("declined", "other", "mentor")
     with pytest.raises(TransitionNotAllowed):
         pairing.accept("mentor", PROGRAM, NOW)
 

@@ -146,6 +146,7 @@ class Pairing:
     # What the mentorship is for: the kind its mentee enrollment seeks (and its mentor's offers).
     pairing_kind: PairingKind = PairingKind.GENERAL
     closed_reason: str | None = None  # why it was closed, once it is
+    closed_by: Acceptor | None = None  # who declined or ended it (None once it lapsed or was completed)
     confirmed_at: datetime | None = None
     # Each side's wish to renew the current term: it is renewed once both have asked.
     mentee_renews: bool = False
@@ -206,7 +207,7 @@ class Pairing:
         if reason_code == WITHDRAWN and (self.status != "requested" or side != "mentee"):
             raise RequestNotWithdrawable("a mentee withdraws their own request; decline anything else for a reason",
                                          "reason_code")
-        self.status, self.closed_reason = "declined", reason_code
+        self.status, self.closed_reason, self.closed_by = "declined", reason_code, side
 
     def lapse(self, reason_code: str) -> None:
         """A mentee's request left unanswered: another was accepted, or one of the two left; or a proposal or a
@@ -214,9 +215,9 @@ class Pairing:
         self._refuse_unless(("proposed", "requested") if reason_code == UNANSWERED else ("requested",), "lapsed")
         self.status, self.closed_reason = "lapsed", reason_code
 
-    def end(self, reason_code: str) -> None:
+    def end(self, reason_code: str, by: Acceptor) -> None:
         self._refuse_unless(("active",), "ended")
-        self.status, self.closed_reason = "ended", reason_code
+        self.status, self.closed_reason, self.closed_by = "ended", reason_code, by
 
     def closing_opens_at(self, notice_days: int) -> datetime | None:
         """From when the pair may renew or complete the term running: its last `notice_days`."""

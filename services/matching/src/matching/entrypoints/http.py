@@ -169,7 +169,7 @@ async def get_pairing(pairing_id: UUID, caller: Caller, unit: UnitOfWork, reques
     found.requirement_met = await views.requirement_met(pairing_id, unit, party_or_program(caller))
     found.request_note = await views.request_note(pairing_id, unit, party_or_program(caller))
     if pairing.side_of(caller.person_id) is None:  # staff: why it closed (the pair were told in their own words)
-        found.closed_reason = pairing.closed_reason
+        found.closed_reason, found.closed_by = pairing.closed_reason, pairing.closed_by
     return found
 
 
@@ -251,7 +251,7 @@ async def program_pairings(program_id: UUID, caller: Caller, unit: UnitOfWork, r
     return ProgramPairingsPage(total=total, items=[
         ProgramPairingOut(**{**PairingOut.of(i["pairing"]).model_dump(),
                              "answer_by": i["pairing"].answer_by(within),
-                             "closed_reason": i["pairing"].closed_reason},
+                             "closed_reason": i["pairing"].closed_reason, "closed_by": i["pairing"].closed_by},
                           overdue=i["overdue"], created_at=i["created_at"])
         for i in items])
 

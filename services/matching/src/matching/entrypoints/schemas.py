@@ -134,6 +134,10 @@ class PairingOut(BaseModel):
         default=None, description="To staff, of a closed pairing: why, a code (a side's or the program's decline or "
                                   "end reason; unanswered, another_request_accepted, request_withdrawn, withdrawn, "
                                   "mentor_suspended, person_erased, reassigned, term_completed). Null to the pair")
+    closed_by: Literal["mentee", "mentor", "program"] | None = Field(
+        default=None, description="To staff, of a declined or ended pairing: which side declined or ended it, or the "
+                                  "program (a coordinator, or on a side's behalf when they left). Null to the pair, "
+                                  "and when it lapsed, completed, or closed before this was kept")
 
     @classmethod
     def of(cls, p: Pairing) -> PairingOut:

@@ -103,7 +103,7 @@ async def _mentor_answered(pairing: Pairing, uow: MatchingUnitOfWorkPort) -> Non
 
 
 async def end(cmd: commands.EndPairing, uow: MatchingUnitOfWorkPort, authorize: Authorize) -> Pairing:
-    return await _close(cmd.pairing_id, uow, authorize, lambda pairing, _: pairing.end(cmd.reason_code),
+    return await _close(cmd.pairing_id, uow, authorize, lambda pairing, side: pairing.end(cmd.reason_code, side),
                         lambda told, side: contract.PairingEndedV2(**told, ended_by=side, reason_code=cmd.reason_code))
 
 
@@ -153,11 +153,12 @@ async def close_all(pairings: list[Pairing], by_person: UUID, reason_code: str, 
     one event each, and each mentee back to matching. The caller holds the programs' locks."""
     for p in pairings:
         side = p.side_of(by_person)
+        acting: Acceptor = "mentee" if side == Role.MENTEE else "mentor" if side == Role.MENTOR else "program"
         if p.status == "active":
-            p.end(reason_code)
+            p.end(reason_code, acting)
             uow.emit(contract.PairingEndedV2(**facts(p), ended_by=side, reason_code=reason_code))
         elif p.status == "proposed":
-            p.decline(reason_code, "mentee" if side == Role.MENTEE else "mentor" if side == Role.MENTOR else "program")
+            p.decline(reason_code, acting)
             uow.emit(contract.PairingDeclinedV2(**facts(p), declined_by=side, reason_code=reason_code))
         else:
             uow.emit(_lapse(p, reason_code))

@@ -100,7 +100,7 @@ async def pair_by_hand(cmd: commands.PairByHand, uow: MatchingUnitOfWorkPort, ca
 
 
 def _end(pairing: Pairing, reason_code: str, uow: MatchingUnitOfWorkPort) -> None:
-    pairing.end(reason_code)
+    pairing.end(reason_code, "program")
     uow.emit(contract.PairingEndedV3(**facts(pairing), ended_by=None, ended_by_program=True,
                                      reason_code=reason_code))
 

@@ -68,12 +68,12 @@ class PostgresPairings:
             f"""UPDATE pairings SET status = $2, mentee_accepted = $3, mentor_accepted = $4, term_ends_at = $5,
                    last_met_at = $6,
                    confirmed_at = CASE WHEN $2 = 'active' AND confirmed_at IS NULL THEN now() ELSE confirmed_at END,
-                   closed_reason = COALESCE($7, closed_reason),
+                   closed_reason = COALESCE($7, closed_reason), closed_by = COALESCE($10, closed_by),
                    closed_at = CASE WHEN $2 NOT IN {records.OPEN} THEN now() END,
                    mentee_renews = $8, mentor_renews = $9
                 WHERE id = $1""",
             pairing.id, pairing.status, pairing.mentee_accepted, pairing.mentor_accepted, pairing.term_ends_at,
-            pairing.last_met_at, pairing.closed_reason, pairing.mentee_renews, pairing.mentor_renews,
+            pairing.last_met_at, pairing.closed_reason, pairing.mentee_renews, pairing.mentor_renews, pairing.closed_by,
         )
 
     async def of_person(self, person_id: UUID) -> list[dict[str, Any]]:

@@ -41,7 +41,7 @@ def unanswered_for(default_days: str) -> str:
 
 _PAIRING_COLUMNS = ("id, program_id, chapter_id, mentee_id, mentor_id, status, score, reasons, mentee_accepted, "
                     "mentor_accepted, term_ends_at, last_met_at, mentee_enrollment_id, mentor_enrollment_id, "
-                    "confirmed_at, mentee_renews, mentor_renews, origin, created_at, closed_reason")
+                    "confirmed_at, mentee_renews, mentor_renews, origin, created_at, closed_reason, closed_by")
 # A pairing's kind is its mentee enrollment's, read from there rather than kept twice: an enrollment's kind never
 # changes, and its pairings go when it does (ON DELETE CASCADE).
 ITS_KIND = "(SELECT e.pairing_kind FROM enrollments e WHERE e.id = mentee_enrollment_id) AS pairing_kind"
