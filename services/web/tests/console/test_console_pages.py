@@ -863,6 +863,21 @@ async def test_a_coordinator_reads_why_a_pairing_closed_in_words_on_the_list_and
     assert "<dt>Why it closed</dt><dd>Not answered in time</dd>" in one
 
 
+async def test_a_coordinator_reads_who_gave_the_reason_a_pairing_closed_for_where_the_reason_does_not_say(world):
+    s, program = world["s"], world["program"]
+    declined = s.pairing(program, s.person("Dana Student", stage="undergraduate"), world["mentor"],
+                         status="declined", closed_reason="schedule_conflict", closed_by="mentor")
+    suspended = s.pairing(program, s.person("Eli Student", stage="undergraduate"), world["mentor"],
+                          status="ended", closed_reason="mentor_suspended", closed_by="mentor")
+    async with as_(world, "coordinator")[0] as page:
+        listed = " ".join((await page.get(f"/console/programs/{program['id']}")).text.split())
+        one = (await page.get(f"/console/pairings/{declined['id']}")).text
+        other = (await page.get(f"/console/pairings/{suspended['id']}")).text
+    assert "Schedules do not allow it (given by the mentor)" in listed
+    assert "<dt>Why it closed</dt><dd>Schedules do not allow it (given by the mentor)</dd>" in one
+    assert "<dt>Why it closed</dt><dd>The mentor was suspended</dd>" in other  # says already what closed it
+
+
 @pytest.mark.parametrize("language, words", [("en", ("There are no programs in your chapters yet.", "Add a program")),
                                              ("es", ("Todavía no hay programas en tus capítulos.",
                                                      "Añadir un programa"))])

@@ -185,6 +185,11 @@ CLOSED_REASONS = {
     "reassigned": C_("A coordinator reassigned the mentee"),
     "term_completed": C_("The term was completed"),
 }
+# Who chose the reason a pairing closed for (matching's `closed_by`), said beside the reasons a side or a coordinator
+# picks; the others say already what closed it.
+CLOSED_BY = {"mentee": C_("given by the mentee"), "mentor": C_("given by the mentor"),
+             "program": C_("given by a coordinator")}
+CHOSEN_REASONS = frozenset({*END_REASONS, "prefer_another_mentor"})
 
 # Columns of the services' published report tables (their codes, "<stage>:<measure>" or a measure alone).
 MEASURES = {
