@@ -62,14 +62,22 @@ _MEANING = {
     422: "The input breaks a rule; `field` names it",
     503: "Not served now; try again after Retry-After seconds. `database_unavailable`: the database is away; "
          "`transaction_conflict`: the change lost a conflict with another; `commit_outcome_unknown`: the change may "
-         "have been made (read before writing again); `profiles_unavailable`: profiles could not give a person's "
-         "data key to seal what the change publishes (nothing was changed)",
+         "have been made (read before writing again)",
 }
+# What a 503 may also mean from a route whose change publishes something sealed under a person's data key, which a
+# service other than profiles asks profiles for.
+_SEALING = ("; `profiles_unavailable`: profiles could not give a person's data key to seal what the change publishes "
+            "(nothing was changed)")
 
 
-def answers(*statuses: int) -> dict[int | str, dict]:
-    """The error answers a route can give beyond those every route documents (see `create_app`), for `responses=`."""
-    return {status: {"model": ErrorBody, "description": _MEANING.get(status, "Error")} for status in statuses}
+def answers(*statuses: int, seals: bool = False) -> dict[int | str, dict]:
+    """The error answers a route can give beyond those every route documents (see `create_app`), for `responses=`;
+    `seals`: its change publishes something sealed with a key asked of profiles, which may be unavailable."""
+    found: dict[int | str, dict] = {status: {"model": ErrorBody, "description": _MEANING.get(status, "Error")}
+                                    for status in statuses}
+    if seals:
+        found[503] = {"model": ErrorBody, "description": _MEANING[503] + _SEALING}
+    return found
 
 
 async def unit_of_work(request: Request) -> Any:
@@ -426,7 +434,10 @@ def _document_errors(app: FastAPI, document: dict) -> dict:
             if "{" in path:
                 statuses.add(404)
             for status in statuses | {int(s) for s in responses if s.startswith(("4", "5"))}:
-                responses[str(status)] = {"description": _MEANING.get(status, "Error"), **_ERROR_REF,
+                meaning = _MEANING.get(status, "Error")
+                if status == 503 and responses.get("503", {}).get("description") == meaning + _SEALING:
+                    meaning += _SEALING  # the route said so (`answers(seals=True)`)
+                responses[str(status)] = {"description": meaning, **_ERROR_REF,
                                           **(_RETRY_AFTER if status == 503 else {})}
     app.state.openapi_documented = True
     app.openapi_schema = document

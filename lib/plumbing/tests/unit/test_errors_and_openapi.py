@@ -50,6 +50,11 @@ async def book(seat_id: UUID, caller: auth.Principal = Depends(auth.current_prin
     raise SeatTaken("that seat is taken", field="seat_id")
 
 
+@router.post("/seats/{seat_id}/release", responses=answers(409, seals=True))
+async def release(seat_id: UUID) -> Seat:
+    raise SeatTaken("that seat is taken", field="seat_id")
+
+
 @router.get("/seats")
 async def list_seats() -> list[Seat]:
     return []
@@ -129,6 +134,15 @@ def test_the_document_says_any_operation_may_be_answered_503_with_when_to_try_ag
             unavailable = operation["responses"]["503"]
             assert unavailable["headers"]["Retry-After"]["schema"]["type"] == "integer"
             assert "commit_outcome_unknown" in unavailable["description"]
+
+
+def test_only_an_operation_whose_change_is_sealed_with_a_key_from_profiles_says_profiles_may_be_unavailable():
+    paths = app().openapi()["paths"]
+    meaning = {(method, path): operation["responses"]["503"]["description"]
+               for path, operations in paths.items() for method, operation in operations.items()}
+    assert [at for at, said in meaning.items() if "profiles_unavailable" in said] == [
+        ("post", "/seats/{seat_id}/release")]
+    assert all("commit_outcome_unknown" in said for said in meaning.values())
 
 
 def test_an_operation_without_a_typed_answer_is_a_problem_of_the_document():

@@ -461,7 +461,7 @@ async def roster(event_id: UUID, caller: Caller, unit: UnitOfWork) -> RosterOut:
                      registrations=[RosterEntry.of(r, positions.get(r.id)) for r in registrations])
 
 
-@router.post("/events/{event_id}/registrations/{person_id}/remove", responses=answers(409))
+@router.post("/events/{event_id}/registrations/{person_id}/remove", responses=answers(409, seals=True))
 async def remove_registrant(event_id: UUID, person_id: UUID, body: RemovalIn, caller: Caller,
                             unit: UnitOfWork) -> RosterEntry:
     """An organiser removes a registrant, who is told with the reason; a freed seat goes to the first waiting."""
