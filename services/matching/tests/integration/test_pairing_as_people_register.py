@@ -434,6 +434,9 @@ async def test_a_mentor_who_lets_two_proposals_in_a_row_lapse_is_held_back_until
         # Held back in the transaction that lapsed the second: the room it freed was not offered to them again.
         assert await conn.fetchval("SELECT count(*) FROM pairings WHERE mentor_id = $1", mentor) == 2
         assert await conn.fetchval("SELECT paused FROM enrollments WHERE id = $1", enrollment)
+        async with client(matching) as admin:
+            listed = (await admin.get(f"/v1/programs/{program}/mentors-not-answering")).json()
+        assert listed == [{"person_id": str(mentor), "enrollment_id": str(enrollment), "unanswered_in_a_row": 2}]
 
         await profiles.send(EnrollmentChangedV4(
             enrollment_id=enrollment, person_id=mentor, program_id=program, chapter_id=None, role="mentor",
@@ -441,5 +444,7 @@ async def test_a_mentor_who_lets_two_proposals_in_a_row_lapse_is_held_back_until
             pairing_kind="general", paused=False))  # they resume
         await observer.wait_for(program, "pairing_proposed", count=3, mentor_id=mentor)
         assert await conn.fetchval("SELECT unanswered_in_a_row FROM enrollments WHERE id = $1", enrollment) == 0
+        async with client(matching) as admin:
+            assert (await admin.get(f"/v1/programs/{program}/mentors-not-answering")).json() == []
     finally:
         await conn.close()

@@ -213,6 +213,12 @@ class FakePeople:
         self.enrollments[enrollment_id].update(paused=True, changed=self.change())
         self._availability(self.enrollments[enrollment_id])
 
+    async def not_answering(self, program_id: UUID, at_least: int) -> list[dict]:
+        found = [e for e in self.enrollments.values() if e["program_id"] == program_id and e["role"] == "mentor"
+                 and not e["withdrawn"] and e.get("unanswered_in_a_row", 0) >= at_least]
+        return [{"person_id": e["person_id"], "enrollment_id": e["id"], "unanswered_in_a_row": e["unanswered_in_a_row"]}
+                for e in sorted(found, key=lambda e: (-e["unanswered_in_a_row"], str(e["person_id"])))]
+
     async def suspend(self, person_id: UUID, suspended: bool) -> list[UUID]:
         (self.suspended.add if suspended else self.suspended.discard)(person_id)
         programs = set()

@@ -198,6 +198,8 @@ async def test_a_mentor_who_lets_two_proposals_in_a_row_lapse_is_proposed_nobody
         program, mentor, enrollment["id"], 2)
     # Held back before the room the lapse freed was offered again: the third mentee waits, not proposed to them.
     assert [p.mentee_id for p in proposed_to(platform, mentor)] == mentees[:2]
+    assert await views.mentors_not_answering(program, platform.uow()) == [
+        {"person_id": mentor, "enrollment_id": enrollment["id"], "unanswered_in_a_row": 2}]
 
 
 async def test_a_mentor_who_answers_one_or_whose_mentee_was_the_silent_one_starts_the_count_again():
@@ -230,6 +232,7 @@ async def test_a_mentor_held_back_who_resumes_is_proposed_to_again_and_their_cou
 
     await profiles.pause(mentor, program, paused=False)  # and they resume
     assert [p.mentee_id for p in proposed_to(platform, mentor)] == mentees
+    assert await views.mentors_not_answering(program, platform.uow()) == []
     platform.later_by(days=15)
     await watched(platform)
 

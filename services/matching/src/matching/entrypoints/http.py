@@ -25,6 +25,7 @@ from .schemas import (
     ManualPairingIn,
     MeetingIn,
     MeetingOut,
+    MentorNotAnsweringOut,
     MentorshipReportOut,
     OverviewOut,
     PairingOut,
@@ -279,6 +280,14 @@ async def program_feedback(program_id: UUID, caller: Caller, unit: UnitOfWork) -
 async def program_waitlist(program_id: UUID, caller: Caller, unit: UnitOfWork) -> list[WaitlistEntryOut]:
     await _managed_program(program_id, caller, unit)
     return [WaitlistEntryOut.model_validate(e) for e in await views.waitlist(program_id, unit)]
+
+
+@router.get("/programs/{program_id}/mentors-not-answering")
+async def mentors_not_answering(program_id: UUID, caller: Caller, unit: UnitOfWork) -> list[MentorNotAnsweringOut]:
+    """The program's mentors who let two proposals or requests in a row lapse unanswered, and are proposed nobody new
+    until they answer one or resume (they were told by email): for a coordinator to reach out to."""
+    await _managed_program(program_id, caller, unit)
+    return [MentorNotAnsweringOut.model_validate(m) for m in await views.mentors_not_answering(program_id, unit)]
 
 
 @router.get("/programs/{program_id}/waitlist/{person_id}")

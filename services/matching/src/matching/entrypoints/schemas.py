@@ -187,6 +187,14 @@ class WaitlistEntryOut(BaseModel):
     position: int = Field(description="Place among those waiting for the same kind of pairing")
 
 
+class MentorNotAnsweringOut(BaseModel):
+    """A mentor held back for letting proposals or requests lapse unanswered in a row."""
+
+    person_id: UUID
+    enrollment_id: UUID
+    unanswered_in_a_row: int = Field(description="Proposals or requests in a row the mentor let lapse unanswered")
+
+
 class SuggestionOut(BaseModel):
     mentor_id: UUID
     score: int

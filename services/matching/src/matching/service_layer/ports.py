@@ -100,6 +100,10 @@ class PeopleRepository(Protocol):
     async def hold_back(self, enrollment_id: UUID) -> None:
         """Propose nobody new to this mentor enrollment (paused, as profiles will say too) until they resume."""
 
+    async def not_answering(self, program_id: UUID, at_least: int) -> Sequence[Row]:
+        """The program's mentor enrollments (not withdrawn) that let at least this many proposals or requests in a row
+        lapse unanswered, most first: person_id, enrollment_id, unanswered_in_a_row."""
+
     async def suspend(self, person_id: UUID, suspended: bool) -> list[UUID]:
         """The person suspended (or reinstated): none of their enrollments takes part in pairing meanwhile; the
         programs they are enrolled in, sorted."""

@@ -10,7 +10,7 @@ from uuid import UUID
 from mentorship_contracts.vocabulary import PairingKind
 
 from ..domain.errors import NotWaiting, PairingKindRequired
-from ..domain.model import Pairing
+from ..domain.model import PAUSED_AFTER_UNANSWERED, Pairing
 from ..domain.scoring import requirement_unmet
 from .lifecycle import load
 from .ports import Authorize, MatchingUnitOfWorkPort
@@ -107,6 +107,13 @@ async def overview(person_id: UUID, uow: MatchingUnitOfWorkPort) -> dict[str, An
     async with uow:
         return {"pairings": await uow.pairings.of_person(person_id),
                 "waiting": await uow.waitlist.places_of(person_id)}
+
+
+async def mentors_not_answering(program_id: UUID, uow: MatchingUnitOfWorkPort) -> list[dict[str, Any]]:
+    """The program's mentors held back for letting proposals or requests lapse unanswered in a row (until they answer
+    one or resume), most lapses first: for a coordinator to reach out to."""
+    async with uow:
+        return [dict(r) for r in await uow.people.not_answering(program_id, PAUSED_AFTER_UNANSWERED)]
 
 
 async def program_pairings(program_id: UUID, status: str | None, offset: int, limit: int,

@@ -125,6 +125,12 @@ class PostgresPeople:
     async def hold_back(self, enrollment_id: UUID) -> None:
         await self._conn.execute("UPDATE enrollments SET paused = true WHERE id = $1", enrollment_id)
 
+    async def not_answering(self, program_id: UUID, at_least: int) -> Sequence[asyncpg.Record]:
+        return await self._conn.fetch(
+            """SELECT person_id, id AS enrollment_id, unanswered_in_a_row FROM enrollments
+                WHERE program_id = $1 AND role = 'mentor' AND NOT withdrawn AND unanswered_in_a_row >= $2
+                ORDER BY unanswered_in_a_row DESC, person_id""", program_id, at_least)
+
     async def suspend(self, person_id: UUID, suspended: bool) -> list[UUID]:
         """The person is suspended (or reinstated): none of their enrollments takes part in pairing meanwhile.
         Returns the programs they are enrolled in (not withdrawn), sorted."""
