@@ -818,6 +818,26 @@ async def test_the_console_home_says_what_needs_the_coordinators_attention(world
         ("/console/emails", "2 emails did not arrive")]
 
 
+async def test_a_coordinator_is_shown_the_mentors_who_stopped_answering_from_the_home_to_the_programs_page(world):
+    s, program = world["s"], world["program"]
+    quiet = s.person("Dr. Quinn Quiet")
+    s.not_answering.append({"program_id": program["id"], "person_id": quiet["id"], "enrollment_id": "e7",
+                            "unanswered_in_a_row": 2})
+    async with as_(world, "coordinator")[0] as page:
+        home = (await page.get("/console")).text
+        listed = " ".join((await page.get(f"/console/programs/{program['id']}")).text.split())
+    assert (f'<a href="/console/programs/{program["id"]}#not-answering">1 mentor stopped answering proposals in '
+            "Into Medicine</a>") in home
+    assert '<h2 id="not-answering">Mentors who stopped answering</h2>' in listed
+    assert f'<a href="/console/people/{quiet["id"]}">Dr. Quinn Quiet</a>: 2 lapsed unanswered in a row' in listed
+
+
+async def test_a_program_whose_mentors_all_answer_shows_no_such_list(world):
+    async with as_(world, "coordinator")[0] as page:
+        listed = (await page.get(f"/console/programs/{world['program']['id']}")).text
+    assert "not-answering" not in listed
+
+
 async def test_the_console_home_still_shows_when_a_service_does_not_answer_what_needs_attention(world):
     world["s"].refuse[("GET", "/v1/deliveries")] = (503, "service_unavailable", None)
     async with as_(world, "coordinator")[0] as page:

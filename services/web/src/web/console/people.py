@@ -38,11 +38,12 @@ async def home(desk: Console, done: str | None = None) -> Response:
 
 
 async def _needs_attention(desk: Desk, programs: list[dict], chapters: list[dict]) -> dict[str, Any] | None:
-    """What awaits the staff member, for someone between shifts: mentors to approve (by program), draft rounds to
-    review, emails that did not arrive. None when a service does not answer: the rest of the page still shows."""
+    """What awaits the staff member, for someone between shifts: mentors to approve and mentors who stopped answering
+    (by program), draft rounds to review, emails that did not arrive. None when a service does not answer: the rest of
+    the page still shows."""
     in_rounds = [p for p in programs if p.get("pairing_mode") == "rounds"]
     try:
-        vetting, undelivered, rounds = await asyncio.gather(
+        vetting, undelivered, rounds, not_answering = await asyncio.gather(
             # Each program's count, as profiles totals it (one mentor asked for: the total is what is wanted).
             asyncio.gather(*(desk.api.call("profiles", "GET", "/v1/enrollments", desk.staff,
                                            params={"program_id": p["id"], "role": "mentor", "approval": "pending",
@@ -50,13 +51,16 @@ async def _needs_attention(desk: Desk, programs: list[dict], chapters: list[dict
                              for p in programs)),
             not_arrived(desk, chapters),
             asyncio.gather(*(desk.api.call("matching", "GET", f"/v1/programs/{p['id']}/rounds", desk.staff)
-                             for p in in_rounds)))
+                             for p in in_rounds)),
+            asyncio.gather(*(desk.api.call("matching", "GET", f"/v1/programs/{p['id']}/mentors-not-answering",
+                                           desk.staff) for p in programs)))
     except ServiceError as error:
         if error.status < 500:
             raise
         return None
     return {"to_approve": [(p, n) for p, found in zip(programs, vetting, strict=True) if (n := found["total"])],
             "drafts": [r for found in rounds for r in found if r["status"] == "draft"],
+            "not_answering": [(p, len(found)) for p, found in zip(programs, not_answering, strict=True) if found],
             "emails": len(undelivered.deliveries), "more_emails": undelivered.more}
 
 

@@ -42,20 +42,22 @@ async def _program_page(desk: Desk, program_id: UUID, status_filter: str = "", o
     api, staff = desk.api, desk.staff
     program = await api.call("profiles", "GET", f"/v1/programs/{program_id}", staff)
     offset = max(0, offset)
-    pairings, waitlist, feedback, mentors = await asyncio.gather(
+    pairings, waitlist, feedback, mentors, not_answering = await asyncio.gather(
         api.call("matching", "GET", f"/v1/programs/{program_id}/pairings", staff,
                  params={"status": status_filter, "offset": offset, "limit": PAIRINGS_PAGE}),
         api.call("matching", "GET", f"/v1/programs/{program_id}/waitlist", staff),
         api.call("matching", "GET", f"/v1/programs/{program_id}/feedback", staff),
-        _mentors(desk, program, mentor_q))
+        _mentors(desk, program, mentor_q),
+        api.call("matching", "GET", f"/v1/programs/{program_id}/mentors-not-answering", staff))
     ids = {p[k] for p in pairings["items"] for k in ("mentee_id", "mentor_id")}
-    ids |= {w["person_id"] for w in waitlist}
+    ids |= {w["person_id"] for w in waitlist} | {m["person_id"] for m in not_answering}
     names = await desk.names(ids)
     by_pairing = {p["id"]: p for p in pairings["items"]}
     pager = pages(f"/console/programs/{program_id}", {"status": status_filter}, offset, PAIRINGS_PAGE,
                   offset + PAIRINGS_PAGE < pairings["total"], "#mentorships")
     return desk.render("console/program.html", status, program=program, pairings=pairings, waitlist=waitlist,
                        feedback=feedback, by_pairing=by_pairing, mentors=mentors, mentor_q=mentor_q, names=names,
+                       not_answering=not_answering,
                        status_filter=status_filter, statuses=STATUSES, offset=offset, pager=pager, **context)
 
 
