@@ -34,6 +34,7 @@ PUBLIC_FIELDS = frozenset(
         "unanswered_in_a_row",
         # What profiles.person_suspended and profiles.enrollment_withdrawn say already, restated (profiles.*_restated).
         "suspended", "active",
+        "enrolled_at",  # when an enrollment was made, as its `enrollment_created` said (profiles.enrollment_restated v2)
     }
 )
 

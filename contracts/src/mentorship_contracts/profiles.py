@@ -575,6 +575,19 @@ class EnrollmentRestated(_ProfilesEvent):
 
 
 @register
+class EnrollmentRestatedV2(EnrollmentRestated):
+    """An enrollment as profiles holds it now, and since when (see the note above).
+
+    Version 2 adds `enrolled_at`: a restatement's own time is not when the person enrolled, so a read model that
+    learns of the enrollment from it places them by this (a mentee waits from then, before those who enrolled later,
+    as they would have). Enrollments made before 2026-12-04 say that day, when profiles began to keep it."""
+
+    schema_version: Literal[2] = 2
+
+    enrolled_at: AwareDatetime = Field(description="When the person enrolled")
+
+
+@register
 class ContactDetailsRestated(_ProfilesEvent):
     """Restricted: how to reach a person, and what they agreed to show a matched partner, as profiles holds it now
     (the facts of `profiles.contact_details_changed` version 3). Nothing happened to them; see the note above.
