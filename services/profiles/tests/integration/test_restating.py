@@ -8,6 +8,8 @@ import asyncio
 import os
 import re
 import sys
+from datetime import datetime, timedelta
+from uuid import UUID
 
 import asyncpg
 import pytest
@@ -46,6 +48,11 @@ async def test_restating_publishes_each_enrollment_and_person_as_held_now_withdr
                                      "active")} == {
         "person_id": mentor["id"], "role": "mentor", "stage": "resident", "capacity": 2, "approval": "approved",
         "pairing_kind": "general", "paused": False, "active": True}
+    # When the mentor enrolled, as its creation said, not when it was restated.
+    created = await published.wait_for("profiles.enrollment_created", enrollment_id=mentoring["id"])
+    [made] = await profiles.query("SELECT enrolled_at FROM enrollments WHERE id = $1", UUID(mentoring["id"]))
+    assert (restated["schema_version"], datetime.fromisoformat(restated["enrolled_at"])) == (2, made["enrolled_at"])
+    assert abs(made["enrolled_at"] - datetime.fromisoformat(created["occurred_at"])) < timedelta(seconds=1)
     await published.wait_for("profiles.enrollment_restated", enrollment_id=seeking["id"], active=False)
     await published.wait_for("profiles.person_restated", person_id=mentor["id"], chapter_id=chapter["id"],
                              stage="resident", suspended=False)

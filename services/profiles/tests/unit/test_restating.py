@@ -3,6 +3,7 @@ rolled it back to break a deadlock."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from uuid import UUID, uuid4
 
 import asyncpg
@@ -27,6 +28,9 @@ class Server:
         return self
 
 
+ENROLLED = datetime(2026, 9, 1, 14, tzinfo=UTC)
+
+
 class FakeRestatements:
     def __init__(self, people: int = 0, enrollments: int = 0, deadlocks: int = 0,
                  profiles: list[Person] | None = None) -> None:
@@ -40,8 +44,8 @@ class FakeRestatements:
     async def people(self, after: UUID | None, limit: int) -> list[PublicStanding]:
         return self._page([p for p in self._people if after is None or p.person_id > after], limit)
 
-    async def enrollments(self, after: UUID | None, limit: int) -> list[tuple[Enrollment, S]]:
-        return self._page([(e, S.FELLOW) for e in self._enrollments if after is None or e.id > after], limit)
+    async def enrollments(self, after: UUID | None, limit: int) -> list[tuple[Enrollment, S, datetime]]:
+        return self._page([(e, S.FELLOW, ENROLLED) for e in self._enrollments if after is None or e.id > after], limit)
 
     async def profiles(self, after: UUID | None, limit: int) -> list[Person]:
         return self._page([p for p in self._profiles if after is None or p.id > after], limit)
@@ -70,8 +74,8 @@ async def test_a_full_last_page_is_followed_by_an_empty_one_and_withdrawn_enroll
     uow = FakeUnitOfWork(restatements=restatements)
     assert await restating.restate(contract.ENROLLMENTS, uow, page=3) == 6
     assert restatements.server.pages == [3, 3, 0]
-    assert [(e.enrollment_id, e.active, e.stage) for e in uow.published] == [
-        (e.id, e.active, S.FELLOW) for e in restatements._enrollments]
+    assert [(e.enrollment_id, e.active, e.stage, e.enrolled_at) for e in uow.published] == [
+        (e.id, e.active, S.FELLOW, ENROLLED) for e in restatements._enrollments]
 
 
 async def test_each_matching_profile_is_restated_with_what_may_be_used_and_which_attributes_a_partner_may_see():

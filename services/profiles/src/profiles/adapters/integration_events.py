@@ -1,6 +1,7 @@
 """Domain objects → the integration events other services read (contracts). Only here does personal
 data meet an event, and only on the restricted topics meant for it."""
 
+from datetime import datetime
 from uuid import UUID
 
 from mentorship_contracts import IntegrationEvent
@@ -179,9 +180,10 @@ def _enrollment_facts(enrollment: Enrollment, stage: TrainingStage) -> dict:
     )
 
 
-def enrollment_restated(enrollment: Enrollment, stage: TrainingStage) -> contract.EnrollmentRestated:
-    return contract.EnrollmentRestated(**_enrollment_facts(enrollment, stage), paused=enrollment.paused,
-                                       active=enrollment.active)
+def enrollment_restated(enrollment: Enrollment, stage: TrainingStage,
+                        enrolled_at: datetime) -> contract.EnrollmentRestatedV2:
+    return contract.EnrollmentRestatedV2(**_enrollment_facts(enrollment, stage), paused=enrollment.paused,
+                                         active=enrollment.active, enrolled_at=enrolled_at)
 
 
 def person_restated(standing: PublicStanding) -> contract.PersonRestated:

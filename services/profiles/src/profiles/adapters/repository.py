@@ -188,14 +188,16 @@ class PostgresRestatements:
         return [PublicStanding(row["id"], row["chapter_id"], TrainingStage(row["stage"]), row["is_alumni"],
                                row["suspended"]) for row in rows]
 
-    async def enrollments(self, after: UUID | None, limit: int) -> list[tuple[Enrollment, TrainingStage]]:
+    async def enrollments(self, after: UUID | None, limit: int
+                          ) -> list[tuple[Enrollment, TrainingStage, datetime]]:
         ids = await self._locked("enrollments", after, limit)
         columns = ", ".join(f"e.{c}" for c in ENROLLMENTS.columns)
         rows = await self._conn.fetch(
-            f"""SELECT {columns}, p.stage AS person_stage FROM enrollments e JOIN people p ON p.id = e.person_id
+            f"""SELECT {columns}, p.stage AS person_stage, e.enrolled_at FROM enrollments e
+                  JOIN people p ON p.id = e.person_id
                 WHERE e.id = ANY($1::uuid[]) ORDER BY e.id""", ids)
         return [(enrollment_from_row({c: row[c] for c in ENROLLMENTS.columns}),
-                 TrainingStage(row["person_stage"])) for row in rows]
+                 TrainingStage(row["person_stage"]), row["enrolled_at"]) for row in rows]
 
     async def profiles(self, after: UUID | None, limit: int) -> list[Person]:
         assert self._people is not None, "restating profiles opens them: a unit of work with the identity key"

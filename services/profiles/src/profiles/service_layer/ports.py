@@ -211,8 +211,8 @@ class Restatements(Protocol):
     async def people(self, after: UUID | None, limit: int) -> builtins.list[PublicStanding]: ...
 
     async def enrollments(self, after: UUID | None, limit: int
-                          ) -> builtins.list[tuple[Enrollment, TrainingStage]]:
-        """Each enrollment, withdrawn ones too, with its person's stage."""
+                          ) -> builtins.list[tuple[Enrollment, TrainingStage, datetime]]:
+        """Each enrollment, withdrawn ones too, with its person's stage and when it was made."""
 
     async def profiles(self, after: UUID | None, limit: int) -> builtins.list[Person]:
         """Each person, their profile opened (a unit of work that holds the identity key)."""

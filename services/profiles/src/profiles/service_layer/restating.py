@@ -31,7 +31,8 @@ async def _people(restatements: Restatements, after: UUID | None, limit: int) ->
 async def _enrollments(restatements: Restatements, after: UUID | None, limit: int
                        ) -> tuple[list[IntegrationEvent], UUID | None]:
     page = await restatements.enrollments(after, limit)
-    return [integration_events.enrollment_restated(e, stage) for e, stage in page], page[-1][0].id if page else None
+    return ([integration_events.enrollment_restated(e, stage, enrolled_at) for e, stage, enrolled_at in page],
+            page[-1][0].id if page else None)
 
 
 def _opened(restated: Callable[[Person], IntegrationEvent]) -> Pager:
