@@ -3,11 +3,18 @@ missed events (restored from an older backup, or built after the topics let them
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from uuid import UUID, uuid4
 
-from matching.service_layer import projections
+from matching.service_layer import projections, views
 from mentorship_contracts import matching as published
-from mentorship_contracts.profiles import ConsentChanged, EnrollmentRestated, MatchingProfileRestated, PersonRestated
+from mentorship_contracts.profiles import (
+    ConsentChanged,
+    EnrollmentRestated,
+    EnrollmentRestatedV2,
+    MatchingProfileRestated,
+    PersonRestated,
+)
 
 from .fakes import Platform
 from .profiles_service import Profiles
@@ -38,6 +45,25 @@ async def test_a_mentee_whose_enrollment_matching_never_read_is_paired_once_it_i
 
     [confirmed] = platform.events(published.PairingConfirmed, mentee_id=mentee)
     assert confirmed.mentor_id == mentor
+
+
+async def test_a_mentee_matching_learns_of_from_a_restatement_waits_from_when_they_enrolled_not_from_then():
+    platform = Platform()
+    profiles = Profiles(platform)
+    program = await profiles.program()
+    later = await profiles.person(program, "mentee")  # enrolled in November, known to matching all along
+    earlier = uuid4()
+    await profiles.profile(earlier, "undergraduate")
+    held = enrollment_as_held(profiles, earlier, program)
+    restated = EnrollmentRestatedV2(**held.model_dump(exclude={"schema_version"}),
+                                    enrolled_at=datetime(2026, 9, 1, 14, tzinfo=UTC))  # enrolled in September
+
+    await projections.enrollment_restated(restated, platform.uow())
+    await profiles.person(program, "mentor")  # room for one
+
+    [confirmed] = platform.events(published.PairingConfirmed)
+    assert confirmed.mentee_id == earlier
+    assert [w["person_id"] for w in await views.waitlist(program, platform.uow())] == [later]
 
 
 async def test_a_withdrawal_matching_never_read_ends_the_mentorship_and_frees_the_place_once_restated():

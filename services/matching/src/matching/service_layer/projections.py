@@ -175,7 +175,8 @@ async def _save_enrollment(event: source.EnrollmentCreated | source.EnrollmentCh
             enrollment_id=event.enrollment_id, person_id=event.person_id, program_id=event.program_id,
             chapter_id=event.chapter_id, role=event.role, stage=event.stage, capacity=event.capacity,
             mentee_stages_welcome=list(event.mentee_stages_welcome), approved=event.approval == "approved",
-            enrolled_at=event.occurred_at,
+            # A restatement's own time is not when they enrolled: one matching never knew waits from then.
+            enrolled_at=event.enrolled_at if isinstance(event, source.EnrollmentRestatedV2) else event.occurred_at,
             pairing_kind=event.pairing_kind if isinstance(event, source.EnrollmentRestated) else pairing_kind_of(event),
             paused=event.paused if isinstance(event, source.EnrollmentChangedV4 | source.EnrollmentRestated) else None,
             lock_person=together,
