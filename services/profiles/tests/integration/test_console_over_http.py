@@ -307,6 +307,10 @@ async def test_a_mentor_who_stopped_answering_is_paused_when_matching_says_so(pr
             return (await as_mentor.get(f"/v1/enrollments/{enrollment['id']}")).json()["paused"]
 
         await eventually(paused, timeout=60, what="matching's word to pause the mentor")
+        read = (await as_mentor.get(f"/v1/enrollments/{enrollment['id']}")).json()
+        assert read["paused_because"] == "unanswered"
+        resumed = await as_mentor.patch(f"/v1/enrollments/{enrollment['id']}", json={"paused": False})
+        assert (resumed.json()["paused"], resumed.json()["paused_because"]) == (False, None)
     event = await published.wait_for("profiles.enrollment_changed", enrollment_id=enrollment["id"])
     assert (event["paused"], event["changed_fields"]) == (True, ["paused"])
 

@@ -352,13 +352,26 @@ async def test_a_mentor_who_stopped_answering_is_paused_and_the_change_is_the_on
     enrollment = await handlers.enroll(commands.Enroll(mentor.id, vetted_program.id, Role.MENTOR), uow, anyone)
     event = stopped_answering(enrollment.id, mentor.id, vetted_program.id)
     await handlers.pause_mentor_who_stopped_answering(event, uow)
-    assert (await handlers.get_enrollment(enrollment.id, uow, anyone)).paused
+    paused = await handlers.get_enrollment(enrollment.id, uow, anyone)
+    assert (paused.paused, paused.paused_because) == (True, "unanswered")
     changed = uow.published[-1]
     assert isinstance(changed, contract.EnrollmentChangedV4) and changed.enrollment_id == enrollment.id
     assert changed.paused and changed.changed_fields == ["paused"]
     published = len(uow.published)
     await handlers.pause_mentor_who_stopped_answering(event, uow)  # redelivered
     assert len(uow.published) == published
+
+
+async def test_a_mentor_paused_for_not_answering_who_resumes_or_pauses_again_themselves_is_paused_for_no_reason_of_ours(
+        uow, register, vetted_program):
+    mentor = await register(S.RESIDENT)
+    enrollment = await handlers.enroll(commands.Enroll(mentor.id, vetted_program.id, Role.MENTOR), uow, anyone)
+    await handlers.pause_mentor_who_stopped_answering(stopped_answering(enrollment.id, mentor.id, vetted_program.id),
+                                                      uow)
+    for paused in (False, True):
+        await handlers.change_enrollment(commands.ChangeEnrollment(enrollment.id, {"paused": paused}), uow, anyone)
+        now = await handlers.get_enrollment(enrollment.id, uow, anyone)
+        assert (now.paused, now.paused_because) == (paused, None)
 
 
 async def test_a_mentor_who_already_paused_is_left_as_they_are_and_nothing_is_published(
@@ -369,7 +382,8 @@ async def test_a_mentor_who_already_paused_is_left_as_they_are_and_nothing_is_pu
     published = len(uow.published)
     await handlers.pause_mentor_who_stopped_answering(stopped_answering(enrollment.id, mentor.id, vetted_program.id),
                                                       uow)
-    assert (await handlers.get_enrollment(enrollment.id, uow, anyone)).paused
+    mine = await handlers.get_enrollment(enrollment.id, uow, anyone)
+    assert (mine.paused, mine.paused_because) == (True, None)  # their own pause, still
     assert len(uow.published) == published
 
 

@@ -374,6 +374,10 @@ class PublicStanding:
     suspended: bool
 
 
+# Why an enrollment is paused that its mentor did not pause: they let proposals or requests lapse unanswered in a row.
+UNANSWERED = "unanswered"
+
+
 @dataclass
 class Enrollment:
     id: UUID
@@ -389,6 +393,8 @@ class Enrollment:
     active: bool = True
     pairing_kind: PairingKind = PairingKind.GENERAL
     paused: bool = False  # a mentor taking no new mentee for now
+    # Why, when the mentor did not pause it themselves: UNANSWERED (they let proposals lapse unanswered in a row).
+    paused_because: str | None = None
 
     # A mentor states capacity and the stages they welcome (and may pause); a mentee states goals and the mentors
     # they prefer.
@@ -410,7 +416,17 @@ class Enrollment:
         changed = _changes(self, terms)
         for name, value in changed.items():
             setattr(self, name, value)
+        if "paused" in changed:  # their own pause, or resuming: no other reason holds
+            self.paused_because = None
         return set(changed)
+
+    def pause_unanswered(self, program: Program) -> set[str]:
+        """Paused because the mentor let proposals or requests lapse unanswered in a row (matching's word), as their
+        own pause would, saying why; what changed (nothing, if they had paused already)."""
+        changed = self.update(program, paused=True)
+        if changed:
+            self.paused_because = UNANSWERED
+        return changed
 
     def approve(self) -> None:
         self._require_mentor()

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import copy
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import Annotated, Literal
 from uuid import UUID
 from zoneinfo import available_timezones
 
@@ -310,6 +310,9 @@ class EnrollmentOut(BaseModel):
     approval: ApprovalState
     active: bool
     paused: bool = Field(default=False, description="A mentor taking no new mentee for now")
+    paused_because: Literal["unanswered"] | None = Field(
+        default=None, description="Why it is paused when the mentor did not pause it: `unanswered`, they let proposals "
+                                  "or requests lapse unanswered in a row. Null for their own pause, or none")
 
     @classmethod
     def of(cls, enrollment: Enrollment) -> EnrollmentOut:

@@ -273,7 +273,7 @@ async def pause_mentor_who_stopped_answering(event: MentorStoppedAnswering, uow:
         enrollment = await uow.enrollments.get(event.mentor_enrollment_id, lock=True)
         if enrollment is not None and enrollment.active and enrollment.role is Role.MENTOR:
             program = await _existing(uow.programs, enrollment.program_id, "program_id")
-            if changed := enrollment.update(program, paused=True):
+            if changed := enrollment.pause_unanswered(program):
                 await uow.enrollments.save(enrollment)
                 person = await _person(enrollment.person_id, uow)
                 uow.emit(integration_events.enrollment_changed(enrollment, person, changed))
