@@ -116,10 +116,13 @@ async def test_alumni_are_marked_and_a_coordinator_can_list_them_alone(world):
 async def test_a_paused_mentor_is_shown_paused_to_a_coordinator(world):
     async with as_(world, "coordinator")[0] as page:
         before = await page.get(f"/console/people/{world['mentor']['id']}")
-        world["mentor"]["enrollments"][0]["paused"] = True  # they paused, or profiles paused them for not answering
+        world["mentor"]["enrollments"][0]["paused"] = True  # they paused
         after = await page.get(f"/console/people/{world['mentor']['id']}")
+        world["mentor"]["enrollments"][0]["paused_because"] = "unanswered"  # profiles paused them, on matching's word
+        silent = await page.get(f"/console/people/{world['mentor']['id']}")
     assert "paused" not in before.text
     assert "up to 2 mentees · paused: takes no new mentee for now" in after.text
+    assert "up to 2 mentees · paused after proposals lapsed unanswered" in silent.text
 
 
 async def test_each_page_joins_names_with_one_profiles_call(world):

@@ -672,6 +672,26 @@ async def test_a_mentor_who_declines_can_pause_at_once_in_that_program_and_kind(
     assert "You declined this mentorship, and you are paused" in after.text
 
 
+@pytest.mark.parametrize("language, because, own", [
+    ("en", "Paused because the last proposals to you lapsed unanswered: nobody new is proposed to you until you take "
+           "new mentees again. Your mentorships go on.", "Paused: nobody new is proposed to you."),
+    ("es", "En pausa porque las últimas propuestas que recibiste caducaron sin respuesta",
+     "En pausa: no se te propone a nadie nuevo.")])
+async def test_a_mentor_paused_for_not_answering_reads_why_on_their_home_page(language, because, own):
+    mentoring = {"id": str(uuid4()), "program_id": PROGRAM, "role": "mentor", "pairing_kind": "general",
+                 "active": True, "capacity": 2, "approval": "approved", "paused": True}
+    home = {}
+    for reason in ("unanswered", None):
+        services = Services({
+            "GET /v1/programs": [{"id": PROGRAM, "name": "Premed circle", "term_months": 6, "cadence_max_days": 60}],
+            f"GET /v1/people/{ME}/overview": {"pairings": [], "waiting": []}, f"GET /v1/people/{ME}/partners": [],
+            f"GET /v1/people/{ME}/enrollments": [{**mentoring, "paused_because": reason}]})
+        async with browser(services, ME, language=language) as page:
+            home[reason] = " ".join((await page.get("/")).text.split())
+    assert because in home["unanswered"] and own not in home["unanswered"]
+    assert own in home[None] and because not in home[None]
+
+
 async def test_a_mentor_who_declines_without_pausing_stays_open_to_new_mentees():
     mine = {"id": str(uuid4()), "program_id": PROGRAM, "role": "mentor", "pairing_kind": "clinical", "active": True}
     services = a_proposal_to_decline([mine])
