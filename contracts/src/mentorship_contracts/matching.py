@@ -295,6 +295,11 @@ class AnswerDue(PairingEvent):
     requested_by_mentee: bool = Field(description="A mentee's request to this mentor, rather than a proposal")
 
 
+# How many proposals or requests in a row a mentor lets lapse unanswered before matching pauses them
+# (`matching.mentor_stopped_answering`): a rule of the platform, which a message may tell the mentor in advance.
+PAUSED_AFTER_UNANSWERED = 2
+
+
 @register
 class MentorStoppedAnswering(PairingEvent):
     """A mentor let this many proposals or mentees' requests in a row lapse unanswered, the last this pairing, just

@@ -108,9 +108,6 @@ def term_end(start: datetime, months: int) -> datetime:
 # Why a proposal or a request lapsed when neither its time to answer nor its people moved it on: the one who did not
 # answer is not proposed to, nor suggested to, that mentee again.
 UNANSWERED = "unanswered"
-# A mentor who lets this many proposals or requests in a row lapse unanswered is proposed nobody new (paused) until
-# they resume: mentees do not wait, one after another, on someone who does not answer.
-PAUSED_AFTER_UNANSWERED = 2
 
 
 def answer_by(status: str, created_at: datetime | None, answer_within_days: int) -> datetime | None:

@@ -24,7 +24,7 @@ from ..domain.errors import (
     PairingNotFound,
     ProgramCapReached,
 )
-from ..domain.model import ANSWER_REMINDER_BEFORE, PAUSED_AFTER_UNANSWERED, UNANSWERED, Acceptor, Pairing, ProgramRules
+from ..domain.model import ANSWER_REMINDER_BEFORE, UNANSWERED, Acceptor, Pairing, ProgramRules
 from .pairing import facts, offer_room
 from .ports import Authorize, MatchingUnitOfWorkPort
 
@@ -136,13 +136,14 @@ def _lapse(pairing: Pairing, reason_code: str) -> contract.PairingLapsedV3:
 
 
 async def _mentor_did_not_answer(pairing: Pairing, uow: MatchingUnitOfWorkPort) -> None:
-    """One more lapse the mentor let pass; the last of a run of `PAUSED_AFTER_UNANSWERED`, and nobody new is proposed
-    to them (held back before the room this lapse freed is offered again, most likely to them) and profiles pauses
-    them, which they can undo. One already paused is not told again."""
+    """One more lapse the mentor let pass. The last of a run of `PAUSED_AFTER_UNANSWERED` (a rule the contract states,
+    so that messages can tell mentors in advance), and nobody new is proposed to them: held back before the room this
+    lapse freed is offered again (most likely to them), and profiles pauses them, which they can undo. Mentees do not
+    wait, one after another, on someone who does not answer. One already paused is not told again."""
     if pairing.mentor_enrollment_id is None:
         return
     in_a_row, paused = await uow.people.went_unanswered(pairing.mentor_enrollment_id)
-    if in_a_row >= PAUSED_AFTER_UNANSWERED and not paused:
+    if in_a_row >= contract.PAUSED_AFTER_UNANSWERED and not paused:
         await uow.people.hold_back(pairing.mentor_enrollment_id)
         uow.emit(contract.MentorStoppedAnswering(**facts(pairing), mentor_enrollment_id=pairing.mentor_enrollment_id,
                                                  unanswered_in_a_row=in_a_row))

@@ -7,10 +7,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
+from mentorship_contracts.matching import PAUSED_AFTER_UNANSWERED
 from mentorship_contracts.vocabulary import PairingKind
 
 from ..domain.errors import NotWaiting, PairingKindRequired
-from ..domain.model import PAUSED_AFTER_UNANSWERED, Pairing
+from ..domain.model import Pairing
 from ..domain.scoring import requirement_unmet
 from .lifecycle import load
 from .ports import Authorize, MatchingUnitOfWorkPort
