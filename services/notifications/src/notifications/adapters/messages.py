@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
+from mentorship_contracts.matching import PAUSED_AFTER_UNANSWERED
 from plumbing.calendar import CalendarEntry, Method, booking_uid, event_uid
 
 from ..domain.model import Category, Notification, category_of
@@ -505,6 +506,11 @@ class _Composer:
             if self.role == "mentee":
                 said.append(_("You stay in the program, and can be paired with another mentor."))
         if self.role == "mentor":
+            if awaiting is not None and "mentor" in awaiting:  # told before it happens: the rule, not their count
+                said.append(self.r.ngettext(
+                    "When %(num)s proposal or request in a row lapses unanswered, we pause new mentees for you.",
+                    "When %(num)s proposals or requests in a row lapse unanswered, we pause new mentees for you.",
+                    PAUSED_AFTER_UNANSWERED) % {"num": PAUSED_AFTER_UNANSWERED})
             said.append(_("If you cannot take a mentee for now, pause from your home page: nobody new is proposed to "
                           "you until you resume."))
         return Message(subject, said, action=self._program_link(_("See the program")))
