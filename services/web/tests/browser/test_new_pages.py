@@ -13,6 +13,9 @@ from pathlib import Path
 from uuid import uuid4
 
 import pytest
+from aiokafka import AIOKafkaProducer
+from devinfra.smtp_sink import addressed_to
+from mentorship_contracts.matching import MentorStoppedAnswering
 from plumbing.auth import Role
 from plumbing.testing import eventually
 
@@ -206,3 +209,40 @@ async def test_a_mentor_pauses_and_takes_new_mentees_again(platform, page):
     assert [e["paused"] for e in enrollments if e["program_id"] == program["id"]] == [True]
     await card.get_by_role("button", name="Take new mentees again").click()
     await page.get_by_text("You are taking new mentees again.").wait_for()
+
+
+async def test_a_mentor_paused_for_not_answering_reads_why_is_emailed_and_takes_new_mentees_again(platform, page):
+    """Matching's word that the mentor let proposals lapse unanswered, as it travels on matching.pairings: profiles
+    pauses them, saying why, and notifications emails them."""
+    program, _, _ = await _choice_program(platform)
+    mentor = platform.world["mentor"]
+    async with platform.client("profiles") as profiles:
+        [mentoring] = [e for e in (await profiles.get(f"/v1/people/{mentor['id']}/enrollments")).json()
+                       if e["program_id"] == program["id"]]
+    stopped = MentorStoppedAnswering(pairing_id=uuid4(), program_id=program["id"], chapter_id=None,
+                                     mentee_id=uuid4(), mentor_id=mentor["id"], mentor_enrollment_id=mentoring["id"],
+                                     unanswered_in_a_row=2)
+    producer = AIOKafkaProducer(**platform.kafka, acks="all")
+    await producer.start()
+    try:
+        await producer.send_and_wait(stopped.topic, stopped.to_json(), key=stopped.key.encode(),
+                                     headers=[("event_id", str(stopped.event_id).encode())])
+    finally:
+        await producer.stop()
+    await platform.sink.wait_for(lambda m: addressed_to(m, platform.world["mentor_email"])
+                                 and m["subject"] == f"We have paused new mentees for you in {program['name']}",
+                                 timeout=60)
+
+    await sign_in(page, platform, platform.world["mentor_email"])
+    card = page.locator(".card", has_text=program["name"])
+    await card.get_by_text(re.compile("Paused because the last proposals to you lapsed unanswered")).wait_for()
+    assert await audit(page) == []
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    for size, viewport in SIZES.items():
+        await page.set_viewport_size(viewport)
+        await page.screenshot(path=str(SHOTS / f"dashboard-paused-unanswered-{size}.png"), full_page=True)
+    await card.get_by_role("button", name="Take new mentees again").click()
+    await page.get_by_text("You are taking new mentees again.").wait_for()
+    async with platform.client("profiles") as profiles:
+        now = (await profiles.get(f"/v1/enrollments/{mentoring['id']}")).json()
+    assert (now["paused"], now["paused_because"]) == (False, None)
