@@ -295,23 +295,24 @@ class AnswerDue(PairingEvent):
     requested_by_mentee: bool = Field(description="A mentee's request to this mentor, rather than a proposal")
 
 
-# How many proposals or requests in a row a mentor lets lapse unanswered before matching pauses them
-# (`matching.mentor_stopped_answering`): a rule of the platform, which a message may tell the mentor in advance.
+# How many proposals or requests in a row someone lets lapse unanswered before matching pauses them
+# (`matching.stopped_answering`): a rule of the platform, which a message may tell them in advance.
 PAUSED_AFTER_UNANSWERED = 2
 
 
 @register
-class MentorStoppedAnswering(PairingEvent):
-    """A mentor let this many proposals or mentees' requests in a row lapse unanswered, the last this pairing, just
-    now: matching proposes nobody new to them (nor suggests them) from now, and profiles pauses their enrollment,
-    which the mentor can undo. Sent once for a run of lapses; the count starts again when the mentor answers one or
-    resumes."""
+class StoppedAnswering(PairingEvent):
+    """One side of this pairing let this many proposals or requests in a row lapse unanswered, this one the last, just
+    now. From now matching proposes nobody new to them (a mentor), or them to no mentor (a mentee), and profiles
+    pauses their enrollment, which they can undo. Sent once for a run of lapses; the count starts again when they
+    answer one, or resume."""
 
     closed_schema = True
-    event_type: Literal["matching.mentor_stopped_answering"] = "matching.mentor_stopped_answering"
+    event_type: Literal["matching.stopped_answering"] = "matching.stopped_answering"
     schema_version: Literal[1] = 1
 
-    mentor_enrollment_id: UUID = Field(description="The mentor's enrollment in the program, which is paused")
+    role: Role = Field(description="Who stopped answering: the pairing's mentor, or its mentee")
+    enrollment_id: UUID = Field(description="Their enrollment in the program, which is paused")
     unanswered_in_a_row: int = Field(ge=1, description="How many lapsed unanswered in a row, this pairing the last")
 
 

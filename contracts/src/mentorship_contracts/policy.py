@@ -29,8 +29,8 @@ PUBLIC_FIELDS = frozenset(
         # `declined_by` says which side declined.
         "answer_by", "awaiting",
         "answer_within_days",  # a program's time to answer (profiles.program_defined v4)
-        # How many of a mentor's proposals lapsed unanswered in a row, which `awaiting` says of each already
-        # (matching.mentor_stopped_answering).
+        # How many proposals lapsed unanswered in a row, which `awaiting` says of each already
+        # (matching.stopped_answering).
         "unanswered_in_a_row",
         # What profiles.person_suspended and profiles.enrollment_withdrawn say already, restated (profiles.*_restated).
         "suspended", "active",

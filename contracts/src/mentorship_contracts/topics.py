@@ -89,7 +89,7 @@ CATALOGUE: tuple[Topic, ...] = (
           consumers=("matching",),
           retention_ms=7 * DAY_MS),
     Topic(matching.PAIRINGS, "matching", "program_id", Classification.PUBLIC,
-          "The mentorship lifecycle: proposed, confirmed, declined, ended, renewed, completed, overdue; mentors "
+          "The mentorship lifecycle: proposed, confirmed, declined, ended, renewed, completed, overdue; people "
           "who stopped answering"),
     Topic(matching.WAITLIST, "matching", "program_id", Classification.PUBLIC,
           "Mentees waiting for a mentor, with their position"),

@@ -429,14 +429,16 @@ async def test_a_mentor_who_lets_two_proposals_in_a_row_lapse_is_held_back_until
     try:
         await left_unanswered(1)
         await left_unanswered(2)
-        stopped = (await observer.wait_for(program, "mentor_stopped_answering", mentor_id=mentor))[0]
-        assert (stopped["mentor_enrollment_id"], stopped["unanswered_in_a_row"]) == (str(enrollment), 2)
+        stopped = (await observer.wait_for(program, "stopped_answering", mentor_id=mentor))[0]
+        assert (stopped["role"], stopped["enrollment_id"], stopped["unanswered_in_a_row"]) == (
+            "mentor", str(enrollment), 2)
         # Held back in the transaction that lapsed the second: the room it freed was not offered to them again.
         assert await conn.fetchval("SELECT count(*) FROM pairings WHERE mentor_id = $1", mentor) == 2
         assert await conn.fetchval("SELECT paused FROM enrollments WHERE id = $1", enrollment)
         async with client(matching) as admin:
-            listed = (await admin.get(f"/v1/programs/{program}/mentors-not-answering")).json()
-        assert listed == [{"person_id": str(mentor), "enrollment_id": str(enrollment), "unanswered_in_a_row": 2}]
+            listed = (await admin.get(f"/v1/programs/{program}/not-answering")).json()
+        assert listed == [{"person_id": str(mentor), "enrollment_id": str(enrollment), "role": "mentor",
+                           "unanswered_in_a_row": 2}]
 
         await profiles.send(EnrollmentChangedV4(
             enrollment_id=enrollment, person_id=mentor, program_id=program, chapter_id=None, role="mentor",
@@ -445,6 +447,6 @@ async def test_a_mentor_who_lets_two_proposals_in_a_row_lapse_is_held_back_until
         await observer.wait_for(program, "pairing_proposed", count=3, mentor_id=mentor)
         assert await conn.fetchval("SELECT unanswered_in_a_row FROM enrollments WHERE id = $1", enrollment) == 0
         async with client(matching) as admin:
-            assert (await admin.get(f"/v1/programs/{program}/mentors-not-answering")).json() == []
+            assert (await admin.get(f"/v1/programs/{program}/not-answering")).json() == []
     finally:
         await conn.close()

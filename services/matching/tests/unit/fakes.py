@@ -173,7 +173,7 @@ class FakePeople:
         changing = dict(stage=stage, capacity=capacity, mentee_stages_welcome=mentee_stages_welcome,
                         approved=approved, changed=self.change())
         if paused is not None:
-            changing["paused"] = paused and role == "mentor"
+            changing["paused"] = paused
             if enrollment_id in self.enrollments and self.enrollments[enrollment_id]["paused"] and not paused:
                 changing["unanswered_in_a_row"] = 0  # resumed: the run of lapses unanswered starts again
         if enrollment_id in self.enrollments:
@@ -214,10 +214,12 @@ class FakePeople:
         self._availability(self.enrollments[enrollment_id])
 
     async def not_answering(self, program_id: UUID, at_least: int) -> list[dict]:
-        found = [e for e in self.enrollments.values() if e["program_id"] == program_id and e["role"] == "mentor"
+        found = [e for e in self.enrollments.values() if e["program_id"] == program_id
                  and not e["withdrawn"] and e.get("unanswered_in_a_row", 0) >= at_least]
-        return [{"person_id": e["person_id"], "enrollment_id": e["id"], "unanswered_in_a_row": e["unanswered_in_a_row"]}
-                for e in sorted(found, key=lambda e: (-e["unanswered_in_a_row"], str(e["person_id"])))]
+        return [{"person_id": e["person_id"], "enrollment_id": e["id"], "role": e["role"],
+                 "unanswered_in_a_row": e["unanswered_in_a_row"]}
+                for e in sorted(found, key=lambda e: (e["role"] != "mentor", -e["unanswered_in_a_row"],
+                                                      str(e["person_id"])))]
 
     async def suspend(self, person_id: UUID, suspended: bool) -> list[UUID]:
         (self.suspended.add if suspended else self.suspended.discard)(person_id)

@@ -63,11 +63,11 @@ class Profiles:
 
 
     async def pause(self, person: UUID, program: UUID, paused: bool = True) -> None:
-        """The mentor pauses (or resumes) their enrollment in the program, or profiles does it for them."""
+        """The person pauses (or resumes) their enrollment in the program, or profiles does it for them."""
         [enrollment] = [e for e in self.platform.people.enrollments.values()
                         if (e["person_id"], e["program_id"]) == (person, program)]
         event = EnrollmentChangedV4(enrollment_id=enrollment["id"], person_id=person, program_id=program,
-                                    chapter_id=None, role="mentor", stage="resident", capacity=1,
+                                    chapter_id=None, role=enrollment["role"], stage=enrollment["stage"], capacity=1,
                                     mentee_stages_welcome=[], approval="approved", changed_fields=["paused"],
                                     pairing_kind="general", paused=paused)
         await projections.enrollment_changed(event, self.platform.uow())

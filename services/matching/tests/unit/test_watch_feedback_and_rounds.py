@@ -188,18 +188,18 @@ async def test_a_mentor_who_lets_two_proposals_in_a_row_lapse_is_proposed_nobody
 
     platform.later_by(days=15)
     await watched(platform)  # the first lapses; the second mentee is proposed to the same mentor
-    assert not platform.events(published.MentorStoppedAnswering)
+    assert not platform.events(published.StoppedAnswering)
     platform.later_by(days=15)
     await watched(platform, times=2)
 
-    [stopped] = platform.events(published.MentorStoppedAnswering)
+    [stopped] = platform.events(published.StoppedAnswering)
     [enrollment] = [e for e in platform.people.enrollments.values() if e["person_id"] == mentor]
-    assert (stopped.program_id, stopped.mentor_id, stopped.mentor_enrollment_id, stopped.unanswered_in_a_row) == (
-        program, mentor, enrollment["id"], 2)
+    assert (stopped.program_id, stopped.mentor_id, stopped.role, stopped.enrollment_id,
+            stopped.unanswered_in_a_row) == (program, mentor, "mentor", enrollment["id"], 2)
     # Held back before the room the lapse freed was offered again: the third mentee waits, not proposed to them.
     assert [p.mentee_id for p in proposed_to(platform, mentor)] == mentees[:2]
-    assert await views.mentors_not_answering(program, platform.uow()) == [
-        {"person_id": mentor, "enrollment_id": enrollment["id"], "unanswered_in_a_row": 2}]
+    assert await views.not_answering(program, platform.uow()) == [
+        {"person_id": mentor, "enrollment_id": enrollment["id"], "role": "mentor", "unanswered_in_a_row": 2}]
 
 
 async def test_a_mentor_who_answers_one_or_whose_mentee_was_the_silent_one_starts_the_count_again():
@@ -217,7 +217,7 @@ async def test_a_mentor_who_answers_one_or_whose_mentee_was_the_silent_one_start
 
     assert [p.mentee_id for p in proposed_to(platform, mentor)] == mentees
     assert len(platform.events(published.PairingLapsed)) == 3
-    assert not platform.events(published.MentorStoppedAnswering)
+    assert not platform.events(published.StoppedAnswering)
 
 
 async def test_a_mentor_held_back_who_resumes_is_proposed_to_again_and_their_count_starts_again():
@@ -232,11 +232,35 @@ async def test_a_mentor_held_back_who_resumes_is_proposed_to_again_and_their_cou
 
     await profiles.pause(mentor, program, paused=False)  # and they resume
     assert [p.mentee_id for p in proposed_to(platform, mentor)] == mentees
-    assert await views.mentors_not_answering(program, platform.uow()) == []
+    assert await views.not_answering(program, platform.uow()) == []
     platform.later_by(days=15)
     await watched(platform)
 
-    assert len(platform.events(published.MentorStoppedAnswering)) == 1
+    assert len(platform.events(published.StoppedAnswering)) == 1
+
+
+async def test_a_mentee_who_lets_two_proposals_in_a_row_lapse_holds_no_mentors_place_until_they_resume():
+    platform = Platform()
+    profiles = Profiles(platform)
+    program = await profiles.program(both_must_accept=True)
+    mentee = await profiles.person(program, "mentee")
+    mentors = [await profiles.person(program, "mentor") for _ in range(3)]
+
+    for nth in range(2):  # each mentor accepts; the mentee answers neither
+        proposal = platform.events(published.PairingProposed, mentee_id=mentee)[nth]
+        await lifecycle.accept(commands.AcceptPairing(proposal.pairing_id), platform.uow(),
+                               acting_as(proposal.mentor_id))
+        platform.later_by(days=15)
+        await watched(platform)
+
+    [stopped] = platform.events(published.StoppedAnswering)
+    assert (stopped.role, stopped.mentee_id, stopped.unanswered_in_a_row) == ("mentee", mentee, 2)
+    assert len(platform.events(published.PairingProposed, mentee_id=mentee)) == 2  # the third mentor's place is free
+    assert [(n["person_id"], n["role"]) for n in await views.not_answering(program, platform.uow())] == [
+        (mentee, "mentee")]
+    await profiles.pause(mentee, program, paused=False)  # ready again
+    proposed = platform.events(published.PairingProposed, mentee_id=mentee)
+    assert [p.mentor_id for p in proposed] == mentors
 
 
 async def test_feedback_on_a_mentorship_is_given_once_by_each_of_its_two_people():

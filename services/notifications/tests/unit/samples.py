@@ -136,9 +136,11 @@ async def _story(uow: FakeUnitOfWork, language: str) -> None:
     await handlers.pairing_completed(ma.PairingCompletedV2(**kims_pair), uow)
     await handlers.pairing_declined(ma.PairingDeclinedV2(**pair, pairing_id=_id("declined"), declined_by="mentor",
                                                          reason_code="no_capacity"), uow)
-    # Two proposals to Ana lapsed unanswered in a row (each told on its own, not in this story): she is paused.
-    await handlers.mentor_stopped_answering(ma.MentorStoppedAnswering(
-        **pair, pairing_id=_id("lapsed"), mentor_enrollment_id=_id("ana-enrollment"), unanswered_in_a_row=2), uow)
+    # A mentorship proposed to Kim and Ana lapsed, neither answering it: the second in a row each let lapse (each lapse
+    # told on its own, not in this story), so both are paused, each told alone.
+    for role, enrollment in (("mentor", "ana-enrollment"), ("mentee", "kim-enrollment")):
+        await handlers.stopped_answering(ma.StoppedAnswering(**kims_pair | {"pairing_id": _id("lapsed")}, role=role,
+                                                             enrollment_id=_id(enrollment), unanswered_in_a_row=2), uow)
     await handlers.pairing_ended(ma.PairingEndedV2(**pair, pairing_id=_id("ended"), ended_by="mentee",
                                                    reason_code="schedule"), uow)
     # A mentee of Ana's erased their account: Ana is told, without their name.

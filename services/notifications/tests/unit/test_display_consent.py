@@ -333,6 +333,8 @@ async def test_a_lapse_unanswered_tells_each_side_who_did_not_answer_naming_neit
     told_mentee, told_mentor = (" ".join(read(sent[str(person)]).split()) for person in (mentee, mentor))
     assert to_mentee in told_mentee and "Ana Reyes" not in told_mentee
     assert to_mentor in told_mentor and "Sam Okafor" not in told_mentor and "pause" in told_mentor
-    # A mentor who did not answer is told the rule before it applies to them; one who answered is not.
-    warned = "When 2 proposals or requests in a row lapse unanswered, we pause new mentees for you."
-    assert (warned in told_mentor) == ("mentor" in awaiting) and warned not in told_mentee
+    # Whoever did not answer is told the rule before it applies to them; one who answered is not.
+    mentor_warned = "When 2 proposals or requests in a row lapse unanswered, we pause new mentees for you."
+    mentee_warned = "When 2 proposals in a row lapse unanswered, we pause mentor proposals for you."
+    assert (mentor_warned in told_mentor) == ("mentor" in awaiting) and mentor_warned not in told_mentee
+    assert (mentee_warned in told_mentee) == ("mentee" in awaiting) and mentee_warned not in told_mentor

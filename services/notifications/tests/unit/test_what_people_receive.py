@@ -711,20 +711,20 @@ async def test_a_reminder_to_answer_not_yet_sent_when_the_pairing_is_answered_or
     assert len(subjects) == 2 and not any("waiting for your answer" in s for s in subjects), subjects
 
 
-async def mentor_who_stopped_answering(language: str = "en", unanswered_in_a_row: int = 2):
-    """Ana, a mentor in Into Medical School, paused for letting proposals lapse unanswered; Sam, whom notifications
-    can reach too."""
+async def one_who_stopped_answering(role: str, language: str = "en", unanswered_in_a_row: int = 2):
+    """A mentorship proposed to Sam, a mentee, and Ana, a mentor, in Into Medical School lapsed, the last of a run
+    that one of them (`role`) let lapse unanswered: that one is paused. Both can be reached, in the same language."""
     uow = new_uow()
-    await person(uow, "Sam Okafor")
+    sam = await person(uow, "Sam Okafor", language=language)
     ana = await person(uow, "Ana Reyes", zone="America/Chicago", language=language)
     program = pr.ProgramDefinedV3(program_id=uuid4(), chapter_id=None, name="Into Medical School",
                                   mentee_stages=["undergraduate"], mentor_stages=["resident"], cadence_min_days=14,
                                   cadence_max_days=21)
     await handlers.program_defined(program, uow)
-    paused = ma.MentorStoppedAnswering(pairing_id=uuid4(), program_id=program.program_id, chapter_id=None,
-                                       mentee_id=uuid4(), mentor_id=ana, mentor_enrollment_id=uuid4(),
-                                       unanswered_in_a_row=unanswered_in_a_row)
-    return uow, ana, paused
+    paused = ma.StoppedAnswering(pairing_id=uuid4(), program_id=program.program_id, chapter_id=None, mentee_id=sam,
+                                 mentor_id=ana, role=role, enrollment_id=uuid4(),
+                                 unanswered_in_a_row=unanswered_in_a_row)
+    return uow, ana if role == "mentor" else sam, paused
 
 
 @pytest.mark.parametrize(("language", "count", "said"), [
@@ -741,32 +741,63 @@ async def mentor_who_stopped_answering(language: str = "en", unanswered_in_a_row
 ])
 async def test_a_mentor_who_stopped_answering_is_told_alone_in_their_language_they_are_paused_and_how_to_resume(
         language, count, said):
-    uow, ana, paused = await mentor_who_stopped_answering(language, count)
+    uow, ana, paused = await one_who_stopped_answering("mentor", language, count)
 
-    await handlers.mentor_stopped_answering(paused, uow)
+    await handlers.stopped_answering(paused, uow)
 
-    [told] = await sent(uow)  # Sam, whom notifications can reach too, is sent nothing
+    [told] = await sent(uow)  # Sam, the mentee of the proposal that lapsed last, is sent nothing
     assert told.to == uow.notifications.contacts[ana]["email"]
     text = " ".join((told.subject + " " + told.text).split())
     assert all(part in text for part in said), text
     assert f'href="{WEB}/"' in told.html and f"{WEB}/\n" in told.text  # the home page, where they resume
 
 
-async def test_a_mentor_who_opted_out_of_every_email_they_can_is_still_emailed_at_once_that_they_are_paused():
+@pytest.mark.parametrize(("language", "count", "said"), [
+    ("en", 2, ("We have paused mentor proposals for you in Into Medical School",
+               "The last 2 mentorships proposed to you in Into Medical School lapsed without your answer",
+               "we have stopped proposing mentors to you for now",
+               "no mentor's place is held for someone who is not ready yet",
+               "You stay in the program and keep your place on the waitlist.",
+               "When you are ready, choose “I am ready for a mentor again” on your home page.")),
+    ("en", 1, ("The last mentorship proposed to you in Into Medical School lapsed without your answer",)),
+    ("es", 2, ("Hemos pausado las propuestas de mentoría para ti en Into Medical School",
+               "Las últimas 2 mentorías que se te propusieron en Into Medical School caducaron sin tu respuesta",
+               "hemos dejado de proponerte personas mentoras",
+               "Sigues en el programa y conservas tu lugar en la lista de espera.",
+               "elige «Estoy listo/a para una persona mentora otra vez» en tu página de inicio")),
+])
+async def test_a_mentee_who_stopped_answering_is_told_alone_in_their_language_no_mentor_is_proposed_and_how_to_resume(
+        language, count, said):
+    uow, sam, paused = await one_who_stopped_answering("mentee", language, count)
+
+    await handlers.stopped_answering(paused, uow)
+
+    [told] = await sent(uow)  # Ana, the mentor of the proposal that lapsed last, is sent nothing
+    assert told.to == uow.notifications.contacts[sam]["email"]
+    text = " ".join((told.subject + " " + told.text).split())
+    assert all(part in text for part in said), text
+    assert f'href="{WEB}/"' in told.html and f"{WEB}/\n" in told.text  # the home page, where they resume
+
+
+@pytest.mark.parametrize(("role", "subject"), [
+    ("mentor", "We have paused new mentees for you in Into Medical School"),
+    ("mentee", "We have paused mentor proposals for you in Into Medical School"),
+])
+async def test_one_who_opted_out_of_every_email_they_can_is_still_emailed_at_once_that_they_are_paused(role, subject):
     """Being paused changes what happens to their enrollment (essential): it is no reminder they can turn off, nor
     one that waits for their daily digest; their inbox keeps it too."""
-    uow, ana, paused = await mentor_who_stopped_answering()
+    uow, paused_person, paused = await one_who_stopped_answering(role)
     opted_out = {category: True for category in Category if category.can_opt_out}
-    await handlers.change_preferences(commands.ChangePreferences(ana, opted_out, daily_digest=True), uow)
+    await handlers.change_preferences(commands.ChangePreferences(paused_person, opted_out, daily_digest=True), uow)
 
-    await handlers.mentor_stopped_answering(paused, uow)
+    await handlers.stopped_answering(paused, uow)
 
     [told] = await sent(uow)
-    assert told.subject == "We have paused new mentees for you in Into Medical School"
+    assert told.subject == subject
     assert "because it concerns your own account, mentorship or registration" in told.text
     assert told.unsubscribe_url is None
-    [item] = (await views.inbox(uow, ana, False, 10))[0]
-    message = await views.inbox_message(uow, ana, item["id"], POLICY, NOW, inbox_composer(Links(WEB)))
+    [item] = (await views.inbox(uow, paused_person, False, 10))[0]
+    message = await views.inbox_message(uow, paused_person, item["id"], POLICY, NOW, inbox_composer(Links(WEB)))
     assert message.subject == told.subject and message.action is not None and message.action.url == f"{WEB}/"
 
 

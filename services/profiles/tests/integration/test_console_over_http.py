@@ -299,9 +299,9 @@ async def test_a_mentor_who_stopped_answering_is_paused_when_matching_says_so(pr
         mentor = await register(admin, chapter["id"], "Silent Mentor")
         enrollment = (await admin.post("/v1/enrollments", json={
             "person_id": mentor["id"], "program_id": chapter["program"], "role": "mentor"})).json()
-    await publish(matching.MentorStoppedAnswering(
+    await publish(matching.StoppedAnswering(
         pairing_id=uuid4(), program_id=chapter["program"], chapter_id=chapter["id"], mentee_id=uuid4(),
-        mentor_id=mentor["id"], mentor_enrollment_id=enrollment["id"], unanswered_in_a_row=2))
+        mentor_id=mentor["id"], role="mentor", enrollment_id=enrollment["id"], unanswered_in_a_row=2))
     async with profiles.client(Role.PARTICIPANT, person_id=mentor["id"]) as as_mentor:
         async def paused():
             return (await as_mentor.get(f"/v1/enrollments/{enrollment['id']}")).json()["paused"]

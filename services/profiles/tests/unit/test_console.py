@@ -332,18 +332,22 @@ async def test_a_mentor_pauses_and_the_change_carries_the_pause(uow, register, v
     assert isinstance(event, contract.EnrollmentChangedV4) and event.paused and event.changed_fields == ["paused"]
 
 
-async def test_a_mentee_has_nothing_to_pause(uow, register, vetted_program):
+async def test_a_mentee_pauses_and_resumes_too(uow, register, vetted_program):
     mentee = await register(S.MEDICAL_STUDENT_3)
     enrollment = await handlers.enroll(commands.Enroll(mentee.id, vetted_program.id, Role.MENTEE), uow, anyone)
-    with pytest.raises(Invalid) as refused:
-        await handlers.change_enrollment(commands.ChangeEnrollment(enrollment.id, {"paused": True}), uow, anyone)
-    assert refused.value.field == "paused"
+    for paused in (True, False):
+        changed = await handlers.change_enrollment(commands.ChangeEnrollment(enrollment.id, {"paused": paused}), uow,
+                                                   anyone)
+        event = uow.published[-1]
+        assert changed.paused == paused and isinstance(event, contract.EnrollmentChangedV4)
+        assert (event.paused, event.changed_fields) == (paused, ["paused"])
 
 
-def stopped_answering(enrollment_id: UUID, mentor_id: UUID, program_id: UUID) -> matching.MentorStoppedAnswering:
-    return matching.MentorStoppedAnswering(pairing_id=uuid4(), program_id=program_id, chapter_id=None,
-                                           mentee_id=uuid4(), mentor_id=mentor_id, mentor_enrollment_id=enrollment_id,
-                                           unanswered_in_a_row=2)
+def stopped_answering(enrollment_id: UUID, person_id: UUID, program_id: UUID,
+                      role: Role = Role.MENTOR) -> matching.StoppedAnswering:
+    mentee, mentor = (person_id, uuid4()) if role is Role.MENTEE else (uuid4(), person_id)
+    return matching.StoppedAnswering(pairing_id=uuid4(), program_id=program_id, chapter_id=None, mentee_id=mentee,
+                                     mentor_id=mentor, role=role, enrollment_id=enrollment_id, unanswered_in_a_row=2)
 
 
 async def test_a_mentor_who_stopped_answering_is_paused_and_the_change_is_the_one_their_own_pause_publishes(
@@ -351,22 +355,35 @@ async def test_a_mentor_who_stopped_answering_is_paused_and_the_change_is_the_on
     mentor = await register(S.RESIDENT)
     enrollment = await handlers.enroll(commands.Enroll(mentor.id, vetted_program.id, Role.MENTOR), uow, anyone)
     event = stopped_answering(enrollment.id, mentor.id, vetted_program.id)
-    await handlers.pause_mentor_who_stopped_answering(event, uow)
+    await handlers.pause_who_stopped_answering(event, uow)
     paused = await handlers.get_enrollment(enrollment.id, uow, anyone)
     assert (paused.paused, paused.paused_because) == (True, "unanswered")
     changed = uow.published[-1]
     assert isinstance(changed, contract.EnrollmentChangedV4) and changed.enrollment_id == enrollment.id
     assert changed.paused and changed.changed_fields == ["paused"]
     published = len(uow.published)
-    await handlers.pause_mentor_who_stopped_answering(event, uow)  # redelivered
+    await handlers.pause_who_stopped_answering(event, uow)  # redelivered
     assert len(uow.published) == published
+
+
+async def test_a_mentee_who_stopped_answering_is_paused_saying_why_and_an_enrollment_of_the_other_role_is_not(
+        uow, register, vetted_program):
+    mentee = await register(S.MEDICAL_STUDENT_3)
+    enrollment = await handlers.enroll(commands.Enroll(mentee.id, vetted_program.id, Role.MENTEE), uow, anyone)
+    await handlers.pause_who_stopped_answering(
+        stopped_answering(enrollment.id, mentee.id, vetted_program.id, Role.MENTOR), uow)  # not what it is
+    assert not (await handlers.get_enrollment(enrollment.id, uow, anyone)).paused
+    await handlers.pause_who_stopped_answering(
+        stopped_answering(enrollment.id, mentee.id, vetted_program.id, Role.MENTEE), uow)
+    paused = await handlers.get_enrollment(enrollment.id, uow, anyone)
+    assert (paused.paused, paused.paused_because) == (True, "unanswered")
 
 
 async def test_a_mentor_paused_for_not_answering_who_resumes_or_pauses_again_themselves_is_paused_for_no_reason_of_ours(
         uow, register, vetted_program):
     mentor = await register(S.RESIDENT)
     enrollment = await handlers.enroll(commands.Enroll(mentor.id, vetted_program.id, Role.MENTOR), uow, anyone)
-    await handlers.pause_mentor_who_stopped_answering(stopped_answering(enrollment.id, mentor.id, vetted_program.id),
+    await handlers.pause_who_stopped_answering(stopped_answering(enrollment.id, mentor.id, vetted_program.id),
                                                       uow)
     for paused in (False, True):
         await handlers.change_enrollment(commands.ChangeEnrollment(enrollment.id, {"paused": paused}), uow, anyone)
@@ -380,7 +397,7 @@ async def test_a_mentor_who_already_paused_is_left_as_they_are_and_nothing_is_pu
     enrollment = await handlers.enroll(commands.Enroll(mentor.id, vetted_program.id, Role.MENTOR), uow, anyone)
     await handlers.change_enrollment(commands.ChangeEnrollment(enrollment.id, {"paused": True}), uow, anyone)
     published = len(uow.published)
-    await handlers.pause_mentor_who_stopped_answering(stopped_answering(enrollment.id, mentor.id, vetted_program.id),
+    await handlers.pause_who_stopped_answering(stopped_answering(enrollment.id, mentor.id, vetted_program.id),
                                                       uow)
     mine = await handlers.get_enrollment(enrollment.id, uow, anyone)
     assert (mine.paused, mine.paused_because) == (True, None)  # their own pause, still
@@ -393,7 +410,7 @@ async def test_a_withdrawn_enrollment_stays_unpaused_and_an_unknown_one_is_no_er
     await handlers.withdraw_enrollment(commands.WithdrawEnrollment(enrollment.id), uow, anyone)
     published = len(uow.published)
     for enrollment_id in (enrollment.id, uuid4()):
-        await handlers.pause_mentor_who_stopped_answering(stopped_answering(enrollment_id, mentor.id,
+        await handlers.pause_who_stopped_answering(stopped_answering(enrollment_id, mentor.id,
                                                                             vetted_program.id), uow)
     assert not (await handlers.enrollments_of(mentor.id, uow, anyone))[0].paused
     assert len(uow.published) == published

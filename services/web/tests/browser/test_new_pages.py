@@ -15,7 +15,7 @@ from uuid import uuid4
 import pytest
 from aiokafka import AIOKafkaProducer
 from devinfra.smtp_sink import addressed_to
-from mentorship_contracts.matching import MentorStoppedAnswering
+from mentorship_contracts.matching import StoppedAnswering
 from plumbing.auth import Role
 from plumbing.testing import eventually
 
@@ -211,17 +211,17 @@ async def test_a_mentor_pauses_and_takes_new_mentees_again(platform, page):
     await page.get_by_text("You are taking new mentees again.").wait_for()
 
 
-async def test_a_mentor_paused_for_not_answering_reads_why_is_emailed_and_takes_new_mentees_again(platform, page):
-    """Matching's word that the mentor let proposals lapse unanswered, as it travels on matching.pairings: profiles
-    pauses them, saying why, and notifications emails them."""
-    program, _, _ = await _choice_program(platform)
-    mentor = platform.world["mentor"]
+async def _stopped_answering(platform, program: dict, person: dict, role: str, email: str, subject: str) -> dict:
+    """Matching's word that `person` let proposals lapse unanswered, as it travels on matching.pairings (profiles
+    pauses them, saying why; notifications emails them, with `subject`): their enrollment in the program."""
     async with platform.client("profiles") as profiles:
-        [mentoring] = [e for e in (await profiles.get(f"/v1/people/{mentor['id']}/enrollments")).json()
-                       if e["program_id"] == program["id"]]
-    stopped = MentorStoppedAnswering(pairing_id=uuid4(), program_id=program["id"], chapter_id=None,
-                                     mentee_id=uuid4(), mentor_id=mentor["id"], mentor_enrollment_id=mentoring["id"],
-                                     unanswered_in_a_row=2)
+        [enrollment] = [e for e in (await profiles.get(f"/v1/people/{person['id']}/enrollments")).json()
+                        if e["program_id"] == program["id"]]
+    other = str(uuid4())
+    stopped = StoppedAnswering(pairing_id=uuid4(), program_id=program["id"], chapter_id=None, role=role,
+                               mentee_id=person["id"] if role == "mentee" else other,
+                               mentor_id=person["id"] if role == "mentor" else other,
+                               enrollment_id=enrollment["id"], unanswered_in_a_row=2)
     producer = AIOKafkaProducer(**platform.kafka, acks="all")
     await producer.start()
     try:
@@ -229,20 +229,47 @@ async def test_a_mentor_paused_for_not_answering_reads_why_is_emailed_and_takes_
                                      headers=[("event_id", str(stopped.event_id).encode())])
     finally:
         await producer.stop()
-    await platform.sink.wait_for(lambda m: addressed_to(m, platform.world["mentor_email"])
-                                 and m["subject"] == f"We have paused new mentees for you in {program['name']}",
-                                 timeout=60)
+    await platform.sink.wait_for(lambda m: addressed_to(m, email) and m["subject"] == subject, timeout=60)
+    return enrollment
 
-    await sign_in(page, platform, platform.world["mentor_email"])
-    card = page.locator(".card", has_text=program["name"])
-    await card.get_by_text(re.compile("Paused because the last proposals to you lapsed unanswered")).wait_for()
+
+async def _looked_at(page, name: str) -> None:
     assert await audit(page) == []
     SHOTS.mkdir(parents=True, exist_ok=True)
     for size, viewport in SIZES.items():
         await page.set_viewport_size(viewport)
-        await page.screenshot(path=str(SHOTS / f"dashboard-paused-unanswered-{size}.png"), full_page=True)
+        await page.screenshot(path=str(SHOTS / f"{name}-{size}.png"), full_page=True)
+
+
+async def test_a_mentor_paused_for_not_answering_reads_why_is_emailed_and_takes_new_mentees_again(platform, page):
+    program, _, _ = await _choice_program(platform)
+    email = platform.world["mentor_email"]
+    enrollment = await _stopped_answering(platform, program, platform.world["mentor"], "mentor", email,
+                                          f"We have paused new mentees for you in {program['name']}")
+
+    await sign_in(page, platform, email)
+    card = page.locator(".card", has_text=program["name"])
+    await card.get_by_text(re.compile("Paused because the last proposals to you lapsed unanswered")).wait_for()
+    await _looked_at(page, "dashboard-paused-unanswered")
     await card.get_by_role("button", name="Take new mentees again").click()
     await page.get_by_text("You are taking new mentees again.").wait_for()
     async with platform.client("profiles") as profiles:
-        now = (await profiles.get(f"/v1/enrollments/{mentoring['id']}")).json()
+        now = (await profiles.get(f"/v1/enrollments/{enrollment['id']}")).json()
+    assert (now["paused"], now["paused_because"]) == (False, None)
+
+
+async def test_a_mentee_paused_for_not_answering_reads_why_is_emailed_and_says_they_are_ready_again(platform, page):
+    program, email, mentee = await _choice_program(platform)
+    enrollment = await _stopped_answering(platform, program, mentee, "mentee", email,
+                                          f"We have paused mentor proposals for you in {program['name']}")
+
+    await sign_in(page, platform, email)
+    card = page.locator(".card", has_text=program["name"])
+    await card.get_by_text(re.compile("Paused because the last proposed mentorships lapsed without your answer"))\
+        .wait_for()
+    await _looked_at(page, "dashboard-mentee-paused-unanswered")
+    await card.get_by_role("button", name="I am ready for a mentor again").click()
+    await page.get_by_text("We will propose a mentor to you again.").wait_for()
+    async with platform.client("profiles") as profiles:
+        now = (await profiles.get(f"/v1/enrollments/{enrollment['id']}")).json()
     assert (now["paused"], now["paused_because"]) == (False, None)

@@ -185,7 +185,7 @@ class Services:
     enrollments: dict[str, dict] = field(default_factory=dict)
     pairings: dict[str, dict] = field(default_factory=dict)
     waitlist: list[dict] = field(default_factory=list)
-    not_answering: list[dict] = field(default_factory=list)  # mentors matching holds back, of every program
+    not_answering: list[dict] = field(default_factory=list)  # mentors and mentees matching holds back, every program
     rounds: dict[str, dict] = field(default_factory=dict)
     events: dict[str, dict] = field(default_factory=dict)
     roster: dict[str, list[dict]] = field(default_factory=dict)
@@ -496,8 +496,7 @@ class Services:
             if c.claims["role"] == "coordinator":  # as matching: those in programs of their chapters
                 return [p for p in theirs if self.programs[p["program_id"]]["chapter_id"] in c.claims["chapters"]]
             return forbidden("you may see your own pairings")
-        if found := re.fullmatch(r"/v1/programs/([^/]+)/(pairings|waitlist|feedback|rounds|mentors-not-answering)",
-                                 path):
+        if found := re.fullmatch(r"/v1/programs/([^/]+)/(pairings|waitlist|feedback|rounds|not-answering)", path):
             program = self.programs[found[1]]
             self._mine(c, program["chapter_id"])
             kind = found[2]
@@ -512,8 +511,9 @@ class Services:
                 return {"items": self._page(c, items, 50)[0], "total": len(items)}
             if kind == "waitlist":
                 return self.waitlist
-            if kind == "mentors-not-answering":
-                return [m for m in self.not_answering if m["program_id"] == program["id"]]
+            if kind == "not-answering":  # as matching: mentors first
+                return sorted((m for m in self.not_answering if m["program_id"] == program["id"]),
+                              key=lambda m: m["role"] != "mentor")
             if kind == "feedback":
                 return [{"pairing_id": p["id"], "from_role": "mentee", "rating": 5, "comment": "Very helpful",
                          "given_at": "2026-02-01T12:00:00+00:00"} for p in list(self.pairings.values())[:1]]

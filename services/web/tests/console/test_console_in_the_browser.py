@@ -39,10 +39,12 @@ async def test_every_console_page_passes_axe_and_fits_a_360_pixel_phone(browser,
     # A proposal still unanswered: the program's list and its page say who has yet to answer, and by when.
     proposed = world["s"].pairing(world["program"], world["waiting"], world["mentor"], status="proposed",
                                   mentor_accepted=False, answer_by="2026-12-17T14:03:00+00:00")
-    # A mentor who stopped answering: the home says so, and the program's page lists them.
-    quiet = world["s"].person("Dr. Quinn Quiet")
-    world["s"].not_answering.append({"program_id": world["program"]["id"], "person_id": quiet["id"],
-                                     "enrollment_id": "e7", "unanswered_in_a_row": 2})
+    # A mentor and a mentee who stopped answering: the home says so, and the program's page lists them.
+    quiet, silent = world["s"].person("Dr. Quinn Quiet"), world["s"].person("Sid Silent", stage="undergraduate")
+    world["s"].not_answering += [{"program_id": world["program"]["id"], "person_id": quiet["id"],
+                                  "enrollment_id": "e7", "role": "mentor", "unanswered_in_a_row": 2},
+                                 {"program_id": world["program"]["id"], "person_id": silent["id"],
+                                  "enrollment_id": "e8", "role": "mentee", "unanswered_in_a_row": 2}]
     # The coordinator's pages, and the administrator's own (and those that differ for them: roles, forms).
     visits = [("coordinator", path) for path in [*pages(world), f"/console/pairings/{proposed['id']}"]]
     visits += [("admin", path) for path in [*ADMIN_PAGES, "/console/programs", "/console/events/new",

@@ -125,6 +125,19 @@ async def test_a_paused_mentor_is_shown_paused_to_a_coordinator(world):
     assert "up to 2 mentees · paused after proposals lapsed unanswered" in silent.text
 
 
+async def test_a_paused_mentee_is_shown_paused_to_a_coordinator(world):
+    mentee = world["mentee"]
+    async with as_(world, "coordinator")[0] as page:
+        before = await page.get(f"/console/people/{mentee['id']}")
+        mentee["enrollments"][0]["paused"] = True
+        after = await page.get(f"/console/people/{mentee['id']}")
+        mentee["enrollments"][0]["paused_because"] = "unanswered"  # profiles paused them, on matching's word
+        silent = await page.get(f"/console/people/{mentee['id']}")
+    assert "paused" not in before.text
+    assert "<p>Mentee · paused: no mentor is proposed to them for now</p>" in after.text
+    assert "<p>Mentee · paused after proposals lapsed unanswered</p>" in silent.text
+
+
 async def test_each_page_joins_names_with_one_profiles_call(world):
     for path in [f"/console/programs/{world['program']['id']}", f"/console/rounds/{ROUND}",
                  f"/console/events/{world['event']['id']}", f"/console/events/{world['event']['id']}/check-in"]:
@@ -821,18 +834,25 @@ async def test_the_console_home_says_what_needs_the_coordinators_attention(world
         ("/console/emails", "2 emails did not arrive")]
 
 
-async def test_a_coordinator_is_shown_the_mentors_who_stopped_answering_from_the_home_to_the_programs_page(world):
+async def test_a_coordinator_is_shown_the_people_who_stopped_answering_from_the_home_to_the_programs_page(world):
     s, program = world["s"], world["program"]
-    quiet = s.person("Dr. Quinn Quiet")
-    s.not_answering.append({"program_id": program["id"], "person_id": quiet["id"], "enrollment_id": "e7",
-                            "unanswered_in_a_row": 2})
+    quiet, silent = s.person("Dr. Quinn Quiet"), s.person("Sid Silent", stage="undergraduate")
+    s.not_answering += [{"program_id": program["id"], "person_id": silent["id"], "enrollment_id": "e8",
+                         "role": "mentee", "unanswered_in_a_row": 3},
+                        {"program_id": program["id"], "person_id": quiet["id"], "enrollment_id": "e7",
+                         "role": "mentor", "unanswered_in_a_row": 2}]
     async with as_(world, "coordinator")[0] as page:
         home = (await page.get("/console")).text
         listed = " ".join((await page.get(f"/console/programs/{program['id']}")).text.split())
-    assert (f'<a href="/console/programs/{program["id"]}#not-answering">1 mentor stopped answering proposals in '
+        s.not_answering.pop()
+        one = (await page.get("/console")).text
+    assert (f'<a href="/console/programs/{program["id"]}#not-answering">2 people stopped answering proposals in '
             "Into Medicine</a>") in home
-    assert '<h2 id="not-answering">Mentors who stopped answering</h2>' in listed
-    assert f'<a href="/console/people/{quiet["id"]}">Dr. Quinn Quiet</a>: 2 lapsed unanswered in a row' in listed
+    assert "1 person stopped answering proposals in Into Medicine</a>" in one
+    assert '<h2 id="not-answering">People who stopped answering</h2>' in listed
+    assert "so they are paired with nobody new until they resume from their home page. They were told by email" in listed
+    assert re.findall(r'<li><a href="/console/people/[^"]+">([^<]+)</a> \((\w+)\): (\d) lapsed unanswered in a row',
+                      listed) == [("Dr. Quinn Quiet", "mentor", "2"), ("Sid Silent", "mentee", "3")]
 
 
 async def test_a_program_whose_mentors_all_answer_shows_no_such_list(world):

@@ -692,6 +692,71 @@ async def test_a_mentor_paused_for_not_answering_reads_why_on_their_home_page(la
     assert own in home[None] and because not in home[None]
 
 
+def a_home_with(enrollment: dict) -> Services:
+    """My home page's services, with this one enrollment of mine in PROGRAM, and its change as profiles answers."""
+    return Services({
+        "GET /v1/programs": [{"id": PROGRAM, "name": "Premed circle", "term_months": 6, "cadence_max_days": 60}],
+        f"GET /v1/people/{ME}/overview": {"pairings": [], "waiting": []}, f"GET /v1/people/{ME}/partners": [],
+        f"GET /v1/people/{ME}/enrollments": [enrollment],
+        f"PATCH /v1/enrollments/{enrollment['id']}": lambda sent: {**enrollment, **json.loads(sent.content),
+                                                                    "paused_because": None}})
+
+
+A_MENTEE = {"id": str(uuid4()), "program_id": PROGRAM, "role": "mentee", "pairing_kind": "general", "active": True,
+            "capacity": 1, "approval": "not_required", "paused": False, "paused_because": None}
+
+
+@pytest.mark.parametrize("language, because, own, ready", [
+    ("en", "Paused because the last proposed mentorships lapsed without your answer: no mentor is proposed to you "
+           "until you are ready. You keep your place.", "Paused: no mentor is proposed to you for now.",
+     "I am ready for a mentor again"),
+    ("es", "En pausa porque las últimas mentorías que se te propusieron caducaron sin tu respuesta",
+     "En pausa: por ahora no se te propone ninguna persona mentora.",
+     "Estoy listo/a para una persona mentora otra vez")])
+async def test_a_mentee_paused_for_not_answering_reads_why_on_their_home_page_and_can_say_they_are_ready(
+        language, because, own, ready):
+    home = {}
+    for reason in ("unanswered", None):
+        async with browser(a_home_with({**A_MENTEE, "paused": True, "paused_because": reason}), ME,
+                           language=language) as page:
+            home[reason] = " ".join((await page.get("/")).text.split())
+    assert because in home["unanswered"] and own not in home["unanswered"]
+    assert own in home[None] and because not in home[None]
+    for shown in home.values():
+        assert (f'<form method="post" action="/enrollments/{A_MENTEE["id"]}/pause"> '
+                f'<input type="hidden" name="csrf" value="{CSRF}"> <input type="hidden" name="paused" value="false"> '
+                f'<button type="submit" class="secondary">{ready}</button>') in shown
+
+
+async def test_a_mentee_who_is_not_paused_is_offered_no_pause_of_their_own():
+    async with browser(a_home_with(A_MENTEE), ME) as page:
+        home = (await page.get("/")).text
+    assert "We are looking for a mentor for you." in home and "/pause" not in home
+
+
+@pytest.mark.parametrize("role, done, told", [
+    ("mentee", "ready_for_a_mentor", "We will propose a mentor to you again."),
+    ("mentor", "resumed", "You are taking new mentees again.")])
+async def test_a_paused_person_who_resumes_is_unpaused_and_told_so_in_their_roles_words(role, done, told):
+    paused = {**A_MENTEE, "role": role, "paused": True, "paused_because": "unanswered"}
+    services = a_home_with(paused)
+    async with browser(services, ME) as page:
+        resumed = await page.post(f"/enrollments/{paused['id']}/pause", data={"csrf": CSRF, "paused": "false"})
+        after = await page.get(resumed.headers["location"])
+    assert (resumed.status_code, resumed.headers["location"]) == (303, f"/?done={done}")
+    patched = [(r.url.path, json.loads(r.content)) for r in services.sent if r.method == "PATCH"]
+    assert patched == [(f"/v1/enrollments/{paused['id']}", {"paused": False})]
+    assert f'<div class="notice ok" role="status"><p>{told}</p></div>' in after.text
+
+
+async def test_a_paused_mentee_who_is_ready_again_is_told_so_in_spanish():
+    paused = {**A_MENTEE, "paused": True, "paused_because": "unanswered"}
+    async with browser(a_home_with(paused), ME, language="es") as page:
+        resumed = await page.post(f"/enrollments/{paused['id']}/pause", data={"csrf": CSRF, "paused": "false"})
+        after = await page.get(resumed.headers["location"])
+    assert "Volveremos a proponerte una persona mentora." in after.text
+
+
 async def test_a_mentor_who_declines_without_pausing_stays_open_to_new_mentees():
     mine = {"id": str(uuid4()), "program_id": PROGRAM, "role": "mentor", "pairing_kind": "clinical", "active": True}
     services = a_proposal_to_decline([mine])

@@ -25,8 +25,8 @@ from .schemas import (
     ManualPairingIn,
     MeetingIn,
     MeetingOut,
-    MentorNotAnsweringOut,
     MentorshipReportOut,
+    NotAnsweringOut,
     OverviewOut,
     PairingOut,
     PersonPairingOut,
@@ -282,12 +282,12 @@ async def program_waitlist(program_id: UUID, caller: Caller, unit: UnitOfWork) -
     return [WaitlistEntryOut.model_validate(e) for e in await views.waitlist(program_id, unit)]
 
 
-@router.get("/programs/{program_id}/mentors-not-answering")
-async def mentors_not_answering(program_id: UUID, caller: Caller, unit: UnitOfWork) -> list[MentorNotAnsweringOut]:
-    """The program's mentors who let two proposals or requests in a row lapse unanswered, and are proposed nobody new
-    until they answer one or resume (they were told by email): for a coordinator to reach out to."""
+@router.get("/programs/{program_id}/not-answering")
+async def not_answering(program_id: UUID, caller: Caller, unit: UnitOfWork) -> list[NotAnsweringOut]:
+    """The program's mentors and mentees who let two proposals or requests in a row lapse unanswered, and are paired
+    with nobody new until they resume (they were told by email), mentors first: for a coordinator to reach out to."""
     await _managed_program(program_id, caller, unit)
-    return [MentorNotAnsweringOut.model_validate(m) for m in await views.mentors_not_answering(program_id, unit)]
+    return [NotAnsweringOut.model_validate(m) for m in await views.not_answering(program_id, unit)]
 
 
 @router.get("/programs/{program_id}/waitlist/{person_id}")

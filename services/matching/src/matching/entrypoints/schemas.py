@@ -6,7 +6,7 @@ from datetime import date, datetime
 from typing import Annotated, Literal
 from uuid import UUID
 
-from mentorship_contracts.vocabulary import PairingKind
+from mentorship_contracts.vocabulary import PairingKind, Role
 from plumbing.disclosure import PublishedOut
 from plumbing.validation import EARLIEST_YEAR, LATEST_YEAR, MultilineText, Text
 from pydantic import BaseModel, ConfigDict, Field
@@ -187,12 +187,13 @@ class WaitlistEntryOut(BaseModel):
     position: int = Field(description="Place among those waiting for the same kind of pairing")
 
 
-class MentorNotAnsweringOut(BaseModel):
-    """A mentor held back for letting proposals or requests lapse unanswered in a row."""
+class NotAnsweringOut(BaseModel):
+    """A mentor or a mentee held back for letting proposals or requests lapse unanswered in a row."""
 
     person_id: UUID
     enrollment_id: UUID
-    unanswered_in_a_row: int = Field(description="Proposals or requests in a row the mentor let lapse unanswered")
+    role: Role
+    unanswered_in_a_row: int = Field(description="Proposals or requests in a row they let lapse unanswered")
 
 
 class SuggestionOut(BaseModel):

@@ -65,8 +65,8 @@ async def accept(cmd: commands.AcceptPairing, uow: MatchingUnitOfWorkPort, autho
         side = _side(pairing, actor)
         confirmed = pairing.accept(side, program, _now())
         await uow.pairings.save(pairing)
-        if side == "mentor":
-            await _mentor_answered(pairing, uow)
+        if side != "program":
+            await _answered(pairing, side, uow)
         if confirmed:
             uow.emit(contract.PairingConfirmedV4(**facts(pairing), score=pairing.score, reason_codes=pairing.reasons,
                                                  term_ends_at=pairing.term_ends_at, pairing_kind=pairing.pairing_kind))
@@ -96,10 +96,14 @@ async def decline(cmd: commands.DeclinePairing, uow: MatchingUnitOfWorkPort, aut
                                                                     reason_code=cmd.reason_code), answering=True)
 
 
-async def _mentor_answered(pairing: Pairing, uow: MatchingUnitOfWorkPort) -> None:
-    """An answer, yes or no, ends a mentor's run of lapses unanswered."""
-    if pairing.mentor_enrollment_id is not None:
-        await uow.people.answered(pairing.mentor_enrollment_id)
+def _enrollment_of(pairing: Pairing, side: Acceptor | Role) -> UUID | None:
+    return pairing.mentee_enrollment_id if side in ("mentee", Role.MENTEE) else pairing.mentor_enrollment_id
+
+
+async def _answered(pairing: Pairing, side: Acceptor, uow: MatchingUnitOfWorkPort) -> None:
+    """An answer, yes or no, ends that side's run of lapses unanswered."""
+    if (enrollment_id := _enrollment_of(pairing, side)) is not None:
+        await uow.people.answered(enrollment_id)
 
 
 async def end(cmd: commands.EndPairing, uow: MatchingUnitOfWorkPort, authorize: Authorize) -> Pairing:
@@ -117,8 +121,8 @@ async def _close(pairing_id: UUID, uow: MatchingUnitOfWorkPort, authorize: Autho
         acting = _side(pairing, actor)
         side = Role.MENTEE if acting == "mentee" else Role.MENTOR
         step(pairing, acting)
-        if answering and acting == "mentor":
-            await _mentor_answered(pairing, uow)
+        if answering and acting != "program":
+            await _answered(pairing, acting, uow)
         uow.emit(announcement(facts(pairing), side))
         await uow.pairings.save(pairing)
         await uow.waitlist.back_to_waiting(pairing.mentee_enrollment_id)
@@ -135,18 +139,19 @@ def _lapse(pairing: Pairing, reason_code: str) -> contract.PairingLapsedV3:
                                     requested_by_mentee=requested)
 
 
-async def _mentor_did_not_answer(pairing: Pairing, uow: MatchingUnitOfWorkPort) -> None:
-    """One more lapse the mentor let pass. The last of a run of `PAUSED_AFTER_UNANSWERED` (a rule the contract states,
-    so that messages can tell mentors in advance), and nobody new is proposed to them: held back before the room this
-    lapse freed is offered again (most likely to them), and profiles pauses them, which they can undo. Mentees do not
-    wait, one after another, on someone who does not answer. One already paused is not told again."""
-    if pairing.mentor_enrollment_id is None:
+async def _did_not_answer(pairing: Pairing, side: Role, uow: MatchingUnitOfWorkPort) -> None:
+    """One more lapse this side let pass. The last of a run of `PAUSED_AFTER_UNANSWERED` (a rule the contract states,
+    so that messages can tell people in advance), and they are held back: a mentor proposed nobody new, a mentee
+    proposed to no mentor (before the room this lapse freed is offered again, most likely to them), and profiles pauses
+    them, which they can undo. Nobody waits, one after another, on someone who does not answer, and a mentor's place
+    is not held for someone who does not. One already paused is not told again."""
+    if (enrollment_id := _enrollment_of(pairing, side)) is None:
         return
-    in_a_row, paused = await uow.people.went_unanswered(pairing.mentor_enrollment_id)
+    in_a_row, paused = await uow.people.went_unanswered(enrollment_id)
     if in_a_row >= contract.PAUSED_AFTER_UNANSWERED and not paused:
-        await uow.people.hold_back(pairing.mentor_enrollment_id)
-        uow.emit(contract.MentorStoppedAnswering(**facts(pairing), mentor_enrollment_id=pairing.mentor_enrollment_id,
-                                                 unanswered_in_a_row=in_a_row))
+        await uow.people.hold_back(enrollment_id)
+        uow.emit(contract.StoppedAnswering(**facts(pairing), role=side, enrollment_id=enrollment_id,
+                                           unanswered_in_a_row=in_a_row))
 
 
 async def close_all(pairings: list[Pairing], by_person: UUID, reason_code: str, uow: MatchingUnitOfWorkPort) -> None:
@@ -242,8 +247,8 @@ async def signal_lifecycle(uow: MatchingUnitOfWorkPort, renewal_notice_days: int
             lapsed = _lapse(pairing, UNANSWERED)
             uow.emit(lapsed)
             await uow.pairings.save(pairing)
-            if Role.MENTOR in lapsed.awaiting:
-                await _mentor_did_not_answer(pairing, uow)
+            for side in lapsed.awaiting:
+                await _did_not_answer(pairing, side, uow)
         for program_id in sorted({*programs, *waiting_long}):
             offer_room(program_id, uow)
         # Those left whose time is nearly up: whoever has yet to answer is reminded, once.

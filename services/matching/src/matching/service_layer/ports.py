@@ -83,26 +83,26 @@ class PeopleRepository(Protocol):
                               mentee_stages_welcome: list[str], approved: bool, enrolled_at: datetime,
                               pairing_kind: str = "general", paused: bool | None = None,
                               lock_person: bool = False) -> None:
-        """`paused` (a mentor's): None keeps what is known. `lock_person`: the person's lock (`lock`) is taken
-        first, in the same round trip."""
+        """`paused` (a mentor taking no new mentee, a mentee no mentor): None keeps what is known. `lock_person`: the
+        person's lock (`lock`) is taken first, in the same round trip."""
 
     async def set_approval(self, enrollment_id: UUID, approved: bool) -> None: ...
 
     async def withdraw(self, enrollment_id: UUID) -> None: ...
 
     async def went_unanswered(self, enrollment_id: UUID) -> tuple[int, bool]:
-        """A mentor enrollment let a proposal or a request lapse unanswered: how many in a row now, and whether it is
-        paused ((0, False) for one not known)."""
+        """An enrollment let a proposal or a request lapse unanswered: how many in a row now, and whether it is paused
+        ((0, False) for one not known)."""
 
     async def answered(self, enrollment_id: UUID) -> None:
-        """The mentor answered a proposal or a request: their run of lapses unanswered starts again."""
+        """Its person answered a proposal or a request: their run of lapses unanswered starts again."""
 
     async def hold_back(self, enrollment_id: UUID) -> None:
-        """Propose nobody new to this mentor enrollment (paused, as profiles will say too) until they resume."""
+        """Pair this enrollment with nobody new (paused, as profiles will say too) until its person resumes."""
 
     async def not_answering(self, program_id: UUID, at_least: int) -> Sequence[Row]:
-        """The program's mentor enrollments (not withdrawn) that let at least this many proposals or requests in a row
-        lapse unanswered, most first: person_id, enrollment_id, unanswered_in_a_row."""
+        """The program's enrollments (not withdrawn) that let at least this many proposals or requests in a row lapse
+        unanswered, mentors first, most first: person_id, enrollment_id, role, unanswered_in_a_row."""
 
     async def suspend(self, person_id: UUID, suspended: bool) -> list[UUID]:
         """The person suspended (or reinstated): none of their enrollments takes part in pairing meanwhile; the

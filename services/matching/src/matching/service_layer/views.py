@@ -110,9 +110,9 @@ async def overview(person_id: UUID, uow: MatchingUnitOfWorkPort) -> dict[str, An
                 "waiting": await uow.waitlist.places_of(person_id)}
 
 
-async def mentors_not_answering(program_id: UUID, uow: MatchingUnitOfWorkPort) -> list[dict[str, Any]]:
-    """The program's mentors held back for letting proposals or requests lapse unanswered in a row (until they answer
-    one or resume), most lapses first: for a coordinator to reach out to."""
+async def not_answering(program_id: UUID, uow: MatchingUnitOfWorkPort) -> list[dict[str, Any]]:
+    """The program's mentors and mentees held back for letting proposals or requests lapse unanswered in a row (until
+    they resume), mentors first, most lapses first: for a coordinator to reach out to."""
     async with uow:
         return [dict(r) for r in await uow.people.not_answering(program_id, PAUSED_AFTER_UNANSWERED)]
 

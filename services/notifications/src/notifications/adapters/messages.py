@@ -505,15 +505,23 @@ class _Composer:
             said = [first % values]
             if self.role == "mentee":
                 said.append(_("You stay in the program, and can be paired with another mentor."))
+        if awaiting is not None and self.role in awaiting:  # told before it happens: the rule, not their count
+            said.append(self._paused_after_unanswered())
         if self.role == "mentor":
-            if awaiting is not None and "mentor" in awaiting:  # told before it happens: the rule, not their count
-                said.append(self.r.ngettext(
-                    "When %(num)s proposal or request in a row lapses unanswered, we pause new mentees for you.",
-                    "When %(num)s proposals or requests in a row lapse unanswered, we pause new mentees for you.",
-                    PAUSED_AFTER_UNANSWERED) % {"num": PAUSED_AFTER_UNANSWERED})
             said.append(_("If you cannot take a mentee for now, pause from your home page: nobody new is proposed to "
                           "you until you resume."))
         return Message(subject, said, action=self._program_link(_("See the program")))
+
+    def _paused_after_unanswered(self) -> str:
+        """The rule matching applies to whoever lets proposals lapse unanswered (`mentoring_paused` says it applied)."""
+        n_, values = self.r.ngettext, {"num": PAUSED_AFTER_UNANSWERED}
+        if self.role == "mentor":
+            return n_("When %(num)s proposal or request in a row lapses unanswered, we pause new mentees for you.",
+                      "When %(num)s proposals or requests in a row lapse unanswered, we pause new mentees for you.",
+                      PAUSED_AFTER_UNANSWERED) % values
+        return n_("When %(num)s proposal in a row lapses unanswered, we pause mentor proposals for you.",
+                  "When %(num)s proposals in a row lapse unanswered, we pause mentor proposals for you.",
+                  PAUSED_AFTER_UNANSWERED) % values
 
     def pairing_ended(self) -> Message:
         _ = self._
@@ -586,11 +594,25 @@ class _Composer:
         return Message(subject, said, action=self._mentorship_link(_("Accept or decline")))
 
     def mentoring_paused(self) -> Message:
-        """A mentor let proposals or requests lapse in a row and is paused: what that means, and how to resume (the
-        web app's own button, named as it is on their home page). Each lapse was told already: no blame here."""
+        """A mentor or a mentee let proposals (a mentor, mentees' requests too) lapse unanswered in a row and is
+        paused: what that means, and how to resume (the web app's own button, named as it is on their home page). Each
+        lapse was told already: no blame here."""
         _, n_ = self._, self.r.ngettext
         count = self.c["unanswered_in_a_row"]
         values = {"program": self.program, "count": count}
+        home = Action(_("Go to your home page"), self.links.to("home"))
+        if self.role == "mentee":
+            return Message(_("We have paused mentor proposals for you in %(program)s") % values,
+                           [n_("The last mentorship proposed to you in %(program)s lapsed without your answer, so we "
+                               "have stopped proposing mentors to you for now: that way, no mentor's place is held for "
+                               "someone who is not ready yet.",
+                               "The last %(count)s mentorships proposed to you in %(program)s lapsed without your "
+                               "answer, so we have stopped proposing mentors to you for now: that way, no mentor's "
+                               "place is held for someone who is not ready yet.",
+                               count) % values,
+                            _("You stay in the program and keep your place on the waitlist."),
+                            _("When you are ready, choose “I am ready for a mentor again” on your home page.")],
+                           action=home)
         return Message(_("We have paused new mentees for you in %(program)s") % values,
                        [n_("The last proposal or mentee's request sent to you in %(program)s lapsed without an answer, "
                            "so we have paused new ones: nobody new will be proposed to you, and mentees will not see "
@@ -601,7 +623,7 @@ class _Composer:
                            count) % values,
                         _("Your current mentorships go on as before."),
                         _("When you have time again, choose “Take new mentees again” on your home page.")],
-                       action=Action(_("Go to your home page"), self.links.to("home")))
+                       action=home)
 
     def meeting_overdue(self) -> Message:
         _ = self._

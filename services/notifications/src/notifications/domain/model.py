@@ -57,7 +57,7 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
     Kind("pairing_ended", Category.ESSENTIAL),
     Kind("partner_left", Category.ESSENTIAL),
     Kind("pairing_renewed", Category.ESSENTIAL),
-    # A mentor paused for letting proposals lapse unanswered: it changes what happens to their enrollment.
+    # A mentor or a mentee paused for letting proposals lapse unanswered: it changes what happens to their enrollment.
     Kind("mentoring_paused", Category.ESSENTIAL),
     # A proposal or a request nearly unanswered: sent at once, as it lapses in days.
     Kind("answer_due", Category.MENTORSHIP_NUDGES),

@@ -34,7 +34,7 @@ HANDLERS: dict[type[IntegrationEvent], Callable[[Any, NotificationsUnitOfWorkPor
     matching.PairingCompleted: handlers.pairing_completed,
     matching.RenewalDue: handlers.renewal_due,
     matching.AnswerDue: handlers.answer_due,
-    matching.MentorStoppedAnswering: handlers.mentor_stopped_answering,
+    matching.StoppedAnswering: handlers.stopped_answering,
     matching.MeetingOverdue: handlers.meeting_overdue,
     matching.MenteeWaitlisted: handlers.mentee_waitlisted,
     matching.MenteeWaitlistedV2: handlers.mentee_waitlisted,

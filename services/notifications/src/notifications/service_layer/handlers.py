@@ -15,6 +15,7 @@ from mentorship_contracts import events as events_contract
 from mentorship_contracts import matching as matching_contract
 from mentorship_contracts import profiles as profiles_contract
 from mentorship_contracts.matching import pairing_kind_of
+from mentorship_contracts.vocabulary import Role
 from plumbing.auth import Principal
 
 from ..domain import commands
@@ -276,10 +277,12 @@ async def answer_due(event: matching_contract.AnswerDue, uow: UnitOfWork) -> Non
                        if told.parameters["role"] in event.awaiting])
 
 
-async def mentor_stopped_answering(event: matching_contract.MentorStoppedAnswering, uow: UnitOfWork) -> None:
-    """The mentor alone is told they are paused, and how to resume: each lapse was told on its own already."""
-    await _tell(uow, Notification.answering(event.event_id, event.mentor_id, event.chapter_id, "mentoring_paused",
-                                            program_id=event.program_id,
+async def stopped_answering(event: matching_contract.StoppedAnswering, uow: UnitOfWork) -> None:
+    """Whoever stopped answering, mentor or mentee, is told alone they are paused, and how to resume: each lapse was
+    told on its own already, and the other side of the last one has nothing to do."""
+    paused = event.mentor_id if event.role == Role.MENTOR else event.mentee_id
+    await _tell(uow, Notification.answering(event.event_id, paused, event.chapter_id, "mentoring_paused",
+                                            role=event.role.value, program_id=event.program_id,
                                             unanswered_in_a_row=event.unanswered_in_a_row))
 
 

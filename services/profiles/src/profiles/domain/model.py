@@ -392,19 +392,17 @@ class Enrollment:
     approval: ApprovalState = "approved"
     active: bool = True
     pairing_kind: PairingKind = PairingKind.GENERAL
-    paused: bool = False  # a mentor taking no new mentee for now
-    # Why, when the mentor did not pause it themselves: UNANSWERED (they let proposals lapse unanswered in a row).
+    paused: bool = False  # a mentor taking no new mentee for now; a mentee, no mentor
+    # Why, when its person did not pause it themselves: UNANSWERED (they let proposals lapse unanswered in a row).
     paused_because: str | None = None
 
-    # A mentor states capacity and the stages they welcome (and may pause); a mentee states goals and the mentors
-    # they prefer.
+    # A mentor states capacity and the stages they welcome; a mentee states goals and the mentors they prefer; each
+    # may pause (a mentee paused by the platform for not answering resumes so).
     _TERMS = {Role.MENTOR: ("capacity", "mentee_stages_welcome", "paused"),
-              Role.MENTEE: ("goals", "preferred_mentor_stages")}
+              Role.MENTEE: ("goals", "preferred_mentor_stages", "paused")}
 
     def update(self, program: Program, **proposed: Any) -> set[str]:
         self._require_active()
-        if "paused" in proposed and self.role is not Role.MENTOR:
-            raise Invalid("only a mentor pauses an enrollment", field="paused")
         # Terms of the other role do not apply: a mentee's stated capacity is one, whatever was sent.
         terms = {name: value for name, value in proposed.items() if name in self._TERMS[self.role]}
         if not set(terms.get("mentee_stages_welcome", [])) <= set(program.mentee_stages):
@@ -421,7 +419,7 @@ class Enrollment:
         return set(changed)
 
     def pause_unanswered(self, program: Program) -> set[str]:
-        """Paused because the mentor let proposals or requests lapse unanswered in a row (matching's word), as their
+        """Paused because its person let proposals or requests lapse unanswered in a row (matching's word), as their
         own pause would, saying why; what changed (nothing, if they had paused already)."""
         changed = self.update(program, paused=True)
         if changed:

@@ -1,5 +1,5 @@
 """Which events profiles applies, from matching's public topic: who is paired with whom, for the partner view, and
-which mentors stopped answering, whose enrollment is paused.
+who stopped answering, whose enrollment is paused.
 Bootstrap runs each handler in a unit of work joining the consumer's inbox transaction; later versions of an
 event (each subclasses the one before) go to the same handler."""
 
@@ -21,5 +21,5 @@ HANDLERS: dict[type[IntegrationEvent], Callable[[Any, ProfilesUnitOfWorkPort], A
     matching.PairingCompleted: handlers.pairing_over,
     matching.PairingDeclined: handlers.pairing_over,
     matching.PairingLapsed: handlers.pairing_over,
-    matching.MentorStoppedAnswering: handlers.pause_mentor_who_stopped_answering,
+    matching.StoppedAnswering: handlers.pause_who_stopped_answering,
 }

@@ -292,7 +292,8 @@ class EnrollmentIn(Strict):
 EnrollmentChange = create_model(
     "EnrollmentChange",
     __base__=changes_to(EnrollmentIn, without=frozenset({"person_id", "program_id", "role", "pairing_kind"})),
-    paused=(bool, Field(default=None, description="Mentors: take no new mentee for now (true), or again (false)")),
+    paused=(bool, Field(default=None, description="Take no new pairing for now (true), or again (false): a mentor no "
+                                                  "new mentee, a mentee no mentor")),
 )
 
 
@@ -309,10 +310,11 @@ class EnrollmentOut(BaseModel):
     preferred_mentor_stages: list[TrainingStage]
     approval: ApprovalState
     active: bool
-    paused: bool = Field(default=False, description="A mentor taking no new mentee for now")
+    paused: bool = Field(default=False, description="Taking no new pairing for now: a mentor no new mentee, a mentee "
+                                                    "no mentor")
     paused_because: Literal["unanswered"] | None = Field(
-        default=None, description="Why it is paused when the mentor did not pause it: `unanswered`, they let proposals "
-                                  "or requests lapse unanswered in a row. Null for their own pause, or none")
+        default=None, description="Why it is paused when its person did not pause it: `unanswered`, they let "
+                                  "proposals or requests lapse unanswered in a row. Null for their own pause, or none")
 
     @classmethod
     def of(cls, enrollment: Enrollment) -> EnrollmentOut:

@@ -12,8 +12,7 @@ from typing import Any, Protocol, TypeVar
 from uuid import UUID
 
 from mentorship_contracts import IntegrationEvent
-from mentorship_contracts.matching import MentorStoppedAnswering, PairingEvent
-from mentorship_contracts.vocabulary import Role
+from mentorship_contracts.matching import PairingEvent, StoppedAnswering
 from plumbing.auth import Principal
 from plumbing.errors import NotFound
 
@@ -265,13 +264,13 @@ async def _both_known(event: PairingEvent, uow: Uow) -> bool:
     return all([await uow.people.get(event.mentee_id), await uow.people.get(event.mentor_id)])
 
 
-async def pause_mentor_who_stopped_answering(event: MentorStoppedAnswering, uow: Uow) -> None:
-    """Matching proposes nobody new to a mentor who let proposals or requests lapse unanswered in a row: their
-    enrollment is paused as their own pause would, so they see it paused and can resume. One gone, withdrawn or
-    already paused is left as it is, which also makes a redelivery change nothing."""
+async def pause_who_stopped_answering(event: StoppedAnswering, uow: Uow) -> None:
+    """Matching pairs nobody new with a mentor or a mentee who let proposals or requests lapse unanswered in a row:
+    their enrollment is paused as their own pause would, saying why, so they see it paused and can resume. One gone,
+    withdrawn or already paused is left as it is, which also makes a redelivery change nothing."""
     async with uow:
-        enrollment = await uow.enrollments.get(event.mentor_enrollment_id, lock=True)
-        if enrollment is not None and enrollment.active and enrollment.role is Role.MENTOR:
+        enrollment = await uow.enrollments.get(event.enrollment_id, lock=True)
+        if enrollment is not None and enrollment.active and enrollment.role == event.role:
             program = await _existing(uow.programs, enrollment.program_id, "program_id")
             if changed := enrollment.pause_unanswered(program):
                 await uow.enrollments.save(enrollment)

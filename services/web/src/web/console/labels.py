@@ -10,6 +10,8 @@ def C_(message: str) -> str:  # noqa: N802 - the console catalogue's marker for 
 
 
 ROLES = {"mentor": C_("Mentor"), "mentee": C_("Mentee")}
+# A role said after a name, as in "Ana (mentee)".
+ROLES_AFTER_NAME = {"mentor": C_("mentor"), "mentee": C_("mentee")}
 
 APPROVAL = {"pending": C_("Awaiting approval"), "approved": C_("Approved"), "suspended": C_("Suspended"),
             "not_required": C_("No approval needed")}

@@ -38,7 +38,7 @@ async def home(desk: Console, done: str | None = None) -> Response:
 
 
 async def _needs_attention(desk: Desk, programs: list[dict], chapters: list[dict]) -> dict[str, Any] | None:
-    """What awaits the staff member, for someone between shifts: mentors to approve and mentors who stopped answering
+    """What awaits the staff member, for someone between shifts: mentors to approve and people who stopped answering
     (by program), draft rounds to review, emails that did not arrive. None when a service does not answer: the rest of
     the page still shows."""
     in_rounds = [p for p in programs if p.get("pairing_mode") == "rounds"]
@@ -52,8 +52,8 @@ async def _needs_attention(desk: Desk, programs: list[dict], chapters: list[dict
             not_arrived(desk, chapters),
             asyncio.gather(*(desk.api.call("matching", "GET", f"/v1/programs/{p['id']}/rounds", desk.staff)
                              for p in in_rounds)),
-            asyncio.gather(*(desk.api.call("matching", "GET", f"/v1/programs/{p['id']}/mentors-not-answering",
-                                           desk.staff) for p in programs)))
+            asyncio.gather(*(desk.api.call("matching", "GET", f"/v1/programs/{p['id']}/not-answering", desk.staff)
+                             for p in programs)))
     except ServiceError as error:
         if error.status < 500:
             raise

@@ -48,7 +48,7 @@ async def _program_page(desk: Desk, program_id: UUID, status_filter: str = "", o
         api.call("matching", "GET", f"/v1/programs/{program_id}/waitlist", staff),
         api.call("matching", "GET", f"/v1/programs/{program_id}/feedback", staff),
         _mentors(desk, program, mentor_q),
-        api.call("matching", "GET", f"/v1/programs/{program_id}/mentors-not-answering", staff))
+        api.call("matching", "GET", f"/v1/programs/{program_id}/not-answering", staff))
     ids = {p[k] for p in pairings["items"] for k in ("mentee_id", "mentor_id")}
     ids |= {w["person_id"] for w in waitlist} | {m["person_id"] for m in not_answering}
     names = await desk.names(ids)

@@ -151,8 +151,10 @@ async def dashboard(visitor: Visit) -> dict[str, Any]:
                and (e["program_id"], e["pairing_kind"]) not in paired_kinds]
     places_by = {(w["program_id"], w["pairing_kind"]): w for w in overview["waiting"]}
     places = [places_by.get((e["program_id"], e["pairing_kind"])) for e in waiting]
+    # A paused mentee is off matching's waitlist (no place) yet keeps their waiting time: their card says so.
     waitlists = [{"program": programs.get(e["program_id"]), "place": place, "program_id": e["program_id"],
-                  "enrollment_id": e["id"]} for e, place in zip(waiting, places, strict=True)]
+                  "enrollment_id": e["id"], "paused": e.get("paused", False), "paused_because": e.get("paused_because")}
+                 for e, place in zip(waiting, places, strict=True)]
     mentoring = [{**e, "program": programs.get(e["program_id"]),
                   "taken": sum(1 for p in live if p["mentor_id"] == str(me) and p["program_id"] == e["program_id"]
                                and p["pairing_kind"] == e["pairing_kind"])}
@@ -373,13 +375,17 @@ async def change_capacity(enrollment_id: UUID, visitor: Person, posted: Form) ->
 
 @router.post("/enrollments/{enrollment_id}/pause")
 async def pause(enrollment_id: UUID, visitor: Person, posted: Form) -> Response:
-    """A mentor's pause switch: while paused, nobody new is proposed to them (their mentorships go on)."""
+    """A mentor's pause switch: while paused, nobody new is proposed to them (their mentorships go on). Also a paused
+    mentee's way back: mentors are proposed to them again."""
     paused = str(posted.get("paused") or "") == "true"
     try:
-        await clients(visitor.request).change_enrollment(visitor.who, enrollment_id, {"paused": paused})
+        changed = await clients(visitor.request).change_enrollment(visitor.who, enrollment_id, {"paused": paused})
     except ServiceError:
         return redirect(visitor, "/?done=failed")
-    return redirect(visitor, f"/?done={'paused' if paused else 'resumed'}")
+    if paused:
+        return redirect(visitor, "/?done=paused")
+    # Profiles answers the enrollment as it now is: its role words the message, without another call.
+    return redirect(visitor, f"/?done={'ready_for_a_mentor' if changed['role'] == 'mentee' else 'resumed'}")
 
 
 async def _own_enrollment(visitor: Visit, enrollment_id: UUID) -> tuple[dict | None, dict | None]:

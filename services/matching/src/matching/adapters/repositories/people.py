@@ -101,7 +101,7 @@ class PostgresPeople:
                                                                          THEN 0
                                                                          ELSE enrollments.unanswered_in_a_row END""",
             enrollment_id, person_id, program_id, chapter_id, role, stage, capacity, mentee_stages_welcome, approved,
-            enrolled_at, pairing_kind, None if paused is None else paused and role == "mentor",
+            enrolled_at, pairing_kind, paused,
         )
         if lock_person:
             self._locks.held.add(person_id)
@@ -127,9 +127,9 @@ class PostgresPeople:
 
     async def not_answering(self, program_id: UUID, at_least: int) -> Sequence[asyncpg.Record]:
         return await self._conn.fetch(
-            """SELECT person_id, id AS enrollment_id, unanswered_in_a_row FROM enrollments
-                WHERE program_id = $1 AND role = 'mentor' AND NOT withdrawn AND unanswered_in_a_row >= $2
-                ORDER BY unanswered_in_a_row DESC, person_id""", program_id, at_least)
+            """SELECT person_id, id AS enrollment_id, role, unanswered_in_a_row FROM enrollments
+                WHERE program_id = $1 AND NOT withdrawn AND unanswered_in_a_row >= $2
+                ORDER BY role DESC, unanswered_in_a_row DESC, person_id""", program_id, at_least)
 
     async def suspend(self, person_id: UUID, suspended: bool) -> list[UUID]:
         """The person is suspended (or reinstated): none of their enrollments takes part in pairing meanwhile.
