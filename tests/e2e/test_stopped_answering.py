@@ -8,28 +8,43 @@ from __future__ import annotations
 from uuid import uuid4
 
 import asyncpg
+import httpx
 from plumbing.auth import Role
 from plumbing.testing import eventually
+
+
+class Program:
+    """A program pairing fourth-year students with attendings as they register, both sides to accept."""
+
+    def __init__(self, profiles: httpx.AsyncClient, suffix: str) -> None:
+        self._profiles, self._suffix = profiles, suffix
+        self.id = ""
+
+    async def defined(self) -> Program:
+        program = await self._profiles.post("/v1/programs", json={
+            "name": f"Into Residency {self._suffix}", "mentee_stages": ["medical_student_4"],
+            "mentor_stages": ["attending"], "pairing_mode": "on_registration", "both_must_accept": True})
+        self.id = program.json()["id"]
+        return self
+
+    async def enrolled(self, name: str, email: str, role: str, capacity: int = 1) -> tuple[str, str]:
+        """Someone who registers and enrolls: their id, and their enrollment's."""
+        person = await self._profiles.post("/v1/people", json={
+            "display_name": name, "email": email, "stage": "attending" if role == "mentor" else "medical_student_4"})
+        assert person.status_code == 201, person.text
+        enrollment = await self._profiles.post("/v1/enrollments", json={
+            "person_id": person.json()["id"], "program_id": self.id, "role": role, "capacity": capacity})
+        assert enrollment.status_code == 201, enrollment.text
+        return person.json()["id"], enrollment.json()["id"]
 
 
 async def test_a_mentor_who_lets_two_proposals_lapse_is_paused_told_and_proposed_to_again_once_they_resume(platform):
     suffix = uuid4().hex[:8]
     address = f"silent.{suffix}@example.org"
     async with platform.client("profiles") as profiles:
-        program = (await profiles.post("/v1/programs", json={
-            "name": f"Into Residency {suffix}", "mentee_stages": ["medical_student_4"], "mentor_stages": ["attending"],
-            "pairing_mode": "on_registration", "both_must_accept": True})).json()
-
-        async def enrolled(name: str, email: str, stage: str, role: str) -> tuple[str, str]:
-            person = await profiles.post("/v1/people", json={"display_name": name, "email": email, "stage": stage})
-            assert person.status_code == 201, person.text
-            enrollment = await profiles.post("/v1/enrollments", json={
-                "person_id": person.json()["id"], "program_id": program["id"], "role": role, "capacity": 2})
-            assert enrollment.status_code == 201, enrollment.text
-            return person.json()["id"], enrollment.json()["id"]
-
-        mentor, enrollment = await enrolled("Dr. Quiet", address, "attending", "mentor")
-        mentees = [(await enrolled(f"Mentee {n}", f"m{n}.{suffix}@example.org", "medical_student_4", "mentee"))[0]
+        program = await Program(profiles, suffix).defined()
+        mentor, enrollment = await program.enrolled("Dr. Quiet", address, "mentor", capacity=2)
+        mentees = [(await program.enrolled(f"Mentee {n}", f"m{n}.{suffix}@example.org", "mentee"))[0]
                    for n in range(3)]
 
     conn = await asyncpg.connect(platform.database_urls["matching"])
@@ -74,25 +89,16 @@ async def test_a_mentee_who_lets_two_proposals_lapse_is_paused_told_and_proposed
     suffix = uuid4().hex[:8]
     address = f"quiet.mentee.{suffix}@example.org"
     async with platform.client("profiles") as profiles:
-        program = (await profiles.post("/v1/programs", json={
-            "name": f"Into Residency {suffix}", "mentee_stages": ["medical_student_4"], "mentor_stages": ["attending"],
-            "pairing_mode": "on_registration", "both_must_accept": True})).json()
-        mentee = (await profiles.post("/v1/people", json={"display_name": "Quiet Student", "email": address,
-                                                          "stage": "medical_student_4"})).json()
-        enrollment = (await profiles.post("/v1/enrollments", json={
-            "person_id": mentee["id"], "program_id": program["id"], "role": "mentee"})).json()
+        program = await Program(profiles, suffix).defined()
+        mentee, enrollment = await program.enrolled("Quiet Student", address, "mentee")
         for n in range(3):
-            mentor = (await profiles.post("/v1/people", json={
-                "display_name": f"Dr. Ready {n}", "email": f"ready.{n}.{suffix}@example.org",
-                "stage": "attending"})).json()
-            assert (await profiles.post("/v1/enrollments", json={
-                "person_id": mentor["id"], "program_id": program["id"], "role": "mentor"})).status_code == 201
+            await program.enrolled(f"Dr. Ready {n}", f"ready.{n}.{suffix}@example.org", "mentor")
 
     conn = await asyncpg.connect(platform.database_urls["matching"])
     try:
         async def proposed(nth: int):
             rows = await conn.fetch("SELECT id, mentor_id, status FROM pairings WHERE mentee_id = $1 ORDER BY created_at",
-                                    mentee["id"])
+                                    mentee)
             return rows[nth - 1] if len(rows) >= nth and rows[nth - 1]["status"] == "proposed" else None
 
         for nth in (1, 2):  # each mentor accepts; the mentee answers neither, for fifteen days
@@ -102,17 +108,17 @@ async def test_a_mentee_who_lets_two_proposals_lapse_is_paused_told_and_proposed
             await conn.execute("UPDATE pairings SET created_at = now() - interval '15 days' WHERE id = $1",
                                pairing["id"])
 
-        async with platform.client("profiles", Role.PARTICIPANT, person_id=mentee["id"]) as as_mentee:
+        async with platform.client("profiles", Role.PARTICIPANT, person_id=mentee) as as_mentee:
             async def paused():
-                read = (await as_mentee.get(f"/v1/enrollments/{enrollment['id']}")).json()
+                read = (await as_mentee.get(f"/v1/enrollments/{enrollment}")).json()
                 return read["paused_because"] == "unanswered"
 
             await eventually(paused, timeout=60, what="the mentee's enrollment paused in profiles, saying why")
             await eventually(lambda: [m for m in platform.sink.messages(to=address) if "paused" in m["subject"]] or None,
                              timeout=60, what="the email that says they are paused")
             # No third mentor's place was held for them meanwhile.
-            assert await conn.fetchval("SELECT count(*) FROM pairings WHERE mentee_id = $1", mentee["id"]) == 2
-            ready = await as_mentee.patch(f"/v1/enrollments/{enrollment['id']}", json={"paused": False})
+            assert await conn.fetchval("SELECT count(*) FROM pairings WHERE mentee_id = $1", mentee) == 2
+            ready = await as_mentee.patch(f"/v1/enrollments/{enrollment}", json={"paused": False})
             assert ready.status_code == 200, ready.text
 
         await eventually(lambda: proposed(3), timeout=60, what="a mentor proposed again once they are ready")

@@ -241,35 +241,25 @@ async def _looked_at(page, name: str) -> None:
         await page.screenshot(path=str(SHOTS / f"{name}-{size}.png"), full_page=True)
 
 
-async def test_a_mentor_paused_for_not_answering_reads_why_is_emailed_and_takes_new_mentees_again(platform, page):
-    program, _, _ = await _choice_program(platform)
-    email = platform.world["mentor_email"]
-    enrollment = await _stopped_answering(platform, program, platform.world["mentor"], "mentor", email,
-                                          f"We have paused new mentees for you in {program['name']}")
-
-    await sign_in(page, platform, email)
-    card = page.locator(".card", has_text=program["name"])
-    await card.get_by_text(re.compile("Paused because the last proposals to you lapsed unanswered")).wait_for()
-    await _looked_at(page, "dashboard-paused-unanswered")
-    await card.get_by_role("button", name="Take new mentees again").click()
-    await page.get_by_text("You are taking new mentees again.").wait_for()
-    async with platform.client("profiles") as profiles:
-        now = (await profiles.get(f"/v1/enrollments/{enrollment['id']}")).json()
-    assert (now["paused"], now["paused_because"]) == (False, None)
-
-
-async def test_a_mentee_paused_for_not_answering_reads_why_is_emailed_and_says_they_are_ready_again(platform, page):
+@pytest.mark.parametrize(("role", "subject", "why", "button", "then"), [
+    ("mentor", "We have paused new mentees for you in", "Paused because the last proposals to you lapsed unanswered",
+     "Take new mentees again", "You are taking new mentees again."),
+    ("mentee", "We have paused mentor proposals for you in",
+     "Paused because the last proposed mentorships lapsed without your answer", "I am ready for a mentor again",
+     "We will propose a mentor to you again.")])
+async def test_whoever_is_paused_for_not_answering_is_emailed_reads_why_and_resumes(platform, page, role, subject, why,
+                                                                                    button, then):
     program, email, mentee = await _choice_program(platform)
-    enrollment = await _stopped_answering(platform, program, mentee, "mentee", email,
-                                          f"We have paused mentor proposals for you in {program['name']}")
+    person = mentee if role == "mentee" else platform.world["mentor"]
+    email = email if role == "mentee" else platform.world["mentor_email"]
+    enrollment = await _stopped_answering(platform, program, person, role, email, f"{subject} {program['name']}")
 
     await sign_in(page, platform, email)
     card = page.locator(".card", has_text=program["name"])
-    await card.get_by_text(re.compile("Paused because the last proposed mentorships lapsed without your answer"))\
-        .wait_for()
-    await _looked_at(page, "dashboard-mentee-paused-unanswered")
-    await card.get_by_role("button", name="I am ready for a mentor again").click()
-    await page.get_by_text("We will propose a mentor to you again.").wait_for()
+    await card.get_by_text(re.compile(why)).wait_for()
+    await _looked_at(page, f"dashboard-{role}-paused-unanswered")
+    await card.get_by_role("button", name=button).click()
+    await page.get_by_text(then).wait_for()
     async with platform.client("profiles") as profiles:
         now = (await profiles.get(f"/v1/enrollments/{enrollment['id']}")).json()
     assert (now["paused"], now["paused_because"]) == (False, None)
