@@ -728,10 +728,19 @@ async def test_a_mentee_paused_for_not_answering_reads_why_on_their_home_page_an
                 f'<button type="submit" class="secondary">{ready}</button>') in shown
 
 
-async def test_a_mentee_who_is_not_paused_is_offered_no_pause_of_their_own():
-    async with browser(a_home_with(A_MENTEE), ME) as page:
+async def test_a_waiting_mentee_can_pause_and_is_told_so_in_their_roles_words():
+    services = a_home_with(A_MENTEE)
+    async with browser(services, ME) as page:
         home = (await page.get("/")).text
-    assert "We are looking for a mentor for you." in home and "/pause" not in home
+        paused = await page.post(f"/enrollments/{A_MENTEE['id']}/pause", data={"csrf": CSRF, "paused": "true"})
+        after = await page.get(paused.headers["location"])
+    assert "We are looking for a mentor for you." in home
+    assert re.search(r'name="paused" value="true">\s*<button type="submit" class="secondary">Pause: propose no '
+                     r"mentor to me for now</button>", home)
+    assert (paused.status_code, paused.headers["location"]) == (303, "/?done=mentee_paused")
+    patched = [(r.url.path, json.loads(r.content)) for r in services.sent if r.method == "PATCH"]
+    assert patched == [(f"/v1/enrollments/{A_MENTEE['id']}", {"paused": True})]
+    assert "You are paused: no mentor will be proposed to you for now. You keep your place." in after.text
 
 
 @pytest.mark.parametrize("role, done, told", [

@@ -258,6 +258,7 @@ DONE = {
     "paused": N_("You are paused: nobody new will be proposed to you. Your mentorships go on."),
     "resumed": N_("You are taking new mentees again."),
     "ready_for_a_mentor": N_("We will propose a mentor to you again."),
+    "mentee_paused": N_("You are paused: no mentor will be proposed to you for now. You keep your place."),
     "slot_offered": N_("Your office hour is offered."),
     "slot_link_given": N_("The link to join is saved: whoever books this office hour sees it."),
     "slot_withdrawn": N_("Your office hour is withdrawn."),

@@ -375,17 +375,18 @@ async def change_capacity(enrollment_id: UUID, visitor: Person, posted: Form) ->
 
 @router.post("/enrollments/{enrollment_id}/pause")
 async def pause(enrollment_id: UUID, visitor: Person, posted: Form) -> Response:
-    """A mentor's pause switch: while paused, nobody new is proposed to them (their mentorships go on). Also a paused
-    mentee's way back: mentors are proposed to them again."""
+    """The pause switch: while paused, nobody new is proposed to a mentor (their mentorships go on), and a mentee is
+    proposed to no mentor (keeping their place)."""
     paused = str(posted.get("paused") or "") == "true"
     try:
         changed = await clients(visitor.request).change_enrollment(visitor.who, enrollment_id, {"paused": paused})
     except ServiceError:
         return redirect(visitor, "/?done=failed")
-    if paused:
-        return redirect(visitor, "/?done=paused")
     # Profiles answers the enrollment as it now is: its role words the message, without another call.
-    return redirect(visitor, f"/?done={'ready_for_a_mentor' if changed['role'] == 'mentee' else 'resumed'}")
+    mentee = changed["role"] == "mentee"
+    if paused:
+        return redirect(visitor, f"/?done={'mentee_paused' if mentee else 'paused'}")
+    return redirect(visitor, f"/?done={'ready_for_a_mentor' if mentee else 'resumed'}")
 
 
 async def _own_enrollment(visitor: Visit, enrollment_id: UUID) -> tuple[dict | None, dict | None]:
