@@ -568,6 +568,19 @@ async def test_a_mentee_asks_a_mentor_with_a_note_and_a_note_too_long_is_kept_an
     assert len([r for r in services.sent if r.method == "POST"]) == 1, "nothing too long is sent"
 
 
+@pytest.mark.parametrize("language, said", [
+    ("en", "You are paused in this program, so you cannot ask a mentor for now. When you are ready, choose “I am ready "
+           "for a mentor again” on your home page."),
+    ("es", "Estás en pausa en este programa")])
+async def test_a_paused_mentee_choosing_is_told_why_no_mentor_is_suggested_and_the_way_back(language, said):
+    services = choosing([str(uuid4())])
+    services.answers[f"GET /v1/people/{ME}/enrollments"][0]["paused"] = True
+    async with browser(services, ME, language=language) as page:
+        shown = " ".join((await page.get(f"/programs/{PROGRAM}/suggestions")).text.split())
+    assert said in shown and 'name="mentor_id"' not in shown and '<a href="/">' in shown
+    assert not [r for r in services.sent if r.url.path.endswith("/suggestions")], "matching is not asked"
+
+
 async def test_the_note_sent_with_a_request_is_shown_to_its_mentor_line_by_line():
     note = "Hello!\nI apply next year."
     pairing = {"id": PAIRING, "program_id": PROGRAM, "mentee_id": MENTEE, "mentor_id": ME,

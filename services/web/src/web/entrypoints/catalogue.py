@@ -191,6 +191,9 @@ async def _suggestions_page(visitor: Visit, program_id: UUID, status: int = 200,
     if program.get("pairing_mode") != "mentee_choice" or not mine:
         return render(visitor, "not_found.html", 404)
     kind = mine[0]["pairing_kind"]
+    if mine[0].get("paused"):  # matching suggests nobody to a paused mentee: say why, and the way back
+        return render(visitor, "suggestions.html", status, program=program, suggestions=[], kind=kind, paused=True,
+                      **context)
     try:
         found = await api.call("matching", "GET", f"/v1/programs/{program_id}/suggestions", visitor.who,
                                params={"mentee_id": str(visitor.person_id), "pairing_kind": kind})
