@@ -97,7 +97,7 @@ async def decline(cmd: commands.DeclinePairing, uow: MatchingUnitOfWorkPort, aut
 
 
 def _enrollment_of(pairing: Pairing, side: Acceptor | Role) -> UUID | None:
-    return pairing.mentee_enrollment_id if side in ("mentee", Role.MENTEE) else pairing.mentor_enrollment_id
+    return pairing.mentee_enrollment_id if side == Role.MENTEE else pairing.mentor_enrollment_id
 
 
 async def _answered(pairing: Pairing, side: Acceptor, uow: MatchingUnitOfWorkPort) -> None:

@@ -374,7 +374,7 @@ class PublicStanding:
     suspended: bool
 
 
-# Why an enrollment is paused that its mentor did not pause: they let proposals or requests lapse unanswered in a row.
+# Why an enrollment is paused that its person did not pause: they let proposals or requests lapse unanswered in a row.
 UNANSWERED = "unanswered"
 
 
