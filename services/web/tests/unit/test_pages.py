@@ -578,6 +578,7 @@ async def test_a_paused_mentee_choosing_is_told_why_no_mentor_is_suggested_and_t
     async with browser(services, ME, language=language) as page:
         shown = " ".join((await page.get(f"/programs/{PROGRAM}/suggestions")).text.split())
     assert said in shown and 'name="mentor_id"' not in shown and '<a href="/">' in shown
+    assert "No mentor fits right now" not in shown and "Ninguna persona mentora encaja" not in shown
     assert not [r for r in services.sent if r.url.path.endswith("/suggestions")], "matching is not asked"
 
 
