@@ -295,6 +295,20 @@ class AnswerDue(PairingEvent):
     requested_by_mentee: bool = Field(description="A mentee's request to this mentor, rather than a proposal")
 
 
+@register
+class AnswerDueV2(AnswerDue):
+    """A proposal or a mentee's request is still unanswered and lapses soon: whoever has yet to answer is reminded,
+    once (three days before it lapses, or halfway through a shorter time to answer).
+
+    Version 2 says whom this lapse would pause (`matching.stopped_answering`), so the reminder can warn them."""
+
+    schema_version: Literal[2] = 2
+
+    paused_if_it_lapses: list[Role] = Field(
+        description="Those awaiting for whom this lapse would be the last of PAUSED_AFTER_UNANSWERED in a row left "
+                    "unanswered, and who are not paused already: if it lapses, matching pauses them")
+
+
 # How many proposals or requests in a row someone lets lapse unanswered before matching pauses them
 # (`matching.stopped_answering`): a rule of the platform, which a message may tell them in advance.
 PAUSED_AFTER_UNANSWERED = 2

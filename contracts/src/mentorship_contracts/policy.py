@@ -32,6 +32,8 @@ PUBLIC_FIELDS = frozenset(
         # How many proposals lapsed unanswered in a row, which `awaiting` says of each already
         # (matching.stopped_answering).
         "unanswered_in_a_row",
+        # Whom a lapse would pause, as stopped_answering would say once it did (matching.answer_due v2).
+        "paused_if_it_lapses",
         # What profiles.person_suspended and profiles.enrollment_withdrawn say already, restated (profiles.*_restated).
         "suspended", "active",
         "enrolled_at",  # when an enrollment was made, as its `enrollment_created` said (profiles.enrollment_restated v2)

@@ -419,16 +419,20 @@ async def test_a_mentor_who_lets_two_proposals_in_a_row_lapse_is_held_back_until
         await profiles.person(program, "mentee")
     conn = await asyncpg.connect(matching_settings.database_url)
 
-    async def left_unanswered(nth: int) -> None:
-        """The mentor's nth proposal, made fifteen days ago, and never answered."""
+    async def left_unanswered(nth: int) -> list[str]:
+        """The mentor's nth proposal, made twelve days ago (its reminder), then fifteen, and never answered: whom its
+        reminder said the lapse would pause."""
         proposed = (await observer.wait_for(program, "pairing_proposed", count=nth, mentor_id=mentor))[nth - 1]
-        await conn.execute("UPDATE pairings SET created_at = now() - interval '15 days' WHERE id = $1",
-                           UUID(proposed["pairing_id"]))
+        made_days_ago = "UPDATE pairings SET created_at = now() - make_interval(days => $2) WHERE id = $1"
+        await conn.execute(made_days_ago, UUID(proposed["pairing_id"]), 12)
+        [due] = await observer.wait_for(program, "answer_due", pairing_id=proposed["pairing_id"])
+        await conn.execute(made_days_ago, UUID(proposed["pairing_id"]), 15)
         await observer.wait_for(program, "pairing_lapsed", count=nth, mentor_id=mentor)
+        return due["paused_if_it_lapses"]
 
     try:
-        await left_unanswered(1)
-        await left_unanswered(2)
+        assert await left_unanswered(1) == []
+        assert await left_unanswered(2) == ["mentor"]  # the one whose lapse pauses them
         stopped = (await observer.wait_for(program, "stopped_answering", mentor_id=mentor))[0]
         assert (stopped["role"], stopped["enrollment_id"], stopped["unanswered_in_a_row"]) == (
             "mentor", str(enrollment), 2)

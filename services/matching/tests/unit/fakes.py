@@ -205,6 +205,10 @@ class FakePeople:
         e["unanswered_in_a_row"] = e.get("unanswered_in_a_row", 0) + 1
         return e["unanswered_in_a_row"], e["paused"]
 
+    async def run_of_lapses(self, enrollment_id: UUID) -> tuple[int, bool]:
+        e = self.enrollments.get(enrollment_id)
+        return (0, False) if e is None else (e.get("unanswered_in_a_row", 0), e["paused"])
+
     async def answered(self, enrollment_id: UUID) -> None:
         if enrollment_id in self.enrollments:
             self.enrollments[enrollment_id]["unanswered_in_a_row"] = 0

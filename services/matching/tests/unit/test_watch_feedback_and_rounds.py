@@ -202,6 +202,24 @@ async def test_a_mentor_who_lets_two_proposals_in_a_row_lapse_is_proposed_nobody
         {"person_id": mentor, "enrollment_id": enrollment["id"], "role": "mentor", "unanswered_in_a_row": 2}]
 
 
+async def test_a_reminder_to_answer_names_whom_its_lapse_would_pause_and_only_them():
+    platform = Platform()
+    _, mentor, mentees = await one_mentor_three_mentees(Profiles(platform))
+    platform.later_by(days=11)
+    await watched(platform)  # the first proposal: neither side has let one lapse yet
+    [first] = platform.events(published.AnswerDue)
+    platform.later_by(days=4)
+    await watched(platform)  # it lapses, the mentor's first; the second mentee is proposed to them
+
+    platform.later_by(days=11)
+    await watched(platform)
+
+    [_, second] = platform.events(published.AnswerDue)
+    assert (first.awaiting, first.paused_if_it_lapses) == (["mentee", "mentor"], [])
+    assert (second.mentee_id, second.awaiting, second.paused_if_it_lapses) == (mentees[1], ["mentee", "mentor"],
+                                                                               ["mentor"])
+
+
 async def test_a_mentor_who_answers_one_or_whose_mentee_was_the_silent_one_starts_the_count_again():
     platform = Platform()
     _, mentor, mentees = await one_mentor_three_mentees(Profiles(platform))

@@ -118,8 +118,10 @@ async def _story(uow: FakeUnitOfWork, language: str) -> None:
                                                          reason_codes=["specialty_overlap", "near_peer"],
                                                          pairing_kind="clinical"), uow)
     # Neither has answered it eleven days on: both are reminded by when (a mentee's request would remind the mentor).
-    await handlers.answer_due(ma.AnswerDue(**pair, pairing_id=_id("proposed"), answer_by=NOW + timedelta(days=3),
-                                           awaiting=["mentee", "mentor"], requested_by_mentee=False), uow)
+    # The mentor let the last one lapse unanswered: they are warned this one would pause them.
+    await handlers.answer_due(ma.AnswerDueV2(**pair, pairing_id=_id("proposed"), answer_by=NOW + timedelta(days=3),
+                                             awaiting=["mentee", "mentor"], requested_by_mentee=False,
+                                             paused_if_it_lapses=["mentor"]), uow)
     await handlers.pairing_confirmed(_at(NOW - timedelta(days=1), ma.PairingConfirmedV3(
         **pair, pairing_id=_id("confirmed"), score=82, term_ends_at=term_ends, pairing_kind="clinical")), uow)
     await handlers.pairing_confirmed(ma.PairingConfirmedV3(**{**pair, "mentee_id": kim}, pairing_id=_id("kim-pair"),

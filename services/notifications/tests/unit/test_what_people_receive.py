@@ -691,6 +691,32 @@ async def test_a_mentor_reminded_of_a_request_reads_by_when_in_their_own_zone_an
     assert all(part in text for part in said), text
 
 
+@pytest.mark.parametrize("warned", ["mentor", "mentee"])
+@pytest.mark.parametrize("language", ["en", "es"])
+async def test_a_reminder_warns_whoever_this_lapse_would_pause_and_not_the_other_side(warned, language):
+    uow = new_uow()
+    sam = await person(uow, "Sam Okafor", language=language)
+    ana = await person(uow, "Ana Reyes", language=language)
+    pair = dict(pairing_id=uuid4(), program_id=uuid4(), chapter_id=None, mentee_id=sam, mentor_id=ana)
+
+    await handlers.answer_due(ma.AnswerDueV2(**pair, answer_by=NOW + timedelta(days=3), awaiting=["mentee", "mentor"],
+                                             requested_by_mentee=False, paused_if_it_lapses=[warned]), uow)
+
+    told = {m.to: " ".join((m.subject + " " + m.text).split()) for m in await sent(uow)}
+    to_warned, to_other = (told.pop(uow.notifications.contacts[ana if warned == "mentor" else sam]["email"]),
+                           *told.values())
+    warning = {("mentor", "en"): "If this one lapses unanswered too, that makes 2 in a row, and we will pause new "
+                                 "mentees for you until you resume.",
+               ("mentor", "es"): "Si esta también caduca sin respuesta, serán 2 seguidas, y pausaremos las nuevas "
+                                 "mentorías para ti hasta que las reanudes.",
+               ("mentee", "en"): "If this one lapses unanswered too, that makes 2 in a row, and we will pause mentor "
+                                 "proposals for you until you tell us you are ready again.",
+               ("mentee", "es"): "Si esta también caduca sin respuesta, serán 2 seguidas, y pausaremos las propuestas "
+                                 "de mentoría para ti hasta que nos digas que vuelves a estar listo/a."}
+    assert warning[warned, language] in to_warned, to_warned
+    assert not any(text in to_other for text in warning.values()), to_other
+
+
 @pytest.mark.parametrize("then", ["confirmed", "declined", "lapsed"])
 async def test_a_reminder_to_answer_not_yet_sent_when_the_pairing_is_answered_or_lapses_goes_unsent(then):
     uow = new_uow()

@@ -94,6 +94,10 @@ class PeopleRepository(Protocol):
         """An enrollment let a proposal or a request lapse unanswered: how many in a row now, and whether it is paused
         ((0, False) for one not known)."""
 
+    async def run_of_lapses(self, enrollment_id: UUID) -> tuple[int, bool]:
+        """How many proposals or requests in a row the enrollment let lapse unanswered so far, and whether it is
+        paused ((0, False) for one not known)."""
+
     async def answered(self, enrollment_id: UUID) -> None:
         """Its person answered a proposal or a request: their run of lapses unanswered starts again."""
 

@@ -588,10 +588,24 @@ class _Composer:
                     (_("Please accept or decline by %(moment)s. Unanswered by then, it lapses and we look for "
                        "another mentor for you.") if self.role == "mentee" else
                      _("Please accept or decline by %(moment)s. Unanswered by then, it lapses.")) % values]
+        if self.c.get("pauses_if_it_lapses"):
+            said.append(self._paused_if_it_lapses())
         if self.role == "mentor":
             said.append(_("If you cannot take a mentee for now, decline and pause in the same step: nobody new is "
                           "proposed to you until you resume."))
         return Message(subject, said, action=self._mentorship_link(_("Accept or decline")))
+
+    def _paused_if_it_lapses(self) -> str:
+        """The rule of `_paused_after_unanswered`, told to one whom this very lapse would pause."""
+        n_, values = self.r.ngettext, {"num": PAUSED_AFTER_UNANSWERED}
+        if self.role == "mentor":
+            return n_("If this one lapses unanswered, we will pause new mentees for you until you resume.",
+                      "If this one lapses unanswered too, that makes %(num)s in a row, and we will pause new mentees "
+                      "for you until you resume.", PAUSED_AFTER_UNANSWERED) % values
+        return n_("If this one lapses unanswered, we will pause mentor proposals for you until you tell us you are "
+                  "ready again.",
+                  "If this one lapses unanswered too, that makes %(num)s in a row, and we will pause mentor proposals "
+                  "for you until you tell us you are ready again.", PAUSED_AFTER_UNANSWERED) % values
 
     def mentoring_paused(self) -> Message:
         """A mentor or a mentee let proposals (a mentor, mentees' requests too) lapse unanswered in a row and is

@@ -271,10 +271,14 @@ async def renewal_due(event: matching_contract.RenewalDue, uow: UnitOfWork) -> N
 
 async def answer_due(event: matching_contract.AnswerDue, uow: UnitOfWork) -> None:
     """Only whoever has yet to answer is reminded: the other has answered already (or may still, where either's
-    acceptance is enough, and is reminded too)."""
-    await _tell(uow, *[told for told in _both_sides(event, "answer_due", answer_by=event.answer_by,
-                                                     requested=event.requested_by_mentee)
-                       if told.parameters["role"] in event.awaiting])
+    acceptance is enough, and is reminded too). Whom this lapse would pause is warned (version 2 says who)."""
+    reminded = [told for told in _both_sides(event, "answer_due", answer_by=event.answer_by,
+                                             requested=event.requested_by_mentee)
+                if told.parameters["role"] in event.awaiting]
+    for told in reminded:
+        if told.parameters["role"] in getattr(event, "paused_if_it_lapses", []):
+            told.parameters["pauses_if_it_lapses"] = True
+    await _tell(uow, *reminded)
 
 
 async def stopped_answering(event: matching_contract.StoppedAnswering, uow: UnitOfWork) -> None:

@@ -118,6 +118,11 @@ class PostgresPeople:
                RETURNING unanswered_in_a_row, paused""", enrollment_id)
         return (0, False) if row is None else (row["unanswered_in_a_row"], row["paused"])
 
+    async def run_of_lapses(self, enrollment_id: UUID) -> tuple[int, bool]:
+        row = await self._conn.fetchrow("SELECT unanswered_in_a_row, paused FROM enrollments WHERE id = $1",
+                                        enrollment_id)
+        return (0, False) if row is None else (row["unanswered_in_a_row"], row["paused"])
+
     async def answered(self, enrollment_id: UUID) -> None:
         await self._conn.execute(
             "UPDATE enrollments SET unanswered_in_a_row = 0 WHERE id = $1 AND unanswered_in_a_row <> 0", enrollment_id)
