@@ -419,20 +419,25 @@ async def test_a_mentor_who_lets_two_proposals_in_a_row_lapse_is_held_back_until
         await profiles.person(program, "mentee")
     conn = await asyncpg.connect(matching_settings.database_url)
 
-    async def left_unanswered(nth: int) -> list[str]:
+    async def left_unanswered(nth: int) -> tuple[list[str], bool]:
         """The mentor's nth proposal, made twelve days ago (its reminder), then fifteen, and never answered: whom its
-        reminder said the lapse would pause."""
+        reminder said the lapse would pause, and whether the mentor's own list of pairings said so of it."""
         proposed = (await observer.wait_for(program, "pairing_proposed", count=nth, mentor_id=mentor))[nth - 1]
         made_days_ago = "UPDATE pairings SET created_at = now() - make_interval(days => $2) WHERE id = $1"
         await conn.execute(made_days_ago, UUID(proposed["pairing_id"]), 12)
         [due] = await observer.wait_for(program, "answer_due", pairing_id=proposed["pairing_id"])
+        async with client(matching, "participant", person_id=mentor) as as_mentor:
+            listed = (await as_mentor.get(f"/v1/people/{mentor}/pairings")).json()
+            overview = (await as_mentor.get(f"/v1/people/{mentor}/overview")).json()["pairings"]
+            alone = (await as_mentor.get(f"/v1/pairings/{proposed['pairing_id']}")).json()
+        said = {p["paused_if_it_lapses"] for p in (*listed, *overview, alone) if p["id"] == proposed["pairing_id"]}
         await conn.execute(made_days_ago, UUID(proposed["pairing_id"]), 15)
         await observer.wait_for(program, "pairing_lapsed", count=nth, mentor_id=mentor)
-        return due["paused_if_it_lapses"]
+        return due["paused_if_it_lapses"], said
 
     try:
-        assert await left_unanswered(1) == []
-        assert await left_unanswered(2) == ["mentor"]  # the one whose lapse pauses them
+        assert await left_unanswered(1) == ([], {False})
+        assert await left_unanswered(2) == (["mentor"], {True})  # the one whose lapse pauses them, and every page
         stopped = (await observer.wait_for(program, "stopped_answering", mentor_id=mentor))[0]
         assert (stopped["role"], stopped["enrollment_id"], stopped["unanswered_in_a_row"]) == (
             "mentor", str(enrollment), 2)

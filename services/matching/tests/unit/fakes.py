@@ -425,9 +425,14 @@ class FakePairings:
     async def of_person(self, person_id: UUID) -> list[dict]:
         fields = ("id", "program_id", "chapter_id", "mentee_id", "mentor_id", "pairing_kind", "status", "score",
                   "reasons", "term_ends_at", "last_met_at", "confirmed_at", "mentee_accepted", "mentor_accepted")
-        return [{**{k: getattr(p, k) for k in fields}, "request_note": self.notes.get(p.id), "created_at": p.created_at,
-                 "answer_within_days": p.answer_within_days}
-                for p in self.where(lambda x: person_id in (x["mentee_id"], x["mentor_id"]))]
+        listed = []
+        for p in self.where(lambda x: person_id in (x["mentee_id"], x["mentor_id"])):
+            mine = await self._tables.people.run_of_lapses(
+                p.mentee_enrollment_id if p.mentee_id == person_id else p.mentor_enrollment_id)
+            listed.append({**{k: getattr(p, k) for k in fields}, "request_note": self.notes.get(p.id),
+                           "created_at": p.created_at, "answer_within_days": p.answer_within_days,
+                           "unanswered_in_a_row": mine[0], "paused": mine[1]})
+        return listed
 
     async def live_count(self, program_id: UUID) -> int:
         return sum(1 for x in self.pairings.values() if x["program_id"] == program_id and x["status"] in LIVE)

@@ -220,6 +220,23 @@ async def test_a_reminder_to_answer_names_whom_its_lapse_would_pause_and_only_th
                                                                                ["mentor"])
 
 
+async def test_whom_a_lapse_would_pause_reads_it_in_their_own_list_of_pairings_while_it_waits_for_them():
+    platform = Platform()
+    _, mentor, mentees = await one_mentor_three_mentees(Profiles(platform))
+
+    async def pausing(person: UUID) -> dict[str, bool]:
+        return {p["status"]: p["paused_if_it_lapses"] for p in await views.pairings_of(person, platform.uow())}
+
+    assert await pausing(mentor) == {"proposed": False}
+    platform.later_by(days=15)
+    await watched(platform)  # the mentor's first lapse: the second mentee is proposed to them
+    assert await pausing(mentor) == {"lapsed": False, "proposed": True}
+    assert await pausing(mentees[1]) == {"proposed": False}
+    [second] = proposed_to(platform, mentor)[1:]
+    await lifecycle.accept(commands.AcceptPairing(second.pairing_id), platform.uow(), acting_as(mentor))
+    assert await pausing(mentor) == {"lapsed": False, "proposed": False}  # answered: it no longer waits for them
+
+
 async def test_a_mentor_who_answers_one_or_whose_mentee_was_the_silent_one_starts_the_count_again():
     platform = Platform()
     _, mentor, mentees = await one_mentor_three_mentees(Profiles(platform))

@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Literal
 from uuid import UUID
 
+from mentorship_contracts.matching import PAUSED_AFTER_UNANSWERED
 from mentorship_contracts.profiles import PairingMode, ProgramFormat
 from mentorship_contracts.vocabulary import PairingKind, Role, TrainingStage
 
@@ -117,6 +118,22 @@ def answer_by(status: str, created_at: datetime | None, answer_within_days: int)
     return created_at + timedelta(days=answer_within_days)
 
 
+def awaiting(status: str, mentee_accepted: bool, mentor_accepted: bool) -> list[Role]:
+    """Who has yet to answer a pairing of this status: the mentor of a mentee's request; each side of a proposal that
+    has not accepted it (either may answer where one acceptance is enough)."""
+    if status == "requested":
+        return [Role.MENTOR]
+    if status != "proposed":
+        return []
+    return [side for side, accepted in ((Role.MENTEE, mentee_accepted), (Role.MENTOR, mentor_accepted)) if not accepted]
+
+
+def paused_by_one_more_lapse(unanswered_in_a_row: int, paused: bool) -> bool:
+    """Whether one more lapse left unanswered would pause someone who has let this many lapse in a row so far (the
+    platform's rule, `PAUSED_AFTER_UNANSWERED`): they can be warned before."""
+    return unanswered_in_a_row + 1 >= PAUSED_AFTER_UNANSWERED and not paused
+
+
 # Whoever has yet to answer is reminded once, this long before it lapses (halfway, for a shorter time to answer).
 ANSWER_REMINDER_BEFORE = timedelta(days=3)
 
@@ -158,14 +175,7 @@ class Pairing:
         return answer_by(self.status, self.created_at, self.answer_within_days or default_days)
 
     def awaiting(self) -> list[Role]:
-        """Who has yet to answer: the mentor of a mentee's request; each side of a proposal that has not accepted it
-        (either may answer where one acceptance is enough)."""
-        if self.status == "requested":
-            return [Role.MENTOR]
-        if self.status != "proposed":
-            return []
-        return [side for side, accepted in ((Role.MENTEE, self.mentee_accepted), (Role.MENTOR, self.mentor_accepted))
-                if not accepted]
+        return awaiting(self.status, self.mentee_accepted, self.mentor_accepted)
 
     def side_of(self, person_id: UUID | None) -> Role | None:
         return Role.MENTEE if person_id == self.mentee_id else Role.MENTOR if person_id == self.mentor_id else None

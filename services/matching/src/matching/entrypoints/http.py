@@ -124,9 +124,10 @@ async def _managed_program(program_id: UUID, caller: Principal, unit: MatchingUn
 # --- pairings -----------------------------------------------------------------------------------------------
 def _listed(pairing: dict, request: Request, own: bool) -> PersonPairingOut:
     """One of a person's pairings, with until when it may be answered; its request's note to the person alone (it
-    was written to its mentor, not to staff)."""
+    was written to its mentor, not to staff), and whether its lapse would pause them (a warning to them alone)."""
     return PersonPairingOut.model_validate({
         **pairing, "request_note": pairing["request_note"] if own else None,
+        "paused_if_it_lapses": own and pairing.get("paused_if_it_lapses", False),
         "answer_by": answer_by(pairing["status"], pairing["created_at"],
                                pairing["answer_within_days"] or request.app.state.answer_within_days)})
 
@@ -169,6 +170,7 @@ async def get_pairing(pairing_id: UUID, caller: Caller, unit: UnitOfWork, reques
     found.answer_by = pairing.answer_by(request.app.state.answer_within_days)
     found.requirement_met = await views.requirement_met(pairing_id, unit, party_or_program(caller))
     found.request_note = await views.request_note(pairing_id, unit, party_or_program(caller))
+    found.paused_if_it_lapses = await views.paused_if_it_lapses(pairing, caller.person_id, unit)
     if pairing.side_of(caller.person_id) is None:  # staff: why it closed (the pair were told in their own words)
         found.closed_reason, found.closed_by = pairing.closed_reason, pairing.closed_by
     return found

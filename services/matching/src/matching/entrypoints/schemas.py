@@ -138,6 +138,9 @@ class PairingOut(BaseModel):
         default=None, description="To staff, of a declined or ended pairing: which side declined or ended it, or the "
                                   "program (a coordinator, or on a side's behalf when they left). Null to the pair, "
                                   "and when it lapsed, completed, or closed before this was kept")
+    paused_if_it_lapses: bool = Field(
+        default=False, description="On GET /v1/pairings/{id}, to the side it waits for: letting it lapse unanswered "
+                                   "would pause them (matching.answer_due v2 says so too). False to anyone else")
 
     @classmethod
     def of(cls, p: Pairing) -> PairingOut:
@@ -172,6 +175,10 @@ class PersonPairingOut(BaseModel):
     request_note: str | None = Field(
         default=None, description="To the person themself: the note the mentee wrote with their request (their copy "
                                   "of their data). Null to staff, or when there is none")
+    paused_if_it_lapses: bool = Field(
+        default=False, description="To the person themself, of a proposal or a request waiting for their answer: "
+                                   "letting it lapse unanswered would pause them (matching.answer_due v2 says so "
+                                   "too). False to staff")
 
 
 class FeedbackOut(BaseModel):

@@ -24,7 +24,14 @@ from ..domain.errors import (
     PairingNotFound,
     ProgramCapReached,
 )
-from ..domain.model import ANSWER_REMINDER_BEFORE, UNANSWERED, Acceptor, Pairing, ProgramRules
+from ..domain.model import (
+    ANSWER_REMINDER_BEFORE,
+    UNANSWERED,
+    Acceptor,
+    Pairing,
+    ProgramRules,
+    paused_by_one_more_lapse,
+)
 from .pairing import facts, offer_room
 from .ports import Authorize, MatchingUnitOfWorkPort
 
@@ -154,13 +161,12 @@ async def _did_not_answer(pairing: Pairing, side: Role, uow: MatchingUnitOfWorkP
                                            unanswered_in_a_row=in_a_row))
 
 
-async def _would_pause(pairing: Pairing, side: Role, uow: MatchingUnitOfWorkPort) -> bool:
+async def would_pause(pairing: Pairing, side: Role, uow: MatchingUnitOfWorkPort) -> bool:
     """Whether this side letting the pairing lapse would pause them (`_did_not_answer`), so its reminder can warn
     them first."""
     if (enrollment_id := _enrollment_of(pairing, side)) is None:
         return False
-    in_a_row, paused = await uow.people.run_of_lapses(enrollment_id)
-    return in_a_row + 1 >= contract.PAUSED_AFTER_UNANSWERED and not paused
+    return paused_by_one_more_lapse(*await uow.people.run_of_lapses(enrollment_id))
 
 
 async def close_all(pairings: list[Pairing], by_person: UUID, reason_code: str, uow: MatchingUnitOfWorkPort) -> None:
@@ -267,7 +273,7 @@ async def signal_lifecycle(uow: MatchingUnitOfWorkPort, renewal_notice_days: int
             uow.emit(contract.AnswerDueV2(**facts(pairing), answer_by=pairing.answer_by(answer_within_days),
                                           awaiting=awaiting, requested_by_mentee=pairing.status == "requested",
                                           paused_if_it_lapses=[side for side in awaiting
-                                                               if await _would_pause(pairing, side, uow)]))
+                                                               if await would_pause(pairing, side, uow)]))
         overdue = await uow.due.claim_overdue(batch)
         for pairing, last_met_at, late in overdue:
             uow.emit(contract.MeetingOverdueV2(**facts(pairing), last_met_at=last_met_at, days_overdue=max(0, late)))

@@ -192,7 +192,9 @@ class PairingsRepository(Protocol):
 
     async def save(self, pairing: Pairing) -> None: ...
 
-    async def of_person(self, person_id: UUID) -> list[dict[str, Any]]: ...
+    async def of_person(self, person_id: UUID) -> list[dict[str, Any]]:
+        """The person's pairings, each with their own enrollment's run of lapses so far (`unanswered_in_a_row`) and
+        whether it is `paused`."""
 
     async def live_count(self, program_id: UUID) -> int: ...
 

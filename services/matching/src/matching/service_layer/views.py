@@ -8,12 +8,12 @@ from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from mentorship_contracts.matching import PAUSED_AFTER_UNANSWERED
-from mentorship_contracts.vocabulary import PairingKind
+from mentorship_contracts.vocabulary import PairingKind, Role
 
 from ..domain.errors import NotWaiting, PairingKindRequired
-from ..domain.model import Pairing
+from ..domain.model import Pairing, awaiting, paused_by_one_more_lapse
 from ..domain.scoring import requirement_unmet
-from .lifecycle import load
+from .lifecycle import load, would_pause
 from .ports import Authorize, MatchingUnitOfWorkPort
 
 if TYPE_CHECKING:
@@ -42,7 +42,26 @@ async def waitlist_place(program_id: UUID, person_id: UUID, uow: MatchingUnitOfW
 
 async def pairings_of(person_id: UUID, uow: MatchingUnitOfWorkPort) -> list[dict[str, Any]]:
     async with uow:
-        return await uow.pairings.of_person(person_id)
+        return _warned(person_id, await uow.pairings.of_person(person_id))
+
+
+def _warned(person_id: UUID, pairings: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Of each of the person's pairings still waiting for their answer, whether letting it lapse would pause them
+    (`paused_if_it_lapses`), as its reminder warns them."""
+    for p in pairings:
+        side = Role.MENTEE if p["mentee_id"] == person_id else Role.MENTOR
+        pausing = paused_by_one_more_lapse(p.pop("unanswered_in_a_row"), p.pop("paused"))
+        p["paused_if_it_lapses"] = pausing and side in awaiting(p["status"], p["mentee_accepted"], p["mentor_accepted"])
+    return pairings
+
+
+async def paused_if_it_lapses(pairing: Pairing, person_id: UUID | None, uow: MatchingUnitOfWorkPort) -> bool:
+    """Whether the person letting this pairing lapse unanswered would pause them (False unless it waits for them)."""
+    side = pairing.side_of(person_id)
+    if side is None or side not in pairing.awaiting():
+        return False
+    async with uow:
+        return await would_pause(pairing, side, uow)
 
 
 async def pairings_in_chapters(person_id: UUID, uow: MatchingUnitOfWorkPort, coordinator: Principal
@@ -106,7 +125,7 @@ async def meetings_of(person_id: UUID, uow: MatchingUnitOfWorkPort) -> list[dict
 async def overview(person_id: UUID, uow: MatchingUnitOfWorkPort) -> dict[str, Any]:
     """A person's pairings and their places on the waitlists they wait on, in one call."""
     async with uow:
-        return {"pairings": await uow.pairings.of_person(person_id),
+        return {"pairings": _warned(person_id, await uow.pairings.of_person(person_id)),
                 "waiting": await uow.waitlist.places_of(person_id)}
 
 
