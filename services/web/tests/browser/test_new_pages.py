@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from uuid import uuid4
 
+import asyncpg
 import pytest
 from aiokafka import AIOKafkaProducer
 from devinfra.smtp_sink import addressed_to
@@ -263,3 +264,24 @@ async def test_whoever_is_paused_for_not_answering_is_emailed_reads_why_and_resu
     async with platform.client("profiles") as profiles:
         now = (await profiles.get(f"/v1/enrollments/{enrollment['id']}")).json()
     assert (now["paused"], now["paused_because"]) == (False, None)
+
+
+async def test_a_mentor_whom_a_lapse_would_pause_is_warned_on_the_request_on_their_home_page(platform, page):
+    program, _, mentee = await _choice_program(platform)
+    mentor = platform.world["mentor"]["id"]
+    # The mentor let one request lapse in this program already (matching counts them; its tests lapse them for real).
+    database = await asyncpg.connect(platform.databases["matching"])
+    try:
+        await database.execute("UPDATE enrollments SET unanswered_in_a_row = 1 WHERE person_id = $1 AND program_id = $2",
+                               mentor, program["id"])
+    finally:
+        await database.close()
+    async with platform.client("matching", Role.PARTICIPANT, person_id=mentee["id"]) as as_mentee:
+        (await as_mentee.post(f"/v1/programs/{program['id']}/requests",
+                              json={"mentee_id": mentee["id"], "mentor_id": mentor})).raise_for_status()
+
+    await sign_in(page, platform, platform.world["mentor_email"])
+    card = page.locator(".card", has_text=program["name"]).filter(has_text="Do you accept this mentorship?")
+    await card.get_by_text("Answer this one: if it lapses unanswered as well, we will pause new mentees for you "
+                           "until you resume.").wait_for()
+    await _looked_at(page, "dashboard-mentor-warned-before-a-pause")

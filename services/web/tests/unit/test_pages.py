@@ -624,6 +624,27 @@ async def test_a_request_says_by_when_it_must_be_answered_to_the_mentor_and_to_t
     assert "Answer the proposed mentorship" not in mentor[1].text
 
 
+@pytest.mark.parametrize(("role", "warned"), [
+    ("mentor", "Answer this one: if it lapses unanswered as well, we will pause new mentees for you until you resume."),
+    ("mentee", "Answer this one: if it lapses unanswered as well, we will pause mentor proposals for you until you "
+               "tell us you are ready again."),
+])
+async def test_whom_a_lapse_would_pause_is_warned_beside_the_question_and_nobody_else(role, warned):
+    mine = {"mentee_id": MENTEE, "mentor_id": ME} if role == "mentor" else {}
+    waiting = {**a_pairing_of_mine("proposed", mentee_accepted=False, mentor_accepted=False,
+                                   answer_by="2026-12-17T14:03:00+00:00"), **mine}
+    shown = {}
+    for pausing in (True, False):
+        services = its_page({**waiting, "paused_if_it_lapses": pausing}, **{
+            f"GET /v1/people/{MENTEE}/as-partner": httpx.Response(404, json={"error": {"code": "not_found",
+                                                                                        "message": "no"}})})
+        async with browser(services, ME) as page:
+            shown[pausing] = " ".join((await page.get(f"/mentorships/{PAIRING}")).text.split())
+    assert warned in shown[True]
+    assert shown[True].find("Do you accept this mentorship?") < shown[True].find(warned)
+    assert "if it lapses unanswered as well" not in shown[False]
+
+
 async def test_why_a_mentor_may_fit_is_said_of_a_request_not_why_we_paired_them():
     reasons = {"reasons": ["specialty_overlap"], "reason_codes": ["specialty_overlap"]}
     async with browser(its_page(a_pairing_of_mine("requested", mentor_accepted=False, **reasons)), ME) as page:

@@ -68,6 +68,8 @@ def _view(pairing: dict, me: UUID, partner: dict | None, program: dict | None, d
         "requested": pairing["status"] == "requested" or bool((detail or {}).get("requested_by_mentee")),
         # Unanswered by then, a proposal or request lapses (matching's rule): said to both sides while it waits.
         "answer_by": pairing.get("answer_by") if pairing["status"] in ("proposed", "requested") else None,
+        # Letting it lapse would pause them (matching's rule, which its reminder warns of too).
+        "paused_if_it_lapses": needs_answer and bool(pairing.get("paused_if_it_lapses")),
         # From when the term may be renewed or completed (its last weeks, matching says); before, ended early only.
         "closing_opens_at": (detail or {}).get("closing_opens_at"),
         "closing_open": _closing_open((detail or {}).get("closing_opens_at")),
