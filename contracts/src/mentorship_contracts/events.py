@@ -263,6 +263,19 @@ class VirtualAccessGrantedV2(VirtualAccessGranted):
 
 
 @register
+class VirtualAccessGrantedV3(VirtualAccessGrantedV2):
+    """Restricted to notifications: the join link, for a confirmed registrant only.
+
+    Version 3 adds `revision`, the event's when the link was granted: a calendar copy carrying this link outranks
+    those sent before it, even when this message is read before the catalogue's update of the same change."""
+
+    schema_version: Literal[3] = 3
+
+    revision: int = Field(ge=0, description="Changes to the published event so far, as events.event_updated v3 "
+                                            "counts them, when this link was granted")
+
+
+@register
 class ReminderDue(IntegrationEvent):
     """Internal: an event starts in about 24 hours; emitted once per registrant, whatever the instances."""
 

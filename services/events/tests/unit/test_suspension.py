@@ -150,14 +150,14 @@ async def test_a_changed_link_is_not_granted_to_a_suspended_registrant(uow, emit
     await handlers.update_event(commands.UpdateEvent(event.id, {"virtual_link": "https://meet.example/new"}),
                                 ADMIN, uow)
 
-    new_links = [g.person_id for g in emitted(contract.VirtualAccessGrantedV2) if g.join_url.endswith("new")]
+    new_links = [g.person_id for g in emitted(contract.VirtualAccessGrantedV3) if g.join_url.endswith("new")]
     assert new_links == [other]
     # Their seat is kept: reinstated, they are granted the link an organiser gives next.
     assert (await uow.registrations.active(event.id, suspended)).status == Status.CONFIRMED
     await reinstate(uow, suspended)
     await handlers.update_event(commands.UpdateEvent(event.id, {"virtual_link": "https://meet.example/newer"}),
                                 ADMIN, uow)
-    newer = [g.person_id for g in emitted(contract.VirtualAccessGrantedV2) if g.join_url.endswith("newer")]
+    newer = [g.person_id for g in emitted(contract.VirtualAccessGrantedV3) if g.join_url.endswith("newer")]
     assert sorted(newer) == sorted([suspended, other])
 
 
@@ -172,7 +172,7 @@ async def test_a_suspended_registrant_promoted_from_the_waitlist_keeps_the_seat_
     await handlers.cancel_registration(commands.CancelRegistration(event.id, first, "registrant"), uow)
 
     assert [p.person_id for p in emitted(contract.RegistrationPromotedV2)] == [waiting]
-    assert [g.person_id for g in emitted(contract.VirtualAccessGrantedV2)] == [first]
+    assert [g.person_id for g in emitted(contract.VirtualAccessGrantedV3)] == [first]
 
 
 async def test_the_join_link_is_refused_to_a_suspended_registrant_as_to_anyone_not_confirmed(uow):
@@ -288,14 +288,14 @@ async def test_reinstated_a_registrant_is_granted_the_link_their_seats_have_now_
     await handlers.update_event(commands.UpdateEvent(event.id, {"virtual_link": "https://meet.example/new"}),
                                 ADMIN, uow)
     uow.events.rows[ended.id].ends_at = YESTERDAY  # took place while they were suspended
-    granted_before = len(emitted(contract.VirtualAccessGrantedV2))
+    granted_before = len(emitted(contract.VirtualAccessGrantedV3))
 
     await reinstate(uow, person)
     await reinstate(uow, person)  # applied again (a repeat, a restatement): nothing more
     await handlers.remember_participant(source.PersonRestated(
         person_id=person, stage=S.UNDERGRADUATE, chapter_id=None, is_alumni=False, suspended=False), uow)
 
-    regranted = emitted(contract.VirtualAccessGrantedV2)[granted_before:]
+    regranted = emitted(contract.VirtualAccessGrantedV3)[granted_before:]
     assert [(g.person_id, g.scheduled_event_id, g.join_url) for g in regranted] == [
         (person, event.id, "https://meet.example/new")]
 

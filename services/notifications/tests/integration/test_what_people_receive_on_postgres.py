@@ -122,6 +122,27 @@ async def test_an_update_of_a_virtual_event_finds_each_seat_holders_join_link_by
     assert str(calendar_of(update)[1]["URL"]) == "https://meet.example.org/j/42"
 
 
+async def test_a_changed_join_link_read_before_the_events_update_is_sent_at_the_revision_it_names(platform):
+    sam = await platform.person("Sam Rejoins")
+    starts = datetime.now(UTC).replace(microsecond=0) + timedelta(days=7)
+    event = ev.EventPublishedV2(scheduled_event_id=uuid4(), chapter_id=None, kind="virtual_session", title="Online",
+                                starts_at=starts, ends_at=starts + timedelta(hours=1), timezone="UTC", capacity=5,
+                                audience_stages=[], registration_deadline=starts, is_virtual=True, location=None)
+    seat = dict(registration_id=uuid4(), scheduled_event_id=event.scheduled_event_id, person_id=sam)
+    await platform.handle(handlers.event_published, event)
+    await platform.handle(handlers.registration_confirmed, ev.RegistrationConfirmedV2(**seat, chapter_id=None))
+    await platform.handle(handlers.virtual_access_granted, ev.VirtualAccessGrantedV3(
+        **seat, join_url="https://meet.example.org/j/42", revision=0))
+    await platform.sent_to(sam)
+
+    await platform.handle(handlers.virtual_access_granted, ev.VirtualAccessGrantedV3(
+        **seat, join_url="https://meet.example.org/j/43", revision=1))
+
+    [changed] = await platform.sent_to(sam)
+    method, entry = calendar_of(changed)
+    assert (method, str(entry["URL"]), int(entry["SEQUENCE"])) == ("REQUEST", "https://meet.example.org/j/43", 1)
+
+
 async def test_a_registration_after_a_cancellation_in_the_same_batch_sends_an_entry_that_outranks_the_cancellation(
         platform):
     sam = await platform.person("Sam Again")

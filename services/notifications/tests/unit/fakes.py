@@ -100,6 +100,10 @@ class FakeNotifications:
             listing["cancelled_at"] = cancelled_at
             listing["revision"] = max(listing["revision"], revision if revision is not None else listing["revision"] + 1)
 
+    async def note_revision(self, scheduled_event_id: UUID, revision: int) -> None:
+        if listing := self.listings.get(scheduled_event_id):
+            listing["revision"] = max(listing["revision"], revision)
+
     async def listing(self, scheduled_event_id: UUID) -> dict[str, Any] | None:
         return dict(self.listings[scheduled_event_id]) if scheduled_event_id in self.listings else None
 

@@ -1169,6 +1169,20 @@ async def test_a_changed_join_link_is_told_as_changed_and_moves_the_calendar_ent
 
 
 
+async def test_a_changed_join_link_read_before_the_events_update_still_outranks_the_confirmations_calendar_copy():
+    uow = new_uow()
+    sam, event, seat = await _a_seat_with_a_link(uow)  # confirmed with https://meet.example.org/j/123, revision 0
+    # The new link's grant, on the restricted topic, read before the catalogue's update (revision 1) on the public one.
+    await handlers.virtual_access_granted(ev.VirtualAccessGrantedV3(
+        registration_id=seat["registration_id"], scheduled_event_id=event.scheduled_event_id, person_id=sam,
+        join_url="https://meet.example.org/j/456", revision=1), uow)
+
+    [changed] = await sent(uow)
+    method, entry = calendar_of(changed)
+    assert method == "REQUEST" and str(entry["URL"]) == "https://meet.example.org/j/456"
+    assert int(entry["SEQUENCE"]) == 1, "the revision the grant names, past the confirmation's copy"
+
+
 async def test_a_changed_email_address_is_told_to_the_address_it_replaces_in_case_it_was_not_them():
     uow = new_uow()
     sam = await person(uow, "Sam Okafor", language="es")

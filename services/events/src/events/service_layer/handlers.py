@@ -762,8 +762,9 @@ def _grant_access(event: ScheduledEvent, registration: Registration, uow: Events
     a suspended registrant (`registrant`: what profiles told us of them), who keeps the seat and is granted the link
     an organiser gives after they are reinstated (`/access` answers them again then)."""
     if event.virtual_link and not (registrant is not None and registrant.suspended):
-        uow.emit(contract.VirtualAccessGrantedV2(registration_id=registration.id, scheduled_event_id=event.id,
-                                               person_id=registration.person_id, join_url=event.virtual_link))
+        uow.emit(contract.VirtualAccessGrantedV3(registration_id=registration.id, scheduled_event_id=event.id,
+                                               person_id=registration.person_id, join_url=event.virtual_link,
+                                               revision=event.revision))
 
 
 def _details(event: ScheduledEvent) -> dict:

@@ -111,6 +111,11 @@ class PostgresNotifications:
                 WHERE scheduled_event_id = $1 AND cancelled_at IS NULL""",
             scheduled_event_id, cancelled_at, revision)
 
+    async def note_revision(self, scheduled_event_id: UUID, revision: int) -> None:
+        await self._conn.execute(
+            "UPDATE event_listings SET revision = $2 WHERE scheduled_event_id = $1 AND revision < $2",
+            scheduled_event_id, revision)
+
     async def listing(self, scheduled_event_id: UUID) -> dict[str, Any] | None:
         row = await self._conn.fetchrow("SELECT * FROM event_listings WHERE scheduled_event_id = $1",
                                         scheduled_event_id)

@@ -467,6 +467,9 @@ async def virtual_access_granted(event: events_contract.VirtualAccessGranted, uo
     replaces one they were given (organisers changed it: their calendar entry moves to it too)."""
     join_url = event.join_url.strip()
     async with uow:
+        if isinstance(event, events_contract.VirtualAccessGrantedV3):
+            # Its calendar copy outranks the copies before the change, even read before the catalogue's update.
+            await uow.notifications.note_revision(event.scheduled_event_id, event.revision)
         given = await uow.notifications.access_link(event.registration_id)
         await uow.notifications.save_access_link(event.registration_id, event.scheduled_event_id, event.person_id,
                                                  join_url)

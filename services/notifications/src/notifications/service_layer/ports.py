@@ -52,6 +52,9 @@ class NotificationsRepository(Protocol):
     async def note_cancellation(self, scheduled_event_id: UUID, cancelled_at: datetime, revision: int | None) -> None:
         ...
 
+    async def note_revision(self, scheduled_event_id: UUID, revision: int) -> None:
+        """The event has changed at least this many times (a message read before the update that says so)."""
+
     async def listing(self, scheduled_event_id: UUID) -> Row | None: ...
 
     async def save_registration(self, registration_id: UUID, scheduled_event_id: UUID, person_id: UUID,
