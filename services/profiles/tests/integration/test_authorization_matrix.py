@@ -72,6 +72,8 @@ MATRIX = {
                            lambda w: ("GET", f"/v1/people/names?ids={w['person']}", None)),
     "list the chapter's vetting queue": (MANAGERS, lambda w: ("GET", f"/v1/enrollments?chapter_id={w['chapter']}",
                                                               None)),
+    "count the chapter's vetting queue by program": (MANAGERS, lambda w: (
+        "GET", f"/v1/enrollments/counts?chapter_id={w['chapter']}", None)),
     "suspend an account": (MANAGERS, lambda w: ("POST", f"/v1/people/{w['person']}/suspend", {"note": "n"})),
     "reinstate an account": (MANAGERS, lambda w: ("POST", f"/v1/people/{w['person']}/reinstate", {})),
     "list a person's invitations": (SELF_OR_MANAGERS,

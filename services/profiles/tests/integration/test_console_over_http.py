@@ -281,6 +281,29 @@ async def test_the_vetting_queue_lists_mentors_awaiting_approval_by_name_and_app
     assert entry["detail"]["note"] == "checked"
 
 
+async def test_the_vetting_counts_are_the_vetting_queues_totals_for_every_program_in_one_call(profiles, chapter):
+    async with profiles.client() as admin:
+        second = (await admin.post("/v1/programs", json={
+            "name": "Into Fellowship", "chapter_id": chapter["id"], "mentee_stages": ["resident"],
+            "mentor_stages": ["fellow"], "mentor_approval_required": True})).json()["id"]
+        for program, stage, mentors in ((chapter["program"], "resident", 2), (second, "fellow", 1)):
+            for n in range(mentors):
+                mentor = await register(admin, chapter["id"], f"Mentor {n}", stage=stage)
+                assert (await admin.post("/v1/enrollments", json={
+                    "person_id": mentor["id"], "program_id": program, "role": "mentor"})).status_code == 201
+        participant = await register(admin, chapter["id"], "A Participant")
+    programs = sorted((chapter["program"], second))
+    async with profiles.client(Role.COORDINATOR, chapter_id=chapter["id"]) as coordinator:
+        counts = await coordinator.get("/v1/enrollments/counts")
+        totals = [(await coordinator.get("/v1/enrollments", params={"program_id": p})).json()["total"]
+                  for p in programs]
+    assert counts.status_code == 200, counts.text
+    assert counts.json() == [{"program_id": p, "count": total} for p, total in zip(programs, totals, strict=True)]
+    assert sorted(totals) == [1, 2]
+    async with profiles.client(Role.PARTICIPANT, person_id=participant["id"]) as as_participant:
+        assert (await as_participant.get("/v1/enrollments/counts")).status_code == 403
+
+
 async def test_a_mentor_pauses_their_enrollment(profiles, chapter, published):
     async with profiles.client() as admin:
         mentor = await register(admin, chapter["id"], "Pausing Mentor")

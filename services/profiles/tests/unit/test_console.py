@@ -3,6 +3,7 @@ pause, their own or once they stop answering), with an in-memory unit of work.""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from datetime import UTC, datetime
 from uuid import UUID, uuid4
@@ -104,6 +105,15 @@ class FakeConsoleQueries:
     async def enrolled_in(self, person_id: UUID, program_id: UUID, role: Role) -> bool:
         return any((e.person_id, e.program_id, e.role) == (person_id, program_id, role)
                    for e in self._uow().enrollments.items.values())
+
+    async def vetting_counts(self, query: commands.VettingQueue) -> list[tuple[UUID, int]]:
+        people = self._uow().people.items
+        matched = Counter(
+            e.program_id for e in self._uow().enrollments.items.values()
+            if e.active and (query.chapter_ids is None or people[e.person_id].chapter_id in query.chapter_ids)
+            and query.program_id in (None, e.program_id) and query.role in (None, e.role)
+            and query.approval in (None, e.approval))
+        return sorted(matched.items())
 
 
 @pytest.fixture
@@ -308,6 +318,33 @@ async def test_approving_a_mentor_records_the_note_against_the_enrollment(uow, r
     entry = uow.audited[-1]
     assert (entry.action, entry.subject_id, entry.detail["note"]) == (
         "mentor.approved", str(enrollment.id), "references checked")
+
+
+async def test_mentors_awaiting_approval_are_counted_by_program_and_a_coordinator_counts_their_chapters_people_only(
+        uow, register, vetted_program, chapter):
+    national = await handlers.define_program(commands.DefineProgram(
+        name="Nationwide", chapter_id=None, mentee_stages=[S.UNDERGRADUATE], mentor_stages=[S.RESIDENT],
+        mentor_approval_required=True), ADMINISTRATOR, uow)
+    other_chapter = await handlers.define_chapter(commands.DefineChapter("Howard", "America/New_York"), ADMINISTRATOR,
+                                                  uow)
+    outsider = await handlers.register_person(commands.RegisterPerson(
+        display_name="Outsider", email="outsider@example.org", stage=S.RESIDENT, chapter_id=other_chapter.id), uow)
+
+    async def mentor_in(program, person=None):
+        person = person or await register()
+        return await handlers.enroll(commands.Enroll(person.id, program.id, Role.MENTOR), uow, anyone)
+
+    for program in (vetted_program, vetted_program, national):
+        await mentor_in(program)
+    await mentor_in(national, outsider)
+    approved = await mentor_in(vetted_program)
+    await console.approve_mentor(approved.id, None, ADMINISTRATOR, uow, anyone)
+
+    coordinator = coordinator_of(chapter.id)
+    assert await console.vetting_counts(commands.VettingQueue(sorted(coordinator.chapter_ids)), uow) == sorted(
+        [(vetted_program.id, 2), (national.id, 1)])
+    assert await console.vetting_counts(commands.VettingQueue(None), uow) == sorted(  # an administrator's
+        [(vetted_program.id, 2), (national.id, 2)])
 
 
 async def test_a_coordinator_looking_at_a_person_is_audited_and_the_person_looking_at_themself_is_not(

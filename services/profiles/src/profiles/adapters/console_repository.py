@@ -176,18 +176,31 @@ class PostgresConsoleQueries(PostgresPersonIds):
             found[row["person_id"]].append(enrollment_from_row(row))
         return dict(found)
 
-    async def vetting_queue(self, query: VettingQueue) -> tuple[list[tuple[Enrollment, str]], int]:
+    @staticmethod
+    def _vetting_matches(query: VettingQueue) -> tuple[str, tuple[Any, ...]]:
+        """The enrollments the query matches, its page aside: a FROM … WHERE clause and its arguments ($1 to $4)."""
         matching = (
             "FROM enrollments e JOIN people p ON p.id = e.person_id WHERE e.active "
             "AND ($1::uuid[] IS NULL OR p.chapter_id = ANY($1::uuid[])) AND ($2::uuid IS NULL OR e.program_id = $2) "
             "AND ($3::text IS NULL OR e.role = $3) AND ($4::text IS NULL OR e.approval = $4)")
-        arguments = (query.chapter_ids, query.program_id, query.role.value if query.role else None, query.approval)
+        return matching, (query.chapter_ids, query.program_id, query.role.value if query.role else None,
+                          query.approval)
+
+    async def vetting_queue(self, query: VettingQueue) -> tuple[list[tuple[Enrollment, str]], int]:
+        matching, arguments = self._vetting_matches(query)
         total = await self._conn.fetchval(f"SELECT count(*) {matching}", *arguments)
         rows = await self._conn.fetch(
             f"SELECT {', '.join(f'e.{c}' for c in ENROLLMENTS.columns)}, p.display_name {matching} "
             "ORDER BY p.display_name, e.id LIMIT $5 OFFSET $6", *arguments, query.limit, query.offset)
         return [(enrollment_from_row({c: r[c] for c in ENROLLMENTS.columns}), r["display_name"])
                 for r in rows], total
+
+    async def vetting_counts(self, query: VettingQueue) -> list[tuple[UUID, int]]:
+        matching, arguments = self._vetting_matches(query)
+        rows = await self._conn.fetch(
+            f"SELECT e.program_id, count(*) AS matched {matching} GROUP BY e.program_id ORDER BY e.program_id",
+            *arguments)
+        return [(r["program_id"], r["matched"]) for r in rows]
 
     async def enrolled_in(self, person_id: UUID, program_id: UUID, role: Role) -> bool:
         return bool(await self._conn.fetchval(

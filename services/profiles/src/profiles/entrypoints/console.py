@@ -11,6 +11,7 @@ Included by `bootstrap` before `http.router`, so that `/people/names` and `/peop
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Annotated, Literal
 from uuid import UUID
@@ -147,6 +148,11 @@ class VettingItem(EnrollmentOut):
 class VettingPage(BaseModel):
     items: list[VettingItem]
     total: int
+
+
+class ProgramCountOut(BaseModel):
+    program_id: UUID = Field(description="A program with at least one matching enrollment")
+    count: int = Field(description="How many of its enrollments match")
 
 
 class InvitationsIn(Strict):
@@ -370,22 +376,35 @@ async def invitations_of(person_id: UUID, caller: Caller, unit: UnitOfWork) -> l
 
 # Vetting
 
-@router.get("/enrollments")
-async def vetting_queue(
+def _vetting_filter(
     caller: Caller,
-    unit: UnitOfWork,
     chapter_id: UUID | None = None,
     program_id: UUID | None = None,
     role: Role | None = Role.MENTOR,
     approval: ApprovalState | None = "pending",
-    limit: Limit = 20,
-    offset: Offset = 0,
-) -> VettingPage:
+) -> commands.VettingQueue:
+    """The filters the vetting queue and its counts share, in the caller's chapters: declared once, so that the
+    counts are always the queue's totals."""
+    return commands.VettingQueue(_chapters_listed(caller, chapter_id), program_id, role, approval)
+
+
+VettingFilter = Annotated[commands.VettingQueue, Depends(_vetting_filter)]
+
+
+@router.get("/enrollments")
+async def vetting_queue(query: VettingFilter, unit: UnitOfWork, limit: Limit = 20, offset: Offset = 0) -> VettingPage:
     """Enrollments of the people of the caller's chapters (by default: mentors awaiting approval), by name."""
-    query = commands.VettingQueue(_chapters_listed(caller, chapter_id), program_id, role, approval, limit, offset)
-    found, total = await console.vetting_queue(query, unit)
+    found, total = await console.vetting_queue(replace(query, limit=limit, offset=offset), unit)
     return VettingPage(items=[VettingItem(**EnrollmentOut.of(e).model_dump(), display_name=name) for e, name in found],
                        total=total)
+
+
+@router.get("/enrollments/counts")
+async def vetting_counts(query: VettingFilter, unit: UnitOfWork) -> list[ProgramCountOut]:
+    """How many enrollments of the caller's chapters' people match, by program (by default: mentors awaiting
+    approval): what `GET /v1/enrollments` totals, for every program in one call."""
+    return [ProgramCountOut(program_id=program_id, count=count)
+            for program_id, count in await console.vetting_counts(query, unit)]
 
 
 @router.post("/enrollments/{enrollment_id}/approve", responses=answers(409))

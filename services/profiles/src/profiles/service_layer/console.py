@@ -225,6 +225,11 @@ async def vetting_queue(query: commands.VettingQueue, uow: Uow) -> tuple[list[tu
         return await uow.console.vetting_queue(query)
 
 
+async def vetting_counts(query: commands.VettingQueue, uow: Uow) -> list[tuple[UUID, int]]:
+    async with uow:
+        return await uow.console.vetting_counts(query)
+
+
 async def approve_mentor(enrollment_id: UUID, note: str | None, caller: Principal, uow: Uow,
                          authorize: Authorize) -> Enrollment:
     return await _vet(enrollment_id, Enrollment.approve, integration_events.mentor_approved, "mentor.approved",

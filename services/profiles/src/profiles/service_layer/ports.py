@@ -183,6 +183,9 @@ class ConsoleQueries(PersonIds, Protocol):
     async def vetting_queue(self, query: VettingQueue) -> tuple[builtins.list[tuple[Enrollment, str]], int]:
         """One page of enrollments (with the person's display name) of people of the chapters, oldest first."""
 
+    async def vetting_counts(self, query: VettingQueue) -> builtins.list[tuple[UUID, int]]:
+        """(program id, how many enrollments match) of each program with any, by program id; the page aside."""
+
     async def enrolled_in(self, person_id: UUID, program_id: UUID, role: Role) -> bool:
         """Whether the person holds (or held) an enrollment in the program in that role."""
 
