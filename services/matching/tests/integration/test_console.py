@@ -35,6 +35,9 @@ async def test_only_the_pairs_a_coordinator_publishes_from_a_reviewed_draft_are_
         draft = await drafted_round(coordinator, program)
         round_id = draft["id"]
         assert len(draft["pairs"]) == 2
+        awaiting_review = (await coordinator.get("/v1/rounds", params={"status": "draft"})).json()
+        assert [(r["id"], r["program_id"], r["status"]) for r in awaiting_review] == [
+            (round_id, str(program), "draft")]
         conn = await asyncpg.connect(matching_settings.database_url)
         try:
             assert await conn.fetchval("SELECT count(*) FROM pairings WHERE program_id = $1", program) == 0
@@ -56,6 +59,7 @@ async def test_only_the_pairs_a_coordinator_publishes_from_a_reviewed_draft_are_
             await conn.close()
         listed = (await coordinator.get(f"/v1/programs/{program}/rounds")).json()
         assert [(r["id"], r["status"]) for r in listed] == [(round_id, "published")]
+        assert (await coordinator.get("/v1/rounds", params={"status": "draft"})).json() == []
     async with client(matching, "admin", person_id=uuid4()) as admin:
         trail = (await admin.get("/v1/audit", params={"chapter_id": str(chapter)})).json()["entries"]
         assert [e["action"] for e in trail] == ["round.edited", "round.published"]
@@ -141,8 +145,10 @@ async def test_a_coordinator_of_another_chapter_finds_nothing_and_a_participant_
             answer = await other.request(method, path, json=body)
             assert answer.status_code == 404, (method, path, answer.text)
             assert (await participant.request(method, path, json=body)).status_code == 403, (method, path)
+        assert (await other.get("/v1/rounds", params={"status": "queued"})).json() == []  # nor in their listing
         assert (await other.get("/v1/reports/mentorships", params={"chapter_id": str(chapter)})).status_code == 403
         assert (await participant.get("/v1/reports/mentorships")).status_code == 403
+        assert (await participant.get("/v1/rounds", params={"status": "draft"})).status_code == 403
         assert (await other.get("/v1/audit")).status_code == 403
 
 

@@ -444,10 +444,13 @@ async def test_a_mentor_who_lets_two_proposals_in_a_row_lapse_is_held_back_until
         # Held back in the transaction that lapsed the second: the room it freed was not offered to them again.
         assert await conn.fetchval("SELECT count(*) FROM pairings WHERE mentor_id = $1", mentor) == 2
         assert await conn.fetchval("SELECT paused FROM enrollments WHERE id = $1", enrollment)
-        async with client(matching) as admin:
+        async with client(matching) as admin, client(matching, "participant", person_id=mentor) as as_mentor:
             listed = (await admin.get(f"/v1/programs/{program}/not-answering")).json()
+            counted = (await admin.get("/v1/not-answering")).json()  # every program's, for the console's home page
+            refused = await as_mentor.get("/v1/not-answering")
         assert listed == [{"person_id": str(mentor), "enrollment_id": str(enrollment), "role": "mentor",
                            "unanswered_in_a_row": 2}]
+        assert {"program_id": str(program), "people": 1} in counted and refused.status_code == 403
 
         await profiles.send(EnrollmentChangedV4(
             enrollment_id=enrollment, person_id=mentor, program_id=program, chapter_id=None, role="mentor",
@@ -457,5 +460,6 @@ async def test_a_mentor_who_lets_two_proposals_in_a_row_lapse_is_held_back_until
         assert await conn.fetchval("SELECT unanswered_in_a_row FROM enrollments WHERE id = $1", enrollment) == 0
         async with client(matching) as admin:
             assert (await admin.get(f"/v1/programs/{program}/not-answering")).json() == []
+            assert str(program) not in [c["program_id"] for c in (await admin.get("/v1/not-answering")).json()]
     finally:
         await conn.close()

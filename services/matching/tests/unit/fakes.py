@@ -10,6 +10,7 @@ reads another's through `Tables`, which every fake shares and no snapshot copies
 from __future__ import annotations
 
 import copy
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -58,6 +59,10 @@ class FakePrograms:
 
     async def get(self, program_id: UUID) -> ProgramRules | None:
         return self.programs.get(program_id)
+
+    def of_chapters(self, chapter_ids: frozenset[UUID] | None) -> set[UUID]:
+        """The programs of these chapters (None: every program), as staff manage them."""
+        return {p.id for p in self.programs.values() if chapter_ids is None or p.chapter_id in chapter_ids}
 
     async def lock(self, program_id: UUID) -> None:
         """One process, one transaction at a time: nothing to serialise."""
@@ -217,13 +222,21 @@ class FakePeople:
         self.enrollments[enrollment_id].update(paused=True, changed=self.change())
         self._availability(self.enrollments[enrollment_id])
 
+    def _not_answering(self, at_least: int) -> list[dict]:
+        return [e for e in self.enrollments.values()
+                if not e["withdrawn"] and e.get("unanswered_in_a_row", 0) >= at_least]
+
     async def not_answering(self, program_id: UUID, at_least: int) -> list[dict]:
-        found = [e for e in self.enrollments.values() if e["program_id"] == program_id
-                 and not e["withdrawn"] and e.get("unanswered_in_a_row", 0) >= at_least]
+        found = [e for e in self._not_answering(at_least) if e["program_id"] == program_id]
         return [{"person_id": e["person_id"], "enrollment_id": e["id"], "role": e["role"],
                  "unanswered_in_a_row": e["unanswered_in_a_row"]}
                 for e in sorted(found, key=lambda e: (e["role"] != "mentor", -e["unanswered_in_a_row"],
                                                       str(e["person_id"])))]
+
+    async def not_answering_counts(self, chapter_ids: frozenset[UUID] | None, at_least: int) -> list[tuple[UUID, int]]:
+        managed = self._tables.programs.of_chapters(chapter_ids)
+        counts = Counter(e["program_id"] for e in self._not_answering(at_least) if e["program_id"] in managed)
+        return sorted(counts.items())
 
     async def suspend(self, person_id: UUID, suspended: bool) -> list[UUID]:
         (self.suspended.add if suspended else self.suspended.discard)(person_id)
@@ -568,9 +581,16 @@ class FakeRounds:
         found = self.rounds.get(round_id)
         return dict(found) if found else None
 
+    def _latest_first(self, chosen: Callable[[dict], bool]) -> list[dict]:
+        return sorted((dict(r) for r in self.rounds.values() if chosen(r)), key=lambda r: r["requested_at"],
+                      reverse=True)
+
     async def of_program(self, program_id: UUID) -> list[dict]:
-        return sorted((dict(r) for r in self.rounds.values() if r["program_id"] == program_id),
-                      key=lambda r: r["requested_at"], reverse=True)
+        return self._latest_first(lambda r: r["program_id"] == program_id)
+
+    async def of_chapters(self, chapter_ids: frozenset[UUID] | None, status: str, limit: int) -> list[dict]:
+        managed = self._tables.programs.of_chapters(chapter_ids)
+        return self._latest_first(lambda r: r["program_id"] in managed and r["status"] == status)[:limit]
 
     async def save_draft(self, round_id: UUID, pairs: list[DraftPair], unpaired: list[Unpaired]) -> None:
         self.pairs.setdefault(round_id, {}).update({p.mentee_enrollment_id: p for p in pairs})

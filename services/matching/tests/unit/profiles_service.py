@@ -33,8 +33,8 @@ class Profiles:
         self.enrolled += 1
         return UUID(int=(1 << 127) - self.enrolled)
 
-    async def program(self, **rules) -> UUID:
-        event = ProgramDefinedV4(program_id=uuid4(), chapter_id=None, name="Into Medical School",
+    async def program(self, chapter_id: UUID | None = None, **rules) -> UUID:
+        event = ProgramDefinedV4(program_id=uuid4(), chapter_id=chapter_id, name="Into Medical School",
                                mentee_stages=["undergraduate"], mentor_stages=["resident", "attending"], **rules)
         await projections.program_defined(event, self.platform.uow())
         return event.program_id

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from uuid import uuid4
+
 import pytest
 from matching.adapters.solver import optimal_assignment
 from matching.domain import commands
@@ -117,3 +119,34 @@ async def test_a_discarded_draft_proposes_nobody_and_can_no_longer_be_published(
     with pytest.raises(RoundNotDraft):
         await rounds.publish(round_id, platform.uow(), administrator())
     assert not platform.events(published.PairingProposed)
+
+
+async def test_the_drafts_awaiting_review_are_listed_latest_first_of_the_chapters_programs_alone():
+    platform = Platform()
+    profiles = Profiles(platform)
+    ours, theirs = uuid4(), uuid4()
+    first, second, elsewhere = [await profiles.program(chapter_id=chapter, pairing_mode="rounds")
+                                for chapter in (ours, ours, theirs)]
+    for program in (first, second, elsewhere):
+        await profiles.person(program, "mentor")
+        await profiles.person(program, "mentee")
+    published_one = await drafted(platform, first)
+    await rounds.publish(published_one, platform.uow(), administrator())
+    older, newer, theirs_drafted = [await drafted(platform, p) for p in (first, second, elsewhere)]
+
+    drafts = await rounds.rounds_of_chapters(frozenset({ours}), "draft", platform.uow())
+
+    assert [(r["id"], r["status"]) for r in drafts] == [(newer, "draft"), (older, "draft")]
+    everyone = await rounds.rounds_of_chapters(None, "draft", platform.uow())
+    assert [r["id"] for r in everyone] == [theirs_drafted, newer, older]
+
+
+async def test_no_more_than_two_hundred_rounds_are_listed_the_latest():
+    platform = Platform()
+    program = await Profiles(platform).program(pairing_mode="rounds")
+    queued = [await rounds.queue_round(commands.RunRound(program, "optimal", False), platform.uow())
+              for _ in range(201)]
+
+    listed = await rounds.rounds_of_chapters(None, "queued", platform.uow())
+
+    assert [r["id"] for r in listed] == queued[:0:-1]

@@ -298,6 +298,46 @@ async def test_a_mentee_who_lets_two_proposals_in_a_row_lapse_holds_no_mentors_p
     assert [p.mentor_id for p in proposed] == mentors
 
 
+async def let_lapse(platform: Platform, person: UUID, program: UUID, times: int) -> None:
+    """The person let `times` proposals in a row lapse unanswered in the program, as the lifecycle watch counts them."""
+    [enrollment] = [e for e in platform.people.enrollments.values() if (e["person_id"], e["program_id"]) == (person,
+                                                                                                            program)]
+    for _ in range(times):
+        await platform.people.went_unanswered(enrollment["id"])
+
+
+async def test_those_held_back_for_not_answering_are_counted_per_program_as_each_programs_list_names_them():
+    platform = Platform()
+    profiles = Profiles(platform)
+    first, second, quiet = [await profiles.program() for _ in range(3)]
+    await let_lapse(platform, await profiles.person(first, "mentor"), first, times=2)
+    await let_lapse(platform, await profiles.person(first, "mentee"), first, times=3)
+    await let_lapse(platform, await profiles.person(second, "mentor"), second, times=2)
+    await let_lapse(platform, await profiles.person(quiet, "mentor"), quiet, times=1)  # one lapse holds nobody back
+
+    counted = await views.not_answering_counts(None, platform.uow())
+
+    assert counted == sorted([{"program_id": first, "people": 2}, {"program_id": second, "people": 1}],
+                             key=lambda c: c["program_id"])
+    for count in counted:
+        assert count["people"] == len(await views.not_answering(count["program_id"], platform.uow()))
+
+
+async def test_a_coordinator_counts_those_held_back_only_in_the_programs_of_their_own_chapters():
+    platform = Platform()
+    profiles = Profiles(platform)
+    ours, theirs = uuid4(), uuid4()
+    programs = [await profiles.program(chapter_id=ours), await profiles.program(chapter_id=theirs),
+                await profiles.program()]  # the last of no chapter: an administrator's alone
+    for program in programs:
+        await let_lapse(platform, await profiles.person(program, "mentor"), program, times=2)
+
+    assert await views.not_answering_counts(frozenset({ours}), platform.uow()) == [
+        {"program_id": programs[0], "people": 1}]
+    assert await views.not_answering_counts(frozenset(), platform.uow()) == []
+    assert len(await views.not_answering_counts(None, platform.uow())) == 3
+
+
 async def test_feedback_on_a_mentorship_is_given_once_by_each_of_its_two_people():
     platform = Platform()
     mentor, mentee, pairing = await a_confirmed_pair(platform)

@@ -31,6 +31,7 @@ from .schemas import (
     PairingOut,
     PersonPairingOut,
     ProgramFeedbackOut,
+    ProgramNotAnsweringOut,
     ProgramPairingOut,
     ProgramPairingsPage,
     ReasonIn,
@@ -40,6 +41,7 @@ from .schemas import (
     RoundIn,
     RoundOut,
     RoundQueuedOut,
+    RoundStatus,
     RoundSummaryOut,
     StatisticsOut,
     SuggestionOut,
@@ -102,6 +104,13 @@ def party(caller: Principal) -> Authorize:
 def _staff_only(caller: Principal) -> None:
     if not (caller.is_admin or caller.role == Role.COORDINATOR):
         raise forbidden("only a national administrator, or a coordinator of the program's chapter, may do this")
+
+
+def _managed_chapters(caller: Principal) -> frozenset[UUID] | None:
+    """The chapters whose programs the caller manages, as `_manages` judges a program: None for an administrator (every
+    program, those of no chapter too); 403 for anyone but staff."""
+    _staff_only(caller)
+    return None if caller.is_admin else caller.chapter_ids
 
 
 async def _staff_program(program_id: UUID, caller: Principal, unit: MatchingUnitOfWorkPort) -> ProgramRules:
@@ -292,6 +301,15 @@ async def not_answering(program_id: UUID, caller: Caller, unit: UnitOfWork) -> l
     return [NotAnsweringOut.model_validate(m) for m in await views.not_answering(program_id, unit)]
 
 
+@router.get("/not-answering")
+async def not_answering_per_program(caller: Caller, unit: UnitOfWork) -> list[ProgramNotAnsweringOut]:
+    """For each program the caller manages with anyone held back for not answering, how many
+    (`GET /programs/{id}/not-answering` lists them), by program id: every program at once, for the console's home
+    page."""
+    counts = await views.not_answering_counts(_managed_chapters(caller), unit)
+    return [ProgramNotAnsweringOut.model_validate(c) for c in counts]
+
+
 @router.get("/programs/{program_id}/waitlist/{person_id}")
 async def waitlist_position(program_id: UUID, person_id: UUID, caller: Caller, unit: UnitOfWork,
                             pairing_kind: PairingKind | None = None) -> WaitlistEntryOut:
@@ -332,6 +350,15 @@ async def program_rounds(program_id: UUID, caller: Caller, unit: UnitOfWork) -> 
     """The program's rounds, latest first."""
     await _staff_program(program_id, caller, unit)
     return [RoundSummaryOut.of(r) for r in await rounds.rounds_of(program_id, unit)]
+
+
+@router.get("/rounds")
+async def rounds_by_status(caller: Caller, unit: UnitOfWork,
+                           status: Annotated[RoundStatus, Query(description="`draft`: awaiting review")]
+                           ) -> list[RoundSummaryOut]:
+    """The rounds in this status of every program the caller manages, latest first, at most 200: the drafts awaiting
+    review, for the console's home page."""
+    return [RoundSummaryOut.of(r) for r in await rounds.rounds_of_chapters(_managed_chapters(caller), status, unit)]
 
 
 async def _staff_round(round_id: UUID, caller: Caller, unit: MatchingUnitOfWorkPort) -> None:

@@ -203,6 +203,14 @@ class NotAnsweringOut(BaseModel):
     unanswered_in_a_row: int = Field(description="Proposals or requests in a row they let lapse unanswered")
 
 
+class ProgramNotAnsweringOut(BaseModel):
+    """How many of a program's people are held back for not answering: those its `not-answering` lists."""
+
+    program_id: UUID = Field(description="A program the caller manages")
+    people: int = Field(description="Its mentors and mentees held back for letting proposals or requests lapse "
+                                    "unanswered in a row, until they resume (one at least)")
+
+
 class SuggestionOut(BaseModel):
     mentor_id: UUID
     score: int

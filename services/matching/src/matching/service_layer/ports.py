@@ -108,6 +108,10 @@ class PeopleRepository(Protocol):
         """The program's enrollments (not withdrawn) that let at least this many proposals or requests in a row lapse
         unanswered, mentors first, most first: person_id, enrollment_id, role, unanswered_in_a_row."""
 
+    async def not_answering_counts(self, chapter_ids: frozenset[UUID] | None, at_least: int) -> list[tuple[UUID, int]]:
+        """Per program of these chapters (None: every program), how many `not_answering` would name: (program_id,
+        how many), for programs with any, by program id."""
+
     async def suspend(self, person_id: UUID, suspended: bool) -> list[UUID]:
         """The person suspended (or reinstated): none of their enrollments takes part in pairing meanwhile; the
         programs they are enrolled in, sorted."""
@@ -252,6 +256,10 @@ class RoundsRepository(Protocol):
 
     async def of_program(self, program_id: UUID) -> list[dict[str, Any]]:
         """The program's rounds, latest first."""
+
+    async def of_chapters(self, chapter_ids: frozenset[UUID] | None, status: str, limit: int) -> list[dict[str, Any]]:
+        """The rounds in this status of the programs of these chapters (None: every program), latest first, at most
+        `limit`."""
 
     async def save_draft(self, round_id: UUID, pairs: list[DraftPair], unpaired: list[Unpaired]) -> None:
         """Add pairs to the draft, and mentees it leaves unpaired (replacing the reason of one already left)."""

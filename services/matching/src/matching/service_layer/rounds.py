@@ -25,6 +25,8 @@ from .pairing import propose
 from .ports import MatchingUnitOfWorkPort, NewUnitOfWork, Solver
 from .programs import existing_program
 
+ROUNDS_LISTED_AT_MOST = 200  # rounds are never deleted: a listing across programs stops somewhere
+
 
 async def queue_round(cmd: commands.RunRound, uow: MatchingUnitOfWorkPort) -> UUID:
     async with uow:
@@ -130,6 +132,14 @@ async def program_of_round(round_id: UUID, uow: MatchingUnitOfWorkPort) -> UUID:
 async def rounds_of(program_id: UUID, uow: MatchingUnitOfWorkPort) -> list[dict[str, Any]]:
     async with uow:
         return await uow.rounds.of_program(program_id)
+
+
+async def rounds_of_chapters(chapter_ids: frozenset[UUID] | None, status: str, uow: MatchingUnitOfWorkPort
+                             ) -> list[dict[str, Any]]:
+    """The rounds in this status (drafts: awaiting review) of the programs of these chapters (None: every program),
+    latest first, at most `ROUNDS_LISTED_AT_MOST`."""
+    async with uow:
+        return await uow.rounds.of_chapters(chapter_ids, status, ROUNDS_LISTED_AT_MOST)
 
 
 async def _draft(round_id: UUID, uow: MatchingUnitOfWorkPort) -> tuple[dict[str, Any], ProgramRules]:

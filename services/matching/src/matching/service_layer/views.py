@@ -136,6 +136,15 @@ async def not_answering(program_id: UUID, uow: MatchingUnitOfWorkPort) -> list[d
         return [dict(r) for r in await uow.people.not_answering(program_id, PAUSED_AFTER_UNANSWERED)]
 
 
+async def not_answering_counts(chapter_ids: frozenset[UUID] | None, uow: MatchingUnitOfWorkPort
+                               ) -> list[dict[str, Any]]:
+    """Per program of these chapters (None: every program), how many `not_answering` names, for programs with any, by
+    program id: a coordinator's programs at a glance, in one call."""
+    async with uow:
+        counts = await uow.people.not_answering_counts(chapter_ids, PAUSED_AFTER_UNANSWERED)
+        return [{"program_id": program_id, "people": people} for program_id, people in counts]
+
+
 async def program_pairings(program_id: UUID, status: str | None, offset: int, limit: int,
                            uow: MatchingUnitOfWorkPort, caller: Principal, chapter_id: UUID | None
                            ) -> tuple[list[dict[str, Any]], int]:

@@ -11,10 +11,14 @@ import asyncpg
 from mentorship_contracts.vocabulary import PairingKind, Role
 
 from ...domain.model import IdentityWish
+from . import records
 from .locks import HeldLocks
 
 # Where a person's matching profile may be: known, or set aside until its identity values are hashed (0005).
 _PROFILE_TABLES = ("matching_profiles", "profiles_to_hash")
+# Who is held back for not answering, as a program's list names them and the counts per program count them: $2 is how
+# many lapses in a row hold one back.
+_NOT_ANSWERING = "NOT withdrawn AND unanswered_in_a_row >= $2"
 
 
 class PostgresPeople:
@@ -132,9 +136,16 @@ class PostgresPeople:
 
     async def not_answering(self, program_id: UUID, at_least: int) -> Sequence[asyncpg.Record]:
         return await self._conn.fetch(
-            """SELECT person_id, id AS enrollment_id, role, unanswered_in_a_row FROM enrollments
-                WHERE program_id = $1 AND NOT withdrawn AND unanswered_in_a_row >= $2
-                ORDER BY role DESC, unanswered_in_a_row DESC, person_id""", program_id, at_least)
+            f"""SELECT person_id, id AS enrollment_id, role, unanswered_in_a_row FROM enrollments
+                 WHERE program_id = $1 AND {_NOT_ANSWERING}
+                 ORDER BY role DESC, unanswered_in_a_row DESC, person_id""", program_id, at_least)
+
+    async def not_answering_counts(self, chapter_ids: frozenset[UUID] | None, at_least: int) -> list[tuple[UUID, int]]:
+        rows = await self._conn.fetch(
+            f"""SELECT program_id, count(*) AS people FROM enrollments
+                 WHERE program_id IN {records.programs_of_chapters("$1")} AND {_NOT_ANSWERING}
+                 GROUP BY program_id ORDER BY program_id""", chapter_ids, at_least)
+        return [(r["program_id"], r["people"]) for r in rows]
 
     async def suspend(self, person_id: UUID, suspended: bool) -> list[UUID]:
         """The person is suspended (or reinstated): none of their enrollments takes part in pairing meanwhile.

@@ -22,6 +22,12 @@ def overdue(pairing: str, program: str) -> str:
             f" + {OVERDUE_AFTER} < now()")
 
 
+def programs_of_chapters(chapter_ids: str) -> str:
+    """The ids of the programs of the chapters in the uuid[] parameter `chapter_ids` (NULL: every program, those of no
+    chapter too), as staff manage them: a subquery."""
+    return f"(SELECT id FROM programs WHERE {chapter_ids}::uuid[] IS NULL OR chapter_id = ANY({chapter_ids}::uuid[]))"
+
+
 def closed_before(alias: str = "") -> str:
     """Whether a pairing keeps its mentee and mentor apart from then on: declined, ended, or left unanswered."""
     x = f"{alias}." if alias else ""

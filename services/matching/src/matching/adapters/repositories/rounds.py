@@ -9,6 +9,7 @@ from uuid import UUID
 import asyncpg
 
 from ...domain.rounds import DraftPair, Unpaired
+from . import records
 
 
 class PostgresRounds:
@@ -47,6 +48,12 @@ class PostgresRounds:
     async def of_program(self, program_id: UUID) -> list[dict[str, Any]]:
         rows = await self._conn.fetch(
             "SELECT * FROM rounds WHERE program_id = $1 ORDER BY requested_at DESC, id", program_id)
+        return [_round(r) for r in rows]
+
+    async def of_chapters(self, chapter_ids: frozenset[UUID] | None, status: str, limit: int) -> list[dict[str, Any]]:
+        rows = await self._conn.fetch(
+            f"""SELECT * FROM rounds WHERE program_id IN {records.programs_of_chapters("$1")} AND status = $2
+                 ORDER BY requested_at DESC, id LIMIT $3""", chapter_ids, status, limit)
         return [_round(r) for r in rows]
 
     async def save_draft(self, round_id: UUID, pairs: list[DraftPair], unpaired: list[Unpaired]) -> None:
