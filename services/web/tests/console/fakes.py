@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
@@ -357,6 +358,10 @@ class Services:
                     {"id": self.other_chapter, "name": "Miami", "timezone": "America/New_York"}]
         if m == "POST" and path == "/v1/chapters":
             return {"id": ident(), **c.body}
+        if m == "GET" and path == "/v1/enrollments/counts":  # as profiles: pending mentors of my chapters, by program
+            counted = Counter(e["program_id"] for e in self.enrollments.values() if e["approval"] == "pending"
+                              and (c.claims["role"] == "admin" or e["chapter_id"] in c.claims.get("chapters", [])))
+            return [{"program_id": program, "count": n} for program, n in sorted(counted.items())]
         if m == "GET" and path == "/v1/enrollments":
             items = [e for e in self.enrollments.values() if e["approval"] == "pending"
                      and (c.claims["role"] == "admin" or e["chapter_id"] in c.claims.get("chapters", []))
@@ -496,6 +501,14 @@ class Services:
             if c.claims["role"] == "coordinator":  # as matching: those in programs of their chapters
                 return [p for p in theirs if self.programs[p["program_id"]]["chapter_id"] in c.claims["chapters"]]
             return forbidden("you may see your own pairings")
+        if m == "GET" and path == "/v1/not-answering":  # as matching: of the programs I manage, by program
+            counted = Counter(m["program_id"] for m in self.not_answering if m["program_id"] in self.programs
+                              and self._manages(c, self.programs[m["program_id"]]["chapter_id"]))
+            return [{"program_id": program, "people": n} for program, n in sorted(counted.items())]
+        if m == "GET" and path == "/v1/rounds":  # as matching: of the programs I manage, with the status asked
+            return [r for r in self.rounds.values()
+                    if r["status"] == c.params["status"] and r["program_id"] in self.programs
+                    and self._manages(c, self.programs[r["program_id"]]["chapter_id"])]
         if found := re.fullmatch(r"/v1/programs/([^/]+)/(pairings|waitlist|feedback|rounds|not-answering)", path):
             program = self.programs[found[1]]
             self._mine(c, program["chapter_id"])

@@ -823,7 +823,9 @@ async def test_another_chapters_email_is_not_sent_again_by_a_coordinator(world):
 
 
 async def test_the_console_home_says_what_needs_the_coordinators_attention(world):
-    world["program"]["pairing_mode"] = "rounds"  # its rounds are asked for; a program pairing on its own has none
+    s = world["s"]
+    for n in range(30):  # a chapter with many programs: still one call to each service for what awaits
+        s.program(f"Program {n}", s.chapter)
     async with as_(world, "coordinator")[0] as page:
         home = (await page.get("/console")).text
     attention = re.findall(r'<li><a href="([^"]+)">([^<]+)</a></li>',
@@ -832,6 +834,7 @@ async def test_the_console_home_says_what_needs_the_coordinators_attention(world
         (f"/console/vetting?program_id={world['program']['id']}", "1 mentor awaits your approval in Into Medicine"),
         (f"/console/rounds/{ROUND}", "A draft round of Into Medicine awaits your review"),
         ("/console/emails", "2 emails did not arrive")]
+    assert len(s.calls_to("matching")) == 2 and len(s.calls_to("profiles", "GET", "/v1/enrollments.*")) == 1
 
 
 async def test_a_coordinator_is_shown_the_people_who_stopped_answering_from_the_home_to_the_programs_page(world):

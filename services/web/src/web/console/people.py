@@ -41,26 +41,23 @@ async def _needs_attention(desk: Desk, programs: list[dict], chapters: list[dict
     """What awaits the staff member, for someone between shifts: mentors to approve and people who stopped answering
     (by program), draft rounds to review, emails that did not arrive. None when a service does not answer: the rest of
     the page still shows."""
-    in_rounds = [p for p in programs if p.get("pairing_mode") == "rounds"]
     try:
-        vetting, undelivered, rounds, not_answering = await asyncio.gather(
-            # Each program's count, as profiles totals it (one mentor asked for: the total is what is wanted).
-            asyncio.gather(*(desk.api.call("profiles", "GET", "/v1/enrollments", desk.staff,
-                                           params={"program_id": p["id"], "role": "mentor", "approval": "pending",
-                                                   "limit": 1})
-                             for p in programs)),
+        # One call each, whatever the number of programs: a national administrator's home has hundreds.
+        vetting, undelivered, drafts, not_answering = await asyncio.gather(
+            desk.api.call("profiles", "GET", "/v1/enrollments/counts", desk.staff,
+                          params={"role": "mentor", "approval": "pending"}),
             not_arrived(desk, chapters),
-            asyncio.gather(*(desk.api.call("matching", "GET", f"/v1/programs/{p['id']}/rounds", desk.staff)
-                             for p in in_rounds)),
-            asyncio.gather(*(desk.api.call("matching", "GET", f"/v1/programs/{p['id']}/not-answering", desk.staff)
-                             for p in programs)))
+            desk.api.call("matching", "GET", "/v1/rounds", desk.staff, params={"status": "draft"}),
+            desk.api.call("matching", "GET", "/v1/not-answering", desk.staff))
     except ServiceError as error:
         if error.status < 500:
             raise
         return None
-    return {"to_approve": [(p, n) for p, found in zip(programs, vetting, strict=True) if (n := found["total"])],
-            "drafts": [r for found in rounds for r in found if r["status"] == "draft"],
-            "not_answering": [(p, len(found)) for p, found in zip(programs, not_answering, strict=True) if found],
+    to_approve = {found["program_id"]: found["count"] for found in vetting}
+    stopped_answering = {found["program_id"]: found["people"] for found in not_answering}
+    return {"to_approve": [(p, to_approve[p["id"]]) for p in programs if p["id"] in to_approve],
+            "drafts": drafts,
+            "not_answering": [(p, stopped_answering[p["id"]]) for p in programs if p["id"] in stopped_answering],
             "emails": len(undelivered.deliveries), "more_emails": undelivered.more}
 
 
