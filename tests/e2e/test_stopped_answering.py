@@ -105,8 +105,16 @@ async def test_a_mentee_who_lets_two_proposals_lapse_is_paused_told_and_proposed
             pairing = await eventually(lambda nth=nth: proposed(nth), timeout=60, what=f"proposal {nth}")
             async with platform.client("matching", Role.PARTICIPANT, person_id=str(pairing["mentor_id"])) as mentor:
                 assert (await mentor.post(f"/v1/pairings/{pairing['id']}/accept")).status_code == 200
-            await conn.execute("UPDATE pairings SET created_at = now() - interval '15 days' WHERE id = $1",
-                               pairing["id"])
+            made_days_ago = "UPDATE pairings SET created_at = now() - make_interval(days => $2) WHERE id = $1"
+            if nth == 2:  # reminded first, and warned that this lapse would pause them
+                await conn.execute(made_days_ago, pairing["id"], 12)
+                [reminder] = await eventually(
+                    lambda: [m for m in platform.sink.messages(to=address)
+                             if "waiting for your answer" in m["subject"]] or None,
+                    timeout=60, what="the reminder to answer the second proposal")
+                assert ("If this one lapses unanswered too, that makes 2 in a row, and we will pause mentor proposals "
+                        "for you") in " ".join(reminder["text"].split())
+            await conn.execute(made_days_ago, pairing["id"], 15)
 
         async with platform.client("profiles", Role.PARTICIPANT, person_id=mentee) as as_mentee:
             async def paused():
