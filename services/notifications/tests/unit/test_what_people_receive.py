@@ -717,6 +717,23 @@ async def test_a_reminder_warns_whoever_this_lapse_would_pause_and_not_the_other
     assert not any(text in to_other for text in warning.values()), to_other
 
 
+async def test_the_reminder_that_warns_of_a_pause_reaches_one_who_opted_out_of_nudges_and_a_plain_one_does_not():
+    """Being warned of a pause is as essential as being told of it; a plain reminder is a nudge they turned off."""
+    uow = new_uow()
+    sam, ana = await person(uow, "Sam Okafor"), await person(uow, "Ana Reyes")
+    opted_out = {category: True for category in Category if category.can_opt_out}
+    for someone in (sam, ana):
+        await handlers.change_preferences(commands.ChangePreferences(someone, opted_out, daily_digest=True), uow)
+    pair = dict(pairing_id=uuid4(), program_id=uuid4(), chapter_id=None, mentee_id=sam, mentor_id=ana)
+
+    await handlers.answer_due(ma.AnswerDueV2(**pair, answer_by=NOW + timedelta(days=3), awaiting=["mentee", "mentor"],
+                                             requested_by_mentee=False, paused_if_it_lapses=["mentor"]), uow)
+
+    [told] = await sent(uow)
+    assert told.to == uow.notifications.contacts[ana]["email"] and "we will pause new mentees" in told.text
+    assert told.unsubscribe_url is None
+
+
 @pytest.mark.parametrize("then", ["confirmed", "declined", "lapsed"])
 async def test_a_reminder_to_answer_not_yet_sent_when_the_pairing_is_answered_or_lapses_goes_unsent(then):
     uow = new_uow()

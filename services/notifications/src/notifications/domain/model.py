@@ -88,9 +88,12 @@ MOVES = frozenset({"starts_at", "ends_at", "location", "is_virtual"})
 
 
 def category_of(kind: str, parameters: Mapping[str, Any]) -> Category:
-    """The category a notification is sent under: its kind's, but an event moved under a seat holder is essential."""
+    """The category a notification is sent under: its kind's, but an event moved under a seat holder is essential, and
+    so is a reminder warning that its lapse would pause them."""
     if kind == "event_updated" and parameters.get("holds_seat") and MOVES & set(parameters.get("changed_fields") or ()):
         return Category.ESSENTIAL
+    if kind == "answer_due" and parameters.get("pauses_if_it_lapses"):
+        return Category.ESSENTIAL  # as the pause itself: it would change what happens to their enrollment
     return KINDS[kind].category
 
 
