@@ -394,6 +394,9 @@ async def test_a_program_with_a_shorter_time_to_answer_lapses_its_proposals_by_i
     proposed = (await observer.wait_for(program, "pairing_proposed", mentee_id=mentee))[0]
     async with client(matching, "participant", person_id=mentee) as as_mentee:
         listed = (await as_mentee.get(f"/v1/people/{mentee}/pairings")).json()
+    async with client(matching) as staff:  # what a program that sets none has, for its form
+        assert (await staff.get("/v1/defaults")).json() == {
+            "answer_within_days": matching_settings.answer_within_days}
     conn = await asyncpg.connect(matching_settings.database_url)
     try:
         made = await conn.fetchval("SELECT created_at FROM pairings WHERE id = $1", UUID(proposed["pairing_id"]))

@@ -195,6 +195,7 @@ class Services:
     refuse: dict[tuple[str, str], tuple] = field(default_factory=dict)
     audit: dict[str, list[dict]] = field(default_factory=dict)
     deliveries: list[dict] = field(default_factory=list)
+    answer_within_days: int = 14  # matching's default time to answer
 
     # --- the world ----------------------------------------------------------------------------------------
     def person(self, name: str, chapter: str | None = None, **more) -> dict:
@@ -501,6 +502,8 @@ class Services:
             if c.claims["role"] == "coordinator":  # as matching: those in programs of their chapters
                 return [p for p in theirs if self.programs[p["program_id"]]["chapter_id"] in c.claims["chapters"]]
             return forbidden("you may see your own pairings")
+        if m == "GET" and path == "/v1/defaults":
+            return {"answer_within_days": self.answer_within_days}
         if m == "GET" and path == "/v1/not-answering":  # as matching: of the programs I manage, by program
             counted = Counter(m["program_id"] for m in self.not_answering if m["program_id"] in self.programs
                               and self._manages(c, self.programs[m["program_id"]]["chapter_id"]))

@@ -106,6 +106,19 @@ async def test_the_add_form_asks_every_setting_with_the_apis_defaults_chosen(wor
     assert checked(form, "both_must_accept") == [] and checked(form, "mentor_approval_required") == []
 
 
+async def test_the_time_to_answer_left_empty_is_said_as_matching_sets_it_or_without_a_number_if_matching_is_down(world):
+    s = world["s"]
+    s.answer_within_days = 9  # the operator set matching's default so
+    async with as_(world, "admin")[0] as page:
+        set_so = " ".join((await page.get("/console/programs")).text.split())
+        settings = " ".join((await page.get(f"/console/programs/{world['program']['id']}/settings")).text.split())
+        s.refuse[("GET", "/v1/defaults")] = (503, "unavailable", None, "matching is restarting")
+        unknown = " ".join((await page.get("/console/programs")).text.split())
+    for shown in (set_so, settings):
+        assert "Leave empty for the platform's default: 9 days." in shown and "14 days" not in shown
+    assert "reminded before. Leave empty for the platform's default.</span>" in unknown  # no number to give
+
+
 async def test_adding_a_program_sends_every_setting_to_profiles_as_numbers_and_yes_or_no(world):
     s = world["s"]
     async with as_(world, "admin")[0] as page:

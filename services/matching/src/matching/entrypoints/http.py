@@ -19,6 +19,7 @@ from ..domain.scoring import Weights
 from ..service_layer import choice, lifecycle, programs, reports, rounds, stepping_in, views
 from ..service_layer.ports import Authorize, MatchingUnitOfWorkPort
 from .schemas import (
+    DefaultsOut,
     EndIn,
     FeedbackIn,
     FeedbackOut,
@@ -299,6 +300,12 @@ async def not_answering(program_id: UUID, caller: Caller, unit: UnitOfWork) -> l
     with nobody new until they resume (they were told by email), mentors first: for a coordinator to reach out to."""
     await _managed_program(program_id, caller, unit)
     return [NotAnsweringOut.model_validate(m) for m in await views.not_answering(program_id, unit)]
+
+
+@router.get("/defaults")
+async def defaults(caller: Caller, request: Request) -> DefaultsOut:
+    """What a program leaves to matching when it sets none (as the operator configured it): for a form to say so."""
+    return DefaultsOut(answer_within_days=request.app.state.answer_within_days)
 
 
 @router.get("/not-answering")

@@ -203,6 +203,13 @@ class NotAnsweringOut(BaseModel):
     unanswered_in_a_row: int = Field(description="Proposals or requests in a row they let lapse unanswered")
 
 
+class DefaultsOut(BaseModel):
+    """What matching applies to a program that leaves it unset."""
+
+    answer_within_days: int = Field(description="Days a proposal or a mentee's request may wait for an answer before "
+                                                "it lapses, in a program that sets none (`answer_within_days` null)")
+
+
 class ProgramNotAnsweringOut(BaseModel):
     """How many of a program's people are held back for not answering: those its `not-answering` lists."""
 

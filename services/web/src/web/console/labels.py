@@ -121,7 +121,8 @@ PROGRAM_PROBLEMS = {
     "group_size": C_("Give the size of each group: 2 to 50 people."),
     "pairing_mode": C_("Choose how pairs form."),
     "pair_cap": C_("Give a whole number from 1 to 100,000, or leave it empty for no cap."),
-    "answer_within_days": C_("Give a whole number of days from 1 to 365, or leave it empty for 14 days."),
+    "answer_within_days": C_("Give a whole number of days from 1 to 365, or leave it empty for the platform's "
+                             "default."),
     "minimum_score": C_("Give a whole number from 0 to 100."),
     "pairing_kinds": C_("Choose at least one kind of mentorship."),
 }

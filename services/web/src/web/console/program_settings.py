@@ -113,10 +113,22 @@ def _same(now: Any, wanted: Any) -> bool:
 
 # --- the list, and adding a program -----------------------------------------------------------------------------
 
+async def _default_answer_days(desk: Desk) -> int | None:
+    """Matching's time to answer for a program that sets none, as its operator configured it; None while matching
+    does not answer (the form then names no number)."""
+    try:
+        return (await desk.api.call("matching", "GET", "/v1/defaults", desk.staff))["answer_within_days"]
+    except ServiceError as error:
+        if error.status < 500:
+            raise
+        return None
+
+
 async def _programs_page(desk: Desk, status: int = 200, **context: Any) -> Response:
-    found, chapters = await asyncio.gather(desk.programs(), desk.chapters())
+    found, chapters, default_answer_days = await asyncio.gather(desk.programs(), desk.chapters(),
+                                                                _default_answer_days(desk))
     return desk.render("console/programs.html", status, programs=found, chapters={c["id"]: c for c in chapters},
-                       chapter_list=chapters, **context)
+                       chapter_list=chapters, default_answer_days=default_answer_days, **context)
 
 
 @router.get("/programs")
@@ -156,9 +168,11 @@ async def _program_to_change(desk: Desk, program_id: UUID) -> dict | None:
 
 
 async def _settings_page(desk: Desk, program: dict, status: int = 200, **context: Any) -> Response:
-    chapters = {c["id"]: c for c in await desk.chapters()}
+    chapter_list, default_answer_days = await asyncio.gather(desk.chapters(), _default_answer_days(desk))
+    chapters = {c["id"]: c for c in chapter_list}
     return desk.render("console/program_settings.html", status, program=program,
-                       chapter=chapters.get(program.get("chapter_id") or ""), **context)
+                       chapter=chapters.get(program.get("chapter_id") or ""), default_answer_days=default_answer_days,
+                       **context)
 
 
 @router.get("/programs/{program_id}/settings")
