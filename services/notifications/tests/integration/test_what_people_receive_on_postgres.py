@@ -101,20 +101,25 @@ async def test_the_host_who_stays_gets_the_cancellation_and_its_calendar_entry_o
     assert (method, str(entry["UID"])) == ("CANCEL", booking_uid(booking["booking_id"]))
 
 
-async def test_an_update_of_a_virtual_event_finds_each_seat_holders_join_link_by_their_registration(platform):
-    sam = await platform.person("Sam Joins")
+async def a_seat_at_an_online_event(platform, name: str) -> tuple[UUID, ev.EventPublishedV2, dict]:
+    """Someone confirmed at an online event a week ahead, their join link https://meet.example.org/j/42 given (its
+    confirmation read): them, the event, and their seat."""
+    person = await platform.person(name)
     starts = datetime.now(UTC).replace(microsecond=0) + timedelta(days=7)
     event = ev.EventPublishedV2(scheduled_event_id=uuid4(), chapter_id=None, kind="virtual_session", title="Online",
                                 starts_at=starts, ends_at=starts + timedelta(hours=1), timezone="UTC", capacity=5,
                                 audience_stages=[], registration_deadline=starts, is_virtual=True, location=None)
-    seat = dict(registration_id=uuid4(), scheduled_event_id=event.scheduled_event_id, chapter_id=None,
-                person_id=sam)
+    seat = dict(registration_id=uuid4(), scheduled_event_id=event.scheduled_event_id, person_id=person)
     await platform.handle(handlers.event_published, event)
-    await platform.handle(handlers.registration_confirmed, ev.RegistrationConfirmedV2(**seat))
-    await platform.handle(handlers.virtual_access_granted, ev.VirtualAccessGrantedV2(
-        registration_id=seat["registration_id"], scheduled_event_id=event.scheduled_event_id, person_id=sam,
-        join_url="https://meet.example.org/j/42"))
-    await platform.sent_to(sam)
+    await platform.handle(handlers.registration_confirmed, ev.RegistrationConfirmedV2(**seat, chapter_id=None))
+    await platform.handle(handlers.virtual_access_granted, ev.VirtualAccessGrantedV3(
+        **seat, join_url="https://meet.example.org/j/42", revision=0))
+    await platform.sent_to(person)
+    return person, event, seat
+
+
+async def test_an_update_of_a_virtual_event_finds_each_seat_holders_join_link_by_their_registration(platform):
+    sam, event, _ = await a_seat_at_an_online_event(platform, "Sam Joins")
     values = event.model_dump(exclude={"event_id", "event_type", "schema_version", "occurred_at"})
     await platform.handle(handlers.event_updated, ev.EventUpdatedV3(**{**values, "title": "Online, renamed"},
                                                                     changed_fields=["title"], revision=1))
@@ -123,17 +128,7 @@ async def test_an_update_of_a_virtual_event_finds_each_seat_holders_join_link_by
 
 
 async def test_a_changed_join_link_read_before_the_events_update_is_sent_at_the_revision_it_names(platform):
-    sam = await platform.person("Sam Rejoins")
-    starts = datetime.now(UTC).replace(microsecond=0) + timedelta(days=7)
-    event = ev.EventPublishedV2(scheduled_event_id=uuid4(), chapter_id=None, kind="virtual_session", title="Online",
-                                starts_at=starts, ends_at=starts + timedelta(hours=1), timezone="UTC", capacity=5,
-                                audience_stages=[], registration_deadline=starts, is_virtual=True, location=None)
-    seat = dict(registration_id=uuid4(), scheduled_event_id=event.scheduled_event_id, person_id=sam)
-    await platform.handle(handlers.event_published, event)
-    await platform.handle(handlers.registration_confirmed, ev.RegistrationConfirmedV2(**seat, chapter_id=None))
-    await platform.handle(handlers.virtual_access_granted, ev.VirtualAccessGrantedV3(
-        **seat, join_url="https://meet.example.org/j/42", revision=0))
-    await platform.sent_to(sam)
+    sam, _, seat = await a_seat_at_an_online_event(platform, "Sam Rejoins")
 
     await platform.handle(handlers.virtual_access_granted, ev.VirtualAccessGrantedV3(
         **seat, join_url="https://meet.example.org/j/43", revision=1))
