@@ -434,13 +434,18 @@ async def test_a_mentor_who_lets_two_proposals_in_a_row_lapse_is_held_back_until
             overview = (await as_mentor.get(f"/v1/people/{mentor}/overview")).json()["pairings"]
             alone = (await as_mentor.get(f"/v1/pairings/{proposed['pairing_id']}")).json()
         said = {p["paused_if_it_lapses"] for p in (*listed, *overview, alone) if p["id"] == proposed["pairing_id"]}
+        async with client(matching) as staff:
+            [to_staff] = [p["lapse_would_pause"] for p in
+                          (await staff.get(f"/v1/programs/{program}/pairings")).json()["items"]
+                          if p["id"] == proposed["pairing_id"]]
         await conn.execute(made_days_ago, UUID(proposed["pairing_id"]), 15)
         await observer.wait_for(program, "pairing_lapsed", count=nth, mentor_id=mentor)
-        return due["paused_if_it_lapses"], said
+        return due["paused_if_it_lapses"], said, to_staff
 
     try:
-        assert await left_unanswered(1) == ([], {False})
-        assert await left_unanswered(2) == (["mentor"], {True})  # the one whose lapse pauses them, and every page
+        assert await left_unanswered(1) == ([], {False}, [])
+        # The one whose lapse pauses them: the reminder, each page of theirs, and the program's pairings say so.
+        assert await left_unanswered(2) == (["mentor"], {True}, ["mentor"])
         stopped = (await observer.wait_for(program, "stopped_answering", mentor_id=mentor))[0]
         assert (stopped["role"], stopped["enrollment_id"], stopped["unanswered_in_a_row"]) == (
             "mentor", str(enrollment), 2)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import copy
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -210,9 +210,9 @@ class FakePeople:
         e["unanswered_in_a_row"] = e.get("unanswered_in_a_row", 0) + 1
         return e["unanswered_in_a_row"], e["paused"]
 
-    async def run_of_lapses(self, enrollment_id: UUID) -> tuple[int, bool]:
-        e = self.enrollments.get(enrollment_id)
-        return (0, False) if e is None else (e.get("unanswered_in_a_row", 0), e["paused"])
+    async def runs_of_lapses(self, enrollment_ids: Collection[UUID]) -> dict[UUID, tuple[int, bool]]:
+        return {i: (e.get("unanswered_in_a_row", 0), e["paused"]) for i in enrollment_ids
+                if (e := self.enrollments.get(i)) is not None}
 
     async def answered(self, enrollment_id: UUID) -> None:
         if enrollment_id in self.enrollments:
@@ -440,8 +440,8 @@ class FakePairings:
                   "reasons", "term_ends_at", "last_met_at", "confirmed_at", "mentee_accepted", "mentor_accepted")
         listed = []
         for p in self.where(lambda x: person_id in (x["mentee_id"], x["mentor_id"])):
-            mine = await self._tables.people.run_of_lapses(
-                p.mentee_enrollment_id if p.mentee_id == person_id else p.mentor_enrollment_id)
+            own = p.mentee_enrollment_id if p.mentee_id == person_id else p.mentor_enrollment_id
+            mine = (await self._tables.people.runs_of_lapses([own])).get(own, (0, False))
             listed.append({**{k: getattr(p, k) for k in fields}, "request_note": self.notes.get(p.id),
                            "created_at": p.created_at, "answer_within_days": p.answer_within_days,
                            "unanswered_in_a_row": mine[0], "paused": mine[1]})

@@ -237,6 +237,21 @@ async def test_whom_a_lapse_would_pause_reads_it_in_their_own_list_of_pairings_w
     assert await pausing(mentor) == {"lapsed": False, "proposed": False}  # answered: it no longer waits for them
 
 
+async def test_staff_read_in_the_programs_pairings_whom_a_waiting_proposals_lapse_would_pause():
+    platform = Platform()
+    program, mentor, mentees = await one_mentor_three_mentees(Profiles(platform))
+
+    async def listed() -> dict[UUID, list[str]]:
+        items, _ = await views.program_pairings(program, None, 0, 50, platform.uow(), administrator(), None)
+        return {i["pairing"].mentee_id: i["lapse_would_pause"] for i in items}
+
+    assert await listed() == {mentees[0]: []}
+    platform.later_by(days=15)
+    await watched(platform)  # the mentor's first lapse: the second mentee is proposed to them
+
+    assert await listed() == {mentees[0]: [], mentees[1]: ["mentor"]}
+
+
 async def test_a_mentor_who_answers_one_or_whose_mentee_was_the_silent_one_starts_the_count_again():
     platform = Platform()
     _, mentor, mentees = await one_mentor_three_mentees(Profiles(platform))

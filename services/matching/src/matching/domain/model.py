@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Literal
@@ -176,6 +177,16 @@ class Pairing:
 
     def awaiting(self) -> list[Role]:
         return awaiting(self.status, self.mentee_accepted, self.mentor_accepted)
+
+    def enrollment_of(self, side: Acceptor | Role) -> UUID | None:
+        return self.mentee_enrollment_id if side == Role.MENTEE else self.mentor_enrollment_id
+
+    def paused_if_it_lapses(self, runs_of_lapses: Mapping[UUID, tuple[int, bool]]) -> list[Role]:
+        """The sides it awaits whom its lapse would pause, given each enrollment's run of lapses so far and whether
+        it is paused (`runs_of_lapses`, by enrollment id): they can be warned first."""
+        return [side for side in self.awaiting()
+                if (enrollment := self.enrollment_of(side)) is not None and enrollment in runs_of_lapses
+                and paused_by_one_more_lapse(*runs_of_lapses[enrollment])]
 
     def side_of(self, person_id: UUID | None) -> Role | None:
         return Role.MENTEE if person_id == self.mentee_id else Role.MENTOR if person_id == self.mentor_id else None

@@ -265,7 +265,7 @@ async def program_pairings(program_id: UUID, caller: Caller, unit: UnitOfWork, r
         ProgramPairingOut(**{**PairingOut.of(i["pairing"]).model_dump(),
                              "answer_by": i["pairing"].answer_by(within),
                              "closed_reason": i["pairing"].closed_reason, "closed_by": i["pairing"].closed_by},
-                          overdue=i["overdue"], created_at=i["created_at"])
+                          overdue=i["overdue"], created_at=i["created_at"], lapse_would_pause=i["lapse_would_pause"])
         for i in items])
 
 

@@ -338,6 +338,10 @@ class StatisticsOut(BaseModel):
 class ProgramPairingOut(PairingOut):
     overdue: bool = Field(description="Active, and no meeting within the program's cadence")
     created_at: datetime
+    lapse_would_pause: list[Role] = Field(
+        default_factory=list, description="Of a proposal or a request still unanswered: the sides it waits for whom "
+                                          "its lapse would pause (their last ones lapsed too), for staff to reach out "
+                                          "to first")
 
 
 class ProgramPairingsPage(BaseModel):

@@ -7,7 +7,7 @@ Each step loads the pairing under its program's lock (the program first, always 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from uuid import UUID
 
@@ -30,7 +30,6 @@ from ..domain.model import (
     Acceptor,
     Pairing,
     ProgramRules,
-    paused_by_one_more_lapse,
 )
 from .pairing import facts, offer_room
 from .ports import Authorize, MatchingUnitOfWorkPort
@@ -103,13 +102,9 @@ async def decline(cmd: commands.DeclinePairing, uow: MatchingUnitOfWorkPort, aut
                                                                     reason_code=cmd.reason_code), answering=True)
 
 
-def _enrollment_of(pairing: Pairing, side: Acceptor | Role) -> UUID | None:
-    return pairing.mentee_enrollment_id if side == Role.MENTEE else pairing.mentor_enrollment_id
-
-
 async def _answered(pairing: Pairing, side: Acceptor, uow: MatchingUnitOfWorkPort) -> None:
     """An answer, yes or no, ends that side's run of lapses unanswered."""
-    if (enrollment_id := _enrollment_of(pairing, side)) is not None:
+    if (enrollment_id := pairing.enrollment_of(side)) is not None:
         await uow.people.answered(enrollment_id)
 
 
@@ -152,7 +147,7 @@ async def _did_not_answer(pairing: Pairing, side: Role, uow: MatchingUnitOfWorkP
     proposed to no mentor (before the room this lapse freed is offered again, most likely to them), and profiles pauses
     them, which they can undo. Nobody waits, one after another, on someone who does not answer, and a mentor's place
     is not held for someone who does not. One already paused is not told again."""
-    if (enrollment_id := _enrollment_of(pairing, side)) is None:
+    if (enrollment_id := pairing.enrollment_of(side)) is None:
         return
     in_a_row, paused = await uow.people.went_unanswered(enrollment_id)
     if in_a_row >= contract.PAUSED_AFTER_UNANSWERED and not paused:
@@ -161,12 +156,11 @@ async def _did_not_answer(pairing: Pairing, side: Role, uow: MatchingUnitOfWorkP
                                            unanswered_in_a_row=in_a_row))
 
 
-async def would_pause(pairing: Pairing, side: Role, uow: MatchingUnitOfWorkPort) -> bool:
-    """Whether this side letting the pairing lapse would pause them (`_did_not_answer`), so its reminder can warn
-    them first."""
-    if (enrollment_id := _enrollment_of(pairing, side)) is None:
-        return False
-    return paused_by_one_more_lapse(*await uow.people.run_of_lapses(enrollment_id))
+async def runs_of_lapses(pairings: Iterable[Pairing], uow: MatchingUnitOfWorkPort) -> dict[UUID, tuple[int, bool]]:
+    """The run of lapses so far of each side these pairings await (`Pairing.paused_if_it_lapses`), in one read (none
+    when they await nobody)."""
+    awaited = {enrollment for p in pairings for side in p.awaiting() if (enrollment := p.enrollment_of(side)) is not None}
+    return await uow.people.runs_of_lapses(awaited) if awaited else {}
 
 
 async def close_all(pairings: list[Pairing], by_person: UUID, reason_code: str, uow: MatchingUnitOfWorkPort) -> None:
@@ -268,12 +262,11 @@ async def signal_lifecycle(uow: MatchingUnitOfWorkPort, renewal_notice_days: int
             offer_room(program_id, uow)
         # Those left whose time is nearly up: whoever has yet to answer is reminded, once.
         reminded = await uow.due.claim_answer_reminders(answer_within_days, ANSWER_REMINDER_BEFORE, batch)
+        runs = await runs_of_lapses(reminded, uow)
         for pairing in reminded:
-            awaiting = pairing.awaiting()
             uow.emit(contract.AnswerDueV2(**facts(pairing), answer_by=pairing.answer_by(answer_within_days),
-                                          awaiting=awaiting, requested_by_mentee=pairing.status == "requested",
-                                          paused_if_it_lapses=[side for side in awaiting
-                                                               if await would_pause(pairing, side, uow)]))
+                                          awaiting=pairing.awaiting(), requested_by_mentee=pairing.status == "requested",
+                                          paused_if_it_lapses=pairing.paused_if_it_lapses(runs)))
         overdue = await uow.due.claim_overdue(batch)
         for pairing, last_met_at, late in overdue:
             uow.emit(contract.MeetingOverdueV2(**facts(pairing), last_met_at=last_met_at, days_overdue=max(0, late)))

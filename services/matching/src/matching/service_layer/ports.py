@@ -7,7 +7,7 @@ the program is written, programs always in the same (sorted) order.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any, Protocol
 from uuid import UUID
@@ -94,9 +94,9 @@ class PeopleRepository(Protocol):
         """An enrollment let a proposal or a request lapse unanswered: how many in a row now, and whether it is paused
         ((0, False) for one not known)."""
 
-    async def run_of_lapses(self, enrollment_id: UUID) -> tuple[int, bool]:
-        """How many proposals or requests in a row the enrollment let lapse unanswered so far, and whether it is
-        paused ((0, False) for one not known)."""
+    async def runs_of_lapses(self, enrollment_ids: Collection[UUID]) -> dict[UUID, tuple[int, bool]]:
+        """Of each enrollment known: how many proposals or requests in a row it let lapse unanswered so far, and
+        whether it is paused."""
 
     async def answered(self, enrollment_id: UUID) -> None:
         """Its person answered a proposal or a request: their run of lapses unanswered starts again."""

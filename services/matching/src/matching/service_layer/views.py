@@ -13,7 +13,7 @@ from mentorship_contracts.vocabulary import PairingKind, Role
 from ..domain.errors import NotWaiting, PairingKindRequired
 from ..domain.model import Pairing, awaiting, paused_by_one_more_lapse
 from ..domain.scoring import requirement_unmet
-from .lifecycle import load, would_pause
+from .lifecycle import load, runs_of_lapses
 from .ports import Authorize, MatchingUnitOfWorkPort
 
 if TYPE_CHECKING:
@@ -58,10 +58,10 @@ def _warned(person_id: UUID, pairings: list[dict[str, Any]]) -> list[dict[str, A
 async def paused_if_it_lapses(pairing: Pairing, person_id: UUID | None, uow: MatchingUnitOfWorkPort) -> bool:
     """Whether the person letting this pairing lapse unanswered would pause them (False unless it waits for them)."""
     side = pairing.side_of(person_id)
-    if side is None or side not in pairing.awaiting():
+    if side is None:
         return False
     async with uow:
-        return await would_pause(pairing, side, uow)
+        return side in pairing.paused_if_it_lapses(await runs_of_lapses([pairing], uow))
 
 
 async def pairings_in_chapters(person_id: UUID, uow: MatchingUnitOfWorkPort, coordinator: Principal
@@ -148,12 +148,15 @@ async def not_answering_counts(chapter_ids: frozenset[UUID] | None, uow: Matchin
 async def program_pairings(program_id: UUID, status: str | None, offset: int, limit: int,
                            uow: MatchingUnitOfWorkPort, caller: Principal, chapter_id: UUID | None
                            ) -> tuple[list[dict[str, Any]], int]:
+    """A page of the program's pairings; of each still unanswered, the sides whom its lapse would pause
+    (`lapse_would_pause`), for a coordinator to reach out to before. Audited."""
     async with uow:
         items, total = await uow.pairings.of_program(program_id, status, offset, limit)
+        runs = await runs_of_lapses([i["pairing"] for i in items], uow)
         uow.audit(caller, "pairings.listed", "program", program_id, chapter_id=chapter_id,
                   detail={"status": status, "offset": offset, "limit": limit, "count": len(items)})
         await uow.commit()
-        return items, total
+        return [{**i, "lapse_would_pause": i["pairing"].paused_if_it_lapses(runs)} for i in items], total
 
 
 async def program_feedback(program_id: UUID, uow: MatchingUnitOfWorkPort, caller: Principal,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from datetime import datetime
 from uuid import UUID
 
@@ -122,10 +122,10 @@ class PostgresPeople:
                RETURNING unanswered_in_a_row, paused""", enrollment_id)
         return (0, False) if row is None else (row["unanswered_in_a_row"], row["paused"])
 
-    async def run_of_lapses(self, enrollment_id: UUID) -> tuple[int, bool]:
-        row = await self._conn.fetchrow("SELECT unanswered_in_a_row, paused FROM enrollments WHERE id = $1",
-                                        enrollment_id)
-        return (0, False) if row is None else (row["unanswered_in_a_row"], row["paused"])
+    async def runs_of_lapses(self, enrollment_ids: Collection[UUID]) -> dict[UUID, tuple[int, bool]]:
+        rows = await self._conn.fetch(
+            "SELECT id, unanswered_in_a_row, paused FROM enrollments WHERE id = ANY($1::uuid[])", list(enrollment_ids))
+        return {r["id"]: (r["unanswered_in_a_row"], r["paused"]) for r in rows}
 
     async def answered(self, enrollment_id: UUID) -> None:
         await self._conn.execute(
