@@ -38,7 +38,8 @@ async def test_every_console_page_passes_axe_and_fits_a_360_pixel_phone(browser,
     failed: list[str] = []
     # A proposal still unanswered: the program's list and its page say who has yet to answer, and by when.
     proposed = world["s"].pairing(world["program"], world["waiting"], world["mentor"], status="proposed",
-                                  mentor_accepted=False, answer_by="2026-12-17T14:03:00+00:00")
+                                  mentor_accepted=False, answer_by="2026-12-17T14:03:00+00:00",
+                                  lapse_would_pause=["mentor"])
     # A mentor and a mentee who stopped answering: the home says so, and the program's page lists them.
     quiet, silent = world["s"].person("Dr. Quinn Quiet"), world["s"].person("Sid Silent", stage="undergraduate")
     world["s"].not_answering += [{"program_id": world["program"]["id"], "person_id": quiet["id"],

@@ -897,6 +897,27 @@ async def test_a_coordinator_sees_who_has_yet_to_answer_a_proposal_and_when_it_l
     assert "Answer by</dt><dd>Thu 17 Dec 2026, 08:03 CST (then it lapses, unanswered)" in " ".join(one.split())
 
 
+@pytest.mark.parametrize(("pausing", "said"), [
+    (["mentor"], "its lapse would pause the mentor, whose last one lapsed too"),
+    (["mentee"], "its lapse would pause the mentee, whose last one lapsed too"),
+    (["mentee", "mentor"], "its lapse would pause both, whose last ones lapsed too"),
+    ([], None)])
+async def test_a_coordinator_sees_whom_a_waiting_proposals_lapse_would_pause_to_reach_out_first(world, pausing, said):
+    s, program = world["s"], world["program"]
+    mentee = s.person("Dana Student", stage="undergraduate")
+    s.pairing(program, mentee, world["mentor"], status="proposed", mentee_accepted=False, mentor_accepted=False,
+              answer_by="2026-12-17T14:03:00+00:00", lapse_would_pause=pausing)
+    async with as_(world, "coordinator")[0] as page:
+        listed = (await page.get(f"/console/programs/{program['id']}")).text
+    row = listed[listed.find("Dana Student"):]
+    row = " ".join(row[:row.find("</tr>")].split())
+    assert "Neither has answered yet; lapses unanswered on December 17, 2026" in row, row
+    if said:
+        assert said in row, row
+    else:
+        assert "would pause" not in row, row
+
+
 async def test_a_coordinator_reads_why_a_pairing_closed_in_words_on_the_list_and_its_page(world):
     s, program = world["s"], world["program"]
     lapsed = s.pairing(program, s.person("Dana Student", stage="undergraduate"), world["mentor"], status="lapsed",
