@@ -24,13 +24,7 @@ from ..domain.errors import (
     PairingNotFound,
     ProgramCapReached,
 )
-from ..domain.model import (
-    ANSWER_REMINDER_BEFORE,
-    UNANSWERED,
-    Acceptor,
-    Pairing,
-    ProgramRules,
-)
+from ..domain.model import ANSWER_REMINDER_BEFORE, UNANSWERED, Acceptor, Pairing, ProgramRules
 from .pairing import facts, offer_room
 from .ports import Authorize, MatchingUnitOfWorkPort
 
