@@ -17,6 +17,17 @@ from ..service_layer.ports import InvitationStatus
 from .repository import ENROLLMENTS, PEOPLE, PostgresPeople, enrollment_from_row
 
 
+class _Arguments:
+    """A statement's arguments, numbered as they are added: `add` answers the placeholder ($1, $2…) to write."""
+
+    def __init__(self) -> None:
+        self.values: list[Any] = []
+
+    def add(self, value: Any) -> str:
+        self.values.append(value)
+        return f"${len(self.values)}"
+
+
 class PostgresStaffRoles:
     def __init__(self, conn: asyncpg.Connection) -> None:
         self._conn = conn
@@ -122,12 +133,8 @@ class PostgresConsoleQueries(PostgresPersonIds):
         self._people = people
 
     async def search(self, query: ConsoleSearch) -> tuple[list[Person], int]:
-        arguments: list[Any] = []
-
-        def param(value: Any) -> str:
-            arguments.append(value)
-            return f"${len(arguments)}"
-
+        arguments = _Arguments()
+        param = arguments.add
         conditions = ["true"]
         if query.chapter_ids is not None:
             conditions.append(f"p.chapter_id = ANY({param(list(query.chapter_ids))}::uuid[])")
@@ -155,10 +162,10 @@ class PostgresConsoleQueries(PostgresPersonIds):
                 enrolled.append(f"e.program_id = {param(query.program_id)}")
             conditions.append(f"EXISTS (SELECT 1 FROM enrollments e WHERE {' AND '.join(enrolled)})")
         matching = f"FROM people p WHERE {' AND '.join(conditions)}"
-        total = await self._conn.fetchval(f"SELECT count(*) {matching}", *arguments)
+        total = await self._conn.fetchval(f"SELECT count(*) {matching}", *arguments.values)
         rows = await self._conn.fetch(
             f"SELECT {', '.join(f'p.{c}' for c in PEOPLE.columns)} {matching} ORDER BY p.display_name, p.id "
-            f"LIMIT {param(query.limit)} OFFSET {param(query.offset)}", *arguments)
+            f"LIMIT {param(query.limit)} OFFSET {param(query.offset)}", *arguments.values)
         return [self._people._person(row) for row in rows], total
 
     async def names(self, person_ids: list[UUID], chapter_ids: list[UUID] | None) -> list[tuple[UUID, str]]:
@@ -177,21 +184,29 @@ class PostgresConsoleQueries(PostgresPersonIds):
         return dict(found)
 
     @staticmethod
-    def _vetting_matches(query: VettingQueue) -> tuple[str, tuple[Any, ...]]:
-        """The enrollments the query matches, its page aside: a FROM … WHERE clause and its arguments ($1 to $4)."""
-        matching = (
-            "FROM enrollments e JOIN people p ON p.id = e.person_id WHERE e.active "
-            "AND ($1::uuid[] IS NULL OR p.chapter_id = ANY($1::uuid[])) AND ($2::uuid IS NULL OR e.program_id = $2) "
-            "AND ($3::text IS NULL OR e.role = $3) AND ($4::text IS NULL OR e.approval = $4)")
-        return matching, (query.chapter_ids, query.program_id, query.role.value if query.role else None,
-                          query.approval)
+    def _vetting_matches(query: VettingQueue) -> tuple[str, _Arguments]:
+        """The enrollments the query matches, its page aside: a FROM … WHERE clause and its arguments. Only the
+        filters given are written, so the planner sees `e.approval = 'pending'` and may use the index of those
+        waiting for approval (0012) however often the statement is run."""
+        arguments = _Arguments()
+        conditions = ["e.active"]
+        if query.chapter_ids is not None:
+            conditions.append(f"p.chapter_id = ANY({arguments.add(list(query.chapter_ids))}::uuid[])")
+        if query.program_id:
+            conditions.append(f"e.program_id = {arguments.add(query.program_id)}")
+        if query.role:
+            conditions.append(f"e.role = {arguments.add(query.role.value)}")
+        if query.approval:
+            conditions.append(f"e.approval = {arguments.add(query.approval)}")
+        return f"FROM enrollments e JOIN people p ON p.id = e.person_id WHERE {' AND '.join(conditions)}", arguments
 
     async def vetting_queue(self, query: VettingQueue) -> tuple[list[tuple[Enrollment, str]], int]:
         matching, arguments = self._vetting_matches(query)
-        total = await self._conn.fetchval(f"SELECT count(*) {matching}", *arguments)
+        total = await self._conn.fetchval(f"SELECT count(*) {matching}", *arguments.values)
         rows = await self._conn.fetch(
             f"SELECT {', '.join(f'e.{c}' for c in ENROLLMENTS.columns)}, p.display_name {matching} "
-            "ORDER BY p.display_name, e.id LIMIT $5 OFFSET $6", *arguments, query.limit, query.offset)
+            f"ORDER BY p.display_name, e.id LIMIT {arguments.add(query.limit)} OFFSET {arguments.add(query.offset)}",
+            *arguments.values)
         return [(enrollment_from_row({c: r[c] for c in ENROLLMENTS.columns}), r["display_name"])
                 for r in rows], total
 
@@ -199,7 +214,7 @@ class PostgresConsoleQueries(PostgresPersonIds):
         matching, arguments = self._vetting_matches(query)
         rows = await self._conn.fetch(
             f"SELECT e.program_id, count(*) AS matched {matching} GROUP BY e.program_id ORDER BY e.program_id",
-            *arguments)
+            *arguments.values)
         return [(r["program_id"], r["matched"]) for r in rows]
 
     async def enrolled_in(self, person_id: UUID, program_id: UUID, role: Role) -> bool:

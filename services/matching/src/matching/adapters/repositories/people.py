@@ -17,8 +17,9 @@ from .locks import HeldLocks
 # Where a person's matching profile may be: known, or set aside until its identity values are hashed (0005).
 _PROFILE_TABLES = ("matching_profiles", "profiles_to_hash")
 # Who is held back for not answering, as a program's list names them and the counts per program count them: $2 is how
-# many lapses in a row hold one back.
-_NOT_ANSWERING = "NOT withdrawn AND unanswered_in_a_row >= $2"
+# many lapses in a row hold one back. "> 0", implied by it, is spelt out so the planner may use the partial index of
+# those with any lapse (0019), whatever $2 is: a few percent of the enrollments, rather than all of them.
+_NOT_ANSWERING = "NOT withdrawn AND unanswered_in_a_row > 0 AND unanswered_in_a_row >= $2"
 
 
 class PostgresPeople:
