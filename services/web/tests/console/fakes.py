@@ -314,6 +314,9 @@ class Services:
                 items = [p for p in items if any(e["program_id"] == program for e in p["enrollments"])]
             if role := c.params.get("role"):
                 items = [p for p in items if any(e["role"] == role for e in p["enrollments"])]
+            if approval := c.params.get("approval"):  # of a mentor enrollment, as profiles has it
+                items = [p for p in items if any(e["role"] == "mentor" and e.get("approval") == approval
+                                                 for e in p["enrollments"])]
             if c.params.get("alumni") == "true":
                 items = [p for p in items if p.get("is_alumni")]
             if suspended := c.params.get("suspended"):

@@ -19,7 +19,7 @@ from web.entrypoints.web import CsrfRefused
 
 from ..catalogues import forms
 from ..catalogues import spanish as catalogue
-from .fakes import ADMIN_PAGES, CSRF, E9, FAR, ROUND, as_, pages
+from .fakes import ADMIN_PAGES, CSRF, E9, FAR, ROUND, as_, ident, pages
 
 PACKAGE = Path(web.__file__).parent
 
@@ -212,6 +212,45 @@ async def test_ending_and_reassigning_need_a_reason_and_reach_matching_with_it(w
                                 data={"csrf": CSRF, "mentor_id": other["id"], "reason": "Closer to home"})
     assert moved.status_code == 303 and "/console/pairings/" in moved.headers["location"]
     assert s.calls_to("matching", "POST")[-1].body == {"mentor_id": other["id"], "reason": "Closer to home"}
+
+
+@pytest.mark.parametrize("status", ["proposed", "requested"])
+async def test_a_mentorship_waiting_for_answers_offers_no_reassigning_or_ending_and_says_what_can_be_done(
+        world, status):
+    pairing = world["pairing"]
+    pairing["status"] = status
+    async with as_(world, "coordinator")[0] as page:
+        text = (await page.get(f"/console/pairings/{pairing['id']}")).text
+    assert f'action="/console/pairings/{pairing["id"]}/reassign"' not in text
+    assert f'action="/console/pairings/{pairing["id"]}/end"' not in text
+    assert "Once both have accepted, you can reassign the mentee or end the mentorship here." in text
+    pairing["status"] = "active"
+    async with as_(world, "coordinator")[0] as page:
+        text = (await page.get(f"/console/pairings/{pairing['id']}")).text
+    assert f'action="/console/pairings/{pairing["id"]}/reassign"' in text
+    assert f'action="/console/pairings/{pairing["id"]}/end"' in text
+
+
+async def test_the_mentor_pickers_offer_approved_mentors_only_not_one_suspended_or_awaiting_approval(world):
+    s, program = world["s"], world["program"]
+    for name, approval in (("Dr. Sam Suspended", "suspended"), ("Dr. Pat Pending", "pending")):
+        s.person(name, enrollments=[{"id": ident(), "program_id": program["id"], "role": "mentor",
+                                     "approval": approval, "withdrawn": False, "capacity": 2}])
+    async with as_(world, "coordinator")[0] as page:
+        for path in (f"/console/pairings/{world['pairing']['id']}", f"/console/programs/{program['id']}"):
+            text = (await page.get(path)).text
+            assert "Dr. Sam Suspended" not in text and "Dr. Pat Pending" not in text, path
+    assert s.calls_to("profiles", "GET", "/v1/people")[-1].params["approval"] == "approved"
+
+
+async def test_a_persons_page_shows_the_pronouns_profiles_lets_the_staff_member_see(world):
+    s = world["s"]
+    shared = s.person("Morgan Shared", pronouns="he/him")
+    kept = s.person("Riley Kept")  # profiles answers no pronouns to staff when only the person may see them
+    async with as_(world, "coordinator")[0] as page:
+        text = (await page.get(f"/console/people/{shared['id']}")).text
+        assert "<dt>Pronouns</dt><dd>he/him</dd>" in text
+        assert "Pronouns" not in (await page.get(f"/console/people/{kept['id']}")).text
 
 
 async def test_a_draft_round_shows_pairs_scores_reasons_in_words_the_unpaired_with_why_and_totals(world):
@@ -1082,23 +1121,26 @@ async def test_inviting_from_a_file_with_only_its_header_row_asks_for_a_file_wit
 
 @pytest.mark.parametrize("language, words", [
     ("en", {"program": "a program", "chapter": "a chapter", "report": "a report", "registration": "a registration",
-            "enrollment": "an enrollment", "scheduled_event": "an event"}),
+            "enrollment": "an enrollment", "scheduled_event": "an event", "person": "people"}),
     ("es", {"program": "un programa", "chapter": "un capítulo", "report": "un informe",
             "registration": "una inscripción a un evento", "enrollment": "una inscripción a un programa",
-            "scheduled_event": "un evento"})])
-async def test_audit_entries_about_events_link_to_them_and_every_other_subject_is_worded(world, language, words):
+            "scheduled_event": "un evento", "person": "personas"})])
+async def test_audit_entries_about_events_and_programs_link_to_them_and_every_other_subject_is_worded(
+        world, language, words):
     s, event = world["s"], world["event"]
 
     def entry(i, kind, subject=None):
         return {"id": i, "at": f"2026-03-0{i}T10:00:00+00:00", "actor": world["admin"]["id"], "actor_role": "admin",
                 "action": "people.listed", "subject_kind": kind, "subject_id": subject, "chapter_id": None,
                 "detail": {}, "correlation_id": None}
+    program = world["program"]
     s.audit = {"events": [entry(1, "scheduled_event", event["id"]), entry(2, "registration", str(uuid4()))],
-               "profiles": [entry(3, "program", world["program"]["id"]), entry(4, "chapter"),
-                            entry(5, "report"), entry(6, "enrollment", E9)]}
+               "profiles": [entry(3, "program", program["id"]), entry(4, "chapter"), entry(5, "report"),
+                            entry(6, "enrollment", E9), entry(7, "program"), entry(8, "person")]}
     async with as_(world, "admin", language)[0] as page:
         text = (await page.get("/console/audit")).text.split("<tbody>")[1]
     assert f'<a href="/console/events/{event["id"]}">{words.pop("scheduled_event")}</a>' in text
+    assert f'<a href="/console/programs/{program["id"]}">Into Medicine</a>' in text
     for kind, said in words.items():
         assert f"<td>{said}</td>" in text and f"<td>{kind}</td>" not in text, kind
 

@@ -80,10 +80,10 @@ async def audit(desk: Console, action: str = "", chapter_id: str = "", before: s
     action = action if action.replace(".", "").replace("_", "").isalpha() else ""
     filters = {"action": action, "chapter_id": str(chapter or "")}
     newer_than = _ids(after, least=0)
-    found, chapters = await asyncio.gather(
+    found, chapters, programs = await asyncio.gather(
         desk.api.audit(desk.staff, AUDIT_PAGE, chapter_id=filters["chapter_id"] or None, action=action or None,
                        before=None if newer_than else _ids(before, least=1), after=newer_than),
-        desk.chapters())
+        desk.chapters(), desk.programs())
     shown = found.entries
     people = ({e["actor"] for e in shown} | {e["subject_id"] for e in shown if e["subject_kind"] == "person"}
               | {e["detail"].get("person_id") for e in shown if e["subject_kind"] == "notification"})
@@ -96,7 +96,8 @@ async def audit(desk: Console, action: str = "", chapter_id: str = "", before: s
 
     return desk.render("console/audit.html", entries=shown, names=names, newer=page("after", found.newer),
                        older=page("before", found.older), action=action, chapter_id=filters["chapter_id"],
-                       chapters={c["id"]: c for c in chapters}, chapter_list=chapters)
+                       chapters={c["id"]: c for c in chapters}, chapter_list=chapters,
+                       programs={p["id"]: p for p in programs})
 
 
 def _ids(value: str, least: int) -> tuple[int, ...] | None:

@@ -262,9 +262,10 @@ AUDIT_ACTIONS = {
     "slot.booking_cancelled": C_("Cancelled someone's office-hour booking"),
 }
 
-# What an audit entry is about, for the kinds the trail shows no page of (people, mentorships, rounds, events and
-# emails are linked).
+# What an audit entry is about, for the kinds the trail shows no page of (a person, mentorships, rounds, events,
+# programs and emails are linked; people without one named are a list of them).
 AUDIT_SUBJECTS = {
+    "person": C_("people"),
     "program": C_("a program"),
     "chapter": C_("a chapter"),
     "report": C_("a report"),

@@ -30,11 +30,13 @@ def _refused(error: ServiceError) -> bool:
 
 
 async def _mentors(desk: Desk, program: dict, q: str) -> dict:
-    """The program's mentors a picker offers (`total`, and the first MENTORS_LISTED by name), those whose name or
-    email holds `q` if given. Of the program's chapter: profiles lists a coordinator's people one chapter at a time."""
+    """The program's approved mentors a picker offers (`total`, and the first MENTORS_LISTED by name), those whose
+    name or email holds `q` if given; not one suspended as a mentor or awaiting approval, whom matching would refuse.
+    Of the program's chapter: profiles lists a coordinator's people one chapter at a time."""
     return await desk.api.call("profiles", "GET", "/v1/people", desk.staff,
                                params={"program_id": program["id"], "chapter_id": program.get("chapter_id"),
-                                       "role": "mentor", "suspended": "false", "q": q, "limit": MENTORS_LISTED})
+                                       "role": "mentor", "approval": "approved", "suspended": "false", "q": q,
+                                       "limit": MENTORS_LISTED})
 
 
 async def _program_page(desk: Desk, program_id: UUID, status_filter: str = "", offset: int = 0, mentor_q: str = "",
