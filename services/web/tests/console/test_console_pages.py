@@ -542,6 +542,39 @@ async def test_seats_events_refuses_are_asked_for_as_a_whole_number_in_its_range
     assert said == {"capacity": "Give the number of seats: a whole number from 1 to 100,000."}
 
 
+async def test_an_event_title_longer_than_events_keeps_is_asked_shorter_not_cut_and_the_boxes_say_their_limits(
+        world):
+    s = world["s"]
+    form = {"csrf": CSRF, "title": "Career fair and mixer " * 27 + "for all", "kind": "workshop", "chapter_id": s.chapter,
+            "timezone": "America/Chicago", "starts_at": "2027-12-01T18:00", "ends_at": "2027-12-01T19:00",
+            "registration_deadline": "2027-12-01T12:00", "capacity": "25"}
+    async with as_(world, "coordinator")[0] as page:
+        blank = (await page.get("/console/events/new")).text
+        refused = await page.post("/console/events/new", data=form)
+    assert 'name="title" value="" maxlength="200"' in blank and 'name="location" value="" maxlength="300"' in blank
+    assert 'name="virtual_link" value="" maxlength="500"' in blank
+    assert refused.status_code == 422 and not s.calls_to("events", "POST")
+    said = dict(re.findall(r'<p class="field-error" id="([a-z_]+)-error">([^<]*)</p>', refused.text))
+    assert said == {"title": "Keep the title to 200 characters or fewer: this one has 601."}
+
+
+@pytest.mark.parametrize("field, message, words", [
+    ("virtual_link", "String should match pattern '^https://'",
+     "Give the link to join as a web address that starts with https://, of at most 500 characters."),
+    ("location", "String should have at most 300 characters", "Give the place in at most 300 characters.")])
+async def test_a_link_or_place_events_refuses_says_what_it_must_be_next_to_it(world, field, message, words):
+    s = world["s"]
+    s.refuse[("POST", "/v1/events")] = (422, "invalid_request", field, message)
+    form = {"csrf": CSRF, "title": "Interview practice", "kind": "workshop", "chapter_id": s.chapter,
+            "timezone": "America/Chicago", "starts_at": "2027-12-01T18:00", "ends_at": "2027-12-01T19:00",
+            "registration_deadline": "2027-12-01T12:00", "capacity": "25", "is_virtual": "on",
+            "virtual_link": "meet dot example"}
+    async with as_(world, "coordinator")[0] as page:
+        refused = await page.post("/console/events/new", data=form)
+    said = dict(re.findall(r'<p class="field-error" id="([a-z_]+)-error">([^<]*)</p>', refused.text))
+    assert said == {field: words}
+
+
 async def test_an_administrator_adds_a_chapter_and_one_without_a_name_or_a_known_zone_is_asked_for_them(world):
     async with as_(world, "admin")[0] as page:
         refused = await page.post("/console/chapters", data={"csrf": CSRF, "name": "", "timezone": "Mars/Olympus"})
@@ -657,6 +690,20 @@ async def test_report_cells_read_as_numbers_fewer_than_5_or_withheld_and_the_cha
     assert csv.text == "program,invited\nInto Medicine,<5\n"
     asked = world["s"].calls_to("profiles", "GET", "/v1/reports/people")[-1].params
     assert asked == {"chapter_id": world["s"].chapter}
+
+
+@pytest.mark.parametrize("language, mentorships, trends", [
+    ("en", "Paired, proposals included", "Confirmed"), ("es", "Emparejados, propuestas incluidas", "Confirmadas")])
+async def test_the_reports_name_pairs_ever_made_and_mentorships_confirmed_in_a_month_apart(
+        world, language, mentorships, trends):
+    # matching counts a program's "paired" as every pair ever made, proposals included, and a month's "paired" as
+    # the mentorships confirmed in it: one word for both read as one measure.
+    async with as_(world, "coordinator", language)[0] as page:
+        text = (await page.get("/console/reports")).text
+    table = text[text.index('id="t-mentorships"'):text.index('id="t-meetings"')]
+    trend = text[text.index('id="t-trends"'):]
+    assert f'<th scope="col">{mentorships}</th>' in table and f'<th scope="col">{trends}</th>' in trend
+    assert f"{trends}</text>" in text or f">{trends}<" in text[:text.index('id="t-trends"')], "the chart's legend"
 
 
 async def test_a_report_export_asked_with_a_stage_or_chapter_that_is_none_asks_no_service_for_it(world):

@@ -29,6 +29,7 @@ router = APIRouter(prefix="/console", include_in_schema=False, route_class=Conso
 MOMENTS = ("starts_at", "ends_at", "registration_deadline")
 PAGE = 50
 DESCRIPTION_LIMIT = 5000  # events' own (EventIn.description)
+TITLE_LIMIT, LOCATION_LIMIT, LINK_LIMIT = 200, 300, 500  # events' own too (Title, Line300, VirtualLink)
 
 
 def _refused(error: ServiceError) -> bool:
@@ -103,10 +104,13 @@ def _event_form(posted, desk: Desk, zones: tuple[str, ...], event: dict | None) 
 
     if not values["title"]:
         problems["title"] = needs("title")
+    elif len(values["title"]) > TITLE_LIMIT:  # asked shorter rather than cut where the coordinator cannot see
+        problems["title"] = desk._(C_("Keep the title to %(limit)s characters or fewer: this one has %(count)s."),
+                                   limit=TITLE_LIMIT, count=len(values["title"]))
     zone = values["timezone"] if values["timezone"] in zones else None
     if zone is None:
         problems["timezone"] = needs("timezone")
-    body: dict[str, Any] = {"title": values["title"][:200], "description": values["description"],
+    body: dict[str, Any] = {"title": values["title"], "description": values["description"],
                             "timezone": zone, "is_virtual": values["is_virtual"],
                             "audience_stages": values["audience_stages"],
                             "location": values["location"] or None, "virtual_link": values["virtual_link"] or None}
@@ -162,7 +166,8 @@ def _new_event_zones(desk: Desk, chapters: list[dict], chapter_id: str) -> tuple
 async def _form_page(desk: Desk, event: dict | None, values: dict, zones: tuple[str, ...], chapters: list[dict],
                      status: int = 200, **context: Any) -> Response:
     return desk.render("console/event_form.html", status, event=event, values=values, chapters=chapters,
-                       time_zones=zones, description_limit=DESCRIPTION_LIMIT, **context)
+                       time_zones=zones, description_limit=DESCRIPTION_LIMIT, title_limit=TITLE_LIMIT,
+                       location_limit=LOCATION_LIMIT, link_limit=LINK_LIMIT, **context)
 
 
 @router.get("/events/new")

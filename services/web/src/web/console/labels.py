@@ -136,6 +136,8 @@ EVENT_PROBLEMS = {
     "ends_at": C_("Give the day and time it ends."),
     "registration_deadline": C_("Give the day and time registration closes."),
     "capacity": C_("Give the number of seats: a whole number from 1 to 100,000."),
+    "virtual_link": C_("Give the link to join as a web address that starts with https://, of at most 500 characters."),
+    "location": C_("Give the place in at most 300 characters."),
 }
 CHAPTER_PROBLEMS = {
     "name": C_("Give the chapter a name."),
@@ -203,7 +205,8 @@ MEASURES = {
     "mentees": C_("Mentees"),
     "mentors": C_("Mentors"),
     "waiting": C_("Waiting"),
-    "paired": C_("Paired"),
+    "paired": C_("Paired, proposals included"),  # matching's count of every pair made, accepted yet or not
+    "confirmed": C_("Confirmed"),  # a month's mentorships confirmed (matching's "paired" in its trends)
     "active": C_("Active"),
     "completed": C_("Completed"),
     "ended_early": C_("Ended early"),

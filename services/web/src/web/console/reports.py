@@ -127,6 +127,8 @@ async def reports(desk: Console, chapter_id: str = "", stage: str = "") -> Respo
         desk.programs(),
         *(_optional(desk.api.call("events", "GET", "/v1/events", staff, params={**events_params, "status": state}))
           for state in ("published", "completed", "cancelled")))
+    if trends:  # a month's "paired" counts mentorships confirmed in it, not pairs proposed as the table's does
+        trends = {**trends, "columns": ["confirmed" if c == "paired" else c for c in trends["columns"]]}
     row_names = {p["id"]: p["name"] for p in programs} | {c["id"]: c["name"] for c in chapters}
     row_names |= {e["id"]: e["title"] for listed in events for e in listed or ()}
     row_names[""] = row_names["national"] = desk._(labels.C_("National"))
