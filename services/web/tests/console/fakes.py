@@ -47,10 +47,14 @@ def forbidden(message: str) -> httpx.Response:
     return httpx.Response(403, json={"error": {"code": "forbidden", "message": message}})
 
 
-def refusal(status: int, code: str, field_name: str | None, message: str = "") -> httpx.Response:
-    error = {"code": code, "message": message or code}
+def refusal(status: int, code: str, field_name: str | None, message: str = "",
+            every_field: list[str] | None = None) -> httpx.Response:
+    """A service's error body; `every_field`: each field pydantic found at fault (the first is `field_name`)."""
+    error: dict[str, Any] = {"code": code, "message": message or code}
     if field_name:
         error["field"] = field_name
+    if every_field:
+        error["errors"] = [{"field": name, "message": code} for name in every_field]
     return httpx.Response(status, json={"error": error})
 
 
@@ -59,7 +63,7 @@ def refusal(status: int, code: str, field_name: str | None, message: str = "") -
 
 STAGES = frozenset(s.value for s in TrainingStage)
 KINDS = frozenset(k.value for k in PairingKind)
-# Each field in ProgramIn's order (pydantic reports the first field at fault in that order, extra fields last): its
+# Each field in ProgramIn's order (pydantic reports the fields at fault in that order, extra fields last): its
 # kind, whether null is taken, its bounds (numbers) and its default (None: required).
 PROGRAM_FIELDS: dict[str, tuple[str, bool, tuple[int, int] | frozenset | None, Any]] = {
     "name": ("text", False, (1, 200), None),
@@ -119,20 +123,22 @@ def _field_fault(name: str, value: Any) -> str | None:
     return None if value else name  # min_length=1, checked after the items
 
 
-def program_body_fault(body: Any, change: bool) -> str | None:
-    """The field profiles names when it refuses this body with `invalid_request` (422), or None. `change`: a PATCH
-    body (ProgramChange: any field may be left out, chapter_id is not one, null still refused where not taken)."""
+def program_body_faults(body: Any, change: bool) -> list[str]:
+    """Every field profiles names when it refuses this body with `invalid_request` (422), in pydantic's order (the
+    fields in ProgramIn's, extra fields last); none when it takes it. `change`: a PATCH body (ProgramChange: any
+    field may be left out, chapter_id is not one, null still refused where not taken)."""
     if not isinstance(body, dict):
-        return "body"
+        return ["body"]
     fields = [n for n in PROGRAM_FIELDS if not (change and n == "chapter_id")]
+    faults = []
     for name in fields:
         if name not in body:
             if not change and PROGRAM_FIELDS[name][3] is None:
-                return name
+                faults.append(name)
             continue
         if fault := _field_fault(name, body[name]):
-            return fault
-    return next((name for name in body if name not in fields), None)
+            faults.append(fault)
+    return faults + [name for name in body if name not in fields]
 
 
 def program_rule_fault(program: dict) -> str | None:
@@ -191,7 +197,8 @@ class Services:
     events: dict[str, dict] = field(default_factory=dict)
     roster: dict[str, list[dict]] = field(default_factory=dict)
     invited: set[tuple[str, str, str]] = field(default_factory=set)
-    # (status, code, field) or (status, code, field, message): the message as the service words it.
+    # (status, code, field) or (status, code, field, message): the message as the service words it; field: a list
+    # for a malformed request's every field at fault.
     refuse: dict[tuple[str, str], tuple] = field(default_factory=dict)
     audit: dict[str, list[dict]] = field(default_factory=dict)
     deliveries: list[dict] = field(default_factory=list)
@@ -249,10 +256,10 @@ class Services:
         call = Call(service, request.method, request.url.path, params, body, claims)
         self.calls.append(call)
         refused = self.refuse.get((request.method, request.url.path))
-        if refused:
+        if refused:  # field_name: a list for every field a malformed request has at fault
             status, code, field_name, *message = refused
-            return httpx.Response(status, json={"error": {"code": code, "message": message[0] if message else code,
-                                                          "field": field_name}})
+            every = field_name if isinstance(field_name, list) else None
+            return refusal(status, code, every[0] if every else field_name, message[0] if message else code, every)
         try:
             answer = getattr(self, f"serve_{service}")(call)
         except LookupError:
@@ -397,8 +404,8 @@ class Services:
 
     def _define_program(self, c: Call) -> httpx.Response:
         """As profiles' POST /v1/programs: the body checked (422), the caller (403), the chapter (404), the rules."""
-        if fault := program_body_fault(c.body, change=False):
-            return refusal(422, "invalid_request", fault)
+        if faults := program_body_faults(c.body, change=False):
+            return refusal(422, "invalid_request", faults[0], every_field=faults)
         chapter = c.body.get("chapter_id")
         if not self._manages(c, chapter):
             return forbidden("only an administrator, or a coordinator of this chapter, may do this")
@@ -412,8 +419,8 @@ class Services:
 
     def _change_program(self, c: Call, program_id: str) -> httpx.Response:
         """As profiles' PATCH /v1/programs/{id}: only what is sent changes; no chapter; null only where taken."""
-        if fault := program_body_fault(c.body, change=True):
-            return refusal(422, "invalid_request", fault)
+        if faults := program_body_faults(c.body, change=True):
+            return refusal(422, "invalid_request", faults[0], every_field=faults)
         program = self.programs.get(program_id)
         if program is None:
             return refusal(404, "not_found", "program_id")

@@ -558,6 +558,19 @@ async def test_an_event_title_longer_than_events_keeps_is_asked_shorter_not_cut_
     assert said == {"title": "Keep the title to 200 characters or fewer: this one has 601."}
 
 
+async def test_every_field_of_an_event_events_refuses_at_once_is_worded_next_to_it_in_one_answer(world):
+    s = world["s"]
+    s.refuse[("POST", "/v1/events")] = (422, "invalid_request", ["capacity", "virtual_link"], "capacity: too few")
+    form = {"csrf": CSRF, "title": "Interview practice", "kind": "workshop", "chapter_id": s.chapter,
+            "timezone": "America/Chicago", "starts_at": "2027-12-01T18:00", "ends_at": "2027-12-01T19:00",
+            "registration_deadline": "2027-12-01T12:00", "capacity": "0", "is_virtual": "on",
+            "virtual_link": "meet dot example"}
+    async with as_(world, "coordinator")[0] as page:
+        refused = await page.post("/console/events/new", data=form)
+    said = dict(re.findall(r'<p class="field-error" id="([a-z_]+)-error">([^<]*)</p>', refused.text))
+    assert said.keys() == {"capacity", "virtual_link"}
+
+
 @pytest.mark.parametrize("field, message, words", [
     ("virtual_link", "String should match pattern '^https://'",
      "Give the link to join as a web address that starts with https://, of at most 500 characters."),

@@ -181,6 +181,17 @@ async def test_a_setting_profiles_refuses_is_worded_next_to_its_field_and_everyt
     assert field_error(no_size.text, "group_size") == "Give the size of each group: 2 to 50 people."
 
 
+async def test_every_setting_profiles_refuses_at_once_is_worded_next_to_its_field_in_one_answer(world):
+    async with as_(world, "admin")[0] as page:
+        refused = await page.post("/console/programs", data={**FULL, "term_months": "99", "pair_cap": "999999999",
+                                                             "answer_within_days": "99999"})
+    assert refused.status_code == 422
+    assert field_error(refused.text, "term_months") == "Give a whole number of months from 1 to 60."
+    assert field_error(refused.text, "pair_cap") == (
+        "Give a whole number from 1 to 100,000, or leave it empty for no cap.")
+    assert field_error(refused.text, "answer_within_days").startswith("Give a whole number of days from 1 to 365")
+
+
 async def test_a_refusal_naming_an_item_of_a_field_is_worded_by_that_field_and_one_naming_none_above_the_form(world):
     s = world["s"]
     async with as_(world, "admin")[0] as page:

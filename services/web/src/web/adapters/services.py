@@ -34,11 +34,14 @@ PROGRAMS_KEPT_SECONDS = 5.0  # a program a coordinator just made shows within se
 
 
 class ServiceError(Exception):
-    """A service refused or failed: its HTTP status, its error code, and the field at fault if any."""
+    """A service refused or failed: its HTTP status, its error code, and the field at fault if any; `fields`: every
+    field it found at fault at once (a malformed request's), the first being `field`."""
 
-    def __init__(self, status: int, code: str, message: str = "", field: str | None = None) -> None:
+    def __init__(self, status: int, code: str, message: str = "", field: str | None = None,
+                 fields: tuple[str, ...] = ()) -> None:
         super().__init__(f"{status} {code}: {message}")
         self.status, self.code, self.message, self.field = status, code, message, field
+        self.fields = fields or ((field,) if field else ())
 
 
 class Unavailable(ServiceError):
@@ -166,9 +169,10 @@ async def send(http: Http, service: str, method: str, url: str, token: str, *, j
         try:
             said = response.json()["error"]
             code, message, field = str(said["code"]), str(said.get("message", "")), said.get("field")
-        except (ValueError, KeyError, TypeError):
-            code, message, field = "service_error", response.text[:200], None
-        raise ServiceError(response.status_code, code, message, field)
+            fields = tuple(str(e["field"]) for e in said.get("errors") or () if isinstance(e, dict) and e.get("field"))
+        except (ValueError, KeyError, TypeError, AttributeError):
+            code, message, field, fields = "service_error", response.text[:200], None, ()
+        raise ServiceError(response.status_code, code, message, field, fields)
     if response.status_code == 204 or not response.content:
         return None
     if response.content_type.startswith("application/json"):

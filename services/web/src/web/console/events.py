@@ -140,6 +140,16 @@ def _event_form(posted, desk: Desk, zones: tuple[str, ...], event: dict | None) 
     return values, body, problems
 
 
+def _event_refusals(desk: Desk, error: ServiceError, values: dict) -> dict[str, str]:
+    """Events' refusal of an event's form, as problems by field: a malformed request's next to every field it names
+    that the form words, else where `_event_refusal` puts it."""
+    if error.code == "invalid_request" and len(error.fields) > 1:
+        if known := {f: desk._(labels.EVENT_PROBLEMS[f]) for f in error.fields if f in labels.EVENT_PROBLEMS}:
+            return known
+    field, words = _event_refusal(desk, error, values)
+    return {field: words}
+
+
 def _event_refusal(desk: Desk, error: ServiceError, values: dict) -> tuple[str, str]:
     """Where events' refusal of an event's form goes (the field it names, else the form's top) and its words: the
     rule broken when events names one we know, else the words for its code."""
@@ -192,8 +202,7 @@ async def create_event(desk: Console, posted: Form) -> Response:
         except ServiceError as error:
             if not _refused(error):
                 raise
-            field, words = _event_refusal(desk, error, values)
-            problems[field] = words
+            problems |= _event_refusals(desk, error, values)
     return await _form_page(desk, None, values, zones, chapters, 422, problems=problems)
 
 
@@ -229,8 +238,7 @@ async def save_event(event_id: UUID, desk: Console, posted: Form) -> Response:
         except ServiceError as error:
             if not _refused(error):
                 raise
-            field, words = _event_refusal(desk, error, values)
-            problems[field] = words
+            problems |= _event_refusals(desk, error, values)
     return await _form_page(desk, event, values, zones_with(event), [], 422, problems=problems)
 
 

@@ -85,7 +85,11 @@ def _words(desk: Desk, problems: dict[str, str]) -> dict[str, str]:
 
 def _service_problem(desk: Desk, error: ServiceError) -> dict[str, str]:
     """profiles' refusal next to the field it names (`mentee_stages.0` is the mentee stages' field), or above the
-    form when it names none of the form's."""
+    form when it names none of the form's; a malformed request's next to every field it names at once."""
+    if error.code == "invalid_request" and len(error.fields) > 1:
+        named = {f.split(".")[0] for f in error.fields}
+        if known := [f for f in labels.PROGRAM_PROBLEMS if f in named]:
+            return {f: desk._(labels.PROGRAM_PROBLEMS[f]) for f in known}
     field = (error.field or "").split(".")[0]
     if field in labels.PROGRAM_PROBLEMS:
         if error.code == "invalid" and field in labels.PROGRAM_RULES:
