@@ -11,7 +11,7 @@ from urllib.parse import quote
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
 from plumbing.http import create_app
 from plumbing.runtime import Service
@@ -33,6 +33,7 @@ from .entrypoints.web import (
     SecurityHeaders,
     SignInNeeded,
     SignUpNeeded,
+    go_to,
     redact_access_logs,
     redirect,
     render,
@@ -98,12 +99,12 @@ def build_app(settings: ServiceSettings | None = None) -> FastAPI:
     app.router.lifespan_context = lifespan
 
     @app.exception_handler(SignInNeeded)
-    async def sign_in_first(_: Request, needed: SignInNeeded) -> Response:
-        return RedirectResponse(f"/sign-in?next={quote(needed.back_to)}", status_code=303)
+    async def sign_in_first(request: Request, needed: SignInNeeded) -> Response:
+        return go_to(request, f"/sign-in?next={quote(needed.back_to)}")
 
     @app.exception_handler(SignUpNeeded)
-    async def sign_up_first(_: Request, __: SignUpNeeded) -> Response:
-        return RedirectResponse("/sign-up", status_code=303)
+    async def sign_up_first(request: Request, __: SignUpNeeded) -> Response:
+        return go_to(request, "/sign-up")
 
     @app.exception_handler(CsrfRefused)
     async def refused(request: Request, _: CsrfRefused) -> Response:

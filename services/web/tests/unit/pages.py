@@ -44,8 +44,10 @@ class Services:
 
 
 def browser(services: Services, person_id: str | None = None, language: str = "en",
-            timezone: str = "America/Chicago", chapter_id: UUID | None = None) -> httpx.AsyncClient:
-    """A browser on the web app, signed in as `person_id` when given (with the page token CSRF)."""
+            timezone: str = "America/Chicago", chapter_id: UUID | None = None,
+            newcomer: bool = False) -> httpx.AsyncClient:
+    """A browser on the web app, signed in as `person_id` when given (with the page token CSRF); `newcomer`:
+    signed in by a confirmed address, with no profile yet."""
     app = build_app(WebSettings.offline())
     sessions = FakeSessions()
     app.state.new_unit_of_work = lambda: FakeUnitOfWork(links=FakeLinks(), sessions=sessions,
@@ -55,11 +57,12 @@ def browser(services: Services, person_id: str | None = None, language: str = "e
     api._http = HttpxHttp(httpx.AsyncClient(transport=httpx.MockTransport(services.handle)))
     app.state.clients = api
     cookies = {}
-    if person_id is not None:
+    if person_id is not None or newcomer:
         secret = "a-session-" + uuid4().hex
         sessions.rows[digest(secret)] = Session(digest(secret), CSRF, datetime.now(UTC) + timedelta(hours=1),
-                                                person_id=UUID(person_id), stage="undergraduate", language=language,
-                                                timezone=timezone, chapter_id=chapter_id)
+                                                person_id=UUID(person_id) if person_id else None,
+                                                stage="undergraduate", language=language, timezone=timezone,
+                                                chapter_id=chapter_id)
         cookies[SESSION_COOKIE] = secret
     return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="https://web", cookies=cookies,
                              headers={"Accept-Language": language})

@@ -105,6 +105,51 @@ async def test_the_sign_in_form_carries_where_the_person_was_going_on_this_site_
     assert 'name="next"' not in elsewhere.text
 
 
+async def test_a_form_sent_once_signed_out_signs_in_back_to_the_page_it_was_on_not_to_the_forms_own_address():
+    event_page = f"/events/{uuid4()}"
+    async with browser(Services()) as anyone:
+        from_the_page = await anyone.post(f"{event_page}/register", data={"csrf": CSRF},
+                                          headers={"Referer": f"https://web{event_page}"})
+        from_another_site = await anyone.post(f"{event_page}/register", data={"csrf": CSRF},
+                                              headers={"Referer": f"https://elsewhere.example{event_page}"})
+        asked_for = await anyone.get(event_page + "/register")
+    assert from_the_page.status_code == 303 and from_the_page.headers["location"] == f"/sign-in?next={event_page}"
+    # The register address answers POST only: signed in, it would be a "method not allowed".
+    assert from_another_site.headers["location"] == "/sign-in?next=/"
+    assert asked_for.status_code == 405
+
+
+async def test_a_form_sent_by_htmx_that_needs_signing_in_or_up_takes_the_whole_page_there_not_into_its_section():
+    event_page = f"/events/{uuid4()}"
+    htmx_from_the_page = {"HX-Request": "true", "HX-Current-URL": f"https://web{event_page}"}
+    async with browser(Services()) as anyone, browser(Services(), newcomer=True) as newcomer:
+        signed_out = await anyone.post(f"{event_page}/register", data={"csrf": CSRF}, headers=htmx_from_the_page)
+        not_signed_up = await newcomer.post(f"{event_page}/register", data={"csrf": CSRF},
+                                            headers=htmx_from_the_page)
+    assert signed_out.status_code == 200 and signed_out.headers["HX-Redirect"] == f"/sign-in?next={event_page}"
+    assert not_signed_up.status_code == 200 and not_signed_up.headers["HX-Redirect"] == "/sign-up"
+    assert signed_out.text == not_signed_up.text == "", "nothing to swap into the section"
+
+
+async def test_signing_out_or_erasing_the_account_keeps_the_language_the_person_chose_for_the_page_that_follows():
+    # The browser asks for English (Accept-Language); the person chose Spanish, kept in their session: once it is
+    # gone, the language cookie must say it, or the next page is in English.
+    services = Services({f"DELETE /v1/people/{ME}": httpx.Response(204)})
+    async with browser(services, ME, language="es") as page:
+        signed_out = await page.post("/sign-out", data={"csrf": CSRF})
+    async with browser(services, ME, language="es") as page:
+        erased = await page.post("/my-data/erase", data={"csrf": CSRF, "confirm": "erase"})
+    for answer in (signed_out, erased):
+        assert answer.status_code == 303
+        set_cookies = answer.headers.get_list("set-cookie")
+        assert any(c.startswith("__Host-session=\"\"") for c in set_cookies)
+        assert any(c.startswith("__Host-lang=es;") for c in set_cookies), answer.request.url
+    async with browser(Services()) as anyone:
+        anyone.headers["Accept-Language"] = "en"
+        anyone.cookies.set("__Host-lang", "es")
+        assert 'lang="es"' in (await anyone.get("/?signed_out=1")).text
+
+
 EVENT = str(uuid4())
 
 
@@ -735,6 +780,22 @@ def a_home_with(enrollment: dict) -> Services:
         f"GET /v1/people/{ME}/enrollments": [enrollment],
         f"PATCH /v1/enrollments/{enrollment['id']}": lambda sent: {**enrollment, **json.loads(sent.content),
                                                                     "paused_because": None}})
+
+
+@pytest.mark.parametrize("typed", ["", "0", "11", "two"])
+async def test_a_number_of_mentees_left_empty_or_out_of_range_is_asked_again_next_to_its_field_not_changed(typed):
+    mentoring = {"id": str(uuid4()), "program_id": PROGRAM, "role": "mentor", "pairing_kind": "general",
+                 "active": True, "capacity": 2, "approval": "approved", "paused": False, "paused_because": None}
+    services = a_home_with(mentoring)
+    async with browser(services, ME) as page:
+        refused = await page.post(f"/enrollments/{mentoring['id']}/capacity", data={"csrf": CSRF, "capacity": typed})
+        saved = await page.post(f"/enrollments/{mentoring['id']}/capacity", data={"csrf": CSRF, "capacity": "3"})
+    assert refused.status_code == 422
+    assert error_next_to(refused.text, f"capacity-{mentoring['id']}") == "Give a whole number from 1 to 10."
+    assert re.search(rf'id="capacity-{mentoring["id"]}"[^>]*value="{typed}"', refused.text), "what was typed is kept"
+    assert saved.status_code == 303 and saved.headers["location"] == "/?done=capacity"
+    patched = [json.loads(r.content) for r in services.sent if r.method == "PATCH"]
+    assert patched == [{"capacity": 3}], "nothing out of range is sent, nor made in range unseen"
 
 
 A_MENTEE = {"id": str(uuid4()), "program_id": PROGRAM, "role": "mentee", "pairing_kind": "general", "active": True,

@@ -191,8 +191,16 @@ async def use_link(token: str, visitor: Visiting, posted: Form) -> Response:
 async def sign_out(visitor: Visiting, posted: Form) -> Response:
     if visitor.session_id:
         await sign_in.sign_out(visitor.session_id, app_state(visitor.request).new_unit_of_work())
-    visitor.cookies = [(SESSION_COOKIE, "", None)]
+    visitor.cookies = [(SESSION_COOKIE, "", None), *_language_kept(visitor)]
     return redirect(visitor, "/?signed_out=1")
+
+
+LANGUAGE_KEPT_SECONDS = 365 * 24 * 3600
+
+
+def _language_kept(visitor: Visit) -> list[tuple[str, str, int | None]]:
+    """The language the session was in, as the language cookie: the pages after it ends stay in it."""
+    return [(LANGUAGE_COOKIE, visitor.language, LANGUAGE_KEPT_SECONDS)]
 
 
 @router.post("/language")
@@ -201,7 +209,7 @@ async def choose_language(visitor: Visiting, posted: Form) -> Response:
     back = local(str(posted.get("back") or "/"))
     if language not in labels.LANGUAGES:
         return redirect(visitor, back)
-    visitor.cookies.append((LANGUAGE_COOKIE, language, 365 * 24 * 3600))
+    visitor.cookies.append((LANGUAGE_COOKIE, language, LANGUAGE_KEPT_SECONDS))
     session = visitor.session
     if session is not None:
         session.language = language
@@ -599,5 +607,5 @@ async def erase(visitor: Person, posted: Form, request: Request) -> Response:
     except ServiceError as error:
         return render(visitor, "erase.html", 503 if error.status >= 500 else 422, error=visitor.error_words(error))
     await sign_in.sign_out_everywhere(person_id, app_state(request).new_unit_of_work())
-    visitor.cookies = [(SESSION_COOKIE, "", None)]
+    visitor.cookies = [(SESSION_COOKIE, "", None), *_language_kept(visitor)]
     return redirect(visitor, "/?erased=1")

@@ -260,6 +260,7 @@ async def withdraw(pairing_id: UUID, visitor: Person, posted: Form) -> Response:
     return await _act(visitor, pairing_id, "decline", {"reason_code": "request_withdrawn"}, "request_withdrawn", "/")
 
 
+MOST_MENTEES_AT_ONCE = 10  # profiles' bound on a mentor's capacity (EnrollmentIn.capacity)
 MEETING_MINUTES = (5, 600)
 MEETING_FIELDS = ("met_on", "minutes", "topics")
 
@@ -364,10 +365,12 @@ async def give_feedback(pairing_id: UUID, visitor: Person, posted: Form) -> Resp
 
 @router.post("/enrollments/{enrollment_id}/capacity")
 async def change_capacity(enrollment_id: UUID, visitor: Person, posted: Form) -> Response:
-    try:
-        capacity = max(1, min(10, int(str(posted.get("capacity") or ""))))
-    except ValueError:
-        return redirect(visitor, "/")
+    typed = str(posted.get("capacity") or "").strip()[:20]
+    if not (typed.isdigit() and 1 <= int(typed) <= MOST_MENTEES_AT_ONCE):
+        problem = {"enrollment_id": str(enrollment_id), "typed": typed,
+                   "words": visitor._("Give a whole number from 1 to %(most)s.") % {"most": MOST_MENTEES_AT_ONCE}}
+        return render(visitor, "dashboard.html", 422, **await dashboard(visitor), capacity_problem=problem)
+    capacity = int(typed)
     try:
         await clients(visitor.request).change_enrollment(visitor.who, enrollment_id, {"capacity": capacity})
     except ServiceError:

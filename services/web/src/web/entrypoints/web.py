@@ -204,7 +204,7 @@ Visiting = Annotated[Visit, Depends(visit)]
 async def person(visitor: Visiting) -> Visit:
     """A signed-in person with a profile (else: to sign-in, or to finish signing up)."""
     if visitor.session is None:
-        raise SignInNeeded(visitor.request.url.path)
+        raise SignInNeeded(back_after_sign_in(visitor.request))
     if visitor.session.person_id is None:
         raise SignUpNeeded()
     return visitor
@@ -216,7 +216,7 @@ Person = Annotated[Visit, Depends(person)]
 async def newcomer(visitor: Visiting) -> Visit:
     """Signed in by a confirmed address, with or without a profile yet (the sign-up wizard)."""
     if visitor.session is None:
-        raise SignInNeeded(visitor.request.url.path)
+        raise SignInNeeded(back_after_sign_in(visitor.request))
     return visitor
 
 
@@ -282,6 +282,25 @@ def here(request: Request) -> str:
     if any(route.matches(as_page)[0] is Match.FULL for route in request.app.router.routes):
         return local(url.path)
     return "/"
+
+
+def back_after_sign_in(request: Request) -> str:
+    """Where signing in leads back to: this page; for a form sent once the session had ended, the page of this site
+    the form was on (HTMX names it, a browser's Referer does), as the form's own address may take only forms."""
+    if request.method not in ("GET", "HEAD"):
+        for header in ("hx-current-url", "referer"):
+            sent = urlsplit(request.headers.get(header, ""))
+            if sent.netloc == request.url.netloc and sent.path:
+                return local(f"{sent.path}?{sent.query}" if sent.query else sent.path)
+    return here(request)
+
+
+def go_to(request: Request, to: str) -> Response:
+    """To another page, whole: an HTMX request is told to load it (HX-Redirect), else it would follow a redirect
+    and swap the whole page into the section that asked."""
+    if htmx(request):
+        return Response(status_code=200, headers={"HX-Redirect": to})
+    return RedirectResponse(to, status_code=303)
 
 
 def render(visitor: Visit, template: str, status: int = 200, **context: Any) -> HTMLResponse:
