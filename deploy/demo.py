@@ -54,12 +54,28 @@ async def until(check, what: str, timeout: float = 60):
     return result
 
 
+DEMO_CHAPTER = "Demo Chapter"
+
+
+async def demo_chapter(profiles: httpx.AsyncClient) -> dict:
+    """The Demo Chapter: made by the first demo on this platform, found by the later ones (a chapter's name is its
+    own, whatever the case and spacing)."""
+    def key(name: str) -> str:
+        return " ".join(name.split()).lower()
+
+    chapters = (await profiles.get("/v1/chapters")).raise_for_status().json()
+    found = next((c for c in chapters if key(c["name"]) == key(DEMO_CHAPTER)), None)
+    if found is not None:
+        return found
+    made = await profiles.post("/v1/chapters", json={"name": DEMO_CHAPTER, "timezone": "America/Chicago"})
+    return made.raise_for_status().json()
+
+
 async def seed_staff(tag: str) -> tuple[str, str]:
     """The console's staff: a national administrator (named by the operator's command, as on a fresh platform)
-    and a coordinator of a demo chapter (granted by that administrator). Their emails, to sign in as them."""
+    and a coordinator of the Demo Chapter (granted by that administrator). Their emails, to sign in as them."""
     async with client("profiles") as profiles:
-        chapter = (await profiles.post("/v1/chapters", json={"name": "Demo Chapter",
-                                                             "timezone": "America/Chicago"})).json()
+        chapter = await demo_chapter(profiles)
         staff = {}
         for who, name, stage in (("admin", "Alex Admin", "attending"), ("coordinator", "Casey Coordinator",
                                                                       "attending")):
@@ -93,8 +109,11 @@ async def main() -> None:
         await analytics.getmany(timeout_ms=1000)  # join the group before anything is published
         admin_email, coordinator_email = await seed_staff(tag)
         async with client("profiles") as profiles:
+            # A program of this run's own (a program's name is its own): one a demo made before has that demo's
+            # mentors, whom matching could pair with this run's mentee instead of this run's mentor.
             program = (await profiles.post("/v1/programs", json={
-                "name": "Into Medical School", "mentee_stages": ["high_school", "undergraduate", "post_baccalaureate"],
+                "name": f"Into Medical School {tag}",
+                "mentee_stages": ["high_school", "undergraduate", "post_baccalaureate"],
                 "mentor_stages": ["medical_student_2", "medical_student_3", "medical_student_4", "resident", "attending"],
             })).json()
             say("Program defined", f"{program['name']} (pairs form as people register) id={program['id']}")
@@ -165,7 +184,7 @@ async def main() -> None:
                 f"Open {URLS['web']}/ and sign in as {mentee['email']} (Sam, an undergraduate paired with\n"
                 f"  Dr. Ana Reyes) or {mentor['email']} (Ana, the mentor); or sign up with any address.\n"
                 f"  The console: sign in as {admin_email} (national administrator) or {coordinator_email}\n"
-                f"  (coordinator of Demo Chapter).\n"
+                f"  (coordinator of {DEMO_CHAPTER}).\n"
                 f"  The sign-in link arrives in the local mailbox: {SINK_URL}/ (click it there).")
         print("\nDemo complete. Stop the platform with: uv run python -m devinfra down")
     finally:

@@ -22,11 +22,13 @@ EVERYONE = set(CALLERS) - {"anonymous"}
 
 # endpoint: (who may, request given the cell's world)
 MATRIX = {
-    "define a chapter": ({"an administrator", "a service"}, lambda w: ("POST", "/v1/chapters", {"name": "New"})),
+    "define a chapter": ({"an administrator", "a service"}, lambda w: ("POST", "/v1/chapters", {
+        "name": f"New {uuid4().hex[:6]}"})),
     "list chapters": (EVERYONE, lambda w: ("GET", "/v1/chapters", None)),
     "change a chapter": (MANAGERS, lambda w: ("PATCH", f"/v1/chapters/{w['chapter']}", {"timezone": "Europe/London"})),
     "define a chapter program": (MANAGERS, lambda w: ("POST", "/v1/programs", {
-        "name": "P", "chapter_id": w["chapter"], "mentee_stages": ["undergraduate"], "mentor_stages": ["resident"]})),
+        "name": f"P {uuid4().hex[:6]}", "chapter_id": w["chapter"], "mentee_stages": ["undergraduate"],
+        "mentor_stages": ["resident"]})),
     "list programs": (EVERYONE, lambda w: ("GET", "/v1/programs", None)),
     "read a program": (EVERYONE, lambda w: ("GET", f"/v1/programs/{w['program']}", None)),
     "change a chapter program": (MANAGERS, lambda w: ("PATCH", f"/v1/programs/{w['program']}", {"pair_cap": 25})),
@@ -98,12 +100,13 @@ HIDDEN = {"suspend an account", "reinstate an account", "list a person's invitat
 @pytest.fixture
 async def chapters(profiles):
     async with profiles.client() as admin:
-        a, b = [(await admin.post("/v1/chapters", json={"name": name})).json()["id"] for name in ("A", "B")]
+        a, b = [(await admin.post("/v1/chapters", json={"name": f"{name} {uuid4().hex[:6]}"})).json()["id"]
+                for name in ("A", "B")]
         programs = {}
         for key, chapter in (("program", a), ("national_program", None)):
             programs[key] = (await admin.post("/v1/programs", json={
-                "name": key, "chapter_id": chapter, "mentee_stages": ["undergraduate"], "mentor_stages": ["resident"],
-                "mentor_approval_required": True})).json()["id"]
+                "name": f"{key} {uuid4().hex[:6]}", "chapter_id": chapter, "mentee_stages": ["undergraduate"],
+                "mentor_stages": ["resident"], "mentor_approval_required": True})).json()["id"]
         outsider = (await admin.post("/v1/people", json={
             "display_name": "O", "email": f"{uuid4().hex}@example.org", "stage": "resident", "chapter_id": a})).json()
     return {"chapter": a, "other_chapter": b, "outsider": outsider["id"], **programs}
@@ -193,7 +196,7 @@ async def test_a_coordinator_token_that_names_no_chapter_opens_none(profiles, ch
 async def test_a_coordinator_of_two_chapters_searches_each_by_name_and_no_other(profiles, chapters):
     a, b = chapters["chapter"], chapters["other_chapter"]
     async with profiles.client() as admin:
-        third = (await admin.post("/v1/chapters", json={"name": "C"})).json()["id"]
+        third = (await admin.post("/v1/chapters", json={"name": f"C {uuid4().hex[:6]}"})).json()["id"]
         people = {chapter: (await admin.post("/v1/people", json={
             "display_name": "N", "email": f"{uuid4().hex}@example.org", "stage": "resident", "chapter_id": chapter,
         })).json()["id"] for chapter in (a, b, third)}

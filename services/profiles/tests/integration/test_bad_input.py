@@ -16,7 +16,7 @@ COUNTS = "SELECT (SELECT count(*) FROM people) AS people, (SELECT count(*) FROM 
 async def world(profiles):
     """A chapter with a program for fourth-year students, a resident and a student already enrolled."""
     async with profiles.client() as admin:
-        chapter = (await admin.post("/v1/chapters", json={"name": "Validation"})).json()
+        chapter = (await admin.post("/v1/chapters", json={"name": f"Validation {uuid4().hex[:6]}"})).json()
         program = (await admin.post("/v1/programs", json={
             "name": "Into Residency", "chapter_id": chapter["id"], "mentee_stages": ["medical_student_4"],
             "mentor_stages": ["resident"]})).json()

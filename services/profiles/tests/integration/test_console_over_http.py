@@ -83,7 +83,7 @@ async def test_a_coordinator_searches_their_chapter_by_role_program_approval_sus
 async def test_a_coordinator_reads_the_names_of_their_chapters_people_only(profiles, chapter):
     async with profiles.client() as admin:
         ours = await register(admin, chapter["id"], "Ours")
-        elsewhere = (await admin.post("/v1/chapters", json={"name": "Elsewhere"})).json()["id"]
+        elsewhere = (await admin.post("/v1/chapters", json={"name": f"Elsewhere {uuid4().hex[:6]}"})).json()["id"]
         theirs = await register(admin, elsewhere, "Theirs")
         both = f"{ours['id']},{theirs['id']},{uuid4()}"
         assert (await admin.get("/v1/people/names", params={"ids": both})).json() == [
@@ -200,14 +200,14 @@ async def test_someone_registered_is_invited_under_their_own_name_which_the_file
 
 
 async def test_defining_and_changing_a_chapter_or_a_program_is_on_the_audit_trail(profiles, chapter):
-    coordinator_id = uuid4()
+    coordinator_id, renamed = uuid4(), f"Renamed {uuid4().hex[:6]}"
     async with profiles.client(Role.COORDINATOR, chapter_id=chapter["id"], person_id=coordinator_id) as coordinator:
         program = (await coordinator.post("/v1/programs", json={
             "name": "Into Fellowship", "chapter_id": chapter["id"], "mentee_stages": ["resident"],
             "mentor_stages": ["attending"]})).json()["id"]
         changed = await coordinator.patch(f"/v1/programs/{program}", json={"pair_cap": 12, "minimum_score": 40})
         assert changed.status_code == 200, changed.text
-        assert (await coordinator.patch(f"/v1/chapters/{chapter['id']}", json={"name": "Renamed"})).status_code == 200
+        assert (await coordinator.patch(f"/v1/chapters/{chapter['id']}", json={"name": renamed})).status_code == 200
     assert [(e["actor"], e["actor_role"], e["chapter_id"], e["detail"])
             for e in await audited(profiles, "program.defined", subject_id=program)] == [
         (str(coordinator_id), "coordinator", chapter["id"], {"name": "Into Fellowship"})]
@@ -217,7 +217,7 @@ async def test_defining_and_changing_a_chapter_or_a_program_is_on_the_audit_trai
                                                                          subject_id=chapter["id"])] == [
         ("admin", "chapter")]
     assert [e["detail"] for e in await audited(profiles, "chapter.changed", subject_id=chapter["id"])] == [
-        {"changed": {"name": "Renamed"}}]
+        {"changed": {"name": renamed}}]
 
 
 async def test_a_suspended_person_is_still_found_at_sign_in_saying_so(profiles, chapter, published):

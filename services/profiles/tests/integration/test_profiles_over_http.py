@@ -107,8 +107,9 @@ async def test_a_person_is_erased_here_and_every_service_is_told(profiles, publi
 
 async def test_coordinators_search_their_chapter_by_stage_specialty_and_alumni_one_page_at_a_time(profiles):
     async with profiles.client() as admin:
-        chapter = (await admin.post("/v1/chapters", json={"name": "Search"})).json()
-        other = (await admin.post("/v1/chapters", json={"name": "Elsewhere"})).json()
+        suffix = uuid4().hex[:6]
+        chapter = (await admin.post("/v1/chapters", json={"name": f"Search {suffix}"})).json()
+        other = (await admin.post("/v1/chapters", json={"name": f"Elsewhere {suffix}"})).json()
     for index in range(5):
         await register(profiles, "attending", chapter_id=chapter["id"], is_alumni=index % 2 == 0,
                        specialties=["psychiatry"], display_name=f"Alumna {index}")

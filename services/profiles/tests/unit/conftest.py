@@ -33,14 +33,26 @@ class FakeRepository(Generic[T]):
         return copy.deepcopy(self.items.get(item_id))
 
 
+def name_key(name: str) -> str:
+    """Names compared whatever their case and spacing, as the database's `name_key` compares them."""
+    return " ".join(name.split()).lower()
+
+
 class FakeChapters(FakeRepository[Chapter]):
     async def list(self) -> list[Chapter]:
         return [copy.deepcopy(c) for c in self.items.values()]
+
+    async def named(self, name: str) -> Chapter | None:
+        return next((copy.deepcopy(c) for c in self.items.values() if name_key(c.name) == name_key(name)), None)
 
 
 class FakePrograms(FakeRepository[Program]):
     async def list(self, chapter_id: UUID | None = None) -> list[Program]:
         return [copy.deepcopy(p) for p in self.items.values() if chapter_id in (None, p.chapter_id)]
+
+    async def named(self, name: str, chapter_id: UUID | None) -> Program | None:
+        return next((copy.deepcopy(p) for p in self.items.values()
+                     if p.chapter_id == chapter_id and name_key(p.name) == name_key(name)), None)
 
 
 class FakePeople(FakeRepository[Person]):

@@ -13,10 +13,12 @@ from mentorship_contracts.vocabulary import PairingKind, Role, Specialty, Suppor
 from ..domain.model import (
     AlreadyRegistered,
     Chapter,
+    ChapterNameTaken,
     EmailChange,
     Enrollment,
     Person,
     Program,
+    ProgramNameTaken,
     PronounsVisibility,
     PublicStanding,
 )
@@ -67,7 +69,13 @@ class PostgresChapters:
         self._conn = conn
 
     async def save(self, chapter: Chapter) -> None:
-        await self._conn.execute(CHAPTERS.upsert, *CHAPTERS.values(chapter))
+        try:
+            await self._conn.execute(CHAPTERS.upsert, *CHAPTERS.values(chapter))
+        except asyncpg.UniqueViolationError as error:
+            # chapters_name: another chapter took the name since the handler asked (`named`)
+            if error.constraint_name != "chapters_name":
+                raise
+            raise ChapterNameTaken(chapter.name) from error
 
     async def get(self, chapter_id: UUID) -> Chapter | None:
         row = await self._conn.fetchrow(f"{CHAPTERS.select} WHERE id = $1", chapter_id)
@@ -76,13 +84,23 @@ class PostgresChapters:
     async def list(self) -> list[Chapter]:
         return [Chapter(**row) for row in await self._conn.fetch(f"{CHAPTERS.select} ORDER BY name, id")]
 
+    async def named(self, name: str) -> Chapter | None:
+        row = await self._conn.fetchrow(f"{CHAPTERS.select} WHERE name_key(name) = name_key($1)", name)
+        return Chapter(**row) if row else None
+
 
 class PostgresPrograms:
     def __init__(self, conn: asyncpg.Connection) -> None:
         self._conn = conn
 
     async def save(self, program: Program) -> None:
-        await self._conn.execute(PROGRAMS.upsert, *PROGRAMS.values(program))
+        try:
+            await self._conn.execute(PROGRAMS.upsert, *PROGRAMS.values(program))
+        except asyncpg.UniqueViolationError as error:
+            # programs_name: another program of the chapter took the name since the handler asked (`named`)
+            if error.constraint_name != "programs_name":
+                raise
+            raise ProgramNameTaken(program.name, program.chapter_id) from error
 
     async def get(self, program_id: UUID) -> Program | None:
         row = await self._conn.fetchrow(f"{PROGRAMS.select} WHERE id = $1", program_id)
@@ -93,6 +111,13 @@ class PostgresPrograms:
             f"{PROGRAMS.select} WHERE $1::uuid IS NULL OR chapter_id = $1 ORDER BY name, id", chapter_id
         )
         return [self._program(row) for row in rows]
+
+    async def named(self, name: str, chapter_id: UUID | None) -> Program | None:
+        # Asked as the index `programs_name` has it, so that the index answers: national programs as a nil chapter's.
+        row = await self._conn.fetchrow(
+            f"{PROGRAMS.select} WHERE coalesce(chapter_id, '{UUID(int=0)}'::uuid) = $2 "
+            "AND name_key(name) = name_key($1)", name, chapter_id or UUID(int=0))
+        return self._program(row) if row else None
 
     @staticmethod
     def _program(row: asyncpg.Record) -> Program:

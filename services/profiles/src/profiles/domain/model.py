@@ -28,6 +28,22 @@ class AlreadyRegistered(Conflict, code="already_registered"):
     pass
 
 
+class ChapterNameTaken(Conflict, code="chapter_name_taken"):
+    """Another chapter has this name, whatever its case and spacing: staff pick a chapter from a list of names."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(f"a chapter named {name!r} exists already", field="name")
+
+
+class ProgramNameTaken(Conflict, code="program_name_taken"):
+    """Another program of the same chapter (a national program: another national one) has this name, whatever its
+    case and spacing."""
+
+    def __init__(self, name: str, chapter_id: UUID | None) -> None:
+        super().__init__(f"a national program named {name!r} exists already" if chapter_id is None
+                         else f"this chapter has a program named {name!r} already", field="name")
+
+
 class ThePersonsOwn(Forbidden, code="forbidden"):
     """What the person alone decides, whoever else may act on their profile (their coordinator, an administrator):
     who sees their pronouns, and where their account's sign-in links go."""

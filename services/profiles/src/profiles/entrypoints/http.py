@@ -353,9 +353,10 @@ def _require_manager_of_chapter(caller: Principal, chapter_id: UUID | None) -> N
 
 # Chapters
 
-@router.post("/chapters", status_code=201)
+@router.post("/chapters", status_code=201, responses=answers(409))
 async def define_chapter(body: ChapterIn, caller: Caller, unit: UnitOfWork) -> ChapterOut:
-    """A national administrator defines a chapter. Audited `chapter.defined`."""
+    """A national administrator defines a chapter, named as no other is (whatever the case and spacing:
+    `chapter_name_taken`). Audited `chapter.defined`."""
     if not caller.is_admin:
         raise forbidden("only a national administrator defines chapters")
     return ChapterOut.of(await handlers.define_chapter(commands.DefineChapter(**body.model_dump()), caller, unit))
@@ -366,9 +367,10 @@ async def list_chapters(_: Caller, unit: UnitOfWork) -> list[ChapterOut]:
     return [ChapterOut.of(c) for c in await handlers.list_chapters(unit)]
 
 
-@router.patch("/chapters/{chapter_id}")
+@router.patch("/chapters/{chapter_id}", responses=answers(409))
 async def change_chapter(chapter_id: UUID, body: ChapterChange, caller: Caller, unit: UnitOfWork) -> ChapterOut:
-    """Audited `chapter.changed`, with the values now held of the fields that changed."""
+    """Renamed as no other chapter is named (`chapter_name_taken`). Audited `chapter.changed`, with the values now
+    held of the fields that changed."""
     _require_manager_of_chapter(caller, chapter_id)
     command = commands.ChangeChapter(chapter_id, body.model_dump(exclude_unset=True))
     return ChapterOut.of(await handlers.change_chapter(command, caller, unit))
@@ -376,9 +378,11 @@ async def change_chapter(chapter_id: UUID, body: ChapterChange, caller: Caller, 
 
 # Programs
 
-@router.post("/programs", status_code=201, responses=answers(404))
+@router.post("/programs", status_code=201, responses=answers(404, 409))
 async def define_program(body: ProgramIn, caller: Caller, unit: UnitOfWork) -> ProgramOut:
-    """An administrator, or a coordinator for their chapter, defines a program. Audited `program.defined`."""
+    """An administrator, or a coordinator for their chapter, defines a program, named as no other of the chapter is
+    (national programs: as no other national one; whatever the case and spacing: `program_name_taken`). Audited
+    `program.defined`."""
     _require_manager_of_chapter(caller, body.chapter_id)
     return ProgramOut.of(await handlers.define_program(commands.DefineProgram(**body.model_dump()), caller, unit))
 
@@ -393,9 +397,10 @@ async def get_program(program_id: UUID, _: Caller, unit: UnitOfWork) -> ProgramO
     return ProgramOut.of(await handlers.get_program(program_id, unit))
 
 
-@router.patch("/programs/{program_id}")
+@router.patch("/programs/{program_id}", responses=answers(409))
 async def change_program(program_id: UUID, body: ProgramChange, caller: Caller, unit: UnitOfWork) -> ProgramOut:
-    """Audited `program.changed`, with the values now held of the fields that changed."""
+    """Renamed as no other program of its chapter is named (`program_name_taken`). Audited `program.changed`, with
+    the values now held of the fields that changed."""
     command = commands.ChangeProgram(program_id, body.model_dump(exclude_unset=True))
     program = await handlers.change_program(
         command, caller, unit, lambda program: _require_manager_of_chapter(caller, program.chapter_id)

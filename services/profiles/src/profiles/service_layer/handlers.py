@@ -22,6 +22,7 @@ from ..domain.console import AdministratorsCall
 from ..domain.model import (
     AlreadyRegistered,
     Chapter,
+    ChapterNameTaken,
     ConsentChange,
     EmailChange,
     EmailChangeNotConfirmed,
@@ -30,6 +31,7 @@ from ..domain.model import (
     PartnerView,
     Person,
     Program,
+    ProgramNameTaken,
     token_digest,
 )
 from .ports import ProfilesUnitOfWorkPort as Uow
@@ -41,6 +43,7 @@ async def define_chapter(command: commands.DefineChapter, caller: Principal, uow
     """Chapters and programs are the console's to define and change: each is audited, naming the caller."""
     async with uow:
         chapter = Chapter.define(command.name, command.timezone)
+        await _chapter_name_free(chapter, uow)
         await uow.chapters.save(chapter)
         uow.emit(integration_events.chapter_defined(chapter))
         uow.audit(caller, "chapter.defined", "chapter", chapter.id, chapter_id=chapter.id,
@@ -53,6 +56,8 @@ async def change_chapter(command: commands.ChangeChapter, caller: Principal, uow
     async with uow:
         chapter = await _existing(uow.chapters, command.chapter_id, "chapter_id")
         if changed := chapter.update(**command.changes):
+            if "name" in changed:
+                await _chapter_name_free(chapter, uow)
             await uow.chapters.save(chapter)
             uow.emit(integration_events.chapter_defined(chapter))
         uow.audit(caller, "chapter.changed", "chapter", chapter.id, chapter_id=chapter.id,
@@ -71,6 +76,7 @@ async def define_program(command: commands.DefineProgram, caller: Principal, uow
         if command.chapter_id is not None:
             await _existing(uow.chapters, command.chapter_id, "chapter_id")
         program = Program.define(**vars(command))
+        await _program_name_free(program, uow)
         await uow.programs.save(program)
         uow.emit(integration_events.program_defined(program))
         uow.audit(caller, "program.defined", "program", program.id, chapter_id=program.chapter_id,
@@ -85,12 +91,30 @@ async def change_program(command: commands.ChangeProgram, caller: Principal, uow
         program = await _existing(uow.programs, command.program_id, "program_id")
         authorize(program)
         if changed := program.update(**command.changes):
+            if "name" in changed:
+                await _program_name_free(program, uow)
             await uow.programs.save(program)
             uow.emit(integration_events.program_defined(program))
         uow.audit(caller, "program.changed", "program", program.id, chapter_id=program.chapter_id,
                   detail={"changed": _values(program, changed)})
         await uow.commit()
         return program
+
+
+async def _chapter_name_free(chapter: Chapter, uow: Uow) -> None:
+    """Refuses the chapter's name if another chapter has it, whatever the case and spacing (its own, recased, is its
+    to keep). The database refuses it too, should another take it meanwhile (`Chapters.save`)."""
+    holder = await uow.chapters.named(chapter.name)
+    if holder is not None and holder.id != chapter.id:
+        raise ChapterNameTaken(holder.name)
+
+
+async def _program_name_free(program: Program, uow: Uow) -> None:
+    """Refuses the program's name if another program of its chapter (of a national one: another national one) has
+    it, whatever the case and spacing; as `_chapter_name_free`."""
+    holder = await uow.programs.named(program.name, program.chapter_id)
+    if holder is not None and holder.id != program.id:
+        raise ProgramNameTaken(holder.name, program.chapter_id)
 
 
 def _values(item: Chapter | Program, changed: set[str]) -> dict[str, Any]:

@@ -19,19 +19,28 @@ from ..domain.model import Chapter, EmailChange, Enrollment, Person, Program, Pu
 
 
 class Chapters(Protocol):
-    async def save(self, chapter: Chapter) -> None: ...
+    async def save(self, chapter: Chapter) -> None:
+        """Store the chapter; raises `ChapterNameTaken` when another chapter has its name (`named`)."""
 
     async def get(self, chapter_id: UUID, /) -> Chapter | None: ...
 
     async def list(self) -> builtins.list[Chapter]: ...
 
+    async def named(self, name: str) -> Chapter | None:
+        """The chapter of this name, whatever its case and spacing."""
+
 
 class Programs(Protocol):
-    async def save(self, program: Program) -> None: ...
+    async def save(self, program: Program) -> None:
+        """Store the program; raises `ProgramNameTaken` when another program has its name (`named`)."""
 
     async def get(self, program_id: UUID, /) -> Program | None: ...
 
     async def list(self, chapter_id: UUID | None = None) -> builtins.list[Program]: ...
+
+    async def named(self, name: str, chapter_id: UUID | None) -> Program | None:
+        """The program of this name among the chapter's (None: among the national ones), whatever its case and
+        spacing."""
 
 
 class People(Protocol):
