@@ -601,6 +601,20 @@ async def test_an_administrator_adds_a_chapter_and_one_without_a_name_or_a_known
                                                                               "timezone": "America/New_York"}
 
 
+@pytest.mark.parametrize("language, words", [
+    ("en", "Another chapter has this name: give this one a name of its own, so that staff can tell them apart."),
+    ("es", "Otro capítulo tiene este nombre: dale a este uno propio, para que el personal pueda distinguirlos.")])
+async def test_a_chapter_named_as_another_is_asked_for_a_name_of_its_own_next_to_the_name(world, language, words):
+    world["s"].refuse[("POST", "/v1/chapters")] = (409, "chapter_name_taken", "name",
+                                                   "a chapter named 'Atlanta' exists already")
+    async with as_(world, "admin", language)[0] as page:
+        refused = await page.post("/console/chapters", data={"csrf": CSRF, "name": "atlanta",
+                                                             "timezone": "America/New_York"})
+    assert refused.status_code == 422
+    said = dict(re.findall(r'<p class="field-error" id="([a-z_]+)-error">([^<]*)</p>', refused.text))
+    assert said == {"name": words}
+
+
 class _FormAsPosted(HTMLParser):
     """What a browser posts from an event form left as shown: each select sends its selected option, or its first
     when none is selected (which is how an unlisted zone turned into another)."""

@@ -192,6 +192,19 @@ async def test_every_setting_profiles_refuses_at_once_is_worded_next_to_its_fiel
     assert field_error(refused.text, "answer_within_days").startswith("Give a whole number of days from 1 to 365")
 
 
+async def test_a_program_named_as_another_of_its_chapter_is_asked_for_a_name_of_its_own_keeping_what_was_typed(
+        world):
+    world["s"].refuse[("POST", "/v1/programs")] = (409, "program_name_taken", "name",
+                                                   "this chapter has a program named 'Into Surgery' already")
+    async with as_(world, "admin")[0] as page:
+        refused = await page.post("/console/programs", data=FULL)
+    assert refused.status_code == 422
+    assert field_error(refused.text, "name") == (
+        "Another program of the same chapter has this name: give this one a name of its own, so that people can "
+        "tell them apart.")
+    assert value_of(the_form(refused.text, "/console/programs"), "term_months") == "6"
+
+
 async def test_a_refusal_naming_an_item_of_a_field_is_worded_by_that_field_and_one_naming_none_above_the_form(world):
     s = world["s"]
     async with as_(world, "admin")[0] as page:

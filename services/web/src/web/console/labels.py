@@ -350,6 +350,10 @@ ERRORS = {
     "round_not_draft": C_("This round is no longer a draft."),
     "not_in_draft": C_("This mentee is not paired in this draft."),
     "last_administrator": C_("The platform needs at least one administrator."),
+    "chapter_name_taken": C_("Another chapter has this name: give this one a name of its own, so that staff can tell "
+                             "them apart."),
+    "program_name_taken": C_("Another program of the same chapter has this name: give this one a name of its own, so "
+                             "that people can tell them apart."),
     "wrong_state": C_("This cannot be done any more: things have moved on. Reload the page."),
     "transition_not_allowed": C_("This mentorship can no longer change this way."),
     "registration_closed": C_("Registration for this event has closed."),
