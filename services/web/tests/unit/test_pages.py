@@ -174,6 +174,32 @@ async def test_registering_for_a_full_event_says_it_is_full_and_the_place_on_the
         assert "You are registered." not in answer.text
 
 
+def a_seat_at_an_event() -> dict:
+    """An event of which I hold a seat, and its cancellation as events answers it."""
+    answers = a_full_event()
+    seat = {**answers["GET /v1/registrations/mine"][0], "status": "confirmed", "waitlist_position": None}
+    return {**answers, "GET /v1/registrations/mine": [seat],
+            f"DELETE /v1/events/{EVENT}/registrations/{ME}": httpx.Response(204)}
+
+
+@pytest.mark.parametrize("htmx", [False, True])
+async def test_cancelling_a_seat_asks_first_saying_someone_else_may_take_it_and_keeping_it_is_one_link(
+        htmx):
+    services = Services(a_seat_at_an_event())
+    headers = {"HX-Request": "true"} if htmx else {}
+    async with browser(services, ME) as page:
+        asked = await page.post(f"/events/{EVENT}/cancel", data={"csrf": CSRF}, headers=headers)
+        assert not [r for r in services.sent if r.method in ("POST", "DELETE")], "nothing is cancelled yet"
+        assert "Give up your seat? Someone else may take it, and you may not get it back." in asked.text
+        assert f'<a href="/events/{EVENT}">Keep my registration</a>' in asked.text
+        assert '<input type="hidden" name="confirm" value="yes">' in asked.text
+        confirmed = await page.post(f"/events/{EVENT}/cancel", data={"csrf": CSRF, "confirm": "yes"},
+                                    headers=headers)
+    assert asked.status_code == 200 and ('<html' in asked.text) != htmx
+    assert [r.method for r in services.sent if r.method in ("POST", "DELETE")] == ["DELETE"]
+    assert confirmed.status_code == (200 if htmx else 303)
+
+
 async def test_an_office_hour_offered_with_mistakes_keeps_what_was_typed_and_says_each_mistake_next_to_its_field():
     services = Services({f"GET /v1/people/{ME}/office-hours/slots": [], "GET /v1/office-hours/slots": []})
     async with browser(services, ME) as page:

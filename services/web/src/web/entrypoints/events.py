@@ -77,6 +77,8 @@ async def register(event_id: UUID, visitor: Person, posted: Form) -> Response:
 
 @router.post("/events/{event_id}/cancel")
 async def cancel(event_id: UUID, visitor: Person, posted: Form) -> Response:
+    if posted.get("confirm") != "yes":  # asked first, on the event's page: a seat given up may not come back
+        return await _event_page(visitor, event_id, confirming_cancel=True)
     try:
         await clients(visitor.request).cancel_registration(visitor.who, event_id, visitor.person_id)
     except ServiceError as error:
