@@ -1405,6 +1405,23 @@ async def test_an_event_events_refuses_as_invalid_says_the_real_reason_next_to_t
     assert spanish_error and spanish_error[1] != error[1]
 
 
+@pytest.mark.parametrize("language, confirmed, said", [
+    ("en", 12, "12 people already have a seat: keep at least 12 seats, or cancel some registrations first."),
+    ("en", 1, "1 person already has a seat: keep at least 1 seat, or cancel their registration first."),
+    ("es", 12, "12 personas ya tienen plaza: deja al menos 12 plazas, o cancela antes algunas inscripciones.")])
+async def test_seats_lowered_below_those_already_taken_say_how_many_are_taken(world, language, confirmed, said):
+    s, event = world["s"], world["event"]
+    s.refuse[("PATCH", f"/v1/events/{event['id']}")] = (
+        422, "invalid", "capacity", f"{confirmed} registrants are confirmed already; cancel some first")
+    async with as_(world, "coordinator", language)[0] as page:
+        form = (await page.get(f"/console/events/{event['id']}/edit")).text
+        refused = await page.post(f"/console/events/{event['id']}/edit",
+                                  data={**_FormAsPosted(form).fields, "capacity": ["2"]})
+    assert refused.status_code == 422
+    error = re.search(r'<p class="field-error" id="capacity-error">([^<]*)</p>', refused.text)
+    assert error and error[1] == said
+
+
 async def test_a_mentor_is_suspended_from_their_page_and_approved_again_there_a_note_needed_to_suspend(world):
     s, mentor = world["s"], world["mentor"]
     enrollment = mentor["enrollments"][0]

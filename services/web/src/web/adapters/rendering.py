@@ -78,6 +78,9 @@ class Renderer:
     def gettext(self, language: str, message: str) -> str:
         return self._translations.get(language, self._translations[DEFAULT_LANGUAGE]).gettext(message)
 
+    def ngettext(self, language: str, singular: str, plural: str, n: int) -> str:
+        return self._translations.get(language, self._translations[DEFAULT_LANGUAGE]).ngettext(singular, plural, n)
+
     @staticmethod
     def _when_filter(language: str):
         # Babel takes about a millisecond a date: an event list formats the same few moments for everyone.

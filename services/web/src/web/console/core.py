@@ -99,6 +99,10 @@ class Desk:
         said = self.renderer.gettext(self.language, message)
         return said % values if values else said
 
+    def tn(self, singular: str, plural: str, num: int) -> str:
+        """The form for `num` (`%(num)s` in it), as templates' `tn`."""
+        return self.renderer.ngettext(self.language, singular, plural, num) % {"num": num}
+
     def error_words(self, error: ServiceError | str) -> str:
         code = error if isinstance(error, str) else error.code
         if code in labels.ERRORS:

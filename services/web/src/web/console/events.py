@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import csv
 import io
+import re
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlencode
@@ -156,6 +157,12 @@ def _event_refusal(desk: Desk, error: ServiceError, values: dict) -> tuple[str, 
     field = error.field if error.field is not None and error.field in values else "form"
     if error.code == "invalid_request" and field in labels.EVENT_PROBLEMS:
         return field, desk._(labels.EVENT_PROBLEMS[field])
+    if error.code == "invalid" and error.field == "capacity" and (
+            taken := re.match(r"(\d+) registrants are confirmed", error.message or "")):
+        return field, desk.tn("%(num)s person already has a seat: keep at least %(num)s seat, or cancel their "
+                              "registration first.",
+                              "%(num)s people already have a seat: keep at least %(num)s seats, or cancel some "
+                              "registrations first.", int(taken[1]))
     if error.code == "invalid":
         message = (error.message or "").lower()
         for named, begins, words in labels.EVENT_INVALID:
