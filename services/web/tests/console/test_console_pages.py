@@ -790,15 +790,21 @@ async def test_emails_that_did_not_arrive_are_listed_newest_first_with_names_and
     assert "Sam Elsewhere" in elsewhere and "Ben Student" not in elsewhere
 
 
-async def test_an_administrator_grants_and_revokes_the_coordinator_role_of_a_chapter(world):
+async def test_an_administrator_grants_the_coordinator_role_of_a_chosen_chapter_and_revokes_it(world):
     s, mentor = world["s"], world["mentor"]
     async with as_(world, "admin")[0] as page:
         text = (await page.get(f"/console/people/{mentor['id']}")).text
-        assert "Make coordinator of Chicago" in text
+        # One chosen chapter and one button, not a button per chapter of the country (one tap from a wrong grant).
+        assert "Coordinates no chapter." in text and text.count("Make coordinator") == 1
+        chooser = re.search(r'<select id="coordinator-chapter" name="chapter_id">(.*?)</select>', text, re.S)
+        assert chooser and "Chicago" in chooser[1] and '<option value="">' in chooser[1]
         await page.post(f"/console/people/{mentor['id']}/roles/coordinator", data={"csrf": CSRF,
                                                                                   "chapter_id": s.chapter})
         assert s.roles[mentor["id"]]["coordinator_of"] == [s.chapter]
-        assert "Revoke: Chicago" in (await page.get(f"/console/people/{mentor['id']}")).text
+        text = (await page.get(f"/console/people/{mentor['id']}")).text
+        assert "Revoke: Chicago" in text and "Coordinates no chapter." not in text
+        chooser = re.search(r'<select id="coordinator-chapter" name="chapter_id">(.*?)</select>', text, re.S)
+        assert chooser and "Chicago" not in chooser[1], "a chapter they coordinate is not offered again"
         await page.post(f"/console/people/{mentor['id']}/roles/coordinator",
                         data={"csrf": CSRF, "chapter_id": s.chapter, "revoke": "1"})
     assert s.roles[mentor["id"]]["coordinator_of"] == []

@@ -65,9 +65,10 @@ async def grant_or_revoke(person_id: UUID, desk: Console, posted: Form) -> Respo
         return refused
     chapter = uuid_or_none(posted.get("chapter_id"))
     revoke = posted.get("revoke") == "1"
-    if chapter is not None:
-        await desk.api.call("profiles", "DELETE" if revoke else "PUT",
-                            f"/v1/people/{person_id}/roles/coordinator/{chapter}", desk.staff)
+    if chapter is None:  # none chosen: nothing granted, nothing to say
+        return desk.redirect(f"/console/people/{person_id}#roles")
+    await desk.api.call("profiles", "DELETE" if revoke else "PUT",
+                        f"/v1/people/{person_id}/roles/coordinator/{chapter}", desk.staff)
     return desk.redirect(f"/console/people/{person_id}?done={'revoked' if revoke else 'granted'}#roles")
 
 
