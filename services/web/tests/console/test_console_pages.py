@@ -1216,11 +1216,13 @@ async def test_audit_entries_about_events_and_programs_link_to_them_and_every_ot
     program = world["program"]
     s.audit = {"events": [entry(1, "scheduled_event", event["id"]), entry(2, "registration", str(uuid4()))],
                "profiles": [entry(3, "program", program["id"]), entry(4, "chapter"), entry(5, "report"),
-                            entry(6, "enrollment", E9), entry(7, "program"), entry(8, "person")]}
+                            entry(6, "enrollment", E9), entry(7, "program"), entry(8, "person"),
+                            entry(9, "chapter", s.chapter)]}
     async with as_(world, "admin", language)[0] as page:
         text = (await page.get("/console/audit")).text.split("<tbody>")[1]
     assert f'<a href="/console/events/{event["id"]}">{words.pop("scheduled_event")}</a>' in text
     assert f'<a href="/console/programs/{program["id"]}">Into Medicine</a>' in text
+    assert "<td>Chicago</td>" in text, "a chapter named"
     for kind, said in words.items():
         assert f"<td>{said}</td>" in text and f"<td>{kind}</td>" not in text, kind
 
