@@ -369,6 +369,8 @@ class Services:
                     {"id": self.other_chapter, "name": "Miami", "timezone": "America/New_York"}]
         if m == "POST" and path == "/v1/chapters":
             return {"id": ident(), **c.body}
+        if m == "PATCH" and (found := re.fullmatch(r"/v1/chapters/([^/]+)", path)):
+            return {"id": found[1], "name": "Chicago", "timezone": self.chapter_timezone, **c.body}
         if m == "GET" and path == "/v1/enrollments/counts":  # as profiles: pending mentors of my chapters, by program
             counted = Counter(e["program_id"] for e in self.enrollments.values() if e["approval"] == "pending"
                               and (c.claims["role"] == "admin" or e["chapter_id"] in c.claims.get("chapters", [])))
@@ -819,4 +821,6 @@ def pages(world) -> list[str]:
             "/console/reports", "/console/emails"]
 
 
-ADMIN_PAGES = ["/console/chapters", "/console/audit"]
+def admin_pages(world) -> list[str]:
+    """The pages of national administrators only."""
+    return ["/console/chapters", f"/console/chapters/{world['s'].chapter}", "/console/audit"]

@@ -16,7 +16,7 @@ from plumbing.testing import serving
 from web.entrypoints.web import SecurityHeaders
 
 from ..conftest import audit, audit_forms_sent_empty
-from .fakes import ADMIN_PAGES, console_app, pages
+from .fakes import admin_pages, console_app, pages
 
 STATIC = Path(web.__file__).parent / "static"
 SHOTS = os.environ.get("CONSOLE_SCREENSHOTS")
@@ -48,7 +48,7 @@ async def test_every_console_page_passes_axe_and_fits_a_360_pixel_phone(browser,
                                   "enrollment_id": "e8", "role": "mentee", "unanswered_in_a_row": 2}]
     # The coordinator's pages, and the administrator's own (and those that differ for them: roles, forms).
     visits = [("coordinator", path) for path in [*pages(world), f"/console/pairings/{proposed['id']}"]]
-    visits += [("admin", path) for path in [*ADMIN_PAGES, "/console/programs", "/console/events/new",
+    visits += [("admin", path) for path in [*admin_pages(world), "/console/programs", "/console/events/new",
                                              f"/console/people/{world['mentor']['id']}",
                                              f"/console/people/{world['mentor']['id']}/erase", "/console/reports"]]
     for who in ("coordinator", "admin"):

@@ -19,7 +19,7 @@ from web.entrypoints.web import CsrfRefused
 
 from ..catalogues import forms
 from ..catalogues import spanish as catalogue
-from .fakes import ADMIN_PAGES, CSRF, E9, FAR, ROUND, as_, ident, pages
+from .fakes import CSRF, E9, FAR, ROUND, admin_pages, as_, ident, pages
 
 PACKAGE = Path(web.__file__).parent
 
@@ -44,7 +44,7 @@ async def test_a_suspended_coordinator_finds_no_console_from_the_next_request(wo
 
 @pytest.mark.parametrize("language", ["en", "es"])
 async def test_every_console_page_answers_a_coordinator_and_an_administrator_in_both_languages(world, language):
-    for who, extra in (("coordinator", []), ("admin", ADMIN_PAGES)):
+    for who, extra in (("coordinator", []), ("admin", admin_pages(world))):
         async with as_(world, who, language)[0] as page:
             for path in pages(world) + extra:
                 answer = await page.get(path)
@@ -58,7 +58,7 @@ async def test_every_console_page_answers_a_coordinator_and_an_administrator_in_
 
 async def test_the_administrators_pages_are_not_found_for_a_coordinator(world):
     async with as_(world, "coordinator")[0] as page:
-        for path in ADMIN_PAGES:
+        for path in admin_pages(world):
             assert (await page.get(path)).status_code == 404
 
 
@@ -613,6 +613,30 @@ async def test_a_chapter_named_as_another_is_asked_for_a_name_of_its_own_next_to
     assert refused.status_code == 422
     said = dict(re.findall(r'<p class="field-error" id="([a-z_]+)-error">([^<]*)</p>', refused.text))
     assert said == {"name": words}
+
+
+async def test_an_administrator_renames_a_chapter_from_its_page_and_a_name_taken_is_asked_again_next_to_it(world):
+    s = world["s"]
+    async with as_(world, "admin")[0] as page:
+        listed = (await page.get("/console/chapters")).text
+        shown = (await page.get(f"/console/chapters/{s.chapter}")).text
+        taken = (409, "chapter_name_taken", "name", "a chapter named 'Miami' exists already")
+        s.refuse[("PATCH", f"/v1/chapters/{s.chapter}")] = taken
+        refused = await page.post(f"/console/chapters/{s.chapter}",
+                                  data={"csrf": CSRF, "name": "miami", "timezone": "America/Chicago"})
+        del s.refuse[("PATCH", f"/v1/chapters/{s.chapter}")]
+        renamed = await page.post(f"/console/chapters/{s.chapter}",
+                                  data={"csrf": CSRF, "name": "Chicago South Side", "timezone": "America/Chicago"})
+    assert f'href="/console/chapters/{s.chapter}"' in listed
+    assert 'value="Chicago"' in shown and '<option value="America/Chicago" selected>' in shown
+    assert refused.status_code == 422 and 'value="miami"' in refused.text
+    said = dict(re.findall(r'<p class="field-error" id="([a-z_]+)-error">([^<]*)</p>', refused.text))
+    assert said == {"name": "Another chapter has this name: give this one a name of its own, so that staff can "
+                            "tell them apart."}
+    assert renamed.status_code == 303 and renamed.headers["location"] == "/console/chapters?done=chapter_saved"
+    assert s.calls_to("profiles", "PATCH")[-1].body == {"name": "Chicago South Side"}, "only what changed"
+    async with as_(world, "coordinator")[0] as page:
+        assert (await page.get(f"/console/chapters/{s.chapter}")).status_code == 404
 
 
 class _FormAsPosted(HTMLParser):

@@ -9,13 +9,14 @@ from uuid import UUID
 
 from fastapi import APIRouter
 from fastapi.responses import Response
+from starlette.datastructures import FormData
 
 from ..adapters.services import ServiceError
-from ..entrypoints.account import TIME_ZONES
+from ..entrypoints.account import TIME_ZONES, zones_with
 from ..entrypoints.web import Form
 from . import labels
 from .api import AUDITED
-from .core import Console, ConsoleRoute, Desk, text, uuid_or_none
+from .core import Console, ConsoleRoute, Desk, not_found, text, uuid_or_none
 
 router = APIRouter(prefix="/console", include_in_schema=False, route_class=ConsoleRoute)
 AUDIT_PAGE = 50
@@ -37,26 +38,64 @@ async def chapters(desk: Console, done: str | None = None) -> Response:
                        values={"timezone": "America/New_York"})
 
 
-@router.post("/chapters")
-async def add_chapter(desk: Console, posted: Form) -> Response:
-    if refused := _admin_only(desk):
-        return refused
+def _chapter_form(desk: Desk, posted: FormData, zones: tuple[str, ...] = TIME_ZONES
+                  ) -> tuple[dict[str, str], dict[str, str]]:
+    """A chapter's form as typed, and what it lacks (profiles says the rest: a name another chapter has)."""
     values = {"name": text(posted, "name", 200), "timezone": text(posted, "timezone", 100)}
     problems = {}
     if not values["name"]:
         problems["name"] = desk._(labels.CHAPTER_PROBLEMS["name"])
-    if values["timezone"] not in TIME_ZONES:
+    if values["timezone"] not in zones:
         problems["timezone"] = desk._(labels.CHAPTER_PROBLEMS["timezone"])
-    if not problems:
-        try:
-            await desk.api.call("profiles", "POST", "/v1/chapters", desk.staff, json=values)
-            return desk.redirect("/console/chapters?done=chapter_saved")
-        except ServiceError as error:
-            if not _refused(error):
-                raise
-            problems["name"] = desk.error_words(error)
+    return values, problems
+
+
+async def _save_chapter(desk: Desk, method: str, path: str, body: dict[str, str], problems: dict[str, str]) -> bool:
+    """Asks profiles to save it; a refusal is worded next to the name (the field profiles names)."""
+    try:
+        await desk.api.call("profiles", method, path, desk.staff, json=body)
+        return True
+    except ServiceError as error:
+        if not _refused(error):
+            raise
+        problems["name"] = desk.error_words(error)
+        return False
+
+
+@router.post("/chapters")
+async def add_chapter(desk: Console, posted: Form) -> Response:
+    if refused := _admin_only(desk):
+        return refused
+    values, problems = _chapter_form(desk, posted)
+    if not problems and await _save_chapter(desk, "POST", "/v1/chapters", values, problems):
+        return desk.redirect("/console/chapters?done=chapter_saved")
     return desk.render("console/chapters.html", 422, chapters=await desk.chapters(), time_zones=TIME_ZONES,
                        values=values, problems=problems)
+
+
+async def _chapter(desk: Desk, chapter_id: UUID) -> dict | None:
+    return next((c for c in await desk.chapters() if c["id"] == str(chapter_id)), None)
+
+
+@router.get("/chapters/{chapter_id}")
+async def chapter_page(chapter_id: UUID, desk: Console) -> Response:
+    if (refused := _admin_only(desk)) or (chapter := await _chapter(desk, chapter_id)) is None:
+        return refused or not_found(desk)
+    return desk.render("console/chapter.html", chapter=chapter, values=chapter, time_zones=zones_with(chapter))
+
+
+@router.post("/chapters/{chapter_id}")
+async def change_chapter(chapter_id: UUID, desk: Console, posted: Form) -> Response:
+    """Renamed (a name of its own: the duplicates a migration numbered need one) or moved to another time zone."""
+    if (refused := _admin_only(desk)) or (chapter := await _chapter(desk, chapter_id)) is None:
+        return refused or not_found(desk)
+    values, problems = _chapter_form(desk, posted, zones_with(chapter))
+    changed = {k: v for k, v in values.items() if v != chapter.get(k)}
+    if not problems and (not changed or await _save_chapter(desk, "PATCH", f"/v1/chapters/{chapter_id}", changed,
+                                                             problems)):
+        return desk.redirect("/console/chapters?done=chapter_saved")
+    return desk.render("console/chapter.html", 422, chapter=chapter, values=values, problems=problems,
+                       time_zones=zones_with(chapter))
 
 
 @router.post("/people/{person_id}/roles/coordinator")
