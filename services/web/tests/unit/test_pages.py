@@ -214,6 +214,30 @@ async def test_an_office_hour_offered_with_mistakes_keeps_what_was_typed_and_say
     assert not [r for r in services.sent if r.method == "POST"]
 
 
+async def test_withdrawing_a_booked_office_hour_asks_first_and_a_free_one_goes_at_once():
+    booked, free = str(uuid4()), str(uuid4())
+    slot = {"host_id": ME, "starts_at": "2026-12-20T16:00:00+00:00", "ends_at": "2026-12-20T16:30:00+00:00",
+            "is_virtual": True, "location": None, "join_url": None, "chapter_id": None}
+    services = Services({
+        "GET /v1/office-hours/slots": [{**slot, "id": booked, "booked_by": str(uuid4())},
+                                       {**slot, "id": free, "booked_by": None}],
+        f"GET /v1/people/{ME}/partners": [],
+        f"DELETE /v1/office-hours/slots/{booked}": httpx.Response(204),
+        f"DELETE /v1/office-hours/slots/{free}": httpx.Response(204)})
+    async with browser(services, ME) as page:
+        asked = await page.post(f"/my-office-hours/{booked}/withdraw", data={"csrf": CSRF})
+        assert not [r for r in services.sent if r.method == "DELETE"], "nothing withdrawn yet"
+        withdrawn = await page.post(f"/my-office-hours/{booked}/withdraw", data={"csrf": CSRF, "confirm": "yes"})
+        at_once = await page.post(f"/my-office-hours/{free}/withdraw", data={"csrf": CSRF})
+    assert asked.status_code == 200
+    assert "Withdraw this booked slot? Whoever booked it is told it is off." in asked.text
+    assert '<input type="hidden" name="confirm" value="yes">' in asked.text
+    assert '<a href="/my-office-hours">Keep it</a>' in asked.text
+    assert withdrawn.headers["location"] == at_once.headers["location"] == "/my-office-hours?done=slot_withdrawn"
+    assert [r.url.path for r in services.sent if r.method == "DELETE"] == [
+        f"/v1/office-hours/slots/{booked}", f"/v1/office-hours/slots/{free}"]
+
+
 async def test_a_host_is_told_who_can_book_their_slots_those_of_their_chapter_or_without_one_everyone():
     # Events opens a slot to its host's chapter, and a slot of a host of no chapter (a national program) to everyone.
     services = Services({f"GET /v1/people/{ME}/office-hours/slots": [], "GET /v1/office-hours/slots": []})

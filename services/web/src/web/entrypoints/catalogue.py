@@ -167,6 +167,10 @@ async def give_slot_link(slot_id: UUID, visitor: Person, posted: Form) -> Respon
 
 @router.post("/my-office-hours/{slot_id}/withdraw")
 async def withdraw_slot(slot_id: UUID, visitor: Person, posted: Form) -> Response:
+    if posted.get("confirm") != "yes":  # a booked slot is asked about first: someone counts on it
+        mine = await clients(visitor.request).my_slots(visitor.who, visitor.person_id)
+        if any(s["id"] == str(slot_id) and s.get("booked_by") for s in mine):
+            return await _slots_page(visitor, confirming=str(slot_id))
     try:
         await clients(visitor.request).call("events", "DELETE", f"/v1/office-hours/slots/{slot_id}", visitor.who)
     except ServiceError as error:
