@@ -7,7 +7,6 @@ restores when a unit of work leaves without committing.
 
 from __future__ import annotations
 
-import json
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -73,6 +72,9 @@ class FakeNotifications:
     async def chapter_name(self, chapter_id: UUID) -> str | None:
         return self.chapters.get(chapter_id)
 
+    async def chapter_names_of(self, chapter_ids: list[UUID]) -> dict[UUID, str]:
+        return {c: self.chapters[c] for c in chapter_ids if c in self.chapters}
+
     async def save_program(self, program_id: UUID, chapter_id: UUID | None, name: str, cadence_min_days: int,
                            cadence_max_days: int) -> None:
         self.programs[program_id] = {"name": name, "cadence_min_days": cadence_min_days,
@@ -80,6 +82,9 @@ class FakeNotifications:
 
     async def program(self, program_id: UUID) -> dict[str, Any] | None:
         return dict(self.programs[program_id]) if program_id in self.programs else None
+
+    async def programs_of(self, program_ids: list[UUID]) -> dict[UUID, dict[str, Any]]:
+        return {p: dict(self.programs[p]) for p in program_ids if p in self.programs}
 
     async def save_listing(self, *, scheduled_event_id: UUID, **details: Any) -> None:
         known = self.listings.get(scheduled_event_id, {"last_update_id": None, "last_updated_at": None,
@@ -107,6 +112,9 @@ class FakeNotifications:
     async def listing(self, scheduled_event_id: UUID) -> dict[str, Any] | None:
         return dict(self.listings[scheduled_event_id]) if scheduled_event_id in self.listings else None
 
+    async def listings_of(self, scheduled_event_ids: list[UUID]) -> dict[UUID, dict[str, Any]]:
+        return {e: dict(self.listings[e]) for e in scheduled_event_ids if e in self.listings}
+
     async def save_registration(self, registration_id: UUID, scheduled_event_id: UUID, person_id: UUID,
                                 status: str) -> None:
         if registration_id in self.registrations:
@@ -119,6 +127,9 @@ class FakeNotifications:
 
     async def cancelled_before(self, registration_id: UUID) -> int:
         return self.registrations.get(registration_id, {}).get("cancelled_before", 0)
+
+    async def cancelled_before_of(self, registration_ids: list[UUID]) -> dict[UUID, int]:
+        return {r: self.registrations[r]["cancelled_before"] for r in registration_ids if r in self.registrations}
 
     async def registration_status(self, registration_id: UUID) -> str | None:
         return self.registrations.get(registration_id, {}).get("status")
@@ -134,6 +145,10 @@ class FakeNotifications:
     async def access_link(self, registration_id: UUID) -> str | None:
         link = self.access_links.get(registration_id, {})
         return None if self.suspensions.get(link.get("person_id"), (False,))[0] else link.get("join_url")
+
+    async def access_links_of(self, registration_ids: list[UUID]) -> dict[UUID, str]:
+        links = {r: await self.access_link(r) for r in registration_ids}
+        return {r: link for r, link in links.items() if link is not None}
 
     async def note_suspension(self, person_id: UUID, suspended: bool, as_of: datetime) -> None:
         if person_id not in self.suspensions or self.suspensions[person_id][1] < as_of:
@@ -167,6 +182,9 @@ class FakeNotifications:
 
     async def booking(self, booking_id: UUID) -> dict[str, Any] | None:
         return dict(self.bookings[booking_id]) if booking_id in self.bookings else None
+
+    async def bookings_of(self, booking_ids: list[UUID]) -> dict[UUID, dict[str, Any]]:
+        return {b: dict(self.bookings[b]) for b in booking_ids if b in self.bookings}
 
     # --- preferences ---
 
@@ -261,6 +279,9 @@ class FakeNotifications:
     async def pairing_over(self, pairing_id: UUID) -> bool:
         return pairing_id in self.pairings_over
 
+    async def pairings_over_of(self, pairing_ids: list[UUID]) -> set[UUID]:
+        return self.pairings_over & set(pairing_ids)
+
     async def withdraw_unsent(self, person_ids: list[UUID], kinds: tuple[str, ...], about: dict[str, str]) -> None:
         for notification_id, row in self.rows.items():
             n = row["n"]
@@ -338,12 +359,11 @@ class FakeNotifications:
         return [r for r in self.rows.values()
                 if r["n"].person_id == person_id and r["subject"] is not None and r["n"].kind not in NOT_IN_INBOX]
 
-    async def inbox(self, person_id: UUID, unread_only: bool, limit: int) -> list[dict[str, Any]]:
+    async def inbox(self, person_id: UUID, unread_only: bool, limit: int) -> list[tuple[Notification, dict[str, Any]]]:
         rows = sorted((r for r in self._inbox_rows(person_id) if not (unread_only and r["read_at"])),
                       key=lambda r: r["n"].created_at, reverse=True)
-        return [{"id": r["n"].id, "kind": r["n"].kind, "subject": r["subject"],
-                 "parameters": json.dumps(r["n"].parameters), "created_at": r["n"].created_at,
-                 "read_at": r["read_at"]} for r in rows[:limit]]
+        return [(r["n"], {"subject": r["subject"], "shown_at": r["n"].created_at, "read_at": r["read_at"]})
+                for r in rows[:limit]]
 
     async def inbox_notification(self, person_id: UUID, notification_id: UUID) -> tuple[Notification, str] | None:
         row = self.rows.get(notification_id)

@@ -259,9 +259,15 @@ KINDS_TOLD = frozenset({
 POLICY = DispatchPolicy(access_link_grace_seconds=0)
 
 
-async def gallery(language: str) -> list[Rendered]:
+async def told(language: str) -> FakeUnitOfWork:
+    """The story's notifications recorded, none of them sent yet."""
     uow = FakeUnitOfWork(notifications=FakeNotifications())
     await _story(uow, language)
+    return uow
+
+
+async def gallery(language: str) -> list[Rendered]:
+    uow = await told(language)
     n = uow.notifications
     # Sam reads a daily digest: the day before's nudges wait for it.
     for row in n.rows.values():

@@ -276,7 +276,8 @@ async def test_a_former_partner_reopening_the_paired_message_reads_nothing_they_
     await handlers.pairing_ended(ma.PairingEndedV2(**facts, ended_by="mentee", reason_code="conduct"), uow)
     await contact(uow, mentor, "Ana Reyes", "en", SHOWN, **ANA)  # shown to her partners from now on
 
-    [item] = [i for i in (await views.inbox(uow, mentee, False, 10))[0] if i["kind"] == "pairing_confirmed"]
+    [item] = [i for i in (await views.inbox(uow, mentee, False, 10, POLICY, datetime.now(UTC), lambda n, s, c: s))[0]
+              if i["kind"] == "pairing_confirmed"]
     message = await views.inbox_message(uow, mentee, item["id"], POLICY, datetime.now(UTC),
                                         inbox_composer(Links("https://app.mentorship.example")))
     said = "\n".join([message.subject, *message.paragraphs, *(f"{d.label} {d.value}" for d in message.details)])

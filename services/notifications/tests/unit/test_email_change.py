@@ -76,7 +76,7 @@ async def test_the_link_is_kept_only_until_sent_and_is_in_no_inbox_log_or_event(
     assert row["status"] == "sent"
     kept = json.dumps(row["n"].parameters, default=str)
     assert TOKEN not in kept and "ana.new@example.org" not in kept
-    items, unread = await views.inbox(uow, person, False, 50)
+    items, unread = await views.inbox(uow, person, False, 50, POLICY, datetime.now(UTC), lambda n, s, c: s)
     assert items == [] and unread == 0
     said = " ".join(str(e.model_dump()) for e in uow.published[mark:]) + caplog.text
     assert uow.published[mark:] and TOKEN not in said and "confirm" not in said

@@ -27,6 +27,9 @@ from .links import Links
 # order a message lists them.
 IDENTITY_ATTRIBUTES = ("gender_identity", "sexual_orientation", "race_ethnicity", "first_generation",
                        "immigration_background", "socioeconomic_background", "disability", "religion", "veteran")
+# Kinds about a booked office hour whose subject names the other side. Once the booking is cancelled or has begun,
+# nothing else of them can be said: the subject they were given would name the other side as they were then.
+NAMING_THE_OTHER_SIDE = frozenset({"office_hours_booked", "office_hours_booked_host", "office_hours_reminder"})
 
 
 @dataclass(frozen=True)
@@ -101,21 +104,30 @@ def category_label(category: Category, _: Callable[[str], str]) -> str:
 
 def compose(kind: str, context: dict[str, Any], reader: Reader, links: Links, now: datetime) -> Message:
     message = _Composer(context, reader, links, now).compose(kind)
-    subject = one_line(message.subject, 250) or ""
+    return replace(message, subject=_subject_line(message.subject))
+
+
+def _subject_line(text: str) -> str:
+    subject = one_line(text, 250) or ""
     # A subject starts with a capital, also when it starts with a day (sábado, 6 de marzo…).
-    return replace(message, subject=subject[:1].upper() + subject[1:])
+    return subject[:1].upper() + subject[1:]
 
 
 def inbox_composer(links: Links, clock: Callable[[], datetime] = lambda: datetime.now(UTC)
-                   ) -> Callable[[Notification, str, dict[str, Any] | None], Message]:
+                   ) -> Callable[[Notification, str, dict[str, Any]], Message]:
     """An inbox item said whole, as its email says it, without the calendar file, subject and body in the reader's
-    language now; the subject it was given alone when what it needs to say is no longer known
-    (`service_layer.views.inbox_message`)."""
-    def said(notification: Notification, subject: str, context: dict[str, Any] | None) -> Message:
-        if context is None or context.get("recipient") is None:
+    language now; when what it spoke of is over or gone, the subject it was given alone, unless that named the
+    other side of an office hour: then one naming them as they are now (`service_layer.views.Compose`)."""
+    def said(notification: Notification, subject: str, context: dict[str, Any]) -> Message:
+        if context.get("recipient") is None:
             return Message(subject, [])
-        message = compose(notification.kind, context, Reader.of(context["recipient"]), links, clock())
-        return replace(message, calendar=None)
+        reader = Reader.of(context["recipient"])
+        if context.get("over"):
+            composer = _Composer(context, reader, links, clock())
+            if notification.kind in NAMING_THE_OTHER_SIDE and composer.partner:
+                subject = _subject_line(composer.office_hour_subject(notification.kind))
+            return Message(subject, [])
+        return replace(compose(notification.kind, context, reader, links, clock()), calendar=None)
     return said
 
 
@@ -840,10 +852,18 @@ class _Composer:
         return [self._("It takes place online: you will find the link to join on your booking, on the platform "
                        "(%(name)s gives it there).") % values]
 
+    def office_hour_subject(self, kind: str) -> str:
+        """A subject for a message of `NAMING_THE_OTHER_SIDE`, from who the other side is alone: also said once the
+        booking is over, when nothing else of it can be."""
+        _ = self._
+        return {"office_hours_booked": _("Office hour booked with %(name)s"),
+                "office_hours_booked_host": _("%(name)s booked your office hour"),
+                "office_hours_reminder": _("Office hour with %(name)s")}[kind] % {"name": self.partner}
+
     def office_hours_booked(self) -> Message:
         _ = self._
         values = {"name": self.partner}
-        return Message(_("Office hour booked with %(name)s") % values,
+        return Message(self.office_hour_subject("office_hours_booked"),
                        [_("Your office hour with %(name)s is booked.") % values, *self._how_to_join(),
                         _("The calendar entry is attached.")],
                        self.booking_details(), self._office_hour_link(),
@@ -852,7 +872,7 @@ class _Composer:
     def office_hours_booked_host(self) -> Message:
         _ = self._
         values = {"name": self.partner}
-        return Message(_("%(name)s booked your office hour") % values,
+        return Message(self.office_hour_subject("office_hours_booked_host"),
                        [_("%(name)s booked one of your office hours.") % values, *self._how_to_join(),
                         _("The calendar entry is attached.")],
                        self.booking_details(), self._office_hour_link(),

@@ -69,6 +69,11 @@ class PostgresNotifications:
     async def chapter_name(self, chapter_id: UUID) -> str | None:
         return await self._conn.fetchval("SELECT name FROM chapters WHERE chapter_id = $1", chapter_id)
 
+    async def chapter_names_of(self, chapter_ids: list[UUID]) -> dict[UUID, str]:
+        rows = await self._conn.fetch("SELECT chapter_id, name FROM chapters WHERE chapter_id = ANY($1::uuid[])",
+                                      chapter_ids)
+        return {r["chapter_id"]: r["name"] for r in rows}
+
     async def save_program(self, program_id: UUID, chapter_id: UUID | None, name: str, cadence_min_days: int,
                            cadence_max_days: int) -> None:
         await self._conn.execute(
@@ -81,6 +86,12 @@ class PostgresNotifications:
         row = await self._conn.fetchrow(
             "SELECT name, cadence_min_days, cadence_max_days FROM programs WHERE program_id = $1", program_id)
         return dict(row) if row else None
+
+    async def programs_of(self, program_ids: list[UUID]) -> dict[UUID, dict[str, Any]]:
+        rows = await self._conn.fetch(
+            """SELECT program_id, name, cadence_min_days, cadence_max_days FROM programs
+                WHERE program_id = ANY($1::uuid[])""", program_ids)
+        return {r["program_id"]: {k: v for k, v in r.items() if k != "program_id"} for r in rows}
 
     async def save_listing(self, *, scheduled_event_id: UUID, chapter_id: UUID | None, title: str,
                            starts_at: datetime, ends_at: datetime, timezone: str, location: str | None,
@@ -121,6 +132,11 @@ class PostgresNotifications:
                                         scheduled_event_id)
         return dict(row) if row else None
 
+    async def listings_of(self, scheduled_event_ids: list[UUID]) -> dict[UUID, dict[str, Any]]:
+        rows = await self._conn.fetch("SELECT * FROM event_listings WHERE scheduled_event_id = ANY($1::uuid[])",
+                                      scheduled_event_ids)
+        return {r["scheduled_event_id"]: dict(r) for r in rows}
+
     async def save_registration(self, registration_id: UUID, scheduled_event_id: UUID, person_id: UUID,
                                 status: str) -> None:
         """A new registration counts the person's registrations for the event cancelled before it (`cancelled_before`)."""
@@ -135,6 +151,12 @@ class PostgresNotifications:
     async def cancelled_before(self, registration_id: UUID) -> int:
         return await self._conn.fetchval(
             "SELECT coalesce(max(cancelled_before), 0) FROM registrations WHERE registration_id = $1", registration_id)
+
+    async def cancelled_before_of(self, registration_ids: list[UUID]) -> dict[UUID, int]:
+        rows = await self._conn.fetch(
+            "SELECT registration_id, cancelled_before FROM registrations WHERE registration_id = ANY($1::uuid[])",
+            registration_ids)
+        return {r["registration_id"]: r["cancelled_before"] for r in rows}
 
     async def registration_status(self, registration_id: UUID) -> str | None:
         return await self._conn.fetchval("SELECT status FROM registrations WHERE registration_id = $1", registration_id)
@@ -160,6 +182,13 @@ class PostgresNotifications:
             """SELECT join_url FROM access_links a WHERE registration_id = $1
                  AND NOT EXISTS (SELECT 1 FROM suspensions s WHERE s.person_id = a.person_id AND s.suspended)""",
             registration_id)
+
+    async def access_links_of(self, registration_ids: list[UUID]) -> dict[UUID, str]:
+        rows = await self._conn.fetch(
+            """SELECT registration_id, join_url FROM access_links a WHERE registration_id = ANY($1::uuid[])
+                 AND NOT EXISTS (SELECT 1 FROM suspensions s WHERE s.person_id = a.person_id AND s.suspended)""",
+            registration_ids)
+        return {r["registration_id"]: r["join_url"] for r in rows}
 
     async def note_suspension(self, person_id: UUID, suspended: bool, as_of: datetime) -> None:
         await self._conn.execute(
@@ -222,6 +251,11 @@ class PostgresNotifications:
     async def booking(self, booking_id: UUID) -> dict[str, Any] | None:
         row = await self._conn.fetchrow("SELECT * FROM office_hour_bookings WHERE booking_id = $1", booking_id)
         return dict(row) if row else None
+
+    async def bookings_of(self, booking_ids: list[UUID]) -> dict[UUID, dict[str, Any]]:
+        rows = await self._conn.fetch("SELECT * FROM office_hour_bookings WHERE booking_id = ANY($1::uuid[])",
+                                      booking_ids)
+        return {r["booking_id"]: dict(r) for r in rows}
 
     # --- preferences -------------------------------------------------------------------------------------------
 
@@ -372,6 +406,11 @@ class PostgresNotifications:
     async def pairing_over(self, pairing_id: UUID) -> bool:
         return bool(await self._conn.fetchval("SELECT true FROM pairings_over WHERE pairing_id = $1", pairing_id))
 
+    async def pairings_over_of(self, pairing_ids: list[UUID]) -> set[UUID]:
+        rows = await self._conn.fetch("SELECT pairing_id FROM pairings_over WHERE pairing_id = ANY($1::uuid[])",
+                                      pairing_ids)
+        return {r["pairing_id"] for r in rows}
+
     async def withdraw_unsent(self, person_ids: list[UUID], kinds: tuple[str, ...], about: dict[str, str]) -> None:
         await self._conn.execute(
             f"""UPDATE notifications SET status = 'cancelled', {_FORGET_HELD}
@@ -454,14 +493,20 @@ class PostgresNotifications:
         row = await self._conn.fetchrow("SELECT person_id, kind FROM notifications WHERE id = $1", notification_id)
         return (row["person_id"], row["kind"]) if row else None
 
-    async def inbox(self, person_id: UUID, unread_only: bool, limit: int) -> list[dict[str, Any]]:
+    async def inbox(self, person_id: UUID, unread_only: bool, limit: int) -> list[tuple[Notification, dict[str, Any]]]:
         # Only what could be rendered has a subject to show; a digest is an email, not an inbox item.
-        return [dict(r) for r in await self._conn.fetch(
-            f"""SELECT id, kind, subject, parameters, COALESCE(shown_at, created_at) AS created_at, read_at
-                  FROM notifications
-                WHERE person_id = $1 AND subject IS NOT NULL AND {_IN_INBOX}
-                  AND ($2 = false OR read_at IS NULL)
-                ORDER BY COALESCE(shown_at, created_at) DESC LIMIT $3""", person_id, unread_only, limit)]
+        rows = await self._conn.fetch(
+            f"""SELECT {_NOTIFICATION_COLUMNS}, n.subject, COALESCE(n.shown_at, n.created_at) AS shown_at, n.read_at
+                  FROM notifications n
+                WHERE n.person_id = $1 AND n.subject IS NOT NULL AND {_IN_INBOX}
+                  AND ($2 = false OR n.read_at IS NULL)
+                ORDER BY COALESCE(n.shown_at, n.created_at) DESC LIMIT $3""", person_id, unread_only, limit)
+        items = []
+        for row in rows:
+            found = dict(row)
+            shown = {name: found.pop(name) for name in ("subject", "shown_at", "read_at")}
+            items.append((Notification(**{**found, "parameters": json.loads(found["parameters"])}), shown))
+        return items
 
     async def inbox_notification(self, person_id: UUID, notification_id: UUID) -> tuple[Notification, str] | None:
         row = await self._conn.fetchrow(

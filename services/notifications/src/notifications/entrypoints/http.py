@@ -55,7 +55,9 @@ def _may_change(caller: Principal, person_id: UUID) -> None:
 class InboxItem(BaseModel):
     id: UUID
     kind: str
-    subject: str
+    subject: str = Field(description="As the message opened says it (`GET /v1/people/{person_id}/inbox/"
+                                     "{notification_id}`): people named as they are now, in the reader's language now; "
+                                     "the subject it was given once what it spoke of is over or gone")
     parameters: dict[str, Any]
     created_at: datetime = Field(description="When it reached the inbox (a reminder: when it was due, not when the "
                                              "booking that set it was made)")
@@ -68,10 +70,12 @@ class Inbox(BaseModel):
 
 
 @router.get("/people/{person_id}/inbox")
-async def get_inbox(person_id: UUID, caller: Caller, uow: UnitOfWork, unread_only: bool = False,
+async def get_inbox(person_id: UUID, caller: Caller, uow: UnitOfWork, request: Request, unread_only: bool = False,
                     limit: Annotated[int, Query(ge=1, le=200)] = 50) -> Inbox:
     _may_read(caller, person_id)
-    items, unread = await views.inbox(uow, person_id, unread_only, limit)
+    state = request.app.state
+    items, unread = await views.inbox(uow, person_id, unread_only, limit, state.dispatch_policy, datetime.now(UTC),
+                                      lambda n, subject, context: state.inbox_composer(n, subject, context).subject)
     return Inbox(items=[InboxItem(**item, read=item["read_at"] is not None) for item in items], unread=unread)
 
 

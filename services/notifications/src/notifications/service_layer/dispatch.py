@@ -33,7 +33,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from itertools import groupby
-from typing import cast
+from typing import Any, cast
 from uuid import UUID, uuid4
 
 from mentorship_contracts.notifications import NotificationFailedV2, NotificationSentV2
@@ -297,6 +297,56 @@ class _SharedReads:
             return self._memo[name, key]
 
         return remembered
+
+
+class GatheredReads:
+    """A unit of work whose repository answers the reads `context_for` makes of many notifications (an inbox page)
+    from one read of each kind for all of them (`gather`), not a few round trips for each; what was not gathered is
+    read when asked."""
+
+    def __init__(self, uow: NotificationsUnitOfWorkPort) -> None:
+        self._repo = uow.notifications
+        # Of each read of one key: the keys gathered, what was found of them, and what a key not found answers.
+        self._gathered: dict[str, tuple[set[UUID], dict[UUID, object], object]] = {}
+
+    @property
+    def notifications(self) -> GatheredReads:
+        return self
+
+    async def gather(self, notifications: list[Notification]) -> None:
+        def named(name: str, kinds: frozenset[str] | None = None) -> set[UUID]:
+            return {UUID(str(n.parameters[name])) for n in notifications
+                    if name in n.parameters and (kinds is None or n.kind in kinds)}
+
+        repo, registrations = self._repo, named("registration_id")
+        over = named("pairing_id", SHOWS_THE_PARTNER)  # asked of those kinds only, as context_for does
+        reads: dict[str, tuple[set[UUID], Callable[[list[UUID]], Awaitable[Any]], object]] = {
+            "contact": ({n.person_id for n in notifications} | named("partner_id") | named("host_id"),
+                        repo.contacts_of, None),
+            "chapter_name": ({n.chapter_id for n in notifications if n.chapter_id}, repo.chapter_names_of, None),
+            "program": (named("program_id"), repo.programs_of, None),
+            "listing": (named("scheduled_event_id"), repo.listings_of, None),
+            "cancelled_before": (registrations, repo.cancelled_before_of, 0),
+            "access_link": (registrations, repo.access_links_of, None),
+            "booking": (named("booking_id"), repo.bookings_of, None),
+        }
+        for name, (keys, read_all, missing) in reads.items():
+            if keys:
+                self._gathered[name] = (keys, await read_all(list(keys)), missing)
+        if over:
+            self._gathered["pairing_over"] = (over, dict.fromkeys(await repo.pairings_over_of(list(over)), True),
+                                              False)
+
+    def __getattr__(self, name: str) -> object:
+        read = getattr(self._repo, name)
+        if name not in self._gathered:
+            return read
+        keys, found, missing = self._gathered[name]
+
+        async def gathered(key: UUID) -> object:
+            return found.get(key, missing) if key in keys else await read(key)
+
+        return gathered
 
 
 def describe(error: BaseException) -> str:

@@ -35,11 +35,17 @@ class NotificationsRepository(Protocol):
 
     async def chapter_name(self, chapter_id: UUID) -> str | None: ...
 
+    async def chapter_names_of(self, chapter_ids: list[UUID]) -> dict[UUID, str]:
+        """`chapter_name` of each that is known, in one read."""
+
     async def save_program(self, program_id: UUID, chapter_id: UUID | None, name: str, cadence_min_days: int,
                            cadence_max_days: int) -> None: ...
 
     async def program(self, program_id: UUID) -> Row | None:
         """Its name and meeting cadence."""
+
+    async def programs_of(self, program_ids: list[UUID]) -> dict[UUID, Row]:
+        """`program` of each that is known, in one read."""
 
     async def save_listing(self, *, scheduled_event_id: UUID, chapter_id: UUID | None, title: str,
                            starts_at: datetime, ends_at: datetime, timezone: str, location: str | None,
@@ -57,6 +63,9 @@ class NotificationsRepository(Protocol):
 
     async def listing(self, scheduled_event_id: UUID) -> Row | None: ...
 
+    async def listings_of(self, scheduled_event_ids: list[UUID]) -> dict[UUID, Row]:
+        """`listing` of each that is known, in one read."""
+
     async def save_registration(self, registration_id: UUID, scheduled_event_id: UUID, person_id: UUID,
                                 status: str) -> None: ...
 
@@ -66,6 +75,9 @@ class NotificationsRepository(Protocol):
         """How many of the registrant's registrations for the event were cancelled before this one was made (none for
         a registration not known)."""
 
+    async def cancelled_before_of(self, registration_ids: list[UUID]) -> dict[UUID, int]:
+        """`cancelled_before` of each registration known, in one read."""
+
     async def registrants(self, scheduled_event_id: UUID) -> list[tuple[UUID, UUID, str]]:
         """People holding or waiting for a place, with their registration and its status."""
 
@@ -74,6 +86,9 @@ class NotificationsRepository(Protocol):
 
     async def access_link(self, registration_id: UUID) -> str | None:
         """The registration's join link, unless its registrant's account is suspended."""
+
+    async def access_links_of(self, registration_ids: list[UUID]) -> dict[UUID, str]:
+        """`access_link` of each that has one, in one read."""
 
     async def note_suspension(self, person_id: UUID, suspended: bool, as_of: datetime) -> None:
         """A suspension or a reinstatement, unless a newer one of the person's was noted already."""
@@ -89,6 +104,9 @@ class NotificationsRepository(Protocol):
 
     async def pairing_over(self, pairing_id: UUID) -> bool: ...
 
+    async def pairings_over_of(self, pairing_ids: list[UUID]) -> set[UUID]:
+        """Those of these pairings that are over, in one read."""
+
     async def save_booking(self, *, booking_id: UUID, slot_id: UUID, host_id: UUID, person_id: UUID,
                            chapter_id: UUID | None, starts_at: datetime, ends_at: datetime, is_virtual: bool,
                            location: str | None) -> None: ...
@@ -96,6 +114,9 @@ class NotificationsRepository(Protocol):
     async def note_booking_cancelled(self, booking_id: UUID, cancelled_at: datetime) -> None: ...
 
     async def booking(self, booking_id: UUID) -> Row | None: ...
+
+    async def bookings_of(self, booking_ids: list[UUID]) -> dict[UUID, Row]:
+        """`booking` of each that is known, in one read."""
 
     # --- preferences ---
 
@@ -171,7 +192,9 @@ class NotificationsRepository(Protocol):
     async def notification_owner(self, notification_id: UUID) -> tuple[UUID, str] | None:
         """Whose notification it is, and of which kind."""
 
-    async def inbox(self, person_id: UUID, unread_only: bool, limit: int) -> list[Row]: ...
+    async def inbox(self, person_id: UUID, unread_only: bool, limit: int) -> list[tuple[Notification, Row]]:
+        """The person's inbox, newest first: each notification, with the `subject` it was given, when it reached the
+        inbox (`shown_at`) and `read_at`."""
 
     async def inbox_notification(self, person_id: UUID, notification_id: UUID) -> tuple[Notification, str] | None:
         """One item of the person's inbox, with the subject it was given, to read whole."""

@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from datetime import datetime
-from typing import TypeVar
+from typing import TypeVar, cast
 from uuid import UUID
 
 from ..domain.model import NoSuchDelivery, Notification, NotInInbox, Preferences, UnknownPerson
-from .dispatch import DispatchPolicy, MissingContext, Obsolete, context_for
+from .dispatch import DispatchPolicy, GatheredReads, MissingContext, Obsolete, context_for
 from .ports import NotificationsUnitOfWorkPort, Row
 
 M = TypeVar("M")
-# Says a notification whole, given its subject and what it needs to say now (None: no longer known).
-Compose = Callable[[Notification, str, Row | None], M]
+# Says a notification, given the subject it was given and what it needs to say now; when what it spoke of is over or
+# gone, `over` and only who its subject may have named, as they are now (`recipient`, `partner`).
+Compose = Callable[[Notification, str, Row], M]
 
 
 async def contact(uow: NotificationsUnitOfWorkPort, person_id: UUID) -> Row | None:
@@ -22,29 +22,45 @@ async def contact(uow: NotificationsUnitOfWorkPort, person_id: UUID) -> Row | No
         return await uow.notifications.contact(person_id)
 
 
-async def inbox(uow: NotificationsUnitOfWorkPort, person_id: UUID, unread_only: bool,
-                limit: int) -> tuple[list[Row], int]:
+async def inbox(uow: NotificationsUnitOfWorkPort, person_id: UUID, unread_only: bool, limit: int,
+                policy: DispatchPolicy, now: datetime, subject: Compose[str]) -> tuple[list[Row], int]:
+    """The person's inbox, newest first, each item's subject as it says itself opened (`inbox_message`): the
+    page's context is read at once, one read of each kind for all its items."""
     async with uow:
         items = await uow.notifications.inbox(person_id, unread_only, limit)
         unread = await uow.notifications.unread_count(person_id)
-    return [{**item, "parameters": json.loads(item["parameters"])} for item in items], unread
+        reads = GatheredReads(uow)
+        await reads.gather([notification for notification, _ in items])
+        contexts = [await _context_now(notification, cast(NotificationsUnitOfWorkPort, reads), policy, now)
+                    for notification, _ in items]
+    return [{"id": n.id, "kind": n.kind, "subject": subject(n, shown["subject"], context), "parameters": n.parameters,
+             "created_at": shown["shown_at"], "read_at": shown["read_at"]}
+            for (n, shown), context in zip(items, contexts, strict=True)], unread
 
 
 async def inbox_message(uow: NotificationsUnitOfWorkPort, person_id: UUID, notification_id: UUID,
                         policy: DispatchPolicy, now: datetime, compose: Compose[M]) -> M:
     """One item of the person's inbox as its email said it, from what is known now (a partner's consent withdrawn
-    since is respected); when what it spoke of is over or gone, its subject alone (`compose` gets no context).
+    since is respected); when what it spoke of is over or gone, its subject alone (see `Compose`).
     Raises NotInInbox."""
     async with uow:
         found = await uow.notifications.inbox_notification(person_id, notification_id)
         if found is None:
             raise NotInInbox()
         notification, subject = found
-        try:
-            context: Row | None = await context_for(notification, uow, policy, now)
-        except (MissingContext, Obsolete):
-            context = None
+        context = await _context_now(notification, uow, policy, now)
     return compose(notification, subject, context)
+
+
+async def _context_now(notification: Notification, uow: NotificationsUnitOfWorkPort, policy: DispatchPolicy,
+                       now: datetime) -> Row:
+    try:
+        return await context_for(notification, uow, policy, now)
+    except (MissingContext, Obsolete):
+        # The subject it was given may name someone as they were then.
+        partner_id = notification.parameters.get("partner_id")
+        return {"over": True, "recipient": await uow.notifications.contact(notification.person_id),
+                "partner": await uow.notifications.contact(UUID(partner_id)) if partner_id else None}
 
 
 async def unread_count(uow: NotificationsUnitOfWorkPort, person_id: UUID) -> int:
