@@ -542,12 +542,17 @@ async def test_seats_events_refuses_are_asked_for_as_a_whole_number_in_its_range
     assert said == {"capacity": "Give the number of seats: a whole number from 1 to 100,000."}
 
 
+def a_new_event_form(s, **changed: str) -> dict[str, str]:
+    """The new-event form as a coordinator of our chapter sends it, filled in well unless `changed`."""
+    return {"csrf": CSRF, "title": "Interview practice", "kind": "workshop", "chapter_id": s.chapter,
+            "timezone": "America/Chicago", "starts_at": "2027-12-01T18:00", "ends_at": "2027-12-01T19:00",
+            "registration_deadline": "2027-12-01T12:00", "capacity": "25", **changed}
+
+
 async def test_an_event_title_longer_than_events_keeps_is_asked_shorter_not_cut_and_the_boxes_say_their_limits(
         world):
     s = world["s"]
-    form = {"csrf": CSRF, "title": "Career fair and mixer " * 27 + "for all", "kind": "workshop", "chapter_id": s.chapter,
-            "timezone": "America/Chicago", "starts_at": "2027-12-01T18:00", "ends_at": "2027-12-01T19:00",
-            "registration_deadline": "2027-12-01T12:00", "capacity": "25"}
+    form = a_new_event_form(s, title="Career fair and mixer " * 27 + "for all")
     async with as_(world, "coordinator")[0] as page:
         blank = (await page.get("/console/events/new")).text
         refused = await page.post("/console/events/new", data=form)
@@ -561,10 +566,7 @@ async def test_an_event_title_longer_than_events_keeps_is_asked_shorter_not_cut_
 async def test_every_field_of_an_event_events_refuses_at_once_is_worded_next_to_it_in_one_answer(world):
     s = world["s"]
     s.refuse[("POST", "/v1/events")] = (422, "invalid_request", ["capacity", "virtual_link"], "capacity: too few")
-    form = {"csrf": CSRF, "title": "Interview practice", "kind": "workshop", "chapter_id": s.chapter,
-            "timezone": "America/Chicago", "starts_at": "2027-12-01T18:00", "ends_at": "2027-12-01T19:00",
-            "registration_deadline": "2027-12-01T12:00", "capacity": "0", "is_virtual": "on",
-            "virtual_link": "meet dot example"}
+    form = a_new_event_form(s, capacity="0", is_virtual="on", virtual_link="meet dot example")
     async with as_(world, "coordinator")[0] as page:
         refused = await page.post("/console/events/new", data=form)
     said = dict(re.findall(r'<p class="field-error" id="([a-z_]+)-error">([^<]*)</p>', refused.text))
@@ -578,10 +580,7 @@ async def test_every_field_of_an_event_events_refuses_at_once_is_worded_next_to_
 async def test_a_link_or_place_events_refuses_says_what_it_must_be_next_to_it(world, field, message, words):
     s = world["s"]
     s.refuse[("POST", "/v1/events")] = (422, "invalid_request", field, message)
-    form = {"csrf": CSRF, "title": "Interview practice", "kind": "workshop", "chapter_id": s.chapter,
-            "timezone": "America/Chicago", "starts_at": "2027-12-01T18:00", "ends_at": "2027-12-01T19:00",
-            "registration_deadline": "2027-12-01T12:00", "capacity": "25", "is_virtual": "on",
-            "virtual_link": "meet dot example"}
+    form = a_new_event_form(s, is_virtual="on", virtual_link="meet dot example")
     async with as_(world, "coordinator")[0] as page:
         refused = await page.post("/console/events/new", data=form)
     said = dict(re.findall(r'<p class="field-error" id="([a-z_]+)-error">([^<]*)</p>', refused.text))
