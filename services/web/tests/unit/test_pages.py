@@ -113,7 +113,11 @@ async def test_a_form_sent_once_signed_out_signs_in_back_to_the_page_it_was_on_n
         from_another_site = await anyone.post(f"{event_page}/register", data={"csrf": CSRF},
                                               headers={"Referer": f"https://elsewhere.example{event_page}"})
         asked_for = await anyone.get(event_page + "/register")
+        # Behind a proxy that gives the web another Host, the page is on the public address (PUBLIC_BASE_URL).
+        from_the_public_page = await anyone.post(f"{event_page}/register", data={"csrf": CSRF},
+                                                 headers={"Referer": f"http://127.0.0.1:8105{event_page}"})
     assert from_the_page.status_code == 303 and from_the_page.headers["location"] == f"/sign-in?next={event_page}"
+    assert from_the_public_page.headers["location"] == f"/sign-in?next={event_page}"
     # The register address answers POST only: signed in, it would be a "method not allowed".
     assert from_another_site.headers["location"] == "/sign-in?next=/"
     assert asked_for.status_code == 405

@@ -288,9 +288,11 @@ def back_after_sign_in(request: Request) -> str:
     """Where signing in leads back to: this page; for a form sent once the session had ended, the page of this site
     the form was on (HTMX names it, a browser's Referer does), as the form's own address may take only forms."""
     if request.method not in ("GET", "HEAD"):
+        # This site: as the request reached it, or as people reach it (a proxy may give the web another Host).
+        ours = {request.url.netloc, urlsplit(app_state(request).settings.public_base_url).netloc}
         for header in ("hx-current-url", "referer"):
             sent = urlsplit(request.headers.get(header, ""))
-            if sent.netloc == request.url.netloc and sent.path:
+            if sent.netloc in ours and sent.path:
                 return local(f"{sent.path}?{sent.query}" if sent.query else sent.path)
     return here(request)
 
