@@ -166,6 +166,20 @@ class PairingDeclinedV2(PairingDeclined):
 
 
 @register
+class PairingDeclinedV3(PairingDeclinedV2):
+    """A proposal was declined by one of the pair, or withdrawn by the program (a coordinator stepping in); the pair
+    is never proposed again, and the mentee goes back to matching.
+
+    Version 3 adds `declined_by_program`: true when a coordinator or administrator withdrew the proposal,
+    `declined_by` then null. Published for those alone; one of the pair declining is still version 2."""
+
+    schema_version: Literal[3] = 3
+
+    declined_by: Role | None  # type: ignore[assignment]  # null when the program withdrew it
+    declined_by_program: bool = False
+
+
+@register
 class PairingEnded(PairingEvent):
     """Ended early by either side; the mentee goes back to matching."""
 

@@ -124,6 +124,43 @@ async def test_a_coordinator_pairs_by_hand_within_the_rules_or_overrides_capacit
         assert exported.headers["content-type"].startswith("text/csv") and "<5" in exported.text
 
 
+async def test_a_coordinator_withdraws_a_proposal_waiting_for_answers_and_another_chapter_or_a_party_cannot(
+        matching, matching_settings, profiles, observer):
+    chapter = uuid4()
+    program = await profiles.program(chapter_id=chapter, pairing_mode="rounds")
+    mentor = await profiles.person(program, "mentor")
+    mentee = await profiles.person(program, "mentee")
+    await known_to_matching(matching_settings, mentor, mentee)
+    async with client(matching, "coordinator", chapter_id=chapter, person_id=uuid4()) as coordinator, \
+            client(matching, "coordinator", chapter_id=uuid4(), person_id=uuid4()) as other, \
+            client(matching, "participant", person_id=mentor) as as_mentor:
+        made = (await coordinator.post(f"/v1/programs/{program}/pairings",
+                                       json={"mentee_id": str(mentee), "mentor_id": str(mentor)})).json()
+        path = f"/v1/pairings/{made['id']}/withdraw"
+        assert (await other.post(path, json={})).status_code == 404
+        assert (await as_mentor.post(path, json={})).status_code == 403
+        wrong = await coordinator.post(path, json={"reason_code": "request_withdrawn"})
+        assert (wrong.status_code, wrong.json()["error"]["field"]) == (422, "reason_code")
+
+        withdrawn = await coordinator.post(path, json={"reason_code": "schedule_conflict", "reason": "nights"})
+        assert withdrawn.status_code == 200, withdrawn.text
+        assert withdrawn.json()["status"] == "declined"
+        read = (await coordinator.get(f"/v1/pairings/{made['id']}")).json()
+        assert (read["closed_reason"], read["closed_by"]) == ("schedule_conflict", "program")
+        [told] = await observer.wait_for(program, "pairing_declined", pairing_id=made["id"])
+        assert (told["declined_by"], told["declined_by_program"], told["reason_code"], told["schema_version"]) == (
+            None, True, "schedule_conflict", 3)
+        again = await coordinator.post(path, json={})
+        assert (again.status_code, again.json()["error"]["code"]) == (409, "transition_not_allowed")
+        refused = await coordinator.post(f"/v1/programs/{program}/pairings",
+                                         json={"mentee_id": str(mentee), "mentor_id": str(mentor)})
+        assert refused.json()["error"]["code"] == "declined_or_ended_before"  # the pair is kept apart
+    async with client(matching, "admin", person_id=uuid4()) as admin:
+        trail = (await admin.get("/v1/audit", params={"chapter_id": str(chapter)})).json()["entries"]
+        assert [(e["action"], e["detail"].get("reason")) for e in trail if e["action"] == "pairing.withdrawn"] == [
+            ("pairing.withdrawn", "nights")]
+
+
 async def test_a_coordinator_of_another_chapter_finds_nothing_and_a_participant_is_refused(
         matching, matching_settings, profiles):
     chapter = uuid4()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from matching.domain import commands
-from matching.domain.errors import MenteeSuspended, MentorFull, SamePerson
+from matching.domain.errors import MenteeSuspended, MentorFull, SamePerson, TransitionNotAllowed
 from matching.service_layer import projections, stepping_in, views
 from mentorship_contracts import matching as published
 from mentorship_contracts.profiles import PersonReinstated, PersonSuspended
@@ -138,3 +138,67 @@ async def test_a_coordinator_ends_a_pairing_with_a_reason_and_the_mentee_waits_a
     assert (ended.reason_code, ended.ended_by_program) == ("conduct", True)
     assert unit.audited[0].detail == {"reason_code": "conduct", "reason": "missed meetings"}
     assert [e["person_id"] for e in await views.waitlist(program, platform.uow())] == [mentee]
+
+
+async def test_a_coordinator_withdraws_a_proposal_waiting_for_answers_and_its_pair_is_never_proposed_again():
+    platform = Platform()
+    profiles = Profiles(platform)
+    program = await profiles.program(both_must_accept=True)
+    mentor = await profiles.person(program, "mentor")
+    mentee = await profiles.person(program, "mentee")
+    [proposed] = platform.events(published.PairingProposed)
+    unit = platform.uow()
+
+    withdrawn = await stepping_in.withdraw_for_program(
+        commands.WithdrawForProgram(proposed.pairing_id, "schedule_conflict", "she starts nights"), unit,
+        program_acts, administrator())
+
+    [declined] = platform.events(published.PairingDeclinedV3)
+    assert (declined.pairing_id, declined.declined_by, declined.declined_by_program, declined.reason_code) == (
+        proposed.pairing_id, None, True, "schedule_conflict")
+    assert (withdrawn.status, withdrawn.closed_by, withdrawn.closed_reason) == ("declined", "program",
+                                                                                 "schedule_conflict")
+    [entry] = unit.audited
+    assert (entry.action, entry.detail) == ("pairing.withdrawn",
+                                            {"reason_code": "schedule_conflict", "reason": "she starts nights"})
+    # The room it freed is offered again, but not to the same pair: the mentee waits for another mentor.
+    assert len(platform.events(published.PairingProposed)) == 1
+    assert [e["person_id"] for e in await views.waitlist(program, platform.uow())] == [mentee]
+    other = await profiles.person(program, "mentor")
+    [_, again] = platform.events(published.PairingProposed)
+    assert (again.mentee_id, again.mentor_id) == (mentee, other) and mentor != other
+
+
+async def test_only_a_proposal_waiting_for_answers_can_be_withdrawn_by_the_program():
+    platform = Platform()
+    profiles = Profiles(platform)
+    program = await profiles.program()
+    await profiles.person(program, "mentor")
+    await profiles.person(program, "mentee")
+    [confirmed] = platform.events(published.PairingConfirmed)
+
+    with pytest.raises(TransitionNotAllowed):
+        await stepping_in.withdraw_for_program(commands.WithdrawForProgram(confirmed.pairing_id, "other"),
+                                               platform.uow(), program_acts, administrator())
+    assert not platform.events(published.PairingDeclined)
+
+
+async def test_a_mentee_proposed_a_mentor_is_reassigned_by_withdrawing_the_proposal():
+    platform = Platform()
+    profiles = Profiles(platform)
+    program = await profiles.program(both_must_accept=True)
+    first = await profiles.person(program, "mentor")
+    mentee = await profiles.person(program, "mentee")
+    second = await profiles.person(program, "mentor")
+    [proposed] = platform.events(published.PairingProposed)
+    unit = platform.uow()
+
+    new = await stepping_in.reassign(commands.Reassign(proposed.pairing_id, second, "a closer specialty"), unit,
+                                     program_acts, administrator())
+
+    [declined] = platform.events(published.PairingDeclinedV3)
+    assert (declined.pairing_id, declined.mentor_id, declined.declined_by_program, declined.reason_code) == (
+        proposed.pairing_id, first, True, "reassigned")
+    assert (new.mentee_id, new.mentor_id, new.status) == (mentee, second, "proposed")
+    assert not platform.events(published.PairingEnded)
+    assert [e.action for e in unit.audited] == ["pairing.reassigned"]

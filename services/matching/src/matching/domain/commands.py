@@ -12,6 +12,8 @@ from mentorship_contracts.vocabulary import PairingKind
 # Fixed lists, so that reasons can travel on public topics: never free text.
 DeclineReason = Literal["not_a_good_fit", "schedule_conflict", "no_longer_available", "prefer_another_mentor", "other",
                         "request_withdrawn"]  # the last: a mentee taking back their request of a mentor
+# A coordinator's, withdrawing a proposal waiting for answers ("reassigned" is said when another mentor is proposed).
+WithdrawReason = Literal["not_a_good_fit", "schedule_conflict", "no_longer_available", "other"]
 EndReason = Literal["not_a_good_fit", "schedule_conflict", "no_longer_available", "goals_met", "relocated", "conduct",
                     "other"]
 RoundMethod = Literal["optimal", "stable"]
@@ -104,4 +106,11 @@ class Reassign:
 class EndForProgram:
     pairing_id: UUID
     reason_code: EndReason
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
+class WithdrawForProgram:
+    pairing_id: UUID
+    reason_code: WithdrawReason
     reason: str | None = None

@@ -227,6 +227,12 @@ class Pairing:
                                          "reason_code")
         self.status, self.closed_reason, self.closed_by = "declined", reason_code, side
 
+    def withdraw(self, reason_code: str) -> None:
+        """The program (a coordinator) withdraws a proposal waiting for answers; a mentee's request stays its mentor's
+        to answer."""
+        self._refuse_unless(("proposed",), "withdrawn by the program")
+        self.status, self.closed_reason, self.closed_by = "declined", reason_code, "program"
+
     def lapse(self, reason_code: str) -> None:
         """A mentee's request left unanswered: another was accepted, or one of the two left; or a proposal or a
         request left unanswered past the time to answer (`UNANSWERED`)."""

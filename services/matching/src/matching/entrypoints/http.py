@@ -51,6 +51,7 @@ from .schemas import (
     WaitlistEntryOut,
     WeightsIn,
     WeightsOut,
+    WithdrawIn,
 )
 
 router = APIRouter(prefix="/v1")
@@ -208,10 +209,20 @@ async def end(pairing_id: UUID, body: EndIn, caller: Caller, unit: UnitOfWork) -
     return PairingOut.of(await lifecycle.end(commands.EndPairing(pairing_id, body.reason_code), unit, party(caller)))
 
 
+@router.post("/pairings/{pairing_id}/withdraw", responses=answers(409))
+async def withdraw(pairing_id: UUID, body: WithdrawIn, caller: Caller, unit: UnitOfWork) -> PairingOut:
+    """A coordinator of the program's chapter, or an administrator, withdraws a proposal waiting for answers (with a
+    reason, audited): both are told, the pair is never proposed again, and the mentee waits for another mentor. A
+    mentee's request stays its mentor's to answer."""
+    _staff_only(caller)
+    command = commands.WithdrawForProgram(pairing_id, body.reason_code, body.reason)
+    return PairingOut.of(await stepping_in.withdraw_for_program(command, unit, for_the_program(caller), caller))
+
+
 @router.post("/pairings/{pairing_id}/reassign", status_code=201, responses=answers(409))
 async def reassign(pairing_id: UUID, body: ReassignIn, caller: Caller, unit: UnitOfWork) -> PairingOut:
-    """End the active pairing with the reason, and propose its mentee with another mentor (the rules of a pair
-    made by hand: the mentee confirms it)."""
+    """End the active pairing, or withdraw the proposal waiting for answers, with the reason, and propose its mentee
+    with another mentor (the rules of a pair made by hand: the mentee confirms it)."""
     _staff_only(caller)
     command = commands.Reassign(pairing_id, body.mentor_id, body.reason)
     return PairingOut.of(await stepping_in.reassign(command, unit, for_the_program(caller), caller))

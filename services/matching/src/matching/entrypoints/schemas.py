@@ -11,7 +11,7 @@ from plumbing.disclosure import PublishedOut
 from plumbing.validation import EARLIEST_YEAR, LATEST_YEAR, MultilineText, Text
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..domain.commands import DeclineReason, EndReason, RoundMethod
+from ..domain.commands import DeclineReason, EndReason, RoundMethod, WithdrawReason
 from ..domain.model import Pairing, PairingStatus
 from ..domain.scoring import Weights
 
@@ -32,6 +32,12 @@ class ReasonIn(Strict):
 
 class EndIn(Strict):
     reason_code: EndReason = "other"
+    reason: Annotated[str, Text(500)] | None = Field(
+        default=None, description="A coordinator's reason, in words (audited, never published)")
+
+
+class WithdrawIn(Strict):
+    reason_code: WithdrawReason = "other"
     reason: Annotated[str, Text(500)] | None = Field(
         default=None, description="A coordinator's reason, in words (audited, never published)")
 
@@ -136,7 +142,8 @@ class PairingOut(BaseModel):
                                   "mentor_suspended, person_erased, reassigned, term_completed). Null to the pair")
     closed_by: Literal["mentee", "mentor", "program"] | None = Field(
         default=None, description="To staff, of a declined or ended pairing: which side declined or ended it, or the "
-                                  "program (a coordinator, or on a side's behalf when they left). Null to the pair, "
+                                  "program (a coordinator, withdrawing or ending it, or on a side's behalf when they "
+                                  "left). Null to the pair, "
                                   "and when it lapsed, completed, or closed before this was kept")
     paused_if_it_lapses: bool = Field(
         default=False, description="On GET /v1/pairings/{id}, to the side it waits for: letting it lapse unanswered "

@@ -1,4 +1,5 @@
-"""A coordinator steps in: pairs a mentee with a mentor by hand, reassigns a mentee, ends a pairing.
+"""A coordinator steps in: pairs a mentee with a mentor by hand, reassigns a mentee, ends a pairing, withdraws a
+proposal waiting for answers.
 
 A pair made by hand is proposed as the engine proposes one (the same events, so both people are told), after the
 same rules (`domain.pairing.refusal`) but one: what the mentee requires of a mentor, which a refusal would tell the
@@ -120,12 +121,35 @@ async def end_for_program(cmd: commands.EndForProgram, uow: MatchingUnitOfWorkPo
         return pairing
 
 
-async def reassign(cmd: commands.Reassign, uow: MatchingUnitOfWorkPort, authorize: Authorize,
-                   caller: Principal) -> Pairing:
-    """End the active pairing with the reason and propose its mentee with the new mentor, by the same rules."""
+def _withdraw(pairing: Pairing, reason_code: str, uow: MatchingUnitOfWorkPort) -> None:
+    pairing.withdraw(reason_code)
+    uow.emit(contract.PairingDeclinedV3(**facts(pairing), declined_by=None, declined_by_program=True,
+                                        reason_code=reason_code))
+
+
+async def withdraw_for_program(cmd: commands.WithdrawForProgram, uow: MatchingUnitOfWorkPort, authorize: Authorize,
+                               caller: Principal) -> Pairing:
+    """A coordinator withdraws a proposal waiting for answers, with a reason (audited; the event carries only its
+    code). As a declined one, the pair is never proposed again, and the mentee waits for another mentor."""
     async with uow:
         pairing, program, _ = await load(cmd.pairing_id, uow, authorize)
-        _end(pairing, "reassigned", uow)
+        _withdraw(pairing, cmd.reason_code, uow)
+        await uow.pairings.save(pairing)
+        await uow.waitlist.back_to_waiting(pairing.mentee_enrollment_id)
+        offer_room(program.id, uow)
+        uow.audit(caller, "pairing.withdrawn", "pairing", pairing.id, chapter_id=program.chapter_id,
+                  detail={"reason_code": cmd.reason_code, "reason": cmd.reason})
+        await uow.commit()
+        return pairing
+
+
+async def reassign(cmd: commands.Reassign, uow: MatchingUnitOfWorkPort, authorize: Authorize,
+                   caller: Principal) -> Pairing:
+    """End the active pairing, or withdraw the proposal waiting for answers, with the reason, and propose its mentee
+    with the new mentor, by the same rules."""
+    async with uow:
+        pairing, program, _ = await load(cmd.pairing_id, uow, authorize)
+        (_end if pairing.status == "active" else _withdraw)(pairing, "reassigned", uow)
         await uow.pairings.save(pairing)
         new_id, _ = await _pair(program, pairing.mentee_id, cmd.mentor_id, None, uow)
         uow.audit(caller, "pairing.reassigned", "pairing", pairing.id, chapter_id=program.chapter_id,
