@@ -202,3 +202,18 @@ async def test_a_mentee_proposed_a_mentor_is_reassigned_by_withdrawing_the_propo
     assert (new.mentee_id, new.mentor_id, new.status) == (mentee, second, "proposed")
     assert not platform.events(published.PairingEnded)
     assert [e.action for e in unit.audited] == ["pairing.reassigned"]
+
+
+async def test_a_reassignment_meant_for_a_proposal_is_refused_once_the_pair_has_accepted_it_meanwhile():
+    platform = Platform()
+    profiles = Profiles(platform)
+    program = await profiles.program()
+    await profiles.person(program, "mentor")
+    await profiles.person(program, "mentee")
+    second = await profiles.person(program, "mentor")
+    [confirmed] = platform.events(published.PairingConfirmed)
+
+    with pytest.raises(TransitionNotAllowed):
+        await stepping_in.reassign(commands.Reassign(confirmed.pairing_id, second, "closer", "proposed"),
+                                   platform.uow(), program_acts, administrator())
+    assert not platform.events(published.PairingEnded)

@@ -138,6 +138,10 @@ async def _story(uow: FakeUnitOfWork, language: str) -> None:
     await handlers.pairing_completed(ma.PairingCompletedV2(**kims_pair), uow)
     await handlers.pairing_declined(ma.PairingDeclinedV2(**pair, pairing_id=_id("declined"), declined_by="mentor",
                                                          reason_code="no_capacity"), uow)
+    # A coordinator withdrew a proposal to Kim and Ana, proposing Kim another mentor instead.
+    await handlers.pairing_declined(ma.PairingDeclinedV3(**kims_pair | {"pairing_id": _id("withdrawn")},
+                                                         declined_by=None, declined_by_program=True,
+                                                         reason_code="reassigned"), uow)
     # A mentorship proposed to Kim and Ana lapsed, neither answering it: the second in a row each let lapse (each lapse
     # told on its own, not in this story), so both are paused, each told alone.
     for role, enrollment in (("mentor", "ana-enrollment"), ("mentee", "kim-enrollment")):

@@ -236,6 +236,25 @@ async def test_a_mentee_who_withdraws_their_request_is_told_so_and_the_mentor_th
     assert "Sam Okafor" not in to_mentor
 
 
+@pytest.mark.parametrize("reason_code", ["not_a_good_fit", "reassigned"])
+@pytest.mark.parametrize("language", ["en", "es"])
+async def test_a_proposal_the_program_withdrew_tells_both_it_is_withdrawn_naming_neither(language, reason_code):
+    uow, mentee, mentor = FakeUnitOfWork(notifications=FakeNotifications()), uuid4(), uuid4()
+    await contact(uow, mentee, "Sam Okafor", language, {"gender_identity": "Nonbinary"}, **SAM)
+    await contact(uow, mentor, "Ana Reyes", language, SHOWN, **ANA)
+    asked = pairing("proposed", mentee, mentor, event=ma.PairingProposedV5)
+    withdrawn = ma.PairingDeclinedV3(**asked.model_dump(include={"pairing_id", "program_id", "chapter_id", "mentee_id",
+                                                                 "mentor_id"}), declined_by=None,
+                                     declined_by_program=True, reason_code=reason_code)
+    sent = await emails(uow, withdrawn)
+    to_mentee, to_mentor = read(sent[str(mentee)]), read(sent[str(mentor)])
+    for told, other in ((to_mentee, who(mentor, "Ana Reyes", SHOWN, ANA, language)),
+                        (to_mentor, who(mentee, "Sam Okafor", {"gender_identity": "Nonbinary"}, SAM, language))):
+        assert [said for said in other if said in told] == []
+        assert {"en": "Your program's coordinator withdrew the proposed mentorship in",
+                "es": "La coordinación de tu programa retiró la mentoría propuesta en"}[language] in told
+
+
 async def test_of_the_reasons_an_older_event_gives_only_those_anyone_may_read_are_told():
     uow, mentee, mentor = FakeUnitOfWork(notifications=FakeNotifications()), uuid4(), uuid4()
     await contact(uow, mentee, "Sam Okafor", "en", {})

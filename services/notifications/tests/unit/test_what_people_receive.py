@@ -521,6 +521,99 @@ async def test_a_mentorship_a_coordinator_ended_is_told_to_both_as_ended_by_the_
     assert "You stay in the program, and we will look for another mentor for you." in to_mentee.text
 
 
+def withdrawn_by_the_program(mentee, mentor, reason_code: str = "not_a_good_fit") -> ma.PairingDeclinedV3:
+    return ma.PairingDeclinedV3(pairing_id=uuid4(), program_id=uuid4(), chapter_id=None, mentee_id=mentee,
+                                mentor_id=mentor, declined_by=None, declined_by_program=True, reason_code=reason_code)
+
+
+async def test_a_proposal_a_coordinator_withdrew_is_told_to_both_as_withdrawn_by_the_program_not_declined_by_either():
+    uow = new_uow()
+    mentee, mentor = await person(uow, "Sam Okafor"), await person(uow, "Ana Reyes")
+
+    await handlers.pairing_declined(withdrawn_by_the_program(mentee, mentor), uow)
+
+    recorded = {row["n"].person_id: row["n"] for row in uow.notifications.rows.values()}
+    assert {person: (n.kind, n.parameters["role"], n.parameters["by"]) for person, n in recorded.items()} == {
+        mentee: ("pairing_declined", "mentee", "program"), mentor: ("pairing_declined", "mentor", "program")}
+    told = await sent(uow)
+    assert len(told) == 2
+    for message in told:
+        assert message.subject == "A proposed pairing in your program was withdrawn"
+        assert "Your program's coordinator withdrew the proposed mentorship in your program." in message.text
+        assert "declined" not in message.text
+
+
+# What each side of a proposal the program withdrew reads: the mentee, then the mentor.
+WITHDRAWN_BY_THE_PROGRAM = {
+    ("en", False): ("A proposed pairing in Into Medical School was withdrawn",
+                    ["Your program's coordinator withdrew the proposed mentorship in Into Medical School.",
+                     "You stay in the program, and we will look for another mentor for you."],
+                    ["Your program's coordinator withdrew the proposed mentorship in Into Medical School.",
+                     "Thank you. We will propose another mentee when one fits."]),
+    ("en", True): ("A proposed pairing in Into Medical School was withdrawn",
+                   ["Your program's coordinator withdrew the proposed mentorship in Into Medical School.",
+                    "Instead, the coordinator proposed another mentor to you: that proposal comes in a separate "
+                    "message, where you can accept or decline it."],
+                   ["Your program's coordinator withdrew the proposed mentorship in Into Medical School.",
+                    "Thank you. We will propose another mentee when one fits."]),
+    ("es", False): ("Se retiró un emparejamiento propuesto en Into Medical School",
+                    ["La coordinación de tu programa retiró la mentoría propuesta en Into Medical School.",
+                     "Sigues en el programa y buscaremos otra persona mentora para ti."],
+                    ["La coordinación de tu programa retiró la mentoría propuesta en Into Medical School.",
+                     "Gracias. Te propondremos a otra persona cuando haya una adecuada."]),
+    ("es", True): ("Se retiró un emparejamiento propuesto en Into Medical School",
+                   ["La coordinación de tu programa retiró la mentoría propuesta en Into Medical School.",
+                    "En su lugar, la coordinación te propuso otra persona mentora: esa propuesta te llega en otro "
+                    "mensaje, donde puedes aceptarla o rechazarla."],
+                   ["La coordinación de tu programa retiró la mentoría propuesta en Into Medical School.",
+                    "Gracias. Te propondremos a otra persona cuando haya una adecuada."]),
+}
+
+
+@pytest.mark.parametrize("reassigned", [False, True])
+@pytest.mark.parametrize("language", ["en", "es"])
+async def test_each_side_of_a_proposal_the_program_withdrew_reads_it_plainly_in_their_language_and_what_comes_next(
+        language, reassigned):
+    uow = new_uow()
+    mentee = await person(uow, "Sam Okafor", language=language)
+    mentor = await person(uow, "Ana Reyes", language=language)
+    withdrawn = withdrawn_by_the_program(mentee, mentor, "reassigned" if reassigned else "schedule_conflict")
+    await handlers.program_defined(pr.ProgramDefinedV3(
+        program_id=withdrawn.program_id, chapter_id=None, name="Into Medical School", mentee_stages=["undergraduate"],
+        mentor_stages=["resident"]), uow)
+
+    await handlers.pairing_declined(withdrawn, uow)
+
+    told = {m.to: m for m in await sent(uow)}
+    to_mentee, to_mentor = (told[uow.notifications.contacts[someone]["email"]] for someone in (mentee, mentor))
+    subject, said_to_mentee, said_to_mentor = WITHDRAWN_BY_THE_PROGRAM[language, reassigned]
+    for message, said in ((to_mentee, said_to_mentee), (to_mentor, said_to_mentor)):
+        text = " ".join(message.text.split())
+        assert message.subject == subject
+        assert all(sentence in text for sentence in said), text
+    # A mentee proposed another mentor is not also promised a search, nor one left without one an imminent proposal.
+    promised = " ".join(WITHDRAWN_BY_THE_PROGRAM[language, not reassigned][1][1:])
+    assert promised not in " ".join(to_mentee.text.split())
+    # Matching never publishes the coordinator's own words; nor is the reason's code shown.
+    assert "schedule" not in to_mentee.text + to_mentor.text and "reassigned" not in to_mentee.text + to_mentor.text
+
+
+async def test_a_proposal_one_of_the_pair_declined_is_still_told_as_their_decline():
+    uow = new_uow()
+    mentee, mentor = await person(uow, "Sam Okafor"), await person(uow, "Ana Reyes")
+
+    await handlers.pairing_declined(ma.PairingDeclinedV2(
+        pairing_id=uuid4(), program_id=uuid4(), chapter_id=None, mentee_id=mentee, mentor_id=mentor,
+        declined_by="mentor", reason_code="no_longer_available"), uow)
+
+    told = {m.to: m for m in await sent(uow)}
+    to_mentee, to_mentor = (told[uow.notifications.contacts[someone]["email"]] for someone in (mentee, mentor))
+    assert to_mentee.subject == to_mentor.subject == "A proposed pairing in your program will not go ahead"
+    assert "The proposed mentor declined the pairing in your program." in to_mentee.text
+    assert "You declined the proposed pairing in your program." in to_mentor.text
+    assert "coordinator" not in to_mentee.text + to_mentor.text
+
+
 # --- the audit of the notifications service ----------------------------------------------------------------------
 
 def office_hour(student, host) -> dict:

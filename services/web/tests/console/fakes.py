@@ -37,6 +37,7 @@ CSRF = "the-page-csrf-token"
 ROUND = "9a7e0c4e-2b51-4c8e-9d55-3f1f4b0c0a01"
 FAR = "9a7e0c4e-2b51-4c8e-9d55-3f1f4b0c0a02"
 E9 = "9a7e0c4e-2b51-4c8e-9d55-3f1f4b0c0a09"
+WITHDRAW_REASONS = ("not_a_good_fit", "schedule_conflict", "no_longer_available", "other")  # matching's WithdrawReason
 
 
 def ident() -> str:
@@ -559,8 +560,19 @@ class Services:
             if found[2] == "end":
                 pairing["status"] = "ended"
                 return pairing
-            if found[2] == "reassign":
-                pairing["status"] = "ended"
+            if found[2] == "withdraw":  # a proposal waiting for answers only; the reason codes of WithdrawIn
+                if c.body.get("reason_code", "other") not in WITHDRAW_REASONS:
+                    return refusal(422, "invalid_request", "reason_code")
+                if pairing["status"] != "proposed":
+                    return refusal(409, "transition_not_allowed", "pairing_id")
+                pairing.update(status="declined", closed_by="program", closed_reason=c.body.get("reason_code", "other"))
+                return pairing
+            if found[2] == "reassign":  # an active mentorship is ended, a proposal withdrawn; nothing else
+                if pairing["status"] not in ("active", "proposed") or \
+                        c.body.get("expected_status", pairing["status"]) != pairing["status"]:
+                    return refusal(409, "transition_not_allowed", "pairing_id")
+                pairing.update(status="ended" if pairing["status"] == "active" else "declined", closed_by="program",
+                               closed_reason="reassigned")
                 made = self.pairing(self.programs[pairing["program_id"]], self.people[pairing["mentee_id"]],
                                     self.people[c.body["mentor_id"]], status="proposed")
                 return httpx.Response(201, json=made)

@@ -128,13 +128,19 @@ async def test_check_in_from_a_phone_swaps_the_row_and_announces_it(browser, wor
 @pytest.mark.parametrize("language", ["en", "es"])
 async def test_every_console_form_sent_empty_answers_with_its_errors_and_passes_axe(browser, world, language):
     """The pages that answer a POST: each form the console shows for typing in, sent with its fields empty, comes
-    back with what is wrong, and that page passes the same audit as the others."""
+    back with what is wrong, and that page passes the same audit as the others (a proposal's forms too: proposing
+    another mentor instead, and withdrawing it)."""
+    proposed = world["s"].pairing(world["program"], world["waiting"], world["mentor"], status="proposed",
+                                  mentor_accepted=False)
     async with await serve(world, "coordinator") as base:
         context = await browser.new_context(base_url=base, viewport=NARROW,
                                             locale="es-ES" if language == "es" else "en-US")
         try:
-            sent = await audit_forms_sent_empty(await context.new_page(), pages(world), SHOTS, f"{language}-360-")
+            sent = await audit_forms_sent_empty(await context.new_page(),
+                                                [*pages(world), f"/console/pairings/{proposed['id']}"], SHOTS,
+                                                f"{language}-360-")
         finally:
             await context.close()
     assert sent.problems == {}
     assert sum(status == 422 for status in sent.answered.values()) >= 8, sent.answered
+    assert sent.answered[f"/console/pairings/{proposed['id']} -> /console/pairings/{proposed['id']}/withdraw"] == 422

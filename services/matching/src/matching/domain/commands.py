@@ -100,6 +100,7 @@ class Reassign:
     pairing_id: UUID
     mentor_id: UUID
     reason: str
+    expected_status: Literal["active", "proposed"] | None = None  # as the coordinator saw it: refused if it moved on
 
 
 @dataclass(frozen=True)

@@ -224,7 +224,7 @@ async def reassign(pairing_id: UUID, body: ReassignIn, caller: Caller, unit: Uni
     """End the active pairing, or withdraw the proposal waiting for answers, with the reason, and propose its mentee
     with another mentor (the rules of a pair made by hand: the mentee confirms it)."""
     _staff_only(caller)
-    command = commands.Reassign(pairing_id, body.mentor_id, body.reason)
+    command = commands.Reassign(pairing_id, body.mentor_id, body.reason, body.expected_status)
     return PairingOut.of(await stepping_in.reassign(command, unit, for_the_program(caller), caller))
 
 

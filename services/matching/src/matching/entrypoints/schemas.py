@@ -53,6 +53,9 @@ class ManualPairingIn(Strict):
 class ReassignIn(Strict):
     mentor_id: UUID
     reason: Annotated[str, Text(500)]
+    expected_status: Literal["active", "proposed"] | None = Field(
+        default=None, description="The pairing's status as the coordinator saw it: refused (409 "
+                                  "`transition_not_allowed`) if it has moved on since, say a proposal accepted")
 
 
 class MeetingIn(Strict):

@@ -26,6 +26,7 @@ from ..domain.errors import (
     NotEnrolled,
     PairingNotFound,
     SamePerson,
+    TransitionNotAllowed,
     refusal_code,
     refused,
 )
@@ -149,6 +150,8 @@ async def reassign(cmd: commands.Reassign, uow: MatchingUnitOfWorkPort, authoriz
     with the new mentor, by the same rules."""
     async with uow:
         pairing, program, _ = await load(cmd.pairing_id, uow, authorize)
+        if cmd.expected_status not in (None, pairing.status):  # accepted or closed while the coordinator chose
+            raise TransitionNotAllowed(f"the pairing is {pairing.status} now, not {cmd.expected_status}", "pairing_id")
         (_end if pairing.status == "active" else _withdraw)(pairing, "reassigned", uow)
         await uow.pairings.save(pairing)
         new_id, _ = await _pair(program, pairing.mentee_id, cmd.mentor_id, None, uow)

@@ -481,6 +481,8 @@ class _Composer:
                            action=self._program_link(_("See the program")))
         if self.c.get("unanswered"):
             return self._unanswered()
+        if self.c.get("by") == "program":
+            return self._withdrawn_by_the_program()
         if self.c.get("by") == self.role:
             said = [_("You declined the proposed pairing in %(program)s.") % values]
         elif self.role == "mentee":
@@ -490,6 +492,22 @@ class _Composer:
         said.append(_("You stay in the program, and we will look for another mentor for you.")
                     if self.role == "mentee" else _("Thank you. We will propose another mentee when one fits."))
         return Message(_("A proposed pairing in %(program)s will not go ahead") % values, said,
+                       action=self._program_link(_("See the program")))
+
+    def _withdrawn_by_the_program(self) -> Message:
+        """A coordinator withdrew the proposal (never their own words: matching does not publish them). A mentee they
+        proposed another mentor instead is told to answer that proposal, which comes in a message of its own."""
+        _ = self._
+        values = {"program": self.program}
+        said = [_("Your program's coordinator withdrew the proposed mentorship in %(program)s.") % values]
+        if self.role == "mentor":
+            said.append(_("Thank you. We will propose another mentee when one fits."))
+        elif self.c.get("reason_code") == "reassigned":
+            said.append(_("Instead, the coordinator proposed another mentor to you: that proposal comes in a separate "
+                          "message, where you can accept or decline it."))
+        else:
+            said.append(_("You stay in the program, and we will look for another mentor for you."))
+        return Message(_("A proposed pairing in %(program)s was withdrawn") % values, said,
                        action=self._program_link(_("See the program")))
 
     def _unanswered(self) -> Message:

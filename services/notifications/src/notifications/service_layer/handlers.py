@@ -233,8 +233,12 @@ async def pairing_declined(event: matching_contract.PairingDeclined, uow: UnitOf
         await _pairing_changed(uow, event, STALE_ONCE_ANSWERED, _partner_left(event, event.declined_by, "proposed"),
                                over=True)
     else:
-        await _pairing_changed(uow, event, STALE_ONCE_ANSWERED, *_both_sides(event, "pairing_declined", by=event.declined_by,
-                                                            withdrawn=event.reason_code == WITHDRAWN), over=True)
+        # Withdrawn by the program (a coordinator stepping in, version 3): `by` is "program", neither side. The reason
+        # code is kept: "reassigned" means the mentee was proposed another mentor instead.
+        by = "program" if getattr(event, "declined_by_program", False) else event.declined_by
+        await _pairing_changed(uow, event, STALE_ONCE_ANSWERED, *_both_sides(
+            event, "pairing_declined", by=by, reason_code=event.reason_code, withdrawn=event.reason_code == WITHDRAWN),
+            over=True)
 
 
 async def pairing_ended(event: matching_contract.PairingEnded, uow: UnitOfWork) -> None:

@@ -176,6 +176,9 @@ END_REASONS = {
     "conduct": C_("A problem of conduct"),
     "other": C_("Another reason"),
 }
+# Why a coordinator withdraws a proposal waiting for answers (matching's WithdrawReason): END_REASONS' words.
+WITHDRAW_REASONS = {code: END_REASONS[code]
+                    for code in ("not_a_good_fit", "schedule_conflict", "no_longer_available", "other")}
 
 # Why a pairing closed (matching's codes), for staff: a side's or the program's reason category, or what closed it.
 CLOSED_REASONS = {
@@ -195,6 +198,13 @@ CLOSED_REASONS = {
 CLOSED_BY = {"mentee": C_("given by the mentee"), "mentor": C_("given by the mentor"),
              "program": C_("given by a coordinator")}
 CHOSEN_REASONS = frozenset({*END_REASONS, "prefer_another_mentor"})
+# A proposal a coordinator withdrew (declined, closed by the program, with a reason they chose), said as such.
+WITHDRAWN_BECAUSE = C_("Withdrawn by a coordinator: %(reason)s")
+# Matching refuses to withdraw a pairing no longer waiting for answers (`transition_not_allowed`).
+# Matching refuses to reassign a pairing no longer as the coordinator saw it (`transition_not_allowed`).
+CHANGED_MEANWHILE = C_("This mentorship changed meanwhile: it was accepted or closed, so nothing was done. The page "
+                       "shows what you can do now.")
+NOT_WITHDRAWN = C_("This proposal can no longer be withdrawn: it has been accepted or has closed meanwhile.")
 
 # Columns of the services' published report tables (their codes, "<stage>:<measure>" or a measure alone).
 MEASURES = {
@@ -237,6 +247,7 @@ AUDIT_ACTIONS = {
     "feedback.read": C_("Read a program's feedback"),
     "pairing.made_by_hand": C_("Paired two people by hand"),
     "pairing.reassigned": C_("Reassigned a mentee"),
+    "pairing.withdrawn": C_("Withdrew a proposal"),
     "pairing.ended": C_("Ended a mentorship"),
     "round.published": C_("Published a round"),
     "round.discarded": C_("Discarded a round"),
@@ -420,6 +431,7 @@ DONE = {
     "erased": C_("The person is erased: every service forgets them."),
     "paired": C_("The pair is proposed: both are told by email."),
     "reassigned": C_("The mentee is proposed to the new mentor."),
+    "withdrawn": C_("The proposal is withdrawn: both are told by email."),
     "ended": C_("The mentorship has ended."),
     "removed": C_("Removed from the draft."),
     "swapped": C_("The two mentees' mentors are swapped."),

@@ -1,5 +1,6 @@
 """A program's mentorships (pairings with names, status, last meeting, overdue), its waitlist and feedback; stepping
-in (a pair made by hand, with an override that names its reason; reassigning; ending with a reason); rounds with
+in (a pair made by hand, with an override that names its reason; reassigning; ending with a reason; withdrawing a
+proposal waiting for answers); rounds with
 review (run a draft, see its pairs and unpaired in words, remove or swap pairs, publish or discard)."""
 
 from __future__ import annotations
@@ -111,25 +112,40 @@ async def pairing(pairing_id: UUID, desk: Console, mentor_q: str = "", done: str
     return await _pairing_page(desk, pairing_id, mentor_q[:200], done=done)
 
 
+def _one_line(typed: str) -> str:
+    """A coordinator's reason as matching keeps it: on one line (a textarea lets them type several)."""
+    return " ".join(typed.split())
+
+
 @router.post("/pairings/{pairing_id}/reassign")
 async def reassign(pairing_id: UUID, desk: Console, posted: Form) -> Response:
+    """Move the mentee of an active mentorship, or of a proposal, to another mentor. The form says which it saw, so
+    a proposal accepted while the coordinator chose is not ended instead: that refusal is said at the top of the
+    page, which then offers what can be done now."""
     mentor, reason = uuid_or_none(posted.get("mentor_id")), text(posted, "reason")
     mentor_q = text(posted, "mentor_q", 200)
+    expected = posted.get("expected_status")
     problems = {}
+    said, status = None, 422
     if mentor is None:
         problems["mentor_id"] = desk.error_words("choose_mentor")
     if not reason:
         problems["reason"] = desk.error_words("reason_required")
     if not problems:
         try:
-            made = await desk.api.call("matching", "POST", f"/v1/pairings/{pairing_id}/reassign", desk.staff,
-                                       json={"mentor_id": str(mentor), "reason": reason})
+            made = await desk.api.call(
+                "matching", "POST", f"/v1/pairings/{pairing_id}/reassign", desk.staff,
+                json={"mentor_id": str(mentor), "reason": _one_line(reason),
+                      **({"expected_status": expected} if expected in ("active", "proposed") else {})})
             return desk.redirect(f"/console/pairings/{made['id']}?done=reassigned")
         except ServiceError as error:
             if not _refused(error):
                 raise
-            problems["mentor_id" if error.field == "mentor_id" else "reason"] = desk.error_words(error)
-    return await _pairing_page(desk, pairing_id, mentor_q, 422, problems=problems,
+            if error.code == "transition_not_allowed":
+                said, status = desk._(labels.CHANGED_MEANWHILE), error.status
+            else:
+                problems["mentor_id" if error.field == "mentor_id" else "reason"] = desk.error_words(error)
+    return await _pairing_page(desk, pairing_id, mentor_q, status, problems=problems, error=said,
                                values={"mentor_id": str(mentor or ""), "reason": reason})
 
 
@@ -137,6 +153,7 @@ async def reassign(pairing_id: UUID, desk: Console, posted: Form) -> Response:
 async def end(pairing_id: UUID, desk: Console, posted: Form) -> Response:
     code, reason = str(posted.get("reason_code") or ""), text(posted, "end_reason")
     problems = {}
+    said, status = None, 422
     if code not in labels.END_REASONS:
         problems["reason_code"] = desk.error_words("reason_required")
     if not reason:
@@ -144,14 +161,47 @@ async def end(pairing_id: UUID, desk: Console, posted: Form) -> Response:
     if not problems:
         try:
             await desk.api.call("matching", "POST", f"/v1/pairings/{pairing_id}/end", desk.staff,
-                                json={"reason_code": code, "reason": reason})
+                                json={"reason_code": code, "reason": _one_line(reason)})
             return desk.redirect(f"/console/pairings/{pairing_id}?done=ended")
         except ServiceError as error:
             if not _refused(error):
                 raise
-            problems["end_reason"] = desk.error_words(error)
-    return await _pairing_page(desk, pairing_id, status=422, problems=problems,
+            if error.code != "transition_not_allowed":
+                problems["end_reason"] = desk.error_words(error)
+            else:  # ended or closed meanwhile: the form is gone from the page, so the refusal is said at its top
+                said, status = desk._(labels.CHANGED_MEANWHILE), error.status
+    return await _pairing_page(desk, pairing_id, status=status, problems=problems, error=said,
                                end_values={"reason_code": code, "end_reason": reason})
+
+
+@router.post("/pairings/{pairing_id}/withdraw")
+async def withdraw(pairing_id: UUID, desk: Console, posted: Form) -> Response:
+    """Withdraw a proposal waiting for answers: a reason chosen, and words of one's own if any (audited, never shown
+    to the pair; sent on one line, as matching keeps them). A refusal of a field is said next to it; one of the
+    pairing (no longer a proposal) at the top of the page, which then offers what can be done now."""
+    code, typed = str(posted.get("reason_code") or ""), text(posted, "withdraw_reason")
+    reason = _one_line(typed)
+    problems: dict[str, str] = {}
+    said, status = None, 422
+    if code not in labels.WITHDRAW_REASONS:
+        problems["withdraw_code"] = desk.error_words("reason_required")
+    else:
+        try:
+            await desk.api.call("matching", "POST", f"/v1/pairings/{pairing_id}/withdraw", desk.staff,
+                                json={"reason_code": code, **({"reason": reason} if reason else {})})
+            return desk.redirect(f"/console/pairings/{pairing_id}?done=withdrawn")
+        except ServiceError as error:
+            if not _refused(error):
+                raise
+            status = error.status
+            if error.field in ("reason_code", "reason"):
+                problems["withdraw_code" if error.field == "reason_code" else "withdraw_reason"] = desk.error_words(error)
+            elif error.code == "transition_not_allowed":
+                said = desk._(labels.NOT_WITHDRAWN)
+            else:
+                said = desk.error_words(error)
+    return await _pairing_page(desk, pairing_id, status=status, problems=problems, error=said,
+                               withdraw_values={"reason_code": code, "withdraw_reason": typed})
 
 
 # --- rounds with review ---------------------------------------------------------------------------------------
