@@ -332,6 +332,18 @@ class MentorSuspendedV2(MentorSuspended):
 
 
 @register
+class MentorSuspendedV3(MentorSuspendedV2):
+    """A coordinator suspended a mentor's enrollment: they are proposed no mentee in that program until approved again.
+
+    Version 3 adds `was_approved`: false when they had never been approved there (their offer to mentor was
+    declined), true when approved before (what `mentor_approved` said already)."""
+
+    schema_version: Literal[3] = 3
+
+    was_approved: bool
+
+
+@register
 class ContactDetailsChanged(_ProfilesEvent):
     """Restricted: how to reach a person, and what they agreed to show a matched partner."""
 

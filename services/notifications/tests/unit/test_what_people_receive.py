@@ -614,6 +614,75 @@ async def test_a_proposal_one_of_the_pair_declined_is_still_told_as_their_declin
     assert "coordinator" not in to_mentee.text + to_mentor.text
 
 
+# What a mentor a coordinator suspended reads: never approved there (their offer declined), or approved before.
+MENTOR_SUSPENDED = {
+    ("en", False): ("About your offer to mentor in Into Medical School",
+                    ["Thank you for offering to mentor in Into Medical School.",
+                     "Your chapter's coordinator has not approved you to mentor in this program, so no mentee will "
+                     "be proposed to you there.",
+                     "If you have questions, ask your chapter's coordinator."]),
+    ("en", True): ("Your mentoring in Into Medical School is on hold",
+                   ["Your chapter's coordinator has suspended your mentoring in Into Medical School: no new mentee "
+                    "will be proposed to you there.",
+                    "If you have questions, ask your chapter's coordinator."]),
+    ("es", False): ("Sobre tu ofrecimiento para ser mentor/a en Into Medical School",
+                    ["Gracias por ofrecerte como mentor/a en Into Medical School.",
+                     "La coordinación de tu capítulo no te ha aprobado como mentor/a en este programa, así que no "
+                     "se te propondrá ninguna persona mentorada allí.",
+                     "Si tienes preguntas, consulta a la coordinación de tu capítulo."]),
+    ("es", True): ("Tu mentoría en Into Medical School está en pausa",
+                   ["La coordinación de tu capítulo ha suspendido tu mentoría en Into Medical School: no se te "
+                    "propondrá ninguna persona mentorada nueva allí.",
+                    "Si tienes preguntas, consulta a la coordinación de tu capítulo."]),
+}
+
+
+@pytest.mark.parametrize("was_approved", [False, True])
+@pytest.mark.parametrize("language", ["en", "es"])
+async def test_a_mentor_a_coordinator_suspended_is_told_whether_their_offer_was_declined_or_put_on_hold(
+        language, was_approved):
+    uow = new_uow()
+    mentor = await person(uow, "Ana Reyes", language=language)
+    program = uuid4()
+    await handlers.program_defined(pr.ProgramDefinedV3(
+        program_id=program, chapter_id=None, name="Into Medical School", mentee_stages=["undergraduate"],
+        mentor_stages=["resident"]), uow)
+
+    await handlers.mentor_suspended(pr.MentorSuspendedV3(enrollment_id=uuid4(), person_id=mentor, program_id=program,
+                                                         chapter_id=None, was_approved=was_approved), uow)
+
+    [message] = await sent(uow)
+    subject, said = MENTOR_SUSPENDED[language, was_approved]
+    assert message.subject == subject
+    text = " ".join(message.text.split())
+    assert all(sentence in text for sentence in said), text
+
+
+async def test_a_mentor_suspended_before_version_3_is_told_nothing_rather_than_guessed_at():
+    uow = new_uow()
+    mentor = await person(uow, "Ana Reyes")
+
+    await handlers.mentor_suspended(pr.MentorSuspendedV2(enrollment_id=uuid4(), person_id=mentor, program_id=uuid4(),
+                                                         chapter_id=None), uow)
+
+    assert await sent(uow) == []
+
+
+async def test_a_mentorship_ended_because_its_mentor_was_suspended_is_told_as_the_programs_doing_not_the_mentors():
+    uow = new_uow()
+    mentee, mentor = await person(uow, "Sam Okafor"), await person(uow, "Ana Reyes")
+
+    await handlers.pairing_ended(ma.PairingEndedV2(
+        pairing_id=uuid4(), program_id=uuid4(), chapter_id=None, mentee_id=mentee, mentor_id=mentor,
+        ended_by="mentor", reason_code="mentor_suspended"), uow)
+
+    told = {m.to: m for m in await sent(uow)}
+    to_mentee, to_mentor = (told[uow.notifications.contacts[someone]["email"]] for someone in (mentee, mentor))
+    assert "Your program's coordinator ended your mentorship with Ana Reyes in your program." in to_mentee.text
+    assert "Your program's coordinator ended your mentorship with Sam Okafor in your program." in to_mentor.text
+    assert "You ended" not in to_mentor.text and "suspend" not in to_mentee.text
+
+
 # --- the audit of the notifications service ----------------------------------------------------------------------
 
 def office_hour(student, host) -> dict:

@@ -336,6 +336,22 @@ class _Composer:
                        [_("Thank you for volunteering. We will email you as soon as you are paired with a mentee.")],
                        action=Action(_("See the program"), self.links.to("program", program_id=self.id("program_id"))))
 
+    def mentor_suspended(self) -> Message:
+        """A coordinator suspended a mentor in a program: before approving them (their offer declined) or after."""
+        _ = self._
+        values = {"program": self.program}
+        if self.c.get("was_approved"):
+            subject = _("Your mentoring in %(program)s is on hold") % values
+            said = [_("Your chapter's coordinator has suspended your mentoring in %(program)s: no new mentee will be "
+                      "proposed to you there.") % values]
+        else:
+            subject = _("About your offer to mentor in %(program)s") % values
+            said = [_("Thank you for offering to mentor in %(program)s.") % values,
+                    _("Your chapter's coordinator has not approved you to mentor in this program, so no mentee will "
+                      "be proposed to you there.")]
+        said.append(_("If you have questions, ask your chapter's coordinator."))
+        return Message(subject, said, action=self._program_link(_("See the program")))
+
     def email_change(self) -> Message:
         """To the new address only. The link is profiles' single-use secret: it is in this email and nowhere else."""
         _ = self._

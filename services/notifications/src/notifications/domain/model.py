@@ -48,6 +48,7 @@ class Kind:
 KINDS: dict[str, Kind] = {k.name: k for k in (
     Kind("welcome", Category.ESSENTIAL),
     Kind("mentor_approved", Category.ESSENTIAL),
+    Kind("mentor_suspended", Category.ESSENTIAL),
     Kind("email_change", Category.ESSENTIAL, in_inbox=False),
     Kind("email_changed", Category.ESSENTIAL, in_inbox=False),
     Kind("pairing_proposed", Category.ESSENTIAL),

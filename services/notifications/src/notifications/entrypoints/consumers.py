@@ -23,6 +23,7 @@ HANDLERS: dict[type[IntegrationEvent], Callable[[Any, NotificationsUnitOfWorkPor
     profiles.ProgramDefined: handlers.program_defined,
     profiles.ProgramDefinedV2: handlers.program_defined,
     profiles.MentorApproved: handlers.mentor_approved,
+    profiles.MentorSuspended: handlers.mentor_suspended,
     matching.PairingProposed: handlers.pairing_proposed,
     matching.PairingProposedV2: handlers.pairing_proposed,
     matching.PairingConfirmed: handlers.pairing_confirmed,

@@ -154,6 +154,14 @@ async def mentor_approved(event: profiles_contract.MentorApproved, uow: UnitOfWo
                                             program_id=event.program_id))
 
 
+async def mentor_suspended(event: profiles_contract.MentorSuspended, uow: UnitOfWork) -> None:
+    """A mentor a coordinator suspended in a program is told, as one approved is: their offer declined, or their
+    mentoring put on hold. Before version 3 which it was is unknown, and nothing is said rather than guessed."""
+    if isinstance(event, profiles_contract.MentorSuspendedV3):
+        await _tell(uow, Notification.answering(event.event_id, event.person_id, event.chapter_id, "mentor_suspended",
+                                                program_id=event.program_id, was_approved=event.was_approved))
+
+
 # --- matching ------------------------------------------------------------------------------------------------
 
 
@@ -195,6 +203,7 @@ async def _pairing_changed(uow: UnitOfWork, event: matching_contract.PairingEven
 
 ERASED = "person_erased"
 WITHDRAWN = "request_withdrawn"  # a mentee took back their request of a mentor
+MENTOR_SUSPENDED = "mentor_suspended"  # a coordinator suspended the mentor: the program's doing, not the mentor's
 UNANSWERED = "unanswered"  # a proposal or a request left unanswered past matching's time to answer
 # The reasons anyone may read: before version 4 of the pairing events, one (`shared_identity`) spoke of identity.
 VISIBLE_REASONS = frozenset(get_args(matching_contract.PairingReason))
@@ -235,7 +244,8 @@ async def pairing_declined(event: matching_contract.PairingDeclined, uow: UnitOf
     else:
         # Withdrawn by the program (a coordinator stepping in, version 3): `by` is "program", neither side. The reason
         # code is kept: "reassigned" means the mentee was proposed another mentor instead.
-        by = "program" if getattr(event, "declined_by_program", False) else event.declined_by
+        by = "program" if getattr(event, "declined_by_program", False) or event.reason_code == MENTOR_SUSPENDED \
+            else event.declined_by
         await _pairing_changed(uow, event, STALE_ONCE_ANSWERED, *_both_sides(
             event, "pairing_declined", by=by, reason_code=event.reason_code, withdrawn=event.reason_code == WITHDRAWN),
             over=True)
@@ -245,8 +255,9 @@ async def pairing_ended(event: matching_contract.PairingEnded, uow: UnitOfWork) 
     if event.reason_code == ERASED:
         await _pairing_changed(uow, event, STALE_ONCE_OVER, _partner_left(event, event.ended_by, "active"), over=True)
     else:
-        # Ended by the program (a coordinator stepping in): `by` is "program", neither side.
-        by = "program" if getattr(event, "ended_by_program", False) else event.ended_by
+        # Ended by the program (a coordinator stepping in, or suspending the mentor): `by` is "program", neither side.
+        by = "program" if getattr(event, "ended_by_program", False) or event.reason_code == MENTOR_SUSPENDED \
+            else event.ended_by
         await _pairing_changed(uow, event, STALE_ONCE_OVER, *_both_sides(event, "pairing_ended", by=by), over=True)
 
 

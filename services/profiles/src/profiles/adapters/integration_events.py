@@ -199,8 +199,8 @@ def mentor_approved(enrollment: Enrollment) -> contract.MentorApprovedV2:
     return contract.MentorApprovedV2(**_enrollment_ids(enrollment))
 
 
-def mentor_suspended(enrollment: Enrollment) -> contract.MentorSuspendedV2:
-    return contract.MentorSuspendedV2(**_enrollment_ids(enrollment))
+def mentor_suspended(enrollment: Enrollment) -> contract.MentorSuspendedV3:
+    return contract.MentorSuspendedV3(**_enrollment_ids(enrollment), was_approved=bool(enrollment.was_approved))
 
 
 def _enrollment_ids(enrollment: Enrollment) -> dict:

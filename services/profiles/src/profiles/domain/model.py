@@ -411,6 +411,9 @@ class Enrollment:
     paused: bool = False  # a mentor taking no new mentee for now; a mentee, no mentor
     # Why, when its person did not pause it themselves: UNANSWERED (they let proposals lapse unanswered in a row).
     paused_because: str | None = None
+    # Set as a mentor is suspended, for its announcement: whether they had been approved (false: their offer to
+    # mentor was declined). Not stored: the announcement is the record.
+    was_approved: bool | None = field(default=None, compare=False)
 
     # A mentor states capacity and the stages they welcome; a mentee states goals and the mentors they prefer; each
     # may pause (a mentee paused by the platform for not answering resumes so).
@@ -452,6 +455,7 @@ class Enrollment:
         self._require_mentor()
         if self.approval == "suspended":
             raise Conflict("this mentor is already suspended", field="approval")
+        self.was_approved = self.approval == "approved"
         self.approval = "suspended"
 
     def withdraw(self) -> None:
