@@ -683,6 +683,28 @@ async def test_a_mentorship_ended_because_its_mentor_was_suspended_is_told_as_th
     assert "You ended" not in to_mentor.text and "suspend" not in to_mentee.text
 
 
+@pytest.mark.parametrize("language", ["en", "es"])
+async def test_a_mentees_request_to_a_mentor_then_suspended_is_told_to_them_as_no_longer_answerable(language):
+    uow = new_uow()
+    mentee = await person(uow, "Sam Okafor", language=language)
+    mentor = await person(uow, "Ana Reyes", language=language)
+
+    await handlers.pairing_lapsed(ma.PairingLapsedV3(
+        pairing_id=uuid4(), program_id=uuid4(), chapter_id=None, mentee_id=mentee, mentor_id=mentor,
+        reason_code="mentor_suspended", awaiting=["mentor"], requested_by_mentee=True), uow)
+
+    [told] = await sent(uow)
+    assert told.to == uow.notifications.contacts[mentee]["email"]
+    text = " ".join(told.text.split())
+    if language == "en":
+        assert told.subject == "A request in your program can no longer be answered"
+        assert ("The mentor you asked in your program is no longer taking mentees there, so your request has lapsed. "
+                "You stay in the program, and can ask another mentor.") in text
+    else:
+        assert told.subject == "Una solicitud en tu programa ya no puede responderse"
+    assert "Ana" not in told.subject + text and "suspend" not in text
+
+
 # --- the audit of the notifications service ----------------------------------------------------------------------
 
 def office_hour(student, host) -> dict:

@@ -497,6 +497,11 @@ class _Composer:
                            action=self._program_link(_("See the program")))
         if self.c.get("unanswered"):
             return self._unanswered()
+        if self.c.get("mentor_gone"):
+            return Message(_("A request in %(program)s can no longer be answered") % values,
+                           [_("The mentor you asked in %(program)s is no longer taking mentees there, so your request "
+                              "has lapsed.") % values + " " + _("You stay in the program, and can ask another mentor.")],
+                           action=self._program_link(_("See the program")))
         if self.c.get("by") == "program":
             return self._withdrawn_by_the_program()
         if self.c.get("by") == self.role:

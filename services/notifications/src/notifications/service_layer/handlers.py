@@ -263,13 +263,16 @@ async def pairing_ended(event: matching_contract.PairingEnded, uow: UnitOfWork) 
 
 async def pairing_lapsed(event: matching_contract.PairingLapsed, uow: UnitOfWork) -> None:
     """A requested pairing that lapsed says nothing, unless it lapsed because the mentee left the platform, or
-    because nobody answered it in time (then both are told, as of a proposal declined)."""
+    because nobody answered it in time (then both are told, as of a proposal declined), or because its mentor was
+    suspended (then the mentee is told, without the why: that is the mentor's and the program's)."""
     if event.reason_code == UNANSWERED:
         # Who had not answered, and whether the mentee had asked: unknown (None) before version 3.
         awaiting = [role.value for role in event.awaiting] if isinstance(event, matching_contract.PairingLapsedV3) \
             else None
         told = _both_sides(event, "pairing_declined", unanswered=True, awaiting=awaiting,
                            requested=getattr(event, "requested_by_mentee", False))
+    elif event.reason_code == MENTOR_SUSPENDED:  # a request its mentor can no longer answer: the mentee asks another
+        told = _both_sides(event, "pairing_declined", mentor_gone=True, requested=True)[:1]
     else:
         told = [_partner_left(event, "mentee", "proposed")] if event.reason_code == ERASED else []
     await _pairing_changed(uow, event, STALE_ONCE_ANSWERED, *told, over=True)
