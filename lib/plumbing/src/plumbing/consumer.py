@@ -18,6 +18,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable, Mapping
+from contextlib import nullcontext
 from dataclasses import dataclass, replace
 from typing import Any, TypeVar, Union
 
@@ -176,6 +177,8 @@ class EventConsumer:
         if not sealed or self._person_keys is None:
             return {}
         people = {event.person_id for event in sealed}
+        # The waiting is the action's when the events are all of one (else of none in particular).
+        actions = {correlation_of(event) for event in sealed}
         attempt = 0
         try:
             while True:
@@ -191,7 +194,8 @@ class EventConsumer:
                     return keys
                 except KeysUnavailable as error:
                     self._metrics.data_keys_waiting.set(1)
-                    log.warning("data keys unavailable; waiting", extra={"attempt": attempt, "error": str(error)})
+                    with correlation.serving(next(iter(actions)) if len(actions) == 1 else None):
+                        log.warning("data keys unavailable; waiting", extra={"attempt": attempt, "error": str(error)})
                     await asyncio.sleep(min(self._retry.delay(min(attempt, 10)), 5.0))
         finally:
             self._metrics.data_keys_waiting.set(0)
@@ -200,7 +204,7 @@ class EventConsumer:
         """The clear event; None when it is not to be applied: its person was erased (their key is gone, so the
         event is skipped as applied, no dead letter), or it does not open (dead-lettered)."""
         if self._person_keys is None:
-            await self._dead_letter(record, INVALID, CannotOpen("this consumer has no source of data keys"))
+            await self._dead_letter(record, INVALID, CannotOpen("this consumer has no source of data keys"), event)
             return None
         key: DataKey | None = keys.get(event.person_id)
         if key is None:
@@ -211,7 +215,7 @@ class EventConsumer:
                 raise CannotOpen(f"sealed under key {event.key_id}, which is not the person's")
             return open_event(event, key.key)
         except Exception as error:  # noqa: BLE001 - what does not open, or not into a valid event, is invalid
-            await self._dead_letter(record, INVALID, error)
+            await self._dead_letter(record, INVALID, error, event)
             return None
 
     async def _apply_batch(self, batch: list[tuple[ConsumerRecord, IntegrationEvent, Handler]]) -> None:
@@ -240,6 +244,12 @@ class EventConsumer:
                     extra={"group": self.group, "wait": pauses, "error_type": type(error).__name__})
 
     async def _apply_with_retries(self, record: ConsumerRecord, event: IntegrationEvent, handler: Handler) -> None:
+        # Its retries and its dead letter are logged as lines of the action that caused the event.
+        with correlation.serving(correlation_of(event)):
+            await self._apply_with_retries_in_context(record, event, handler)
+
+    async def _apply_with_retries_in_context(self, record: ConsumerRecord, event: IntegrationEvent,
+                                             handler: Handler) -> None:
         attempt = 0
         while attempt < self._retry.max_attempts:
             attempt += 1
@@ -290,11 +300,8 @@ class EventConsumer:
                     first_time.discard(event.event_id)  # the same event twice in a batch is applied once
                     if new:
                         # What the event causes belongs to the action that caused the event.
-                        token = correlation.use(event.correlation_id or str(event.event_id))
-                        try:
+                        with correlation.serving(correlation_of(event)):
                             await handler(event, transaction)
-                        finally:
-                            correlation.reset(token)
                     applied.append(new)
                 await transaction.finish()
             except Exception as error:
@@ -311,7 +318,14 @@ class EventConsumer:
         """Apply once: False when this group had already applied the event."""
         return (await self.apply_all([(event, handler)]))[0]
 
-    async def _dead_letter(self, record: ConsumerRecord, reason: str, error: Exception) -> None:
+    async def _dead_letter(self, record: ConsumerRecord, reason: str, error: Exception,
+                           event: IntegrationEvent | None = None) -> None:
+        """Set the message aside; `event`: what it decoded into, whose action the line logged is of (a message that
+        is no valid event logs under the action being served, if any)."""
+        with correlation.serving(correlation_of(event)) if event is not None else nullcontext():
+            await self._set_aside(record, reason, error)
+
+    async def _set_aside(self, record: ConsumerRecord, reason: str, error: Exception) -> None:
         # If this publish fails the exception propagates, the offset is not committed, and the
         # message comes again: dead-lettering never loses it.
         await self._broker.publish(
@@ -330,6 +344,12 @@ class EventConsumer:
                    "error_type": type(error).__name__, "event_id": named.get("event_id"),
                    "event_type": named.get("event_type")},
         )
+
+
+def correlation_of(event: IntegrationEvent) -> str:
+    """The correlation id of the action that caused the event (what it causes belongs to that action); its own id for
+    an event whose producer named none."""
+    return event.correlation_id or str(event.event_id)
 
 
 async def _tolerant_batch(records: tuple[ConsumerRecord, ...], parse: Callable) -> KafkaMessage:

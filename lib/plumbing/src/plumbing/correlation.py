@@ -5,9 +5,13 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 
 HEADER = "x-correlation-id"
+# Where `plumbing.http.RequestContext` leaves the request's id on its ASGI scope, for a middleware around it.
+SCOPE_KEY = "correlation_id"
 _current: ContextVar[str | None] = ContextVar("correlation_id", default=None)
 # What a caller may hand us: short and plain, since it ends up in logs and on every event of the action.
 _ACCEPTABLE = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
@@ -24,6 +28,16 @@ def use(correlation_id: str | None):
 
 def reset(token) -> None:
     _current.reset(token)
+
+
+@contextmanager
+def serving(correlation_id: str | None) -> Iterator[None]:
+    """Make `correlation_id` current within the block (None: no action is being served)."""
+    token = use(correlation_id)
+    try:
+        yield
+    finally:
+        reset(token)
 
 
 def from_header(value: str | None) -> str:

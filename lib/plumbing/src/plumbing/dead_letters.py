@@ -3,6 +3,10 @@
     dead-letters list   --group matching
     dead-letters replay --group matching [--offset 12 ...]
 
+Each is listed with its reason and error; the error names the exception's type and, as `plumbing.safe_errors`
+tells it, the fields and kinds of problem, or the SQLSTATE and constraint, or where it was raised: never a value it
+quoted (a dead letter outlives the erasure of the person it is about).
+
 Replaying republishes the original message, key and headers to its original topic. Every consumer
 group deduplicates by event id, so a replay can never apply an event twice.
 
@@ -24,6 +28,7 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.errors import KafkaError, UnknownTopicOrPartitionError
 from mentorship_contracts import dead_letter_topic
 
+from . import safe_errors
 from .kafka import partitions_of, refusal_behind, refusal_cause
 from .kafka_access import platform_services
 from .settings import KafkaSettings, configuration_checked
@@ -36,8 +41,9 @@ def headers(record, group: str, reason: str, error: Exception) -> dict[str, str]
     return {
         **original,
         f"{PREFIX}reason": reason,
-        # The error's text, not a stack trace: enough to diagnose, bounded in size.
-        f"{PREFIX}error": f"{type(error).__name__}: {error}"[:2000],
+        # The error told by its structure (type, field and kind of problem, SQLSTATE and constraint, where it was
+        # raised), never its message: kept two weeks, out of reach of the person's erasure, so never a value it quoted.
+        f"{PREFIX}error": safe_errors.describe(error, where=True)[:2000],
         f"{PREFIX}group": group,
         f"{PREFIX}topic": record.topic,
         f"{PREFIX}partition": str(record.partition),

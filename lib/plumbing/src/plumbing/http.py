@@ -169,6 +169,8 @@ class RequestContext:
                 raise BodyTooLarge
             return message
 
+        # On the scope too, for the middleware around this one (the web's access log), as `route` is below.
+        scope[correlation.SCOPE_KEY] = correlation_id
         token = correlation.use(correlation_id)
         served = [scope]
         try:

@@ -1,8 +1,10 @@
 """Structured (JSON) logs on stdout.
 
 Log ids, never names, emails or identity attributes: records carry only what is passed in `extra`,
-and the formatter drops any key that looks like personal data, as a second line of defence. A line written while an
-action is served (a request, an event applied) carries its correlation id, which the other services' lines share.
+and the formatter drops any key that looks like personal data, as a second line of defence. A logged error's
+traceback keeps its exception types and stack frames but never their messages, which may quote a value
+(`plumbing.safe_errors`). A line written while an action is served (a request, an event applied) carries its
+correlation id, which the other services' lines share.
 """
 
 import json
@@ -10,7 +12,7 @@ import logging
 import sys
 from datetime import UTC, datetime
 
-from . import correlation
+from . import correlation, safe_errors
 
 _SENSITIVE = ("email", "name", "phone", "pronoun", "bio", "identity", "token", "password", "secret")
 _STANDARD = set(logging.LogRecord("", 0, "", 0, "", None, None).__dict__) | {"message", "asctime", "taskName"}
@@ -35,9 +37,13 @@ class JsonFormatter(logging.Formatter):
         for key, value in record.__dict__.items():
             if key not in _STANDARD and not any(s in key.lower() for s in _SENSITIVE):
                 entry[key] = value if isinstance(value, (str, int, float, bool, type(None), list)) else str(value)
-        if record.exc_info:
+        if record.exc_info and record.exc_info[1] is not None:
             entry["exc"] = self.formatException(record.exc_info)
         return json.dumps(entry)
+
+    def formatException(self, ei) -> str:  # noqa: N802 - logging.Formatter's name
+        """The traceback's frames and exception types, never the messages (which may quote personal data)."""
+        return safe_errors.traceback_text(ei[1]) if ei and ei[1] is not None else ""
 
 
 def configure(service: str, level: str = "INFO") -> None:

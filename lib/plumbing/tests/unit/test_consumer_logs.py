@@ -1,6 +1,7 @@
 """What a consumer logs when an event fails says why and which event, by ids and types alone: the error's type on
 each retry, the event's id and type when it is dead-lettered."""
 
+import json
 import logging
 from dataclasses import replace
 from uuid import uuid4
@@ -9,6 +10,7 @@ from aiokafka.structs import ConsumerRecord
 from mentorship_contracts import message_headers
 from mentorship_contracts import profiles as contract
 from plumbing.consumer import EventConsumer, RetryPolicy
+from plumbing.logs import JsonFormatter
 from plumbing.metrics import Metrics
 
 
@@ -58,3 +60,29 @@ async def test_a_message_that_is_no_event_is_dead_lettered_with_the_id_and_type_
         await a_failing_consumer().consume((record,))
     (dead,) = [r for r in caplog.records if r.getMessage() == "message dead-lettered"]
     assert (dead.event_id, dead.event_type, dead.reason) == (str(event.event_id), event.event_type, "invalid")
+
+
+class Lines(logging.Handler):
+    """The JSON lines the service writes (the correlation id is read as a line is formatted)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.setFormatter(JsonFormatter("notifications"))
+        self.lines: list[dict] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(json.loads(self.format(record)))
+
+
+async def test_the_lines_of_a_failing_event_carry_its_correlation_id_as_the_lines_of_its_action_do():
+    event = contract.PersonUpdated(person_id=uuid4(), chapter_id=None, stage="resident", changed_fields=["bio"],
+                                   correlation_id="a-persons-action")
+    lines, logger = Lines(), logging.getLogger("plumbing.consumer")
+    logger.addHandler(lines)
+    try:
+        await a_failing_consumer().consume((a_record(event),))
+    finally:
+        logger.removeHandler(lines)
+    said = [(line["msg"], line.get("correlation_id")) for line in lines.lines]
+    assert said == [("event handling failed; retrying", "a-persons-action")] * 2 + [
+        ("message dead-lettered", "a-persons-action")]

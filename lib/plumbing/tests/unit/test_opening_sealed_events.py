@@ -2,6 +2,7 @@
 are skipped as applied (no dead letter); while profiles cannot answer, it waits and asks again, and skips nothing."""
 
 import base64
+import logging
 from uuid import UUID, uuid4
 
 import httpx
@@ -15,6 +16,8 @@ from plumbing.metrics import Metrics
 from plumbing.person_keys import KeysUnavailable, PersonKeys, sealed
 from plumbing.personal_data import new_data_key, open_event, seal_event
 from plumbing.settings import new_secret_key
+
+from .test_consumer_logs import Lines
 
 
 class FakeBroker:
@@ -159,3 +162,16 @@ async def test_a_publisher_that_profiles_cannot_give_a_key_publishes_nothing_and
                       transport=httpx.MockTransport(Profiles({}, down=1)))
     with pytest.raises(KeysUnavailable):
         await sealed([a_removal(uuid4())], keys)
+
+
+async def test_the_lines_of_a_sealed_event_waiting_for_its_key_or_set_aside_carry_its_correlation_id():
+    person, key = a_contact("Traced").model_copy(update={"correlation_id": "a-persons-action"}), new_data_key()
+    consumer, _, _ = consumer_with(Profiles({person.person_id: ("k", key)}, down=1))
+    lines, logger = Lines(), logging.getLogger("plumbing.consumer")
+    logger.addHandler(lines)
+    try:
+        await consumer.consume((record(seal_event(person, "k", new_data_key())),))  # not the person's key
+    finally:
+        logger.removeHandler(lines)
+    assert [(line["msg"], line.get("correlation_id")) for line in lines.lines] == [
+        ("data keys unavailable; waiting", "a-persons-action"), ("message dead-lettered", "a-persons-action")]

@@ -25,6 +25,7 @@ from uuid import UUID
 
 import aiohttp
 import httpx
+from plumbing import correlation
 
 from .service_tokens import ServiceTokens
 
@@ -159,10 +160,13 @@ class HttpxHttp:
 async def send(http: Http, service: str, method: str, url: str, token: str, *, json: Json = None,
                params: Mapping[str, Any] | None = None) -> Json:
     """One call to a service with a token: its JSON (or text, or None for no content), or `ServiceError` with the
-    service's error code (`Unavailable` when it cannot be reached)."""
+    service's error code (`Unavailable` when it cannot be reached). The call carries the correlation id of the action
+    being served (`X-Correlation-Id`), which the service serves it under and stamps on the events it emits."""
+    headers = {"Authorization": f"Bearer {token}"}
+    if (correlation_id := correlation.current()) is not None:
+        headers["X-Correlation-Id"] = correlation_id
     try:
-        response = await http.request(method, url, json=json, params=params,
-                                      headers={"Authorization": f"Bearer {token}"})
+        response = await http.request(method, url, json=json, params=params, headers=headers)
     except (ConnectionError, TimeoutError) as error:
         raise Unavailable(503, "service_unavailable", f"{service} is not reachable") from error
     if response.status_code >= 400:

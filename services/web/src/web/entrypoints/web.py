@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 
 from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from plumbing import correlation
 from starlette.datastructures import FormData
 from starlette.routing import Match
 
@@ -73,8 +74,10 @@ class SecurityHeaders:
             await self.app(scope, receive, with_headers)
         finally:
             route = getattr(scope.get("route"), "path", "unmatched")
-            log.info("request", extra={"method": scope["method"], "route": route, "status": status,
-                                       "ms": round((time.perf_counter() - started) * 1000, 1)})
+            # A line of the request's action: under the id `RequestContext` (inside this middleware) served it with.
+            with correlation.serving(scope.get(correlation.SCOPE_KEY)):
+                log.info("request", extra={"method": scope["method"], "route": route, "status": status,
+                                           "ms": round((time.perf_counter() - started) * 1000, 1)})
 
 
 _TOKEN_IN_PATH = re.compile(r"(/sign-in/)[^/?#\s\"]+")
