@@ -42,6 +42,25 @@ def test_every_outcome_is_shown_from_zero_so_that_its_first_rise_is_seen():
         == dict.fromkeys(jobs.OUTCOMES, 0)
 
 
+async def test_an_email_whose_template_fails_is_counted_apart_from_those_the_smtp_server_refused():
+    uow, mailer, counted = FakeUnitOfWork(notifications=FakeNotifications()), FakeMailer(), figures()
+    await welcomed(uow, 1)
+
+    def broken(notification, context):
+        raise KeyError("a parameter the template expects")
+
+    job = asyncio.create_task(jobs.run_dispatcher(lambda: uow, broken, mailer, NotificationsSettings.offline(),
+                                                  counted)())
+    try:
+        await eventually(lambda: counted.emails.labels("unrenderable")._value.get() == 1, timeout=5,
+                         what="one email counted unrenderable")
+        assert counted.emails.labels("failed")._value.get() == 0 and mailer.sent == []
+    finally:
+        job.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await job
+
+
 class StallingMailer(FakeMailer):
     """Holds every message until released, and notes whether it was closed."""
 

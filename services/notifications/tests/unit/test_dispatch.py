@@ -122,6 +122,22 @@ async def test_each_batch_says_what_became_of_its_emails_for_the_operators_figur
     assert dict((await dispatch(uow, mailer)).outcomes) == {"unconfirmed": 2}
 
 
+async def test_an_email_whose_template_fails_is_counted_unrenderable_not_failed_and_the_smtp_server_is_not_tried():
+    uow, event, mailer = new_uow(), pairing(), FakeMailer()
+    await handlers.pairing_confirmed(event, uow)
+    reachable(uow, event.mentee_id, event.mentor_id)
+
+    def render_but_not_for_the_mentee(notification, context):
+        if notification.person_id == event.mentee_id:
+            raise KeyError("a parameter the template expects")
+        return render(notification, context)
+
+    dispatched = await dispatch_due(lambda: uow, render_but_not_for_the_mentee, mailer, POLICY)
+    assert dict(dispatched.outcomes) == {"unrenderable": 1, "sent": 1}
+    assert [email.to for email in mailer.sent] == [f"{event.mentor_id}@example.org"]
+    assert uow.notifications.statuses()[f"pairing_confirmed:{event.mentee_id}"] == "failed"
+
+
 async def test_a_conversation_that_broke_off_after_handing_the_message_over_is_never_resent():
     uow, event, mailer = new_uow(), pairing(), FakeMailer(DeliveryUncertain("SMTPServerDisconnected"))
     await handlers.pairing_confirmed(event, uow)

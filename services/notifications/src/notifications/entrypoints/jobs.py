@@ -21,7 +21,7 @@ from ..service_layer.dispatch import (
 )
 from ..service_layer.ports import Mailer, NewUnitOfWork, Render
 
-OUTCOMES = ("sent", "retrying", "failed", "unconfirmed", "lapsed")
+OUTCOMES = ("sent", "retrying", "failed", "unconfirmed", "lapsed", "unrenderable")
 
 
 class EmailFigures:
@@ -30,7 +30,8 @@ class EmailFigures:
 
     def __init__(self, registry: CollectorRegistry) -> None:
         self.emails = Counter("emails_total", "Emails this instance tried to send, by what became of them: sent, "
-                              "retrying, failed, unconfirmed, lapsed", ["outcome"], registry=registry)
+                              "retrying, failed, unconfirmed, lapsed, unrenderable (its template failed)", ["outcome"],
+                              registry=registry)
         for outcome in OUTCOMES:  # from 0, so that the first of each is a rise Prometheus sees
             self.emails.labels(outcome)
         self.waiting = Gauge("emails_waiting", "Emails due and not yet sent, in all instances", registry=registry)

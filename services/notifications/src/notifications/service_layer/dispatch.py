@@ -208,8 +208,9 @@ class Claim:
 
 @dataclass(frozen=True)
 class Dispatched:
-    """One batch: how many emails it claimed, and what became of them (sent, retrying, failed, unconfirmed, or
-    lapsed: the claim was lost first and another instance sends them), for the operator's figures."""
+    """One batch: how many emails it claimed, and what became of them (sent, retrying, failed, unconfirmed,
+    lapsed: the claim was lost first and another instance sends them; or unrenderable: its template failed, so it
+    was marked failed without trying the SMTP server), for the operator's figures."""
 
     claimed: int
     outcomes: Counter[str]
@@ -237,7 +238,8 @@ async def claim_due(uow: NotificationsUnitOfWorkPort, render: Render, policy: Di
             try:
                 email = render(notification, context)
             except Exception as error:  # a template that cannot render must not block the rest
-                log.exception("notification could not be rendered", extra={"notification_id": str(notification.id)})
+                log.exception("notification could not be rendered",
+                              extra={"notification_id": str(notification.id), "kind": notification.kind})
                 await uow.notifications.mark_failed(notification.id, describe(error))
                 uow.emit(_failed(notification, notification.attempts))
                 claim.unrenderable += 1
@@ -490,7 +492,8 @@ async def dispatch_due(new_uow: NewUnitOfWork, render: Render, mailer: Mailer, p
                        clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> Dispatched:
     """Claim, send and record one batch."""
     claim = await claim_due(new_uow(), render, policy, clock())
-    outcomes: Counter[str] = Counter({"failed": claim.unrenderable} if claim.unrenderable else {})
+    # Counted apart from `failed`: a template that fails is a bug to fix, not the SMTP server refusing.
+    outcomes: Counter[str] = Counter({"unrenderable": claim.unrenderable} if claim.unrenderable else {})
     if claim.emails:
         hand_overs = HandOvers(new_uow, claim.id, policy.lease_seconds,
                                gather=min(policy.concurrency, len(claim.emails)), window=policy.hand_over_window_seconds)
