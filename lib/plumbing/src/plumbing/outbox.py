@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 import time
 from collections.abc import Iterable
@@ -30,6 +31,12 @@ CHANNEL = "outbox"
 _RELAY_LOCK = 7_340_002
 # A stopping relay is cancelled, then cancelled again if that was lost, waiting this long each time.
 RELAY_STOP_GRACES = (5.0, 5.0)
+
+
+def _correlation_of(row) -> str:
+    """The event's correlation id, else its event id, for the header FastStream writes (a random one otherwise, which
+    a subscriber reading headers could take for the event's)."""
+    return json.loads(bytes(row["payload"])).get("correlation_id") or str(row["event_id"])
 
 
 class ProducerStopped(Exception):
@@ -181,6 +188,7 @@ class OutboxRelay:
                             row["topic"],
                             key=row["key"].encode(),
                             headers=message_headers(str(row["event_id"]), row["event_type"]),
+                            correlation_id=_correlation_of(row),
                             no_confirm=True,
                         )
                         for row in rows

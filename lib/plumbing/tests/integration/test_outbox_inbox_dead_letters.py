@@ -9,7 +9,7 @@ import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from mentorship_contracts import dead_letter_topic
 from mentorship_contracts.profiles import PEOPLE, PersonUpdated
-from plumbing import dead_letters, outbox
+from plumbing import correlation, dead_letters, outbox
 from plumbing.consumer import in_unit_of_work
 from plumbing.db import migrate
 from plumbing.testing import eventually
@@ -58,6 +58,26 @@ async def test_committed_events_are_published_in_commit_order_keyed_by_aggregate
     assert all(dict(r.headers)["event_id"].decode() == json.loads(r.value)["event_id"] for r in records)
     assert len({r.partition for r in records}) == 1
     assert await eventually(lambda: service.pool.fetchval("SELECT count(*) = 0 FROM outbox"), what="an empty outbox")
+
+
+async def test_the_correlation_id_header_is_the_events_own_or_its_event_id_when_it_has_none(
+    make_service, started, kafka_client_options
+):
+    """A subscriber reading headers alone is not handed an id that differs from the event's (FastStream's own)."""
+    service = await started(make_service())
+    person = uuid4()
+    with correlation.serving("signup-7"):
+        async with UnitOfWork(service.pool) as uow:
+            uow.emit(update(person, "stage"))
+            await uow.commit()
+    async with UnitOfWork(service.pool) as uow:
+        uow.emit(update(person, "bio"))
+        await uow.commit()
+
+    first, second = await read_topic(kafka_client_options(), PEOPLE, str(person), 2)
+    assert dict(first.headers)["correlation_id"].decode() == json.loads(first.value)["correlation_id"] == "signup-7"
+    assert json.loads(second.value)["correlation_id"] is None
+    assert dict(second.headers)["correlation_id"].decode() == json.loads(second.value)["event_id"]
 
 
 async def test_a_commit_of_hundreds_of_events_publishes_each_once_in_the_order_emitted(
