@@ -16,7 +16,7 @@ from plumbing.testing import serving
 from web.entrypoints.web import SecurityHeaders
 
 from ..conftest import audit, audit_forms_sent_empty
-from .fakes import admin_pages, console_app, pages
+from .fakes import ROUND, admin_pages, console_app, pages
 
 STATIC = Path(web.__file__).parent / "static"
 SHOTS = os.environ.get("CONSOLE_SCREENSHOTS")
@@ -144,3 +144,78 @@ async def test_every_console_form_sent_empty_answers_with_its_errors_and_passes_
     assert sent.problems == {}
     assert sum(status == 422 for status in sent.answered.values()) >= 8, sent.answered
     assert sent.answered[f"/console/pairings/{proposed['id']} -> /console/pairings/{proposed['id']}/withdraw"] == 422
+
+
+async def test_a_running_round_polls_without_moving_focus_and_says_when_the_draft_is_ready(browser, world):
+    """The page of a round being drafted asks again every 2 s: a swap nobody asked for leaves focus where the person
+    put it (WCAG 2.4.3); when the draft arrives it is announced, and takes focus only from nowhere."""
+    world["s"].rounds[ROUND].update(status="running", progress=40)
+    async with await serve(world, "coordinator") as base:
+        context = await browser.new_context(base_url=base, viewport=NARROW, locale="en-US")
+        page = await context.new_page()
+        try:
+            await page.goto(f"/console/rounds/{ROUND}")
+            back = page.get_by_role("link", name="All rounds of Into Medicine")
+            await back.focus()
+            for _ in range(2):  # two polls, each swapping the progress in
+                async with page.expect_response(lambda r: r.url.endswith(f"/console/rounds/{ROUND}")):
+                    pass
+                await page.wait_for_timeout(300)  # settled (htmx settles after 20 ms)
+                assert await back.evaluate("a => a === document.activeElement"), \
+                    await page.evaluate("document.activeElement.outerHTML")
+            world["s"].rounds[ROUND].update(status="draft", progress=100)
+            await page.locator("#status").get_by_text("Draft: waiting for your review", exact=False).wait_for(state="attached")
+            assert await back.evaluate("a => a === document.activeElement")
+            # Opened with focus nowhere in particular: the draft's link takes it when it arrives.
+            world["s"].rounds[ROUND].update(status="running", progress=40)
+            await page.goto(f"/console/rounds/{ROUND}")
+            world["s"].rounds[ROUND].update(status="draft", progress=100)
+            ready = page.get_by_role("link", name="The draft is ready: show it")
+            await ready.wait_for()
+            await page.wait_for_timeout(300)
+            assert await ready.evaluate("a => a === document.activeElement")
+        finally:
+            await context.close()
+
+
+async def test_changing_a_filter_of_participants_keeps_focus_on_it_and_announces_the_count(browser, world):
+    """A select changed with the arrow keys updates the results (WCAG 3.2.2: no change of context on input): focus
+    stays on the select, the live region says how many were found; the Search button still takes the person to the
+    results."""
+    async with await serve(world, "coordinator") as base:
+        context = await browser.new_context(base_url=base, viewport=NARROW, locale="en-US")
+        page = await context.new_page()
+        try:
+            await page.goto("/console/people")
+            role = page.locator("#role")
+            await role.focus()
+            async with page.expect_response(lambda r: "/console/people?" in r.url):
+                await page.keyboard.press("ArrowDown")
+            await page.locator("#status").get_by_text("people found", exact=False).wait_for(state="attached")
+            await page.wait_for_timeout(300)
+            assert await role.evaluate("s => s === document.activeElement"), \
+                await page.evaluate("document.activeElement.outerHTML")
+            async with page.expect_response(lambda r: "/console/people?" in r.url):
+                await page.get_by_role("button", name="Search").click()
+            await page.wait_for_timeout(300)
+            assert await page.evaluate("document.activeElement.id") == "results-title"
+        finally:
+            await context.close()
+
+
+async def test_a_date_and_time_field_reached_by_the_keyboard_shows_the_focus_ring(browser, world):
+    """Chromium focuses the parts of a date input (day, month, ...) inside it: the ring is drawn around the input
+    whichever part has focus."""
+    async with await serve(world, "coordinator") as base:
+        context = await browser.new_context(base_url=base, viewport=DESKTOP, locale="en-US")
+        page = await context.new_page()
+        try:
+            await page.goto("/console/events/new")
+            await page.locator("#timezone").focus()
+            await page.keyboard.press("Tab")
+            assert await page.evaluate("document.activeElement.id") == "starts_at"
+            ring = await page.eval_on_selector(
+                "#starts_at", "e => [getComputedStyle(e).outlineStyle, getComputedStyle(e).outlineWidth]")
+            assert ring == ["solid", "3px"], ring
+        finally:
+            await context.close()

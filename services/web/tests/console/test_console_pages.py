@@ -167,7 +167,7 @@ async def test_pairing_by_hand_sends_the_override_reason_and_words_a_refusal_nex
         refused = await page.post(f"/console/programs/{program['id']}/pairings", data=form)
         assert refused.status_code == 422
         assert 'id="override_reason-error">This mentor has no room' in refused.text
-        assert 'aria-invalid="true" aria-describedby="override_reason-error"' in refused.text
+        assert 'aria-invalid="true" aria-describedby="override_reason-hint override_reason-error"' in refused.text
         del s.refuse[("POST", f"/v1/programs/{program['id']}/pairings")]
         made = await page.post(f"/console/programs/{program['id']}/pairings",
                                data={**form, "override_reason": "She asked for Ana"})
@@ -1328,7 +1328,7 @@ async def test_removing_a_registrant_that_events_refuses_keeps_the_reason_typed(
         refused = await page.post(f"/console/events/{event['id']}/registrations/{mentee['id']}/remove",
                                   data={"csrf": CSRF, "reason": "Double booked"})
     assert refused.status_code == 422
-    assert f'id="reason-{mentee["id"]}-error">This cannot be done any more' in refused.text
+    assert f'id="reason-seated-{mentee["id"]}-error">This cannot be done any more' in refused.text
     assert ">Double booked</textarea>" in refused.text
 
 
@@ -1340,7 +1340,7 @@ async def test_a_removal_events_cannot_seal_just_now_says_to_try_again_next_to_i
         refused = await page.post(f"/console/events/{event['id']}/registrations/{mentee['id']}/remove",
                                   data={"csrf": CSRF, "reason": "Double booked"})
     assert refused.status_code == 503
-    assert (f'id="reason-{mentee["id"]}-error">Nothing was changed: this could not be done just now. Try again in a '
+    assert (f'id="reason-seated-{mentee["id"]}-error">Nothing was changed: this could not be done just now. Try again in a '
             "moment.") in refused.text
     assert ">Double booked</textarea>" in refused.text
 

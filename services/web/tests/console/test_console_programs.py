@@ -116,7 +116,7 @@ async def test_the_time_to_answer_left_empty_is_said_as_matching_sets_it_or_with
         unknown = " ".join((await page.get("/console/programs")).text.split())
     for shown in (set_so, settings):
         assert "Leave empty for the platform's default: 9 days." in shown and "14 days" not in shown
-    assert "reminded before. Leave empty for the platform's default.</span>" in unknown  # no number to give
+    assert "reminded before. Leave empty for the platform's default.</p>" in unknown  # no number to give
 
 
 async def test_adding_a_program_sends_every_setting_to_profiles_as_numbers_and_yes_or_no(world):
@@ -169,7 +169,7 @@ async def test_a_setting_profiles_refuses_is_worded_next_to_its_field_and_everyt
     assert [c.body["term_months"] for c in s.calls_to("profiles", "POST", "/v1/programs")] == [99, 6, 6]
     assert too_long.status_code == 422
     assert field_error(too_long.text, "term_months") == "Give a whole number of months from 1 to 60."
-    assert 'aria-invalid="true" aria-describedby="term_months-error"' in too_long.text
+    assert 'aria-invalid="true" aria-describedby="term_months-hint term_months-error"' in too_long.text
     form = the_form(too_long.text, "/console/programs")
     assert value_of(form, "name") == "Into Surgery" and value_of(form, "term_months") == "99"
     assert value_of(form, "pair_cap") == "25" and value_of(form, "group_size") == "5"
@@ -215,8 +215,7 @@ async def test_a_refusal_naming_an_item_of_a_field_is_worded_by_that_field_and_o
     assert field_error(item.text, "mentee_stages") == "Choose at least one stage for mentees."
     assert 'aria-describedby="mentee_stages-error"' in item.text
     assert whole.status_code == 422 and not re.search(r'class="field-error"', whole.text)
-    assert '<div class="notice error" role="alert"><p>Please check the answers marked below.</p><p>Something in the form' \
-        in whole.text
+    assert re.search(r'data-error-summary[^>]*>\s*<h2>There is a problem</h2>\s*<ul><li>Something in the form', whole.text)
     assert value_of(the_form(whole.text, "/console/programs"), "name") == "Into Surgery"
 
 

@@ -138,7 +138,8 @@ async def test_words_matching_refuses_are_worded_next_to_them_and_kept(world):
     assert refused.status_code == 422
     withdrawing = withdraw_form(refused.text, pairing)
     assert 'id="withdraw_reason-error">Something in the form is not right; please check it.</p>' in withdrawing
-    assert 'aria-invalid="true" aria-describedby="withdraw_reason-error">Moved away</textarea>' in withdrawing
+    assert ('aria-invalid="true" aria-describedby="withdraw_reason-hint withdraw_reason-error">Moved away</textarea>'
+            in withdrawing)
 
 
 async def test_a_proposal_accepted_meanwhile_is_not_withdrawn_and_the_page_says_why_with_what_it_now_offers(world):

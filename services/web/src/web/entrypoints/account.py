@@ -164,7 +164,7 @@ async def confirm_link_page(token: str, visitor: Visiting) -> Response:
     usable = len(token) < 100 and await sign_in.usable_link(token, datetime.now(UTC),
                                                             app_state(visitor.request).new_unit_of_work())
     if not usable:
-        return render(visitor, "sign_in.html", 410, error=visitor.error_words(LinkNotUsable.code))
+        return render(visitor, "sign_in.html", 410, error=visitor.error_words(LinkNotUsable.code), link_unusable=True)
     return render(visitor, "confirm_sign_in.html", token=token)
 
 
@@ -176,7 +176,7 @@ async def use_link(token: str, visitor: Visiting, posted: Form) -> Response:
             token[:100], visitor.session_id, datetime.now(UTC), state.new_unit_of_work(),
             directory=clients(visitor.request), idle=timedelta(hours=state.settings.session_idle_hours))
     except LinkNotUsable as error:
-        return render(visitor, "sign_in.html", 410, error=visitor.error_words(error.code))
+        return render(visitor, "sign_in.html", 410, error=visitor.error_words(error.code), link_unusable=True)
     except AccountSuspended as error:
         return render(visitor, "sign_in.html", 403, error=visitor.error_words(error.code))
     if session.language is None:

@@ -1,5 +1,6 @@
 // The little the pages need beyond HTML (no inline script: the Content Security Policy allows files from this site
-// only). After HTMX swaps a part of the page: move focus to it and announce what changed, in the one live region.
+// only). After HTMX swaps a part of the page: move focus to it (when the person asked for it) and announce what
+// changed, in the one live region.
 (function () {
   "use strict";
   function announce(text) {
@@ -8,13 +9,32 @@
     status.textContent = "";
     window.setTimeout(function () { status.textContent = text; }, 50);
   }
+  // Focus moves only after a swap the person started (a click, a submit): a swap nobody asked for (a timed poll,
+  // `load`/`every`, or an element marked data-no-focus) and one made by changing a field (a filter's select, moved
+  // with the arrow keys) leave focus where it is (WCAG 2.4.3, 3.2.2) and are said in the live region instead. When
+  // such a swap took away the focused element (focus fell to the body), its [data-focus] gets it, so it is not lost.
+  function personStarted(event) {
+    var config = event.detail.requestConfig;
+    var trigger = config && config.triggeringEvent;
+    var from = config && config.elt;
+    if (!trigger || trigger.type === "load" || trigger.type === "change" || trigger.type === "input") { return false; }
+    return !(from && from.closest && from.closest("[data-no-focus]"));
+  }
   document.addEventListener("htmx:afterSettle", function (event) {
     var swapped = event.detail.elt;
     if (!swapped || !swapped.querySelector) { return; }
     var root = swapped.isConnected ? swapped : document.getElementById(swapped.id) || document.body;
     var said = root.querySelector("[data-announce]") || (root.matches && root.matches("[data-announce]") ? root : null);
+    var marked = root.querySelector("[data-focus]") || (root.matches && root.matches("[data-focus]") ? root : null);
+    var target = null;
+    if (personStarted(event)) {
+      target = marked || root.querySelector("h2, h3") || root;
+    } else {
+      var lost = !document.activeElement || document.activeElement === document.body || !document.activeElement.isConnected;
+      if (lost && marked) { target = marked; }
+      if (!said && marked) { announce(marked.textContent.trim()); }
+    }
     if (said) { announce(said.getAttribute("data-announce")); }
-    var target = root.querySelector("[data-focus]") || root.querySelector("h2, h3") || root;
     if (target) {
       if (!target.hasAttribute("tabindex")) { target.setAttribute("tabindex", "-1"); }
       target.focus();
