@@ -378,6 +378,20 @@ async def test_vetting_approves_with_an_optional_note_and_refuses_a_suspension_w
     assert not s.calls_to("profiles", "POST", f"/v1/enrollments/{E9}/suspend")
 
 
+async def test_a_mentor_awaiting_approval_is_declined_from_the_queue_and_told_so_never_the_note(world):
+    s = world["s"]
+    async with as_(world, "coordinator")[0] as page:
+        queue = " ".join((await page.get("/console/vetting")).text.split())
+        swapped = await page.post(f"/console/enrollments/{E9}/suspend",
+                                  data={"csrf": CSRF, "note": "No licence on file", "name": "Dr. Ana Reyes"},
+                                  headers={"hx-request": "true"})
+    assert "Decline Dr. Ana Reyes" in queue and ">Suspend<" not in queue
+    assert "Note (kept in the audit trail; needed to decline)</label>" in queue
+    assert f'id="note-{E9}-hint">The mentor is told they were not approved, never your note.</p>' in queue
+    assert "Dr. Ana Reyes: Declined: the mentor is told they were not approved." in swapped.text
+    assert s.calls_to("profiles", "POST", f"/v1/enrollments/{E9}/suspend")[0].body == {"note": "No licence on file"}
+
+
 def vetting_count(text: str) -> str:
     return re.search(r'<p id="vetting-count"[^>]*>([^<]*)</p>', text)[1]
 

@@ -923,3 +923,22 @@ async def test_a_mentor_who_declines_without_pausing_stays_open_to_new_mentees()
         declined = await page.post(f"/mentorships/{PAIRING}/decline", data={"csrf": CSRF, "reason_code": "other"})
     assert declined.headers["location"].endswith("?done=declined")
     assert [r for r in services.sent if r.method == "PATCH"] == []
+
+
+def a_mentor_enrolled(approval: str) -> Services:
+    programs = [{"id": PROGRAM, "name": "Premed circle", "term_months": 6, "cadence_max_days": 60}]
+    enrollment = {"id": str(uuid4()), "program_id": PROGRAM, "role": "mentor", "active": True, "capacity": 2,
+                  "pairing_kind": "general", "approval": approval, "paused": False, "paused_because": None}
+    return Services({"GET /v1/programs": programs, f"GET /v1/people/{ME}/overview": {"pairings": [], "waiting": []},
+                     f"GET /v1/people/{ME}/partners": [], f"GET /v1/people/{ME}/enrollments": [enrollment]})
+
+
+async def test_a_mentor_not_approved_or_suspended_is_told_so_at_home_and_offered_no_pause_nor_capacity():
+    async with browser(a_mentor_enrolled("suspended"), ME) as page:
+        home = " ".join((await page.get("/")).text.split())
+    assert ("Nobody is proposed to you in this program: your chapter's coordinator has not approved you to mentor "
+            "here, or has put your mentoring on hold. Ask them if you have questions.") in home
+    assert "Pause: take no new mentees for now" not in home and "/capacity" not in home
+    async with browser(a_mentor_enrolled("approved"), ME) as page:
+        home = " ".join((await page.get("/")).text.split())
+    assert "Pause: take no new mentees for now" in home and "has not approved you" not in home

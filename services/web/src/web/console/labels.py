@@ -427,6 +427,7 @@ ADMINISTRATORS_CALL_OTHERWISE = C_("Only an administrator can do this for this p
 DONE = {
     "approved": C_("The mentor is approved."),
     "suspended": C_("Suspended."),
+    "declined": C_("Declined: the mentor is told they were not approved."),
     "reinstated": C_("Reinstated."),
     "erased": C_("The person is erased: every service forgets them."),
     "paired": C_("The pair is proposed: both are told by email."),

@@ -209,7 +209,9 @@ async def approve_or_suspend(enrollment_id: UUID, action: str, desk: Console, po
             if failed.status in (403, 404) or failed.status >= 500:
                 raise
             error = desk.error_words(failed)
-    done = "approved" if action == "approve" else "suspended"
+    # From the queue, a mentor awaiting approval is declined (profiles suspends the enrollment, and the mentor is
+    # told they were not approved); from their page, an approved one is suspended.
+    done = "approved" if action == "approve" else "suspended" if person_id is not None else "declined"
     if person_id is not None:
         if error:
             return await person_page(desk, person_id, 422, mentor_problems={str(enrollment_id): error},
