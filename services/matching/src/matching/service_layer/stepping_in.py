@@ -11,6 +11,7 @@ already paired. Each step is audited.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
@@ -110,16 +111,8 @@ def _end(pairing: Pairing, reason_code: str, uow: MatchingUnitOfWorkPort) -> Non
 async def end_for_program(cmd: commands.EndForProgram, uow: MatchingUnitOfWorkPort, authorize: Authorize,
                           caller: Principal) -> Pairing:
     """A coordinator ends an active pairing, with a reason (audited; the event carries only its code)."""
-    async with uow:
-        pairing, program, _ = await load(cmd.pairing_id, uow, authorize)
-        _end(pairing, cmd.reason_code, uow)
-        await uow.pairings.save(pairing)
-        await uow.waitlist.back_to_waiting(pairing.mentee_enrollment_id)
-        offer_room(program.id, uow)
-        uow.audit(caller, "pairing.ended", "pairing", pairing.id, chapter_id=program.chapter_id,
-                  detail={"reason_code": cmd.reason_code, "reason": cmd.reason})
-        await uow.commit()
-        return pairing
+    return await _close_for_program(cmd.pairing_id, _end, "pairing.ended", cmd.reason_code, cmd.reason, uow,
+                                    authorize, caller)
 
 
 def _withdraw(pairing: Pairing, reason_code: str, uow: MatchingUnitOfWorkPort) -> None:
@@ -132,14 +125,22 @@ async def withdraw_for_program(cmd: commands.WithdrawForProgram, uow: MatchingUn
                                caller: Principal) -> Pairing:
     """A coordinator withdraws a proposal waiting for answers, with a reason (audited; the event carries only its
     code). As a declined one, the pair is never proposed again, and the mentee waits for another mentor."""
+    return await _close_for_program(cmd.pairing_id, _withdraw, "pairing.withdrawn", cmd.reason_code, cmd.reason, uow,
+                                    authorize, caller)
+
+
+async def _close_for_program(pairing_id: UUID, close: Callable[[Pairing, str, MatchingUnitOfWorkPort], None],
+                             action: str, reason_code: str, reason: str | None, uow: MatchingUnitOfWorkPort,
+                             authorize: Authorize, caller: Principal) -> Pairing:
+    """Close the pairing for the program (`close`: end or withdraw it), its mentee back to matching, audited."""
     async with uow:
-        pairing, program, _ = await load(cmd.pairing_id, uow, authorize)
-        _withdraw(pairing, cmd.reason_code, uow)
+        pairing, program, _ = await load(pairing_id, uow, authorize)
+        close(pairing, reason_code, uow)
         await uow.pairings.save(pairing)
         await uow.waitlist.back_to_waiting(pairing.mentee_enrollment_id)
         offer_room(program.id, uow)
-        uow.audit(caller, "pairing.withdrawn", "pairing", pairing.id, chapter_id=program.chapter_id,
-                  detail={"reason_code": cmd.reason_code, "reason": cmd.reason})
+        uow.audit(caller, action, "pairing", pairing.id, chapter_id=program.chapter_id,
+                  detail={"reason_code": reason_code, "reason": reason})
         await uow.commit()
         return pairing
 
