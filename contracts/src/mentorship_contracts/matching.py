@@ -240,6 +240,21 @@ class PairingLapsedV3(PairingLapsedV2):
 
 
 @register
+class PairingLapsedV4(PairingLapsedV3):
+    """A proposal or a mentee's request lapsed unanswered: past the time to answer (`unanswered`: that mentor is not
+    proposed to, nor suggested to, that mentee again), or, a request, when another was accepted or either left.
+
+    Version 4 adds `lapsed_by`: the side whose leaving lapsed it (`withdrawn` from the program, `mentor_suspended`,
+    `person_erased`), so the side that stays can be told. Published for those alone; a lapse nobody caused by leaving
+    (`unanswered`, `another_request_accepted`) is still version 3."""
+
+    schema_version: Literal[4] = 4
+
+    lapsed_by: Role = Field(description="The side that left: withdrew from the program, was suspended from mentoring "
+                                        "in it, or erased their account")
+
+
+@register
 class PairingRenewed(PairingEvent):
     event_type: Literal["matching.pairing_renewed"] = "matching.pairing_renewed"
     schema_version: Literal[1] = 1

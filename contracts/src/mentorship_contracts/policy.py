@@ -25,6 +25,7 @@ PUBLIC_FIELDS = frozenset(
         "removed_by_organiser",  # an organiser took the registrant off the roster (events.registration_cancelled v3)
         "ended_by_program",  # a pairing ended by the program: a coordinator stepping in (matching.pairing_ended v3)
         "declined_by_program",  # a proposal withdrawn by the program: a coordinator (matching.pairing_declined v3)
+        "lapsed_by",  # the side whose leaving lapsed a request, as declined_by says of a decline (matching.pairing_lapsed v4)
         "was_approved",  # a mentor suspended had been approved before, as mentor_approved said (profiles.mentor_suspended v3)
         "requested_by_mentee",  # the mentee chose this mentor (matching.pairing_proposed v5)
         # Until when a proposal or a request may be answered, and which side has not yet (matching.answer_due), as

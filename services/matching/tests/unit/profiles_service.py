@@ -12,6 +12,7 @@ from mentorship_contracts.profiles import (
     EnrollmentChangedV4,
     EnrollmentCreated,
     EnrollmentCreatedV2,
+    EnrollmentWithdrawnV2,
     MatchingProfileChanged,
     ProgramDefinedV4,
 )
@@ -71,6 +72,14 @@ class Profiles:
                                     mentee_stages_welcome=[], approval="approved", changed_fields=["paused"],
                                     pairing_kind="general", paused=paused)
         await projections.enrollment_changed(event, self.platform.uow())
+
+    async def withdraw(self, person: UUID, program: UUID) -> None:
+        """The person withdraws from the program."""
+        [enrollment] = [e for e in self.platform.people.enrollments.values()
+                        if (e["person_id"], e["program_id"]) == (person, program)]
+        event = EnrollmentWithdrawnV2(enrollment_id=enrollment["id"], person_id=person, program_id=program,
+                                      chapter_id=None, role=enrollment["role"])
+        await projections.enrollment_withdrawn(event, self.platform.uow())
 
 
 def acting_as(person: UUID) -> Authorize:

@@ -119,6 +119,30 @@ async def test_a_request_left_unanswered_lapses_and_that_mentor_is_no_longer_sug
     assert len(suggested) == 1 and silent not in suggested
 
 
+@pytest.mark.parametrize("leaving", ["mentor", "mentee"])
+async def test_a_request_lapsed_because_one_side_left_the_program_says_which_side_left(leaving):
+    platform = Platform()
+    profiles = Profiles(platform)
+    program, asked, mentee, requested = await a_request(profiles)
+
+    await profiles.withdraw(asked if leaving == "mentor" else mentee, program)
+
+    [lapsed] = platform.events(published.PairingLapsed, mentee_id=mentee)
+    assert isinstance(lapsed, published.PairingLapsedV4)
+    assert (lapsed.pairing_id, lapsed.reason_code, lapsed.lapsed_by) == (requested, "withdrawn", leaving)
+
+
+async def test_a_request_lapsed_because_another_was_accepted_or_left_unanswered_names_nobody_who_left():
+    platform = Platform()
+    program, silent, mentee, requested = await a_request(Profiles(platform))
+
+    platform.later_by(days=15)
+    await watched(platform)
+
+    [lapsed] = platform.events(published.PairingLapsed, mentee_id=mentee)
+    assert type(lapsed) is published.PairingLapsedV3
+
+
 async def test_whoever_has_yet_to_answer_a_proposal_is_reminded_once_three_days_before_it_lapses():
     platform = Platform()
     _, mentor, _, proposed = await a_proposal(Profiles(platform))

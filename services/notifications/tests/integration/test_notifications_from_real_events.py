@@ -222,7 +222,7 @@ async def test_a_pairing_and_a_waitlisting_of_a_kind_read_from_the_broker_say_wh
     assert "Noor Kinds is your clinical mentee in Pathways to Research" in to_mentor["text"]
 
 
-async def test_a_proposal_the_program_withdrew_and_a_mentor_never_approved_are_told_from_their_newest_versions(
+async def test_a_withdrawn_proposal_a_request_whose_mentor_left_and_a_mentor_never_approved_are_told_in_newest_versions(
         notifications, publish, smtp_sink):
     program = profiles.ProgramDefined(program_id=uuid4(), chapter_id=None, name="Into Medical School",
                                       mentee_stages=["undergraduate"], mentor_stages=["resident"])
@@ -233,11 +233,15 @@ async def test_a_proposal_the_program_withdrew_and_a_mentor_never_approved_are_t
                                    mentee_id=mentee.person_id, mentor_id=mentor.person_id, declined_by=None,
                                    declined_by_program=True, reason_code="not_a_good_fit"),
         profiles.MentorSuspendedV3(enrollment_id=uuid4(), person_id=mentor.person_id, program_id=program.program_id,
-                                   chapter_id=None, was_approved=False))
+                                   chapter_id=None, was_approved=False),
+        matching.PairingLapsedV4(pairing_id=uuid4(), program_id=program.program_id, chapter_id=None,
+                                 mentee_id=mentee.person_id, mentor_id=mentor.person_id, reason_code="withdrawn",
+                                 awaiting=["mentor"], requested_by_mentee=True, lapsed_by="mentor"))
 
     await eventually(lambda: len(smtp_sink.messages(to=mentor.email)) == 2, timeout=30, what="the mentor's emails")
-    await eventually(lambda: len(smtp_sink.messages(to=mentee.email)) == 1, timeout=30, what="the mentee's email")
-    assert subjects(smtp_sink, mentee) == ["A proposed pairing in Into Medical School was withdrawn"]
+    await eventually(lambda: len(smtp_sink.messages(to=mentee.email)) == 2, timeout=30, what="the mentee's emails")
+    assert subjects(smtp_sink, mentee) == ["A proposed pairing in Into Medical School was withdrawn",
+                                           "A request in Into Medical School can no longer be answered"]
     assert subjects(smtp_sink, mentor) == ["A proposed pairing in Into Medical School was withdrawn",
                                            "About your offer to mentor in Into Medical School"]
 

@@ -7,7 +7,7 @@ import email as email_parser
 import email.policy
 import re
 from datetime import UTC, datetime, timedelta
-from uuid import uuid4
+from uuid import UUID, uuid4
 
 import dkim
 import pytest
@@ -703,6 +703,60 @@ async def test_a_mentees_request_to_a_mentor_then_suspended_is_told_to_them_as_n
     else:
         assert told.subject == "Una solicitud en tu programa ya no puede responderse"
     assert "Ana" not in told.subject + text and "suspend" not in text
+
+
+def a_request_lapsed(mentee: UUID, mentor: UUID, reason_code: str, left: str | None) -> ma.PairingLapsedV3:
+    """A mentee's request to a mentor, lapsed because one side left (version 4 says which), or as version 3 says it."""
+    facts = dict(pairing_id=uuid4(), program_id=uuid4(), chapter_id=None, mentee_id=mentee, mentor_id=mentor,
+                 reason_code=reason_code, awaiting=["mentor"], requested_by_mentee=True)
+    return ma.PairingLapsedV4(**facts, lapsed_by=left) if left else ma.PairingLapsedV3(**facts)
+
+
+async def test_a_mentees_request_lapsed_because_the_mentor_left_the_program_tells_the_mentee_it_can_no_longer_be_answered():
+    uow = new_uow()
+    mentee, mentor = await person(uow, "Sam Okafor"), await person(uow, "Ana Reyes")
+
+    await handlers.pairing_lapsed(a_request_lapsed(mentee, mentor, "withdrawn", "mentor"), uow)
+
+    [told] = await sent(uow)
+    assert told.to == uow.notifications.contacts[mentee]["email"]
+    assert told.subject == "A request in your program can no longer be answered"
+    assert "Ana" not in told.subject + told.text
+
+
+async def test_a_mentees_request_lapsed_because_the_mentee_left_the_program_tells_the_mentor_it_was_withdrawn():
+    uow = new_uow()
+    mentee, mentor = await person(uow, "Sam Okafor"), await person(uow, "Ana Reyes")
+
+    await handlers.pairing_lapsed(a_request_lapsed(mentee, mentor, "withdrawn", "mentee"), uow)
+
+    [told] = await sent(uow)
+    assert told.to == uow.notifications.contacts[mentor]["email"]
+    assert told.subject == "A request in your program was withdrawn"
+    assert "The mentee who asked you in your program withdrew their request." in " ".join(told.text.split())
+
+
+@pytest.mark.parametrize("left", ["mentor", "mentee"])
+async def test_a_request_lapsed_because_one_side_erased_their_account_tells_the_other_without_naming_them(left):
+    uow = new_uow()
+    mentee, mentor = await person(uow, "Sam Okafor"), await person(uow, "Ana Reyes")
+    gone, stays = (mentor, mentee) if left == "mentor" else (mentee, mentor)
+
+    await handlers.person_erased(pr.PersonErasedV2(person_id=gone), uow)
+    await handlers.pairing_lapsed(a_request_lapsed(mentee, mentor, "person_erased", left), uow)
+
+    [told] = await sent(uow)
+    assert told.to == uow.notifications.contacts[stays]["email"]
+    text = " ".join(told.text.split())
+    if left == "mentor":
+        assert told.subject == "A request in your program can no longer be answered"
+        assert ("The mentor you asked in your program has left the platform, so your request has lapsed. "
+                "You stay in the program, and can ask another mentor.") in text
+    else:
+        assert told.subject == "A request in your program was withdrawn"
+        assert "The mentee who asked you in your program has left the platform, so their request is withdrawn." in text
+    assert ("Ana" if left == "mentor" else "Sam") not in told.subject + text
+    assert str(gone) not in str([r["n"].parameters for r in uow.notifications.rows.values()])
 
 
 # --- the audit of the notifications service ----------------------------------------------------------------------

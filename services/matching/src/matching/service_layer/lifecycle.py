@@ -127,12 +127,13 @@ async def _close(pairing_id: UUID, uow: MatchingUnitOfWorkPort, authorize: Autho
         return pairing
 
 
-def _lapse(pairing: Pairing, reason_code: str) -> contract.PairingLapsedV3:
-    """Lapse it, and say who had yet to answer it and whether the mentee had asked for this mentor."""
+def _lapse(pairing: Pairing, reason_code: str, left: Role | None = None) -> contract.PairingLapsedV3:
+    """Lapse it, and say who had yet to answer it, whether the mentee had asked for this mentor, and which side's
+    leaving lapsed it (version 4, for those alone)."""
     awaiting, requested = pairing.awaiting(), pairing.status == "requested"
     pairing.lapse(reason_code)
-    return contract.PairingLapsedV3(**facts(pairing), reason_code=reason_code, awaiting=awaiting,
-                                    requested_by_mentee=requested)
+    said = dict(**facts(pairing), reason_code=reason_code, awaiting=awaiting, requested_by_mentee=requested)
+    return contract.PairingLapsedV4(**said, lapsed_by=left) if left else contract.PairingLapsedV3(**said)
 
 
 async def _did_not_answer(pairing: Pairing, side: Role, uow: MatchingUnitOfWorkPort) -> None:
@@ -170,7 +171,7 @@ async def close_all(pairings: list[Pairing], by_person: UUID, reason_code: str, 
             p.decline(reason_code, acting)
             uow.emit(contract.PairingDeclinedV2(**facts(p), declined_by=side, reason_code=reason_code))
         else:
-            uow.emit(_lapse(p, reason_code))
+            uow.emit(_lapse(p, reason_code, side))
         await uow.pairings.save(p)
         await uow.waitlist.back_to_waiting(p.mentee_enrollment_id)
 

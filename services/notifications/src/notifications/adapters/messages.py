@@ -598,6 +598,15 @@ class _Composer:
             said = [_("Your mentee has left the platform, so your mentorship in %(program)s has ended.") % values
                     if self.role == "mentor" else
                     _("Your mentor has left the platform, so your mentorship in %(program)s has ended.") % values]
+        elif self.c.get("was") == "requested" and self.role == "mentee":
+            return Message(_("A request in %(program)s can no longer be answered") % values,
+                           [_("The mentor you asked in %(program)s has left the platform, so your request has lapsed.")
+                            % values + " " + _("You stay in the program, and can ask another mentor.")],
+                           action=self._program_link(_("See the program")))
+        elif self.c.get("was") == "requested":
+            subject = _("A request in %(program)s was withdrawn") % values
+            said = [_("The mentee who asked you in %(program)s has left the platform, so their request is withdrawn.")
+                    % values]
         else:
             subject = _("A proposed pairing in %(program)s will not go ahead") % values
             said = [_("The person proposed to you in %(program)s has left the platform, so the proposal is "

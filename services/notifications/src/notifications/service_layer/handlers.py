@@ -203,6 +203,7 @@ async def _pairing_changed(uow: UnitOfWork, event: matching_contract.PairingEven
 
 ERASED = "person_erased"
 WITHDRAWN = "request_withdrawn"  # a mentee took back their request of a mentor
+LEFT_THE_PROGRAM = "withdrawn"  # one side withdrew their enrollment
 MENTOR_SUSPENDED = "mentor_suspended"  # a coordinator suspended the mentor: the program's doing, not the mentor's
 UNANSWERED = "unanswered"  # a proposal or a request left unanswered past matching's time to answer
 # The reasons anyone may read: before version 4 of the pairing events, one (`shared_identity`) spoke of identity.
@@ -262,19 +263,27 @@ async def pairing_ended(event: matching_contract.PairingEnded, uow: UnitOfWork) 
 
 
 async def pairing_lapsed(event: matching_contract.PairingLapsed, uow: UnitOfWork) -> None:
-    """A requested pairing that lapsed says nothing, unless it lapsed because the mentee left the platform, or
-    because nobody answered it in time (then both are told, as of a proposal declined), or because its mentor was
-    suspended (then the mentee is told, without the why: that is the mentor's and the program's)."""
+    """A requested pairing that lapsed says nothing, unless nobody answered it in time (then both are told, as of a
+    proposal declined), or one side left: withdrew from the program, was suspended, or erased their account (then
+    the side that stays is told, without the why: that is the other's and the program's)."""
+    # Version 4 says which side left; before it, an erasure was taken for the mentee's and a withdrawal went untold.
+    left = event.lapsed_by.value if isinstance(event, matching_contract.PairingLapsedV4) else \
+        "mentor" if event.reason_code == MENTOR_SUSPENDED else "mentee" if event.reason_code == ERASED else None
     if event.reason_code == UNANSWERED:
         # Who had not answered, and whether the mentee had asked: unknown (None) before version 3.
         awaiting = [role.value for role in event.awaiting] if isinstance(event, matching_contract.PairingLapsedV3) \
             else None
         told = _both_sides(event, "pairing_declined", unanswered=True, awaiting=awaiting,
                            requested=getattr(event, "requested_by_mentee", False))
-    elif event.reason_code == MENTOR_SUSPENDED:  # a request its mentor can no longer answer: the mentee asks another
+    elif event.reason_code == ERASED and left:
+        told = [_partner_left(event, left, "requested")]
+    elif event.reason_code in (MENTOR_SUSPENDED, LEFT_THE_PROGRAM) and left == "mentor":
+        # A request its mentor can no longer answer: the mentee asks another.
         told = _both_sides(event, "pairing_declined", mentor_gone=True, requested=True)[:1]
+    elif event.reason_code == LEFT_THE_PROGRAM and left == "mentee":
+        told = _both_sides(event, "pairing_declined", withdrawn=True, requested=True)[1:]
     else:
-        told = [_partner_left(event, "mentee", "proposed")] if event.reason_code == ERASED else []
+        told = []
     await _pairing_changed(uow, event, STALE_ONCE_ANSWERED, *told, over=True)
 
 
