@@ -35,6 +35,10 @@ class Metrics:
         self.data_keys_waiting = Gauge("data_keys_waiting", "1 while the consumer waits for profiles to give it data "
                                        "keys (profiles away, or not trusting this service's key), 0 otherwise",
                                        registry=registry)
+        # `background_job`, not `job`: Prometheus gives every series a `job` of its own (the scrape's).
+        self.job_steps = Counter("background_job_steps_total", "Passes of each background job, by outcome: succeeded, "
+                                 "or failed (logged, and tried again next pass)", ["background_job", "outcome"],
+                                 registry=registry)
         self.service = service
         watch_process(registry)
 

@@ -49,7 +49,7 @@ from .unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
 
-BackgroundJob = Callable[[], Awaitable[None]]
+BackgroundJob = Callable[[Metrics], Awaitable[None]]  # given the instance's metrics, to count its passes
 U = TypeVar("U", bound=UnitOfWork)
 
 
@@ -226,7 +226,7 @@ class Service:
         self._kafka.set_name("kafka")
         self._tasks = [self._kafka]
         for job in self._background:
-            task = asyncio.ensure_future(job())
+            task = asyncio.ensure_future(job(self.metrics))
             task.set_name(getattr(job, "__name__", "job"))
             self._tasks.append(task)
         log.info("service started", extra={"http_port": self.settings.http_port})

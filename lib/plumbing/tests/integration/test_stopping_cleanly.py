@@ -42,7 +42,7 @@ async def test_a_unit_of_work_cancelled_at_any_point_ends_cancelled_and_returns_
 async def test_a_stopping_service_does_not_hang_on_a_job_that_swallowed_its_cancellation(make_service):
     stopped = asyncio.Event()
 
-    async def stubborn() -> None:
+    async def stubborn(_figures) -> None:
         try:
             await asyncio.Event().wait()  # a job's work, which never finishes of itself
         except asyncio.CancelledError:

@@ -86,6 +86,46 @@ async def test_a_background_job_goes_on_after_a_failing_step():
             await job
 
 
+async def test_a_background_jobs_passes_are_counted_by_outcome_so_a_job_failing_every_pass_can_page():
+    figures = Metrics("testing")
+    outcomes = iter([RuntimeError("the database went away"), None, RuntimeError("again")])
+
+    async def step() -> None:
+        outcome = next(outcomes, None)
+        if outcome:
+            raise outcome
+
+    def passes(outcome: str) -> float | None:
+        return figures.registry.get_sample_value("background_job_steps_total",
+                                                 {"background_job": "counting", "outcome": outcome})
+
+    job = asyncio.create_task(every(0.01, step, name="counting")(figures))
+    try:
+        await eventually(lambda: (passes("succeeded") or 0) >= 2, timeout=5, what="two passes that succeeded")
+    finally:
+        job.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await job
+    assert passes("failed") == 2
+
+
+async def test_a_background_job_in_its_first_pass_shows_no_failure_yet_rather_than_no_figure():
+    figures = Metrics("testing")
+
+    async def step() -> None:
+        await asyncio.Event().wait()  # an hourly job's first pass, still running
+
+    job = asyncio.create_task(every(3600, step, name="hourly")(figures))
+    try:
+        await eventually(lambda: figures.registry.get_sample_value(
+            "background_job_steps_total", {"background_job": "hourly", "outcome": "failed"}) == 0,
+            timeout=5, what="a zero for failed passes")
+    finally:
+        job.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await job
+
+
 def test_a_restricted_topic_refuses_a_service_it_does_not_name():
     check_may_consume("matching", ["profiles.matching-profiles", "profiles.people"])
     with pytest.raises(NotAConsumerOf, match="restricted"):

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 from plumbing.jobs import every
+from plumbing.runtime import BackgroundJob
 
 from ..config import EventsSettings
 from ..service_layer import handlers
@@ -17,7 +18,7 @@ log = logging.getLogger(__name__)
 
 def send_reminders(
     new_unit_of_work: Callable[[], EventsUnitOfWorkPort], settings: EventsSettings,
-) -> Callable[[], Awaitable[None]]:
+) -> BackgroundJob:
     """Emit ReminderDue 24 hours before events start; safe to run in several instances at once."""
 
     async def remind() -> int:
