@@ -189,7 +189,8 @@ async def create_event(url: str, capacity: int, virtual: bool) -> str:
     starts = datetime.now(UTC) + timedelta(days=30)
     body = {"kind": "conference", "title": "National conference", "starts_at": starts.isoformat(),
             "ends_at": (starts + timedelta(days=2)).isoformat(), "capacity": capacity,
-            "registration_deadline": starts.isoformat(), "location": "Convention centre"}
+            "registration_deadline": starts.isoformat(), "location": "Convention centre",
+            "attendees_public": True}  # what other teams see is checked on events.registrations
     if virtual:
         body |= {"is_virtual": True, "virtual_link": "https://meet.example/conference"}
     token = mint(SECRETS.jwt_private_key, audience="events", role="admin")

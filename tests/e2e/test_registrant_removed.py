@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from uuid import uuid4
 
-from mentorship_contracts.events import ACCESS, REGISTRATIONS
+from mentorship_contracts.events import ACCESS, ATTENDEES, REGISTRATIONS
 from plumbing.testing import eventually
 
 from .test_erasure_reaches_kafka import everything_on
@@ -47,6 +47,7 @@ async def test_a_registrant_removed_by_an_organiser_is_emailed_the_reason_they_g
 
     [message] = await eventually(told, timeout=60, what="the removal email")
     assert f"The reason they gave: {reason}" in " ".join(message["text"].split())
-    on_kafka = [r.value for r in await everything_on(platform, (ACCESS, REGISTRATIONS)) if event["id"].encode() in r.value]
+    on_kafka = [r.value for r in await everything_on(platform, (ACCESS, ATTENDEES, REGISTRATIONS))
+                if event["id"].encode() in r.value]
     assert any(b"events.registrant_removed" in value for value in on_kafka)
     assert not [value for value in on_kafka if reason.encode() in value]

@@ -103,6 +103,10 @@ CATALOGUE: tuple[Topic, ...] = (
           "Join links of virtual events, for confirmed registrants only; an organiser's reason for removing a "
           "registrant, for that registrant only, sealed under their data key", consumers=("notifications",),
           retention_ms=7 * DAY_MS),
+    Topic(events.ATTENDEES, "events", "scheduled_event_id", Classification.RESTRICTED,
+          "Registrations of events whose organiser keeps who registers from other teams: confirmed, waitlisted, "
+          "promoted, cancelled, waitlist closed (each the twin of its events.registrations event)",
+          consumers=("notifications",), retention_ms=7 * DAY_MS),
     Topic(events.OFFICE_HOURS, "events", "slot_id", Classification.PUBLIC,
           "Office-hour slots booked and cancelled"),
     Topic(events.REMINDERS, "events", "scheduled_event_id", Classification.INTERNAL,

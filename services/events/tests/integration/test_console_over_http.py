@@ -64,7 +64,8 @@ async def test_removing_a_registrant_promotes_the_next_waiting_and_tells_them_wh
                     for p in (seated, waiting)))
     async with events_api.client("coordinator", chapter_id=chapter, person_id=uuid4()) as coordinator, \
             events_api.client() as admin:
-        event = (await coordinator.post("/v1/events", json=event_body(chapter_id=str(chapter)))).json()
+        event = (await coordinator.post("/v1/events", json=event_body(chapter_id=str(chapter),
+                                                                      attendees_public=True))).json()
         await coordinator.post(f"/v1/events/{event['id']}/publish")
         assert (await registered(admin, event["id"], seated))["status"] == "confirmed"
         assert (await registered(admin, event["id"], waiting))["status"] == "waitlisted"

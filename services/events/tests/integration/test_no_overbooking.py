@@ -26,7 +26,8 @@ def session_body(capacity: int, **overrides) -> dict:
     starts = datetime.now(UTC) + timedelta(days=30)
     return {"kind": "virtual_session", "title": "Applying to medical school", "starts_at": starts.isoformat(),
             "ends_at": (starts + timedelta(hours=1)).isoformat(), "capacity": capacity,
-            "registration_deadline": (starts - timedelta(days=1)).isoformat(), "is_virtual": True, **overrides}
+            "registration_deadline": (starts - timedelta(days=1)).isoformat(), "is_virtual": True,
+            "attendees_public": True, **overrides}  # its registrations on the public topic, read back here
 
 
 async def test_a_thousand_concurrent_registrations_for_a_hundred_seats_confirm_exactly_a_hundred(events_api, observe):

@@ -187,7 +187,7 @@ async def test_a_registrant_is_not_checked_in_days_before_the_event_and_the_refu
 
 
 async def test_completing_an_event_records_those_checked_in_as_attended_and_the_others_as_no_shows(uow, emitted):
-    event = await at_the_door(uow, capacity=3)
+    event = await at_the_door(uow, capacity=3, attendees_public=True)
     came, undone, absent = await registered(uow, event, 3)
     await handlers.check_in(commands.CheckIn(event.id, came.person_id), COORDINATOR, uow)
     await handlers.check_in(commands.CheckIn(event.id, undone.person_id), COORDINATOR, uow)

@@ -131,7 +131,7 @@ async def test_cancelling_an_event_cancels_every_registration_and_tells_each_reg
 
 
 async def test_completing_an_event_records_those_not_checked_in_as_no_shows(uow, emitted):
-    event = await published(uow, capacity=3)
+    event = await published(uow, capacity=3, attendees_public=True)
     came, stayed_away = await register(uow, event), await register(uow, event)
     uow.events.rows[event.id].starts_at = datetime.now(UTC) - timedelta(minutes=5)  # the event has begun
     await handlers.record_attendance(commands.RecordAttendance(event.id, came.person_id, True), ORGANISER, uow)
@@ -294,3 +294,45 @@ async def test_an_event_is_full_once_every_seat_is_taken_and_not_once_one_is_giv
     assert await handlers.is_full(event.id, uow) is True
     await handlers.cancel_registration(commands.CancelRegistration(event.id, first.person_id, "registrant"), uow)
     assert await handlers.is_full(event.id, uow) is False
+
+
+def registrations_told(uow, event) -> list:
+    """What the unit of work published of the event's registrations, on either topic."""
+    return [e for e in uow.published if e.topic in (contract.ATTENDEES, contract.REGISTRATIONS)
+            and e.scheduled_event_id == event.id]
+
+
+async def test_who_registers_for_an_event_goes_to_notifications_alone_unless_its_organiser_lets_other_teams_see(
+        uow, emitted):
+    # Attending an "applying while LGBTQ+" session says something about someone that is theirs to tell.
+    private = await published(uow, capacity=1)
+    seated, waiting = await register(uow, private), await register(uow, private)
+    await handlers.cancel_registration(commands.CancelRegistration(private.id, seated.person_id, "registrant"), uow)
+    uow.events.rows[private.id].starts_at = datetime.now(UTC) - timedelta(minutes=5)  # the event has begun
+    await handlers.complete_event(commands.CompleteEvent(private.id), ORGANISER, uow)
+
+    told = registrations_told(uow, private)
+    assert [type(e) for e in told] == [contract.PrivateRegistrationConfirmed, contract.PrivateRegistrationWaitlisted,
+                                       contract.PrivateRegistrationCancelled, contract.PrivateRegistrationPromoted]
+    assert [e.person_id for e in told if isinstance(e, contract.RegistrationPromoted)] == [waiting.person_id]
+
+    public = await published(uow, capacity=1, attendees_public=True)
+    await register(uow, public)
+    await register(uow, public)
+    told = registrations_told(uow, public)
+    assert [type(e) for e in told] == [contract.RegistrationConfirmedV2, contract.RegistrationWaitlistedV2]
+
+
+async def test_an_event_whose_attendees_are_private_closes_its_waitlist_privately_and_publishes_no_attendance(
+        uow, emitted):
+    event = await published(uow, capacity=1)
+    await register(uow, event)
+    waiting = await register(uow, event)
+    uow.events.rows[event.id].starts_at = datetime.now(UTC) - timedelta(minutes=5)  # the event has begun
+
+    await handlers.complete_event(commands.CompleteEvent(event.id), ORGANISER, uow)
+
+    assert [(type(c), c.person_id) for c in emitted(contract.WaitlistClosed)] == [
+        (contract.PrivateWaitlistClosed, waiting.person_id)]
+    assert not emitted(contract.AttendanceRecorded)
+    assert [e for e in uow.published if e.topic == contract.REGISTRATIONS] == []

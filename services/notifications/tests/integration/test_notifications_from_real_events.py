@@ -246,6 +246,19 @@ async def test_a_withdrawn_proposal_a_request_whose_mentor_left_and_a_mentor_nev
                                            "About your offer to mentor in Into Medical School"]
 
 
+async def test_a_registration_read_from_the_restricted_attendees_topic_is_told_as_one_from_the_public_topic(
+        notifications, publish, smtp_sink):
+    person = contact("Ari Private")
+    session = listing(None, virtual=False, title="Applying while LGBTQ+")
+    registration = dict(registration_id=uuid4(), scheduled_event_id=session.scheduled_event_id, chapter_id=None,
+                        person_id=person.person_id)
+    await publish(person, session, events.PrivateRegistrationConfirmed(**registration))
+    await eventually(lambda: subjects(smtp_sink, person) == ["You're registered: Applying while LGBTQ+"], timeout=30,
+                     what="the confirmation")
+    await publish(events.PrivateRegistrationCancelled(**registration, cancelled_by="registrant"))
+    await eventually(lambda: len(smtp_sink.messages(to=person.email)) == 2, timeout=30, what="the cancellation")
+
+
 async def test_the_same_event_published_twice_sends_one_email(notifications, publish, smtp_sink):
     person = contact("Lee Twice")
     session = listing(None, virtual=False)

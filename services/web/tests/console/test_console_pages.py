@@ -521,6 +521,27 @@ async def test_an_event_is_created_from_local_times_in_its_time_zone(world):
     assert body["chapter_id"] == s.chapter and body["audience_stages"] == ["undergraduate"]
 
 
+async def test_who_registers_for_a_new_event_is_kept_from_other_teams_unless_the_organiser_ticks_otherwise(world):
+    s = world["s"]
+    form = {"csrf": CSRF, "title": "Applying while LGBTQ+", "kind": "chapter_session", "chapter_id": s.chapter,
+            "timezone": "America/Chicago", "starts_at": "2026-12-01T18:00", "ends_at": "2026-12-01T20:00",
+            "registration_deadline": "2026-11-30T12:00", "capacity": "25"}
+    async with as_(world, "coordinator")[0] as page:
+        [offered] = re.findall(r'<input type="checkbox" name="attendees_public"[^>]*>',
+                               (await page.get("/console/events/new")).text)
+        assert "checked" not in offered
+        await page.post("/console/events/new", data=form)
+        kept = s.calls_to("events", "POST", "/v1/events")[-1].body
+        await page.post("/console/events/new", data={**form, "title": "Career fair", "attendees_public": "on"})
+        shared = s.calls_to("events", "POST", "/v1/events")[-1].body
+        [event] = [e for e in s.events.values() if e["title"] == "Applying while LGBTQ+"]
+        told = (await page.get(f"/console/events/{event['id']}")).text
+        edited = (await page.get(f"/console/events/{event['id']}/edit")).text
+    assert (kept["attendees_public"], shared["attendees_public"]) == (False, True)
+    assert "Who registers is kept from other teams." in told
+    assert 'name="attendees_public"' not in edited and "Who registers is kept from other teams." in edited
+
+
 async def test_an_event_form_sent_empty_says_what_each_field_needs_next_to_it(world):
     async with as_(world, "coordinator")[0] as page, as_(world, "coordinator", "es")[0] as spanish:
         empty = {"csrf": CSRF, "kind": "", "timezone": "Mars/Olympus", "chapter_id": ""}

@@ -30,6 +30,7 @@ class CreateEvent:
     virtual_link: str | None = None
     parent_event_id: UUID | None = None
     exhibitors: list[Exhibitor] = field(default_factory=list)
+    attendees_public: bool = False
 
 
 @dataclass(frozen=True)

@@ -135,6 +135,9 @@ class ScheduledEvent:
     virtual_link: str | None = None
     parent_event_id: UUID | None = None
     exhibitors: list[Exhibitor] = field(default_factory=list)
+    # Whether other teams may see who registers (a career fair whose exhibitors follow up, say). Chosen at creation:
+    # people register trusting it, and one event's registrations stay on one topic, in order.
+    attendees_public: bool = False
     state: EventState = EventState.DRAFT
     # Changes since it was published, its cancellation included: the SEQUENCE of its calendar entries.
     revision: int = 0

@@ -132,6 +132,9 @@ class EventIn(EventChanges):
     is_virtual: bool = False
     parent_event_id: UUID | None = None
     exhibitors: Annotated[list[ExhibitorIn], Field(max_length=500)] = Field(default_factory=list)
+    attendees_public: bool = Field(
+        default=False, description="Whether other teams may see who registers (events.registrations); else only "
+                                   "notifications learns it (events.attendees). Fixed once the event is created")
 
     def command(self) -> commands.CreateEvent:
         return commands.CreateEvent(**{**self.model_dump(exclude={"exhibitors"}), **self.domain_values()})
@@ -160,6 +163,7 @@ class EventOut(BaseModel):
     location: str | None
     parent_event_id: UUID | None
     exhibitors: list[ExhibitorOut]
+    attendees_public: bool
     state: EventState
     virtual_link: str | None = Field(default=None, description="Shown to the organisers only; registrants use /access")
     full: bool | None = Field(default=None, description="One event's answer only (null in lists): every seat is "

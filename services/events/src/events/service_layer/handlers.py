@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from typing import Literal
 from uuid import UUID
 
+from mentorship_contracts import IntegrationEvent
 from mentorship_contracts import events as contract
 from mentorship_contracts import profiles as source
 from mentorship_contracts.vocabulary import Role
@@ -104,8 +105,8 @@ async def cancel_event(
         for registration in registrations:
             registration.cancel(by="event_cancelled")
             await uow.registrations.save(registration)
-            uow.emit(contract.RegistrationCancelledV3(**_about(event, registration), cancelled_by="event_cancelled",
-                                                      removed_by_organiser=False))
+            uow.emit(_told(event, registration, contract.RegistrationCancelledV3, cancelled_by="event_cancelled",
+                           removed_by_organiser=False))
         _audit_event(uow, organiser, "event.cancelled", event, reason_code=command.reason_code,
                      registrations_cancelled=len(registrations))
         await uow.commit()
@@ -131,7 +132,7 @@ async def complete_event(
                 await _record_attendance(event, registration, attended, uow)
                 recorded[attended] += 1
             elif registration.status == Status.WAITLISTED:
-                uow.emit(contract.WaitlistClosed(**_about(event, registration)))
+                uow.emit(_told(event, registration, contract.WaitlistClosed))
                 waitlist_closed += 1
         _audit_event(uow, organiser, "event.completed", event, recorded_attended=recorded[True],
                      recorded_absent=recorded[False], waitlist_closed=waitlist_closed)
@@ -203,11 +204,11 @@ async def register_arrivals(
             outcomes.append((registration, True))
             if status == Status.CONFIRMED:
                 confirmed += 1
-                uow.emit(contract.RegistrationConfirmedV2(**_about(event, registration)))
+                uow.emit(_told(event, registration, contract.RegistrationConfirmedV2))
                 _grant_access(event, registration, uow, known.get(arrival.person_id))
             else:
                 waitlisted += 1
-                uow.emit(contract.RegistrationWaitlistedV2(**_about(event, registration), position=waitlisted))
+                uow.emit(_told(event, registration, contract.RegistrationWaitlistedV2, position=waitlisted))
         await uow.registrations.add_all(new)
         await uow.commit()
         return outcomes
@@ -220,8 +221,8 @@ async def cancel_registration(command: commands.CancelRegistration, uow: EventsU
         registration = await _registration(event, command.person_id, uow)
         seat_freed = registration.cancel(by=command.cancelled_by)
         await uow.registrations.save(registration)
-        uow.emit(contract.RegistrationCancelledV3(**_about(event, registration), cancelled_by=command.cancelled_by,
-                                                  removed_by_organiser=False))
+        uow.emit(_told(event, registration, contract.RegistrationCancelledV3, cancelled_by=command.cancelled_by,
+                       removed_by_organiser=False))
         if seat_freed:
             await _fill_free_seats(event, uow)
         await uow.commit()
@@ -239,8 +240,8 @@ async def remove_registrant(
         registration = await _registration(event, command.person_id, uow)
         seat_freed = registration.remove(command.reason)
         await uow.registrations.save(registration)
-        uow.emit(contract.RegistrationCancelledV3(**_about(event, registration), cancelled_by="organiser",
-                                                  removed_by_organiser=True),
+        uow.emit(_told(event, registration, contract.RegistrationCancelledV3, cancelled_by="organiser",
+                       removed_by_organiser=True),
                  contract.RegistrantRemoved(**_about(event, registration), reason=command.reason,
                                             held_seat=seat_freed))
         uow.audit(remover, "registrant.removed", "registration", registration.id, chapter_id=event.chapter_id,
@@ -743,7 +744,7 @@ async def _fill_free_seats(event: ScheduledEvent, uow: EventsUnitOfWorkPort) -> 
             return
         first.promote()
         await uow.registrations.save(first)
-        uow.emit(contract.RegistrationPromotedV2(**_about(event, first)))
+        uow.emit(_told(event, first, contract.RegistrationPromotedV2))
         _grant_access(event, first, uow, await uow.participants.get(first.person_id))
         confirmed += 1
 
@@ -753,7 +754,8 @@ async def _record_attendance(
 ) -> None:
     registration.record_attendance(event, attended, _now())
     await uow.registrations.save(registration)
-    uow.emit(contract.AttendanceRecordedV2(**_about(event, registration), attended=attended))
+    if event.attendees_public:  # else nobody is told: it is the organisers' record alone
+        uow.emit(contract.AttendanceRecordedV2(**_about(event, registration), attended=attended))
 
 
 def _grant_access(event: ScheduledEvent, registration: Registration, uow: EventsUnitOfWorkPort,
@@ -774,6 +776,14 @@ def _details(event: ScheduledEvent) -> dict:
         audience_stages=event.audience_stages, registration_deadline=event.registration_deadline,
         is_virtual=event.is_virtual, location=event.location, parent_event_id=event.parent_event_id,
     )
+
+
+def _told(event: ScheduledEvent, registration: Registration, public: type[IntegrationEvent],
+          **fields: object) -> IntegrationEvent:
+    """What became of a registration: on the public topic if the organiser lets other teams see who registers, else
+    its private twin, for notifications alone (attending some events says something about someone)."""
+    model = public if event.attendees_public else contract.PRIVATE_TWIN[public]
+    return model(**_about(event, registration), **fields)
 
 
 def _about(event: ScheduledEvent, registration: Registration) -> dict:

@@ -50,6 +50,12 @@ HANDLERS: dict[type[IntegrationEvent], Callable[[Any, NotificationsUnitOfWorkPor
     events.VirtualAccessGranted: handlers.virtual_access_granted,
     events.ReminderDue: handlers.reminder_due,
     events.WaitlistClosed: handlers.waitlist_closed,
+    # The same, of an event whose attendees are kept from other teams (events.attendees, restricted).
+    events.PrivateRegistrationConfirmed: handlers.registration_confirmed,
+    events.PrivateRegistrationWaitlisted: handlers.registration_waitlisted,
+    events.PrivateRegistrationPromoted: handlers.registration_promoted,
+    events.PrivateRegistrationCancelled: handlers.registration_cancelled,
+    events.PrivateWaitlistClosed: handlers.waitlist_closed,
     events.OfficeHoursBooked: handlers.office_hours_booked,
     events.OfficeHoursBookingCancelled: handlers.office_hours_booking_cancelled,
 }

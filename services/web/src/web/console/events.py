@@ -97,6 +97,7 @@ def _event_form(posted, desk: Desk, zones: tuple[str, ...], event: dict | None) 
                                                                  "virtual_link", "chapter_id", *MOMENTS)}
     values["description"] = text(posted, "description", DESCRIPTION_LIMIT)
     values["is_virtual"] = posted.get("is_virtual") == "on"
+    values["attendees_public"] = posted.get("attendees_public") == "on"
     values["audience_stages"] = [s for s in posted.getlist("audience_stages") if s in participant_labels.STAGES]
     problems: dict[str, str] = {}
 
@@ -138,6 +139,7 @@ def _event_form(posted, desk: Desk, zones: tuple[str, ...], event: dict | None) 
         if chapter is None and not desk.staff.administrator:
             problems["chapter_id"] = needs("chapter_id")
         body["chapter_id"] = str(chapter) if chapter else None
+        body["attendees_public"] = values["attendees_public"]
     return values, body, problems
 
 
