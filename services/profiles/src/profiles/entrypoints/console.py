@@ -45,12 +45,12 @@ Note = Annotated[str, Text(500)]
 
 def _manager_of_person(caller: Principal, *, self_too: bool = False) -> handlers.Authorize:
     """A coordinator of the person's chapter or an administrator (or a service), and with `self_too` the person;
-    a coordinator of another chapter learns nothing (404)."""
+    anyone else but the person learns nothing (404, as for no such person): not even that they exist."""
     def authorize(person: Person) -> None:
         if (self_too and caller.is_person(person.id)) or caller.is_admin or caller.coordinates(person.chapter_id):
             return
-        if caller.role is CallerRole.COORDINATOR:
-            raise NotFound("no such person", field="person_id")
+        if not caller.is_person(person.id):
+            raise handlers.no_such_person()
         raise forbidden("only a coordinator of the person's chapter, or an administrator, may do this")
     return authorize
 
@@ -232,6 +232,8 @@ async def roles_of(person_id: UUID, caller: Caller, unit: UnitOfWork) -> RolesOu
     person, the web app (its service token) and administrators."""
     def authorize(person: Person) -> None:
         if not (caller.is_person(person.id) or caller.is_admin):
+            if not caller.coordinates(person.chapter_id):  # not to learn that they exist: as for no such person
+                raise handlers.no_such_person()
             raise forbidden("a person's roles are theirs, the web app's and administrators' to read")
     return RolesOut.of(*await console.roles_of(person_id, unit, authorize))
 
@@ -428,6 +430,8 @@ async def suspend_mentor(enrollment_id: UUID, caller: Caller, unit: UnitOfWork,
 def _vetter(caller: Principal) -> handlers.Authorize:
     def authorize(person: Person) -> None:
         if not (caller.is_admin or caller.coordinates(person.chapter_id)):
+            if not caller.is_person(person.id):  # not to learn that the enrollment exists: as for none
+                raise handlers.no_such_enrollment()
             raise forbidden("only a coordinator of the person's chapter, or an administrator, vets mentors")
     return authorize
 

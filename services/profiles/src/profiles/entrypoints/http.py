@@ -9,6 +9,7 @@ address, which only that person changes.
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Annotated, Literal
 from uuid import UUID
@@ -19,6 +20,7 @@ from mentorship_contracts.profiles import ApprovalState, Modality, PairingMode, 
 from mentorship_contracts.vocabulary import PairingKind, Role, Specialty, SupportArea, TrainingStage
 from plumbing.auth import Principal, current_principal, forbidden
 from plumbing.auth import Role as CallerRole
+from plumbing.errors import NotFound
 from plumbing.http import answers, unit_of_work
 from plumbing.validation import MultilineText, Text
 from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field, create_model
@@ -327,16 +329,24 @@ def _manages(caller: Principal, person: Person) -> bool:
     return caller.is_admin or caller.coordinates(person.chapter_id)
 
 
-def _self_or_manager(caller: Principal) -> handlers.Authorize:
+ENROLLMENT = handlers.no_such_enrollment  # what one who may not see an enrollment is answered
+
+
+def _self_or_manager(caller: Principal, missing: Callable[[], NotFound] = handlers.no_such_person
+                     ) -> handlers.Authorize:
+    """The person, a coordinator of their chapter, an administrator. Anyone else is answered as for no such person
+    (or enrollment): another participant, or another chapter's coordinator, is not to learn that they exist."""
     def authorize(person: Person) -> None:
         if not (caller.is_person(person.id) or _manages(caller, person)):
-            raise forbidden("you may act on your own profile, or on those of your chapter as its coordinator")
+            raise missing()
     return authorize
 
 
 def _self_or_administrator(caller: Principal) -> handlers.Authorize:
     def authorize(person: Person) -> None:
         if not (caller.is_person(person.id) or caller.is_admin):
+            if not _manages(caller, person):  # not to learn that they exist: as for no such person
+                raise handlers.no_such_person()
             raise forbidden("only the person, or an administrator, may erase a profile")
     return authorize
 
@@ -508,17 +518,17 @@ async def enroll(body: EnrollmentIn, caller: Caller, unit: UnitOfWork) -> Enroll
 
 @router.get("/enrollments/{enrollment_id}")
 async def get_enrollment(enrollment_id: UUID, caller: Caller, unit: UnitOfWork) -> EnrollmentOut:
-    return EnrollmentOut.of(await handlers.get_enrollment(enrollment_id, unit, _self_or_manager(caller)))
+    return EnrollmentOut.of(await handlers.get_enrollment(enrollment_id, unit, _self_or_manager(caller, ENROLLMENT)))
 
 
 @router.patch("/enrollments/{enrollment_id}", responses=answers(409))
 async def change_enrollment(enrollment_id: UUID, body: EnrollmentChange, caller: Caller,
                             unit: UnitOfWork) -> EnrollmentOut:
     command = commands.ChangeEnrollment(enrollment_id, body.model_dump(exclude_unset=True))
-    return EnrollmentOut.of(await handlers.change_enrollment(command, unit, _self_or_manager(caller)))
+    return EnrollmentOut.of(await handlers.change_enrollment(command, unit, _self_or_manager(caller, ENROLLMENT)))
 
 
 @router.post("/enrollments/{enrollment_id}/withdraw", responses=answers(409))
 async def withdraw_enrollment(enrollment_id: UUID, caller: Caller, unit: UnitOfWork) -> EnrollmentOut:
     command = commands.WithdrawEnrollment(enrollment_id)
-    return EnrollmentOut.of(await handlers.withdraw_enrollment(command, unit, _self_or_manager(caller)))
+    return EnrollmentOut.of(await handlers.withdraw_enrollment(command, unit, _self_or_manager(caller, ENROLLMENT)))

@@ -76,7 +76,7 @@ async def grant_administrator_by_email(email: str, caller: Principal, uow: Staff
     async with uow:
         person_id = await uow.console.person_with_email(email)
         if person_id is None:
-            raise handlers._no_such_person()
+            raise handlers.no_such_person()
         await _change_roles(person_id, StaffRoles.grant_administrator, "role.granted", {"role": "administrator"},
                             caller, uow)
         return person_id
@@ -87,7 +87,7 @@ async def _change_roles(person_id: UUID, change: Callable[[StaffRoles], bool], a
                         ) -> StaffRoles:
     """Within an open unit of work: change the roles, announce it if anything changed, audit it, commit."""
     if not await uow.console.person_exists(person_id):
-        raise handlers._no_such_person()
+        raise handlers.no_such_person()
     roles = await uow.staff_roles.get(person_id)
     if change(roles):
         await uow.staff_roles.save(roles)
@@ -152,7 +152,7 @@ async def lookup(email: str, uow: Uow) -> tuple[Person, bool, StaffRoles]:
     async with uow:
         person = await uow.people.with_email(email)
         if person is None:
-            raise handlers._no_such_person()
+            raise handlers.no_such_person()
         suspended = person.id in await uow.suspensions.suspended([person.id])
         return person, suspended, await uow.staff_roles.get(person.id)
 

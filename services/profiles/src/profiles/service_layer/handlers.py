@@ -263,7 +263,7 @@ async def partner_view(person_id: UUID, viewer_id: UUID | None, uow: Uow) -> Par
         if viewer_id is not None and await uow.partnerships.between(person_id, viewer_id):
             person = await uow.people.get(person_id)
         if person is None:
-            raise _no_such_person()
+            raise no_such_person()
         return person.as_seen_by_partner()
 
 
@@ -389,14 +389,18 @@ async def _person(person_id: UUID, uow: Uow, authorize: Authorize | None = None,
     """The person (locked, to change them), once `authorize`, if given, accepted the caller."""
     person = await uow.people.get(person_id, lock=lock)
     if person is None:
-        raise _no_such_person()
+        raise no_such_person()
     if authorize is not None:
         authorize(person)
     return person
 
 
-def _no_such_person() -> NotFound:
+def no_such_person() -> NotFound:
     return NotFound("no such person", field="person_id")
+
+
+def no_such_enrollment() -> NotFound:
+    return NotFound("no such enrollment", field="enrollment_id")
 
 
 async def _enrollment(enrollment_id: UUID, uow: Uow, authorize: Authorize, lock: bool = False
@@ -404,5 +408,5 @@ async def _enrollment(enrollment_id: UUID, uow: Uow, authorize: Authorize, lock:
     """The enrollment (locked, to change it) and its person, once `authorize` accepted the caller."""
     enrollment = await uow.enrollments.get(enrollment_id, lock=lock)
     if enrollment is None:
-        raise NotFound("no such enrollment", field="enrollment_id")
+        raise no_such_enrollment()
     return enrollment, await _person(enrollment.person_id, uow, authorize)
