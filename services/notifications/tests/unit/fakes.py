@@ -76,9 +76,9 @@ class FakeNotifications:
         return {c: self.chapters[c] for c in chapter_ids if c in self.chapters}
 
     async def save_program(self, program_id: UUID, chapter_id: UUID | None, name: str, cadence_min_days: int,
-                           cadence_max_days: int) -> None:
+                           cadence_max_days: int, pairing_mode: str) -> None:
         self.programs[program_id] = {"name": name, "cadence_min_days": cadence_min_days,
-                                     "cadence_max_days": cadence_max_days}
+                                     "cadence_max_days": cadence_max_days, "pairing_mode": pairing_mode}
 
     async def program(self, program_id: UUID) -> dict[str, Any] | None:
         return dict(self.programs[program_id]) if program_id in self.programs else None

@@ -705,6 +705,59 @@ async def test_a_mentees_request_to_a_mentor_then_suspended_is_told_to_them_as_n
     assert "Ana" not in told.subject + text and "suspend" not in text
 
 
+async def a_program(uow, pairing_mode: str) -> UUID:
+    program = uuid4()
+    await handlers.program_defined(pr.ProgramDefinedV3(
+        program_id=program, chapter_id=None, name="Pick your mentor", mentee_stages=["undergraduate"],
+        mentor_stages=["resident"], pairing_mode=pairing_mode), uow)
+    return program
+
+
+async def test_where_mentees_choose_a_mentee_whose_mentor_ended_it_is_told_to_ask_another_not_to_wait_for_one():
+    uow = new_uow()
+    mentee, mentor = await person(uow, "Sam Okafor"), await person(uow, "Ana Reyes")
+    choosing, proposing = await a_program(uow, "mentee_choice"), await a_program(uow, "on_registration")
+
+    for program in (choosing, proposing):
+        await handlers.pairing_ended(ma.PairingEndedV2(
+            pairing_id=uuid4(), program_id=program, chapter_id=None, mentee_id=mentee, mentor_id=mentor,
+            ended_by="mentor", reason_code="schedule_conflict"), uow)
+
+    to_mentee = [" ".join(m.text.split()) for m in await sent(uow) if m.to == uow.notifications.contacts[mentee]["email"]]
+    assert len(to_mentee) == 2
+    assert "You stay in the program, and can ask another mentor." in to_mentee[0]
+    assert "look for another mentor" not in to_mentee[0]
+    assert "You stay in the program, and we will look for another mentor for you." in to_mentee[1]
+
+
+async def test_where_mentees_choose_an_approved_mentor_is_told_mentees_may_now_ask_them():
+    uow = new_uow()
+    mentor = await person(uow, "Ana Reyes")
+    program = await a_program(uow, "mentee_choice")
+
+    await handlers.mentor_approved(pr.MentorApprovedV2(enrollment_id=uuid4(), person_id=mentor, program_id=program,
+                                                       chapter_id=None), uow)
+
+    [told] = await sent(uow)
+    text = " ".join(told.text.split())
+    assert "Mentees in Pick your mentor can now ask you to mentor them: we will email you when one does." in text
+    assert "as soon as you are paired" not in text
+
+
+async def test_a_mentor_who_declined_is_not_promised_another_mentee_they_may_have_paused_at_the_same_time():
+    uow = new_uow()
+    mentee, mentor = await person(uow, "Sam Okafor"), await person(uow, "Ana Reyes")
+    program = await a_program(uow, "on_registration")
+
+    await handlers.pairing_declined(ma.PairingDeclinedV2(
+        pairing_id=uuid4(), program_id=program, chapter_id=None, mentee_id=mentee, mentor_id=mentor,
+        declined_by="mentor", reason_code="schedule_conflict"), uow)
+
+    [to_mentor] = [m for m in await sent(uow) if m.to == uow.notifications.contacts[mentor]["email"]]
+    text = " ".join(to_mentor.text.split())
+    assert "Thank you for answering. While you take new mentees, we will propose another when one fits." in text
+
+
 def a_request_lapsed(mentee: UUID, mentor: UUID, reason_code: str, left: str | None) -> ma.PairingLapsedV3:
     """A mentee's request to a mentor, lapsed because one side left (version 4 says which), or as version 3 says it."""
     facts = dict(pairing_id=uuid4(), program_id=uuid4(), chapter_id=None, mentee_id=mentee, mentor_id=mentor,

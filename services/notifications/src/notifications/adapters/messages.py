@@ -176,6 +176,18 @@ class _Composer:
         return {"academic": _("academic"), "clinical": _("clinical"), "research": _("research"),
                 "career": _("career")}.get(self.c.get("pairing_kind") or "general")
 
+    @property
+    def mentees_choose(self) -> bool:
+        """The program lets mentees choose their mentor: nobody is proposed, a mentee asks (unknown: no)."""
+        return (self.c.get("program") or {}).get("pairing_mode") == "mentee_choice"
+
+    def _mentee_stays(self) -> str:
+        """What comes next for a mentee whose pairing ended or will not go ahead: they ask another mentor, where
+        mentees choose, else matching looks for one."""
+        _ = self._
+        return _("You stay in the program, and can ask another mentor.") if self.mentees_choose else \
+            _("You stay in the program, and we will look for another mentor for you.")
+
     def cadence(self) -> str:
         """How often the program suggests meeting, in words: every 1 to 2 months, every 2 to 3 weeks."""
         _, n_ = self._, self.r.ngettext
@@ -333,7 +345,10 @@ class _Composer:
         program = _program(self.c)
         return Message(_("You are approved as a mentor in %(program)s") % {"program": program} if program
                        else _("You are approved as a mentor"),
-                       [_("Thank you for volunteering. We will email you as soon as you are paired with a mentee.")],
+                       [_("Thank you for volunteering.") + " " + (
+                           _("Mentees in %(program)s can now ask you to mentor them: we will email you when one "
+                             "does.") % {"program": self.program} if self.mentees_choose else
+                           _("We will email you as soon as you are paired with a mentee."))],
                        action=Action(_("See the program"), self.links.to("program", program_id=self.id("program_id"))))
 
     def mentor_suspended(self) -> Message:
@@ -510,8 +525,14 @@ class _Composer:
             said = [_("The proposed mentor declined the pairing in %(program)s.") % values]
         else:
             said = [_("The proposed mentee declined the pairing in %(program)s.") % values]
-        said.append(_("You stay in the program, and we will look for another mentor for you.")
-                    if self.role == "mentee" else _("Thank you. We will propose another mentee when one fits."))
+        if self.role == "mentee":
+            said.append(self._mentee_stays())
+        elif self.c.get("by") == self.role:  # they may have paused new mentees as they declined: no promise
+            said.append(_("Thank you for answering.") if self.mentees_choose else
+                        _("Thank you for answering. While you take new mentees, we will propose another when one "
+                          "fits."))
+        else:
+            said.append(_("Thank you. We will propose another mentee when one fits."))
         return Message(_("A proposed pairing in %(program)s will not go ahead") % values, said,
                        action=self._program_link(_("See the program")))
 
@@ -527,7 +548,7 @@ class _Composer:
             said.append(_("Instead, the coordinator proposed another mentor to you: that proposal comes in a separate "
                           "message, where you can accept or decline it."))
         else:
-            said.append(_("You stay in the program, and we will look for another mentor for you."))
+            said.append(self._mentee_stays())
         return Message(_("A proposed pairing in %(program)s was withdrawn") % values, said,
                        action=self._program_link(_("See the program")))
 
@@ -584,8 +605,7 @@ class _Composer:
         else:
             said = [_("%(name)s ended your mentorship in %(program)s.") % values]
         # Matching has put the mentee back on the waitlist already; that email may even come first.
-        said.append(_("You stay in the program, and we will look for another mentor for you.") if self.role == "mentee"
-                    else _("Thank you for the time you gave."))
+        said.append(self._mentee_stays() if self.role == "mentee" else _("Thank you for the time you gave."))
         return Message(_("Your mentorship with %(name)s has ended") % values, said,
                        action=self._program_link(_("See the program")))
 
@@ -613,7 +633,7 @@ class _Composer:
                       "withdrawn.") % values]
         said.append(_("Their details have been deleted, as they asked."))
         said.append(_("Thank you for the time you gave. You may be paired with another mentee.")
-                    if self.role == "mentor" else _("We will look for another mentor for you."))
+                    if self.role == "mentor" else self._mentee_stays())
         return Message(subject, said, action=self._program_link(_("See the program")))
 
     def pairing_renewed(self) -> Message:

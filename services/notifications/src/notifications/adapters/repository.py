@@ -75,21 +75,23 @@ class PostgresNotifications:
         return {r["chapter_id"]: r["name"] for r in rows}
 
     async def save_program(self, program_id: UUID, chapter_id: UUID | None, name: str, cadence_min_days: int,
-                           cadence_max_days: int) -> None:
+                           cadence_max_days: int, pairing_mode: str) -> None:
         await self._conn.execute(
-            """INSERT INTO programs (program_id, chapter_id, name, cadence_min_days, cadence_max_days)
-               VALUES ($1, $2, $3, $4, $5)
+            """INSERT INTO programs (program_id, chapter_id, name, cadence_min_days, cadence_max_days, pairing_mode)
+               VALUES ($1, $2, $3, $4, $5, $6)
                ON CONFLICT (program_id) DO UPDATE SET chapter_id = $2, name = $3, cadence_min_days = $4,
-                   cadence_max_days = $5""", program_id, chapter_id, name, cadence_min_days, cadence_max_days)
+                   cadence_max_days = $5, pairing_mode = $6""",
+            program_id, chapter_id, name, cadence_min_days, cadence_max_days, pairing_mode)
 
     async def program(self, program_id: UUID) -> dict[str, Any] | None:
         row = await self._conn.fetchrow(
-            "SELECT name, cadence_min_days, cadence_max_days FROM programs WHERE program_id = $1", program_id)
+            "SELECT name, cadence_min_days, cadence_max_days, pairing_mode FROM programs WHERE program_id = $1",
+            program_id)
         return dict(row) if row else None
 
     async def programs_of(self, program_ids: list[UUID]) -> dict[UUID, dict[str, Any]]:
         rows = await self._conn.fetch(
-            """SELECT program_id, name, cadence_min_days, cadence_max_days FROM programs
+            """SELECT program_id, name, cadence_min_days, cadence_max_days, pairing_mode FROM programs
                 WHERE program_id = ANY($1::uuid[])""", program_ids)
         return {r["program_id"]: {k: v for k, v in r.items() if k != "program_id"} for r in rows}
 

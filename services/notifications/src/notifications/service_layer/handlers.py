@@ -132,7 +132,7 @@ async def chapter_defined(event: profiles_contract.ChapterDefined, uow: UnitOfWo
 async def program_defined(event: profiles_contract.ProgramDefined, uow: UnitOfWork) -> None:
     async with uow:
         await uow.notifications.save_program(event.program_id, event.chapter_id, one_line(event.name) or "",
-                                             event.cadence_min_days, event.cadence_max_days)
+                                             event.cadence_min_days, event.cadence_max_days, event.pairing_mode)
         await uow.commit()
 
 

@@ -39,10 +39,10 @@ class NotificationsRepository(Protocol):
         """`chapter_name` of each that is known, in one read."""
 
     async def save_program(self, program_id: UUID, chapter_id: UUID | None, name: str, cadence_min_days: int,
-                           cadence_max_days: int) -> None: ...
+                           cadence_max_days: int, pairing_mode: str) -> None: ...
 
     async def program(self, program_id: UUID) -> Row | None:
-        """Its name and meeting cadence."""
+        """Its name, meeting cadence and how it forms pairs."""
 
     async def programs_of(self, program_ids: list[UUID]) -> dict[UUID, Row]:
         """`program` of each that is known, in one read."""
