@@ -62,3 +62,32 @@ async def test_a_partner_sees_what_was_consented_for_them_and_after_the_pairing_
             return response.status_code == 404 and response.json() == nobody
 
         await eventually(refused, timeout=60, what="the end of the pairing to reach profiles")
+
+
+async def test_the_mentor_proposed_to_a_mentee_reads_over_http_what_the_mentee_hopes_for_and_nobody_else(
+        profiles, publish):
+    async with profiles.client() as admin:
+        program = (await admin.post("/v1/programs", json={
+            "name": f"Into Medical School {uuid4().hex[:6]}", "chapter_id": None, "mentee_stages": ["undergraduate"],
+            "mentor_stages": ["resident"]})).json()
+    mentor, mentee = await register(profiles, "resident"), await register(profiles, "undergraduate")
+    async with profiles.client(Role.PARTICIPANT, person_id=mentee["id"]) as as_mentee:
+        enrolled = await as_mentee.post("/v1/enrollments", json={
+            "person_id": mentee["id"], "program_id": program["id"], "role": "mentee",
+            "goals": "Help with my personal statement"})
+        assert enrolled.status_code == 201, enrolled.text
+    pairing = dict(pairing_id=uuid4(), program_id=program["id"], chapter_id=None, mentee_id=mentee["id"],
+                   mentor_id=mentor["id"])
+    path = f"/v1/pairings/{pairing['pairing_id']}/mentee-hopes"
+    await publish(matching.PairingProposedV5(**pairing, score=80, reason_codes=[]))
+
+    async with profiles.client(Role.PARTICIPANT, person_id=mentor["id"]) as as_mentor:
+        async def read():
+            response = await as_mentor.get(path)
+            return response.json() if response.status_code == 200 else None
+
+        assert await eventually(read, timeout=60, what="the proposal to reach profiles") == {
+            "goals": "Help with my personal statement"}
+    async with profiles.client(Role.PARTICIPANT, person_id=mentee["id"]) as as_mentee:
+        refused = await as_mentee.get(path)
+    assert (refused.status_code, refused.json()["error"]["field"]) == (404, "pairing_id")

@@ -73,19 +73,31 @@ class FakeEnrollments(FakeRepository[Enrollment]):
 
 
 class FakePartnerships:
-    """Pairings as matching announced them: (mentee, mentor, still active) by pairing id."""
+    """Pairings as matching announced them: (mentee, mentor, state, program) by pairing id, the state "proposed",
+    "active" or "over"."""
 
     def __init__(self) -> None:
-        self.pairings: dict[UUID, tuple[UUID, UUID, bool]] = {}
+        self.pairings: dict[UUID, tuple[UUID, UUID, str, UUID | None]] = {}
 
-    async def begin(self, pairing_id: UUID, mentee_id: UUID, mentor_id: UUID) -> None:
-        self.pairings.setdefault(pairing_id, (mentee_id, mentor_id, True))
+    async def propose(self, pairing_id: UUID, mentee_id: UUID, mentor_id: UUID, program_id: UUID) -> None:
+        self.pairings.setdefault(pairing_id, (mentee_id, mentor_id, "proposed", program_id))
+
+    async def begin(self, pairing_id: UUID, mentee_id: UUID, mentor_id: UUID, program_id: UUID) -> None:
+        _, _, state, known = self.pairings.get(pairing_id, (mentee_id, mentor_id, "proposed", None))
+        if state != "over":
+            self.pairings[pairing_id] = (mentee_id, mentor_id, "active", known or program_id)
 
     async def end(self, pairing_id: UUID, mentee_id: UUID, mentor_id: UUID) -> None:
-        self.pairings[pairing_id] = (mentee_id, mentor_id, False)
+        program = self.pairings.get(pairing_id, (None, None, None, None))[3]
+        self.pairings[pairing_id] = (mentee_id, mentor_id, "over", program)
 
     async def between(self, one: UUID, other: UUID) -> bool:
-        return any(active and {mentee, mentor} == {one, other} for mentee, mentor, active in self.pairings.values())
+        return any(state == "active" and {mentee, mentor} == {one, other}
+                   for mentee, mentor, state, _ in self.pairings.values())
+
+    async def mentee_of(self, pairing_id: UUID, mentor_id: UUID) -> tuple[UUID, UUID | None] | None:
+        mentee, mentor, state, program = self.pairings.get(pairing_id, (None, None, "over", None))
+        return (mentee, program) if mentor == mentor_id and state != "over" and mentee else None
 
     async def forget(self, person_id: UUID) -> None:
         self.pairings = {pairing: row for pairing, row in self.pairings.items() if person_id not in row[:2]}

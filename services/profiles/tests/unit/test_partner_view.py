@@ -135,3 +135,48 @@ async def test_erasing_a_person_forgets_their_pairings_and_a_late_one_is_not_rec
     assert uow.partnerships.pairings == {}
     await handlers.pairing_active(matching.PairingRenewedV2(**pairing, term_ends_at=TERM_END), uow)
     assert uow.partnerships.pairings == {}
+
+
+# --- what a mentee hopes for, to the mentor proposed to them -----------------------------------------------------
+
+@pytest.fixture
+async def hoping(uow, chapter, register):
+    """A program, a mentor in it, and a mentee who wrote what they hope for when enrolling."""
+    program = await handlers.define_program(commands.DefineProgram(
+        name="Into Medical School", chapter_id=chapter.id, mentee_stages=[S.UNDERGRADUATE],
+        mentor_stages=[S.RESIDENT]), STAFF, uow)
+    mentor = await register(S.RESIDENT, display_name="Dr. Ana Reyes")
+    mentee = await register(S.UNDERGRADUATE, display_name="Sam Okafor")
+    await handlers.enroll(commands.Enroll(mentee.id, program.id, Role.MENTEE,
+                                          goals="Help with my personal statement"), uow, anyone)
+    return program, mentor, mentee
+
+
+async def test_the_mentor_proposed_to_a_mentee_reads_what_they_hope_for_while_it_waits_and_once_it_is_on(
+        uow, hoping):
+    program, mentor, mentee = hoping
+    pairing = dict(facts(mentor, mentee), program_id=program.id)
+
+    await handlers.pairing_proposed(matching.PairingProposedV5(**pairing, score=80, reason_codes=[]), uow)
+    assert await handlers.mentee_hopes(pairing["pairing_id"], mentor.id, uow) == "Help with my personal statement"
+    await handlers.pairing_active(matching.PairingConfirmedV3(**pairing, score=80, term_ends_at=TERM_END), uow)
+    assert await handlers.mentee_hopes(pairing["pairing_id"], mentor.id, uow) == "Help with my personal statement"
+
+
+async def test_what_a_mentee_hopes_for_is_the_mentors_alone_and_not_once_the_pairing_is_over(uow, hoping, register):
+    program, mentor, mentee = hoping
+    pairing = dict(facts(mentor, mentee), program_id=program.id)
+    await handlers.pairing_proposed(matching.PairingProposedV5(**pairing, score=80, reason_codes=[]), uow)
+    stranger = await register(S.RESIDENT)
+
+    for viewer in (stranger.id, mentee.id, None):
+        with pytest.raises(NotFound, match="no such pairing"):
+            await handlers.mentee_hopes(pairing["pairing_id"], viewer, uow)
+    await handlers.pairing_over(matching.PairingDeclinedV2(**pairing, declined_by="mentor",
+                                                           reason_code="schedule_conflict"), uow)
+    with pytest.raises(NotFound, match="no such pairing"):
+        await handlers.mentee_hopes(pairing["pairing_id"], mentor.id, uow)
+    # A proposal read late, after its decline, does not open it again.
+    await handlers.pairing_proposed(matching.PairingProposedV5(**pairing, score=80, reason_codes=[]), uow)
+    with pytest.raises(NotFound, match="no such pairing"):
+        await handlers.mentee_hopes(pairing["pairing_id"], mentor.id, uow)

@@ -238,20 +238,35 @@ class PostgresPartnerships:
     def __init__(self, conn: asyncpg.Connection) -> None:
         self._conn = conn
 
-    async def begin(self, pairing_id: UUID, mentee_id: UUID, mentor_id: UUID) -> None:
+    async def propose(self, pairing_id: UUID, mentee_id: UUID, mentor_id: UUID, program_id: UUID) -> None:
         await self._conn.execute(
-            "INSERT INTO partnerships (pairing_id, mentee_id, mentor_id, active) VALUES ($1, $2, $3, true) "
-            "ON CONFLICT (pairing_id) DO NOTHING", pairing_id, mentee_id, mentor_id)
+            "INSERT INTO partnerships (pairing_id, mentee_id, mentor_id, active, proposed, program_id) "
+            "VALUES ($1, $2, $3, false, true, $4) ON CONFLICT (pairing_id) DO NOTHING",
+            pairing_id, mentee_id, mentor_id, program_id)
+
+    async def begin(self, pairing_id: UUID, mentee_id: UUID, mentor_id: UUID, program_id: UUID) -> None:
+        # One over stays over; one recorded before programs were learns its program from any sign it is still on.
+        await self._conn.execute(
+            "INSERT INTO partnerships (pairing_id, mentee_id, mentor_id, active, proposed, program_id) "
+            "VALUES ($1, $2, $3, true, false, $4) ON CONFLICT (pairing_id) DO UPDATE SET active = true, "
+            "proposed = false, program_id = coalesce(partnerships.program_id, EXCLUDED.program_id) "
+            "WHERE partnerships.active OR partnerships.proposed", pairing_id, mentee_id, mentor_id, program_id)
 
     async def end(self, pairing_id: UUID, mentee_id: UUID, mentor_id: UUID) -> None:
         await self._conn.execute(
             "INSERT INTO partnerships (pairing_id, mentee_id, mentor_id, active) VALUES ($1, $2, $3, false) "
-            "ON CONFLICT (pairing_id) DO UPDATE SET active = false", pairing_id, mentee_id, mentor_id)
+            "ON CONFLICT (pairing_id) DO UPDATE SET active = false, proposed = false", pairing_id, mentee_id, mentor_id)
 
     async def between(self, one: UUID, other: UUID) -> bool:
         return bool(await self._conn.fetchval(
             "SELECT true FROM partnerships WHERE active AND ((mentee_id = $1 AND mentor_id = $2) "
             "OR (mentee_id = $2 AND mentor_id = $1)) LIMIT 1", one, other))
+
+    async def mentee_of(self, pairing_id: UUID, mentor_id: UUID) -> tuple[UUID, UUID | None] | None:
+        row = await self._conn.fetchrow(
+            "SELECT mentee_id, program_id FROM partnerships WHERE pairing_id = $1 AND mentor_id = $2 "
+            "AND (active OR proposed)", pairing_id, mentor_id)
+        return (row["mentee_id"], row["program_id"]) if row else None
 
     async def forget(self, person_id: UUID) -> None:
         await self._conn.execute("DELETE FROM partnerships WHERE mentee_id = $1 OR mentor_id = $1", person_id)

@@ -12,6 +12,7 @@ from ..service_layer import handlers
 from ..service_layer.ports import ProfilesUnitOfWorkPort
 
 HANDLERS: dict[type[IntegrationEvent], Callable[[Any, ProfilesUnitOfWorkPort], Awaitable[None]]] = {
+    matching.PairingProposed: handlers.pairing_proposed,
     matching.PairingConfirmed: handlers.pairing_active,
     # Signs of a pairing still on, for those confirmed before profiles listened (or beyond the topic's retention).
     matching.PairingRenewed: handlers.pairing_active,

@@ -465,6 +465,18 @@ async def partner_view(person_id: UUID, caller: Caller, unit: UnitOfWork) -> Par
     return PartnerOut.of(await handlers.partner_view(person_id, caller.person_id, unit))
 
 
+class MenteeHopesOut(BaseModel):
+    goals: str | None = Field(description="What the mentee wrote they hope for, enrolling in the pairing's program "
+                                          "(null: nothing)")
+
+
+@router.get("/pairings/{pairing_id}/mentee-hopes")
+async def mentee_hopes(pairing_id: UUID, caller: Caller, unit: UnitOfWork) -> MenteeHopesOut:
+    """To the mentor of a pairing waiting for answers or active, what its mentee hopes for, so a mentor can judge the
+    fit before accepting (the mentee is not named until then). To anyone else, 404, as for no such pairing."""
+    return MenteeHopesOut(goals=await handlers.mentee_hopes(pairing_id, caller.person_id, unit))
+
+
 @router.delete("/people/{person_id}", status_code=204)
 async def erase_person(person_id: UUID, caller: Caller, unit: UnitOfWork) -> Response:
     """Erase the person here, and through `profiles.person_erased` in every other service."""

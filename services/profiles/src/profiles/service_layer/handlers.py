@@ -13,6 +13,7 @@ from uuid import UUID
 
 from mentorship_contracts import IntegrationEvent
 from mentorship_contracts.matching import PairingEvent, StoppedAnswering
+from mentorship_contracts.vocabulary import Role
 from plumbing.auth import Principal
 from plumbing.errors import NotFound
 
@@ -267,12 +268,33 @@ async def partner_view(person_id: UUID, viewer_id: UUID | None, uow: Uow) -> Par
         return person.as_seen_by_partner()
 
 
+async def pairing_proposed(event: PairingEvent, uow: Uow) -> None:
+    """Matching proposed a pairing (or a mentee asked a mentor): it waits for answers, its mentor may read what the
+    mentee hopes for (`mentee_hopes`), and neither sees the other as a partner yet."""
+    async with uow:
+        if await _both_known(event, uow):
+            await uow.partnerships.propose(event.pairing_id, event.mentee_id, event.mentor_id, event.program_id)
+        await uow.commit()
+
+
 async def pairing_active(event: PairingEvent, uow: Uow) -> None:
     """Matching confirmed a pairing (or a renewal or reminder shows it is still on): its two sides are partners."""
     async with uow:
         if await _both_known(event, uow):
-            await uow.partnerships.begin(event.pairing_id, event.mentee_id, event.mentor_id)
+            await uow.partnerships.begin(event.pairing_id, event.mentee_id, event.mentor_id, event.program_id)
         await uow.commit()
+
+
+async def mentee_hopes(pairing_id: UUID, viewer_id: UUID | None, uow: Uow) -> str | None:
+    """What the mentee of a pairing wrote they hope for, enrolling in its program (None: nothing), for its mentor to
+    read while it waits for answers or is on. Anyone else is answered as for no such pairing."""
+    async with uow:
+        found = await uow.partnerships.mentee_of(pairing_id, viewer_id) if viewer_id else None
+        if found is None:
+            raise NotFound("no such pairing", field="pairing_id")
+        mentee_id, program_id = found
+        return next((e.goals for e in await uow.enrollments.for_person(mentee_id)
+                     if e.program_id == program_id and e.role == Role.MENTEE and e.active), None)
 
 
 async def pairing_over(event: PairingEvent, uow: Uow) -> None:

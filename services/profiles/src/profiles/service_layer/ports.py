@@ -72,7 +72,10 @@ class Partnerships(Protocol):
     """Who is paired with whom, as matching announces it: an active pairing lets each side see the other as a
     partner; one that is over never becomes active again."""
 
-    async def begin(self, pairing_id: UUID, mentee_id: UUID, mentor_id: UUID) -> None:
+    async def propose(self, pairing_id: UUID, mentee_id: UUID, mentor_id: UUID, program_id: UUID) -> None:
+        """Record the pairing as waiting for answers, unless it is known already."""
+
+    async def begin(self, pairing_id: UUID, mentee_id: UUID, mentor_id: UUID, program_id: UUID) -> None:
         """Record the pairing as active, unless it is known to be over."""
 
     async def end(self, pairing_id: UUID, mentee_id: UUID, mentor_id: UUID) -> None:
@@ -80,6 +83,10 @@ class Partnerships(Protocol):
 
     async def between(self, one: UUID, other: UUID) -> bool:
         """Whether these two are partners in an active pairing."""
+
+    async def mentee_of(self, pairing_id: UUID, mentor_id: UUID) -> tuple[UUID, UUID | None] | None:
+        """The mentee and the program (unknown for a pairing recorded before programs were) of the pairing, if it
+        waits for answers or is active and `mentor_id` is its mentor."""
 
     async def forget(self, person_id: UUID) -> None:
         """Forget every pairing of the person."""
