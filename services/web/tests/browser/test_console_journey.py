@@ -115,7 +115,7 @@ async def test_a_coordinator_invites_from_a_csv_and_approves_two_mentors_who_sig
                 await own.locator("input[name=role][value=mentor]").check()
                 await own.locator("#capacity").fill("2")
                 await own.locator("form[action='/sign-up/enrol'] button[type=submit]").click()
-                await own.wait_for_url(re.compile(r"/\?enrolled=1"))
+                await own.wait_for_url(re.compile(r"/\?enrolled=review"))
             finally:
                 await mentor.close()
 

@@ -35,3 +35,12 @@ def test_a_meeting_due_today_is_not_overdue_until_the_day_is_over_where_the_read
     assert not _view(met, uuid4(), None, SIX_MONTHS, None, today=date(2026, 10, 31))["overdue"]
     assert not _view(met, uuid4(), None, SIX_MONTHS, None, today=due_day)["overdue"]
     assert _view(met, uuid4(), None, SIX_MONTHS, None, today=day_after)["overdue"]
+
+
+def test_a_meeting_due_after_the_term_ends_is_due_by_the_terms_last_day_not_after_it():
+    one_month = {"term_months": 1, "cadence_max_days": 60}
+    began = active(confirmed_at="2026-12-04T15:00:00+00:00", term_ends_at="2027-01-04T15:00:00+00:00")
+    view = _view(began, uuid4(), None, one_month, None, today=date(2026, 12, 4))
+    assert (view["due"], view["due_at_term_end"], view["overdue"]) == (date(2027, 1, 4), True, False)
+    assert _view(began, uuid4(), None, one_month, None, today=date(2027, 1, 5))["overdue"]
+    assert not _view(began, uuid4(), None, SIX_MONTHS, None, today=date(2026, 12, 4))["due_at_term_end"]

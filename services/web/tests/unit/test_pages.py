@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from uuid import uuid4
 
 import httpx
@@ -942,3 +943,224 @@ async def test_a_mentor_not_approved_or_suspended_is_told_so_at_home_and_offered
     async with browser(a_mentor_enrolled("approved"), ME) as page:
         home = " ".join((await page.get("/")).text.split())
     assert "Pause: take no new mentees for now" in home and "has not approved you" not in home
+
+
+def offered_decline_reasons(html: str) -> list[str]:
+    found = re.search(r'<select id="decline-reason" name="reason_code">(.*?)</select>', html, re.S)
+    assert found, "no reason to decline offered"
+    return re.findall(r'<option value="([^"]+)">', found.group(1))
+
+
+def reasons_matching_takes_to_decline() -> set[str]:
+    """The reason codes matching's decline accepts (ReasonIn in its OpenAPI document)."""
+    document = json.loads((Path(__file__).resolve().parents[3] / "matching" / "openapi.json").read_text())
+    return set(document["components"]["schemas"]["ReasonIn"]["properties"]["reason_code"]["enum"])
+
+
+async def test_a_mentor_declining_is_offered_a_mentors_reasons_only_and_a_mentee_may_also_prefer_another_mentor():
+    async with browser(a_proposal_to_decline([]), ME) as page:
+        to_mentor = await page.get(f"/mentorships/{PAIRING}")
+    async with browser(its_page(a_pairing_of_mine("proposed", mentee_accepted=False)), ME) as page:
+        to_mentee = await page.get(f"/mentorships/{PAIRING}")
+    mentor, mentee = offered_decline_reasons(to_mentor.text), offered_decline_reasons(to_mentee.text)
+    assert "prefer_another_mentor" not in mentor and "I would prefer another mentor" not in to_mentor.text
+    assert "prefer_another_mentor" in mentee
+    assert {"not_a_good_fit", "schedule_conflict", "other"} <= set(mentor) & set(mentee)
+    assert set(mentor) | set(mentee) <= reasons_matching_takes_to_decline() - {"request_withdrawn"}
+
+
+@pytest.mark.parametrize("language, said, not_said", [
+    ("en", "Due by the end of the term (January 4, 2027)", "February 2, 2027"),
+    ("es", "Antes del fin del período (4 de enero de 2027)", "2 de febrero de 2027")])
+async def test_a_next_meeting_due_after_the_term_ends_is_due_by_the_end_of_the_term_not_after_it(
+        language, said, not_said):
+    short_term = an_active_term(confirmed_at="2026-12-04T15:00:00+00:00", term_ends_at="2027-01-04T15:00:00+00:00")
+    async with browser(its_page(short_term), ME, language=language) as page:
+        shown = " ".join((await page.get(f"/mentorships/{PAIRING}")).text.split())
+    assert said in shown
+    assert not_said not in shown
+
+
+@pytest.mark.parametrize("language, capacity, taken, said", [
+    ("en", 1, 0, "You can take 1 mentee at once. You have no mentee right now."),
+    ("en", 3, 1, "You can take up to 3 mentees at once. You have 1 mentee right now."),
+    ("en", 3, 2, "You can take up to 3 mentees at once. You have 2 mentees right now."),
+    ("es", 1, 1, "Puedes acompañar a 1 persona mentorada a la vez. Ahora mismo tienes 1 persona mentorada."),
+    ("es", 3, 0, "Puedes acompañar hasta a 3 personas mentoradas a la vez. Ahora mismo no tienes ninguna persona "
+                 "mentorada."),
+    ("es", 3, 2, "Puedes acompañar hasta a 3 personas mentoradas a la vez. Ahora mismo tienes 2 personas "
+                 "mentoradas.")])
+async def test_how_many_mentees_a_mentor_has_and_can_take_reads_in_the_singular_or_plural_in_each_language(
+        language, capacity, taken, said):
+    mentoring = {"id": str(uuid4()), "program_id": PROGRAM, "role": "mentor", "pairing_kind": "general",
+                 "active": True, "capacity": capacity, "approval": "approved", "paused": False, "paused_because": None}
+    pairings = [{**a_pairing_of_mine("active"), "id": str(uuid4()), "mentee_id": str(uuid4()), "mentor_id": ME,
+                 "pairing_kind": "general"} for _ in range(taken)]
+    services = a_home_with(mentoring)
+    services.answers[f"GET /v1/people/{ME}/overview"] = {"pairings": pairings, "waiting": []}
+    async with browser(services, ME, language=language) as page:
+        home = " ".join((await page.get("/")).text.split())
+    assert said in home
+    assert "Mentoras a" not in home and "of the 1 mentees" not in home
+
+
+@pytest.mark.parametrize("status, role, said", [
+    ("requested", "mentee", "name shown once the mentor accepts"),
+    ("requested", "mentor", "name shown once you accept"),
+    ("proposed", "mentee", "name shown once you have both accepted"),
+    ("proposed", "mentor", "name shown once you have both accepted")])
+async def test_a_request_names_the_partner_once_the_mentor_accepts_and_a_proposal_once_both_have(status, role, said):
+    mine = {"mentee_id": MENTEE, "mentor_id": ME} if role == "mentor" else {}
+    waiting = {**a_pairing_of_mine(status, mentee_accepted=status == "requested", mentor_accepted=False), **mine}
+    services = its_page(waiting, **{f"GET /v1/people/{MENTEE}/as-partner": httpx.Response(
+        404, json={"error": {"code": "not_found", "message": "no"}})})
+    async with browser(services, ME) as page:
+        shown = " ".join((await page.get(f"/mentorships/{PAIRING}")).text.split())
+    assert said in shown
+    if status == "requested":
+        assert "both accepted" not in shown
+
+
+CHAPTER = str(uuid4())
+ANYONE_MAY_MENTOR, FOR_RESIDENTS = str(uuid4()), str(uuid4())
+
+
+def programs_to_join(*programs: dict) -> Services:
+    """The enrolment page's services for an undergraduate in CHAPTER, in no program yet; joining answered as profiles
+    does, a mentor of a program that reviews mentors pending."""
+    by_id = {p["id"]: p for p in programs}
+
+    def enrolled(sent: httpx.Request) -> httpx.Response:
+        body = json.loads(sent.content)
+        vetted = body["role"] == "mentor" and by_id[body["program_id"]]["mentor_approval_required"]
+        return httpx.Response(201, json={**body, "id": str(uuid4()), "active": True, "pairing_kind": "general",
+                                         "approval": "pending" if vetted else "approved"})
+
+    return Services({"GET /v1/programs": list(programs), f"GET /v1/people/{ME}/enrollments": [],
+                     "GET /v1/chapters": [{"id": CHAPTER, "name": "Chicago"}, {"id": str(uuid4()), "name": "Austin"}],
+                     "POST /v1/enrollments": enrolled})
+
+
+def a_program(program_id: str, name: str, **changes) -> dict:
+    return {"id": program_id, "name": name, "chapter_id": None, "mentee_stages": ["undergraduate"],
+            "mentor_stages": ["resident", "attending"], "pairing_mode": "on_registration",
+            "mentor_approval_required": False, "term_months": 12, "cadence_min_days": 30, "cadence_max_days": 60,
+            "pairing_kinds": ["general"], **changes}
+
+
+def the_choice_of(html: str, program_id: str) -> str:
+    """What the enrolment form says of one program: its radio button's label, and the hint read with it."""
+    found = re.search(rf'<label class="choice"><input type="radio" name="program_id" value="{program_id}".*?</label>'
+                      r'(\s*<ul[^>]*>.*?</ul>)?', html, re.S)
+    assert found, f"{program_id} is not offered"
+    return " ".join(re.sub(r"<[^>]+>", " ", found.group(0)).split())
+
+
+async def test_each_program_to_join_says_who_may_join_it_its_chapter_how_pairs_form_and_whether_mentors_are_reviewed():
+    premed = a_program(PROGRAM, "Premed circle")
+    near_peers = a_program(ANYONE_MAY_MENTOR, "Near peers", chapter_id=CHAPTER, mentee_stages=["high_school"],
+                           mentor_stages=["undergraduate", "medical_student_1"], pairing_mode="rounds",
+                           mentor_approval_required=True)
+    residents = a_program(FOR_RESIDENTS, "Residency road", mentee_stages=["medical_student_4"],
+                          mentor_stages=["attending"])
+    async with browser(programs_to_join(premed, near_peers, residents), ME, chapter_id=CHAPTER) as page:
+        shown = (await page.get("/sign-up/enrol")).text
+    first, second = the_choice_of(shown, PROGRAM), the_choice_of(shown, ANYONE_MAY_MENTOR)
+    assert "National program" in first and "Chicago" in second and "Austin" not in shown
+    assert "Mentees: Undergraduate (pre-med or pre-health)" in first
+    assert "Mentors: Resident, Attending physician" in first
+    assert "Mentees: High-school student" in second
+    assert "Mentors: Undergraduate (pre-med or pre-health), Medical student, year 1" in second
+    assert "You are paired as soon as you join, when a mentor fits." in first
+    assert "Coordinators pair everyone at once, in rounds." in second
+    assert "A coordinator reviews each mentor before they are proposed to anyone." in second
+    assert "coordinator reviews" not in first
+    assert "You can join as a mentee." in first and "You can join as a mentor." in second
+    assert "Residency road" not in shown, "a program not open to an undergraduate in any role is left out"
+
+
+async def test_no_role_is_chosen_for_a_person_who_may_take_either_and_none_chosen_is_asked_again_next_to_it():
+    both = programs_to_join(a_program(PROGRAM, "Premed circle"),
+                            a_program(ANYONE_MAY_MENTOR, "Near peers", mentee_stages=["high_school"],
+                                      mentor_stages=["undergraduate"]))
+    async with browser(both, ME) as page:
+        shown = await page.get("/sign-up/enrol")
+        refused = await page.post("/sign-up/enrol", data={"csrf": CSRF, "program_id": PROGRAM})
+    assert re.findall(r'<input type="radio" name="role"[^>]*>', shown.text)
+    assert not [r for r in re.findall(r'<input type="radio" name="role"[^>]*>', shown.text) if "checked" in r]
+    assert refused.status_code == 422
+    assert "mentee or as a mentor" in error_next_to(refused.text, "role")
+    assert re.search(rf'<input type="radio" name="program_id" value="{PROGRAM}"[^>]*checked', refused.text)
+    assert not [r for r in both.sent if r.method == "POST"]
+
+
+async def test_a_role_the_persons_stage_may_not_take_in_the_program_chosen_is_refused_next_to_the_role():
+    services = programs_to_join(a_program(PROGRAM, "Premed circle"),
+                                a_program(ANYONE_MAY_MENTOR, "Near peers", mentee_stages=["high_school"],
+                                          mentor_stages=["undergraduate"]))
+    async with browser(services, ME) as page:
+        refused = await page.post("/sign-up/enrol", data={"csrf": CSRF, "program_id": PROGRAM, "role": "mentor"})
+        no_program = await page.post("/sign-up/enrol", data={"csrf": CSRF, "role": "mentee"})
+    assert refused.status_code == 422
+    assert error_next_to(refused.text, "role") == ("In Premed circle, people at your stage of training join as a "
+                                                   "mentee only.")
+    assert no_program.status_code == 422 and error_next_to(no_program.text, "program_id") == "Choose a program."
+    assert not [r for r in services.sent if r.method == "POST"]
+
+
+async def test_the_only_role_a_persons_stage_allows_in_every_program_open_to_them_is_chosen_for_them():
+    async with browser(programs_to_join(a_program(PROGRAM, "Premed circle")), ME) as page:
+        shown = await page.get("/sign-up/enrol")
+    assert re.search(r'<input type="radio" name="role" value="mentee"[^>]*checked', shown.text)
+    assert not re.search(r'<input type="radio" name="role" value="mentor"[^>]*checked', shown.text)
+
+
+@pytest.mark.parametrize("language, said", [
+    ("en", "A coordinator reviews your offer to mentor first: we will tell you by email once they have."),
+    ("es", "Primero, la coordinación revisa tu oferta de mentoría: te avisaremos por correo cuando lo haya hecho.")])
+async def test_a_mentor_joining_a_program_that_reviews_mentors_is_told_a_coordinator_reviews_their_offer_first(
+        language, said):
+    vetting = a_program(ANYONE_MAY_MENTOR, "Near peers", mentee_stages=["high_school"],
+                        mentor_stages=["undergraduate"], mentor_approval_required=True)
+    services = programs_to_join(vetting)
+    services.answers.update({f"GET /v1/people/{ME}/overview": {"pairings": [], "waiting": []},
+                             f"GET /v1/people/{ME}/partners": []})
+    async with browser(services, ME, language=language) as page:
+        joined = await page.post("/sign-up/enrol", data={"csrf": CSRF, "program_id": ANYONE_MAY_MENTOR,
+                                                          "role": "mentor", "capacity": "2"})
+        home = " ".join((await page.get(joined.headers["location"])).text.split())
+    assert joined.status_code == 303
+    assert said in home
+    assert "as soon as you are paired" not in home and "en cuanto te emparejemos" not in home
+
+
+async def test_leaving_a_program_as_a_mentor_names_the_mentees_whose_mentorships_end_there_and_no_others():
+    mine = {"id": str(uuid4()), "program_id": PROGRAM, "role": "mentor", "pairing_kind": "general", "active": True,
+            "capacity": 3, "approval": "approved", "paused": False, "paused_because": None}
+    maya, sam, elsewhere = str(uuid4()), str(uuid4()), str(uuid4())
+    mentoring = {**a_pairing_of_mine("active"), "mentor_id": ME, "pairing_kind": "general"}
+    pairings = [{**mentoring, "id": str(uuid4()), "mentee_id": maya},
+                {**mentoring, "id": str(uuid4()), "mentee_id": sam},
+                {**mentoring, "id": str(uuid4()), "mentee_id": elsewhere, "program_id": str(uuid4())},
+                {**mentoring, "id": str(uuid4()), "mentee_id": str(uuid4()), "status": "ended"}]
+    services = a_home_with(mine)
+    services.answers.update({
+        f"GET /v1/people/{ME}/overview": {"pairings": pairings, "waiting": []},
+        f"GET /v1/people/{ME}/partners": [partner(maya, "Maya"), partner(sam, "Sam Lee"),
+                                           partner(elsewhere, "Noor")]})
+    async with browser(services, ME) as page:
+        shown = " ".join((await page.get(f"/enrollments/{mine['id']}/leave")).text.split())
+    assert "Your mentorships with these mentees end, and they are told: Maya, Sam Lee." in shown
+    assert "Noor" not in shown
+
+
+async def test_leaving_a_program_as_a_mentee_names_the_mentor_whose_mentorship_ends():
+    mine = {**A_MENTEE, "id": str(uuid4())}
+    services = a_home_with(mine)
+    services.answers.update({
+        f"GET /v1/people/{ME}/overview": {"pairings": [a_pairing_of_mine("active", pairing_kind="general")],
+                                           "waiting": []},
+        f"GET /v1/people/{ME}/partners": [partner(MENTOR, "Dr Rivera")]})
+    async with browser(services, ME, language="es") as page:
+        shown = " ".join((await page.get(f"/enrollments/{mine['id']}/leave")).text.split())
+    assert "Tu mentoría con tu persona mentora, Dr Rivera, termina, y se le avisa." in shown

@@ -463,10 +463,28 @@ async def _joined(visitor: Visit) -> set[str]:
     return {e["program_id"] for e in enrollments if e["active"]}
 
 
+def _roles_open(program: dict, stage: str | None) -> list[str]:
+    """The roles a person at `stage` may take in the program (profiles' rule: its mentee and mentor stages)."""
+    return [role for role in ("mentee", "mentor") if stage in program[f"{role}_stages"]]
+
+
 async def _enrol_page(visitor: Visit, signing_up: bool, status: int = 200, **context: Any) -> Response:
-    """Sign-up's last step, or (`signing_up` False: opened from the home page) the same form without the steps."""
+    """Sign-up's last step, or (`signing_up` False: opened from the home page) the same form without the steps: each
+    program open to the person's stage, with whom it is for, its chapter, how its pairs form and whether its mentors
+    are reviewed; a role chosen beforehand only when it is the one their stage may take."""
+    api = clients(visitor.request)
     programs, joined = await asyncio.gather(_programs_open_to(visitor), _joined(visitor))
-    context.update(programs=programs, joined=joined, signing_up=signing_up)
+    chapters = {c["id"]: c for c in await api.chapters(visitor.who)} \
+        if any(p["chapter_id"] for p in programs) else {}
+    stage = visitor.session.stage if visitor.session else None
+    roles = {p["id"]: _roles_open(p, stage) for p in programs}
+    open_roles = {role for p in programs if p["id"] not in joined for role in roles[p["id"]]}
+    open_ids = [p["id"] for p in programs if p["id"] not in joined]
+    chosen = context.pop("chosen", None) or {}
+    chosen.setdefault("program_id", open_ids[0] if len(open_ids) == 1 else "")
+    chosen.setdefault("role", next(iter(open_roles)) if len(open_roles) == 1 else "")
+    context.update(programs=programs, joined=joined, signing_up=signing_up, chapters=chapters, roles=roles,
+                   chosen=chosen)
     if signing_up:
         return _wizard(visitor, "enrol", status, **context)
     return render(visitor, "sign_up_enrol.html", status, **context)
@@ -484,11 +502,26 @@ async def enrol(visitor: Person, posted: Form) -> Response:
     programs, joined = await asyncio.gather(_programs_open_to(visitor), _joined(visitor))
     program = next((p for p in programs if p["id"] == program_id), None)
     role = str(posted.get("role") or "")
+    chosen = {"program_id": program_id if program and program_id not in joined else "",
+              "role": role if role in ("mentee", "mentor") else "",
+              "capacity": str(posted.get("capacity") or "")[:20], "goals": str(posted.get("goals") or "")[:2000]}
+    problems: dict[str, str] = {}
     if program_id in joined:
-        return await _enrol_page(visitor, signing_up, 422, program_error=visitor._("You are already in this program."))
-    if program is None or role not in ("mentee", "mentor"):
-        return await _enrol_page(visitor, signing_up, 422, error=visitor._(
-            "Choose a program, and whether you join it as a mentee or as a mentor."))
+        problems["program_id"] = visitor._("You are already in this program.")
+    elif program is None:
+        problems["program_id"] = visitor._("Choose a program.")
+    if not chosen["role"]:
+        problems["role"] = visitor._("Choose whether you join as a mentee or as a mentor.")
+    elif program is not None and program_id not in joined:
+        stage = visitor.session.stage if visitor.session else None
+        allowed = _roles_open(program, stage)
+        if role not in allowed:
+            only = (visitor._("In %(program)s, people at your stage of training join as a mentee only.")
+                    if allowed == ["mentee"]
+                    else visitor._("In %(program)s, people at your stage of training join as a mentor only."))
+            problems["role"] = only % {"program": program["name"]}
+    if problems or program is None:
+        return await _enrol_page(visitor, signing_up, 422, problems=problems, chosen=chosen)
     body: dict[str, Any] = {"person_id": str(visitor.person_id), "program_id": program_id, "role": role}
     if role == "mentor":
         try:
@@ -502,10 +535,12 @@ async def enrol(visitor: Person, posted: Form) -> Response:
     if len(program.get("pairing_kinds") or []) > 1:
         body["pairing_kind"] = program["pairing_kinds"][0]
     try:
-        await clients(visitor.request).enroll(visitor.who, body)
+        enrolled = await clients(visitor.request).enroll(visitor.who, body)
     except ServiceError as error:
-        return await _enrol_page(visitor, signing_up, 422, error=visitor.error_words(error))
-    return redirect(visitor, "/?enrolled=1")
+        return await _enrol_page(visitor, signing_up, 422, error=visitor.error_words(error), chosen=chosen)
+    # A mentor of a program that reviews its mentors waits for a coordinator first (profiles says: approval pending).
+    reviewed = role == "mentor" and (enrolled or {}).get("approval") == "pending"
+    return redirect(visitor, "/?enrolled=review" if reviewed else "/?enrolled=1")
 
 
 # --- a new email address, confirmed from it (profiles sends the link: EMAIL_CONFIRMATION_PAGE) ----------------

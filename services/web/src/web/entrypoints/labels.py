@@ -160,6 +160,8 @@ PAIRING_STATUS = {
     "lapsed": N_("Lapsed"),
 }
 
+# Why a side declines a proposal (matching's ReasonIn, a mentee's withdrawn request aside): any of these it takes from
+# either side; each side is offered its own.
 DECLINE_REASONS = {
     "not_a_good_fit": N_("Not a good fit"),
     "schedule_conflict": N_("My schedule does not allow it"),
@@ -167,6 +169,8 @@ DECLINE_REASONS = {
     "prefer_another_mentor": N_("I would prefer another mentor"),
     "other": N_("Another reason"),
 }
+MENTEE_DECLINE_REASONS = DECLINE_REASONS
+MENTOR_DECLINE_REASONS = {code: words for code, words in DECLINE_REASONS.items() if code != "prefer_another_mentor"}
 
 END_REASONS = {
     "goals_met": N_("We met our goals"),

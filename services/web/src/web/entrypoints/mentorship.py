@@ -45,6 +45,11 @@ def _view(pairing: dict, me: UUID, partner: dict | None, program: dict | None, d
     i_mentor = pairing["mentor_id"] == str(me)
     reasons = pairing.get("reasons") or pairing.get("reason_codes") or []
     due = next_meeting_due(pairing, program)
+    # A meeting due after the term ends is due by its end: the term's last day (its day in UTC, as a meeting's).
+    term_ends = _moment(pairing.get("term_ends_at"))
+    due_at_term_end = bool(due and term_ends and due > term_ends.astimezone(UTC).date())
+    if due_at_term_end and term_ends:
+        due = term_ends.astimezone(UTC).date()
     mine_accepted = None
     i_renew = partner_renews = False
     if detail is not None:
@@ -58,6 +63,7 @@ def _view(pairing: dict, me: UUID, partner: dict | None, program: dict | None, d
         "id": pairing["id"], "status": pairing["status"], "role": "mentor" if i_mentor else "mentee",
         "partner": partner, "program": program, "reasons": [r for r in reasons if r in labels.REASONS],
         "score": pairing.get("score"), "due": due, "overdue": bool(due and due < today),
+        "due_at_term_end": due_at_term_end,
         "needs_answer": needs_answer, "i_accepted": mine_accepted, "last_met_at": pairing.get("last_met_at"),
         "term_ends_at": pairing.get("term_ends_at"), "i_renew": i_renew, "partner_renews": partner_renews,
         # A pair a coordinator made, told to its mentee only: whether the mentor meets what they require of one.
@@ -123,7 +129,7 @@ async def home(visitor: Visiting, signed_out: str | None = None, erased: str | N
         return render(visitor, "welcome.html", signed_out=bool(signed_out), erased=bool(erased))
     if visitor.session.person_id is None:
         return redirect(visitor, "/sign-up")
-    return render(visitor, "dashboard.html", **await dashboard(visitor), enrolled=bool(enrolled), done=done)
+    return render(visitor, "dashboard.html", **await dashboard(visitor), enrolled=enrolled, done=done)
 
 
 async def dashboard(visitor: Visit) -> dict[str, Any]:
@@ -406,13 +412,28 @@ async def _own_enrollment(visitor: Visit, enrollment_id: UUID) -> tuple[dict | N
     return mine[0], programs.get(mine[0]["program_id"])
 
 
+async def _partners_ending(visitor: Visit, enrollment: dict) -> list[dict]:
+    """The partners whose mentorships leaving `enrollment` ends: those of the visitor's active pairings in its program
+    and kind, in its role, named as on the home page (matching's overview and profiles' partners)."""
+    api, me = clients(visitor.request), str(visitor.person_id)
+    overview, partners = await asyncio.gather(api.overview(visitor.who, visitor.person_id),
+                                              api.partners(visitor.who, visitor.person_id))
+    mine, theirs = ("mentor_id", "mentee_id") if enrollment["role"] == "mentor" else ("mentee_id", "mentor_id")
+    ending = [p[theirs] for p in overview["pairings"]
+              if p["status"] == "active" and p[mine] == me and p["program_id"] == enrollment["program_id"]
+              and p.get("pairing_kind") == enrollment.get("pairing_kind")]
+    known = {p["id"]: p for p in partners}
+    return [known[person] for person in ending if person in known]
+
+
 @router.get("/enrollments/{enrollment_id}/leave")
 async def leave_page(enrollment_id: UUID, visitor: Person) -> Response:
-    """What leaving a program does, asked before it is done (one thing per page)."""
+    """What leaving a program does, asked before it is done (one thing per page), naming whom it parts from."""
     enrollment, program = await _own_enrollment(visitor, enrollment_id)
     if enrollment is None:
         return render(visitor, "not_found.html", 404)
-    return render(visitor, "leave.html", enrollment=enrollment, program=program)
+    return render(visitor, "leave.html", enrollment=enrollment, program=program,
+                  partners=await _partners_ending(visitor, enrollment))
 
 
 @router.post("/enrollments/{enrollment_id}/leave")
@@ -425,8 +446,12 @@ async def leave(enrollment_id: UUID, visitor: Person, posted: Form) -> Response:
     try:
         await clients(visitor.request).withdraw_enrollment(visitor.who, enrollment_id)
     except ServiceError as error:
+        try:
+            partners = await _partners_ending(visitor, enrollment)
+        except ServiceError:
+            partners = []
         return render(visitor, "leave.html", 422 if error.status < 500 else 503, enrollment=enrollment,
-                      program=program, error=visitor.error_words(error))
+                      program=program, partners=partners, error=visitor.error_words(error))
     return redirect(visitor, "/?done=left_program")
 
 
