@@ -701,6 +701,33 @@ async def test_the_note_sent_with_a_request_is_shown_to_its_mentor_line_by_line(
     assert 0 < said < card.find("Do you accept this mentorship?"), "read before the question"
 
 
+async def test_a_mentor_reads_what_the_proposed_mentee_hopes_for_before_answering_and_the_mentee_is_not_asked_it():
+    proposal = {"id": PAIRING, "program_id": PROGRAM, "mentee_id": MENTEE, "mentor_id": ME,
+                "pairing_kind": "general", "status": "proposed", "score": 70, "reasons": [], "reason_codes": [],
+                "term_ends_at": None, "last_met_at": None, "confirmed_at": None, "mentee_accepted": False,
+                "mentor_accepted": False, "mentee_renews": False, "mentor_renews": False}
+    services = Services({
+        f"GET /v1/pairings/{PAIRING}": proposal, f"GET /v1/pairings/{PAIRING}/meetings": [],
+        "GET /v1/programs": [{"id": PROGRAM, "name": "Premed circle", "term_months": 6, "cadence_max_days": 60}],
+        f"GET /v1/people/{MENTEE}/as-partner": httpx.Response(404, json={"error": {"code": "not_found",
+                                                                                    "message": "no"}}),
+        f"GET /v1/pairings/{PAIRING}/mentee-hopes": {"goals": "My personal statement\nand the MCAT"}})
+    async with browser(services, ME) as page:
+        shown = await page.get(f"/mentorships/{PAIRING}")
+    card = shown.text[shown.text.find("<article"):shown.text.find("</article>")]
+    said = card.find('<p class="reasons-title">What this mentee hopes for, in their own words:</p>\n  '
+                     '<p class="note">My personal statement<br>and the MCAT</p>')
+    assert 0 < said < card.find("Do you accept this mentorship?"), "read before the question"
+
+    as_mentee = Services({**services.answers, f"GET /v1/pairings/{PAIRING}": {**proposal, "mentee_id": ME,
+                                                                             "mentor_id": MENTOR},
+                          f"GET /v1/people/{MENTOR}/as-partner": httpx.Response(404, json={
+                              "error": {"code": "not_found", "message": "no"}})})
+    async with browser(as_mentee, ME) as page:
+        await page.get(f"/mentorships/{PAIRING}")
+    assert not [r for r in as_mentee.sent if r.url.path.endswith("/mentee-hopes")], "profiles is not asked"
+
+
 async def test_a_request_says_by_when_it_must_be_answered_to_the_mentor_and_to_the_mentee_waiting_on_it():
     by = "2026-12-17T14:03:00+00:00"
     waiting = a_pairing_of_mine("requested", mentor_accepted=False, answer_by=by)

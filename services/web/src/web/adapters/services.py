@@ -287,6 +287,15 @@ class ServiceClients:
                 return None
             raise
 
+    async def mentee_hopes(self, who: Who, pairing_id: UUID) -> str | None:
+        """What the mentee of the pairing hopes for, to its mentor (profiles answers anyone else 404: None)."""
+        try:
+            return (await self.call("profiles", "GET", f"/v1/pairings/{pairing_id}/mentee-hopes", who))["goals"]
+        except ServiceError as error:
+            if error.status == 404:
+                return None
+            raise
+
     async def partners(self, who: Who, person_id: UUID) -> Json:
         """Every partner of the person as their partner sees them (`[PartnerOut]`), in one call."""
         return await self.call("profiles", "GET", f"/v1/people/{person_id}/partners", who)

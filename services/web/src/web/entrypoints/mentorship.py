@@ -114,12 +114,23 @@ async def _pairing_view(visitor: Visit, pairing_id: UUID, with_meetings: bool = 
     async def logged() -> list | None:
         return await api.meetings(visitor.who, pairing_id) if with_meetings and detail["status"] in MET else None
 
-    partner, meetings = await asyncio.gather(api.partner(visitor.who, UUID(partner_id)), logged())
+    async def hopes() -> str | None:
+        """To its mentor, while it waits or is on, what the mentee hopes for: to judge a proposal by before accepting.
+        Secondary: should profiles not answer, the page shows without it, and the proposal can still be answered."""
+        if detail["mentor_id"] != str(visitor.person_id) or detail["status"] not in ("proposed", "requested", "active"):
+            return None
+        try:
+            return await api.mentee_hopes(visitor.who, pairing_id)
+        except ServiceError:
+            return None
+
+    partner, meetings, mentee_hopes = await asyncio.gather(api.partner(visitor.who, UUID(partner_id)), logged(),
+                                                           hopes())
     view = _view({**detail, "reasons": detail["reason_codes"]}, visitor.person_id, partner,
                  programs.get(detail["program_id"]), detail, today=_today(visitor))
     if meetings is not None:
         meetings = [{**m, "mine": m["logged_by"] == str(visitor.person_id)} for m in meetings]
-    return {**view, "meetings": meetings}
+    return {**view, "meetings": meetings, "mentee_hopes": mentee_hopes}
 
 
 @router.get("/")
