@@ -68,6 +68,8 @@ def services():
             return httpx.Response(200, json=ENROLLMENTS)
         if path == "/v1/programs":
             return httpx.Response(200, json=PROGRAMS)
+        if path == f"/v1/pairings/{I_MENTOR['id']}/mentee-hopes":
+            return httpx.Response(200, json={"goals": "Help with my personal statement"})
         return httpx.Response(500, json={"error": {"code": "unexpected", "message": path}})
 
     api = ServiceClients({s: f"http://{s}" for s in ("profiles", "matching", "events", "notifications")},
@@ -100,14 +102,17 @@ async def test_the_dashboard_shows_each_pairing_with_its_partner_what_awaits_an_
     }
 
 
-async def test_a_dashboard_takes_exactly_three_service_calls_programs_kept_aside():
+async def test_a_dashboard_takes_three_service_calls_and_one_per_mentee_awaiting_the_mentors_answer():
     api, visitor, asked = services()
     await dashboard(visitor)  # the first also reads the programs, kept a few seconds
     asked.clear()
     before = api.calls
-    await dashboard(visitor)
-    assert api.calls - before == 3
-    assert sorted(asked) == sorted(f"GET /v1/people/{ME}/{what}" for what in ("overview", "partners", "enrollments"))
+    page = await dashboard(visitor)
+    assert api.calls - before == 4
+    assert sorted(asked) == sorted([*(f"GET /v1/people/{ME}/{what}" for what in ("overview", "partners", "enrollments")),
+                                    f"GET /v1/pairings/{I_MENTOR['id']}/mentee-hopes"])
+    [asking] = [v for v in page["pairings"] if v["id"] == I_MENTOR["id"]]
+    assert asking["mentee_hopes"] == "Help with my personal statement"
 
 
 async def test_a_program_made_after_the_programs_were_kept_is_named_on_the_dashboard_at_once():
@@ -153,7 +158,8 @@ async def test_a_dashboard_after_the_programs_expired_answers_with_those_kept_an
     page = summary(await dashboard(visitor))
     assert page["mentoring"] == [("B", 1, 3, True)]
     assert sorted(path for who, path in BY_PAGE if who == "dashboard") == sorted(
-        f"/v1/people/{ME}/{what}" for what in ("enrollments", "overview", "partners"))
+        [*(f"/v1/people/{ME}/{what}" for what in ("enrollments", "overview", "partners")),
+         f"/v1/pairings/{I_MENTOR['id']}/mentee-hopes"])
     await eventually(lambda: (None, "/v1/programs") in BY_PAGE, timeout=5, interval=0.001,
                      what="the programs read again beside the page")
 

@@ -104,6 +104,15 @@ async def _programs_by_id(visitor: Visit, naming: Iterable[str] = ()) -> dict[st
 MET = ("active", "completed", "ended")  # a pairing that may have meetings logged
 
 
+async def _mentee_hopes(visitor: Visit, pairing_id: UUID) -> str | None:
+    """To its mentor, while it waits or is on, what the mentee hopes for: to judge a proposal by before accepting.
+    Secondary: should profiles not answer, the page shows without it, and the proposal can still be answered."""
+    try:
+        return await clients(visitor.request).mentee_hopes(visitor.who, pairing_id)
+    except ServiceError:
+        return None
+
+
 async def _pairing_view(visitor: Visit, pairing_id: UUID, with_meetings: bool = False) -> dict:
     """One pairing as its page shows it; with the meetings its pair logged, for the whole page (not its card)."""
     api = clients(visitor.request)
@@ -115,14 +124,9 @@ async def _pairing_view(visitor: Visit, pairing_id: UUID, with_meetings: bool = 
         return await api.meetings(visitor.who, pairing_id) if with_meetings and detail["status"] in MET else None
 
     async def hopes() -> str | None:
-        """To its mentor, while it waits or is on, what the mentee hopes for: to judge a proposal by before accepting.
-        Secondary: should profiles not answer, the page shows without it, and the proposal can still be answered."""
         if detail["mentor_id"] != str(visitor.person_id) or detail["status"] not in ("proposed", "requested", "active"):
             return None
-        try:
-            return await api.mentee_hopes(visitor.who, pairing_id)
-        except ServiceError:
-            return None
+        return await _mentee_hopes(visitor, pairing_id)
 
     partner, meetings, mentee_hopes = await asyncio.gather(api.partner(visitor.who, UUID(partner_id)), logged(),
                                                            hopes())
@@ -165,6 +169,11 @@ async def dashboard(visitor: Visit) -> dict[str, Any]:
     for view, detail in zip(pending, await asyncio.gather(*(api.pairing(who, UUID(v["id"])) for v in pending)),
                             strict=True):
         view["requirement_met"] = detail.get("requirement_met")
+    # A proposal or a request awaiting the mentor's answer: what its mentee hopes for, read before answering.
+    asked = [v for v in views if v["needs_answer"] and v["role"] == "mentor"]
+    for view, hopes in zip(asked, await asyncio.gather(*(_mentee_hopes(visitor, UUID(v["id"])) for v in asked)),
+                           strict=True):
+        view["mentee_hopes"] = hopes
     paired_kinds = {(p["program_id"], p["pairing_kind"]) for p in live}
     waiting = [e for e in enrollments if e["active"] and e["role"] == "mentee"
                and (e["program_id"], e["pairing_kind"]) not in paired_kinds]
