@@ -8,6 +8,7 @@ import pytest
 from matching.domain import commands
 from matching.domain.errors import NotEnrolled, PairingKindRequired
 from matching.entrypoints import consumers
+from matching.entrypoints.schemas import EndIn
 from matching.service_layer import choice, lifecycle, projections, views
 from mentorship_contracts import matching as published
 from mentorship_contracts.profiles import ConsentChanged, PersonErased
@@ -64,6 +65,22 @@ async def test_room_freed_by_an_ended_mentorship_goes_to_the_mentee_who_waited_l
     assert not platform.events(published.PairingConfirmed, mentee_id=third)
     # The pair that ended is never proposed again: the first mentee waits, behind the third.
     assert platform.events(published.MenteeWaitlisted, mentee_id=first)[-1].position == 2
+
+
+async def test_a_mentor_whose_mentee_stopped_answering_ends_it_early_saying_so_and_the_mentee_waits_again():
+    platform = Platform()
+    profiles = Profiles(platform)
+    program = await profiles.program()
+    mentor = await profiles.person(program, "mentor")
+    mentee = await profiles.person(program, "mentee")
+    [pairing] = platform.events(published.PairingConfirmed, mentee_id=mentee)
+    asked = EndIn.model_validate({"reason_code": "not_responding"})
+
+    await lifecycle.end(commands.EndPairing(pairing.pairing_id, asked.reason_code), platform.uow(), acting_as(mentor))
+
+    [ended] = platform.events(published.PairingEnded)
+    assert (ended.ended_by, ended.reason_code) == ("mentor", "not_responding")
+    assert platform.events(published.MenteeWaitlisted, mentee_id=mentee)
 
 
 async def test_a_declined_proposal_returns_the_mentee_to_matching_and_never_to_the_same_mentor():

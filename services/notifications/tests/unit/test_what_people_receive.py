@@ -625,9 +625,9 @@ MENTOR_SUSPENDED = {
                    ["Your chapter's coordinator has suspended your mentoring in Into Medical School: no new mentee "
                     "will be proposed to you there.",
                     "If you have questions, ask your chapter's coordinator."]),
-    ("es", False): ("Sobre tu ofrecimiento para ser mentor/a en Into Medical School",
-                    ["Gracias por ofrecerte como mentor/a en Into Medical School.",
-                     "La coordinación de tu capítulo no te ha aprobado como mentor/a en este programa, así que no "
+    ("es", False): ("Sobre tu ofrecimiento para ser persona mentora en Into Medical School",
+                    ["Gracias por ofrecerte como persona mentora en Into Medical School.",
+                     "La coordinación de tu capítulo no te ha aprobado como persona mentora en este programa, así que no "
                      "se te propondrá ninguna persona mentorada allí.",
                      "Si tienes preguntas, consulta a la coordinación de tu capítulo."]),
     ("es", True): ("Tu mentoría en Into Medical School está en pausa",

@@ -179,7 +179,7 @@ async def test_pairing_by_hand_sends_the_override_reason_and_words_a_refusal_nex
 
 @pytest.mark.parametrize("language, words", [
     ("en", ("There is a problem", "Choose a mentee from the waitlist.", "Choose a mentor.")),
-    ("es", ("Hay un problema", "Elige a un/a mentoreado/a de la lista de espera.", "Elige a un/a mentor/a."))])
+    ("es", ("Hay un problema", "Elige a una persona mentorada de la lista de espera.", "Elige a una persona mentora."))])
 async def test_pairing_by_hand_with_nothing_chosen_opens_on_a_summary_at_the_top_linking_to_each_field(
         world, language, words):
     program = world["program"]
@@ -1313,7 +1313,7 @@ async def test_the_round_is_running_banner_is_not_shown_above_a_round_that_has_f
 
 
 @pytest.mark.parametrize("language, words", [("en", "Choose two different mentees."),
-                                             ("es", "Elige a dos mentoreados/as distintos/as.")])
+                                             ("es", "Elige a dos personas mentoradas distintas.")])
 async def test_swapping_a_mentee_with_themself_asks_for_two_different_mentees(world, language, words):
     s, mentee = world["s"], world["mentee"]
     other_mentee, other_mentor = s.person("Dana Student", stage="undergraduate"), s.person("Dr. Omar Diaz")

@@ -251,7 +251,7 @@ async def test_a_proposal_its_forms_errors_and_outcome_are_all_said_in_spanish(w
                        ("requested", requested)):
         assert '<html lang="es">' in text
         assert [words for words in ENGLISH if words in text] == [], name
-    assert "Proponer otro/a mentor/a en su lugar" in shown and "Retirar esta propuesta" in shown
+    assert "Proponer otra persona mentora en su lugar" in shown and "Retirar esta propuesta" in shown
     assert "Indica un motivo." in refused
     assert "La propuesta está retirada: ambas personas reciben un correo." in withdrawn
     assert "Retirada por un/a coordinador/a: No encajaban bien" in withdrawn

@@ -296,7 +296,7 @@ async def test_a_free_office_hour_shows_when_it_ends_and_its_host_named_only_to_
 
 @pytest.mark.parametrize("code, language, words", [
     ("not_in_chapter", "en", "This office hour is for another chapter"),
-    ("not_in_chapter", "es", "Este horario de consulta es para otro capítulo"),
+    ("not_in_chapter", "es", "Esta hora de consulta es para otro capítulo"),
     ("chapter_not_yet_known", "en", "We do not know your chapter yet"),
     ("chapter_not_yet_known", "es", "Aún no sabemos cuál es tu capítulo")])
 async def test_booking_an_office_hour_refused_for_its_chapter_says_why_next_to_that_slot(code, language, words):
@@ -466,6 +466,17 @@ def its_page(pairing: dict, **answers) -> Services:
         f"GET /v1/pairings/{PAIRING}": pairing, f"GET /v1/pairings/{PAIRING}/meetings": [],
         "GET /v1/programs": [{"id": PROGRAM, "name": "Premed circle", "term_months": 12, "cadence_max_days": 60}],
         f"GET /v1/people/{MENTOR}/as-partner": named, **answers})
+
+
+async def test_one_whose_partner_stopped_answering_may_end_the_mentorship_saying_so():
+    services = its_page(a_pairing_of_mine("active"), **{
+        f"POST /v1/pairings/{PAIRING}/end": a_pairing_of_mine("ended")})
+    async with browser(services, ME) as page:
+        offered = (await page.get(f"/mentorships/{PAIRING}")).text
+        await page.post(f"/mentorships/{PAIRING}/end", data={"csrf": CSRF, "reason_code": "not_responding"})
+    assert '<option value="not_responding">They stopped answering me</option>' in offered
+    [ended] = [r for r in services.sent if r.method == "POST" and r.url.path.endswith("/end")]
+    assert json.loads(ended.content) == {"reason_code": "not_responding"}
 
 
 @pytest.mark.parametrize("status", ["completed", "ended"])

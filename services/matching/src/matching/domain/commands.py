@@ -15,7 +15,7 @@ DeclineReason = Literal["not_a_good_fit", "schedule_conflict", "no_longer_availa
 # A coordinator's, withdrawing a proposal waiting for answers ("reassigned" is said when another mentor is proposed).
 WithdrawReason = Literal["not_a_good_fit", "schedule_conflict", "no_longer_available", "other"]
 EndReason = Literal["not_a_good_fit", "schedule_conflict", "no_longer_available", "goals_met", "relocated", "conduct",
-                    "other"]
+                    "not_responding", "other"]  # not_responding: the other side stopped answering
 RoundMethod = Literal["optimal", "stable"]
 
 

@@ -174,6 +174,7 @@ END_REASONS = {
     "no_longer_available": C_("Someone is no longer available"),
     "relocated": C_("Someone moved"),
     "conduct": C_("A problem of conduct"),
+    "not_responding": C_("One of them stopped answering"),
     "other": C_("Another reason"),
 }
 # Why a coordinator withdraws a proposal waiting for answers (matching's WithdrawReason): END_REASONS' words.

@@ -179,6 +179,7 @@ END_REASONS = {
     "no_longer_available": N_("I am no longer available"),
     "relocated": N_("I moved"),
     "conduct": N_("A problem of conduct"),
+    "not_responding": N_("They stopped answering me"),
     "other": N_("Another reason"),
 }
 
