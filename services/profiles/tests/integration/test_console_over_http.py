@@ -369,3 +369,19 @@ async def test_the_people_report_shows_small_counts_as_fewer_than_five(profiles,
                                       "medical_student_3.enrolled_mentors"]
     assert "<5" in row.split(",")
     assert await audited(profiles, "report.exported", chapter_id=chapter["id"])
+
+
+async def test_a_chapter_says_where_its_people_write_to_its_coordinators_and_never_publishes_it(
+        profiles, chapter, published):
+    async with profiles.client(Role.COORDINATOR, chapter_id=chapter["id"]) as coordinator:
+        refused = await coordinator.patch(f"/v1/chapters/{chapter['id']}", json={"contact_email": "not an address"})
+        assert (refused.status_code, refused.json()["error"]["field"]) == (422, "contact_email")
+        changed = await coordinator.patch(f"/v1/chapters/{chapter['id']}",
+                                          json={"contact_email": "mentoring@meharry.example"})
+        assert changed.json()["contact_email"] == "mentoring@meharry.example", changed.text
+    async with profiles.client(Role.PARTICIPANT, person_id=uuid4()) as anyone:
+        [listed] = [c for c in (await anyone.get("/v1/chapters")).json() if c["id"] == chapter["id"]]
+    assert listed["contact_email"] == "mentoring@meharry.example"
+    # Its change is announced (chapter_defined) without the address: a public topic carries no email.
+    await published.wait_for("profiles.chapter_defined", chapter_id=chapter["id"])
+    assert not [raw for _, _, raw in published.raw if b"mentoring@meharry.example" in raw]

@@ -45,7 +45,7 @@ def _enums(kind: Callable[[str], Any], values: list[str]) -> list[Any]:
     return [kind(v) for v in values]
 
 
-CHAPTERS = _Table("chapters", "id, name, timezone")
+CHAPTERS = _Table("chapters", "id, name, timezone, contact_email")
 PROGRAMS = _Table(
     "programs",
     "id, name, chapter_id, mentee_stages, mentor_stages, term_months, cadence_min_days, cadence_max_days, "

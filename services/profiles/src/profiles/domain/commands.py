@@ -17,6 +17,7 @@ from .model import IdentityAttribute, IdentityRequest, PronounsVisibility, Purpo
 class DefineChapter:
     name: str
     timezone: str = "UTC"
+    contact_email: str | None = None
 
 
 @dataclass(frozen=True)

@@ -67,10 +67,12 @@ class Chapter:
     id: UUID
     name: str
     timezone: str = "UTC"
+    # Where its people write to its coordinators (a shared mailbox, say): shown to them, never published.
+    contact_email: str | None = None
 
     @classmethod
-    def define(cls, name: str, timezone: str) -> Chapter:
-        return cls(uuid4(), name, timezone)
+    def define(cls, name: str, timezone: str, contact_email: str | None = None) -> Chapter:
+        return cls(uuid4(), name, timezone, contact_email)
 
     def update(self, **proposed: Any) -> set[str]:
         changed = _changes(self, proposed)

@@ -87,6 +87,9 @@ def changes_to(model: type[BaseModel], *, without: frozenset[str] = frozenset(),
 class ChapterIn(Strict):
     name: Name
     timezone: TimeZone = "UTC"
+    contact_email: EmailStr | None = Field(
+        default=None, description="Where the chapter's people write to its coordinators (a shared mailbox, say): "
+                                  "shown to them on their pages, never published")
 
 
 ChapterChange = changes_to(ChapterIn)
@@ -96,6 +99,7 @@ class ChapterOut(BaseModel):
     id: UUID
     name: str
     timezone: str
+    contact_email: str | None
 
     @classmethod
     def of(cls, chapter: Chapter) -> ChapterOut:

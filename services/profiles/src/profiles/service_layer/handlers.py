@@ -43,7 +43,7 @@ Authorize = Callable[[Person], None]
 async def define_chapter(command: commands.DefineChapter, caller: Principal, uow: Uow) -> Chapter:
     """Chapters and programs are the console's to define and change: each is audited, naming the caller."""
     async with uow:
-        chapter = Chapter.define(command.name, command.timezone)
+        chapter = Chapter.define(command.name, command.timezone, command.contact_email)
         await _chapter_name_free(chapter, uow)
         await uow.chapters.save(chapter)
         uow.emit(integration_events.chapter_defined(chapter))
@@ -60,7 +60,8 @@ async def change_chapter(command: commands.ChangeChapter, caller: Principal, uow
             if "name" in changed:
                 await _chapter_name_free(chapter, uow)
             await uow.chapters.save(chapter)
-            uow.emit(integration_events.chapter_defined(chapter))
+            if changed & {"name", "timezone"}:  # what chapter_defined says (never the contact address)
+                uow.emit(integration_events.chapter_defined(chapter))
         uow.audit(caller, "chapter.changed", "chapter", chapter.id, chapter_id=chapter.id,
                   detail={"changed": _values(chapter, changed)})
         await uow.commit()
