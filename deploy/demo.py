@@ -67,7 +67,8 @@ async def demo_chapter(profiles: httpx.AsyncClient) -> dict:
     found = next((c for c in chapters if key(c["name"]) == key(DEMO_CHAPTER)), None)
     if found is not None:
         return found
-    made = await profiles.post("/v1/chapters", json={"name": DEMO_CHAPTER, "timezone": "America/Chicago"})
+    made = await profiles.post("/v1/chapters", json={"name": DEMO_CHAPTER, "timezone": "America/Chicago",
+                                                      "contact_email": "coordinators@demo-chapter.example"})
     return made.raise_for_status().json()
 
 

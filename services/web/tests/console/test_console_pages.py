@@ -675,6 +675,25 @@ async def test_an_administrator_renames_a_chapter_from_its_page_and_a_name_taken
         assert (await page.get(f"/console/chapters/{s.chapter}")).status_code == 404
 
 
+async def test_an_administrator_gives_a_chapter_the_address_its_people_write_to_and_one_refused_is_said_next_to_it(
+        world):
+    s = world["s"]
+    form = {"csrf": CSRF, "name": "Chicago", "timezone": "America/Chicago"}
+    async with as_(world, "admin")[0] as page:
+        shown = (await page.get(f"/console/chapters/{s.chapter}")).text
+        s.refuse[("PATCH", f"/v1/chapters/{s.chapter}")] = (422, "invalid_request", "contact_email",
+                                                            "value is not a valid email address")
+        refused = await page.post(f"/console/chapters/{s.chapter}", data={**form, "contact_email": "nope"})
+        del s.refuse[("PATCH", f"/v1/chapters/{s.chapter}")]
+        saved = await page.post(f"/console/chapters/{s.chapter}",
+                                data={**form, "contact_email": "mentoring@chicago.example"})
+    assert 'id="contact_email"' in shown
+    said = dict(re.findall(r'<p class="field-error" id="([a-z_]+)-error">([^<]*)</p>', refused.text))
+    assert list(said) == ["contact_email"] and 'value="nope"' in refused.text
+    assert saved.status_code == 303
+    assert s.calls_to("profiles", "PATCH")[-1].body == {"contact_email": "mentoring@chicago.example"}
+
+
 class _FormAsPosted(HTMLParser):
     """What a browser posts from an event form left as shown: each select sends its selected option, or its first
     when none is selected (which is how an unlisted zone turned into another)."""

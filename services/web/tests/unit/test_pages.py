@@ -468,6 +468,19 @@ def its_page(pairing: dict, **answers) -> Services:
         f"GET /v1/people/{MENTOR}/as-partner": named, **answers})
 
 
+async def test_a_mentorship_page_says_where_to_write_to_the_coordinators_of_its_programs_chapter():
+    chapter = str(uuid4())
+    services = its_page(a_pairing_of_mine("active"), **{
+        "GET /v1/programs": [{"id": PROGRAM, "name": "Premed circle", "term_months": 12, "cadence_max_days": 60,
+                              "chapter_id": chapter}],
+        "GET /v1/chapters": [{"id": chapter, "name": "Chicago", "timezone": "America/Chicago",
+                              "contact_email": "mentoring@chicago.example"}]})
+    async with browser(services, ME) as page:
+        shown = " ".join((await page.get(f"/mentorships/{PAIRING}")).text.split())
+    assert ("Questions about this mentorship, or a partner who stopped answering? Write to your chapter's "
+            'coordinators: <a href="mailto:mentoring@chicago.example">mentoring@chicago.example</a>') in shown
+
+
 async def test_one_whose_partner_stopped_answering_may_end_the_mentorship_saying_so():
     services = its_page(a_pairing_of_mine("active"), **{
         f"POST /v1/pairings/{PAIRING}/end": a_pairing_of_mine("ended")})

@@ -4,6 +4,7 @@ services merged, newest first, with names joined. (Programs, national ones and a
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Mapping
 from urllib.parse import urlencode
 from uuid import UUID
 
@@ -39,9 +40,11 @@ async def chapters(desk: Console, done: str | None = None) -> Response:
 
 
 def _chapter_form(desk: Desk, posted: FormData, zones: tuple[str, ...] = TIME_ZONES
-                  ) -> tuple[dict[str, str], dict[str, str]]:
-    """A chapter's form as typed, and what it lacks (profiles says the rest: a name another chapter has)."""
-    values = {"name": text(posted, "name", 200), "timezone": text(posted, "timezone", 100)}
+                  ) -> tuple[dict[str, str | None], dict[str, str]]:
+    """A chapter's form as typed, and what it lacks (profiles says the rest: a name another chapter has, an address
+    that is none). The contact address is optional: left empty, there is none."""
+    values: dict[str, str | None] = {"name": text(posted, "name", 200), "timezone": text(posted, "timezone", 100),
+                                     "contact_email": text(posted, "contact_email", 254) or None}
     problems = {}
     if not values["name"]:
         problems["name"] = desk._(labels.CHAPTER_PROBLEMS["name"])
@@ -50,15 +53,19 @@ def _chapter_form(desk: Desk, posted: FormData, zones: tuple[str, ...] = TIME_ZO
     return values, problems
 
 
-async def _save_chapter(desk: Desk, method: str, path: str, body: dict[str, str], problems: dict[str, str]) -> bool:
-    """Asks profiles to save it; a refusal is worded next to the name (the field profiles names)."""
+async def _save_chapter(desk: Desk, method: str, path: str, body: Mapping[str, str | None],
+                        problems: dict[str, str]) -> bool:
+    """Asks profiles to save it; a refusal is worded next to the field profiles names (else the name)."""
     try:
         await desk.api.call("profiles", method, path, desk.staff, json=body)
         return True
     except ServiceError as error:
         if not _refused(error):
             raise
-        problems["name"] = desk.error_words(error)
+        if error.field == "contact_email":
+            problems["contact_email"] = desk._(labels.CHAPTER_PROBLEMS["contact_email"])
+        else:
+            problems["name"] = desk.error_words(error)
         return False
 
 
@@ -67,7 +74,8 @@ async def add_chapter(desk: Console, posted: Form) -> Response:
     if refused := _admin_only(desk):
         return refused
     values, problems = _chapter_form(desk, posted)
-    if not problems and await _save_chapter(desk, "POST", "/v1/chapters", values, problems):
+    made = {k: v for k, v in values.items() if v is not None}  # no contact address: none given
+    if not problems and await _save_chapter(desk, "POST", "/v1/chapters", made, problems):
         return desk.redirect("/console/chapters?done=chapter_saved")
     return desk.render("console/chapters.html", 422, chapters=await desk.chapters(), time_zones=TIME_ZONES,
                        values=values, problems=problems)

@@ -142,6 +142,7 @@ EVENT_PROBLEMS = {
 CHAPTER_PROBLEMS = {
     "name": C_("Give the chapter a name."),
     "timezone": C_("Choose one of the time zones listed."),
+    "contact_email": C_("Give an email address, like mentoring@chapter.example, or leave it empty."),
 }
 PROGRAM_RULES = {
     "cadence_max_days": C_("The most days between meetings cannot be fewer than the fewest."),

@@ -128,13 +128,26 @@ async def _pairing_view(visitor: Visit, pairing_id: UUID, with_meetings: bool = 
             return None
         return await _mentee_hopes(visitor, pairing_id)
 
-    partner, meetings, mentee_hopes = await asyncio.gather(api.partner(visitor.who, UUID(partner_id)), logged(),
-                                                           hopes())
+    async def contact() -> str | None:
+        """On the whole page: where to write to the coordinators of the program's chapter (else the visitor's own
+        chapter, for a national program), if it says. Secondary, as the hopes are."""
+        program = programs.get(detail["program_id"]) or {}
+        chapter_id = program.get("chapter_id") or (visitor.session.chapter_id if visitor.session else None)
+        if not with_meetings or not chapter_id:
+            return None
+        try:
+            chapters = await api.chapters(visitor.who)
+        except ServiceError:
+            return None
+        return next((c.get("contact_email") for c in chapters if c["id"] == str(chapter_id)), None)
+
+    partner, meetings, mentee_hopes, chapter_contact = await asyncio.gather(
+        api.partner(visitor.who, UUID(partner_id)), logged(), hopes(), contact())
     view = _view({**detail, "reasons": detail["reason_codes"]}, visitor.person_id, partner,
                  programs.get(detail["program_id"]), detail, today=_today(visitor))
     if meetings is not None:
         meetings = [{**m, "mine": m["logged_by"] == str(visitor.person_id)} for m in meetings]
-    return {**view, "meetings": meetings, "mentee_hopes": mentee_hopes}
+    return {**view, "meetings": meetings, "mentee_hopes": mentee_hopes, "chapter_contact": chapter_contact}
 
 
 @router.get("/")
