@@ -107,14 +107,16 @@ async def run_round(dsn: str) -> dict:
     pool = await asyncpg.create_pool(dsn, min_size=1, max_size=4)
     started = time.perf_counter()
     cache, hasher = RosterCache(), IdentityHasher(new_key())
-    round_id = await rounds.run_next_round(lambda: MatchingUnitOfWork(pool, rosters=cache, identity_hasher=hasher),
-                                           counted(optimal_assignment))
+
+    def unit_of_work() -> MatchingUnitOfWork:
+        return MatchingUnitOfWork(pool, rosters=cache, identity_hasher=hasher, answer_within_days=14)
+
+    round_id = await rounds.run_next_round(unit_of_work, counted(optimal_assignment))
     drafted = time.perf_counter() - started
     # A round drafts; publishing it writes the proposals (as the round itself did before rounds were reviewed).
     from plumbing.auth import Principal, Role
     assert round_id is not None
-    await rounds.publish(round_id, MatchingUnitOfWork(pool, rosters=cache, identity_hasher=hasher),
-                         Principal(subject="bench", role=Role.ADMIN))
+    await rounds.publish(round_id, unit_of_work(), Principal(subject="bench", role=Role.ADMIN))
     wall = time.perf_counter() - started
     async with pool.acquire() as conn:
         result = dict(await conn.fetchrow(
@@ -152,7 +154,8 @@ async def reference_totals(dsn: str, program: str, top_k: int, method: str, whol
     from matching.service_layer.unit_of_work import MatchingUnitOfWork
 
     pool = await asyncpg.create_pool(dsn, min_size=1, max_size=2)
-    async with MatchingUnitOfWork(pool, rosters=RosterCache(), identity_hasher=IdentityHasher(new_key())) as uow:
+    async with MatchingUnitOfWork(pool, rosters=RosterCache(), identity_hasher=IdentityHasher(new_key()),
+                                  answer_within_days=14) as uow:
         rules = await uow.programs.get(UUID(program))
         assert rules is not None, f"no program {program}"
         chosen = await uow.conn.fetch(

@@ -100,6 +100,20 @@ class PairingProposedV5(PairingProposedV4):
 
 
 @register
+class PairingProposedV6(PairingProposedV5):
+    """A mentee and a mentor were proposed to each other, or, where mentees choose, the mentee asked the mentor.
+
+    Version 6 adds `answer_by`, so whoever answers is told from the start by when (as `answer_due` reminds them).
+    Published instead of version 5 since 2026-12-04; consumers apply both (version 5 says no time)."""
+
+    schema_version: Literal[6] = 6
+
+    answer_by: AwareDatetime = Field(
+        description="When it lapses if still unanswered: its program's time to answer from the proposal, else "
+                    "matching's (14 days by default)")
+
+
+@register
 class PairingConfirmed(PairingEvent):
     """Both accepted, or the program confirmed it: the mentorship is active."""
 

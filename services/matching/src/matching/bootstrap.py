@@ -27,7 +27,8 @@ def build_app(settings: ServiceSettings | None = None) -> FastAPI:
     identity_hasher = IdentityHasher(key) if key else _NoKey()
     # One roster cache per instance, shared by all its units of work.
     new_unit_of_work = service.units_of_work(MatchingUnitOfWork, rosters=RosterCache(),
-                                             identity_hasher=identity_hasher)
+                                             identity_hasher=identity_hasher,
+                                             answer_within_days=settings.answer_within_days)
     service.consume(consumers.HANDLERS, new_unit_of_work, person_keys=person_keys.of_settings(settings),
                     prepare=consumers.PREPARE)
     service.run_in_background(jobs.run_rounds(new_unit_of_work, optimal_assignment, settings),

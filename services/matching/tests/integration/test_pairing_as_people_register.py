@@ -401,6 +401,9 @@ async def test_a_program_with_a_shorter_time_to_answer_lapses_its_proposals_by_i
     try:
         made = await conn.fetchval("SELECT created_at FROM pairings WHERE id = $1", UUID(proposed["pairing_id"]))
         assert datetime.fromisoformat(listed[0]["answer_by"]) == made + timedelta(days=4)
+        # The proposal said so from the start (the time it was made, as its transaction read the clock).
+        told = datetime.fromisoformat(proposed["answer_by"]) - (made + timedelta(days=4))
+        assert (proposed["schema_version"], timedelta(0) <= told < timedelta(seconds=2)) == (6, True), told
         # Made five days ago: past the program's four, well within the default fourteen.
         await conn.execute("UPDATE pairings SET created_at = now() - interval '5 days' WHERE id = $1",
                            UUID(proposed["pairing_id"]))

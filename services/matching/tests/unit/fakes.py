@@ -637,6 +637,7 @@ class Platform:
         unit.published = self.published
         unit.rosters = self.rosters  # a collaborator, not a repository: no rollback forgets what it learned
         unit.identity_hasher = IdentityHasher(IDENTITY_KEY)
+        unit.answer_within_days = 14  # matching's default setting
         return unit.joining(joined) if joined is not None else unit
 
     def transaction(self) -> FakeTransaction:

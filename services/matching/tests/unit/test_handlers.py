@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from uuid import uuid4
 
 import pytest
@@ -101,6 +102,25 @@ async def test_a_declined_proposal_returns_the_mentee_to_matching_and_never_to_t
     assert (told.declined_by, told.reason_code) == ("mentee", "prefer_another_mentor")
     assert [p.mentor_id for p in platform.events(published.PairingProposed, mentee_id=mentee)] == [best, other]
     assert [p["status"] for p in platform.stored_pairings(mentee_id=mentee, mentor_id=best)] == ["declined"]
+
+
+async def test_a_proposal_and_a_request_say_from_the_start_until_when_they_may_be_answered():
+    platform = Platform()
+    profiles = Profiles(platform)
+    proposing = await profiles.program(both_must_accept=True)  # the platform's time to answer, 14 days
+    await profiles.person(proposing, "mentor")
+    mentee = await profiles.person(proposing, "mentee")
+    choosing = await profiles.program(pairing_mode="mentee_choice", answer_within_days=5)
+    mentor = await profiles.person(choosing, "mentor")
+    chooser = await profiles.person(choosing, "mentee")
+    before = datetime.now(UTC)
+
+    requested = await choice.request_mentor(commands.RequestMentor(choosing, chooser, mentor), platform.uow())
+
+    [proposal] = platform.events(published.PairingProposedV6, mentee_id=mentee)
+    assert timedelta(days=14) - timedelta(minutes=1) < proposal.answer_by - before < timedelta(days=14)
+    [request] = platform.events(published.PairingProposedV6, pairing_id=requested)
+    assert timedelta(days=5) <= request.answer_by - before < timedelta(days=5, minutes=1)
 
 
 async def test_erasing_a_mentor_ends_their_mentorships_sends_their_mentees_back_to_wait_and_forgets_them():

@@ -128,7 +128,7 @@ async def test_identity_used_in_matching_decides_whom_registration_proposes_but_
     [other] = platform.events(published.PairingProposed, mentee_id=alike)
     assert proposed.mentor_id == sharing, "the attribute is used in matching, as its owners consented"
     assert (proposed.score, proposed.reason_codes) == (other.score, other.reason_codes)
-    assert "shared_identity" not in proposed.reason_codes and proposed.schema_version == 5
+    assert "shared_identity" not in proposed.reason_codes and proposed.schema_version == 6
     for reader in (mentee, sharing):
         shown = await views.pairing(proposed.pairing_id, platform.uow(), acting_as(reader))
         assert (shown.score, shown.reasons) == (other.score, other.reason_codes)

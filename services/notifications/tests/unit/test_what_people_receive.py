@@ -987,6 +987,68 @@ async def test_a_mentor_reminded_of_a_request_reads_by_when_in_their_own_zone_an
     assert all(part in text for part in said), text
 
 
+@pytest.mark.parametrize("language", ["en", "es"])
+async def test_a_proposal_says_from_the_start_by_when_each_side_answers_in_their_own_zone(language):
+    uow = new_uow()
+    sam = await person(uow, "Sam Okafor", language=language)  # Los Angeles
+    ana = await person(uow, "Ana Reyes", zone="America/Chicago", language=language)
+    pair = dict(pairing_id=uuid4(), program_id=uuid4(), chapter_id=None, mentee_id=sam, mentor_id=ana)
+    lapses = datetime(2027, 3, 4, 23, 30, tzinfo=UTC)
+
+    await handlers.pairing_proposed(ma.PairingProposedV6(**pair, score=80, reason_codes=[], answer_by=lapses), uow)
+
+    by_whom = {m.to: " ".join((m.subject + " " + m.text).split()) for m in await sent(uow)}
+    said = {"en": ({sam: "Please accept or decline by Mar 4, 2027, 3:30 PM (Pacific Standard Time). Unanswered by "
+                         "then, it lapses and we look for another mentor for you.",
+                    ana: "Please accept or decline by Mar 4, 2027, 5:30 PM (Central Standard Time). Unanswered by "
+                         "then, it lapses."}),
+            "es": ({sam: "antes del 4 mar 2027, 3:30 p.m. (hora estándar del Pacífico). Si para entonces no hay "
+                         "respuesta, caduca y te buscaremos otra persona mentora.",
+                    ana: "antes del 4 mar 2027, 5:30 p.m. (hora estándar central). Si para entonces no hay "
+                         "respuesta, caduca."})}[language]
+    for reader, words in said.items():
+        text = by_whom[uow.notifications.contacts[reader]["email"]]
+        assert words in text, text
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+async def test_a_request_tells_the_mentor_by_when_to_answer_and_the_mentee_when_they_may_ask_another(language):
+    uow = new_uow()
+    sam = await person(uow, "Sam Okafor", language=language)
+    ana = await person(uow, "Ana Reyes", zone="America/Chicago", language=language)
+    pair = dict(pairing_id=uuid4(), program_id=uuid4(), chapter_id=None, mentee_id=sam, mentor_id=ana)
+    lapses = datetime(2027, 3, 4, 23, 30, tzinfo=UTC)
+
+    await handlers.pairing_proposed(ma.PairingProposedV6(**pair, score=80, reason_codes=[], answer_by=lapses,
+                                                         requested_by_mentee=True), uow)
+
+    by_whom = {m.to: " ".join((m.subject + " " + m.text).split()) for m in await sent(uow)}
+    said = {"en": {sam: "If they have not answered by Mar 4, 2027, 3:30 PM (Pacific Standard Time), the request "
+                        "lapses and you can ask another mentor.",
+                   ana: "then accept or decline it by Mar 4, 2027, 5:30 PM (Central Standard Time). Unanswered by "
+                        "then, the request lapses and they can ask another mentor."},
+            "es": {sam: "Si no ha respondido antes del 4 mar 2027, 3:30 p.m. (hora estándar del Pacífico), la "
+                        "solicitud caduca y podrás pedírselo a otra persona mentora.",
+                   ana: "y acéptala o recházala antes del 4 mar 2027, 5:30 p.m. (hora estándar central). Si para "
+                        "entonces no hay respuesta, la solicitud caduca y podrá pedírselo a otra persona mentora."}
+            }[language]
+    for reader, words in said.items():
+        text = by_whom[uow.notifications.contacts[reader]["email"]]
+        assert words in text, text
+
+
+async def test_a_proposal_published_before_it_said_a_time_asks_for_an_answer_without_one():
+    uow = new_uow()
+    sam = await person(uow, "Sam Okafor")
+    ana = await person(uow, "Ana Reyes")
+    pair = dict(pairing_id=uuid4(), program_id=uuid4(), chapter_id=None, mentee_id=sam, mentor_id=ana)
+
+    await handlers.pairing_proposed(ma.PairingProposedV5(**pair, score=80, reason_codes=[]), uow)
+
+    told = await sent(uow)
+    assert len(told) == 2 and all("Please accept or decline the proposal." in m.text for m in told)
+
+
 @pytest.mark.parametrize("warned", ["mentor", "mentee"])
 @pytest.mark.parametrize("language", ["en", "es"])
 async def test_a_reminder_warns_whoever_this_lapse_would_pause_and_not_the_other_side(warned, language):

@@ -7,6 +7,7 @@ visible fit."""
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID, uuid4
 
@@ -27,7 +28,7 @@ from ..domain.errors import (
 from ..domain.model import Candidate, NewPairing, ProgramRules
 from ..domain.scorer import suitable_mentors
 from ..domain.scoring import exclusion, fit
-from .pairing import facts_of
+from .pairing import answer_by_from, facts_of
 from .ports import MatchingUnitOfWorkPort
 from .programs import existing_program
 
@@ -100,8 +101,9 @@ async def request_mentor(cmd: commands.RequestMentor, uow: MatchingUnitOfWorkPor
         )])
         if cmd.note:
             await uow.pairings.add_note(pairing_id, cmd.note)
-        uow.emit(contract.PairingProposedV5(**facts_of(pairing_id, program, mentee.person_id, mentor.person_id),
+        uow.emit(contract.PairingProposedV6(**facts_of(pairing_id, program, mentee.person_id, mentor.person_id),
                                             score=chosen.score, reason_codes=list(chosen.reasons),
-                                            pairing_kind=mentee.pairing_kind, requested_by_mentee=True))
+                                            pairing_kind=mentee.pairing_kind, requested_by_mentee=True,
+                                            answer_by=answer_by_from(datetime.now(UTC), program, uow)))
         await uow.commit()
         return pairing_id

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID, uuid4
 
@@ -89,7 +89,8 @@ async def propose(program: ProgramRules, proposals: list[Proposal], uow: Matchin
                       pairing_kind=proposal.mentee.pairing_kind)
         told["correlation_id"] = correlation_of(proposal.mentee.enrollment_id)
         uow.emit(contract.PairingConfirmedV4(**told, **scored, term_ends_at=ends) if confirmed
-                 else contract.PairingProposedV5(**told, **scored, requested_by_mentee=False))
+                 else contract.PairingProposedV6(**told, **scored, requested_by_mentee=False,
+                                                 answer_by=answer_by_from(now, program, uow)))
     if written:
         await uow.pairings.add(written)
     return written
@@ -110,6 +111,12 @@ async def _announce_waiting(program: ProgramRules, considered: list[UUID], uow: 
         ))
     if fresh:
         await uow.waitlist.mark_announced([e["enrollment_id"] for e in fresh])
+
+
+def answer_by_from(proposed_at: datetime, program: ProgramRules, uow: MatchingUnitOfWorkPort) -> datetime:
+    """Until when a proposal or a request made at `proposed_at` may be answered: its program's time to answer, else
+    the platform's."""
+    return proposed_at + timedelta(days=program.answer_within_days or uow.answer_within_days)
 
 
 def facts_of(pairing_id: UUID, program: ProgramRules, mentee_id: UUID, mentor_id: UUID) -> dict[str, Any]:

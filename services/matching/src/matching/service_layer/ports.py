@@ -330,6 +330,11 @@ class MatchingUnitOfWorkPort(UnitOfWorkPort, Protocol):
     @property
     def identity_hasher(self) -> IdentityHasher: ...
 
+    @property
+    def answer_within_days(self) -> int:
+        """The platform's time to answer a proposal or a request, in days, where its program sets none."""
+        ...
+
 
 NewUnitOfWork = Callable[[], MatchingUnitOfWorkPort]
 Authorize = Callable[[Pairing, ProgramRules], commands.Actor]

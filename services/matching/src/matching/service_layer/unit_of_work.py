@@ -1,5 +1,5 @@
 """Matching's unit of work over PostgreSQL: its repositories on the transaction's connection, the instance's
-roster cache and the identity hasher (collaborators from bootstrap)."""
+roster cache, the identity hasher and the time to answer (collaborators and a setting from bootstrap)."""
 
 from __future__ import annotations
 
@@ -28,10 +28,11 @@ class MatchingUnitOfWork(UnitOfWork):
     reports: PostgresReports
 
     def __init__(self, pool: asyncpg.Pool | None, *, joined: SharedTransaction | None = None,
-                 rosters: Rosters, identity_hasher: IdentityHasher) -> None:
+                 rosters: Rosters, identity_hasher: IdentityHasher, answer_within_days: int) -> None:
         super().__init__(pool, joined=joined)
         self.rosters = rosters  # one per process: shared by every unit of work of this instance
         self.identity_hasher = identity_hasher
+        self.answer_within_days = answer_within_days  # the setting, for programs that set no time to answer
 
     def repositories(self) -> None:
         assert self.shared is not None

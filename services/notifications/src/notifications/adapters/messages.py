@@ -451,12 +451,24 @@ class _Composer:
             return self._request()
         reasons = self._reasons()
         said = [self._proposal() + " " + _("You will see their name and how to reach them once you have both "
-                                           "accepted."),
-                _("Please accept or decline the proposal.")]
+                                           "accepted."), self._answer_by()]
         if reasons:
             said.append(_("Why we paired you:"))
         return Message(_("A proposed match in %(program)s") % {"program": self.program}, said,
                        action=self._mentorship_link(_("Accept or decline")), bullets=reasons)
+
+    def _answer_by(self) -> str:
+        """By when to answer a proposal, and what follows if not (a proposal published before it said when: no time)."""
+        _ = self._
+        if not self.c.get("answer_by"):
+            return _("Please accept or decline the proposal.")
+        values = {"moment": self._answer_moment()}
+        return (_("Please accept or decline by %(moment)s. Unanswered by then, it lapses and we look for another "
+                  "mentor for you.") if self.role == "mentee" else
+                _("Please accept or decline by %(moment)s. Unanswered by then, it lapses.")) % values
+
+    def _answer_moment(self) -> str:
+        return self.r.moment(_at(self.c["answer_by"]))
 
     def _request(self) -> Message:
         """A mentee asked a mentor (in a program where mentees choose): the mentee has answered, the mentor answers.
@@ -468,12 +480,18 @@ class _Composer:
                      else _("You asked a mentor in %(program)s to be your mentor.")) % values,
                     _("We will tell you when they answer. Once they accept, you will see their name and how to reach "
                       "them.")]
+            if self.c.get("answer_by"):
+                said.append(_("If they have not answered by %(moment)s, the request lapses and you can ask another "
+                              "mentor.") % {"moment": self._answer_moment()})
             return Message(_("Your request for a mentor in %(program)s") % values, said,
                            action=self._mentorship_link(_("See your request")))
         reasons = self._reasons()
         said = [(_("A mentee in %(program)s asked you to be their %(kind)s mentor.") if values["kind"]
                  else _("A mentee in %(program)s asked you to be their mentor.")) % values,
                 _("You will see their name and how to reach them once you accept."),
+                _("Read the request, and any note they sent with it, then accept or decline it by %(moment)s. "
+                  "Unanswered by then, the request lapses and they can ask another mentor.")
+                % {"moment": self._answer_moment()} if self.c.get("answer_by") else
                 _("Read the request, and any note they sent with it, then accept or decline it.")]
         if reasons:
             said.append(_("Why you may fit:"))
@@ -656,7 +674,7 @@ class _Composer:
     def answer_due(self) -> Message:
         """A proposal or a request lapses soon unanswered: by when, and what follows. The other is not named yet."""
         _ = self._
-        values = {"program": self.program, "moment": self.r.moment(_at(self.c["answer_by"]))}
+        values = {"program": self.program, "moment": self._answer_moment()}
         if self.c.get("requested"):
             subject = _("A mentee's request in %(program)s is waiting for your answer") % values
             said = [_("A mentee asked you to be their mentor in %(program)s and is waiting for your answer.") % values,

@@ -211,11 +211,13 @@ VISIBLE_REASONS = frozenset(get_args(matching_contract.PairingReason))
 
 
 async def pairing_proposed(event: matching_contract.PairingProposed, uow: UnitOfWork) -> None:
-    """A proposal, or a mentee's request to a mentor (version 5 says which): each side is told why, and who answers."""
+    """A proposal, or a mentee's request to a mentor (version 5 says which): each side is told why, who answers, and
+    by when (version 6)."""
     reasons = [reason for reason in event.reason_codes if reason in VISIBLE_REASONS]
     requested = isinstance(event, matching_contract.PairingProposedV5) and event.requested_by_mentee
+    answer_by = event.answer_by if isinstance(event, matching_contract.PairingProposedV6) else None
     await _tell(uow, *_both_sides(event, "pairing_proposed", pairing_kind=pairing_kind_of(event),
-                                  reason_codes=reasons, requested=requested))
+                                  reason_codes=reasons, requested=requested, answer_by=answer_by))
 
 
 async def pairing_confirmed(event: matching_contract.PairingConfirmed, uow: UnitOfWork) -> None:
