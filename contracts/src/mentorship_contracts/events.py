@@ -377,6 +377,20 @@ class OfficeHoursBookingCancelledV3(OfficeHoursBookingCancelledV2):
 
 
 @register
+class OfficeHoursLinkGiven(_OfficeHoursEvent):
+    """The host gave the link to join a booked online slot, or changed it, so the participant can be told to find it
+    on their booking. The link itself is the events service's to show, to the host and the participant only: it never
+    travels."""
+
+    closed_schema = True
+    event_type: Literal["events.office_hours_link_given"] = "events.office_hours_link_given"
+    schema_version: Literal[1] = 1
+
+    booking_id: UUID = Field(description="The booking whose participant may now join by the link")
+    replaces_earlier: bool = Field(description="The slot had another link already, which no longer holds")
+
+
+@register
 class RegistrationCancelledV3(RegistrationCancelledV2):
     """Version 3 says whether an organiser removed the registrant from the roster, as opposed to the registrant
     cancelling or the event being cancelled. Why they were removed is free text an organiser wrote: it never travels

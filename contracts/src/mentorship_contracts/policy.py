@@ -28,6 +28,7 @@ PUBLIC_FIELDS = frozenset(
         "lapsed_by",  # the side whose leaving lapsed a request, as declined_by says of a decline (matching.pairing_lapsed v4)
         "was_approved",  # a mentor suspended had been approved before, as mentor_approved said (profiles.mentor_suspended v3)
         "requested_by_mentee",  # the mentee chose this mentor (matching.pairing_proposed v5)
+        "replaces_earlier",  # a booked office hour's link to join changed, the link itself untold (office_hours_link_given)
         # Until when a proposal or a request may be answered, and which side has not yet (matching.answer_due), as
         # `declined_by` says which side declined.
         "answer_by", "awaiting",

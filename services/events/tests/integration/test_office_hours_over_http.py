@@ -228,7 +228,9 @@ async def test_my_bookings_are_the_slots_i_booked_that_have_not_ended_soonest_fi
         assert (await coordinator.get("/v1/office-hours/bookings/mine")).status_code == 403
 
 
-async def test_an_online_slots_link_to_join_is_seen_by_its_host_and_by_whoever_booked_it_only(events_api, publish):
+async def test_an_online_slots_link_to_join_is_seen_by_its_host_and_by_whoever_booked_it_only(events_api, publish,
+                                                                                               observe):
+    office_hours = await observe("events.office-hours")
     host, student, browsing = uuid4(), uuid4(), uuid4()
     await publish(PersonRegistered(person_id=host, chapter_id=None, stage=TrainingStage.ATTENDING))
     async with events_api.client("participant", person_id=host) as as_host:
@@ -251,6 +253,16 @@ async def test_an_online_slots_link_to_join_is_seen_by_its_host_and_by_whoever_b
         assert booked.json()["join_url"] == "https://meet.example.org/dr-lee"
         [mine] = (await as_student.get("/v1/office-hours/bookings/mine")).json()
         assert mine["join_url"] == "https://meet.example.org/dr-lee"
+    async with events_api.client("participant", person_id=host) as as_host:  # changed once booked: the student is told
+        await as_host.put(f"/v1/office-hours/slots/{slot['id']}/join-link",
+                          json={"join_url": "https://meet.example.org/dr-lee-2"})
+
+    booked_event, link_given = await office_hours.wait_for(slot["id"], 2)
+    assert (booked_event["event_type"], link_given["event_type"]) == (
+        "events.office_hours_booked", "events.office_hours_link_given")
+    assert (link_given["person_id"], link_given["booking_id"], link_given["replaces_earlier"]) == (
+        str(student), booked_event["booking_id"], True)
+    assert office_hours.private_data_about(slot["id"]) == []  # the link itself never travels
 
 
 async def test_a_national_slot_is_everyone_s_and_a_chapter_s_slot_its_members_listed_and_booked_alike(

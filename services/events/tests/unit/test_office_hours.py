@@ -304,6 +304,34 @@ async def test_an_online_slot_carries_its_link_to_join_which_the_host_may_give_o
     assert changed.join_url == (await handlers.get_slot(later.id, uow)).join_url == "https://meet.example.org/later"
 
 
+async def test_a_link_given_or_changed_after_booking_is_announced_to_the_participant_without_the_link(uow, emitted):
+    slot = await offered(uow)
+    host = participant(slot.host_id)
+    await handlers.set_slot_link(commands.SetSlotLink(slot.id, "https://meet.example.org/a"), host, uow)  # unbooked
+    student = uuid4()
+    await book(uow, slot.id, student)
+    booking = uow.slots.rows[slot.id].booking_id
+
+    for link in ("https://meet.example.org/a", "https://meet.example.org/b", "https://meet.example.org/b"):
+        await handlers.set_slot_link(commands.SetSlotLink(slot.id, link), host, uow)
+
+    [told] = emitted(contract.OfficeHoursLinkGiven)  # only the change: the same link again, or unbooked, says nothing
+    assert (told.slot_id, told.booking_id, told.person_id, told.host_id, told.replaces_earlier) == (
+        slot.id, booking, student, slot.host_id, True)
+    assert "meet.example.org" not in told.model_dump_json()
+
+
+async def test_a_first_link_given_to_a_booked_slot_is_announced_as_such(uow, emitted):
+    slot = await offered(uow)
+    await book(uow, slot.id, uuid4())
+
+    await handlers.set_slot_link(commands.SetSlotLink(slot.id, "https://meet.example.org/a"),
+                                 participant(slot.host_id), uow)
+
+    [told] = emitted(contract.OfficeHoursLinkGiven)
+    assert not told.replaces_earlier
+
+
 async def test_only_an_online_slot_has_a_link_to_join_and_only_its_host_or_an_organiser_sets_it(uow):
     host = uuid4()
     await uow.participants.save(Participant(host, S.ATTENDING))

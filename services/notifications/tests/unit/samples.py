@@ -237,6 +237,7 @@ async def _story(uow: FakeUnitOfWork, language: str) -> None:
 
     online = booking("online", STARTS + timedelta(days=2))
     await handlers.office_hours_booked(_at(NOW, ev.OfficeHoursBookedV3(**online, is_virtual=True)), uow)
+    await handlers.office_hours_link_given(_at(NOW, ev.OfficeHoursLinkGiven(**online, replaces_earlier=False)), uow)
     in_person = booking("in-person", STARTS + timedelta(days=3))
     await handlers.office_hours_booked(_at(NOW, ev.OfficeHoursBookedV3(
         **in_person, is_virtual=False, location="Clinical sciences building, office 310")), uow)
@@ -261,7 +262,7 @@ KINDS_TOLD = frozenset({
     "mentee_waitlisted", "registration_confirmed", "registration_waitlisted", "registration_promoted",
     "registration_cancelled", "registration_removed", "join_link", "event_cancelled", "event_updated",
     "event_reminder", "waitlist_closed", "office_hours_booked", "office_hours_booked_host", "office_hours_reminder",
-    "office_hours_cancelled", "daily_digest",
+    "office_hours_cancelled", "office_hours_link_given", "daily_digest",
 })
 
 POLICY = DispatchPolicy(access_link_grace_seconds=0)

@@ -285,6 +285,53 @@ async def test_an_office_hour_booked_is_confirmed_to_both_reminded_a_day_before_
     assert {calendar_of(m)[0] for m in cancellations} == {"CANCEL"}
 
 
+@pytest.mark.parametrize("language", ["en", "es"])
+async def test_a_link_to_join_given_after_booking_tells_the_participant_where_to_find_it_and_a_change_says_so(language):
+    uow, mailer = new_uow(), FakeMailer()
+    student = await person(uow, "Sam Okafor", language=language)
+    host = await person(uow, "Lee Chen", zone="America/Chicago")
+    starts = NOW + timedelta(days=3)
+    booking = dict(slot_id=uuid4(), host_id=host, person_id=student, chapter_id=None, starts_at=starts,
+                   ends_at=starts + timedelta(minutes=30), booking_id=uuid4())
+    await handlers.office_hours_booked(ev.OfficeHoursBookedV3(**booking, is_virtual=True), uow)
+    booked = len(await sent(uow, mailer))
+
+    for replaces_earlier in (False, True):
+        await handlers.office_hours_link_given(ev.OfficeHoursLinkGiven(**booking, replaces_earlier=replaces_earlier),
+                                               uow)
+    given, changed = (await sent(uow, mailer))[booked:]
+
+    said = {"en": (("The link to join your office hour with Lee Chen",
+                    "Lee Chen gave the link to join your office hour on", "You will find it on your booking"),
+                   ("New link to join your office hour with Lee Chen",
+                    "Lee Chen changed the link to join your office hour on", "the link given before no longer works")),
+            "es": (("El enlace para tu hora de consulta con Lee Chen",
+                    "Lee Chen compartió el enlace para unirte a tu hora de consulta del", "Lo encontrarás en tu reserva"),
+                   ("Nuevo enlace para tu hora de consulta con Lee Chen",
+                    "Lee Chen cambió el enlace para unirte a tu hora de consulta del",
+                    "el enlace anterior ya no funciona"))}[language]
+    for message, words in zip((given, changed), said, strict=True):
+        text = " ".join((message.subject + " " + message.text).split())
+        assert message.to == uow.notifications.contacts[student]["email"] and all(w in text for w in words), text
+        assert f"/office-hours/{booking['slot_id']}" in message.text  # the booking, where the link is
+
+
+async def test_a_link_given_to_a_booking_cancelled_since_or_over_tells_nobody():
+    uow = new_uow()
+    student, host = await person(uow, "Sam Okafor"), await person(uow, "Lee Chen")
+    starts = NOW + timedelta(days=3)
+    booking = dict(slot_id=uuid4(), host_id=host, person_id=student, chapter_id=None, starts_at=starts,
+                   ends_at=starts + timedelta(minutes=30), booking_id=uuid4())
+    await handlers.office_hours_booked(ev.OfficeHoursBookedV3(**booking), uow)
+    await handlers.office_hours_link_given(ev.OfficeHoursLinkGiven(**booking, replaces_earlier=False), uow)
+    await handlers.office_hours_booking_cancelled(ev.OfficeHoursBookingCancelledV3(
+        **booking, cancelled_by="participant", reason_code="cancelled"), uow)
+    over = dict(booking, booking_id=uuid4(), starts_at=NOW - timedelta(hours=1), ends_at=NOW - timedelta(minutes=30))
+    await handlers.office_hours_link_given(ev.OfficeHoursLinkGiven(**over, replaces_earlier=False), uow)
+
+    assert not [m for m in await sent(uow) if "link" in m.subject.lower()]
+
+
 async def test_a_reminder_of_an_office_hour_cancelled_since_is_not_sent():
     uow = new_uow()
     student, host = await person(uow, "Sam Okafor"), await person(uow, "Lee Chen")

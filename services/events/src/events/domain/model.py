@@ -465,10 +465,15 @@ class OfficeHourSlot:
             slot.give_link(slot.join_url)
         return slot
 
-    def give_link(self, join_url: str) -> None:
+    def give_link(self, join_url: str) -> LinkChange | None:
+        """Set the link to join; the booking whose participant is to be told where to find it, if the link changed
+        while the slot is booked."""
         if not self.is_virtual:
             raise Invalid("only an online slot has a link to join", field="join_url")
-        self.join_url = join_url
+        earlier, self.join_url = self.join_url, join_url
+        if self.booked_by is None or self.booking_id is None or join_url == earlier:
+            return None
+        return LinkChange(Booking(self.booking_id, self.booked_by), replaces_earlier=earlier is not None)
 
     @property
     def is_national(self) -> bool:
@@ -514,6 +519,14 @@ class OfficeHourSlot:
     def withdraw(self) -> Booking | None:
         """The host takes the slot back; return the booking it had (whose participant is told), if any."""
         return self.cancel_booking() if self.booked_by is not None else None
+
+
+@dataclass(frozen=True)
+class LinkChange:
+    """A booked slot's link to join was given, or changed from another."""
+
+    booking: Booking
+    replaces_earlier: bool
 
 
 @dataclass(frozen=True)

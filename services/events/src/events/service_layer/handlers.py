@@ -477,8 +477,14 @@ async def set_slot_link(command: commands.SetSlotLink, caller: Principal, uow: E
         slot = await _slot(command.slot_id, uow, lock=True)
         if not (caller.is_person(slot.host_id) or caller.is_admin or caller.coordinates(slot.chapter_id)):
             raise Forbidden("only the slot's host (or an organiser on their behalf) gives its link", field="slot_id")
-        slot.give_link(command.join_url)
+        changed = slot.give_link(command.join_url)
         await uow.slots.save(slot)
+        if changed is not None and slot.ends_at > _now():
+            # Told where to find it: the link itself never travels.
+            uow.emit(contract.OfficeHoursLinkGiven(
+                slot_id=slot.id, host_id=slot.host_id, person_id=changed.booking.person_id, chapter_id=slot.chapter_id,
+                starts_at=slot.starts_at, ends_at=slot.ends_at, booking_id=changed.booking.id,
+                replaces_earlier=changed.replaces_earlier))
         _audit_for_host(uow, caller, "slot.link_given", slot)
         await uow.commit()
         return slot

@@ -29,7 +29,8 @@ IDENTITY_ATTRIBUTES = ("gender_identity", "sexual_orientation", "race_ethnicity"
                        "immigration_background", "socioeconomic_background", "disability", "religion", "veteran")
 # Kinds about a booked office hour whose subject names the other side. Once the booking is cancelled or has begun,
 # nothing else of them can be said: the subject they were given would name the other side as they were then.
-NAMING_THE_OTHER_SIDE = frozenset({"office_hours_booked", "office_hours_booked_host", "office_hours_reminder"})
+NAMING_THE_OTHER_SIDE = frozenset({"office_hours_booked", "office_hours_booked_host", "office_hours_reminder",
+                                   "office_hours_link_given"})
 
 
 @dataclass(frozen=True)
@@ -944,7 +945,10 @@ class _Composer:
         _ = self._
         return {"office_hours_booked": _("Office hour booked with %(name)s"),
                 "office_hours_booked_host": _("%(name)s booked your office hour"),
-                "office_hours_reminder": _("Office hour with %(name)s")}[kind] % {"name": self.partner}
+                "office_hours_reminder": _("Office hour with %(name)s"),
+                "office_hours_link_given": _("New link to join your office hour with %(name)s")
+                if self.c.get("replaces_earlier") else _("The link to join your office hour with %(name)s"),
+                }[kind] % {"name": self.partner}
 
     def office_hours_booked(self) -> Message:
         _ = self._
@@ -971,6 +975,18 @@ class _Composer:
                        [_("A reminder of your office hour with %(name)s.") % {"name": self.partner},
                         *self._how_to_join()],
                        self.booking_details(), self._office_hour_link())
+
+    def office_hours_link_given(self) -> Message:
+        """The host gave the link to join, or changed it: where to find it (it never travels in an email)."""
+        _ = self._
+        values = {"name": self.partner, "when": self.r.span(self.booking["starts_at"], self.booking["ends_at"])}
+        said = ([_("%(name)s changed the link to join your office hour on %(when)s: the link given before no longer "
+                   "works.") % values, _("You will find the new one on your booking, on the platform.")]
+                if self.c.get("replaces_earlier") else
+                [_("%(name)s gave the link to join your office hour on %(when)s.") % values,
+                 _("You will find it on your booking, on the platform.")])
+        return Message(self.office_hour_subject("office_hours_link_given"), said, self.booking_details(),
+                       self._office_hour_link())
 
     def office_hours_cancelled(self) -> Message:
         _ = self._

@@ -80,6 +80,7 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
     Kind("office_hours_booked_host", Category.ESSENTIAL),
     Kind("office_hours_reminder", Category.EVENT_UPDATES),
     Kind("office_hours_cancelled", Category.ESSENTIAL),
+    Kind("office_hours_link_given", Category.ESSENTIAL),  # as `join_link`: without it, they cannot join
     Kind("daily_digest", Category.ESSENTIAL, in_inbox=False),
 )}
 

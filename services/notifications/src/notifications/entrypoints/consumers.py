@@ -58,4 +58,5 @@ HANDLERS: dict[type[IntegrationEvent], Callable[[Any, NotificationsUnitOfWorkPor
     events.PrivateWaitlistClosed: handlers.waitlist_closed,
     events.OfficeHoursBooked: handlers.office_hours_booked,
     events.OfficeHoursBookingCancelled: handlers.office_hours_booking_cancelled,
+    events.OfficeHoursLinkGiven: handlers.office_hours_link_given,
 }

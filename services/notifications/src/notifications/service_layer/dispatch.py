@@ -87,13 +87,16 @@ class Obsolete(Exception):
 VOID_ONCE_CANCELLED = frozenset({"event_updated", "event_reminder", "join_link", "registration_confirmed",
                                  "registration_promoted", "registration_waitlisted"})
 # Kinds that no longer hold once their office-hour booking is cancelled.
-BOOKING_HELD_KINDS = frozenset({"office_hours_booked", "office_hours_booked_host", "office_hours_reminder"})
+BOOKING_HELD_KINDS = frozenset({"office_hours_booked", "office_hours_booked_host", "office_hours_reminder",
+                                "office_hours_link_given"})
 # Kinds about a pairing that name neither the other side nor anything they show (they are no partner yet): they go
 # without waiting for the other's contact details.
 NAMING_NO_PARTNER = frozenset({"pairing_proposed", "pairing_declined"})
 # A reminder that could only go once what it recalls began (the SMTP server refused until then, or staff sent it
 # again later) says nothing worth reading; nor does anything about an event once it has ended.
 REMINDER_KINDS = frozenset({"event_reminder", "office_hours_reminder"})
+# Kinds worth reading until what they speak of has ended (a link to join given just after the start still helps).
+VOID_ONCE_ENDED = VOID_ONCE_CANCELLED | {"office_hours_link_given"}
 
 
 # The kinds whose message shows what the partner shows a partner (`Messages.partner_details`).
@@ -169,7 +172,7 @@ def _still_ahead(kind: str, happening: Row, now: datetime) -> None:
     has ended."""
     if kind in REMINDER_KINDS and happening["starts_at"] <= now:
         raise Obsolete("it has begun")
-    if kind in VOID_ONCE_CANCELLED and happening["ends_at"] <= now:
+    if kind in VOID_ONCE_ENDED and happening["ends_at"] <= now:
         raise Obsolete("it has ended")
 
 

@@ -593,6 +593,17 @@ async def office_hours_booking_cancelled(event: events_contract.OfficeHoursBooki
         await uow.commit()
 
 
+async def office_hours_link_given(event: events_contract.OfficeHoursLinkGiven, uow: UnitOfWork) -> None:
+    """The participant is told the host gave (or changed) the link to join, and where to find it: the link itself is
+    the events service's to show. Nothing once the office hour is over; a booking cancelled meanwhile is not told
+    (`dispatch.BOOKING_HELD_KINDS`)."""
+    if event.ends_at <= max(event.occurred_at, datetime.now(UTC)):
+        return  # read late (a new subscription reads the topic from its start): nothing to tell
+    await _tell(uow, Notification.answering(
+        event.event_id, event.person_id, event.chapter_id, "office_hours_link_given", booking_id=event.booking_id,
+        partner_id=event.host_id, role="participant", host_id=event.host_id, replaces_earlier=event.replaces_earlier))
+
+
 async def _tell(uow: UnitOfWork, *notifications: Notification) -> None:
     async with uow:
         for notification in notifications:

@@ -322,6 +322,7 @@ EMAIL_KINDS = {
     "office_hours_booked_host": C_("Office hours booked (to the host)"),
     "office_hours_reminder": C_("An office hours reminder"),
     "office_hours_cancelled": C_("Office hours cancelled"),
+    "office_hours_link_given": C_("An office hour's joining link given"),
     "daily_digest": C_("Daily digest"),
 }
 
