@@ -75,17 +75,17 @@ def test_an_event_goes_from_draft_to_published_to_cancelled_or_completed():
     fair.complete(START + timedelta(hours=1))
     assert fair.state == EventState.COMPLETED
     with pytest.raises(WrongState):
-        fair.revise({"title": "Too late"}, confirmed=0, parent=None, now=START + timedelta(hours=5))
+        fair.revise({"title": "Too late"}, confirmed=0, registered=0, parent=None, now=START + timedelta(hours=5))
 
 
 def test_a_revision_names_what_changed_and_never_drops_confirmed_seats():
     fair = event()
-    assert fair.revise({"title": "Spring fair", "capacity": 300}, confirmed=0, parent=None, now=NOW) == ["title"]
+    assert fair.revise({"title": "Spring fair", "capacity": 300}, confirmed=0, registered=0, parent=None, now=NOW) == ["title"]
     with pytest.raises(Invalid, match="confirmed already") as refused:
-        fair.revise({"capacity": 10}, confirmed=11, parent=None, now=NOW)
+        fair.revise({"capacity": 10}, confirmed=11, registered=11, parent=None, now=NOW)
     assert refused.value.field == "capacity"
     with pytest.raises(Invalid):
-        fair.revise({"kind": "workshop"}, confirmed=0, parent=None, now=NOW)
+        fair.revise({"kind": "workshop"}, confirmed=0, registered=0, parent=None, now=NOW)
 
 
 def test_an_event_is_created_to_start_in_the_future():
@@ -102,7 +102,7 @@ def test_an_event_is_not_moved_into_the_past():
                                 "ends_at": NOW + timedelta(hours=1)}, "starts_at"),
                               ({"ends_at": NOW - timedelta(hours=1)}, "ends_at")]:
         with pytest.raises(Invalid) as refused:
-            fair.revise(changes, confirmed=0, parent=None, now=NOW)
+            fair.revise(changes, confirmed=0, registered=0, parent=None, now=NOW)
         assert refused.value.field == at_fault
     assert fair.starts_at == START
 
@@ -113,17 +113,17 @@ def test_a_running_event_keeps_its_start_and_ends_in_the_future_but_the_rest_may
     running = START + timedelta(hours=1)
     with pytest.raises(Invalid, match="has started") as refused:
         fair.revise({"starts_at": START + timedelta(days=1), "ends_at": START + timedelta(days=1, hours=4)},
-                    confirmed=0, parent=None, now=running)
+                    confirmed=0, registered=0, parent=None, now=running)
     assert refused.value.field == "starts_at"
     with pytest.raises(Invalid, match="past") as refused:
-        fair.revise({"ends_at": running - timedelta(minutes=1)}, confirmed=0, parent=None, now=running)
+        fair.revise({"ends_at": running - timedelta(minutes=1)}, confirmed=0, registered=0, parent=None, now=running)
     assert refused.value.field == "ends_at"
     # A form sends every field back: its unchanged start is no move. A running event may run longer.
     changes = {"starts_at": START, "ends_at": START + timedelta(hours=6), "title": "Health careers fair (day 1)"}
-    assert sorted(fair.revise(changes, confirmed=0, parent=None, now=running)) == ["ends_at", "title"]
+    assert sorted(fair.revise(changes, confirmed=0, registered=0, parent=None, now=running)) == ["ends_at", "title"]
     # Over but not completed yet: the organisers may still correct its description.
     after = START + timedelta(days=1)
-    assert fair.revise({"description": "Thanks for coming"}, confirmed=0, parent=None, now=after) == ["description"]
+    assert fair.revise({"description": "Thanks for coming"}, confirmed=0, registered=0, parent=None, now=after) == ["description"]
 
 
 def test_coordinators_see_counts_no_shows_and_waitlist_places():
@@ -188,6 +188,6 @@ def test_a_check_in_may_be_undone_whenever_it_was_made():
     seated = Registration.new(fair.id, uuid4(), Status.CONFIRMED)
     seated.check_in(fair, START - timedelta(hours=2))
     fair.revise({"starts_at": START + timedelta(days=7), "ends_at": START + timedelta(days=7, hours=4)},
-                confirmed=1, parent=None, now=START - timedelta(hours=1))  # postponed, a week on
+                confirmed=1, registered=1, parent=None, now=START - timedelta(hours=1))  # postponed, a week on
     seated.undo_check_in(fair)
     assert seated.checked_in_at is None

@@ -13,7 +13,7 @@ from mentorship_contracts import events as contract
 from mentorship_contracts.profiles import PersonErased
 from mentorship_contracts.vocabulary import TrainingStage as S
 from plumbing.auth import Principal, Role
-from plumbing.errors import NotFound
+from plumbing.errors import Invalid, NotFound
 
 SOON = datetime.now(UTC) + timedelta(days=10)
 # The national events' organiser.
@@ -321,6 +321,22 @@ async def test_who_registers_for_an_event_goes_to_notifications_alone_unless_its
     await register(uow, public)
     told = registrations_told(uow, public)
     assert [type(e) for e in told] == [contract.RegistrationConfirmedV2, contract.RegistrationWaitlistedV2]
+
+
+async def test_who_may_see_the_registrants_changes_only_while_nobody_has_registered_and_announces_nothing(
+        uow, emitted):
+    event = await published(uow, capacity=5)
+    before = uow.events.rows[event.id].revision
+
+    await handlers.update_event(commands.UpdateEvent(event.id, {"attendees_public": True}), ORGANISER, uow)
+
+    assert uow.events.rows[event.id].attendees_public
+    assert (uow.events.rows[event.id].revision, emitted(contract.EventUpdated)) == (before, [])  # not the catalogue's
+    await register(uow, event)
+    with pytest.raises(Invalid) as refused:
+        await handlers.update_event(commands.UpdateEvent(event.id, {"attendees_public": False}), ORGANISER, uow)
+    assert refused.value.field == "attendees_public" and "registered" in str(refused.value)
+    assert uow.events.rows[event.id].attendees_public  # people registered under it: it stays
 
 
 async def test_an_event_whose_attendees_are_private_closes_its_waitlist_privately_and_publishes_no_attendance(

@@ -527,7 +527,7 @@ async def test_who_registers_for_a_new_event_is_kept_from_other_teams_unless_the
             "timezone": "America/Chicago", "starts_at": "2026-12-01T18:00", "ends_at": "2026-12-01T20:00",
             "registration_deadline": "2026-11-30T12:00", "capacity": "25"}
     async with as_(world, "coordinator")[0] as page:
-        [offered] = re.findall(r'<input type="checkbox" name="attendees_public"[^>]*>',
+        [offered] = re.findall(r'<input type="checkbox" id="attendees_public" name="attendees_public"[^>]*>',
                                (await page.get("/console/events/new")).text)
         assert "checked" not in offered
         await page.post("/console/events/new", data=form)
@@ -539,7 +539,30 @@ async def test_who_registers_for_a_new_event_is_kept_from_other_teams_unless_the
         edited = (await page.get(f"/console/events/{event['id']}/edit")).text
     assert (kept["attendees_public"], shared["attendees_public"]) == (False, True)
     assert "Who registers is kept from other teams." in told
-    assert 'name="attendees_public"' not in edited and "Who registers is kept from other teams." in edited
+    [still_offered] = re.findall(r'<input type="checkbox" id="attendees_public" name="attendees_public"[^>]*>', edited)
+    assert "checked" not in still_offered  # nobody has registered yet: it may still change
+
+
+async def test_who_registers_may_be_changed_until_someone_registers_and_a_save_of_other_fields_leaves_it(world):
+    s = world["s"]
+    form = {"csrf": CSRF, "title": "Applying while LGBTQ+", "kind": "chapter_session", "chapter_id": s.chapter,
+            "timezone": "America/Chicago", "starts_at": "2026-12-01T18:00", "ends_at": "2026-12-01T20:00",
+            "registration_deadline": "2026-11-30T12:00", "capacity": "25", "attendees_public": "on"}
+    async with as_(world, "coordinator")[0] as page:
+        await page.post("/console/events/new", data=form)
+        [event] = [e for e in s.events.values() if e["title"] == "Applying while LGBTQ+"]
+        edit = f"/console/events/{event['id']}/edit"
+        await page.post(edit, data={**form, "attendees_public": "", "attendees_public_offered": "yes"})  # unticked
+        unticked = s.calls_to("events", "PATCH", f"/v1/events/{event['id']}")[-1].body
+        s.roster[event["id"]].append({"person_id": str(uuid4()), "status": "confirmed"})  # someone registers
+        locked = (await page.get(edit)).text
+        await page.post(edit, data={**{k: v for k, v in form.items() if k != "attendees_public"},
+                                    "title": "Applying while LGBTQ+ (online)"})
+        renamed = s.calls_to("events", "PATCH", f"/v1/events/{event['id']}")[-1].body
+    assert unticked["attendees_public"] is False
+    assert 'name="attendees_public"' not in locked
+    assert "Who registers is kept from other teams." in locked and "people have registered" in locked
+    assert renamed["title"] == "Applying while LGBTQ+ (online)" and "attendees_public" not in renamed
 
 
 async def test_an_event_form_sent_empty_says_what_each_field_needs_next_to_it(world):

@@ -114,7 +114,10 @@ def is_time_zone(name: str) -> bool:
 
 # What an organiser may change after creating an event; kind, scope and parent are fixed.
 REVISABLE = ("title", "description", "starts_at", "ends_at", "timezone", "capacity", "registration_deadline",
-             "audience_stages", "is_virtual", "location", "virtual_link", "exhibitors")
+             "audience_stages", "is_virtual", "location", "virtual_link", "exhibitors", "attendees_public")
+# What an event's organisers choose that is not a detail of the event anyone reads: changing it alone revises nothing
+# published.
+UNPUBLISHED = frozenset({"attendees_public"})
 
 
 @dataclass
@@ -135,8 +138,8 @@ class ScheduledEvent:
     virtual_link: str | None = None
     parent_event_id: UUID | None = None
     exhibitors: list[Exhibitor] = field(default_factory=list)
-    # Whether other teams may see who registers (a career fair whose exhibitors follow up, say). Chosen at creation:
-    # people register trusting it, and one event's registrations stay on one topic, in order.
+    # Whether other teams may see who registers (a career fair whose exhibitors follow up, say). Fixed once anyone has
+    # registered: people register trusting it, and one event's registrations stay on one topic, in order.
     attendees_public: bool = False
     state: EventState = EventState.DRAFT
     # Changes since it was published, its cancellation included: the SEQUENCE of its calendar entries.
@@ -178,13 +181,15 @@ class ScheduledEvent:
         self._require(EventState.DRAFT, "published")
         self.state = EventState.PUBLISHED
 
-    def revise(self, changes: dict, *, confirmed: int, parent: ScheduledEvent | None, now: datetime) -> list[str]:
+    def revise(self, changes: dict, *, confirmed: int, registered: int, parent: ScheduledEvent | None,
+               now: datetime) -> list[str]:
         """Apply an organiser's changes; return the names of what changed.
 
         Times are not moved into the past: a new start is in the future, and a new end too. Once an event has
         started, its start is what happened and stays; its end may move (it runs longer, or shorter but not
-        ending before now: completing it is how it ends). Whatever else may still change, even once it is over,
-        until it is completed. A value sent unchanged is no move.
+        ending before now: completing it is how it ends). Whether other teams may see who registers changes only
+        while nobody has (`registered`, ever). Whatever else may still change, even once it is over, until it is
+        completed. A value sent unchanged is no move.
         """
         if self.state not in (EventState.DRAFT, EventState.PUBLISHED):
             raise WrongState(f"a {self.state} event cannot be changed", field="state")
@@ -193,6 +198,9 @@ class ScheduledEvent:
             raise Invalid(f"{', '.join(sorted(unknown))} cannot be changed", field=sorted(unknown)[0])
         if changes.get("capacity", self.capacity) < confirmed:
             raise Invalid(f"{confirmed} registrants are confirmed already; cancel some first", field="capacity")
+        if changes.get("attendees_public", self.attendees_public) != self.attendees_public and registered:
+            raise Invalid("people have registered trusting who may see that they did: it stays as it was",
+                          field="attendees_public")
         revised = replace(self, **changes)
         revised._check(parent)
         if revised.starts_at != self.starts_at:
@@ -205,7 +213,7 @@ class ScheduledEvent:
         changed = [f.name for f in fields(self) if getattr(revised, f.name) != getattr(self, f.name)]
         for name in changed:
             setattr(self, name, getattr(revised, name))
-        if changed and self.state == EventState.PUBLISHED:
+        if set(changed) - UNPUBLISHED and self.state == EventState.PUBLISHED:
             self.revision += 1
         return changed
 

@@ -72,7 +72,7 @@ class ExhibitorIn(Strict):
 
 # What a change may leave out but not set to null: only a location and a virtual link can be removed.
 _NOT_NULL = ("title", "description", "starts_at", "ends_at", "timezone", "capacity", "registration_deadline",
-             "audience_stages", "is_virtual", "exhibitors")
+             "audience_stages", "is_virtual", "exhibitors", "attendees_public")
 
 
 def _say_null_is_refused(schema: dict) -> None:
@@ -101,6 +101,9 @@ class EventChanges(Strict):
     location: Line300 | None = None
     virtual_link: VirtualLink | None = None
     exhibitors: Annotated[list[ExhibitorIn], Field(max_length=500)] | None = None
+    attendees_public: bool | None = Field(
+        default=None, description="Whether other teams may see who registers: changes only while nobody has "
+                                  "registered (422 naming it otherwise); changing it alone publishes no update")
 
     @field_validator(*_NOT_NULL)
     @classmethod
@@ -134,7 +137,7 @@ class EventIn(EventChanges):
     exhibitors: Annotated[list[ExhibitorIn], Field(max_length=500)] = Field(default_factory=list)
     attendees_public: bool = Field(
         default=False, description="Whether other teams may see who registers (events.registrations); else only "
-                                   "notifications learns it (events.attendees). Fixed once the event is created")
+                                   "notifications learns it (events.attendees). Fixed once anyone has registered")
 
     def command(self) -> commands.CreateEvent:
         return commands.CreateEvent(**{**self.model_dump(exclude={"exhibitors"}), **self.domain_values()})

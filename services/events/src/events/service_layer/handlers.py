@@ -22,6 +22,7 @@ from ..domain import commands
 from ..domain.model import (
     ATTENDANCE_COLUMNS,
     REMINDER_LEAD,
+    UNPUBLISHED,
     Booking,
     EventState,
     OfficeHourSlot,
@@ -74,12 +75,14 @@ async def update_event(
         event = await _existing(command.scheduled_event_id, uow, lock=True)
         parent = await _existing(event.parent_event_id, uow) if event.parent_event_id else None
         confirmed = await uow.registrations.count(event.id, Status.CONFIRMED)
-        changed = event.revise(command.changes, confirmed=confirmed, parent=parent, now=_now())
+        registered = len(await uow.registrations.of_event(event.id, active_only=False))
+        changed = event.revise(command.changes, confirmed=confirmed, registered=registered, parent=parent, now=_now())
         await uow.events.save(event)
         if changed:
             _audit_event(uow, organiser, "event.edited", event, changed=changed)
-        if changed and event.state == EventState.PUBLISHED:
-            uow.emit(contract.EventUpdatedV3(**_details(event), changed_fields=changed, revision=event.revision))
+        published = [name for name in changed if name not in UNPUBLISHED]
+        if published and event.state == EventState.PUBLISHED:
+            uow.emit(contract.EventUpdatedV3(**_details(event), changed_fields=published, revision=event.revision))
             if "virtual_link" in changed and event.virtual_link:
                 confirmed_now = [r for r in await uow.registrations.of_event(event.id, active_only=True)
                                  if r.status == Status.CONFIRMED]

@@ -140,6 +140,9 @@ def _event_form(posted, desk: Desk, zones: tuple[str, ...], event: dict | None) 
             problems["chapter_id"] = needs("chapter_id")
         body["chapter_id"] = str(chapter) if chapter else None
         body["attendees_public"] = values["attendees_public"]
+    elif posted.get("attendees_public_offered") and values["attendees_public"] != event["attendees_public"]:
+        # Sent only when changed: a save of other fields after someone registered leaves it be, as events requires.
+        body["attendees_public"] = values["attendees_public"]
     return values, body, problems
 
 
@@ -222,6 +225,12 @@ async def _event_to_edit(desk: Desk, event_id: UUID) -> dict | None:
     return event if desk.staff.coordinates(event.get("chapter_id")) else None
 
 
+async def _anyone_registered(desk: Desk, event_id: UUID) -> bool:
+    """Whether anyone has registered (who may see it is fixed from then on)."""
+    roster = await desk.api.call("events", "GET", f"/v1/events/{event_id}/registrations", desk.staff)
+    return bool(roster.get("registrations") if isinstance(roster, dict) else roster)
+
+
 @router.get("/events/{event_id}/edit")
 async def edit_event(event_id: UUID, desk: Console) -> Response:
     event = await _event_to_edit(desk, event_id)
@@ -231,7 +240,8 @@ async def edit_event(event_id: UUID, desk: Console) -> Response:
               "capacity": str(event["capacity"])}
     # Its own zone offered even when the list lacks it (set through the events API): a select without it would
     # show, and save, the list's first zone, moving the event.
-    return await _form_page(desk, event, values, zones_with(event), [])
+    return await _form_page(desk, event, values, zones_with(event), [],
+                            registered=await _anyone_registered(desk, event_id))
 
 
 @router.post("/events/{event_id}/edit")
@@ -248,7 +258,8 @@ async def save_event(event_id: UUID, desk: Console, posted: Form) -> Response:
             if not _refused(error):
                 raise
             problems |= _event_refusals(desk, error, values)
-    return await _form_page(desk, event, values, zones_with(event), [], 422, problems=problems)
+    return await _form_page(desk, event, values, zones_with(event), [], 422, problems=problems,
+                            registered=await _anyone_registered(desk, event_id))
 
 
 async def _event_and_roster(desk: Desk, event_id: UUID) -> tuple[dict, dict | list, list[dict]]:

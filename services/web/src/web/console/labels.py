@@ -397,6 +397,8 @@ ERRORS = {
 # What events means when it refuses an event's form as `invalid`: the field it names, and how its message begins
 # (events words each rule once, in English, for developers), in the coordinator's words.
 EVENT_INVALID = (
+    ("attendees_public", "people have registered",
+     C_("Someone has registered since this page opened, trusting who may see that they did: it stays as it was.")),
     ("starts_at", "an event is created to start in the future", C_("The start is past: choose a time to come.")),
     ("starts_at", "an event is not moved into the past", C_("The start is past: choose a time to come.")),
     ("starts_at", "this event has started", C_("The event has started: its start can no longer change.")),
