@@ -90,7 +90,7 @@ async def run(args: argparse.Namespace, work: Path) -> None:
     for i, port in enumerate(ports):
         env = os.environ | secrets.service_environment("notifications", kafka.access) | {
             "DATABASE_URL": dsn, "HTTP_PORT": str(port), "SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(smtp_port),
-            "MAIL_FROM": MAIL_FROM, "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
+            "MAIL_FROM": MAIL_FROM,
             # No web app nor profiles here: the links go nowhere, and the contacts published carry nothing sealed.
             "WEB_BASE_URL": "http://web.invalid", "PROFILES_URL": "http://profiles.invalid",
             "DISPATCH_POLL_SECONDS": "0.05", "LOG_LEVEL": "WARNING", "DISPATCH_BATCH_SIZE": str(args.batch),

@@ -89,8 +89,6 @@ class FaultPlatform:
         # down, they wait and ask again, as they would for any profiles that cannot answer).
         for reader in key_readers():
             self.instances[reader][0].environment["PROFILES_URL"] = self.instances["profiles"][0].url
-        # Its unsubscribe links: the first instance's endpoint, as an ingress would serve one of them.
-        self.instances["notifications"][0].environment["PUBLIC_BASE_URL"] = self.instances["notifications"][0].url
         for instance in self.all_instances():
             instance.start()
         for instance in self.all_instances():

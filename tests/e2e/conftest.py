@@ -62,8 +62,7 @@ async def platform(kafka_access, postgres_server, smtp_sink):
     ports = {name: free_port() for name in ("profiles", "notifications", "web")}
     special: dict[str, dict] = {
         "notifications": {"smtp_host": "127.0.0.1", "smtp_port": smtp_sink.smtp_port, "dispatch_poll_seconds": 0.1,
-                          "mail_from": MAIL_FROM, "public_base_url": f"http://127.0.0.1:{ports['notifications']}",
-                          "web_base_url": f"http://127.0.0.1:{ports['web']}"},
+                          "mail_from": MAIL_FROM, "web_base_url": f"http://127.0.0.1:{ports['web']}"},
         # Its watch (what lapses, what is overdue) every second, not every minute: a test ages a pairing and waits.
         "matching": {"lifecycle_poll_seconds": 1.0},
     }

@@ -189,7 +189,7 @@ def _start_all(run_dir: Path, state: _State, services: tuple[Service, ...], time
             "SMTP_HOST": "127.0.0.1",
             "SMTP_PORT": str(smtp_port),
             "MAIL_FROM": MAIL_FROM,
-            "PUBLIC_BASE_URL": f"http://127.0.0.1:{service.port}",
+            "PUBLIC_BASE_URL": f"http://127.0.0.1:{service.port}",  # the web app's (sign-in links)
             "WEB_BASE_URL": urls.get("WEB_URL", "http://127.0.0.1:8105"),
             "PYTHONUNBUFFERED": "1",  # so the log shows what happened right before a crash
         }

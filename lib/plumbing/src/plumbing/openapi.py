@@ -24,15 +24,15 @@ def committed_path(service: str) -> Path:
 
 
 def problems(document: dict) -> list[str]:
-    """What the document fails to say: an operation without a typed success answer, or an error answer without
-    the error body."""
+    """What the document fails to say: an operation without a typed success answer (or a redirect), or an error
+    answer without the error body."""
     found = []
     for path, operations in document.get("paths", {}).items():
         for method, operation in operations.items():
             where = f"{method.upper()} {path}"
             answers = operation.get("responses", {})
             successes = {status: answer for status, answer in answers.items() if status.startswith("2")}
-            if not successes:
+            if not successes and not any(status.startswith("3") for status in answers):  # a redirect is an answer
                 found.append(f"{where}: no success answer")
             for status, answer in successes.items():
                 content = answer.get("content", {})

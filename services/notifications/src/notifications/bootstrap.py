@@ -27,7 +27,7 @@ def build_app(settings: ServiceSettings | None = None) -> FastAPI:
     service.consume(consumers.HANDLERS, new_unit_of_work, person_keys=person_keys.of_settings(settings))
     tokens = UnsubscribeTokens(settings.secret("link_signing_key"))
     links = Links(settings.web_base_url)
-    render = Renderer(links, tokens, settings.public_base_url, settings.mail_from)
+    render = Renderer(links, tokens, settings.mail_from)
     mailer = SmtpMailer(settings.smtp_host, settings.smtp_port, settings.mail_from, settings.smtp_timeout_seconds,
                         sign=_dkim_signer(settings), credentials=settings.smtp_credentials())
     figures = jobs.EmailFigures(service.metrics.registry)

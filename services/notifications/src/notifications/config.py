@@ -10,13 +10,11 @@ from .service_layer.dispatch import DispatchPolicy
 
 class NotificationsSettings(MailingSettings):
     service_name: str = "notifications"
-    ADDRESSES: ClassVar[tuple[str, ...]] = (*MailingSettings.ADDRESSES, "PUBLIC_BASE_URL", "WEB_BASE_URL",
-                                            "PROFILES_URL")
-    # Where people reach this service's public endpoints (the unsubscribe link in every email).
-    public_base_url: str = Field(default="http://127.0.0.1:8104", validation_alias="PUBLIC_BASE_URL")
-    # Signs those links: a key of notifications' own, never the one of login tokens. No default.
+    ADDRESSES: ClassVar[tuple[str, ...]] = (*MailingSettings.ADDRESSES, "WEB_BASE_URL", "PROFILES_URL")
+    # Signs the unsubscribe links in emails: a key of notifications' own, never the one of login tokens. No default.
     link_signing_key: SecretStr | None = required_secret("NOTIFICATIONS_LINK_SIGNING_KEY", "the key signing links")
-    # Where the web app serves the pages messages link to (adapters/links.py lists them).
+    # Where the web app serves the pages messages link to, the unsubscribe page included (adapters/links.py lists
+    # them): people never reach this service itself.
     web_base_url: str = Field(default="http://127.0.0.1:8105", validation_alias="WEB_BASE_URL")
     # Sealed events on the restricted topics are opened with people's data keys, asked of profiles (PROFILES_URL) in
     # requests signed with this service's own Ed25519 key (a 32-byte seed, URL-safe base64; profiles trusts its

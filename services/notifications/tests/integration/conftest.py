@@ -49,7 +49,7 @@ def settings_for(postgres_server, kafka_settings, smtp_port: int, **overrides) -
     port = free_port()
     return NotificationsSettings(
         consumer_group_name=name, database_url=postgres_server.create_database(name), http_port=port,
-        public_base_url=f"http://127.0.0.1:{port}", web_base_url="https://app.mentorship.example", mail_from=MAIL_FROM,
+        web_base_url="https://app.mentorship.example", mail_from=MAIL_FROM,
         # No profiles here: the contacts these tests publish carry nothing sealed, so no data key is asked for.
         profiles_url="http://profiles.invalid",
         **kafka_settings("notifications"), jwt_public_key=KEYS.public_pem, link_signing_key=LINK_SIGNING_KEY,
@@ -107,7 +107,6 @@ def service_environment(kafka_access) -> dict[str, str]:
                                                          "NOTIFICATIONS_LINK_SIGNING_KEY": LINK_SIGNING_KEY,
                                                          "NOTIFICATIONS_SERVICE_KEY": new_secret_key(),
                                                          "MAIL_FROM": MAIL_FROM,
-                                                         "PUBLIC_BASE_URL": "https://notify.mentorship.example",
                                                          "WEB_BASE_URL": "https://app.mentorship.example",
                                                          "PROFILES_URL": "http://profiles.invalid"}
 

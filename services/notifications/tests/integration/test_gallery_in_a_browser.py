@@ -1,5 +1,5 @@
 """Every message, in both languages, opened in a real Chromium: it renders (its title and heading are its subject, it
-fits a phone's width) and axe-core finds nothing wrong. The unsubscribe pages too."""
+fits a phone's width) and axe-core finds nothing wrong."""
 
 from __future__ import annotations
 
@@ -8,12 +8,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from devinfra.browser import accessibility_violations
-from notifications.adapters.i18n import Reader
-from notifications.adapters.links import Links
-from notifications.adapters.pages import unsubscribe_page
-from notifications.domain.model import Category
 
-from ..unit.samples import WEB, gallery
+from ..unit.samples import gallery
 
 PHONE = {"width": 390, "height": 844}
 
@@ -32,11 +28,3 @@ def test_every_message_renders_in_chromium_fits_a_phone_and_passes_axe_core(brow
         assert browser_page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], r.label
         assert accessibility_violations(browser_page) == [], r.label
 
-
-@pytest.mark.parametrize("language", ["en", "es"])
-@pytest.mark.parametrize("done", [False, True])
-def test_the_unsubscribe_pages_render_and_pass_axe_core(browser_page, language, done):
-    reader = Reader(language, Reader.of(None).zone)
-    browser_page.set_content(unsubscribe_page(reader, Category.EVENT_UPDATES, Links(WEB), done=done))
-    assert browser_page.locator("form button").count() == (0 if done else 1)
-    assert accessibility_violations(browser_page) == []

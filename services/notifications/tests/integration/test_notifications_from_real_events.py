@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import UTC, datetime, timedelta
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 from uuid import UUID, uuid4
 
 import asyncpg
+import httpx
 from mentorship_contracts import events, matching, profiles
 from notifications.adapters.i18n import Reader, zone_of
 from plumbing.testing import eventually
@@ -134,7 +135,8 @@ async def test_every_notification_is_sent_once_naming_the_program_with_partner_d
     assert "https://meet.example.org/abc" in confirmation["text"]
     assert confirmation["attachments"] == [{"filename": "event.ics", "content_type": "text/calendar"}]
     nudge = by_subject["Time to catch up with Ana Reyes?"]
-    assert nudge["headers"]["List-Unsubscribe"].startswith(f"<{notifications.url}/v1/unsubscribe?token=")
+    # The web app's page: people never reach this service itself.
+    assert nudge["headers"]["List-Unsubscribe"].startswith("<https://app.mentorship.example/unsubscribe?token=")
     assert "List-Unsubscribe" not in confirmation["headers"], "essential messages cannot be unsubscribed from"
     assert nudge["headers"]["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     # Every message links to the web app's page where its reader acts.
@@ -284,11 +286,11 @@ async def test_an_unsubscribed_category_goes_to_the_inbox_only_and_the_inbox_can
             "mentor_id": mentor.person_id}
     await publish(mentee, mentor, matching.MeetingOverdue(**pair, last_met_at=None, days_overdue=3))
     nudge = await smtp_sink.wait_for(lambda m: mentee.email in m["rcpt_tos"], timeout=30)
-    link = nudge["headers"]["List-Unsubscribe"].strip("<>")
+    token = unsubscribe_token(nudge)
     async with notifications.client() as anyone:
-        unsubscribed = await anyone.post(urlsplit(link).path + "?" + urlsplit(link).query)
+        unsubscribed = await anyone.post("/v1/unsubscribe", params={"token": token})
         assert unsubscribed.status_code == 200, unsubscribed.text
-        forged = await anyone.get("/v1/unsubscribe", params={"token": "bm90.c2lnbmVk"})
+        forged = await anyone.get("/v1/unsubscribe/link", params={"token": "bm90.c2lnbmVk"})
         assert forged.status_code == 400
     async with notifications.client("participant", person_id=mentee.person_id) as as_mentee:
         preferences = (await as_mentee.get(f"/v1/people/{mentee.person_id}/preferences")).json()
@@ -404,27 +406,38 @@ async def test_a_long_title_makes_a_subject_without_a_leading_space(notification
     assert told["subject"] == f"You're registered: {session.title}"
 
 
-async def test_an_unsubscribe_link_asks_on_get_and_unsubscribes_only_on_the_one_click_post(
+def unsubscribe_token(email: dict) -> str:
+    """The token of an email's unsubscribe link (the web app's page)."""
+    [token] = parse_qs(urlsplit(email["headers"]["List-Unsubscribe"].strip("<>")).query)["token"]
+    return token
+
+
+async def test_an_unsubscribe_link_is_read_by_the_web_app_alone_and_unsubscribes_only_on_post(
         notifications, publish, smtp_sink):
     mentee, mentor = contact("Uma Unsub"), contact("Ned Unsub")
     await publish(mentee, mentor, matching.MeetingOverdue(pairing_id=uuid4(), program_id=uuid4(), chapter_id=None,
                                                           mentee_id=mentee.person_id, mentor_id=mentor.person_id,
                                                           last_met_at=None, days_overdue=3))
-    nudge = await smtp_sink.wait_for(lambda m: mentee.email in m["rcpt_tos"], timeout=60)
-    link = urlsplit(nudge["headers"]["List-Unsubscribe"].strip("<>"))
+    token = unsubscribe_token(await smtp_sink.wait_for(lambda m: mentee.email in m["rcpt_tos"], timeout=60))
     async with notifications.client("participant", person_id=mentee.person_id) as as_mentee, \
-            notifications.client() as scanner:
+            notifications.client("service") as web, httpx.AsyncClient(base_url=notifications.url) as mail_client:
         async def nudges_by_email() -> bool:
             categories = (await as_mentee.get(f"/v1/people/{mentee.person_id}/preferences")).json()["categories"]
             return {"category": "mentorship_nudges", "email": True, "can_opt_out": True} in categories
 
-        page = await scanner.get(f"{link.path}?{link.query}")  # what a mail scanner does with a link
-        assert page.status_code == 200 and '<form method="post">' in page.text
+        read = await web.get("/v1/unsubscribe/link", params={"token": token})  # for the page asking to confirm
+        assert read.json() == {"category": "mentorship_nudges", "opted_out": False}
+        assert (await as_mentee.get("/v1/unsubscribe/link", params={"token": token})).status_code == 403
+        # A link of an email sent before the web app's page: to that page.
+        older = await mail_client.get("/v1/unsubscribe", params={"token": token})
+        assert (older.status_code, older.headers["location"]) == (
+            303, f"https://app.mentorship.example/unsubscribe?token={token}")
         assert await nudges_by_email()
-        done = await scanner.post(f"{link.path}?{link.query}", content="List-Unsubscribe=One-Click",
-                                  headers={"Content-Type": "application/x-www-form-urlencoded"})
-        assert done.status_code == 200 and "no more" in done.text
+        done = await mail_client.post(f"/v1/unsubscribe?token={token}", content="List-Unsubscribe=One-Click",
+                                      headers={"Content-Type": "application/x-www-form-urlencoded"})
+        assert done.json() == {"category": "mentorship_nudges", "opted_out": True}
         assert not await nudges_by_email()
+        assert (await web.get("/v1/unsubscribe/link", params={"token": token})).json()["opted_out"]
 
 
 async def test_only_the_person_reads_and_marks_their_inbox_an_admin_may_read_it_and_a_coordinator_may_not(

@@ -26,7 +26,6 @@ from plumbing.testing import FakeUnitOfWork
 from .fakes import FakeNotifications
 
 WEB = "https://app.mentorship.example"
-NOTIFICATIONS = "https://notify.mentorship.example"
 MAIL_FROM = "Mentorship platform <no-reply@mentorship.example>"
 TOKENS = UnsubscribeTokens("gallery-secret-of-thirty-two-bytes!")
 
@@ -59,7 +58,7 @@ class Rendered:
 
 
 def renderer() -> Renderer:
-    return Renderer(Links(WEB), TOKENS, NOTIFICATIONS, MAIL_FROM, clock=lambda: NOW)
+    return Renderer(Links(WEB), TOKENS, MAIL_FROM, clock=lambda: NOW)
 
 
 def _at(moment: datetime, event):

@@ -46,7 +46,7 @@ from .fakes import FakeMailer, FakeNotifications
 POLICY = DispatchPolicy(retry_base_seconds=0, context_wait_seconds=0, database_wait_seconds=0)
 
 
-RENDER = Renderer(Links("https://app.mentorship.example"), UnsubscribeTokens("s" * 32), "https://mentorship.example",
+RENDER = Renderer(Links("https://app.mentorship.example"), UnsubscribeTokens("s" * 32),
                   "Mentorship <no-reply@mentorship.example>")
 
 

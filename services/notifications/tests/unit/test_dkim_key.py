@@ -22,7 +22,7 @@ from plumbing.settings import configuration_checked, new_secret_key
 # What a deployment gives notifications, each test adding its DKIM key.
 ADDRESSES = {"KAFKA_BOOTSTRAP_SERVERS": "kafka.example:9093", "DATABASE_URL": "postgresql://n@postgres.example/n",
              "SMTP_HOST": "smtp-relay", "MAIL_FROM": "Mentorship <no-reply@mentorship.example>",
-             "PUBLIC_BASE_URL": "https://notify.mentorship.example", "WEB_BASE_URL": "https://app.mentorship.example",
+             "WEB_BASE_URL": "https://app.mentorship.example",
              "PROFILES_URL": "http://profiles:8000"}
 COMMON = {"jwt_public_key": SigningKeys.generate().public_pem, "kafka_sasl_username": "notifications",
           "kafka_sasl_password": "a-password", "service_key": new_secret_key(), "link_signing_key": "k" * 43,

@@ -25,7 +25,7 @@ PATH = pr.email_confirmation_path(TOKEN)
 
 
 def renderer() -> Renderer:
-    return Renderer(Links(WEB), UnsubscribeTokens("s" * 32), "https://notify.mentorship.example",
+    return Renderer(Links(WEB), UnsubscribeTokens("s" * 32),
                     "Mentorship <no-reply@mentorship.example>", clock=lambda: NOW)
 
 

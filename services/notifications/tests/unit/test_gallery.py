@@ -23,9 +23,10 @@ URL_OR_ADDRESS = re.compile(r"(?:https?://|mailto:)\S+|\S+@\S+")
 
 
 # The web app as far as links go: the pages adapters/links.py says it serves, each taking ids only; but the
-# confirmation of a new email address, which takes profiles' single-use token.
+# confirmation of a new email address, which takes profiles' single-use token, and the unsubscribe page, which takes
+# this service's signed one.
 PAGES = [re.compile(re.sub(r"\\\{\w+\\\}", UUID_TEXT.pattern, re.escape(path))
-                    + (r"\?token=[\w-]+$" if name == "email_confirmation" else r"$"))
+                    + (r"\?token=[\w.-]+$" if name in ("email_confirmation", "unsubscribe") else r"$"))
          for name, path in PATHS.items()]
 
 

@@ -15,7 +15,7 @@ COMMON = {"jwt_public_key": SigningKeys.generate().public_pem, "kafka_sasl_usern
           "kafka_bootstrap_servers": "kafka.example:9093",
           "database_url": "postgresql://notifications:a-password@postgres.example/notifications",
           "smtp_host": "smtp-relay", "mail_from": "Mentorship <no-reply@mentorship.example>",
-          "public_base_url": "https://notify.mentorship.example", "web_base_url": "https://app.mentorship.example",
+          "web_base_url": "https://app.mentorship.example",
           "profiles_url": "http://profiles:8000"}
 
 
@@ -42,8 +42,8 @@ def test_smtp_credentials_come_as_a_pair_and_reach_the_mailer():
 
 
 def test_notifications_refuses_to_start_without_the_addresses_its_emails_link_to_and_come_from():
-    for field, variable in (("web_base_url", "WEB_BASE_URL"), ("public_base_url", "PUBLIC_BASE_URL"),
-                            ("mail_from", "MAIL_FROM"), ("smtp_host", "SMTP_HOST"), ("profiles_url", "PROFILES_URL")):
+    for field, variable in (("web_base_url", "WEB_BASE_URL"), ("mail_from", "MAIL_FROM"), ("smtp_host", "SMTP_HOST"),
+                            ("profiles_url", "PROFILES_URL")):
         given = {name: value for name, value in COMMON.items() if name != field}
         with pytest.raises(ValidationError, match=variable):
             NotificationsSettings(**given, link_signing_key="k" * 43)

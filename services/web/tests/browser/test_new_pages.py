@@ -16,7 +16,7 @@ import asyncpg
 import pytest
 from aiokafka import AIOKafkaProducer
 from devinfra.smtp_sink import addressed_to
-from mentorship_contracts.matching import StoppedAnswering
+from mentorship_contracts.matching import MenteeWaitlistedV3, StoppedAnswering
 from plumbing.auth import Role
 from plumbing.testing import eventually
 
@@ -285,3 +285,36 @@ async def test_a_mentor_whom_a_lapse_would_pause_is_warned_on_the_request_on_the
     await card.get_by_text("Answer this one: if it lapses unanswered as well, we will pause new mentees for you "
                            "until you resume.").wait_for()
     await _looked_at(page, "dashboard-mentor-warned-before-a-pause")
+
+
+async def test_an_emailed_unsubscribe_link_opens_a_page_of_the_platform_that_asks_then_stops_those_emails(platform,
+                                                                                                          page):
+    run = uuid4().hex[:8]
+    email = f"una.{run}@example.org"
+    async with platform.client("profiles") as profiles:
+        person = (await profiles.post("/v1/people", json={
+            "display_name": "Una Waiting", "email": email, "stage": "undergraduate",
+            "timezone": "America/Chicago"})).json()
+    waiting = MenteeWaitlistedV3(enrollment_id=uuid4(), program_id=platform.world["program"]["id"], chapter_id=None,
+                                 mentee_id=person["id"], position=3)
+    producer = AIOKafkaProducer(**platform.kafka, acks="all")
+    await producer.start()
+    try:
+        await producer.send_and_wait(waiting.topic, waiting.to_json(), key=waiting.key.encode(),
+                                     headers=[("event_id", str(waiting.event_id).encode())])
+    finally:
+        await producer.stop()
+    told = await platform.sink.wait_for(lambda m: addressed_to(m, email) and "waitlist" in m["subject"], timeout=60)
+    link = told["headers"]["List-Unsubscribe"].strip("<>")
+    assert link.startswith(platform.web + "/unsubscribe?token=")  # the platform's page: notifications is not reached
+
+    await page.goto(link)  # signed out, as from the email
+    await page.get_by_role("heading", name="Stop these emails?").wait_for()
+    await page.get_by_text("Your place on waitlists").wait_for()  # named as the notification settings name it
+    await _looked_at(page, "unsubscribe-asking")
+    await page.get_by_role("button", name="Stop these emails").click()
+    await page.get_by_role("heading", name="No more of these emails").wait_for()
+    await _looked_at(page, "unsubscribe-done")
+    async with platform.client("notifications", Role.PARTICIPANT, person_id=person["id"]) as as_person:
+        categories = (await as_person.get(f"/v1/people/{person['id']}/preferences")).json()["categories"]
+    assert {"category": "waitlist", "email": False, "can_opt_out": True} in categories

@@ -1215,3 +1215,34 @@ async def test_leaving_a_program_as_a_mentee_names_the_mentor_whose_mentorship_e
     async with browser(services, ME, language="es") as page:
         shown = " ".join((await page.get(f"/enrollments/{mine['id']}/leave")).text.split())
     assert "Tu mentoría con tu persona mentora, Dr Rivera, termina, y se le avisa." in shown
+
+
+async def test_an_unsubscribe_link_asks_first_names_the_emails_as_the_settings_do_then_stops_them_without_signing_in():
+    services = Services({"GET /v1/unsubscribe/link": {"category": "mentorship_nudges", "opted_out": False},
+                         "POST /v1/unsubscribe": {"category": "mentorship_nudges", "opted_out": True}})
+    async with browser(services) as page:  # the link is enough: no session, no page token
+        asking = await page.get("/unsubscribe?token=the.signed-token")
+        assert not [r for r in services.sent if r.method == "POST"], "a GET changes nothing: mail scanners follow links"
+        done = await page.post("/unsubscribe", data={"token": "the.signed-token"})
+        one_click = await page.post("/unsubscribe?token=the.signed-token", content="List-Unsubscribe=One-Click",
+                                    headers={"Content-Type": "application/x-www-form-urlencoded"})
+    assert asking.status_code == 200 and "Reminders about your mentorships" in asking.text
+    assert re.search(r'<form method="post" action="/unsubscribe">', asking.text)
+    assert 'name="token" value="the.signed-token"' in asking.text
+    assert done.status_code == one_click.status_code == 200
+    assert "Reminders about your mentorships" in done.text and 'href="/settings/notifications"' in done.text
+    posted = [r for r in services.sent if r.method == "POST"]
+    assert [(r.url.path, r.url.params["token"]) for r in posted] == [("/v1/unsubscribe", "the.signed-token")] * 2
+
+
+async def test_an_unsubscribe_link_that_no_longer_works_or_was_used_already_says_so():
+    gone = httpx.Response(404, json={"error": {"code": "not_found", "message": "this link no longer works"}})
+    async with browser(Services({"GET /v1/unsubscribe/link": gone, "POST /v1/unsubscribe": gone})) as page:
+        asking = await page.get("/unsubscribe?token=an-old-token")
+        done = await page.post("/unsubscribe", data={"token": "an-old-token"})
+    already = Services({"GET /v1/unsubscribe/link": {"category": "waitlist", "opted_out": True}})
+    async with browser(already) as page:
+        again = await page.get("/unsubscribe?token=the.signed-token")
+    assert asking.status_code == done.status_code == 404 and "no longer works" in asking.text + done.text
+    assert again.status_code == 200 and "Your place on waitlists" in again.text
+    assert 'action="/unsubscribe"' not in again.text  # nothing left to stop

@@ -16,7 +16,6 @@ from email.charset import Charset
 from email.utils import format_datetime, formataddr, parseaddr
 from functools import cache, lru_cache
 from typing import Any
-from urllib.parse import urlencode
 
 import aiosmtplib
 import dkim
@@ -52,11 +51,10 @@ class Renderer:
     """Turns a notification and what it needs to say into an email in the reader's language and time zone: subject,
     both bodies, the link to act, the unsubscribe link, the calendar entry."""
 
-    def __init__(self, links: Links, tokens: UnsubscribeTokens, public_base_url: str, mail_from: str,
+    def __init__(self, links: Links, tokens: UnsubscribeTokens, mail_from: str,
                  clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
         self._links = links
         self._tokens = tokens
-        self._unsubscribe_base = public_base_url.rstrip("/") + "/v1/unsubscribe"
         self._organizer = parseaddr(mail_from)[1]
         self._clock = clock
 
@@ -68,7 +66,7 @@ class Renderer:
         message = compose(notification.kind, context, reader, self._links, self._clock())
         unsubscribe_url = None
         if category_of(notification.kind, notification.parameters).can_opt_out:
-            unsubscribe_url = f"{self._unsubscribe_base}?{urlencode({'token': self._tokens.issue(notification.id)})}"
+            unsubscribe_url = self._links.unsubscribe(self._tokens.issue(notification.id))
         values = {"message": message, "frame": frame(notification.kind, context, reader, self._links),
                   "unsubscribe_url": unsubscribe_url, "language": reader.language}
         attachments: tuple[Attachment, ...] = ()

@@ -18,16 +18,18 @@ The web app (issue 11) serves these paths; this table is the one place they are 
 | `/inbox`                             | their notifications                                                     |
 | `/settings/notifications`            | which emails they get, the daily digest                                 |
 | `/account/email/confirm?token=…`     | confirm a new email address (profiles' single-use, short-lived token)   |
+| `/unsubscribe?token=…`               | stop one category of emails (signed token), one-click POST too (RFC 8058) |
 
 A link carries ids only (of a pairing, an event, a program, a slot: never a name, an address or a token): the web
 app asks the reader to sign in and shows them what they may see. Nothing in a link lets anyone act without
-signing in, but one: the confirmation of a new email address carries profiles' single-use token, and is sent only
-to that address. (Unsubscribing is this service's own one-click endpoint, not a page of the web app.)
+signing in, but two: the confirmation of a new email address carries profiles' single-use token, and is sent only
+to that address; an unsubscribe link carries this service's signed token, which stops one category of emails of
+the one person it was sent to (the web app asks this service, `/v1/unsubscribe`).
 """
 
 from __future__ import annotations
 
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 from uuid import UUID
 
 from mentorship_contracts.profiles import EMAIL_CONFIRMATION_PAGE
@@ -47,6 +49,7 @@ PATHS: dict[str, str] = {
     "inbox": "/inbox",
     "notification_settings": "/settings/notifications",
     "email_confirmation": EMAIL_CONFIRMATION_PAGE,
+    "unsubscribe": "/unsubscribe",
 }
 
 
@@ -58,6 +61,10 @@ class Links:
         """The URL of a page of the web app; every parameter is an id (a UUID), so it can carry nothing else."""
         values = {name: quote(str(UUID(str(value))), safe="") for name, value in ids.items()}
         return self._base + PATHS[page].format(**values)
+
+    def unsubscribe(self, token: str) -> str:
+        """The unsubscribe page of the web app, for the link in an email (and its List-Unsubscribe header)."""
+        return f"{self._base}{PATHS['unsubscribe']}?{urlencode({'token': token})}"
 
     def email_confirmation(self, path_and_query: str) -> str:
         """The link profiles made for confirming a new address: the confirmation page and its token, nothing else."""

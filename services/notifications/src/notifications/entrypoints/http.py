@@ -7,14 +7,12 @@ from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import RedirectResponse
 from plumbing.auth import Principal, Role, current_principal, forbidden
 from plumbing.http import answers, unit_of_work
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..adapters.i18n import Reader
 from ..adapters.links import Links
-from ..adapters.pages import unsubscribe_page
 from ..adapters.unsubscribe import UnsubscribeTokens
 from ..domain import commands
 from ..domain.model import Category, Preferences
@@ -181,21 +179,36 @@ def _unsubscribe_command(token: str, tokens: UnsubscribeTokens) -> commands.Unsu
     return commands.Unsubscribe(link.notification_id, link.person_id, link.category)
 
 
-@router.get("/unsubscribe", response_class=HTMLResponse, responses=answers(400, 404))
-async def confirm_unsubscribe(token: str, tokens: Tokens, uow: UnitOfWork, web: WebLinks) -> HTMLResponse:
-    """The link in an email: a page asking to confirm. Nothing changes on a GET: mail scanners follow links."""
+class UnsubscribeLinkOut(BaseModel):
+    category: Category = Field(description="The category of emails the link stops")
+    opted_out: bool = Field(description="Whether its reader gets none of them by email already")
+
+
+@router.get("/unsubscribe/link", responses=answers(400, 403, 404))
+async def unsubscribe_link(token: str, caller: Caller, tokens: Tokens, uow: UnitOfWork) -> UnsubscribeLinkOut:
+    """What an unsubscribe link stops, for the web app's page asking to confirm it (nothing changes: mail scanners
+    follow links). The web app only: its page shows no more than this."""
+    if not caller.is_admin:
+        raise forbidden("the web app reads unsubscribe links")
     person_id, category = await handlers.unsubscribing(_unsubscribe_command(token, tokens), uow)
-    reader = Reader.of(await views.contact(uow, person_id))
-    return HTMLResponse(unsubscribe_page(reader, category, web, done=False))
+    preferences = await views.preferences(uow, person_id)
+    return UnsubscribeLinkOut(category=category, opted_out=category in preferences.opted_out)
 
 
-@router.post("/unsubscribe", response_class=HTMLResponse, responses=answers(400, 404))
-async def unsubscribe(token: str, tokens: Tokens, uow: UnitOfWork, web: WebLinks) -> HTMLResponse:
-    """One-click unsubscribe (RFC 8058): the mail client's POST of `List-Unsubscribe=One-Click` to the
-    `List-Unsubscribe` URL, or the confirmation page's button."""
-    person_id, category = await handlers.unsubscribe(_unsubscribe_command(token, tokens), uow)
-    reader = Reader.of(await views.contact(uow, person_id))
-    return HTMLResponse(unsubscribe_page(reader, category, web, done=True))
+@router.get("/unsubscribe", status_code=303, response_class=RedirectResponse,
+            responses={303: {"description": "To the web app's unsubscribe page, with the token"}})
+async def unsubscribe_page(token: str, web: WebLinks) -> RedirectResponse:
+    """The link of emails sent before 2026-12-04: the web app's page now asks to confirm."""
+    return RedirectResponse(web.unsubscribe(token), status_code=303)
+
+
+@router.post("/unsubscribe", responses=answers(400, 404))
+async def unsubscribe(token: str, tokens: Tokens, uow: UnitOfWork) -> UnsubscribeLinkOut:
+    """Stop the link's category of emails: the web app's page, once confirmed, and the one-click unsubscribe (RFC
+    8058) of emails sent before 2026-12-04, whose `List-Unsubscribe` named this endpoint. The signed token is the
+    authority: it stops one category for the one person it was sent to."""
+    _, category = await handlers.unsubscribe(_unsubscribe_command(token, tokens), uow)
+    return UnsubscribeLinkOut(category=category, opted_out=True)
 
 
 class Delivery(BaseModel):

@@ -409,5 +409,13 @@ class ServiceClients:
     async def change_preferences(self, who: Who, person_id: UUID, changes: Json) -> Json:
         return await self.call("notifications", "PATCH", f"/v1/people/{person_id}/preferences", who, json=changes)
 
+    async def unsubscribe_link(self, token: str) -> Json:
+        """What an emailed unsubscribe link stops (its category, and whether its reader is opted out already)."""
+        return await self.call("notifications", "GET", "/v1/unsubscribe/link", WEB, params={"token": token})
+
+    async def unsubscribe(self, token: str) -> Json:
+        """Stop the category an emailed unsubscribe link names, for the one person it was sent to."""
+        return await self.call("notifications", "POST", "/v1/unsubscribe", WEB, params={"token": token})
+
     async def mark_read(self, who: Who, person_id: UUID, notification_id: UUID) -> None:
         await self.call("notifications", "POST", f"/v1/people/{person_id}/inbox/{notification_id}/read", who)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from ..adapters.services import ServiceError
 from . import labels
-from .web import Form, Person, clients, redirect, render
+from .web import Form, Person, Visit, Visiting, clients, redirect, render
 
 router = APIRouter(include_in_schema=False)
 
@@ -59,6 +59,41 @@ async def save_notification_settings(visitor: Person, posted: Form) -> Response:
                "daily_digest": posted.get("daily_digest") == "yes"}
     await api.change_preferences(visitor.who, visitor.person_id, changes)
     return redirect(visitor, "/settings/notifications?done=preferences")
+
+
+# An unsubscribe token, as notifications signs them, is far shorter: anything longer is no link of ours.
+TOKEN_LIMIT = 500
+
+
+@router.get("/unsubscribe")
+async def unsubscribe_page(visitor: Visiting, token: str = "") -> Response:
+    """The link in an email: what it stops, asked to confirm (a GET changes nothing: mail scanners follow links).
+    No sign-in: the signed token is the authority, for one category of one person's emails."""
+    try:
+        link = await clients(visitor.request).unsubscribe_link(token[:TOKEN_LIMIT])
+    except ServiceError as error:
+        return _link_gone(visitor, error)
+    return render(visitor, "unsubscribe.html", token=token, category=CATEGORIES[link["category"]],
+                  already=link["opted_out"])
+
+
+@router.post("/unsubscribe")
+async def unsubscribe(visitor: Visiting, request: Request, token: str = "") -> Response:
+    """The page's button, and a mail client's one-click unsubscribe (RFC 8058: `List-Unsubscribe=One-Click` posted
+    to the link). No page token: a mail client has none, and the signed token is the authority."""
+    token = token or str((await request.form()).get("token") or "")
+    try:
+        done = await clients(visitor.request).unsubscribe(token[:TOKEN_LIMIT])
+    except ServiceError as error:
+        return _link_gone(visitor, error)
+    return render(visitor, "unsubscribe.html", category=CATEGORIES[done["category"]], done=True)
+
+
+def _link_gone(visitor: Visit, error: ServiceError) -> Response:
+    """A link notifications refused (forged, cut short, or its message and reader gone) says so; a failure is one."""
+    if error.status not in (400, 404, 422):
+        raise error
+    return render(visitor, "unsubscribe.html", 404, gone=True)
 
 
 CATEGORIES = {
