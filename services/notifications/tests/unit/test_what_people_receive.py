@@ -1485,6 +1485,16 @@ async def test_leaving_the_waitlist_is_told_without_a_reason_for_the_wait_either
         assert not re.search(r"busy|ocupad|is free|disponible|available", text, re.I), text
 
 
+@pytest.mark.parametrize(("language", "footer"), [
+    ("en", "You receive this because you get emails of this kind: “Your place on waitlists”."),
+    ("es", "Recibes este mensaje porque recibes correos de este tipo: «Tu lugar en listas de espera».")])
+async def test_an_email_one_may_stop_names_its_kind_as_the_notification_settings_do(language, footer):
+    from .samples import gallery
+
+    [waiting] = [r.email for r in await gallery(language) if r.kind == "mentee_waitlisted"]
+    assert footer in " ".join(waiting.text.split()) and waiting.unsubscribe_url
+
+
 async def _a_seat_with_a_link(uow):
     sam = await person(uow, "Sam Okafor")
     event = workshop(NOW + timedelta(hours=20), is_virtual=True, location=None)

@@ -86,7 +86,8 @@ def frame(kind: str, context: dict[str, Any], reader: Reader, links: Links) -> F
     if kind == "daily_digest":
         why = _("You receive this because you chose to get a daily digest.")
     elif category.can_opt_out:
-        why = _("You receive this as one of your “%(category)s” emails.") % {"category": category_label(category, _)}
+        why = _("You receive this because you get emails of this kind: “%(category)s”.") % {
+            "category": category_label(category, _)}
     else:
         why = _("You receive this because it concerns your own account, mentorship or registration.")
     return Frame(greeting=_("Hello %(name)s,") % {"name": name}, sender=sender, why=why,
@@ -95,11 +96,12 @@ def frame(kind: str, context: dict[str, Any], reader: Reader, links: Links) -> F
 
 
 def category_label(category: Category, _: Callable[[str], str]) -> str:
+    """A category as the web app's notification settings name it, where the reader turns it off or on again."""
     return {
-        Category.ESSENTIAL: _("essential"),
-        Category.MENTORSHIP_NUDGES: _("mentorship reminders"),
-        Category.EVENT_UPDATES: _("event updates"),
-        Category.WAITLIST: _("waitlist"),
+        Category.ESSENTIAL: _("About what you did yourself"),
+        Category.MENTORSHIP_NUDGES: _("Reminders about your mentorships"),
+        Category.EVENT_UPDATES: _("News of events you registered for, and reminders"),
+        Category.WAITLIST: _("Your place on waitlists"),
     }[category]
 
 
