@@ -117,9 +117,10 @@ async def _story(uow: FakeUnitOfWork, language: str) -> None:
     for row in n.rows.values():
         if row["n"].kind == "mentee_waitlisted":
             row["status"] = "sent"
-    await handlers.pairing_proposed(ma.PairingProposedV3(**pair, pairing_id=_id("proposed"), score=82,
+    await handlers.pairing_proposed(ma.PairingProposedV6(**pair, pairing_id=_id("proposed"), score=82,
                                                          reason_codes=["specialty_overlap", "near_peer"],
-                                                         pairing_kind="clinical"), uow)
+                                                         pairing_kind="clinical", answer_by=NOW + timedelta(days=14)),
+                                    uow)
     # Neither has answered it eleven days on: both are reminded by when (a mentee's request would remind the mentor).
     # The mentor let the last one lapse unanswered: they are warned this one would pause them.
     await handlers.answer_due(ma.AnswerDueV2(**pair, pairing_id=_id("proposed"), answer_by=NOW + timedelta(days=3),
