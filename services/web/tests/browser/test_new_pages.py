@@ -223,15 +223,20 @@ async def _stopped_answering(platform, program: dict, person: dict, role: str, e
                                mentee_id=person["id"] if role == "mentee" else other,
                                mentor_id=person["id"] if role == "mentor" else other,
                                enrollment_id=enrollment["id"], unanswered_in_a_row=2)
+    await _publish(platform, stopped)
+    await platform.sink.wait_for(lambda m: addressed_to(m, email) and m["subject"] == subject, timeout=60)
+    return enrollment
+
+
+async def _publish(platform, event) -> None:
+    """Publish an event as its producing service would (the platform's consumers read it)."""
     producer = AIOKafkaProducer(**platform.kafka, acks="all")
     await producer.start()
     try:
-        await producer.send_and_wait(stopped.topic, stopped.to_json(), key=stopped.key.encode(),
-                                     headers=[("event_id", str(stopped.event_id).encode())])
+        await producer.send_and_wait(event.topic, event.to_json(), key=event.key.encode(),
+                                     headers=[("event_id", str(event.event_id).encode())])
     finally:
         await producer.stop()
-    await platform.sink.wait_for(lambda m: addressed_to(m, email) and m["subject"] == subject, timeout=60)
-    return enrollment
 
 
 async def _looked_at(page, name: str) -> None:
@@ -297,13 +302,7 @@ async def test_an_emailed_unsubscribe_link_opens_a_page_of_the_platform_that_ask
             "timezone": "America/Chicago"})).json()
     waiting = MenteeWaitlistedV3(enrollment_id=uuid4(), program_id=platform.world["program"]["id"], chapter_id=None,
                                  mentee_id=person["id"], position=3)
-    producer = AIOKafkaProducer(**platform.kafka, acks="all")
-    await producer.start()
-    try:
-        await producer.send_and_wait(waiting.topic, waiting.to_json(), key=waiting.key.encode(),
-                                     headers=[("event_id", str(waiting.event_id).encode())])
-    finally:
-        await producer.stop()
+    await _publish(platform, waiting)
     told = await platform.sink.wait_for(lambda m: addressed_to(m, email) and "waitlist" in m["subject"], timeout=60)
     link = told["headers"]["List-Unsubscribe"].strip("<>")
     assert link.startswith(platform.web + "/unsubscribe?token=")  # the platform's page: notifications is not reached
