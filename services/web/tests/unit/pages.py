@@ -21,6 +21,7 @@ from .test_dashboard_calls import KEYS
 from .test_sign_in import FakeLinks, FakeOidcAttempts, FakeSessions
 
 CSRF = "the-page-token"
+NEWCOMER_EMAIL = "new.here@example.org"
 Answer = dict | list | httpx.Response | Callable[[httpx.Request], Any]
 
 
@@ -45,13 +46,12 @@ class Services:
 
 def browser(services: Services, person_id: str | None = None, language: str = "en",
             timezone: str = "America/Chicago", chapter_id: UUID | None = None,
-            newcomer: bool = False) -> httpx.AsyncClient:
+            newcomer: bool = False, links: FakeLinks | None = None) -> httpx.AsyncClient:
     """A browser on the web app, signed in as `person_id` when given (with the page token CSRF); `newcomer`:
-    signed in by a confirmed address, with no profile yet."""
+    signed in by a confirmed address (NEWCOMER_EMAIL), with no profile yet; `links`: the sign-in links it knows."""
     app = build_app(WebSettings.offline())
-    sessions = FakeSessions()
-    app.state.new_unit_of_work = lambda: FakeUnitOfWork(links=FakeLinks(), sessions=sessions,
-                                                        oidc=FakeOidcAttempts())
+    sessions, links = FakeSessions(), links or FakeLinks()
+    app.state.new_unit_of_work = lambda: FakeUnitOfWork(links=links, sessions=sessions, oidc=FakeOidcAttempts())
     api = ServiceClients({s: f"http://{s}" for s in ("profiles", "matching", "events", "notifications")},
                          ServiceTokens(KEYS.private_pem, 60), 5)
     api._http = HttpxHttp(httpx.AsyncClient(transport=httpx.MockTransport(services.handle)))
@@ -61,6 +61,7 @@ def browser(services: Services, person_id: str | None = None, language: str = "e
         secret = "a-session-" + uuid4().hex
         sessions.rows[digest(secret)] = Session(digest(secret), CSRF, datetime.now(UTC) + timedelta(hours=1),
                                                 person_id=UUID(person_id) if person_id else None,
+                                                email=None if person_id else NEWCOMER_EMAIL,
                                                 stage="undergraduate", language=language, timezone=timezone,
                                                 chapter_id=chapter_id)
         cookies[SESSION_COOKIE] = secret

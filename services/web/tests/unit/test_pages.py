@@ -7,12 +7,14 @@ import json
 import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from uuid import uuid4
+from uuid import UUID, uuid4
 
 import httpx
 import pytest
+from web.domain.sign_in import SignInLink, digest
 
-from .pages import CSRF, Services, browser
+from .pages import CSRF, NEWCOMER_EMAIL, Services, browser
+from .test_sign_in import FakeLinks
 
 ME = str(uuid4())
 NOTHING_DECLARED = {"attributes": {}, "requests": []}
@@ -1246,3 +1248,28 @@ async def test_an_unsubscribe_link_that_no_longer_works_or_was_used_already_says
     assert asking.status_code == done.status_code == 404 and "no longer works" in asking.text + done.text
     assert again.status_code == 200 and "Your place on waitlists" in again.text
     assert 'action="/unsubscribe"' not in again.text  # nothing left to stop
+
+
+async def test_a_sign_in_link_names_the_address_it_signs_in_and_warns_a_browser_signed_in_as_another_account():
+    """A link someone else asked for and sent on ("join us") must not quietly swap whose account this browser is."""
+    links, secret = FakeLinks(), "a-link-mallory-asked-for-and-sent-on"
+    await links.add(SignInLink(digest(secret), "mallory@example.org", datetime.now(UTC) + timedelta(minutes=10)))
+    mine, my_secret = FakeLinks(), "my-own-link"
+    await mine.add(SignInLink(digest(my_secret), "ana@example.org", datetime.now(UTC) + timedelta(minutes=10),
+                              person_id=UUID(ME)))
+    async with browser(Services(), links=links) as page:
+        fresh = await page.get(f"/sign-in/{secret}")
+    async with browser(Services(), ME, links=links) as page:
+        switching = await page.get(f"/sign-in/{secret}")
+    async with browser(Services(), ME, links=mine) as page:
+        again = await page.get(f"/sign-in/{my_secret}")
+    for answer in (fresh, switching):
+        assert "mallory@example.org" in answer.text
+    assert "another account" not in fresh.text + again.text
+    assert "This browser is signed in with another account" in switching.text
+
+
+async def test_signing_up_says_which_address_the_account_is_for():
+    async with browser(Services({"GET /v1/chapters": []}), newcomer=True) as page:
+        about = await page.get("/sign-up")
+    assert f"You are signing up as {NEWCOMER_EMAIL}" in about.text

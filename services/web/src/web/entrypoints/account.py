@@ -161,11 +161,15 @@ async def provider_sent_back(visitor: Visiting, state: str = "", code: str = "",
 @router.get("/sign-in/{token}")
 async def confirm_link_page(token: str, visitor: Visiting) -> Response:
     """What a mail scanner fetches too: nothing is used up until the person presses the button (POST)."""
-    usable = len(token) < 100 and await sign_in.usable_link(token, datetime.now(UTC),
-                                                            app_state(visitor.request).new_unit_of_work())
-    if not usable:
+    link = await sign_in.usable_link(token, datetime.now(UTC), app_state(visitor.request).new_unit_of_work()) \
+        if len(token) < 100 else None
+    if link is None:
         return render(visitor, "sign_in.html", 410, error=visitor.error_words(LinkNotUsable.code), link_unusable=True)
-    return render(visitor, "confirm_sign_in.html", token=token)
+    # A link someone else asked for and sent on must not quietly swap whose account this browser is: say so.
+    session = visitor.session
+    switching = session is not None and (session.person_id != link.person_id if session.person_id or link.person_id
+                                         else session.email != link.email)
+    return render(visitor, "confirm_sign_in.html", token=token, email=link.email, switching=switching)
 
 
 @router.post("/sign-in/{token}")

@@ -61,11 +61,12 @@ async def request_link(email: str, client: str, language: str, now: datetime, uo
         raise SignInEmailNotSent("the mail server did not take the sign-in email", field="email")
 
 
-async def usable_link(secret: str, now: datetime, uow: WebUnitOfWorkPort) -> bool:
-    """Whether the link would sign in now (its confirmation page says so before the person presses the button)."""
+async def usable_link(secret: str, now: datetime, uow: WebUnitOfWorkPort) -> SignInLink | None:
+    """The link, if it would sign in now (its confirmation page says so, and whose address it is, before the person
+    presses the button)."""
     async with uow:
         link = await uow.links.get(digest(secret))
-    return link is not None and link.usable(now)
+    return link if link is not None and link.usable(now) else None
 
 
 async def redeem_link(secret: str, previous: str | None, now: datetime, uow: WebUnitOfWorkPort, *,
