@@ -49,6 +49,24 @@ async def test_a_suspension_announced_by_profiles_signs_the_person_out_everywher
         await two.aclose()
 
 
+async def test_signing_out_on_every_other_device_ends_the_other_sessions_and_keeps_this_one(platform):
+    one, two = Visitor(platform.web), Visitor(platform.web)
+    try:
+        email = await signed_up(platform, one)
+        path = await link_for(platform, two, email)
+        assert (await two.request("POST", path, data={"csrf": await two.csrf(path)})).status_code == 303
+
+        done = await one.request("POST", "/sign-out/elsewhere", data={"csrf": await one.csrf("/my-data")},
+                                 follow_redirects=False)
+
+        assert done.status_code == 303
+        assert "Sign out" in (await one.request("GET", "/my-data")).text
+        assert "Sign out" not in (await two.request("GET", "/", follow_redirects=False)).text
+    finally:
+        await one.aclose()
+        await two.aclose()
+
+
 async def test_an_erasure_announced_by_profiles_forgets_the_sign_in_links_mailed_to_the_person(platform):
     visitor = Visitor(platform.web)
     try:

@@ -46,11 +46,13 @@ class Services:
 
 def browser(services: Services, person_id: str | None = None, language: str = "en",
             timezone: str = "America/Chicago", chapter_id: UUID | None = None,
-            newcomer: bool = False, links: FakeLinks | None = None) -> httpx.AsyncClient:
+            newcomer: bool = False, links: FakeLinks | None = None,
+            sessions: FakeSessions | None = None) -> httpx.AsyncClient:
     """A browser on the web app, signed in as `person_id` when given (with the page token CSRF); `newcomer`:
-    signed in by a confirmed address (NEWCOMER_EMAIL), with no profile yet; `links`: the sign-in links it knows."""
+    signed in by a confirmed address (NEWCOMER_EMAIL), with no profile yet; `links` and `sessions`: the sign-in links
+    and the sessions it knows (its own is added)."""
     app = build_app(WebSettings.offline())
-    sessions, links = FakeSessions(), links or FakeLinks()
+    sessions, links = sessions or FakeSessions(), links or FakeLinks()
     app.state.new_unit_of_work = lambda: FakeUnitOfWork(links=links, sessions=sessions, oidc=FakeOidcAttempts())
     api = ServiceClients({s: f"http://{s}" for s in ("profiles", "matching", "events", "notifications")},
                          ServiceTokens(KEYS.private_pem, 60), 5)

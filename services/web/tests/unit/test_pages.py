@@ -11,10 +11,10 @@ from uuid import UUID, uuid4
 
 import httpx
 import pytest
-from web.domain.sign_in import SignInLink, digest
+from web.domain.sign_in import Session, SignInLink, digest
 
 from .pages import CSRF, NEWCOMER_EMAIL, Services, browser
-from .test_sign_in import FakeLinks
+from .test_sign_in import FakeLinks, FakeSessions
 
 ME = str(uuid4())
 NOTHING_DECLARED = {"attributes": {}, "requests": []}
@@ -1273,3 +1273,35 @@ async def test_signing_up_says_which_address_the_account_is_for():
     async with browser(Services({"GET /v1/chapters": []}), newcomer=True) as page:
         about = await page.get("/sign-up")
     assert f"You are signing up as {NEWCOMER_EMAIL}" in about.text
+
+
+def another_device(sessions: FakeSessions, person_id: str) -> str:
+    """A session of `person_id` in another browser; its digest."""
+    session = Session(digest(uuid4().hex), "its-token", datetime.now(UTC) + timedelta(hours=1), person_id=UUID(person_id))
+    sessions.rows[session.digest] = session
+    return session.digest
+
+
+async def test_a_confirmed_change_of_email_address_signs_the_account_out_everywhere_else():
+    sessions = FakeSessions()
+    elsewhere, someone_else = another_device(sessions, ME), another_device(sessions, str(uuid4()))
+    services = Services({"POST /v1/email-changes/confirm": {**PERSON, "email": "ana.new@example.org"}})
+    async with browser(services, ME, sessions=sessions) as page:
+        confirmed = await page.post("/account/email/confirm", data={"csrf": CSRF, "token": "the-emailed-token"})
+        still_here = await page.get("/account/email/confirm?token=x")
+    assert confirmed.status_code == 200 and "ana.new@example.org" in confirmed.text
+    assert elsewhere not in sessions.rows and someone_else in sessions.rows
+    assert 'action="/sign-out"' in still_here.text  # this browser stays signed in
+
+
+async def test_a_person_signs_out_on_every_other_device_from_their_data_page():
+    sessions = FakeSessions()
+    elsewhere, someone_else = another_device(sessions, ME), another_device(sessions, str(uuid4()))
+    async with browser(Services(my_data()), ME, sessions=sessions) as page:
+        offered = await page.get("/my-data")
+        done = await page.post("/sign-out/elsewhere", data={"csrf": CSRF})
+        shown = await page.get(done.headers["location"])
+    assert 'action="/sign-out/elsewhere"' in offered.text
+    assert done.status_code == 303 and done.headers["location"] == "/my-data?done=signed_out_elsewhere#devices"
+    assert "You are signed out on every other device." in shown.text
+    assert elsewhere not in sessions.rows and someone_else in sessions.rows and len(sessions.rows) == 2

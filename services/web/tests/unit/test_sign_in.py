@@ -78,8 +78,8 @@ class FakeSessions:
     async def remove(self, key: str) -> None:
         self.rows.pop(key, None)
 
-    async def remove_person(self, person_id: UUID) -> int:
-        gone = [k for k, s in self.rows.items() if s.person_id == person_id]
+    async def remove_person(self, person_id: UUID, keep: str | None = None) -> int:
+        gone = [k for k, s in self.rows.items() if s.person_id == person_id and k != keep]
         for k in gone:
             del self.rows[k]
         return len(gone)

@@ -76,9 +76,10 @@ class PostgresSessions:
     async def remove(self, digest: str) -> None:
         await self._conn.execute("DELETE FROM sessions WHERE digest = $1", digest)
 
-    async def remove_person(self, person_id: UUID) -> int:
-        """Sign the person out everywhere."""
-        return len(await self._conn.fetch("DELETE FROM sessions WHERE person_id = $1 RETURNING 1", person_id))
+    async def remove_person(self, person_id: UUID, keep: str | None = None) -> int:
+        """Sign the person out everywhere (but the session `keep` names, by its digest)."""
+        return len(await self._conn.fetch(
+            "DELETE FROM sessions WHERE person_id = $1 AND digest IS DISTINCT FROM $2 RETURNING 1", person_id, keep))
 
     async def update_person(self, person_id: UUID, chapter_id: UUID | None, stage: str, is_alumni: bool,
                             language: str | None = None, timezone: str | None = None) -> None:

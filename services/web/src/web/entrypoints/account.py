@@ -587,6 +587,8 @@ async def confirm_email(visitor: Person, posted: Form) -> Response:
                       error=visitor._(
             "This link cannot confirm the change: it was used or is older than a day, or it was sent for another "
             "account. Ask for the change again from your data page."))
+    assert visitor.person_id is not None and visitor.session_id is not None  # a Person is signed in
+    await sign_in.sign_out_elsewhere(visitor.person_id, visitor.session_id, app_state(visitor.request).new_unit_of_work())
     return render(visitor, "confirm_email.html", confirmed=person["email"], here="/my-data")
 
 
@@ -616,6 +618,13 @@ async def _unless_unknown(asked: Awaitable[Any]) -> Any:
         if error.status != 404:
             raise
         return None
+
+
+@router.post("/sign-out/elsewhere")
+async def sign_out_elsewhere(visitor: Person, posted: Form) -> Response:
+    assert visitor.person_id is not None and visitor.session_id is not None  # a Person is signed in
+    await sign_in.sign_out_elsewhere(visitor.person_id, visitor.session_id, app_state(visitor.request).new_unit_of_work())
+    return redirect(visitor, "/my-data?done=signed_out_elsewhere#devices")
 
 
 @router.get("/my-data")

@@ -205,6 +205,14 @@ async def sign_out_everywhere(person_id: UUID, uow: WebUnitOfWorkPort) -> None:
         await uow.commit()
 
 
+async def sign_out_elsewhere(person_id: UUID, session_id: str, uow: WebUnitOfWorkPort) -> None:
+    """Sign the person out in every browser but this one (theirs to ask, and done when their address changes: a
+    session opened before, on a device they lost or shared, ends)."""
+    async with uow:
+        await uow.sessions.remove_person(person_id, keep=digest(session_id))
+        await uow.commit()
+
+
 async def forget_expired(now: datetime, uow: WebUnitOfWorkPort) -> None:
     async with uow:
         await uow.links.forget_expired(now, now - RATE_WINDOW)
