@@ -33,6 +33,7 @@ class WebSettings(MailingSettings):
     # Links asked for within a quarter of an hour: per address, and per client (its IP address).
     sign_in_limit_per_address: int = Field(default=5, ge=1, validation_alias="SIGN_IN_LIMIT_PER_ADDRESS")
     sign_in_limit_per_client: int = Field(default=30, ge=1, validation_alias="SIGN_IN_LIMIT_PER_CLIENT")
+    # A session left unused this long ends; one in use is renewed (at most hourly), and so is its cookie.
     session_idle_hours: int = Field(default=24 * 14, ge=1, validation_alias="SESSION_IDLE_HOURS")
     # Service tokens minted per call live this long (minutes at most).
     service_token_seconds: int = Field(default=120, ge=10, le=900, validation_alias="SERVICE_TOKEN_SECONDS")

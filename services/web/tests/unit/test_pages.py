@@ -1305,3 +1305,12 @@ async def test_a_person_signs_out_on_every_other_device_from_their_data_page():
     assert done.status_code == 303 and done.headers["location"] == "/my-data?done=signed_out_elsewhere#devices"
     assert "You are signed out on every other device." in shown.text
     assert elsewhere not in sessions.rows and someone_else in sessions.rows and len(sessions.rows) == 2
+
+
+async def test_a_page_visited_keeps_its_session_signed_in_and_its_cookie_lasting_as_long():
+    async with browser(Services(my_data()), ME) as page:  # a session with an hour left: renewed at once
+        first = await page.get("/my-data")
+        second = await page.get("/my-data")
+    [renewed] = [c for c in first.headers.get_list("set-cookie") if c.startswith("__Host-session=")]
+    assert "Max-Age=1209600" in renewed  # fourteen days from now
+    assert not [c for c in second.headers.get_list("set-cookie") if c.startswith("__Host-session=")]

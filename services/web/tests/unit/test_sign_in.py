@@ -425,3 +425,24 @@ async def test_a_suspended_person_is_not_signed_in_by_the_provider_either(uow):
     directory.person["suspended"] = True
     with pytest.raises(AccountSuspended):
         await provider_sign_in(uow, directory, Provider({"sub": "1", "email": KNOWN, "email_verified": True}))
+
+
+async def test_a_session_in_use_stays_signed_in_and_one_left_idle_ends_after_its_idle_time(uow, world):
+    ask, directory, _ = world
+    idle = timedelta(days=14)
+    used, _, _ = await sign_in.redeem_link(await ask(KNOWN), None, NOW, uow, directory=directory, idle=idle)
+    left, _, _ = await sign_in.redeem_link(await ask(KNOWN), None, NOW, uow, directory=directory, idle=idle)
+
+    async def in_use(session_id: str, at: datetime) -> tuple[Session | None, bool]:
+        """As each request finds its session, and keeps it signed in."""
+        found = await sign_in.find_session(session_id, at, uow)
+        return found, found is not None and await sign_in.renew_session(found, at, idle, uow)
+
+    for day in (10, 20, 30):  # used every ten days: never idle for fourteen
+        found, renewed = await in_use(used, NOW + timedelta(days=day))
+        assert renewed and found.expires_at == NOW + timedelta(days=day) + idle, day
+        assert (await sign_in.find_session(used, NOW + timedelta(days=day), uow)).expires_at == found.expires_at
+    assert await in_use(left, NOW + timedelta(days=15)) == (None, False)
+    # Within the hour of its last renewal, a session is not written again (a page's every request would).
+    again, renewed = await in_use(used, NOW + timedelta(days=30, minutes=30))
+    assert not renewed and again.expires_at == NOW + timedelta(days=30) + idle

@@ -21,6 +21,8 @@ from plumbing.errors import Invalid
 
 TOKEN_BYTES = 32
 RATE_WINDOW = timedelta(minutes=15)
+# A session in use is kept signed in by renewing it, at most this often.
+RENEWED_AT_MOST_EVERY = timedelta(hours=1)
 
 
 class LinkNotUsable(Invalid, code="sign_in_link_not_usable"):
@@ -128,6 +130,14 @@ class Session:
 
     def live(self, now: datetime) -> bool:
         return now < self.expires_at
+
+    def renew(self, now: datetime, idle: timedelta) -> bool:
+        """Keep a session in use signed in for `idle` from now, so only one left idle that long ends; at most once in
+        `RENEWED_AT_MOST_EVERY` (not at each of a page's requests). Whether it was renewed."""
+        if self.expires_at - now > idle - RENEWED_AT_MOST_EVERY:
+            return False
+        self.expires_at = now + idle
+        return True
 
 
 # --- sign-in through an organisation's identity provider (OpenID Connect) ------------------------------------------

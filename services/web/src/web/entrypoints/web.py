@@ -10,7 +10,7 @@ import re
 import secrets
 import time
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any, TypeVar
 from urllib.parse import urlsplit
 
@@ -165,9 +165,11 @@ def _pre_session_token(key: str, visit_id: str) -> str:
 async def visit(request: Request) -> Visit:
     state = app_state(request)
     session_id = request.cookies.get(SESSION_COOKIE)
-    session = None
+    session, renewed = None, False
+    now, idle = datetime.now(UTC), timedelta(hours=state.settings.session_idle_hours)
     if session_id:
-        session = await sign_in.find_session(session_id, datetime.now(UTC), state.new_unit_of_work())
+        session = await sign_in.find_session(session_id, now, state.new_unit_of_work())
+        renewed = session is not None and await sign_in.renew_session(session, now, idle, state.new_unit_of_work())
         if session is not None and session.roles_stale and session.person_id is not None:
             try:
                 roles = await state.clients.roles(session.person_id)
@@ -175,7 +177,10 @@ async def visit(request: Request) -> Visit:
                 session.administrator, session.coordinator_of = False, ()
             else:
                 await sign_in.refresh_roles(session, roles, state.new_unit_of_work())
-    return _visit_with(request, session, session_id)
+    visitor = _visit_with(request, session, session_id)
+    if renewed and session_id:  # its cookie lasts as long again
+        visitor.cookies.append((SESSION_COOKIE, session_id, int(idle.total_seconds())))
+    return visitor
 
 
 def _visit_with(request: Request, session: Session | None, session_id: str | None) -> Visit:

@@ -193,6 +193,15 @@ async def find_session(session_id: str, now: datetime, uow: WebUnitOfWorkPort) -
     return session if session is not None and session.live(now) else None
 
 
+async def renew_session(session: Session, now: datetime, idle: timedelta, uow: WebUnitOfWorkPort) -> bool:
+    """Keep a session in use signed in for `idle` from now (`Session.renew`); whether it was renewed (its cookie is
+    then set again, to last as long)."""
+    if not session.renew(now, idle):
+        return False
+    await save_session(session, uow)
+    return True
+
+
 async def sign_out(session_id: str, uow: WebUnitOfWorkPort) -> None:
     async with uow:
         await uow.sessions.remove(digest(session_id))
