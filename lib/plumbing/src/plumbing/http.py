@@ -302,6 +302,7 @@ def create_app(
     version: str = "1.0.0",
     error_mappers: dict[type[Exception], Callable[[Exception], ApiError]] | None = None,
     unavailable: Unavailable | None = None,
+    documented: bool = True,
 ) -> FastAPI:
     """A FastAPI app whose lifespan starts and stops the service (database, broker, relay).
 
@@ -309,6 +310,8 @@ def create_app(
     the error body for every error answer, and for each operation: 422 when it takes input, 401 and 403 when it
     needs a token, 404 when its path names something; routes declare the rest with `responses=answers(...)`.
     `unavailable` answers a request its database could not serve (503, Retry-After added): JSON unless given.
+    `documented`: whether it serves its OpenAPI document and its pages (/openapi.json, /docs, /redoc); an app of pages
+    for people, with no API, does not.
     """
 
     @asynccontextmanager
@@ -319,8 +322,9 @@ def create_app(
         finally:
             await service.stop()
 
+    hidden: dict[str, Any] = {} if documented else {"openapi_url": None, "docs_url": None, "redoc_url": None}
     app = FastAPI(title=title, version=version, lifespan=lifespan,
-                  responses={422: {"model": ErrorBody, "description": _MEANING[422]}})
+                  responses={422: {"model": ErrorBody, "description": _MEANING[422]}}, **hidden)
     app.state.service = service
     routers = list(routers)
     for router in routers:
@@ -330,11 +334,20 @@ def create_app(
     app.add_middleware(RequestContext, metrics=service.metrics, max_body_bytes=service.settings.http_max_body_bytes,
                        database_retry_seconds=service.settings.database_retry_seconds, unavailable=unavailable)
 
+    def outside(request: Request) -> JSONResponse | None:
+        """404 for a request an ingress forwarded (it says whom for): probes and Prometheus reach an instance directly,
+        and an instance's figures and state are no business of anyone outside."""
+        if "x-forwarded-for" in request.headers:
+            return JSONResponse(error_body("not_found", "no such page"), 404)
+        return None
+
     @app.get("/healthz", include_in_schema=False)
-    async def healthz() -> JSONResponse:
+    async def healthz(request: Request) -> JSONResponse:
         """Liveness: 503 once a part of the instance that should run until it stops has died for good (its Kafka side
         gave up on a fault of its own, its outbox relay ended): restarting it is then the cure. Kafka or PostgreSQL
         being away is not: a restart would not bring them back."""
+        if refused := outside(request):
+            return refused
         liveness = getattr(service, "liveness", None)
         failed = liveness() if liveness else {}
         if failed:
@@ -342,9 +355,11 @@ def create_app(
         return JSONResponse({"status": "ok"})
 
     @app.get("/readyz", include_in_schema=False)
-    async def readyz() -> JSONResponse:
+    async def readyz(request: Request) -> JSONResponse:
         """Readiness: 200 when the instance can serve requests, which needs its database alone (what a request
         commits waits in the outbox while Kafka is away); `kafka` says how far its Kafka side has come up."""
+        if refused := outside(request):
+            return refused
         checks = await service.readiness()
         ready = all(checks.values())
         body: dict[str, Any] = {"ready": ready, "checks": checks}
@@ -353,7 +368,9 @@ def create_app(
         return JSONResponse(body, status_code=200 if ready else 503)
 
     @app.get("/metrics", include_in_schema=False)
-    async def metrics() -> Response:
+    async def metrics(request: Request) -> Response:
+        if refused := outside(request):
+            return refused
         return Response(generate_latest(service.metrics.registry), media_type=CONTENT_TYPE_LATEST)
 
     @app.exception_handler(RequestValidationError)

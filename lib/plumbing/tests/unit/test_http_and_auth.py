@@ -279,6 +279,16 @@ def test_a_token_never_found_good_is_refused_every_time():
             auth.verify_kept(KEYS.public_pem, forged, audience="fake")
 
 
+async def test_the_operational_endpoints_answer_only_requests_that_came_through_no_proxy():
+    """Probes and Prometheus reach an instance directly; whatever comes through an ingress (which says whom it
+    forwarded for) is someone outside, to whom an instance's figures and state are no business."""
+    async with client(FakeService()) as http:
+        for path in ("/metrics", "/readyz", "/healthz"):
+            assert (await http.get(path)).status_code == 200, path
+            outside = await http.get(path, headers={"X-Forwarded-For": "203.0.113.9"})
+            assert (outside.status_code, outside.json()["error"]["code"]) == (404, "not_found"), path
+
+
 async def test_metrics_show_the_process_memory_open_files_and_asyncio_tasks_a_soak_watches():
     async with client(FakeService()) as http:
         metrics = (await http.get("/metrics")).text

@@ -57,7 +57,7 @@ def build_app(settings: ServiceSettings | None = None) -> FastAPI:
     service.consume(consumers.HANDLERS, new_unit_of_work)
     service.run_in_background(jobs.forget_expired(new_unit_of_work))
     pages = [account.router, catalogue.router, mentorship.router, events.router, notices.router, *console.routers]
-    app = create_app(service, pages, title="Mentorship platform: web", unavailable=unavailable_page)
+    app = create_app(service, pages, title="Mentorship platform: web", unavailable=unavailable_page, documented=False)
     # No API explorer: the web app has no API for people, and the explorer's scripts are not this site's (CSP).
     app.router.routes[:] = [r for r in app.router.routes if getattr(r, "path", None) not in _EXPLORER]
     # Static files only are compressed: a page holds a CSRF token beside what the person typed (BREACH).

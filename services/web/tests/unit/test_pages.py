@@ -1314,3 +1314,9 @@ async def test_a_page_visited_keeps_its_session_signed_in_and_its_cookie_lasting
     [renewed] = [c for c in first.headers.get_list("set-cookie") if c.startswith("__Host-session=")]
     assert "Max-Age=1209600" in renewed  # fourteen days from now
     assert not [c for c in second.headers.get_list("set-cookie") if c.startswith("__Host-session=")]
+
+
+async def test_the_web_app_serves_no_api_documents_to_anyone():
+    async with browser(Services()) as page:
+        for path in ("/openapi.json", "/docs", "/redoc"):
+            assert (await page.get(path)).status_code == 404, path
