@@ -6,7 +6,15 @@ from uuid import uuid4
 
 import pytest
 from events.domain import commands
-from events.domain.model import NotConfirmed, NotInAudience, NotInChapter, Participant, StageNotYetKnown, Status
+from events.domain.model import (
+    NotConfirmed,
+    NotInAudience,
+    NotInChapter,
+    Participant,
+    StageNotYetKnown,
+    Status,
+    WrongState,
+)
 from events.service_layer import handlers
 from events.service_layer.registration_desk import RegistrationDesk
 from mentorship_contracts import events as contract
@@ -352,3 +360,25 @@ async def test_an_event_whose_attendees_are_private_closes_its_waitlist_privatel
         (contract.PrivateWaitlistClosed, waiting.person_id)]
     assert not emitted(contract.AttendanceRecorded)
     assert [e for e in uow.published if e.topic == contract.REGISTRATIONS] == []
+
+
+async def test_once_an_event_is_over_its_registrations_stay_as_they_were_for_registrants_and_organisers(uow, emitted):
+    """A no-show cancelling, or an organiser removing them, after the event would rewrite who came and who did not,
+    and tell them of a calendar entry long past."""
+    event = await published(uow, capacity=2)
+    came, stayed_away = await register(uow, event), await register(uow, event)
+    uow.events.rows[event.id].starts_at = datetime.now(UTC) - timedelta(hours=2)
+    uow.events.rows[event.id].ends_at = datetime.now(UTC) - timedelta(hours=1)  # over, not yet marked held
+    told = len(uow.published)
+
+    with pytest.raises(WrongState) as too_late:
+        await handlers.cancel_registration(commands.CancelRegistration(event.id, stayed_away.person_id,
+                                                                       "registrant"), uow)
+    await handlers.complete_event(commands.CompleteEvent(event.id), ORGANISER, uow)
+    with pytest.raises(WrongState) as held:
+        await handlers.remove_registrant(commands.RemoveRegistrant(event.id, came.person_id, "test"), ORGANISER, uow)
+
+    assert too_late.value.field == held.value.field == "state" and "over" in str(too_late.value)
+    assert {r.status for r in uow.registrations.rows if r.scheduled_event_id == event.id} == {
+        Status.CONFIRMED}
+    assert not [e for e in uow.published[told:] if isinstance(e, contract.RegistrationCancelled)]

@@ -161,11 +161,13 @@ EVENT = str(uuid4())
 
 
 def a_full_event() -> dict:
+    starts = (datetime.now(UTC) + timedelta(days=3)).replace(microsecond=0)  # registration still open
     event = {"id": EVENT, "chapter_id": None, "kind": "speaker", "title": "A surgeon's journey", "description": "",
-             "starts_at": "2026-12-07T11:37:00+00:00", "ends_at": "2026-12-07T13:37:00+00:00",
+             "starts_at": starts.isoformat(), "ends_at": (starts + timedelta(hours=2)).isoformat(),
              "timezone": "America/Chicago", "capacity": 1, "audience_stages": ["undergraduate"],
-             "registration_deadline": "2026-12-06T11:37:00+00:00", "is_virtual": False, "location": "Room 101",
-             "parent_event_id": None, "exhibitors": [], "state": "published"}
+             "registration_deadline": (starts - timedelta(days=1)).isoformat(), "is_virtual": False,
+             "location": "Room 101", "parent_event_id": None, "exhibitors": [], "state": "published",
+             "attendees_public": False}
     waiting = {"id": str(uuid4()), "scheduled_event_id": EVENT, "person_id": ME, "status": "waitlisted",
                "attended": None, "created_at": None}
     return {f"GET /v1/events/{EVENT}": event, f"POST /v1/events/{EVENT}/registrations": waiting,
@@ -1320,3 +1322,56 @@ async def test_the_web_app_serves_no_api_documents_to_anyone():
     async with browser(Services()) as page:
         for path in ("/openapi.json", "/docs", "/redoc"):
             assert (await page.get(path)).status_code == 404, path
+
+
+def an_event(**changes) -> tuple[Services, dict]:
+    """The full event, changed; the services answering it, and no registration of mine."""
+    event = {**a_full_event()[f"GET /v1/events/{EVENT}"], "full": False, **changes}
+    return Services({f"GET /v1/events/{EVENT}": event, "GET /v1/registrations/mine": []}), event
+
+
+def my_seat_at(event: dict, status: str = "confirmed") -> Services:
+    mine = {"id": str(uuid4()), "scheduled_event_id": EVENT, "person_id": ME, "status": status, "attended": None,
+            "created_at": None, "event": event, "waitlist_position": 2 if status == "waitlisted" else None}
+    return Services({f"GET /v1/events/{EVENT}": event, "GET /v1/registrations/mine": [mine]})
+
+
+async def test_an_event_whose_registration_has_closed_says_so_and_offers_no_register_button():
+    ago = (datetime.now(UTC) - timedelta(hours=1)).isoformat()
+    services, _ = an_event(registration_deadline=ago)
+    async with browser(services, ME) as page:
+        shown = await page.get(f"/events/{EVENT}")
+    assert "Registration for this event has closed." in shown.text
+    assert f'action="/events/{EVENT}/register"' not in shown.text
+
+
+async def test_an_event_that_is_over_offers_its_registrants_nothing_to_cancel():
+    over = (datetime.now(UTC) - timedelta(hours=1)).isoformat()
+    _, event = an_event(starts_at=(datetime.now(UTC) - timedelta(hours=3)).isoformat(), ends_at=over,
+                        registration_deadline=(datetime.now(UTC) - timedelta(days=1)).isoformat())
+    async with browser(my_seat_at(event), ME) as page:
+        seated = await page.get(f"/events/{EVENT}")
+    async with browser(my_seat_at({**event, "state": "completed"}, "waitlisted"), ME) as page:
+        waited = await page.get(f"/events/{EVENT}")
+    for shown in (seated, waited):
+        assert "This event is over." in shown.text and f'action="/events/{EVENT}/cancel"' not in shown.text
+
+
+async def test_an_event_whose_organisers_share_who_registers_says_so_before_and_after_registering():
+    services, event = an_event(attendees_public=True)
+    async with browser(services, ME) as page:
+        before = await page.get(f"/events/{EVENT}")
+    async with browser(my_seat_at(event), ME) as page:
+        after = await page.get(f"/events/{EVENT}")
+    kept, _ = an_event()
+    async with browser(kept, ME) as page:
+        private = await page.get(f"/events/{EVENT}")
+    said = "Its organisers share who registers with partner teams"
+    assert said in before.text and said in after.text and said not in private.text
+
+
+async def test_a_place_on_the_waitlist_is_left_with_a_button_saying_so():
+    _, event = an_event(full=True)
+    async with browser(my_seat_at(event, "waitlisted"), ME) as page:
+        shown = await page.get(f"/events/{EVENT}")
+    assert ">Leave the waitlist</button>" in shown.text and "Cancel my registration" not in shown.text

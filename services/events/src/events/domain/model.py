@@ -217,6 +217,12 @@ class ScheduledEvent:
             self.revision += 1
         return changed
 
+    def keep_registrations_as_they_were(self, now: datetime) -> None:
+        """Refuses to change a registration once the event is over (held, or past its end): who came and who did not
+        is what happened, and its registrants' calendar entries are long past."""
+        if self.state == EventState.COMPLETED or now >= self.ends_at:
+            raise WrongState("this event is over: its registrations stay as they were", field="state")
+
     def cancel(self) -> None:
         self._require(EventState.PUBLISHED, "cancelled")
         self.state = EventState.CANCELLED

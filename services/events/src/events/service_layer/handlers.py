@@ -221,6 +221,7 @@ async def cancel_registration(command: commands.CancelRegistration, uow: EventsU
     """Cancel; a freed seat goes to the first on the waitlist."""
     async with uow:
         event = await _existing(command.scheduled_event_id, uow, lock=True)
+        event.keep_registrations_as_they_were(_now())
         registration = await _registration(event, command.person_id, uow)
         seat_freed = registration.cancel(by=command.cancelled_by)
         await uow.registrations.save(registration)
@@ -240,6 +241,7 @@ async def remove_registrant(
     topic)."""
     async with uow:
         event = await _existing(command.scheduled_event_id, uow, lock=True)
+        event.keep_registrations_as_they_were(_now())
         registration = await _registration(event, command.person_id, uow)
         seat_freed = registration.remove(command.reason)
         await uow.registrations.save(registration)

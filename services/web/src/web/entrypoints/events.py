@@ -4,6 +4,7 @@ the person's seat or waitlist place and, once confirmed, its join link; register
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime
 from uuid import UUID
 
 from fastapi import APIRouter
@@ -51,9 +52,13 @@ async def _event_page(visitor: Visit, event_id: UUID, status: int = 200, **conte
     if registration and registration["status"] == "confirmed" and event["is_virtual"]:
         link = await api.join_link(visitor.who, event_id)
     template = "_event_actions.html" if htmx(visitor.request) else "event.html"
+    now = datetime.now(UTC)
+    # Over (held, or past its end): its registrations stay as they were, as events keeps them.
+    over = event["state"] == "completed" or datetime.fromisoformat(event["ends_at"]) <= now
+    closed = datetime.fromisoformat(event["registration_deadline"]) <= now
     # Also the answer to its forms: switching language goes back to the event, not to where the form posted.
-    return render(visitor, template, status, event=event, registration=registration, join_link=link,
-                  here=f"/events/{event_id}", **context)
+    return render(visitor, template, status, event=event, registration=registration, join_link=link, over=over,
+                  registration_closed=closed, here=f"/events/{event_id}", **context)
 
 
 @router.get("/events/{event_id}")
