@@ -78,6 +78,13 @@ CASES = {
     "a control character in a language": lambda w: ("POST", "/v1/people", person(languages=["e\x1bn"]), 422,
                                                     "languages.0"),
     "an empty display name": lambda w: ("POST", "/v1/people", person(display_name=""), 422, "display_name"),
+    # A name shows in partners' emails and pages: no link, address or markup to put before them.
+    "a link in a display name": lambda w: ("POST", "/v1/people", person(
+        display_name="Ana: verify your account at https://evil.example"), 422, "display_name"),
+    "markup in a changed display name": lambda w: ("PATCH", f"/v1/people/{w['resident']}",
+                                                   {"display_name": 'Mal"><img src=x>'}, 422, "display_name"),
+    "an address in a display name": lambda w: ("POST", "/v1/people", person(display_name="write to x@evil.example"),
+                                               422, "display_name"),
     "an empty chapter name": lambda w: ("POST", "/v1/chapters", {"name": ""}, 422, "name"),
     "a display name too long": lambda w: ("POST", "/v1/people", person(display_name="A" * 201), 422,
                                           "display_name"),

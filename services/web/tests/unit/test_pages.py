@@ -1375,3 +1375,19 @@ async def test_a_place_on_the_waitlist_is_left_with_a_button_saying_so():
     async with browser(my_seat_at(event, "waitlisted"), ME) as page:
         shown = await page.get(f"/events/{EVENT}")
     assert ">Leave the waitlist</button>" in shown.text and "Cancel my registration" not in shown.text
+
+
+async def test_a_name_profiles_refuses_for_a_link_or_markup_is_refused_next_to_it_keeping_what_was_typed():
+    refused = httpx.Response(422, json={"error": {
+        "code": "invalid_request", "field": "display_name",
+        "message": "display_name: Value error, a name holds no link, email address or markup: it shows to others",
+        "errors": [{"field": "display_name", "message": "Value error, a name holds no link, email address or "
+                                                        "markup: it shows to others"}]}})
+    services = Services({"GET /v1/chapters": [], "POST /v1/people": refused})
+    async with browser(services, newcomer=True) as page:
+        answer = await page.post("/sign-up", data={
+            "csrf": CSRF, "display_name": "Ana, verify at www.evil.example", "stage": "undergraduate",
+            "timezone": "America/Chicago", "language": "en"})
+    assert answer.status_code == 422
+    assert "link" in error_next_to(answer.text, "display_name")
+    assert 'value="Ana, verify at www.evil.example"' in answer.text

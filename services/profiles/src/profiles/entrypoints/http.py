@@ -9,6 +9,7 @@ address, which only that person changes.
 from __future__ import annotations
 
 import copy
+import re
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Annotated, Literal
@@ -62,6 +63,18 @@ TimeZone = Annotated[str, AfterValidator(_known_time_zone)]
 
 # A name: one line, 1 to 200 characters. (The length bound goes after `Text`, which builds the string's schema.)
 Name = Annotated[str, Text(200), Field(min_length=1)]
+# Something to put before a partner in their emails and pages (a link, an address, markup) is no one's name.
+_NOT_A_NAME = re.compile(r"://|\bwww\.|[<>@]", re.IGNORECASE)
+
+
+def _a_name_to_show(value: str) -> str:
+    if _NOT_A_NAME.search(value):
+        raise ValueError("a name holds no link, email address or markup: it shows to others")
+    return value
+
+
+# A person's name, which others read in their emails and pages.
+PersonName = Annotated[Name, AfterValidator(_a_name_to_show)]
 
 
 class Strict(BaseModel):
@@ -148,7 +161,7 @@ Language = Annotated[str, Text(35), Field(min_length=2)]
 
 
 class PersonIn(Strict):
-    display_name: Name
+    display_name: PersonName
     email: EmailStr
     stage: TrainingStage
     chapter_id: UUID | None = None

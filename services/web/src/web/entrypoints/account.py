@@ -284,6 +284,14 @@ def _about_body(visitor: Visit, values: dict[str, str], chosen: dict[str, list[s
     return body
 
 
+def _name_refused(visitor: Visit, error: ServiceError) -> dict[str, str]:
+    """Profiles' refusal of the name (one holding a link, an address or markup), next to it; else nothing."""
+    if error.status == 422 and error.field == "display_name":
+        return {"display_name": visitor._("A name cannot hold a link, an email address or < >: others read it in "
+                                          "their emails and pages.")}
+    return {}
+
+
 @router.post("/sign-up")
 async def register(visitor: Newcomer, posted: Form) -> Response:
     session = visitor.session
@@ -300,6 +308,8 @@ async def register(visitor: Newcomer, posted: Form) -> Response:
     except ServiceError as error:
         # The address taken since this session proved it holds it: the newcomer's own registration, whose answer
         # was lost, most likely. The session goes on as that person's, as signing in again would make it.
+        if named := _name_refused(visitor, error):
+            return _wizard(visitor, "about", 422, chapters=chapters, values=values, problems=named, chosen=chosen)
         if not (error.code == "already_registered"
                 and await sign_in.attach_registered(session, clients(visitor.request))):
             return _wizard(visitor, "about", 422 if error.status < 500 else 503, chapters=chapters, values=values,
@@ -360,6 +370,8 @@ async def save_profile(visitor: Person, posted: Form) -> Response:
     try:
         person = await api.update_person(visitor.who, visitor.person_id, _about_body(visitor, values, chosen))
     except ServiceError as error:
+        if named := _name_refused(visitor, error):
+            return _profile_page(visitor, me, chapters, values, chosen, 422, problems=named)
         return _profile_page(visitor, me, chapters, values, chosen, 422 if error.status < 500 else 503,
                              error=visitor.error_words(error))
     session = visitor.session
