@@ -1391,3 +1391,10 @@ async def test_a_name_profiles_refuses_for_a_link_or_markup_is_refused_next_to_i
     assert answer.status_code == 422
     assert "link" in error_next_to(answer.text, "display_name")
     assert 'value="Ana, verify at www.evil.example"' in answer.text
+
+
+async def test_an_events_description_keeps_its_paragraphs_and_lines():
+    services, _ = an_event(description="Bring your CV.\n\nBooths open at 6 PM;\nthe talks start at 7.")
+    async with browser(services, ME) as page:
+        shown = await page.get(f"/events/{EVENT}")
+    assert "<p>Bring your CV.</p>" in shown.text and "<p>Booths open at 6 PM;<br>the talks start at 7.</p>" in shown.text
