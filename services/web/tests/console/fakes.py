@@ -640,6 +640,10 @@ class Services:
                 return event
             if rest in ("/publish", "/cancel", "/complete"):
                 event["state"] = {"/publish": "published", "/cancel": "cancelled", "/complete": "completed"}[rest]
+                if rest == "/complete":  # as events: attendance nobody recorded is whether they were checked in
+                    for r in roster:
+                        if r["status"] == "confirmed" and r.get("attended") is None:
+                            r["attended"] = r.get("checked_in_at") is not None
                 return event
             if rest == "/registrations":
                 return {"counts": {"confirmed": sum(r["status"] == "confirmed" for r in roster)},

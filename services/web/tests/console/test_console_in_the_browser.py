@@ -102,24 +102,34 @@ async def test_the_check_of_an_invitation_file_passes_axe_and_fits_a_360_pixel_p
             await context.close()
 
 
-async def test_check_in_from_a_phone_swaps_the_row_and_announces_it(browser, world):
+@pytest.mark.parametrize("viewport", [NARROW, DESKTOP], ids=["phone", "desktop"])
+async def test_check_in_swaps_the_row_announces_it_and_a_second_tap_in_the_same_place_undoes_nothing(
+        browser, world, viewport):
     event, mentee = world["event"]["id"], world["mentee"]
     async with await serve(world, "coordinator") as base:
-        context = await browser.new_context(base_url=base, viewport=NARROW, locale="en-US")
+        context = await browser.new_context(base_url=base, viewport=viewport, locale="en-US")
         page = await context.new_page()
         try:
             await page.goto(f"/console/events/{event}/check-in")
-            await page.get_by_role("button", name=f"Check in {mentee['display_name']}").click()
-            undo = page.get_by_role("button", name=f"Undo: {mentee['display_name']}")
-            await undo.wait_for()
-            assert await undo.evaluate("b => b === document.activeElement")
+            button = page.get_by_role("button", name=f"Check in {mentee['display_name']}")
+            await button.scroll_into_view_if_needed()
+            box = await button.bounding_box()
+            tapped = (box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+            await page.mouse.click(*tapped)
+            said = page.get_by_text("Checked in at 12:05")
+            await said.wait_for()
+            assert await said.evaluate("p => p === document.activeElement")
             await page.locator("#status").get_by_text("Ben Student is checked in.").wait_for()
             await page.locator("#arrived").get_by_text("1 of 2 checked in.").wait_for()
             assert page.url.endswith("/check-in"), "HTMX swapped the row: no page load"
+            await page.mouse.click(*tapped)  # the double tap's second: where the button was
+            await page.wait_for_timeout(300)
+            assert await page.get_by_role("button", name=f"Undo: {mentee['display_name']}").is_visible()
             if SHOTS:
-                await page.screenshot(path=f"{SHOTS}/check-in-after.png", full_page=True)
+                await page.screenshot(path=f"{SHOTS}/check-in-after-{viewport['width']}.png", full_page=True)
         finally:
             await context.close()
+    assert not world["s"].calls_to("events", "DELETE"), "the second tap undid the check-in"
     checked = [c for c in world["s"].calls_to("events", "POST") if c.path.endswith("/check-ins")]
     assert [c.body for c in checked] == [{"person_id": mentee["id"]}]
 

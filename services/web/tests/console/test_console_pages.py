@@ -5,6 +5,7 @@ JavaScript, reports as the services publish them, the merged audit trail, and bo
 
 from __future__ import annotations
 
+import html
 import re
 from datetime import UTC, datetime, timedelta
 from html.parser import HTMLParser
@@ -504,6 +505,136 @@ async def test_attendance_csv_has_names_joined_and_no_cell_a_spreadsheet_would_r
     assert lines[0] == "name,person_id,status,checked_in_at"
     assert any(line.startswith("Ben Student,") for line in lines)
     assert any(line.startswith("'=HYPERLINK(evil)") for line in lines)
+
+
+
+def shown_at_the_door(page: str) -> list[str]:
+    """The names on the check-in page, in the order shown."""
+    return [html.unescape(name).strip() for name in re.findall(r'<span class="who">([^<]*)', page)]
+
+
+@pytest.mark.parametrize(("typed", "found"), [
+    ("garcia", ["María García"]),
+    ("maria", ["María García", "Maria Gonzalez"]),
+    ("obrien", ["Chris O'Brien"]),
+    ("kim alex", ["Alex Kim"]),
+    ("GONZÁLEZ,", ["Maria Gonzalez"]),
+    ("", ["Alex Kim", "Chris O'Brien", "María García", "Maria Gonzalez"]),
+])
+async def test_the_door_finds_a_name_typed_without_its_accents_or_punctuation_its_words_in_any_order(
+        world, typed, found):
+    s, event = world["s"], world["event"]
+    s.roster[event["id"]] = [{"id": ident(), "person_id": s.person(name)["id"], "status": "confirmed",
+                              "checked_in_at": None}
+                             for name in ("Maria Gonzalez", "Chris O'Brien", "María García", "Alex Kim")]
+    async with as_(world, "coordinator")[0] as page:
+        answer = await page.get(f"/console/events/{event['id']}/check-in", params={"q": typed})
+    assert shown_at_the_door(answer.text) == found
+
+
+async def test_a_checked_in_row_says_when_and_puts_its_undo_after_that_not_where_check_in_was(world):
+    event, mentee = world["event"], world["mentee"]
+    check_in = f"/console/events/{event['id']}/check-in"
+    async with as_(world, "coordinator")[0] as page:
+        before = (await page.get(check_in)).text
+        swapped = await page.post(f"{check_in}/{mentee['id']}", data={"csrf": CSRF}, headers={"hx-request": "true"})
+        after = (await page.get(check_in)).text
+    row = swapped.text.split("</li>")[0]
+    assert re.search(r'<button type="submit"[^>]*>Check in Ben Student</button>', before)
+    # Where the button was, the time it was done (12:05 in Chicago), which takes focus: a second tap or Enter
+    # lands on words, not on undoing. Undo, a secondary button, comes after it.
+    said = re.search(r'<p[^>]* data-focus[^>]*>Checked in at 12:05</p>', row)
+    assert said and 'data-announce="Ben Student is checked in."' in said[0]
+    undo = re.search(r'<button type="submit" class="secondary"[^>]*>Undo: Ben Student</button>', row)
+    assert undo and "data-focus" not in undo[0] and said.start() < undo.start()
+    assert "Checked in at 12:05" in after.split(f'id="p-{mentee["id"]}"')[1].split("</li>")[0]
+    # Each button is disabled while its request is on its way: a tap on it then does nothing.
+    forms = re.findall(r"<form [^>]*hx-post[^>]*>", before + row)
+    assert forms and all('hx-disabled-elt="find button"' in form for form in forms)
+
+
+@pytest.mark.parametrize("state", ["completed", "cancelled"])
+async def test_an_event_held_or_cancelled_offers_no_check_in_edit_removal_nor_marking_it_held(world, state):
+    event = world["event"]
+    event.update(state=state, starts_at=(datetime.now(UTC) - timedelta(days=1)).isoformat())
+    async with as_(world, "coordinator")[0] as page:
+        text = (await page.get(f"/console/events/{event['id']}")).text
+    assert "Ben Student" in text
+    for offered in ("/check-in", "/edit", "/remove", "Remove Ben Student", "Mark it held", "/complete"):
+        assert offered not in text, offered
+    assert f'href="/console/events/{event["id"]}/attendance.csv"' in text
+
+
+async def test_a_draft_offers_neither_check_in_nor_the_attendance_file_which_a_published_event_does(world):
+    event = world["event"]
+    async with as_(world, "coordinator")[0] as page:
+        published = (await page.get(f"/console/events/{event['id']}")).text
+        event["state"] = "draft"
+        draft = (await page.get(f"/console/events/{event['id']}")).text
+    for offered in ("/check-in", "/attendance.csv"):
+        assert f'href="/console/events/{event["id"]}{offered}"' in published
+        assert f'href="/console/events/{event["id"]}{offered}"' not in draft
+    assert f'href="/console/events/{event["id"]}/edit"' in draft
+
+
+async def test_a_form_posted_after_the_event_was_held_says_it_has_been_held_not_that_things_moved_on(world):
+    s, event, mentee = world["s"], world["event"], world["mentee"]
+    at = f"/console/events/{event['id']}"
+    async with as_(world, "coordinator")[0] as page:
+        edit_form = (await page.get(f"{at}/edit")).text
+        event["state"] = "completed"  # held since the forms were shown: events refuses each as it does
+        for method, path in [("PATCH", ""), ("POST", "/complete"), ("POST", "/cancel"), ("POST", "/check-ins"),
+                             ("DELETE", f"/check-ins/{mentee['id']}"),
+                             ("POST", f"/registrations/{mentee['id']}/remove")]:
+            s.refuse[(method, f"/v1/events/{event['id']}{path}")] = (409, "wrong_state", "state")
+        answers = [await page.post(f"{at}/edit", data=_FormAsPosted(edit_form).fields),
+                   await page.post(f"{at}/complete", data={"csrf": CSRF}),
+                   await page.post(f"{at}/cancel", data={"csrf": CSRF}),
+                   await page.post(f"{at}/check-in/{mentee['id']}", data={"csrf": CSRF}),
+                   await page.post(f"{at}/check-in/{mentee['id']}", data={"csrf": CSRF, "undo": "1"},
+                                   headers={"hx-request": "true"}),
+                   await page.post(f"{at}/registrations/{mentee['id']}/remove",
+                                   data={"csrf": CSRF, "reason": "Double booked"})]
+    for answer in answers:
+        assert answer.status_code != 303 and "moved on" not in answer.text, answer.request.url
+        assert "This event has been held: it can no longer change." in answer.text, answer.request.url
+
+
+async def test_a_held_events_roster_says_who_came_and_who_did_not_instead_of_who_has_a_seat(world):
+    s, event, mentee, mentor = world["s"], world["event"], world["mentee"], world["mentor"]
+    event["starts_at"] = (datetime.now(UTC) - timedelta(hours=2)).isoformat()
+    s.roster[event["id"]][0]["checked_in_at"] = "2026-12-10T18:05:00+00:00"
+    # Recorded as come by an organiser without a check-in: events keeps what was recorded.
+    told = s.person("Dana Told")
+    s.roster[event["id"]].append({"id": "r4", "person_id": told["id"], "status": "confirmed", "checked_in_at": None,
+                                  "attended": True})
+    async with as_(world, "coordinator")[0] as page:
+        await page.post(f"/console/events/{event['id']}/complete", data={"csrf": CSRF})
+        text = (await page.get(f"/console/events/{event['id']}")).text
+
+    def said_of(person: dict) -> str:
+        return re.search(rf'id="r-seated-{person["id"]}".*?<p class="muted">(.*?)</p>', text, re.S)[1]
+
+    assert said_of(mentee).startswith("Came") and said_of(told) == "Came"
+    assert said_of(mentor) == "Did not come"
+    assert "2 came, 1 did not." in text
+    assert "Has a seat" not in text and "with a seat of" not in text
+
+
+@pytest.mark.parametrize(("title", "filename"), [
+    ("Spring Career Fair", "spring-career-fair-attendance.csv"),
+    ("Applying while LGBTQ+: ¿Cómo postular?", "applying-while-lgbtq-como-postular-attendance.csv"),
+    ("日本", "event-attendance.csv"),
+])
+async def test_the_attendance_file_is_named_after_the_event_and_gives_times_in_its_zone_to_the_minute(
+        world, title, filename):
+    s, event = world["s"], world["event"]
+    event["title"] = title
+    s.roster[event["id"]][0]["checked_in_at"] = "2026-12-10T18:05:31.123456+00:00"
+    async with as_(world, "coordinator")[0] as page:
+        answer = await page.get(f"/console/events/{event['id']}/attendance.csv")
+    assert answer.headers["content-disposition"] == f'attachment; filename="{filename}"'
+    assert f"Ben Student,{world['mentee']['id']},confirmed,2026-12-10 12:05" in answer.text.splitlines()
 
 
 async def test_an_event_is_created_from_local_times_in_its_time_zone(world):

@@ -6,10 +6,12 @@ language, and a service's "not found" or "not yours" shown as this site's not-fo
 from __future__ import annotations
 
 from collections.abc import Callable, Coroutine, Mapping
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlencode
 from uuid import UUID
+from zoneinfo import ZoneInfo
 
 from babel.support import Translations
 from fastapi import Depends, Request
@@ -53,10 +55,16 @@ class ConsoleRenderer(Renderer):
             environment.globals["tn"] = environment.globals["ngettext"]
             environment.globals["console"] = labels
             environment.filters["number"] = _number
+            environment.filters["clock"] = _clock
 
 
 def _number(value: Any) -> str:
     return f"{value:,}" if isinstance(value, int) else str(value)
+
+
+def _clock(value: str, timezone: str) -> str:
+    """The time of day of an instant in a zone (an event's), as "13:39": said at the door, where the day is today."""
+    return datetime.fromisoformat(value).astimezone(ZoneInfo(timezone)).strftime("%H:%M")
 
 
 def renderer(request: Request) -> ConsoleRenderer:

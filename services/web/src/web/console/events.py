@@ -8,6 +8,7 @@ import asyncio
 import csv
 import io
 import re
+import unicodedata
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlencode
@@ -82,11 +83,12 @@ def _local(value: str, zone: str, shown: str | None = None) -> str:
     return moment.isoformat()
 
 
-def _as_local(value: str | None, zone: str) -> str:
+def _as_local(value: str | None, zone: str, pattern: str = "%Y-%m-%dT%H:%M") -> str:
+    """An instant as a wall time in the zone: by default as a `datetime-local` field shows it."""
     if not value:
         return ""
     try:
-        return datetime.fromisoformat(value).astimezone(ZoneInfo(zone)).strftime("%Y-%m-%dT%H:%M")
+        return datetime.fromisoformat(value).astimezone(ZoneInfo(zone)).strftime(pattern)
     except (ValueError, ZoneInfoNotFoundError):
         return ""
 
@@ -146,17 +148,17 @@ def _event_form(posted, desk: Desk, zones: tuple[str, ...], event: dict | None) 
     return values, body, problems
 
 
-def _event_refusals(desk: Desk, error: ServiceError, values: dict) -> dict[str, str]:
+def _event_refusals(desk: Desk, error: ServiceError, values: dict, event: dict | None) -> dict[str, str]:
     """Events' refusal of an event's form, as problems by field: a malformed request's next to every field it names
     that the form words, else where `_event_refusal` puts it."""
     if error.code == "invalid_request" and len(error.fields) > 1:
         if known := {f: desk._(labels.EVENT_PROBLEMS[f]) for f in error.fields if f in labels.EVENT_PROBLEMS}:
             return known
-    field, words = _event_refusal(desk, error, values)
+    field, words = _event_refusal(desk, error, values, event)
     return {field: words}
 
 
-def _event_refusal(desk: Desk, error: ServiceError, values: dict) -> tuple[str, str]:
+def _event_refusal(desk: Desk, error: ServiceError, values: dict, event: dict | None) -> tuple[str, str]:
     """Where events' refusal of an event's form goes (the field it names, else the form's top) and its words: the
     rule broken when events names one we know, else the words for its code."""
     field = error.field if error.field is not None and error.field in values else "form"
@@ -173,7 +175,21 @@ def _event_refusal(desk: Desk, error: ServiceError, values: dict) -> tuple[str, 
         for named, begins, words in labels.EVENT_INVALID:
             if named == error.field and message.startswith(begins):
                 return field, desk._(words)
-    return field, desk.error_words(error)
+    return field, _refusal_words(desk, error, event)
+
+
+def _refusal_words(desk: Desk, error: ServiceError, event: dict | None) -> str:
+    """Events' refusal in words: one because the event has been held says so, rather than that things moved on."""
+    if error.code == "wrong_state" and event and event.get("state") == "completed":
+        return desk._(labels.EVENT_HELD)
+    return desk.error_words(error)
+
+
+async def _refusal(desk: Desk, error: ServiceError, event_id: UUID) -> str:
+    """`_refusal_words`, the event asked for only when its state may be why."""
+    event = (await desk.api.call("events", "GET", f"/v1/events/{event_id}", desk.staff)
+             if error.code == "wrong_state" else None)
+    return _refusal_words(desk, error, event)
 
 
 def _new_event_zones(desk: Desk, chapters: list[dict], chapter_id: str) -> tuple[str, tuple[str, ...]]:
@@ -214,7 +230,7 @@ async def create_event(desk: Console, posted: Form) -> Response:
         except ServiceError as error:
             if not _refused(error):
                 raise
-            problems |= _event_refusals(desk, error, values)
+            problems |= _event_refusals(desk, error, values, None)
     return await _form_page(desk, None, values, zones, chapters, 422, problems=problems)
 
 
@@ -257,7 +273,7 @@ async def save_event(event_id: UUID, desk: Console, posted: Form) -> Response:
         except ServiceError as error:
             if not _refused(error):
                 raise
-            problems |= _event_refusals(desk, error, values)
+            problems |= _event_refusals(desk, error, values, event)
     return await _form_page(desk, event, values, zones_with(event), [], 422, problems=problems,
                             registered=await _anyone_registered(desk, event_id))
 
@@ -284,6 +300,14 @@ def _started(event: dict) -> bool:
         return False
 
 
+def _came(entry: dict) -> bool:
+    """Whether a registrant came: as events recorded it when the event was held (from the check-ins, unless an
+    organiser recorded otherwise), else whether they were checked in."""
+    if entry.get("attended") is not None:
+        return bool(entry["attended"])
+    return bool(entry.get("checked_in_at"))
+
+
 async def _event_page(desk: Desk, event_id: UUID, status: int = 200, **context: Any) -> Response:
     event, roster, entries = await _event_and_roster(desk, event_id)
     names = await desk.names(r["person_id"] for r in entries)
@@ -291,7 +315,7 @@ async def _event_page(desk: Desk, event_id: UUID, status: int = 200, **context: 
     others = [r for r in entries if r["status"] not in ("confirmed", "waitlisted")]
     return desk.render("console/event.html", status, event=event, seated=seated, waiting=waiting, others=others,
                        counts=roster.get("counts", {}) if isinstance(roster, dict) else {}, names=names,
-                       started=_started(event), **context)
+                       started=_started(event), came={r["person_id"] for r in seated if _came(r)}, **context)
 
 
 @router.get("/events/{event_id}")
@@ -319,7 +343,7 @@ async def publish_or_cancel(event_id: UUID, action: str, desk: Console, posted: 
     except ServiceError as error:
         if not _refused(error):
             raise
-        return await _event_page(desk, event_id, 422, error=desk.error_words(error))
+        return await _event_page(desk, event_id, 422, error=await _refusal(desk, error, event_id))
     done = {"publish": "event_published", "cancel": "event_cancelled", "complete": "event_completed"}[action]
     return desk.redirect(f"/console/events/{event_id}?done={done}")
 
@@ -337,11 +361,18 @@ async def remove_registrant(event_id: UUID, person_id: UUID, desk: Console, post
         if not _refused(error) and error.code != "profiles_unavailable":
             raise
         return await _event_page(desk, event_id, 503 if error.status == 503 else 422,
-                                 problems={str(person_id): desk.error_words(error)}, values={str(person_id): reason})
+                                 problems={str(person_id): await _refusal(desk, error, event_id)},
+                                 values={str(person_id): reason})
     return desk.redirect(f"/console/events/{event_id}?done=registrant_removed")
 
 
 # --- check-in at the door -------------------------------------------------------------------------------------
+
+def _folded(name: str) -> str:
+    """A name as typed at the door, to find and sort by: its accents (combining marks once decomposed), punctuation
+    and case dropped, its words kept apart: "María O'Brien" is "maria obrien"."""
+    return "".join(c for c in unicodedata.normalize("NFKD", name) if c.isalnum() or c.isspace()).casefold()
+
 
 async def _check_in_page(desk: Desk, event_id: UUID, q: str = "", status: int = 200, **context: Any) -> Response:
     event, roster = await asyncio.gather(
@@ -350,9 +381,9 @@ async def _check_in_page(desk: Desk, event_id: UUID, q: str = "", status: int = 
     entries = [r for r in (roster.get("registrations", []) if isinstance(roster, dict) else roster)
                if r["status"] == "confirmed"]
     names = await desk.names(r["person_id"] for r in entries)
-    wanted = q.strip().casefold()
-    shown = [r for r in entries if not wanted or wanted in names.get(r["person_id"], "").casefold()]
-    shown.sort(key=lambda r: names.get(r["person_id"], "").casefold())
+    wanted = _folded(q).split()
+    shown = [r for r in entries if all(word in _folded(names.get(r["person_id"], "")) for word in wanted)]
+    shown.sort(key=lambda r: _folded(names.get(r["person_id"], "")))
     arrived = sum(1 for r in entries if r.get("checked_in_at"))
     # Said before anyone is turned away: events checks registrants in from the day of the event.
     opens = event.get("check_in_opens_at")
@@ -380,16 +411,17 @@ async def check_in(event_id: UUID, person_id: UUID, desk: Console, posted: Form)
     except ServiceError as failed:
         if not _refused(failed):
             raise
-        error = desk.error_words(failed)
+        error = await _refusal(desk, failed, event_id)
     if desk.request.headers.get("hx-request") == "true":
-        roster, names = await asyncio.gather(
+        event, roster, names = await asyncio.gather(
+            desk.api.call("events", "GET", f"/v1/events/{event_id}", desk.staff),
             desk.api.call("events", "GET", f"/v1/events/{event_id}/registrations", desk.staff),
             desk.names([person_id]))
         seated = [r for r in (roster.get("registrations", []) if isinstance(roster, dict) else roster)
                   if r["status"] == "confirmed"]
         entry = next((r for r in seated if r["person_id"] == str(person_id)),
                      {"person_id": str(person_id), "checked_in_at": (answer or {}).get("checked_in_at")})
-        return desk.render("console/_check_in_answer.html", event={"id": str(event_id)}, r=entry, names=names,
+        return desk.render("console/_check_in_answer.html", event=event, r=entry, names=names,
                            error=error, changed=True, arrived=sum(1 for r in seated if r.get("checked_in_at")),
                            expected=len(seated), q=text(posted, "q", 100))
     q = text(posted, "q", 100)
@@ -410,10 +442,12 @@ async def attendance_csv(event_id: UUID, desk: Console) -> Response:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["name", "person_id", "status", "checked_in_at"])
-    for r in sorted(rows, key=lambda r: names.get(r["person_id"], "").casefold()):
+    for r in sorted(rows, key=lambda r: _folded(names.get(r["person_id"], ""))):
         writer.writerow([_safe(names.get(r["person_id"], "")), r["person_id"], r.get("status", ""),
-                         r.get("checked_in_at") or ""])
-    filename = f"attendance-{event['id']}.csv"
+                         _as_local(r.get("checked_in_at"), event["timezone"], "%Y-%m-%d %H:%M")])
+    # Named after the event, in the few characters every system and header takes.
+    named = re.sub(r"[^a-z0-9]+", "-", _folded(event["title"])[:80]).strip("-") or "event"
+    filename = f"{named}-attendance.csv"
     return Response(out.getvalue(), media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 

@@ -418,6 +418,8 @@ EVENT_INVALID = (
 )
 
 GENERIC_ERROR = C_("That did not work. Please try again.")
+# Events refuses a change (`wrong_state`) to an event that has been held: said so, rather than that things moved on.
+EVENT_HELD = C_("This event has been held: it can no longer change.")
 
 # Why profiles leaves a suspension or a reinstatement to an administrator (a 403 on `person_id`; its messages, the
 # only thing telling its two reasons apart), in a coordinator's words.
