@@ -4,7 +4,9 @@ person's roles, none are kept). And the console's pages answer staff on the whol
 
 from __future__ import annotations
 
+import contextlib
 import re
+from collections.abc import AsyncIterator
 from uuid import UUID, uuid4
 
 import asyncpg
@@ -31,12 +33,22 @@ async def person_of(platform, email: str) -> UUID:
         return UUID((await profiles.post("/v1/people/lookup", json={"email": email})).json()["id"])
 
 
-async def test_a_suspension_announced_by_profiles_signs_the_person_out_everywhere(platform):
+@contextlib.asynccontextmanager
+async def signed_in_twice(platform) -> AsyncIterator[tuple[Visitor, Visitor, str]]:
+    """One person signed in in two browsers: the one that signed up, and another by a link; their address."""
     one, two = Visitor(platform.web), Visitor(platform.web)
     try:
         email = await signed_up(platform, one)
         path = await link_for(platform, two, email)
         assert (await two.request("POST", path, data={"csrf": await two.csrf(path)})).status_code == 303
+        yield one, two, email
+    finally:
+        await one.aclose()
+        await two.aclose()
+
+
+async def test_a_suspension_announced_by_profiles_signs_the_person_out_everywhere(platform):
+    async with signed_in_twice(platform) as (one, two, email):
         await publish(platform, profiles.PersonSuspended(person_id=await person_of(platform, email)))
 
         async def both_signed_out() -> bool:
@@ -44,27 +56,16 @@ async def test_a_suspension_announced_by_profiles_signs_the_person_out_everywher
             return all("Sign out" not in a.text for a in answers)
 
         await eventually(both_signed_out, timeout=60, interval=0.3, what="both sessions ended")
-    finally:
-        await one.aclose()
-        await two.aclose()
 
 
 async def test_signing_out_on_every_other_device_ends_the_other_sessions_and_keeps_this_one(platform):
-    one, two = Visitor(platform.web), Visitor(platform.web)
-    try:
-        email = await signed_up(platform, one)
-        path = await link_for(platform, two, email)
-        assert (await two.request("POST", path, data={"csrf": await two.csrf(path)})).status_code == 303
-
+    async with signed_in_twice(platform) as (one, two, _):
         done = await one.request("POST", "/sign-out/elsewhere", data={"csrf": await one.csrf("/my-data")},
                                  follow_redirects=False)
 
         assert done.status_code == 303
         assert "Sign out" in (await one.request("GET", "/my-data")).text
         assert "Sign out" not in (await two.request("GET", "/", follow_redirects=False)).text
-    finally:
-        await one.aclose()
-        await two.aclose()
 
 
 async def test_an_erasure_announced_by_profiles_forgets_the_sign_in_links_mailed_to_the_person(platform):
