@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal, TypeVar
 from uuid import UUID, uuid4
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -94,6 +94,49 @@ def registered_events() -> list[type[IntegrationEvent]]:
     return list(_registry.values())
 
 
+Event = TypeVar("Event", bound=IntegrationEvent)
+
+# Public versions whose facts, about someone whose taking part is not for other teams to see, go to a restricted
+# topic instead, as their private twin.
+_twins: dict[type[IntegrationEvent], type[IntegrationEvent]] = {}
+
+
+def private_twin(public: type[Event], topic: str, version: int, *, before: type[IntegrationEvent] | None = None,
+                 also_for: tuple[type[IntegrationEvent], ...] = ()) -> type[Event]:
+    """Register `public`'s private twin: the same fields, on the restricted `topic`, typed `<owner>.private_<name>`
+    at `version`. It subclasses `public` (a handler of the public event applies it unchanged) and `before`, its own
+    previous version. `also_for` names older public versions still published whose facts the twin holds too."""
+    owner, name = public.model_fields["event_type"].default.split(".", 1)
+    event_type = f"{owner}.private_{name}"
+    namespace = {
+        "__module__": public.__module__,
+        "__doc__": f"`{public.model_fields['event_type'].default}` (version "
+                   f"{public.model_fields['schema_version'].default}) in a program that keeps who takes part from "
+                   "other teams (`members_public` false): the same facts, on a restricted topic.",
+        "__annotations__": {"event_type": Literal[event_type], "schema_version": Literal[version]},
+        "topic": topic,
+        "event_type": event_type,
+        "schema_version": version,
+    }
+    class_name = f"Private{public.__name__.rstrip('0123456789').removesuffix('V')}" + (f"V{version}" if version > 1
+                                                                                       else "")
+    twin = register(type(class_name, (before, public) if before else (public,), namespace))
+    kept: tuple[type[IntegrationEvent], ...] = (public, *also_for)
+    _twins.update(dict.fromkeys(kept, twin))
+    return twin  # type: ignore[return-value]
+
+
+def has_private_twin(event: IntegrationEvent) -> bool:
+    return type(event) in _twins
+
+
+def as_private(event: IntegrationEvent) -> IntegrationEvent:
+    """The private twin of a public event: the same facts and event id, on its restricted topic."""
+    twin = _twins[type(event)]
+    return twin.model_validate({**event.model_dump(), "event_type": twin.model_fields["event_type"].default,
+                                "schema_version": twin.model_fields["schema_version"].default})
+
+
 def decode(raw: bytes | str | dict[str, Any]) -> IntegrationEvent:
     """Decode a message value into its event model.
 
@@ -115,8 +158,11 @@ __all__ = [
     "IntegrationEvent",
     "UnknownEventType",
     "ValidationError",
+    "as_private",
     "decode",
+    "has_private_twin",
     "message_headers",
+    "private_twin",
     "register",
     "registered_events",
     "utc_now",

@@ -5,13 +5,14 @@ from uuid import UUID
 
 from pydantic import AwareDatetime, Field
 
-from .envelope import IntegrationEvent, register
+from .envelope import IntegrationEvent, private_twin, register
 from .profiles import EnrollmentChanged, EnrollmentCreated
 from .vocabulary import PairingKind, Role
 
 PAIRINGS = "matching.pairings"
 WAITLIST = "matching.waitlist"
 ROUNDS = "matching.rounds"
+PRIVATE_PAIRINGS = "matching.private-pairings"
 
 
 KindOfPairing = Annotated[PairingKind, Field(
@@ -486,3 +487,23 @@ class PairingEndedV3(PairingEndedV2):
 
     ended_by: Role | None  # type: ignore[assignment]  # null when the program ended it
     ended_by_program: bool = False
+
+
+# Pairings and waitlist places in a program that keeps who takes part from other teams (`members_public` false in
+# `profiles.program_defined` v5, the default): taking part in an LGBTQ+ or another affinity program says something
+# about someone that is theirs to tell, and a program's name is public. Each goes, instead of its public version, as
+# its private twin on the restricted `matching.private-pairings` (same fields, keyed by program too); rounds stay
+# public, counted. A public version still published beside a newer one goes as the newer one's twin (its facts fit).
+PrivatePairingProposed = private_twin(PairingProposedV6, PRIVATE_PAIRINGS, 1)
+PrivatePairingConfirmed = private_twin(PairingConfirmedV4, PRIVATE_PAIRINGS, 1)
+PrivatePairingDeclined = private_twin(PairingDeclinedV3, PRIVATE_PAIRINGS, 1, also_for=(PairingDeclinedV2,))
+PrivatePairingEnded = private_twin(PairingEndedV3, PRIVATE_PAIRINGS, 1, also_for=(PairingEndedV2,))
+PrivatePairingLapsed = private_twin(PairingLapsedV3, PRIVATE_PAIRINGS, 1)
+PrivatePairingLapsedV2 = private_twin(PairingLapsedV4, PRIVATE_PAIRINGS, 2, before=PrivatePairingLapsed)
+PrivatePairingRenewed = private_twin(PairingRenewedV2, PRIVATE_PAIRINGS, 1)
+PrivatePairingCompleted = private_twin(PairingCompletedV2, PRIVATE_PAIRINGS, 1)
+PrivateRenewalDue = private_twin(RenewalDueV2, PRIVATE_PAIRINGS, 1)
+PrivateAnswerDue = private_twin(AnswerDueV2, PRIVATE_PAIRINGS, 1)
+PrivateStoppedAnswering = private_twin(StoppedAnswering, PRIVATE_PAIRINGS, 1)
+PrivateMeetingOverdue = private_twin(MeetingOverdueV2, PRIVATE_PAIRINGS, 1)
+PrivateMenteeWaitlisted = private_twin(MenteeWaitlistedV3, PRIVATE_PAIRINGS, 1)

@@ -6,7 +6,7 @@ from uuid import UUID
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-from .envelope import IntegrationEvent, register
+from .envelope import IntegrationEvent, private_twin, register
 from .sealed import SealedEvent
 from .vocabulary import PairingKind, Role, Specialty, SupportArea, TrainingStage
 
@@ -15,6 +15,7 @@ PROGRAMS = "profiles.programs"
 PEOPLE = "profiles.people"
 ENROLLMENTS = "profiles.enrollments"
 CONTACTS = "profiles.contacts"
+PRIVATE_ENROLLMENTS = "profiles.private-enrollments"
 MATCHING_PROFILES = "profiles.matching-profiles"
 
 PairingMode = Literal["on_registration", "rounds", "mentee_choice"]
@@ -125,6 +126,24 @@ class ProgramDefinedV4(ProgramDefinedV3):
         default=None, ge=1, le=365,
         description="Days a proposal or a mentee's request may wait for an answer before it lapses; null for the "
                     "platform's default")
+
+
+@register
+class ProgramDefinedV5(ProgramDefinedV4):
+    """A program was created or its rules changed; the whole definition travels each time.
+
+    Version 5 adds `members_public`: whether other teams may see who takes part. False (the default, and every
+    program defined before 2026-12-05): its enrollments, invitations, pairings and waitlist places go to our own
+    services alone, as private twins on restricted topics; taking part in an LGBTQ+ or another affinity program says
+    something about someone that is theirs to tell. A program's coordinators may change it only while nobody has
+    enrolled."""
+
+    schema_version: Literal[5] = 5
+
+    members_public: bool = Field(
+        default=False,
+        description="Whether its enrollments, pairings and waitlist go on the public topics; otherwise only their "
+                    "private twins, on restricted ones")
 
 
 @register
@@ -666,6 +685,19 @@ class PersonInvited(_ProfilesEvent):
     program_id: UUID
     chapter_id: UUID | None
     role: Role
+
+
+# Enrollments and invitations in a program that keeps who takes part from other teams (`members_public` false in
+# `program_defined` v5, the default): each goes, instead of its public version, as its private twin with the same
+# fields: an enrollment's on the restricted `profiles.private-enrollments` (keyed by enrollment too), an
+# invitation's on `profiles.contacts` (keyed by person too).
+PrivateEnrollmentCreated = private_twin(EnrollmentCreatedV3, PRIVATE_ENROLLMENTS, 1)
+PrivateEnrollmentChanged = private_twin(EnrollmentChangedV4, PRIVATE_ENROLLMENTS, 1)
+PrivateEnrollmentWithdrawn = private_twin(EnrollmentWithdrawnV2, PRIVATE_ENROLLMENTS, 1)
+PrivateMentorApproved = private_twin(MentorApprovedV2, PRIVATE_ENROLLMENTS, 1)
+PrivateMentorSuspended = private_twin(MentorSuspendedV3, PRIVATE_ENROLLMENTS, 1)
+PrivateEnrollmentRestated = private_twin(EnrollmentRestatedV2, PRIVATE_ENROLLMENTS, 1)
+PrivatePersonInvited = private_twin(PersonInvited, CONTACTS, 1)
 
 
 # Sealed versions (see `sealed.py`): the personal fields travel encrypted under the person's data key, which their

@@ -82,8 +82,13 @@ CATALOGUE: tuple[Topic, ...] = (
           "People registered, updated and erased: ids, chapter and training stage only", consumers=("web",)),
     Topic(profiles.ENROLLMENTS, "profiles", "enrollment_id", Classification.PUBLIC,
           "Enrollments in programs as mentee or mentor, mentor approval"),
+    Topic(profiles.PRIVATE_ENROLLMENTS, "profiles", "enrollment_id", Classification.RESTRICTED,
+          "Enrollments in programs that keep who takes part from other teams: created, changed, withdrawn, mentor "
+          "approval (each the twin of its profiles.enrollments event)", consumers=("matching", "notifications"),
+          retention_ms=7 * DAY_MS),
     Topic(profiles.CONTACTS, "profiles", "person_id", Classification.RESTRICTED,
-          "Names, email and what a person shares with a partner", consumers=("notifications",), retention_ms=7 * DAY_MS),
+          "Names, email and what a person shares with a partner; invitations to programs that keep who takes part "
+          "from other teams", consumers=("notifications",), retention_ms=7 * DAY_MS),
     Topic(profiles.MATCHING_PROFILES, "profiles", "person_id", Classification.RESTRICTED,
           "Matching attributes, including identity data consented for matching, and consent changes",
           consumers=("matching",),
@@ -93,6 +98,10 @@ CATALOGUE: tuple[Topic, ...] = (
           "who stopped answering"),
     Topic(matching.WAITLIST, "matching", "program_id", Classification.PUBLIC,
           "Mentees waiting for a mentor, with their position"),
+    Topic(matching.PRIVATE_PAIRINGS, "matching", "program_id", Classification.RESTRICTED,
+          "Pairings and waitlist places in programs that keep who takes part from other teams (each the twin of its "
+          "matching.pairings or matching.waitlist event)", consumers=("notifications", "profiles"),
+          retention_ms=7 * DAY_MS),
     Topic(matching.ROUNDS, "matching", "program_id", Classification.PUBLIC,
           "Matching rounds run by coordinators: how many were paired and how many were not"),
     Topic(events.CATALOGUE, "events", "scheduled_event_id", Classification.PUBLIC,

@@ -186,11 +186,15 @@ class FakeUnitOfWork:
         self._snapshot = {name: copy.deepcopy(vars(repo)) for name, repo in self._repositories.items()}
         return self
 
+    async def as_published(self, events: list[IntegrationEvent]) -> list[IntegrationEvent]:
+        """As `plumbing.unit_of_work.UnitOfWork.as_published`: a service's fake turns events into twins here."""
+        return events
+
     async def commit(self, *, once_sent: Callable[[], None] | None = None) -> None:
         assert self.shared is not None, "commit inside `async with`"
         if once_sent is not None:
             once_sent()
-        self.shared.pending.extend(self._pending)
+        self.shared.pending.extend(await self.as_published(self._pending))
         self.audited.extend(self._audit_pending)
         self._pending, self._audit_pending = [], []
         if self._owns_transaction:

@@ -185,12 +185,17 @@ class UnitOfWork:
         self.repositories()
         return self
 
+    async def as_published(self, events: list[IntegrationEvent]) -> list[IntegrationEvent]:
+        """The staged events as they go to the outbox: a service's unit of work turns those of a program that keeps
+        who takes part from other teams into their private twins here (`plumbing.membership`)."""
+        return events
+
     async def commit(self, *, once_sent: Callable[[], None] | None = None) -> None:
         """`once_sent` is called as soon as COMMIT is written to the server, before its answer: for a step that must
         follow the commit as closely as it can (the end of an email whose hand-over it records). If the COMMIT then
         fails, that step has been taken for a change that was not made."""
         assert once_sent is None or self._owns_transaction, "only the transaction's owner sends its COMMIT"
-        await outbox.add(self.conn, self._pending)
+        await outbox.add(self.conn, await self.as_published(self._pending))
         from . import audit as audit_trail
 
         await audit_trail.write(self.conn, self._audited)
