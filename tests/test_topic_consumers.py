@@ -2,7 +2,8 @@
 
 A restricted topic carries contact or identity data, an internal one our services' own signals: only the
 services `Topic.consumers` names may read them. Each service's `entrypoints.consumers.HANDLERS` says what it
-consumes (keys are event models, each with its topic); a service without that module consumes nothing.
+consumes (keys are event models, each with its topic), with every later version and private twin its consumer
+applies through the same handler (`with_later_versions`); a service without that module consumes nothing.
 """
 
 import importlib
@@ -11,6 +12,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from mentorship_contracts import BY_NAME, CATALOGUE, Classification, Topic
+from plumbing.consumer import with_later_versions
 
 SERVICES = sorted(p.name for p in (Path(__file__).resolve().parents[1] / "services").iterdir() if (p / "src").is_dir())
 GUARDED = (Classification.RESTRICTED, Classification.INTERNAL)
@@ -24,7 +26,7 @@ def consumed_topics() -> dict[str, set[str]]:
             consumed[service] = set()
             continue
         handlers = importlib.import_module(f"{service}.entrypoints.consumers").HANDLERS
-        consumed[service] = {model.topic for model in handlers}
+        consumed[service] = {model.topic for model in with_later_versions(handlers)}
     return consumed
 
 

@@ -5,6 +5,7 @@ from uuid import UUID
 
 import pytest
 from mentorship_contracts import CATALOGUE, Classification, IntegrationEvent, registered_events
+from mentorship_contracts.envelope import private_twin_of
 from mentorship_contracts.policy import public_field_violations
 from mentorship_contracts.topics import BY_NAME
 
@@ -71,3 +72,30 @@ def test_a_programs_pairings_and_waitlist_places_share_a_key_so_they_are_read_in
     waiting = MenteeWaitlistedV2(enrollment_id=UUID(int=7), program_id=program, chapter_id=None, mentee_id=UUID(int=8),
                                  position=1)
     assert ended.key == confirmed.key == waiting.key == str(program)
+
+
+PEOPLE_FIELDS = ("person_id", "mentee_id", "mentor_id")
+
+
+def _newest_versions() -> list[type[IntegrationEvent]]:
+    newest: dict[str, type[IntegrationEvent]] = {}
+    for model in registered_events():
+        event_type = model.model_fields["event_type"].default
+        if event_type not in newest or model.model_fields["schema_version"].default > \
+                newest[event_type].model_fields["schema_version"].default:
+            newest[event_type] = model
+    return list(newest.values())
+
+
+@pytest.mark.parametrize("model", [m for m in _newest_versions() if m in PUBLIC_EVENTS
+                                   and "program_id" in m.model_fields
+                                   and any(f in m.model_fields for f in PEOPLE_FIELDS)], ids=lambda m: m.__name__)
+def test_a_public_event_saying_who_takes_part_in_a_program_has_a_private_twin_for_programs_that_keep_it(model):
+    twin = private_twin_of(model)
+    assert twin is not None and issubclass(twin, model)
+    assert BY_NAME[twin.topic].classification is Classification.RESTRICTED
+
+
+def test_who_books_whose_office_hour_is_for_notifications_alone():
+    office_hours = BY_NAME["events.office-hours"]
+    assert office_hours.classification is Classification.RESTRICTED and office_hours.consumers == ("notifications",)

@@ -126,6 +126,10 @@ def private_twin(public: type[Event], topic: str, version: int, *, before: type[
     return twin  # type: ignore[return-value]
 
 
+def private_twin_of(model: type[IntegrationEvent]) -> type[IntegrationEvent] | None:
+    return _twins.get(model)
+
+
 def has_private_twin(event: IntegrationEvent) -> bool:
     return type(event) in _twins
 
@@ -163,6 +167,7 @@ __all__ = [
     "has_private_twin",
     "message_headers",
     "private_twin",
+    "private_twin_of",
     "register",
     "registered_events",
     "utc_now",

@@ -84,8 +84,8 @@ CATALOGUE: tuple[Topic, ...] = (
           "Enrollments in programs as mentee or mentor, mentor approval"),
     Topic(profiles.PRIVATE_ENROLLMENTS, "profiles", "enrollment_id", Classification.RESTRICTED,
           "Enrollments in programs that keep who takes part from other teams: created, changed, withdrawn, mentor "
-          "approval (each the twin of its profiles.enrollments event)", consumers=("matching", "notifications"),
-          retention_ms=7 * DAY_MS),
+          "approval (each the twin of its profiles.enrollments event)",
+          consumers=("events", "matching", "notifications"), retention_ms=7 * DAY_MS),
     Topic(profiles.CONTACTS, "profiles", "person_id", Classification.RESTRICTED,
           "Names, email and what a person shares with a partner; invitations to programs that keep who takes part "
           "from other teams", consumers=("notifications",), retention_ms=7 * DAY_MS),
@@ -116,8 +116,11 @@ CATALOGUE: tuple[Topic, ...] = (
           "Registrations of events whose organiser keeps who registers from other teams: confirmed, waitlisted, "
           "promoted, cancelled, waitlist closed (each the twin of its events.registrations event)",
           consumers=("notifications",), retention_ms=7 * DAY_MS),
-    Topic(events.OFFICE_HOURS, "events", "slot_id", Classification.PUBLIC,
-          "Office-hour slots booked and cancelled"),
+    # Restricted since 2026-12: who books whose office hour, and where they meet, is theirs (a slot on applying as
+    # an LGBTQ+ student says something about who books it).
+    Topic(events.OFFICE_HOURS, "events", "slot_id", Classification.RESTRICTED,
+          "Office-hour slots booked and cancelled, and their links given", consumers=("notifications",),
+          retention_ms=7 * DAY_MS),
     Topic(events.REMINDERS, "events", "scheduled_event_id", Classification.INTERNAL,
           "Reminders due 24 hours before an event, one per registrant", consumers=("notifications",),
           retention_ms=7 * DAY_MS),

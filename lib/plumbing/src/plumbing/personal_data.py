@@ -86,10 +86,11 @@ def open_event(event: SealedEvent, key: bytes) -> IntegrationEvent:
 
 def key_readers() -> frozenset[str]:
     """The services that may ask profiles for people's data keys: the consumers the topic catalogue names for a
-    restricted topic, and the services besides profiles (which holds the keys) that publish a sealed event."""
+    restricted topic, and the services that publish a sealed event; besides profiles, which holds the keys (and reads
+    matching's restricted pairings of private programs, sealed under no one's key)."""
     consumers = {c for t in CATALOGUE if t.classification == Classification.RESTRICTED for c in t.consumers}
-    sealers = {m.model_fields["producer"].default for m in sealed_versions()} - {"profiles"}
-    return frozenset(consumers | sealers)
+    sealers = {m.model_fields["producer"].default for m in sealed_versions()}
+    return frozenset(consumers | sealers) - {"profiles"}
 
 
 def signing_key_variable(service: str) -> str:

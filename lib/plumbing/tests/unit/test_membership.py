@@ -1,7 +1,7 @@
-from uuid import uuid4
+from uuid import UUID, uuid4
 
 from mentorship_contracts import matching, profiles
-from plumbing.membership import kept_private, programs_to_ask
+from plumbing.membership import published
 
 
 def _waitlisted(program_id):
@@ -9,35 +9,48 @@ def _waitlisted(program_id):
                                        mentee_id=uuid4(), position=1, pairing_kind="general")
 
 
-def test_an_event_of_a_program_that_keeps_its_members_private_goes_as_its_twin_with_the_same_facts_and_id():
+class Store:
+    """Which programs keep who takes part private, and what it was asked."""
+
+    def __init__(self, private: set[UUID]) -> None:
+        self.private, self.asked = private, []
+
+    async def keeping_members_private(self, program_ids: set[UUID]) -> set[UUID]:
+        self.asked.append(program_ids)
+        return program_ids & self.private
+
+
+async def test_an_event_of_a_program_that_keeps_its_members_private_goes_as_its_twin_with_the_same_facts_and_id():
     private, public = uuid4(), uuid4()
     kept, shown = _waitlisted(private), _waitlisted(public)
+    store = Store({private})
 
-    twin, same = kept_private([kept, shown], {private})
+    twin, same = await published([kept, shown], store.keeping_members_private)
 
     assert type(twin) is matching.PrivateMenteeWaitlisted and twin.topic == matching.PRIVATE_PAIRINGS
     assert twin.event_id == kept.event_id and twin.mentee_id == kept.mentee_id and twin.position == 1
     assert same is shown
+    assert store.asked == [{private, public}]
 
 
-def test_an_older_version_still_published_goes_as_the_newer_versions_twin():
+async def test_an_older_version_still_published_goes_as_the_newer_versions_twin():
     program_id = uuid4()
     ended = matching.PairingEndedV2(pairing_id=uuid4(), program_id=program_id, chapter_id=None, mentee_id=uuid4(),
                                     mentor_id=uuid4(), ended_by="mentor", reason_code="moved_on")
 
-    (twin,) = kept_private([ended], {program_id})
+    (twin,) = await published([ended], Store({program_id}).keeping_members_private)
 
     assert isinstance(twin, matching.PrivatePairingEnded) and isinstance(twin, matching.PairingEndedV3)
     assert twin.ended_by == "mentor" and not twin.ended_by_program
 
 
-def test_only_events_that_have_a_twin_ask_for_their_program():
-    program_id = uuid4()
+async def test_events_without_a_twin_go_as_they_are_and_ask_nothing():
     round_done = matching.RoundCompletedV2(round_id=uuid4(), program_id=uuid4(), chapter_id=None, paired=1,
                                            unpaired=0, total_score=50)
+    store = Store({round_done.program_id})
 
-    assert programs_to_ask([_waitlisted(program_id), round_done]) == {program_id}
-    assert kept_private([round_done], {round_done.program_id}) == [round_done]
+    assert await published([round_done], store.keeping_members_private) == [round_done]
+    assert store.asked == []
 
 
 def test_a_program_definition_keeps_members_private_unless_it_says_otherwise():
