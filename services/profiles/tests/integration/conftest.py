@@ -26,8 +26,8 @@ KEYS = SigningKeys.generate()
 # The key pairs of the services that may read data keys, as the deployment configures them (matching's is used to
 # open what profiles seals, as a consumer does).
 READER_KEYS = {"matching": new_secret_key(), "notifications": new_secret_key()}
-ALL_TOPICS = (contract.CHAPTERS, contract.PROGRAMS, contract.PEOPLE, contract.ENROLLMENTS, contract.CONTACTS,
-              contract.MATCHING_PROFILES)
+ALL_TOPICS = (contract.CHAPTERS, contract.PROGRAMS, contract.PEOPLE, contract.ENROLLMENTS,
+              contract.PRIVATE_ENROLLMENTS, contract.CONTACTS, contract.MATCHING_PROFILES)
 
 
 @dataclass

@@ -11,6 +11,7 @@ from uuid import uuid4
 
 import pytest
 from mentorship_contracts import matching
+from mentorship_contracts import profiles as contract
 from plumbing.auth import Role
 from plumbing.testing import eventually
 
@@ -19,12 +20,14 @@ from .conftest import Profiles
 
 @pytest.fixture
 async def chapter(profiles: Profiles):
-    """A chapter of its own, with a program that vets mentors, for each test."""
+    """A chapter of its own, with a program that vets mentors and lets other teams see who takes part (its events on
+    the public topics), for each test."""
     async with profiles.client() as admin:
         chapter = (await admin.post("/v1/chapters", json={"name": f"C{uuid4().hex[:6]}"})).json()["id"]
         program = (await admin.post("/v1/programs", json={
             "name": "Into Residency", "chapter_id": chapter, "mentee_stages": ["medical_student_3"],
-            "mentor_stages": ["resident", "fellow"], "mentor_approval_required": True})).json()["id"]
+            "mentor_stages": ["resident", "fellow"], "mentor_approval_required": True,
+            "members_public": True})).json()["id"]
     return {"id": chapter, "program": program}
 
 
@@ -176,6 +179,25 @@ async def test_the_same_file_uploaded_again_invites_nobody_twice(profiles, chapt
             "person_id": rae["person_id"], "program_id": chapter["program"], "role": "mentor"})).status_code == 201
         assert [i["status"] for i in (await as_rae.get(f"/v1/people/{rae['person_id']}/invitations")).json()] == [
             "accepted"]
+
+
+async def test_an_invitation_to_a_program_that_keeps_who_takes_part_private_goes_to_the_restricted_topic_alone(
+        profiles, chapter, published):
+    tag = uuid4().hex[:8]
+    async with profiles.client() as admin:
+        private = (await admin.post("/v1/programs", json={
+            "name": f"Rainbow Residents {tag}", "chapter_id": chapter["id"], "mentee_stages": ["medical_student_3"],
+            "mentor_stages": ["resident"]})).json()["id"]
+    body = {"program_id": private, "role": "mentor", "csv": f"name,email,stage\nKit Kept,kit.{tag}@example.org,resident\n"}
+    async with profiles.client(Role.COORDINATOR, chapter_id=chapter["id"]) as coordinator:
+        answer = await coordinator.post("/v1/invitations", json=body)
+        assert answer.status_code == 200, answer.text
+    [kit] = answer.json()["invited"]
+
+    twin = await published.wait_for("profiles.private_person_invited", person_id=kit["person_id"], program_id=private)
+    assert published.on(contract.CONTACTS, twin["invitation_id"]) == [twin]
+    assert not [v for t, _, v in published.records if t != contract.CONTACTS and private in json.dumps(v)
+                and v["event_type"] != "profiles.program_defined"]
 
 
 async def test_someone_registered_is_invited_under_their_own_name_which_the_file_never_replaces(

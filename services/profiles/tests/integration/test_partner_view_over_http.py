@@ -1,4 +1,4 @@
-"""The partner view, on the real broker: profiles learns who is paired with whom from matching's public topic, and
+"""The partner view, on the real broker: profiles learns who is paired with whom from matching's topics, and
 shows a person's partner exactly what the person consented to show them, for as long as the pairing lasts."""
 
 from __future__ import annotations
@@ -62,6 +62,35 @@ async def test_a_partner_sees_what_was_consented_for_them_and_after_the_pairing_
             return response.status_code == 404 and response.json() == nobody
 
         await eventually(refused, timeout=60, what="the end of the pairing to reach profiles")
+
+
+async def test_partners_paired_in_a_program_that_keeps_who_takes_part_private_see_each_other_as_any_partners_do(
+        profiles, publish):
+    """Matching tells of such a pairing on its restricted topic alone, as its private twin."""
+    mentor = await register(profiles, "resident", display_name="Dr. Kit Kept")
+    mentee = await register(profiles, "undergraduate")
+    pairing = dict(pairing_id=uuid4(), program_id=uuid4(), chapter_id=None, mentee_id=mentee["id"],
+                   mentor_id=mentor["id"])
+    path = f"/v1/people/{mentor['id']}/as-partner"
+    confirmed = matching.PrivatePairingConfirmed(**pairing, score=80, reason_codes=["near_peer"],
+                                                 term_ends_at=datetime(2028, 1, 1, tzinfo=UTC))
+    assert confirmed.topic == matching.PRIVATE_PAIRINGS
+    async with profiles.client(Role.PARTICIPANT, person_id=mentee["id"]) as as_mentee:
+        await publish(confirmed)
+
+        async def seen():
+            response = await as_mentee.get(path)
+            return response.json() if response.status_code == 200 else None
+
+        view = await eventually(seen, timeout=60, what="the private pairing to reach profiles")
+        assert (view["display_name"], view["email"]) == ("Dr. Kit Kept", mentor["email"])
+
+        await publish(matching.PrivatePairingEnded(**pairing, ended_by=PairingRole.MENTEE, reason_code="schedule"))
+
+        async def refused():
+            return (await as_mentee.get(path)).status_code == 404
+
+        await eventually(refused, timeout=60, what="the end of the private pairing to reach profiles")
 
 
 async def test_the_mentor_proposed_to_a_mentee_reads_over_http_what_the_mentee_hopes_for_and_nobody_else(

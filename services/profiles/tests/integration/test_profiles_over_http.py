@@ -22,6 +22,7 @@ async def test_a_mentor_signs_up_declares_identity_enrolls_is_approved_and_each_
         program = (await admin.post("/v1/programs", json={
             "name": "Into Residency", "chapter_id": chapter["id"], "mentee_stages": ["medical_student_4"],
             "mentor_stages": ["resident", "fellow"], "mentor_approval_required": True, "pairing_mode": "rounds",
+            "members_public": True,  # its enrollments on the public topic, which other teams read
         })).json()
 
     async with profiles.client(Role.PARTICIPANT, subject=f"login-{suffix}") as signing_up:
@@ -70,6 +71,55 @@ async def test_a_mentor_signs_up_declares_identity_enrolls_is_approved_and_each_
     # A dump of the database alone does not reveal it either.
     [row] = await profiles.query("SELECT people::text AS everything FROM people WHERE id = $1", uuid_of(ana))
     assert "queer" not in row["everything"] and "sexual_orientation" not in row["everything"]
+
+
+async def test_an_enrollment_in_a_program_that_keeps_who_takes_part_private_goes_to_the_restricted_topic_alone(
+        profiles, published):
+    suffix = uuid4().hex[:8]
+    rules = {"chapter_id": None, "mentee_stages": ["medical_student_4"], "mentor_stages": ["resident"]}
+    mentor = await register(profiles, "resident")
+    async with profiles.client() as admin:
+        private = (await admin.post("/v1/programs", json={"name": f"Rainbow Residents {suffix}", **rules})).json()
+        public = (await admin.post("/v1/programs", json={"name": f"Into Residency {suffix}", **rules,
+                                                         "members_public": True})).json()
+        kept, shown = [(await admin.post("/v1/enrollments", json={
+            "person_id": mentor["id"], "program_id": program["id"], "role": "mentor"})).json()
+            for program in (private, public)]
+        assert (await admin.get(f"/v1/programs/{private['id']}")).json()["members_public"] is False
+    assert (private["members_public"], public["members_public"]) == (False, True)
+    defined = await published.wait_for("profiles.program_defined", program_id=private["id"])
+    assert (defined["schema_version"], defined["members_public"]) == (5, False)
+
+    twin = await published.wait_for("profiles.private_enrollment_created", enrollment_id=kept["id"])
+    said = await published.wait_for("profiles.enrollment_created", enrollment_id=shown["id"])
+    assert (twin["person_id"], twin["program_id"], twin["role"]) == (mentor["id"], private["id"], "mentor")
+    assert published.on(contract.PRIVATE_ENROLLMENTS, kept["id"]) == [twin]
+    assert published.on(contract.ENROLLMENTS, kept["id"]) == []
+    assert published.on(contract.ENROLLMENTS, shown["id"]) == [said]
+    assert published.on(contract.PRIVATE_ENROLLMENTS, shown["id"]) == []
+
+
+async def test_whether_other_teams_see_who_takes_part_changes_only_while_nobody_has_enrolled(profiles, published):
+    suffix = uuid4().hex[:8]
+    rules = {"chapter_id": None, "mentee_stages": ["medical_student_4"], "mentor_stages": ["resident"]}
+    mentor = await register(profiles, "resident")
+    async with profiles.client() as admin:
+        program = (await admin.post("/v1/programs", json={"name": f"Affinity {suffix}", **rules})).json()
+        opened = await admin.patch(f"/v1/programs/{program['id']}", json={"members_public": True})
+        assert (opened.status_code, opened.json()["members_public"]) == (200, True), opened.text
+        enrollment = (await admin.post("/v1/enrollments", json={
+            "person_id": mentor["id"], "program_id": program["id"], "role": "mentor"})).json()
+        assert (await admin.post(f"/v1/enrollments/{enrollment['id']}/withdraw")).status_code == 200
+
+        refused = await admin.patch(f"/v1/programs/{program['id']}", json={"members_public": False, "pair_cap": 3})
+        assert refused.status_code == 409, refused.text
+        assert {k: refused.json()["error"][k] for k in ("code", "field")} == {
+            "code": "members_public_fixed", "field": "members_public"}
+        read = (await admin.get(f"/v1/programs/{program['id']}")).json()
+        assert (read["members_public"], read["pair_cap"]) == (True, None)
+        same = await admin.patch(f"/v1/programs/{program['id']}", json={"members_public": True, "pair_cap": 3})
+        assert (same.status_code, same.json()["pair_cap"]) == (200, 3), same.text
+    await published.wait_for("profiles.program_defined", program_id=program["id"], members_public=True, pair_cap=3)
 
 
 async def test_withdrawing_consent_replaces_matchings_copy_at_once_and_says_so(profiles, published):

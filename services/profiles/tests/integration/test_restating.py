@@ -1,6 +1,7 @@
-"""An operator restates profiles' topics (`python -m profiles restate people|enrollments|contacts|matching-profiles`):
-every person, enrollment, contact and matching profile as profiles holds them now, published by the running service,
-for a consumer whose read model lacks history the topics no longer keep."""
+"""An operator restates profiles' topics (`python -m profiles restate
+people|enrollments|private-enrollments|contacts|matching-profiles`): every person, enrollment, contact and matching
+profile as profiles holds them now, published by the running service, for a consumer whose read model lacks history
+the topics no longer keep."""
 
 from __future__ import annotations
 
@@ -57,6 +58,44 @@ async def test_restating_publishes_each_enrollment_and_person_as_held_now_withdr
     await published.wait_for("profiles.person_restated", person_id=mentor["id"], chapter_id=chapter["id"],
                              stage="resident", suspended=False)
     await published.wait_for("profiles.person_restated", person_id=mentee["id"], suspended=True)
+
+
+async def test_enrollments_of_a_program_that_keeps_who_takes_part_private_are_restated_on_the_restricted_topic(
+        profiles, published, chapter):  # noqa: F811
+    async with profiles.client() as admin:
+        private = (await admin.post("/v1/programs", json={
+            "name": "Rainbow Residents", "chapter_id": chapter["id"], "mentee_stages": ["medical_student_3"],
+            "mentor_stages": ["resident"]})).json()["id"]
+        mentor = await register(admin, chapter["id"], "Dr. Kit Kept")
+        kept, shown = [(await admin.post("/v1/enrollments", json={
+            "person_id": mentor["id"], "program_id": program, "role": "mentor"})).json()
+            for program in (private, chapter["program"])]
+
+    assert await cli.restate(profiles.database_url, "profiles.enrollments") >= 2
+    twin = await published.wait_for("profiles.private_enrollment_restated", enrollment_id=kept["id"])
+    said = await published.wait_for("profiles.enrollment_restated", enrollment_id=shown["id"])
+    assert (twin["program_id"], twin["role"], twin["active"]) == (private, "mentor", True)
+    assert [e["event_type"] for e in published.on("profiles.enrollments", kept["id"])] == []
+    assert said["program_id"] == chapter["program"]
+
+    # Asked for the restricted topic alone, as an operator runs it: that program's, and no public one's.
+    command = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "profiles", "restate", "private-enrollments",
+        env={**os.environ, "DATABASE_URL": profiles.database_url},
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    out, err = await command.communicate()
+    assert command.returncode == 0, err.decode()
+    assert re.fullmatch(r"restated \d+ on profiles\.private-enrollments; the running service publishes them\n",
+                        out.decode())
+
+    async def restated_again() -> bool:
+        await published.wait_for("profiles.private_enrollment_restated", enrollment_id=kept["id"])
+        return len([e for e in published.on("profiles.private-enrollments", kept["id"])
+                    if e["event_type"] == "profiles.private_enrollment_restated"]) == 2
+
+    await eventually(restated_again, timeout=30, what="the second restatement of the private enrollment")
+    assert len([e for e in published.on("profiles.enrollments", shown["id"])
+                if e["event_type"] == "profiles.enrollment_restated"]) == 1
 
 
 async def test_a_change_in_flight_is_waited_for_so_the_restatement_is_never_older_than_the_event_before_it(

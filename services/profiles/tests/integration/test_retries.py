@@ -9,7 +9,7 @@ async def test_an_enrollment_sent_again_answers_the_same_enrollment_and_is_annou
     async with profiles.client() as admin:
         program = (await admin.post("/v1/programs", json={
             "name": f"Into Residency {uuid4().hex[:6]}", "mentee_stages": ["medical_student_4"],
-            "mentor_stages": ["resident"]})).json()
+            "mentor_stages": ["resident"], "members_public": True})).json()
         mentor = (await admin.post("/v1/people", json={
             "display_name": "Dr. Retry", "email": f"{uuid4().hex}@example.org", "stage": "resident"})).json()
         request = {"person_id": mentor["id"], "program_id": program["id"], "role": "mentor", "capacity": 2}

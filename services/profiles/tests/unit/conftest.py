@@ -8,7 +8,9 @@ from typing import Generic, TypeVar
 from uuid import UUID, uuid4
 
 import pytest
+from mentorship_contracts import IntegrationEvent
 from mentorship_contracts.vocabulary import TrainingStage as S
+from plumbing import membership
 from plumbing.auth import Principal
 from plumbing.auth import Role as CallerRole
 from plumbing.testing import FakeUnitOfWork
@@ -70,6 +72,9 @@ class FakePeople(FakeRepository[Person]):
 class FakeEnrollments(FakeRepository[Enrollment]):
     async def for_person(self, person_id: UUID) -> list[Enrollment]:
         return [copy.deepcopy(e) for e in self.items.values() if e.person_id == person_id]
+
+    async def any_in(self, program_id: UUID) -> bool:
+        return any(e.program_id == program_id for e in self.items.values())
 
 
 class FakePartnerships:
@@ -145,9 +150,22 @@ class FakeStaffRoles:
         return sum(1 for roles in self.items.values() if roles.administrator)
 
 
+class FakeProfilesUnitOfWork(FakeUnitOfWork):
+    """As profiles' own: each event of a program that keeps who takes part from other teams (or of a program it does
+    not know) is published as its private twin."""
+
+    programs: FakePrograms
+
+    async def as_published(self, events: list[IntegrationEvent]) -> list[IntegrationEvent]:
+        async def keeping_members_private(asked: set[UUID]) -> set[UUID]:
+            return asked - {p.id for p in self.programs.items.values() if p.members_public}
+
+        return await membership.published(events, keeping_members_private)
+
+
 @pytest.fixture
 def uow() -> FakeUnitOfWork:
-    return FakeUnitOfWork(chapters=FakeChapters(), programs=FakePrograms(), people=FakePeople(),
+    return FakeProfilesUnitOfWork(chapters=FakeChapters(), programs=FakePrograms(), people=FakePeople(),
                           enrollments=FakeEnrollments(), partnerships=FakePartnerships(),
                           email_changes=FakeEmailChanges(), staff_roles=FakeStaffRoles())
 

@@ -27,6 +27,7 @@ from .conftest import (
     FakeEnrollments,
     FakePartnerships,
     FakePeople,
+    FakeProfilesUnitOfWork,
     FakePrograms,
     FakeStaffRoles,
     anyone,
@@ -118,7 +119,7 @@ class FakeConsoleQueries:
 
 @pytest.fixture
 def uow() -> FakeUnitOfWork:
-    unit = FakeUnitOfWork(chapters=FakeChapters(), programs=FakePrograms(), people=FakePeople(),
+    unit = FakeProfilesUnitOfWork(chapters=FakeChapters(), programs=FakePrograms(), people=FakePeople(),
                           enrollments=FakeEnrollments(), partnerships=FakePartnerships(),
                           email_changes=FakeEmailChanges(), staff_roles=FakeStaffRoles(), suspensions=FakeSuspensions(),
                           invitations=FakeInvitations(lambda: unit.enrollments),
@@ -537,7 +538,8 @@ async def test_invitations_register_the_unknown_and_the_same_file_again_invites_
     assert (new.display_name, new.stage, new.chapter_id, new.identity.attributes) == (
         "New Person", S.RESIDENT, chapter.id, {})
     types = [type(e) for e in uow.published]
-    assert types.count(contract.PersonInvited) == 2 and contract.PersonRegisteredV2 in types
+    # Its program keeps who takes part from other teams (the default): each invitation goes as its private twin.
+    assert types.count(contract.PrivatePersonInvited) == 2 and contract.PersonRegisteredV2 in types
     assert uow.audited[-1].detail == {"role": "mentor", "invited": 2, "already_invited": 0, "invalid": 1}
 
     again, already, _ = await console.invite(vetted_program.id, Role.MENTOR, text, NOW, coordinator, uow, anyone)

@@ -26,7 +26,8 @@ async def test_a_coordinator_approves_then_suspends_a_mentor_and_each_is_announc
     await handlers.approve_mentor(commands.ApproveMentor(enrollment.id), uow, anyone)
     suspended = await handlers.suspend_mentor(commands.SuspendMentor(enrollment.id), uow, anyone)
     assert suspended.approval == "suspended"
-    assert [type(e) for e in uow.published[-2:]] == [contract.MentorApprovedV2, contract.MentorSuspendedV3]
+    # Its program keeps who takes part from other teams, as every program does unless it says otherwise.
+    assert [type(e) for e in uow.published[-2:]] == [contract.PrivateMentorApproved, contract.PrivateMentorSuspended]
     assert uow.published[-1].was_approved is True
     with pytest.raises(Conflict):
         await handlers.suspend_mentor(commands.SuspendMentor(enrollment.id), uow, anyone)
@@ -37,7 +38,7 @@ async def test_a_mentor_suspended_before_any_approval_is_announced_as_never_appr
     enrollment = await handlers.enroll(commands.Enroll(mentor.id, vetted_program.id, Role.MENTOR), uow, anyone)
     await handlers.suspend_mentor(commands.SuspendMentor(enrollment.id), uow, anyone)
     [suspended] = [e for e in uow.published if isinstance(e, contract.MentorSuspended)]
-    assert (type(suspended), suspended.was_approved) == (contract.MentorSuspendedV3, False)
+    assert (type(suspended), suspended.was_approved) == (contract.PrivateMentorSuspended, False)
 
 
 async def test_mentees_are_not_vetted(uow, register, vetted_program):

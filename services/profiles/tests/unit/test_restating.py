@@ -12,8 +12,18 @@ from mentorship_contracts import profiles as contract
 from mentorship_contracts.vocabulary import Role
 from mentorship_contracts.vocabulary import TrainingStage as S
 from plumbing.testing import FakeUnitOfWork
-from profiles.domain.model import Enrollment, Identity, IdentityAttribute, IdentityRequest, Person, PublicStanding
+from profiles.domain.model import (
+    Enrollment,
+    Identity,
+    IdentityAttribute,
+    IdentityRequest,
+    Person,
+    Program,
+    PublicStanding,
+)
 from profiles.service_layer import restating
+
+from .conftest import FakeProfilesUnitOfWork, FakePrograms
 
 
 class Server:
@@ -33,19 +43,26 @@ ENROLLED = datetime(2026, 9, 1, 14, tzinfo=UTC)
 
 class FakeRestatements:
     def __init__(self, people: int = 0, enrollments: int = 0, deadlocks: int = 0,
-                 profiles: list[Person] | None = None) -> None:
+                 profiles: list[Person] | None = None, programs: FakePrograms | None = None) -> None:
         self._profiles = sorted(profiles or [], key=lambda p: p.id)  # opened
         self._people = sorted((PublicStanding(uuid4(), None, S.RESIDENT, False, i % 2 == 0) for i in range(people)),
                               key=lambda p: p.person_id)
-        self._enrollments = sorted((Enrollment(uuid4(), uuid4(), uuid4(), None, Role.MENTOR, active=i % 3 > 0)
+        # In turn in each of `programs`, if given; else each in a program of its own, unknown.
+        program_ids = list(programs.items) if programs else []
+        self._programs = programs or FakePrograms()
+        self._enrollments = sorted((Enrollment(uuid4(), uuid4(), program_ids[i % len(program_ids)] if program_ids
+                                               else uuid4(), None, Role.MENTOR, active=i % 3 > 0)
                                     for i in range(enrollments)), key=lambda e: e.id)
         self.server = Server(deadlocks)
 
     async def people(self, after: UUID | None, limit: int) -> list[PublicStanding]:
         return self._page([p for p in self._people if after is None or p.person_id > after], limit)
 
-    async def enrollments(self, after: UUID | None, limit: int) -> list[tuple[Enrollment, S, datetime]]:
-        return self._page([(e, S.FELLOW, ENROLLED) for e in self._enrollments if after is None or e.id > after], limit)
+    async def enrollments(self, after: UUID | None, limit: int, *, kept_private: bool = False
+                          ) -> list[tuple[Enrollment, S, datetime]]:
+        public = {p.id for p in self._programs.items.values() if p.members_public}
+        return self._page([(e, S.FELLOW, ENROLLED) for e in self._enrollments if (after is None or e.id > after)
+                           and not (kept_private and e.program_id in public)], limit)
 
     async def profiles(self, after: UUID | None, limit: int) -> list[Person]:
         return self._page([p for p in self._profiles if after is None or p.id > after], limit)
@@ -76,6 +93,41 @@ async def test_a_full_last_page_is_followed_by_an_empty_one_and_withdrawn_enroll
     assert restatements.server.pages == [3, 3, 0]
     assert [(e.enrollment_id, e.active, e.stage, e.enrolled_at) for e in uow.published] == [
         (e.id, e.active, S.FELLOW, ENROLLED) for e in restatements._enrollments]
+
+
+def programs(*members_public: bool) -> FakePrograms:
+    held = FakePrograms()
+    for public in members_public:
+        program = Program.define(name=f"Program {len(held.items)}", chapter_id=None, mentee_stages=[S.UNDERGRADUATE],
+                                 mentor_stages=[S.FELLOW], members_public=public)
+        held.items[program.id] = program
+    return held
+
+
+async def test_enrollments_of_a_program_that_keeps_who_takes_part_private_are_restated_on_the_restricted_topic():
+    held = programs(True, False)
+    public, private = list(held.items)
+    restatements = FakeRestatements(enrollments=6, programs=held)
+    uow = FakeProfilesUnitOfWork(restatements=restatements, programs=held)
+
+    assert await restating.restate(contract.ENROLLMENTS, uow, page=4) == 6
+
+    topics = {(e.program_id, type(e), e.topic) for e in uow.published}
+    assert topics == {(public, contract.EnrollmentRestatedV2, contract.ENROLLMENTS),
+                      (private, contract.PrivateEnrollmentRestated, contract.PRIVATE_ENROLLMENTS)}
+    assert sorted(e.enrollment_id for e in uow.published) == sorted(e.id for e in restatements._enrollments)
+
+
+async def test_restating_the_restricted_enrollments_topic_restates_only_those_of_programs_that_keep_them_private():
+    held = programs(True, False)
+    _, private = list(held.items)
+    restatements = FakeRestatements(enrollments=6, programs=held)
+    uow = FakeProfilesUnitOfWork(restatements=restatements, programs=held)
+
+    assert await restating.restate(contract.PRIVATE_ENROLLMENTS, uow, page=2) == 3
+
+    assert {(e.program_id, type(e)) for e in uow.published} == {(private, contract.PrivateEnrollmentRestated)}
+    assert restatements.server.pages == [2, 1]
 
 
 async def test_each_matching_profile_is_restated_with_what_may_be_used_and_which_attributes_a_partner_may_see():

@@ -28,8 +28,8 @@ def chapter_defined(chapter: Chapter) -> contract.ChapterDefinedV2:
     return contract.ChapterDefinedV2(chapter_id=chapter.id, name=chapter.name, timezone=chapter.timezone)
 
 
-def program_defined(program: Program) -> contract.ProgramDefinedV4:
-    return contract.ProgramDefinedV4(
+def program_defined(program: Program) -> contract.ProgramDefinedV5:
+    return contract.ProgramDefinedV5(
         program_id=program.id,
         chapter_id=program.chapter_id,
         name=program.name,
@@ -47,6 +47,7 @@ def program_defined(program: Program) -> contract.ProgramDefinedV4:
         minimum_score=program.minimum_score,
         pairing_kinds=program.pairing_kinds,
         answer_within_days=program.answer_within_days,
+        members_public=program.members_public,
     )
 
 
@@ -153,6 +154,10 @@ def matching_profile_restated(person: Person) -> contract.MatchingProfileRestate
 _CONTACT_FACTS = set(contract.ContactDetailsRestated.model_fields) - set(contract.IntegrationEvent.model_fields)
 _PROFILE_FACTS = set(contract.MatchingProfileRestated.model_fields) - set(contract.IntegrationEvent.model_fields) - {
     "shown_to_partner"}
+
+
+# An enrollment's events, and an invitation's, go as the public versions below: the unit of work publishes those of a
+# program that keeps who takes part from other teams as their private twins (`service_layer.unit_of_work`).
 
 
 def enrollment_created(enrollment: Enrollment, person: Person) -> contract.EnrollmentCreatedV3:

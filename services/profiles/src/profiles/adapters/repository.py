@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -50,7 +50,7 @@ PROGRAMS = _Table(
     "programs",
     "id, name, chapter_id, mentee_stages, mentor_stages, term_months, cadence_min_days, cadence_max_days, "
     "format, group_size, pairing_mode, both_must_accept, pair_cap, mentor_approval_required, minimum_score, "
-    "pairing_kinds, answer_within_days",
+    "pairing_kinds, answer_within_days, members_public",
 )
 PEOPLE = _Table(
     "people",
@@ -102,9 +102,18 @@ class PostgresPrograms:
                 raise
             raise ProgramNameTaken(program.name, program.chapter_id) from error
 
-    async def get(self, program_id: UUID) -> Program | None:
-        row = await self._conn.fetchrow(f"{PROGRAMS.select} WHERE id = $1", program_id)
+    async def get(self, program_id: UUID, lock: bool = False) -> Program | None:
+        # FOR UPDATE, not the FOR NO KEY UPDATE an upsert takes: it waits for, and holds off, the key share lock an
+        # enrollment's insertion takes on its program.
+        row = await self._conn.fetchrow(f"{PROGRAMS.select} WHERE id = $1{' FOR UPDATE' if lock else ''}", program_id)
         return self._program(row) if row else None
+
+    async def keeping_members_private(self, program_ids: Collection[UUID]) -> set[UUID]:
+        """Which of these programs keep who takes part from other teams: `members_public` false, or unknown (the safe
+        side)."""
+        public = await self._conn.fetch("SELECT id FROM programs WHERE id = ANY($1::uuid[]) AND members_public",
+                                        list(program_ids))
+        return set(program_ids) - {row["id"] for row in public}
 
     async def list(self, chapter_id: UUID | None = None) -> list[Program]:
         rows = await self._conn.fetch(
@@ -188,6 +197,10 @@ class PostgresEnrollments:
         rows = await self._conn.fetch(f"{ENROLLMENTS.select} WHERE person_id = $1 ORDER BY id", person_id)
         return [enrollment_from_row(row) for row in rows]
 
+    async def any_in(self, program_id: UUID) -> bool:
+        return bool(await self._conn.fetchval("SELECT EXISTS (SELECT 1 FROM enrollments WHERE program_id = $1)",
+                                              program_id))
+
 
 def enrollment_from_row(row: Mapping[str, Any]) -> Enrollment:
     return Enrollment(**{**row, "role": Role(row["role"]), "pairing_kind": PairingKind(row["pairing_kind"]),
@@ -213,9 +226,15 @@ class PostgresRestatements:
         return [PublicStanding(row["id"], row["chapter_id"], TrainingStage(row["stage"]), row["is_alumni"],
                                row["suspended"]) for row in rows]
 
-    async def enrollments(self, after: UUID | None, limit: int
+    async def enrollments(self, after: UUID | None, limit: int, *, kept_private: bool = False
                           ) -> list[tuple[Enrollment, TrainingStage, datetime]]:
-        ids = await self._locked("enrollments", after, limit)
+        if kept_private:  # those of programs that keep who takes part from other teams alone
+            ids = [row["id"] for row in await self._conn.fetch(
+                """SELECT e.id FROM enrollments e JOIN programs p ON p.id = e.program_id
+                   WHERE e.id > $1 AND NOT p.members_public ORDER BY e.id LIMIT $2 FOR SHARE OF e""",
+                after or UUID(int=0), limit)]
+        else:
+            ids = await self._locked("enrollments", after, limit)
         columns = ", ".join(f"e.{c}" for c in ENROLLMENTS.columns)
         rows = await self._conn.fetch(
             f"""SELECT {columns}, p.stage AS person_stage, e.enrolled_at FROM enrollments e

@@ -44,6 +44,7 @@ class DefineProgram:
     minimum_score: int = 0
     pairing_kinds: list[PairingKind] = field(default_factory=lambda: [PairingKind.GENERAL])
     answer_within_days: int | None = None
+    members_public: bool = False
 
 
 @dataclass(frozen=True)

@@ -44,6 +44,15 @@ class ProgramNameTaken(Conflict, code="program_name_taken"):
                          else f"this chapter has a program named {name!r} already", field="name")
 
 
+class MembersPublicFixed(Conflict, code="members_public_fixed"):
+    """Whether other teams may see who takes part in a program changes only while nobody has enrolled in it (ever:
+    a withdrawn enrollment too): those who did enrolled trusting it."""
+
+    def __init__(self) -> None:
+        super().__init__("people have enrolled trusting who may see that they take part: it stays as it was",
+                         field="members_public")
+
+
 class ThePersonsOwn(Forbidden, code="forbidden"):
     """What the person alone decides, whoever else may act on their profile (their coordinator, an administrator):
     who sees their pronouns, and where their account's sign-in links go."""
@@ -101,6 +110,9 @@ class Program:
     pairing_kinds: list[PairingKind] = field(default_factory=lambda: [PairingKind.GENERAL])
     # Days a proposal or a request may wait for an answer before it lapses; None: the platform's default.
     answer_within_days: int | None = None
+    # Whether other teams may see who takes part: false (the default), its enrollments, invitations, pairings and
+    # waitlist places go to our own services alone, as private twins on restricted topics (`plumbing.membership`).
+    members_public: bool = False
 
     @classmethod
     def define(cls, **rules: Any) -> Program:
@@ -108,8 +120,12 @@ class Program:
         program._check()
         return program
 
-    def update(self, **proposed: Any) -> set[str]:
+    def update(self, *, enrolled: bool, **proposed: Any) -> set[str]:
+        """Change what is `proposed`; whether other teams may see who takes part only while nobody has `enrolled`
+        (ever, a withdrawn enrollment too). A value sent unchanged is no change."""
         changed = _changes(self, proposed)
+        if "members_public" in changed and enrolled:
+            raise MembersPublicFixed()
         candidate = replace(self, **changed)
         candidate._check()
         for name, value in changed.items():

@@ -3,8 +3,10 @@ publishes the events they leave in the outbox.
 
 - `python -m profiles grant-administrator <email>` names the first national administrator (the person must exist:
   they signed up, or the demo registered them).
-- `python -m profiles restate people|enrollments|contacts|matching-profiles` restates a topic for a consumer whose
-  read model lacks history the topic no longer keeps (`service_layer.restating`). The restricted ones (contacts,
+- `python -m profiles restate people|enrollments|private-enrollments|contacts|matching-profiles` restates a topic for a
+  consumer whose read model lacks history the topic no longer keeps (`service_layer.restating`): `enrollments` every
+  enrollment, those of programs that keep who takes part from other teams on `profiles.private-enrollments`;
+  `private-enrollments` those alone. The restricted ones (contacts,
   matching profiles) are opened and sealed again: they need the service's identity key too (`PROFILES_IDENTITY_KEY`)."""
 
 from __future__ import annotations
@@ -75,8 +77,11 @@ def main(argv: list[str]) -> int:
     restate_topic = commands.add_parser(
         "restate", help="publish every person's, enrollment's, contact's or matching profile's current state again, "
                         "for a consumer that lacks history older than the topic keeps")
-    restate_topic.add_argument("what", choices=("people", "enrollments", "contacts", "matching-profiles"),
-                               help="profiles.people (chapter, stage, alumni, suspended), profiles.enrollments, "
+    restate_topic.add_argument("what", choices=("people", "enrollments", "private-enrollments", "contacts",
+                                                "matching-profiles"),
+                               help="profiles.people (chapter, stage, alumni, suspended), profiles.enrollments (every "
+                                    "enrollment: those of programs that keep who takes part from other teams on "
+                                    "profiles.private-enrollments), profiles.private-enrollments (those alone), "
                                     "profiles.contacts (for notifications) or profiles.matching-profiles (for "
                                     "matching); the last two need PROFILES_IDENTITY_KEY")
     development = os.environ.get("MENTORSHIP_ENV") == "development"

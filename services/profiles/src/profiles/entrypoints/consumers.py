@@ -1,5 +1,6 @@
-"""Which events profiles applies, from matching's public topic: who is paired with whom, for the partner view, and
-who stopped answering, whose enrollment is paused.
+"""Which events profiles applies, from matching's pairings, public and private (those of a program that keeps who
+takes part from other teams, on `matching.private-pairings`: each twin applied as its public version is): who is
+paired with whom, for the partner view, and who stopped answering, whose enrollment is paused.
 Bootstrap runs each handler in a unit of work joining the consumer's inbox transaction; later versions of an
 event (each subclasses the one before) go to the same handler."""
 
@@ -23,4 +24,16 @@ HANDLERS: dict[type[IntegrationEvent], Callable[[Any, ProfilesUnitOfWorkPort], A
     matching.PairingDeclined: handlers.pairing_over,
     matching.PairingLapsed: handlers.pairing_over,
     matching.StoppedAnswering: handlers.pause_who_stopped_answering,
+    # The same, in a program that keeps who takes part from other teams: a private pairing shares contact details
+    # between its partners as a public one does.
+    matching.PrivatePairingProposed: handlers.pairing_proposed,
+    matching.PrivatePairingConfirmed: handlers.pairing_active,
+    matching.PrivatePairingRenewed: handlers.pairing_active,
+    matching.PrivateRenewalDue: handlers.pairing_active,
+    matching.PrivateMeetingOverdue: handlers.pairing_active,
+    matching.PrivatePairingEnded: handlers.pairing_over,
+    matching.PrivatePairingCompleted: handlers.pairing_over,
+    matching.PrivatePairingDeclined: handlers.pairing_over,
+    matching.PrivatePairingLapsed: handlers.pairing_over,
+    matching.PrivateStoppedAnswering: handlers.pause_who_stopped_answering,
 }

@@ -141,6 +141,11 @@ class ProgramIn(Strict):
         default=None, ge=1, le=365,
         description="Days a proposal or a mentee's request may wait for an answer before it lapses; null for the "
                     "platform's default (14)")
+    members_public: bool = Field(
+        default=False,
+        description="Whether other teams may see who takes part (its enrollments, invitations, pairings and "
+                    "waitlist); false keeps them to our own services. Changes only while nobody has enrolled "
+                    "(`members_public_fixed`, 409)")
 
 
 ProgramChange = changes_to(ProgramIn, without=frozenset({"chapter_id"}))
@@ -426,8 +431,9 @@ async def get_program(program_id: UUID, _: Caller, unit: UnitOfWork) -> ProgramO
 
 @router.patch("/programs/{program_id}", responses=answers(409))
 async def change_program(program_id: UUID, body: ProgramChange, caller: Caller, unit: UnitOfWork) -> ProgramOut:
-    """Renamed as no other program of its chapter is named (`program_name_taken`). Audited `program.changed`, with
-    the values now held of the fields that changed."""
+    """Renamed as no other program of its chapter is named (`program_name_taken`). Whether other teams may see who
+    takes part changes only while nobody has enrolled, a withdrawn enrollment too (`members_public_fixed`). Audited
+    `program.changed`, with the values now held of the fields that changed."""
     command = commands.ChangeProgram(program_id, body.model_dump(exclude_unset=True))
     program = await handlers.change_program(
         command, caller, unit, lambda program: _require_manager_of_chapter(caller, program.chapter_id)

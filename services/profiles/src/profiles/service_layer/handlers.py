@@ -90,9 +90,12 @@ async def define_program(command: commands.DefineProgram, caller: Principal, uow
 async def change_program(command: commands.ChangeProgram, caller: Principal, uow: Uow,
                          authorize: Callable[[Program], None]) -> Program:
     async with uow:
-        program = await _existing(uow.programs, command.program_id, "program_id")
+        # Locked: an enrollment committing meanwhile waits (its row refers to the program), so that whether anyone
+        # has enrolled holds until this change commits, and the enrollment then goes as the change says.
+        program = await _existing_program(command.program_id, uow, lock=True)
         authorize(program)
-        if changed := program.update(**command.changes):
+        enrolled = "members_public" in command.changes and await uow.enrollments.any_in(program.id)
+        if changed := program.update(enrolled=enrolled, **command.changes):
             if "name" in changed:
                 await _program_name_free(program, uow)
             await uow.programs.save(program)
@@ -117,6 +120,13 @@ async def _program_name_free(program: Program, uow: Uow) -> None:
     holder = await uow.programs.named(program.name, program.chapter_id)
     if holder is not None and holder.id != program.id:
         raise ProgramNameTaken(holder.name, program.chapter_id)
+
+
+async def _existing_program(program_id: UUID, uow: Uow, lock: bool = False) -> Program:
+    program = await uow.programs.get(program_id, lock=lock)
+    if program is None:
+        raise NotFound("no such program", field="program_id")
+    return program
 
 
 def _values(item: Chapter | Program, changed: set[str]) -> dict[str, Any]:

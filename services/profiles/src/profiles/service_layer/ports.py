@@ -34,7 +34,9 @@ class Programs(Protocol):
     async def save(self, program: Program) -> None:
         """Store the program; raises `ProgramNameTaken` when another program has its name (`named`)."""
 
-    async def get(self, program_id: UUID, /) -> Program | None: ...
+    async def get(self, program_id: UUID, /, lock: bool = False) -> Program | None:
+        """The program; with `lock`, held until the transaction ends (an enrollment in it committing meanwhile
+        waits)."""
 
     async def list(self, chapter_id: UUID | None = None) -> builtins.list[Program]: ...
 
@@ -66,6 +68,9 @@ class Enrollments(Protocol):
     async def get(self, enrollment_id: UUID, /, lock: bool = False) -> Enrollment | None: ...
 
     async def for_person(self, person_id: UUID) -> list[Enrollment]: ...
+
+    async def any_in(self, program_id: UUID) -> bool:
+        """Whether anyone holds or held an enrollment in the program (a withdrawn one too)."""
 
 
 class Partnerships(Protocol):
@@ -229,9 +234,10 @@ class Restatements(Protocol):
 
     async def people(self, after: UUID | None, limit: int) -> builtins.list[PublicStanding]: ...
 
-    async def enrollments(self, after: UUID | None, limit: int
+    async def enrollments(self, after: UUID | None, limit: int, *, kept_private: bool = False
                           ) -> builtins.list[tuple[Enrollment, TrainingStage, datetime]]:
-        """Each enrollment, withdrawn ones too, with its person's stage and when it was made."""
+        """Each enrollment, withdrawn ones too, with its person's stage and when it was made; with `kept_private`,
+        only those of programs that keep who takes part from other teams (`members_public` false)."""
 
     async def profiles(self, after: UUID | None, limit: int) -> builtins.list[Person]:
         """Each person, their profile opened (a unit of work that holds the identity key)."""

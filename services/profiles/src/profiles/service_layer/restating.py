@@ -2,6 +2,7 @@
 consumer whose read model lacks history the topic no longer keeps (a projection built after the topic's retention, a
 database restored from an older backup). The events go to the outbox a page at a time, one transaction each; the
 running service's relay publishes them (those of the restricted topics sealed under the person's data key, as their
+changes are; an enrollment of a program that keeps who takes part from other teams as its private twin, as its
 changes are)."""
 
 from __future__ import annotations
@@ -28,11 +29,16 @@ async def _people(restatements: Restatements, after: UUID | None, limit: int) ->
     return [integration_events.person_restated(p) for p in page], page[-1].person_id if page else None
 
 
-async def _enrollments(restatements: Restatements, after: UUID | None, limit: int
-                       ) -> tuple[list[IntegrationEvent], UUID | None]:
-    page = await restatements.enrollments(after, limit)
-    return ([integration_events.enrollment_restated(e, stage, enrolled_at) for e, stage, enrolled_at in page],
-            page[-1][0].id if page else None)
+def _enrollments(*, kept_private: bool) -> Pager:
+    """A pager of enrollments (with `kept_private`, of programs that keep who takes part from other teams alone). The
+    unit of work publishes each restatement as its program says: a private program's as its private twin, on
+    `profiles.private-enrollments`."""
+    async def pager(restatements: Restatements, after: UUID | None, limit: int
+                    ) -> tuple[list[IntegrationEvent], UUID | None]:
+        page = await restatements.enrollments(after, limit, kept_private=kept_private)
+        return ([integration_events.enrollment_restated(e, stage, enrolled_at) for e, stage, enrolled_at in page],
+                page[-1][0].id if page else None)
+    return pager
 
 
 def _opened(restated: Callable[[Person], IntegrationEvent]) -> Pager:
@@ -44,8 +50,11 @@ def _opened(restated: Callable[[Person], IntegrationEvent]) -> Pager:
     return pager
 
 
+# Restating `profiles.enrollments` restates every enrollment, each on the topic its program puts it (a read model of
+# enrollments, matching's, reads both); `profiles.private-enrollments`, only those of private programs.
 RESTATABLE: dict[str, Pager] = {
-    contract.PEOPLE: _people, contract.ENROLLMENTS: _enrollments,
+    contract.PEOPLE: _people, contract.ENROLLMENTS: _enrollments(kept_private=False),
+    contract.PRIVATE_ENROLLMENTS: _enrollments(kept_private=True),
     contract.CONTACTS: _opened(integration_events.contact_details_restated),
     contract.MATCHING_PROFILES: _opened(integration_events.matching_profile_restated)}
 

@@ -3,6 +3,8 @@
 from collections.abc import Callable
 
 import asyncpg
+from mentorship_contracts import IntegrationEvent
+from plumbing import membership
 from plumbing.unit_of_work import SharedTransaction, UnitOfWork
 
 from ..adapters import console_repository, repository
@@ -10,7 +12,16 @@ from ..adapters.person_keys import KeyWrapper, PostgresPersonKeys
 from ..adapters.sealing import IdentitySealer
 
 
-class ProfilesUnitOfWork(UnitOfWork):
+class _KeepsMembersPrivate(UnitOfWork):
+    """Publishes each event of a program that keeps who takes part from other teams (`members_public` false, or a
+    program it does not know: the safe side) as its private twin (`plumbing.membership`): an enrollment's on
+    `profiles.private-enrollments`, an invitation's on `profiles.contacts`."""
+
+    async def as_published(self, events: list[IntegrationEvent]) -> list[IntegrationEvent]:
+        return await membership.published(events, repository.PostgresPrograms(self.conn).keeping_members_private)
+
+
+class ProfilesUnitOfWork(_KeepsMembersPrivate):
     chapters: repository.PostgresChapters
     programs: repository.PostgresPrograms
     people: repository.PostgresPeople
@@ -61,9 +72,9 @@ class StaffUnitOfWork(UnitOfWork):
         self.console = console_repository.PostgresPersonIds(self.conn)
 
 
-class RestatingUnitOfWork(UnitOfWork):
-    """The pages restated and the outbox, for an operator's command (`python -m profiles restate`): only public
-    events, so nothing to seal, and no profile opened."""
+class RestatingUnitOfWork(_KeepsMembersPrivate):
+    """The pages restated and the outbox, for an operator's command (`python -m profiles restate`): nothing to seal
+    (people's public standing, enrollments: a private program's as their private twins), and no profile opened."""
 
     restatements: repository.PostgresRestatements
 
