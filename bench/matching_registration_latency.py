@@ -162,9 +162,11 @@ async def run(args: argparse.Namespace, work: Path) -> None:
         await reader.start()
         db = await asyncpg.connect(database_url)
 
-        program = profiles.ProgramDefined(
+        # Its members public: its pairings are read on matching's public topics (each commit still asks whether).
+        program = profiles.ProgramDefinedV5(
             program_id=uuid4(), chapter_id=None, name="Into Medical School", mentee_stages=MENTEE_STAGES,
-            mentor_stages=MENTOR_STAGES, pairing_mode="on_registration", both_must_accept=False, minimum_score=0)
+            mentor_stages=MENTOR_STAGES, pairing_mode="on_registration", both_must_accept=False, minimum_score=0,
+            members_public=True)
         mentors = [(uuid4(), rng.choice(MENTOR_STAGES)) for _ in range(args.mentors)]
         total = int(args.rate * args.seconds)
         warm_up = 20

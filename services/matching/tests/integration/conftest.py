@@ -1,5 +1,5 @@
 """Matching served for real on the devinfra Kafka and PostgreSQL; profiles' events published with a plain producer,
-public topics read with a plain consumer."""
+matching's topics (the public ones and the restricted matching.private-pairings) read with a plain consumer."""
 
 from __future__ import annotations
 
@@ -56,7 +56,8 @@ async def publish(producer: AIOKafkaProducer, *events: IntegrationEvent) -> None
 
 
 class Observer:
-    """What this test's matching deployment published on its public topics, as decoded dicts.
+    """What this test's matching deployment published on its topics, as decoded dicts (`topic_of` says where each
+    event id was seen): the public ones, and the restricted one a private program's pairings and waitlist places go to.
 
     Any other matching deployment of the session (the end-to-end platform's) reads the same profiles events and
     publishes its own pairings for the same programs: pairings and rounds are told apart by their ids in this
@@ -65,12 +66,13 @@ class Observer:
 
     def __init__(self, kafka: dict, database_url: str) -> None:
         self._consumer = AIOKafkaConsumer(
-            "matching.pairings", "matching.waitlist", "matching.rounds", **kafka,
+            "matching.pairings", "matching.waitlist", "matching.rounds", "matching.private-pairings", **kafka,
             group_id=f"observer-{uuid4().hex}", auto_offset_reset="earliest",
         )
         self._database_url = database_url
         self._ours: set[str] = set()
         self.seen: list[dict] = []
+        self.topic_of: dict[str, str] = {}
 
     async def _is_ours(self, event: dict) -> bool:
         if "pairing_id" not in event and "round_id" not in event:
@@ -90,9 +92,10 @@ class Observer:
 
     async def poll(self) -> list[dict]:
         batches = await self._consumer.getmany(timeout_ms=100)
-        for event in (json.loads(r.value) for records in batches.values() for r in records):
+        for topic, event in ((r.topic, json.loads(r.value)) for records in batches.values() for r in records):
             if await self._is_ours(event):
                 self.seen.append(event)
+                self.topic_of[event["event_id"]] = topic
         return self.seen
 
     async def of(self, program_id: UUID, event_type: str | None = None) -> list[dict]:
@@ -150,15 +153,16 @@ class Profiles:
     def __init__(self, producer: AIOKafkaProducer) -> None:
         self._producer = producer
 
-    async def program(self, **rules) -> UUID:
-        """A program as version 1 of the event defines it, or, given `pairing_kinds`, as version 2, or, given
-        `answer_within_days`, as version 4."""
-        from mentorship_contracts.profiles import ProgramDefined, ProgramDefinedV2, ProgramDefinedV4
+    async def program(self, members_public: bool = True, **rules) -> UUID:
+        """A program as version 5 of the event defines it: its members seen by other teams unless told otherwise
+        (these tests read its pairings and waitlist places on the public topics), or, not `members_public`, kept
+        from them (their private twins go to matching.private-pairings instead)."""
+        from mentorship_contracts.profiles import ProgramDefinedV5
 
-        version = (ProgramDefinedV4 if "answer_within_days" in rules else
-                   ProgramDefinedV2 if "pairing_kinds" in rules else ProgramDefined)
-        event = version(program_id=uuid4(), chapter_id=rules.pop("chapter_id", None), name="Into Medical School",
-                        mentee_stages=["undergraduate"], mentor_stages=["medical_student_3", "resident"], **rules)
+        event = ProgramDefinedV5(program_id=uuid4(), chapter_id=rules.pop("chapter_id", None),
+                                 name="Into Medical School", mentee_stages=["undergraduate"],
+                                 mentor_stages=["medical_student_3", "resident"], members_public=members_public,
+                                 **rules)
         await publish(self._producer, event)
         return event.program_id
 
@@ -169,23 +173,26 @@ class Profiles:
                       MatchingProfileChanged(person_id=person_id, chapter_id=None, stage=stage, **attributes))
 
     async def enroll(self, person_id: UUID, program_id: UUID, role: str, stage: str, kind: str | None = None,
-                     **details) -> UUID:
-        """An enrollment as version 1 of the event carries it, or, with a kind of pairing, as version 2."""
-        from mentorship_contracts.profiles import EnrollmentCreated, EnrollmentCreatedV2
+                     private: bool = False, **details) -> UUID:
+        """An enrollment as version 1 of the event carries it, or, with a kind of pairing, as version 2; `private`,
+        as its private twin on profiles.private-enrollments (profiles' for a program that keeps its members private)."""
+        from mentorship_contracts.profiles import EnrollmentCreated, EnrollmentCreatedV2, PrivateEnrollmentCreated
 
         facts = dict(enrollment_id=uuid4(), person_id=person_id, program_id=program_id, chapter_id=None, role=role,
                      stage=stage, **details)
-        event = EnrollmentCreated(**facts) if kind is None else EnrollmentCreatedV2(**facts, pairing_kind=kind)
+        event = (PrivateEnrollmentCreated(**facts, pairing_kind=kind or "general") if private
+                 else EnrollmentCreated(**facts) if kind is None else EnrollmentCreatedV2(**facts, pairing_kind=kind))
         await publish(self._producer, event)
         return event.enrollment_id
 
     async def person(self, program_id: UUID, role: str, stage: str | None = None, capacity: int = 1,
-                     kinds: tuple[str | None, ...] = (None,), **attributes) -> UUID:
-        """A person whose matching profile arrives, then who enrolls (once for each kind of pairing in `kinds`)."""
+                     kinds: tuple[str | None, ...] = (None,), private: bool = False, **attributes) -> UUID:
+        """A person whose matching profile arrives, then who enrolls (once for each kind of pairing in `kinds`;
+        `private`, through the enrollment's private twin)."""
         person_id, stage = uuid4(), stage or ("resident" if role == "mentor" else "undergraduate")
         await self.profile(person_id, stage, **attributes)
         for kind in kinds:
-            await self.enroll(person_id, program_id, role, stage, kind, capacity=capacity)
+            await self.enroll(person_id, program_id, role, stage, kind, private=private, capacity=capacity)
         return person_id
 
     async def send(self, *events: IntegrationEvent) -> None:

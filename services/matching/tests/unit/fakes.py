@@ -22,6 +22,7 @@ from matching.domain.model import LIVE, Candidate, IdentityWish, NewPairing, Pai
 from matching.domain.rounds import DraftPair, Unpaired
 from matching.domain.scoring import Weights
 from matching.service_layer.rosters import RosterCache
+from matching.service_layer.unit_of_work import as_published
 from mentorship_contracts import IntegrationEvent
 from mentorship_contracts.vocabulary import PairingKind, TrainingStage
 from plumbing.testing import FakeTransaction, FakeUnitOfWork
@@ -59,6 +60,9 @@ class FakePrograms:
 
     async def get(self, program_id: UUID) -> ProgramRules | None:
         return self.programs.get(program_id)
+
+    async def keeping_members_private(self, program_ids: Collection[UUID]) -> set[UUID]:
+        return {p for p in program_ids if p not in self.programs or not self.programs[p].members_public}
 
     def of_chapters(self, chapter_ids: frozenset[UUID] | None) -> set[UUID]:
         """The programs of these chapters (None: every program), as staff manage them."""
@@ -613,6 +617,14 @@ class FakeRounds:
                         if v is not None})
 
 
+class MatchingFakeUnitOfWork(FakeUnitOfWork):
+    """Plumbing's fake, publishing as matching's unit of work does: a program's pairings and waitlist places as
+    their private twins unless the program lets other teams see who takes part."""
+
+    async def as_published(self, events: list[IntegrationEvent]) -> list[IntegrationEvent]:
+        return await as_published(events, self.programs)
+
+
 @dataclass
 class Platform:
     """Matching's repositories in memory, what it published, and the units of work a handler is given."""
@@ -633,7 +645,7 @@ class Platform:
 
     def uow(self, joined: FakeTransaction | None = None) -> FakeUnitOfWork:
         """A unit of work of its own, or one joining a batch's transaction; its events land in `published`."""
-        unit = FakeUnitOfWork(**self.repositories)
+        unit = MatchingFakeUnitOfWork(**self.repositories)
         unit.published = self.published
         unit.rosters = self.rosters  # a collaborator, not a repository: no rollback forgets what it learned
         unit.identity_hasher = IdentityHasher(IDENTITY_KEY)

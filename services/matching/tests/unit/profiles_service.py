@@ -14,7 +14,7 @@ from mentorship_contracts.profiles import (
     EnrollmentCreatedV2,
     EnrollmentWithdrawnV2,
     MatchingProfileChanged,
-    ProgramDefinedV4,
+    ProgramDefinedV5,
 )
 from plumbing.auth import Principal, Role
 
@@ -35,8 +35,11 @@ class Profiles:
         return UUID(int=(1 << 127) - self.enrolled)
 
     async def program(self, chapter_id: UUID | None = None, **rules) -> UUID:
-        event = ProgramDefinedV4(program_id=uuid4(), chapter_id=chapter_id, name="Into Medical School",
-                               mentee_stages=["undergraduate"], mentor_stages=["resident", "attending"], **rules)
+        """A program as profiles defines it now: keeping who takes part from other teams unless `members_public`
+        (its pairings and waitlist places are then published as their private twins, subclasses of the public
+        versions)."""
+        event = ProgramDefinedV5(program_id=uuid4(), chapter_id=chapter_id, name="Into Medical School",
+                                 mentee_stages=["undergraduate"], mentor_stages=["resident", "attending"], **rules)
         await projections.program_defined(event, self.platform.uow())
         return event.program_id
 

@@ -115,7 +115,7 @@ async def test_a_mentee_who_requires_an_attribute_cannot_request_a_mentor_who_di
 async def test_identity_used_in_matching_decides_whom_registration_proposes_but_not_the_score_or_reasons_anyone_reads():
     platform = Platform()
     profiles = Profiles(platform)
-    program = await profiles.program(both_must_accept=True)
+    program = await profiles.program(both_must_accept=True, members_public=True)  # the public version is read
     await profiles.person(program, "mentor", specialties=["pediatrics"], capacity=2,
                           identity_for_matching={"sexual_orientation": "straight"})
     sharing = await profiles.person(program, "mentor", specialties=["pediatrics"],

@@ -71,10 +71,10 @@ async def a_proposal(profiles: Profiles) -> tuple[UUID, UUID, UUID, published.Pa
     return program, mentor, mentee, proposed
 
 
-async def a_request(profiles: Profiles) -> tuple[UUID, UUID, UUID, UUID]:
-    """A program where mentees choose, a mentee asking the first of two mentors: program, the mentor asked, the
-    mentee, the request."""
-    program = await profiles.program(pairing_mode="mentee_choice")
+async def a_request(profiles: Profiles, **rules) -> tuple[UUID, UUID, UUID, UUID]:
+    """A program where mentees choose (with other `rules`), a mentee asking the first of two mentors: program, the
+    mentor asked, the mentee, the request."""
+    program = await profiles.program(pairing_mode="mentee_choice", **rules)
     asked, _ = await profiles.person(program, "mentor"), await profiles.person(program, "mentor")
     mentee = await profiles.person(program, "mentee")
     return program, asked, mentee, await choice.request_mentor(commands.RequestMentor(program, mentee, asked),
@@ -134,7 +134,8 @@ async def test_a_request_lapsed_because_one_side_left_the_program_says_which_sid
 
 async def test_a_request_lapsed_because_another_was_accepted_or_left_unanswered_names_nobody_who_left():
     platform = Platform()
-    program, silent, mentee, requested = await a_request(Profiles(platform))
+    # A program whose members other teams may see: its lapse goes as the public version, not its private twin.
+    program, silent, mentee, requested = await a_request(Profiles(platform), members_public=True)
 
     platform.later_by(days=15)
     await watched(platform)

@@ -41,6 +41,9 @@ class ProgramRules:
     group_size: int | None = None
     # Days a proposal or a request may wait for an answer before it lapses; None: the service's default.
     answer_within_days: int | None = None
+    # Whether other teams may see who takes part: if not, its pairings and waitlist places are published as their
+    # private twins, on a restricted topic (`plumbing.membership`).
+    members_public: bool = False
 
     def room_of(self, capacity: int) -> int:
         """How many mentees a mentor takes at once: a group program gives every mentor one group."""

@@ -32,6 +32,10 @@ class ProgramsRepository(Protocol):
 
     async def get(self, program_id: UUID) -> ProgramRules | None: ...
 
+    async def keeping_members_private(self, program_ids: Collection[UUID]) -> set[UUID]:
+        """Those of these programs that keep who takes part from other teams (`members_public` false), with any
+        program not known here (the safe side)."""
+
     async def lock(self, program_id: UUID) -> None:
         """Serialise pairing within one program across instances, for the rest of the transaction."""
 

@@ -71,6 +71,8 @@ async def program_defined(event: source.ProgramDefined, uow: MatchingUnitOfWorkP
                 cadence_max_days=event.cadence_max_days, format=event.format, group_size=event.group_size,
                 # Version 4 on; before, the service's default.
                 answer_within_days=getattr(event, "answer_within_days", None),
+                # Version 5 on; before, private (nobody said the program's members may be seen).
+                members_public=getattr(event, "members_public", False),
             )
         )
         offer_room(event.program_id, uow)

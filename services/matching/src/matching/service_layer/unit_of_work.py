@@ -1,9 +1,13 @@
 """Matching's unit of work over PostgreSQL: its repositories on the transaction's connection, the instance's
-roster cache, the identity hasher and the time to answer (collaborators and a setting from bootstrap)."""
+roster cache, the identity hasher and the time to answer (collaborators and a setting from bootstrap). The pairings
+and waitlist places of a program that keeps who takes part from other teams go to the outbox as their private twins.
+"""
 
 from __future__ import annotations
 
 import asyncpg
+from mentorship_contracts import IntegrationEvent
+from plumbing import membership
 from plumbing.unit_of_work import SharedTransaction, UnitOfWork
 
 from ..adapters.repositories.candidates import PostgresCandidates
@@ -14,7 +18,13 @@ from ..adapters.repositories.programs import PostgresPrograms
 from ..adapters.repositories.reports import PostgresReports
 from ..adapters.repositories.rounds import PostgresRounds
 from ..adapters.repositories.waitlist import PostgresWaitlist
-from .ports import IdentityHasher, Rosters
+from .ports import IdentityHasher, ProgramsRepository, Rosters
+
+
+async def as_published(events: list[IntegrationEvent], programs: ProgramsRepository) -> list[IntegrationEvent]:
+    """Each event about a pairing or a waitlist place in a program that keeps who takes part from other teams (or
+    one matching does not know) as its private twin; the others, rounds among them, as they are."""
+    return await membership.published(events, programs.keeping_members_private)
 
 
 class MatchingUnitOfWork(UnitOfWork):
@@ -45,3 +55,6 @@ class MatchingUnitOfWork(UnitOfWork):
         self.due = PostgresDue(self.conn)
         self.rounds = PostgresRounds(self.conn)
         self.reports = PostgresReports(self.conn)
+
+    async def as_published(self, events: list[IntegrationEvent]) -> list[IntegrationEvent]:
+        return await as_published(events, self.programs)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Collection
 from typing import Any
 from uuid import UUID
 
@@ -23,15 +24,27 @@ class PostgresPrograms:
         await self._conn.execute(
             """INSERT INTO programs (id, chapter_id, pairing_mode, both_must_accept, pair_cap, minimum_score,
                                      term_months, cadence_max_days, format, group_size, mentee_stages, mentor_stages,
-                                     answer_within_days)
-               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+                                     answer_within_days, members_public)
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
                ON CONFLICT (id) DO UPDATE SET chapter_id = $2, pairing_mode = $3, both_must_accept = $4,
                    pair_cap = $5, minimum_score = $6, term_months = $7, cadence_max_days = $8, format = $9,
-                   group_size = $10, mentee_stages = $11, mentor_stages = $12, answer_within_days = $13""",
+                   group_size = $10, mentee_stages = $11, mentor_stages = $12, answer_within_days = $13,
+                   members_public = $14""",
             program.id, program.chapter_id, program.pairing_mode, program.both_must_accept, program.pair_cap,
             program.minimum_score, program.term_months, program.cadence_max_days, program.format, program.group_size,
             list(program.mentee_stages), list(program.mentor_stages), program.answer_within_days,
+            program.members_public,
         )
+
+    async def keeping_members_private(self, program_ids: Collection[UUID]) -> set[UUID]:
+        """Those of these programs that keep who takes part from other teams: `members_public` not true, or a
+        program matching does not know (the safe side). One round trip, by primary key."""
+        rows = await self._conn.fetch(
+            """SELECT asked.id FROM unnest($1::uuid[]) AS asked (id)
+                WHERE NOT EXISTS (SELECT FROM programs p WHERE p.id = asked.id AND p.members_public)""",
+            list(program_ids),
+        )
+        return {row["id"] for row in rows}
 
     async def get(self, program_id: UUID) -> ProgramRules | None:
         row = await self._conn.fetchrow("SELECT * FROM programs WHERE id = $1", program_id)
