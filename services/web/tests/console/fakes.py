@@ -83,6 +83,7 @@ PROGRAM_FIELDS: dict[str, tuple[str, bool, tuple[int, int] | frozenset | None, A
     "minimum_score": ("int", False, (0, 100), ("default", 0)),
     "pairing_kinds": ("list", False, KINDS, ("default", ["general"])),
     "answer_within_days": ("int", True, (1, 365), ("default", None)),
+    "members_public": ("bool", False, None, ("default", False)),
 }
 PROGRAM_DEFAULTS = {name: spec[3][1] for name, spec in PROGRAM_FIELDS.items() if spec[3] is not None}
 
@@ -432,8 +433,16 @@ class Services:
         candidate = {**program, **typed(c.body)}
         if fault := program_rule_fault(candidate):
             return refusal(422, "invalid", fault)
+        if candidate.get("members_public") != program.get("members_public") and self._anyone_enrolled(program_id):
+            return refusal(409, "conflict", "members_public",
+                           "people have enrolled trusting who may see that they did: it stays as it was")
         program.update(candidate)
         return httpx.Response(200, json=program)
+
+    def _anyone_enrolled(self, program_id: str) -> bool:
+        """Whether anyone has ever enrolled in the program (withdrawn too): profiles then keeps who may see it."""
+        return any(e["program_id"] == program_id for e in self.enrollments.values()) or any(
+            e["program_id"] == program_id for p in self.people.values() for e in p["enrollments"])
 
     def _invitations(self, c: Call, preview: bool) -> Any:
         program = self.programs[c.body["program_id"]]

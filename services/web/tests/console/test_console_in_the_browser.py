@@ -157,6 +157,38 @@ async def test_every_console_form_sent_empty_answers_with_its_errors_and_passes_
     assert sent.answered[f"/console/pairings/{proposed['id']} -> /console/pairings/{proposed['id']}/withdraw"] == 422
 
 
+@pytest.mark.parametrize("language, box, save", [("en", "Let other teams see who takes part", "Save the settings"),
+                                                 ("es", "Permitir que otros equipos vean quién participa",
+                                                  "Guardar la configuración")])
+async def test_sharing_who_takes_part_once_people_have_enrolled_is_refused_in_a_summary_leading_to_the_box(
+        browser, world, language, box, save):
+    """Into Medicine has people enrolled: ticking the box is refused by profiles; the answer opens on the summary,
+    its link leads to the box, left as it stays (unticked), and the page passes the audit."""
+    path = f"/console/programs/{world['program']['id']}/settings"
+    async with await serve(world, "coordinator") as base:
+        context = await browser.new_context(base_url=base, viewport=NARROW,
+                                            locale="es-ES" if language == "es" else "en-US")
+        page = await context.new_page()
+        try:
+            await page.goto(path)
+            await page.get_by_label(box).check()
+            async with page.expect_response(lambda r: r.request.method == "POST") as answer:
+                await page.get_by_role("button", name=save).click()
+            assert (await answer.value).status == 422
+            summary = page.locator("[data-error-summary]")
+            await expect(summary).to_be_focused()
+            await expect(summary.locator('a[href="#members_public"]')).to_have_count(1)
+            await expect(page.get_by_label(box)).not_to_be_checked()
+            await expect(page.locator("#members_public-error")).to_be_visible()
+            assert await audit(page) == []
+            if SHOTS:
+                await page.screenshot(path=f"{SHOTS}/{language}-360-members-public-refused.png", full_page=True)
+        finally:
+            await context.close()
+    assert world["s"].calls_to("profiles", "PATCH")[-1].body == {"members_public": True}
+    assert world["program"]["members_public"] is False
+
+
 async def test_a_running_round_polls_without_moving_focus_and_says_when_the_draft_is_ready(browser, world):
     """The page of a round being drafted asks again every 2 s: a swap nobody asked for leaves focus where the person
     put it (WCAG 2.4.3); when the draft arrives it is announced, and takes focus only from nowhere."""

@@ -104,6 +104,7 @@ async def test_the_add_form_asks_every_setting_with_the_apis_defaults_chosen(wor
     assert checked(form, "pairing_mode") == ["on_registration"] and checked(form, "format") == ["one_to_one"]
     assert checked(form, "pairing_kinds") == ["general"]
     assert checked(form, "both_must_accept") == [] and checked(form, "mentor_approval_required") == []
+    assert checked(form, "members_public") == []  # who takes part is kept from other teams unless ticked
 
 
 async def test_the_time_to_answer_left_empty_is_said_as_matching_sets_it_or_without_a_number_if_matching_is_down(world):
@@ -348,6 +349,85 @@ async def test_the_settings_page_is_in_spanish(world):
     assert "Se guardó la configuración del programa." in saved
 
 
+# --- who may see who takes part --------------------------------------------------------------------------------
+
+def words_of(text: str) -> str:
+    return " ".join(text.split())
+
+
+async def test_who_takes_part_is_kept_from_other_teams_unless_the_coordinator_ticks_otherwise_when_adding(world):
+    s = world["s"]
+    async with as_(world, "admin")[0] as page:
+        form = the_form((await page.get("/console/programs")).text, "/console/programs")
+        await page.post("/console/programs", data={**FULL, "name": "Pride in Medicine",
+                                                   "members_public_offered": "yes"})
+        await page.post("/console/programs", data={**FULL, "name": "Career Day Mentors",
+                                                   "members_public_offered": "yes", "members_public": "on"})
+    hint = words_of(re.search(r'<p class="hint" id="members_public-hint">(.*?)</p>', form, re.S)[1])
+    assert "Who may see who takes part" in form and "Let other teams see who takes part" in form
+    for said in ("who enrolls in this program, who is paired in it and who waits on its waitlist are shared with "
+                 "other teams that subscribe to the platform's events; names never are",
+                 "Leave it unticked for a program whose membership says something about someone, such as an LGBTQ+ "
+                 "or another affinity program", "It can be changed only until someone enrolls."):
+        assert said in hint, said
+    assert [(c.body["name"], c.body["members_public"]) for c in s.calls_to("profiles", "POST", "/v1/programs")] == [
+        ("Pride in Medicine", False), ("Career Day Mentors", True)]
+
+
+async def test_who_takes_part_may_be_shared_until_someone_enrolls_and_the_programs_page_says_which(world):
+    s = world["s"]
+    program = s.program("Open Doors", s.chapter)  # nobody has enrolled
+    path, page_of = f"/console/programs/{program['id']}/settings", f"/console/programs/{program['id']}"
+    async with as_(world, "coordinator")[0] as page:
+        kept = words_of((await page.get(page_of)).text)
+        fields = Posted(the_form((await page.get(path)).text, path)).fields
+        assert fields["members_public_offered"] == ["yes"] and "members_public" not in fields
+        saved = await page.post(path, data={**fields, "members_public": ["on"]})
+        shown = the_form((await page.get(path)).text, path)
+        shared = words_of((await page.get(page_of)).text)
+        await page.post(path, data={**Posted(shown).fields, "term_months": ["6"]})
+        now = Posted(the_form((await page.get(path)).text, path)).fields
+        await page.post(path, data={k: v for k, v in now.items() if k != "members_public"})  # unticked
+    assert saved.status_code == 303
+    assert [c.body for c in s.calls_to("profiles", "PATCH")] == [
+        {"members_public": True}, {"term_months": 6}, {"members_public": False}]
+    assert checked(shown, "members_public") == ["on"]
+    assert "Who takes part is kept from other teams." in kept
+    assert "Who takes part is shared with other teams (never their names)." in shared
+
+
+async def test_once_someone_has_enrolled_the_refusal_is_said_next_to_the_field_and_a_save_again_keeps_the_rest(
+        world):
+    s, path = world["s"], settings(world)  # Into Medicine: people have enrolled
+    async with as_(world, "coordinator")[0] as page:
+        fields = Posted(the_form((await page.get(path)).text, path)).fields
+        refused = await page.post(path, data={**fields, "members_public": ["on"], "term_months": ["6"]})
+        form = the_form(refused.text, path)
+        again = await page.post(path, data=Posted(form).fields)
+    assert refused.status_code == 422
+    assert s.calls_to("profiles", "PATCH")[0].body == {"term_months": 6, "members_public": True}
+    fixed = "People have enrolled trusting who may see that they did: this stays as it was."
+    assert field_error(refused.text, "members_public") == fixed
+    assert re.search(rf'data-error-summary.*?<a href="#members_public">{re.escape(fixed)}</a>', refused.text, re.S)
+    assert 'aria-describedby="members_public-hint members_public-error"' in form
+    assert checked(form, "members_public") == [] and value_of(form, "term_months") == "6"  # as it stays; as typed
+    assert again.status_code == 303 and s.calls_to("profiles", "PATCH")[-1].body == {"term_months": 6}
+    assert world["program"]["members_public"] is False and world["program"]["term_months"] == 6
+
+
+async def test_who_may_see_who_takes_part_is_asked_and_said_in_spanish(world):
+    path = settings(world)
+    async with as_(world, "coordinator", "es")[0] as page:
+        text = words_of((await page.get(path)).text)
+        program_page = words_of((await page.get(f"/console/programs/{world['program']['id']}")).text)
+        fields = Posted(the_form((await page.get(path)).text, path)).fields
+        refused = await page.post(path, data={**fields, "members_public": ["on"]})
+    assert "Quién puede ver quién participa" in text and "Permitir que otros equipos vean quién participa" in text
+    assert "Quién participa no se comparte con otros equipos." in program_page
+    assert field_error(refused.text, "members_public") == (
+        "Hay personas que se inscribieron confiando en quién puede saberlo: esto se queda como estaba.")
+
+
 # --- labels and errors, for assistive technology ----------------------------------------------------------------
 
 async def test_every_field_of_the_program_forms_has_a_label_and_an_error_is_linked_to_its_field(world):
@@ -362,7 +442,8 @@ async def test_every_field_of_the_program_forms_has_a_label_and_an_error_is_link
     for form in (add, change):
         controls = Controls(form)
         names = {c["name"] for c in controls.controls}
-        assert names >= {"name", "mentee_stages", "mentor_stages", "mentor_approval_required", "pairing_mode",
+        assert names >= {"name", "mentee_stages", "mentor_stages", "mentor_approval_required", "members_public",
+                         "pairing_mode",
                          "both_must_accept", "pairing_kinds", "minimum_score", "pair_cap", "format", "group_size",
                          "term_months", "cadence_min_days", "cadence_max_days"}
         assert controls.unlabelled() == []

@@ -148,6 +148,9 @@ PROGRAM_RULES = {
     "cadence_max_days": C_("The most days between meetings cannot be fewer than the fewest."),
     "pairing_kinds": C_("Choose each kind of mentorship once."),
 }
+# profiles keeps whether other teams may see who takes part in a program once anyone has enrolled (a refusal naming
+# `members_public`), in a coordinator's words.
+MEMBERS_FIXED = C_("People have enrolled trusting who may see that they did: this stays as it was.")
 
 # What is wrong with a row of an invitation file (profiles' codes).
 CSV_PROBLEMS = {

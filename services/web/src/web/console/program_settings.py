@@ -1,7 +1,13 @@
 """Programs and their settings: the list, adding a program with every setting profiles takes (its defaults chosen),
 and a program's settings page, which changes them with PATCH (only what changed). Who may do it is profiles' rule
 (`_require_manager_of_chapter`), mirrored: an administrator, any program; a coordinator, their chapters' programs
-(never a national one). A refusal is worded next to its field; what was typed is given back."""
+(never a national one). A refusal is worded next to its field; what was typed is given back.
+
+Whether other teams may see who takes part (`members_public`) is asked apart: unticked by default, sent when the
+form offered it (a hidden `members_public_offered`: an unticked box is then false) and, in a change, only when it
+changed. profiles keeps it as it is once anyone has enrolled, and says so by naming the field; the console cannot
+cheaply tell whether anyone has (profiles counts only active enrollments, of the caller's chapters), so the form
+always offers it and words that refusal next to it."""
 
 from __future__ import annotations
 
@@ -27,7 +33,7 @@ DEFAULTS: dict[str, Any] = {
     "chapter_id": "", "mentee_stages": [], "mentor_stages": [], "term_months": "12", "cadence_min_days": "30",
     "cadence_max_days": "60", "format": "one_to_one", "group_size": "", "pairing_mode": "on_registration",
     "both_must_accept": False, "pair_cap": "", "mentor_approval_required": False, "minimum_score": "0",
-    "pairing_kinds": ["general"], "answer_within_days": "",
+    "pairing_kinds": ["general"], "answer_within_days": "", "members_public": False,
 }
 NUMBERS = ("term_months", "cadence_min_days", "cadence_max_days", "group_size", "pair_cap", "minimum_score",
            "answer_within_days")
@@ -45,9 +51,10 @@ def _refused(error: ServiceError) -> bool:
     return error.status not in (403, 404) and error.status < 500
 
 
-def _read(posted: FormData) -> tuple[dict[str, Any], dict[str, Any], dict[str, str]]:
+def _read(posted: FormData, program: dict | None = None) -> tuple[dict[str, Any], dict[str, Any], dict[str, str]]:
     """The form as typed (to give back), the body profiles takes, and the fields at fault (their `labels` words,
-    untranslated): what the form alone shows is missing or not a whole number. Every other rule is profiles'."""
+    untranslated): what the form alone shows is missing or not a whole number. Every other rule is profiles'.
+    `program`: the one changed (None: a new one), whose `members_public` stands when the form did not offer it."""
     values: dict[str, Any] = {"name": text(posted, "name", 200), "chapter_id": text(posted, "chapter_id", 40)}
     for name, known in LISTS.items():
         values[name] = [code for code in known if code in posted.getlist(name)]
@@ -58,6 +65,10 @@ def _read(posted: FormData) -> tuple[dict[str, Any], dict[str, Any], dict[str, s
     for name in YES_OR_NO:
         values[name] = posted.get(name) == "on"
     body: dict[str, Any] = {"name": values["name"], **{name: values[name] for name in (*LISTS, *YES_OR_NO)}}
+    if posted.get("members_public_offered"):  # the box was on the page: unticked is false
+        values["members_public"] = body["members_public"] = posted.get("members_public") == "on"
+    else:  # not asked: as it is (profiles' default, false, for a new program)
+        values["members_public"] = _members_public(program) if program else False
     problems: dict[str, str] = {}
     for name in ("name", *LISTS):
         if not values[name]:
@@ -85,12 +96,15 @@ def _words(desk: Desk, problems: dict[str, str]) -> dict[str, str]:
 
 def _service_problem(desk: Desk, error: ServiceError) -> dict[str, str]:
     """profiles' refusal next to the field it names (`mentee_stages.0` is the mentee stages' field), or above the
-    form when it names none of the form's; a malformed request's next to every field it names at once."""
+    form when it names none of the form's; a malformed request's next to every field it names at once. Who may see
+    who takes part refused (profiles keeps it once anyone has enrolled): said so next to it."""
     if error.code == "invalid_request" and len(error.fields) > 1:
         named = {f.split(".")[0] for f in error.fields}
         if known := [f for f in labels.PROGRAM_PROBLEMS if f in named]:
             return {f: desk._(labels.PROGRAM_PROBLEMS[f]) for f in known}
     field = (error.field or "").split(".")[0]
+    if field == "members_public":
+        return {field: desk.error_words(error) if error.code == "invalid_request" else desk._(labels.MEMBERS_FIXED)}
     if field in labels.PROGRAM_PROBLEMS:
         if error.code == "invalid" and field in labels.PROGRAM_RULES:
             return {field: desk._(labels.PROGRAM_RULES[field])}
@@ -106,7 +120,24 @@ def _shown(program: dict) -> dict[str, Any]:
     for name in NUMBERS:
         values[name] = "" if values[name] is None else str(values[name])
     values["chapter_id"] = program.get("chapter_id") or ""
+    values["members_public"] = _members_public(program)
     return values
+
+
+def _changes(program: dict, body: dict[str, Any]) -> dict[str, Any]:
+    """What a settings form changes of the program: the settings that differ from it, and whether other teams may
+    see who takes part only when the form asked it and it differs (a save of other fields, once someone has
+    enrolled, leaves it be, as profiles requires)."""
+    changes = {name: body[name] for name in SETTINGS if not _same(program.get(name), body[name])}
+    if "members_public" in body and body["members_public"] != _members_public(program):
+        changes["members_public"] = body["members_public"]
+    return changes
+
+
+def _members_public(program: dict) -> bool:
+    """Whether the program lets other teams see who takes part; a program answered without it keeps them (false:
+    profiles' default for every program made before it was asked)."""
+    return program.get("members_public") is True
 
 
 def _same(now: Any, wanted: Any) -> bool:
@@ -192,11 +223,11 @@ async def change_program(program_id: UUID, desk: Console, posted: Form) -> Respo
     program = await _program_to_change(desk, program_id)
     if program is None:
         return not_found(desk)
-    values, body, problems = _read(posted)
+    values, body, problems = _read(posted, program)
     values["chapter_id"] = program.get("chapter_id") or ""  # never changed: profiles takes no chapter in a change
     problems = _words(desk, problems)
     if not problems:
-        changes = {name: body[name] for name in SETTINGS if not _same(program.get(name), body[name])}
+        changes = _changes(program, body)
         here = f"/console/programs/{program_id}/settings"
         if not changes:
             return desk.redirect(f"{here}?done=settings_unchanged")
@@ -207,4 +238,6 @@ async def change_program(program_id: UUID, desk: Console, posted: Form) -> Respo
             if not _refused(error):
                 raise
             problems = _service_problem(desk, error)
+            if "members_public" in problems:  # as it stays: saved again, the other changes go through
+                values["members_public"] = _members_public(program)
     return await _settings_page(desk, program, 422, values=values, problems=problems)
