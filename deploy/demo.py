@@ -116,8 +116,12 @@ async def main() -> None:
                 "name": f"Into Medical School {tag}",
                 "mentee_stages": ["high_school", "undergraduate", "post_baccalaureate"],
                 "mentor_stages": ["medical_student_2", "medical_student_3", "medical_student_4", "resident", "attending"],
+                # Taking part in it says nothing sensitive, so its coordinators let other teams see who does (an
+                # affinity program would keep that to the platform: the default).
+                "members_public": True,
             })).json()
-            say("Program defined", f"{program['name']} (pairs form as people register) id={program['id']}")
+            say("Program defined", f"{program['name']} (pairs form as people register; who takes part is public) "
+                                   f"id={program['id']}")
             mentor = (await profiles.post("/v1/people", json={
                 "display_name": "Dr. Ana Reyes", "email": f"ana.reyes.{tag}@example.org", "stage": "resident",
                 "pronouns": "she/her", "specialties": ["emergency_medicine"],

@@ -262,7 +262,7 @@ async def _check(found: Findings, dbs: dict[str, asyncpg.Connection], platform: 
         if times > 1:
             found.republished[topic] += times - 1
     promoted = {p["registration_id"]: p["person_id"] for _, _, p in messages
-                if p.get("event_type") == "events.registration_promoted"}
+                if p.get("event_type") in ("events.registration_promoted", "events.private_registration_promoted")}
     for registration_id, person in promoted.items():
         expect_email("promotion email", ("registration_promoted",), person, registration_id)
     found.counts["promotions"] = len(promoted)

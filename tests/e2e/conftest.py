@@ -13,10 +13,12 @@ from uuid import uuid4
 
 import httpx
 import pytest
-from devinfra.kafka import TESTS, KafkaAccess
+from aiokafka import AIOKafkaConsumer
+from devinfra.kafka import SUPER_USER, TESTS, KafkaAccess
 from devinfra.smtp_sink import MAIL_FROM
 from devinfra.workspace import service_names, settings_class
 from plumbing.auth import Role, SigningKeys, mint
+from plumbing.kafka import partitions_of
 from plumbing.personal_data import data_key_settings, key_readers
 from plumbing.settings import ServiceSettings, new_secret_key
 from plumbing.testing import caught_up, free_port, serving
@@ -104,3 +106,25 @@ async def platform(kafka_access, postgres_server, smtp_sink):
             urls[name] = await stack.enter_async_context(serving(apps[name], port))
         await caught_up(apps, kafka_access.client_options(TESTS))
         yield Platform(urls, kafka_access, smtp_sink, database_urls, settings)
+
+
+async def everything_on(platform, topics) -> list:
+    """Every record of these topics, from the beginning, read by the operator (the admin principal)."""
+    reader = AIOKafkaConsumer(**platform.kafka.client_options(SUPER_USER), enable_auto_commit=False)
+    await reader.start()
+    try:
+        partitions = await partitions_of(platform.kafka.client_options(SUPER_USER), list(topics))
+        reader.assign(partitions)
+        await reader.seek_to_beginning(*partitions)
+        ends = await reader.end_offsets(partitions)
+        records = []
+        behind = True
+        while behind:
+            for batch in (await reader.getmany(timeout_ms=500)).values():
+                records.extend(batch)
+            behind = False
+            for tp, end in ends.items():
+                behind = behind or await reader.position(tp) < end
+        return records
+    finally:
+        await reader.stop()

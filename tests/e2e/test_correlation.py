@@ -14,7 +14,7 @@ async def test_a_sign_up_and_everything_it_causes_across_services_carry_the_requ
     async with platform.client("profiles") as profiles:
         program = (await profiles.post("/v1/programs", json={
             "name": f"Correlated {suffix}", "mentee_stages": ["undergraduate"], "mentor_stages": ["resident"],
-            "pairing_mode": "on_registration",
+            "pairing_mode": "on_registration", "members_public": True,
         })).json()
         # A sign-up form is one action: registering, then enrolling. With no mentor yet, the mentee waits.
         sign_up = {"X-Correlation-Id": f"sign-up-{suffix}"}

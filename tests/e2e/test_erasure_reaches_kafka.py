@@ -10,42 +10,17 @@ import contextlib
 import time
 from uuid import UUID, uuid4
 
-from aiokafka import AIOKafkaConsumer
-from devinfra.kafka import SUPER_USER
 from devinfra.smtp_sink import addressed_to
 from mentorship_contracts import SealedEvent, decode
 from mentorship_contracts import profiles as contract
 from notifications.bootstrap import build_app as build_notifications
-from plumbing.kafka import partitions_of
 from plumbing.person_keys import PersonKeys
 from plumbing.personal_data import open_event
 from plumbing.testing import caught_up, eventually, serving
 
-from .conftest import READER_KEYS
+from .conftest import READER_KEYS, everything_on
 
 RESTRICTED = (contract.CONTACTS, contract.MATCHING_PROFILES)
-
-
-async def everything_on(platform, topics) -> list:
-    """Every record of these topics, from the beginning, read by the operator (the admin principal)."""
-    reader = AIOKafkaConsumer(**platform.kafka.client_options(SUPER_USER), enable_auto_commit=False)
-    await reader.start()
-    try:
-        partitions = await partitions_of(platform.kafka.client_options(SUPER_USER), list(topics))
-        reader.assign(partitions)
-        await reader.seek_to_beginning(*partitions)
-        ends = await reader.end_offsets(partitions)
-        records = []
-        behind = True
-        while behind:
-            for batch in (await reader.getmany(timeout_ms=500)).values():
-                records.extend(batch)
-            behind = False
-            for tp, end in ends.items():
-                behind = behind or await reader.position(tp) < end
-        return records
-    finally:
-        await reader.stop()
 
 
 def personal_values(person: dict, *more: str) -> list[bytes]:

@@ -25,6 +25,7 @@ async def test_a_mentor_and_a_mentee_are_paired_told_by_email_and_the_mentee_reg
             program = (await profiles.post("/v1/programs", json={
                 "name": "Into Medical School", "mentee_stages": ["undergraduate"],
                 "mentor_stages": ["medical_student_3", "resident", "attending"], "pairing_mode": "on_registration",
+                "members_public": True,
             })).json()
             mentor = await profiles.post("/v1/people", json={
                 "display_name": "Dr. Ana Reyes", "email": f"ana.{suffix}@example.org", "stage": "resident",
