@@ -365,8 +365,8 @@ async def test_who_takes_part_is_kept_from_other_teams_unless_the_coordinator_ti
                                                    "members_public_offered": "yes", "members_public": "on"})
     hint = words_of(re.search(r'<p class="hint" id="members_public-hint">(.*?)</p>', form, re.S)[1])
     assert "Who may see who takes part" in form and "Let other teams see who takes part" in form
-    for said in ("who enrolls in this program, who is paired in it and who waits on its waitlist are shared with "
-                 "other teams that subscribe to the platform's events; names never are",
+    for said in ("teams that subscribe to the platform's events see who enrolls in this program, who is paired in "
+                 "it and who waits for a mentor, never their names",
                  "Leave it unticked for a program whose membership says something about someone, such as an LGBTQ+ "
                  "or another affinity program", "It can be changed only until someone enrolls."):
         assert said in hint, said
