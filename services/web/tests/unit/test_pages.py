@@ -1103,6 +1103,11 @@ def a_program(program_id: str, name: str, **changes) -> dict:
             "pairing_kinds": ["general"], **changes}
 
 
+def text_of(html: str) -> str:
+    """A page's words, without its markup."""
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
 def the_choice_of(html: str, program_id: str) -> str:
     """What the enrolment form says of one program: its radio button's label, and the hint read with it."""
     found = re.search(rf'<label class="choice"><input type="radio" name="program_id" value="{program_id}".*?</label>'
@@ -1132,6 +1137,24 @@ async def test_each_program_to_join_says_who_may_join_it_its_chapter_how_pairs_f
     assert "coordinator reviews" not in first
     assert "You can join as a mentee." in first and "You can join as a mentor." in second
     assert "Residency road" not in shown, "a program not open to an undergraduate in any role is left out"
+
+
+async def test_a_program_whose_members_other_teams_see_says_so_before_joining_and_one_that_keeps_them_says_who_knows():
+    affinity = a_program(PROGRAM, "Pride in Medicine")
+    career_day = a_program(ANYONE_MAY_MENTOR, "Career day mentors", members_public=True)
+    services = programs_to_join(affinity, career_day)
+    services.answers[f"GET /v1/programs/{PROGRAM}"] = affinity
+    services.answers[f"GET /v1/programs/{ANYONE_MAY_MENTOR}"] = career_day
+    async with browser(services, ME, chapter_id=CHAPTER) as page:
+        to_join = (await page.get("/sign-up/enrol")).text
+        kept = text_of((await page.get(f"/programs/{PROGRAM}")).text)
+        shared = text_of((await page.get(f"/programs/{ANYONE_MAY_MENTOR}")).text)
+    assert "Teams that work with us see who takes part in this program, never their names." in \
+        the_choice_of(to_join, ANYONE_MAY_MENTOR)
+    assert "Teams that work with us" not in the_choice_of(to_join, PROGRAM)
+    assert "Who sees that you take part Its coordinators and the people you are paired with. Nobody outside the " \
+           "platform is told." in kept
+    assert "teams that work with us, who never see your name" in shared and "Nobody outside" not in shared
 
 
 async def test_no_role_is_chosen_for_a_person_who_may_take_either_and_none_chosen_is_asked_again_next_to_it():
