@@ -52,6 +52,7 @@ class FakeNotifications:
         self.prefs: dict[UUID, Preferences] = {}
         self.rows: dict[UUID, dict[str, Any]] = {}  # "n": the Notification, and its status, attempts, subject...
         self.pairings_over: set[UUID] = set()
+        self.public_attendees: set[UUID] = set()
         self.clock = _now  # when notifications are recorded and fall due; a test may turn it
 
     # --- read models ---
@@ -76,9 +77,10 @@ class FakeNotifications:
         return {c: self.chapters[c] for c in chapter_ids if c in self.chapters}
 
     async def save_program(self, program_id: UUID, chapter_id: UUID | None, name: str, cadence_min_days: int,
-                           cadence_max_days: int, pairing_mode: str) -> None:
+                           cadence_max_days: int, pairing_mode: str, members_public: bool = False) -> None:
         self.programs[program_id] = {"name": name, "cadence_min_days": cadence_min_days,
-                                     "cadence_max_days": cadence_max_days, "pairing_mode": pairing_mode}
+                                     "cadence_max_days": cadence_max_days, "pairing_mode": pairing_mode,
+                                     "members_public": members_public}
 
     async def program(self, program_id: UUID) -> dict[str, Any] | None:
         return dict(self.programs[program_id]) if program_id in self.programs else None
@@ -109,11 +111,17 @@ class FakeNotifications:
         if listing := self.listings.get(scheduled_event_id):
             listing["revision"] = max(listing["revision"], revision)
 
+    async def note_attendees_public(self, scheduled_event_id: UUID) -> None:
+        self.public_attendees.add(scheduled_event_id)
+
     async def listing(self, scheduled_event_id: UUID) -> dict[str, Any] | None:
-        return dict(self.listings[scheduled_event_id]) if scheduled_event_id in self.listings else None
+        return self._listing(scheduled_event_id) if scheduled_event_id in self.listings else None
 
     async def listings_of(self, scheduled_event_ids: list[UUID]) -> dict[UUID, dict[str, Any]]:
-        return {e: dict(self.listings[e]) for e in scheduled_event_ids if e in self.listings}
+        return {e: self._listing(e) for e in scheduled_event_ids if e in self.listings}
+
+    def _listing(self, scheduled_event_id: UUID) -> dict[str, Any]:
+        return {**self.listings[scheduled_event_id], "attendees_public": scheduled_event_id in self.public_attendees}
 
     async def save_registration(self, registration_id: UUID, scheduled_event_id: UUID, person_id: UUID,
                                 status: str) -> None:

@@ -220,7 +220,7 @@ async def test_a_pairing_or_waitlisting_of_a_kind_says_the_kind_and_a_general_on
     of_a_kind = dict(program_id=uuid4(), chapter_id=None, mentee_id=mentee)
     for program_id in (general.program_id, of_a_kind["program_id"]):
         uow.notifications.programs[program_id] = {"name": "Into Medical School", "cadence_min_days": 30,
-                                                  "cadence_max_days": 60}
+                                                  "cadence_max_days": 60, "members_public": True}
     await handlers.pairing_confirmed(general, uow)
     await handlers.pairing_confirmed(PairingConfirmedV2(**of_a_kind, pairing_id=uuid4(), mentor_id=clinician, score=80,
                                                         term_ends_at=general.term_ends_at, pairing_kind="clinical"),

@@ -63,7 +63,7 @@ def pairing(kind, mentee, mentor, event=ma.PairingProposedV4, **more):
 async def emails(uow, *events):
     mailer = FakeMailer()
     for event in events:
-        await handlers.program_defined(pr.ProgramDefinedV3(
+        await handlers.program_defined(pr.ProgramDefinedV5(members_public=True,
             program_id=event.program_id, chapter_id=None, name=PROGRAM, mentee_stages=["undergraduate"],
             mentor_stages=["resident"]), uow)
         if isinstance(event, ma.PairingProposed):

@@ -63,7 +63,7 @@ async def opened(uow, person_id) -> dict[str, str]:
 
 async def paired(uow, mentee, mentor) -> None:
     program = uuid4()
-    await handlers.program_defined(pr.ProgramDefinedV3(
+    await handlers.program_defined(pr.ProgramDefinedV5(members_public=True,
         program_id=program, chapter_id=None, name="Into Medical School", mentee_stages=["undergraduate"],
         mentor_stages=["resident"]), uow)
     await handlers.pairing_confirmed(ma.PairingConfirmedV4(

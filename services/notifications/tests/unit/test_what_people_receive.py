@@ -177,7 +177,7 @@ async def test_an_office_hour_reminder_that_could_only_go_once_it_began_is_not_s
 async def test_the_overdue_nudge_says_the_programs_own_cadence(cadence, said):
     uow = new_uow()
     mentee, mentor = await person(uow, "Sam Okafor"), await person(uow, "Ana Reyes")
-    program = pr.ProgramDefinedV3(program_id=uuid4(), chapter_id=None, name="Into Medical School",
+    program = pr.ProgramDefinedV5(members_public=True, program_id=uuid4(), chapter_id=None, name="Into Medical School",
                                   mentee_stages=["undergraduate"], mentor_stages=["resident"],
                                   cadence_min_days=cadence[0], cadence_max_days=cadence[1])
     await handlers.program_defined(program, uow)
@@ -253,7 +253,7 @@ async def test_a_mentor_is_told_their_mentorship_ended_when_the_mentee_erased_th
         await (handlers.person_erased if event is erased else handlers.pairing_ended)(event, uow)
     [told] = await sent(uow)
     assert told.to == uow.notifications.contacts[mentor]["email"]
-    assert told.subject == "Your mentorship in your program has ended"
+    assert told.subject == "Your mentorship has ended"
     assert "Your mentee has left the platform" in told.text and "Sam" not in told.text + told.html
     assert str(mentee) not in str([r["n"].parameters for r in uow.notifications.rows.values()])
 
@@ -581,7 +581,7 @@ async def test_a_proposal_a_coordinator_withdrew_is_told_to_both_as_withdrawn_by
     told = await sent(uow)
     assert len(told) == 2
     for message in told:
-        assert message.subject == "A proposed pairing in your program was withdrawn"
+        assert message.subject == "A proposed pairing was withdrawn"
         assert "Your program's coordinator withdrew the proposed mentorship in your program." in message.text
         assert "declined" not in message.text
 
@@ -621,7 +621,7 @@ async def test_each_side_of_a_proposal_the_program_withdrew_reads_it_plainly_in_
     mentee = await person(uow, "Sam Okafor", language=language)
     mentor = await person(uow, "Ana Reyes", language=language)
     withdrawn = withdrawn_by_the_program(mentee, mentor, "reassigned" if reassigned else "schedule_conflict")
-    await handlers.program_defined(pr.ProgramDefinedV3(
+    await handlers.program_defined(pr.ProgramDefinedV5(members_public=True,
         program_id=withdrawn.program_id, chapter_id=None, name="Into Medical School", mentee_stages=["undergraduate"],
         mentor_stages=["resident"]), uow)
 
@@ -651,7 +651,7 @@ async def test_a_proposal_one_of_the_pair_declined_is_still_told_as_their_declin
 
     told = {m.to: m for m in await sent(uow)}
     to_mentee, to_mentor = (told[uow.notifications.contacts[someone]["email"]] for someone in (mentee, mentor))
-    assert to_mentee.subject == to_mentor.subject == "A proposed pairing in your program will not go ahead"
+    assert to_mentee.subject == to_mentor.subject == "A proposed pairing will not go ahead"
     assert "The proposed mentor declined the pairing in your program." in to_mentee.text
     assert "You declined the proposed pairing in your program." in to_mentor.text
     assert "coordinator" not in to_mentee.text + to_mentor.text
@@ -687,7 +687,7 @@ async def test_a_mentor_a_coordinator_suspended_is_told_whether_their_offer_was_
     uow = new_uow()
     mentor = await person(uow, "Ana Reyes", language=language)
     program = uuid4()
-    await handlers.program_defined(pr.ProgramDefinedV3(
+    await handlers.program_defined(pr.ProgramDefinedV5(members_public=True,
         program_id=program, chapter_id=None, name="Into Medical School", mentee_stages=["undergraduate"],
         mentor_stages=["resident"]), uow)
 
@@ -740,17 +740,17 @@ async def test_a_mentees_request_to_a_mentor_then_suspended_is_told_to_them_as_n
     assert told.to == uow.notifications.contacts[mentee]["email"]
     text = " ".join(told.text.split())
     if language == "en":
-        assert told.subject == "A request in your program can no longer be answered"
+        assert told.subject == "A request can no longer be answered"
         assert ("The mentor you asked in your program is no longer taking mentees there, so your request has lapsed. "
                 "You stay in the program, and can ask another mentor.") in text
     else:
-        assert told.subject == "Una solicitud en tu programa ya no puede responderse"
+        assert told.subject == "Una solicitud ya no puede responderse"
     assert "Ana" not in told.subject + text and "suspend" not in text
 
 
 async def a_program(uow, pairing_mode: str) -> UUID:
     program = uuid4()
-    await handlers.program_defined(pr.ProgramDefinedV3(
+    await handlers.program_defined(pr.ProgramDefinedV5(members_public=True,
         program_id=program, chapter_id=None, name="Pick your mentor", mentee_stages=["undergraduate"],
         mentor_stages=["resident"], pairing_mode=pairing_mode), uow)
     return program
@@ -816,7 +816,7 @@ async def test_a_mentees_request_lapsed_because_the_mentor_left_the_program_tell
 
     [told] = await sent(uow)
     assert told.to == uow.notifications.contacts[mentee]["email"]
-    assert told.subject == "A request in your program can no longer be answered"
+    assert told.subject == "A request can no longer be answered"
     assert "Ana" not in told.subject + told.text
 
 
@@ -828,7 +828,7 @@ async def test_a_mentees_request_lapsed_because_the_mentee_left_the_program_tell
 
     [told] = await sent(uow)
     assert told.to == uow.notifications.contacts[mentor]["email"]
-    assert told.subject == "A request in your program was withdrawn"
+    assert told.subject == "A request was withdrawn"
     assert "The mentee who asked you in your program withdrew their request." in " ".join(told.text.split())
 
 
@@ -845,11 +845,11 @@ async def test_a_request_lapsed_because_one_side_erased_their_account_tells_the_
     assert told.to == uow.notifications.contacts[stays]["email"]
     text = " ".join(told.text.split())
     if left == "mentor":
-        assert told.subject == "A request in your program can no longer be answered"
+        assert told.subject == "A request can no longer be answered"
         assert ("The mentor you asked in your program has left the platform, so your request has lapsed. "
                 "You stay in the program, and can ask another mentor.") in text
     else:
-        assert told.subject == "A request in your program was withdrawn"
+        assert told.subject == "A request was withdrawn"
         assert "The mentee who asked you in your program has left the platform, so their request is withdrawn." in text
     assert ("Ana" if left == "mentor" else "Sam") not in told.subject + text
     assert str(gone) not in str([r["n"].parameters for r in uow.notifications.rows.values()])
@@ -1166,7 +1166,7 @@ async def one_who_stopped_answering(role: str, language: str = "en", unanswered_
     uow = new_uow()
     sam = await person(uow, "Sam Okafor", language=language)
     ana = await person(uow, "Ana Reyes", zone="America/Chicago", language=language)
-    program = pr.ProgramDefinedV3(program_id=uuid4(), chapter_id=None, name="Into Medical School",
+    program = pr.ProgramDefinedV5(members_public=True, program_id=uuid4(), chapter_id=None, name="Into Medical School",
                                   mentee_stages=["undergraduate"], mentor_stages=["resident"], cadence_min_days=14,
                                   cadence_max_days=21)
     await handlers.program_defined(program, uow)

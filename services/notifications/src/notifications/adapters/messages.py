@@ -80,7 +80,8 @@ class Frame:
 def frame(kind: str, context: dict[str, Any], reader: Reader, links: Links) -> Frame:
     _ = reader.gettext
     category = category_of(kind, context)
-    program = _program(context)
+    # A private program's name would show in a mail app's preview, as its subject would: the chapter signs instead.
+    program = _program(context) if _program_public(context) else None
     sender = program or one_line(context.get("chapter_name")) or _("The mentorship platform")
     name = one_line(context["recipient"]["display_name"]) or ""
     if kind == "daily_digest":
@@ -139,6 +140,11 @@ def _program(context: dict[str, Any]) -> str | None:
     return one_line(program.get("name"))
 
 
+def _program_public(context: dict[str, Any]) -> bool:
+    """Whether the program's members are public, as its latest definition says (unknown: not)."""
+    return (context.get("program") or {}).get("members_public") is True
+
+
 def _moment(value: datetime | str | None) -> datetime | None:
     if value is None or isinstance(value, datetime):
         return value
@@ -170,6 +176,16 @@ class _Composer:
     @property
     def program(self) -> str:
         return _program(self.c) or self._("your program")
+
+    @property
+    def program_public(self) -> bool:
+        return _program_public(self.c)
+
+    def about_program(self, named: str, discreet: str, **values: object) -> str:
+        """A subject about the program: `named` (naming it, %(program)s) where its members are public, else
+        `discreet`, saying the same without its name. A subject shows on a lock screen and in notification
+        previews, where being in an affinity program would out someone; the body, read once opened, names it."""
+        return (named if self.program_public else discreet) % {"program": self.program, **values}
 
     def id(self, name: str) -> UUID:
         return UUID(str(self.c[name]))
@@ -260,6 +276,17 @@ class _Composer:
     def title(self) -> str:
         return one_line(self.event["title"]) or ""
 
+    @property
+    def event_public(self) -> bool:
+        """Whether the event's attendees are public: a registration of it came on the public topic (unknown: not)."""
+        return self.event.get("attendees_public") is True
+
+    def about_event(self, named: str, discreet: str, **values: object) -> str:
+        """A subject about the event: `named` (naming it, %(title)s) where its attendees are public, else `discreet`,
+        saying the same without its title (%(day)s: the day it starts, in the reader's zone). As `about_program`."""
+        return (named if self.event_public else discreet) % {
+            "title": self.title, "day": self.r.day(self.event["starts_at"]), **values}
+
     def when_and_where(self, starts: datetime, ends: datetime, *, is_virtual: bool, location: str | None,
                        local_zone: str | None, join_url: str | None = None) -> list[Detail]:
         """When in the reader's zone; for a place they go to in another zone, also its local time there."""
@@ -345,9 +372,8 @@ class _Composer:
 
     def mentor_approved(self) -> Message:
         _ = self._
-        program = _program(self.c)
-        return Message(_("You are approved as a mentor in %(program)s") % {"program": program} if program
-                       else _("You are approved as a mentor"),
+        return Message(self.about_program(_("You are approved as a mentor in %(program)s"),
+                                          _("You are approved as a mentor")),
                        [_("Thank you for volunteering.") + " " + (
                            _("Mentees in %(program)s can now ask you to mentor them: we will email you when one "
                              "does.") % {"program": self.program} if self.mentees_choose else
@@ -359,11 +385,11 @@ class _Composer:
         _ = self._
         values = {"program": self.program}
         if self.c.get("was_approved"):
-            subject = _("Your mentoring in %(program)s is on hold") % values
+            subject = self.about_program(_("Your mentoring in %(program)s is on hold"), _("Your mentoring is on hold"))
             said = [_("Your chapter's coordinator has suspended your mentoring in %(program)s: no new mentee will be "
                       "proposed to you there.") % values]
         else:
-            subject = _("About your offer to mentor in %(program)s") % values
+            subject = self.about_program(_("About your offer to mentor in %(program)s"), _("About your offer to mentor"))
             said = [_("Thank you for offering to mentor in %(program)s.") % values,
                     _("Your chapter's coordinator has not approved you to mentor in this program, so no mentee will "
                       "be proposed to you there.")]
@@ -457,7 +483,7 @@ class _Composer:
                                            "accepted."), self._answer_by()]
         if reasons:
             said.append(_("Why we paired you:"))
-        return Message(_("A proposed match in %(program)s") % {"program": self.program}, said,
+        return Message(self.about_program(_("A proposed match in %(program)s"), _("A proposed match for you")), said,
                        action=self._mentorship_link(_("Accept or decline")), bullets=reasons)
 
     def _answer_by(self) -> str:
@@ -486,7 +512,8 @@ class _Composer:
             if self.c.get("answer_by"):
                 said.append(_("If they have not answered by %(moment)s, the request lapses and you can ask another "
                               "mentor.") % {"moment": self._answer_moment()})
-            return Message(_("Your request for a mentor in %(program)s") % values, said,
+            return Message(self.about_program(_("Your request for a mentor in %(program)s"),
+                                              _("Your request for a mentor")), said,
                            action=self._mentorship_link(_("See your request")))
         reasons = self._reasons()
         said = [(_("A mentee in %(program)s asked you to be their %(kind)s mentor.") if values["kind"]
@@ -498,7 +525,8 @@ class _Composer:
                 _("Read the request, and any note they sent with it, then accept or decline it.")]
         if reasons:
             said.append(_("Why you may fit:"))
-        return Message(_("A mentee asked you to be their mentor in %(program)s") % values, said,
+        return Message(self.about_program(_("A mentee asked you to be their mentor in %(program)s"),
+                                          _("A mentee asked you to be their mentor")), said,
                        action=self._mentorship_link(_("Accept or decline")), bullets=reasons)
 
     def pairing_confirmed(self) -> Message:
@@ -529,12 +557,14 @@ class _Composer:
             said = [_("You withdrew your request for a mentor in %(program)s.") % values + " "
                     + _("You stay in the program, and can ask another mentor.") if self.role == "mentee" else
                     _("The mentee who asked you in %(program)s withdrew their request.") % values]
-            return Message(_("A request in %(program)s was withdrawn") % values, said,
+            return Message(self.about_program(_("A request in %(program)s was withdrawn"), _("A request was withdrawn")),
+                           said,
                            action=self._program_link(_("See the program")))
         if self.c.get("unanswered"):
             return self._unanswered()
         if self.c.get("mentor_gone"):
-            return Message(_("A request in %(program)s can no longer be answered") % values,
+            return Message(self.about_program(_("A request in %(program)s can no longer be answered"),
+                                              _("A request can no longer be answered")),
                            [_("The mentor you asked in %(program)s is no longer taking mentees there, so your request "
                               "has lapsed.") % values + " " + _("You stay in the program, and can ask another mentor.")],
                            action=self._program_link(_("See the program")))
@@ -554,7 +584,8 @@ class _Composer:
                           "fits."))
         else:
             said.append(_("Thank you. We will propose another mentee when one fits."))
-        return Message(_("A proposed pairing in %(program)s will not go ahead") % values, said,
+        return Message(self.about_program(_("A proposed pairing in %(program)s will not go ahead"),
+                                          _("A proposed pairing will not go ahead")), said,
                        action=self._program_link(_("See the program")))
 
     def _withdrawn_by_the_program(self) -> Message:
@@ -570,7 +601,8 @@ class _Composer:
                           "message, where you can accept or decline it."))
         else:
             said.append(self._mentee_stays())
-        return Message(_("A proposed pairing in %(program)s was withdrawn") % values, said,
+        return Message(self.about_program(_("A proposed pairing in %(program)s was withdrawn"),
+                                          _("A proposed pairing was withdrawn")), said,
                        action=self._program_link(_("See the program")))
 
     def _unanswered(self) -> Message:
@@ -580,12 +612,13 @@ class _Composer:
         awaiting = self.c.get("awaiting")  # unknown before version 3 of the event
         other = "mentor" if self.role == "mentee" else "mentee"
         if self.c.get("requested"):
-            subject = _("A request in %(program)s has lapsed") % values
+            subject = self.about_program(_("A request in %(program)s has lapsed"), _("A request has lapsed"))
             said = [_("Your request to a mentor in %(program)s was not answered in time, so it has lapsed.") % values
                     + " " + _("You stay in the program, and can ask another mentor.") if self.role == "mentee" else
                     _("You did not answer a mentee's request in %(program)s in time, so it has lapsed.") % values]
         else:
-            subject = _("A proposed pairing in %(program)s will not go ahead") % values
+            subject = self.about_program(_("A proposed pairing in %(program)s will not go ahead"),
+                                         _("A proposed pairing will not go ahead"))
             if awaiting is not None and self.role in awaiting and other not in awaiting:
                 first = _("You did not answer the proposed mentorship in %(program)s in time, so it has lapsed.")
             elif awaiting is not None and other in awaiting and self.role not in awaiting:
@@ -635,21 +668,23 @@ class _Composer:
         _ = self._
         values = {"program": self.program}
         if self.c.get("was") == "active":
-            subject = _("Your mentorship in %(program)s has ended") % values
+            subject = self.about_program(_("Your mentorship in %(program)s has ended"), _("Your mentorship has ended"))
             said = [_("Your mentee has left the platform, so your mentorship in %(program)s has ended.") % values
                     if self.role == "mentor" else
                     _("Your mentor has left the platform, so your mentorship in %(program)s has ended.") % values]
         elif self.c.get("was") == "requested" and self.role == "mentee":
-            return Message(_("A request in %(program)s can no longer be answered") % values,
+            return Message(self.about_program(_("A request in %(program)s can no longer be answered"),
+                                              _("A request can no longer be answered")),
                            [_("The mentor you asked in %(program)s has left the platform, so your request has lapsed.")
                             % values + " " + _("You stay in the program, and can ask another mentor.")],
                            action=self._program_link(_("See the program")))
         elif self.c.get("was") == "requested":
-            subject = _("A request in %(program)s was withdrawn") % values
+            subject = self.about_program(_("A request in %(program)s was withdrawn"), _("A request was withdrawn"))
             said = [_("The mentee who asked you in %(program)s has left the platform, so their request is withdrawn.")
                     % values]
         else:
-            subject = _("A proposed pairing in %(program)s will not go ahead") % values
+            subject = self.about_program(_("A proposed pairing in %(program)s will not go ahead"),
+                                         _("A proposed pairing will not go ahead"))
             said = [_("The person proposed to you in %(program)s has left the platform, so the proposal is "
                       "withdrawn.") % values]
         said.append(_("Their details have been deleted, as they asked."))
@@ -679,12 +714,14 @@ class _Composer:
         _ = self._
         values = {"program": self.program, "moment": self._answer_moment()}
         if self.c.get("requested"):
-            subject = _("A mentee's request in %(program)s is waiting for your answer") % values
+            subject = self.about_program(_("A mentee's request in %(program)s is waiting for your answer"),
+                                         _("A mentee's request is waiting for your answer"))
             said = [_("A mentee asked you to be their mentor in %(program)s and is waiting for your answer.") % values,
                     _("Please accept or decline by %(moment)s. Unanswered by then, the request lapses and they can "
                       "ask another mentor.") % values]
         else:
-            subject = _("The proposed match in %(program)s is waiting for your answer") % values
+            subject = self.about_program(_("The proposed match in %(program)s is waiting for your answer"),
+                                         _("A proposed match is waiting for your answer"))
             said = [_("A proposed mentorship in %(program)s is waiting for your answer.") % values,
                     (_("Please accept or decline by %(moment)s. Unanswered by then, it lapses and we look for "
                        "another mentor for you.") if self.role == "mentee" else
@@ -717,7 +754,8 @@ class _Composer:
         values = {"program": self.program, "count": count}
         home = Action(_("Go to your home page"), self.links.to("home"))
         if self.role == "mentee":
-            return Message(_("We have paused mentor proposals for you in %(program)s") % values,
+            return Message(self.about_program(_("We have paused mentor proposals for you in %(program)s"),
+                                              _("We have paused mentor proposals for you")),
                            [n_("The last mentorship proposed to you in %(program)s lapsed without your answer, so we "
                                "have stopped proposing mentors to you for now: that way, no mentor's place is held for "
                                "someone who is not ready yet.",
@@ -728,7 +766,8 @@ class _Composer:
                             _("You stay in the program and keep your place on the waitlist."),
                             _("When you are ready, choose “I am ready for a mentor again” on your home page.")],
                            action=home)
-        return Message(_("We have paused new mentees for you in %(program)s") % values,
+        return Message(self.about_program(_("We have paused new mentees for you in %(program)s"),
+                                          _("We have paused new mentees for you")),
                        [n_("The last proposal or mentee's request sent to you in %(program)s lapsed without an answer, "
                            "so we have paused new ones: nobody new will be proposed to you, and mentees will not see "
                            "you among the mentors they can ask, until you are ready.",
@@ -767,7 +806,9 @@ class _Composer:
         # among it): why is neither on the event nor this email's to say.
         not_yet = (_("We have not yet found you a mentor in %(program)s for %(kind)s mentoring.") if values["kind"]
                    else _("We have not yet found you a mentor in %(program)s.")) % values
-        return Message(_("You are on the waitlist for %(program)s: position %(position)s") % values,
+        return Message(self.about_program(_("You are on the waitlist for %(program)s: position %(position)s"),
+                                          _("You are on the waitlist for a mentor: position %(position)s"),
+                                          position=values["position"]),
                        [not_yet + " " + _("You are number %(position)s on the waitlist, and we will email you as soon "
                                           "as you are paired.") % values],
                        action=Action(_("See your place"), self.links.to("waitlist", program_id=self.id("program_id"))))
@@ -792,18 +833,22 @@ class _Composer:
 
     def registration_confirmed(self) -> Message:
         _ = self._
-        return self._seat(_("You're registered: %(title)s") % {"title": self.title},
+        return self._seat(self.about_event(_("You're registered: %(title)s"),
+                                           _("You are registered for an event on %(day)s")),
                           _("Your place at %(title)s is confirmed.") % {"title": self.title})
 
     def registration_promoted(self) -> Message:
         _ = self._
-        return self._seat(_("A place freed up: you're in for %(title)s") % {"title": self.title},
+        return self._seat(self.about_event(_("A place freed up: you're in for %(title)s"),
+                                           _("A place freed up: you're in for the event on %(day)s")),
                           _("A place at %(title)s freed up, and it is yours.") % {"title": self.title})
 
     def registration_waitlisted(self) -> Message:
         _ = self._
         values = {"title": self.title, "position": self.c["position"]}
-        return Message(_("On the waitlist for %(title)s: position %(position)s") % values,
+        return Message(self.about_event(_("On the waitlist for %(title)s: position %(position)s"),
+                                        _("On the waitlist for an event on %(day)s: position %(position)s"),
+                                        position=values["position"]),
                        [_("%(title)s is full. You are number %(position)s on its waitlist; we will email you if a "
                           "place frees up.") % values],
                        self.event_details(), self._event_link(_("See the event or leave the waitlist")))
@@ -816,7 +861,9 @@ class _Composer:
         if self.c.get("held_seat"):
             said.append(_("The calendar entry attached removes it from your calendar."))
             calendar = self.event_calendar(Method.CANCEL)
-        return Message(_("Cancelled: your registration for %(title)s") % values, said, self.event_details(),
+        return Message(self.about_event(_("Cancelled: your registration for %(title)s"),
+                                        _("Cancelled: your registration for an event on %(day)s")),
+                       said, self.event_details(),
                        self._events_link(), calendar=calendar)
 
     def registration_removed(self) -> Message:
@@ -832,7 +879,9 @@ class _Composer:
         if self.c.get("held_seat"):
             said.append(_("The calendar entry attached removes it from your calendar."))
             calendar = self.event_calendar(Method.CANCEL)
-        return Message(_("Your registration for %(title)s was cancelled by the organisers") % values, said,
+        return Message(self.about_event(_("Your registration for %(title)s was cancelled by the organisers"),
+                                        _("Your registration for an event on %(day)s was cancelled by the organisers")),
+                       said,
                        self.event_details(), self._event_link(), calendar=calendar)
 
     def join_link(self) -> Message:
@@ -840,13 +889,15 @@ class _Composer:
         values = {"title": self.title}
         if self.c.get("replaces_earlier"):
             # Their calendar entry holds the earlier link: a copy at the event's revision for the new one replaces it.
-            return Message(_("The link to join %(title)s has changed") % values,
+            return Message(self.about_event(_("The link to join %(title)s has changed"),
+                                            _("The link to join your event on %(day)s has changed")),
                            [_("The organisers changed the link to join %(title)s: the earlier link no longer works. "
                               "Here is the new one. Please keep it to yourself.") % values,
                             _("The updated calendar entry is attached.")],
                            self.event_details(with_join=True), self._event_link(),
                            calendar=self.event_calendar(Method.REQUEST))
-        return Message(_("Your link to join %(title)s") % values,
+        return Message(self.about_event(_("Your link to join %(title)s"),
+                                        _("Your link to join the event on %(day)s")),
                        [_("Here is your link to join %(title)s. Please keep it to yourself.") % values],
                        self.event_details(with_join=True), self._event_link())
 
@@ -855,11 +906,12 @@ class _Composer:
         values = {"title": self.title, "when": self.r.span(self.event["starts_at"], self.event["ends_at"])}
         # Someone on the waitlist never had the event in their calendar. (One recorded before this was said is a
         # seat holder's, as every one was then.)
+        subject = self.about_event(_("Cancelled: %(title)s"), _("Cancelled: the event on %(day)s you registered for"))
         if not self.c.get("held_seat", True):
-            return Message(_("Cancelled: %(title)s") % values,
+            return Message(subject,
                            [_("We are sorry: %(title)s, planned for %(when)s, is cancelled, and your place on its "
                               "waitlist with it.") % values], action=self._events_link())
-        return Message(_("Cancelled: %(title)s") % values,
+        return Message(subject,
                        [_("We are sorry: %(title)s, planned for %(when)s, is cancelled, and your registration with "
                           "it.") % values, _("The calendar entry attached removes it from your calendar.")],
                        action=self._events_link(), calendar=self.event_calendar(Method.CANCEL))
@@ -894,29 +946,31 @@ class _Composer:
         if "exhibitors" in changed:
             said.append(_("The list of exhibitors has changed."))
         if changed & {"starts_at", "ends_at"}:
-            subject = _("New time: %(title)s")
+            subject = self.about_event(_("New time: %(title)s"), _("New time for an event you registered for"))
         elif changed & {"location", "is_virtual"}:
-            subject = _("New place: %(title)s")
+            subject = self.about_event(_("New place: %(title)s"), _("New place for an event you registered for"))
         else:
-            subject = _("Changed: %(title)s")
+            subject = self.about_event(_("Changed: %(title)s"), _("Changes to an event you registered for"))
         calendar = None
         if self.c.get("holds_seat"):
             said.append(_("The updated calendar entry is attached."))
             calendar = self.event_calendar(Method.REQUEST)
         # A seat holder's details keep their join link, as the calendar entry this one replaces did.
-        return Message(subject % {"title": self.title}, said, self.event_details(with_join=bool(calendar)),
+        return Message(subject, said, self.event_details(with_join=bool(calendar)),
                        self._event_link(), calendar=calendar)
 
     def event_reminder(self) -> Message:
         _ = self._
-        return Message(self.relative_day(self.event["starts_at"], self.title),
+        what = self.title if self.event_public else _("an event you registered for")
+        return Message(self.relative_day(self.event["starts_at"], what),
                        [_("A reminder: %(title)s is coming up.") % {"title": self.title}],
                        self.event_details(with_join=True), self._event_link())
 
     def waitlist_closed(self) -> Message:
         _ = self._
         values = {"title": self.title}
-        return Message(_("No place came free: %(title)s") % values,
+        return Message(self.about_event(_("No place came free: %(title)s"),
+                                        _("No place came free for you at the event on %(day)s")),
                        [_("%(title)s has taken place, and no place came free for you on its waitlist. We are sorry, "
                           "and we hope to see you at another event.") % values],
                        action=self._events_link())

@@ -21,6 +21,9 @@ _FORGET_HELD = "parameters = parameters - '{" + ",".join(HELD_UNTIL_SENT) + "}':
 # What the delivery log shows of a notification.
 _DELIVERY = ("id, person_id, chapter_id, kind, status, attempts, last_error, created_at, sent_at, sent_again_at, "
              "sent_again_by")
+# An event as the listing keeps it, and whether its attendees are public (`note_attendees_public`).
+_LISTING = ("l.*, EXISTS (SELECT FROM public_attendees p WHERE p.scheduled_event_id = l.scheduled_event_id) "
+            "AS attendees_public")
 # Kinds that are no item of the in-app inbox.
 _IN_INBOX = "kind <> ALL('{" + ",".join(NOT_IN_INBOX) + "}'::text[])"
 
@@ -75,23 +78,24 @@ class PostgresNotifications:
         return {r["chapter_id"]: r["name"] for r in rows}
 
     async def save_program(self, program_id: UUID, chapter_id: UUID | None, name: str, cadence_min_days: int,
-                           cadence_max_days: int, pairing_mode: str) -> None:
+                           cadence_max_days: int, pairing_mode: str, members_public: bool = False) -> None:
         await self._conn.execute(
-            """INSERT INTO programs (program_id, chapter_id, name, cadence_min_days, cadence_max_days, pairing_mode)
-               VALUES ($1, $2, $3, $4, $5, $6)
+            """INSERT INTO programs (program_id, chapter_id, name, cadence_min_days, cadence_max_days, pairing_mode,
+                                     members_public)
+               VALUES ($1, $2, $3, $4, $5, $6, $7)
                ON CONFLICT (program_id) DO UPDATE SET chapter_id = $2, name = $3, cadence_min_days = $4,
-                   cadence_max_days = $5, pairing_mode = $6""",
-            program_id, chapter_id, name, cadence_min_days, cadence_max_days, pairing_mode)
+                   cadence_max_days = $5, pairing_mode = $6, members_public = $7""",
+            program_id, chapter_id, name, cadence_min_days, cadence_max_days, pairing_mode, members_public)
 
     async def program(self, program_id: UUID) -> dict[str, Any] | None:
         row = await self._conn.fetchrow(
-            "SELECT name, cadence_min_days, cadence_max_days, pairing_mode FROM programs WHERE program_id = $1",
-            program_id)
+            """SELECT name, cadence_min_days, cadence_max_days, pairing_mode, members_public FROM programs
+                WHERE program_id = $1""", program_id)
         return dict(row) if row else None
 
     async def programs_of(self, program_ids: list[UUID]) -> dict[UUID, dict[str, Any]]:
         rows = await self._conn.fetch(
-            """SELECT program_id, name, cadence_min_days, cadence_max_days, pairing_mode FROM programs
+            """SELECT program_id, name, cadence_min_days, cadence_max_days, pairing_mode, members_public FROM programs
                 WHERE program_id = ANY($1::uuid[])""", program_ids)
         return {r["program_id"]: {k: v for k, v in r.items() if k != "program_id"} for r in rows}
 
@@ -129,14 +133,17 @@ class PostgresNotifications:
             "UPDATE event_listings SET revision = $2 WHERE scheduled_event_id = $1 AND revision < $2",
             scheduled_event_id, revision)
 
+    async def note_attendees_public(self, scheduled_event_id: UUID) -> None:
+        await self._conn.execute("INSERT INTO public_attendees VALUES ($1) ON CONFLICT DO NOTHING", scheduled_event_id)
+
     async def listing(self, scheduled_event_id: UUID) -> dict[str, Any] | None:
-        row = await self._conn.fetchrow("SELECT * FROM event_listings WHERE scheduled_event_id = $1",
+        row = await self._conn.fetchrow(f"SELECT {_LISTING} FROM event_listings l WHERE scheduled_event_id = $1",
                                         scheduled_event_id)
         return dict(row) if row else None
 
     async def listings_of(self, scheduled_event_ids: list[UUID]) -> dict[UUID, dict[str, Any]]:
-        rows = await self._conn.fetch("SELECT * FROM event_listings WHERE scheduled_event_id = ANY($1::uuid[])",
-                                      scheduled_event_ids)
+        rows = await self._conn.fetch(
+            f"SELECT {_LISTING} FROM event_listings l WHERE scheduled_event_id = ANY($1::uuid[])", scheduled_event_ids)
         return {r["scheduled_event_id"]: dict(r) for r in rows}
 
     async def save_registration(self, registration_id: UUID, scheduled_event_id: UUID, person_id: UUID,

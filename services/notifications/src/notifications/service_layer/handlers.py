@@ -130,9 +130,11 @@ async def chapter_defined(event: profiles_contract.ChapterDefined, uow: UnitOfWo
 
 
 async def program_defined(event: profiles_contract.ProgramDefined, uow: UnitOfWork) -> None:
+    """Kept as its latest definition says, whether its members are public included (before version 5: not)."""
     async with uow:
         await uow.notifications.save_program(event.program_id, event.chapter_id, one_line(event.name) or "",
-                                             event.cadence_min_days, event.cadence_max_days, event.pairing_mode)
+                                             event.cadence_min_days, event.cadence_max_days, event.pairing_mode,
+                                             members_public=getattr(event, "members_public", False))
         await uow.commit()
 
 
@@ -411,9 +413,21 @@ async def event_cancelled(event: events_contract.EventCancelled, uow: UnitOfWork
         await uow.commit()
 
 
+# Registrations of an event whose attendees are kept private, read on the restricted topic (events.attendees).
+PRIVATE_REGISTRATIONS = tuple(events_contract.PRIVATE_TWIN.values())
+
+
+async def _note_whether_attendees_public(event: events_contract._RegistrationEvent, uow: UnitOfWork) -> None:
+    """A registration on the public topic says the event's attendees are public, and so its name may be said in a
+    subject (`adapters.messages`); its private twin says nothing new: an event counts as private until then."""
+    if not isinstance(event, PRIVATE_REGISTRATIONS):
+        await uow.notifications.note_attendees_public(event.scheduled_event_id)
+
+
 async def _registration(event: events_contract._RegistrationEvent, uow: UnitOfWork, status: str, kind: str,
                         **parameters: object) -> None:
     async with uow:
+        await _note_whether_attendees_public(event, uow)
         await uow.notifications.save_registration(event.registration_id, event.scheduled_event_id, event.person_id,
                                                   status)
         # The event's own topic may have been read further than this one: an update or a cancellation that
@@ -452,6 +466,7 @@ async def registration_cancelled(event: events_contract.RegistrationCancelled, u
     """The registrant who cancelled gets a confirmation; one an organiser removed is told so; one whose event was
     cancelled hears it once (see `event_cancelled`). A calendar entry sent before is cancelled with it."""
     async with uow:
+        await _note_whether_attendees_public(event, uow)
         held_seat = await uow.notifications.registration_status(event.registration_id) in HOLDS_A_SEAT
         await uow.notifications.save_registration(event.registration_id, event.scheduled_event_id, event.person_id,
                                                   "cancelled")
@@ -482,6 +497,7 @@ async def registrant_removed(event: events_contract.RegistrantRemoved, uow: Unit
 async def waitlist_closed(event: events_contract.WaitlistClosed, uow: UnitOfWork) -> None:
     """The event took place with the registrant still waiting (read in order with their registration's events)."""
     async with uow:
+        await _note_whether_attendees_public(event, uow)
         if await uow.notifications.registration_status(event.registration_id) == "waitlisted":
             await uow.notifications.save_registration(event.registration_id, event.scheduled_event_id,
                                                       event.person_id, "waitlist_closed")

@@ -39,10 +39,10 @@ class NotificationsRepository(Protocol):
         """`chapter_name` of each that is known, in one read."""
 
     async def save_program(self, program_id: UUID, chapter_id: UUID | None, name: str, cadence_min_days: int,
-                           cadence_max_days: int, pairing_mode: str) -> None: ...
+                           cadence_max_days: int, pairing_mode: str, members_public: bool = False) -> None: ...
 
     async def program(self, program_id: UUID) -> Row | None:
-        """Its name, meeting cadence and how it forms pairs."""
+        """Its name, meeting cadence, how it forms pairs, and whether its members are public (`members_public`)."""
 
     async def programs_of(self, program_ids: list[UUID]) -> dict[UUID, Row]:
         """`program` of each that is known, in one read."""
@@ -61,7 +61,13 @@ class NotificationsRepository(Protocol):
     async def note_revision(self, scheduled_event_id: UUID, revision: int) -> None:
         """The event has changed at least this many times (a message read before the update that says so)."""
 
-    async def listing(self, scheduled_event_id: UUID) -> Row | None: ...
+    async def note_attendees_public(self, scheduled_event_id: UUID) -> None:
+        """A registration of the event came on the public topic: its attendees are public (for good: an organiser
+        may change it only while nobody has registered)."""
+
+    async def listing(self, scheduled_event_id: UUID) -> Row | None:
+        """The event as last published, updated or cancelled, and whether its attendees are public
+        (`attendees_public`: false until `note_attendees_public`)."""
 
     async def listings_of(self, scheduled_event_ids: list[UUID]) -> dict[UUID, Row]:
         """`listing` of each that is known, in one read."""
