@@ -4,8 +4,10 @@ wizard by keyboard alone."""
 
 from __future__ import annotations
 
+import hashlib
 from uuid import UUID, uuid4
 
+import asyncpg
 import pytest
 from plumbing.auth import Role
 from plumbing.testing import eventually
@@ -152,3 +154,49 @@ async def test_signing_up_by_keyboard_alone(platform, page):
     assert await page.evaluate("document.activeElement.className") == "skip"
     await page.keyboard.press("Enter")
     assert await page.evaluate("document.activeElement.id") == "main"
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+async def test_a_session_signed_in_long_ago_is_asked_to_confirm_it_is_them_on_pages_that_pass_axe(platform, browser,
+                                                                                                  language):
+    context = await browser.new_context(base_url=platform.web, locale="es-ES" if language == "es" else "en-US")
+    context.set_default_timeout(15_000)
+    problems: dict[str, list[str]] = {}
+    email = f"old.{uuid4().hex[:8]}@example.org"
+    async with platform.client("profiles") as profiles:
+        await profiles.post("/v1/people", json={"display_name": "Inés", "email": email, "stage": "resident",
+                                                "preferred_language": language})
+    try:
+        page = await context.new_page()
+
+        async def check() -> None:
+            found = await audit(page)
+            if found:
+                problems[page.url] = found
+
+        await sign_in(page, platform, email)
+        [cookie] = [c for c in await context.cookies() if c["name"] == "__Host-session"]
+        conn = await asyncpg.connect(platform.databases["web"])
+        try:
+            await conn.execute("UPDATE sessions SET signed_in_at = now() - interval '1 day' WHERE digest = $1",
+                               hashlib.sha256(cookie["value"].encode()).hexdigest())
+        finally:
+            await conn.close()
+        await page.goto("/my-data")
+        assert await page.locator("form[action='/account/email']").count() == 0
+        await check()
+        await page.goto("/my-data/erase")
+        assert await page.locator("form[action='/my-data/erase']").count() == 0
+        await check()
+        before = platform.last_message_id()
+        await page.locator("form[action='/account/confirm-it-is-you'] button").click()
+        await page.locator(".notice.ok[role=status]").wait_for()  # the link is on its way
+        await check()
+        await page.goto(await platform.link_sent_to(email, after=before))
+        await page.locator("form[action^='/sign-in/'] button").click()
+        await page.wait_for_url(f"{platform.web}/my-data/erase")
+        assert await page.locator("form[action='/my-data/erase']").count() == 1  # now recent: the form
+        await check()
+    finally:
+        await context.close()
+    assert problems == {}

@@ -4,6 +4,7 @@ limit, security headers, and no token in a log line."""
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 from uuid import uuid4
@@ -233,3 +234,39 @@ async def test_a_sign_in_link_is_mailed_to_one_address_and_a_list_of_them_is_ref
     assert path.startswith("/sign-in/")
     mailed = [m["rcpt_tos"] for m in platform.sink.messages() if m["id"] > before and mark in " ".join(m["rcpt_tos"])]
     assert mailed == [[f"three.{mark}@example.org"]]
+
+
+async def test_a_session_signed_in_long_ago_confirms_it_is_its_person_by_a_link_before_erasing_the_account(
+        platform, visitor):
+    email = await signed_up(platform, visitor)
+    session = hashlib.sha256(visitor.cookies["__Host-session"].encode()).hexdigest()
+    conn = await asyncpg.connect(platform.databases["web"])
+    try:
+        signed_in_at = await conn.fetchval("SELECT signed_in_at FROM sessions WHERE digest = $1", session)
+        assert signed_in_at is not None, "a sign-in by link records when"
+        # A day later, and about to lapse: the next page renews it, which must not make its sign-in recent.
+        await conn.execute("UPDATE sessions SET signed_in_at = now() - interval '1 day', "
+                           "expires_at = now() + interval '5 minutes' WHERE digest = $1", session)
+        asking = await visitor.request("GET", "/my-data/erase")
+        renewed = await conn.fetchrow(
+            "SELECT expires_at > now() + interval '1 day' AS renewed, signed_in_at < now() - interval '23 hours' AS old"
+            " FROM sessions WHERE digest = $1", session)
+    finally:
+        await conn.close()
+    assert renewed["renewed"] and renewed["old"]
+    assert asking.status_code == 200 and 'action="/my-data/erase"' not in asking.text
+    assert 'action="/account/confirm-it-is-you"' in asking.text
+    csrf = CSRF.search(asking.text).group(1)
+    refused = await visitor.request("POST", "/my-data/erase", data={"csrf": csrf, "confirm": "erase"})
+    assert refused.status_code == 403 and (await visitor.request("GET", "/my-data")).status_code == 200
+    before = platform.last_message_id()
+    asked = await visitor.request("POST", "/account/confirm-it-is-you", data={"csrf": csrf, "next": "/my-data/erase"})
+    assert asked.status_code == 303 and asked.headers["location"] == "/my-data/erase?done=sign_in_link_sent"
+    path = httpx.URL(await platform.link_sent_to(email, after=before)).path
+    used = await visitor.request("POST", path, data={"csrf": await visitor.csrf(path)})
+    assert used.status_code == 303 and used.headers["location"] == "/my-data/erase"
+    back = await visitor.request("GET", "/my-data/erase")
+    assert 'action="/my-data/erase"' in back.text
+    erased = await visitor.request("POST", "/my-data/erase", data={"csrf": CSRF.search(back.text).group(1),
+                                                                    "confirm": "erase"})
+    assert erased.status_code == 303 and erased.headers["location"] == "/?erased=1"

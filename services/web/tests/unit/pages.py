@@ -22,6 +22,8 @@ from .test_sign_in import FakeLinks, FakeOidcAttempts, FakeSessions
 
 CSRF = "the-page-token"
 NEWCOMER_EMAIL = "new.here@example.org"
+# A browser's session was signed in just now, unless a test says when (or None: never recorded, as before it was kept).
+JUST_NOW: Any = object()
 Answer = dict | list | httpx.Response | Callable[[httpx.Request], Any]
 
 
@@ -47,11 +49,15 @@ class Services:
 def browser(services: Services, person_id: str | None = None, language: str = "en",
             timezone: str = "America/Chicago", chapter_id: UUID | None = None,
             newcomer: bool = False, links: FakeLinks | None = None,
-            sessions: FakeSessions | None = None) -> httpx.AsyncClient:
+            sessions: FakeSessions | None = None, signed_in_at: datetime | None = JUST_NOW,
+            mailer: Any = None) -> httpx.AsyncClient:
     """A browser on the web app, signed in as `person_id` when given (with the page token CSRF); `newcomer`:
     signed in by a confirmed address (NEWCOMER_EMAIL), with no profile yet; `links` and `sessions`: the sign-in links
-    and the sessions it knows (its own is added)."""
+    and the sessions it knows (its own is added); `signed_in_at`: when its session was signed in (just now unless
+    said); `mailer`: what takes the emails it sends (else none leave)."""
     app = build_app(WebSettings.offline())
+    if mailer is not None:
+        app.state.mailer = mailer
     sessions, links = sessions or FakeSessions(), links or FakeLinks()
     app.state.new_unit_of_work = lambda: FakeUnitOfWork(links=links, sessions=sessions, oidc=FakeOidcAttempts())
     api = ServiceClients({s: f"http://{s}" for s in ("profiles", "matching", "events", "notifications")},
@@ -65,7 +71,9 @@ def browser(services: Services, person_id: str | None = None, language: str = "e
                                                 person_id=UUID(person_id) if person_id else None,
                                                 email=None if person_id else NEWCOMER_EMAIL,
                                                 stage="undergraduate", language=language, timezone=timezone,
-                                                chapter_id=chapter_id)
+                                                chapter_id=chapter_id,
+                                                signed_in_at=datetime.now(UTC) if signed_in_at is JUST_NOW
+                                                else signed_in_at)
         cookies[SESSION_COOKIE] = secret
     return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="https://web", cookies=cookies,
                              headers={"Accept-Language": language})

@@ -10,7 +10,7 @@ import asyncpg
 from ..domain.sign_in import OidcAttempt, Session, SignInLink
 
 _SESSION_COLUMNS = ("digest, csrf_token, expires_at, person_id, email, chapter_id, stage, language, timezone, "
-                    "administrator, coordinator_of, roles_stale, is_alumni")
+                    "administrator, coordinator_of, roles_stale, is_alumni, signed_in_at")
 
 
 class PostgresSignInLinks:
@@ -53,10 +53,11 @@ class PostgresSessions:
 
     async def add(self, session: Session) -> None:
         await self._conn.execute(
-            f"INSERT INTO sessions ({_SESSION_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+            f"INSERT INTO sessions ({_SESSION_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, "
+            "$14)",
             session.digest, session.csrf_token, session.expires_at, session.person_id, session.email,
             session.chapter_id, session.stage, session.language, session.timezone, session.administrator,
-            list(session.coordinator_of), session.roles_stale, session.is_alumni)
+            list(session.coordinator_of), session.roles_stale, session.is_alumni, session.signed_in_at)
 
     async def get(self, digest: str) -> Session | None:
         row = await self._conn.fetchrow(f"SELECT {_SESSION_COLUMNS} FROM sessions WHERE digest = $1", digest)
@@ -65,6 +66,7 @@ class PostgresSessions:
         return Session(**{**row, "coordinator_of": tuple(row["coordinator_of"] or ())})
 
     async def save(self, session: Session) -> None:
+        """Everything but `signed_in_at`, which only a sign-in sets (a new session): renewal never makes it recent."""
         await self._conn.execute(
             "UPDATE sessions SET person_id = $2, email = $3, chapter_id = $4, stage = $5, language = $6, "
             "timezone = $7, expires_at = $8, administrator = $9, coordinator_of = $10, roles_stale = $11, "

@@ -23,6 +23,9 @@ TOKEN_BYTES = 32
 RATE_WINDOW = timedelta(minutes=15)
 # A session in use is kept signed in by renewing it, at most this often.
 RENEWED_AT_MOST_EVERY = timedelta(hours=1)
+# Changing the address or erasing the account needs a sign-in this recent: time to follow the emailed link and finish,
+# too short for a session left open on a borrowed phone or a shared computer (or a stolen cookie) to be used for it.
+RECENT_SIGN_IN = timedelta(minutes=15)
 
 
 class LinkNotUsable(Invalid, code="sign_in_link_not_usable"):
@@ -112,6 +115,12 @@ class Session:
     administrator: bool = False
     coordinator_of: tuple[UUID, ...] = ()
     roles_stale: bool = False
+    # When its person last proved they hold the address (a link, or the identity provider); None: not known.
+    signed_in_at: datetime | None = None
+
+    def recently_signed_in(self, now: datetime) -> bool:
+        """Signed in within `RECENT_SIGN_IN` (renewal does not count: it proves nothing of who holds the browser)."""
+        return self.signed_in_at is not None and now - self.signed_in_at < RECENT_SIGN_IN
 
     @property
     def staff(self) -> bool:
@@ -133,7 +142,8 @@ class Session:
 
     def renew(self, now: datetime, idle: timedelta) -> bool:
         """Keep a session in use signed in for `idle` from now, so only one left idle that long ends; at most once in
-        `RENEWED_AT_MOST_EVERY` (not at each of a page's requests). Whether it was renewed."""
+        `RENEWED_AT_MOST_EVERY` (not at each of a page's requests). Whether it was renewed. Its `signed_in_at` stays:
+        a session kept in use is not a recent sign-in."""
         if self.expires_at - now > idle - RENEWED_AT_MOST_EVERY:
             return False
         self.expires_at = now + idle

@@ -82,10 +82,22 @@ def _compose(visitor: Visit):
     return compose
 
 
-@router.post("/sign-in")
-async def ask_for_link(visitor: Visiting, posted: Form) -> Response:
+async def _send_link(visitor: Visit, email: str, back_to: str) -> None:
+    """Mail a sign-in link to `email` leading to `back_to`, within the rate limits (of the address, of the client)."""
     state = app_state(visitor.request)
     settings = state.settings
+    client = visitor.request.client.host if visitor.request.client else "unknown"
+    await sign_in.request_link(
+        email, client, visitor.language, datetime.now(UTC), state.new_unit_of_work(),
+        directory=clients(visitor.request), mailer=state.mailer, compose=_compose(visitor),
+        link_url=lambda secret: f"{settings.public_base_url.rstrip('/')}/sign-in/{secret}",
+        lifetime=timedelta(minutes=settings.sign_in_link_minutes),
+        limit_per_address=settings.sign_in_limit_per_address, limit_per_client=settings.sign_in_limit_per_client,
+        back_to=back_to)
+
+
+@router.post("/sign-in")
+async def ask_for_link(visitor: Visiting, posted: Form) -> Response:
     email = str(posted.get("email") or "").strip()
     back_to = local(str(posted.get("next") or "/")[:2000])
     try:
@@ -93,15 +105,8 @@ async def ask_for_link(visitor: Visiting, posted: Form) -> Response:
     except NotOneAddress:
         return render(visitor, "sign_in.html", 422, email=email, back_to=back_to,
                       field_error=visitor._("Enter your email address, like name@example.org."))
-    client = visitor.request.client.host if visitor.request.client else "unknown"
     try:
-        await sign_in.request_link(
-            email, client, visitor.language, datetime.now(UTC), state.new_unit_of_work(),
-            directory=clients(visitor.request), mailer=state.mailer, compose=_compose(visitor),
-            link_url=lambda secret: f"{settings.public_base_url.rstrip('/')}/sign-in/{secret}",
-            lifetime=timedelta(minutes=settings.sign_in_link_minutes),
-            limit_per_address=settings.sign_in_limit_per_address, limit_per_client=settings.sign_in_limit_per_client,
-            back_to=back_to)
+        await _send_link(visitor, email, back_to)
     except TooManyLinks as error:
         return render(visitor, "sign_in.html", 429, email=email, back_to=back_to, error=visitor.error_words(error.code))
     except SignInEmailNotSent as error:
@@ -559,16 +564,59 @@ async def enrol(visitor: Person, posted: Form) -> Response:
     return redirect(visitor, "/?enrolled=review" if reviewed else "/?enrolled=1")
 
 
+# --- a recent sign-in, before changing the address or erasing the account ----------------------------------------
+# A session may be a borrowed phone left unlocked, a shared computer, a stolen cookie: these two take the account over
+# or end it, so they ask its holder to confirm it is them, by a sign-in link mailed to the account's address.
+
+# The pages whose form asks for a recent sign-in, and where on each the question is (the link leads back there).
+ASKS_FOR_RECENT_SIGN_IN = {"/my-data": "#email", "/my-data/erase": ""}
+
+
+def _recent(visitor: Visit) -> bool:
+    assert visitor.session is not None  # a Person is signed in
+    return visitor.session.recently_signed_in(datetime.now(UTC))
+
+
+def _back_to_the_question(page: str) -> str:
+    return page + ASKS_FOR_RECENT_SIGN_IN[page]
+
+
+async def _asking_to_confirm(visitor: Visit, page: str, status: int = 200, **context: Any) -> Response:
+    """`page` (one of ASKS_FOR_RECENT_SIGN_IN) with its form replaced by the request to confirm it is them."""
+    context.update(recent=False, confirm_next=_back_to_the_question(page), here=page)
+    if page == "/my-data/erase":
+        return render(visitor, "erase.html", status, **context)
+    return render(visitor, "my_data.html", status, data=await _everything(visitor), **context)
+
+
+@router.post("/account/confirm-it-is-you")
+async def confirm_it_is_you(visitor: Person, posted: Form) -> Response:
+    """Mail a sign-in link to the account's own address (never one posted), leading back to the page that asked."""
+    page = str(posted.get("next") or "").split("#", 1)[0]
+    page = page if page in ASKS_FOR_RECENT_SIGN_IN else "/my-data"
+    me = await clients(visitor.request).person(visitor.who, visitor.person_id)
+    try:
+        await _send_link(visitor, str(me.get("email") or ""), _back_to_the_question(page))
+    except TooManyLinks as error:
+        return await _asking_to_confirm(visitor, page, 429, confirm_error=visitor.error_words(error.code))
+    except (SignInEmailNotSent, NotOneAddress):  # an address profiles took is one; said as unsent all the same
+        return await _asking_to_confirm(visitor, page, 503,
+                                        confirm_error=visitor.error_words(SignInEmailNotSent.code))
+    return redirect(visitor, f"{page}?done=sign_in_link_sent{ASKS_FOR_RECENT_SIGN_IN[page]}")
+
+
 # --- a new email address, confirmed from it (profiles sends the link: EMAIL_CONFIRMATION_PAGE) ----------------
 
 @router.post("/account/email")
 async def ask_to_change_email(visitor: Person, posted: Form) -> Response:
+    if not _recent(visitor):  # a form left open, or crafted: nothing is asked of profiles
+        return await _asking_to_confirm(visitor, "/my-data", 403, confirm_refused=True)
     email = str(posted.get("email") or "").strip()
     api = clients(visitor.request)
 
     async def refused(message: str) -> Response:
         return render(visitor, "my_data.html", 422, data=await _everything(visitor), email_error=message,
-                      new_email=email, here="/my-data")
+                      new_email=email, here="/my-data", recent=True)
 
     me = await api.person(visitor.who, visitor.person_id)
     if email.casefold() == str(me.get("email") or "").casefold():
@@ -641,7 +689,8 @@ async def sign_out_elsewhere(visitor: Person, posted: Form) -> Response:
 
 @router.get("/my-data")
 async def my_data(visitor: Person, done: str | None = None) -> Response:
-    return render(visitor, "my_data.html", data=await _everything(visitor), done=done)
+    return render(visitor, "my_data.html", data=await _everything(visitor), done=done, recent=_recent(visitor),
+                  confirm_next=_back_to_the_question("/my-data"))
 
 
 @router.get("/my-data/download")
@@ -652,20 +701,24 @@ async def download_my_data(visitor: Person) -> Response:
 
 
 @router.get("/my-data/erase")
-async def erase_page(visitor: Person) -> Response:
-    return render(visitor, "erase.html")
+async def erase_page(visitor: Person, done: str | None = None) -> Response:
+    return render(visitor, "erase.html", done=done, recent=_recent(visitor),
+                  confirm_next=_back_to_the_question("/my-data/erase"))
 
 
 @router.post("/my-data/erase")
 async def erase(visitor: Person, posted: Form, request: Request) -> Response:
+    if not _recent(visitor):  # a form left open, or crafted: nothing is erased
+        return await _asking_to_confirm(visitor, "/my-data/erase", 403, confirm_refused=True)
     if posted.get("confirm") != "erase":
-        return render(visitor, "erase.html", 422,
+        return render(visitor, "erase.html", 422, recent=True,
                       error=visitor._("Tick the box to confirm that you want everything erased."))
     person_id = visitor.person_id
     try:
         await clients(request).erase(visitor.who, person_id)
     except ServiceError as error:
-        return render(visitor, "erase.html", 503 if error.status >= 500 else 422, error=visitor.error_words(error))
+        return render(visitor, "erase.html", 503 if error.status >= 500 else 422, recent=True,
+                      error=visitor.error_words(error))
     await sign_in.sign_out_everywhere(person_id, app_state(request).new_unit_of_work())
     visitor.cookies = [(SESSION_COOKIE, "", None), *_language_kept(visitor)]
     return redirect(visitor, "/?erased=1")

@@ -81,7 +81,7 @@ async def redeem_link(secret: str, previous: str | None, now: datetime, uow: Web
     if person is not None and person.get("suspended"):
         raise AccountSuspended("this account is suspended")
     session_id = new_secret()
-    session = Session(digest(session_id), new_secret(), now + idle)
+    session = Session(digest(session_id), new_secret(), now + idle, signed_in_at=now)
     if person is None:
         session.email = link.email
     else:
@@ -127,7 +127,7 @@ async def finish_provider_sign_in(state: str, code: str, browser: str, previous:
     if person is not None and person.get("suspended"):
         raise AccountSuspended("this account is suspended")
     session_id = new_secret()
-    session = Session(digest(session_id), new_secret(), now + idle)
+    session = Session(digest(session_id), new_secret(), now + idle, signed_in_at=now)
     if person is None:
         session.email = email
     else:
