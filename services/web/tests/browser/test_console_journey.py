@@ -111,7 +111,18 @@ async def test_a_coordinator_invites_from_a_csv_and_approves_two_mentors_who_sig
                 await own.wait_for_url(re.compile(r"/sign-up/identity"))
                 await own.locator("form[action='/sign-up/identity'] button[type=submit]").click()
                 await own.wait_for_url(re.compile(r"/sign-up/enrol"))
-                await own.locator(f"input[name=program_id][value='{program['id']}']").check()
+                # The web app keeps the list of programs a few seconds (PROGRAMS_KEPT_SECONDS): read by the test
+                # before, just ahead of this one's program, it shows the program once it is read again.
+                choice = own.locator(f"input[name=program_id][value='{program['id']}']")
+
+                async def offered(choice=choice, own=own) -> bool:
+                    if await choice.count():
+                        return True
+                    await own.reload()
+                    return False
+
+                await eventually(offered, timeout=20, interval=0.5, what="the program offered on the enrolment page")
+                await choice.check()
                 await own.locator("input[name=role][value=mentor]").check()
                 await own.locator("#capacity").fill("2")
                 await own.locator("form[action='/sign-up/enrol'] button[type=submit]").click()
