@@ -1157,6 +1157,22 @@ async def test_a_program_whose_members_other_teams_see_says_so_before_joining_an
     assert "teams that work with us, who never see your name" in shared and "Nobody outside" not in shared
 
 
+async def test_a_mentee_with_a_mentorship_in_a_program_is_led_to_it_from_the_programs_page_not_to_a_waitlist():
+    pairing, other = str(uuid4()), str(uuid4())
+    program = a_program(PROGRAM, "Premed circle", pairing_kinds=["general", "research"])
+    enrolled = [{"id": str(uuid4()), "program_id": PROGRAM, "role": "mentee", "active": True, "pairing_kind": kind,
+                 "capacity": 1} for kind in ("general", "research")]
+    live = {"id": pairing, "program_id": PROGRAM, "mentee_id": ME, "mentor_id": str(uuid4()), "status": "active",
+            "pairing_kind": "general"}
+    ended = {**live, "id": other, "status": "ended", "pairing_kind": "research"}
+    services = Services({f"GET /v1/programs/{PROGRAM}": program, f"GET /v1/people/{ME}/enrollments": enrolled,
+                         f"GET /v1/people/{ME}/pairings": [live, ended]})
+    async with browser(services, ME) as page:
+        shown = (await page.get(f"/programs/{PROGRAM}")).text
+    assert f'href="/mentorships/{pairing}"' in shown and f"/mentorships/{other}" not in shown
+    assert shown.count(f'href="/waitlists/{PROGRAM}"') == 1, "the kind still waiting keeps its waitlist link"
+
+
 async def test_no_role_is_chosen_for_a_person_who_may_take_either_and_none_chosen_is_asked_again_next_to_it():
     both = programs_to_join(a_program(PROGRAM, "Premed circle"),
                             a_program(ANYONE_MAY_MENTOR, "Near peers", mentee_stages=["high_school"],

@@ -494,19 +494,30 @@ async def program(program_id: UUID, visitor: Visiting) -> Response:
     api = clients(visitor.request)
     signed_up = visitor.session is not None and visitor.session.person_id is not None
 
-    async def no_enrollments() -> list:
+    async def nothing() -> list:
         return []
 
+    async def pairings_if_matching_answers() -> list:
+        try:
+            return await api.pairings(visitor.who, visitor.person_id)
+        except ServiceError:  # the program is still worth reading: its links are then those of a mentee waiting
+            return []
+
     try:
-        found, enrollments = await asyncio.gather(
+        found, enrollments, pairings = await asyncio.gather(
             api.program(visitor.who, program_id),
-            api.enrollments(visitor.who, visitor.person_id) if signed_up else no_enrollments())
+            api.enrollments(visitor.who, visitor.person_id) if signed_up else nothing(),
+            pairings_if_matching_answers() if signed_up else nothing())
     except ServiceError as error:
         if error.status in (403, 404, 422):
             return render(visitor, "not_found.html", 404)
         raise
     mine = [e for e in enrollments if e["program_id"] == str(program_id) and e["active"]]
-    return render(visitor, "program.html", program=found, mine=mine)
+    # A mentee's live mentorship of each kind here: the page leads to it rather than to a waitlist they are not on.
+    mentorship_of_kind = {p["pairing_kind"]: p["id"] for p in pairings
+                          if p["program_id"] == str(program_id) and p["status"] in LIVE
+                          and p["mentee_id"] == str(visitor.person_id)}
+    return render(visitor, "program.html", program=found, mine=mine, mentorship_of_kind=mentorship_of_kind)
 
 
 @router.get("/waitlists/{program_id}")
