@@ -756,8 +756,10 @@ class FakeMailer:
         return True
 
 
-def console_app(services: Services, person_id: str) -> tuple[FastAPI, FakeMailer, FakeLinks]:
-    """The console's pages alone, signed in as `person_id` (the visit is given; sign-in has its own tests)."""
+def console_app(services: Services, person_id: str, signed_in_at: datetime | None = None,
+                ) -> tuple[FastAPI, FakeMailer, FakeLinks]:
+    """The console's pages alone, signed in as `person_id` (the visit is given; sign-in has its own tests) at
+    `signed_in_at` (just now unless given)."""
     app = FastAPI()
     for router in routers:
         app.include_router(router)
@@ -771,7 +773,8 @@ def console_app(services: Services, person_id: str) -> tuple[FastAPI, FakeMailer
 
     async def signed_in(request: Request) -> Visit:
         session = Session("digest", CSRF, datetime.now(UTC) + timedelta(hours=1), person_id=UUID(person_id),
-                          chapter_id=UUID(services.chapter), stage="attending", timezone="America/Chicago")
+                          chapter_id=UUID(services.chapter), stage="attending", timezone="America/Chicago",
+                          signed_in_at=signed_in_at or datetime.now(UTC))
         return Visit(request, session, "session-id", negotiate(request.headers.get("accept-language")), CSRF)
 
     app.dependency_overrides[visit] = signed_in
@@ -783,9 +786,11 @@ def browser(app: FastAPI, language: str = "en") -> httpx.AsyncClient:
                              headers={"accept-language": language})
 
 
-def as_(world: dict, who: str, language: str = "en") -> tuple[httpx.AsyncClient, FakeMailer, FakeLinks]:
-    """A browser signed in as one of the world's people, with the mail and sign-in links the console makes."""
-    app, mailer, links = console_app(world["s"], world[who]["id"])
+def as_(world: dict, who: str, language: str = "en", signed_in_at: datetime | None = None,
+        ) -> tuple[httpx.AsyncClient, FakeMailer, FakeLinks]:
+    """A browser signed in as one of the world's people (just now, unless `signed_in_at`), with the mail and sign-in
+    links the console makes."""
+    app, mailer, links = console_app(world["s"], world[who]["id"], signed_in_at)
     return browser(app, language), mailer, links
 
 

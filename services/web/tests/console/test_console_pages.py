@@ -1070,6 +1070,24 @@ async def test_an_administrator_erases_a_person_who_asked_after_typing_their_add
     assert call.path == f"/v1/people/{mentee['id']}" and call.claims["role"] == "admin"
 
 
+async def test_an_administrator_signed_in_long_ago_confirms_it_is_them_before_erasing_anyone(world):
+    # A console left open on a ward's shared computer must not be able to erase people.
+    s, mentee = world["s"], world["mentee"]
+    erase = f"/console/people/{mentee['id']}/erase"
+    long_ago = datetime.now(UTC) - timedelta(days=2)
+    async with as_(world, "admin", signed_in_at=long_ago)[0] as page:
+        asked = await page.get(erase)
+        refused = await page.post(erase, data={"csrf": CSRF, "email": mentee["email"]})
+        told = await page.get(f"{erase}?done=sign_in_link_sent")
+    assert asked.status_code == 200 and "cannot be undone" in asked.text
+    assert f'action="{erase}"' not in asked.text and 'action="/account/confirm-it-is-you"' in asked.text
+    assert f'name="next" value="{erase}"' in asked.text
+    assert refused.status_code == 403 and "Nothing was changed" in refused.text
+    assert f'action="{erase}"' not in refused.text
+    assert "We emailed a sign-in link to your address" in told.text
+    assert not s.calls_to("profiles", "DELETE")
+
+
 def console_messages() -> set[str]:
     methods = [("**/templates/console/**.html", "jinja2"), ("**/templates/console/**.txt", "jinja2"),
                ("**/console/**.py", "python")]

@@ -216,3 +216,26 @@ async def test_the_confirm_it_is_you_page_is_in_spanish_too():
     async with browser(the_data_page(), ME, signed_in_at=LONG_AGO, language="es") as page:
         erase = await page.get("/my-data/erase")
     assert "Por tu seguridad" in erase.text and ">Enviarme un enlace</button>" in erase.text
+
+
+async def test_an_administrator_asked_to_confirm_before_erasing_someone_is_brought_back_to_that_erasure():
+    someone = "/console/people/4b8f0e1c-8d8a-4d37-9e41-3f1f0d1a2b3c/erase"
+    mailer = Mailer()
+    async with browser(the_data_page(), ME, signed_in_at=LONG_AGO, mailer=mailer) as page:
+        crafted = await page.post("/account/confirm-it-is-you",
+                                  data={"csrf": CSRF, "next": "/console/people/not-an-id/erase"})
+        asked = await page.post("/account/confirm-it-is-you", data={"csrf": CSRF, "next": someone})
+        used = await page.post(mailed_link(mailer), data={"csrf": CSRF})
+    assert asked.status_code == 303 and asked.headers["location"] == f"{someone}?done=sign_in_link_sent"
+    assert [to for to, *_ in mailer.sent] == [PERSON["email"]] * 2
+    assert used.headers["location"] == someone
+    assert crafted.headers["location"] == "/my-data?done=sign_in_link_sent#email"
+
+
+async def test_a_console_page_asking_to_confirm_hears_a_refused_link_on_that_page():
+    someone = "/console/people/4b8f0e1c-8d8a-4d37-9e41-3f1f0d1a2b3c/erase"
+    mailer = Mailer()
+    mailer.refusing = True
+    async with browser(the_data_page(), ME, signed_in_at=LONG_AGO, mailer=mailer) as page:
+        refused = await page.post("/account/confirm-it-is-you", data={"csrf": CSRF, "next": someone})
+    assert refused.status_code == 303 and refused.headers["location"] == f"{someone}?done=sign_in_email_not_sent"

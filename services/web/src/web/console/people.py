@@ -125,14 +125,27 @@ async def person(person_id: UUID, desk: Console, done: str | None = None) -> Res
     return await person_page(desk, person_id, done=done)
 
 
+# How asking for a sign-in link to confirm it is them went (`/account/confirm-it-is-you` says it by `done`).
+CONFIRMING = ("sign_in_link_sent", "too_many_sign_in_links", "sign_in_email_not_sent")
+
+
+def _recent(desk: Desk) -> bool:
+    """Erasing someone asks for a recent sign-in, as erasing one's own account does: a console left open on a
+    shared computer must not end anyone's account."""
+    session = desk.visitor.session
+    return session is not None and session.recently_signed_in(datetime.now(UTC))
+
+
 @router.get("/people/{person_id}/erase")
-async def erase_page(person_id: UUID, desk: Console) -> Response:
+async def erase_page(person_id: UUID, desk: Console, done: str | None = None) -> Response:
     """An administrator erases someone who asked and cannot do it themselves (My data): what it does is said first,
     and their address is typed to be sure it is them (the POST does it)."""
     if not desk.staff.administrator:
         return desk.render("console/not_found.html", 404)
     person = await desk.api.call("profiles", "GET", f"/v1/people/{person_id}", desk.staff)
-    return desk.render("console/erase_person.html", person=person, values={}, problems={})
+    done = done if done in CONFIRMING else None
+    return desk.render("console/erase_person.html", person=person, values={}, problems={}, recent=_recent(desk),
+                       done=done, confirm_error=desk.error_words(done) if done and done != CONFIRMING[0] else None)
 
 
 @router.post("/people/{person_id}/erase")
@@ -140,9 +153,12 @@ async def erase(person_id: UUID, desk: Console, posted: Form) -> Response:
     if not desk.staff.administrator:
         return desk.render("console/not_found.html", 404)
     person = await desk.api.call("profiles", "GET", f"/v1/people/{person_id}", desk.staff)
+    if not _recent(desk):  # a form left open, or crafted: nothing is erased
+        return desk.render("console/erase_person.html", 403, person=person, values={}, problems={}, recent=False,
+                           confirm_refused=True)
     typed = text(posted, "email", 320)
     if typed.casefold() != str(person.get("email") or "").casefold():
-        return desk.render("console/erase_person.html", 422, person=person, values={"email": typed},
+        return desk.render("console/erase_person.html", 422, person=person, values={"email": typed}, recent=True,
                            problems={"email": desk._(C_("Type the address of the person to erase, as it is shown above."))})
     await desk.api.call("profiles", "DELETE", f"/v1/people/{person_id}", desk.staff)
     return desk.redirect("/console/people?done=erased")

@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 from functools import cache
 from typing import Any
 from urllib.parse import urlencode
+from uuid import UUID
 from zoneinfo import available_timezones
 
 from fastapi import APIRouter, Request
@@ -572,13 +573,23 @@ async def enrol(visitor: Person, posted: Form) -> Response:
 ASKS_FOR_RECENT_SIGN_IN = {"/my-data": "#email", "/my-data/erase": ""}
 
 
+def _console_erasure(page: str) -> bool:
+    """An administrator's erasure of someone (console/people.py) asks too; the console's page hears by `done` how
+    the asking went."""
+    head, _, tail = page.removeprefix("/console/people/").partition("/")
+    try:
+        return page.startswith("/console/people/") and tail == "erase" and str(UUID(head)) == head
+    except ValueError:
+        return False
+
+
 def _recent(visitor: Visit) -> bool:
     assert visitor.session is not None  # a Person is signed in
     return visitor.session.recently_signed_in(datetime.now(UTC))
 
 
 def _back_to_the_question(page: str) -> str:
-    return page + ASKS_FOR_RECENT_SIGN_IN[page]
+    return page + ASKS_FOR_RECENT_SIGN_IN.get(page, "")
 
 
 async def _asking_to_confirm(visitor: Visit, page: str, status: int = 200, **context: Any) -> Response:
@@ -593,16 +604,19 @@ async def _asking_to_confirm(visitor: Visit, page: str, status: int = 200, **con
 async def confirm_it_is_you(visitor: Person, posted: Form) -> Response:
     """Mail a sign-in link to the account's own address (never one posted), leading back to the page that asked."""
     page = str(posted.get("next") or "").split("#", 1)[0]
-    page = page if page in ASKS_FOR_RECENT_SIGN_IN else "/my-data"
+    console = _console_erasure(page)
+    page = page if page in ASKS_FOR_RECENT_SIGN_IN or console else "/my-data"
     me = await clients(visitor.request).person(visitor.who, visitor.person_id)
     try:
         await _send_link(visitor, str(me.get("email") or ""), _back_to_the_question(page))
-    except TooManyLinks as error:
-        return await _asking_to_confirm(visitor, page, 429, confirm_error=visitor.error_words(error.code))
-    except (SignInEmailNotSent, NotOneAddress):  # an address profiles took is one; said as unsent all the same
-        return await _asking_to_confirm(visitor, page, 503,
-                                        confirm_error=visitor.error_words(SignInEmailNotSent.code))
-    return redirect(visitor, f"{page}?done=sign_in_link_sent{ASKS_FOR_RECENT_SIGN_IN[page]}")
+    except (TooManyLinks, SignInEmailNotSent, NotOneAddress) as error:
+        # An address profiles took is one: a refusal of it is said as unsent all the same.
+        code = error.code if isinstance(error, TooManyLinks) else SignInEmailNotSent.code
+        if console:
+            return redirect(visitor, f"{page}?done={code}")
+        return await _asking_to_confirm(visitor, page, 429 if isinstance(error, TooManyLinks) else 503,
+                                        confirm_error=visitor.error_words(code))
+    return redirect(visitor, f"{page}?done=sign_in_link_sent{ASKS_FOR_RECENT_SIGN_IN.get(page, '')}")
 
 
 # --- a new email address, confirmed from it (profiles sends the link: EMAIL_CONFIRMATION_PAGE) ----------------
