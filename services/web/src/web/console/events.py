@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 from uuid import UUID
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
 from ..adapters.services import ServiceError
@@ -208,14 +208,38 @@ async def _form_page(desk: Desk, event: dict | None, values: dict, zones: tuple[
                        location_limit=LOCATION_LIMIT, link_limit=LINK_LIMIT, **context)
 
 
+# What a copy of an event keeps: all but its dates, which the organiser chooses again (a copy dated as the event it
+# came from would be a second event at the same time, saved by one click too many).
+COPIED = ("title", "description", "kind", "chapter_id", "timezone", "location", "virtual_link", "is_virtual",
+          "audience_stages", "attendees_public")
+
+
+async def _event_to_copy(desk: Desk, event_id: str | None) -> dict | None:
+    """The event to start a new one from: one the staff member organises, else none (an empty form)."""
+    chosen = uuid_or_none(event_id)
+    if chosen is None:
+        return None
+    try:
+        return await _event_to_edit(desk, chosen)
+    except ServiceError as error:
+        if error.status in (403, 404):
+            return None
+        raise
+
+
 @router.get("/events/new")
-async def new_event(desk: Console) -> Response:
-    chapters = await desk.chapters()
+async def new_event(desk: Console, from_: str | None = Query(None, alias="from")) -> Response:
+    chapters, copied = await asyncio.gather(desk.chapters(), _event_to_copy(desk, from_))
     coordinated = desk.staff.coordinator_of
     chapter_id = str(coordinated[0]) if coordinated else ""
     zone, zones = _new_event_zones(desk, chapters, chapter_id)
-    return await _form_page(desk, None, {"timezone": zone, "capacity": "30", "chapter_id": chapter_id,
-                                         "kind": "chapter_session", "audience_stages": []}, zones, chapters)
+    values = {"timezone": zone, "capacity": "30", "chapter_id": chapter_id, "kind": "chapter_session",
+              "audience_stages": []}
+    if copied:
+        values |= {k: copied.get(k) for k in COPIED} | {"capacity": str(copied["capacity"]),
+                                                       "chapter_id": copied.get("chapter_id") or ""}
+        zones = zones_with(copied)
+    return await _form_page(desk, None, values, zones, chapters, copied_from=copied)
 
 
 @router.post("/events/new")
@@ -300,6 +324,13 @@ def _started(event: dict) -> bool:
         return False
 
 
+def _registration_open(event: dict) -> bool:
+    try:
+        return datetime.fromisoformat(event["registration_deadline"]) > datetime.now(UTC)
+    except (KeyError, TypeError, ValueError):
+        return False
+
+
 def _came(entry: dict) -> bool:
     """Whether a registrant came: as events recorded it when the event was held (from the check-ins, unless an
     organiser recorded otherwise), else whether they were checked in."""
@@ -315,12 +346,29 @@ async def _event_page(desk: Desk, event_id: UUID, status: int = 200, **context: 
     others = [r for r in entries if r["status"] not in ("confirmed", "waitlisted")]
     return desk.render("console/event.html", status, event=event, seated=seated, waiting=waiting, others=others,
                        counts=roster.get("counts", {}) if isinstance(roster, dict) else {}, names=names,
-                       started=_started(event), came={r["person_id"] for r in seated if _came(r)}, **context)
+                       started=_started(event), came={r["person_id"] for r in seated if _came(r)},
+                       registration_open=_registration_open(event), **context)
 
 
 @router.get("/events/{event_id}")
 async def event(event_id: UUID, desk: Console, done: str | None = None) -> Response:
     return await _event_page(desk, event_id, done=done)
+
+
+@router.post("/events/{event_id}/close-registration")
+async def close_registration(event_id: UUID, desk: Console, posted: Form) -> Response:
+    """Registration closes now (its deadline becomes this moment): the room is full enough, the list is printed.
+    Those registered keep their places; moving the deadline on again reopens it (Edit)."""
+    if await _event_to_edit(desk, event_id) is None:
+        return desk.render("console/not_found.html", 404)
+    try:
+        await desk.api.call("events", "PATCH", f"/v1/events/{event_id}", desk.staff,
+                            json={"registration_deadline": datetime.now(UTC).isoformat()})
+    except ServiceError as error:
+        if not _refused(error):
+            raise
+        return await _event_page(desk, event_id, 422, error=await _refusal(desk, error, event_id))
+    return desk.redirect(f"/console/events/{event_id}?done=registration_closed")
 
 
 @router.get("/events/{event_id}/cancel")

@@ -454,6 +454,8 @@ DONE = {
     "event_cancelled": C_("The event is cancelled."),
     "event_completed": C_("The event is completed: those checked in are recorded as attending, the others as not."),
     "registrant_removed": C_("The person is removed and told by email."),
+    "registration_closed": C_("Registration is closed: nobody else can register. Those registered keep their "
+                              "places; to open it again, move its deadline on (Edit)."),
     "granted": C_("The role is granted."),
     "revoked": C_("The role is revoked."),
     "chapter_saved": C_("The chapter is saved."),

@@ -1,0 +1,86 @@
+"""What an organiser does with an event between shifts: close its registration now, start the next one from a copy,
+and tell those who registered something they need to know (the room moved, bring photo ID)."""
+
+from __future__ import annotations
+
+import html
+import re
+from datetime import UTC, datetime, timedelta
+
+from .fakes import CSRF, as_
+
+
+def soon(world: dict) -> dict:
+    """The world's event, starting in three days, its registration open for two more."""
+    event = world["event"]
+    starts = datetime.now(UTC).replace(microsecond=0) + timedelta(days=3)
+    event.update(starts_at=starts.isoformat(), ends_at=(starts + timedelta(hours=2)).isoformat(),
+                 registration_deadline=(starts - timedelta(days=1)).isoformat())
+    return event
+
+
+def field(page: str, name: str) -> str | None:
+    """The value an input of the form is filled in with (None: no such input, or none given)."""
+    found = re.search(rf'<input[^>]*name="{name}"[^>]*>', page)
+    value = re.search(r'value="([^"]*)"', found[0]) if found else None
+    return html.unescape(value[1]) if value else None
+
+
+async def test_a_coordinator_closes_registration_now_and_the_event_says_it_is_closed(world):
+    s, event = world["s"], soon(world)
+    close = f"/console/events/{event['id']}/close-registration"
+    async with as_(world, "coordinator")[0] as page:
+        before = await page.get(f"/console/events/{event['id']}")
+        closed = await page.post(close, data={"csrf": CSRF})
+        after = await page.get(closed.headers["location"])
+    assert "Registration closes" in before.text and f'action="{close}"' in before.text
+    assert closed.status_code == 303 and closed.headers["location"] == f"/console/events/{event['id']}?done=registration_closed"
+    [patch] = s.calls_to("events", "PATCH")
+    assert set(patch.body) == {"registration_deadline"}
+    assert abs(datetime.fromisoformat(patch.body["registration_deadline"]) - datetime.now(UTC)) < timedelta(minutes=1)
+    assert "Registration is closed: nobody else can register." in after.text
+    assert "Registration closed" in after.text and f'action="{close}"' not in after.text
+
+
+async def test_closing_registration_is_offered_only_while_it_is_open_and_the_event_published(world):
+    event = soon(world)
+    close = f'action="/console/events/{event["id"]}/close-registration"'
+    async with as_(world, "coordinator")[0] as page:
+        event["registration_deadline"] = (datetime.now(UTC) - timedelta(hours=1)).isoformat()
+        past = await page.get(f"/console/events/{event['id']}")
+        event.update(registration_deadline=(datetime.now(UTC) + timedelta(days=1)).isoformat(), state="draft")
+        draft = await page.get(f"/console/events/{event['id']}")
+    assert close not in past.text and "Registration closed" in past.text
+    assert close not in draft.text
+
+
+async def test_another_chapters_coordinator_cannot_close_its_registration(world):
+    s, other = world["s"], world["other_event"]
+    async with as_(world, "coordinator")[0] as page:
+        refused = await page.post(f"/console/events/{other['id']}/close-registration", data={"csrf": CSRF})
+    assert refused.status_code == 404 and not s.calls_to("events", "PATCH")
+
+
+async def test_a_coordinator_starts_the_next_event_from_a_copy_choosing_its_dates_again(world):
+    event = soon(world)
+    event.update(description="Bring gloves.", capacity=24, audience_stages=["undergraduate"], attendees_public=False)
+    async with as_(world, "coordinator")[0] as page:
+        shown = await page.get(f"/console/events/{event['id']}")
+        copy = await page.get(f"/console/events/new?from={event['id']}")
+    assert f'href="/console/events/new?from={event["id"]}"' in shown.text
+    assert copy.status_code == 200 and "Copied from «Suturing workshop»" in copy.text
+    assert field(copy.text, "title") == "Suturing workshop" and field(copy.text, "location") == "Room 1"
+    assert field(copy.text, "capacity") == "24" and "Bring gloves.</textarea>" in copy.text
+    assert re.search(r'<option value="workshop"\s+selected', copy.text)
+    assert re.search(r'value="undergraduate"[^>]*checked', copy.text)
+    for moment in ("starts_at", "ends_at", "registration_deadline"):
+        assert not field(copy.text, moment), f"{moment} is chosen again"
+    assert 'action="/console/events/new"' in copy.text
+
+
+async def test_copying_an_event_the_coordinator_does_not_organise_starts_from_an_empty_form(world):
+    async with as_(world, "coordinator")[0] as page:
+        copy = await page.get(f"/console/events/new?from={world['other_event']['id']}")
+        nonsense = await page.get("/console/events/new?from=not-an-id")
+    assert copy.status_code == nonsense.status_code == 200
+    assert "Miami mixer" not in copy.text and not field(copy.text, "title") and "Copied from" not in copy.text
