@@ -204,6 +204,7 @@ class Services:
     refuse: dict[tuple[str, str], tuple] = field(default_factory=dict)
     audit: dict[str, list[dict]] = field(default_factory=dict)
     deliveries: list[dict] = field(default_factory=list)
+    messages: dict[str, list[dict]] = field(default_factory=dict)  # an organiser's messages, by event, oldest first
     answer_within_days: int = 14  # matching's default time to answer
 
     # --- the world ----------------------------------------------------------------------------------------
@@ -705,7 +706,31 @@ class Services:
             return httpx.Response(202, json={
                 "sent_again": [a.json() for a in answers.values() if a.status_code == 202],
                 "skipped": [i for i, a in answers.items() if a.status_code != 202]})
+        if said := re.fullmatch(r"/v1/events/([^/]+)/messages", c.path):
+            return self._messages(c, said[1])
         raise AssertionError(f"notifications has no {c.method} {c.path} in the spec")
+
+    def _messages(self, c: Call, event_id: str) -> Any:
+        """As the service: an organiser's messages to an event's registrants, the event's chapter's coordinator's or
+        an administrator's; the same message_id again is the first message, sent once."""
+        event = self.events.get(event_id)
+        if event is None:
+            return httpx.Response(404, json={"error": {"code": "unknown_event", "message": "no such event"}})
+        if c.claims["role"] != "admin" and event["chapter_id"] not in c.claims.get("chapters", []):
+            return httpx.Response(403, json={"error": {"code": "forbidden", "message": "your chapters only"}})
+        sent = self.messages.setdefault(event_id, [])
+        if c.method == "GET":
+            return list(reversed(sent))
+        if again := next((m for m in sent if m["message_id"] == c.body["message_id"]), None):
+            return again
+        if event["state"] == "cancelled":
+            return httpx.Response(409, json={"error": {"code": "event_cancelled", "message": "cancelled"}})
+        held = ("confirmed",) if c.body["to"] == "seated" else ("confirmed", "waitlisted")
+        message = {**c.body, "scheduled_event_id": event_id, "sent_by": c.claims.get("person_id"),
+                   "sent_at": "2026-12-08T15:00:00+00:00",
+                   "recipients": sum(r["status"] in held for r in self.roster[event_id])}
+        sent.append(message)
+        return httpx.Response(201, json=message)
 
     def _send_again(self, c: Call, delivery_id: str) -> httpx.Response:
         """As the service: the chapter's coordinator or an administrator; a failed or unconfirmed email only, and
@@ -847,7 +872,7 @@ def pages(world) -> list[str]:
             f"/console/programs/{program}/rounds", f"/console/rounds/{ROUND}",
             f"/console/pairings/{world['pairing']['id']}", "/console/events", "/console/events/new",
             f"/console/events/{event}", f"/console/events/{event}/edit", f"/console/events/{event}/check-in",
-            f"/console/events/{event}/cancel",
+            f"/console/events/{event}/cancel", f"/console/events/{event}/message", f"/console/events/new?from={event}",
             "/console/reports", "/console/emails"]
 
 

@@ -84,3 +84,73 @@ async def test_copying_an_event_the_coordinator_does_not_organise_starts_from_an
         nonsense = await page.get("/console/events/new?from=not-an-id")
     assert copy.status_code == nonsense.status_code == 200
     assert "Miami mixer" not in copy.text and not field(copy.text, "title") and "Copied from" not in copy.text
+
+
+def message_id(page: str) -> str:
+    found = re.search(r'name="message_id" value="([^"]+)"', page)
+    assert found, "the form carries its message's id"
+    return found[1]
+
+
+async def test_a_coordinator_tells_those_with_a_seat_that_the_room_moved(world):
+    s, event = world["s"], soon(world)
+    write = f"/console/events/{event['id']}/message"
+    async with as_(world, "coordinator")[0] as page:
+        shown = await page.get(f"/console/events/{event['id']}")
+        form = await page.get(write)
+        chosen = message_id(form.text)
+        sent = await page.post(write, data={"csrf": CSRF, "message_id": chosen, "to": "seated",
+                                            "body": "  We moved to Room 4, same floor.\n\nBring photo ID.  "})
+        again = await page.post(write, data={"csrf": CSRF, "message_id": chosen, "to": "seated",
+                                             "body": "We moved to Room 4, same floor."})  # sent twice by mistake
+        after = await page.get(sent.headers["location"])
+    assert f'href="{write}"' in shown.text
+    assert form.status_code == 200 and "Everyone with a seat (2 people)" in form.text
+    assert "Also the waitlist (3 people)" in form.text
+    assert sent.status_code == again.status_code == 303
+    assert sent.headers["location"] == f"{write}?done=message_sent"
+    [post] = [c for c in s.calls_to("notifications", "POST") if c.path.endswith("/messages")][:1]
+    assert post.path == f"/v1/events/{event['id']}/messages"
+    assert post.body == {"message_id": chosen, "to": "seated", "body": "We moved to Room 4, same floor.\n\nBring photo ID."}
+    assert len(s.messages[event["id"]]) == 1, "the same message is sent once"
+    assert "The message is on its way to 2 people." in after.text
+    assert "We moved to Room 4, same floor." in after.text and "Carla Coordinator" in after.text
+    assert message_id(after.text) != chosen, "the next message is a new one"
+
+
+async def test_an_empty_message_is_asked_for_next_to_its_field_and_nothing_is_sent(world):
+    s, event = world["s"], soon(world)
+    write = f"/console/events/{event['id']}/message"
+    async with as_(world, "coordinator")[0] as page:
+        chosen = message_id((await page.get(write)).text)
+        empty = await page.post(write, data={"csrf": CSRF, "message_id": chosen, "to": "seated", "body": "   "})
+        nobody = await page.post(write, data={"csrf": CSRF, "message_id": chosen, "to": "everyone", "body": "Hi"})
+    assert empty.status_code == nobody.status_code == 422
+    assert 'id="body-error"' in empty.text and 'aria-invalid="true"' in empty.text
+    assert 'id="to-error"' in nobody.text
+    assert message_id(empty.text) == chosen, "a retry after fixing it is still the same message"
+    assert not [c for c in s.calls_to("notifications", "POST") if c.path.endswith("/messages")]
+
+
+async def test_what_notifications_refuses_is_said_on_the_form_with_the_text_kept(world):
+    s, event = world["s"], soon(world)
+    write = f"/console/events/{event['id']}/message"
+    s.refuse[("POST", f"/v1/events/{event['id']}/messages")] = (429, "too_many_messages", None)
+    async with as_(world, "coordinator")[0] as page:
+        chosen = message_id((await page.get(write)).text)
+        refused = await page.post(write, data={"csrf": CSRF, "message_id": chosen, "to": "seated",
+                                               "body": "Parking is on Level 2."})
+    assert refused.status_code == 429
+    assert "Five messages have gone to this event's registrants in the last day" in html.unescape(refused.text)
+    assert "Parking is on Level 2.</textarea>" in refused.text
+
+
+async def test_another_chapters_coordinator_cannot_message_its_registrants(world):
+    s, other = world["s"], world["other_event"]
+    write = f"/console/events/{other['id']}/message"
+    async with as_(world, "coordinator")[0] as page:
+        shown = await page.get(write)
+        refused = await page.post(write, data={"csrf": CSRF, "message_id": "0b5f0f0e-5b1a-4a45-8c0e-7d4f6a1b2c3d",
+                                               "to": "seated", "body": "Hello"})
+    assert shown.status_code == refused.status_code == 404
+    assert not s.calls_to("notifications")

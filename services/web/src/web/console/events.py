@@ -12,7 +12,7 @@ import unicodedata
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlencode
-from uuid import UUID
+from uuid import UUID, uuid4
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from fastapi import APIRouter, Query
@@ -369,6 +369,71 @@ async def close_registration(event_id: UUID, desk: Console, posted: Form) -> Res
             raise
         return await _event_page(desk, event_id, 422, error=await _refusal(desk, error, event_id))
     return desk.redirect(f"/console/events/{event_id}?done=registration_closed")
+
+
+# --- an organiser's message to those registered (notifications sends it: email and inbox) ------------------------
+
+MESSAGE_LIMIT = 2000  # notifications' own
+RECIPIENTS = ("seated", "seated_and_waitlisted")
+
+
+async def _sent_messages(desk: Desk, event_id: UUID) -> list[dict]:
+    """The messages sent to the event's registrants, newest first: none while notifications has heard of nobody
+    registering for it (it knows an event from its registrations)."""
+    try:
+        return await desk.api.call("notifications", "GET", f"/v1/events/{event_id}/messages", desk.staff)
+    except ServiceError as error:
+        if error.code == "unknown_event":
+            return []
+        raise
+
+
+async def _message_page(desk: Desk, event: dict, values: dict, status: int = 200, **context: Any) -> Response:
+    entries = await desk.api.call("events", "GET", f"/v1/events/{event['id']}/registrations", desk.staff)
+    seated, waiting = _seated_and_waiting(entries.get("registrations", []) if isinstance(entries, dict) else entries)
+    sent = await _sent_messages(desk, UUID(event["id"]))
+    return desk.render("console/event_message.html", status, event=event, values=values, seated=len(seated),
+                       waiting=len(waiting), sent=sent, names=await desk.names(m["sent_by"] for m in sent),
+                       message_limit=MESSAGE_LIMIT, problems=context.pop("problems", {}), **context)
+
+
+async def _event_to_message(desk: Desk, event_id: UUID) -> dict | None:
+    """The event, if its organiser may write to those registered: published, or held (to thank them, say)."""
+    event = await _event_to_edit(desk, event_id)
+    return event if event and event["state"] in ("published", "completed") else None
+
+
+@router.get("/events/{event_id}/message")
+async def message_page(event_id: UUID, desk: Console, done: str | None = None) -> Response:
+    event = await _event_to_message(desk, event_id)
+    if event is None:
+        return desk.render("console/not_found.html", 404)
+    # A new id each time the form is shown: sending the same form twice (a double tap) sends the message once.
+    return await _message_page(desk, event, {"message_id": str(uuid4()), "to": "seated"}, done=done)
+
+
+@router.post("/events/{event_id}/message")
+async def send_message(event_id: UUID, desk: Console, posted: Form) -> Response:
+    event = await _event_to_message(desk, event_id)
+    if event is None:
+        return desk.render("console/not_found.html", 404)
+    values = {"message_id": str(uuid_or_none(posted.get("message_id")) or uuid4()),
+              "to": text(posted, "to"), "body": text(posted, "body", 2 * MESSAGE_LIMIT)}
+    problems = {}
+    if values["to"] not in RECIPIENTS:
+        problems["to"] = desk.error_words("choose_recipients")
+    if not values["body"] or len(values["body"]) > MESSAGE_LIMIT:
+        problems["body"] = desk.error_words("write_message" if not values["body"] else "message_too_long")
+    if problems:
+        return await _message_page(desk, event, values, 422, problems=problems)
+    try:
+        await desk.api.call("notifications", "POST", f"/v1/events/{event_id}/messages", desk.staff, json=values)
+    except ServiceError as error:
+        if not _refused(error) and error.status != 404:
+            raise
+        return await _message_page(desk, event, values, error.status if error.status in (409, 429) else 422,
+                                   error=desk.error_words(error))
+    return desk.redirect(f"/console/events/{event_id}/message?done=message_sent")
 
 
 @router.get("/events/{event_id}/cancel")

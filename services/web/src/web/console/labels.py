@@ -394,6 +394,14 @@ ERRORS = {
     "nothing_to_send_again": C_("This email is already on its way again, or has arrived."),
     "link_not_kept": C_("An email to confirm a new address cannot be sent again: its link is not kept. Ask the "
                         "person to change their address again."),
+    "too_many_messages": C_("Five messages have gone to this event's registrants in the last day: that is the most "
+                            "the platform sends, so that people keep reading them. Put what is left in the next one, "
+                            "tomorrow."),
+    "event_cancelled": C_("This event is cancelled: its registrants were told, and no more messages go to them."),
+    "unknown_event": C_("Nobody has registered for this event yet: there is nobody to send a message to."),
+    "choose_recipients": C_("Choose who gets the message."),
+    "write_message": C_("Write the message."),
+    "message_too_long": C_("Keep the message to 2,000 characters or fewer: people read it on a phone."),
     "address_not_kept": C_("An email to the address a person replaced cannot be sent again: that address is not "
                            "kept."),
 }
