@@ -154,3 +154,19 @@ async def test_another_chapters_coordinator_cannot_message_its_registrants(world
                                                "to": "seated", "body": "Hello"})
     assert shown.status_code == refused.status_code == 404
     assert not s.calls_to("notifications")
+
+
+async def test_a_message_notifications_finds_empty_is_refused_next_to_its_field_and_one_whose_sender_is_gone_is_kept(world):
+    s, event = world["s"], soon(world)
+    write = f"/console/events/{event['id']}/message"
+    s.messages[event["id"]] = [{"message_id": "9c1d4f4e-1b57-4b8a-9a36-5d2b0f3c7e11", "scheduled_event_id": event["id"],
+                                "body": "Thanks for coming!", "to": "seated", "recipients": 2, "sent_by": None,
+                                "sent_at": "2026-12-01T15:00:00+00:00"}]
+    s.refuse[("POST", f"/v1/events/{event['id']}/messages")] = (422, "invalid_message", "body")
+    async with as_(world, "coordinator")[0] as page:
+        form = await page.get(write)
+        refused = await page.post(write, data={"csrf": CSRF, "message_id": message_id(form.text), "to": "seated",
+                                               "body": "\u200b"})
+    assert form.status_code == 200 and "Thanks for coming!" in form.text and "Unknown" in form.text
+    assert refused.status_code == 422 and 'id="body-error"' in refused.text
+    assert not [c for c in s.calls_to("profiles") if c.body and None in (c.body.get("ids") or [])]

@@ -393,7 +393,8 @@ async def _message_page(desk: Desk, event: dict, values: dict, status: int = 200
     seated, waiting = _seated_and_waiting(entries.get("registrations", []) if isinstance(entries, dict) else entries)
     sent = await _sent_messages(desk, UUID(event["id"]))
     return desk.render("console/event_message.html", status, event=event, values=values, seated=len(seated),
-                       waiting=len(waiting), sent=sent, names=await desk.names(m["sent_by"] for m in sent),
+                       waiting=len(waiting), sent=sent,
+                       names=await desk.names(m["sent_by"] for m in sent if m["sent_by"]),  # None: erased since
                        message_limit=MESSAGE_LIMIT, problems=context.pop("problems", {}), **context)
 
 
@@ -431,8 +432,10 @@ async def send_message(event_id: UUID, desk: Console, posted: Form) -> Response:
     except ServiceError as error:
         if not _refused(error) and error.status != 404:
             raise
-        return await _message_page(desk, event, values, error.status if error.status in (409, 429) else 422,
-                                   error=desk.error_words(error))
+        status = error.status if error.status in (409, 429) else 422
+        if error.field == "body":  # nothing readable left once notifications took out what is not text
+            return await _message_page(desk, event, values, status, problems={"body": desk.error_words("write_message")})
+        return await _message_page(desk, event, values, status, error=desk.error_words(error))
     return desk.redirect(f"/console/events/{event_id}/message?done=message_sent")
 
 
