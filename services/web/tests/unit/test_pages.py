@@ -1437,3 +1437,16 @@ async def test_an_events_description_keeps_its_paragraphs_and_lines():
     async with browser(services, ME) as page:
         shown = await page.get(f"/events/{EVENT}")
     assert "<p>Bring your CV.</p>" in shown.text and "<p>Booths open at 6 PM;<br>the talks start at 7.</p>" in shown.text
+
+
+async def test_a_message_from_an_event_s_organisers_keeps_the_line_breaks_they_wrote():
+    notification = str(uuid4())
+    message = {"id": notification, "kind": "organiser_message", "subject": "A message about Suturing",
+               "paragraphs": ["The organisers of Suturing wrote to you:", "Room 4, same floor.\nBring photo ID."],
+               "bullets": [], "details": [], "action": None, "read": False, "created_at": "2026-12-08T15:00:00+00:00"}
+    services = Services({f"GET /v1/people/{ME}/inbox/{notification}": message,
+                         f"POST /v1/people/{ME}/inbox/{notification}/read": httpx.Response(204)})
+    async with browser(services, ME) as page:
+        shown = await page.get(f"/inbox/{notification}")
+    assert shown.status_code == 200
+    assert '<p class="said">Room 4, same floor.\nBring photo ID.</p>' in shown.text
