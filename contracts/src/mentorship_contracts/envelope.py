@@ -96,23 +96,34 @@ def registered_events() -> list[type[IntegrationEvent]]:
 
 Event = TypeVar("Event", bound=IntegrationEvent)
 
+Keeping = Literal["members", "attendees"]
+"""What a private twin keeps from other teams: a program's `members` (its producer picks the twin by the event's
+`program_id`) or a scheduled event's `attendees` (picked by that event's own setting)."""
+
 # Public versions whose facts, about someone whose taking part is not for other teams to see, go to a restricted
-# topic instead, as their private twin.
+# topic instead, as their private twin; and what each twin keeps private.
 _twins: dict[type[IntegrationEvent], type[IntegrationEvent]] = {}
+_keeping: dict[type[IntegrationEvent], Keeping] = {}
+
+_WHERE_KEPT: dict[Keeping, str] = {
+    "members": "in a program that keeps who takes part from other teams (`members_public` false)",
+    "attendees": "of an event whose organiser keeps who registers from other teams (`attendees_public` false)",
+}
 
 
 def private_twin(public: type[Event], topic: str, version: int, *, before: type[IntegrationEvent] | None = None,
-                 also_for: tuple[type[IntegrationEvent], ...] = ()) -> type[Event]:
+                 also_for: tuple[type[IntegrationEvent], ...] = (), keeping: Keeping = "members") -> type[Event]:
     """Register `public`'s private twin: the same fields, on the restricted `topic`, typed `<owner>.private_<name>`
     at `version`. It subclasses `public` (a handler of the public event applies it unchanged) and `before`, its own
-    previous version. `also_for` names older public versions still published whose facts the twin holds too."""
+    previous version. `also_for` names older public versions still published whose facts the twin holds too;
+    `keeping`, what it keeps private."""
     owner, name = public.model_fields["event_type"].default.split(".", 1)
     event_type = f"{owner}.private_{name}"
     namespace = {
         "__module__": public.__module__,
         "__doc__": f"`{public.model_fields['event_type'].default}` (version "
-                   f"{public.model_fields['schema_version'].default}) in a program that keeps who takes part from "
-                   "other teams (`members_public` false): the same facts, on a restricted topic.",
+                   f"{public.model_fields['schema_version'].default}) {_WHERE_KEPT[keeping]}: the same facts, on a "
+                   "restricted topic.",
         "__annotations__": {"event_type": Literal[event_type], "schema_version": Literal[version]},
         "topic": topic,
         "event_type": event_type,
@@ -123,6 +134,7 @@ def private_twin(public: type[Event], topic: str, version: int, *, before: type[
     twin = register(type(class_name, (before, public) if before else (public,), namespace))
     kept: tuple[type[IntegrationEvent], ...] = (public, *also_for)
     _twins.update(dict.fromkeys(kept, twin))
+    _keeping[twin] = keeping
     return twin  # type: ignore[return-value]
 
 
@@ -130,8 +142,16 @@ def private_twin_of(model: type[IntegrationEvent]) -> type[IntegrationEvent] | N
     return _twins.get(model)
 
 
-def has_private_twin(event: IntegrationEvent) -> bool:
-    return type(event) in _twins
+def has_private_twin(event: IntegrationEvent, *, keeping: Keeping) -> bool:
+    """Whether `event` has a private twin that keeps `keeping` private: who picks twins of one kind leaves the other
+    kind's alone (a registration has no program to look up)."""
+    twin = _twins.get(type(event))
+    return twin is not None and _keeping[twin] == keeping
+
+
+def private_twins(keeping: Keeping) -> tuple[type[IntegrationEvent], ...]:
+    """Every private twin that keeps `keeping` private: a consumer tells by it whether what it read was public."""
+    return tuple(twin for twin, kept in _keeping.items() if kept == keeping)
 
 
 def as_private(event: IntegrationEvent) -> IntegrationEvent:
@@ -160,6 +180,7 @@ def decode(raw: bytes | str | dict[str, Any]) -> IntegrationEvent:
 __all__ = [
     "CONTENT_TYPE",
     "IntegrationEvent",
+    "Keeping",
     "UnknownEventType",
     "ValidationError",
     "as_private",
@@ -168,6 +189,7 @@ __all__ = [
     "message_headers",
     "private_twin",
     "private_twin_of",
+    "private_twins",
     "register",
     "registered_events",
     "utc_now",

@@ -5,7 +5,7 @@ from uuid import UUID
 
 from pydantic import AwareDatetime, Field
 
-from .envelope import IntegrationEvent, register
+from .envelope import IntegrationEvent, private_twin, register
 from .sealed import SealedEvent
 from .vocabulary import TrainingStage
 
@@ -453,64 +453,10 @@ class RegistrantRemovedV2(SealedEvent):
 
 # Registrations of an event whose organiser keeps who registers from other teams (`attendees_public` false, the
 # default): attending an "applying while LGBTQ+" session says something about someone that is theirs to tell. Each
-# is the public event's twin, with the same fields, on the restricted `events.attendees` topic (notifications alone);
-# nothing of them goes on `events.registrations`. The twin subclasses the public version, so a handler written for
-# the public event applies it unchanged.
-
-@register
-class PrivateRegistrationConfirmed(RegistrationConfirmedV2):
-    """`events.registration_confirmed` of an event whose attendees are kept private."""
-
-    topic = ATTENDEES
-    event_type: Literal["events.private_registration_confirmed"] = (  # type: ignore[assignment]
-        "events.private_registration_confirmed")
-    schema_version: Literal[1] = 1  # type: ignore[assignment]
-
-
-@register
-class PrivateRegistrationWaitlisted(RegistrationWaitlistedV2):
-    """`events.registration_waitlisted` of an event whose attendees are kept private."""
-
-    topic = ATTENDEES
-    event_type: Literal["events.private_registration_waitlisted"] = (  # type: ignore[assignment]
-        "events.private_registration_waitlisted")
-    schema_version: Literal[1] = 1  # type: ignore[assignment]
-
-
-@register
-class PrivateRegistrationPromoted(RegistrationPromotedV2):
-    """`events.registration_promoted` of an event whose attendees are kept private."""
-
-    topic = ATTENDEES
-    event_type: Literal["events.private_registration_promoted"] = (  # type: ignore[assignment]
-        "events.private_registration_promoted")
-    schema_version: Literal[1] = 1  # type: ignore[assignment]
-
-
-@register
-class PrivateRegistrationCancelled(RegistrationCancelledV3):
-    """`events.registration_cancelled` (version 3) of an event whose attendees are kept private."""
-
-    topic = ATTENDEES
-    event_type: Literal["events.private_registration_cancelled"] = (  # type: ignore[assignment]
-        "events.private_registration_cancelled")
-    schema_version: Literal[1] = 1  # type: ignore[assignment]
-
-
-@register
-class PrivateWaitlistClosed(WaitlistClosed):
-    """`events.waitlist_closed` of an event whose attendees are kept private."""
-
-    topic = ATTENDEES
-    event_type: Literal["events.private_waitlist_closed"] = (  # type: ignore[assignment]
-        "events.private_waitlist_closed")
-    schema_version: Literal[1] = 1  # type: ignore[assignment]
-
-
-PRIVATE_TWIN: dict[type[IntegrationEvent], type[IntegrationEvent]] = {
-    RegistrationConfirmedV2: PrivateRegistrationConfirmed,
-    RegistrationWaitlistedV2: PrivateRegistrationWaitlisted,
-    RegistrationPromotedV2: PrivateRegistrationPromoted,
-    RegistrationCancelledV3: PrivateRegistrationCancelled,
-    WaitlistClosed: PrivateWaitlistClosed,
-}
+# goes, instead of its public version, as its private twin with the same fields on the restricted `events.attendees`
+# topic (notifications alone); nothing of them goes on `events.registrations`.
+PrivateRegistrationConfirmed = private_twin(RegistrationConfirmedV2, ATTENDEES, 1, keeping="attendees")
+PrivateRegistrationWaitlisted = private_twin(RegistrationWaitlistedV2, ATTENDEES, 1, keeping="attendees")
+PrivateRegistrationPromoted = private_twin(RegistrationPromotedV2, ATTENDEES, 1, keeping="attendees")
+PrivateRegistrationCancelled = private_twin(RegistrationCancelledV3, ATTENDEES, 1, keeping="attendees")
+PrivateWaitlistClosed = private_twin(WaitlistClosed, ATTENDEES, 1, keeping="attendees")

@@ -492,8 +492,9 @@ class PairingEndedV3(PairingEndedV2):
 # Pairings and waitlist places in a program that keeps who takes part from other teams (`members_public` false in
 # `profiles.program_defined` v5, the default): taking part in an LGBTQ+ or another affinity program says something
 # about someone that is theirs to tell, and a program's name is public. Each goes, instead of its public version, as
-# its private twin on the restricted `matching.private-pairings` (same fields, keyed by program too); rounds stay
-# public, counted. A public version still published beside a newer one goes as the newer one's twin (its facts fit).
+# its private twin on the restricted `matching.private-pairings` (same fields, keyed by program too); so does a round,
+# whose counts say how many take part. A public version still published beside a newer one goes as the newer one's
+# twin (its facts fit).
 PrivatePairingProposed = private_twin(PairingProposedV6, PRIVATE_PAIRINGS, 1)
 PrivatePairingConfirmed = private_twin(PairingConfirmedV4, PRIVATE_PAIRINGS, 1)
 PrivatePairingDeclined = private_twin(PairingDeclinedV3, PRIVATE_PAIRINGS, 1, also_for=(PairingDeclinedV2,))
@@ -507,3 +508,4 @@ PrivateAnswerDue = private_twin(AnswerDueV2, PRIVATE_PAIRINGS, 1)
 PrivateStoppedAnswering = private_twin(StoppedAnswering, PRIVATE_PAIRINGS, 1)
 PrivateMeetingOverdue = private_twin(MeetingOverdueV2, PRIVATE_PAIRINGS, 1)
 PrivateMenteeWaitlisted = private_twin(MenteeWaitlistedV3, PRIVATE_PAIRINGS, 1)
+PrivateRoundCompleted = private_twin(RoundCompletedV2, PRIVATE_PAIRINGS, 1)

@@ -99,9 +99,9 @@ CATALOGUE: tuple[Topic, ...] = (
     Topic(matching.WAITLIST, "matching", "program_id", Classification.PUBLIC,
           "Mentees waiting for a mentor, with their position"),
     Topic(matching.PRIVATE_PAIRINGS, "matching", "program_id", Classification.RESTRICTED,
-          "Pairings and waitlist places in programs that keep who takes part from other teams (each the twin of its "
-          "matching.pairings or matching.waitlist event)", consumers=("notifications", "profiles"),
-          retention_ms=7 * DAY_MS),
+          "Pairings, waitlist places and rounds in programs that keep who takes part from other teams (each the twin "
+          "of its matching.pairings, matching.waitlist or matching.rounds event)",
+          consumers=("notifications", "profiles"), retention_ms=7 * DAY_MS),
     Topic(matching.ROUNDS, "matching", "program_id", Classification.PUBLIC,
           "Matching rounds run by coordinators: how many were paired and how many were not"),
     Topic(events.CATALOGUE, "events", "scheduled_event_id", Classification.PUBLIC,

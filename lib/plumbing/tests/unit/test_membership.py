@@ -1,6 +1,6 @@
 from uuid import UUID, uuid4
 
-from mentorship_contracts import matching, profiles
+from mentorship_contracts import events, matching, profiles
 from plumbing.membership import published
 
 
@@ -44,12 +44,32 @@ async def test_an_older_version_still_published_goes_as_the_newer_versions_twin(
     assert twin.ended_by == "mentor" and not twin.ended_by_program
 
 
-async def test_events_without_a_twin_go_as_they_are_and_ask_nothing():
-    round_done = matching.RoundCompletedV2(round_id=uuid4(), program_id=uuid4(), chapter_id=None, paired=1,
-                                           unpaired=0, total_score=50)
-    store = Store({round_done.program_id})
+async def test_a_private_programs_round_goes_as_its_twin_and_a_public_programs_as_it_is():
+    private, public = uuid4(), uuid4()
+    kept, shown = (matching.RoundCompletedV2(round_id=uuid4(), program_id=program_id, chapter_id=None, paired=1,
+                                             unpaired=0, total_score=50) for program_id in (private, public))
 
-    assert await published([round_done], store.keeping_members_private) == [round_done]
+    twin, same = await published([kept, shown], Store({private}).keeping_members_private)
+
+    assert type(twin) is matching.PrivateRoundCompleted and twin.paired == 1 and same is shown
+
+
+async def test_events_without_a_twin_go_as_they_are_and_ask_nothing():
+    defined = profiles.ProgramDefinedV5(program_id=uuid4(), chapter_id=None, name="LGBTQ+ in Medicine",
+                                        mentee_stages=["undergraduate"], mentor_stages=["resident"])
+    store = Store({defined.program_id})
+
+    assert await published([defined], store.keeping_members_private) == [defined]
+    assert store.asked == []
+
+
+async def test_a_registration_kept_private_by_its_events_organiser_is_not_a_programs_to_swap():
+    """It has a twin, but for its event's attendees, and no program: the events service picks it, not this."""
+    confirmed = events.RegistrationConfirmedV2(registration_id=uuid4(), scheduled_event_id=uuid4(), chapter_id=None,
+                                               person_id=uuid4())
+    store = Store(set())
+
+    assert await published([confirmed], store.keeping_members_private) == [confirmed]
     assert store.asked == []
 
 

@@ -1,5 +1,5 @@
 """A program that keeps who takes part from other teams (`members_public` false, the default): matching reads its
-enrollments from their private twins and publishes its pairings and waitlist places as theirs; rounds stay public."""
+enrollments from their private twins and publishes its pairings, waitlist places and rounds as theirs."""
 
 from __future__ import annotations
 
@@ -70,20 +70,36 @@ async def test_a_private_programs_pairing_and_waitlist_place_go_as_their_twins_o
     assert {e.topic for e in shown} == {published.PAIRINGS, published.WAITLIST}
 
 
-async def test_a_private_programs_round_is_counted_on_the_public_topic_and_its_pairings_go_as_twins():
-    platform = Platform()
-    profiles = Profiles(platform)
-    program = await profiles.program(pairing_mode="rounds")
+async def _a_round_run_and_published(platform: Platform, profiles: Profiles, program: UUID) -> None:
     await profiles.person(program, "mentor")
     await profiles.person(program, "mentee")
     round_id = await rounds.queue_round(commands.RunRound(program, "optimal", False), platform.uow())
     await rounds.run_next_round(platform.uow, optimal_assignment)
     await rounds.publish(round_id, platform.uow(), administrator())
 
+
+async def test_a_private_programs_round_goes_as_its_twin_on_the_restricted_topic_with_its_pairings():
+    platform = Platform()
+    profiles = Profiles(platform)
+    program = await profiles.program(pairing_mode="rounds")
+    await _a_round_run_and_published(platform, profiles, program)
+
     [completed] = platform.events(published.RoundCompleted, program_id=program)
-    assert completed.topic == published.ROUNDS and completed.paired == 1
+    assert type(completed) is published.PrivateRoundCompleted and completed.paired == 1
+    assert completed.topic == published.PRIVATE_PAIRINGS
     [pairing] = platform.events(published.PairingProposed, program_id=program)
     assert type(pairing) is published.PrivatePairingProposed
+
+
+async def test_a_public_programs_round_is_counted_on_the_public_topic():
+    platform = Platform()
+    profiles = Profiles(platform)
+    program = await profiles.program(pairing_mode="rounds", members_public=True)
+    await _a_round_run_and_published(platform, profiles, program)
+
+    [completed] = platform.events(published.RoundCompleted, program_id=program)
+    assert type(completed) is published.RoundCompletedV2 and completed.paired == 1
+    assert completed.topic == published.ROUNDS
 
 
 class _Counting:
@@ -100,15 +116,12 @@ def _waitlisted(program_id: UUID) -> published.MenteeWaitlistedV3:
                                         mentee_id=uuid4(), position=1, pairing_kind="general")
 
 
-async def test_the_programs_are_asked_about_once_for_all_a_commits_events_and_not_at_all_without_a_twin():
+async def test_the_programs_are_asked_about_once_for_all_a_commits_events():
     known, unknown = uuid4(), uuid4()
     programs = _Counting(public={known})
     events = [_waitlisted(known), _waitlisted(known), _waitlisted(unknown)]
-    round_done = published.RoundCompletedV2(round_id=uuid4(), program_id=unknown, chapter_id=None, paired=1,
-                                            unpaired=0, total_score=50)
 
     sent = await as_published(events, programs)  # type: ignore[arg-type]
-    assert await as_published([round_done], programs) == [round_done]  # type: ignore[arg-type]
 
     assert programs.asked == [{known, unknown}]
     assert [type(e) for e in sent] == [published.MenteeWaitlistedV3, published.MenteeWaitlistedV3,

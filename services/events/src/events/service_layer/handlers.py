@@ -12,6 +12,7 @@ from uuid import UUID
 from mentorship_contracts import IntegrationEvent
 from mentorship_contracts import events as contract
 from mentorship_contracts import profiles as source
+from mentorship_contracts.envelope import as_private
 from mentorship_contracts.vocabulary import Role
 from plumbing.auth import Principal
 from plumbing.auth import Role as PrincipalRole
@@ -793,8 +794,8 @@ def _told(event: ScheduledEvent, registration: Registration, public: type[Integr
           **fields: object) -> IntegrationEvent:
     """What became of a registration: on the public topic if the organiser lets other teams see who registers, else
     its private twin, for notifications alone (attending some events says something about someone)."""
-    model = public if event.attendees_public else contract.PRIVATE_TWIN[public]
-    return model(**_about(event, registration), **fields)
+    told = public(**_about(event, registration), **fields)
+    return told if event.attendees_public else as_private(told)
 
 
 def _about(event: ScheduledEvent, registration: Registration) -> dict:

@@ -22,8 +22,8 @@ from .ports import IdentityHasher, ProgramsRepository, Rosters
 
 
 async def as_published(events: list[IntegrationEvent], programs: ProgramsRepository) -> list[IntegrationEvent]:
-    """Each event about a pairing or a waitlist place in a program that keeps who takes part from other teams (or
-    one matching does not know) as its private twin; the others, rounds among them, as they are."""
+    """Each event about a pairing, a waitlist place or a round in a program that keeps who takes part from other
+    teams (or one matching does not know) as its private twin; the others as they are."""
     return await membership.published(events, programs.keeping_members_private)
 
 

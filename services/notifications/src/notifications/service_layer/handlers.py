@@ -14,6 +14,7 @@ from uuid import UUID, uuid5
 from mentorship_contracts import events as events_contract
 from mentorship_contracts import matching as matching_contract
 from mentorship_contracts import profiles as profiles_contract
+from mentorship_contracts.envelope import private_twins
 from mentorship_contracts.matching import pairing_kind_of
 from mentorship_contracts.vocabulary import Role
 from plumbing.auth import Principal
@@ -414,7 +415,7 @@ async def event_cancelled(event: events_contract.EventCancelled, uow: UnitOfWork
 
 
 # Registrations of an event whose attendees are kept private, read on the restricted topic (events.attendees).
-PRIVATE_REGISTRATIONS = tuple(events_contract.PRIVATE_TWIN.values())
+PRIVATE_REGISTRATIONS = private_twins(keeping="attendees")
 
 
 async def _note_whether_attendees_public(event: events_contract._RegistrationEvent, uow: UnitOfWork) -> None:
