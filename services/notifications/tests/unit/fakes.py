@@ -53,6 +53,7 @@ class FakeNotifications:
         self.rows: dict[UUID, dict[str, Any]] = {}  # "n": the Notification, and its status, attempts, subject...
         self.pairings_over: set[UUID] = set()
         self.public_attendees: set[UUID] = set()
+        self.event_messages_sent: dict[UUID, dict[str, Any]] = {}  # an organiser's messages, by their id
         self.clock = _now  # when notifications are recorded and fall due; a test may turn it
 
     # --- read models ---
@@ -145,6 +146,24 @@ class FakeNotifications:
     async def registrants(self, scheduled_event_id: UUID) -> list[tuple[UUID, UUID, str]]:
         return [(r["person_id"], registration_id, r["status"]) for registration_id, r in self.registrations.items()
                 if r["scheduled_event_id"] == scheduled_event_id and r["status"] in HOLDING_A_PLACE]
+
+    async def listing_to_message(self, scheduled_event_id: UUID) -> dict[str, Any] | None:
+        return await self.listing(scheduled_event_id)
+
+    async def event_message(self, message_id: UUID) -> dict[str, Any] | None:
+        return dict(self.event_messages_sent[message_id]) if message_id in self.event_messages_sent else None
+
+    async def event_messages(self, scheduled_event_id: UUID, since: datetime | None = None) -> list[dict[str, Any]]:
+        return sorted((dict(m) for m in self.event_messages_sent.values()
+                       if m["scheduled_event_id"] == scheduled_event_id and (since is None or m["sent_at"] > since)),
+                      key=lambda m: m["sent_at"], reverse=True)
+
+    async def save_event_message(self, message: dict[str, Any]) -> None:
+        assert message["message_id"] not in self.event_messages_sent, "a message's id is its primary key"
+        self.event_messages_sent[message["message_id"]] = dict(message)
+
+    async def suspended_of(self, person_ids: list[UUID]) -> set[UUID]:
+        return {p for p in person_ids if self.suspensions.get(p, (False,))[0]}
 
     async def save_access_link(self, registration_id: UUID, scheduled_event_id: UUID, person_id: UUID,
                                join_url: str) -> None:
@@ -349,6 +368,9 @@ class FakeNotifications:
         self.suspensions.pop(person_id, None)
         self.bookings = {i: b for i, b in self.bookings.items() if person_id not in (b["person_id"], b["host_id"])}
         self.waiting = {key: state for key, state in self.waiting.items() if key[0] != person_id}
+        for message in self.event_messages_sent.values():
+            if message["sent_by"] == person_id:
+                message["sent_by"] = None
         for r in self.rows.values():
             if r["n"].parameters.get("partner_id") == str(person_id):
                 r.update(subject=None,

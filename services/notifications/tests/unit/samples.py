@@ -18,9 +18,11 @@ from mentorship_contracts import profiles as pr
 from notifications.adapters.email import Renderer
 from notifications.adapters.links import Links
 from notifications.adapters.unsubscribe import UnsubscribeTokens
-from notifications.domain.model import Email, Notification
+from notifications.domain import commands
+from notifications.domain.model import Email, Notification, Recipients
 from notifications.service_layer import handlers
 from notifications.service_layer.dispatch import DispatchPolicy, Obsolete, compose_digests, context_for
+from plumbing.auth import Principal, Role
 from plumbing.testing import FakeUnitOfWork
 
 from .fakes import FakeNotifications
@@ -206,6 +208,13 @@ async def _story(uow: FakeUnitOfWork, language: str) -> None:
                                                                      cancelled_by="registrant"), uow)
     await handlers.registration_promoted(ev.RegistrationPromotedV2(**registration(kim, workshop, "r3")), uow)
     await handlers.reminder_due(ev.ReminderDueV2(**registration(sam, workshop, "r1"), starts_at=moved.starts_at), uow)
+    # Its organiser writes to those with a seat, in their own words (English, whatever the reader's language).
+    organiser = Principal(subject="carla", role=Role.COORDINATOR, person_id=_id("carla"),
+                          chapter_ids=frozenset({chapter.chapter_id}))
+    await handlers.message_registrants(commands.MessageRegistrants(
+        workshop.scheduled_event_id, _id("message"), "The room has a new door code: 4711.\n\nBring a draft of your "
+        "statement, printed or on a laptop.\nWe will read them in pairs.", Recipients.SEATED), organiser,
+        organiser.coordinates, uow, NOW)
     # Another event: Kim is removed by the organisers, Sam waits until it has taken place.
     fair = ev.EventPublishedV2(**{**workshop.model_dump(exclude={"event_id", "event_type", "schema_version"}),
                                   "scheduled_event_id": _id("fair"), "kind": "career_fair",
@@ -262,7 +271,7 @@ KINDS_TOLD = frozenset({
     "mentee_waitlisted", "registration_confirmed", "registration_waitlisted", "registration_promoted",
     "registration_cancelled", "registration_removed", "join_link", "event_cancelled", "event_updated",
     "event_reminder", "waitlist_closed", "office_hours_booked", "office_hours_booked_host", "office_hours_reminder",
-    "office_hours_cancelled", "office_hours_link_given", "daily_digest",
+    "office_hours_cancelled", "office_hours_link_given", "daily_digest", "organiser_message",
 })
 
 POLICY = DispatchPolicy(access_link_grace_seconds=0)

@@ -179,3 +179,41 @@ async def test_a_public_programs_email_previews_its_subject_and_is_signed_with_i
     told, _ = await mentorship_ended_by_an_erasure(uow, await a_program(uow, True))
     assert preview_of(told.html).startswith(f"Your mentorship in {PROGRAM} has ended")
     assert re.search(rf">{re.escape(PROGRAM)}</p>\s*<h1", told.html)
+
+
+@pytest.mark.parametrize("members_public", [False, None])
+async def test_the_text_part_of_a_private_programs_email_starts_with_the_discreet_subject_not_the_greeting(
+        members_public):
+    uow = new_uow()
+    told, _ = await mentorship_ended_by_an_erasure(uow, await a_program(uow, members_public))
+    first, blank, greeting = told.text.splitlines()[:3]
+    assert (first, blank, greeting) == ("Your mentorship has ended", "", "Hello Ana Reyes,")
+    assert PROGRAM in told.text  # further down, as before
+
+
+async def test_the_text_part_of_a_private_events_email_starts_with_the_discreet_subject():
+    uow = new_uow()
+    await an_event_registered(uow, False)
+    [confirmation] = await sent(uow)
+    assert confirmation.text.splitlines()[0] == "You are registered for an event on Thursday, March 4, 2027"
+    assert TITLE not in confirmation.text.split("\n\n", 1)[0]
+
+
+async def test_a_private_events_reminder_previews_its_discreet_subject_in_the_text_part_too():
+    uow = new_uow()
+    _, event, registration = await an_event_registered(uow, False)
+    await sent(uow)
+    await handlers.reminder_due(ev.ReminderDueV2(**registration, starts_at=event.starts_at), uow)
+    [reminder] = await sent(uow)
+    assert reminder.text.splitlines()[0] == "Tomorrow at 2:00\u202fPM: an event you registered for"
+
+
+@pytest.mark.parametrize("members_public", [True])
+async def test_the_text_part_of_an_email_naming_its_program_or_event_starts_with_the_greeting_as_before(
+        members_public):
+    uow = new_uow()
+    told, _ = await mentorship_ended_by_an_erasure(uow, await a_program(uow, members_public))
+    assert told.text.startswith("Hello Ana Reyes,\n\n")
+    await an_event_registered(uow, True)
+    [confirmation] = await sent(uow)
+    assert confirmation.text.startswith("Hello Sam Okafor,\n\n")

@@ -18,7 +18,7 @@ from uuid import UUID
 from mentorship_contracts.matching import PAUSED_AFTER_UNANSWERED
 from plumbing.calendar import CalendarEntry, Method, booking_uid, event_uid
 
-from ..domain.model import Category, Notification, category_of
+from ..domain.model import MESSAGE_LIMIT, Category, Notification, category_of
 from ..domain.text import one_line, paragraphs
 from .i18n import Reader, zone_of
 from .links import Links
@@ -63,6 +63,8 @@ class Message:
     action: Action | None = None
     bullets: list[str] = field(default_factory=list)
     calendar: CalendarCopy | None = None
+    # Its subject leaves out the private program or event it is about: what a mail app previews must not say more.
+    discreet: bool = False
 
 
 @dataclass(frozen=True)
@@ -107,8 +109,9 @@ def category_label(category: Category, _: Callable[[str], str]) -> str:
 
 
 def compose(kind: str, context: dict[str, Any], reader: Reader, links: Links, now: datetime) -> Message:
-    message = _Composer(context, reader, links, now).compose(kind)
-    return replace(message, subject=_subject_line(message.subject))
+    composer = _Composer(context, reader, links, now)
+    message = composer.compose(kind)
+    return replace(message, subject=_subject_line(message.subject), discreet=composer.discreet)
 
 
 def _subject_line(text: str) -> str:
@@ -159,6 +162,7 @@ class _Composer:
     def __init__(self, context: dict[str, Any], reader: Reader, links: Links, now: datetime) -> None:
         self.c, self.r, self.links, self.now = context, reader, links, now
         self._ = reader.gettext
+        self.discreet = False  # whether the subject left a private program or event unnamed
 
     def compose(self, kind: str) -> Message:
         return getattr(self, kind)()
@@ -185,7 +189,12 @@ class _Composer:
         """A subject about the program: `named` (naming it, %(program)s) where its members are public, else
         `discreet`, saying the same without its name. A subject shows on a lock screen and in notification
         previews, where being in an affinity program would out someone; the body, read once opened, names it."""
-        return (named if self.program_public else discreet) % {"program": self.program, **values}
+        return (named if self.program_public else self.unnamed(discreet)) % {"program": self.program, **values}
+
+    def unnamed(self, subject: str) -> str:
+        """A subject said without the name of the private program or event it is about (`Message.discreet`)."""
+        self.discreet = True
+        return subject
 
     def id(self, name: str) -> UUID:
         return UUID(str(self.c[name]))
@@ -284,7 +293,7 @@ class _Composer:
     def about_event(self, named: str, discreet: str, **values: object) -> str:
         """A subject about the event: `named` (naming it, %(title)s) where its attendees are public, else `discreet`,
         saying the same without its title (%(day)s: the day it starts, in the reader's zone). As `about_program`."""
-        return (named if self.event_public else discreet) % {
+        return (named if self.event_public else self.unnamed(discreet)) % {
             "title": self.title, "day": self.r.day(self.event["starts_at"]), **values}
 
     def when_and_where(self, starts: datetime, ends: datetime, *, is_virtual: bool, location: str | None,
@@ -961,10 +970,20 @@ class _Composer:
 
     def event_reminder(self) -> Message:
         _ = self._
-        what = self.title if self.event_public else _("an event you registered for")
+        what = self.title if self.event_public else self.unnamed(_("an event you registered for"))
         return Message(self.relative_day(self.event["starts_at"], what),
                        [_("A reminder: %(title)s is coming up.") % {"title": self.title}],
                        self.event_details(with_join=True), self._event_link())
+
+    def organiser_message(self) -> Message:
+        """An organiser's own words to those registered, as they wrote them (in their language, whatever the
+        reader's): their paragraphs and line breaks kept, nothing else of theirs (the layouts escape it)."""
+        _ = self._
+        words = paragraphs(self.c.get("body"), MESSAGE_LIMIT) or ""
+        return Message(self.about_event(_("A message about %(title)s"), _("A message about the event on %(day)s")),
+                       [_("The organisers of %(title)s wrote to you:") % {"title": self.title},
+                        *words.split("\n\n")],
+                       self.event_details(), self._event_link())
 
     def waitlist_closed(self) -> Message:
         _ = self._

@@ -24,6 +24,8 @@ _DELIVERY = ("id, person_id, chapter_id, kind, status, attempts, last_error, cre
 # An event as the listing keeps it, and whether its attendees are public (`note_attendees_public`).
 _LISTING = ("l.*, EXISTS (SELECT FROM public_attendees p WHERE p.scheduled_event_id = l.scheduled_event_id) "
             "AS attendees_public")
+# An organiser's message to an event's registrants, as the API says it.
+_EVENT_MESSAGE = "message_id, scheduled_event_id, body, sent_to AS to, recipients, sent_by, sent_at"
 # Kinds that are no item of the in-app inbox.
 _IN_INBOX = "kind <> ALL('{" + ",".join(NOT_IN_INBOX) + "}'::text[])"
 
@@ -177,6 +179,35 @@ class PostgresNotifications:
                 WHERE scheduled_event_id = $1 AND status IN ('confirmed', 'waitlisted', 'promoted')""",
             scheduled_event_id,
         )]
+
+    async def listing_to_message(self, scheduled_event_id: UUID) -> dict[str, Any] | None:
+        row = await self._conn.fetchrow(
+            f"SELECT {_LISTING} FROM event_listings l WHERE scheduled_event_id = $1 FOR UPDATE OF l",
+            scheduled_event_id)
+        return dict(row) if row else None
+
+    async def event_message(self, message_id: UUID) -> dict[str, Any] | None:
+        row = await self._conn.fetchrow(f"SELECT {_EVENT_MESSAGE} FROM event_messages WHERE message_id = $1",
+                                        message_id)
+        return dict(row) if row else None
+
+    async def event_messages(self, scheduled_event_id: UUID, since: datetime | None = None) -> list[dict[str, Any]]:
+        return [dict(r) for r in await self._conn.fetch(
+            f"""SELECT {_EVENT_MESSAGE} FROM event_messages
+                 WHERE scheduled_event_id = $1 AND ($2::timestamptz IS NULL OR sent_at > $2)
+                 ORDER BY sent_at DESC""", scheduled_event_id, since)]
+
+    async def save_event_message(self, message: dict[str, Any]) -> None:
+        await self._conn.execute(
+            """INSERT INTO event_messages (message_id, scheduled_event_id, body, sent_to, recipients, sent_by, sent_at)
+               VALUES ($1, $2, $3, $4, $5, $6, $7)""",
+            message["message_id"], message["scheduled_event_id"], message["body"], message["to"],
+            message["recipients"], message["sent_by"], message["sent_at"])
+
+    async def suspended_of(self, person_ids: list[UUID]) -> set[UUID]:
+        rows = await self._conn.fetch(
+            "SELECT person_id FROM suspensions WHERE person_id = ANY($1::uuid[]) AND suspended", person_ids)
+        return {r["person_id"] for r in rows}
 
     async def save_access_link(self, registration_id: UUID, scheduled_event_id: UUID, person_id: UUID,
                                join_url: str) -> None:
@@ -488,6 +519,7 @@ class PostgresNotifications:
             await self._conn.execute(f"DELETE FROM {table} WHERE person_id = $1", person_id)
         await self._conn.execute("DELETE FROM office_hour_bookings WHERE person_id = $1 OR host_id = $1", person_id)
         await self._conn.execute("DELETE FROM waitlisted_mentees WHERE mentee_id = $1", person_id)
+        await self._conn.execute("UPDATE event_messages SET sent_by = NULL WHERE sent_by = $1", person_id)
         await self._conn.execute(
             """UPDATE notifications SET subject = NULL,
                       status = CASE WHEN status IN ('pending', 'digest_pending') THEN 'cancelled' ELSE status END

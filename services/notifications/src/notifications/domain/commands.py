@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from uuid import UUID
 
-from .model import Category
+from .model import Category, Recipients
 
 
 @dataclass(frozen=True)
@@ -45,3 +45,13 @@ class SendAllAgain:
     """Staff ask for many emails that did not arrive to be sent again at once (after an SMTP outage, say)."""
 
     notification_ids: tuple[UUID, ...]
+
+
+@dataclass(frozen=True)
+class MessageRegistrants:
+    """An organiser writes to an event's registrants; `message_id`, the client's, makes it once however often asked."""
+
+    scheduled_event_id: UUID
+    message_id: UUID
+    body: str
+    to: Recipients

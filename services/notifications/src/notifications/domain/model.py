@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -10,6 +10,8 @@ from typing import Any
 from uuid import UUID, uuid5
 
 from plumbing.errors import Conflict, Forbidden, Invalid, NotFound
+
+from .text import paragraphs
 
 _NAMESPACE = UUID("0d7c6a52-55f5-4c8e-9a57-3b0d8a1f2c11")
 
@@ -76,6 +78,8 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
     Kind("event_updated", Category.EVENT_UPDATES),
     Kind("event_reminder", Category.EVENT_UPDATES),
     Kind("waitlist_closed", Category.EVENT_UPDATES, urgent=False),
+    # An organiser's own message to those registered ("the room moved"): news of an event, as its updates are.
+    Kind("organiser_message", Category.EVENT_UPDATES),
     Kind("office_hours_booked", Category.ESSENTIAL),
     Kind("office_hours_booked_host", Category.ESSENTIAL),
     Kind("office_hours_reminder", Category.EVENT_UPDATES),
@@ -257,6 +261,93 @@ class AddressNotKept(Conflict, code="address_not_kept"):
     def __init__(self) -> None:
         super().__init__("the address an email change replaced is not kept once the email telling it failed",
                          field="notification_id")
+
+
+# --- an organiser's message to an event's registrants ---
+
+MESSAGE_LIMIT = 2000
+# At most this many messages to one event's registrants in a day: a guard against a mistake (a form sent over and
+# over), not a quota; the next is refused until the first of them is a day old.
+MESSAGES_A_DAY = 5
+MESSAGES_WINDOW = timedelta(hours=24)
+
+
+class Recipients(StrEnum):
+    """Who of an event's registrants an organiser's message goes to."""
+
+    SEATED = "seated"
+    SEATED_AND_WAITLISTED = "seated_and_waitlisted"
+
+    def include(self, status: str) -> bool:
+        """Whether a registration of this status gets it (a seat: confirmed, or promoted from the waitlist)."""
+        return status in ("confirmed", "promoted") or (self is Recipients.SEATED_AND_WAITLISTED
+                                                       and status == "waitlisted")
+
+
+def organisers_words(body: str) -> str:
+    """The organiser's text as it is sent: paragraphs and line breaks kept, control characters out. Raises
+    MessageBodyInvalid when nothing is left of it, or more than MESSAGE_LIMIT characters."""
+    text = paragraphs(body, limit=max(len(body), 1)) or ""
+    if not 1 <= len(text) <= MESSAGE_LIMIT:
+        raise MessageBodyInvalid()
+    return text
+
+
+def check_organiser(listing: Mapping[str, Any] | None, may_act: Callable[[UUID | None], bool]) -> None:
+    """Raises UnknownEvent for an event notifications has not heard of; NotYourEvent unless the staff member may act
+    on its chapter's (one not known: administrators only)."""
+    if listing is None:
+        raise UnknownEvent()
+    if not may_act(listing["chapter_id"]):
+        raise NotYourEvent()
+
+
+def check_may_message(sent_within_a_day: int, cancelled: bool) -> None:
+    """Raises EventCancelled, or TooManyMessages once MESSAGES_A_DAY went to the event's registrants in a day."""
+    if cancelled:
+        raise EventCancelled()
+    if sent_within_a_day >= MESSAGES_A_DAY:
+        raise TooManyMessages()
+
+
+class MessageBodyInvalid(Invalid, code="invalid_message"):
+    def __init__(self) -> None:
+        super().__init__(f"a message is 1 to {MESSAGE_LIMIT} characters of text", field="body")
+
+
+class UnknownEvent(NotFound, code="unknown_event"):
+    """Notifications has heard nothing of the event (it learns an event from its publication)."""
+
+    def __init__(self) -> None:
+        super().__init__("no such event", field="scheduled_event_id")
+
+
+class NotYourEvent(Forbidden, code="forbidden"):
+    """Not an administrator, nor a coordinator of the event's chapter (one of no chapter known: administrators)."""
+
+    def __init__(self) -> None:
+        super().__init__("coordinators message the registrants of their own chapters' events only",
+                         field="scheduled_event_id")
+
+
+class EventCancelled(Conflict, code="event_cancelled"):
+    def __init__(self) -> None:
+        super().__init__("the event is cancelled: its registrants were told so", field="scheduled_event_id")
+
+
+class TooManyMessages(Conflict, code="too_many_messages"):
+    status = 429
+
+    def __init__(self) -> None:
+        super().__init__(f"{MESSAGES_A_DAY} messages went to this event's registrants in the last day: the next may "
+                         "go once the first of them is a day old", field="scheduled_event_id")
+
+
+class MessageIdTaken(Conflict, code="message_id_taken"):
+    """A message's id names one message, to one event's registrants."""
+
+    def __init__(self) -> None:
+        super().__init__("this message_id is another event's message", field="message_id")
 
 
 # An email that failed for good, or may not have arrived, goes again when staff ask: once the person's address is

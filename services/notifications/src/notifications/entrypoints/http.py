@@ -6,16 +6,16 @@ from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import RedirectResponse
 from plumbing.auth import Principal, Role, current_principal, forbidden
 from plumbing.http import answers, unit_of_work
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from ..adapters.links import Links
 from ..adapters.unsubscribe import UnsubscribeTokens
 from ..domain import commands
-from ..domain.model import Category, Preferences
+from ..domain.model import MESSAGE_LIMIT, Category, Preferences, Recipients
 from ..service_layer import handlers, views
 from ..service_layer.unit_of_work import NotificationsUnitOfWork
 
@@ -278,3 +278,59 @@ async def send_all_again(body: SendAllAgainIn, caller: Caller, uow: UnitOfWork) 
     sent, skipped = await handlers.send_all_again(commands.SendAllAgain(tuple(body.notification_ids)), caller,
                                                   _may_act(caller), uow)
     return SentAgainOut(sent_again=[Delivery(**row) for row in sent], skipped=skipped)
+
+
+# --- an organiser's message to an event's registrants --------------------------------------------------------------
+
+
+class EventMessageIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    message_id: UUID = Field(description="The client's own id for the message: the same again is the same message, "
+                                         "answered 200 and sent nothing more")
+    body: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MESSAGE_LIMIT)] = Field(
+        description="Plain text, as the registrants are to read it: paragraphs and line breaks are kept, markup is "
+                    "shown as written")
+    to: Recipients = Field(description="`seated`: those holding a seat; `seated_and_waitlisted`: the waitlist too")
+
+
+class EventMessage(BaseModel):
+    message_id: UUID
+    scheduled_event_id: UUID
+    body: str
+    to: Recipients
+    recipients: int = Field(description="How many people it went to (a suspended account is not one of them)")
+    sent_by: UUID | None = Field(description="Who sent it; none once they erased their account (or a caller that "
+                                             "is no person sent it)")
+    sent_at: datetime
+
+
+def _may_message(caller: Principal) -> handlers.MayAct:
+    if caller.role != Role.COORDINATOR and not caller.is_admin:
+        raise forbidden("organisers' messages are for coordinators and administrators")
+    return _may_act(caller)
+
+
+@router.post("/events/{scheduled_event_id}/messages", status_code=201,
+             responses={200: {"model": EventMessage, "description": "That message_id's message, sent before: nothing "
+                                                                    "more is sent"},
+                        **answers(403, 404, 409, 429)})
+async def message_registrants(scheduled_event_id: UUID, body: EventMessageIn, caller: Caller, uow: UnitOfWork,
+                              response: Response) -> EventMessage:
+    """Write to the event's registrants: each gets it by email (as their preferences for news of events say) and in
+    their inbox, in their language around the organiser's words; under a subject naming the event only where its
+    attendees are public. An administrator, or a coordinator of the event's chapter (403 when notifications knows
+    no chapter of it, or it is not theirs); 404 `unknown_event` when notifications knows nothing of the event;
+    409 `event_cancelled`; 409 `message_id_taken` for another event's message's id; 429 `too_many_messages` once
+    5 went to its registrants in the last 24 hours (`MESSAGES_A_DAY`). Audited (`event.messaged`)."""
+    command = commands.MessageRegistrants(scheduled_event_id, body.message_id, body.body, body.to)
+    message, new = await handlers.message_registrants(command, caller, _may_message(caller), uow, datetime.now(UTC))
+    if not new:
+        response.status_code = 200
+    return EventMessage(**message)
+
+
+@router.get("/events/{scheduled_event_id}/messages", responses=answers(403, 404))
+async def event_messages(scheduled_event_id: UUID, caller: Caller, uow: UnitOfWork) -> list[EventMessage]:
+    """The organisers' messages to the event's registrants, newest first; who may write them may read them."""
+    return [EventMessage(**m) for m in await views.event_messages(uow, scheduled_event_id, _may_message(caller))]

@@ -85,7 +85,7 @@ class Obsolete(Exception):
 # Kinds that no longer hold once their event is cancelled: its cancellation says all (and the calendar entry of an
 # update sent after it would put the event back in the reader's calendar).
 VOID_ONCE_CANCELLED = frozenset({"event_updated", "event_reminder", "join_link", "registration_confirmed",
-                                 "registration_promoted", "registration_waitlisted"})
+                                 "registration_promoted", "registration_waitlisted", "organiser_message"})
 # Kinds that no longer hold once their office-hour booking is cancelled.
 BOOKING_HELD_KINDS = frozenset({"office_hours_booked", "office_hours_booked_host", "office_hours_reminder",
                                 "office_hours_link_given"})
@@ -95,8 +95,12 @@ NAMING_NO_PARTNER = frozenset({"pairing_proposed", "pairing_declined"})
 # A reminder that could only go once what it recalls began (the SMTP server refused until then, or staff sent it
 # again later) says nothing worth reading; nor does anything about an event once it has ended.
 REMINDER_KINDS = frozenset({"event_reminder", "office_hours_reminder"})
-# Kinds worth reading until what they speak of has ended (a link to join given just after the start still helps).
-VOID_ONCE_ENDED = VOID_ONCE_CANCELLED | {"office_hours_link_given"}
+# Kinds worth reading until what they speak of has ended (a link to join given just after the start still helps);
+# an organiser's message is worth reading after it too (a thank-you once it was held).
+VOID_ONCE_ENDED = (VOID_ONCE_CANCELLED - {"organiser_message"}) | {"office_hours_link_given"}
+# Kinds not sent to someone whose account is suspended: an organiser's words may give a way into the event (a new
+# link to join), which a suspended account is not given (`handlers.person_suspended`).
+HELD_FROM_THE_SUSPENDED = frozenset({"organiser_message"})
 
 
 # The kinds whose message shows what the partner shows a partner (`Messages.partner_details`).
@@ -117,6 +121,8 @@ async def context_for(notification: Notification, uow: NotificationsUnitOfWorkPo
         context["new_email"] = context["recipient"]["email"]
         context["recipient"] = {**context["recipient"], "email": parameters["old_email"]}
         return {**context, "program": None, "chapter_name": chapter_name}
+    if notification.kind in HELD_FROM_THE_SUSPENDED and await repo.suspended_of([notification.person_id]):
+        raise Obsolete("the account is suspended")
     if "partner_id" in parameters:
         context["partner"] = await repo.contact(UUID(parameters["partner_id"]))
         # Composed after the pairing is over, a message names a former partner, nothing they show partners now (asked

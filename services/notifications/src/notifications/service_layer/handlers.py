@@ -22,10 +22,12 @@ from plumbing.auth import Principal
 from ..domain import commands
 from ..domain.model import (
     KINDS,
+    MESSAGES_WINDOW,
     AddressNotKept,
     Category,
     LinkNoLongerWorks,
     LinkNotKept,
+    MessageIdTaken,
     NoSuchDelivery,
     NothingToSendAgain,
     Notification,
@@ -33,8 +35,11 @@ from ..domain.model import (
     NotYourChapters,
     Preferences,
     UnknownPerson,
+    check_may_message,
+    check_organiser,
     check_sendable_again,
     concerning_attendees,
+    organisers_words,
     reminder_time,
 )
 from ..domain.text import one_line, paragraphs
@@ -720,3 +725,40 @@ async def _sent_again(notification_id: UUID, staff: Principal, may_act: MayAct, 
               detail={"person_id": str(delivery["person_id"]), "kind": delivery["kind"],
                       "status": delivery["status"]})
     return again
+
+
+async def message_registrants(command: commands.MessageRegistrants, staff: Principal, may_act: MayAct,
+                              uow: UnitOfWork, now: datetime) -> tuple[Row, bool]:
+    """An organiser's message to the event's registrants (those with a seat, or the waitlist too): one notification
+    each, recorded with the message in one transaction; a suspended account gets none, nor an erased one (its
+    registrations are gone). Audited. The same message_id again is that message, nothing sent again: (it, False).
+    Raises MessageBodyInvalid, UnknownEvent, NotYourEvent (`check_organiser`), MessageIdTaken, EventCancelled or
+    TooManyMessages (`check_may_message`)."""
+    body = organisers_words(command.body)
+    event_id = command.scheduled_event_id
+    async with uow:
+        listing = await uow.notifications.listing_to_message(event_id)
+        check_organiser(listing, may_act)
+        assert listing is not None
+        earlier = await uow.notifications.event_message(command.message_id)
+        if earlier is not None:
+            if earlier["scheduled_event_id"] != event_id:
+                raise MessageIdTaken()
+            return earlier, False
+        check_may_message(len(await uow.notifications.event_messages(event_id, since=now - MESSAGES_WINDOW)),
+                          cancelled=listing["cancelled_at"] is not None)
+        # One message each, whatever registrations they hold.
+        people = list(dict.fromkeys(person for person, _, status in await uow.notifications.registrants(event_id)
+                                    if command.to.include(status)))
+        suspended = await uow.notifications.suspended_of(people)
+        told = [Notification.answering(command.message_id, person, listing["chapter_id"], "organiser_message",
+                                       scheduled_event_id=event_id, body=body)
+                for person in people if person not in suspended]
+        message: Row = {"message_id": command.message_id, "scheduled_event_id": event_id, "body": body,
+                        "to": command.to.value, "recipients": len(told), "sent_by": staff.person_id, "sent_at": now}
+        await uow.notifications.save_event_message(message)
+        await uow.notifications.add_all(told)
+        uow.audit(staff, "event.messaged", "scheduled_event", event_id, chapter_id=listing["chapter_id"],
+                  detail={"message_id": str(command.message_id), "to": command.to.value, "recipients": len(told)})
+        await uow.commit()
+    return message, True

@@ -87,6 +87,22 @@ class NotificationsRepository(Protocol):
     async def registrants(self, scheduled_event_id: UUID) -> list[tuple[UUID, UUID, str]]:
         """People holding or waiting for a place, with their registration and its status."""
 
+    async def listing_to_message(self, scheduled_event_id: UUID) -> Row | None:
+        """`listing`, locked until the transaction ends: messages to its registrants are counted and recorded one
+        after the other (a message's id twice at once, or a sixth message, is told apart)."""
+
+    async def event_message(self, message_id: UUID) -> Row | None:
+        """An organiser's message to an event's registrants (`save_event_message`)."""
+
+    async def event_messages(self, scheduled_event_id: UUID, since: datetime | None = None) -> list[Row]:
+        """The event's messages to its registrants (sent after `since`), newest first."""
+
+    async def save_event_message(self, message: Row) -> None:
+        """message_id, scheduled_event_id, body, to, recipients, sent_by, sent_at."""
+
+    async def suspended_of(self, person_ids: list[UUID]) -> set[UUID]:
+        """Those of these people whose account is suspended now."""
+
     async def save_access_link(self, registration_id: UUID, scheduled_event_id: UUID, person_id: UUID,
                                join_url: str) -> None: ...
 

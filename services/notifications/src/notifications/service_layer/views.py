@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import TypeVar, cast
 from uuid import UUID
 
-from ..domain.model import NoSuchDelivery, Notification, NotInInbox, Preferences, UnknownPerson
+from ..domain.model import NoSuchDelivery, Notification, NotInInbox, Preferences, UnknownPerson, check_organiser
 from .dispatch import DispatchPolicy, GatheredReads, MissingContext, Obsolete, context_for
 from .ports import NotificationsUnitOfWorkPort, Row
 
@@ -89,3 +89,11 @@ async def delivery(uow: NotificationsUnitOfWorkPort, notification_id: UUID) -> R
     if found is None:
         raise NoSuchDelivery()
     return found
+
+
+async def event_messages(uow: NotificationsUnitOfWorkPort, scheduled_event_id: UUID,
+                         may_act: Callable[[UUID | None], bool]) -> list[Row]:
+    """The organisers' messages to the event's registrants, newest first. Raises UnknownEvent or NotYourEvent."""
+    async with uow:
+        check_organiser(await uow.notifications.listing(scheduled_event_id), may_act)
+        return await uow.notifications.event_messages(scheduled_event_id)
