@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from datetime import datetime
 from typing import Generic, TypeVar
 from uuid import UUID, uuid4
@@ -49,6 +50,16 @@ class FakeChapters(FakeRepository[Chapter]):
 
 
 class FakePrograms(FakeRepository[Program]):
+    def __init__(self) -> None:
+        super().__init__()
+        self.taken_part: set[UUID] = set()
+
+    async def note_taken_part(self, program_id: UUID) -> None:
+        self.taken_part.add(program_id)
+
+    async def taken_part_in(self, program_id: UUID) -> bool:
+        return program_id in self.taken_part
+
     async def list(self, chapter_id: UUID | None = None) -> list[Program]:
         return [copy.deepcopy(p) for p in self.items.values() if chapter_id in (None, p.chapter_id)]
 
@@ -58,8 +69,18 @@ class FakePrograms(FakeRepository[Program]):
 
 
 class FakePeople(FakeRepository[Person]):
+    def __init__(self, unit: Callable[[], FakeUnitOfWork] | None = None) -> None:
+        super().__init__()
+        self._unit = unit  # a function: the unit of work restores repositories by copying their state
+
     async def remove(self, person_id: UUID) -> None:
+        """As the database: their enrollments and invitations go with them (ON DELETE CASCADE)."""
         self.items.pop(person_id)
+        if self._unit is not None:
+            unit = self._unit()
+            unit.enrollments.items = {k: e for k, e in unit.enrollments.items.items() if e.person_id != person_id}
+            if invitations := getattr(unit, "invitations", None):
+                invitations.items = {k: i for k, i in invitations.items.items() if i.person_id != person_id}
 
     async def with_email(self, email: str) -> Person | None:
         return next((copy.deepcopy(p) for p in self.items.values() if p.email.lower() == email.lower()), None)
@@ -72,9 +93,6 @@ class FakePeople(FakeRepository[Person]):
 class FakeEnrollments(FakeRepository[Enrollment]):
     async def for_person(self, person_id: UUID) -> list[Enrollment]:
         return [copy.deepcopy(e) for e in self.items.values() if e.person_id == person_id]
-
-    async def any_in(self, program_id: UUID) -> bool:
-        return any(e.program_id == program_id for e in self.items.values())
 
 
 class FakePartnerships:
@@ -165,9 +183,10 @@ class FakeProfilesUnitOfWork(FakeUnitOfWork):
 
 @pytest.fixture
 def uow() -> FakeUnitOfWork:
-    return FakeProfilesUnitOfWork(chapters=FakeChapters(), programs=FakePrograms(), people=FakePeople(),
-                          enrollments=FakeEnrollments(), partnerships=FakePartnerships(),
-                          email_changes=FakeEmailChanges(), staff_roles=FakeStaffRoles())
+    unit = FakeProfilesUnitOfWork(chapters=FakeChapters(), programs=FakePrograms(), people=FakePeople(lambda: unit),
+                                  enrollments=FakeEnrollments(), partnerships=FakePartnerships(),
+                                  email_changes=FakeEmailChanges(), staff_roles=FakeStaffRoles())
+    return unit
 
 
 @pytest.fixture

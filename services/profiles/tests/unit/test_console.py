@@ -19,9 +19,11 @@ from plumbing.errors import Forbidden, Invalid, NotFound
 from plumbing.testing import FakeUnitOfWork
 from profiles.domain import commands
 from profiles.domain.console import Invitation, LastAdministrator, StaffRoles, read_invitations
+from profiles.domain.model import MembersPublicFixed
 from profiles.service_layer import console, handlers
 
 from .conftest import (
+    STAFF,
     FakeChapters,
     FakeEmailChanges,
     FakeEnrollments,
@@ -119,7 +121,7 @@ class FakeConsoleQueries:
 
 @pytest.fixture
 def uow() -> FakeUnitOfWork:
-    unit = FakeProfilesUnitOfWork(chapters=FakeChapters(), programs=FakePrograms(), people=FakePeople(),
+    unit = FakeProfilesUnitOfWork(chapters=FakeChapters(), programs=FakePrograms(), people=FakePeople(lambda: unit),
                           enrollments=FakeEnrollments(), partnerships=FakePartnerships(),
                           email_changes=FakeEmailChanges(), staff_roles=FakeStaffRoles(), suspensions=FakeSuspensions(),
                           invitations=FakeInvitations(lambda: unit.enrollments),
@@ -546,6 +548,18 @@ async def test_invitations_register_the_unknown_and_the_same_file_again_invites_
     assert (again, already) == ([], 2)
     rows = await console.preview_invitations(vetted_program.id, Role.MENTOR, text, uow, anyone)
     assert [r.already for r in rows] == ["invited", "invited", None]
+
+
+async def test_once_anyone_was_invited_whether_the_programs_members_are_public_stays_as_it_was(
+        uow, vetted_program, chapter):
+    # Invited to a program that keeps who takes part private, they were told so: enrolling later must not be public.
+    text = "name,email,stage\nNew Person,new@example.org,resident\n"
+    await console.invite(vetted_program.id, Role.MENTOR, text, NOW, coordinator_of(chapter.id), uow, anyone)
+
+    with pytest.raises(MembersPublicFixed) as refused:
+        await handlers.change_program(commands.ChangeProgram(vetted_program.id, {"members_public": True}), STAFF, uow,
+                                      anyone)
+    assert "invited" in refused.value.message and refused.value.field == "members_public"
 
 
 async def test_someone_new_is_registered_in_the_files_language_and_someone_registered_keeps_their_own(

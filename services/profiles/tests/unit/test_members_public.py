@@ -147,3 +147,14 @@ async def test_partners_in_a_private_programs_pairing_see_each_other_until_it_en
     ended = matching.PrivatePairingEnded(**pairing, ended_by=Role.MENTOR, reason_code="moved_on")
     await HANDLERS[type(ended)](ended, uow)
     assert not await uow.partnerships.between(mentor.id, mentee.id)
+
+
+async def test_once_anyone_enrolled_and_was_then_erased_whether_members_are_public_still_stays_as_it_was(
+        uow, register, private):
+    mentor = await register(S.RESIDENT)
+    await handlers.enroll(commands.Enroll(mentor.id, private.id, Role.MENTOR), uow, anyone)
+    await handlers.erase_person(commands.ErasePerson(mentor.id), STAFF, uow, anyone)
+
+    with pytest.raises(MembersPublicFixed):
+        await handlers.change_program(commands.ChangeProgram(private.id, {"members_public": True}), STAFF, uow, anyone)
+    assert not (await uow.programs.get(private.id)).members_public

@@ -368,7 +368,7 @@ async def test_who_takes_part_is_kept_from_other_teams_unless_the_coordinator_ti
     for said in ("teams that subscribe to the platform's events see who enrolls in this program, who is paired in "
                  "it and who waits for a mentor, never their names",
                  "Leave it unticked for a program whose membership says something about someone, such as an LGBTQ+ "
-                 "or another affinity program", "It can be changed only until someone enrolls."):
+                 "or another affinity program", "It can be changed only until someone enrolls or is invited."):
         assert said in hint, said
     assert [(c.body["name"], c.body["members_public"]) for c in s.calls_to("profiles", "POST", "/v1/programs")] == [
         ("Pride in Medicine", False), ("Career Day Mentors", True)]
@@ -406,7 +406,7 @@ async def test_once_someone_has_enrolled_the_refusal_is_said_next_to_the_field_a
         again = await page.post(path, data=Posted(form).fields)
     assert refused.status_code == 422
     assert s.calls_to("profiles", "PATCH")[0].body == {"term_months": 6, "members_public": True}
-    fixed = "People have enrolled trusting who may see that they did: this stays as it was."
+    fixed = "People have enrolled or been invited trusting who may see that they did: this stays as it was."
     assert field_error(refused.text, "members_public") == fixed
     assert re.search(rf'data-error-summary.*?<a href="#members_public">{re.escape(fixed)}</a>', refused.text, re.S)
     assert 'aria-describedby="members_public-hint members_public-error"' in form
@@ -425,7 +425,7 @@ async def test_who_may_see_who_takes_part_is_asked_and_said_in_spanish(world):
     assert "Quién puede ver quién participa" in text and "Permitir que otros equipos vean quién participa" in text
     assert "Quién participa no se comparte con otros equipos." in program_page
     assert field_error(refused.text, "members_public") == (
-        "Hay personas que se inscribieron confiando en quién puede saberlo: esto se queda como estaba.")
+        "Hay personas que se inscribieron o recibieron una invitación confiando en quién puede saberlo: esto se queda como estaba.")
 
 
 # --- labels and errors, for assistive technology ----------------------------------------------------------------

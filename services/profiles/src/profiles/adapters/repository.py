@@ -115,6 +115,14 @@ class PostgresPrograms:
                                         list(program_ids))
         return set(program_ids) - {row["id"] for row in public}
 
+    async def note_taken_part(self, program_id: UUID) -> None:
+        # Written once: a later enrollment finds it set and locks nothing (every enrollment would wait on the row).
+        await self._conn.execute(
+            "UPDATE programs SET members_public_fixed = true WHERE id = $1 AND NOT members_public_fixed", program_id)
+
+    async def taken_part_in(self, program_id: UUID) -> bool:
+        return bool(await self._conn.fetchval("SELECT members_public_fixed FROM programs WHERE id = $1", program_id))
+
     async def list(self, chapter_id: UUID | None = None) -> list[Program]:
         rows = await self._conn.fetch(
             f"{PROGRAMS.select} WHERE $1::uuid IS NULL OR chapter_id = $1 ORDER BY name, id", chapter_id
@@ -196,10 +204,6 @@ class PostgresEnrollments:
     async def for_person(self, person_id: UUID) -> list[Enrollment]:
         rows = await self._conn.fetch(f"{ENROLLMENTS.select} WHERE person_id = $1 ORDER BY id", person_id)
         return [enrollment_from_row(row) for row in rows]
-
-    async def any_in(self, program_id: UUID) -> bool:
-        return bool(await self._conn.fetchval("SELECT EXISTS (SELECT 1 FROM enrollments WHERE program_id = $1)",
-                                              program_id))
 
 
 def enrollment_from_row(row: Mapping[str, Any]) -> Enrollment:

@@ -45,12 +45,12 @@ class ProgramNameTaken(Conflict, code="program_name_taken"):
 
 
 class MembersPublicFixed(Conflict, code="members_public_fixed"):
-    """Whether other teams may see who takes part in a program changes only while nobody has enrolled in it (ever:
-    a withdrawn enrollment too): those who did enrolled trusting it."""
+    """Whether other teams may see who takes part in a program changes only while nobody has enrolled in it or been
+    invited to it (ever: a withdrawn enrollment, or one erased since, too): those who did trusted it."""
 
     def __init__(self) -> None:
-        super().__init__("people have enrolled trusting who may see that they take part: it stays as it was",
-                         field="members_public")
+        super().__init__("people have enrolled or been invited trusting who may see that they take part: it stays "
+                         "as it was", field="members_public")
 
 
 class ThePersonsOwn(Forbidden, code="forbidden"):
@@ -120,11 +120,11 @@ class Program:
         program._check()
         return program
 
-    def update(self, *, enrolled: bool, **proposed: Any) -> set[str]:
-        """Change what is `proposed`; whether other teams may see who takes part only while nobody has `enrolled`
-        (ever, a withdrawn enrollment too). A value sent unchanged is no change."""
+    def update(self, *, taken_part: bool, **proposed: Any) -> set[str]:
+        """Change what is `proposed`; whether other teams may see who takes part only while nobody has `taken_part`
+        (enrolled or been invited, ever). A value sent unchanged is no change."""
         changed = _changes(self, proposed)
-        if "members_public" in changed and enrolled:
+        if "members_public" in changed and taken_part:
             raise MembersPublicFixed()
         candidate = replace(self, **changed)
         candidate._check()

@@ -144,8 +144,8 @@ class ProgramIn(Strict):
     members_public: bool = Field(
         default=False,
         description="Whether other teams may see who takes part (its enrollments, invitations, pairings and "
-                    "waitlist); false keeps them to our own services. Changes only while nobody has enrolled "
-                    "(`members_public_fixed`, 409)")
+                    "waitlist); false keeps them to our own services. Changes only while nobody has enrolled or "
+                    "been invited (`members_public_fixed`, 409)")
 
 
 ProgramChange = changes_to(ProgramIn, without=frozenset({"chapter_id"}))
@@ -432,7 +432,8 @@ async def get_program(program_id: UUID, _: Caller, unit: UnitOfWork) -> ProgramO
 @router.patch("/programs/{program_id}", responses=answers(409))
 async def change_program(program_id: UUID, body: ProgramChange, caller: Caller, unit: UnitOfWork) -> ProgramOut:
     """Renamed as no other program of its chapter is named (`program_name_taken`). Whether other teams may see who
-    takes part changes only while nobody has enrolled, a withdrawn enrollment too (`members_public_fixed`). Audited
+    takes part changes only while nobody has enrolled or been invited, ever: a withdrawn enrollment, or one erased
+    since, too (`members_public_fixed`). Audited
     `program.changed`, with the values now held of the fields that changed."""
     command = commands.ChangeProgram(program_id, body.model_dump(exclude_unset=True))
     program = await handlers.change_program(

@@ -336,6 +336,8 @@ async def invite(program_id: UUID, role: Role, text: str, at: datetime, caller: 
                 continue
             uow.emit(integration_events.person_invited(invitation))
             invited.append(Invited(invitation, person))
+        if invited:
+            await uow.programs.note_taken_part(program.id)
         invalid = sum(1 for r in rows if not r.valid)
         uow.audit(caller, "people.invited", "program", program.id, chapter_id=program.chapter_id,
                   detail={"role": role.value, "invited": len(invited), "already_invited": already,

@@ -90,12 +90,12 @@ async def define_program(command: commands.DefineProgram, caller: Principal, uow
 async def change_program(command: commands.ChangeProgram, caller: Principal, uow: Uow,
                          authorize: Callable[[Program], None]) -> Program:
     async with uow:
-        # Locked: an enrollment committing meanwhile waits (its row refers to the program), so that whether anyone
-        # has enrolled holds until this change commits, and the enrollment then goes as the change says.
+        # Locked: an enrollment or invitation committing meanwhile waits (its row refers to the program), so that
+        # whether anyone has taken part holds until this change commits, and theirs then goes as the change says.
         program = await _existing_program(command.program_id, uow, lock=True)
         authorize(program)
-        enrolled = "members_public" in command.changes and await uow.enrollments.any_in(program.id)
-        if changed := program.update(enrolled=enrolled, **command.changes):
+        taken_part = "members_public" in command.changes and await uow.programs.taken_part_in(program.id)
+        if changed := program.update(taken_part=taken_part, **command.changes):
             if "name" in changed:
                 await _program_name_free(program, uow)
             await uow.programs.save(program)
@@ -349,6 +349,7 @@ async def enroll(command: commands.Enroll, uow: Uow, authorize: Callable[[Person
         enrollment = person.enroll(program, existing, command.role, **terms)
         if enrollment not in existing:
             await uow.enrollments.save(enrollment)
+            await uow.programs.note_taken_part(program.id)
             uow.emit(integration_events.enrollment_created(enrollment, person))
             await uow.commit()
         return enrollment

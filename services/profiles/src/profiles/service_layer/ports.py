@@ -44,6 +44,13 @@ class Programs(Protocol):
         """The program of this name among the chapter's (None: among the national ones), whatever its case and
         spacing."""
 
+    async def note_taken_part(self, program_id: UUID) -> None:
+        """Someone enrolled in the program or was invited to it: whether its members are public is fixed from now
+        on, whatever becomes of them (an erasure takes their rows, not the trust they gave)."""
+
+    async def taken_part_in(self, program_id: UUID) -> bool:
+        """Whether anyone ever enrolled in the program or was invited to it (`note_taken_part`)."""
+
 
 class People(Protocol):
     async def save(self, person: Person) -> None:
@@ -68,9 +75,6 @@ class Enrollments(Protocol):
     async def get(self, enrollment_id: UUID, /, lock: bool = False) -> Enrollment | None: ...
 
     async def for_person(self, person_id: UUID) -> list[Enrollment]: ...
-
-    async def any_in(self, program_id: UUID) -> bool:
-        """Whether anyone holds or held an enrollment in the program (a withdrawn one too)."""
 
 
 class Partnerships(Protocol):

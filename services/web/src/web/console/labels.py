@@ -148,9 +148,9 @@ PROGRAM_RULES = {
     "cadence_max_days": C_("The most days between meetings cannot be fewer than the fewest."),
     "pairing_kinds": C_("Choose each kind of mentorship once."),
 }
-# profiles keeps whether other teams may see who takes part in a program once anyone has enrolled (a refusal naming
-# `members_public`), in a coordinator's words.
-MEMBERS_FIXED = C_("People have enrolled trusting who may see that they did: this stays as it was.")
+# profiles keeps whether other teams may see who takes part in a program once anyone has enrolled or been invited (a
+# refusal naming `members_public`), in a coordinator's words.
+MEMBERS_FIXED = C_("People have enrolled or been invited trusting who may see that they did: this stays as it was.")
 
 # What is wrong with a row of an invitation file (profiles' codes).
 CSV_PROBLEMS = {
@@ -261,6 +261,7 @@ AUDIT_ACTIONS = {
     "registrant.removed": C_("Removed someone from an event"),
     "attendance.exported": C_("Exported an event's attendance"),
     "email.sent_again": C_("Sent an email again"),
+    "event.messaged": C_("Wrote to an event's registrants"),
     "program.defined": C_("Added a program"),
     "program.changed": C_("Changed a program's settings"),
     "chapter.defined": C_("Added a chapter"),
@@ -320,6 +321,7 @@ EMAIL_KINDS = {
     "event_cancelled": C_("An event is cancelled"),
     "event_updated": C_("An event changed"),
     "event_reminder": C_("An event reminder"),
+    "organiser_message": C_("A message from an event's organisers"),
     "waitlist_closed": C_("An event's waitlist closed"),
     "office_hours_booked": C_("Office hours booked"),
     "office_hours_booked_host": C_("Office hours booked (to the host)"),
