@@ -15,7 +15,7 @@ from mentorship_contracts import matching as ma
 from mentorship_contracts import profiles as pr
 from notifications.service_layer import handlers, views
 
-from .test_what_people_receive import NOW, POLICY, listed, new_uow, person, sent, updated, workshop
+from .test_what_people_receive import NOW, POLICY, calendar_of, listed, new_uow, person, sent, updated, workshop
 
 PROGRAM = "LGBTQ+ in Medicine"
 TITLE = "Applying while LGBTQ+"
@@ -111,6 +111,20 @@ async def test_a_registration_names_the_event_in_its_subject_only_where_its_atte
     assert f"Your place at {TITLE} is confirmed." in confirmation.text
     [item] = (await views.inbox(uow, sam, False, 10, POLICY, NOW, listed))[0]
     assert item["subject"] == subject
+
+
+@pytest.mark.parametrize(("attendees_public", "summary"), [
+    (True, TITLE),
+    (False, "An event you registered for"),
+])
+async def test_the_calendar_entry_names_the_event_only_where_its_attendees_are_public(attendees_public, summary):
+    # A mail app may put the entry in the calendar by itself, whose alerts show its title on the lock screen.
+    uow = new_uow()
+    await an_event_registered(uow, attendees_public)
+    [confirmation] = await sent(uow)
+    _, entry = calendar_of(confirmation)
+    assert str(entry["SUMMARY"]) == summary
+    assert TITLE not in confirmation.attachments[0].content.decode() or attendees_public
 
 
 @pytest.mark.parametrize(("attendees_public", "subject"), [

@@ -332,9 +332,12 @@ class _Composer:
             # A registrant's cancellation (theirs, or read before the event's own, which travels on another topic)
             # must outrank every copy they hold: cancelling is one revision past the last change.
             sequence += 1
+        # A mail app may add the entry by itself, and a calendar's alerts show its title on the lock screen: a
+        # private event's is said without its name (the email, once opened, names it).
+        summary = self.title if self.event_public else _subject_line(self._("an event you registered for"))
         entry = CalendarEntry(
             uid=event_uid(e["scheduled_event_id"]), starts_at=e["starts_at"], ends_at=e["ends_at"],
-            summary=self.title, timezone=e["timezone"], location=e["location"] or join_url, url=join_url,
+            summary=summary, timezone=e["timezone"], location=e["location"] or join_url, url=join_url,
             sequence=sequence, cancelled=method is Method.CANCEL)
         return CalendarCopy(method, entry, "event.ics")
 
