@@ -425,7 +425,8 @@ async def test_who_may_see_who_takes_part_is_asked_and_said_in_spanish(world):
     assert "Quién puede ver quién participa" in text and "Permitir que otros equipos vean quién participa" in text
     assert "Quién participa no se comparte con otros equipos." in program_page
     assert field_error(refused.text, "members_public") == (
-        "Hay personas que se inscribieron o recibieron una invitación confiando en quién puede saberlo: esto se queda como estaba.")
+        "Hay personas que se inscribieron o recibieron una invitación confiando en quién puede saberlo: esto se "
+        "queda como estaba.")
 
 
 # --- labels and errors, for assistive technology ----------------------------------------------------------------
