@@ -4,9 +4,13 @@ nothing more, and whoever else asks is refused."""
 
 from __future__ import annotations
 
+import asyncio
+from datetime import UTC, datetime
 from uuid import uuid4
 
+import asyncpg
 from mentorship_contracts import events, profiles
+from notifications.adapters.repository import PostgresNotifications
 from plumbing.testing import eventually
 
 from .test_notifications_from_real_events import applied, contact, listing, subjects
@@ -57,3 +61,37 @@ async def test_the_chapters_coordinator_writes_to_those_with_a_seat_once_and_nob
     assert WORDS in email["text"].replace("\r\n", "\n")
     assert subject not in subjects(smtp_sink, waiting)
     assert subjects(smtp_sink, seated).count(subject) == 1
+
+
+async def test_one_message_id_for_two_events_at_the_same_moment_is_recorded_once_and_the_second_is_told_so(
+        notifications):
+    """Two requests that both found the id free: the second's insert waits for the first to commit, then records
+    nothing (the handler answers 409 message_id_taken) rather than failing on the primary key."""
+    message_id, now = uuid4(), datetime.now(UTC)
+
+    def message(event_id):
+        return {"message_id": message_id, "scheduled_event_id": event_id, "body": "Room 4", "to": "seated",
+                "recipients": 0, "sent_by": None, "sent_at": now}
+
+    first = await asyncpg.connect(notifications.settings.database_url)
+    second = await asyncpg.connect(notifications.settings.database_url)
+    try:
+        first_tx, second_tx = first.transaction(), second.transaction()
+        await first_tx.start()
+        await second_tx.start()
+        assert await PostgresNotifications(first).save_event_message(message(uuid4())) is True
+        waiting = asyncio.ensure_future(PostgresNotifications(second).save_event_message(message(uuid4())))
+
+        async def second_waits_for_the_first() -> bool:
+            return await first.fetchval(
+                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND pid = $1",
+                second.get_server_pid()) == 1
+
+        await eventually(second_waits_for_the_first, timeout=10, what="the second insert to wait for the first")
+        await first_tx.commit()
+        assert await waiting is False
+        await second_tx.commit()
+        assert await first.fetchval("SELECT count(*) FROM event_messages WHERE message_id = $1", message_id) == 1
+    finally:
+        await first.close()
+        await second.close()

@@ -158,9 +158,11 @@ class FakeNotifications:
                        if m["scheduled_event_id"] == scheduled_event_id and (since is None or m["sent_at"] > since)),
                       key=lambda m: m["sent_at"], reverse=True)
 
-    async def save_event_message(self, message: dict[str, Any]) -> None:
-        assert message["message_id"] not in self.event_messages_sent, "a message's id is its primary key"
+    async def save_event_message(self, message: dict[str, Any]) -> bool:
+        if message["message_id"] in self.event_messages_sent:
+            return False
         self.event_messages_sent[message["message_id"]] = dict(message)
+        return True
 
     async def suspended_of(self, person_ids: list[UUID]) -> set[UUID]:
         return {p for p in person_ids if self.suspensions.get(p, (False,))[0]}

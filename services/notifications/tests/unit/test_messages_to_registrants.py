@@ -161,6 +161,23 @@ async def test_the_same_message_id_again_is_the_first_message_and_nothing_more_i
         await write(uow, (await an_event(uow))[0], message_id=message_id)
 
 
+async def test_the_same_message_id_for_another_event_at_the_same_moment_is_refused_and_sends_nothing():
+    uow = new_uow()
+    first_event, second_event = (await an_event(uow))[0], (await an_event(uow))[0]
+    message_id = uuid4()
+    await write(uow, first_event, message_id=message_id)
+    await sent(uow)
+
+    async def not_yet_committed(_: UUID) -> None:
+        return None  # the other request's transaction has not committed when this one looks
+
+    uow.notifications.event_message = not_yet_committed
+    with pytest.raises(MessageIdTaken):
+        await write(uow, second_event, message_id=message_id)
+    assert await sent(uow) == []
+    assert len(uow.audited) == 1
+
+
 async def test_a_sixth_message_in_a_day_is_refused_and_goes_once_the_first_is_a_day_old():
     uow = new_uow()
     event_id, _ = await an_event(uow)

@@ -197,12 +197,13 @@ class PostgresNotifications:
                  WHERE scheduled_event_id = $1 AND ($2::timestamptz IS NULL OR sent_at > $2)
                  ORDER BY sent_at DESC""", scheduled_event_id, since)]
 
-    async def save_event_message(self, message: dict[str, Any]) -> None:
-        await self._conn.execute(
+    async def save_event_message(self, message: dict[str, Any]) -> bool:
+        # A concurrent insert of the same id makes this one wait for it to commit, then insert nothing.
+        return await self._conn.fetchval(
             """INSERT INTO event_messages (message_id, scheduled_event_id, body, sent_to, recipients, sent_by, sent_at)
-               VALUES ($1, $2, $3, $4, $5, $6, $7)""",
+               VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (message_id) DO NOTHING RETURNING true""",
             message["message_id"], message["scheduled_event_id"], message["body"], message["to"],
-            message["recipients"], message["sent_by"], message["sent_at"])
+            message["recipients"], message["sent_by"], message["sent_at"]) is not None
 
     async def suspended_of(self, person_ids: list[UUID]) -> set[UUID]:
         rows = await self._conn.fetch(

@@ -756,7 +756,8 @@ async def message_registrants(command: commands.MessageRegistrants, staff: Princ
                 for person in people if person not in suspended]
         message: Row = {"message_id": command.message_id, "scheduled_event_id": event_id, "body": body,
                         "to": command.to.value, "recipients": len(told), "sent_by": staff.person_id, "sent_at": now}
-        await uow.notifications.save_event_message(message)
+        if not await uow.notifications.save_event_message(message):
+            raise MessageIdTaken()  # by a request for another event that committed while this one looked
         await uow.notifications.add_all(told)
         uow.audit(staff, "event.messaged", "scheduled_event", event_id, chapter_id=listing["chapter_id"],
                   detail={"message_id": str(command.message_id), "to": command.to.value, "recipients": len(told)})

@@ -97,8 +97,9 @@ class NotificationsRepository(Protocol):
     async def event_messages(self, scheduled_event_id: UUID, since: datetime | None = None) -> list[Row]:
         """The event's messages to its registrants (sent after `since`), newest first."""
 
-    async def save_event_message(self, message: Row) -> None:
-        """message_id, scheduled_event_id, body, to, recipients, sent_by, sent_at."""
+    async def save_event_message(self, message: Row) -> bool:
+        """message_id, scheduled_event_id, body, to, recipients, sent_by, sent_at; False (and nothing saved) when a
+        message with its id was saved first, even by a transaction that committed while this one looked."""
 
     async def suspended_of(self, person_ids: list[UUID]) -> set[UUID]:
         """Those of these people whose account is suspended now."""
