@@ -146,6 +146,20 @@ def test_an_event_s_calendar_entry_has_the_platform_s_uid_its_own_zone_and_never
     assert calendar_entry(session).cancelled
 
 
+@pytest.mark.parametrize("attendees_public", [True, False])
+def test_a_private_event_in_a_feed_is_titled_without_its_name_as_the_emails_calendar_entry_is(attendees_public):
+    # A subscribed feed adds its entries by itself, and a calendar's alerts show their titles on the lock screen. The
+    # entry shares its UID with the email's, so naming it here would rename the discreet one already there.
+    workshop = event(title="Applying while LGBTQ+", description="For LGBTQ+ applicants", is_virtual=True,
+                     attendees_public=attendees_public)
+    entry = calendar_entry(workshop, join_url="https://meet.example/x", in_feed=True)
+    named = (entry.summary, entry.description)
+    assert named == (("Applying while LGBTQ+", "Join online: https://meet.example/x\n\nFor LGBTQ+ applicants")
+                     if attendees_public else ("An event you registered for", "Join online: https://meet.example/x"))
+    assert (entry.location, entry.url) == ("Student union", "https://meet.example/x")
+    assert calendar_entry(workshop).summary == "Applying while LGBTQ+"  # the file one asks for by name
+
+
 def test_check_in_opens_on_the_day_of_the_event_in_its_time_zone():
     # 15:00 UTC is 10:00 in Chicago (daylight time): the doors open that day, from midnight there (05:00 UTC).
     fair = event(timezone="America/Chicago")

@@ -6,13 +6,21 @@ from plumbing.calendar import CalendarEntry, booking_uid, event_uid
 
 from ..domain.model import EventState, OfficeHourSlot, ScheduledEvent
 
+# In English, as the feed's other words are: the feed is fetched by a calendar app, with no reader's language.
+DISCREET_SUMMARY = "An event you registered for"
 
-def calendar_entry(event: ScheduledEvent, *, join_url: str | None = None) -> CalendarEntry:
+
+def calendar_entry(event: ScheduledEvent, *, join_url: str | None = None, in_feed: bool = False) -> CalendarEntry:
     """Its UID and SEQUENCE (the event's revision) are those of notifications' attachments, so calendar apps keep one
-    entry and update it in place. The join link only when given: for a confirmed registrant's own feed."""
+    entry and update it in place. The join link only when given: for a confirmed registrant's own feed.
+
+    A feed adds its entries by itself, and a calendar's alerts show their titles on the lock screen: there a private
+    event (its attendees not public) is titled without its name, and without its description, as the email's is."""
+    discreet = in_feed and not event.attendees_public
     return CalendarEntry(
-        uid=event_uid(event.id), starts_at=event.starts_at, ends_at=event.ends_at, summary=event.title,
-        timezone=event.timezone, description=_with_link(event.description, join_url),
+        uid=event_uid(event.id), starts_at=event.starts_at, ends_at=event.ends_at,
+        summary=DISCREET_SUMMARY if discreet else event.title, timezone=event.timezone,
+        description=_with_link("" if discreet else event.description, join_url),
         location=event.location or (join_url if event.is_virtual else None), url=join_url,
         cancelled=event.state == EventState.CANCELLED, sequence=event.revision,
     )

@@ -559,11 +559,12 @@ FeedToken = Annotated[str, Path(pattern=r"^[A-Za-z0-9_-]{1,100}$")]
 
 @router.get("/calendar/feeds/{token}.ics", name="calendar_feed", response_class=CalendarResponse)
 async def calendar_feed(token: FeedToken, unit: UnitOfWork) -> CalendarResponse:
-    """The feed owner's calendar: the events they hold a confirmed seat at (with the join link of a virtual one),
-    those cancelled while they held one (as cancelled), and their booked office hours, as participant or host. 404
-    for an unknown token, and while the owner's account is suspended (the URL serves again once it is reinstated)."""
+    """The feed owner's calendar: the events they hold a confirmed seat at (with the join link of a virtual one; a
+    private event titled without its name), those cancelled while they held one (as cancelled), and their booked
+    office hours, as participant or host. 404 for an unknown token, and while the owner's account is suspended (the
+    URL serves again once it is reinstated)."""
     feed = await handlers.calendar_feed(token, unit)
-    entries = [calendar_entry(seat.event, join_url=seat.join_url) for seat in feed.seats]
+    entries = [calendar_entry(seat.event, join_url=seat.join_url, in_feed=True) for seat in feed.seats]
     entries += [booking_entry(slot) for slot in feed.bookings]
     return _calendar(entries, "My events", "events.ics")
 
