@@ -117,5 +117,7 @@ async def test_an_event_created_changed_twice_and_cancelled_is_one_cancelled_ent
         entry = app.entries[uid]
         assert entry["status"] == "CANCELLED" and entry["sequence"] == 3
         assert entry["starts_at"] == later and entry["location"] == "Student centre, room 4"
+        # Its attendees are not public: the email's entry and the feed's are both titled without its name.
+        assert entry["summary"] == "An event you registered for"
     assert sorted(str(Calendar.from_ical(ics)["METHOD"]) for ics in copies) == [
         "CANCEL", "REQUEST", "REQUEST", "REQUEST"]
