@@ -178,6 +178,23 @@ async def test_links_asked_for_one_address_are_limited(platform, visitor):
     assert statuses == [200] * platform.links_per_address + [429]
 
 
+async def test_links_an_address_followed_do_not_count_against_it_and_those_nobody_followed_do(platform):
+    email = f"devices.{uuid4().hex[:8]}@example.org"
+    for _ in range(platform.links_per_address + 1):  # one device after another, each signed in
+        device = Visitor(platform.web)
+        try:
+            path = await link_for(platform, device, email)
+            assert (await device.request("POST", path, data={"csrf": await device.csrf(path)})).status_code == 303
+        finally:
+            await device.aclose()
+    unfollowed = Visitor(platform.web)
+    try:
+        statuses = [(await unfollowed.ask_link(email)).status_code for _ in range(platform.links_per_address + 1)]
+    finally:
+        await unfollowed.aclose()
+    assert statuses == [200] * platform.links_per_address + [429]
+
+
 async def test_every_answer_carries_the_security_headers(platform, visitor):
     for path in ("/", "/sign-in", "/events", "/static/site.css", "/no-such-page"):
         headers = (await visitor.request("GET", path)).headers

@@ -34,7 +34,8 @@ KNOWN = "known@example.org"
 class FakeLinks:
     def __init__(self) -> None:
         self.links: dict[str, SignInLink] = {}
-        self.requests: list[tuple[str, datetime]] = []
+        self.requests: list[tuple[str, datetime, str]] = []
+        self.followed: set[str] = set()
 
     async def add(self, link: SignInLink) -> None:
         self.links[link.digest] = link
@@ -44,12 +45,13 @@ class FakeLinks:
 
     async def mark_used(self, key: str, at: datetime) -> None:
         self.links[key] = replace(self.links[key], used_at=at)
+        self.followed.add(key)
 
     async def count_recent(self, key: str, since: datetime) -> int:
-        return sum(1 for k, at in self.requests if k == key and at > since)
+        return sum(1 for k, at, link in self.requests if k == key and at > since and link not in self.followed)
 
-    async def note_request(self, key: str, at: datetime) -> None:
-        self.requests.append((key, at))
+    async def note_request(self, key: str, at: datetime, link_digest: str) -> None:
+        self.requests.append((key, at, link_digest))
 
     async def forget_person(self, person_id: UUID) -> None:
         self.links = {k: link for k, link in self.links.items() if link.person_id != person_id}
@@ -58,7 +60,7 @@ class FakeLinks:
         gone = [k for k, link in self.links.items() if link.expires_at <= now]
         for k in gone:
             del self.links[k]
-        self.requests = [(k, at) for k, at in self.requests if at > requests_before]
+        self.requests = [(k, at, link) for k, at, link in self.requests if at > requests_before]
         return len(gone)
 
 
@@ -247,6 +249,29 @@ async def test_links_are_limited_per_address_and_per_client_within_a_quarter_of_
         await ask("yet.another@example.org", client="busy")  # the sixth from this client
     await ask(KNOWN, client="later", at=NOW + timedelta(minutes=16))
     assert len(mailer.sent) == 9
+
+
+async def test_a_hall_of_students_on_one_network_who_each_follow_their_link_are_not_limited_by_their_number(
+        uow, world):
+    # A career fair's Wi-Fi, a hospital's or a university's: one client address for everyone. The client's limit is
+    # for links asked for and never followed (someone trying addresses, or flooding mailboxes), not for sign-ins.
+    ask, directory, mailer = world
+    for n in range(12):
+        secret = await ask(f"student{n}@example.org", client="fair-wifi")
+        await sign_in.redeem_link(secret, None, NOW, uow, directory=directory, idle=timedelta(hours=1))
+    for n in range(5):
+        await ask(f"unfollowed{n}@example.org", client="fair-wifi")
+    with pytest.raises(TooManyLinks):
+        await ask("one.more@example.org", client="fair-wifi")  # five links nobody followed
+    assert len(mailer.sent) == 17
+
+
+async def test_a_person_signing_in_on_each_of_their_devices_is_not_limited_by_the_links_they_followed(uow, world):
+    ask, directory, _ = world
+    for device in ("phone", "laptop", "tablet", "hospital desktop"):
+        secret = await ask(KNOWN, client=device)
+        await sign_in.redeem_link(secret, None, NOW, uow, directory=directory, idle=timedelta(hours=1))
+    await ask(KNOWN, client="phone")
 
 
 @pytest.mark.parametrize("typed", [

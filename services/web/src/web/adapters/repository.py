@@ -30,13 +30,15 @@ class PostgresSignInLinks:
 
     async def mark_used(self, digest: str, at: datetime) -> None:
         await self._conn.execute("UPDATE sign_in_links SET used_at = $2 WHERE digest = $1", digest, at)
+        await self._conn.execute("UPDATE sign_in_requests SET followed = true WHERE link_digest = $1", digest)
 
     async def count_recent(self, key: str, since: datetime) -> int:
         return await self._conn.fetchval(
-            "SELECT count(*) FROM sign_in_requests WHERE key = $1 AND asked_at > $2", key, since)
+            "SELECT count(*) FROM sign_in_requests WHERE key = $1 AND asked_at > $2 AND NOT followed", key, since)
 
-    async def note_request(self, key: str, at: datetime) -> None:
-        await self._conn.execute("INSERT INTO sign_in_requests (key, asked_at) VALUES ($1, $2)", key, at)
+    async def note_request(self, key: str, at: datetime, link_digest: str) -> None:
+        await self._conn.execute("INSERT INTO sign_in_requests (key, asked_at, link_digest) VALUES ($1, $2, $3)",
+                                 key, at, link_digest)
 
     async def forget_person(self, person_id: UUID) -> None:
         await self._conn.execute("DELETE FROM sign_in_links WHERE person_id = $1", person_id)

@@ -39,18 +39,19 @@ Compose = Callable[[str, str, bool], tuple[str, str, str]]
 async def request_link(email: str, client: str, language: str, now: datetime, uow: WebUnitOfWorkPort, *,
                        directory: Directory, mailer: Mailer, compose: Compose, link_url: Callable[[str], str],
                        lifetime: timedelta, limit_per_address: int, limit_per_client: int, back_to: str = "/") -> None:
-    """Mail a sign-in link to `email`, unless too many were asked for it, or from this client, lately. Once used,
-    it leads to `back_to` (a path on this site)."""
+    """Mail a sign-in link to `email`, unless too many that nobody followed were asked for it, or from this client,
+    lately: a hall of people on one network (a career fair's, a hospital's) who each sign in do not add up. Once
+    used, it leads to `back_to` (a path on this site)."""
     email = one_address(email)
     keys = [(address_key(email), limit_per_address), ("client:" + client, limit_per_client)]
+    secret = new_secret()
     async with uow:
         for key, limit in keys:
             check_rate(await uow.links.count_recent(key, now - RATE_WINDOW), limit)
         for key, _ in keys:
-            await uow.links.note_request(key, now)
+            await uow.links.note_request(key, now, digest(secret))
         await uow.commit()
     person = await directory.find_person_by_email(email)
-    secret = new_secret()
     async with uow:
         await uow.links.add(SignInLink(digest(secret), email, now + lifetime, back_to=back_to,
                                        person_id=UUID(person["id"]) if person else None))
