@@ -98,7 +98,7 @@ async def test_every_page_passes_axe_signed_out_and_signed_in(platform, browser,
             await check(path)
         # The pages that answer a POST: each form for typing in, sent empty, then the mentorship's own (last: its
         # answers may move the pairing on).
-        sent = await audit_forms_sent_empty(page, ["/profile", "/my-data", "/settings/notifications",
+        sent = await audit_forms_sent_empty(page, ["/profile", "/my-data", "/settings/notifications", "/registrations",
                                                    "/sign-up/interests", "/sign-up/identity", "/sign-up/enrol",
                                                    f"/mentorships/{pairing}/feedback", f"/mentorships/{pairing}"])
         problems.update(sent.problems)

@@ -1,6 +1,6 @@
 """What else a person does in the browser: a mentor sets how many mentees they take; a pair asks to renew, completes and
 gives feedback; messages and which emails to get; office hours booked and cancelled; a new email address confirmed
-from the link profiles sends."""
+from the link profiles sends; a calendar app subscribed to one's events."""
 
 from __future__ import annotations
 
@@ -9,11 +9,12 @@ from datetime import UTC, datetime, timedelta
 from uuid import UUID, uuid4
 
 import asyncpg
+import httpx
 from devinfra.smtp_sink import addressed_to
 from icalendar import Calendar
 from mentorship_contracts.profiles import EMAIL_CONFIRMATION_PAGE
 from playwright.async_api import expect
-from plumbing.calendar import booking_uid
+from plumbing.calendar import booking_uid, event_uid
 from plumbing.testing import eventually
 
 from ..conftest import sign_in
@@ -430,3 +431,35 @@ async def test_a_language_or_time_zone_the_page_does_not_offer_is_kept_when_the_
     async with platform.client("profiles") as profiles:
         saved = (await profiles.get(f"/v1/people/{person['id']}")).json()
     assert (saved["languages"], saved["timezone"]) == (["es", "pt"], "Europe/Lisbon")
+
+
+async def test_a_registrant_subscribes_their_calendar_app_to_their_events_through_the_web_app(platform, page):
+    event = platform.world["event"]
+    email, person = await _registered(platform, "Ade Bello", "feed")
+    async with platform.client("events", role="participant", person_id=person["id"]) as as_person:
+        async def seated():
+            answer = await as_person.post(f"/v1/events/{event['id']}/registrations", json={"person_id": person["id"]})
+            return answer.json() if answer.status_code == 201 else None
+
+        assert (await eventually(seated, timeout=60, what="a seat at the event"))["status"] == "confirmed"
+    await sign_in(page, platform, email)
+
+    async def calendar_link() -> str:
+        await page.goto("/registrations")
+        await page.get_by_role("button", name="Make my calendar link").click()
+        return await page.get_by_label("Your calendar link").input_value()
+
+    first = await calendar_link()
+    assert first.startswith(f"{platform.web}/calendar/") and first.endswith(".ics")
+    await expect(page.get_by_role("link", name="Open it in my calendar app")).to_have_attribute(
+        "href", "webcal://" + first.split("://", 1)[1])
+    async with httpx.AsyncClient() as calendar_app:  # signed in to nothing: the link is the credential
+        feed = await calendar_app.get(first)
+        assert feed.headers["content-type"].startswith("text/calendar")
+        [entry] = Calendar.from_ical(feed.content).walk("VEVENT")
+        assert str(entry["uid"]) == event_uid(event["id"])
+        assert str(entry["summary"]) == "An event you registered for"  # its attendees are not public
+        second = await calendar_link()
+        assert second != first
+        assert (await calendar_app.get(first)).status_code == 404  # a new link stops the old one
+        assert (await calendar_app.get(second)).status_code == 200

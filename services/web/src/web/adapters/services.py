@@ -362,6 +362,14 @@ class ServiceClients:
     async def my_registrations(self, who: Who) -> Json:
         return await self.call("events", "GET", "/v1/registrations/mine", who)
 
+    async def issue_calendar_feed(self, who: Who) -> str:
+        """A new secret address of the person's calendar feed (the old one stops), as the events service serves it."""
+        return (await self.call("events", "POST", "/v1/calendar/feed", who))["url"]
+
+    async def calendar_feed(self, token: str) -> str:
+        """The feed's iCalendar text; its token is its credential (`ServiceError` 404 for one revoked or unknown)."""
+        return await self.call("events", "GET", f"/v1/calendar/feeds/{token}.ics", WEB)
+
     async def register_for(self, who: Who, event_id: UUID, person_id: UUID) -> Json:
         return await self.call("events", "POST", f"/v1/events/{event_id}/registrations", who,
                                json={"person_id": str(person_id)})

@@ -4,6 +4,7 @@ the person's seat or waitlist place and, once confirmed, its join link; register
 from __future__ import annotations
 
 import asyncio
+import re
 from datetime import UTC, datetime
 from uuid import UUID
 
@@ -11,7 +12,7 @@ from fastapi import APIRouter
 from fastapi.responses import Response
 
 from ..adapters.services import ServiceError
-from .web import Form, Person, Visit, Visiting, clients, htmx, partner_names, redirect, render
+from .web import Form, Person, Visit, Visiting, app_state, clients, htmx, partner_names, redirect, render
 
 router = APIRouter(include_in_schema=False)
 
@@ -33,10 +34,49 @@ async def events(visitor: Visiting) -> Response:
     return render(visitor, "events.html", events=listed, mine=mine)
 
 
+async def _registrations_page(visitor: Visit, status: int = 200, **context) -> Response:
+    found = await clients(visitor.request).my_registrations(visitor.who)
+    return render(visitor, "registrations.html", status,
+                  registrations=[r for r in found if r["status"] != "cancelled"], **context)
+
+
 @router.get("/registrations")
 async def registrations(visitor: Person) -> Response:
-    found = await clients(visitor.request).my_registrations(visitor.who)
-    return render(visitor, "registrations.html", registrations=[r for r in found if r["status"] != "cancelled"])
+    return await _registrations_page(visitor)
+
+
+# What the events service makes a feed's secret of (URL-safe base64): anything else is no link of ours.
+FEED_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,100}")
+
+
+@router.post("/registrations/calendar-link")
+async def make_calendar_link(visitor: Person, posted: Form) -> Response:
+    """A new secret link to the person's events for their calendar app; the old one stops. Shown once, in answer to
+    the form: events keeps only its digest."""
+    try:
+        issued = await clients(visitor.request).issue_calendar_feed(visitor.who)
+    except ServiceError as error:
+        if error.status >= 500:
+            raise
+        return await _registrations_page(visitor, 422, calendar_error=visitor.error_words(error))
+    token = issued.rsplit("/", 1)[-1].removesuffix(".ics")
+    # The events service is not reachable from outside: calendar apps fetch the feed from the web app.
+    base = app_state(visitor.request).settings.public_base_url.rstrip("/")
+    return await _registrations_page(visitor, calendar_link=f"{base}/calendar/{token}.ics")
+
+
+@router.get("/calendar/{token}.ics")
+async def calendar_feed(token: str, visitor: Visiting) -> Response:
+    """A person's calendar feed, for their calendar app, which signs in to nothing: the secret link is enough."""
+    if not FEED_TOKEN.fullmatch(token):
+        return render(visitor, "not_found.html", 404)
+    try:
+        feed = await clients(visitor.request).calendar_feed(token)
+    except ServiceError as error:
+        if error.status == 404:
+            return render(visitor, "not_found.html", 404)
+        raise
+    return Response(feed, media_type="text/calendar; charset=utf-8")
 
 
 async def _event_page(visitor: Visit, event_id: UUID, status: int = 200, **context) -> Response:

@@ -1,0 +1,71 @@
+"""A person's events in their own calendar app: a secret link made on the registrations page, served by the web app
+(the events service is not reachable from outside), and fetched by the calendar app without signing in."""
+
+from __future__ import annotations
+
+import httpx
+from web.config import WebSettings
+
+from .pages import CSRF, Services, browser
+from .test_pages import ME
+
+TOKEN = "Zm9yLXRoZS1jYWxlbmRhci1hcHAtb25seS0xMjM0NTY3"
+BASE = WebSettings.offline().public_base_url.rstrip("/")
+FEED = 'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nX-WR-CALNAME:My events\r\nEND:VCALENDAR\r\n'
+
+
+def events_issuing_a_feed() -> Services:
+    return Services({"GET /v1/registrations/mine": [],
+                     "POST /v1/calendar/feed": {"url": f"http://events:8102/v1/calendar/feeds/{TOKEN}.ics"}})
+
+
+async def test_the_registrations_page_offers_a_calendar_link_and_says_what_it_shows_before_one_is_made():
+    async with browser(events_issuing_a_feed(), ME) as page:
+        shown = await page.get("/registrations")
+    assert shown.status_code == 200
+    assert "Make my calendar link" in shown.text
+    assert "An event you registered for" in shown.text  # how a private event appears there
+    assert TOKEN not in shown.text
+
+
+async def test_making_the_link_shows_the_web_apps_address_for_it_never_the_events_services():
+    services = events_issuing_a_feed()
+    async with browser(services, ME) as page:
+        made = await page.post("/registrations/calendar-link", data={"csrf": CSRF})
+    assert made.status_code == 200
+    assert f'value="{BASE}/calendar/{TOKEN}.ics"' in made.text
+    assert f'href="webcal://{BASE.split("://", 1)[1]}/calendar/{TOKEN}.ics"' in made.text
+    assert "events:8102" not in made.text
+    assert "Making a new link stops this one" in made.text
+    assert made.headers["cache-control"] == "no-store"  # the page holds a secret
+    assert [f"{r.method} {r.url.path}" for r in services.sent if r.method == "POST"] == ["POST /v1/calendar/feed"]
+
+
+async def test_making_the_link_needs_the_pages_token():
+    services = events_issuing_a_feed()
+    async with browser(services, ME) as page:
+        refused = await page.post("/registrations/calendar-link", data={})
+    assert refused.status_code == 403
+    assert not [r for r in services.sent if r.method == "POST"]
+
+
+async def test_a_calendar_app_fetches_the_feed_through_the_web_app_without_signing_in():
+    services = Services({f"GET /v1/calendar/feeds/{TOKEN}.ics": httpx.Response(
+        200, text=FEED, headers={"content-type": "text/calendar; charset=utf-8"})})
+    async with browser(services) as calendar_app:
+        fetched = await calendar_app.get(f"/calendar/{TOKEN}.ics")
+    assert fetched.status_code == 200
+    assert fetched.headers["content-type"] == "text/calendar; charset=utf-8"
+    assert fetched.text == FEED
+    assert fetched.headers["cache-control"] == "no-store"
+
+
+async def test_a_revoked_or_made_up_link_is_not_found_and_one_of_no_token_shape_asks_nothing_of_events():
+    services = Services({f"GET /v1/calendar/feeds/{TOKEN}.ics": httpx.Response(
+        404, json={"error": {"code": "not_found", "message": "no such calendar feed", "field": "token"}})})
+    async with browser(services) as calendar_app:
+        revoked = await calendar_app.get(f"/calendar/{TOKEN}.ics")
+        odd = await calendar_app.get("/calendar/..%2F..%2Fv1%2Fevents.ics")
+        long = await calendar_app.get(f"/calendar/{'a' * 101}.ics")
+    assert (revoked.status_code, odd.status_code, long.status_code) == (404, 404, 404)
+    assert [r.url.path for r in services.sent] == [f"/v1/calendar/feeds/{TOKEN}.ics"]
