@@ -22,6 +22,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from . import correlation
 from .db import is_connection_lost, is_rolled_back_by_the_server
 from .errors import DomainError
+from .logs import redact_access_log
 from .metrics import Metrics
 from .person_keys import KeysUnavailable
 from .runtime import Service
@@ -303,6 +304,7 @@ def create_app(
     error_mappers: dict[type[Exception], Callable[[Exception], ApiError]] | None = None,
     unavailable: Unavailable | None = None,
     documented: bool = True,
+    credential_paths: tuple[str, ...] = (),
 ) -> FastAPI:
     """A FastAPI app whose lifespan starts and stops the service (database, broker, relay).
 
@@ -311,7 +313,8 @@ def create_app(
     needs a token, 404 when its path names something; routes declare the rest with `responses=answers(...)`.
     `unavailable` answers a request its database could not serve (503, Retry-After added): JSON unless given.
     `documented`: whether it serves its OpenAPI document and its pages (/openapi.json, /docs, /redoc); an app of pages
-    for people, with no API, does not.
+    for people, with no API, does not. `credential_paths`: the paths whose next segment is a credential, redacted in
+    uvicorn's access log as any `token` parameter is (`plumbing.logs.redact_access_log`).
     """
 
     @asynccontextmanager
@@ -326,6 +329,7 @@ def create_app(
     app = FastAPI(title=title, version=version, lifespan=lifespan,
                   responses={422: {"model": ErrorBody, "description": _MEANING[422]}}, **hidden)
     app.state.service = service
+    redact_access_log(credential_paths)
     routers = list(routers)
     for router in routers:
         app.include_router(router)

@@ -9,6 +9,7 @@ correlation id, which the other services' lines share.
 
 import json
 import logging
+import re
 import sys
 from datetime import UTC, datetime
 
@@ -57,3 +58,32 @@ def configure(service: str, level: str = "INFO") -> None:
     framework = logging.getLogger("faststream")
     framework.handlers[:] = []
     framework.propagate = True
+
+
+class RedactCredentialsInPaths(logging.Filter):
+    """Defence in depth for uvicorn's access log (off in `plumbing.serve`, on in some deployments and in tests), whose
+    lines hold each request's path and query: a credential they carry, a `token` parameter or the segment after one of
+    `prefixes` (a sign-in link's, a calendar feed's), becomes `[redacted]`."""
+
+    def __init__(self, prefixes: tuple[str, ...] = ()) -> None:
+        super().__init__()
+        self.prefixes = prefixes
+        self._credential = re.compile("(" + "|".join([r"[?&]token=", *map(re.escape, prefixes)]) + r")[^/?&#\s\"]+")
+
+    def _redacted(self, text: str) -> str:
+        return self._credential.sub(r"\1[redacted]", text)
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple):
+            record.args = tuple(self._redacted(a) if isinstance(a, str) else a for a in record.args)
+        if isinstance(record.msg, str):
+            record.msg = self._redacted(record.msg)
+        return True
+
+
+def redact_access_log(prefixes: tuple[str, ...] = ()) -> None:
+    """Redact uvicorn's access log (`RedactCredentialsInPaths`), once for each set of prefixes: services served in one
+    process, as in tests, share its logger."""
+    access = logging.getLogger("uvicorn.access")
+    if not any(isinstance(f, RedactCredentialsInPaths) and f.prefixes == prefixes for f in access.filters):
+        access.addFilter(RedactCredentialsInPaths(prefixes))

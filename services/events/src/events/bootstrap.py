@@ -22,7 +22,8 @@ def build_app(settings: ServiceSettings | None = None) -> FastAPI:
     new_unit_of_work = service.units_of_work(EventsUnitOfWork, person_keys=person_keys.of_settings(settings))
     service.consume(consumers.HANDLERS, new_unit_of_work)
     service.run_in_background(jobs.send_reminders(new_unit_of_work, settings))
-    app = create_app(service, [http.router, audit.router()], title="Mentorship platform: events")
+    app = create_app(service, [http.router, audit.router()], title="Mentorship platform: events",
+                     credential_paths=("/v1/calendar/feeds/",))  # a feed's path is its credential
     app.state.new_unit_of_work = new_unit_of_work
     app.state.registration_desk = RegistrationDesk(new_unit_of_work)
     return app

@@ -34,7 +34,6 @@ from .entrypoints.web import (
     SignInNeeded,
     SignUpNeeded,
     go_to,
-    redact_access_logs,
     redirect,
     render,
     unavailable_page,
@@ -57,13 +56,14 @@ def build_app(settings: ServiceSettings | None = None) -> FastAPI:
     service.consume(consumers.HANDLERS, new_unit_of_work)
     service.run_in_background(jobs.forget_expired(new_unit_of_work))
     pages = [account.router, catalogue.router, mentorship.router, events.router, notices.router, *console.routers]
-    app = create_app(service, pages, title="Mentorship platform: web", unavailable=unavailable_page, documented=False)
+    # A sign-in link's path, and a calendar feed's, carry their credential.
+    app = create_app(service, pages, title="Mentorship platform: web", unavailable=unavailable_page, documented=False,
+                     credential_paths=("/sign-in/", "/calendar/"))
     # No API explorer: the web app has no API for people, and the explorer's scripts are not this site's (CSP).
     app.router.routes[:] = [r for r in app.router.routes if getattr(r, "path", None) not in _EXPLORER]
     # Static files only are compressed: a page holds a CSRF token beside what the person typed (BREACH).
     app.mount("/static", GZipMiddleware(StaticFiles(directory=HERE / "static"), minimum_size=512), name="static")
     app.add_middleware(SecurityHeaders)
-    redact_access_logs()
 
     clients = ServiceClients(
         {"profiles": settings.profiles_url, "matching": settings.matching_url, "events": settings.events_url,

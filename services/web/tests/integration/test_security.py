@@ -12,6 +12,7 @@ from uuid import uuid4
 import asyncpg
 import httpx
 import pytest
+from plumbing.logs import RedactCredentialsInPaths
 
 CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 
@@ -219,6 +220,28 @@ async def test_no_sign_in_token_and_no_address_reaches_a_log_line(platform, visi
              if record.name.split(".")[0] in ours]
     assert [line for line in lines if token in line or email in line] == []
     assert any("/sign-in/{token}" in line for line in lines), "the access log names the route, not the path"
+
+
+async def test_no_calendar_feeds_token_reaches_a_log_line_of_the_web_app_or_the_events_service(
+        platform, visitor, caplog):
+    await signed_up(platform, visitor)
+    with caplog.at_level(logging.DEBUG):
+        made = await visitor.request("POST", "/registrations/calendar-link",
+                                     data={"csrf": await visitor.csrf("/registrations")})
+        link = httpx.URL(re.search(r'id="calendar-link"[^>]*value="([^"]+)"', made.text).group(1))
+        fetched = await visitor.request("GET", link.path)
+        assert fetched.status_code == 200 and fetched.text.startswith("BEGIN:VCALENDAR")
+    token = link.path.rsplit("/", 1)[1].removesuffix(".ics")
+    ours = ("web", "events", "plumbing", "uvicorn", "fastapi", "starlette", "faststream")
+    lines = [record.getMessage() + repr(record.__dict__) for record in caplog.records
+             if record.name.split(".")[0] in ours]
+    assert [line for line in lines if token in line] == []
+    assert any("/calendar/{token}.ics" in line for line in lines), "the access log names the route, not the path"
+    # uvicorn's access log, where a deployment turns it on, has the path: it is redacted as a sign-in link's is.
+    record = logging.LogRecord("uvicorn.access", logging.INFO, __file__, 1, '%s - "%s %s HTTP/%s" %d',
+                               ("10.0.0.1", "GET", link.path, "1.1", 200), None)
+    RedactCredentialsInPaths(("/sign-in/", "/calendar/")).filter(record)
+    assert token not in record.getMessage() and "/calendar/[redacted]" in record.getMessage()
 
 
 async def test_a_mentorship_that_is_not_yours_is_not_found_whatever_is_posted_to_it(platform, visitor):

@@ -6,7 +6,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import logging
-import re
 import secrets
 import time
 from dataclasses import dataclass, field
@@ -78,28 +77,6 @@ class SecurityHeaders:
             with correlation.serving(scope.get(correlation.SCOPE_KEY)):
                 log.info("request", extra={"method": scope["method"], "route": route, "status": status,
                                            "ms": round((time.perf_counter() - started) * 1000, 1)})
-
-
-_TOKEN_IN_PATH = re.compile(r"(/sign-in/)[^/?#\s\"]+")
-
-
-class RedactSignInLinks(logging.Filter):
-    """Defence in depth for uvicorn's access log (off in `plumbing.serve`, on in some deployments and tests): the
-    path of a sign-in link carries its token, which becomes `/sign-in/[redacted]`."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        if isinstance(record.args, tuple):
-            record.args = tuple(_TOKEN_IN_PATH.sub(r"\1[redacted]", a) if isinstance(a, str) else a
-                                for a in record.args)
-        if isinstance(record.msg, str):
-            record.msg = _TOKEN_IN_PATH.sub(r"\1[redacted]", record.msg)
-        return True
-
-
-def redact_access_logs() -> None:
-    access = logging.getLogger("uvicorn.access")
-    if not any(isinstance(f, RedactSignInLinks) for f in access.filters):
-        access.addFilter(RedactSignInLinks())
 
 
 class CsrfRefused(Exception):
