@@ -170,3 +170,22 @@ async def test_a_message_notifications_finds_empty_is_refused_next_to_its_field_
     assert form.status_code == 200 and "Thanks for coming!" in form.text and "Unknown" in form.text
     assert refused.status_code == 422 and 'id="body-error"' in refused.text
     assert not [c for c in s.calls_to("profiles") if c.body and None in (c.body.get("ids") or [])]
+
+
+async def test_an_events_pages_say_its_times_are_in_its_own_zone_not_the_staff_members(world):
+    # A coordinator in Chicago organising an event in Los Angeles: its times are the event's (PST), as a check-in
+    # desk and its registrants read them, and the page's footer says so rather than naming Chicago.
+    event = soon(world)
+    event["timezone"] = "America/Los_Angeles"
+    async with as_(world, "coordinator")[0] as page:
+        shown = [await page.get(path) for path in (
+            f"/console/events/{event['id']}", "/console/events", f"/console/events/{event['id']}/message",
+            f"/console/events/{event['id']}/cancel")]
+    for answer in shown:
+        assert answer.status_code == 200, answer.url
+        assert "PST" in answer.text, answer.url
+        assert "Times are shown in your time zone" not in answer.text, answer.url
+        assert "An event's times are shown in its own time zone, where it takes place." in answer.text, answer.url
+    async with as_(world, "coordinator")[0] as page:
+        home = await page.get("/console")
+    assert "Times are shown in your time zone (America/Chicago)." in home.text
