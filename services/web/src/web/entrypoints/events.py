@@ -35,9 +35,12 @@ async def events(visitor: Visiting) -> Response:
 
 
 async def _registrations_page(visitor: Visit, status: int = 200, **context) -> Response:
-    found = await clients(visitor.request).my_registrations(visitor.who)
-    return render(visitor, "registrations.html", status,
-                  registrations=[r for r in found if r["status"] != "cancelled"], **context)
+    found = await clients(visitor.request).my_registrations(visitor.who)  # by when each event starts
+    held = [r for r in found if r["status"] != "cancelled"]
+    now = datetime.now(UTC)
+    coming = [r for r in held if datetime.fromisoformat(r["event"]["ends_at"]) > now]
+    past = [r for r in reversed(held) if datetime.fromisoformat(r["event"]["ends_at"]) <= now]
+    return render(visitor, "registrations.html", status, coming=coming, past=past, **context)
 
 
 @router.get("/registrations")

@@ -1,0 +1,58 @@
+"""The events a person registered for, as their page lists them: what is coming up first, soonest first; then what is
+past, the latest first; an event called off says so, and a place on a waitlist gives its number."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from uuid import uuid4
+
+from .pages import Services, browser
+from .test_pages import ME
+
+
+def registration(title: str, starts_in: timedelta, status: str = "confirmed", state: str = "published",
+                 place: int | None = None) -> dict:
+    starts = (datetime.now(UTC) + starts_in).replace(microsecond=0)
+    event = {"id": str(uuid4()), "chapter_id": None, "kind": "workshop", "title": title, "description": "",
+             "starts_at": starts.isoformat(), "ends_at": (starts + timedelta(hours=1)).isoformat(),
+             "timezone": "America/Chicago", "capacity": 10, "audience_stages": [],
+             "registration_deadline": (starts - timedelta(days=1)).isoformat(), "is_virtual": False,
+             "location": "Room 1", "parent_event_id": None, "exhibitors": [], "state": state,
+             "attendees_public": True}
+    return {"id": str(uuid4()), "scheduled_event_id": event["id"], "person_id": ME, "status": status,
+            "attended": None, "created_at": None, "event": event, "waitlist_position": place}
+
+
+async def listed(*registrations: dict) -> str:
+    # As events answers: by when each event starts.
+    ordered = sorted(registrations, key=lambda r: r["event"]["starts_at"])
+    async with browser(Services({"GET /v1/registrations/mine": ordered}), ME) as page:
+        shown = await page.get("/registrations")
+    assert shown.status_code == 200
+    return shown.text
+
+
+async def test_what_is_coming_up_comes_first_soonest_first_and_what_is_past_after_it_latest_first():
+    text = await listed(registration("Fair last year", -timedelta(days=300)),
+                        registration("Workshop last month", -timedelta(days=30)),
+                        registration("Workshop next month", timedelta(days=30)),
+                        registration("Session tomorrow", timedelta(days=1)))
+    order = [text.index(title) for title in ("Coming up", "Session tomorrow", "Workshop next month", "Past events",
+                                             "Workshop last month", "Fair last year")]
+    assert order == sorted(order)
+
+
+async def test_an_event_called_off_says_so_rather_than_that_the_seat_is_still_held():
+    text = await listed(registration("Suturing workshop", timedelta(days=5), state="cancelled"))
+    assert "This event is cancelled." in text
+    assert "You have a seat" not in text
+
+
+async def test_a_place_on_a_waitlist_gives_its_number():
+    text = await listed(registration("Interview practice", timedelta(days=5), status="waitlisted", place=4))
+    assert "You are number 4 on the waitlist" in text
+
+
+async def test_nothing_coming_up_says_so_and_offers_to_find_an_event_above_what_is_past():
+    text = await listed(registration("Workshop last month", -timedelta(days=30)))
+    assert text.index("You have no events coming up.") < text.index("Find an event") < text.index("Past events")
