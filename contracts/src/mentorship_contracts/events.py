@@ -65,6 +65,23 @@ class EventPublishedV2(EventPublished):
     schema_version: Literal[2] = 2
 
 
+# Said of an event in the catalogue from version 3 of `event_published` and version 4 of `event_updated`.
+ATTENDEES_PUBLIC = ("Whether other teams may see who registers: the event's registrations are published on "
+                    "events.registrations when true, and only on the restricted events.attendees when false. Fixed "
+                    "once anyone has registered.")
+
+
+@register
+class EventPublishedV3(EventPublishedV2):
+    """Version 3 adds `attendees_public`, so that a reader knows, from the catalogue alone, whether the event may be
+    named alongside the people who register for it (a subject, a calendar entry, a lock screen)."""
+
+    closed_schema = True
+    schema_version: Literal[3] = 3
+
+    attendees_public: bool = Field(description=ATTENDEES_PUBLIC)
+
+
 @register
 class EventUpdated(_EventDetails):
     event_type: Literal["events.event_updated"] = "events.event_updated"
@@ -90,6 +107,16 @@ class EventUpdatedV3(EventUpdatedV2):
     schema_version: Literal[3] = 3
 
     revision: int = Field(default=1, ge=1, description="Changes to the published event so far, this one included")
+
+
+@register
+class EventUpdatedV4(EventUpdatedV3):
+    """Version 4 adds `attendees_public`, as version 3 of `event_published` does."""
+
+    closed_schema = True
+    schema_version: Literal[4] = 4
+
+    attendees_public: bool = Field(description=ATTENDEES_PUBLIC)
 
 
 @register

@@ -22,6 +22,7 @@ PUBLIC_FIELDS = frozenset(
         "starts_at", "ends_at", "timezone", "is_virtual", "location", "registration_deadline",
         "cancelled_by", "attended", "pairing_kinds", "pairing_kind", "revision",
         "members_public",  # whether a program's taking part is seen by other teams (profiles.program_defined v5)
+        "attendees_public",  # whether an event's registrations are (events.event_published v3, event_updated v4)
         "paused",  # a mentor taking no new mentee for now (profiles.enrollment_changed v4)
         "removed_by_organiser",  # an organiser took the registrant off the roster (events.registration_cancelled v3)
         "ended_by_program",  # a pairing ended by the program: a coordinator stepping in (matching.pairing_ended v3)

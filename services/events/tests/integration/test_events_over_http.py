@@ -119,9 +119,11 @@ async def test_a_chapter_session_from_creation_to_cancellation(events_api, publi
                      if m["event_type"] == "events.private_registration_cancelled"]
     assert sorted(everyone_told) == sorted([str(sam), str(kai)])
     assert public.private_data_about(session["id"]) == []
-    # The newest, closed-schema versions: 3 for the event's change and cancellation (they carry the event's revision).
+    # The newest, closed-schema versions: 3 of the publication and 4 of the change say whether the attendees are public
+    # (they are not), the change and the cancellation carry the event's revision.
     versions = {m["event_type"]: m["schema_version"] for m in public.about(session["id"])}
-    assert versions == {"events.event_published": 2, "events.event_updated": 3, "events.event_cancelled": 3}
+    assert versions == {"events.event_published": 3, "events.event_updated": 4, "events.event_cancelled": 3}
+    assert {m["attendees_public"] for m in public.about(session["id"]) if "attendees_public" in m} == {False}
     [granted] = await access.wait_for(session["id"], 1)
     assert (granted["person_id"], granted["join_url"]) == (str(sam), "https://meet.example/lgbtq-session")
 

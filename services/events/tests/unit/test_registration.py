@@ -264,7 +264,7 @@ async def test_each_change_to_a_published_event_and_its_cancellation_raise_its_r
     await handlers.update_event(commands.UpdateEvent(event.id, {"location": "Room 2"}), ORGANISER, uow)
     await handlers.cancel_event(commands.CancelEvent(event.id, "speaker_unavailable"), ORGANISER, uow)
 
-    assert [u.revision for u in emitted(contract.EventUpdatedV3)] == [1, 2]
+    assert [u.revision for u in emitted(contract.EventUpdatedV4)] == [1, 2]
     assert [c.revision for c in emitted(contract.EventCancelledV3)] == [3]
 
 
@@ -331,7 +331,13 @@ async def test_who_registers_for_an_event_goes_to_notifications_alone_unless_its
     assert [type(e) for e in told] == [contract.RegistrationConfirmedV2, contract.RegistrationWaitlistedV2]
 
 
-async def test_who_may_see_the_registrants_changes_only_while_nobody_has_registered_and_announces_nothing(
+async def test_the_catalogue_says_whether_an_events_attendees_are_public_from_its_publication_on(uow, emitted):
+    private, public = await published(uow, capacity=5), await published(uow, capacity=5, attendees_public=True)
+    assert [(type(e), e.scheduled_event_id, e.attendees_public) for e in emitted(contract.EventPublished)] == [
+        (contract.EventPublishedV3, private.id, False), (contract.EventPublishedV3, public.id, True)]
+
+
+async def test_who_may_see_the_registrants_changes_only_while_nobody_has_registered_and_the_catalogue_says_so(
         uow, emitted):
     event = await published(uow, capacity=5)
     before = uow.events.rows[event.id].revision
@@ -339,7 +345,10 @@ async def test_who_may_see_the_registrants_changes_only_while_nobody_has_registe
     await handlers.update_event(commands.UpdateEvent(event.id, {"attendees_public": True}), ORGANISER, uow)
 
     assert uow.events.rows[event.id].attendees_public
-    assert (uow.events.rows[event.id].revision, emitted(contract.EventUpdated)) == (before, [])  # not the catalogue's
+    [update] = emitted(contract.EventUpdated)
+    assert (type(update), update.changed_fields, update.attendees_public) == (
+        contract.EventUpdatedV4, ["attendees_public"], True)
+    assert update.revision == uow.events.rows[event.id].revision == before + 1
     await register(uow, event)
     with pytest.raises(Invalid) as refused:
         await handlers.update_event(commands.UpdateEvent(event.id, {"attendees_public": False}), ORGANISER, uow)

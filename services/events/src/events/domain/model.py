@@ -115,9 +115,6 @@ def is_time_zone(name: str) -> bool:
 # What an organiser may change after creating an event; kind, scope and parent are fixed.
 REVISABLE = ("title", "description", "starts_at", "ends_at", "timezone", "capacity", "registration_deadline",
              "audience_stages", "is_virtual", "location", "virtual_link", "exhibitors", "attendees_public")
-# What an event's organisers choose that is not a detail of the event anyone reads: changing it alone revises nothing
-# published.
-UNPUBLISHED = frozenset({"attendees_public"})
 
 
 @dataclass
@@ -213,7 +210,7 @@ class ScheduledEvent:
         changed = [f.name for f in fields(self) if getattr(revised, f.name) != getattr(self, f.name)]
         for name in changed:
             setattr(self, name, getattr(revised, name))
-        if set(changed) - UNPUBLISHED and self.state == EventState.PUBLISHED:
+        if changed and self.state == EventState.PUBLISHED:
             self.revision += 1
         return changed
 

@@ -23,7 +23,6 @@ from ..domain import commands
 from ..domain.model import (
     ATTENDANCE_COLUMNS,
     REMINDER_LEAD,
-    UNPUBLISHED,
     Booking,
     EventState,
     OfficeHourSlot,
@@ -63,7 +62,7 @@ async def publish_event(
         event.publish()
         await uow.events.save(event)
         _audit_event(uow, organiser, "event.published", event)
-        uow.emit(contract.EventPublishedV2(**_details(event)))
+        uow.emit(contract.EventPublishedV3(**_details(event)))
         await uow.commit()
         return event
 
@@ -81,9 +80,8 @@ async def update_event(
         await uow.events.save(event)
         if changed:
             _audit_event(uow, organiser, "event.edited", event, changed=changed)
-        published = [name for name in changed if name not in UNPUBLISHED]
-        if published and event.state == EventState.PUBLISHED:
-            uow.emit(contract.EventUpdatedV3(**_details(event), changed_fields=published, revision=event.revision))
+        if changed and event.state == EventState.PUBLISHED:
+            uow.emit(contract.EventUpdatedV4(**_details(event), changed_fields=changed, revision=event.revision))
             if "virtual_link" in changed and event.virtual_link:
                 confirmed_now = [r for r in await uow.registrations.of_event(event.id, active_only=True)
                                  if r.status == Status.CONFIRMED]
@@ -787,6 +785,7 @@ def _details(event: ScheduledEvent) -> dict:
         starts_at=event.starts_at, ends_at=event.ends_at, timezone=event.timezone, capacity=event.capacity,
         audience_stages=event.audience_stages, registration_deadline=event.registration_deadline,
         is_virtual=event.is_virtual, location=event.location, parent_event_id=event.parent_event_id,
+        attendees_public=event.attendees_public,
     )
 
 
