@@ -218,3 +218,23 @@ async def test_a_paired_email_not_sent_before_its_pairing_ended_goes_not_and_one
     async with platform.uow() as uow:
         assert await uow.notifications.pairing_over(facts["pairing_id"])
         assert not await uow.notifications.pairing_over(uuid4())
+
+
+async def test_what_the_catalogue_says_of_an_events_attendees_wins_over_a_registration_on_the_public_topic(platform):
+    # As every registration was read before 2026-12-04, and a database rebuilt from the topics reads them again.
+    sam = await platform.person("Sam Private")
+    starts = datetime.now(UTC).replace(microsecond=0) + timedelta(days=7)
+    event = ev.EventPublishedV3(scheduled_event_id=uuid4(), chapter_id=None, kind="workshop",
+                                title="Applying while LGBTQ+", starts_at=starts, ends_at=starts + timedelta(hours=1),
+                                timezone="UTC", capacity=5, audience_stages=[], registration_deadline=starts,
+                                is_virtual=False, location="Hall", parent_event_id=None, attendees_public=False)
+    await platform.handle(handlers.event_published, event)
+    await platform.handle(handlers.registration_confirmed, ev.RegistrationConfirmedV2(
+        registration_id=uuid4(), scheduled_event_id=event.scheduled_event_id, chapter_id=None, person_id=sam))
+    values = event.model_dump(exclude={"event_id", "event_type", "schema_version", "occurred_at", "attendees_public"})
+    # An update in an older version says nothing of it: what the catalogue said stays.
+    await platform.handle(handlers.event_updated, ev.EventUpdatedV3(**values, changed_fields=["capacity"], revision=1))
+
+    [confirmation] = await platform.sent_to(sam)
+    assert "LGBTQ" not in confirmation.subject
+    assert "LGBTQ" not in str(calendar_of(confirmation)[1]["SUMMARY"])

@@ -89,10 +89,13 @@ class FakeNotifications:
     async def programs_of(self, program_ids: list[UUID]) -> dict[UUID, dict[str, Any]]:
         return {p: dict(self.programs[p]) for p in program_ids if p in self.programs}
 
-    async def save_listing(self, *, scheduled_event_id: UUID, **details: Any) -> None:
+    async def save_listing(self, *, scheduled_event_id: UUID, attendees_public: bool | None, **details: Any) -> None:
         known = self.listings.get(scheduled_event_id, {"last_update_id": None, "last_updated_at": None,
-                                                       "changed_fields": None, "cancelled_at": None, "revision": 0})
-        self.listings[scheduled_event_id] = {**known, "scheduled_event_id": scheduled_event_id, **details}
+                                                       "changed_fields": None, "cancelled_at": None, "revision": 0,
+                                                       "attendees_public_said": None})
+        said = known["attendees_public_said"] if attendees_public is None else attendees_public
+        self.listings[scheduled_event_id] = {**known, "scheduled_event_id": scheduled_event_id, **details,
+                                             "attendees_public_said": said}
 
     async def note_update(self, scheduled_event_id: UUID, update_id: UUID, updated_at: datetime,
                           changed_fields: list[str], revision: int | None) -> None:
@@ -122,7 +125,9 @@ class FakeNotifications:
         return {e: self._listing(e) for e in scheduled_event_ids if e in self.listings}
 
     def _listing(self, scheduled_event_id: UUID) -> dict[str, Any]:
-        return {**self.listings[scheduled_event_id], "attendees_public": scheduled_event_id in self.public_attendees}
+        listing = self.listings[scheduled_event_id]
+        said = listing["attendees_public_said"]
+        return {**listing, "attendees_public": scheduled_event_id in self.public_attendees if said is None else said}
 
     async def save_registration(self, registration_id: UUID, scheduled_event_id: UUID, person_id: UUID,
                                 status: str) -> None:

@@ -98,6 +98,46 @@ async def an_event_registered(uow, attendees_public: bool):
     return sam, event, registration
 
 
+async def registered_as_the_catalogue_says(uow, said: bool, on_the_public_topic: bool) -> str:
+    """The subject of a registration's confirmation, the catalogue having said whether the event's attendees are
+    public (event_published v3), the registration read from the public topic or as its private twin."""
+    sam = await person(uow, "Sam Okafor")
+    event = ev.EventPublishedV3(**workshop(NOW + timedelta(hours=29), title=TITLE).model_dump(
+        exclude={"event_id", "event_type", "schema_version"}), attendees_public=said)
+    await handlers.event_published(event, uow)
+    confirmed = ev.RegistrationConfirmedV2 if on_the_public_topic else ev.PrivateRegistrationConfirmed
+    await handlers.registration_confirmed(confirmed(registration_id=uuid4(), scheduled_event_id=event.scheduled_event_id,
+                                                    chapter_id=None, person_id=sam), uow)
+    [confirmation] = await sent(uow)
+    return confirmation.subject
+
+
+async def test_an_event_the_catalogue_says_is_private_is_not_named_though_a_registration_came_on_the_public_topic():
+    # As every registration did before 2026-12-04: a notifications database rebuilt from the topics reads them so.
+    assert await registered_as_the_catalogue_says(new_uow(), said=False, on_the_public_topic=True) == (
+        "You are registered for an event on Thursday, March 4, 2027")
+
+
+async def test_an_event_the_catalogue_says_is_public_is_named_from_its_first_registration():
+    assert await registered_as_the_catalogue_says(new_uow(), said=True, on_the_public_topic=True) == (
+        f"You're registered: {TITLE}")
+
+
+async def test_what_the_catalogue_said_last_is_what_counts_and_an_older_update_that_says_nothing_keeps_it():
+    uow = new_uow()
+    event = ev.EventPublishedV3(**workshop(NOW + timedelta(hours=29), title=TITLE).model_dump(
+        exclude={"event_id", "event_type", "schema_version"}), attendees_public=False)
+    await handlers.event_published(event, uow)
+    values = event.model_dump(exclude={"event_id", "event_type", "schema_version", "occurred_at"})
+    await handlers.event_updated(ev.EventUpdatedV4(**{**values, "attendees_public": True},
+                                                   changed_fields=["attendees_public"], revision=1), uow)
+    assert (await uow.notifications.listing(event.scheduled_event_id))["attendees_public"] is True
+    older = {k: v for k, v in values.items() if k != "attendees_public"}
+    await handlers.event_updated(ev.EventUpdatedV3(**{**older, "location": "Room 9"}, changed_fields=["location"],
+                                                   revision=2), uow)
+    assert (await uow.notifications.listing(event.scheduled_event_id))["attendees_public"] is True
+
+
 @pytest.mark.parametrize(("attendees_public", "subject"), [
     (True, f"You're registered: {TITLE}"),
     (False, "You are registered for an event on Thursday, March 4, 2027"),

@@ -21,9 +21,10 @@ _FORGET_HELD = "parameters = parameters - '{" + ",".join(HELD_UNTIL_SENT) + "}':
 # What the delivery log shows of a notification.
 _DELIVERY = ("id, person_id, chapter_id, kind, status, attempts, last_error, created_at, sent_at, sent_again_at, "
              "sent_again_by")
-# An event as the listing keeps it, and whether its attendees are public (`note_attendees_public`).
-_LISTING = ("l.*, EXISTS (SELECT FROM public_attendees p WHERE p.scheduled_event_id = l.scheduled_event_id) "
-            "AS attendees_public")
+# An event as the listing keeps it, and whether its attendees are public: as the catalogue said, else as a registration
+# read on the public topic says (`note_attendees_public`).
+_LISTING = ("l.*, coalesce(l.attendees_public_said, EXISTS (SELECT FROM public_attendees p "
+            "WHERE p.scheduled_event_id = l.scheduled_event_id)) AS attendees_public")
 # An organiser's message to an event's registrants, as the API says it.
 _EVENT_MESSAGE = "message_id, scheduled_event_id, body, sent_to AS to, recipients, sent_by, sent_at"
 # Kinds that are no item of the in-app inbox.
@@ -103,14 +104,16 @@ class PostgresNotifications:
 
     async def save_listing(self, *, scheduled_event_id: UUID, chapter_id: UUID | None, title: str,
                            starts_at: datetime, ends_at: datetime, timezone: str, location: str | None,
-                           is_virtual: bool) -> None:
+                           is_virtual: bool, attendees_public: bool | None) -> None:
         await self._conn.execute(
             """INSERT INTO event_listings (scheduled_event_id, chapter_id, title, starts_at, ends_at, timezone,
-                                           location, is_virtual)
-               VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+                                           location, is_virtual, attendees_public_said)
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
                ON CONFLICT (scheduled_event_id) DO UPDATE SET chapter_id = $2, title = $3, starts_at = $4,
-                   ends_at = $5, timezone = $6, location = $7, is_virtual = $8""",
+                   ends_at = $5, timezone = $6, location = $7, is_virtual = $8,
+                   attendees_public_said = coalesce($9, event_listings.attendees_public_said)""",
             scheduled_event_id, chapter_id, title, starts_at, ends_at, timezone, location, is_virtual,
+            attendees_public,
         )
 
     async def note_update(self, scheduled_event_id: UUID, update_id: UUID, updated_at: datetime,

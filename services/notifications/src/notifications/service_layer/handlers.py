@@ -355,6 +355,7 @@ async def _save_listing(event: events_contract._EventDetails, uow: UnitOfWork) -
         scheduled_event_id=event.scheduled_event_id, chapter_id=event.chapter_id, title=one_line(event.title) or "",
         starts_at=event.starts_at, ends_at=event.ends_at, timezone=event.timezone,
         location=one_line(event.location, 300), is_virtual=event.is_virtual,
+        attendees_public=getattr(event, "attendees_public", None),  # said from event_published v3, event_updated v4
     )
 
 

@@ -49,7 +49,8 @@ class NotificationsRepository(Protocol):
 
     async def save_listing(self, *, scheduled_event_id: UUID, chapter_id: UUID | None, title: str,
                            starts_at: datetime, ends_at: datetime, timezone: str, location: str | None,
-                           is_virtual: bool) -> None: ...
+                           is_virtual: bool, attendees_public: bool | None) -> None:
+        """`attendees_public`: as the catalogue says it; None (an earlier version said nothing) keeps what it said."""
 
     async def note_update(self, scheduled_event_id: UUID, update_id: UUID, updated_at: datetime,
                           changed_fields: list[str], revision: int | None) -> None:
