@@ -198,6 +198,7 @@ class Services:
     rounds: dict[str, dict] = field(default_factory=dict)
     events: dict[str, dict] = field(default_factory=dict)
     roster: dict[str, list[dict]] = field(default_factory=dict)
+    people_report: dict | None = None  # profiles' people report, when a test says what it is
     invited: set[tuple[str, str, str]] = field(default_factory=set)
     # (status, code, field) or (status, code, field, message): the message as the service words it; field: a list
     # for a malformed request's every field at fault.
@@ -394,8 +395,9 @@ class Services:
         if m == "GET" and path.startswith("/v1/reports/people"):
             if path.endswith(".csv"):
                 return "program,invited\nInto Medicine,<5\n"
-            return published([next(iter(self.programs))], ["undergraduate:invited", "undergraduate:enrolled_mentees"],
-                             [[(12, "exact"), (3, "fewer_than_threshold")]])
+            return self.people_report or published(
+                [next(iter(self.programs))], ["undergraduate:invited", "undergraduate:enrolled_mentees"],
+                [[(12, "exact"), (3, "fewer_than_threshold")]])
         if m == "GET" and path == "/v1/audit":
             return self._audit(c, "profiles")
         raise AssertionError(f"profiles has no {m} {path} in the spec")

@@ -20,7 +20,7 @@ from web.entrypoints.web import CsrfRefused
 
 from ..catalogues import forms
 from ..catalogues import spanish as catalogue
-from .fakes import CSRF, E9, FAR, ROUND, admin_pages, as_, ident, pages
+from .fakes import CSRF, E9, FAR, ROUND, admin_pages, as_, ident, pages, published
 
 PACKAGE = Path(web.__file__).parent
 
@@ -950,6 +950,20 @@ async def test_report_cells_read_as_numbers_fewer_than_5_or_withheld_and_the_cha
     assert csv.text == "program,invited\nInto Medicine,<5\n"
     asked = world["s"].calls_to("profiles", "GET", "/v1/reports/people")[-1].params
     assert asked == {"chapter_id": world["s"].chapter}
+
+
+async def test_a_report_with_nothing_to_count_says_so_and_each_tables_title_stays_in_view_outside_its_scrolling(world):
+    # A chapter with no program yet; and on a phone a wide table scrolls sideways, which cut its caption at the edge.
+    world["s"].people_report = published([], ["undergraduate:invited"], [])
+    async with as_(world, "coordinator")[0] as page:
+        text = (await page.get("/console/reports")).text
+    people = text[text.index('id="t-people"') - 100:text.index("t-mentorships")]
+    assert "Nothing to count yet." in people and "<table" not in people
+    title = re.search(r'<p class="table-title" id="t-meetings">Meetings logged per pairing</p>\s*'
+                      r'<div class="table-scroll" role="region" aria-labelledby="t-meetings" tabindex="0">\s*'
+                      r'<table aria-labelledby="t-meetings">', text)
+    assert title, "the title is outside the region that scrolls, and names the table"
+    assert "<caption" not in text
 
 
 @pytest.mark.parametrize("language, mentorships, trends", [
