@@ -61,7 +61,10 @@ async def test_a_chapter_session_from_creation_to_cancellation(events_api, publi
             assert entry.decoded("dtstart") == STARTS and str(entry.decoded("dtstart").tzinfo) == "America/Chicago"
             assert str(entry["uid"]) == event_uid(session["id"])  # the UID of notifications' attachment too
 
-            feed_url = (await as_sam.post("/v1/calendar/feed")).json()["url"]
+            issued = (await as_sam.post("/v1/calendar/feed")).json()
+            feed_url = issued["url"]
+            # The secret on its own too, for a front end that serves the feed at its own address.
+            assert feed_url.endswith(f"/v1/calendar/feeds/{issued['token']}.ics")
             async with httpx.AsyncClient() as calendar_app:  # no bearer token: the URL is the credential
                 feed = await calendar_app.get(feed_url)
                 [entry] = Calendar.from_ical(feed.content).walk("VEVENT")

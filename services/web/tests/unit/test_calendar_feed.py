@@ -16,7 +16,7 @@ FEED = 'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nX-WR-CALNAME:My events\r\nEND:VCALENDA
 
 def events_issuing_a_feed() -> Services:
     return Services({"GET /v1/registrations/mine": [],
-                     "POST /v1/calendar/feed": {"url": f"http://events:8102/v1/calendar/feeds/{TOKEN}.ics"}})
+                     "POST /v1/calendar/feed": {"url": "http://events:8102/elsewhere", "token": TOKEN}})
 
 
 async def test_the_registrations_page_offers_a_calendar_link_and_says_what_it_shows_before_one_is_made():

@@ -234,6 +234,7 @@ class JoinLinkOut(BaseModel):
 
 class CalendarFeedOut(BaseModel):
     url: str = Field(description="The feed's secret URL, for calendar apps; it needs no token")
+    token: str = Field(description="The secret in `url`, for a front end that serves the feed at its own address")
 
 
 class CancelIn(Strict):
@@ -550,7 +551,7 @@ async def issue_calendar_feed(caller: Caller, unit: UnitOfWork, request: Request
     if caller.person_id is None:
         raise forbidden("only a person has a calendar feed")
     token = await handlers.issue_calendar_feed(commands.IssueCalendarFeed(caller.person_id), unit)
-    return CalendarFeedOut(url=str(request.url_for("calendar_feed", token=token)))
+    return CalendarFeedOut(url=str(request.url_for("calendar_feed", token=token)), token=token)
 
 
 # What `issue_calendar_feed` hands out: URL-safe base64 (of 32 random bytes, 43 characters).

@@ -363,8 +363,8 @@ class ServiceClients:
         return await self.call("events", "GET", "/v1/registrations/mine", who)
 
     async def issue_calendar_feed(self, who: Who) -> str:
-        """A new secret address of the person's calendar feed (the old one stops), as the events service serves it."""
-        return (await self.call("events", "POST", "/v1/calendar/feed", who))["url"]
+        """A new secret of the person's calendar feed (the old one stops)."""
+        return (await self.call("events", "POST", "/v1/calendar/feed", who))["token"]
 
     async def calendar_feed(self, token: str) -> str:
         """The feed's iCalendar text; its token is its credential (`ServiceError` 404 for one revoked or unknown)."""

@@ -57,12 +57,11 @@ async def make_calendar_link(visitor: Person, posted: Form) -> Response:
     """A new secret link to the person's events for their calendar app; the old one stops. Shown once, in answer to
     the form: events keeps only its digest."""
     try:
-        issued = await clients(visitor.request).issue_calendar_feed(visitor.who)
+        token = await clients(visitor.request).issue_calendar_feed(visitor.who)
     except ServiceError as error:
         if error.status >= 500:
             raise
         return await _registrations_page(visitor, 422, calendar_error=visitor.error_words(error))
-    token = issued.rsplit("/", 1)[-1].removesuffix(".ics")
     # The events service is not reachable from outside: calendar apps fetch the feed from the web app.
     base = app_state(visitor.request).settings.public_base_url.rstrip("/")
     return await _registrations_page(visitor, calendar_link=f"{base}/calendar/{token}.ics")
