@@ -119,6 +119,28 @@ class EventUpdatedV4(EventUpdatedV3):
     attendees_public: bool = Field(description=ATTENDEES_PUBLIC)
 
 
+# Restated: what the events service holds now, not something that happened. An operator restates the catalogue
+# (`python -m events restate catalogue`) for a consumer whose read model lacks history the topic no longer keeps: one
+# built after the topic's retention, or restored from an older backup. A consumer that kept up may ignore them; one
+# that applies them overwrites what it holds of the event with them.
+EventStateNow = Literal["published", "cancelled", "completed"]
+
+
+@register
+class EventRestated(_EventDetails):
+    """An event of the catalogue as the events service holds it now (drafts are no part of it): the facts of
+    `event_updated` version 4 but `changed_fields`, and its state. Nothing happened to it; see the note above."""
+
+    closed_schema = True
+    event_type: Literal["events.event_restated"] = "events.event_restated"
+    schema_version: Literal[1] = 1
+
+    attendees_public: bool = Field(description=ATTENDEES_PUBLIC)
+    revision: int = Field(ge=0, description="Changes to the published event so far, its cancellation included")
+    state: EventStateNow = Field(description="Published (to take place, or under way), cancelled, or completed: "
+                                             "it took place and its organisers closed it")
+
+
 @register
 class EventCancelled(_CatalogueEvent):
     """Cancelling an event cancels its registrations; each registrant is told."""

@@ -42,6 +42,7 @@ PUBLIC_FIELDS = frozenset(
         "paused_if_it_lapses",
         # What profiles.person_suspended and profiles.enrollment_withdrawn say already, restated (profiles.*_restated).
         "suspended", "active",
+        "state",  # an event's, restated: what its published, cancelled and completed said (events.event_restated)
         "enrolled_at",  # when an enrollment was made, as its `enrollment_created` said (profiles.enrollment_restated v2)
     }
 )

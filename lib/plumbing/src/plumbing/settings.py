@@ -381,3 +381,13 @@ class MailingSettings(ServiceSettings):
         if self.smtp_username is None or self.smtp_password is None:
             return None
         return self.smtp_username, self.smtp_password.get_secret_value()
+
+
+def command_database_url(service: str) -> str | None:
+    """The database an operator's command (`python -m <service> ...`) works on, as the service reads it: its own
+    variable (`EVENTS_DATABASE_URL`) before the generic `DATABASE_URL`; the local runner's in development mode only.
+    None: the command must be told."""
+    named = os.environ.get(f"{service.upper()}_DATABASE_URL") or os.environ.get("DATABASE_URL")
+    if named or os.environ.get("MENTORSHIP_ENV") != "development":
+        return named
+    return f"postgresql://postgres@127.0.0.1:15432/{service}"

@@ -1,4 +1,12 @@
-"""`python -m events`: serve the events service."""
+"""`python -m events`: serve the events service; `python -m events restate catalogue`: an operator's command (see
+entrypoints/cli.py)."""
+
+import sys
+
+if len(sys.argv) > 1:
+    from .entrypoints.cli import main
+
+    sys.exit(main(sys.argv[1:]))
 
 from plumbing.serve import serve
 

@@ -51,6 +51,11 @@ class FakeEvents:
         found.sort(key=lambda e: (e.starts_at, e.id))
         return copy.deepcopy(found[f.offset:f.offset + f.limit])
 
+    async def restatable(self, after: UUID | None, limit: int) -> list[ScheduledEvent]:
+        found = sorted((e for e in self.rows.values() if e.state != EventState.DRAFT and (after is None or e.id > after)),
+                       key=lambda e: e.id)
+        return copy.deepcopy(found[:limit])
+
 
 class FakeRegistrations:
     def __init__(self, event: Callable[[UUID], ScheduledEvent],

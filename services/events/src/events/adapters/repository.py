@@ -70,6 +70,13 @@ class PostgresEvents:
         )
         return _event(row) if row else None
 
+    async def restatable(self, after: UUID | None, limit: int) -> list[ScheduledEvent]:
+        rows = await self._conn.fetch(
+            f"""SELECT {_EVENT_SELECT} FROM scheduled_events e
+                 WHERE e.state <> 'draft' AND ($1::uuid IS NULL OR e.id > $1) ORDER BY e.id LIMIT $2 FOR SHARE""",
+            after, limit)
+        return [_event(row) for row in rows]
+
     async def find(self, f: EventFilter) -> list[ScheduledEvent]:
         conditions: list[str] = ["e.state = $1"]
         args: list[object] = [str(f.state)]

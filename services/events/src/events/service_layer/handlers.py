@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 from typing import Literal
@@ -14,6 +15,7 @@ from mentorship_contracts import events as contract
 from mentorship_contracts import profiles as source
 from mentorship_contracts.envelope import as_private
 from mentorship_contracts.vocabulary import Role
+from plumbing import restating
 from plumbing.auth import Principal
 from plumbing.auth import Role as PrincipalRole
 from plumbing.disclosure import Published, publish_grouped
@@ -31,7 +33,7 @@ from ..domain.model import (
     ScheduledEvent,
     Status,
 )
-from .ports import EventsUnitOfWorkPort
+from .ports import CatalogueUnitOfWorkPort, EventsUnitOfWorkPort
 
 
 def _now() -> datetime:
@@ -52,6 +54,18 @@ async def create_event(
         _audit_event(uow, organiser, "event.created", event, kind=event.kind, title=event.title)
         await uow.commit()
         return event
+
+
+async def restate_catalogue(uow: CatalogueUnitOfWorkPort, page: int = restating.PAGE,
+                            progress: Callable[[int], None] = lambda _: None) -> int:
+    """Every event but drafts as it is now (`event_restated`), for a consumer whose read model lacks history the
+    catalogue no longer keeps (`plumbing.restating`); how many were staged. `progress` hears the count so far."""
+    async def read(unit: CatalogueUnitOfWorkPort, after: UUID | None, limit: int) -> restating.Page:
+        events = await unit.events.restatable(after, limit)
+        return ([contract.EventRestated(**_details(e), revision=e.revision, state=str(e.state)) for e in events],
+                events[-1].id if events else None)
+
+    return await restating.restate(read, uow, page, progress)
 
 
 async def publish_event(

@@ -25,6 +25,10 @@ class ScheduledEvents(Protocol):
 
     async def find(self, f: EventFilter) -> list[ScheduledEvent]: ...
 
+    async def restatable(self, after: UUID | None, limit: int) -> list[ScheduledEvent]:
+        """The catalogue (every event but drafts) a page at a time in id order after `after`, each row locked until
+        the transaction ends: a change to it waits, so its own event comes after the restatement."""
+
 
 class Registrations(Protocol):
     async def add_all(self, new: list[Registration]) -> None:
@@ -121,11 +125,15 @@ class Slots(Protocol):
     async def remove(self, slot_id: UUID) -> None: ...
 
 
-class EventsUnitOfWorkPort(UnitOfWorkPort, Protocol):
-    """One transaction over the repositories; the events emitted go to the outbox when it commits."""
+class CatalogueUnitOfWorkPort(UnitOfWorkPort, Protocol):
+    """One transaction over the catalogue alone (restating it: an operator's command)."""
 
     @property
     def events(self) -> ScheduledEvents: ...
+
+
+class EventsUnitOfWorkPort(CatalogueUnitOfWorkPort, Protocol):
+    """One transaction over the repositories; the events emitted go to the outbox when it commits."""
 
     @property
     def registrations(self) -> Registrations: ...

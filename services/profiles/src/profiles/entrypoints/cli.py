@@ -23,6 +23,7 @@ from mentorship_contracts.profiles import CONTACTS, MATCHING_PROFILES
 from plumbing.auth import Principal, Role
 from plumbing.db import PLUMBING_MIGRATIONS, create_pool, migrate
 from plumbing.errors import NotFound
+from plumbing.settings import command_database_url
 
 from ..adapters.person_keys import KeyWrapper
 from ..adapters.sealing import IdentitySealer
@@ -34,8 +35,6 @@ MIGRATIONS = Path(__file__).parent.parent / "migrations"
 OPENED = (CONTACTS, MATCHING_PROFILES)
 # Whom the audit trail names for what an operator does on the command line.
 OPERATOR = Principal(subject="operator:command-line", role=Role.SERVICE)
-# The local runner's, in development mode only: elsewhere the database is named (as for the service itself).
-DEVELOPMENT_DATABASE_URL = "postgresql://postgres@127.0.0.1:15432/profiles"
 
 
 async def grant_administrator(database_url: str, email: str) -> UUID:
@@ -84,10 +83,7 @@ def main(argv: list[str]) -> int:
                                     "profiles.private-enrollments), profiles.private-enrollments (those alone), "
                                     "profiles.contacts (for notifications) or profiles.matching-profiles (for "
                                     "matching); the last two need PROFILES_IDENTITY_KEY")
-    development = os.environ.get("MENTORSHIP_ENV") == "development"
-    # As the service reads it: its own variable before the generic one (plumbing.settings, for_service).
-    database_url = (os.environ.get("PROFILES_DATABASE_URL") or os.environ.get("DATABASE_URL")
-                    or (DEVELOPMENT_DATABASE_URL if development else None))
+    database_url = command_database_url("profiles")
     for command in (grant, restate_topic):
         command.add_argument("--database-url", default=database_url, required=database_url is None,
                              help="profiles' database (default: DATABASE_URL)")

@@ -1,0 +1,58 @@
+"""Operators' commands. Each needs the database (`EVENTS_DATABASE_URL` or `DATABASE_URL`); the running service
+publishes the events they leave in the outbox.
+
+- `python -m events restate catalogue` restates `events.catalogue` (every event but drafts, as held now) for a
+  consumer whose read model lacks history the topic no longer keeps (`plumbing.restating`)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from mentorship_contracts.events import CATALOGUE
+from plumbing.db import PLUMBING_MIGRATIONS, create_pool, migrate
+from plumbing.settings import command_database_url
+from plumbing.unit_of_work import UnitOfWork
+
+from ..adapters.repository import PostgresEvents
+from ..service_layer import handlers
+
+MIGRATIONS = Path(__file__).parent.parent / "migrations"
+
+
+class CatalogueRestatingUnitOfWork(UnitOfWork):
+    """The catalogue and the outbox: nothing to seal (what the catalogue says is public)."""
+
+    def repositories(self) -> None:
+        self.events = PostgresEvents(self.conn)
+
+
+async def restate(database_url: str, progress: Callable[[int], None] = lambda _: None) -> int:
+    pool = await create_pool(database_url, size=1)
+    try:
+        await migrate(pool, PLUMBING_MIGRATIONS, MIGRATIONS)
+        return await handlers.restate_catalogue(CatalogueRestatingUnitOfWork(pool), progress=progress)
+    finally:
+        await pool.close()
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="python -m events", description="Operators' commands of events")
+    commands = parser.add_subparsers(dest="command", required=True)
+    restate_topic = commands.add_parser(
+        "restate", help="publish every event's current state again, for a consumer that lacks history older than "
+                        "the topic keeps")
+    restate_topic.add_argument("what", choices=("catalogue",),
+                               help="events.catalogue: every event but drafts (published, cancelled, completed)")
+    database_url = command_database_url("events")
+    restate_topic.add_argument("--database-url", default=database_url, required=database_url is None,
+                               help="the events service's database (default: DATABASE_URL)")
+    args = parser.parse_args(argv)
+    # A line on standard error per page, so that a national restatement shows it is moving.
+    staged = asyncio.run(restate(args.database_url, lambda so_far: print(
+        f"{CATALOGUE}: {so_far} restated so far", file=sys.stderr, flush=True)))
+    print(f"restated {staged} on {CATALOGUE}; the running service publishes them")
+    return 0
