@@ -238,3 +238,25 @@ async def test_what_the_catalogue_says_of_an_events_attendees_wins_over_a_regist
     [confirmation] = await platform.sent_to(sam)
     assert "LGBTQ" not in confirmation.subject
     assert "LGBTQ" not in str(calendar_of(confirmation)[1]["SUMMARY"])
+
+
+async def test_a_restated_catalogue_says_an_event_is_private_cancelled_and_at_which_revision_telling_nobody(platform):
+    # Published before 2026-12-05 and registered for on the public topic: read so, it was taken for public.
+    sam = await platform.person("Sam Restated")
+    starts = datetime.now(UTC).replace(microsecond=0) + timedelta(days=7)
+    details = dict(scheduled_event_id=uuid4(), chapter_id=None, kind="workshop", title="Applying while LGBTQ+",
+                   starts_at=starts, ends_at=starts + timedelta(hours=1), timezone="UTC", capacity=5,
+                   audience_stages=[], registration_deadline=starts, is_virtual=False, location="Hall",
+                   parent_event_id=None)
+    await platform.handle(handlers.event_published, ev.EventPublishedV2(**details))
+    await platform.handle(handlers.registration_confirmed, ev.RegistrationConfirmedV2(
+        registration_id=uuid4(), scheduled_event_id=details["scheduled_event_id"], chapter_id=None, person_id=sam))
+    await platform.sent_to(sam)
+
+    await platform.handle(handlers.event_restated, ev.EventRestated(
+        **details, attendees_public=False, state="cancelled", revision=2))
+
+    assert await platform.sent_to(sam) == []
+    async with platform.uow() as uow:
+        listing = await uow.notifications.listing(details["scheduled_event_id"])
+    assert (listing["attendees_public"], listing["revision"]) == (False, 2) and listing["cancelled_at"] is not None

@@ -42,6 +42,7 @@ HANDLERS: dict[type[IntegrationEvent], Callable[[Any, NotificationsUnitOfWorkPor
     events.EventPublished: handlers.event_published,
     events.EventUpdated: handlers.event_updated,
     events.EventCancelled: handlers.event_cancelled,
+    events.EventRestated: handlers.event_restated,
     events.RegistrationConfirmed: handlers.registration_confirmed,
     events.RegistrationWaitlisted: handlers.registration_waitlisted,
     events.RegistrationPromoted: handlers.registration_promoted,

@@ -365,6 +365,18 @@ async def event_published(event: events_contract.EventPublished, uow: UnitOfWork
         await uow.commit()
 
 
+async def event_restated(event: events_contract.EventRestated, uow: UnitOfWork) -> None:
+    """What the catalogue says of the event now (`python -m events restate catalogue`), for a database that lacks its
+    history: applied as it stands, whether its attendees are public included; nobody is told anything by it. A
+    cancellation it says is dated by the restatement, the latest it can have been."""
+    async with uow:
+        await _save_listing(event, uow)
+        await uow.notifications.note_revision(event.scheduled_event_id, event.revision)
+        if event.state == "cancelled":
+            await uow.notifications.note_cancellation(event.scheduled_event_id, event.occurred_at, event.revision)
+        await uow.commit()
+
+
 HOLDS_A_SEAT = ("confirmed", "promoted")
 
 

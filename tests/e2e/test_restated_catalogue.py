@@ -1,0 +1,71 @@
+"""A notifications database that took a private event for public (rebuilt from the topics: its registrations came on
+the public topic before 2026-12-04, and it was published before the catalogue said) learns otherwise when the operator
+restates the catalogue (`python -m events restate catalogue`): what notifications sends after names it no more."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from datetime import UTC, datetime, timedelta
+from uuid import UUID, uuid4
+
+import asyncpg
+from plumbing.testing import eventually
+
+
+async def test_restating_the_catalogue_corrects_an_event_taken_for_public_and_its_subjects_stop_naming_it(platform):
+    suffix = uuid4().hex[:8]
+    address, title = f"restated.{suffix}@example.org", f"Applying while LGBTQ+ {suffix}"
+    async with platform.client("profiles") as profiles:
+        person = (await profiles.post("/v1/people", json={"display_name": "Rae Restated", "email": address,
+                                                          "stage": "undergraduate", "timezone": "UTC"})).json()
+    starts = datetime.now(UTC).replace(microsecond=0, second=0) + timedelta(days=14)
+    async with platform.client("events") as organiser:
+        event = (await organiser.post("/v1/events", json={
+            "kind": "chapter_session", "title": title, "starts_at": starts.isoformat(),
+            "ends_at": (starts + timedelta(hours=1)).isoformat(), "timezone": "UTC", "capacity": 5,
+            "registration_deadline": (starts - timedelta(days=1)).isoformat(), "location": "Room 2"})).json()
+        assert (await organiser.post(f"/v1/events/{event['id']}/publish")).status_code == 200
+
+        async def registered():
+            answer = await organiser.post(f"/v1/events/{event['id']}/registrations", json={"person_id": person["id"]})
+            return answer.json() if answer.status_code == 201 else None
+
+        await eventually(registered, timeout=60, what="a registration")
+    await eventually(lambda: platform.sink.messages(to=address) or None, timeout=60, what="the registration's email")
+
+    # As a database rebuilt from the topics holds an event published and registered for before 2026-12-04.
+    notifications = await asyncpg.connect(platform.database_urls["notifications"])
+    try:
+        await notifications.execute("UPDATE event_listings SET attendees_public_said = NULL WHERE scheduled_event_id = $1",
+                                    UUID(event["id"]))
+        await notifications.execute("INSERT INTO public_attendees VALUES ($1)", UUID(event["id"]))
+        assert await notifications.fetchval("SELECT count(*) FROM public_attendees WHERE scheduled_event_id = $1",
+                                            UUID(event["id"])) == 1
+
+        command = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "events", "restate", "catalogue",
+            env={**os.environ, "DATABASE_URL": platform.database_urls["events"]},
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+        _, err = await command.communicate()
+        assert command.returncode == 0, err.decode()
+
+        async def said_private():
+            return await notifications.fetchval("SELECT attendees_public_said = false FROM event_listings "
+                                                "WHERE scheduled_event_id = $1", UUID(event["id"])) or None
+
+        await eventually(said_private, timeout=60, what="notifications to apply the restated catalogue")
+    finally:
+        await notifications.close()
+
+    async with platform.client("notifications") as messages:
+        sent = await messages.post(f"/v1/events/{event['id']}/messages",
+                                   json={"message_id": str(uuid4()), "body": "Room 4 now.", "to": "seated"})
+    assert sent.status_code == 201, sent.text
+
+    def told():
+        return [m for m in platform.sink.messages(to=address) if "A message about" in m["subject"]] or None
+
+    [message] = await eventually(told, timeout=60, what="the organiser's message")
+    assert title not in message["subject"] and title in message["text"]
