@@ -74,6 +74,15 @@ async def test_a_chapter_session_from_creation_to_cancellation(events_api, publi
                 # Sam's own feed, behind its secret URL: the join link of the seat Sam holds.
                 assert str(entry["url"]) == "https://meet.example/lgbtq-session" and entry["sequence"] == 0
                 assert (await calendar_app.get(feed_url.replace(".ics", "x.ics"))).status_code == 404
+                # Made in Spanish, the feed says its own words in Spanish; the link before it stops.
+                spanish = (await as_sam.post("/v1/calendar/feed", json={"language": "es"})).json()["url"]
+                feed = Calendar.from_ical((await calendar_app.get(spanish)).content)
+                [entry] = feed.walk("VEVENT")
+                assert (str(feed["x-wr-calname"]), str(entry["summary"])) == (
+                    "Mis eventos", "Un evento en el que te inscribiste")
+                assert (await calendar_app.get(feed_url)).status_code == 404
+                refused = await as_sam.post("/v1/calendar/feed", json={"language": "fr"})
+                assert refused.status_code == 422 and "language" in refused.text
 
         async with events_api.client("participant", person_id=kai) as as_kai:
             async def waitlisted():
@@ -107,7 +116,7 @@ async def test_a_chapter_session_from_creation_to_cancellation(events_api, publi
     async with httpx.AsyncClient() as calendar_app:
         # The event stays in Sam's calendar, cancelled, above every copy sent before (moved once, then cancelled); no
         # join link any more.
-        [entry] = Calendar.from_ical((await calendar_app.get(feed_url)).content).walk("VEVENT")
+        [entry] = Calendar.from_ical((await calendar_app.get(spanish)).content).walk("VEVENT")
         assert (str(entry["status"]), entry["sequence"], "URL" in entry) == ("CANCELLED", 2, False)
 
     # Each topic keeps one event's messages in order (they are keyed by the event). Who registered for this session

@@ -141,7 +141,7 @@ class FakeRegistrations:
 class FakeParticipants:
     def __init__(self) -> None:
         self.people: dict[UUID, Participant] = {}
-        self.feeds: dict[bytes, UUID] = {}
+        self.feeds: dict[bytes, tuple[UUID, str]] = {}  # digest -> owner, language
         self.mentor_enrollments: dict[UUID, tuple[UUID, bool]] = {}
         self.erased: set[UUID] = set()
         self.suspension_as_of: dict[UUID, datetime] = {}
@@ -177,13 +177,13 @@ class FakeParticipants:
         self.people.pop(person_id, None)
         self.suspension_as_of.pop(person_id, None)
         self.mentor_enrollments = {e: x for e, x in self.mentor_enrollments.items() if x[0] != person_id}
-        self.feeds = {digest: owner for digest, owner in self.feeds.items() if owner != person_id}
+        self.feeds = {digest: feed for digest, feed in self.feeds.items() if feed[0] != person_id}
 
-    async def save_feed_token(self, person_id: UUID, token_sha256: bytes) -> None:
-        self.feeds = {digest: owner for digest, owner in self.feeds.items() if owner != person_id}
-        self.feeds[token_sha256] = person_id
+    async def save_feed_token(self, person_id: UUID, token_sha256: bytes, language: str) -> None:
+        self.feeds = {digest: feed for digest, feed in self.feeds.items() if feed[0] != person_id}
+        self.feeds[token_sha256] = (person_id, language)
 
-    async def owner_of_feed(self, token_sha256: bytes) -> UUID | None:
+    async def owner_of_feed(self, token_sha256: bytes) -> tuple[UUID, str] | None:
         return self.feeds.get(token_sha256)
 
 

@@ -4,11 +4,12 @@ from datetime import UTC, datetime, timedelta
 from uuid import uuid4
 
 import pytest
-from events.adapters.calendar import calendar_entry
+from events.adapters.calendar import FEED_WORDS, booking_entry, calendar_entry
 from events.domain.model import (
     CheckInNotOpen,
     EventState,
     Exhibitor,
+    OfficeHourSlot,
     Registration,
     ScheduledEvent,
     Status,
@@ -158,6 +159,19 @@ def test_a_private_event_in_a_feed_is_titled_without_its_name_as_the_emails_cale
                      if attendees_public else ("An event you registered for", "Join online: https://meet.example/x"))
     assert (entry.location, entry.url) == ("Student union", "https://meet.example/x")
     assert calendar_entry(workshop).summary == "Applying while LGBTQ+"  # the file one asks for by name
+
+
+def test_a_feed_made_in_spanish_says_its_own_words_in_spanish_as_the_emails_entries_do():
+    # The email's entry and the feed's share a UID: in another language, the feed would rename the email's.
+    workshop = event(title="Applying while LGBTQ+", is_virtual=True, location=None)
+    entry = calendar_entry(workshop, join_url="https://meet.example/x", in_feed=True, words=FEED_WORDS["es"])
+    assert (entry.summary, entry.description) == ("Un evento en el que te inscribiste",
+                                                  "Unirte en línea: https://meet.example/x")
+    slot = OfficeHourSlot(id=uuid4(), host_id=uuid4(), chapter_id=None, starts_at=START, ends_at=START + timedelta(
+        minutes=30), is_virtual=True, booked_by=uuid4(), booking_id=uuid4())
+    booked = booking_entry(slot, words=FEED_WORDS["es"])
+    assert (booked.summary, booked.location) == ("Hora de consulta", "En línea")
+    assert FEED_WORDS["es"].calendar_name == "Mis eventos" and FEED_WORDS["en"].calendar_name == "My events"
 
 
 def test_check_in_opens_on_the_day_of_the_event_in_its_time_zone():

@@ -189,6 +189,14 @@ async def test_my_calendar_feed_lists_the_events_i_hold_a_seat_at_and_a_new_url_
         await handlers.calendar_feed(old, uow)
 
 
+async def test_a_calendar_feed_keeps_the_language_it_was_made_in_for_the_calendar_app_that_sends_none(uow):
+    me = uuid4()
+    spanish = await handlers.issue_calendar_feed(commands.IssueCalendarFeed(me, language="es"), uow)
+    assert (await handlers.calendar_feed(spanish, uow)).language == "es"
+    english = await handlers.issue_calendar_feed(commands.IssueCalendarFeed(me), uow)
+    assert (await handlers.calendar_feed(english, uow)).language == "en"
+
+
 async def test_a_rush_at_the_desk_is_admitted_in_arrival_order_and_each_caller_hears_their_own_outcome(uow):
     event = await published(uow, capacity=3)
     desk = RegistrationDesk(lambda: uow)

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import json
+
 import httpx
 from web.config import WebSettings
 
@@ -39,6 +41,17 @@ async def test_making_the_link_shows_the_web_apps_address_for_it_never_the_event
     assert "Making a new link stops this one" in made.text
     assert made.headers["cache-control"] == "no-store"  # the page holds a secret
     assert [f"{r.method} {r.url.path}" for r in services.sent if r.method == "POST"] == ["POST /v1/calendar/feed"]
+
+
+async def test_the_link_is_made_in_the_language_the_person_reads_the_site_in_for_the_feeds_own_words():
+    services = events_issuing_a_feed()
+    async with browser(services, ME, language="es") as page:
+        offered = await page.get("/registrations")
+        made = await page.post("/registrations/calendar-link", data={"csrf": CSRF})
+    assert "«Un evento en el que te inscribiste»" in offered.text  # as the feed will title a private event
+    assert made.status_code == 200
+    [issued] = [r for r in services.sent if r.method == "POST"]
+    assert json.loads(issued.content) == {"language": "es"}
 
 
 async def test_making_the_link_needs_the_pages_token():

@@ -2,15 +2,36 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from plumbing.calendar import CalendarEntry, booking_uid, event_uid
 
 from ..domain.model import EventState, OfficeHourSlot, ScheduledEvent
 
-# In English, as the feed's other words are: the feed is fetched by a calendar app, with no reader's language.
-DISCREET_SUMMARY = "An event you registered for"
+
+@dataclass(frozen=True)
+class FeedWords:
+    """A feed's own words, in the language its owner made it in (a calendar app fetches it with no reader's language):
+    those notifications' emails give the entries they attach, which share their UIDs, so that neither renames the
+    other's in a calendar."""
+
+    calendar_name: str
+    discreet_summary: str  # a private event's title
+    office_hour: str
+    online: str
+    join_online: str  # before the link to join
 
 
-def calendar_entry(event: ScheduledEvent, *, join_url: str | None = None, in_feed: bool = False) -> CalendarEntry:
+FEED_WORDS = {
+    "en": FeedWords("My events", "An event you registered for", "Office hour", "Online", "Join online"),
+    "es": FeedWords("Mis eventos", "Un evento en el que te inscribiste", "Hora de consulta", "En línea",
+                    "Unirte en línea"),
+}
+ENGLISH = FEED_WORDS["en"]
+
+
+def calendar_entry(event: ScheduledEvent, *, join_url: str | None = None, in_feed: bool = False,
+                   words: FeedWords = ENGLISH) -> CalendarEntry:
     """Its UID and SEQUENCE (the event's revision) are those of notifications' attachments, so calendar apps keep one
     entry and update it in place. The join link only when given: for a confirmed registrant's own feed.
 
@@ -19,24 +40,24 @@ def calendar_entry(event: ScheduledEvent, *, join_url: str | None = None, in_fee
     discreet = in_feed and not event.attendees_public
     return CalendarEntry(
         uid=event_uid(event.id), starts_at=event.starts_at, ends_at=event.ends_at,
-        summary=DISCREET_SUMMARY if discreet else event.title, timezone=event.timezone,
-        description=_with_link("" if discreet else event.description, join_url),
+        summary=words.discreet_summary if discreet else event.title, timezone=event.timezone,
+        description=_with_link("" if discreet else event.description, join_url, words),
         location=event.location or (join_url if event.is_virtual else None), url=join_url,
         cancelled=event.state == EventState.CANCELLED, sequence=event.revision,
     )
 
 
-def booking_entry(slot: OfficeHourSlot) -> CalendarEntry:
+def booking_entry(slot: OfficeHourSlot, words: FeedWords = ENGLISH) -> CalendarEntry:
     """A booked office hour, in the participant's and the host's feeds: the UID notifications' attachments give it."""
     assert slot.booking_id is not None, "only a booked slot is in a calendar"
     return CalendarEntry(
-        uid=booking_uid(slot.booking_id), starts_at=slot.starts_at, ends_at=slot.ends_at, summary="Office hour",
-        location=slot.location or (slot.join_url or "Online" if slot.is_virtual else None),
-        description=_with_link("", slot.join_url), url=slot.join_url,
+        uid=booking_uid(slot.booking_id), starts_at=slot.starts_at, ends_at=slot.ends_at, summary=words.office_hour,
+        location=slot.location or (slot.join_url or words.online if slot.is_virtual else None),
+        description=_with_link("", slot.join_url, words), url=slot.join_url,
     )
 
 
-def _with_link(description: str, join_url: str | None) -> str | None:
+def _with_link(description: str, join_url: str | None, words: FeedWords) -> str | None:
     if join_url is None:
         return description or None
-    return "\n\n".join(part for part in (f"Join online: {join_url}", description) if part)
+    return "\n\n".join(part for part in (f"{words.join_online}: {join_url}", description) if part)

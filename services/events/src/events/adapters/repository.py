@@ -8,6 +8,7 @@ from datetime import datetime
 from uuid import UUID
 
 import asyncpg
+from mentorship_contracts.profiles import PreferredLanguage
 from mentorship_contracts.vocabulary import TrainingStage
 
 from ..domain.commands import EventFilter
@@ -325,15 +326,17 @@ class PostgresParticipants:
         await self._conn.execute("DELETE FROM mentor_enrollments WHERE person_id = $1", person_id)
         await self._conn.execute("DELETE FROM calendar_feeds WHERE person_id = $1", person_id)
 
-    async def save_feed_token(self, person_id: UUID, token_sha256: bytes) -> None:
+    async def save_feed_token(self, person_id: UUID, token_sha256: bytes, language: str) -> None:
         await self._conn.execute(
-            """INSERT INTO calendar_feeds (person_id, token_sha256) VALUES ($1, $2)
-               ON CONFLICT (person_id) DO UPDATE SET token_sha256 = $2""",
-            person_id, token_sha256,
+            """INSERT INTO calendar_feeds (person_id, token_sha256, language) VALUES ($1, $2, $3)
+               ON CONFLICT (person_id) DO UPDATE SET token_sha256 = $2, language = $3""",
+            person_id, token_sha256, language,
         )
 
-    async def owner_of_feed(self, token_sha256: bytes) -> UUID | None:
-        return await self._conn.fetchval("SELECT person_id FROM calendar_feeds WHERE token_sha256 = $1", token_sha256)
+    async def owner_of_feed(self, token_sha256: bytes) -> tuple[UUID, PreferredLanguage] | None:
+        row = await self._conn.fetchrow("SELECT person_id, language FROM calendar_feeds WHERE token_sha256 = $1",
+                                        token_sha256)
+        return (row["person_id"], row["language"]) if row else None
 
 
 _SLOT_COLUMNS = ("id", "host_id", "chapter_id", "starts_at", "ends_at", "is_virtual", "location", "booked_by",

@@ -8,6 +8,7 @@ from typing import Literal
 from uuid import UUID
 
 from mentorship_contracts.events import EventKind
+from mentorship_contracts.profiles import PreferredLanguage
 from mentorship_contracts.vocabulary import TrainingStage
 
 from .model import EventState, Exhibitor
@@ -133,6 +134,7 @@ class WithdrawSlot:
 @dataclass(frozen=True)
 class IssueCalendarFeed:
     person_id: UUID
+    language: PreferredLanguage = "en"  # of its own words (`adapters.calendar.FEED_WORDS`)
 
 
 @dataclass(frozen=True)

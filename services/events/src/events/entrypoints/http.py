@@ -8,6 +8,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from mentorship_contracts.events import EventKind
+from mentorship_contracts.profiles import PreferredLanguage
 from mentorship_contracts.vocabulary import TrainingStage
 from plumbing.auth import Principal, Role, current_principal, forbidden
 from plumbing.calendar import CalendarEntry, to_ics
@@ -17,7 +18,7 @@ from plumbing.http import answers, unit_of_work
 from plumbing.validation import Limit, Moment, MultilineText, Offset, Text
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from ..adapters.calendar import booking_entry, calendar_entry
+from ..adapters.calendar import FEED_WORDS, booking_entry, calendar_entry
 from ..domain import commands
 from ..domain.model import (
     EventState,
@@ -230,6 +231,12 @@ class RosterOut(BaseModel):
 
 class JoinLinkOut(BaseModel):
     join_url: str
+
+
+class CalendarFeedIn(Strict):
+    language: PreferredLanguage = Field(default="en", description="Of the feed's own words (its name, a private "
+                                                                  "event's title, an office hour's): a calendar app "
+                                                                  "fetches it with no reader's language")
 
 
 class CalendarFeedOut(BaseModel):
@@ -546,11 +553,13 @@ async def attendance_report_csv(caller: Caller, unit: UnitOfWork, chapter_id: UU
 # --- calendar feed ------------------------------------------------------------------------------------------------
 
 @router.post("/calendar/feed", status_code=201)
-async def issue_calendar_feed(caller: Caller, unit: UnitOfWork, request: Request) -> CalendarFeedOut:
+async def issue_calendar_feed(caller: Caller, unit: UnitOfWork, request: Request,
+                              body: CalendarFeedIn | None = None) -> CalendarFeedOut:
     """A secret feed URL for calendar apps, which cannot send a bearer token; issuing again revokes the old URL."""
     if caller.person_id is None:
         raise forbidden("only a person has a calendar feed")
-    token = await handlers.issue_calendar_feed(commands.IssueCalendarFeed(caller.person_id), unit)
+    language = (body or CalendarFeedIn()).language
+    token = await handlers.issue_calendar_feed(commands.IssueCalendarFeed(caller.person_id, language), unit)
     return CalendarFeedOut(url=str(request.url_for("calendar_feed", token=token)), token=token)
 
 
@@ -565,9 +574,10 @@ async def calendar_feed(token: FeedToken, unit: UnitOfWork) -> CalendarResponse:
     office hours, as participant or host. 404 for an unknown token, and while the owner's account is suspended (the
     URL serves again once it is reinstated)."""
     feed = await handlers.calendar_feed(token, unit)
-    entries = [calendar_entry(seat.event, join_url=seat.join_url, in_feed=True) for seat in feed.seats]
-    entries += [booking_entry(slot) for slot in feed.bookings]
-    return _calendar(entries, "My events", "events.ics")
+    words = FEED_WORDS[feed.language]
+    entries = [calendar_entry(seat.event, join_url=seat.join_url, in_feed=True, words=words) for seat in feed.seats]
+    entries += [booking_entry(slot, words) for slot in feed.bookings]
+    return _calendar(entries, words.calendar_name, "events.ics")
 
 
 # --- office hours -------------------------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from mentorship_contracts import IntegrationEvent
 from mentorship_contracts import events as contract
 from mentorship_contracts import profiles as source
 from mentorship_contracts.envelope import as_private
+from mentorship_contracts.profiles import PreferredLanguage
 from mentorship_contracts.vocabulary import Role
 from plumbing import restating
 from plumbing.auth import Principal
@@ -415,7 +416,7 @@ async def issue_calendar_feed(command: commands.IssueCalendarFeed, uow: EventsUn
     working."""
     token = secrets.token_urlsafe(32)
     async with uow:
-        await uow.participants.save_feed_token(command.person_id, _digest(token))
+        await uow.participants.save_feed_token(command.person_id, _digest(token), command.language)
         await uow.commit()
     return token
 
@@ -425,14 +426,15 @@ async def calendar_feed(token: str, uow: EventsUnitOfWorkPort) -> CalendarFeed:
     one), those cancelled while they held one (to show as cancelled), and their office-hour bookings, as participant
     or host. Not found while the owner's account is suspended."""
     async with uow:
-        person_id = await uow.participants.owner_of_feed(_digest(token))
-        owner = await uow.participants.get(person_id) if person_id is not None else None
+        found = await uow.participants.owner_of_feed(_digest(token))
+        owner = await uow.participants.get(found[0]) if found is not None else None
         # A suspended owner's feed answers as an unknown token; it is kept, and serves again once they are reinstated.
-        if person_id is None or (owner is not None and owner.suspended):
+        if found is None or (owner is not None and owner.suspended):
             raise NotFound("no such calendar feed", field="token")
+        person_id, language = found
         seats = [Seat(event, registration.status == Status.CONFIRMED)
                  for registration, event in await uow.registrations.in_calendar_of(person_id)]
-        return CalendarFeed(seats, await uow.slots.booked_involving(person_id))
+        return CalendarFeed(seats, await uow.slots.booked_involving(person_id), language)
 
 
 @dataclass(frozen=True)
@@ -451,6 +453,7 @@ class Seat:
 class CalendarFeed:
     seats: list[Seat]
     bookings: list[OfficeHourSlot]
+    language: PreferredLanguage  # the one it was made in
 
 
 def _digest(token: str) -> bytes:

@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Protocol
 from uuid import UUID
 
+from mentorship_contracts.profiles import PreferredLanguage
 from plumbing.unit_of_work import UnitOfWorkPort
 
 from ..domain.commands import EventFilter
@@ -97,9 +98,10 @@ class Participants(Protocol):
         """The participant, their mentor enrollments and their calendar feed; their id is kept, so that what arrives
         about them after their erasure (on another topic than it) is ignored."""
 
-    async def save_feed_token(self, person_id: UUID, token_sha256: bytes) -> None: ...
+    async def save_feed_token(self, person_id: UUID, token_sha256: bytes, language: str) -> None: ...
 
-    async def owner_of_feed(self, token_sha256: bytes) -> UUID | None: ...
+    async def owner_of_feed(self, token_sha256: bytes) -> tuple[UUID, PreferredLanguage] | None:
+        """The feed's owner and the language it was made in."""
 
 
 class Slots(Protocol):

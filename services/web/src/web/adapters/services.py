@@ -362,9 +362,9 @@ class ServiceClients:
     async def my_registrations(self, who: Who) -> Json:
         return await self.call("events", "GET", "/v1/registrations/mine", who)
 
-    async def issue_calendar_feed(self, who: Who) -> str:
-        """A new secret of the person's calendar feed (the old one stops)."""
-        return (await self.call("events", "POST", "/v1/calendar/feed", who))["token"]
+    async def issue_calendar_feed(self, who: Who, language: str) -> str:
+        """A new secret of the person's calendar feed (the old one stops), its own words in `language`."""
+        return (await self.call("events", "POST", "/v1/calendar/feed", who, json={"language": language}))["token"]
 
     async def calendar_feed(self, token: str) -> str:
         """The feed's iCalendar text; its token is its credential (`ServiceError` 404 for one revoked or unknown)."""

@@ -57,7 +57,7 @@ async def make_calendar_link(visitor: Person, posted: Form) -> Response:
     """A new secret link to the person's events for their calendar app; the old one stops. Shown once, in answer to
     the form: events keeps only its digest."""
     try:
-        token = await clients(visitor.request).issue_calendar_feed(visitor.who)
+        token = await clients(visitor.request).issue_calendar_feed(visitor.who, visitor.language)
     except ServiceError as error:
         if error.status >= 500:
             raise
