@@ -966,6 +966,37 @@ async def test_a_report_with_nothing_to_count_says_so_and_each_tables_title_stay
     assert "<caption" not in text
 
 
+async def test_a_report_with_more_measures_than_rows_lists_the_measures_down_the_page_to_read_on_a_phone(world):
+    # A chapter's people report: one program, a column for each stage and measure, which scrolled sideways on a phone.
+    s = world["s"]
+    program = next(iter(s.programs))
+    columns = [f"{stage}:{measure}" for stage in ("high_school", "undergraduate", "medical_student_1")
+               for measure in ("invited", "enrolled_mentees")]
+    s.people_report = published([program], columns, [[(n, "exact") for n in range(10, 16)]])
+    async with as_(world, "coordinator")[0] as page:
+        text = (await page.get("/console/reports")).text
+    people = text[text.index('id="t-people"'):text.index('id="t-mentorships"')]
+    heads = re.findall(r'<th scope="(row|col)">([^<]*)</th>', people)
+    assert ("col", s.programs[program]["name"]) in heads and ("col", "Total") in heads
+    assert ("row", "Undergraduate (pre-med or pre-health): Invited") in heads
+    assert re.search(r'<th scope="row">High-school student: Invited</th><td>10</td><td>withheld</td></tr>', people)
+    assert "<tfoot>" not in people  # each measure's total is at the end of its row
+
+    # Every chapter's: more rows than measures, as the services publish it.
+    chapters = [f"chapter-{n}" for n in range(8)]
+    s.people_report = published(chapters, columns, [[(n, "exact") for n in range(10, 16)] for _ in chapters])
+    async with as_(world, "admin")[0] as page:
+        text = (await page.get("/console/reports")).text
+    people = text[text.index('id="t-people"'):text.index('id="t-mentorships"')]
+    assert '<th scope="col">High-school student: Invited</th>' in people and "<tfoot>" in people
+
+    s.people_report = published([], columns, [])  # nothing to turn
+    async with as_(world, "coordinator")[0] as page:
+        text = (await page.get("/console/reports")).text
+    people = text[text.index('id="t-people"'):text.index('id="t-mentorships"')]
+    assert "Nothing to count yet." in people and "<table" not in people
+
+
 @pytest.mark.parametrize("language, mentorships, trends", [
     ("en", "Paired, proposals included", "Confirmed"), ("es", "Emparejados, propuestas incluidas", "Confirmadas")])
 async def test_the_reports_name_pairs_ever_made_and_mentorships_confirmed_in_a_month_apart(

@@ -44,19 +44,29 @@ def cell_words(desk: Desk, cell: dict | None, threshold: int) -> str:
     return desk._(labels.C_("withheld"))
 
 
+# More columns than this, and than rows, and a table is shown turned (its columns down the page): a chapter's report,
+# a row or two by a column for each stage and measure, would otherwise scroll sideways on a phone.
+WIDEST_UNTURNED = 4
+
+
 def table_view(desk: Desk, table: dict | None, row_names: dict[str, str]) -> dict | None:
-    """A published table as the template shows it: labels in words, each cell as its words."""
+    """A published table as the template shows it: labels in words, each cell as its words; turned when it has many
+    more columns than rows (`WIDEST_UNTURNED`), its row totals then its column totals and the other way round."""
     if not table:
         return None
     threshold = table.get("threshold", 5)
-    rows = [row_names.get(r, r) for r in table["rows"]]
-    columns = [column_label(desk, c) for c in table["columns"]]
-    cells = [[cell_words(desk, c, threshold) for c in row] for row in table["cells"]]
-    return {"rows": rows, "columns": columns, "cells": cells,
+    view = {"rows": [row_names.get(r, r) for r in table["rows"]],
+            "columns": [column_label(desk, c) for c in table["columns"]],
+            "cells": [[cell_words(desk, c, threshold) for c in row] for row in table["cells"]],
             "row_totals": [cell_words(desk, c, threshold) for c in table.get("row_totals") or ()],
             "column_totals": [cell_words(desk, c, threshold) for c in table.get("column_totals") or ()],
             "total": cell_words(desk, table.get("total"), threshold),
             "suppressed": any(c.get("shown") != "exact" for row in table["cells"] for c in row)}
+    if view["rows"] and len(view["columns"]) > WIDEST_UNTURNED and len(view["rows"]) < len(view["columns"]):
+        view |= {"rows": view["columns"], "columns": view["rows"],
+                 "cells": [list(column) for column in zip(*view["cells"], strict=True)],
+                 "row_totals": view["column_totals"], "column_totals": view["row_totals"]}
+    return view
 
 
 def chart(desk: Desk, table: dict | None, title: str) -> dict | None:
