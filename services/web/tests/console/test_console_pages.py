@@ -990,6 +990,13 @@ async def test_a_report_with_more_measures_than_rows_lists_the_measures_down_the
     people = text[text.index('id="t-people"'):text.index('id="t-mentorships"')]
     assert '<th scope="col">High-school student: Invited</th>' in people and "<tfoot>" in people
 
+    # Four columns and a total for each row: as wide as five.
+    s.people_report = published([program], columns[:4], [[(n, "exact") for n in range(10, 14)]], row_totals=True)
+    async with as_(world, "coordinator")[0] as page:
+        text = (await page.get("/console/reports")).text
+    people = text[text.index('id="t-people"'):text.index('id="t-mentorships"')]
+    assert re.search(r'<tfoot><tr><th scope="row">Total</th><td>withheld</td><td>40</td></tr></tfoot>', people)
+
     s.people_report = published([], columns, [])  # nothing to turn
     async with as_(world, "coordinator")[0] as page:
         text = (await page.get("/console/reports")).text

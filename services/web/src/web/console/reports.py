@@ -44,8 +44,9 @@ def cell_words(desk: Desk, cell: dict | None, threshold: int) -> str:
     return desk._(labels.C_("withheld"))
 
 
-# More columns than this, and than rows, and a table is shown turned (its columns down the page): a chapter's report,
-# a row or two by a column for each stage and measure, would otherwise scroll sideways on a phone.
+# More columns than this (its row totals' included), and than rows, and a table is shown turned (its columns down the
+# page): a chapter's report, a row or two by a column for each stage and measure, would otherwise scroll sideways on a
+# phone.
 WIDEST_UNTURNED = 4
 
 
@@ -62,7 +63,8 @@ def table_view(desk: Desk, table: dict | None, row_names: dict[str, str]) -> dic
             "column_totals": [cell_words(desk, c, threshold) for c in table.get("column_totals") or ()],
             "total": cell_words(desk, table.get("total"), threshold),
             "suppressed": any(c.get("shown") != "exact" for row in table["cells"] for c in row)}
-    if view["rows"] and len(view["columns"]) > WIDEST_UNTURNED and len(view["rows"]) < len(view["columns"]):
+    wide = len(view["columns"]) + bool(view["row_totals"])
+    if view["rows"] and wide > WIDEST_UNTURNED and len(view["rows"]) < len(view["columns"]):
         view |= {"rows": view["columns"], "columns": view["rows"],
                  "cells": [list(column) for column in zip(*view["cells"], strict=True)],
                  "row_totals": view["column_totals"], "column_totals": view["row_totals"]}
