@@ -56,19 +56,17 @@ def table_view(desk: Desk, table: dict | None, row_names: dict[str, str]) -> dic
     if not table:
         return None
     threshold = table.get("threshold", 5)
-    view = {"rows": [row_names.get(r, r) for r in table["rows"]],
-            "columns": [column_label(desk, c) for c in table["columns"]],
-            "cells": [[cell_words(desk, c, threshold) for c in row] for row in table["cells"]],
-            "row_totals": [cell_words(desk, c, threshold) for c in table.get("row_totals") or ()],
-            "column_totals": [cell_words(desk, c, threshold) for c in table.get("column_totals") or ()],
-            "total": cell_words(desk, table.get("total"), threshold),
+    rows = [row_names.get(r, r) for r in table["rows"]]
+    columns = [column_label(desk, c) for c in table["columns"]]
+    cells = [[cell_words(desk, c, threshold) for c in row] for row in table["cells"]]
+    row_totals = [cell_words(desk, c, threshold) for c in table.get("row_totals") or ()]
+    column_totals = [cell_words(desk, c, threshold) for c in table.get("column_totals") or ()]
+    if rows and len(columns) + bool(row_totals) > WIDEST_UNTURNED and len(rows) < len(columns):
+        rows, columns, row_totals, column_totals = columns, rows, column_totals, row_totals
+        cells = [list(column) for column in zip(*cells, strict=True)]
+    return {"rows": rows, "columns": columns, "cells": cells, "row_totals": row_totals,
+            "column_totals": column_totals, "total": cell_words(desk, table.get("total"), threshold),
             "suppressed": any(c.get("shown") != "exact" for row in table["cells"] for c in row)}
-    wide = len(view["columns"]) + bool(view["row_totals"])
-    if view["rows"] and wide > WIDEST_UNTURNED and len(view["rows"]) < len(view["columns"]):
-        view |= {"rows": view["columns"], "columns": view["rows"],
-                 "cells": [list(column) for column in zip(*view["cells"], strict=True)],
-                 "row_totals": view["column_totals"], "column_totals": view["row_totals"]}
-    return view
 
 
 def chart(desk: Desk, table: dict | None, title: str) -> dict | None:
