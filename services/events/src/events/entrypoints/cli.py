@@ -15,19 +15,11 @@ from pathlib import Path
 from mentorship_contracts.events import CATALOGUE
 from plumbing.db import PLUMBING_MIGRATIONS, create_pool, migrate
 from plumbing.settings import command_database_url
-from plumbing.unit_of_work import UnitOfWork
 
-from ..adapters.repository import PostgresEvents
 from ..service_layer import handlers
+from ..service_layer.unit_of_work import CatalogueRestatingUnitOfWork
 
 MIGRATIONS = Path(__file__).parent.parent / "migrations"
-
-
-class CatalogueRestatingUnitOfWork(UnitOfWork):
-    """The catalogue and the outbox: nothing to seal (what the catalogue says is public)."""
-
-    def repositories(self) -> None:
-        self.events = PostgresEvents(self.conn)
 
 
 async def restate(database_url: str, progress: Callable[[int], None] = lambda _: None) -> int:

@@ -26,3 +26,11 @@ class EventsUnitOfWork(UnitOfWork):
         # their data key, which their erasure destroys: the outbox, and so Kafka, never holds it in clear.
         self._pending = await sealed(self._pending, self._person_keys)
         await super().commit(once_sent=once_sent)
+
+
+class CatalogueRestatingUnitOfWork(UnitOfWork):
+    """The catalogue and the outbox, for an operator's command (`python -m events restate catalogue`): nothing to
+    seal, since what the catalogue says is public."""
+
+    def repositories(self) -> None:
+        self.events = PostgresEvents(self.conn)
