@@ -81,6 +81,11 @@ async def test_a_chapter_session_from_creation_to_cancellation(events_api, publi
                 assert (str(feed["x-wr-calname"]), str(entry["summary"])) == (
                     "Mis eventos", "Un evento en el que te inscribiste")
                 assert (await calendar_app.get(feed_url)).status_code == 404
+                # Sam switches the site to English: the same link, in English.
+                assert (await as_sam.patch("/v1/calendar/feed", json={"language": "en"})).status_code == 204
+                english = Calendar.from_ical((await calendar_app.get(spanish)).content)
+                assert str(english["x-wr-calname"]) == "My events"
+                assert (await as_sam.patch("/v1/calendar/feed", json={"language": "es"})).status_code == 204
                 refused = await as_sam.post("/v1/calendar/feed", json={"language": "fr"})
                 assert refused.status_code == 422 and "language" in refused.text
 

@@ -183,6 +183,12 @@ class FakeParticipants:
         self.feeds = {digest: feed for digest, feed in self.feeds.items() if feed[0] != person_id}
         self.feeds[token_sha256] = (person_id, language)
 
+    async def set_feed_language(self, person_id: UUID, language: str) -> bool:
+        found = [digest for digest, feed in self.feeds.items() if feed[0] == person_id]
+        for digest in found:
+            self.feeds[digest] = (person_id, language)
+        return bool(found)
+
     async def owner_of_feed(self, token_sha256: bytes) -> tuple[UUID, str] | None:
         return self.feeds.get(token_sha256)
 

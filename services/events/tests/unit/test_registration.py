@@ -197,6 +197,15 @@ async def test_a_calendar_feed_keeps_the_language_it_was_made_in_for_the_calenda
     assert (await handlers.calendar_feed(english, uow)).language == "en"
 
 
+async def test_a_calendar_feed_follows_its_owner_into_another_language_at_the_same_link(uow):
+    me = uuid4()
+    link = await handlers.issue_calendar_feed(commands.IssueCalendarFeed(me), uow)
+    await handlers.change_calendar_feed_language(commands.ChangeCalendarFeedLanguage(me, "es"), uow)
+    assert (await handlers.calendar_feed(link, uow)).language == "es"
+    with pytest.raises(NotFound):  # someone who never made a link has none to change
+        await handlers.change_calendar_feed_language(commands.ChangeCalendarFeedLanguage(uuid4(), "es"), uow)
+
+
 async def test_a_rush_at_the_desk_is_admitted_in_arrival_order_and_each_caller_hears_their_own_outcome(uow):
     event = await published(uow, capacity=3)
     desk = RegistrationDesk(lambda: uow)

@@ -82,3 +82,21 @@ async def test_a_revoked_or_made_up_link_is_not_found_and_one_of_no_token_shape_
         long = await calendar_app.get(f"/calendar/{'a' * 101}.ics")
     assert (revoked.status_code, odd.status_code, long.status_code) == (404, 404, 404)
     assert [r.url.path for r in services.sent] == [f"/v1/calendar/feeds/{TOKEN}.ics"]
+
+
+async def test_switching_the_sites_language_switches_the_calendar_feeds_words_at_the_same_link():
+    services = Services({f"PATCH /v1/people/{ME}": {}, "PATCH /v1/calendar/feed": httpx.Response(204)})
+    async with browser(services, ME) as page:
+        switched = await page.post("/language", data={"csrf": CSRF, "language": "es", "back": "/registrations"})
+    assert switched.status_code == 303
+    [told] = [r for r in services.sent if r.url.path == "/v1/calendar/feed"]
+    assert (told.method, json.loads(told.content)) == ("PATCH", {"language": "es"})
+
+
+async def test_someone_with_no_calendar_link_or_events_away_switches_language_all_the_same():
+    for events_answer in (httpx.Response(404, json={"error": {"code": "not_found", "message": "no feed"}}),
+                          httpx.Response(503, json={"error": {"code": "unavailable", "message": "away"}})):
+        services = Services({f"PATCH /v1/people/{ME}": {}, "PATCH /v1/calendar/feed": events_answer})
+        async with browser(services, ME) as page:
+            switched = await page.post("/language", data={"csrf": CSRF, "language": "es", "back": "/"})
+        assert switched.status_code == 303 and switched.headers["location"] == "/"

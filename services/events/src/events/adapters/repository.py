@@ -333,6 +333,10 @@ class PostgresParticipants:
             person_id, token_sha256, language,
         )
 
+    async def set_feed_language(self, person_id: UUID, language: str) -> bool:
+        return await self._conn.fetchval(
+            "UPDATE calendar_feeds SET language = $2 WHERE person_id = $1 RETURNING true", person_id, language) is True
+
     async def owner_of_feed(self, token_sha256: bytes) -> tuple[UUID, PreferredLanguage] | None:
         row = await self._conn.fetchrow("SELECT person_id, language FROM calendar_feeds WHERE token_sha256 = $1",
                                         token_sha256)

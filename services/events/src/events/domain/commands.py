@@ -138,6 +138,12 @@ class IssueCalendarFeed:
 
 
 @dataclass(frozen=True)
+class ChangeCalendarFeedLanguage:
+    person_id: UUID
+    language: PreferredLanguage
+
+
+@dataclass(frozen=True)
 class RemoveRegistrant:
     """An organiser takes a registrant off the roster; the registrant is told, with the reason."""
 

@@ -563,6 +563,16 @@ async def issue_calendar_feed(caller: Caller, unit: UnitOfWork, request: Request
     return CalendarFeedOut(url=str(request.url_for("calendar_feed", token=token)), token=token)
 
 
+@router.patch("/calendar/feed", status_code=204, responses=answers(404))
+async def change_calendar_feed_language(body: CalendarFeedIn, caller: Caller, unit: UnitOfWork) -> None:
+    """The caller's feed says its own words in `language` from now on, at the same URL (they switched the site's
+    language, and their emails' with it); 404 when they never made one."""
+    if caller.person_id is None:
+        raise forbidden("only a person has a calendar feed")
+    await handlers.change_calendar_feed_language(
+        commands.ChangeCalendarFeedLanguage(caller.person_id, body.language), unit)
+
+
 # What `issue_calendar_feed` hands out: URL-safe base64 (of 32 random bytes, 43 characters).
 FeedToken = Annotated[str, Path(pattern=r"^[A-Za-z0-9_-]{1,100}$")]
 

@@ -421,6 +421,16 @@ async def issue_calendar_feed(command: commands.IssueCalendarFeed, uow: EventsUn
     return token
 
 
+async def change_calendar_feed_language(command: commands.ChangeCalendarFeedLanguage, uow: EventsUnitOfWorkPort
+                                        ) -> None:
+    """The person's feed says its words in another language from now on, at the same link (they switched the site's:
+    their emails' calendar entries follow it too). NotFound when they never made a link."""
+    async with uow:
+        if not await uow.participants.set_feed_language(command.person_id, command.language):
+            raise NotFound("no calendar feed to change", field="person_id")
+        await uow.commit()
+
+
 async def calendar_feed(token: str, uow: EventsUnitOfWorkPort) -> CalendarFeed:
     """What the feed's owner has in their calendar: the events they hold a seat at (with the join link of a virtual
     one), those cancelled while they held one (to show as cancelled), and their office-hour bookings, as participant

@@ -100,6 +100,9 @@ class Participants(Protocol):
 
     async def save_feed_token(self, person_id: UUID, token_sha256: bytes, language: str) -> None: ...
 
+    async def set_feed_language(self, person_id: UUID, language: str) -> bool:
+        """Whether the person had a feed, its language now `language`."""
+
     async def owner_of_feed(self, token_sha256: bytes) -> tuple[UUID, PreferredLanguage] | None:
         """The feed's owner and the language it was made in."""
 

@@ -366,6 +366,10 @@ class ServiceClients:
         """A new secret of the person's calendar feed (the old one stops), its own words in `language`."""
         return (await self.call("events", "POST", "/v1/calendar/feed", who, json={"language": language}))["token"]
 
+    async def set_calendar_feed_language(self, who: Who, language: str) -> None:
+        """The person's calendar feed, if they made one, says its words in `language` from now on, at the same link."""
+        await self.call("events", "PATCH", "/v1/calendar/feed", who, json={"language": language})
+
     async def calendar_feed(self, token: str) -> str:
         """The feed's iCalendar text; its token is its credential (`ServiceError` 404 for one revoked or unknown)."""
         return await self.call("events", "GET", f"/v1/calendar/feeds/{token}.ics", WEB)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 from collections.abc import Awaitable
 from datetime import UTC, datetime, timedelta
@@ -224,11 +225,14 @@ async def choose_language(visitor: Visiting, posted: Form) -> Response:
     if session is not None:
         session.language = language
         if session.person_id is not None:
-            try:
-                await clients(visitor.request).update_person(visitor.who, session.person_id,
-                                                             {"preferred_language": language})
-            except ServiceError:
-                pass  # the page's language changes all the same; the emails' language is tried again next time
+            api = clients(visitor.request)
+            # Their emails' language, and their calendar feed's (whose entries share the emails' UIDs), if they made
+            # one (events answers 404 if not). The page's language changes all the same; the others are tried again
+            # at the next switch.
+            with contextlib.suppress(ServiceError):
+                await api.update_person(visitor.who, session.person_id, {"preferred_language": language})
+            with contextlib.suppress(ServiceError):
+                await api.set_calendar_feed_language(visitor.who, language)
         await sign_in.save_session(session, app_state(visitor.request).new_unit_of_work())
     return redirect(visitor, back)
 
