@@ -100,3 +100,17 @@ async def test_someone_with_no_calendar_link_or_events_away_switches_language_al
         async with browser(services, ME) as page:
             switched = await page.post("/language", data={"csrf": CSRF, "language": "es", "back": "/"})
         assert switched.status_code == 303 and switched.headers["location"] == "/"
+
+
+async def test_choosing_another_language_for_emails_on_the_profile_page_switches_the_feeds_too_and_only_then():
+    from .test_pages import PERSON
+
+    for chosen, told in (("es", [{"language": "es"}]), ("en", [])):
+        services = Services({f"GET /v1/people/{ME}": PERSON, "GET /v1/chapters": [],
+                             f"PATCH /v1/people/{ME}": lambda request: {**PERSON, **json.loads(request.content)},
+                             "PATCH /v1/calendar/feed": httpx.Response(204)})
+        async with browser(services, ME) as page:
+            saved = await page.post("/profile", data={"csrf": CSRF, "display_name": "Ana", "stage": "undergraduate",
+                                                      "timezone": "America/Chicago", "language": chosen})
+        assert saved.status_code == 303
+        assert [json.loads(r.content) for r in services.sent if r.url.path == "/v1/calendar/feed"] == told

@@ -214,6 +214,13 @@ def _language_kept(visitor: Visit) -> list[tuple[str, str, int | None]]:
     return [(LANGUAGE_COOKIE, visitor.language, LANGUAGE_KEPT_SECONDS)]
 
 
+async def _calendar_feed_follows(visitor: Visit, language: str) -> None:
+    """The person's calendar feed, whose entries share their emails' UIDs, says its words in their emails' new
+    language, if they made one (events answers 404 if not); if events is away, at the next change."""
+    with contextlib.suppress(ServiceError):
+        await clients(visitor.request).set_calendar_feed_language(visitor.who, language)
+
+
 @router.post("/language")
 async def choose_language(visitor: Visiting, posted: Form) -> Response:
     language = str(posted.get("language") or "")
@@ -225,14 +232,15 @@ async def choose_language(visitor: Visiting, posted: Form) -> Response:
     if session is not None:
         session.language = language
         if session.person_id is not None:
-            api = clients(visitor.request)
-            # Their emails' language, and their calendar feed's (whose entries share the emails' UIDs), if they made
-            # one (events answers 404 if not). The page's language changes all the same; the others are tried again
-            # at the next switch.
-            with contextlib.suppress(ServiceError):
-                await api.update_person(visitor.who, session.person_id, {"preferred_language": language})
-            with contextlib.suppress(ServiceError):
-                await api.set_calendar_feed_language(visitor.who, language)
+            # Their emails' language too, and their calendar feed's with it. The page's language changes all the
+            # same; the emails' is tried again at the next switch.
+            try:
+                await clients(visitor.request).update_person(visitor.who, session.person_id,
+                                                             {"preferred_language": language})
+            except ServiceError:
+                pass
+            else:
+                await _calendar_feed_follows(visitor, language)
         await sign_in.save_session(session, app_state(visitor.request).new_unit_of_work())
     return redirect(visitor, back)
 
@@ -384,6 +392,8 @@ async def save_profile(visitor: Person, posted: Form) -> Response:
             return _profile_page(visitor, me, chapters, values, chosen, 422, problems=named)
         return _profile_page(visitor, me, chapters, values, chosen, 422 if error.status < 500 else 503,
                              error=visitor.error_words(error))
+    if person.get("preferred_language") != me.get("preferred_language"):
+        await _calendar_feed_follows(visitor, person["preferred_language"])
     session = visitor.session
     assert session is not None
     await sign_in.profile_saved(session, person, app_state(visitor.request).new_unit_of_work())
