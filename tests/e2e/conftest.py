@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import importlib
-import os
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from uuid import uuid4
@@ -21,7 +18,7 @@ from plumbing.auth import Role, SigningKeys, mint
 from plumbing.kafka import partitions_of
 from plumbing.personal_data import data_key_settings, key_readers
 from plumbing.settings import ServiceSettings, new_secret_key
-from plumbing.testing import caught_up, free_port, serving
+from plumbing.testing import caught_up, free_port, operator_command, serving
 
 # The session's own keys: tokens are signed with the private one, the services hold the public one.
 KEYS = SigningKeys.generate()
@@ -45,12 +42,9 @@ class Platform:
     async def grant_administrator(self, email: str) -> None:
         """Make a registered person a national administrator as an operator does, with profiles' command
         (`python -m profiles grant-administrator <email>`) on its database."""
-        command = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "profiles", "grant-administrator", email,
-            env={**os.environ, "DATABASE_URL": self.database_urls["profiles"]},
-            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
-        _, err = await command.communicate()
-        assert command.returncode == 0, err.decode()
+        granted = await operator_command("profiles", "grant-administrator", email,
+                                         database_url=self.database_urls["profiles"])
+        assert granted.returncode == 0, granted.err
 
 
 @pytest.fixture(scope="session")

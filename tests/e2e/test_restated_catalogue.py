@@ -4,14 +4,11 @@ restates the catalogue (`python -m events restate catalogue`): what notification
 
 from __future__ import annotations
 
-import asyncio
-import os
-import sys
 from datetime import UTC, datetime, timedelta
 from uuid import UUID, uuid4
 
 import asyncpg
-from plumbing.testing import eventually
+from plumbing.testing import eventually, operator_command
 
 
 async def test_restating_the_catalogue_corrects_an_event_taken_for_public_and_its_subjects_stop_naming_it(platform):
@@ -44,12 +41,8 @@ async def test_restating_the_catalogue_corrects_an_event_taken_for_public_and_it
         assert await notifications.fetchval("SELECT count(*) FROM public_attendees WHERE scheduled_event_id = $1",
                                             UUID(event["id"])) == 1
 
-        command = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "events", "restate", "catalogue",
-            env={**os.environ, "DATABASE_URL": platform.database_urls["events"]},
-            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
-        _, err = await command.communicate()
-        assert command.returncode == 0, err.decode()
+        ran = await operator_command("events", "restate", "catalogue", database_url=platform.database_urls["events"])
+        assert ran.returncode == 0, ran.err
 
         async def said_private():
             return await notifications.fetchval("SELECT attendees_public_said = false FROM event_listings "

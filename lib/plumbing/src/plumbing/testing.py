@@ -8,9 +8,12 @@ import copy
 import inspect
 import json
 import logging
+import os
 import socket
+import sys
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Hashable, Iterator
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Self, TypeVar
 from uuid import UUID
 
@@ -106,6 +109,25 @@ async def eventually(
         if time.monotonic() > deadline:
             raise TimeoutError(f"gave up waiting for {what() if callable(what) else what} after {timeout}s")
         await asyncio.sleep(interval)
+
+
+@dataclass(frozen=True)
+class Ran:
+    """An operator's command, run: its exit status and what it wrote."""
+
+    returncode: int
+    out: str
+    err: str
+
+
+async def operator_command(service: str, *argv: str, database_url: str) -> Ran:
+    """`python -m <service> <argv>` as an operator runs it, with the service's database as `DATABASE_URL`."""
+    command = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", service, *argv, env={**os.environ, "DATABASE_URL": database_url},
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    out, err = await command.communicate()
+    assert command.returncode is not None
+    return Ran(command.returncode, out.decode(), err.decode())
 
 
 class FakeTransaction:

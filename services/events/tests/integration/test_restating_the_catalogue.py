@@ -1,9 +1,7 @@
 """An operator restates the catalogue (`python -m events restate catalogue`): every event but drafts as the events
 service holds it now, published by the running service after what the topic already says of each."""
 
-import asyncio
-import os
-import sys
+from plumbing.testing import operator_command
 
 from .test_events_over_http import event_body
 
@@ -23,14 +21,10 @@ async def test_restating_the_catalogue_publishes_each_event_but_drafts_as_it_is_
         assert (await admin.post(f"/v1/events/{called_off}/cancel", json={})).status_code == 200
 
     # As an operator runs it: a line per page on standard error, the count at the end.
-    command = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "events", "restate", "catalogue",
-        env={**os.environ, "DATABASE_URL": events_settings.database_url},
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
-    out, err = await command.communicate()
-    assert command.returncode == 0, err.decode()
-    assert out.decode() == "restated 3 on events.catalogue; the running service publishes them\n"
-    assert "events.catalogue: 3 restated so far" in err.decode()
+    ran = await operator_command("events", "restate", "catalogue", database_url=events_settings.database_url)
+    assert ran.returncode == 0, ran.err
+    assert ran.out == "restated 3 on events.catalogue; the running service publishes them\n"
+    assert "events.catalogue: 3 restated so far" in ran.err
 
     said = {}
     for event_id in (kept_private, fair, called_off):

@@ -3,17 +3,14 @@ administrator's command, invitations from a file, suspension, names and the peop
 
 from __future__ import annotations
 
-import asyncio
 import json
-import os
-import sys
 from uuid import uuid4
 
 import pytest
 from mentorship_contracts import matching
 from mentorship_contracts import profiles as contract
 from plumbing.auth import Role
-from plumbing.testing import eventually
+from plumbing.testing import eventually, operator_command
 
 from .conftest import Profiles
 
@@ -124,13 +121,10 @@ async def test_the_first_administrator_is_granted_by_command_and_the_last_one_ca
         first = await register(admin, chapter["id"], "First Admin", email=email)
     # The platform's own administrators are none but the one the command names (other tests granted some).
     await profiles.query("DELETE FROM administrators")
-    command = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "profiles", "grant-administrator", email.upper(),
-        env={**os.environ, "DATABASE_URL": profiles.database_url},
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
-    out, err = await command.communicate()
-    assert command.returncode == 0, err.decode()
-    assert first["id"] in out.decode()
+    granted = await operator_command("profiles", "grant-administrator", email.upper(),
+                                     database_url=profiles.database_url)
+    assert granted.returncode == 0, granted.err
+    assert first["id"] in granted.out
     async with profiles.client() as admin:
         assert (await admin.get(f"/v1/people/{first['id']}/roles")).json()["administrator"] is True
         refused = await admin.delete(f"/v1/people/{first['id']}/roles/administrator")
@@ -143,12 +137,9 @@ async def test_the_first_administrator_is_granted_by_command_and_the_last_one_ca
 
 
 async def test_the_command_names_no_one_who_is_not_registered(profiles):
-    command = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "profiles", "grant-administrator", f"{uuid4().hex}@example.org",
-        env={**os.environ, "DATABASE_URL": profiles.database_url},
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
-    _, err = await command.communicate()
-    assert command.returncode == 1 and "no one is registered" in err.decode()
+    refused = await operator_command("profiles", "grant-administrator", f"{uuid4().hex}@example.org",
+                                     database_url=profiles.database_url)
+    assert refused.returncode == 1 and "no one is registered" in refused.err
 
 
 async def test_the_same_file_uploaded_again_invites_nobody_twice(profiles, chapter, published):

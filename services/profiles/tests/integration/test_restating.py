@@ -6,16 +6,14 @@ the topics no longer keep."""
 from __future__ import annotations
 
 import asyncio
-import os
 import re
-import sys
 from datetime import datetime, timedelta
 from uuid import UUID
 
 import asyncpg
 import pytest
 from plumbing.auth import Role
-from plumbing.testing import eventually
+from plumbing.testing import eventually, operator_command
 from profiles.entrypoints import cli
 
 from .test_console_over_http import chapter, register  # noqa: F401 - `chapter` is a fixture
@@ -36,13 +34,10 @@ async def test_restating_publishes_each_enrollment_and_person_as_held_now_withdr
 
     assert await cli.restate(profiles.database_url, "profiles.enrollments") >= 2
     # As an operator runs it: a line per page on standard error, the count at the end.
-    command = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "profiles", "restate", "people", env={**os.environ, "DATABASE_URL": profiles.database_url},
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
-    out, err = await command.communicate()
-    assert command.returncode == 0, err.decode()
-    assert re.fullmatch(r"restated \d+ on profiles\.people; the running service publishes them\n", out.decode())
-    assert "profiles.people: " in err.decode() and "restated so far" in err.decode()
+    ran = await operator_command("profiles", "restate", "people", database_url=profiles.database_url)
+    assert ran.returncode == 0, ran.err
+    assert re.fullmatch(r"restated \d+ on profiles\.people; the running service publishes them\n", ran.out)
+    assert "profiles.people: " in ran.err and "restated so far" in ran.err
 
     restated = await published.wait_for("profiles.enrollment_restated", enrollment_id=mentoring["id"])
     assert {k: restated[k] for k in ("person_id", "role", "stage", "capacity", "approval", "pairing_kind", "paused",
@@ -79,14 +74,10 @@ async def test_enrollments_of_a_program_that_keeps_who_takes_part_private_are_re
     assert said["program_id"] == chapter["program"]
 
     # Asked for the restricted topic alone, as an operator runs it: that program's, and no public one's.
-    command = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "profiles", "restate", "private-enrollments",
-        env={**os.environ, "DATABASE_URL": profiles.database_url},
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
-    out, err = await command.communicate()
-    assert command.returncode == 0, err.decode()
+    ran = await operator_command("profiles", "restate", "private-enrollments", database_url=profiles.database_url)
+    assert ran.returncode == 0, ran.err
     assert re.fullmatch(r"restated \d+ on profiles\.private-enrollments; the running service publishes them\n",
-                        out.decode())
+                        ran.out)
 
     async def restated_again() -> bool:
         await published.wait_for("profiles.private_enrollment_restated", enrollment_id=kept["id"])
