@@ -64,7 +64,7 @@ async def restate_catalogue(uow: CatalogueUnitOfWorkPort, page: int = restating.
     async def read(unit: CatalogueUnitOfWorkPort, after: UUID | None, limit: int) -> restating.Page:
         events = await unit.events.restatable(after, limit)
         return ([contract.EventRestated(**_details(e), revision=e.revision, state=str(e.state)) for e in events],
-                events[-1].id if events else None)
+                restating.after(events, limit, lambda e: e.id))
 
     return await restating.restate(read, uow, page, progress)
 

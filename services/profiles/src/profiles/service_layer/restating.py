@@ -20,7 +20,7 @@ Pager = Callable[[Restatements, UUID | None, int], Awaitable[restating.Page]]
 
 async def _people(restatements: Restatements, after: UUID | None, limit: int) -> restating.Page:
     page = await restatements.people(after, limit)
-    return [integration_events.person_restated(p) for p in page], page[-1].person_id if page else None
+    return [integration_events.person_restated(p) for p in page], restating.after(page, limit, lambda p: p.person_id)
 
 
 def _enrollments(*, kept_private: bool) -> Pager:
@@ -31,7 +31,7 @@ def _enrollments(*, kept_private: bool) -> Pager:
                     ) -> restating.Page:
         page = await restatements.enrollments(after, limit, kept_private=kept_private)
         return ([integration_events.enrollment_restated(e, stage, enrolled_at) for e, stage, enrolled_at in page],
-                page[-1][0].id if page else None)
+                restating.after(page, limit, lambda row: row[0].id))
     return pager
 
 
@@ -40,7 +40,7 @@ def _opened(restated: Callable[[Person], IntegrationEvent]) -> Pager:
     async def pager(restatements: Restatements, after: UUID | None, limit: int
                     ) -> restating.Page:
         page = await restatements.profiles(after, limit)
-        return [restated(p) for p in page], page[-1].id if page else None
+        return [restated(p) for p in page], restating.after(page, limit, lambda p: p.id)
     return pager
 
 
