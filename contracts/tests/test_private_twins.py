@@ -12,6 +12,7 @@ REGISTRATION_TWINS = [
     (events.RegistrationPromotedV2, events.PrivateRegistrationPromoted, "events.private_registration_promoted"),
     (events.RegistrationCancelledV3, events.PrivateRegistrationCancelled, "events.private_registration_cancelled"),
     (events.WaitlistClosed, events.PrivateWaitlistClosed, "events.private_waitlist_closed"),
+    (events.RegistrationRestated, events.PrivateRegistrationRestated, "events.private_registration_restated"),
 ]
 
 

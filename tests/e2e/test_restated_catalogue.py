@@ -1,6 +1,7 @@
 """A notifications database that took a private event for public (rebuilt from the topics: its registrations came on
 the public topic before 2026-12-04, and it was published before the catalogue said) learns otherwise when the operator
-restates the catalogue (`python -m events restate catalogue`): what notifications sends after names it no more."""
+restates the catalogue (`python -m events restate catalogue`): what notifications sends after names it no more. One
+restored from a backup older than a registration learns it again from `... restate registrations`."""
 
 from __future__ import annotations
 
@@ -62,3 +63,51 @@ async def test_restating_the_catalogue_corrects_an_event_taken_for_public_and_it
 
     [message] = await eventually(told, timeout=60, what="the organiser's message")
     assert title not in message["subject"] and title in message["text"]
+
+
+async def test_a_notifications_database_restored_from_before_a_registration_learns_it_again_when_restated(platform):
+    # Else an organiser's message, or the event's cancellation, would miss whoever registered after the backup.
+    suffix = uuid4().hex[:8]
+    address = f"restored.{suffix}@example.org"
+    async with platform.client("profiles") as profiles:
+        person = (await profiles.post("/v1/people", json={"display_name": "Ren Restored", "email": address,
+                                                          "stage": "undergraduate", "timezone": "UTC"})).json()
+    starts = datetime.now(UTC).replace(microsecond=0, second=0) + timedelta(days=14)
+    async with platform.client("events") as organiser:
+        event = (await organiser.post("/v1/events", json={
+            "kind": "chapter_session", "title": f"Suturing basics {suffix}", "starts_at": starts.isoformat(),
+            "ends_at": (starts + timedelta(hours=1)).isoformat(), "timezone": "UTC", "capacity": 5,
+            "registration_deadline": (starts - timedelta(days=1)).isoformat(), "location": "Lab 1"})).json()
+        assert (await organiser.post(f"/v1/events/{event['id']}/publish")).status_code == 200
+
+        async def registered():
+            answer = await organiser.post(f"/v1/events/{event['id']}/registrations", json={"person_id": person["id"]})
+            return answer.json() if answer.status_code == 201 else None
+
+        await eventually(registered, timeout=60, what="a registration")
+    await eventually(lambda: platform.sink.messages(to=address) or None, timeout=60, what="the registration's email")
+
+    notifications = await asyncpg.connect(platform.database_urls["notifications"])
+    try:
+        # As the backup, taken before Ren registered, holds it.
+        await notifications.execute("DELETE FROM registrations WHERE scheduled_event_id = $1", UUID(event["id"]))
+        ran = await operator_command("events", "restate", "registrations",
+                                     database_url=platform.database_urls["events"])
+        assert ran.returncode == 0, ran.err
+
+        async def registrant_again():
+            return await notifications.fetchval("SELECT status FROM registrations WHERE scheduled_event_id = $1",
+                                                UUID(event["id"]))
+
+        assert await eventually(registrant_again, timeout=60, what="the restated registration") == "confirmed"
+    finally:
+        await notifications.close()
+
+    before = len(platform.sink.messages(to=address))
+    async with platform.client("notifications") as messages:
+        sent = await messages.post(f"/v1/events/{event['id']}/messages",
+                                   json={"message_id": str(uuid4()), "body": "Bring a lab coat.", "to": "seated"})
+    assert sent.status_code == 201 and sent.json()["recipients"] == 1, sent.text
+    told = await eventually(lambda: platform.sink.messages(to=address)[before:] or None, timeout=60,
+                            what="the organiser's message")
+    assert len(told) == 1 and "Bring a lab coat." in told[0]["text"]

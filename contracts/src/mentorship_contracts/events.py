@@ -120,9 +120,9 @@ class EventUpdatedV4(EventUpdatedV3):
 
 
 # Restated: what the events service holds now, not something that happened. An operator restates the catalogue
-# (`python -m events restate catalogue`) for a consumer whose read model lacks history the topic no longer keeps: one
-# built after the topic's retention, or restored from an older backup. A consumer that kept up may ignore them; one
-# that applies them overwrites what it holds of the event with them.
+# (`python -m events restate catalogue`; `... registrations` too: `RegistrationRestated` below) for a consumer whose
+# read model lacks history the topics no longer keep: one built after their retention, or restored from an older
+# backup. A consumer that kept up may ignore them; one that applies them overwrites what it holds with them.
 EventStateNow = Literal["published", "cancelled", "completed"]
 
 
@@ -500,6 +500,21 @@ class RegistrantRemovedV2(SealedEvent):
                                         "one was sent, is cancelled with it)")
 
 
+@register
+class RegistrationRestated(_RegistrationEvent):
+    """A registration as the events service holds it now (`python -m events restate registrations`: every event's, in
+    the order they were made, for a consumer whose read model lacks history the topic no longer keeps; see the note on
+    restatements above `EventRestated`). Nothing happened to it."""
+
+    closed_schema = True
+    event_type: Literal["events.registration_restated"] = "events.registration_restated"
+    schema_version: Literal[1] = 1
+
+    status: Literal["confirmed", "waitlisted", "cancelled"] = Field(description="A seat, a place on the waitlist, or "
+                                                                              "neither any more")
+    registered_at: AwareDatetime = Field(description="When the person registered")
+
+
 # Registrations of an event whose organiser keeps who registers from other teams (`attendees_public` false, the
 # default): attending an "applying while LGBTQ+" session says something about someone that is theirs to tell. Each
 # goes, instead of its public version, as its private twin with the same fields on the restricted `events.attendees`
@@ -509,3 +524,4 @@ PrivateRegistrationWaitlisted = private_twin(RegistrationWaitlistedV2, ATTENDEES
 PrivateRegistrationPromoted = private_twin(RegistrationPromotedV2, ATTENDEES, 1, keeping="attendees")
 PrivateRegistrationCancelled = private_twin(RegistrationCancelledV3, ATTENDEES, 1, keeping="attendees")
 PrivateWaitlistClosed = private_twin(WaitlistClosed, ATTENDEES, 1, keeping="attendees")
+PrivateRegistrationRestated = private_twin(RegistrationRestated, ATTENDEES, 1, keeping="attendees")

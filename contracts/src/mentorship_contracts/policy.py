@@ -43,6 +43,9 @@ PUBLIC_FIELDS = frozenset(
         # What profiles.person_suspended and profiles.enrollment_withdrawn say already, restated (profiles.*_restated).
         "suspended", "active",
         "state",  # an event's, restated: what its published, cancelled and completed said (events.event_restated)
+        # A registration's, restated: what its confirmed, waitlisted and cancelled said, and when it was made
+        # (events.registration_restated).
+        "status", "registered_at",
         "enrolled_at",  # when an enrollment was made, as its `enrollment_created` said (profiles.enrollment_restated v2)
     }
 )

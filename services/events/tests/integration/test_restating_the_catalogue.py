@@ -1,7 +1,12 @@
 """An operator restates the catalogue (`python -m events restate catalogue`): every event but drafts as the events
 service holds it now, published by the running service after what the topic already says of each."""
 
-from plumbing.testing import operator_command
+import re
+from uuid import uuid4
+
+from mentorship_contracts.profiles import PersonRegistered
+from mentorship_contracts.vocabulary import TrainingStage
+from plumbing.testing import eventually, operator_command
 
 from .test_events_over_http import event_body
 
@@ -37,3 +42,35 @@ async def test_restating_the_catalogue_publishes_each_event_but_drafts_as_it_is_
     await catalogue.drain()
     assert catalogue.about(draft) == []
     assert [catalogue.private_data_about(e) for e in (kept_private, fair, called_off)] == [[], [], []]  # no join link
+
+
+async def test_restating_registrations_publishes_each_on_its_events_topic_a_private_events_on_the_restricted_one(
+        events_api, events_settings, observe, publish):
+    public, attendees = await observe("events.registrations"), await observe("events.attendees")
+    sam = uuid4()
+    await publish(PersonRegistered(person_id=sam, chapter_id=None, stage=TrainingStage.UNDERGRADUATE))
+    async with events_api.client() as admin:
+        made = {}
+        for title, shown in (("Health careers fair", True), ("Applying while LGBTQ+", False)):
+            made[shown] = (await admin.post("/v1/events", json=event_body(
+                title=title, attendees_public=shown, audience_stages=[], capacity=5))).json()["id"]
+            assert (await admin.post(f"/v1/events/{made[shown]}/publish")).status_code == 200
+
+            async def registered(event_id=made[shown]):
+                answer = await admin.post(f"/v1/events/{event_id}/registrations", json={"person_id": str(sam)})
+                return answer.json() if answer.status_code == 201 else None
+
+            await eventually(registered, what="Sam's registration")
+
+    ran = await operator_command("events", "restate", "registrations", database_url=events_settings.database_url)
+    assert ran.returncode == 0, ran.err
+    assert re.fullmatch(r"restated \d+ on events\.registrations and events\.attendees; the running service "
+                        r"publishes them\n", ran.out)
+
+    *_, shown = await public.wait_for(made[True], 2)
+    *_, kept = await attendees.wait_for(made[False], 2)
+    assert (shown["event_type"], shown["status"], shown["person_id"]) == (
+        "events.registration_restated", "confirmed", str(sam))
+    assert (kept["event_type"], kept["status"]) == ("events.private_registration_restated", "confirmed")
+    await public.drain()
+    assert public.about(made[False]) == []  # who registers for a private event is never on the public topic

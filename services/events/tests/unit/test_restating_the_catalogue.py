@@ -9,7 +9,7 @@ from events.entrypoints import cli
 from events.service_layer import handlers
 from mentorship_contracts import events as contract
 
-from .test_registration import ORGANISER, SOON, published
+from .test_registration import ORGANISER, SOON, published, register
 
 
 async def drafted(uow, **overrides):
@@ -66,7 +66,7 @@ def test_the_command_takes_the_events_services_own_database_before_the_generic_o
     monkeypatch.setenv("EVENTS_DATABASE_URL", "postgresql://events@postgres.example/events")
     taken = []
 
-    async def restate(url, progress):
+    async def restate(url, what, progress):
         taken.append(url)
         return 3
 
@@ -74,3 +74,24 @@ def test_the_command_takes_the_events_services_own_database_before_the_generic_o
     assert cli.main(["restate", "catalogue"]) == 0
     assert taken == ["postgresql://events@postgres.example/events"]
     assert capsys.readouterr().out == "restated 3 on events.catalogue; the running service publishes them\n"
+
+
+async def test_restating_registrations_says_each_as_it_is_now_in_the_order_made_a_private_events_as_its_twin(
+        uow, emitted):
+    fair = await published(uow, title="Health careers fair", attendees_public=True, capacity=1)
+    kept_private = await published(uow, title="Applying while LGBTQ+", capacity=5)
+    seated, waiting = await register(uow, fair), await register(uow, fair)
+    private = await register(uow, kept_private)
+    await handlers.cancel_registration(commands.CancelRegistration(kept_private.id, private.person_id), uow)
+    again = await register(uow, kept_private, private.person_id)
+    before = len(uow.published)
+
+    assert await handlers.restate_registrations(uow, page=1) == 4
+
+    restated = uow.published[before:]
+    said = [(type(r), r.registration_id, r.status) for r in restated]
+    public, twin = contract.RegistrationRestated, contract.PrivateRegistrationRestated
+    by_event = {fair.id: [(public, seated.id, "confirmed"), (public, waiting.id, "waitlisted")],
+                kept_private.id: [(twin, private.id, "cancelled"), (twin, again.id, "confirmed")]}
+    assert said == [*by_event[min(fair.id, kept_private.id)], *by_event[max(fair.id, kept_private.id)]]
+    assert all(r.registered_at is not None for r in restated)

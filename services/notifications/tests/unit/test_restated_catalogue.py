@@ -66,3 +66,26 @@ async def test_a_restated_cancelled_event_is_known_as_cancelled_and_nobody_is_to
     assert await sent(uow) == []
     listing = await uow.notifications.listing(event.scheduled_event_id)
     assert listing["cancelled_at"] is not None and listing["revision"] == 1
+
+
+async def test_restated_registrations_make_their_people_registrants_again_telling_nobody_and_only_public_ones_say_so():
+    # A notifications database restored from a backup older than these registrations: an organiser's message and a
+    # cancellation reach the people restated, and only a registration on the public topic says its event is public.
+    uow = new_uow()
+    seated, waiting = await person(uow, "Sam Okafor"), await person(uow, "Kai Lee")
+    event = workshop(NOW + timedelta(hours=29), title=TITLE)
+    await handlers.event_published(event, uow)
+    registered = dict(scheduled_event_id=event.scheduled_event_id, chapter_id=None, registered_at=NOW)
+    await handlers.registration_restated(ev.PrivateRegistrationRestated(
+        registration_id=uuid4(), person_id=seated, status="confirmed", **registered), uow)
+    await handlers.registration_restated(ev.PrivateRegistrationRestated(
+        registration_id=uuid4(), person_id=waiting, status="waitlisted", **registered), uow)
+
+    assert await sent(uow) == []
+    assert {(p, status) for p, _, status in await uow.notifications.registrants(event.scheduled_event_id)} == {
+        (seated, "confirmed"), (waiting, "waitlisted")}
+    assert (await uow.notifications.listing(event.scheduled_event_id))["attendees_public"] is False
+    await handlers.registration_restated(ev.RegistrationRestated(
+        registration_id=uuid4(), person_id=seated, status="cancelled", **registered), uow)
+    assert (await uow.notifications.listing(event.scheduled_event_id))["attendees_public"] is True
+    assert await sent(uow) == []

@@ -34,7 +34,7 @@ from ..domain.model import (
     ScheduledEvent,
     Status,
 )
-from .ports import CatalogueUnitOfWorkPort, EventsUnitOfWorkPort
+from .ports import EventsUnitOfWorkPort, RestatingUnitOfWorkPort
 
 
 def _now() -> datetime:
@@ -57,14 +57,30 @@ async def create_event(
         return event
 
 
-async def restate_catalogue(uow: CatalogueUnitOfWorkPort, page: int = restating.PAGE,
+async def restate_catalogue(uow: RestatingUnitOfWorkPort, page: int = restating.PAGE,
                             progress: Callable[[int], None] = lambda _: None) -> int:
     """Every event but drafts as it is now (`event_restated`), for a consumer whose read model lacks history the
     catalogue no longer keeps (`plumbing.restating`); how many were staged. `progress` hears the count so far."""
-    async def read(unit: CatalogueUnitOfWorkPort, after: UUID | None, limit: int) -> restating.Page:
+    async def read(unit: RestatingUnitOfWorkPort, after: UUID | None, limit: int) -> restating.Page:
         events = await unit.events.restatable(after, limit)
         return ([contract.EventRestated(**_details(e), revision=e.revision, state=str(e.state)) for e in events],
                 restating.after(events, limit, lambda e: e.id))
+
+    return await restating.restate(read, uow, page, progress)
+
+
+async def restate_registrations(uow: RestatingUnitOfWorkPort, page: int = restating.PAGE,
+                                progress: Callable[[int], None] = lambda _: None) -> int:
+    """Every registration as it is now (`registration_restated`; a private event's as its twin, as its changes are),
+    `page` events at a time, each event's in the order they were made: a reader counts a registration's cancelled
+    predecessors as it did. The events' rows are locked (`restatable`), as a change to their registrations locks them.
+    How many were staged; `progress` hears the count so far."""
+    async def read(unit: RestatingUnitOfWorkPort, after: UUID | None, limit: int) -> restating.Page:
+        events = await unit.events.restatable(after, limit)
+        restated = [_told(event, registration, contract.RegistrationRestated, status=str(registration.status),
+                          registered_at=registration.created_at)
+                    for event in events for registration in await unit.registrations.of_event(event.id)]
+        return restated, restating.after(events, limit, lambda e: e.id)
 
     return await restating.restate(read, uow, page, progress)
 

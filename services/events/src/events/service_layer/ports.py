@@ -130,18 +130,18 @@ class Slots(Protocol):
     async def remove(self, slot_id: UUID) -> None: ...
 
 
-class CatalogueUnitOfWorkPort(UnitOfWorkPort, Protocol):
-    """One transaction over the catalogue alone (restating it: an operator's command)."""
+class RestatingUnitOfWorkPort(UnitOfWorkPort, Protocol):
+    """One transaction over the catalogue and its registrations (restating them: an operator's command)."""
 
     @property
     def events(self) -> ScheduledEvents: ...
 
-
-class EventsUnitOfWorkPort(CatalogueUnitOfWorkPort, Protocol):
-    """One transaction over the repositories; the events emitted go to the outbox when it commits."""
-
     @property
     def registrations(self) -> Registrations: ...
+
+
+class EventsUnitOfWorkPort(RestatingUnitOfWorkPort, Protocol):
+    """One transaction over the repositories; the events emitted go to the outbox when it commits."""
 
     @property
     def participants(self) -> Participants: ...

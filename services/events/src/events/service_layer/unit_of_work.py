@@ -28,9 +28,10 @@ class EventsUnitOfWork(UnitOfWork):
         await super().commit(once_sent=once_sent)
 
 
-class CatalogueRestatingUnitOfWork(UnitOfWork):
-    """The catalogue and the outbox, for an operator's command (`python -m events restate catalogue`): nothing to
-    seal, since what the catalogue says is public."""
+class RestatingUnitOfWork(UnitOfWork):
+    """The catalogue, its registrations and the outbox, for an operator's command (`python -m events restate`):
+    nothing to seal, since what a restatement says is the catalogue's and a registration's status."""
 
     def repositories(self) -> None:
         self.events = PostgresEvents(self.conn)
+        self.registrations = PostgresRegistrations(self.conn)

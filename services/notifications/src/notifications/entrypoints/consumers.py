@@ -57,6 +57,7 @@ HANDLERS: dict[type[IntegrationEvent], Callable[[Any, NotificationsUnitOfWorkPor
     events.PrivateRegistrationPromoted: handlers.registration_promoted,
     events.PrivateRegistrationCancelled: handlers.registration_cancelled,
     events.PrivateWaitlistClosed: handlers.waitlist_closed,
+    events.RegistrationRestated: handlers.registration_restated,  # its private twin too (a subclass)
     events.OfficeHoursBooked: handlers.office_hours_booked,
     events.OfficeHoursBookingCancelled: handlers.office_hours_booking_cancelled,
     events.OfficeHoursLinkGiven: handlers.office_hours_link_given,

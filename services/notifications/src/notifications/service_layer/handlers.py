@@ -443,6 +443,17 @@ async def _note_whether_attendees_public(event: events_contract._RegistrationEve
         await uow.notifications.note_attendees_public(event.scheduled_event_id)
 
 
+async def registration_restated(event: events_contract.RegistrationRestated, uow: UnitOfWork) -> None:
+    """A registration as events holds it now (`python -m events restate registrations`), for a database that lacks
+    its history: its person is one of the event's registrants again, as it says, for what the event's changes, its
+    cancellation and its organisers' messages tell them; nobody is told anything by it."""
+    async with uow:
+        await _note_whether_attendees_public(event, uow)
+        await uow.notifications.save_registration(event.registration_id, event.scheduled_event_id, event.person_id,
+                                                  event.status)
+        await uow.commit()
+
+
 async def _registration(event: events_contract._RegistrationEvent, uow: UnitOfWork, status: str, kind: str,
                         **parameters: object) -> None:
     async with uow:
