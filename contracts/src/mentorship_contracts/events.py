@@ -120,7 +120,7 @@ class EventUpdatedV4(EventUpdatedV3):
 
 
 # Restated: what the events service holds now, not something that happened. An operator restates the catalogue
-# (`python -m events restate catalogue`; `... registrations` too: `RegistrationRestated` below) for a consumer whose
+# (`python -m events restate catalogue`; `... registrations` and `... office-hours` too, below) for a consumer whose
 # read model lacks history the topics no longer keep: one built after their retention, or restored from an older
 # backup. A consumer that kept up may ignore them; one that applies them overwrites what it holds with them.
 EventStateNow = Literal["published", "cancelled", "completed"]
@@ -423,6 +423,21 @@ class OfficeHoursBookingCancelledV3(OfficeHoursBookingCancelledV2):
                     "person_erased: the side cancelled_by names left the platform")
     is_virtual: bool = True
     location: str | None = None
+
+
+@register
+class OfficeHoursBookingRestated(_OfficeHoursEvent):
+    """A booked office hour as the events service holds it now (`python -m events restate office-hours`; see the note
+    on restatements above `EventRestated`): the facts of `office_hours_booked` version 3. Nothing happened to it; a
+    booking cancelled is not held, so not restated."""
+
+    closed_schema = True
+    event_type: Literal["events.office_hours_booking_restated"] = "events.office_hours_booking_restated"
+    schema_version: Literal[1] = 1
+
+    booking_id: UUID = Field(description="This booking of the slot, as OfficeHoursBooked named it")
+    is_virtual: bool
+    location: str | None
 
 
 @register

@@ -2,6 +2,7 @@
 service holds it now, published by the running service after what the topic already says of each."""
 
 import re
+from datetime import UTC, datetime, timedelta
 from uuid import uuid4
 
 from mentorship_contracts.profiles import PersonRegistered
@@ -74,3 +75,34 @@ async def test_restating_registrations_publishes_each_on_its_events_topic_a_priv
     assert (kept["event_type"], kept["status"]) == ("events.private_registration_restated", "confirmed")
     await public.drain()
     assert public.about(made[False]) == []  # who registers for a private event is never on the public topic
+
+
+async def test_restating_office_hours_publishes_each_booking_held_on_the_restricted_topic(
+        events_api, events_settings, observe, publish):
+    office_hours = await observe("events.office-hours")
+    host, student = uuid4(), uuid4()
+    await publish(PersonRegistered(person_id=host, chapter_id=None, stage=TrainingStage.ATTENDING),
+                  PersonRegistered(person_id=student, chapter_id=None, stage=TrainingStage.UNDERGRADUATE))
+    starts = datetime.now(UTC).replace(microsecond=0) + timedelta(days=3)
+    async with events_api.client("participant", person_id=host) as as_host:
+        async def offered():
+            answer = await as_host.post("/v1/office-hours/slots", json={
+                "host_id": str(host), "starts_at": starts.isoformat(),
+                "ends_at": (starts + timedelta(minutes=30)).isoformat()})
+            return answer.json() if answer.status_code == 201 else None
+
+        slot = await eventually(offered, what="the host's slot")
+    async with events_api.client("participant", person_id=student) as as_student:
+        async def booked():
+            answer = await as_student.post(f"/v1/office-hours/slots/{slot['id']}/booking",
+                                           json={"person_id": str(student)})
+            return answer.json() if answer.status_code in (200, 201) else None
+
+        await eventually(booked, what="the student's booking")
+
+    ran = await operator_command("events", "restate", "office-hours", database_url=events_settings.database_url)
+    assert ran.returncode == 0, ran.err
+    assert ran.out == "restated 1 on events.office-hours; the running service publishes them\n"
+    booked_then, restated = await office_hours.wait_for(slot["id"], 2)
+    assert restated["event_type"] == "events.office_hours_booking_restated"
+    assert (restated["booking_id"], restated["person_id"]) == (booked_then["booking_id"], str(student))

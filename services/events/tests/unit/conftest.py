@@ -227,6 +227,11 @@ class FakeSlots:
     async def remove(self, slot_id: UUID) -> None:
         del self.rows[slot_id]
 
+    async def restatable(self, after: UUID | None, limit: int) -> list[OfficeHourSlot]:
+        booked = sorted((s for s in self.rows.values() if s.booked_by is not None and (after is None or s.id > after)),
+                        key=lambda s: s.id)
+        return copy.deepcopy(booked[:limit])
+
 
 @pytest.fixture
 def uow() -> FakeUnitOfWork:

@@ -465,3 +465,18 @@ async def test_who_may_book_a_slot_is_who_is_shown_it(uow):
 
     assert (await book(uow, national.id, without_chapter))[1] is True
     assert (await book(uow, chapters.id, member))[1] is True
+
+
+async def test_restating_office_hours_says_each_booking_held_now_and_no_free_or_cancelled_slot(uow, emitted):
+    booked, _ = await book(uow, (await offered(uow)).id, uuid4())
+    free = await offered(uow)
+    given_back, _ = await book(uow, (await offered(uow)).id, uuid4())
+    await handlers.cancel_booking(commands.CancelBooking(given_back.id, "participant"), participant(given_back.booked_by),
+                                  uow)
+
+    assert await handlers.restate_office_hours(uow) == 1
+
+    [restated] = emitted(contract.OfficeHoursBookingRestated)
+    assert (restated.slot_id, restated.booking_id, restated.person_id, restated.host_id) == (
+        booked.id, booked.booking_id, booked.booked_by, booked.host_id)
+    assert free.id != restated.slot_id

@@ -260,3 +260,24 @@ async def test_a_restated_catalogue_says_an_event_is_private_cancelled_and_at_wh
     async with platform.uow() as uow:
         listing = await uow.notifications.listing(details["scheduled_event_id"])
     assert (listing["attendees_public"], listing["revision"]) == (False, 2) and listing["cancelled_at"] is not None
+
+
+async def test_a_booking_restated_twice_is_one_booking_with_one_reminder_waiting_for_each_side_and_no_confirmation(
+        platform):
+    student, host = await platform.person("Sam Booked"), await platform.person("Lee Host")
+    starts = datetime.now(UTC).replace(microsecond=0) + timedelta(days=3)
+    restated = ev.OfficeHoursBookingRestated(slot_id=uuid4(), host_id=host, person_id=student, chapter_id=None,
+                                             starts_at=starts, ends_at=starts + timedelta(minutes=30),
+                                             booking_id=uuid4(), is_virtual=True, location=None)
+    await platform.handle(handlers.office_hours_booking_restated, restated, restated)
+
+    assert await platform.sent_to(student) == []
+    waiting = await platform.pool.fetch(
+        "SELECT kind, person_id, next_attempt_at FROM notifications WHERE parameters->>'booking_id' = $1 "
+        "AND status = 'pending'",
+        str(restated.booking_id))
+    assert sorted((w["kind"], w["person_id"]) for w in waiting) == sorted(
+        [("office_hours_reminder", student), ("office_hours_reminder", host)])
+    assert all(w["next_attempt_at"] == starts - timedelta(days=1) for w in waiting)
+    async with platform.uow() as uow:
+        assert (await uow.notifications.booking(restated.booking_id))["person_id"] == student

@@ -10,6 +10,7 @@ from uuid import uuid4
 from mentorship_contracts import events as ev
 from notifications.service_layer import handlers
 
+from .fakes import FakeMailer
 from .test_discreet_subjects import TITLE
 from .test_what_people_receive import NOW, new_uow, person, sent, workshop
 
@@ -89,3 +90,21 @@ async def test_restated_registrations_make_their_people_registrants_again_tellin
         registration_id=uuid4(), person_id=seated, status="cancelled", **registered), uow)
     assert (await uow.notifications.listing(event.scheduled_event_id))["attendees_public"] is True
     assert await sent(uow) == []
+
+
+async def test_a_restated_office_hour_booking_is_known_again_and_reminded_without_a_second_confirmation():
+    # A database restored from before the booking: its confirmations went then; its reminders are still to go, and
+    # a cancellation still needs the booking to say what it takes out of a calendar.
+    uow, mailer = new_uow(), FakeMailer()
+    student, host = await person(uow, "Sam Okafor"), await person(uow, "Lee Chen", zone="America/Chicago")
+    starts = NOW + timedelta(days=3)
+    booking = dict(slot_id=uuid4(), host_id=host, person_id=student, chapter_id=None, starts_at=starts,
+                   ends_at=starts + timedelta(minutes=30), booking_id=uuid4(), is_virtual=False, location="Office 310")
+
+    await handlers.office_hours_booking_restated(ev.OfficeHoursBookingRestated(**booking), uow)
+    await handlers.office_hours_booking_restated(ev.OfficeHoursBookingRestated(**booking), uow)  # restated twice
+
+    assert await sent(uow, mailer) == []
+    reminders = await sent(uow, mailer, now=starts - timedelta(hours=23))
+    assert sorted(m.subject for m in reminders) == ["Tomorrow at 11:00\u202fAM: office hour with Sam Okafor",
+                                                    "Tomorrow at 9:00\u202fAM: office hour with Lee Chen"]

@@ -357,6 +357,13 @@ class PostgresSlots:
             *(getattr(s, c) for c in _SLOT_COLUMNS),
         )
 
+    async def restatable(self, after: UUID | None, limit: int) -> list[OfficeHourSlot]:
+        rows = await self._conn.fetch(
+            f"""SELECT {', '.join(_SLOT_COLUMNS)} FROM office_hour_slots
+                 WHERE booked_by IS NOT NULL AND ($1::uuid IS NULL OR id > $1) ORDER BY id LIMIT $2 FOR SHARE""",
+            after, limit)
+        return [OfficeHourSlot(**dict(row)) for row in rows]
+
     async def get(self, slot_id: UUID, *, lock: bool = False) -> OfficeHourSlot | None:
         # The row lock makes two concurrent bookings of one slot take turns: the second sees it booked.
         row = await self._conn.fetchrow(

@@ -1,9 +1,10 @@
 """Operators' commands. Each needs the database (`EVENTS_DATABASE_URL` or `DATABASE_URL`); the running service
 publishes the events they leave in the outbox.
 
-- `python -m events restate catalogue|registrations` restates `events.catalogue` (every event but drafts, as held now)
-  or every registration (on `events.registrations`, a private event's on `events.attendees`) for a consumer whose
-  read model lacks history the topics no longer keep (`plumbing.restating`)."""
+- `python -m events restate catalogue|registrations|office-hours` restates `events.catalogue` (every event but
+  drafts, as held now), every registration (on `events.registrations`, a private event's on `events.attendees`) or
+  every booked office hour (`events.office-hours`) for a consumer whose read model lacks history the topics no longer
+  keep (`plumbing.restating`)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from mentorship_contracts.events import ATTENDEES, CATALOGUE, REGISTRATIONS
+from mentorship_contracts.events import ATTENDEES, CATALOGUE, OFFICE_HOURS, REGISTRATIONS
 from plumbing.db import PLUMBING_MIGRATIONS, create_pool, migrate
 from plumbing.settings import command_database_url
 
@@ -24,7 +25,8 @@ MIGRATIONS = Path(__file__).parent.parent / "migrations"
 
 
 RESTATING = {"catalogue": (handlers.restate_catalogue, CATALOGUE),
-             "registrations": (handlers.restate_registrations, f"{REGISTRATIONS} and {ATTENDEES}")}
+             "registrations": (handlers.restate_registrations, f"{REGISTRATIONS} and {ATTENDEES}"),
+             "office-hours": (handlers.restate_office_hours, OFFICE_HOURS)}
 
 
 async def restate(database_url: str, what: str, progress: Callable[[int], None] = lambda _: None) -> int:
@@ -46,7 +48,7 @@ def main(argv: list[str]) -> int:
     restate_topic.add_argument("what", choices=tuple(RESTATING),
                                help="events.catalogue: every event but drafts (published, cancelled, completed); "
                                     "registrations: every registration, on events.registrations (a private event's "
-                                    "on events.attendees)")
+                                    "on events.attendees); office-hours: every booking held, on events.office-hours")
     database_url = command_database_url("events")
     restate_topic.add_argument("--database-url", default=database_url, required=database_url is None,
                                help="the events service's database (default: DATABASE_URL)")

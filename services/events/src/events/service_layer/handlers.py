@@ -85,6 +85,19 @@ async def restate_registrations(uow: RestatingUnitOfWorkPort, page: int = restat
     return await restating.restate(read, uow, page, progress)
 
 
+async def restate_office_hours(uow: RestatingUnitOfWorkPort, page: int = restating.PAGE,
+                               progress: Callable[[int], None] = lambda _: None) -> int:
+    """Every booking held now (`office_hours_booking_restated`), on the restricted topic its changes take; how many
+    were staged. `progress` hears the count so far."""
+    async def read(unit: RestatingUnitOfWorkPort, after: UUID | None, limit: int) -> restating.Page:
+        slots = await unit.slots.restatable(after, limit)
+        return ([contract.OfficeHoursBookingRestated(**_booking(slot, slot.booked_by), booking_id=slot.booking_id)
+                 for slot in slots if slot.booked_by is not None and slot.booking_id is not None],
+                restating.after(slots, limit, lambda s: s.id))
+
+    return await restating.restate(read, uow, page, progress)
+
+
 async def publish_event(
     command: commands.PublishEvent, organiser: Principal, uow: EventsUnitOfWorkPort,
 ) -> ScheduledEvent:

@@ -129,9 +129,14 @@ class Slots(Protocol):
 
     async def remove(self, slot_id: UUID) -> None: ...
 
+    async def restatable(self, after: UUID | None, limit: int) -> list[OfficeHourSlot]:
+        """The booked slots a page at a time in id order after `after`, each row locked until the transaction ends
+        (as a booking's change locks it)."""
+
 
 class RestatingUnitOfWorkPort(UnitOfWorkPort, Protocol):
-    """One transaction over the catalogue and its registrations (restating them: an operator's command)."""
+    """One transaction over the catalogue, its registrations and the office hours (restating them: an operator's
+    command)."""
 
     @property
     def events(self) -> ScheduledEvents: ...
@@ -139,12 +144,12 @@ class RestatingUnitOfWorkPort(UnitOfWorkPort, Protocol):
     @property
     def registrations(self) -> Registrations: ...
 
+    @property
+    def slots(self) -> Slots: ...
+
 
 class EventsUnitOfWorkPort(RestatingUnitOfWorkPort, Protocol):
     """One transaction over the repositories; the events emitted go to the outbox when it commits."""
 
     @property
     def participants(self) -> Participants: ...
-
-    @property
-    def slots(self) -> Slots: ...

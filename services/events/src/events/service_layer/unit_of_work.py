@@ -18,6 +18,7 @@ class EventsUnitOfWork(UnitOfWork):
     def repositories(self) -> None:
         self.events = PostgresEvents(self.conn)
         self.registrations = PostgresRegistrations(self.conn)
+        self.slots = PostgresSlots(self.conn)
         self.participants = PostgresParticipants(self.conn)
         self.slots = PostgresSlots(self.conn)
 
@@ -29,9 +30,10 @@ class EventsUnitOfWork(UnitOfWork):
 
 
 class RestatingUnitOfWork(UnitOfWork):
-    """The catalogue, its registrations and the outbox, for an operator's command (`python -m events restate`):
-    nothing to seal, since what a restatement says is the catalogue's and a registration's status."""
+    """The catalogue, its registrations, the office hours and the outbox, for an operator's command (`python -m events
+    restate`): nothing to seal, since no restatement says anything sealed (an organiser's reason for a removal)."""
 
     def repositories(self) -> None:
         self.events = PostgresEvents(self.conn)
         self.registrations = PostgresRegistrations(self.conn)
+        self.slots = PostgresSlots(self.conn)

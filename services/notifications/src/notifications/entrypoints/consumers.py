@@ -61,4 +61,5 @@ HANDLERS: dict[type[IntegrationEvent], Callable[[Any, NotificationsUnitOfWorkPor
     events.OfficeHoursBooked: handlers.office_hours_booked,
     events.OfficeHoursBookingCancelled: handlers.office_hours_booking_cancelled,
     events.OfficeHoursLinkGiven: handlers.office_hours_link_given,
+    events.OfficeHoursBookingRestated: handlers.office_hours_booking_restated,
 }

@@ -574,15 +574,14 @@ async def reminder_due(event: events_contract.ReminderDue, uow: UnitOfWork) -> N
 # --- office hours --------------------------------------------------------------------------------------------
 
 
-def _booking_id(event: events_contract.OfficeHoursBooked | events_contract.OfficeHoursBookingCancelled) -> UUID:
+def _booking_id(event: events_contract._OfficeHoursEvent) -> UUID:
     """The booking's id; versions before 3 did not say it: one derived from the slot, booker and time, alike for
     the booking and its cancellation."""
     named = getattr(event, "booking_id", None)
     return named or uuid5(event.slot_id, f"{event.person_id}:{event.starts_at.isoformat()}")
 
 
-def _sides(event: events_contract.OfficeHoursBooked | events_contract.OfficeHoursBookingCancelled,
-           ) -> tuple[tuple[UUID, UUID, str], tuple[UUID, UUID, str]]:
+def _sides(event: events_contract._OfficeHoursEvent) -> tuple[tuple[UUID, UUID, str], tuple[UUID, UUID, str]]:
     """(person, the other side, role) for the participant, then the host."""
     return ((event.person_id, event.host_id, "participant"), (event.host_id, event.person_id, "host"))
 
@@ -590,6 +589,16 @@ def _sides(event: events_contract.OfficeHoursBooked | events_contract.OfficeHour
 async def office_hours_booked(event: events_contract.OfficeHoursBooked, uow: UnitOfWork) -> None:
     """A confirmation to the participant and to the host, each with the calendar entry, and a reminder to both a
     day before (or an hour before, if booked later than that)."""
+    await _booking_held(event, uow, confirmed=True)
+
+
+async def office_hours_booking_restated(event: events_contract.OfficeHoursBookingRestated, uow: UnitOfWork) -> None:
+    """A booking as events holds it now (`python -m events restate office-hours`), for a database that lacks its
+    history: known again, and its reminders to come (once: each is keyed by the booking); no second confirmation."""
+    await _booking_held(event, uow, confirmed=False)
+
+
+async def _booking_held(event: events_contract._OfficeHoursEvent, uow: UnitOfWork, *, confirmed: bool) -> None:
     booking_id = _booking_id(event)
     async with uow:
         await uow.notifications.save_booking(
@@ -604,8 +613,9 @@ async def office_hours_booked(event: events_contract.OfficeHoursBooked, uow: Uni
         for (person, other, role), kind in zip(_sides(event), ("office_hours_booked", "office_hours_booked_host"),
                                                strict=True):
             about: dict[str, object] = dict(booking_id=booking_id, partner_id=other, role=role, host_id=event.host_id)
-            await uow.notifications.add(Notification.answering(event.event_id, person, event.chapter_id, kind,
-                                                               **about))
+            if confirmed:
+                await uow.notifications.add(Notification.answering(event.event_id, person, event.chapter_id, kind,
+                                                                   **about))
             if remind_at is not None:
                 await uow.notifications.add(Notification.answering(
                     booking_id, person, event.chapter_id, "office_hours_reminder", **about).not_before(remind_at))
