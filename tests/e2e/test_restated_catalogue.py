@@ -13,25 +13,8 @@ from plumbing.testing import eventually, operator_command
 
 
 async def test_restating_the_catalogue_corrects_an_event_taken_for_public_and_its_subjects_stop_naming_it(platform):
-    suffix = uuid4().hex[:8]
-    address, title = f"restated.{suffix}@example.org", f"Applying while LGBTQ+ {suffix}"
-    async with platform.client("profiles") as profiles:
-        person = (await profiles.post("/v1/people", json={"display_name": "Rae Restated", "email": address,
-                                                          "stage": "undergraduate", "timezone": "UTC"})).json()
-    starts = datetime.now(UTC).replace(microsecond=0, second=0) + timedelta(days=14)
-    async with platform.client("events") as organiser:
-        event = (await organiser.post("/v1/events", json={
-            "kind": "chapter_session", "title": title, "starts_at": starts.isoformat(),
-            "ends_at": (starts + timedelta(hours=1)).isoformat(), "timezone": "UTC", "capacity": 5,
-            "registration_deadline": (starts - timedelta(days=1)).isoformat(), "location": "Room 2"})).json()
-        assert (await organiser.post(f"/v1/events/{event['id']}/publish")).status_code == 200
-
-        async def registered():
-            answer = await organiser.post(f"/v1/events/{event['id']}/registrations", json={"person_id": person["id"]})
-            return answer.json() if answer.status_code == 201 else None
-
-        await eventually(registered, timeout=60, what="a registration")
-    await eventually(lambda: platform.sink.messages(to=address) or None, timeout=60, what="the registration's email")
+    title = f"Applying while LGBTQ+ {uuid4().hex[:8]}"
+    address, event = await registered_for_a_private_session(platform, "Rae Restated", title)
 
     # As a database rebuilt from the topics holds an event published and registered for before 2026-12-04.
     notifications = await asyncpg.connect(platform.database_urls["notifications"])
@@ -67,25 +50,7 @@ async def test_restating_the_catalogue_corrects_an_event_taken_for_public_and_it
 
 async def test_a_notifications_database_restored_from_before_a_registration_learns_it_again_when_restated(platform):
     # Else an organiser's message, or the event's cancellation, would miss whoever registered after the backup.
-    suffix = uuid4().hex[:8]
-    address = f"restored.{suffix}@example.org"
-    async with platform.client("profiles") as profiles:
-        person = (await profiles.post("/v1/people", json={"display_name": "Ren Restored", "email": address,
-                                                          "stage": "undergraduate", "timezone": "UTC"})).json()
-    starts = datetime.now(UTC).replace(microsecond=0, second=0) + timedelta(days=14)
-    async with platform.client("events") as organiser:
-        event = (await organiser.post("/v1/events", json={
-            "kind": "chapter_session", "title": f"Suturing basics {suffix}", "starts_at": starts.isoformat(),
-            "ends_at": (starts + timedelta(hours=1)).isoformat(), "timezone": "UTC", "capacity": 5,
-            "registration_deadline": (starts - timedelta(days=1)).isoformat(), "location": "Lab 1"})).json()
-        assert (await organiser.post(f"/v1/events/{event['id']}/publish")).status_code == 200
-
-        async def registered():
-            answer = await organiser.post(f"/v1/events/{event['id']}/registrations", json={"person_id": person["id"]})
-            return answer.json() if answer.status_code == 201 else None
-
-        await eventually(registered, timeout=60, what="a registration")
-    await eventually(lambda: platform.sink.messages(to=address) or None, timeout=60, what="the registration's email")
+    address, event = await registered_for_a_private_session(platform, "Ren Restored", f"Suturing {uuid4().hex[:8]}")
 
     notifications = await asyncpg.connect(platform.database_urls["notifications"])
     try:
@@ -111,3 +76,27 @@ async def test_a_notifications_database_restored_from_before_a_registration_lear
     told = await eventually(lambda: platform.sink.messages(to=address)[before:] or None, timeout=60,
                             what="the organiser's message")
     assert len(told) == 1 and "Bring a lab coat." in told[0]["text"]
+
+
+async def registered_for_a_private_session(platform, name: str, title: str) -> tuple[str, dict]:
+    """A new person with a seat at a new chapter session (its attendees private, the default), once their
+    confirmation has arrived: their address, and the event."""
+    address = f"{name.split()[0].lower()}.{uuid4().hex[:8]}@example.org"
+    async with platform.client("profiles") as profiles:
+        person = (await profiles.post("/v1/people", json={"display_name": name, "email": address,
+                                                          "stage": "undergraduate", "timezone": "UTC"})).json()
+    starts = datetime.now(UTC).replace(microsecond=0, second=0) + timedelta(days=14)
+    async with platform.client("events") as organiser:
+        event = (await organiser.post("/v1/events", json={
+            "kind": "chapter_session", "title": title, "starts_at": starts.isoformat(),
+            "ends_at": (starts + timedelta(hours=1)).isoformat(), "timezone": "UTC", "capacity": 5,
+            "registration_deadline": (starts - timedelta(days=1)).isoformat(), "location": "Room 2"})).json()
+        assert (await organiser.post(f"/v1/events/{event['id']}/publish")).status_code == 200
+
+        async def registered():
+            answer = await organiser.post(f"/v1/events/{event['id']}/registrations", json={"person_id": person["id"]})
+            return answer.json() if answer.status_code == 201 else None
+
+        await eventually(registered, timeout=60, what="a registration")
+    await eventually(lambda: platform.sink.messages(to=address) or None, timeout=60, what="the registration's email")
+    return address, event
