@@ -1,5 +1,5 @@
-"""`python -m events`: serve the events service; `python -m events restate catalogue`: an operator's command (see
-entrypoints/cli.py)."""
+"""`python -m events`: serve the events service; `python -m events restate catalogue|registrations|office-hours`: an
+operator's command (see entrypoints/cli.py)."""
 
 import sys
 

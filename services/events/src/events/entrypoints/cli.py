@@ -22,8 +22,7 @@ from ..service_layer import handlers
 from ..service_layer.unit_of_work import RestatingUnitOfWork
 
 MIGRATIONS = Path(__file__).parent.parent / "migrations"
-
-
+# What may be restated: how, and on which topics.
 RESTATING = {"catalogue": (handlers.restate_catalogue, CATALOGUE),
              "registrations": (handlers.restate_registrations, f"{REGISTRATIONS} and {ATTENDEES}"),
              "office-hours": (handlers.restate_office_hours, OFFICE_HOURS)}
