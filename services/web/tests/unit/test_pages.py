@@ -1202,11 +1202,44 @@ async def test_a_role_the_persons_stage_may_not_take_in_the_program_chosen_is_re
     assert not [r for r in services.sent if r.method == "POST"]
 
 
-async def test_the_only_role_a_persons_stage_allows_in_every_program_open_to_them_is_chosen_for_them():
-    async with browser(programs_to_join(a_program(PROGRAM, "Premed circle")), ME) as page:
+async def test_a_person_who_may_only_be_a_mentee_is_asked_no_role_and_nothing_only_mentors_answer():
+    services = programs_to_join(a_program(PROGRAM, "Premed circle"))
+    async with browser(services, ME) as page:
         shown = await page.get("/sign-up/enrol")
-    assert re.search(r'<input type="radio" name="role" value="mentee"[^>]*checked', shown.text)
-    assert not re.search(r'<input type="radio" name="role" value="mentor"[^>]*checked', shown.text)
+        joined = await page.post("/sign-up/enrol", data={"csrf": CSRF, "program_id": PROGRAM, "role": "mentee",
+                                                          "goals": "Applying next year"})
+    assert not re.search(r'<input type="radio" name="role"', shown.text)
+    assert '<input type="hidden" name="role" value="mentee">' in shown.text
+    assert "You join as a mentee: you would like a mentor." in text_of(shown.text)
+    assert 'name="capacity"' not in shown.text and "how many mentees" not in shown.text
+    assert 'name="goals"' in shown.text
+    assert joined.status_code == 303
+    assert [json.loads(r.content) for r in services.sent if r.method == "POST"] == [
+        {"person_id": ME, "program_id": PROGRAM, "role": "mentee", "goals": "Applying next year"}]
+
+
+async def test_a_person_who_may_only_be_a_mentor_is_asked_how_many_mentees_and_not_what_a_mentee_hopes_for():
+    near_peers = a_program(ANYONE_MAY_MENTOR, "Near peers", mentee_stages=["high_school"],
+                           mentor_stages=["undergraduate"])
+    async with browser(programs_to_join(near_peers), ME) as page:
+        shown = await page.get("/sign-up/enrol")
+    assert '<input type="hidden" name="role" value="mentor">' in shown.text
+    assert "You join as a mentor: you can guide others." in text_of(shown.text)
+    assert 'name="capacity"' in shown.text and 'name="goals"' not in shown.text
+
+
+@pytest.mark.parametrize("typed", ["0", "11", "two", "2.5"])
+async def test_a_mentors_number_of_mentees_outside_one_to_ten_is_refused_next_to_it_and_kept_as_typed(typed):
+    near_peers = a_program(ANYONE_MAY_MENTOR, "Near peers", mentee_stages=["high_school"],
+                           mentor_stages=["undergraduate"])
+    services = programs_to_join(near_peers)
+    async with browser(services, ME) as page:
+        refused = await page.post("/sign-up/enrol", data={"csrf": CSRF, "program_id": ANYONE_MAY_MENTOR,
+                                                          "role": "mentor", "capacity": typed})
+    assert refused.status_code == 422
+    assert error_next_to(refused.text, "capacity") == "Give a whole number from 1 to 10."
+    assert re.search(rf'id="capacity"[^>]*value="{re.escape(typed)}"', refused.text)
+    assert not [r for r in services.sent if r.method == "POST"]
 
 
 @pytest.mark.parametrize("language, said", [

@@ -30,6 +30,7 @@ from ..domain.sign_in import (
 )
 from ..service_layer import sign_in
 from . import labels
+from .mentorship import MOST_MENTEES_AT_ONCE
 from .web import (
     LANGUAGE_COOKIE,
     PRE_SESSION_COOKIE,
@@ -507,7 +508,8 @@ def _roles_open(program: dict, stage: str | None) -> list[str]:
 async def _enrol_page(visitor: Visit, signing_up: bool, status: int = 200, **context: Any) -> Response:
     """Sign-up's last step, or (`signing_up` False: opened from the home page) the same form without the steps: each
     program open to the person's stage, with whom it is for, its chapter, how its pairs form and whether its mentors
-    are reviewed; a role chosen beforehand only when it is the one their stage may take."""
+    are reviewed; the role asked for only when their stage may take either (else it is said, with only its own
+    question: how many mentees, or what a mentee hopes for)."""
     api = clients(visitor.request)
     programs, joined = await asyncio.gather(_programs_open_to(visitor), _joined(visitor))
     chapters = {c["id"]: c for c in await api.chapters(visitor.who)} \
@@ -518,9 +520,10 @@ async def _enrol_page(visitor: Visit, signing_up: bool, status: int = 200, **con
     open_ids = [p["id"] for p in programs if p["id"] not in joined]
     chosen = context.pop("chosen", None) or {}
     chosen.setdefault("program_id", open_ids[0] if len(open_ids) == 1 else "")
-    chosen.setdefault("role", next(iter(open_roles)) if len(open_roles) == 1 else "")
+    only_role = next(iter(open_roles)) if len(open_roles) == 1 else None
+    chosen.setdefault("role", only_role or "")
     context.update(programs=programs, joined=joined, signing_up=signing_up, chapters=chapters, roles=roles,
-                   chosen=chosen)
+                   chosen=chosen, only_role=only_role)
     if signing_up:
         return _wizard(visitor, "enrol", status, **context)
     return render(visitor, "sign_up_enrol.html", status, **context)
@@ -556,14 +559,14 @@ async def enrol(visitor: Person, posted: Form) -> Response:
                     if allowed == ["mentee"]
                     else visitor._("In %(program)s, people at your stage of training join as a mentor only."))
             problems["role"] = only % {"program": program["name"]}
+    capacity = chosen["capacity"].strip() or "1"
+    if role == "mentor" and not (capacity.isdigit() and 1 <= int(capacity) <= MOST_MENTEES_AT_ONCE):
+        problems["capacity"] = visitor._("Give a whole number from 1 to %(most)s.") % {"most": MOST_MENTEES_AT_ONCE}
     if problems or program is None:
         return await _enrol_page(visitor, signing_up, 422, problems=problems, chosen=chosen)
     body: dict[str, Any] = {"person_id": str(visitor.person_id), "program_id": program_id, "role": role}
     if role == "mentor":
-        try:
-            body["capacity"] = max(1, min(10, int(str(posted.get("capacity") or "1"))))
-        except ValueError:
-            body["capacity"] = 1
+        body["capacity"] = int(capacity)
     else:
         goals = str(posted.get("goals") or "").strip()[:2000]
         if goals:
