@@ -199,6 +199,7 @@ class Services:
     events: dict[str, dict] = field(default_factory=dict)
     roster: dict[str, list[dict]] = field(default_factory=dict)
     people_report: dict | None = None  # profiles' people report, when a test says what it is
+    trends_report: dict | None = None  # matching's mentorships by month, when a test says what it is
     invited: set[tuple[str, str, str]] = field(default_factory=set)
     # (status, code, field) or (status, code, field, message): the message as the service words it; field: a list
     # for a malformed request's every field at fault.
@@ -513,7 +514,7 @@ class Services:
             if path.endswith(".csv"):
                 return "month,paired\n2026-01,<5\n"
             if "trends" in path:
-                return published(["2026-01", "2026-02", "2026-03"], ["paired", "completed"],
+                return self.trends_report or published(["2026-01", "2026-02", "2026-03"], ["paired", "completed"],
                                  [[(10, "exact"), (6, "exact")], [(None, "fewer_than_threshold"), (7, "exact")],
                                   [(12, "exact"), (None, "withheld")]], column_totals=False)
             return {**published([next(iter(self.programs))], ["waiting", "paired"], [[(None, "fewer_than_threshold"),

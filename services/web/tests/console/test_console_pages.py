@@ -966,6 +966,30 @@ async def test_a_report_with_nothing_to_count_says_so_and_each_tables_title_stay
     assert "<caption" not in text
 
 
+async def test_a_year_without_a_mentorship_confirmed_ended_or_completed_says_nothing_to_count_not_a_chart_of_zeros(
+        world):
+    months = [f"2026-{m:02}" for m in range(1, 13)]
+    world["s"].trends_report = published(months, ["paired", "completed", "ended"], [[(0, "exact")] * 3] * 12,
+                                         column_totals=False)
+    async with as_(world, "coordinator")[0] as page:
+        text = (await page.get("/console/reports")).text
+    trends = text[text.index("<h2>Trends</h2>"):text.index("<h2>Event attendance</h2>")]
+    assert "Nothing to count yet." in trends
+    assert "<svg" not in trends and "<table" not in trends and "its line has a gap" not in trends
+
+
+async def test_the_charts_note_on_gaps_is_there_only_when_a_month_is_not_shown(world):
+    world["s"].trends_report = published(["2026-01", "2026-02"], ["paired"], [[(6, "exact")], [(9, "exact")]],
+                                         column_totals=False)
+    async with as_(world, "coordinator")[0] as page:
+        whole = (await page.get("/console/reports")).text
+    world["s"].trends_report = None  # the fakes' own: a month fewer than 5, another withheld
+    async with as_(world, "coordinator")[0] as page:
+        gapped = (await page.get("/console/reports")).text
+    assert "<svg" in whole and "its line has a gap" not in whole
+    assert "its line has a gap" in gapped
+
+
 async def test_a_report_with_more_measures_than_rows_lists_the_measures_down_the_page_to_read_on_a_phone(world):
     # A chapter's people report: one program, a column for each stage and measure, which scrolled sideways on a phone.
     s = world["s"]

@@ -18,7 +18,7 @@ from .core import Console, ConsoleRoute, Desk, uuid_or_none
 router = APIRouter(prefix="/console", include_in_schema=False, route_class=ConsoleRoute)
 
 REPORTS = {"people": "profiles", "mentorships": "matching", "attendance": "events"}
-CHART_WIDTH, CHART_HEIGHT, MARGIN = 640, 240, 36
+CHART_WIDTH, CHART_HEIGHT, MARGIN = 640, 240, 44
 
 
 def column_label(desk: Desk, code: str) -> str:
@@ -103,9 +103,16 @@ def chart(desk: Desk, table: dict | None, title: str) -> dict | None:
     hidden = [x(i) for i in range(len(months)) if any(v is None for v in values[i])]
     ticks = [{"x": x(i), "label": month} for i, month in enumerate(months)
              if len(months) <= 12 or i % max(len(months) // 6, 1) == 0]
+    for n, tick in enumerate(ticks):  # a phone shows every other one (console.css), larger
+        tick["minor"] = len(ticks) > 6 and n % 2 == 1
     grid = [{"y": y(round(top * f)), "label": round(top * f)} for f in (0, 0.5, 1)]
     return {"title": title, "width": CHART_WIDTH, "height": CHART_HEIGHT, "lines": lines, "ticks": ticks,
             "grid": grid, "hidden": hidden, "base": MARGIN + plot_h, "left": MARGIN, "right": CHART_WIDTH - MARGIN}
+
+
+def _all_zero(table: dict) -> bool:
+    """Every count shown, and each of them 0 (a count kept back may hide more)."""
+    return all(c.get("shown") == "exact" and not c.get("value") for row in table["cells"] for c in row)
 
 
 async def _optional(call) -> Any:
@@ -139,6 +146,8 @@ async def reports(desk: Console, chapter_id: str = "", stage: str = "") -> Respo
           for state in ("published", "completed", "cancelled")))
     if trends:  # a month's "paired" counts mentorships confirmed in it, not pairs proposed as the table's does
         trends = {**trends, "columns": ["confirmed" if c == "paired" else c for c in trends["columns"]]}
+        if _all_zero(trends):  # a chapter's first year: a flat line and a table of zeros say nothing
+            trends = {**trends, "rows": [], "cells": []}
     row_names = {p["id"]: p["name"] for p in programs} | {c["id"]: c["name"] for c in chapters}
     row_names |= {e["id"]: e["title"] for listed in events for e in listed or ()}
     row_names[""] = row_names["national"] = desk._(labels.C_("National"))
