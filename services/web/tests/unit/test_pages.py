@@ -421,6 +421,21 @@ async def test_asking_to_change_the_email_address_redirects_to_the_data_page_and
     assert [r.url.path for r in services.sent if r.method == "POST"] == [f"/v1/people/{ME}/email-change"]
 
 
+async def test_no_event_for_a_persons_stage_says_the_list_is_for_their_stage_and_where_to_change_it():
+    # Signed out, the whole catalogue is listed; signed in, only what their stage may attend: "no upcoming events" read
+    # as if there were none at all.
+    services = Services({"GET /v1/events": [], "GET /v1/registrations/mine": []})
+    async with browser(services, ME) as page:
+        shown = (await page.get("/events")).text
+    async with browser(services) as page:
+        anyone = text_of((await page.get("/events")).text)
+    mine = text_of(shown)
+    assert ("No upcoming event is open to your stage of training (Undergraduate (pre-med or pre-health)) right now."
+            in mine)
+    assert re.search(r'<a href="/profile">Change your training stage</a>', shown)
+    assert "No upcoming events right now." in anyone and "stage" not in anyone
+
+
 async def test_a_full_event_says_so_before_anyone_registers_and_offers_the_waitlist():
     event = {**a_full_event()[f"GET /v1/events/{EVENT}"], "full": True}
     async with browser(Services({f"GET /v1/events/{EVENT}": event, "GET /v1/registrations/mine": []}), ME) as page:
