@@ -86,6 +86,10 @@ async def test_every_page_passes_axe_signed_out_and_signed_in(platform, browser,
         await page.locator("form[action='/sign-in'] button").click()
         await page.locator("h1").wait_for()
         await check()  # "check your email"
+        await page.locator("#code").fill("12")
+        await page.locator("form[action='/sign-in/code'] button").click()  # a code mistyped, its error in place
+        await page.locator("#code-error").wait_for()
+        await check()
         await page.goto(await platform.link_sent_to(email, after=before))
         await check()  # the confirmation page
         await page.locator("form[action^='/sign-in/'] button").click()

@@ -134,6 +134,35 @@ async def test_a_link_works_once(platform, visitor):
         await again.aclose()
 
 
+async def test_the_emailed_code_signs_in_the_visitor_that_asked_only_and_its_wrong_tries_are_counted(
+        platform, visitor):
+    email = f"code.{uuid4().hex[:8]}@example.org"
+    before = platform.last_message_id()
+    assert (await visitor.ask_link(email)).status_code == 200
+    typed_here = re.compile(r"\bType this code on the page where you asked for the link: (\d{3} \d{3})\b")
+    message = await platform.sink.wait_for(
+        lambda m: m["id"] > before and email in " ".join(m["rcpt_tos"]) and typed_here.search(m["text"] or ""),
+        timeout=30)
+    code = typed_here.search(message["text"]).group(1)
+    wrong = f"{(int(code.replace(' ', '')) + 1) % 1_000_000:06d}"
+    elsewhere = Visitor(platform.web)
+    try:
+        stolen = await elsewhere.request("POST", "/sign-in/code", data={"code": code, "csrf": await elsewhere.csrf()})
+        assert stolen.status_code == 410 and "__Host-session" not in elsewhere.cookies
+    finally:
+        await elsewhere.aclose()
+    guessed = await visitor.request("POST", "/sign-in/code", data={"code": wrong, "csrf": await visitor.csrf()})
+    conn = await asyncpg.connect(platform.databases["web"])
+    try:
+        kept = await conn.fetchrow("SELECT code_digest, code_tries FROM sign_in_links WHERE email = $1", email)
+    finally:
+        await conn.close()
+    assert guessed.status_code == 422 and kept["code_tries"] == 1
+    assert code.replace(" ", "") not in kept["code_digest"]
+    typed = await visitor.request("POST", "/sign-in/code", data={"code": code, "csrf": await visitor.csrf()})
+    assert typed.status_code == 303 and "__Host-session" in visitor.cookies
+
+
 async def test_an_expired_link_does_not_sign_in(platform, visitor):
     email = f"late.{uuid4().hex[:8]}@example.org"
     path = await link_for(platform, visitor, email)

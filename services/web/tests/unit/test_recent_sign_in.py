@@ -74,9 +74,9 @@ async def test_a_link_or_the_identity_provider_records_when_the_session_was_sign
     uow, directory, mailer = FakeUnitOfWork(links=FakeLinks(), sessions=FakeSessions(), oidc=FakeOidcAttempts()), \
         Directory(), Mailer()
     await sign_in.request_link(KNOWN, "10.0.0.1", "en", NOW - timedelta(minutes=1), uow, directory=directory,
-                               mailer=mailer, compose=lambda language, url, known: ("s", url, url),
+                               mailer=mailer, compose=lambda language, url, known, code: ("s", url, url),
                                link_url=lambda s: s, lifetime=timedelta(minutes=15), limit_per_address=3,
-                               limit_per_client=5)
+                               limit_per_client=5, browser="a-browser")
     by_link, session, _ = await sign_in.redeem_link(mailer.sent[-1][2], None, NOW, uow, directory=directory,
                                                    idle=timedelta(days=1))
     assert session.signed_in_at == NOW and (await sign_in.find_session(by_link, NOW, uow)).signed_in_at == NOW

@@ -4,6 +4,7 @@ a lifetime, rate limits, a new session at each sign-in, everyone signed out at e
 from __future__ import annotations
 
 import copy
+import re
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from uuid import UUID, uuid4
@@ -13,7 +14,11 @@ from mentorship_contracts import profiles
 from mentorship_contracts.vocabulary import TrainingStage
 from plumbing.testing import FakeUnitOfWork
 from web.domain.sign_in import (
+    CODE_TRIES,
+    CODE_TRIES_PER_ADDRESS,
+    CODE_WINDOW,
     AccountSuspended,
+    CodeUsedUp,
     EmailNotVerified,
     LinkNotUsable,
     NotOneAddress,
@@ -23,6 +28,7 @@ from web.domain.sign_in import (
     SignInEmailNotSent,
     SignInLink,
     TooManyLinks,
+    WrongCode,
     digest,
 )
 from web.service_layer import sign_in
@@ -52,6 +58,14 @@ class FakeLinks:
 
     async def note_request(self, key: str, at: datetime, link_digest: str) -> None:
         self.requests.append((key, at, link_digest))
+
+    async def newest_asked_by(self, browser: str, lock: bool = False) -> SignInLink | None:
+        asked = [link for link in self.links.values() if link.asked_by == browser]
+        return max(asked, key=lambda link: link.expires_at) if asked else None
+
+    async def note_wrong_code(self, key: str) -> int:
+        self.links[key] = replace(self.links[key], code_tries=self.links[key].code_tries + 1)
+        return self.links[key].code_tries
 
     async def forget_person(self, person_id: UUID) -> None:
         self.links = {k: link for k, link in self.links.items() if link.person_id != person_id}
@@ -152,11 +166,12 @@ def uow():
 def world(uow):
     directory, mailer = Directory(), Mailer()
 
-    async def ask(email: str, client: str = "10.0.0.1", at: datetime = NOW, back_to: str = "/") -> str:
-        """Ask for a link; returns the secret the email carried."""
+    async def ask(email: str, client: str = "10.0.0.1", at: datetime = NOW, back_to: str = "/",
+                  browser: str = "the-browser-that-asked") -> str:
+        """Ask for a link; returns the secret the email carried (its code: the html part, here)."""
         await sign_in.request_link(
-            email, client, "en", at, uow, directory=directory, mailer=mailer, back_to=back_to,
-            compose=lambda language, url, known: (f"{language}:{known}", url, url), link_url=lambda s: s,
+            email, client, "en", at, uow, directory=directory, mailer=mailer, back_to=back_to, browser=browser,
+            compose=lambda language, url, known, code: (f"{language}:{known}", url, code), link_url=lambda s: s,
             lifetime=timedelta(minutes=15), limit_per_address=3, limit_per_client=5)
         return mailer.sent[-1][2]
 
@@ -235,6 +250,107 @@ async def test_signing_in_closes_the_browsers_previous_session(uow, world):
     second, _, _ = await sign_in.redeem_link(await ask(KNOWN), first, NOW, uow, directory=directory,
                                           idle=timedelta(days=1))
     assert second != first and list(uow.sessions.rows) == [digest(second)]
+
+
+def typed_code(mailer) -> str:
+    return mailer.sent[-1][3]
+
+
+async def test_the_code_in_the_email_signs_in_the_browser_that_asked_for_it_once_and_uses_the_link_up(uow, world):
+    ask, directory, mailer = world
+    secret = await ask(KNOWN, back_to="/console", browser="hospital-workstation")
+    code = typed_code(mailer)
+    assert re.fullmatch(r"\d{6}", code)
+    session_id, session, back_to = await sign_in.redeem_code(code, "hospital-workstation", None, NOW, uow,
+                                                             directory=directory, idle=timedelta(days=1))
+    assert session.person_id == UUID(directory.person["id"]) and back_to == "/console"
+    assert list(uow.sessions.rows) == [digest(session_id)]
+    with pytest.raises(LinkNotUsable):
+        await sign_in.redeem_code(code, "hospital-workstation", None, NOW, uow, directory=directory,
+                                  idle=timedelta(days=1))
+    with pytest.raises(LinkNotUsable):
+        await sign_in.redeem_link(secret, None, NOW, uow, directory=directory, idle=timedelta(days=1))
+
+
+async def test_the_code_signs_in_no_browser_but_the_one_that_asked(uow, world):
+    ask, directory, mailer = world
+    await ask(KNOWN, browser="hospital-workstation")
+    with pytest.raises(LinkNotUsable):
+        await sign_in.redeem_code(typed_code(mailer), "somebody-elses-browser", None, NOW, uow, directory=directory,
+                                  idle=timedelta(days=1))
+    assert not uow.sessions.rows
+
+
+async def test_a_wrong_code_says_how_many_tries_are_left_and_after_five_the_code_is_used_up_but_the_link_still_works(
+        uow, world):
+    ask, directory, mailer = world
+    secret = await ask(KNOWN)
+    code = typed_code(mailer)
+    wrong = f"{(int(code) + 1) % 1_000_000:06d}"
+    left = []
+    for _ in range(CODE_TRIES - 1):
+        with pytest.raises(WrongCode) as refused:
+            await sign_in.redeem_code(wrong, "the-browser-that-asked", None, NOW, uow, directory=directory,
+                                      idle=timedelta(days=1))
+        left.append(refused.value.tries_left)
+    assert left == [4, 3, 2, 1]
+    with pytest.raises(CodeUsedUp):
+        await sign_in.redeem_code(wrong, "the-browser-that-asked", None, NOW, uow, directory=directory,
+                                  idle=timedelta(days=1))
+    with pytest.raises(CodeUsedUp):  # the right one too, now
+        await sign_in.redeem_code(code, "the-browser-that-asked", None, NOW, uow, directory=directory,
+                                  idle=timedelta(days=1))
+    _, session, _ = await sign_in.redeem_link(secret, None, NOW, uow, directory=directory, idle=timedelta(days=1))
+    assert session.person_id == UUID(directory.person["id"])
+
+
+async def test_an_address_whose_codes_were_guessed_wrong_ten_times_in_a_day_signs_in_by_its_links_alone(uow, world):
+    # Five wrong codes a link, five links a quarter of an hour: without a budget per address, someone asking for
+    # links to another's address from their own browser would have 2,400 guesses a day.
+    ask, directory, mailer = world
+    at = NOW
+    for _ in range(CODE_TRIES_PER_ADDRESS // CODE_TRIES):
+        await ask(KNOWN, at=at)
+        code = typed_code(mailer)
+        for _ in range(CODE_TRIES):
+            with pytest.raises((WrongCode, CodeUsedUp)):
+                await sign_in.redeem_code(f"{(int(code) + 1) % 1_000_000:06d}", "the-browser-that-asked", None, at,
+                                          uow, directory=directory, idle=timedelta(days=1))
+        at += timedelta(hours=1)
+    secret = await ask(KNOWN, at=at)
+    with pytest.raises(CodeUsedUp):
+        await sign_in.redeem_code(typed_code(mailer), "the-browser-that-asked", None, at, uow, directory=directory,
+                                  idle=timedelta(days=1))
+    await sign_in.redeem_link(secret, None, at, uow, directory=directory, idle=timedelta(days=1))
+    await ask(KNOWN, at=NOW + CODE_WINDOW + timedelta(hours=2))  # a day after the first wrong ones: codes again
+    await sign_in.redeem_code(typed_code(mailer), "the-browser-that-asked", None, NOW + CODE_WINDOW + timedelta(hours=2),
+                              uow, directory=directory, idle=timedelta(days=1))
+
+
+async def test_only_the_newest_emails_code_signs_in_and_none_after_the_links_lifetime(uow, world):
+    ask, directory, mailer = world
+    await ask(KNOWN)
+    first = typed_code(mailer)
+    await ask(KNOWN, at=NOW + timedelta(minutes=1))
+    newest = typed_code(mailer)
+    if first != newest:
+        with pytest.raises(WrongCode):
+            await sign_in.redeem_code(first, "the-browser-that-asked", None, NOW, uow, directory=directory,
+                                      idle=timedelta(days=1))
+    with pytest.raises(LinkNotUsable):
+        await sign_in.redeem_code(newest, "the-browser-that-asked", None, NOW + timedelta(minutes=16), uow,
+                                  directory=directory, idle=timedelta(days=1))
+    await sign_in.redeem_code(newest, "the-browser-that-asked", None, NOW, uow, directory=directory,
+                              idle=timedelta(days=1))
+
+
+async def test_neither_the_code_nor_the_browser_that_asked_is_kept_only_digests_that_need_both(uow, world):
+    ask, _, mailer = world
+    secret = await ask(KNOWN, browser="hospital-workstation")
+    link = uow.links.links[digest(secret)]
+    code = typed_code(mailer)
+    assert link.asked_by == digest("hospital-workstation")
+    assert code not in (link.code_digest or "") and link.code_digest not in (digest(code), None)
 
 
 async def test_links_are_limited_per_address_and_per_client_within_a_quarter_of_an_hour(uow, world):
@@ -341,7 +457,10 @@ async def test_expired_links_sessions_and_rate_entries_are_forgotten(uow, world)
     session_id, _, _ = await sign_in.redeem_link(await ask(KNOWN), None, NOW, uow, directory=directory,
                                               idle=timedelta(hours=1))
     await sign_in.forget_expired(NOW + timedelta(hours=2), uow)
-    assert uow.links.links == {} and uow.links.requests == [] and uow.sessions.rows == {}
+    assert uow.links.links == {} and uow.sessions.rows == {}
+    assert uow.links.requests, "kept a day: wrong codes count against an address for that long"
+    await sign_in.forget_expired(NOW + CODE_WINDOW + timedelta(minutes=1), uow)
+    assert uow.links.requests == []
     assert await sign_in.find_session(session_id, NOW, uow) is None
 
 

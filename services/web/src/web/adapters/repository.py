@@ -9,6 +9,7 @@ import asyncpg
 
 from ..domain.sign_in import OidcAttempt, Session, SignInLink
 
+_LINK_COLUMNS = "digest, email, expires_at, used_at, back_to, person_id, asked_by, code_digest, code_tries"
 _SESSION_COLUMNS = ("digest, csrf_token, expires_at, person_id, email, chapter_id, stage, language, timezone, "
                     "administrator, coordinator_of, roles_stale, is_alumni, signed_in_at")
 
@@ -19,14 +20,24 @@ class PostgresSignInLinks:
 
     async def add(self, link: SignInLink) -> None:
         await self._conn.execute(
-            "INSERT INTO sign_in_links (digest, email, expires_at, back_to, person_id) VALUES ($1, $2, $3, $4, $5)",
-            link.digest, link.email, link.expires_at, link.back_to, link.person_id)
+            "INSERT INTO sign_in_links (digest, email, expires_at, back_to, person_id, asked_by, code_digest) "
+            "VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            link.digest, link.email, link.expires_at, link.back_to, link.person_id, link.asked_by, link.code_digest)
 
     async def get(self, digest: str, lock: bool = False) -> SignInLink | None:
         row = await self._conn.fetchrow(
-            f"SELECT digest, email, expires_at, used_at, back_to, person_id FROM sign_in_links WHERE digest = $1"
-            f"{' FOR UPDATE' if lock else ''}", digest)
+            f"SELECT {_LINK_COLUMNS} FROM sign_in_links WHERE digest = $1{' FOR UPDATE' if lock else ''}", digest)
         return SignInLink(**row) if row else None
+
+    async def newest_asked_by(self, browser: str, lock: bool = False) -> SignInLink | None:
+        row = await self._conn.fetchrow(
+            f"SELECT {_LINK_COLUMNS} FROM sign_in_links WHERE asked_by = $1 ORDER BY expires_at DESC LIMIT 1"
+            f"{' FOR UPDATE' if lock else ''}", browser)
+        return SignInLink(**row) if row else None
+
+    async def note_wrong_code(self, digest: str) -> int:
+        return await self._conn.fetchval(
+            "UPDATE sign_in_links SET code_tries = code_tries + 1 WHERE digest = $1 RETURNING code_tries", digest)
 
     async def mark_used(self, digest: str, at: datetime) -> None:
         await self._conn.execute("UPDATE sign_in_links SET used_at = $2 WHERE digest = $1", digest, at)

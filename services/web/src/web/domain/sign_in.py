@@ -2,7 +2,10 @@
 
 A link carries 32 random bytes and nothing else; only their SHA-256 is kept, so a copy of the database signs no
 one in. A link works once, within its lifetime, and only from its confirmation page (POST): a mail scanner that
-fetches the link uses nothing up. A session is an opaque random id, kept as its digest too; signing in always
+fetches the link uses nothing up. Its email also carries a six-digit code, for whoever reads their email on another
+device than the one that asked (a hospital's workstation, say): typed there, and only there, it does what the link
+does, until CODE_TRIES wrong ones. Only a digest of the code with that browser's secret cookie is kept.
+A session is an opaque random id, kept as its digest too; signing in always
 makes a new one (no fixation), and signing out or erasure deletes it.
 """
 
@@ -20,6 +23,12 @@ from email_validator import EmailNotValidError, validate_email
 from plumbing.errors import Invalid
 
 TOKEN_BYTES = 32
+CODE_DIGITS = 6
+# Wrong codes typed before a code stops working: 5 guesses in a million for whoever has the browser that asked.
+CODE_TRIES = 5
+# And for an address, whatever links were asked for it: someone asking for another's links from their own browser
+# has 10 guesses a day (one chance in 100,000), not 5 a link; the links in the emails still work.
+CODE_TRIES_PER_ADDRESS, CODE_WINDOW = 10, timedelta(days=1)
 RATE_WINDOW = timedelta(minutes=15)
 # A session in use is kept signed in by renewing it, at most this often.
 RENEWED_AT_MOST_EVERY = timedelta(hours=1)
@@ -30,6 +39,18 @@ RECENT_SIGN_IN = timedelta(minutes=15)
 
 class LinkNotUsable(Invalid, code="sign_in_link_not_usable"):
     """Used, expired or unknown: the person asks for a new one. Which of the three is not said."""
+
+
+class WrongCode(Invalid, code="wrong_sign_in_code"):
+    """Not the code the newest email to this browser carries; `tries_left` more may be tried."""
+
+    def __init__(self, message: str, *, tries_left: int) -> None:
+        super().__init__(message, field="code")
+        self.tries_left = tries_left
+
+
+class CodeUsedUp(Invalid, code="sign_in_code_used_up"):
+    """CODE_TRIES wrong codes were typed: the code no longer works (the link in the email still does)."""
 
 
 class TooManyLinks(Invalid, code="too_many_sign_in_links"):
@@ -72,6 +93,15 @@ def address_key(email: str) -> str:
     return "address:" + digest(email.strip().lower())
 
 
+def new_code() -> str:
+    return f"{secrets.randbelow(10 ** CODE_DIGITS):0{CODE_DIGITS}d}"
+
+
+def code_digest(browser: str, code: str) -> str:
+    """What is kept of a code: useless without the secret cookie of the browser that asked for it."""
+    return digest(f"{browser}:{code}")
+
+
 def same(a: str, b: str) -> bool:
     return hmac.compare_digest(a.encode(), b.encode())
 
@@ -84,9 +114,15 @@ class SignInLink:
     used_at: datetime | None = None
     back_to: str = "/"  # the page the person was going to; kept here as the link may open in another browser
     person_id: UUID | None = None  # whose address it is, when profiles knew it: their erasure forgets the link
+    asked_by: str | None = None  # the digest of the browser that asked for it, where its code may be typed
+    code_digest: str | None = None
+    code_tries: int = 0  # wrong codes typed so far
 
     def usable(self, now: datetime) -> bool:
         return self.used_at is None and now < self.expires_at
+
+    def code_used_up(self) -> bool:
+        return self.code_digest is None or self.code_tries >= CODE_TRIES
 
 
 def check_rate(asked_recently: int, limit: int) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import re
 from collections.abc import Awaitable
 from datetime import UTC, datetime, timedelta
 from functools import cache
@@ -19,13 +20,17 @@ from mentorship_contracts.profiles import EMAIL_CONFIRMATION_PAGE
 
 from ..adapters.services import ServiceError
 from ..domain.sign_in import (
+    CODE_DIGITS,
     AccountSuspended,
+    CodeUsedUp,
     EmailNotVerified,
     LinkNotUsable,
     NotOneAddress,
     ProviderSignInFailed,
+    Session,
     SignInEmailNotSent,
     TooManyLinks,
+    WrongCode,
     one_address,
 )
 from ..service_layer import sign_in
@@ -72,10 +77,10 @@ async def sign_in_page(visitor: Visiting, next: str | None = None) -> Response:
 def _compose(visitor: Visit):
     renderer = app_state(visitor.request).renderer
 
-    def compose(language: str, url: str, known: bool) -> tuple[str, str, str]:
+    def compose(language: str, url: str, known: bool, code: str) -> tuple[str, str, str]:
         def _(message: str) -> str:
             return renderer.gettext(language, message)
-        context = {"url": url, "known": known, "lang": language,
+        context = {"url": url, "known": known, "lang": language, "code": f"{code[:3]} {code[3:]}",
                    "minutes": app_state(visitor.request).settings.sign_in_link_minutes}
         subject = _("Your sign-in link") if known else _("Finish signing up")
         text = renderer.render(language, "email/sign_in.txt", context)
@@ -96,7 +101,7 @@ async def _send_link(visitor: Visit, email: str, back_to: str) -> None:
         link_url=lambda secret: f"{settings.public_base_url.rstrip('/')}/sign-in/{secret}",
         lifetime=timedelta(minutes=settings.sign_in_link_minutes),
         limit_per_address=settings.sign_in_limit_per_address, limit_per_client=settings.sign_in_limit_per_client,
-        back_to=back_to)
+        browser=_browser(visitor), back_to=back_to)
 
 
 @router.post("/sign-in")
@@ -120,7 +125,8 @@ async def ask_for_link(visitor: Visiting, posted: Form) -> Response:
 # --- sign in through the organisation's identity provider (OpenID Connect) ---------------------------------------
 
 def _browser(visitor: Visit) -> str:
-    """What binds a provider sign-in to this browser: its session, else its visit cookie (made now if need be)."""
+    """What binds a provider sign-in, or a sign-in code, to this browser: its session, else its visit cookie (made
+    now if need be)."""
     if visitor.session_id:
         return visitor.session_id
     made = [value for name, value, _ in visitor.cookies if name == PRE_SESSION_COOKIE]
@@ -180,6 +186,35 @@ async def confirm_link_page(token: str, visitor: Visiting) -> Response:
     return render(visitor, "confirm_sign_in.html", token=token, email=link.email, switching=switching)
 
 
+TYPED_CODE = re.compile(rf"\d{{{CODE_DIGITS}}}")
+
+
+@router.post("/sign-in/code")
+async def use_code(visitor: Visiting, posted: Form) -> Response:
+    """The code from the sign-in email, typed in the browser that asked for it (the email read on another device)."""
+    typed = str(posted.get("code") or "").strip()[:20]
+    code = "".join(typed.replace("-", " ").split())
+    if not TYPED_CODE.fullmatch(code):
+        return render(visitor, "link_sent.html", 422, typed=typed,
+                      code_error=visitor._("Enter the 6 digits from the email."))
+    state = app_state(visitor.request)
+    try:
+        session_id, session, back_to = await sign_in.redeem_code(
+            code, _browser(visitor), visitor.session_id, datetime.now(UTC), state.new_unit_of_work(),
+            directory=clients(visitor.request), idle=timedelta(hours=state.settings.session_idle_hours))
+    except WrongCode as wrong:
+        more = visitor._("You can try once more.") if wrong.tries_left == 1 else \
+            visitor._("You can try %(tries)s more times.") % {"tries": wrong.tries_left}
+        return render(visitor, "link_sent.html", 422, typed=typed, code_error=" ".join(
+            (visitor._("That is not the code in the newest email we sent you."), more)))
+    except (CodeUsedUp, LinkNotUsable) as error:
+        return render(visitor, "sign_in.html", 410, error=visitor.error_words(
+            error.code if isinstance(error, CodeUsedUp) else "sign_in_code_not_usable"))
+    except AccountSuspended as error:
+        return render(visitor, "sign_in.html", 403, error=visitor.error_words(error.code))
+    return await _signed_in(visitor, session_id, session, back_to)
+
+
 @router.post("/sign-in/{token}")
 async def use_link(token: str, visitor: Visiting, posted: Form) -> Response:
     state = app_state(visitor.request)
@@ -191,6 +226,13 @@ async def use_link(token: str, visitor: Visiting, posted: Form) -> Response:
         return render(visitor, "sign_in.html", 410, error=visitor.error_words(error.code), link_unusable=True)
     except AccountSuspended as error:
         return render(visitor, "sign_in.html", 403, error=visitor.error_words(error.code))
+    return await _signed_in(visitor, session_id, session, back_to)
+
+
+async def _signed_in(visitor: Visit, session_id: str, session: Session, back_to: str) -> Response:
+    """The browser's new session, in the language it was browsing in; on to where the person was going, or to
+    sign-up."""
+    state = app_state(visitor.request)
     if session.language is None:
         session.language = visitor.language
         await sign_in.save_session(session, state.new_unit_of_work())

@@ -204,6 +204,10 @@ EVENT_KINDS = {
 ERRORS = {
     "sign_in_link_not_usable": N_("This sign-in link cannot be used any more: it was used already, or it is older "
                                   "than 15 minutes. Ask for a new one below."),
+    "sign_in_code_used_up": N_("Too many wrong codes: this code no longer works. Follow the link in the email, or ask "
+                               "for a new one below."),
+    "sign_in_code_not_usable": N_("No sign-in code can be used in this browser now: it was used already, it is older "
+                                  "than 15 minutes, or it was asked for in another browser. Ask for a new one below."),
     "sign_in_email_not_sent": N_("We could not send the email just now. Please try again in a few minutes."),
     "too_many_sign_in_links": N_("Too many sign-in links were asked for. Please wait a quarter of an hour and try "
                                  "again."),

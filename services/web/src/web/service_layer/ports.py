@@ -24,6 +24,12 @@ class SignInLinks(Protocol):
 
     async def note_request(self, key: str, at: datetime, link_digest: str) -> None: ...
 
+    async def newest_asked_by(self, browser: str, lock: bool = False) -> SignInLink | None:
+        """The last link the browser (its digest) asked for, used or not."""
+
+    async def note_wrong_code(self, digest: str) -> int:
+        """One more wrong code typed for the link; how many so far."""
+
     async def forget_person(self, person_id: UUID) -> None: ...
 
     async def forget_expired(self, now: datetime, requests_before: datetime) -> int: ...

@@ -14,37 +14,46 @@ from uuid import UUID
 from mentorship_contracts import profiles
 
 from ..domain.sign_in import (
+    CODE_TRIES,
+    CODE_TRIES_PER_ADDRESS,
+    CODE_WINDOW,
     OIDC_ATTEMPT_LIFETIME,
     RATE_WINDOW,
     AccountSuspended,
+    CodeUsedUp,
     LinkNotUsable,
     OidcAttempt,
     ProviderSignInFailed,
     Session,
     SignInEmailNotSent,
     SignInLink,
+    WrongCode,
     address_key,
     check_rate,
+    code_digest,
     digest,
+    new_code,
     new_secret,
     one_address,
+    same,
     verified_email,
 )
 from .ports import Directory, IdentityProvider, Mailer, WebUnitOfWorkPort
 
-# (language, link URL, whether the address is known) -> (subject, text, html)
-Compose = Callable[[str, str, bool], tuple[str, str, str]]
+# (language, link URL, whether the address is known, the code to type) -> (subject, text, html)
+Compose = Callable[[str, str, bool, str], tuple[str, str, str]]
 
 
 async def request_link(email: str, client: str, language: str, now: datetime, uow: WebUnitOfWorkPort, *,
                        directory: Directory, mailer: Mailer, compose: Compose, link_url: Callable[[str], str],
-                       lifetime: timedelta, limit_per_address: int, limit_per_client: int, back_to: str = "/") -> None:
-    """Mail a sign-in link to `email`, unless too many that nobody followed were asked for it, or from this client,
-    lately: a hall of people on one network (a career fair's, a hospital's) who each sign in do not add up. Once
-    used, it leads to `back_to` (a path on this site)."""
+                       lifetime: timedelta, limit_per_address: int, limit_per_client: int, browser: str,
+                       back_to: str = "/") -> None:
+    """Mail a sign-in link to `email`, and a code that `browser` (its secret cookie) may type instead, unless too many
+    that nobody followed were asked for it, or from this client, lately: a hall of people on one network (a career
+    fair's, a hospital's) who each sign in do not add up. Once used, it leads to `back_to` (a path on this site)."""
     email = one_address(email)
     keys = [(address_key(email), limit_per_address), ("client:" + client, limit_per_client)]
-    secret = new_secret()
+    secret, code = new_secret(), new_code()
     async with uow:
         for key, limit in keys:
             check_rate(await uow.links.count_recent(key, now - RATE_WINDOW), limit)
@@ -54,11 +63,13 @@ async def request_link(email: str, client: str, language: str, now: datetime, uo
     person = await directory.find_person_by_email(email)
     async with uow:
         await uow.links.add(SignInLink(digest(secret), email, now + lifetime, back_to=back_to,
-                                       person_id=UUID(person["id"]) if person else None))
+                                       person_id=UUID(person["id"]) if person else None,
+                                       asked_by=digest(browser), code_digest=code_digest(browser, code)))
         await uow.commit()
     if person and person.get("preferred_language"):
         language = person["preferred_language"]
-    if not await mailer.send(email, *compose(language, link_url(secret), person is not None), language=language):
+    if not await mailer.send(email, *compose(language, link_url(secret), person is not None, code),
+                             language=language):
         raise SignInEmailNotSent("the mail server did not take the sign-in email", field="email")
 
 
@@ -78,6 +89,38 @@ async def redeem_link(secret: str, previous: str | None, now: datetime, uow: Web
         link = await uow.links.get(digest(secret))
     if link is None or not link.usable(now):
         raise LinkNotUsable("this sign-in link cannot be used: ask for a new one")
+    return await _open_session(link, previous, now, uow, directory=directory, idle=idle)
+
+
+async def redeem_code(code: str, browser: str, previous: str | None, now: datetime, uow: WebUnitOfWorkPort, *,
+                      directory: Directory, idle: timedelta) -> tuple[str, Session, str]:
+    """As `redeem_link`, by the code of the newest link `browser` asked for, typed in that browser. A wrong code
+    counts against it, under the link's lock (guesses sent at once are counted one after another)."""
+    async with uow:
+        link = await uow.links.newest_asked_by(digest(browser), lock=True)
+        if link is None or not link.usable(now):
+            raise LinkNotUsable("no sign-in code can be used here: ask for a new one")
+        wrong_for_address = _wrong_codes_key(link.email)
+        if link.code_used_up() or await uow.links.count_recent(wrong_for_address, now - CODE_WINDOW) \
+                >= CODE_TRIES_PER_ADDRESS:
+            raise CodeUsedUp("too many wrong codes: follow the link in the email, or ask for a new one")
+        if not same(link.code_digest or "", code_digest(browser, code)):
+            tries = await uow.links.note_wrong_code(link.digest)
+            await uow.links.note_request(wrong_for_address, now, link.digest)
+            await uow.commit()
+            if tries >= CODE_TRIES:
+                raise CodeUsedUp("too many wrong codes: follow the link in the email, or ask for a new one")
+            raise WrongCode("not the code in the newest email", tries_left=CODE_TRIES - tries)
+    return await _open_session(link, previous, now, uow, directory=directory, idle=idle)
+
+
+def _wrong_codes_key(email: str) -> str:
+    """Where the wrong codes typed for an address are counted, with the links asked for (and the same way)."""
+    return "wrong-code:" + address_key(email)
+
+
+async def _open_session(link: SignInLink, previous: str | None, now: datetime, uow: WebUnitOfWorkPort, *,
+                        directory: Directory, idle: timedelta) -> tuple[str, Session, str]:
     person = await directory.find_person_by_email(link.email)
     if person is not None and person.get("suspended"):
         raise AccountSuspended("this account is suspended")
@@ -225,7 +268,7 @@ async def sign_out_elsewhere(person_id: UUID, session_id: str, uow: WebUnitOfWor
 
 async def forget_expired(now: datetime, uow: WebUnitOfWorkPort) -> None:
     async with uow:
-        await uow.links.forget_expired(now, now - RATE_WINDOW)
+        await uow.links.forget_expired(now, now - max(RATE_WINDOW, CODE_WINDOW))
         await uow.sessions.forget_expired(now)
         await uow.oidc.forget_expired(now)
         await uow.commit()
