@@ -167,6 +167,19 @@ async def test_the_emailed_link_goes_to_the_accounts_address_and_brings_the_pers
     assert [r.method for r in services.sent if r.url.path == f"/v1/people/{ME}"][-1] == "DELETE"
 
 
+async def test_the_code_in_the_email_typed_on_the_page_that_asked_confirms_it_is_them_and_brings_them_back():
+    services, mailer = the_data_page(), Mailer()
+    async with browser(services, ME, signed_in_at=LONG_AGO, mailer=mailer) as page:
+        asked = await page.post("/account/confirm-it-is-you", data={"csrf": CSRF, "next": "/my-data/erase"})
+        told = await page.get(asked.headers["location"])
+        code = re.search(r"link: (\d{3} \d{3})", mailer.sent[-1][2]).group(1)
+        typed = await page.post("/sign-in/code", data={"csrf": CSRF, "code": code})
+        back = await page.get(typed.headers["location"])
+    assert 'action="/sign-in/code"' in told.text and "type the code from the email" in told.text
+    assert typed.status_code == 303 and typed.headers["location"] == "/my-data/erase"
+    assert ERASE_FORM in back.text and CONFIRM not in back.text
+
+
 async def test_the_link_asked_for_from_the_data_page_leads_back_to_its_email_form_which_then_works():
     services, mailer = the_data_page(), Mailer()
     async with browser(services, ME, signed_in_at=LONG_AGO, mailer=mailer) as page:
