@@ -13,6 +13,7 @@ import asyncpg
 from aiokafka import AIOKafkaProducer
 from mentorship_contracts import IntegrationEvent, profiles
 from plumbing.testing import eventually
+from web.domain.sign_in import address_key
 
 from .test_security import Visitor, link_for, signed_up
 
@@ -77,7 +78,9 @@ async def test_an_erasure_announced_by_profiles_forgets_the_sign_in_links_mailed
         web = await asyncpg.connect(platform.databases["web"])
         try:
             async def forgotten() -> bool:
-                return not await web.fetchval("SELECT count(*) FROM sign_in_links WHERE email = $1", email)
+                return not await web.fetchval("SELECT count(*) FROM sign_in_links WHERE email = $1", email) \
+                    and not await web.fetchval("SELECT count(*) FROM sign_in_requests WHERE key = $1",
+                                               address_key(email))
 
             await eventually(forgotten, timeout=60, interval=0.3, what="the erased person's links forgotten")
         finally:

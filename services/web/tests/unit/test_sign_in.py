@@ -68,7 +68,9 @@ class FakeLinks:
         return self.links[key].code_tries
 
     async def forget_person(self, person_id: UUID) -> None:
-        self.links = {k: link for k, link in self.links.items() if link.person_id != person_id}
+        theirs = {k for k, link in self.links.items() if link.person_id == person_id}
+        self.links = {k: link for k, link in self.links.items() if k not in theirs}
+        self.requests = [(k, at, link) for k, at, link in self.requests if link not in theirs]
 
     async def forget_expired(self, now: datetime, requests_before: datetime) -> int:
         gone = [k for k, link in self.links.items() if link.expires_at <= now]
@@ -434,6 +436,8 @@ async def test_erasure_forgets_the_sign_in_links_mailed_to_the_person_and_keeps_
     await sign_in.person_erased(profiles.PersonErasedV2(person_id=UUID(directory.person["id"])), uow)
     assert [link.email for link in uow.links.links.values()] == ["someone.else@example.org"]
     assert not await sign_in.usable_link(unused, NOW, uow)
+    # Their rate-limit entries too, kept a day for the wrong codes, each holding the digest of their address.
+    assert {link for _, _, link in uow.links.requests} == set(uow.links.links)
 
 
 async def test_details_the_person_saves_on_one_device_reach_every_device_they_are_signed_in_on(uow, world):

@@ -52,6 +52,9 @@ class PostgresSignInLinks:
                                  key, at, link_digest)
 
     async def forget_person(self, person_id: UUID) -> None:
+        await self._conn.execute(
+            "DELETE FROM sign_in_requests WHERE link_digest IN (SELECT digest FROM sign_in_links WHERE person_id = $1)",
+            person_id)
         await self._conn.execute("DELETE FROM sign_in_links WHERE person_id = $1", person_id)
 
     async def forget_expired(self, now: datetime, requests_before: datetime) -> int:

@@ -30,7 +30,8 @@ class SignInLinks(Protocol):
     async def note_wrong_code(self, digest: str) -> int:
         """One more wrong code typed for the link; how many so far."""
 
-    async def forget_person(self, person_id: UUID) -> None: ...
+    async def forget_person(self, person_id: UUID) -> None:
+        """The links mailed to the person, and the rate-limit entries that asked for them (their address's digest)."""
 
     async def forget_expired(self, now: datetime, requests_before: datetime) -> int: ...
 
