@@ -30,6 +30,12 @@ async def ask_for_a_link(page: httpx.AsyncClient, back_to: str = "/") -> httpx.R
     return await page.post("/sign-in", data={"csrf": token, "email": PERSON["email"], "next": back_to})
 
 
+async def asked_for_a_code(page: httpx.AsyncClient, mailer: Mailer) -> tuple[str, str]:
+    """Ask for a link in this browser: the page's form token and the emailed code, as digits."""
+    sent = await ask_for_a_link(page)
+    return form_token(sent.text), mailed_code(mailer).replace(" ", "")
+
+
 async def test_the_code_from_the_email_typed_where_the_link_was_asked_for_signs_in_and_leads_on():
     mailer = Mailer()
     async with browser(KNOWN_PERSON, mailer=mailer) as page:
@@ -46,11 +52,10 @@ async def test_the_code_from_the_email_typed_where_the_link_was_asked_for_signs_
 async def test_a_wrong_code_is_refused_next_to_it_saying_how_many_tries_are_left_and_the_typed_code_is_kept():
     mailer = Mailer()
     async with browser(KNOWN_PERSON, mailer=mailer) as page:
-        sent = await ask_for_a_link(page)
-        code = mailed_code(mailer).replace(" ", "")
+        csrf, code = await asked_for_a_code(page, mailer)
         wrong = not_the(code)
-        refused = await page.post("/sign-in/code", data={"csrf": form_token(sent.text), "code": wrong})
-        misshapen = await page.post("/sign-in/code", data={"csrf": form_token(sent.text), "code": "12345"})
+        refused = await page.post("/sign-in/code", data={"csrf": csrf, "code": wrong})
+        misshapen = await page.post("/sign-in/code", data={"csrf": csrf, "code": "12345"})
     assert refused.status_code == 422
     error = re.search(r'<p class="field-error" id="code-error">([^<]*)</p>', refused.text)
     assert error and error[1] == ("That is not the code in the newest email we sent you. You can try 4 more times.")
@@ -62,12 +67,9 @@ async def test_a_wrong_code_is_refused_next_to_it_saying_how_many_tries_are_left
 async def test_after_five_wrong_codes_the_page_says_to_follow_the_link_or_ask_for_a_new_one():
     mailer = Mailer()
     async with browser(KNOWN_PERSON, mailer=mailer) as page:
-        sent = await ask_for_a_link(page)
-        code = mailed_code(mailer).replace(" ", "")
-        wrong = not_the(code)
-        answers = [await page.post("/sign-in/code", data={"csrf": form_token(sent.text), "code": wrong})
-                   for _ in range(5)]
-        right = await page.post("/sign-in/code", data={"csrf": form_token(sent.text), "code": code})
+        csrf, code = await asked_for_a_code(page, mailer)
+        answers = [await page.post("/sign-in/code", data={"csrf": csrf, "code": not_the(code)}) for _ in range(5)]
+        right = await page.post("/sign-in/code", data={"csrf": csrf, "code": code})
     assert [a.status_code for a in answers] == [422] * 4 + [410]
     assert right.status_code == 410
     assert "Too many wrong codes" in right.text and 'action="/sign-in"' in right.text
