@@ -192,6 +192,16 @@ async def sign_in(page: Page, platform: Platform, email: str) -> None:
     await page.wait_for_url(re.compile(r"/(sign-up)?(\?.*)?$"))
 
 
+async def join_as(page: Page, role: str) -> None:
+    """On the enrolment page, join as `role`: chosen where the page asks (some program open to the person takes
+    their stage on either side, which other tests' programs on the shared platform decide), else seen said."""
+    choice = page.locator(f"input[name=role][value={role}]")
+    if await choice.get_attribute("type") == "radio":
+        await choice.check()
+    else:
+        await page.get_by_text(f"You join as a {role}:").wait_for()
+
+
 async def audit(page: Page) -> list[str]:
     """The WCAG 2.2 AA violations axe-core finds on the page, one line each (empty when none)."""
     results = await Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_22_AA},

@@ -14,7 +14,7 @@ from devinfra.smtp_sink import addressed_to
 from playwright.async_api import Browser, expect
 from plumbing.testing import eventually
 
-from ..conftest import SIGN_IN_LINK, Platform, sign_in
+from ..conftest import SIGN_IN_LINK, Platform, join_as, sign_in
 
 DESKTOP = {"width": 1280, "height": 900}
 
@@ -123,11 +123,7 @@ async def test_a_coordinator_invites_from_a_csv_and_approves_two_mentors_who_sig
 
                 await eventually(offered, timeout=20, interval=0.5, what="the program offered on the enrolment page")
                 await choice.check()
-                # The role is asked only when some program open to them takes their stage on either side, which
-                # other tests' programs on this platform decide; else it is said, and joined as a mentor.
-                mentor_role = own.locator("input[name=role][value=mentor]")
-                if await mentor_role.get_attribute("type") == "radio":
-                    await mentor_role.check()
+                await join_as(own, "mentor")
                 await own.locator("#capacity").fill("2")
                 await own.locator("form[action='/sign-up/enrol'] button[type=submit]").click()
                 await own.wait_for_url(re.compile(r"/\?enrolled=review"))

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_date
 from plumbing.testing import eventually
 
-from ..conftest import sign_in
+from ..conftest import join_as, sign_in
 
 
 async def _reload_until(page, check, what: str, timeout: float = 60):
@@ -49,7 +49,7 @@ async def test_a_pre_med_signs_up_by_the_emailed_link_is_paired_both_accept_and_
     # Step 4: enrol as a mentee.
     await page.get_by_role("heading", name="Join a program").wait_for()
     await page.get_by_label(platform.world["program"]["name"]).check()
-    await page.get_by_label("A mentee: I would like a mentor").check()
+    await join_as(page, "mentee")
     await page.get_by_role("button", name="Join", exact=True).click()
     await page.get_by_text("You have joined the program.").wait_for()
 
