@@ -43,6 +43,13 @@ async def test_a_suspended_coordinator_finds_no_console_from_the_next_request(wo
             assert (await page.get(path)).status_code == 404, path
 
 
+async def test_switching_language_on_a_console_page_comes_back_to_that_page(world):
+    # The language form's `back` was empty on every console page: /language then led to the home page.
+    async with as_(world, "coordinator")[0] as page:
+        shown = (await page.get("/console/events?status=draft")).text
+    assert re.search(r'name="back" value="/console/events\?status=draft"', shown)
+
+
 @pytest.mark.parametrize("language", ["en", "es"])
 async def test_every_console_page_answers_a_coordinator_and_an_administrator_in_both_languages(world, language):
     for who, extra in (("coordinator", []), ("admin", admin_pages(world))):
@@ -271,6 +278,18 @@ async def test_a_pair_swapped_by_a_coordinator_says_its_mentee_will_be_asked_to_
         world["s"].rounds[ROUND]["pairs"][0]["by_hand"] = True
         text = (await page.get(f"/console/rounds/{ROUND}")).text
     assert "Swapped by a coordinator: the mentee will be asked to confirm it." in text
+
+
+async def test_swapping_two_mentees_drafted_with_the_same_mentor_is_refused_in_words_next_to_the_swap(world):
+    s, mentee, mentor = world["s"], world["mentee"], world["mentor"]
+    other = str(uuid4())
+    s.rounds[ROUND]["pairs"].append({"mentee_id": other, "mentor_id": mentor["id"], "score": 70, "reason_codes": []})
+    async with as_(world, "coordinator")[0] as page:
+        refused = await page.post(f"/console/rounds/{ROUND}/swap",
+                                  data={"csrf": CSRF, "mentee_a": mentee["id"], "mentee_b": other})
+    assert refused.status_code == 422
+    assert "These two mentees are drafted with the same mentor: swapping them would change nothing." in refused.text
+    assert "are swapped" not in refused.text
 
 
 async def test_a_rounds_counts_agree_with_their_number_in_both_languages(world):

@@ -24,7 +24,7 @@ from ..adapters.rendering import LANGUAGES, Renderer, load_translations
 from ..adapters.service_tokens import ServiceTokens
 from ..adapters.services import PooledHttp, ServiceError
 from ..entrypoints import labels as participant_labels
-from ..entrypoints.web import Person, Visit, htmx, redirect, set_cookies
+from ..entrypoints.web import Person, Visit, here, htmx, redirect, set_cookies
 from . import labels
 from .api import SERVICES, ConsoleApi, Staff
 
@@ -125,6 +125,7 @@ class Desk:
             "lang": visitor.language, "csrf": visitor.csrf, "session": visitor.session, "tz": visitor.timezone,
             "path": visitor.request.url.path, "labels": participant_labels, "signed_in": True,
             "htmx": htmx(visitor.request), "staff": self.staff, "query": visitor.request.url.query,
+            "here": here(visitor.request),
         }
         html = self.renderer.render(visitor.language, template, {**base, **context})
         return set_cookies(HTMLResponse(html, status_code=status), visitor)
