@@ -7,7 +7,7 @@ from uuid import uuid4
 import pytest
 from matching.adapters.solver import optimal_assignment
 from matching.domain import commands
-from matching.domain.errors import DifferentKind, PairNotInRound, RoundNotDraft
+from matching.domain.errors import DifferentKind, PairNotInRound, RoundNotDraft, SameMentor
 from matching.service_layer import projections, rounds
 from mentorship_contracts import matching as published
 from mentorship_contracts.profiles import EnrollmentWithdrawn
@@ -66,6 +66,27 @@ async def test_two_pairs_swap_their_mentors_when_both_new_pairs_keep_the_rules()
 
     after = {p.mentee_id: p.mentor_id for p in (await rounds.round_status(round_id, platform.uow()))["pairs"]}
     assert after == {a: before[b], b: before[a]} and set(after.values()) == set(mentors)
+
+
+async def test_swapping_two_mentees_drafted_with_the_same_mentor_is_refused_and_changes_neither_pair():
+    # It answered "swapped" and marked both pairs as made by hand: their mentees were asked to confirm pairs nobody
+    # had changed.
+    platform = Platform()
+    profiles = Profiles(platform)
+    program = await profiles.program(pairing_mode="rounds")
+    await profiles.person(program, "mentor", capacity=2)
+    a, b = [await profiles.person(program, "mentee") for _ in range(2)]
+    round_id = await drafted(platform, program)
+    before = (await rounds.round_status(round_id, platform.uow()))["pairs"]
+
+    with pytest.raises(SameMentor) as refused:
+        await rounds.swap(round_id, a, b, platform.uow(), administrator())
+    with pytest.raises(SameMentor):
+        await rounds.swap(round_id, a, a, platform.uow(), administrator())
+
+    assert refused.value.status == 409 and refused.value.field == "mentee_b"
+    assert (await rounds.round_status(round_id, platform.uow()))["pairs"] == before
+    assert not [p for p in before if p.by_hand]
 
 
 async def test_a_swap_that_would_pair_a_mentee_with_a_mentor_of_another_kind_is_refused_with_the_rules_code():

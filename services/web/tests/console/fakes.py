@@ -603,7 +603,10 @@ class Services:
             if rest in ("/publish", "/discard"):
                 r["status"] = "published" if rest == "/publish" else "discarded"
                 return r
-            if rest == "/swap":
+            if rest == "/swap":  # as matching: two mentees drafted with one mentor are not swapped
+                mentors = {p["mentee_id"]: p["mentor_id"] for p in r["pairs"]}
+                if mentors.get(c.body["mentee_a"], "a") == mentors.get(c.body["mentee_b"], "b"):
+                    return refusal(409, "same_mentor", "mentee_b")
                 return r
         raise AssertionError(f"matching has no {m} {path} in the spec")
 

@@ -65,6 +65,10 @@ class MatchingProfileMissing(Conflict, code="matching_profile_missing"):
     pass
 
 
+class SameMentor(Conflict, code="same_mentor"):
+    """Two drafted pairs asked to swap mentors have the same one (or are the same pair): swapping changes nothing."""
+
+
 class AlreadyPaired(Conflict, code="already_paired"):
     pass
 

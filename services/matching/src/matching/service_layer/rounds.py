@@ -16,7 +16,7 @@ from plumbing.auth import Principal
 from plumbing.collector import collector_paused
 
 from ..domain import commands
-from ..domain.errors import PairNotInRound, RoundNotDraft, RoundNotFound, refusal_code, refused
+from ..domain.errors import PairNotInRound, RoundNotDraft, RoundNotFound, SameMentor, refusal_code, refused
 from ..domain.model import Candidate, ProgramRules
 from ..domain.pairing import Proposal, refusal
 from ..domain.rounds import DraftPair, Unpaired, candidate_graph, stable_matching, unpaired_each
@@ -190,6 +190,9 @@ async def swap(round_id: UUID, mentee_a: UUID, mentee_b: UUID, uow: MatchingUnit
         found, program = await _draft(round_id, uow)
         pairs, _ = await uow.rounds.draft(round_id)
         a, b = _pair_of(pairs, mentee_a, "mentee_a"), _pair_of(pairs, mentee_b, "mentee_b")
+        if a.mentor_enrollment_id == b.mentor_enrollment_id:
+            raise SameMentor("both mentees are drafted with the same mentor: swapping would change nothing",
+                             "mentee_b")
         mentees = await _candidates(program, uow, "mentee", [a.mentee_enrollment_id, b.mentee_enrollment_id])
         mentors = await _candidates(program, uow, "mentor", [a.mentor_enrollment_id, b.mentor_enrollment_id])
         weights = await uow.programs.weights(program.id)

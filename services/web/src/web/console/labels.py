@@ -298,7 +298,9 @@ AUDIT_SUBJECTS = {
 EMAIL_KINDS = {
     "welcome": C_("Welcome"),
     "mentor_approved": C_("Approved as a mentor"),
+    "mentor_suspended": C_("Mentoring declined or on hold"),
     "email_change": C_("Confirm a new email address"),
+    "email_changed": C_("Email address changed (to the old one)"),
     "pairing_proposed": C_("A mentorship is proposed"),
     "pairing_confirmed": C_("A mentorship is confirmed"),
     "waitlist_paired": C_("Paired after waiting"),
@@ -391,6 +393,7 @@ ERRORS = {
     "choose_mentee": C_("Choose a mentee from the waitlist."),
     "choose_mentor": C_("Choose a mentor."),
     "choose_two_mentees": C_("Choose two different mentees."),
+    "same_mentor": C_("These two mentees are drafted with the same mentor: swapping them would change nothing."),
     "no_one_in_file": C_("Choose a file with people in it: below its header row (name,email,stage), one row for each "
                          "person."),
     "nothing_to_send_again": C_("This email is already on its way again, or has arrived."),
