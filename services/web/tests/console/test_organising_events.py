@@ -92,6 +92,16 @@ def message_id(page: str) -> str:
     return found[1]
 
 
+async def test_an_event_nobody_waits_for_offers_no_message_to_its_waitlist(world):
+    # It offered "Also the waitlist (2 people)", counting those with a seat, when nobody waited.
+    s, event = world["s"], soon(world)
+    s.roster[event["id"]] = [r for r in s.roster[event["id"]] if r["status"] == "confirmed"]
+    async with as_(world, "coordinator")[0] as page:
+        form = await page.get(f"/console/events/{event['id']}/message")
+    assert "Everyone with a seat (2 people)" in form.text
+    assert 'value="seated_and_waitlisted"' not in form.text and "waitlist" not in form.text.lower()
+
+
 async def test_a_coordinator_tells_those_with_a_seat_that_the_room_moved(world):
     s, event = world["s"], soon(world)
     write = f"/console/events/{event['id']}/message"
@@ -106,7 +116,7 @@ async def test_a_coordinator_tells_those_with_a_seat_that_the_room_moved(world):
         after = await page.get(sent.headers["location"])
     assert f'href="{write}"' in shown.text
     assert form.status_code == 200 and "Everyone with a seat (2 people)" in form.text
-    assert "Also the waitlist (3 people)" in form.text
+    assert "Everyone with a seat and the 1 person waiting" in form.text
     assert sent.status_code == again.status_code == 303
     assert sent.headers["location"] == f"{write}?done=message_sent"
     [post] = [c for c in s.calls_to("notifications", "POST") if c.path.endswith("/messages")][:1]
