@@ -568,6 +568,22 @@ async def test_a_meeting_refused_by_matching_says_why_next_to_its_day_keeping_wh
     assert re.search(r'class="[^"]*error-summary[^"]*".*href="#met_on"', answer.text, re.S)
 
 
+@pytest.mark.parametrize("topics", [
+    "We went through my draft personal statement line by line and talked about how to explain my gap year working "
+    "as a medical scribe", ", ".join(f"topic {n}" for n in range(11))])
+async def test_a_topic_over_100_characters_or_more_than_10_topics_are_refused_next_to_them_not_cut(topics):
+    # A 113-character topic was logged cut at its 100th character, with "Your meeting is logged."
+    services = its_page(an_active_term(), **{f"POST /v1/pairings/{PAIRING}/meetings": {}})
+    async with browser(services, ME) as page:
+        answer = await page.post(f"/mentorships/{PAIRING}/meetings", data={
+            "csrf": CSRF, "met_on": "2026-01-10", "minutes": "45", "topics": topics})
+    assert answer.status_code == 422
+    assert error_next_to(answer.text, "topics") == (
+        "Keep each topic to 100 characters or fewer, and give at most 10, separated by commas.")
+    assert re.search(rf'id="topics"[^>]*value="{re.escape(topics)}"', answer.text)
+    assert not [r for r in services.sent if r.method == "POST"]
+
+
 @pytest.mark.parametrize("minutes", ["2", "601", "forty", ""])
 async def test_minutes_outside_5_to_600_or_not_a_number_are_refused_next_to_them_not_clamped(minutes):
     services = its_page(an_active_term(), **{f"POST /v1/pairings/{PAIRING}/meetings": {}})

@@ -302,6 +302,7 @@ async def withdraw(pairing_id: UUID, visitor: Person, posted: Form) -> Response:
 MOST_MENTEES_AT_ONCE = 10  # profiles' bound on a mentor's capacity (EnrollmentIn.capacity)
 MEETING_MINUTES = (5, 600)
 MEETING_FIELDS = ("met_on", "minutes", "topics")
+MEETING_TOPICS, MEETING_TOPIC_LENGTH = 10, 100  # matching's bounds (LogMeetingIn.topics, Topic)
 
 
 @router.post("/mentorships/{pairing_id}/meetings")
@@ -319,8 +320,11 @@ async def log_meeting(pairing_id: UUID, visitor: Person, posted: Form) -> Respon
         minutes = 0
     if not MEETING_MINUTES[0] <= minutes <= MEETING_MINUTES[1]:
         problems["minutes"] = visitor._("Give how many minutes the meeting took, as a number from 5 to 600.")
+    topics = [t.strip() for t in values["topics"].split(",") if t.strip()]
+    if len(topics) > MEETING_TOPICS or any(len(t) > MEETING_TOPIC_LENGTH for t in topics):
+        problems["topics"] = visitor._("Keep each topic to 100 characters or fewer, and give at most 10, separated by "
+                                       "commas.")
     if not problems:
-        topics = [t.strip()[:100] for t in values["topics"].split(",") if t.strip()][:10]
         body = {"met_on": met_on.isoformat(), "minutes": minutes, "topics": topics}
         try:
             await clients(visitor.request).act_on_pairing(visitor.who, pairing_id, "meetings", body)
