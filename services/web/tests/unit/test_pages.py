@@ -913,6 +913,14 @@ async def test_a_mentor_paused_for_not_answering_reads_why_on_their_home_page(la
     assert own in home[None] and because not in home[None]
 
 
+async def test_a_person_who_has_just_left_their_only_program_is_not_told_they_never_joined_one():
+    services = Services({"GET /v1/programs": [], f"GET /v1/people/{ME}/overview": {"pairings": [], "waiting": []},
+                         f"GET /v1/people/{ME}/partners": [], f"GET /v1/people/{ME}/enrollments": []})
+    async with browser(services, ME) as page:
+        home = text_of((await page.get("/?done=left_program")).text)
+    assert "You are in no program right now." in home and "not joined" not in home
+
+
 def a_home_with(enrollment: dict) -> Services:
     """My home page's services, with this one enrollment of mine in PROGRAM, and its change as profiles answers."""
     return Services({
