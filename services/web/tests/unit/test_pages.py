@@ -584,6 +584,50 @@ async def test_a_topic_over_100_characters_or_more_than_10_topics_are_refused_ne
     assert not [r for r in services.sent if r.method == "POST"]
 
 
+async def test_a_meeting_sent_without_its_day_is_refused_with_the_day_left_empty_not_refilled_with_today():
+    services = its_page(an_active_term(), **{f"POST /v1/pairings/{PAIRING}/meetings": {}})
+    async with browser(services, ME) as page:
+        answer = await page.post(f"/mentorships/{PAIRING}/meetings", data={
+            "csrf": CSRF, "met_on": "", "minutes": "45", "topics": ""})
+    assert answer.status_code == 422
+    assert error_next_to(answer.text, "met_on") == "Give the day you met."
+    assert re.search(r'id="met_on"[^>]*value=""', answer.text)
+
+
+async def test_feedback_sent_without_a_rating_is_refused_next_to_the_rating_keeping_the_comment():
+    services = its_page(a_pairing_of_mine("completed"), **{f"POST /v1/pairings/{PAIRING}/feedback": {}})
+    async with browser(services, ME) as page:
+        answer = await page.post(f"/mentorships/{PAIRING}/feedback", data={
+            "csrf": CSRF, "comment": "We met every month & it helped."})
+    assert answer.status_code == 422
+    assert error_next_to(answer.text, "rating") == "Choose how it went."
+    assert re.search(r'class="[^"]*error-summary[^"]*".*href="#rating"', answer.text, re.S)
+    assert "We met every month &amp; it helped.</textarea>" in answer.text
+    assert not [r for r in services.sent if r.method == "POST"]
+
+
+async def test_a_feedback_comment_over_4000_characters_is_refused_next_to_it_not_accepted_or_cut():
+    services = its_page(a_pairing_of_mine("completed"), **{f"POST /v1/pairings/{PAIRING}/feedback": {}})
+    comment = "It helped." * 401
+    async with browser(services, ME) as page:
+        answer = await page.post(f"/mentorships/{PAIRING}/feedback", data={
+            "csrf": CSRF, "rating": "4", "comment": comment})
+    assert answer.status_code == 422
+    assert error_next_to(answer.text, "comment") == "Keep this to 4,000 characters or fewer: it has 4,010."
+    assert re.search(r'name="rating" value="4"[^>]*checked', answer.text)
+    assert comment + "</textarea>" in answer.text
+    assert not [r for r in services.sent if r.method == "POST"]
+
+
+async def test_feedback_already_given_says_thank_you_without_the_form_again():
+    given = httpx.Response(409, json={"error": {"code": "feedback_already_given", "message": "no"}})
+    services = its_page(a_pairing_of_mine("completed"), **{f"POST /v1/pairings/{PAIRING}/feedback": given})
+    async with browser(services, ME) as page:
+        answer = await page.post(f"/mentorships/{PAIRING}/feedback", data={"csrf": CSRF, "rating": "5"})
+    assert "You have already told us how it went. Thank you!" in answer.text
+    assert 'name="rating"' not in answer.text
+
+
 @pytest.mark.parametrize("minutes", ["2", "601", "forty", ""])
 async def test_minutes_outside_5_to_600_or_not_a_number_are_refused_next_to_them_not_clamped(minutes):
     services = its_page(an_active_term(), **{f"POST /v1/pairings/{PAIRING}/meetings": {}})

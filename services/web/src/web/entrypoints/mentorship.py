@@ -303,6 +303,7 @@ MOST_MENTEES_AT_ONCE = 10  # profiles' bound on a mentor's capacity (EnrollmentI
 MEETING_MINUTES = (5, 600)
 MEETING_FIELDS = ("met_on", "minutes", "topics")
 MEETING_TOPICS, MEETING_TOPIC_LENGTH = 10, 100  # matching's bounds (LogMeetingIn.topics, Topic)
+FEEDBACK_RATINGS, FEEDBACK_COMMENT_LENGTH = ("1", "2", "3", "4", "5"), 4000  # matching's bounds (FeedbackIn)
 
 
 @router.post("/mentorships/{pairing_id}/meetings")
@@ -384,25 +385,25 @@ async def feedback_page(pairing_id: UUID, visitor: Person) -> Response:
 
 @router.post("/mentorships/{pairing_id}/feedback")
 async def give_feedback(pairing_id: UUID, visitor: Person, posted: Form) -> Response:
+    """Feedback on a mentorship that happened: refused next to its field, what was typed kept."""
+    typed = {"rating": str(posted.get("rating") or ""), "comment": str(posted.get("comment") or "").strip()}
+    problems: dict[str, str] = {}
+    if typed["rating"] not in FEEDBACK_RATINGS:
+        problems["rating"] = visitor._("Choose how it went.")
+    if too_long := visitor.too_long(typed["comment"], FEEDBACK_COMMENT_LENGTH):
+        problems["comment"] = too_long
+    if problems:
+        return await _page(visitor, pairing_id, 422, template="feedback.html", problems=problems, typed=typed)
     try:
-        rating = int(str(posted.get("rating") or ""))
-    except ValueError:
-        rating = 0
-    comment = str(posted.get("comment") or "").strip()[:4000]
-    error = None
-    if not 1 <= rating <= 5:
-        error = visitor._("Choose how it went, from 1 to 5.")
-    else:
-        try:
-            await clients(visitor.request).act_on_pairing(visitor.who, pairing_id, "feedback",
-                                                          {"rating": rating, "comment": comment})
-        except ServiceError as failed:
-            if _not_theirs(failed):
-                return render(visitor, "not_found.html", 404)
-            error = visitor._("You have already told us how it went. Thank you!") \
-                if failed.code == "feedback_already_given" else visitor.error_words(failed)
-    if error:
-        return await _page(visitor, pairing_id, 422, template="feedback.html", error=error)
+        await clients(visitor.request).act_on_pairing(visitor.who, pairing_id, "feedback",
+                                                      {"rating": int(typed["rating"]), "comment": typed["comment"]})
+    except ServiceError as failed:
+        if _not_theirs(failed):
+            return render(visitor, "not_found.html", 404)
+        if failed.code == "feedback_already_given":
+            return await _page(visitor, pairing_id, 409, template="feedback.html", already_given=True)
+        return await _page(visitor, pairing_id, 422, template="feedback.html", typed=typed,
+                           problems={"form": visitor.error_words(failed)})
     return redirect(visitor, "/?done=feedback")
 
 

@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any, TypeVar
 from urllib.parse import urlsplit
 
+from babel.numbers import format_decimal
 from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from plumbing import correlation
@@ -121,6 +122,14 @@ class Visit:
 
     def _(self, message: str) -> str:
         return app_state(self.request).renderer.gettext(self.language, message)
+
+    def too_long(self, typed: str, limit: int) -> str | None:
+        """Words for a field typed longer than it may be (the browser's maxlength is no guarantee), else None: it is
+        refused next to the field, never cut without a word."""
+        if len(typed) <= limit:
+            return None
+        return self._("Keep this to %(limit)s characters or fewer: it has %(count)s.") % {
+            "limit": format_decimal(limit, locale=self.language), "count": format_decimal(len(typed), locale=self.language)}
 
     def error_words(self, error: ServiceError | str) -> str:
         code = error if isinstance(error, str) else error.code
