@@ -1566,3 +1566,69 @@ async def test_a_message_from_an_event_s_organisers_keeps_the_line_breaks_they_w
         shown = await page.get(f"/inbox/{notification}")
     assert shown.status_code == 200
     assert '<p class="said">Room 4, same floor.\nBring photo ID.</p>' in shown.text
+
+
+# The browser's maxlength is no guarantee (an old browser, a script, a paste through an extension): text over a
+# limit was saved cut at the limit, with "saved". It is refused next to its field, with what was typed kept.
+async def test_a_name_or_pronouns_over_their_limits_are_refused_next_to_them_kept_as_typed_not_cut():
+    services = Services({"GET /v1/chapters": [], "POST /v1/people": PERSON})
+    name, pronouns = "Ana " + "María " * 40, "she/ella/" * 6
+    async with browser(services, newcomer=True) as page:
+        answer = await page.post("/sign-up", data={
+            "csrf": CSRF, "display_name": name, "pronouns": pronouns, "stage": "undergraduate",
+            "timezone": "America/Chicago", "language": "en"})
+    assert answer.status_code == 422
+    assert error_next_to(answer.text, "display_name") == "Keep this to 200 characters or fewer: it has 243."
+    assert error_next_to(answer.text, "pronouns") == "Keep this to 50 characters or fewer: it has 54."
+    assert f'value="{name.strip()}"' in answer.text and f'value="{pronouns}"' in answer.text
+    assert not [r for r in services.sent if r.method == "POST"]
+
+
+async def test_a_bio_over_2000_characters_is_refused_next_to_it_kept_as_typed_not_cut():
+    services = Services({f"PATCH /v1/people/{ME}": PERSON})
+    bio = "I want to be a surgeon. " * 90
+    async with browser(services, ME) as page:
+        answer = await page.post("/sign-up/interests", data={"csrf": CSRF, "specialties": ["cardiology"], "bio": bio})
+    assert answer.status_code == 422
+    assert error_next_to(answer.text, "bio") == "Keep this to 2,000 characters or fewer: it has 2,159."
+    assert bio.strip() + "</textarea>" in answer.text
+    assert re.search(r'value="cardiology"[^>]*checked', answer.text)
+    assert not [r for r in services.sent if r.method == "PATCH"]
+
+
+async def test_what_a_mentee_hopes_for_over_2000_characters_is_refused_next_to_it_kept_as_typed_not_cut():
+    services = programs_to_join(a_program(PROGRAM, "Premed circle"))
+    goals = "Applying next year. " * 101
+    async with browser(services, ME) as page:
+        answer = await page.post("/sign-up/enrol", data={"csrf": CSRF, "program_id": PROGRAM, "role": "mentee",
+                                                         "goals": goals})
+    assert answer.status_code == 422
+    assert error_next_to(answer.text, "goals") == "Keep this to 2,000 characters or fewer: it has 2,019."
+    assert goals.strip() + "</textarea>" in answer.text
+    assert not [r for r in services.sent if r.method == "POST"]
+
+
+async def test_an_office_hours_place_over_300_characters_is_refused_next_to_it_kept_as_typed_not_cut():
+    services = Services({f"GET /v1/people/{ME}/office-hours/slots": [], "GET /v1/office-hours/slots": [],
+                         "POST /v1/office-hours/slots": {}})
+    place = "Room 4, " * 40
+    async with browser(services, ME) as page:
+        answer = await page.post("/my-office-hours", data={
+            "csrf": CSRF, "day": "2030-01-10", "time": "10:15", "minutes": "45", "where": "in_person",
+            "location": place})
+    assert answer.status_code == 422
+    assert error_next_to(answer.text, "location") == "Keep this to 300 characters or fewer: it has 319."
+    assert f'value="{place.strip()}"' in answer.text
+    assert not [r for r in services.sent if r.method == "POST"]
+
+
+async def test_an_office_hour_on_a_day_that_has_passed_is_refused_next_to_the_day_not_the_time():
+    services = Services({f"GET /v1/people/{ME}/office-hours/slots": [], "GET /v1/office-hours/slots": [],
+                         "POST /v1/office-hours/slots": {}})
+    async with browser(services, ME) as page:
+        answer = await page.post("/my-office-hours", data={
+            "csrf": CSRF, "day": "2020-03-02", "time": "10:15", "minutes": "45", "where": "online"})
+    assert answer.status_code == 422
+    assert error_next_to(answer.text, "day") == "Choose a day that has not passed yet."
+    assert 'id="time-error"' not in answer.text
+    assert not [r for r in services.sent if r.method == "POST"]

@@ -291,6 +291,7 @@ async def choose_language(visitor: Visiting, posted: Form) -> Response:
 # --- sign-up: about me, interests, identity (optional), enrolment ------------------------------------------
 
 MOST_SPECIALTIES = 10  # as profiles keeps them
+NAME_LENGTH, PRONOUNS_LENGTH, BIO_LENGTH, GOALS_LENGTH = 200, 50, 2000, 2000  # profiles' bounds
 
 
 def _listed(posted, name: str, allowed) -> list[str]:
@@ -325,6 +326,9 @@ def _about_answers(visitor: Visit, posted, chapters: list[dict], time_zones: tup
     problems = {}
     if not values["display_name"]:
         problems["display_name"] = visitor._("Tell us the name you would like people to see.")
+    for name, limit in (("display_name", NAME_LENGTH), ("pronouns", PRONOUNS_LENGTH)):
+        if too_long := visitor.too_long(values[name], limit):
+            problems[name] = too_long
     if values["stage"] not in labels.STAGES:
         problems["stage"] = visitor._("Choose where you are in your training.")
     if values["timezone"] not in time_zones and not is_time_zone(values["timezone"]):
@@ -336,8 +340,8 @@ def _about_answers(visitor: Visit, posted, chapters: list[dict], time_zones: tup
 
 def _about_body(visitor: Visit, values: dict[str, str], chosen: dict[str, list[str]]) -> dict:
     """Profiles' fields from valid answers; an empty pronouns field clears them, no chapter chosen is national."""
-    body = {"display_name": values["display_name"][:200], "stage": values["stage"], "timezone": values["timezone"],
-            **chosen, "pronouns": values["pronouns"][:50] or None,
+    body = {"display_name": values["display_name"], "stage": values["stage"], "timezone": values["timezone"],
+            **chosen, "pronouns": values["pronouns"] or None,
             "chapter_id": values["chapter_id"] or None, "is_alumni": values["is_alumni"] == "yes",
             "preferred_language": values["language"] if values["language"] in labels.LANGUAGES else visitor.language}
     if values["pronouns_visibility"] in labels.PRONOUN_VISIBILITIES:
@@ -467,10 +471,14 @@ async def save_interests(visitor: Person, posted: Form) -> Response:
     changes: dict[str, Any] = {"specialties": _listed(posted, "specialties", labels.SPECIALTIES),
                                "support_areas": _listed(posted, "support_areas", labels.SUPPORT)}
     bio = str(posted.get("bio") or "").strip()
-    changes["bio"] = bio[:2000] or None
+    changes["bio"] = bio or None
+    problems = {}
     if len(changes["specialties"]) > MOST_SPECIALTIES:  # refused, every choice kept: never the first ten saved
-        problems = {"specialties": visitor._("Choose up to 10 specialties: you chose %(n)s. Untick some.")
-                    % {"n": len(changes["specialties"])}}
+        problems["specialties"] = visitor._("Choose up to 10 specialties: you chose %(n)s. Untick some.") % {
+            "n": len(changes["specialties"])}
+    if too_long := visitor.too_long(bio, BIO_LENGTH):
+        problems["bio"] = too_long
+    if problems:
         return _wizard(visitor, "interests", 422, me=changes, problems=problems, back_to=_back_to(posted.get("next")))
     try:
         await clients(visitor.request).update_person(visitor.who, visitor.person_id, changes)
@@ -585,7 +593,7 @@ async def enrol(visitor: Person, posted: Form) -> Response:
     role = str(posted.get("role") or "")
     chosen = {"program_id": program_id if program and program_id not in joined else "",
               "role": role if role in ("mentee", "mentor") else "",
-              "capacity": str(posted.get("capacity") or "")[:20], "goals": str(posted.get("goals") or "")[:2000]}
+              "capacity": str(posted.get("capacity") or "")[:20], "goals": str(posted.get("goals") or "").strip()}
     problems: dict[str, str] = {}
     if program_id in joined:
         problems["program_id"] = visitor._("You are already in this program.")
@@ -604,15 +612,16 @@ async def enrol(visitor: Person, posted: Form) -> Response:
     capacity = chosen["capacity"].strip() or "1"
     if role == "mentor" and not (capacity.isdigit() and 1 <= int(capacity) <= MOST_MENTEES_AT_ONCE):
         problems["capacity"] = visitor._("Give a whole number from 1 to %(most)s.") % {"most": MOST_MENTEES_AT_ONCE}
+    if role == "mentee" and (too_long := visitor.too_long(chosen["goals"], GOALS_LENGTH)):
+        problems["goals"] = too_long
     if problems or program is None:
         return await _enrol_page(visitor, signing_up, 422, problems=problems, chosen=chosen)
     body: dict[str, Any] = {"person_id": str(visitor.person_id), "program_id": program_id, "role": role}
     if role == "mentor":
         body["capacity"] = int(capacity)
     else:
-        goals = str(posted.get("goals") or "").strip()[:2000]
-        if goals:
-            body["goals"] = goals
+        if chosen["goals"]:
+            body["goals"] = chosen["goals"]
     if len(program.get("pairing_kinds") or []) > 1:
         body["pairing_kind"] = program["pairing_kinds"][0]
     try:

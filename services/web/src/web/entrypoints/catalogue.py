@@ -20,6 +20,7 @@ from .web import Form, Person, Visit, Visiting, clients, partner_names, redirect
 router = APIRouter(include_in_schema=False)
 
 SLOT_MINUTES = (15, 20, 30, 45, 60)
+SLOT_PLACE_LENGTH = 300  # events' bound on an office hour's place
 
 
 # --- the catalogue of programs: a chapter's and the national ones -----------------------------------------------
@@ -115,13 +116,18 @@ async def offer_slot(visitor: Person, posted: Form) -> Response:
     minutes = int(values["minutes"]) if values["minutes"].isdigit() else 0
     if minutes not in SLOT_MINUTES:
         problems["minutes"] = visitor._("Choose how long it is.")
-    starts = datetime.combine(day, at, tzinfo=_zone(visitor.timezone)) if day and at else None
-    if starts and starts <= datetime.now(UTC):
+    zone = _zone(visitor.timezone)
+    if day and day < datetime.now(zone).date():
+        problems["day"] = visitor._("Choose a day that has not passed yet.")
+    starts = datetime.combine(day, at, tzinfo=zone) if day and at else None
+    if starts and starts <= datetime.now(UTC) and "day" not in problems:
         problems["time"] = visitor._("Choose a time that has not passed yet.")
     virtual = values["where"] == "online"
-    location = values["location"][:300] or None
+    location = values["location"] or None
     if not virtual and not location:
         problems["location"] = visitor._("Say where you meet in person.")
+    elif not virtual and (too_long := visitor.too_long(values["location"], SLOT_PLACE_LENGTH)):
+        problems["location"] = too_long
     join_url = values["join_url"] or None
     if virtual and join_url and not _is_a_join_link(join_url):
         problems["join_url"] = _join_link_asked(visitor)
