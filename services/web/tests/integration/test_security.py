@@ -257,8 +257,10 @@ async def test_no_calendar_feeds_token_reaches_a_log_line_of_the_web_app_or_the_
         platform, visitor, caplog):
     await signed_up(platform, visitor)
     with caplog.at_level(logging.DEBUG):
-        made = await visitor.request("POST", "/registrations/calendar-link",
-                                     data={"csrf": await visitor.csrf("/registrations")})
+        asked = await visitor.request("POST", "/registrations/calendar-link",
+                                      data={"csrf": await visitor.csrf("/registrations")})
+        assert asked.status_code == 303
+        made = await visitor.request("GET", asked.headers["location"])
         link = httpx.URL(re.search(r'id="calendar-link"[^>]*value="([^"]+)"', made.text).group(1))
         fetched = await visitor.request("GET", link.path)
         assert fetched.status_code == 200 and fetched.text.startswith("BEGIN:VCALENDAR")

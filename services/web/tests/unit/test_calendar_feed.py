@@ -33,7 +33,7 @@ async def test_the_registrations_page_offers_a_calendar_link_and_says_what_it_sh
 async def test_making_the_link_shows_the_web_apps_address_for_it_never_the_events_services():
     services = events_issuing_a_feed()
     async with browser(services, ME) as page:
-        made = await page.post("/registrations/calendar-link", data={"csrf": CSRF})
+        made = await page.post("/registrations/calendar-link", data={"csrf": CSRF}, follow_redirects=True)
     assert made.status_code == 200
     assert f'value="{BASE}/calendar/{TOKEN}.ics"' in made.text
     assert f'href="webcal://{BASE.split("://", 1)[1]}/calendar/{TOKEN}.ics"' in made.text
@@ -47,11 +47,26 @@ async def test_the_link_is_made_in_the_language_the_person_reads_the_site_in_for
     services = events_issuing_a_feed()
     async with browser(services, ME, language="es") as page:
         offered = await page.get("/registrations")
-        made = await page.post("/registrations/calendar-link", data={"csrf": CSRF})
+        made = await page.post("/registrations/calendar-link", data={"csrf": CSRF}, follow_redirects=True)
     assert "«Un evento en el que te inscribiste»" in offered.text  # as the feed will title a private event
     assert made.status_code == 200
     [issued] = [r for r in services.sent if r.method == "POST"]
     assert json.loads(issued.content) == {"language": "es"}
+
+
+async def test_the_link_made_is_shown_once_after_a_redirect_so_reloading_the_page_makes_no_new_link():
+    # The link was the answer to the form: reloading it posted the form again, which stopped the link just copied.
+    services = events_issuing_a_feed()
+    async with browser(services, ME) as page:
+        made = await page.post("/registrations/calendar-link", data={"csrf": CSRF})
+        shown = await page.get("/registrations")
+        reloaded = await page.get("/registrations")
+    assert made.status_code == 303 and made.headers["location"] == "/registrations#calendar"
+    assert TOKEN not in made.headers.get("location", "")
+    assert f'value="{BASE}/calendar/{TOKEN}.ics"' in shown.text
+    assert shown.headers["cache-control"] == "no-store"
+    assert TOKEN not in reloaded.text and "Make my calendar link" in reloaded.text
+    assert [f"{r.method} {r.url.path}" for r in services.sent if r.method == "POST"] == ["POST /v1/calendar/feed"]
 
 
 async def test_making_the_link_needs_the_pages_token():

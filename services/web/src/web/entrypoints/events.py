@@ -43,28 +43,38 @@ async def _registrations_page(visitor: Visit, status: int = 200, **context) -> R
     return render(visitor, "registrations.html", status, coming=coming, past=past, **context)
 
 
-@router.get("/registrations")
-async def registrations(visitor: Person) -> Response:
-    return await _registrations_page(visitor)
-
-
 # What the events service makes a feed's secret of (URL-safe base64): anything else is no link of ours.
 FEED_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,100}")
+# A link just made waits here for the page the form redirects to, which shows it once: so reloading that page does
+# not post the form again, which would stop the link just copied. Only this browser holds it, for a few minutes.
+NEW_CALENDAR_LINK_COOKIE, NEW_CALENDAR_LINK_SECONDS = "__Host-calendar-link", 600
+
+
+@router.get("/registrations")
+async def registrations(visitor: Person) -> Response:
+    token = visitor.request.cookies.get(NEW_CALENDAR_LINK_COOKIE)
+    if token is None:
+        return await _registrations_page(visitor)
+    visitor.cookies.append((NEW_CALENDAR_LINK_COOKIE, "", None))
+    if not FEED_TOKEN.fullmatch(token):
+        return await _registrations_page(visitor)
+    # The events service is not reachable from outside: calendar apps fetch the feed from the web app.
+    base = app_state(visitor.request).settings.public_base_url.rstrip("/")
+    return await _registrations_page(visitor, calendar_link=f"{base}/calendar/{token}.ics")
 
 
 @router.post("/registrations/calendar-link")
 async def make_calendar_link(visitor: Person, posted: Form) -> Response:
-    """A new secret link to the person's events for their calendar app; the old one stops. Shown once, in answer to
-    the form: events keeps only its digest."""
+    """A new secret link to the person's events for their calendar app; the old one stops. Shown once, on the page
+    the form redirects to: events keeps only its digest."""
     try:
         token = await clients(visitor.request).issue_calendar_feed(visitor.who, visitor.language)
     except ServiceError as error:
         if error.status >= 500:
             raise
         return await _registrations_page(visitor, 422, calendar_error=visitor.error_words(error))
-    # The events service is not reachable from outside: calendar apps fetch the feed from the web app.
-    base = app_state(visitor.request).settings.public_base_url.rstrip("/")
-    return await _registrations_page(visitor, calendar_link=f"{base}/calendar/{token}.ics")
+    visitor.cookies.append((NEW_CALENDAR_LINK_COOKIE, token, NEW_CALENDAR_LINK_SECONDS))
+    return redirect(visitor, "/registrations#calendar")
 
 
 @router.get("/calendar/{token}.ics")
