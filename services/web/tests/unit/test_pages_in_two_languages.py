@@ -35,6 +35,18 @@ def test_every_message_has_its_spanish_translation_with_the_same_placeholders():
     assert [m for m in messages if sorted(placeholders.findall(m)) != sorted(placeholders.findall(spanish[m]))] == []
 
 
+# Words that, said of the reader, take a gender the reader never gave ("Quedaste inscrito" to a woman).
+THE_READER_IN_THE_MASCULINE = re.compile(
+    r"\b(?:est[aá]s|estés|eres|quedaste)(?: más)? (?:inscrito|avanzado|emparejado|registrado|seguro|listo)\b(?!/)",
+    re.IGNORECASE)
+
+
+@pytest.mark.parametrize("po", ["messages.po", "console.po"])
+def test_no_spanish_message_says_the_reader_is_of_a_gender_they_never_gave(po):
+    spanish = catalogue(PACKAGE / "translations/es/LC_MESSAGES" / po)
+    assert [t for t in spanish.values() if THE_READER_IN_THE_MASCULINE.search(t)] == []
+
+
 def test_the_language_is_the_browsers_best_of_english_and_spanish():
     assert negotiate("es-MX,es;q=0.9,en;q=0.8") == "es"
     assert negotiate("en-US,en;q=0.9,es;q=0.8") == "en"
