@@ -264,7 +264,7 @@ async def test_a_mentee_changes_their_name_pronouns_and_stage_and_their_mentor_s
     assert (partner["display_name"], partner["pronouns"]) == ("Nour Haddad", "they/them")
     # The other device's pages follow at once: times in the new time zone.
     await on_laptop.goto("/")
-    await on_laptop.get_by_text("Times are shown in your time zone (America/Denver).").wait_for()
+    await on_laptop.get_by_text("Times are shown in your time zone (Mountain Time, Denver).").wait_for()
     await laptop.close()
 
     # Pronouns for nobody else: the partner no longer sees them.

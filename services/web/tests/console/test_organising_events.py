@@ -198,4 +198,4 @@ async def test_an_events_pages_say_its_times_are_in_its_own_zone_not_the_staff_m
         assert "An event's times are shown in its own time zone, where it takes place." in answer.text, answer.url
     async with as_(world, "coordinator")[0] as page:
         home = await page.get("/console")
-    assert "Times are shown in your time zone (America/Chicago)." in home.text
+    assert "Times are shown in your time zone (Central Time, Chicago)." in home.text

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import io
 from datetime import date, datetime
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel.core import negotiate_locale
-from babel.dates import format_date, format_datetime
+from babel.dates import format_date, format_datetime, get_timezone, get_timezone_location, get_timezone_name
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
@@ -72,6 +72,7 @@ class Renderer:
             environment.filters["day"] = self._day_filter(language)
             environment.filters["span"] = self._span_filter(language, environment.filters["when"])
             environment.filters["calendar_day"] = self._calendar_day_filter(language)
+            environment.filters["zone_name"] = partial(zone_name, language=language)
             self._environments[language] = environment
             self._translations[language] = catalogue
 
@@ -140,3 +141,18 @@ def _zone_label(moment: datetime, zone: ZoneInfo, language: str) -> str:
     never an offset (-0600) that a reader must work out."""
     short = format_datetime(moment, "zzz", tzinfo=zone, locale=language)
     return format_datetime(moment, "zzzz", tzinfo=zone, locale=language) if any(c.isdigit() for c in short) else short
+
+
+@lru_cache(maxsize=1024)
+def zone_name(name: str, language: str) -> str:
+    """A time zone as people name it, in their language: "Central Time, Chicago", "hora central, Chicago"; never its
+    database name ("America/Argentina/Buenos_Aires"). One babel does not know keeps its database name."""
+    if name == "UTC":
+        return "UTC"
+    try:
+        zone = get_timezone(name)
+    except LookupError:
+        return name.replace("_", " ")
+    generic = get_timezone_name(zone, "long", locale=language, zone_variant="generic")
+    city = get_timezone_location(zone, locale=language, return_city=True)
+    return generic if city in generic else f"{generic}, {city}"
