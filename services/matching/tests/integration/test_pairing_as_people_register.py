@@ -128,6 +128,14 @@ async def test_a_mentorship_is_accepted_by_both_met_signalled_overdue_once_renew
         review = {"rating": 5, "comment": "She helped me through my applications."}
         assert (await as_mentee.post(f"{path}/feedback", json=review)).status_code == 201
         assert (await as_mentee.post(f"{path}/feedback", json=review)).status_code == 409
+        # The mentee's copy of their data holds what they said; the mentor's and staff's do not.
+        [listed] = [p for p in (await as_mentee.get(f"/v1/people/{mentee}/pairings")).json()
+                    if p["id"] == proposed["pairing_id"]]
+        assert listed["my_feedback"]["rating"] == 5 and listed["my_feedback"]["comment"] == review["comment"]
+        assert listed["closed_at"] is not None
+        assert all(p["my_feedback"] is None for p in (await as_mentor.get(f"/v1/people/{mentor}/pairings")).json())
+        seen_by_staff = (await coordinator.get(f"/v1/people/{mentee}/pairings")).json()
+        assert all(p["my_feedback"] is None for p in seen_by_staff)
     await conn.close()
     assert len(await observer.of(program, "meeting_overdue")) == 1
     assert len(await observer.of(program, "pairing_renewed")) == 1

@@ -369,6 +369,7 @@ class FakePairings:
         self.feedback: dict[tuple[UUID, UUID], dict] = {}
         self.notes: dict[UUID, str] = {}
         self.created: dict[UUID, datetime] = {}
+        self.closed: dict[UUID, datetime | None] = {}
         self.clock: Callable[[], datetime] = lambda: datetime.now(UTC)
 
     def live_of(self, enrollment_id: UUID, column: str) -> int:
@@ -434,6 +435,7 @@ class FakePairings:
                       mentor_accepted=pairing.mentor_accepted, term_ends_at=pairing.term_ends_at,
                       last_met_at=pairing.last_met_at, mentee_renews=pairing.mentee_renews,
                       mentor_renews=pairing.mentor_renews)
+        self.closed[pairing.id] = None if pairing.status in OPEN else datetime.now(UTC)
         if pairing.closed_reason:
             stored["closed_reason"] = pairing.closed_reason
         if pairing.closed_by:
@@ -446,9 +448,13 @@ class FakePairings:
         for p in self.where(lambda x: person_id in (x["mentee_id"], x["mentor_id"])):
             own = p.mentee_enrollment_id if p.mentee_id == person_id else p.mentor_enrollment_id
             mine = (await self._tables.people.runs_of_lapses([own])).get(own, (0, False))
+            given = self.feedback.get((p.id, person_id))
             listed.append({**{k: getattr(p, k) for k in fields}, "request_note": self.notes.get(p.id),
                            "created_at": p.created_at, "answer_within_days": p.answer_within_days,
-                           "unanswered_in_a_row": mine[0], "paused": mine[1]})
+                           "unanswered_in_a_row": mine[0], "paused": mine[1],
+                           "closed_at": self.closed.get(p.id),
+                           "feedback_rating": given and given["rating"], "feedback_comment": given and given["comment"],
+                           "feedback_given_at": given and given["given_at"]})
         return listed
 
     async def live_count(self, program_id: UUID) -> int:
@@ -479,7 +485,7 @@ class FakePairings:
     async def add_feedback(self, pairing_id: UUID, person_id: UUID, rating: int, comment: str) -> bool:
         if (pairing_id, person_id) in self.feedback:
             return False
-        self.feedback[(pairing_id, person_id)] = dict(rating=rating, comment=comment)
+        self.feedback[(pairing_id, person_id)] = dict(rating=rating, comment=comment, given_at=datetime.now(UTC))
         return True
 
 

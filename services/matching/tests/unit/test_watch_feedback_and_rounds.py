@@ -391,6 +391,21 @@ async def test_feedback_on_a_mentorship_is_given_once_by_each_of_its_two_people(
     assert len(platform.pairings.feedback) == 2
 
 
+async def test_a_persons_pairings_carry_the_feedback_they_gave_and_when_each_closed_their_copy_of_their_data():
+    platform = Platform()
+    mentor, mentee, pairing = await a_confirmed_pair(platform)
+    await lifecycle.give_feedback(commands.GiveFeedback(pairing.pairing_id, 4, "Kind and clear."), platform.uow(),
+                                  acting_as(mentee))
+
+    [mine] = await views.pairings_of(mentee, platform.uow())
+    [theirs] = await views.pairings_of(mentor, platform.uow())
+
+    assert (mine["feedback_rating"], mine["feedback_comment"]) == (4, "Kind and clear.")
+    assert mine["feedback_given_at"] is not None
+    assert (theirs["feedback_rating"], theirs["feedback_comment"]) == (None, None)  # the mentee's is not the mentor's
+    assert "closed_at" in mine
+
+
 async def test_a_queued_round_drafts_the_best_pairs_it_can_says_why_the_others_were_left_and_proposes_on_publishing():
     platform = Platform()
     profiles = Profiles(platform)

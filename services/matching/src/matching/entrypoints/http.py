@@ -135,9 +135,12 @@ async def _managed_program(program_id: UUID, caller: Principal, unit: MatchingUn
 # --- pairings -----------------------------------------------------------------------------------------------
 def _listed(pairing: dict, request: Request, own: bool) -> PersonPairingOut:
     """One of a person's pairings, with until when it may be answered; its request's note to the person alone (it
-    was written to its mentor, not to staff), and whether its lapse would pause them (a warning to them alone)."""
+    was written to its mentor, not to staff), whether its lapse would pause them (a warning to them alone), and the
+    feedback they gave (to them alone: staff read it, unnamed, among the program's)."""
+    rating, comment, given_at = (pairing.pop(k) for k in ("feedback_rating", "feedback_comment", "feedback_given_at"))
     return PersonPairingOut.model_validate({
         **pairing, "request_note": pairing["request_note"] if own else None,
+        "my_feedback": {"rating": rating, "comment": comment, "given_at": given_at} if own and rating else None,
         "paused_if_it_lapses": own and pairing.get("paused_if_it_lapses", False),
         "answer_by": answer_by(pairing["status"], pairing["created_at"],
                                pairing["answer_within_days"] or request.app.state.answer_within_days)})

@@ -163,6 +163,12 @@ class PairingOut(BaseModel):
                    requested_by_mentee=p.origin == "choice")
 
 
+class GivenFeedbackOut(BaseModel):
+    rating: int
+    comment: str
+    given_at: datetime
+
+
 class PersonPairingOut(BaseModel):
     """One of a person's pairings, in the list of them."""
 
@@ -189,6 +195,12 @@ class PersonPairingOut(BaseModel):
         default=False, description="To the person themself, of a proposal or a request waiting for their answer: "
                                    "letting it lapse unanswered would pause them (matching.answer_due v2 says so "
                                    "too). False to staff")
+    closed_at: datetime | None = Field(
+        default=None, description="When it closed (declined, lapsed, completed, ended); null while it is open, and "
+                                  "for pairings that closed before this was kept")
+    my_feedback: GivenFeedbackOut | None = Field(
+        default=None, description="To the person themself: the feedback they gave on it (their copy of their data; "
+                                  "given once). Null to staff, or when they gave none")
 
 
 class FeedbackOut(BaseModel):

@@ -202,7 +202,8 @@ class PairingsRepository(Protocol):
 
     async def of_person(self, person_id: UUID) -> list[dict[str, Any]]:
         """The person's pairings, each with their own enrollment's run of lapses so far (`unanswered_in_a_row`) and
-        whether it is `paused`."""
+        whether it is `paused`, when it closed (`closed_at`), and the feedback the person gave on it
+        (`feedback_rating`, `feedback_comment`, `feedback_given_at`; None when they gave none)."""
 
     async def live_count(self, program_id: UUID) -> int: ...
 

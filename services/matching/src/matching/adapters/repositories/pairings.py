@@ -79,10 +79,12 @@ class PostgresPairings:
     async def of_person(self, person_id: UUID) -> list[dict[str, Any]]:
         found = await self._conn.fetch(
             f"SELECT id, program_id, chapter_id, mentee_id, mentor_id, {records.ITS_KIND}, status, score, reasons, "
-            "term_ends_at, last_met_at, confirmed_at, mentee_accepted, mentor_accepted, n.note AS request_note, "
-            f"created_at, {records.ITS_ANSWER_TIME}, "
-            "coalesce(mine.unanswered_in_a_row, 0) AS unanswered_in_a_row, coalesce(mine.paused, false) AS paused "
+            "term_ends_at, last_met_at, confirmed_at, closed_at, mentee_accepted, mentor_accepted, "
+            f"n.note AS request_note, created_at, {records.ITS_ANSWER_TIME}, "
+            "coalesce(mine.unanswered_in_a_row, 0) AS unanswered_in_a_row, coalesce(mine.paused, false) AS paused, "
+            "f.rating AS feedback_rating, f.comment AS feedback_comment, f.given_at AS feedback_given_at "
             "FROM pairings LEFT JOIN request_notes n ON n.pairing_id = pairings.id "
+            "LEFT JOIN feedback f ON f.pairing_id = pairings.id AND f.person_id = $1 "
             # The person's own enrollment in it: their run of lapses so far.
             "LEFT JOIN LATERAL (SELECT e.unanswered_in_a_row, e.paused FROM enrollments e WHERE e.id = CASE "
             "WHEN pairings.mentee_id = $1 THEN pairings.mentee_enrollment_id ELSE pairings.mentor_enrollment_id END"
