@@ -484,7 +484,7 @@ def its_page(pairing: dict, **answers) -> Services:
     return Services({
         f"GET /v1/pairings/{PAIRING}": pairing, f"GET /v1/pairings/{PAIRING}/meetings": [],
         "GET /v1/programs": [{"id": PROGRAM, "name": "Premed circle", "term_months": 12, "cadence_max_days": 60}],
-        f"GET /v1/people/{MENTOR}/as-partner": named, **answers})
+        f"GET /v1/people/{MENTOR}/as-partner": named, f"GET /v1/people/{ME}/pairings": [pairing], **answers})
 
 
 async def test_a_mentorship_page_says_where_to_write_to_the_coordinators_of_its_programs_chapter():
@@ -1647,3 +1647,63 @@ async def test_time_zones_are_named_in_the_readers_words_not_by_their_database_n
     assert f'<option value="Asia/Kolkata" >{kolkata}</option>' in options
     assert re.findall(r">([^<]*[/_][^<]*)<", options) == []
     assert f"({chicago})." in " ".join(shown.text.split())  # the note on times, at the foot of every page
+
+
+def closed_days_ago(days: int, status: str = "completed", **changes) -> dict:
+    return a_pairing_of_mine(status, **{"confirmed_at": "2025-06-01T15:00:00+00:00", "my_feedback": None,
+                                        "closed_at": (datetime.now(UTC) - timedelta(days=days)).isoformat(),
+                                        **changes})
+
+
+def a_home_after(pairing: dict) -> Services:
+    return Services({
+        "GET /v1/programs": [{"id": PROGRAM, "name": "Premed circle", "term_months": 6, "cadence_max_days": 60}],
+        f"GET /v1/people/{ME}/overview": {"pairings": [pairing], "waiting": []}, f"GET /v1/people/{ME}/partners": [],
+        f"GET /v1/people/{ME}/enrollments": []})
+
+
+GIVEN = {"rating": 5, "comment": "Thank you!", "given_at": "2026-11-30T12:00:00+00:00"}
+
+
+@pytest.mark.parametrize(("pairing", "asked"), [
+    (closed_days_ago(3), True), (closed_days_ago(3, "ended"), True),
+    (closed_days_ago(3, my_feedback=GIVEN), False),  # told us already
+    (closed_days_ago(45), False),  # long past: no longer asked at home (its page still offers it)
+    (closed_days_ago(3, "declined", confirmed_at=None), False)])  # never happened: nothing to tell
+async def test_home_asks_how_a_mentorship_that_just_ended_went_until_the_person_has_said(pairing, asked):
+    # The feedback link was on the mentorship's page only: the home page forgot the mentorship once it closed.
+    async with browser(a_home_after(pairing), ME) as page:
+        home = (await page.get("/")).text
+    assert (f'href="/mentorships/{PAIRING}/feedback"' in home) is asked
+    assert ("Your mentorship in Premed circle has ended. How did it go?" in text_of(home)) is asked
+
+
+async def test_feedback_given_already_is_thanked_for_on_its_pages_and_not_asked_again():
+    given = closed_days_ago(3, my_feedback=GIVEN)
+    services = its_page(given, **{f"GET /v1/people/{ME}/pairings": [given]})
+    async with browser(services, ME) as page:
+        feedback = await page.get(f"/mentorships/{PAIRING}/feedback")
+        mentorship = await page.get(f"/mentorships/{PAIRING}")
+    assert "You have already told us how it went. Thank you!" in feedback.text and 'name="rating"' not in feedback.text
+    assert "You told us how it went. Thank you!" in text_of(mentorship.text)
+    assert "Tell us how it went" not in mentorship.text
+
+
+async def test_feedback_not_given_yet_is_asked_for_on_its_pages():
+    closed = closed_days_ago(3)
+    services = its_page(closed, **{f"GET /v1/people/{ME}/pairings": [closed]})
+    async with browser(services, ME) as page:
+        feedback = await page.get(f"/mentorships/{PAIRING}/feedback")
+        mentorship = await page.get(f"/mentorships/{PAIRING}")
+    assert 'name="rating"' in feedback.text
+    assert f'href="/mentorships/{PAIRING}/feedback"' in mentorship.text
+
+
+async def test_my_data_counts_the_feedback_i_gave_and_its_download_holds_what_i_said():
+    services = Services({**my_data(), f"GET /v1/people/{ME}/pairings": [
+        closed_days_ago(3, my_feedback=GIVEN), closed_days_ago(9)]})
+    async with browser(services, ME) as page:
+        shown = await page.get("/my-data")
+        downloaded = await page.get("/my-data/download")
+    assert "Feedback you gave: 1" in text_of(shown.text)
+    assert [m["my_feedback"] for m in downloaded.json()["mentorships"]] == [GIVEN, None]

@@ -206,7 +206,20 @@ async def dashboard(visitor: Visit) -> dict[str, Any]:
     alumni = bool(visitor.session and visitor.session.is_alumni)
     hosting = bool(mentoring) or alumni or (stage is not None and TrainingStage(stage).practising)
     return {"pairings": views, "waitlists": waitlists, "mentoring": mentoring, "hosting": hosting,
-            "actions": [v for v in views if v["needs_answer"] or v["overdue"]], "enrollments": enrollments}
+            "actions": [v for v in views if v["needs_answer"] or v["overdue"]], "enrollments": enrollments,
+            "to_review": [{"id": p["id"], "program": programs.get(p["program_id"])}
+                          for p in pairings if _feedback_asked(p)]}
+
+
+FEEDBACK_ASKED_DAYS = 30  # after a mentorship closes, home asks how it went this long (its page, for good)
+
+
+def _feedback_asked(pairing: dict) -> bool:
+    """Whether home asks how this pairing went: a mentorship that happened and closed lately, not yet reviewed."""
+    closed_at = pairing.get("closed_at")
+    return (pairing["status"] in ("completed", "ended") and pairing.get("confirmed_at") is not None
+            and not pairing.get("my_feedback") and closed_at is not None
+            and datetime.fromisoformat(closed_at) > datetime.now(UTC) - timedelta(days=FEEDBACK_ASKED_DAYS))
 
 
 async def _page(visitor: Visit, pairing_id: UUID, status: int = 200, template: str = "mentorship.html",
@@ -220,6 +233,9 @@ async def _page(visitor: Visit, pairing_id: UUID, status: int = 200, template: s
         raise
     if template == "mentorship.html":  # also the answer to its forms: switching language goes back to it
         context.setdefault("here", f"/mentorships/{pairing_id}")
+    if view["status"] in ("completed", "ended"):  # feedback is given once: thanked for, not asked again
+        listed = await clients(visitor.request).pairings(visitor.who, visitor.person_id)
+        context.setdefault("already_given", any(p["id"] == str(pairing_id) and p.get("my_feedback") for p in listed))
     return render(visitor, template, status, p=view, today=_today(visitor), **context)
 
 
