@@ -6,7 +6,15 @@ from uuid import uuid4
 import pytest
 from events.adapters.calendar import booking_entry
 from events.domain import commands
-from events.domain.model import AlreadyBooked, ChapterNotYetKnown, HostNotYetKnown, NotAHost, NotInChapter, Participant
+from events.domain.model import (
+    AlreadyBooked,
+    ChapterNotYetKnown,
+    HostNotYetKnown,
+    NotAHost,
+    NotInChapter,
+    Participant,
+    SlotTooFarAhead,
+)
 from events.service_layer import handlers
 from mentorship_contracts import events as contract
 from mentorship_contracts import profiles as source
@@ -35,6 +43,14 @@ async def offered(uow, host=None, stage=S.ATTENDING, is_alumni=False, starts=TOM
         await uow.participants.save(Participant(host, stage, is_alumni=is_alumni))
     return await handlers.offer_slot(commands.OfferSlot(host, starts, starts + timedelta(minutes=30)),
                                      participant(host), uow)
+
+
+async def test_a_slot_is_offered_at_most_a_year_ahead_not_years_ahead_by_a_slip_of_the_year(uow):
+    # A typo of the year ("2031" for "2026") opened a slot no one would look for.
+    assert (await offered(uow, starts=datetime.now(UTC) + timedelta(days=360))).booked_by is None
+    with pytest.raises(SlotTooFarAhead) as refused:
+        await offered(uow, starts=datetime.now(UTC) + timedelta(days=5 * 365))
+    assert refused.value.field == "starts_at" and refused.value.status == 422
 
 
 @pytest.mark.parametrize("stage", [S.RESIDENT, S.FELLOW, S.ATTENDING, S.NURSE, S.PHYSICIAN_ASSISTANT, S.PHARMACIST])

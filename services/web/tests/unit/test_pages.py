@@ -1707,3 +1707,15 @@ async def test_my_data_counts_the_feedback_i_gave_and_its_download_holds_what_i_
         downloaded = await page.get("/my-data/download")
     assert "Feedback you gave: 1" in text_of(shown.text)
     assert [m["my_feedback"] for m in downloaded.json()["mentorships"]] == [GIVEN, None]
+
+
+async def test_an_office_hour_years_ahead_that_events_refuses_is_refused_next_to_its_day():
+    refused = httpx.Response(422, json={"error": {"code": "slot_too_far_ahead", "message": "no", "field": "starts_at"}})
+    services = Services({f"GET /v1/people/{ME}/office-hours/slots": [], "GET /v1/office-hours/slots": [],
+                         "POST /v1/office-hours/slots": refused})
+    async with browser(services, ME) as page:
+        answer = await page.post("/my-office-hours", data={
+            "csrf": CSRF, "day": "2031-01-10", "time": "10:15", "minutes": "45", "where": "online"})
+    assert answer.status_code == 422
+    assert error_next_to(answer.text, "day") == "Choose a day within the next year."
+    assert 'value="2031-01-10"' in answer.text

@@ -19,6 +19,7 @@ REMINDER_LEAD = timedelta(hours=24)
 # Check-in at the door opens on the day the event starts, in its time zone, or this long before it starts if that is
 # earlier (an event starting soon after midnight): early enough for an organiser setting up, and never days before.
 CHECK_IN_LEAD = timedelta(hours=3)
+SLOT_HORIZON = timedelta(days=366)  # how far ahead an office-hour slot may start
 
 
 class RegistrationClosed(Conflict, code="registration_closed"):
@@ -59,6 +60,10 @@ class NotConfirmed(Forbidden, code="not_confirmed"):
 
 class NotAHost(Forbidden, code="not_a_host"):
     """Office hours are offered by mentors and clinicians only."""
+
+
+class SlotTooFarAhead(Invalid, code="slot_too_far_ahead"):
+    """A slot more than SLOT_HORIZON ahead: most likely a slip of the year, and no one would look that far."""
 
 
 class HostNotYetKnown(Conflict, code="host_not_yet_known"):
@@ -472,6 +477,8 @@ class OfficeHourSlot:
             raise Invalid("a slot ends after it starts", field="ends_at")
         if slot.starts_at <= now:
             raise Invalid("a slot is offered to start in the future; this start is in the past", field="starts_at")
+        if slot.starts_at > now + SLOT_HORIZON:
+            raise SlotTooFarAhead(f"a slot is offered at most {SLOT_HORIZON.days} days ahead", field="starts_at")
         if slot.join_url is not None:
             slot.give_link(slot.join_url)
         return slot
