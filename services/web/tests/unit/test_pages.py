@@ -1719,3 +1719,16 @@ async def test_an_office_hour_years_ahead_that_events_refuses_is_refused_next_to
     assert answer.status_code == 422
     assert error_next_to(answer.text, "day") == "Choose a day within the next year."
     assert 'value="2031-01-10"' in answer.text
+
+
+async def test_an_identity_answer_over_100_characters_is_refused_next_to_it_kept_as_typed_not_cut():
+    services = Services({f"GET /v1/people/{ME}/identity": NOTHING_DECLARED, f"PUT /v1/people/{ME}/identity": {}})
+    answer_typed = "Quaker, raised in a farming family in rural Iowa, first in my family to go to college, " * 2
+    async with browser(services, ME) as page:
+        answer = await page.post("/sign-up/identity", data={
+            "csrf": CSRF, "religion.value": answer_typed, "religion.partner": "yes"})
+    assert answer.status_code == 422
+    assert error_next_to(answer.text, "religion-value") == "Keep this to 100 characters or fewer: it has 173."
+    assert f'value="{answer_typed.strip()}"' in answer.text
+    assert re.search(r'class="[^"]*error-summary[^"]*".*href="#religion-value"', answer.text, re.S)
+    assert not [r for r in services.sent if r.method == "PUT"]

@@ -291,7 +291,9 @@ async def choose_language(visitor: Visiting, posted: Form) -> Response:
 # --- sign-up: about me, interests, identity (optional), enrolment ------------------------------------------
 
 MOST_SPECIALTIES = 10  # as profiles keeps them
-NAME_LENGTH, PRONOUNS_LENGTH, BIO_LENGTH, GOALS_LENGTH = 200, 50, 2000, 2000  # profiles' bounds
+# Profiles' bounds on what a person writes: longer is refused next to the field, never saved cut.
+NAME_LENGTH, PRONOUNS_LENGTH, BIO_LENGTH, GOALS_LENGTH, IDENTITY_ANSWER_LENGTH = 200, 50, 2000, 2000, 100
+
 
 
 def _listed(posted, name: str, allowed) -> list[str]:
@@ -507,20 +509,22 @@ async def sign_up_identity(visitor: Person, next: str | None = None) -> Response
 async def save_identity(visitor: Person, posted: Form) -> Response:
     form, attributes, requests, problems = {}, {}, [], {}
     for name in labels.IDENTITY:
-        value = str(posted.get(f"{name}.value") or "").strip()[:100]
+        value = str(posted.get(f"{name}.value") or "").strip()
         wish = str(posted.get(f"{name}.wish") or "")
         wish = wish if wish in ("preference", "requirement") else ""
         answer = {"value": value, "use_in_matching": posted.get(f"{name}.matching") == "yes",
                   "show_to_partner": posted.get(f"{name}.partner") == "yes"}
         form[name] = {**answer, "wish": wish}
+        if too_long := visitor.too_long(value, IDENTITY_ANSWER_LENGTH):
+            problems[f"{name}-value"] = too_long
         if value:
             attributes[name] = answer
         # Profiles' rule: a wish only for an attribute recorded and consented to use in matching.
         if wish and not value:
-            problems[name] = visitor._("To ask for a mentor who shares this, answer it in your own words, or "
+            problems[f"{name}-wish"] = visitor._("To ask for a mentor who shares this, answer it in your own words, or "
                                        "choose \u201cDoes not matter\u201d.")
         elif wish and not answer["use_in_matching"]:
-            problems[name] = visitor._("To ask for a mentor who shares this, tick \u201cUse it for matching\u201d: "
+            problems[f"{name}-wish"] = visitor._("To ask for a mentor who shares this, tick \u201cUse it for matching\u201d: "
                                        "matching cannot look for what it may not use.")
         elif wish:
             requests.append({"attribute": name, "strength": wish})
