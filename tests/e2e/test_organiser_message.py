@@ -4,10 +4,11 @@ words to those with a seat, once, under a subject that does not name an event wh
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
 from uuid import uuid4
 
 from plumbing.testing import eventually
+
+from .steps import a_person, a_published_event, registered
 
 
 async def test_an_organisers_message_reaches_those_with_a_seat_once_under_a_discreet_subject(platform):
@@ -15,31 +16,12 @@ async def test_an_organisers_message_reaches_those_with_a_seat_once_under_a_disc
     seated, waiting = f"seated.{suffix}@example.org", f"waiting.{suffix}@example.org"
     title = f"Applying while LGBTQ+ {suffix}"
     words = f"We moved to Room 4, same floor ({suffix}).\nBring photo ID."
-    async with platform.client("profiles") as profiles:
-        people = []
-        for name, address in (("Sol Seated", seated), ("Wren Waiting", waiting)):
-            made = await profiles.post("/v1/people", json={"display_name": name, "email": address,
-                                                           "stage": "undergraduate", "timezone": "America/Chicago"})
-            assert made.status_code == 201, made.text
-            people.append(made.json())
-    starts = datetime.now(UTC).replace(microsecond=0, second=0) + timedelta(days=14)
-    async with platform.client("events") as organiser:
-        event = (await organiser.post("/v1/events", json={
-            "kind": "chapter_session", "title": title, "starts_at": starts.isoformat(),
-            "ends_at": (starts + timedelta(hours=1)).isoformat(), "timezone": "America/Chicago", "capacity": 1,
-            "registration_deadline": (starts - timedelta(days=1)).isoformat(), "location": "Room 2"})).json()
-        assert event["attendees_public"] is False  # the default
-        assert (await organiser.post(f"/v1/events/{event['id']}/publish")).status_code == 200
-        for person in people:  # the first takes the one seat, the second waits
-            async def registered(person=person):
-                answer = await organiser.post(f"/v1/events/{event['id']}/registrations",
-                                              json={"person_id": person["id"]})
-                return answer.json() if answer.status_code == 201 else None
-
-            await eventually(registered, timeout=60, what="a registration")
-    for address in (seated, waiting):
-        await eventually(lambda address=address: platform.sink.messages(to=address) or None, timeout=60,
-                         what="the registration's email")
+    people = [await a_person(platform, name, address)
+              for name, address in (("Sol Seated", seated), ("Wren Waiting", waiting))]
+    event = await a_published_event(platform, title, capacity=1)
+    assert event["attendees_public"] is False  # the default
+    for person in people:  # the first takes the one seat, the second waits
+        await registered(platform, event, person)
 
     message_id = str(uuid4())
     async with platform.client("notifications") as notifications:

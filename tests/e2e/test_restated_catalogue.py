@@ -5,11 +5,12 @@ restored from a backup older than a registration learns it again from `... resta
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
 from uuid import UUID, uuid4
 
 import asyncpg
 from plumbing.testing import eventually, operator_command
+
+from .steps import a_person, a_published_event, registered
 
 
 async def test_restating_the_catalogue_corrects_an_event_taken_for_public_and_its_subjects_stop_naming_it(platform):
@@ -82,21 +83,7 @@ async def registered_for_a_private_session(platform, name: str, title: str) -> t
     """A new person with a seat at a new chapter session (its attendees private, the default), once their
     confirmation has arrived: their address, and the event."""
     address = f"{name.split()[0].lower()}.{uuid4().hex[:8]}@example.org"
-    async with platform.client("profiles") as profiles:
-        person = (await profiles.post("/v1/people", json={"display_name": name, "email": address,
-                                                          "stage": "undergraduate", "timezone": "UTC"})).json()
-    starts = datetime.now(UTC).replace(microsecond=0, second=0) + timedelta(days=14)
-    async with platform.client("events") as organiser:
-        event = (await organiser.post("/v1/events", json={
-            "kind": "chapter_session", "title": title, "starts_at": starts.isoformat(),
-            "ends_at": (starts + timedelta(hours=1)).isoformat(), "timezone": "UTC", "capacity": 5,
-            "registration_deadline": (starts - timedelta(days=1)).isoformat(), "location": "Room 2"})).json()
-        assert (await organiser.post(f"/v1/events/{event['id']}/publish")).status_code == 200
-
-        async def registered():
-            answer = await organiser.post(f"/v1/events/{event['id']}/registrations", json={"person_id": person["id"]})
-            return answer.json() if answer.status_code == 201 else None
-
-        await eventually(registered, timeout=60, what="a registration")
-    await eventually(lambda: platform.sink.messages(to=address) or None, timeout=60, what="the registration's email")
+    person = await a_person(platform, name, address, timezone="UTC")
+    event = await a_published_event(platform, title, timezone="UTC")
+    await registered(platform, event, person)
     return address, event
