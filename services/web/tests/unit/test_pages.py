@@ -1394,6 +1394,21 @@ async def test_an_unsubscribe_link_asks_first_names_the_emails_as_the_settings_d
     assert [(r.url.path, r.url.params["token"]) for r in posted] == [("/v1/unsubscribe", "the.signed-token")] * 2
 
 
+async def test_an_unsubscribe_link_speaks_the_language_its_reader_reads_their_emails_in_unless_they_chose_another():
+    # A Spanish reader's link opened a page in English: the browser's language, not theirs.
+    link = {"category": "mentorship_nudges", "opted_out": False, "language": "es"}
+    services = Services({"GET /v1/unsubscribe/link": link, "POST /v1/unsubscribe": {**link, "opted_out": True}})
+    async with browser(services) as page:
+        asking = await page.get("/unsubscribe?token=the.signed-token")
+        done = await page.post("/unsubscribe", data={"token": "the.signed-token"})
+        await page.post("/language", data={"language": "en", "back": "/unsubscribe?token=the.signed-token",
+                                           "csrf": re.search(r'name="csrf" value="([^"]+)"', asking.text).group(1)})
+        chosen = await page.get("/unsubscribe?token=the.signed-token")
+    assert '<html lang="es">' in asking.text and "Recordatorios de tus mentorías" in asking.text
+    assert '<html lang="es">' in done.text
+    assert '<html lang="en">' in chosen.text  # the language switch still decides
+
+
 async def test_an_unsubscribe_link_that_no_longer_works_or_was_used_already_says_so():
     gone = httpx.Response(404, json={"error": {"code": "not_found", "message": "this link no longer works"}})
     async with browser(Services({"GET /v1/unsubscribe/link": gone, "POST /v1/unsubscribe": gone})) as page:

@@ -7,9 +7,10 @@ from uuid import UUID
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from ..adapters.rendering import LANGUAGES
 from ..adapters.services import ServiceError
 from . import labels
-from .web import Form, Person, Visit, Visiting, clients, redirect, render
+from .web import LANGUAGE_COOKIE, Form, Person, Visit, Visiting, clients, redirect, render
 
 router = APIRouter(include_in_schema=False)
 
@@ -73,6 +74,7 @@ async def unsubscribe_page(visitor: Visiting, token: str = "") -> Response:
         link = await clients(visitor.request).unsubscribe_link(token[:TOKEN_LIMIT])
     except ServiceError as error:
         return _link_gone(visitor, error)
+    _in_their_language(visitor, link)
     return render(visitor, "unsubscribe.html", token=token, category=CATEGORIES[link["category"]],
                   already=link["opted_out"])
 
@@ -86,7 +88,16 @@ async def unsubscribe(visitor: Visiting, request: Request, token: str = "") -> R
         done = await clients(visitor.request).unsubscribe(token[:TOKEN_LIMIT])
     except ServiceError as error:
         return _link_gone(visitor, error)
+    _in_their_language(visitor, done)
     return render(visitor, "unsubscribe.html", category=CATEGORIES[done["category"]], done=True)
+
+
+def _in_their_language(visitor: Visit, link: dict) -> None:
+    """The page in the language its reader reads their emails in (notifications says), not their browser's; unless
+    they are signed in, or chose one with the language switch."""
+    if visitor.session is None and LANGUAGE_COOKIE not in visitor.request.cookies \
+            and link.get("language") in LANGUAGES:
+        visitor.language = link["language"]
 
 
 def _link_gone(visitor: Visit, error: ServiceError) -> Response:
