@@ -47,6 +47,14 @@ def test_no_spanish_message_says_the_reader_is_of_a_gender_they_never_gave(po):
     assert [t for t in spanish.values() if THE_READER_IN_THE_MASCULINE.search(t)] == []
 
 
+def test_no_spanish_name_of_a_stage_of_training_is_in_the_masculine_alone():
+    # A person reads their own stage on their profile: "Estudiante universitario", "Médico adjunto".
+    from web.entrypoints.labels import STAGES
+    spanish = catalogue(PACKAGE / "translations/es/LC_MESSAGES/messages.po")
+    masculine = re.compile(r"\b(?:universitario|premédico|médico adjunto|farmacéutico|asistente médico)\b(?! o )", re.I)
+    assert [spanish[label] for label in STAGES.values() if masculine.search(spanish[label])] == []
+
+
 def test_the_language_is_the_browsers_best_of_english_and_spanish():
     assert negotiate("es-MX,es;q=0.9,en;q=0.8") == "es"
     assert negotiate("en-US,en;q=0.9,es;q=0.8") == "en"
