@@ -613,7 +613,7 @@ async def test_a_feedback_comment_over_4000_characters_is_refused_next_to_it_not
         answer = await page.post(f"/mentorships/{PAIRING}/feedback", data={
             "csrf": CSRF, "rating": "4", "comment": comment})
     assert answer.status_code == 422
-    assert error_next_to(answer.text, "comment") == "Keep this to 4,000 characters or fewer: it has 4,010."
+    assert error_next_to(answer.text, "comment") == "Your comment: at most 4,000 characters (now 4,010)."
     assert re.search(r'name="rating" value="4"[^>]*checked', answer.text)
     assert comment + "</textarea>" in answer.text
     assert not [r for r in services.sent if r.method == "POST"]
@@ -1593,8 +1593,8 @@ async def test_a_name_or_pronouns_over_their_limits_are_refused_next_to_them_kep
             "csrf": CSRF, "display_name": name, "pronouns": pronouns, "stage": "undergraduate",
             "timezone": "America/Chicago", "language": "en"})
     assert answer.status_code == 422
-    assert error_next_to(answer.text, "display_name") == "Keep this to 200 characters or fewer: it has 243."
-    assert error_next_to(answer.text, "pronouns") == "Keep this to 50 characters or fewer: it has 54."
+    assert error_next_to(answer.text, "display_name") == "Your name: at most 200 characters (now 243)."
+    assert error_next_to(answer.text, "pronouns") == "Your pronouns: at most 50 characters (now 54)."
     assert f'value="{name.strip()}"' in answer.text and f'value="{pronouns}"' in answer.text
     assert not [r for r in services.sent if r.method == "POST"]
 
@@ -1605,7 +1605,7 @@ async def test_a_bio_over_2000_characters_is_refused_next_to_it_kept_as_typed_no
     async with browser(services, ME) as page:
         answer = await page.post("/sign-up/interests", data={"csrf": CSRF, "specialties": ["cardiology"], "bio": bio})
     assert answer.status_code == 422
-    assert error_next_to(answer.text, "bio") == "Keep this to 2,000 characters or fewer: it has 2,159."
+    assert error_next_to(answer.text, "bio") == "A few words about you: at most 2,000 characters (now 2,159)."
     assert bio.strip() + "</textarea>" in answer.text
     assert re.search(r'value="cardiology"[^>]*checked', answer.text)
     assert not [r for r in services.sent if r.method == "PATCH"]
@@ -1618,7 +1618,7 @@ async def test_what_a_mentee_hopes_for_over_2000_characters_is_refused_next_to_i
         answer = await page.post("/sign-up/enrol", data={"csrf": CSRF, "program_id": PROGRAM, "role": "mentee",
                                                          "goals": goals})
     assert answer.status_code == 422
-    assert error_next_to(answer.text, "goals") == "Keep this to 2,000 characters or fewer: it has 2,019."
+    assert error_next_to(answer.text, "goals") == "What you hope for: at most 2,000 characters (now 2,019)."
     assert goals.strip() + "</textarea>" in answer.text
     assert not [r for r in services.sent if r.method == "POST"]
 
@@ -1632,7 +1632,7 @@ async def test_an_office_hours_place_over_300_characters_is_refused_next_to_it_k
             "csrf": CSRF, "day": "2030-01-10", "time": "10:15", "minutes": "45", "where": "in_person",
             "location": place})
     assert answer.status_code == 422
-    assert error_next_to(answer.text, "location") == "Keep this to 300 characters or fewer: it has 319."
+    assert error_next_to(answer.text, "location") == "The place: at most 300 characters (now 319)."
     assert f'value="{place.strip()}"' in answer.text
     assert not [r for r in services.sent if r.method == "POST"]
 
@@ -1743,7 +1743,7 @@ async def test_an_identity_answer_over_100_characters_is_refused_next_to_it_kept
         answer = await page.post("/sign-up/identity", data={
             "csrf": CSRF, "religion.value": answer_typed, "religion.partner": "yes"})
     assert answer.status_code == 422
-    assert error_next_to(answer.text, "religion-value") == "Keep this to 100 characters or fewer: it has 173."
+    assert error_next_to(answer.text, "religion-value") == "Religion: at most 100 characters (now 173)."
     assert f'value="{answer_typed.strip()}"' in answer.text
     assert re.search(r'class="[^"]*error-summary[^"]*".*href="#religion-value"', answer.text, re.S)
     assert not [r for r in services.sent if r.method == "PUT"]

@@ -328,8 +328,9 @@ def _about_answers(visitor: Visit, posted, chapters: list[dict], time_zones: tup
     problems = {}
     if not values["display_name"]:
         problems["display_name"] = visitor._("Tell us the name you would like people to see.")
-    for name, limit in (("display_name", NAME_LENGTH), ("pronouns", PRONOUNS_LENGTH)):
-        if too_long := visitor.too_long(values[name], limit):
+    for name, limit, what in (("display_name", NAME_LENGTH, labels.N_("Your name")),
+                              ("pronouns", PRONOUNS_LENGTH, labels.N_("Your pronouns"))):
+        if too_long := visitor.too_long(values[name], limit, what):
             problems[name] = too_long
     if values["stage"] not in labels.STAGES:
         problems["stage"] = visitor._("Choose where you are in your training.")
@@ -478,7 +479,7 @@ async def save_interests(visitor: Person, posted: Form) -> Response:
     if len(changes["specialties"]) > MOST_SPECIALTIES:  # refused, every choice kept: never the first ten saved
         problems["specialties"] = visitor._("Choose up to 10 specialties: you chose %(n)s. Untick some.") % {
             "n": len(changes["specialties"])}
-    if too_long := visitor.too_long(bio, BIO_LENGTH):
+    if too_long := visitor.too_long(bio, BIO_LENGTH, labels.N_("A few words about you")):
         problems["bio"] = too_long
     if problems:
         return _wizard(visitor, "interests", 422, me=changes, problems=problems, back_to=_back_to(posted.get("next")))
@@ -515,7 +516,7 @@ async def save_identity(visitor: Person, posted: Form) -> Response:
         answer = {"value": value, "use_in_matching": posted.get(f"{name}.matching") == "yes",
                   "show_to_partner": posted.get(f"{name}.partner") == "yes"}
         form[name] = {**answer, "wish": wish}
-        if too_long := visitor.too_long(value, IDENTITY_ANSWER_LENGTH):
+        if too_long := visitor.too_long(value, IDENTITY_ANSWER_LENGTH, labels.IDENTITY[name]):
             problems[f"{name}-value"] = too_long
         if value:
             attributes[name] = answer
@@ -616,7 +617,7 @@ async def enrol(visitor: Person, posted: Form) -> Response:
     capacity = chosen["capacity"].strip() or "1"
     if role == "mentor" and not (capacity.isdigit() and 1 <= int(capacity) <= MOST_MENTEES_AT_ONCE):
         problems["capacity"] = visitor._("Give a whole number from 1 to %(most)s.") % {"most": MOST_MENTEES_AT_ONCE}
-    if role == "mentee" and (too_long := visitor.too_long(chosen["goals"], GOALS_LENGTH)):
+    if role == "mentee" and (too_long := visitor.too_long(chosen["goals"], GOALS_LENGTH, labels.N_("What you hope for"))):
         problems["goals"] = too_long
     if problems or program is None:
         return await _enrol_page(visitor, signing_up, 422, problems=problems, chosen=chosen)

@@ -126,7 +126,7 @@ async def offer_slot(visitor: Person, posted: Form) -> Response:
     location = values["location"] or None
     if not virtual and not location:
         problems["location"] = visitor._("Say where you meet in person.")
-    elif not virtual and (too_long := visitor.too_long(values["location"], SLOT_PLACE_LENGTH)):
+    elif not virtual and (too_long := visitor.too_long(values["location"], SLOT_PLACE_LENGTH, labels.N_("The place"))):
         problems["location"] = too_long
     join_url = values["join_url"] or None
     if virtual and join_url and not _is_a_join_link(join_url):

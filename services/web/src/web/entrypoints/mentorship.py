@@ -406,7 +406,7 @@ async def give_feedback(pairing_id: UUID, visitor: Person, posted: Form) -> Resp
     problems: dict[str, str] = {}
     if typed["rating"] not in FEEDBACK_RATINGS:
         problems["rating"] = visitor._("Choose how it went.")
-    if too_long := visitor.too_long(typed["comment"], FEEDBACK_COMMENT_LENGTH):
+    if too_long := visitor.too_long(typed["comment"], FEEDBACK_COMMENT_LENGTH, labels.N_("Your comment")):
         problems["comment"] = too_long
     if problems:
         return await _page(visitor, pairing_id, 422, template="feedback.html", problems=problems, typed=typed)

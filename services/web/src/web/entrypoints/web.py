@@ -123,13 +123,14 @@ class Visit:
     def _(self, message: str) -> str:
         return app_state(self.request).renderer.gettext(self.language, message)
 
-    def too_long(self, typed: str, limit: int) -> str | None:
+    def too_long(self, typed: str, limit: int, what: str) -> str | None:
         """Words for a field typed longer than it may be (the browser's maxlength is no guarantee), else None: it is
-        refused next to the field, never cut without a word."""
+        refused next to the field, never cut without a word. `what` names the field, as the summary lists several."""
         if len(typed) <= limit:
             return None
-        return self._("Keep this to %(limit)s characters or fewer: it has %(count)s.") % {
-            "limit": format_decimal(limit, locale=self.language), "count": format_decimal(len(typed), locale=self.language)}
+        return self._("%(what)s: at most %(limit)s characters (now %(count)s).") % {
+            "what": self._(what), "limit": format_decimal(limit, locale=self.language),
+            "count": format_decimal(len(typed), locale=self.language)}
 
     def error_words(self, error: ServiceError | str) -> str:
         code = error if isinstance(error, str) else error.code
