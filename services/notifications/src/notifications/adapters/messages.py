@@ -673,7 +673,7 @@ class _Composer:
             said = [_("You ended your mentorship with %(name)s in %(program)s.") % values]
         else:
             said = [_("%(name)s ended your mentorship in %(program)s.") % values]
-        # Matching has put the mentee back on the waitlist already; that email may even come first.
+        # Matching has put the mentee back on the waitlist already; that email comes next (`dispatch.CLOSING_KINDS`).
         said.append(self._mentee_stays() if self.role == "mentee" else _("Thank you for the time you gave."))
         return Message(_("Your mentorship with %(name)s has ended") % values, said,
                        action=self._program_link(_("See the program")))

@@ -380,6 +380,13 @@ class PostgresNotifications:
                   AND (c.person_id IS NOT NULL OR n.kind = 'email_change')""")
         return row["waiting"], row["since"]
 
+    async def unsent_of(self, person_ids: list[UUID], kinds: frozenset[str]) -> list[Notification]:
+        rows = await self._conn.fetch(
+            f"""SELECT {_NOTIFICATION_COLUMNS} FROM notifications n
+                 WHERE n.person_id = ANY($1::uuid[]) AND n.kind = ANY($2::text[])
+                   AND n.status IN ('pending', 'sending')""", person_ids, sorted(kinds))
+        return [_notification(r) for r in rows]
+
     async def defer(self, notification_id: UUID, seconds: float) -> None:
         await self._conn.execute(
             "UPDATE notifications SET next_attempt_at = now() + make_interval(secs => $2) WHERE id = $1",

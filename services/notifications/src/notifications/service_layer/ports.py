@@ -165,6 +165,9 @@ class NotificationsRepository(Protocol):
 
     async def defer(self, notification_id: UUID, seconds: float) -> None: ...
 
+    async def unsent_of(self, person_ids: list[UUID], kinds: frozenset[str]) -> list[Notification]:
+        """These people's notifications of these kinds not sent yet (pending, or due again later) or being sent."""
+
     async def mark_sending(self, claimed: list[tuple[UUID, str, str]], lease_seconds: float,
                            claim_id: UUID) -> None:
         """Claims these (notification, subject, Message-ID) for `claim_id`, for `lease_seconds`."""
