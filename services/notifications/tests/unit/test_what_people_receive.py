@@ -564,6 +564,21 @@ async def test_a_mentorship_a_coordinator_ended_is_told_to_both_as_ended_by_the_
     assert "You stay in the program, and we will look for another mentor for you." in to_mentee.text
 
 
+@pytest.mark.parametrize("ended_by", ["mentee", "mentor"])
+async def test_both_sides_of_an_ended_mentorship_are_asked_how_it_went_with_a_link_to_give_feedback(ended_by):
+    uow = new_uow()
+    mentee, mentor = await person(uow, "Sam Okafor"), await person(uow, "Ana Reyes")
+    pairing_id = uuid4()
+    await handlers.pairing_ended(ma.PairingEndedV2(pairing_id=pairing_id, program_id=uuid4(), chapter_id=None,
+                                                   mentee_id=mentee, mentor_id=mentor, ended_by=ended_by,
+                                                   reason_code="goals_met"), uow)
+    told = await sent(uow)
+    assert len(told) == 2
+    for message in told:
+        assert f"Give feedback: {WEB}/mentorships/{pairing_id}/feedback" in message.text, message.to
+        assert "Please tell us how it went: your feedback shapes the next pairings." in message.text
+
+
 async def test_a_waitlist_place_waits_for_the_email_of_an_ending_that_cannot_go_only_so_long():
     uow = new_uow()
     mentee, mentor = await person(uow, "Sam Okafor"), uuid4()  # the mentor's contact details never arrive

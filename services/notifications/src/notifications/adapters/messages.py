@@ -675,8 +675,10 @@ class _Composer:
             said = [_("%(name)s ended your mentorship in %(program)s.") % values]
         # Matching has put the mentee back on the waitlist already; that email comes next (`dispatch.CLOSING_KINDS`).
         said.append(self._mentee_stays() if self.role == "mentee" else _("Thank you for the time you gave."))
+        # Either side may tell how an ended mentorship went, as of one completed (`feedback_request`).
+        said.append(_("Please tell us how it went: your feedback shapes the next pairings."))
         return Message(_("Your mentorship with %(name)s has ended") % values, said,
-                       action=self._program_link(_("See the program")))
+                       action=Action(_("Give feedback"), self.links.to("feedback", pairing_id=self.id("pairing_id"))))
 
     def partner_left(self) -> Message:
         """The partner erased their account: they are not named (their name is erased too)."""
