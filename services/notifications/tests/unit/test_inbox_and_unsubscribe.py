@@ -32,8 +32,9 @@ def test_an_unsubscribe_link_signed_with_another_secret_or_cut_short_is_refused_
         assert (refused.value.status, refused.value.code, refused.value.field) == (400, "invalid_token", "token")
 
 
-async def _nudged(uow, language: str):
-    """A person who reads their emails in `language`, nudged about a meeting: their nudge."""
+async def _nudged(uow, language: str | None):
+    """A person who reads their emails in `language` (None: they have not said), nudged about a meeting: their
+    nudge."""
     person = uuid4()
     await handlers.contact_details_changed(pr.ContactDetailsChangedV3(
         person_id=person, chapter_id=None, display_name="Ana Reyes", email="ana@example.org",
@@ -57,3 +58,10 @@ async def test_an_unsubscribe_link_tells_the_page_the_language_its_reader_reads_
     done = await views.unsubscribe_link(uow, *await handlers.unsubscribe(command, uow))
     assert done == {"category": Category.MENTORSHIP_NUDGES, "opted_out": True, "language": language}
 
+
+
+async def test_an_unsubscribe_link_of_a_reader_who_never_said_their_language_leaves_the_page_to_the_browsers():
+    uow = FakeUnitOfWork(notifications=FakeNotifications())
+    _, nudge = await _nudged(uow, None)
+    asked = await views.unsubscribe_link(uow, *await handlers.unsubscribing(commands.Unsubscribe(nudge.id), uow))
+    assert asked["language"] is None

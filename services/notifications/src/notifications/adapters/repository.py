@@ -45,7 +45,7 @@ class PostgresNotifications:
 
     async def save_contact(self, *, person_id: UUID, chapter_id: UUID | None, display_name: str, email: str,
                            timezone: str, pronouns_for_partner: str | None, bio_for_partner: str | None,
-                           identity_for_partner: dict[str, str], language: str) -> None:
+                           identity_for_partner: dict[str, str], language: str | None) -> None:
         await self._conn.execute(
             """INSERT INTO contacts (person_id, chapter_id, display_name, email, timezone, pronouns_for_partner,
                                      bio_for_partner, language, identity_for_partner)

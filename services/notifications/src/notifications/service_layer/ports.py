@@ -22,7 +22,7 @@ class NotificationsRepository(Protocol):
 
     async def save_contact(self, *, person_id: UUID, chapter_id: UUID | None, display_name: str, email: str,
                            timezone: str, pronouns_for_partner: str | None, bio_for_partner: str | None,
-                           identity_for_partner: dict[str, str], language: str) -> None:
+                           identity_for_partner: dict[str, str], language: str | None) -> None:
         """Replaces what was known of the person (a withdrawn consent takes the attribute out)."""
 
     async def contact(self, person_id: UUID) -> Row | None:
