@@ -421,7 +421,9 @@ def unsubscribe_token(email: dict) -> str:
 
 async def test_an_unsubscribe_link_is_read_by_the_web_app_alone_and_unsubscribes_only_on_post(
         notifications, publish, smtp_sink):
-    mentee, mentor = contact("Uma Unsub"), contact("Ned Unsub")
+    mentee = profiles.ContactDetailsChangedV3(**contact("Uma Unsub").model_dump(include={
+        "person_id", "chapter_id", "display_name", "email"}), preferred_language="es")
+    mentor = contact("Ned Unsub")
     await publish(mentee, mentor, matching.MeetingOverdue(pairing_id=uuid4(), program_id=uuid4(), chapter_id=None,
                                                           mentee_id=mentee.person_id, mentor_id=mentor.person_id,
                                                           last_met_at=None, days_overdue=3))
@@ -433,7 +435,8 @@ async def test_an_unsubscribe_link_is_read_by_the_web_app_alone_and_unsubscribes
             return {"category": "mentorship_nudges", "email": True, "can_opt_out": True} in categories
 
         read = await web.get("/v1/unsubscribe/link", params={"token": token})  # for the page asking to confirm
-        assert read.json() == {"category": "mentorship_nudges", "opted_out": False}
+        # In the language its reader reads their emails in, for the page to speak it too.
+        assert read.json() == {"category": "mentorship_nudges", "opted_out": False, "language": "es"}
         assert (await as_mentee.get("/v1/unsubscribe/link", params={"token": token})).status_code == 403
         # A link of an email sent before the web app's page: to that page.
         older = await mail_client.get("/v1/unsubscribe", params={"token": token})
@@ -442,7 +445,7 @@ async def test_an_unsubscribe_link_is_read_by_the_web_app_alone_and_unsubscribes
         assert await nudges_by_email()
         done = await mail_client.post(f"/v1/unsubscribe?token={token}", content="List-Unsubscribe=One-Click",
                                       headers={"Content-Type": "application/x-www-form-urlencoded"})
-        assert done.json() == {"category": "mentorship_nudges", "opted_out": True}
+        assert done.json() == {"category": "mentorship_nudges", "opted_out": True, "language": "es"}
         assert not await nudges_by_email()
         assert (await web.get("/v1/unsubscribe/link", params={"token": token})).json()["opted_out"]
 

@@ -220,6 +220,17 @@ async def test_a_paired_email_not_sent_before_its_pairing_ended_goes_not_and_one
         assert not await uow.notifications.pairing_over(uuid4())
 
 
+async def test_a_waitlist_place_announced_with_the_end_of_a_mentorship_goes_only_once_the_ending_has(platform):
+    mentee, mentor = await platform.person("Sam Ended"), await platform.person("Ana Ended")
+    facts = dict(pairing_id=uuid4(), program_id=uuid4(), chapter_id=None, mentee_id=mentee, mentor_id=mentor)
+    await platform.handle(handlers.pairing_ended, ma.PairingEndedV2(**facts, ended_by="mentee", reason_code="goals_met"))
+    await platform.handle(handlers.mentee_waitlisted, ma.MenteeWaitlistedV3(
+        enrollment_id=uuid4(), program_id=facts["program_id"], chapter_id=None, mentee_id=mentee, position=1))
+
+    assert [m.subject for m in await platform.sent_to(mentee)] == ["Your mentorship with Ana Ended has ended"]
+    assert [m.subject for m in await platform.sent_to(mentee)] == ["You are on the waitlist for a mentor: position 1"]
+
+
 async def test_what_the_catalogue_says_of_an_events_attendees_wins_over_a_registration_on_the_public_topic(platform):
     # As every registration was read before 2026-12-04, and a database rebuilt from the topics reads them again.
     sam = await platform.person("Sam Private")

@@ -254,6 +254,10 @@ class FakeNotifications:
                      key=lambda r: r["next_attempt_at"])
         return [replace(r["n"], attempts=r["attempts"]) for r in due[:limit]]
 
+    async def unsent_of(self, person_ids: list[UUID], kinds: frozenset[str]) -> list[Notification]:
+        return [replace(r["n"], attempts=r["attempts"]) for r in self.rows.values()
+                if r["n"].person_id in person_ids and r["n"].kind in kinds and r["status"] in ("pending", "sending")]
+
     async def unsent(self) -> tuple[int, datetime | None]:
         due = await self.due(len(self.rows))
         return len(due), min((self.rows[n.id]["next_attempt_at"] for n in due), default=None)

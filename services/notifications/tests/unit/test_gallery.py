@@ -12,10 +12,11 @@ import html5lib
 import pytest
 from babel.dates import format_time
 from notifications.adapters.i18n import Reader
-from notifications.adapters.links import PATHS
+from notifications.adapters.links import PATHS, Links
+from notifications.adapters.messages import inbox_composer
 from notifications.domain.model import KINDS
 
-from .samples import KINDS_TOLD, WEB, gallery
+from .samples import KINDS_TOLD, NOW, WEB, gallery
 
 UUID_TEXT = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.I)
 FIELD_NAME = re.compile(r"\b[a-z]+(?:_[a-z]+)+\b")
@@ -92,3 +93,24 @@ async def test_a_spanish_reader_reads_spanish_and_an_english_one_english(languag
     assert all(word in said for word in (english if language == "en" else spanish))
     assert not any(word in said for word in (spanish if language == "en" else english))
     assert {r.email.language for r in rendered} == {language}
+
+
+# What an email says of the calendar entry it carries.
+SAID_OF_THE_ATTACHMENT = ("The calendar entry is attached.", "The updated calendar entry is attached.",
+                          "The calendar entry attached removes it from your calendar.")
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+async def test_an_inbox_item_carries_no_calendar_entry_so_it_never_says_one_is_attached_as_its_email_does(language):
+    compose = inbox_composer(Links(WEB), clock=lambda: NOW)
+    rendered = await gallery(language)
+    with_entry = [r for r in rendered if r.email.attachments]
+    assert {r.kind for r in with_entry} >= {"registration_confirmed", "office_hours_cancelled"}
+    for r in rendered:
+        reader = Reader.of(r.context["recipient"])
+        attached = {reader.gettext(sentence) for sentence in SAID_OF_THE_ATTACHMENT}
+        emailed = [sentence for sentence in attached if sentence in r.email.text]
+        assert bool(emailed) == bool(r.email.attachments), f"{r.label}: the email says {emailed} of its attachments"
+        in_the_inbox = compose(r.notification, r.email.subject, r.context)
+        assert in_the_inbox.calendar is None
+        assert not attached & set(in_the_inbox.paragraphs), f"{r.label}: its inbox copy says a calendar entry is attached"

@@ -559,9 +559,91 @@ async def test_a_mentorship_a_coordinator_ended_is_told_to_both_as_ended_by_the_
     for message in told:
         assert "Your program's coordinator ended your mentorship" in message.text
         assert "ended your mentorship in" not in message.text.replace("coordinator ended your mentorship", "")
-    # Matching has put the mentee back on the waitlist already (that email may come first): no "if you wish".
+    # Matching has put the mentee back on the waitlist already (that email comes next): no "if you wish".
     [to_mentee] = [m for m in told if m.to.startswith("sam.")]
     assert "You stay in the program, and we will look for another mentor for you." in to_mentee.text
+
+
+@pytest.mark.parametrize("ended_by", ["mentee", "mentor"])
+async def test_both_sides_of_an_ended_mentorship_are_asked_how_it_went_with_a_link_to_give_feedback(ended_by):
+    uow = new_uow()
+    mentee, mentor = await person(uow, "Sam Okafor"), await person(uow, "Ana Reyes")
+    pairing_id = uuid4()
+    await handlers.pairing_ended(ma.PairingEndedV2(pairing_id=pairing_id, program_id=uuid4(), chapter_id=None,
+                                                   mentee_id=mentee, mentor_id=mentor, ended_by=ended_by,
+                                                   reason_code="goals_met"), uow)
+    told = await sent(uow)
+    assert len(told) == 2
+    for message in told:
+        assert f"Give feedback: {WEB}/mentorships/{pairing_id}/feedback" in message.text, message.to
+        assert "Please tell us how it went: your feedback shapes the next pairings." in message.text
+
+
+async def test_a_waitlist_place_waits_for_the_email_of_an_ending_that_cannot_go_only_so_long():
+    uow = new_uow()
+    mentee, mentor = await person(uow, "Sam Okafor"), uuid4()  # the mentor's contact details never arrive
+    program_id = uuid4()
+    await handlers.pairing_ended(ma.PairingEndedV2(pairing_id=uuid4(), program_id=program_id, chapter_id=None,
+                                                   mentee_id=mentee, mentor_id=mentor, ended_by="mentee",
+                                                   reason_code="goals_met"), uow)
+    await handlers.mentee_waitlisted(ma.MenteeWaitlistedV3(
+        enrollment_id=uuid4(), program_id=program_id, chapter_id=None, mentee_id=mentee, position=2), uow)
+
+    assert await sent(uow, now=NOW + timedelta(minutes=9)) == []
+    told = await sent(uow, now=NOW + timedelta(minutes=10))
+    assert [m.subject for m in told] == ["You are on the waitlist for a mentor: position 2"]
+
+
+class LastFirstMailer(FakeMailer):
+    """An SMTP server that takes one batch's messages last first: they all end at one moment (one commit answers
+    every hand-over of a batch), so the order they arrive in is anyone's. `next_batch` before each dispatch."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.batch_starts = 0
+
+    def next_batch(self) -> None:
+        self.batch_starts = len(self.sent)
+
+    async def send(self, email: Email, hand_over=None) -> None:
+        await super().send(email, hand_over)
+        self.sent.insert(self.batch_starts, self.sent.pop())
+
+
+async def sent_batch_by_batch(uow, mailer: LastFirstMailer, batches: int = 3) -> list[Email]:
+    for _ in range(batches):
+        mailer.next_batch()
+        await sent(uow, mailer)
+    return mailer.sent
+
+
+@pytest.mark.parametrize("what_follows", ["waitlisted", "paired again", "proposed again"])
+async def test_a_mentee_whose_mentorship_ended_for_goals_met_reads_that_it_ended_before_what_follows_it(what_follows):
+    uow = new_uow()
+    mentee, mentor, other_mentor = (await person(uow, "Sam Okafor"), await person(uow, "Ana Reyes"),
+                                    await person(uow, "Lee Chen"))
+    pair = dict(pairing_id=uuid4(), program_id=uuid4(), chapter_id=None, mentee_id=mentee, mentor_id=mentor)
+    await handlers.pairing_confirmed(ma.PairingConfirmedV4(**pair, score=80, reason_codes=[], pairing_kind="general",
+                                                           term_ends_at=NOW + timedelta(days=300)), uow)
+    await sent(uow)
+
+    # Matching ends the pairing and, in the same transaction, puts the mentee back: waiting, or paired again.
+    await handlers.pairing_ended(ma.PairingEndedV2(**pair, ended_by="mentee", reason_code="goals_met"), uow)
+    again = dict(pair, pairing_id=uuid4(), mentor_id=other_mentor)
+    if what_follows == "waitlisted":
+        await handlers.mentee_waitlisted(ma.MenteeWaitlistedV3(
+            enrollment_id=uuid4(), program_id=pair["program_id"], chapter_id=None, mentee_id=mentee, position=2), uow)
+    elif what_follows == "paired again":
+        await handlers.pairing_confirmed(ma.PairingConfirmedV4(
+            **again, score=70, reason_codes=[], pairing_kind="general", term_ends_at=NOW + timedelta(days=300)), uow)
+    else:
+        await handlers.pairing_proposed(ma.PairingProposedV6(
+            **again, score=70, reason_codes=[], pairing_kind="general", requested_by_mentee=False,
+            answer_by=NOW + timedelta(days=7)), uow)
+    told = await sent_batch_by_batch(uow, LastFirstMailer())
+
+    to_mentee = [m.subject for m in told if m.to.startswith("sam.")]
+    assert len(to_mentee) == 2 and to_mentee[0] == "Your mentorship with Ana Reyes has ended", to_mentee
 
 
 def withdrawn_by_the_program(mentee, mentor, reason_code: str = "not_a_good_fit") -> ma.PairingDeclinedV3:

@@ -48,11 +48,14 @@ class Action:
 
 @dataclass(frozen=True)
 class CalendarCopy:
-    """The calendar entry an email carries, and what the email asks of the calendar (REQUEST or CANCEL)."""
+    """The calendar entry an email carries, what the email asks of the calendar (REQUEST or CANCEL), and what the
+    email says of it (`said`, after its paragraphs): only an email carries it, so only an email says it, never the
+    inbox's copy of the message."""
 
     method: Method
     entry: CalendarEntry
     filename: str
+    said: str
 
 
 @dataclass(frozen=True)
@@ -321,7 +324,7 @@ class _Composer:
         return self.when_and_where(e["starts_at"], e["ends_at"], is_virtual=e["is_virtual"], location=e["location"],
                                    local_zone=e["timezone"], join_url=self.c.get("join_url") if with_join else None)
 
-    def event_calendar(self, method: Method) -> CalendarCopy:
+    def event_calendar(self, method: Method, said: str) -> CalendarCopy:
         e = self.event
         join_url = self.c.get("join_url") if method is Method.REQUEST else None
         # The reader's calendar keeps one entry for the event (one UID), whichever registration of theirs a copy is
@@ -339,7 +342,7 @@ class _Composer:
             uid=event_uid(e["scheduled_event_id"]), starts_at=e["starts_at"], ends_at=e["ends_at"],
             summary=summary, timezone=e["timezone"], location=e["location"] or join_url, url=join_url,
             sequence=sequence, cancelled=method is Method.CANCEL)
-        return CalendarCopy(method, entry, "event.ics")
+        return CalendarCopy(method, entry, "event.ics", said)
 
     @property
     def booking(self) -> dict[str, Any]:
@@ -352,14 +355,14 @@ class _Composer:
         return self.when_and_where(b["starts_at"], b["ends_at"], is_virtual=b["is_virtual"], location=b["location"],
                                    local_zone=host_zone)
 
-    def booking_calendar(self, method: Method) -> CalendarCopy:
+    def booking_calendar(self, method: Method, said: str) -> CalendarCopy:
         b = self.booking
         summary = (self._("Office hour with %(name)s") % {"name": self.partner} if self.partner
                    else self._("Office hour"))
         entry = CalendarEntry(
             uid=booking_uid(b["booking_id"]), starts_at=b["starts_at"], ends_at=b["ends_at"], summary=summary,
             location=b["location"], sequence=1 if method is Method.CANCEL else 0, cancelled=method is Method.CANCEL)
-        return CalendarCopy(method, entry, "office-hour.ics")
+        return CalendarCopy(method, entry, "office-hour.ics", said)
 
     def relative_day(self, starts: datetime, what: str) -> str:
         """Today at 6:00 PM: <what>; Tomorrow at …; Thursday, March 4, 2027: … (the reader's days)."""
@@ -670,10 +673,12 @@ class _Composer:
             said = [_("You ended your mentorship with %(name)s in %(program)s.") % values]
         else:
             said = [_("%(name)s ended your mentorship in %(program)s.") % values]
-        # Matching has put the mentee back on the waitlist already; that email may even come first.
+        # Matching has put the mentee back on the waitlist already; that email comes next (`dispatch.CLOSING_KINDS`).
         said.append(self._mentee_stays() if self.role == "mentee" else _("Thank you for the time you gave."))
+        # Either side may tell how an ended mentorship went, as of one completed (`feedback_request`).
+        said.append(_("Please tell us how it went: your feedback shapes the next pairings."))
         return Message(_("Your mentorship with %(name)s has ended") % values, said,
-                       action=self._program_link(_("See the program")))
+                       action=Action(_("Give feedback"), self.links.to("feedback", pairing_id=self.id("pairing_id"))))
 
     def partner_left(self) -> Message:
         """The partner erased their account: they are not named (their name is erased too)."""
@@ -839,9 +844,8 @@ class _Composer:
         said = [opening]
         if self.event["is_virtual"] and not self.c.get("join_url"):
             said.append(_("The link to join will follow in a separate email."))
-        said.append(_("The calendar entry is attached."))
         return Message(subject, said, self.event_details(with_join=True), self._event_link(),
-                       calendar=self.event_calendar(Method.REQUEST))
+                       calendar=self.event_calendar(Method.REQUEST, _("The calendar entry is attached.")))
 
     def registration_confirmed(self) -> Message:
         _ = self._
@@ -871,8 +875,7 @@ class _Composer:
         said = [_("As you asked, your registration for %(title)s is cancelled.") % values]
         calendar = None
         if self.c.get("held_seat"):
-            said.append(_("The calendar entry attached removes it from your calendar."))
-            calendar = self.event_calendar(Method.CANCEL)
+            calendar = self.event_calendar(Method.CANCEL, _("The calendar entry attached removes it from your calendar."))
         return Message(self.about_event(_("Cancelled: your registration for %(title)s"),
                                         _("Cancelled: your registration for an event on %(day)s")),
                        said, self.event_details(),
@@ -889,8 +892,7 @@ class _Composer:
             said.insert(1, _("The reason they gave: %(reason)s") % {"reason": reason})
         calendar = None
         if self.c.get("held_seat"):
-            said.append(_("The calendar entry attached removes it from your calendar."))
-            calendar = self.event_calendar(Method.CANCEL)
+            calendar = self.event_calendar(Method.CANCEL, _("The calendar entry attached removes it from your calendar."))
         return Message(self.about_event(_("Your registration for %(title)s was cancelled by the organisers"),
                                         _("Your registration for an event on %(day)s was cancelled by the organisers")),
                        said,
@@ -904,10 +906,9 @@ class _Composer:
             return Message(self.about_event(_("The link to join %(title)s has changed"),
                                             _("The link to join your event on %(day)s has changed")),
                            [_("The organisers changed the link to join %(title)s: the earlier link no longer works. "
-                              "Here is the new one. Please keep it to yourself.") % values,
-                            _("The updated calendar entry is attached.")],
+                              "Here is the new one. Please keep it to yourself.") % values],
                            self.event_details(with_join=True), self._event_link(),
-                           calendar=self.event_calendar(Method.REQUEST))
+                           calendar=self.event_calendar(Method.REQUEST, _("The updated calendar entry is attached.")))
         return Message(self.about_event(_("Your link to join %(title)s"),
                                         _("Your link to join the event on %(day)s")),
                        [_("Here is your link to join %(title)s. Please keep it to yourself.") % values],
@@ -925,8 +926,10 @@ class _Composer:
                               "waitlist with it.") % values], action=self._events_link())
         return Message(subject,
                        [_("We are sorry: %(title)s, planned for %(when)s, is cancelled, and your registration with "
-                          "it.") % values, _("The calendar entry attached removes it from your calendar.")],
-                       action=self._events_link(), calendar=self.event_calendar(Method.CANCEL))
+                          "it.") % values],
+                       action=self._events_link(),
+                       calendar=self.event_calendar(Method.CANCEL,
+                                                    _("The calendar entry attached removes it from your calendar.")))
 
     def event_updated(self) -> Message:
         _ = self._
@@ -965,8 +968,7 @@ class _Composer:
             subject = self.about_event(_("Changed: %(title)s"), _("Changes to an event you registered for"))
         calendar = None
         if self.c.get("holds_seat"):
-            said.append(_("The updated calendar entry is attached."))
-            calendar = self.event_calendar(Method.REQUEST)
+            calendar = self.event_calendar(Method.REQUEST, _("The updated calendar entry is attached."))
         # A seat holder's details keep their join link, as the calendar entry this one replaces did.
         return Message(subject, said, self.event_details(with_join=bool(calendar)),
                        self._event_link(), calendar=calendar)
@@ -1032,19 +1034,17 @@ class _Composer:
         _ = self._
         values = {"name": self.partner}
         return Message(self.office_hour_subject("office_hours_booked"),
-                       [_("Your office hour with %(name)s is booked.") % values, *self._how_to_join(),
-                        _("The calendar entry is attached.")],
+                       [_("Your office hour with %(name)s is booked.") % values, *self._how_to_join()],
                        self.booking_details(), self._office_hour_link(),
-                       calendar=self.booking_calendar(Method.REQUEST))
+                       calendar=self.booking_calendar(Method.REQUEST, _("The calendar entry is attached.")))
 
     def office_hours_booked_host(self) -> Message:
         _ = self._
         values = {"name": self.partner}
         return Message(self.office_hour_subject("office_hours_booked_host"),
-                       [_("%(name)s booked one of your office hours.") % values, *self._how_to_join(),
-                        _("The calendar entry is attached.")],
+                       [_("%(name)s booked one of your office hours.") % values, *self._how_to_join()],
                        self.booking_details(), self._office_hour_link(),
-                       calendar=self.booking_calendar(Method.REQUEST))
+                       calendar=self.booking_calendar(Method.REQUEST, _("The calendar entry is attached.")))
 
     def office_hours_reminder(self) -> Message:
         _ = self._
@@ -1088,10 +1088,11 @@ class _Composer:
                           "again for others to book.") % values]
             else:
                 said = [_("%(name)s cancelled the office hour you booked for %(when)s.") % values]
-        said.append(_("The calendar entry attached removes it from your calendar."))
         action = (Action(_("Find another office hour"), self.links.to("office_hours")) if self.role == "participant"
                   else Action(_("See your office hours"), self.links.to("my_office_hours")))
-        return Message(subject, said, action=action, calendar=self.booking_calendar(Method.CANCEL))
+        return Message(subject, said, action=action,
+                       calendar=self.booking_calendar(Method.CANCEL,
+                                                      _("The calendar entry attached removes it from your calendar.")))
 
     # --- the digest -----------------------------------------------------------------------------------------
 

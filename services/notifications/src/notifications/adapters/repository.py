@@ -45,7 +45,7 @@ class PostgresNotifications:
 
     async def save_contact(self, *, person_id: UUID, chapter_id: UUID | None, display_name: str, email: str,
                            timezone: str, pronouns_for_partner: str | None, bio_for_partner: str | None,
-                           identity_for_partner: dict[str, str], language: str) -> None:
+                           identity_for_partner: dict[str, str], language: str | None) -> None:
         await self._conn.execute(
             """INSERT INTO contacts (person_id, chapter_id, display_name, email, timezone, pronouns_for_partner,
                                      bio_for_partner, language, identity_for_partner)
@@ -379,6 +379,13 @@ class PostgresNotifications:
                 WHERE n.status = 'pending' AND n.next_attempt_at <= now()
                   AND (c.person_id IS NOT NULL OR n.kind = 'email_change')""")
         return row["waiting"], row["since"]
+
+    async def unsent_of(self, person_ids: list[UUID], kinds: frozenset[str]) -> list[Notification]:
+        rows = await self._conn.fetch(
+            f"""SELECT {_NOTIFICATION_COLUMNS} FROM notifications n
+                 WHERE n.person_id = ANY($1::uuid[]) AND n.kind = ANY($2::text[])
+                   AND n.status IN ('pending', 'sending')""", person_ids, sorted(kinds))
+        return [_notification(r) for r in rows]
 
     async def defer(self, notification_id: UUID, seconds: float) -> None:
         await self._conn.execute(

@@ -182,6 +182,9 @@ def _unsubscribe_command(token: str, tokens: UnsubscribeTokens) -> commands.Unsu
 class UnsubscribeLinkOut(BaseModel):
     category: Category = Field(description="The category of emails the link stops")
     opted_out: bool = Field(description="Whether its reader gets none of them by email already")
+    language: Literal["en", "es"] | None = Field(
+        default=None, description="The language its reader reads their emails in, for the page to speak it too; null "
+                                  "when not known (the page goes by the browser's Accept-Language)")
 
 
 @router.get("/unsubscribe/link", responses=answers(400, 403, 404))
@@ -191,8 +194,7 @@ async def unsubscribe_link(token: str, caller: Caller, tokens: Tokens, uow: Unit
     if not caller.is_admin:
         raise forbidden("the web app reads unsubscribe links")
     person_id, category = await handlers.unsubscribing(_unsubscribe_command(token, tokens), uow)
-    preferences = await views.preferences(uow, person_id)
-    return UnsubscribeLinkOut(category=category, opted_out=category in preferences.opted_out)
+    return UnsubscribeLinkOut(**await views.unsubscribe_link(uow, person_id, category))
 
 
 @router.get("/unsubscribe", status_code=303, response_class=RedirectResponse,
@@ -207,8 +209,8 @@ async def unsubscribe(token: str, tokens: Tokens, uow: UnitOfWork) -> Unsubscrib
     """Stop the link's category of emails: the web app's page, once confirmed, and the one-click unsubscribe (RFC
     8058) of emails sent before 2026-12-04, whose `List-Unsubscribe` named this endpoint. The signed token is the
     authority: it stops one category for the one person it was sent to."""
-    _, category = await handlers.unsubscribe(_unsubscribe_command(token, tokens), uow)
-    return UnsubscribeLinkOut(category=category, opted_out=True)
+    person_id, category = await handlers.unsubscribe(_unsubscribe_command(token, tokens), uow)
+    return UnsubscribeLinkOut(**await views.unsubscribe_link(uow, person_id, category))
 
 
 class Delivery(BaseModel):

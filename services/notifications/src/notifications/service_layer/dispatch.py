@@ -72,6 +72,8 @@ class DispatchPolicy:
     hand_over_window_seconds: float = 0.003
     # The first wait before recording a batch's outcomes again while the database is away (doubling, to 2 s).
     database_wait_seconds: float = 0.1
+    # How long at most what follows a pairing's closing waits for the closing's email to go first (`FOLLOWS_A_CLOSING`).
+    closing_first_seconds: float = 600.0
 
 
 class MissingContext(Exception):
@@ -101,6 +103,37 @@ VOID_ONCE_ENDED = (VOID_ONCE_CANCELLED - {"organiser_message"}) | {"office_hours
 # Kinds not sent to someone whose account is suspended: an organiser's words may give a way into the event (a new
 # link to join), which a suspended account is not given (`handlers.person_suspended`).
 HELD_FROM_THE_SUSPENDED = frozenset({"organiser_message"})
+
+
+# A pairing closing (ended, its partner gone, declined or withdrawn) and what follows it for the same person in the same
+# program: their place on the waitlist, or another pairing proposed or made. Matching announces both in one
+# transaction, the closing first, but one batch's emails reach the SMTP server at one moment (one commit answers every
+# hand-over), in any order: what follows waits while the email of a closing of another pairing of that program is
+# unsent, for `DispatchPolicy.closing_first_seconds` at most, so that nobody reads "you are on the waitlist" or "you
+# have been paired" before "your mentorship has ended".
+CLOSING_KINDS = frozenset({"pairing_ended", "partner_left", "pairing_declined"})
+FOLLOWS_A_CLOSING = frozenset({"mentee_waitlisted", "pairing_proposed", "pairing_confirmed", "waitlist_paired"})
+
+
+async def _closings_unsent(uow: NotificationsUnitOfWorkPort, due: list[Notification]) -> dict[UUID, list[Row]]:
+    """The unsent closings of the people something in `due` follows, by person (one read for the batch)."""
+    following = list(dict.fromkeys(n.person_id for n in due if n.kind in FOLLOWS_A_CLOSING))
+    closings: dict[UUID, list[Row]] = {}
+    if following:
+        for closing in await uow.notifications.unsent_of(following, CLOSING_KINDS):
+            closings.setdefault(closing.person_id, []).append(closing.parameters)
+    return closings
+
+
+def _waits_for_a_closing(notification: Notification, closings: dict[UUID, list[Row]], policy: DispatchPolicy,
+                         now: datetime) -> bool:
+    if notification.kind not in FOLLOWS_A_CLOSING:
+        return False
+    if now - (notification.created_at or now) >= timedelta(seconds=policy.closing_first_seconds):
+        return False
+    program, pairing = notification.parameters.get("program_id"), notification.parameters.get("pairing_id")
+    return any(closing.get("program_id") == program and closing.get("pairing_id") != pairing
+               for closing in closings.get(notification.person_id, []))
 
 
 # The kinds whose message shows what the partner shows a partner (`Messages.partner_details`).
@@ -235,7 +268,11 @@ async def claim_due(uow: NotificationsUnitOfWorkPort, render: Render, policy: Di
         shared = _SharedReads(uow)
         due = await uow.notifications.due(policy.batch_size)
         await shared.read_people([n.person_id for n in due])  # each reader's contact and preferences, at once
+        closings = await _closings_unsent(uow, due)
         for notification in due:
+            if _waits_for_a_closing(notification, closings, policy, now):
+                await uow.notifications.defer(notification.id, policy.context_wait_seconds)
+                continue
             try:
                 context = await context_for(notification, cast(NotificationsUnitOfWorkPort, shared), policy, now)
             except MissingContext:

@@ -70,7 +70,7 @@ async def contact_details_changed(
             pronouns_for_partner=one_line(event.pronouns_for_partner, 40),
             bio_for_partner=paragraphs(event.bio_for_partner, 2000),
             identity_for_partner=_shown_to_partner(event.identity_for_partner),
-            language=getattr(event, "preferred_language", None) or "en",
+            language=getattr(event, "preferred_language", None),  # None: not said (English, the default, is written)
         )
         await uow.commit()
 

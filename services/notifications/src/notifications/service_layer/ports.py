@@ -22,7 +22,7 @@ class NotificationsRepository(Protocol):
 
     async def save_contact(self, *, person_id: UUID, chapter_id: UUID | None, display_name: str, email: str,
                            timezone: str, pronouns_for_partner: str | None, bio_for_partner: str | None,
-                           identity_for_partner: dict[str, str], language: str) -> None:
+                           identity_for_partner: dict[str, str], language: str | None) -> None:
         """Replaces what was known of the person (a withdrawn consent takes the attribute out)."""
 
     async def contact(self, person_id: UUID) -> Row | None:
@@ -164,6 +164,9 @@ class NotificationsRepository(Protocol):
         """The emails `due` would give now, and when the first of them fell due (None: none waits)."""
 
     async def defer(self, notification_id: UUID, seconds: float) -> None: ...
+
+    async def unsent_of(self, person_ids: list[UUID], kinds: frozenset[str]) -> list[Notification]:
+        """These people's notifications of these kinds not sent yet (pending, or due again later) or being sent."""
 
     async def mark_sending(self, claimed: list[tuple[UUID, str, str]], lease_seconds: float,
                            claim_id: UUID) -> None:

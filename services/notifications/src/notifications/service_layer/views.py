@@ -7,7 +7,15 @@ from datetime import datetime
 from typing import TypeVar, cast
 from uuid import UUID
 
-from ..domain.model import NoSuchDelivery, Notification, NotInInbox, Preferences, UnknownPerson, check_organiser
+from ..domain.model import (
+    Category,
+    NoSuchDelivery,
+    Notification,
+    NotInInbox,
+    Preferences,
+    UnknownPerson,
+    check_organiser,
+)
 from .dispatch import DispatchPolicy, GatheredReads, MissingContext, Obsolete, context_for
 from .ports import NotificationsUnitOfWorkPort, Row
 
@@ -61,6 +69,16 @@ async def _context_now(notification: Notification, uow: NotificationsUnitOfWorkP
         partner_id = notification.parameters.get("partner_id")
         return {"over": True, "recipient": await uow.notifications.contact(notification.person_id),
                 "partner": await uow.notifications.contact(UUID(partner_id)) if partner_id else None}
+
+
+async def unsubscribe_link(uow: NotificationsUnitOfWorkPort, person_id: UUID, category: Category) -> Row:
+    """What the web app's unsubscribe page says of a link (its reader's, `handlers.unsubscribing`): the category it
+    stops, whether its reader gets none of them by email already, and the language the reader reads their emails in,
+    for the page to speak it too (None when unknown: the page goes by the browser's). Raises UnknownPerson."""
+    found = await preferences(uow, person_id)
+    reader = await contact(uow, person_id)
+    return {"category": category, "opted_out": category in found.opted_out,
+            "language": (reader or {}).get("language")}
 
 
 async def unread_count(uow: NotificationsUnitOfWorkPort, person_id: UUID) -> int:
