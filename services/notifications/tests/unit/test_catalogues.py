@@ -61,3 +61,13 @@ def test_one_moment_is_written_in_each_readers_own_zone_however_often_it_is_aske
     for _ in range(2):  # the second time from what was written the first
         assert chicago.span(starts, ends) == "Thursday, March 4, 2027, 5:00\u202fPM – 6:00\u202fPM (Central Standard Time)"
         assert tokyo.span(starts.astimezone(zone_of("America/Chicago")), ends).startswith("Friday, March 5, 2027, 8:00")
+
+
+def test_no_spanish_message_says_the_reader_is_of_a_gender_they_never_gave():
+    # "estás más avanzado en el camino", to a mentor who may be a woman.
+    masculine = re.compile(r"\b(?:est[aá]s|estés|eres|quedaste)(?: más)? (?:inscrito|avanzado|emparejado|registrado|"
+                           r"seguro|listo)\b(?!/)", re.IGNORECASE)
+    with (LOCALE_DIR / "es" / "LC_MESSAGES" / "messages.po").open("rb") as source:
+        said = [m.string for m in read_po(source) if m.id]
+    translations = [s for string in said for s in ((string,) if isinstance(string, str) else string)]
+    assert [t for t in translations if masculine.search(t)] == []
