@@ -50,6 +50,15 @@ async def test_switching_language_on_a_console_page_comes_back_to_that_page(worl
     assert re.search(r'name="back" value="/console/events\?status=draft"', shown)
 
 
+@pytest.mark.parametrize(("language", "title"), [("en", "Console · Mentorship in medicine"),
+                                                 ("es", "Consola · Mentoría en medicina")])
+async def test_the_console_home_is_titled_console_once(world, language, title):
+    # Its title read "Console · Console · Mentorship in medicine".
+    async with as_(world, "coordinator", language)[0] as page:
+        shown = (await page.get("/console")).text
+    assert f"<title>{title}</title>" in shown
+
+
 @pytest.mark.parametrize("language", ["en", "es"])
 async def test_every_console_page_answers_a_coordinator_and_an_administrator_in_both_languages(world, language):
     for who, extra in (("coordinator", []), ("admin", admin_pages(world))):
@@ -1803,3 +1812,13 @@ async def test_a_mentor_is_suspended_from_their_page_and_approved_again_there_a_
     assert enrollment["approval"] == "approved"
     assert [c.body for c in s.calls_to("profiles", "POST", r"/v1/enrollments/.*")] == [
         {"note": "Complaint under review"}, {}]
+
+
+@pytest.mark.parametrize(("status", "said"), [("published", "Publicada: se propusieron sus parejas"),
+                                              ("discarded", "Descartada: no se propuso nada")])
+async def test_a_round_s_status_agrees_with_ronda_in_spanish(world, status, said):
+    # A round's status shared its words with an event's: "Publicado", "Descartado", though a ronda is feminine.
+    world["s"].rounds[ROUND].update(status=status)
+    async with as_(world, "coordinator", "es")[0] as page:
+        shown = " ".join((await page.get(f"/console/rounds/{ROUND}")).text.split())
+    assert said in shown and "Publicado" not in shown and "Descartado" not in shown

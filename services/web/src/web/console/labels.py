@@ -35,10 +35,11 @@ ROUND_STATUS = {
     "queued": C_("Waiting to run"),
     "running": C_("Running"),
     "draft": C_("Draft: waiting for your review"),
-    "published": C_("Published"),
-    "discarded": C_("Discarded"),
+    # Words of their own, not an event's: Spanish agrees them with "ronda".
+    "published": C_("Published: its pairs were proposed"),
+    "discarded": C_("Discarded: nothing was proposed"),
     "failed": C_("Failed"),
-    "done": C_("Done"),
+    "done": C_("Done: its pairs were made"),
 }
 
 # Why a mentee stays unpaired in a round (matching's codes), in a coordinator's words.
