@@ -233,6 +233,11 @@ class Services:
         self.pairings[p["id"]] = p
         return p
 
+    @staticmethod
+    def open_check_in(event: dict) -> None:
+        """Check-in at the door opened an hour ago (events checks people in from then)."""
+        event["check_in_opens_at"] = (datetime.now(UTC) - timedelta(hours=1)).isoformat()
+
     def event(self, title: str, chapter: str | None = None, state: str = "published") -> dict:
         starts = datetime(2026, 12, 10, 18, tzinfo=UTC)
         e = {"id": ident(), "chapter_id": chapter if chapter is not None else self.chapter, "kind": "workshop",

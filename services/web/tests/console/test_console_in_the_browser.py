@@ -106,6 +106,7 @@ async def test_the_check_of_an_invitation_file_passes_axe_and_fits_a_360_pixel_p
 @pytest.mark.parametrize("viewport", [NARROW, DESKTOP], ids=["phone", "desktop"])
 async def test_check_in_swaps_the_row_announces_it_and_a_second_tap_in_the_same_place_undoes_nothing(
         browser, world, viewport):
+    world["s"].open_check_in(world["event"])
     event, mentee = world["event"]["id"], world["mentee"]
     async with await serve(world, "coordinator") as base:
         context = await browser.new_context(base_url=base, viewport=viewport, locale="en-US")

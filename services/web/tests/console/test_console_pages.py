@@ -490,10 +490,13 @@ async def test_the_check_in_page_says_when_check_in_opens_until_it_has(world):
     event = world["event"]
     async with as_(world, "coordinator")[0] as page:
         before = (await page.get(f"/console/events/{event['id']}/check-in")).text
-        event["check_in_opens_at"] = (datetime.now(UTC) - timedelta(hours=1)).isoformat()
+        world["s"].open_check_in(event)
         open_now = (await page.get(f"/console/events/{event['id']}/check-in")).text
     assert "Check-in opens on Thu 10 Dec 2026, 00:00 CST" in before
     assert "Check-in opens on" not in open_now
+    # Before it opens, the list names who has a seat, with no button that would only be refused.
+    assert "Ben Student" in before and ">Check in Ben Student</button>" not in before
+    assert ">Check in Ben Student</button>" in open_now
 
 
 async def test_the_roster_shows_names_and_the_waitlist_and_removing_someone_needs_a_reason(world):
@@ -562,6 +565,7 @@ async def test_the_door_finds_a_name_typed_without_its_accents_or_punctuation_it
 
 async def test_a_checked_in_row_says_when_and_puts_its_undo_after_that_not_where_check_in_was(world):
     event, mentee = world["event"], world["mentee"]
+    world["s"].open_check_in(event)
     check_in = f"/console/events/{event['id']}/check-in"
     async with as_(world, "coordinator")[0] as page:
         before = (await page.get(check_in)).text
