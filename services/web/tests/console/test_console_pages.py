@@ -1625,7 +1625,9 @@ async def test_a_refused_swap_is_worded_by_the_swap_form_which_keeps_the_two_men
     assert refused.status_code == 422 and program["name"] in refused.text
     form = refused.text.split('action="/console/rounds/')[-1].split("</form>")[0]
     assert '<p class="field-error" id="swap-error">This mentor has no room' in form
-    assert 'role="alert"' not in refused.text.split('id="swap"')[0]
+    top = refused.text.split('id="swap"')[0]
+    assert '<a href="#swap">This mentor has no room' in top, "the summary at the top links to the swap, far down"
+    assert top.count('role="alert"') == 1, "only the summary: not a second notice of its own"
     for name, mentee in chosen.items():
         select = re.search(rf'<select id="{name}".*?</select>', form, re.S)[0]
         assert f'<option value="{mentee}" selected>' in select
@@ -1803,3 +1805,38 @@ async def test_a_mentor_is_suspended_from_their_page_and_approved_again_there_a_
     assert enrollment["approval"] == "approved"
     assert [c.body for c in s.calls_to("profiles", "POST", r"/v1/enrollments/.*")] == [
         {"note": "Complaint under review"}, {}]
+
+
+@pytest.mark.parametrize("language, first, second", [
+    ("en", "Choose the first mentee.", "Choose the second mentee."),
+    ("es", "Elige a la primera persona mentorada.", "Elige a la segunda persona mentorada.")])
+async def test_a_swap_sent_empty_is_summarised_at_the_top_and_each_empty_choice_is_said_next_to_it(
+        world, language, first, second):
+    s = world["s"]
+    other_mentee, other_mentor = s.person("Dana Student", stage="undergraduate"), s.person("Dr. Omar Diaz")
+    s.rounds[ROUND]["pairs"].append({"mentee_id": other_mentee["id"], "mentor_id": other_mentor["id"], "score": 70,
+                                     "reason_codes": []})
+    async with as_(world, "coordinator", language)[0] as page:
+        refused = await page.post(f"/console/rounds/{ROUND}/swap", data={"csrf": CSRF, "mentee_a": "", "mentee_b": ""})
+    assert refused.status_code == 422
+    text = refused.text
+    summary = text.split('class="notice error error-summary"')[1].split("</div>")[0]
+    assert f'<a href="#mentee_a">{first}</a>' in summary and f'<a href="#mentee_b">{second}</a>' in summary
+    assert text.index("error-summary") < text.index('id="pairs"'), "the summary is at the top, above the pairs"
+    assert f'<p class="field-error" id="mentee_a-error">{first}</p>' in text
+    assert f'<p class="field-error" id="mentee_b-error">{second}</p>' in text
+    assert 'aria-describedby="mentee_a-error"' in text and 'aria-describedby="mentee_b-error"' in text
+    assert not s.calls_to("matching", "POST")
+
+
+async def test_a_swap_with_one_mentee_chosen_says_only_the_other_is_missing_and_keeps_the_one_chosen(world):
+    s, mentee = world["s"], world["mentee"]
+    other_mentee, other_mentor = s.person("Dana Student", stage="undergraduate"), s.person("Dr. Omar Diaz")
+    s.rounds[ROUND]["pairs"].append({"mentee_id": other_mentee["id"], "mentor_id": other_mentor["id"], "score": 70,
+                                     "reason_codes": []})
+    async with as_(world, "coordinator")[0] as page:
+        refused = await page.post(f"/console/rounds/{ROUND}/swap",
+                                  data={"csrf": CSRF, "mentee_a": mentee["id"], "mentee_b": ""})
+    text = refused.text
+    assert 'id="mentee_b-error">Choose the second mentee.</p>' in text and "Choose the first mentee." not in text
+    assert f'<option value="{mentee["id"]}" selected>' in text

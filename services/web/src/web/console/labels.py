@@ -393,6 +393,8 @@ ERRORS = {
     "choose_mentee": C_("Choose a mentee from the waitlist."),
     "choose_mentor": C_("Choose a mentor."),
     "choose_two_mentees": C_("Choose two different mentees."),
+    "choose_first_mentee": C_("Choose the first mentee."),
+    "choose_second_mentee": C_("Choose the second mentee."),
     "same_mentor": C_("These two mentees are drafted with the same mentor: swapping them would change nothing."),
     "no_one_in_file": C_("Choose a file with people in it: below its header row (name,email,stage), one row for each "
                          "person."),
