@@ -783,6 +783,23 @@ async def test_every_field_of_an_event_events_refuses_at_once_is_worded_next_to_
     assert said.keys() == {"capacity", "virtual_link"}
 
 
+async def test_an_event_form_with_several_bad_fields_words_them_all_at_once_without_asking_events(world):
+    s = world["s"]
+    form = a_new_event_form(s, title="", capacity="many", location="Hall " * 61, is_virtual="on",
+                            virtual_link="http://meet.example/fair")
+    async with as_(world, "coordinator")[0] as page:
+        refused = await page.post("/console/events/new", data=form)
+        out_of_range = await page.post("/console/events/new", data=a_new_event_form(s, capacity="100001"))
+    assert refused.status_code == 422 and not s.calls_to("events", "POST")
+    said = dict(re.findall(r'<p class="field-error" id="([a-z_]+)-error">([^<]*)</p>', refused.text))
+    assert said == {"title": "Give the event a title.",
+                    "capacity": "Give the number of seats: a whole number from 1 to 100,000.",
+                    "location": "Give the place in at most 300 characters.",
+                    "virtual_link": "Give the link to join as a web address that starts with https://, of at most "
+                                    "500 characters."}
+    assert 'id="capacity-error">Give the number of seats' in out_of_range.text and not s.calls_to("events", "POST")
+
+
 @pytest.mark.parametrize("field, message, words", [
     ("virtual_link", "String should match pattern '^https://'",
      "Give the link to join as a web address that starts with https://, of at most 500 characters."),
@@ -790,7 +807,7 @@ async def test_every_field_of_an_event_events_refuses_at_once_is_worded_next_to_
 async def test_a_link_or_place_events_refuses_says_what_it_must_be_next_to_it(world, field, message, words):
     s = world["s"]
     s.refuse[("POST", "/v1/events")] = (422, "invalid_request", field, message)
-    form = a_new_event_form(s, is_virtual="on", virtual_link="meet dot example")
+    form = a_new_event_form(s, is_virtual="on", virtual_link="https://meet.example/fair")
     async with as_(world, "coordinator")[0] as page:
         refused = await page.post("/console/events/new", data=form)
     said = dict(re.findall(r'<p class="field-error" id="([a-z_]+)-error">([^<]*)</p>', refused.text))

@@ -131,8 +131,15 @@ def _event_form(posted, desk: Desk, zones: tuple[str, ...], event: dict | None) 
             problems[name] = needs(name)
     try:
         body["capacity"] = int(values["capacity"])
+        if not 1 <= body["capacity"] <= 100_000:  # events' range: said with the rest, not after them
+            problems["capacity"] = needs("capacity")
     except ValueError:
         problems["capacity"] = needs("capacity")
+    if len(values["location"]) > LOCATION_LIMIT:
+        problems["location"] = needs("location")
+    link = values["virtual_link"]
+    if link and (len(link) > LINK_LIMIT or not link.startswith("https://")):
+        problems["virtual_link"] = needs("virtual_link")
     if event is None:  # an event's kind and chapter are chosen once, when it is made
         if values["kind"] not in participant_labels.EVENT_KINDS:
             problems["kind"] = needs("kind")

@@ -39,6 +39,9 @@ NUMBERS = ("term_months", "cadence_min_days", "cadence_max_days", "group_size", 
            "answer_within_days")
 # Null to profiles: no group size (one-to-one), no cap, the platform's time to answer.
 MAY_BE_EMPTY = ("group_size", "pair_cap", "answer_within_days")
+# profiles' ProgramIn ranges, mirrored so that every field at fault is said in one answer (profiles still decides).
+RANGES = {"term_months": (1, 60), "cadence_min_days": (1, 365), "cadence_max_days": (1, 365), "group_size": (2, 50),
+          "pair_cap": (1, 100_000), "minimum_score": (0, 100), "answer_within_days": (1, 365)}
 YES_OR_NO = ("both_must_accept", "mentor_approval_required")
 LISTS = {"mentee_stages": participant_labels.STAGES, "mentor_stages": participant_labels.STAGES,
          "pairing_kinds": labels.PAIRING_KINDS}
@@ -81,12 +84,15 @@ def _read(posted: FormData, program: dict | None = None) -> tuple[dict[str, Any]
         typed = values[name]
         if name == "group_size" and values["format"] != "group":
             body[name] = None  # a one-to-one program has no group size, whatever was left in the field
-        elif not typed and name in MAY_BE_EMPTY:
+        elif not typed and name in MAY_BE_EMPTY and name != "group_size":  # a group program has a size
             body[name] = None
-        elif WHOLE_NUMBER.fullmatch(typed):
+        elif WHOLE_NUMBER.fullmatch(typed) and RANGES[name][0] <= int(typed.replace(",", "")) <= RANGES[name][1]:
             body[name] = int(typed.replace(",", ""))
-        else:
+        else:  # not a whole number, out of profiles' range, or a group program's size left empty
             problems[name] = labels.PROGRAM_PROBLEMS[name]
+    fewest, most = body.get("cadence_min_days"), body.get("cadence_max_days")
+    if "cadence_max_days" not in problems and fewest is not None and most is not None and most < fewest:
+        problems["cadence_max_days"] = labels.PROGRAM_RULES["cadence_max_days"]
     return values, body, problems
 
 
