@@ -1857,3 +1857,28 @@ async def test_a_swap_with_one_mentee_chosen_says_only_the_other_is_missing_and_
     text = refused.text
     assert 'id="mentee_b-error">Choose the second mentee.</p>' in text and "Choose the first mentee." not in text
     assert f'<option value="{mentee["id"]}" selected>' in text
+
+
+async def test_an_event_description_over_events_limit_is_refused_next_to_it_naming_the_limit_and_kept_whole(world):
+    s = world["s"]
+    description = "Bring a laptop. " * 320  # 5,120 characters
+    async with as_(world, "coordinator")[0] as page:
+        refused = await page.post("/console/events/new", data=a_new_event_form(s, description=description))
+    assert refused.status_code == 422 and not s.calls_to("events", "POST")
+    said = dict(re.findall(r'<p class="field-error" id="([a-z_]+)-error">([^<]*)</p>', refused.text))
+    assert said == {"description": "Keep the description to 5000 characters or fewer: this one has 5119."}
+    assert 'aria-describedby="description-error"' in refused.text
+    assert f">{description.strip()}</textarea>" in refused.text, "kept as typed, not cut"
+
+
+async def test_a_vetting_note_over_profiles_limit_is_refused_next_to_it_and_kept_whole(world):
+    s = world["s"]
+    note = "Checked the licence with the state board. " * 13  # 559 characters
+    async with as_(world, "coordinator")[0] as page:
+        refused = await page.post(f"/console/enrollments/{E9}/approve",
+                                  data={"csrf": CSRF, "note": note, "name": "Dr. Ana Reyes"},
+                                  headers={"hx-request": "true"})
+    assert not s.calls_to("profiles", "POST", f"/v1/enrollments/{E9}/approve")
+    assert f'id="note-{E9}-error">Keep the note to 500 characters or fewer: this one has {len(note.strip())}.' in (
+        refused.text)
+    assert f">{note.strip()}</textarea>" in refused.text

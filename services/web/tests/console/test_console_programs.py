@@ -543,3 +543,16 @@ class Posted(HTMLParser):
         if tag == "input" and a.get("name") and (a.get("type") not in ("checkbox", "radio") or "checked" in a):
             self.fields.setdefault(a["name"], []).append(a.get("value") or ("on" if a.get("type") == "checkbox"
                                                                             else ""))
+
+
+@pytest.mark.parametrize("language, words", [
+    ("en", "Keep the name to 200 characters or fewer: this one has 229."),
+    ("es", "El nombre puede tener como máximo 200 caracteres: este tiene 229.")])
+async def test_a_program_name_over_profiles_limit_is_refused_next_to_it_naming_the_limit_and_kept_whole(
+        world, language, words):
+    s, name = world["s"], "Into Surgery " * 17 + "and more"
+    async with as_(world, "admin", language)[0] as page:
+        refused = await page.post("/console/programs", data={**FULL, "name": name})
+    assert refused.status_code == 422 and not s.calls_to("profiles", "POST", "/v1/programs")
+    assert field_error(refused.text, "name") == words
+    assert value_of(the_form(refused.text, "/console/programs"), "name") == name

@@ -97,7 +97,7 @@ def _event_form(posted, desk: Desk, zones: tuple[str, ...], event: dict | None) 
     """The form's values, the body for events and the problems found; `event` is the one edited (None: a new one)."""
     values: dict[str, Any] = {k: text(posted, k, 4000) for k in ("title", "kind", "timezone", "capacity", "location",
                                                                  "virtual_link", "chapter_id", *MOMENTS)}
-    values["description"] = text(posted, "description", DESCRIPTION_LIMIT)
+    values["description"] = text(posted, "description", 4 * DESCRIPTION_LIMIT)  # whole: one too long is refused
     values["is_virtual"] = posted.get("is_virtual") == "on"
     values["attendees_public"] = posted.get("attendees_public") == "on"
     values["audience_stages"] = [s for s in posted.getlist("audience_stages") if s in participant_labels.STAGES]
@@ -111,6 +111,9 @@ def _event_form(posted, desk: Desk, zones: tuple[str, ...], event: dict | None) 
     elif len(values["title"]) > TITLE_LIMIT:  # asked shorter rather than cut where the coordinator cannot see
         problems["title"] = desk._(C_("Keep the title to %(limit)s characters or fewer: this one has %(count)s."),
                                    limit=TITLE_LIMIT, count=len(values["title"]))
+    if len(values["description"]) > DESCRIPTION_LIMIT:
+        problems["description"] = desk._(C_("Keep the description to %(limit)s characters or fewer: this one has "
+                                            "%(count)s."), limit=DESCRIPTION_LIMIT, count=len(values["description"]))
     zone = values["timezone"] if values["timezone"] in zones else None
     if zone is None:
         problems["timezone"] = needs("timezone")

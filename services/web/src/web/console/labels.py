@@ -144,6 +144,8 @@ CHAPTER_PROBLEMS = {
     "timezone": C_("Choose one of the time zones listed."),
     "contact_email": C_("Give an email address, like mentoring@chapter.example, or leave it empty."),
 }
+NOTE_TOO_LONG = C_("Keep the note to %(limit)s characters or fewer: this one has %(count)s.")
+NAME_TOO_LONG = C_("Keep the name to %(limit)s characters or fewer: this one has %(count)s.")
 PROGRAM_RULES = {
     "cadence_max_days": C_("The most days between meetings cannot be fewer than the fewest."),
     "pairing_kinds": C_("Choose each kind of mentorship once."),

@@ -47,6 +47,7 @@ LISTS = {"mentee_stages": participant_labels.STAGES, "mentor_stages": participan
          "pairing_kinds": labels.PAIRING_KINDS}
 CHOICES = {"format": labels.FORMATS, "pairing_mode": labels.PAIRING_MODES}
 SETTINGS = ("name", *LISTS, *CHOICES, *NUMBERS, *YES_OR_NO)  # what a program's settings page may change
+NAME_LIMIT = 200  # profiles' own (Name)
 WHOLE_NUMBER = re.compile(r"-?([0-9]{1,9}|[0-9]{1,3}(,[0-9]{3}){1,2})")  # 100000 or 100,000
 
 
@@ -58,7 +59,8 @@ def _read(posted: FormData, program: dict | None = None) -> tuple[dict[str, Any]
     """The form as typed (to give back), the body profiles takes, and the fields at fault (their `labels` words,
     untranslated): what the form alone shows is missing or not a whole number. Every other rule is profiles'.
     `program`: the one changed (None: a new one), whose `members_public` stands when the form did not offer it."""
-    values: dict[str, Any] = {"name": text(posted, "name", 200), "chapter_id": text(posted, "chapter_id", 40)}
+    # The name as typed, whole: one over profiles' limit is refused next to it, never cut where nobody sees.
+    values: dict[str, Any] = {"name": text(posted, "name", 4000), "chapter_id": text(posted, "chapter_id", 40)}
     for name, known in LISTS.items():
         values[name] = [code for code in known if code in posted.getlist(name)]
     for name in CHOICES:
@@ -76,6 +78,8 @@ def _read(posted: FormData, program: dict | None = None) -> tuple[dict[str, Any]
     for name in ("name", *LISTS):
         if not values[name]:
             problems[name] = labels.PROGRAM_PROBLEMS[name]
+    if len(values["name"]) > NAME_LIMIT:
+        problems["name"] = labels.NAME_TOO_LONG
     for name, known in CHOICES.items():
         body[name] = values[name]
         if values[name] not in known:
@@ -96,8 +100,9 @@ def _read(posted: FormData, program: dict | None = None) -> tuple[dict[str, Any]
     return values, body, problems
 
 
-def _words(desk: Desk, problems: dict[str, str]) -> dict[str, str]:
-    return {name: desk._(message) for name, message in problems.items()}
+def _words(desk: Desk, problems: dict[str, str], values: dict[str, Any]) -> dict[str, str]:
+    return {name: desk._(message, limit=NAME_LIMIT, count=len(values["name"])) if message == labels.NAME_TOO_LONG
+            else desk._(message) for name, message in problems.items()}
 
 
 def _service_problem(desk: Desk, error: ServiceError) -> dict[str, str]:
@@ -180,7 +185,7 @@ async def programs(desk: Console, done: str | None = None) -> Response:
 @router.post("/programs")
 async def add_program(desk: Console, posted: Form) -> Response:
     values, body, problems = _read(posted)
-    problems = _words(desk, problems)
+    problems = _words(desk, problems, values)
     chapter = uuid_or_none(values["chapter_id"]) if values["chapter_id"] else None
     # As profiles: an administrator adds any program; a coordinator, one of their own chapters' (never a national one).
     if (values["chapter_id"] and chapter is None) or not desk.staff.coordinates(chapter):
@@ -231,7 +236,7 @@ async def change_program(program_id: UUID, desk: Console, posted: Form) -> Respo
         return not_found(desk)
     values, body, problems = _read(posted, program)
     values["chapter_id"] = program.get("chapter_id") or ""  # never changed: profiles takes no chapter in a change
-    problems = _words(desk, problems)
+    problems = _words(desk, problems, values)
     if not problems:
         changes = _changes(program, body)
         here = f"/console/programs/{program_id}/settings"
