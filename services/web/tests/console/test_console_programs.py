@@ -556,3 +556,22 @@ async def test_a_program_name_over_profiles_limit_is_refused_next_to_it_naming_t
     assert refused.status_code == 422 and not s.calls_to("profiles", "POST", "/v1/programs")
     assert field_error(refused.text, "name") == words
     assert value_of(the_form(refused.text, "/console/programs"), "name") == name
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+async def test_the_settings_error_summary_names_each_field_and_lists_them_in_the_pages_order(world, language):
+    path = settings(world)
+    bad = {**FULL, "cadence_min_days": "many", "cadence_max_days": "0", "term_months": "99", "pair_cap": "lots",
+           "name": ""}
+    async with as_(world, "coordinator", language)[0] as page:
+        refused = await page.post(path, data=bad)
+    summary = refused.text.split("data-error-summary")[1].split("</div>")[0]
+    linked = re.findall(r'<a href="#([a-z_]+)">([^<]*)</a>', summary)
+    assert [field for field, _ in linked] == ["name", "pair_cap", "term_months", "cadence_min_days",
+                                              "cadence_max_days"], "as the fields come on the page"
+    words = [said for _, said in linked]
+    assert len(set(words)) == len(words), "no two entries read the same"
+    if language == "en":
+        assert dict(linked)["cadence_min_days"] == (
+            "Give the fewest days between meetings: a whole number from 1 to 365.")
+        assert dict(linked)["cadence_max_days"] == "Give the most days between meetings: a whole number from 1 to 365."

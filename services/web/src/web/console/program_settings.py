@@ -100,6 +100,17 @@ def _read(posted: FormData, program: dict | None = None) -> tuple[dict[str, Any]
     return values, body, problems
 
 
+# The fields as the form shows them, so that its error summary lists them in the same order (a whole form's first).
+PAGE_ORDER = ("form", "name", "chapter_id", "mentee_stages", "mentor_stages", "mentor_approval_required",
+              "members_public", "pairing_mode", "both_must_accept", "pairing_kinds", "minimum_score", "pair_cap",
+              "answer_within_days", "format", "group_size", "term_months", "cadence_min_days", "cadence_max_days")
+
+
+def _in_page_order(problems: dict[str, str]) -> dict[str, str]:
+    return dict(sorted(problems.items(), key=lambda item: PAGE_ORDER.index(item[0]) if item[0] in PAGE_ORDER
+                       else len(PAGE_ORDER)))
+
+
 def _words(desk: Desk, problems: dict[str, str], values: dict[str, Any]) -> dict[str, str]:
     return {name: desk._(message, limit=NAME_LIMIT, count=len(values["name"])) if message == labels.NAME_TOO_LONG
             else desk._(message) for name, message in problems.items()}
@@ -202,7 +213,7 @@ async def add_program(desk: Console, posted: Form) -> Response:
                 problems = _service_problem(desk, error)
             else:
                 raise
-    return await _programs_page(desk, 422, values=values, problems=problems)
+    return await _programs_page(desk, 422, values=values, problems=_in_page_order(problems))
 
 
 # --- a program's settings ---------------------------------------------------------------------------------------
@@ -251,4 +262,4 @@ async def change_program(program_id: UUID, desk: Console, posted: Form) -> Respo
             problems = _service_problem(desk, error)
             if "members_public" in problems:  # as it stays: saved again, the other changes go through
                 values["members_public"] = _members_public(program)
-    return await _settings_page(desk, program, 422, values=values, problems=problems)
+    return await _settings_page(desk, program, 422, values=values, problems=_in_page_order(problems))
