@@ -15,6 +15,12 @@ ROLES_AFTER_NAME = {"mentor": C_("mentor"), "mentee": C_("mentee")}
 
 APPROVAL = {"pending": C_("Awaiting approval"), "approved": C_("Approved"), "suspended": C_("Suspended"),
             "not_required": C_("No approval needed")}
+# A mentor's enrollment, on their page: profiles suspends it both to decline an offer to mentor and to suspend an
+# approved mentor, and its answer does not say which, so neither is claimed.
+MENTOR_APPROVAL = {"suspended": C_("Not approved to mentor (declined, or suspended)")}
+# `mentor.suspended` in the audit trail, by its entry's `was_approved` (false: declined; absent: it does not say).
+MENTOR_STOPPED = {False: C_("Declined a mentor"), True: C_("Suspended a mentor"),
+                  None: C_("Declined or suspended a mentor")}
 
 ROSTER_STATUS = {
     "confirmed": C_("Has a seat"),
