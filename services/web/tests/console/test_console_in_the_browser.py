@@ -7,6 +7,7 @@ $CONSOLE_SCREENSHOTS when it is set (for a person to look at)."""
 from __future__ import annotations
 
 import os
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -107,6 +108,7 @@ async def test_the_check_of_an_invitation_file_passes_axe_and_fits_a_360_pixel_p
 async def test_check_in_swaps_the_row_announces_it_and_a_second_tap_in_the_same_place_undoes_nothing(
         browser, world, viewport):
     event, mentee = world["event"]["id"], world["mentee"]
+    world["event"]["check_in_opens_at"] = (datetime.now(UTC) - timedelta(hours=1)).isoformat()  # buttons once open
     async with await serve(world, "coordinator") as base:
         context = await browser.new_context(base_url=base, viewport=viewport, locale="en-US")
         page = await context.new_page()

@@ -553,6 +553,7 @@ async def test_the_door_finds_a_name_typed_without_its_accents_or_punctuation_it
 
 async def test_a_checked_in_row_says_when_and_puts_its_undo_after_that_not_where_check_in_was(world):
     event, mentee = world["event"], world["mentee"]
+    event["check_in_opens_at"] = (datetime.now(UTC) - timedelta(hours=1)).isoformat()  # buttons only once open
     check_in = f"/console/events/{event['id']}/check-in"
     async with as_(world, "coordinator")[0] as page:
         before = (await page.get(check_in)).text

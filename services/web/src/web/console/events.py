@@ -334,6 +334,15 @@ def _started(event: dict) -> bool:
         return False
 
 
+def _check_in_opens_later(event: dict) -> str | None:
+    """When check-in opens, while it has not (events checks registrants in from the day of the event); else None."""
+    opens = event.get("check_in_opens_at")
+    try:
+        return opens if opens and datetime.fromisoformat(opens) > datetime.now(UTC) else None
+    except (TypeError, ValueError):
+        return None
+
+
 def _registration_open(event: dict) -> bool:
     try:
         return datetime.fromisoformat(event["registration_deadline"]) > datetime.now(UTC)
@@ -357,7 +366,8 @@ async def _event_page(desk: Desk, event_id: UUID, status: int = 200, **context: 
     return desk.render("console/event.html", status, event=event, seated=seated, waiting=waiting, others=others,
                        counts=roster.get("counts", {}) if isinstance(roster, dict) else {}, names=names,
                        started=_started(event), came={r["person_id"] for r in seated if _came(r)},
-                       registration_open=_registration_open(event), **context)
+                       registration_open=_registration_open(event), check_in_opens_later=_check_in_opens_later(event),
+                       **context)
 
 
 @router.get("/events/{event_id}")
@@ -512,8 +522,7 @@ async def _check_in_page(desk: Desk, event_id: UUID, q: str = "", status: int = 
     shown.sort(key=lambda r: _folded(names.get(r["person_id"], "")))
     arrived = sum(1 for r in entries if r.get("checked_in_at"))
     # Said before anyone is turned away: events checks registrants in from the day of the event.
-    opens = event.get("check_in_opens_at")
-    opens_later = opens if opens and datetime.fromisoformat(opens) > datetime.now(UTC) else None
+    opens_later = _check_in_opens_later(event)
     return desk.render("console/check_in.html", status, event=event, entries=shown, names=names, q=q,
                        arrived=arrived, expected=len(entries), opens_later=opens_later, **context)
 
