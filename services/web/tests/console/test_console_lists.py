@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from web.console.labels import AUDIT_ACTIONS, AUDIT_SUBJECTS
 
-from .fakes import CSRF, E9, as_
+from .fakes import CSRF, E9, ROUND, as_
 
 AUDITED = ("profiles", "matching", "events", "notifications")
 
@@ -359,3 +359,16 @@ async def test_a_mentor_declined_or_suspended_reads_as_not_approved_to_mentor_on
         text = (await page.get(f"/console/people/{mentor['id']}")).text
     assert "Not approved to mentor (declined, or suspended)" in text
     assert " · Suspended · " not in text
+
+
+@pytest.mark.parametrize("language, round_said, event_said", [("en", "Published: its pairs are proposed", "Published"),
+                                                              ("es", "Publicada: sus parejas están propuestas",
+                                                               "Publicado")])
+async def test_a_published_round_reads_as_a_round_in_spanish_not_as_an_event(world, language, round_said, event_said):
+    s, event = world["s"], world["event"]
+    s.rounds[ROUND]["status"] = "published"
+    async with as_(world, "coordinator", language)[0] as page:
+        a_round = (await page.get(f"/console/rounds/{ROUND}")).text
+        an_event = (await page.get(f"/console/events/{event['id']}")).text
+    assert f'<p class="lead">{round_said} · ' in a_round
+    assert f" · {event_said}</p>" in an_event

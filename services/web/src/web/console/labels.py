@@ -41,7 +41,8 @@ ROUND_STATUS = {
     "queued": C_("Waiting to run"),
     "running": C_("Running"),
     "draft": C_("Draft: waiting for your review"),
-    "published": C_("Published"),
+    # Its own words, not an event's "Published": Spanish says a round (una ronda) "publicada".
+    "published": C_("Published: its pairs are proposed"),
     "discarded": C_("Discarded"),
     "failed": C_("Failed"),
     "done": C_("Done"),
