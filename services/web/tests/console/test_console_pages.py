@@ -1883,3 +1883,15 @@ async def test_a_vetting_note_over_profiles_limit_is_refused_next_to_it_and_kept
     assert f'id="note-{E9}-error">Keep the note to 500 characters or fewer: this one has {len(note.strip())}.' in (
         refused.text)
     assert f">{note.strip()}</textarea>" in refused.text
+
+
+def test_a_reports_headers_wrap_so_a_long_program_name_does_not_widen_its_table():
+    """A program's name heads a row, or a column in a turned table: the headers may wrap (a name of 200 characters
+    on one line made the reports' table 2,466 px wide, on a desktop too), and a word longer than the cell breaks."""
+    css = (Path(web.__file__).parent / "static" / "console.css").read_text()
+    outside_media = re.sub(r"@media[^{]*\{(?:[^{}]*\{[^{}]*\})*[^{}]*\}", "", css)
+    rules = re.findall(r"([^{}]+)\{([^{}]*)\}", outside_media)
+    wrapping = [body for selector, body in rules if ".table-scroll th" in selector]
+    assert wrapping and "white-space: normal" in wrapping[-1] and "overflow-wrap: anywhere" in wrapping[-1]
+    nowrap = [selector.strip() for selector, body in rules if "white-space: nowrap" in body]
+    assert all(css.index(f"{s} {{") < css.rindex(".table-scroll th") for s in nowrap if "th" in s)
