@@ -191,3 +191,11 @@ async def test_a_console_hint_is_out_of_its_label_and_read_with_its_field(world,
     described = (tags.by_id(field).get("aria-describedby") or "").split()
     assert f"{field}-hint" in described
     assert "hint" in (tags.by_id(f"{field}-hint").get("class") or "")
+
+
+@pytest.mark.parametrize("language, said", [("en", "Console · Mentorship in medicine"),
+                                            ("es", "Consola · Mentoría en medicina")])
+async def test_the_console_homes_title_says_console_once(world, language, said):
+    async with as_(world, "coordinator", language)[0] as page:
+        found = title((await page.get("/console")).text)
+    assert found == said

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from web.console.labels import AUDIT_ACTIONS, AUDIT_SUBJECTS
 
-from .fakes import CSRF, as_
+from .fakes import CSRF, E9, ROUND, as_
 
 AUDITED = ("profiles", "matching", "events", "notifications")
 
@@ -332,3 +332,43 @@ async def test_the_emails_page_says_when_more_did_not_arrive_than_it_lists_and_h
         home = (await page.get("/console")).text
     assert "Only the newest 100 emails of each kind are listed: more did not arrive." in text
     assert "More than 101 emails did not arrive" in home
+
+
+@pytest.mark.parametrize("was_approved, said", [(False, "Declined a mentor"), (True, "Suspended a mentor"),
+                                                (None, "Declined or suspended a mentor")])
+async def test_the_audit_trail_says_a_mentor_was_declined_or_suspended_and_whose_enrollment_in_which_program(
+        world, was_approved, said):
+    s, mentor, program = world["s"], world["mentor"], world["program"]
+    detail = {"person_id": mentor["id"], "program_id": program["id"], "note": "No licence on file",
+              **({} if was_approved is None else {"was_approved": was_approved})}
+    s.audit = {"profiles": [{"id": 1, "at": "2026-03-01T10:00:00+00:00", "actor": world["admin"]["id"],
+                             "actor_role": "admin", "action": "mentor.suspended", "subject_kind": "enrollment",
+                             "subject_id": E9, "chapter_id": s.chapter, "detail": detail, "correlation_id": None}]}
+    async with as_(world, "admin")[0] as page:
+        row = (await page.get("/console/audit")).text.split("<tbody>")[1].split("</tr>")[0]
+    assert f"<td>{said}<br>" in row
+    assert f'<a href="/console/people/{mentor["id"]}">Dr. Ana Reyes as a mentor in Into Medicine</a>' in row
+    assert "an enrollment" not in row
+
+
+async def test_a_mentor_declined_or_suspended_reads_as_not_approved_to_mentor_on_their_page_not_suspended(world):
+    s, mentor = world["s"], world["mentor"]
+    enrollment = next(e for e in s.people[mentor["id"]]["enrollments"] if e["role"] == "mentor")
+    enrollment["approval"] = "suspended"
+    async with as_(world, "coordinator")[0] as page:
+        text = (await page.get(f"/console/people/{mentor['id']}")).text
+    assert "Not approved to mentor (declined, or suspended)" in text
+    assert " · Suspended · " not in text
+
+
+@pytest.mark.parametrize("language, round_said, event_said", [("en", "Published: its pairs were proposed", "Published"),
+                                                              ("es", "Publicada: se propusieron sus parejas",
+                                                               "Publicado")])
+async def test_a_published_round_reads_as_a_round_in_spanish_not_as_an_event(world, language, round_said, event_said):
+    s, event = world["s"], world["event"]
+    s.rounds[ROUND]["status"] = "published"
+    async with as_(world, "coordinator", language)[0] as page:
+        a_round = (await page.get(f"/console/rounds/{ROUND}")).text
+        an_event = (await page.get(f"/console/events/{event['id']}")).text
+    assert f'<p class="lead">{round_said} · ' in a_round
+    assert f" · {event_said}</p>" in an_event

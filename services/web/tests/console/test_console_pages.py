@@ -796,6 +796,23 @@ async def test_every_field_of_an_event_events_refuses_at_once_is_worded_next_to_
     assert said.keys() == {"capacity", "virtual_link"}
 
 
+async def test_an_event_form_with_several_bad_fields_words_them_all_at_once_without_asking_events(world):
+    s = world["s"]
+    form = a_new_event_form(s, title="", capacity="many", location="Hall " * 61, is_virtual="on",
+                            virtual_link="http://meet.example/fair")
+    async with as_(world, "coordinator")[0] as page:
+        refused = await page.post("/console/events/new", data=form)
+        out_of_range = await page.post("/console/events/new", data=a_new_event_form(s, capacity="100001"))
+    assert refused.status_code == 422 and not s.calls_to("events", "POST")
+    said = dict(re.findall(r'<p class="field-error" id="([a-z_]+)-error">([^<]*)</p>', refused.text))
+    assert said == {"title": "Give the event a title.",
+                    "capacity": "Give the number of seats: a whole number from 1 to 100,000.",
+                    "location": "Give the place in at most 300 characters.",
+                    "virtual_link": "Give the link to join as a web address that starts with https://, of at most "
+                                    "500 characters."}
+    assert 'id="capacity-error">Give the number of seats' in out_of_range.text and not s.calls_to("events", "POST")
+
+
 @pytest.mark.parametrize("field, message, words", [
     ("virtual_link", "String should match pattern '^https://'",
      "Give the link to join as a web address that starts with https://, of at most 500 characters."),
@@ -803,7 +820,7 @@ async def test_every_field_of_an_event_events_refuses_at_once_is_worded_next_to_
 async def test_a_link_or_place_events_refuses_says_what_it_must_be_next_to_it(world, field, message, words):
     s = world["s"]
     s.refuse[("POST", "/v1/events")] = (422, "invalid_request", field, message)
-    form = a_new_event_form(s, is_virtual="on", virtual_link="meet dot example")
+    form = a_new_event_form(s, is_virtual="on", virtual_link="https://meet.example/fair")
     async with as_(world, "coordinator")[0] as page:
         refused = await page.post("/console/events/new", data=form)
     said = dict(re.findall(r'<p class="field-error" id="([a-z_]+)-error">([^<]*)</p>', refused.text))
@@ -1638,7 +1655,9 @@ async def test_a_refused_swap_is_worded_by_the_swap_form_which_keeps_the_two_men
     assert refused.status_code == 422 and program["name"] in refused.text
     form = refused.text.split('action="/console/rounds/')[-1].split("</form>")[0]
     assert '<p class="field-error" id="swap-error">This mentor has no room' in form
-    assert 'role="alert"' not in refused.text.split('id="swap"')[0]
+    top = refused.text.split('id="swap"')[0]
+    assert '<a href="#swap">This mentor has no room' in top, "the summary at the top links to the swap, far down"
+    assert top.count('role="alert"') == 1, "only the summary: not a second notice of its own"
     for name, mentee in chosen.items():
         select = re.search(rf'<select id="{name}".*?</select>', form, re.S)[0]
         assert f'<option value="{mentee}" selected>' in select
@@ -1818,11 +1837,81 @@ async def test_a_mentor_is_suspended_from_their_page_and_approved_again_there_a_
         {"note": "Complaint under review"}, {}]
 
 
-@pytest.mark.parametrize(("status", "said"), [("published", "Publicada: se propusieron sus parejas"),
-                                              ("discarded", "Descartada: no se propuso nada")])
-async def test_a_round_s_status_agrees_with_ronda_in_spanish(world, status, said):
-    # A round's status shared its words with an event's: "Publicado", "Descartado", though a ronda is feminine.
-    world["s"].rounds[ROUND].update(status=status)
-    async with as_(world, "coordinator", "es")[0] as page:
-        shown = " ".join((await page.get(f"/console/rounds/{ROUND}")).text.split())
-    assert said in shown and "Publicado" not in shown and "Descartado" not in shown
+async def test_a_discarded_round_agrees_with_ronda_in_spanish():
+    # A round's status shared its words with an event's: "Descartado", though a ronda is feminine (published: in
+    # test_console_lists).
+    spanish = catalogue(PACKAGE / "translations/es/LC_MESSAGES/console.po")
+    from web.console.labels import ROUND_STATUS
+    assert spanish[ROUND_STATUS["discarded"]] == "Descartada: no se propuso nada"
+
+
+@pytest.mark.parametrize("language, first, second", [
+    ("en", "Choose the first mentee.", "Choose the second mentee."),
+    ("es", "Elige a la primera persona mentorada.", "Elige a la segunda persona mentorada.")])
+async def test_a_swap_sent_empty_is_summarised_at_the_top_and_each_empty_choice_is_said_next_to_it(
+        world, language, first, second):
+    s = world["s"]
+    other_mentee, other_mentor = s.person("Dana Student", stage="undergraduate"), s.person("Dr. Omar Diaz")
+    s.rounds[ROUND]["pairs"].append({"mentee_id": other_mentee["id"], "mentor_id": other_mentor["id"], "score": 70,
+                                     "reason_codes": []})
+    async with as_(world, "coordinator", language)[0] as page:
+        refused = await page.post(f"/console/rounds/{ROUND}/swap", data={"csrf": CSRF, "mentee_a": "", "mentee_b": ""})
+    assert refused.status_code == 422
+    text = refused.text
+    summary = text.split('class="notice error error-summary"')[1].split("</div>")[0]
+    assert f'<a href="#mentee_a">{first}</a>' in summary and f'<a href="#mentee_b">{second}</a>' in summary
+    assert text.index("error-summary") < text.index('id="pairs"'), "the summary is at the top, above the pairs"
+    assert f'<p class="field-error" id="mentee_a-error">{first}</p>' in text
+    assert f'<p class="field-error" id="mentee_b-error">{second}</p>' in text
+    assert 'aria-describedby="mentee_a-error"' in text and 'aria-describedby="mentee_b-error"' in text
+    assert not s.calls_to("matching", "POST")
+
+
+async def test_a_swap_with_one_mentee_chosen_says_only_the_other_is_missing_and_keeps_the_one_chosen(world):
+    s, mentee = world["s"], world["mentee"]
+    other_mentee, other_mentor = s.person("Dana Student", stage="undergraduate"), s.person("Dr. Omar Diaz")
+    s.rounds[ROUND]["pairs"].append({"mentee_id": other_mentee["id"], "mentor_id": other_mentor["id"], "score": 70,
+                                     "reason_codes": []})
+    async with as_(world, "coordinator")[0] as page:
+        refused = await page.post(f"/console/rounds/{ROUND}/swap",
+                                  data={"csrf": CSRF, "mentee_a": mentee["id"], "mentee_b": ""})
+    text = refused.text
+    assert 'id="mentee_b-error">Choose the second mentee.</p>' in text and "Choose the first mentee." not in text
+    assert f'<option value="{mentee["id"]}" selected>' in text
+
+
+async def test_an_event_description_over_events_limit_is_refused_next_to_it_naming_the_limit_and_kept_whole(world):
+    s = world["s"]
+    description = "Bring a laptop. " * 320  # 5,120 characters
+    async with as_(world, "coordinator")[0] as page:
+        refused = await page.post("/console/events/new", data=a_new_event_form(s, description=description))
+    assert refused.status_code == 422 and not s.calls_to("events", "POST")
+    said = dict(re.findall(r'<p class="field-error" id="([a-z_]+)-error">([^<]*)</p>', refused.text))
+    assert said == {"description": "Keep the description to 5000 characters or fewer: this one has 5119."}
+    assert 'aria-describedby="description-error"' in refused.text
+    assert f">{description.strip()}</textarea>" in refused.text, "kept as typed, not cut"
+
+
+async def test_a_vetting_note_over_profiles_limit_is_refused_next_to_it_and_kept_whole(world):
+    s = world["s"]
+    note = "Checked the licence with the state board. " * 13  # 559 characters
+    async with as_(world, "coordinator")[0] as page:
+        refused = await page.post(f"/console/enrollments/{E9}/approve",
+                                  data={"csrf": CSRF, "note": note, "name": "Dr. Ana Reyes"},
+                                  headers={"hx-request": "true"})
+    assert not s.calls_to("profiles", "POST", f"/v1/enrollments/{E9}/approve")
+    assert f'id="note-{E9}-error">Keep the note to 500 characters or fewer: this one has {len(note.strip())}.' in (
+        refused.text)
+    assert f">{note.strip()}</textarea>" in refused.text
+
+
+def test_a_reports_headers_wrap_so_a_long_program_name_does_not_widen_its_table():
+    """A program's name heads a row, or a column in a turned table: the headers may wrap (a name of 200 characters
+    on one line made the reports' table 2,466 px wide, on a desktop too), and a word longer than the cell breaks."""
+    css = (Path(web.__file__).parent / "static" / "console.css").read_text()
+    outside_media = re.sub(r"@media[^{]*\{(?:[^{}]*\{[^{}]*\})*[^{}]*\}", "", css)
+    rules = re.findall(r"([^{}]+)\{([^{}]*)\}", outside_media)
+    wrapping = [body for selector, body in rules if ".table-scroll th" in selector]
+    assert wrapping and "white-space: normal" in wrapping[-1] and "overflow-wrap: anywhere" in wrapping[-1]
+    nowrap = [selector.strip() for selector, body in rules if "white-space: nowrap" in body]
+    assert all(css.index(f"{s} {{") < css.rindex(".table-scroll th") for s in nowrap if "th" in s)

@@ -167,7 +167,7 @@ async def test_a_setting_profiles_refuses_is_worded_next_to_its_field_and_everyt
         too_long = await page.post("/console/programs", data={**FULL, "term_months": "99"})
         crossed = await page.post("/console/programs", data={**FULL, "cadence_min_days": "40"})
         no_size = await page.post("/console/programs", data={**FULL, "group_size": ""})
-    assert [c.body["term_months"] for c in s.calls_to("profiles", "POST", "/v1/programs")] == [99, 6, 6]
+    assert not s.calls_to("profiles", "POST", "/v1/programs"), "the console knows profiles' ranges: all said at once"
     assert too_long.status_code == 422
     assert field_error(too_long.text, "term_months") == "Give a whole number of months from 1 to 60."
     assert 'aria-invalid="true" aria-describedby="term_months-hint term_months-error"' in too_long.text
@@ -233,6 +233,33 @@ async def test_a_number_that_is_not_a_whole_number_is_refused_next_to_its_field_
     assert field_error(refused.text, "pairing_kinds") == "Choose at least one kind of mentorship."
     form = the_form(refused.text, "/console/programs")
     assert value_of(form, "minimum_score") == "high" and value_of(form, "pair_cap") == "2.5"
+
+
+async def test_six_bad_settings_are_all_worded_next_to_their_fields_in_one_answer_without_asking_profiles(world):
+    s = world["s"]
+    bad = {**FULL, "name": "", "minimum_score": "high", "term_months": "99", "cadence_min_days": "40",
+           "cadence_max_days": "20", "group_size": "", "pair_cap": "0", "answer_within_days": "999"}
+    async with as_(world, "admin")[0] as page:
+        refused = await page.post("/console/programs", data=bad)
+    assert refused.status_code == 422 and not s.calls_to("profiles", "POST", "/v1/programs")
+    assert field_error(refused.text, "name") == "Give the program a name."
+    assert field_error(refused.text, "minimum_score") == "Give a whole number from 0 to 100."
+    assert field_error(refused.text, "term_months") == "Give a whole number of months from 1 to 60."
+    assert field_error(refused.text, "cadence_max_days") == (
+        "The most days between meetings cannot be fewer than the fewest.")
+    assert field_error(refused.text, "group_size") == "Give the size of each group: 2 to 50 people."
+    assert field_error(refused.text, "pair_cap") == (
+        "Give a whole number from 1 to 100,000, or leave it empty for no cap.")
+    assert field_error(refused.text, "answer_within_days").startswith("Give a whole number of days from 1 to 365")
+
+
+async def test_changing_settings_words_a_word_and_a_number_out_of_range_at_once(world):
+    s = world["s"]
+    async with as_(world, "admin")[0] as page:
+        refused = await page.post(settings(world), data={**FULL, "minimum_score": "high", "term_months": "0"})
+    assert refused.status_code == 422 and not s.calls_to("profiles", "PATCH")
+    assert field_error(refused.text, "minimum_score") == "Give a whole number from 0 to 100."
+    assert field_error(refused.text, "term_months") == "Give a whole number of months from 1 to 60."
 
 
 # --- a program's settings ---------------------------------------------------------------------------------------
@@ -304,15 +331,16 @@ async def test_a_change_profiles_refuses_is_worded_next_to_its_field_and_what_wa
     s, path = world["s"], settings(world)
     async with as_(world, "coordinator")[0] as page:
         fields = Posted(the_form((await page.get(path)).text, path)).fields
-        refused = await page.post(path, data={**fields, "cadence_max_days": ["20"], "name": ["Into Medicine II"]})
+        s.refuse[("PATCH", f"/v1/programs/{world['program']['id']}")] = (422, "invalid", "cadence_max_days")
+        refused = await page.post(path, data={**fields, "cadence_max_days": ["40"], "name": ["Into Medicine II"]})
     assert refused.status_code == 422
-    assert s.calls_to("profiles", "PATCH")[-1].body == {"name": "Into Medicine II", "cadence_max_days": 20}
+    assert s.calls_to("profiles", "PATCH")[-1].body == {"name": "Into Medicine II", "cadence_max_days": 40}
     assert world["program"]["name"] == "Into Medicine", "profiles changed nothing"
     assert field_error(refused.text, "cadence_max_days") == (
         "The most days between meetings cannot be fewer than the fewest.")
     assert 'aria-invalid="true" aria-describedby="cadence_max_days-error"' in refused.text
     form = the_form(refused.text, path)
-    assert value_of(form, "name") == "Into Medicine II" and value_of(form, "cadence_max_days") == "20"
+    assert value_of(form, "name") == "Into Medicine II" and value_of(form, "cadence_max_days") == "40"
 
 
 async def test_the_settings_say_a_programs_chapter_cannot_be_changed_and_never_send_one(world):
@@ -515,3 +543,35 @@ class Posted(HTMLParser):
         if tag == "input" and a.get("name") and (a.get("type") not in ("checkbox", "radio") or "checked" in a):
             self.fields.setdefault(a["name"], []).append(a.get("value") or ("on" if a.get("type") == "checkbox"
                                                                             else ""))
+
+
+@pytest.mark.parametrize("language, words", [
+    ("en", "Keep the name to 200 characters or fewer: this one has 229."),
+    ("es", "El nombre puede tener como máximo 200 caracteres: este tiene 229.")])
+async def test_a_program_name_over_profiles_limit_is_refused_next_to_it_naming_the_limit_and_kept_whole(
+        world, language, words):
+    s, name = world["s"], "Into Surgery " * 17 + "and more"
+    async with as_(world, "admin", language)[0] as page:
+        refused = await page.post("/console/programs", data={**FULL, "name": name})
+    assert refused.status_code == 422 and not s.calls_to("profiles", "POST", "/v1/programs")
+    assert field_error(refused.text, "name") == words
+    assert value_of(the_form(refused.text, "/console/programs"), "name") == name
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+async def test_the_settings_error_summary_names_each_field_and_lists_them_in_the_pages_order(world, language):
+    path = settings(world)
+    bad = {**FULL, "cadence_min_days": "many", "cadence_max_days": "0", "term_months": "99", "pair_cap": "lots",
+           "name": ""}
+    async with as_(world, "coordinator", language)[0] as page:
+        refused = await page.post(path, data=bad)
+    summary = refused.text.split("data-error-summary")[1].split("</div>")[0]
+    linked = re.findall(r'<a href="#([a-z_]+)">([^<]*)</a>', summary)
+    assert [field for field, _ in linked] == ["name", "pair_cap", "term_months", "cadence_min_days",
+                                              "cadence_max_days"], "as the fields come on the page"
+    words = [said for _, said in linked]
+    assert len(set(words)) == len(words), "no two entries read the same"
+    if language == "en":
+        assert dict(linked)["cadence_min_days"] == (
+            "Give the fewest days between meetings: a whole number from 1 to 365.")
+        assert dict(linked)["cadence_max_days"] == "Give the most days between meetings: a whole number from 1 to 365."

@@ -7,6 +7,8 @@ import html
 import re
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from .fakes import CSRF, as_
 
 
@@ -199,3 +201,36 @@ async def test_an_events_pages_say_its_times_are_in_its_own_zone_not_the_staff_m
     async with as_(world, "coordinator")[0] as page:
         home = await page.get("/console")
     assert "Times are shown in your time zone (Central Time, Chicago)." in home.text
+
+
+@pytest.mark.parametrize("language, warning", [
+    ("en", "This event is online but has no link to join yet: people with a seat will not know how to join."),
+    ("es", "Este evento es en línea pero aún no tiene enlace para unirse: quienes tengan plaza no sabrán cómo unirse.")])
+async def test_an_online_event_without_a_link_to_join_warns_by_its_publish_button_and_next_to_the_link(
+        world, language, warning):
+    s = world["s"]
+    event = s.event("Interview practice", state="draft")
+    event.update(is_virtual=True, location=None, virtual_link=None)
+    async with as_(world, "coordinator", language)[0] as page:
+        shown = (await page.get(f"/console/events/{event['id']}")).text
+        form = (await page.get(f"/console/events/{event['id']}/edit")).text
+        event["virtual_link"] = "https://meet.example/practice"
+        linked = (await page.get(f"/console/events/{event['id']}")).text
+    assert warning in shown and f'href="/console/events/{event["id"]}/edit#virtual_link"' in shown
+    assert shown.index(warning) < shown.index(f'action="/console/events/{event["id"]}/publish"')
+    assert f'<p class="field-warning" id="virtual_link-warning">{warning}' in form
+    assert re.search(r'id="virtual_link"[^>]*aria-describedby="[^"]*virtual_link-warning', form)
+    assert warning not in linked
+
+
+async def test_check_in_buttons_show_only_once_check_in_is_open_and_before_then_the_pages_say_when_it_opens(world):
+    event, mentee = world["event"], world["mentee"]  # check-in opens on 10 December: days away
+    async with as_(world, "coordinator")[0] as page:
+        shown = (await page.get(f"/console/events/{event['id']}")).text
+        checking = (await page.get(f"/console/events/{event['id']}/check-in")).text
+        event["check_in_opens_at"] = (datetime.now(UTC) - timedelta(hours=1)).isoformat()
+        shown_open = (await page.get(f"/console/events/{event['id']}")).text
+        checking_open = (await page.get(f"/console/events/{event['id']}/check-in")).text
+    assert "Check people in" not in shown and "Check-in opens on Thu 10 Dec 2026, 00:00 CST" in shown
+    assert "Check in Ben Student" not in checking and f'<li id="p-{mentee["id"]}"' in checking
+    assert "Check people in" in shown_open and "Check in Ben Student" in checking_open

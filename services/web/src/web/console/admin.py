@@ -134,7 +134,7 @@ async def audit(desk: Console, action: str = "", chapter_id: str = "", before: s
         desk.chapters(), desk.programs())
     shown = found.entries
     people = ({e["actor"] for e in shown} | {e["subject_id"] for e in shown if e["subject_kind"] == "person"}
-              | {e["detail"].get("person_id") for e in shown if e["subject_kind"] == "notification"})
+              | {e["detail"].get("person_id") for e in shown if e["subject_kind"] in ("notification", "enrollment")})
     names = await desk.names(p for p in people if uuid_or_none(p))
 
     def page(side: str, ids: tuple[int, ...] | None) -> str | None:

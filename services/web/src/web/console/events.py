@@ -97,7 +97,7 @@ def _event_form(posted, desk: Desk, zones: tuple[str, ...], event: dict | None) 
     """The form's values, the body for events and the problems found; `event` is the one edited (None: a new one)."""
     values: dict[str, Any] = {k: text(posted, k, 4000) for k in ("title", "kind", "timezone", "capacity", "location",
                                                                  "virtual_link", "chapter_id", *MOMENTS)}
-    values["description"] = text(posted, "description", DESCRIPTION_LIMIT)
+    values["description"] = text(posted, "description", 4 * DESCRIPTION_LIMIT)  # whole: one too long is refused
     values["is_virtual"] = posted.get("is_virtual") == "on"
     values["attendees_public"] = posted.get("attendees_public") == "on"
     values["audience_stages"] = [s for s in posted.getlist("audience_stages") if s in participant_labels.STAGES]
@@ -111,6 +111,9 @@ def _event_form(posted, desk: Desk, zones: tuple[str, ...], event: dict | None) 
     elif len(values["title"]) > TITLE_LIMIT:  # asked shorter rather than cut where the coordinator cannot see
         problems["title"] = desk._(C_("Keep the title to %(limit)s characters or fewer: this one has %(count)s."),
                                    limit=TITLE_LIMIT, count=len(values["title"]))
+    if len(values["description"]) > DESCRIPTION_LIMIT:
+        problems["description"] = desk._(C_("Keep the description to %(limit)s characters or fewer: this one has "
+                                            "%(count)s."), limit=DESCRIPTION_LIMIT, count=len(values["description"]))
     zone = values["timezone"] if values["timezone"] in zones else None
     if zone is None:
         problems["timezone"] = needs("timezone")
@@ -131,8 +134,15 @@ def _event_form(posted, desk: Desk, zones: tuple[str, ...], event: dict | None) 
             problems[name] = needs(name)
     try:
         body["capacity"] = int(values["capacity"])
+        if not 1 <= body["capacity"] <= 100_000:  # events' range: said with the rest, not after them
+            problems["capacity"] = needs("capacity")
     except ValueError:
         problems["capacity"] = needs("capacity")
+    if len(values["location"]) > LOCATION_LIMIT:
+        problems["location"] = needs("location")
+    link = values["virtual_link"]
+    if link and (len(link) > LINK_LIMIT or not link.startswith("https://")):
+        problems["virtual_link"] = needs("virtual_link")
     if event is None:  # an event's kind and chapter are chosen once, when it is made
         if values["kind"] not in participant_labels.EVENT_KINDS:
             problems["kind"] = needs("kind")
@@ -324,6 +334,15 @@ def _started(event: dict) -> bool:
         return False
 
 
+def _check_in_opens_later(event: dict) -> str | None:
+    """When check-in opens, while it has not (events checks registrants in from the day of the event); else None."""
+    opens = event.get("check_in_opens_at")
+    try:
+        return opens if opens and datetime.fromisoformat(opens) > datetime.now(UTC) else None
+    except (TypeError, ValueError):
+        return None
+
+
 def _registration_open(event: dict) -> bool:
     try:
         return datetime.fromisoformat(event["registration_deadline"]) > datetime.now(UTC)
@@ -347,7 +366,8 @@ async def _event_page(desk: Desk, event_id: UUID, status: int = 200, **context: 
     return desk.render("console/event.html", status, event=event, seated=seated, waiting=waiting, others=others,
                        counts=roster.get("counts", {}) if isinstance(roster, dict) else {}, names=names,
                        started=_started(event), came={r["person_id"] for r in seated if _came(r)},
-                       registration_open=_registration_open(event), **context)
+                       registration_open=_registration_open(event), check_in_opens_later=_check_in_opens_later(event),
+                       **context)
 
 
 @router.get("/events/{event_id}")
@@ -502,8 +522,7 @@ async def _check_in_page(desk: Desk, event_id: UUID, q: str = "", status: int = 
     shown.sort(key=lambda r: _folded(names.get(r["person_id"], "")))
     arrived = sum(1 for r in entries if r.get("checked_in_at"))
     # Said before anyone is turned away: events checks registrants in from the day of the event.
-    opens = event.get("check_in_opens_at")
-    opens_later = opens if opens and datetime.fromisoformat(opens) > datetime.now(UTC) else None
+    opens_later = _check_in_opens_later(event)
     return desk.render("console/check_in.html", status, event=event, entries=shown, names=names, q=q,
                        arrived=arrived, expected=len(entries), opens_later=opens_later, **context)
 

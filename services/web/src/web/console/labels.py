@@ -15,6 +15,12 @@ ROLES_AFTER_NAME = {"mentor": C_("mentor"), "mentee": C_("mentee")}
 
 APPROVAL = {"pending": C_("Awaiting approval"), "approved": C_("Approved"), "suspended": C_("Suspended"),
             "not_required": C_("No approval needed")}
+# A mentor's enrollment, on their page: profiles suspends it both to decline an offer to mentor and to suspend an
+# approved mentor, and its answer does not say which, so neither is claimed.
+MENTOR_APPROVAL = {"suspended": C_("Not approved to mentor (declined, or suspended)")}
+# `mentor.suspended` in the audit trail, by its entry's `was_approved` (false: declined; absent: it does not say).
+MENTOR_STOPPED = {False: C_("Declined a mentor"), True: C_("Suspended a mentor"),
+                  None: C_("Declined or suspended a mentor")}
 
 ROSTER_STATUS = {
     "confirmed": C_("Has a seat"),
@@ -116,8 +122,8 @@ PROGRAM_PROBLEMS = {
     "mentee_stages": C_("Choose at least one stage for mentees."),
     "mentor_stages": C_("Choose at least one stage for mentors."),
     "term_months": C_("Give a whole number of months from 1 to 60."),
-    "cadence_min_days": C_("Give a whole number of days from 1 to 365."),
-    "cadence_max_days": C_("Give a whole number of days from 1 to 365."),
+    "cadence_min_days": C_("Give the fewest days between meetings: a whole number from 1 to 365."),
+    "cadence_max_days": C_("Give the most days between meetings: a whole number from 1 to 365."),
     "format": C_("Choose one-to-one or groups."),
     "group_size": C_("Give the size of each group: 2 to 50 people."),
     "pairing_mode": C_("Choose how pairs form."),
@@ -145,6 +151,8 @@ CHAPTER_PROBLEMS = {
     "timezone": C_("Choose one of the time zones listed."),
     "contact_email": C_("Give an email address, like mentoring@chapter.example, or leave it empty."),
 }
+NOTE_TOO_LONG = C_("Keep the note to %(limit)s characters or fewer: this one has %(count)s.")
+NAME_TOO_LONG = C_("Keep the name to %(limit)s characters or fewer: this one has %(count)s.")
 PROGRAM_RULES = {
     "cadence_max_days": C_("The most days between meetings cannot be fewer than the fewest."),
     "pairing_kinds": C_("Choose each kind of mentorship once."),
@@ -394,6 +402,8 @@ ERRORS = {
     "choose_mentee": C_("Choose a mentee from the waitlist."),
     "choose_mentor": C_("Choose a mentor."),
     "choose_two_mentees": C_("Choose two different mentees."),
+    "choose_first_mentee": C_("Choose the first mentee."),
+    "choose_second_mentee": C_("Choose the second mentee."),
     "same_mentor": C_("These two mentees are drafted with the same mentor: swapping them would change nothing."),
     "no_one_in_file": C_("Choose a file with people in it: below its header row (name,email,stage), one row for each "
                          "person."),

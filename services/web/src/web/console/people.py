@@ -22,6 +22,7 @@ from .deliveries import not_arrived
 from .labels import C_
 
 router = APIRouter(prefix="/console", include_in_schema=False, route_class=ConsoleRoute)
+NOTE_LIMIT = 500  # profiles' own (Note): a longer note is refused next to it, never cut
 
 PAGE = 25  # people, and mentors to approve
 EMAILS_SHOWN = 20  # on a person's page, newest first
@@ -168,11 +169,14 @@ async def erase(person_id: UUID, desk: Console, posted: Form) -> Response:
 async def suspend_or_reinstate(person_id: UUID, action: str, desk: Console, posted: Form) -> Response:
     if action not in ("suspend", "reinstate"):
         return desk.render("console/not_found.html", 404)
-    note = text(posted, "note")
+    note = text(posted, "note", 4 * NOTE_LIMIT)  # whole: one over profiles' limit is refused, not cut
     values = {"note": note}
     if action == "suspend" and not note:
         return await person_page(desk, person_id, 422, problems={"note": desk.error_words("reason_required")},
                                  values=values)
+    if len(note) > NOTE_LIMIT:
+        return await person_page(desk, person_id, 422, values=values,
+                                 problems={"note": desk._(labels.NOTE_TOO_LONG, limit=NOTE_LIMIT, count=len(note))})
     try:
         await desk.api.call("profiles", "POST", f"/v1/people/{person_id}/{action}", desk.staff, json={"note": note})
     except ServiceError as error:
@@ -211,12 +215,14 @@ async def vetting(desk: Console, program_id: str = "", offset: int = 0, done: st
 async def approve_or_suspend(enrollment_id: UUID, action: str, desk: Console, posted: Form) -> Response:
     if action not in ("approve", "suspend"):
         return desk.render("console/not_found.html", 404)
-    note = text(posted, "note")
+    note = text(posted, "note", 4 * NOTE_LIMIT)  # whole: one over profiles' limit is refused, not cut
     back = str(uuid_or_none(posted.get("program_id")) or "")
     person_id = uuid_or_none(posted.get("person_id"))  # from the person's page: back to it
     error = None
     if action == "suspend" and not note:
         error = desk.error_words("reason_required")
+    elif len(note) > NOTE_LIMIT:
+        error = desk._(labels.NOTE_TOO_LONG, limit=NOTE_LIMIT, count=len(note))
     else:
         try:
             await desk.api.call("profiles", "POST", f"/v1/enrollments/{enrollment_id}/{action}", desk.staff,

@@ -39,11 +39,15 @@ NUMBERS = ("term_months", "cadence_min_days", "cadence_max_days", "group_size", 
            "answer_within_days")
 # Null to profiles: no group size (one-to-one), no cap, the platform's time to answer.
 MAY_BE_EMPTY = ("group_size", "pair_cap", "answer_within_days")
+# profiles' ProgramIn ranges, mirrored so that every field at fault is said in one answer (profiles still decides).
+RANGES = {"term_months": (1, 60), "cadence_min_days": (1, 365), "cadence_max_days": (1, 365), "group_size": (2, 50),
+          "pair_cap": (1, 100_000), "minimum_score": (0, 100), "answer_within_days": (1, 365)}
 YES_OR_NO = ("both_must_accept", "mentor_approval_required")
 LISTS = {"mentee_stages": participant_labels.STAGES, "mentor_stages": participant_labels.STAGES,
          "pairing_kinds": labels.PAIRING_KINDS}
 CHOICES = {"format": labels.FORMATS, "pairing_mode": labels.PAIRING_MODES}
 SETTINGS = ("name", *LISTS, *CHOICES, *NUMBERS, *YES_OR_NO)  # what a program's settings page may change
+NAME_LIMIT = 200  # profiles' own (Name)
 WHOLE_NUMBER = re.compile(r"-?([0-9]{1,9}|[0-9]{1,3}(,[0-9]{3}){1,2})")  # 100000 or 100,000
 
 
@@ -55,7 +59,8 @@ def _read(posted: FormData, program: dict | None = None) -> tuple[dict[str, Any]
     """The form as typed (to give back), the body profiles takes, and the fields at fault (their `labels` words,
     untranslated): what the form alone shows is missing or not a whole number. Every other rule is profiles'.
     `program`: the one changed (None: a new one), whose `members_public` stands when the form did not offer it."""
-    values: dict[str, Any] = {"name": text(posted, "name", 200), "chapter_id": text(posted, "chapter_id", 40)}
+    # The name as typed, whole: one over profiles' limit is refused next to it, never cut where nobody sees.
+    values: dict[str, Any] = {"name": text(posted, "name", 4000), "chapter_id": text(posted, "chapter_id", 40)}
     for name, known in LISTS.items():
         values[name] = [code for code in known if code in posted.getlist(name)]
     for name in CHOICES:
@@ -73,6 +78,8 @@ def _read(posted: FormData, program: dict | None = None) -> tuple[dict[str, Any]
     for name in ("name", *LISTS):
         if not values[name]:
             problems[name] = labels.PROGRAM_PROBLEMS[name]
+    if len(values["name"]) > NAME_LIMIT:
+        problems["name"] = labels.NAME_TOO_LONG
     for name, known in CHOICES.items():
         body[name] = values[name]
         if values[name] not in known:
@@ -81,17 +88,32 @@ def _read(posted: FormData, program: dict | None = None) -> tuple[dict[str, Any]
         typed = values[name]
         if name == "group_size" and values["format"] != "group":
             body[name] = None  # a one-to-one program has no group size, whatever was left in the field
-        elif not typed and name in MAY_BE_EMPTY:
+        elif not typed and name in MAY_BE_EMPTY and name != "group_size":  # a group program has a size
             body[name] = None
-        elif WHOLE_NUMBER.fullmatch(typed):
+        elif WHOLE_NUMBER.fullmatch(typed) and RANGES[name][0] <= int(typed.replace(",", "")) <= RANGES[name][1]:
             body[name] = int(typed.replace(",", ""))
-        else:
+        else:  # not a whole number, out of profiles' range, or a group program's size left empty
             problems[name] = labels.PROGRAM_PROBLEMS[name]
+    fewest, most = body.get("cadence_min_days"), body.get("cadence_max_days")
+    if "cadence_max_days" not in problems and fewest is not None and most is not None and most < fewest:
+        problems["cadence_max_days"] = labels.PROGRAM_RULES["cadence_max_days"]
     return values, body, problems
 
 
-def _words(desk: Desk, problems: dict[str, str]) -> dict[str, str]:
-    return {name: desk._(message) for name, message in problems.items()}
+# The fields as the form shows them, so that its error summary lists them in the same order (a whole form's first).
+PAGE_ORDER = ("form", "name", "chapter_id", "mentee_stages", "mentor_stages", "mentor_approval_required",
+              "members_public", "pairing_mode", "both_must_accept", "pairing_kinds", "minimum_score", "pair_cap",
+              "answer_within_days", "format", "group_size", "term_months", "cadence_min_days", "cadence_max_days")
+
+
+def _in_page_order(problems: dict[str, str]) -> dict[str, str]:
+    return dict(sorted(problems.items(), key=lambda item: PAGE_ORDER.index(item[0]) if item[0] in PAGE_ORDER
+                       else len(PAGE_ORDER)))
+
+
+def _words(desk: Desk, problems: dict[str, str], values: dict[str, Any]) -> dict[str, str]:
+    return {name: desk._(message, limit=NAME_LIMIT, count=len(values["name"])) if message == labels.NAME_TOO_LONG
+            else desk._(message) for name, message in problems.items()}
 
 
 def _service_problem(desk: Desk, error: ServiceError) -> dict[str, str]:
@@ -174,7 +196,7 @@ async def programs(desk: Console, done: str | None = None) -> Response:
 @router.post("/programs")
 async def add_program(desk: Console, posted: Form) -> Response:
     values, body, problems = _read(posted)
-    problems = _words(desk, problems)
+    problems = _words(desk, problems, values)
     chapter = uuid_or_none(values["chapter_id"]) if values["chapter_id"] else None
     # As profiles: an administrator adds any program; a coordinator, one of their own chapters' (never a national one).
     if (values["chapter_id"] and chapter is None) or not desk.staff.coordinates(chapter):
@@ -191,7 +213,7 @@ async def add_program(desk: Console, posted: Form) -> Response:
                 problems = _service_problem(desk, error)
             else:
                 raise
-    return await _programs_page(desk, 422, values=values, problems=problems)
+    return await _programs_page(desk, 422, values=values, problems=_in_page_order(problems))
 
 
 # --- a program's settings ---------------------------------------------------------------------------------------
@@ -225,7 +247,7 @@ async def change_program(program_id: UUID, desk: Console, posted: Form) -> Respo
         return not_found(desk)
     values, body, problems = _read(posted, program)
     values["chapter_id"] = program.get("chapter_id") or ""  # never changed: profiles takes no chapter in a change
-    problems = _words(desk, problems)
+    problems = _words(desk, problems, values)
     if not problems:
         changes = _changes(program, body)
         here = f"/console/programs/{program_id}/settings"
@@ -240,4 +262,4 @@ async def change_program(program_id: UUID, desk: Console, posted: Form) -> Respo
             problems = _service_problem(desk, error)
             if "members_public" in problems:  # as it stays: saved again, the other changes go through
                 values["members_public"] = _members_public(program)
-    return await _settings_page(desk, program, 422, values=values, problems=problems)
+    return await _settings_page(desk, program, 422, values=values, problems=_in_page_order(problems))

@@ -267,15 +267,21 @@ async def remove_pair(round_id: UUID, mentee_id: UUID, desk: Console, posted: Fo
 async def swap(round_id: UUID, desk: Console, posted: Form) -> Response:
     a, b = uuid_or_none(posted.get("mentee_a")), uuid_or_none(posted.get("mentee_b"))
     chosen = {"mentee_a": str(a or ""), "mentee_b": str(b or "")}
-    if a is None or b is None or a == b:
-        words = desk.error_words("choose_two_mentees" if a is not None and a == b else "choose_person")
-        return await _round_page(desk, round_id, 422, swap_error=words, swap_values=chosen)
+    # Each empty choice is said next to its select and, linked, in the summary at the top (the form is far down).
+    problems = {name: desk.error_words(code) for name, code, given in
+                (("mentee_a", "choose_first_mentee", a), ("mentee_b", "choose_second_mentee", b)) if given is None}
+    if problems:
+        return await _round_page(desk, round_id, 422, problems=problems, swap_values=chosen)
+    if a == b:
+        words = desk.error_words("choose_two_mentees")
+        return await _round_page(desk, round_id, 422, swap_error=words, problems={"swap": words}, swap_values=chosen)
     try:
         await desk.api.call("matching", "POST", f"/v1/rounds/{round_id}/swap", desk.staff, json=chosen)
     except ServiceError as error:
         if not _refused(error):
             raise
-        return await _round_page(desk, round_id, 422, swap_error=desk.error_words(error), swap_values=chosen)
+        words = desk.error_words(error)
+        return await _round_page(desk, round_id, 422, swap_error=words, problems={"swap": words}, swap_values=chosen)
     return desk.redirect(f"/console/rounds/{round_id}?done=swapped")
 
 
