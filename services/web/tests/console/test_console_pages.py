@@ -1915,3 +1915,16 @@ def test_a_reports_headers_wrap_so_a_long_program_name_does_not_widen_its_table(
     assert wrapping and "white-space: normal" in wrapping[-1] and "overflow-wrap: anywhere" in wrapping[-1]
     nowrap = [selector.strip() for selector, body in rules if "white-space: nowrap" in body]
     assert all(css.index(f"{s} {{") < css.rindex(".table-scroll th") for s in nowrap if "th" in s)
+
+
+@pytest.mark.parametrize(("language", "chicago"), [("en", "Central Time, Chicago"), ("es", "hora central, Chicago")])
+async def test_the_console_names_time_zones_in_words_not_by_their_database_names(world, language, chicago):
+    # "America/Argentina/Buenos Aires" was a chapter's, an event's and a person's time zone as the console showed it.
+    async with as_(world, "admin", language)[0] as page:
+        chapters = (await page.get("/console/chapters")).text
+        event_form = (await page.get("/console/events/new")).text
+        person = (await page.get(f"/console/people/{world['mentee']['id']}")).text
+    assert f'<option value="America/Chicago" >{chicago}</option>' in chapters
+    assert f'>{chicago}</option>' in event_form
+    for shown in (chapters, event_form, person):
+        assert "America/Chicago<" not in shown and "America/New York" not in shown
