@@ -323,6 +323,22 @@ async def test_approving_a_mentor_records_the_note_against_the_enrollment(uow, r
         "mentor.approved", str(enrollment.id), "references checked")
 
 
+async def test_the_audit_trail_tells_a_declined_offer_to_mentor_from_a_suspended_mentor(
+        uow, register, vetted_program, chapter):
+    # Both are `mentor.suspended`: the console read "Declined or suspended" of either.
+    declined = await handlers.enroll(commands.Enroll((await register(S.RESIDENT)).id, vetted_program.id, Role.MENTOR),
+                                     uow, anyone)
+    suspended = await handlers.enroll(commands.Enroll((await register(S.RESIDENT)).id, vetted_program.id,
+                                                      Role.MENTOR), uow, anyone)
+    coordinator = coordinator_of(chapter.id)
+    await console.approve_mentor(suspended.id, None, coordinator, uow, anyone)
+    await console.suspend_mentor(declined.id, None, coordinator, uow, anyone)
+    await console.suspend_mentor(suspended.id, "complaint", coordinator, uow, anyone)
+    said = {entry.subject_id: entry.detail.get("was_approved") for entry in uow.audited
+            if entry.action == "mentor.suspended"}
+    assert said == {str(declined.id): False, str(suspended.id): True}
+
+
 async def test_mentors_awaiting_approval_are_counted_by_program_and_a_coordinator_counts_their_chapters_people_only(
         uow, register, vetted_program, chapter):
     national = await handlers.define_program(commands.DefineProgram(

@@ -250,9 +250,12 @@ async def _vet(enrollment_id: UUID, act: Callable[[Enrollment], None],
         act(enrollment)
         await uow.enrollments.save(enrollment)
         uow.emit(announce(enrollment))
+        # A suspension says whether it declined an offer to mentor or suspended an approved mentor: the console's
+        # trail tells the two apart.
+        stopped = {"was_approved": enrollment.was_approved} if enrollment.approval == "suspended" else {}
         uow.audit(caller, action, "enrollment", enrollment.id, chapter_id=person.chapter_id,
                   detail={"person_id": str(person.id), "program_id": str(enrollment.program_id),
-                          **({"note": note} if note else {})})
+                          **({"note": note} if note else {}), **stopped})
         await uow.commit()
         return enrollment
 
