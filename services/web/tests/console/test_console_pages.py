@@ -1632,9 +1632,7 @@ async def test_the_round_is_running_banner_is_not_shown_above_a_round_that_has_f
                                              ("es", "Elige a dos personas mentoradas distintas.")])
 async def test_swapping_a_mentee_with_themself_asks_for_two_different_mentees(world, language, words):
     s, mentee = world["s"], world["mentee"]
-    other_mentee, other_mentor = s.person("Dana Student", stage="undergraduate"), s.person("Dr. Omar Diaz")
-    s.rounds[ROUND]["pairs"].append({"mentee_id": other_mentee["id"], "mentor_id": other_mentor["id"], "score": 70,
-                                     "reason_codes": []})
+    a_second_pair_drafted(s)
     async with as_(world, "coordinator", language)[0] as page:
         refused = await page.post(f"/console/rounds/{ROUND}/swap",
                                   data={"csrf": CSRF, "mentee_a": mentee["id"], "mentee_b": mentee["id"]})
@@ -1643,11 +1641,17 @@ async def test_swapping_a_mentee_with_themself_asks_for_two_different_mentees(wo
     assert not s.calls_to("matching", "POST")
 
 
-async def test_a_refused_swap_is_worded_by_the_swap_form_which_keeps_the_two_mentees_chosen(world):
-    s, program = world["s"], world["program"]
+def a_second_pair_drafted(s) -> dict:
+    """Another mentee drafted in the round, with another mentor: a swap has two pairs to swap; that mentee."""
     other_mentee, other_mentor = s.person("Dana Student", stage="undergraduate"), s.person("Dr. Omar Diaz")
     s.rounds[ROUND]["pairs"].append({"mentee_id": other_mentee["id"], "mentor_id": other_mentor["id"], "score": 70,
                                      "reason_codes": []})
+    return other_mentee
+
+
+async def test_a_refused_swap_is_worded_by_the_swap_form_which_keeps_the_two_mentees_chosen(world):
+    s, program = world["s"], world["program"]
+    other_mentee = a_second_pair_drafted(s)
     s.refuse[("POST", f"/v1/rounds/{ROUND}/swap")] = (409, "mentor_full", None)
     chosen = {"mentee_a": world["mentee"]["id"], "mentee_b": other_mentee["id"]}
     async with as_(world, "coordinator")[0] as page:
@@ -1851,9 +1855,7 @@ async def test_a_discarded_round_agrees_with_ronda_in_spanish():
 async def test_a_swap_sent_empty_is_summarised_at_the_top_and_each_empty_choice_is_said_next_to_it(
         world, language, first, second):
     s = world["s"]
-    other_mentee, other_mentor = s.person("Dana Student", stage="undergraduate"), s.person("Dr. Omar Diaz")
-    s.rounds[ROUND]["pairs"].append({"mentee_id": other_mentee["id"], "mentor_id": other_mentor["id"], "score": 70,
-                                     "reason_codes": []})
+    a_second_pair_drafted(s)
     async with as_(world, "coordinator", language)[0] as page:
         refused = await page.post(f"/console/rounds/{ROUND}/swap", data={"csrf": CSRF, "mentee_a": "", "mentee_b": ""})
     assert refused.status_code == 422
@@ -1869,9 +1871,7 @@ async def test_a_swap_sent_empty_is_summarised_at_the_top_and_each_empty_choice_
 
 async def test_a_swap_with_one_mentee_chosen_says_only_the_other_is_missing_and_keeps_the_one_chosen(world):
     s, mentee = world["s"], world["mentee"]
-    other_mentee, other_mentor = s.person("Dana Student", stage="undergraduate"), s.person("Dr. Omar Diaz")
-    s.rounds[ROUND]["pairs"].append({"mentee_id": other_mentee["id"], "mentor_id": other_mentor["id"], "score": 70,
-                                     "reason_codes": []})
+    a_second_pair_drafted(s)
     async with as_(world, "coordinator")[0] as page:
         refused = await page.post(f"/console/rounds/{ROUND}/swap",
                                   data={"csrf": CSRF, "mentee_a": mentee["id"], "mentee_b": ""})
