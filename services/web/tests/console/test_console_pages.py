@@ -50,15 +50,6 @@ async def test_switching_language_on_a_console_page_comes_back_to_that_page(worl
     assert re.search(r'name="back" value="/console/events\?status=draft"', shown)
 
 
-@pytest.mark.parametrize(("language", "title"), [("en", "Console · Mentorship in medicine"),
-                                                 ("es", "Consola · Mentoría en medicina")])
-async def test_the_console_home_is_titled_console_once(world, language, title):
-    # Its title read "Console · Console · Mentorship in medicine".
-    async with as_(world, "coordinator", language)[0] as page:
-        shown = (await page.get("/console")).text
-    assert f"<title>{title}</title>" in shown
-
-
 @pytest.mark.parametrize("language", ["en", "es"])
 async def test_every_console_page_answers_a_coordinator_and_an_administrator_in_both_languages(world, language):
     for who, extra in (("coordinator", []), ("admin", admin_pages(world))):
