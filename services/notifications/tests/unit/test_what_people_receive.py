@@ -852,7 +852,10 @@ async def test_where_mentees_choose_a_mentee_whose_mentor_ended_it_is_told_to_as
     assert len(to_mentee) == 2
     assert "You stay in the program, and can ask another mentor." in to_mentee[0]
     assert "look for another mentor" not in to_mentee[0]
+    # The button asks for feedback; where to ask another mentor is a link of its own, in both forms of the email.
+    assert f"Ask another mentor: Pick your mentor <{WEB}/programs/{choosing}>" in to_mentee[0]
     assert "You stay in the program, and we will look for another mentor for you." in to_mentee[1]
+    assert "Ask another mentor" not in to_mentee[1]
 
 
 async def test_where_mentees_choose_an_approved_mentor_is_told_mentees_may_now_ask_them():

@@ -677,7 +677,10 @@ class _Composer:
         said.append(self._mentee_stays() if self.role == "mentee" else _("Thank you for the time you gave."))
         # Either side may tell how an ended mentorship went, as of one completed (`feedback_request`).
         said.append(_("Please tell us how it went: your feedback shapes the next pairings."))
-        return Message(_("Your mentorship with %(name)s has ended") % values, said,
+        # The button asks for feedback; a mentee who chooses their mentor also needs the way to the next one.
+        details = [Detail(_("Ask another mentor"), self.program, self.links.to("program", program_id=self.id(
+            "program_id")))] if self.role == "mentee" and self.mentees_choose else []
+        return Message(_("Your mentorship with %(name)s has ended") % values, said, details,
                        action=Action(_("Give feedback"), self.links.to("feedback", pairing_id=self.id("pairing_id"))))
 
     def partner_left(self) -> Message:
