@@ -664,23 +664,24 @@ async def test_the_attendance_file_is_named_after_the_event_and_gives_times_in_i
 async def test_an_event_is_created_from_local_times_in_its_time_zone(world):
     s = world["s"]
     form = {"csrf": CSRF, "title": "Interview practice", "kind": "workshop", "chapter_id": s.chapter,
-            "timezone": "America/Chicago", "starts_at": "2026-12-01T18:00", "ends_at": "2026-12-01T20:00",
-            "registration_deadline": "2026-11-30T12:00", "capacity": "25", "audience_stages": ["undergraduate"]}
+            "timezone": "America/Chicago", "starts_at": "2099-12-01T18:00", "ends_at": "2099-12-01T20:00",
+            "registration_deadline": "2099-11-30T12:00", "capacity": "25", "location": "Student center",
+            "audience_stages": ["undergraduate"]}
     async with as_(world, "coordinator")[0] as page:
         missing = await page.post("/console/events/new", data={**form, "title": ""})
         assert missing.status_code == 422 and 'id="title-error"' in missing.text
         made = await page.post("/console/events/new", data=form)
     assert made.status_code == 303
     body = s.calls_to("events", "POST", "/v1/events")[-1].body
-    assert body["starts_at"] == "2026-12-01T18:00:00-06:00" and body["capacity"] == 25
+    assert body["starts_at"] == "2099-12-01T18:00:00-06:00" and body["capacity"] == 25
     assert body["chapter_id"] == s.chapter and body["audience_stages"] == ["undergraduate"]
 
 
 async def test_who_registers_for_a_new_event_is_kept_from_other_teams_unless_the_organiser_ticks_otherwise(world):
     s = world["s"]
     form = {"csrf": CSRF, "title": "Applying while LGBTQ+", "kind": "chapter_session", "chapter_id": s.chapter,
-            "timezone": "America/Chicago", "starts_at": "2026-12-01T18:00", "ends_at": "2026-12-01T20:00",
-            "registration_deadline": "2026-11-30T12:00", "capacity": "25"}
+            "timezone": "America/Chicago", "starts_at": "2099-12-01T18:00", "ends_at": "2099-12-01T20:00",
+            "registration_deadline": "2099-11-30T12:00", "capacity": "25", "location": "Student center"}
     async with as_(world, "coordinator")[0] as page:
         [offered] = re.findall(r'<input type="checkbox" id="attendees_public" name="attendees_public"[^>]*>',
                                (await page.get("/console/events/new")).text)
@@ -701,8 +702,8 @@ async def test_who_registers_for_a_new_event_is_kept_from_other_teams_unless_the
 async def test_who_registers_may_be_changed_until_someone_registers_and_a_save_of_other_fields_leaves_it(world):
     s = world["s"]
     form = {"csrf": CSRF, "title": "Applying while LGBTQ+", "kind": "chapter_session", "chapter_id": s.chapter,
-            "timezone": "America/Chicago", "starts_at": "2026-12-01T18:00", "ends_at": "2026-12-01T20:00",
-            "registration_deadline": "2026-11-30T12:00", "capacity": "25", "attendees_public": "on"}
+            "timezone": "America/Chicago", "starts_at": "2099-12-01T18:00", "ends_at": "2099-12-01T20:00",
+            "registration_deadline": "2099-11-30T12:00", "capacity": "25", "location": "Student center", "attendees_public": "on"}
     async with as_(world, "coordinator")[0] as page:
         await page.post("/console/events/new", data=form)
         [event] = [e for e in s.events.values() if e["title"] == "Applying while LGBTQ+"]
@@ -729,7 +730,8 @@ async def test_an_event_form_sent_empty_says_what_each_field_needs_next_to_it(wo
     said = dict(re.findall(r'<p class="field-error" id="([a-z_]+)-error">([^<]*)</p>', refused.text))
     assert said == {"title": "Give the event a title.", "kind": "Choose what kind of event it is.",
                     "chapter_id": "Choose one of your chapters.", "timezone": "Choose the time zone of its times.",
-                    "capacity": "Give the number of seats: a whole number from 1 to 100,000."}
+                    "capacity": "Give the number of seats: a whole number from 1 to 100,000.",
+                    "location": "Give the place, or tick &#39;Online&#39; for an event held online."}
     dicho = dict(re.findall(r'<p class="field-error" id="([a-z_]+)-error">([^<]*)</p>', rechazado.text))
     assert dicho.keys() == said.keys() and not set(dicho.values()) & set(said.values())
 
@@ -737,7 +739,7 @@ async def test_an_event_form_sent_empty_says_what_each_field_needs_next_to_it(wo
 async def test_an_event_form_with_its_times_empty_asks_for_each_of_them(world):
     form = {"csrf": CSRF, "title": "Interview practice", "kind": "workshop", "chapter_id": world["s"].chapter,
             "timezone": "America/Chicago", "starts_at": "", "ends_at": "", "registration_deadline": "",
-            "capacity": "25"}
+            "capacity": "25", "location": "Student center"}
     async with as_(world, "coordinator")[0] as page:
         refused = await page.post("/console/events/new", data=form)
     said = dict(re.findall(r'<p class="field-error" id="([a-z_]+)-error">([^<]*)</p>', refused.text))
@@ -748,9 +750,7 @@ async def test_an_event_form_with_its_times_empty_asks_for_each_of_them(world):
 async def test_seats_events_refuses_are_asked_for_as_a_whole_number_in_its_range(world):
     s = world["s"]
     s.refuse[("POST", "/v1/events")] = (422, "invalid_request", "capacity", "Input should be greater than or equal to 1")
-    form = {"csrf": CSRF, "title": "Interview practice", "kind": "workshop", "chapter_id": s.chapter,
-            "timezone": "America/Chicago", "starts_at": "2027-12-01T18:00", "ends_at": "2027-12-01T19:00",
-            "registration_deadline": "2027-12-01T12:00", "capacity": "0"}
+    form = a_new_event_form(s, capacity="0")
     async with as_(world, "coordinator")[0] as page:
         refused = await page.post("/console/events/new", data=form)
     said = dict(re.findall(r'<p class="field-error" id="([a-z_]+)-error">([^<]*)</p>', refused.text))
@@ -760,8 +760,8 @@ async def test_seats_events_refuses_are_asked_for_as_a_whole_number_in_its_range
 def a_new_event_form(s, **changed: str) -> dict[str, str]:
     """The new-event form as a coordinator of our chapter sends it, filled in well unless `changed`."""
     return {"csrf": CSRF, "title": "Interview practice", "kind": "workshop", "chapter_id": s.chapter,
-            "timezone": "America/Chicago", "starts_at": "2027-12-01T18:00", "ends_at": "2027-12-01T19:00",
-            "registration_deadline": "2027-12-01T12:00", "capacity": "25", **changed}
+            "timezone": "America/Chicago", "starts_at": "2099-12-01T18:00", "ends_at": "2099-12-01T19:00",
+            "registration_deadline": "2099-12-01T12:00", "capacity": "25", "location": "Student center", **changed}
 
 
 async def test_an_event_title_longer_than_events_keeps_is_asked_shorter_not_cut_and_the_boxes_say_their_limits(
@@ -803,6 +803,37 @@ async def test_an_event_form_with_several_bad_fields_words_them_all_at_once_with
                     "virtual_link": "Give the link to join as a web address that starts with https://, of at most "
                                     "500 characters."}
     assert 'id="capacity-error">Give the number of seats' in out_of_range.text and not s.calls_to("events", "POST")
+
+
+async def test_an_event_form_whose_times_and_place_do_not_fit_together_words_each_at_once_without_asking_events(
+        world):
+    s = world["s"]
+    form = a_new_event_form(s, starts_at="2020-03-02T18:00", ends_at="2020-03-02T17:00",
+                            registration_deadline="2020-03-03T12:00", location="",
+                            virtual_link="https://meet.example/fair")
+    async with as_(world, "coordinator")[0] as page:
+        refused = await page.post("/console/events/new", data=form)
+    assert refused.status_code == 422 and not s.calls_to("events", "POST")
+    said = dict(re.findall(r'<p class="field-error" id="([a-z_]+)-error">([^<]*)</p>', refused.text))
+    assert said == {"starts_at": "The start is past: choose a time to come.",
+                    "ends_at": "The end is before the start: choose an end after it.",
+                    "registration_deadline": "Registration closes after the start: choose a time before the event "
+                                             "starts.",
+                    "location": "Give the place, or tick &#39;Online&#39; for an event held online.",
+                    "virtual_link": "Only an online event has a link to join: tick &#39;Online&#39;, or leave the "
+                                    "link empty."}
+
+
+async def test_an_event_moved_into_the_past_is_asked_for_a_time_to_come_and_one_left_where_it_was_is_not(world):
+    s, event = world["s"], world["event"]
+    async with as_(world, "coordinator")[0] as page:
+        shown = _FormAsPosted((await page.get(f"/console/events/{event['id']}/edit")).text).fields
+        moved = await page.post(f"/console/events/{event['id']}/edit",
+                                data={**shown, "starts_at": ["2020-03-02T18:00"]})
+        left = await page.post(f"/console/events/{event['id']}/edit", data={**shown, "title": ["Suturing, again"]})
+    said = dict(re.findall(r'<p class="field-error" id="([a-z_]+)-error">([^<]*)</p>', moved.text))
+    assert said["starts_at"] == "The start is past: choose a time to come."
+    assert left.status_code == 303 and len(s.calls_to("events", "PATCH")) == 1
 
 
 @pytest.mark.parametrize("field, message, words", [
@@ -1772,9 +1803,7 @@ async def test_an_event_events_refuses_as_invalid_says_the_real_reason_next_to_t
         world, field, message, said):
     s = world["s"]
     s.refuse[("POST", "/v1/events")] = (422, "invalid", field, message)
-    form = {"csrf": CSRF, "title": "Interview practice", "kind": "workshop", "chapter_id": s.chapter,
-            "timezone": "America/Chicago", "starts_at": "2027-12-01T18:00", "ends_at": "2027-12-01T17:00",
-            "registration_deadline": "2027-12-02T12:00", "capacity": "25"}
+    form = a_new_event_form(s, location="Student center")  # well formed: events' word is what is said
     async with as_(world, "coordinator")[0] as page, as_(world, "coordinator", "es")[0] as spanish:
         refused = await page.post("/console/events/new", data=form)
         rechazado = await spanish.post("/console/events/new", data=form)

@@ -140,9 +140,14 @@ def _event_form(posted, desk: Desk, zones: tuple[str, ...], event: dict | None) 
         problems["capacity"] = needs("capacity")
     if len(values["location"]) > LOCATION_LIMIT:
         problems["location"] = needs("location")
+    elif not (values["location"] or values["is_virtual"]):
+        problems["location"] = desk._(labels.NO_PLACE)
     link = values["virtual_link"]
     if link and (len(link) > LINK_LIMIT or not link.startswith("https://")):
         problems["virtual_link"] = needs("virtual_link")
+    elif link and not values["is_virtual"]:
+        problems["virtual_link"] = desk._(labels.LINK_NOT_ONLINE)
+    problems |= _times_that_do_not_fit(desk, body, event)
     if event is None:  # an event's kind and chapter are chosen once, when it is made
         if values["kind"] not in participant_labels.EVENT_KINDS:
             problems["kind"] = needs("kind")
@@ -156,6 +161,23 @@ def _event_form(posted, desk: Desk, zones: tuple[str, ...], event: dict | None) 
         # Sent only when changed: a save of other fields after someone registered leaves it be, as events requires.
         body["attendees_public"] = values["attendees_public"]
     return values, body, problems
+
+
+def _times_that_do_not_fit(desk: Desk, body: dict[str, Any], event: dict | None) -> dict[str, str]:
+    """Events' rules of an event's times, each broken one worded next to its field: a start to come (for an event
+    edited, only when it moves), an end after the start, registration closing by the start."""
+    starts, ends, closes = (datetime.fromisoformat(body[m]) if body.get(m) else None for m in MOMENTS)
+    problems: dict[str, str] = {}
+    if starts is None:
+        return problems
+    moved = event is None or starts != datetime.fromisoformat(event["starts_at"])
+    if moved and starts <= datetime.now(UTC):
+        problems["starts_at"] = desk._(labels.START_PAST)
+    if ends is not None and ends <= starts:
+        problems["ends_at"] = desk._(labels.END_BEFORE_START)
+    if closes is not None and closes > starts:
+        problems["registration_deadline"] = desk._(labels.REGISTRATION_AFTER_START)
+    return problems
 
 
 def _event_refusals(desk: Desk, error: ServiceError, values: dict, event: dict | None) -> dict[str, str]:
