@@ -1649,17 +1649,20 @@ async def test_an_office_hour_on_a_day_that_has_passed_is_refused_next_to_the_da
     assert not [r for r in services.sent if r.method == "POST"]
 
 
-@pytest.mark.parametrize(("language", "chicago", "kolkata"), [
-    ("en", "Central Time, Chicago", "India Time, Kolkata"),
-    ("es", "hora central, Chicago", "hora de India, Calcuta")])
-async def test_time_zones_are_named_in_the_readers_words_not_by_their_database_names(language, chicago, kolkata):
-    # "America/Argentina/Buenos Aires" and "Asia/Kolkata" were shown as they are kept.
+@pytest.mark.parametrize(("language", "chicago", "kolkata", "honolulu"), [
+    ("en", "Central Time, Chicago", "India Time, Kolkata", "Hawaii Time, Honolulu"),
+    ("es", "hora central, Chicago", "hora de India, Calcuta", "hora estándar de Hawái y Aleutianas, Honolulú")])
+async def test_time_zones_are_named_in_the_readers_words_not_by_their_database_names(language, chicago, kolkata,
+                                                                                     honolulu):
+    # "America/Argentina/Buenos Aires" and "Asia/Kolkata" were shown as they are kept; Honolulu, which has no
+    # generic name (it never changes its clocks), as "United States (Honolulu) Time".
     services = Services({f"GET /v1/people/{ME}": PERSON, "GET /v1/chapters": []})
     async with browser(services, ME, language=language) as page:
         shown = await page.get("/profile")
     options = shown.text.split('id="timezone"')[1].split("</select>")[0]
     assert f'<option value="America/Chicago" selected>{chicago}</option>' in options
     assert f'<option value="Asia/Kolkata" >{kolkata}</option>' in options
+    assert f'<option value="Pacific/Honolulu" >{honolulu}</option>' in options
     assert re.findall(r">([^<]*[/_][^<]*)<", options) == []
     assert f"({chicago})." in " ".join(shown.text.split())  # the note on times, at the foot of every page
 

@@ -155,4 +155,8 @@ def zone_name(name: str, language: str) -> str:
         return name.replace("_", " ")
     generic = get_timezone_name(zone, "long", locale=language, zone_variant="generic")
     city = get_timezone_location(zone, locale=language, return_city=True)
+    if generic == get_timezone_location(zone, locale=language) and city in generic:
+        # CLDR has no generic name for some zones that never change their clocks ("United States (Honolulu)
+        # Time"): their standard one is the name in use ("Hawaii Time").
+        generic = get_timezone_name(zone, "long", locale=language, zone_variant="standard")
     return generic if city in generic else f"{generic}, {city}"
