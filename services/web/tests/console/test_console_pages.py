@@ -1019,9 +1019,29 @@ async def test_report_cells_read_as_numbers_fewer_than_5_or_withheld_and_the_cha
     paired = re.findall(r'<circle cx="[\d.]+" cy="[\d.]+" r="3.5" class="series-point s0"/>', text)
     assert len(paired) == 2, "the month whose count is fewer than 5 has no point"
     assert text.count('class="axis hidden-mark"') == 2
-    assert csv.text == "program,invited\nInto Medicine,<5\n"
+    assert csv.text.splitlines()[0] == ",Undergraduate (pre-med or pre-health): Invited,Undergraduate (pre-med or " \
+                                       "pre-health): Enrolled mentees"
     asked = world["s"].calls_to("profiles", "GET", "/v1/reports/people")[-1].params
     assert asked == {"chapter_id": world["s"].chapter}
+
+
+@pytest.mark.parametrize(("language", "header", "total", "by_month"), [
+    ("en", ",Undergraduate (pre-med or pre-health): Invited,Undergraduate (pre-med or pre-health): Enrolled mentees",
+     "Total", "Month,Confirmed"),
+    ("es", ",Estudiante de universidad (premedicina o ciencias de la salud): Invitados,Estudiante de universidad "
+           "(premedicina o ciencias de la salud): Personas mentoradas inscritas", "Total", "Mes,Confirmadas")])
+async def test_a_report_downloaded_names_its_rows_and_columns_in_the_readers_words_not_by_ids_and_codes(
+        world, language, header, total, by_month):
+    s = world["s"]
+    program = next(iter(s.programs))
+    s.programs[program]["name"] = "=Premed circle"  # a name a spreadsheet would run as a formula
+    async with as_(world, "coordinator", language)[0] as page:
+        downloaded = await page.get("/console/reports/people.csv")
+        trends = await page.get("/console/reports/mentorships-trends.csv")
+    assert downloaded.status_code == 200 and "text/csv" in downloaded.headers["content-type"]
+    assert downloaded.text.splitlines() == [header, "'=Premed circle,12,<5", f"{total},,"]
+    # As the page says it: a month's "paired" counts the mentorships confirmed in it.
+    assert trends.text.splitlines() == [by_month, "2026-01,<5"]
 
 
 async def test_a_report_with_nothing_to_count_says_so_and_each_tables_title_stays_in_view_outside_its_scrolling(world):

@@ -206,6 +206,11 @@ def text(posted: FormData, name: str, limit: int = 500) -> str:
     return str(posted.get(name) or "").strip()[:limit]
 
 
+def spreadsheet_safe(value: str) -> str:
+    """A cell a spreadsheet will not run as a formula (CSV injection)."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
 def uuid_or_none(value: Any) -> UUID | None:
     try:
         return UUID(str(value))

@@ -5,6 +5,8 @@ the services' CSV exports. A coordinator sees their chapter; an administrator a 
 from __future__ import annotations
 
 import asyncio
+import csv
+import io
 from typing import Any
 
 from fastapi import APIRouter
@@ -13,7 +15,7 @@ from fastapi.responses import Response
 from ..adapters.services import ServiceError
 from ..entrypoints import labels as participant_labels
 from . import labels
-from .core import Console, ConsoleRoute, Desk, uuid_or_none
+from .core import Console, ConsoleRoute, Desk, spreadsheet_safe, uuid_or_none
 
 router = APIRouter(prefix="/console", include_in_schema=False, route_class=ConsoleRoute)
 
@@ -125,6 +127,25 @@ async def _optional(call) -> Any:
         return None
 
 
+# A month's "paired" counts mentorships confirmed in it, not pairs proposed as the mentorships table's does.
+TREND_MEASURES = {"paired": "confirmed"}
+
+
+def _row_names(desk: Desk, programs: list[dict], chapters: list[dict], events: list[list[dict] | None]) -> dict:
+    """What the reports' rows are kept as (a program's, chapter's or event's id) by the name people know."""
+    row_names = {p["id"]: p["name"] for p in programs} | {c["id"]: c["name"] for c in chapters}
+    row_names |= {e["id"]: e["title"] for listed in events for e in listed or ()}
+    row_names[""] = row_names["national"] = desk._(labels.C_("National"))
+    return row_names
+
+
+def _events_listed(desk: Desk, chapter_id: str) -> list:
+    """The calls for the events a report may have a row for: those published, held and cancelled."""
+    return [_optional(desk.api.call("events", "GET", "/v1/events", desk.staff,
+                                    params={"chapter_id": chapter_id, "limit": 200, "status": state}))
+            for state in ("published", "completed", "cancelled")]
+
+
 @router.get("/reports")
 async def reports(desk: Console, chapter_id: str = "", stage: str = "") -> Response:
     staff = desk.staff
@@ -133,7 +154,6 @@ async def reports(desk: Console, chapter_id: str = "", stage: str = "") -> Respo
     if not staff.administrator and not chapter_id and staff.coordinator_of:
         chapter_id = str(staff.coordinator_of[0])
     params = {"chapter_id": chapter_id}
-    events_params = {"chapter_id": chapter_id, "limit": 200}
     people, mentorships, trends, attendance, programs, *events = await asyncio.gather(
         _optional(desk.api.call("profiles", "GET", "/v1/reports/people", staff, params=params)),
         _optional(desk.api.call("matching", "GET", "/v1/reports/mentorships", staff,
@@ -141,16 +161,12 @@ async def reports(desk: Console, chapter_id: str = "", stage: str = "") -> Respo
         _optional(desk.api.call("matching", "GET", "/v1/reports/mentorships/trends", staff,
                                 params={**params, "months": 12})),
         _optional(desk.api.call("events", "GET", "/v1/reports/attendance", staff, params=params)),
-        desk.programs(),
-        *(_optional(desk.api.call("events", "GET", "/v1/events", staff, params={**events_params, "status": state}))
-          for state in ("published", "completed", "cancelled")))
-    if trends:  # a month's "paired" counts mentorships confirmed in it, not pairs proposed as the table's does
-        trends = {**trends, "columns": ["confirmed" if c == "paired" else c for c in trends["columns"]]}
+        desk.programs(), *_events_listed(desk, chapter_id))
+    if trends:
+        trends = {**trends, "columns": [TREND_MEASURES.get(c, c) for c in trends["columns"]]}
         if _all_zero(trends):  # a chapter's first year: a flat line and a table of zeros say nothing
             trends = {**trends, "rows": [], "cells": []}
-    row_names = {p["id"]: p["name"] for p in programs} | {c["id"]: c["name"] for c in chapters}
-    row_names |= {e["id"]: e["title"] for listed in events for e in listed or ()}
-    row_names[""] = row_names["national"] = desk._(labels.C_("National"))
+    row_names = _row_names(desk, programs, chapters, events)
     meetings = (mentorships or {}).get("meetings_per_pairing")
     return desk.render(
         "console/reports.html", chapters=chapters, chapter_id=chapter_id, stage=stage,
@@ -170,6 +186,31 @@ async def export(name: str, desk: Console, chapter_id: str = "", stage: str = ""
     path = "/v1/reports/mentorships/trends.csv" if name == "mentorships-trends" else f"/v1/reports/{name}.csv"
     stage = stage if name == "mentorships" and stage in participant_labels.STAGES else ""
     params = {"chapter_id": chapter_id, "stage": stage}
-    body = await desk.api.call(service, "GET", path, desk.staff, params=params)
-    return Response(body if isinstance(body, str) else "", media_type="text/csv; charset=utf-8",
+    body, programs, chapters, *events = await asyncio.gather(
+        desk.api.call(service, "GET", path, desk.staff, params=params), desk.programs(), desk.chapters(),
+        *(_events_listed(desk, chapter_id) if name == "attendance" else ()))
+    measures = TREND_MEASURES if name == "mentorships-trends" else {}
+    return Response(_in_words(desk, body if isinstance(body, str) else "", _row_names(desk, programs, chapters, events),
+                              measures), media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="{name}-report.csv"'})
+
+
+CORNERS = {"program": labels.C_("Program"), "chapter": labels.C_("Chapter"), "month": labels.C_("Month")}
+
+
+def _in_words(desk: Desk, exported: str, row_names: dict[str, str], measures: dict[str, str]) -> str:
+    """A service's CSV export as the page words it: rows by name, columns by label (a measure by what `measures`
+    says it counts), in the reader's language; the cells as the service wrote them ("<5" for a count under the
+    threshold, empty for one withheld)."""
+    table = list(csv.reader(io.StringIO(exported)))
+    if not table:
+        return exported
+    total = desk._(labels.C_("Total"))
+    corner, *columns = table[0]
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow([desk._(CORNERS[corner]) if corner in CORNERS else "",
+                     *(total if c == "total" else column_label(desk, measures.get(c, c)) for c in columns)])
+    for row, *cells in table[1:]:
+        writer.writerow([total if row == "total" else spreadsheet_safe(row_names.get(row, row)), *cells])
+    return out.getvalue()
