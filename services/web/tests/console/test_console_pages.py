@@ -521,13 +521,16 @@ async def test_attendance_csv_has_names_joined_and_no_cell_a_spreadsheet_would_r
     s, event = world["s"], world["event"]
     s.person("=HYPERLINK(evil)")
     s.roster[event["id"]].append({"id": "r9", "person_id": list(s.people)[-1], "status": "confirmed"})
-    async with as_(world, "coordinator")[0] as page:
+    async with as_(world, "coordinator")[0] as page, as_(world, "coordinator", "es")[0] as spanish:
         answer = await page.get(f"/console/events/{event['id']}/attendance.csv")
+        respuesta = await spanish.get(f"/console/events/{event['id']}/attendance.csv")
     assert answer.headers["content-type"].startswith("text/csv")
     lines = answer.text.splitlines()
-    assert lines[0] == "name,person_id,status,checked_in_at"
-    assert any(line.startswith("Ben Student,") for line in lines)
+    assert lines[0] == "Name,Person's id,Registration,Checked in"  # in words, as the page's, not codes
+    assert any(line.startswith("Ben Student,") and ",Has a seat," in line for line in lines)
     assert any(line.startswith("'=HYPERLINK(evil)") for line in lines)
+    assert respuesta.text.splitlines()[0] == "Nombre,Id. de la persona,Inscripción,Llegada"
+    assert any(",Tiene plaza," in line for line in respuesta.text.splitlines())
 
 
 
@@ -658,7 +661,7 @@ async def test_the_attendance_file_is_named_after_the_event_and_gives_times_in_i
     async with as_(world, "coordinator")[0] as page:
         answer = await page.get(f"/console/events/{event['id']}/attendance.csv")
     assert answer.headers["content-disposition"] == f'attachment; filename="{filename}"'
-    assert f"Ben Student,{world['mentee']['id']},confirmed,2026-12-10 12:05" in answer.text.splitlines()
+    assert f"Ben Student,{world['mentee']['id']},Has a seat,2026-12-10 12:05" in answer.text.splitlines()
 
 
 async def test_an_event_is_created_from_local_times_in_its_time_zone(world):

@@ -598,9 +598,12 @@ async def attendance_csv(event_id: UUID, desk: Console) -> Response:
     names = await desk.names(r["person_id"] for r in rows)
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["name", "person_id", "status", "checked_in_at"])
+    writer.writerow([desk._(C_("Name")), desk._(C_("Person's id")), desk._(C_("Registration")),
+                     desk._(C_("Checked in"))])
     for r in sorted(rows, key=lambda r: _folded(names.get(r["person_id"], ""))):
-        writer.writerow([spreadsheet_safe(names.get(r["person_id"], "")), r["person_id"], r.get("status", ""),
+        status = r.get("status", "")
+        writer.writerow([spreadsheet_safe(names.get(r["person_id"], "")), r["person_id"],
+                         desk._(labels.ROSTER_STATUS[status]) if status in labels.ROSTER_STATUS else status,
                          _as_local(r.get("checked_in_at"), event["timezone"], "%Y-%m-%d %H:%M")])
     # Named after the event, in the few characters every system and header takes.
     named = re.sub(r"[^a-z0-9]+", "-", _folded(event["title"])[:80]).strip("-") or "event"
