@@ -1,16 +1,21 @@
 """The console's API over HTTP on the real database and broker: searching people, staff roles and the first
-administrator's command, invitations from a file, suspension, names and the people report."""
+administrator's command, invitations from a file, suspension, vetting (and what the migration that kept whether a
+suspended mentor had been approved learnt from the trail), names and the people report."""
 
 from __future__ import annotations
 
 import json
+import shutil
+from pathlib import Path
 from uuid import uuid4
 
 import pytest
 from mentorship_contracts import matching
 from mentorship_contracts import profiles as contract
 from plumbing.auth import Role
+from plumbing.db import PLUMBING_MIGRATIONS, create_pool, migrate
 from plumbing.testing import eventually, operator_command
+from profiles.bootstrap import MIGRATIONS
 
 from .conftest import Profiles
 
@@ -292,6 +297,93 @@ async def test_the_vetting_queue_lists_mentors_awaiting_approval_by_name_and_app
             "total"] == 0
     [entry] = await audited(profiles, "mentor.approved", subject_id=enrollment["id"])
     assert entry["detail"]["note"] == "checked"
+
+
+async def test_a_mentors_enrollment_keeps_whether_it_was_declined_or_suspended_until_approved_again(profiles, chapter):
+    async with profiles.client() as admin:
+        mentors = [await register(admin, chapter["id"], name) for name in ("Declined Mentor", "Suspended Mentor")]
+        declined, suspended = [(await admin.post("/v1/enrollments", json={
+            "person_id": m["id"], "program_id": chapter["program"], "role": "mentor"})).json()["id"] for m in mentors]
+    async with profiles.client(Role.COORDINATOR, chapter_id=chapter["id"]) as coordinator:
+        async def was_approved() -> list[bool | None]:
+            # As the console's person page reads it: each person's enrollments.
+            return [(await coordinator.get(f"/v1/people/{m['id']}/enrollments")).json()[0]["was_approved"]
+                    for m in mentors]
+
+        assert await was_approved() == [None, None]
+        assert (await coordinator.post(f"/v1/enrollments/{declined}/suspend", json={})).json()["was_approved"] is False
+        await coordinator.post(f"/v1/enrollments/{suspended}/approve", json={})
+        await coordinator.post(f"/v1/enrollments/{suspended}/suspend", json={"note": "complaint"})
+        assert await was_approved() == [False, True]
+        await coordinator.post(f"/v1/enrollments/{declined}/approve", json={"note": "licence found"})
+        assert await was_approved() == [None, True]
+
+
+WAS_APPROVED_MIGRATION = "0018_was_approved.sql"
+
+
+async def test_suspended_mentors_learn_from_the_trail_whether_they_had_been_approved_else_it_stays_unknown(
+        postgres_server, tmp_path: Path):
+    before = tmp_path / "profiles" / "migrations"
+    before.mkdir(parents=True)
+    for script in sorted(MIGRATIONS.glob("*.sql")):
+        if script.name < WAS_APPROVED_MIGRATION:
+            shutil.copy(script, before)
+    pool = await create_pool(postgres_server.create_database(f"profiles_vetted_{uuid4().hex[:8]}"), 2)
+    # Each enrollment's approval, and its vetting on the trail, oldest first: (action, the entry's `was_approved`).
+    suspension = "mentor.suspended"
+    vetted: dict[str, tuple[str, list[tuple[str, bool | None]]]] = {
+        "declined": ("suspended", [(suspension, False)]),
+        "suspended": ("suspended", [("mentor.approved", None), (suspension, True)]),
+        "suspended after approval, before the trail said": ("suspended", [
+            (suspension, False), ("mentor.approved", None), (suspension, None)]),
+        "suspended, the trail not saying from what": ("suspended", [(suspension, None)]),
+        "suspended before the trail": ("suspended", []),
+        "approved again": ("approved", [(suspension, False), ("mentor.approved", None)]),
+    }
+    ids = {case: uuid4() for case in vetted}
+    try:
+        await migrate(pool, PLUMBING_MIGRATIONS, before)
+        async with pool.acquire() as conn:
+            chapter, program = uuid4(), uuid4()
+            await conn.execute("INSERT INTO chapters (id, name, timezone) VALUES ($1, 'Demo', 'UTC')", chapter)
+            await conn.execute(
+                "INSERT INTO programs (id, name, chapter_id, mentee_stages, mentor_stages, term_months, "
+                "cadence_min_days, cadence_max_days, format, pairing_mode, both_must_accept, "
+                "mentor_approval_required, minimum_score) VALUES ($1, 'Into Residency', $2, '{undergraduate}', "
+                "'{resident}', 12, 30, 60, 'one_to_one', 'on_registration', false, true, 0)", program, chapter)
+            for case, (approval, trail) in vetted.items():
+                person, enrollment = uuid4(), ids[case]
+                await conn.execute(
+                    "INSERT INTO people (id, display_name, email, stage, chapter_id, pronouns_visibility, timezone, "
+                    "is_alumni, specialties, support_areas, languages, modalities) VALUES ($1, 'A Mentor', $2, "
+                    "'resident', $3, 'partners', 'UTC', false, '{}', '{}', '{}', '{virtual}')",
+                    person, f"{person}@example.org", chapter)
+                await conn.execute(
+                    "INSERT INTO enrollments (id, person_id, program_id, chapter_id, role, capacity, "
+                    "mentee_stages_welcome, preferred_mentor_stages, approval) VALUES ($1, $2, $3, $4, 'mentor', 1, "
+                    "'{}', '{}', $5)", enrollment, person, program, chapter, approval)
+                for action, was_approved in trail:
+                    detail = {"person_id": str(person), "program_id": str(program),
+                              **({} if was_approved is None else {"was_approved": was_approved})}
+                    await conn.execute(
+                        "INSERT INTO audit_trail (actor, actor_role, action, subject_kind, subject_id, chapter_id, "
+                        "detail) VALUES ('coordinator', 'coordinator', $1, 'enrollment', $2, $3, $4::jsonb)",
+                        action, str(enrollment), chapter, json.dumps(detail))
+
+        assert WAS_APPROVED_MIGRATION[:-4] in "".join(await migrate(pool, PLUMBING_MIGRATIONS, MIGRATIONS))
+
+        async with pool.acquire() as conn:
+            learnt = {row["id"]: row["was_approved"] for row in await conn.fetch(
+                "SELECT id, was_approved FROM enrollments")}
+    finally:
+        await pool.close()
+    # An approval on the trail just before the suspension says it suspended an approved mentor; without one, a
+    # suspension the trail says nothing of may have declined an offer or suspended a mentor approved on enrolling.
+    assert {case: learnt[ids[case]] for case in vetted} == {
+        "declined": False, "suspended": True, "suspended after approval, before the trail said": True,
+        "suspended, the trail not saying from what": None, "suspended before the trail": None,
+        "approved again": None}
 
 
 async def test_the_vetting_counts_are_the_vetting_queues_totals_for_every_program_in_one_call(profiles, chapter):

@@ -20,6 +20,7 @@ from plumbing.testing import FakeUnitOfWork
 from profiles.domain import commands
 from profiles.domain.console import Invitation, LastAdministrator, StaffRoles, read_invitations
 from profiles.domain.model import MembersPublicFixed
+from profiles.entrypoints import http
 from profiles.service_layer import console, handlers
 
 from .conftest import (
@@ -337,6 +338,31 @@ async def test_the_audit_trail_tells_a_declined_offer_to_mentor_from_a_suspended
     said = {entry.subject_id: entry.detail.get("was_approved") for entry in uow.audited
             if entry.action == "mentor.suspended"}
     assert said == {str(declined.id): False, str(suspended.id): True}
+
+
+async def test_a_mentors_enrollment_says_whether_it_was_declined_or_suspended_and_nothing_once_approved_again(
+        uow, register, vetted_program, chapter):
+    coordinator = coordinator_of(chapter.id)
+
+    async def enrolled_mentor() -> UUID:
+        person = await register(S.RESIDENT)
+        enrollment = await handlers.enroll(commands.Enroll(person.id, vetted_program.id, Role.MENTOR), uow, anyone)
+        return enrollment.id
+
+    declined, suspended, approved_again, waiting = [await enrolled_mentor() for _ in range(4)]
+    await console.suspend_mentor(declined, None, coordinator, uow, anyone)
+    for approved in (suspended, approved_again):
+        await console.approve_mentor(approved, None, coordinator, uow, anyone)
+        await console.suspend_mentor(approved, "complaint", coordinator, uow, anyone)
+    await console.approve_mentor(approved_again, "cleared", coordinator, uow, anyone)
+
+    async def answered(enrollment_id: UUID) -> bool | None:
+        # As the console's person page reads it: the person's enrollments, over the API.
+        person_id = uow.enrollments.items[enrollment_id].person_id
+        [answer] = await http.enrollments_of(person_id, coordinator, uow)
+        return answer.was_approved
+
+    assert [await answered(e) for e in (declined, suspended, approved_again, waiting)] == [False, True, None, None]
 
 
 async def test_mentors_awaiting_approval_are_counted_by_program_and_a_coordinator_counts_their_chapters_people_only(

@@ -399,6 +399,8 @@ class Services:
         if m == "POST" and (found := re.fullmatch(r"/v1/enrollments/([^/]+)/(approve|suspend)", path)):
             e = self.enrollments[found[1]]
             self._mine(c, e["chapter_id"])
+            # As profiles keeps it: whether a suspended mentor had been approved (false: declined).
+            e["was_approved"] = e["approval"] == "approved" if found[2] == "suspend" else None
             e["approval"] = "approved" if found[2] == "approve" else "suspended"
             return e
         if m == "POST" and path in ("/v1/invitations/preview", "/v1/invitations"):

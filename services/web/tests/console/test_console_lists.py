@@ -351,14 +351,24 @@ async def test_the_audit_trail_says_a_mentor_was_declined_or_suspended_and_whose
     assert "an enrollment" not in row
 
 
-async def test_a_mentor_declined_or_suspended_reads_as_not_approved_to_mentor_on_their_page_not_suspended(world):
+@pytest.mark.parametrize("language, was_approved, said", [
+    ("en", False, "Mentor · Declined as a mentor · "),
+    ("en", True, "Mentor · Suspended as a mentor · "),
+    ("en", None, "Mentor · Not approved to mentor (declined, or suspended) · "),
+    ("es", False, "Persona mentora · Se rechazó su participación como persona mentora · "),
+    ("es", True, "Persona mentora · Se suspendió su participación como persona mentora · "),
+])
+async def test_a_suspended_mentors_page_says_whether_they_were_declined_or_suspended_and_either_when_unknown(
+        world, language, was_approved, said):
+    # Profiles suspends an enrollment both to decline an offer to mentor and to suspend an approved mentor, and says
+    # which unless it was suspended before it kept that (null).
     s, mentor = world["s"], world["mentor"]
     enrollment = next(e for e in s.people[mentor["id"]]["enrollments"] if e["role"] == "mentor")
-    enrollment["approval"] = "suspended"
-    async with as_(world, "coordinator")[0] as page:
-        text = (await page.get(f"/console/people/{mentor['id']}")).text
-    assert "Not approved to mentor (declined, or suspended)" in text
-    assert " · Suspended · " not in text
+    enrollment.update(approval="suspended", was_approved=was_approved)
+    async with as_(world, "coordinator", language)[0] as page:
+        text = unescape((await page.get(f"/console/people/{mentor['id']}")).text)
+    assert said in text
+    assert " · Suspended · " not in text and " · Suspendido/a · " not in text
 
 
 @pytest.mark.parametrize("language, round_said, event_said", [("en", "Published: its pairs were proposed", "Published"),

@@ -1877,6 +1877,7 @@ async def test_a_mentor_is_suspended_from_their_page_and_approved_again_there_a_
         assert enrollment["approval"] == "suspended"
         shown = (await page.get(suspended.headers["location"])).text
         assert f'action="/console/enrollments/{enrollment["id"]}/approve"' in shown and "Approve again" in shown
+        assert "Mentor · Suspended as a mentor · " in shown
         again = await page.post(f"/console/enrollments/{enrollment['id']}/approve",
                                 data={"csrf": CSRF, "person_id": mentor["id"], "note": ""})
     assert again.status_code == 303 and again.headers["location"] == f"{page_path}?done=approved"

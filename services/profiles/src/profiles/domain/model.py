@@ -429,9 +429,9 @@ class Enrollment:
     paused: bool = False  # a mentor taking no new mentee for now; a mentee, no mentor
     # Why, when its person did not pause it themselves: UNANSWERED (they let proposals lapse unanswered in a row).
     paused_because: str | None = None
-    # Set as a mentor is suspended, for its announcement: whether they had been approved (false: their offer to
-    # mentor was declined). Not stored: the announcement is the record.
-    was_approved: bool | None = field(default=None, compare=False)
+    # A suspended mentor's: whether they had been approved (false: their offer to mentor was declined). None while
+    # not suspended, or for one suspended before this was kept and whom the audit trail does not tell apart.
+    was_approved: bool | None = None
 
     # A mentor states capacity and the stages they welcome; a mentee states goals and the mentors they prefer; each
     # may pause (a mentee paused by the platform for not answering resumes so).
@@ -468,6 +468,7 @@ class Enrollment:
         if self.approval == "approved":
             raise Conflict("this mentor is already approved", field="approval")
         self.approval = "approved"
+        self.was_approved = None
 
     def suspend(self) -> None:
         self._require_mentor()

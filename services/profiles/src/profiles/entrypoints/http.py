@@ -339,6 +339,10 @@ class EnrollmentOut(BaseModel):
     paused_because: Literal["unanswered"] | None = Field(
         default=None, description="Why it is paused when its person did not pause it: `unanswered`, they let "
                                   "proposals or requests lapse unanswered in a row. Null for their own pause, or none")
+    was_approved: bool | None = Field(
+        default=None, description="A suspended mentor's: whether they had been approved (true: suspended) or not "
+                                  "(false: their offer to mentor was declined). Null when not suspended, or unknown "
+                                  "(suspended before this was kept)")
 
     @classmethod
     def of(cls, enrollment: Enrollment) -> EnrollmentOut:

@@ -15,9 +15,11 @@ ROLES_AFTER_NAME = {"mentor": C_("mentor"), "mentee": C_("mentee")}
 
 APPROVAL = {"pending": C_("Awaiting approval"), "approved": C_("Approved"), "suspended": C_("Suspended"),
             "not_required": C_("No approval needed")}
-# A mentor's enrollment, on their page: profiles suspends it both to decline an offer to mentor and to suspend an
-# approved mentor, and its answer does not say which, so neither is claimed.
-MENTOR_APPROVAL = {"suspended": C_("Not approved to mentor (declined, or suspended)")}
+# A mentor's suspended enrollment, on their page, by its `was_approved`: profiles suspends it both to decline an offer
+# to mentor (false) and to suspend an approved mentor (true). Null (or absent): one suspended before profiles kept
+# which, so neither is claimed.
+MENTOR_SUSPENDED = {False: C_("Declined as a mentor"), True: C_("Suspended as a mentor"),
+                    None: C_("Not approved to mentor (declined, or suspended)")}
 # `mentor.suspended` in the audit trail, by its entry's `was_approved` (false: declined; absent: it does not say).
 MENTOR_STOPPED = {False: C_("Declined a mentor"), True: C_("Suspended a mentor"),
                   None: C_("Declined or suspended a mentor")}
