@@ -7,7 +7,7 @@ from mentorship_contracts.vocabulary import TrainingStage as S
 from plumbing.errors import Conflict, Invalid
 from profiles.domain import commands
 from profiles.domain.model import AlreadyEnrolled, StageNotEligible
-from profiles.service_layer import handlers
+from profiles.service_layer import console, handlers
 
 from .conftest import STAFF, anyone
 
@@ -23,20 +23,20 @@ async def test_a_mentor_in_a_vetted_program_waits_for_approval(uow, register, ve
 async def test_a_coordinator_approves_then_suspends_a_mentor_and_each_is_announced(uow, register, vetted_program):
     mentor = await register(S.FELLOW)
     enrollment = await handlers.enroll(commands.Enroll(mentor.id, vetted_program.id, Role.MENTOR), uow, anyone)
-    await handlers.approve_mentor(commands.ApproveMentor(enrollment.id), uow, anyone)
-    suspended = await handlers.suspend_mentor(commands.SuspendMentor(enrollment.id), uow, anyone)
+    await console.approve_mentor(enrollment.id, None, STAFF, uow, anyone)
+    suspended = await console.suspend_mentor(enrollment.id, None, STAFF, uow, anyone)
     assert suspended.approval == "suspended"
     # Its program keeps who takes part from other teams, as every program does unless it says otherwise.
     assert [type(e) for e in uow.published[-2:]] == [contract.PrivateMentorApproved, contract.PrivateMentorSuspended]
     assert uow.published[-1].was_approved is True
     with pytest.raises(Conflict):
-        await handlers.suspend_mentor(commands.SuspendMentor(enrollment.id), uow, anyone)
+        await console.suspend_mentor(enrollment.id, None, STAFF, uow, anyone)
 
 
 async def test_a_mentor_suspended_before_any_approval_is_announced_as_never_approved(uow, register, vetted_program):
     mentor = await register(S.FELLOW)
     enrollment = await handlers.enroll(commands.Enroll(mentor.id, vetted_program.id, Role.MENTOR), uow, anyone)
-    await handlers.suspend_mentor(commands.SuspendMentor(enrollment.id), uow, anyone)
+    await console.suspend_mentor(enrollment.id, None, STAFF, uow, anyone)
     [suspended] = [e for e in uow.published if isinstance(e, contract.MentorSuspended)]
     assert (type(suspended), suspended.was_approved) == (contract.PrivateMentorSuspended, False)
 
@@ -45,7 +45,7 @@ async def test_mentees_are_not_vetted(uow, register, vetted_program):
     mentee = await register(S.MEDICAL_STUDENT_4)
     enrollment = await handlers.enroll(commands.Enroll(mentee.id, vetted_program.id, Role.MENTEE), uow, anyone)
     with pytest.raises(Conflict) as refused:
-        await handlers.approve_mentor(commands.ApproveMentor(enrollment.id), uow, anyone)
+        await console.approve_mentor(enrollment.id, None, STAFF, uow, anyone)
     assert refused.value.field == "role"
 
 

@@ -12,7 +12,7 @@ from mentorship_contracts.vocabulary import TrainingStage as S
 from profiles.domain import commands
 from profiles.domain.model import MembersPublicFixed
 from profiles.entrypoints.consumers import HANDLERS
-from profiles.service_layer import handlers
+from profiles.service_layer import console, handlers
 
 from .conftest import STAFF, anyone
 
@@ -63,7 +63,7 @@ async def test_every_later_change_of_a_private_programs_enrollment_goes_as_its_t
     enrollment = await handlers.enroll(commands.Enroll(mentor.id, private.id, Role.MENTOR), uow, anyone)
     mark = len(uow.published)
     await handlers.change_enrollment(commands.ChangeEnrollment(enrollment.id, {"capacity": 3}), uow, anyone)
-    await handlers.suspend_mentor(commands.SuspendMentor(enrollment.id), uow, anyone)
+    await console.suspend_mentor(enrollment.id, None, STAFF, uow, anyone)
     await handlers.withdraw_enrollment(commands.WithdrawEnrollment(enrollment.id), uow, anyone)
 
     said = uow.published_since(mark)

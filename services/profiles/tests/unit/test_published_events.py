@@ -9,7 +9,7 @@ from mentorship_contracts.vocabulary import Role
 from mentorship_contracts.vocabulary import TrainingStage as S
 from profiles.domain import commands
 from profiles.domain.model import IdentityAttribute, Purpose
-from profiles.service_layer import handlers
+from profiles.service_layer import console, handlers
 
 from .conftest import STAFF, anyone
 
@@ -31,8 +31,8 @@ async def test_every_event_published_is_the_newest_version_of_its_type_with_a_cl
     await handlers.withdraw_consent(commands.WithdrawConsent(mentor.id, "disability", Purpose.PARTNER), uow)
     enrollment = await handlers.enroll(commands.Enroll(mentor.id, vetted_program.id, Role.MENTOR), uow, anyone)
     await handlers.change_enrollment(commands.ChangeEnrollment(enrollment.id, {"capacity": 2}), uow, anyone)
-    await handlers.approve_mentor(commands.ApproveMentor(enrollment.id), uow, anyone)
-    await handlers.suspend_mentor(commands.SuspendMentor(enrollment.id), uow, anyone)
+    await console.approve_mentor(enrollment.id, None, STAFF, uow, anyone)
+    await console.suspend_mentor(enrollment.id, None, STAFF, uow, anyone)
     await handlers.withdraw_enrollment(commands.WithdrawEnrollment(enrollment.id), uow, anyone)
     await handlers.request_email_change(
         commands.RequestEmailChange(mentor.id, "new@example.org", datetime.now(UTC), mentor.id), uow)

@@ -146,16 +146,6 @@ class WithdrawEnrollment:
 
 
 @dataclass(frozen=True)
-class ApproveMentor:
-    enrollment_id: UUID
-
-
-@dataclass(frozen=True)
-class SuspendMentor:
-    enrollment_id: UUID
-
-
-@dataclass(frozen=True)
 class ConsoleSearch:
     """A coordinator's or administrator's list of people: every filter given applies; `chapter_ids` None means
     every chapter (an administrator)."""

@@ -383,16 +383,6 @@ async def withdraw_enrollment(command: commands.WithdrawEnrollment, uow: Uow, au
                              uow, authorize)
 
 
-async def approve_mentor(command: commands.ApproveMentor, uow: Uow, authorize: Authorize) -> Enrollment:
-    return await _transition(command.enrollment_id, Enrollment.approve, integration_events.mentor_approved,
-                             uow, authorize)
-
-
-async def suspend_mentor(command: commands.SuspendMentor, uow: Uow, authorize: Authorize) -> Enrollment:
-    return await _transition(command.enrollment_id, Enrollment.suspend, integration_events.mentor_suspended,
-                             uow, authorize)
-
-
 async def _transition(enrollment_id: UUID, act: Callable[[Enrollment], None],
                       announce: Callable[[Enrollment], IntegrationEvent], uow: Uow, authorize: Authorize) -> Enrollment:
     async with uow:
