@@ -315,6 +315,10 @@ async def test_a_mentors_enrollment_keeps_whether_it_was_declined_or_suspended_u
         await coordinator.post(f"/v1/enrollments/{suspended}/approve", json={})
         await coordinator.post(f"/v1/enrollments/{suspended}/suspend", json={"note": "complaint"})
         assert await was_approved() == [False, True]
+        # As the console's list of people reads it too.
+        listed = {p["id"]: p["enrollments"][0]["was_approved"] for p in (await coordinator.get(
+            "/v1/people", params={"chapter_id": chapter["id"], "approval": "suspended"})).json()["items"]}
+        assert listed == {mentors[0]["id"]: False, mentors[1]["id"]: True}
         await coordinator.post(f"/v1/enrollments/{declined}/approve", json={"note": "licence found"})
         assert await was_approved() == [None, True]
 

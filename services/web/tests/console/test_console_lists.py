@@ -371,6 +371,21 @@ async def test_a_suspended_mentors_page_says_whether_they_were_declined_or_suspe
     assert " · Suspended · " not in text and " · Suspendido/a · " not in text
 
 
+@pytest.mark.parametrize("language, was_approved, said", [
+    ("en", False, "Mentor, Declined"), ("en", True, "Mentor, Suspended"), ("en", None, "Mentor, Declined or suspended"),
+    ("es", False, "Persona mentora, Rechazado/a"), ("es", True, "Persona mentora, Suspendido/a")])
+async def test_the_list_of_people_says_whether_a_mentor_was_declined_or_suspended_and_its_filter_finds_both(
+        world, language, was_approved, said):
+    s, mentor = world["s"], world["mentor"]
+    enrollment = next(e for e in s.people[mentor["id"]]["enrollments"] if e["role"] == "mentor")
+    enrollment.update(approval="suspended", was_approved=was_approved)
+    async with as_(world, "coordinator", language)[0] as page:
+        text = unescape((await page.get("/console/people")).text)
+    assert f": {said}</li>" in text
+    filter_said = "Declined or suspended" if language == "en" else "Rechazado/a o suspendido/a"
+    assert f'<option value="suspended" >{filter_said}</option>' in text
+
+
 @pytest.mark.parametrize("language, round_said, event_said", [("en", "Published: its pairs were proposed", "Published"),
                                                               ("es", "Publicada: se propusieron sus parejas",
                                                                "Publicado")])

@@ -113,12 +113,15 @@ class EnrollmentBrief(BaseModel):
     program_id: UUID
     role: Role
     approval: ApprovalState
+    was_approved: bool | None = Field(description="Of a suspended mentor: whether they had been approved (false: "
+                                                  "their offer to mentor was declined); null otherwise, or unknown")
     withdrawn: bool
 
     @classmethod
     def of(cls, enrollment: Enrollment) -> EnrollmentBrief:
         return cls(id=enrollment.id, program_id=enrollment.program_id, role=enrollment.role,
-                   approval=enrollment.approval, withdrawn=not enrollment.active)
+                   approval=enrollment.approval, was_approved=enrollment.was_approved,
+                   withdrawn=not enrollment.active)
 
 
 class ListedPersonOut(StaffPersonOut):

@@ -20,6 +20,8 @@ APPROVAL = {"pending": C_("Awaiting approval"), "approved": C_("Approved"), "sus
 # which, so neither is claimed.
 MENTOR_SUSPENDED = {False: C_("Declined as a mentor"), True: C_("Suspended as a mentor"),
                     None: C_("Not approved to mentor (declined, or suspended)")}
+# The same in the list of people, briefly; its filter on "suspended" finds both.
+SUSPENDED_BRIEFLY = {False: C_("Declined"), True: C_("Suspended"), None: C_("Declined or suspended")}
 # `mentor.suspended` in the audit trail, by its entry's `was_approved` (false: declined; absent: it does not say).
 MENTOR_STOPPED = {False: C_("Declined a mentor"), True: C_("Suspended a mentor"),
                   None: C_("Declined or suspended a mentor")}
