@@ -435,6 +435,23 @@ class MenteeWaitlistedV3(MenteeWaitlistedV2):
 
 
 @register
+class MenteeWaitlistedV4(MenteeWaitlistedV3):
+    """A mentee waits for a mentor of one kind; `position` is their place among those waiting for it.
+
+    Version 4 adds `after_pairing_id`: the pairing whose closing (ended, declined, lapsed) put the mentee back on the
+    waitlist, null when they wait from their enrollment. The closing travels on `matching.pairings`, this on
+    `matching.waitlist`, and nothing is ordered across topics: a reader telling the mentee both can tell the closing
+    first (it may arrive second). Published instead of version 3 since 2026-12-05; consumers apply both (version 3
+    leaves it unsaid)."""
+
+    schema_version: Literal[4] = 4
+
+    after_pairing_id: UUID | None = Field(
+        description="The pairing whose closing put the mentee back on the waitlist; null when they wait from their "
+                    "enrollment")
+
+
+@register
 class RoundCompleted(IntegrationEvent):
     """A coordinator's matching round finished: how many were proposed and how many were left unpaired."""
 
@@ -508,4 +525,5 @@ PrivateAnswerDue = private_twin(AnswerDueV2, PRIVATE_PAIRINGS, 1)
 PrivateStoppedAnswering = private_twin(StoppedAnswering, PRIVATE_PAIRINGS, 1)
 PrivateMeetingOverdue = private_twin(MeetingOverdueV2, PRIVATE_PAIRINGS, 1)
 PrivateMenteeWaitlisted = private_twin(MenteeWaitlistedV3, PRIVATE_PAIRINGS, 1)
+PrivateMenteeWaitlistedV2 = private_twin(MenteeWaitlistedV4, PRIVATE_PAIRINGS, 2, before=PrivateMenteeWaitlisted)
 PrivateRoundCompleted = private_twin(RoundCompletedV2, PRIVATE_PAIRINGS, 1)

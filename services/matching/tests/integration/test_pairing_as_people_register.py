@@ -51,8 +51,9 @@ async def test_room_freed_by_an_ended_pairing_goes_to_the_mentee_who_waited_long
     assert (ended_event["ended_by"], ended_event["reason_code"]) == ("mentee", "schedule_conflict")
     again = (await observer.wait_for(program, "pairing_confirmed", mentee_id=second))[0]
     assert again["mentor_id"] == str(mentor)
-    # The pair that ended is never proposed again: the first mentee waits behind the third.
-    await observer.wait_for(program, "mentee_waitlisted", mentee_id=first, position=2)
+    # The pair that ended is never proposed again: the first mentee waits behind the third, told after which ending.
+    await observer.wait_for(program, "mentee_waitlisted", mentee_id=first, position=2,
+                            after_pairing_id=pairing["pairing_id"])
     async with client(matching) as admin:
         waiting = (await admin.get(f"/v1/programs/{program}/waitlist")).json()
         assert [w["person_id"] for w in waiting] == [str(third), str(first)]

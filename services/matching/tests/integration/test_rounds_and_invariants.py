@@ -189,4 +189,4 @@ async def test_two_instances_pair_a_mentee_enrolled_for_two_kinds_once_per_kind_
     assert sorted(r["pairing_kind"] for r in waiting) == ["clinical"] * 3 + ["research"] * 3
     for enrollment in waiting:
         await observer.wait_for(program, "mentee_waitlisted", enrollment_id=enrollment["id"],
-                                pairing_kind=enrollment["pairing_kind"], schema_version=3)
+                                pairing_kind=enrollment["pairing_kind"], schema_version=4, after_pairing_id=None)

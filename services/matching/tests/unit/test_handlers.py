@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from uuid import uuid4
+from uuid import UUID, uuid4
 
 import pytest
 from matching.domain import commands
@@ -102,6 +102,46 @@ async def test_a_declined_proposal_returns_the_mentee_to_matching_and_never_to_t
     assert (told.declined_by, told.reason_code) == ("mentee", "prefer_another_mentor")
     assert [p.mentor_id for p in platform.events(published.PairingProposed, mentee_id=mentee)] == [best, other]
     assert [p["status"] for p in platform.stored_pairings(mentee_id=mentee, mentor_id=best)] == ["declined"]
+
+
+async def closed(how: str, pairing: published.PairingEvent, platform: Platform, profiles: Profiles,
+                 program: UUID) -> None:
+    """The pairing closes `how`: ended or declined by one of the pair, lapsed unanswered, or ended as its mentor left."""
+    if how == "ended":
+        await lifecycle.end(commands.EndPairing(pairing.pairing_id, "schedule_conflict"), platform.uow(),
+                            acting_as(pairing.mentee_id))
+    elif how == "declined":
+        await lifecycle.decline(commands.DeclinePairing(pairing.pairing_id, "schedule_conflict"), platform.uow(),
+                                acting_as(pairing.mentor_id))
+    elif how == "lapsed unanswered":
+        platform.later_by(days=15)
+        await lifecycle.signal_lifecycle(platform.uow(), renewal_notice_days=30, answer_within_days=14)
+    else:
+        await profiles.withdraw(pairing.mentor_id, program)
+
+
+@pytest.mark.parametrize("how", ["ended", "declined", "lapsed unanswered", "ended as its mentor withdrew"])
+async def test_a_mentee_put_back_on_the_waitlist_by_a_pairing_closing_is_told_their_place_naming_that_pairing(how):
+    platform = Platform()
+    profiles = Profiles(platform)
+    program = await profiles.program(both_must_accept=how in ("declined", "lapsed unanswered"))
+    await profiles.person(program, "mentor")
+    mentee = await profiles.person(program, "mentee")
+    [pairing] = platform.events(published.PairingEvent, mentee_id=mentee)
+
+    await closed(how, pairing, platform, profiles, program)
+
+    [waiting] = platform.events(published.MenteeWaitlisted, mentee_id=mentee)
+    assert isinstance(waiting, published.MenteeWaitlistedV4) and waiting.after_pairing_id == pairing.pairing_id
+
+
+async def test_a_mentee_waiting_from_their_enrollment_is_told_their_place_naming_no_pairing():
+    platform = Platform()
+    profiles = Profiles(platform)
+    mentee = await profiles.person(await profiles.program(), "mentee")
+
+    [waiting] = platform.events(published.MenteeWaitlisted, mentee_id=mentee)
+    assert isinstance(waiting, published.MenteeWaitlistedV4) and waiting.after_pairing_id is None
 
 
 async def test_a_proposal_and_a_request_say_from_the_start_until_when_they_may_be_answered():

@@ -64,9 +64,9 @@ async def test_a_private_programs_pairing_and_waitlist_place_go_as_their_twins_o
 
     kept = [e for e in platform.published if getattr(e, "program_id", None) == private]
     shown = [e for e in platform.published if getattr(e, "program_id", None) == public]
-    assert sorted(type(e).__name__ for e in kept) == ["PrivateMenteeWaitlisted", "PrivatePairingConfirmed"]
+    assert sorted(type(e).__name__ for e in kept) == ["PrivateMenteeWaitlistedV2", "PrivatePairingConfirmed"]
     assert {e.topic for e in kept} == {published.PRIVATE_PAIRINGS}
-    assert sorted(type(e).__name__ for e in shown) == ["MenteeWaitlistedV3", "PairingConfirmedV4"]
+    assert sorted(type(e).__name__ for e in shown) == ["MenteeWaitlistedV4", "PairingConfirmedV4"]
     assert {e.topic for e in shown} == {published.PAIRINGS, published.WAITLIST}
 
 
@@ -111,9 +111,9 @@ class _Counting:
         return set(program_ids) - self.public
 
 
-def _waitlisted(program_id: UUID) -> published.MenteeWaitlistedV3:
-    return published.MenteeWaitlistedV3(program_id=program_id, chapter_id=None, enrollment_id=uuid4(),
-                                        mentee_id=uuid4(), position=1, pairing_kind="general")
+def _waitlisted(program_id: UUID) -> published.MenteeWaitlistedV4:
+    return published.MenteeWaitlistedV4(program_id=program_id, chapter_id=None, enrollment_id=uuid4(),
+                                        mentee_id=uuid4(), position=1, pairing_kind="general", after_pairing_id=None)
 
 
 async def test_the_programs_are_asked_about_once_for_all_a_commits_events():
@@ -124,8 +124,8 @@ async def test_the_programs_are_asked_about_once_for_all_a_commits_events():
     sent = await as_published(events, programs)  # type: ignore[arg-type]
 
     assert programs.asked == [{known, unknown}]
-    assert [type(e) for e in sent] == [published.MenteeWaitlistedV3, published.MenteeWaitlistedV3,
-                                       published.PrivateMenteeWaitlisted]  # unknown: kept private, the safe side
+    assert [type(e) for e in sent] == [published.MenteeWaitlistedV4, published.MenteeWaitlistedV4,
+                                       published.PrivateMenteeWaitlistedV2]  # unknown: kept private, the safe side
 
 
 async def test_a_private_enrollment_is_applied_as_its_public_version_is_and_its_mentee_paired():

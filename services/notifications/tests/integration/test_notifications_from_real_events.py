@@ -198,6 +198,25 @@ async def test_a_waitlisting_read_after_the_pairing_that_ended_it_is_not_announc
     assert subjects(smtp_sink, mentee) == ["You have been paired with Mia Mentor"]
 
 
+async def test_a_waitlist_place_read_from_its_topic_before_the_ending_it_names_is_told_after_the_ending(
+        notifications, publish, smtp_sink):
+    mentee, mentor = contact("Rae Public"), contact("Kai Public")
+    pair = {"pairing_id": uuid4(), "program_id": uuid4(), "chapter_id": None, "mentee_id": mentee.person_id,
+            "mentor_id": mentor.person_id}
+    # matching.waitlist is read first, matching.pairings later: nothing orders the two topics.
+    waitlisted = matching.MenteeWaitlistedV4(enrollment_id=uuid4(), program_id=pair["program_id"], chapter_id=None,
+                                             mentee_id=mentee.person_id, position=1,
+                                             after_pairing_id=pair["pairing_id"])
+    await publish(mentee, mentor, waitlisted)
+    await eventually(lambda: applied(notifications, waitlisted), timeout=60, what="the waitlisting to be applied")
+    await publish(matching.PairingEndedV2(**pair, ended_by="mentor", reason_code="relocated"))
+
+    await eventually(lambda: len(smtp_sink.messages(to=mentee.email)) == 2, timeout=60,
+                     what=lambda: f"both messages; so far {subjects(smtp_sink, mentee)}")
+    assert [m["subject"] for m in smtp_sink.messages(to=mentee.email)] == [
+        "Your mentorship with Kai Public has ended", "You are on the waitlist for a mentor: position 1"]
+
+
 async def test_a_pairing_and_a_waitlisting_of_a_kind_read_from_the_broker_say_which_kind(notifications, publish,
                                                                                           smtp_sink):
     mentee, mentor = contact("Noor Kinds"), contact("Lee Kinds")

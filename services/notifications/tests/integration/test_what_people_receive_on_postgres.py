@@ -231,6 +231,20 @@ async def test_a_waitlist_place_announced_with_the_end_of_a_mentorship_goes_only
     assert [m.subject for m in await platform.sent_to(mentee)] == ["You are on the waitlist for a mentor: position 1"]
 
 
+async def test_a_waitlist_place_read_before_the_ending_it_names_goes_only_once_the_ending_has_arrived_and_gone(
+        platform):
+    mentee, mentor = await platform.person("Sam Public"), await platform.person("Ana Public")
+    facts = dict(pairing_id=uuid4(), program_id=uuid4(), chapter_id=None, mentee_id=mentee, mentor_id=mentor)
+    await platform.handle(handlers.mentee_waitlisted, ma.MenteeWaitlistedV4(
+        enrollment_id=uuid4(), program_id=facts["program_id"], chapter_id=None, mentee_id=mentee, position=1,
+        after_pairing_id=facts["pairing_id"]))
+
+    assert await platform.sent_to(mentee) == []
+    await platform.handle(handlers.pairing_ended, ma.PairingEndedV2(**facts, ended_by="mentee", reason_code="goals_met"))
+    assert [m.subject for m in await platform.sent_to(mentee)] == ["Your mentorship with Ana Public has ended"]
+    assert [m.subject for m in await platform.sent_to(mentee)] == ["You are on the waitlist for a mentor: position 1"]
+
+
 async def test_what_the_catalogue_says_of_an_events_attendees_wins_over_a_registration_on_the_public_topic(platform):
     # As every registration was read before 2026-12-04, and a database rebuilt from the topics reads them again.
     sam = await platform.person("Sam Private")

@@ -646,6 +646,65 @@ async def test_a_mentee_whose_mentorship_ended_for_goals_met_reads_that_it_ended
     assert len(to_mentee) == 2 and to_mentee[0] == "Your mentorship with Ana Reyes has ended", to_mentee
 
 
+def closing(how: str, pair: dict) -> tuple[object, object]:
+    """The handler and the event of a pairing closing `how`, as matching announces it."""
+    if how == "ended":
+        return handlers.pairing_ended, ma.PairingEndedV2(**pair, ended_by="mentor", reason_code="relocated")
+    if how == "declined":
+        return handlers.pairing_declined, ma.PairingDeclinedV2(**pair, declined_by="mentor",
+                                                               reason_code="schedule_conflict")
+    return handlers.pairing_lapsed, ma.PairingLapsedV3(**pair, reason_code="unanswered", awaiting=["mentor"],
+                                                       requested_by_mentee=False)
+
+
+def waitlisted_after(pair: dict, position: int = 2) -> ma.MenteeWaitlistedV4:
+    return ma.MenteeWaitlistedV4(enrollment_id=uuid4(), program_id=pair["program_id"], chapter_id=None,
+                                 mentee_id=pair["mentee_id"], position=position, after_pairing_id=pair["pairing_id"])
+
+
+@pytest.mark.parametrize("how", ["ended", "declined", "lapsed"])
+async def test_a_waitlist_place_read_before_the_closing_it_follows_waits_until_that_closing_has_arrived_and_gone(how):
+    # In a program whose members are public the closing is on matching.pairings, the place on matching.waitlist:
+    # either may be read first.
+    uow = new_uow()
+    mentee, mentor = await person(uow, "Sam Okafor"), await person(uow, "Ana Reyes")
+    pair = dict(pairing_id=uuid4(), program_id=uuid4(), chapter_id=None, mentee_id=mentee, mentor_id=mentor)
+    await handlers.mentee_waitlisted(waitlisted_after(pair), uow)
+
+    assert await sent(uow) == [], "nothing to wait for yet: the closing has not arrived"
+
+    handle, closed = closing(how, pair)
+    await handle(closed, uow)
+    first = [m.subject for m in await sent(uow) if m.to.startswith("sam.")]
+    then = [m.subject for m in await sent(uow) if m.to.startswith("sam.")]
+    assert len(first) == 1 and first != ["You are on the waitlist for a mentor: position 2"], first
+    assert then == ["You are on the waitlist for a mentor: position 2"]
+
+
+async def test_a_waitlist_place_whose_closing_never_arrives_goes_after_ten_minutes_all_the_same():
+    uow = new_uow()
+    mentee = await person(uow, "Sam Okafor")
+    pair = dict(pairing_id=uuid4(), program_id=uuid4(), chapter_id=None, mentee_id=mentee, mentor_id=uuid4())
+    await handlers.mentee_waitlisted(waitlisted_after(pair), uow)
+
+    assert await sent(uow, now=NOW + timedelta(minutes=9)) == []
+    told = await sent(uow, now=NOW + timedelta(minutes=10))
+    assert [m.subject for m in told] == ["You are on the waitlist for a mentor: position 2"]
+
+
+async def test_a_waitlist_place_read_after_its_closing_has_gone_goes_at_once():
+    uow = new_uow()
+    mentee, mentor = await person(uow, "Sam Okafor"), await person(uow, "Ana Reyes")
+    pair = dict(pairing_id=uuid4(), program_id=uuid4(), chapter_id=None, mentee_id=mentee, mentor_id=mentor)
+    handle, closed = closing("ended", pair)
+    await handle(closed, uow)
+    await sent(uow)
+
+    await handlers.mentee_waitlisted(waitlisted_after(pair), uow)
+
+    assert [m.subject for m in await sent(uow)] == ["You are on the waitlist for a mentor: position 2"]
+
+
 def withdrawn_by_the_program(mentee, mentor, reason_code: str = "not_a_good_fit") -> ma.PairingDeclinedV3:
     return ma.PairingDeclinedV3(pairing_id=uuid4(), program_id=uuid4(), chapter_id=None, mentee_id=mentee,
                                 mentor_id=mentor, declined_by=None, declined_by_program=True, reason_code=reason_code)

@@ -25,7 +25,7 @@ from ..domain.errors import (
     ProgramCapReached,
 )
 from ..domain.model import ANSWER_REMINDER_BEFORE, UNANSWERED, Acceptor, Pairing, ProgramRules
-from .pairing import facts, offer_room
+from .pairing import closed_pairings, facts, offer_room, put_back
 from .ports import Authorize, MatchingUnitOfWorkPort
 
 
@@ -121,8 +121,7 @@ async def _close(pairing_id: UUID, uow: MatchingUnitOfWorkPort, authorize: Autho
             await _answered(pairing, acting, uow)
         uow.emit(announcement(facts(pairing), side))
         await uow.pairings.save(pairing)
-        await uow.waitlist.back_to_waiting(pairing.mentee_enrollment_id)
-        offer_room(program.id, uow)
+        await put_back(pairing, uow)
         await uow.commit()
         return pairing
 
@@ -173,7 +172,7 @@ async def close_all(pairings: list[Pairing], by_person: UUID, reason_code: str, 
         else:
             uow.emit(_lapse(p, reason_code, side))
         await uow.pairings.save(p)
-        await uow.waitlist.back_to_waiting(p.mentee_enrollment_id)
+        await put_back(p, uow)
 
 
 async def renew(cmd: commands.RenewPairing, uow: MatchingUnitOfWorkPort, authorize: Authorize,
@@ -253,8 +252,10 @@ async def signal_lifecycle(uow: MatchingUnitOfWorkPort, renewal_notice_days: int
             await uow.pairings.save(pairing)
             for side in lapsed.awaiting:
                 await _did_not_answer(pairing, side, uow)
+        # A lapse leaves its mentee's place in the queue as it was; one told their place only now is told after what.
+        after_closing = closed_pairings(unanswered)
         for program_id in sorted({*programs, *waiting_long}):
-            offer_room(program_id, uow)
+            offer_room(program_id, uow, after_closing=after_closing)
         # Those left whose time is nearly up: whoever has yet to answer is reminded, once.
         reminded = await uow.due.claim_answer_reminders(answer_within_days, ANSWER_REMINDER_BEFORE, batch)
         runs = await runs_of_lapses(reminded, uow)

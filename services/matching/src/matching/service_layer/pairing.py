@@ -21,19 +21,35 @@ from ..domain.pairing import Proposal, pair_from_roster
 from .ports import MatchingUnitOfWorkPort
 
 
-def offer_room(program_id: UUID, uow: MatchingUnitOfWorkPort, only_mentees: list[UUID] | None = None) -> None:
+def offer_room(program_id: UUID, uow: MatchingUnitOfWorkPort, only_mentees: list[UUID] | None = None,
+               after_closing: dict[UUID, UUID] | None = None) -> None:
     """Have waiting mentees (all, or only these enrollments) paired in the program as room allows, once, just
     before the transaction commits: a consumer applying a batch of enrollments pairs them all at once, in
     waiting order, with the program read once. The action that asked is remembered with the mentees it asked for:
-    what is announced about a mentee carries that action's correlation id, whatever else shares the batch."""
-    uow.defer(("offer_room", program_id), Wanted(only_mentees, correlation.current()),
+    what is announced about a mentee carries that action's correlation id, whatever else shares the batch.
+    `after_closing` names, for mentee enrollments whose pairing just closed, that pairing (`put_back`)."""
+    uow.defer(("offer_room", program_id), Wanted(only_mentees, correlation.current(), after_closing or {}),
               lambda wanted, unit: _pair_waiting(program_id, unit, wanted))
+
+
+async def put_back(pairing: Pairing, uow: MatchingUnitOfWorkPort) -> None:
+    """The mentee of a pairing that just closed waits again, from now, and room is offered in its program."""
+    await uow.waitlist.back_to_waiting(pairing.mentee_enrollment_id)
+    offer_room(pairing.program_id, uow, after_closing=closed_pairings([pairing]))
+
+
+def closed_pairings(pairings: list[Pairing]) -> dict[UUID, UUID]:
+    """Each mentee enrollment of these pairings, which just closed, with its pairing: told their place on the waitlist,
+    the mentee is told which closing put them there (`after_pairing_id`), which travels on another topic where the
+    program's members are public, so that whoever tells them both can tell the closing first."""
+    return {p.mentee_enrollment_id: p.id for p in pairings if p.mentee_enrollment_id is not None}
 
 
 @dataclass(frozen=True)
 class Wanted:
     mentees: list[UUID] | None  # None: every waiting mentee of the program
     correlation_id: str | None
+    after_closing: dict[UUID, UUID]  # mentee enrollment -> the pairing whose closing put it back
 
 
 def _correlations(wanted: list[Wanted]) -> Callable[[UUID], str | None]:
@@ -65,7 +81,8 @@ async def _pair_waiting(program_id: UUID, uow: MatchingUnitOfWorkPort, wanted: l
     paired = {p.mentee.enrollment_id for p in proposals}
     left = [m.enrollment_id for m in waiting if m.enrollment_id not in paired]
     if left:
-        await _announce_waiting(program, left, uow, correlation_of)
+        after_closing = {enrollment: pairing for w in wanted for enrollment, pairing in w.after_closing.items()}
+        await _announce_waiting(program, left, uow, correlation_of, after_closing)
 
 
 async def propose(program: ProgramRules, proposals: list[Proposal], uow: MatchingUnitOfWorkPort, *,
@@ -97,16 +114,17 @@ async def propose(program: ProgramRules, proposals: list[Proposal], uow: Matchin
 
 
 async def _announce_waiting(program: ProgramRules, considered: list[UUID], uow: MatchingUnitOfWorkPort,
-                            correlation_of: Callable[[UUID], str | None]) -> None:
+                            correlation_of: Callable[[UUID], str | None], after_closing: dict[UUID, UUID]) -> None:
     """Tell the mentees just considered who still wait their place, once. Only those whose matching profile has
     arrived are considered, and only after pairing was tried, so no one hears "waitlisted" just before being
     paired. (Every change that may leave someone waiting considers them: their enrollment, their profile, the
     program's definition, their pairing closing.)"""
     fresh = await uow.waitlist.unannounced(program.id, considered)
     for entry in fresh:
-        uow.emit(contract.MenteeWaitlistedV3(
+        uow.emit(contract.MenteeWaitlistedV4(
             enrollment_id=entry["enrollment_id"], program_id=program.id, chapter_id=program.chapter_id,
             mentee_id=entry["person_id"], position=entry["position"], pairing_kind=entry["pairing_kind"],
+            after_pairing_id=after_closing.get(entry["enrollment_id"]),
             correlation_id=correlation_of(entry["enrollment_id"]),
         ))
     if fresh:

@@ -35,7 +35,7 @@ from ..domain.model import Candidate, Pairing, ProgramRules
 from ..domain.pairing import OVERRIDABLE, Proposal, refusal
 from ..domain.scoring import fit
 from .lifecycle import load
-from .pairing import facts, offer_room, propose
+from .pairing import facts, offer_room, propose, put_back
 from .ports import Authorize, MatchingUnitOfWorkPort
 from .programs import existing_program
 
@@ -137,8 +137,7 @@ async def _close_for_program(pairing_id: UUID, close: Callable[[Pairing, str, Ma
         pairing, program, _ = await load(pairing_id, uow, authorize)
         close(pairing, reason_code, uow)
         await uow.pairings.save(pairing)
-        await uow.waitlist.back_to_waiting(pairing.mentee_enrollment_id)
-        offer_room(program.id, uow)
+        await put_back(pairing, uow)
         uow.audit(caller, action, "pairing", pairing.id, chapter_id=program.chapter_id,
                   detail={"reason_code": reason_code, "reason": reason})
         await uow.commit()

@@ -110,30 +110,49 @@ HELD_FROM_THE_SUSPENDED = frozenset({"organiser_message"})
 # transaction, the closing first, but one batch's emails reach the SMTP server at one moment (one commit answers every
 # hand-over), in any order: what follows waits while the email of a closing of another pairing of that program is
 # unsent, for `DispatchPolicy.closing_first_seconds` at most, so that nobody reads "you are on the waitlist" or "you
-# have been paired" before "your mentorship has ended".
+# have been paired" before "your mentorship has ended". Where a program's members are public the closing and the
+# waitlist place travel on different topics, and the place may be read before the closing has arrived at all: a place
+# that names the pairing it follows (`after_pairing_id`, matching.mentee_waitlisted v4) waits for that closing to arrive
+# too.
 CLOSING_KINDS = frozenset({"pairing_ended", "partner_left", "pairing_declined"})
 FOLLOWS_A_CLOSING = frozenset({"mentee_waitlisted", "pairing_proposed", "pairing_confirmed", "waitlist_paired"})
 
 
-async def _closings_unsent(uow: NotificationsUnitOfWorkPort, due: list[Notification]) -> dict[UUID, list[Row]]:
-    """The unsent closings of the people something in `due` follows, by person (one read for the batch)."""
-    following = list(dict.fromkeys(n.person_id for n in due if n.kind in FOLLOWS_A_CLOSING))
-    closings: dict[UUID, list[Row]] = {}
+@dataclass(frozen=True)
+class _Closings:
+    """What the batch's notifications that follow a closing may wait for: the pairings they name whose closing has
+    arrived, and the closings of their people not sent yet (by person)."""
+
+    arrived: set[str]
+    unsent: dict[UUID, list[Row]]
+
+
+async def _closings_of(uow: NotificationsUnitOfWorkPort, due: list[Notification]) -> _Closings:
+    """One read of each for the batch. The closings arrived are read first: a closing's arrival and its emails are
+    recorded in one transaction, so once it is seen arrived, the unsent emails read after it are seen too."""
+    following = [n for n in due if n.kind in FOLLOWS_A_CLOSING]
+    named = list({UUID(after) for n in following if (after := n.parameters.get("after_pairing_id"))})
+    arrived = {str(pairing) for pairing in await uow.notifications.pairings_over_of(named)} if named else set()
+    unsent: dict[UUID, list[Row]] = {}
     if following:
-        for closing in await uow.notifications.unsent_of(following, CLOSING_KINDS):
-            closings.setdefault(closing.person_id, []).append(closing.parameters)
-    return closings
+        people = list(dict.fromkeys(n.person_id for n in following))
+        for closing in await uow.notifications.unsent_of(people, CLOSING_KINDS):
+            unsent.setdefault(closing.person_id, []).append(closing.parameters)
+    return _Closings(arrived, unsent)
 
 
-def _waits_for_a_closing(notification: Notification, closings: dict[UUID, list[Row]], policy: DispatchPolicy,
+def _waits_for_a_closing(notification: Notification, closings: _Closings, policy: DispatchPolicy,
                          now: datetime) -> bool:
     if notification.kind not in FOLLOWS_A_CLOSING:
         return False
     if now - (notification.created_at or now) >= timedelta(seconds=policy.closing_first_seconds):
         return False
+    after = notification.parameters.get("after_pairing_id")
+    if after is not None and after not in closings.arrived:
+        return True
     program, pairing = notification.parameters.get("program_id"), notification.parameters.get("pairing_id")
     return any(closing.get("program_id") == program and closing.get("pairing_id") != pairing
-               for closing in closings.get(notification.person_id, []))
+               for closing in closings.unsent.get(notification.person_id, []))
 
 
 # The kinds whose message shows what the partner shows a partner (`Messages.partner_details`).
@@ -268,7 +287,7 @@ async def claim_due(uow: NotificationsUnitOfWorkPort, render: Render, policy: Di
         shared = _SharedReads(uow)
         due = await uow.notifications.due(policy.batch_size)
         await shared.read_people([n.person_id for n in due])  # each reader's contact and preferences, at once
-        closings = await _closings_unsent(uow, due)
+        closings = await _closings_of(uow, due)
         for notification in due:
             if _waits_for_a_closing(notification, closings, policy, now):
                 await uow.notifications.defer(notification.id, policy.context_wait_seconds)

@@ -337,13 +337,16 @@ async def pairing_completed(event: matching_contract.PairingCompleted, uow: Unit
 
 
 async def mentee_waitlisted(event: matching_contract.MenteeWaitlisted, uow: UnitOfWork) -> None:
+    """The mentee is told their place; one put back by a pairing's closing (version 4 names it) is told it after the
+    closing, which travels on another topic and may arrive later (`dispatch.FOLLOWS_A_CLOSING`)."""
+    after = event.after_pairing_id if isinstance(event, matching_contract.MenteeWaitlistedV4) else None
     async with uow:
         kind = pairing_kind_of(event)
         # Read after the pairing that followed it (another topic): the mentee is no longer waiting.
         if await uow.notifications.mark_waiting(event.mentee_id, event.program_id, kind, event.occurred_at):
             await uow.notifications.add(Notification.answering(
                 event.event_id, event.mentee_id, event.chapter_id, "mentee_waitlisted",
-                program_id=event.program_id, position=event.position, pairing_kind=kind))
+                program_id=event.program_id, position=event.position, pairing_kind=kind, after_pairing_id=after))
         await uow.commit()
 
 
