@@ -825,6 +825,9 @@ async def test_an_event_form_whose_times_and_place_do_not_fit_together_words_eac
                     "location": "Give the place, or tick &#39;Online&#39; for an event held online.",
                     "virtual_link": "Only an online event has a link to join: tick &#39;Online&#39;, or leave the "
                                     "link empty."}
+    summary = refused.text.split('class="notice error error-summary"')[1].split("</ul>")[0]
+    assert re.findall(r'<a href="#([a-z_]+)">', summary) == [
+        "starts_at", "ends_at", "registration_deadline", "virtual_link", "location"], "in the form's order"
 
 
 async def test_an_event_moved_into_the_past_is_asked_for_a_time_to_come_and_one_left_where_it_was_is_not(world):

@@ -233,8 +233,16 @@ def _new_event_zones(desk: Desk, chapters: list[dict], chapter_id: str) -> tuple
     return zone, zones_with({"timezone": zone})
 
 
+# The event form's fields as the page shows them: its summary of problems lists them in that order.
+FORM_ORDER = ("form", "title", "description", "kind", "chapter_id", "attendees_public", "timezone", *MOMENTS,
+              "capacity", "is_virtual", "virtual_link", "location", "audience_stages")
+
+
 async def _form_page(desk: Desk, event: dict | None, values: dict, zones: tuple[str, ...], chapters: list[dict],
                      status: int = 200, **context: Any) -> Response:
+    if problems := context.get("problems"):
+        context["problems"] = dict(sorted(problems.items(), key=lambda found: (
+            FORM_ORDER.index(found[0]) if found[0] in FORM_ORDER else len(FORM_ORDER))))
     return desk.render("console/event_form.html", status, event=event, values=values, chapters=chapters,
                        time_zones=zones, description_limit=DESCRIPTION_LIMIT, title_limit=TITLE_LIMIT,
                        location_limit=LOCATION_LIMIT, link_limit=LINK_LIMIT, **context)
