@@ -386,6 +386,22 @@ async def test_the_list_of_people_says_whether_a_mentor_was_declined_or_suspende
     assert f'<option value="suspended" >{filter_said}</option>' in text
 
 
+@pytest.mark.parametrize("language, event_said, measure_said", [
+    ("en", "Cancelled", '<th scope="col">Completed</th>'), ("es", "Cancelado", '<th scope="col">Completadas</th>')])
+async def test_a_word_said_of_an_event_or_a_count_agrees_with_it_in_spanish(world, language, event_said,
+                                                                             measure_said):
+    # Spanish says an event "Cancelado", a registration "Cancelada", a count of mentorships "Completadas": one
+    # English word each, told apart by the context its label gives.
+    event = world["event"]
+    event["state"] = "cancelled"
+    async with as_(world, "coordinator", language)[0] as page:
+        an_event = (await page.get(f"/console/events/{event['id']}")).text
+        reports = (await page.get("/console/reports")).text
+    assert f" · {event_said}</p>" in an_event
+    assert "\x04" not in an_event + reports
+    assert measure_said in reports
+
+
 @pytest.mark.parametrize("language, round_said, event_said", [("en", "Published: its pairs were proposed", "Published"),
                                                               ("es", "Publicada: se propusieron sus parejas",
                                                                "Publicado")])

@@ -1267,7 +1267,8 @@ def console_messages() -> set[str]:
                ("**/console/**.py", "python")]
     options = {"**/templates/console/**.html": {"extensions": "jinja2.ext.i18n"},
                "**/templates/console/**.txt": {"extensions": "jinja2.ext.i18n"}}
-    return forms(extract_from_dir(str(PACKAGE), methods, options, keywords={"t": None, "tn": (1, 2), "C_": None}))
+    return forms(extract_from_dir(str(PACKAGE), methods, options, keywords={"t": None, "tn": (1, 2), "C_": None,
+                                                                                 "CC_": ((1, "c"), 2)}))
 
 
 def test_every_console_message_has_its_spanish_translation_in_its_own_catalogue_with_the_same_placeholders():
@@ -1276,7 +1277,8 @@ def test_every_console_message_has_its_spanish_translation_in_its_own_catalogue_
     messages = console_messages()
     assert len(messages) > 200
     missing = sorted(m for m in messages if not spanish.get(m) and not shared.get(m))
-    assert missing == [], "extract with keywords t, tn and C_ (see console/core.py) and translate these in console.po"
+    assert missing == [], "extract with keywords t, tn, C_ and CC_ (see console/core.py) and translate these in " \
+                          "console.po"
     placeholders = re.compile(r"%\(\w+\)s")
     assert [m for m in messages if m in spanish
             and sorted(placeholders.findall(m)) != sorted(placeholders.findall(spanish[m]))] == []

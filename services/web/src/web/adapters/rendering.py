@@ -59,6 +59,38 @@ def _zone(name: str | None) -> ZoneInfo:
         return ZoneInfo("UTC")
 
 
+# A message whose words depend on what it qualifies, keyed as gettext keys `pgettext`'s ("context\x04message", as a
+# `.po` entry with its `msgctxt`): Spanish says an event "Cancelado", a registration "Cancelada".
+CONTEXT_SEPARATOR = "\x04"
+
+
+def in_context(context: str, message: str) -> str:
+    return f"{context}{CONTEXT_SEPARATOR}{message}"
+
+
+def _without_context(said: str) -> str:
+    return said.rpartition(CONTEXT_SEPARATOR)[2]
+
+
+class InContext:
+    """A catalogue that also takes messages `in_context`: one it does not translate (every message, in English) is
+    said without its context."""
+
+    def __init__(self, catalogue: NullTranslations) -> None:
+        self.catalogue = catalogue
+
+    def gettext(self, message: str) -> str:
+        return _without_context(self.catalogue.gettext(message))
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return _without_context(self.catalogue.ngettext(singular, plural, n))
+
+
+def install(environment: Environment, catalogue: NullTranslations) -> None:
+    """The catalogue as the templates' gettext (`_`, `ngettext`), messages in context included."""
+    environment.install_gettext_translations(InContext(catalogue), newstyle=True)  # type: ignore[attr-defined]
+
+
 class Renderer:
     def __init__(self, templates: Path, translations: Path) -> None:
         self._environments: dict[str, Environment] = {}
@@ -67,7 +99,7 @@ class Renderer:
             environment = Environment(loader=FileSystemLoader(templates), autoescape=select_autoescape(),
                                       extensions=["jinja2.ext.i18n"], trim_blocks=True, lstrip_blocks=True)
             catalogue = load_translations(translations, language)
-            environment.install_gettext_translations(catalogue, newstyle=True)  # type: ignore[attr-defined]
+            install(environment, catalogue)
             environment.filters["when"] = self._when_filter(language)
             environment.filters["day"] = self._day_filter(language)
             environment.filters["span"] = self._span_filter(language, environment.filters["when"])
@@ -77,10 +109,11 @@ class Renderer:
             self._translations[language] = catalogue
 
     def gettext(self, language: str, message: str) -> str:
-        return self._translations.get(language, self._translations[DEFAULT_LANGUAGE]).gettext(message)
+        return InContext(self._translations.get(language, self._translations[DEFAULT_LANGUAGE])).gettext(message)
 
     def ngettext(self, language: str, singular: str, plural: str, n: int) -> str:
-        return self._translations.get(language, self._translations[DEFAULT_LANGUAGE]).ngettext(singular, plural, n)
+        return InContext(self._translations.get(language, self._translations[DEFAULT_LANGUAGE])).ngettext(
+            singular, plural, n)
 
     @staticmethod
     def _when_filter(language: str):

@@ -20,7 +20,7 @@ from fastapi.responses import HTMLResponse, Response
 from fastapi.routing import APIRoute
 from starlette.datastructures import FormData
 
-from ..adapters.rendering import LANGUAGES, Renderer, load_translations
+from ..adapters.rendering import LANGUAGES, Renderer, install, load_translations
 from ..adapters.service_tokens import ServiceTokens
 from ..adapters.services import PooledHttp, ServiceError
 from ..entrypoints import labels as participant_labels
@@ -48,8 +48,7 @@ class ConsoleRenderer(Renderer):
                     catalogue.merge(own)
                 else:
                     self._translations[language] = own
-                    self._environments[language].install_gettext_translations(  # type: ignore[attr-defined]
-                        own, newstyle=True)
+                    install(self._environments[language], own)
             environment = self._environments[language]
             environment.globals["t"] = environment.globals["gettext"]
             environment.globals["tn"] = environment.globals["ngettext"]

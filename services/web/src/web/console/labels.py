@@ -4,9 +4,15 @@ statuses, reasons) come from `web.entrypoints.labels` and its catalogue."""
 
 from __future__ import annotations
 
+from ..adapters.rendering import in_context
+
 
 def C_(message: str) -> str:  # noqa: N802 - the console catalogue's marker for strings translated later
     return message
+
+
+def CC_(context: str, message: str) -> str:  # noqa: N802 - the same, for a word whose translation depends on what
+    return in_context(context, message)   # it says it of: its `msgctxt` in console.po
 
 
 ROLES = {"mentor": C_("Mentor"), "mentee": C_("Mentee")}
@@ -33,13 +39,13 @@ ROSTER_STATUS = {
     "removed": C_("Removed by an organiser"),
 }
 
-EVENT_STATE = {"draft": C_("Draft"), "published": C_("Published"), "cancelled": C_("Cancelled"),
-               "completed": C_("Completed")}
+EVENT_STATE = {"draft": C_("Draft"), "published": C_("Published"), "cancelled": CC_("an event", "Cancelled"),
+               "completed": CC_("an event", "Completed")}
 
 # The events page's lists, one at a time: a published event is "not over" until it ends, and lists as begun from its
 # start (then it waits to be marked held).
 EVENT_LISTS = {"published": C_("Published, not over"), "over": C_("Published, begun or over: to mark held"),
-               "draft": C_("Drafts"), "cancelled": C_("Cancelled"), "completed": C_("Completed")}
+               "draft": C_("Drafts"), "cancelled": CC_("events", "Cancelled"), "completed": CC_("events", "Completed")}
 
 ROUND_STATUS = {
     "queued": C_("Waiting to run"),
@@ -235,13 +241,13 @@ MEASURES = {
     "waiting": C_("Waiting"),
     "paired": C_("Paired, proposals included"),  # matching's count of every pair made, accepted yet or not
     "confirmed": C_("Confirmed"),  # a month's mentorships confirmed (matching's "paired" in its trends)
-    "active": C_("Active"),
-    "completed": C_("Completed"),
+    "active": CC_("mentorships", "Active"),
+    "completed": CC_("mentorships", "Completed"),
     "ended_early": C_("Ended early"),
     "registered": C_("Registered"),
     "attended": C_("Attended"),
     "no_show": C_("Did not come"),
-    "cancelled": C_("Cancelled"),
+    "cancelled": CC_("registrations", "Cancelled"),
     "0": C_("No meetings"),
     "1-2": C_("1 or 2 meetings"),
     "3-5": C_("3 to 5 meetings"),
