@@ -137,6 +137,11 @@ async def test_a_mentorship_is_accepted_by_both_met_signalled_overdue_once_renew
         assert all(p["my_feedback"] is None for p in (await as_mentor.get(f"/v1/people/{mentor}/pairings")).json())
         seen_by_staff = (await coordinator.get(f"/v1/people/{mentee}/pairings")).json()
         assert all(p["my_feedback"] is None for p in seen_by_staff)
+        # So does the pairing read alone, for the page that thanks them rather than asking again.
+        mine = (await as_mentee.get(path)).json()["my_feedback"]
+        assert (mine["rating"], mine["comment"]) == (5, review["comment"])
+        assert (await as_mentor.get(path)).json()["my_feedback"] is None
+        assert (await coordinator.get(path)).json()["my_feedback"] is None
     await conn.close()
     assert len(await observer.of(program, "meeting_overdue")) == 1
     assert len(await observer.of(program, "pairing_renewed")) == 1

@@ -488,6 +488,9 @@ class FakePairings:
         self.feedback[(pairing_id, person_id)] = dict(rating=rating, comment=comment, given_at=datetime.now(UTC))
         return True
 
+    async def feedback_by(self, pairing_id: UUID, person_id: UUID) -> dict | None:
+        return self.feedback.get((pairing_id, person_id))
+
 
 class FakeDue:
     """The lifecycle watch's questions, each pairing signalled once per period; now is `ahead` of the clock's."""

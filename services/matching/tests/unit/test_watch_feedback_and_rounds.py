@@ -406,6 +406,22 @@ async def test_a_persons_pairings_carry_the_feedback_they_gave_and_when_each_clo
     assert "closed_at" in mine
 
 
+async def test_a_pairing_read_alone_carries_the_feedback_its_reader_gave_not_to_their_partner_nor_to_staff():
+    platform = Platform()
+    mentor, mentee, given = await a_confirmed_pair(platform)
+    await lifecycle.give_feedback(commands.GiveFeedback(given.pairing_id, 4, "Kind and clear."), platform.uow(),
+                                  acting_as(mentee))
+    pairing = await views.pairing(given.pairing_id, platform.uow(), acting_as(mentee))
+
+    mine = await views.feedback_given(pairing, mentee, platform.uow())
+
+    assert mine is not None and (mine["rating"], mine["comment"]) == (4, "Kind and clear.")
+    assert mine["given_at"] is not None
+    assert await views.feedback_given(pairing, mentor, platform.uow()) is None  # the mentee's is not the mentor's
+    assert await views.feedback_given(pairing, administrator().person_id, platform.uow()) is None
+    assert await views.feedback_given(pairing, None, platform.uow()) is None  # staff without a person of their own
+
+
 async def test_a_queued_round_drafts_the_best_pairs_it_can_says_why_the_others_were_left_and_proposes_on_publishing():
     platform = Platform()
     profiles = Profiles(platform)

@@ -23,6 +23,7 @@ from .schemas import (
     EndIn,
     FeedbackIn,
     FeedbackOut,
+    GivenFeedbackOut,
     ManualPairingIn,
     MeetingIn,
     MeetingOut,
@@ -185,6 +186,8 @@ async def get_pairing(pairing_id: UUID, caller: Caller, unit: UnitOfWork, reques
     found.requirement_met = await views.requirement_met(pairing_id, unit, party_or_program(caller))
     found.request_note = await views.request_note(pairing_id, unit, party_or_program(caller))
     found.paused_if_it_lapses = await views.paused_if_it_lapses(pairing, caller.person_id, unit)
+    given = await views.feedback_given(pairing, caller.person_id, unit)
+    found.my_feedback = GivenFeedbackOut.model_validate(given) if given else None
     if pairing.side_of(caller.person_id) is None:  # staff: why it closed (the pair were told in their own words)
         found.closed_reason, found.closed_by = pairing.closed_reason, pairing.closed_by
     return found

@@ -107,6 +107,12 @@ class WeightsIn(Strict):
 
 
 # --- answers ----------------------------------------------------------------------------------------------------
+class GivenFeedbackOut(BaseModel):
+    rating: int
+    comment: str
+    given_at: datetime
+
+
 class PairingOut(BaseModel):
     id: UUID
     program_id: UUID
@@ -151,6 +157,9 @@ class PairingOut(BaseModel):
     paused_if_it_lapses: bool = Field(
         default=False, description="On GET /v1/pairings/{id}, to the side it waits for: letting it lapse unanswered "
                                    "would pause them (matching.answer_due v2 says so too). False to anyone else")
+    my_feedback: GivenFeedbackOut | None = Field(
+        default=None, description="On GET /v1/pairings/{id}, to its mentor or its mentee: the feedback they gave on "
+                                  "it (given once). Null to anyone else, or when they gave none")
 
     @classmethod
     def of(cls, p: Pairing) -> PairingOut:
@@ -161,12 +170,6 @@ class PairingOut(BaseModel):
                    confirmed_at=p.confirmed_at,
                    mentee_renews=p.mentee_renews, mentor_renews=p.mentor_renews,
                    requested_by_mentee=p.origin == "choice")
-
-
-class GivenFeedbackOut(BaseModel):
-    rating: int
-    comment: str
-    given_at: datetime
 
 
 class PersonPairingOut(BaseModel):

@@ -225,6 +225,9 @@ class PairingsRepository(Protocol):
     async def add_feedback(self, pairing_id: UUID, person_id: UUID, rating: int, comment: str) -> bool:
         """False when this person already gave feedback on it."""
 
+    async def feedback_by(self, pairing_id: UUID, person_id: UUID) -> dict[str, Any] | None:
+        """The feedback this person gave on it (`rating`, `comment`, `given_at`); None when they gave none."""
+
 
 class DueRepository(Protocol):
     """What the lifecycle watch signals: each claim marks its rows, so concurrent instances never signal twice."""

@@ -64,6 +64,16 @@ async def paused_if_it_lapses(pairing: Pairing, person_id: UUID | None, uow: Mat
         return side in pairing.paused_if_it_lapses(await runs_of_lapses([pairing], uow))
 
 
+async def feedback_given(pairing: Pairing, person_id: UUID | None, uow: MatchingUnitOfWorkPort
+                         ) -> dict[str, Any] | None:
+    """The feedback the person gave on this pairing, to them alone (None to anyone not of the pair, staff included:
+    they read it unnamed among the program's), or None when they gave none."""
+    if person_id is None or pairing.side_of(person_id) is None:
+        return None
+    async with uow:
+        return await uow.pairings.feedback_by(pairing.id, person_id)
+
+
 async def pairings_in_chapters(person_id: UUID, uow: MatchingUnitOfWorkPort, coordinator: Principal
                                ) -> list[dict[str, Any]]:
     """The person's pairings in programs of the coordinator's chapters (what those programs' pages list too), the

@@ -79,6 +79,8 @@ def _view(pairing: dict, me: UUID, partner: dict | None, program: dict | None, d
         # From when the term may be renewed or completed (its last weeks, matching says); before, ended early only.
         "closing_opens_at": (detail or {}).get("closing_opens_at"),
         "closing_open": _closing_open((detail or {}).get("closing_opens_at")),
+        # Whether the reader told us how it went (matching tells them alone): given once, so thanked for instead.
+        "feedback_given": bool((detail or {}).get("my_feedback")),
     }
 
 
@@ -233,9 +235,7 @@ async def _page(visitor: Visit, pairing_id: UUID, status: int = 200, template: s
         raise
     if template == "mentorship.html":  # also the answer to its forms: switching language goes back to it
         context.setdefault("here", f"/mentorships/{pairing_id}")
-    if view["status"] in ("completed", "ended"):  # feedback is given once: thanked for, not asked again
-        listed = await clients(visitor.request).pairings(visitor.who, visitor.person_id)
-        context.setdefault("already_given", any(p["id"] == str(pairing_id) and p.get("my_feedback") for p in listed))
+    context.setdefault("already_given", view["feedback_given"])  # feedback is given once: not asked again
     return render(visitor, template, status, p=view, today=_today(visitor), **context)
 
 

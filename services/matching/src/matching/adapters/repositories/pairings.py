@@ -119,6 +119,12 @@ class PostgresPairings:
             pairing_id, person_id, rating, comment,
         ))
 
+    async def feedback_by(self, pairing_id: UUID, person_id: UUID) -> dict[str, Any] | None:
+        row = await self._conn.fetchrow(
+            "SELECT rating, comment, given_at FROM feedback WHERE pairing_id = $1 AND person_id = $2",
+            pairing_id, person_id)
+        return dict(row) if row else None
+
     async def of_program(self, program_id: UUID, status: str | None, offset: int, limit: int
                          ) -> tuple[list[dict[str, Any]], int]:
         """A program's pairings (of a status), newest first, each with whether its meetings are overdue."""
