@@ -1284,6 +1284,14 @@ def test_every_console_message_has_its_spanish_translation_in_its_own_catalogue_
             and sorted(placeholders.findall(m)) != sorted(placeholders.findall(spanish[m]))] == []
 
 
+def test_the_consoles_catalogue_translates_no_message_of_the_participants_pages_otherwise():
+    # Merged into theirs (`ConsoleRenderer`), it would change what the console says with their labels: a proposal
+    # "Rechazado/a" where the console shows a pairing's status. A word the console says otherwise takes a context.
+    spanish = catalogue(PACKAGE / "translations/es/LC_MESSAGES/console.po")
+    shared = catalogue(PACKAGE / "translations/es/LC_MESSAGES/messages.po")
+    assert {m: (spanish[m], shared[m]) for m in spanish.keys() & shared.keys() if spanish[m] != shared[m]} == {}
+
+
 async def test_a_coordinator_sends_again_an_email_that_did_not_arrive_and_it_leaves_the_list_until_it_fails_again(
         world):
     s, mentee = world["s"], world["mentee"]

@@ -27,7 +27,7 @@ APPROVAL = {"pending": C_("Awaiting approval"), "approved": C_("Approved"), "sus
 MENTOR_SUSPENDED = {False: C_("Declined as a mentor"), True: C_("Suspended as a mentor"),
                     None: C_("Not approved to mentor (declined, or suspended)")}
 # The same in the list of people, briefly; its filter on "suspended" finds both.
-SUSPENDED_BRIEFLY = {False: C_("Declined"), True: C_("Suspended"), None: C_("Declined or suspended")}
+SUSPENDED_BRIEFLY = {False: CC_("a mentor", "Declined"), True: C_("Suspended"), None: C_("Declined or suspended")}
 # `mentor.suspended` in the audit trail, by its entry's `was_approved` (false: declined; absent: it does not say).
 MENTOR_STOPPED = {False: C_("Declined a mentor"), True: C_("Suspended a mentor"),
                   None: C_("Declined or suspended a mentor")}
@@ -192,7 +192,7 @@ ALREADY = {"invited": C_("Invited before: not invited again"), "enrolled": C_("A
 
 END_REASONS = {
     "goals_met": C_("They met their goals"),
-    "not_a_good_fit": C_("Not a good fit"),
+    "not_a_good_fit": CC_("said of the pair", "Not a good fit"),
     "schedule_conflict": C_("Schedules do not allow it"),
     "no_longer_available": C_("Someone is no longer available"),
     "relocated": C_("Someone moved"),
