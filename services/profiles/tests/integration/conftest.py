@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import shutil
 from dataclasses import dataclass
+from pathlib import Path
 from uuid import UUID, uuid4
 
 import asyncpg
@@ -18,7 +20,7 @@ from plumbing.personal_data import open_event, readers_setting
 from plumbing.settings import new_secret_key
 from plumbing.testing import eventually, json_object, serving
 from profiles.adapters.sealing import new_key
-from profiles.bootstrap import build_app
+from profiles.bootstrap import MIGRATIONS, build_app
 from profiles.config import ProfilesSettings
 
 # The session's own keys: tokens are signed with the private one, the service holds the public one.
@@ -139,3 +141,13 @@ async def publish(kafka_client_options):
         yield send
     finally:
         await producer.stop()
+
+
+def migrations_before(migration: str, tmp_path: Path) -> Path:
+    """A copy of profiles' migrations older than `migration`: a database migrated with it is one from before it."""
+    before = tmp_path / "profiles" / "migrations"
+    before.mkdir(parents=True)
+    for script in sorted(MIGRATIONS.glob("*.sql")):
+        if script.name < migration:
+            shutil.copy(script, before)
+    return before

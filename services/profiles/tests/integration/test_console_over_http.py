@@ -5,7 +5,6 @@ suspended mentor had been approved learnt from the trail), names and the people 
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 from uuid import uuid4
 
@@ -17,7 +16,7 @@ from plumbing.db import PLUMBING_MIGRATIONS, create_pool, migrate
 from plumbing.testing import eventually, operator_command
 from profiles.bootstrap import MIGRATIONS
 
-from .conftest import Profiles
+from .conftest import Profiles, migrations_before
 
 
 @pytest.fixture
@@ -78,7 +77,8 @@ async def test_a_coordinator_searches_their_chapter_by_role_program_approval_sus
         assert await ids(q="%") == []  # literally, not a wildcard
         listed = (await coordinator.get("/v1/people", params={"role": "mentor"})).json()["items"][0]
     assert listed["enrollments"] == [{"id": listed["enrollments"][0]["id"], "program_id": chapter["program"],
-                                      "role": "mentor", "approval": "pending", "withdrawn": False}]
+                                      "role": "mentor", "approval": "pending", "was_approved": None,
+                                      "withdrawn": False}]
     assert listed["suspended"] is False and "identity" not in listed
     trail = await audited(profiles, "people.listed", actor=str(coordinator_id))
     assert len(trail) == 10 and trail[0]["chapter_id"] == chapter["id"]
@@ -328,11 +328,7 @@ WAS_APPROVED_MIGRATION = "0018_was_approved.sql"
 
 async def test_suspended_mentors_learn_from_the_trail_whether_they_had_been_approved_else_it_stays_unknown(
         postgres_server, tmp_path: Path):
-    before = tmp_path / "profiles" / "migrations"
-    before.mkdir(parents=True)
-    for script in sorted(MIGRATIONS.glob("*.sql")):
-        if script.name < WAS_APPROVED_MIGRATION:
-            shutil.copy(script, before)
+    before = migrations_before(WAS_APPROVED_MIGRATION, tmp_path)
     pool = await create_pool(postgres_server.create_database(f"profiles_vetted_{uuid4().hex[:8]}"), 2)
     # Each enrollment's approval, and its vetting on the trail, oldest first: (action, the entry's `was_approved`).
     suspension = "mentor.suspended"

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import shutil
 from pathlib import Path
 from uuid import UUID, uuid4
 
@@ -17,6 +16,8 @@ from plumbing.errors import Conflict
 from profiles.adapters.repository import PostgresChapters, PostgresPrograms
 from profiles.bootstrap import MIGRATIONS
 from profiles.domain.model import Chapter, Program
+
+from .conftest import migrations_before
 
 MIGRATION = "0013_unique_names.sql"
 
@@ -105,11 +106,7 @@ async def test_the_database_refuses_a_taken_name_that_slipped_past_the_check_as_
 
 async def test_names_given_twice_before_the_rule_are_told_apart_the_oldest_keeping_its_own(postgres_server,
                                                                                            tmp_path: Path):
-    before = tmp_path / "profiles" / "migrations"
-    before.mkdir(parents=True)
-    for script in sorted(MIGRATIONS.glob("*.sql")):
-        if script.name < MIGRATION:
-            shutil.copy(script, before)
+    before = migrations_before(MIGRATION, tmp_path)
     pool = await create_pool(postgres_server.create_database(f"profiles_names_{uuid4().hex[:8]}"), 2)
     try:
         await migrate(pool, PLUMBING_MIGRATIONS, before)
