@@ -525,11 +525,13 @@ async def test_attendance_csv_has_names_joined_and_no_cell_a_spreadsheet_would_r
         answer = await page.get(f"/console/events/{event['id']}/attendance.csv")
         respuesta = await spanish.get(f"/console/events/{event['id']}/attendance.csv")
     assert answer.headers["content-type"].startswith("text/csv")
-    lines = answer.text.splitlines()
+    # Marked as UTF-8 (its byte order mark), as a spreadsheet needs to read "Inscripción" or "José Núñez" aright.
+    assert answer.content.startswith("\ufeff".encode())
+    lines = answer.text.lstrip("\ufeff").splitlines()
     assert lines[0] == "Name,Person's id,Registration,Checked in"  # in words, as the page's, not codes
     assert any(line.startswith("Ben Student,") and ",Has a seat," in line for line in lines)
     assert any(line.startswith("'=HYPERLINK(evil)") for line in lines)
-    assert respuesta.text.splitlines()[0] == "Nombre,Id. de la persona,Inscripción,Llegada"
+    assert respuesta.text.lstrip("\ufeff").splitlines()[0] == "Nombre,Id. de la persona,Inscripción,Llegada"
     assert any(",Tiene plaza," in line for line in respuesta.text.splitlines())
 
 
@@ -1025,8 +1027,8 @@ async def test_report_cells_read_as_numbers_fewer_than_5_or_withheld_and_the_cha
     paired = re.findall(r'<circle cx="[\d.]+" cy="[\d.]+" r="3.5" class="series-point s0"/>', text)
     assert len(paired) == 2, "the month whose count is fewer than 5 has no point"
     assert text.count('class="axis hidden-mark"') == 2
-    assert csv.text.splitlines()[0] == ",Undergraduate (pre-med or pre-health): Invited,Undergraduate (pre-med or " \
-                                       "pre-health): Enrolled mentees"
+    assert csv.text.lstrip("\ufeff").splitlines()[0] == (
+        ",Undergraduate (pre-med or pre-health): Invited,Undergraduate (pre-med or pre-health): Enrolled mentees")
     asked = world["s"].calls_to("profiles", "GET", "/v1/reports/people")[-1].params
     assert asked == {"chapter_id": world["s"].chapter}
 
@@ -1045,9 +1047,10 @@ async def test_a_report_downloaded_names_its_rows_and_columns_in_the_readers_wor
         downloaded = await page.get("/console/reports/people.csv")
         trends = await page.get("/console/reports/mentorships-trends.csv")
     assert downloaded.status_code == 200 and "text/csv" in downloaded.headers["content-type"]
-    assert downloaded.text.splitlines() == [header, "'=Premed circle,12,<5", f"{total},,"]
+    assert downloaded.content.startswith("\ufeff".encode())  # UTF-8, to a spreadsheet
+    assert downloaded.text.lstrip("\ufeff").splitlines() == [header, "'=Premed circle,12,<5", f"{total},,"]
     # As the page says it: a month's "paired" counts the mentorships confirmed in it.
-    assert trends.text.splitlines() == [by_month, "2026-01,<5"]
+    assert trends.text.lstrip("\ufeff").splitlines() == [by_month, "2026-01,<5"]
 
 
 async def test_a_report_with_nothing_to_count_says_so_and_each_tables_title_stays_in_view_outside_its_scrolling(world):

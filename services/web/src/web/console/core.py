@@ -205,6 +205,13 @@ def text(posted: FormData, name: str, limit: int = 500) -> str:
     return str(posted.get(name) or "").strip()[:limit]
 
 
+def spreadsheet_file(text: str, filename: str) -> Response:
+    """CSV to download, marked as UTF-8 by its byte order mark: without it a spreadsheet reads "José Núñez" or
+    "Inscripción" as another encoding, mangled."""
+    return Response("\ufeff" + text, media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
 def spreadsheet_safe(value: str) -> str:
     """A cell a spreadsheet will not run as a formula (CSV injection)."""
     return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value

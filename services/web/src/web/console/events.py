@@ -23,7 +23,7 @@ from ..entrypoints import labels as participant_labels
 from ..entrypoints.account import TIME_ZONES, zones_with
 from ..entrypoints.web import Form
 from . import labels
-from .core import Console, ConsoleRoute, Desk, pages, spreadsheet_safe, text, uuid_or_none
+from .core import Console, ConsoleRoute, Desk, pages, spreadsheet_file, spreadsheet_safe, text, uuid_or_none
 from .labels import C_
 
 router = APIRouter(prefix="/console", include_in_schema=False, route_class=ConsoleRoute)
@@ -615,6 +615,4 @@ async def attendance_csv(event_id: UUID, desk: Console) -> Response:
                          _as_local(r.get("checked_in_at"), event["timezone"], "%Y-%m-%d %H:%M")])
     # Named after the event, in the few characters every system and header takes.
     named = re.sub(r"[^a-z0-9]+", "-", _folded(event["title"])[:80]).strip("-") or "event"
-    filename = f"{named}-attendance.csv"
-    return Response(out.getvalue(), media_type="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    return spreadsheet_file(out.getvalue(), f"{named}-attendance.csv")

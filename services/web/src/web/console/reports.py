@@ -15,7 +15,7 @@ from fastapi.responses import Response
 from ..adapters.services import ServiceError
 from ..entrypoints import labels as participant_labels
 from . import labels
-from .core import Console, ConsoleRoute, Desk, spreadsheet_safe, uuid_or_none
+from .core import Console, ConsoleRoute, Desk, spreadsheet_file, spreadsheet_safe, uuid_or_none
 
 router = APIRouter(prefix="/console", include_in_schema=False, route_class=ConsoleRoute)
 
@@ -190,9 +190,8 @@ async def export(name: str, desk: Console, chapter_id: str = "", stage: str = ""
         desk.api.call(service, "GET", path, desk.staff, params=params), desk.programs(), desk.chapters(),
         *(_events_listed(desk, chapter_id) if name == "attendance" else ()))
     measures = TREND_MEASURES if name == "mentorships-trends" else {}
-    return Response(_in_words(desk, body if isinstance(body, str) else "", _row_names(desk, programs, chapters, events),
-                              measures), media_type="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="{name}-report.csv"'})
+    return spreadsheet_file(_in_words(desk, body if isinstance(body, str) else "",
+                                      _row_names(desk, programs, chapters, events), measures), f"{name}-report.csv")
 
 
 CORNERS = {"program": labels.C_("Program"), "chapter": labels.C_("Chapter"), "month": labels.C_("Month")}
