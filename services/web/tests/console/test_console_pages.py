@@ -340,6 +340,20 @@ async def test_the_invitation_preview_marks_each_row_valid_or_names_what_is_wron
     assert not s.invited and not s.calls_to("profiles", "POST", "/v1/invitations")
 
 
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1252"])
+async def test_an_invitation_file_saved_by_a_spreadsheet_keeps_its_accents_whatever_encoding_it_was_saved_in(
+        world, encoding):
+    # Excel on Windows saves "CSV (Comma delimited)" in Windows-1252, and "CSV UTF-8" with a byte order mark.
+    s, program = world["s"], world["program"]
+    async with as_(world, "coordinator")[0] as page:
+        await page.post(f"/console/programs/{program['id']}/invite",
+                        data={"csrf": CSRF, "role": "mentor", "step": "preview"},
+                        files={"file": ("mentors.csv", "name,email,stage\nDr. José Núñez,jose@example.mx,resident\n"
+                                        .encode(encoding), "text/csv")})
+    [sent] = s.calls_to("profiles", "POST", "/v1/invitations/preview")
+    assert sent.body["csv"].lstrip("\ufeff") == "name,email,stage\nDr. José Núñez,jose@example.mx,resident\n"
+
+
 async def test_confirming_invites_and_mails_each_new_person_a_week_long_sign_in_link_in_their_language(world):
     program = world["program"]
     client, mailer, links = as_(world, "coordinator")

@@ -277,7 +277,10 @@ async def _csv_of(posted) -> str | None:
     upload = posted.get("file")
     if upload is not None and not isinstance(upload, str) and getattr(upload, "filename", None):
         raw = await upload.read(CSV_LIMIT + 1)
-        return raw.decode("utf-8-sig", errors="replace")
+        try:
+            return raw.decode("utf-8-sig")
+        except UnicodeDecodeError:  # Excel on Windows saves "CSV (Comma delimited)" in Windows-1252
+            return raw.decode("cp1252", errors="replace")
     pasted = str(posted.get("csv") or "")
     return pasted if pasted.strip() else None
 
