@@ -288,7 +288,7 @@ async def test_an_event_roster_is_checked_in_from_a_phone_sized_window_and_expor
         assert await page.evaluate("document.documentElement.scrollWidth") <= 360
         exported = await page.request.get(f"/console/events/{event['id']}/attendance.csv")
         lines = (await exported.text()).lstrip("\ufeff").splitlines()
-        assert lines[0] == "Name,Person's id,Registration,Checked in"
+        assert lines[0] == "Name,Person's id,Registration,Checked in,Attendance"
         assert sorted(line.split(",")[0] for line in lines[1:]) == [f"A {run}", f"B {run}", f"C {run}"]
         assert all(line.split(",")[3] for line in lines[1:] if line.startswith(("A ", "B ")))
     finally:

@@ -534,7 +534,9 @@ async def test_marking_an_event_held_asks_events_to_complete_it(world):
 async def test_attendance_csv_has_names_joined_and_no_cell_a_spreadsheet_would_run(world):
     s, event = world["s"], world["event"]
     s.person("=HYPERLINK(evil)")
-    s.roster[event["id"]].append({"id": "r9", "person_id": list(s.people)[-1], "status": "confirmed"})
+    s.roster[event["id"]].append({"id": "r9", "person_id": list(s.people)[-1], "status": "confirmed",
+                                  "attended": True})
+    s.roster[event["id"]][0]["attended"] = False  # attendance recorded when the event was marked held
     async with as_(world, "coordinator")[0] as page, as_(world, "coordinator", "es")[0] as spanish:
         answer = await page.get(f"/console/events/{event['id']}/attendance.csv")
         respuesta = await spanish.get(f"/console/events/{event['id']}/attendance.csv")
@@ -542,10 +544,11 @@ async def test_attendance_csv_has_names_joined_and_no_cell_a_spreadsheet_would_r
     # Marked as UTF-8 (its byte order mark), as a spreadsheet needs to read "Inscripción" or "José Núñez" aright.
     assert answer.content.startswith("\ufeff".encode())
     lines = answer.text.lstrip("\ufeff").splitlines()
-    assert lines[0] == "Name,Person's id,Registration,Checked in"  # in words, as the page's, not codes
-    assert any(line.startswith("Ben Student,") and ",Has a seat," in line for line in lines)
-    assert any(line.startswith("'=HYPERLINK(evil)") for line in lines)
-    assert respuesta.text.lstrip("\ufeff").splitlines()[0] == "Nombre,Id. de la persona,Inscripción,Llegada"
+    assert lines[0] == "Name,Person's id,Registration,Checked in,Attendance"  # in words, as the page's, not codes
+    assert any(line.startswith("Ben Student,") and ",Has a seat," in line and line.endswith(",Did not come")
+               for line in lines)
+    assert any(line.startswith("'=HYPERLINK(evil)") and line.endswith(",Came") for line in lines)
+    assert respuesta.text.lstrip("\ufeff").splitlines()[0] == "Nombre,Id. de la persona,Inscripción,Llegada,Asistencia"
     assert any(",Tiene plaza," in line for line in respuesta.text.splitlines())
 
 
@@ -651,15 +654,17 @@ async def test_a_held_events_roster_says_who_came_and_who_did_not_instead_of_who
     told = s.person("Dana Told")
     s.roster[event["id"]].append({"id": "r4", "person_id": told["id"], "status": "confirmed", "checked_in_at": None,
                                   "attended": True})
-    async with as_(world, "coordinator")[0] as page:
+    async with as_(world, "coordinator")[0] as page, as_(world, "coordinator", "es")[0] as spanish:
         await page.post(f"/console/events/{event['id']}/complete", data={"csrf": CSRF})
         text = (await page.get(f"/console/events/{event['id']}")).text
+        texto = (await spanish.get(f"/console/events/{event['id']}")).text
 
-    def said_of(person: dict) -> str:
-        return re.search(rf'id="r-seated-{person["id"]}".*?<p class="muted">(.*?)</p>', text, re.S)[1]
+    def said_of(person: dict, page: str = text) -> str:
+        return re.search(rf'id="r-seated-{person["id"]}".*?<p class="muted">(.*?)</p>', page, re.S)[1]
 
     assert said_of(mentee).startswith("Came") and said_of(told) == "Came"
     assert said_of(mentor) == "Did not come"
+    assert said_of(mentor, texto) == "No asistió"  # of one person, not of a count ("No vinieron")
     assert "2 came, 1 did not." in text
     assert "Has a seat" not in text and "with a seat of" not in text
 
@@ -677,7 +682,7 @@ async def test_the_attendance_file_is_named_after_the_event_and_gives_times_in_i
     async with as_(world, "coordinator")[0] as page:
         answer = await page.get(f"/console/events/{event['id']}/attendance.csv")
     assert answer.headers["content-disposition"] == f'attachment; filename="{filename}"'
-    assert f"Ben Student,{world['mentee']['id']},Has a seat,2026-12-10 12:05" in answer.text.splitlines()
+    assert f"Ben Student,{world['mentee']['id']},Has a seat,2026-12-10 12:05," in answer.text.splitlines()
 
 
 async def test_an_event_is_created_from_local_times_in_its_time_zone(world):

@@ -4,6 +4,7 @@ language negotiated from a browser's Accept-Language; dates in the person's time
 from __future__ import annotations
 
 import re
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -33,6 +34,16 @@ def test_every_message_has_its_spanish_translation_with_the_same_placeholders():
     assert missing == [], "run the extraction in services/web/babel.cfg and translate these"
     placeholders = re.compile(r"%\(\w+\)s")
     assert [m for m in messages if sorted(placeholders.findall(m)) != sorted(placeholders.findall(spanish[m]))] == []
+
+
+@pytest.mark.parametrize("po", ["messages.po", "console.po"])
+def test_no_catalogue_translates_one_message_twice(po):
+    # The reader keeps one of the two silently: the console said "No vinieron", of a count, beside one person's name.
+    text = (PACKAGE / "translations/es/LC_MESSAGES" / po).read_text()
+    entries = re.findall(r'^(?:msgctxt ("(?:[^"\\]|\\.)*")\n)?msgid ("(?:[^"\\]|\\.)*"\n(?:"(?:[^"\\]|\\.)*"\n)*)',
+                         text, re.MULTILINE)
+    assert len(entries) > 300
+    assert [entry for entry, times in Counter(entries).items() if times > 1] == []
 
 
 # Words that, said of the reader, take a gender the reader never gave ("Quedaste inscrito" to a woman).

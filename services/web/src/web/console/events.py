@@ -607,12 +607,15 @@ async def attendance_csv(event_id: UUID, desk: Console) -> Response:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow([desk._(C_("Name")), desk._(C_("Person's id")), desk._(C_("Registration")),
-                     desk._(C_("Checked in"))])
+                     desk._(C_("Checked in")), desk._(C_("Attendance"))])
+    # Attendance as recorded when the event was marked held (events' `attended`), empty until then.
+    attendance_words = {True: desk._(C_("Came")), False: desk._(C_("Did not come")), None: ""}
     for r in sorted(rows, key=lambda r: _folded(names.get(r["person_id"], ""))):
         status = r.get("status", "")
         writer.writerow([spreadsheet_safe(names.get(r["person_id"], "")), r["person_id"],
                          desk._(labels.ROSTER_STATUS[status]) if status in labels.ROSTER_STATUS else status,
-                         _as_local(r.get("checked_in_at"), event["timezone"], "%Y-%m-%d %H:%M")])
+                         _as_local(r.get("checked_in_at"), event["timezone"], "%Y-%m-%d %H:%M"),
+                         attendance_words[r.get("attended")]])
     # Named after the event, in the few characters every system and header takes.
     named = re.sub(r"[^a-z0-9]+", "-", _folded(event["title"])[:80]).strip("-") or "event"
     return spreadsheet_file(out.getvalue(), f"{named}-attendance.csv")

@@ -246,7 +246,7 @@ MEASURES = {
     "ended_early": C_("Ended early"),
     "registered": C_("Registered"),
     "attended": C_("Attended"),
-    "no_show": C_("Did not come"),
+    "no_show": CC_("a count of people", "Did not come"),
     "cancelled": CC_("registrations", "Cancelled"),
     "0": C_("No meetings"),
     "1-2": C_("1 or 2 meetings"),
@@ -431,14 +431,14 @@ ERRORS = {
     "address_not_kept": C_("An email to the address a person replaced cannot be sent again: that address is not "
                            "kept."),
 }
-# What events means when it refuses an event's form as `invalid`: the field it names, and how its message begins
-# (events words each rule once, in English, for developers), in the coordinator's words.
 # Events' rules of how an event's fields fit together, which the form also checks so that it says them all at once.
 START_PAST = C_("The start is past: choose a time to come.")
 END_BEFORE_START = C_("The end is before the start: choose an end after it.")
 REGISTRATION_AFTER_START = C_("Registration closes after the start: choose a time before the event starts.")
 NO_PLACE = C_("Give the place, or tick 'Online' for an event held online.")
 LINK_NOT_ONLINE = C_("Only an online event has a link to join: tick 'Online', or leave the link empty.")
+# What events means when it refuses an event's form as `invalid`: the field it names, and how its message begins
+# (events words each rule once, in English, for developers), in the coordinator's words.
 EVENT_INVALID = (
     ("attendees_public", "people have registered",
      C_("Someone has registered since this page opened, trusting who may see that they did: it stays as it was.")),
