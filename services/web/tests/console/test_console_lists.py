@@ -377,6 +377,18 @@ async def test_a_suspended_mentor_is_said_declined_or_suspended_on_their_page_an
     assert f'<option value="suspended" >{filter_said}</option>' in listed
 
 
+@pytest.mark.parametrize("language, active, suspended", [("en", "Active", "Suspended"),
+                                                          ("es", "Activa", "Suspendida")])
+async def test_the_list_of_peoples_account_filter_says_both_states_of_an_account_alike(world, language, active,
+                                                                                      suspended):
+    # Spanish said "Activa" of the account and "Suspendido/a" of a person, side by side.
+    async with as_(world, "coordinator", language)[0] as page:
+        text = unescape((await page.get("/console/people")).text)
+    account = text.split('id="suspended"')[1].split("</select>")[0]
+    assert f'<option value="false" >{active}</option>' in account
+    assert f'<option value="true" >{suspended}</option>' in account
+
+
 @pytest.mark.parametrize("language, event_said, measure_said", [
     ("en", "Cancelled", '<th scope="col">Completed</th>'), ("es", "Cancelado", '<th scope="col">Completadas</th>')])
 async def test_a_word_said_of_an_event_or_a_count_agrees_with_it_in_spanish(world, language, event_said,

@@ -28,6 +28,8 @@ MENTOR_SUSPENDED = {False: C_("Declined as a mentor"), True: C_("Suspended as a 
                     None: C_("Not approved to mentor (declined, or suspended)")}
 # The same in the list of people, briefly; its filter on "suspended" finds both.
 SUSPENDED_BRIEFLY = {False: CC_("a mentor", "Declined"), True: C_("Suspended"), None: C_("Declined or suspended")}
+# A person's account, by the list of people's filter on `suspended`.
+ACCOUNT_STATE = {"false": CC_("an account", "Active"), "true": CC_("an account", "Suspended")}
 # `mentor.suspended` in the audit trail, by its entry's `was_approved` (false: declined; absent: it does not say).
 MENTOR_STOPPED = {False: C_("Declined a mentor"), True: C_("Suspended a mentor"),
                   None: C_("Declined or suspended a mentor")}
