@@ -109,11 +109,11 @@ class Renderer:
             self._translations[language] = catalogue
 
     def gettext(self, language: str, message: str) -> str:
-        return InContext(self._translations.get(language, self._translations[DEFAULT_LANGUAGE])).gettext(message)
+        return _without_context(self._translations.get(language, self._translations[DEFAULT_LANGUAGE]).gettext(message))
 
     def ngettext(self, language: str, singular: str, plural: str, n: int) -> str:
-        return InContext(self._translations.get(language, self._translations[DEFAULT_LANGUAGE])).ngettext(
-            singular, plural, n)
+        return _without_context(self._translations.get(language, self._translations[DEFAULT_LANGUAGE]).ngettext(
+            singular, plural, n))
 
     @staticmethod
     def _when_filter(language: str):

@@ -182,16 +182,22 @@ async def export(name: str, desk: Console, chapter_id: str = "", stage: str = ""
         return desk.render("console/not_found.html", 404)
     if chapter_id and uuid_or_none(chapter_id) is None:
         return desk.render("console/not_found.html", 404)
+    trends = name == "mentorships-trends"
     service = REPORTS.get(name, "matching")
-    path = "/v1/reports/mentorships/trends.csv" if name == "mentorships-trends" else f"/v1/reports/{name}.csv"
+    path = "/v1/reports/mentorships/trends.csv" if trends else f"/v1/reports/{name}.csv"
     stage = stage if name == "mentorships" and stage in participant_labels.STAGES else ""
     params = {"chapter_id": chapter_id, "stage": stage}
-    body, programs, chapters, *events = await asyncio.gather(
-        desk.api.call(service, "GET", path, desk.staff, params=params), desk.programs(), desk.chapters(),
-        *(_events_listed(desk, chapter_id) if name == "attendance" else ()))
-    measures = TREND_MEASURES if name == "mentorships-trends" else {}
-    return spreadsheet_file(_in_words(desk, body if isinstance(body, str) else "",
-                                      _row_names(desk, programs, chapters, events), measures), f"{name}-report.csv")
+
+    async def row_names() -> dict[str, str]:
+        if trends:  # its rows are months: no name to look up
+            return {}
+        programs, chapters, *events = await asyncio.gather(
+            desk.programs(), desk.chapters(), *(_events_listed(desk, chapter_id) if name == "attendance" else ()))
+        return _row_names(desk, programs, chapters, events)
+
+    body, named = await asyncio.gather(desk.api.call(service, "GET", path, desk.staff, params=params), row_names())
+    return spreadsheet_file(_in_words(desk, body if isinstance(body, str) else "", named,
+                                      TREND_MEASURES if trends else {}), f"{name}-report.csv")
 
 
 CORNERS = {"program": labels.C_("Program"), "chapter": labels.C_("Chapter"), "month": labels.C_("Month")}
