@@ -9,6 +9,7 @@ import pytest
 from matching.adapters.solver import optimal_assignment
 from matching.domain import commands
 from matching.domain.errors import FeedbackAlreadyGiven, MeetingBeforePairing, NotAParty, RenewalNotDue
+from matching.entrypoints.schemas import ProgramPairingOut
 from matching.service_layer import choice, lifecycle, rounds, views
 from mentorship_contracts import matching as published
 
@@ -504,3 +505,10 @@ async def test_the_pair_read_back_the_meetings_either_of_them_logged_the_day_met
         (today - timedelta(days=40), ["MCAT"], mentor)]
     assert await views.meetings_of(mentor, platform.uow()) == read
     assert await views.meetings_of(uuid4(), platform.uow()) == []
+
+
+def test_a_programs_list_of_pairings_carries_nothing_that_is_one_readers_alone():
+    """Staff read a program's pairings: the feedback one side gave, the note a mentee wrote to their mentor and the
+    warnings meant for one side are answered only to that reader, on the pairing's own page."""
+    one_readers = {"my_feedback", "request_note", "paused_if_it_lapses", "requirement_met", "closing_opens_at"}
+    assert one_readers.isdisjoint(ProgramPairingOut.model_fields)

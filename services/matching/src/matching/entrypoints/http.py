@@ -30,6 +30,7 @@ from .schemas import (
     MentorshipReportOut,
     NotAnsweringOut,
     OverviewOut,
+    PairingBase,
     PairingOut,
     PersonPairingOut,
     ProgramFeedbackOut,
@@ -279,7 +280,7 @@ async def program_pairings(program_id: UUID, caller: Caller, unit: UnitOfWork, r
     items, total = await views.program_pairings(program_id, status, offset, limit, unit, caller, program.chapter_id)
     within = request.app.state.answer_within_days  # unless the program sets its own
     return ProgramPairingsPage(total=total, items=[
-        ProgramPairingOut(**{**PairingOut.of(i["pairing"]).model_dump(),
+        ProgramPairingOut(**{**PairingBase.of(i["pairing"]).model_dump(),
                              "answer_by": i["pairing"].answer_by(within),
                              "closed_reason": i["pairing"].closed_reason, "closed_by": i["pairing"].closed_by},
                           overdue=i["overdue"], created_at=i["created_at"], lapse_would_pause=i["lapse_would_pause"])

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Literal
+from typing import Annotated, Literal, Self
 from uuid import UUID
 
 from mentorship_contracts.vocabulary import PairingKind, Role
@@ -113,7 +113,9 @@ class GivenFeedbackOut(BaseModel):
     given_at: datetime
 
 
-class PairingOut(BaseModel):
+class PairingBase(BaseModel):
+    """What every reader of a pairing may be shown, by itself or in a program's list."""
+
     id: UUID
     program_id: UUID
     mentee_id: UUID
@@ -129,19 +131,9 @@ class PairingOut(BaseModel):
     confirmed_at: datetime | None = Field(description="When it became active: the first meeting is due from then")
     mentee_renews: bool = Field(description="The mentee asked to renew this term (renewed once both have)")
     mentor_renews: bool = Field(description="The mentor asked to renew this term (renewed once both have)")
-    closing_opens_at: datetime | None = Field(
-        default=None, description="On GET /v1/pairings/{id} of an active pairing: from when the term may be renewed "
-                                  "or completed (its last weeks); before that, it is ended early, for a reason")
-    requirement_met: bool | None = Field(
-        default=None, description="To the mentee of a pair a coordinator made, while it is proposed: whether the mentor "
-                                  "shares and shows a partner what the mentee requires of a mentor (no rule checked "
-                                  "it: the mentee judges). Null to anyone else, or when the mentee requires nothing")
     answer_by: datetime | None = Field(
         default=None, description="On GET /v1/pairings/{id} and in a program's pairings, of a proposed or requested "
                                   "pairing: until when it may be answered; unanswered then, it lapses (`unanswered`)")
-    request_note: str | None = Field(
-        default=None, description="On GET /v1/pairings/{id}, to its mentor and its mentee: the note the mentee wrote "
-                                  "with their request. Null to anyone else, or when there is none")
     requested_by_mentee: bool = Field(
         default=False, description="A mentee's request to this mentor (a program where mentees choose), not a "
                                    "proposal; so even once it is closed")
@@ -154,15 +146,9 @@ class PairingOut(BaseModel):
                                   "program (a coordinator, withdrawing or ending it, or on a side's behalf when they "
                                   "left). Null to the pair, "
                                   "and when it lapsed, completed, or closed before this was kept")
-    paused_if_it_lapses: bool = Field(
-        default=False, description="On GET /v1/pairings/{id}, to the side it waits for: letting it lapse unanswered "
-                                   "would pause them (matching.answer_due v2 says so too). False to anyone else")
-    my_feedback: GivenFeedbackOut | None = Field(
-        default=None, description="On GET /v1/pairings/{id}, to its mentor or its mentee: the feedback they gave on "
-                                  "it (given once). Null to anyone else, or when they gave none")
 
     @classmethod
-    def of(cls, p: Pairing) -> PairingOut:
+    def of(cls, p: Pairing) -> Self:
         return cls(id=p.id, program_id=p.program_id, mentee_id=p.mentee_id, mentor_id=p.mentor_id,
                    pairing_kind=p.pairing_kind, status=p.status,
                    score=p.score, reason_codes=p.reasons, mentee_accepted=p.mentee_accepted,
@@ -170,6 +156,27 @@ class PairingOut(BaseModel):
                    confirmed_at=p.confirmed_at,
                    mentee_renews=p.mentee_renews, mentor_renews=p.mentor_renews,
                    requested_by_mentee=p.origin == "choice")
+
+
+class PairingOut(PairingBase):
+    """One pairing, to one reader (GET /v1/pairings/{id}): with what that reader alone is shown."""
+
+    closing_opens_at: datetime | None = Field(
+        default=None, description="On GET /v1/pairings/{id} of an active pairing: from when the term may be renewed "
+                                  "or completed (its last weeks); before that, it is ended early, for a reason")
+    requirement_met: bool | None = Field(
+        default=None, description="To the mentee of a pair a coordinator made, while it is proposed: whether the mentor "
+                                  "shares and shows a partner what the mentee requires of a mentor (no rule checked "
+                                  "it: the mentee judges). Null to anyone else, or when the mentee requires nothing")
+    request_note: str | None = Field(
+        default=None, description="On GET /v1/pairings/{id}, to its mentor and its mentee: the note the mentee wrote "
+                                  "with their request. Null to anyone else, or when there is none")
+    paused_if_it_lapses: bool = Field(
+        default=False, description="On GET /v1/pairings/{id}, to the side it waits for: letting it lapse unanswered "
+                                   "would pause them (matching.answer_due v2 says so too). False to anyone else")
+    my_feedback: GivenFeedbackOut | None = Field(
+        default=None, description="On GET /v1/pairings/{id}, to its mentor or its mentee: the feedback they gave on "
+                                  "it (given once). Null to anyone else, or when they gave none")
 
 
 class PersonPairingOut(BaseModel):
@@ -360,7 +367,7 @@ class StatisticsOut(BaseModel):
     waiting_days_max: float
 
 
-class ProgramPairingOut(PairingOut):
+class ProgramPairingOut(PairingBase):
     overdue: bool = Field(description="Active, and no meeting within the program's cadence")
     created_at: datetime
     lapse_would_pause: list[Role] = Field(
