@@ -865,6 +865,26 @@ async def test_an_event_moved_into_the_past_is_asked_for_a_time_to_come_and_one_
     assert left.status_code == 303 and len(s.calls_to("events", "PATCH")) == 1
 
 
+async def test_an_event_under_way_is_told_its_start_stays_and_its_end_is_not_moved_into_the_past_without_asking_events(
+        world):
+    s, event = world["s"], world["event"]
+    now = datetime.now(UTC).replace(second=0, microsecond=0)
+    event["starts_at"], event["ends_at"] = (now - timedelta(hours=1)).isoformat(), (now + timedelta(hours=1)).isoformat()
+    event["registration_deadline"] = (now - timedelta(hours=2)).isoformat()
+    async with as_(world, "coordinator")[0] as page:
+        shown = _FormAsPosted((await page.get(f"/console/events/{event['id']}/edit")).text).fields
+        half_an_hour_later = (datetime.fromisoformat(shown["starts_at"][0]) + timedelta(minutes=30)).isoformat()
+        start_moved = await page.post(f"/console/events/{event['id']}/edit",
+                                      data={**shown, "starts_at": [half_an_hour_later[:16]]})
+        end_past = await page.post(f"/console/events/{event['id']}/edit",
+                                   data={**shown, "ends_at": [half_an_hour_later[:16]]})
+    said = dict(re.findall(r'<p class="field-error" id="([a-z_]+)-error">([^<]*)</p>', start_moved.text))
+    assert said == {"starts_at": "The event has started: its start can no longer change."}
+    said = dict(re.findall(r'<p class="field-error" id="([a-z_]+)-error">([^<]*)</p>', end_past.text))
+    assert said == {"ends_at": "The end is past. To end the event now, mark it held."}
+    assert not s.calls_to("events", "PATCH")
+
+
 @pytest.mark.parametrize("field, message, words", [
     ("virtual_link", "String should match pattern '^https://'",
      "Give the link to join as a web address that starts with https://, of at most 500 characters."),

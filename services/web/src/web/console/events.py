@@ -165,16 +165,22 @@ def _event_form(posted, desk: Desk, zones: tuple[str, ...], event: dict | None) 
 
 def _times_that_do_not_fit(desk: Desk, body: dict[str, Any], event: dict | None) -> dict[str, str]:
     """Events' rules of an event's times, each broken one worded next to its field: a start to come (for an event
-    edited, only when it moves), an end after the start, registration closing by the start."""
+    edited, only when it moves, and not once it has started), an end after the start (and, when it moves, to come),
+    registration closing by the start."""
     starts, ends, closes = (datetime.fromisoformat(body[m]) if body.get(m) else None for m in MOMENTS)
     problems: dict[str, str] = {}
     if starts is None:
         return problems
-    moved = event is None or starts != datetime.fromisoformat(event["starts_at"])
-    if moved and starts <= datetime.now(UTC):
+    now = datetime.now(UTC)
+    was = {m: datetime.fromisoformat(event[m]) for m in ("starts_at", "ends_at")} if event else {}
+    if event is not None and starts != was["starts_at"] and was["starts_at"] <= now:
+        problems["starts_at"] = desk._(labels.STARTED)
+    elif starts != was.get("starts_at") and starts <= now:
         problems["starts_at"] = desk._(labels.START_PAST)
     if ends is not None and ends <= starts:
         problems["ends_at"] = desk._(labels.END_BEFORE_START)
+    elif ends is not None and event is not None and ends != was["ends_at"] and ends <= now:
+        problems["ends_at"] = desk._(labels.END_PAST)
     if closes is not None and closes > starts:
         problems["registration_deadline"] = desk._(labels.REGISTRATION_AFTER_START)
     return problems

@@ -435,6 +435,8 @@ ERRORS = {
 }
 # Events' rules of how an event's fields fit together, which the form also checks so that it says them all at once.
 START_PAST = C_("The start is past: choose a time to come.")
+STARTED = C_("The event has started: its start can no longer change.")
+END_PAST = C_("The end is past. To end the event now, mark it held.")
 END_BEFORE_START = C_("The end is before the start: choose an end after it.")
 REGISTRATION_AFTER_START = C_("Registration closes after the start: choose a time before the event starts.")
 NO_PLACE = C_("Give the place, or tick 'Online' for an event held online.")
@@ -446,12 +448,11 @@ EVENT_INVALID = (
      C_("Someone has registered since this page opened, trusting who may see that they did: it stays as it was.")),
     ("starts_at", "an event is created to start in the future", START_PAST),
     ("starts_at", "an event is not moved into the past", START_PAST),
-    ("starts_at", "this event has started", C_("The event has started: its start can no longer change.")),
+    ("starts_at", "this event has started", STARTED),
     ("starts_at", "a session takes place during its conference",
      C_("A session takes place during its conference: choose a time within it.")),
     ("ends_at", "an event ends after it starts", END_BEFORE_START),
-    ("ends_at", "an event's end is not moved into the past",
-     C_("The end is past. To end the event now, mark it held.")),
+    ("ends_at", "an event's end is not moved into the past", END_PAST),
     ("registration_deadline", "registration closes before the event starts", REGISTRATION_AFTER_START),
     ("location", "an event takes place at a location", NO_PLACE),
     ("virtual_link", "only a virtual event has a virtual link", LINK_NOT_ONLINE),
