@@ -60,6 +60,9 @@ async def test_a_chapter_session_from_creation_to_cancellation(events_api, publi
             [entry] = Calendar.from_ical(ics.content).walk("VEVENT")
             assert entry.decoded("dtstart") == STARTS and str(entry.decoded("dtstart").tzinfo) == "America/Chicago"
             assert str(entry["uid"]) == event_uid(session["id"])  # the UID of notifications' attachment too
+            assert str(entry["summary"]) == "An event you registered for"  # its attendees are private: so its name
+            in_spanish = await as_sam.get(f"/v1/events/{session['id']}/calendar.ics", params={"language": "es"})
+            assert "SUMMARY:Un evento en el que te inscribiste" in in_spanish.text
 
             issued = (await as_sam.post("/v1/calendar/feed")).json()
             feed_url = issued["url"]

@@ -52,7 +52,7 @@ async def test_an_event_with_text_or_times_that_would_break_something_is_refused
 
 async def test_changing_an_event_refuses_the_same_input_and_a_null_where_a_value_is_required(events_api):
     async with events_api.client() as admin:
-        event = (await admin.post("/v1/events", json=event_body())).json()
+        event = (await admin.post("/v1/events", json=event_body(attendees_public=True))).json()
         for changes, at_fault in [({"title": "a\nb"}, "title"), ({"title": None}, "title"),
                                   ({"starts_at": None}, "starts_at"), ({"capacity": None}, "capacity"),
                                   ({"timezone": None}, "timezone"), ({"audience_stages": None}, "audience_stages"),
@@ -142,7 +142,7 @@ async def test_a_chapter_event_admits_its_own_chapter_s_people_only_and_a_nation
 
 async def test_a_title_stored_on_several_lines_before_the_rule_is_made_one_line_and_its_calendar_opens(events_api):
     async with events_api.client() as admin:
-        event = (await admin.post("/v1/events", json=event_body(title="Statements"))).json()
+        event = (await admin.post("/v1/events", json=event_body(title="Statements", attendees_public=True))).json()
         pool = events_api.app.state.service.pool
         await pool.execute("UPDATE scheduled_events SET title = $2, location = $3 WHERE id = $1", UUID(event["id"]),
                            "Personal\r\nstatements", "Library\nroom 2")  # as stored before titles were one line

@@ -138,7 +138,8 @@ def test_coordinators_see_counts_no_shows_and_waitlist_places():
 
 
 def test_an_event_s_calendar_entry_has_the_platform_s_uid_its_own_zone_and_never_the_virtual_link():
-    session = event(kind="virtual_session", location=None, is_virtual=True, virtual_link="https://meet.example/x")
+    session = event(kind="virtual_session", location=None, is_virtual=True, virtual_link="https://meet.example/x",
+                    attendees_public=True)
     entry = calendar_entry(session)
     assert (entry.uid, entry.timezone, entry.summary) == (event_uid(session.id), "America/New_York", session.title)
     assert "https://meet.example/x" not in str(vars(entry)) and not entry.cancelled
@@ -153,18 +154,29 @@ def test_a_private_event_in_a_feed_is_titled_without_its_name_as_the_emails_cale
     # entry shares its UID with the email's, so naming it here would rename the discreet one already there.
     workshop = event(title="Applying while LGBTQ+", description="For LGBTQ+ applicants", is_virtual=True,
                      attendees_public=attendees_public)
-    entry = calendar_entry(workshop, join_url="https://meet.example/x", in_feed=True)
+    entry = calendar_entry(workshop, join_url="https://meet.example/x")
     named = (entry.summary, entry.description)
     assert named == (("Applying while LGBTQ+", "Join online: https://meet.example/x\n\nFor LGBTQ+ applicants")
                      if attendees_public else ("An event you registered for", "Join online: https://meet.example/x"))
     assert (entry.location, entry.url) == ("Student union", "https://meet.example/x")
-    assert calendar_entry(workshop).summary == "Applying while LGBTQ+"  # the file one asks for by name
+
+
+@pytest.mark.parametrize("attendees_public", [True, False])
+def test_a_private_events_calendar_file_is_titled_without_its_name_as_its_emails_and_feeds_entries_are(
+        attendees_public):
+    # The file from the event's page shares the UID too: opened after the email's, it would rename the discreet entry,
+    # and its alert would show the name on the lock screen all the same.
+    workshop = event(title="Applying while LGBTQ+", description="For LGBTQ+ applicants", attendees_public=attendees_public)
+    named = calendar_entry(workshop), calendar_entry(workshop, words=FEED_WORDS["es"])
+    assert [(e.summary, e.description) for e in named] == (
+        [("Applying while LGBTQ+", "For LGBTQ+ applicants")] * 2 if attendees_public
+        else [("An event you registered for", None), ("Un evento en el que te inscribiste", None)])
 
 
 def test_a_feed_made_in_spanish_says_its_own_words_in_spanish_as_the_emails_entries_do():
     # The email's entry and the feed's share a UID: in another language, the feed would rename the email's.
     workshop = event(title="Applying while LGBTQ+", is_virtual=True, location=None)
-    entry = calendar_entry(workshop, join_url="https://meet.example/x", in_feed=True, words=FEED_WORDS["es"])
+    entry = calendar_entry(workshop, join_url="https://meet.example/x", words=FEED_WORDS["es"])
     assert (entry.summary, entry.description) == ("Un evento en el que te inscribiste",
                                                   "Unirte en línea: https://meet.example/x")
     slot = OfficeHourSlot(id=uuid4(), host_id=uuid4(), chapter_id=None, starts_at=START, ends_at=START + timedelta(

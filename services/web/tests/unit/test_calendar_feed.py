@@ -129,3 +129,14 @@ async def test_choosing_another_language_for_emails_on_the_profile_page_switches
                                                       "timezone": "America/Chicago", "language": chosen})
         assert saved.status_code == 303
         assert [json.loads(r.content) for r in services.sent if r.url.path == "/v1/calendar/feed"] == told
+
+
+async def test_an_events_calendar_file_is_asked_for_in_the_readers_language_which_titles_a_private_one():
+    # The file, the feed and the email's attachment are one entry: a private event's is titled in the reader's words.
+    event_id = "5b0c1e0a-2f4e-4d59-8d7a-6f3b0d7c9a11"
+    services = Services({f"GET /v1/events/{event_id}/calendar.ics": FEED})
+    async with browser(services, ME, language="es") as page:
+        downloaded = await page.get(f"/events/{event_id}/calendar.ics")
+    assert downloaded.status_code == 200 and downloaded.headers["content-type"].startswith("text/calendar")
+    [asked] = [r for r in services.sent if r.url.path.endswith("/calendar.ics")]
+    assert asked.url.params["language"] == "es"

@@ -30,14 +30,14 @@ FEED_WORDS = {
 ENGLISH = FEED_WORDS["en"]
 
 
-def calendar_entry(event: ScheduledEvent, *, join_url: str | None = None, in_feed: bool = False,
-                   words: FeedWords = ENGLISH) -> CalendarEntry:
+def calendar_entry(event: ScheduledEvent, *, join_url: str | None = None, words: FeedWords = ENGLISH) -> CalendarEntry:
     """Its UID and SEQUENCE (the event's revision) are those of notifications' attachments, so calendar apps keep one
     entry and update it in place. The join link only when given: for a confirmed registrant's own feed.
 
-    A feed adds its entries by itself, and a calendar's alerts show their titles on the lock screen: there a private
-    event (its attendees not public) is titled without its name, and without its description, as the email's is."""
-    discreet = in_feed and not event.attendees_public
+    A calendar's alerts show an entry's title on the lock screen, and the file from the event's page, the feed and the
+    email's attachment are one entry: a private event (its attendees not public) is titled without its name, and
+    without its description, in each, as the email's is."""
+    discreet = not event.attendees_public
     return CalendarEntry(
         uid=event_uid(event.id), starts_at=event.starts_at, ends_at=event.ends_at,
         summary=words.discreet_summary if discreet else event.title, timezone=event.timezone,

@@ -424,10 +424,13 @@ async def complete_event(event_id: UUID, caller: Caller, unit: UnitOfWork) -> Ev
 
 
 @router.get("/events/{event_id}/calendar.ics", response_class=CalendarResponse)
-async def event_calendar(event_id: UUID, caller: Caller, unit: UnitOfWork) -> CalendarResponse:
-    """The event as an iCalendar file."""
+async def event_calendar(event_id: UUID, caller: Caller, unit: UnitOfWork,
+                         language: PreferredLanguage = "en") -> CalendarResponse:
+    """The event as an iCalendar file; a private event's (its attendees not public) titled without its name, in
+    `language`, as its emails' attachments and the calendar feed title it: all three are one entry in a calendar."""
     event = await _visible_event(event_id, caller, unit)
-    return _calendar([calendar_entry(event)], event.title, f"{event.id}.ics")
+    entry = calendar_entry(event, words=FEED_WORDS[language])
+    return _calendar([entry], entry.summary, f"{event.id}.ics")
 
 
 @router.get("/events/{event_id}/access")
@@ -585,7 +588,7 @@ async def calendar_feed(token: FeedToken, unit: UnitOfWork) -> CalendarResponse:
     URL serves again once it is reinstated)."""
     feed = await handlers.calendar_feed(token, unit)
     words = FEED_WORDS[feed.language]
-    entries = [calendar_entry(seat.event, join_url=seat.join_url, in_feed=True, words=words) for seat in feed.seats]
+    entries = [calendar_entry(seat.event, join_url=seat.join_url, words=words) for seat in feed.seats]
     entries += [booking_entry(slot, words) for slot in feed.bookings]
     return _calendar(entries, words.calendar_name, "events.ics")
 

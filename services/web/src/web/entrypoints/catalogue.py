@@ -40,10 +40,11 @@ async def programs(visitor: Visiting, chapter: str | None = None) -> Response:
 
 @router.get("/events/{event_id}/calendar.ics")
 async def event_calendar(event_id: UUID, visitor: Visiting) -> Response:
-    """The event's calendar file, as the events service makes it."""
+    """The event's calendar file, as the events service makes it: in the reader's language, which titles a private
+    event as its emails and the calendar feed do."""
     try:
         body = await clients(visitor.request).call("events", "GET", f"/v1/events/{event_id}/calendar.ics",
-                                                   visitor.who)
+                                                   visitor.who, params={"language": visitor.language})
     except ServiceError as error:
         if error.status in (403, 404, 422):
             return render(visitor, "not_found.html", 404)
