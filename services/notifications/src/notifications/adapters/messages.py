@@ -428,11 +428,16 @@ class _Composer:
         """To the address the change replaced: the owner hears of a change someone else made in their account."""
         _ = self._
         values = {"address": self.c["new_email"]}
+        # Whom to tell: one of no chapter takes part in national programs only. No support address is configured, and
+        # the sender is a no-reply address, so coordinators are the ones they can reach.
+        in_a_chapter = self.c["recipient"].get("chapter_id") or self.c.get("chapter_name")
         return Message(_("Your email address was changed"),
                        [_("The email address of your account is now %(address)s: we write to it from now on, and you "
                           "sign in with it. This is the last email to this address.") % values,
                         _("If you did not change it, someone else may be using your account: tell your chapter's "
-                          "coordinator at once.")])
+                          "coordinator at once.") if in_a_chapter else
+                        _("If you did not change it, someone else may be using your account: tell the coordinators of "
+                          "your program at once.")])
 
     # --- mentorships ----------------------------------------------------------------------------------------
 
