@@ -1514,21 +1514,33 @@ async def test_a_digest_names_the_readers_time_zone_with_each_time_it_lists(lang
     assert line in digest.text
 
 
-async def test_an_online_office_hour_booked_tells_each_side_where_the_link_to_join_is_on_the_platform():
-    """The host gives the link on their office hours page; whoever booked finds it on their booking (the events
-    service shows it to those two only, so no email carries it)."""
+@pytest.mark.parametrize(("language", "to_participant", "to_the_host", "not_said"), [
+    ("en", "It takes place online: the link to join is the one Lee Chen gives on the platform, shown on your booking "
+           "there.",
+     "It takes place online: the link to join is the one you give on your office hours page, shown to Sam Okafor on "
+     "their booking.", ("yet", "will find", "if you have not")),
+    ("es", "Se realiza en línea: el enlace para unirte es el que Lee Chen indica en la plataforma, y se muestra en tu "
+           "reserva allí.",
+     "Se realiza en línea: el enlace para unirse es el que indicas en tu página de horas de consulta, y Sam Okafor lo "
+     "ve en su reserva.", ("todavía", "encontrarás", "encontrará"))])
+async def test_an_online_office_hour_booked_tells_each_side_where_the_link_to_join_is_not_that_it_may_be_missing(
+        language, to_participant, to_the_host, not_said):
+    """The host gives the link on their office hours page, before or after the booking; whoever booked sees it on
+    their booking (the events service shows it to those two only: the booking event does not carry it, nor whether
+    it was given, so the email says where it is, true either way)."""
     uow, mailer = new_uow(), FakeMailer()
-    student, host = await person(uow, "Sam Okafor"), await person(uow, "Lee Chen")
+    student = await person(uow, "Sam Okafor", language=language)
+    host = await person(uow, "Lee Chen", language=language)
     booking = {**office_hour(student, host), "is_virtual": True, "location": None}
     await handlers.office_hours_booked(ev.OfficeHoursBookedV3(**booking), uow)
 
     to = {m.to: m for m in await sent(uow, mailer)}
 
     to_student, to_host = (to[uow.notifications.contacts[who]["email"]] for who in (student, host))
-    assert ("It takes place online: you will find the link to join on your booking, on the platform (Lee Chen "
-            "gives it there).") in to_student.text
-    assert ("It takes place online: if you have not given the link to join yet, give it on your office hours "
-            "page, where Sam Okafor will find it on their booking.") in to_host.text
+    assert to_participant in to_student.text
+    assert to_the_host in to_host.text
+    for words in not_said:
+        assert words not in to_student.text + to_host.text
     assert "share the link" not in to_student.text + to_host.text
 
 

@@ -1020,12 +1020,13 @@ class _Composer:
         if not self.booking["is_virtual"] or self.booking["location"]:
             return []
         values = {"name": self.partner}
-        # The link is the events service's to show, to these two only: no email carries it.
+        # The link is the events service's to show, to these two only: no email carries it. Nor does the booking
+        # event say whether the host gave it already, so this says where it is, true whether given or not.
         if self.role == "host":
-            return [self._("It takes place online: if you have not given the link to join yet, give it on your office "
-                           "hours page, where %(name)s will find it on their booking.") % values]
-        return [self._("It takes place online: you will find the link to join on your booking, on the platform "
-                       "(%(name)s gives it there).") % values]
+            return [self._("It takes place online: the link to join is the one you give on your office hours page, "
+                           "shown to %(name)s on their booking.") % values]
+        return [self._("It takes place online: the link to join is the one %(name)s gives on the platform, shown on "
+                       "your booking there.") % values]
 
     def office_hour_subject(self, kind: str) -> str:
         """A subject for a message of `NAMING_THE_OTHER_SIDE`, from who the other side is alone: also said once the
