@@ -579,6 +579,55 @@ async def test_both_sides_of_an_ended_mentorship_are_asked_how_it_went_with_a_li
         assert "Please tell us how it went: your feedback shapes the next pairings." in message.text
 
 
+REVIEWED = {"en": "A coordinator of the program will look into what happened, and {name} will not be paired with "
+                  "anyone new meanwhile.",
+            "es": "La coordinación del programa revisará lo ocurrido y, mientras tanto, no emparejaremos a {name} con "
+                  "nadie nuevo."}
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+@pytest.mark.parametrize("ended_by", ["mentee", "mentor"])
+async def test_one_who_ended_a_mentorship_for_conduct_is_told_a_coordinator_will_look_into_it_and_the_other_is_not(
+        ended_by, language):
+    uow = new_uow()
+    mentee = await person(uow, "Sam Okafor", language=language)
+    mentor = await person(uow, "Ana Reyes", language=language)
+    await handlers.pairing_ended(ma.PairingEndedV3(pairing_id=uuid4(), program_id=uuid4(), chapter_id=None,
+                                                   mentee_id=mentee, mentor_id=mentor, ended_by=ended_by,
+                                                   reason_code="conduct"), uow)
+    told = {m.to: m for m in await sent(uow)}
+    ender, other = (mentee, mentor) if ended_by == "mentee" else (mentor, mentee)
+    to_ender, to_other = (told[uow.notifications.contacts[who]["email"]] for who in (ender, other))
+    reported = uow.notifications.contacts[other]["display_name"]
+    assert REVIEWED[language].format(name=reported) in to_ender.text
+    assert REVIEWED[language].format(name=reported) in to_ender.html
+    # The one reported reads the ending as anyone whose partner ended it does: nothing of a report, nor a review.
+    said = REVIEWED[language].split(",")[0]
+    assert said not in to_other.text and said not in to_other.html
+    assert not any(word in to_other.text.lower() for word in ("conduct", "conducta", "coordinat", "coordinación"))
+
+
+@pytest.mark.parametrize("reason_code", ["goals_met", "not_a_good_fit"])
+async def test_one_who_ended_a_mentorship_for_another_reason_is_told_of_no_review(reason_code):
+    uow = new_uow()
+    mentee, mentor = await person(uow, "Sam Okafor"), await person(uow, "Ana Reyes")
+    await handlers.pairing_ended(ma.PairingEndedV3(pairing_id=uuid4(), program_id=uuid4(), chapter_id=None,
+                                                   mentee_id=mentee, mentor_id=mentor, ended_by="mentee",
+                                                   reason_code=reason_code), uow)
+    assert not any("A coordinator of the program will look into" in m.text for m in await sent(uow))
+
+
+async def test_a_mentorship_the_program_ended_for_conduct_tells_neither_side_of_a_review():
+    uow = new_uow()
+    mentee, mentor = await person(uow, "Sam Okafor"), await person(uow, "Ana Reyes")
+    await handlers.pairing_ended(ma.PairingEndedV3(pairing_id=uuid4(), program_id=uuid4(), chapter_id=None,
+                                                   mentee_id=mentee, mentor_id=mentor, ended_by=None,
+                                                   ended_by_program=True, reason_code="conduct"), uow)
+    told = await sent(uow)
+    assert len(told) == 2
+    assert not any("A coordinator of the program will look into" in m.text for m in told)
+
+
 async def test_a_waitlist_place_waits_for_the_email_of_an_ending_that_cannot_go_only_so_long():
     uow = new_uow()
     mentee, mentor = await person(uow, "Sam Okafor"), uuid4()  # the mentor's contact details never arrive

@@ -676,6 +676,10 @@ class _Composer:
             said = [_("Your program's coordinator ended your mentorship with %(name)s in %(program)s.") % values]
         elif self.c.get("by") == self.role:
             said = [_("You ended your mentorship with %(name)s in %(program)s.") % values]
+            if self.c.get("reported_conduct"):
+                # What the platform does about a report of conduct: told to the one who made it, never to the other.
+                said.append(_("A coordinator of the program will look into what happened, and %(name)s will not be "
+                              "paired with anyone new meanwhile.") % values)
         else:
             said = [_("%(name)s ended your mentorship in %(program)s.") % values]
         # Matching has put the mentee back on the waitlist already; that email comes next (`dispatch.CLOSING_KINDS`).
