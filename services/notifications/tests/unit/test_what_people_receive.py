@@ -579,6 +579,55 @@ async def test_both_sides_of_an_ended_mentorship_are_asked_how_it_went_with_a_li
         assert "Please tell us how it went: your feedback shapes the next pairings." in message.text
 
 
+REVIEWED = {"en": "A coordinator of the program will look into what happened, and {name} will not be paired with "
+                  "anyone new meanwhile.",
+            "es": "La coordinación del programa revisará lo ocurrido y, mientras tanto, no emparejaremos a {name} con "
+                  "nadie nuevo."}
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+@pytest.mark.parametrize("ended_by", ["mentee", "mentor"])
+async def test_one_who_ended_a_mentorship_for_conduct_is_told_a_coordinator_will_look_into_it_and_the_other_is_not(
+        ended_by, language):
+    uow = new_uow()
+    mentee = await person(uow, "Sam Okafor", language=language)
+    mentor = await person(uow, "Ana Reyes", language=language)
+    await handlers.pairing_ended(ma.PairingEndedV3(pairing_id=uuid4(), program_id=uuid4(), chapter_id=None,
+                                                   mentee_id=mentee, mentor_id=mentor, ended_by=ended_by,
+                                                   reason_code="conduct"), uow)
+    told = {m.to: m for m in await sent(uow)}
+    ender, other = (mentee, mentor) if ended_by == "mentee" else (mentor, mentee)
+    to_ender, to_other = (told[uow.notifications.contacts[who]["email"]] for who in (ender, other))
+    reported = uow.notifications.contacts[other]["display_name"]
+    assert REVIEWED[language].format(name=reported) in to_ender.text
+    assert REVIEWED[language].format(name=reported) in to_ender.html
+    # The one reported reads the ending as anyone whose partner ended it does: nothing of a report, nor a review.
+    said = REVIEWED[language].split(",")[0]
+    assert said not in to_other.text and said not in to_other.html
+    assert not any(word in to_other.text.lower() for word in ("conduct", "conducta", "coordinat", "coordinación"))
+
+
+@pytest.mark.parametrize("reason_code", ["goals_met", "not_a_good_fit"])
+async def test_one_who_ended_a_mentorship_for_another_reason_is_told_of_no_review(reason_code):
+    uow = new_uow()
+    mentee, mentor = await person(uow, "Sam Okafor"), await person(uow, "Ana Reyes")
+    await handlers.pairing_ended(ma.PairingEndedV3(pairing_id=uuid4(), program_id=uuid4(), chapter_id=None,
+                                                   mentee_id=mentee, mentor_id=mentor, ended_by="mentee",
+                                                   reason_code=reason_code), uow)
+    assert not any("A coordinator of the program will look into" in m.text for m in await sent(uow))
+
+
+async def test_a_mentorship_the_program_ended_for_conduct_tells_neither_side_of_a_review():
+    uow = new_uow()
+    mentee, mentor = await person(uow, "Sam Okafor"), await person(uow, "Ana Reyes")
+    await handlers.pairing_ended(ma.PairingEndedV3(pairing_id=uuid4(), program_id=uuid4(), chapter_id=None,
+                                                   mentee_id=mentee, mentor_id=mentor, ended_by=None,
+                                                   ended_by_program=True, reason_code="conduct"), uow)
+    told = await sent(uow)
+    assert len(told) == 2
+    assert not any("A coordinator of the program will look into" in m.text for m in told)
+
+
 async def test_a_waitlist_place_waits_for_the_email_of_an_ending_that_cannot_go_only_so_long():
     uow = new_uow()
     mentee, mentor = await person(uow, "Sam Okafor"), uuid4()  # the mentor's contact details never arrive
@@ -1514,21 +1563,33 @@ async def test_a_digest_names_the_readers_time_zone_with_each_time_it_lists(lang
     assert line in digest.text
 
 
-async def test_an_online_office_hour_booked_tells_each_side_where_the_link_to_join_is_on_the_platform():
-    """The host gives the link on their office hours page; whoever booked finds it on their booking (the events
-    service shows it to those two only, so no email carries it)."""
+@pytest.mark.parametrize(("language", "to_participant", "to_the_host", "not_said"), [
+    ("en", "It takes place online: the link to join is the one Lee Chen gives on the platform, shown on your booking "
+           "there.",
+     "It takes place online: the link to join is the one you give on your office hours page, shown to Sam Okafor on "
+     "their booking.", ("yet", "will find", "if you have not")),
+    ("es", "Se realiza en línea: el enlace para unirte es el que Lee Chen indica en la plataforma, y se muestra en tu "
+           "reserva allí.",
+     "Se realiza en línea: el enlace para unirse es el que indicas en tu página de horas de consulta, y Sam Okafor lo "
+     "ve en su reserva.", ("todavía", "encontrarás", "encontrará"))])
+async def test_an_online_office_hour_booked_tells_each_side_where_the_link_to_join_is_not_that_it_may_be_missing(
+        language, to_participant, to_the_host, not_said):
+    """The host gives the link on their office hours page, before or after the booking; whoever booked sees it on
+    their booking (the events service shows it to those two only: the booking event does not carry it, nor whether
+    it was given, so the email says where it is, true either way)."""
     uow, mailer = new_uow(), FakeMailer()
-    student, host = await person(uow, "Sam Okafor"), await person(uow, "Lee Chen")
+    student = await person(uow, "Sam Okafor", language=language)
+    host = await person(uow, "Lee Chen", language=language)
     booking = {**office_hour(student, host), "is_virtual": True, "location": None}
     await handlers.office_hours_booked(ev.OfficeHoursBookedV3(**booking), uow)
 
     to = {m.to: m for m in await sent(uow, mailer)}
 
     to_student, to_host = (to[uow.notifications.contacts[who]["email"]] for who in (student, host))
-    assert ("It takes place online: you will find the link to join on your booking, on the platform (Lee Chen "
-            "gives it there).") in to_student.text
-    assert ("It takes place online: if you have not given the link to join yet, give it on your office hours "
-            "page, where Sam Okafor will find it on their booking.") in to_host.text
+    assert to_participant in to_student.text
+    assert to_the_host in to_host.text
+    for words in not_said:
+        assert words not in to_student.text + to_host.text
     assert "share the link" not in to_student.text + to_host.text
 
 

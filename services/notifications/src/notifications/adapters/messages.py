@@ -428,11 +428,16 @@ class _Composer:
         """To the address the change replaced: the owner hears of a change someone else made in their account."""
         _ = self._
         values = {"address": self.c["new_email"]}
+        # Whom to tell: one of no chapter takes part in national programs only. No support address is configured, and
+        # the sender is a no-reply address, so coordinators are the ones they can reach.
+        in_a_chapter = self.c["recipient"].get("chapter_id") or self.c.get("chapter_name")
         return Message(_("Your email address was changed"),
                        [_("The email address of your account is now %(address)s: we write to it from now on, and you "
                           "sign in with it. This is the last email to this address.") % values,
                         _("If you did not change it, someone else may be using your account: tell your chapter's "
-                          "coordinator at once.")])
+                          "coordinator at once.") if in_a_chapter else
+                        _("If you did not change it, someone else may be using your account: tell the coordinators of "
+                          "your program at once.")])
 
     # --- mentorships ----------------------------------------------------------------------------------------
 
@@ -671,6 +676,10 @@ class _Composer:
             said = [_("Your program's coordinator ended your mentorship with %(name)s in %(program)s.") % values]
         elif self.c.get("by") == self.role:
             said = [_("You ended your mentorship with %(name)s in %(program)s.") % values]
+            if self.c.get("reported_conduct"):
+                # What the platform does about a report of conduct: told to the one who made it, never to the other.
+                said.append(_("A coordinator of the program will look into what happened, and %(name)s will not be "
+                              "paired with anyone new meanwhile.") % values)
         else:
             said = [_("%(name)s ended your mentorship in %(program)s.") % values]
         # Matching has put the mentee back on the waitlist already; that email comes next (`dispatch.CLOSING_KINDS`).
@@ -1015,12 +1024,13 @@ class _Composer:
         if not self.booking["is_virtual"] or self.booking["location"]:
             return []
         values = {"name": self.partner}
-        # The link is the events service's to show, to these two only: no email carries it.
+        # The link is the events service's to show, to these two only: no email carries it. Nor does the booking
+        # event say whether the host gave it already, so this says where it is, true whether given or not.
         if self.role == "host":
-            return [self._("It takes place online: if you have not given the link to join yet, give it on your office "
-                           "hours page, where %(name)s will find it on their booking.") % values]
-        return [self._("It takes place online: you will find the link to join on your booking, on the platform "
-                       "(%(name)s gives it there).") % values]
+            return [self._("It takes place online: the link to join is the one you give on your office hours page, "
+                           "shown to %(name)s on their booking.") % values]
+        return [self._("It takes place online: the link to join is the one %(name)s gives on the platform, shown on "
+                       "your booking there.") % values]
 
     def office_hour_subject(self, kind: str) -> str:
         """A subject for a message of `NAMING_THE_OTHER_SIDE`, from who the other side is alone: also said once the

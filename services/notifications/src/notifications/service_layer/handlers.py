@@ -214,6 +214,7 @@ WITHDRAWN = "request_withdrawn"  # a mentee took back their request of a mentor
 LEFT_THE_PROGRAM = "withdrawn"  # one side withdrew their enrollment
 MENTOR_SUSPENDED = "mentor_suspended"  # a coordinator suspended the mentor: the program's doing, not the mentor's
 UNANSWERED = "unanswered"  # a proposal or a request left unanswered past matching's time to answer
+CONDUCT = "conduct"  # one side ended it over the other's conduct: a coordinator reviews, the other is held back
 # The reasons anyone may read: before version 4 of the pairing events, one (`shared_identity`) spoke of identity.
 VISIBLE_REASONS = frozenset(get_args(matching_contract.PairingReason))
 
@@ -269,7 +270,13 @@ async def pairing_ended(event: matching_contract.PairingEnded, uow: UnitOfWork) 
         # Ended by the program (a coordinator stepping in, or suspending the mentor): `by` is "program", neither side.
         by = "program" if getattr(event, "ended_by_program", False) or event.reason_code == MENTOR_SUSPENDED \
             else event.ended_by
-        await _pairing_changed(uow, event, STALE_ONCE_OVER, *_both_sides(event, "pairing_ended", by=by), over=True)
+        told = _both_sides(event, "pairing_ended", by=by)
+        if event.reason_code == CONDUCT and by in ("mentee", "mentor"):
+            # Kept on the notification of the one who reported alone: the other's (and their inbox) never says it.
+            for notification in told:
+                if notification.parameters["role"] == by:
+                    notification.parameters["reported_conduct"] = True
+        await _pairing_changed(uow, event, STALE_ONCE_OVER, *told, over=True)
 
 
 async def pairing_lapsed(event: matching_contract.PairingLapsed, uow: UnitOfWork) -> None:
