@@ -847,48 +847,69 @@ async def test_a_proposal_one_of_the_pair_declined_is_still_told_as_their_declin
     assert "coordinator" not in to_mentee.text + to_mentor.text
 
 
-# What a mentor a coordinator suspended reads: never approved there (their offer declined), or approved before.
+# What a mentor a coordinator suspended reads: never approved there (their offer declined), or approved before; in a
+# chapter's program, or a national one (whose mentors may belong to no chapter).
 MENTOR_SUSPENDED = {
-    ("en", False): ("About your offer to mentor in Into Medical School",
-                    ["Thank you for offering to mentor in Into Medical School.",
-                     "Your chapter's coordinator has not approved you to mentor in this program, so no mentee will "
-                     "be proposed to you there.",
-                     "If you have questions, ask your chapter's coordinator."]),
-    ("en", True): ("Your mentoring in Into Medical School is on hold",
-                   ["Your chapter's coordinator has suspended your mentoring in Into Medical School: no new mentee "
-                    "will be proposed to you there.",
-                    "If you have questions, ask your chapter's coordinator."]),
-    ("es", False): ("Sobre tu ofrecimiento para ser persona mentora en Into Medical School",
-                    ["Gracias por ofrecerte como persona mentora en Into Medical School.",
-                     "La coordinación de tu capítulo no te ha aprobado como persona mentora en este programa, así que no "
-                     "se te propondrá ninguna persona mentorada allí.",
-                     "Si tienes preguntas, consulta a la coordinación de tu capítulo."]),
-    ("es", True): ("Tu mentoría en Into Medical School está en pausa",
-                   ["La coordinación de tu capítulo ha suspendido tu mentoría en Into Medical School: no se te "
-                    "propondrá ninguna persona mentorada nueva allí.",
-                    "Si tienes preguntas, consulta a la coordinación de tu capítulo."]),
+    ("en", False, "chapter"): ("About your offer to mentor in Into Medical School",
+                               ["Thank you for offering to mentor in Into Medical School.",
+                                "Your chapter's coordinator has not approved you to mentor in this program, so no "
+                                "mentee will be proposed to you there.",
+                                "If you have questions, ask your chapter's coordinator."]),
+    ("en", True, "chapter"): ("Your mentoring in Into Medical School is on hold",
+                              ["Your chapter's coordinator has suspended your mentoring in Into Medical School: no "
+                               "new mentee will be proposed to you there.",
+                               "If you have questions, ask your chapter's coordinator."]),
+    ("en", False, "national"): ("About your offer to mentor in Into Medical School",
+                                ["Thank you for offering to mentor in Into Medical School.",
+                                 "The program's coordinators have not approved you to mentor in it, so no mentee will "
+                                 "be proposed to you there.",
+                                 "If you have questions, ask the program's coordinators."]),
+    ("en", True, "national"): ("Your mentoring in Into Medical School is on hold",
+                               ["The program's coordinators have suspended your mentoring in Into Medical School: no "
+                                "new mentee will be proposed to you there.",
+                                "If you have questions, ask the program's coordinators."]),
+    ("es", False, "chapter"): ("Sobre tu ofrecimiento para ser persona mentora en Into Medical School",
+                               ["Gracias por ofrecerte como persona mentora en Into Medical School.",
+                                "La coordinación de tu capítulo no te ha aprobado como persona mentora en este "
+                                "programa, así que no se te propondrá ninguna persona mentorada allí.",
+                                "Si tienes preguntas, consulta a la coordinación de tu capítulo."]),
+    ("es", True, "chapter"): ("Tu mentoría en Into Medical School está en pausa",
+                              ["La coordinación de tu capítulo ha suspendido tu mentoría en Into Medical School: no se "
+                               "te propondrá ninguna persona mentorada nueva allí.",
+                               "Si tienes preguntas, consulta a la coordinación de tu capítulo."]),
+    ("es", False, "national"): ("Sobre tu ofrecimiento para ser persona mentora en Into Medical School",
+                                ["Gracias por ofrecerte como persona mentora en Into Medical School.",
+                                 "La coordinación del programa no te ha aprobado como persona mentora en él, así que no "
+                                 "se te propondrá ninguna persona mentorada allí.",
+                                 "Si tienes preguntas, consulta a la coordinación del programa."]),
+    ("es", True, "national"): ("Tu mentoría en Into Medical School está en pausa",
+                               ["La coordinación del programa ha suspendido tu mentoría en Into Medical School: no se "
+                                "te propondrá ninguna persona mentorada nueva allí.",
+                                "Si tienes preguntas, consulta a la coordinación del programa."]),
 }
 
 
+@pytest.mark.parametrize("held_by", ["chapter", "national"])
 @pytest.mark.parametrize("was_approved", [False, True])
 @pytest.mark.parametrize("language", ["en", "es"])
 async def test_a_mentor_a_coordinator_suspended_is_told_whether_their_offer_was_declined_or_put_on_hold(
-        language, was_approved):
+        language, was_approved, held_by):
     uow = new_uow()
     mentor = await person(uow, "Ana Reyes", language=language)
-    program = uuid4()
+    program, chapter = uuid4(), (uuid4() if held_by == "chapter" else None)
     await handlers.program_defined(pr.ProgramDefinedV5(members_public=True,
-        program_id=program, chapter_id=None, name="Into Medical School", mentee_stages=["undergraduate"],
+        program_id=program, chapter_id=chapter, name="Into Medical School", mentee_stages=["undergraduate"],
         mentor_stages=["resident"]), uow)
 
     await handlers.mentor_suspended(pr.MentorSuspendedV3(enrollment_id=uuid4(), person_id=mentor, program_id=program,
-                                                         chapter_id=None, was_approved=was_approved), uow)
+                                                         chapter_id=chapter, was_approved=was_approved), uow)
 
     [message] = await sent(uow)
-    subject, said = MENTOR_SUSPENDED[language, was_approved]
+    subject, said = MENTOR_SUSPENDED[language, was_approved, held_by]
     assert message.subject == subject
     text = " ".join(message.text.split())
     assert all(sentence in text for sentence in said), text
+    assert ("chapter" in text or "capítulo" in text) == (held_by == "chapter")
 
 
 async def test_a_mentor_suspended_before_version_3_is_told_nothing_rather_than_guessed_at():

@@ -399,16 +399,23 @@ class _Composer:
         """A coordinator suspended a mentor in a program: before approving them (their offer declined) or after."""
         _ = self._
         values = {"program": self.program}
+        # A national program's mentors may belong to no chapter: its coordinators, not "your chapter's", decided.
+        national = self.c.get("national") is True
         if self.c.get("was_approved"):
             subject = self.about_program(_("Your mentoring in %(program)s is on hold"), _("Your mentoring is on hold"))
-            said = [_("Your chapter's coordinator has suspended your mentoring in %(program)s: no new mentee will be "
-                      "proposed to you there.") % values]
+            said = [(_("The program's coordinators have suspended your mentoring in %(program)s: no new mentee will be "
+                       "proposed to you there.") if national else
+                     _("Your chapter's coordinator has suspended your mentoring in %(program)s: no new mentee will be "
+                       "proposed to you there.")) % values]
         else:
             subject = self.about_program(_("About your offer to mentor in %(program)s"), _("About your offer to mentor"))
             said = [_("Thank you for offering to mentor in %(program)s.") % values,
+                    _("The program's coordinators have not approved you to mentor in it, so no mentee will be "
+                      "proposed to you there.") if national else
                     _("Your chapter's coordinator has not approved you to mentor in this program, so no mentee will "
                       "be proposed to you there.")]
-        said.append(_("If you have questions, ask your chapter's coordinator."))
+        said.append(_("If you have questions, ask the program's coordinators.") if national else
+                    _("If you have questions, ask your chapter's coordinator."))
         return Message(subject, said, action=self._program_link(_("See the program")))
 
     def email_change(self) -> Message:

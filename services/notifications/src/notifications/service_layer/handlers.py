@@ -167,7 +167,8 @@ async def mentor_suspended(event: profiles_contract.MentorSuspended, uow: UnitOf
     mentoring put on hold. Before version 3 which it was is unknown, and nothing is said rather than guessed."""
     if isinstance(event, profiles_contract.MentorSuspendedV3):
         await _tell(uow, Notification.answering(event.event_id, event.person_id, event.chapter_id, "mentor_suspended",
-                                                program_id=event.program_id, was_approved=event.was_approved))
+                                                program_id=event.program_id, was_approved=event.was_approved,
+                                                national=event.chapter_id is None))
 
 
 # --- matching ------------------------------------------------------------------------------------------------
