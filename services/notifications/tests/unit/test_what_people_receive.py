@@ -1001,6 +1001,22 @@ async def test_where_mentees_choose_an_approved_mentor_is_told_mentees_may_now_a
     assert "as soon as you are paired" not in text
 
 
+@pytest.mark.parametrize("language, named", [
+    ("en", "Thank you for offering to mentor in Pick your mentor."),
+    ("es", "Gracias por ofrecerte como persona mentora en Pick your mentor.")])
+async def test_an_approved_mentor_reads_which_program_approved_them_as_a_declined_one_does(language, named):
+    # A mentor may have offered in several programs; the subject leaves a private program's name out, the body names it.
+    uow = new_uow()
+    mentor = await person(uow, "Ana Reyes", language=language)
+    program = await a_program(uow, "on_registration")
+
+    await handlers.mentor_approved(pr.MentorApprovedV2(enrollment_id=uuid4(), person_id=mentor, program_id=program,
+                                                       chapter_id=None), uow)
+
+    [told] = await sent(uow)
+    assert named in " ".join(told.text.split())
+
+
 async def test_a_mentor_who_declined_is_not_promised_another_mentee_they_may_have_paused_at_the_same_time():
     uow = new_uow()
     mentee, mentor = await person(uow, "Sam Okafor"), await person(uow, "Ana Reyes")

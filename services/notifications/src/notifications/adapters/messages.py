@@ -389,7 +389,7 @@ class _Composer:
         _ = self._
         return Message(self.about_program(_("You are approved as a mentor in %(program)s"),
                                           _("You are approved as a mentor")),
-                       [_("Thank you for volunteering.") + " " + (
+                       [_("Thank you for offering to mentor in %(program)s.") % {"program": self.program} + " " + (
                            _("Mentees in %(program)s can now ask you to mentor them: we will email you when one "
                              "does.") % {"program": self.program} if self.mentees_choose else
                            _("We will email you as soon as you are paired with a mentee."))],
