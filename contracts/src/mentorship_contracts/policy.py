@@ -28,6 +28,7 @@ PUBLIC_FIELDS = frozenset(
         "ended_by_program",  # a pairing ended by the program: a coordinator stepping in (matching.pairing_ended v3)
         "declined_by_program",  # a proposal withdrawn by the program: a coordinator (matching.pairing_declined v3)
         "lapsed_by",  # the side whose leaving lapsed a request, as declined_by says of a decline (matching.pairing_lapsed v4)
+        "granted",  # a staff role given, not taken away: which, as `role` says (profiles.staff_roles_changed v2)
         "was_approved",  # a mentor suspended had been approved before, as mentor_approved said (profiles.mentor_suspended v3)
         "requested_by_mentee",  # the mentee chose this mentor (matching.pairing_proposed v5)
         "replaces_earlier",  # a booked office hour's link to join changed, the link itself untold (office_hours_link_given)

@@ -530,6 +530,23 @@ class StaffRolesChanged(_ProfilesEvent):
 
 
 @register
+class StaffRolesChangedV2(StaffRolesChanged):
+    """A person's staff roles were granted or revoked: whoever keeps them (the web app's sessions) reads them again
+    from profiles (`GET /v1/people/{id}/roles`).
+
+    Version 2 says which change it was, one role at a time, so that the person is told (notifications): being made a
+    chapter's coordinator opens the console to them, and a staff role taken away is a change to their account they
+    should hear of."""
+
+    schema_version: Literal[2] = 2
+
+    role: Literal["administrator", "coordinator"] = Field(
+        description="A national administrator, or a coordinator of `chapter_id`")
+    granted: bool = Field(description="True: the role was granted just now; false: revoked")
+    chapter_id: UUID | None = Field(description="The chapter they coordinate, or no longer do; null for administrator")
+
+
+@register
 class PersonSuspended(_ProfilesEvent):
     """A coordinator or an administrator suspended the person's account: they are proposed to nobody and may not
     sign in until reinstated."""

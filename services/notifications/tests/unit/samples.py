@@ -101,6 +101,9 @@ async def _story(uow: FakeUnitOfWork, language: str) -> None:
     await handlers.mentor_suspended(pr.MentorSuspendedV3(enrollment_id=_id("lee-enrollment"), person_id=lee,
                                                          program_id=program.program_id,
                                                          chapter_id=chapter.chapter_id, was_approved=False), uow)
+    # Kim is made a coordinator of the chapter: the console is open to her now.
+    await handlers.staff_roles_changed(pr.StaffRolesChangedV2(person_id=kim, role="coordinator", granted=True,
+                                                              chapter_id=chapter.chapter_id), uow)
     # Sam asks to use another address: the link to confirm it goes there alone.
     await handlers.email_change_requested(pr.EmailChangeRequested(
         person_id=sam, chapter_id=chapter.chapter_id, display_name="Sam Okafor", new_email="sam@okafor.example.net",
@@ -265,7 +268,8 @@ async def _story(uow: FakeUnitOfWork, language: str) -> None:
 
 
 KINDS_TOLD = frozenset({
-    "welcome", "mentor_approved", "mentor_suspended", "email_change", "email_changed", "pairing_proposed", "pairing_confirmed",
+    "welcome", "mentor_approved", "mentor_suspended", "staff_role_changed", "email_change", "email_changed",
+    "pairing_proposed", "pairing_confirmed",
     "waitlist_paired", "pairing_declined", "answer_due", "mentoring_paused",
     "pairing_ended", "partner_left", "pairing_renewed", "renewal_due", "meeting_overdue", "feedback_request",
     "mentee_waitlisted", "registration_confirmed", "registration_waitlisted", "registration_promoted",

@@ -1884,3 +1884,53 @@ async def test_a_restated_or_unchanged_address_tells_nobody():
         pronouns_for_partner=None, bio_for_partner=None, identity_for_partner={}, preferred_language=None), uow)
 
     assert await sent(uow) == []
+
+
+# What someone made, or no longer, a coordinator or an administrator reads (profiles.staff_roles_changed v2).
+STAFF_ROLE = {
+    ("en", "coordinator", True): ("You are now a coordinator of Demo Chapter",
+                                  ["You are now a coordinator of Demo Chapter: you can invite and vet its people, "
+                                   "run its programs and its events, in the console.", "Open the console"]),
+    ("en", "coordinator", False): ("You are no longer a coordinator of Demo Chapter",
+                                   ["You are no longer a coordinator of Demo Chapter: the console no longer shows you "
+                                    "its people, programs or events.",
+                                    "If you did not expect this, ask a national administrator."]),
+    ("en", "administrator", True): ("You are now a national administrator",
+                                    ["You are now a national administrator: in the console, you can see and manage "
+                                     "every chapter, program and event.", "Open the console"]),
+    ("es", "coordinator", True): ("Ahora coordinas Demo Chapter",
+                                  ["Ahora coordinas Demo Chapter: en la consola puedes invitar y validar a sus "
+                                   "personas, y llevar sus programas y sus eventos.", "Abrir la consola"]),
+    ("es", "administrator", False): ("Ya no formas parte de la administración nacional",
+                                     ["Ya no formas parte de la administración nacional: la consola ya no te muestra "
+                                      "todos los capítulos, programas y eventos.",
+                                      "Si no lo esperabas, consulta a la administración nacional."]),
+}
+
+
+@pytest.mark.parametrize("language, role, granted", list(STAFF_ROLE))
+async def test_someone_made_or_no_longer_staff_is_told_what_they_can_do_now(language, role, granted):
+    uow = new_uow()
+    rita = await person(uow, "Rita Mentor", language=language)
+    chapter = uuid4() if role == "coordinator" else None
+    if chapter:
+        await handlers.chapter_defined(pr.ChapterDefinedV2(chapter_id=chapter, name="Demo Chapter"), uow)
+
+    await handlers.staff_roles_changed(pr.StaffRolesChangedV2(person_id=rita, role=role, granted=granted,
+                                                              chapter_id=chapter), uow)
+
+    [told] = await sent(uow)
+    subject, said = STAFF_ROLE[language, role, granted]
+    text = " ".join(told.text.split())
+    assert told.subject == subject
+    assert all(sentence in text for sentence in said), text
+    assert ("/console" in text) == granted
+
+
+async def test_a_staff_role_change_that_does_not_say_which_tells_nobody():
+    uow = new_uow()
+    rita = await person(uow, "Rita Mentor")
+
+    await handlers.staff_roles_changed(pr.StaffRolesChanged(person_id=rita), uow)
+
+    assert await sent(uow) == []

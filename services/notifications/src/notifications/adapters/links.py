@@ -19,6 +19,7 @@ The web app (issue 11) serves these paths; this table is the one place they are 
 | `/settings/notifications`            | which emails they get, the daily digest                                 |
 | `/account/email/confirm?token=…`     | confirm a new email address (profiles' single-use, short-lived token)   |
 | `/unsubscribe?token=…`               | stop one category of emails (signed token), one-click POST too (RFC 8058) |
+| `/console`                           | the console of coordinators and administrators                          |
 
 A link carries ids only (of a pairing, an event, a program, a slot: never a name, an address or a token): the web
 app asks the reader to sign in and shows them what they may see. Nothing in a link lets anyone act without
@@ -50,6 +51,7 @@ PATHS: dict[str, str] = {
     "notification_settings": "/settings/notifications",
     "email_confirmation": EMAIL_CONFIRMATION_PAGE,
     "unsubscribe": "/unsubscribe",
+    "console": "/console",
 }
 
 

@@ -418,6 +418,28 @@ class _Composer:
                     _("If you have questions, ask your chapter's coordinator."))
         return Message(subject, said, action=self._program_link(_("See the program")))
 
+    def staff_role_changed(self) -> Message:
+        """Made, or no longer, a chapter's coordinator or a national administrator."""
+        _ = self._
+        values = {"chapter": one_line(self.c.get("chapter_name")) or _("your chapter")}
+        coordinator, granted = self.c.get("role") == "coordinator", self.c.get("granted") is True
+        if granted:
+            subject, said = ((_("You are now a coordinator of %(chapter)s"),
+                              _("You are now a coordinator of %(chapter)s: you can invite and vet its people, run its "
+                                "programs and its events, in the console.")) if coordinator else
+                             (_("You are now a national administrator"),
+                              _("You are now a national administrator: in the console, you can see and manage every "
+                                "chapter, program and event.")))
+            return Message(subject % values, [said % values], action=Action(_("Open the console"),
+                                                                            self.links.to("console")))
+        subject, said = ((_("You are no longer a coordinator of %(chapter)s"),
+                          _("You are no longer a coordinator of %(chapter)s: the console no longer shows you its "
+                            "people, programs or events.")) if coordinator else
+                         (_("You are no longer a national administrator"),
+                          _("You are no longer a national administrator: the console no longer shows you every "
+                            "chapter, program and event.")))
+        return Message(subject % values, [said % values, _("If you did not expect this, ask a national administrator.")])
+
     def email_change(self) -> Message:
         """To the new address only. The link is profiles' single-use secret: it is in this email and nowhere else."""
         _ = self._

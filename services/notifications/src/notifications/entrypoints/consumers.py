@@ -24,6 +24,7 @@ HANDLERS: dict[type[IntegrationEvent], Callable[[Any, NotificationsUnitOfWorkPor
     profiles.ProgramDefinedV2: handlers.program_defined,
     profiles.MentorApproved: handlers.mentor_approved,
     profiles.MentorSuspended: handlers.mentor_suspended,
+    profiles.StaffRolesChanged: handlers.staff_roles_changed,
     matching.PairingProposed: handlers.pairing_proposed,
     matching.PairingProposedV2: handlers.pairing_proposed,
     matching.PairingConfirmed: handlers.pairing_confirmed,

@@ -157,6 +157,14 @@ async def person_invited(event: profiles_contract.PersonInvited, uow: UnitOfWork
         await uow.commit()
 
 
+async def staff_roles_changed(event: profiles_contract.StaffRolesChanged, uow: UnitOfWork) -> None:
+    """Someone made a coordinator or an administrator, or no longer one, is told what the console lets them do now.
+    Before version 2 which role changed is unknown, and nothing is said rather than guessed."""
+    if isinstance(event, profiles_contract.StaffRolesChangedV2):
+        await _tell(uow, Notification.answering(event.event_id, event.person_id, event.chapter_id,
+                                                "staff_role_changed", role=event.role, granted=event.granted))
+
+
 async def mentor_approved(event: profiles_contract.MentorApproved, uow: UnitOfWork) -> None:
     await _tell(uow, Notification.answering(event.event_id, event.person_id, event.chapter_id, "mentor_approved",
                                             program_id=event.program_id))
