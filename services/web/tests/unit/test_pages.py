@@ -1750,3 +1750,41 @@ async def test_an_identity_answer_over_100_characters_is_refused_next_to_it_kept
     assert f'value="{answer_typed.strip()}"' in answer.text
     assert re.search(r'class="[^"]*error-summary[^"]*".*href="#religion-value"', answer.text, re.S)
     assert not [r for r in services.sent if r.method == "PUT"]
+
+
+def everything_held() -> Services:
+    """A person who answered every question: pronouns, languages, ways of meeting, a chapter, a mentee's goals, an
+    identity attribute and the wish for a mentor who shares it."""
+    chapter, program = str(uuid4()), str(uuid4())
+    person = {**PERSON, "pronouns": "she/her", "pronouns_visibility": "only_me", "languages": ["en", "es"],
+              "modalities": ["virtual", "in_person"], "chapter_id": chapter, "region": "Midwest", "is_alumni": True,
+              "bio": "Biology major.", "preferred_language": "es", "specialties": [], "support_areas": []}
+    identity = {"attributes": {"sexual_orientation": {"value": "Queer", "use_in_matching": True,
+                                                      "show_to_partner": False}},
+                "requests": [{"attribute": "sexual_orientation", "strength": "requirement"}]}
+    enrollment = {"id": str(uuid4()), "program_id": program, "role": "mentee", "goals": "Get into medical school.",
+                  "preferred_mentor_stages": ["resident"], "mentee_stages_welcome": [], "capacity": 1,
+                  "active": True}
+    return Services({**my_data(), f"GET /v1/people/{ME}": person, f"GET /v1/people/{ME}/identity": identity,
+                     f"GET /v1/people/{ME}/enrollments": [enrollment],
+                     "GET /v1/chapters": [{"id": chapter, "name": "Chicago chapter"}],
+                     "GET /v1/programs": [{"id": program, "name": "Premed circle"}]})
+
+
+async def test_the_data_page_says_in_words_everything_held_that_the_download_carries():
+    async with browser(everything_held(), ME) as page:
+        shown = await page.get("/my-data")
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", shown.text))
+    for words in ("she/her", "Only me", "English, Spanish", "Online (video or phone), In person", "Chicago chapter",
+                  "Midwest", "Biology major.", "Premed circle", "Get into medical school.", "Resident",
+                  "You asked for a mentor who shares this: you need it"):
+        assert words in text, words
+    for code in ("only_me", "in_person", "requirement", "sexual_orientation"):
+        assert code not in text, code
+
+
+async def test_the_data_page_in_spanish_says_the_wish_for_a_mentor_who_shares_it():
+    async with browser(everything_held(), ME, language="es") as page:
+        shown = await page.get("/my-data")
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", shown.text))
+    assert "Pediste una persona mentora que comparta esto: lo necesitas" in text
