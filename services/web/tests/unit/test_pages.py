@@ -1788,3 +1788,37 @@ async def test_the_data_page_in_spanish_says_the_wish_for_a_mentor_who_shares_it
         shown = await page.get("/my-data")
     text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", shown.text))
     assert "Pediste una persona mentora que comparta esto: lo necesitas" in text
+
+
+def a_booked_office_hour() -> tuple[str, Services]:
+    """An office hour I booked, and its cancellation as events answers it."""
+    slot = str(uuid4())
+    booking = {"id": slot, "host_id": str(uuid4()), "starts_at": "2026-12-20T16:00:00+00:00",
+               "ends_at": "2026-12-20T16:30:00+00:00", "is_virtual": True, "location": None, "join_url": None,
+               "chapter_id": None, "booked_by": ME}
+    return slot, Services({"GET /v1/office-hours/slots": [], "GET /v1/office-hours/bookings/mine": [booking],
+                           f"GET /v1/people/{ME}/partners": [],
+                           f"DELETE /v1/office-hours/slots/{slot}/booking": httpx.Response(204)})
+
+
+@pytest.mark.parametrize("htmx", [False, True])
+async def test_cancelling_an_office_hour_booking_asks_first_saying_both_are_emailed_and_keeping_it_is_one_link(htmx):
+    slot, services = a_booked_office_hour()
+    headers = {"HX-Request": "true"} if htmx else {}
+    async with browser(services, ME) as page:
+        offered = await page.get("/office-hours")
+        asked = await page.post(f"/office-hours/{slot}/cancel", data={"csrf": CSRF}, headers=headers)
+        assert not [r for r in services.sent if r.method == "DELETE"], "nothing is cancelled yet"
+        confirmed = await page.post(f"/office-hours/{slot}/cancel", data={"csrf": CSRF, "confirm": "yes"},
+                                    headers=headers)
+    assert f'hx-post="/office-hours/{slot}/cancel" hx-target="#booking-{slot}"' in offered.text
+    assert asked.status_code == 200 and ('<html' in asked.text) != htmx
+    assert "Cancel this booking? We email you both to say so, and someone else may book the slot." in asked.text
+    assert '<input type="hidden" name="confirm" value="yes">' in asked.text
+    assert "Yes, cancel my booking" in asked.text
+    assert f'<a href="/office-hours#booking-{slot}">Keep my booking</a>' in asked.text
+    assert [r.url.path for r in services.sent if r.method == "DELETE"] == [f"/v1/office-hours/slots/{slot}/booking"]
+    if htmx:  # the whole page again: the booking is gone, and its slot may be free
+        assert confirmed.headers["HX-Redirect"] == "/office-hours?done=booking_cancelled"
+    else:
+        assert confirmed.status_code == 303 and confirmed.headers["location"] == "/office-hours?done=booking_cancelled"
