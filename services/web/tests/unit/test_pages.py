@@ -1232,12 +1232,16 @@ async def test_a_program_whose_members_other_teams_see_says_so_before_joining_an
         to_join = (await page.get("/sign-up/enrol")).text
         kept = text_of((await page.get(f"/programs/{PROGRAM}")).text)
         shared = text_of((await page.get(f"/programs/{ANYONE_MAY_MENTOR}")).text)
-    assert "Teams that work with us see who takes part in this program, never their names." in \
-        the_choice_of(to_join, ANYONE_MAY_MENTOR)
+    # What the public topics carry of such a program (contracts/README.md): ids, stages, pairings and reason codes.
+    what_teams_see = ("Teams that work with us see, by a number that is not your name, that you joined this program, "
+                      "your stage of training, and whom you are paired with, why, and how it ends; never your name, "
+                      "how to reach you, or what you told us about who you are.")
+    assert what_teams_see in " ".join(the_choice_of(to_join, ANYONE_MAY_MENTOR).split())
     assert "Teams that work with us" not in the_choice_of(to_join, PROGRAM)
     assert "Who sees that you take part Its coordinators and the people you are paired with. Nobody outside the " \
            "platform is told." in kept
-    assert "teams that work with us, who never see your name" in shared and "Nobody outside" not in shared
+    assert f"Who sees that you take part Its coordinators and the people you are paired with. {what_teams_see}" \
+        in shared and "Nobody outside" not in shared
 
 
 async def test_a_mentee_with_a_mentorship_in_a_program_is_led_to_it_from_the_programs_page_not_to_a_waitlist():
