@@ -1826,3 +1826,29 @@ async def test_cancelling_an_office_hour_booking_asks_first_saying_both_are_emai
         assert confirmed.headers["HX-Redirect"] == "/office-hours?done=booking_cancelled"
     else:
         assert confirmed.status_code == 303 and confirmed.headers["location"] == "/office-hours?done=booking_cancelled"
+
+
+def time_zone_options(html: str) -> list[tuple[str, str, bool]]:
+    """The time-zone select's options: value, words, whether marked selected."""
+    select = re.search(r'<select id="timezone"[^>]*>(.*?)</select>', html, re.S)
+    assert select, "no time-zone select"
+    return [(value, words.strip(), bool(selected)) for value, selected, words in
+            re.findall(r'<option value="([^"]*)"\s*(selected)?[^>]*>([^<]*)</option>', select.group(1))]
+
+
+async def test_signing_up_the_browsers_own_time_zone_is_named_as_after_a_mistake_with_one_option_selected():
+    services = Services({"GET /v1/chapters": []})
+    async with browser(services, newcomer=True, language="es") as page:
+        first = await page.get("/sign-up")
+        named = await page.get("/time-zones/name", params={"zone": "Asia/Tehran"})
+        unknown = await page.get("/time-zones/name", params={"zone": "Mars/Olympus"})
+        mistaken = await page.post("/sign-up", data={"csrf": CSRF, "display_name": "", "stage": "undergraduate",
+                                                     "timezone": "Asia/Tehran", "language": "es"})
+    # The page's script asks the server for the words of a zone it does not offer, and selects that one alone.
+    assert 'data-zone-names="/time-zones/name"' in first.text
+    assert [selected for _, _, selected in time_zone_options(first.text)].count(True) == 1
+    assert named.status_code == 200 and named.text == "hora de Irán, Teherán"
+    assert unknown.status_code == 404
+    assert ("Asia/Tehran", named.text, True) in time_zone_options(mistaken.text)
+    assert [selected for _, _, selected in time_zone_options(mistaken.text)].count(True) == 1
+

@@ -15,9 +15,10 @@ from uuid import UUID
 from zoneinfo import available_timezones
 
 from fastapi import APIRouter, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import PlainTextResponse, RedirectResponse, Response
 from mentorship_contracts.profiles import EMAIL_CONFIRMATION_PAGE
 
+from ..adapters.rendering import zone_name
 from ..adapters.services import ServiceError
 from ..domain.sign_in import (
     CODE_DIGITS,
@@ -398,6 +399,15 @@ def _all_time_zones() -> frozenset[str]:
 def is_time_zone(name: str) -> bool:
     """Any zone of the IANA database (what a browser reports), offered or not."""
     return name in _all_time_zones()
+
+
+@router.get("/time-zones/name")
+async def time_zone_name(visitor: Visiting, zone: str = "") -> Response:
+    """A zone of the IANA database in words, in the page's language, as a select names it ("Iran Time, Tehran"):
+    what sign-up's script asks for the browser's own zone when the select does not offer it."""
+    if not is_time_zone(zone):
+        return set_cookies(Response(status_code=404), visitor)
+    return set_cookies(PlainTextResponse(zone_name(zone, visitor.language)), visitor)
 
 
 def zones_with(holder: dict) -> tuple[str, ...]:
