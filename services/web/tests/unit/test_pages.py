@@ -1852,3 +1852,15 @@ async def test_signing_up_the_browsers_own_time_zone_is_named_as_after_a_mistake
     assert ("Asia/Tehran", named.text, True) in time_zone_options(mistaken.text)
     assert [selected for _, _, selected in time_zone_options(mistaken.text)].count(True) == 1
 
+
+async def test_signing_up_someone_not_owning_the_address_signs_out_right_there_with_a_button():
+    sessions = FakeSessions()
+    async with browser(Services({"GET /v1/chapters": []}), newcomer=True, sessions=sessions) as page:
+        about = await page.get("/sign-up")
+        signed_out = await page.post("/sign-out", data={"csrf": CSRF})
+    assert signed_out.status_code == 303 and sessions.rows == {}
+    said = re.search(r"Not your address\?(.*?)</form>", about.text, re.S)
+    assert said, "no sign-out next to the address"
+    assert '<form class="inline" method="post" action="/sign-out">' in said.group(1)
+    assert f'<input type="hidden" name="csrf" value="{CSRF}">' in said.group(1)
+    assert re.search(r'<button[^>]*type="submit"[^>]*>Sign out</button>', said.group(1))
