@@ -1864,3 +1864,37 @@ async def test_signing_up_someone_not_owning_the_address_signs_out_right_there_w
     assert '<form class="inline" method="post" action="/sign-out">' in said.group(1)
     assert f'<input type="hidden" name="csrf" value="{CSRF}">' in said.group(1)
     assert re.search(r'<button[^>]*type="submit"[^>]*>Sign out</button>', said.group(1))
+
+
+# Matching answers why a pairing closed to staff only: the page of a pairing ended cannot tell it was for conduct, so
+# the side who ended it so is told on the page the ending leads to, naming their former partner by their role.
+@pytest.mark.parametrize(("language", "said"), [
+    ("en", "Thank you for telling us. A coordinator of the program will look into what happened, and your former "
+           "mentor will not be paired with anyone new meanwhile."),
+    ("es", "Gracias por contárnoslo. La coordinación del programa revisará lo que pasó y, mientras tanto, tu antigua "
+           "persona mentora no formará pareja con nadie nuevo.")])
+async def test_one_who_ends_a_mentorship_for_conduct_is_told_a_coordinator_looks_into_it_and_the_partner_waits(
+        language, said):
+    services = its_page(a_pairing_of_mine("active"), **{
+        f"POST /v1/pairings/{PAIRING}/end": a_pairing_of_mine("ended")})
+    async with browser(services, ME, language=language) as page:
+        for_conduct = await page.post(f"/mentorships/{PAIRING}/end", data={"csrf": CSRF, "reason_code": "conduct"})
+        services.answers[f"GET /v1/pairings/{PAIRING}"] = a_pairing_of_mine("ended")
+        shown = text_of((await page.get(for_conduct.headers["location"])).text)
+        for_another_reason = await page.post(f"/mentorships/{PAIRING}/end", data={"csrf": CSRF,
+                                                                                  "reason_code": "relocated"})
+        not_for_conduct = text_of((await page.get(for_another_reason.headers["location"])).text)
+    assert for_conduct.headers["location"] == f"/mentorships/{PAIRING}?done=ended_for_conduct_by_mentee"
+    assert said in shown
+    assert for_another_reason.headers["location"] == f"/mentorships/{PAIRING}?done=ended"
+    assert said not in not_for_conduct
+
+
+async def test_a_mentor_who_ends_a_mentorship_for_conduct_is_told_of_their_former_mentee():
+    mentoring = a_pairing_of_mine("active", mentee_id=MENTOR, mentor_id=ME)
+    services = its_page(mentoring, **{f"POST /v1/pairings/{PAIRING}/end": {**mentoring, "status": "ended"}})
+    async with browser(services, ME) as page:
+        ended = await page.post(f"/mentorships/{PAIRING}/end", data={"csrf": CSRF, "reason_code": "conduct"})
+        services.answers[f"GET /v1/pairings/{PAIRING}"] = {**mentoring, "status": "ended"}
+        shown = text_of((await page.get(ended.headers["location"])).text)
+    assert "your former mentee will not be paired with anyone new meanwhile." in shown
