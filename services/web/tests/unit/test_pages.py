@@ -1898,3 +1898,12 @@ async def test_a_mentor_who_ends_a_mentorship_for_conduct_is_told_of_their_forme
         services.answers[f"GET /v1/pairings/{PAIRING}"] = {**mentoring, "status": "ended"}
         shown = text_of((await page.get(ended.headers["location"])).text)
     assert "your former mentee will not be paired with anyone new meanwhile." in shown
+
+
+async def test_the_data_page_says_of_a_program_left_that_it_was_left():
+    services = everything_held()
+    [enrollment] = services.answers[f"GET /v1/people/{ME}/enrollments"]
+    services.answers[f"GET /v1/people/{ME}/enrollments"] = [{**enrollment, "active": False}]
+    async with browser(services, ME) as page:
+        shown = text_of((await page.get("/my-data")).text)
+    assert "Premed circle You have left the program." in shown
