@@ -162,6 +162,9 @@ async def test_a_student_books_an_office_hour_and_cancels_it(platform, page):
         [slot] = [s for s in listed.json() if s["booked_by"]]
     assert str(entry["uid"]) == booking_uid(slot["booking_id"])
     await page.get_by_role("button", name="Cancel this booking").click()
+    # Asked first (both are emailed): the booking's card asks, HTMX swapping it in.
+    await page.get_by_text("Cancel this booking? We email you both to say so").wait_for()
+    await page.get_by_role("button", name="Yes, cancel my booking").click()
     await page.get_by_text("Your booking is cancelled.").wait_for()
     assert not await page.get_by_role("heading", name="Your bookings").is_visible()
 

@@ -1232,12 +1232,16 @@ async def test_a_program_whose_members_other_teams_see_says_so_before_joining_an
         to_join = (await page.get("/sign-up/enrol")).text
         kept = text_of((await page.get(f"/programs/{PROGRAM}")).text)
         shared = text_of((await page.get(f"/programs/{ANYONE_MAY_MENTOR}")).text)
-    assert "Teams that work with us see who takes part in this program, never their names." in \
-        the_choice_of(to_join, ANYONE_MAY_MENTOR)
+    # What the public topics carry of such a program (contracts/README.md): ids, stages, pairings and reason codes.
+    what_teams_see = ("Teams that work with us see, by a number that is not your name, that you joined this program, "
+                      "your stage of training, and whom you are paired with, why, and how it ends; never your name, "
+                      "how to reach you, or what you told us about who you are.")
+    assert what_teams_see in " ".join(the_choice_of(to_join, ANYONE_MAY_MENTOR).split())
     assert "Teams that work with us" not in the_choice_of(to_join, PROGRAM)
     assert "Who sees that you take part Its coordinators and the people you are paired with. Nobody outside the " \
            "platform is told." in kept
-    assert "teams that work with us, who never see your name" in shared and "Nobody outside" not in shared
+    assert f"Who sees that you take part Its coordinators and the people you are paired with. {what_teams_see}" \
+        in shared and "Nobody outside" not in shared
 
 
 async def test_a_mentee_with_a_mentorship_in_a_program_is_led_to_it_from_the_programs_page_not_to_a_waitlist():
@@ -1750,3 +1754,156 @@ async def test_an_identity_answer_over_100_characters_is_refused_next_to_it_kept
     assert f'value="{answer_typed.strip()}"' in answer.text
     assert re.search(r'class="[^"]*error-summary[^"]*".*href="#religion-value"', answer.text, re.S)
     assert not [r for r in services.sent if r.method == "PUT"]
+
+
+def everything_held() -> Services:
+    """A person who answered every question: pronouns, languages, ways of meeting, a chapter, a mentee's goals, an
+    identity attribute and the wish for a mentor who shares it."""
+    chapter, program = str(uuid4()), str(uuid4())
+    person = {**PERSON, "pronouns": "she/her", "pronouns_visibility": "only_me", "languages": ["en", "es"],
+              "modalities": ["virtual", "in_person"], "chapter_id": chapter, "region": "Midwest", "is_alumni": True,
+              "bio": "Biology major.", "preferred_language": "es", "specialties": [], "support_areas": []}
+    identity = {"attributes": {"sexual_orientation": {"value": "Queer", "use_in_matching": True,
+                                                      "show_to_partner": False}},
+                "requests": [{"attribute": "sexual_orientation", "strength": "requirement"}]}
+    enrollment = {"id": str(uuid4()), "program_id": program, "role": "mentee", "goals": "Get into medical school.",
+                  "preferred_mentor_stages": ["resident"], "mentee_stages_welcome": [], "capacity": 1,
+                  "active": True}
+    return Services({**my_data(), f"GET /v1/people/{ME}": person, f"GET /v1/people/{ME}/identity": identity,
+                     f"GET /v1/people/{ME}/enrollments": [enrollment],
+                     "GET /v1/chapters": [{"id": chapter, "name": "Chicago chapter"}],
+                     "GET /v1/programs": [{"id": program, "name": "Premed circle"}]})
+
+
+async def test_the_data_page_says_in_words_everything_held_that_the_download_carries():
+    async with browser(everything_held(), ME) as page:
+        shown = await page.get("/my-data")
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", shown.text))
+    for words in ("she/her", "Only me", "English, Spanish", "Online (video or phone), In person", "Chicago chapter",
+                  "Midwest", "Biology major.", "Premed circle", "Get into medical school.", "Resident",
+                  "You asked for a mentor who shares this: you need it"):
+        assert words in text, words
+    for code in ("only_me", "in_person", "requirement", "sexual_orientation"):
+        assert code not in text, code
+
+
+async def test_the_data_page_in_spanish_says_the_wish_for_a_mentor_who_shares_it():
+    async with browser(everything_held(), ME, language="es") as page:
+        shown = await page.get("/my-data")
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", shown.text))
+    assert "Pediste una persona mentora que comparta esto: lo necesitas" in text
+
+
+def a_booked_office_hour() -> tuple[str, Services]:
+    """An office hour I booked, and its cancellation as events answers it."""
+    slot = str(uuid4())
+    booking = {"id": slot, "host_id": str(uuid4()), "starts_at": "2026-12-20T16:00:00+00:00",
+               "ends_at": "2026-12-20T16:30:00+00:00", "is_virtual": True, "location": None, "join_url": None,
+               "chapter_id": None, "booked_by": ME}
+    return slot, Services({"GET /v1/office-hours/slots": [], "GET /v1/office-hours/bookings/mine": [booking],
+                           f"GET /v1/people/{ME}/partners": [],
+                           f"DELETE /v1/office-hours/slots/{slot}/booking": httpx.Response(204)})
+
+
+@pytest.mark.parametrize("htmx", [False, True])
+async def test_cancelling_an_office_hour_booking_asks_first_saying_both_are_emailed_and_keeping_it_is_one_link(htmx):
+    slot, services = a_booked_office_hour()
+    headers = {"HX-Request": "true"} if htmx else {}
+    async with browser(services, ME) as page:
+        offered = await page.get("/office-hours")
+        asked = await page.post(f"/office-hours/{slot}/cancel", data={"csrf": CSRF}, headers=headers)
+        assert not [r for r in services.sent if r.method == "DELETE"], "nothing is cancelled yet"
+        confirmed = await page.post(f"/office-hours/{slot}/cancel", data={"csrf": CSRF, "confirm": "yes"},
+                                    headers=headers)
+    assert f'hx-post="/office-hours/{slot}/cancel" hx-target="#booking-{slot}"' in offered.text
+    assert asked.status_code == 200 and ('<html' in asked.text) != htmx
+    assert "Cancel this booking? We email you both to say so, and someone else may book the slot." in asked.text
+    assert '<input type="hidden" name="confirm" value="yes">' in asked.text
+    assert "Yes, cancel my booking" in asked.text
+    assert f'<a href="/office-hours#booking-{slot}">Keep my booking</a>' in asked.text
+    assert [r.url.path for r in services.sent if r.method == "DELETE"] == [f"/v1/office-hours/slots/{slot}/booking"]
+    if htmx:  # the whole page again: the booking is gone, and its slot may be free
+        assert confirmed.headers["HX-Redirect"] == "/office-hours?done=booking_cancelled"
+    else:
+        assert confirmed.status_code == 303 and confirmed.headers["location"] == "/office-hours?done=booking_cancelled"
+
+
+def time_zone_options(html: str) -> list[tuple[str, str, bool]]:
+    """The time-zone select's options: value, words, whether marked selected."""
+    select = re.search(r'<select id="timezone"[^>]*>(.*?)</select>', html, re.S)
+    assert select, "no time-zone select"
+    return [(value, words.strip(), bool(selected)) for value, selected, words in
+            re.findall(r'<option value="([^"]*)"\s*(selected)?[^>]*>([^<]*)</option>', select.group(1))]
+
+
+async def test_signing_up_the_browsers_own_time_zone_is_named_as_after_a_mistake_with_one_option_selected():
+    services = Services({"GET /v1/chapters": []})
+    async with browser(services, newcomer=True, language="es") as page:
+        first = await page.get("/sign-up")
+        named = await page.get("/time-zones/name", params={"zone": "Asia/Tehran"})
+        unknown = await page.get("/time-zones/name", params={"zone": "Mars/Olympus"})
+        mistaken = await page.post("/sign-up", data={"csrf": CSRF, "display_name": "", "stage": "undergraduate",
+                                                     "timezone": "Asia/Tehran", "language": "es"})
+    # The page's script asks the server for the words of a zone it does not offer, and selects that one alone.
+    assert 'data-zone-names="/time-zones/name"' in first.text
+    assert [selected for _, _, selected in time_zone_options(first.text)].count(True) == 1
+    assert named.status_code == 200 and named.text == "hora de Irán, Teherán"
+    assert unknown.status_code == 404
+    assert ("Asia/Tehran", named.text, True) in time_zone_options(mistaken.text)
+    assert [selected for _, _, selected in time_zone_options(mistaken.text)].count(True) == 1
+
+
+async def test_signing_up_someone_not_owning_the_address_signs_out_right_there_with_a_button():
+    sessions = FakeSessions()
+    async with browser(Services({"GET /v1/chapters": []}), newcomer=True, sessions=sessions) as page:
+        about = await page.get("/sign-up")
+        signed_out = await page.post("/sign-out", data={"csrf": CSRF})
+    assert signed_out.status_code == 303 and sessions.rows == {}
+    said = re.search(r"Not your address\?(.*?)</form>", about.text, re.S)
+    assert said, "no sign-out next to the address"
+    assert '<form class="inline" method="post" action="/sign-out">' in said.group(1)
+    assert f'<input type="hidden" name="csrf" value="{CSRF}">' in said.group(1)
+    assert re.search(r'<button[^>]*type="submit"[^>]*>Sign out</button>', said.group(1))
+
+
+# Matching answers why a pairing closed to staff only: the page of a pairing ended cannot tell it was for conduct, so
+# the side who ended it so is told on the page the ending leads to, naming their former partner by their role.
+@pytest.mark.parametrize(("language", "said"), [
+    ("en", "Thank you for telling us. A coordinator of the program will look into what happened, and your former "
+           "mentor will not be paired with anyone new meanwhile."),
+    ("es", "Gracias por contárnoslo. La coordinación del programa revisará lo que pasó y, mientras tanto, tu antigua "
+           "persona mentora no formará pareja con nadie nuevo.")])
+async def test_one_who_ends_a_mentorship_for_conduct_is_told_a_coordinator_looks_into_it_and_the_partner_waits(
+        language, said):
+    services = its_page(a_pairing_of_mine("active"), **{
+        f"POST /v1/pairings/{PAIRING}/end": a_pairing_of_mine("ended")})
+    async with browser(services, ME, language=language) as page:
+        for_conduct = await page.post(f"/mentorships/{PAIRING}/end", data={"csrf": CSRF, "reason_code": "conduct"})
+        services.answers[f"GET /v1/pairings/{PAIRING}"] = a_pairing_of_mine("ended")
+        shown = text_of((await page.get(for_conduct.headers["location"])).text)
+        for_another_reason = await page.post(f"/mentorships/{PAIRING}/end", data={"csrf": CSRF,
+                                                                                  "reason_code": "relocated"})
+        not_for_conduct = text_of((await page.get(for_another_reason.headers["location"])).text)
+    assert for_conduct.headers["location"] == f"/mentorships/{PAIRING}?done=ended_for_conduct_by_mentee"
+    assert said in shown
+    assert for_another_reason.headers["location"] == f"/mentorships/{PAIRING}?done=ended"
+    assert said not in not_for_conduct
+
+
+async def test_a_mentor_who_ends_a_mentorship_for_conduct_is_told_of_their_former_mentee():
+    mentoring = a_pairing_of_mine("active", mentee_id=MENTOR, mentor_id=ME)
+    services = its_page(mentoring, **{f"POST /v1/pairings/{PAIRING}/end": {**mentoring, "status": "ended"}})
+    async with browser(services, ME) as page:
+        ended = await page.post(f"/mentorships/{PAIRING}/end", data={"csrf": CSRF, "reason_code": "conduct"})
+        services.answers[f"GET /v1/pairings/{PAIRING}"] = {**mentoring, "status": "ended"}
+        shown = text_of((await page.get(ended.headers["location"])).text)
+    assert "your former mentee will not be paired with anyone new meanwhile." in shown
+
+
+async def test_the_data_page_says_of_a_program_left_that_it_was_left():
+    services = everything_held()
+    [enrollment] = services.answers[f"GET /v1/people/{ME}/enrollments"]
+    services.answers[f"GET /v1/people/{ME}/enrollments"] = [{**enrollment, "active": False}]
+    async with browser(services, ME) as page:
+        shown = text_of((await page.get("/my-data")).text)
+    assert "Premed circle You have left the program." in shown

@@ -15,9 +15,10 @@ from uuid import UUID
 from zoneinfo import available_timezones
 
 from fastapi import APIRouter, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import PlainTextResponse, RedirectResponse, Response
 from mentorship_contracts.profiles import EMAIL_CONFIRMATION_PAGE
 
+from ..adapters.rendering import zone_name
 from ..adapters.services import ServiceError
 from ..domain.sign_in import (
     CODE_DIGITS,
@@ -400,6 +401,15 @@ def is_time_zone(name: str) -> bool:
     return name in _all_time_zones()
 
 
+@router.get("/time-zones/name")
+async def time_zone_name(visitor: Visiting, zone: str = "") -> Response:
+    """A zone of the IANA database in words, in the page's language, as a select names it ("Iran Time, Tehran"):
+    what sign-up's script asks for the browser's own zone when the select does not offer it."""
+    if not is_time_zone(zone):
+        return set_cookies(Response(status_code=404), visitor)
+    return set_cookies(PlainTextResponse(zone_name(zone, visitor.language)), visitor)
+
+
 def zones_with(holder: dict) -> tuple[str, ...]:
     """The time zones offered, and the person's (or event's) own if it is not one of them (set through an API): a
     select that lacked it would show, and save, another."""
@@ -670,7 +680,7 @@ async def _asking_to_confirm(visitor: Visit, page: str, status: int = 200, **con
     context.update(recent=False, confirm_next=_back_to_the_question(page), here=page)
     if page == "/my-data/erase":
         return render(visitor, "erase.html", status, **context)
-    return render(visitor, "my_data.html", status, data=await _everything(visitor), **context)
+    return await _data_page(visitor, status, **context)
 
 
 @router.post("/account/confirm-it-is-you")
@@ -702,8 +712,7 @@ async def ask_to_change_email(visitor: Person, posted: Form) -> Response:
     api = clients(visitor.request)
 
     async def refused(message: str) -> Response:
-        return render(visitor, "my_data.html", 422, data=await _everything(visitor), email_error=message,
-                      new_email=email, here="/my-data", recent=True)
+        return await _data_page(visitor, 422, email_error=message, new_email=email, here="/my-data", recent=True)
 
     me = await api.person(visitor.who, visitor.person_id)
     if email.casefold() == str(me.get("email") or "").casefold():
@@ -757,6 +766,22 @@ async def _everything(visitor: Visit) -> dict[str, Any]:
             "messages": messages["items"] if messages else [], "email_preferences": emails}
 
 
+async def _data_page(visitor: Visit, status: int = 200, **context: Any) -> Response:
+    """"Your data": everything `_everything` holds, said in words, its chapter and programs by their names."""
+    api, data = clients(visitor.request), await _everything(visitor)
+    chapter_id = data["profile"].get("chapter_id")
+    program_ids = {e["program_id"] for e in data["enrollments"]}
+    chapters, programs = await asyncio.gather(
+        api.chapters(visitor.who) if chapter_id else _nothing(), api.programs(visitor.who, program_ids)
+        if program_ids else _nothing())
+    return render(visitor, "my_data.html", status, data=data, chapter=next(
+        (c for c in chapters if c["id"] == chapter_id), None), programs={p["id"]: p for p in programs}, **context)
+
+
+async def _nothing() -> list:
+    return []
+
+
 async def _unless_unknown(asked: Awaitable[Any]) -> Any:
     """What notifications answers, or None while it has not heard of the person yet (just registered)."""
     try:
@@ -776,8 +801,8 @@ async def sign_out_elsewhere(visitor: Person, posted: Form) -> Response:
 
 @router.get("/my-data")
 async def my_data(visitor: Person, done: str | None = None) -> Response:
-    return render(visitor, "my_data.html", data=await _everything(visitor), done=done, recent=_recent(visitor),
-                  confirm_next=_back_to_the_question("/my-data"))
+    return await _data_page(visitor, done=done, recent=_recent(visitor),
+                            confirm_next=_back_to_the_question("/my-data"))
 
 
 @router.get("/my-data/download")

@@ -6,13 +6,27 @@ from __future__ import annotations
 import asyncio
 import re
 from datetime import UTC, datetime
+from typing import Any
 from uuid import UUID
 
 from fastapi import APIRouter
 from fastapi.responses import Response
 
 from ..adapters.services import ServiceError
-from .web import Form, Person, Visit, Visiting, app_state, clients, htmx, partner_names, redirect, render
+from .web import (
+    Form,
+    Person,
+    Visit,
+    Visiting,
+    app_state,
+    clients,
+    go_to,
+    htmx,
+    partner_names,
+    redirect,
+    render,
+    set_cookies,
+)
 
 router = APIRouter(include_in_schema=False)
 
@@ -151,8 +165,13 @@ async def cancel(event_id: UUID, visitor: Person, posted: Form) -> Response:
 @router.get("/office-hours")
 async def office_hours(visitor: Person, done: str | None = None, error: str | None = None,
                        slot: str | None = None) -> Response:
+    return await _office_hours_page(visitor, done, error, slot)
+
+
+async def _office_hours_page(visitor: Visit, done: str | None = None, error: str | None = None,
+                             slot: str | None = None, **context: Any) -> Response:
     """The free slots and the person's bookings; a refused booking is said on the slot refused (`slot`), or at the
-    top when that slot is no longer listed."""
+    top when that slot is no longer listed; `confirming`: the booking asked whether to cancel."""
     api = clients(visitor.request)
     slots, mine, names = await asyncio.gather(api.open_slots(visitor.who, visitor.session.chapter_id if visitor.session
                                                              else None), api.my_bookings(visitor.who),
@@ -162,7 +181,8 @@ async def office_hours(visitor: Person, done: str | None = None, error: str | No
     words = visitor.error_words(error) if error else None
     on_slot = words if words and any(s["id"] == slot for s in free) else None
     return render(visitor, "office_hours.html", slots=free, mine=mine, names=names, done=done,
-                  error=None if on_slot else words, refused_slot=slot if on_slot else None, slot_error=on_slot)
+                  error=None if on_slot else words, refused_slot=slot if on_slot else None, slot_error=on_slot,
+                  **context)
 
 
 @router.get("/office-hours/{slot_id}")
@@ -184,8 +204,26 @@ async def book(slot_id: UUID, visitor: Person, posted: Form) -> Response:
 
 @router.post("/office-hours/{slot_id}/cancel")
 async def cancel_booking(slot_id: UUID, visitor: Person, posted: Form) -> Response:
+    if posted.get("confirm") != "yes":  # asked first, as an event's seat is: both are emailed, the slot may go
+        return await _asking_to_cancel_booking(visitor, str(slot_id))
     try:
         await clients(visitor.request).cancel_booking(visitor.who, slot_id)
     except ServiceError as error:
-        return redirect(visitor, f"/office-hours?error={error.code if error.code.isidentifier() else 'failed'}")
-    return redirect(visitor, "/office-hours?done=booking_cancelled")
+        return _whole_page(visitor, f"/office-hours?error={error.code if error.code.isidentifier() else 'failed'}")
+    # The whole page again, also from HTMX: the booking is gone, and its slot may be free to book.
+    return _whole_page(visitor, "/office-hours?done=booking_cancelled")
+
+
+async def _asking_to_cancel_booking(visitor: Visit, slot_id: str) -> Response:
+    """The booking with the question whether to cancel it: its card (HTMX), or the office-hours page with it."""
+    if not htmx(visitor.request):
+        return await _office_hours_page(visitor, confirming=slot_id, here="/office-hours")
+    mine, names = await asyncio.gather(clients(visitor.request).my_bookings(visitor.who), partner_names(visitor))
+    booking = next((b for b in mine if b["id"] == slot_id), None)
+    if booking is None:  # cancelled already, or not theirs: the page says where things stand
+        return _whole_page(visitor, "/office-hours")
+    return render(visitor, "_booking_card.html", s=booking, names=names, confirming=slot_id, here="/office-hours")
+
+
+def _whole_page(visitor: Visit, to: str) -> Response:
+    return set_cookies(go_to(visitor.request, to), visitor)

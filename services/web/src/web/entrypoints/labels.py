@@ -255,6 +255,13 @@ DONE = {
                               "page."),
     "meeting_logged": N_("Your meeting is logged."),
     "ended": N_("This mentorship has ended."),
+    # Ended for conduct (matching tells the page why only to staff): said to the side who ended it, of the other.
+    "ended_for_conduct_by_mentee": N_("This mentorship has ended. Thank you for telling us. A coordinator of the "
+                                      "program will look into what happened, and your former mentor will not be "
+                                      "paired with anyone new meanwhile."),
+    "ended_for_conduct_by_mentor": N_("This mentorship has ended. Thank you for telling us. A coordinator of the "
+                                      "program will look into what happened, and your former mentee will not be "
+                                      "paired with anyone new meanwhile."),
     "registered": N_("You are registered."),
     "cancelled": N_("Your registration is cancelled."),
     "renewed": N_("Your mentorship is renewed for another term."),

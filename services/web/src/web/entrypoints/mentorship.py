@@ -363,7 +363,12 @@ async def log_meeting(pairing_id: UUID, visitor: Person, posted: Form) -> Respon
 async def end(pairing_id: UUID, visitor: Person, posted: Form) -> Response:
     reason = str(posted.get("reason_code") or "other")
     reason = reason if reason in labels.END_REASONS else "other"
-    return await _act(visitor, pairing_id, "end", {"reason_code": reason}, "ended", None)
+    then = None
+    if reason == "conduct":  # told that a coordinator looks into it: the page of the ended pairing cannot know why
+        async def then(ended: dict) -> str:
+            return "ended_for_conduct_by_mentee" if ended.get("mentee_id") == str(visitor.person_id) \
+                else "ended_for_conduct_by_mentor"
+    return await _act(visitor, pairing_id, "end", {"reason_code": reason}, "ended", None, then)
 
 
 @router.post("/mentorships/{pairing_id}/renew")

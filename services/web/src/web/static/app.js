@@ -40,22 +40,39 @@
       target.focus();
     }
   });
-  // A form that knows no time zone yet (sign-up) preselects the browser's own, added when it is not offered (the
-  // server takes any zone of the IANA database); with none reported, "Choose one" stays: never a wrong zone.
   // A page answering a form with mistakes opens on its list of them (each links to its field): a person scrolled
   // down to the form, or on a screen reader, learns of them first.
   document.addEventListener("DOMContentLoaded", function () {
     var summary = document.querySelector("[data-error-summary]");
     if (summary) { summary.focus(); }
   });
+  // A form that knows no time zone yet (sign-up) preselects the browser's own. One not offered (the server takes any
+  // zone of the IANA database) is added once the server has named it, in the page's language, as it names it after
+  // a mistake ("Iran Time, Tehran", never "Asia/Tehran"), right after "Choose one", where the server lists a person's
+  // own zone. Exactly one option is then selected, "Choose one" no longer; with no zone reported, or no name for it,
+  // "Choose one" stays: never a wrong zone, nor a code. A zone the person chose meanwhile is left as it is.
   document.addEventListener("DOMContentLoaded", function () {
     var zone = document.querySelector("select[name=timezone][data-guess]");
     if (!zone || !window.Intl) { return; }
     var mine = Intl.DateTimeFormat().resolvedOptions().timeZone;
     if (!mine || !/^[A-Za-z_]+(\/[A-Za-z0-9_+-]+)*$/.test(mine)) { return; }
-    for (var i = 0; i < zone.options.length; i++) {
-      if (zone.options[i].value === mine) { zone.value = mine; return; }
+    function choose(option) {
+      for (var i = 0; i < zone.options.length; i++) { zone.options[i].defaultSelected = zone.options[i] === option; }
+      option.selected = true;
     }
-    zone.add(new Option(mine.replace(/_/g, " "), mine, true, true));
+    for (var i = 0; i < zone.options.length; i++) {
+      if (zone.options[i].value === mine) { choose(zone.options[i]); return; }
+    }
+    var names = zone.getAttribute("data-zone-names");
+    if (!names || !window.fetch) { return; }
+    window.fetch(names + "?zone=" + encodeURIComponent(mine), {credentials: "same-origin"})
+      .then(function (answer) { return answer.ok ? answer.text() : null; })
+      .then(function (words) {
+        if (!words || zone.value !== "") { return; }
+        var option = new Option(words, mine);
+        zone.add(option, zone.options.length > 1 ? zone.options[1] : null);
+        choose(option);
+      })
+      .catch(function () { /* "Choose one" stays */ });
   });
 })();
