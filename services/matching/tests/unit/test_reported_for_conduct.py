@@ -1,0 +1,176 @@
+"""A pairing ended by one of its people for a problem of conduct holds the other, the person reported, from any new
+pairing in the program until staff have reviewed: in the ending's own transaction, so there is no window."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+import pytest
+from matching.domain import commands
+from matching.domain.errors import MentorNotApproved, MentorRuledOut
+from matching.service_layer import choice, lifecycle, projections, stepping_in
+from mentorship_contracts import matching as published
+from mentorship_contracts.profiles import EnrollmentChangedV4, MentorApprovedV2
+
+from .fakes import Platform
+from .profiles_service import Profiles, acting_as, administrator
+
+
+def enrollment_of(platform: Platform, person: UUID, program: UUID) -> dict:
+    [enrollment] = [e for e in platform.people.enrollments.values()
+                    if (e["person_id"], e["program_id"]) == (person, program)]
+    return enrollment
+
+
+async def approved_again(platform: Platform, mentor: UUID, program: UUID) -> None:
+    """A coordinator approves the mentor again, as profiles announces it."""
+    enrollment = enrollment_of(platform, mentor, program)
+    await projections.mentor_approved(MentorApprovedV2(enrollment_id=enrollment["id"], person_id=mentor,
+                                                       program_id=program, chapter_id=None), platform.uow())
+
+
+async def test_a_mentor_reported_by_their_mentee_for_a_problem_of_conduct_is_offered_nobody_in_the_place_it_freed():
+    platform = Platform()
+    profiles = Profiles(platform)
+    program = await profiles.program()
+    mentor = await profiles.person(program, "mentor")
+    reporter = await profiles.person(program, "mentee")
+    next_in_line = await profiles.person(program, "mentee")
+    [pairing] = platform.events(published.PairingConfirmed, mentee_id=reporter)
+
+    await lifecycle.end(commands.EndPairing(pairing.pairing_id, "conduct"), platform.uow(), acting_as(reporter))
+
+    [ended] = platform.events(published.PairingEnded)
+    assert (ended.ended_by, ended.reason_code) == ("mentee", "conduct")
+    assert not platform.events(published.PairingConfirmed, mentee_id=next_in_line)
+    assert not platform.events(published.PairingProposed, mentee_id=next_in_line)
+    assert enrollment_of(platform, mentor, program)["approved"] is False
+    assert not platform.events(published.PairingConfirmed, mentee_id=reporter, mentor_id=mentor)[1:]
+
+
+async def test_a_mentor_reported_for_conduct_is_proposed_again_once_a_coordinator_approves_them_again():
+    platform = Platform()
+    profiles = Profiles(platform)
+    program = await profiles.program()
+    mentor = await profiles.person(program, "mentor")
+    reporter = await profiles.person(program, "mentee")
+    next_in_line = await profiles.person(program, "mentee")
+    [pairing] = platform.events(published.PairingConfirmed, mentee_id=reporter)
+    await lifecycle.end(commands.EndPairing(pairing.pairing_id, "conduct"), platform.uow(), acting_as(reporter))
+
+    await approved_again(platform, mentor, program)
+
+    [again] = platform.events(published.PairingConfirmed, mentee_id=next_in_line)
+    assert again.mentor_id == mentor
+
+
+async def test_profiles_putting_a_reported_mentor_back_in_the_vetting_queue_keeps_them_held():
+    platform = Platform()
+    profiles = Profiles(platform)
+    program = await profiles.program()
+    mentor = await profiles.person(program, "mentor")
+    reporter = await profiles.person(program, "mentee")
+    next_in_line = await profiles.person(program, "mentee")
+    [pairing] = platform.events(published.PairingConfirmed, mentee_id=reporter)
+    await lifecycle.end(commands.EndPairing(pairing.pairing_id, "conduct"), platform.uow(), acting_as(reporter))
+    enrollment = enrollment_of(platform, mentor, program)
+
+    await projections.enrollment_changed(EnrollmentChangedV4(
+        enrollment_id=enrollment["id"], person_id=mentor, program_id=program, chapter_id=None, role="mentor",
+        stage="resident", capacity=1, mentee_stages_welcome=[], approval="pending", changed_fields=["approval"],
+        pairing_kind="general", paused=False), platform.uow())
+
+    assert not platform.events(published.PairingConfirmed, mentee_id=next_in_line)
+    assert enrollment_of(platform, mentor, program)["approved"] is False
+
+
+async def test_a_mentor_reported_for_conduct_is_neither_suggested_nor_requested_nor_accepts_a_request_waiting():
+    platform = Platform()
+    profiles = Profiles(platform)
+    program = await profiles.program(pairing_mode="mentee_choice")
+    mentor = await profiles.person(program, "mentor", capacity=3)
+    reporter = await profiles.person(program, "mentee")
+    waiting = await profiles.person(program, "mentee")
+    choosing = await profiles.person(program, "mentee")
+    first = await choice.request_mentor(commands.RequestMentor(program, reporter, mentor), platform.uow())
+    await lifecycle.accept(commands.AcceptPairing(first), platform.uow(), acting_as(mentor))
+    second = await choice.request_mentor(commands.RequestMentor(program, waiting, mentor), platform.uow())
+    assert [s["mentor_id"] for s in await choice.suggestions(program, choosing, platform.uow())] == [mentor]
+
+    await lifecycle.end(commands.EndPairing(first, "conduct"), platform.uow(), acting_as(reporter))
+
+    with pytest.raises(MentorNotApproved):
+        await lifecycle.accept(commands.AcceptPairing(second), platform.uow(), acting_as(mentor))
+    assert await choice.suggestions(program, choosing, platform.uow()) == []
+    with pytest.raises(MentorRuledOut):
+        await choice.request_mentor(commands.RequestMentor(program, choosing, mentor), platform.uow())
+
+
+async def test_a_mentor_reported_for_conduct_confirms_no_proposal_made_before_until_approved_again():
+    platform = Platform()
+    profiles = Profiles(platform)
+    program = await profiles.program(both_must_accept=True)
+    mentor = await profiles.person(program, "mentor", capacity=2)
+    reporter = await profiles.person(program, "mentee")
+    other = await profiles.person(program, "mentee")
+    first, second = (platform.events(published.PairingProposed, mentee_id=m)[0].pairing_id for m in (reporter, other))
+    for side in (reporter, mentor):
+        await lifecycle.accept(commands.AcceptPairing(first), platform.uow(), acting_as(side))
+    await lifecycle.accept(commands.AcceptPairing(second), platform.uow(), acting_as(other))
+
+    await lifecycle.end(commands.EndPairing(first, "conduct"), platform.uow(), acting_as(reporter))
+
+    with pytest.raises(MentorNotApproved):
+        await lifecycle.accept(commands.AcceptPairing(second), platform.uow(), acting_as(mentor))
+    await approved_again(platform, mentor, program)
+    assert (await lifecycle.accept(commands.AcceptPairing(second), platform.uow(), acting_as(mentor))).status \
+        == "active"
+
+
+@pytest.mark.parametrize("reason", ["schedule_conflict", "not_responding", "goals_met", "other"])
+async def test_an_ending_for_another_reason_offers_the_freed_place_as_before(reason):
+    platform = Platform()
+    profiles = Profiles(platform)
+    program = await profiles.program()
+    mentor = await profiles.person(program, "mentor")
+    first = await profiles.person(program, "mentee")
+    next_in_line = await profiles.person(program, "mentee")
+    [pairing] = platform.events(published.PairingConfirmed, mentee_id=first)
+
+    await lifecycle.end(commands.EndPairing(pairing.pairing_id, reason), platform.uow(), acting_as(first))
+
+    [again] = platform.events(published.PairingConfirmed, mentee_id=next_in_line)
+    assert again.mentor_id == mentor and enrollment_of(platform, mentor, program)["approved"] is True
+
+
+async def test_a_coordinator_ending_a_pairing_for_conduct_has_looked_already_and_holds_nobody_back():
+    platform = Platform()
+    profiles = Profiles(platform)
+    program = await profiles.program()
+    mentor = await profiles.person(program, "mentor")
+    first = await profiles.person(program, "mentee")
+    next_in_line = await profiles.person(program, "mentee")
+    [pairing] = platform.events(published.PairingConfirmed, mentee_id=first)
+
+    await stepping_in.end_for_program(commands.EndForProgram(pairing.pairing_id, "conduct", "looked into it"),
+                                      platform.uow(), lambda p, r: commands.Actor(None, for_program=True),
+                                      administrator())
+
+    assert platform.events(published.PairingConfirmed, mentee_id=next_in_line, mentor_id=mentor)
+
+
+async def test_a_mentee_reported_by_their_mentor_for_conduct_waits_paused_and_is_paired_with_no_other_mentor():
+    platform = Platform()
+    profiles = Profiles(platform)
+    program = await profiles.program()
+    mentor = await profiles.person(program, "mentor")
+    reported = await profiles.person(program, "mentee")
+    await profiles.person(program, "mentor")  # another mentor with room, who would be proposed
+    [pairing] = platform.events(published.PairingConfirmed, mentee_id=reported)
+
+    await lifecycle.end(commands.EndPairing(pairing.pairing_id, "conduct"), platform.uow(), acting_as(mentor))
+
+    assert len(platform.events(published.PairingConfirmed, mentee_id=reported)) == 1
+    assert not platform.events(published.PairingProposed, mentee_id=reported)
+    assert enrollment_of(platform, reported, program)["paused"] is True
+    assert enrollment_of(platform, mentor, program)["approved"] is True  # the mentor who reported is not held
