@@ -174,3 +174,20 @@ async def test_a_mentee_reported_by_their_mentor_for_conduct_waits_paused_and_is
     assert not platform.events(published.PairingProposed, mentee_id=reported)
     assert enrollment_of(platform, reported, program)["paused"] is True
     assert enrollment_of(platform, mentor, program)["approved"] is True  # the mentor who reported is not held
+
+
+async def test_a_mentor_reported_for_conduct_is_held_in_every_kind_of_mentorship_they_offer_in_the_program():
+    platform = Platform()
+    profiles = Profiles(platform)
+    program = await profiles.program()
+    mentor = await profiles.person(program, "mentor", kind="general")
+    await profiles.enroll(mentor, program, "mentor", "resident", kind="research")
+    reporter = await profiles.person(program, "mentee", kind="general")
+    [pairing] = platform.events(published.PairingConfirmed, mentee_id=reporter)
+
+    await lifecycle.end(commands.EndPairing(pairing.pairing_id, "conduct"), platform.uow(), acting_as(reporter))
+    researcher = await profiles.person(program, "mentee", kind="research")
+
+    assert not platform.events(published.PairingConfirmed, mentee_id=researcher)
+    assert {e["pairing_kind"]: e["approved"] for e in platform.people.enrollments.values()
+            if e["person_id"] == mentor} == {"general": False, "research": False}

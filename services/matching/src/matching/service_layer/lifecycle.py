@@ -149,12 +149,18 @@ async def _hold_the_reported(pairing: Pairing, uow: MatchingUnitOfWorkPort) -> N
     if pairing.closed_reason is None or pairing.closed_by is None:
         return
     reported = reported_side(pairing.closed_reason, pairing.closed_by)
-    if reported is None or (enrollment_id := pairing.enrollment_of(reported)) is None:
+    if reported is None:
         return
-    if reported == Role.MENTOR:
-        await uow.people.set_approval(enrollment_id, False)
-    else:
-        await uow.people.hold_back(enrollment_id)
+    # The pairing's own enrollment, and any other of theirs in that role here (another kind of mentorship): as
+    # profiles holds every one of them.
+    person_id = pairing.mentor_id if reported == Role.MENTOR else pairing.mentee_id
+    held = {pairing.enrollment_of(reported)} | {e["id"] for e in await uow.people.enrollments_of(
+        person_id, pairing.program_id, reported)}
+    for enrollment_id in sorted(e for e in held if e is not None):
+        if reported == Role.MENTOR:
+            await uow.people.set_approval(enrollment_id, False)
+        else:
+            await uow.people.hold_back(enrollment_id)
 
 
 def _lapse(pairing: Pairing, reason_code: str, left: Role | None = None) -> contract.PairingLapsedV3:
