@@ -410,6 +410,13 @@ class PublicStanding:
 
 # Why an enrollment is paused that its person did not pause: they let proposals or requests lapse unanswered in a row.
 UNANSWERED = "unanswered"
+# Why an enrollment is under staff review (and, of a mentee, paused): the other side of a pairing ended it for a
+# problem of conduct, reporting them.
+CONDUCT_REPORTED = "conduct_reported"
+
+
+class UnderReview(Conflict, code="under_review"):
+    """A coordinator's review holds the enrollment: approving a mentor again, or clearing a mentee's, ends it."""
 
 
 @dataclass
@@ -427,11 +434,15 @@ class Enrollment:
     active: bool = True
     pairing_kind: PairingKind = PairingKind.GENERAL
     paused: bool = False  # a mentor taking no new mentee for now; a mentee, no mentor
-    # Why, when its person did not pause it themselves: UNANSWERED (they let proposals lapse unanswered in a row).
+    # Why, when its person did not pause it themselves: UNANSWERED (they let proposals lapse unanswered in a row), or
+    # CONDUCT_REPORTED (a mentee under review: a coordinator resumes them).
     paused_because: str | None = None
     # A suspended mentor's: whether they had been approved (false: their offer to mentor was declined). None while
     # not suspended, or for one suspended before this was kept and whom the audit trail does not tell apart.
     was_approved: bool | None = None
+    # Why staff are to review it before its person is paired again (CONDUCT_REPORTED), and since when; None when not.
+    review_reason: str | None = None
+    review_since: datetime | None = None
 
     # A mentor states capacity and the stages they welcome; a mentee states goals and the mentors they prefer; each
     # may pause (a mentee paused by the platform for not answering resumes so).
@@ -442,6 +453,8 @@ class Enrollment:
         self._require_active()
         # Terms of the other role do not apply: a mentee's stated capacity is one, whatever was sent.
         terms = {name: value for name, value in proposed.items() if name in self._TERMS[self.role]}
+        if self.review_reason is not None and self.paused and terms.get("paused") is False:
+            raise UnderReview("paused for a coordinator's review: a coordinator resumes it", field="paused")
         if not set(terms.get("mentee_stages_welcome", [])) <= set(program.mentee_stages):
             raise Invalid("welcome only stages this program takes as mentees", field="mentee_stages_welcome")
         if not set(terms.get("preferred_mentor_stages", [])) <= set(program.mentor_stages):
@@ -463,12 +476,42 @@ class Enrollment:
             self.paused_because = UNANSWERED
         return changed
 
+    def hold_for_review(self, program: Program, reason: str, since: datetime) -> set[str]:
+        """Reported (`reason`) by the other side of a pairing: held from any new pairing until staff review. A
+        mentor goes back to awaiting approval (the vetting queue), a mentee is paused; what changed that the
+        enrollment's announcement names (nothing for one under review already, whose first report is kept, nor for
+        a suspended mentor, held already)."""
+        if not self.active or self.review_reason is not None or self.approval == "suspended":
+            return set()
+        self.review_reason, self.review_since = reason, since
+        if self.role is Role.MENTOR:
+            if self.approval == "pending":
+                return set()
+            self.approval = "pending"
+            return {"approval"}
+        changed = self.update(program, paused=True)
+        self.paused_because = reason  # whether or not they had paused themselves: now staff's to resume
+        return changed
+
+    def clear_review(self, program: Program) -> str:
+        """A coordinator's review of a mentee done: resumed; the reason it cleared. A mentor's is cleared by
+        approving them again (or not, by suspending them)."""
+        self._require_active()
+        if self.review_reason is None:
+            raise Conflict("this enrollment is not under review", field="enrollment_id")
+        if self.role is Role.MENTOR:
+            raise UnderReview("a mentor under review is approved again, or suspended", field="role")
+        reason, self.review_reason, self.review_since = self.review_reason, None, None
+        self.update(program, paused=False)
+        return reason
+
     def approve(self) -> None:
         self._require_mentor()
         if self.approval == "approved":
             raise Conflict("this mentor is already approved", field="approval")
         self.approval = "approved"
         self.was_approved = None
+        self.review_reason = self.review_since = None
 
     def suspend(self) -> None:
         self._require_mentor()
