@@ -520,7 +520,7 @@ async def test_a_mentor_reported_for_conduct_is_back_in_the_vetting_queue_saying
         assert [(e["review_reason"], e["review_since"]) for e in listed["enrollments"]] == [
             ("conduct_reported", read["review_since"])]
         changed = await published.wait_for("profiles.enrollment_changed", enrollment_id=enrollment["id"])
-        assert (changed["approval"], changed["changed_fields"]) == ("pending", ["approval"])
+        assert (changed["approval"], changed["changed_fields"]) == ("pending", ["approval", "review_reason"])
 
         approved = await coordinator.post(f"/v1/enrollments/{enrollment['id']}/approve", json={"note": "reviewed"})
         assert approved.status_code == 200, approved.text

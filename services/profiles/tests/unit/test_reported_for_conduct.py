@@ -53,7 +53,8 @@ async def test_a_mentor_reported_by_their_mentee_is_back_in_the_vetting_queue_sa
     assert (held.approval, held.review_reason, held.review_since) == ("pending", "conduct_reported", ENDED_AT)
     [changed] = uow.published[published:]
     assert isinstance(changed, contract.EnrollmentChangedV4)
-    assert (changed.enrollment_id, changed.approval, changed.changed_fields) == (mentor.id, "pending", ["approval"])
+    assert (changed.enrollment_id, changed.approval, changed.changed_fields) == (
+        mentor.id, "pending", ["approval", "review_reason"])
     [entry] = [e for e in uow.audited if e.action == "enrollment.held_for_review"]
     assert (entry.actor, entry.actor_role, entry.subject_id) == ("matching", "service", str(mentor.id))
     assert entry.detail["review_reason"] == "conduct_reported" and entry.detail["reported_by"] == "mentee"
@@ -142,6 +143,7 @@ async def test_a_mentee_reported_by_their_mentor_is_paused_for_review_and_only_a
         False, None, None, None)
     changed = uow.published[-1]
     assert isinstance(changed, contract.EnrollmentChangedV4) and not changed.paused
+    assert changed.changed_fields == ["paused", "review_reason"]  # matching lifts its own hold on this word
     entry = uow.audited[-1]
     assert (entry.action, entry.subject_id, entry.detail["review_reason"]) == (
         "enrollment.review_cleared", str(mentee.id), "conduct_reported")

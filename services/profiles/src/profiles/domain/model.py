@@ -478,32 +478,31 @@ class Enrollment:
 
     def hold_for_review(self, program: Program, reason: str, since: datetime) -> set[str]:
         """Reported (`reason`) by the other side of a pairing: held from any new pairing until staff review. A
-        mentor goes back to awaiting approval (the vetting queue), a mentee is paused; what changed that the
-        enrollment's announcement names (nothing for one under review already, whose first report is kept, nor for
-        a suspended mentor, held already)."""
+        mentor goes back to awaiting approval (the vetting queue), a mentee is paused; what changed, as the
+        enrollment's announcement names it (`review_reason` too: matching, which held them as the pairing ended, then
+        knows profiles' word on them is after the report). Nothing for one under review already, whose first report
+        is kept, nor for a suspended mentor, held already."""
         if not self.active or self.review_reason is not None or self.approval == "suspended":
             return set()
         self.review_reason, self.review_since = reason, since
         if self.role is Role.MENTOR:
-            if self.approval == "pending":
-                return set()
+            changed = {"approval"} if self.approval != "pending" else set()
             self.approval = "pending"
-            return {"approval"}
-        changed = self.update(program, paused=True)
-        self.paused_because = reason  # whether or not they had paused themselves: now staff's to resume
-        return changed
+        else:
+            changed = self.update(program, paused=True)
+            self.paused_because = reason  # whether or not they had paused themselves: now staff's to resume
+        return changed | {"review_reason"}
 
-    def clear_review(self, program: Program) -> str:
-        """A coordinator's review of a mentee done: resumed; the reason it cleared. A mentor's is cleared by
-        approving them again (or not, by suspending them)."""
+    def clear_review(self, program: Program) -> set[str]:
+        """A coordinator's review of a mentee done: resumed; what changed, as for `hold_for_review`. A mentor's is
+        cleared by approving them again (or not, by suspending them)."""
         self._require_active()
         if self.review_reason is None:
             raise Conflict("this enrollment is not under review", field="enrollment_id")
         if self.role is Role.MENTOR:
             raise UnderReview("a mentor under review is approved again, or suspended", field="role")
-        reason, self.review_reason, self.review_since = self.review_reason, None, None
-        self.update(program, paused=False)
-        return reason
+        self.review_reason = self.review_since = None
+        return self.update(program, paused=False) | {"review_reason"}
 
     def approve(self) -> None:
         self._require_mentor()

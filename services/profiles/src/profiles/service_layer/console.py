@@ -270,9 +270,10 @@ async def clear_review(enrollment_id: UUID, note: str | None, caller: Principal,
     async with uow:
         enrollment, person = await handlers._enrollment(enrollment_id, uow, authorize, lock=True)
         program = await handlers._existing(uow.programs, enrollment.program_id, "program_id")
-        reason = enrollment.clear_review(program)
+        reason = enrollment.review_reason
+        changed = enrollment.clear_review(program)
         await uow.enrollments.save(enrollment)
-        uow.emit(integration_events.enrollment_changed(enrollment, person, {"paused"}))
+        uow.emit(integration_events.enrollment_changed(enrollment, person, changed))
         uow.audit(caller, "enrollment.review_cleared", "enrollment", enrollment.id, chapter_id=person.chapter_id,
                   detail={"person_id": str(person.id), "program_id": str(enrollment.program_id),
                           "review_reason": reason, **({"note": note} if note else {})})

@@ -347,10 +347,8 @@ async def _hold_for_review(event: PairingEnded, reported_by: Role, uow: Uow) -> 
             continue
         program = await _existing(uow.programs, enrollment.program_id, "program_id")
         under_review = enrollment.review_reason is not None
-        changed = enrollment.hold_for_review(program, CONDUCT_REPORTED, event.occurred_at)
-        if not under_review and enrollment.review_reason is not None:
+        if changed := enrollment.hold_for_review(program, CONDUCT_REPORTED, event.occurred_at):
             await uow.enrollments.save(enrollment)
-        if changed:
             uow.emit(integration_events.enrollment_changed(enrollment, await _person(reported_id, uow), changed))
         uow.audit(MATCHING, "enrollment.held_for_review", "enrollment", enrollment.id,
                   chapter_id=enrollment.chapter_id,
