@@ -77,7 +77,8 @@ async def test_profiles_putting_a_reported_mentor_back_in_the_vetting_queue_keep
 
     await projections.enrollment_changed(EnrollmentChangedV4(
         enrollment_id=enrollment["id"], person_id=mentor, program_id=program, chapter_id=None, role="mentor",
-        stage="resident", capacity=1, mentee_stages_welcome=[], approval="pending", changed_fields=["approval"],
+        stage="resident", capacity=1, mentee_stages_welcome=[], approval="pending",
+        changed_fields=["approval", "review_reason"],
         pairing_kind="general", paused=False), platform.uow())
 
     assert not platform.events(published.PairingConfirmed, mentee_id=next_in_line)
@@ -191,3 +192,52 @@ async def test_a_mentor_reported_for_conduct_is_held_in_every_kind_of_mentorship
     assert not platform.events(published.PairingConfirmed, mentee_id=researcher)
     assert {e["pairing_kind"]: e["approved"] for e in platform.people.enrollments.values()
             if e["person_id"] == mentor} == {"general": False, "research": False}
+
+
+def enrollment_changed(platform: Platform, person: UUID, program: UUID, changed: list[str], *,
+                       approval: str = "approved", paused: bool = False) -> EnrollmentChangedV4:
+    enrollment = enrollment_of(platform, person, program)
+    return EnrollmentChangedV4(
+        enrollment_id=enrollment["id"], person_id=person, program_id=program, chapter_id=None,
+        role=enrollment["role"], stage=enrollment["stage"], capacity=1, mentee_stages_welcome=[], approval=approval,
+        changed_fields=changed, pairing_kind="general", paused=paused)
+
+
+async def test_a_change_profiles_announced_before_it_read_the_report_does_not_approve_a_reported_mentor_again():
+    platform = Platform()
+    profiles = Profiles(platform)
+    program = await profiles.program()
+    mentor = await profiles.person(program, "mentor")
+    reporter = await profiles.person(program, "mentee")
+    next_in_line = await profiles.person(program, "mentee")
+    [pairing] = platform.events(published.PairingConfirmed, mentee_id=reporter)
+    stale = enrollment_changed(platform, mentor, program, ["capacity"])  # approved, as profiles had it then
+
+    await lifecycle.end(commands.EndPairing(pairing.pairing_id, "conduct"), platform.uow(), acting_as(reporter))
+    await projections.enrollment_changed(stale, platform.uow())
+
+    assert not platform.events(published.PairingConfirmed, mentee_id=next_in_line)
+    await approved_again(platform, mentor, program)
+    assert platform.events(published.PairingConfirmed, mentee_id=next_in_line, mentor_id=mentor)
+
+
+async def test_a_reported_mentee_is_resumed_by_the_coordinators_clearing_of_the_review_not_by_an_earlier_change():
+    platform = Platform()
+    profiles = Profiles(platform)
+    program = await profiles.program()
+    mentor = await profiles.person(program, "mentor")
+    reported = await profiles.person(program, "mentee")
+    other = await profiles.person(program, "mentor")
+    [pairing] = platform.events(published.PairingConfirmed, mentee_id=reported)
+    stale = enrollment_changed(platform, reported, program, ["goals"])  # not paused, as profiles had it then
+
+    await lifecycle.end(commands.EndPairing(pairing.pairing_id, "conduct"), platform.uow(), acting_as(mentor))
+    await projections.enrollment_changed(stale, platform.uow())
+    await projections.enrollment_changed(enrollment_changed(platform, reported, program, ["paused", "review_reason"],
+                                                            paused=True), platform.uow())  # profiles holds them too
+
+    assert enrollment_of(platform, reported, program)["paused"] is True
+    assert len(platform.events(published.PairingConfirmed, mentee_id=reported)) == 1
+    await projections.enrollment_changed(enrollment_changed(platform, reported, program, ["paused", "review_reason"]),
+                                         platform.uow())
+    assert platform.events(published.PairingConfirmed, mentee_id=reported, mentor_id=other)

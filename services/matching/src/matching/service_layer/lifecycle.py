@@ -157,10 +157,7 @@ async def _hold_the_reported(pairing: Pairing, uow: MatchingUnitOfWorkPort) -> N
     held = {pairing.enrollment_of(reported)} | {e["id"] for e in await uow.people.enrollments_of(
         person_id, pairing.program_id, reported)}
     for enrollment_id in sorted(e for e in held if e is not None):
-        if reported == Role.MENTOR:
-            await uow.people.set_approval(enrollment_id, False)
-        else:
-            await uow.people.hold_back(enrollment_id)
+        await uow.people.hold_for_review(enrollment_id)
 
 
 def _lapse(pairing: Pairing, reason_code: str, left: Role | None = None) -> contract.PairingLapsedV3:
