@@ -156,3 +156,20 @@ async def test_a_reported_mentor_is_cleared_by_approval_not_by_resuming(uow, pai
         await console.clear_review(mentor.id, None, coordinator_of(chapter.id), uow, anyone)
     with pytest.raises(Conflict):  # nothing to clear
         await console.clear_review(mentee.id, None, coordinator_of(chapter.id), uow, anyone)
+
+
+async def test_one_under_review_does_not_escape_it_by_withdrawing_and_enrolling_again_until_a_coordinator_clears_it(
+        uow, pair, vetted_program, chapter):  # noqa: F811
+    mentee, mentor = pair
+    await handlers.pairing_ended(ended(mentee.person_id, mentor.person_id, vetted_program.id, Role.MENTEE), uow)
+    await handlers.withdraw_enrollment(commands.WithdrawEnrollment(mentor.id), uow, anyone)
+
+    with pytest.raises(Conflict) as refused:
+        await handlers.enroll(commands.Enroll(mentor.person_id, vetted_program.id, Role.MENTOR), uow, anyone)
+    assert refused.value.code == "under_review"
+
+    await console.clear_review(mentor.id, "reviewed", coordinator_of(chapter.id), uow, anyone)
+    again = await handlers.enroll(commands.Enroll(mentor.person_id, vetted_program.id, Role.MENTOR), uow, anyone)
+    assert (again.approval, again.review_reason) == ("pending", None)  # this program vets every mentor
+    entry = uow.audited[-1]
+    assert (entry.action, entry.subject_id) == ("enrollment.review_cleared", str(mentor.id))

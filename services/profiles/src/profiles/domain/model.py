@@ -345,6 +345,10 @@ class Person:
                 return held
             raise AlreadyEnrolled(f"already enrolled in this program as {role.value} for {pairing_kind}",
                                   field="program_id")
+        # Withdrawing, or enrolling for another kind, does not escape a review: a coordinator clears it first.
+        if any(e.program_id == program.id and e.role is role and e.review_reason for e in existing):
+            raise UnderReview("under a coordinator's review in this program: enrolled again once it is done",
+                              field="program_id")
         approval: ApprovalState = "pending" if role is Role.MENTOR and program.mentor_approval_required else "approved"
         enrollment = Enrollment(uuid4(), self.id, program.id, program.chapter_id, role, approval=approval,
                                 pairing_kind=pairing_kind)
@@ -494,11 +498,14 @@ class Enrollment:
         return changed | {"review_reason"}
 
     def clear_review(self, program: Program) -> set[str]:
-        """A coordinator's review of a mentee done: resumed; what changed, as for `hold_for_review`. A mentor's is
-        cleared by approving them again (or not, by suspending them)."""
-        self._require_active()
+        """A coordinator's review done: a mentee resumed; what changed, as for `hold_for_review` (nothing of one
+        withdrawn, whose person may then enroll again). An active mentor's is cleared by approving them again (or
+        not, by suspending them)."""
         if self.review_reason is None:
             raise Conflict("this enrollment is not under review", field="enrollment_id")
+        if not self.active:
+            self.review_reason = self.review_since = None
+            return set()
         if self.role is Role.MENTOR:
             raise UnderReview("a mentor under review is approved again, or suspended", field="role")
         self.review_reason = self.review_since = None

@@ -439,8 +439,10 @@ async def suspend_mentor(enrollment_id: UUID, caller: Caller, unit: UnitOfWork,
 async def clear_review(enrollment_id: UUID, caller: Caller, unit: UnitOfWork,
                        body: NoteIn | None = None) -> EnrollmentOut:
     """Resume a mentee paused for review (`review_reason` `conduct_reported`), with an optional note for the audit
-    trail (`enrollment.review_cleared`). A mentor under review is approved again instead (`.../approve`); 409
-    `under_review` for one, `conflict` for an enrollment not under review."""
+    trail (`enrollment.review_cleared`); of an enrollment withdrawn under review (a mentor's too), clear it, so that
+    its person may enroll in the program again (refused `under_review` until then). An active mentor under review is
+    approved again instead (`.../approve`): 409 `under_review` for one, `conflict` for an enrollment not under
+    review."""
     note = body.note if body else None
     return EnrollmentOut.of(await console.clear_review(enrollment_id, note, caller, unit, _vetter(caller)))
 

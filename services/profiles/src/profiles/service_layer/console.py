@@ -266,14 +266,16 @@ async def _vet(enrollment_id: UUID, act: Callable[[Enrollment], None],
 async def clear_review(enrollment_id: UUID, note: str | None, caller: Principal, uow: Uow,
                        authorize: Authorize) -> Enrollment:
     """A coordinator has reviewed a mentee reported for a problem of conduct, paused since: resumed, they are paired
-    again (a reported mentor is approved again instead). Announced as their own resuming would be; audited."""
+    again (a reported mentor is approved again instead). Announced as their own resuming would be; audited. Of an
+    enrollment withdrawn under review (a mentor's too), it lets its person enroll again."""
     async with uow:
         enrollment, person = await handlers._enrollment(enrollment_id, uow, authorize, lock=True)
         program = await handlers._existing(uow.programs, enrollment.program_id, "program_id")
         reason = enrollment.review_reason
         changed = enrollment.clear_review(program)
         await uow.enrollments.save(enrollment)
-        uow.emit(integration_events.enrollment_changed(enrollment, person, changed))
+        if changed:
+            uow.emit(integration_events.enrollment_changed(enrollment, person, changed))
         uow.audit(caller, "enrollment.review_cleared", "enrollment", enrollment.id, chapter_id=person.chapter_id,
                   detail={"person_id": str(person.id), "program_id": str(enrollment.program_id),
                           "review_reason": reason, **({"note": note} if note else {})})
