@@ -241,3 +241,32 @@ async def test_a_reported_mentee_is_resumed_by_the_coordinators_clearing_of_the_
     await projections.enrollment_changed(enrollment_changed(platform, reported, program, ["paused", "review_reason"]),
                                          platform.uow())
     assert platform.events(published.PairingConfirmed, mentee_id=reported, mentor_id=other)
+
+
+async def test_a_round_drafted_before_the_report_skips_the_reported_mentor_when_it_is_published():
+    from matching.adapters.solver import optimal_assignment
+    from matching.service_layer import rounds
+
+    platform = Platform()
+    profiles = Profiles(platform)
+    program = await profiles.program(pairing_mode="rounds")
+    mentor = await profiles.person(program, "mentor", capacity=2)
+    reporter = await profiles.person(program, "mentee")
+
+    async def round_drafted() -> UUID:
+        round_id = await rounds.queue_round(commands.RunRound(program, "optimal", False), platform.uow())
+        await rounds.run_next_round(platform.uow, optimal_assignment)
+        return round_id
+
+    await rounds.publish(await round_drafted(), platform.uow(), administrator())
+    [proposed] = platform.events(published.PairingProposed, mentee_id=reporter)
+    await lifecycle.accept(commands.AcceptPairing(proposed.pairing_id), platform.uow(), acting_as(reporter))
+    next_in_line = await profiles.person(program, "mentee")
+    drafted = await round_drafted()
+
+    await lifecycle.end(commands.EndPairing(proposed.pairing_id, "conduct"), platform.uow(), acting_as(reporter))
+    outcome = await rounds.publish(drafted, platform.uow(), administrator())
+
+    assert not platform.events(published.PairingProposed, mentee_id=next_in_line)
+    assert [(s["mentee_id"], s["mentor_id"], s["reason_code"]) for s in outcome["skipped"]] == [
+        (next_in_line, mentor, "mentor_not_approved")]
