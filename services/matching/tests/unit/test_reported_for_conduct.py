@@ -7,7 +7,7 @@ from uuid import UUID
 
 import pytest
 from matching.domain import commands
-from matching.domain.errors import MentorNotApproved, MentorRuledOut
+from matching.domain.errors import MentorRuledOut, TransitionNotAllowed
 from matching.service_layer import choice, lifecycle, projections, stepping_in
 from mentorship_contracts import matching as published
 from mentorship_contracts.profiles import EnrollmentChangedV4, MentorApprovedV2
@@ -85,7 +85,7 @@ async def test_profiles_putting_a_reported_mentor_back_in_the_vetting_queue_keep
     assert enrollment_of(platform, mentor, program)["approved"] is False
 
 
-async def test_a_mentor_reported_for_conduct_is_neither_suggested_nor_requested_nor_accepts_a_request_waiting():
+async def test_a_mentor_reported_for_conduct_is_neither_suggested_nor_requested_and_a_request_waiting_lapses():
     platform = Platform()
     profiles = Profiles(platform)
     program = await profiles.program(pairing_mode="mentee_choice")
@@ -100,14 +100,17 @@ async def test_a_mentor_reported_for_conduct_is_neither_suggested_nor_requested_
 
     await lifecycle.end(commands.EndPairing(first, "conduct"), platform.uow(), acting_as(reporter))
 
-    with pytest.raises(MentorNotApproved):
+    # The request waiting lapses as one to a mentor who is no longer taking mentees: its mentee asks another.
+    [lapsed] = platform.events(published.PairingLapsed, pairing_id=second)
+    assert (lapsed.reason_code, lapsed.lapsed_by) == ("mentor_suspended", "mentor")
+    with pytest.raises(TransitionNotAllowed):
         await lifecycle.accept(commands.AcceptPairing(second), platform.uow(), acting_as(mentor))
     assert await choice.suggestions(program, choosing, platform.uow()) == []
     with pytest.raises(MentorRuledOut):
         await choice.request_mentor(commands.RequestMentor(program, choosing, mentor), platform.uow())
 
 
-async def test_a_mentor_reported_for_conduct_confirms_no_proposal_made_before_until_approved_again():
+async def test_a_proposal_waiting_for_a_mentor_reported_for_conduct_is_withdrawn_and_its_mentee_waits_again():
     platform = Platform()
     profiles = Profiles(platform)
     program = await profiles.program(both_must_accept=True)
@@ -121,11 +124,13 @@ async def test_a_mentor_reported_for_conduct_confirms_no_proposal_made_before_un
 
     await lifecycle.end(commands.EndPairing(first, "conduct"), platform.uow(), acting_as(reporter))
 
-    with pytest.raises(MentorNotApproved):
+    # Told as a proposal the program withdrew (notifications says no more): the mentee waits for another mentor.
+    [declined] = platform.events(published.PairingDeclined, pairing_id=second)
+    assert declined.reason_code == "mentor_suspended"
+    assert [p["status"] for p in platform.stored_pairings(mentee_id=other)] == ["declined"]
+    assert platform.events(published.MenteeWaitlisted, mentee_id=other)
+    with pytest.raises(TransitionNotAllowed):
         await lifecycle.accept(commands.AcceptPairing(second), platform.uow(), acting_as(mentor))
-    await approved_again(platform, mentor, program)
-    assert (await lifecycle.accept(commands.AcceptPairing(second), platform.uow(), acting_as(mentor))).status \
-        == "active"
 
 
 @pytest.mark.parametrize("reason", ["schedule_conflict", "not_responding", "goals_met", "other"])

@@ -95,8 +95,8 @@ async def _check_room_for_request(pairing: Pairing, program: ProgramRules, uow: 
 
 async def _check_mentor_approved(pairing: Pairing, program: ProgramRules, uow: MatchingUnitOfWorkPort
                                  ) -> list[Candidate]:
-    """A proposal or a request made before its mentor was held for review (reported for conduct) starts nothing
-    until they are approved again."""
+    """A proposal or a request whose mentor is not approved (no longer: held for review, say) starts nothing until
+    they are."""
     mentor = await uow.candidates.in_program(program, "mentor", enrollment_ids=[pairing.mentor_enrollment_id])
     if mentor and not mentor[0].approved:
         raise MentorNotApproved("the mentor awaits a coordinator's review before taking a new mentee", "pairing_id")
@@ -144,8 +144,8 @@ async def _close(pairing_id: UUID, uow: MatchingUnitOfWorkPort, authorize: Autho
 async def _hold_the_reported(pairing: Pairing, uow: MatchingUnitOfWorkPort) -> None:
     """One of the pair who ended it for a problem of conduct reports the other, who is held from any new pairing in
     the program until staff review: a mentor awaits vetting again (the place freed is offered to nobody, they are
-    neither suggested nor requested), a mentee is paused. Profiles, told by the ending, holds them so too; a
-    coordinator's approval (or resuming the mentee) lets them be paired again."""
+    neither suggested nor requested, and what waits for them is closed), a mentee is paused. Profiles, told by the
+    ending, holds them so too; a coordinator's approval (or resuming the mentee) lets them be paired again."""
     if pairing.closed_reason is None or pairing.closed_by is None:
         return
     reported = reported_side(pairing.closed_reason, pairing.closed_by)
@@ -156,8 +156,19 @@ async def _hold_the_reported(pairing: Pairing, uow: MatchingUnitOfWorkPort) -> N
     person_id = pairing.mentor_id if reported == Role.MENTOR else pairing.mentee_id
     held = {pairing.enrollment_of(reported)} | {e["id"] for e in await uow.people.enrollments_of(
         person_id, pairing.program_id, reported)}
-    for enrollment_id in sorted(e for e in held if e is not None):
+    enrollment_ids = sorted(e for e in held if e is not None)
+    for enrollment_id in enrollment_ids:
         await uow.people.hold_for_review(enrollment_id)
+    if reported == Role.MENTOR:
+        # What waits for a mentor held goes no further: a proposal is withdrawn, a request lapses, each mentee back to
+        # matching, told as of a mentor no longer approved (`mentor_suspended`: never why, which is staff's).
+        waiting = [p for e in enrollment_ids for p in await uow.pairings.open_of_enrollment(e)
+                   if p.status in ("proposed", "requested")]
+        await close_all(waiting, pairing.mentor_id, MENTOR_SUSPENDED, uow)
+
+
+# Why what waits for a mentor no longer approved (suspended, or held for review) closes.
+MENTOR_SUSPENDED = "mentor_suspended"
 
 
 def _lapse(pairing: Pairing, reason_code: str, left: Role | None = None) -> contract.PairingLapsedV3:
