@@ -488,3 +488,84 @@ async def test_a_mentor_who_lets_two_proposals_in_a_row_lapse_is_held_back_until
             assert str(program) not in [c["program_id"] for c in (await admin.get("/v1/not-answering")).json()]
     finally:
         await conn.close()
+
+
+async def test_a_mentor_reported_for_conduct_is_held_as_the_pairing_ends_until_approved_again(
+        matching, matching_settings, profiles, observer):
+    from mentorship_contracts.profiles import EnrollmentChangedV4, MentorApprovedV2
+
+    program = await profiles.program()
+    mentor = uuid4()
+    await profiles.profile(mentor, "resident")
+    enrollment = await profiles.enroll(mentor, program, "mentor", "resident")
+    first = await profiles.person(program, "mentee")
+    pairing = (await observer.wait_for(program, "pairing_confirmed", mentee_id=first))[0]
+    second = await profiles.person(program, "mentee")
+    await observer.wait_for(program, "mentee_waitlisted", mentee_id=second)
+
+    def changed(fields: list[str], approval: str, capacity: int) -> EnrollmentChangedV4:
+        return EnrollmentChangedV4(
+            enrollment_id=enrollment, person_id=mentor, program_id=program, chapter_id=None, role="mentor",
+            stage="resident", capacity=capacity, mentee_stages_welcome=[], approval=approval,
+            changed_fields=fields, pairing_kind="general", paused=False)
+
+    conn = await asyncpg.connect(matching_settings.database_url)
+    try:
+        async with client(matching, "participant", person_id=first) as as_first:
+            ended = await as_first.post(f"/v1/pairings/{pairing['pairing_id']}/end", json={"reason_code": "conduct"})
+            assert ended.status_code == 200, ended.text
+        assert not await conn.fetchval("SELECT approved FROM enrollments WHERE id = $1", enrollment)
+        # A change profiles announced before it read the report says approved still: the mentor stays held.
+        await profiles.send(changed(["capacity"], "approved", 2))
+        await eventually(lambda: conn.fetchval("SELECT capacity = 2 FROM enrollments WHERE id = $1", enrollment),
+                         timeout=60, what="the change announced before the report")
+        assert not await conn.fetchval("SELECT approved FROM enrollments WHERE id = $1", enrollment)
+        assert await conn.fetchval("SELECT count(*) FROM pairings WHERE mentor_id = $1", mentor) == 1
+        # Profiles holds them too (back in its vetting queue), then a coordinator approves them again.
+        await profiles.send(changed(["approval", "review_reason"], "pending", 2))
+        await eventually(lambda: conn.fetchval("SELECT NOT held_for_review FROM enrollments WHERE id = $1",
+                                               enrollment), timeout=60, what="profiles' word on the report")
+        assert await conn.fetchval("SELECT count(*) FROM pairings WHERE mentor_id = $1", mentor) == 1
+        await profiles.send(MentorApprovedV2(enrollment_id=enrollment, person_id=mentor, program_id=program,
+                                             chapter_id=None))
+        again = (await observer.wait_for(program, "pairing_confirmed", mentee_id=second))[0]
+        assert again["mentor_id"] == str(mentor)
+    finally:
+        await conn.close()
+
+
+async def test_a_mentee_reported_for_conduct_is_paused_as_the_pairing_ends_until_a_coordinator_clears_it(
+        matching, matching_settings, profiles, observer):
+    from mentorship_contracts.profiles import EnrollmentChangedV4
+
+    program = await profiles.program()
+    mentor = await profiles.person(program, "mentor")
+    mentee = uuid4()
+    await profiles.profile(mentee, "undergraduate")
+    enrollment = await profiles.enroll(mentee, program, "mentee", "undergraduate")
+    pairing = (await observer.wait_for(program, "pairing_confirmed", mentee_id=mentee))[0]
+    other = await profiles.person(program, "mentor")
+    await known_to_matching(matching_settings, other)
+
+    def changed(fields: list[str], paused: bool) -> EnrollmentChangedV4:
+        return EnrollmentChangedV4(
+            enrollment_id=enrollment, person_id=mentee, program_id=program, chapter_id=None, role="mentee",
+            stage="undergraduate", capacity=1, mentee_stages_welcome=[], approval="approved", changed_fields=fields,
+            pairing_kind="general", paused=paused)
+
+    conn = await asyncpg.connect(matching_settings.database_url)
+    try:
+        async with client(matching, "participant", person_id=mentor) as as_mentor:
+            ended = await as_mentor.post(f"/v1/pairings/{pairing['pairing_id']}/end", json={"reason_code": "conduct"})
+            assert ended.status_code == 200, ended.text
+        await profiles.send(changed(["goals"], False))  # announced before profiles read the report
+        await profiles.send(changed(["paused", "review_reason"], True))  # profiles holds them too
+        await eventually(lambda: conn.fetchval("SELECT NOT held_for_review FROM enrollments WHERE id = $1",
+                                               enrollment), timeout=60, what="profiles' word on the report")
+        assert await conn.fetchval("SELECT paused FROM enrollments WHERE id = $1", enrollment)
+        assert await conn.fetchval("SELECT count(*) FROM pairings WHERE mentee_id = $1", mentee) == 1
+        await profiles.send(changed(["paused", "review_reason"], False))  # a coordinator cleared the review
+        again = (await observer.wait_for(program, "pairing_confirmed", count=2))[1]
+        assert (again["mentee_id"], again["mentor_id"]) == (str(mentee), str(other))
+    finally:
+        await conn.close()

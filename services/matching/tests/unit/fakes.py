@@ -178,9 +178,17 @@ class FakePeople:
                               chapter_id: UUID | None, role: str, stage: str, capacity: int,
                               mentee_stages_welcome: list[str], approved: bool, enrolled_at: datetime,
                               pairing_kind: str = "general", paused: bool | None = None,
-                              lock_person: bool = False) -> None:
+                              review_said: bool = False, lock_person: bool = False) -> None:
         changing = dict(stage=stage, capacity=capacity, mentee_stages_welcome=mentee_stages_welcome,
                         approved=approved, changed=self.change())
+        known = self.enrollments.get(enrollment_id)
+        if known is not None and known.get("held_for_review") and not review_said:  # as the database's upsert
+            if role == "mentor":
+                changing["approved"] = False
+            else:
+                paused = True
+        elif known is not None:
+            changing["held_for_review"] = False
         if paused is not None:
             changing["paused"] = paused
             if enrollment_id in self.enrollments and self.enrollments[enrollment_id]["paused"] and not paused:
@@ -200,7 +208,15 @@ class FakePeople:
         e["active"] = not (e["withdrawn"] or e["suspended"] or e["paused"])
 
     async def set_approval(self, enrollment_id: UUID, approved: bool) -> None:
-        self.enrollments[enrollment_id].update(approved=approved, changed=self.change())
+        e = self.enrollments[enrollment_id]
+        e.update(approved=approved, held_for_review=e.get("held_for_review", False) and not approved,
+                 changed=self.change())
+
+    async def hold_for_review(self, enrollment_id: UUID) -> None:
+        e = self.enrollments[enrollment_id]
+        e.update(held_for_review=True, approved=e["approved"] and e["role"] != "mentor",
+                 paused=e["paused"] or e["role"] == "mentee", changed=self.change())
+        self._availability(e)
 
     async def withdraw(self, enrollment_id: UUID) -> None:
         if enrollment_id in self.enrollments:  # as the database's UPDATE: one never known stays unknown

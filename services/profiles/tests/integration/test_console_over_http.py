@@ -78,7 +78,7 @@ async def test_a_coordinator_searches_their_chapter_by_role_program_approval_sus
         listed = (await coordinator.get("/v1/people", params={"role": "mentor"})).json()["items"][0]
     assert listed["enrollments"] == [{"id": listed["enrollments"][0]["id"], "program_id": chapter["program"],
                                       "role": "mentor", "approval": "pending", "was_approved": None,
-                                      "withdrawn": False}]
+                                      "withdrawn": False, "review_reason": None, "review_since": None}]
     assert listed["suspended"] is False and "identity" not in listed
     trail = await audited(profiles, "people.listed", actor=str(coordinator_id))
     assert len(trail) == 10 and trail[0]["chapter_id"] == chapter["id"]
@@ -490,3 +490,72 @@ async def test_a_chapter_says_where_its_people_write_to_its_coordinators_and_nev
     # Its change is announced (chapter_defined) without the address: a public topic carries no email.
     await published.wait_for("profiles.chapter_defined", chapter_id=chapter["id"])
     assert not [raw for _, _, raw in published.raw if b"mentoring@meharry.example" in raw]
+
+
+async def test_a_mentor_reported_for_conduct_is_back_in_the_vetting_queue_saying_why_until_approved_again(
+        profiles, chapter, published, publish):
+    async with profiles.client() as admin:
+        mentor = await register(admin, chapter["id"], "Reported Mentor")
+        mentee = await register(admin, chapter["id"], "Reporting Mentee", stage="medical_student_3")
+        enrollment = (await admin.post("/v1/enrollments", json={
+            "person_id": mentor["id"], "program_id": chapter["program"], "role": "mentor"})).json()
+        assert (await admin.post(f"/v1/enrollments/{enrollment['id']}/approve", json={})).status_code == 200
+    ending = matching.PairingEndedV3(
+        pairing_id=uuid4(), program_id=chapter["program"], chapter_id=chapter["id"], mentee_id=mentee["id"],
+        mentor_id=mentor["id"], ended_by="mentee", reason_code="conduct")
+    await publish(ending)
+    async with profiles.client(Role.COORDINATOR, chapter_id=chapter["id"], person_id=uuid4()) as coordinator:
+        async def held() -> bool:
+            read = (await coordinator.get(f"/v1/people/{mentor['id']}/enrollments")).json()
+            return read[0]["approval"] == "pending"
+
+        await eventually(held, timeout=60, what="matching's word that the mentor was reported")
+        [read] = (await coordinator.get(f"/v1/people/{mentor['id']}/enrollments")).json()
+        assert read["review_reason"] == "conduct_reported"
+        assert read["review_since"].startswith(ending.occurred_at.isoformat()[:19])
+        queue = (await coordinator.get("/v1/enrollments", params={"program_id": chapter["program"]})).json()
+        assert [(i["id"], i["review_reason"]) for i in queue["items"]] == [(enrollment["id"], "conduct_reported")]
+        [listed] = (await coordinator.get("/v1/people", params={"chapter_id": chapter["id"],
+                                                                 "q": "Reported Mentor"})).json()["items"]
+        assert [(e["review_reason"], e["review_since"]) for e in listed["enrollments"]] == [
+            ("conduct_reported", read["review_since"])]
+        changed = await published.wait_for("profiles.enrollment_changed", enrollment_id=enrollment["id"])
+        assert (changed["approval"], changed["changed_fields"]) == ("pending", ["approval", "review_reason"])
+
+        approved = await coordinator.post(f"/v1/enrollments/{enrollment['id']}/approve", json={"note": "reviewed"})
+        assert approved.status_code == 200, approved.text
+        assert (approved.json()["approval"], approved.json()["review_reason"], approved.json()["review_since"]) == (
+            "approved", None, None)
+    [hold] = await audited(profiles, "enrollment.held_for_review", subject_id=enrollment["id"])
+    assert (hold["actor"], hold["detail"]["reported_by"]) == ("matching", "mentee")
+    approvals = await audited(profiles, "mentor.approved", subject_id=enrollment["id"])
+    assert [a["detail"].get("review_reason") for a in approvals] == [None, "conduct_reported"]
+
+
+async def test_a_mentee_reported_for_conduct_is_paused_until_a_coordinator_clears_the_review(
+        profiles, chapter, published, publish):
+    async with profiles.client() as admin:
+        mentor = await register(admin, chapter["id"], "Reporting Mentor")
+        mentee = await register(admin, chapter["id"], "Reported Mentee", stage="medical_student_3")
+        enrollment = (await admin.post("/v1/enrollments", json={
+            "person_id": mentee["id"], "program_id": chapter["program"], "role": "mentee"})).json()
+    await publish(matching.PairingEndedV2(
+        pairing_id=uuid4(), program_id=chapter["program"], chapter_id=chapter["id"], mentee_id=mentee["id"],
+        mentor_id=mentor["id"], ended_by="mentor", reason_code="conduct"))
+    async with profiles.client(Role.PARTICIPANT, person_id=mentee["id"]) as as_mentee:
+        async def paused() -> bool:
+            return (await as_mentee.get(f"/v1/enrollments/{enrollment['id']}")).json()["paused"]
+
+        await eventually(paused, timeout=60, what="matching's word that the mentee was reported")
+        read = (await as_mentee.get(f"/v1/enrollments/{enrollment['id']}")).json()
+        assert (read["paused_because"], read["review_reason"]) == ("conduct_reported", "conduct_reported")
+        resuming = await as_mentee.patch(f"/v1/enrollments/{enrollment['id']}", json={"paused": False})
+        assert (resuming.status_code, resuming.json()["error"]["code"]) == (409, "under_review")
+        assert (await as_mentee.post(f"/v1/enrollments/{enrollment['id']}/clear-review")).status_code == 403
+    async with profiles.client(Role.COORDINATOR, chapter_id=chapter["id"], person_id=uuid4()) as coordinator:
+        cleared = await coordinator.post(f"/v1/enrollments/{enrollment['id']}/clear-review", json={"note": "spoke"})
+        assert cleared.status_code == 200, cleared.text
+        assert (cleared.json()["paused"], cleared.json()["paused_because"], cleared.json()["review_reason"]) == (
+            False, None, None)
+    [entry] = await audited(profiles, "enrollment.review_cleared", subject_id=enrollment["id"])
+    assert entry["detail"]["review_reason"] == "conduct_reported"

@@ -138,6 +138,19 @@ def paused_by_one_more_lapse(unanswered_in_a_row: int, paused: bool) -> bool:
     return unanswered_in_a_row + 1 >= PAUSED_AFTER_UNANSWERED and not paused
 
 
+# Why one of a pairing's people ended it that holds the other, whom they report, from any new pairing in the program
+# until staff have reviewed: a mentor goes back to awaiting vetting, a mentee is paused.
+CONDUCT = "conduct"
+
+
+def reported_side(reason_code: str, ended_by: Acceptor) -> Role | None:
+    """Whom one of the pair reports by ending their pairing for this reason: the other side; None for any other
+    reason, or for the program's ending (a coordinator who ends it for conduct has looked already)."""
+    if reason_code != CONDUCT or ended_by == "program":
+        return None
+    return Role.MENTOR if ended_by == "mentee" else Role.MENTEE
+
+
 # Whoever has yet to answer is reminded once, this long before it lapses (halfway, for a shorter time to answer).
 ANSWER_REMINDER_BEFORE = timedelta(days=3)
 

@@ -31,7 +31,10 @@ class ReasonIn(Strict):
 
 
 class EndIn(Strict):
-    reason_code: EndReason = "other"
+    reason_code: EndReason = Field(
+        default="other", description="`conduct`, said by the mentee or the mentor, reports the other: they are held "
+                                     "from any new pairing in the program until staff review (a mentor is vetted "
+                                     "again, a mentee paused)")
     reason: Annotated[str, Text(500)] | None = Field(
         default=None, description="A coordinator's reason, in words (audited, never published)")
 

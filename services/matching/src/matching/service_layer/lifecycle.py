@@ -20,11 +20,12 @@ from ..domain.errors import (
     AlreadyPaired,
     FeedbackAlreadyGiven,
     MentorFull,
+    MentorNotApproved,
     NotAParty,
     PairingNotFound,
     ProgramCapReached,
 )
-from ..domain.model import ANSWER_REMINDER_BEFORE, UNANSWERED, Acceptor, Pairing, ProgramRules
+from ..domain.model import ANSWER_REMINDER_BEFORE, UNANSWERED, Acceptor, Candidate, Pairing, ProgramRules, reported_side
 from .pairing import closed_pairings, facts, offer_room, put_back
 from .ports import Authorize, MatchingUnitOfWorkPort
 
@@ -62,6 +63,8 @@ async def accept(cmd: commands.AcceptPairing, uow: MatchingUnitOfWorkPort, autho
         requested = pairing.status == "requested"
         if requested:
             await _check_room_for_request(pairing, program, uow)
+        elif pairing.status == "proposed":
+            await _check_mentor_approved(pairing, program, uow)
         side = _side(pairing, actor)
         confirmed = pairing.accept(side, program, _now())
         await uow.pairings.save(pairing)
@@ -80,7 +83,7 @@ async def accept(cmd: commands.AcceptPairing, uow: MatchingUnitOfWorkPort, autho
 
 
 async def _check_room_for_request(pairing: Pairing, program: ProgramRules, uow: MatchingUnitOfWorkPort) -> None:
-    mentor = await uow.candidates.in_program(program, "mentor", enrollment_ids=[pairing.mentor_enrollment_id])
+    mentor = await _check_mentor_approved(pairing, program, uow)
     if not mentor or not mentor[0].has_room:
         raise MentorFull("the mentor has no room left", "pairing_id")
     if program.pair_cap is not None and await uow.pairings.live_count(program.id) >= program.pair_cap:
@@ -88,6 +91,16 @@ async def _check_room_for_request(pairing: Pairing, program: ProgramRules, uow: 
     if not await uow.candidates.in_program(program, "mentee", waiting_only=True,
                                            enrollment_ids=[pairing.mentee_enrollment_id]):
         raise AlreadyPaired("the mentee is already paired in this program", "pairing_id")
+
+
+async def _check_mentor_approved(pairing: Pairing, program: ProgramRules, uow: MatchingUnitOfWorkPort
+                                 ) -> list[Candidate]:
+    """A proposal or a request whose mentor is not approved (no longer: held for review, say) starts nothing until
+    they are."""
+    mentor = await uow.candidates.in_program(program, "mentor", enrollment_ids=[pairing.mentor_enrollment_id])
+    if mentor and not mentor[0].approved:
+        raise MentorNotApproved("the mentor awaits a coordinator's review before taking a new mentee", "pairing_id")
+    return mentor
 
 
 async def decline(cmd: commands.DeclinePairing, uow: MatchingUnitOfWorkPort, authorize: Authorize) -> Pairing:
@@ -121,9 +134,41 @@ async def _close(pairing_id: UUID, uow: MatchingUnitOfWorkPort, authorize: Autho
             await _answered(pairing, acting, uow)
         uow.emit(announcement(facts(pairing), side))
         await uow.pairings.save(pairing)
+        # Before the room is offered (as this transaction commits): no window in which the reported are paired.
+        await _hold_the_reported(pairing, uow)
         await put_back(pairing, uow)
         await uow.commit()
         return pairing
+
+
+async def _hold_the_reported(pairing: Pairing, uow: MatchingUnitOfWorkPort) -> None:
+    """One of the pair who ended it for a problem of conduct reports the other, who is held from any new pairing in
+    the program until staff review: a mentor awaits vetting again (the place freed is offered to nobody, they are
+    neither suggested nor requested, and what waits for them is closed), a mentee is paused. Profiles, told by the
+    ending, holds them so too; a coordinator's approval (or resuming the mentee) lets them be paired again."""
+    if pairing.closed_reason is None or pairing.closed_by is None:
+        return
+    reported = reported_side(pairing.closed_reason, pairing.closed_by)
+    if reported is None:
+        return
+    # The pairing's own enrollment, and any other of theirs in that role here (another kind of mentorship): as
+    # profiles holds every one of them.
+    person_id = pairing.mentor_id if reported == Role.MENTOR else pairing.mentee_id
+    held = {pairing.enrollment_of(reported)} | {e["id"] for e in await uow.people.enrollments_of(
+        person_id, pairing.program_id, reported)}
+    enrollment_ids = sorted(e for e in held if e is not None)
+    for enrollment_id in enrollment_ids:
+        await uow.people.hold_for_review(enrollment_id)
+    if reported == Role.MENTOR:
+        # What waits for a mentor held goes no further: a proposal is withdrawn, a request lapses, each mentee back to
+        # matching, told as of a mentor no longer approved (`mentor_suspended`: never why, which is staff's).
+        waiting = [p for e in enrollment_ids for p in await uow.pairings.open_of_enrollment(e)
+                   if p.status in ("proposed", "requested")]
+        await close_all(waiting, pairing.mentor_id, MENTOR_SUSPENDED, uow)
+
+
+# Why what waits for a mentor no longer approved (suspended, or held for review) closes.
+MENTOR_SUSPENDED = "mentor_suspended"
 
 
 def _lapse(pairing: Pairing, reason_code: str, left: Role | None = None) -> contract.PairingLapsedV3:

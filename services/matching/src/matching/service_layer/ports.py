@@ -86,11 +86,17 @@ class PeopleRepository(Protocol):
                               chapter_id: UUID | None, role: str, stage: str, capacity: int,
                               mentee_stages_welcome: list[str], approved: bool, enrolled_at: datetime,
                               pairing_kind: str = "general", paused: bool | None = None,
-                              lock_person: bool = False) -> None:
-        """`paused` (a mentor taking no new mentee, a mentee no mentor): None keeps what is known. `lock_person`: the
-        person's lock (`lock`) is taken first, in the same round trip."""
+                              review_said: bool = False, lock_person: bool = False) -> None:
+        """`paused` (a mentor taking no new mentee, a mentee no mentor): None keeps what is known. One held for
+        review (`hold_for_review`) stays held, whatever `approved` and `paused` say, until `review_said` (profiles
+        says it read the report: its word is the enrollment's from then on). `lock_person`: the person's lock
+        (`lock`) is taken first, in the same round trip."""
 
-    async def set_approval(self, enrollment_id: UUID, approved: bool) -> None: ...
+    async def set_approval(self, enrollment_id: UUID, approved: bool) -> None:
+        """An approval (a coordinator's, profiles says) also ends a hold for review."""
+
+    async def hold_for_review(self, enrollment_id: UUID) -> None:
+        """Reported for a problem of conduct: a mentor no longer approved, a mentee paused, until staff review."""
 
     async def withdraw(self, enrollment_id: UUID) -> None: ...
 

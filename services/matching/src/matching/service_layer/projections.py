@@ -33,6 +33,8 @@ from .lifecycle import close_all
 from .pairing import offer_room
 from .ports import MatchingUnitOfWorkPort, NewUnitOfWork
 
+# The name of what changed that tells profiles read a report of conduct (`lifecycle._hold_the_reported`).
+REVIEW = "review_reason"
 # Handlers that lock their event's person, then every program the person is enrolled in (`_lock_person`); and those
 # that lock their person, then their event's program.
 _PERSON_AND_THEIR_PROGRAMS = (source.MatchingProfileChanged, source.MatchingProfileRestated, source.ConsentChanged,
@@ -181,6 +183,8 @@ async def _save_enrollment(event: source.EnrollmentCreated | source.EnrollmentCh
             enrolled_at=event.enrolled_at if isinstance(event, source.EnrollmentRestatedV2) else event.occurred_at,
             pairing_kind=event.pairing_kind if isinstance(event, source.EnrollmentRestated) else pairing_kind_of(event),
             paused=event.paused if isinstance(event, source.EnrollmentChangedV4 | source.EnrollmentRestated) else None,
+            # Profiles has read a report of conduct (holding them, or clearing it): its word holds from now on.
+            review_said=isinstance(event, source.EnrollmentChanged) and REVIEW in event.changed_fields,
             lock_person=together,
         )
         if event.approval == "suspended":

@@ -60,7 +60,7 @@ PEOPLE = _Table(
 ENROLLMENTS = _Table(
     "enrollments",
     "id, person_id, program_id, chapter_id, role, capacity, mentee_stages_welcome, goals, preferred_mentor_stages, "
-    "approval, active, pairing_kind, paused, paused_because, was_approved",
+    "approval, active, pairing_kind, paused, paused_because, was_approved, review_reason, review_since",
 )
 
 

@@ -345,6 +345,10 @@ class Person:
                 return held
             raise AlreadyEnrolled(f"already enrolled in this program as {role.value} for {pairing_kind}",
                                   field="program_id")
+        # Withdrawing, or enrolling for another kind, does not escape a review: a coordinator clears it first.
+        if any(e.program_id == program.id and e.role is role and e.review_reason for e in existing):
+            raise UnderReview("under a coordinator's review in this program: enrolled again once it is done",
+                              field="program_id")
         approval: ApprovalState = "pending" if role is Role.MENTOR and program.mentor_approval_required else "approved"
         enrollment = Enrollment(uuid4(), self.id, program.id, program.chapter_id, role, approval=approval,
                                 pairing_kind=pairing_kind)
@@ -410,6 +414,13 @@ class PublicStanding:
 
 # Why an enrollment is paused that its person did not pause: they let proposals or requests lapse unanswered in a row.
 UNANSWERED = "unanswered"
+# Why an enrollment is under staff review (and, of a mentee, paused): the other side of a pairing ended it for a
+# problem of conduct, reporting them.
+CONDUCT_REPORTED = "conduct_reported"
+
+
+class UnderReview(Conflict, code="under_review"):
+    """A coordinator's review holds the enrollment: approving a mentor again, or clearing a mentee's, ends it."""
 
 
 @dataclass
@@ -427,11 +438,15 @@ class Enrollment:
     active: bool = True
     pairing_kind: PairingKind = PairingKind.GENERAL
     paused: bool = False  # a mentor taking no new mentee for now; a mentee, no mentor
-    # Why, when its person did not pause it themselves: UNANSWERED (they let proposals lapse unanswered in a row).
+    # Why, when its person did not pause it themselves: UNANSWERED (they let proposals lapse unanswered in a row), or
+    # CONDUCT_REPORTED (a mentee under review: a coordinator resumes them).
     paused_because: str | None = None
     # A suspended mentor's: whether they had been approved (false: their offer to mentor was declined). None while
     # not suspended, or for one suspended before this was kept and whom the audit trail does not tell apart.
     was_approved: bool | None = None
+    # Why staff are to review it before its person is paired again (CONDUCT_REPORTED), and since when; None when not.
+    review_reason: str | None = None
+    review_since: datetime | None = None
 
     # A mentor states capacity and the stages they welcome; a mentee states goals and the mentors they prefer; each
     # may pause (a mentee paused by the platform for not answering resumes so).
@@ -442,6 +457,8 @@ class Enrollment:
         self._require_active()
         # Terms of the other role do not apply: a mentee's stated capacity is one, whatever was sent.
         terms = {name: value for name, value in proposed.items() if name in self._TERMS[self.role]}
+        if self.review_reason is not None and self.paused and terms.get("paused") is False:
+            raise UnderReview("paused for a coordinator's review: a coordinator resumes it", field="paused")
         if not set(terms.get("mentee_stages_welcome", [])) <= set(program.mentee_stages):
             raise Invalid("welcome only stages this program takes as mentees", field="mentee_stages_welcome")
         if not set(terms.get("preferred_mentor_stages", [])) <= set(program.mentor_stages):
@@ -463,12 +480,44 @@ class Enrollment:
             self.paused_because = UNANSWERED
         return changed
 
+    def hold_for_review(self, program: Program, reason: str, since: datetime) -> set[str]:
+        """Reported (`reason`) by the other side of a pairing: held from any new pairing until staff review. A
+        mentor goes back to awaiting approval (the vetting queue), a mentee is paused; what changed, as the
+        enrollment's announcement names it (`review_reason` too: matching, which held them as the pairing ended, then
+        knows profiles' word on them is after the report). Nothing for one under review already, whose first report
+        is kept, nor for a suspended mentor, held already."""
+        if not self.active or self.review_reason is not None or self.approval == "suspended":
+            return set()
+        self.review_reason, self.review_since = reason, since
+        if self.role is Role.MENTOR:
+            changed = {"approval"} if self.approval != "pending" else set()
+            self.approval = "pending"
+        else:
+            changed = self.update(program, paused=True)
+            self.paused_because = reason  # whether or not they had paused themselves: now staff's to resume
+        return changed | {"review_reason"}
+
+    def clear_review(self, program: Program) -> set[str]:
+        """A coordinator's review done: a mentee resumed; what changed, as for `hold_for_review` (nothing of one
+        withdrawn, whose person may then enroll again). An active mentor's is cleared by approving them again (or
+        not, by suspending them)."""
+        if self.review_reason is None:
+            raise Conflict("this enrollment is not under review", field="enrollment_id")
+        if not self.active:
+            self.review_reason = self.review_since = None
+            return set()
+        if self.role is Role.MENTOR:
+            raise UnderReview("a mentor under review is approved again, or suspended", field="role")
+        self.review_reason = self.review_since = None
+        return self.update(program, paused=False) | {"review_reason"}
+
     def approve(self) -> None:
         self._require_mentor()
         if self.approval == "approved":
             raise Conflict("this mentor is already approved", field="approval")
         self.approval = "approved"
         self.was_approved = None
+        self.review_reason = self.review_since = None
 
     def suspend(self) -> None:
         self._require_mentor()

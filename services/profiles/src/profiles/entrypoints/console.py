@@ -116,12 +116,17 @@ class EnrollmentBrief(BaseModel):
     was_approved: bool | None = Field(description="Of a suspended mentor: whether they had been approved (false: "
                                                   "their offer to mentor was declined); null otherwise, or unknown")
     withdrawn: bool
+    review_reason: Literal["conduct_reported"] | None = Field(
+        default=None, description="Why staff are to review it before its person is paired again (`conduct_reported`: "
+                                  "reported for a problem of conduct by the other side of a pairing); null otherwise")
+    review_since: datetime | None = Field(default=None, description="Since when it is under review")
 
     @classmethod
     def of(cls, enrollment: Enrollment) -> EnrollmentBrief:
         return cls(id=enrollment.id, program_id=enrollment.program_id, role=enrollment.role,
                    approval=enrollment.approval, was_approved=enrollment.was_approved,
-                   withdrawn=not enrollment.active)
+                   withdrawn=not enrollment.active, review_reason=enrollment.review_reason,
+                   review_since=enrollment.review_since)
 
 
 class ListedPersonOut(StaffPersonOut):
@@ -428,6 +433,18 @@ async def suspend_mentor(enrollment_id: UUID, caller: Caller, unit: UnitOfWork,
     note = body.note if body else None
     return EnrollmentOut.of(await console.suspend_mentor(enrollment_id, note, caller, unit,
                                                          _vetter(caller)))
+
+
+@router.post("/enrollments/{enrollment_id}/clear-review", responses=answers(409))
+async def clear_review(enrollment_id: UUID, caller: Caller, unit: UnitOfWork,
+                       body: NoteIn | None = None) -> EnrollmentOut:
+    """Resume a mentee paused for review (`review_reason` `conduct_reported`), with an optional note for the audit
+    trail (`enrollment.review_cleared`); of an enrollment withdrawn under review (a mentor's too), clear it, so that
+    its person may enroll in the program again (refused `under_review` until then). An active mentor under review is
+    approved again instead (`.../approve`): 409 `under_review` for one, `conflict` for an enrollment not under
+    review."""
+    note = body.note if body else None
+    return EnrollmentOut.of(await console.clear_review(enrollment_id, note, caller, unit, _vetter(caller)))
 
 
 def _vetter(caller: Principal) -> handlers.Authorize:

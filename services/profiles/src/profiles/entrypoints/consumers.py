@@ -1,6 +1,7 @@
 """Which events profiles applies, from matching's pairings, public and private (those of a program that keeps who
 takes part from other teams, on `matching.private-pairings`: each twin applied as its public version is): who is
-paired with whom, for the partner view, and who stopped answering, whose enrollment is paused.
+paired with whom, for the partner view; who stopped answering, whose enrollment is paused; and who was reported for
+a problem of conduct, held for a coordinator's review.
 Bootstrap runs each handler in a unit of work joining the consumer's inbox transaction; later versions of an
 event (each subclasses the one before) go to the same handler."""
 
@@ -19,7 +20,7 @@ HANDLERS: dict[type[IntegrationEvent], Callable[[Any, ProfilesUnitOfWorkPort], A
     matching.PairingRenewed: handlers.pairing_active,
     matching.RenewalDue: handlers.pairing_active,
     matching.MeetingOverdue: handlers.pairing_active,
-    matching.PairingEnded: handlers.pairing_over,
+    matching.PairingEnded: handlers.pairing_ended,  # for a problem of conduct, the one reported is held
     matching.PairingCompleted: handlers.pairing_over,
     matching.PairingDeclined: handlers.pairing_over,
     matching.PairingLapsed: handlers.pairing_over,
@@ -31,7 +32,7 @@ HANDLERS: dict[type[IntegrationEvent], Callable[[Any, ProfilesUnitOfWorkPort], A
     matching.PrivatePairingRenewed: handlers.pairing_active,
     matching.PrivateRenewalDue: handlers.pairing_active,
     matching.PrivateMeetingOverdue: handlers.pairing_active,
-    matching.PrivatePairingEnded: handlers.pairing_over,
+    matching.PrivatePairingEnded: handlers.pairing_ended,
     matching.PrivatePairingCompleted: handlers.pairing_over,
     matching.PrivatePairingDeclined: handlers.pairing_over,
     matching.PrivatePairingLapsed: handlers.pairing_over,

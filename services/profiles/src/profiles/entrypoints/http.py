@@ -336,13 +336,25 @@ class EnrollmentOut(BaseModel):
     active: bool
     paused: bool = Field(default=False, description="Taking no new pairing for now: a mentor no new mentee, a mentee "
                                                     "no mentor")
-    paused_because: Literal["unanswered"] | None = Field(
+    paused_because: Literal["unanswered", "conduct_reported"] | None = Field(
         default=None, description="Why it is paused when its person did not pause it: `unanswered`, they let "
-                                  "proposals or requests lapse unanswered in a row. Null for their own pause, or none")
+                                  "proposals or requests lapse unanswered in a row (they may resume); "
+                                  "`conduct_reported`, a mentee reported for a problem of conduct (a coordinator "
+                                  "resumes them, `POST /v1/enrollments/{id}/clear-review`). Null for their own pause, "
+                                  "or none")
     was_approved: bool | None = Field(
         default=None, description="A suspended mentor's: whether they had been approved (true: suspended) or not "
                                   "(false: their offer to mentor was declined). Null when not suspended, or unknown "
                                   "(suspended before this was kept)")
+    review_reason: Literal["conduct_reported"] | None = Field(
+        default=None, description="Why staff are to review the enrollment before its person is paired again: "
+                                  "`conduct_reported`, the other side of a pairing ended it for a problem of conduct. "
+                                  "A mentor is then back to `approval` `pending` (in the vetting queue) until "
+                                  "approved again; a mentee is paused until a coordinator clears the review. Null "
+                                  "when not under review")
+    review_since: datetime | None = Field(
+        default=None, description="When the enrollment came under review (the reported pairing's ending); null when "
+                                  "not under review")
 
     @classmethod
     def of(cls, enrollment: Enrollment) -> EnrollmentOut:

@@ -247,6 +247,8 @@ async def _vet(enrollment_id: UUID, act: Callable[[Enrollment], None],
                caller: Principal, uow: Uow, authorize: Authorize) -> Enrollment:
     async with uow:
         enrollment, person = await handlers._enrollment(enrollment_id, uow, authorize, lock=True)
+        # An approval again of a mentor reported for a problem of conduct clears the review: the trail says so.
+        reviewed = {"review_reason": enrollment.review_reason} if enrollment.review_reason else {}
         act(enrollment)
         await uow.enrollments.save(enrollment)
         uow.emit(announce(enrollment))
@@ -255,7 +257,28 @@ async def _vet(enrollment_id: UUID, act: Callable[[Enrollment], None],
         stopped = {"was_approved": enrollment.was_approved} if enrollment.approval == "suspended" else {}
         uow.audit(caller, action, "enrollment", enrollment.id, chapter_id=person.chapter_id,
                   detail={"person_id": str(person.id), "program_id": str(enrollment.program_id),
-                          **({"note": note} if note else {}), **stopped})
+                          **({"note": note} if note else {}), **stopped,
+                          **(reviewed if enrollment.approval == "approved" else {})})
+        await uow.commit()
+        return enrollment
+
+
+async def clear_review(enrollment_id: UUID, note: str | None, caller: Principal, uow: Uow,
+                       authorize: Authorize) -> Enrollment:
+    """A coordinator has reviewed a mentee reported for a problem of conduct, paused since: resumed, they are paired
+    again (a reported mentor is approved again instead). Announced as their own resuming would be; audited. Of an
+    enrollment withdrawn under review (a mentor's too), it lets its person enroll again."""
+    async with uow:
+        enrollment, person = await handlers._enrollment(enrollment_id, uow, authorize, lock=True)
+        program = await handlers._existing(uow.programs, enrollment.program_id, "program_id")
+        reason = enrollment.review_reason
+        changed = enrollment.clear_review(program)
+        await uow.enrollments.save(enrollment)
+        if changed:
+            uow.emit(integration_events.enrollment_changed(enrollment, person, changed))
+        uow.audit(caller, "enrollment.review_cleared", "enrollment", enrollment.id, chapter_id=person.chapter_id,
+                  detail={"person_id": str(person.id), "program_id": str(enrollment.program_id),
+                          "review_reason": reason, **({"note": note} if note else {})})
         await uow.commit()
         return enrollment
 

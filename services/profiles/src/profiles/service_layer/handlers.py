@@ -12,15 +12,17 @@ from typing import Any, Protocol, TypeVar
 from uuid import UUID
 
 from mentorship_contracts import IntegrationEvent
-from mentorship_contracts.matching import PairingEvent, StoppedAnswering
+from mentorship_contracts.matching import PairingEnded, PairingEvent, StoppedAnswering
 from mentorship_contracts.vocabulary import Role
 from plumbing.auth import Principal
+from plumbing.auth import Role as CallerRole
 from plumbing.errors import NotFound
 
 from ..adapters import integration_events
 from ..domain import commands
 from ..domain.console import AdministratorsCall
 from ..domain.model import (
+    CONDUCT_REPORTED,
     AlreadyRegistered,
     Chapter,
     ChapterNameTaken,
@@ -314,6 +316,45 @@ async def pairing_over(event: PairingEvent, uow: Uow) -> None:
         if await _both_known(event, uow):
             await uow.partnerships.end(event.pairing_id, event.mentee_id, event.mentor_id)
         await uow.commit()
+
+
+# Who acts when profiles holds someone for review on matching's word: the audit trail names matching.
+MATCHING = Principal(subject="matching", role=CallerRole.SERVICE)
+
+
+async def pairing_ended(event: PairingEnded, uow: Uow) -> None:
+    """Ended early: partners no more (`pairing_over`). Ended by its mentee or its mentor for a problem of conduct,
+    it reports the other, whose enrollments of that role in the program are held for a coordinator's review
+    (`Enrollment.hold_for_review`): announced, so that matching's copy agrees (it held them already, as it ended the
+    pairing), and audited, each report (a second names the same person again: staff are to know), in the name of
+    matching, whose event said it."""
+    async with uow:
+        if await _both_known(event, uow):
+            await uow.partnerships.end(event.pairing_id, event.mentee_id, event.mentor_id)
+        if event.reason_code == "conduct" and event.ended_by is not None:  # not the program's: staff looked already
+            await _hold_for_review(event, event.ended_by, uow)
+        await uow.commit()
+
+
+async def _hold_for_review(event: PairingEnded, reported_by: Role, uow: Uow) -> None:
+    reported_id, role = ((event.mentor_id, Role.MENTOR) if reported_by == Role.MENTEE
+                         else (event.mentee_id, Role.MENTEE))
+    for found in await uow.enrollments.for_person(reported_id):
+        if found.program_id != event.program_id or found.role != role or not found.active:
+            continue
+        enrollment = await uow.enrollments.get(found.id, lock=True)
+        if enrollment is None:
+            continue
+        program = await _existing(uow.programs, enrollment.program_id, "program_id")
+        under_review = enrollment.review_reason is not None
+        if changed := enrollment.hold_for_review(program, CONDUCT_REPORTED, event.occurred_at):
+            await uow.enrollments.save(enrollment)
+            uow.emit(integration_events.enrollment_changed(enrollment, await _person(reported_id, uow), changed))
+        uow.audit(MATCHING, "enrollment.held_for_review", "enrollment", enrollment.id,
+                  chapter_id=enrollment.chapter_id,
+                  detail={"person_id": str(reported_id), "program_id": str(enrollment.program_id),
+                          "pairing_id": str(event.pairing_id), "review_reason": CONDUCT_REPORTED,
+                          "reported_by": reported_by.value, "already_under_review": under_review})
 
 
 async def _both_known(event: PairingEvent, uow: Uow) -> bool:

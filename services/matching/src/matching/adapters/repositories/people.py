@@ -85,7 +85,7 @@ class PostgresPeople:
     async def save_enrollment(self, *, enrollment_id: UUID, person_id: UUID, program_id: UUID, chapter_id: UUID | None,
                               role: str, stage: str, capacity: int, mentee_stages_welcome: list[str], approved: bool,
                               enrolled_at: datetime, pairing_kind: str = "general", paused: bool | None = None,
-                              lock_person: bool = False) -> None:
+                              review_said: bool = False, lock_person: bool = False) -> None:
         # With `lock_person`, the person's lock (as `lock` takes it) is taken first, in the same round trip, unless
         # the transaction holds it already.
         lock_person = lock_person and person_id not in self._locks.held
@@ -99,20 +99,36 @@ class PostgresPeople:
                       EXISTS (SELECT 1 FROM suspended_people WHERE person_id = $2)""" + (" FROM locked" if lock_person
                                                                                           else "") + """
                 WHERE NOT EXISTS (SELECT 1 FROM erased_people WHERE person_id = $2)
-               ON CONFLICT (id) DO UPDATE SET stage = $6, capacity = $7, mentee_stages_welcome = $8, approved = $9,
-                                              paused = COALESCE($12, enrollments.paused),
+               ON CONFLICT (id) DO UPDATE SET stage = $6, capacity = $7, mentee_stages_welcome = $8,
+                                              -- held for review: until profiles says it read the report ($13)
+                                              approved = $9 AND NOT (enrollments.held_for_review AND NOT $13
+                                                                     AND enrollments.role = 'mentor'),
+                                              paused = (enrollments.held_for_review AND NOT $13
+                                                        AND enrollments.role = 'mentee')
+                                                       OR COALESCE($12, enrollments.paused),
+                                              held_for_review = enrollments.held_for_review AND NOT $13,
                                               -- resumed: the run of lapses unanswered starts again
                                               unanswered_in_a_row = CASE WHEN enrollments.paused AND NOT $12
+                                                                          AND NOT (enrollments.held_for_review
+                                                                                   AND NOT $13)
                                                                          THEN 0
                                                                          ELSE enrollments.unanswered_in_a_row END""",
             enrollment_id, person_id, program_id, chapter_id, role, stage, capacity, mentee_stages_welcome, approved,
-            enrolled_at, pairing_kind, paused,
+            enrolled_at, pairing_kind, paused, review_said,
         )
         if lock_person:
             self._locks.held.add(person_id)
 
     async def set_approval(self, enrollment_id: UUID, approved: bool) -> None:
-        await self._conn.execute("UPDATE enrollments SET approved = $2 WHERE id = $1", enrollment_id, approved)
+        await self._conn.execute(
+            "UPDATE enrollments SET approved = $2, held_for_review = held_for_review AND NOT $2 WHERE id = $1",
+            enrollment_id, approved)
+
+    async def hold_for_review(self, enrollment_id: UUID) -> None:
+        await self._conn.execute(
+            """UPDATE enrollments SET held_for_review = true, approved = approved AND role <> 'mentor',
+                                      paused = paused OR role = 'mentee'
+                WHERE id = $1""", enrollment_id)
 
     async def withdraw(self, enrollment_id: UUID) -> None:
         await self._conn.execute("UPDATE enrollments SET withdrawn = true WHERE id = $1", enrollment_id)
