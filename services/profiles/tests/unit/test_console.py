@@ -145,6 +145,16 @@ def test_granting_a_role_twice_changes_nothing_the_second_time():
     assert roles.coordinator_of == {chapter}
 
 
+async def test_revoking_a_role_or_granting_administrator_says_which_role_changed_and_how(uow, register, chapter):
+    person = await register()
+    await console.grant_coordinator(person.id, chapter.id, ADMINISTRATOR, uow)
+    await console.revoke_coordinator(person.id, chapter.id, ADMINISTRATOR, uow)
+    await console.grant_administrator(person.id, ADMINISTRATOR, uow)
+    changes = [(e.role, e.granted, e.chapter_id) for e in uow.published if isinstance(e, contract.StaffRolesChangedV2)]
+    assert changes == [("coordinator", True, chapter.id), ("coordinator", False, chapter.id),
+                       ("administrator", True, None)]
+
+
 def test_the_last_administrator_keeps_the_role():
     roles = StaffRoles(uuid4(), administrator=True)
     with pytest.raises(LastAdministrator) as refused:
@@ -157,8 +167,10 @@ async def test_an_administrator_grants_a_coordinator_role_which_is_announced_and
     person = await register()
     await console.grant_coordinator(person.id, chapter.id, ADMINISTRATOR, uow)
     assert (await uow.staff_roles.get(person.id)).coordinator_of == {chapter.id}
-    assert uow.published[-1] == contract.StaffRolesChanged(person_id=person.id, event_id=uow.published[-1].event_id,
-                                                           occurred_at=uow.published[-1].occurred_at)
+    announced = uow.published[-1]
+    assert announced == contract.StaffRolesChangedV2(person_id=person.id, role="coordinator", granted=True,
+                                                     chapter_id=chapter.id, event_id=announced.event_id,
+                                                     occurred_at=announced.occurred_at)  # so they are told
     entry = uow.audited[-1]
     assert (entry.action, entry.subject_id, entry.chapter_id, entry.actor) == (
         "role.granted", str(person.id), chapter.id, str(ADMINISTRATOR.person_id))

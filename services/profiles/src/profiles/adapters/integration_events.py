@@ -2,6 +2,7 @@
 data meet an event, and only on the restricted topics meant for it."""
 
 from datetime import datetime
+from typing import Literal
 from uuid import UUID
 
 from mentorship_contracts import IntegrationEvent
@@ -213,8 +214,9 @@ def _enrollment_ids(enrollment: Enrollment) -> dict:
                 chapter_id=enrollment.chapter_id)
 
 
-def staff_roles_changed(person_id: UUID) -> contract.StaffRolesChanged:
-    return contract.StaffRolesChanged(person_id=person_id)
+def staff_roles_changed(person_id: UUID, role: Literal["administrator", "coordinator"], granted: bool,
+                        chapter_id: UUID | None) -> contract.StaffRolesChangedV2:
+    return contract.StaffRolesChangedV2(person_id=person_id, role=role, granted=granted, chapter_id=chapter_id)
 
 
 def person_suspended(person_id: UUID) -> contract.PersonSuspended:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 from uuid import UUID
 
 from mentorship_contracts import IntegrationEvent
@@ -46,29 +46,26 @@ async def roles_of(person_id: UUID, uow: Uow, authorize: Authorize) -> tuple[Sta
 async def grant_coordinator(person_id: UUID, chapter_id: UUID, caller: Principal, uow: Uow) -> StaffRoles:
     async with uow:
         await handlers._existing(uow.chapters, chapter_id, "chapter_id")
-        return await _change_roles(person_id, lambda roles: roles.grant_coordinator(chapter_id), "role.granted",
-                                   {"role": "coordinator", "chapter_id": str(chapter_id)}, caller, uow,
-                                   chapter_id=chapter_id)
+        return await _change_roles(person_id, lambda roles: roles.grant_coordinator(chapter_id), "coordinator", True,
+                                   caller, uow, chapter_id=chapter_id)
 
 
 async def revoke_coordinator(person_id: UUID, chapter_id: UUID, caller: Principal, uow: Uow) -> StaffRoles:
     async with uow:
-        return await _change_roles(person_id, lambda roles: roles.revoke_coordinator(chapter_id), "role.revoked",
-                                   {"role": "coordinator", "chapter_id": str(chapter_id)}, caller, uow,
-                                   chapter_id=chapter_id)
+        return await _change_roles(person_id, lambda roles: roles.revoke_coordinator(chapter_id), "coordinator", False,
+                                   caller, uow, chapter_id=chapter_id)
 
 
 async def grant_administrator(person_id: UUID, caller: Principal, uow: Uow) -> StaffRoles:
     async with uow:
-        return await _change_roles(person_id, StaffRoles.grant_administrator, "role.granted",
-                                   {"role": "administrator"}, caller, uow)
+        return await _change_roles(person_id, StaffRoles.grant_administrator, "administrator", True, caller, uow)
 
 
 async def revoke_administrator(person_id: UUID, caller: Principal, uow: Uow) -> StaffRoles:
     async with uow:
         administrators = await uow.staff_roles.administrators()
         return await _change_roles(person_id, lambda roles: roles.revoke_administrator(administrators),
-                                   "role.revoked", {"role": "administrator"}, caller, uow)
+                                   "administrator", False, caller, uow)
 
 
 async def grant_administrator_by_email(email: str, caller: Principal, uow: StaffUnitOfWorkPort) -> UUID:
@@ -77,22 +74,24 @@ async def grant_administrator_by_email(email: str, caller: Principal, uow: Staff
         person_id = await uow.console.person_with_email(email)
         if person_id is None:
             raise handlers.no_such_person()
-        await _change_roles(person_id, StaffRoles.grant_administrator, "role.granted", {"role": "administrator"},
-                            caller, uow)
+        await _change_roles(person_id, StaffRoles.grant_administrator, "administrator", True, caller, uow)
         return person_id
 
 
-async def _change_roles(person_id: UUID, change: Callable[[StaffRoles], bool], action: str, detail: dict[str, Any],
-                        caller: Principal, uow: StaffUnitOfWorkPort, chapter_id: UUID | None = None
-                        ) -> StaffRoles:
-    """Within an open unit of work: change the roles, announce it if anything changed, audit it, commit."""
+async def _change_roles(person_id: UUID, change: Callable[[StaffRoles], bool],
+                        role: Literal["administrator", "coordinator"], granted: bool, caller: Principal,
+                        uow: StaffUnitOfWorkPort, chapter_id: UUID | None = None) -> StaffRoles:
+    """Within an open unit of work: change the roles, announce it if anything changed (which role, so that the person
+    is told), audit it, commit."""
     if not await uow.console.person_exists(person_id):
         raise handlers.no_such_person()
     roles = await uow.staff_roles.get(person_id)
     if change(roles):
         await uow.staff_roles.save(roles)
-        uow.emit(integration_events.staff_roles_changed(person_id))
-    uow.audit(caller, action, "person", person_id, chapter_id=chapter_id, detail=detail)
+        uow.emit(integration_events.staff_roles_changed(person_id, role, granted, chapter_id))
+    detail = {"role": role, **({"chapter_id": str(chapter_id)} if chapter_id else {})}
+    uow.audit(caller, "role.granted" if granted else "role.revoked", "person", person_id, chapter_id=chapter_id,
+              detail=detail)
     await uow.commit()
     return roles
 
