@@ -151,7 +151,7 @@ async def test_the_same_file_uploaded_again_invites_nobody_twice(profiles, chapt
     tag = uuid4().hex[:8]
     text = (f"Stage,Name,Email\nresident,Rae Resident,rae.{tag}@example.org\nfellow,Fen Fellow,fen.{tag}@example.org\n"
             f"medical_student_3,Too Junior,junior.{tag}@example.org\nresident,No Address,\n")
-    body = {"program_id": chapter["program"], "role": "mentor", "csv": text}
+    body = {"program_id": chapter["program"], "role": "mentor", "csv": text, "language": "es"}
     async with profiles.client(Role.COORDINATOR, chapter_id=chapter["id"]) as coordinator:
         preview = (await coordinator.post("/v1/invitations/preview", json=body)).json()
         assert (preview["valid"], preview["invalid"]) == (2, 2)
@@ -162,6 +162,7 @@ async def test_the_same_file_uploaded_again_invites_nobody_twice(profiles, chapt
         preview_again = (await coordinator.post("/v1/invitations/preview", json=body)).json()
         listed = (await coordinator.get("/v1/invitations", params={"program_id": chapter["program"]})).json()
     assert [i["display_name"] for i in first["invited"]] == ["Rae Resident", "Fen Fellow"]
+    assert {i["preferred_language"] for i in first["invited"]} == {"es"}  # the inviter's: no row says another
     assert (first["already_invited"], first["invalid"]) == (0, 2)
     assert (again["invited"], again["already_invited"]) == ([], 2)
     assert [r["already"] for r in preview_again["rows"]] == ["invited", "invited", None, None]

@@ -631,6 +631,17 @@ async def test_someone_new_is_registered_in_the_files_language_and_someone_regis
     assert registered.preferred_language == "es"
 
 
+async def test_someone_new_in_a_row_saying_no_language_is_registered_in_the_inviters_as_their_invitation_is_sent(
+        uow, vetted_program, chapter):
+    """Invited from the console in Spanish, the invitation goes in Spanish: so do their site and every email after it,
+    unless their row says otherwise."""
+    text = "name,email,stage,language\nNueva,nueva@example.org,resident,\nNew,new@example.org,resident,en\n"
+    invited, _, _ = await console.invite(vetted_program.id, Role.MENTOR, text, NOW, coordinator_of(chapter.id), uow,
+                                         anyone, language="es")
+    assert {i.person.email: i.person.preferred_language for i in invited} == {"nueva@example.org": "es",
+                                                                              "new@example.org": "en"}
+
+
 async def test_an_invitation_is_accepted_once_the_person_enrols_in_that_role(uow, vetted_program, chapter):
     text = "name,email,stage\nNew,new@example.org,resident\n"
     [invited], _, _ = await console.invite(vetted_program.id, Role.MENTOR, text, NOW, coordinator_of(chapter.id),

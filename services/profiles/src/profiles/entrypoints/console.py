@@ -17,7 +17,7 @@ from typing import Annotated, Literal
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Query, Response
-from mentorship_contracts.profiles import ApprovalState
+from mentorship_contracts.profiles import ApprovalState, PreferredLanguage
 from mentorship_contracts.vocabulary import Role, Specialty, TrainingStage
 from plumbing.auth import Principal, current_principal, forbidden
 from plumbing.auth import Role as CallerRole
@@ -170,6 +170,9 @@ class InvitationsIn(Strict):
         description="A header `name,email,stage` (any order, any case), then one person a line; 1000 at most. An "
                     "optional `language` column (`en` or `es`, or the language's name) is the language someone new is "
                     "registered in")
+    language: PreferredLanguage | None = Field(
+        default=None, description="The language someone new is registered in when their row says none: the "
+                                  "inviter's, which the web app writes their invitation in")
 
 
 class ProblemOut(BaseModel):
@@ -475,7 +478,7 @@ async def invite(body: InvitationsIn, caller: Caller, unit: UnitOfWork) -> Invit
     `invited`, greeting them by `display_name`: for someone already registered, the name they chose, never the file's
     (which is neither stored nor published for them)."""
     invited, already, invalid = await console.invite(body.program_id, Role(body.role), body.csv, datetime.now(UTC),
-                                                     caller, unit, _manager_of_program(caller))
+                                                     caller, unit, _manager_of_program(caller), body.language)
     return InvitationsOut(
         invited=[InvitedOut(invitation_id=i.invitation.id, person_id=i.person.id, email=i.person.email,
                             display_name=i.name, preferred_language=i.person.preferred_language) for i in invited],

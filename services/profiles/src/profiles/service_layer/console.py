@@ -16,6 +16,7 @@ from typing import Any, Literal
 from uuid import UUID
 
 from mentorship_contracts import IntegrationEvent
+from mentorship_contracts.profiles import PreferredLanguage
 from mentorship_contracts.vocabulary import Role, TrainingStage
 from plumbing.auth import Principal
 from plumbing.auth import Role as CallerRole
@@ -328,9 +329,11 @@ class Invited:
 
 
 async def invite(program_id: UUID, role: Role, text: str, at: datetime, caller: Principal, uow: Uow,
-                 authorize: AuthorizeProgram) -> tuple[list[Invited], int, int]:
-    """Invite every valid row's person (registering those unknown): the invited, how many were already invited
-    or enrolled, how many rows were invalid. The same file again invites nobody twice."""
+                 authorize: AuthorizeProgram, language: PreferredLanguage | None = None
+                 ) -> tuple[list[Invited], int, int]:
+    """Invite every valid row's person (registering those unknown, in their row's language, else in `language`: the
+    inviter's, which their invitation is written in): the invited, how many were already invited or enrolled, how many
+    rows were invalid. The same file again invites nobody twice."""
     async with uow:
         program = await handlers._existing(uow.programs, program_id, "program_id")
         authorize(program)
@@ -349,7 +352,7 @@ async def invite(program_id: UUID, role: Role, text: str, at: datetime, caller: 
             if person is None:
                 person = Person.register(display_name=row.name, email=row.email, stage=row.training_stage,
                                          chapter_id=program.chapter_id, timezone=timezone,
-                                         preferred_language=row.language)
+                                         preferred_language=row.language or language)
                 await uow.people.save(person)
                 uow.emit(*integration_events.person_registered(person))
             elif await uow.console.enrolled_in(person.id, program.id, role):
