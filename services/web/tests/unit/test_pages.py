@@ -1244,6 +1244,22 @@ async def test_a_program_whose_members_other_teams_see_says_so_before_joining_an
         in shared and "Nobody outside" not in shared
 
 
+async def test_a_program_joined_from_its_page_or_an_invitation_is_chosen_already_on_the_form_to_join():
+    premed = a_program(PROGRAM, "Premed circle")
+    near_peers = a_program(ANYONE_MAY_MENTOR, "Near peers", mentor_stages=["undergraduate"])  # either role, for me
+    services = programs_to_join(premed, near_peers)
+    services.answers[f"GET /v1/programs/{ANYONE_MAY_MENTOR}"] = near_peers
+    async with browser(services, ME, chapter_id=CHAPTER) as page:
+        program_page = (await page.get(f"/programs/{ANYONE_MAY_MENTOR}")).text
+        invited = (await page.get(f"/sign-up/enrol?program_id={ANYONE_MAY_MENTOR}&role=mentor")).text
+        unknown = (await page.get(f"/sign-up/enrol?program_id={uuid4()}&role=chief")).text
+    assert f'href="/sign-up/enrol?program_id={ANYONE_MAY_MENTOR}"' in program_page
+    assert re.search(rf'name="program_id" value="{ANYONE_MAY_MENTOR}"[^>]*checked', invited)
+    assert not re.search(rf'name="program_id" value="{PROGRAM}"[^>]*checked', invited)
+    assert re.search(r'name="role" value="mentor"[^>]*checked', invited)
+    assert not re.search(r'name="program_id"[^>]*checked', unknown), "one not offered is not chosen"
+
+
 async def test_a_mentee_with_a_mentorship_in_a_program_is_led_to_it_from_the_programs_page_not_to_a_waitlist():
     pairing, other = str(uuid4()), str(uuid4())
     program = a_program(PROGRAM, "Premed circle", pairing_kinds=["general", "research"])

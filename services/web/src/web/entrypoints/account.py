@@ -584,9 +584,11 @@ async def _enrol_page(visitor: Visit, signing_up: bool, status: int = 200, **con
     open_roles = {role for p in programs if p["id"] not in joined for role in roles[p["id"]]}
     open_ids = [p["id"] for p in programs if p["id"] not in joined]
     chosen = context.pop("chosen", None) or {}
-    chosen.setdefault("program_id", open_ids[0] if len(open_ids) == 1 else "")
+    if chosen.get("program_id") not in open_ids:
+        chosen["program_id"] = open_ids[0] if len(open_ids) == 1 else ""
     only_role = next(iter(open_roles)) if len(open_roles) == 1 else None
-    chosen.setdefault("role", only_role or "")
+    if chosen.get("role") not in roles.get(chosen["program_id"], open_roles):
+        chosen["role"] = only_role or ""
     context.update(programs=programs, joined=joined, signing_up=signing_up, chapters=chapters, roles=roles,
                    chosen=chosen, only_role=only_role)
     if signing_up:
@@ -595,8 +597,12 @@ async def _enrol_page(visitor: Visit, signing_up: bool, status: int = 200, **con
 
 
 @router.get("/sign-up/enrol")
-async def sign_up_enrol(visitor: Person, signing_up: str | None = None) -> Response:
-    return await _enrol_page(visitor, bool(signing_up))
+async def sign_up_enrol(visitor: Person, signing_up: str | None = None, program_id: str = "",
+                        role: str = "") -> Response:
+    """`program_id` and `role` choose them already: joining from the program's page, or from an invitation's link (a
+    program not offered, or already joined, is not chosen)."""
+    chosen = {k: v for k, v in (("program_id", program_id), ("role", role)) if v}
+    return await _enrol_page(visitor, bool(signing_up), chosen=chosen)
 
 
 @router.post("/sign-up/enrol")
