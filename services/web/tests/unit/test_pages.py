@@ -1017,6 +1017,20 @@ async def test_a_mentee_paused_for_not_answering_reads_why_on_their_home_page_an
                 f'<button type="submit" class="secondary">{ready}</button>') in shown
 
 
+@pytest.mark.parametrize("language, held", [
+    ("en", "Paused while a coordinator of the program looks into how your last mentorship ended: no mentor is proposed "
+           "to you meanwhile. They will be in touch."),
+    ("es", "En pausa mientras la coordinación del programa revisa cómo terminó tu última mentoría: mientras tanto no "
+           "se te propone ninguna persona mentora. Se pondrán en contacto contigo.")])
+async def test_a_mentee_held_for_a_coordinators_review_reads_so_and_is_not_offered_to_resume_themselves(
+        language, held):
+    async with browser(a_home_with({**A_MENTEE, "paused": True, "paused_because": "conduct_reported"}), ME,
+                       language=language) as page:
+        home = " ".join((await page.get("/")).text.split())
+    assert held in home
+    assert f'action="/enrollments/{A_MENTEE["id"]}/pause"' not in home, "profiles refuses it: a coordinator resumes"
+
+
 async def test_a_waiting_mentee_can_pause_and_is_told_so_in_their_roles_words():
     services = a_home_with(A_MENTEE)
     async with browser(services, ME) as page:
