@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 from html.parser import HTMLParser
 from pathlib import Path
 from uuid import uuid4
+from zoneinfo import ZoneInfo
 
 import pytest
 import web
@@ -529,6 +530,54 @@ async def test_marking_an_event_held_asks_events_to_complete_it(world):
         text = (await page.get(done.headers["location"])).text
     assert [c.path for c in s.calls_to("events", "POST")] == [f"/v1/events/{event['id']}/complete"]
     assert "The event is completed" in text and "Mark it held" not in text
+
+
+async def test_marking_an_event_held_asks_first_how_many_with_a_seat_have_not_checked_in_and_that_it_has_not_ended(
+        world):
+    s, event = world["s"], world["event"]
+    now = datetime.now(UTC)
+    event["starts_at"] = (now - timedelta(minutes=5)).isoformat()
+    event["ends_at"] = (now + timedelta(minutes=30)).isoformat()
+    ends = (now + timedelta(minutes=30)).astimezone(ZoneInfo(event["timezone"])).strftime("%H:%M")
+    async with as_(world, "coordinator")[0] as page, as_(world, "coordinator", "es")[0] as spanish:
+        shown = (await page.get(f"/console/events/{event['id']}")).text
+        asked = await page.get(f"/console/events/{event['id']}/complete")
+        preguntado = (await spanish.get(f"/console/events/{event['id']}/complete")).text
+        assert not s.calls_to("events", "POST"), "looking at the question marks nothing held"
+        s.roster[event["id"]][2]["checked_in_at"] = (now - timedelta(minutes=1)).isoformat()  # one arrives
+        one_left = (await page.get(f"/console/events/{event['id']}/complete")).text
+    assert f'action="/console/events/{event["id"]}/complete"' not in shown
+    assert f'href="/console/events/{event["id"]}/complete"' in shown
+    assert asked.status_code == 200
+    said = html.unescape(asked.text)
+    assert "2 people with a seat have not checked in: they will be recorded as not attending." in said
+    assert f"It ends at {ends}: people may still arrive." in said
+    assert "cannot be undone" in said
+    assert re.search(rf'<form method="post" action="/console/events/{event["id"]}/complete"', asked.text)
+    assert f'href="/console/events/{event["id"]}"' in asked.text  # not yet: back, nothing done
+    assert "1 person with a seat has not checked in: they will be recorded as not attending." in html.unescape(one_left)
+    assert "2 personas con plaza no han registrado su entrada" in html.unescape(preguntado)
+    assert f"Termina a las {ends}: todavía puede llegar gente." in html.unescape(preguntado)
+
+
+async def test_the_question_before_marking_an_event_held_says_nothing_of_arrivals_once_it_has_ended(world):
+    event = world["event"]
+    event["starts_at"] = (datetime.now(UTC) - timedelta(hours=3)).isoformat()
+    event["ends_at"] = (datetime.now(UTC) - timedelta(hours=1)).isoformat()
+    for r in world["s"].roster[event["id"]]:
+        r["checked_in_at"] = "2026-12-10T18:05:00+00:00"
+    async with as_(world, "coordinator")[0] as page:
+        asked = html.unescape((await page.get(f"/console/events/{event['id']}/complete")).text)
+    assert "may still arrive" not in asked and "It ends at" not in asked
+    assert "Everyone with a seat has checked in." in asked
+
+
+async def test_the_question_before_marking_an_event_held_leads_back_to_the_event_before_it_starts(world):
+    event = world["event"]
+    event["starts_at"] = (datetime.now(UTC) + timedelta(days=3)).isoformat()
+    async with as_(world, "coordinator")[0] as page:
+        asked = await page.get(f"/console/events/{event['id']}/complete")
+    assert asked.status_code == 303 and asked.headers["location"].endswith(f"/console/events/{event['id']}")
 
 
 async def test_attendance_csv_has_names_joined_and_no_cell_a_spreadsheet_would_run(world):
