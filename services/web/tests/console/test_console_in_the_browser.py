@@ -7,6 +7,7 @@ $CONSOLE_SCREENSHOTS when it is set (for a person to look at)."""
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -235,7 +236,7 @@ async def test_changing_a_filter_of_participants_keeps_focus_on_it_and_announces
             await role.focus()
             async with page.expect_response(lambda r: "/console/people?" in r.url):
                 await page.keyboard.press("ArrowDown")
-            await page.locator("#status").get_by_text("people found", exact=False).wait_for(state="attached")
+            await page.locator("#status").get_by_text(re.compile(r"\d+ (?:person|people) found")).wait_for(state="attached")
             await page.wait_for_timeout(300)
             assert await role.evaluate("s => s === document.activeElement"), \
                 await page.evaluate("document.activeElement.outerHTML")
