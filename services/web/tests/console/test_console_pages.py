@@ -1018,6 +1018,24 @@ async def test_an_administrator_gives_a_chapter_the_address_its_people_write_to_
     assert s.calls_to("profiles", "PATCH")[-1].body == {"contact_email": "mentoring@chicago.example"}
 
 
+@pytest.mark.parametrize("where", ["new", "existing"])
+async def test_a_chapter_form_says_every_problem_at_once_next_to_each_field_and_in_a_summary_in_form_order(
+        world, where):
+    s = world["s"]
+    path = "/console/chapters" if where == "new" else f"/console/chapters/{s.chapter}"
+    async with as_(world, "admin")[0] as page:
+        refused = await page.post(path, data={"csrf": CSRF, "name": " ", "timezone": "Mars/Olympus",
+                                              "contact_email": "mentoring at chicago"})
+    assert refused.status_code == 422
+    said = dict(re.findall(r'<p class="field-error" id="([a-z_]+)-error">([^<]*)</p>', refused.text))
+    assert list(said) == ["name", "timezone", "contact_email"]
+    assert said["contact_email"] == "Give an email address, like mentoring@chapter.example, or leave it empty."
+    summary = re.search(r'<div class="notice error error-summary".*?</div>', refused.text, re.S)[0]
+    assert re.findall(r'<a href="#([a-z_]+)">', summary) == ["name", "timezone", "contact_email"]
+    assert 'value="mentoring at chicago"' in refused.text
+    assert not s.calls_to("profiles", "POST", "/v1/chapters") and not s.calls_to("profiles", "PATCH")
+
+
 class _FormAsPosted(HTMLParser):
     """What a browser posts from an event form left as shown: each select sends its selected option, or its first
     when none is selected (which is how an unlisted zone turned into another)."""
