@@ -426,3 +426,16 @@ async def test_a_search_that_finds_one_person_says_so_in_the_singular(world, lan
         found_all = unescape((await page.get("/console/people")).text)
     assert f">{one}</h2>" in found_one
     assert re.search(rf">\d+ {several}</h2>", found_all)
+
+
+async def test_a_coordinator_of_two_chapters_sees_the_stage_of_each_mentor_awaiting_approval(world):
+    # Profiles lists people one chapter at a time for them: the vetting page names each chapter it shows.
+    coordinating_both_chapters(world)
+    s, mentor = world["s"], world["mentor"]
+    mentor["stage"] = "fellow"
+    mentor["enrollments"].append({"id": E9, "program_id": world["program"]["id"], "role": "mentor",
+                                  "approval": "pending", "withdrawn": False, "capacity": 2})
+    async with as_(world, "coordinator")[0] as page:
+        queue = await page.get("/console/vetting")
+    assert queue.status_code == 200 and "<dd>Fellow</dd>" in queue.text
+    assert [c.params.get("chapter_id") for c in s.calls_to("profiles", "GET", "/v1/people")] == [s.chapter]

@@ -427,6 +427,28 @@ async def test_a_mentor_awaiting_approval_is_declined_from_the_queue_and_told_so
     assert s.calls_to("profiles", "POST", f"/v1/enrollments/{E9}/suspend")[0].body == {"note": "No licence on file"}
 
 
+@pytest.mark.parametrize("language, stage, specialties, welcomes", [
+    ("en", "Attending physician", "Cardiology, Pediatrics",
+     "Undergraduate (pre-med or pre-health), Medical student, year 1"),
+    ("es", "Médico o médica de planta", "Cardiología, Pediatría",
+     "Estudiante de universidad (premedicina o ciencias de la salud), Estudiante de medicina, primer año")])
+async def test_a_mentor_awaiting_approval_shows_their_stage_specialties_and_whom_they_welcome_in_words(
+        world, language, stage, specialties, welcomes):
+    s, mentor = world["s"], world["mentor"]
+    mentor.update(stage="attending", specialties=["cardiology", "pediatrics"])
+    mentor["enrollments"].append({"id": E9, "program_id": world["program"]["id"], "role": "mentor",
+                                  "approval": "pending", "withdrawn": False, "capacity": 2})
+    s.enrollments[E9]["mentee_stages_welcome"] = ["undergraduate", "medical_student_1"]
+    async with as_(world, "coordinator", language)[0] as page:
+        queue = html.unescape((await page.get("/console/vetting")).text)
+    card = " ".join(re.search(rf'<li class="card" id="v-{E9}">.*?</li>', queue, re.S)[0].split())
+    assert stage in card and specialties in card and welcomes in card
+    assert not re.search(r"\b(attending|cardiology|pediatrics|undergraduate|medical_student_1)\b", card)
+    # One list of the mentors waiting, not a call per card.
+    assert len(s.calls_to("profiles", "GET", r"/v1/people")) == 1
+    assert not s.calls_to("profiles", "GET", r"/v1/people/[^/]+")
+
+
 def vetting_count(text: str) -> str:
     return re.search(r'<p id="vetting-count"[^>]*>([^<]*)</p>', text)[1]
 
