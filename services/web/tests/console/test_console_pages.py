@@ -1209,6 +1209,29 @@ async def test_a_year_without_a_mentorship_confirmed_ended_or_completed_says_not
     assert "<svg" not in trends and "<table" not in trends and "its line has a gap" not in trends
 
 
+def axis_labels(text: str) -> list[str]:
+    """The chart's scale, bottom up: the labels beside its grid lines."""
+    found = re.findall(r'class="grid"/><text x="[\d.]+" y="([\d.]+)" class="axis" text-anchor="end">([^<]*)</text>', text)
+    return [label for _, label in sorted(found, key=lambda f: -float(f[0]))]
+
+
+@pytest.mark.parametrize("counts, scale", [
+    ([0, 0], ["0"]),  # nothing but zeros shown (another month kept back): one zero, no scale made up above it
+    ([1, 0], ["0", "1"]),
+    ([3, 1], ["0", "1", "2", "3"]),
+    ([7, 2], ["0", "2", "4", "6", "8"]),
+    ([120, 40], ["0", "50", "100", "150"])])
+async def test_the_charts_scale_has_one_zero_and_whole_even_steps_reaching_just_past_the_largest_count(
+        world, counts, scale):
+    world["s"].trends_report = published(["2026-01", "2026-02", "2026-03"], ["paired"],
+                                         [[(counts[0], "exact")], [(counts[1], "exact")], [(None, "fewer_than_threshold")]],
+                                         column_totals=False)
+    async with as_(world, "coordinator")[0] as page:
+        text = (await page.get("/console/reports")).text
+    assert "<svg" in text
+    assert axis_labels(text) == scale
+
+
 async def test_the_charts_note_on_gaps_is_there_only_when_a_month_is_not_shown(world):
     world["s"].trends_report = published(["2026-01", "2026-02"], ["paired"], [[(6, "exact")], [(9, "exact")]],
                                          column_totals=False)
