@@ -7,6 +7,7 @@ $CONSOLE_SCREENSHOTS when it is set (for a person to look at)."""
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -17,7 +18,7 @@ from plumbing.testing import serving
 from web.entrypoints.web import SecurityHeaders
 
 from ..conftest import audit, audit_forms_sent_empty
-from .fakes import ROUND, admin_pages, console_app, pages
+from .fakes import ROUND, admin_pages, console_app, enrolled_and_erased_since, pages
 
 STATIC = Path(web.__file__).parent / "static"
 SHOTS = os.environ.get("CONSOLE_SCREENSHOTS")
@@ -163,8 +164,10 @@ async def test_every_console_form_sent_empty_answers_with_its_errors_and_passes_
                                                   "Guardar la configuración")])
 async def test_sharing_who_takes_part_once_people_have_enrolled_is_refused_in_a_summary_leading_to_the_box(
         browser, world, language, box, save):
-    """Into Medicine has people enrolled: ticking the box is refused by profiles; the answer opens on the summary,
-    its link leads to the box, left as it stays (unticked), and the page passes the audit."""
+    """Someone enrolled, erased since (the console sees nobody, so the box is offered): ticking it is refused by
+    profiles; the answer opens on the summary, its link leads to the box, left as it stays (unticked), and the page
+    passes the audit."""
+    world["program"] = enrolled_and_erased_since(world)
     path = f"/console/programs/{world['program']['id']}/settings"
     async with await serve(world, "coordinator") as base:
         context = await browser.new_context(base_url=base, viewport=NARROW,
@@ -235,7 +238,7 @@ async def test_changing_a_filter_of_participants_keeps_focus_on_it_and_announces
             await role.focus()
             async with page.expect_response(lambda r: "/console/people?" in r.url):
                 await page.keyboard.press("ArrowDown")
-            await page.locator("#status").get_by_text("people found", exact=False).wait_for(state="attached")
+            await page.locator("#status").get_by_text(re.compile(r"\d+ (?:person|people) found")).wait_for(state="attached")
             await page.wait_for_timeout(300)
             assert await role.evaluate("s => s === document.activeElement"), \
                 await page.evaluate("document.activeElement.outerHTML")

@@ -416,3 +416,26 @@ async def test_a_published_round_reads_as_a_round_in_spanish_not_as_an_event(wor
         an_event = (await page.get(f"/console/events/{event['id']}")).text
     assert f'<p class="lead">{round_said} · ' in a_round
     assert f" · {event_said}</p>" in an_event
+
+
+@pytest.mark.parametrize("language, one, several", [("en", "1 person found", "people found"),
+                                                     ("es", "1 persona encontrada", "personas encontradas")])
+async def test_a_search_that_finds_one_person_says_so_in_the_singular(world, language, one, several):
+    async with as_(world, "coordinator", language)[0] as page:
+        found_one = unescape((await page.get("/console/people", params={"q": "Ben Stud"})).text)
+        found_all = unescape((await page.get("/console/people")).text)
+    assert f">{one}</h2>" in found_one
+    assert re.search(rf">\d+ {several}</h2>", found_all)
+
+
+async def test_a_coordinator_of_two_chapters_sees_the_stage_of_each_mentor_awaiting_approval(world):
+    # Profiles lists people one chapter at a time for them: the vetting page names each chapter it shows.
+    coordinating_both_chapters(world)
+    s, mentor = world["s"], world["mentor"]
+    mentor["stage"] = "fellow"
+    mentor["enrollments"].append({"id": E9, "program_id": world["program"]["id"], "role": "mentor",
+                                  "approval": "pending", "withdrawn": False, "capacity": 2})
+    async with as_(world, "coordinator")[0] as page:
+        queue = await page.get("/console/vetting")
+    assert queue.status_code == 200 and "<dd>Fellow</dd>" in queue.text
+    assert [c.params.get("chapter_id") for c in s.calls_to("profiles", "GET", "/v1/people")] == [s.chapter]

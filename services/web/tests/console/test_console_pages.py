@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 from html.parser import HTMLParser
 from pathlib import Path
 from uuid import uuid4
+from zoneinfo import ZoneInfo
 
 import pytest
 import web
@@ -426,6 +427,28 @@ async def test_a_mentor_awaiting_approval_is_declined_from_the_queue_and_told_so
     assert s.calls_to("profiles", "POST", f"/v1/enrollments/{E9}/suspend")[0].body == {"note": "No licence on file"}
 
 
+@pytest.mark.parametrize("language, stage, specialties, welcomes", [
+    ("en", "Attending physician", "Cardiology, Pediatrics",
+     "Undergraduate (pre-med or pre-health), Medical student, year 1"),
+    ("es", "Médico o médica de planta", "Cardiología, Pediatría",
+     "Estudiante de universidad (premedicina o ciencias de la salud), Estudiante de medicina, primer año")])
+async def test_a_mentor_awaiting_approval_shows_their_stage_specialties_and_whom_they_welcome_in_words(
+        world, language, stage, specialties, welcomes):
+    s, mentor = world["s"], world["mentor"]
+    mentor.update(stage="attending", specialties=["cardiology", "pediatrics"])
+    mentor["enrollments"].append({"id": E9, "program_id": world["program"]["id"], "role": "mentor",
+                                  "approval": "pending", "withdrawn": False, "capacity": 2})
+    s.enrollments[E9]["mentee_stages_welcome"] = ["undergraduate", "medical_student_1"]
+    async with as_(world, "coordinator", language)[0] as page:
+        queue = html.unescape((await page.get("/console/vetting")).text)
+    card = " ".join(re.search(rf'<li class="card" id="v-{E9}">.*?</li>', queue, re.S)[0].split())
+    assert stage in card and specialties in card and welcomes in card
+    assert not re.search(r"\b(attending|cardiology|pediatrics|undergraduate|medical_student_1)\b", card)
+    # One list of the mentors waiting, not a call per card.
+    assert len(s.calls_to("profiles", "GET", r"/v1/people")) == 1
+    assert not s.calls_to("profiles", "GET", r"/v1/people/[^/]+")
+
+
 def vetting_count(text: str) -> str:
     return re.search(r'<p id="vetting-count"[^>]*>([^<]*)</p>', text)[1]
 
@@ -529,6 +552,54 @@ async def test_marking_an_event_held_asks_events_to_complete_it(world):
         text = (await page.get(done.headers["location"])).text
     assert [c.path for c in s.calls_to("events", "POST")] == [f"/v1/events/{event['id']}/complete"]
     assert "The event is completed" in text and "Mark it held" not in text
+
+
+async def test_marking_an_event_held_asks_first_how_many_with_a_seat_have_not_checked_in_and_that_it_has_not_ended(
+        world):
+    s, event = world["s"], world["event"]
+    now = datetime.now(UTC)
+    event["starts_at"] = (now - timedelta(minutes=5)).isoformat()
+    event["ends_at"] = (now + timedelta(minutes=30)).isoformat()
+    ends = (now + timedelta(minutes=30)).astimezone(ZoneInfo(event["timezone"])).strftime("%H:%M")
+    async with as_(world, "coordinator")[0] as page, as_(world, "coordinator", "es")[0] as spanish:
+        shown = (await page.get(f"/console/events/{event['id']}")).text
+        asked = await page.get(f"/console/events/{event['id']}/complete")
+        preguntado = (await spanish.get(f"/console/events/{event['id']}/complete")).text
+        assert not s.calls_to("events", "POST"), "looking at the question marks nothing held"
+        s.roster[event["id"]][2]["checked_in_at"] = (now - timedelta(minutes=1)).isoformat()  # one arrives
+        one_left = (await page.get(f"/console/events/{event['id']}/complete")).text
+    assert f'action="/console/events/{event["id"]}/complete"' not in shown
+    assert f'href="/console/events/{event["id"]}/complete"' in shown
+    assert asked.status_code == 200
+    said = html.unescape(asked.text)
+    assert "2 people with a seat have not checked in: they will be recorded as not attending." in said
+    assert f"It ends at {ends}: people may still arrive." in said
+    assert "cannot be undone" in said
+    assert re.search(rf'<form method="post" action="/console/events/{event["id"]}/complete"', asked.text)
+    assert f'href="/console/events/{event["id"]}"' in asked.text  # not yet: back, nothing done
+    assert "1 person with a seat has not checked in: they will be recorded as not attending." in html.unescape(one_left)
+    assert "2 personas con plaza no han registrado su entrada" in html.unescape(preguntado)
+    assert f"Termina a las {ends}: todavía puede llegar gente." in html.unescape(preguntado)
+
+
+async def test_the_question_before_marking_an_event_held_says_nothing_of_arrivals_once_it_has_ended(world):
+    event = world["event"]
+    event["starts_at"] = (datetime.now(UTC) - timedelta(hours=3)).isoformat()
+    event["ends_at"] = (datetime.now(UTC) - timedelta(hours=1)).isoformat()
+    for r in world["s"].roster[event["id"]]:
+        r["checked_in_at"] = "2026-12-10T18:05:00+00:00"
+    async with as_(world, "coordinator")[0] as page:
+        asked = html.unescape((await page.get(f"/console/events/{event['id']}/complete")).text)
+    assert "may still arrive" not in asked and "It ends at" not in asked
+    assert "Everyone with a seat has checked in." in asked
+
+
+async def test_the_question_before_marking_an_event_held_leads_back_to_the_event_before_it_starts(world):
+    event = world["event"]
+    event["starts_at"] = (datetime.now(UTC) + timedelta(days=3)).isoformat()
+    async with as_(world, "coordinator")[0] as page:
+        asked = await page.get(f"/console/events/{event['id']}/complete")
+    assert asked.status_code == 303 and asked.headers["location"].endswith(f"/console/events/{event['id']}")
 
 
 async def test_attendance_csv_has_names_joined_and_no_cell_a_spreadsheet_would_run(world):
@@ -969,6 +1040,24 @@ async def test_an_administrator_gives_a_chapter_the_address_its_people_write_to_
     assert s.calls_to("profiles", "PATCH")[-1].body == {"contact_email": "mentoring@chicago.example"}
 
 
+@pytest.mark.parametrize("where", ["new", "existing"])
+async def test_a_chapter_form_says_every_problem_at_once_next_to_each_field_and_in_a_summary_in_form_order(
+        world, where):
+    s = world["s"]
+    path = "/console/chapters" if where == "new" else f"/console/chapters/{s.chapter}"
+    async with as_(world, "admin")[0] as page:
+        refused = await page.post(path, data={"csrf": CSRF, "name": " ", "timezone": "Mars/Olympus",
+                                              "contact_email": "mentoring at chicago"})
+    assert refused.status_code == 422
+    said = dict(re.findall(r'<p class="field-error" id="([a-z_]+)-error">([^<]*)</p>', refused.text))
+    assert list(said) == ["name", "timezone", "contact_email"]
+    assert said["contact_email"] == "Give an email address, like mentoring@chapter.example, or leave it empty."
+    summary = re.search(r'<div class="notice error error-summary".*?</div>', refused.text, re.S)[0]
+    assert re.findall(r'<a href="#([a-z_]+)">', summary) == ["name", "timezone", "contact_email"]
+    assert 'value="mentoring at chicago"' in refused.text
+    assert not s.calls_to("profiles", "POST", "/v1/chapters") and not s.calls_to("profiles", "PATCH")
+
+
 class _FormAsPosted(HTMLParser):
     """What a browser posts from an event form left as shown: each select sends its selected option, or its first
     when none is selected (which is how an unlisted zone turned into another)."""
@@ -1118,6 +1207,29 @@ async def test_a_year_without_a_mentorship_confirmed_ended_or_completed_says_not
     trends = text[text.index("<h2>Trends</h2>"):text.index("<h2>Event attendance</h2>")]
     assert "Nothing to count yet." in trends
     assert "<svg" not in trends and "<table" not in trends and "its line has a gap" not in trends
+
+
+def axis_labels(text: str) -> list[str]:
+    """The chart's scale, bottom up: the labels beside its grid lines."""
+    found = re.findall(r'class="grid"/><text x="[\d.]+" y="([\d.]+)" class="axis" text-anchor="end">([^<]*)</text>', text)
+    return [label for _, label in sorted(found, key=lambda f: -float(f[0]))]
+
+
+@pytest.mark.parametrize("counts, scale", [
+    ([0, 0], ["0"]),  # nothing but zeros shown (another month kept back): one zero, no scale made up above it
+    ([1, 0], ["0", "1"]),
+    ([3, 1], ["0", "1", "2", "3"]),
+    ([7, 2], ["0", "2", "4", "6", "8"]),
+    ([120, 40], ["0", "50", "100", "150"])])
+async def test_the_charts_scale_has_one_zero_and_whole_even_steps_reaching_just_past_the_largest_count(
+        world, counts, scale):
+    world["s"].trends_report = published(["2026-01", "2026-02", "2026-03"], ["paired"],
+                                         [[(counts[0], "exact")], [(counts[1], "exact")], [(None, "fewer_than_threshold")]],
+                                         column_totals=False)
+    async with as_(world, "coordinator")[0] as page:
+        text = (await page.get("/console/reports")).text
+    assert "<svg" in text
+    assert axis_labels(text) == scale
 
 
 async def test_the_charts_note_on_gaps_is_there_only_when_a_month_is_not_shown(world):

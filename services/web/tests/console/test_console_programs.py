@@ -10,7 +10,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from .fakes import CSRF, ROUND, as_
+from .fakes import CSRF, ROUND, as_, enrolled_and_erased_since
 
 FULL = {"csrf": CSRF, "name": "Into Surgery", "mentee_stages": ["medical_student_3", "medical_student_4"],
         "mentor_stages": ["attending"], "mentor_approval_required": "on", "pairing_mode": "rounds",
@@ -424,9 +424,39 @@ async def test_who_takes_part_may_be_shared_until_someone_enrolls_and_the_progra
     assert "Who takes part is shared with other teams (never their names)." in shared
 
 
+@pytest.mark.parametrize("language, kept, fixed", [
+    ("en", "Who takes part is kept from other teams.",
+     "People have enrolled or been invited trusting who may see that they did: this stays as it was."),
+    ("es", "Quién participa no se comparte con otros equipos.",
+     "Hay personas que se inscribieron o recibieron una invitación confiando en quién puede saberlo: esto se queda "
+     "como estaba.")])
+async def test_once_people_have_enrolled_who_may_see_who_takes_part_is_said_as_it_stays_and_not_offered(
+        world, language, kept, fixed):
+    s, path = world["s"], settings(world)  # Into Medicine: people have enrolled
+    async with as_(world, language=language, who="coordinator")[0] as page:
+        shown = (await page.get(path)).text
+        form = the_form(shown, path)
+        saved = await page.post(path, data={**Posted(form).fields, "term_months": ["6"]})
+    assert 'name="members_public"' not in form and "members_public_offered" not in form
+    assert f"{kept} {fixed}" in words_of(form)
+    assert saved.status_code == 303 and s.calls_to("profiles", "PATCH")[-1].body == {"term_months": 6}
+
+
+async def test_once_people_have_been_invited_who_may_see_who_takes_part_is_not_offered_either(world):
+    s = world["s"]
+    program = s.program("Open Doors", s.chapter)  # nobody has enrolled, one is invited
+    s.invited.add(("eva@example.org", program["id"], "mentee"))
+    path = f"/console/programs/{program['id']}/settings"
+    async with as_(world, "coordinator")[0] as page:
+        form = the_form((await page.get(path)).text, path)
+    assert 'name="members_public"' not in form and "this stays as it was" in words_of(form)
+
+
 async def test_once_someone_has_enrolled_the_refusal_is_said_next_to_the_field_and_a_save_again_keeps_the_rest(
         world):
-    s, path = world["s"], settings(world)  # Into Medicine: people have enrolled
+    s = world["s"]
+    world["program"] = enrolled_and_erased_since(world)
+    path = settings(world)
     async with as_(world, "coordinator")[0] as page:
         fields = Posted(the_form((await page.get(path)).text, path)).fields
         refused = await page.post(path, data={**fields, "members_public": ["on"], "term_months": ["6"]})
@@ -444,6 +474,7 @@ async def test_once_someone_has_enrolled_the_refusal_is_said_next_to_the_field_a
 
 
 async def test_who_may_see_who_takes_part_is_asked_and_said_in_spanish(world):
+    world["program"] = enrolled_and_erased_since(world)
     path = settings(world)
     async with as_(world, "coordinator", "es")[0] as page:
         text = words_of((await page.get(path)).text)
@@ -460,6 +491,7 @@ async def test_who_may_see_who_takes_part_is_asked_and_said_in_spanish(world):
 # --- labels and errors, for assistive technology ----------------------------------------------------------------
 
 async def test_every_field_of_the_program_forms_has_a_label_and_an_error_is_linked_to_its_field(world):
+    world["program"] = enrolled_and_erased_since(world)  # who may see who takes part still offered
     path = settings(world)
     async with as_(world, "admin")[0] as page:
         add = the_form((await page.get("/console/programs")).text, "/console/programs")

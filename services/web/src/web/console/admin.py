@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from urllib.parse import urlencode
 from uuid import UUID
 
+from email_validator import EmailNotValidError, validate_email
 from fastapi import APIRouter
 from fastapi.responses import Response
 from starlette.datastructures import FormData
@@ -42,7 +43,8 @@ async def chapters(desk: Console, done: str | None = None) -> Response:
 def _chapter_form(desk: Desk, posted: FormData, zones: tuple[str, ...] = TIME_ZONES
                   ) -> tuple[dict[str, str | None], dict[str, str]]:
     """A chapter's form as typed, and what it lacks (profiles says the rest: a name another chapter has, an address
-    that is none). The contact address is optional: left empty, there is none."""
+    that is none). The contact address is optional: left empty, there is none. Every field is checked at once, in
+    the form's order (its summary lists them so)."""
     values: dict[str, str | None] = {"name": text(posted, "name", 200), "timezone": text(posted, "timezone", 100),
                                      "contact_email": text(posted, "contact_email", 254) or None}
     problems = {}
@@ -50,7 +52,19 @@ def _chapter_form(desk: Desk, posted: FormData, zones: tuple[str, ...] = TIME_ZO
         problems["name"] = desk._(labels.CHAPTER_PROBLEMS["name"])
     if values["timezone"] not in zones:
         problems["timezone"] = desk._(labels.CHAPTER_PROBLEMS["timezone"])
+    if values["contact_email"] and not _an_address(values["contact_email"]):
+        problems["contact_email"] = desk._(labels.CHAPTER_PROBLEMS["contact_email"])
     return values, problems
+
+
+def _an_address(typed: str) -> bool:
+    """Whether it is one email address as profiles takes it (its EmailStr is this same check): said with the other
+    fields' problems at once, not only after they are mended and profiles refuses it."""
+    try:
+        validate_email(typed, check_deliverability=False, allow_display_name=False)
+        return True
+    except EmailNotValidError:
+        return False
 
 
 async def _save_chapter(desk: Desk, method: str, path: str, body: Mapping[str, str | None],

@@ -505,6 +505,30 @@ async def cancel_event_page(event_id: UUID, desk: Console) -> Response:
     return desk.render("console/event_cancel.html", event=event, seated=len(seated), waiting=len(waiting))
 
 
+def _ends_later(event: dict) -> tuple[bool, bool]:
+    """Whether it has not ended yet, and whether it ends today where it takes place (its time of day then says
+    when)."""
+    try:
+        ends, zone = datetime.fromisoformat(event["ends_at"]), ZoneInfo(event["timezone"])
+    except (KeyError, TypeError, ValueError, ZoneInfoNotFoundError):
+        return False, False
+    now = datetime.now(UTC)
+    return ends > now, ends.astimezone(zone).date() == now.astimezone(zone).date()
+
+
+@router.get("/events/{event_id}/complete")
+async def complete_event_page(event_id: UUID, desk: Console) -> Response:
+    """Marking it held cannot be undone and records everyone with a seat not checked in as not attending (events
+    then takes no check-in): how many, and whether it is still going on, is said first (the POST does it)."""
+    event, _, entries = await _event_and_roster(desk, event_id)
+    if event["state"] != "published" or not _started(event):
+        return desk.redirect(f"/console/events/{event_id}")
+    seated, _ = _seated_and_waiting(entries)
+    ends_later, ends_today = _ends_later(event)
+    return desk.render("console/event_complete.html", event=event, absent=sum(1 for r in seated if not _came(r)),
+                       ends_later=ends_later, ends_today=ends_today)
+
+
 @router.post("/events/{event_id}/{action}")
 async def publish_or_cancel(event_id: UUID, action: str, desk: Console, posted: Form) -> Response:
     if action not in ("publish", "cancel", "complete"):

@@ -203,7 +203,33 @@ async def _vetting_page(desk: Desk, program_id: str, offset: int = 0, status: in
         desk.programs())
     pager = pages("/console/vetting", {"program_id": program_id}, offset, PAGE, offset + PAGE < found["total"])
     return desk.render("console/vetting.html", status, found=found, program_id=program_id, pager=pager,
-                       programs={p["id"]: p for p in programs}, **context)
+                       programs={p["id"]: p for p in programs},
+                       people=await _mentors_waiting(desk, program_id, found["items"], offset), **context)
+
+
+DIRECTORY_PAGE = 500  # profiles' largest page of people
+
+
+async def _mentors_waiting(desk: Desk, program_id: str, waiting: list[dict], offset: int) -> dict[str, dict]:
+    """The people of a page of mentors awaiting approval, by id: their stage and specialties, which the vetting
+    list does not carry. Asked of the directory filtered as the queue is (mentors awaiting approval), which lists
+    them by name too: one call for the page, not one a card. A person has at least one such enrollment, so the
+    page's people are at or before its place in the queue; the window reaches far enough back for any but hundreds
+    of offers from the people before them. A coordinator of several chapters names one a call (profiles asks it):
+    one per chapter on the page. A person the window misses shows no more than before."""
+    if not waiting:
+        return {}
+    wanted = {e["person_id"] for e in waiting}
+    staff = desk.staff
+    chapters: list[str | None] = [None]
+    if not staff.administrator and len(staff.coordinator_of) > 1:
+        chapters = sorted({e["chapter_id"] for e in waiting if e.get("chapter_id")})
+    start = 0 if chapters != [None] else max(0, offset + 2 * PAGE - DIRECTORY_PAGE)
+    answers = await asyncio.gather(*(desk.api.call(
+        "profiles", "GET", "/v1/people", staff,
+        params={"role": "mentor", "approval": "pending", "program_id": program_id, "chapter_id": chapter,
+                "offset": start, "limit": DIRECTORY_PAGE}) for chapter in chapters))
+    return {p["id"]: p for answer in answers for p in answer["items"] if p["id"] in wanted}
 
 
 @router.get("/vetting")

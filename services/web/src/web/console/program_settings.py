@@ -5,9 +5,10 @@ and a program's settings page, which changes them with PATCH (only what changed)
 
 Whether other teams may see who takes part (`members_public`) is asked apart: unticked by default, sent when the
 form offered it (a hidden `members_public_offered`: an unticked box is then false) and, in a change, only when it
-changed. profiles keeps it as it is once anyone has enrolled, and says so by naming the field; the console cannot
-cheaply tell whether anyone has (profiles counts only active enrollments, of the caller's chapters), so the form
-always offers it and words that refusal next to it."""
+changed. profiles keeps it as it is once anyone has enrolled or been invited, ever, and says so by naming the field.
+A program says nothing of that (profiles keeps it to itself): the settings page does not offer it when the console
+sees someone enrolled (withdrawn too) or invited, and says why; when it sees nobody (those enrolled since erased,
+say) it offers it and words profiles' refusal next to it."""
 
 from __future__ import annotations
 
@@ -224,12 +225,24 @@ async def _program_to_change(desk: Desk, program_id: UUID) -> dict | None:
     return program if desk.staff.coordinates(program.get("chapter_id")) else None
 
 
+async def _taken_part(desk: Desk, program: dict) -> bool:
+    """Whether the console sees anyone who has enrolled in the program (withdrawn too) or been invited to it: then
+    profiles keeps who may see who takes part as it is. One of each list, in the program's chapter (profiles asks a
+    coordinator of several to name one)."""
+    people, invitations = await asyncio.gather(
+        desk.api.call("profiles", "GET", "/v1/people", desk.staff,
+                      params={"program_id": program["id"], "chapter_id": program.get("chapter_id"), "limit": 1}),
+        desk.api.call("profiles", "GET", "/v1/invitations", desk.staff, params={"program_id": program["id"]}))
+    return bool(people.get("total") or people.get("items")) or bool(invitations)
+
+
 async def _settings_page(desk: Desk, program: dict, status: int = 200, **context: Any) -> Response:
-    chapter_list, default_answer_days = await asyncio.gather(desk.chapters(), _default_answer_days(desk))
+    chapter_list, default_answer_days, taken_part = await asyncio.gather(
+        desk.chapters(), _default_answer_days(desk), _taken_part(desk, program))
     chapters = {c["id"]: c for c in chapter_list}
     return desk.render("console/program_settings.html", status, program=program,
                        chapter=chapters.get(program.get("chapter_id") or ""), default_answer_days=default_answer_days,
-                       **context)
+                       members_fixed=taken_part and "members_public" not in context.get("problems", {}), **context)
 
 
 @router.get("/programs/{program_id}/settings")

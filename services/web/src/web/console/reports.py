@@ -78,7 +78,9 @@ def chart(desk: Desk, table: dict | None, title: str) -> dict | None:
         return None
     months, measures = table["rows"], table["columns"]
     values = [[c.get("value") if c.get("shown") == "exact" else None for c in row] for row in table["cells"]]
-    top = max([v for row in values for v in row if v is not None] + [1])
+    largest = max([v for row in values for v in row if v is not None] + [0])
+    scale = _scale(largest)
+    top = scale[-1] if largest else 1  # nothing but zeros: their line lies on the axis
     plot_w, plot_h = CHART_WIDTH - 2 * MARGIN, CHART_HEIGHT - 2 * MARGIN
     step = plot_w / max(len(months) - 1, 1)
 
@@ -107,9 +109,22 @@ def chart(desk: Desk, table: dict | None, title: str) -> dict | None:
              if len(months) <= 12 or i % max(len(months) // 6, 1) == 0]
     for n, tick in enumerate(ticks):  # a phone shows every other one (console.css), larger
         tick["minor"] = len(ticks) > 6 and n % 2 == 1
-    grid = [{"y": y(round(top * f)), "label": round(top * f)} for f in (0, 0.5, 1)]
+    grid = [{"y": y(v), "label": v} for v in scale]
     return {"title": title, "width": CHART_WIDTH, "height": CHART_HEIGHT, "lines": lines, "ticks": ticks,
             "grid": grid, "hidden": hidden, "base": MARGIN + plot_h, "left": MARGIN, "right": CHART_WIDTH - MARGIN}
+
+
+def _scale(largest: int) -> list[int]:
+    """The chart's scale for counts up to `largest`: 0, then whole steps of 1, 2 or 5 times a power of ten, at most
+    four, to the first at or past it (0, 50, 100, 150 for 120); only 0 when every count is 0."""
+    if largest <= 0:
+        return [0]
+    power = 1
+    while True:
+        for step in (power, 2 * power, 5 * power):
+            if -(-largest // step) <= 4:
+                return list(range(0, step * -(-largest // step) + 1, step))
+        power *= 10
 
 
 def _all_zero(table: dict) -> bool:
