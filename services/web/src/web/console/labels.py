@@ -263,6 +263,9 @@ AUDIT_ACTIONS = {
     "people.invited": C_("Invited people"),
     "mentor.approved": C_("Approved a mentor"),
     "mentor.suspended": C_("Suspended a mentor"),
+    # Matching's ending for a problem of conduct, reported by one side: the other is held until staff look into it.
+    "enrollment.held_for_review": C_("Held someone reported for a problem of conduct for review"),
+    "enrollment.review_cleared": C_("Cleared a review after a report of conduct"),
     "person.suspended": C_("Suspended a person"),
     "person.reinstated": C_("Reinstated a person"),
     "person.erased": C_("Erased a person and their data"),
