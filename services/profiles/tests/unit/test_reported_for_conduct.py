@@ -173,3 +173,16 @@ async def test_one_under_review_does_not_escape_it_by_withdrawing_and_enrolling_
     assert (again.approval, again.review_reason) == ("pending", None)  # this program vets every mentor
     entry = uow.audited[-1]
     assert (entry.action, entry.subject_id) == ("enrollment.review_cleared", str(mentor.id))
+
+
+async def test_a_reported_mentor_a_coordinator_then_suspends_is_told_their_mentoring_is_on_hold_not_their_offer_declined(
+        uow, pair, vetted_program, chapter):  # noqa: F811
+    # Back in the vetting queue, they were approved before the report: suspending them is not declining an offer.
+    mentee, mentor = pair
+    await handlers.pairing_ended(ended(mentee.person_id, mentor.person_id, vetted_program.id, Role.MENTEE), uow)
+
+    await console.suspend_mentor(mentor.id, "looked into it", coordinator_of(chapter.id), uow, anyone)
+
+    [suspended] = [e for e in uow.published if isinstance(e, contract.MentorSuspendedV3)]
+    assert suspended.was_approved is True
+    assert (await handlers.get_enrollment(mentor.id, uow, anyone)).was_approved is True

@@ -523,7 +523,8 @@ class Enrollment:
         self._require_mentor()
         if self.approval == "suspended":
             raise Conflict("this mentor is already suspended", field="approval")
-        self.was_approved = self.approval == "approved"
+        # One back in the vetting queue for a report of conduct had been mentoring: their mentoring is put on hold.
+        self.was_approved = self.approval == "approved" or self.review_reason is not None
         self.approval = "suspended"
 
     def withdraw(self) -> None:
