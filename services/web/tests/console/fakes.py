@@ -403,6 +403,8 @@ class Services:
             e["was_approved"] = e["approval"] == "approved" if found[2] == "suspend" else None
             e["approval"] = "approved" if found[2] == "approve" else "suspended"
             return e
+        if m == "POST" and (found := re.fullmatch(r"/v1/enrollments/([^/]+)/clear-review", path)):
+            return {"id": found[1], "paused": False, "paused_because": None, "review_reason": None}
         if m == "GET" and path == "/v1/invitations":  # to a program its caller manages
             program = self.programs[c.params["program_id"]]
             if not self._manages(c, program["chapter_id"]):

@@ -449,6 +449,39 @@ async def test_a_mentor_awaiting_approval_shows_their_stage_specialties_and_whom
     assert not s.calls_to("profiles", "GET", r"/v1/people/[^/]+")
 
 
+@pytest.mark.parametrize("language, said", [
+    ("en", "Their mentee ended a mentorship with them for a problem of conduct on "),
+    ("es", "Su persona mentorada terminó una mentoría por un problema de conducta el ")])
+async def test_a_mentor_back_in_the_queue_for_a_report_of_conduct_says_so_and_since_when(world, language, said):
+    s = world["s"]
+    s.enrollments[E9].update(review_reason="conduct_reported", review_since="2026-12-05T20:30:00+00:00")
+    async with as_(world, "coordinator", language)[0] as page:
+        queue = html.unescape((await page.get("/console/vetting")).text)
+    card = " ".join(re.search(rf'<li class="card" id="v-{E9}">.*?</li>', queue, re.S)[0].split())
+    assert said in card and "2026" in card and "conduct_reported" not in card
+
+
+async def test_a_mentee_held_for_a_report_of_conduct_is_resumed_by_a_coordinator_from_their_page_once_looked_into(
+        world):
+    s, mentee = world["s"], world["mentee"]
+    held = {"id": "0b6c2f4e-8a0d-4f7a-9d3e-5c1b2a3d4e5f", "program_id": world["program"]["id"], "role": "mentee",
+            "approval": "not_required", "active": True, "capacity": 1, "paused": True,
+            "paused_because": "conduct_reported", "review_reason": "conduct_reported",
+            "review_since": "2026-12-05T20:30:00+00:00"}
+    mentee["enrollments"].append(held)
+    async with as_(world, "coordinator")[0] as page:
+        shown = " ".join((await page.get(f"/console/people/{mentee['id']}")).text.split())
+        resumed = await page.post(f"/console/enrollments/{held['id']}/clear-review",
+                                  data={"csrf": CSRF, "person_id": mentee["id"], "note": "Spoke with both"})
+    assert "paused while you look into a report of conduct, since " in shown
+    assert f'action="/console/enrollments/{held["id"]}/clear-review"' in shown
+    assert "Looked into: resume them" in shown
+    assert (resumed.status_code, resumed.headers["location"]) == (
+        303, f"/console/people/{mentee['id']}?done=review_cleared")
+    [cleared] = s.calls_to("profiles", "POST", f"/v1/enrollments/{held['id']}/clear-review")
+    assert cleared.body == {"note": "Spoke with both"}
+
+
 def vetting_count(text: str) -> str:
     return re.search(r'<p id="vetting-count"[^>]*>([^<]*)</p>', text)[1]
 

@@ -482,6 +482,7 @@ DONE = {
     "suspended": C_("Suspended."),
     "declined": C_("Declined: the mentor is told they were not approved."),
     "reinstated": C_("Reinstated."),
+    "review_cleared": C_("Resumed: they may be paired again."),
     "erased": C_("The person is erased: every service forgets them."),
     "paired": C_("The pair is proposed: both are told by email."),
     "reassigned": C_("The mentee is proposed to the new mentor."),

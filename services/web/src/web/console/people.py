@@ -239,7 +239,9 @@ async def vetting(desk: Console, program_id: str = "", offset: int = 0, done: st
 
 @router.post("/enrollments/{enrollment_id}/{action}")
 async def approve_or_suspend(enrollment_id: UUID, action: str, desk: Console, posted: Form) -> Response:
-    if action not in ("approve", "suspend"):
+    """Approve or suspend (decline) a mentor, from the queue or their page; or resume, from their page, a mentee held
+    for a report of conduct once it is looked into (`clear-review`)."""
+    if action not in ("approve", "suspend", "clear-review"):
         return desk.render("console/not_found.html", 404)
     note = text(posted, "note", 4 * NOTE_LIMIT)  # whole: one over profiles' limit is refused, not cut
     back = str(uuid_or_none(posted.get("program_id")) or "")
@@ -259,7 +261,8 @@ async def approve_or_suspend(enrollment_id: UUID, action: str, desk: Console, po
             error = desk.error_words(failed)
     # From the queue, a mentor awaiting approval is declined (profiles suspends the enrollment, and the mentor is
     # told they were not approved); from their page, an approved one is suspended.
-    done = "approved" if action == "approve" else "suspended" if person_id is not None else "declined"
+    done = {"approve": "approved", "clear-review": "review_cleared"}.get(
+        action, "suspended" if person_id is not None else "declined")
     if person_id is not None:
         if error:
             return await person_page(desk, person_id, 422, mentor_problems={str(enrollment_id): error},
