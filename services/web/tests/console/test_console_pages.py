@@ -379,6 +379,18 @@ async def test_confirming_invites_and_mails_each_new_person_a_week_long_sign_in_
         assert timedelta(days=6, hours=23) < link.expires_at - datetime.now(UTC) <= timedelta(days=7)
 
 
+async def test_an_invitations_link_leads_into_the_program_chosen_and_its_people_are_registered_in_the_consoles_language(
+        world):
+    program, s = world["program"], world["s"]
+    client, _, links = as_(world, "coordinator", "es")
+    async with client as page:
+        await page.post(f"/console/programs/{program['id']}/invite",
+                        data={"csrf": CSRF, "role": "mentor", "step": "confirm", "csv": CSV})
+    [asked] = s.calls_to("profiles", "POST", "/v1/invitations")
+    assert asked.body["language"] == "es"  # for a row naming none: as their invitation is written
+    assert {link.back_to for link in links.links} == {f"/sign-up/enrol?program_id={program['id']}&role=mentor"}
+
+
 async def test_a_files_language_column_is_shown_before_inviting_and_each_new_person_is_invited_in_it(world):
     program = world["program"]
     csv = ("name,email,stage,language\nDr. Eva Tres,eva@example.org,resident,es\n"

@@ -332,7 +332,8 @@ async def invite(program_id: UUID, desk: Console, posted: Form) -> Response:
     if problems:
         return desk.render("console/invite.html", 422, program=program, role=role, problems=problems,
                            csv=None if "file" in problems else csv)
-    body = {"program_id": str(program_id), "role": role, "csv": csv}
+    # Someone new whose row names no language is registered in the console's, which their invitation is written in.
+    body = {"program_id": str(program_id), "role": role, "csv": csv, "language": desk.language}
     if posted.get("step") != "confirm":
         try:
             preview = await desk.api.call("profiles", "POST", "/v1/invitations/preview", desk.staff, json=body)
@@ -355,16 +356,18 @@ async def invite(program_id: UUID, desk: Console, posted: Form) -> Response:
 
 async def send_invitations(desk: Desk, program: dict, role: str, invited: list[dict]) -> int:
     """One email per newly invited person, in their language, with a sign-in link valid for a week (the web's own
-    sign-in links: only its digest is kept). Returns how many the mail server took."""
+    sign-in links: only its digest is kept), which leads to the form to join with the program and role chosen.
+    Returns how many the mail server took."""
     state = desk.request.app.state
     settings = state.settings
     now = datetime.now(UTC)
     links = [(person, new_secret()) for person in invited]
+    joining = {"program_id": program["id"], "role": role}
     uow = state.new_unit_of_work()
     async with uow:
         for person, secret in links:
-            await uow.links.add(SignInLink(digest(secret), person["email"],
-                                           now + timedelta(days=INVITATION_DAYS)))
+            await uow.links.add(SignInLink(digest(secret), person["email"], now + timedelta(days=INVITATION_DAYS),
+                                           back_to=f"/sign-up/enrol?{urlencode(joining)}"))
         await uow.commit()
     base = settings.public_base_url.rstrip("/")
     sent = 0
