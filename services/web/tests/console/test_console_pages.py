@@ -1377,6 +1377,16 @@ async def test_the_audit_trail_merges_the_four_services_newest_first_with_names(
     assert "<tbody>" not in text
 
 
+@pytest.mark.parametrize("language, words", [("en", "Made, or no longer, a coordinator or an administrator"),
+                                              ("es", "Alta o baja como coordinación o administración")])
+async def test_an_email_telling_someone_of_their_staff_role_that_did_not_arrive_is_listed_in_words(world, language,
+                                                                                                words):
+    world["s"].delivery(world["waiting"], "staff_role_changed", "failed", "2026-03-05T12:00:00+00:00")
+    async with as_(world, "coordinator", language)[0] as page:
+        text = (await page.get("/console/emails")).text
+    assert words in text and "staff_role_changed" not in text
+
+
 async def test_emails_that_did_not_arrive_are_listed_newest_first_with_names_and_only_of_the_coordinators_chapters(
         world):
     async with as_(world, "coordinator")[0] as page:

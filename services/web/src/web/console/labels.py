@@ -323,6 +323,7 @@ EMAIL_KINDS = {
     "welcome": C_("Welcome"),
     "mentor_approved": C_("Approved as a mentor"),
     "mentor_suspended": C_("Mentoring declined or on hold"),
+    "staff_role_changed": C_("Made, or no longer, a coordinator or an administrator"),
     "email_change": C_("Confirm a new email address"),
     "email_changed": C_("Email address changed (to the old one)"),
     "pairing_proposed": C_("A mentorship is proposed"),
