@@ -685,6 +685,10 @@ class Services:
             if rest == "/registrations":
                 return {"counts": {"confirmed": sum(r["status"] == "confirmed" for r in roster)},
                         "registrations": roster}
+            if rest == "/attendance" and m == "POST":
+                entry = next(r for r in roster if r["person_id"] == c.body["person_id"])
+                entry["attended"] = c.body["attended"]
+                return entry
             if rest == "/attendance":
                 return [{"person_id": r["person_id"], "status": r["status"], "checked_in_at": r.get("checked_in_at"),
                          "attended": r.get("attended")} for r in roster]

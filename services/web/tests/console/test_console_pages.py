@@ -785,6 +785,26 @@ async def test_a_held_events_roster_says_who_came_and_who_did_not_instead_of_who
     assert "Has a seat" not in text and "with a seat of" not in text
 
 
+async def test_someone_who_came_but_was_not_checked_in_is_recorded_as_coming_once_the_event_is_held(world):
+    # Marked held, everyone not checked in was recorded as not coming: a late arrival is put right from the roster.
+    s, event, mentor = world["s"], world["event"], world["mentor"]
+    event["starts_at"] = (datetime.now(UTC) - timedelta(hours=2)).isoformat()
+    async with as_(world, "coordinator")[0] as page:
+        await page.post(f"/console/events/{event['id']}/complete", data={"csrf": CSRF})
+        held = (await page.get(f"/console/events/{event['id']}")).text
+        recorded = await page.post(f"/console/events/{event['id']}/attendance",
+                                   data={"csrf": CSRF, "person_id": mentor["id"], "attended": "true"})
+        after = (await page.get(recorded.headers["location"])).text
+    card = re.search(rf'id="r-seated-{mentor["id"]}".*?</li>', held, re.S)[0]
+    assert f'action="/console/events/{event["id"]}/attendance"' in card and "Record that they came" in card
+    assert (recorded.status_code, recorded.headers["location"]) == (
+        303, f"/console/events/{event['id']}?done=attendance_recorded#r-seated-{mentor['id']}")
+    [asked] = s.calls_to("events", "POST", f"/v1/events/{event['id']}/attendance")
+    assert asked.body == {"person_id": mentor["id"], "attended": True}
+    card = re.search(rf'id="r-seated-{mentor["id"]}".*?</li>', after, re.S)[0]
+    assert "Came" in card and "Record that they did not come" in card
+
+
 @pytest.mark.parametrize(("title", "filename"), [
     ("Spring Career Fair", "spring-career-fair-attendance.csv"),
     ("Applying while LGBTQ+: ¿Cómo postular?", "applying-while-lgbtq-como-postular-attendance.csv"),

@@ -529,6 +529,23 @@ async def complete_event_page(event_id: UUID, desk: Console) -> Response:
                        ends_later=ends_later, ends_today=ends_today)
 
 
+@router.post("/events/{event_id}/attendance")
+async def record_attendance(event_id: UUID, desk: Console, posted: Form) -> Response:
+    """Whether someone with a seat came, put right once the event is held (which recorded everyone not checked in as
+    not coming, and takes no check-in since): one who arrived late, or was checked in by mistake."""
+    person_id = uuid_or_none(posted.get("person_id"))
+    if person_id is None or posted.get("attended") not in ("true", "false"):
+        return await _event_page(desk, event_id, 422, error=desk._(labels.GENERIC_ERROR))
+    try:
+        await desk.api.call("events", "POST", f"/v1/events/{event_id}/attendance", desk.staff,
+                            json={"person_id": str(person_id), "attended": posted.get("attended") == "true"})
+    except ServiceError as error:
+        if not _refused(error):
+            raise
+        return await _event_page(desk, event_id, 422, problems={str(person_id): await _refusal(desk, error, event_id)})
+    return desk.redirect(f"/console/events/{event_id}?done=attendance_recorded#r-seated-{person_id}")
+
+
 @router.post("/events/{event_id}/{action}")
 async def publish_or_cancel(event_id: UUID, action: str, desk: Console, posted: Form) -> Response:
     if action not in ("publish", "cancel", "complete"):

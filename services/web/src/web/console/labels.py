@@ -498,6 +498,7 @@ DONE = {
     "event_published": C_("The event is published."),
     "event_cancelled": C_("The event is cancelled."),
     "event_completed": C_("The event is completed: those checked in are recorded as attending, the others as not."),
+    "attendance_recorded": C_("Their attendance is recorded."),
     "registrant_removed": C_("The person is removed and told by email."),
     "registration_closed": C_("Registration is closed: nobody else can register. Those registered keep their "
                               "places; to open it again, move its deadline on (Edit)."),
