@@ -391,6 +391,21 @@ async def test_an_invitations_link_leads_into_the_program_chosen_and_its_people_
     assert {link.back_to for link in links.links} == {f"/sign-up/enrol?program_id={program['id']}&role=mentor"}
 
 
+async def test_a_files_stages_in_words_in_either_language_are_understood_and_the_page_lists_what_to_write(world):
+    program, s = world["program"], world["s"]
+    csv = ("Name,Email,Stage\nDr. Eva Tres,eva@example.org,Resident\nKim Four,kim@example.org,médico o médica de planta\n"
+           "Lu Five,lu@example.org,Medical student year 3\nMo Six,mo@example.org,high school\n"
+           "Ny Seven,ny@example.org,chief\n")
+    async with as_(world, "coordinator", "es")[0] as page:
+        offered = html.unescape((await page.get(f"/console/programs/{program['id']}/invite")).text)
+        await page.post(f"/console/programs/{program['id']}/invite",
+                        data={"csrf": CSRF, "role": "mentor", "step": "preview", "csv": csv})
+    [asked] = s.calls_to("profiles", "POST", "/v1/invitations/preview")
+    stages = [line.split(",")[-1] for line in asked.body["csv"].splitlines()[1:]]
+    assert stages == ["resident", "attending", "medical_student_3", "high_school", "chief"]  # unknown: profiles says
+    assert "Estudiante de secundaria (high_school)" in offered
+
+
 async def test_a_files_language_column_is_shown_before_inviting_and_each_new_person_is_invited_in_it(world):
     program = world["program"]
     csv = ("name,email,stage,language\nDr. Eva Tres,eva@example.org,resident,es\n"

@@ -4,6 +4,9 @@ inviting in bulk from a CSV file (preview, confirm, then one invitation email pe
 from __future__ import annotations
 
 import asyncio
+import csv as csv_module  # `csv` names the file's text here
+import io
+import unicodedata
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode
@@ -12,6 +15,7 @@ from uuid import UUID
 from fastapi import APIRouter
 from fastapi.responses import Response
 
+from ..adapters.rendering import LANGUAGES
 from ..adapters.services import ServiceError
 from ..domain.sign_in import SignInLink, digest, new_secret
 from ..entrypoints import labels as participant_labels
@@ -314,6 +318,45 @@ async def _csv_of(posted) -> str | None:
     return pasted if pasted.strip() else None
 
 
+def _letters_and_digits(words: str) -> str:
+    """'Médico o médica de planta' → 'medicoomedicadeplanta': how a cell is matched, whatever its case, accents,
+    spaces and punctuation."""
+    plain = unicodedata.normalize("NFKD", words).encode("ascii", "ignore").decode()
+    return "".join(c for c in plain.casefold() if c.isalnum())
+
+
+def _stage_codes(desk: Desk) -> dict[str, str]:
+    """Each training stage by what a coordinator's spreadsheet may call it: its code, or its name in English or
+    Spanish, with or without what the name adds in brackets ('Undergraduate')."""
+    known: dict[str, str] = {}
+    for code, label in participant_labels.STAGES.items():
+        for language in LANGUAGES:
+            named = desk.renderer.gettext(language, label)
+            for words in (code, named, named.split(" (")[0]):
+                known[_letters_and_digits(words)] = code
+    return known
+
+
+def _with_stage_codes(desk: Desk, text: str) -> str:
+    """The file with each stage it names in words written as its code, which profiles reads; anything else as it
+    was (profiles says what is wrong with it)."""
+    try:
+        rows = list(csv_module.reader(io.StringIO(text.lstrip("\ufeff"))))
+    except csv_module.Error:
+        return text
+    header = [cell.strip().lower() for cell in rows[0]] if rows else []
+    if "stage" not in header:
+        return text
+    column, codes = header.index("stage"), _stage_codes(desk)
+    out = io.StringIO()
+    writer = csv_module.writer(out, lineterminator="\n")
+    for number, row in enumerate(rows):
+        if number and column < len(row) and (code := codes.get(_letters_and_digits(row[column]))):
+            row[column] = code
+        writer.writerow(row)
+    return out.getvalue()
+
+
 @router.post("/programs/{program_id}/invite")
 async def invite(program_id: UUID, desk: Console, posted: Form) -> Response:
     """`step` preview (the default): check every row; `step` confirm: invite the valid rows, then mail them."""
@@ -332,6 +375,8 @@ async def invite(program_id: UUID, desk: Console, posted: Form) -> Response:
     if problems:
         return desk.render("console/invite.html", 422, program=program, role=role, problems=problems,
                            csv=None if "file" in problems else csv)
+    assert csv is not None
+    csv = _with_stage_codes(desk, csv)
     # Someone new whose row names no language is registered in the console's, which their invitation is written in.
     body = {"program_id": str(program_id), "role": role, "csv": csv, "language": desk.language}
     if posted.get("step") != "confirm":
