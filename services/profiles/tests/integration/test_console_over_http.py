@@ -152,7 +152,9 @@ async def test_the_same_file_uploaded_again_invites_nobody_twice(profiles, chapt
     text = (f"Stage,Name,Email\nresident,Rae Resident,rae.{tag}@example.org\nfellow,Fen Fellow,fen.{tag}@example.org\n"
             f"medical_student_3,Too Junior,junior.{tag}@example.org\nresident,No Address,\n")
     body = {"program_id": chapter["program"], "role": "mentor", "csv": text, "language": "es"}
+    program = {"id": chapter["program"]}  # the test's own: nobody has enrolled nor been invited yet
     async with profiles.client(Role.COORDINATOR, chapter_id=chapter["id"]) as coordinator:
+        before = (await coordinator.get(f"/v1/programs/{program['id']}")).json()
         preview = (await coordinator.post("/v1/invitations/preview", json=body)).json()
         assert (preview["valid"], preview["invalid"]) == (2, 2)
         assert [r["problems"] for r in preview["rows"]] == [
@@ -160,7 +162,10 @@ async def test_the_same_file_uploaded_again_invites_nobody_twice(profiles, chapt
         first = (await coordinator.post("/v1/invitations", json=body)).json()
         again = (await coordinator.post("/v1/invitations", json=body)).json()
         preview_again = (await coordinator.post("/v1/invitations/preview", json=body)).json()
-        listed = (await coordinator.get("/v1/invitations", params={"program_id": chapter["program"]})).json()
+        listed = (await coordinator.get("/v1/invitations", params={"program_id": program["id"]})).json()
+        after = (await coordinator.get(f"/v1/programs/{program['id']}")).json()
+    # Who may see who takes part is kept as it is from the first invitation: the console's settings say so up front.
+    assert (before["members_public_fixed"], after["members_public_fixed"]) == (False, True)
     assert [i["display_name"] for i in first["invited"]] == ["Rae Resident", "Fen Fellow"]
     assert {i["preferred_language"] for i in first["invited"]} == {"es"}  # the inviter's: no row says another
     assert (first["already_invited"], first["invalid"]) == (0, 2)
@@ -169,11 +174,11 @@ async def test_the_same_file_uploaded_again_invites_nobody_twice(profiles, chapt
     assert {i["person_id"] for i in listed} == {i["person_id"] for i in first["invited"]}
     assert {i["status"] for i in listed} == {"pending"}
     rae = first["invited"][0]
-    await published.wait_for("profiles.person_invited", person_id=rae["person_id"], program_id=chapter["program"])
+    await published.wait_for("profiles.person_invited", person_id=rae["person_id"], program_id=program["id"])
     await published.wait_for("profiles.person_registered", person_id=rae["person_id"])
     async with profiles.client(Role.PARTICIPANT, person_id=rae["person_id"]) as as_rae:
         assert (await as_rae.post("/v1/enrollments", json={
-            "person_id": rae["person_id"], "program_id": chapter["program"], "role": "mentor"})).status_code == 201
+            "person_id": rae["person_id"], "program_id": program["id"], "role": "mentor"})).status_code == 201
         assert [i["status"] for i in (await as_rae.get(f"/v1/people/{rae['person_id']}/invitations")).json()] == [
             "accepted"]
 

@@ -440,9 +440,16 @@ async def list_programs(_: Caller, unit: UnitOfWork, chapter_id: UUID | None = N
     return [ProgramOut.of(p) for p in await handlers.list_programs(chapter_id, unit)]
 
 
+class OneProgramOut(ProgramOut):
+    members_public_fixed: bool = Field(
+        description="Whether anyone has ever enrolled in it or been invited to it (withdrawn, or erased since, too): "
+                    "then whether other teams may see who takes part (`members_public`) stays as it is")
+
+
 @router.get("/programs/{program_id}")
-async def get_program(program_id: UUID, _: Caller, unit: UnitOfWork) -> ProgramOut:
-    return ProgramOut.of(await handlers.get_program(program_id, unit))
+async def get_program(program_id: UUID, _: Caller, unit: UnitOfWork) -> OneProgramOut:
+    program, taken_part = await handlers.get_program_as_kept(program_id, unit)
+    return OneProgramOut(**vars(program), members_public_fixed=taken_part)
 
 
 @router.patch("/programs/{program_id}", responses=answers(409))

@@ -140,9 +140,11 @@ def _values(item: Chapter | Program, changed: set[str]) -> dict[str, Any]:
     return {name: plain(getattr(item, name)) for name in sorted(changed)}
 
 
-async def get_program(program_id: UUID, uow: Uow) -> Program:
+async def get_program_as_kept(program_id: UUID, uow: Uow) -> tuple[Program, bool]:
+    """The program, and whether anyone ever enrolled in it or was invited (`note_taken_part`): what it keeps as it is
+    from then."""
     async with uow:
-        return await _existing(uow.programs, program_id, "program_id")
+        return await _existing(uow.programs, program_id, "program_id"), await uow.programs.taken_part_in(program_id)
 
 
 async def list_programs(chapter_id: UUID | None, uow: Uow) -> list[Program]:
