@@ -201,6 +201,7 @@ class Services:
     people_report: dict | None = None  # profiles' people report, when a test says what it is
     trends_report: dict | None = None  # matching's mentorships by month, when a test says what it is
     invited: set[tuple[str, str, str]] = field(default_factory=set)
+    enrolled_since_shown: set[str] = field(default_factory=set)  # programs GET says nobody took part in
     # (status, code, field) or (status, code, field, message): the message as the service words it; field: a list
     # for a malformed request's every field at fault.
     refuse: dict[tuple[str, str], tuple] = field(default_factory=dict)
@@ -378,7 +379,9 @@ class Services:
         if m == "GET" and (found := re.fullmatch(r"/v1/programs/([^/]+)", path)):
             program = self.programs[found[1]]
             self._mine(c, program["chapter_id"])
-            return program
+            fixed = program["id"] not in self.enrolled_since_shown and (self._anyone_enrolled(program["id"]) or any(
+                invited_to == program["id"] for _, invited_to, _ in self.invited))
+            return {**program, "members_public_fixed": fixed}
         if m == "GET" and path == "/v1/chapters":
             return [{"id": self.chapter, "name": "Chicago", "timezone": self.chapter_timezone},
                     {"id": self.other_chapter, "name": "Miami", "timezone": "America/New_York"}]
@@ -405,12 +408,6 @@ class Services:
             return e
         if m == "POST" and (found := re.fullmatch(r"/v1/enrollments/([^/]+)/clear-review", path)):
             return {"id": found[1], "paused": False, "paused_because": None, "review_reason": None}
-        if m == "GET" and path == "/v1/invitations":  # to a program its caller manages
-            program = self.programs[c.params["program_id"]]
-            if not self._manages(c, program["chapter_id"]):
-                return forbidden("only an administrator, or a coordinator of this chapter, may do this")
-            return [{"invitation_id": ident(), "person_id": ident(), "program_id": program["id"], "role": role,
-                     "status": "pending"} for _, invited_to, role in sorted(self.invited) if invited_to == program["id"]]
         if m == "POST" and path in ("/v1/invitations/preview", "/v1/invitations"):
             return self._invitations(c, preview=path.endswith("preview"))
         if m == "GET" and path.startswith("/v1/reports/people"):
@@ -895,13 +892,14 @@ def make_world() -> dict:
             "event": event, "other_event": other_event}
 
 
-def enrolled_and_erased_since(world) -> dict:
-    """A program someone enrolled in whose person was erased since: the console sees nobody in it, profiles still
-    keeps who may see who takes part."""
+def enrolled_since_shown(world) -> dict:
+    """A program someone enrolled in after its settings page was shown: the page offered who may see who takes part,
+    which profiles then keeps as it is."""
     s = world["s"]
     program = s.program("Quiet Circle", s.chapter)
     s.enrollments["9a7e0c4e-2b51-4c8e-9d55-3f1f4b0c0a11"] = {
         **s.enrollments[E9], "id": "9a7e0c4e-2b51-4c8e-9d55-3f1f4b0c0a11", "program_id": program["id"]}
+    s.enrolled_since_shown.add(program["id"])
     return program
 
 

@@ -18,7 +18,7 @@ from plumbing.testing import serving
 from web.entrypoints.web import SecurityHeaders
 
 from ..conftest import audit, audit_forms_sent_empty
-from .fakes import ROUND, admin_pages, console_app, enrolled_and_erased_since, pages
+from .fakes import ROUND, admin_pages, console_app, enrolled_since_shown, pages
 
 STATIC = Path(web.__file__).parent / "static"
 SHOTS = os.environ.get("CONSOLE_SCREENSHOTS")
@@ -167,7 +167,7 @@ async def test_sharing_who_takes_part_once_people_have_enrolled_is_refused_in_a_
     """Someone enrolled, erased since (the console sees nobody, so the box is offered): ticking it is refused by
     profiles; the answer opens on the summary, its link leads to the box, left as it stays (unticked), and the page
     passes the audit."""
-    world["program"] = enrolled_and_erased_since(world)
+    world["program"] = enrolled_since_shown(world)
     path = f"/console/programs/{world['program']['id']}/settings"
     async with await serve(world, "coordinator") as base:
         context = await browser.new_context(base_url=base, viewport=NARROW,

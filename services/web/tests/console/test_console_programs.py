@@ -10,7 +10,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from .fakes import CSRF, ROUND, as_, enrolled_and_erased_since
+from .fakes import CSRF, ROUND, as_, enrolled_since_shown
 
 FULL = {"csrf": CSRF, "name": "Into Surgery", "mentee_stages": ["medical_student_3", "medical_student_4"],
         "mentor_stages": ["attending"], "mentor_approval_required": "on", "pairing_mode": "rounds",
@@ -439,6 +439,8 @@ async def test_once_people_have_enrolled_who_may_see_who_takes_part_is_said_as_i
         saved = await page.post(path, data={**Posted(form).fields, "term_months": ["6"]})
     assert 'name="members_public"' not in form and "members_public_offered" not in form
     assert f"{kept} {fixed}" in words_of(form)
+    # The program says so: no list of its people is asked for (profiles would audit it as a look at people).
+    assert not s.calls_to("profiles", "GET", "/v1/people") and not s.calls_to("profiles", "GET", "/v1/invitations")
     assert saved.status_code == 303 and s.calls_to("profiles", "PATCH")[-1].body == {"term_months": 6}
 
 
@@ -455,7 +457,7 @@ async def test_once_people_have_been_invited_who_may_see_who_takes_part_is_not_o
 async def test_once_someone_has_enrolled_the_refusal_is_said_next_to_the_field_and_a_save_again_keeps_the_rest(
         world):
     s = world["s"]
-    world["program"] = enrolled_and_erased_since(world)
+    world["program"] = enrolled_since_shown(world)
     path = settings(world)
     async with as_(world, "coordinator")[0] as page:
         fields = Posted(the_form((await page.get(path)).text, path)).fields
@@ -474,7 +476,7 @@ async def test_once_someone_has_enrolled_the_refusal_is_said_next_to_the_field_a
 
 
 async def test_who_may_see_who_takes_part_is_asked_and_said_in_spanish(world):
-    world["program"] = enrolled_and_erased_since(world)
+    world["program"] = enrolled_since_shown(world)
     path = settings(world)
     async with as_(world, "coordinator", "es")[0] as page:
         text = words_of((await page.get(path)).text)
@@ -491,7 +493,7 @@ async def test_who_may_see_who_takes_part_is_asked_and_said_in_spanish(world):
 # --- labels and errors, for assistive technology ----------------------------------------------------------------
 
 async def test_every_field_of_the_program_forms_has_a_label_and_an_error_is_linked_to_its_field(world):
-    world["program"] = enrolled_and_erased_since(world)  # who may see who takes part still offered
+    world["program"] = enrolled_since_shown(world)  # who may see who takes part still offered
     path = settings(world)
     async with as_(world, "admin")[0] as page:
         add = the_form((await page.get("/console/programs")).text, "/console/programs")

@@ -376,9 +376,10 @@ async def invite(program_id: UUID, desk: Console, posted: Form) -> Response:
         return desk.render("console/invite.html", 422, program=program, role=role, problems=problems,
                            csv=None if "file" in problems else csv)
     assert csv is not None
-    csv = _with_stage_codes(desk, csv)
     # Someone new whose row names no language is registered in the console's, which their invitation is written in.
-    body = {"program_id": str(program_id), "role": role, "csv": csv, "language": desk.language}
+    # The file is given back as it was typed; profiles reads its stages' codes.
+    body = {"program_id": str(program_id), "role": role, "csv": _with_stage_codes(desk, csv),
+            "language": desk.language}
     if posted.get("step") != "confirm":
         try:
             preview = await desk.api.call("profiles", "POST", "/v1/invitations/preview", desk.staff, json=body)

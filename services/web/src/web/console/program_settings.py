@@ -5,10 +5,9 @@ and a program's settings page, which changes them with PATCH (only what changed)
 
 Whether other teams may see who takes part (`members_public`) is asked apart: unticked by default, sent when the
 form offered it (a hidden `members_public_offered`: an unticked box is then false) and, in a change, only when it
-changed. profiles keeps it as it is once anyone has enrolled or been invited, ever, and says so by naming the field.
-A program says nothing of that (profiles keeps it to itself): the settings page does not offer it when the console
-sees someone enrolled (withdrawn too) or invited, and says why; when it sees nobody (those enrolled since erased,
-say) it offers it and words profiles' refusal next to it."""
+changed. profiles keeps it as it is once anyone has enrolled or been invited, ever (the program's
+`members_public_fixed`): the settings page then does not offer it, and says why; someone enrolling after the page
+was shown is refused by profiles, naming the field, and that refusal is worded next to it."""
 
 from __future__ import annotations
 
@@ -225,20 +224,9 @@ async def _program_to_change(desk: Desk, program_id: UUID) -> dict | None:
     return program if desk.staff.coordinates(program.get("chapter_id")) else None
 
 
-async def _taken_part(desk: Desk, program: dict) -> bool:
-    """Whether the console sees anyone who has enrolled in the program (withdrawn too) or been invited to it: then
-    profiles keeps who may see who takes part as it is. One of each list, in the program's chapter (profiles asks a
-    coordinator of several to name one)."""
-    people, invitations = await asyncio.gather(
-        desk.api.call("profiles", "GET", "/v1/people", desk.staff,
-                      params={"program_id": program["id"], "chapter_id": program.get("chapter_id"), "limit": 1}),
-        desk.api.call("profiles", "GET", "/v1/invitations", desk.staff, params={"program_id": program["id"]}))
-    return bool(people.get("total") or people.get("items")) or bool(invitations)
-
-
 async def _settings_page(desk: Desk, program: dict, status: int = 200, **context: Any) -> Response:
-    chapter_list, default_answer_days, taken_part = await asyncio.gather(
-        desk.chapters(), _default_answer_days(desk), _taken_part(desk, program))
+    chapter_list, default_answer_days = await asyncio.gather(desk.chapters(), _default_answer_days(desk))
+    taken_part = program.get("members_public_fixed") is True
     chapters = {c["id"]: c for c in chapter_list}
     return desk.render("console/program_settings.html", status, program=program,
                        chapter=chapters.get(program.get("chapter_id") or ""), default_answer_days=default_answer_days,
