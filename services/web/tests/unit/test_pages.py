@@ -1540,6 +1540,21 @@ def my_seat_at(event: dict, status: str = "confirmed") -> Services:
     return Services({f"GET /v1/events/{EVENT}": event, "GET /v1/registrations/mine": [mine]})
 
 
+@pytest.mark.parametrize("language, said", [
+    ("en", "(a calendar file; your calendar shows it as “An event you registered for”, so that its name is not shown "
+           "on your lock screen)"),
+    ("es", "(un archivo de calendario; tu calendario lo muestra como «Un evento en el que te inscribiste», para que "
+           "su nombre no se vea en tu pantalla de bloqueo)")])
+async def test_a_private_events_calendar_file_says_how_the_calendar_will_title_it_before_it_is_added(language, said):
+    private, _ = an_event(attendees_public=False)
+    public, _ = an_event(attendees_public=True)
+    async with browser(private, ME, language=language) as page:
+        kept = " ".join((await page.get(f"/events/{EVENT}")).text.split())
+    async with browser(public, ME, language=language) as page:
+        named = " ".join((await page.get(f"/events/{EVENT}")).text.split())
+    assert said in kept and said not in named
+
+
 async def test_an_event_whose_registration_has_closed_says_so_and_offers_no_register_button():
     ago = (datetime.now(UTC) - timedelta(hours=1)).isoformat()
     services, _ = an_event(registration_deadline=ago)
