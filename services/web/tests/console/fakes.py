@@ -202,6 +202,7 @@ class Services:
     trends_report: dict | None = None  # matching's mentorships by month, when a test says what it is
     invited: set[tuple[str, str, str]] = field(default_factory=set)
     enrolled_since_shown: set[str] = field(default_factory=set)  # programs GET says nobody took part in
+    person_invitations: dict[str, list[dict]] = field(default_factory=dict)  # by person, as profiles answers them
     # (status, code, field) or (status, code, field, message): the message as the service words it; field: a list
     # for a malformed request's every field at fault.
     refuse: dict[tuple[str, str], tuple] = field(default_factory=dict)
@@ -350,6 +351,8 @@ class Services:
             person = self.people[found[1]]
             self._mine(c, person["chapter_id"])
             return person
+        if m == "GET" and (found := re.fullmatch(r"/v1/people/([^/]+)/invitations", path)):
+            return self.person_invitations.get(found[1], [])
         if m == "GET" and (found := re.fullmatch(r"/v1/people/([^/]+)/enrollments", path)):
             self._mine(c, self.people[found[1]]["chapter_id"])
             return self.people[found[1]]["enrollments"]

@@ -406,6 +406,26 @@ async def test_a_files_stages_in_words_in_either_language_are_understood_and_the
     assert "Estudiante de secundaria (high_school)" in offered
 
 
+async def test_a_person_invited_who_says_they_never_got_it_is_sent_the_invitation_again_from_their_page(world):
+    s, program, waiting = world["s"], world["program"], world["waiting"]
+    pending = {"invitation_id": "5c0c1e0a-2f4e-4d59-8d7a-6f3b0d7c9a12", "program_id": program["id"],
+               "role": "mentee", "status": "pending"}
+    s.person_invitations[waiting["id"]] = [pending, {**pending, "invitation_id": "x", "status": "accepted"}]
+    client, mailer, links = as_(world, "coordinator")
+    async with client as page:
+        shown = " ".join((await page.get(f"/console/people/{waiting['id']}")).text.split())
+        again = await page.post(f"/console/people/{waiting['id']}/invitations/{pending['invitation_id']}/again",
+                                data={"csrf": CSRF})
+    assert "Invited to Into Medicine as a mentee: not joined yet" in shown
+    assert "Invited to Into Medicine as a mentee: joined" in shown
+    assert shown.count("Send the invitation again") == 1
+    assert (again.status_code, again.headers["location"]) == (
+        303, f"/console/people/{waiting['id']}?done=invitation_sent_again")
+    [sent] = mailer.sent
+    assert sent["to"] == waiting["email"] and "You are invited to join Into Medicine" in sent["text"]
+    assert [link.back_to for link in links.links] == [f"/sign-up/enrol?program_id={program['id']}&role=mentee"]
+
+
 async def test_a_files_language_column_is_shown_before_inviting_and_each_new_person_is_invited_in_it(world):
     program = world["program"]
     csv = ("name,email,stage,language\nDr. Eva Tres,eva@example.org,resident,es\n"

@@ -484,6 +484,8 @@ DONE = {
     "declined": C_("Declined: the mentor is told they were not approved."),
     "reinstated": C_("Reinstated."),
     "review_cleared": C_("Resumed: they may be paired again."),
+    "invitation_sent_again": C_("The invitation is sent again, with a new link."),
+    "not_sent": C_("The mail server did not take the email. Try again in a few minutes."),
     "erased": C_("The person is erased: every service forgets them."),
     "paired": C_("The pair is proposed: both are told by email."),
     "reassigned": C_("The mentee is proposed to the new mentor."),

@@ -101,14 +101,15 @@ async def person_page(desk: Desk, person_id: UUID, status: int = 200, **context:
         if error.status >= 500:
             raise
         pairings = None  # matching does not show them to this staff member
-    deliveries = await _emails_to(desk, person)
+    deliveries, invitations = await asyncio.gather(_emails_to(desk, person), _invitations_of(desk, person_id))
     roles = None
     if staff.administrator:
         roles = await api.call("profiles", "GET", f"/v1/people/{person_id}/roles", staff)
     partners = {p["mentor_id"] if p["mentee_id"] == str(person_id) else p["mentee_id"] for p in pairings or ()}
     names = await desk.names(partners)
     return desk.render("console/person.html", status, person=person, enrollments=enrollments, pairings=pairings,
-                       deliveries=deliveries, names=names, roles=roles, programs={p["id"]: p for p in programs},
+                       deliveries=deliveries, invitations=invitations, names=names, roles=roles,
+                       programs={p["id"]: p for p in programs},
                        chapters={c["id"]: c for c in chapters}, all_chapters=chapters, **context)
 
 
@@ -125,9 +126,37 @@ async def _emails_to(desk: Desk, person: dict) -> list[dict] | None:
         return None
 
 
+async def _invitations_of(desk: Desk, person_id: UUID) -> list[dict]:
+    """The programs the person was invited to, and whether they joined: none when profiles does not show them to
+    this staff member."""
+    try:
+        return await desk.api.call("profiles", "GET", f"/v1/people/{person_id}/invitations", desk.staff)
+    except ServiceError as error:
+        if error.status >= 500:
+            raise
+        return []
+
+
 @router.get("/people/{person_id}")
 async def person(person_id: UUID, desk: Console, done: str | None = None) -> Response:
     return await person_page(desk, person_id, done=done)
+
+
+@router.post("/people/{person_id}/invitations/{invitation_id}/again")
+async def invite_again(person_id: UUID, invitation_id: UUID, desk: Console) -> Response:
+    """Someone invited who says they never got it: a new sign-in link to the form to join, by email, in their
+    language (the first one still works until it expires)."""
+    person, invitations = await asyncio.gather(
+        desk.api.call("profiles", "GET", f"/v1/people/{person_id}", desk.staff), _invitations_of(desk, person_id))
+    invitation = next((i for i in invitations if i["invitation_id"] == str(invitation_id)
+                       and i["status"] == "pending"), None)
+    if invitation is None:
+        return desk.render("console/not_found.html", 404)
+    program = await _program(desk, UUID(invitation["program_id"]))
+    if not desk.staff.coordinates(program.get("chapter_id")):
+        return desk.render("console/not_found.html", 404)
+    sent = await send_invitations(desk, program, invitation["role"], [person])
+    return desk.redirect(f"/console/people/{person_id}?done={'invitation_sent_again' if sent else 'not_sent'}")
 
 
 # How asking for a sign-in link to confirm it is them went (`/account/confirm-it-is-you` says it by `done`).
