@@ -104,7 +104,8 @@ async def test_a_coordinator_invites_from_a_csv_and_approves_two_mentors_who_sig
                 own = await mentor.new_page()
                 await own.goto(await invitation_link(platform, email))
                 await own.locator("form[action^='/sign-in/'] button").click()
-                await own.wait_for_url(re.compile(r"/(\?.*)?$"))
+                # The link leads to the form to join, the program and the role chosen.
+                await own.wait_for_url(re.compile(rf"/sign-up/enrol\?program_id={program['id']}&role=mentor$"))
                 await own.goto("/sign-up/interests")
                 await own.locator("input[name=specialties][value=emergency_medicine]").check()
                 await own.locator("form[action='/sign-up/interests'] button[type=submit]").click()
