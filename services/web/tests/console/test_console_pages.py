@@ -506,6 +506,8 @@ async def test_a_mentor_back_in_the_queue_for_a_report_of_conduct_says_so_and_si
         queue = html.unescape((await page.get("/console/vetting")).text)
     card = " ".join(re.search(rf'<li class="card" id="v-{E9}">.*?</li>', queue, re.S)[0].split())
     assert said in card and "2026" in card and "conduct_reported" not in card
+    if language == "en":  # declined, they were approved before: told their mentoring is on hold
+        assert "their mentoring is on hold, never your note" in card and "not approved" not in card
 
 
 async def test_a_mentee_held_for_a_report_of_conduct_is_resumed_by_a_coordinator_from_their_page_once_looked_into(
