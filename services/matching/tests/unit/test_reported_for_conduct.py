@@ -29,7 +29,10 @@ async def approved_again(platform: Platform, mentor: UUID, program: UUID) -> Non
                                                        program_id=program, chapter_id=None), platform.uow())
 
 
-async def test_a_mentor_reported_by_their_mentee_for_a_problem_of_conduct_is_offered_nobody_in_the_place_it_freed():
+async def a_mentor_their_mentee_and_one_waiting() -> tuple[Platform, Profiles, UUID, UUID, UUID, UUID,
+                                                            published.PairingConfirmed]:
+    """A program whose one mentor is paired with the mentee who will report them, and a second mentee waiting for that
+    place: (platform, profiles, program, mentor, reporter, next in line, their pairing)."""
     platform = Platform()
     profiles = Profiles(platform)
     program = await profiles.program()
@@ -37,6 +40,11 @@ async def test_a_mentor_reported_by_their_mentee_for_a_problem_of_conduct_is_off
     reporter = await profiles.person(program, "mentee")
     next_in_line = await profiles.person(program, "mentee")
     [pairing] = platform.events(published.PairingConfirmed, mentee_id=reporter)
+    return platform, profiles, program, mentor, reporter, next_in_line, pairing
+
+
+async def test_a_mentor_reported_by_their_mentee_for_a_problem_of_conduct_is_offered_nobody_in_the_place_it_freed():
+    platform, profiles, program, mentor, reporter, next_in_line, pairing = await a_mentor_their_mentee_and_one_waiting()
 
     await lifecycle.end(commands.EndPairing(pairing.pairing_id, "conduct"), platform.uow(), acting_as(reporter))
 
@@ -49,13 +57,7 @@ async def test_a_mentor_reported_by_their_mentee_for_a_problem_of_conduct_is_off
 
 
 async def test_a_mentor_reported_for_conduct_is_proposed_again_once_a_coordinator_approves_them_again():
-    platform = Platform()
-    profiles = Profiles(platform)
-    program = await profiles.program()
-    mentor = await profiles.person(program, "mentor")
-    reporter = await profiles.person(program, "mentee")
-    next_in_line = await profiles.person(program, "mentee")
-    [pairing] = platform.events(published.PairingConfirmed, mentee_id=reporter)
+    platform, profiles, program, mentor, reporter, next_in_line, pairing = await a_mentor_their_mentee_and_one_waiting()
     await lifecycle.end(commands.EndPairing(pairing.pairing_id, "conduct"), platform.uow(), acting_as(reporter))
 
     await approved_again(platform, mentor, program)
@@ -65,13 +67,7 @@ async def test_a_mentor_reported_for_conduct_is_proposed_again_once_a_coordinato
 
 
 async def test_profiles_putting_a_reported_mentor_back_in_the_vetting_queue_keeps_them_held():
-    platform = Platform()
-    profiles = Profiles(platform)
-    program = await profiles.program()
-    mentor = await profiles.person(program, "mentor")
-    reporter = await profiles.person(program, "mentee")
-    next_in_line = await profiles.person(program, "mentee")
-    [pairing] = platform.events(published.PairingConfirmed, mentee_id=reporter)
+    platform, profiles, program, mentor, reporter, next_in_line, pairing = await a_mentor_their_mentee_and_one_waiting()
     await lifecycle.end(commands.EndPairing(pairing.pairing_id, "conduct"), platform.uow(), acting_as(reporter))
     enrollment = enrollment_of(platform, mentor, program)
 
@@ -209,13 +205,7 @@ def enrollment_changed(platform: Platform, person: UUID, program: UUID, changed:
 
 
 async def test_a_change_profiles_announced_before_it_read_the_report_does_not_approve_a_reported_mentor_again():
-    platform = Platform()
-    profiles = Profiles(platform)
-    program = await profiles.program()
-    mentor = await profiles.person(program, "mentor")
-    reporter = await profiles.person(program, "mentee")
-    next_in_line = await profiles.person(program, "mentee")
-    [pairing] = platform.events(published.PairingConfirmed, mentee_id=reporter)
+    platform, profiles, program, mentor, reporter, next_in_line, pairing = await a_mentor_their_mentee_and_one_waiting()
     stale = enrollment_changed(platform, mentor, program, ["capacity"])  # approved, as profiles had it then
 
     await lifecycle.end(commands.EndPairing(pairing.pairing_id, "conduct"), platform.uow(), acting_as(reporter))
