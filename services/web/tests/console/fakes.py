@@ -664,7 +664,9 @@ class Services:
             self.roster[made["id"]] = []
             return httpx.Response(201, json=made)
         if found := re.fullmatch(r"/v1/events/([^/]+)(/.*)?", path):
-            event = self.events[found[1]]
+            event = self.events.get(found[1])
+            if event is None:
+                return refusal(404, "not_found", "scheduled_event_id")
             rest = found[2] or ""
             if rest == "" and m == "GET" and event["state"] != "draft":
                 return event  # events shows a published event to anyone signed in, as its catalogue does

@@ -1908,7 +1908,7 @@ async def test_inviting_from_a_file_with_only_its_header_row_asks_for_a_file_wit
     ("es", {"program": "un programa", "chapter": "un capítulo", "report": "un informe",
             "registration": "una inscripción a un evento", "enrollment": "una inscripción a un programa",
             "scheduled_event": "un evento", "person": "personas"})])
-async def test_audit_entries_about_events_and_programs_link_to_them_and_every_other_subject_is_worded(
+async def test_audit_entries_about_events_and_programs_link_to_them_by_name_and_every_other_subject_is_worded(
         world, language, words):
     s, event = world["s"], world["event"]
 
@@ -1923,11 +1923,37 @@ async def test_audit_entries_about_events_and_programs_link_to_them_and_every_ot
                             entry(9, "chapter", s.chapter)]}
     async with as_(world, "admin", language)[0] as page:
         text = (await page.get("/console/audit")).text.split("<tbody>")[1]
-    assert f'<a href="/console/events/{event["id"]}">{words.pop("scheduled_event")}</a>' in text
+    words.pop("scheduled_event")
+    assert f'<a href="/console/events/{event["id"]}">{event["title"]}</a>' in text, "an event named"
     assert f'<a href="/console/programs/{program["id"]}">Into Medicine</a>' in text
     assert "<td>Chicago</td>" in text, "a chapter named"
     for kind, said in words.items():
         assert f"<td>{said}</td>" in text and f"<td>{kind}</td>" not in text, kind
+
+
+@pytest.mark.parametrize("language, registration, slot", [
+    ("en", "the registration of Ben Student for {title}", "an office-hour slot of Dr. Ana Reyes"),
+    ("es", "la inscripción de Ben Student a {title}", "una hora de consulta de Dr. Ana Reyes")])
+async def test_the_audit_trail_names_whose_registration_for_which_event_and_whose_office_hour_slot(
+        world, language, registration, slot):
+    s, event = world["s"], world["event"]
+
+    def entry(i, action, kind, detail):
+        return {"id": i, "at": f"2026-03-0{i}T10:00:00+00:00", "actor": world["admin"]["id"], "actor_role": "admin",
+                "action": action, "subject_kind": kind, "subject_id": str(uuid4()), "chapter_id": None,
+                "detail": detail, "correlation_id": None}
+    s.audit = {"events": [
+        entry(1, "registrant.removed", "registration",
+              {"scheduled_event_id": event["id"], "person_id": world["mentee"]["id"], "reason": "duplicate"}),
+        entry(2, "slot.withdrawn", "office_hour_slot", {"host_id": world["mentor"]["id"]}),
+        entry(3, "registrant.checked_in", "registration",
+              {"scheduled_event_id": str(uuid4()), "person_id": world["mentee"]["id"]})]}
+    async with as_(world, "admin", language)[0] as page:
+        text = (await page.get("/console/audit")).text.split("<tbody>")[1]
+    assert (f'<a href="/console/events/{event["id"]}">{registration.format(title=event["title"])}</a>') in text
+    assert f'<a href="/console/people/{world["mentor"]["id"]}">{slot}</a>' in text
+    gone = registration.format(title="un evento" if language == "es" else "an event")
+    assert gone in text, "an event events no longer shows is still worded"
 
 
 @pytest.mark.parametrize("language, words", [("en", "Could not be paired as drafted"),

@@ -148,8 +148,11 @@ async def audit(desk: Console, action: str = "", chapter_id: str = "", before: s
         desk.chapters(), desk.programs())
     shown = found.entries
     people = ({e["actor"] for e in shown} | {e["subject_id"] for e in shown if e["subject_kind"] == "person"}
-              | {e["detail"].get("person_id") for e in shown if e["subject_kind"] in ("notification", "enrollment")})
-    names = await desk.names(p for p in people if uuid_or_none(p))
+              | {e["detail"].get("person_id") for e in shown
+                 if e["subject_kind"] in ("notification", "enrollment", "registration")}
+              | {e["detail"].get("host_id") for e in shown if e["subject_kind"] == "office_hour_slot"})
+    names, events = await asyncio.gather(desk.names(p for p in people if uuid_or_none(p)),
+                                         _event_titles(desk, {i for e in shown if (i := _event_of(e))}))
 
     def page(side: str, ids: tuple[int, ...] | None) -> str | None:
         if ids is None:
@@ -159,7 +162,27 @@ async def audit(desk: Console, action: str = "", chapter_id: str = "", before: s
     return desk.render("console/audit.html", entries=shown, names=names, newer=page("after", found.newer),
                        older=page("before", found.older), action=action, chapter_id=filters["chapter_id"],
                        chapters={c["id"]: c for c in chapters}, chapter_list=chapters,
-                       programs={p["id"]: p for p in programs})
+                       programs={p["id"]: p for p in programs}, events=events)
+
+
+def _event_of(entry: dict) -> UUID | None:
+    """The event an audit entry is about: its subject, or the event of the registration it is about."""
+    if entry["subject_kind"] == "scheduled_event":
+        return uuid_or_none(entry["subject_id"])
+    return uuid_or_none(entry["detail"].get("scheduled_event_id")) if entry["subject_kind"] == "registration" else None
+
+
+async def _event_titles(desk: Desk, event_ids: set[UUID]) -> dict[str, str]:
+    """The titles of the events a page of the trail is about, by id: those events still shows (an administrator
+    sees every event), the others left unnamed."""
+    async def title(event_id: UUID) -> tuple[str, str | None]:
+        try:
+            return str(event_id), (await desk.api.call("events", "GET", f"/v1/events/{event_id}", desk.staff))["title"]
+        except ServiceError as error:
+            if error.status != 404:
+                raise
+            return str(event_id), None
+    return {event_id: found for event_id, found in await asyncio.gather(*map(title, event_ids)) if found}
 
 
 def _ids(value: str, least: int) -> tuple[int, ...] | None:
