@@ -112,7 +112,7 @@ async def test_a_mentee_who_requires_an_attribute_cannot_request_a_mentor_who_di
     assert refusals[0] == refusals[1]
 
 
-async def test_identity_used_in_matching_decides_whom_registration_proposes_but_not_the_score_or_reasons_anyone_reads():
+async def test_an_attribute_a_mentor_shows_partners_decides_whom_registration_proposes_but_not_the_score_or_reasons():
     platform = Platform()
     profiles = Profiles(platform)
     program = await profiles.program(both_must_accept=True, members_public=True)  # the public version is read
@@ -120,13 +120,14 @@ async def test_identity_used_in_matching_decides_whom_registration_proposes_but_
                           identity_for_matching={"sexual_orientation": "straight"})
     sharing = await profiles.person(program, "mentor", specialties=["pediatrics"],
                                     identity_for_matching={"sexual_orientation": "gay"})
+    await shown_to_partners(platform, sharing)
     mentee = await profiles.person(program, "mentee", specialties=["pediatrics"],
                                    identity_for_matching={"sexual_orientation": "gay"}, identity_requests=WISH)
     alike = await profiles.person(program, "mentee", specialties=["pediatrics"])  # the same, without identity
 
     [proposed] = platform.events(published.PairingProposed, mentee_id=mentee)
     [other] = platform.events(published.PairingProposed, mentee_id=alike)
-    assert proposed.mentor_id == sharing, "the attribute is used in matching, as its owners consented"
+    assert proposed.mentor_id == sharing, "the attribute is used in matching and shown, as its owners consented"
     assert (proposed.score, proposed.reason_codes) == (other.score, other.reason_codes)
     assert "shared_identity" not in proposed.reason_codes and proposed.schema_version == 6
     for reader in (mentee, sharing):
@@ -138,6 +139,26 @@ async def test_identity_used_in_matching_decides_whom_registration_proposes_but_
     await lifecycle.accept(commands.AcceptPairing(proposed.pairing_id), platform.uow(), acting_as(sharing))
     [confirmed] = platform.events(published.PairingConfirmed, mentee_id=mentee)
     assert (confirmed.score, confirmed.reason_codes) == (other.score, other.reason_codes)
+
+
+@pytest.mark.parametrize("requests", [WISH, []], ids=["wish", "no wish"])
+async def test_a_mentors_attribute_used_in_matching_but_not_shown_never_decides_whom_a_mentee_is_proposed(requests):
+    """Otherwise a mentee with a wish and one without, alike in all else, proposed different mentors, would learn
+    which mentor has the attribute: the one chosen though the other fits them visibly better."""
+    platform = Platform()
+    profiles = Profiles(platform)
+    program = await profiles.program(both_must_accept=True)
+    interests = dict(specialties=["nephrology"], support_areas=["research"])
+    await profiles.person(program, "mentor", capacity=2, timezone="America/New_York", **interests,
+                          identity_for_matching={"sexual_orientation": "gay"})
+    nearer = await profiles.person(program, "mentor", capacity=2, timezone="America/Chicago", **interests,
+                                   identity_for_matching={"sexual_orientation": "straight"})
+    mentee = await profiles.person(program, "mentee", timezone="America/Chicago", **interests,
+                                   identity_for_matching={"sexual_orientation": "gay"}, identity_requests=requests)
+
+    [proposed] = platform.events(published.PairingProposed, mentee_id=mentee)
+    assert proposed.mentor_id == nearer, "the mentor who fits visibly better, whatever the other did not show"
+    assert "same_time_zone" in proposed.reason_codes
 
 
 async def test_a_rounds_proposals_and_total_score_carry_nothing_derived_from_identity():

@@ -114,7 +114,9 @@ class Scorer:
         self.mentors = mentors
         self.weights = weights
         n = len(mentors)
-        self.identities = _codes(sorted({pair for m in mentors for pair in m.identity.items()}), {})
+        # A mentor's attributes as far as they show them to a partner: all a mentee's wish may meet (`scoring`).
+        shown = [[(a, v) for a, v in m.identity.items() if a in m.shown] for m in mentors]
+        self.identities = _codes(sorted({pair for pairs in shown for pair in pairs}), {})
         self.languages = _codes(sorted({lang for m in mentors for lang in m.languages}), {})
         self.places = _codes(sorted({x for m in mentors for x in (m.timezone, m.region) if x is not None}), {})
         language_sets = [frozenset(m.languages) for m in mentors]
@@ -130,16 +132,13 @@ class Scorer:
             if m.mentee_stages_welcome:
                 self.welcome[j] = False
                 self.welcome[j, [STAGE_COLUMN[s] for s in m.mentee_stages_welcome]] = True
-        self.identity = _one_hot([m.identity.items() for m in mentors], self.identities, len(self.identities)) > 0
-        # What a requirement may meet: the attributes each mentor also consented to show a partner.
-        self.shown = _one_hot([[(a, v) for a, v in m.identity.items() if a in m.shown] for m in mentors],
-                              self.identities, len(self.identities)) > 0
+        self.shown = _one_hot(shown, self.identities, len(self.identities)) > 0
         ranks = np.zeros((n, RANKS), dtype=np.float32)
         ranks[np.arange(n), self.rank] = 1.0
         blocks = [
             _one_hot([m.specialties for m in mentors], SPECIALTY_COLUMNS, len(SPECIALTY_COLUMNS)),
             _one_hot([m.support_areas for m in mentors], SUPPORT_COLUMNS, len(SUPPORT_COLUMNS)),
-            self.identity.astype(np.float32),
+            self.shown.astype(np.float32),
             _one_hot([[s] for s in language_sets], self.language_patterns, len(self.language_patterns)),
             ranks,
             _one_hot([[x] for x in logistics], self.logistics_patterns, len(self.logistics_patterns)),

@@ -14,10 +14,14 @@ so:
 - The score and the reasons anyone reads (`Fit.score`, `Fit.reasons`: stored on a pairing, published on
   `matching.pairings`, answered to the pair and to coordinators, in a mentee's suggestions, a round's total) are
   the *visible fit*: everything but identity. `shared_identity` is never a reason.
-- Identity consented for use in matching counts only in the *ranking* (`Fit.ranking`): the visible fit plus the
-  share of the mentee's wished attributes the mentor has, which orders the mentors whom automatic pairing (as
-  people register) and rounds propose. No one reads it. It never lets a mentor qualify: a program's minimum
-  score applies to the visible fit, so a proposed pair's visible score never gives away that identity helped.
+- Identity counts only in the *ranking* (`Fit.ranking`): the visible fit plus the share of the mentee's wished
+  attributes the mentor has and shows a partner, which orders the mentors whom automatic pairing (as people
+  register) and rounds propose. No one reads it. It never lets a mentor qualify: a program's minimum score applies
+  to the visible fit, so a proposed pair's visible score never gives away that identity helped.
+- A mentor's attribute counts for a mentee's wish only where the mentor consented to show it to a partner: whom
+  a mentee is proposed is something they read. Two mentees alike but for a wish, proposed different mentors, would
+  otherwise learn that the one chosen over a better visible fit has the attribute, though they did not show it.
+  A mentee's own attribute counts where they consented to use it in matching: it is their wish.
 - A requirement ("a mentor who shares X") is met only by a mentor who consented to show X to a partner and has
   the mentee's value: the pairing made to satisfy it tells the mentee the mentor has X. A mentor who consented
   only to use X in matching never meets it, whatever their value.
@@ -94,12 +98,8 @@ def modality_bits(p: Candidate) -> int:
     return sum(_MODALITY_BITS.get(m, 0) for m in set(p.modalities))
 
 
-def _identity(p: Candidate) -> frozenset[tuple[str, str]]:
-    return frozenset(p.identity.items())
-
-
 def _shown_identity(p: Candidate) -> frozenset[tuple[str, str]]:
-    """What the person consented both to use in matching and to show a partner: what a requirement may meet."""
+    """What the person consented both to use in matching and to show a partner: what a wish may meet."""
     return frozenset((a, v) for a, v in p.identity.items() if a in p.shown)
 
 
@@ -175,8 +175,8 @@ def _scaled_points(mentee: Candidate, wants: Wants, mentor: Candidate, w: Weight
 
 
 def _identity_points(wants: Wants, mentor: Candidate, w: Weights) -> int:
-    """The share of the wished attributes the mentor has (as far as they consented to use them in matching)."""
-    return _share(w.identity, wants.denominator, wants.wished, _identity(mentor))
+    """The share of the wished attributes the mentor has and shows a partner."""
+    return _share(w.identity, wants.denominator, wants.wished, _shown_identity(mentor))
 
 
 def _rounded(scaled_total: int, denominator: int, out_of: int) -> int:
