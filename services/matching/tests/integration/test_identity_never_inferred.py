@@ -13,6 +13,18 @@ from .conftest import client, known_to_matching
 WISH = [{"attribute": "sexual_orientation", "strength": "preference"}]
 
 
+async def shown_in_matching(settings, person, attribute: str) -> None:
+    """Wait until matching has applied the person's consent to show the attribute to a partner."""
+    conn = await asyncpg.connect(settings.database_url)
+    try:
+        async def applied() -> bool:
+            return bool(await conn.fetchval("SELECT $2 = ANY(shown_to_partner) FROM matching_profiles "
+                                            "WHERE person_id = $1", person, attribute))
+        await eventually(applied, timeout=60, what="matching to apply the consent to show")
+    finally:
+        await conn.close()
+
+
 async def test_a_mentee_who_changes_their_declared_value_and_reads_the_suggestions_again_learns_nothing(
         matching, matching_settings, profiles):
     program = await profiles.program(pairing_mode="mentee_choice")
@@ -58,11 +70,14 @@ async def test_a_pairing_identity_decided_says_nothing_of_it_on_the_public_topic
     sharing = await profiles.person(program, "mentor", specialties=["pediatrics"],
                                     identity_for_matching={"sexual_orientation": "gay"})
     await known_to_matching(matching_settings, other, sharing)
+    await profiles.send(ConsentChanged(person_id=sharing, attribute="sexual_orientation", purpose="partner",
+                                       granted=True))
+    await shown_in_matching(matching_settings, sharing, "sexual_orientation")
     mentee = await profiles.person(program, "mentee", specialties=["pediatrics"],
                                    identity_for_matching={"sexual_orientation": "gay"}, identity_requests=WISH)
 
     confirmed = (await observer.wait_for(program, "pairing_confirmed", mentee_id=mentee))[0]
-    assert confirmed["mentor_id"] == str(sharing), "use in matching decides who is proposed, as consented"
+    assert confirmed["mentor_id"] == str(sharing), "identity decides who is proposed, as both consented"
     assert confirmed["schema_version"] == 4 and "shared_identity" not in confirmed["reason_codes"]
     alike = await profiles.person(program, "mentee", specialties=["pediatrics"])  # the same, without identity
     told = (await observer.wait_for(program, "pairing_confirmed", mentee_id=alike))[0]
