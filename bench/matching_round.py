@@ -66,14 +66,16 @@ async def load(dsn: str, mentees: int, method: str = "optimal", seed: int = 1) -
             )
             profiles.append((person, stage, rng.sample(specialties, rng.randint(1, 3)), rng.sample(support, rng.randint(1, 4)),
                              ["en"] + (["es"] if rng.random() < 0.2 else []), rng.choice(ZONES), None,
-                             rng.choice([["virtual"], ["in_person", "virtual"]]), json.dumps(identity), json.dumps(wishes)))
+                             rng.choice([["virtual"], ["in_person", "virtual"]]), json.dumps(identity), json.dumps(wishes),
+                             # A mentor's attribute meets a wish only where they show it to a partner.
+                             list(identity) if mentor else []))
             enrollments.append((uuid4(), person, program, "mentor" if mentor else "mentee", stage,
                                 rng.randint(1, 4) if mentor else 1, [], True, start + timedelta(seconds=i),
                                 start + timedelta(seconds=i)))
         await conn.copy_records_to_table(
             "matching_profiles", records=profiles,
             columns=["person_id", "stage", "specialties", "support_areas", "languages", "timezone", "region",
-                     "modalities", "identity", "identity_wishes"])
+                     "modalities", "identity", "identity_wishes", "shown_to_partner"])
         await conn.copy_records_to_table(
             "enrollments", records=enrollments,
             columns=["id", "person_id", "program_id", "role", "stage", "capacity", "mentee_stages_welcome", "approved",
