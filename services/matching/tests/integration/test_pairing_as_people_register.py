@@ -569,3 +569,42 @@ async def test_a_mentee_reported_for_conduct_is_paused_as_the_pairing_ends_until
         assert (again["mentee_id"], again["mentor_id"]) == (str(mentee), str(other))
     finally:
         await conn.close()
+
+
+async def test_a_mentee_whose_goals_were_met_rests_as_the_pairing_ends_until_they_ask_for_another_mentor(
+        matching, matching_settings, profiles, observer):
+    from mentorship_contracts.profiles import EnrollmentChangedV4
+
+    program = await profiles.program()
+    mentor = await profiles.person(program, "mentor")
+    mentee = uuid4()
+    await profiles.profile(mentee, "undergraduate")
+    enrollment = await profiles.enroll(mentee, program, "mentee", "undergraduate")
+    pairing = (await observer.wait_for(program, "pairing_confirmed", mentee_id=mentee))[0]
+    other = await profiles.person(program, "mentor")
+    await known_to_matching(matching_settings, other)
+
+    def changed(fields: list[str], paused: bool) -> EnrollmentChangedV4:
+        return EnrollmentChangedV4(
+            enrollment_id=enrollment, person_id=mentee, program_id=program, chapter_id=None, role="mentee",
+            stage="undergraduate", capacity=1, mentee_stages_welcome=[], approval="approved", changed_fields=fields,
+            pairing_kind="general", paused=paused)
+
+    conn = await asyncpg.connect(matching_settings.database_url)
+    try:
+        async with client(matching, "participant", person_id=mentor) as as_mentor:
+            ended = await as_mentor.post(f"/v1/pairings/{pairing['pairing_id']}/end", json={"reason_code": "goals_met"})
+            assert ended.status_code == 200, ended.text
+        assert await conn.fetchval("SELECT paused AND resting_after_mentorship FROM enrollments WHERE id = $1",
+                                   enrollment)
+        await profiles.send(changed(["goals"], False))  # announced before profiles read the ending
+        await profiles.send(changed(["paused", "paused_because"], True))  # profiles pauses them too, saying why
+        await eventually(lambda: conn.fetchval("SELECT NOT resting_after_mentorship FROM enrollments WHERE id = $1",
+                                               enrollment), timeout=60, what="profiles' word on the ending")
+        assert await conn.fetchval("SELECT paused FROM enrollments WHERE id = $1", enrollment)
+        assert await conn.fetchval("SELECT count(*) FROM pairings WHERE mentee_id = $1", mentee) == 1
+        await profiles.send(changed(["paused"], False))  # they ask for another mentor
+        again = (await observer.wait_for(program, "pairing_confirmed", count=2))[1]
+        assert (again["mentee_id"], again["mentor_id"]) == (str(mentee), str(other))
+    finally:
+        await conn.close()

@@ -178,17 +178,21 @@ class FakePeople:
                               chapter_id: UUID | None, role: str, stage: str, capacity: int,
                               mentee_stages_welcome: list[str], approved: bool, enrolled_at: datetime,
                               pairing_kind: str = "general", paused: bool | None = None,
-                              review_said: bool = False, lock_person: bool = False) -> None:
+                              review_said: bool = False, rest_said: bool = False,
+                              lock_person: bool = False) -> None:
         changing = dict(stage=stage, capacity=capacity, mentee_stages_welcome=mentee_stages_welcome,
                         approved=approved, changed=self.change())
         known = self.enrollments.get(enrollment_id)
-        if known is not None and known.get("held_for_review") and not review_said:  # as the database's upsert
-            if role == "mentor":
-                changing["approved"] = False
-            else:
-                paused = True
-        elif known is not None:
-            changing["held_for_review"] = False
+        # As the database's upsert: held for review until profiles names the review, resting until it names why it
+        # paused them (or a review).
+        held = known is not None and known.get("held_for_review", False) and not review_said
+        resting = known is not None and known.get("resting_after_mentorship", False) and not (review_said or rest_said)
+        if known is not None:
+            changing.update(held_for_review=held, resting_after_mentorship=resting)
+        if held and role == "mentor":
+            changing["approved"] = False
+        if (held and role == "mentee") or resting:
+            paused = True
         if paused is not None:
             changing["paused"] = paused
             if enrollment_id in self.enrollments and self.enrollments[enrollment_id]["paused"] and not paused:
@@ -217,6 +221,10 @@ class FakePeople:
         e.update(held_for_review=True, approved=e["approved"] and e["role"] != "mentor",
                  paused=e["paused"] or e["role"] == "mentee", changed=self.change())
         self._availability(e)
+
+    async def rest(self, enrollment_id: UUID) -> None:
+        self.enrollments[enrollment_id].update(resting_after_mentorship=True, paused=True, changed=self.change())
+        self._availability(self.enrollments[enrollment_id])
 
     async def withdraw(self, enrollment_id: UUID) -> None:
         if enrollment_id in self.enrollments:  # as the database's UPDATE: one never known stays unknown

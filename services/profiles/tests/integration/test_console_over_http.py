@@ -565,3 +565,29 @@ async def test_a_mentee_reported_for_conduct_is_paused_until_a_coordinator_clear
             False, None, None)
     [entry] = await audited(profiles, "enrollment.review_cleared", subject_id=enrollment["id"])
     assert entry["detail"]["review_reason"] == "conduct_reported"
+
+
+@pytest.mark.parametrize("closing", ["goals_met", "term_completed"])
+async def test_a_mentee_whose_mentorship_ran_its_course_is_paused_saying_why_until_they_resume_themselves(
+        profiles, chapter, published, publish, closing):
+    async with profiles.client() as admin:
+        mentor = await register(admin, chapter["id"], "Mentor Done")
+        mentee = await register(admin, chapter["id"], "Mentee Done", stage="medical_student_3")
+        enrollment = (await admin.post("/v1/enrollments", json={
+            "person_id": mentee["id"], "program_id": chapter["program"], "role": "mentee"})).json()
+    pairing = dict(pairing_id=uuid4(), program_id=chapter["program"], chapter_id=chapter["id"],
+                   mentee_id=mentee["id"], mentor_id=mentor["id"])
+    await publish(matching.PairingEndedV3(**pairing, ended_by="mentor", reason_code="goals_met")
+                  if closing == "goals_met" else matching.PairingCompletedV2(**pairing))
+    async with profiles.client(Role.PARTICIPANT, person_id=mentee["id"]) as as_mentee:
+        async def paused() -> bool:
+            return (await as_mentee.get(f"/v1/enrollments/{enrollment['id']}")).json()["paused"]
+
+        await eventually(paused, timeout=60, what="matching's word that the mentorship ran its course")
+        read = (await as_mentee.get(f"/v1/enrollments/{enrollment['id']}")).json()
+        assert (read["paused_because"], read["review_reason"]) == (closing, None)
+        changed = await published.wait_for("profiles.enrollment_changed", enrollment_id=enrollment["id"])
+        assert (changed["paused"], changed["changed_fields"]) == (True, ["paused", "paused_because"])
+        resumed = await as_mentee.patch(f"/v1/enrollments/{enrollment['id']}", json={"paused": False})
+        assert resumed.status_code == 200, resumed.text
+        assert (resumed.json()["paused"], resumed.json()["paused_because"]) == (False, None)

@@ -95,7 +95,7 @@ async def test_approving_a_reported_mentor_again_clears_the_review_and_the_audit
     assert entry.detail["review_reason"] == "conduct_reported" and entry.detail["note"] == "spoke with both"
 
 
-@pytest.mark.parametrize("ended_by, reason_code", [(Role.MENTEE, "schedule_conflict"), (Role.MENTOR, "goals_met"),
+@pytest.mark.parametrize("ended_by, reason_code", [(Role.MENTEE, "schedule_conflict"), (Role.MENTOR, "relocated"),
                                                    (None, "conduct")])
 async def test_an_ending_for_another_reason_or_by_the_program_holds_nobody(
         uow, pair, vetted_program, ended_by, reason_code):  # noqa: F811

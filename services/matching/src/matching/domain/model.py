@@ -151,6 +151,17 @@ def reported_side(reason_code: str, ended_by: Acceptor) -> Role | None:
     return Role.MENTOR if ended_by == "mentee" else Role.MENTEE
 
 
+# Why a mentorship ran its course: its people (or the program) ended it because its goals were met, or its term was
+# completed. Its mentee rests, paired with nobody new, until they ask for another mentor themselves.
+GOALS_MET = "goals_met"
+TERM_COMPLETED = "term_completed"
+
+
+def rests_its_mentee(closed_reason: str | None) -> bool:
+    """Whether a pairing closed for this reason leaves its mentee resting rather than waiting for another mentor."""
+    return closed_reason in (GOALS_MET, TERM_COMPLETED)
+
+
 # Whoever has yet to answer is reminded once, this long before it lapses (halfway, for a shorter time to answer).
 ANSWER_REMINDER_BEFORE = timedelta(days=3)
 
@@ -297,7 +308,7 @@ class Pairing:
     def term_over(self) -> None:
         """Its term has ended (the lifecycle job found it so): it is complete."""
         self._refuse_unless(("active",), "completed")
-        self.status, self.closed_reason = "completed", "term_completed"
+        self.status, self.closed_reason = "completed", TERM_COMPLETED
 
     def log_meeting(self, met_on: date, now: datetime) -> None:
         """A meeting on `met_on`, a day where the pair were: no later than the latest today anywhere (`now` in the

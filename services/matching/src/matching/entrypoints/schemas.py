@@ -34,7 +34,8 @@ class EndIn(Strict):
     reason_code: EndReason = Field(
         default="other", description="`conduct`, said by the mentee or the mentor, reports the other: they are held "
                                      "from any new pairing in the program until staff review (a mentor is vetted "
-                                     "again, a mentee paused)")
+                                     "again, a mentee paused). `goals_met`, said by anyone, leaves the mentee "
+                                     "resting: paused, paired with nobody new until they ask for another mentor")
     reason: Annotated[str, Text(500)] | None = Field(
         default=None, description="A coordinator's reason, in words (audited, never published)")
 

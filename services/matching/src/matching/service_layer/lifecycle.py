@@ -25,7 +25,16 @@ from ..domain.errors import (
     PairingNotFound,
     ProgramCapReached,
 )
-from ..domain.model import ANSWER_REMINDER_BEFORE, UNANSWERED, Acceptor, Candidate, Pairing, ProgramRules, reported_side
+from ..domain.model import (
+    ANSWER_REMINDER_BEFORE,
+    UNANSWERED,
+    Acceptor,
+    Candidate,
+    Pairing,
+    ProgramRules,
+    reported_side,
+    rests_its_mentee,
+)
 from .pairing import closed_pairings, facts, offer_room, put_back
 from .ports import Authorize, MatchingUnitOfWorkPort
 
@@ -124,7 +133,7 @@ async def _close(pairing_id: UUID, uow: MatchingUnitOfWorkPort, authorize: Autho
                  step: Callable[[Pairing, Acceptor], None],
                  announcement: Callable[[dict, Role], IntegrationEvent], answering: bool = False) -> Pairing:
     """Decline (`answering` a proposal or a request) or end a pairing by one of its sides; the mentee goes back to
-    matching and room is offered again."""
+    matching (or rests, their goals met) and room is offered again."""
     async with uow:
         pairing, program, actor = await load(pairing_id, uow, authorize)
         acting = _side(pairing, actor)
@@ -134,8 +143,10 @@ async def _close(pairing_id: UUID, uow: MatchingUnitOfWorkPort, authorize: Autho
             await _answered(pairing, acting, uow)
         uow.emit(announcement(facts(pairing), side))
         await uow.pairings.save(pairing)
-        # Before the room is offered (as this transaction commits): no window in which the reported are paired.
+        # Before the room is offered (as this transaction commits): no window in which the reported, or a mentee
+        # resting, are paired.
         await _hold_the_reported(pairing, uow)
+        await rest_the_mentee(pairing, uow)
         await put_back(pairing, uow)
         await uow.commit()
         return pairing
@@ -151,12 +162,7 @@ async def _hold_the_reported(pairing: Pairing, uow: MatchingUnitOfWorkPort) -> N
     reported = reported_side(pairing.closed_reason, pairing.closed_by)
     if reported is None:
         return
-    # The pairing's own enrollment, and any other of theirs in that role here (another kind of mentorship): as
-    # profiles holds every one of them.
-    person_id = pairing.mentor_id if reported == Role.MENTOR else pairing.mentee_id
-    held = {pairing.enrollment_of(reported)} | {e["id"] for e in await uow.people.enrollments_of(
-        person_id, pairing.program_id, reported)}
-    enrollment_ids = sorted(e for e in held if e is not None)
+    enrollment_ids = await _enrollments_in_program(pairing, reported, uow)
     for enrollment_id in enrollment_ids:
         await uow.people.hold_for_review(enrollment_id)
     if reported == Role.MENTOR:
@@ -165,6 +171,25 @@ async def _hold_the_reported(pairing: Pairing, uow: MatchingUnitOfWorkPort) -> N
         waiting = [p for e in enrollment_ids for p in await uow.pairings.open_of_enrollment(e)
                    if p.status in ("proposed", "requested")]
         await close_all(waiting, pairing.mentor_id, MENTOR_SUSPENDED, uow)
+
+
+async def rest_the_mentee(pairing: Pairing, uow: MatchingUnitOfWorkPort) -> None:
+    """A mentorship that ran its course (its goals met, whoever ended it, or its term completed) leaves its mentee
+    resting: paused, so on no waitlist and proposed to nobody, rather than paired at once with someone new they were
+    never asked about. Profiles, told by the ending, pauses them so too (`paused_because`), and they resume themselves
+    when they want another mentor."""
+    if rests_its_mentee(pairing.closed_reason):
+        for enrollment_id in await _enrollments_in_program(pairing, Role.MENTEE, uow):
+            await uow.people.rest(enrollment_id)
+
+
+async def _enrollments_in_program(pairing: Pairing, side: Role, uow: MatchingUnitOfWorkPort) -> list[UUID]:
+    """The pairing's own enrollment of that side, and any other of its person's in that role here (another kind of
+    mentorship): as profiles, told by the pairing's event (which names no kind), acts on every one of them."""
+    person_id = pairing.mentor_id if side == Role.MENTOR else pairing.mentee_id
+    found = {pairing.enrollment_of(side)} | {e["id"] for e in await uow.people.enrollments_of(
+        person_id, pairing.program_id, side)}
+    return sorted(e for e in found if e is not None)
 
 
 # Why what waits for a mentor no longer approved (suspended, or held for review) closes.
@@ -239,17 +264,20 @@ async def renew(cmd: commands.RenewPairing, uow: MatchingUnitOfWorkPort, authori
 async def complete(cmd: commands.CompletePairing, uow: MatchingUnitOfWorkPort, authorize: Authorize,
                    renewal_notice_days: int) -> Pairing:
     async with uow:
-        pairing, program, _ = await load(cmd.pairing_id, uow, authorize)
+        pairing, _, _ = await load(cmd.pairing_id, uow, authorize)
         pairing.complete(_now(), renewal_notice_days)
         await _completed(pairing, uow)
-        offer_room(program.id, uow)
         await uow.commit()
         return pairing
 
 
 async def _completed(pairing: Pairing, uow: MatchingUnitOfWorkPort) -> None:
+    """Announced; its mentee rests, their place counted from now when they ask again, and its mentor's room is
+    offered."""
     uow.emit(contract.PairingCompletedV2(**facts(pairing)))
     await uow.pairings.save(pairing)
+    await rest_the_mentee(pairing, uow)
+    await put_back(pairing, uow)
 
 
 async def log_meeting(cmd: commands.LogMeeting, uow: MatchingUnitOfWorkPort, authorize: Authorize) -> Pairing:

@@ -86,10 +86,12 @@ class PeopleRepository(Protocol):
                               chapter_id: UUID | None, role: str, stage: str, capacity: int,
                               mentee_stages_welcome: list[str], approved: bool, enrolled_at: datetime,
                               pairing_kind: str = "general", paused: bool | None = None,
-                              review_said: bool = False, lock_person: bool = False) -> None:
+                              review_said: bool = False, rest_said: bool = False,
+                              lock_person: bool = False) -> None:
         """`paused` (a mentor taking no new mentee, a mentee no mentor): None keeps what is known. One held for
         review (`hold_for_review`) stays held, whatever `approved` and `paused` say, until `review_said` (profiles
-        says it read the report: its word is the enrollment's from then on). `lock_person`: the person's lock
+        says it read the report: its word is the enrollment's from then on). A mentee resting (`rest`) stays paused
+        until `rest_said` (profiles says it read the ending) or `review_said`. `lock_person`: the person's lock
         (`lock`) is taken first, in the same round trip."""
 
     async def set_approval(self, enrollment_id: UUID, approved: bool) -> None:
@@ -97,6 +99,10 @@ class PeopleRepository(Protocol):
 
     async def hold_for_review(self, enrollment_id: UUID) -> None:
         """Reported for a problem of conduct: a mentor no longer approved, a mentee paused, until staff review."""
+
+    async def rest(self, enrollment_id: UUID) -> None:
+        """A mentee whose mentorship ran its course: paused until they ask for another mentor, whatever an enrollment
+        change profiles announced before it read the ending says."""
 
     async def withdraw(self, enrollment_id: UUID) -> None: ...
 

@@ -35,6 +35,8 @@ from .ports import MatchingUnitOfWorkPort, NewUnitOfWork
 
 # The name of what changed that tells profiles read a report of conduct (`lifecycle._hold_the_reported`).
 REVIEW = "review_reason"
+# And the one that tells it read the ending of a mentorship that ran its course (`lifecycle.rest_the_mentee`).
+REST = "paused_because"
 # Handlers that lock their event's person, then every program the person is enrolled in (`_lock_person`); and those
 # that lock their person, then their event's program.
 _PERSON_AND_THEIR_PROGRAMS = (source.MatchingProfileChanged, source.MatchingProfileRestated, source.ConsentChanged,
@@ -185,6 +187,8 @@ async def _save_enrollment(event: source.EnrollmentCreated | source.EnrollmentCh
             paused=event.paused if isinstance(event, source.EnrollmentChangedV4 | source.EnrollmentRestated) else None,
             # Profiles has read a report of conduct (holding them, or clearing it): its word holds from now on.
             review_said=isinstance(event, source.EnrollmentChanged) and REVIEW in event.changed_fields,
+            # Profiles has paused a mentee whose mentorship ran its course: their resuming there is theirs from now on.
+            rest_said=isinstance(event, source.EnrollmentChanged) and REST in event.changed_fields,
             lock_person=together,
         )
         if event.approval == "suspended":

@@ -34,7 +34,7 @@ from ..domain.errors import (
 from ..domain.model import Candidate, Pairing, ProgramRules
 from ..domain.pairing import OVERRIDABLE, Proposal, refusal
 from ..domain.scoring import fit
-from .lifecycle import load
+from .lifecycle import load, rest_the_mentee
 from .pairing import facts, offer_room, propose, put_back
 from .ports import Authorize, MatchingUnitOfWorkPort
 from .programs import existing_program
@@ -132,11 +132,13 @@ async def withdraw_for_program(cmd: commands.WithdrawForProgram, uow: MatchingUn
 async def _close_for_program(pairing_id: UUID, close: Callable[[Pairing, str, MatchingUnitOfWorkPort], None],
                              action: str, reason_code: str, reason: str | None, uow: MatchingUnitOfWorkPort,
                              authorize: Authorize, caller: Principal) -> Pairing:
-    """Close the pairing for the program (`close`: end or withdraw it), its mentee back to matching, audited."""
+    """Close the pairing for the program (`close`: end or withdraw it), its mentee back to matching (or resting, its
+    goals met), audited."""
     async with uow:
         pairing, program, _ = await load(pairing_id, uow, authorize)
         close(pairing, reason_code, uow)
         await uow.pairings.save(pairing)
+        await rest_the_mentee(pairing, uow)
         await put_back(pairing, uow)
         uow.audit(caller, action, "pairing", pairing.id, chapter_id=program.chapter_id,
                   detail={"reason_code": reason_code, "reason": reason})

@@ -419,6 +419,12 @@ UNANSWERED = "unanswered"
 CONDUCT_REPORTED = "conduct_reported"
 
 
+# Why a mentee's enrollment is paused when their mentorship ran its course: its goals were met (whoever ended it), or
+# its term was completed. They rest, paired with nobody new, until they ask for another mentor (resuming it).
+GOALS_MET = "goals_met"
+TERM_COMPLETED = "term_completed"
+
+
 class UnderReview(Conflict, code="under_review"):
     """A coordinator's review holds the enrollment: approving a mentor again, or clearing a mentee's, ends it."""
 
@@ -438,8 +444,9 @@ class Enrollment:
     active: bool = True
     pairing_kind: PairingKind = PairingKind.GENERAL
     paused: bool = False  # a mentor taking no new mentee for now; a mentee, no mentor
-    # Why, when its person did not pause it themselves: UNANSWERED (they let proposals lapse unanswered in a row), or
-    # CONDUCT_REPORTED (a mentee under review: a coordinator resumes them).
+    # Why, when its person did not pause it themselves: UNANSWERED (they let proposals lapse unanswered in a row),
+    # CONDUCT_REPORTED (a mentee under review: a coordinator resumes them), or GOALS_MET or TERM_COMPLETED (a mentee
+    # whose mentorship ran its course, resting until they ask for another mentor).
     paused_because: str | None = None
     # A suspended mentor's: whether they had been approved (false: their offer to mentor was declined). None while
     # not suspended, or for one suspended before this was kept and whom the audit trail does not tell apart.
@@ -479,6 +486,17 @@ class Enrollment:
         if changed:
             self.paused_because = UNANSWERED
         return changed
+
+    def rest(self, program: Program, reason: str) -> set[str]:
+        """A mentee's mentorship ran its course (`reason`: GOALS_MET, TERM_COMPLETED): paused, saying why (whether or
+        not they had paused themselves), until they ask for another mentor, which they do by resuming it; what changed,
+        `paused_because` always among it: matching, which rested them as the pairing closed, then knows profiles' word
+        on them is after the closing. Nothing for one under review, whom a coordinator resumes."""
+        if not self.active or self.role is not Role.MENTEE or self.review_reason is not None:
+            return set()
+        changed = self.update(program, paused=True)
+        self.paused_because = reason
+        return changed | {"paused_because"}
 
     def hold_for_review(self, program: Program, reason: str, since: datetime) -> set[str]:
         """Reported (`reason`) by the other side of a pairing: held from any new pairing until staff review. A

@@ -1,7 +1,8 @@
 """Which events profiles applies, from matching's pairings, public and private (those of a program that keeps who
 takes part from other teams, on `matching.private-pairings`: each twin applied as its public version is): who is
-paired with whom, for the partner view; who stopped answering, whose enrollment is paused; and who was reported for
-a problem of conduct, held for a coordinator's review.
+paired with whom, for the partner view; who stopped answering, whose enrollment is paused; who was reported for
+a problem of conduct, held for a coordinator's review; and whose mentorship ran its course (goals met, or its term
+completed), resting until they ask for another mentor.
 Bootstrap runs each handler in a unit of work joining the consumer's inbox transaction; later versions of an
 event (each subclasses the one before) go to the same handler."""
 
@@ -21,7 +22,7 @@ HANDLERS: dict[type[IntegrationEvent], Callable[[Any, ProfilesUnitOfWorkPort], A
     matching.RenewalDue: handlers.pairing_active,
     matching.MeetingOverdue: handlers.pairing_active,
     matching.PairingEnded: handlers.pairing_ended,  # for a problem of conduct, the one reported is held
-    matching.PairingCompleted: handlers.pairing_over,
+    matching.PairingCompleted: handlers.pairing_completed,  # its mentee rests, as one whose goals were met
     matching.PairingDeclined: handlers.pairing_over,
     matching.PairingLapsed: handlers.pairing_over,
     matching.StoppedAnswering: handlers.pause_who_stopped_answering,
@@ -33,7 +34,7 @@ HANDLERS: dict[type[IntegrationEvent], Callable[[Any, ProfilesUnitOfWorkPort], A
     matching.PrivateRenewalDue: handlers.pairing_active,
     matching.PrivateMeetingOverdue: handlers.pairing_active,
     matching.PrivatePairingEnded: handlers.pairing_ended,
-    matching.PrivatePairingCompleted: handlers.pairing_over,
+    matching.PrivatePairingCompleted: handlers.pairing_completed,
     matching.PrivatePairingDeclined: handlers.pairing_over,
     matching.PrivatePairingLapsed: handlers.pairing_over,
     matching.PrivateStoppedAnswering: handlers.pause_who_stopped_answering,

@@ -336,12 +336,13 @@ class EnrollmentOut(BaseModel):
     active: bool
     paused: bool = Field(default=False, description="Taking no new pairing for now: a mentor no new mentee, a mentee "
                                                     "no mentor")
-    paused_because: Literal["unanswered", "conduct_reported"] | None = Field(
+    paused_because: Literal["unanswered", "conduct_reported", "goals_met", "term_completed"] | None = Field(
         default=None, description="Why it is paused when its person did not pause it: `unanswered`, they let "
                                   "proposals or requests lapse unanswered in a row (they may resume); "
                                   "`conduct_reported`, a mentee reported for a problem of conduct (a coordinator "
-                                  "resumes them, `POST /v1/enrollments/{id}/clear-review`). Null for their own pause, "
-                                  "or none")
+                                  "resumes them, `POST /v1/enrollments/{id}/clear-review`); `goals_met` or "
+                                  "`term_completed`, a mentee whose mentorship ran its course, paired with nobody new "
+                                  "until they ask for another mentor (they resume). Null for their own pause, or none")
     was_approved: bool | None = Field(
         default=None, description="A suspended mentor's: whether they had been approved (true: suspended) or not "
                                   "(false: their offer to mentor was declined). Null when not suspended, or unknown "

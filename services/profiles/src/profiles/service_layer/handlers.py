@@ -23,6 +23,8 @@ from ..domain import commands
 from ..domain.console import AdministratorsCall
 from ..domain.model import (
     CONDUCT_REPORTED,
+    GOALS_MET,
+    TERM_COMPLETED,
     AlreadyRegistered,
     Chapter,
     ChapterNameTaken,
@@ -329,25 +331,56 @@ async def pairing_ended(event: PairingEnded, uow: Uow) -> None:
     it reports the other, whose enrollments of that role in the program are held for a coordinator's review
     (`Enrollment.hold_for_review`): announced, so that matching's copy agrees (it held them already, as it ended the
     pairing), and audited, each report (a second names the same person again: staff are to know), in the name of
-    matching, whose event said it."""
+    matching, whose event said it. Ended, by anyone, because its goals were met, its mentee rests (`_rest`)."""
     async with uow:
         if await _both_known(event, uow):
             await uow.partnerships.end(event.pairing_id, event.mentee_id, event.mentor_id)
         if event.reason_code == "conduct" and event.ended_by is not None:  # not the program's: staff looked already
             await _hold_for_review(event, event.ended_by, uow)
+        elif event.reason_code == GOALS_MET:
+            await _rest(event, GOALS_MET, uow)
         await uow.commit()
+
+
+async def pairing_completed(event: PairingEvent, uow: Uow) -> None:
+    """Completed at the end of its term: partners no more (`pairing_over`), and its mentee rests (`_rest`)."""
+    async with uow:
+        if await _both_known(event, uow):
+            await uow.partnerships.end(event.pairing_id, event.mentee_id, event.mentor_id)
+        await _rest(event, TERM_COMPLETED, uow)
+        await uow.commit()
+
+
+async def _rest(event: PairingEvent, reason: str, uow: Uow) -> None:
+    """A mentorship that ran its course leaves its mentee's enrollments in the program paused, saying why
+    (`Enrollment.rest`), until they ask for another mentor themselves: announced, so that matching's copy agrees (it
+    rested them already, as the pairing closed). Their own data, theirs to resume, so not audited (as a pause for
+    proposals left unanswered)."""
+    for enrollment, program in await _locked_enrollments_in_program(event.mentee_id, event.program_id, Role.MENTEE,
+                                                                     uow):
+        if changed := enrollment.rest(program, reason):
+            await uow.enrollments.save(enrollment)
+            uow.emit(integration_events.enrollment_changed(enrollment, await _person(event.mentee_id, uow), changed))
+
+
+async def _locked_enrollments_in_program(person_id: UUID, program_id: UUID, role: Role,
+                                         uow: Uow) -> list[tuple[Enrollment, Program]]:
+    """The person's active enrollments of that role in the program, each locked, with the program: each kind of
+    mentorship they take part in there, as a pairing's event names none."""
+    locked = []
+    for found in await uow.enrollments.for_person(person_id):
+        if found.program_id != program_id or found.role != role or not found.active:
+            continue
+        enrollment = await uow.enrollments.get(found.id, lock=True)
+        if enrollment is not None:
+            locked.append((enrollment, await _existing(uow.programs, enrollment.program_id, "program_id")))
+    return locked
 
 
 async def _hold_for_review(event: PairingEnded, reported_by: Role, uow: Uow) -> None:
     reported_id, role = ((event.mentor_id, Role.MENTOR) if reported_by == Role.MENTEE
                          else (event.mentee_id, Role.MENTEE))
-    for found in await uow.enrollments.for_person(reported_id):
-        if found.program_id != event.program_id or found.role != role or not found.active:
-            continue
-        enrollment = await uow.enrollments.get(found.id, lock=True)
-        if enrollment is None:
-            continue
-        program = await _existing(uow.programs, enrollment.program_id, "program_id")
+    for enrollment, program in await _locked_enrollments_in_program(reported_id, event.program_id, role, uow):
         under_review = enrollment.review_reason is not None
         if changed := enrollment.hold_for_review(program, CONDUCT_REPORTED, event.occurred_at):
             await uow.enrollments.save(enrollment)

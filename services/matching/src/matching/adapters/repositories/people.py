@@ -85,7 +85,8 @@ class PostgresPeople:
     async def save_enrollment(self, *, enrollment_id: UUID, person_id: UUID, program_id: UUID, chapter_id: UUID | None,
                               role: str, stage: str, capacity: int, mentee_stages_welcome: list[str], approved: bool,
                               enrolled_at: datetime, pairing_kind: str = "general", paused: bool | None = None,
-                              review_said: bool = False, lock_person: bool = False) -> None:
+                              review_said: bool = False, rest_said: bool = False,
+                              lock_person: bool = False) -> None:
         # With `lock_person`, the person's lock (as `lock` takes it) is taken first, in the same round trip, unless
         # the transaction holds it already.
         lock_person = lock_person and person_id not in self._locks.held
@@ -103,18 +104,25 @@ class PostgresPeople:
                                               -- held for review: until profiles says it read the report ($13)
                                               approved = $9 AND NOT (enrollments.held_for_review AND NOT $13
                                                                      AND enrollments.role = 'mentor'),
+                                              -- resting: until profiles says it read the ending ($14), or
+                                              -- names a review, which staff then end
                                               paused = (enrollments.held_for_review AND NOT $13
                                                         AND enrollments.role = 'mentee')
+                                                       OR (enrollments.resting_after_mentorship AND NOT ($13 OR $14))
                                                        OR COALESCE($12, enrollments.paused),
                                               held_for_review = enrollments.held_for_review AND NOT $13,
+                                              resting_after_mentorship = enrollments.resting_after_mentorship
+                                                                         AND NOT ($13 OR $14),
                                               -- resumed: the run of lapses unanswered starts again
                                               unanswered_in_a_row = CASE WHEN enrollments.paused AND NOT $12
                                                                           AND NOT (enrollments.held_for_review
                                                                                    AND NOT $13)
+                                                                          AND NOT (enrollments.resting_after_mentorship
+                                                                                   AND NOT ($13 OR $14))
                                                                          THEN 0
                                                                          ELSE enrollments.unanswered_in_a_row END""",
             enrollment_id, person_id, program_id, chapter_id, role, stage, capacity, mentee_stages_welcome, approved,
-            enrolled_at, pairing_kind, paused, review_said,
+            enrolled_at, pairing_kind, paused, review_said, rest_said,
         )
         if lock_person:
             self._locks.held.add(person_id)
@@ -129,6 +137,10 @@ class PostgresPeople:
             """UPDATE enrollments SET held_for_review = true, approved = approved AND role <> 'mentor',
                                       paused = paused OR role = 'mentee'
                 WHERE id = $1""", enrollment_id)
+
+    async def rest(self, enrollment_id: UUID) -> None:
+        await self._conn.execute(
+            "UPDATE enrollments SET resting_after_mentorship = true, paused = true WHERE id = $1", enrollment_id)
 
     async def withdraw(self, enrollment_id: UUID) -> None:
         await self._conn.execute("UPDATE enrollments SET withdrawn = true WHERE id = $1", enrollment_id)
