@@ -175,6 +175,21 @@ class EventCancelledV3(EventCancelledV2):
 
 
 @register
+class EventCancelledV4(EventCancelledV3):
+    """Cancelling an event cancels its registrations; each registrant is told.
+
+    Version 4 adds `note`: what the organisers said to those registered when they cancelled it (the weather, a speaker
+    taken ill, a new date), in their words, for the message that tells them. It is said of the event to everyone who
+    registered, as its title is; the organisers are asked to name nobody in it and to put no link to join in it."""
+
+    closed_schema = True
+    schema_version: Literal[4] = 4
+
+    note: str | None = Field(max_length=1000, description="The organisers' words to those registered, free text "
+                                                          "(lines allowed); null when they gave none")
+
+
+@register
 class EventCompleted(_CatalogueEvent):
     """The event took place and its organisers closed it: attendance is final, and its waitlist closed."""
 

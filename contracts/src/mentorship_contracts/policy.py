@@ -43,6 +43,10 @@ PUBLIC_FIELDS = frozenset(
         "paused_if_it_lapses",
         # What profiles.person_suspended and profiles.enrollment_withdrawn say already, restated (profiles.*_restated).
         "suspended", "active",
+        # What an event's organisers said to everyone registered when they cancelled it (events.event_cancelled v4): a
+        # statement about the event, public as its title is, unlike a reason for removing one registrant (which goes
+        # sealed to them alone on events.access). The console asks them to name nobody and to put no link to join in it.
+        "note",
         "state",  # an event's, restated: what its published, cancelled and completed said (events.event_restated)
         # A registration's, restated: what its confirmed, waitlisted and cancelled said, and when it was made
         # (events.registration_restated).

@@ -117,8 +117,12 @@ async def test_a_chapter_session_from_creation_to_cancellation(events_api, publi
         roster = (await coordinator.get(f"/v1/events/{session['id']}/registrations")).json()
         assert roster["counts"] == {"confirmed": 1, "waitlisted": 1, "cancelled": 0, "attended": 1, "no_shows": 0}
 
-        cancelled = await coordinator.post(f"/v1/events/{session['id']}/cancel", json={"reason_code": "host_ill"})
+        too_long = await coordinator.post(f"/v1/events/{session['id']}/cancel", json={"note": "x" * 1001})
+        assert (too_long.status_code, too_long.json()["error"]["field"]) == (422, "note"), too_long.text
+        cancelled = await coordinator.post(f"/v1/events/{session['id']}/cancel", json={
+            "reason_code": "host_ill", "note": "Our host is ill.\nWe will run it again in March."})
         assert cancelled.json()["state"] == "cancelled"
+        assert cancelled.json()["cancellation_note"] == "Our host is ill.\nWe will run it again in March."
         roster = (await coordinator.get(f"/v1/events/{session['id']}/registrations")).json()
         assert roster["counts"]["cancelled"] == 2
     async with httpx.AsyncClient() as calendar_app:
@@ -140,9 +144,11 @@ async def test_a_chapter_session_from_creation_to_cancellation(events_api, publi
     assert sorted(everyone_told) == sorted([str(sam), str(kai)])
     assert public.private_data_about(session["id"]) == []
     # The newest, closed-schema versions: 3 of the publication and 4 of the change say whether the attendees are public
-    # (they are not), the change and the cancellation carry the event's revision.
+    # (they are not), the change and the cancellation carry the event's revision, and the cancellation its note.
     versions = {m["event_type"]: m["schema_version"] for m in public.about(session["id"])}
-    assert versions == {"events.event_published": 3, "events.event_updated": 4, "events.event_cancelled": 3}
+    assert versions == {"events.event_published": 3, "events.event_updated": 4, "events.event_cancelled": 4}
+    [cancellation] = [m for m in public.about(session["id"]) if m["event_type"] == "events.event_cancelled"]
+    assert cancellation["note"] == "Our host is ill.\nWe will run it again in March."
     assert {m["attendees_public"] for m in public.about(session["id"]) if "attendees_public" in m} == {False}
     [granted] = await access.wait_for(session["id"], 1)
     assert (granted["person_id"], granted["join_url"]) == (str(sam), "https://meet.example/lgbtq-session")

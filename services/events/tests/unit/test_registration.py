@@ -138,6 +138,28 @@ async def test_cancelling_an_event_cancels_every_registration_and_tells_each_reg
     assert not emitted(contract.RegistrationPromoted)
 
 
+async def test_the_organisers_note_on_cancelling_is_kept_with_the_event_and_travels_with_its_cancellation(uow, emitted):
+    event = await published(uow)
+    await register(uow, event)
+    note = "Our speaker is ill.\nThe session moves to 3 March: register again there."
+
+    cancelled = await handlers.cancel_event(commands.CancelEvent(event.id, "organiser_cancelled", note), ORGANISER, uow)
+
+    assert cancelled.cancellation_note == note
+    assert (await uow.events.get(event.id)).cancellation_note == note
+    assert [c.note for c in emitted(contract.EventCancelledV4)] == [note]
+
+
+async def test_an_event_cancelled_without_a_note_or_with_a_blank_one_carries_none(uow, emitted):
+    quiet, blank = await published(uow), await published(uow)
+
+    await handlers.cancel_event(commands.CancelEvent(quiet.id, "organiser_cancelled"), ORGANISER, uow)
+    await handlers.cancel_event(commands.CancelEvent(blank.id, "organiser_cancelled", " \n "), ORGANISER, uow)
+
+    assert [c.note for c in emitted(contract.EventCancelledV4)] == [None, None]
+    assert (await uow.events.get(blank.id)).cancellation_note is None
+
+
 async def test_completing_an_event_records_those_not_checked_in_as_no_shows(uow, emitted):
     event = await published(uow, capacity=3, attendees_public=True)
     came, stayed_away = await register(uow, event), await register(uow, event)
@@ -282,7 +304,7 @@ async def test_each_change_to_a_published_event_and_its_cancellation_raise_its_r
     await handlers.cancel_event(commands.CancelEvent(event.id, "speaker_unavailable"), ORGANISER, uow)
 
     assert [u.revision for u in emitted(contract.EventUpdatedV4)] == [1, 2]
-    assert [c.revision for c in emitted(contract.EventCancelledV3)] == [3]
+    assert [c.revision for c in emitted(contract.EventCancelledV4)] == [3]
 
 
 async def test_my_registrations_say_my_place_on_the_waitlist(uow):

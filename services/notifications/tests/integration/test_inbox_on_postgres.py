@@ -103,8 +103,9 @@ async def an_inbox_of_every_sort(db: Database, rounds: int) -> tuple[UUID, list[
             await db.handle(handlers.virtual_access_granted, ev.VirtualAccessGrantedV3(
                 **seat, join_url="https://meet.example.org/j/42", revision=0))
         await db.send_all()
-        await db.handle(handlers.event_cancelled, ev.EventCancelledV3(
-            scheduled_event_id=event.scheduled_event_id, chapter_id=None, reason_code="room_closed", revision=1))
+        await db.handle(handlers.event_cancelled, ev.EventCancelledV4(
+            scheduled_event_id=event.scheduled_event_id, chapter_id=None, reason_code="room_closed", revision=1,
+            note="The room is closed for repairs."))
         if i % 2:
             await db.handle(handlers.pairing_ended, ma.PairingEndedV2(**pairing, ended_by="mentor",
                                                                       reason_code="conduct"))

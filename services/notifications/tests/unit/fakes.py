@@ -105,10 +105,11 @@ class FakeNotifications:
             if changed_fields:
                 listing.update(last_update_id=update_id, last_updated_at=updated_at, changed_fields=changed_fields)
 
-    async def note_cancellation(self, scheduled_event_id: UUID, cancelled_at: datetime, revision: int | None) -> None:
+    async def note_cancellation(self, scheduled_event_id: UUID, cancelled_at: datetime, revision: int | None,
+                                note: str | None = None) -> None:
         listing = self.listings.get(scheduled_event_id)
         if listing and listing["cancelled_at"] is None:
-            listing["cancelled_at"] = cancelled_at
+            listing["cancelled_at"], listing["cancellation_note"] = cancelled_at, note
             listing["revision"] = max(listing["revision"], revision if revision is not None else listing["revision"] + 1)
 
     async def note_revision(self, scheduled_event_id: UUID, revision: int) -> None:

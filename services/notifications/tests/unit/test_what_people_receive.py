@@ -482,6 +482,92 @@ async def test_an_update_still_unsent_when_its_event_is_cancelled_goes_unsent_an
     assert (method, entry["SEQUENCE"]) == ("CANCEL", 2)
 
 
+def cancelled(event: ev.EventPublishedV2, note: str | None, revision: int = 1) -> ev.EventCancelledV4:
+    return ev.EventCancelledV4(scheduled_event_id=event.scheduled_event_id, chapter_id=None,
+                               reason_code="organiser_cancelled", revision=revision, note=note)
+
+
+async def test_each_registrant_of_a_cancelled_event_is_quoted_the_organisers_note_in_their_own_language_around_it():
+    uow = new_uow()
+    sam, ana = await person(uow, "Sam Okafor"), await person(uow, "Ana Reyes", language="es")
+    kim = await person(uow, "Kim Park")
+    event = workshop(NOW + timedelta(days=3))
+    await handlers.event_published(event, uow)
+    await registered(uow, event, sam)
+    await registered(uow, event, ana)
+    await registered(uow, event, kim, status="waitlisted")
+    await sent(uow)
+
+    await handlers.event_cancelled(cancelled(event, "Our speaker is ill.\nWe will run it again on 3 April."), uow)
+
+    by_reader = {m.to: m for m in await sent(uow)}
+    contacts = uow.notifications.contacts
+    note = "Our speaker is ill.\nWe will run it again on 3 April."
+    assert f"The organisers' message: {note}" in by_reader[contacts[sam]["email"]].text
+    assert f"The organisers' message: {note}" in by_reader[contacts[kim]["email"]].text, "the waitlist's too"
+    assert f"El mensaje de la organización: {note}" in by_reader[contacts[ana]["email"]].text
+    # The inbox keeps it as the email said it.
+    items, _ = await views.inbox(uow, sam, False, 10, POLICY, NOW, listed)
+    [item] = [i for i in items if i["kind"] == "event_cancelled"]
+    opened = await views.inbox_message(uow, sam, item["id"], POLICY, NOW, inbox_composer(Links(WEB), clock=lambda: NOW))
+    assert f"The organisers' message: {note}" in opened.paragraphs
+
+
+async def test_an_event_cancelled_without_a_note_says_no_message_of_the_organisers():
+    uow = new_uow()
+    sam = await person(uow, "Sam Okafor")
+    event = workshop(NOW + timedelta(days=3))
+    await handlers.event_published(event, uow)
+    await registered(uow, event, sam)
+    await sent(uow)
+
+    await handlers.event_cancelled(cancelled(event, None), uow)
+
+    [told] = await sent(uow)
+    assert told.subject == "Cancelled: Personal statements" and "organisers' message" not in told.text
+
+
+async def test_a_registrants_cancellation_read_before_the_events_own_waits_for_it_to_quote_the_organisers_note():
+    # The registrant's cancellation (events.registrations) can be read before EventCancelled (events.catalogue),
+    # which alone brings the note; it waits a little for it, then goes without.
+    uow, waiting = new_uow(), DispatchPolicy(retry_base_seconds=0, context_wait_seconds=0,
+                                             access_link_grace_seconds=0, cancellation_grace_seconds=10)
+    sam, kim = await person(uow, "Sam Okafor"), await person(uow, "Kim Park")
+    event = workshop(NOW + timedelta(days=3))
+    await handlers.event_published(event, uow)
+    seats = [await registered(uow, event, someone) for someone in (sam, kim)]
+    await sent(uow)
+
+    for seat in seats:
+        await handlers.registration_cancelled(ev.RegistrationCancelledV3(**seat, cancelled_by="event_cancelled"), uow)
+    mailer = FakeMailer()
+    await dispatch_due(lambda: uow, renderer(), mailer, waiting, clock=lambda: NOW)
+    assert mailer.sent == []
+    await handlers.event_cancelled(cancelled(event, "The building is closed by the snow."), uow)
+    await dispatch_due(lambda: uow, renderer(), mailer, waiting, clock=lambda: NOW)
+
+    assert len(mailer.sent) == 2
+    assert all("The organisers' message: The building is closed by the snow." in m.text for m in mailer.sent)
+
+
+async def test_a_registrants_cancellation_goes_without_the_note_once_the_events_own_is_late():
+    uow, waiting = new_uow(), DispatchPolicy(retry_base_seconds=0, context_wait_seconds=0,
+                                             access_link_grace_seconds=0, cancellation_grace_seconds=10)
+    sam = await person(uow, "Sam Okafor")
+    event = workshop(NOW + timedelta(days=3))
+    await handlers.event_published(event, uow)
+    seat = await registered(uow, event, sam)
+    await sent(uow)
+
+    await handlers.registration_cancelled(ev.RegistrationCancelledV3(**seat, cancelled_by="event_cancelled"), uow)
+    mailer, later = FakeMailer(), NOW + timedelta(seconds=11)
+    uow.notifications.clock = lambda: later
+    await dispatch_due(lambda: uow, renderer(), mailer, waiting, clock=lambda: later)
+
+    [told] = mailer.sent
+    assert told.subject == "Cancelled: Personal statements" and "organisers' message" not in told.text
+
+
 async def test_a_cancellation_read_before_the_events_own_still_outranks_every_copy_the_registrant_holds():
     # The registrant's cancellation (events.registrations) can be read before EventCancelled (events.catalogue).
     uow = new_uow()

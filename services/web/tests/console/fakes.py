@@ -677,6 +677,11 @@ class Services:
             if rest == "" and m == "PATCH":
                 event.update(c.body)
                 return event
+            if rest == "/cancel" and (note := (c.body or {}).get("note")) is not None:
+                # As events: the organisers' note to those registered, lines allowed, no other control character.
+                if len(note) > 1000 or any(ch < " " and ch not in "\n\t" for ch in note):
+                    return refusal(422, "invalid_request", "note")
+                event["cancellation_note"] = note
             if rest in ("/publish", "/cancel", "/complete"):
                 event["state"] = {"/publish": "published", "/cancel": "cancelled", "/complete": "completed"}[rest]
                 if rest == "/complete":  # as events: attendance nobody recorded is whether they were checked in

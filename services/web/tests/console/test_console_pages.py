@@ -2113,6 +2113,54 @@ async def test_cancelling_an_event_asks_first_on_its_own_page_saying_how_many_re
     assert [c.path for c in s.calls_to("events", "POST")] == [f"/v1/events/{event['id']}/cancel"]
 
 
+async def test_cancelling_an_event_sends_the_coordinators_message_to_those_registered_for_their_email(world):
+    s, event = world["s"], world["event"]
+    message = "Our speaker is ill.\r\nWe will run it again on 3 April: look for it in the events."
+    async with as_(world, "coordinator")[0] as page, as_(world, "coordinator", "es")[0] as spanish:
+        asked = (await page.get(f"/console/events/{event['id']}/cancel")).text
+        preguntado = (await spanish.get(f"/console/events/{event['id']}/cancel")).text
+        cancelled = await page.post(f"/console/events/{event['id']}/cancel", data={"csrf": CSRF, "note": message})
+    assert re.search(r'<label for="note">A message to those registered \(optional\)</label>', asked)
+    assert re.search(r'<textarea id="note" name="note"[^>]*maxlength="1000"', asked)
+    assert "Un mensaje para quienes se inscribieron (opcional)" in preguntado
+    assert cancelled.status_code == 303 and cancelled.headers["location"].endswith("done=event_cancelled")
+    [call] = s.calls_to("events", "POST")
+    assert call.body == {"reason_code": "organiser_cancelled",
+                         "note": "Our speaker is ill.\nWe will run it again on 3 April: look for it in the events."}
+
+
+async def test_cancelling_with_a_blank_message_sends_none(world):
+    s, event = world["s"], world["event"]
+    async with as_(world, "coordinator")[0] as page:
+        await page.post(f"/console/events/{event['id']}/cancel", data={"csrf": CSRF, "note": "  \r\n "})
+    [call] = s.calls_to("events", "POST")
+    assert call.body == {"reason_code": "organiser_cancelled"}
+
+
+async def test_a_message_too_long_to_send_with_the_cancellation_is_refused_next_to_it_and_kept(world):
+    s, event = world["s"], world["event"]
+    message = "We are sorry. " * 80  # 1,120 characters
+    async with as_(world, "coordinator")[0] as page, as_(world, "coordinator", "es")[0] as spanish:
+        refused = await page.post(f"/console/events/{event['id']}/cancel", data={"csrf": CSRF, "note": message})
+        rechazado = await spanish.post(f"/console/events/{event['id']}/cancel", data={"csrf": CSRF, "note": message})
+    assert not s.calls_to("events", "POST"), "nothing is cancelled"
+    assert refused.status_code == 422 and event["state"] == "published"
+    assert ('<p class="field-error" id="note-error">Keep the message to 1000 characters or fewer: this one has 1119.</p>'
+            in refused.text)
+    assert 'aria-invalid="true"' in refused.text and html.escape(message.strip()) in refused.text
+    assert "3 people registered (2 with a seat, 1 on the waitlist) are emailed that it is cancelled." in refused.text
+    assert "El mensaje puede tener como máximo 1000 caracteres: este tiene 1119." in rechazado.text
+
+
+async def test_a_message_events_refuses_is_said_next_to_it_on_the_question_and_kept(world):
+    s, event = world["s"], world["event"]
+    async with as_(world, "coordinator")[0] as page:
+        refused = await page.post(f"/console/events/{event['id']}/cancel", data={"csrf": CSRF, "note": "Snow\x00"})
+    assert refused.status_code == 422 and event["state"] == "published"
+    assert 'id="note-error"' in refused.text and "Snow" in refused.text
+    assert [c.path for c in s.calls_to("events", "POST")] == [f"/v1/events/{event['id']}/cancel"]
+
+
 async def test_the_question_before_cancelling_says_one_registrant_in_the_singular(world):
     event = world["event"]
     world["s"].roster[event["id"]] = world["s"].roster[event["id"]][:1]

@@ -16,7 +16,7 @@ from ..domain.model import EventState, Exhibitor, OfficeHourSlot, Participant, R
 
 _EVENT_COLUMNS = ("id", "chapter_id", "kind", "title", "description", "starts_at", "ends_at", "timezone", "capacity",
                   "audience_stages", "registration_deadline", "is_virtual", "location", "virtual_link",
-                  "parent_event_id", "exhibitors", "attendees_public", "state", "revision")
+                  "parent_event_id", "exhibitors", "attendees_public", "state", "revision", "cancellation_note")
 _EVENT_SELECT = ", ".join(f"e.{c}" for c in _EVENT_COLUMNS)
 _REGISTRATION_SELECT = ("r.id AS registration_id, r.scheduled_event_id, r.person_id, r.status, r.attended, r.created_at, "
                         "r.cancelled_by, r.held_seat, r.checked_in_at, r.removal_reason")

@@ -67,6 +67,7 @@ class UpdateEvent:
 class CancelEvent:
     scheduled_event_id: UUID
     reason_code: str
+    note: str | None = None
 
 
 @dataclass(frozen=True)

@@ -146,6 +146,8 @@ class ScheduledEvent:
     state: EventState = EventState.DRAFT
     # Changes since it was published, its cancellation included: the SEQUENCE of its calendar entries.
     revision: int = 0
+    # What the organisers said to those registered when they cancelled it, for the message that tells them.
+    cancellation_note: str | None = None
 
     @classmethod
     def draft(cls, parent: ScheduledEvent | None = None, *, now: datetime, **attributes) -> ScheduledEvent:
@@ -225,10 +227,12 @@ class ScheduledEvent:
         if self.state == EventState.COMPLETED or now >= self.ends_at:
             raise WrongState("this event is over: its registrations stay as they were", field="state")
 
-    def cancel(self) -> None:
+    def cancel(self, note: str | None = None) -> None:
+        """A blank note is no note: those registered are not quoted an empty message."""
         self._require(EventState.PUBLISHED, "cancelled")
         self.state = EventState.CANCELLED
         self.revision += 1
+        self.cancellation_note = note.strip() if note and note.strip() else None
 
     def complete(self, now: datetime) -> None:
         self._require(EventState.PUBLISHED, "completed")

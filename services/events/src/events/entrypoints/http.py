@@ -169,6 +169,8 @@ class EventOut(BaseModel):
     exhibitors: list[ExhibitorOut]
     attendees_public: bool
     state: EventState
+    cancellation_note: str | None = Field(default=None, description="What the organisers said to those registered "
+                                                                    "when they cancelled it (null: nothing)")
     virtual_link: str | None = Field(default=None, description="Shown to the organisers only; registrants use /access")
     full: bool | None = Field(default=None, description="One event's answer only (null in lists): every seat is "
                                                         "taken, so a registration now waits on the waitlist")
@@ -246,6 +248,9 @@ class CalendarFeedOut(BaseModel):
 
 class CancelIn(Strict):
     reason_code: str = Field(default="organiser_cancelled", pattern=r"^[a-z_]{1,50}$")
+    note: Annotated[str | None, MultilineText(1000), Field(
+        description="The organisers' words to those registered, quoted in the message that tells them (the weather, "
+                    "a speaker taken ill, a new date); said of the event to all of them, as its title is")] = None
 
 
 class AttendanceIn(PersonIn):
@@ -413,7 +418,8 @@ async def publish_event(event_id: UUID, caller: Caller, unit: UnitOfWork) -> Eve
 @router.post("/events/{event_id}/cancel", responses=answers(409))
 async def cancel_event(event_id: UUID, caller: Caller, unit: UnitOfWork, body: CancelIn | None = None) -> EventOut:
     await _organised_event(event_id, caller, unit)
-    command = commands.CancelEvent(event_id, (body or CancelIn()).reason_code)
+    cancelling = body or CancelIn()
+    command = commands.CancelEvent(event_id, cancelling.reason_code, cancelling.note)
     return EventOut.of(await handlers.cancel_event(command, caller, unit), organiser=True)
 
 

@@ -140,13 +140,14 @@ async def update_event(
 async def cancel_event(
     command: commands.CancelEvent, organiser: Principal, uow: EventsUnitOfWorkPort,
 ) -> ScheduledEvent:
-    """Cancel the event and every registration; each registrant hears of it."""
+    """Cancel the event and every registration; each registrant hears of it, with the organisers' note if any."""
     async with uow:
         event = await _existing(command.scheduled_event_id, uow, lock=True)
-        event.cancel()
+        event.cancel(command.note)
         await uow.events.save(event)
-        uow.emit(contract.EventCancelledV3(scheduled_event_id=event.id, chapter_id=event.chapter_id,
-                                           reason_code=command.reason_code, revision=event.revision))
+        uow.emit(contract.EventCancelledV4(scheduled_event_id=event.id, chapter_id=event.chapter_id,
+                                           reason_code=command.reason_code, revision=event.revision,
+                                           note=event.cancellation_note))
         registrations = await uow.registrations.of_event(event.id, active_only=True)
         for registration in registrations:
             registration.cancel(by="event_cancelled")

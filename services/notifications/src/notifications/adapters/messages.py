@@ -961,13 +961,16 @@ class _Composer:
         # Someone on the waitlist never had the event in their calendar. (One recorded before this was said is a
         # seat holder's, as every one was then.)
         subject = self.about_event(_("Cancelled: %(title)s"), _("Cancelled: the event on %(day)s you registered for"))
+        # The organisers' own words, as they wrote them (in their language, whatever the reader's), lines kept.
+        note = paragraphs(self.event.get("cancellation_note"), 1000)
+        quoted = [_("The organisers' message: %(note)s") % {"note": note}] if note else []
         if not self.c.get("held_seat", True):
             return Message(subject,
                            [_("We are sorry: %(title)s, planned for %(when)s, is cancelled, and your place on its "
-                              "waitlist with it.") % values], action=self._events_link())
+                              "waitlist with it.") % values, *quoted], action=self._events_link())
         return Message(subject,
                        [_("We are sorry: %(title)s, planned for %(when)s, is cancelled, and your registration with "
-                          "it.") % values],
+                          "it.") % values, *quoted],
                        action=self._events_link(),
                        calendar=self.event_calendar(Method.CANCEL,
                                                     _("The calendar entry attached removes it from your calendar.")))

@@ -127,11 +127,13 @@ class PostgresNotifications:
                 WHERE scheduled_event_id = $1 AND (last_updated_at IS NULL OR last_updated_at <= $3)""",
             scheduled_event_id, update_id, updated_at, changed_fields, revision)
 
-    async def note_cancellation(self, scheduled_event_id: UUID, cancelled_at: datetime, revision: int | None) -> None:
+    async def note_cancellation(self, scheduled_event_id: UUID, cancelled_at: datetime, revision: int | None,
+                                note: str | None = None) -> None:
         await self._conn.execute(
-            """UPDATE event_listings SET cancelled_at = $2, revision = greatest(revision, coalesce($3, revision + 1))
+            """UPDATE event_listings SET cancelled_at = $2, revision = greatest(revision, coalesce($3, revision + 1)),
+                      cancellation_note = $4
                 WHERE scheduled_event_id = $1 AND cancelled_at IS NULL""",
-            scheduled_event_id, cancelled_at, revision)
+            scheduled_event_id, cancelled_at, revision, note)
 
     async def note_revision(self, scheduled_event_id: UUID, revision: int) -> None:
         await self._conn.execute(

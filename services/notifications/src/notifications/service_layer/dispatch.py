@@ -65,6 +65,9 @@ class DispatchPolicy:
     retry_base_seconds: float = 30.0
     # A virtual event's join link travels on its own topic: a confirmation waits this long for it.
     access_link_grace_seconds: float = 10.0
+    # An event's note to those registered travels with its cancellation on the catalogue: a registrant's cancellation
+    # read first (events.registrations) waits this long for it.
+    cancellation_grace_seconds: float = 10.0
     # How soon to look again at a notification whose context (a partner's contact, an event) has not arrived.
     context_wait_seconds: float = 1.0
     digest_period: timedelta = timedelta(days=1)
@@ -192,6 +195,9 @@ async def context_for(notification: Notification, uow: NotificationsUnitOfWorkPo
             raise MissingContext("event")
         if context["event"]["cancelled_at"] and notification.kind in VOID_ONCE_CANCELLED:
             raise Obsolete("event cancelled")
+        if (notification.kind == "event_cancelled" and not context["event"]["cancelled_at"]
+                and now - (notification.created_at or now) < timedelta(seconds=policy.cancellation_grace_seconds)):
+            raise MissingContext("the event's cancellation, with its organisers' note")
         _still_ahead(notification.kind, context["event"], now)
         context["join_url"] = None
         if "registration_id" in parameters:

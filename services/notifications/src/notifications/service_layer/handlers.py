@@ -442,9 +442,10 @@ def _event_cancelled(scheduled_event_id: UUID, person_id: UUID, chapter_id: UUID
 
 
 async def event_cancelled(event: events_contract.EventCancelled, uow: UnitOfWork) -> None:
+    """Each registrant is told, with the organisers' note (version 4) quoted from the listing when it is composed."""
     async with uow:
         await uow.notifications.note_cancellation(event.scheduled_event_id, event.occurred_at,
-                                                  getattr(event, "revision", None))
+                                                  getattr(event, "revision", None), getattr(event, "note", None))
         await uow.notifications.add_all([
             _event_cancelled(event.scheduled_event_id, person, event.chapter_id, registration, status in HOLDS_A_SEAT)
             for person, registration, status in await uow.notifications.registrants(event.scheduled_event_id)])

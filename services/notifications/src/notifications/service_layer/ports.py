@@ -56,8 +56,9 @@ class NotificationsRepository(Protocol):
                           changed_fields: list[str], revision: int | None) -> None:
         """The event's latest update and its revision (None, from an older producer: one more than known)."""
 
-    async def note_cancellation(self, scheduled_event_id: UUID, cancelled_at: datetime, revision: int | None) -> None:
-        ...
+    async def note_cancellation(self, scheduled_event_id: UUID, cancelled_at: datetime, revision: int | None,
+                                note: str | None = None) -> None:
+        """The event is cancelled, with what its organisers said to those registered (None: nothing)."""
 
     async def note_revision(self, scheduled_event_id: UUID, revision: int) -> None:
         """The event has changed at least this many times (a message read before the update that says so)."""

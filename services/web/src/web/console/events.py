@@ -546,16 +546,37 @@ async def record_attendance(event_id: UUID, desk: Console, posted: Form) -> Resp
     return desk.redirect(f"/console/events/{event_id}?done=attendance_recorded#r-seated-{person_id}")
 
 
+# As events takes it: what the organisers say to those registered when they cancel, quoted in the email.
+CANCELLATION_NOTE_LIMIT = 1000
+
+
 @router.post("/events/{event_id}/{action}")
 async def publish_or_cancel(event_id: UUID, action: str, desk: Console, posted: Form) -> Response:
     if action not in ("publish", "cancel", "complete"):
         return desk.render("console/not_found.html", 404)
-    body = {"reason_code": "organiser_cancelled"} if action == "cancel" else None
+    # Line ends as the browser sends them (CRLF) count once, as its maxlength counts them.
+    note = text(posted, "note", 2 * CANCELLATION_NOTE_LIMIT).replace("\r\n", "\n")
+
+    async def asked_again(problem: str) -> Response:
+        """The question before cancelling, the message kept and what is wrong with it said next to it."""
+        event, _, entries = await _event_and_roster(desk, event_id)
+        seated, waiting = _seated_and_waiting(entries)
+        return desk.render("console/event_cancel.html", 422, event=event, seated=len(seated), waiting=len(waiting),
+                           values={"note": note}, problems={"note": problem})
+
+    body = None
+    if action == "cancel":
+        if len(note) > CANCELLATION_NOTE_LIMIT:  # asked shorter rather than cut where the coordinator cannot see
+            return await asked_again(desk._(C_("Keep the message to %(limit)s characters or fewer: this one has "
+                                               "%(count)s."), limit=CANCELLATION_NOTE_LIMIT, count=len(note)))
+        body = {"reason_code": "organiser_cancelled", **({"note": note} if note else {})}
     try:
         await desk.api.call("events", "POST", f"/v1/events/{event_id}/{action}", desk.staff, json=body)
     except ServiceError as error:
         if not _refused(error):
             raise
+        if error.field == "note":
+            return await asked_again(desk.error_words(error))
         return await _event_page(desk, event_id, 422, error=await _refusal(desk, error, event_id))
     done = {"publish": "event_published", "cancel": "event_cancelled", "complete": "event_completed"}[action]
     return desk.redirect(f"/console/events/{event_id}?done={done}")
