@@ -703,6 +703,46 @@ async def test_one_who_ended_a_mentorship_for_another_reason_is_told_of_no_revie
     assert not any("A coordinator of the program will look into" in m.text for m in await sent(uow))
 
 
+RESTING = {"en": "No mentor is proposed to you unless you ask: when you want another one, choose \u201cI am ready for "
+                 "a mentor again\u201d on your home page.",
+           "es": "No te proponemos otra persona mentora a menos que la pidas: cuando quieras otra, elige \u201cEstoy "
+                 "listo/a para una persona mentora otra vez\u201d en tu página de inicio."}
+
+
+def flat(text: str) -> str:
+    """The text with its lines (wrapped or not) run together."""
+    return " ".join(text.split())
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+@pytest.mark.parametrize("ended_by, by_program", [("mentee", False), ("mentor", False), (None, True)])
+async def test_a_mentee_whose_mentorship_ended_with_goals_met_is_told_no_mentor_comes_unless_they_ask(
+        ended_by, by_program, language):
+    uow = new_uow()
+    mentee = await person(uow, "Sam Okafor", language=language)
+    mentor = await person(uow, "Ana Reyes", language=language)
+    await handlers.pairing_ended(ma.PairingEndedV3(pairing_id=uuid4(), program_id=uuid4(), chapter_id=None,
+                                                   mentee_id=mentee, mentor_id=mentor, ended_by=ended_by,
+                                                   ended_by_program=by_program, reason_code="goals_met"), uow)
+    told = {m.to: m for m in await sent(uow)}
+    to_mentee, to_mentor = (told[uow.notifications.contacts[who]["email"]] for who in (mentee, mentor))
+    assert flat(RESTING[language]) in flat(to_mentee.text)
+    assert "look for another mentor" not in to_mentee.text and "buscaremos" not in to_mentee.text
+    assert flat(RESTING[language]) not in flat(to_mentor.text)
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+async def test_a_mentee_whose_mentorship_is_complete_is_told_no_mentor_comes_unless_they_ask(language):
+    uow = new_uow()
+    mentee = await person(uow, "Sam Okafor", language=language)
+    mentor = await person(uow, "Ana Reyes", language=language)
+    await handlers.pairing_completed(ma.PairingCompleted(pairing_id=uuid4(), program_id=uuid4(), chapter_id=None,
+                                                         mentee_id=mentee, mentor_id=mentor), uow)
+    told = {m.to: m for m in await sent(uow)}
+    assert flat(RESTING[language]) in flat(told[uow.notifications.contacts[mentee]["email"]].text)
+    assert flat(RESTING[language]) not in flat(told[uow.notifications.contacts[mentor]["email"]].text)
+
+
 async def test_a_mentorship_the_program_ended_for_conduct_tells_neither_side_of_a_review():
     uow = new_uow()
     mentee, mentor = await person(uow, "Sam Okafor"), await person(uow, "Ana Reyes")

@@ -219,6 +219,12 @@ class _Composer:
         return _("You stay in the program, and can ask another mentor.") if self.mentees_choose else \
             _("You stay in the program, and we will look for another mentor for you.")
 
+    def _mentee_rests(self) -> str:
+        """What comes next for a mentee whose mentorship ran its course (goals met, or complete): matching proposes
+        them nobody until they ask, on their home page."""
+        return self._("No mentor is proposed to you unless you ask: when you want another one, choose \u201cI am "
+                      "ready for a mentor again\u201d on your home page.")
+
     def cadence(self) -> str:
         """How often the program suggests meeting, in words: every 1 to 2 months, every 2 to 3 weeks."""
         _, n_ = self._, self.r.ngettext
@@ -711,8 +717,12 @@ class _Composer:
                               "paired with anyone new meanwhile.") % values)
         else:
             said = [_("%(name)s ended your mentorship in %(program)s.") % values]
-        # Matching has put the mentee back on the waitlist already; that email comes next (`dispatch.CLOSING_KINDS`).
-        said.append(self._mentee_stays() if self.role == "mentee" else _("Thank you for the time you gave."))
+        # Matching has put the mentee back on the waitlist already (that email comes next: `dispatch.CLOSING_KINDS`),
+        # unless it ran its course: then they rest until they ask.
+        if self.role == "mentee":
+            said.append(self._mentee_rests() if self.c.get("goals_met") else self._mentee_stays())
+        else:
+            said.append(_("Thank you for the time you gave."))
         # Either side may tell how an ended mentorship went, as of one completed (`feedback_request`).
         said.append(_("Please tell us how it went: your feedback shapes the next pairings."))
         # The button asks for feedback; a mentee who chooses their mentor also needs the way to the next one.
@@ -852,9 +862,11 @@ class _Composer:
     def feedback_request(self) -> Message:
         _ = self._
         values = {"name": self.partner, "program": self.program}
-        return Message(_("How was your mentorship with %(name)s?") % values,
-                       [_("Your mentorship in %(program)s is complete. Thank you! Please tell us how it went: your "
-                          "feedback shapes the next pairings.") % values],
+        said = [_("Your mentorship in %(program)s is complete. Thank you! Please tell us how it went: your "
+                  "feedback shapes the next pairings.") % values]
+        if self.role == "mentee":
+            said.append(self._mentee_rests())
+        return Message(_("How was your mentorship with %(name)s?") % values, said,
                        action=Action(_("Give feedback"), self.links.to("feedback", pairing_id=self.id("pairing_id"))))
 
     def mentee_waitlisted(self) -> Message:

@@ -224,6 +224,7 @@ LEFT_THE_PROGRAM = "withdrawn"  # one side withdrew their enrollment
 MENTOR_SUSPENDED = "mentor_suspended"  # a coordinator suspended the mentor: the program's doing, not the mentor's
 UNANSWERED = "unanswered"  # a proposal or a request left unanswered past matching's time to answer
 CONDUCT = "conduct"  # one side ended it over the other's conduct: a coordinator reviews, the other is held back
+GOALS_MET = "goals_met"  # it ran its course: matching rests the mentee until they ask for another mentor
 # The reasons anyone may read: before version 4 of the pairing events, one (`shared_identity`) spoke of identity.
 VISIBLE_REASONS = frozenset(get_args(matching_contract.PairingReason))
 
@@ -279,7 +280,8 @@ async def pairing_ended(event: matching_contract.PairingEnded, uow: UnitOfWork) 
         # Ended by the program (a coordinator stepping in, or suspending the mentor): `by` is "program", neither side.
         by = "program" if getattr(event, "ended_by_program", False) or event.reason_code == MENTOR_SUSPENDED \
             else event.ended_by
-        told = _both_sides(event, "pairing_ended", by=by)
+        told = _both_sides(event, "pairing_ended", by=by, **({"goals_met": True} if event.reason_code == GOALS_MET
+                                                              else {}))
         if event.reason_code == CONDUCT and by in ("mentee", "mentor"):
             # Kept on the notification of the one who reported alone: the other's (and their inbox) never says it.
             for notification in told:
