@@ -552,6 +552,23 @@ async def test_an_active_mentorship_says_how_to_reach_the_partner_and_one_that_e
     assert "mailto:" not in ended.text and "How to reach" not in ended.text
 
 
+@pytest.mark.parametrize(("role", "their_stage", "said_stage", "my_zone", "their_zone", "apart"), [
+    ("mentor", "high_school", "High-school student", "America/Los_Angeles", "America/New_York", "3 hours ahead of you"),
+    ("mentee", "resident", "Resident", "America/New_York", "America/Los_Angeles", "3 hours behind you"),
+    ("mentee", "resident", "Resident", "Asia/Kolkata", "UTC", "5 h 30 min behind you")])
+async def test_a_mentorship_page_says_the_partners_training_stage_and_time_zone_to_plan_a_first_call(
+        role, their_stage, said_stage, my_zone, their_zone, apart):
+    # A mentor in Los Angeles saw nothing telling them their mentee was a high-school student in New York.
+    pairing = an_active_term(**({"mentor_id": ME, "mentee_id": MENTOR} if role == "mentor" else {}))
+    services = its_page(pairing, **{f"GET /v1/people/{MENTOR}/as-partner": {
+        **partner(MENTOR, "Camila"), "stage": their_stage, "timezone": their_zone}})
+    async with browser(services, ME, timezone=my_zone) as page:
+        shown = await page.get(f"/mentorships/{PAIRING}")
+    assert f"<dt>Training stage</dt><dd>{said_stage}</dd>" in shown.text
+    assert re.search(rf"<dt>Time zone</dt><dd>[^<]+: {apart}\. Their time now: \w{{3}} \d+ \w{{3}} \d{{4}}, "
+                     r"\d\d:\d\d", shown.text), shown.text
+
+
 async def test_a_meeting_refused_by_matching_says_why_next_to_its_day_keeping_what_was_typed():
     refused = httpx.Response(422, json={"error": {"code": "meeting_before_pairing", "message": "no",
                                                   "field": "met_on"}})
