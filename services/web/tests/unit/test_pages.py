@@ -1173,6 +1173,31 @@ async def test_how_many_mentees_a_mentor_has_and_can_take_reads_in_the_singular_
     assert "Mentoras a" not in home and "of the 1 mentees" not in home
 
 
+@pytest.mark.parametrize("language, capacity, taken, said", [
+    ("en", 1, 2, "Your current mentorships continue; nobody new is proposed to you until they have all ended."),
+    ("en", 2, 3, "Your current mentorships continue; nobody new is proposed to you until you have fewer than 2 "
+                 "mentees."),
+    ("es", 1, 2, "Tus mentorías actuales siguen; no se te propone nadie nuevo hasta que hayan terminado todas."),
+    ("es", 2, 3, "Tus mentorías actuales siguen; no se te propone nadie nuevo hasta que tengas menos de 2 personas "
+                 "mentoradas.")])
+async def test_a_mentor_with_more_mentees_than_they_can_take_is_told_these_go_on_and_nobody_new_comes_until_fewer(
+        language, capacity, taken, said):
+    # Lowered to 1 with 2 mentees, the page said only "You can take 1 mentee at once. You have 2 mentees right now."
+    mentoring = {"id": str(uuid4()), "program_id": PROGRAM, "role": "mentor", "pairing_kind": "general",
+                 "active": True, "capacity": capacity, "approval": "approved", "paused": False, "paused_because": None}
+    pairings = [{**a_pairing_of_mine("active"), "id": str(uuid4()), "mentee_id": str(uuid4()), "mentor_id": ME,
+                 "pairing_kind": "general"} for _ in range(taken)]
+    services = a_home_with(mentoring)
+    services.answers[f"GET /v1/people/{ME}/overview"] = {"pairings": pairings, "waiting": []}
+    async with browser(services, ME, language=language) as page:
+        saved = await page.post(f"/enrollments/{mentoring['id']}/capacity",
+                                data={"csrf": CSRF, "capacity": str(capacity)}, follow_redirects=True)
+        mentoring["capacity"] = taken  # as many as they can take: nothing more to say
+        full = " ".join((await page.get("/")).text.split())
+    assert said in " ".join(saved.text.split())
+    assert "nobody new is proposed" not in full and "no se te propone nadie" not in full
+
+
 @pytest.mark.parametrize("status, role, said", [
     ("requested", "mentee", "name shown once the mentor accepts"),
     ("requested", "mentor", "name shown once you accept"),
