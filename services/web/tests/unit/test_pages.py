@@ -12,6 +12,7 @@ from uuid import UUID, uuid4
 import httpx
 import pytest
 from web.domain.sign_in import Session, SignInLink, digest
+from web.entrypoints import labels
 
 from .pages import CSRF, NEWCOMER_EMAIL, Services, browser
 from .test_sign_in import FakeLinks, FakeSessions
@@ -53,6 +54,20 @@ async def test_a_wish_for_a_shared_attribute_not_used_for_matching_is_refused_ne
     assert re.search(r'name="religion.partner" value="yes" checked', answer.text)
     assert re.search(r'value="requirement" selected', answer.text)
     assert not [r for r in services.sent if r.method == "PUT"]  # refused before profiles is asked
+
+
+@pytest.mark.parametrize("language, said", [
+    ("en", "If you join as a mentee (optional): a mentor who shares this"),
+    ("es", "Si participas como persona mentorada (opcional): una persona mentora que comparta esto")])
+async def test_the_wish_for_a_mentor_who_shares_an_attribute_is_offered_to_whoever_joins_as_a_mentee_as_optional(
+        language, said):
+    # Sign-up asks who you are before which program and role you join: a future mentor read "Mentees: a mentor who
+    # shares this" as a question to them.
+    services = Services({f"GET /v1/people/{ME}/identity": NOTHING_DECLARED})
+    async with browser(services, ME, language=language) as page:
+        shown = await page.get("/sign-up/identity")
+    assert len(re.findall(rf'<label for="\w+-wish">{re.escape(said)}</label>', shown.text)) == len(labels.IDENTITY)
+    assert "Mentees:" not in shown.text and "Personas mentoradas:" not in shown.text
 
 
 def language_switch_back(html: str) -> str:
