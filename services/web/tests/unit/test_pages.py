@@ -70,6 +70,20 @@ async def test_the_wish_for_a_mentor_who_shares_an_attribute_is_offered_to_whoev
     assert "Mentees:" not in shown.text and "Personas mentoradas:" not in shown.text
 
 
+async def test_one_who_only_mentors_is_not_asked_for_a_mentor_who_shares_an_attribute_unless_they_asked_already():
+    mentoring = {"id": str(uuid4()), "program_id": str(uuid4()), "role": "mentor", "active": True}
+    declared = {"attributes": {"veteran": {"value": "Army", "use_in_matching": True, "show_to_partner": False}},
+                "requests": [{"attribute": "veteran", "strength": "preference"}]}
+    services = Services({f"GET /v1/people/{ME}/identity": declared,
+                         f"GET /v1/people/{ME}/enrollments": [mentoring, {**A_MENTEE, "active": False}]})
+    async with browser(services, ME) as page:
+        shown = await page.get("/sign-up/identity?next=/my-data")
+        services.answers[f"GET /v1/people/{ME}/enrollments"].append(A_MENTEE)
+        also_a_mentee = await page.get("/sign-up/identity?next=/my-data")
+    assert re.findall(r'name="(\w+)\.wish"', shown.text) == ["veteran"], "kept where one was asked for"
+    assert len(re.findall(r'name="\w+\.wish"', also_a_mentee.text)) == len(labels.IDENTITY)
+
+
 def language_switch_back(html: str) -> str:
     found = re.search(r'action="/language">.*?name="back" value="([^"]*)"', html, re.S)
     assert found, "no language switch"
