@@ -16,7 +16,7 @@ from .test_profiles_over_http import register
 
 async def test_a_partner_sees_what_was_consented_for_them_and_after_the_pairing_ends_nothing(profiles, publish):
     mentor = await register(profiles, "resident", display_name="Dr. Ana Reyes", pronouns="she/her",
-                            bio="EM resident", preferred_language="es")
+                            bio="EM resident", preferred_language="es", timezone="America/Los_Angeles")
     mentee, stranger = await register(profiles, "undergraduate"), await register(profiles, "undergraduate")
     async with profiles.client(Role.PARTICIPANT, person_id=mentor["id"]) as as_mentor:
         declared = await as_mentor.put(f"/v1/people/{mentor['id']}/identity", json={"attributes": {
@@ -39,7 +39,8 @@ async def test_a_partner_sees_what_was_consented_for_them_and_after_the_pairing_
 
         view = await eventually(seen, timeout=60, what="the pairing to reach profiles")
         assert view == {"id": mentor["id"], "display_name": "Dr. Ana Reyes", "pronouns": "she/her",
-                        "bio": "EM resident", "email": mentor["email"],
+                        "bio": "EM resident", "email": mentor["email"], "stage": "resident",
+                        "timezone": "America/Los_Angeles",
                         "identity": {"race_ethnicity": "Latina", "first_generation": "first in my family"}}
 
         # Anyone else is answered as if there were no such person.

@@ -70,6 +70,15 @@ async def test_a_partner_sees_how_to_reach_the_person_the_address_the_pairing_em
     assert (await view(uow, mentee, mentor)).email == mentee.email
 
 
+async def test_a_partner_sees_the_persons_training_stage_and_time_zone_to_plan_a_first_call(uow, register):
+    mentor = await register(S.RESIDENT, timezone="America/Los_Angeles")
+    mentee = await register(S.HIGH_SCHOOL, timezone="America/New_York")
+    await confirmed(uow, mentor, mentee)
+    seen = await view(uow, mentee, mentor)
+    assert (seen.stage, seen.timezone) == (S.HIGH_SCHOOL, "America/New_York")
+    assert (await view(uow, mentor, mentee)).timezone == "America/Los_Angeles"
+
+
 async def test_pronouns_kept_from_partners_are_not_shown_to_one(uow, pair):
     mentor, mentee = pair
     await handlers.update_person(commands.UpdatePerson(

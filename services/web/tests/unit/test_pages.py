@@ -12,6 +12,7 @@ from uuid import UUID, uuid4
 import httpx
 import pytest
 from web.domain.sign_in import Session, SignInLink, digest
+from web.entrypoints import labels
 
 from .pages import CSRF, NEWCOMER_EMAIL, Services, browser
 from .test_sign_in import FakeLinks, FakeSessions
@@ -53,6 +54,34 @@ async def test_a_wish_for_a_shared_attribute_not_used_for_matching_is_refused_ne
     assert re.search(r'name="religion.partner" value="yes" checked', answer.text)
     assert re.search(r'value="requirement" selected', answer.text)
     assert not [r for r in services.sent if r.method == "PUT"]  # refused before profiles is asked
+
+
+@pytest.mark.parametrize("language, said", [
+    ("en", "If you join as a mentee (optional): a mentor who shares this"),
+    ("es", "Si participas como persona mentorada (opcional): una persona mentora que comparta esto")])
+async def test_the_wish_for_a_mentor_who_shares_an_attribute_is_offered_to_whoever_joins_as_a_mentee_as_optional(
+        language, said):
+    # Sign-up asks who you are before which program and role you join: a future mentor read "Mentees: a mentor who
+    # shares this" as a question to them.
+    services = Services({f"GET /v1/people/{ME}/identity": NOTHING_DECLARED})
+    async with browser(services, ME, language=language) as page:
+        shown = await page.get("/sign-up/identity")
+    assert len(re.findall(rf'<label for="\w+-wish">{re.escape(said)}</label>', shown.text)) == len(labels.IDENTITY)
+    assert "Mentees:" not in shown.text and "Personas mentoradas:" not in shown.text
+
+
+async def test_one_who_only_mentors_is_not_asked_for_a_mentor_who_shares_an_attribute_unless_they_asked_already():
+    mentoring = {"id": str(uuid4()), "program_id": str(uuid4()), "role": "mentor", "active": True}
+    declared = {"attributes": {"veteran": {"value": "Army", "use_in_matching": True, "show_to_partner": False}},
+                "requests": [{"attribute": "veteran", "strength": "preference"}]}
+    services = Services({f"GET /v1/people/{ME}/identity": declared,
+                         f"GET /v1/people/{ME}/enrollments": [mentoring, {**A_MENTEE, "active": False}]})
+    async with browser(services, ME) as page:
+        shown = await page.get("/sign-up/identity?next=/my-data")
+        services.answers[f"GET /v1/people/{ME}/enrollments"].append(A_MENTEE)
+        also_a_mentee = await page.get("/sign-up/identity?next=/my-data")
+    assert re.findall(r'name="(\w+)\.wish"', shown.text) == ["veteran"], "kept where one was asked for"
+    assert len(re.findall(r'name="\w+\.wish"', also_a_mentee.text)) == len(labels.IDENTITY)
 
 
 def language_switch_back(html: str) -> str:
@@ -550,6 +579,23 @@ async def test_an_active_mentorship_says_how_to_reach_the_partner_and_one_that_e
     assert "<h2>How to reach Dr Rivera</h2>" in active.text
     assert '<a href="mailto:dr.rivera@example.org">dr.rivera@example.org</a>' in active.text
     assert "mailto:" not in ended.text and "How to reach" not in ended.text
+
+
+@pytest.mark.parametrize(("role", "their_stage", "said_stage", "my_zone", "their_zone", "apart"), [
+    ("mentor", "high_school", "High-school student", "America/Los_Angeles", "America/New_York", "3 hours ahead of you"),
+    ("mentee", "resident", "Resident", "America/New_York", "America/Los_Angeles", "3 hours behind you"),
+    ("mentee", "resident", "Resident", "Asia/Kolkata", "UTC", "5 h 30 min behind you")])
+async def test_a_mentorship_page_says_the_partners_training_stage_and_time_zone_to_plan_a_first_call(
+        role, their_stage, said_stage, my_zone, their_zone, apart):
+    # A mentor in Los Angeles saw nothing telling them their mentee was a high-school student in New York.
+    pairing = an_active_term(**({"mentor_id": ME, "mentee_id": MENTOR} if role == "mentor" else {}))
+    services = its_page(pairing, **{f"GET /v1/people/{MENTOR}/as-partner": {
+        **partner(MENTOR, "Camila"), "stage": their_stage, "timezone": their_zone}})
+    async with browser(services, ME, timezone=my_zone) as page:
+        shown = await page.get(f"/mentorships/{PAIRING}")
+    assert f"<dt>Training stage</dt><dd>{said_stage}</dd>" in shown.text
+    assert re.search(rf"<dt>Time zone</dt><dd>[^<]+: {apart}\. Their time now: \w{{3}} \d+ \w{{3}} \d{{4}}, "
+                     r"\d\d:\d\d", shown.text), shown.text
 
 
 async def test_a_meeting_refused_by_matching_says_why_next_to_its_day_keeping_what_was_typed():
@@ -1154,6 +1200,31 @@ async def test_how_many_mentees_a_mentor_has_and_can_take_reads_in_the_singular_
         home = " ".join((await page.get("/")).text.split())
     assert said in home
     assert "Mentoras a" not in home and "of the 1 mentees" not in home
+
+
+@pytest.mark.parametrize("language, capacity, taken, said", [
+    ("en", 1, 2, "Your current mentorships continue; nobody new is proposed to you until they have all ended."),
+    ("en", 2, 3, "Your current mentorships continue; nobody new is proposed to you until you have fewer than 2 "
+                 "mentees."),
+    ("es", 1, 2, "Tus mentorías actuales siguen; no se te propone nadie nuevo hasta que hayan terminado todas."),
+    ("es", 2, 3, "Tus mentorías actuales siguen; no se te propone nadie nuevo hasta que tengas menos de 2 personas "
+                 "mentoradas.")])
+async def test_a_mentor_with_more_mentees_than_they_can_take_is_told_these_go_on_and_nobody_new_comes_until_fewer(
+        language, capacity, taken, said):
+    # Lowered to 1 with 2 mentees, the page said only "You can take 1 mentee at once. You have 2 mentees right now."
+    mentoring = {"id": str(uuid4()), "program_id": PROGRAM, "role": "mentor", "pairing_kind": "general",
+                 "active": True, "capacity": capacity, "approval": "approved", "paused": False, "paused_because": None}
+    pairings = [{**a_pairing_of_mine("active"), "id": str(uuid4()), "mentee_id": str(uuid4()), "mentor_id": ME,
+                 "pairing_kind": "general"} for _ in range(taken)]
+    services = a_home_with(mentoring)
+    services.answers[f"GET /v1/people/{ME}/overview"] = {"pairings": pairings, "waiting": []}
+    async with browser(services, ME, language=language) as page:
+        saved = await page.post(f"/enrollments/{mentoring['id']}/capacity",
+                                data={"csrf": CSRF, "capacity": str(capacity)}, follow_redirects=True)
+        mentoring["capacity"] = taken  # as many as they can take: nothing more to say
+        full = " ".join((await page.get("/")).text.split())
+    assert said in " ".join(saved.text.split())
+    assert "nobody new is proposed" not in full and "no se te propone nadie" not in full
 
 
 @pytest.mark.parametrize("status, role, said", [
@@ -1871,6 +1942,20 @@ async def test_cancelling_an_office_hour_booking_asks_first_saying_both_are_emai
         assert confirmed.headers["HX-Redirect"] == "/office-hours?done=booking_cancelled"
     else:
         assert confirmed.status_code == 303 and confirmed.headers["location"] == "/office-hours?done=booking_cancelled"
+
+
+@pytest.mark.parametrize("htmx", [False, True])
+async def test_asking_whether_to_cancel_a_booking_takes_away_the_banner_that_said_it_was_booked(htmx):
+    # "Your office hour is booked." stayed at the top, above "Cancel this booking? We email you both…".
+    slot, services = a_booked_office_hour()
+    async with browser(services, ME) as page:
+        booked = await page.get("/office-hours?done=booked")
+        asked = await page.post(f"/office-hours/{slot}/cancel", data={"csrf": CSRF},
+                                headers={"HX-Request": "true"} if htmx else {})
+    assert '<div class="notice ok" role="status" id="done-notice"><p>Your office hour is booked.</p></div>' in booked.text
+    assert "Your office hour is booked." not in asked.text
+    if htmx:  # the card alone is swapped in: the banner above it goes, out of band
+        assert '<div id="done-notice" hx-swap-oob="delete"></div>' in asked.text
 
 
 def time_zone_options(html: str) -> list[tuple[str, str, bool]]:

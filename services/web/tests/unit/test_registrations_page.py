@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from uuid import uuid4
 
+import pytest
+
 from .pages import Services, browser
 from .test_pages import ME
 
@@ -56,3 +58,30 @@ async def test_a_place_on_a_waitlist_gives_its_number():
 async def test_nothing_coming_up_says_so_and_offers_to_find_an_event_above_what_is_past():
     text = await listed(registration("Workshop last month", -timedelta(days=30)))
     assert text.index("You have no events coming up.") < text.index("Find an event") < text.index("Past events")
+
+
+@pytest.mark.parametrize("state", ["completed", "cancelled"])
+async def test_an_event_held_or_called_off_before_its_end_is_not_coming_up(state):
+    # Marked held half-way through, an event stayed under "Coming up" with "You are number 1 on the waitlist".
+    text = await listed(registration("Residency panel", -timedelta(minutes=30), status="waitlisted", state=state,
+                                     place=1))
+    assert text.index("You have no events coming up.") < text.index("Past events") < text.index("Residency panel")
+    assert "You are number 1 on the waitlist" not in text
+
+
+@pytest.mark.parametrize("state, starts_in", [("completed", -timedelta(minutes=30)),
+                                              ("published", -timedelta(days=3))])
+async def test_a_place_on_the_waitlist_of_an_event_that_is_over_says_no_place_was_given(state, starts_in):
+    text = await listed(registration("Residency panel", starts_in, status="waitlisted", state=state, place=1))
+    assert "You were on the waitlist and were not given a place." in text
+    assert "You are number 1" not in text and "You are on the waitlist" not in text
+
+
+async def test_the_page_of_an_event_held_while_one_waited_says_no_place_was_given_not_their_number():
+    waited = registration("Residency panel", -timedelta(minutes=30), status="waitlisted", state="completed", place=1)
+    event = waited["event"]
+    services = Services({f"GET /v1/events/{event['id']}": event, "GET /v1/registrations/mine": [waited]})
+    async with browser(services, ME) as page:
+        text = (await page.get(f"/events/{event['id']}")).text
+    assert "You were on the waitlist and were not given a place." in text and "This event is over." in text
+    assert "You are number 1" not in text

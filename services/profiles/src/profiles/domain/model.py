@@ -289,7 +289,7 @@ class Person:
     def as_seen_by_partner(self) -> PartnerView:
         """What a matched partner may see of the person: what they chose to show, nothing else."""
         return PartnerView(self.id, self.display_name, self.pronouns_for(partner=True), self.bio,
-                           self.identity.shown_for(Purpose.PARTNER), self.email)
+                           self.identity.shown_for(Purpose.PARTNER), self.email, self.stage, self.timezone)
 
     def pronouns_for(self, *, partner: bool) -> str | None:
         """The pronouns a coordinator (or, with `partner`, a matched partner) may see."""
@@ -367,6 +367,9 @@ class PartnerView:
     identity: dict[str, str]
     # How to reach them: the pairing's email gave it to each side when the pairing was confirmed.
     email: str
+    # Not identity attributes: what a partner needs to plan a first call at a sensible level and hour.
+    stage: TrainingStage
+    timezone: str
 
 
 EMAIL_CHANGE_VALID_FOR = timedelta(hours=24)

@@ -272,11 +272,13 @@ class PartnerOut(BaseModel):
     bio: str | None
     identity: dict[str, str] = Field(description="Only the attributes the person consented to show a partner")
     email: str = Field(description="How to reach them, as the email confirming the pairing told each side")
+    stage: TrainingStage = Field(description="Their training stage, to pitch a first call at their level")
+    timezone: str = Field(description="Their IANA time zone, to plan a call at a sensible hour for both")
 
     @classmethod
     def of(cls, view: PartnerView) -> PartnerOut:
         return cls(id=view.person_id, display_name=view.display_name, pronouns=view.pronouns, bio=view.bio,
-                   identity=view.identity, email=view.email)
+                   identity=view.identity, email=view.email, stage=view.stage, timezone=view.timezone)
 
 
 class EmailChangeIn(Strict):

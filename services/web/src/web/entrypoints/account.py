@@ -510,10 +510,22 @@ def _identity_form(identity: dict) -> dict:
             for name in labels.IDENTITY}
 
 
+async def _identity_page(visitor: Visit, status: int = 200, **context: Any) -> Response:
+    """The identity step. Wishing for a mentor who shares an attribute is a mentee's: it is not asked of one known to
+    mentor only (their active enrollments, all as a mentor), but where they asked already. Signing up, the role is
+    chosen after this step: it is asked of everyone, for whoever joins as a mentee."""
+    try:
+        enrollments = await clients(visitor.request).enrollments(visitor.who, visitor.person_id)
+    except ServiceError:
+        enrollments = []  # secondary: asked, as when signing up
+    roles = {e["role"] for e in enrollments if e["active"]}
+    return _wizard(visitor, "identity", status, mentor_only=roles == {"mentor"}, **context)
+
+
 @router.get("/sign-up/identity")
 async def sign_up_identity(visitor: Person, next: str | None = None) -> Response:
     identity = await clients(visitor.request).identity(visitor.who, visitor.person_id)
-    return _wizard(visitor, "identity", attributes=_identity_form(identity), back_to=_back_to(next))
+    return await _identity_page(visitor, attributes=_identity_form(identity), back_to=_back_to(next))
 
 
 @router.post("/sign-up/identity")
@@ -541,13 +553,13 @@ async def save_identity(visitor: Person, posted: Form) -> Response:
             requests.append({"attribute": name, "strength": wish})
     back_to = _back_to(posted.get("next"))
     if problems:
-        return _wizard(visitor, "identity", 422, attributes=form, problems=problems, back_to=back_to)
+        return await _identity_page(visitor, 422, attributes=form, problems=problems, back_to=back_to)
     try:
         await clients(visitor.request).declare_identity(visitor.who, visitor.person_id,
                                                         {"attributes": attributes, "requests": requests})
     except ServiceError as error:
-        return _wizard(visitor, "identity", 422 if error.status < 500 else 503, attributes=form,
-                       error=visitor.error_words(error), back_to=back_to)
+        return await _identity_page(visitor, 422 if error.status < 500 else 503, attributes=form,
+                                    error=visitor.error_words(error), back_to=back_to)
     return redirect(visitor, _after_saving(posted, "identity_saved", "/sign-up/enrol?signing_up=1"))
 
 

@@ -48,12 +48,20 @@ async def events(visitor: Visiting) -> Response:
     return render(visitor, "events.html", events=listed, mine=mine, stage=stage)
 
 
+def _over(event: dict, now: datetime) -> bool:
+    """Held (marked so, possibly before its end), or past its end: its registrations stay as they were, as events
+    keeps them."""
+    return event["state"] == "completed" or datetime.fromisoformat(event["ends_at"]) <= now
+
+
 async def _registrations_page(visitor: Visit, status: int = 200, **context) -> Response:
     found = await clients(visitor.request).my_registrations(visitor.who)  # by when each event starts
     held = [r for r in found if r["status"] != "cancelled"]
     now = datetime.now(UTC)
-    coming = [r for r in held if datetime.fromisoformat(r["event"]["ends_at"]) > now]
-    past = [r for r in reversed(held) if datetime.fromisoformat(r["event"]["ends_at"]) <= now]
+    # Called off, an event is not coming up either: it is listed with what is over, saying so.
+    done_with = [{**r, "over": _over(r["event"], now) or r["event"]["state"] == "cancelled"} for r in held]
+    coming = [r for r in done_with if not r["over"]]
+    past = [r for r in reversed(done_with) if r["over"]]
     return render(visitor, "registrations.html", status, coming=coming, past=past, **context)
 
 
@@ -119,8 +127,7 @@ async def _event_page(visitor: Visit, event_id: UUID, status: int = 200, **conte
         link = await api.join_link(visitor.who, event_id)
     template = "_event_actions.html" if htmx(visitor.request) else "event.html"
     now = datetime.now(UTC)
-    # Over (held, or past its end): its registrations stay as they were, as events keeps them.
-    over = event["state"] == "completed" or datetime.fromisoformat(event["ends_at"]) <= now
+    over = _over(event, now)
     closed = datetime.fromisoformat(event["registration_deadline"]) <= now
     # Also the answer to its forms: switching language goes back to the event, not to where the form posted.
     return render(visitor, template, status, event=event, registration=registration, join_link=link, over=over,

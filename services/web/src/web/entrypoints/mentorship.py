@@ -90,13 +90,28 @@ def _closing_open(opens_at: str | None) -> bool:
     return opens is None or datetime.now(UTC) >= opens
 
 
+def _zone(name: str | None) -> ZoneInfo:
+    try:
+        return ZoneInfo(name or "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
 def _today(visitor: Visit) -> date:
     """Today where the person is (a meeting logged late in the evening is not tomorrow's)."""
-    try:
-        zone = ZoneInfo(visitor.timezone)
-    except (ZoneInfoNotFoundError, ValueError):
-        zone = ZoneInfo("UTC")
-    return datetime.now(zone).date()
+    return datetime.now(_zone(visitor.timezone)).date()
+
+
+def _their_clock(partner: dict | None, my_zone: str) -> dict | None:
+    """Where the partner is, to plan a call at a sensible hour for both: their time zone, and how far ahead of the
+    reader's their clock is now (hours and minutes; `behind` when it is behind)."""
+    if not partner or not partner.get("timezone"):
+        return None
+    now = datetime.now(UTC)
+    theirs, mine = now.astimezone(_zone(partner["timezone"])).utcoffset(), now.astimezone(_zone(my_zone)).utcoffset()
+    ahead = int(((theirs or timedelta()) - (mine or timedelta())).total_seconds() // 60)
+    hours, minutes = divmod(abs(ahead), 60)
+    return {"timezone": partner["timezone"], "now": now, "hours": hours, "minutes": minutes, "behind": ahead < 0}
 
 
 async def _programs_by_id(visitor: Visit, naming: Iterable[str] = ()) -> dict[str, dict]:
@@ -149,7 +164,8 @@ async def _pairing_view(visitor: Visit, pairing_id: UUID, with_meetings: bool = 
                  programs.get(detail["program_id"]), detail, today=_today(visitor))
     if meetings is not None:
         meetings = [{**m, "mine": m["logged_by"] == str(visitor.person_id)} for m in meetings]
-    return {**view, "meetings": meetings, "mentee_hopes": mentee_hopes, "chapter_contact": chapter_contact}
+    return {**view, "meetings": meetings, "mentee_hopes": mentee_hopes, "chapter_contact": chapter_contact,
+            "their_clock": _their_clock(partner, visitor.timezone)}
 
 
 @router.get("/")

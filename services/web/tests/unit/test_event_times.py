@@ -1,0 +1,52 @@
+"""An event's times as its pages say them: an in-person event's where it happens (as its emails and the console say
+them), an online one's where the reader is; each naming its zone."""
+
+from __future__ import annotations
+
+from uuid import uuid4
+
+import pytest
+
+from .pages import Services, browser
+from .test_pages import ME
+
+IN_LOS_ANGELES = "Sun 6 Dec 2026, 19:00 PST"  # 2026-12-07T03:00Z, in Los Angeles
+IN_CHICAGO = "Sun 6 Dec 2026, 21:00 CST"
+
+
+def an_event(is_virtual: bool) -> dict:
+    """An event of Los Angeles, starting at 19:00 there; registration closes at 17:00 there."""
+    return {"id": str(uuid4()), "chapter_id": None, "kind": "workshop", "title": "Suturing night", "description": "",
+            "starts_at": "2026-12-07T03:00:00+00:00", "ends_at": "2026-12-07T05:00:00+00:00",
+            "timezone": "America/Los_Angeles", "capacity": 10, "audience_stages": [],
+            "registration_deadline": "2026-12-07T01:00:00+00:00", "is_virtual": is_virtual,
+            "location": None if is_virtual else "UCLA, Room 1", "parent_event_id": None, "exhibitors": [],
+            "state": "published", "attendees_public": True}
+
+
+async def pages_of(event: dict) -> dict[str, str]:
+    """The event's page, the list of events and the reader's registrations, to a reader in Chicago."""
+    registration = {"id": str(uuid4()), "scheduled_event_id": event["id"], "person_id": ME, "status": "confirmed",
+                    "attended": None, "created_at": None, "event": event, "waitlist_position": None}
+    services = Services({f"GET /v1/events/{event['id']}": event, "GET /v1/events": [event],
+                         "GET /v1/registrations/mine": [registration],
+                         f"GET /v1/events/{event['id']}/access": {"join_url": "https://meet.example/x"}})
+    async with browser(services, ME, timezone="America/Chicago") as page:
+        return {path: " ".join((await page.get(path)).text.split())
+                for path in (f"/events/{event['id']}", "/events", "/registrations")}
+
+
+@pytest.mark.parametrize(("is_virtual", "said", "not_said"), [(False, IN_LOS_ANGELES, IN_CHICAGO),
+                                                              (True, IN_CHICAGO, IN_LOS_ANGELES)])
+async def test_an_in_person_events_times_are_where_it_happens_and_an_online_ones_where_the_reader_is(
+        is_virtual, said, not_said):
+    # Read in Chicago, an evening in Los Angeles said "21:00 CST" while its emails and the console said 19:00 PST.
+    for path, shown in (await pages_of(an_event(is_virtual))).items():
+        assert said in shown, path
+        assert not_said not in shown, path
+
+
+async def test_an_in_person_events_end_and_deadline_are_where_it_happens_too():
+    shown = next(iter((await pages_of(an_event(is_virtual=False))).values()))
+    assert "Sun 6 Dec 2026, 21:00 PST" in shown  # ends
+    assert "Sun 6 Dec 2026, 17:00 PST" in shown  # register by
