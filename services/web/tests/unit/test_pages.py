@@ -1077,6 +1077,24 @@ async def test_a_mentee_held_for_a_coordinators_review_reads_so_and_is_not_offer
     assert f'action="/enrollments/{A_MENTEE["id"]}/pause"' not in home, "profiles refuses it: a coordinator resumes"
 
 
+@pytest.mark.parametrize("language, because, rested, heading, waiting", [
+    ("en", "goals_met", "You met the goals of your last mentorship. No mentor is proposed to you until you ask for "
+                        "another.", "When you want another mentor", "Waiting for a mentor"),
+    ("en", "term_completed", "Your last mentorship is complete. No mentor is proposed to you until you ask for "
+                             "another.", "When you want another mentor", "Waiting for a mentor"),
+    ("es", "goals_met", "Cumpliste los objetivos de tu última mentoría. No se te propone ninguna persona mentora "
+                        "hasta que pidas otra.", "Cuando quieras otra persona mentora", "Esperando a una persona mentora")])
+async def test_a_mentee_resting_after_a_mentorship_that_ran_its_course_is_not_said_to_wait_and_asks_when_ready(
+        language, because, rested, heading, waiting):
+    async with browser(a_home_with({**A_MENTEE, "paused": True, "paused_because": because}), ME,
+                       language=language) as page:
+        home = " ".join((await page.get("/")).text.split())
+    assert rested in home
+    assert f"<h2>{heading}</h2>" in home and f"<h2>{waiting}</h2>" not in home
+    assert f'action="/enrollments/{A_MENTEE["id"]}/pause"' in home, "they ask for another mentor themselves"
+    assert ("Leave this waitlist" if language == "en" else "Salir de esta lista de espera") not in home, "they are not waiting"
+
+
 async def test_a_waiting_mentee_can_pause_and_is_told_so_in_their_roles_words():
     services = a_home_with(A_MENTEE)
     async with browser(services, ME) as page:
