@@ -782,6 +782,17 @@ async def test_each_identity_answer_offers_common_words_and_says_a_mentor_matche
             assert "Mujer" in (await spanish.get("/sign-up/identity")).text
 
 
+@pytest.mark.parametrize("language, said", [
+    ("en", "A mentor counts for a mentee who wishes for a mentor who shares it only if the mentor also shows it to "
+           "their partner: the pairing would tell the mentee."),
+    ("es", "Para quien busca una persona mentora que lo comparta, una persona mentora cuenta solo si también lo "
+           "muestra a su pareja de mentoría: el emparejamiento se lo diría.")])
+async def test_the_identity_step_says_a_mentor_meets_a_mentees_wish_only_by_showing_it_to_their_partner(language, said):
+    async with browser(Services({f"GET /v1/people/{ME}/identity": NOTHING_DECLARED}), ME, language) as page:
+        form = " ".join((await page.get("/sign-up/identity")).text.split())
+    assert said in form
+
+
 def choosing(mentors: list[str]) -> Services:
     """A mentee of a program where mentees choose, offered these mentors; matching takes any request."""
     program = {"id": PROGRAM, "name": "Premed circle", "pairing_mode": "mentee_choice", "chapter_id": None,
