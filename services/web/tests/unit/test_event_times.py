@@ -50,3 +50,9 @@ async def test_an_in_person_events_end_and_deadline_are_where_it_happens_too():
     shown = next(iter((await pages_of(an_event(is_virtual=False))).values()))
     assert "Sun 6 Dec 2026, 21:00 PST" in shown  # ends
     assert "Sun 6 Dec 2026, 17:00 PST" in shown  # register by
+
+
+async def test_the_pages_of_events_say_in_their_footer_that_an_in_person_events_times_are_where_it_happens():
+    for path, shown in (await pages_of(an_event(is_virtual=False))).items():
+        assert ("Times are shown in your time zone (Central Time, Chicago), an in-person event's in its own, where it "
+                "takes place.") in shown, path
