@@ -84,6 +84,21 @@ async def test_one_who_only_mentors_is_not_asked_for_a_mentor_who_shares_an_attr
     assert len(re.findall(r'name="\w+\.wish"', also_a_mentee.text)) == len(labels.IDENTITY)
 
 
+async def test_one_who_only_mentors_still_reads_that_a_mentees_wish_matches_an_answer_in_the_same_words():
+    # A mentor answered "Sí, primera generación" where mentees chose the common answer "Yes": nobody matched.
+    mentoring = {"id": str(uuid4()), "program_id": str(uuid4()), "role": "mentor", "active": True}
+    services = Services({f"GET /v1/people/{ME}/identity": NOTHING_DECLARED,
+                         f"GET /v1/people/{ME}/enrollments": [mentoring]})
+    async with browser(services, ME) as page:
+        form = (await page.get("/sign-up/identity?next=/my-data")).text
+    assert not re.findall(r'name="\w+\.wish"', form)
+    for name in labels.IDENTITY:
+        hint = re.search(rf'id="{name}-value"[^>]*aria-describedby="([^"]+)"', form)
+        assert hint, name
+        said = re.search(rf'id="{hint.group(1)}"[^>]*>([^<]+)<', form)
+        assert said and "in the same words" in said.group(1), name
+
+
 def language_switch_back(html: str) -> str:
     found = re.search(r'action="/language">.*?name="back" value="([^"]*)"', html, re.S)
     assert found, "no language switch"
