@@ -6,6 +6,8 @@ mentee again by hand, and checks an event's roster in from a phone-sized window.
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from datetime import UTC, datetime, timedelta
 from uuid import uuid4
@@ -288,10 +290,12 @@ async def test_an_event_roster_is_checked_in_from_a_phone_sized_window_and_expor
         await expect(page.locator("#arrived")).to_have_text("2 of 3 checked in.")
         assert await page.evaluate("document.documentElement.scrollWidth") <= 360
         exported = await page.request.get(f"/console/events/{event['id']}/attendance.csv")
-        lines = (await exported.text()).lstrip("\ufeff").splitlines()
-        assert lines[0] == "Name,Person's id,Registration,Checked in,Attendance"
-        assert sorted(line.split(",")[0] for line in lines[1:]) == [f"A {run}", f"B {run}", f"C {run}"]
-        assert all(line.split(",")[3] for line in lines[1:] if line.startswith(("A ", "B ")))
+        rows = list(csv.reader(io.StringIO((await exported.text()).lstrip("\ufeff"))))
+        assert rows[0] == ["Name", "Email", "Person's id", "Registration", "Checked in (Central Time, Chicago)",
+                           "Attendance"]
+        assert sorted(row[0] for row in rows[1:]) == [f"A {run}", f"B {run}", f"C {run}"]
+        assert sorted(row[1] for row in rows[1:]) == [f"{key}.{run}@example.org" for key in ("a", "b", "c")]
+        assert all(row[4] for row in rows[1:] if row[0].startswith(("A ", "B ")))
     finally:
         await phone.close()
     async with platform.client("events") as events:

@@ -208,6 +208,7 @@ class Services:
     refuse: dict[tuple[str, str], tuple] = field(default_factory=dict)
     audit: dict[str, list[dict]] = field(default_factory=dict)
     deliveries: list[dict] = field(default_factory=list)
+    parameters: dict[str, dict] = field(default_factory=dict)  # each delivery's, by its id (its inbox item says them)
     messages: dict[str, list[dict]] = field(default_factory=dict)  # an organiser's messages, by event, oldest first
     answer_within_days: int = 14  # matching's default time to answer
 
@@ -688,6 +689,10 @@ class Services:
                     for r in roster:
                         if r["status"] == "confirmed" and r.get("attended") is None:
                             r["attended"] = r.get("checked_in_at") is not None
+                if rest == "/cancel":  # as events: every registration still active is cancelled with the event,
+                    for r in roster:   # which its roster says as it says one its registrant cancelled ("cancelled")
+                        if r["status"] in ("confirmed", "waitlisted"):
+                            r.update(status="cancelled", waitlist_position=None)
                 return event
             if rest == "/registrations":
                 return {"counts": {"confirmed": sum(r["status"] == "confirmed" for r in roster)},
@@ -712,12 +717,28 @@ class Services:
                 return None
         raise AssertionError(f"events has no {m} {path} in the spec")
 
-    def delivery(self, person: dict, kind: str, status: str, at: str, **more) -> dict:
+    def delivery(self, person: dict, kind: str, status: str, at: str, parameters: dict | None = None,
+                 **more) -> dict:
+        """An email notifications logged; its `parameters` (what it is about: an event's id, a role) only its
+        inbox item gives, as the service's delivery log says ids, kinds, times and statuses only."""
         d = {"id": ident(), "person_id": person["id"], "chapter_id": person["chapter_id"], "kind": kind,
              "status": status, "attempts": 5 if status == "failed" else 1, "last_error": None, "created_at": at,
              "sent_at": None, **more}
         self.deliveries.append(d)
+        self.parameters[d["id"]] = parameters or {}
         return d
+
+    def _inbox(self, c: Call, person_id: str) -> Any:
+        """As notifications' GET /v1/people/{id}/inbox: the person's, or an administrator's to help them (never a
+        coordinator's); newest first; neither an email change nor a digest is an inbox item."""
+        if c.claims["role"] != "admin" and c.claims.get("person_id") != person_id:
+            return forbidden("you may only see your own notifications")
+        items = sorted((d for d in self.deliveries if d["person_id"] == person_id
+                        and d["kind"] not in ("email_change", "email_changed", "daily_digest")),
+                       key=lambda d: d["created_at"], reverse=True)[:int(c.params.get("limit", 50))]
+        return {"items": [{"id": d["id"], "kind": d["kind"], "subject": f"About {d['kind']}",
+                           "parameters": self.parameters.get(d["id"], {}), "created_at": d["created_at"],
+                           "read": False} for d in items], "unread": len(items)}
 
     def serve_notifications(self, c: Call) -> Any:
         if c.method == "GET" and c.path == "/v1/audit":
@@ -746,6 +767,8 @@ class Services:
                 "skipped": [i for i, a in answers.items() if a.status_code != 202]})
         if said := re.fullmatch(r"/v1/events/([^/]+)/messages", c.path):
             return self._messages(c, said[1])
+        if c.method == "GET" and (inbox := re.fullmatch(r"/v1/people/([^/]+)/inbox", c.path)):
+            return self._inbox(c, inbox[1])
         raise AssertionError(f"notifications has no {c.method} {c.path} in the spec")
 
     def _messages(self, c: Call, event_id: str) -> Any:

@@ -104,6 +104,37 @@ async def test_the_check_of_an_invitation_file_passes_axe_and_fits_a_360_pixel_p
             await context.close()
 
 
+@pytest.mark.parametrize("language", ["en", "es"])
+async def test_an_event_held_one_cancelled_and_emails_naming_their_events_pass_axe_and_fit_a_360_pixel_phone(
+        browser, world, language):
+    """Pages the visits above do not reach in these states: a held event's closed waitlist, a cancelled event's
+    registrations, and a person's emails each naming its event (an administrator's)."""
+    s, event, mentee = world["s"], world["event"], world["mentee"]
+    event["state"] = "completed"
+    cancelled = s.event("Cancelled clinic", state="cancelled")
+    s.roster[cancelled["id"]] = [{"id": "r5", "person_id": mentee["id"], "status": "cancelled"},
+                                 {"id": "r6", "person_id": world["mentor"]["id"], "status": "removed"}]
+    s.delivery(mentee, "registration_confirmed", "failed", "2026-03-06T12:00:00+00:00",
+               {"scheduled_event_id": event["id"]})
+    s.delivery(mentee, "staff_role_changed", "sent", "2026-03-07T12:00:00+00:00",
+               {"role": "coordinator", "granted": True})
+    async with await serve(world, "admin") as base:
+        context = await browser.new_context(base_url=base, viewport=NARROW,
+                                            locale="es-ES" if language == "es" else "en-US")
+        page = await context.new_page()
+        try:
+            for name, path in [("held", f"/console/events/{event['id']}"),
+                               ("cancelled", f"/console/events/{cancelled['id']}"),
+                               ("emails", f"/console/people/{mentee['id']}")]:
+                await page.goto(path)
+                assert await audit(page) == [], path
+                assert await page.evaluate("document.documentElement.scrollWidth") <= NARROW["width"], path
+                if SHOTS:
+                    await page.screenshot(path=f"{SHOTS}/{language}-360-admin-{name}.png", full_page=True)
+        finally:
+            await context.close()
+
+
 @pytest.mark.parametrize("viewport", [NARROW, DESKTOP], ids=["phone", "desktop"])
 async def test_check_in_swaps_the_row_announces_it_and_a_second_tap_in_the_same_place_undoes_nothing(
         browser, world, viewport):

@@ -633,7 +633,7 @@ async def test_marking_an_event_held_asks_events_to_complete_it(world):
         assert done.status_code == 303 and done.headers["location"].endswith("done=event_completed")
         text = (await page.get(done.headers["location"])).text
     assert [c.path for c in s.calls_to("events", "POST")] == [f"/v1/events/{event['id']}/complete"]
-    assert "The event is completed" in text and "Mark it held" not in text
+    assert "The event is marked held" in text and "Mark it held" not in text
 
 
 async def test_marking_an_event_held_asks_first_how_many_with_a_seat_have_not_checked_in_and_that_it_has_not_ended(
@@ -697,11 +697,13 @@ async def test_attendance_csv_has_names_joined_and_no_cell_a_spreadsheet_would_r
     # Marked as UTF-8 (its byte order mark), as a spreadsheet needs to read "Inscripción" or "José Núñez" aright.
     assert answer.content.startswith("\ufeff".encode())
     lines = answer.text.lstrip("\ufeff").splitlines()
-    assert lines[0] == "Name,Person's id,Registration,Checked in,Attendance"  # in words, as the page's, not codes
+    # In words, as the page's, not codes (the zone of its times: test_an_event_held_or_cancelled).
+    assert lines[0] == 'Name,Email,Person\'s id,Registration,"Checked in (Central Time, Chicago)",Attendance'
     assert any(line.startswith("Ben Student,") and ",Has a seat," in line and line.endswith(",Did not come")
                for line in lines)
     assert any(line.startswith("'=HYPERLINK(evil)") and line.endswith(",Came") for line in lines)
-    assert respuesta.text.lstrip("\ufeff").splitlines()[0] == "Nombre,Id. de la persona,Inscripción,Llegada,Asistencia"
+    assert respuesta.text.lstrip("\ufeff").splitlines()[0] == (
+        'Nombre,Correo electrónico,Id. de la persona,Inscripción,"Llegada (hora central, Chicago)",Asistencia')
     assert any(",Tiene plaza," in line for line in respuesta.text.splitlines())
 
 
@@ -819,7 +821,7 @@ async def test_a_held_events_roster_says_who_came_and_who_did_not_instead_of_who
     assert said_of(mentor) == "Did not come"
     assert said_of(mentor, texto) == "No asistió"  # of one person, not of a count ("No vinieron")
     assert "2 came, 1 did not." in text
-    assert "Has a seat" not in text and "with a seat of" not in text
+    assert "Has a seat" not in text and "seats taken" not in text
 
 
 async def test_someone_who_came_but_was_not_checked_in_is_recorded_as_coming_once_the_event_is_held(world):
@@ -855,7 +857,7 @@ async def test_the_attendance_file_is_named_after_the_event_and_gives_times_in_i
     async with as_(world, "coordinator")[0] as page:
         answer = await page.get(f"/console/events/{event['id']}/attendance.csv")
     assert answer.headers["content-disposition"] == f'attachment; filename="{filename}"'
-    assert f"Ben Student,{world['mentee']['id']},Has a seat,2026-12-10 12:05," in answer.text.splitlines()
+    assert f"Ben Student,ben@example.org,{world['mentee']['id']},Has a seat,2026-12-10 12:05," in answer.text.splitlines()
 
 
 async def test_an_event_is_created_from_local_times_in_its_time_zone(world):
@@ -1434,8 +1436,8 @@ async def test_the_audit_trail_merges_the_four_services_newest_first_with_names(
     assert "<tbody>" not in text
 
 
-@pytest.mark.parametrize("language, words", [("en", "Made, or no longer, a coordinator or an administrator"),
-                                              ("es", "Alta o baja como coordinación o administración")])
+@pytest.mark.parametrize("language, words", [("en", "Their staff role changed"),
+                                              ("es", "Cambio en su rol de coordinación o administración")])
 async def test_an_email_telling_someone_of_their_staff_role_that_did_not_arrive_is_listed_in_words(world, language,
                                                                                                 words):
     world["s"].delivery(world["waiting"], "staff_role_changed", "failed", "2026-03-05T12:00:00+00:00")

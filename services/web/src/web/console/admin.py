@@ -18,7 +18,7 @@ from ..entrypoints.account import TIME_ZONES, zones_with
 from ..entrypoints.web import Form
 from . import labels
 from .api import AUDITED
-from .core import Console, ConsoleRoute, Desk, not_found, text, uuid_or_none
+from .core import Console, ConsoleRoute, Desk, event_titles, not_found, text, uuid_or_none
 
 router = APIRouter(prefix="/console", include_in_schema=False, route_class=ConsoleRoute)
 AUDIT_PAGE = 50
@@ -152,7 +152,7 @@ async def audit(desk: Console, action: str = "", chapter_id: str = "", before: s
                  if e["subject_kind"] in ("notification", "enrollment", "registration")}
               | {e["detail"].get("host_id") for e in shown if e["subject_kind"] == "office_hour_slot"})
     names, events = await asyncio.gather(desk.names(p for p in people if uuid_or_none(p)),
-                                         _event_titles(desk, {i for e in shown if (i := _event_of(e))}))
+                                         event_titles(desk, {i for e in shown if (i := _event_of(e))}))
 
     def page(side: str, ids: tuple[int, ...] | None) -> str | None:
         if ids is None:
@@ -170,19 +170,6 @@ def _event_of(entry: dict) -> UUID | None:
     if entry["subject_kind"] == "scheduled_event":
         return uuid_or_none(entry["subject_id"])
     return uuid_or_none(entry["detail"].get("scheduled_event_id")) if entry["subject_kind"] == "registration" else None
-
-
-async def _event_titles(desk: Desk, event_ids: set[UUID]) -> dict[str, str]:
-    """The titles of the events a page of the trail is about, by id: those events still shows (an administrator
-    sees every event), the others left unnamed."""
-    async def title(event_id: UUID) -> tuple[str, str | None]:
-        try:
-            return str(event_id), (await desk.api.call("events", "GET", f"/v1/events/{event_id}", desk.staff))["title"]
-        except ServiceError as error:
-            if error.status != 404:
-                raise
-            return str(event_id), None
-    return {event_id: found for event_id, found in await asyncio.gather(*map(title, event_ids)) if found}
 
 
 def _ids(value: str, least: int) -> tuple[int, ...] | None:

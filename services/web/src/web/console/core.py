@@ -5,7 +5,8 @@ language, and a service's "not found" or "not yours" shown as this site's not-fo
 
 from __future__ import annotations
 
-from collections.abc import Callable, Coroutine, Mapping
+import asyncio
+from collections.abc import Callable, Coroutine, Iterable, Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
@@ -152,6 +153,19 @@ class Desk:
         if chosen is not None and self.staff.coordinates(chosen):
             return str(chosen)
         return "" if self.staff.administrator else str(self.staff.coordinator_of[0])
+
+
+async def event_titles(desk: Desk, event_ids: Iterable[UUID]) -> dict[str, str]:
+    """The titles of these events, by id, each asked of events once: those it shows the staff member (an
+    administrator sees every event), the others (gone, or another chapter's draft) left unnamed."""
+    async def title(event_id: UUID) -> tuple[str, str | None]:
+        try:
+            return str(event_id), (await desk.api.call("events", "GET", f"/v1/events/{event_id}", desk.staff))["title"]
+        except ServiceError as error:
+            if error.status not in (403, 404):
+                raise
+            return str(event_id), None
+    return {event_id: found for event_id, found in await asyncio.gather(*map(title, set(event_ids))) if found}
 
 
 async def desk(visitor: Person) -> Desk:

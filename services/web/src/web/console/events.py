@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
+from ..adapters.rendering import zone_name
 from ..adapters.services import ServiceError
 from ..entrypoints import labels as participant_labels
 from ..entrypoints.account import TIME_ZONES, zones_with
@@ -400,6 +401,7 @@ async def _event_page(desk: Desk, event_id: UUID, status: int = 200, **context: 
     seated, waiting = _seated_and_waiting(entries)
     others = [r for r in entries if r["status"] not in ("confirmed", "waitlisted")]
     return desk.render("console/event.html", status, event=event, seated=seated, waiting=waiting, others=others,
+                       registered=len({r["person_id"] for r in entries}),
                        counts=roster.get("counts", {}) if isinstance(roster, dict) else {}, names=names,
                        started=_started(event), came={r["person_id"] for r in seated if _came(r)},
                        registration_open=_registration_open(event), check_in_opens_later=_check_in_opens_later(event),
@@ -664,6 +666,28 @@ async def check_in(event_id: UUID, person_id: UUID, desk: Console, posted: Form)
                          + f"#p-{person_id}")
 
 
+EMAILS_AT_ONCE = 10  # people profiles is asked for at a time, for an attendance file's addresses
+
+
+async def _emails(desk: Desk, person_ids: set[str]) -> dict[str, str]:
+    """Each person's email address as profiles shows it to the staff member, as on a person's page (a coordinator:
+    the people of their chapters; an administrator: anyone), the others left out. Profiles gives one person at a
+    time, and audits each look as theirs (`person.viewed`)."""
+    gate = asyncio.Semaphore(EMAILS_AT_ONCE)
+
+    async def email(person_id: str) -> tuple[str, str | None]:
+        async with gate:
+            try:
+                person = await desk.api.call("profiles", "GET", f"/v1/people/{person_id}", desk.staff)
+            except ServiceError as error:
+                if error.status not in (403, 404):
+                    raise
+                return person_id, None
+        return person_id, person.get("email")
+
+    return {person_id: found for person_id, found in await asyncio.gather(*map(email, person_ids)) if found}
+
+
 @router.get("/events/{event_id}/attendance.csv")
 async def attendance_csv(event_id: UUID, desk: Console) -> Response:
     event, attendance = await asyncio.gather(
@@ -671,17 +695,21 @@ async def attendance_csv(event_id: UUID, desk: Console) -> Response:
         desk.api.call("events", "GET", f"/v1/events/{event_id}/attendance", desk.staff))
     listed = attendance.get("items", attendance.get("attendance")) if isinstance(attendance, dict) else attendance
     rows: list[dict] = list(listed or [])
-    names = await desk.names(r["person_id"] for r in rows)
+    people = {r["person_id"] for r in rows}
+    names, emails = await asyncio.gather(desk.names(people), _emails(desk, people))
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow([desk._(C_("Name")), desk._(C_("Person's id")), desk._(C_("Registration")),
-                     desk._(C_("Checked in")), desk._(C_("Attendance"))])
+    # The times as the day's wall clock where the event takes place, which a spreadsheet reads as a date and time;
+    # the header names that zone.
+    writer.writerow([desk._(C_("Name")), desk._(C_("Email")), desk._(C_("Person's id")), desk._(C_("Registration")),
+                     desk._(C_("Checked in (%(zone)s)"), zone=zone_name(event["timezone"], desk.language)),
+                     desk._(C_("Attendance"))])
     # Attendance as recorded when the event was marked held (events' `attended`), empty until then.
     attendance_words = {True: desk._(C_("Came")), False: desk._(C_("Did not come")), None: ""}
     for r in sorted(rows, key=lambda r: _folded(names.get(r["person_id"], ""))):
-        status = r.get("status", "")
-        writer.writerow([spreadsheet_safe(names.get(r["person_id"], "")), r["person_id"],
-                         desk._(labels.ROSTER_STATUS[status]) if status in labels.ROSTER_STATUS else status,
+        writer.writerow([spreadsheet_safe(names.get(r["person_id"], "")),
+                         spreadsheet_safe(emails.get(r["person_id"], "")), r["person_id"],
+                         desk._(labels.roster_status(event["state"], r.get("status", ""))),
                          _as_local(r.get("checked_in_at"), event["timezone"], "%Y-%m-%d %H:%M"),
                          attendance_words[r.get("attended")]])
     # Named after the event, in the few characters every system and header takes.

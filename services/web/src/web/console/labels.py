@@ -40,14 +40,30 @@ ROSTER_STATUS = {
     "cancelled": C_("Cancelled"),
     "removed": C_("Removed by an organiser"),
 }
+# Once the event is held, those still waitlisted waited in vain (events tells them the waitlist closed). Once it is
+# cancelled, events cancels every registration with it, and its roster says "cancelled" of those as of one its
+# registrant cancelled before: which it was is not claimed (a removal by an organiser still says so).
+WAITED_IN_VAIN = C_("Waited: no place came free")
+REGISTRATION_CANCELLED = C_("Registration cancelled")
 
+
+def roster_status(event_state: str, status: str) -> str:
+    """A registration's words on the roster (and in its file), by the state of its event."""
+    if event_state == "completed" and status == "waitlisted":
+        return WAITED_IN_VAIN
+    if event_state == "cancelled" and status == "cancelled":
+        return REGISTRATION_CANCELLED
+    return ROSTER_STATUS.get(status, status)
+
+
+# Events' state "completed" is an event held: the console says "held" for it throughout, as it says marking it so.
 EVENT_STATE = {"draft": C_("Draft"), "published": C_("Published"), "cancelled": CC_("an event", "Cancelled"),
-               "completed": CC_("an event", "Completed")}
+               "completed": CC_("an event", "Held")}
 
 # The events page's lists, one at a time: a published event is "not over" until it ends, and lists as begun from its
 # start (then it waits to be marked held).
 EVENT_LISTS = {"published": C_("Published, not over"), "over": C_("Published, begun or over: to mark held"),
-               "draft": C_("Drafts"), "cancelled": CC_("events", "Cancelled"), "completed": CC_("events", "Completed")}
+               "draft": C_("Drafts"), "cancelled": CC_("events", "Cancelled"), "completed": CC_("events", "Held")}
 
 ROUND_STATUS = {
     "queued": C_("Waiting to run"),
@@ -323,7 +339,7 @@ EMAIL_KINDS = {
     "welcome": C_("Welcome"),
     "mentor_approved": C_("Approved as a mentor"),
     "mentor_suspended": C_("Mentoring declined or on hold"),
-    "staff_role_changed": C_("Made, or no longer, a coordinator or an administrator"),
+    "staff_role_changed": C_("Their staff role changed"),  # which role, STAFF_ROLE_EMAILS says where known
     "email_change": C_("Confirm a new email address"),
     "email_changed": C_("Email address changed (to the old one)"),
     "pairing_proposed": C_("A mentorship is proposed"),
@@ -358,7 +374,15 @@ EMAIL_KINDS = {
     "daily_digest": C_("Daily digest"),
 }
 
-# What became of an email that did not arrive.
+# An email telling someone of a staff role (`staff_role_changed`), by what its parameters say: the role, and whether
+# it was given or taken away (a coordinator's chapter is the email's).
+STAFF_ROLE_EMAILS = {
+    ("coordinator", True): C_("Made a coordinator of %(chapter)s"),
+    ("coordinator", False): C_("No longer a coordinator of %(chapter)s"),
+    ("administrator", True): C_("Made a national administrator"),
+    ("administrator", False): C_("No longer a national administrator"),
+}
+
 # What became of an email, on a person's page.
 DELIVERY_STATUS = {
     "pending": C_("Waiting to go"),
@@ -372,6 +396,7 @@ DELIVERY_STATUS = {
     "cancelled": C_("Not sent: it no longer held"),
 }
 
+# What became of an email that did not arrive.
 NOT_ARRIVED = {
     "failed": C_("Refused on every try"),
     "unconfirmed": C_("May not have arrived: sending stopped part way, so it is not sent again by itself"),
@@ -499,7 +524,8 @@ DONE = {
     "event_saved": C_("The event is saved."),
     "event_published": C_("The event is published."),
     "event_cancelled": C_("The event is cancelled."),
-    "event_completed": C_("The event is completed: those checked in are recorded as attending, the others as not."),
+    "event_completed": C_("The event is marked held: those checked in are recorded as attending, the others as "
+                          "not."),
     "attendance_recorded": C_("Their attendance is recorded."),
     "registrant_removed": C_("The person is removed and told by email."),
     "registration_closed": C_("Registration is closed: nobody else can register. Those registered keep their "

@@ -21,7 +21,7 @@ from ..domain.sign_in import SignInLink, digest, new_secret
 from ..entrypoints import labels as participant_labels
 from ..entrypoints.web import Form
 from . import labels
-from .core import Console, ConsoleRoute, Desk, pages, text, uuid_or_none
+from .core import Console, ConsoleRoute, Desk, event_titles, pages, text, uuid_or_none
 from .deliveries import not_arrived
 from .labels import C_
 
@@ -101,14 +101,16 @@ async def person_page(desk: Desk, person_id: UUID, status: int = 200, **context:
         if error.status >= 500:
             raise
         pairings = None  # matching does not show them to this staff member
-    deliveries, invitations = await asyncio.gather(_emails_to(desk, person), _invitations_of(desk, person_id))
+    deliveries, invitations, said = await asyncio.gather(_emails_to(desk, person), _invitations_of(desk, person_id),
+                                                         _what_emails_said(desk, person_id))
     roles = None
     if staff.administrator:
         roles = await api.call("profiles", "GET", f"/v1/people/{person_id}/roles", staff)
     partners = {p["mentor_id"] if p["mentee_id"] == str(person_id) else p["mentee_id"] for p in pairings or ()}
     names = await desk.names(partners)
     return desk.render("console/person.html", status, person=person, enrollments=enrollments, pairings=pairings,
-                       deliveries=deliveries, invitations=invitations, names=names, roles=roles,
+                       deliveries=deliveries, about=await _emails_about(desk, deliveries or [], said, chapters),
+                       invitations=invitations, names=names, roles=roles,
                        programs={p["id"]: p for p in programs},
                        chapters={c["id"]: c for c in chapters}, all_chapters=chapters, **context)
 
@@ -124,6 +126,49 @@ async def _emails_to(desk: Desk, person: dict) -> list[dict] | None:
         if error.status >= 500:
             raise
         return None
+
+
+INBOX_READ = 50  # the person's newest messages: what their newest emails (EMAILS_SHOWN) were about
+
+
+async def _what_emails_said(desk: Desk, person_id: UUID) -> dict[str, dict]:
+    """What the person's newest emails were about (their parameters: an event's id, a staff role), by email. The
+    delivery log says ids, kinds, times and statuses only; the person's inbox, the same messages, says what each was
+    about, and notifications shows it to an administrator (to help the person), never to a coordinator: for them,
+    nothing (their emails are said by kind)."""
+    if not desk.staff.administrator:
+        return {}
+    try:
+        inbox = await desk.api.call("notifications", "GET", f"/v1/people/{person_id}/inbox", desk.staff,
+                                    params={"limit": INBOX_READ})
+    except ServiceError as error:
+        if error.status not in (403, 404) and error.status < 500:
+            raise
+        return {}  # the emails are still listed, by kind
+    return {item["id"]: item.get("parameters") or {} for item in inbox.get("items", [])}
+
+
+async def _emails_about(desk: Desk, deliveries: list[dict], said: dict[str, dict],
+                        chapters: list[dict]) -> dict[str, dict[str, str | None]]:
+    """Each email in words, by its id: its kind, or which staff role it gave or took away; and the event it was about
+    (its id and title, for its page) where its parameters name one events still shows."""
+    events = await event_titles(desk, {found for d in deliveries
+                                       if (found := uuid_or_none(said.get(d["id"], {}).get("scheduled_event_id")))})
+    chapter_names = {c["id"]: c["name"] for c in chapters}
+    about: dict[str, dict[str, str | None]] = {}
+    for d in deliveries:
+        parameters = said.get(d["id"], {})
+        role, granted = parameters.get("role"), parameters.get("granted")
+        role_words = labels.STAFF_ROLE_EMAILS.get((role, granted)) if (
+            isinstance(role, str) and isinstance(granted, bool)) else None
+        if d["kind"] == "staff_role_changed" and role_words:
+            words = desk._(role_words, chapter=chapter_names.get(d.get("chapter_id")) or desk._(C_("a chapter")))
+        else:
+            words = desk._(labels.EMAIL_KINDS[d["kind"]]) if d["kind"] in labels.EMAIL_KINDS else d["kind"]
+        event_id = str(uuid_or_none(parameters.get("scheduled_event_id")))
+        about[d["id"]] = {"words": words, "event_id": event_id if event_id in events else None,
+                          "title": events.get(event_id)}
+    return about
 
 
 async def _invitations_of(desk: Desk, person_id: UUID) -> list[dict]:

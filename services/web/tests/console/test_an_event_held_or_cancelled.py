@@ -1,0 +1,185 @@
+"""What an event's page says once the event day is over, as a coordinator running it read it: the waitlist of an event
+held is closed, the registrations of a cancelled event were cancelled with it (not by their people, as far as anyone
+can tell), one word, "held", for an event marked held, and the seats counted as a sentence says them; the attendance
+file says the zone of its times and each person's email."""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import re
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from .fakes import CSRF, as_
+
+
+def said_of(page: str, key: str) -> str:
+    """What a roster's card says under the name (`key`: its list and person, as the card's id)."""
+    return html.unescape(re.search(rf'id="r-{key}".*?<p class="muted">(.*?)</p>', page, re.S)[1])
+
+
+def started(world: dict) -> dict:
+    event = world["event"]
+    event["starts_at"] = (datetime.now(UTC) - timedelta(hours=2)).isoformat()
+    return event
+
+
+# --- an event held: its waitlist is closed ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("language, waited, count, heading, number", [
+    ("en", "Waited: no place came free", "1 person waited: no place came free.", "Waited for a place",
+     "Number 1 on the waitlist"),
+    ("es", "Esperó: no quedó ninguna plaza libre", "1 persona esperó: no quedó ninguna plaza libre.",
+     "Esperaron una plaza", "Número 1 en la lista de espera")])
+async def test_once_held_those_who_waited_read_as_having_waited_in_vain_not_as_a_place_on_a_waitlist(
+        world, language, waited, count, heading, number):
+    # Events leaves them waitlisted and tells them the waitlist closed: no place will come now.
+    event, waiting = started(world), world["waiting"]
+    async with as_(world, "coordinator", language)[0] as page:
+        await page.post(f"/console/events/{event['id']}/complete", data={"csrf": CSRF})
+        text = html.unescape((await page.get(f"/console/events/{event['id']}")).text)
+    assert said_of(text, f"waiting-{waiting['id']}") == waited
+    assert number not in text
+    assert count in text and f">{heading}</h2>" in text
+
+
+async def test_an_event_held_that_nobody_waited_for_says_nobody_was_waiting(world):
+    event = started(world)
+    world["s"].roster[event["id"]].pop(1)  # the one waiting
+    event["state"] = "completed"
+    async with as_(world, "coordinator")[0] as page:
+        text = (await page.get(f"/console/events/{event['id']}")).text
+    assert "Nobody was waiting." in text and "Nobody is waiting." not in text and "waited:" not in text
+
+
+async def test_the_attendance_file_of_an_event_held_says_those_who_waited_waited_in_vain(world):
+    event = world["event"]
+    event["state"] = "completed"
+    async with as_(world, "coordinator")[0] as page:
+        rows = list(csv.reader(io.StringIO((await page.get(f"/console/events/{event['id']}/attendance.csv")
+                                            ).text.lstrip("\ufeff"))))
+    [row] = [r for r in rows if r[0] == "Cleo Waiting"]
+    assert "Waited: no place came free" in row and "On the waitlist" not in row
+
+
+# --- an event cancelled: its registrations were cancelled with it -------------------------------------------------
+
+@pytest.mark.parametrize("language, said, heading, each", [
+    ("en", "The event is cancelled. 3 people had registered: whoever still had a seat or was waiting then was told "
+           "by email.", "Who had registered", "Registration cancelled"),
+    ("es", "El evento está cancelado. Se habían inscrito 3 personas: a quien todavía tenía plaza o esperaba se le "
+           "avisó por correo.", "Quién se había inscrito", "Inscripción cancelada")])
+async def test_a_cancelled_events_page_says_it_was_cancelled_and_who_had_registered_not_that_they_cancelled(
+        world, language, said, heading, each):
+    event, mentee, waiting = world["event"], world["mentee"], world["waiting"]
+    async with as_(world, "coordinator", language)[0] as page:
+        await page.post(f"/console/events/{event['id']}/cancel", data={"csrf": CSRF})
+        text = html.unescape((await page.get(f"/console/events/{event['id']}")).text)
+    assert said in text and f">{heading}</h2>" in text
+    for person in (mentee, waiting):
+        assert said_of(text, f"other-{person['id']}") == each
+    # Nothing reads as if a seat could still come, nor as if they had cancelled themselves.
+    for wrong in ("Nobody has a seat yet", "Nobody is waiting", "with a seat", "seats taken", "Cancelled or removed",
+                  "Todavía nadie tiene plaza", "plazas ocupadas", "Canceladas o retiradas"):
+        assert wrong not in text, wrong
+
+
+async def test_someone_an_organiser_removed_before_the_event_was_cancelled_still_reads_as_removed(world):
+    s, event, mentor = world["s"], world["event"], world["mentor"]
+    s.roster[event["id"]][2]["status"] = "removed"
+    event["state"] = "cancelled"
+    for r in s.roster[event["id"]]:
+        r["status"] = "cancelled" if r["status"] in ("confirmed", "waitlisted") else r["status"]
+    async with as_(world, "coordinator")[0] as page:
+        text = html.unescape((await page.get(f"/console/events/{event['id']}")).text)
+    assert said_of(text, f"other-{mentor['id']}") == "Removed by an organiser"
+    assert "The event is cancelled. 3 people had registered" in text
+
+
+async def test_a_cancelled_event_nobody_registered_for_says_so_once(world):
+    event = world["event"]
+    world["s"].roster[event["id"]] = []
+    event["state"] = "cancelled"
+    async with as_(world, "coordinator")[0] as page:
+        text = (await page.get(f"/console/events/{event['id']}")).text
+    assert "The event is cancelled. Nobody had registered." in text
+    assert "Nobody has a seat yet." not in text and "Who had registered" not in text
+
+
+# --- one word for an event marked held; seats counted as people say it --------------------------------------------
+
+@pytest.mark.parametrize("language, state, listed, done", [
+    ("en", "Held", "Held", "The event is marked held: those checked in are recorded as attending, the others as not."),
+    ("es", "Celebrado", "Celebrados", "El evento está marcado como celebrado: quienes registraron su entrada constan "
+                                      "como asistentes y los demás no.")])
+async def test_an_event_marked_held_reads_held_on_its_page_in_the_list_and_in_what_is_said_when_it_is_done(
+        world, language, state, listed, done):
+    event = started(world)
+    async with as_(world, "coordinator", language)[0] as page:
+        marked = await page.post(f"/console/events/{event['id']}/complete", data={"csrf": CSRF})
+        text = html.unescape((await page.get(marked.headers["location"])).text)
+        events = html.unescape((await page.get("/console/events", params={"status": "completed"})).text)
+    assert done in text and f" · {state}</p>" in text
+    assert re.search(rf'<option value="completed" selected>{listed}</option>', events)
+    assert f" · {state} · Chicago</p>" in events
+    if language == "en":
+        assert "ompleted" not in re.sub(r'"[^"]*"', "", text + events), "said held, never completed"
+
+
+@pytest.mark.parametrize("language, capacity, seated, said", [
+    ("en", 2, 2, "2 of 2 seats taken; 1 waiting."),
+    ("en", 1, 1, "1 of 1 seat taken; 1 waiting."),
+    ("en", 5, 0, "0 of 5 seats taken; 1 waiting."),
+    ("es", 2, 2, "2 de 2 plazas ocupadas; 1 en espera."),
+    ("es", 1, 1, "1 de 1 plaza ocupada; 1 en espera.")])
+async def test_the_seats_taken_are_counted_of_the_seats_there_are_with_those_waiting(world, language, capacity,
+                                                                                    seated, said):
+    s, event = world["s"], world["event"]
+    event["capacity"] = capacity
+    s.roster[event["id"]] = [r for r in s.roster[event["id"]] if r["status"] == "waitlisted"] + [
+        r for r in s.roster[event["id"]] if r["status"] == "confirmed"][:seated]
+    async with as_(world, "coordinator", language)[0] as page:
+        text = html.unescape((await page.get(f"/console/events/{event['id']}")).text)
+    assert said in text
+    assert "with a seat of" not in text and "con plaza de" not in text
+
+
+# --- the attendance file: its times' zone, and each person's email --------------------------------------------------
+
+@pytest.mark.parametrize("language, header", [
+    ("en", ["Name", "Email", "Person's id", "Registration", "Checked in (Central Time, Chicago)", "Attendance"]),
+    ("es", ["Nombre", "Correo electrónico", "Id. de la persona", "Inscripción", "Llegada (hora central, Chicago)",
+            "Asistencia"])])
+async def test_the_attendance_file_names_the_zone_of_its_times_and_gives_each_persons_email(world, language, header):
+    s, event, mentee = world["s"], world["event"], world["mentee"]
+    s.roster[event["id"]][0]["checked_in_at"] = "2026-12-10T18:05:31+00:00"
+    async with as_(world, "coordinator", language)[0] as page:
+        answer = await page.get(f"/console/events/{event['id']}/attendance.csv")
+    rows = list(csv.reader(io.StringIO(answer.text.lstrip("\ufeff"))))
+    assert rows[0] == header
+    # A time a spreadsheet reads as one (and sorts by), in the zone the header names: 12:05 in Chicago.
+    [ben] = [r for r in rows if r[0] == "Ben Student"]
+    assert ben[1:3] == ["ben@example.org", mentee["id"]] and ben[4] == "2026-12-10 12:05"
+    # Each address as profiles gives it to the coordinator of the event's chapter (a look it audits).
+    asked = {c.path for c in s.calls_to("profiles", "GET", r"/v1/people/[0-9a-f-]{36}")}
+    assert asked == {f"/v1/people/{r['person_id']}" for r in s.roster[event["id"]]}
+
+
+async def test_the_attendance_file_leaves_out_an_email_profiles_does_not_show_and_runs_no_address_as_a_formula(
+        world):
+    s, event = world["s"], world["event"]
+    elsewhere = s.person("Sam Moved", s.other_chapter)  # registered, then moved to another chapter
+    sly = s.person("Sly Person", email="=HYPERLINK(evil)@example.org")
+    s.roster[event["id"]] += [{"id": "r8", "person_id": elsewhere["id"], "status": "cancelled"},
+                              {"id": "r9", "person_id": sly["id"], "status": "confirmed"}]
+    async with as_(world, "coordinator")[0] as page:
+        answer = await page.get(f"/console/events/{event['id']}/attendance.csv")
+    rows = list(csv.reader(io.StringIO(answer.text.lstrip("\ufeff"))))
+    assert answer.status_code == 200
+    [moved] = [r for r in rows if r[2] == elsewhere["id"]]
+    assert moved[:2] == ["", ""]  # neither name nor address: not the coordinator's to see
+    [sly_row] = [r for r in rows if r[0] == "Sly Person"]
+    assert sly_row[1] == "'=HYPERLINK(evil)@example.org"
