@@ -72,6 +72,8 @@ MATRIX = {
     # Any coordinator may ask; the names of people of other chapters are left out (test_console_over_http).
     "read names in bulk": (MANAGERS | {"another chapter's coordinator"},
                            lambda w: ("GET", f"/v1/people/names?ids={w['person']}", None)),
+    "read email addresses in bulk": (MANAGERS | {"another chapter's coordinator"},
+                                     lambda w: ("GET", f"/v1/people/contacts?ids={w['person']}", None)),
     "list the chapter's vetting queue": (MANAGERS, lambda w: ("GET", f"/v1/enrollments?chapter_id={w['chapter']}",
                                                               None)),
     "count the chapter's vetting queue by program": (MANAGERS, lambda w: (

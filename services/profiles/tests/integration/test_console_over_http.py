@@ -100,6 +100,27 @@ async def test_a_coordinator_reads_the_names_of_their_chapters_people_only(profi
         assert (await coordinator.get(f"/v1/people/{theirs['id']}/invitations")).status_code == 404
 
 
+async def test_a_coordinator_reads_the_addresses_of_their_chapters_people_in_one_call_audited_once(profiles, chapter):
+    # An event's attendance export names each registrant's address: one person page each had audited as many looks.
+    async with profiles.client() as admin:
+        ours = await register(admin, chapter["id"], "Ours")
+        elsewhere = (await admin.post("/v1/chapters", json={"name": f"Elsewhere {uuid4().hex[:6]}"})).json()["id"]
+        theirs = await register(admin, elsewhere, "Theirs")
+        both = f"{ours['id']},{theirs['id']},{uuid4()}"
+        assert (await admin.get("/v1/people/contacts", params={"ids": both})).json() == [
+            {"id": p["id"], "display_name": p["display_name"], "email": p["email"]} for p in (ours, theirs)]
+        assert (await admin.get("/v1/people/contacts", params={"ids": "not-an-id"})).status_code == 422
+    coordinator_id = str(uuid4())
+    async with profiles.client(Role.COORDINATOR, chapter_id=chapter["id"], person_id=coordinator_id) as coordinator:
+        assert (await coordinator.get("/v1/people/contacts", params={"ids": both})).json() == [
+            {"id": ours["id"], "display_name": "Ours", "email": ours["email"]}]
+    [entry] = await audited(profiles, "people.contacts_read", actor=coordinator_id)
+    assert entry["detail"] == {"count": 1}
+    assert not await audited(profiles, "person.viewed", actor=coordinator_id)
+    async with profiles.client(Role.PARTICIPANT, person_id=ours["id"]) as participant:
+        assert (await participant.get("/v1/people/contacts", params={"ids": ours["id"]})).status_code == 403
+
+
 async def test_granted_roles_show_in_the_sign_in_lookup_and_are_announced(profiles, chapter, published):
     email = f"staff.{uuid4().hex}@example.org"
     async with profiles.client() as admin:

@@ -319,10 +319,11 @@ class Services:
         if m == "GET" and (found := re.fullmatch(r"/v1/people/([^/]+)/roles", path)):
             assert c.claims["role"] in ("service", "admin")
             return self.roles.get(found[1], {"administrator": False, "coordinator_of": []})
-        if m == "GET" and path == "/v1/people/names":
+        if m == "GET" and path in ("/v1/people/names", "/v1/people/contacts"):
             ids = c.params["ids"].split(",")
             assert len(ids) <= 200
-            return [{"id": i, "display_name": self.people[i]["display_name"]} for i in ids if i in self.people
+            fields = ("display_name", "email") if path.endswith("contacts") else ("display_name",)
+            return [{"id": i, **{f: self.people[i][f] for f in fields}} for i in ids if i in self.people
                     and (c.claims["role"] == "admin" or self.people[i]["chapter_id"] in c.claims.get("chapters", []))]
         if m == "GET" and path == "/v1/people":
             chapter = c.params.get("chapter_id")

@@ -163,9 +163,11 @@ async def test_the_attendance_file_names_the_zone_of_its_times_and_gives_each_pe
     # A time a spreadsheet reads as one (and sorts by), in the zone the header names: 12:05 in Chicago.
     [ben] = [r for r in rows if r[0] == "Ben Student"]
     assert ben[1:3] == ["ben@example.org", mentee["id"]] and ben[4] == "2026-12-10 12:05"
-    # Each address as profiles gives it to the coordinator of the event's chapter (a look it audits).
-    asked = {c.path for c in s.calls_to("profiles", "GET", r"/v1/people/[0-9a-f-]{36}")}
-    assert asked == {f"/v1/people/{r['person_id']}" for r in s.roster[event["id"]]}
+    # Each address as profiles gives it to the coordinator of the event's chapter: in one call, which it audits once,
+    # not a look at each person's page.
+    [asked] = s.calls_to("profiles", "GET", "/v1/people/contacts")
+    assert set(asked.params["ids"].split(",")) == {r["person_id"] for r in s.roster[event["id"]]}
+    assert not s.calls_to("profiles", "GET", r"/v1/people/[0-9a-f-]{36}")
 
 
 async def test_the_attendance_file_leaves_out_an_email_profiles_does_not_show_and_runs_no_address_as_a_formula(

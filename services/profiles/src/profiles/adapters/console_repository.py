@@ -175,6 +175,13 @@ class PostgresConsoleQueries(PostgresPersonIds):
             person_ids, chapter_ids)
         return [(r["id"], r["display_name"]) for r in rows]
 
+    async def contacts(self, person_ids: list[UUID], chapter_ids: list[UUID] | None) -> list[tuple[UUID, str, str]]:
+        rows = await self._conn.fetch(
+            "SELECT id, display_name, email FROM people WHERE id = ANY($1::uuid[]) "
+            "AND ($2::uuid[] IS NULL OR chapter_id = ANY($2::uuid[])) ORDER BY display_name, id",
+            person_ids, chapter_ids)
+        return [(r["id"], r["display_name"], r["email"]) for r in rows]
+
     async def enrollments_of(self, person_ids: list[UUID]) -> dict[UUID, list[Enrollment]]:
         rows = await self._conn.fetch(f"{ENROLLMENTS.select} WHERE person_id = ANY($1::uuid[]) ORDER BY id",
                                       person_ids)

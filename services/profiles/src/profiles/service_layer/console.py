@@ -167,6 +167,16 @@ async def names(person_ids: list[UUID], chapter_ids: list[UUID] | None, caller: 
         return found
 
 
+async def contacts(person_ids: list[UUID], chapter_ids: list[UUID] | None, caller: Principal,
+                   uow: Uow) -> list[tuple[UUID, str, str]]:
+    """Names and addresses of many people at once (an event's attendance export), audited once, with how many."""
+    async with uow:
+        found = await uow.console.contacts(person_ids, chapter_ids)
+        uow.audit(caller, "people.contacts_read", "person", None, detail={"count": len(found)})
+        await uow.commit()
+        return found
+
+
 async def suspend_person(person_id: UUID, note: str | None, at: datetime, caller: Principal, uow: Uow,
                          authorize: Authorize) -> tuple[Person, bool]:
     return await _suspension(person_id, note, caller, uow, authorize, suspend=True, at=at)

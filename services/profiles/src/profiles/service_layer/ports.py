@@ -203,6 +203,10 @@ class ConsoleQueries(PersonIds, Protocol):
                     ) -> builtins.list[tuple[UUID, str]]:
         """Display names of those of these people in `chapter_ids` (None: any chapter)."""
 
+    async def contacts(self, person_ids: builtins.list[UUID], chapter_ids: builtins.list[UUID] | None
+                       ) -> builtins.list[tuple[UUID, str, str]]:
+        """Display names and email addresses of those of these people in `chapter_ids` (None: any chapter)."""
+
     async def enrollments_of(self, person_ids: builtins.list[UUID]) -> dict[UUID, builtins.list[Enrollment]]: ...
 
     async def vetting_queue(self, query: VettingQueue) -> tuple[builtins.list[tuple[Enrollment, str]], int]:

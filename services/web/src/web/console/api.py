@@ -80,13 +80,19 @@ class ConsoleApi:
 
     # --- names: the one profiles call per page ---------------------------------------------------------------
     async def names(self, staff: Staff, ids: Iterable[str | UUID | None]) -> dict[str, str]:
+        return {p["id"]: p["display_name"] for p in await self._people(staff, "/v1/people/names", ids)}
+
+    async def contacts(self, staff: Staff, ids: Iterable[str | UUID | None]) -> dict[str, dict]:
+        """Names and email addresses (an export's), audited by profiles once a call rather than a look at each."""
+        return {p["id"]: p for p in await self._people(staff, "/v1/people/contacts", ids)}
+
+    async def _people(self, staff: Staff, path: str, ids: Iterable[str | UUID | None]) -> list[dict]:
+        """Profiles' bulk read of these people (those the staff member may read), as few calls as it takes."""
         wanted = sorted({str(i) for i in ids if i})
-        if not wanted:
-            return {}
         chunks = [wanted[i:i + NAMES_PER_CALL] for i in range(0, len(wanted), NAMES_PER_CALL)]
-        answers = await asyncio.gather(*(self.call("profiles", "GET", "/v1/people/names", staff,
-                                                   params={"ids": ",".join(chunk)}) for chunk in chunks))
-        return {p["id"]: p["display_name"] for answer in answers for p in answer}
+        answers = await asyncio.gather(*(self.call("profiles", "GET", path, staff, params={"ids": ",".join(chunk)})
+                                         for chunk in chunks))
+        return [p for answer in answers for p in answer]
 
     # --- the audit trail of every service, newest first, a page at a time ----------------------------------------
     async def audit(self, staff: Staff, size: int, *, chapter_id: str | None = None, action: str | None = None,

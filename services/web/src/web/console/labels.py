@@ -275,6 +275,7 @@ MEASURES = {
 
 AUDIT_ACTIONS = {
     "people.listed": C_("Looked at a list of people"),
+    "people.contacts_read": C_("Read people's email addresses (an export)"),
     "person.viewed": C_("Looked at a person's page"),
     "people.invited": C_("Invited people"),
     "mentor.approved": C_("Approved a mentor"),
