@@ -87,6 +87,17 @@ async def test_a_cancelled_events_page_says_it_was_cancelled_and_who_had_registe
         assert wrong not in text, wrong
 
 
+@pytest.mark.parametrize("language, said", [("en", "Your message to those registered:"),
+                                             ("es", "Tu mensaje a quienes se habían inscrito:")])
+async def test_a_cancelled_events_page_shows_the_message_its_registrants_were_sent(world, language, said):
+    event = world["event"]
+    async with as_(world, "coordinator", language)[0] as page:
+        await page.post(f"/console/events/{event['id']}/cancel",
+                        data={"csrf": CSRF, "note": "The speaker is away.\nSee you on 3 March."})
+        text = html.unescape((await page.get(f"/console/events/{event['id']}")).text)
+    assert said in text and "The speaker is away.<br>See you on 3 March." in text
+
+
 async def test_someone_an_organiser_removed_before_the_event_was_cancelled_still_reads_as_removed(world):
     s, event, mentor = world["s"], world["event"], world["mentor"]
     s.roster[event["id"]][2]["status"] = "removed"

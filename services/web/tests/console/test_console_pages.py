@@ -147,6 +147,20 @@ async def test_a_paused_mentee_is_shown_paused_to_a_coordinator(world):
     assert "<p>Mentee · paused after proposals lapsed unanswered</p>" in silent.text
 
 
+@pytest.mark.parametrize("because, said", [
+    ("goals_met", "<p>Mentee · resting after a mentorship that met its goals: no mentor is proposed to them until "
+                  "they ask</p>"),
+    ("term_completed", "<p>Mentee · resting after a completed mentorship: no mentor is proposed to them until they "
+                       "ask</p>")])
+async def test_a_mentee_resting_after_a_mentorship_that_ran_its_course_is_shown_so_to_a_coordinator(
+        world, because, said):
+    mentee = world["mentee"]
+    mentee["enrollments"][0].update(paused=True, paused_because=because)
+    async with as_(world, "coordinator")[0] as page:
+        text = (await page.get(f"/console/people/{mentee['id']}")).text
+    assert said in text
+
+
 async def test_each_page_joins_names_with_one_profiles_call(world):
     for path in [f"/console/programs/{world['program']['id']}", f"/console/rounds/{ROUND}",
                  f"/console/events/{world['event']['id']}", f"/console/events/{world['event']['id']}/check-in"]:
