@@ -100,3 +100,12 @@ async def test_deleting_my_meeting_asks_first_and_deletes_it_only_once_confirmed
     assert "Delete this meeting you logged?" in asked.text and 'name="confirm" value="yes"' in asked.text
     assert deleted.status_code == 303 and "done=meeting_deleted" in deleted.headers["location"]
     assert len([r for r in services.sent if r.method == "DELETE"]) == 1
+
+
+async def test_deleting_a_meeting_already_gone_as_a_second_press_would_says_it_is_deleted_not_that_nothing_is_here():
+    gone = httpx.Response(404, json={"error": {"code": "meeting_not_found", "message": "no", "field": "meeting_id"}})
+    services = with_meetings(**{f"DELETE /v1/pairings/{PAIRING}/meetings/{MINE}": gone})
+    async with browser(services, ME_ID) as page:
+        again = await page.post(f"/mentorships/{PAIRING}/meetings/{MINE}/delete",
+                                data={"csrf": CSRF, "confirm": "yes"})
+    assert again.status_code == 303 and "done=meeting_deleted" in again.headers["location"]

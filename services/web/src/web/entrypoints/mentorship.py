@@ -443,6 +443,8 @@ async def delete_meeting(pairing_id: UUID, meeting_id: int, visitor: Person, pos
     try:
         await clients(visitor.request).delete_meeting(visitor.who, pairing_id, meeting_id)
     except ServiceError as failed:
+        if failed.code == "meeting_not_found":  # a second press: what was asked is done
+            return redirect(visitor, f"/mentorships/{pairing_id}?done=meeting_deleted")
         if _not_theirs(failed):
             return render(visitor, "not_found.html", 404)
         return await _page(visitor, pairing_id, 422, error=visitor.error_words(failed))
