@@ -10,6 +10,7 @@ reads another's through `Tables`, which every fake shares and no snapshot copies
 from __future__ import annotations
 
 import copy
+import itertools
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
@@ -390,6 +391,7 @@ class FakePairings:
         self._tables = tables
         self.pairings: dict[UUID, dict] = {}  # Pairing fields, origin and the reason it closed
         self.meetings: list[dict] = []
+        self._meeting_ids = itertools.count(1)
         self.feedback: dict[tuple[UUID, UUID], dict] = {}
         self.notes: dict[UUID, str] = {}
         self.created: dict[UUID, datetime] = {}
@@ -486,12 +488,26 @@ class FakePairings:
 
     async def add_meeting(self, pairing_id: UUID, met_on: date, minutes: int, topics: list[str],
                           logged_by: UUID | None) -> None:
-        self.meetings.append(dict(pairing_id=pairing_id, met_on=met_on, minutes=minutes, topics=topics,
-                                  logged_by=logged_by, logged_at=datetime.now(UTC)))
+        self.meetings.append(dict(id=next(self._meeting_ids), pairing_id=pairing_id,
+                                  met_on=met_on, minutes=minutes, topics=topics, logged_by=logged_by,
+                                  logged_at=datetime.now(UTC)))
 
     async def meetings_in(self, pairing_ids: list[UUID]) -> list[dict]:
         found = [m for m in reversed(self.meetings) if m["pairing_id"] in pairing_ids]
         return sorted(found, key=lambda m: m["met_on"], reverse=True)  # stable: the latest logged first on a day
+
+    async def meeting(self, pairing_id: UUID, meeting_id: int) -> dict | None:
+        return next((dict(m) for m in self.meetings if m["id"] == meeting_id and m["pairing_id"] == pairing_id), None)
+
+    async def change_meeting(self, meeting_id: int, met_on: date, minutes: int, topics: list[str]) -> None:
+        [meeting] = [m for m in self.meetings if m["id"] == meeting_id]
+        meeting.update(met_on=met_on, minutes=minutes, topics=topics)
+
+    async def remove_meeting(self, meeting_id: int) -> None:
+        self.meetings = [m for m in self.meetings if m["id"] != meeting_id]
+
+    async def last_met_on(self, pairing_id: UUID) -> date | None:
+        return max((m["met_on"] for m in self.meetings if m["pairing_id"] == pairing_id), default=None)
 
     async def of_program(self, program_id: UUID, status: str | None, offset: int, limit: int
                          ) -> tuple[list[dict], int]:

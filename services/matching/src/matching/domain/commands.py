@@ -63,6 +63,21 @@ class LogMeeting:
 
 
 @dataclass(frozen=True)
+class CorrectMeeting:
+    pairing_id: UUID
+    meeting_id: int
+    met_on: date
+    minutes: int
+    topics: list[str]
+
+
+@dataclass(frozen=True)
+class DeleteMeeting:
+    pairing_id: UUID
+    meeting_id: int
+
+
+@dataclass(frozen=True)
 class GiveFeedback:
     pairing_id: UUID
     rating: int

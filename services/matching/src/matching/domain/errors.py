@@ -14,6 +14,10 @@ class PairingNotFound(NotFound, code="pairing_not_found"):
     pass
 
 
+class MeetingNotFound(NotFound, code="meeting_not_found"):
+    """No meeting of that id was logged in the pairing."""
+
+
 class RoundNotFound(NotFound, code="round_not_found"):
     pass
 
@@ -150,6 +154,10 @@ class NoWeightPositive(Invalid, code="no_weight_positive"):
 
 class NotAParty(Forbidden, code="not_a_party"):
     """Only the mentee or the mentor of the pairing may do this."""
+
+
+class NotYourMeeting(Forbidden, code="not_your_meeting"):
+    """A meeting is corrected or deleted by the one of the pair who logged it: their partner logs their own."""
 
 
 _REFUSALS: dict[str, type[Conflict]] = {

@@ -311,17 +311,30 @@ class Pairing:
         self.status, self.closed_reason = "completed", TERM_COMPLETED
 
     def log_meeting(self, met_on: date, now: datetime) -> None:
-        """A meeting on `met_on`, a day where the pair were: no later than the latest today anywhere (`now` in the
-        last time zone to reach it), no earlier than the day the pairing began in the first."""
-        if self.status != "active":
-            raise TransitionNotAllowed(f"meetings are logged on an active pairing, not a {self.status} one",
-                                       "pairing_id")
+        """A meeting on `met_on` (as `may_meet_on` allows): the last, if no other was later."""
+        self.may_meet_on(met_on, now)
+        met_at = datetime.combine(met_on, datetime.min.time(), UTC)
+        self.last_met_at = met_at if self.last_met_at is None else max(self.last_met_at, met_at)
+
+    def may_meet_on(self, met_on: date, now: datetime) -> None:
+        """A meeting is dated `met_on`, logged or corrected so: a day where the pair were, no later than the latest
+        today anywhere (`now` in the last time zone to reach it), no earlier than the day the pairing began in the
+        first."""
+        self.may_change_meetings()
         if met_on > (now + _LATEST_ZONE).date():
             raise MeetingInTheFuture("a meeting is logged after it happened", "met_on")
         if self.confirmed_at is not None and met_on < (self.confirmed_at - _EARLIEST_ZONE).date():
             raise MeetingBeforePairing("a meeting of this mentorship is dated on or after the day it began", "met_on")
-        met_at = datetime.combine(met_on, datetime.min.time(), UTC)
-        self.last_met_at = met_at if self.last_met_at is None else max(self.last_met_at, met_at)
+
+    def may_change_meetings(self) -> None:
+        """Meetings are logged, corrected and deleted while the mentorship runs; once it closed, its record stands."""
+        if self.status != "active":
+            raise TransitionNotAllowed(f"meetings are logged on an active pairing, not a {self.status} one",
+                                       "pairing_id")
+
+    def last_met_on(self, day: date | None) -> None:
+        """A meeting was corrected or deleted: the last now left is on `day` (None: none is), the next due from it."""
+        self.last_met_at = None if day is None else datetime.combine(day, datetime.min.time(), UTC)
 
     def may_give_feedback(self) -> None:
         if self.status not in ("active", "completed", "ended"):

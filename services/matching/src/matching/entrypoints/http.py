@@ -256,6 +256,21 @@ async def log_meeting(pairing_id: UUID, body: MeetingIn, caller: Caller, unit: U
     return PairingOut.of(await lifecycle.log_meeting(command, unit, party(caller)))
 
 
+@router.patch("/pairings/{pairing_id}/meetings/{meeting_id}", responses=answers(409))
+async def correct_meeting(pairing_id: UUID, meeting_id: int, body: MeetingIn, caller: Caller,
+                          unit: UnitOfWork) -> PairingOut:
+    """A meeting corrected, as a whole, by the one of the pair who logged it, by the rules it was logged by."""
+    command = commands.CorrectMeeting(pairing_id, meeting_id, body.met_on, body.minutes, body.topics)
+    return PairingOut.of(await lifecycle.correct_meeting(command, unit, party(caller)))
+
+
+@router.delete("/pairings/{pairing_id}/meetings/{meeting_id}", status_code=204, responses=answers(409))
+async def delete_meeting(pairing_id: UUID, meeting_id: int, caller: Caller, unit: UnitOfWork) -> None:
+    """A meeting deleted by the one of the pair who logged it: logged by mistake, or the same one their partner
+    logged."""
+    await lifecycle.delete_meeting(commands.DeleteMeeting(pairing_id, meeting_id), unit, party(caller))
+
+
 @router.get("/pairings/{pairing_id}/meetings")
 async def meetings(pairing_id: UUID, caller: Caller, unit: UnitOfWork) -> list[MeetingOut]:
     """The meetings logged in the pairing, the day met latest first: for its mentee and mentor only (what they

@@ -72,6 +72,7 @@ class MeetingOut(BaseModel):
     """A meeting one of the pair logged: theirs to read (a coordinator sees whether meetings are overdue, and counts
     in reports, not the topics)."""
 
+    id: int = Field(description="The meeting, as its logger corrects or deletes it")
     pairing_id: UUID
     met_on: date
     minutes: int

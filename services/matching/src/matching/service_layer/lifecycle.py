@@ -19,9 +19,11 @@ from ..domain import commands
 from ..domain.errors import (
     AlreadyPaired,
     FeedbackAlreadyGiven,
+    MeetingNotFound,
     MentorFull,
     MentorNotApproved,
     NotAParty,
+    NotYourMeeting,
     PairingNotFound,
     ProgramCapReached,
 )
@@ -288,6 +290,47 @@ async def log_meeting(cmd: commands.LogMeeting, uow: MatchingUnitOfWorkPort, aut
         await uow.pairings.save(pairing)
         await uow.commit()
         return pairing
+
+
+async def correct_meeting(cmd: commands.CorrectMeeting, uow: MatchingUnitOfWorkPort, authorize: Authorize
+                          ) -> Pairing:
+    """A meeting its logger dated, timed or described wrongly, corrected by the rules it was logged by."""
+    async with uow:
+        pairing = await _own_meeting(cmd.pairing_id, cmd.meeting_id, uow, authorize)
+        pairing.may_meet_on(cmd.met_on, _now())
+        await uow.pairings.change_meeting(cmd.meeting_id, cmd.met_on, cmd.minutes, cmd.topics)
+        await _met_last(pairing, uow)
+        await uow.commit()
+        return pairing
+
+
+async def delete_meeting(cmd: commands.DeleteMeeting, uow: MatchingUnitOfWorkPort, authorize: Authorize) -> Pairing:
+    """A meeting its logger logged by mistake, or twice (their partner logged the same one), gone."""
+    async with uow:
+        pairing = await _own_meeting(cmd.pairing_id, cmd.meeting_id, uow, authorize)
+        pairing.may_change_meetings()
+        await uow.pairings.remove_meeting(cmd.meeting_id)
+        await _met_last(pairing, uow)
+        await uow.commit()
+        return pairing
+
+
+async def _own_meeting(pairing_id: UUID, meeting_id: int, uow: MatchingUnitOfWorkPort,
+                       authorize: Authorize) -> Pairing:
+    """The pairing, locked, of a meeting of it the caller logged: their partner's is theirs alone to change."""
+    pairing, _, actor = await load(pairing_id, uow, authorize)
+    meeting = await uow.pairings.meeting(pairing.id, meeting_id)
+    if meeting is None:
+        raise MeetingNotFound("no such meeting in this mentorship", "meeting_id")
+    if actor.person_id is None or meeting["logged_by"] != actor.person_id:
+        raise NotYourMeeting("a meeting is corrected or deleted by the one who logged it", "meeting_id")
+    return pairing
+
+
+async def _met_last(pairing: Pairing, uow: MatchingUnitOfWorkPort) -> None:
+    """The last meeting day read again from the meetings left, as the overdue watch counts from it."""
+    pairing.last_met_on(await uow.pairings.last_met_on(pairing.id))
+    await uow.pairings.save(pairing)
 
 
 async def give_feedback(cmd: commands.GiveFeedback, uow: MatchingUnitOfWorkPort, authorize: Authorize) -> None:

@@ -223,9 +223,19 @@ class PairingsRepository(Protocol):
                           logged_by: UUID | None) -> None: ...
 
     async def meetings_in(self, pairing_ids: list[UUID]) -> list[dict[str, Any]]:
-        """The meetings logged in these pairings (`pairing_id`, `met_on`, `minutes`, `topics`, `logged_by`,
+        """The meetings logged in these pairings (`id`, `pairing_id`, `met_on`, `minutes`, `topics`, `logged_by`,
         `logged_at`), the day met latest first."""
         ...
+
+    async def meeting(self, pairing_id: UUID, meeting_id: int) -> dict[str, Any] | None:
+        """The meeting, if logged in this pairing (as `meetings_in` reads one)."""
+
+    async def change_meeting(self, meeting_id: int, met_on: date, minutes: int, topics: list[str]) -> None: ...
+
+    async def remove_meeting(self, meeting_id: int) -> None: ...
+
+    async def last_met_on(self, pairing_id: UUID) -> date | None:
+        """The day of the pairing's latest meeting; None if none is logged."""
 
     async def of_program(self, program_id: UUID, status: str | None, offset: int, limit: int
                          ) -> tuple[list[dict[str, Any]], int]:

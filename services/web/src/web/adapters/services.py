@@ -331,6 +331,14 @@ class ServiceClients:
         """The meetings logged in the pairing (`[MeetingOut]`), the day met latest first: for its pair only."""
         return await self.call("matching", "GET", f"/v1/pairings/{pairing_id}/meetings", who)
 
+    async def correct_meeting(self, who: Who, pairing_id: UUID, meeting_id: int, body: Json) -> Json:
+        """A meeting corrected (`MeetingIn`) by the one of the pair who logged it."""
+        return await self.call("matching", "PATCH", f"/v1/pairings/{pairing_id}/meetings/{meeting_id}", who, json=body)
+
+    async def delete_meeting(self, who: Who, pairing_id: UUID, meeting_id: int) -> None:
+        """A meeting deleted by the one of the pair who logged it."""
+        await self.call("matching", "DELETE", f"/v1/pairings/{pairing_id}/meetings/{meeting_id}", who)
+
     async def meetings_of(self, who: Who, person_id: UUID) -> Json:
         """The meetings logged in every pairing of the person, for their copy of their data."""
         return await self.call("matching", "GET", f"/v1/people/{person_id}/meetings", who)

@@ -254,6 +254,8 @@ DONE = {
     "declined_not_paused": N_("You declined this mentorship, but pausing did not work. You can pause from your home "
                               "page."),
     "meeting_logged": N_("Your meeting is logged."),
+    "meeting_corrected": N_("Your meeting is changed."),
+    "meeting_deleted": N_("Your meeting is deleted."),
     "ended": N_("This mentorship has ended."),
     # Ended for conduct (matching tells the page why only to staff): said to the side who ended it, of the other.
     "ended_for_conduct_by_mentee": N_("This mentorship has ended. Thank you for telling us. A coordinator of the "

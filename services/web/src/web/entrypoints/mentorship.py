@@ -260,8 +260,9 @@ def _not_theirs(failed: ServiceError) -> bool:
 
 
 @router.get("/mentorships/{pairing_id}")
-async def mentorship(pairing_id: UUID, visitor: Person, done: str | None = None) -> Response:
-    return await _page(visitor, pairing_id, done=done)
+async def mentorship(pairing_id: UUID, visitor: Person, done: str | None = None, on: str | None = None) -> Response:
+    """`on`: the day of the meeting just logged (`done`), to say whether the partner logged one that day too."""
+    return await _page(visitor, pairing_id, done=done, logged_on=on)
 
 
 async def _act(visitor: Visit, pairing_id: UUID, action: str, body: dict | None, done: str,
@@ -338,9 +339,8 @@ MEETING_TOPICS, MEETING_TOPIC_LENGTH = 10, 100  # matching's bounds (LogMeetingI
 FEEDBACK_RATINGS, FEEDBACK_COMMENT_LENGTH = ("1", "2", "3", "4", "5"), 4000  # matching's bounds (FeedbackIn)
 
 
-@router.post("/mentorships/{pairing_id}/meetings")
-async def log_meeting(pairing_id: UUID, visitor: Person, posted: Form) -> Response:
-    """A meeting that happened: refused next to its field (the day, the minutes), what was typed kept."""
+def _meeting_posted(visitor: Visit, posted: Form) -> tuple[dict[str, str], dict[str, Any], dict[str, str]]:
+    """A meeting's form: what was typed (kept, to show again), what matching is sent, and what is wrong, by field."""
     values = {name: str(posted.get(name) or "").strip() for name in MEETING_FIELDS}
     problems: dict[str, str] = {}
     try:
@@ -357,22 +357,98 @@ async def log_meeting(pairing_id: UUID, visitor: Person, posted: Form) -> Respon
     if len(topics) > MEETING_TOPICS or any(len(t) > MEETING_TOPIC_LENGTH for t in topics):
         problems["topics"] = visitor._("Keep each topic to 100 characters or fewer, and give at most 10, separated by "
                                        "commas.")
+    body = {} if problems else {"met_on": met_on.isoformat(), "minutes": minutes, "topics": topics}
+    return values, body, problems
+
+
+def _refused_field(failed: ServiceError) -> str | None:
+    """The field of the meeting's form matching refused, if it was one."""
+    if failed.field in MEETING_FIELDS:
+        return failed.field
+    return "met_on" if failed.code in ("meeting_in_the_future", "meeting_before_pairing") else None
+
+
+@router.post("/mentorships/{pairing_id}/meetings")
+async def log_meeting(pairing_id: UUID, visitor: Person, posted: Form) -> Response:
+    """A meeting that happened: refused next to its field (the day, the minutes), what was typed kept. Its day goes
+    to the page, to say whether the partner logged one that day too."""
+    values, body, problems = _meeting_posted(visitor, posted)
     if not problems:
-        body = {"met_on": met_on.isoformat(), "minutes": minutes, "topics": topics}
         try:
             await clients(visitor.request).act_on_pairing(visitor.who, pairing_id, "meetings", body)
         except ServiceError as failed:
             if _not_theirs(failed):
                 return render(visitor, "not_found.html", 404)
-            field = failed.field if failed.field in MEETING_FIELDS else None
-            if field is None and failed.code in ("meeting_in_the_future", "meeting_before_pairing"):
-                field = "met_on"
+            field = _refused_field(failed)
             if field is None:
                 return await _page(visitor, pairing_id, 422, error=visitor.error_words(failed), meeting=values)
             problems[field] = visitor.error_words(failed)
         else:
-            return redirect(visitor, f"/mentorships/{pairing_id}?done=meeting_logged")
+            return redirect(visitor, f"/mentorships/{pairing_id}?done=meeting_logged&on={body['met_on']}")
     return await _page(visitor, pairing_id, 422, problems=problems, meeting=values)
+
+
+async def _my_meeting(visitor: Visit, pairing_id: UUID, meeting_id: int) -> dict | None:
+    """The visitor's own meeting of the pairing, as matching lists it; None if it is their partner's, or none."""
+    try:
+        logged = await clients(visitor.request).meetings(visitor.who, pairing_id)
+    except ServiceError as failed:
+        if _not_theirs(failed):
+            return None
+        raise
+    return next((m for m in logged if m["id"] == meeting_id and m["logged_by"] == str(visitor.person_id)), None)
+
+
+def _change_page(visitor: Visit, pairing_id: UUID, meeting_id: int, meeting: dict[str, str], status: int = 200,
+                 **context: Any) -> Response:
+    return render(visitor, "meeting_change.html", status, pairing_id=pairing_id, meeting_id=meeting_id,
+                  meeting=meeting, today=_today(visitor), **context)
+
+
+@router.get("/mentorships/{pairing_id}/meetings/{meeting_id}/change")
+async def meeting_to_change(pairing_id: UUID, meeting_id: int, visitor: Person) -> Response:
+    """One's own meeting, as logged, to correct: a page of its own (one thing at a time, no script needed)."""
+    meeting = await _my_meeting(visitor, pairing_id, meeting_id)
+    if meeting is None:
+        return render(visitor, "not_found.html", 404)
+    return _change_page(visitor, pairing_id, meeting_id, {"met_on": meeting["met_on"], "minutes": str(meeting["minutes"]),
+                                                          "topics": ", ".join(meeting["topics"])})
+
+
+@router.post("/mentorships/{pairing_id}/meetings/{meeting_id}/change")
+async def change_meeting(pairing_id: UUID, meeting_id: int, visitor: Person, posted: Form) -> Response:
+    """A meeting corrected by the rules it was logged by: refused next to its field, what was typed kept."""
+    values, body, problems = _meeting_posted(visitor, posted)
+    if not problems:
+        try:
+            await clients(visitor.request).correct_meeting(visitor.who, pairing_id, meeting_id, body)
+        except ServiceError as failed:
+            if _not_theirs(failed):
+                return render(visitor, "not_found.html", 404)
+            field = _refused_field(failed)
+            if field is None:
+                return _change_page(visitor, pairing_id, meeting_id, values, 422, error=visitor.error_words(failed))
+            problems[field] = visitor.error_words(failed)
+        else:
+            return redirect(visitor, f"/mentorships/{pairing_id}?done=meeting_corrected")
+    return _change_page(visitor, pairing_id, meeting_id, values, 422, problems=problems)
+
+
+@router.post("/mentorships/{pairing_id}/meetings/{meeting_id}/delete")
+async def delete_meeting(pairing_id: UUID, meeting_id: int, visitor: Person, posted: Form) -> Response:
+    """One's own meeting deleted (logged by mistake, or the same one the partner logged), once asked first: it is
+    not taken back."""
+    if posted.get("confirm") != "yes":
+        return await _page(visitor, pairing_id, confirming=meeting_id)
+    try:
+        await clients(visitor.request).delete_meeting(visitor.who, pairing_id, meeting_id)
+    except ServiceError as failed:
+        if failed.code == "meeting_not_found":  # a second press: what was asked is done
+            return redirect(visitor, f"/mentorships/{pairing_id}?done=meeting_deleted")
+        if _not_theirs(failed):
+            return render(visitor, "not_found.html", 404)
+        return await _page(visitor, pairing_id, 422, error=visitor.error_words(failed))
+    return redirect(visitor, f"/mentorships/{pairing_id}?done=meeting_deleted")
 
 
 @router.post("/mentorships/{pairing_id}/end")

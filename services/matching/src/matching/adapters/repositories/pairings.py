@@ -14,6 +14,7 @@ from . import records
 _NEW_PAIRING = ["id", "program_id", "chapter_id", "mentee_enrollment_id", "mentor_enrollment_id", "mentee_id",
                 "mentor_id", "status", "origin", "round_id", "score", "reasons", "mentee_accepted", "confirmed_at",
                 "term_ends_at"]
+_MEETING = "id, pairing_id, met_on, minutes, topics, logged_by, logged_at"
 
 
 class PostgresPairings:
@@ -108,9 +109,24 @@ class PostgresPairings:
 
     async def meetings_in(self, pairing_ids: list[UUID]) -> list[dict[str, Any]]:
         rows = await self._conn.fetch(
-            """SELECT pairing_id, met_on, minutes, topics, logged_by, logged_at FROM meetings
+            f"""SELECT {_MEETING} FROM meetings
                 WHERE pairing_id = ANY($1::uuid[]) ORDER BY met_on DESC, id DESC""", pairing_ids)
         return [dict(r) for r in rows]
+
+    async def meeting(self, pairing_id: UUID, meeting_id: int) -> dict[str, Any] | None:
+        row = await self._conn.fetchrow(f"SELECT {_MEETING} FROM meetings WHERE id = $1 AND pairing_id = $2",
+                                        meeting_id, pairing_id)
+        return dict(row) if row else None
+
+    async def change_meeting(self, meeting_id: int, met_on: date, minutes: int, topics: list[str]) -> None:
+        await self._conn.execute("UPDATE meetings SET met_on = $2, minutes = $3, topics = $4 WHERE id = $1",
+                                 meeting_id, met_on, minutes, topics)
+
+    async def remove_meeting(self, meeting_id: int) -> None:
+        await self._conn.execute("DELETE FROM meetings WHERE id = $1", meeting_id)
+
+    async def last_met_on(self, pairing_id: UUID) -> date | None:
+        return await self._conn.fetchval("SELECT max(met_on) FROM meetings WHERE pairing_id = $1", pairing_id)
 
     async def add_feedback(self, pairing_id: UUID, person_id: UUID, rating: int, comment: str) -> bool:
         return bool(await self._conn.fetchval(
