@@ -283,7 +283,9 @@ async def test_a_draft_round_shows_pairs_scores_reasons_in_words_the_unpaired_wi
         text = (await page.get(f"/console/rounds/{ROUND}")).text
     assert "Ben Student with Dr. Ana Reyes" in text and "Score 87" in text
     assert "They share an interest in the same specialty" in text and "They are in the same time zone" in text
-    assert "Cleo Waiting: The mentors who fit have no room left" in text
+    # Not "no room left": said of one whose identity requirement no mentor with room meets, that was false while the
+    # mentors' capacities showed room, and pointed at the requirement.
+    assert "Cleo Waiting: Left out of the best pairing of the whole round" in text
     assert "Publish: propose this pair" in text and "Discard this draft" in text
 
 

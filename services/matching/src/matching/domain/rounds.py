@@ -670,7 +670,7 @@ def unpaired_each(graph: CandidateGraph, chosen: np.ndarray) -> list[tuple[Candi
             reason = "below_minimum_score"
         elif capped:
             reason = "program_cap_reached"
-        else:
+        else:  # a mentor fits, identity aside, and the round chose others (or a requirement, never said, kept them)
             reason = "mentors_full"
         left.append((graph.mentees[i], reason))
     return left

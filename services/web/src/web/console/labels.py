@@ -81,7 +81,9 @@ UNPAIRED = {
     "no_eligible_mentor": C_("No mentor in the program fits their stage and needs"),
     "below_minimum_score": C_("No mentor reaches the program's minimum score for them"),
     "program_cap_reached": C_("The program has reached its number of pairs"),
-    "mentors_full": C_("The mentors who fit have no room left"),
+    # Some mentor fits them, identity aside, yet the round paired others: true whether their mentors went to others or
+    # a requirement of theirs (never said) is met by none with room.
+    "mentors_full": C_("Left out of the best pairing of the whole round"),
     "removed_by_coordinator": C_("Removed from this draft by a coordinator"),
 }
 # Why publishing skipped a drafted pair (the roster changed meanwhile).
