@@ -168,8 +168,8 @@ async def test_the_calendar_entry_names_the_event_only_where_its_attendees_are_p
 
 
 @pytest.mark.parametrize(("attendees_public", "subject"), [
-    (True, f"Tomorrow at 2:00\u202fPM: {TITLE}"),
-    (False, "Tomorrow at 2:00\u202fPM: an event you registered for"),
+    (True, f"Tomorrow at 4:00\u202fPM (Central Standard Time): {TITLE}"),
+    (False, "Tomorrow at 4:00\u202fPM (Central Standard Time): an event you registered for"),
 ])
 async def test_a_reminder_names_the_event_in_its_subject_only_where_its_attendees_are_public(
         attendees_public, subject):
@@ -259,7 +259,7 @@ async def test_a_private_events_reminder_previews_its_discreet_subject_in_the_te
     await sent(uow)
     await handlers.reminder_due(ev.ReminderDueV2(**registration, starts_at=event.starts_at), uow)
     [reminder] = await sent(uow)
-    assert reminder.text.splitlines()[0] == "Tomorrow at 2:00\u202fPM: an event you registered for"
+    assert reminder.text.splitlines()[0] == "Tomorrow at 4:00\u202fPM (Central Standard Time): an event you registered for"
 
 
 @pytest.mark.parametrize("members_public", [True])

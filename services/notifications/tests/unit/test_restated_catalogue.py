@@ -38,7 +38,7 @@ async def test_an_event_inferred_public_from_its_registrations_is_not_named_once
     assert await sent(uow) == []  # the restatement itself tells nobody anything
     await handlers.reminder_due(ev.ReminderDueV2(**registration, starts_at=event.starts_at), uow)
     [reminder] = await sent(uow)
-    assert reminder.subject == "Tomorrow at 2:00\u202fPM: an event you registered for"
+    assert reminder.subject == "Tomorrow at 4:00\u202fPM (Central Standard Time): an event you registered for"
 
 
 async def test_an_event_never_read_is_known_as_restated_with_its_details_revision_and_whether_it_is_named():

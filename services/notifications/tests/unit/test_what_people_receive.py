@@ -126,14 +126,31 @@ async def test_a_capacity_change_tells_nobody_and_a_new_time_tells_each_registra
 # --- reminders ---------------------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize(("hours_ahead", "subject"), [
-    (5, "Today at 2:00\u202fPM: Personal statements"),
-    (29, "Tomorrow at 2:00\u202fPM: Personal statements"),
+    (5, "Today at 4:00\u202fPM: Personal statements"),
+    (29, "Tomorrow at 4:00\u202fPM: Personal statements"),
     (53, "Friday, March 5, 2027: Personal statements"),
 ])
 async def test_a_reminder_says_today_tomorrow_or_the_day_as_the_reader_counts_days(hours_ahead, subject):
     uow = new_uow()
-    sam = await person(uow, "Sam Okafor")
+    sam = await person(uow, "Sam Okafor", zone="America/Chicago")  # where the event takes place
     event = workshop(NOW + timedelta(hours=hours_ahead))
+    await handlers.event_published(event, uow)
+    registration = await registered(uow, event, sam)
+    await sent(uow)
+    await handlers.reminder_due(ev.ReminderDueV2(**registration, starts_at=event.starts_at), uow)
+    [reminder] = await sent(uow)
+    assert reminder.subject == subject
+
+
+@pytest.mark.parametrize(("is_virtual", "subject"), [
+    (False, "Today at 4:00\u202fPM (Central Standard Time): Personal statements"),
+    (True, "Today at 2:00\u202fPM: Personal statements")])
+async def test_a_reminder_gives_an_in_person_events_time_where_it_takes_place_and_an_online_ones_the_readers(
+        is_virtual, subject):
+    # Read in Los Angeles, an in-person afternoon in Chicago said 2:00 PM while its page said 4:00 PM CST.
+    uow = new_uow()
+    sam = await person(uow, "Sam Okafor", zone="America/Los_Angeles")
+    event = workshop(NOW + timedelta(hours=5), is_virtual=is_virtual, location=None if is_virtual else "Room 2")
     await handlers.event_published(event, uow)
     registration = await registered(uow, event, sam)
     await sent(uow)

@@ -123,9 +123,6 @@ class Reader:
         return self.gettext("%(start_day)s, %(start)s – %(end_day)s, %(end)s (%(zone)s)") % {
             **values, "start_day": self.day(start, zone), "end_day": self.day(end, zone)}
 
-    def days_between(self, now: datetime, moment: datetime) -> int:
-        """How many of the reader's calendar days from now to the moment: 0 today, 1 tomorrow."""
-        return (self.local(moment).date() - self.local(now).date()).days
 
 
 @lru_cache(maxsize=4096)

@@ -370,12 +370,17 @@ class _Composer:
             location=b["location"], sequence=1 if method is Method.CANCEL else 0, cancelled=method is Method.CANCEL)
         return CalendarCopy(method, entry, "office-hour.ics", said)
 
-    def relative_day(self, starts: datetime, what: str) -> str:
-        """Today at 6:00 PM: <what>; Tomorrow at …; Thursday, March 4, 2027: … (the reader's days)."""
+    def relative_day(self, starts: datetime, what: str, where: str | None = None) -> str:
+        """Today at 6:00 PM: <what>; Tomorrow at …; Thursday, March 4, 2027: … (the reader's days, or those of the
+        zone `where` it takes place, named when it is not the reader's)."""
         _ = self._
-        days = self.r.days_between(self.now, starts)
-        values = {"time": self.r.time(starts), "what": what, "day": self.r.day(starts)}
-        if days <= 0:
+        zone = zone_of(where) if where else self.r.zone
+        time = self.r.time(starts, zone)
+        if zone.utcoffset(starts) != self.r.zone.utcoffset(starts):
+            time = _("%(time)s (%(zone)s)") % {"time": time, "zone": self.r.zone_name(starts, zone)}
+        days = (self.r.local(starts, zone).date() - self.r.local(self.now, zone).date()).days
+        values = {"time": time, "what": what, "day": self.r.day(starts, zone)}
+        if days == 0:
             return _("Today at %(time)s: %(what)s") % values
         if days == 1:
             return _("Tomorrow at %(time)s: %(what)s") % values
@@ -1032,7 +1037,9 @@ class _Composer:
     def event_reminder(self) -> Message:
         _ = self._
         what = self.title if self.event_public else self.unnamed(_("an event you registered for"))
-        return Message(self.relative_day(self.event["starts_at"], what),
+        # An in-person event's time where it takes place, as its page says it.
+        where = None if self.event["is_virtual"] else self.event["timezone"]
+        return Message(self.relative_day(self.event["starts_at"], what, where),
                        [_("A reminder: %(title)s is coming up.") % {"title": self.title}],
                        self.event_details(with_join=True), self._event_link())
 
