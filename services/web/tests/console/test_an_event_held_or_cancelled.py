@@ -196,3 +196,23 @@ async def test_the_attendance_file_leaves_out_an_email_profiles_does_not_show_an
     assert moved[:2] == ["", ""]  # neither name nor address: not the coordinator's to see
     [sly_row] = [r for r in rows if r[0] == "Sly Person"]
     assert sly_row[1] == "'=HYPERLINK(evil)@example.org"
+
+
+# --- the door, once the event is held or cancelled: check-in is closed --------------------------------------------
+
+@pytest.mark.parametrize("state, language, said", [
+    ("completed", "en", "The event is marked held: check-in is closed. Correct who came on the event's page."),
+    ("completed", "es", "El evento está marcado como celebrado: el registro de llegada está cerrado. Corrige quién "
+                        "vino en la página del evento."),
+    ("cancelled", "en", "The event is cancelled: check-in is closed.")])
+async def test_the_check_in_page_of_an_event_held_or_cancelled_says_check_in_is_closed_and_offers_no_button(
+        world, state, language, said):
+    event = started(world)
+    s = world["s"]
+    s.roster[event["id"]][0]["checked_in_at"] = "2026-12-10T18:05:00+00:00"
+    event["state"] = state
+    async with as_(world, "coordinator", language)[0] as page:
+        text = " ".join(html.unescape((await page.get(f"/console/events/{event['id']}/check-in")).text).split())
+    assert said in text
+    assert f'action="/console/events/{event["id"]}/check-in/' not in text, "no check-in nor undo a held event refuses"
+    assert f'href="/console/events/{event["id"]}"' in text
