@@ -2131,6 +2131,16 @@ async def test_cancelling_an_event_asks_first_on_its_own_page_saying_how_many_re
     assert [c.path for c in s.calls_to("events", "POST")] == [f"/v1/events/{event['id']}/cancel"]
 
 
+async def test_a_draft_offers_no_cancelling_which_events_refuses_of_an_event_never_published(world):
+    event = world["event"]
+    event["state"] = "draft"
+    async with as_(world, "coordinator")[0] as page:
+        shown = (await page.get(f"/console/events/{event['id']}")).text
+        asked = await page.get(f"/console/events/{event['id']}/cancel")
+    assert f'href="/console/events/{event["id"]}/cancel"' not in shown
+    assert asked.status_code == 303 and asked.headers["location"] == f"/console/events/{event['id']}"
+
+
 async def test_cancelling_an_event_sends_the_coordinators_message_to_those_registered_for_their_email(world):
     s, event = world["s"], world["event"]
     message = "Our speaker is ill.\r\nWe will run it again on 3 April: look for it in the events."

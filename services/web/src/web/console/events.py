@@ -501,7 +501,7 @@ async def send_message(event_id: UUID, desk: Console, posted: Form) -> Response:
 async def cancel_event_page(event_id: UUID, desk: Console) -> Response:
     """Cancelling cannot be undone and emails every registrant: what it will do is said first (the POST does it)."""
     event, _, entries = await _event_and_roster(desk, event_id)
-    if event["state"] not in ("draft", "published"):
+    if event["state"] != "published":  # events cancels a published event only
         return desk.redirect(f"/console/events/{event_id}")
     seated, waiting = _seated_and_waiting(entries)
     return desk.render("console/event_cancel.html", event=event, seated=len(seated), waiting=len(waiting))
