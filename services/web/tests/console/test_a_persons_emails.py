@@ -94,3 +94,16 @@ async def test_an_email_about_a_staff_role_reads_plainly_where_nothing_says_whic
     async with as_(world, "coordinator", language)[0] as page:
         text = (await page.get("/console/emails")).text
     assert said in html.unescape(text) and "staff_role_changed" not in text and "Made, or no longer" not in text
+
+
+async def test_an_administrator_sees_a_persons_email_about_another_chapter_such_as_being_made_its_coordinator(world):
+    # Made coordinator of a new chapter, a member of another read no such email on their page: the log was asked for
+    # the emails of the person's own chapter.
+    s, mentee = world["s"], world["mentee"]
+    s.deliveries.clear()
+    s.delivery(mentee, "staff_role_changed", "sent", "2026-03-09T12:00:00+00:00",
+               {"role": "coordinator", "granted": True, "chapter_id": s.other_chapter}, chapter_id=s.other_chapter)
+    async with as_(world, "admin")[0] as page:
+        text = (await page.get(f"/console/people/{mentee['id']}")).text
+    [email] = emails_section(text)
+    assert "Made a coordinator of" in email

@@ -118,10 +118,12 @@ async def person_page(desk: Desk, person_id: UUID, status: int = 200, **context:
 async def _emails_to(desk: Desk, person: dict) -> list[dict] | None:
     """The person's last emails and what became of them ("I never got it": sent, so their spam folder), or None
     when notifications does not show them to this staff member (a coordinator, for a person of no chapter)."""
+    # A coordinator's log is of their chapter's emails; an administrator's, every email of the person (one about
+    # another chapter, as being made its coordinator, included).
+    chapter = {} if desk.staff.administrator else {"chapter_id": person.get("chapter_id")}
     try:
         return await desk.api.call("notifications", "GET", "/v1/deliveries", desk.staff,
-                                   params={"person_id": person["id"], "chapter_id": person.get("chapter_id"),
-                                           "limit": EMAILS_SHOWN})
+                                   params={"person_id": person["id"], **chapter, "limit": EMAILS_SHOWN})
     except ServiceError as error:
         if error.status >= 500:
             raise
