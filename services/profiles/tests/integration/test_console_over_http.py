@@ -111,11 +111,16 @@ async def test_a_coordinator_reads_the_addresses_of_their_chapters_people_in_one
             {"id": p["id"], "display_name": p["display_name"], "email": p["email"]} for p in (ours, theirs)]
         assert (await admin.get("/v1/people/contacts", params={"ids": "not-an-id"})).status_code == 422
     coordinator_id = str(uuid4())
+    event = str(uuid4())
     async with profiles.client(Role.COORDINATOR, chapter_id=chapter["id"], person_id=coordinator_id) as coordinator:
-        assert (await coordinator.get("/v1/people/contacts", params={"ids": both})).json() == [
+        assert (await coordinator.get("/v1/people/contacts", params={
+            "ids": both, "for_event": event, "chapter_id": chapter["id"]})).json() == [
             {"id": ours["id"], "display_name": "Ours", "email": ours["email"]}]
+        elsewhere_named = await coordinator.get("/v1/people/contacts", params={"ids": both, "chapter_id": elsewhere})
+        assert elsewhere_named.status_code == 403, "the trail's chapter is one of the coordinator's"
+    # The trail says what the addresses were read for, and files it under the event's chapter.
     [entry] = await audited(profiles, "people.contacts_read", actor=coordinator_id)
-    assert entry["detail"] == {"count": 1}
+    assert entry["detail"] == {"count": 1, "scheduled_event_id": event} and entry["chapter_id"] == chapter["id"]
     assert not await audited(profiles, "person.viewed", actor=coordinator_id)
     async with profiles.client(Role.PARTICIPANT, person_id=ours["id"]) as participant:
         assert (await participant.get("/v1/people/contacts", params={"ids": ours["id"]})).status_code == 403

@@ -178,6 +178,7 @@ async def test_the_attendance_file_names_the_zone_of_its_times_and_gives_each_pe
     # not a look at each person's page.
     [asked] = s.calls_to("profiles", "GET", "/v1/people/contacts")
     assert set(asked.params["ids"].split(",")) == {r["person_id"] for r in s.roster[event["id"]]}
+    assert (asked.params["for_event"], asked.params["chapter_id"]) == (event["id"], event["chapter_id"])
     assert not s.calls_to("profiles", "GET", r"/v1/people/[0-9a-f-]{36}")
 
 

@@ -1952,7 +1952,7 @@ async def test_audit_entries_about_events_and_programs_link_to_them_by_name_and_
 @pytest.mark.parametrize("language, registration, slot", [
     ("en", "the registration of Ben Student for {title}", "an office-hour slot of Dr. Ana Reyes"),
     ("es", "la inscripción de Ben Student a {title}", "una hora de consulta de Dr. Ana Reyes")])
-async def test_the_audit_trail_names_whose_registration_for_which_event_and_whose_office_hour_slot(
+async def test_the_audit_trail_names_whose_registration_for_which_event_whose_office_hour_slot_and_whose_addresses(
         world, language, registration, slot):
     s, event = world["s"], world["event"]
 
@@ -1965,13 +1965,18 @@ async def test_the_audit_trail_names_whose_registration_for_which_event_and_whos
               {"scheduled_event_id": event["id"], "person_id": world["mentee"]["id"], "reason": "duplicate"}),
         entry(2, "slot.withdrawn", "office_hour_slot", {"host_id": world["mentor"]["id"]}),
         entry(3, "registrant.checked_in", "registration",
-              {"scheduled_event_id": str(uuid4()), "person_id": world["mentee"]["id"]})]}
+              {"scheduled_event_id": str(uuid4()), "person_id": world["mentee"]["id"]})],
+        "profiles": [entry(4, "people.contacts_read", "person", {"count": 3, "scheduled_event_id": event["id"]})]}
+    s.audit["profiles"][0]["subject_id"] = None
     async with as_(world, "admin", language)[0] as page:
         text = (await page.get("/console/audit")).text.split("<tbody>")[1]
     assert (f'<a href="/console/events/{event["id"]}">{registration.format(title=event["title"])}</a>') in text
     assert f'<a href="/console/people/{world["mentor"]["id"]}">{slot}</a>' in text
     gone = registration.format(title="un evento" if language == "es" else "an event")
     assert gone in text, "an event events no longer shows is still worded"
+    read = ("the addresses of 3 people registered for" if language == "en" else
+            "las direcciones de 3 personas inscritas en")
+    assert f'<a href="/console/events/{event["id"]}">{read} {event["title"]}</a>' in text
 
 
 @pytest.mark.parametrize("language, words", [("en", "Could not be paired as drafted"),

@@ -333,12 +333,23 @@ async def names(
 
 
 @router.get("/people/contacts")
-async def contacts(caller: Caller, unit: UnitOfWork, ids: PersonIds) -> list[ContactOut]:
+async def contacts(
+    caller: Caller,
+    unit: UnitOfWork,
+    ids: PersonIds,
+    for_event: Annotated[UUID | None, Query(description="The event whose registrants these are, for the audit trail")]
+    = None,
+    chapter_id: Annotated[UUID | None, Query(description="The chapter the trail files the read under (a "
+                                                         "coordinator's own)")] = None,
+) -> list[ContactOut]:
     """Display names and email addresses of these people, as `names` chooses them: for an export naming many
-    people's addresses (an event's attendance), audited once (`people.contacts_read`), not a look at each."""
+    people's addresses (an event's attendance), audited once (`people.contacts_read`, with the event it was for),
+    not a look at each."""
     wanted, chapters = _bulk(ids, caller)
-    return [ContactOut(id=i, display_name=n, email=e) for i, n, e in await console.contacts(wanted, chapters, caller,
-                                                                                           unit)]
+    if chapter_id is not None and not caller.is_admin and not caller.coordinates(chapter_id):
+        raise forbidden("a coordinator files what they read under a chapter of theirs")
+    found = await console.contacts(wanted, chapters, caller, unit, for_event=for_event, chapter_id=chapter_id)
+    return [ContactOut(id=i, display_name=n, email=e) for i, n, e in found]
 
 
 def _bulk(ids: str, caller: Principal) -> tuple[list[UUID], list[UUID] | None]:

@@ -167,12 +167,16 @@ async def names(person_ids: list[UUID], chapter_ids: list[UUID] | None, caller: 
         return found
 
 
-async def contacts(person_ids: list[UUID], chapter_ids: list[UUID] | None, caller: Principal,
-                   uow: Uow) -> list[tuple[UUID, str, str]]:
-    """Names and addresses of many people at once (an event's attendance export), audited once, with how many."""
+async def contacts(person_ids: list[UUID], chapter_ids: list[UUID] | None, caller: Principal, uow: Uow, *,
+                   for_event: UUID | None = None, chapter_id: UUID | None = None) -> list[tuple[UUID, str, str]]:
+    """Names and addresses of many people at once (an event's attendance export), audited once, with how many and
+    the event they were read for, under its chapter."""
     async with uow:
         found = await uow.console.contacts(person_ids, chapter_ids)
-        uow.audit(caller, "people.contacts_read", "person", None, detail={"count": len(found)})
+        detail: dict[str, object] = {"count": len(found)}
+        if for_event is not None:
+            detail["scheduled_event_id"] = str(for_event)
+        uow.audit(caller, "people.contacts_read", "person", None, chapter_id=chapter_id, detail=detail)
         await uow.commit()
         return found
 

@@ -169,7 +169,9 @@ def _event_of(entry: dict) -> UUID | None:
     """The event an audit entry is about: its subject, or the event of the registration it is about."""
     if entry["subject_kind"] == "scheduled_event":
         return uuid_or_none(entry["subject_id"])
-    return uuid_or_none(entry["detail"].get("scheduled_event_id")) if entry["subject_kind"] == "registration" else None
+    # A registration's event, or the event whose registrants' addresses were read (`people.contacts_read`).
+    return uuid_or_none(entry["detail"].get("scheduled_event_id")) \
+        if entry["subject_kind"] in ("registration", "person") else None
 
 
 def _ids(value: str, least: int) -> tuple[int, ...] | None:

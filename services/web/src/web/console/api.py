@@ -82,15 +82,19 @@ class ConsoleApi:
     async def names(self, staff: Staff, ids: Iterable[str | UUID | None]) -> dict[str, str]:
         return {p["id"]: p["display_name"] for p in await self._people(staff, "/v1/people/names", ids)}
 
-    async def contacts(self, staff: Staff, ids: Iterable[str | UUID | None]) -> dict[str, dict]:
-        """Names and email addresses (an export's), audited by profiles once a call rather than a look at each."""
-        return {p["id"]: p for p in await self._people(staff, "/v1/people/contacts", ids)}
+    async def contacts(self, staff: Staff, ids: Iterable[str | UUID | None], event: dict) -> dict[str, dict]:
+        """Names and email addresses of an event's registrants (its attendance file's), audited by profiles once a
+        call, naming the event and under its chapter, rather than as a look at each person."""
+        about = {"for_event": event["id"]} | ({"chapter_id": event["chapter_id"]} if event.get("chapter_id") else {})
+        return {p["id"]: p for p in await self._people(staff, "/v1/people/contacts", ids, about)}
 
-    async def _people(self, staff: Staff, path: str, ids: Iterable[str | UUID | None]) -> list[dict]:
+    async def _people(self, staff: Staff, path: str, ids: Iterable[str | UUID | None],
+                      params: dict | None = None) -> list[dict]:
         """Profiles' bulk read of these people (those the staff member may read), as few calls as it takes."""
         wanted = sorted({str(i) for i in ids if i})
         chunks = [wanted[i:i + NAMES_PER_CALL] for i in range(0, len(wanted), NAMES_PER_CALL)]
-        answers = await asyncio.gather(*(self.call("profiles", "GET", path, staff, params={"ids": ",".join(chunk)})
+        answers = await asyncio.gather(*(self.call("profiles", "GET", path, staff,
+                                                   params={"ids": ",".join(chunk), **(params or {})})
                                          for chunk in chunks))
         return [p for answer in answers for p in answer]
 

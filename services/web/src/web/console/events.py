@@ -675,7 +675,7 @@ async def attendance_csv(event_id: UUID, desk: Console) -> Response:
     rows: list[dict] = list(listed or [])
     # Each registrant's name and address as profiles shows them to the staff member (a coordinator: the people of
     # their chapters), in one call, audited once.
-    people = await desk.api.contacts(desk.staff, {r["person_id"] for r in rows})
+    people = await desk.api.contacts(desk.staff, {r["person_id"] for r in rows}, event)
     names = {i: p["display_name"] for i, p in people.items()}
     emails = {i: p["email"] for i, p in people.items()}
     out = io.StringIO()
