@@ -2081,3 +2081,50 @@ async def test_the_data_page_says_of_a_program_left_that_it_was_left():
     async with browser(services, ME) as page:
         shown = text_of((await page.get("/my-data")).text)
     assert "Premed circle You have left the program." in shown
+
+
+async def test_the_end_form_chooses_no_reason_for_you_and_refuses_none_chosen_next_to_the_field():
+    services = its_page(an_active_term())
+    async with browser(services, ME) as page:
+        offered = (await page.get(f"/mentorships/{PAIRING}")).text
+        refused = await page.post(f"/mentorships/{PAIRING}/end", data={"csrf": CSRF, "reason_code": ""})
+    chosen = re.search(r'<select id="end-reason"[^>]*>\s*<option value="">Choose a reason</option>', offered)
+    assert chosen and " selected" not in re.search(r'<select id="end-reason".*?</select>', offered, re.S).group(0)
+    assert refused.status_code == 422
+    assert error_next_to(refused.text, "end-reason") == "Choose why you end this mentorship."
+    assert not [r for r in services.sent if r.method == "POST"]  # refused before matching is asked
+
+
+@pytest.mark.parametrize(("role", "said"), [
+    ("mentee", "If you met your goals, no mentor is proposed to you until you ask for another on your home page; "
+               "for any other reason, you can be paired again at once."),
+    ("mentor", "If you met your goals, your mentee is not paired again until they ask for another mentor; for any "
+               "other reason but conduct, they can be paired again at once.")])
+async def test_the_end_form_says_a_mentee_who_met_their_goals_is_paired_again_only_once_they_ask(role, said):
+    mine = an_active_term() if role == "mentee" else an_active_term(mentee_id=MENTOR, mentor_id=ME)
+    async with browser(its_page(mine), ME) as page:
+        shown = text_of((await page.get(f"/mentorships/{PAIRING}")).text)
+    assert said in shown
+    assert "A mentee can then be paired again." not in shown
+
+
+@pytest.mark.parametrize("because", ["goals_met", "term_completed"])
+async def test_a_mentee_resting_after_their_mentorship_ended_is_told_no_mentor_comes_until_they_ask_and_where(
+        because):
+    resting = {"id": str(uuid4()), "program_id": PROGRAM, "role": "mentee", "pairing_kind": "one_to_one",
+               "active": True, "paused": True, "paused_because": because}
+    services = its_page(a_pairing_of_mine("ended"), **{f"GET /v1/people/{ME}/enrollments": [resting]})
+    async with browser(services, ME) as page:
+        html = (await page.get(f"/mentorships/{PAIRING}?done=ended")).text
+    assert ("No mentor is proposed to you until you ask for another. When you want one, say so on your home page."
+            in text_of(html))
+    assert '<a class="button" href="/">Go to your home page</a>' in html
+
+
+async def test_a_mentee_back_to_waiting_after_their_mentorship_ended_is_not_told_to_ask():
+    waiting = {"id": str(uuid4()), "program_id": PROGRAM, "role": "mentee", "pairing_kind": "one_to_one",
+               "active": True, "paused": False, "paused_because": None}
+    services = its_page(a_pairing_of_mine("ended"), **{f"GET /v1/people/{ME}/enrollments": [waiting]})
+    async with browser(services, ME) as page:
+        shown = text_of((await page.get(f"/mentorships/{PAIRING}?done=ended")).text)
+    assert "This mentorship has ended." in shown and "until you ask" not in shown

@@ -119,6 +119,9 @@ async def _programs_by_id(visitor: Visit, naming: Iterable[str] = ()) -> dict[st
 
 
 MET = ("active", "completed", "ended")  # a pairing that may have meetings logged
+CLOSED = ("completed", "ended")  # a mentorship over
+# Why a mentee's enrollment is paused once their mentorship ran its course: they rest until they ask for a mentor.
+RESTING = ("goals_met", "term_completed")
 
 
 async def _mentee_hopes(visitor: Visit, pairing_id: UUID) -> str | None:
@@ -158,14 +161,27 @@ async def _pairing_view(visitor: Visit, pairing_id: UUID, with_meetings: bool = 
             return None
         return next((c.get("contact_email") for c in chapters if c["id"] == str(chapter_id)), None)
 
-    partner, meetings, mentee_hopes, chapter_contact = await asyncio.gather(
-        api.partner(visitor.who, UUID(partner_id)), logged(), hopes(), contact())
+    async def resting() -> bool:
+        """On the whole page of a mentorship over, to its mentee: whether it left them resting (goals met, or its term
+        completed: matching proposes them nobody until they ask), from their enrollment. Secondary, as the hopes."""
+        if not with_meetings or detail["mentee_id"] != str(visitor.person_id) or detail["status"] not in CLOSED:
+            return False
+        try:
+            enrollments = await api.enrollments(visitor.who, visitor.person_id)
+        except ServiceError:
+            return False
+        return any(e["active"] and e["role"] == "mentee" and e["program_id"] == detail["program_id"]
+                   and e["pairing_kind"] == detail["pairing_kind"] and e.get("paused_because") in RESTING
+                   for e in enrollments)
+
+    partner, meetings, mentee_hopes, chapter_contact, rests = await asyncio.gather(
+        api.partner(visitor.who, UUID(partner_id)), logged(), hopes(), contact(), resting())
     view = _view({**detail, "reasons": detail["reason_codes"]}, visitor.person_id, partner,
                  programs.get(detail["program_id"]), detail, today=_today(visitor))
     if meetings is not None:
         meetings = [{**m, "mine": m["logged_by"] == str(visitor.person_id)} for m in meetings]
     return {**view, "meetings": meetings, "mentee_hopes": mentee_hopes, "chapter_contact": chapter_contact,
-            "their_clock": _their_clock(partner, visitor.timezone)}
+            "their_clock": _their_clock(partner, visitor.timezone), "resting": rests}
 
 
 @router.get("/")
@@ -453,8 +469,12 @@ async def delete_meeting(pairing_id: UUID, meeting_id: int, visitor: Person, pos
 
 @router.post("/mentorships/{pairing_id}/end")
 async def end(pairing_id: UUID, visitor: Person, posted: Form) -> Response:
-    reason = str(posted.get("reason_code") or "other")
-    reason = reason if reason in labels.END_REASONS else "other"
+    """Ended for the reason chosen, refused without one: none is chosen for them, as it decides whether the mentee
+    rests or is paired again."""
+    reason = str(posted.get("reason_code") or "")
+    if reason not in labels.END_REASONS:
+        return await _page(visitor, pairing_id, 422,
+                           end_problems={"reason_code": visitor._("Choose why you end this mentorship.")})
     then = None
     if reason == "conduct":  # told that a coordinator looks into it: the page of the ended pairing cannot know why
         async def then(ended: dict) -> str:
