@@ -2128,3 +2128,33 @@ async def test_a_mentee_back_to_waiting_after_their_mentorship_ended_is_not_told
     async with browser(services, ME) as page:
         shown = text_of((await page.get(f"/mentorships/{PAIRING}?done=ended")).text)
     assert "This mentorship has ended." in shown and "until you ask" not in shown
+
+
+@pytest.mark.parametrize(("because", "said", "resumed_here"), [
+    ("unanswered", "Paused because the last proposed mentorships lapsed without your answer: no mentor is proposed to "
+                   "you until you are ready. You keep your place.", True),
+    ("goals_met", "You met the goals of your last mentorship. No mentor is proposed to you until you ask for another.",
+     True),
+    ("term_completed", "Your last mentorship is complete. No mentor is proposed to you until you ask for another.",
+     True),
+    (None, "Paused: no mentor is proposed to you for now.", True),
+    ("conduct_reported", "Paused while a coordinator of the program looks into how your last mentorship ended: no "
+                         "mentor is proposed to you meanwhile. They will be in touch.", False)])
+async def test_a_paused_mentees_waitlist_page_says_why_they_are_paused_and_how_to_resume_not_that_they_are_not_waiting(
+        because, said, resumed_here):
+    services = a_home_with({**A_MENTEE, "paused": True, "paused_because": because})
+    services.answers[f"GET /v1/programs/{PROGRAM}/waitlist/{ME}"] = httpx.Response(
+        404, json={"error": {"code": "not_found", "message": "not waiting"}})  # off matching's waitlist while paused
+    async with browser(services, ME) as page:
+        html = " ".join((await page.get(f"/waitlists/{PROGRAM}")).text.split())
+    assert said in html
+    assert "You are not waiting in this program." not in html
+    assert (f'action="/enrollments/{A_MENTEE["id"]}/pause"' in html) is resumed_here
+    assert ("I am ready for a mentor again" in html) is resumed_here
+
+
+async def test_a_mentee_on_no_waitlist_of_the_program_is_told_they_are_not_waiting_in_it():
+    services = a_home_with({**A_MENTEE, "active": False})
+    async with browser(services, ME) as page:
+        shown = text_of((await page.get(f"/waitlists/{PROGRAM}")).text)
+    assert "You are not waiting in this program." in shown

@@ -666,5 +666,8 @@ async def waitlist(program_id: UUID, visitor: Person) -> Response:
     mine = [e for e in enrollments if e["program_id"] == str(program_id) and e["active"] and e["role"] == "mentee"]
     places: list[Any] = await asyncio.gather(*(api.waitlist_place(visitor.who, program_id, visitor.person_id,
                                                                   e["pairing_kind"]) for e in mine))
-    return render(visitor, "waitlist.html", program=programs.get(str(program_id)),
-                  places=[p for p in places if p])
+    # A paused mentee is off matching's waitlist (no place) yet enrolled: told why, and how to resume, as at home.
+    entries = [{"place": place, "enrollment_id": e["id"], "paused": e.get("paused", False),
+                "paused_because": e.get("paused_because")}
+               for e, place in zip(mine, places, strict=True) if place or e.get("paused")]
+    return render(visitor, "waitlist.html", program=programs.get(str(program_id)), entries=entries)
