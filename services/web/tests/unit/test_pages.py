@@ -2158,3 +2158,17 @@ async def test_a_mentee_on_no_waitlist_of_the_program_is_told_they_are_not_waiti
     async with browser(services, ME) as page:
         shown = text_of((await page.get(f"/waitlists/{PROGRAM}")).text)
     assert "You are not waiting in this program." in shown
+
+
+# Profiles learns that a mentorship ended a moment after matching says so (or names the two as partners in another
+# mentorship still on): the page of one over goes by matching, and names the partner to neither side.
+@pytest.mark.parametrize("role", ["mentee", "mentor"])
+@pytest.mark.parametrize("status", ["completed", "ended"])
+async def test_neither_side_of_a_mentorship_over_is_shown_the_other_even_while_profiles_still_names_them(role, status):
+    over = a_pairing_of_mine(status) if role == "mentee" else a_pairing_of_mine(status, mentee_id=MENTOR, mentor_id=ME)
+    services = its_page(over, **{f"GET /v1/people/{MENTOR}/as-partner": partner(MENTOR, "Dr Rivera")})
+    async with browser(services, ME) as page:
+        shown = text_of((await page.get(f"/mentorships/{PAIRING}")).text)
+    assert "Dr Rivera" not in shown and "dr.rivera@example.org" not in shown
+    assert f"Your former {'mentor' if role == 'mentee' else 'mentee'}" in shown
+    assert "This mentorship has ended, so your partner's name is no longer shown here." in shown

@@ -174,8 +174,13 @@ async def _pairing_view(visitor: Visit, pairing_id: UUID, with_meetings: bool = 
                    and e["pairing_kind"] == detail["pairing_kind"] and e.get("paused_because") in RESTING
                    for e in enrollments)
 
+    async def named() -> dict | None:
+        """The partner as profiles shows them to a partner in a mentorship that is on: asked of an active one alone,
+        as profiles learns a moment late that one is over (and names the two if another of theirs is on)."""
+        return await api.partner(visitor.who, UUID(partner_id)) if detail["status"] == "active" else None
+
     partner, meetings, mentee_hopes, chapter_contact, rests = await asyncio.gather(
-        api.partner(visitor.who, UUID(partner_id)), logged(), hopes(), contact(), resting())
+        named(), logged(), hopes(), contact(), resting())
     view = _view({**detail, "reasons": detail["reason_codes"]}, visitor.person_id, partner,
                  programs.get(detail["program_id"]), detail, today=_today(visitor))
     if meetings is not None:
