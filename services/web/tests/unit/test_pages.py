@@ -1857,7 +1857,24 @@ async def test_home_asks_how_a_mentorship_that_just_ended_went_until_the_person_
     async with browser(a_home_after(pairing), ME) as page:
         home = (await page.get("/")).text
     assert (f'href="/mentorships/{PAIRING}/feedback"' in home) is asked
-    assert ("Your mentorship in Premed circle has ended. How did it go?" in text_of(home)) is asked
+    assert ("Your mentorship in Premed circle, from June 1, 2025 to " in text_of(home)) is asked
+
+
+async def test_home_tells_apart_two_mentorships_of_one_program_that_ended_by_when_each_began_and_ended():
+    # Both links read "Your mentorship in Premed circle has ended. How did it go?"; neither partner may be named.
+    first = closed_days_ago(20, id=str(uuid4()), confirmed_at="2025-06-01T15:00:00+00:00",
+                            closed_at="2026-11-20T15:00:00+00:00")
+    second = closed_days_ago(3, id=str(uuid4()), confirmed_at="2026-11-23T15:00:00+00:00",
+                             closed_at=(datetime.now(UTC) - timedelta(days=3)).replace(hour=15).isoformat())
+    services = a_home_after(first)
+    services.answers[f"GET /v1/people/{ME}/overview"] = {"pairings": [first, second], "waiting": []}
+    async with browser(services, ME) as page:
+        home = (await page.get("/")).text
+    links = re.findall(r'<a href="/mentorships/[^"]+/feedback">([^<]+)</a>', home)
+    assert len(links) == 2 and links[0] != links[1]
+    assert "Your mentorship in Premed circle, from June 1, 2025 to November 20, 2026, has ended. How did it go?" \
+        in links
+    assert any("from November 23, 2026 to " in link for link in links)
 
 
 async def test_feedback_given_already_is_thanked_for_on_its_pages_and_not_asked_again():

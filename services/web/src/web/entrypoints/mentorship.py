@@ -246,8 +246,9 @@ async def dashboard(visitor: Visit) -> dict[str, Any]:
     hosting = bool(mentoring) or alumni or (stage is not None and TrainingStage(stage).practising)
     return {"pairings": views, "waitlists": waitlists, "mentoring": mentoring, "hosting": hosting,
             "actions": [v for v in views if v["needs_answer"] or v["overdue"]], "enrollments": enrollments,
-            "to_review": [{"id": p["id"], "program": programs.get(p["program_id"])}
-                          for p in pairings if _feedback_asked(p)]}
+            # Told apart by when each ran (two may close in one program; neither partner is named once it is over).
+            "to_review": [{"id": p["id"], "program": programs.get(p["program_id"]), "began": p["confirmed_at"],
+                           "ended": p["closed_at"]} for p in pairings if _feedback_asked(p)]}
 
 
 FEEDBACK_ASKED_DAYS = 30  # after a mentorship closes, home asks how it went this long (its page, for good)
