@@ -1857,7 +1857,24 @@ async def test_home_asks_how_a_mentorship_that_just_ended_went_until_the_person_
     async with browser(a_home_after(pairing), ME) as page:
         home = (await page.get("/")).text
     assert (f'href="/mentorships/{PAIRING}/feedback"' in home) is asked
-    assert ("Your mentorship in Premed circle has ended. How did it go?" in text_of(home)) is asked
+    assert ("Your mentorship in Premed circle, from June 1, 2025 to " in text_of(home)) is asked
+
+
+async def test_home_tells_apart_two_mentorships_of_one_program_that_ended_by_when_each_began_and_ended():
+    # Both links read "Your mentorship in Premed circle has ended. How did it go?"; neither partner may be named.
+    first = closed_days_ago(20, id=str(uuid4()), confirmed_at="2025-06-01T15:00:00+00:00",
+                            closed_at="2026-11-20T15:00:00+00:00")
+    second = closed_days_ago(3, id=str(uuid4()), confirmed_at="2026-11-23T15:00:00+00:00",
+                             closed_at=(datetime.now(UTC) - timedelta(days=3)).replace(hour=15).isoformat())
+    services = a_home_after(first)
+    services.answers[f"GET /v1/people/{ME}/overview"] = {"pairings": [first, second], "waiting": []}
+    async with browser(services, ME) as page:
+        home = (await page.get("/")).text
+    links = re.findall(r'<a href="/mentorships/[^"]+/feedback">([^<]+)</a>', home)
+    assert len(links) == 2 and links[0] != links[1]
+    assert "Your mentorship in Premed circle, from June 1, 2025 to November 20, 2026, has ended. How did it go?" \
+        in links
+    assert any("from November 23, 2026 to " in link for link in links)
 
 
 async def test_feedback_given_already_is_thanked_for_on_its_pages_and_not_asked_again():
@@ -2081,3 +2098,94 @@ async def test_the_data_page_says_of_a_program_left_that_it_was_left():
     async with browser(services, ME) as page:
         shown = text_of((await page.get("/my-data")).text)
     assert "Premed circle You have left the program." in shown
+
+
+async def test_the_end_form_chooses_no_reason_for_you_and_refuses_none_chosen_next_to_the_field():
+    services = its_page(an_active_term())
+    async with browser(services, ME) as page:
+        offered = (await page.get(f"/mentorships/{PAIRING}")).text
+        refused = await page.post(f"/mentorships/{PAIRING}/end", data={"csrf": CSRF, "reason_code": ""})
+    chosen = re.search(r'<select id="end-reason"[^>]*>\s*<option value="">Choose a reason</option>', offered)
+    assert chosen and " selected" not in re.search(r'<select id="end-reason".*?</select>', offered, re.S).group(0)
+    assert refused.status_code == 422
+    assert error_next_to(refused.text, "end-reason") == "Choose why you end this mentorship."
+    assert not [r for r in services.sent if r.method == "POST"]  # refused before matching is asked
+
+
+@pytest.mark.parametrize(("role", "said"), [
+    ("mentee", "If you met your goals, no mentor is proposed to you until you ask for another on your home page; "
+               "for any other reason, you can be paired again at once."),
+    ("mentor", "If you met your goals, your mentee is not paired again until they ask for another mentor; for any "
+               "other reason but conduct, they can be paired again at once.")])
+async def test_the_end_form_says_a_mentee_who_met_their_goals_is_paired_again_only_once_they_ask(role, said):
+    mine = an_active_term() if role == "mentee" else an_active_term(mentee_id=MENTOR, mentor_id=ME)
+    async with browser(its_page(mine), ME) as page:
+        shown = text_of((await page.get(f"/mentorships/{PAIRING}")).text)
+    assert said in shown
+    assert "A mentee can then be paired again." not in shown
+
+
+@pytest.mark.parametrize("because", ["goals_met", "term_completed"])
+async def test_a_mentee_resting_after_their_mentorship_ended_is_told_no_mentor_comes_until_they_ask_and_where(
+        because):
+    resting = {"id": str(uuid4()), "program_id": PROGRAM, "role": "mentee", "pairing_kind": "one_to_one",
+               "active": True, "paused": True, "paused_because": because}
+    services = its_page(a_pairing_of_mine("ended"), **{f"GET /v1/people/{ME}/enrollments": [resting]})
+    async with browser(services, ME) as page:
+        html = (await page.get(f"/mentorships/{PAIRING}?done=ended")).text
+    assert ("No mentor is proposed to you until you ask for another. When you want one, say so on your home page."
+            in text_of(html))
+    assert '<a class="button" href="/">Go to your home page</a>' in html
+
+
+async def test_a_mentee_back_to_waiting_after_their_mentorship_ended_is_not_told_to_ask():
+    waiting = {"id": str(uuid4()), "program_id": PROGRAM, "role": "mentee", "pairing_kind": "one_to_one",
+               "active": True, "paused": False, "paused_because": None}
+    services = its_page(a_pairing_of_mine("ended"), **{f"GET /v1/people/{ME}/enrollments": [waiting]})
+    async with browser(services, ME) as page:
+        shown = text_of((await page.get(f"/mentorships/{PAIRING}?done=ended")).text)
+    assert "This mentorship has ended." in shown and "until you ask" not in shown
+
+
+@pytest.mark.parametrize(("because", "said", "resumed_here"), [
+    ("unanswered", "Paused because the last proposed mentorships lapsed without your answer: no mentor is proposed to "
+                   "you until you are ready. You keep your place.", True),
+    ("goals_met", "You met the goals of your last mentorship. No mentor is proposed to you until you ask for another.",
+     True),
+    ("term_completed", "Your last mentorship is complete. No mentor is proposed to you until you ask for another.",
+     True),
+    (None, "Paused: no mentor is proposed to you for now.", True),
+    ("conduct_reported", "Paused while a coordinator of the program looks into how your last mentorship ended: no "
+                         "mentor is proposed to you meanwhile. They will be in touch.", False)])
+async def test_a_paused_mentees_waitlist_page_says_why_they_are_paused_and_how_to_resume_not_that_they_are_not_waiting(
+        because, said, resumed_here):
+    services = a_home_with({**A_MENTEE, "paused": True, "paused_because": because})
+    services.answers[f"GET /v1/programs/{PROGRAM}/waitlist/{ME}"] = httpx.Response(
+        404, json={"error": {"code": "not_found", "message": "not waiting"}})  # off matching's waitlist while paused
+    async with browser(services, ME) as page:
+        html = " ".join((await page.get(f"/waitlists/{PROGRAM}")).text.split())
+    assert said in html
+    assert "You are not waiting in this program." not in html
+    assert (f'action="/enrollments/{A_MENTEE["id"]}/pause"' in html) is resumed_here
+    assert ("I am ready for a mentor again" in html) is resumed_here
+
+
+async def test_a_mentee_on_no_waitlist_of_the_program_is_told_they_are_not_waiting_in_it():
+    services = a_home_with({**A_MENTEE, "active": False})
+    async with browser(services, ME) as page:
+        shown = text_of((await page.get(f"/waitlists/{PROGRAM}")).text)
+    assert "You are not waiting in this program." in shown
+
+
+# Profiles learns that a mentorship ended a moment after matching says so (or names the two as partners in another
+# mentorship still on): the page of one over goes by matching, and names the partner to neither side.
+@pytest.mark.parametrize("role", ["mentee", "mentor"])
+@pytest.mark.parametrize("status", ["completed", "ended"])
+async def test_neither_side_of_a_mentorship_over_is_shown_the_other_even_while_profiles_still_names_them(role, status):
+    over = a_pairing_of_mine(status) if role == "mentee" else a_pairing_of_mine(status, mentee_id=MENTOR, mentor_id=ME)
+    services = its_page(over, **{f"GET /v1/people/{MENTOR}/as-partner": partner(MENTOR, "Dr Rivera")})
+    async with browser(services, ME) as page:
+        shown = text_of((await page.get(f"/mentorships/{PAIRING}")).text)
+    assert "Dr Rivera" not in shown and "dr.rivera@example.org" not in shown
+    assert f"Your former {'mentor' if role == 'mentee' else 'mentee'}" in shown
+    assert "This mentorship has ended, so your partner's name is no longer shown here." in shown

@@ -85,3 +85,37 @@ async def test_the_page_of_an_event_held_while_one_waited_says_no_place_was_give
         text = (await page.get(f"/events/{event['id']}")).text
     assert "You were on the waitlist and were not given a place." in text and "This event is over." in text
     assert "You are number 1" not in text
+
+
+def attended_as(attended: bool | None, title: str = "Suturing workshop", state: str = "completed") -> dict:
+    """A seat at an event held three days ago, its attendance recorded so (None: not recorded)."""
+    return {**registration(title, -timedelta(days=3), state=state), "attended": attended}
+
+
+@pytest.mark.parametrize(("attended", "said"), [(True, "You had a seat: you came"),
+                                                (False, "You had a seat: recorded as not coming"),
+                                                (None, "You had a seat")])
+async def test_a_seat_at_an_event_that_is_over_is_said_in_the_past_with_the_attendance_recorded(attended, said):
+    text = await listed(attended_as(attended))
+    assert f"{said}</li>" in text
+    assert "You have a seat" not in text
+
+
+@pytest.mark.parametrize("state", ["completed", "published"])
+async def test_the_page_of_an_event_that_is_over_says_the_seat_in_the_past_and_offers_no_calendar_file(state):
+    held = attended_as(False, state=state)
+    event = held["event"]
+    services = Services({f"GET /v1/events/{event['id']}": event, "GET /v1/registrations/mine": [held]})
+    async with browser(services, ME) as page:
+        text = (await page.get(f"/events/{event['id']}")).text
+    assert "You had a seat: recorded as not coming" in text and "You have a seat" not in text
+    assert "calendar.ics" not in text and "Add to calendar" not in text
+
+
+async def test_the_page_of_an_event_coming_up_still_offers_its_calendar_file_and_says_the_seat_is_held():
+    coming = registration("Suturing workshop", timedelta(days=3))
+    event = coming["event"]
+    services = Services({f"GET /v1/events/{event['id']}": event, "GET /v1/registrations/mine": [coming]})
+    async with browser(services, ME) as page:
+        text = (await page.get(f"/events/{event['id']}")).text
+    assert "You have a seat" in text and f'href="/events/{event["id"]}/calendar.ics"' in text

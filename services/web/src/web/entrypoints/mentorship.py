@@ -119,6 +119,9 @@ async def _programs_by_id(visitor: Visit, naming: Iterable[str] = ()) -> dict[st
 
 
 MET = ("active", "completed", "ended")  # a pairing that may have meetings logged
+CLOSED = ("completed", "ended")  # a mentorship over
+# Why a mentee's enrollment is paused once their mentorship ran its course: they rest until they ask for a mentor.
+RESTING = ("goals_met", "term_completed")
 
 
 async def _mentee_hopes(visitor: Visit, pairing_id: UUID) -> str | None:
@@ -158,14 +161,32 @@ async def _pairing_view(visitor: Visit, pairing_id: UUID, with_meetings: bool = 
             return None
         return next((c.get("contact_email") for c in chapters if c["id"] == str(chapter_id)), None)
 
-    partner, meetings, mentee_hopes, chapter_contact = await asyncio.gather(
-        api.partner(visitor.who, UUID(partner_id)), logged(), hopes(), contact())
+    async def resting() -> bool:
+        """On the whole page of a mentorship over, to its mentee: whether it left them resting (goals met, or its term
+        completed: matching proposes them nobody until they ask), from their enrollment. Secondary, as the hopes."""
+        if not with_meetings or detail["mentee_id"] != str(visitor.person_id) or detail["status"] not in CLOSED:
+            return False
+        try:
+            enrollments = await api.enrollments(visitor.who, visitor.person_id)
+        except ServiceError:
+            return False
+        return any(e["active"] and e["role"] == "mentee" and e["program_id"] == detail["program_id"]
+                   and e["pairing_kind"] == detail["pairing_kind"] and e.get("paused_because") in RESTING
+                   for e in enrollments)
+
+    async def named() -> dict | None:
+        """The partner as profiles shows them to a partner in a mentorship that is on: asked of an active one alone,
+        as profiles learns a moment late that one is over (and names the two if another of theirs is on)."""
+        return await api.partner(visitor.who, UUID(partner_id)) if detail["status"] == "active" else None
+
+    partner, meetings, mentee_hopes, chapter_contact, rests = await asyncio.gather(
+        named(), logged(), hopes(), contact(), resting())
     view = _view({**detail, "reasons": detail["reason_codes"]}, visitor.person_id, partner,
                  programs.get(detail["program_id"]), detail, today=_today(visitor))
     if meetings is not None:
         meetings = [{**m, "mine": m["logged_by"] == str(visitor.person_id)} for m in meetings]
     return {**view, "meetings": meetings, "mentee_hopes": mentee_hopes, "chapter_contact": chapter_contact,
-            "their_clock": _their_clock(partner, visitor.timezone)}
+            "their_clock": _their_clock(partner, visitor.timezone), "resting": rests}
 
 
 @router.get("/")
@@ -225,8 +246,9 @@ async def dashboard(visitor: Visit) -> dict[str, Any]:
     hosting = bool(mentoring) or alumni or (stage is not None and TrainingStage(stage).practising)
     return {"pairings": views, "waitlists": waitlists, "mentoring": mentoring, "hosting": hosting,
             "actions": [v for v in views if v["needs_answer"] or v["overdue"]], "enrollments": enrollments,
-            "to_review": [{"id": p["id"], "program": programs.get(p["program_id"])}
-                          for p in pairings if _feedback_asked(p)]}
+            # Told apart by when each ran (two may close in one program; neither partner is named once it is over).
+            "to_review": [{"id": p["id"], "program": programs.get(p["program_id"]), "began": p["confirmed_at"],
+                           "ended": p["closed_at"]} for p in pairings if _feedback_asked(p)]}
 
 
 FEEDBACK_ASKED_DAYS = 30  # after a mentorship closes, home asks how it went this long (its page, for good)
@@ -453,8 +475,12 @@ async def delete_meeting(pairing_id: UUID, meeting_id: int, visitor: Person, pos
 
 @router.post("/mentorships/{pairing_id}/end")
 async def end(pairing_id: UUID, visitor: Person, posted: Form) -> Response:
-    reason = str(posted.get("reason_code") or "other")
-    reason = reason if reason in labels.END_REASONS else "other"
+    """Ended for the reason chosen, refused without one: none is chosen for them, as it decides whether the mentee
+    rests or is paired again."""
+    reason = str(posted.get("reason_code") or "")
+    if reason not in labels.END_REASONS:
+        return await _page(visitor, pairing_id, 422,
+                           end_problems={"reason_code": visitor._("Choose why you end this mentorship.")})
     then = None
     if reason == "conduct":  # told that a coordinator looks into it: the page of the ended pairing cannot know why
         async def then(ended: dict) -> str:
@@ -646,5 +672,8 @@ async def waitlist(program_id: UUID, visitor: Person) -> Response:
     mine = [e for e in enrollments if e["program_id"] == str(program_id) and e["active"] and e["role"] == "mentee"]
     places: list[Any] = await asyncio.gather(*(api.waitlist_place(visitor.who, program_id, visitor.person_id,
                                                                   e["pairing_kind"]) for e in mine))
-    return render(visitor, "waitlist.html", program=programs.get(str(program_id)),
-                  places=[p for p in places if p])
+    # A paused mentee is off matching's waitlist (no place) yet enrolled: told why, and how to resume, as at home.
+    entries = [{"place": place, "enrollment_id": e["id"], "paused": e.get("paused", False),
+                "paused_because": e.get("paused_because")}
+               for e, place in zip(mine, places, strict=True) if place or e.get("paused")]
+    return render(visitor, "waitlist.html", program=programs.get(str(program_id)), entries=entries)
