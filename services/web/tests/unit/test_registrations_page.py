@@ -119,3 +119,21 @@ async def test_the_page_of_an_event_coming_up_still_offers_its_calendar_file_and
     async with browser(services, ME) as page:
         text = (await page.get(f"/events/{event['id']}")).text
     assert "You have a seat" in text and f'href="/events/{event["id"]}/calendar.ics"' in text
+
+
+@pytest.mark.parametrize("language, said, quoted", [
+    ("en", "This event is cancelled. If you were registered, your registration was cancelled with it and we emailed "
+           "you.", "The organisers' message:"),
+    ("es", "Este evento está cancelado. Si estabas inscrito o inscrita, tu inscripción se canceló con él y te avisamos "
+           "por correo.",
+     "El mensaje de la organización:")])
+async def test_the_page_of_an_event_called_off_says_the_registration_went_with_it_quotes_the_organisers_and_offers_no_calendar(
+        language, said, quoted):
+    mine = registration("Suturing workshop", timedelta(days=5), status="cancelled", state="cancelled")
+    event = {**mine["event"], "cancellation_note": "The speaker is away.\nSee you on 3 March."}
+    services = Services({f"GET /v1/events/{event['id']}": event, "GET /v1/registrations/mine": [mine]})
+    async with browser(services, ME, language=language) as page:
+        text = " ".join((await page.get(f"/events/{event['id']}")).text.split())
+    assert said in text
+    assert f"{quoted}</p> <blockquote><p>The speaker is away.<br>See you on 3 March.</p></blockquote>" in text
+    assert "calendar.ics" not in text
