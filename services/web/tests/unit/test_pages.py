@@ -2091,6 +2091,23 @@ async def test_a_mentor_who_ends_a_mentorship_for_conduct_is_told_of_their_forme
     assert "your former mentee will not be paired with anyone new meanwhile." in shown
 
 
+@pytest.mark.parametrize(("language", "said"), [
+    ("en", "No mentor is proposed to you until you ask for another. When you want one, say so on your home page."),
+    ("es", "No se te propone ninguna persona mentora hasta que pidas otra. Cuando quieras una, dilo en tu página de "
+           "inicio.")])
+async def test_a_mentee_who_ends_a_mentorship_with_goals_met_is_told_at_once_that_no_mentor_comes_until_they_ask(
+        language, said):
+    # Their enrollment says they rest a moment later (profiles reads the ending): the page the ending leads to says it.
+    services = its_page(a_pairing_of_mine("active"), **{
+        f"POST /v1/pairings/{PAIRING}/end": a_pairing_of_mine("ended")})
+    async with browser(services, ME, language=language) as page:
+        ended = await page.post(f"/mentorships/{PAIRING}/end", data={"csrf": CSRF, "reason_code": "goals_met"})
+        services.answers[f"GET /v1/pairings/{PAIRING}"] = a_pairing_of_mine("ended")
+        shown = text_of((await page.get(ended.headers["location"])).text)
+    assert ended.headers["location"] == f"/mentorships/{PAIRING}?done=ended_resting"
+    assert said in shown and shown.count(said) == 1
+
+
 async def test_the_data_page_says_of_a_program_left_that_it_was_left():
     services = everything_held()
     [enrollment] = services.answers[f"GET /v1/people/{ME}/enrollments"]

@@ -257,6 +257,7 @@ DONE = {
     "meeting_corrected": N_("Your meeting is changed."),
     "meeting_deleted": N_("Your meeting is deleted."),
     "ended": N_("This mentorship has ended."),
+    "ended_resting": N_("This mentorship has ended."),  # the page then says that the mentee rests
     # Ended for conduct (matching tells the page why only to staff): said to the side who ended it, of the other.
     "ended_for_conduct_by_mentee": N_("This mentorship has ended. Thank you for telling us. A coordinator of the "
                                       "program will look into what happened, and your former mentor will not be "

@@ -486,6 +486,9 @@ async def end(pairing_id: UUID, visitor: Person, posted: Form) -> Response:
         async def then(ended: dict) -> str:
             return "ended_for_conduct_by_mentee" if ended.get("mentee_id") == str(visitor.person_id) \
                 else "ended_for_conduct_by_mentor"
+    elif reason == "goals_met":  # the mentee rests: told at once, before profiles' word reaches their enrollment
+        async def then(ended: dict) -> str:
+            return "ended_resting" if ended.get("mentee_id") == str(visitor.person_id) else "ended"
     return await _act(visitor, pairing_id, "end", {"reason_code": reason}, "ended", None, then)
 
 
