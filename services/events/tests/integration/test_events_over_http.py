@@ -119,6 +119,10 @@ async def test_a_chapter_session_from_creation_to_cancellation(events_api, publi
 
         too_long = await coordinator.post(f"/v1/events/{session['id']}/cancel", json={"note": "x" * 1001})
         assert (too_long.status_code, too_long.json()["error"]["field"]) == (422, "note"), too_long.text
+        # An explicit null is no note: refused here for the reason alone (it was a 500, found by the fuzzer).
+        no_note = await coordinator.post(f"/v1/events/{session['id']}/cancel", json={"note": None,
+                                                                                     "reason_code": "Not A Code"})
+        assert (no_note.status_code, no_note.json()["error"]["field"]) == (422, "reason_code"), no_note.text
         cancelled = await coordinator.post(f"/v1/events/{session['id']}/cancel", json={
             "reason_code": "host_ill", "note": "Our host is ill.\nWe will run it again in March."})
         assert cancelled.json()["state"] == "cancelled"

@@ -248,9 +248,11 @@ class CalendarFeedOut(BaseModel):
 
 class CancelIn(Strict):
     reason_code: str = Field(default="organiser_cancelled", pattern=r"^[a-z_]{1,50}$")
-    note: Annotated[str | None, MultilineText(1000), Field(
-        description="The organisers' words to those registered, quoted in the message that tells them (the weather, "
-                    "a speaker taken ill, a new date); said of the event to all of them, as its title is")] = None
+    # The text's rules on the text alone: an explicit null is no note (the fuzzer's null reached them, a 500).
+    note: Annotated[str, MultilineText(1000)] | None = Field(
+        default=None, description="The organisers' words to those registered, quoted in the message that tells them "
+                                  "(the weather, a speaker taken ill, a new date); said of the event to all of them, "
+                                  "as its title is")
 
 
 class AttendanceIn(PersonIn):
