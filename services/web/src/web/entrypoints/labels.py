@@ -290,3 +290,6 @@ DONE = {
     "identity_saved": N_("What you share about who you are is saved."),
 }
 GENERIC_ERROR = N_("That did not work. Please try again, or ask your chapter coordinator for help.")
+
+# Why a mentee rests after a mentorship that ran its course (profiles' paused_because): proposed nobody until they ask.
+RESTING = ("goals_met", "term_completed")

@@ -120,8 +120,6 @@ async def _programs_by_id(visitor: Visit, naming: Iterable[str] = ()) -> dict[st
 
 MET = ("active", "completed", "ended")  # a pairing that may have meetings logged
 CLOSED = ("completed", "ended")  # a mentorship over
-# Why a mentee's enrollment is paused once their mentorship ran its course: they rest until they ask for a mentor.
-RESTING = ("goals_met", "term_completed")
 
 
 async def _mentee_hopes(visitor: Visit, pairing_id: UUID) -> str | None:
@@ -171,7 +169,7 @@ async def _pairing_view(visitor: Visit, pairing_id: UUID, with_meetings: bool = 
         except ServiceError:
             return False
         return any(e["active"] and e["role"] == "mentee" and e["program_id"] == detail["program_id"]
-                   and e["pairing_kind"] == detail["pairing_kind"] and e.get("paused_because") in RESTING
+                   and e["pairing_kind"] == detail["pairing_kind"] and e.get("paused_because") in labels.RESTING
                    for e in enrollments)
 
     async def named() -> dict | None:
