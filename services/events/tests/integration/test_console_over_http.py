@@ -136,6 +136,18 @@ async def test_checking_in_at_the_door_is_idempotent_and_can_be_undone(events_ap
                                ("registrant.check_in_undone", "registration", str(arrived))]
 
 
+async def test_the_attendance_lines_give_each_waiting_registrant_their_place_on_the_waitlist(events_api):
+    async with events_api.client() as admin:
+        event = (await admin.post("/v1/events", json=event_body(capacity=1))).json()
+        await admin.post(f"/v1/events/{event['id']}/publish")
+        seated, first, second = uuid4(), uuid4(), uuid4()
+        for person in (seated, first, second):
+            await registered(admin, event["id"], person)
+        lines = (await admin.get(f"/v1/events/{event['id']}/attendance")).json()
+    assert {line["person_id"]: line["waitlist_position"] for line in lines} == {
+        str(seated): None, str(first): 1, str(second): 2}
+
+
 async def test_a_registrant_is_checked_in_from_the_day_of_the_event_and_not_weeks_before(events_api):
     async with events_api.client() as admin:
         event = (await admin.post("/v1/events", json=event_body(capacity=5))).json()  # in twenty days

@@ -704,7 +704,8 @@ class Services:
                 return entry
             if rest == "/attendance":
                 return [{"person_id": r["person_id"], "status": r["status"], "checked_in_at": r.get("checked_in_at"),
-                         "attended": r.get("attended")} for r in roster]
+                         "attended": r.get("attended"), "waitlist_position": r.get("waitlist_position")}
+                        for r in roster]
             if rest == "/check-ins" and m == "POST":
                 entry = next(r for r in roster if r["person_id"] == c.body["person_id"])
                 entry["checked_in_at"] = "2026-12-10T18:05:00+00:00"

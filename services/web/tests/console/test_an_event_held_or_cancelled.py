@@ -161,9 +161,10 @@ async def test_the_seats_taken_are_counted_of_the_seats_there_are_with_those_wai
 # --- the attendance file: its times' zone, and each person's email --------------------------------------------------
 
 @pytest.mark.parametrize("language, header", [
-    ("en", ["Name", "Email", "Person's id", "Registration", "Checked in (Central Time, Chicago)", "Attendance"]),
-    ("es", ["Nombre", "Correo electrónico", "Id. de la persona", "Inscripción", "Llegada (hora central, Chicago)",
-            "Asistencia"])])
+    ("en", ["Name", "Email", "Person's id", "Registration", "Place on the waitlist",
+            "Checked in (Central Time, Chicago)", "Attendance"]),
+    ("es", ["Nombre", "Correo electrónico", "Id. de la persona", "Inscripción", "Puesto en la lista de espera",
+            "Llegada (hora central, Chicago)", "Asistencia"])])
 async def test_the_attendance_file_names_the_zone_of_its_times_and_gives_each_persons_email(world, language, header):
     s, event, mentee = world["s"], world["event"], world["mentee"]
     s.roster[event["id"]][0]["checked_in_at"] = "2026-12-10T18:05:31+00:00"
@@ -173,7 +174,7 @@ async def test_the_attendance_file_names_the_zone_of_its_times_and_gives_each_pe
     assert rows[0] == header
     # A time a spreadsheet reads as one (and sorts by), in the zone the header names: 12:05 in Chicago.
     [ben] = [r for r in rows if r[0] == "Ben Student"]
-    assert ben[1:3] == ["ben@example.org", mentee["id"]] and ben[4] == "2026-12-10 12:05"
+    assert ben[1:3] == ["ben@example.org", mentee["id"]] and ben[4:6] == ["", "2026-12-10 12:05"]
     # Each address as profiles gives it to the coordinator of the event's chapter: in one call, which it audits once,
     # not a look at each person's page.
     [asked] = s.calls_to("profiles", "GET", "/v1/people/contacts")
@@ -197,6 +198,21 @@ async def test_the_attendance_file_leaves_out_an_email_profiles_does_not_show_an
     assert moved[:2] == ["", ""]  # neither name nor address: not the coordinator's to see
     [sly_row] = [r for r in rows if r[0] == "Sly Person"]
     assert sly_row[1] == "'=HYPERLINK(evil)@example.org"
+
+
+async def test_the_attendance_file_lists_those_waiting_after_those_seated_in_their_order_on_the_waitlist(world):
+    # A seat freed at the door goes to the first waiting: the file says who that is, not who comes first by name.
+    s, event = world["s"], world["event"]
+    aaron, zoe = s.person("Aaron Later"), s.person("Zoe Earlier")
+    s.roster[event["id"]] += [
+        {"id": "r6", "person_id": aaron["id"], "status": "waitlisted", "waitlist_position": 3},
+        {"id": "r7", "person_id": zoe["id"], "status": "waitlisted", "waitlist_position": 2},
+        {"id": "r8", "person_id": s.person("Abe Gone")["id"], "status": "cancelled"}]
+    async with as_(world, "coordinator")[0] as page:
+        answer = await page.get(f"/console/events/{event['id']}/attendance.csv")
+    rows = list(csv.reader(io.StringIO(answer.text.lstrip("\ufeff"))))[1:]
+    assert [(r[0], r[4]) for r in rows] == [("Ben Student", ""), ("Dr. Ana Reyes", ""), ("Cleo Waiting", "1"),
+                                            ("Zoe Earlier", "2"), ("Aaron Later", "3"), ("Abe Gone", "")]
 
 
 # --- the door, once the event is held or cancelled: check-in is closed --------------------------------------------

@@ -714,14 +714,33 @@ async def test_attendance_csv_has_names_joined_and_no_cell_a_spreadsheet_would_r
     assert answer.content.startswith("\ufeff".encode())
     lines = answer.text.lstrip("\ufeff").splitlines()
     # In words, as the page's, not codes (the zone of its times: test_an_event_held_or_cancelled).
-    assert lines[0] == 'Name,Email,Person\'s id,Registration,"Checked in (Central Time, Chicago)",Attendance'
+    assert lines[0] == ('Name,Email,Person\'s id,Registration,Place on the waitlist,"Checked in (Central Time, Chicago)",'
+                        'Attendance')
     assert any(line.startswith("Ben Student,") and ",Has a seat," in line and line.endswith(",Did not come")
                for line in lines)
     assert any(line.startswith("'=HYPERLINK(evil)") and line.endswith(",Came") for line in lines)
     assert respuesta.text.lstrip("\ufeff").splitlines()[0] == (
-        'Nombre,Correo electrónico,Id. de la persona,Inscripción,"Llegada (hora central, Chicago)",Asistencia')
+        'Nombre,Correo electrónico,Id. de la persona,Inscripción,Puesto en la lista de espera,'
+        '"Llegada (hora central, Chicago)",Asistencia')
     assert any(",Tiene plaza," in line for line in respuesta.text.splitlines())
 
+
+
+@pytest.mark.parametrize("language, said", [
+    ("en", "Cleo Waiting is number 1 on the waitlist: they have no seat to check in to. A seat that comes free goes "
+           "to the first waiting, who is told by email."),
+    ("es", "Cleo Waiting tiene el número 1 en la lista de espera: no tiene plaza con la que registrar su llegada. Una "
+           "plaza que queda libre es para la primera persona que espera, a quien se avisa por correo.")])
+async def test_the_door_finds_someone_waiting_and_says_they_have_no_seat_with_no_button_to_check_them_in(
+        world, language, said):
+    event, waiting = world["event"], world["waiting"]
+    async with as_(world, "coordinator", language)[0] as page:
+        found = html.unescape((await page.get(f"/console/events/{event['id']}/check-in", params={"q": "cleo"})).text)
+        everyone = (await page.get(f"/console/events/{event['id']}/check-in")).text
+    assert said in found
+    assert f"/check-in/{waiting['id']}" not in found
+    assert "Nobody with a seat matches." not in found and "Nadie con plaza coincide." not in found
+    assert "Cleo Waiting" not in everyone  # the list to tap through is of those with a seat
 
 
 def shown_at_the_door(page: str) -> list[str]:
@@ -873,7 +892,7 @@ async def test_the_attendance_file_is_named_after_the_event_and_gives_times_in_i
     async with as_(world, "coordinator")[0] as page:
         answer = await page.get(f"/console/events/{event['id']}/attendance.csv")
     assert answer.headers["content-disposition"] == f'attachment; filename="{filename}"'
-    assert f"Ben Student,ben@example.org,{world['mentee']['id']},Has a seat,2026-12-10 12:05," in answer.text.splitlines()
+    assert f"Ben Student,ben@example.org,{world['mentee']['id']},Has a seat,,2026-12-10 12:05," in answer.text.splitlines()
 
 
 async def test_an_event_is_created_from_local_times_in_its_time_zone(world):

@@ -273,6 +273,7 @@ class AttendanceLine(BaseModel):
     status: RosterStatus
     checked_in_at: datetime | None
     attended: bool | None = Field(description="Recorded attendance: final once the event is completed")
+    waitlist_position: int | None = Field(description="The place on the waitlist (from 1), while on it")
 
 
 class SlotIn(Strict):
@@ -518,8 +519,10 @@ async def attendance(event_id: UUID, caller: Caller, unit: UnitOfWork) -> list[A
     """Every registration with its status and check-in, for the attendance export (the web adds names and makes
     the CSV); audited as an export."""
     await _organised_event(event_id, caller, unit)
+    registrations = await handlers.attendance(event_id, caller, unit)
+    positions = waitlist_positions(registrations)
     return [AttendanceLine(person_id=r.person_id, status=r.roster_status, checked_in_at=r.checked_in_at,
-                           attended=r.attended) for r in await handlers.attendance(event_id, caller, unit)]
+                           attended=r.attended, waitlist_position=positions.get(r.id)) for r in registrations]
 
 
 @router.post("/events/{event_id}/attendance", responses=answers(409))

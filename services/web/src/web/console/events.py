@@ -614,16 +614,22 @@ async def _check_in_page(desk: Desk, event_id: UUID, q: str = "", status: int = 
     event, roster = await asyncio.gather(
         desk.api.call("events", "GET", f"/v1/events/{event_id}", desk.staff),
         desk.api.call("events", "GET", f"/v1/events/{event_id}/registrations", desk.staff))
-    entries = [r for r in (roster.get("registrations", []) if isinstance(roster, dict) else roster)
-               if r["status"] == "confirmed"]
-    names = await desk.names(r["person_id"] for r in entries)
+    registrations = roster.get("registrations", []) if isinstance(roster, dict) else roster
+    entries = [r for r in registrations if r["status"] == "confirmed"]
+    # Someone waiting who comes to the door is found by name too, to be told why they cannot be checked in.
+    waiting = [r for r in registrations if r["status"] == "waitlisted"] if q.strip() else []
+    names = await desk.names(r["person_id"] for r in entries + waiting)
     wanted = _folded(q).split()
-    shown = [r for r in entries if all(word in _folded(names.get(r["person_id"], "")) for word in wanted)]
-    shown.sort(key=lambda r: _folded(names.get(r["person_id"], "")))
+
+    def found(among: list[dict]) -> list[dict]:
+        return [r for r in among if all(word in _folded(names.get(r["person_id"], "")) for word in wanted)]
+
+    shown = sorted(found(entries), key=lambda r: _folded(names.get(r["person_id"], "")))
     arrived = sum(1 for r in entries if r.get("checked_in_at"))
     # Said before anyone is turned away: events checks registrants in from the day of the event.
     opens_later = _check_in_opens_later(event)
     return desk.render("console/check_in.html", status, event=event, entries=shown, names=names, q=q,
+                       waiting=sorted(found(waiting), key=lambda r: r.get("waitlist_position") or 0),
                        arrived=arrived, expected=len(entries), opens_later=opens_later, **context)
 
 
@@ -683,14 +689,22 @@ async def attendance_csv(event_id: UUID, desk: Console) -> Response:
     # The times as the day's wall clock where the event takes place, which a spreadsheet reads as a date and time;
     # the header names that zone.
     writer.writerow([desk._(C_("Name")), desk._(C_("Email")), desk._(C_("Person's id")), desk._(C_("Registration")),
+                     desk._(C_("Place on the waitlist")),
                      desk._(C_("Checked in (%(zone)s)"), zone=zone_name(event["timezone"], desk.language)),
                      desk._(C_("Attendance"))])
     # Attendance as recorded when the event was marked held (events' `attended`), empty until then.
     attendance_words = {True: desk._(C_("Came")), False: desk._(C_("Did not come")), None: ""}
-    for r in sorted(rows, key=lambda r: _folded(names.get(r["person_id"], ""))):
+
+    def in_order(r: dict) -> tuple:
+        """Those seated by name, then those waiting in their order (a seat freed goes to the first), then the rest."""
+        group = {"confirmed": 0, "waitlisted": 1}.get(r.get("status", ""), 2)
+        return group, r.get("waitlist_position") or 0, _folded(names.get(r["person_id"], ""))
+
+    for r in sorted(rows, key=in_order):
         writer.writerow([spreadsheet_safe(names.get(r["person_id"], "")),
                          spreadsheet_safe(emails.get(r["person_id"], "")), r["person_id"],
                          desk._(labels.roster_status(event["state"], r.get("status", ""))),
+                         r.get("waitlist_position") or "",
                          _as_local(r.get("checked_in_at"), event["timezone"], "%Y-%m-%d %H:%M"),
                          attendance_words[r.get("attended")]])
     # Named after the event, in the few characters every system and header takes.
