@@ -63,14 +63,20 @@ def key_bytes(value: str) -> bytes:
         raise ValueError("not URL-safe base64") from error
 
 
+# 32 random bytes take fewer than 20 distinct values once in 7 billion; a placeholder padded to length, a word
+# repeated or zeros take 1 to 16.
+DISTINCT_BYTES_OF_A_RANDOM_KEY = 20
+
+
 def check_random_key(variable: str, value: str) -> None:
-    """Refuse a key that is not at least 32 bytes of URL-safe base64 (its '=' padding may be left out): a placeholder
-    (`REPLACE-key`), a password or a short key. The value is never part of the error."""
+    """Refuse a key that is not at least 32 random bytes of URL-safe base64 (its '=' padding may be left out): a
+    placeholder (`REPLACE-key`, however long), a password, a short key, bytes too alike to be random. The value is
+    never part of the error."""
     try:
         raw = key_bytes(value)
     except ValueError:
         raw = b""
-    if len(raw) < KEY_BYTES:
+    if len(raw) < KEY_BYTES or len(set(raw)) < DISTINCT_BYTES_OF_A_RANDOM_KEY:
         raise ValueError(f"{variable} must be at least {KEY_BYTES} random bytes in URL-safe base64 "
                          "(deploy/k8s/secrets.example.yaml says how to make one)")
 

@@ -2,11 +2,13 @@
 and a configuration it cannot run with stops it with one line per problem, naming the variable, and status 2,
 never a stack trace."""
 
+import base64
+
 import pytest
 import uvicorn
 from plumbing import auth, dead_letters, kafka_access
 from plumbing.serve import serve, uvicorn_options
-from plumbing.settings import ServiceSettings, new_secret_key, required_secret
+from plumbing.settings import ServiceSettings, check_random_key, new_secret_key, required_secret
 from pydantic import SecretStr
 
 KEYS = auth.SigningKeys.generate()
@@ -96,13 +98,22 @@ def test_a_setting_a_service_cannot_run_with_stops_it_with_one_line_naming_the_v
     assert err.count("\n") == 1 and variable in err and "Traceback" not in err
 
 
-@pytest.mark.parametrize("key", ["REPLACE-key", "c2hvcnQ=", "not base64 at all!"])
+@pytest.mark.parametrize("key", [
+    "REPLACE-key", "c2hvcnQ=", "not base64 at all!",
+    # Long enough, and base64, but nobody's random bytes: a placeholder made longer, zeros, a word repeated.
+    "REPLACE-key-REPLACE-key-REPLACE-key-REPLACE-key", "A" * 43, "changemechangemechangemechangemechangeme1234",
+    base64.urlsafe_b64encode(b"0123456789abcdef" * 2).decode()])
 def test_a_key_that_is_not_32_random_bytes_in_url_safe_base64_is_refused_by_name_without_showing_it(
     monkeypatch, capsys, key
 ):
     monkeypatch.setenv("KEYED_SIGNING_KEY", key)
     err = stopped_with(capsys)
     assert err.count("\n") == 1 and "KEYED_SIGNING_KEY" in err and key not in err
+
+
+def test_a_key_made_as_the_docs_say_is_taken_every_time():
+    for _ in range(2000):
+        check_random_key("KEYED_SIGNING_KEY", new_secret_key())
 
 
 def test_every_problem_of_the_configuration_is_told_at_once(monkeypatch, capsys):

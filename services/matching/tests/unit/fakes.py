@@ -36,7 +36,7 @@ def closed_before(x: dict) -> bool:
     return x["status"] in CLOSED_BEFORE or (x["status"], x["closed_reason"]) == ("lapsed", "unanswered")
 EPOCH = datetime(2026, 1, 1, tzinfo=UTC) + timedelta(days=365)
 # The tests' own key for identity values (a deployment's comes from MATCHING_IDENTITY_KEY; there is no default).
-IDENTITY_KEY = "dGVzdHMtb25seS1tYXRjaGluZy1pZGVudGl0eS1rZXk="
+IDENTITY_KEY = "CzBVep_E6Q4zWH2ix-wRNluApcrvFDleg6jN8hc8YYY="
 
 
 class Tables:

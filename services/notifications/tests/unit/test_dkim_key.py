@@ -25,7 +25,7 @@ ADDRESSES = {"KAFKA_BOOTSTRAP_SERVERS": "kafka.example:9093", "DATABASE_URL": "p
              "WEB_BASE_URL": "https://app.mentorship.example",
              "PROFILES_URL": "http://profiles:8000"}
 COMMON = {"jwt_public_key": SigningKeys.generate().public_pem, "kafka_sasl_username": "notifications",
-          "kafka_sasl_password": "a-password", "service_key": new_secret_key(), "link_signing_key": "k" * 43,
+          "kafka_sasl_password": "a-password", "service_key": new_secret_key(), "link_signing_key": new_secret_key(),
           **{variable.lower(): value for variable, value in ADDRESSES.items()}}
 MESSAGE = b"From: Mentorship <no-reply@mentorship.example>\r\nTo: sam@example.org\r\nSubject: Hi\r\n\r\nHello\r\n"
 
@@ -81,7 +81,7 @@ def test_a_usable_key_from_the_variable_or_its_file_signs_what_is_sent(tmp_path:
 def test_the_service_refuses_to_start_with_one_line_and_status_2_not_a_traceback(tmp_path: Path):
     env = {**os.environ, "JWT_PUBLIC_KEY": COMMON["jwt_public_key"], "KAFKA_SASL_USERNAME": "notifications",
            "KAFKA_SASL_PASSWORD": "a-password", "NOTIFICATIONS_SERVICE_KEY": COMMON["service_key"],
-           "NOTIFICATIONS_LINK_SIGNING_KEY": "k" * 43, "DKIM_PRIVATE_KEY_FILE": str(tmp_path / "nonexistent.pem"),
+           "NOTIFICATIONS_LINK_SIGNING_KEY": new_secret_key(), "DKIM_PRIVATE_KEY_FILE": str(tmp_path / "nonexistent.pem"),
            **ADDRESSES}
     env.pop("DKIM_PRIVATE_KEY", None)
     started = subprocess.run([sys.executable, "-m", "notifications"], env=env, capture_output=True, text=True,

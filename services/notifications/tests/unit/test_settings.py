@@ -10,6 +10,7 @@ from plumbing.auth import SigningKeys
 from plumbing.settings import new_secret_key
 from pydantic import ValidationError
 
+LINK_KEY = new_secret_key()
 COMMON = {"jwt_public_key": SigningKeys.generate().public_pem, "kafka_sasl_username": "notifications",
           "kafka_sasl_password": "a-password", "service_key": new_secret_key(),
           "kafka_bootstrap_servers": "kafka.example:9093",
@@ -26,19 +27,19 @@ def test_notifications_refuses_to_start_without_its_link_signing_key(monkeypatch
 
 
 def test_links_are_signed_with_the_link_signing_key():
-    settings = NotificationsSettings(**COMMON, link_signing_key="k" * 43)
+    settings = NotificationsSettings(**COMMON, link_signing_key=LINK_KEY)
     tokens = build_app(settings).state.unsubscribe_tokens
     notification = uuid4()
-    assert tokens.verify(UnsubscribeTokens("k" * 43).issue(notification)).notification_id == notification
+    assert tokens.verify(UnsubscribeTokens(LINK_KEY).issue(notification)).notification_id == notification
 
 
 def test_smtp_credentials_come_as_a_pair_and_reach_the_mailer():
     with pytest.raises(ValidationError, match="SMTP_PASSWORD"):
-        NotificationsSettings(**COMMON, link_signing_key="k" * 43, smtp_username="mentorship")
-    settings = NotificationsSettings(**COMMON, link_signing_key="k" * 43, smtp_username="mentorship",
+        NotificationsSettings(**COMMON, link_signing_key=LINK_KEY, smtp_username="mentorship")
+    settings = NotificationsSettings(**COMMON, link_signing_key=LINK_KEY, smtp_username="mentorship",
                                      smtp_password="s3cret")
     assert settings.smtp_credentials() == ("mentorship", "s3cret")
-    assert NotificationsSettings(**COMMON, link_signing_key="k" * 43).smtp_credentials() is None
+    assert NotificationsSettings(**COMMON, link_signing_key=LINK_KEY).smtp_credentials() is None
 
 
 def test_notifications_refuses_to_start_without_the_addresses_its_emails_link_to_and_come_from():
@@ -46,4 +47,4 @@ def test_notifications_refuses_to_start_without_the_addresses_its_emails_link_to
                             ("profiles_url", "PROFILES_URL")):
         given = {name: value for name, value in COMMON.items() if name != field}
         with pytest.raises(ValidationError, match=variable):
-            NotificationsSettings(**given, link_signing_key="k" * 43)
+            NotificationsSettings(**given, link_signing_key=LINK_KEY)

@@ -24,10 +24,9 @@ import re
 import unicodedata
 from collections.abc import Mapping
 
-from plumbing.settings import key_bytes
+from plumbing.settings import check_random_key, key_bytes
 
 KEY_SETTING = "MATCHING_IDENTITY_KEY"
-KEY_BYTES = 32
 _NOT_LETTERS_OR_DIGITS = re.compile(r"[\W_]+")
 
 # The answers the web app suggests on its Spanish pages (its `labels.IDENTITY_SUGGESTIONS`, in its catalogue), and
@@ -79,13 +78,8 @@ def comparable(value: str) -> str:
 
 class IdentityHasher:
     def __init__(self, key: str) -> None:
-        try:
-            raw = key_bytes(key)
-        except ValueError:
-            raw = b""
-        if len(raw) < KEY_BYTES:
-            raise ValueError(f"{KEY_SETTING} must be at least {KEY_BYTES} random bytes in URL-safe base64")
-        self._key = raw
+        check_random_key(KEY_SETTING, key)
+        self._key = key_bytes(key)
 
     def digests(self, identity: Mapping[str, str]) -> dict[str, str]:
         """Each attribute's value as its keyed hash (the attribute is hashed in: equal values of two attributes
