@@ -1,5 +1,6 @@
 """The local platform runner: `up` starts everything and hands each service its settings; `down` leaves nothing."""
 
+import asyncio
 import json
 import shutil
 import tempfile
@@ -12,6 +13,7 @@ import pytest
 from devinfra import platform
 from devinfra.platform import PlatformError, Service
 from devinfra.processes import free_port, live_members
+from plumbing import dead_letters
 
 # Stands in for a real service: ready at once, and shows the environment it was given.
 FAKE_SERVICE = """
@@ -46,7 +48,7 @@ def run_dir(tmp_path, monkeypatch):
     shutil.rmtree(run, ignore_errors=True)
 
 
-async def test_up_gives_each_service_its_settings_and_down_stops_everything(run_dir):
+async def test_up_gives_each_service_its_settings_and_down_stops_everything(run_dir, monkeypatch, capsys):
     endpoints = platform.up(run_dir, services=(Service("fakesvc", free_port()),))
 
     env = httpx.get(endpoints.services["fakesvc"] + "/readyz").json()
@@ -65,6 +67,17 @@ async def test_up_gives_each_service_its_settings_and_down_stops_everything(run_
     await connection.close()
     assert httpx.get(endpoints.smtp_sink_url + "/messages").json() == []
     assert (run_dir / "logs" / "fakesvc.log").exists()
+
+    # The operator's commands connect to it as `kafka-env` says (SASL without TLS, here): dead letters listed.
+    operator = platform.kafka_environment("admin", run_dir)
+    assert operator["KAFKA_SASL_USERNAME"] == "admin" and operator["KAFKA_SECURITY_PROTOCOL"] == "SASL_PLAINTEXT"
+    for variable, value in operator.items():
+        monkeypatch.setenv(variable, value)
+    capsys.readouterr()
+    assert await asyncio.to_thread(dead_letters.main, ["list", "--group", "matching"]) == 0
+    assert capsys.readouterr().err == "no dead letters for group matching\n"
+    with pytest.raises(PlatformError, match="fakesvc"):
+        platform.kafka_environment("nobody", run_dir)
 
     processes = platform.status(run_dir)["processes"]
     assert [(p["name"], p["running"]) for p in processes] == [

@@ -1,9 +1,10 @@
-"""`python -m devinfra up|down|status`: the local platform runner (see devinfra.platform)."""
+"""`python -m devinfra up|down|status|kafka-env|compose-env`: the local platform runner (see devinfra.platform)."""
 
 from __future__ import annotations
 
 import argparse
 import dataclasses
+import shlex
 import sys
 from pathlib import Path
 
@@ -19,6 +20,9 @@ def main(argv: list[str] | None = None) -> int:
     start.add_argument("--timeout", type=float, default=120.0, help="seconds to wait for each step (default 120)")
     commands.add_parser("down", help="stop everything `up` started")
     commands.add_parser("status", help="show the endpoints and which processes run")
+    kafka_env = commands.add_parser(
+        "kafka-env", help="print the KAFKA_* variables that connect a command to the running broker, for eval")
+    kafka_env.add_argument("principal", nargs="?", default="admin", help="default: admin, the operator's")
     compose = commands.add_parser("compose-env", help="write .env for `docker compose up` from this machine's secrets")
     compose.add_argument("--output", type=Path, default=None, help="default: .env at the repository's root")
     args = parser.parse_args(argv)
@@ -31,6 +35,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"logs in {platform.default_run_dir() / 'logs'}; stop with: python -m devinfra down")
             print(f"secrets of this machine in {platform.default_run_dir() / 'secrets.json'}; "
                   "a token: python -m plumbing.auth mint --role admin")
+        elif args.command == "kafka-env":
+            for variable, value in platform.kafka_environment(args.principal).items():
+                print(f"export {variable}={shlex.quote(value)}")
         elif args.command == "compose-env":
             written = platform.write_compose_env(args.output)
             print(f"wrote {written} (readable by you only): `docker compose up --build` reads it")

@@ -22,7 +22,7 @@ from pathlib import Path
 import httpx
 
 from devinfra import secrets, workspace
-from devinfra.kafka import TESTS, KafkaServer, grants_for_tests, principals
+from devinfra.kafka import TESTS, KafkaAccess, KafkaServer, grants_for_tests, principals
 from devinfra.postgres import PostgresServer
 from devinfra.processes import live_members, log_tail, port_in_use, spawn, start_time, stop_group
 from devinfra.smtp_sink import MAIL_FROM
@@ -257,6 +257,19 @@ def status(run_dir: Path | None = None) -> dict:
         "endpoints": state.endpoints(),
         "processes": [{"name": p["name"], "pid": p["pid"], "running": _is_alive(p)} for p in state.processes()],
     }
+
+
+def kafka_environment(principal: str, run_dir: Path | None = None) -> dict[str, str]:
+    """The KAFKA_* variables that connect a command (`dead-letters`, `plumbing.kafka_access`) to the running
+    platform's broker as `principal`: the operator's is `admin`."""
+    run_dir = Path(run_dir or default_run_dir())
+    endpoints, platform_secrets = _State(run_dir).endpoints(), secrets.load(run_dir)
+    if not endpoints or platform_secrets is None:
+        raise PlatformError("the platform is down: start it with `python -m devinfra up`")
+    if principal not in platform_secrets.kafka_passwords:
+        raise PlatformError(f"no Kafka principal {principal!r}: this machine's are "
+                            f"{', '.join(sorted(platform_secrets.kafka_passwords))}")
+    return KafkaAccess(endpoints["kafka_bootstrap_servers"], platform_secrets.kafka_passwords).environment(principal)
 
 
 def _is_alive(process: dict) -> bool:

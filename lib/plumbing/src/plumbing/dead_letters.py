@@ -1,9 +1,12 @@
 """Dead letters: what we attach to a message we give up on, and the operator's command to list and replay them.
 
     dead-letters list   --group matching
+    dead-letters show   --group matching --offset 12
     dead-letters replay --group matching [--offset 12 ...]
 
-Each is listed with its reason and error; the error names the exception's type and, as `plumbing.safe_errors`
+Each is listed with its reason and error, where its message was on its own topic (topic, partition, offset), its
+event type and version (and, for a version this build does not know, those it does); `show` prints one's message,
+key and headers; the error names the exception's type and, as `plumbing.safe_errors`
 tells it, the fields and kinds of problem, or the SQLSTATE and constraint, or where it was raised: never a value it
 quoted (a dead letter outlives the erasure of the person it is about).
 
@@ -26,7 +29,7 @@ from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.errors import KafkaError, UnknownTopicOrPartitionError
-from mentorship_contracts import dead_letter_topic
+from mentorship_contracts import UnknownEventType, dead_letter_topic, registered_events
 
 from . import safe_errors
 from .kafka import partitions_of, refusal_behind, refusal_cause
@@ -70,17 +73,51 @@ async def read_all(client_options: dict[str, Any], group: str) -> list:
         await consumer.stop()
 
 
+def _message(record) -> Any:
+    """The message's value as JSON, or as text when it is not JSON (a producer's mistake is what sets some aside)."""
+    try:
+        return json.loads(record.value)
+    except (TypeError, ValueError):
+        return (record.value or b"").decode(errors="replace")
+
+
+def _original_position(meta: dict[str, str], name: str) -> int | None:
+    value = meta.get(f"{PREFIX}{name}")
+    return int(value) if value and value.isdigit() else None
+
+
 def describe(record) -> dict:
     meta = {k: v.decode(errors="replace") for k, v in (record.headers or ())}
-    return {
+    message = _message(record)
+    version = message.get("schema_version") if isinstance(message, dict) else None
+    described = {
         "dead_letter_offset": record.offset,
-        "partition": record.partition,
+        "dead_letter_partition": record.partition,
         "topic": meta.get(f"{PREFIX}topic"),
+        "partition": _original_position(meta, "partition"),
+        "offset": _original_position(meta, "offset"),
         "reason": meta.get(f"{PREFIX}reason"),
         "error": meta.get(f"{PREFIX}error"),
         "event_id": meta.get("event_id"),
         "event_type": meta.get("event_type"),
+        "schema_version": version if isinstance(version, int) else None,
     }
+    if (meta.get(f"{PREFIX}error") or "").startswith(UnknownEventType.__name__) and described["event_type"]:
+        # A consumer deployed before the version, or a producer sending one nobody published: the versions known
+        # here tell which.
+        described["known_versions"] = sorted(
+            model.model_fields["schema_version"].default for model in registered_events()
+            if model.model_fields["event_type"].default == described["event_type"])
+    return described
+
+
+def shown(record) -> dict:
+    """A dead letter's message as it was on its own topic: its position there, key, headers and value."""
+    meta = {k: v.decode(errors="replace") for k, v in (record.headers or ())}
+    return {"topic": meta.get(f"{PREFIX}topic"), "partition": _original_position(meta, "partition"),
+            "offset": _original_position(meta, "offset"),
+            "key": record.key.decode(errors="replace") if record.key is not None else None,
+            "headers": {k: v for k, v in meta.items() if not k.startswith(PREFIX)}, "message": _message(record)}
 
 
 async def replay(client_options: dict[str, Any], group: str, offsets: set[int] | None = None) -> int:
@@ -105,18 +142,24 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="dead-letters", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("command", choices=["list", "replay"])
+    parser.add_argument("command", choices=["list", "show", "replay"])
     parser.add_argument("--group", required=True, help="consumer group, e.g. matching")
-    parser.add_argument("--offset", type=int, action="append", help="replay only these dead-letter offsets")
+    parser.add_argument("--offset", type=int, action="append",
+                        help="the dead letter to show, or replay only these (their dead_letter_offset)")
     parser.add_argument("--bootstrap", help="default: KAFKA_BOOTSTRAP_SERVERS")
     args = parser.parse_args(argv)
     with configuration_checked("dead-letters"):
         settings = KafkaSettings(**({"kafka_bootstrap_servers": args.bootstrap} if args.bootstrap else {}))
         options = settings.kafka_client_options()
     try:
-        if args.command == "list":
-            for record in asyncio.run(read_all(options, args.group)):
+        if args.command in ("list", "show"):
+            records = asyncio.run(read_all(options, args.group))
+            if args.command == "show":
+                return _show(records, args.group, args.offset)
+            for record in records:
                 print(json.dumps(describe(record)))
+            if not records:
+                print(f"no dead letters for group {args.group}", file=sys.stderr)
             return 0
         count = asyncio.run(replay(options, args.group, set(args.offset) if args.offset else None))
     except UnknownTopicOrPartitionError:
@@ -127,13 +170,28 @@ def main(argv: list[str] | None = None) -> int:
         refusal = asyncio.run(refusal_behind(error, options))
         if refusal is None:
             raise
-        needed = {"list": "listing reads the group's dead-letter topic, as its service or the operator",
+        reading = "listing reads the group's dead-letter topic, as its service or the operator"
+        needed = {"list": reading, "show": reading,
                   "replay": "replaying writes to the original topics, which only the operator's principal may "
                             "(RUNBOOK.md, MentorshipDeadLetters)"}[args.command]
         print(f"dead-letters: Kafka refuses principal {settings.kafka_sasl_username!r}: "
               f"{refusal_cause(refusal, needed)}", file=sys.stderr)
         return 1
     print(f"replayed {count} dead letter(s) of group {args.group}")
+    return 0
+
+
+def _show(records: list, group: str, offsets: list[int] | None) -> int:
+    if not offsets or len(offsets) != 1:
+        print("dead-letters: show takes one --offset (a dead_letter_offset from list)", file=sys.stderr)
+        return 2
+    found = [r for r in records if r.offset == offsets[0]]
+    if not found:
+        there = ", ".join(str(r.offset) for r in records) or "none"
+        print(f"dead-letters: group {group} has no dead letter at offset {offsets[0]} (its offsets: {there})",
+              file=sys.stderr)
+        return 1
+    print(json.dumps(shown(found[0]), indent=2, ensure_ascii=False))
     return 0
 
 

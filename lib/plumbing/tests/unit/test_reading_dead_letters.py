@@ -1,0 +1,85 @@
+"""What the operator reads of a dead letter: where the message came from (its own topic, partition and offset, not
+the dead-letter topic's), what it was (type and version, and for a version this build does not know, the ones it
+does), and, asked for by its offset, the message itself; and that a group with none says so."""
+
+import json
+from uuid import uuid4
+
+from aiokafka.structs import ConsumerRecord
+from mentorship_contracts import UnknownEventType, message_headers
+from mentorship_contracts.profiles import CHAPTERS, ChapterDefined
+from plumbing import dead_letters
+
+DEAD_LETTER_TOPIC = "notifications.dead-letters"
+
+
+def set_aside(value: bytes, event_type: str, reason: str, error: Exception, *, at: tuple[int, int] = (2, 5),
+              dead_letter_offset: int = 7) -> ConsumerRecord:
+    """A message read from `profiles.chapters` at partition and offset `at`, as the consumer leaves it on its group's
+    dead-letter topic."""
+    original = ConsumerRecord(CHAPTERS, *at, 0, 0, b"chapter-key", value, None, 0, 0,
+                              [(k, v.encode()) for k, v in message_headers(str(uuid4()), event_type).items()])
+    headers = dead_letters.headers(original, "notifications", reason, error)
+    return ConsumerRecord(DEAD_LETTER_TOPIC, 0, dead_letter_offset, 0, 0, original.key, value, None, 0, 0,
+                          [(k, v.encode()) for k, v in headers.items()])
+
+
+def a_chapter(version: int) -> bytes:
+    event = ChapterDefined(chapter_id=uuid4(), name="Lakes")
+    return json.dumps({**json.loads(event.to_json()), "schema_version": version}).encode()
+
+
+def test_a_dead_letter_says_where_its_message_was_on_its_own_topic_not_only_on_the_dead_letter_topic():
+    record = set_aside(a_chapter(2), "profiles.chapter_defined", "failed", RuntimeError("a bug"))
+    described = dead_letters.describe(record)
+    assert (described["topic"], described["partition"], described["offset"]) == (CHAPTERS, 2, 5)
+    assert (described["dead_letter_partition"], described["dead_letter_offset"]) == (0, 7)
+    assert (described["event_type"], described["schema_version"]) == ("profiles.chapter_defined", 2)
+
+
+def test_a_version_this_build_does_not_know_is_named_with_the_versions_it_does():
+    # "Deploy the consumer that knows it" or "the producer is wrong": the operator can tell only with both.
+    error = UnknownEventType("unknown event type/version ('profiles.chapter_defined', 99)")
+    described = dead_letters.describe(set_aside(a_chapter(99), "profiles.chapter_defined", "invalid", error))
+    assert described["schema_version"] == 99
+    assert described["known_versions"] == sorted(described["known_versions"]) and 2 in described["known_versions"]
+    assert 99 not in described["known_versions"]
+
+
+def test_a_dead_letter_that_is_not_json_is_described_without_a_version():
+    described = dead_letters.describe(set_aside(b"\xff not json", "profiles.chapter_defined", "invalid",
+                                                ValueError("bad")))
+    assert described["schema_version"] is None and "known_versions" not in described
+
+
+def test_the_operator_reads_a_dead_letters_message_by_its_offset(monkeypatch, capsys):
+    value = a_chapter(2)
+    records = [set_aside(value, "profiles.chapter_defined", "failed", RuntimeError("a bug"), dead_letter_offset=7),
+               set_aside(b"{}", "profiles.chapter_defined", "invalid", ValueError("x"), dead_letter_offset=8)]
+
+    async def read_all(options, group):
+        return records
+
+    monkeypatch.setattr(dead_letters, "read_all", read_all)
+    monkeypatch.setenv("ENVIRONMENT", "development")
+    monkeypatch.setenv("KAFKA_SECURITY_PROTOCOL", "PLAINTEXT")
+    assert dead_letters.main(["show", "--group", "notifications", "--offset", "7"]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    assert shown["message"] == json.loads(value) and shown["key"] == "chapter-key"
+    assert (shown["topic"], shown["partition"], shown["offset"]) == (CHAPTERS, 2, 5)
+    assert not [name for name in shown["headers"] if name.startswith(dead_letters.PREFIX)]
+    assert dead_letters.main(["show", "--group", "notifications", "--offset", "9"]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "9" in err and "7, 8" in err
+
+
+def test_listing_a_group_with_no_dead_letters_says_so(monkeypatch, capsys):
+    async def read_all(options, group):
+        return []
+
+    monkeypatch.setattr(dead_letters, "read_all", read_all)
+    monkeypatch.setenv("ENVIRONMENT", "development")
+    monkeypatch.setenv("KAFKA_SECURITY_PROTOCOL", "PLAINTEXT")
+    assert dead_letters.main(["list", "--group", "notifications"]) == 0
+    captured = capsys.readouterr()
+    assert captured.out == "" and captured.err == "no dead letters for group notifications\n"
