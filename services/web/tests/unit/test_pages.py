@@ -1933,6 +1933,41 @@ async def test_an_identity_answer_over_100_characters_is_refused_next_to_it_kept
     assert not [r for r in services.sent if r.method == "PUT"]
 
 
+@pytest.mark.parametrize("language, said", [
+    ("en", "Saved. Matching no longer uses what you took back, so your wish for a mentor who shares it is gone too."),
+    ("es", "Guardado. El emparejamiento ya no usa lo que retiraste, así que tu deseo de un mentor que lo comparta "
+           "también desaparece.")])
+async def test_taking_back_use_in_matching_in_a_hurry_is_saved_at_once_dropping_the_wish_that_needed_it(language, said):
+    # Someone not out who unticks "Use it for matching" must not be held back by the wish that depended on it.
+    identity = {"attributes": {"sexual_orientation": {"value": "Queer", "use_in_matching": True,
+                                                      "show_to_partner": False}},
+                "requests": [{"attribute": "sexual_orientation", "strength": "requirement"}]}
+    services = Services({f"GET /v1/people/{ME}/identity": identity, f"PUT /v1/people/{ME}/identity": {},
+                         "GET /v1/programs": [], f"GET /v1/people/{ME}/overview": {"pairings": [], "waiting": []},
+                         f"GET /v1/people/{ME}/partners": [], f"GET /v1/people/{ME}/enrollments": []})
+    async with browser(services, ME, language=language) as page:
+        answer = await page.post("/sign-up/identity", data={
+            "csrf": CSRF, "next": "/", "sexual_orientation.value": "Queer",
+            "sexual_orientation.wish": "requirement"})
+        home = text_of((await page.get(answer.headers["location"])).text)
+    assert answer.status_code == 303
+    [saved] = [json.loads(r.content) for r in services.sent if r.method == "PUT"]
+    assert saved == {"attributes": {"sexual_orientation": {"value": "Queer", "use_in_matching": False,
+                                                           "show_to_partner": False}}, "requests": []}
+    assert said in home
+
+
+async def test_a_wish_without_use_in_matching_never_given_is_still_refused_next_to_it():
+    # Not a withdrawal: matching never had it, so the wish was a mistake to point out, not to drop.
+    services = Services({f"GET /v1/people/{ME}/identity": NOTHING_DECLARED, f"PUT /v1/people/{ME}/identity": {}})
+    async with browser(services, ME) as page:
+        answer = await page.post("/sign-up/identity", data={
+            "csrf": CSRF, "sexual_orientation.value": "Queer", "sexual_orientation.wish": "requirement"})
+    assert answer.status_code == 422
+    assert "tick" in error_next_to(answer.text, "sexual_orientation-wish")
+    assert not [r for r in services.sent if r.method == "PUT"]
+
+
 def everything_held() -> Services:
     """A person who answered every question: pronouns, languages, ways of meeting, a chapter, a mentee's goals, an
     identity attribute and the wish for a mentor who shares it."""

@@ -531,6 +531,8 @@ async def sign_up_identity(visitor: Person, next: str | None = None) -> Response
 @router.post("/sign-up/identity")
 async def save_identity(visitor: Person, posted: Form) -> Response:
     form, attributes, requests, problems = {}, {}, [], {}
+    held = (await clients(visitor.request).identity(visitor.who, visitor.person_id))["attributes"]
+    wish_dropped = False
     for name in labels.IDENTITY:
         value = str(posted.get(f"{name}.value") or "").strip()
         wish = str(posted.get(f"{name}.wish") or "")
@@ -542,8 +544,11 @@ async def save_identity(visitor: Person, posted: Form) -> Response:
             problems[f"{name}-value"] = too_long
         if value:
             attributes[name] = answer
-        # Profiles' rule: a wish only for an attribute recorded and consented to use in matching.
-        if wish and not value:
+        # Profiles' rule: a wish only for an attribute recorded and consented to use in matching. Taking back that
+        # consent (or the answer) is never held up by the wish that needed it: the wish goes with it.
+        if wish and held.get(name, {}).get("use_in_matching") and not (value and answer["use_in_matching"]):
+            wish_dropped = True
+        elif wish and not value:
             problems[f"{name}-wish"] = visitor._("To ask for a mentor who shares this, answer it in your own words, or "
                                        "choose \u201cDoes not matter\u201d.")
         elif wish and not answer["use_in_matching"]:
@@ -560,7 +565,8 @@ async def save_identity(visitor: Person, posted: Form) -> Response:
     except ServiceError as error:
         return await _identity_page(visitor, 422 if error.status < 500 else 503, attributes=form,
                                     error=visitor.error_words(error), back_to=back_to)
-    return redirect(visitor, _after_saving(posted, "identity_saved", "/sign-up/enrol?signing_up=1"))
+    return redirect(visitor, _after_saving(posted, "identity_wish_dropped" if wish_dropped else "identity_saved",
+                                           "/sign-up/enrol?signing_up=1"))
 
 
 async def _programs_open_to(visitor: Visit) -> list[dict]:

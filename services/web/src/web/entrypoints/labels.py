@@ -288,6 +288,8 @@ DONE = {
     "left_program": N_("You have left the program."),
     "interests_saved": N_("Your interests are saved."),
     "identity_saved": N_("What you share about who you are is saved."),
+    "identity_wish_dropped": N_("Saved. Matching no longer uses what you took back, so your wish for a mentor who "
+                                "shares it is gone too."),
 }
 GENERIC_ERROR = N_("That did not work. Please try again, or ask your chapter coordinator for help.")
 
