@@ -73,7 +73,7 @@ async def test_a_private_programs_pairing_and_waitlist_place_go_as_their_twins_o
 async def _a_round_run_and_published(platform: Platform, profiles: Profiles, program: UUID) -> None:
     await profiles.person(program, "mentor")
     await profiles.person(program, "mentee")
-    round_id = await rounds.queue_round(commands.RunRound(program, "optimal", False), platform.uow())
+    round_id = await rounds.queue_round(commands.RunRound(program, "optimal", False), platform.uow(), administrator())
     await rounds.run_next_round(platform.uow, optimal_assignment)
     await rounds.publish(round_id, platform.uow(), administrator())
 

@@ -169,7 +169,7 @@ async def test_a_rounds_proposals_and_total_score_carry_nothing_derived_from_ide
                                    identity_for_matching={"sexual_orientation": "gay"})
     mentee = await profiles.person(program, "mentee", specialties=["pediatrics"],
                                    identity_for_matching={"sexual_orientation": "gay"}, identity_requests=WISH)
-    round_id = await rounds.queue_round(commands.RunRound(program, "optimal", False), platform.uow())
+    round_id = await rounds.queue_round(commands.RunRound(program, "optimal", False), platform.uow(), administrator())
 
     await rounds.run_next_round(platform.uow, optimal_assignment)
     [drafted] = (await rounds.round_status(round_id, platform.uow()))["pairs"]
@@ -256,7 +256,7 @@ async def test_a_drafted_pair_whose_requirement_stopped_being_met_is_published_f
     program = await profiles.program(pairing_mode="rounds", both_must_accept=False)
     mentor = await profiles.person(program, "mentor", identity_for_matching={"sexual_orientation": "gay"})
     mentee = await profiles.person(program, "mentee")
-    round_id = await rounds.queue_round(commands.RunRound(program, "optimal", False), platform.uow())
+    round_id = await rounds.queue_round(commands.RunRound(program, "optimal", False), platform.uow(), administrator())
     await rounds.run_next_round(platform.uow, optimal_assignment)
     await profiles.profile(mentee, "undergraduate", identity_for_matching={"sexual_orientation": "gay"},
                            identity_requests=REQUIREMENT)
@@ -282,7 +282,7 @@ async def test_a_coordinator_swapping_drafted_mentors_is_answered_alike_whether_
     requiring = await profiles.person(program, "mentee", identity_for_matching={"sexual_orientation": "gay"},
                                       identity_requests=REQUIREMENT)
     other = await profiles.person(program, "mentee")
-    round_id = await rounds.queue_round(commands.RunRound(program, "optimal", False), platform.uow())
+    round_id = await rounds.queue_round(commands.RunRound(program, "optimal", False), platform.uow(), administrator())
     await rounds.run_next_round(platform.uow, optimal_assignment)
     assert {p.mentee_id: p.mentor_id for p in (await rounds.round_status(round_id, platform.uow()))["pairs"]}[
         requiring] == sharing
@@ -339,7 +339,7 @@ async def test_a_round_gives_a_mentee_whose_requirement_no_mentor_meets_the_reas
                                       identity_for_matching={"sexual_orientation": "lesbian"},
                                       identity_requests=REQUIREMENT)
     await profiles.person(program, "mentee", specialties=["pediatrics"])
-    round_id = await rounds.queue_round(commands.RunRound(program, method, False), platform.uow())
+    round_id = await rounds.queue_round(commands.RunRound(program, method, False), platform.uow(), administrator())
 
     await rounds.run_next_round(platform.uow, optimal_assignment)
     status = await rounds.round_status(round_id, platform.uow())

@@ -249,7 +249,7 @@ async def test_a_round_drafted_before_the_report_skips_the_reported_mentor_when_
     reporter = await profiles.person(program, "mentee")
 
     async def round_drafted() -> UUID:
-        round_id = await rounds.queue_round(commands.RunRound(program, "optimal", False), platform.uow())
+        round_id = await rounds.queue_round(commands.RunRound(program, "optimal", False), platform.uow(), administrator())
         await rounds.run_next_round(platform.uow, optimal_assignment)
         return round_id
 

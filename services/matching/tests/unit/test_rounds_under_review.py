@@ -17,7 +17,7 @@ from .profiles_service import Profiles, administrator
 
 
 async def drafted(platform: Platform, program):
-    round_id = await rounds.queue_round(commands.RunRound(program, "optimal", False), platform.uow())
+    round_id = await rounds.queue_round(commands.RunRound(program, "optimal", False), platform.uow(), administrator())
     await rounds.run_next_round(platform.uow, optimal_assignment)
     return round_id
 
@@ -34,6 +34,29 @@ async def test_a_round_drafts_its_pairs_and_proposes_nobody_until_it_is_publishe
     draft = await rounds.round_status(round_id, platform.uow())
     assert draft["status"] == "draft" and [(p.mentee_id, p.mentor_id) for p in draft["pairs"]] == [(mentee, mentor)]
     assert not platform.events(published.PairingProposed) and not platform.stored_pairings()
+
+
+async def test_running_a_round_and_reading_its_draft_are_in_the_audit_trail_but_watching_it_run_is_not():
+    # A draft names every mentee waiting and the mentor proposed to each: who read one is on record, as a roster's.
+    platform = Platform()
+    profiles = Profiles(platform)
+    program = await profiles.program(pairing_mode="rounds")
+    await profiles.person(program, "mentor")
+    await profiles.person(program, "mentee")
+    coordinator = administrator()
+    queued = platform.uow()
+    round_id = await rounds.queue_round(commands.RunRound(program, "optimal", False), queued, coordinator)
+    running, read = platform.uow(), platform.uow()
+
+    await rounds.round_status(round_id, running, viewer=coordinator)
+    await rounds.run_next_round(platform.uow, optimal_assignment)
+    await rounds.round_status(round_id, read, viewer=coordinator)
+
+    assert [(e.action, str(e.subject_id)) for e in queued.audited] == [("round.requested", str(round_id))]
+    assert not running.audited
+    [viewed] = read.audited
+    assert (viewed.action, str(viewed.subject_id), viewed.detail) == (
+        "round.viewed", str(round_id), {"pairs": 1, "unpaired": 0})
 
 
 async def test_a_pair_removed_from_the_draft_is_never_proposed_and_its_mentee_is_listed_as_removed():
@@ -165,7 +188,7 @@ async def test_the_drafts_awaiting_review_are_listed_latest_first_of_the_chapter
 async def test_no_more_than_two_hundred_rounds_are_listed_the_latest():
     platform = Platform()
     program = await Profiles(platform).program(pairing_mode="rounds")
-    queued = [await rounds.queue_round(commands.RunRound(program, "optimal", False), platform.uow())
+    queued = [await rounds.queue_round(commands.RunRound(program, "optimal", False), platform.uow(), administrator())
               for _ in range(201)]
 
     listed = await rounds.rounds_of_chapters(None, "queued", platform.uow())

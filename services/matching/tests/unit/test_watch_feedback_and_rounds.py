@@ -432,7 +432,7 @@ async def test_a_queued_round_drafts_the_best_pairs_it_can_says_why_the_others_w
     await profiles.enroll(uuid4(), program, "mentee", "undergraduate")  # no matching profile yet
     assert not platform.events(published.PairingProposed), "a program paired in rounds waits for one"
 
-    queued = await rounds.queue_round(commands.RunRound(program, "optimal", False), platform.uow())
+    queued = await rounds.queue_round(commands.RunRound(program, "optimal", False), platform.uow(), administrator())
     ran = await rounds.run_next_round(platform.uow, optimal_assignment)
 
     assert ran == queued and await rounds.run_next_round(platform.uow, optimal_assignment) is None

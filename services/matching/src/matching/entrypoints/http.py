@@ -381,7 +381,8 @@ async def request_mentor(program_id: UUID, body: RequestIn, caller: Caller, unit
 async def run_round(program_id: UUID, body: RoundIn, caller: Caller, unit: UnitOfWork) -> RoundQueuedOut:
     """Queue a round: it drafts pairs for review (`GET /rounds/{id}`); nobody is proposed until it is published."""
     await _staff_program(program_id, caller, unit)
-    round_id = await rounds.queue_round(commands.RunRound(program_id, body.method, body.most_pairs_first), unit)
+    round_id = await rounds.queue_round(commands.RunRound(program_id, body.method, body.most_pairs_first), unit,
+                                        caller)
     return RoundQueuedOut(round_id=round_id, status="queued", poll=f"/v1/rounds/{round_id}")
 
 
@@ -412,9 +413,10 @@ async def _staff_round(round_id: UUID, caller: Caller, unit: MatchingUnitOfWorkP
 
 @router.get("/rounds/{round_id}")
 async def round_progress(round_id: UUID, caller: Caller, unit: UnitOfWork) -> RoundOut:
-    """The round's progress; once drafted, its pairs (with scores and reasons) and those it left unpaired, why."""
+    """The round's progress; once drafted, its pairs (with scores and reasons) and those it left unpaired, why
+    (audited as `round.viewed`)."""
     await _staff_round(round_id, caller, unit)
-    return RoundOut.of(await rounds.round_status(round_id, unit))
+    return RoundOut.of(await rounds.round_status(round_id, unit, viewer=caller))
 
 
 @router.delete("/rounds/{round_id}/pairs/{mentee_id}", status_code=204, responses=answers(409))

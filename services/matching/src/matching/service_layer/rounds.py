@@ -28,11 +28,13 @@ from .programs import existing_program
 ROUNDS_LISTED_AT_MOST = 200  # rounds are never deleted: a listing across programs stops somewhere
 
 
-async def queue_round(cmd: commands.RunRound, uow: MatchingUnitOfWorkPort) -> UUID:
+async def queue_round(cmd: commands.RunRound, uow: MatchingUnitOfWorkPort, caller: Principal) -> UUID:
     async with uow:
-        await existing_program(cmd.program_id, uow)
+        program = await existing_program(cmd.program_id, uow)
         round_id = uuid4()
         await uow.rounds.queue(round_id, cmd.program_id, cmd.method, cmd.most_pairs_first)
+        uow.audit(caller, "round.requested", "round", round_id, chapter_id=program.chapter_id,
+                  detail={"program_id": str(cmd.program_id), "method": cmd.method})
         await uow.commit()
         return round_id
 
@@ -111,13 +113,21 @@ async def _draft_claimed(new_uow: NewUnitOfWork, row: Any, solve: Solver, done: 
         await uow.commit()
 
 
-async def round_status(round_id: UUID, uow: MatchingUnitOfWorkPort) -> dict[str, Any]:
-    """The round, with its pairs and those it left unpaired once drafted."""
+async def round_status(round_id: UUID, uow: MatchingUnitOfWorkPort, viewer: Principal | None = None
+                       ) -> dict[str, Any]:
+    """The round, with its pairs and those it left unpaired once drafted. A `viewer` reading a drafted round (which
+    names every mentee it left waiting and the mentor proposed to each) is audited, as a roster's is; one watching
+    it run is not."""
     async with uow:
         found = await uow.rounds.get(round_id)
         if found is None:
             raise RoundNotFound("no such round", "round_id")
         pairs, unpaired = await uow.rounds.draft(round_id)
+        if viewer is not None and found["status"] in ("draft", "published", "discarded", "completed"):
+            program = await existing_program(found["program_id"], uow)
+            uow.audit(viewer, "round.viewed", "round", round_id, chapter_id=program.chapter_id,
+                      detail={"pairs": len(pairs), "unpaired": len(unpaired)})
+            await uow.commit()
         return {**found, "pairs": pairs, "unpaired_list": unpaired}
 
 

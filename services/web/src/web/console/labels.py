@@ -297,6 +297,8 @@ AUDIT_ACTIONS = {
     "pairing.reassigned": C_("Reassigned a mentee"),
     "pairing.withdrawn": C_("Withdrew a proposal"),
     "pairing.ended": C_("Ended a mentorship"),
+    "round.requested": C_("Ran a round"),
+    "round.viewed": C_("Looked at a round's draft"),
     "round.published": C_("Published a round"),
     "round.discarded": C_("Discarded a round"),
     "round.edited": C_("Changed a draft round"),
