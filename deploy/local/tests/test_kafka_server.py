@@ -83,6 +83,20 @@ async def test_provisioning_again_keeps_the_acls_exactly_those_of_the_catalogue(
     assert await described_to(kafka_access.client_options(OTHER_TEAM), topic)
 
 
+async def test_a_revoked_team_reads_nothing_until_provisioned_again_and_the_platform_reads_on(kafka_access):
+    operator = kafka_access.client_options(SUPER_USER)
+    everyone = [*kafka_acls.acls(), *grants_for_tests()]
+    await kafka_acls.provision(operator, everyone, [])
+    try:
+        assert await kafka_acls.revoke(operator, OTHER_TEAM) > 0
+        assert not await described_to(kafka_access.client_options(OTHER_TEAM), "matching.pairings")
+        assert await described_to(kafka_access.client_options("notifications"), "matching.pairings")
+        assert await kafka_acls.revoke(operator, OTHER_TEAM) == 0
+    finally:
+        await kafka_acls.provision(operator, everyone, [])
+    assert await described_to(kafka_access.client_options(OTHER_TEAM), "matching.pairings")
+
+
 def test_a_broker_reused_with_a_user_it_was_not_formatted_with_says_to_start_afresh():
     with tempfile.TemporaryDirectory() as data_dir:
         passwords = new_passwords([SUPER_USER])

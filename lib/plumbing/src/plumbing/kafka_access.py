@@ -1,8 +1,9 @@
 """Who may do what on the platform's Kafka, derived from the topic catalogue (the one source of it), and the
 operator's provisioning: the catalogue's topics created, the ACLs applied.
 
-    python -m plumbing.kafka_access acls        # the table
-    python -m plumbing.kafka_access provision   # topics and ACLs, as a super user (the operator's KAFKA_* settings)
+    python -m plumbing.kafka_access acls             # the table
+    python -m plumbing.kafka_access provision        # topics and ACLs, as a super user (the operator's KAFKA_* settings)
+    python -m plumbing.kafka_access revoke crm       # every ACL of a subscribing team's principal, deleted
 
 Provisioning creates the topics that are missing and brings those that exist to what the catalogue now says: each
 configuration entry that differs (retention, cleanup policy) is set, and a partition count that grew is grown. A
@@ -14,8 +15,10 @@ Dead-letter topics keep their messages two weeks (DEAD_LETTER_RETENTION_MS).
 
 Each service (a principal named after it) writes its own topics, reads the public ones and the restricted or
 internal ones whose catalogue entry names it, uses consumer groups named after it (`matching`, `matching_it_1`)
-and writes their dead-letter topics. Another team (`other-team`) reads public topics only, in groups of its own.
-The broker denies everything else (`allow.everyone.if.no.acl.found=false`); the operator is a super user.
+and writes their dead-letter topics. Each subscribing team (KAFKA_SUBSCRIBER_TEAMS, comma-separated principals;
+`other-team` unless set) reads public topics only, as its own principal, in groups named `<team>-...`: one
+organisation is cut off (`revoke`, then provisioning without it) while the others read on. The broker denies
+everything else (`allow.everyone.if.no.acl.found=false`); the operator is a super user.
 
 The operator creates every topic, so a fresh platform starts at once; a service creates only its own topics
 and its dead-letter topic when they are missing (it may not create another's).
@@ -25,6 +28,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
+import re
 import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -43,9 +48,12 @@ from aiokafka.protocol.types import Array, Boolean, Int8, Int16, Int32, Schema, 
 from mentorship_contracts import CATALOGUE, Classification, Topic, dead_letter_topic
 from mentorship_contracts.topics import DAY_MS
 
-from .settings import KafkaSettings, configuration_checked
+from .settings import ConfigurationError, KafkaSettings, configuration_checked
 
 OTHER_TEAM = "other-team"
+SUBSCRIBER_TEAMS = "KAFKA_SUBSCRIBER_TEAMS"
+SUPER_USERS = ("admin",)
+_PRINCIPAL_NAME = re.compile(r"^[a-z][a-z0-9-]{1,62}$")
 # A service's consumer groups are its name, or its name and a suffix after one of these (tests run such groups).
 GROUP_SUFFIX_SEPARATORS = ("-", "_")
 
@@ -75,6 +83,28 @@ def readable_by(service: str, catalogue: Sequence[Topic] = CATALOGUE) -> list[To
     return [t for t in catalogue if t.classification == Classification.PUBLIC or service in t.consumers]
 
 
+def subscriber_teams(named: str, catalogue: Sequence[Topic] = CATALOGUE) -> tuple[str, ...]:
+    """The subscribing teams' principals, from a comma-separated list. A team's groups are those named `<team>-...`,
+    so a name no other principal's groups reach: neither a service's nor the operator's, and not one whose name and a
+    dash begin another's (`crm` would reach `crm-eu`'s groups)."""
+    teams = tuple(team.strip() for team in named.split(","))
+    taken = {*platform_services(catalogue), *SUPER_USERS}
+    for team in teams:
+        if not _PRINCIPAL_NAME.match(team):
+            raise ConfigurationError(f"{SUBSCRIBER_TEAMS}: {team!r} is not a principal's name (lower-case letters, "
+                                     "digits and dashes, from a letter)")
+        if team in taken:
+            raise ConfigurationError(f"{SUBSCRIBER_TEAMS}: {team!r} is the platform's own principal")
+        if teams.count(team) > 1 or any(other != team and other.startswith(team + "-") for other in teams):
+            raise ConfigurationError(f"{SUBSCRIBER_TEAMS}: {team!r} is named twice or begins another team's name, "
+                                     "whose consumer groups it would reach")
+    return teams
+
+
+def configured_subscriber_teams() -> tuple[str, ...]:
+    return subscriber_teams(os.environ.get(SUBSCRIBER_TEAMS, OTHER_TEAM))
+
+
 def acls(catalogue: Sequence[Topic] = CATALOGUE, other_teams: Sequence[str] = (OTHER_TEAM,)) -> list[Grant]:
     """Every ACL of the platform, sorted."""
     found: set[Grant] = set()
@@ -92,7 +122,7 @@ def acls(catalogue: Sequence[Topic] = CATALOGUE, other_teams: Sequence[str] = (O
         for topic in catalogue:
             if topic.classification == Classification.PUBLIC:
                 found |= _on_topic(team, topic.name, "literal", "read", "describe")
-        found |= _on_group(team)
+        found |= _on_group(team, team + "-")
     return sorted(found)
 
 
@@ -100,8 +130,8 @@ def _on_topic(principal: str, name: str, pattern: Pattern, *operations: Operatio
     return {Grant(principal, "topic", name, pattern, operation) for operation in operations}
 
 
-def _on_group(principal: str) -> set[Grant]:
-    return {Grant(principal, "group", principal, "prefixed", operation) for operation in ("read", "describe")}
+def _on_group(principal: str, prefix: str | None = None) -> set[Grant]:
+    return {Grant(principal, "group", prefix or principal, "prefixed", operation) for operation in ("read", "describe")}
 
 
 # Long enough for the ticket its alert opens to be worked (a working day, a long weekend, a holiday), not so long
@@ -248,6 +278,23 @@ async def provision(client_options: dict[str, Any], grants: Iterable[Grant], top
     return changes
 
 
+async def revoke(client_options: dict[str, Any], principal: str, timeout: float = 30.0) -> int:
+    """Delete every ALLOW ACL `principal` holds on topics and groups, and wait until a broker enforces it; returns how
+    many. Provisioning never deletes the ACLs of a principal it no longer grants anything: this does."""
+    admin = AIOKafkaAdminClient(**client_options)
+    await admin.start()
+    try:
+        held = await _existing(admin, {principal})
+        if held:
+            _check(await admin._send_request(_DeleteAcls(sorted(held))), "filter_responses", "deleting ACLs")
+        async with asyncio.timeout(timeout):
+            while await _existing(admin, {principal}):
+                await asyncio.sleep(0.1)
+    finally:
+        await admin.close()
+    return len(held)
+
+
 async def create_topics(admin: AIOKafkaAdminClient, topics: list[NewTopic], timeout: float = 30.0) -> None:
     """Create these topics unless they exist, and wait until each partition has a leader. A refusal raises Kafka's
     own error (`TopicAuthorizationFailedError` without the ACL to create it), naming the topic."""
@@ -335,19 +382,33 @@ def _check(response: Any, field: str, what: str) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m plumbing.kafka_access",
                                      description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("command", choices=["acls", "provision"])
+    parser.add_argument("command", choices=["acls", "provision", "revoke"])
+    parser.add_argument("principal", nargs="?", help="revoke: the subscribing team's principal")
     args = parser.parse_args(argv)
-    if args.command == "acls":
-        for grant in acls():
-            print(f"User:{grant.principal:<15} {grant.operation:<9} {grant.resource} {grant.pattern:<8} {grant.name}")
-        return 0
-    # The operator's connection: the same KAFKA_* variables as a service's, of a principal that is a super user.
-    with configuration_checked("provision"):
+    with configuration_checked(args.command):
+        if args.command == "revoke":
+            if not args.principal or args.principal in {*platform_services(), *SUPER_USERS}:
+                raise ConfigurationError(f"revoke: {args.principal!r} is not a subscribing team's principal (the "
+                                         "platform's own are never revoked)")
+            granted = []
+        else:
+            granted = acls(other_teams=configured_subscriber_teams())
+        if args.command == "acls":
+            for grant in granted:
+                print(f"User:{grant.principal:<15} {grant.operation:<9} {grant.resource} {grant.pattern:<8} "
+                      f"{grant.name}")
+            return 0
+        # The operator's connection: the same KAFKA_* variables as a service's, of a principal that is a super user.
         settings = KafkaSettings()
+    if args.command == "revoke":
+        taken = asyncio.run(revoke(settings.kafka_client_options(), args.principal))
+        print(f"revoked {taken} ACLs of {args.principal}: provision without it in {SUBSCRIBER_TEAMS}, or the next "
+              "provisioning grants them again")
+        return 0
     topics = catalogue_topics(replication_factor=settings.kafka_replication_factor)
-    for change in asyncio.run(provision(settings.kafka_client_options(), acls(), topics)):
+    for change in asyncio.run(provision(settings.kafka_client_options(), granted, topics)):
         print(change)
-    print(f"provisioned {len(topics)} topics and {len(acls())} ACLs")
+    print(f"provisioned {len(topics)} topics and {len(granted)} ACLs")
     return 0
 
 

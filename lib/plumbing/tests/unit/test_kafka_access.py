@@ -1,9 +1,11 @@
 """The broker's ACLs come from the topic catalogue: each service writes its own topics, reads the public ones and
 the restricted or internal ones that name it; another team reads public topics only."""
 
+import pytest
 from mentorship_contracts import CATALOGUE, Classification, dead_letter_topic
 from mentorship_contracts.topics import DAY_MS
-from plumbing.kafka_access import OTHER_TEAM, Grant, acls, catalogue_topics, platform_services
+from plumbing import kafka_access
+from plumbing.kafka_access import OTHER_TEAM, Grant, acls, catalogue_topics, platform_services, subscriber_teams
 
 
 def allowed(principal: str, operation: str, topic: str) -> bool:
@@ -47,7 +49,7 @@ def test_a_service_writes_its_own_dead_letters_and_those_of_its_other_consumer_g
 
 def test_consumer_groups_are_a_principals_own_by_prefix():
     groups = {(g.principal, g.name, g.pattern) for g in acls() if g.resource == "group"}
-    assert groups == {(p, p, "prefixed") for p in [*platform_services(), OTHER_TEAM]}
+    assert groups == {*((p, p, "prefixed") for p in platform_services()), (OTHER_TEAM, f"{OTHER_TEAM}-", "prefixed")}
 
 
 def test_no_grant_reaches_the_cluster_or_any_topic_by_wildcard():
@@ -81,3 +83,35 @@ def test_a_dead_letter_topic_keeps_its_messages_two_weeks_on_one_partition():
         dead_letters = by_name[dead_letter_topic(service)]
         assert dead_letters.num_partitions == 1
         assert dead_letters.topic_configs == {"cleanup.policy": "delete", "retention.ms": str(14 * DAY_MS)}
+
+
+def test_each_subscribing_team_reads_the_public_topics_as_its_own_principal_in_groups_of_its_own():
+    # One login per organisation: one can be cut off without the others, and none joins another's groups.
+    teams = subscriber_teams("crm, research")
+    grants = acls(other_teams=teams)
+    for team in teams:
+        readable = {g.name for g in grants if g.principal == team and g.resource == "topic" and g.operation == "read"}
+        assert readable == {t.name for t in CATALOGUE if t.classification == Classification.PUBLIC}
+    assert {(g.principal, g.name) for g in grants if g.resource == "group" and g.principal in teams} == {
+        ("crm", "crm-"), ("research", "research-")}
+
+
+@pytest.mark.parametrize("named", ["matching", "crm, crm-eu", "crm, crm", "", "Bad Name", "admin"])
+def test_a_team_named_as_a_service_or_whose_groups_another_name_would_reach_is_refused(named):
+    with pytest.raises(ValueError, match="KAFKA_SUBSCRIBER_TEAMS"):
+        subscriber_teams(named)
+
+
+def test_the_acls_table_lists_the_teams_the_operator_configured(monkeypatch, capsys):
+    monkeypatch.setenv("KAFKA_SUBSCRIBER_TEAMS", "crm,research")
+    assert kafka_access.main(["acls"]) == 0
+    principals = {line.split()[0] for line in capsys.readouterr().out.splitlines()}
+    assert {"User:crm", "User:research"} <= principals and f"User:{OTHER_TEAM}" not in principals
+
+
+def test_revoking_a_platform_service_is_refused_in_one_line(capsys):
+    with pytest.raises(SystemExit) as stopped:
+        kafka_access.main(["revoke", "matching"])
+    assert stopped.value.code == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "matching" in err
