@@ -16,7 +16,11 @@ from datetime import UTC, datetime
 from . import correlation, safe_errors
 
 _SENSITIVE = ("email", "name", "phone", "pronoun", "bio", "identity", "token", "password", "secret")
-_STANDARD = set(logging.LogRecord("", 0, "", 0, "", None, None).__dict__) | {"message", "asctime", "taskName"}
+# uvicorn's `color_message` is its message again with terminal colour codes.
+_STANDARD = set(logging.LogRecord("", 0, "", 0, "", None, None).__dict__) | {"message", "asctime", "taskName",
+                                                                              "color_message"}
+# What aiokafka logs as an error while a consumer group forms or moves to another broker, and retries by itself.
+_GROUP_FORMING = ("GroupCoordinatorNotAvailableError", "NotCoordinatorForGroupError", "CoordinatorLoadInProgressError")
 
 
 class JsonFormatter(logging.Formatter):
@@ -47,12 +51,25 @@ class JsonFormatter(logging.Formatter):
         return safe_errors.traceback_text(ei[1]) if ei and ei[1] is not None else ""
 
 
+class GroupFormingIsNotAnError(logging.Filter):
+    """aiokafka's complaints while a consumer group forms (at every start, for a few seconds) are warnings: an operator
+    grepping errors meets what needs them."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.name.startswith("aiokafka") and record.levelno == logging.ERROR \
+                and any(code in record.getMessage() for code in _GROUP_FORMING):
+            record.levelno, record.levelname = logging.WARNING, "WARNING"
+        return True
+
+
 def configure(service: str, level: str = "INFO") -> None:
     handler = logging.StreamHandler(sys.stdout)
     handler.setFormatter(JsonFormatter(service))
+    handler.addFilter(GroupFormingIsNotAnError())
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
+    logging.captureWarnings(True)  # a library's warning as a JSON line, not plain text on stderr
     logging.getLogger("aiokafka").setLevel(logging.WARNING)
     # FastStream's own logger writes plain coloured text on a handler of its own, bypassing this one.
     framework = logging.getLogger("faststream")

@@ -1,6 +1,9 @@
 """Outside development mode the web app is told where people reach it, where the services and the mail relay are,
 and whom it mails as: a loopback default would mail sign-in links nobody can open."""
 
+import subprocess
+import sys
+
 import pytest
 from plumbing.auth import SigningKeys
 from plumbing.settings import new_secret_key
@@ -50,3 +53,10 @@ def test_the_web_app_refuses_to_start_with_a_private_key_whose_public_key_the_se
     both = KEYS.public_pem + other.public_pem
     for private in (KEYS.private_pem, other.private_pem):
         assert WebSettings(**{**DEPLOYMENT, "jwt_public_key": both, "jwt_private_key": private})
+
+
+def test_starting_the_web_app_writes_nothing_but_json_lines_not_a_libraries_import_warning():
+    # Imported before logging is set up, a warning would be plain text at the top of the app's log.
+    started = subprocess.run([sys.executable, "-W", "default", "-c", "import web.bootstrap"],
+                             capture_output=True, text=True, timeout=60)
+    assert started.returncode == 0 and started.stderr == ""

@@ -5,11 +5,18 @@ exchanged for an ID token whose signature, issuer, audience, nonce and lifetime 
 from __future__ import annotations
 
 import time
+import warnings
 from typing import Any
 
 import httpx
+from authlib.deprecate import AuthlibDeprecationWarning
 from authlib.integrations.base_client.errors import OAuthError
-from authlib.integrations.httpx_client import AsyncOAuth2Client
+
+# authlib would rather have the httpx2 package and says so on import, before logging is set up, as plain text at the
+# top of every log; httpx (pinned in the lock) is the client this app uses.
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore", AuthlibDeprecationWarning)
+    from authlib.integrations.httpx_client import AsyncOAuth2Client
 from joserfc import jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
