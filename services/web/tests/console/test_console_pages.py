@@ -1471,6 +1471,27 @@ async def test_the_audit_trail_merges_the_four_services_newest_first_with_names(
     assert "<tbody>" not in text
 
 
+@pytest.mark.parametrize("language, token, gone, platform", [
+    ("en", "a token of no person (admin)", "someone no longer here", "the platform"),
+    ("es", "un token de ninguna persona (admin)", "alguien que ya no está", "la plataforma")])
+async def test_the_trail_tells_a_token_of_no_person_from_someone_erased_and_from_the_platform(
+        world, language, token, gone, platform):
+    # An administrator's token minted for a script names no person: it was never someone who has since left.
+    s = world["s"]
+
+    def entry(i, actor, role):
+        return {"id": i, "at": f"2026-03-0{i}T10:00:00+00:00", "actor": actor, "actor_role": role,
+                "action": "program.defined", "subject_kind": "program", "subject_id": None, "chapter_id": None,
+                "detail": {}, "correlation_id": None}
+    s.audit = {"profiles": [entry(1, "admin", "admin"), entry(2, str(uuid4()), "admin"),
+                            entry(3, "operator:command-line", "service")],
+               "matching": [], "events": [], "notifications": []}
+    async with as_(world, "admin", language)[0] as page:
+        text = html.unescape((await page.get("/console/audit")).text.split("<tbody>")[1])
+    actors = [re.sub(r"\s+", " ", cell).strip() for cell in re.findall(r"<tr>\s*<td>[^<]*</td>\s*<td>([^<]*)</td>", text)]
+    assert actors == [platform, gone, token]
+
+
 @pytest.mark.parametrize("language, words", [("en", "Their staff role changed"),
                                               ("es", "Cambio en su rol de coordinación o administración")])
 async def test_an_email_telling_someone_of_their_staff_role_that_did_not_arrive_is_listed_in_words(world, language,

@@ -162,7 +162,8 @@ async def audit(desk: Console, action: str = "", chapter_id: str = "", before: s
     return desk.render("console/audit.html", entries=shown, names=names, newer=page("after", found.newer),
                        older=page("before", found.older), action=action, chapter_id=filters["chapter_id"],
                        chapters={c["id"]: c for c in chapters}, chapter_list=chapters,
-                       programs={p["id"]: p for p in programs}, events=events)
+                       programs={p["id"]: p for p in programs}, events=events,
+                       tokens={e["actor"] for e in shown if not uuid_or_none(e["actor"])})
 
 
 def _event_of(entry: dict) -> UUID | None:
