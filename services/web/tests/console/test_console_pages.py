@@ -328,6 +328,19 @@ async def test_removing_a_pair_then_publishing_calls_matching_and_the_published_
     assert "The round is published" in text and "Publish:" not in text and "Remove the pair" not in text
 
 
+@pytest.mark.parametrize("language, said", [
+    ("en", "This draft proposes nobody: there is nothing to publish. Discard it, or run another round later."),
+    ("es", "Este borrador no propone a nadie: no hay nada que publicar. Descártalo o ejecuta otra ronda más "
+           "adelante.")])
+async def test_a_draft_that_proposes_nobody_offers_only_to_discard_it(world, language, said):
+    world["s"].rounds[ROUND]["pairs"] = []
+    async with as_(world, "coordinator", language)[0] as page:
+        text = html.unescape((await page.get(f"/console/rounds/{ROUND}")).text)
+    assert said in text
+    assert f'action="/console/rounds/{ROUND}/publish"' not in text
+    assert f'action="/console/rounds/{ROUND}/discard"' in text
+
+
 async def test_a_round_still_running_polls_with_htmx_and_offers_a_reload_without_javascript(world):
     world["s"].rounds[ROUND].update(status="running", progress=40)
     async with as_(world, "coordinator")[0] as page:
