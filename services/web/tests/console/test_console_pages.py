@@ -1551,8 +1551,17 @@ async def test_an_administrator_grants_the_coordinator_role_of_a_chosen_chapter_
         assert "Revoke: Chicago" in text and "Coordinates no chapter." not in text
         chooser = re.search(r'<select id="coordinator-chapter" name="chapter_id">(.*?)</select>', text, re.S)
         assert chooser and "Chicago" not in chooser[1], "a chapter they coordinate is not offered again"
+        # Revoking asks first: one tap on a phone must not take a coordinator's console away.
+        asked = await page.post(f"/console/people/{mentor['id']}/roles/coordinator",
+                                data={"csrf": CSRF, "chapter_id": s.chapter, "revoke": "1"})
+        assert asked.status_code == 200 and s.roles[mentor["id"]]["coordinator_of"] == [s.chapter]
+        question = html.unescape(asked.text)
+        assert ("Take away their role as coordinator of Chicago? They lose its console at once and are told by email."
+                in question)
+        assert 'name="confirmed" value="1"' in question and "Yes, revoke" in question
+        assert f'href="/console/people/{mentor["id"]}#roles"' in question
         await page.post(f"/console/people/{mentor['id']}/roles/coordinator",
-                        data={"csrf": CSRF, "chapter_id": s.chapter, "revoke": "1"})
+                        data={"csrf": CSRF, "chapter_id": s.chapter, "revoke": "1", "confirmed": "1"})
     assert s.roles[mentor["id"]]["coordinator_of"] == []
     async with as_(world, "coordinator")[0] as page:
         denied = await page.post(f"/console/people/{mentor['id']}/roles/coordinator",

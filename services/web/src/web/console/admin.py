@@ -19,6 +19,7 @@ from ..entrypoints.web import Form
 from . import labels
 from .api import AUDITED
 from .core import Console, ConsoleRoute, Desk, event_titles, not_found, text, uuid_or_none
+from .people import person_page
 
 router = APIRouter(prefix="/console", include_in_schema=False, route_class=ConsoleRoute)
 AUDIT_PAGE = 50
@@ -128,6 +129,8 @@ async def grant_or_revoke(person_id: UUID, desk: Console, posted: Form) -> Respo
     revoke = posted.get("revoke") == "1"
     if chapter is None:  # none chosen: nothing granted, nothing to say
         return desk.redirect(f"/console/people/{person_id}#roles")
+    if revoke and posted.get("confirmed") != "1":  # asked first, on the person's page, by the role
+        return await person_page(desk, person_id, asking_revoke=str(chapter))
     await desk.api.call("profiles", "DELETE" if revoke else "PUT",
                         f"/v1/people/{person_id}/roles/coordinator/{chapter}", desk.staff)
     return desk.redirect(f"/console/people/{person_id}?done={'revoked' if revoke else 'granted'}#roles")
