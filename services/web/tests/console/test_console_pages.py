@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import web
+from babel.dates import format_time
 from babel.messages.extract import extract_from_dir
 from web.domain.sign_in import digest
 from web.entrypoints.web import CsrfRefused
@@ -632,7 +633,7 @@ async def test_the_check_in_page_says_when_check_in_opens_until_it_has(world):
         before = (await page.get(f"/console/events/{event['id']}/check-in")).text
         world["s"].open_check_in(event)
         open_now = (await page.get(f"/console/events/{event['id']}/check-in")).text
-    assert "Check-in opens on Thu 10 Dec 2099, 00:00 CST" in before
+    assert "Check-in opens on Thu, Dec 10, 2099, 12:00\u202fAM CST" in before
     assert "Check-in opens on" not in open_now
     # Before it opens, the list names who has a seat, with no button that would only be refused.
     assert "Ben Student" in before and ">Check in Ben Student</button>" not in before
@@ -671,7 +672,8 @@ async def test_marking_an_event_held_asks_first_how_many_with_a_seat_have_not_ch
     now = datetime.now(UTC)
     event["starts_at"] = (now - timedelta(minutes=5)).isoformat()
     event["ends_at"] = (now + timedelta(minutes=30)).isoformat()
-    ends = (now + timedelta(minutes=30)).astimezone(ZoneInfo(event["timezone"])).strftime("%H:%M")
+    ends, termina = (format_time(now + timedelta(minutes=30), "short", tzinfo=ZoneInfo(event["timezone"]), locale=locale)
+                     for locale in ("en_US", "es_US"))
     async with as_(world, "coordinator")[0] as page, as_(world, "coordinator", "es")[0] as spanish:
         shown = (await page.get(f"/console/events/{event['id']}")).text
         asked = await page.get(f"/console/events/{event['id']}/complete")
@@ -690,7 +692,7 @@ async def test_marking_an_event_held_asks_first_how_many_with_a_seat_have_not_ch
     assert f'href="/console/events/{event["id"]}"' in asked.text  # not yet: back, nothing done
     assert "1 person with a seat has not checked in: they will be recorded as not attending." in html.unescape(one_left)
     assert "2 personas con plaza no han registrado su entrada" in html.unescape(preguntado)
-    assert f"Termina a las {ends}: todavía puede llegar gente." in html.unescape(preguntado)
+    assert f"Termina a las {termina}: todavía puede llegar gente." in html.unescape(preguntado)
 
 
 async def test_the_question_before_marking_an_event_held_says_nothing_of_arrivals_once_it_has_ended(world):
@@ -792,11 +794,11 @@ async def test_a_checked_in_row_says_when_and_puts_its_undo_after_that_not_where
     assert re.search(r'<button type="submit"[^>]*>Check in Ben Student</button>', before)
     # Where the button was, the time it was done (12:05 in Chicago), which takes focus: a second tap or Enter
     # lands on words, not on undoing. Undo, a secondary button, comes after it.
-    said = re.search(r'<p[^>]* data-focus[^>]*>Checked in at 12:05</p>', row)
+    said = re.search(r'<p[^>]* data-focus[^>]*>Checked in at 12:05\u202fPM</p>', row)
     assert said and 'data-announce="Ben Student is checked in."' in said[0]
     undo = re.search(r'<button type="submit" class="secondary"[^>]*>Undo: Ben Student</button>', row)
     assert undo and "data-focus" not in undo[0] and said.start() < undo.start()
-    assert "Checked in at 12:05" in after.split(f'id="p-{mentee["id"]}"')[1].split("</li>")[0]
+    assert "Checked in at 12:05\u202fPM" in after.split(f'id="p-{mentee["id"]}"')[1].split("</li>")[0]
     # Each button is disabled while its request is on its way: a tap on it then does nothing.
     forms = re.findall(r"<form [^>]*hx-post[^>]*>", before + row)
     assert forms and all('hx-disabled-elt="find button"' in form for form in forms)
@@ -1796,7 +1798,7 @@ async def test_a_coordinator_sees_who_has_yet_to_answer_a_proposal_and_when_it_l
     row = listed[listed.find("Dana Student"):]
     row = " ".join(row[:row.find("</tr>")].split())
     assert "The mentor has yet to answer; lapses unanswered on December 17, 2026" in row, row
-    assert "Answer by</dt><dd>Thu 17 Dec 2026, 08:03 CST (then it lapses, unanswered)" in " ".join(one.split())
+    assert "Answer by</dt><dd>Thu, Dec 17, 2026, 8:03 AM CST (then it lapses, unanswered)" in " ".join(one.split())
 
 
 @pytest.mark.parametrize(("pausing", "said"), [

@@ -10,8 +10,8 @@ import pytest
 from .pages import Services, browser
 from .test_pages import ME
 
-IN_LOS_ANGELES = "Sun 6 Dec 2026, 19:00 PST"  # 2026-12-07T03:00Z, in Los Angeles
-IN_CHICAGO = "Sun 6 Dec 2026, 21:00 CST"
+IN_LOS_ANGELES = "Sun, Dec 6, 2026, 7:00 PM PST"  # 2026-12-07T03:00Z, in Los Angeles
+IN_CHICAGO = "Sun, Dec 6, 2026, 9:00 PM CST"
 
 
 def an_event(is_virtual: bool) -> dict:
@@ -48,8 +48,8 @@ async def test_an_in_person_events_times_are_where_it_happens_and_an_online_ones
 
 async def test_an_in_person_events_end_and_deadline_are_where_it_happens_too():
     shown = next(iter((await pages_of(an_event(is_virtual=False))).values()))
-    assert "Sun 6 Dec 2026, 21:00 PST" in shown  # ends
-    assert "Sun 6 Dec 2026, 17:00 PST" in shown  # register by
+    assert "Sun, Dec 6, 2026, 9:00 PM PST" in shown  # ends
+    assert "Sun, Dec 6, 2026, 5:00 PM PST" in shown  # register by
 
 
 async def test_the_pages_of_events_say_in_their_footer_that_an_in_person_events_times_are_where_it_happens():

@@ -338,7 +338,7 @@ async def test_a_free_office_hour_shows_when_it_ends_and_its_host_named_only_to_
                          f"GET /v1/people/{ME}/partners": [partner(HOST, "Dr Rivera")]})
     async with browser(services, ME) as page:
         listed = await page.get("/office-hours")
-    assert listed.text.count("Mon 7 Dec 2026, 10:00–10:30 CST") == 2
+    assert listed.text.count("Mon, Dec 7, 2026, 10:00\u202fAM–10:30\u202fAM CST") == 2
     assert "Dr Rivera" in listed.text and listed.text.count("Dr Rivera") == 1  # the stranger's name is not ours
 
 
@@ -368,7 +368,7 @@ async def test_the_host_sees_who_booked_a_slot_when_profiles_names_them_to_the_h
     async with browser(services, ME) as page:
         mine = await page.get("/my-office-hours")
     assert "Booked by Sam Lee" in mine.text and mine.text.count("Booked") == 2
-    assert "Mon 7 Dec 2026, 10:00–10:30 CST" in mine.text
+    assert "Mon, Dec 7, 2026, 10:00\u202fAM–10:30\u202fAM CST" in mine.text
 
 
 PAIRING, PROGRAM, MENTEE = str(uuid4()), str(uuid4()), str(uuid4())
@@ -609,8 +609,8 @@ async def test_a_mentorship_page_says_the_partners_training_stage_and_time_zone_
     async with browser(services, ME, timezone=my_zone) as page:
         shown = await page.get(f"/mentorships/{PAIRING}")
     assert f"<dt>Training stage</dt><dd>{said_stage}</dd>" in shown.text
-    assert re.search(rf"<dt>Time zone</dt><dd>[^<]+: {apart}\. Their time now: \w{{3}} \d+ \w{{3}} \d{{4}}, "
-                     r"\d\d:\d\d", shown.text), shown.text
+    assert re.search(rf"<dt>Time zone</dt><dd>[^<]+: {apart}\. Their time now: \w{{3}}, \w{{3}} \d+, \d{{4}}, "
+                     r"\d+:\d\d\s[AP]M", shown.text), shown.text
 
 
 async def test_a_meeting_refused_by_matching_says_why_next_to_its_day_keeping_what_was_typed():
@@ -918,10 +918,10 @@ async def test_a_request_says_by_when_it_must_be_answered_to_the_mentor_and_to_t
         f"GET /v1/people/{ME}/partners": [], f"GET /v1/people/{ME}/enrollments": []})
     async with browser(services, ME) as page:
         mentor = [await page.get(path) for path in (f"/mentorships/{PAIRING}", "/")]
-    assert ("You asked this mentor; we are waiting for their answer. If the mentor has not answered by Thu 17 Dec "
-            "2026, 08:03 CST, your request lapses and you can ask another mentor.") in " ".join(mentee.text.split())
+    assert ("You asked this mentor; we are waiting for their answer. If the mentor has not answered by Thu, Dec 17, "
+            "2026, 8:03 AM CST, your request lapses and you can ask another mentor.") in " ".join(mentee.text.split())
     for shown in mentor:
-        assert "Please answer by Thu 17 Dec 2026, 08:03 CST: unanswered by then, it lapses." in shown.text
+        assert "Please answer by Thu, Dec 17, 2026, 8:03\u202fAM CST: unanswered by then, it lapses." in shown.text
     assert "Answer a mentee's request in Premed circle" in mentor[1].text
     assert "Answer the proposed mentorship" not in mentor[1].text
 
@@ -958,9 +958,9 @@ async def test_why_a_mentor_may_fit_is_said_of_a_request_not_why_we_paired_them(
 
 
 @pytest.mark.parametrize(("language", "zone", "said"), [
-    ("es", "America/Chicago", "jue 17 dic 2026, 08:03 hora estándar central"),
-    ("en", "Europe/Madrid", "Thu 17 Dec 2026, 15:03 Central European Standard Time"),
-    ("en", "America/Chicago", "Thu 17 Dec 2026, 08:03 CST"),
+    ("es", "America/Chicago", "jue, 17 de dic de 2026, 8:03 a.m. hora estándar central"),
+    ("en", "Europe/Madrid", "Thu, Dec 17, 2026, 3:03 PM Central European Standard Time"),
+    ("en", "America/Chicago", "Thu, Dec 17, 2026, 8:03 AM CST"),
 ])
 async def test_a_moment_names_its_time_zone_in_words_where_the_language_has_no_abbreviation_for_it(
         language, zone, said):

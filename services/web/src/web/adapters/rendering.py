@@ -14,13 +14,23 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel.core import negotiate_locale
-from babel.dates import format_date, format_datetime, get_timezone, get_timezone_location, get_timezone_name
+from babel.dates import (
+    format_date,
+    format_datetime,
+    format_skeleton,
+    format_time,
+    get_timezone,
+    get_timezone_location,
+    get_timezone_name,
+)
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 LANGUAGES = ("en", "es")
+# The conventions dates and times are written in, as the emails write them (notifications' `i18n.LANGUAGES`).
+REGIONAL = {"en": "en_US", "es": "es_US"}
 DEFAULT_LANGUAGE = "en"
 
 
@@ -121,8 +131,7 @@ class Renderer:
         @lru_cache(maxsize=4096)
         def formatted(value: str, timezone: str | None) -> str:
             moment, zone = datetime.fromisoformat(value), _zone(timezone)
-            return (format_datetime(moment, "EEE d MMM y, HH:mm", tzinfo=zone, locale=language) + " "
-                    + _zone_label(moment, zone, language))
+            return f"{_day_and_time(moment, zone, language)} {_zone_label(moment, zone, language)}"
 
         def when(value: str | datetime | None, timezone: str | None = None) -> str:
             if not value:
@@ -140,9 +149,9 @@ class Renderer:
             starts, ends = datetime.fromisoformat(start).astimezone(zone), datetime.fromisoformat(end).astimezone(zone)
             if starts.date() != ends.date():
                 return f"{when(start, timezone)} – {when(end, timezone)}"
-            return (format_datetime(starts, "EEE d MMM y, HH:mm", tzinfo=zone, locale=language) + "–"
-                    + format_datetime(ends, "HH:mm", tzinfo=zone, locale=language) + " "
-                    + _zone_label(ends, zone, language))
+            return (f"{_day_and_time(starts, zone, language)}–"
+                    f"{format_time(ends, 'short', tzinfo=zone, locale=REGIONAL[language])} "
+                    f"{_zone_label(ends, zone, language)}")
         return span
 
     @staticmethod
@@ -167,6 +176,13 @@ class Renderer:
     def render(self, language: str, template: str, context: dict[str, Any]) -> str:
         environment = self._environments.get(language, self._environments[DEFAULT_LANGUAGE])
         return environment.get_template(template).render(context)
+
+
+def _day_and_time(moment: datetime, zone: ZoneInfo, language: str) -> str:
+    """Sun, Dec 6, 2026, 2:00 PM / dom, 6 de dic de 2026, 2:00 p.m.: as the emails write a time (US conventions)."""
+    regional = REGIONAL[language]
+    return (f"{format_skeleton('yMMMEd', moment, tzinfo=zone, locale=regional)}, "
+            f"{format_time(moment, 'short', tzinfo=zone, locale=regional)}")
 
 
 def _zone_label(moment: datetime, zone: ZoneInfo, language: str) -> str:

@@ -8,12 +8,14 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Coroutine, Iterable, Mapping
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlencode
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
+from babel.dates import format_time
 from babel.support import Translations
 from fastapi import Depends, Request
 from fastapi.exceptions import RequestValidationError
@@ -21,7 +23,7 @@ from fastapi.responses import HTMLResponse, Response
 from fastapi.routing import APIRoute
 from starlette.datastructures import FormData
 
-from ..adapters.rendering import LANGUAGES, Renderer, install, load_translations
+from ..adapters.rendering import LANGUAGES, REGIONAL, Renderer, install, load_translations
 from ..adapters.service_tokens import ServiceTokens
 from ..adapters.services import PooledHttp, ServiceError
 from ..entrypoints import labels as participant_labels
@@ -55,16 +57,16 @@ class ConsoleRenderer(Renderer):
             environment.globals["tn"] = environment.globals["ngettext"]
             environment.globals["console"] = labels
             environment.filters["number"] = _number
-            environment.filters["clock"] = _clock
+            environment.filters["clock"] = partial(_clock, language=language)
 
 
 def _number(value: Any) -> str:
     return f"{value:,}" if isinstance(value, int) else str(value)
 
 
-def _clock(value: str, timezone: str) -> str:
-    """The time of day of an instant in a zone (an event's), as "13:39": said at the door, where the day is today."""
-    return datetime.fromisoformat(value).astimezone(ZoneInfo(timezone)).strftime("%H:%M")
+def _clock(value: str, timezone: str, language: str) -> str:
+    """The time of day of an instant in a zone (an event's), as "1:39 PM": said at the door, where the day is today."""
+    return format_time(datetime.fromisoformat(value), "short", tzinfo=ZoneInfo(timezone), locale=REGIONAL[language])
 
 
 def renderer(request: Request) -> ConsoleRenderer:
