@@ -114,6 +114,25 @@ HELD_UNTIL_SENT = ("confirmation_path", "display_name", "new_email", "old_email"
 
 # Kinds whose email carries the event's calendar entry and, for a virtual event, its join link.
 SEAT_KINDS = frozenset({"registration_confirmed", "registration_promoted"})
+# A registration's statuses that hold a seat (promoted: from the waitlist).
+HOLDS_A_SEAT = ("confirmed", "promoted")
+
+
+class SinceSent(StrEnum):
+    """What changed for the reader, by their registration, since a message about it was sent."""
+
+    REGISTRATION_CANCELLED = "registration_cancelled"
+    SEATED = "seated"  # their place on the waitlist became a seat
+
+
+def changed_since(kind: str, registration_status: str | None) -> SinceSent | None:
+    """What no longer holds of a message about a registration, as the registration stands now: all of them once it is
+    cancelled (by its registrant or an organiser); a place on the waitlist once it is a seat."""
+    if registration_status == "cancelled":
+        return SinceSent.REGISTRATION_CANCELLED
+    if kind == "registration_waitlisted" and registration_status in HOLDS_A_SEAT:
+        return SinceSent.SEATED
+    return None
 
 # What an attendee is told about when it changes (events' field names), and what does not concern them: a new
 # capacity, deadline or audience changes nothing for someone who holds a place; a new time zone alone moves nothing;

@@ -21,6 +21,7 @@ from plumbing.auth import Principal
 
 from ..domain import commands
 from ..domain.model import (
+    HOLDS_A_SEAT,
     KINDS,
     MESSAGES_WINDOW,
     AddressNotKept,
@@ -398,9 +399,6 @@ async def event_restated(event: events_contract.EventRestated, uow: UnitOfWork) 
         await uow.commit()
 
 
-HOLDS_A_SEAT = ("confirmed", "promoted")
-
-
 def _event_updated(update_id: UUID, person_id: UUID, chapter_id: UUID | None, scheduled_event_id: UUID,
                    registration_id: UUID, changed_fields: list[str], status: str, before: dict) -> Notification:
     # The registration finds a seat holder's join link, which the updated calendar entry must keep.
@@ -587,9 +585,11 @@ async def reminder_due(event: events_contract.ReminderDue, uow: UnitOfWork) -> N
         listing = await uow.notifications.listing(event.scheduled_event_id) or {}
         if (await uow.notifications.registration_status(event.registration_id) != "cancelled"
                 and not listing.get("cancelled_at")):
+            # The start it reminds of: the day its inbox item names once it no longer holds (`inbox_composer`).
             await uow.notifications.add(Notification.answering(
                 event.event_id, event.person_id, event.chapter_id, "event_reminder",
-                scheduled_event_id=event.scheduled_event_id, registration_id=event.registration_id))
+                scheduled_event_id=event.scheduled_event_id, registration_id=event.registration_id,
+                starts_at=event.starts_at))
         await uow.commit()
 
 
