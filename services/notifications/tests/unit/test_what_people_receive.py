@@ -1841,6 +1841,29 @@ async def test_someone_who_opted_out_of_event_updates_is_still_emailed_when_thei
     assert email.unsubscribe_url is None
 
 
+@pytest.mark.parametrize("changed", [{"starts_at": NOW + timedelta(days=6), "ends_at": NOW + timedelta(days=6, hours=1)},
+                                     {"location": "Library, room 310"}])
+async def test_someone_waiting_for_a_place_who_opted_out_of_event_updates_is_still_emailed_when_the_event_moves(
+        changed):
+    """The unsubscribe page promises a new time or place always reaches them: one deciding whether to keep waiting
+    needs it too (nothing in their calendar to change: no entry is attached)."""
+    uow = new_uow()
+    kim = await person(uow, "Kim Park")
+    await handlers.change_preferences(commands.ChangePreferences(kim, {Category.EVENT_UPDATES: True}), uow)
+    talk = workshop(NOW + timedelta(days=5))
+    await handlers.event_published(talk, uow)
+    await registered(uow, talk, kim, status="waitlisted")
+    await sent(uow)
+
+    await handlers.event_updated(updated(talk, 1, ["title"], title="Personal statements, revised"), uow)
+    assert await sent(uow) == []
+    await handlers.event_updated(updated(talk, 2, list(changed), title="Personal statements, revised", **changed), uow)
+    [email] = await sent(uow)
+
+    assert email.subject.startswith(("New time:", "New place:")) and email.attachments == ()
+    assert "because it concerns your own account, mentorship or registration" in email.text
+
+
 @pytest.mark.parametrize("language", ["en", "es"])
 @pytest.mark.parametrize("pairing_kind", ["general", "clinical"])
 def test_the_waitlist_email_is_true_whatever_keeps_the_mentee_waiting_and_says_nothing_of_why(language, pairing_kind):

@@ -90,15 +90,16 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
     Kind("daily_digest", Category.ESSENTIAL, in_inbox=False),
 )}
 
-# What moves an event: someone holding a seat is told of it whatever they opted out of, as their calendar entry
-# changes with it (an update they opted out of is news: a new title, description or exhibitors).
+# What moves an event: every registrant is told of it whatever they opted out of, as a seat holder's calendar entry
+# changes with it and one waiting for a place decides by it whether to keep waiting (an update they opted out of is
+# news: a new title, description or exhibitors).
 MOVES = frozenset({"starts_at", "ends_at", "location", "is_virtual"})
 
 
 def category_of(kind: str, parameters: Mapping[str, Any]) -> Category:
-    """The category a notification is sent under: its kind's, but an event moved under a seat holder is essential, and
-    so is a reminder warning that its lapse would pause them."""
-    if kind == "event_updated" and parameters.get("holds_seat") and MOVES & set(parameters.get("changed_fields") or ()):
+    """The category a notification is sent under: its kind's, but an event moved is essential, and so is a reminder
+    warning that its lapse would pause them."""
+    if kind == "event_updated" and MOVES & set(parameters.get("changed_fields") or ()):
         return Category.ESSENTIAL
     if kind == "answer_due" and parameters.get("pauses_if_it_lapses"):
         return Category.ESSENTIAL  # as the pause itself: it would change what happens to their enrollment
