@@ -1035,7 +1035,10 @@ class _Composer:
             said.append(_("Its description has changed."))
         if "exhibitors" in changed:
             said.append(_("The list of exhibitors has changed."))
-        if changed & {"starts_at", "ends_at"}:
+        if changed & {"starts_at", "ends_at"} and changed & {"location", "is_virtual"}:
+            subject = self.about_event(_("New time and place: %(title)s"),
+                                       _("New time and place for an event you registered for"))
+        elif changed & {"starts_at", "ends_at"}:
             subject = self.about_event(_("New time: %(title)s"), _("New time for an event you registered for"))
         elif changed & {"location", "is_virtual"}:
             subject = self.about_event(_("New place: %(title)s"), _("New place for an event you registered for"))
