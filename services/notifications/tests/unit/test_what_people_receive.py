@@ -360,6 +360,25 @@ async def test_a_reminder_of_an_office_hour_cancelled_since_is_not_sent():
     assert sorted(uow.notifications.statuses().values()).count("cancelled") == 4  # two confirmations, two reminders
 
 
+@pytest.mark.parametrize(("language", "said"), [
+    ("en", "The calendar entry attached removes the office hour from your calendar."),
+    ("es", "La entrada de calendario adjunta quita la hora de consulta de tu calendario.")])
+async def test_an_office_hours_cancellation_says_its_calendar_entry_removes_the_office_hour(language, said):
+    """Not the sentence of an event's ("lo quita": an office hour is "la hora de consulta")."""
+    uow = new_uow()
+    student, host = await person(uow, "Sam Okafor", language=language), await person(uow, "Lee Chen")
+    starts = NOW + timedelta(days=3)
+    booking = dict(slot_id=uuid4(), host_id=host, person_id=student, chapter_id=None, starts_at=starts,
+                   ends_at=starts + timedelta(minutes=30), booking_id=uuid4())
+    await handlers.office_hours_booked(ev.OfficeHoursBookedV3(**booking), uow)
+    await sent(uow)
+    await handlers.office_hours_booking_cancelled(ev.OfficeHoursBookingCancelledV3(
+        **booking, cancelled_by="host", reason_code="slot_withdrawn"), uow)
+
+    [to_student] = [m for m in await sent(uow) if m.to == uow.notifications.contacts[student]["email"]]
+    assert said in to_student.text and "lo quita" not in to_student.text
+
+
 # --- unsubscribing and preferences (issue 10) --------------------------------------------------------------------
 
 async def test_reading_an_unsubscribe_link_changes_nothing_posting_it_unsubscribes_and_an_erased_readers_link_dies():

@@ -1175,9 +1175,10 @@ class _Composer:
                 said = [_("%(name)s cancelled the office hour you booked for %(when)s.") % values]
         action = (Action(_("Find another office hour"), self.links.to("office_hours")) if self.role == "participant"
                   else Action(_("See your office hours"), self.links.to("my_office_hours")))
+        # Not the sentence of an event's: Spanish says an office hour (la hora de consulta) with another pronoun.
         return Message(subject, said, action=action,
-                       calendar=self.booking_calendar(Method.CANCEL,
-                                                      _("The calendar entry attached removes it from your calendar.")))
+                       calendar=self.booking_calendar(Method.CANCEL, _("The calendar entry attached removes the office "
+                                                                       "hour from your calendar.")))
 
     # --- the digest -----------------------------------------------------------------------------------------
 
