@@ -360,6 +360,25 @@ async def test_a_reminder_of_an_office_hour_cancelled_since_is_not_sent():
     assert sorted(uow.notifications.statuses().values()).count("cancelled") == 4  # two confirmations, two reminders
 
 
+@pytest.mark.parametrize("cancelled_by", ["host", "participant"])
+async def test_the_reminders_of_an_office_hour_cancelled_are_cancelled_at_once_not_left_waiting_to_go(cancelled_by):
+    """The console lists what waits to go: a reminder of a booking withdrawn is not among it until its day."""
+    uow = new_uow()
+    student, host = await person(uow, "Sam Okafor"), await person(uow, "Lee Chen")
+    starts = NOW + timedelta(days=3)
+    booking = dict(slot_id=uuid4(), host_id=host, person_id=student, chapter_id=None, starts_at=starts,
+                   ends_at=starts + timedelta(minutes=30), booking_id=uuid4())
+    await handlers.office_hours_booked(ev.OfficeHoursBookedV3(**booking), uow)
+    await sent(uow)
+    await handlers.office_hours_booking_cancelled(ev.OfficeHoursBookingCancelledV3(
+        **booking, cancelled_by=cancelled_by,
+        reason_code="slot_withdrawn" if cancelled_by == "host" else "cancelled"), uow)
+
+    reminders = await views.delivery_log(uow, None, None, 50)
+    assert {d["status"] for d in reminders if d["kind"] == "office_hours_reminder"} == {"cancelled"}
+    assert await views.delivery_log(uow, None, "pending", 50) != [], "its cancellations are still to go"
+
+
 @pytest.mark.parametrize(("language", "said"), [
     ("en", "The calendar entry attached removes the office hour from your calendar."),
     ("es", "La entrada de calendario adjunta quita la hora de consulta de tu calendario.")])

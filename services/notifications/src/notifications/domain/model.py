@@ -115,6 +115,9 @@ HELD_UNTIL_SENT = ("confirmation_path", "display_name", "new_email", "old_email"
 
 # Kinds whose email carries the event's calendar entry and, for a virtual event, its join link.
 SEAT_KINDS = frozenset({"registration_confirmed", "registration_promoted"})
+# Kinds that no longer hold once their office-hour booking is cancelled: not sent yet, they never will be.
+BOOKING_HELD_KINDS = ("office_hours_booked", "office_hours_booked_host", "office_hours_reminder",
+                      "office_hours_link_given")
 # A registration's statuses that hold a seat (promoted: from the waitlist).
 HOLDS_A_SEAT = ("confirmed", "promoted")
 

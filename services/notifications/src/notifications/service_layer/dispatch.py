@@ -40,6 +40,7 @@ from mentorship_contracts.notifications import NotificationFailedV2, Notificatio
 from plumbing.db import DatabaseWait, once_the_database_answers
 
 from ..domain.model import (
+    BOOKING_HELD_KINDS,
     SEAT_KINDS,
     Channel,
     ClaimLost,
@@ -98,9 +99,6 @@ class Obsolete(Exception):
 # update sent after it would put the event back in the reader's calendar).
 VOID_ONCE_CANCELLED = frozenset({"event_updated", "event_reminder", "join_link", "registration_confirmed",
                                  "registration_promoted", "registration_waitlisted", "organiser_message"})
-# Kinds that no longer hold once their office-hour booking is cancelled.
-BOOKING_HELD_KINDS = frozenset({"office_hours_booked", "office_hours_booked_host", "office_hours_reminder",
-                                "office_hours_link_given"})
 # Kinds about a pairing that name neither the other side nor anything they show (they are no partner yet): they go
 # without waiting for the other's contact details.
 NAMING_NO_PARTNER = frozenset({"pairing_proposed", "pairing_declined"})
