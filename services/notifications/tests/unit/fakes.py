@@ -149,6 +149,9 @@ class FakeNotifications:
     async def registration_status(self, registration_id: UUID) -> str | None:
         return self.registrations.get(registration_id, {}).get("status")
 
+    async def registration_statuses_of(self, registration_ids: list[UUID]) -> dict[UUID, str]:
+        return {r: self.registrations[r]["status"] for r in registration_ids if r in self.registrations}
+
     async def registrants(self, scheduled_event_id: UUID) -> list[tuple[UUID, UUID, str]]:
         return [(r["person_id"], registration_id, r["status"]) for registration_id, r in self.registrations.items()
                 if r["scheduled_event_id"] == scheduled_event_id and r["status"] in HOLDING_A_PLACE]

@@ -203,6 +203,27 @@ async def test_an_events_update_and_cancellation_name_it_in_their_subjects_only_
     assert cancellation.subject == called_off and TITLE in cancellation.text
 
 
+@pytest.mark.parametrize(("attendees_public", "language", "subject"), [
+    (True, "en", f"New time and place: {TITLE}"),
+    (False, "en", "New time and place for an event you registered for"),
+    (True, "es", f"Nuevo horario y lugar: {TITLE}"),
+    (False, "es", "Nuevo horario y lugar para un evento en el que te inscribiste"),
+])
+async def test_an_event_moved_to_another_time_and_place_says_both_in_its_subject(attendees_public, language, subject):
+    uow = new_uow()
+    sam, event, _ = await an_event_registered(uow, attendees_public)
+    known = uow.notifications.contacts[sam]
+    await handlers.contact_details_changed(pr.ContactDetailsChangedV3(
+        person_id=sam, chapter_id=None, display_name="Sam Okafor", email=known["email"], timezone=known["timezone"],
+        preferred_language=language), uow)
+    await sent(uow)
+    later = event.starts_at + timedelta(hours=2)
+    await handlers.event_updated(updated(event, 1, ["starts_at", "ends_at", "location"], starts_at=later,
+                                         ends_at=later + timedelta(hours=1), location="Room 310"), uow)
+    [update] = await sent(uow)
+    assert update.subject == subject
+
+
 async def test_an_event_is_named_once_a_registration_of_it_came_on_the_public_topic_whatever_came_before():
     uow = new_uow()
     _, event, _ = await an_event_registered(uow, False)

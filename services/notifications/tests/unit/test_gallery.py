@@ -97,7 +97,8 @@ async def test_a_spanish_reader_reads_spanish_and_an_english_one_english(languag
 
 # What an email says of the calendar entry it carries.
 SAID_OF_THE_ATTACHMENT = ("The calendar entry is attached.", "The updated calendar entry is attached.",
-                          "The calendar entry attached removes it from your calendar.")
+                          "The calendar entry attached removes it from your calendar.",
+                          "The calendar entry attached removes the office hour from your calendar.")
 
 
 @pytest.mark.parametrize("language", ["en", "es"])

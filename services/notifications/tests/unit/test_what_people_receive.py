@@ -360,6 +360,44 @@ async def test_a_reminder_of_an_office_hour_cancelled_since_is_not_sent():
     assert sorted(uow.notifications.statuses().values()).count("cancelled") == 4  # two confirmations, two reminders
 
 
+@pytest.mark.parametrize("cancelled_by", ["host", "participant"])
+async def test_the_reminders_of_an_office_hour_cancelled_are_cancelled_at_once_not_left_waiting_to_go(cancelled_by):
+    """The console lists what waits to go: a reminder of a booking withdrawn is not among it until its day."""
+    uow = new_uow()
+    student, host = await person(uow, "Sam Okafor"), await person(uow, "Lee Chen")
+    starts = NOW + timedelta(days=3)
+    booking = dict(slot_id=uuid4(), host_id=host, person_id=student, chapter_id=None, starts_at=starts,
+                   ends_at=starts + timedelta(minutes=30), booking_id=uuid4())
+    await handlers.office_hours_booked(ev.OfficeHoursBookedV3(**booking), uow)
+    await sent(uow)
+    await handlers.office_hours_booking_cancelled(ev.OfficeHoursBookingCancelledV3(
+        **booking, cancelled_by=cancelled_by,
+        reason_code="slot_withdrawn" if cancelled_by == "host" else "cancelled"), uow)
+
+    reminders = await views.delivery_log(uow, None, None, 50)
+    assert {d["status"] for d in reminders if d["kind"] == "office_hours_reminder"} == {"cancelled"}
+    assert await views.delivery_log(uow, None, "pending", 50) != [], "its cancellations are still to go"
+
+
+@pytest.mark.parametrize(("language", "said"), [
+    ("en", "The calendar entry attached removes the office hour from your calendar."),
+    ("es", "La entrada de calendario adjunta quita la hora de consulta de tu calendario.")])
+async def test_an_office_hours_cancellation_says_its_calendar_entry_removes_the_office_hour(language, said):
+    """Not the sentence of an event's ("lo quita": an office hour is "la hora de consulta")."""
+    uow = new_uow()
+    student, host = await person(uow, "Sam Okafor", language=language), await person(uow, "Lee Chen")
+    starts = NOW + timedelta(days=3)
+    booking = dict(slot_id=uuid4(), host_id=host, person_id=student, chapter_id=None, starts_at=starts,
+                   ends_at=starts + timedelta(minutes=30), booking_id=uuid4())
+    await handlers.office_hours_booked(ev.OfficeHoursBookedV3(**booking), uow)
+    await sent(uow)
+    await handlers.office_hours_booking_cancelled(ev.OfficeHoursBookingCancelledV3(
+        **booking, cancelled_by="host", reason_code="slot_withdrawn"), uow)
+
+    [to_student] = [m for m in await sent(uow) if m.to == uow.notifications.contacts[student]["email"]]
+    assert said in to_student.text and "lo quita" not in to_student.text
+
+
 # --- unsubscribing and preferences (issue 10) --------------------------------------------------------------------
 
 async def test_reading_an_unsubscribe_link_changes_nothing_posting_it_unsubscribes_and_an_erased_readers_link_dies():
@@ -1839,6 +1877,29 @@ async def test_someone_who_opted_out_of_event_updates_is_still_emailed_when_thei
     assert email.subject.startswith("New time:") and email.attachments  # the calendar entry, moved
     assert "because it concerns your own account, mentorship or registration" in email.text
     assert email.unsubscribe_url is None
+
+
+@pytest.mark.parametrize("changed", [{"starts_at": NOW + timedelta(days=6), "ends_at": NOW + timedelta(days=6, hours=1)},
+                                     {"location": "Library, room 310"}])
+async def test_someone_waiting_for_a_place_who_opted_out_of_event_updates_is_still_emailed_when_the_event_moves(
+        changed):
+    """The unsubscribe page promises a new time or place always reaches them: one deciding whether to keep waiting
+    needs it too (nothing in their calendar to change: no entry is attached)."""
+    uow = new_uow()
+    kim = await person(uow, "Kim Park")
+    await handlers.change_preferences(commands.ChangePreferences(kim, {Category.EVENT_UPDATES: True}), uow)
+    talk = workshop(NOW + timedelta(days=5))
+    await handlers.event_published(talk, uow)
+    await registered(uow, talk, kim, status="waitlisted")
+    await sent(uow)
+
+    await handlers.event_updated(updated(talk, 1, ["title"], title="Personal statements, revised"), uow)
+    assert await sent(uow) == []
+    await handlers.event_updated(updated(talk, 2, list(changed), title="Personal statements, revised", **changed), uow)
+    [email] = await sent(uow)
+
+    assert email.subject.startswith(("New time:", "New place:")) and email.attachments == ()
+    assert "because it concerns your own account, mentorship or registration" in email.text
 
 
 @pytest.mark.parametrize("language", ["en", "es"])

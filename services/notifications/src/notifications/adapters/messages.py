@@ -18,7 +18,7 @@ from uuid import UUID
 from mentorship_contracts.matching import PAUSED_AFTER_UNANSWERED
 from plumbing.calendar import CalendarEntry, Method, booking_uid, event_uid
 
-from ..domain.model import MESSAGE_LIMIT, Category, Notification, category_of
+from ..domain.model import MESSAGE_LIMIT, Category, Notification, SinceSent, category_of
 from ..domain.text import one_line, paragraphs
 from .i18n import Reader, zone_of
 from .links import Links
@@ -126,8 +126,10 @@ def _subject_line(text: str) -> str:
 def inbox_composer(links: Links, clock: Callable[[], datetime] = lambda: datetime.now(UTC)
                    ) -> Callable[[Notification, str, dict[str, Any]], Message]:
     """An inbox item said whole, as its email says it, without the calendar file, subject and body in the reader's
-    language now; when what it spoke of is over or gone, the subject it was given alone, unless that named the
-    other side of an office hour: then one naming them as they are now (`service_layer.views.Compose`)."""
+    language now; when what it spoke of is over or gone, the subject it was given, with what changed for the reader
+    since (their registration cancelled, a seat given), unless that subject named the other side of an office hour
+    (then one naming them as they are now) or counted days from when a reminder was sent (then one naming the day of
+    the event it reminded of) (`service_layer.views.Compose`)."""
     def said(notification: Notification, subject: str, context: dict[str, Any]) -> Message:
         if context.get("recipient") is None:
             return Message(subject, [])
@@ -136,7 +138,10 @@ def inbox_composer(links: Links, clock: Callable[[], datetime] = lambda: datetim
             composer = _Composer(context, reader, links, clock())
             if notification.kind in NAMING_THE_OTHER_SIDE and composer.partner:
                 subject = _subject_line(composer.office_hour_subject(notification.kind))
-            return Message(subject, [])
+            elif notification.kind == "event_reminder" and context.get("event"):
+                subject = _subject_line(composer.reminder_subject(_at(context.get("starts_at")
+                                                                      or context["event"]["starts_at"]), counted=False))
+            return Message(subject, composer.since_sent())
         return replace(compose(notification.kind, context, reader, links, clock()), calendar=None)
     return said
 
@@ -370,21 +375,30 @@ class _Composer:
             location=b["location"], sequence=1 if method is Method.CANCEL else 0, cancelled=method is Method.CANCEL)
         return CalendarCopy(method, entry, "office-hour.ics", said)
 
-    def relative_day(self, starts: datetime, what: str, where: str | None = None) -> str:
+    def relative_day(self, starts: datetime, what: str, where: str | None = None, counted: bool = True) -> str:
         """Today at 6:00 PM: <what>; Tomorrow at …; Thursday, March 4, 2027: … (the reader's days, or those of the
-        zone `where` it takes place, named when it is not the reader's)."""
+        zone `where` it takes place, named when it is not the reader's); not `counted`, always the day."""
         _ = self._
         zone = zone_of(where) if where else self.r.zone
         time = self.r.time(starts, zone)
         if zone.utcoffset(starts) != self.r.zone.utcoffset(starts):
             time = _("%(time)s (%(zone)s)") % {"time": time, "zone": self.r.zone_name(starts, zone)}
-        days = (self.r.local(starts, zone).date() - self.r.local(self.now, zone).date()).days
+        days = (self.r.local(starts, zone).date() - self.r.local(self.now, zone).date()).days if counted else None
         values = {"time": time, "what": what, "day": self.r.day(starts, zone)}
         if days == 0:
             return _("Today at %(time)s: %(what)s") % values
         if days == 1:
             return _("Tomorrow at %(time)s: %(what)s") % values
         return _("%(day)s: %(what)s") % values
+
+    def since_sent(self) -> list[str]:
+        """What changed for the reader, by their own registration, since the message was sent (`SinceSent`)."""
+        since = self.c.get("since")
+        if since == SinceSent.REGISTRATION_CANCELLED:
+            return [self._("This registration has been cancelled since.")]
+        if since == SinceSent.SEATED:
+            return [self._("A place has freed up for you since.")]
+        return []
 
     # --- accounts -------------------------------------------------------------------------------------------
 
@@ -1021,7 +1035,10 @@ class _Composer:
             said.append(_("Its description has changed."))
         if "exhibitors" in changed:
             said.append(_("The list of exhibitors has changed."))
-        if changed & {"starts_at", "ends_at"}:
+        if changed & {"starts_at", "ends_at"} and changed & {"location", "is_virtual"}:
+            subject = self.about_event(_("New time and place: %(title)s"),
+                                       _("New time and place for an event you registered for"))
+        elif changed & {"starts_at", "ends_at"}:
             subject = self.about_event(_("New time: %(title)s"), _("New time for an event you registered for"))
         elif changed & {"location", "is_virtual"}:
             subject = self.about_event(_("New place: %(title)s"), _("New place for an event you registered for"))
@@ -1036,12 +1053,16 @@ class _Composer:
 
     def event_reminder(self) -> Message:
         _ = self._
-        what = self.title if self.event_public else self.unnamed(_("an event you registered for"))
-        # An in-person event's time where it takes place, as its page says it.
-        where = None if self.event["is_virtual"] else self.event["timezone"]
-        return Message(self.relative_day(self.event["starts_at"], what, where),
+        return Message(self.reminder_subject(self.event["starts_at"]),
                        [_("A reminder: %(title)s is coming up.") % {"title": self.title}],
                        self.event_details(with_join=True), self._event_link())
+
+    def reminder_subject(self, starts: datetime, counted: bool = True) -> str:
+        """An event reminder's subject, of the event starting then: days `counted` from now (`relative_day`)."""
+        what = self.title if self.event_public else self.unnamed(self._("an event you registered for"))
+        # An in-person event's time where it takes place, as its page says it.
+        where = None if self.event["is_virtual"] else self.event["timezone"]
+        return self.relative_day(starts, what, where, counted)
 
     def organiser_message(self) -> Message:
         """An organiser's own words to those registered, as they wrote them (in their language, whatever the
@@ -1154,9 +1175,10 @@ class _Composer:
                 said = [_("%(name)s cancelled the office hour you booked for %(when)s.") % values]
         action = (Action(_("Find another office hour"), self.links.to("office_hours")) if self.role == "participant"
                   else Action(_("See your office hours"), self.links.to("my_office_hours")))
+        # Not the sentence of an event's: Spanish says an office hour (la hora de consulta) with another pronoun.
         return Message(subject, said, action=action,
-                       calendar=self.booking_calendar(Method.CANCEL,
-                                                      _("The calendar entry attached removes it from your calendar.")))
+                       calendar=self.booking_calendar(Method.CANCEL, _("The calendar entry attached removes the office "
+                                                                       "hour from your calendar.")))
 
     # --- the digest -----------------------------------------------------------------------------------------
 

@@ -177,6 +177,11 @@ class PostgresNotifications:
     async def registration_status(self, registration_id: UUID) -> str | None:
         return await self._conn.fetchval("SELECT status FROM registrations WHERE registration_id = $1", registration_id)
 
+    async def registration_statuses_of(self, registration_ids: list[UUID]) -> dict[UUID, str]:
+        return {r["registration_id"]: r["status"] for r in await self._conn.fetch(
+            "SELECT registration_id, status FROM registrations WHERE registration_id = ANY($1::uuid[])",
+            registration_ids)}
+
     async def registrants(self, scheduled_event_id: UUID) -> list[tuple[UUID, UUID, str]]:
         """People holding or waiting for a place, with their registration and its status."""
         return [(r["person_id"], r["registration_id"], r["status"]) for r in await self._conn.fetch(

@@ -90,15 +90,16 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
     Kind("daily_digest", Category.ESSENTIAL, in_inbox=False),
 )}
 
-# What moves an event: someone holding a seat is told of it whatever they opted out of, as their calendar entry
-# changes with it (an update they opted out of is news: a new title, description or exhibitors).
+# What moves an event: every registrant is told of it whatever they opted out of, as a seat holder's calendar entry
+# changes with it and one waiting for a place decides by it whether to keep waiting (an update they opted out of is
+# news: a new title, description or exhibitors).
 MOVES = frozenset({"starts_at", "ends_at", "location", "is_virtual"})
 
 
 def category_of(kind: str, parameters: Mapping[str, Any]) -> Category:
-    """The category a notification is sent under: its kind's, but an event moved under a seat holder is essential, and
-    so is a reminder warning that its lapse would pause them."""
-    if kind == "event_updated" and parameters.get("holds_seat") and MOVES & set(parameters.get("changed_fields") or ()):
+    """The category a notification is sent under: its kind's, but an event moved is essential, and so is a reminder
+    warning that its lapse would pause them."""
+    if kind == "event_updated" and MOVES & set(parameters.get("changed_fields") or ()):
         return Category.ESSENTIAL
     if kind == "answer_due" and parameters.get("pauses_if_it_lapses"):
         return Category.ESSENTIAL  # as the pause itself: it would change what happens to their enrollment
@@ -114,6 +115,28 @@ HELD_UNTIL_SENT = ("confirmation_path", "display_name", "new_email", "old_email"
 
 # Kinds whose email carries the event's calendar entry and, for a virtual event, its join link.
 SEAT_KINDS = frozenset({"registration_confirmed", "registration_promoted"})
+# Kinds that no longer hold once their office-hour booking is cancelled: not sent yet, they never will be.
+BOOKING_HELD_KINDS = ("office_hours_booked", "office_hours_booked_host", "office_hours_reminder",
+                      "office_hours_link_given")
+# A registration's statuses that hold a seat (promoted: from the waitlist).
+HOLDS_A_SEAT = ("confirmed", "promoted")
+
+
+class SinceSent(StrEnum):
+    """What changed for the reader, by their registration, since a message about it was sent."""
+
+    REGISTRATION_CANCELLED = "registration_cancelled"
+    SEATED = "seated"  # their place on the waitlist became a seat
+
+
+def changed_since(kind: str, registration_status: str | None) -> SinceSent | None:
+    """What no longer holds of a message about a registration, as the registration stands now: all of them once it is
+    cancelled (by its registrant or an organiser); a place on the waitlist once it is a seat."""
+    if registration_status == "cancelled":
+        return SinceSent.REGISTRATION_CANCELLED
+    if kind == "registration_waitlisted" and registration_status in HOLDS_A_SEAT:
+        return SinceSent.SEATED
+    return None
 
 # What an attendee is told about when it changes (events' field names), and what does not concern them: a new
 # capacity, deadline or audience changes nothing for someone who holds a place; a new time zone alone moves nothing;

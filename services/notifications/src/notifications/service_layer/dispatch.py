@@ -40,6 +40,7 @@ from mentorship_contracts.notifications import NotificationFailedV2, Notificatio
 from plumbing.db import DatabaseWait, once_the_database_answers
 
 from ..domain.model import (
+    BOOKING_HELD_KINDS,
     SEAT_KINDS,
     Channel,
     ClaimLost,
@@ -47,6 +48,8 @@ from ..domain.model import (
     Email,
     Notification,
     Preferences,
+    SinceSent,
+    changed_since,
     digest_period_start,
     notification_id,
     retry_delay,
@@ -84,16 +87,18 @@ class MissingContext(Exception):
 
 
 class Obsolete(Exception):
-    """What the message was to say no longer holds (a reminder of a booking since cancelled): it is not sent."""
+    """What the message was to say no longer holds (a reminder of a booking since cancelled): it is not sent. `since`:
+    what changed for its reader by their own registration, which the inbox says under the subject it was sent with."""
+
+    def __init__(self, why: str, since: SinceSent | None = None) -> None:
+        super().__init__(why)
+        self.since = since
 
 
 # Kinds that no longer hold once their event is cancelled: its cancellation says all (and the calendar entry of an
 # update sent after it would put the event back in the reader's calendar).
 VOID_ONCE_CANCELLED = frozenset({"event_updated", "event_reminder", "join_link", "registration_confirmed",
                                  "registration_promoted", "registration_waitlisted", "organiser_message"})
-# Kinds that no longer hold once their office-hour booking is cancelled.
-BOOKING_HELD_KINDS = frozenset({"office_hours_booked", "office_hours_booked_host", "office_hours_reminder",
-                                "office_hours_link_given"})
 # Kinds about a pairing that name neither the other side nor anything they show (they are no partner yet): they go
 # without waiting for the other's contact details.
 NAMING_NO_PARTNER = frozenset({"pairing_proposed", "pairing_declined"})
@@ -195,6 +200,10 @@ async def context_for(notification: Notification, uow: NotificationsUnitOfWorkPo
             raise MissingContext("event")
         if context["event"]["cancelled_at"] and notification.kind in VOID_ONCE_CANCELLED:
             raise Obsolete("event cancelled")
+        if "registration_id" in parameters and notification.kind in VOID_ONCE_CANCELLED:
+            status = await repo.registration_status(UUID(parameters["registration_id"]))
+            if since := changed_since(notification.kind, status):
+                raise Obsolete("the registration changed since", since)
         if (notification.kind == "event_cancelled" and not context["event"]["cancelled_at"]
                 and now - (notification.created_at or now) < timedelta(seconds=policy.cancellation_grace_seconds)):
             raise MissingContext("the event's cancellation, with its organisers' note")
@@ -400,6 +409,7 @@ class GatheredReads:
             "program": (named("program_id"), repo.programs_of, None),
             "listing": (named("scheduled_event_id"), repo.listings_of, None),
             "cancelled_before": (registrations, repo.cancelled_before_of, 0),
+            "registration_status": (registrations, repo.registration_statuses_of, None),
             "access_link": (registrations, repo.access_links_of, None),
             "booking": (named("booking_id"), repo.bookings_of, None),
         }

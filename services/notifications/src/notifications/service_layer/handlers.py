@@ -21,6 +21,8 @@ from plumbing.auth import Principal
 
 from ..domain import commands
 from ..domain.model import (
+    BOOKING_HELD_KINDS,
+    HOLDS_A_SEAT,
     KINDS,
     MESSAGES_WINDOW,
     AddressNotKept,
@@ -398,9 +400,6 @@ async def event_restated(event: events_contract.EventRestated, uow: UnitOfWork) 
         await uow.commit()
 
 
-HOLDS_A_SEAT = ("confirmed", "promoted")
-
-
 def _event_updated(update_id: UUID, person_id: UUID, chapter_id: UUID | None, scheduled_event_id: UUID,
                    registration_id: UUID, changed_fields: list[str], status: str, before: dict) -> Notification:
     # The registration finds a seat holder's join link, which the updated calendar entry must keep.
@@ -587,9 +586,11 @@ async def reminder_due(event: events_contract.ReminderDue, uow: UnitOfWork) -> N
         listing = await uow.notifications.listing(event.scheduled_event_id) or {}
         if (await uow.notifications.registration_status(event.registration_id) != "cancelled"
                 and not listing.get("cancelled_at")):
+            # The start it reminds of: the day its inbox item names once it no longer holds (`inbox_composer`).
             await uow.notifications.add(Notification.answering(
                 event.event_id, event.person_id, event.chapter_id, "event_reminder",
-                scheduled_event_id=event.scheduled_event_id, registration_id=event.registration_id))
+                scheduled_event_id=event.scheduled_event_id, registration_id=event.registration_id,
+                starts_at=event.starts_at))
         await uow.commit()
 
 
@@ -654,6 +655,10 @@ async def office_hours_booking_cancelled(event: events_contract.OfficeHoursBooki
     gone = event.cancelled_by if reason == ERASED else None  # the side that left the platform
     async with uow:
         await uow.notifications.note_booking_cancelled(booking_id, event.occurred_at)
+        # Its reminders are not left waiting to go until their day (the console lists them so), nor is anything else
+        # about it not sent yet.
+        await uow.notifications.withdraw_unsent([event.person_id, event.host_id], BOOKING_HELD_KINDS,
+                                                {"booking_id": str(booking_id)})
         if event.starts_at <= max(event.occurred_at, datetime.now(UTC)):
             await uow.commit()  # nothing to take out of a calendar any more
             return
@@ -674,7 +679,7 @@ async def office_hours_booking_cancelled(event: events_contract.OfficeHoursBooki
 async def office_hours_link_given(event: events_contract.OfficeHoursLinkGiven, uow: UnitOfWork) -> None:
     """The participant is told the host gave (or changed) the link to join, and where to find it: the link itself is
     the events service's to show. Nothing once the office hour is over; a booking cancelled meanwhile is not told
-    (`dispatch.BOOKING_HELD_KINDS`)."""
+    (`model.BOOKING_HELD_KINDS`)."""
     if event.ends_at <= max(event.occurred_at, datetime.now(UTC)):
         return  # read late (a new subscription reads the topic from its start): nothing to tell
     await _tell(uow, Notification.answering(

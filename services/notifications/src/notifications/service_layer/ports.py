@@ -79,6 +79,9 @@ class NotificationsRepository(Protocol):
 
     async def registration_status(self, registration_id: UUID) -> str | None: ...
 
+    async def registration_statuses_of(self, registration_ids: list[UUID]) -> dict[UUID, str]:
+        """`registration_status` of each registration known, in one read."""
+
     async def cancelled_before(self, registration_id: UUID) -> int:
         """How many of the registrant's registrations for the event were cancelled before this one was made (none for
         a registration not known)."""

@@ -21,7 +21,9 @@ from .ports import NotificationsUnitOfWorkPort, Row
 
 M = TypeVar("M")
 # Says a notification, given the subject it was given and what it needs to say now; when what it spoke of is over or
-# gone, `over` and only who its subject may have named, as they are now (`recipient`, `partner`).
+# gone, `over`, its own parameters, what changed for its reader since (`since`, `dispatch.Obsolete`), and only who its
+# subject may have named, as they are now (`recipient`, `partner`), and for a reminder of an event, the event (to name
+# its day: the subject it was given counted days from when it was sent).
 Compose = Callable[[Notification, str, Row], M]
 
 
@@ -64,11 +66,16 @@ async def _context_now(notification: Notification, uow: NotificationsUnitOfWorkP
                        now: datetime) -> Row:
     try:
         return await context_for(notification, uow, policy, now)
-    except (MissingContext, Obsolete):
+    except (MissingContext, Obsolete) as error:
         # The subject it was given may name someone as they were then.
-        partner_id = notification.parameters.get("partner_id")
-        return {"over": True, "recipient": await uow.notifications.contact(notification.person_id),
-                "partner": await uow.notifications.contact(UUID(partner_id)) if partner_id else None}
+        repo, parameters = uow.notifications, notification.parameters
+        partner_id = parameters.get("partner_id")
+        over = {**parameters, "over": True, "since": getattr(error, "since", None),
+                "recipient": await repo.contact(notification.person_id),
+                "partner": await repo.contact(UUID(partner_id)) if partner_id else None}
+        if notification.kind == "event_reminder":
+            over["event"] = await repo.listing(UUID(parameters["scheduled_event_id"]))
+        return over
 
 
 async def unsubscribe_link(uow: NotificationsUnitOfWorkPort, person_id: UUID, category: Category) -> Row:
