@@ -11,7 +11,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from .fakes import CSRF, as_
+from .fakes import CSRF, ROUND, as_
 
 
 class Tags(HTMLParser):
@@ -199,3 +199,24 @@ async def test_the_console_homes_title_says_console_once(world, language, said):
     async with as_(world, "coordinator", language)[0] as page:
         found = title((await page.get("/console")).text)
     assert found == said
+
+
+@pytest.mark.parametrize("language, path, said", [
+    ("en", "/console/rounds/{round}", "Round of Into Medicine"),
+    ("en", "/console/programs/{program}/rounds", "Rounds of Into Medicine"),
+    ("en", "/console/programs/{program}/invite", "Invite to Into Medicine"),
+    ("en", "/console/events/{event}/check-in", "Check-in: Suturing workshop"),
+    ("en", "/console/events/{event}/edit", "Edit Suturing workshop"),
+    ("en", "/console/pairings/{pairing}", "Ben Student with Dr. Ana Reyes"),
+    ("es", "/console/rounds/{round}", "Ronda de Into Medicine"),
+    ("es", "/console/events/{event}/check-in", "Registro de entrada: Suturing workshop"),
+])
+async def test_a_console_page_of_one_thing_names_it_in_its_title_as_its_heading_does(world, language, path, said):
+    # A title shared by every round (or event, or program) tells a screen reader's list of tabs nothing (WCAG 2.4.2).
+    where = path.format(round=ROUND, program=world["program"]["id"], event=world["event"]["id"],
+                        pairing=world["pairing"]["id"])
+    async with as_(world, "coordinator", language)[0] as page:
+        html = (await page.get(where)).text
+    console = "Console · Mentorship in medicine" if language == "en" else "Consola · Mentoría en medicina"
+    assert title(html) == f"{said} · {console}"
+    assert re.search(r"<h1>([^<]*)</h1>", html).group(1) == said

@@ -11,7 +11,19 @@ import httpx
 import pytest
 
 from .pages import CSRF, Services, browser
-from .test_pages import ME, MENTOR, PAIRING, PERSON, a_pairing_of_mine, its_page, partner
+from .test_pages import (
+    A_MENTEE,
+    ME,
+    MENTOR,
+    PAIRING,
+    PERSON,
+    PROGRAM,
+    a_home_with,
+    a_pairing_of_mine,
+    choosing,
+    its_page,
+    partner,
+)
 
 
 def title(html: str) -> str:
@@ -154,3 +166,22 @@ async def test_a_hint_is_out_of_its_label_and_read_with_its_field(path, field):
     described = re.search(rf'id="{field}"[^>]*aria-describedby="([^"]+)"', html)
     assert described and f"{field}-hint" in described.group(1).split()
     assert re.search(rf'<p class="hint" id="{field}-hint">', html)
+
+
+@pytest.mark.parametrize("language, said", [("en", "Waitlist of Premed circle · Mentorship in medicine"),
+                                            ("es", "Lista de espera de Premed circle · Mentoría en medicina")])
+async def test_a_programs_waitlist_page_names_the_program_in_its_title(language, said):
+    # "Waitlist" alone was the title of every program's waitlist (WCAG 2.4.2); the heading names the program.
+    async with browser(a_home_with({**A_MENTEE, "active": False}), ME, language) as page:
+        shown = await page.get(f"/waitlists/{PROGRAM}")
+    assert "<h1>Premed circle</h1>" in shown.text
+    assert title(shown.text) == said
+
+
+@pytest.mark.parametrize("language, said", [("en", "Choose a mentor in Premed circle"),
+                                            ("es", "Elige a una persona mentora en Premed circle")])
+async def test_a_programs_page_of_mentors_to_choose_names_the_program_in_its_title_and_heading(language, said):
+    async with browser(choosing([MENTOR]), ME, language) as page:
+        shown = await page.get(f"/programs/{PROGRAM}/suggestions")
+    assert f"<h1>{said}</h1>" in shown.text
+    assert title(shown.text).startswith(f"{said} · ")
