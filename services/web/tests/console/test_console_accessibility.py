@@ -220,3 +220,25 @@ async def test_a_console_page_of_one_thing_names_it_in_its_title_as_its_heading_
     console = "Console · Mentorship in medicine" if language == "en" else "Consola · Mentoría en medicina"
     assert title(html) == f"{said} · {console}"
     assert re.search(r"<h1>([^<]*)</h1>", html).group(1) == said
+
+
+def opening_tag_of(html: str, said: str) -> str:
+    found = re.search(rf'(<div class="notice[^"]*"[^>]*>)<p>{re.escape(said)}', html)
+    assert found, f"no notice says {said!r}"
+    return found.group(1)
+
+
+async def test_a_console_notice_of_what_was_done_or_refused_is_marked_to_take_focus_when_the_page_opens(world):
+    # As on the participants' pages: app.js brings focus to it, so it is read; without a script it is just there.
+    pairing = world["pairing"]
+    world["s"].refuse[("POST", f"/v1/pairings/{pairing['id']}/end")] = (409, "transition_not_allowed", "pairing_id")
+    settings = f"/console/programs/{world['program']['id']}/settings"
+    async with as_(world, "coordinator")[0] as page:
+        saved = (await page.get(f"{settings}?done=settings_saved")).text
+        refused = (await page.post(f"/console/pairings/{pairing['id']}/end",
+                                   data={"csrf": CSRF, "reason_code": "conduct", "end_reason": "No-shows"})).text
+    done = opening_tag_of(saved, "The program's settings are saved.")
+    error = opening_tag_of(refused, "This mentorship changed meanwhile")
+    assert 'role="status"' in done and 'role="alert"' in error
+    for opening in (done, error):
+        assert "data-focus" in opening and 'tabindex="-1"' in opening, opening

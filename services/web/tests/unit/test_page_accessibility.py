@@ -22,6 +22,7 @@ from .test_pages import (
     a_pairing_of_mine,
     choosing,
     its_page,
+    my_data,
     partner,
 )
 
@@ -185,3 +186,34 @@ async def test_a_programs_page_of_mentors_to_choose_names_the_program_in_its_tit
         shown = await page.get(f"/programs/{PROGRAM}/suggestions")
     assert f"<h1>{said}</h1>" in shown.text
     assert title(shown.text).startswith(f"{said} · ")
+
+
+def notice_saying(html: str, said: str) -> str:
+    """The opening tag of the notice that says `said` (fails when there is none)."""
+    found = re.search(rf'(<div class="notice[^"]*"[^>]*>)<p>{re.escape(said)}</p>', html)
+    assert found, f"no notice says {said!r}"
+    return found.group(1)
+
+
+@pytest.mark.parametrize("path, said", [
+    ("/settings/notifications?done=preferences", "Your email choices are saved."),
+    ("/?done=profile_saved", "Your details are saved."),
+    ("/my-data?done=signed_out_elsewhere", "You are signed out on every other device."),
+])
+async def test_a_notice_that_something_is_done_is_marked_to_take_focus_when_the_page_opens(path, said):
+    # A role="status" box there from the start is seldom read out: focus brings the reader to it (app.js), as to an
+    # error; without a script it is still where it was, and tabindex="-1" adds no stop to the Tab order.
+    services = a_home_with(A_MENTEE)
+    services.answers.update(my_data())
+    services.answers[f"GET /v1/people/{ME}/preferences"] = {"categories": [], "daily_digest": False}
+    async with browser(services, ME) as page:
+        shown = await page.get(path)
+    opening = notice_saying(shown.text, said)
+    assert 'role="status"' in opening and "data-focus" in opening and 'tabindex="-1"' in opening
+
+
+async def test_a_signed_out_visitor_is_told_so_by_a_notice_marked_to_take_focus():
+    async with browser(Services()) as page:
+        shown = await page.get("/?signed_out=1")
+    opening = notice_saying(shown.text, "You are signed out.")
+    assert "data-focus" in opening and 'tabindex="-1"' in opening
