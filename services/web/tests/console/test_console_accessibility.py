@@ -242,3 +242,39 @@ async def test_a_console_notice_of_what_was_done_or_refused_is_marked_to_take_fo
     assert 'role="status"' in done and 'role="alert"' in error
     for opening in (done, error):
         assert "data-focus" in opening and 'tabindex="-1"' in opening, opening
+
+
+class Links(HTMLParser):
+    """Each link of a page's content (past the console's menu): where it goes, and all its text, hidden text too."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__()
+        self.found: list[tuple[str, str]] = []
+        self._open: tuple[str, list[str]] | None = None
+        self.feed(html.split('id="content"', 1)[1])
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "a":
+            self._open = (dict(attrs).get("href") or "", [])
+
+    def handle_endtag(self, tag):
+        if tag == "a" and self._open:
+            self.found.append((self._open[0], " ".join("".join(self._open[1]).split())))
+            self._open = None
+
+    def handle_data(self, data):
+        if self._open:
+            self._open[1].append(data)
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+@pytest.mark.parametrize("path", ["/console", "/console/programs", "/console/reports"])
+async def test_no_two_links_of_a_console_page_read_the_same_and_go_to_different_places(world, language, path):
+    # "Settings" once per program, "Download as CSV" once per report (WCAG 2.4.4): hidden words name which.
+    async with as_(world, "admin", language)[0] as page:
+        html = (await page.get(path)).text
+    places: dict[str, set[str]] = {}
+    for href, text in Links(html).found:
+        places.setdefault(text, set()).add(href)
+    assert {text: hrefs for text, hrefs in places.items() if len(hrefs) > 1} == {}
+    assert 'class="visually-hidden"' in html
