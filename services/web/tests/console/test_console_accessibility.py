@@ -11,7 +11,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from .fakes import CSRF, as_
+from .fakes import CSRF, ROUND, as_
 
 
 class Tags(HTMLParser):
@@ -199,3 +199,82 @@ async def test_the_console_homes_title_says_console_once(world, language, said):
     async with as_(world, "coordinator", language)[0] as page:
         found = title((await page.get("/console")).text)
     assert found == said
+
+
+@pytest.mark.parametrize("language, path, said", [
+    ("en", "/console/rounds/{round}", "Round of Into Medicine"),
+    ("en", "/console/programs/{program}/rounds", "Rounds of Into Medicine"),
+    ("en", "/console/programs/{program}/invite", "Invite to Into Medicine"),
+    ("en", "/console/events/{event}/check-in", "Check-in: Suturing workshop"),
+    ("en", "/console/events/{event}/edit", "Edit Suturing workshop"),
+    ("en", "/console/pairings/{pairing}", "Ben Student with Dr. Ana Reyes"),
+    ("es", "/console/rounds/{round}", "Ronda de Into Medicine"),
+    ("es", "/console/events/{event}/check-in", "Registro de entrada: Suturing workshop"),
+])
+async def test_a_console_page_of_one_thing_names_it_in_its_title_as_its_heading_does(world, language, path, said):
+    # A title shared by every round (or event, or program) tells a screen reader's list of tabs nothing (WCAG 2.4.2).
+    where = path.format(round=ROUND, program=world["program"]["id"], event=world["event"]["id"],
+                        pairing=world["pairing"]["id"])
+    async with as_(world, "coordinator", language)[0] as page:
+        html = (await page.get(where)).text
+    console = "Console · Mentorship in medicine" if language == "en" else "Consola · Mentoría en medicina"
+    assert title(html) == f"{said} · {console}"
+    assert re.search(r"<h1>([^<]*)</h1>", html).group(1) == said
+
+
+def opening_tag_of(html: str, said: str) -> str:
+    found = re.search(rf'(<div class="notice[^"]*"[^>]*>)<p>{re.escape(said)}', html)
+    assert found, f"no notice says {said!r}"
+    return found.group(1)
+
+
+async def test_a_console_notice_of_what_was_done_or_refused_is_marked_to_take_focus_when_the_page_opens(world):
+    # As on the participants' pages: app.js brings focus to it, so it is read; without a script it is just there.
+    pairing = world["pairing"]
+    world["s"].refuse[("POST", f"/v1/pairings/{pairing['id']}/end")] = (409, "transition_not_allowed", "pairing_id")
+    settings = f"/console/programs/{world['program']['id']}/settings"
+    async with as_(world, "coordinator")[0] as page:
+        saved = (await page.get(f"{settings}?done=settings_saved")).text
+        refused = (await page.post(f"/console/pairings/{pairing['id']}/end",
+                                   data={"csrf": CSRF, "reason_code": "conduct", "end_reason": "No-shows"})).text
+    done = opening_tag_of(saved, "The program's settings are saved.")
+    error = opening_tag_of(refused, "This mentorship changed meanwhile")
+    assert 'role="status"' in done and 'role="alert"' in error
+    for opening in (done, error):
+        assert "data-focus" in opening and 'tabindex="-1"' in opening, opening
+
+
+class Links(HTMLParser):
+    """Each link of a page's content (past the console's menu): where it goes, and all its text, hidden text too."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__()
+        self.found: list[tuple[str, str]] = []
+        self._open: tuple[str, list[str]] | None = None
+        self.feed(html.split('id="content"', 1)[1])
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "a":
+            self._open = (dict(attrs).get("href") or "", [])
+
+    def handle_endtag(self, tag):
+        if tag == "a" and self._open:
+            self.found.append((self._open[0], " ".join("".join(self._open[1]).split())))
+            self._open = None
+
+    def handle_data(self, data):
+        if self._open:
+            self._open[1].append(data)
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+@pytest.mark.parametrize("path", ["/console", "/console/programs", "/console/reports"])
+async def test_no_two_links_of_a_console_page_read_the_same_and_go_to_different_places(world, language, path):
+    # "Settings" once per program, "Download as CSV" once per report (WCAG 2.4.4): hidden words name which.
+    async with as_(world, "admin", language)[0] as page:
+        html = (await page.get(path)).text
+    places: dict[str, set[str]] = {}
+    for href, text in Links(html).found:
+        places.setdefault(text, set()).add(href)
+    assert {text: hrefs for text, hrefs in places.items() if len(hrefs) > 1} == {}
+    assert 'class="visually-hidden"' in html

@@ -150,8 +150,8 @@ async def test_a_proposal_accepted_meanwhile_is_not_withdrawn_and_the_page_says_
     assert refused.status_code == 409
     assert s.calls_to("matching", "POST")[-1].path == f"/v1/pairings/{pairing['id']}/withdraw"
     assert pairing["status"] == "active"
-    assert ('<div class="notice error" role="alert"><p>This proposal can no longer be withdrawn: it has been accepted '
-            "or has closed meanwhile.</p></div>") in refused.text
+    assert ('<div class="notice error" role="alert" data-focus tabindex="-1"><p>This proposal can no longer be '
+            "withdrawn: it has been accepted or has closed meanwhile.</p></div>") in refused.text
     assert f'action="/console/pairings/{pairing["id"]}/end"' in refused.text, "what can be done now"
 
 
@@ -272,8 +272,8 @@ async def test_a_reassignment_says_what_the_coordinator_saw_so_a_proposal_accept
     assert s.calls_to("matching", "POST")[-1].body == {"mentor_id": other["id"], "reason": "Closer to home",
                                                       "expected_status": "proposed"}
     assert pairing["status"] == "active"
-    assert ('<div class="notice error" role="alert"><p>This mentorship changed meanwhile: it was accepted or closed, '
-            "so nothing was done. The page shows what you can do now.</p></div>") in refused.text
+    assert ('<div class="notice error" role="alert" data-focus tabindex="-1"><p>This mentorship changed meanwhile: '
+            "it was accepted or closed, so nothing was done. The page shows what you can do now.</p></div>") in refused.text
     assert ">Closer to home</textarea>" in reassign_form(refused.text, pairing), "what was typed is kept"
 
 
@@ -297,4 +297,4 @@ async def test_a_mentorship_closed_meanwhile_is_not_ended_and_the_page_says_so_a
         refused = await page.post(f"/console/pairings/{pairing['id']}/end",
                                   data={"csrf": CSRF, "reason_code": "conduct", "end_reason": "No-shows"})
     assert refused.status_code == 409
-    assert '<div class="notice error" role="alert"><p>This mentorship changed meanwhile' in refused.text
+    assert '<div class="notice error" role="alert" data-focus tabindex="-1"><p>This mentorship changed meanwhile' in refused.text

@@ -5,10 +5,14 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import httpx
+import pytest
 
 from .pages import CSRF, browser
+from .test_page_accessibility import summary_links
 from .test_pages import MENTOR, PAIRING, an_active_term, error_next_to, its_page
 
 MINE, THEIRS = 41, 42
@@ -68,17 +72,19 @@ async def test_changing_my_meeting_shows_it_as_logged_and_sends_the_correction_t
 
 
 async def test_a_correction_refused_says_why_next_to_its_field_keeping_what_was_typed():
+    # Matching may still judge a day to come that is today where the person is.
     refused = httpx.Response(422, json={"error": {"code": "meeting_in_the_future", "message": "no",
                                                   "field": "met_on"}})
     services = with_meetings(**{f"PATCH /v1/pairings/{PAIRING}/meetings/{MINE}": refused})
-    async with browser(services, ME_ID) as page:
+    today = today_in("America/Chicago")
+    async with browser(services, ME_ID, timezone="America/Chicago") as page:
         future = await page.post(f"/mentorships/{PAIRING}/meetings/{MINE}/change", data={
-            "csrf": CSRF, "met_on": "2027-01-09", "minutes": "55", "topics": "MCAT"})
+            "csrf": CSRF, "met_on": today, "minutes": "55", "topics": "MCAT"})
         too_long = await page.post(f"/mentorships/{PAIRING}/meetings/{MINE}/change", data={
             "csrf": CSRF, "met_on": "2026-12-04", "minutes": "900", "topics": "MCAT"})
     assert future.status_code == too_long.status_code == 422
     assert error_next_to(future.text, "met_on")
-    assert re.search(r'id="met_on"[^>]*value="2027-01-09"', future.text)
+    assert re.search(rf'id="met_on"[^>]*value="{today}"', future.text)
     assert "5 to 600" in error_next_to(too_long.text, "minutes")
     assert re.search(r'id="minutes"[^>]*value="900"', too_long.text)
     assert len([r for r in services.sent if r.method == "PATCH"]) == 1
@@ -109,3 +115,37 @@ async def test_deleting_a_meeting_already_gone_as_a_second_press_would_says_it_i
         again = await page.post(f"/mentorships/{PAIRING}/meetings/{MINE}/delete",
                                 data={"csrf": CSRF, "confirm": "yes"})
     assert again.status_code == 303 and "done=meeting_deleted" in again.headers["location"]
+
+
+FAR_AHEAD = "Pacific/Kiritimati"  # UTC+14: its today is tomorrow in most of the world for part of each day
+
+
+def today_in(zone: str, days_later: int = 0) -> str:
+    return (datetime.now(ZoneInfo(zone)).date() + timedelta(days=days_later)).isoformat()
+
+
+@pytest.mark.parametrize("path", [f"/mentorships/{PAIRING}/meetings", f"/mentorships/{PAIRING}/meetings/{MINE}/change"])
+async def test_a_meeting_on_a_day_to_come_with_minutes_out_of_range_is_told_both_at_once_next_to_their_fields(path):
+    # The minutes were said first, and the day only once they were mended, when matching refused it.
+    services = with_meetings(**{f"POST /v1/pairings/{PAIRING}/meetings": {},
+                                f"PATCH /v1/pairings/{PAIRING}/meetings/{MINE}": {}})
+    tomorrow = today_in(FAR_AHEAD, 1)
+    async with browser(services, ME_ID, timezone=FAR_AHEAD) as page:
+        answer = await page.post(path, data={"csrf": CSRF, "met_on": tomorrow, "minutes": "900", "topics": "MCAT"})
+    assert answer.status_code == 422
+    assert error_next_to(answer.text, "met_on") == (
+        "A meeting is logged once it has happened: choose today or an earlier day.")
+    assert "5 to 600" in error_next_to(answer.text, "minutes")
+    assert summary_links(answer.text) == ["met_on", "minutes"]
+    assert re.search(rf'id="met_on"[^>]*value="{tomorrow}"', answer.text)
+    assert not [r for r in services.sent if r.method in ("POST", "PATCH")], "matching is not asked"
+
+
+async def test_a_meeting_today_where_the_person_is_is_logged_though_that_day_has_not_begun_elsewhere():
+    services = with_meetings(**{f"POST /v1/pairings/{PAIRING}/meetings": {}})
+    async with browser(services, ME_ID, timezone=FAR_AHEAD) as page:
+        logged = await page.post(f"/mentorships/{PAIRING}/meetings", data={
+            "csrf": CSRF, "met_on": today_in(FAR_AHEAD), "minutes": "40", "topics": ""})
+    assert logged.status_code == 303
+    [sent] = [r for r in services.sent if r.method == "POST"]
+    assert json.loads(sent.content)["met_on"] == today_in(FAR_AHEAD)

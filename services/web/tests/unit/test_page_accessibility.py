@@ -11,7 +11,20 @@ import httpx
 import pytest
 
 from .pages import CSRF, Services, browser
-from .test_pages import ME, MENTOR, PAIRING, PERSON, a_pairing_of_mine, its_page, partner
+from .test_pages import (
+    A_MENTEE,
+    ME,
+    MENTOR,
+    PAIRING,
+    PERSON,
+    PROGRAM,
+    a_home_with,
+    a_pairing_of_mine,
+    choosing,
+    its_page,
+    my_data,
+    partner,
+)
 
 
 def title(html: str) -> str:
@@ -154,3 +167,53 @@ async def test_a_hint_is_out_of_its_label_and_read_with_its_field(path, field):
     described = re.search(rf'id="{field}"[^>]*aria-describedby="([^"]+)"', html)
     assert described and f"{field}-hint" in described.group(1).split()
     assert re.search(rf'<p class="hint" id="{field}-hint">', html)
+
+
+@pytest.mark.parametrize("language, said", [("en", "Waitlist of Premed circle · Mentorship in medicine"),
+                                            ("es", "Lista de espera de Premed circle · Mentoría en medicina")])
+async def test_a_programs_waitlist_page_names_the_program_in_its_title(language, said):
+    # "Waitlist" alone was the title of every program's waitlist (WCAG 2.4.2); the heading names the program.
+    async with browser(a_home_with({**A_MENTEE, "active": False}), ME, language) as page:
+        shown = await page.get(f"/waitlists/{PROGRAM}")
+    assert "<h1>Premed circle</h1>" in shown.text
+    assert title(shown.text) == said
+
+
+@pytest.mark.parametrize("language, said", [("en", "Choose a mentor in Premed circle"),
+                                            ("es", "Elige a una persona mentora en Premed circle")])
+async def test_a_programs_page_of_mentors_to_choose_names_the_program_in_its_title_and_heading(language, said):
+    async with browser(choosing([MENTOR]), ME, language) as page:
+        shown = await page.get(f"/programs/{PROGRAM}/suggestions")
+    assert f"<h1>{said}</h1>" in shown.text
+    assert title(shown.text).startswith(f"{said} · ")
+
+
+def notice_saying(html: str, said: str) -> str:
+    """The opening tag of the notice that says `said` (fails when there is none)."""
+    found = re.search(rf'(<div class="notice[^"]*"[^>]*>)<p>{re.escape(said)}</p>', html)
+    assert found, f"no notice says {said!r}"
+    return found.group(1)
+
+
+@pytest.mark.parametrize("path, said", [
+    ("/settings/notifications?done=preferences", "Your email choices are saved."),
+    ("/?done=profile_saved", "Your details are saved."),
+    ("/my-data?done=signed_out_elsewhere", "You are signed out on every other device."),
+])
+async def test_a_notice_that_something_is_done_is_marked_to_take_focus_when_the_page_opens(path, said):
+    # A role="status" box there from the start is seldom read out: focus brings the reader to it (app.js), as to an
+    # error; without a script it is still where it was, and tabindex="-1" adds no stop to the Tab order.
+    services = a_home_with(A_MENTEE)
+    services.answers.update(my_data())
+    services.answers[f"GET /v1/people/{ME}/preferences"] = {"categories": [], "daily_digest": False}
+    async with browser(services, ME) as page:
+        shown = await page.get(path)
+    opening = notice_saying(shown.text, said)
+    assert 'role="status"' in opening and "data-focus" in opening and 'tabindex="-1"' in opening
+
+
+async def test_a_signed_out_visitor_is_told_so_by_a_notice_marked_to_take_focus():
+    async with browser(Services()) as page:
+        shown = await page.get("/?signed_out=1")
+    opening = notice_saying(shown.text, "You are signed out.")
+    assert "data-focus" in opening and 'tabindex="-1"' in opening

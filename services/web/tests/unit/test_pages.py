@@ -1148,7 +1148,7 @@ async def test_a_paused_person_who_resumes_is_unpaused_and_told_so_in_their_role
     assert (resumed.status_code, resumed.headers["location"]) == (303, f"/?done={done}")
     patched = [(r.url.path, json.loads(r.content)) for r in services.sent if r.method == "PATCH"]
     assert patched == [(f"/v1/enrollments/{paused['id']}", {"paused": False})]
-    assert f'<div class="notice ok" role="status"><p>{told}</p></div>' in after.text
+    assert f'<div class="notice ok" role="status" id="done-notice" data-focus tabindex="-1"><p>{told}</p></div>' in after.text
 
 
 async def test_a_paused_mentee_who_is_ready_again_is_told_so_in_spanish():
@@ -2048,7 +2048,8 @@ async def test_asking_whether_to_cancel_a_booking_takes_away_the_banner_that_sai
         booked = await page.get("/office-hours?done=booked")
         asked = await page.post(f"/office-hours/{slot}/cancel", data={"csrf": CSRF},
                                 headers={"HX-Request": "true"} if htmx else {})
-    assert '<div class="notice ok" role="status" id="done-notice"><p>Your office hour is booked.</p></div>' in booked.text
+    assert ('<div class="notice ok" role="status" id="done-notice" data-focus tabindex="-1"><p>Your office hour is '
+            "booked.</p></div>") in booked.text
     assert "Your office hour is booked." not in asked.text
     if htmx:  # the card alone is swapped in: the banner above it goes, out of band
         assert '<div id="done-notice" hx-swap-oob="delete"></div>' in asked.text

@@ -367,6 +367,10 @@ def _meeting_posted(visitor: Visit, posted: Form) -> tuple[dict[str, str], dict[
         met_on = date.fromisoformat(values["met_on"])
     except ValueError:
         problems["met_on"] = visitor._("Give the day you met.")
+    else:
+        # Said here with the other mistakes, not only once they are mended and matching refuses it.
+        if met_on > _today(visitor):
+            problems["met_on"] = visitor.error_words("meeting_in_the_future")
     try:
         minutes = int(values["minutes"])
     except ValueError:

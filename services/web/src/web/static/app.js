@@ -41,10 +41,12 @@
     }
   });
   // A page answering a form with mistakes opens on its list of them (each links to its field): a person scrolled
-  // down to the form, or on a screen reader, learns of them first.
+  // down to the form, or on a screen reader, learns of them first. Else a page opens on its notice of what was done
+  // or refused, marked data-focus: a role="status" box there from the start is seldom read out. Other elements
+  // marked data-focus are for HTMX's swaps (above), not for a page opening.
   document.addEventListener("DOMContentLoaded", function () {
-    var summary = document.querySelector("[data-error-summary]");
-    if (summary) { summary.focus(); }
+    var first = document.querySelector("[data-error-summary]") || document.querySelector("main .notice[data-focus]");
+    if (first) { first.focus(); }
   });
   // A form that knows no time zone yet (sign-up) preselects the browser's own. One not offered (the server takes any
   // zone of the IANA database) is added once the server has named it, in the page's language, as it names it after
