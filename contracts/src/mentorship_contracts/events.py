@@ -32,6 +32,8 @@ EventKind = Literal[
 ScheduledEventId = Annotated[UUID, Field(description="The scheduled event's id: the key of events.catalogue")]
 EventChapter = Annotated[UUID | None, Field(
     description="The chapter whose members alone may register; null for a national event, open to everyone")]
+RegistrationId = Annotated[UUID, Field(description="The registration's id: one person's registration for one event")]
+Registrant = Annotated[UUID, Field(description="The registrant's person id")]
 
 
 class _CatalogueEvent(IntegrationEvent):
@@ -252,10 +254,10 @@ class _RegistrationEvent(IntegrationEvent):
     key_field = "scheduled_event_id"
     producer: str = "events"
 
-    registration_id: UUID = Field(description="The registration's id: one person's registration for one event")
+    registration_id: RegistrationId
     scheduled_event_id: ScheduledEventId
     chapter_id: EventChapter
-    person_id: UUID = Field(description="The registrant's person id")
+    person_id: Registrant
 
 
 # A registration in the story the examples tell (`example_ids`): the mentee's, for the chapter's panel.
@@ -379,10 +381,11 @@ class VirtualAccessGranted(IntegrationEvent):
     event_type: Literal["events.virtual_access_granted"] = "events.virtual_access_granted"
     schema_version: Literal[1] = 1
 
-    registration_id: UUID
-    scheduled_event_id: UUID
-    person_id: UUID
-    join_url: str
+    registration_id: RegistrationId
+    scheduled_event_id: ScheduledEventId
+    person_id: Registrant
+    join_url: str = Field(description="The link to join the event online: for this registrant alone, never to be "
+                                      "shown to anyone else")
 
 
 @register
@@ -418,11 +421,11 @@ class ReminderDue(IntegrationEvent):
     event_type: Literal["events.reminder_due"] = "events.reminder_due"
     schema_version: Literal[1] = 1
 
-    scheduled_event_id: UUID
-    chapter_id: UUID | None
-    registration_id: UUID
-    person_id: UUID
-    starts_at: AwareDatetime
+    scheduled_event_id: ScheduledEventId
+    chapter_id: EventChapter
+    registration_id: RegistrationId
+    person_id: Registrant
+    starts_at: AwareDatetime = Field(description="When the event starts")
 
 
 @register
@@ -435,17 +438,23 @@ class ReminderDueV2(ReminderDue):
     schema_version: Literal[2] = 2
 
 
+SLOT_IS_VIRTUAL = "Whether the slot takes place online (its link never travels: the events service shows it)"
+SLOT_LOCATION = "Where the slot takes place, as its host wrote it; null for a slot online only"
+
+
 class _OfficeHoursEvent(IntegrationEvent):
     topic = OFFICE_HOURS
     key_field = "slot_id"
     producer: str = "events"
 
-    slot_id: UUID
-    host_id: UUID
-    person_id: UUID
-    chapter_id: UUID | None
-    starts_at: AwareDatetime
-    ends_at: AwareDatetime
+    slot_id: UUID = Field(description="The office-hour slot's id: time a mentor or a clinician offers, one "
+                                      "participant at a time; the key of events.office-hours")
+    host_id: UUID = Field(description="The person id of the mentor or clinician who offers the slot")
+    person_id: UUID = Field(description="The person id of the participant who booked it")
+    chapter_id: UUID | None = Field(description="The host's chapter, whose people alone may book it; null for a "
+                                                "national slot, open to everyone")
+    starts_at: AwareDatetime = Field(description="When the slot starts")
+    ends_at: AwareDatetime = Field(description="When the slot ends")
 
 
 @register
@@ -467,7 +476,7 @@ class OfficeHoursBookingCancelled(_OfficeHoursEvent):
     event_type: Literal["events.office_hours_booking_cancelled"] = "events.office_hours_booking_cancelled"
     schema_version: Literal[1] = 1
 
-    cancelled_by: Literal["host", "participant"]
+    cancelled_by: Literal["host", "participant"] = Field(description="Which side cancelled the booking")
 
 
 @register
@@ -487,8 +496,8 @@ class OfficeHoursBookedV3(OfficeHoursBookedV2):
     schema_version: Literal[3] = 3
 
     booking_id: UUID = Field(description="This booking of the slot; a later booking of the same slot has another")
-    is_virtual: bool = True
-    location: str | None = None
+    is_virtual: bool = Field(default=True, description=SLOT_IS_VIRTUAL)
+    location: str | None = Field(default=None, description=SLOT_LOCATION)
 
 
 @register
@@ -504,8 +513,8 @@ class OfficeHoursBookingCancelledV3(OfficeHoursBookingCancelledV2):
         default="cancelled",
         description="cancelled: by whom cancelled_by says; slot_withdrawn: the host took the slot back; "
                     "person_erased: the side cancelled_by names left the platform")
-    is_virtual: bool = True
-    location: str | None = None
+    is_virtual: bool = Field(default=True, description=SLOT_IS_VIRTUAL)
+    location: str | None = Field(default=None, description=SLOT_LOCATION)
 
 
 @register
@@ -519,8 +528,8 @@ class OfficeHoursBookingRestated(_OfficeHoursEvent):
     schema_version: Literal[1] = 1
 
     booking_id: UUID = Field(description="This booking of the slot, as OfficeHoursBooked named it")
-    is_virtual: bool
-    location: str | None
+    is_virtual: bool = Field(description=SLOT_IS_VIRTUAL)
+    location: str | None = Field(description=SLOT_LOCATION)
 
 
 @register
@@ -567,10 +576,10 @@ class RegistrantRemoved(IntegrationEvent):
     event_type: Literal["events.registrant_removed"] = "events.registrant_removed"
     schema_version: Literal[1] = 1
 
-    registration_id: UUID
-    scheduled_event_id: UUID
-    chapter_id: UUID | None
-    person_id: UUID
+    registration_id: RegistrationId
+    scheduled_event_id: ScheduledEventId
+    chapter_id: EventChapter
+    person_id: Registrant
     reason: str | None = Field(description="The organiser's reason, free text (500 characters at most), for the "
                                            "registrant; null when the organiser gave none")
     held_seat: bool = Field(description="Whether the registration held a confirmed seat (its calendar entry, if "
@@ -593,9 +602,9 @@ class RegistrantRemovedV2(SealedEvent):
     event_type: Literal["events.registrant_removed"] = "events.registrant_removed"
     schema_version: Literal[2] = 2
 
-    registration_id: UUID
-    scheduled_event_id: UUID
-    chapter_id: UUID | None
+    registration_id: RegistrationId
+    scheduled_event_id: ScheduledEventId
+    chapter_id: EventChapter
     held_seat: bool = Field(description="Whether the registration held a confirmed seat (its calendar entry, if "
                                         "one was sent, is cancelled with it)")
 

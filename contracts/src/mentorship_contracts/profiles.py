@@ -71,6 +71,17 @@ Paused = Annotated[bool, Field(
     description="Whether they paused: a mentor is proposed no new mentee, and a mentee to no mentor, until they "
                 "resume; their places stay taken")]
 
+# What a person's restricted events say of them (profiles.contacts, profiles.matching-profiles).
+DisplayName = Annotated[str, Field(description="The name the person goes by, to address them with")]
+TIMEZONE = "The person's IANA time zone (e.g. America/Chicago), to state times in"
+BIO_FOR_PARTNER = "What the person wrote about themselves, for a matched partner; null when they wrote nothing"
+SPECIALTIES = "The specialties the person is interested in (a mentee) or practises (a mentor)"
+LANGUAGES = "The languages the person speaks, as they wrote them"
+REGION = "Where the person is, in their words (at most 100 characters); null when not said"
+MODALITIES = "How the person can meet: in_person, virtual, or both"
+IDENTITY_REQUESTS = ("A mentee's wishes for a mentor who shares an attribute: a preference weighs in the ranking, a "
+                     "requirement must be met")
+
 # The facts of one enrollment, as its examples give them: a second-year medical student seeking a clinical mentor.
 _MENTEE_ENROLLMENT: dict[str, object] = {
     "enrollment_id": ids.MENTEE_ENROLLMENT, "person_id": ids.MENTEE, "program_id": ids.PROGRAM,
@@ -483,13 +494,13 @@ class ContactDetailsChanged(_ProfilesEvent):
     event_type: Literal["profiles.contact_details_changed"] = "profiles.contact_details_changed"
     schema_version: Literal[1] = 1
 
-    person_id: UUID
-    chapter_id: UUID | None
-    display_name: str
-    email: str
-    timezone: str = "UTC"
+    person_id: PersonId
+    chapter_id: PersonChapter
+    display_name: DisplayName
+    email: str = Field(description="The address the person is written to")
+    timezone: str = Field(default="UTC", description=TIMEZONE)
     pronouns_for_partner: str | None = Field(default=None, description="Only when the person chose to show them")
-    bio_for_partner: str | None = None
+    bio_for_partner: str | None = Field(default=None, description=BIO_FOR_PARTNER)
     identity_for_partner: dict[str, str] = Field(default_factory=dict, description="Only attributes consented for showing to a partner")
 
 
@@ -530,9 +541,9 @@ class EmailChangeRequested(_ProfilesEvent):
     event_type: Literal["profiles.email_change_requested"] = "profiles.email_change_requested"
     schema_version: Literal[1] = 1
 
-    person_id: UUID
-    chapter_id: UUID | None
-    display_name: str
+    person_id: PersonId
+    chapter_id: PersonChapter
+    display_name: DisplayName
     new_email: str = Field(description="The address to confirm: the only one the email goes to")
     confirmation_path: str = Field(
         description=f"Path and query of the web app's confirmation page ({EMAIL_CONFIRMATION_PAGE}?token=...), "
@@ -548,8 +559,9 @@ class IdentityRequest(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="ignore")
 
-    attribute: str
-    strength: Literal["preference", "requirement"]
+    attribute: str = Field(description="The identity attribute the mentor should share (its name)")
+    strength: Literal["preference", "requirement"] = Field(
+        description="preference: it counts in the ranking; requirement: the mentee waits for a mentor who shares it")
 
 
 @register
@@ -561,17 +573,17 @@ class MatchingProfileChanged(_ProfilesEvent):
     event_type: Literal["profiles.matching_profile_changed"] = "profiles.matching_profile_changed"
     schema_version: Literal[1] = 1
 
-    person_id: UUID
-    chapter_id: UUID | None
-    stage: TrainingStage
-    specialties: list[Specialty] = Field(default_factory=list)
+    person_id: PersonId
+    chapter_id: PersonChapter
+    stage: PersonStage
+    specialties: list[Specialty] = Field(default_factory=list, description=SPECIALTIES)
     support_areas: list[SupportArea] = Field(default_factory=list, description="Wanted as a mentee, offered as a mentor")
-    languages: list[str] = Field(default_factory=list)
-    timezone: str = "UTC"
-    region: str | None = None
-    modalities: list[Modality] = Field(default_factory=lambda: list[Modality](["virtual"]))
+    languages: list[str] = Field(default_factory=list, description=LANGUAGES)
+    timezone: str = Field(default="UTC", description=TIMEZONE)
+    region: str | None = Field(default=None, description=REGION)
+    modalities: list[Modality] = Field(default_factory=lambda: list[Modality](["virtual"]), description=MODALITIES)
     identity_for_matching: dict[str, str] = Field(default_factory=dict, description="Only attributes consented for use in matching")
-    identity_requests: list[IdentityRequest] = Field(default_factory=list)
+    identity_requests: list[IdentityRequest] = Field(default_factory=list, description=IDENTITY_REQUESTS)
 
 
 @register
@@ -596,10 +608,11 @@ class ConsentChanged(_ProfilesEvent):
     event_type: Literal["profiles.consent_changed"] = "profiles.consent_changed"
     schema_version: Literal[1] = 1
 
-    person_id: UUID
-    attribute: str
-    purpose: Literal["matching", "partner"]
-    granted: bool
+    person_id: PersonId
+    attribute: str = Field(description="The identity attribute the consent is about (its name, never its value)")
+    purpose: Literal["matching", "partner"] = Field(
+        description="matching: to use it in matching; partner: to show it to a matched partner")
+    granted: bool = Field(description="True: consent given; false: withdrawn, which takes effect at once")
 
 
 @register
@@ -776,13 +789,13 @@ class ContactDetailsRestated(_ProfilesEvent):
     event_type: Literal["profiles.contact_details_restated"] = "profiles.contact_details_restated"
     schema_version: Literal[1] = 1
 
-    person_id: UUID
-    chapter_id: UUID | None
-    display_name: str
-    email: str
-    timezone: str
+    person_id: PersonId
+    chapter_id: PersonChapter
+    display_name: DisplayName
+    email: str = Field(description="The address the person is written to")
+    timezone: str = Field(description=TIMEZONE)
     pronouns_for_partner: str | None = Field(description="Only when the person chose to show them")
-    bio_for_partner: str | None
+    bio_for_partner: str | None = Field(description=BIO_FOR_PARTNER)
     identity_for_partner: dict[str, str] = Field(description="Only attributes consented for showing to a partner")
     preferred_language: PreferredLanguage | None = Field(
         description="`en` or `es`: the language of the emails they receive; null when not said")
@@ -801,17 +814,17 @@ class MatchingProfileRestated(_ProfilesEvent):
     event_type: Literal["profiles.matching_profile_restated"] = "profiles.matching_profile_restated"
     schema_version: Literal[1] = 1
 
-    person_id: UUID
-    chapter_id: UUID | None
-    stage: TrainingStage
-    specialties: list[Specialty]
+    person_id: PersonId
+    chapter_id: PersonChapter
+    stage: PersonStage
+    specialties: list[Specialty] = Field(description=SPECIALTIES)
     support_areas: list[SupportArea] = Field(description="Wanted as a mentee, offered as a mentor")
-    languages: list[str]
-    timezone: str
-    region: str | None
-    modalities: list[Modality]
+    languages: list[str] = Field(description=LANGUAGES)
+    timezone: str = Field(description=TIMEZONE)
+    region: str | None = Field(description=REGION)
+    modalities: list[Modality] = Field(description=MODALITIES)
     identity_for_matching: dict[str, str] = Field(description="Only attributes consented for use in matching")
-    identity_requests: list[IdentityRequest]
+    identity_requests: list[IdentityRequest] = Field(description=IDENTITY_REQUESTS)
     shown_to_partner: list[str] = Field(description="The identity attributes a matched partner may see")
 
 
@@ -867,7 +880,7 @@ class ContactDetailsChangedV4(_ProfilesEvent, SealedEvent):
     event_type: Literal["profiles.contact_details_changed"] = "profiles.contact_details_changed"
     schema_version: Literal[4] = 4
 
-    chapter_id: UUID | None
+    chapter_id: PersonChapter
 
 
 @register
@@ -884,7 +897,7 @@ class EmailChangeRequestedV2(_ProfilesEvent, SealedEvent):
     event_type: Literal["profiles.email_change_requested"] = "profiles.email_change_requested"
     schema_version: Literal[2] = 2
 
-    chapter_id: UUID | None
+    chapter_id: PersonChapter
     expires_at: AwareDatetime = Field(description="When the link stops working")
 
 
@@ -920,8 +933,8 @@ class MatchingProfileChangedV3(_ProfilesEvent, SealedEvent):
     event_type: Literal["profiles.matching_profile_changed"] = "profiles.matching_profile_changed"
     schema_version: Literal[3] = 3
 
-    chapter_id: UUID | None
-    stage: TrainingStage
+    chapter_id: PersonChapter
+    stage: PersonStage
 
 
 @register
@@ -938,8 +951,8 @@ class MatchingProfileRestatedV2(_ProfilesEvent, SealedEvent):
     event_type: Literal["profiles.matching_profile_restated"] = "profiles.matching_profile_restated"
     schema_version: Literal[2] = 2
 
-    chapter_id: UUID | None
-    stage: TrainingStage
+    chapter_id: PersonChapter
+    stage: PersonStage
 
 
 @register
@@ -956,4 +969,4 @@ class ContactDetailsRestatedV2(_ProfilesEvent, SealedEvent):
     event_type: Literal["profiles.contact_details_restated"] = "profiles.contact_details_restated"
     schema_version: Literal[2] = 2
 
-    chapter_id: UUID | None
+    chapter_id: PersonChapter
