@@ -3,7 +3,8 @@
 FastStream documents a message's payload only. From the topic catalogue (`mentorship_contracts`), each message
 gains its Kafka headers (`message_headers`: event id, event type, content type), its key (the Kafka message
 binding: the topic's key field, as text), and the location of its correlation id, which is the payload's
-`correlation_id` (FastStream's default points at a header of its own).
+`correlation_id` (FastStream's default points at a header of its own); and, from the example in each event version's
+JSON Schema, that version's message as the relay sends it, headers and value.
 
 FastStream names one server, from the address the app was built with. The brokers are described instead as each
 environment serves them: production (Kubernetes: SASL over TLS, at the cluster's own address) and development
@@ -14,10 +15,12 @@ addresses), so the same apps can yield differently ordered documents; sorted, th
 reproducible.
 """
 
+import copy
 import sys
 
 import yaml
 from mentorship_contracts import BY_NAME
+from mentorship_contracts.envelope import message_headers
 
 SORTED_SECTIONS = (("channels",), ("operations",), ("components", "messages"), ("components", "schemas"))
 KAFKA_BINDING_VERSION = "0.4.0"  # the version FastStream gives the channels' bindings
@@ -76,7 +79,23 @@ def describe_messages(document: dict) -> dict:
             "bindings": {"kafka": {"key": topic.key_schema, "bindingVersion": KAFKA_BINDING_VERSION}},
             **{k: v for k, v in described.items() if k not in ("title", "correlationId", "headers", "payload", "bindings")},
         }
+        if examples := examples_of(document, described["payload"], topic.headers_schema):
+            messages[message]["examples"] = examples
     return document
+
+
+def examples_of(document: dict, payload: dict, headers: dict) -> list[dict]:
+    """The message as the relay sends it, for each event version its payload may be that shows an example (in its
+    JSON Schema) and travels on the topic (`headers` name its event types: a consumer's payload may list the events of
+    several topics it reads with one handler): the headers, and the value."""
+    schemas = document["components"]["schemas"]
+    resolved = schemas[payload["$ref"].removeprefix("#/components/schemas/")]
+    versions = [schemas[v["$ref"].removeprefix("#/components/schemas/")] for v in resolved.get("anyOf", [payload])]
+    return [{"name": f"{value['event_type']} v{value['schema_version']}",
+             "headers": message_headers(value["event_id"], value["event_type"]),
+             "payload": copy.deepcopy(value)}  # a copy: the same object twice would be dumped as a YAML alias
+            for version in versions for value in version.get("examples", [])
+            if value["event_type"] in headers["properties"]["event_type"]["enum"]]
 
 
 def normalise(document: dict) -> dict:

@@ -11,20 +11,36 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 from typing import Any, ClassVar, Literal, TypeVar
-from uuid import UUID, uuid4
+from uuid import UUID, uuid4, uuid5
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+# Examples' event ids: one per event version, the same each time the schemas are exported.
+_EXAMPLES = UUID("0c4e3a51-6b0f-4f4e-8a3d-5d2f7c9e1b20")
 
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-def _state_the_closed_shape(schema: dict[str, Any], model: type) -> None:
-    """A closed version's JSON Schema says what its producer sends: every field, and no other."""
+# Envelope fields each event fixes anew (a Literal default), which drops a description the base class gives them.
+_ENVELOPE_DESCRIPTIONS = {
+    "event_type": "What happened, as <producer>.<event>: with schema_version, which model and schema to read it by",
+    "schema_version": "The version of event_type's contract this event follows; read every version you consume",
+    "producer": "The service that produced the event, which owns its topic",
+}
+
+
+def _complete_the_schema(schema: dict[str, Any], model: type) -> None:
+    """A version's JSON Schema says what each envelope field means and, with an example, what its producer sends; a
+    closed version's, that it sends every field, and no other."""
+    for name, description in _ENVELOPE_DESCRIPTIONS.items():
+        schema["properties"][name].setdefault("description", description)
     if getattr(model, "closed_schema", False):
         schema["required"] = list(schema["properties"])
         schema["additionalProperties"] = False
+    if (example := model.example_value()) is not None:  # type: ignore[attr-defined]
+        schema["examples"] = [example]
 
 
 class IntegrationEvent(BaseModel):
@@ -38,7 +54,7 @@ class IntegrationEvent(BaseModel):
     know. Versions published before schemas were closed stay open, as published; every newest version is closed.
     """
 
-    model_config = ConfigDict(frozen=True, extra="ignore", json_schema_extra=_state_the_closed_shape)
+    model_config = ConfigDict(frozen=True, extra="ignore", json_schema_extra=_complete_the_schema)
 
     topic: ClassVar[str]
     key_field: ClassVar[str]
@@ -50,6 +66,27 @@ class IntegrationEvent(BaseModel):
     occurred_at: AwareDatetime = Field(default_factory=utc_now, description="When the fact happened, UTC")
     producer: str = Field(description="The service that produced the event")
     correlation_id: str | None = Field(default=None, description="Ties together the events of one user action")
+
+    # An example of the event's own fields, as JSON (`example_value` adds the envelope): a realistic value of every
+    # field, ids as UUIDs and nobody real. A version inherits its predecessor's, and extends it with what it adds.
+    example: ClassVar[dict[str, Any] | None] = None
+
+    @classmethod
+    def example_value(cls) -> dict[str, Any] | None:
+        """The example as a message value: the envelope, then the event's fields, in the schema's order."""
+        if cls.example is None:
+            return None
+        event_type, version = cls.model_fields["event_type"].default, cls.model_fields["schema_version"].default
+        value = {
+            "event_id": str(uuid5(_EXAMPLES, f"{event_type}/v{version}")),
+            "event_type": event_type,
+            "schema_version": version,
+            "occurred_at": "2026-12-05T14:30:00Z",
+            "producer": cls.model_fields["producer"].default,
+            "correlation_id": "6f1d2c3b-8a4e-4f5d-9b7c-2e1a0d9c8b7a",
+            **cls.example,
+        }
+        return {name: value[name] for name in cls.model_fields if name in value}
 
     @field_validator("occurred_at")
     @classmethod

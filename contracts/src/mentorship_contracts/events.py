@@ -1,10 +1,11 @@
 """Integration events published by the events service (career fairs, sessions, office hours)."""
 
-from typing import Literal
+from typing import Annotated, Literal
 from uuid import UUID
 
 from pydantic import AwareDatetime, Field
 
+from . import example_ids as ids
 from .envelope import IntegrationEvent, private_twin, register
 from .sealed import SealedEvent
 from .vocabulary import TrainingStage
@@ -28,33 +29,59 @@ EventKind = Literal[
 ]
 
 
+ScheduledEventId = Annotated[UUID, Field(description="The scheduled event's id: the key of events.catalogue")]
+EventChapter = Annotated[UUID | None, Field(
+    description="The chapter whose members alone may register; null for a national event, open to everyone")]
+RegistrationId = Annotated[UUID, Field(description="The registration's id: one person's registration for one event")]
+Registrant = Annotated[UUID, Field(description="The registrant's person id")]
+
+
 class _CatalogueEvent(IntegrationEvent):
     topic = CATALOGUE
     key_field = "scheduled_event_id"
     producer: str = "events"
 
-    scheduled_event_id: UUID
-    chapter_id: UUID | None
+    scheduled_event_id: ScheduledEventId
+    chapter_id: EventChapter
 
 
 class _EventDetails(_CatalogueEvent):
-    kind: EventKind
-    title: str
-    starts_at: AwareDatetime
-    ends_at: AwareDatetime
-    timezone: str
-    capacity: int
-    audience_stages: list[TrainingStage]
-    registration_deadline: AwareDatetime
-    is_virtual: bool
-    location: str | None = None
+    kind: EventKind = Field(
+        description="What sort of event: career_fair, virtual_session, speaker_event, workshop, chapter_session, "
+                    "office_hours, conference, or conference_session (part of the conference parent_event_id names)")
+    title: str = Field(description="The event's title, as its organisers wrote it")
+    starts_at: AwareDatetime = Field(description="When it starts")
+    ends_at: AwareDatetime = Field(description="When it ends")
+    timezone: str = Field(description="The IANA time zone its organisers gave its times in (e.g. America/Chicago), "
+                                      "to show them in")
+    capacity: int = Field(description="Seats (1 to 100,000): how many registrants may be confirmed; those after "
+                                      "wait on its waitlist")
+    audience_stages: list[TrainingStage] = Field(description="The training stages that may register; empty means "
+                                                             "every stage")
+    registration_deadline: AwareDatetime = Field(description="When registration closes, at the latest when it starts")
+    is_virtual: bool = Field(description="Whether it can be joined online (the link goes to confirmed registrants "
+                                         "alone, never on this topic)")
+    location: str | None = Field(default=None, description="Where it takes place, as its organisers wrote it (at "
+                                                           "most 300 characters); null for an event online only")
     parent_event_id: UUID | None = Field(default=None, description="The conference a conference session belongs to")
+
+
+# The event the examples tell of (`example_ids`): a chapter's residency panel, both in a room and online.
+_EVENT = {
+    "scheduled_event_id": ids.SCHEDULED_EVENT, "chapter_id": ids.CHAPTER, "kind": "speaker_event",
+    "title": "Applying to residency: a panel of program directors", "starts_at": "2027-01-14T23:00:00Z",
+    "ends_at": "2027-01-15T00:30:00Z", "timezone": "America/Chicago", "capacity": 80,
+    "audience_stages": ["medical_student_3", "medical_student_4"], "registration_deadline": "2027-01-14T18:00:00Z",
+    "is_virtual": True, "location": "Riverside Health Sciences Building, Room 210", "parent_event_id": None,
+}
 
 
 @register
 class EventPublished(_EventDetails):
     event_type: Literal["events.event_published"] = "events.event_published"
     schema_version: Literal[1] = 1
+
+    example = _EVENT
 
 
 @register
@@ -81,13 +108,19 @@ class EventPublishedV3(EventPublishedV2):
 
     attendees_public: bool = Field(description=ATTENDEES_PUBLIC)
 
+    example = {**_EVENT, "attendees_public": False}
+
 
 @register
 class EventUpdated(_EventDetails):
     event_type: Literal["events.event_updated"] = "events.event_updated"
     schema_version: Literal[1] = 1
 
-    changed_fields: list[str] = Field(default_factory=list, description="Names of what changed")
+    changed_fields: list[str] = Field(
+        default_factory=list, description="Names of what the organisers changed (e.g. starts_at, capacity), never "
+                                          "old values; may name details not carried here (description, virtual_link)")
+
+    example = {**_EVENT, "capacity": 120, "changed_fields": ["capacity"]}
 
 
 @register
@@ -108,6 +141,8 @@ class EventUpdatedV3(EventUpdatedV2):
 
     revision: int = Field(default=1, ge=1, description="Changes to the published event so far, this one included")
 
+    example = {**EventUpdatedV2.example, "revision": 2}
+
 
 @register
 class EventUpdatedV4(EventUpdatedV3):
@@ -117,6 +152,8 @@ class EventUpdatedV4(EventUpdatedV3):
     schema_version: Literal[4] = 4
 
     attendees_public: bool = Field(description=ATTENDEES_PUBLIC)
+
+    example = {**EventUpdatedV3.example, "attendees_public": False}
 
 
 # Restated: what the events service holds now, not something that happened. An operator restates the catalogue
@@ -140,6 +177,8 @@ class EventRestated(_EventDetails):
     state: EventStateNow = Field(description="Published (to take place, or under way), cancelled, or completed: "
                                              "it took place and its organisers closed it")
 
+    example = {**_EVENT, "attendees_public": False, "revision": 2, "state": "published"}
+
 
 @register
 class EventCancelled(_CatalogueEvent):
@@ -148,7 +187,11 @@ class EventCancelled(_CatalogueEvent):
     event_type: Literal["events.event_cancelled"] = "events.event_cancelled"
     schema_version: Literal[1] = 1
 
-    reason_code: str
+    reason_code: str = Field(description="Why, a code never free text (lowercase letters and underscores): "
+                                         "organiser_cancelled unless the organisers' tool gives another")
+
+    example = {"scheduled_event_id": ids.SCHEDULED_EVENT, "chapter_id": ids.CHAPTER,
+               "reason_code": "organiser_cancelled"}
 
 
 @register
@@ -173,6 +216,8 @@ class EventCancelledV3(EventCancelledV2):
 
     revision: int = Field(default=1, ge=1, description="Changes to the published event so far, its cancellation included")
 
+    example = {**EventCancelledV2.example, "revision": 3}
+
 
 @register
 class EventCancelledV4(EventCancelledV3):
@@ -188,6 +233,9 @@ class EventCancelledV4(EventCancelledV3):
     note: str | None = Field(max_length=1000, description="The organisers' words to those registered, free text "
                                                           "(lines allowed); null when they gave none")
 
+    example = {**EventCancelledV3.example, "note": "Our panelists were called to the wards. We will announce a new "
+                                                   "date within two weeks."}
+
 
 @register
 class EventCompleted(_CatalogueEvent):
@@ -197,6 +245,8 @@ class EventCompleted(_CatalogueEvent):
     event_type: Literal["events.event_completed"] = "events.event_completed"
     schema_version: Literal[1] = 1
 
+    example = {"scheduled_event_id": ids.SCHEDULED_EVENT, "chapter_id": ids.CHAPTER}
+
 
 class _RegistrationEvent(IntegrationEvent):
     topic = REGISTRATIONS
@@ -204,16 +254,23 @@ class _RegistrationEvent(IntegrationEvent):
     key_field = "scheduled_event_id"
     producer: str = "events"
 
-    registration_id: UUID
-    scheduled_event_id: UUID
-    chapter_id: UUID | None
-    person_id: UUID
+    registration_id: RegistrationId
+    scheduled_event_id: ScheduledEventId
+    chapter_id: EventChapter
+    person_id: Registrant
+
+
+# A registration in the story the examples tell (`example_ids`): the mentee's, for the chapter's panel.
+_REGISTRATION = {"registration_id": ids.REGISTRATION, "scheduled_event_id": ids.SCHEDULED_EVENT,
+                 "chapter_id": ids.CHAPTER, "person_id": ids.MENTEE}
 
 
 @register
 class RegistrationConfirmed(_RegistrationEvent):
     event_type: Literal["events.registration_confirmed"] = "events.registration_confirmed"
     schema_version: Literal[1] = 1
+
+    example = _REGISTRATION
 
 
 @register
@@ -231,7 +288,9 @@ class RegistrationWaitlisted(_RegistrationEvent):
     event_type: Literal["events.registration_waitlisted"] = "events.registration_waitlisted"
     schema_version: Literal[1] = 1
 
-    position: int
+    position: int = Field(description="Their place on the event's waitlist, 1 being the next to get a seat")
+
+    example = {**_REGISTRATION, "position": 2}
 
 
 @register
@@ -249,6 +308,8 @@ class RegistrationPromoted(_RegistrationEvent):
     event_type: Literal["events.registration_promoted"] = "events.registration_promoted"
     schema_version: Literal[1] = 1
 
+    example = _REGISTRATION
+
 
 @register
 class RegistrationPromotedV2(RegistrationPromoted):
@@ -265,7 +326,11 @@ class RegistrationCancelled(_RegistrationEvent):
     event_type: Literal["events.registration_cancelled"] = "events.registration_cancelled"
     schema_version: Literal[1] = 1
 
-    cancelled_by: Literal["registrant", "organiser", "event_cancelled"]
+    cancelled_by: Literal["registrant", "organiser", "event_cancelled"] = Field(
+        description="registrant: they cancelled; organiser: an organiser took them off; event_cancelled: the event "
+                    "was cancelled")
+
+    example = {**_REGISTRATION, "cancelled_by": "registrant"}
 
 
 @register
@@ -284,13 +349,18 @@ class WaitlistClosed(_RegistrationEvent):
     event_type: Literal["events.waitlist_closed"] = "events.waitlist_closed"
     schema_version: Literal[1] = 1
 
+    example = _REGISTRATION
+
 
 @register
 class AttendanceRecorded(_RegistrationEvent):
     event_type: Literal["events.attendance_recorded"] = "events.attendance_recorded"
     schema_version: Literal[1] = 1
 
-    attended: bool
+    attended: bool = Field(description="Whether the confirmed registrant came (false: a no-show), as an organiser "
+                                       "checked them in")
+
+    example = {**_REGISTRATION, "attended": True}
 
 
 @register
@@ -311,10 +381,11 @@ class VirtualAccessGranted(IntegrationEvent):
     event_type: Literal["events.virtual_access_granted"] = "events.virtual_access_granted"
     schema_version: Literal[1] = 1
 
-    registration_id: UUID
-    scheduled_event_id: UUID
-    person_id: UUID
-    join_url: str
+    registration_id: RegistrationId
+    scheduled_event_id: ScheduledEventId
+    person_id: Registrant
+    join_url: str = Field(description="The link to join the event online: for this registrant alone, never to be "
+                                      "shown to anyone else")
 
 
 @register
@@ -350,11 +421,11 @@ class ReminderDue(IntegrationEvent):
     event_type: Literal["events.reminder_due"] = "events.reminder_due"
     schema_version: Literal[1] = 1
 
-    scheduled_event_id: UUID
-    chapter_id: UUID | None
-    registration_id: UUID
-    person_id: UUID
-    starts_at: AwareDatetime
+    scheduled_event_id: ScheduledEventId
+    chapter_id: EventChapter
+    registration_id: RegistrationId
+    person_id: Registrant
+    starts_at: AwareDatetime = Field(description="When the event starts")
 
 
 @register
@@ -367,17 +438,23 @@ class ReminderDueV2(ReminderDue):
     schema_version: Literal[2] = 2
 
 
+SLOT_IS_VIRTUAL = "Whether the slot takes place online (its link never travels: the events service shows it)"
+SLOT_LOCATION = "Where the slot takes place, as its host wrote it; null for a slot online only"
+
+
 class _OfficeHoursEvent(IntegrationEvent):
     topic = OFFICE_HOURS
     key_field = "slot_id"
     producer: str = "events"
 
-    slot_id: UUID
-    host_id: UUID
-    person_id: UUID
-    chapter_id: UUID | None
-    starts_at: AwareDatetime
-    ends_at: AwareDatetime
+    slot_id: UUID = Field(description="The office-hour slot's id: time a mentor or a clinician offers, one "
+                                      "participant at a time; the key of events.office-hours")
+    host_id: UUID = Field(description="The person id of the mentor or clinician who offers the slot")
+    person_id: UUID = Field(description="The person id of the participant who booked it")
+    chapter_id: UUID | None = Field(description="The host's chapter, whose people alone may book it; null for a "
+                                                "national slot, open to everyone")
+    starts_at: AwareDatetime = Field(description="When the slot starts")
+    ends_at: AwareDatetime = Field(description="When the slot ends")
 
 
 @register
@@ -399,7 +476,7 @@ class OfficeHoursBookingCancelled(_OfficeHoursEvent):
     event_type: Literal["events.office_hours_booking_cancelled"] = "events.office_hours_booking_cancelled"
     schema_version: Literal[1] = 1
 
-    cancelled_by: Literal["host", "participant"]
+    cancelled_by: Literal["host", "participant"] = Field(description="Which side cancelled the booking")
 
 
 @register
@@ -419,8 +496,8 @@ class OfficeHoursBookedV3(OfficeHoursBookedV2):
     schema_version: Literal[3] = 3
 
     booking_id: UUID = Field(description="This booking of the slot; a later booking of the same slot has another")
-    is_virtual: bool = True
-    location: str | None = None
+    is_virtual: bool = Field(default=True, description=SLOT_IS_VIRTUAL)
+    location: str | None = Field(default=None, description=SLOT_LOCATION)
 
 
 @register
@@ -436,8 +513,8 @@ class OfficeHoursBookingCancelledV3(OfficeHoursBookingCancelledV2):
         default="cancelled",
         description="cancelled: by whom cancelled_by says; slot_withdrawn: the host took the slot back; "
                     "person_erased: the side cancelled_by names left the platform")
-    is_virtual: bool = True
-    location: str | None = None
+    is_virtual: bool = Field(default=True, description=SLOT_IS_VIRTUAL)
+    location: str | None = Field(default=None, description=SLOT_LOCATION)
 
 
 @register
@@ -451,8 +528,8 @@ class OfficeHoursBookingRestated(_OfficeHoursEvent):
     schema_version: Literal[1] = 1
 
     booking_id: UUID = Field(description="This booking of the slot, as OfficeHoursBooked named it")
-    is_virtual: bool
-    location: str | None
+    is_virtual: bool = Field(description=SLOT_IS_VIRTUAL)
+    location: str | None = Field(description=SLOT_LOCATION)
 
 
 @register
@@ -483,6 +560,8 @@ class RegistrationCancelledV3(RegistrationCancelledV2):
         default=False, description="True when an organiser removed the registrant (cancelled_by is then organiser); "
                                    "a RegistrantRemoved on events.access tells the registrant, with the reason")
 
+    example = {**_REGISTRATION, "cancelled_by": "organiser", "removed_by_organiser": True}
+
 
 @register
 class RegistrantRemoved(IntegrationEvent):
@@ -497,10 +576,10 @@ class RegistrantRemoved(IntegrationEvent):
     event_type: Literal["events.registrant_removed"] = "events.registrant_removed"
     schema_version: Literal[1] = 1
 
-    registration_id: UUID
-    scheduled_event_id: UUID
-    chapter_id: UUID | None
-    person_id: UUID
+    registration_id: RegistrationId
+    scheduled_event_id: ScheduledEventId
+    chapter_id: EventChapter
+    person_id: Registrant
     reason: str | None = Field(description="The organiser's reason, free text (500 characters at most), for the "
                                            "registrant; null when the organiser gave none")
     held_seat: bool = Field(description="Whether the registration held a confirmed seat (its calendar entry, if "
@@ -523,9 +602,9 @@ class RegistrantRemovedV2(SealedEvent):
     event_type: Literal["events.registrant_removed"] = "events.registrant_removed"
     schema_version: Literal[2] = 2
 
-    registration_id: UUID
-    scheduled_event_id: UUID
-    chapter_id: UUID | None
+    registration_id: RegistrationId
+    scheduled_event_id: ScheduledEventId
+    chapter_id: EventChapter
     held_seat: bool = Field(description="Whether the registration held a confirmed seat (its calendar entry, if "
                                         "one was sent, is cancelled with it)")
 
@@ -543,6 +622,8 @@ class RegistrationRestated(_RegistrationEvent):
     status: Literal["confirmed", "waitlisted", "cancelled"] = Field(description="A seat, a place on the waitlist, or "
                                                                               "neither any more")
     registered_at: AwareDatetime = Field(description="When the person registered")
+
+    example = {**_REGISTRATION, "status": "waitlisted", "registered_at": "2026-12-02T09:41:27Z"}
 
 
 # Registrations of an event whose organiser keeps who registers from other teams (`attendees_public` false, the

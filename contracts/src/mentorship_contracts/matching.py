@@ -5,6 +5,7 @@ from uuid import UUID
 
 from pydantic import AwareDatetime, Field
 
+from . import example_ids as ids
 from .envelope import IntegrationEvent, private_twin, register
 from .profiles import EnrollmentChanged, EnrollmentCreated
 from .vocabulary import PairingKind, Role
@@ -28,6 +29,20 @@ VisibleReasons = Annotated[list[PairingReason], Field(
 VisibleScore = Annotated[int, Field(
     ge=0, le=100, description="How well the pair fits, 0 to 100, from everything but identity attributes")]
 
+ProgramId = Annotated[UUID, Field(description="The program's id (the topic's key), as profiles.program_defined names it")]
+ProgramChapter = Annotated[UUID | None, Field(description="The program's chapter; null for a national program")]
+MenteeId = Annotated[UUID, Field(description="The mentee's person id")]
+TermEndsAt = Annotated[AwareDatetime, Field(description="When the mentorship's term ends unless renewed: the "
+                                                        "program's term_months after confirmation or the last renewal")]
+# Why a pairing closed, from fixed lists (never free text); where one side left the program or the platform, or was
+# suspended from mentoring in it, the closing says so alike.
+_LEFT = "withdrawn (left the program), mentor_suspended or person_erased (erased their account)"
+
+# A pairing in the story the examples tell (`example_ids`): a medical student and a resident, clinical mentorship.
+_PAIRING = {"pairing_id": ids.PAIRING, "program_id": ids.PROGRAM, "chapter_id": ids.CHAPTER, "mentee_id": ids.MENTEE,
+            "mentor_id": ids.MENTOR}
+_FIT = {"score": 78, "reason_codes": ["specialty_overlap", "near_peer", "same_time_zone"]}
+
 
 class PairingEvent(IntegrationEvent):
     """What every event on `matching.pairings` says: which pairing, in which program, of whom."""
@@ -38,11 +53,12 @@ class PairingEvent(IntegrationEvent):
     key_field = "program_id"
     producer: str = "matching"
 
-    pairing_id: UUID
-    program_id: UUID
-    chapter_id: UUID | None
-    mentee_id: UUID
-    mentor_id: UUID
+    pairing_id: UUID = Field(description="The pairing's id: one mentee and one mentor in one program, from proposal "
+                                         "(or a mentee's request) to its end")
+    program_id: ProgramId
+    chapter_id: ProgramChapter
+    mentee_id: MenteeId
+    mentor_id: UUID = Field(description="The mentor's person id")
 
 
 @register
@@ -50,8 +66,10 @@ class PairingProposed(PairingEvent):
     event_type: Literal["matching.pairing_proposed"] = "matching.pairing_proposed"
     schema_version: Literal[1] = 1
 
-    score: int = Field(ge=0, le=100)
+    score: int = Field(ge=0, le=100, description="How well the pair fits, 0 to 100")
     reason_codes: list[str] = Field(default_factory=list, description="Why this pair, e.g. specialty_overlap, near_peer")
+
+    example = {**_PAIRING, **_FIT}
 
 
 @register
@@ -62,6 +80,8 @@ class PairingProposedV2(PairingProposed):
     schema_version: Literal[2] = 2
 
     pairing_kind: KindOfPairing = PairingKind.GENERAL
+
+    example = {**PairingProposed.example, "pairing_kind": "clinical"}
 
 
 @register
@@ -99,6 +119,8 @@ class PairingProposedV5(PairingProposedV4):
     requested_by_mentee: bool = Field(
         default=False, description="The mentee asked for this mentor (and so accepted): only the mentor answers")
 
+    example = {**PairingProposedV4.example, "requested_by_mentee": False}
+
 
 @register
 class PairingProposedV6(PairingProposedV5):
@@ -113,6 +135,8 @@ class PairingProposedV6(PairingProposedV5):
         description="When it lapses if still unanswered: its program's time to answer from the proposal, else "
                     "matching's (14 days by default)")
 
+    example = {**PairingProposedV5.example, "answer_by": "2026-12-15T14:30:00Z"}
+
 
 @register
 class PairingConfirmed(PairingEvent):
@@ -121,9 +145,11 @@ class PairingConfirmed(PairingEvent):
     event_type: Literal["matching.pairing_confirmed"] = "matching.pairing_confirmed"
     schema_version: Literal[1] = 1
 
-    score: int = Field(ge=0, le=100)
-    reason_codes: list[str] = Field(default_factory=list)
-    term_ends_at: AwareDatetime
+    score: int = Field(ge=0, le=100, description="How well the pair fits, 0 to 100, as when proposed")
+    reason_codes: list[str] = Field(default_factory=list, description="Why this pair, as when proposed")
+    term_ends_at: TermEndsAt
+
+    example = {**_PAIRING, **_FIT, "term_ends_at": "2027-12-05T14:30:00Z"}
 
 
 @register
@@ -134,6 +160,8 @@ class PairingConfirmedV2(PairingConfirmed):
     schema_version: Literal[2] = 2
 
     pairing_kind: KindOfPairing = PairingKind.GENERAL
+
+    example = {**PairingConfirmed.example, "pairing_kind": "clinical"}
 
 
 @register
@@ -166,8 +194,15 @@ class PairingDeclined(PairingEvent):
     event_type: Literal["matching.pairing_declined"] = "matching.pairing_declined"
     schema_version: Literal[1] = 1
 
-    declined_by: Role
-    reason_code: str = Field(description="A code from a fixed list, never free text")
+    declined_by: Role = Field(description="The side that declined: mentee or mentor (a mentee taking back their "
+                                          "request: mentee)")
+    reason_code: str = Field(
+        description="Why, a code never free text: not_a_good_fit, schedule_conflict, no_longer_available, "
+                    "prefer_another_mentor, request_withdrawn, other; " + _LEFT + "; or, withdrawn by the program "
+                    "(version 3), its coordinator's: not_a_good_fit, schedule_conflict, no_longer_available, other, "
+                    "reassigned (another mentor proposed instead)")
+
+    example = {**_PAIRING, "declined_by": "mentor", "reason_code": "schedule_conflict"}
 
 
 @register
@@ -190,8 +225,12 @@ class PairingDeclinedV3(PairingDeclinedV2):
 
     schema_version: Literal[3] = 3
 
-    declined_by: Role | None  # type: ignore[assignment]  # null when the program withdrew it
-    declined_by_program: bool = False
+    declined_by: Role | None = Field(  # type: ignore[assignment]  # null when the program withdrew it
+        description="The side that declined; null when the program withdrew the proposal")
+    declined_by_program: bool = Field(default=False, description="True when a coordinator or an administrator "
+                                                                 "withdrew the proposal")
+
+    example = {**_PAIRING, "declined_by": None, "reason_code": "reassigned", "declined_by_program": True}
 
 
 @register
@@ -201,8 +240,12 @@ class PairingEnded(PairingEvent):
     event_type: Literal["matching.pairing_ended"] = "matching.pairing_ended"
     schema_version: Literal[1] = 1
 
-    ended_by: Role
-    reason_code: str = Field(description="A code from a fixed list, never free text")
+    ended_by: Role = Field(description="The side that ended it: mentee or mentor")
+    reason_code: str = Field(
+        description="Why, a code never free text: not_a_good_fit, schedule_conflict, no_longer_available, goals_met, "
+                    "relocated, conduct, not_responding (the other side stopped answering), other; or " + _LEFT)
+
+    example = {**_PAIRING, "ended_by": "mentee", "reason_code": "goals_met"}
 
 
 @register
@@ -224,7 +267,11 @@ class PairingLapsed(PairingEvent):
     event_type: Literal["matching.pairing_lapsed"] = "matching.pairing_lapsed"
     schema_version: Literal[1] = 1
 
-    reason_code: str = Field(description="A code from a fixed list, never free text")
+    reason_code: str = Field(
+        description="Why, a code never free text: unanswered (past the time to answer), another_request_accepted "
+                    "(the mentee's request to another mentor was), or " + _LEFT)
+
+    example = {**_PAIRING, "reason_code": "unanswered"}
 
 
 @register
@@ -253,6 +300,8 @@ class PairingLapsedV3(PairingLapsedV2):
         description="Who had yet to answer: the mentor of a request; each side of a proposal that had not accepted it")
     requested_by_mentee: bool = Field(description="A mentee's request to this mentor, rather than a proposal")
 
+    example = {**PairingLapsedV2.example, "awaiting": ["mentor"], "requested_by_mentee": True}
+
 
 @register
 class PairingLapsedV4(PairingLapsedV3):
@@ -268,13 +317,17 @@ class PairingLapsedV4(PairingLapsedV3):
     lapsed_by: Role = Field(description="The side that left: withdrew from the program, was suspended from mentoring "
                                         "in it, or erased their account")
 
+    example = {**PairingLapsedV3.example, "reason_code": "withdrawn", "lapsed_by": "mentee"}
+
 
 @register
 class PairingRenewed(PairingEvent):
     event_type: Literal["matching.pairing_renewed"] = "matching.pairing_renewed"
     schema_version: Literal[1] = 1
 
-    term_ends_at: AwareDatetime
+    term_ends_at: AwareDatetime = Field(description="The term's new end: the old end plus the program's term_months")
+
+    example = {**_PAIRING, "term_ends_at": "2028-12-05T14:30:00Z"}
 
 
 @register
@@ -291,6 +344,8 @@ class PairingCompleted(PairingEvent):
 
     event_type: Literal["matching.pairing_completed"] = "matching.pairing_completed"
     schema_version: Literal[1] = 1
+
+    example = _PAIRING
 
 
 @register
@@ -310,7 +365,9 @@ class RenewalDue(PairingEvent):
     event_type: Literal["matching.renewal_due"] = "matching.renewal_due"
     schema_version: Literal[1] = 1
 
-    term_ends_at: AwareDatetime
+    term_ends_at: TermEndsAt
+
+    example = {**_PAIRING, "term_ends_at": "2026-12-19T14:30:00Z"}
 
 
 @register
@@ -338,6 +395,9 @@ class AnswerDue(PairingEvent):
                                   "not accepted it")
     requested_by_mentee: bool = Field(description="A mentee's request to this mentor, rather than a proposal")
 
+    example = {**_PAIRING, "answer_by": "2026-12-08T14:30:00Z", "awaiting": ["mentee", "mentor"],
+               "requested_by_mentee": False}
+
 
 @register
 class AnswerDueV2(AnswerDue):
@@ -351,6 +411,8 @@ class AnswerDueV2(AnswerDue):
     paused_if_it_lapses: list[Role] = Field(
         description="Those awaiting for whom this lapse would be the last of PAUSED_AFTER_UNANSWERED in a row left "
                     "unanswered, and who are not paused already: if it lapses, matching pauses them")
+
+    example = {**AnswerDue.example, "paused_if_it_lapses": ["mentor"]}
 
 
 # How many proposals or requests in a row someone lets lapse unanswered before matching pauses them
@@ -373,6 +435,8 @@ class StoppedAnswering(PairingEvent):
     enrollment_id: UUID = Field(description="Their enrollment in the program, which is paused")
     unanswered_in_a_row: int = Field(ge=1, description="How many lapsed unanswered in a row, this pairing the last")
 
+    example = {**_PAIRING, "role": "mentor", "enrollment_id": ids.MENTOR_ENROLLMENT, "unanswered_in_a_row": 2}
+
 
 @register
 class MeetingOverdue(PairingEvent):
@@ -381,8 +445,13 @@ class MeetingOverdue(PairingEvent):
     event_type: Literal["matching.meeting_overdue"] = "matching.meeting_overdue"
     schema_version: Literal[1] = 1
 
-    last_met_at: AwareDatetime | None
-    days_overdue: int = Field(ge=0)
+    last_met_at: AwareDatetime | None = Field(
+        description="The day of the pair's last logged meeting (its midnight, UTC); null when none was logged since "
+                    "the pairing was confirmed")
+    days_overdue: int = Field(ge=0, description="Whole days past when the next meeting was due: the last meeting, "
+                                                "or the confirmation, plus the program's cadence_max_days")
+
+    example = {**_PAIRING, "last_met_at": "2026-10-20T00:00:00Z", "days_overdue": 1}
 
 
 @register
@@ -404,11 +473,14 @@ class MenteeWaitlisted(IntegrationEvent):
     event_type: Literal["matching.mentee_waitlisted"] = "matching.mentee_waitlisted"
     schema_version: Literal[1] = 1
 
-    enrollment_id: UUID
-    program_id: UUID
-    chapter_id: UUID | None
-    mentee_id: UUID
-    position: int = Field(ge=1)
+    enrollment_id: UUID = Field(description="The mentee's enrollment in the program")
+    program_id: ProgramId
+    chapter_id: ProgramChapter
+    mentee_id: MenteeId
+    position: int = Field(ge=1, description="The mentee's place in the program's queue, 1 being the next to be paired")
+
+    example = {"enrollment_id": ids.MENTEE_ENROLLMENT, "program_id": ids.PROGRAM, "chapter_id": ids.CHAPTER,
+               "mentee_id": ids.MENTEE, "position": 3}
 
 
 @register
@@ -422,6 +494,8 @@ class MenteeWaitlistedV2(MenteeWaitlisted):
     pairing_kind: PairingKind = Field(
         default=PairingKind.GENERAL,
         description="The kind of pairing the mentee waits for; a mentee may hold one pairing of each kind at once")
+
+    example = {**MenteeWaitlisted.example, "pairing_kind": "clinical"}
 
 
 @register
@@ -450,6 +524,8 @@ class MenteeWaitlistedV4(MenteeWaitlistedV3):
         description="The pairing whose closing put the mentee back on the waitlist; null when they wait from their "
                     "enrollment")
 
+    example = {**MenteeWaitlistedV3.example, "after_pairing_id": ids.EARLIER_PAIRING}
+
 
 @register
 class RoundCompleted(IntegrationEvent):
@@ -461,12 +537,16 @@ class RoundCompleted(IntegrationEvent):
     event_type: Literal["matching.round_completed"] = "matching.round_completed"
     schema_version: Literal[1] = 1
 
-    round_id: UUID
-    program_id: UUID
-    chapter_id: UUID | None
-    paired: int = Field(ge=0)
-    unpaired: int = Field(ge=0)
-    total_score: int = Field(ge=0)
+    round_id: UUID = Field(description="The round's id")
+    program_id: ProgramId
+    chapter_id: ProgramChapter
+    paired: int = Field(ge=0, description="How many mentees the published round proposed a mentor to")
+    unpaired: int = Field(ge=0, description="How many mentees it left waiting without one")
+    total_score: int = Field(ge=0, description="The sum of the proposed pairs' scores (each 0 to 100, identity not "
+                                               "counted)")
+
+    example = {"round_id": ids.ROUND, "program_id": ids.PROGRAM, "chapter_id": ids.CHAPTER, "paired": 12,
+               "unpaired": 3, "total_score": 871}
 
 
 @register
@@ -502,8 +582,11 @@ class PairingEndedV3(PairingEndedV2):
 
     schema_version: Literal[3] = 3
 
-    ended_by: Role | None  # type: ignore[assignment]  # null when the program ended it
-    ended_by_program: bool = False
+    ended_by: Role | None = Field(  # type: ignore[assignment]  # null when the program ended it
+        description="The side that ended it; null when the program did")
+    ended_by_program: bool = Field(default=False, description="True when a coordinator or an administrator ended it")
+
+    example = {**_PAIRING, "ended_by": None, "reason_code": "conduct", "ended_by_program": True}
 
 
 # Pairings and waitlist places in a program that keeps who takes part from other teams (`members_public` false in

@@ -3,6 +3,8 @@
 from typing import Literal
 from uuid import UUID
 
+from pydantic import Field
+
 from .envelope import IntegrationEvent, register
 
 DELIVERIES = "notifications.deliveries"
@@ -13,11 +15,14 @@ class _DeliveryEvent(IntegrationEvent):
     key_field = "notification_id"
     producer: str = "notifications"
 
-    notification_id: UUID
-    person_id: UUID
-    chapter_id: UUID | None
-    kind: str
-    channel: Literal["email", "in_app", "digest"]
+    notification_id: UUID = Field(description="The notification's id: one message to one person; a resend keeps it")
+    person_id: UUID = Field(description="The id of the person it was for")
+    chapter_id: UUID | None = Field(description="The person's chapter; null when they belong to none")
+    kind: str = Field(description="What it tells, a name from notifications' list (e.g. pairing_proposed, "
+                                  "daily_digest)")
+    channel: Literal["email", "in_app", "digest"] = Field(
+        description="email: an email of its own; in_app: the web app's inbox alone; digest: an item of the "
+                    "person's daily digest email")
 
 
 @register
@@ -41,7 +46,7 @@ class NotificationFailed(_DeliveryEvent):
     event_type: Literal["notifications.notification_failed"] = "notifications.notification_failed"
     schema_version: Literal[1] = 1
 
-    attempts: int
+    attempts: int = Field(description="How many times sending it was tried, each failing")
 
 
 @register

@@ -1,11 +1,12 @@
 """Integration events published by the profiles service."""
 
-from typing import Literal
+from typing import Annotated, Literal
 from urllib.parse import urlencode
 from uuid import UUID
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
+from . import example_ids as ids
 from .envelope import IntegrationEvent, private_twin, register
 from .sealed import SealedEvent
 from .vocabulary import PairingKind, Role, Specialty, SupportArea, TrainingStage
@@ -37,6 +38,62 @@ def email_confirmation_path(token: str) -> str:
     return f"{EMAIL_CONFIRMATION_PAGE}?{urlencode({'token': token})}"
 
 
+# What the same field means wherever it recurs.
+PersonId = Annotated[UUID, Field(description="The person's id: the key of profiles.people, and how other events name "
+                                             "them (mentee_id, mentor_id, person_id)")]
+PersonChapter = Annotated[UUID | None, Field(
+    description="The chapter the person belongs to; null when they belong to none (they may join national programs "
+                "and events only)")]
+PersonStage = Annotated[TrainingStage, Field(description="The person's training stage, e.g. medical_student_2")]
+IsAlumni = Annotated[bool, Field(description="Whether the person registered as an alumnus or alumna of the "
+                                             "platform's programs (their own answer)")]
+ProgramId = Annotated[UUID, Field(description="The program's id, as profiles.program_defined names it")]
+ProgramChapter = Annotated[UUID | None, Field(
+    description="The chapter that runs the program, whose members alone may join it; null for a national program, "
+                "open to everyone")]
+EnrollmentId = Annotated[UUID, Field(description="The enrollment's id: one person taking part in one program in one "
+                                                 "role; the key of profiles.enrollments")]
+EnrolledPerson = Annotated[UUID, Field(description="The enrolled person's id")]
+EnrollmentRole = Annotated[Role, Field(description="mentee: seeks a mentor; mentor: offers to mentor")]
+EnrollmentStage = Annotated[TrainingStage, Field(description="The enrolled person's training stage")]
+MentorCapacity = Annotated[int, Field(
+    description="A mentor's mentees at once (a group program's group_size applies instead); 1 for a mentee")]
+StagesWelcome = Annotated[list[TrainingStage], Field(
+    description="A mentor's choice of the mentee stages they will mentor; empty means every stage the program "
+                "admits, and always empty for a mentee")]
+Approval = Annotated[ApprovalState, Field(
+    description="A mentor's vetting: pending (awaiting a coordinator, proposed no mentee), approved, or suspended; "
+                "always approved for a mentee and where the program requires no approval")]
+SoughtKind = Annotated[PairingKind, Field(description="The kind of pairing the mentee seeks or the mentor offers")]
+EnrollmentChangedFields = Annotated[list[str], Field(
+    description="Names of the fields that changed (e.g. capacity, approval, paused), never their old values")]
+Paused = Annotated[bool, Field(
+    description="Whether they paused: a mentor is proposed no new mentee, and a mentee to no mentor, until they "
+                "resume; their places stay taken")]
+
+# What a person's restricted events say of them (profiles.contacts, profiles.matching-profiles).
+DisplayName = Annotated[str, Field(description="The name the person goes by, to address them with")]
+TIMEZONE = "The person's IANA time zone (e.g. America/Chicago), to state times in"
+BIO_FOR_PARTNER = "What the person wrote about themselves, for a matched partner; null when they wrote nothing"
+SPECIALTIES = "The specialties the person is interested in (a mentee) or practises (a mentor)"
+LANGUAGES = "The languages the person speaks, as they wrote them"
+REGION = "Where the person is, in their words (at most 100 characters); null when not said"
+MODALITIES = "How the person can meet: in_person, virtual, or both"
+IDENTITY_REQUESTS = ("A mentee's wishes for a mentor who shares an attribute: a preference weighs in the ranking, a "
+                     "requirement must be met")
+
+# The facts of one enrollment, as its examples give them: a second-year medical student seeking a clinical mentor.
+_MENTEE_ENROLLMENT: dict[str, object] = {
+    "enrollment_id": ids.MENTEE_ENROLLMENT, "person_id": ids.MENTEE, "program_id": ids.PROGRAM,
+    "chapter_id": ids.CHAPTER, "role": "mentee", "stage": "medical_student_2",
+}
+# A resident mentoring in the same program, up to two mentees at once.
+_MENTOR_ENROLLMENT: dict[str, object] = {
+    "enrollment_id": ids.MENTOR_ENROLLMENT, "person_id": ids.MENTOR, "program_id": ids.PROGRAM,
+    "chapter_id": ids.CHAPTER,
+}
+
+
 class _ProfilesEvent(IntegrationEvent):
     producer: str = "profiles"
 
@@ -50,9 +107,12 @@ class ChapterDefined(_ProfilesEvent):
     event_type: Literal["profiles.chapter_defined"] = "profiles.chapter_defined"
     schema_version: Literal[1] = 1
 
-    chapter_id: UUID
-    name: str
-    timezone: str = "UTC"
+    chapter_id: UUID = Field(description="The chapter's id")
+    name: str = Field(description="The chapter's name: a school or a region")
+    timezone: str = Field(default="UTC", description="The chapter's IANA time zone (e.g. America/Chicago), its "
+                                                     "members' unless they choose another")
+
+    example = {"chapter_id": ids.CHAPTER, "name": "Riverside School of Medicine", "timezone": "America/Chicago"}
 
 
 @register
@@ -74,21 +134,49 @@ class ProgramDefined(_ProfilesEvent):
     event_type: Literal["profiles.program_defined"] = "profiles.program_defined"
     schema_version: Literal[1] = 1
 
-    program_id: UUID
-    chapter_id: UUID | None = Field(description="None for a national program")
-    name: str
-    mentee_stages: list[TrainingStage]
-    mentor_stages: list[TrainingStage]
-    term_months: int = 12
-    cadence_min_days: int = 30
-    cadence_max_days: int = 60
-    format: ProgramFormat = "one_to_one"
-    group_size: int | None = None
-    pairing_mode: PairingMode = "on_registration"
-    both_must_accept: bool = False
-    pair_cap: int | None = None
-    mentor_approval_required: bool = False
-    minimum_score: int = 0
+    program_id: UUID = Field(description="The program's id")
+    chapter_id: UUID | None = Field(
+        description="The chapter that runs the program, whose members alone may join it; null for a national "
+                    "program, open to everyone")
+    name: str = Field(description="The program's name")
+    mentee_stages: list[TrainingStage] = Field(description="The training stages that may enroll as mentees")
+    mentor_stages: list[TrainingStage] = Field(description="The training stages that may enroll as mentors")
+    term_months: int = Field(default=12, description="How long a mentorship lasts from its confirmation, in months "
+                                                     "(1 to 60), before it is renewed or completed")
+    cadence_min_days: int = Field(default=30, description="The fewest days the program asks between a pair's "
+                                                          "meetings (1 to 365)")
+    cadence_max_days: int = Field(
+        default=60, description="The most days between a pair's meetings (1 to 365): an active pairing with no "
+                                "meeting logged for longer is overdue (matching.meeting_overdue)")
+    format: ProgramFormat = Field(
+        default="one_to_one", description="one_to_one: a mentor and a mentee; group: a mentor with a group of mentees")
+    group_size: int | None = Field(
+        default=None, description="A group program's mentees per mentor (2 to 50), in place of each mentor's "
+                                  "capacity; null for one_to_one")
+    pairing_mode: PairingMode = Field(
+        default="on_registration",
+        description="How pairs form: on_registration, automatically as people enroll; rounds, in matching rounds "
+                    "coordinators run and review; mentee_choice, each mentee asks a mentor from suggestions")
+    both_must_accept: bool = Field(
+        default=False, description="True: a proposal is confirmed only once mentee and mentor both accept it; "
+                                   "false: pairs made on enrollment are confirmed at once, others by one acceptance")
+    pair_cap: int | None = Field(
+        default=None, description="The most pairings the program holds at once, proposed or active (1 to 100,000); "
+                                  "null for no cap")
+    mentor_approval_required: bool = Field(
+        default=False, description="Whether a coordinator must approve each mentor (profiles.mentor_approved) "
+                                   "before they are proposed mentees")
+    minimum_score: int = Field(
+        default=0, description="The lowest fit a mentor and a mentee may be paired at, on the 0 to 100 scale of a "
+                               "pairing's score; 0 admits any fit")
+
+    example = {
+        "program_id": ids.PROGRAM, "chapter_id": ids.CHAPTER, "name": "Clinical Mentorship 2027",
+        "mentee_stages": ["medical_student_1", "medical_student_2"], "mentor_stages": ["resident", "fellow"],
+        "term_months": 12, "cadence_min_days": 14, "cadence_max_days": 45, "format": "one_to_one", "group_size": None,
+        "pairing_mode": "on_registration", "both_must_accept": True, "pair_cap": 200,
+        "mentor_approval_required": True, "minimum_score": 40,
+    }
 
 
 @register
@@ -100,7 +188,9 @@ class ProgramDefinedV2(ProgramDefined):
 
     pairing_kinds: list[PairingKind] = Field(
         default_factory=lambda: [PairingKind.GENERAL], min_length=1,
-        description="A mentee may hold one pairing of each kind at once")
+        description="The kinds of pairing the program offers; a mentee may hold one pairing of each kind at once")
+
+    example = {**ProgramDefined.example, "pairing_kinds": ["clinical", "research"]}
 
 
 @register
@@ -127,6 +217,8 @@ class ProgramDefinedV4(ProgramDefinedV3):
         description="Days a proposal or a mentee's request may wait for an answer before it lapses; null for the "
                     "platform's default")
 
+    example = {**ProgramDefinedV3.example, "answer_within_days": 10}
+
 
 @register
 class ProgramDefinedV5(ProgramDefinedV4):
@@ -145,6 +237,8 @@ class ProgramDefinedV5(ProgramDefinedV4):
         description="Whether its enrollments, pairings and waitlist go on the public topics; otherwise only their "
                     "private twins, on restricted ones")
 
+    example = {**ProgramDefinedV4.example, "members_public": True}
+
 
 @register
 class PersonRegistered(_ProfilesEvent):
@@ -153,10 +247,12 @@ class PersonRegistered(_ProfilesEvent):
     event_type: Literal["profiles.person_registered"] = "profiles.person_registered"
     schema_version: Literal[1] = 1
 
-    person_id: UUID
-    chapter_id: UUID | None
-    stage: TrainingStage
-    is_alumni: bool = False
+    person_id: PersonId
+    chapter_id: PersonChapter
+    stage: PersonStage
+    is_alumni: IsAlumni = False
+
+    example = {"person_id": ids.MENTEE, "chapter_id": ids.CHAPTER, "stage": "medical_student_2", "is_alumni": False}
 
 
 @register
@@ -174,11 +270,16 @@ class PersonUpdated(_ProfilesEvent):
     event_type: Literal["profiles.person_updated"] = "profiles.person_updated"
     schema_version: Literal[1] = 1
 
-    person_id: UUID
-    chapter_id: UUID | None
-    stage: TrainingStage
-    is_alumni: bool = False
-    changed_fields: list[str] = Field(default_factory=list, description="Names of what changed, never values")
+    person_id: PersonId
+    chapter_id: PersonChapter
+    stage: PersonStage
+    is_alumni: IsAlumni = False
+    changed_fields: list[str] = Field(
+        default_factory=list, description="Names of the public fields that changed (stage, chapter_id, is_alumni), "
+                                          "never their old values")
+
+    example = {"person_id": ids.MENTEE, "chapter_id": ids.CHAPTER, "stage": "medical_student_3", "is_alumni": False,
+               "changed_fields": ["stage"]}
 
 
 @register
@@ -198,7 +299,10 @@ class PersonErased(_ProfilesEvent):
     event_type: Literal["profiles.person_erased"] = "profiles.person_erased"
     schema_version: Literal[1] = 1
 
-    person_id: UUID
+    person_id: UUID = Field(description="The erased person's id: delete all you hold of them, and keep the id alone "
+                                        "to drop what still arrives about them")
+
+    example = {"person_id": ids.MENTEE}
 
 
 @register
@@ -218,15 +322,17 @@ class EnrollmentCreated(_ProfilesEvent):
     event_type: Literal["profiles.enrollment_created"] = "profiles.enrollment_created"
     schema_version: Literal[1] = 1
 
-    enrollment_id: UUID
-    person_id: UUID
-    program_id: UUID
-    chapter_id: UUID | None
-    role: Role
-    stage: TrainingStage
-    capacity: int = Field(default=1, description="Mentees at once, for a mentor")
-    mentee_stages_welcome: list[TrainingStage] = Field(default_factory=list, description="Mentor: stages willing to mentor; empty means any eligible")
-    approval: ApprovalState = "approved"
+    enrollment_id: EnrollmentId
+    person_id: EnrolledPerson
+    program_id: ProgramId
+    chapter_id: ProgramChapter
+    role: EnrollmentRole
+    stage: EnrollmentStage
+    capacity: MentorCapacity = 1
+    mentee_stages_welcome: StagesWelcome = Field(default_factory=list)
+    approval: Approval = "approved"
+
+    example = {**_MENTEE_ENROLLMENT, "capacity": 1, "mentee_stages_welcome": [], "approval": "approved"}
 
 
 @register
@@ -236,16 +342,19 @@ class EnrollmentChanged(_ProfilesEvent):
     event_type: Literal["profiles.enrollment_changed"] = "profiles.enrollment_changed"
     schema_version: Literal[1] = 1
 
-    enrollment_id: UUID
-    person_id: UUID
-    program_id: UUID
-    chapter_id: UUID | None
-    role: Role
-    stage: TrainingStage
-    capacity: int = 1
-    mentee_stages_welcome: list[TrainingStage] = Field(default_factory=list)
-    approval: ApprovalState = "approved"
-    changed_fields: list[str] = Field(default_factory=list)
+    enrollment_id: EnrollmentId
+    person_id: EnrolledPerson
+    program_id: ProgramId
+    chapter_id: ProgramChapter
+    role: EnrollmentRole
+    stage: EnrollmentStage
+    capacity: MentorCapacity = 1
+    mentee_stages_welcome: StagesWelcome = Field(default_factory=list)
+    approval: Approval = "approved"
+    changed_fields: EnrollmentChangedFields = Field(default_factory=list)
+
+    example = {**_MENTOR_ENROLLMENT, "role": "mentor", "stage": "resident", "capacity": 2,
+               "mentee_stages_welcome": ["medical_student_2"], "approval": "approved", "changed_fields": ["capacity"]}
 
 
 @register
@@ -254,7 +363,9 @@ class EnrollmentCreatedV2(EnrollmentCreated):
 
     schema_version: Literal[2] = 2
 
-    pairing_kind: PairingKind = PairingKind.GENERAL
+    pairing_kind: SoughtKind = PairingKind.GENERAL
+
+    example = {**EnrollmentCreated.example, "pairing_kind": "clinical"}
 
 
 @register
@@ -273,7 +384,9 @@ class EnrollmentChangedV2(EnrollmentChanged):
 
     schema_version: Literal[2] = 2
 
-    pairing_kind: PairingKind = PairingKind.GENERAL
+    pairing_kind: SoughtKind = PairingKind.GENERAL
+
+    example = {**EnrollmentChanged.example, "pairing_kind": "clinical"}
 
 
 @register
@@ -293,11 +406,14 @@ class EnrollmentWithdrawn(_ProfilesEvent):
     event_type: Literal["profiles.enrollment_withdrawn"] = "profiles.enrollment_withdrawn"
     schema_version: Literal[1] = 1
 
-    enrollment_id: UUID
-    person_id: UUID
-    program_id: UUID
-    chapter_id: UUID | None
-    role: Role
+    enrollment_id: EnrollmentId
+    person_id: EnrolledPerson
+    program_id: ProgramId
+    chapter_id: ProgramChapter
+    role: EnrollmentRole
+
+    example = {name: _MENTEE_ENROLLMENT[name] for name in ("enrollment_id", "person_id", "program_id", "chapter_id",
+                                                           "role")}
 
 
 @register
@@ -315,10 +431,12 @@ class MentorApproved(_ProfilesEvent):
     event_type: Literal["profiles.mentor_approved"] = "profiles.mentor_approved"
     schema_version: Literal[1] = 1
 
-    enrollment_id: UUID
-    person_id: UUID
-    program_id: UUID
-    chapter_id: UUID | None
+    enrollment_id: EnrollmentId
+    person_id: Annotated[UUID, Field(description="The mentor's id")]
+    program_id: ProgramId
+    chapter_id: ProgramChapter
+
+    example = _MENTOR_ENROLLMENT
 
 
 @register
@@ -336,10 +454,12 @@ class MentorSuspended(_ProfilesEvent):
     event_type: Literal["profiles.mentor_suspended"] = "profiles.mentor_suspended"
     schema_version: Literal[1] = 1
 
-    enrollment_id: UUID
-    person_id: UUID
-    program_id: UUID
-    chapter_id: UUID | None
+    enrollment_id: EnrollmentId
+    person_id: Annotated[UUID, Field(description="The mentor's id")]
+    program_id: ProgramId
+    chapter_id: ProgramChapter
+
+    example = _MENTOR_ENROLLMENT
 
 
 @register
@@ -359,7 +479,10 @@ class MentorSuspendedV3(MentorSuspendedV2):
 
     schema_version: Literal[3] = 3
 
-    was_approved: bool
+    was_approved: bool = Field(description="True when the mentor had been approved in the program before; false "
+                                           "when never (their offer to mentor was declined)")
+
+    example = {**MentorSuspendedV2.example, "was_approved": True}
 
 
 @register
@@ -371,13 +494,13 @@ class ContactDetailsChanged(_ProfilesEvent):
     event_type: Literal["profiles.contact_details_changed"] = "profiles.contact_details_changed"
     schema_version: Literal[1] = 1
 
-    person_id: UUID
-    chapter_id: UUID | None
-    display_name: str
-    email: str
-    timezone: str = "UTC"
+    person_id: PersonId
+    chapter_id: PersonChapter
+    display_name: DisplayName
+    email: str = Field(description="The address the person is written to")
+    timezone: str = Field(default="UTC", description=TIMEZONE)
     pronouns_for_partner: str | None = Field(default=None, description="Only when the person chose to show them")
-    bio_for_partner: str | None = None
+    bio_for_partner: str | None = Field(default=None, description=BIO_FOR_PARTNER)
     identity_for_partner: dict[str, str] = Field(default_factory=dict, description="Only attributes consented for showing to a partner")
 
 
@@ -418,9 +541,9 @@ class EmailChangeRequested(_ProfilesEvent):
     event_type: Literal["profiles.email_change_requested"] = "profiles.email_change_requested"
     schema_version: Literal[1] = 1
 
-    person_id: UUID
-    chapter_id: UUID | None
-    display_name: str
+    person_id: PersonId
+    chapter_id: PersonChapter
+    display_name: DisplayName
     new_email: str = Field(description="The address to confirm: the only one the email goes to")
     confirmation_path: str = Field(
         description=f"Path and query of the web app's confirmation page ({EMAIL_CONFIRMATION_PAGE}?token=...), "
@@ -436,8 +559,9 @@ class IdentityRequest(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="ignore")
 
-    attribute: str
-    strength: Literal["preference", "requirement"]
+    attribute: str = Field(description="The identity attribute the mentor should share (its name)")
+    strength: Literal["preference", "requirement"] = Field(
+        description="preference: it counts in the ranking; requirement: the mentee waits for a mentor who shares it")
 
 
 @register
@@ -449,17 +573,17 @@ class MatchingProfileChanged(_ProfilesEvent):
     event_type: Literal["profiles.matching_profile_changed"] = "profiles.matching_profile_changed"
     schema_version: Literal[1] = 1
 
-    person_id: UUID
-    chapter_id: UUID | None
-    stage: TrainingStage
-    specialties: list[Specialty] = Field(default_factory=list)
+    person_id: PersonId
+    chapter_id: PersonChapter
+    stage: PersonStage
+    specialties: list[Specialty] = Field(default_factory=list, description=SPECIALTIES)
     support_areas: list[SupportArea] = Field(default_factory=list, description="Wanted as a mentee, offered as a mentor")
-    languages: list[str] = Field(default_factory=list)
-    timezone: str = "UTC"
-    region: str | None = None
-    modalities: list[Modality] = Field(default_factory=lambda: list[Modality](["virtual"]))
+    languages: list[str] = Field(default_factory=list, description=LANGUAGES)
+    timezone: str = Field(default="UTC", description=TIMEZONE)
+    region: str | None = Field(default=None, description=REGION)
+    modalities: list[Modality] = Field(default_factory=lambda: list[Modality](["virtual"]), description=MODALITIES)
     identity_for_matching: dict[str, str] = Field(default_factory=dict, description="Only attributes consented for use in matching")
-    identity_requests: list[IdentityRequest] = Field(default_factory=list)
+    identity_requests: list[IdentityRequest] = Field(default_factory=list, description=IDENTITY_REQUESTS)
 
 
 @register
@@ -484,10 +608,11 @@ class ConsentChanged(_ProfilesEvent):
     event_type: Literal["profiles.consent_changed"] = "profiles.consent_changed"
     schema_version: Literal[1] = 1
 
-    person_id: UUID
-    attribute: str
-    purpose: Literal["matching", "partner"]
-    granted: bool
+    person_id: PersonId
+    attribute: str = Field(description="The identity attribute the consent is about (its name, never its value)")
+    purpose: Literal["matching", "partner"] = Field(
+        description="matching: to use it in matching; partner: to show it to a matched partner")
+    granted: bool = Field(description="True: consent given; false: withdrawn, which takes effect at once")
 
 
 @register
@@ -512,7 +637,9 @@ class EnrollmentChangedV4(EnrollmentChangedV3):
     closed_schema = True
     schema_version: Literal[4] = 4
 
-    paused: bool = False
+    paused: Paused = False
+
+    example = {**EnrollmentChangedV3.example, "changed_fields": ["paused"], "paused": True}
 
 
 @register
@@ -526,7 +653,9 @@ class StaffRolesChanged(_ProfilesEvent):
     event_type: Literal["profiles.staff_roles_changed"] = "profiles.staff_roles_changed"
     schema_version: Literal[1] = 1
 
-    person_id: UUID
+    person_id: Annotated[UUID, Field(description="The id of the person whose staff roles changed")]
+
+    example = {"person_id": ids.MENTOR}
 
 
 @register
@@ -545,6 +674,8 @@ class StaffRolesChangedV2(StaffRolesChanged):
     granted: bool = Field(description="True: the role was granted just now; false: revoked")
     chapter_id: UUID | None = Field(description="The chapter they coordinate, or no longer do; null for administrator")
 
+    example = {"person_id": ids.MENTOR, "role": "coordinator", "granted": True, "chapter_id": ids.CHAPTER}
+
 
 @register
 class PersonSuspended(_ProfilesEvent):
@@ -557,7 +688,9 @@ class PersonSuspended(_ProfilesEvent):
     event_type: Literal["profiles.person_suspended"] = "profiles.person_suspended"
     schema_version: Literal[1] = 1
 
-    person_id: UUID
+    person_id: Annotated[UUID, Field(description="The id of the person suspended")]
+
+    example = {"person_id": ids.MENTOR}
 
 
 @register
@@ -570,7 +703,9 @@ class PersonReinstated(_ProfilesEvent):
     event_type: Literal["profiles.person_reinstated"] = "profiles.person_reinstated"
     schema_version: Literal[1] = 1
 
-    person_id: UUID
+    person_id: Annotated[UUID, Field(description="The id of the person reinstated")]
+
+    example = {"person_id": ids.MENTOR}
 
 
 # Restated: what profiles holds now, not something that happened. An operator restates a topic
@@ -590,11 +725,14 @@ class PersonRestated(_ProfilesEvent):
     event_type: Literal["profiles.person_restated"] = "profiles.person_restated"
     schema_version: Literal[1] = 1
 
-    person_id: UUID
-    chapter_id: UUID | None
-    stage: TrainingStage
-    is_alumni: bool
-    suspended: bool
+    person_id: PersonId
+    chapter_id: PersonChapter
+    stage: PersonStage
+    is_alumni: IsAlumni
+    suspended: bool = Field(description="Whether their account is suspended now (as profiles.person_suspended said): "
+                                        "propose nothing to them")
+
+    example = {**PersonRegistered.example, "suspended": False}
 
 
 @register
@@ -608,18 +746,20 @@ class EnrollmentRestated(_ProfilesEvent):
     event_type: Literal["profiles.enrollment_restated"] = "profiles.enrollment_restated"
     schema_version: Literal[1] = 1
 
-    enrollment_id: UUID
-    person_id: UUID
-    program_id: UUID
-    chapter_id: UUID | None
-    role: Role
-    stage: TrainingStage
-    capacity: int = Field(description="Mentees at once, for a mentor")
-    mentee_stages_welcome: list[TrainingStage] = Field(description="Mentor: stages willing to mentor; empty means any")
-    approval: ApprovalState
-    pairing_kind: PairingKind
-    paused: bool
-    active: bool
+    enrollment_id: EnrollmentId
+    person_id: EnrolledPerson
+    program_id: ProgramId
+    chapter_id: ProgramChapter
+    role: EnrollmentRole
+    stage: EnrollmentStage
+    capacity: MentorCapacity
+    mentee_stages_welcome: StagesWelcome
+    approval: Approval
+    pairing_kind: SoughtKind
+    paused: Paused
+    active: bool = Field(description="False once the enrollment was withdrawn (as profiles.enrollment_withdrawn said)")
+
+    example = {**EnrollmentCreatedV2.example, "paused": False, "active": True}
 
 
 @register
@@ -634,6 +774,8 @@ class EnrollmentRestatedV2(EnrollmentRestated):
 
     enrolled_at: AwareDatetime = Field(description="When the person enrolled")
 
+    example = {**EnrollmentRestated.example, "enrolled_at": "2026-09-14T16:05:12Z"}
+
 
 @register
 class ContactDetailsRestated(_ProfilesEvent):
@@ -647,13 +789,13 @@ class ContactDetailsRestated(_ProfilesEvent):
     event_type: Literal["profiles.contact_details_restated"] = "profiles.contact_details_restated"
     schema_version: Literal[1] = 1
 
-    person_id: UUID
-    chapter_id: UUID | None
-    display_name: str
-    email: str
-    timezone: str
+    person_id: PersonId
+    chapter_id: PersonChapter
+    display_name: DisplayName
+    email: str = Field(description="The address the person is written to")
+    timezone: str = Field(description=TIMEZONE)
     pronouns_for_partner: str | None = Field(description="Only when the person chose to show them")
-    bio_for_partner: str | None
+    bio_for_partner: str | None = Field(description=BIO_FOR_PARTNER)
     identity_for_partner: dict[str, str] = Field(description="Only attributes consented for showing to a partner")
     preferred_language: PreferredLanguage | None = Field(
         description="`en` or `es`: the language of the emails they receive; null when not said")
@@ -672,17 +814,17 @@ class MatchingProfileRestated(_ProfilesEvent):
     event_type: Literal["profiles.matching_profile_restated"] = "profiles.matching_profile_restated"
     schema_version: Literal[1] = 1
 
-    person_id: UUID
-    chapter_id: UUID | None
-    stage: TrainingStage
-    specialties: list[Specialty]
+    person_id: PersonId
+    chapter_id: PersonChapter
+    stage: PersonStage
+    specialties: list[Specialty] = Field(description=SPECIALTIES)
     support_areas: list[SupportArea] = Field(description="Wanted as a mentee, offered as a mentor")
-    languages: list[str]
-    timezone: str
-    region: str | None
-    modalities: list[Modality]
+    languages: list[str] = Field(description=LANGUAGES)
+    timezone: str = Field(description=TIMEZONE)
+    region: str | None = Field(description=REGION)
+    modalities: list[Modality] = Field(description=MODALITIES)
     identity_for_matching: dict[str, str] = Field(description="Only attributes consented for use in matching")
-    identity_requests: list[IdentityRequest]
+    identity_requests: list[IdentityRequest] = Field(description=IDENTITY_REQUESTS)
     shown_to_partner: list[str] = Field(description="The identity attributes a matched partner may see")
 
 
@@ -697,11 +839,14 @@ class PersonInvited(_ProfilesEvent):
     event_type: Literal["profiles.person_invited"] = "profiles.person_invited"
     schema_version: Literal[1] = 1
 
-    invitation_id: UUID
-    person_id: UUID
-    program_id: UUID
-    chapter_id: UUID | None
-    role: Role
+    invitation_id: UUID = Field(description="The invitation's id: one per person, program and role")
+    person_id: Annotated[UUID, Field(description="The invited person's id")]
+    program_id: ProgramId
+    chapter_id: ProgramChapter
+    role: Annotated[Role, Field(description="The role they are invited to take: mentee or mentor")]
+
+    example = {"invitation_id": ids.INVITATION, "person_id": ids.MENTOR, "program_id": ids.PROGRAM,
+               "chapter_id": ids.CHAPTER, "role": "mentor"}
 
 
 # Enrollments and invitations in a program that keeps who takes part from other teams (`members_public` false in
@@ -735,7 +880,7 @@ class ContactDetailsChangedV4(_ProfilesEvent, SealedEvent):
     event_type: Literal["profiles.contact_details_changed"] = "profiles.contact_details_changed"
     schema_version: Literal[4] = 4
 
-    chapter_id: UUID | None
+    chapter_id: PersonChapter
 
 
 @register
@@ -752,7 +897,7 @@ class EmailChangeRequestedV2(_ProfilesEvent, SealedEvent):
     event_type: Literal["profiles.email_change_requested"] = "profiles.email_change_requested"
     schema_version: Literal[2] = 2
 
-    chapter_id: UUID | None
+    chapter_id: PersonChapter
     expires_at: AwareDatetime = Field(description="When the link stops working")
 
 
@@ -788,8 +933,8 @@ class MatchingProfileChangedV3(_ProfilesEvent, SealedEvent):
     event_type: Literal["profiles.matching_profile_changed"] = "profiles.matching_profile_changed"
     schema_version: Literal[3] = 3
 
-    chapter_id: UUID | None
-    stage: TrainingStage
+    chapter_id: PersonChapter
+    stage: PersonStage
 
 
 @register
@@ -806,8 +951,8 @@ class MatchingProfileRestatedV2(_ProfilesEvent, SealedEvent):
     event_type: Literal["profiles.matching_profile_restated"] = "profiles.matching_profile_restated"
     schema_version: Literal[2] = 2
 
-    chapter_id: UUID | None
-    stage: TrainingStage
+    chapter_id: PersonChapter
+    stage: PersonStage
 
 
 @register
@@ -824,4 +969,4 @@ class ContactDetailsRestatedV2(_ProfilesEvent, SealedEvent):
     event_type: Literal["profiles.contact_details_restated"] = "profiles.contact_details_restated"
     schema_version: Literal[2] = 2
 
-    chapter_id: UUID | None
+    chapter_id: PersonChapter

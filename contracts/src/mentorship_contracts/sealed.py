@@ -29,7 +29,7 @@ class SealedEvent(IntegrationEvent):
     clear_model: ClassVar[type[IntegrationEvent]]
     closed_schema = True
 
-    person_id: UUID
+    person_id: UUID = Field(description="The person's id; its 16 bytes are the associated data of `sealed`")
     key_id: str = Field(description="The id of the person's data key the personal fields are sealed under")
     sealed: str = Field(
         description="The personal fields of the clear version, as JSON, sealed with AES-256-GCM under the person's "

@@ -1,0 +1,15 @@
+"""The ids the events' examples share, so that together they tell one story: a chapter's program, a mentee and a
+mentor in it, their pairing, and an event of the chapter. Made up: nobody real."""
+
+CHAPTER = "3b0f7a52-6d1e-4c8a-9f2b-1e5d7c9a4b60"
+PROGRAM = "9a4e2c71-5b3d-4f80-8e6a-2c1b0d7f5e39"
+MENTEE = "c2d8e4f1-7a6b-4e95-b3c0-5f1a9d2e8b74"
+MENTOR = "e7b1a9c3-2f4d-4b6e-8a05-9c3d1f7e2a58"
+MENTEE_ENROLLMENT = "4f6a8c2e-1b3d-4e57-9a80-b2c4d6e8f013"
+MENTOR_ENROLLMENT = "8d2b4f6a-3c5e-4a71-b9d0-e1f3a5c7b924"
+PAIRING = "5e9c1a3f-7d2b-4c68-a4e0-f6b8d0a2c7e1"
+EARLIER_PAIRING = "1a7e5c3b-9f0d-4b24-8c6e-d3f5b7a9e0c2"
+ROUND = "b6d0f2a4-8c1e-4d39-a7f5-0e2c4a6b8d15"
+INVITATION = "f0a2c4e6-5b7d-4f91-8e3a-c5e7a9b1d2f4"
+SCHEDULED_EVENT = "7c3e5a1d-0f2b-4d86-b4a8-e9c1f3d5a7b0"
+REGISTRATION = "2e4a6c8f-9d1b-4a35-8f7c-a0b2d4f6e8c3"
