@@ -1571,6 +1571,17 @@ async def test_an_administrator_grants_the_coordinator_role_of_a_chosen_chapter_
     assert denied.status_code == 404
 
 
+async def test_a_coordinator_reads_the_name_of_a_national_program_a_person_of_their_chapter_is_in(world):
+    # National programs are the administrators' to run, but their names are no secret: "Another program" said nothing.
+    s, mentee = world["s"], world["mentee"]
+    national = s.program("Into Medical School")
+    mentee["enrollments"].append({"id": "e8", "program_id": national["id"], "role": "mentee",
+                                  "approval": "not_required", "withdrawn": False, "capacity": 1})
+    async with as_(world, "coordinator")[0] as page:
+        text = (await page.get(f"/console/people/{mentee['id']}")).text
+    assert "<h3>Into Medical School</h3>" in text and "Another program" not in text
+
+
 async def test_an_administrator_erases_a_person_who_asked_after_typing_their_address_and_a_coordinator_cannot(world):
     # Someone who can no longer sign in asks the organisation to erase them: the administrator does it, once sure.
     s, mentee = world["s"], world["mentee"]

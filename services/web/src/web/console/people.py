@@ -90,10 +90,12 @@ async def people(desk: Console, q: str = "", chapter_id: str = "", stage: str = 
 
 async def person_page(desk: Desk, person_id: UUID, status: int = 200, **context: Any) -> Response:
     api, staff = desk.api, desk.staff
-    person, enrollments, programs, chapters = await asyncio.gather(
+    person, enrollments, every_program, chapters = await asyncio.gather(
         api.call("profiles", "GET", f"/v1/people/{person_id}", staff),
         api.call("profiles", "GET", f"/v1/people/{person_id}/enrollments", staff),
-        desk.programs(), desk.chapters())
+        api.call("profiles", "GET", "/v1/programs", staff), desk.chapters())
+    # Those the staff member runs, to act on; every one by name (a national program's is no secret to a coordinator).
+    programs = [p for p in every_program if staff.coordinates(p.get("chapter_id"))]
     pairings: list[dict] | None
     try:
         pairings = await api.call("matching", "GET", f"/v1/people/{person_id}/pairings", staff)
@@ -111,7 +113,7 @@ async def person_page(desk: Desk, person_id: UUID, status: int = 200, **context:
     return desk.render("console/person.html", status, person=person, enrollments=enrollments, pairings=pairings,
                        deliveries=deliveries, about=await _emails_about(desk, deliveries or [], said, chapters),
                        invitations=invitations, names=names, roles=roles,
-                       programs={p["id"]: p for p in programs},
+                       programs={p["id"]: p for p in programs}, program_names={p["id"]: p["name"] for p in every_program},
                        chapters={c["id"]: c for c in chapters}, all_chapters=chapters, **context)
 
 
