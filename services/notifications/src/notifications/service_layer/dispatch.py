@@ -168,7 +168,10 @@ SHOWS_THE_PARTNER = frozenset({"pairing_confirmed", "waitlist_paired", "meeting_
 
 
 async def context_for(notification: Notification, uow: NotificationsUnitOfWorkPort, policy: DispatchPolicy,
-                      now: datetime) -> Row:
+                      now: datetime, *, reread: bool = False) -> Row:
+    """What the message says, as things are now; `reread`: for the inbox, where an item about a registration its
+    reader has since changed (cancelled, or a waitlist place turned into a seat) no longer holds. An email accepted is
+    sent whatever happened since, in order, as it was to say: a backlog after a fault loses nothing."""
     repo, parameters = uow.notifications, notification.parameters
     chapter_name = await repo.chapter_name(notification.chapter_id) if notification.chapter_id else None
     if notification.kind == "email_change":
@@ -200,7 +203,7 @@ async def context_for(notification: Notification, uow: NotificationsUnitOfWorkPo
             raise MissingContext("event")
         if context["event"]["cancelled_at"] and notification.kind in VOID_ONCE_CANCELLED:
             raise Obsolete("event cancelled")
-        if "registration_id" in parameters and notification.kind in VOID_ONCE_CANCELLED:
+        if reread and "registration_id" in parameters and notification.kind in VOID_ONCE_CANCELLED:
             status = await repo.registration_status(UUID(parameters["registration_id"]))
             if since := changed_since(notification.kind, status):
                 raise Obsolete("the registration changed since", since)

@@ -65,7 +65,7 @@ async def inbox_message(uow: NotificationsUnitOfWorkPort, person_id: UUID, notif
 async def _context_now(notification: Notification, uow: NotificationsUnitOfWorkPort, policy: DispatchPolicy,
                        now: datetime) -> Row:
     try:
-        return await context_for(notification, uow, policy, now)
+        return await context_for(notification, uow, policy, now, reread=True)
     except (MissingContext, Obsolete) as error:
         # The subject it was given may name someone as they were then.
         repo, parameters = uow.notifications, notification.parameters
