@@ -95,6 +95,9 @@ def subscriber_teams(named: str, catalogue: Sequence[Topic] = CATALOGUE) -> tupl
                                      "digits and dashes, from a letter)")
         if team in taken:
             raise ConfigurationError(f"{SUBSCRIBER_TEAMS}: {team!r} is the platform's own principal")
+        if reaching := [service for service in platform_services(catalogue) if team.startswith(service)]:
+            raise ConfigurationError(f"{SUBSCRIBER_TEAMS}: {team!r} begins with {reaching[0]!r}, whose service may use "
+                                     "every consumer group whose name begins so")
         if teams.count(team) > 1 or any(other != team and other.startswith(team + "-") for other in teams):
             raise ConfigurationError(f"{SUBSCRIBER_TEAMS}: {team!r} is named twice or begins another team's name, "
                                      "whose consumer groups it would reach")
@@ -390,6 +393,9 @@ def main(argv: list[str] | None = None) -> int:
             if not args.principal or args.principal in {*platform_services(), *SUPER_USERS}:
                 raise ConfigurationError(f"revoke: {args.principal!r} is not a subscribing team's principal (the "
                                          "platform's own are never revoked)")
+            if args.principal in configured_subscriber_teams():
+                raise ConfigurationError(f"revoke: {args.principal!r} is still in {SUBSCRIBER_TEAMS}: take it out "
+                                         "first, or the next provisioning grants it all again")
             granted = []
         else:
             granted = acls(other_teams=configured_subscriber_teams())
@@ -402,8 +408,11 @@ def main(argv: list[str] | None = None) -> int:
         settings = KafkaSettings()
     if args.command == "revoke":
         taken = asyncio.run(revoke(settings.kafka_client_options(), args.principal))
-        print(f"revoked {taken} ACLs of {args.principal}: provision without it in {SUBSCRIBER_TEAMS}, or the next "
-              "provisioning grants them again")
+        if not taken:
+            print(f"revoke: {args.principal!r} held no ACLs: is the name right? (`acls` lists the teams')",
+                  file=sys.stderr)
+            return 1
+        print(f"revoked {taken} ACLs of {args.principal}: delete its SCRAM user on the cluster too")
         return 0
     topics = catalogue_topics(replication_factor=settings.kafka_replication_factor)
     for change in asyncio.run(provision(settings.kafka_client_options(), granted, topics)):

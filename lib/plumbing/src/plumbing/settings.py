@@ -21,7 +21,7 @@ import ipaddress
 import os
 import ssl
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any, ClassVar, Literal, Self
 
 from pydantic import (
@@ -63,20 +63,42 @@ def key_bytes(value: str) -> bytes:
         raise ValueError("not URL-safe base64") from error
 
 
-# 32 random bytes take fewer than 20 distinct values once in 7 billion; a placeholder padded to length, a word
-# repeated or zeros take 1 to 16.
+# What tells a key someone typed from one a random source made. Each rule refuses a random key less often than once in
+# ten million: 32 random bytes take fewer than 20 distinct values once in 7 billion (a word repeated or zeros take 1
+# to 16); base64 of random bytes is lower-case letters for about 40% of its characters, words 80% and more; 8
+# characters or bytes in a row with one step between each (an alphabet, a count, a repeat) come once in a billion.
 DISTINCT_BYTES_OF_A_RANDOM_KEY = 20
+MOST_LOWER_CASE = 0.8
+LONGEST_EVEN_RUN = 7
+PLACEHOLDER_WORDS = ("replace", "changeme", "change-me", "example", "password", "secret", "placeholder")
+
+
+def _even_run(values: Sequence[int]) -> int:
+    """The longest run of values each one step from the last, the same step throughout (0 included: a repeat)."""
+    longest = run = min(len(values), 2)
+    for i in range(2, len(values)):
+        run = run + 1 if values[i] - values[i - 1] == values[i - 1] - values[i - 2] else 2
+        longest = max(longest, run)
+    return longest
+
+
+def _typed_not_random(value: str, raw: bytes) -> bool:
+    folded = value.lower()
+    return (len(set(raw)) < DISTINCT_BYTES_OF_A_RANDOM_KEY
+            or any(word in folded for word in PLACEHOLDER_WORDS)
+            or sum(c.islower() for c in value) >= MOST_LOWER_CASE * len(value)
+            or max(_even_run([ord(c) for c in value]), _even_run(list(raw))) > LONGEST_EVEN_RUN)
 
 
 def check_random_key(variable: str, value: str) -> None:
     """Refuse a key that is not at least 32 random bytes of URL-safe base64 (its '=' padding may be left out): a
-    placeholder (`REPLACE-key`, however long), a password, a short key, bytes too alike to be random. The value is
-    never part of the error."""
+    placeholder (`REPLACE-key`, however long or reworded), a password or a phrase, a short key, bytes too alike or
+    too orderly to be random. The value is never part of the error."""
     try:
         raw = key_bytes(value)
     except ValueError:
         raw = b""
-    if len(raw) < KEY_BYTES or len(set(raw)) < DISTINCT_BYTES_OF_A_RANDOM_KEY:
+    if len(raw) < KEY_BYTES or _typed_not_random(value, raw):
         raise ValueError(f"{variable} must be at least {KEY_BYTES} random bytes in URL-safe base64 "
                          "(deploy/k8s/secrets.example.yaml says how to make one)")
 

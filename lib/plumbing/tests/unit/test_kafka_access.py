@@ -96,7 +96,8 @@ def test_each_subscribing_team_reads_the_public_topics_as_its_own_principal_in_g
         ("crm", "crm-"), ("research", "research-")}
 
 
-@pytest.mark.parametrize("named", ["matching", "crm, crm-eu", "crm, crm", "", "Bad Name", "admin"])
+@pytest.mark.parametrize("named", ["matching", "crm, crm-eu", "crm, crm", "", "Bad Name", "admin",
+                                   "webinar", "events-crm"])  # the groups of `web` and `events` begin so
 def test_a_team_named_as_a_service_or_whose_groups_another_name_would_reach_is_refused(named):
     with pytest.raises(ValueError, match="KAFKA_SUBSCRIBER_TEAMS"):
         subscriber_teams(named)
@@ -115,3 +116,26 @@ def test_revoking_a_platform_service_is_refused_in_one_line(capsys):
     assert stopped.value.code == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "matching" in err
+
+
+def test_revoking_a_team_still_configured_is_refused_as_the_next_provisioning_would_grant_it_again(monkeypatch, capsys):
+    monkeypatch.setenv("KAFKA_SUBSCRIBER_TEAMS", "crm,research")
+    with pytest.raises(SystemExit) as stopped:
+        kafka_access.main(["revoke", "crm"])
+    assert stopped.value.code == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "KAFKA_SUBSCRIBER_TEAMS" in err
+
+
+def test_revoking_a_name_that_holds_nothing_says_so_and_fails(monkeypatch, capsys):
+    # A typo must not read as a team cut off.
+    async def revoke(options, principal):
+        return 0
+
+    monkeypatch.setattr(kafka_access, "revoke", revoke)
+    monkeypatch.setenv("KAFKA_SUBSCRIBER_TEAMS", "research")
+    monkeypatch.setenv("MENTORSHIP_ENV", "development")
+    monkeypatch.setenv("KAFKA_SECURITY_PROTOCOL", "PLAINTEXT")
+    assert kafka_access.main(["revoke", "crn"]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == "" and captured.err.count("\n") == 1 and "'crn'" in captured.err

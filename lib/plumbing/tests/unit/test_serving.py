@@ -3,6 +3,7 @@ and a configuration it cannot run with stops it with one line per problem, namin
 never a stack trace."""
 
 import base64
+import os
 
 import pytest
 import uvicorn
@@ -102,7 +103,9 @@ def test_a_setting_a_service_cannot_run_with_stops_it_with_one_line_naming_the_v
     "REPLACE-key", "c2hvcnQ=", "not base64 at all!",
     # Long enough, and base64, but nobody's random bytes: a placeholder made longer, zeros, a word repeated.
     "REPLACE-key-REPLACE-key-REPLACE-key-REPLACE-key", "A" * 43, "changemechangemechangemechangemechangeme1234",
-    base64.urlsafe_b64encode(b"0123456789abcdef" * 2).decode()])
+    base64.urlsafe_b64encode(b"0123456789abcdef" * 2).decode(), "REPLACE-key" * 4,
+    "REPLACE-this-with-a-real-key-from-the-secrets-file", "correct-horse-battery-staple-correct-horse-battery",
+    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQ", base64.urlsafe_b64encode(bytes(range(32))).decode()])
 def test_a_key_that_is_not_32_random_bytes_in_url_safe_base64_is_refused_by_name_without_showing_it(
     monkeypatch, capsys, key
 ):
@@ -112,8 +115,10 @@ def test_a_key_that_is_not_32_random_bytes_in_url_safe_base64_is_refused_by_name
 
 
 def test_a_key_made_as_the_docs_say_is_taken_every_time():
-    for _ in range(2000):
+    # Standard base64 too (`openssl rand -base64 32`), its padding kept.
+    for _ in range(20000):
         check_random_key("KEYED_SIGNING_KEY", new_secret_key())
+        check_random_key("KEYED_SIGNING_KEY", base64.b64encode(os.urandom(32)).decode())
 
 
 def test_every_problem_of_the_configuration_is_told_at_once(monkeypatch, capsys):
