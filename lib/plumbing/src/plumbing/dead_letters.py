@@ -28,7 +28,7 @@ import sys
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
-from aiokafka.errors import KafkaError, UnknownTopicOrPartitionError
+from aiokafka.errors import KafkaConnectionError, KafkaError, UnknownTopicOrPartitionError
 from mentorship_contracts import UnknownEventType, dead_letter_topic, registered_events
 
 from . import safe_errors
@@ -43,6 +43,9 @@ def headers(record, group: str, reason: str, error: Exception) -> dict[str, str]
     original = {k: v.decode(errors="replace") for k, v in (record.headers or ()) if not k.startswith(PREFIX)}
     return {
         **original,
+        # The headers the message had, as they were: publishing the dead letter adds its own beside them (a content
+        # type of its own, a correlation id), which `show` and a replay leave out.
+        f"{PREFIX}original-headers": json.dumps(original),
         f"{PREFIX}reason": reason,
         # The error told by its structure (type, field and kind of problem, SQLSTATE and constraint, where it was
         # raised), never its message: kept two weeks, out of reach of the person's erasure, so never a value it quoted.
@@ -58,8 +61,8 @@ async def read_all(client_options: dict[str, Any], group: str) -> list:
     """Every message now on the group's dead-letter topic, oldest first."""
     topic = dead_letter_topic(group)
     consumer = AIOKafkaConsumer(**client_options, enable_auto_commit=False)
-    await consumer.start()
     try:
+        await consumer.start()
         tps = await partitions_of(client_options, [topic], strict=True)
         consumer.assign(tps)
         await consumer.seek_to_beginning(*tps)
@@ -77,7 +80,7 @@ def _message(record) -> Any:
     """The message's value as JSON, or as text when it is not JSON (a producer's mistake is what sets some aside)."""
     try:
         return json.loads(record.value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, RecursionError):  # nested too deep is one way a message is set aside
         return (record.value or b"").decode(errors="replace")
 
 
@@ -86,10 +89,19 @@ def _original_position(meta: dict[str, str], name: str) -> int | None:
     return int(value) if value and value.isdigit() else None
 
 
+def _original_headers(meta: dict[str, str]) -> dict[str, str]:
+    """The headers the message had on its own topic (all but ours, for a dead letter from before they were listed)."""
+    listed = meta.get(f"{PREFIX}original-headers")
+    return json.loads(listed) if listed is not None else {k: v for k, v in meta.items() if not k.startswith(PREFIX)}
+
+
 def describe(record) -> dict:
     meta = {k: v.decode(errors="replace") for k, v in (record.headers or ())}
     message = _message(record)
-    version = message.get("schema_version") if isinstance(message, dict) else None
+    named = message if isinstance(message, dict) else {}
+    version = named.get("schema_version")
+    event_type = meta.get("event_type") or (named.get("event_type") if isinstance(named.get("event_type"), str)
+                                            else None)
     described = {
         "dead_letter_offset": record.offset,
         "dead_letter_partition": record.partition,
@@ -99,7 +111,7 @@ def describe(record) -> dict:
         "reason": meta.get(f"{PREFIX}reason"),
         "error": meta.get(f"{PREFIX}error"),
         "event_id": meta.get("event_id"),
-        "event_type": meta.get("event_type"),
+        "event_type": event_type,
         "schema_version": version if isinstance(version, int) else None,
     }
     if (meta.get(f"{PREFIX}error") or "").startswith(UnknownEventType.__name__) and described["event_type"]:
@@ -117,7 +129,7 @@ def shown(record) -> dict:
     return {"topic": meta.get(f"{PREFIX}topic"), "partition": _original_position(meta, "partition"),
             "offset": _original_position(meta, "offset"),
             "key": record.key.decode(errors="replace") if record.key is not None else None,
-            "headers": {k: v for k, v in meta.items() if not k.startswith(PREFIX)}, "message": _message(record)}
+            "headers": _original_headers(meta), "message": _message(record)}
 
 
 async def replay(client_options: dict[str, Any], group: str, offsets: set[int] | None = None) -> int:
@@ -128,7 +140,8 @@ async def replay(client_options: dict[str, Any], group: str, offsets: set[int] |
     try:
         for record in records:
             meta = {k: v for k, v in (record.headers or ())}
-            original_headers = [(k, v) for k, v in meta.items() if not k.startswith(PREFIX)]
+            kept = _original_headers({k: v.decode(errors="replace") for k, v in meta.items()})
+            original_headers = [(k, v.encode()) for k, v in kept.items()]
             original_headers.append(("x-replayed-from", f"{record.topic}:{record.partition}:{record.offset}".encode()))
             await producer.send_and_wait(
                 meta[f"{PREFIX}topic"].decode(), record.value, key=record.key, headers=original_headers
@@ -162,6 +175,11 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"no dead letters for group {args.group}", file=sys.stderr)
             return 0
         count = asyncio.run(replay(options, args.group, set(args.offset) if args.offset else None))
+    except KafkaConnectionError:
+        print(f"dead-letters: no broker answers at {settings.kafka_bootstrap_servers} over "
+              f"{settings.kafka_security_protocol} (KAFKA_BOOTSTRAP_SERVERS, KAFKA_SECURITY_PROTOCOL; locally: eval "
+              "\"$(uv run python -m devinfra kafka-env)\")", file=sys.stderr)
+        return 1
     except UnknownTopicOrPartitionError:
         print(f"dead-letters: no dead-letter topic for group {args.group!r} ({dead_letter_topic(args.group)}): the "
               f"platform's groups are {', '.join(platform_services())}", file=sys.stderr)

@@ -2,7 +2,9 @@
 the dead-letter topic's), what it was (type and version, and for a version this build does not know, the ones it
 does), and, asked for by its offset, the message itself; and that a group with none says so."""
 
+import dataclasses
 import json
+import socket
 from uuid import uuid4
 
 from aiokafka.structs import ConsumerRecord
@@ -61,7 +63,7 @@ def test_the_operator_reads_a_dead_letters_message_by_its_offset(monkeypatch, ca
         return records
 
     monkeypatch.setattr(dead_letters, "read_all", read_all)
-    monkeypatch.setenv("ENVIRONMENT", "development")
+    monkeypatch.setenv("MENTORSHIP_ENV", "development")
     monkeypatch.setenv("KAFKA_SECURITY_PROTOCOL", "PLAINTEXT")
     assert dead_letters.main(["show", "--group", "notifications", "--offset", "7"]) == 0
     shown = json.loads(capsys.readouterr().out)
@@ -78,8 +80,46 @@ def test_listing_a_group_with_no_dead_letters_says_so(monkeypatch, capsys):
         return []
 
     monkeypatch.setattr(dead_letters, "read_all", read_all)
-    monkeypatch.setenv("ENVIRONMENT", "development")
+    monkeypatch.setenv("MENTORSHIP_ENV", "development")
     monkeypatch.setenv("KAFKA_SECURITY_PROTOCOL", "PLAINTEXT")
     assert dead_letters.main(["list", "--group", "notifications"]) == 0
     captured = capsys.readouterr()
     assert captured.out == "" and captured.err == "no dead letters for group notifications\n"
+
+
+def test_a_message_without_an_event_type_header_is_described_by_the_type_it_names():
+    # An outside or hand-made producer may leave out the headers: the message itself says what it is.
+    record = set_aside(a_chapter(99), "profiles.chapter_defined", "invalid",
+                       UnknownEventType("unknown event type/version"))
+    record = dataclasses.replace(record, headers=[(k, v) for k, v in record.headers if k != "event_type"])
+    described = dead_letters.describe(record)
+    assert described["event_type"] == "profiles.chapter_defined" and 2 in described["known_versions"]
+
+
+def test_show_gives_the_headers_the_message_had_not_those_added_when_it_was_set_aside(monkeypatch, capsys):
+    record = set_aside(a_chapter(2), "profiles.chapter_defined", "failed", RuntimeError("a bug"))
+    # What the consumer's broker adds when it publishes a dead letter.
+    record = dataclasses.replace(record, headers=[*record.headers, ("content-type", b""), ("correlation_id", b"abc")])
+    assert dead_letters.describe(record)["event_type"] == "profiles.chapter_defined"
+
+    async def read_all(options, group):
+        return [record]
+
+    monkeypatch.setattr(dead_letters, "read_all", read_all)
+    monkeypatch.setenv("MENTORSHIP_ENV", "development")
+    monkeypatch.setenv("KAFKA_SECURITY_PROTOCOL", "PLAINTEXT")
+    assert dead_letters.main(["show", "--group", "notifications", "--offset", "7"]) == 0
+    headers = json.loads(capsys.readouterr().out)["headers"]
+    assert set(headers) == {"event_id", "event_type", "content-type"} and headers["content-type"] == "application/json"
+
+
+def test_a_broker_out_of_reach_is_said_in_one_line_naming_where_it_was_sought(monkeypatch, capsys):
+    monkeypatch.setenv("MENTORSHIP_ENV", "development")
+    monkeypatch.setenv("KAFKA_SECURITY_PROTOCOL", "PLAINTEXT")
+    closed = socket.socket()
+    closed.bind(("127.0.0.1", 0))
+    port = closed.getsockname()[1]
+    closed.close()
+    assert dead_letters.main(["list", "--group", "notifications", "--bootstrap", f"127.0.0.1:{port}"]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and f"127.0.0.1:{port}" in err and "KAFKA_SECURITY_PROTOCOL" in err
