@@ -165,9 +165,20 @@ async def test_a_form_sent_once_signed_out_signs_in_back_to_the_page_it_was_on_n
                                                  headers={"Referer": f"http://127.0.0.1:8105{event_page}"})
     assert from_the_page.status_code == 303 and from_the_page.headers["location"] == f"/sign-in?next={event_page}"
     assert from_the_public_page.headers["location"] == f"/sign-in?next={event_page}"
-    # The register address answers POST only: signed in, it would be a "method not allowed".
-    assert from_another_site.headers["location"] == "/sign-in?next=/"
+    # The register address answers POST only: signed in, it would be a "method not allowed". Another site's word
+    # is not taken: the page the address belongs to is.
+    assert from_another_site.headers["location"] == f"/sign-in?next={event_page}"
     assert asked_for.status_code == 405
+
+
+async def test_a_form_sent_once_signed_out_with_no_referer_signs_in_back_to_the_page_its_address_belongs_to():
+    # This site's own Referrer-Policy (no-referrer) keeps browsers from saying where a form was: its address does.
+    pairing = uuid4()
+    async with browser(Services()) as anyone:
+        meeting = await anyone.post(f"/mentorships/{pairing}/meetings", data={"csrf": CSRF, "met_on": "2026-12-01"})
+        email = await anyone.post("/account/email", data={"csrf": CSRF, "email": "new@example.org"})
+    assert meeting.headers["location"] == f"/sign-in?next=/mentorships/{pairing}"
+    assert email.headers["location"] == "/sign-in?next=/"
 
 
 async def test_a_form_sent_by_htmx_that_needs_signing_in_or_up_takes_the_whole_page_there_not_into_its_section():
