@@ -469,7 +469,7 @@ async def test_asking_to_change_the_email_address_redirects_to_the_data_page_and
         shown = await page.get(asked.headers["location"])
         same = await page.post("/account/email", data={"csrf": CSRF, "email": " Ana@Example.org "})
     assert asked.status_code == 303 and asked.headers["location"].startswith("/my-data?")
-    assert asked.headers["location"].endswith("#email") and "example.org" not in asked.headers["location"]
+    assert asked.headers["location"] == "/my-data?done=email_link_sent" and "example.org" not in asked.headers["location"]
     assert "We sent a link to your new address" in shown.text
     assert same.status_code == 422 and "already" in error_next_to(same.text, "new-email")
     assert re.search(r'id="new-email-error"[^>]*role="alert"', same.text)
@@ -1634,7 +1634,7 @@ async def test_a_person_signs_out_on_every_other_device_from_their_data_page():
         done = await page.post("/sign-out/elsewhere", data={"csrf": CSRF})
         shown = await page.get(done.headers["location"])
     assert 'action="/sign-out/elsewhere"' in offered.text
-    assert done.status_code == 303 and done.headers["location"] == "/my-data?done=signed_out_elsewhere#devices"
+    assert done.status_code == 303 and done.headers["location"] == "/my-data?done=signed_out_elsewhere"
     assert "You are signed out on every other device." in shown.text
     assert elsewhere not in sessions.rows and someone_else in sessions.rows and len(sessions.rows) == 2
 
@@ -1946,8 +1946,8 @@ async def test_an_identity_answer_over_100_characters_is_refused_next_to_it_kept
 
 @pytest.mark.parametrize("language, said", [
     ("en", "Saved. Matching no longer uses what you took back, so your wish for a mentor who shares it is gone too."),
-    ("es", "Guardado. El emparejamiento ya no usa lo que retiraste, así que tu deseo de un mentor que lo comparta "
-           "también desaparece.")])
+    ("es", "Guardado. El emparejamiento ya no usa lo que retiraste, así que tu deseo de una persona mentora que lo "
+           "comparta también desaparece.")])
 async def test_taking_back_use_in_matching_in_a_hurry_is_saved_at_once_dropping_the_wish_that_needed_it(language, said):
     # Someone not out who unticks "Use it for matching" must not be held back by the wish that depended on it.
     identity = {"attributes": {"sexual_orientation": {"value": "Queer", "use_in_matching": True,

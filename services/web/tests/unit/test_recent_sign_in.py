@@ -189,10 +189,10 @@ async def test_the_link_asked_for_from_the_data_page_leads_back_to_its_email_for
         back = await page.get(used.headers["location"])
         token = re.search(r'name="csrf" value="([^"]+)"', back.text).group(1)
         changed = await page.post("/account/email", data={"csrf": token, "email": "ana.new@example.org"})
-    assert asked.headers["location"] == "/my-data?done=sign_in_link_sent#email"
+    assert asked.headers["location"] == "/my-data?done=sign_in_link_sent"
     assert "We emailed a sign-in link to your address" in told.text
     assert used.headers["location"] == "/my-data#email" and EMAIL_FORM in back.text
-    assert changed.status_code == 303 and changed.headers["location"] == "/my-data?done=email_link_sent#email"
+    assert changed.status_code == 303 and changed.headers["location"] == "/my-data?done=email_link_sent"
 
 
 async def test_a_link_leads_back_only_to_a_page_that_asks_for_it():
@@ -200,7 +200,7 @@ async def test_a_link_leads_back_only_to_a_page_that_asks_for_it():
     async with browser(the_data_page(), ME, signed_in_at=LONG_AGO, mailer=mailer) as page:
         asked = await page.post("/account/confirm-it-is-you", data={"csrf": CSRF, "next": "//elsewhere.example/x"})
         used = await page.post(mailed_link(mailer), data={"csrf": CSRF})
-    assert asked.headers["location"] == "/my-data?done=sign_in_link_sent#email"
+    assert asked.headers["location"] == "/my-data?done=sign_in_link_sent"
     assert used.headers["location"] == "/my-data#email"
 
 
@@ -242,7 +242,7 @@ async def test_an_administrator_asked_to_confirm_before_erasing_someone_is_broug
     assert asked.status_code == 303 and asked.headers["location"] == f"{someone}?done=sign_in_link_sent"
     assert [to for to, *_ in mailer.sent] == [PERSON["email"]] * 2
     assert used.headers["location"] == someone
-    assert crafted.headers["location"] == "/my-data?done=sign_in_link_sent#email"
+    assert crafted.headers["location"] == "/my-data?done=sign_in_link_sent"
 
 
 async def test_a_console_page_asking_to_confirm_hears_a_refused_link_on_that_page():
@@ -252,3 +252,13 @@ async def test_a_console_page_asking_to_confirm_hears_a_refused_link_on_that_pag
     async with browser(the_data_page(), ME, signed_in_at=LONG_AGO, mailer=mailer) as page:
         refused = await page.post("/account/confirm-it-is-you", data={"csrf": CSRF, "next": someone})
     assert refused.status_code == 303 and refused.headers["location"] == f"{someone}?done=sign_in_email_not_sent"
+
+
+async def test_a_new_address_refused_is_said_in_a_summary_that_takes_focus_above_the_page_and_in_the_title():
+    # The form is far down the data page: on a phone, an error beside it alone was never seen.
+    async with browser(the_data_page(), ME) as page:
+        refused = await page.post("/account/email", data={"csrf": CSRF, "email": PERSON["email"]})
+    assert refused.status_code == 422 and "<title>Error: " in refused.text
+    summary = re.search(r'<div class="notice error error-summary"[^>]*data-focus[^>]*>(.*?)</div>', refused.text, re.S)
+    assert summary and 'href="#new-email"' in summary[1]
+    assert summary.start() < refused.text.index(EMAIL_FORM)

@@ -723,7 +723,8 @@ async def confirm_it_is_you(visitor: Person, posted: Form) -> Response:
             return redirect(visitor, f"{page}?done={code}")
         return await _asking_to_confirm(visitor, page, 429 if isinstance(error, TooManyLinks) else 503,
                                         confirm_error=visitor.error_words(code))
-    return redirect(visitor, f"{page}?done=sign_in_link_sent{ASKS_FOR_RECENT_SIGN_IN.get(page, '')}")
+    # No #fragment: the notice saying so takes focus (app.js), and a browser's jump to a fragment would take it back.
+    return redirect(visitor, f"{page}?done=sign_in_link_sent")
 
 
 # --- a new email address, confirmed from it (profiles sends the link: EMAIL_CONFIRMATION_PAGE) ----------------
@@ -748,7 +749,7 @@ async def ask_to_change_email(visitor: Person, posted: Form) -> Response:
         return await refused(visitor._("Enter an email address, like name@example.org.") if error.status == 422
                              else visitor.error_words(error))
     # The address stays out of the URL (and so out of the access logs); a reload does not ask again.
-    return redirect(visitor, "/my-data?done=email_link_sent#email")
+    return redirect(visitor, "/my-data?done=email_link_sent")
 
 
 @router.get(EMAIL_CONFIRMATION_PAGE)
@@ -820,7 +821,7 @@ async def _unless_unknown(asked: Awaitable[Any]) -> Any:
 async def sign_out_elsewhere(visitor: Person, posted: Form) -> Response:
     assert visitor.person_id is not None and visitor.session_id is not None  # a Person is signed in
     await sign_in.sign_out_elsewhere(visitor.person_id, visitor.session_id, app_state(visitor.request).new_unit_of_work())
-    return redirect(visitor, "/my-data?done=signed_out_elsewhere#devices")
+    return redirect(visitor, "/my-data?done=signed_out_elsewhere")
 
 
 @router.get("/my-data")
