@@ -79,3 +79,25 @@ async def test_a_swap_the_person_starts_still_brings_focus_to_what_it_brought(br
         await expect(page.locator("#saved")).to_be_focused()
         await page.get_by_role("button", name="Accept").click()
         await expect(page.locator("#answered")).to_be_focused()
+
+
+async def test_a_form_sent_once_is_not_sent_again_by_a_second_tap_before_its_answer_comes(browser):
+    # Two taps on "Log this meeting" on a slow network logged the meeting twice.
+    sent: list[str] = []
+    form = ('<form method="post" action="/log" data-submit-once><input name="minutes" value="30">'
+            '<button type="submit">Log this meeting</button></form>')
+    async with serving(browser, {"/mentorship": a_page(f"<h1>Mentorship</h1>{form}")}) as page:
+        async def slow(route) -> None:
+            sent.append(route.request.method)
+            await page.wait_for_timeout(500)  # the network, slow: the second tap comes before the answer
+            await route.fulfill(body=a_page("<h1>Logged</h1>"), content_type="text/html")
+
+        await page.route(f"{SITE}/log", slow)
+        await page.goto("/mentorship")
+        box = await page.get_by_role("button", name="Log this meeting").bounding_box()
+        tapped = (box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        await page.mouse.click(*tapped)
+        await page.wait_for_timeout(150)  # an impatient second tap (a test's pace, not a synchronisation)
+        await page.mouse.click(*tapped)
+        await expect(page.get_by_role("heading", name="Logged")).to_be_visible()
+    assert sent == ["POST"]

@@ -48,6 +48,18 @@
     var first = document.querySelector("[data-error-summary]") || document.querySelector("main .notice[data-focus]");
     if (first) { first.focus(); }
   });
+  // A form marked data-submit-once (one that adds something each time, as a meeting logged) goes once: a second tap
+  // before its answer comes would add it twice. Back at the page from the browser's history, it may go again.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.matches || !form.matches("form[data-submit-once]")) { return; }
+    if (form.getAttribute("data-sent")) { event.preventDefault(); return; }
+    form.setAttribute("data-sent", "1");
+  });
+  window.addEventListener("pageshow", function () {
+    var sent = document.querySelectorAll("form[data-sent]");
+    for (var i = 0; i < sent.length; i++) { sent[i].removeAttribute("data-sent"); }
+  });
   // A form that knows no time zone yet (sign-up) preselects the browser's own. One not offered (the server takes any
   // zone of the IANA database) is added once the server has named it, in the page's language, as it names it after
   // a mistake ("Iran Time, Tehran", never "Asia/Tehran"), right after "Choose one", where the server lists a person's
