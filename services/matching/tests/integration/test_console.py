@@ -45,6 +45,7 @@ async def test_only_the_pairs_a_coordinator_publishes_from_a_reviewed_draft_are_
                                        f"%{program}%") == 0
             kept, removed = draft["pairs"]
             assert (await coordinator.delete(f"/v1/rounds/{round_id}/pairs/{removed['mentee_id']}")).status_code == 204
+            assert len((await coordinator.get(f"/v1/rounds/{round_id}")).json()["pairs"]) == 1  # read again
             published = await coordinator.post(f"/v1/rounds/{round_id}/publish")
             assert published.status_code == 200, published.text
             assert (published.json()["status"], published.json()["paired"]) == ("published", 1)
@@ -59,11 +60,18 @@ async def test_only_the_pairs_a_coordinator_publishes_from_a_reviewed_draft_are_
             await conn.close()
         listed = (await coordinator.get(f"/v1/programs/{program}/rounds")).json()
         assert [(r["id"], r["status"]) for r in listed] == [(round_id, "published")]
+        for _ in range(2):
+            assert (await coordinator.get(f"/v1/rounds/{round_id}")).json()["status"] == "published"
         assert (await coordinator.get("/v1/rounds", params={"status": "draft"})).json() == []
     async with client(matching, "admin", person_id=uuid4()) as admin:
         trail = (await admin.get("/v1/audit", params={"chapter_id": str(chapter)})).json()["entries"]
-        # Reading the draft is on record once, when it was drafted: not each look while it ran.
-        assert [e["action"] for e in trail] == ["round.requested", "round.viewed", "round.edited", "round.published"]
+        # Reading the round is on record once a state, the draft when it was drafted: not each look while it ran, nor
+        # each again.
+        assert [(e["action"], e["detail"].get("status")) for e in trail] == [
+            ("round.requested", None), ("round.viewed", "draft"), ("round.edited", None), ("round.published", None),
+            ("round.viewed", "published")]
+        assert {e["detail"]["program_id"] for e in trail if e["action"] in ("round.requested", "round.viewed")} == {
+            str(program)}
 
 
 async def test_a_coordinator_pairs_by_hand_within_the_rules_or_overrides_capacity_naming_a_reason(

@@ -26,6 +26,9 @@ from matching.service_layer.rosters import RosterCache
 from matching.service_layer.unit_of_work import as_published
 from mentorship_contracts import IntegrationEvent
 from mentorship_contracts.vocabulary import PairingKind, TrainingStage
+from plumbing import audit
+from plumbing.audit import AuditEntry
+from plumbing.auth import Principal
 from plumbing.testing import FakeTransaction, FakeUnitOfWork
 
 OPEN = ("proposed", "active", "requested")
@@ -45,6 +48,7 @@ class Tables:
     programs: FakePrograms
     people: FakePeople
     pairings: FakePairings
+    audit_trail: list[AuditEntry]  # every unit's entries, once committed (each unit's own `audited` has its own)
 
     def __deepcopy__(self, memo: dict) -> Tables:
         return self
@@ -665,6 +669,12 @@ class FakeRounds:
                      **{k: v for k, v in dict(paired=paired, unpaired=unpaired, total_score=total_score).items()
                         if v is not None})
 
+    async def viewed(self, round_id: UUID, viewer: Principal, status: str) -> bool:
+        reading = audit.entry(viewer, "round.viewed", "round", round_id)
+        return any((e.action, e.subject_kind, e.subject_id, e.actor, e.detail.get("status"))
+                   == (reading.action, reading.subject_kind, reading.subject_id, reading.actor, status)
+                   for e in self._tables.audit_trail)
+
 
 class MatchingFakeUnitOfWork(FakeUnitOfWork):
     """Plumbing's fake, publishing as matching's unit of work does: a program's pairings and waitlist places as
@@ -672,6 +682,11 @@ class MatchingFakeUnitOfWork(FakeUnitOfWork):
 
     async def as_published(self, events: list[IntegrationEvent]) -> list[IntegrationEvent]:
         return await as_published(events, self.programs)
+
+    async def commit(self, *, once_sent: Callable[[], None] | None = None) -> None:
+        committed = len(self.audited)
+        await super().commit(once_sent=once_sent)
+        self.audit_trail.extend(self.audited[committed:])
 
 
 @dataclass
@@ -683,6 +698,7 @@ class Platform:
 
     def __post_init__(self) -> None:
         tables = Tables()
+        self.audit_trail = tables.audit_trail = []
         self.programs = tables.programs = FakePrograms(tables)
         self.people = tables.people = FakePeople(tables)
         self.pairings = tables.pairings = FakePairings(tables)
@@ -696,6 +712,7 @@ class Platform:
         """A unit of work of its own, or one joining a batch's transaction; its events land in `published`."""
         unit = MatchingFakeUnitOfWork(**self.repositories)
         unit.published = self.published
+        unit.audit_trail = self.audit_trail
         unit.rosters = self.rosters  # a collaborator, not a repository: no rollback forgets what it learned
         unit.identity_hasher = IdentityHasher(IDENTITY_KEY)
         unit.answer_within_days = 14  # matching's default setting

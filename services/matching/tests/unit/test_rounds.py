@@ -16,6 +16,7 @@ from matching.domain.rounds import (
     _kth_largest,
     candidate_graph,
     stable_matching,
+    unpaired_each,
     unpaired_reasons,
 )
 from matching.domain.scoring import Weights, exclusion, fit, pair_fits
@@ -106,6 +107,39 @@ def test_a_round_says_why_mentees_were_left_unpaired():
     too_senior = Candidate(enrollment_id=uuid4(), person_id=uuid4(), stage=S.ATTENDING)
     graph = candidate_graph(PROGRAM, Weights(), [*mentees, too_senior], mentors, live_pairs=0)
     assert unpaired_reasons(graph, optimal_assignment(graph)) == {"mentors_full": 4, "no_eligible_mentor": 1}
+
+
+@pytest.mark.parametrize("method", ["optimal", "stable"])
+def test_a_mentee_every_fitting_mentor_of_whom_is_full_is_told_so_whatever_they_require(method):
+    """Not that no mentor fits them, which sends a coordinator looking for mentors at other stages: the mentors who
+    fit are there, without room. Decided as if they required nothing, as every reason is."""
+    full = [Candidate(enrollment_id=uuid4(), person_id=uuid4(), stage=S.RESIDENT, capacity=1, active_pairings=1,
+                      identity={"first_generation": "yes"}, shown=frozenset({"first_generation"})) for _ in range(3)]
+    wishing_nothing = Candidate(enrollment_id=uuid4(), person_id=uuid4(), stage=S.UNDERGRADUATE)
+    requiring = Candidate(enrollment_id=uuid4(), person_id=uuid4(), stage=S.UNDERGRADUATE,
+                          identity={"first_generation": "yes"},
+                          identity_wishes=(IdentityWish("first_generation", True),))
+    too_senior = Candidate(enrollment_id=uuid4(), person_id=uuid4(), stage=S.ATTENDING)
+    graph = candidate_graph(PROGRAM, Weights(), [wishing_nothing, requiring, too_senior], full, live_pairs=0)
+    chosen = optimal_assignment(graph) if method == "optimal" else stable_matching(graph)
+    assert [(m.person_id, reason) for m, reason in unpaired_each(graph, chosen)] == [
+        (wishing_nothing.person_id, "fitting_mentors_full"), (requiring.person_id, "fitting_mentors_full"),
+        (too_senior.person_id, "no_eligible_mentor")]
+
+
+def test_a_mentee_whom_only_full_mentors_would_fit_above_the_minimum_is_told_they_are_full():
+    strict = ProgramRules(**{**vars(PROGRAM), "minimum_score": 50})
+    asking = Candidate(enrollment_id=uuid4(), person_id=uuid4(), stage=S.UNDERGRADUATE,
+                       specialties=[Specialty.CARDIOLOGY], support_areas=[SupportArea.NETWORKING])
+    full_and_fitting = Candidate(enrollment_id=uuid4(), person_id=uuid4(), stage=S.RESIDENT, capacity=1,
+                                 active_pairings=1, specialties=[Specialty.CARDIOLOGY],
+                                 support_areas=[SupportArea.NETWORKING])
+    free_and_far = Candidate(enrollment_id=uuid4(), person_id=uuid4(), stage=S.RESIDENT, timezone="Asia/Tokyo",
+                             languages=["ja"], modalities=["in_person"], region="JP-13")
+    graph = candidate_graph(strict, Weights(), [asking], [full_and_fitting, free_and_far], live_pairs=0)
+    assert unpaired_reasons(graph, optimal_assignment(graph)) == {"fitting_mentors_full": 1}
+    graph = candidate_graph(strict, Weights(), [asking], [free_and_far], live_pairs=0)
+    assert unpaired_reasons(graph, optimal_assignment(graph)) == {"below_minimum_score": 1}
 
 
 def test_pairs_that_declined_or_ended_before_and_unmet_requirements_never_reach_the_graph():

@@ -56,7 +56,31 @@ async def test_running_a_round_and_reading_its_draft_are_in_the_audit_trail_but_
     assert not running.audited
     [viewed] = read.audited
     assert (viewed.action, str(viewed.subject_id), viewed.detail) == (
-        "round.viewed", str(round_id), {"pairs": 1, "unpaired": 0})
+        "round.viewed", str(round_id), {"program_id": str(program), "status": "draft", "pairs": 1, "unpaired": 0})
+
+
+async def test_a_staff_member_reading_a_round_again_is_on_record_once_for_its_draft_and_once_once_published():
+    # Every redirect after an edit reads the draft again: ten identical entries a review would bury the trail.
+    platform = Platform()
+    profiles = Profiles(platform)
+    program = await profiles.program(pairing_mode="rounds")
+    await profiles.person(program, "mentor")
+    await profiles.person(program, "mentee")
+    round_id = await drafted(platform, program)
+    reviewer, colleague = administrator(), administrator()
+    looks = [platform.uow() for _ in range(6)]
+
+    await rounds.round_status(round_id, looks[0], viewer=reviewer)
+    await rounds.round_status(round_id, looks[1], viewer=reviewer)
+    await rounds.round_status(round_id, looks[2], viewer=colleague)
+    await rounds.publish(round_id, platform.uow(), reviewer)
+    await rounds.round_status(round_id, looks[3], viewer=reviewer)
+    await rounds.round_status(round_id, looks[4], viewer=reviewer)
+    await rounds.round_status(round_id, looks[5], viewer=colleague)
+
+    assert [[(e.actor, e.detail["status"]) for e in look.audited] for look in looks] == [
+        [(str(reviewer.person_id), "draft")], [], [(str(colleague.person_id), "draft")],
+        [(str(reviewer.person_id), "published")], [], [(str(colleague.person_id), "published")]]
 
 
 async def test_a_pair_removed_from_the_draft_is_never_proposed_and_its_mentee_is_listed_as_removed():

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import os
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from uuid import UUID
@@ -59,6 +59,9 @@ class CandidateGraph:
     # The same two, as if the mentee required no identity attribute: why they were left unpaired is read from these.
     eligible_regardless: np.ndarray
     qualified_regardless: np.ndarray
+    # The same two again, counting the mentors left out only for being full: whether mentors who fit are all full.
+    eligible_if_room: np.ndarray
+    qualified_if_room: np.ndarray
     # Per mentee: the best ranking among its qualified mentors not in the graph (-1: none left out).
     left_out_best: np.ndarray | None = None
     # Per mentee: where their ranked row stops in the graph, at their worst edge (the stable round goes on from it).
@@ -481,6 +484,7 @@ class Pricer:
 def candidate_graph(program: ProgramRules, weights: Weights, mentees: list[Candidate], mentors: list[Candidate],
                     live_pairs: int, closed_before: frozenset[tuple[UUID, UUID]] = frozenset(),
                     top_k: int = DEFAULT_TOP_K, progress: Callable[[float], None] = lambda _: None) -> CandidateGraph:
+    full = [m for m in mentors if mentor_exclusion(m, program) == "mentor_at_capacity"]
     mentors = [m for m in mentors if mentor_exclusion(m, program) is None]
     scorer = Scorer(mentors, weights)
     rows = scorer.rows(mentees, program.minimum_score)
@@ -534,6 +538,8 @@ def candidate_graph(program: ProgramRules, weights: Weights, mentees: list[Candi
             progress(done / n)
     eligible_regardless, qualified_regardless = _as_if_requiring_nothing(scorer, rows, pricer, mentees, eligible_any,
                                                                          qualified_any)
+    eligible_if_room, qualified_if_room = _as_if_the_full_had_room(program, weights, mentees, full, closed_before,
+                                                                   eligible_regardless, qualified_regardless)
     # Edges grouped by mentee in mentee order (waiting order), best first within a mentee.
     heads_all = np.concatenate(heads).astype(np.int32) if heads else np.zeros(0, dtype=np.int32)
     order = np.argsort(heads_all, kind="stable")
@@ -546,6 +552,7 @@ def candidate_graph(program: ProgramRules, weights: Weights, mentees: list[Candi
         scores=(np.concatenate(edge_scores).astype(np.int32) if edge_scores else np.zeros(0, dtype=np.int32))[order],
         eligible_any=eligible_any, qualified_any=qualified_any,
         eligible_regardless=eligible_regardless, qualified_regardless=qualified_regardless,
+        eligible_if_room=eligible_if_room, qualified_if_room=qualified_if_room,
         left_out_best=left_out_best, graph_ends=_with_ties(ends, room), pricer=pricer,
     )
 
@@ -557,19 +564,51 @@ def _as_if_requiring_nothing(scorer: Scorer, rows: MenteeRows, pricer: Pricer, m
     mentee requires what no mentor meets (only whom they are proposed may depend on it). Only mentees who require
     something and came out with neither are scored again, against the mentors their stage and kind allow."""
     eligible_any, qualified_any = eligible_any.copy(), qualified_any.copy()
-    again: dict[tuple, list[int]] = {}
-    for i in np.flatnonzero(~qualified_any).tolist():
-        if rows.required[i] or rows.unmet_requirement[i]:
-            again.setdefault((int(rows.stage[i]), int(rows.rank[i]), mentees[i].pairing_kind), []).append(i)
-    for (stage, rank, kind), members in again.items():
+    again = [i for i in np.flatnonzero(~qualified_any).tolist() if rows.required[i] or rows.unmet_requirement[i]]
+    _score_requiring_nothing(scorer, rows, pricer, mentees, again, eligible_any, qualified_any)
+    return eligible_any, qualified_any
+
+
+def _as_if_the_full_had_room(program: ProgramRules, weights: Weights, mentees: list[Candidate], full: list[Candidate],
+                             closed_before: frozenset[tuple[UUID, UUID]], eligible_regardless: np.ndarray,
+                             qualified_regardless: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """`eligible_regardless` and `qualified_regardless` counting the `full` mentors too (ruled out for being full
+    alone): a coordinator told that no mentor fits a mentee looks for mentors at other stages, when the mentors who
+    fit want more room. Only mentees with no qualified mentor are scored, against the full mentors alone."""
+    eligible, qualified = eligible_regardless.copy(), qualified_regardless.copy()
+    lacking = np.flatnonzero(~qualified_regardless)
+    if not full or not len(lacking):
+        return eligible, qualified
+    them = [mentees[i] for i in lacking.tolist()]
+    scorer = Scorer(full, weights)
+    rows = scorer.rows(them, program.minimum_score)
+    pricer = Pricer(scorer, rows, _ruled_out_one_by_one(them, full, closed_before), np.zeros(len(full), np.int32),
+                    np.full(len(them), -1, dtype=np.int64), [])
+    eligible_full, qualified_full = np.zeros(len(them), dtype=bool), np.zeros(len(them), dtype=bool)
+    _score_requiring_nothing(scorer, rows, pricer, them, range(len(them)), eligible_full, qualified_full)
+    eligible[lacking] |= eligible_full
+    qualified[lacking] |= qualified_full
+    return eligible, qualified
+
+
+def _score_requiring_nothing(scorer: Scorer, rows: MenteeRows, pricer: Pricer, mentees: list[Candidate],
+                             members: Iterable[int], eligible: np.ndarray, qualified: np.ndarray) -> None:
+    """Sets, for these mentee rows, whether a mentor of `scorer` is not ruled out for them (`eligible`), and whether
+    one's visible fit reaches the minimum (`qualified`), as if they required no identity attribute."""
+    alike: dict[tuple, list[int]] = {}
+    for i in members:
+        alike.setdefault((int(rows.stage[i]), int(rows.rank[i]), mentees[i].pairing_kind), []).append(i)
+    for (stage, rank, kind), same in alike.items():
         columns = scorer.columns(stage, rank, frozenset(), kind)
         if len(columns) == 0:
             continue
-        block_rows = np.asarray(members)
-        points = pricer.points_against_all(block_rows, columns, scorer.transposed(columns, rows.coefficients.dtype))
-        eligible_any[block_rows] = pricer.eligible(block_rows, points)
-        qualified_any[block_rows] = (points >= 0).any(axis=1)
-    return eligible_any, qualified_any
+        features = scorer.transposed(columns, rows.coefficients.dtype)
+        size = max(1, _BLOCK_CELLS // len(columns))  # many mentees may lack a mentor with room: a block at a time
+        for start in range(0, len(same), size):
+            block_rows = np.asarray(same[start:start + size])
+            points = pricer.points_against_all(block_rows, columns, features)
+            eligible[block_rows] = pricer.eligible(block_rows, points)
+            qualified[block_rows] = (points >= 0).any(axis=1)
 
 
 def _with_ties(places: RowPlaces, room: np.ndarray) -> RowPlaces:
@@ -658,16 +697,19 @@ def _cutoffs(graph: CandidateGraph, held: np.ndarray) -> np.ndarray:
 
 def unpaired_each(graph: CandidateGraph, chosen: np.ndarray) -> list[tuple[Candidate, str]]:
     """Each mentee left unpaired, with why: one reason each, the first that applies, decided as if they required no
-    identity attribute (never an identity one, nor one that differs because of a requirement)."""
+    identity attribute (never an identity one, nor one that differs because of a requirement). Mentors full before
+    the round count as fitting (so a mentee is not said to fit no mentor when those who fit have no room)."""
     paired = np.zeros(len(graph.mentees), dtype=bool)
     paired[graph.heads[chosen]] = True
     capped = graph.cap_left is not None and len(chosen) >= graph.cap_left
     left: list[tuple[Candidate, str]] = []
     for i in np.flatnonzero(~paired):
-        if not graph.eligible_regardless[i]:
+        if not graph.eligible_if_room[i]:
             reason = "no_eligible_mentor"
-        elif not graph.qualified_regardless[i]:
+        elif not graph.qualified_if_room[i]:
             reason = "below_minimum_score"
+        elif not graph.qualified_regardless[i]:  # only mentors full before the round fit them
+            reason = "fitting_mentors_full"
         elif capped:
             reason = "program_cap_reached"
         else:  # a mentor fits, identity aside, and the round chose others (or a requirement, never said, kept them)

@@ -14,6 +14,7 @@ from uuid import UUID
 
 import numpy as np
 from mentorship_contracts.vocabulary import PairingKind, Role
+from plumbing.auth import Principal
 from plumbing.unit_of_work import UnitOfWorkPort
 
 from ..domain import commands
@@ -301,6 +302,9 @@ class RoundsRepository(Protocol):
     async def close(self, round_id: UUID, *, status: str, paired: int | None = None, unpaired: int | None = None,
                     total_score: int | None = None, skipped: list[dict[str, Any]] | None = None) -> None:
         """A draft published (with what it paired, left and skipped) or discarded."""
+
+    async def viewed(self, round_id: UUID, viewer: Principal, status: str) -> bool:
+        """Whether the audit trail has `viewer` reading this round in this status already ("round.viewed")."""
 
 
 class ReportsRepository(Protocol):

@@ -116,17 +116,20 @@ async def _draft_claimed(new_uow: NewUnitOfWork, row: Any, solve: Solver, done: 
 async def round_status(round_id: UUID, uow: MatchingUnitOfWorkPort, viewer: Principal | None = None
                        ) -> dict[str, Any]:
     """The round, with its pairs and those it left unpaired once drafted. A `viewer` reading a drafted round (which
-    names every mentee it left waiting and the mentor proposed to each) is audited, as a roster's is; one watching
-    it run is not."""
+    names every mentee it left waiting and the mentor proposed to each) is audited, as a roster's is, once in each
+    of its states (a draft is read again after each edit); one watching it run is not."""
     async with uow:
         found = await uow.rounds.get(round_id)
         if found is None:
             raise RoundNotFound("no such round", "round_id")
         pairs, unpaired = await uow.rounds.draft(round_id)
-        if viewer is not None and found["status"] in ("draft", "published", "discarded", "completed"):
+        status = found["status"]
+        if (viewer is not None and status in ("draft", "published", "discarded", "completed")
+                and not await uow.rounds.viewed(round_id, viewer, status)):
             program = await existing_program(found["program_id"], uow)
             uow.audit(viewer, "round.viewed", "round", round_id, chapter_id=program.chapter_id,
-                      detail={"pairs": len(pairs), "unpaired": len(unpaired)})
+                      detail={"program_id": str(program.id), "status": status, "pairs": len(pairs),
+                              "unpaired": len(unpaired)})
             await uow.commit()
         return {**found, "pairs": pairs, "unpaired_list": unpaired}
 

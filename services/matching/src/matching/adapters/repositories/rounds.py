@@ -7,6 +7,8 @@ from typing import Any
 from uuid import UUID
 
 import asyncpg
+from plumbing import audit
+from plumbing.auth import Principal
 
 from ...domain.rounds import DraftPair, Unpaired
 from . import records
@@ -96,6 +98,15 @@ class PostgresRounds:
                    published_at = CASE WHEN $2 = 'published' THEN now() END WHERE id = $1""",
             round_id, status, paired, unpaired, total_score, None if skipped is None else json.dumps(
                 [{k: str(v) for k, v in s.items()} for s in skipped]))
+
+    async def viewed(self, round_id: UUID, viewer: Principal, status: str) -> bool:
+        """Whether the audit trail has `viewer` reading this round in this status already ("round.viewed")."""
+        reading = audit.entry(viewer, "round.viewed", "round", round_id)  # the trail's names for them and it
+        # The action written out, not a parameter: a generic plan could not use the partial index of round views.
+        return await self._conn.fetchval(
+            """SELECT EXISTS (SELECT FROM audit_trail WHERE action = 'round.viewed' AND subject_kind = 'round'
+                                 AND subject_id = $1 AND actor = $2 AND detail->>'status' = $3)""",
+            reading.subject_id, reading.actor, status)
 
 
 def _round(row: asyncpg.Record) -> dict[str, Any]:
