@@ -310,6 +310,17 @@ async def test_swapping_two_mentees_drafted_with_the_same_mentor_is_refused_in_w
     assert "are swapped" not in refused.text
 
 
+@pytest.mark.parametrize("language, said", [
+    ("en", "Cleo Waiting: Every mentor who fits them is full"),
+    ("es", "Cleo Waiting: Todas las personas mentoras que encajan están completas")])
+async def test_a_mentee_left_out_because_every_mentor_who_fits_is_full_is_said_so(world, language, said):
+    # Not "no mentor fits their stage and needs", which sent a coordinator looking for mentors instead of room.
+    world["s"].rounds[ROUND]["unpaired"] = [{"mentee_id": world["waiting"]["id"], "reason_code": "fitting_mentors_full"}]
+    async with as_(world, "coordinator", language)[0] as page:
+        text = html.unescape((await page.get(f"/console/rounds/{ROUND}")).text)
+    assert said in text
+
+
 async def test_a_rounds_counts_agree_with_their_number_in_both_languages(world):
     async with as_(world, "coordinator", "es")[0] as page:
         text = (await page.get(f"/console/rounds/{ROUND}")).text

@@ -84,6 +84,7 @@ UNPAIRED = {
     # Some mentor fits them, identity aside, yet the round paired others: true whether their mentors went to others or
     # a requirement of theirs (never said) is met by none with room.
     "mentors_full": C_("Left out of the best pairing of the whole round"),
+    "fitting_mentors_full": C_("Every mentor who fits them is full"),
     "removed_by_coordinator": C_("Removed from this draft by a coordinator"),
 }
 # Why publishing skipped a drafted pair (the roster changed meanwhile).
@@ -298,7 +299,7 @@ AUDIT_ACTIONS = {
     "pairing.withdrawn": C_("Withdrew a proposal"),
     "pairing.ended": C_("Ended a mentorship"),
     "round.requested": C_("Ran a round"),
-    "round.viewed": C_("Looked at a round's draft"),
+    "round.viewed": C_("Looked at a round"),
     "round.published": C_("Published a round"),
     "round.discarded": C_("Discarded a round"),
     "round.edited": C_("Changed a draft round"),
