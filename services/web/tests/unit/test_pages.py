@@ -2253,3 +2253,13 @@ async def test_neither_side_of_a_mentorship_over_is_shown_the_other_even_while_p
     assert "Dr Rivera" not in shown and "dr.rivera@example.org" not in shown
     assert f"Your former {'mentor' if role == 'mentee' else 'mentee'}" in shown
     assert "This mentorship has ended, so your partner's name is no longer shown here." in shown
+
+
+async def test_a_used_sign_in_link_opened_again_by_someone_signed_in_goes_home_not_to_an_error():
+    # The browser's back button after signing in comes to the link's page again.
+    async with browser(Services(), ME) as page:
+        again = await page.get("/sign-in/" + "x" * 43)
+    async with browser(Services()) as anyone:
+        unusable = await anyone.get("/sign-in/" + "x" * 43)
+    assert again.status_code == 303 and again.headers["location"] == "/"
+    assert unusable.status_code == 410

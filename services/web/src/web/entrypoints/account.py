@@ -179,6 +179,8 @@ async def confirm_link_page(token: str, visitor: Visiting) -> Response:
     link = await sign_in.usable_link(token, datetime.now(UTC), app_state(visitor.request).new_unit_of_work()) \
         if len(token) < 100 else None
     if link is None:
+        if visitor.session is not None and visitor.session.person_id is not None:
+            return redirect(visitor, "/")  # back to the link's page after signing in with it: they are in
         return render(visitor, "sign_in.html", 410, error=visitor.error_words(LinkNotUsable.code), link_unusable=True)
     # A link someone else asked for and sent on must not quietly swap whose account this browser is: say so.
     session = visitor.session
