@@ -70,7 +70,7 @@ def key_bytes(value: str) -> bytes:
 DISTINCT_BYTES_OF_A_RANDOM_KEY = 20
 MOST_LOWER_CASE = 0.8
 LONGEST_EVEN_RUN = 7
-PLACEHOLDER_WORDS = ("replace", "changeme", "change-me", "example", "password", "secret", "placeholder")
+PLACEHOLDER_WORDS = ("replace", "changeme", "example", "password", "secret", "placeholder")  # dashes, underscores aside
 
 
 def _even_run(values: Sequence[int]) -> int:
@@ -83,7 +83,7 @@ def _even_run(values: Sequence[int]) -> int:
 
 
 def _typed_not_random(value: str, raw: bytes) -> bool:
-    folded = value.lower()
+    folded = value.lower().replace("-", "").replace("_", "")
     return (len(set(raw)) < DISTINCT_BYTES_OF_A_RANDOM_KEY
             or any(word in folded for word in PLACEHOLDER_WORDS)
             or sum(c.islower() for c in value) >= MOST_LOWER_CASE * len(value)
