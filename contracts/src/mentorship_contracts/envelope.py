@@ -36,6 +36,7 @@ def _complete_the_schema(schema: dict[str, Any], model: type) -> None:
     closed version's, that it sends every field, and no other."""
     for name, description in _ENVELOPE_DESCRIPTIONS.items():
         schema["properties"][name].setdefault("description", description)
+
     if getattr(model, "closed_schema", False):
         schema["required"] = list(schema["properties"])
         schema["additionalProperties"] = False
@@ -55,6 +56,21 @@ class IntegrationEvent(BaseModel):
     """
 
     model_config = ConfigDict(frozen=True, extra="ignore", json_schema_extra=_complete_the_schema)
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        """A later version whose docstring says only what changed ("Version 2: ...") is described, in its schema and
+        the AsyncAPI documents, by what the event means first (its first version's opening paragraph), then that."""
+        super().__pydantic_init_subclass__(**kwargs)
+        own = (cls.__doc__ or "").strip()
+        if own.startswith("Version"):
+            meaning = next((base.__doc__.strip().split("\n\n")[0] for base in cls.__mro__[1:]
+                            if isinstance(base, type) and issubclass(base, IntegrationEvent)
+                            and base is not IntegrationEvent and base.__doc__
+                            and not base.__doc__.strip().startswith("Version")), None)
+            if meaning:
+                cls.__doc__ = f"{meaning}\n\n{own}"
+                cls.model_rebuild(force=True)
 
     topic: ClassVar[str]
     key_field: ClassVar[str]

@@ -78,6 +78,9 @@ _EVENT = {
 
 @register
 class EventPublished(_EventDetails):
+    """An organiser published an event (a career fair, a session, a workshop...): people may register for it
+    from now."""
+
     event_type: Literal["events.event_published"] = "events.event_published"
     schema_version: Literal[1] = 1
 
@@ -113,6 +116,9 @@ class EventPublishedV3(EventPublishedV2):
 
 @register
 class EventUpdated(_EventDetails):
+    """A published event changed (its time, place, capacity, audience...); the whole event travels,
+    `changed_fields` naming what changed."""
+
     event_type: Literal["events.event_updated"] = "events.event_updated"
     schema_version: Literal[1] = 1
 
@@ -267,6 +273,8 @@ _REGISTRATION = {"registration_id": ids.REGISTRATION, "scheduled_event_id": ids.
 
 @register
 class RegistrationConfirmed(_RegistrationEvent):
+    """A person registered for an event and has a seat."""
+
     event_type: Literal["events.registration_confirmed"] = "events.registration_confirmed"
     schema_version: Literal[1] = 1
 
@@ -285,6 +293,8 @@ class RegistrationConfirmedV2(RegistrationConfirmed):
 
 @register
 class RegistrationWaitlisted(_RegistrationEvent):
+    """A person registered for an event that was full and waits for a seat, at `position` on its waitlist."""
+
     event_type: Literal["events.registration_waitlisted"] = "events.registration_waitlisted"
     schema_version: Literal[1] = 1
 
@@ -323,6 +333,9 @@ class RegistrationPromotedV2(RegistrationPromoted):
 
 @register
 class RegistrationCancelled(_RegistrationEvent):
+    """A registration ended before the event: the registrant cancelled it (or, from version 3, an organiser
+    removed them); a seat it held goes to the first waiting."""
+
     event_type: Literal["events.registration_cancelled"] = "events.registration_cancelled"
     schema_version: Literal[1] = 1
 
@@ -354,6 +367,8 @@ class WaitlistClosed(_RegistrationEvent):
 
 @register
 class AttendanceRecorded(_RegistrationEvent):
+    """Whether a registrant with a seat came was recorded (at the door, or when the event was marked held)."""
+
     event_type: Literal["events.attendance_recorded"] = "events.attendance_recorded"
     schema_version: Literal[1] = 1
 

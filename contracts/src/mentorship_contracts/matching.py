@@ -63,6 +63,9 @@ class PairingEvent(IntegrationEvent):
 
 @register
 class PairingProposed(PairingEvent):
+    """Matching proposed a mentor to a mentee, with a score (0 to 100) and the reasons they fit; each side
+    answers (or the program confirms)."""
+
     event_type: Literal["matching.pairing_proposed"] = "matching.pairing_proposed"
     schema_version: Literal[1] = 1
 
@@ -322,6 +325,8 @@ class PairingLapsedV4(PairingLapsedV3):
 
 @register
 class PairingRenewed(PairingEvent):
+    """Both sides of a mentorship renewed it for another term, ending at `term_ends_at`."""
+
     event_type: Literal["matching.pairing_renewed"] = "matching.pairing_renewed"
     schema_version: Literal[1] = 1
 
@@ -466,6 +471,8 @@ class MeetingOverdueV2(MeetingOverdue):
 
 @register
 class MenteeWaitlisted(IntegrationEvent):
+    """A mentee waits for a mentor in a program, at `position` on its waitlist."""
+
     topic = WAITLIST
     # Keyed by program, like the pairings: a program's waitlist places are read in the order they were given.
     key_field = "program_id"

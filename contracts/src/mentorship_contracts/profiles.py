@@ -242,6 +242,9 @@ class ProgramDefinedV5(ProgramDefinedV4):
 
 @register
 class PersonRegistered(_ProfilesEvent):
+    """A person signed up: their training stage and chapter, never who they are (no name, no contact, no
+    identity attribute)."""
+
     topic = PEOPLE
     key_field = "person_id"
     event_type: Literal["profiles.person_registered"] = "profiles.person_registered"
@@ -265,6 +268,8 @@ class PersonRegisteredV2(PersonRegistered):
 
 @register
 class PersonUpdated(_ProfilesEvent):
+    """A person changed their stage, chapter or alumni status; `changed_fields` names which."""
+
     topic = PEOPLE
     key_field = "person_id"
     event_type: Literal["profiles.person_updated"] = "profiles.person_updated"
@@ -317,6 +322,8 @@ class PersonErasedV2(PersonErased):
 
 @register
 class EnrollmentCreated(_ProfilesEvent):
+    """A person joined a program as a mentee or a mentor (a mentor's enrollment may await approval)."""
+
     topic = ENROLLMENTS
     key_field = "enrollment_id"
     event_type: Literal["profiles.enrollment_created"] = "profiles.enrollment_created"
@@ -337,6 +344,9 @@ class EnrollmentCreated(_ProfilesEvent):
 
 @register
 class EnrollmentChanged(_ProfilesEvent):
+    """An enrollment's settings changed (a mentor's number of mentees, the stages they welcome, its approval);
+    `changed_fields` names which."""
+
     topic = ENROLLMENTS
     key_field = "enrollment_id"
     event_type: Literal["profiles.enrollment_changed"] = "profiles.enrollment_changed"
@@ -401,6 +411,8 @@ class EnrollmentChangedV3(EnrollmentChangedV2):
 
 @register
 class EnrollmentWithdrawn(_ProfilesEvent):
+    """A person left a program: their enrollment in it is over."""
+
     topic = ENROLLMENTS
     key_field = "enrollment_id"
     event_type: Literal["profiles.enrollment_withdrawn"] = "profiles.enrollment_withdrawn"
@@ -426,6 +438,9 @@ class EnrollmentWithdrawnV2(EnrollmentWithdrawn):
 
 @register
 class MentorApproved(_ProfilesEvent):
+    """A coordinator approved a mentor in a program that reviews its mentors: they may now be proposed to
+    mentees."""
+
     topic = ENROLLMENTS
     key_field = "enrollment_id"
     event_type: Literal["profiles.mentor_approved"] = "profiles.mentor_approved"
@@ -449,6 +464,9 @@ class MentorApprovedV2(MentorApproved):
 
 @register
 class MentorSuspended(_ProfilesEvent):
+    """A coordinator suspended (or declined) a mentor in a program: they are proposed to nobody there until
+    approved again."""
+
     topic = ENROLLMENTS
     key_field = "enrollment_id"
     event_type: Literal["profiles.mentor_suspended"] = "profiles.mentor_suspended"
