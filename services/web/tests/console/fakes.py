@@ -394,10 +394,6 @@ class Services:
             return {"id": ident(), **c.body}
         if m == "PATCH" and (found := re.fullmatch(r"/v1/chapters/([^/]+)", path)):
             return {"id": found[1], "name": "Chicago", "timezone": self.chapter_timezone, **c.body}
-        if m == "GET" and path == "/v1/enrollments/counts":  # as profiles: pending mentors of my chapters, by program
-            counted = Counter(e["program_id"] for e in self.enrollments.values() if e["approval"] == "pending"
-                              and (c.claims["role"] == "admin" or e["chapter_id"] in c.claims.get("chapters", [])))
-            return [{"program_id": program, "count": n} for program, n in sorted(counted.items())]
         if m == "GET" and path == "/v1/enrollments":
             items = [e for e in self.enrollments.values() if e["approval"] == "pending"
                      and (c.claims["role"] == "admin" or e["chapter_id"] in c.claims.get("chapters", []))

@@ -1763,6 +1763,48 @@ async def test_the_console_home_says_what_needs_the_coordinators_attention(world
     assert len(s.calls_to("matching")) == 2 and len(s.calls_to("profiles", "GET", "/v1/enrollments.*")) == 1
 
 
+async def test_a_mentor_reported_for_a_problem_of_conduct_is_on_the_console_home_apart_from_routine_approvals(world):
+    s, program = world["s"], world["program"]
+    reported = s.person("Dr. Rex Reported")
+    s.enrollments["e-reported"] = {**s.enrollments[E9], "id": "e-reported", "person_id": reported["id"],
+                                   "display_name": reported["display_name"], "review_reason": "conduct_reported",
+                                   "review_since": "2026-12-05T20:30:00+00:00"}
+    async with as_(world, "coordinator")[0] as page:
+        home = (await page.get("/console")).text
+    attention = re.findall(r'<li><a href="([^"]+)">([^<]+)</a></li>',
+                           home.split("<h2>Needs your attention</h2>")[1].split("<h2>")[0])
+    assert attention[:2] == [
+        (f"/console/vetting?program_id={program['id']}",
+         "1 mentor to look into: their mentee reported a problem of conduct, in Into Medicine"),
+        (f"/console/vetting?program_id={program['id']}", "1 mentor awaits your approval in Into Medicine")]
+
+
+async def test_a_mentor_reported_past_the_first_page_of_the_queue_still_reaches_the_console_home(world):
+    s = world["s"]
+    for n in range(500):  # profiles' largest page, all before them by name
+        s.enrollments[f"e-a{n}"] = {**s.enrollments[E9], "id": f"e-a{n}", "display_name": f"Aaron {n:03}"}
+    s.enrollments["e-reported"] = {**s.enrollments[E9], "id": "e-reported", "display_name": "Zoe Reported",
+                                   "review_reason": "conduct_reported"}
+    async with as_(world, "coordinator")[0] as page:
+        home = (await page.get("/console")).text
+    assert "1 mentor to look into: their mentee reported a problem of conduct, in Into Medicine" in home
+    assert "501 mentors await your approval in Into Medicine" in home
+
+
+@pytest.mark.parametrize("language, said", [
+    ("en", "2 mentors to look into: their mentees reported a problem of conduct, in Into Medicine"),
+    ("es", "2 personas mentoras por revisar: sus personas mentoradas informaron de un problema de conducta, en "
+           "Into Medicine")])
+async def test_mentors_reported_for_a_problem_of_conduct_are_not_counted_among_those_awaiting_approval(
+        world, language, said):
+    s = world["s"]
+    s.enrollments[E9].update(review_reason="conduct_reported", review_since="2026-12-05T20:30:00+00:00")
+    s.enrollments["e-reported"] = {**s.enrollments[E9], "id": "e-reported"}
+    async with as_(world, "coordinator", language)[0] as page:
+        home = (await page.get("/console")).text
+    assert said in home and "your approval" not in home and "tu aprobación" not in home
+
+
 async def test_a_coordinator_is_shown_the_people_who_stopped_answering_from_the_home_to_the_programs_page(world):
     s, program = world["s"], world["program"]
     quiet, silent = s.person("Dr. Quinn Quiet"), s.person("Sid Silent", stage="undergraduate")

@@ -7,6 +7,7 @@ import asyncio
 import csv as csv_module  # `csv` names the file's text here
 import io
 import unicodedata
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode
@@ -43,14 +44,13 @@ async def home(desk: Console, done: str | None = None) -> Response:
 
 
 async def _needs_attention(desk: Desk, programs: list[dict], chapters: list[dict]) -> dict[str, Any] | None:
-    """What awaits the staff member, for someone between shifts: mentors to approve and people who stopped answering
-    (by program), draft rounds to review, emails that did not arrive. None when a service does not answer: the rest of
-    the page still shows."""
+    """What awaits the staff member, for someone between shifts: mentors reported for a problem of conduct, mentors to
+    approve and people who stopped answering (by program), draft rounds to review, emails that did not arrive. None
+    when a service does not answer: the rest of the page still shows."""
     try:
         # One call each, whatever the number of programs: a national administrator's home has hundreds.
-        vetting, undelivered, drafts, not_answering = await asyncio.gather(
-            desk.api.call("profiles", "GET", "/v1/enrollments/counts", desk.staff,
-                          params={"role": "mentor", "approval": "pending"}),
+        awaiting, undelivered, drafts, not_answering = await asyncio.gather(
+            _mentors_awaiting_approval(desk),
             not_arrived(desk, chapters),
             desk.api.call("matching", "GET", "/v1/rounds", desk.staff, params={"status": "draft"}),
             desk.api.call("matching", "GET", "/v1/not-answering", desk.staff))
@@ -58,12 +58,31 @@ async def _needs_attention(desk: Desk, programs: list[dict], chapters: list[dict
         if error.status < 500:
             raise
         return None
-    to_approve = {found["program_id"]: found["count"] for found in vetting}
+    # One reported is no routine approval: approved again from the list, they would mentor again unlooked-into.
+    reported = Counter(e["program_id"] for e in awaiting if e.get("review_reason") == "conduct_reported")
+    to_approve = Counter(e["program_id"] for e in awaiting if e.get("review_reason") != "conduct_reported")
     stopped_answering = {found["program_id"]: found["people"] for found in not_answering}
-    return {"to_approve": [(p, to_approve[p["id"]]) for p in programs if p["id"] in to_approve],
+    return {"to_look_into": [(p, reported[p["id"]]) for p in programs if p["id"] in reported],
+            "to_approve": [(p, to_approve[p["id"]]) for p in programs if p["id"] in to_approve],
             "drafts": drafts,
             "not_answering": [(p, stopped_answering[p["id"]]) for p in programs if p["id"] in stopped_answering],
             "emails": len(undelivered.deliveries), "more_emails": undelivered.more}
+
+
+QUEUE_READ = 500  # profiles' largest page of the vetting queue
+
+
+async def _mentors_awaiting_approval(desk: Desk) -> list[dict]:
+    """Every mentor awaiting approval in the staff member's chapters. The queue itself, not its counts by program:
+    only its enrollments say which are back in it for a report of conduct (`review_reason`). One call, unless more
+    than a page of mentors wait."""
+    def page(offset: int) -> Any:
+        return desk.api.call("profiles", "GET", "/v1/enrollments", desk.staff,
+                             params={"role": "mentor", "approval": "pending", "offset": offset, "limit": QUEUE_READ})
+
+    first = await page(0)
+    rest = await asyncio.gather(*(page(offset) for offset in range(QUEUE_READ, first["total"], QUEUE_READ)))
+    return [e for found in (first, *rest) for e in found["items"]]
 
 
 # --- participants -------------------------------------------------------------------------------------------
