@@ -76,25 +76,52 @@ async def test_withdrawing_a_proposal_sends_the_reason_code_and_words_and_says_b
     s, pairing = world["s"], proposed(world)
     async with as_(world, "coordinator")[0] as page:
         done = await page.post(f"/console/pairings/{pairing['id']}/withdraw",
-                               data={"csrf": CSRF, "reason_code": "schedule_conflict",
+                               data={"csrf": CSRF, "reason_code": "schedule_conflict", "confirmed": "1",
                                      "withdraw_reason": "  Her rotation moved to nights  "})
         assert done.status_code == 303
         assert done.headers["location"] == f"/console/pairings/{pairing['id']}?done=withdrawn"
         text = " ".join((await page.get(done.headers["location"])).text.split())
+        listed = (await page.get(f"/console/programs/{pairing['program_id']}")).text
     call = s.calls_to("matching", "POST")[-1]
     assert call.path == f"/v1/pairings/{pairing['id']}/withdraw"
     assert call.body == {"reason_code": "schedule_conflict", "reason": "Her rotation moved to nights"}
     assert call.claims["role"] == "coordinator"
     assert 'role="status"' in text and "The proposal is withdrawn: both are told by email." in text
+    assert "<dt>Status</dt><dd>Withdrawn</dd>" in text and "Declined" not in text
+    assert "<td>Withdrawn" in listed and "<td>Declined" not in listed, "so in the program's list"
     assert "<dt>Why it closed</dt><dd>Withdrawn by a coordinator: Schedules do not allow it</dd>" in text
     assert f'action="/console/pairings/{pairing["id"]}/withdraw"' not in text, "nothing more to withdraw"
+
+
+@pytest.mark.parametrize("language, words", [
+    ("en", ("Withdraw this proposal of Ben Student to Dr. Ana Reyes (Schedules do not allow it)? Both are emailed and "
+            "they are not proposed to each other again: it cannot be undone.", "Yes, withdraw", "Keep the proposal")),
+    ("es", ("¿Retirar esta propuesta de Ben Student a Dr. Ana Reyes (", "Sí, retirarla", "Mantener la propuesta"))])
+async def test_withdrawing_a_proposal_asks_first_and_the_answer_keeps_the_reasons_chosen(world, language, words):
+    s, pairing = world["s"], proposed(world)
+    question, yes, keep = words
+    async with as_(world, "coordinator", language)[0] as page:
+        asked = await page.post(f"/console/pairings/{pairing['id']}/withdraw",
+                                data={"csrf": CSRF, "reason_code": "schedule_conflict",
+                                      "withdraw_reason": "Her rotation moved to nights"})
+    assert asked.status_code == 200
+    assert not s.calls_to("matching", "POST") and pairing["status"] == "proposed"
+    text = " ".join(asked.text.split())
+    notice = re.search(r'<div class="notice" role="alert" data-focus tabindex="-1">.*?</div>', text)
+    assert notice and question in notice[0]
+    answer = withdraw_form(notice[0], pairing)
+    assert f'name="csrf" value="{CSRF}"' in answer and 'name="confirmed" value="1"' in answer
+    assert 'name="reason_code" value="schedule_conflict"' in answer
+    assert 'name="withdraw_reason" value="Her rotation moved to nights"' in answer
+    assert f'<button type="submit" class="danger">{yes}</button>' in answer
+    assert f'<a href="/console/pairings/{pairing["id"]}">{keep}</a>' in notice[0]
 
 
 async def test_withdrawing_without_words_sends_the_reason_code_alone(world):
     s, pairing = world["s"], proposed(world)
     async with as_(world, "coordinator")[0] as page:
         done = await page.post(f"/console/pairings/{pairing['id']}/withdraw",
-                               data={"csrf": CSRF, "reason_code": "other", "withdraw_reason": "  "})
+                               data={"csrf": CSRF, "reason_code": "other", "withdraw_reason": "  ", "confirmed": "1"})
     assert done.status_code == 303
     assert s.calls_to("matching", "POST")[-1].body == {"reason_code": "other"}
 
@@ -122,7 +149,8 @@ async def test_a_reason_code_matching_refuses_is_worded_next_to_the_choices_whic
     s.refuse[("POST", f"/v1/pairings/{pairing['id']}/withdraw")] = (422, "invalid_request", "reason_code")
     async with as_(world, "coordinator")[0] as page:
         refused = await page.post(f"/console/pairings/{pairing['id']}/withdraw",
-                                  data={"csrf": CSRF, "reason_code": "not_a_good_fit", "withdraw_reason": "Too far"})
+                                  data={"csrf": CSRF, "reason_code": "not_a_good_fit", "withdraw_reason": "Too far",
+                                        "confirmed": "1"})
     assert refused.status_code == 422
     withdrawing = withdraw_form(refused.text, pairing)
     assert 'id="withdraw_code-error">Something in the form is not right; please check it.</p>' in withdrawing
@@ -134,7 +162,8 @@ async def test_words_matching_refuses_are_worded_next_to_them_and_kept(world):
     s.refuse[("POST", f"/v1/pairings/{pairing['id']}/withdraw")] = (422, "invalid_request", "reason")
     async with as_(world, "coordinator")[0] as page:
         refused = await page.post(f"/console/pairings/{pairing['id']}/withdraw",
-                                  data={"csrf": CSRF, "reason_code": "other", "withdraw_reason": "Moved away"})
+                                  data={"csrf": CSRF, "reason_code": "other", "withdraw_reason": "Moved away",
+                                        "confirmed": "1"})
     assert refused.status_code == 422
     withdrawing = withdraw_form(refused.text, pairing)
     assert 'id="withdraw_reason-error">Something in the form is not right; please check it.</p>' in withdrawing
@@ -146,7 +175,8 @@ async def test_a_proposal_accepted_meanwhile_is_not_withdrawn_and_the_page_says_
     s, pairing = world["s"], world["pairing"]  # both accepted before the coordinator's form was sent: active
     async with as_(world, "coordinator")[0] as page:
         refused = await page.post(f"/console/pairings/{pairing['id']}/withdraw",
-                                  data={"csrf": CSRF, "reason_code": "not_a_good_fit", "withdraw_reason": "Too far"})
+                                  data={"csrf": CSRF, "reason_code": "not_a_good_fit", "withdraw_reason": "Too far",
+                                        "confirmed": "1"})
     assert refused.status_code == 409
     assert s.calls_to("matching", "POST")[-1].path == f"/v1/pairings/{pairing['id']}/withdraw"
     assert pairing["status"] == "active"
@@ -160,7 +190,7 @@ async def test_a_refusal_of_a_proposal_still_waiting_is_said_at_the_top_and_the_
     s.refuse[("POST", f"/v1/pairings/{pairing['id']}/withdraw")] = (409, "transition_not_allowed", "pairing_id")
     async with as_(world, "coordinator")[0] as page:
         refused = await page.post(f"/console/pairings/{pairing['id']}/withdraw",
-                                  data={"csrf": CSRF, "reason_code": "other", "withdraw_reason": "Too far"})
+                                  data={"csrf": CSRF, "reason_code": "other", "withdraw_reason": "Too far", "confirmed": "1"})
     assert refused.status_code == 409
     assert "This proposal can no longer be withdrawn" in refused.text
     assert ">Too far</textarea>" in withdraw_form(refused.text, pairing) and 'value="other" checked' in refused.text
@@ -172,7 +202,7 @@ async def test_another_chapters_proposal_is_not_found_and_not_withdrawn(world):
                       status="proposed")
     async with as_(world, "coordinator")[0] as page:
         refused = await page.post(f"/console/pairings/{other['id']}/withdraw",
-                                  data={"csrf": CSRF, "reason_code": "other"})
+                                  data={"csrf": CSRF, "reason_code": "other", "confirmed": "1"})
     assert refused.status_code == 404
     assert other["status"] == "proposed"
 
@@ -231,7 +261,7 @@ ENGLISH = ("Propose another mentor instead", "This proposal is withdrawn with yo
            "Both are emailed that the program withdrew it", "Not a good fit", "Schedules do not allow it",
            "Someone is no longer available", "Another reason", "Propose this mentor instead", "Give a reason.",
            "The proposal is withdrawn", "Withdrawn by a coordinator", "can no longer be withdrawn",
-           "request to this mentor")
+           "request to this mentor", "Yes, withdraw", "Keep the proposal", "it cannot be undone", ">Withdrawn<")
 
 
 async def test_a_proposal_its_forms_errors_and_outcome_are_all_said_in_spanish(world):
@@ -240,21 +270,24 @@ async def test_a_proposal_its_forms_errors_and_outcome_are_all_said_in_spanish(w
         shown = (await page.get(f"/console/pairings/{pairing['id']}")).text
         refused = (await page.post(f"/console/pairings/{pairing['id']}/withdraw",
                                    data={"csrf": CSRF, "withdraw_reason": "Se mudó"})).text
+        asked = (await page.post(f"/console/pairings/{pairing['id']}/withdraw",
+                                 data={"csrf": CSRF, "reason_code": "not_a_good_fit"})).text
         done = await page.post(f"/console/pairings/{pairing['id']}/withdraw",
-                               data={"csrf": CSRF, "reason_code": "not_a_good_fit"})
+                               data={"csrf": CSRF, "reason_code": "not_a_good_fit", "confirmed": "1"})
         withdrawn = (await page.get(done.headers["location"])).text
         again = (await page.post(f"/console/pairings/{pairing['id']}/withdraw",
-                                 data={"csrf": CSRF, "reason_code": "other"})).text
+                                 data={"csrf": CSRF, "reason_code": "other", "confirmed": "1"})).text
         pairing.update(status="requested", closed_reason=None, closed_by=None)
         requested = (await page.get(f"/console/pairings/{pairing['id']}")).text
-    for name, text in (("shown", shown), ("refused", refused), ("withdrawn", withdrawn), ("again", again),
-                       ("requested", requested)):
+    for name, text in (("shown", shown), ("refused", refused), ("asked", asked), ("withdrawn", withdrawn),
+                       ("again", again), ("requested", requested)):
         assert '<html lang="es">' in text
         assert [words for words in ENGLISH if words in text] == [], name
     assert "Proponer otra persona mentora en su lugar" in shown and "Retirar esta propuesta" in shown
     assert "Indica un motivo." in refused
     assert "La propuesta está retirada: ambas personas reciben un correo." in withdrawn
     assert "Retirada por un/a coordinador/a: No encajaban bien" in withdrawn
+    assert "<dt>Estado</dt><dd>Retirada</dd>" in withdrawn
     assert "Esta propuesta ya no se puede retirar" in again
 
 

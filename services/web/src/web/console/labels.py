@@ -243,6 +243,8 @@ CLOSED_REASONS = {
 CLOSED_BY = {"mentee": C_("given by the mentee"), "mentor": C_("given by the mentor"),
              "program": C_("given by a coordinator")}
 CHOSEN_REASONS = frozenset({*END_REASONS, "prefer_another_mentor"})
+# A proposal the program withdrew (matching's status `declined`, closed by the program): its status.
+WITHDRAWN = C_("Withdrawn")
 # A proposal a coordinator withdrew (declined, closed by the program, with a reason they chose), said as such.
 WITHDRAWN_BECAUSE = C_("Withdrawn by a coordinator: %(reason)s")
 # Matching refuses to withdraw a pairing no longer waiting for answers (`transition_not_allowed`).

@@ -177,7 +177,7 @@ async def end(pairing_id: UUID, desk: Console, posted: Form) -> Response:
 @router.post("/pairings/{pairing_id}/withdraw")
 async def withdraw(pairing_id: UUID, desk: Console, posted: Form) -> Response:
     """Withdraw a proposal waiting for answers: a reason chosen, and words of one's own if any (audited, never shown
-    to the pair; sent on one line, as matching keeps them). A refusal of a field is said next to it; one of the
+    to the pair; sent on one line, as matching keeps them), once confirmed. A refusal of a field is said next to it; one of the
     pairing (no longer a proposal) at the top of the page, which then offers what can be done now."""
     code, typed = str(posted.get("reason_code") or ""), text(posted, "withdraw_reason")
     reason = _one_line(typed)
@@ -185,6 +185,9 @@ async def withdraw(pairing_id: UUID, desk: Console, posted: Form) -> Response:
     said, status = None, 422
     if code not in labels.WITHDRAW_REASONS:
         problems["withdraw_code"] = desk.error_words("reason_required")
+    elif posted.get("confirmed") != "1":  # asked first, with what was chosen: it cannot be taken back
+        return await _pairing_page(desk, pairing_id, asking_withdraw=True,
+                                   withdraw_values={"reason_code": code, "withdraw_reason": typed})
     else:
         try:
             await desk.api.call("matching", "POST", f"/v1/pairings/{pairing_id}/withdraw", desk.staff,
