@@ -193,6 +193,22 @@ async def test_the_services_newer_actions_and_office_hour_slots_are_worded_on_th
         assert raw not in text
 
 
+@pytest.mark.parametrize("language, words", [("en", ("a round of Into Medicine", "a round")),
+                                             ("es", ("una ronda de Into Medicine", "una ronda"))])
+async def test_a_round_on_the_trail_names_its_program_when_the_entry_says_it(world, language, words):
+    s, program = world["s"], world["program"]
+
+    def entry(i, action, detail):
+        return {**audit_entry(i, i, action), "subject_kind": "round", "subject_id": ROUND, "detail": detail}
+    s.audit = {"matching": [entry(1, "round.viewed", {"program_id": program["id"]}),
+                            entry(2, "round.published", {})]}
+    async with as_(world, "admin", language)[0] as page:
+        rows = audit_rows((await page.get("/console/audit")).text)
+    named, unnamed = words
+    assert f'<a href="/console/rounds/{ROUND}">{unnamed}</a>' in rows[0]
+    assert f'<a href="/console/rounds/{ROUND}">{named}</a>' in rows[1]
+
+
 # --- events -----------------------------------------------------------------------------------------------------
 
 def event_at(s, title: str, starts: datetime, state: str = "published") -> dict:
