@@ -176,3 +176,31 @@ async def test_an_inbox_page_is_read_in_as_many_statements_however_many_messages
 
     assert few_items < many_items and few_statements == many_statements, database.statements
     assert 0 < many_statements <= 13, "the page's reads, one of each kind, each counted"
+
+
+async def test_on_postgres_an_update_item_says_the_move_its_email_told_after_a_later_move(database):
+    sam = await database.contact(uuid4(), "Sam Okafor")
+    starts = datetime(2030, 3, 7, 15, tzinfo=UTC)  # a Thursday
+    event = ev.EventPublishedV2(scheduled_event_id=uuid4(), chapter_id=None, kind="workshop", title="Interviews",
+                                starts_at=starts, ends_at=starts + timedelta(hours=2), timezone="UTC", capacity=5,
+                                audience_stages=[], registration_deadline=starts, is_virtual=False, location="Room 2")
+    await database.handle(handlers.event_published, event)
+    await database.handle(handlers.registration_confirmed, ev.RegistrationConfirmedV2(
+        registration_id=uuid4(), scheduled_event_id=event.scheduled_event_id, person_id=sam, chapter_id=None))
+    values = event.model_dump(exclude={"event_id", "event_type", "schema_version", "occurred_at"})
+    for revision, later in enumerate((timedelta(hours=1), timedelta(days=1, hours=2)), start=1):
+        await database.send_all()
+        await database.handle(handlers.event_updated, ev.EventUpdatedV3(
+            **{**values, "starts_at": starts + later, "ends_at": starts + later + timedelta(hours=2)},
+            changed_fields=["starts_at", "ends_at"], revision=revision))
+    await database.send_all()
+
+    updates = [item for item in await database.inbox(sam) if item["kind"] == "event_updated"]
+    said = [await views.inbox_message(database.uow(), sam, item["id"], POLICY, datetime.now(UTC), COMPOSER)
+            for item in updates]
+    moved_to = [message.paragraphs[1].split(";")[0] for message in said]
+    assert sorted(moved_to) == ["It now takes place Friday, March 8, 2030, 11:00\u202fAM \u2013 1:00\u202fPM "
+                                "(Central Standard Time)", "It now takes place Thursday, March 7, 2030, "
+                                "10:00\u202fAM \u2013 12:00\u202fPM (Central Standard Time)"]
+    assert sorted(message.paragraphs[-1] == "The event has changed since: see its page." for message in said) \
+        == [False, True]

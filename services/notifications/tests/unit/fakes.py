@@ -295,6 +295,11 @@ class FakeNotifications:
     async def mark_without_email(self, notification_id: UUID, subject: str, status: str) -> None:
         self._set(notification_id, status=status, subject=subject)
 
+    async def note_told(self, told: list[tuple[UUID, dict[str, Any]]]) -> None:
+        for notification_id, event in told:
+            row = self.rows[notification_id]
+            row["n"] = replace(row["n"], parameters={**row["n"].parameters, "event_as_told": event})
+
     async def mark_sent(self, notification_id: UUID, claim_id: UUID | None = None) -> bool:
         if not self._held(notification_id, claim_id, "sending", "unconfirmed"):
             return False

@@ -96,10 +96,11 @@ async def test_a_registration_cancelled_since_keeps_its_items_as_sent_saying_so_
     items = await inbox(uow, jordan, now=NOW + timedelta(hours=1))
     listed, confirmation = items["registration_confirmed"]
     assert listed == confirmation.subject == "You're registered: Personal statements"
-    assert (confirmation.paragraphs, confirmation.details) == (["This registration has been cancelled since."], [])
+    cancelled_since = ["Your registration for Personal statements has been cancelled since."]
+    assert (confirmation.paragraphs, confirmation.details) == (cancelled_since, [])
     listed, reminder = items["event_reminder"]
     assert listed == reminder.subject == "Thursday, March 4, 2027: Personal statements"
-    assert (reminder.paragraphs, reminder.details) == (["This registration has been cancelled since."], [])
+    assert (reminder.paragraphs, reminder.details) == (cancelled_since, [])
 
 
 async def test_a_waitlist_place_turned_into_a_seat_keeps_its_item_as_sent_saying_so_in_the_readers_language():
@@ -120,7 +121,8 @@ async def test_a_waitlist_place_turned_into_a_seat_keeps_its_item_as_sent_saying
     items = await inbox(uow, lucia)
     listed, waitlisted = items["registration_waitlisted"]
     assert listed == waitlisted.subject == "En la lista de espera de Personal statements: puesto 1"
-    assert (waitlisted.paragraphs, waitlisted.details) == (["Desde entonces se liberó un lugar para ti."], [])
+    assert (waitlisted.paragraphs, waitlisted.details) == (
+        ["Desde entonces se liberó un lugar para ti en Personal statements."], [])
     _, promoted = items["registration_promoted"]
     assert "3:30" in str(promoted.details), "the seat she holds is told with what it is now"
 

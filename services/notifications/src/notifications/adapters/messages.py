@@ -127,9 +127,10 @@ def inbox_composer(links: Links, clock: Callable[[], datetime] = lambda: datetim
                    ) -> Callable[[Notification, str, dict[str, Any]], Message]:
     """An inbox item said whole, as its email says it, without the calendar file, subject and body in the reader's
     language now; when what it spoke of is over or gone, the subject it was given, with what changed for the reader
-    since (their registration cancelled, a seat given), unless that subject named the other side of an office hour
-    (then one naming them as they are now) or counted days from when a reminder was sent (then one naming the day of
-    the event it reminded of) (`service_layer.views.Compose`)."""
+    since (their registration cancelled, a seat given, a booking cancelled) and a link to where it is now, unless that
+    subject named the other side of an office hour (then one naming them as they are now) or counted days from when a
+    reminder was sent (then one naming the day of the event it reminded of) (`service_layer.views.Compose`). One that
+    still holds says the event as it was sent, adding that it has changed since, when it has."""
     def said(notification: Notification, subject: str, context: dict[str, Any]) -> Message:
         if context.get("recipient") is None:
             return Message(subject, [])
@@ -141,8 +142,13 @@ def inbox_composer(links: Links, clock: Callable[[], datetime] = lambda: datetim
             elif notification.kind == "event_reminder" and context.get("event"):
                 subject = _subject_line(composer.reminder_subject(_at(context.get("starts_at")
                                                                       or context["event"]["starts_at"]), counted=False))
-            return Message(subject, composer.since_sent())
-        return replace(compose(notification.kind, context, reader, links, clock()), calendar=None)
+            return composer.since_sent(subject)
+        message = compose(notification.kind, context, reader, links, clock())
+        if context.get("event_changed_since"):
+            # Said as it was sent (`dispatch._as_told`); what the event is now is on its page, where the action goes.
+            message = replace(message, paragraphs=[*message.paragraphs,
+                                                   reader.gettext("The event has changed since: see its page.")])
+        return replace(message, calendar=None)
     return said
 
 
@@ -391,14 +397,24 @@ class _Composer:
             return _("Tomorrow at %(time)s: %(what)s") % values
         return _("%(day)s: %(what)s") % values
 
-    def since_sent(self) -> list[str]:
-        """What changed for the reader, by their own registration, since the message was sent (`SinceSent`)."""
-        since = self.c.get("since")
-        if since == SinceSent.REGISTRATION_CANCELLED:
-            return [self._("This registration has been cancelled since.")]
-        if since == SinceSent.SEATED:
-            return [self._("A place has freed up for you since.")]
-        return []
+    def since_sent(self, subject: str) -> Message:
+        """The message under the subject it was sent with, saying what changed for the reader, by their registration
+        or booking, since (`SinceSent`), and linking to where they find it now. The body names a private event, as
+        every message's body does to its registrant; the subject stays as it was, without it."""
+        _, since = self._, self.c.get("since")
+        event = self.c.get("event") or {}
+        values = {"title": one_line(event.get("title")) or ""}
+        if since == SinceSent.REGISTRATION_CANCELLED and event:
+            return Message(subject, [_("Your registration for %(title)s has been cancelled since.") % values],
+                           action=self._event_link())
+        if since == SinceSent.SEATED and event:
+            return Message(subject, [_("A place at %(title)s has freed up for you since.") % values],
+                           action=self._event_link(_("See your seat")))
+        if since == SinceSent.BOOKING_CANCELLED:
+            action = (Action(_("See your office hours"), self.links.to("my_office_hours")) if self.role == "host"
+                      else Action(_("Find another office hour"), self.links.to("office_hours")))
+            return Message(subject, [_("This office hour booking has been cancelled since.")], action=action)
+        return Message(subject, [])
 
     # --- accounts -------------------------------------------------------------------------------------------
 
@@ -1053,7 +1069,9 @@ class _Composer:
 
     def event_reminder(self) -> Message:
         _ = self._
-        return Message(self.reminder_subject(self.event["starts_at"]),
+        # Read in the inbox while the event takes place: its day, not a "Today" that would soon be wrong.
+        starts = self.event["starts_at"]
+        return Message(self.reminder_subject(starts, counted=starts > self.now),
                        [_("A reminder: %(title)s is coming up.") % {"title": self.title}],
                        self.event_details(with_join=True), self._event_link())
 
@@ -1134,7 +1152,8 @@ class _Composer:
     def office_hours_reminder(self) -> Message:
         _ = self._
         what = _("office hour with %(name)s") % {"name": self.partner}
-        return Message(self.relative_day(self.booking["starts_at"], what),
+        starts = self.booking["starts_at"]
+        return Message(self.relative_day(starts, what, counted=starts > self.now),
                        [_("A reminder of your office hour with %(name)s.") % {"name": self.partner},
                         *self._how_to_join()],
                        self.booking_details(), self._office_hour_link())

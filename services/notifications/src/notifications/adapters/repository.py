@@ -427,6 +427,13 @@ class PostgresNotifications:
             f"""UPDATE notifications SET status = $3, subject = $2, shown_at = COALESCE(shown_at, now()), {_FORGET_HELD}
                 WHERE id = $1""", notification_id, subject, status)
 
+    async def note_told(self, told: list[tuple[UUID, dict[str, Any]]]) -> None:
+        await self._conn.execute(
+            """UPDATE notifications n SET parameters = n.parameters || jsonb_build_object('event_as_told', t.told)
+                 FROM unnest($1::uuid[], $2::jsonb[]) AS t (id, told)
+                WHERE n.id = t.id""",
+            [notification_id for notification_id, _ in told], [json.dumps(event) for _, event in told])
+
     async def mark_sent(self, notification_id: UUID, claim_id: UUID | None = None) -> bool:
         # A message handed over whose lease ran out (unconfirmed) is known sent once its sender hears so.
         return await self._conn.fetchval(

@@ -123,10 +123,18 @@ HOLDS_A_SEAT = ("confirmed", "promoted")
 
 
 class SinceSent(StrEnum):
-    """What changed for the reader, by their registration, since a message about it was sent."""
+    """What changed for the reader, by their registration or booking, since a message about it was sent."""
 
     REGISTRATION_CANCELLED = "registration_cancelled"
     SEATED = "seated"  # their place on the waitlist became a seat
+    BOOKING_CANCELLED = "booking_cancelled"  # an office hour's booking, by either side
+
+
+def event_as_told(event: Mapping[str, Any]) -> dict[str, Any]:
+    """An event's title, time and place as a message about it was composed with, kept with the notification when it
+    is sent (or shown in the inbox without an email): its inbox item says them whatever changed since."""
+    return {"title": event["title"], "location": event["location"], "is_virtual": event["is_virtual"],
+            "starts_at": event["starts_at"].isoformat(), "ends_at": event["ends_at"].isoformat()}
 
 
 def changed_since(kind: str, registration_status: str | None) -> SinceSent | None:

@@ -51,6 +51,7 @@ from ..domain.model import (
     SinceSent,
     changed_since,
     digest_period_start,
+    event_as_told,
     notification_id,
     retry_delay,
 )
@@ -103,7 +104,8 @@ VOID_ONCE_CANCELLED = frozenset({"event_updated", "event_reminder", "join_link",
 # without waiting for the other's contact details.
 NAMING_NO_PARTNER = frozenset({"pairing_proposed", "pairing_declined"})
 # A reminder that could only go once what it recalls began (the SMTP server refused until then, or staff sent it
-# again later) says nothing worth reading; nor does anything about an event once it has ended.
+# again later) says nothing worth reading; nor does anything about an event once it has ended. One sent before, read
+# in the inbox while it takes place, is read to join it: it holds until it ends.
 REMINDER_KINDS = frozenset({"event_reminder", "office_hours_reminder"})
 # Kinds worth reading until what they speak of has ended (a link to join given just after the start still helps);
 # an organiser's message is worth reading after it too (a thank-you once it was held).
@@ -170,7 +172,8 @@ SHOWS_THE_PARTNER = frozenset({"pairing_confirmed", "waitlist_paired", "meeting_
 async def context_for(notification: Notification, uow: NotificationsUnitOfWorkPort, policy: DispatchPolicy,
                       now: datetime, *, reread: bool = False) -> Row:
     """What the message says, as things are now; `reread`: for the inbox, where an item about a registration its
-    reader has since changed (cancelled, or a waitlist place turned into a seat) no longer holds. An email accepted is
+    reader has since changed (cancelled, or a waitlist place turned into a seat) no longer holds, a reminder holds
+    until its event ends, and the event is said as the message was composed with (`_as_told`). An email accepted is
     sent whatever happened since, in order, as it was to say: a backlog after a fault loses nothing."""
     repo, parameters = uow.notifications, notification.parameters
     chapter_name = await repo.chapter_name(notification.chapter_id) if notification.chapter_id else None
@@ -210,7 +213,9 @@ async def context_for(notification: Notification, uow: NotificationsUnitOfWorkPo
         if (notification.kind == "event_cancelled" and not context["event"]["cancelled_at"]
                 and now - (notification.created_at or now) < timedelta(seconds=policy.cancellation_grace_seconds)):
             raise MissingContext("the event's cancellation, with its organisers' note")
-        _still_ahead(notification.kind, context["event"], now)
+        _still_ahead(notification.kind, context["event"], now, reread)
+        if reread and (told := parameters.get("event_as_told")):
+            context["event"], context["event_changed_since"] = _as_told(context["event"], told)
         context["join_url"] = None
         if "registration_id" in parameters:
             # Its copies of the event's calendar entry outrank those of the registrant's earlier registrations.
@@ -230,10 +235,12 @@ async def context_for(notification: Notification, uow: NotificationsUnitOfWorkPo
             booking = {"booking_id": parameters["booking_id"], "starts_at": datetime.fromisoformat(
                 parameters["starts_at"]), "ends_at": datetime.fromisoformat(parameters["ends_at"]),
                 "location": None, "cancelled_at": None}
-        if booking is None or (booking["cancelled_at"] and notification.kind in BOOKING_HELD_KINDS):
-            raise Obsolete("booking")  # cancelled, or one of its sides erased
+        if booking is None:
+            raise Obsolete("booking")  # one of its sides erased
+        if booking["cancelled_at"] and notification.kind in BOOKING_HELD_KINDS:
+            raise Obsolete("booking cancelled", SinceSent.BOOKING_CANCELLED)
         context["booking"] = booking
-        _still_ahead(notification.kind, booking, now)
+        _still_ahead(notification.kind, booking, now, reread)
         # Not kept of a host who erased their account.
         context["host"] = await repo.contact(UUID(parameters["host_id"])) if "host_id" in parameters else None
     if notification.kind == "daily_digest":
@@ -243,13 +250,21 @@ async def context_for(notification: Notification, uow: NotificationsUnitOfWorkPo
     return context
 
 
-def _still_ahead(kind: str, happening: Row, now: datetime) -> None:
-    """Raises Obsolete for a reminder of what has begun, or a message about an event (but its cancellation) that
-    has ended."""
-    if kind in REMINDER_KINDS and happening["starts_at"] <= now:
-        raise Obsolete("it has begun")
+def _still_ahead(kind: str, happening: Row, now: datetime, reread: bool) -> None:
+    """Raises Obsolete for a reminder of what has begun (`reread` in the inbox: of what has ended), or a message about
+    an event (but its cancellation) that has ended."""
+    if kind in REMINDER_KINDS and happening["ends_at" if reread else "starts_at"] <= now:
+        raise Obsolete("it has ended" if reread else "it has begun")
     if kind in VOID_ONCE_ENDED and happening["ends_at"] <= now:
         raise Obsolete("it has ended")
+
+
+def _as_told(event: Row, told: Row) -> tuple[Row, bool]:
+    """The event as the message told it (`model.event_as_told`: its title, time and place when it was composed), and
+    whether it has changed since: the inbox says what the email said, not today's details mixed with then's."""
+    then = {**told, "starts_at": datetime.fromisoformat(told["starts_at"]),
+            "ends_at": datetime.fromisoformat(told["ends_at"])}
+    return {**event, **then}, any(event.get(name) != value for name, value in then.items())
 
 
 def _email_change_context(notification: Notification, now: datetime) -> Row:
@@ -299,7 +314,7 @@ async def claim_due(uow: NotificationsUnitOfWorkPort, render: Render, policy: Di
                     now: datetime) -> Claim:
     """Render what is due and commit the claim on it; return the claim and the emails to send."""
     claim = Claim(uuid4(), [])
-    claimed = claim.emails
+    claimed, told = claim.emails, []
     async with uow:
         # What many of the batch share (an announcement's event, a chapter, a program) is read once.
         shared = _SharedReads(uow)
@@ -327,6 +342,8 @@ async def claim_due(uow: NotificationsUnitOfWorkPort, render: Render, policy: Di
                 uow.emit(_failed(notification, notification.attempts))
                 claim.unrenderable += 1
                 continue
+            if "event" in context:
+                told.append((notification.id, event_as_told(context["event"])))
             channel = (await shared.preferences(notification.person_id)).channel_for(notification.kind, notification.parameters)
             if channel is Channel.EMAIL:
                 claimed.append((notification, email))
@@ -335,6 +352,8 @@ async def claim_due(uow: NotificationsUnitOfWorkPort, render: Render, policy: Di
             else:
                 await uow.notifications.mark_without_email(notification.id, email.subject, "in_app")
                 uow.emit(_delivered(notification, Channel.IN_APP))
+        if told:
+            await uow.notifications.note_told(told)
         if claimed:
             await uow.notifications.mark_sending([(n.id, e.subject, e.message_id) for n, e in claimed],
                                                  policy.lease_seconds, claim.id)

@@ -181,6 +181,10 @@ class NotificationsRepository(Protocol):
 
     async def mark_without_email(self, notification_id: UUID, subject: str, status: str) -> None: ...
 
+    async def note_told(self, told: list[tuple[UUID, Row]]) -> None:
+        """Keeps in each notification's parameters, as `event_as_told`, the event as its message was composed with
+        (`model.event_as_told`)."""
+
     # With a claim_id, the change applies only while that claim holds the notification (returns whether it did).
 
     async def mark_sent(self, notification_id: UUID, claim_id: UUID | None = None) -> bool: ...

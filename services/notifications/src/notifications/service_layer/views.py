@@ -22,8 +22,8 @@ from .ports import NotificationsUnitOfWorkPort, Row
 M = TypeVar("M")
 # Says a notification, given the subject it was given and what it needs to say now; when what it spoke of is over or
 # gone, `over`, its own parameters, what changed for its reader since (`since`, `dispatch.Obsolete`), and only who its
-# subject may have named, as they are now (`recipient`, `partner`), and for a reminder of an event, the event (to name
-# its day: the subject it was given counted days from when it was sent).
+# subject may have named, as they are now (`recipient`, `partner`), and the event it was about (a reminder's subject
+# names its day, the subject it was given having counted days from when it was sent; what changed since names it).
 Compose = Callable[[Notification, str, Row], M]
 
 
@@ -73,7 +73,7 @@ async def _context_now(notification: Notification, uow: NotificationsUnitOfWorkP
         over = {**parameters, "over": True, "since": getattr(error, "since", None),
                 "recipient": await repo.contact(notification.person_id),
                 "partner": await repo.contact(UUID(partner_id)) if partner_id else None}
-        if notification.kind == "event_reminder":
+        if "scheduled_event_id" in parameters:
             over["event"] = await repo.listing(UUID(parameters["scheduled_event_id"]))
         return over
 
