@@ -1571,10 +1571,10 @@ async def test_an_administrator_grants_the_coordinator_role_of_a_chosen_chapter_
         question = html.unescape(asked.text)
         assert ("Take away their role as coordinator of Chicago? They lose its console at once and are told by email."
                 in question)
-        assert 'name="confirmed" value="1"' in question and "Yes, revoke" in question
+        assert 'name="confirm" value="yes"' in question and "Yes, revoke" in question
         assert f'href="/console/people/{mentor["id"]}#roles"' in question
         await page.post(f"/console/people/{mentor['id']}/roles/coordinator",
-                        data={"csrf": CSRF, "chapter_id": s.chapter, "revoke": "1", "confirmed": "1"})
+                        data={"csrf": CSRF, "chapter_id": s.chapter, "revoke": "1", "confirm": "yes"})
     assert s.roles[mentor["id"]]["coordinator_of"] == []
     async with as_(world, "coordinator")[0] as page:
         denied = await page.post(f"/console/people/{mentor['id']}/roles/coordinator",

@@ -76,7 +76,7 @@ async def test_withdrawing_a_proposal_sends_the_reason_code_and_words_and_says_b
     s, pairing = world["s"], proposed(world)
     async with as_(world, "coordinator")[0] as page:
         done = await page.post(f"/console/pairings/{pairing['id']}/withdraw",
-                               data={"csrf": CSRF, "reason_code": "schedule_conflict", "confirmed": "1",
+                               data={"csrf": CSRF, "reason_code": "schedule_conflict", "confirm": "yes",
                                      "withdraw_reason": "  Her rotation moved to nights  "})
         assert done.status_code == 303
         assert done.headers["location"] == f"/console/pairings/{pairing['id']}?done=withdrawn"
@@ -107,13 +107,14 @@ async def test_withdrawing_a_proposal_asks_first_and_the_answer_keeps_the_reason
     assert asked.status_code == 200
     assert not s.calls_to("matching", "POST") and pairing["status"] == "proposed"
     text = " ".join(asked.text.split())
-    notice = re.search(r'<div class="notice" role="alert" data-focus tabindex="-1">.*?</div>', text)
+    # The question, the form that answers it and the way back (the shared ask-first step).
+    notice = re.search(r'<div class="notice" role="alert" data-focus tabindex="-1">.*?</a></p>', text)
     assert notice and question in notice[0]
     answer = withdraw_form(notice[0], pairing)
-    assert f'name="csrf" value="{CSRF}"' in answer and 'name="confirmed" value="1"' in answer
+    assert f'name="csrf" value="{CSRF}"' in answer and 'name="confirm" value="yes"' in answer
     assert 'name="reason_code" value="schedule_conflict"' in answer
     assert 'name="withdraw_reason" value="Her rotation moved to nights"' in answer
-    assert f'<button type="submit" class="danger">{yes}</button>' in answer
+    assert f'<button type="submit" class="danger">{yes}<span class="visually-hidden">' in answer
     assert f'<a href="/console/pairings/{pairing["id"]}">{keep}</a>' in notice[0]
 
 
@@ -121,7 +122,7 @@ async def test_withdrawing_without_words_sends_the_reason_code_alone(world):
     s, pairing = world["s"], proposed(world)
     async with as_(world, "coordinator")[0] as page:
         done = await page.post(f"/console/pairings/{pairing['id']}/withdraw",
-                               data={"csrf": CSRF, "reason_code": "other", "withdraw_reason": "  ", "confirmed": "1"})
+                               data={"csrf": CSRF, "reason_code": "other", "withdraw_reason": "  ", "confirm": "yes"})
     assert done.status_code == 303
     assert s.calls_to("matching", "POST")[-1].body == {"reason_code": "other"}
 
@@ -150,7 +151,7 @@ async def test_a_reason_code_matching_refuses_is_worded_next_to_the_choices_whic
     async with as_(world, "coordinator")[0] as page:
         refused = await page.post(f"/console/pairings/{pairing['id']}/withdraw",
                                   data={"csrf": CSRF, "reason_code": "not_a_good_fit", "withdraw_reason": "Too far",
-                                        "confirmed": "1"})
+                                        "confirm": "yes"})
     assert refused.status_code == 422
     withdrawing = withdraw_form(refused.text, pairing)
     assert 'id="withdraw_code-error">Something in the form is not right; please check it.</p>' in withdrawing
@@ -163,7 +164,7 @@ async def test_words_matching_refuses_are_worded_next_to_them_and_kept(world):
     async with as_(world, "coordinator")[0] as page:
         refused = await page.post(f"/console/pairings/{pairing['id']}/withdraw",
                                   data={"csrf": CSRF, "reason_code": "other", "withdraw_reason": "Moved away",
-                                        "confirmed": "1"})
+                                        "confirm": "yes"})
     assert refused.status_code == 422
     withdrawing = withdraw_form(refused.text, pairing)
     assert 'id="withdraw_reason-error">Something in the form is not right; please check it.</p>' in withdrawing
@@ -176,7 +177,7 @@ async def test_a_proposal_accepted_meanwhile_is_not_withdrawn_and_the_page_says_
     async with as_(world, "coordinator")[0] as page:
         refused = await page.post(f"/console/pairings/{pairing['id']}/withdraw",
                                   data={"csrf": CSRF, "reason_code": "not_a_good_fit", "withdraw_reason": "Too far",
-                                        "confirmed": "1"})
+                                        "confirm": "yes"})
     assert refused.status_code == 409
     assert s.calls_to("matching", "POST")[-1].path == f"/v1/pairings/{pairing['id']}/withdraw"
     assert pairing["status"] == "active"
@@ -190,7 +191,7 @@ async def test_a_refusal_of_a_proposal_still_waiting_is_said_at_the_top_and_the_
     s.refuse[("POST", f"/v1/pairings/{pairing['id']}/withdraw")] = (409, "transition_not_allowed", "pairing_id")
     async with as_(world, "coordinator")[0] as page:
         refused = await page.post(f"/console/pairings/{pairing['id']}/withdraw",
-                                  data={"csrf": CSRF, "reason_code": "other", "withdraw_reason": "Too far", "confirmed": "1"})
+                                  data={"csrf": CSRF, "reason_code": "other", "withdraw_reason": "Too far", "confirm": "yes"})
     assert refused.status_code == 409
     assert "This proposal can no longer be withdrawn" in refused.text
     assert ">Too far</textarea>" in withdraw_form(refused.text, pairing) and 'value="other" checked' in refused.text
@@ -202,7 +203,7 @@ async def test_another_chapters_proposal_is_not_found_and_not_withdrawn(world):
                       status="proposed")
     async with as_(world, "coordinator")[0] as page:
         refused = await page.post(f"/console/pairings/{other['id']}/withdraw",
-                                  data={"csrf": CSRF, "reason_code": "other", "confirmed": "1"})
+                                  data={"csrf": CSRF, "reason_code": "other", "confirm": "yes"})
     assert refused.status_code == 404
     assert other["status"] == "proposed"
 
@@ -273,10 +274,10 @@ async def test_a_proposal_its_forms_errors_and_outcome_are_all_said_in_spanish(w
         asked = (await page.post(f"/console/pairings/{pairing['id']}/withdraw",
                                  data={"csrf": CSRF, "reason_code": "not_a_good_fit"})).text
         done = await page.post(f"/console/pairings/{pairing['id']}/withdraw",
-                               data={"csrf": CSRF, "reason_code": "not_a_good_fit", "confirmed": "1"})
+                               data={"csrf": CSRF, "reason_code": "not_a_good_fit", "confirm": "yes"})
         withdrawn = (await page.get(done.headers["location"])).text
         again = (await page.post(f"/console/pairings/{pairing['id']}/withdraw",
-                                 data={"csrf": CSRF, "reason_code": "other", "confirmed": "1"})).text
+                                 data={"csrf": CSRF, "reason_code": "other", "confirm": "yes"})).text
         pairing.update(status="requested", closed_reason=None, closed_by=None)
         requested = (await page.get(f"/console/pairings/{pairing['id']}")).text
     for name, text in (("shown", shown), ("refused", refused), ("asked", asked), ("withdrawn", withdrawn),

@@ -129,7 +129,7 @@ async def grant_or_revoke(person_id: UUID, desk: Console, posted: Form) -> Respo
     revoke = posted.get("revoke") == "1"
     if chapter is None:  # none chosen: nothing granted, nothing to say
         return desk.redirect(f"/console/people/{person_id}#roles")
-    if revoke and posted.get("confirmed") != "1":  # asked first, on the person's page, by the role
+    if revoke and posted.get("confirm") != "yes":  # asked first, on the person's page, by the role
         return await person_page(desk, person_id, asking_revoke=str(chapter))
     await desk.api.call("profiles", "DELETE" if revoke else "PUT",
                         f"/v1/people/{person_id}/roles/coordinator/{chapter}", desk.staff)

@@ -185,7 +185,7 @@ async def withdraw(pairing_id: UUID, desk: Console, posted: Form) -> Response:
     said, status = None, 422
     if code not in labels.WITHDRAW_REASONS:
         problems["withdraw_code"] = desk.error_words("reason_required")
-    elif posted.get("confirmed") != "1":  # asked first, with what was chosen: it cannot be taken back
+    elif posted.get("confirm") != "yes":  # asked first, with what was chosen: it cannot be taken back
         return await _pairing_page(desk, pairing_id, asking_withdraw=True,
                                    withdraw_values={"reason_code": code, "withdraw_reason": typed})
     else:
