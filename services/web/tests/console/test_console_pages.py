@@ -1573,6 +1573,8 @@ async def test_an_administrator_grants_the_coordinator_role_of_a_chosen_chapter_
                 in question)
         assert 'name="confirm" value="yes"' in question and "Yes, revoke" in question
         assert f'href="/console/people/{mentor["id"]}#roles"' in question
+        # Switching language on this answer to a form comes back to the person's page, not home.
+        assert f'<input type="hidden" name="back" value="/console/people/{mentor["id"]}">' in question
         await page.post(f"/console/people/{mentor['id']}/roles/coordinator",
                         data={"csrf": CSRF, "chapter_id": s.chapter, "revoke": "1", "confirm": "yes"})
     assert s.roles[mentor["id"]]["coordinator_of"] == []

@@ -268,22 +268,24 @@ def set_cookies(response: R, visitor: Visit) -> R:
 
 def here(request: Request) -> str:
     """The page to come back to (after switching language): this address with its query; for the answer to a form,
-    its own address when that is also a page (the form was on it), else the home page (a page that knows better
-    passes `here`)."""
+    its own address when that is also a page (the form was on it), else the page that address belongs to
+    (`/mentorships/7/meetings` is the mentorship's), else the home page (a page that knows better passes `here`)."""
     url = request.url
     if request.method in ("GET", "HEAD"):
         return local(f"{url.path}?{url.query}" if url.query else url.path)
-    as_page = {**request.scope, "method": "GET"}
-    if any(route.matches(as_page)[0] is Match.FULL for route in request.app.router.routes):
-        return local(url.path)
+    path = url.path.rstrip("/")
+    while path:
+        as_page = {**request.scope, "method": "GET", "path": path}
+        if any(route.matches(as_page)[0] is Match.FULL for route in request.app.router.routes):
+            return local(path)
+        path = path.rsplit("/", 1)[0]
     return "/"
 
 
 def back_after_sign_in(request: Request) -> str:
     """Where signing in leads back to: this page; for a form sent once the session had ended, the page of this site
-    the form was on (HTMX names it, a browser's Referer does), as the form's own address may take only forms: else the
-    page that address belongs to (`/mentorships/7/meetings` is the mentorship's), since this site's Referrer-Policy
-    keeps browsers from naming it."""
+    the form was on (HTMX names it, a browser's Referer does), as the form's own address may take only forms: else, as
+    `here`, the page that address belongs to, since this site's Referrer-Policy keeps browsers from naming it."""
     if request.method not in ("GET", "HEAD"):
         # This site: as the request reached it, or as people reach it (a proxy may give the web another Host).
         ours = {request.url.netloc, urlsplit(app_state(request).settings.public_base_url).netloc}
@@ -291,12 +293,6 @@ def back_after_sign_in(request: Request) -> str:
             sent = urlsplit(request.headers.get(header, ""))
             if sent.netloc in ours and sent.path:
                 return local(f"{sent.path}?{sent.query}" if sent.query else sent.path)
-        path = request.url.path.rstrip("/")
-        while path:
-            as_page = {**request.scope, "method": "GET", "path": path}
-            if any(route.matches(as_page)[0] is Match.FULL for route in request.app.router.routes):
-                return local(path)
-            path = path.rsplit("/", 1)[0]
     return here(request)
 
 
