@@ -72,6 +72,17 @@ def moved(event: ev.EventPublishedV2, starts: datetime, location: str) -> ev.Eve
                                 "location": location}, changed_fields=["starts_at", "ends_at", "location"], revision=1)
 
 
+async def seated(uow) -> tuple:
+    """Jordan, with a seat at a workshop tomorrow at 2 PM, told so by email: the person, the event, the seat."""
+    jordan = await person(uow, "Jordan Lee")
+    event = workshop(TWO_PM_TOMORROW)
+    await handlers.event_published(event, uow)
+    seat = registration(event, jordan)
+    await handlers.registration_confirmed(ev.RegistrationConfirmedV2(**seat), uow)
+    await sent(uow)
+    return jordan, event, seat
+
+
 async def reminded(uow, event, seat) -> None:
     await handlers.reminder_due(ev.ReminderDueV2(**seat, starts_at=event.starts_at), uow)
     [reminder] = await sent(uow)
@@ -80,12 +91,7 @@ async def reminded(uow, event, seat) -> None:
 
 async def test_a_registration_cancelled_since_keeps_its_items_as_sent_saying_so_not_the_events_new_time_and_room():
     uow = new_uow()
-    jordan = await person(uow, "Jordan Lee")
-    event = workshop(TWO_PM_TOMORROW)
-    await handlers.event_published(event, uow)
-    seat = registration(event, jordan)
-    await handlers.registration_confirmed(ev.RegistrationConfirmedV2(**seat), uow)
-    await sent(uow)
+    jordan, event, seat = await seated(uow)
     await reminded(uow, event, seat)
     await handlers.registration_cancelled(ev.RegistrationCancelledV3(**seat, cancelled_by="registrant"), uow)
     await sent(uow)
@@ -143,12 +149,7 @@ async def test_a_waitlist_place_turned_into_a_seat_before_its_email_went_is_stil
 
 async def test_a_reminder_read_once_its_event_has_begun_names_its_day_not_today_or_tomorrow():
     uow = new_uow()
-    jordan = await person(uow, "Jordan Lee")
-    event = workshop(TWO_PM_TOMORROW)
-    await handlers.event_published(event, uow)
-    seat = registration(event, jordan)
-    await handlers.registration_confirmed(ev.RegistrationConfirmedV2(**seat), uow)
-    await sent(uow)
+    jordan, event, seat = await seated(uow)
     await reminded(uow, event, seat)
 
     assert (await inbox(uow, jordan, now=TWO_PM_TOMORROW - timedelta(hours=3)))["event_reminder"][0] \

@@ -22,6 +22,7 @@ from .test_inbox_after_ones_own_change import (
     person,
     registration,
     reminded,
+    seated,
     sent,
     workshop,
 )
@@ -65,12 +66,7 @@ async def test_a_reminder_read_while_its_event_is_under_way_shows_its_time_place
 
 async def test_a_reminder_not_sent_before_its_event_began_is_not_sent_after():
     uow = new_uow()
-    jordan = await person(uow, "Jordan Lee")
-    event = workshop(TWO_PM_TOMORROW)
-    await handlers.event_published(event, uow)
-    seat = registration(event, jordan)
-    await handlers.registration_confirmed(ev.RegistrationConfirmedV2(**seat), uow)
-    await sent(uow)
+    jordan, event, seat = await seated(uow)
     await handlers.reminder_due(ev.ReminderDueV2(**seat, starts_at=event.starts_at), uow)
 
     assert await sent(uow, now=TWO_PM_TOMORROW + timedelta(minutes=10)) == []
