@@ -291,11 +291,11 @@ async def test_an_event_roster_is_checked_in_from_a_phone_sized_window_and_expor
         assert await page.evaluate("document.documentElement.scrollWidth") <= 360
         exported = await page.request.get(f"/console/events/{event['id']}/attendance.csv")
         rows = list(csv.reader(io.StringIO((await exported.text()).lstrip("\ufeff"))))
-        assert rows[0] == ["Name", "Email", "Person's id", "Registration", "Checked in (Central Time, Chicago)",
-                           "Attendance"]
+        assert rows[0] == ["Name", "Email", "Person's id", "Registration", "Place on the waitlist",
+                           "Checked in (Central Time, Chicago)", "Attendance"]
         assert sorted(row[0] for row in rows[1:]) == [f"A {run}", f"B {run}", f"C {run}"]
         assert sorted(row[1] for row in rows[1:]) == [f"{key}.{run}@example.org" for key in ("a", "b", "c")]
-        assert all(row[4] for row in rows[1:] if row[0].startswith(("A ", "B ")))
+        assert all(row[5] for row in rows[1:] if row[0].startswith(("A ", "B ")))
     finally:
         await phone.close()
     async with platform.client("events") as events:
