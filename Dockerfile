@@ -57,12 +57,15 @@ RUN --mount=type=cache,target=/root/.cache/uv \
     uv sync --frozen --all-packages --no-dev \
  && python -m compileall -q -x '/[.]venv/' /app
 
-# Everything stays owned by root and read-only to the app user: the services write nothing to disk.
+# Everything stays owned by root and read-only to the app user: the services write nothing to disk,
+# except matching's solver, which numba compiles on first use and caches where it can write: /tmp (an emptyDir
+# in Kubernetes). Without a writable cache directory, importing it fails.
 USER 10001:10001
 
 ENV PATH=/app/.venv/bin:$PATH \
     HTTP_HOST=0.0.0.0 \
-    HTTP_PORT=8000
+    HTTP_PORT=8000 \
+    NUMBA_CACHE_DIR=/tmp/numba-cache
 
 EXPOSE 8000
 

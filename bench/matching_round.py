@@ -6,7 +6,7 @@ For each size (mentees; mentors are 30% of that, capacities 1-4) it loads a synt
 database, then, in a child process (so its peak memory is the round's alone), runs the round exactly as the
 service's background job does, then publishes the draft, and prints wall time (of the draft alone too) and peak
 RSS. It then computes the optimum of the same candidate graph directly with OR-Tools' linear solver (the LP of a
-bipartite b-matching has an integral optimum; a different algorithm from the min-cost flow the round uses), and,
+bipartite b-matching has an integral optimum; a different algorithm from the Hungarian method the round uses), and,
 up to 5,000 mentees, the optimum of a graph four times wider, to show what the top-K pruning costs. Uses
 DATABASE_URL's server if set, else starts
 a throwaway PostgreSQL with devinfra.

@@ -481,6 +481,15 @@ def test_the_dockerfile_builds_one_image_that_serves_profiles_by_default_and_che
     assert "/healthz" in healthcheck and "urllib" in healthcheck
 
 
+def test_matchings_compiled_solver_caches_where_the_app_user_can_write_or_importing_it_would_fail():
+    """numba refuses to import a cached function it has nowhere to cache: the image is read-only to its user."""
+    environment_lines = " ".join(arguments for keyword, arguments in dockerfile_instructions() if keyword == "ENV")
+    cache = re.search(r"NUMBA_CACHE_DIR=(\S+)", environment_lines)
+    assert cache and cache.group(1).startswith("/tmp/")
+    mounts = [mount["mountPath"] for mount in the_container("matching").get("volumeMounts", [])]
+    assert "/tmp" in mounts  # writable where the root filesystem is not
+
+
 def test_every_module_the_manifests_run_is_a_package_of_the_workspace():
     # Found through the workspace members, wherever they live, as the image installs them all.
     members = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["uv"]["workspace"]["members"]

@@ -23,6 +23,8 @@ from matching.domain.scoring import Weights, exclusion, fit, pair_fits
 from mentorship_contracts.vocabulary import Specialty, SupportArea
 from mentorship_contracts.vocabulary import TrainingStage as S
 
+from .min_cost_flow import best_total_by_min_cost_flow
+
 PROGRAM = ProgramRules(
     id=uuid4(), chapter_id=None, pairing_mode="rounds", both_must_accept=False, pair_cap=None, minimum_score=0,
     term_months=12, mentee_stages=[S.UNDERGRADUATE], mentor_stages=[S.MEDICAL_STUDENT_3, S.RESIDENT, S.ATTENDING],
@@ -85,6 +87,23 @@ def test_no_round_gives_a_mentor_more_than_their_room_nor_the_program_more_than_
             assert len(set(graph.heads[chosen].tolist())) == len(chosen)
             if program.pair_cap:
                 assert len(chosen) <= 10
+
+
+@pytest.mark.parametrize("most_pairs_first", [False, True])
+def test_under_a_program_cap_the_optimal_round_pairs_at_most_the_cap_as_well_as_it_can(most_pairs_first):
+    mentees, mentors = population(5, 40, 10)
+    for cap in (0, 1, 7, 12, 30):
+        capped = ProgramRules(**{**vars(PROGRAM), "pair_cap": cap})
+        graph = candidate_graph(capped, Weights(), mentees, mentors, live_pairs=0, top_k=10_000)
+        chosen = optimal_assignment(graph, most_pairs_first)
+        bonus = 100 * 40 + 1 if most_pairs_first else 0
+        best, pairs = best_total_by_min_cost_flow(
+            len(mentees), graph.heads.astype(np.int64), graph.tails.astype(np.int64),
+            graph.scores.astype(np.int64) + bonus, graph.room.astype(np.int64), cap)
+        assert len(chosen) <= cap
+        assert int(graph.scores[chosen].sum()) + bonus * len(chosen) == best
+        if most_pairs_first:
+            assert len(chosen) == pairs
 
 
 def test_the_stable_round_leaves_no_mentee_and_mentor_who_would_both_rather_have_each_other():
@@ -231,26 +250,6 @@ def test_pricing_a_mentee_only_against_mentors_whose_price_fell_finds_every_pair
         chosen = optimal_assignment(graph)
         assert int(graph.scores[chosen].sum()) == int(whole_graph.scores[optimal_assignment(whole_graph)].sum())
     assert sum(compared) > 0  # some mentees were scored against the fallen alone
-
-
-def test_the_optimal_round_solved_over_a_working_set_of_its_pairs_still_reaches_the_optimum(monkeypatch):
-    monkeypatch.setattr(solver, "WORKING_WHEN", 2.0)  # after every pass
-    monkeypatch.setattr(solver, "WORKING_SLACK", 0)  # the narrowest: pairs left out of it have to be brought back
-    calls: list[str] = []
-
-    def counted(name: str):
-        counting = getattr(solver, name)
-        return lambda *args: calls.append(name) or counting(*args)
-
-    for name in ("_solve", "_solve_over"):
-        monkeypatch.setattr(solver, name, counted(name))
-    brought_back = 0
-    for pruned, most_pairs_first, optimum in pruned_against_the_whole(top_k=2):
-        calls.clear()
-        chosen = optimal_assignment(pruned, most_pairs_first)
-        assert (int(pruned.scores[chosen].sum()), len(chosen)) == optimum
-        brought_back += calls.count("_solve") > calls.count("_solve_over")  # solved again within a pass
-    assert brought_back > 0
 
 
 def assert_the_same_stable_matching(pruned, whole, batch: int = 64):

@@ -43,7 +43,7 @@ async def run_next_round(new_uow: NewUnitOfWork, solve: Solver, progress_seconds
     """Claim one queued round and run it; None when none waits.
 
     The round holds its program's lock from reading to writing, so no registration pairs anyone in between.
-    The computation runs in a worker thread (numpy and OR-Tools release the GIL), the event loop staying free
+    The computation runs in a worker thread (numpy and the compiled solver release the GIL), the event loop staying free
     to serve requests and report progress from another connection.
     """
     async with new_uow() as claim:
