@@ -981,6 +981,14 @@ async def test_a_moment_names_its_time_zone_in_words_where_the_language_has_no_a
     assert said in " ".join(shown.text.split())
 
 
+async def test_a_request_lapsing_at_midnight_says_the_last_minute_of_the_day_before():
+    waiting = a_pairing_of_mine("requested", mentor_accepted=False, answer_by="2026-12-18T06:00:00+00:00")  # 00:00 CST
+    async with browser(its_page(waiting), ME, timezone="America/Chicago") as page:
+        shown = " ".join((await page.get(f"/mentorships/{PAIRING}")).text.split())
+    assert "If the mentor has not answered by Thu, Dec 17, 2026, 11:59 PM CST, your request lapses" in shown
+    assert "12:00 AM" not in shown
+
+
 async def test_an_answered_mentorship_says_nothing_of_lapsing():
     async with browser(its_page(an_active_term(answer_by=None)), ME) as page:
         shown = await page.get(f"/mentorships/{PAIRING}")
