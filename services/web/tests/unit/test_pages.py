@@ -1680,13 +1680,46 @@ def my_seat_at(event: dict, status: str = "confirmed") -> Services:
     ("es", "(un archivo de calendario; tu calendario lo muestra como «Un evento en el que te inscribiste», para que "
            "su nombre no se vea en tu pantalla de bloqueo)")])
 async def test_a_private_events_calendar_file_says_how_the_calendar_will_title_it_before_it_is_added(language, said):
-    private, _ = an_event(attendees_public=False)
+    private = my_seat_at(an_event(attendees_public=False)[1])
     public, _ = an_event(attendees_public=True)
     async with browser(private, ME, language=language) as page:
         kept = " ".join((await page.get(f"/events/{EVENT}")).text.split())
     async with browser(public, ME, language=language) as page:
         named = " ".join((await page.get(f"/events/{EVENT}")).text.split())
     assert said in kept and said not in named
+
+
+async def test_a_private_events_calendar_file_is_offered_only_to_those_registered_for_it():
+    # Its file is titled "An event you registered for": offered before registering, it said what was not so.
+    unregistered, event = an_event(attendees_public=False)
+    async with browser(unregistered, ME) as page:
+        before = (await page.get(f"/events/{EVENT}")).text
+    async with browser(Services(unregistered.answers)) as page:
+        signed_out = (await page.get(f"/events/{EVENT}")).text
+    assert "calendar.ics" not in before and "calendar.ics" not in signed_out
+    for status in ("confirmed", "waitlisted"):
+        async with browser(my_seat_at(event, status), ME) as page:
+            registered = (await page.get(f"/events/{EVENT}")).text
+        assert f'href="/events/{EVENT}/calendar.ics"' in registered, status
+
+
+async def test_registering_for_a_private_event_offers_its_calendar_file_in_the_part_of_the_page_it_replaces():
+    _, event = an_event(attendees_public=False)
+    services = my_seat_at(event)
+    services.answers[f"POST /v1/events/{EVENT}/registrations"] = services.answers["GET /v1/registrations/mine"][0]
+    async with browser(services, ME) as page:
+        swapped = await page.post(f"/events/{EVENT}/register", data={"csrf": CSRF}, headers={"HX-Request": "true"})
+    assert f'href="/events/{EVENT}/calendar.ics"' in swapped.text
+
+
+async def test_a_public_events_calendar_file_is_offered_to_anyone_who_may_read_its_page():
+    services, _ = an_event(attendees_public=True)
+    async with browser(services, ME) as page:
+        signed_in = (await page.get(f"/events/{EVENT}")).text
+    async with browser(Services(services.answers)) as page:
+        signed_out = (await page.get(f"/events/{EVENT}")).text
+    for text in (signed_in, signed_out):
+        assert f'href="/events/{EVENT}/calendar.ics"' in text
 
 
 async def test_an_event_whose_registration_has_closed_says_so_and_offers_no_register_button():
