@@ -2132,6 +2132,48 @@ async def test_signing_up_the_browsers_own_time_zone_is_named_as_after_a_mistake
     assert [selected for _, _, selected in time_zone_options(mistaken.text)].count(True) == 1
 
 
+def back_link(html: str) -> str | None:
+    """Where the page's back link leads, once it is before the main content (GOV.UK's place for it); None without."""
+    found = re.search(r'<a class="back-link" href="([^"]*)">(Back|Atrás)</a>', html)
+    if found is None:
+        return None
+    assert found.start() < html.index("<main"), "the back link is before the main content"
+    return found.group(1)
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+async def test_each_sign_up_step_after_the_first_links_back_to_the_step_before(language):
+    services = Services({"GET /v1/chapters": [], f"GET /v1/people/{ME}": PERSON,
+                         f"GET /v1/people/{ME}/identity": NOTHING_DECLARED, "GET /v1/programs": [],
+                         f"GET /v1/people/{ME}/enrollments": []})
+    async with browser(services, newcomer=True, language=language) as page:
+        first = (await page.get("/sign-up")).text
+    async with browser(services, ME, language=language) as page:
+        steps = {path: (await page.get(path)).text for path in (
+            "/sign-up/interests", "/sign-up/identity", "/sign-up/enrol?signing_up=1")}
+        changing = (await page.get("/sign-up/interests?next=/")).text
+        joining = (await page.get("/sign-up/enrol")).text
+    assert back_link(first) is None
+    assert [back_link(text) for text in steps.values()] == ["/sign-up", "/sign-up/interests", "/sign-up/identity"]
+    assert back_link(changing) is None and back_link(joining) is None, "not signing up: no steps to go back through"
+
+
+async def test_going_back_to_the_first_step_shows_the_answers_given_and_saving_them_again_goes_on_to_the_next():
+    changed = {**PERSON, "display_name": "Ana María"}
+    services = Services({"GET /v1/chapters": [], f"GET /v1/people/{ME}": PERSON, f"PATCH /v1/people/{ME}": changed})
+    async with browser(services, ME) as page:
+        about = await page.get("/sign-up")
+        saved = await page.post("/sign-up", data={"csrf": CSRF, "display_name": "Ana María", "stage": "undergraduate",
+                                                  "timezone": "America/Chicago", "language": "en"})
+    assert about.status_code == 200 and "Step 1 of 4" in about.text
+    assert 'value="Ana"' in about.text
+    assert ("America/Chicago", "Central Time, Chicago", True) in time_zone_options(about.text)
+    assert saved.status_code == 303 and saved.headers["location"] == "/sign-up/interests"
+    [patch] = [r for r in services.sent if r.method == "PATCH"]
+    assert json.loads(patch.content)["display_name"] == "Ana María"
+    assert not [r for r in services.sent if r.method == "POST"], "not registered a second time"
+
+
 async def test_signing_up_someone_not_owning_the_address_signs_out_right_there_with_a_button():
     sessions = FakeSessions()
     async with browser(Services({"GET /v1/chapters": []}), newcomer=True, sessions=sessions) as page:
