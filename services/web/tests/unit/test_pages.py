@@ -2174,6 +2174,40 @@ async def test_going_back_to_the_first_step_shows_the_answers_given_and_saving_t
     assert not [r for r in services.sent if r.method == "POST"], "not registered a second time"
 
 
+def time_zone_select(html: str) -> str:
+    found = re.search(r'<select id="timezone"[^>]*>', html)
+    assert found, "no time-zone select"
+    return found.group(0)
+
+
+# The page's script chose the browser's zone on the page saying "Choose your time zone.", marked wrong: a zone shown
+# chosen under an error saying none was. Refused, the field shows none chosen, as its error says; the script may
+# still add the browser's zone to the list, for the person to choose.
+@pytest.mark.parametrize("sent", ["", "Mars/Olympus_Mons"])
+async def test_a_time_zone_refused_on_sign_up_shows_none_chosen_as_its_error_says_and_the_script_chooses_none(sent):
+    async with browser(Services({"GET /v1/chapters": []}), newcomer=True) as page:
+        refused = await page.post("/sign-up", data={"csrf": CSRF, "display_name": "Ana", "stage": "undergraduate",
+                                                    "timezone": sent, "language": "en"})
+    assert refused.status_code == 422
+    assert error_next_to(refused.text, "timezone") == "Choose your time zone."
+    assert [(value, selected) for value, _, selected in time_zone_options(refused.text) if selected] == [("", True)]
+    assert "Mars/Olympus_Mons" not in refused.text
+    select = time_zone_select(refused.text)
+    assert "data-guess" not in select and 'data-zone-names="/time-zones/name"' in select
+
+
+async def test_a_time_zone_refused_on_the_profile_shows_none_chosen_as_its_error_says():
+    services = Services({f"GET /v1/people/{ME}": PERSON, "GET /v1/chapters": []})
+    async with browser(services, ME) as page:
+        refused = await page.post("/profile", data={"csrf": CSRF, "display_name": "Ana", "stage": "undergraduate",
+                                                    "timezone": "Mars/Olympus_Mons", "language": "en"})
+    assert refused.status_code == 422
+    assert error_next_to(refused.text, "timezone") == "Choose your time zone."
+    assert [(value, selected) for value, _, selected in time_zone_options(refused.text) if selected] == [("", True)]
+    assert "Mars/Olympus_Mons" not in refused.text and "data-guess" not in time_zone_select(refused.text)
+    assert ("America/Chicago", "Central Time, Chicago", False) in time_zone_options(refused.text), "theirs, to choose"
+
+
 async def test_signing_up_someone_not_owning_the_address_signs_out_right_there_with_a_button():
     sessions = FakeSessions()
     async with browser(Services({"GET /v1/chapters": []}), newcomer=True, sessions=sessions) as page:

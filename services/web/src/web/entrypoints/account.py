@@ -360,6 +360,7 @@ def _about_answers(visitor: Visit, posted, chapters: list[dict], time_zones: tup
         problems["stage"] = visitor._("Choose where you are in your training.")
     if values["timezone"] not in time_zones and not is_time_zone(values["timezone"]):
         problems["timezone"] = visitor._("Choose your time zone.")
+        values["timezone"] = ""  # shown as none chosen, as its error says, not as a zone refused
     if values["chapter_id"] and values["chapter_id"] not in {c["id"] for c in chapters}:
         problems["chapter_id"] = visitor._("Choose your chapter from the list, or none.")
     return values, chosen, problems
