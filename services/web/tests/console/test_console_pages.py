@@ -1867,6 +1867,23 @@ async def test_a_coordinator_sees_who_has_yet_to_answer_a_proposal_and_when_it_l
     assert "Answer by</dt><dd>Thu, Dec 17, 2026, 8:03 AM CST (then it lapses, unanswered)" in " ".join(one.split())
 
 
+async def test_deadlines_at_midnight_read_in_the_console_as_the_last_minute_of_the_day_before(world):
+    s, program, event = world["s"], world["program"], world["event"]
+    event["registration_deadline"] = "2026-12-11T06:00:00+00:00"  # 00:00 in Chicago, the event's zone
+    waiting = s.pairing(program, s.person("Dana Student", stage="undergraduate"), world["mentor"], status="proposed",
+                        mentee_accepted=True, mentor_accepted=False, answer_by="2026-12-18T06:00:00+00:00")
+    async with as_(world, "coordinator")[0] as page:
+        shown = {path: " ".join((await page.get(path)).text.split()) for path in (
+            f"/console/events/{event['id']}", f"/console/pairings/{waiting['id']}",
+            f"/console/programs/{program['id']}")}
+    assert "Thu, Dec 10, 2026, 11:59 PM CST" in shown[f"/console/events/{event['id']}"]
+    assert "Answer by</dt><dd>Thu, Dec 17, 2026, 11:59 PM CST" in shown[f"/console/pairings/{waiting['id']}"]
+    assert "lapses unanswered on December 17, 2026" in shown[f"/console/programs/{program['id']}"]
+    for text in shown.values():  # a moment that starts something (check-in opening) may still say 12:00 AM
+        assert "Fri, Dec 11, 2026, 12:00 AM" not in text and "Fri, Dec 18, 2026, 12:00 AM" not in text
+        assert "December 18" not in text
+
+
 @pytest.mark.parametrize(("pausing", "said"), [
     (["mentor"], "its lapse would pause the mentor, whose last one lapsed too"),
     (["mentee"], "its lapse would pause the mentee, whose last one lapsed too"),

@@ -56,3 +56,15 @@ async def test_the_pages_of_events_say_in_their_footer_that_an_in_person_events_
     for path, shown in (await pages_of(an_event(is_virtual=False))).items():
         assert ("Times are shown in your time zone (Central Time, Chicago), an in-person event's in its own, where it "
                 "takes place.") in shown, path
+
+
+@pytest.mark.parametrize(("language", "said"), [("en", "Thu, Dec 10, 2026, 11:59 PM PST"),
+                                                ("es", "jue, 10 de dic de 2026, 11:59 p.m. hora estándar del Pacífico")])
+async def test_a_registration_deadline_at_midnight_is_said_as_the_last_minute_of_the_day_before(language, said):
+    # "12:00 AM" of Friday was read as the start of Friday, a day too late: style guides say 11:59 PM of Thursday.
+    event = {**an_event(is_virtual=False), "registration_deadline": "2026-12-11T08:00:00+00:00"}  # 00:00 in LA
+    services = Services({f"GET /v1/events/{event['id']}": event, "GET /v1/registrations/mine": []})
+    async with browser(services, ME, language=language, timezone="America/Chicago") as page:
+        shown = " ".join((await page.get(f"/events/{event['id']}")).text.split())
+    assert said in shown
+    assert "12:00 AM" not in shown and "12:00 a.m." not in shown

@@ -981,6 +981,14 @@ async def test_a_moment_names_its_time_zone_in_words_where_the_language_has_no_a
     assert said in " ".join(shown.text.split())
 
 
+async def test_a_request_lapsing_at_midnight_says_the_last_minute_of_the_day_before():
+    waiting = a_pairing_of_mine("requested", mentor_accepted=False, answer_by="2026-12-18T06:00:00+00:00")  # 00:00 CST
+    async with browser(its_page(waiting), ME, timezone="America/Chicago") as page:
+        shown = " ".join((await page.get(f"/mentorships/{PAIRING}")).text.split())
+    assert "If the mentor has not answered by Thu, Dec 17, 2026, 11:59 PM CST, your request lapses" in shown
+    assert "12:00 AM" not in shown
+
+
 async def test_an_answered_mentorship_says_nothing_of_lapsing():
     async with browser(its_page(an_active_term(answer_by=None)), ME) as page:
         shown = await page.get(f"/mentorships/{PAIRING}")
@@ -1672,13 +1680,46 @@ def my_seat_at(event: dict, status: str = "confirmed") -> Services:
     ("es", "(un archivo de calendario; tu calendario lo muestra como «Un evento en el que te inscribiste», para que "
            "su nombre no se vea en tu pantalla de bloqueo)")])
 async def test_a_private_events_calendar_file_says_how_the_calendar_will_title_it_before_it_is_added(language, said):
-    private, _ = an_event(attendees_public=False)
+    private = my_seat_at(an_event(attendees_public=False)[1])
     public, _ = an_event(attendees_public=True)
     async with browser(private, ME, language=language) as page:
         kept = " ".join((await page.get(f"/events/{EVENT}")).text.split())
     async with browser(public, ME, language=language) as page:
         named = " ".join((await page.get(f"/events/{EVENT}")).text.split())
     assert said in kept and said not in named
+
+
+async def test_a_private_events_calendar_file_is_offered_only_to_those_registered_for_it():
+    # Its file is titled "An event you registered for": offered before registering, it said what was not so.
+    unregistered, event = an_event(attendees_public=False)
+    async with browser(unregistered, ME) as page:
+        before = (await page.get(f"/events/{EVENT}")).text
+    async with browser(Services(unregistered.answers)) as page:
+        signed_out = (await page.get(f"/events/{EVENT}")).text
+    assert "calendar.ics" not in before and "calendar.ics" not in signed_out
+    for status in ("confirmed", "waitlisted"):
+        async with browser(my_seat_at(event, status), ME) as page:
+            registered = (await page.get(f"/events/{EVENT}")).text
+        assert f'href="/events/{EVENT}/calendar.ics"' in registered, status
+
+
+async def test_registering_for_a_private_event_offers_its_calendar_file_in_the_part_of_the_page_it_replaces():
+    _, event = an_event(attendees_public=False)
+    services = my_seat_at(event)
+    services.answers[f"POST /v1/events/{EVENT}/registrations"] = services.answers["GET /v1/registrations/mine"][0]
+    async with browser(services, ME) as page:
+        swapped = await page.post(f"/events/{EVENT}/register", data={"csrf": CSRF}, headers={"HX-Request": "true"})
+    assert f'href="/events/{EVENT}/calendar.ics"' in swapped.text
+
+
+async def test_a_public_events_calendar_file_is_offered_to_anyone_who_may_read_its_page():
+    services, _ = an_event(attendees_public=True)
+    async with browser(services, ME) as page:
+        signed_in = (await page.get(f"/events/{EVENT}")).text
+    async with browser(Services(services.answers)) as page:
+        signed_out = (await page.get(f"/events/{EVENT}")).text
+    for text in (signed_in, signed_out):
+        assert f'href="/events/{EVENT}/calendar.ics"' in text
 
 
 async def test_an_event_whose_registration_has_closed_says_so_and_offers_no_register_button():
@@ -2089,6 +2130,82 @@ async def test_signing_up_the_browsers_own_time_zone_is_named_as_after_a_mistake
     assert unknown.status_code == 404
     assert ("Asia/Tehran", named.text, True) in time_zone_options(mistaken.text)
     assert [selected for _, _, selected in time_zone_options(mistaken.text)].count(True) == 1
+
+
+def back_link(html: str) -> str | None:
+    """Where the page's back link leads, once it is before the main content (GOV.UK's place for it); None without."""
+    found = re.search(r'<a class="back-link" href="([^"]*)">(Back|Atrás)</a>', html)
+    if found is None:
+        return None
+    assert found.start() < html.index("<main"), "the back link is before the main content"
+    return found.group(1)
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+async def test_each_sign_up_step_after_the_first_links_back_to_the_step_before(language):
+    services = Services({"GET /v1/chapters": [], f"GET /v1/people/{ME}": PERSON,
+                         f"GET /v1/people/{ME}/identity": NOTHING_DECLARED, "GET /v1/programs": [],
+                         f"GET /v1/people/{ME}/enrollments": []})
+    async with browser(services, newcomer=True, language=language) as page:
+        first = (await page.get("/sign-up")).text
+    async with browser(services, ME, language=language) as page:
+        steps = {path: (await page.get(path)).text for path in (
+            "/sign-up/interests", "/sign-up/identity", "/sign-up/enrol?signing_up=1")}
+        changing = (await page.get("/sign-up/interests?next=/")).text
+        joining = (await page.get("/sign-up/enrol")).text
+    assert back_link(first) is None
+    assert [back_link(text) for text in steps.values()] == ["/sign-up", "/sign-up/interests", "/sign-up/identity"]
+    assert back_link(changing) is None and back_link(joining) is None, "not signing up: no steps to go back through"
+
+
+async def test_going_back_to_the_first_step_shows_the_answers_given_and_saving_them_again_goes_on_to_the_next():
+    changed = {**PERSON, "display_name": "Ana María"}
+    services = Services({"GET /v1/chapters": [], f"GET /v1/people/{ME}": PERSON, f"PATCH /v1/people/{ME}": changed})
+    async with browser(services, ME) as page:
+        about = await page.get("/sign-up")
+        saved = await page.post("/sign-up", data={"csrf": CSRF, "display_name": "Ana María", "stage": "undergraduate",
+                                                  "timezone": "America/Chicago", "language": "en"})
+    assert about.status_code == 200 and "Step 1 of 4" in about.text
+    assert 'value="Ana"' in about.text
+    assert ("America/Chicago", "Central Time, Chicago", True) in time_zone_options(about.text)
+    assert saved.status_code == 303 and saved.headers["location"] == "/sign-up/interests"
+    [patch] = [r for r in services.sent if r.method == "PATCH"]
+    assert json.loads(patch.content)["display_name"] == "Ana María"
+    assert not [r for r in services.sent if r.method == "POST"], "not registered a second time"
+
+
+def time_zone_select(html: str) -> str:
+    found = re.search(r'<select id="timezone"[^>]*>', html)
+    assert found, "no time-zone select"
+    return found.group(0)
+
+
+# The page's script chose the browser's zone on the page saying "Choose your time zone.", marked wrong: a zone shown
+# chosen under an error saying none was. Refused, the field shows none chosen, as its error says; the script may
+# still add the browser's zone to the list, for the person to choose.
+@pytest.mark.parametrize("sent", ["", "Mars/Olympus_Mons"])
+async def test_a_time_zone_refused_on_sign_up_shows_none_chosen_as_its_error_says_and_the_script_chooses_none(sent):
+    async with browser(Services({"GET /v1/chapters": []}), newcomer=True) as page:
+        refused = await page.post("/sign-up", data={"csrf": CSRF, "display_name": "Ana", "stage": "undergraduate",
+                                                    "timezone": sent, "language": "en"})
+    assert refused.status_code == 422
+    assert error_next_to(refused.text, "timezone") == "Choose your time zone."
+    assert [(value, selected) for value, _, selected in time_zone_options(refused.text) if selected] == [("", True)]
+    assert "Mars/Olympus_Mons" not in refused.text
+    select = time_zone_select(refused.text)
+    assert "data-guess" not in select and 'data-zone-names="/time-zones/name"' in select
+
+
+async def test_a_time_zone_refused_on_the_profile_shows_none_chosen_as_its_error_says():
+    services = Services({f"GET /v1/people/{ME}": PERSON, "GET /v1/chapters": []})
+    async with browser(services, ME) as page:
+        refused = await page.post("/profile", data={"csrf": CSRF, "display_name": "Ana", "stage": "undergraduate",
+                                                    "timezone": "Mars/Olympus_Mons", "language": "en"})
+    assert refused.status_code == 422
+    assert error_next_to(refused.text, "timezone") == "Choose your time zone."
+    assert [(value, selected) for value, _, selected in time_zone_options(refused.text) if selected] == [("", True)]
+    assert "Mars/Olympus_Mons" not in refused.text and "data-guess" not in time_zone_select(refused.text)
+    assert ("America/Chicago", "Central Time, Chicago", False) in time_zone_options(refused.text), "theirs, to choose"
 
 
 async def test_signing_up_someone_not_owning_the_address_signs_out_right_there_with_a_button():

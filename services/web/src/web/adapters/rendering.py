@@ -7,7 +7,7 @@ One Jinja environment per language, each with its translations installed, so ren
 from __future__ import annotations
 
 import io
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any
@@ -114,6 +114,8 @@ class Renderer:
             environment.filters["day"] = self._day_filter(language)
             environment.filters["span"] = self._span_filter(language, environment.filters["when"])
             environment.filters["calendar_day"] = self._calendar_day_filter(language)
+            environment.filters["deadline"] = _as_deadline(environment.filters["when"])
+            environment.filters["deadline_day"] = _as_deadline(environment.filters["day"])
             environment.filters["zone_name"] = partial(zone_name, language=language)
             self._environments[language] = environment
             self._translations[language] = catalogue
@@ -176,6 +178,20 @@ class Renderer:
     def render(self, language: str, template: str, context: dict[str, Any]) -> str:
         environment = self._environments.get(language, self._environments[DEFAULT_LANGUAGE])
         return environment.get_template(template).render(context)
+
+
+def _as_deadline(say):
+    """`say` (the `when` or `day` filter) for a deadline: one at midnight where it is read is said as the last minute
+    of the day before (11:59 PM, as GOV.UK's style advises), since "12:00 AM" of Friday reads as Friday, a day late."""
+    def deadline(value: str | datetime | None, timezone: str | None = None) -> str:
+        if not value:
+            return ""
+        moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+        local = moment.astimezone(_zone(timezone))
+        if local.time() == time(0):
+            moment = local - timedelta(minutes=1)
+        return say(moment, timezone)
+    return deadline
 
 
 def _day_and_time(moment: datetime, zone: ZoneInfo, language: str) -> str:

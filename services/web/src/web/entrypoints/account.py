@@ -64,6 +64,9 @@ TIME_ZONES = (
     "Europe/Madrid", "Africa/Lagos", "Asia/Kolkata", "Asia/Manila", "UTC",
 )
 SIGN_UP_STEPS = ("about", "interests", "identity", "enrol")
+# Where each step opens during sign-up: a step's back link leads to the one before, showing the answers saved there.
+SIGN_UP_PATHS = {"about": "/sign-up", "interests": "/sign-up/interests", "identity": "/sign-up/identity",
+                 "enrol": "/sign-up/enrol?signing_up=1"}
 
 
 # --- sign in and out ----------------------------------------------------------------------------------------
@@ -304,19 +307,37 @@ def _listed(posted, name: str, allowed) -> list[str]:
 
 
 def _wizard(visitor: Visit, step: str, status: int = 200, **context: Any) -> Response:
+    index = SIGN_UP_STEPS.index(step)
     if context.get("back_to"):  # changing an answer, not signing up: the language switch keeps it so
         context["here"] = f"/sign-up/{step}?{urlencode({'next': context['back_to']})}"
-    return render(visitor, f"sign_up_{step}.html", status, step=step, steps=SIGN_UP_STEPS,
-                  number=SIGN_UP_STEPS.index(step) + 1, time_zones=zones_with(context.get("values") or {}),
-                  **context)
+    elif index:
+        context["back_link"] = SIGN_UP_PATHS[SIGN_UP_STEPS[index - 1]]
+    return render(visitor, f"sign_up_{step}.html", status, step=step, steps=SIGN_UP_STEPS, number=index + 1,
+                  time_zones=zones_with(context.get("values") or {}), **context)
 
 
 @router.get("/sign-up")
 async def sign_up_about(visitor: Newcomer) -> Response:
-    if visitor.session is not None and visitor.session.person_id is not None:
-        return redirect(visitor, "/sign-up/interests")
-    chapters = await clients(visitor.request).chapters(visitor.who)
-    return _wizard(visitor, "about", chapters=chapters, values={"language": visitor.language})
+    api = clients(visitor.request)
+    if visitor.session is None or visitor.session.person_id is None:
+        chapters = await api.chapters(visitor.who)
+        return _wizard(visitor, "about", chapters=chapters, values={"language": visitor.language})
+    # Gone back to from the next step: the answers given, to change.
+    me, chapters = await asyncio.gather(api.person(visitor.who, visitor.person_id), api.chapters(visitor.who))
+    return _wizard(visitor, "about", chapters=chapters, values=_about_values(visitor, me), chosen=_about_chosen(me))
+
+
+def _about_values(visitor: Visit, me: dict) -> dict[str, str]:
+    """The person's answers to "about you", as its fields show them."""
+    return {"display_name": me["display_name"], "pronouns": me.get("pronouns") or "",
+            "pronouns_visibility": me.get("pronouns_visibility") or "partners", "stage": me["stage"],
+            "chapter_id": me.get("chapter_id") or "", "timezone": me.get("timezone") or "",
+            "is_alumni": "yes" if me.get("is_alumni") else "",
+            "language": me.get("preferred_language") or visitor.language}
+
+
+def _about_chosen(me: dict) -> dict[str, list[str]]:
+    return {"languages": me.get("languages") or [], "modalities": me.get("modalities") or []}
 
 
 def _about_answers(visitor: Visit, posted, chapters: list[dict], time_zones: tuple[str, ...] = TIME_ZONES
@@ -339,6 +360,7 @@ def _about_answers(visitor: Visit, posted, chapters: list[dict], time_zones: tup
         problems["stage"] = visitor._("Choose where you are in your training.")
     if values["timezone"] not in time_zones and not is_time_zone(values["timezone"]):
         problems["timezone"] = visitor._("Choose your time zone.")
+        values["timezone"] = ""  # shown as none chosen, as its error says, not as a zone refused
     if values["chapter_id"] and values["chapter_id"] not in {c["id"] for c in chapters}:
         problems["chapter_id"] = visitor._("Choose your chapter from the list, or none.")
     return values, chosen, problems
@@ -363,12 +385,50 @@ def _name_refused(visitor: Visit, error: ServiceError) -> dict[str, str]:
     return {}
 
 
+def _about_refused(visitor: Visit, error: ServiceError) -> tuple[int, dict[str, Any]]:
+    """Profiles' refusal of "about you" answers: the status and what the page says of it (next to the name, or at
+    the top)."""
+    if named := _name_refused(visitor, error):
+        return 422, {"problems": named}
+    return 422 if error.status < 500 else 503, {"error": visitor.error_words(error)}
+
+
+async def _save_about(visitor: Visit, me: dict, values: dict[str, str], chosen: dict[str, list[str]]) -> None:
+    """The person's "about you" changed (the profile page, or sign-up's first step gone back to), and taken by their
+    sessions and their calendar feed."""
+    # Languages the page does not offer (given through the API, or by an import) are kept, not dropped.
+    chosen["languages"] += [code for code in me.get("languages") or [] if code not in labels.LANGUAGES]
+    person = await clients(visitor.request).update_person(visitor.who, visitor.person_id,
+                                                          _about_body(visitor, values, chosen))
+    if person.get("preferred_language") != me.get("preferred_language"):
+        await _calendar_feed_follows(visitor, person["preferred_language"])
+    session = visitor.session
+    assert session is not None
+    await sign_in.profile_saved(session, person, app_state(visitor.request).new_unit_of_work())
+
+
+async def _change_about(visitor: Visit, posted) -> Response:
+    """Sign-up's first step saved again, by one gone back to it: their details changed, then on to the next step
+    (also what a second click on its first "Save and continue" does)."""
+    api = clients(visitor.request)
+    me, chapters = await asyncio.gather(api.person(visitor.who, visitor.person_id), api.chapters(visitor.who))
+    values, chosen, problems = _about_answers(visitor, posted, chapters, zones_with(me))
+    if problems:
+        return _wizard(visitor, "about", 422, chapters=chapters, values=values, problems=problems, chosen=chosen)
+    try:
+        await _save_about(visitor, me, values, chosen)
+    except ServiceError as error:
+        status, said = _about_refused(visitor, error)
+        return _wizard(visitor, "about", status, chapters=chapters, values=values, chosen=chosen, **said)
+    return redirect(visitor, "/sign-up/interests")
+
+
 @router.post("/sign-up")
 async def register(visitor: Newcomer, posted: Form) -> Response:
     session = visitor.session
     assert session is not None
     if session.person_id is not None:
-        return redirect(visitor, "/sign-up/interests")
+        return await _change_about(visitor, posted)
     chapters = await clients(visitor.request).chapters(visitor.who)
     values, chosen, problems = _about_answers(visitor, posted, chapters)
     if problems:
@@ -429,13 +489,7 @@ def _profile_page(visitor: Visit, me: dict, chapters: list[dict], values: dict, 
 async def profile(visitor: Person) -> Response:
     api = clients(visitor.request)
     me, chapters = await asyncio.gather(api.person(visitor.who, visitor.person_id), api.chapters(visitor.who))
-    values = {"display_name": me["display_name"], "pronouns": me.get("pronouns") or "",
-              "pronouns_visibility": me.get("pronouns_visibility") or "partners", "stage": me["stage"],
-              "chapter_id": me.get("chapter_id") or "", "timezone": me.get("timezone") or "",
-              "is_alumni": "yes" if me.get("is_alumni") else "",
-              "language": me.get("preferred_language") or visitor.language}
-    return _profile_page(visitor, me, chapters, values,
-                         {"languages": me.get("languages") or [], "modalities": me.get("modalities") or []})
+    return _profile_page(visitor, me, chapters, _about_values(visitor, me), _about_chosen(me))
 
 
 @router.post("/profile")
@@ -445,20 +499,11 @@ async def save_profile(visitor: Person, posted: Form) -> Response:
     values, chosen, problems = _about_answers(visitor, posted, chapters, zones_with(me))
     if problems:
         return _profile_page(visitor, me, chapters, values, chosen, 422, problems=problems)
-    # Languages the page does not offer (given through the API, or by an import) are kept, not dropped.
-    chosen["languages"] += [code for code in me.get("languages") or [] if code not in labels.LANGUAGES]
     try:
-        person = await api.update_person(visitor.who, visitor.person_id, _about_body(visitor, values, chosen))
+        await _save_about(visitor, me, values, chosen)
     except ServiceError as error:
-        if named := _name_refused(visitor, error):
-            return _profile_page(visitor, me, chapters, values, chosen, 422, problems=named)
-        return _profile_page(visitor, me, chapters, values, chosen, 422 if error.status < 500 else 503,
-                             error=visitor.error_words(error))
-    if person.get("preferred_language") != me.get("preferred_language"):
-        await _calendar_feed_follows(visitor, person["preferred_language"])
-    session = visitor.session
-    assert session is not None
-    await sign_in.profile_saved(session, person, app_state(visitor.request).new_unit_of_work())
+        status, said = _about_refused(visitor, error)
+        return _profile_page(visitor, me, chapters, values, chosen, status, **said)
     return redirect(visitor, "/?done=profile_saved")
 
 

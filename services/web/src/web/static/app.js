@@ -65,24 +65,28 @@
   // a mistake ("Iran Time, Tehran", never "Asia/Tehran"), right after "Choose one", where the server lists a person's
   // own zone. Exactly one option is then selected, "Choose one" no longer; with no zone reported, or no name for it,
   // "Choose one" stays: never a wrong zone, nor a code. A zone the person chose meanwhile is left as it is.
+  // Under the error "Choose your time zone." (no `data-guess`) the browser's zone is only offered, not chosen: the
+  // field then shows what its error says.
   document.addEventListener("DOMContentLoaded", function () {
-    var zone = document.querySelector("select[name=timezone][data-guess]");
+    var zone = document.querySelector("select[name=timezone][data-zone-names]");
     if (!zone || !window.Intl) { return; }
+    var guess = zone.hasAttribute("data-guess");
     var mine = Intl.DateTimeFormat().resolvedOptions().timeZone;
     if (!mine || !/^[A-Za-z_]+(\/[A-Za-z0-9_+-]+)*$/.test(mine)) { return; }
     function choose(option) {
+      if (!guess) { return; }
       for (var i = 0; i < zone.options.length; i++) { zone.options[i].defaultSelected = zone.options[i] === option; }
       option.selected = true;
     }
     for (var i = 0; i < zone.options.length; i++) {
       if (zone.options[i].value === mine) { choose(zone.options[i]); return; }
     }
-    var names = zone.getAttribute("data-zone-names");
-    if (!names || !window.fetch) { return; }
-    window.fetch(names + "?zone=" + encodeURIComponent(mine), {credentials: "same-origin"})
+    if (!window.fetch) { return; }
+    var names = zone.getAttribute("data-zone-names") + "?zone=" + encodeURIComponent(mine);
+    window.fetch(names, {credentials: "same-origin"})
       .then(function (answer) { return answer.ok ? answer.text() : null; })
       .then(function (words) {
-        if (!words || zone.value !== "") { return; }
+        if (!words || (guess && zone.value !== "")) { return; }
         var option = new Option(words, mine);
         zone.add(option, zone.options.length > 1 ? zone.options[1] : null);
         choose(option);
