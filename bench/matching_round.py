@@ -89,12 +89,13 @@ async def load(dsn: str, mentees: int, method: str = "optimal", seed: int = 1) -
 
 async def run_round(dsn: str) -> dict:
     """The service's own round job, once; also how many times it priced the pairs left out of the graph."""
-    from matching.adapters.solver import optimal_assignment
+    from matching.adapters.solver import compile_ahead, optimal_assignment
     from matching.service_layer import rounds
     from matching.service_layer.rosters import RosterCache
     from matching.service_layer.unit_of_work import MatchingUnitOfWork
 
     gc.freeze()  # what importing made, out of the collector's sight, as the service does once started (plumbing.serve)
+    compile_ahead()  # the solver compiled or loaded from numba's cache, as the service does once started (jobs.py)
     seen: dict = {}
 
     def counted(solve):

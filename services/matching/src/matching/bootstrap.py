@@ -11,7 +11,7 @@ from plumbing.runtime import Service
 from plumbing.settings import ServiceSettings
 
 from .adapters.identity_hashing import KEY_SETTING, IdentityHasher
-from .adapters.solver import optimal_assignment
+from .adapters.solver import compile_ahead, optimal_assignment
 from .config import MatchingSettings
 from .entrypoints import consumers, http, jobs
 from .service_layer.rosters import RosterCache
@@ -31,7 +31,7 @@ def build_app(settings: ServiceSettings | None = None) -> FastAPI:
                                              answer_within_days=settings.answer_within_days)
     service.consume(consumers.HANDLERS, new_unit_of_work, person_keys=person_keys.of_settings(settings),
                     prepare=consumers.PREPARE)
-    service.run_in_background(jobs.run_rounds(new_unit_of_work, optimal_assignment, settings),
+    service.run_in_background(jobs.run_rounds(new_unit_of_work, optimal_assignment, settings, compile_ahead),
                               jobs.watch_mentorships(new_unit_of_work, settings),
                               jobs.hash_identities_stored_in_plaintext(new_unit_of_work, settings))
     app = create_app(service, [http.router, audit.router()], title="Mentorship platform: matching")

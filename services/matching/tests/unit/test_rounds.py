@@ -7,7 +7,7 @@ from uuid import uuid4
 
 import numpy as np
 import pytest
-from matching.adapters import solver
+from matching.adapters import hungarian, solver
 from matching.adapters.solver import optimal_assignment
 from matching.domain.model import Candidate, IdentityWish, ProgramRules
 from matching.domain.rounds import (
@@ -356,3 +356,13 @@ def test_the_stable_round_proposing_all_at_once_gives_what_one_proposal_at_a_tim
         chosen = stable_matching(whole)
         assert {(int(whole.heads[e]), int(whole.tails[e])) for e in chosen} == \
             deferred_acceptance_one_proposal_at_a_time(whole)
+
+
+def test_compiling_the_solver_ahead_compiles_what_a_round_then_uses():
+    solver.compile_ahead()
+    compiled = set(hungarian.solve.signatures)
+    for most_pairs_first in (False, True):
+        mentees, mentors = population(4, 30, 8)
+        optimal_assignment(candidate_graph(PROGRAM, Weights(), mentees, mentors, live_pairs=0, top_k=1),
+                           most_pairs_first)
+    assert set(hungarian.solve.signatures) == compiled

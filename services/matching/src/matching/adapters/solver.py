@@ -69,6 +69,13 @@ class _Assignment:
         return chosen, bound - self.bonus, self.price[:m].copy()
 
 
+def compile_ahead() -> None:
+    """The solver compiled (about 6 s, the first time on a machine) or loaded from numba's cache (0.5 s), on a graph of
+    one pair, with the types a round's have: before a round waits for it."""
+    one = np.ones(1, dtype=np.int64)
+    hungarian.solve(np.arange(2, dtype=np.int64), one - 1, one, one, -one, one)
+
+
 def optimal_assignment(graph: CandidateGraph, most_pairs_first: bool = False) -> np.ndarray:
     """The chosen edges (indices into the graph's edge arrays, which may have grown: see the module's doc)."""
     n = len(graph.mentees)

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Callable
+
 from plumbing.jobs import every
+from plumbing.metrics import Metrics
 from plumbing.runtime import BackgroundJob
 
 from ..config import MatchingSettings
@@ -10,10 +14,18 @@ from ..service_layer import lifecycle, projections, rounds
 from ..service_layer.ports import NewUnitOfWork, Solver
 
 
-def run_rounds(new_uow: NewUnitOfWork, solve: Solver, settings: MatchingSettings) -> BackgroundJob:
-    """Run queued rounds (claimed with SKIP LOCKED: one instance each), one after another while any waits."""
-    return every(settings.round_poll_seconds, lambda: rounds.run_next_round(new_uow, solve),
-                 name="run_rounds", again_at_once=lambda ran: ran is not None)
+def run_rounds(new_uow: NewUnitOfWork, solve: Solver, settings: MatchingSettings,
+               prepare: Callable[[], None]) -> BackgroundJob:
+    """Run queued rounds (claimed with SKIP LOCKED: one instance each), one after another while any waits; the
+    solver `prepare`d first, in a thread (compiling it takes seconds, which the first round would otherwise wait)."""
+    polling = every(settings.round_poll_seconds, lambda: rounds.run_next_round(new_uow, solve),
+                    name="run_rounds", again_at_once=lambda ran: ran is not None)
+
+    async def job(metrics: Metrics | None = None) -> None:
+        await asyncio.to_thread(prepare)
+        await polling(metrics)
+
+    return job
 
 
 def watch_mentorships(new_uow: NewUnitOfWork, settings: MatchingSettings) -> BackgroundJob:

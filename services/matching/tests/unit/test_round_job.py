@@ -1,0 +1,24 @@
+"""The background job that runs rounds."""
+
+import asyncio
+from types import SimpleNamespace
+
+from matching.entrypoints import jobs
+
+
+async def test_the_round_job_readies_the_solver_before_it_first_looks_for_a_round():
+    happened: list[str] = []
+    looked = asyncio.Event()
+
+    def no_round_queued():
+        happened.append("looked for a round")
+        looked.set()
+        raise ConnectionError("the fake has no database")  # logged; the job tries again after its wait
+
+    job = jobs.run_rounds(no_round_queued, solve=lambda graph, most_pairs_first: None,  # type: ignore[arg-type]
+                          settings=SimpleNamespace(round_poll_seconds=60),  # type: ignore[arg-type]
+                          prepare=lambda: happened.append("solver ready"))
+    running = asyncio.create_task(job(None))
+    await asyncio.wait_for(looked.wait(), timeout=10)
+    running.cancel()
+    assert happened == ["solver ready", "looked for a round"]
