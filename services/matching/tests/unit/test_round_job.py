@@ -1,6 +1,8 @@
 """The background job that runs rounds."""
 
 import asyncio
+import subprocess
+import sys
 from types import SimpleNamespace
 
 from matching.entrypoints import jobs
@@ -22,3 +24,9 @@ async def test_the_round_job_readies_the_solver_before_it_first_looks_for_a_roun
     await asyncio.wait_for(looked.wait(), timeout=10)
     running.cancel()
     assert happened == ["solver ready", "looked for a round"]
+
+
+def test_the_service_is_built_without_importing_numba_which_takes_a_second_the_round_job_spends_in_its_thread():
+    imported = subprocess.run([sys.executable, "-c", "import sys, matching.bootstrap; print('numba' in sys.modules)"],
+                              capture_output=True, text=True, check=True)
+    assert imported.stdout.strip() == "False"

@@ -21,7 +21,6 @@ from __future__ import annotations
 import numpy as np
 
 from ..domain.rounds import CandidateGraph
-from . import hungarian
 
 MAX_PASSES = 50
 # Pairs added per mentee and pass, those that would gain most first: enough to converge in a few passes, few
@@ -59,6 +58,8 @@ class _Assignment:
         if self.price is None:  # from nothing: each mentor's best edge, so that mentors draw mentees in
             self.price = np.zeros(len(self.room), dtype=np.int64)
             np.maximum.at(self.price, tails, weights)
+        from . import hungarian  # importing numba takes about 0.9 s: not on the service's way to ready
+
         edge_of, bound = hungarian.solve(row_start, tails[order], weights[order], self.room, self.mentor_of,
                                          self.price)
         paired = edge_of >= 0
@@ -72,6 +73,8 @@ class _Assignment:
 def compile_ahead() -> None:
     """The solver compiled (about 6 s, the first time on a machine) or loaded from numba's cache (0.5 s), on a graph of
     one pair, with the types a round's have: before a round waits for it."""
+    from . import hungarian  # here, in the round job's thread, not when the service imports this module
+
     one = np.ones(1, dtype=np.int64)
     hungarian.solve(np.arange(2, dtype=np.int64), one - 1, one, one, -one, one)
 
