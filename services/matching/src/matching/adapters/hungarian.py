@@ -198,11 +198,16 @@ def solve(row_start: np.ndarray, cols: np.ndarray, weights: np.ndarray, room: np
                 break
             j, slot = left, vacated
 
-    # From each mentor with room and a price: lower it until a mentee is drawn in or it reaches 0.
-    j0 = 0
-    while j0 < m:
+    # From each mentor with room and a price: lower it until a mentee is drawn in or it reaches 0. Mentors with the
+    # fewest mentees to choose from per place first: left for later, they would displace those who chose before them
+    # (from nothing at 50k: 0.6 s, against 1.4 s in index order and 5.6 s with the most first).
+    choices = (by_mentor_start[1:] - by_mentor_start[:-1]) / np.maximum(room, 1)
+    mentor_order = np.argsort(choices, kind="mergesort")
+    at = 0
+    while at < m:
+        j0 = mentor_order[at]
         if load[j0] >= room[j0] or price[j0] <= 0:
-            j0 += 1
+            at += 1
             continue
         size, reached, reached_mentees = 0, 0, 0
         mentor_distance[j0] = 0
