@@ -587,7 +587,7 @@ class _Composer:
                 _("Please accept or decline by %(moment)s. Unanswered by then, it lapses.")) % values
 
     def _answer_moment(self) -> str:
-        return self.r.moment(_at(self.c["answer_by"]))
+        return self.r.moment(self.r.deadline(_at(self.c["answer_by"])))
 
     def _request(self) -> Message:
         """A mentee asked a mentor (in a program where mentees choose): the mentee has answered, the mentor answers.
