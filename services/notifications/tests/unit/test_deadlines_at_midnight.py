@@ -1,4 +1,4 @@
-"""A deadline (by when to answer a proposal or a request) that falls at midnight where its
+"""A deadline (by when to answer a proposal or a request, until when a link works) that falls at midnight where its
 reader reads it is said as 11:59 PM of the day before, as the web app says it: "12:00 AM" of Friday reads as Friday,
 a day late. The same moment read in another zone, where it is not midnight, and any other moment, read as before."""
 
@@ -7,6 +7,7 @@ from uuid import uuid4
 
 import pytest
 from mentorship_contracts import matching as ma
+from mentorship_contracts import profiles as pr
 from notifications.adapters.links import Links
 from notifications.adapters.messages import inbox_composer
 from notifications.service_layer import handlers, views
@@ -81,3 +82,21 @@ async def test_an_answer_due_a_minute_after_midnight_reads_as_that_minute(langua
             "es": "5 mar 2027, 12:01 a.m. (hora estándar central)"}[language]
     assert said in words(told.text) and said in words(await inbox_text(uow, ana))
 
+
+@pytest.mark.parametrize(("language", "said"), [
+    ("en", "The link works once, until Thursday, March 4, 2027 at 11:59 PM (Central Standard Time)."),
+    ("es", "El enlace funciona una sola vez, hasta el jueves, 4 de marzo de 2027 a las 11:59 p.m. "
+           "(hora estándar central)."),
+])
+async def test_an_email_change_link_that_stops_working_at_midnight_works_until_the_last_minute_of_the_day_before(
+        language, said):
+    uow = new_uow()
+    ana = await person(uow, "Ana Reyes", zone="America/Chicago", language=language)
+
+    await handlers.email_change_requested(pr.EmailChangeRequested(
+        person_id=ana, chapter_id=None, display_name="Ana Reyes", new_email="ana.new@example.org",
+        confirmation_path=pr.email_confirmation_path("k3Yq9-single-use-secret-Zt0"), expires_at=MIDNIGHT_IN_CHICAGO,
+        timezone="America/Chicago", preferred_language=language), uow)
+
+    [told] = await sent(uow)
+    assert said in words(told.text) and said in words(told.html)
