@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import gettext
 from dataclasses import dataclass
-from datetime import date, datetime, tzinfo
+from datetime import date, datetime, time, timedelta, tzinfo
 from functools import cache, lru_cache
 from io import BytesIO
 from pathlib import Path
@@ -82,6 +82,12 @@ class Reader:
 
     def local(self, moment: datetime, zone: tzinfo | None = None) -> datetime:
         return moment.astimezone(zone or self.zone)
+
+    def deadline(self, moment: datetime, zone: tzinfo | None = None) -> datetime:
+        """A moment by which to act, as it is to be said: one at midnight where it is read is the last minute of the day
+        before (11:59 PM, as the web app says it), since "12:00 AM" of Friday reads as Friday, a day late."""
+        local = self.local(moment, zone)
+        return local - timedelta(minutes=1) if local.time() == time(0) else moment
 
     def day(self, moment: datetime | date, zone: tzinfo | None = None) -> str:
         """Thursday, March 4, 2027 / jueves, 4 de marzo de 2027."""

@@ -484,7 +484,7 @@ class _Composer:
     def email_change(self) -> Message:
         """To the new address only. The link is profiles' single-use secret: it is in this email and nowhere else."""
         _ = self._
-        expires = _at(self.c["expires_at"])
+        expires = self.r.deadline(_at(self.c["expires_at"]))
         values = {"day": self.r.day(expires), "time": self.r.time(expires), "zone": self.r.zone_name(expires)}
         return Message(_("Confirm your new email address"),
                        [_("You asked to use this address for your account. Please confirm it: until you do, we keep "
@@ -587,7 +587,7 @@ class _Composer:
                 _("Please accept or decline by %(moment)s. Unanswered by then, it lapses.")) % values
 
     def _answer_moment(self) -> str:
-        return self.r.moment(_at(self.c["answer_by"]))
+        return self.r.moment(self.r.deadline(_at(self.c["answer_by"])))
 
     def _request(self) -> Message:
         """A mentee asked a mentor (in a program where mentees choose): the mentee has answered, the mentor answers.
