@@ -141,14 +141,25 @@ async def test_a_mentor_offers_an_office_hour_adds_it_to_their_calendar_and_with
     assert await page.locator(".card", has_text="4:30").count() == 0
 
 
-async def test_anyone_reads_the_programs_and_an_events_calendar_file(platform, page):
+async def test_anyone_reads_the_programs_and_a_public_events_calendar_file(platform, page):
     await page.goto("/programs")
     await page.get_by_label("Chapter").select_option(platform.world["chapter"]["id"])
     await page.get_by_role("button", name="Show its programs").click()
     assert f"chapter={platform.world['chapter']['id']}" in page.url  # the choice is kept in the URL
     await page.get_by_role("link", name=platform.world["program"]["name"]).click()
     await page.get_by_role("link", name="Sign in or sign up to join").wait_for()
+    # A private event's file is titled as one registered for: not offered to a visitor.
     await page.goto(f"/events/{platform.world['event']['id']}")
+    await page.get_by_role("heading", name=platform.world["event"]["title"]).wait_for()
+    assert await page.get_by_role("link", name="Add to calendar").count() == 0
+    fair = {**{key: platform.world["event"][key] for key in ("starts_at", "ends_at", "registration_deadline",
+                                                             "timezone", "audience_stages")},
+            "kind": "career_fair", "title": f"Career fair {platform.world['run']}", "capacity": 200,
+            "is_virtual": False, "location": "Student center", "attendees_public": True}
+    async with platform.client("events") as events:
+        created = (await events.post("/v1/events", json=fair)).json()
+        assert (await events.post(f"/v1/events/{created['id']}/publish")).status_code == 200
+    await page.goto(f"/events/{created['id']}")
     href = await page.get_by_role("link", name="Add to calendar").get_attribute("href")
     calendar = await page.request.get(href)
     assert calendar.status == 200 and "BEGIN:VCALENDAR" in await calendar.text()
