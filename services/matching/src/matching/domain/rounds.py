@@ -284,13 +284,11 @@ class Pricer:
         column's price, in single precision with a margin per row larger than its rounding (a few more
         pairs, never fewer), and only those few are rounded to rankings and their gains taken exactly. Mentees are
         scored in order of what they could gain, so that a block's mentors priced low enough are few."""
-        heads: list[np.ndarray] = []
-        tails: list[np.ndarray] = []
-        found: list[np.ndarray] = []
         beyond = np.zeros(len(bound), dtype=np.int64)
         slack = left_out_best - bound
         mentees = mentees[self.bucket_of[mentees] >= 0]
         mentees = mentees[np.argsort(-slack[mentees], kind="stable")]
+        blocks: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
         for bucket in np.unique(self.bucket_of[mentees]).tolist():
             members = mentees[self.bucket_of[mentees] == bucket]
             # The bucket's mentors cheapest first: those a block may gain from are a prefix (a view, not a copy).
@@ -308,11 +306,22 @@ class Pricer:
                 if k == 0:
                     break  # nor for anyone after: they could gain less
                 size = max(1, _BLOCK_CELLS // k)
-                block_rows, start = members[start:start + size], start + size
-                *found_here, beyond[block_rows] = self._improving_in(block_rows, columns[:k], features[:, :k], bound,
-                                                                     mentor_price, most)
-                for gathered, part in zip((heads, tails, found), found_here, strict=True):
-                    gathered.append(part)
+                blocks.append((members[start:start + size], columns[:k], features[:, :k]))
+                start += size
+
+        def improving_in(block: tuple[np.ndarray, np.ndarray, np.ndarray]):
+            return self._improving_in(*block, bound, mentor_price, most)
+
+        heads: list[np.ndarray] = []
+        tails: list[np.ndarray] = []
+        found: list[np.ndarray] = []
+        with ThreadPoolExecutor(_workers()) as pool:  # blocks are independent; numpy and BLAS release the GIL
+            for (block_rows, _, _), (block_heads, block_tails, block_found, block_beyond) in zip(
+                    blocks, pool.map(improving_in, blocks), strict=True):
+                heads.append(block_heads)
+                tails.append(block_tails)
+                found.append(block_found)
+                beyond[block_rows] = block_beyond
         if not heads:
             empty = np.zeros(0, dtype=np.int64)
             return empty, empty, empty, beyond
