@@ -188,6 +188,10 @@ class FakeUnitOfWork:
     def emit(self, *events: IntegrationEvent) -> None:
         self._pending.extend(events)
 
+    async def stage(self) -> None:
+        """Nothing to do: the events emitted stay pending until the commit, as the real ones staged in the outbox
+        are committed or rolled back with the transaction."""
+
     def audit(self, actor: Principal, action: str, subject_kind: str, subject_id: object | None, *,
               chapter_id: UUID | None = None, detail: dict[str, Any] | None = None) -> None:
         from . import audit  # here: the audit module's HTTP side imports this module

@@ -105,6 +105,8 @@ class UnitOfWorkPort(Protocol):
 
     def emit(self, *events: IntegrationEvent) -> None: ...
 
+    async def stage(self) -> None: ...
+
     def audit(self, actor: Principal, action: str, subject_kind: str, subject_id: object | None, *,
               chapter_id: uuid.UUID | None = None, detail: dict[str, Any] | None = None) -> None: ...
 
@@ -148,6 +150,12 @@ class UnitOfWork:
             event.model_copy(update={"correlation_id": current}) if current and event.correlation_id is None else event
             for event in events
         )
+
+    async def stage(self) -> None:
+        """Write the events emitted so far to the outbox now, in this transaction: they are committed, or rolled back,
+        with it. A change of tens of thousands of events writes them as it goes, while its next part is computed."""
+        await outbox.add(self.conn, await self.as_published(self._pending))
+        self._pending = []
 
     def audit(self, actor: Principal, action: str, subject_kind: str, subject_id: object | None, *,
               chapter_id: uuid.UUID | None = None, detail: dict[str, Any] | None = None) -> None:

@@ -105,6 +105,31 @@ async def test_a_rolled_back_transaction_publishes_nothing(make_service, started
     assert await service.pool.fetchval("SELECT count(*) FROM outbox") == 0
 
 
+async def test_events_staged_as_a_change_goes_are_published_in_order_once_it_commits_and_never_if_it_rolls_back(
+    make_service, started, kafka_client_options
+):
+    """A round writes its tens of thousands of events a part at a time: they commit, or roll back, with it."""
+    service = await started(make_service())
+    kept = uuid4()
+    async with UnitOfWork(service.pool) as uow:
+        uow.emit(update(uuid4(), "staged"))
+        await uow.stage()
+        assert await uow.conn.fetchval("SELECT count(*) FROM outbox") == 1  # in the transaction, not yet committed
+        # no commit: leaving the block rolls back what was staged too
+    assert await service.pool.fetchval("SELECT count(*) FROM outbox") == 0
+    changes = [f"field {i}" for i in range(3 * outbox._COPIED_FROM)]
+    async with UnitOfWork(service.pool) as uow:
+        for part in (changes[:outbox._COPIED_FROM], changes[outbox._COPIED_FROM:-1]):
+            uow.emit(*(update(kept, change) for change in part))
+            await uow.stage()
+        uow.emit(update(kept, changes[-1]))
+        await uow.commit()
+
+    records = await read_topic(kafka_client_options(), PEOPLE, str(kept), len(changes))
+    assert [json.loads(r.value)["changed_fields"][0] for r in records] == changes
+    assert await eventually(lambda: service.pool.fetchval("SELECT count(*) = 0 FROM outbox"), what="an empty outbox")
+
+
 async def test_an_event_delivered_twice_takes_effect_once(make_service, started, kafka_client_options):
     service = await started(make_service(Recorder()))
     person = uuid4()

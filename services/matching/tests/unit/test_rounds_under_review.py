@@ -8,7 +8,7 @@ import pytest
 from matching.adapters.solver import optimal_assignment
 from matching.domain import commands
 from matching.domain.errors import DifferentKind, PairNotInRound, RoundNotDraft, SameMentor
-from matching.service_layer import projections, rounds
+from matching.service_layer import overlap, projections, rounds
 from mentorship_contracts import matching as published
 from mentorship_contracts.profiles import EnrollmentWithdrawn
 
@@ -170,6 +170,34 @@ async def test_publishing_skips_a_drafted_pair_whose_mentee_withdrew_meanwhile_a
     assert [(s["mentee_id"], s["reason_code"]) for s in outcome["skipped"]] == [(leaves, "mentee_no_longer_waiting")]
     [completed] = platform.events(published.RoundCompleted)
     assert completed.paired == 1
+
+
+async def test_a_round_drafted_and_published_a_few_pairs_at_a_time_is_the_same_round(monkeypatch):
+    # A national round is written a part at a time; each part's checks carry on from the parts before (mentors' room).
+    monkeypatch.setattr(overlap, "AT_ONCE", 2)
+    platform = Platform()
+    profiles = Profiles(platform)
+    program = await profiles.program(pairing_mode="rounds")
+    mentors = [await profiles.person(program, "mentor", capacity=2) for _ in range(3)]
+    mentees = [await profiles.person(program, "mentee") for _ in range(5)]
+    round_id = await drafted(platform, program)
+    draft = await rounds.round_status(round_id, platform.uow())
+    leaves = draft["pairs"][-1].mentee_id  # in the last part
+    [enrollment] = await platform.people.enrollments_of(leaves, program, "mentee")
+    await projections.enrollment_withdrawn(EnrollmentWithdrawn(
+        enrollment_id=enrollment["id"], person_id=leaves, program_id=program, chapter_id=None, role="mentee"),
+        platform.uow())
+
+    outcome = await rounds.publish(round_id, platform.uow(), administrator())
+
+    assert len(draft["pairs"]) == 5 and draft["total_score"] == sum(p.score for p in draft["pairs"])
+    proposed = platform.events(published.PairingProposed)
+    assert sorted(e.mentee_id for e in proposed) == sorted(m for m in mentees if m != leaves)
+    assert all(sum(e.mentor_id == mentor for e in proposed) <= 2 for mentor in mentors)
+    assert len(platform.stored_pairings()) == 4
+    assert [(s["mentee_id"], s["reason_code"]) for s in outcome["skipped"]] == [(leaves, "mentee_no_longer_waiting")]
+    [completed] = platform.events(published.RoundCompleted)
+    assert (completed.paired, completed.total_score) == (4, sum(e.score for e in proposed))
 
 
 async def test_a_discarded_draft_proposes_nobody_and_can_no_longer_be_published():

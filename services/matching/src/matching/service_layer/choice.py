@@ -104,6 +104,7 @@ async def request_mentor(cmd: commands.RequestMentor, uow: MatchingUnitOfWorkPor
         uow.emit(contract.PairingProposedV6(**facts_of(pairing_id, program, mentee.person_id, mentor.person_id),
                                             score=chosen.score, reason_codes=list(chosen.reasons),
                                             pairing_kind=mentee.pairing_kind, requested_by_mentee=True,
-                                            answer_by=answer_by_from(datetime.now(UTC), program, uow)))
+                                            answer_by=answer_by_from(datetime.now(UTC), program,
+                                                                     uow.answer_within_days)))
         await uow.commit()
         return pairing_id

@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID, uuid4
 
+from mentorship_contracts import IntegrationEvent
 from mentorship_contracts import matching as contract
 from plumbing import correlation
 
@@ -90,10 +91,26 @@ async def propose(program: ProgramRules, proposals: list[Proposal], uow: Matchin
                   correlation_of: Callable[[UUID], str | None] = lambda _: None) -> list[NewPairing]:
     """Write proposals (active at once when made on registration in a program that asks no one's acceptance; a
     pair made by hand always waits for its mentee) and their events; the pairings written."""
+    written, events = proposed(program, proposals, origin=origin, now=datetime.now(UTC),
+                               answer_within_days=uow.answer_within_days, round_id=round_id,
+                               correlation_of=correlation_of)
+    uow.emit(*events)
+    if written:
+        await uow.pairings.add(written)
+    return written
+
+
+def proposed(program: ProgramRules, proposals: list[Proposal], *, origin: PairingOrigin, now: datetime,
+             answer_within_days: int, round_id: UUID | None = None,
+             correlation_of: Callable[[UUID], str | None] = lambda _: None
+             ) -> tuple[list[NewPairing], list[IntegrationEvent]]:
+    """The pairings `propose` writes, made `now`, and their events (`answer_within_days`: the service's time to
+    answer, for a program that sets none). Pure: a round builds its tens of thousands in a worker thread."""
     confirmed = origin == "registration" and not program.both_must_accept
-    now = datetime.now(UTC)
     ends = term_end(now, program.term_months) if confirmed else None
-    written = []
+    answer_by = answer_by_from(now, program, answer_within_days)
+    written: list[NewPairing] = []
+    events: list[IntegrationEvent] = []
     for proposal in proposals:
         pairing = NewPairing(
             id=uuid4(), program_id=program.id, chapter_id=program.chapter_id, mentee=proposal.mentee,
@@ -105,12 +122,9 @@ async def propose(program: ProgramRules, proposals: list[Proposal], uow: Matchin
         scored = dict(score=proposal.fit.score, reason_codes=list(proposal.fit.reasons),
                       pairing_kind=proposal.mentee.pairing_kind)
         told["correlation_id"] = correlation_of(proposal.mentee.enrollment_id)
-        uow.emit(contract.PairingConfirmedV4(**told, **scored, term_ends_at=ends) if confirmed
-                 else contract.PairingProposedV6(**told, **scored, requested_by_mentee=False,
-                                                 answer_by=answer_by_from(now, program, uow)))
-    if written:
-        await uow.pairings.add(written)
-    return written
+        events.append(contract.PairingConfirmedV4(**told, **scored, term_ends_at=ends) if confirmed
+                      else contract.PairingProposedV6(**told, **scored, requested_by_mentee=False, answer_by=answer_by))
+    return written, events
 
 
 async def _announce_waiting(program: ProgramRules, considered: list[UUID], uow: MatchingUnitOfWorkPort,
@@ -131,10 +145,10 @@ async def _announce_waiting(program: ProgramRules, considered: list[UUID], uow: 
         await uow.waitlist.mark_announced([e["enrollment_id"] for e in fresh])
 
 
-def answer_by_from(proposed_at: datetime, program: ProgramRules, uow: MatchingUnitOfWorkPort) -> datetime:
+def answer_by_from(proposed_at: datetime, program: ProgramRules, answer_within_days: int) -> datetime:
     """Until when a proposal or a request made at `proposed_at` may be answered: its program's time to answer, else
-    the platform's."""
-    return proposed_at + timedelta(days=program.answer_within_days or uow.answer_within_days)
+    the platform's (`answer_within_days`)."""
+    return proposed_at + timedelta(days=program.answer_within_days or answer_within_days)
 
 
 def facts_of(pairing_id: UUID, program: ProgramRules, mentee_id: UUID, mentor_id: UUID) -> dict[str, Any]:

@@ -8,20 +8,23 @@ from __future__ import annotations
 import asyncio
 from collections import Counter
 from dataclasses import replace
+from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID, uuid4
 
+from mentorship_contracts import IntegrationEvent
 from mentorship_contracts import matching as contract
 from plumbing.auth import Principal
 from plumbing.collector import collector_paused
 
 from ..domain import commands
 from ..domain.errors import PairNotInRound, RoundNotDraft, RoundNotFound, SameMentor, refusal_code, refused
-from ..domain.model import Candidate, ProgramRules
+from ..domain.model import Candidate, NewPairing, ProgramRules
 from ..domain.pairing import Proposal, refusal
 from ..domain.rounds import DraftPair, Unpaired, candidate_graph, stable_matching, unpaired_each
-from ..domain.scoring import fit, pair_fits, requirement_unmet
-from .pairing import propose
+from ..domain.scoring import Weights, fit, pair_fits, requirement_unmet
+from .overlap import parts_of, written_as_computed
+from .pairing import proposed
 from .ports import MatchingUnitOfWorkPort, NewUnitOfWork, Solver
 from .programs import existing_program
 
@@ -94,22 +97,29 @@ async def _draft_claimed(new_uow: NewUnitOfWork, row: Any, solve: Solver, done: 
             return graph, chosen
 
         graph, chosen = await asyncio.to_thread(compute)
-        pairs = [(graph.mentees[graph.heads[e]], graph.mentors[graph.tails[e]]) for e in chosen]
-        fits = pair_fits(pairs, weights)
-        left = unpaired_each(graph, chosen)
+        total_score = [0]
+
+        def drafted(part: list[tuple[Candidate, Candidate]]) -> list[DraftPair]:
+            fits = pair_fits(part, weights)
+            total_score[0] += sum(f.score for f in fits)
+            return [DraftPair(mentee.enrollment_id, mentor.enrollment_id, mentee.person_id, mentor.person_id, f.score,
+                              tuple(f.reasons)) for (mentee, mentor), f in zip(part, fits, strict=True)]
+
+        async def write(part: list[DraftPair]) -> None:
+            await uow.rounds.save_draft(round_id, part, [])
+
         # A draft: nobody is proposed, nobody told, until a coordinator publishes it.
-        await uow.rounds.save_draft(
-            round_id,
-            [DraftPair(mentee.enrollment_id, mentor.enrollment_id, mentee.person_id, mentor.person_id, f.score,
-                       tuple(f.reasons)) for (mentee, mentor), f in zip(pairs, fits, strict=True)],
-            [Unpaired(m.enrollment_id, m.person_id, reason) for m, reason in left])
+        await written_as_computed(drafted, parts_of([(graph.mentees[graph.heads[e]], graph.mentors[graph.tails[e]])
+                                                     for e in chosen]), write)
+        left = unpaired_each(graph, chosen)
+        await uow.rounds.save_draft(round_id, [], [Unpaired(m.enrollment_id, m.person_id, reason) for m, reason in left])
         reasons = Counter(reason for _, reason in left)
         unprofiled = await uow.candidates.unprofiled_mentees(program.id)
         if unprofiled:
             reasons["no_matching_profile"] = unprofiled
         # The scores anyone reads: the visible fits, not the rankings the solver maximised.
         await uow.rounds.finish(round_id, status="draft", paired=len(chosen), unpaired=sum(reasons.values()),
-                                total_score=sum(f.score for f in fits), unpaired_reasons=dict(reasons))
+                                total_score=total_score[0], unpaired_reasons=dict(reasons))
         await uow.commit()
 
 
@@ -243,17 +253,62 @@ async def _publish(round_id: UUID, uow: MatchingUnitOfWorkPort, caller: Principa
         found, program = await _draft(round_id, uow)
         pairs, unpaired = await uow.rounds.draft(round_id)
         waiting = await _candidates(program, uow, "mentee", [p.mentee_enrollment_id for p in pairs])
-        waiting = {e: m for e, m in waiting.items() if m.active_pairings == 0}
-        mentors = await _candidates(program, uow, "mentor", [p.mentor_enrollment_id for p in pairs])
-        weights = await uow.programs.weights(program.id)
-        closed = await uow.candidates.closed_before(program.id, [p.mentee_id for p in pairs])
-        live = await uow.pairings.live_count(program.id)
+        checks = _Checks(program, await uow.programs.weights(program.id),
+                         {e: m for e, m in waiting.items() if m.active_pairings == 0},
+                         await _candidates(program, uow, "mentor", [p.mentor_enrollment_id for p in pairs]),
+                         await uow.candidates.closed_before(program.id, [p.mentee_id for p in pairs]),
+                         await uow.pairings.live_count(program.id))
+        now = datetime.now(UTC)
+
+        def written(part: list[DraftPair]) -> tuple[list[NewPairing], list[IntegrationEvent]]:
+            proposals, by_hand = checks(part)
+            days = uow.answer_within_days
+            engine = proposed(program, proposals, origin="round", now=now, round_id=round_id, answer_within_days=days)
+            coordinator = proposed(program, by_hand, origin="manual", now=now, round_id=round_id,
+                                   answer_within_days=days)
+            return engine[0] + coordinator[0], engine[1] + coordinator[1]
+
+        async def write(part: tuple[list[NewPairing], list[IntegrationEvent]]) -> None:
+            pairings, events = part
+            if pairings:
+                await uow.pairings.add(pairings)
+            uow.emit(*events)
+            await uow.stage()
+
+        await written_as_computed(written, parts_of(pairs), write)
+        left = len(unpaired) + len(checks.skipped) + ((found["unpaired_reasons"] or {}).get("no_matching_profile", 0))
+        await uow.rounds.close(round_id, status="published", paired=checks.paired, unpaired=left,
+                               total_score=checks.total_score, skipped=checks.skipped)
+        uow.emit(contract.RoundCompletedV2(round_id=round_id, program_id=program.id, chapter_id=program.chapter_id,
+                                           paired=checks.paired, unpaired=left, total_score=checks.total_score))
+        uow.audit(caller, "round.published", "round", round_id, chapter_id=program.chapter_id,
+                  detail={"paired": checks.paired, "skipped": len(checks.skipped)})
+        published = await uow.rounds.get(round_id)
+        assert published is not None  # rounds are never deleted
+        await uow.commit()
+    # As `round_status` answers, from the draft already read (its pairs stay, the skipped ones listed apart).
+    return {**published, "pairs": pairs, "unpaired_list": unpaired}
+
+
+class _Checks:
+    """A draft's pairs checked again, in order, against the roster as it is now (`waiting` mentees and `mentors`, by
+    enrollment): each pair proposed takes its mentor's room and a place under the program's cap from those after."""
+
+    def __init__(self, program: ProgramRules, weights: Weights, waiting: dict[UUID, Candidate],
+                 mentors: dict[UUID, Candidate], closed: frozenset[tuple[UUID, UUID]], live: int) -> None:
+        self.program, self.weights, self.waiting, self.mentors = program, weights, waiting, mentors
+        self.closed, self.live = closed, live
+        self.skipped: list[dict[str, Any]] = []
+        self.paired = self.total_score = 0
+
+    def __call__(self, pairs: list[DraftPair]) -> tuple[list[Proposal], list[Proposal]]:
+        """These pairs' proposals, and those made by hand (the coordinator's, or no longer meeting a requirement:
+        their mentee confirms); the others are skipped, with why."""
         proposals: list[Proposal] = []
-        by_hand: list[Proposal] = []  # the coordinator's, or no longer meeting a requirement: their mentee confirms
-        skipped: list[dict[str, Any]] = []
+        by_hand: list[Proposal] = []
         for pair in pairs:
-            mentee, mentor = waiting.get(pair.mentee_enrollment_id), mentors.get(pair.mentor_enrollment_id)
-            explained = None if mentee is None or mentor is None else fit(mentee, mentor, weights)
+            mentee, mentor = self.waiting.get(pair.mentee_enrollment_id), self.mentors.get(pair.mentor_enrollment_id)
+            explained = None if mentee is None or mentor is None else fit(mentee, mentor, self.weights)
             reason: str | None
             if mentee is None or mentor is None:
                 reason = "mentee_no_longer_waiting" if mentee is None else "mentor_no_longer_available"
@@ -262,31 +317,19 @@ async def _publish(round_id: UUID, uow: MatchingUnitOfWorkPort, caller: Principa
                 # who read the pair's (identity-blind) score, of the requirement. A pair that no longer meets it (the
                 # mentor stopped showing the attribute, or the mentee began to require it) is published as made by
                 # hand, for the mentee to judge.
-                rule = refusal(mentee, mentor, program, weights, closed, live, explained, mentee_judges=True)
+                rule = refusal(mentee, mentor, self.program, self.weights, self.closed, self.live, explained,
+                               mentee_judges=True)
                 reason = refusal_code(rule) if rule else None
             if reason is not None or explained is None or mentee is None or mentor is None:
-                skipped.append({"mentee_id": pair.mentee_id, "mentor_id": pair.mentor_id, "reason_code": reason})
+                self.skipped.append({"mentee_id": pair.mentee_id, "mentor_id": pair.mentor_id, "reason_code": reason})
                 continue
             judged = pair.by_hand or requirement_unmet(mentee, mentor)
             (by_hand if judged else proposals).append(Proposal(mentee, mentor, explained))
-            mentors[mentor.enrollment_id] = replace(mentor, active_pairings=mentor.active_pairings + 1)
-            live += 1
-        await propose(program, proposals, uow, origin="round", round_id=round_id)
-        await propose(program, by_hand, uow, origin="manual", round_id=round_id)
-        proposals += by_hand
-        total = sum(p.fit.score for p in proposals)
-        left = len(unpaired) + len(skipped) + ((found["unpaired_reasons"] or {}).get("no_matching_profile", 0))
-        await uow.rounds.close(round_id, status="published", paired=len(proposals), unpaired=left,
-                               total_score=total, skipped=skipped)
-        uow.emit(contract.RoundCompletedV2(round_id=round_id, program_id=program.id, chapter_id=program.chapter_id,
-                                           paired=len(proposals), unpaired=left, total_score=total))
-        uow.audit(caller, "round.published", "round", round_id, chapter_id=program.chapter_id,
-                  detail={"paired": len(proposals), "skipped": len(skipped)})
-        published = await uow.rounds.get(round_id)
-        assert published is not None  # rounds are never deleted
-        await uow.commit()
-    # As `round_status` answers, from the draft already read (its pairs stay, the skipped ones listed apart).
-    return {**published, "pairs": pairs, "unpaired_list": unpaired}
+            self.mentors[mentor.enrollment_id] = replace(mentor, active_pairings=mentor.active_pairings + 1)
+            self.live += 1
+            self.paired += 1
+            self.total_score += explained.score
+        return proposals, by_hand
 
 
 async def discard(round_id: UUID, uow: MatchingUnitOfWorkPort, caller: Principal) -> dict[str, Any]:
