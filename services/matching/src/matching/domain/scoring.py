@@ -86,16 +86,20 @@ _NOTHING: frozenset = frozenset()
 
 
 # --- what a person brings, as sets ------------------------------------------------------------------------------
+# Comprehensions over lists, not generators: a round computes these for tens of thousands of pairs.
 def _specialties(p: Candidate) -> frozenset[str]:
-    return frozenset(str(v) for v in p.specialties if v in SPECIALTY_COLUMNS)
+    return frozenset([str(v) for v in p.specialties if v in SPECIALTY_COLUMNS])
 
 
 def _support(p: Candidate) -> frozenset[str]:
-    return frozenset(str(v) for v in p.support_areas if v in SUPPORT_COLUMNS)
+    return frozenset([str(v) for v in p.support_areas if v in SUPPORT_COLUMNS])
 
 
 def modality_bits(p: Candidate) -> int:
-    return sum(_MODALITY_BITS.get(m, 0) for m in set(p.modalities))
+    bits = 0
+    for m in p.modalities:
+        bits |= _MODALITY_BITS.get(m, 0)
+    return bits
 
 
 def _shown_identity(p: Candidate) -> frozenset[tuple[str, str]]:
@@ -190,14 +194,14 @@ def fit(mentee: Candidate, mentor: Candidate, weights: Weights = Weights()) -> F
     visible = Wants.of(mentee, weights, identity=False)
     parts = _scaled_points(mentee, visible, mentor, weights)
     score = _rounded(sum(parts.values()), visible.denominator, visible.out_of)
-    ranked = Wants.of(mentee, weights)
-    if ranked.out_of == visible.out_of:  # no identity wished for (or weighed): the ranking is the score
+    if not (weights.identity and mentee.identity_wishes and wished(mentee)):  # none wished for, or weighed
         ranking = score
     else:
+        ranked = Wants.of(mentee, weights)
         points = sum(_scaled_points(mentee, ranked, mentor, weights).values()) + _identity_points(ranked, mentor,
                                                                                                   weights)
         ranking = _rounded(points, ranked.denominator, ranked.out_of)
-    return Fit(score, tuple(reason for reason, value in parts.items() if value > 0), ranking)
+    return Fit(score, tuple([reason for reason, value in parts.items() if value > 0]), ranking)
 
 
 def pair_fits(pairs: Iterable[tuple[Candidate, Candidate]], weights: Weights) -> list[Fit]:
