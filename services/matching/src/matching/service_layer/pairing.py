@@ -15,6 +15,7 @@ from uuid import UUID, uuid4
 
 from mentorship_contracts import IntegrationEvent
 from mentorship_contracts import matching as contract
+from mentorship_contracts.envelope import private_twin_of
 from plumbing import correlation
 
 from ..domain.model import NewPairing, Pairing, PairingOrigin, ProgramRules, term_end
@@ -102,11 +103,17 @@ async def propose(program: ProgramRules, proposals: list[Proposal], uow: Matchin
 
 def proposed(program: ProgramRules, proposals: list[Proposal], *, origin: PairingOrigin, now: datetime,
              answer_within_days: int, round_id: UUID | None = None,
-             correlation_of: Callable[[UUID], str | None] = lambda _: None
+             correlation_of: Callable[[UUID], str | None] = lambda _: None, private: bool = False
              ) -> tuple[list[NewPairing], list[IntegrationEvent]]:
     """The pairings `propose` writes, made `now`, and their events (`answer_within_days`: the service's time to
-    answer, for a program that sets none). Pure: a round builds its tens of thousands in a worker thread."""
+    answer, for a program that sets none). Pure: a round builds its tens of thousands in a worker thread. `private`:
+    the program keeps who takes part from other teams, so the events are built as the private twins its unit of work
+    would publish them as (`plumbing.membership`), rather than built public and turned into them."""
     confirmed = origin == "registration" and not program.both_must_accept
+    told_confirmed: type[IntegrationEvent] = contract.PairingConfirmedV4
+    told_proposed: type[IntegrationEvent] = contract.PairingProposedV6
+    if private:
+        told_confirmed, told_proposed = (private_twin_of(model) or model for model in (told_confirmed, told_proposed))
     ends = term_end(now, program.term_months) if confirmed else None
     answer_by = answer_by_from(now, program, answer_within_days)
     written: list[NewPairing] = []
@@ -122,8 +129,8 @@ def proposed(program: ProgramRules, proposals: list[Proposal], *, origin: Pairin
         scored = dict(score=proposal.fit.score, reason_codes=list(proposal.fit.reasons),
                       pairing_kind=proposal.mentee.pairing_kind)
         told["correlation_id"] = correlation_of(proposal.mentee.enrollment_id)
-        events.append(contract.PairingConfirmedV4(**told, **scored, term_ends_at=ends) if confirmed
-                      else contract.PairingProposedV6(**told, **scored, requested_by_mentee=False, answer_by=answer_by))
+        events.append(told_confirmed(**told, **scored, term_ends_at=ends) if confirmed
+                      else told_proposed(**told, **scored, requested_by_mentee=False, answer_by=answer_by))
     return written, events
 
 

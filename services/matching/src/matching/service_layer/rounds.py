@@ -259,13 +259,15 @@ async def _publish(round_id: UUID, uow: MatchingUnitOfWorkPort, caller: Principa
                          await uow.candidates.closed_before(program.id, [p.mentee_id for p in pairs]),
                          await uow.pairings.live_count(program.id))
         now = datetime.now(UTC)
+        private = program.id in await uow.programs.keeping_members_private({program.id})
 
         def written(part: list[DraftPair]) -> tuple[list[NewPairing], list[IntegrationEvent]]:
             proposals, by_hand = checks(part)
             days = uow.answer_within_days
-            engine = proposed(program, proposals, origin="round", now=now, round_id=round_id, answer_within_days=days)
+            engine = proposed(program, proposals, origin="round", now=now, round_id=round_id, answer_within_days=days,
+                              private=private)
             coordinator = proposed(program, by_hand, origin="manual", now=now, round_id=round_id,
-                                   answer_within_days=days)
+                                   answer_within_days=days, private=private)
             return engine[0] + coordinator[0], engine[1] + coordinator[1]
 
         async def write(part: tuple[list[NewPairing], list[IntegrationEvent]]) -> None:
