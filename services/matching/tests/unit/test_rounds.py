@@ -209,6 +209,21 @@ def test_the_optimal_round_over_a_pruned_graph_reaches_the_optimum_of_every_qual
         assert pruned.pricing_passes > 0
 
 
+def test_the_optimal_round_over_a_pruned_graph_keeps_out_pairs_closed_before_as_the_whole_graph_does():
+    for seed in range(6):
+        mentees, mentors = population(seed, 120, 30)
+        closed = closed_at_random(seed, mentees, mentors)
+        whole = candidate_graph(PROGRAM, Weights(), mentees, mentors, live_pairs=0, closed_before=closed,
+                                top_k=10_000)
+        reference = optimal_assignment(whole)
+        pruned = candidate_graph(PROGRAM, Weights(), mentees, mentors, live_pairs=0, closed_before=closed, top_k=1)
+        chosen = optimal_assignment(pruned)
+        assert (int(pruned.scores[chosen].sum()), len(chosen)) == (int(whole.scores[reference].sum()), len(reference))
+        assert pruned.pricing_passes > 0
+        pairs = {(mentees[pruned.heads[e]].person_id, pruned.mentors[pruned.tails[e]].person_id) for e in chosen}
+        assert closed and not pairs & closed
+
+
 def test_the_optimal_round_never_adds_a_pair_the_graph_already_holds():
     """A chosen pair may beat its duals (its arc is full), and pricing scores whole rows: it must not come back."""
     duplicated = 0

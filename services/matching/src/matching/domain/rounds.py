@@ -221,6 +221,8 @@ class Pricer:
     def __init__(self, scorer: Scorer, rows: MenteeRows, ruled_out: dict[int, list[int]], room: np.ndarray,
                  bucket_of: np.ndarray, buckets: list[tuple[np.ndarray, np.ndarray]]) -> None:
         self._scorer, self._rows, self._ruled_out, self._room = scorer, rows, ruled_out, room
+        self._with_ruled_out = np.zeros(len(bucket_of), dtype=bool)  # per mentee: some pair ruled out one by one
+        self._with_ruled_out[list(ruled_out)] = True
         self.bucket_of = bucket_of  # per mentee: index into buckets, -1 for none
         self.buckets = buckets  # (mentor columns, their features)
         self._wishing = scorer.wishing(rows)
@@ -344,11 +346,9 @@ class Pricer:
         least += a.astype(np.float32)[:, None]
         candidate &= shifted >= least
         r, c = np.divmod(np.flatnonzero(candidate), candidate.shape[1])  # about twice as fast as np.nonzero
-        for row in np.unique(r).tolist():  # pairs ruled out one by one (the same person, closed before)
-            ruled = self._ruled_out.get(int(block_rows[row]))
-            if ruled:
-                keep = (r != row) | ~np.isin(columns[c], ruled)
-                r, c = r[keep], c[keep]
+        for row in np.flatnonzero(self._with_ruled_out[block_rows]).tolist():  # the same person, closed before
+            keep = (r != row) | ~np.isin(columns[c], self._ruled_out[int(block_rows[row])])
+            r, c = r[keep], c[keep]
         points = shifted[r, c].astype(np.int64) + rows.threshold[block_rows[r]]
         ranking = rows.rankings(block_rows[r], points[:, None])[:, 0].astype(np.int64)
         gain = ranking - bound[block_rows[r]] - mentor_price[columns[c]]
