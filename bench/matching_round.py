@@ -4,12 +4,12 @@
 
 For each size (mentees; mentors are 30% of that, capacities 1-4) it loads a synthetic read model into a fresh
 database, then, in a child process (so its peak memory is the round's alone), runs the round exactly as the
-service's background job does, then publishes the draft, and prints wall time (of the draft alone too) and peak
-RSS. It then computes the optimum of the same candidate graph directly with OR-Tools' linear solver (the LP of a
-bipartite b-matching has an integral optimum; a different algorithm from the Hungarian method the round uses), and,
-up to 5,000 mentees, the optimum of a graph four times wider, to show what the top-K pruning costs. Uses
-DATABASE_URL's server if set, else starts
-a throwaway PostgreSQL with devinfra.
+service's background job does, then publishes the draft, and prints wall time (of the draft alone too), how long a
+fixed pure-Python loop took just before (the machine's speed at the time), and peak RSS. It then computes the
+optimum of the same candidate graph directly with OR-Tools' linear solver (the LP of a bipartite b-matching has an
+integral optimum; a different algorithm from the Hungarian method the round uses), and, up to 5,000 mentees, the
+optimum of a graph four times wider, to show what the top-K pruning costs. Uses DATABASE_URL's server if set, else
+starts a throwaway PostgreSQL with devinfra.
 """
 
 from __future__ import annotations
@@ -136,6 +136,15 @@ def new_key() -> str:
     return base64.urlsafe_b64encode(os.urandom(32)).decode()
 
 
+def reference_seconds() -> float:
+    """A fixed pure-Python loop's wall time: how fast this machine is just now. A busy host can slow a guest without
+    the hypervisor counting any time as stolen; this shows it."""
+    started, total = time.perf_counter(), 0
+    for i in range(10_000_000):
+        total += i
+    return time.perf_counter() - started
+
+
 def stolen_seconds() -> float:
     """CPU time the hypervisor gave other guests (the `steal` column of /proc/stat), in seconds."""
     with open("/proc/stat") as stat:
@@ -231,11 +240,13 @@ def main() -> None:
     admin = server or PostgresAdmin(admin_dsn)
     try:
         print(f"cores: {os.cpu_count()}  method: {args.method}  graph starts at top-K per mentee: {args.top_k}")
-        print(f"{'mentees':>8} {'mentors':>8} {'wall s':>7} {'draft s':>7} {'steal s':>7} {'peak MiB':>8} {'paired':>7} "
+        print(f"{'mentees':>8} {'mentors':>8} {'wall s':>7} {'draft s':>7} {'steal s':>7} {'ref s':>6} {'peak MiB':>8} "
+              f"{'paired':>7} "
               f"{'ranked':>9} {'passes':>6} {'+edges':>7} {'top-K opt':>10} {'gain':>7} {'whole':>9}  unpaired")
         for size in (int(s) for s in args.sizes.split(",")):
             dsn = admin.create_database(f"bench_round_{size}_{uuid4().hex[:6]}")
             program = asyncio.run(load(dsn, size, args.method))
+            reference = reference_seconds()
             steal_before = stolen_seconds()
             child = subprocess.run([sys.executable, __file__, "--child", dsn], capture_output=True, text=True, check=True)
             steal = stolen_seconds() - steal_before
@@ -244,7 +255,7 @@ def main() -> None:
                                                                  size <= args.whole_up_to))
             gain = (ranked - pruned) / pruned if pruned else 0.0
             print(f"{size:>8} {int(size * 0.3):>8} {result['wall_seconds']:>7} {result['draft_seconds']:>7} {steal:>7.1f} "
-                  f"{result['peak_rss_mib']:>8} "
+                  f"{reference:>6.2f} {result['peak_rss_mib']:>8} "
                   f"{result['paired']:>7} {ranked:>9} {result.get('pricing_passes', 0):>6} "
                   f"{result.get('edges_added', 0):>7} {pruned:>10} {gain:>+7.2%} "
                   f"{whole if whole is not None else '-':>9}  {result['unpaired_reasons']}", flush=True)
