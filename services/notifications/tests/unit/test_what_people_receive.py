@@ -1440,7 +1440,7 @@ async def test_a_mentor_reminded_of_a_request_reads_by_when_in_their_own_zone_an
     assert told.to == uow.notifications.contacts[ana]["email"]
     said = {"en": ("A mentee's request", "Please accept or decline by Mar 4, 2027, 5:30 PM (Central Standard Time)",
                    "the request lapses and they can ask another mentor", "decline and pause in the same step"),
-            "es": ("espera tu respuesta a su solicitud", "antes del 4 mar 2027, 5:30 p.m. (hora estándar central)",
+            "es": ("espera tu respuesta a su solicitud", "a más tardar el 4 mar 2027, 5:30 p.m. (hora estándar central)",
                    "la solicitud caduca", "ponte en pausa en el mismo paso")}[language]
     text = " ".join((told.subject + " " + told.text).split())
     assert all(part in text for part in said), text
@@ -1461,9 +1461,9 @@ async def test_a_proposal_says_from_the_start_by_when_each_side_answers_in_their
                          "then, it lapses and we look for another mentor for you.",
                     ana: "Please accept or decline by Mar 4, 2027, 5:30 PM (Central Standard Time). Unanswered by "
                          "then, it lapses."}),
-            "es": ({sam: "antes del 4 mar 2027, 3:30 p.m. (hora estándar del Pacífico). Si para entonces no hay "
+            "es": ({sam: "a más tardar el 4 mar 2027, 3:30 p.m. (hora estándar del Pacífico). Si para entonces no hay "
                          "respuesta, caduca y te buscaremos otra persona mentora.",
-                    ana: "antes del 4 mar 2027, 5:30 p.m. (hora estándar central). Si para entonces no hay "
+                    ana: "a más tardar el 4 mar 2027, 5:30 p.m. (hora estándar central). Si para entonces no hay "
                          "respuesta, caduca."})}[language]
     for reader, words in said.items():
         text = by_whom[uow.notifications.contacts[reader]["email"]]
@@ -1486,9 +1486,9 @@ async def test_a_request_tells_the_mentor_by_when_to_answer_and_the_mentee_when_
                         "lapses and you can ask another mentor.",
                    ana: "then accept or decline it by Mar 4, 2027, 5:30 PM (Central Standard Time). Unanswered by "
                         "then, the request lapses and they can ask another mentor."},
-            "es": {sam: "Si no ha respondido antes del 4 mar 2027, 3:30 p.m. (hora estándar del Pacífico), la "
+            "es": {sam: "Si para el 4 mar 2027, 3:30 p.m. (hora estándar del Pacífico) no ha respondido, la "
                         "solicitud caduca y podrás pedírselo a otra persona mentora.",
-                   ana: "y acéptala o recházala antes del 4 mar 2027, 5:30 p.m. (hora estándar central). Si para "
+                   ana: "y acéptala o recházala a más tardar el 4 mar 2027, 5:30 p.m. (hora estándar central). Si para "
                         "entonces no hay respuesta, la solicitud caduca y podrá pedírselo a otra persona mentora."}
             }[language]
     for reader, words in said.items():

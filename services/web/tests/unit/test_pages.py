@@ -989,6 +989,16 @@ async def test_a_request_lapsing_at_midnight_says_the_last_minute_of_the_day_bef
     assert "12:00 AM" not in shown
 
 
+async def test_a_request_lapsing_at_midnight_says_in_spanish_too_that_its_last_minute_still_counts():
+    # "antes del … 11:59 p.m." ("before") put the deadline a minute early: "para el" is "by".
+    waiting = a_pairing_of_mine("requested", mentor_accepted=False, answer_by="2026-12-18T06:00:00+00:00")  # 00:00 CST
+    async with browser(its_page(waiting), ME, language="es", timezone="America/Chicago") as page:
+        shown = " ".join((await page.get(f"/mentorships/{PAIRING}")).text.split())
+    assert ("Si para el jue, 17 de dic de 2026, 11:59 p.m. hora estándar central la persona mentora no ha respondido, "
+            "tu solicitud caduca") in shown
+    assert "antes del" not in shown
+
+
 async def test_an_answered_mentorship_says_nothing_of_lapsing():
     async with browser(its_page(an_active_term(answer_by=None)), ME) as page:
         shown = await page.get(f"/mentorships/{PAIRING}")
@@ -1240,6 +1250,16 @@ async def test_a_next_meeting_due_after_the_term_ends_is_due_by_the_end_of_the_t
         shown = " ".join((await page.get(f"/mentorships/{PAIRING}")).text.split())
     assert said in shown
     assert not_said not in shown
+
+
+@pytest.mark.parametrize("language, said", [("en", "Due by "), ("es", "A más tardar el ")])
+async def test_a_next_meeting_is_due_by_its_day_which_still_counts(language, said):
+    # "Antes del …" ("before") made the day a meeting is due by a day too early in Spanish.
+    recent = an_active_term(confirmed_at="2026-12-04T15:00:00+00:00", term_ends_at="2027-12-04T15:00:00+00:00")
+    async with browser(its_page(recent), ME, language=language) as page:
+        shown = " ".join((await page.get(f"/mentorships/{PAIRING}")).text.split())
+    assert said in shown
+    assert "Antes del" not in shown
 
 
 @pytest.mark.parametrize("language, capacity, taken, said", [
