@@ -37,7 +37,6 @@ async def test_a_part_is_computed_once_the_one_before_it_has_been_so_it_may_carr
     written: list[int] = []
 
     async def write(total: int) -> None:
-        await asyncio.sleep(0)  # the next part is being computed meanwhile
         written.append(total)
 
     await overlap.written_as_computed(compute, overlap.parts_of(list(range(10))), write)

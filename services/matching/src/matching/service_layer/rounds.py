@@ -97,15 +97,16 @@ async def _draft_claimed(new_uow: NewUnitOfWork, row: Any, solve: Solver, done: 
             return graph, chosen
 
         graph, chosen = await asyncio.to_thread(compute)
-        total_score = [0]
+        total_score = 0
 
         def drafted(part: list[tuple[Candidate, Candidate]]) -> list[DraftPair]:
             fits = pair_fits(part, weights)
-            total_score[0] += sum(f.score for f in fits)
             return [DraftPair(mentee.enrollment_id, mentor.enrollment_id, mentee.person_id, mentor.person_id, f.score,
                               tuple(f.reasons)) for (mentee, mentor), f in zip(part, fits, strict=True)]
 
         async def write(part: list[DraftPair]) -> None:
+            nonlocal total_score
+            total_score += sum(p.score for p in part)
             await uow.rounds.save_draft(round_id, part, [])
 
         # A draft: nobody is proposed, nobody told, until a coordinator publishes it.
@@ -119,7 +120,7 @@ async def _draft_claimed(new_uow: NewUnitOfWork, row: Any, solve: Solver, done: 
             reasons["no_matching_profile"] = unprofiled
         # The scores anyone reads: the visible fits, not the rankings the solver maximised.
         await uow.rounds.finish(round_id, status="draft", paired=len(chosen), unpaired=sum(reasons.values()),
-                                total_score=total_score[0], unpaired_reasons=dict(reasons))
+                                total_score=total_score, unpaired_reasons=dict(reasons))
         await uow.commit()
 
 
