@@ -571,9 +571,13 @@ async def test_a_mentee_reported_for_conduct_is_paused_until_a_coordinator_clear
         mentee = await register(admin, chapter["id"], "Reported Mentee", stage="medical_student_3")
         enrollment = (await admin.post("/v1/enrollments", json={
             "person_id": mentee["id"], "program_id": chapter["program"], "role": "mentee"})).json()
+        unreported = await register(admin, chapter["id"], "Unreported Mentee", stage="medical_student_3")
+        await admin.post("/v1/enrollments", json={
+            "person_id": unreported["id"], "program_id": chapter["program"], "role": "mentee"})
     await publish(matching.PairingEndedV2(
         pairing_id=uuid4(), program_id=chapter["program"], chapter_id=chapter["id"], mentee_id=mentee["id"],
         mentor_id=mentor["id"], ended_by="mentor", reason_code="conduct"))
+    held = {"role": "mentee", "approval": "approved", "under_review": "true"}
     async with profiles.client(Role.PARTICIPANT, person_id=mentee["id"]) as as_mentee:
         async def paused() -> bool:
             return (await as_mentee.get(f"/v1/enrollments/{enrollment['id']}")).json()["paused"]
@@ -585,10 +589,20 @@ async def test_a_mentee_reported_for_conduct_is_paused_until_a_coordinator_clear
         assert (resuming.status_code, resuming.json()["error"]["code"]) == (409, "under_review")
         assert (await as_mentee.post(f"/v1/enrollments/{enrollment['id']}/clear-review")).status_code == 403
     async with profiles.client(Role.COORDINATOR, chapter_id=chapter["id"], person_id=uuid4()) as coordinator:
+        # The coordinator finds those held for review: counted by program (the console's home), listed by name.
+        counts = (await coordinator.get("/v1/enrollments/counts", params=held)).json()
+        assert counts == [{"program_id": chapter["program"], "count": 1}]
+        listed = (await coordinator.get("/v1/people", params={"chapter_id": chapter["id"], "role": "mentee",
+                                                               "under_review": "true"})).json()
+        assert [p["id"] for p in listed["items"]] == [mentee["id"]]
+        others = (await coordinator.get("/v1/people", params={"chapter_id": chapter["id"], "role": "mentee",
+                                                               "under_review": "false"})).json()
+        assert [p["id"] for p in others["items"]] == [unreported["id"]]
         cleared = await coordinator.post(f"/v1/enrollments/{enrollment['id']}/clear-review", json={"note": "spoke"})
         assert cleared.status_code == 200, cleared.text
         assert (cleared.json()["paused"], cleared.json()["paused_because"], cleared.json()["review_reason"]) == (
             False, None, None)
+        assert (await coordinator.get("/v1/enrollments/counts", params=held)).json() == []
     [entry] = await audited(profiles, "enrollment.review_cleared", subject_id=enrollment["id"])
     assert entry["detail"]["review_reason"] == "conduct_reported"
 

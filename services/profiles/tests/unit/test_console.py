@@ -116,7 +116,8 @@ class FakeConsoleQueries:
             e.program_id for e in self._uow().enrollments.items.values()
             if e.active and (query.chapter_ids is None or people[e.person_id].chapter_id in query.chapter_ids)
             and query.program_id in (None, e.program_id) and query.role in (None, e.role)
-            and query.approval in (None, e.approval))
+            and query.approval in (None, e.approval)
+            and query.under_review in (None, e.review_reason is not None))
         return sorted(matched.items())
 
 

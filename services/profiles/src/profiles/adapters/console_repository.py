@@ -152,7 +152,7 @@ class PostgresConsoleQueries(PostgresPersonIds):
             pattern = "%" + query.text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
             placeholder = param(pattern)
             conditions.append(f"(lower(p.display_name) LIKE {placeholder} OR lower(p.email) LIKE {placeholder})")
-        if query.role or query.program_id or query.approval:
+        if query.role or query.program_id or query.approval or query.under_review is not None:
             enrolled = ["e.person_id = p.id", "e.active"]
             if query.role:
                 enrolled.append(f"e.role = {param(query.role.value)}")
@@ -160,6 +160,8 @@ class PostgresConsoleQueries(PostgresPersonIds):
                 enrolled += ["e.role = 'mentor'", f"e.approval = {param(query.approval)}"]
             if query.program_id:
                 enrolled.append(f"e.program_id = {param(query.program_id)}")
+            if query.under_review is not None:
+                enrolled.append(f"e.review_reason IS {'NOT ' if query.under_review else ''}NULL")
             conditions.append(f"EXISTS (SELECT 1 FROM enrollments e WHERE {' AND '.join(enrolled)})")
         matching = f"FROM people p WHERE {' AND '.join(conditions)}"
         total = await self._conn.fetchval(f"SELECT count(*) {matching}", *arguments.values)
@@ -205,6 +207,8 @@ class PostgresConsoleQueries(PostgresPersonIds):
             conditions.append(f"e.role = {arguments.add(query.role.value)}")
         if query.approval:
             conditions.append(f"e.approval = {arguments.add(query.approval)}")
+        if query.under_review is not None:
+            conditions.append(f"e.review_reason IS {'NOT ' if query.under_review else ''}NULL")
         return f"FROM enrollments e JOIN people p ON p.id = e.person_id WHERE {' AND '.join(conditions)}", arguments
 
     async def vetting_queue(self, query: VettingQueue) -> tuple[list[tuple[Enrollment, str]], int]:

@@ -159,6 +159,7 @@ class ConsoleSearch:
     text: str | None = None  # matches a display name or an email, whatever the case
     specialty: Specialty | None = None
     is_alumni: bool | None = None
+    under_review: bool | None = None  # an enrollment (of the role and program, if given) under review, or none
     limit: int = 20
     offset: int = 0
 
@@ -169,5 +170,6 @@ class VettingQueue:
     program_id: UUID | None = None
     role: Role | None = Role.MENTOR
     approval: ApprovalState | None = "pending"
+    under_review: bool | None = None
     limit: int = 20
     offset: int = 0

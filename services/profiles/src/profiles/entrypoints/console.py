@@ -284,6 +284,10 @@ async def revoke_administrator(person_id: UUID, caller: Caller, unit: UnitOfWork
 
 # People
 
+UNDER_REVIEW = ("true: with an enrollment (of the role and program given) under review after a report of conduct, "
+                "its person held from new pairings until staff look into it; false: with one not under review")
+
+
 @router.get("/people")
 async def search_people(
     caller: Caller,
@@ -297,6 +301,7 @@ async def search_people(
     specialty: Specialty | None = None,
     chapter_id: UUID | None = None,
     alumni: bool | None = None,
+    under_review: Annotated[bool | None, Query(description=UNDER_REVIEW)] = None,
     limit: Limit = 20,
     offset: Offset = 0,
 ) -> ConsolePeoplePage:
@@ -310,8 +315,8 @@ async def search_people(
         raise forbidden("only coordinators and administrators search people")
     query = commands.ConsoleSearch(
         chapter_ids=None if chapter_id is None else [chapter_id], stages=stage, role=role, program_id=program_id,
-        approval=approval, suspended=suspended, text=q or None, specialty=specialty, is_alumni=alumni, limit=limit,
-        offset=offset)
+        approval=approval, suspended=suspended, text=q or None, specialty=specialty, is_alumni=alumni,
+        under_review=under_review, limit=limit, offset=offset)
     listed, total = await console.search_people(query, caller, unit)
     items = [ListedPersonOut(**StaffPersonOut.staff_view(item.person, item.suspended, caller).model_dump(),
                              enrollments=[EnrollmentBrief.of(e) for e in item.enrollments]) for item in listed]
@@ -426,10 +431,11 @@ def _vetting_filter(
     program_id: UUID | None = None,
     role: Role | None = Role.MENTOR,
     approval: ApprovalState | None = "pending",
+    under_review: Annotated[bool | None, Query(description=UNDER_REVIEW)] = None,
 ) -> commands.VettingQueue:
     """The filters the vetting queue and its counts share, in the caller's chapters: declared once, so that the
     counts are always the queue's totals."""
-    return commands.VettingQueue(_chapters_listed(caller, chapter_id), program_id, role, approval)
+    return commands.VettingQueue(_chapters_listed(caller, chapter_id), program_id, role, approval, under_review)
 
 
 VettingFilter = Annotated[commands.VettingQueue, Depends(_vetting_filter)]
