@@ -16,7 +16,7 @@ from devinfra.smtp_sink import addressed_to
 from playwright.async_api import Browser, expect
 from plumbing.testing import eventually
 
-from ..conftest import SIGN_IN_LINK, Platform, join_as, sign_in
+from ..conftest import PHONE, SIGN_IN_LINK, Platform, join_as, sign_in
 
 DESKTOP = {"width": 1280, "height": 900}
 
@@ -302,3 +302,64 @@ async def test_an_event_roster_is_checked_in_from_a_phone_sized_window_and_expor
         roster = (await events.get(f"/v1/events/{event['id']}/registrations")).json()["registrations"]
     arrived = {r["person_id"] for r in roster if r.get("checked_in_at")}
     assert arrived == {people["a"]["id"], people["b"]["id"]}
+
+
+async def test_a_mentee_reported_by_their_mentor_reaches_the_coordinators_home_and_is_resumed_once_looked_into(
+        platform: Platform, browser: Browser):
+    run, chapter = uuid4().hex[:8], platform.world["chapter"]
+    emails = {who: f"{who}.{run}@example.org" for who in ("mentor", "mentee", "coordinator")}
+    async with platform.client("profiles") as profiles:
+        program = (await profiles.post("/v1/programs", json={
+            "name": f"Near-peers {run}", "chapter_id": chapter["id"], "mentee_stages": ["undergraduate"],
+            "mentor_stages": ["resident"], "pairing_mode": "on_registration", "both_must_accept": False,
+            "mentor_approval_required": False})).json()
+        people = {who: (await profiles.post("/v1/people", json={
+            "display_name": f"{who.title()} {run}", "email": email, "chapter_id": chapter["id"],
+            "stage": "undergraduate" if who == "mentee" else "resident", "timezone": "America/Chicago"})).json()
+            for who, email in emails.items()}
+        for role in ("mentor", "mentee"):
+            enrolled = await profiles.post("/v1/enrollments", json={
+                "person_id": people[role]["id"], "program_id": program["id"], "role": role})
+            assert enrolled.status_code == 201, enrolled.text
+        granted = await profiles.put(f"/v1/people/{people['coordinator']['id']}/roles/coordinator/{chapter['id']}")
+        assert granted.status_code == 204, granted.text
+    async with platform.client("matching") as matching:
+        async def paired():
+            found = (await matching.get(f"/v1/people/{people['mentee']['id']}/pairings")).json()
+            return found[0]["id"] if found and found[0]["status"] == "active" else None
+        pairing = await eventually(paired, timeout=60, what="the pair made as the mentee enrolled")
+
+    phone = await browser.new_context(base_url=platform.web, viewport=PHONE, locale="en-US")
+    phone.set_default_timeout(20_000)
+    try:
+        # The mentor ends the mentorship over a problem of conduct.
+        page = await phone.new_page()
+        await sign_in(page, platform, emails["mentor"])
+        await page.goto(f"/mentorships/{pairing}")
+        await page.get_by_text("End this mentorship before its term…").click()
+        await page.get_by_label("Why? (only the reason's category is kept)").select_option("conduct")
+        await page.get_by_role("button", name="End this mentorship").click()
+        await page.wait_for_url(re.compile(r"done=ended_for_conduct_by_mentor"))
+        await phone.clear_cookies()
+
+        # Between shifts, on a phone, the coordinator finds the mentee held on the console's home.
+        await sign_in(page, platform, emails["coordinator"])
+        held = page.get_by_role("link", name=f"1 mentee to look into: their mentor reported a problem of conduct, "
+                                             f"in Near-peers {run}")
+
+        async def on_the_home():
+            await page.goto("/console")
+            return await held.count()
+        await eventually(on_the_home, timeout=60, what="the mentee held for review, on the console's home")
+        await held.click()
+        listed = page.locator("#results li.card")
+        await expect(listed).to_have_count(1)
+        await expect(listed).to_contain_text(f"Near-peers {run}: Mentee, under review after a report of conduct")
+        await listed.get_by_role("link", name=f"Mentee {run}").click()
+        await page.get_by_label("Note (kept in the audit trail)").fill("Spoke with both; resolved")
+        await page.get_by_role("button", name=re.compile("Looked into: resume them")).click()
+        await page.wait_for_url(re.compile(r"done=review_cleared"))
+        await page.goto("/console")
+        await expect(held).to_have_count(0)
+    finally:
+        await phone.close()

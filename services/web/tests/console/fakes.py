@@ -345,6 +345,10 @@ class Services:
                                                  for e in p["enrollments"])]
             if c.params.get("alumni") == "true":
                 items = [p for p in items if p.get("is_alumni")]
+            if under_review := c.params.get("under_review"):  # an enrollment of the role and program given, as profiles
+                items = [p for p in items if any(
+                    bool(e.get("review_reason")) == (under_review == "true") and c.params.get("role") in (None, e["role"])
+                    and c.params.get("program_id") in (None, e["program_id"]) for e in p["enrollments"])]
             if suspended := c.params.get("suspended"):
                 items = [p for p in items if p["suspended"] == (suspended == "true")]
             shown, offset = self._page(c, items, 20)
@@ -400,6 +404,13 @@ class Services:
                      and e["program_id"] == c.params.get("program_id", e["program_id"])]
             items.sort(key=lambda e: e["display_name"])
             return {"items": self._page(c, items, 20)[0], "total": len(items)}
+        if m == "GET" and path == "/v1/enrollments/counts":  # as profiles: of its people's enrollments, by program
+            assert (c.params.get("role"), c.params.get("approval")) == ("mentee", "approved")  # mentees held, alone
+            held = Counter(e["program_id"] for p in self.people.values() for e in p["enrollments"]
+                           if (c.claims["role"] == "admin" or p["chapter_id"] in c.claims.get("chapters", []))
+                           and e["role"] == "mentee" and not e.get("withdrawn")
+                           and bool(e.get("review_reason")) == (c.params.get("under_review") == "true"))
+            return [{"program_id": program, "count": n} for program, n in sorted(held.items())]
         if m == "POST" and (found := re.fullmatch(r"/v1/enrollments/([^/]+)/(approve|suspend)", path)):
             e = self.enrollments[found[1]]
             self._mine(c, e["chapter_id"])

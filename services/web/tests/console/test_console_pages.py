@@ -1765,7 +1765,7 @@ async def test_the_console_home_says_what_needs_the_coordinators_attention(world
         (f"/console/vetting?program_id={world['program']['id']}", "1 mentor awaits your approval in Into Medicine"),
         (f"/console/rounds/{ROUND}", "A draft round of Into Medicine awaits your review"),
         ("/console/emails", "2 emails did not arrive")]
-    assert len(s.calls_to("matching")) == 2 and len(s.calls_to("profiles", "GET", "/v1/enrollments.*")) == 1
+    assert len(s.calls_to("matching")) == 2 and len(s.calls_to("profiles", "GET", "/v1/enrollments.*")) == 2
 
 
 async def test_a_mentor_reported_for_a_problem_of_conduct_is_on_the_console_home_apart_from_routine_approvals(world):
@@ -1782,6 +1782,33 @@ async def test_a_mentor_reported_for_a_problem_of_conduct_is_on_the_console_home
         (f"/console/vetting?program_id={program['id']}",
          "1 mentor to look into: their mentee reported a problem of conduct, in Into Medicine"),
         (f"/console/vetting?program_id={program['id']}", "1 mentor awaits your approval in Into Medicine")]
+
+
+@pytest.mark.parametrize("language, said, marked", [
+    ("en", "1 mentee to look into: their mentor reported a problem of conduct, in Into Medicine",
+     "Into Medicine: Mentee, under review after a report of conduct"),
+    ("es", "1 persona mentorada por revisar: su persona mentora informó de un problema de conducta, en Into Medicine",
+     "Into Medicine: Persona mentorada, en revisión tras un reporte de conducta")])
+async def test_a_mentee_held_after_a_report_of_conduct_is_on_the_console_home_and_found_among_participants(
+        world, language, said, marked):
+    s, program, mentee = world["s"], world["program"], world["mentee"]
+    mentee["enrollments"][0].update(review_reason="conduct_reported", review_since="2026-12-05T20:30:00+00:00")
+    async with as_(world, "coordinator", language)[0] as page:
+        home = (await page.get("/console")).text
+        attention = re.findall(r'<li><a href="([^"]+)">([^<]+)</a></li>', home.split("<h2>")[1].split("<h2>")[0])
+        [(link, words)] = [(link, words) for link, words in attention if "people" in link]
+        listed = " ".join((await page.get(html.unescape(link))).text.split())
+    assert words == said
+    assert html.unescape(link) == (f"/console/people?program_id={program['id']}&role=mentee&under_review=true"
+                                   f"&chapter_id={s.chapter}")
+    assert re.findall(r'<a href="/console/people/[^"]+">([^<]+)</a>', listed) == ["Ben Student"]
+    assert marked in listed and '<option value="true" selected>' in listed
+
+
+async def test_the_console_home_says_nothing_of_mentees_held_when_none_is(world):
+    async with as_(world, "coordinator")[0] as page:
+        home = (await page.get("/console")).text
+    assert "mentee to look into" not in home and "under_review" not in home
 
 
 async def test_a_mentor_reported_past_the_first_page_of_the_queue_still_reaches_the_console_home(world):

@@ -44,13 +44,15 @@ async def home(desk: Console, done: str | None = None) -> Response:
 
 
 async def _needs_attention(desk: Desk, programs: list[dict], chapters: list[dict]) -> dict[str, Any] | None:
-    """What awaits the staff member, for someone between shifts: mentors reported for a problem of conduct, mentors to
-    approve and people who stopped answering (by program), draft rounds to review, emails that did not arrive. None
-    when a service does not answer: the rest of the page still shows."""
+    """What awaits the staff member, for someone between shifts: people reported for a problem of conduct (mentors
+    back in the vetting queue, mentees held from new pairings), mentors to approve and people who stopped answering
+    (by program), draft rounds to review, emails that did not arrive. None when a service does not answer: the rest
+    of the page still shows."""
     try:
         # One call each, whatever the number of programs: a national administrator's home has hundreds.
-        awaiting, undelivered, drafts, not_answering = await asyncio.gather(
+        awaiting, held, undelivered, drafts, not_answering = await asyncio.gather(
             _mentors_awaiting_approval(desk),
+            desk.api.call("profiles", "GET", "/v1/enrollments/counts", desk.staff, params=MENTEES_HELD_FOR_REVIEW),
             not_arrived(desk, chapters),
             desk.api.call("matching", "GET", "/v1/rounds", desk.staff, params={"status": "draft"}),
             desk.api.call("matching", "GET", "/v1/not-answering", desk.staff))
@@ -62,7 +64,9 @@ async def _needs_attention(desk: Desk, programs: list[dict], chapters: list[dict
     reported = Counter(e["program_id"] for e in awaiting if e.get("review_reason") == "conduct_reported")
     to_approve = Counter(e["program_id"] for e in awaiting if e.get("review_reason") != "conduct_reported")
     stopped_answering = {found["program_id"]: found["people"] for found in not_answering}
+    mentees_held = {found["program_id"]: found["count"] for found in held}
     return {"to_look_into": [(p, reported[p["id"]]) for p in programs if p["id"] in reported],
+            "mentees_held": [(p, mentees_held[p["id"]]) for p in programs if p["id"] in mentees_held],
             "to_approve": [(p, to_approve[p["id"]]) for p in programs if p["id"] in to_approve],
             "drafts": drafts,
             "not_answering": [(p, stopped_answering[p["id"]]) for p in programs if p["id"] in stopped_answering],
@@ -70,6 +74,9 @@ async def _needs_attention(desk: Desk, programs: list[dict], chapters: list[dict
 
 
 QUEUE_READ = 500  # profiles' largest page of the vetting queue
+# Mentees whose mentor ended their mentorship for a problem of conduct: paused until a coordinator clears the review.
+# (A mentee's enrollment is approved as it is made: only a mentor's awaits approval.)
+MENTEES_HELD_FOR_REVIEW = {"role": "mentee", "approval": "approved", "under_review": "true"}
 
 
 async def _mentors_awaiting_approval(desk: Desk) -> list[dict]:
@@ -90,13 +97,14 @@ async def _mentors_awaiting_approval(desk: Desk) -> list[dict]:
 @router.get("/people")
 async def people(desk: Console, q: str = "", chapter_id: str = "", stage: str = "", role: str = "",
                  program_id: str = "", approval: str = "", suspended: str = "", alumni: str = "",
-                 offset: int = 0, done: str | None = None) -> Response:
+                 under_review: str = "", offset: int = 0, done: str | None = None) -> Response:
     filters = {"q": q[:200], "chapter_id": desk.chapter_listed(chapter_id),
                "stage": stage if stage in participant_labels.STAGES else "",
                "role": role if role in ("mentor", "mentee") else "", "program_id": program_id,
                "approval": approval if approval in ("pending", "approved", "suspended") else "",
                "suspended": suspended if suspended in ("true", "false") else "",
-               "alumni": "true" if alumni == "true" else ""}
+               "alumni": "true" if alumni == "true" else "",
+               "under_review": "true" if under_review == "true" else ""}
     offset = max(0, offset)
     found, programs, chapters = await asyncio.gather(
         desk.api.call("profiles", "GET", "/v1/people", desk.staff,
