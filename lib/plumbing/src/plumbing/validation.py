@@ -16,9 +16,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated
+from uuid import UUID
 
 from annotated_types import GroupedMetadata, MaxLen
 from pydantic import AfterValidator, AwareDatetime, Field
+
+from .errors import Invalid
 
 # The span of dates the platform has any use for: wide enough for birthdays and terms, narrow enough that
 # arithmetic on them (a term's end, a reminder's time) stays within what Python and PostgreSQL hold.
@@ -80,3 +83,18 @@ def _within_the_calendar(value: datetime) -> datetime:
 Moment = Annotated[AwareDatetime, AfterValidator(_within_the_calendar)]
 Offset = Annotated[int, Field(ge=0, le=10_000_000)]
 Limit = Annotated[int, Field(ge=1, le=500)]
+
+
+IDS_AT_ONCE = 200  # ids one query string names: a page of a list, well under what a URL holds (200 × 37 characters)
+
+
+def comma_separated_ids(ids: str, field: str = "ids") -> list[UUID]:
+    """The ids a query parameter names, comma-separated, each once in their order: 422 naming `field` for one that is
+    not an id, or more than `IDS_AT_ONCE`."""
+    try:
+        wanted = list(dict.fromkeys(UUID(part.strip()) for part in ids.split(",") if part.strip()))
+    except ValueError:
+        raise Invalid("ids, comma-separated", field=field) from None
+    if len(wanted) > IDS_AT_ONCE:
+        raise Invalid(f"{IDS_AT_ONCE} ids at most", field=field)
+    return wanted

@@ -2,9 +2,11 @@
 
 from datetime import UTC, datetime
 from typing import Annotated
+from uuid import uuid4
 
 import pytest
-from plumbing.validation import Limit, Moment, MultilineText, Offset, Text
+from plumbing.errors import Invalid
+from plumbing.validation import IDS_AT_ONCE, Limit, Moment, MultilineText, Offset, Text, comma_separated_ids
 from pydantic import BaseModel, Field, ValidationError
 
 
@@ -54,3 +56,15 @@ def test_a_sized_text_combines_with_other_constraints():
         Named(name="")
     with pytest.raises(ValidationError, match="control characters"):
         Named(name="a\x00")
+
+
+def test_ids_named_in_a_query_are_read_once_each_in_their_order_and_a_bad_one_or_too_many_is_refused_by_field():
+    a, b = uuid4(), uuid4()
+    assert comma_separated_ids(f" {a}, {b},,{a} ") == [a, b]
+    assert comma_separated_ids("") == []
+    with pytest.raises(Invalid) as bad:
+        comma_separated_ids(f"{a},not-an-id", field="mentor_ids")
+    assert bad.value.field == "mentor_ids"
+    with pytest.raises(Invalid) as many:
+        comma_separated_ids(",".join(str(uuid4()) for _ in range(IDS_AT_ONCE + 1)))
+    assert many.value.field == "ids"

@@ -59,6 +59,28 @@ async def test_room_freed_by_an_ended_pairing_goes_to_the_mentee_who_waited_long
         assert [w["person_id"] for w in waiting] == [str(third), str(first)]
 
 
+async def test_a_coordinator_reads_how_many_mentees_each_mentor_they_may_pick_has_and_takes(
+        matching, matching_settings, profiles, observer):
+    program = await profiles.program()
+    full = await profiles.person(program, "mentor")
+    mentee = await profiles.person(program, "mentee")
+    await observer.wait_for(program, "pairing_confirmed", mentee_id=mentee)
+    roomy = await profiles.person(program, "mentor", capacity=3)
+    await known_to_matching(matching_settings, roomy)
+    asked = {"ids": ",".join(str(p) for p in (full, roomy, mentee, uuid4()))}  # not mentors here: not answered
+    async with client(matching) as admin:
+        read = await admin.get(f"/v1/programs/{program}/mentors", params=asked)
+    assert read.status_code == 200, read.text
+    assert sorted((m["person_id"], m["capacity"], m["live_pairings"], m["paused"]) for m in read.json()) == sorted([
+        (str(full), 1, 1, False), (str(roomy), 3, 0, False)])
+    async with client(matching, "participant", person_id=mentee) as as_mentee:
+        assert (await as_mentee.get(f"/v1/programs/{program}/mentors", params=asked)).status_code == 403
+    async with client(matching) as admin:
+        too_many = await admin.get(f"/v1/programs/{program}/mentors",
+                                   params={"ids": ",".join(str(uuid4()) for _ in range(201))})
+        assert (too_many.status_code, too_many.json()["error"]["field"]) == (422, "ids")
+
+
 def days_ago(days: int) -> str:
     return (datetime.now(UTC) - timedelta(days=days)).date().isoformat()
 

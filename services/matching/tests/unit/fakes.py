@@ -271,6 +271,13 @@ class FakePeople:
         counts = Counter(e["program_id"] for e in self._not_answering(at_least) if e["program_id"] in managed)
         return sorted(counts.items())
 
+    async def mentors_of(self, program_id: UUID, person_ids: list[UUID]) -> list[dict]:
+        found = [e for e in self.enrollments.values() if e["program_id"] == program_id and e["role"] == "mentor"
+                 and e["person_id"] in person_ids and not e["withdrawn"] and not e.get("suspended")]
+        return [{"person_id": e["person_id"], "capacity": e["capacity"], "paused": e.get("paused", False),
+                 "live_pairings": self._tables.pairings.live_of(e["id"], "mentor_enrollment_id")}
+                for e in sorted(found, key=lambda e: (str(e["person_id"]), str(e["id"])))]
+
     async def suspend(self, person_id: UUID, suspended: bool) -> list[UUID]:
         (self.suspended.add if suspended else self.suspended.discard)(person_id)
         programs = set()

@@ -405,3 +405,32 @@ def test_every_event_the_consumer_applies_has_its_locks_taken_before_its_batch()
     unprepared = [model.__name__ for model in consumers.HANDLERS if not issubclass(model, projections.PREPARED_FOR)]
     assert unprepared == []
     assert consumers.PREPARE is projections.lock_before_applying
+
+
+async def test_a_coordinator_picking_a_mentor_by_hand_reads_who_is_full_or_paused_as_the_program_counts_room():
+    platform = Platform()
+    profiles = Profiles(platform)
+    program = await profiles.program()
+    full = await profiles.person(program, "mentor")
+    mentee = await profiles.person(program, "mentee")
+    roomy = await profiles.person(program, "mentor", capacity=3)
+    resting = await profiles.person(program, "mentor")
+    await profiles.pause(resting, program)
+    rules = platform.programs.programs[program]
+
+    found = await views.mentors_room(rules, [full, roomy, resting, mentee, uuid4()], platform.uow())
+
+    assert sorted((m["person_id"], m["capacity"], m["live_pairings"], m["paused"]) for m in found) == sorted([
+        (full, 1, 1, False), (roomy, 3, 0, False), (resting, 1, 0, True)])
+
+
+async def test_a_group_programs_mentor_takes_one_group_whatever_capacity_they_gave():
+    platform = Platform()
+    profiles = Profiles(platform)
+    program = await profiles.program(format="group", group_size=6)
+    mentor = await profiles.person(program, "mentor", capacity=1)
+    rules = platform.programs.programs[program]
+
+    [found] = await views.mentors_room(rules, [mentor], platform.uow())
+
+    assert (found["capacity"], found["live_pairings"]) == (6, 0)

@@ -10,7 +10,7 @@ from mentorship_contracts.vocabulary import PairingKind, TrainingStage
 from plumbing.auth import Principal, Role, current_principal, forbidden
 from plumbing.disclosure import Published, PublishedOut, as_csv
 from plumbing.http import answers, unit_of_work
-from plumbing.validation import Limit, Offset
+from plumbing.validation import IDS_AT_ONCE, Limit, Offset, comma_separated_ids
 
 from ..domain import commands
 from ..domain.errors import PairingNotFound, ProgramNotFound, RoundNotFound
@@ -27,6 +27,7 @@ from .schemas import (
     ManualPairingIn,
     MeetingIn,
     MeetingOut,
+    MentorRoomOut,
     MentorshipReportOut,
     NotAnsweringOut,
     OverviewOut,
@@ -333,6 +334,18 @@ async def not_answering(program_id: UUID, caller: Caller, unit: UnitOfWork) -> l
     with nobody new until they resume (they were told by email), mentors first: for a coordinator to reach out to."""
     await _managed_program(program_id, caller, unit)
     return [NotAnsweringOut.model_validate(m) for m in await views.not_answering(program_id, unit)]
+
+
+@router.get("/programs/{program_id}/mentors")
+async def mentors_room(program_id: UUID, caller: Caller, unit: UnitOfWork,
+                       ids: Annotated[str, Query(max_length=IDS_AT_ONCE * 37, description=(
+                           f"Up to {IDS_AT_ONCE} person ids, comma-separated: those a picker offers"))]
+                       ) -> list[MentorRoomOut]:
+    """Of these people, the program's mentors (not withdrawn nor suspended), each with the room they have: how many
+    mentees they take and hold, and whether they paused. Others are left out."""
+    program = await _managed_program(program_id, caller, unit)
+    return [MentorRoomOut.model_validate(m) for m in await views.mentors_room(program, comma_separated_ids(ids),
+                                                                               unit)]
 
 
 @router.get("/defaults")

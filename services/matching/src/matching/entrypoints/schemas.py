@@ -240,6 +240,17 @@ class NotAnsweringOut(BaseModel):
     unanswered_in_a_row: int = Field(description="Proposals or requests in a row they let lapse unanswered")
 
 
+class MentorRoomOut(BaseModel):
+    """A mentor of the program, and the room they have: for a coordinator choosing a mentor by hand."""
+
+    person_id: UUID
+    capacity: int = Field(description="Mentees they take at once, as the program counts them (a group program: its "
+                                      "group size), over every kind of pairing they mentor in it")
+    live_pairings: int = Field(description="Their pairings proposed or active in the program: at `capacity`, full "
+                                           "(pairing them by hand then needs an override)")
+    paused: bool = Field(description="They take no new mentee for now (their own pause, or held back)")
+
+
 class DefaultsOut(BaseModel):
     """What matching applies to a program that leaves it unset."""
 

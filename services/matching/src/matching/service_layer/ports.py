@@ -129,6 +129,10 @@ class PeopleRepository(Protocol):
         """Per program of these chapters (None: every program), how many `not_answering` would name: (program_id,
         how many), for programs with any, by program id."""
 
+    async def mentors_of(self, program_id: UUID, person_ids: list[UUID]) -> Sequence[Row]:
+        """The mentor enrollments in the program (not withdrawn, nor of someone suspended) of these people, by person:
+        person_id, capacity (as they gave it), live_pairings, paused."""
+
     async def suspend(self, person_id: UUID, suspended: bool) -> list[UUID]:
         """The person suspended (or reinstated): none of their enrollments takes part in pairing meanwhile; the
         programs they are enrolled in, sorted."""

@@ -11,7 +11,7 @@ from mentorship_contracts.matching import PAUSED_AFTER_UNANSWERED
 from mentorship_contracts.vocabulary import PairingKind, Role
 
 from ..domain.errors import NotWaiting, PairingKindRequired
-from ..domain.model import Pairing, awaiting, paused_by_one_more_lapse
+from ..domain.model import Pairing, ProgramRules, awaiting, paused_by_one_more_lapse
 from ..domain.scoring import requirement_unmet
 from .lifecycle import load, runs_of_lapses
 from .ports import Authorize, MatchingUnitOfWorkPort
@@ -144,6 +144,24 @@ async def not_answering(program_id: UUID, uow: MatchingUnitOfWorkPort) -> list[d
     they resume), mentors first, most lapses first: for a coordinator to reach out to."""
     async with uow:
         return [dict(r) for r in await uow.people.not_answering(program_id, PAUSED_AFTER_UNANSWERED)]
+
+
+async def mentors_room(program: ProgramRules, person_ids: list[UUID], uow: MatchingUnitOfWorkPort
+                       ) -> list[dict[str, Any]]:
+    """Of these people, each mentor of the program (not withdrawn, nor suspended): how many mentees they take at once
+    as the program counts them (a group program: one group), how many live pairings they hold, and whether they
+    paused. For a coordinator choosing a mentor by hand: who is full, or paused, before matching refuses them. A
+    person with a mentor enrollment for each kind of pairing counts them all."""
+    async with uow:
+        rows = await uow.people.mentors_of(program.id, person_ids)
+    mentors: dict[UUID, dict[str, Any]] = {}
+    for row in rows:
+        mentor = mentors.setdefault(row["person_id"], {"person_id": row["person_id"], "capacity": 0,
+                                                       "live_pairings": 0, "paused": True})
+        mentor["capacity"] += program.room_of(row["capacity"])
+        mentor["live_pairings"] += row["live_pairings"]
+        mentor["paused"] = mentor["paused"] and row["paused"]
+    return list(mentors.values())
 
 
 async def not_answering_counts(chapter_ids: frozenset[UUID] | None, uow: MatchingUnitOfWorkPort

@@ -22,9 +22,9 @@ from mentorship_contracts.vocabulary import Role, Specialty, TrainingStage
 from plumbing.auth import Principal, current_principal, forbidden
 from plumbing.auth import Role as CallerRole
 from plumbing.disclosure import PublishedOut, as_csv
-from plumbing.errors import Invalid, NotFound
+from plumbing.errors import NotFound
 from plumbing.http import answers, unit_of_work
-from plumbing.validation import Limit, MultilineText, Offset, Text
+from plumbing.validation import IDS_AT_ONCE, Limit, MultilineText, Offset, Text, comma_separated_ids
 from pydantic import BaseModel, Field
 
 from ..domain import commands
@@ -323,7 +323,8 @@ async def search_people(
     return ConsolePeoplePage(items=items, total=total, limit=limit, offset=offset)
 
 
-PersonIds = Annotated[str, Query(max_length=200 * 37, description="Up to 200 person ids, comma-separated")]
+PersonIds = Annotated[str, Query(max_length=IDS_AT_ONCE * 37,
+                                 description=f"Up to {IDS_AT_ONCE} person ids, comma-separated")]
 
 
 @router.get("/people/names")
@@ -359,12 +360,7 @@ async def contacts(
 
 def _bulk(ids: str, caller: Principal) -> tuple[list[UUID], list[UUID] | None]:
     """The people asked for, and the chapters the caller may read them in (None: any)."""
-    try:
-        wanted = list(dict.fromkeys(UUID(part.strip()) for part in ids.split(",") if part.strip()))
-    except ValueError:
-        raise Invalid("person ids, comma-separated", field="ids") from None
-    if len(wanted) > 200:
-        raise Invalid("200 ids at most", field="ids")
+    wanted = comma_separated_ids(ids)
     if caller.is_admin:
         return wanted, None
     if caller.role is CallerRole.COORDINATOR:

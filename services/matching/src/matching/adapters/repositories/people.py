@@ -176,6 +176,13 @@ class PostgresPeople:
                  GROUP BY program_id ORDER BY program_id""", chapter_ids, at_least)
         return [(r["program_id"], r["people"]) for r in rows]
 
+    async def mentors_of(self, program_id: UUID, person_ids: list[UUID]) -> Sequence[asyncpg.Record]:
+        return await self._conn.fetch(
+            """SELECT person_id, capacity, live_pairings, paused FROM enrollments
+                 WHERE program_id = $1 AND role = 'mentor' AND person_id = ANY($2::uuid[])
+                   AND NOT withdrawn AND NOT suspended
+                 ORDER BY person_id, id""", program_id, person_ids)
+
     async def suspend(self, person_id: UUID, suspended: bool) -> list[UUID]:
         """The person is suspended (or reinstated): none of their enrollments takes part in pairing meanwhile.
         Returns the programs they are enrolled in (not withdrawn), sorted."""
