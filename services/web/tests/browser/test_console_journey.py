@@ -239,7 +239,10 @@ async def test_a_coordinator_reviews_a_round_publishes_it_and_steps_in_on_a_pair
         await page.goto(f"/console/programs/{program['id']}")
         await expect(page.locator("#waitlist ~ ol")).to_contain_text(f"A {run}")
         await page.locator("#mentee_id").select_option(label=f"A {run}")
-        await page.locator("#mentor_id").select_option(label=f"Dr. {other_mentor.upper()} {run}")
+        # Each mentor is offered with the room they have (the other one may have B from the round).
+        offered = page.locator("#mentor_id option", has_text=f"Dr. {other_mentor.upper()} {run}")
+        await expect(offered).to_have_text(re.compile(rf"Dr\. {other_mentor.upper()} {run} \([01] of 2 mentees\)"))
+        await page.locator("#mentor_id").select_option(await offered.get_attribute("value"))
         await page.get_by_role("button", name="Propose this pair").click()
         await expect(page.locator("#main").get_by_text("The pair is proposed")).to_be_visible()
         async with platform.client("matching") as matching:

@@ -195,6 +195,7 @@ class Services:
     pairings: dict[str, dict] = field(default_factory=dict)
     waitlist: list[dict] = field(default_factory=list)
     not_answering: list[dict] = field(default_factory=list)  # mentors and mentees matching holds back, every program
+    unknown_to_matching: set[str] = field(default_factory=set)  # programs whose definition has not reached matching
     rounds: dict[str, dict] = field(default_factory=dict)
     events: dict[str, dict] = field(default_factory=dict)
     roster: dict[str, list[dict]] = field(default_factory=dict)
@@ -568,7 +569,8 @@ class Services:
             return [r for r in self.rounds.values()
                     if r["status"] == c.params["status"] and r["program_id"] in self.programs
                     and self._manages(c, self.programs[r["program_id"]]["chapter_id"])]
-        if found := re.fullmatch(r"/v1/programs/([^/]+)/(pairings|waitlist|feedback|rounds|not-answering)", path):
+        if found := re.fullmatch(r"/v1/programs/([^/]+)/(pairings|waitlist|feedback|rounds|not-answering|mentors)",
+                                 path):
             program = self.programs[found[1]]
             self._mine(c, program["chapter_id"])
             kind = found[2]
@@ -583,6 +585,16 @@ class Services:
                 return {"items": self._page(c, items, 50)[0], "total": len(items)}
             if kind == "waitlist":
                 return self.waitlist
+            if kind == "mentors" and program["id"] in self.unknown_to_matching:
+                return refusal(404, "program_not_found", "program_id", "no such program")
+            if kind == "mentors":  # as matching: of the people asked, the program's mentors, with the room they have
+                asked = c.params["ids"].split(",")
+                assert len(asked) <= 200
+                return [{"person_id": i, "capacity": e["capacity"], "paused": bool(e.get("paused")),
+                         "live_pairings": sum(p["mentor_id"] == i and p["program_id"] == program["id"]
+                                              and p["status"] in ("proposed", "active") for p in self.pairings.values())}
+                        for i in asked if i in self.people for e in self.people[i]["enrollments"]
+                        if e["program_id"] == program["id"] and e["role"] == "mentor" and not e.get("withdrawn")]
             if kind == "not-answering":  # as matching: mentors first
                 return sorted((m for m in self.not_answering if m["program_id"] == program["id"]),
                               key=lambda m: m["role"] != "mentor")

@@ -292,8 +292,9 @@ async def test_pairing_by_hand_finds_any_mentor_of_the_program_by_name(world):
                                   data={"csrf": CSRF, "mentee_id": "", "mentor_id": last["id"], "mentor_q": "zoe"})
     assert "Dr. Zoe Last" not in select(listed, "mentor_id")
     assert "200 of 252 mentors listed" in listed and 'name="mentor_q"' in listed
-    assert f'<option value="{last["id"]}" >Dr. Zoe Last</option>' in select(found, "mentor_id")
-    assert f'<option value="{last["id"]}" selected>Dr. Zoe Last</option>' in select(refused.text, "mentor_id")
+    assert f'<option value="{last["id"]}" >Dr. Zoe Last (0 of 2 mentees)</option>' in select(found, "mentor_id")
+    assert f'<option value="{last["id"]}" selected>Dr. Zoe Last (0 of 2 mentees)</option>' in select(refused.text,
+                                                                                                   "mentor_id")
     asked = s.calls_to("profiles", "GET", "/v1/people")[1].params
     assert (asked["q"], asked["chapter_id"], asked["program_id"]) == ("zoe", program["chapter_id"], program["id"])
 
@@ -306,6 +307,35 @@ async def test_reassigning_finds_any_mentor_of_the_program_by_name(world):
         found = (await page.get(f"/console/pairings/{pairing['id']}", params={"mentor_q": "zoe"})).text
     assert "Dr. Zoe Last" not in select(listed, "mentor_id") and 'name="mentor_q"' in listed
     assert "Dr. Zoe Last" in select(found, "mentor_id")
+
+
+@pytest.mark.parametrize("language, room, full, paused", [
+    ("en", "Dr. Ana Reyes (1 of 2 mentees)", "Dr. Fay Full (full: 1 of 1 mentee)",
+     "Dr. Pat Paused (paused: takes no new mentee for now)"),
+    ("es", "Dr. Ana Reyes (1 de 2 personas mentoradas)", "Dr. Fay Full (sin lugar: 1 de 1 persona mentorada)",
+     "Dr. Pat Paused (en pausa: no acepta personas mentoradas nuevas por ahora)")])
+async def test_a_mentor_picker_says_the_room_each_mentor_has_so_a_full_or_paused_one_is_not_chosen_unawares(
+        world, language, room, full, paused):
+    s, program = world["s"], world["program"]
+    enrolled = {"id": "e", "program_id": program["id"], "role": "mentor", "approval": "approved", "withdrawn": False,
+                "capacity": 1}
+    fay = s.person("Dr. Fay Full", enrollments=[enrolled])
+    s.pairing(program, s.person("Gil Student", stage="undergraduate"), fay, status="proposed")
+    s.person("Dr. Pat Paused", enrollments=[{**enrolled, "paused": True}])
+    async with as_(world, "coordinator", language)[0] as page:
+        by_hand = select((await page.get(f"/console/programs/{program['id']}")).text, "mentor_id")
+        reassigning = select((await page.get(f"/console/pairings/{world['pairing']['id']}")).text, "mentor_id")
+    offered = re.findall(r"<option value=\"[^\"]+\" >([^<]+)</option>", by_hand)
+    assert offered == [room, full, paused]
+    assert re.findall(r"<option value=\"[^\"]+\" >([^<]+)</option>", reassigning) == [full, paused]  # not her own
+
+
+async def test_a_mentor_picker_names_the_mentors_when_matching_does_not_know_the_program_yet(world):
+    s, program = world["s"], world["program"]
+    s.unknown_to_matching.add(program["id"])
+    async with as_(world, "coordinator")[0] as page:
+        by_hand = select((await page.get(f"/console/programs/{program['id']}")).text, "mentor_id")
+    assert re.findall(r"<option value=\"[^\"]+\" >([^<]+)</option>", by_hand) == ["Dr. Ana Reyes"]
 
 
 # --- vetting and the home page's counts ---------------------------------------------------------------------

@@ -22,7 +22,7 @@ router = APIRouter(prefix="/console", include_in_schema=False, route_class=Conso
 
 STATUSES = ("proposed", "requested", "active", "completed", "ended", "declined", "lapsed")
 PAIRINGS_PAGE = 50
-MENTORS_LISTED = 200  # in a mentor picker, by name: a name typed narrows them to any mentor of the program
+MENTORS_LISTED = 200  # in a mentor picker, by name (as many as matching tells the room of at once)
 
 
 def _refused(error: ServiceError) -> bool:
@@ -34,10 +34,28 @@ async def _mentors(desk: Desk, program: dict, q: str) -> dict:
     """The program's approved mentors a picker offers (`total`, and the first MENTORS_LISTED by name), those whose
     name or email holds `q` if given; not one suspended as a mentor or awaiting approval, whom matching would refuse.
     Of the program's chapter: profiles lists a coordinator's people one chapter at a time."""
-    return await desk.api.call("profiles", "GET", "/v1/people", desk.staff,
-                               params={"program_id": program["id"], "chapter_id": program.get("chapter_id"),
-                                       "role": "mentor", "approval": "approved", "suspended": "false", "q": q,
-                                       "limit": MENTORS_LISTED})
+    found = await desk.api.call("profiles", "GET", "/v1/people", desk.staff,
+                                params={"program_id": program["id"], "chapter_id": program.get("chapter_id"),
+                                        "role": "mentor", "approval": "approved", "suspended": "false", "q": q,
+                                        "limit": MENTORS_LISTED})
+    return {**found, "items": await _with_room(desk, program["id"], found["items"])}
+
+
+async def _with_room(desk: Desk, program_id: str, mentors: list[dict]) -> list[dict]:
+    """Each mentor with the room matching says they have (`room`: capacity, live pairings, paused), so that the
+    coordinator sees who is full or paused before choosing; None where matching cannot say (the program or the
+    mentor not known to it yet, or matching down): the picker works without it."""
+    if not mentors:
+        return mentors
+    try:
+        rooms = await desk.api.call("matching", "GET", f"/v1/programs/{program_id}/mentors", desk.staff,
+                                    params={"ids": ",".join(m["id"] for m in mentors)})
+    except ServiceError as error:
+        if error.status != 404 and error.status < 500:
+            raise
+        rooms = []
+    by_person = {room["person_id"]: room for room in rooms}
+    return [{**mentor, "room": by_person.get(mentor["id"])} for mentor in mentors]
 
 
 async def _program_page(desk: Desk, program_id: UUID, status_filter: str = "", offset: int = 0, mentor_q: str = "",
