@@ -9,16 +9,29 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from uuid import uuid4
 
 from devinfra.smtp_sink import addressed_to
-from playwright.async_api import Browser, expect
+from playwright.async_api import Browser, Page, expect
 from plumbing.testing import eventually
 
 from ..conftest import PHONE, SIGN_IN_LINK, Platform, join_as, sign_in
 
 DESKTOP = {"width": 1280, "height": 900}
+
+
+@asynccontextmanager
+async def window(browser: Browser, platform: Platform, viewport: dict) -> AsyncIterator[Page]:
+    """A fresh browser window of this size (no cookies), speaking English: its page, the window closed after."""
+    context = await browser.new_context(base_url=platform.web, viewport=viewport, locale="en-US")
+    context.set_default_timeout(20_000)
+    try:
+        yield await context.new_page()
+    finally:
+        await context.close()
 
 
 def mentors_csv(run: str) -> tuple[str, list[str]]:
@@ -63,10 +76,7 @@ async def test_a_coordinator_invites_from_a_csv_and_approves_two_mentors_who_sig
     world = await staff_world(platform)
     program, run = world["program"], world["run"]
     csv, emails = mentors_csv(run)
-    coordinator = await browser.new_context(base_url=platform.web, viewport=DESKTOP, locale="en-US")
-    coordinator.set_default_timeout(20_000)
-    try:
-        page = await coordinator.new_page()
+    async with window(browser, platform, DESKTOP) as page:
         await sign_in(page, platform, world["coordinator_email"])
         await page.goto(f"/console/programs/{program['id']}/invite")
         await page.get_by_label("Mentor", exact=True).check()
@@ -99,11 +109,7 @@ async def test_a_coordinator_invites_from_a_csv_and_approves_two_mentors_who_sig
 
         # Two mentors sign in by the emailed link, complete their profiles and join the program.
         for email in emails[:2]:
-            mentor = await browser.new_context(base_url=platform.web, viewport={"width": 390, "height": 844},
-                                               locale="en-US")
-            mentor.set_default_timeout(20_000)
-            try:
-                own = await mentor.new_page()
+            async with window(browser, platform, PHONE) as own:
                 await own.goto(await invitation_link(platform, email))
                 await own.locator("form[action^='/sign-in/'] button").click()
                 # The link leads to the form to join, the program and the role chosen.
@@ -130,8 +136,6 @@ async def test_a_coordinator_invites_from_a_csv_and_approves_two_mentors_who_sig
                 await own.locator("#capacity").fill("2")
                 await own.locator("form[action='/sign-up/enrol'] button[type=submit]").click()
                 await own.wait_for_url(re.compile(r"/\?enrolled=review"))
-            finally:
-                await mentor.close()
 
         # The coordinator approves them.
         await page.goto(f"/console/vetting?program_id={program['id']}")
@@ -141,8 +145,6 @@ async def test_a_coordinator_invites_from_a_csv_and_approves_two_mentors_who_sig
             await expect(page.locator("#main").get_by_text(f"{name}: The mentor is approved.")).to_be_visible()
         await page.goto(f"/console/vetting?program_id={program['id']}")
         await expect(page.get_by_text("Nobody is waiting for approval.")).to_be_visible()
-    finally:
-        await coordinator.close()
     async with platform.client("profiles") as profiles:
         found = (await profiles.get("/v1/people", params={"program_id": program["id"], "role": "mentor",
                                                           "approval": "approved"})).json()
@@ -181,10 +183,7 @@ async def test_a_coordinator_reviews_a_round_publishes_it_and_steps_in_on_a_pair
         platform: Platform, browser: Browser):
     world = await season_world(platform)
     run, program, people = world["run"], world["program"], world["people"]
-    desk = await browser.new_context(base_url=platform.web, viewport=DESKTOP, locale="en-US")
-    desk.set_default_timeout(20_000)
-    try:
-        page = await desk.new_page()
+    async with window(browser, platform, DESKTOP) as page:
         await sign_in(page, platform, world["coordinator_email"])
 
         # A round drafts pairs; nobody hears of them until the coordinator publishes, without the pair removed.
@@ -249,8 +248,6 @@ async def test_a_coordinator_reviews_a_round_publishes_it_and_steps_in_on_a_pair
             again = [p for p in (await matching.get(f"/v1/people/{people['a']['id']}/pairings")).json()
                      if p["status"] in ("proposed", "active")]
         assert [p["mentor_id"] for p in again] == [people[other_mentor]["id"]]
-    finally:
-        await desk.close()
 
 
 async def test_an_event_roster_is_checked_in_from_a_phone_sized_window_and_exported_with_names(
@@ -278,10 +275,7 @@ async def test_an_event_roster_is_checked_in_from_a_phone_sized_window_and_expor
                                            json={"person_id": people[key]["id"]})
                 return answer.status_code in (200, 201)
             await eventually(registered, timeout=60, what="a registration once events knows the person")
-    phone = await browser.new_context(base_url=platform.web, viewport={"width": 360, "height": 740}, locale="en-US")
-    phone.set_default_timeout(20_000)
-    try:
-        page = await phone.new_page()
+    async with window(browser, platform, {"width": 360, "height": 740}) as page:
         await sign_in(page, platform, world["coordinator_email"])
         await page.goto(f"/console/events/{event['id']}/check-in")
         await expect(page.locator("#arrived")).to_have_text("0 of 3 checked in.")
@@ -299,8 +293,6 @@ async def test_an_event_roster_is_checked_in_from_a_phone_sized_window_and_expor
         assert sorted(row[0] for row in rows[1:]) == [f"A {run}", f"B {run}", f"C {run}"]
         assert sorted(row[1] for row in rows[1:]) == [f"{key}.{run}@example.org" for key in ("a", "b", "c")]
         assert all(row[5] for row in rows[1:] if row[0].startswith(("A ", "B ")))
-    finally:
-        await phone.close()
     async with platform.client("events") as events:
         roster = (await events.get(f"/v1/events/{event['id']}/registrations")).json()["registrations"]
     arrived = {r["person_id"] for r in roster if r.get("checked_in_at")}
@@ -332,18 +324,15 @@ async def test_a_mentee_reported_by_their_mentor_reaches_the_coordinators_home_a
             return found[0]["id"] if found and found[0]["status"] == "active" else None
         pairing = await eventually(paired, timeout=60, what="the pair made as the mentee enrolled")
 
-    phone = await browser.new_context(base_url=platform.web, viewport=PHONE, locale="en-US")
-    phone.set_default_timeout(20_000)
-    try:
+    async with window(browser, platform, PHONE) as page:
         # The mentor ends the mentorship over a problem of conduct.
-        page = await phone.new_page()
         await sign_in(page, platform, emails["mentor"])
         await page.goto(f"/mentorships/{pairing}")
         await page.get_by_text("End this mentorship before its term…").click()
         await page.get_by_label("Why? (only the reason's category is kept)").select_option("conduct")
         await page.get_by_role("button", name="End this mentorship").click()
         await page.wait_for_url(re.compile(r"done=ended_for_conduct_by_mentor"))
-        await phone.clear_cookies()
+        await page.context.clear_cookies()
 
         # Between shifts, on a phone, the coordinator finds the mentee held on the console's home.
         await sign_in(page, platform, emails["coordinator"])
@@ -364,5 +353,3 @@ async def test_a_mentee_reported_by_their_mentor_reaches_the_coordinators_home_a
         await page.wait_for_url(re.compile(r"done=review_cleared"))
         await page.goto("/console")
         await expect(held).to_have_count(0)
-    finally:
-        await phone.close()
