@@ -127,6 +127,11 @@ class PostgresPersonIds:
         return bool(await self._conn.fetchval("SELECT true FROM people WHERE id = $1", person_id))
 
 
+def _under_review(under_review: bool) -> str:
+    """Whether the enrollment `e` is (or is not) under review after a report of conduct."""
+    return f"e.review_reason IS {'NOT ' if under_review else ''}NULL"
+
+
 class PostgresConsoleQueries(PostgresPersonIds):
     def __init__(self, conn: asyncpg.Connection, people: PostgresPeople) -> None:
         super().__init__(conn)
@@ -161,7 +166,7 @@ class PostgresConsoleQueries(PostgresPersonIds):
             if query.program_id:
                 enrolled.append(f"e.program_id = {param(query.program_id)}")
             if query.under_review is not None:
-                enrolled.append(f"e.review_reason IS {'NOT ' if query.under_review else ''}NULL")
+                enrolled.append(_under_review(query.under_review))
             conditions.append(f"EXISTS (SELECT 1 FROM enrollments e WHERE {' AND '.join(enrolled)})")
         matching = f"FROM people p WHERE {' AND '.join(conditions)}"
         total = await self._conn.fetchval(f"SELECT count(*) {matching}", *arguments.values)
@@ -208,7 +213,7 @@ class PostgresConsoleQueries(PostgresPersonIds):
         if query.approval:
             conditions.append(f"e.approval = {arguments.add(query.approval)}")
         if query.under_review is not None:
-            conditions.append(f"e.review_reason IS {'NOT ' if query.under_review else ''}NULL")
+            conditions.append(_under_review(query.under_review))
         return f"FROM enrollments e JOIN people p ON p.id = e.person_id WHERE {' AND '.join(conditions)}", arguments
 
     async def vetting_queue(self, query: VettingQueue) -> tuple[list[tuple[Enrollment, str]], int]:
