@@ -726,6 +726,36 @@ class PersonReinstated(_ProfilesEvent):
     example = {"person_id": ids.MENTOR}
 
 
+@register
+class ReviewAsked(_ProfilesEvent):
+    """Restricted: a member of staff is asked to look into an enrollment held for review in a program of their
+    chapter, someone having been reported for a problem of conduct by the other side of their mentorship (a mentee
+    is paused until a coordinator resumes them; a mentor goes back to vetting). One event to each of the chapter's
+    coordinators, or, where it has none, to each national administrator; never to the one reported.
+
+    It names neither the one reported nor the one who reported them: it travels to the staff member's mailbox, and
+    the console, behind their sign-in, shows whom."""
+
+    closed_schema = True
+    topic = CONTACTS
+    key_field = "person_id"
+    event_type: Literal["profiles.review_asked"] = "profiles.review_asked"
+    schema_version: Literal[1] = 1
+
+    person_id: Annotated[UUID, Field(description="The id of the member of staff asked to look into it")]
+    program_id: ProgramId
+    chapter_id: UUID | None = Field(description="The chapter of the enrollment held (the one the staff member "
+                                                "coordinates); null for a national program's member of no chapter")
+    role: Annotated[Role, Field(description="The role of the one held in the program: a mentee (paused) or a mentor "
+                                            "(back in vetting)")]
+    review_reason: Literal["conduct_reported"] = Field(
+        description="Why it is held: `conduct_reported`, the other side of a pairing ended it for a problem of "
+                    "conduct")
+
+    example = {"person_id": ids.MENTOR, "program_id": ids.PROGRAM, "chapter_id": ids.CHAPTER, "role": "mentee",
+               "review_reason": "conduct_reported"}
+
+
 # Restated: what profiles holds now, not something that happened. An operator restates a topic
 # (`python -m profiles restate people|enrollments|contacts|matching-profiles`) for a consumer whose read model lacks
 # history the topic no longer keeps: one built after the topic's retention, or restored from an older backup. A

@@ -88,7 +88,8 @@ CATALOGUE: tuple[Topic, ...] = (
           consumers=("events", "matching", "notifications"), retention_ms=7 * DAY_MS),
     Topic(profiles.CONTACTS, "profiles", "person_id", Classification.RESTRICTED,
           "Names, email and what a person shares with a partner; invitations to programs that keep who takes part "
-          "from other teams", consumers=("notifications",), retention_ms=7 * DAY_MS),
+          "from other teams; staff asked to look into a report of conduct", consumers=("notifications",),
+          retention_ms=7 * DAY_MS),
     Topic(profiles.MATCHING_PROFILES, "profiles", "person_id", Classification.RESTRICTED,
           "Matching attributes, including identity data consented for matching, and consent changes",
           consumers=("matching",),

@@ -532,6 +532,8 @@ async def test_a_mentor_reported_for_conduct_is_back_in_the_vetting_queue_saying
         enrollment = (await admin.post("/v1/enrollments", json={
             "person_id": mentor["id"], "program_id": chapter["program"], "role": "mentor"})).json()
         assert (await admin.post(f"/v1/enrollments/{enrollment['id']}/approve", json={})).status_code == 200
+        national = await register(admin, chapter["id"], "National Administrator")
+        assert (await admin.put(f"/v1/people/{national['id']}/roles/administrator")).status_code == 204
     ending = matching.PairingEndedV3(
         pairing_id=uuid4(), program_id=chapter["program"], chapter_id=chapter["id"], mentee_id=mentee["id"],
         mentor_id=mentor["id"], ended_by="mentee", reason_code="conduct")
@@ -560,6 +562,9 @@ async def test_a_mentor_reported_for_conduct_is_back_in_the_vetting_queue_saying
             "approved", None, None)
     [hold] = await audited(profiles, "enrollment.held_for_review", subject_id=enrollment["id"])
     assert (hold["actor"], hold["detail"]["reported_by"]) == ("matching", "mentee")
+    # The chapter has no coordinator: the national administrators are asked to look into it.
+    asked = await published.wait_for("profiles.review_asked", person_id=national["id"])
+    assert (asked["program_id"], asked["chapter_id"], asked["role"]) == (chapter["program"], chapter["id"], "mentor")
     approvals = await audited(profiles, "mentor.approved", subject_id=enrollment["id"])
     assert [a["detail"].get("review_reason") for a in approvals] == [None, "conduct_reported"]
 
@@ -574,6 +579,9 @@ async def test_a_mentee_reported_for_conduct_is_paused_until_a_coordinator_clear
         unreported = await register(admin, chapter["id"], "Unreported Mentee", stage="medical_student_3")
         await admin.post("/v1/enrollments", json={
             "person_id": unreported["id"], "program_id": chapter["program"], "role": "mentee"})
+        staff = await register(admin, chapter["id"], "Chapter Coordinator")
+        granted = await admin.put(f"/v1/people/{staff['id']}/roles/coordinator/{chapter['id']}")
+        assert granted.status_code == 204, granted.text
     await publish(matching.PairingEndedV2(
         pairing_id=uuid4(), program_id=chapter["program"], chapter_id=chapter["id"], mentee_id=mentee["id"],
         mentor_id=mentor["id"], ended_by="mentor", reason_code="conduct"))
@@ -605,6 +613,12 @@ async def test_a_mentee_reported_for_conduct_is_paused_until_a_coordinator_clear
         assert (await coordinator.get("/v1/enrollments/counts", params=held)).json() == []
     [entry] = await audited(profiles, "enrollment.review_cleared", subject_id=enrollment["id"])
     assert entry["detail"]["review_reason"] == "conduct_reported"
+    # The chapter's coordinator is asked to look into it (notifications emails them), by a message naming nobody.
+    asked = await published.wait_for("profiles.review_asked", person_id=staff["id"])
+    [(topic, key)] = [(t, k) for t, k, v in published.records if v is asked]
+    assert (topic, key, asked["program_id"], asked["role"]) == (
+        "profiles.contacts", staff["id"], chapter["program"], "mentee")
+    assert not {mentee["id"], mentor["id"], enrollment["id"]} & set(map(str, asked.values()))
 
 
 @pytest.mark.parametrize("closing", ["goals_met", "term_completed"])

@@ -154,8 +154,9 @@ def anyone(*_: object) -> None:
 
 
 class FakeStaffRoles:
-    def __init__(self) -> None:
+    def __init__(self, suspended: set[UUID] | None = None) -> None:
         self.items: dict[UUID, StaffRoles] = {}
+        self.suspended = set() if suspended is None else suspended  # the suspensions' own set, where there are any
 
     async def get(self, person_id: UUID, /) -> StaffRoles:
         held = self.items.get(person_id)
@@ -166,6 +167,11 @@ class FakeStaffRoles:
 
     async def administrators(self) -> int:
         return sum(1 for roles in self.items.values() if roles.administrator)
+
+    async def reviewers(self, chapter_id: UUID | None, other_than: UUID) -> list[UUID]:
+        able = [roles for person, roles in self.items.items() if person != other_than and person not in self.suspended]
+        coordinators = sorted(roles.person_id for roles in able if chapter_id in roles.coordinator_of)
+        return coordinators or sorted(roles.person_id for roles in able if roles.administrator)
 
 
 class FakeProfilesUnitOfWork(FakeUnitOfWork):

@@ -123,9 +123,11 @@ class FakeConsoleQueries:
 
 @pytest.fixture
 def uow() -> FakeUnitOfWork:
+    suspensions = FakeSuspensions()
     unit = FakeProfilesUnitOfWork(chapters=FakeChapters(), programs=FakePrograms(), people=FakePeople(lambda: unit),
                           enrollments=FakeEnrollments(), partnerships=FakePartnerships(),
-                          email_changes=FakeEmailChanges(), staff_roles=FakeStaffRoles(), suspensions=FakeSuspensions(),
+                          email_changes=FakeEmailChanges(), staff_roles=FakeStaffRoles(suspensions.people),
+                          suspensions=suspensions,
                           invitations=FakeInvitations(lambda: unit.enrollments),
                           console=FakeConsoleQueries(lambda: unit))
     return unit

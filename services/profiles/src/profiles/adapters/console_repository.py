@@ -56,6 +56,18 @@ class PostgresStaffRoles:
         rows = await self._conn.fetch("SELECT person_id FROM administrators FOR UPDATE")
         return len(rows)
 
+    async def reviewers(self, chapter_id: UUID | None, other_than: UUID) -> list[UUID]:
+        rows = await self._conn.fetch(
+            """WITH staff AS (SELECT person_id, false AS national FROM coordinators WHERE chapter_id = $1
+                              UNION SELECT person_id, true FROM administrators),
+                    able AS (SELECT s.* FROM staff s WHERE s.person_id <> $2
+                             AND NOT EXISTS (SELECT 1 FROM suspensions x WHERE x.person_id = s.person_id))
+               SELECT person_id FROM able
+                WHERE national = NOT EXISTS (SELECT 1 FROM able WHERE NOT national)
+                ORDER BY person_id""",
+            chapter_id, other_than)
+        return [r["person_id"] for r in rows]
+
 
 class PostgresSuspensions:
     def __init__(self, conn: asyncpg.Connection) -> None:

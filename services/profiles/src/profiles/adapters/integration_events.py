@@ -219,6 +219,11 @@ def staff_roles_changed(person_id: UUID, role: Literal["administrator", "coordin
     return contract.StaffRolesChangedV2(person_id=person_id, role=role, granted=granted, chapter_id=chapter_id)
 
 
+def review_asked(reviewer_id: UUID, held: Enrollment) -> contract.ReviewAsked:
+    return contract.ReviewAsked(person_id=reviewer_id, program_id=held.program_id, chapter_id=held.chapter_id,
+                                role=held.role, review_reason="conduct_reported")
+
+
 def person_suspended(person_id: UUID) -> contract.PersonSuspended:
     return contract.PersonSuspended(person_id=person_id)
 

@@ -378,9 +378,12 @@ async def _locked_enrollments_in_program(person_id: UUID, program_id: UUID, role
 
 
 async def _hold_for_review(event: PairingEnded, reported_by: Role, uow: Uow) -> None:
+    """Each report also asks the chapter's staff to look into it (`ReviewAsked`), each time: it names nobody, the
+    console shows whom."""
     reported_id, role = ((event.mentor_id, Role.MENTOR) if reported_by == Role.MENTEE
                          else (event.mentee_id, Role.MENTEE))
-    for enrollment, program in await _locked_enrollments_in_program(reported_id, event.program_id, role, uow):
+    held = await _locked_enrollments_in_program(reported_id, event.program_id, role, uow)
+    for enrollment, program in held:
         under_review = enrollment.review_reason is not None
         if changed := enrollment.hold_for_review(program, CONDUCT_REPORTED, event.occurred_at):
             await uow.enrollments.save(enrollment)
@@ -390,6 +393,10 @@ async def _hold_for_review(event: PairingEnded, reported_by: Role, uow: Uow) -> 
                   detail={"person_id": str(reported_id), "program_id": str(enrollment.program_id),
                           "pairing_id": str(event.pairing_id), "review_reason": CONDUCT_REPORTED,
                           "reported_by": reported_by.value, "already_under_review": under_review})
+    held_now = [enrollment for enrollment, _ in held if enrollment.review_reason == CONDUCT_REPORTED]
+    if held_now:
+        uow.emit(*[integration_events.review_asked(reviewer, held_now[0]) for reviewer
+                   in await uow.staff_roles.reviewers(held_now[0].chapter_id, other_than=reported_id)])
 
 
 async def _both_known(event: PairingEvent, uow: Uow) -> bool:

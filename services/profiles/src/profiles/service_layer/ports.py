@@ -152,6 +152,11 @@ class StaffRolesRepository(Protocol):
         """How many national administrators there are, counted under a lock until the transaction ends (two
         revoking each other at once cannot leave none)."""
 
+    async def reviewers(self, chapter_id: UUID | None, other_than: UUID) -> builtins.list[UUID]:
+        """Who is asked to look into an enrollment held for review in the chapter, by id: its coordinators, or,
+        where it has none (or for no chapter), the national administrators; never `other_than` (the one held), nor
+        anyone suspended, who could not sign in to look."""
+
 
 class Suspensions(Protocol):
     async def suspended(self, person_ids: builtins.list[UUID]) -> set[UUID]:
