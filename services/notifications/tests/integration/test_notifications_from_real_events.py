@@ -305,6 +305,28 @@ async def test_the_same_event_published_twice_sends_one_email(notifications, pub
                                                   "Welcome to the mentorship platform"])
 
 
+async def test_a_coordinator_asked_twice_over_the_restricted_contacts_topic_is_emailed_once_a_report_naming_nobody(
+        notifications, publish, smtp_sink):
+    coordinator = contact("Rita Reviews")
+    # Its members are private: no subject names it, read before the request or not (it travels on another topic).
+    program = profiles.ProgramDefinedV5(program_id=uuid4(), chapter_id=None, name="Into Medical School",
+                                        mentee_stages=["undergraduate"], mentor_stages=["resident"],
+                                        members_public=False)
+    asked = profiles.ReviewAsked(person_id=coordinator.person_id, program_id=program.program_id, chapter_id=None,
+                                 role="mentee", review_reason="conduct_reported")
+    # A second report, on the same partition after the duplicate: once it is here, the duplicate was read too.
+    again = profiles.ReviewAsked(**{**asked.model_dump(include={"person_id", "program_id", "chapter_id"}),
+                                    "role": "mentor", "review_reason": "conduct_reported"})
+    await publish(program, coordinator, asked, asked, again)
+
+    await eventually(lambda: len(smtp_sink.messages(to=coordinator.email)) == 2, timeout=30, what="both requests")
+    told = smtp_sink.messages(to=coordinator.email)
+    assert subjects(smtp_sink, coordinator) == ["A report of conduct to look into"] * 2
+    texts = sorted(" ".join(m["text"].split()) for m in told)
+    assert "The mentor they reported is back in vetting" in texts[0] and "The mentee they reported is paused" in texts[1]
+    assert all("https://app.mentorship.example/console" in text for text in texts)
+
+
 async def test_an_unsubscribed_category_goes_to_the_inbox_only_and_the_inbox_can_be_read(notifications, publish,
                                                                                             smtp_sink):
     mentee, mentor = contact("Ola Inbox"), contact("Kim Inbox")

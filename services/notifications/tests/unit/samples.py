@@ -104,6 +104,11 @@ async def _story(uow: FakeUnitOfWork, language: str) -> None:
     # Kim is made a coordinator of the chapter: the console is open to her now.
     await handlers.staff_roles_changed(pr.StaffRolesChangedV2(person_id=kim, role="coordinator", granted=True,
                                                               chapter_id=chapter.chapter_id), uow)
+    # A mentor of the program reported their mentee for a problem of conduct: Kim is asked to look into it (whom, the
+    # console shows).
+    await handlers.review_asked(pr.ReviewAsked(person_id=kim, program_id=program.program_id,
+                                               chapter_id=chapter.chapter_id, role="mentee",
+                                               review_reason="conduct_reported"), uow)
     # Sam asks to use another address: the link to confirm it goes there alone.
     await handlers.email_change_requested(pr.EmailChangeRequested(
         person_id=sam, chapter_id=chapter.chapter_id, display_name="Sam Okafor", new_email="sam@okafor.example.net",
@@ -268,8 +273,8 @@ async def _story(uow: FakeUnitOfWork, language: str) -> None:
 
 
 KINDS_TOLD = frozenset({
-    "welcome", "mentor_approved", "mentor_suspended", "staff_role_changed", "email_change", "email_changed",
-    "pairing_proposed", "pairing_confirmed",
+    "welcome", "mentor_approved", "mentor_suspended", "staff_role_changed", "review_asked", "email_change",
+    "email_changed", "pairing_proposed", "pairing_confirmed",
     "waitlist_paired", "pairing_declined", "answer_due", "mentoring_paused",
     "pairing_ended", "partner_left", "pairing_renewed", "renewal_due", "meeting_overdue", "feedback_request",
     "mentee_waitlisted", "registration_confirmed", "registration_waitlisted", "registration_promoted",

@@ -292,3 +292,16 @@ async def test_the_text_part_of_an_email_naming_its_program_or_event_starts_with
     await an_event_registered(uow, True)
     [confirmation] = await sent(uow)
     assert confirmation.text.startswith("Hello Sam Okafor,\n\n")
+
+
+async def test_a_request_to_look_into_a_report_of_conduct_in_a_private_program_names_it_in_its_body_alone():
+    uow = new_uow()
+    program_id = await a_program(uow, False)
+    rita = await person(uow, "Rita Coordinator")
+
+    await handlers.review_asked(pr.ReviewAsked(person_id=rita, program_id=program_id, chapter_id=None, role="mentee",
+                                               review_reason="conduct_reported"), uow)
+
+    [told] = await sent(uow)
+    assert told.subject == "A report of conduct to look into"
+    assert f"A mentor in {PROGRAM} ended their mentorship" in told.text

@@ -2138,3 +2138,93 @@ async def test_a_staff_role_change_that_does_not_say_which_tells_nobody():
     await handlers.staff_roles_changed(pr.StaffRolesChanged(person_id=rita), uow)
 
     assert await sent(uow) == []
+
+
+# What a member of staff asked to look into a report of conduct reads (profiles.review_asked): the program, what
+# became of the one reported, where the console shows whom; the name of nobody.
+REVIEW_ASKED = {
+    ("en", "mentee"): ("A report of conduct to look into in Into Medical School",
+                       ["A mentor in Into Medical School ended their mentorship over a problem of conduct. The mentee "
+                        "they reported is paused: they are paired with nobody new until a coordinator has looked into "
+                        "it and resumed them.",
+                        "This email names nobody on purpose: the console's home shows whom, under “Needs your "
+                        "attention”.", "Open the console"]),
+    ("en", "mentor"): ("A report of conduct to look into in Into Medical School",
+                       ["A mentee in Into Medical School ended their mentorship over a problem of conduct. The mentor "
+                        "they reported is back in vetting: they are paired with nobody new until a coordinator "
+                        "approves them again."]),
+    ("es", "mentee"): ("Un reporte de conducta por revisar en Into Medical School",
+                       ["Una persona mentora de Into Medical School terminó su mentoría por un problema de conducta. "
+                        "La persona mentorada a la que reportó está en pausa: no se la empareja con nadie nuevo hasta "
+                        "que alguien de la coordinación lo haya revisado y haya reanudado su participación.",
+                        "Este correo no nombra a nadie a propósito: la página de inicio de la consola muestra a quién, "
+                        "en «Necesita tu atención».", "Abrir la consola"]),
+    ("es", "mentor"): ("Un reporte de conducta por revisar en Into Medical School",
+                       ["Una persona mentorada de Into Medical School terminó su mentoría por un problema de "
+                        "conducta. La persona mentora a la que reportó vuelve a estar pendiente de aprobación: no se "
+                        "la empareja con nadie nuevo hasta que alguien de la coordinación vuelva a aprobarla."]),
+}
+
+
+async def a_report_of_conduct(uow, role: str, **coordinator) -> tuple[UUID, pr.ReviewAsked]:
+    """Sam and Ana's mentorship in a program of Demo Chapter, ended by one of them over the other's conduct: its
+    coordinator, Rita, is asked to look into it (the event names neither of them)."""
+    rita = await person(uow, "Rita Coordinator", **coordinator)
+    await person(uow, "Sam Okafor")
+    await person(uow, "Ana Reyes")
+    chapter, program = uuid4(), uuid4()
+    await handlers.chapter_defined(pr.ChapterDefinedV2(chapter_id=chapter, name="Demo Chapter"), uow)
+    await handlers.program_defined(pr.ProgramDefinedV5(
+        program_id=program, chapter_id=chapter, name="Into Medical School", mentee_stages=["undergraduate"],
+        mentor_stages=["resident"], members_public=True), uow)
+    return rita, pr.ReviewAsked(person_id=rita, program_id=program, chapter_id=chapter, role=role,
+                                review_reason="conduct_reported")
+
+
+@pytest.mark.parametrize("language, role", list(REVIEW_ASKED))
+async def test_a_staff_member_asked_to_look_into_a_report_of_conduct_is_told_what_became_of_whom_it_names_not(
+        language, role):
+    uow = new_uow()
+    rita, asked = await a_report_of_conduct(uow, role, language=language)
+
+    await handlers.review_asked(asked, uow)
+
+    [told] = await sent(uow)
+    subject, said = REVIEW_ASKED[language, role]
+    text = " ".join(told.text.split())
+    assert told.to == uow.notifications.contacts[rita]["email"]
+    assert told.subject == subject
+    assert all(sentence in text for sentence in said), text
+    assert f"{WEB}/console\n" in told.text and f'href="{WEB}/console"' in told.html
+    others = [c["display_name"] for person_id, c in uow.notifications.contacts.items() if person_id != rita]
+    first_names = "|".join(name.split()[0] for name in others)
+    named = re.compile(rf"\b(?:{first_names})\b")
+    assert others and not named.search(told.subject + told.text + told.html)
+
+
+async def test_a_request_to_look_into_a_report_of_conduct_read_twice_is_sent_once():
+    uow = new_uow()
+    _, asked = await a_report_of_conduct(uow, "mentee")
+
+    await handlers.review_asked(asked, uow)
+    await handlers.review_asked(asked, uow)
+    assert len(await sent(uow)) == 1
+
+    await handlers.review_asked(asked, uow)
+    assert await sent(uow) == []
+
+
+async def test_a_staff_member_who_opted_out_of_every_email_they_can_is_still_emailed_at_once_to_look_into_a_report():
+    """Looking into a report of conduct is part of their role: no category they can turn off, nor one that waits for
+    their daily digest, and the email says why they cannot stop it."""
+    uow = new_uow()
+    rita, asked = await a_report_of_conduct(uow, "mentor")
+    opted_out = {category: True for category in Category if category.can_opt_out}
+    await handlers.change_preferences(commands.ChangePreferences(rita, opted_out, daily_digest=True), uow)
+
+    await handlers.review_asked(asked, uow)
+
+    [told] = await sent(uow)
+    assert told.unsubscribe_url is None and "Stop these emails" not in told.text
+    assert ("You receive this because looking into reports of conduct is part of your role as a coordinator or "
+            "administrator.") in " ".join(told.text.split())

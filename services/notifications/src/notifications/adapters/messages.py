@@ -91,6 +91,9 @@ def frame(kind: str, context: dict[str, Any], reader: Reader, links: Links) -> F
     name = one_line(context["recipient"]["display_name"]) or ""
     if kind == "daily_digest":
         why = _("You receive this because you chose to get a daily digest.")
+    elif kind == "review_asked":  # essential, though it answers no action of the reader's own
+        why = _("You receive this because looking into reports of conduct is part of your role as a coordinator or "
+                "administrator.")
     elif category.can_opt_out:
         why = _("You receive this because you get emails of this kind: “%(category)s”.") % {
             "category": category_label(category, _)}
@@ -480,6 +483,24 @@ class _Composer:
                           _("You are no longer a national administrator: the console no longer shows you every "
                             "chapter, program and event.")))
         return Message(subject % values, [said % values, _("If you did not expect this, ask a national administrator.")])
+
+    def review_asked(self) -> Message:
+        """A member of staff asked to look into a report of conduct: what became of the one reported, by the role they
+        hold in the program. It names neither them nor the one who reported them (an email travels beyond the
+        console's sign-in): the console's home lists them, in the words this points to (web's `console/home.html`)."""
+        _ = self._
+        values = {"program": self.program}
+        said = (_("A mentee in %(program)s ended their mentorship over a problem of conduct. The mentor they reported "
+                  "is back in vetting: they are paired with nobody new until a coordinator approves them again.")
+                if self.c.get("role") == "mentor" else
+                _("A mentor in %(program)s ended their mentorship over a problem of conduct. The mentee they reported "
+                  "is paused: they are paired with nobody new until a coordinator has looked into it and resumed "
+                  "them."))
+        return Message(self.about_program(_("A report of conduct to look into in %(program)s"),
+                                          _("A report of conduct to look into")),
+                       [said % values, _("This email names nobody on purpose: the console's home shows whom, under "
+                                         "\u201cNeeds your attention\u201d.")],
+                       action=Action(_("Open the console"), self.links.to("console")))
 
     def email_change(self) -> Message:
         """To the new address only. The link is profiles' single-use secret: it is in this email and nowhere else."""

@@ -53,6 +53,8 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
     Kind("mentor_suspended", Category.ESSENTIAL),
     # Made, or no longer, a coordinator or an administrator: what the console lets them do changed with it.
     Kind("staff_role_changed", Category.ESSENTIAL),
+    # A member of staff asked to look into a report of conduct: part of their role, not news they may turn off.
+    Kind("review_asked", Category.ESSENTIAL),
     Kind("email_change", Category.ESSENTIAL, in_inbox=False),
     Kind("email_changed", Category.ESSENTIAL, in_inbox=False),
     Kind("pairing_proposed", Category.ESSENTIAL),

@@ -25,6 +25,7 @@ HANDLERS: dict[type[IntegrationEvent], Callable[[Any, NotificationsUnitOfWorkPor
     profiles.MentorApproved: handlers.mentor_approved,
     profiles.MentorSuspended: handlers.mentor_suspended,
     profiles.StaffRolesChanged: handlers.staff_roles_changed,
+    profiles.ReviewAsked: handlers.review_asked,
     matching.PairingProposed: handlers.pairing_proposed,
     matching.PairingProposedV2: handlers.pairing_proposed,
     matching.PairingConfirmed: handlers.pairing_confirmed,

@@ -181,6 +181,13 @@ async def mentor_suspended(event: profiles_contract.MentorSuspended, uow: UnitOf
                                                 national=event.chapter_id is None))
 
 
+async def review_asked(event: profiles_contract.ReviewAsked, uow: UnitOfWork) -> None:
+    """A member of staff is asked to look into a report of conduct in a program of their chapter: told what became of
+    the one reported (by their role), never who they or the one who reported them are; the console shows whom."""
+    await _tell(uow, Notification.answering(event.event_id, event.person_id, event.chapter_id, "review_asked",
+                                            program_id=event.program_id, role=event.role.value))
+
+
 # --- matching ------------------------------------------------------------------------------------------------
 
 
