@@ -334,13 +334,22 @@ async def test_a_mentee_reported_by_their_mentor_reaches_the_coordinators_home_a
         await page.wait_for_url(re.compile(r"done=ended_for_conduct_by_mentor"))
         await page.context.clear_cookies()
 
-        # Between shifts, on a phone, the coordinator finds the mentee held on the console's home.
+        # The coordinator is emailed, naming nobody (the program keeps its members private: not even its name in
+        # the subject); between shifts, on a phone, they follow its link to the console's home.
+        def asked() -> list[dict]:
+            return [m for m in platform.sink.messages(to=emails["coordinator"])
+                    if m["subject"] == "A report of conduct to look into"]
+        [email] = await eventually(asked, timeout=60, what="the coordinator's email asking them to look into it")
+        text = " ".join(email["text"].split())
+        assert f"A mentor in Near-peers {run} ended their mentorship over a problem of conduct" in text
+        assert f"Mentee {run}" not in text and f"Mentor {run}" not in text
+        [console_link] = re.findall(rf"{re.escape(platform.web)}/console\b", email["text"])
         await sign_in(page, platform, emails["coordinator"])
         held = page.get_by_role("link", name=f"1 mentee to look into: their mentor reported a problem of conduct, "
                                              f"in Near-peers {run}")
 
         async def on_the_home():
-            await page.goto("/console")
+            await page.goto(console_link)
             return await held.count()
         await eventually(on_the_home, timeout=60, what="the mentee held for review, on the console's home")
         await held.click()
