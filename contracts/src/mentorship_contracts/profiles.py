@@ -728,10 +728,11 @@ class PersonReinstated(_ProfilesEvent):
 
 @register
 class ReviewAsked(_ProfilesEvent):
-    """Restricted: a member of staff is asked to look into an enrollment held for review in a program of their
-    chapter, someone having been reported for a problem of conduct by the other side of their mentorship (a mentee
-    is paused until a coordinator resumes them; a mentor goes back to vetting). One event to each of the chapter's
-    coordinators, or, where it has none, to each national administrator; never to the one reported.
+    """Restricted: a member of staff is asked to look into an enrollment held for review in a program they run,
+    someone having been reported for a problem of conduct by the other side of their mentorship (a mentee is paused
+    until a coordinator resumes them; a mentor goes back to vetting). One event to each coordinator of the chapter
+    that runs the program, or, for a national program or a chapter with none, to each national administrator;
+    never to the one reported.
 
     It names neither the one reported nor the one who reported them: it travels to the staff member's mailbox, and
     the console, behind their sign-in, shows whom."""
@@ -744,8 +745,7 @@ class ReviewAsked(_ProfilesEvent):
 
     person_id: Annotated[UUID, Field(description="The id of the member of staff asked to look into it")]
     program_id: ProgramId
-    chapter_id: UUID | None = Field(description="The chapter of the enrollment held (the one the staff member "
-                                                "coordinates); null for a national program's member of no chapter")
+    chapter_id: ProgramChapter
     role: Annotated[Role, Field(description="The role of the one held in the program: a mentee (paused) or a mentor "
                                             "(back in vetting)")]
     review_reason: Literal["conduct_reported"] = Field(
