@@ -728,14 +728,14 @@ class PersonReinstated(_ProfilesEvent):
 
 @register
 class ReviewAsked(_ProfilesEvent):
-    """Restricted: a member of staff is asked to look into an enrollment held for review in a program they run,
-    someone having been reported for a problem of conduct by the other side of their mentorship (a mentee is paused
-    until a coordinator resumes them; a mentor goes back to vetting). One event to each coordinator of the chapter
-    that runs the program, or, for a national program or a chapter with none, to each national administrator;
-    never to the one reported.
+    """Restricted: a member of staff is asked to look into an enrollment waiting on staff in a program they run:
+    someone reported for a problem of conduct by the other side of their mentorship (a mentee is paused until a
+    coordinator resumes them; a mentor goes back to vetting), or a mentor who joined a program that vets its mentors
+    and waits to be approved. One event to each coordinator of the chapter that runs the program, or, for a national
+    program or a chapter with none, to each national administrator; never to the one it is about.
 
-    It names neither the one reported nor the one who reported them: it travels to the staff member's mailbox, and
-    the console, behind their sign-in, shows whom."""
+    It names nobody else: it travels to the staff member's mailbox, and the console, behind their sign-in, shows
+    whom."""
 
     closed_schema = True
     topic = CONTACTS
@@ -746,11 +746,12 @@ class ReviewAsked(_ProfilesEvent):
     person_id: Annotated[UUID, Field(description="The id of the member of staff asked to look into it")]
     program_id: ProgramId
     chapter_id: ProgramChapter
-    role: Annotated[Role, Field(description="The role of the one held in the program: a mentee (paused) or a mentor "
-                                            "(back in vetting)")]
-    review_reason: Literal["conduct_reported"] = Field(
-        description="Why it is held: `conduct_reported`, the other side of a pairing ended it for a problem of "
-                    "conduct")
+    role: Annotated[Role, Field(description="The role of the one it is about in the program: a mentee (paused) or a "
+                                            "mentor (in the vetting queue)")]
+    review_reason: Literal["conduct_reported", "approval_awaited"] = Field(
+        description="Why: `conduct_reported`, the other side of a pairing ended it for a problem of conduct; "
+                    "`approval_awaited`, a mentor joined the program and waits to be approved (a coordinator may be "
+                    "told of those once a day at most)")
 
     example = {"person_id": ids.MENTOR, "program_id": ids.PROGRAM, "chapter_id": ids.CHAPTER, "role": "mentee",
                "review_reason": "conduct_reported"}

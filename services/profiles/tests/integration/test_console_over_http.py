@@ -582,6 +582,9 @@ async def test_a_mentee_reported_for_conduct_is_paused_until_a_coordinator_clear
         staff = await register(admin, chapter["id"], "Chapter Coordinator")
         granted = await admin.put(f"/v1/people/{staff['id']}/roles/coordinator/{chapter['id']}")
         assert granted.status_code == 204, granted.text
+        waiting = await admin.post("/v1/enrollments", json={
+            "person_id": mentor["id"], "program_id": chapter["program"], "role": "mentor"})
+        assert waiting.json()["approval"] == "pending", waiting.text
     await publish(matching.PairingEndedV2(
         pairing_id=uuid4(), program_id=chapter["program"], chapter_id=chapter["id"], mentee_id=mentee["id"],
         mentor_id=mentor["id"], ended_by="mentor", reason_code="conduct"))
@@ -614,10 +617,13 @@ async def test_a_mentee_reported_for_conduct_is_paused_until_a_coordinator_clear
     [entry] = await audited(profiles, "enrollment.review_cleared", subject_id=enrollment["id"])
     assert entry["detail"]["review_reason"] == "conduct_reported"
     # The chapter's coordinator is asked to look into it (notifications emails them), by a message naming nobody.
-    asked = await published.wait_for("profiles.review_asked", person_id=staff["id"])
+    asked = await published.wait_for("profiles.review_asked", person_id=staff["id"], review_reason="conduct_reported")
     [(topic, key)] = [(t, k) for t, k, v in published.records if v is asked]
     assert (topic, key, asked["program_id"], asked["role"]) == (
         "profiles.contacts", staff["id"], chapter["program"], "mentee")
+    # So is the mentor who joined the program, which vets its mentors, waiting to be approved.
+    approval = await published.wait_for("profiles.review_asked", person_id=staff["id"], review_reason="approval_awaited")
+    assert (approval["program_id"], approval["role"]) == (chapter["program"], "mentor")
     assert not {mentee["id"], mentor["id"], enrollment["id"]} & set(map(str, asked.values()))
 
 

@@ -14,7 +14,6 @@ from mentorship_contracts.vocabulary import Role
 from mentorship_contracts.vocabulary import TrainingStage as S
 from plumbing.errors import Conflict
 from profiles.domain import commands
-from profiles.domain.console import StaffRoles
 from profiles.entrypoints import console as console_http
 from profiles.entrypoints import http
 from profiles.service_layer import console, handlers
@@ -188,62 +187,3 @@ async def test_a_reported_mentor_a_coordinator_then_suspends_is_told_their_mento
     assert suspended.was_approved is True
     assert (await handlers.get_enrollment(mentor.id, uow, anyone)).was_approved is True
 
-
-async def staff(unit, register, *, coordinator_of_chapters=(), administrator=False):
-    person = await register(S.ATTENDING)
-    await unit.staff_roles.save(StaffRoles(person.id, administrator, set(coordinator_of_chapters)))
-    return person.id
-
-
-def asked(unit, since: int) -> list[contract.ReviewAsked]:
-    return [e for e in unit.published[since:] if isinstance(e, contract.ReviewAsked)]
-
-
-@pytest.mark.parametrize("ended_by, held_role", [(Role.MENTEE, Role.MENTOR), (Role.MENTOR, Role.MENTEE)])
-async def test_a_report_of_conduct_asks_each_coordinator_of_the_chapter_to_look_into_it_naming_nobody(
-        uow, register, pair, vetted_program, chapter, ended_by, held_role):  # noqa: F811
-    mentee, mentor = pair
-    first = await staff(uow, register, coordinator_of_chapters={chapter.id})
-    second = await staff(uow, register, coordinator_of_chapters={chapter.id}, administrator=True)
-    await staff(uow, register, coordinator_of_chapters={uuid4()})  # another chapter's
-    await staff(uow, register, administrator=True)  # the chapter has coordinators: they look first
-    published = len(uow.published)
-
-    await handlers.pairing_ended(ended(mentee.person_id, mentor.person_id, vetted_program.id, ended_by), uow)
-
-    requests = asked(uow, published)
-    assert sorted(e.person_id for e in requests) == sorted([first, second])
-    assert {(e.program_id, e.chapter_id, e.role, e.review_reason) for e in requests} == {
-        (vetted_program.id, chapter.id, held_role, "conduct_reported")}
-    said = {str(value) for e in requests for value in e.model_dump(mode="json").values()}
-    assert not said & {str(mentee.person_id), str(mentor.person_id), str(mentee.id), str(mentor.id)}
-
-
-async def test_a_chapter_with_no_coordinator_able_to_look_leaves_it_to_the_national_administrators(
-        uow, register, pair, vetted_program, chapter):  # noqa: F811
-    mentee, mentor = pair
-    # The one reported coordinates the chapter, and its other coordinator is suspended: neither can be asked.
-    await uow.staff_roles.save(StaffRoles(mentee.person_id, False, {chapter.id}))
-    suspended = await staff(uow, register, coordinator_of_chapters={chapter.id})
-    await uow.suspensions.suspend(suspended, ENDED_AT, False)
-    administrator = await staff(uow, register, administrator=True)
-    published = len(uow.published)
-
-    await handlers.pairing_ended(ended(mentee.person_id, mentor.person_id, vetted_program.id, Role.MENTOR), uow)
-
-    assert [e.person_id for e in asked(uow, published)] == [administrator]
-
-
-async def test_each_report_asks_again_and_an_ending_for_another_reason_asks_nobody(
-        uow, register, pair, vetted_program, chapter):  # noqa: F811
-    mentee, mentor = pair
-    coordinator = await staff(uow, register, coordinator_of_chapters={chapter.id})
-    published = len(uow.published)
-
-    await handlers.pairing_ended(ended(mentee.person_id, mentor.person_id, vetted_program.id, Role.MENTEE,
-                                       reason_code="schedule_conflict"), uow)
-    assert asked(uow, published) == []
-    await handlers.pairing_ended(ended(mentee.person_id, mentor.person_id, vetted_program.id, Role.MENTEE), uow)
-    await handlers.pairing_ended(ended(mentee.person_id, mentor.person_id, vetted_program.id, Role.MENTEE), uow)
-
-    assert [e.person_id for e in asked(uow, published)] == [coordinator, coordinator]

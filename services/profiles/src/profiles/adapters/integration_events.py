@@ -219,9 +219,9 @@ def staff_roles_changed(person_id: UUID, role: Literal["administrator", "coordin
     return contract.StaffRolesChangedV2(person_id=person_id, role=role, granted=granted, chapter_id=chapter_id)
 
 
-def review_asked(reviewer_id: UUID, held: Enrollment) -> contract.ReviewAsked:
-    return contract.ReviewAsked(person_id=reviewer_id, program_id=held.program_id, chapter_id=held.chapter_id,
-                                role=held.role, review_reason="conduct_reported")
+def review_asked(reviewer_id: UUID, about: Enrollment, reason: str) -> contract.ReviewAsked:
+    return contract.ReviewAsked(person_id=reviewer_id, program_id=about.program_id, chapter_id=about.chapter_id,
+                                role=about.role, review_reason=reason)
 
 
 def person_suspended(person_id: UUID) -> contract.PersonSuspended:

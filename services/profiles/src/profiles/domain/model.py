@@ -420,6 +420,9 @@ UNANSWERED = "unanswered"
 # Why an enrollment is under staff review (and, of a mentee, paused): the other side of a pairing ended it for a
 # problem of conduct, reporting them.
 CONDUCT_REPORTED = "conduct_reported"
+# Why staff are asked to look at a mentor's enrollment that nothing went wrong with: they joined a program that vets its
+# mentors, and wait to be approved.
+APPROVAL_AWAITED = "approval_awaited"
 
 
 # Why a mentee's enrollment is paused when their mentorship ran its course: its goals were met (whoever ended it), or

@@ -22,6 +22,7 @@ from ..adapters import integration_events
 from ..domain import commands
 from ..domain.console import AdministratorsCall
 from ..domain.model import (
+    APPROVAL_AWAITED,
     CONDUCT_REPORTED,
     GOALS_MET,
     TERM_COMPLETED,
@@ -378,8 +379,7 @@ async def _locked_enrollments_in_program(person_id: UUID, program_id: UUID, role
 
 
 async def _hold_for_review(event: PairingEnded, reported_by: Role, uow: Uow) -> None:
-    """Each report also asks the chapter's staff to look into it (`ReviewAsked`), each time: it names nobody, the
-    console shows whom."""
+    """Each report also asks the program's staff to look into it, each time (`_ask_staff`)."""
     reported_id, role = ((event.mentor_id, Role.MENTOR) if reported_by == Role.MENTEE
                          else (event.mentee_id, Role.MENTEE))
     held = await _locked_enrollments_in_program(reported_id, event.program_id, role, uow)
@@ -395,8 +395,14 @@ async def _hold_for_review(event: PairingEnded, reported_by: Role, uow: Uow) -> 
                           "reported_by": reported_by.value, "already_under_review": under_review})
     held_now = [enrollment for enrollment, _ in held if enrollment.review_reason == CONDUCT_REPORTED]
     if held_now:
-        uow.emit(*[integration_events.review_asked(reviewer, held_now[0]) for reviewer
-                   in await uow.staff_roles.reviewers(held_now[0].chapter_id, other_than=reported_id)])
+        await _ask_staff(held_now[0], CONDUCT_REPORTED, uow)
+
+
+async def _ask_staff(about: Enrollment, reason: str, uow: Uow) -> None:
+    """Ask the staff who run the enrollment's program to look into it (`ReviewAsked`, saying why): the event names
+    nobody else, the console shows whom."""
+    uow.emit(*[integration_events.review_asked(reviewer, about, reason)
+               for reviewer in await uow.staff_roles.reviewers(about.chapter_id, other_than=about.person_id)])
 
 
 async def _both_known(event: PairingEvent, uow: Uow) -> bool:
@@ -434,6 +440,8 @@ async def enroll(command: commands.Enroll, uow: Uow, authorize: Callable[[Person
             await uow.enrollments.save(enrollment)
             await uow.programs.note_taken_part(program.id)
             uow.emit(integration_events.enrollment_created(enrollment, person))
+            if enrollment.approval == "pending":  # a mentor the program vets: waiting on its staff
+                await _ask_staff(enrollment, APPROVAL_AWAITED, uow)
             await uow.commit()
         return enrollment
 
