@@ -109,6 +109,10 @@ async def _story(uow: FakeUnitOfWork, language: str) -> None:
     await handlers.review_asked(pr.ReviewAsked(person_id=kim, program_id=program.program_id,
                                                chapter_id=chapter.chapter_id, role="mentee",
                                                review_reason="conduct_reported"), uow)
+    # A mentor joined the program, which vets its mentors: Kim is asked to approve them (once that day).
+    await handlers.review_asked(pr.ReviewAsked(person_id=kim, program_id=program.program_id,
+                                               chapter_id=chapter.chapter_id, role="mentor",
+                                               review_reason="approval_awaited"), uow)
     # Sam asks to use another address: the link to confirm it goes there alone.
     await handlers.email_change_requested(pr.EmailChangeRequested(
         person_id=sam, chapter_id=chapter.chapter_id, display_name="Sam Okafor", new_email="sam@okafor.example.net",

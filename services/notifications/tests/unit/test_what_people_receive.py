@@ -2166,7 +2166,8 @@ REVIEW_ASKED = {
 }
 
 
-async def a_report_of_conduct(uow, role: str, **coordinator) -> tuple[UUID, pr.ReviewAsked]:
+async def a_report_of_conduct(uow, role: str, reason: str = "conduct_reported", **coordinator
+                              ) -> tuple[UUID, pr.ReviewAsked]:
     """Sam and Ana's mentorship in a program of Demo Chapter, ended by one of them over the other's conduct: its
     coordinator, Rita, is asked to look into it (the event names neither of them)."""
     rita = await person(uow, "Rita Coordinator", **coordinator)
@@ -2178,7 +2179,7 @@ async def a_report_of_conduct(uow, role: str, **coordinator) -> tuple[UUID, pr.R
         program_id=program, chapter_id=chapter, name="Into Medical School", mentee_stages=["undergraduate"],
         mentor_stages=["resident"], members_public=True), uow)
     return rita, pr.ReviewAsked(person_id=rita, program_id=program, chapter_id=chapter, role=role,
-                                review_reason="conduct_reported")
+                                review_reason=reason)
 
 
 @pytest.mark.parametrize("language, role", list(REVIEW_ASKED))
@@ -2226,5 +2227,54 @@ async def test_a_staff_member_who_opted_out_of_every_email_they_can_is_still_ema
 
     [told] = await sent(uow)
     assert told.unsubscribe_url is None and "Stop these emails" not in told.text
-    assert ("You receive this because looking into reports of conduct is part of your role as a coordinator or "
-            "administrator.") in " ".join(told.text.split())
+    assert "You receive this because it is part of your role as a coordinator or administrator." in " ".join(
+        told.text.split())
+
+
+@pytest.mark.parametrize("language, subject, said", [
+    ("en", "A mentor waits for your approval in Into Medical School",
+     ["A mentor joined Into Medical School and waits for your approval: no mentee is proposed to them until a "
+      "coordinator approves them.", "The console's vetting queue lists everyone waiting. You get one such email a day "
+      "at most for each program.", "Open the vetting queue"]),
+    ("es", "Una persona mentora espera tu aprobación en Into Medical School",
+     ["Una persona mentora se unió a Into Medical School y espera tu aprobación: no se le propone ninguna persona "
+      "mentorada hasta que alguien de la coordinación la apruebe.", "La página «Aprobaciones» de la consola muestra a "
+      "todas las personas que esperan. Recibes como mucho un correo así al día por programa.",
+      "Abrir las aprobaciones"]),
+])
+async def test_a_staff_member_is_told_a_mentor_waits_for_their_approval_without_their_name(language, subject, said):
+    uow = new_uow()
+    rita, asked = await a_report_of_conduct(uow, "mentor", "approval_awaited", language=language)
+
+    await handlers.review_asked(asked, uow)
+
+    [told] = await sent(uow)
+    text = " ".join(told.text.split())
+    assert told.subject == subject
+    assert all(sentence in text for sentence in said), text
+    assert f'href="{WEB}/console/vetting"' in told.html
+    assert not re.search(r"\b(?:Sam|Ana)\b", told.subject + told.text + told.html)
+
+
+async def test_mentors_waiting_for_approval_are_told_of_once_a_day_for_each_program():
+    """An invitation sent to a chapter's mentors brings them in over days, one by one: each coordinator hears of
+    those of a program once a day at most, and the vetting queue lists them all."""
+    uow = new_uow()
+    rita, asked = await a_report_of_conduct(uow, "mentor", "approval_awaited")
+    first = asked.model_copy(update={"occurred_at": datetime(2026, 12, 7, 15, 0, tzinfo=UTC)})
+    later_that_day = first.model_copy(update={"event_id": uuid4(),
+                                              "occurred_at": first.occurred_at + timedelta(minutes=5)})
+    next_day = first.model_copy(update={"event_id": uuid4(), "occurred_at": first.occurred_at + timedelta(days=1)})
+    other_program = uuid4()
+    await handlers.program_defined(pr.ProgramDefinedV5(
+        program_id=other_program, chapter_id=first.chapter_id, name="Into Residency", mentee_stages=["undergraduate"],
+        mentor_stages=["resident"], members_public=True), uow)
+    elsewhere = first.model_copy(update={"event_id": uuid4(), "program_id": other_program})
+
+    for asked in (first, later_that_day, elsewhere, next_day):
+        await handlers.review_asked(asked, uow)
+
+    assert sorted(told.subject for told in await sent(uow)) == [
+        "A mentor waits for your approval in Into Medical School",
+        "A mentor waits for your approval in Into Medical School",
+        "A mentor waits for your approval in Into Residency"]

@@ -52,6 +52,7 @@ PATHS: dict[str, str] = {
     "email_confirmation": EMAIL_CONFIRMATION_PAGE,
     "unsubscribe": "/unsubscribe",
     "console": "/console",
+    "vetting": "/console/vetting",
 }
 
 

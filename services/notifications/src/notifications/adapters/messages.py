@@ -92,8 +92,7 @@ def frame(kind: str, context: dict[str, Any], reader: Reader, links: Links) -> F
     if kind == "daily_digest":
         why = _("You receive this because you chose to get a daily digest.")
     elif kind == "review_asked":  # essential, though it answers no action of the reader's own
-        why = _("You receive this because looking into reports of conduct is part of your role as a coordinator or "
-                "administrator.")
+        why = _("You receive this because it is part of your role as a coordinator or administrator.")
     elif category.can_opt_out:
         why = _("You receive this because you get emails of this kind: “%(category)s”.") % {
             "category": category_label(category, _)}
@@ -485,11 +484,20 @@ class _Composer:
         return Message(subject % values, [said % values, _("If you did not expect this, ask a national administrator.")])
 
     def review_asked(self) -> Message:
-        """A member of staff asked to look into a report of conduct: what became of the one reported, by the role they
-        hold in the program. It names neither them nor the one who reported them (an email travels beyond the
-        console's sign-in): the console's home lists them, in the words this points to (web's `console/home.html`)."""
+        """A member of staff asked to look into someone waiting on staff: what became of one reported for a problem of
+        conduct, by the role they hold in the program, or a mentor waiting to be approved (one email a day at most,
+        for however many). It names nobody (an email travels beyond the console's sign-in): the console lists them, in
+        the words this points to (web's `console/home.html`)."""
         _ = self._
         values = {"program": self.program}
+        if self.c.get("reason") == "approval_awaited":
+            return Message(self.about_program(_("A mentor waits for your approval in %(program)s"),
+                                              _("A mentor waits for your approval")),
+                           [_("A mentor joined %(program)s and waits for your approval: no mentee is proposed to them "
+                              "until a coordinator approves them.") % values,
+                            _("The console's vetting queue lists everyone waiting. You get one such email a day at "
+                              "most for each program.")],
+                           action=Action(_("Open the vetting queue"), self.links.to("vetting")))
         said = (_("A mentee in %(program)s ended their mentorship over a problem of conduct. The mentor they reported "
                   "is back in vetting: they are paired with nobody new until a coordinator approves them again.")
                 if self.c.get("role") == "mentor" else

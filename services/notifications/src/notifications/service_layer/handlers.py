@@ -182,10 +182,14 @@ async def mentor_suspended(event: profiles_contract.MentorSuspended, uow: UnitOf
 
 
 async def review_asked(event: profiles_contract.ReviewAsked, uow: UnitOfWork) -> None:
-    """A member of staff is asked to look into a report of conduct in a program of their chapter: told what became of
-    the one reported (by their role), never who they or the one who reported them are; the console shows whom."""
-    await _tell(uow, Notification.answering(event.event_id, event.person_id, event.chapter_id, "review_asked",
-                                            program_id=event.program_id, role=event.role.value))
+    """A member of staff is asked to look into someone waiting on staff in a program they run: told why, never who
+    (nor who reported them); the console shows whom. Mentors waiting to be approved are told of once a day at most
+    for each program (one message answers every such request of the day, UTC): the vetting queue lists them all."""
+    source = (f"{event.program_id}:{event.occurred_at.date().isoformat()}"
+              if event.review_reason == "approval_awaited" else event.event_id)
+    await _tell(uow, Notification.answering(source, event.person_id, event.chapter_id, "review_asked",
+                                            program_id=event.program_id, role=event.role.value,
+                                            reason=event.review_reason))
 
 
 # --- matching ------------------------------------------------------------------------------------------------
