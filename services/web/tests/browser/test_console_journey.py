@@ -108,6 +108,7 @@ async def test_a_coordinator_invites_from_a_csv_and_approves_two_mentors_who_sig
         assert await page.get_by_text("Invited before: not invited again").count() == 18
 
         # Two mentors sign in by the emailed link, complete their profiles and join the program.
+        joined_on = {datetime.now(UTC).date()}
         for email in emails[:2]:
             async with window(browser, platform, PHONE) as own:
                 await own.goto(await invitation_link(platform, email))
@@ -137,7 +138,21 @@ async def test_a_coordinator_invites_from_a_csv_and_approves_two_mentors_who_sig
                 await own.locator("form[action='/sign-up/enrol'] button[type=submit]").click()
                 await own.wait_for_url(re.compile(r"/\?enrolled=review"))
 
-        # The coordinator approves them.
+        joined_on.add(datetime.now(UTC).date())
+
+        # The coordinator is emailed that mentors wait (once a day for the program, however many joined), naming
+        # nobody; its link leads to the vetting queue, where they approve them.
+        def waiting() -> list[dict]:
+            return [m for m in platform.sink.messages(to=world["coordinator_email"])
+                    if m["subject"] == "A mentor waits for your approval"]
+        told = await eventually(lambda: len(waiting()) >= len(joined_on) and waiting(), timeout=60,
+                                what="the coordinator's email that mentors wait for approval")
+        assert len(told) == len(joined_on)  # the same day (UTC), one email for both
+        text = told[0]["text"]
+        assert f"Dr. Mentor 0 {run}" not in text and f"Dr. Mentor 1 {run}" not in text
+        [queue] = re.findall(rf"{re.escape(platform.web)}/console/vetting\b", text)
+        await page.goto(queue)
+        await expect(page.locator("h1")).to_have_text("Mentors to approve")
         await page.goto(f"/console/vetting?program_id={program['id']}")
         for i in (0, 1):
             name = f"Dr. Mentor {i} {run}"
