@@ -153,9 +153,9 @@ class StaffRolesRepository(Protocol):
         revoking each other at once cannot leave none)."""
 
     async def reviewers(self, chapter_id: UUID | None, other_than: UUID) -> builtins.list[UUID]:
-        """Who is asked to look into an enrollment held for review in a program of the chapter, by id: its
+        """Who is asked to look into an enrollment waiting on staff in a program of the chapter, by id: its
         coordinators, or, where it has none (or for a national program, of no chapter), the national administrators;
-        never `other_than` (the one held), nor anyone suspended, who could not sign in to look."""
+        never `other_than` (the one it is about), nor anyone suspended, who could not sign in to look."""
 
 
 class Suspensions(Protocol):
