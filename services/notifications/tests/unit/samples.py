@@ -113,6 +113,11 @@ async def _story(uow: FakeUnitOfWork, language: str) -> None:
     await handlers.review_asked(pr.ReviewAsked(person_id=kim, program_id=program.program_id,
                                                chapter_id=chapter.chapter_id, role="mentor",
                                                review_reason="approval_awaited"), uow)
+    # Kim looked into it and resumed Sam, whom an earlier mentor of the program had reported: Sam can be paired again.
+    await handlers.enrollment_changed(pr.EnrollmentChangedV4(
+        enrollment_id=_id("sam-enrollment"), person_id=sam, program_id=program.program_id,
+        chapter_id=chapter.chapter_id, role="mentee", stage="undergraduate", changed_fields=["paused", "review_reason"],
+        paused=False), uow)
     # Sam asks to use another address: the link to confirm it goes there alone.
     await handlers.email_change_requested(pr.EmailChangeRequested(
         person_id=sam, chapter_id=chapter.chapter_id, display_name="Sam Okafor", new_email="sam@okafor.example.net",
@@ -277,8 +282,8 @@ async def _story(uow: FakeUnitOfWork, language: str) -> None:
 
 
 KINDS_TOLD = frozenset({
-    "welcome", "mentor_approved", "mentor_suspended", "staff_role_changed", "review_asked", "email_change",
-    "email_changed", "pairing_proposed", "pairing_confirmed",
+    "welcome", "mentor_approved", "mentor_suspended", "staff_role_changed", "review_asked", "review_cleared",
+    "email_change", "email_changed", "pairing_proposed", "pairing_confirmed",
     "waitlist_paired", "pairing_declined", "answer_due", "mentoring_paused",
     "pairing_ended", "partner_left", "pairing_renewed", "renewal_due", "meeting_overdue", "feedback_request",
     "mentee_waitlisted", "registration_confirmed", "registration_waitlisted", "registration_promoted",

@@ -2278,3 +2278,63 @@ async def test_mentors_waiting_for_approval_are_told_of_once_a_day_for_each_prog
         "A mentor waits for your approval in Into Medical School",
         "A mentor waits for your approval in Into Medical School",
         "A mentor waits for your approval in Into Residency"]
+
+
+def enrollment_changed(person_id: UUID, program_id: UUID, role: str, changed: list[str], paused: bool
+                       ) -> pr.EnrollmentChangedV4:
+    return pr.EnrollmentChangedV4(enrollment_id=uuid4(), person_id=person_id, program_id=program_id, chapter_id=None,
+                                  role=role, stage="undergraduate", changed_fields=changed, paused=paused,
+                                  occurred_at=datetime(2026, 12, 7, 15, 0, tzinfo=UTC))
+
+
+@pytest.mark.parametrize("language, subject, said", [
+    ("en", "You can be paired with a mentor again in Into Medical School",
+     ["A coordinator of Into Medical School has looked into how your last mentorship ended, and your pause is over.",
+      "Mentors are proposed to you again, as before: we will email you when one is.", "See the program"]),
+    ("es", "Ya se te puede emparejar de nuevo en Into Medical School",
+     ["Alguien de la coordinación de Into Medical School revisó cómo terminó tu última mentoría, y tu pausa ha "
+      "terminado.", "Se te vuelven a proponer personas mentoras, como antes: te escribiremos cuando haya una.",
+      "Ver el programa"]),
+])
+async def test_a_mentee_a_coordinator_resumed_after_a_report_of_conduct_is_told_they_can_be_paired_again(
+        language, subject, said):
+    uow = new_uow()
+    _, asked = await a_report_of_conduct(uow, "mentee")
+    sam = await person(uow, "Sam Again", language=language)
+
+    await handlers.enrollment_changed(enrollment_changed(sam, asked.program_id, "mentee", ["paused", "review_reason"],
+                                                         paused=False), uow)
+
+    [told] = await sent(uow)
+    text = " ".join(told.text.split())
+    assert (told.to, told.subject) == (uow.notifications.contacts[sam]["email"], subject)
+    assert all(sentence in text for sentence in said), text
+    assert f'href="{WEB}/programs/{asked.program_id}"' in told.html
+
+
+@pytest.mark.parametrize("role, changed, paused", [
+    ("mentee", ["paused", "review_reason"], True),  # held after the report: the one reported is not told so
+    ("mentee", ["review_reason"], True),  # held while paused already
+    ("mentee", ["paused"], False),  # resumed by themselves, after a pause of their own
+    ("mentor", ["approval", "review_reason"], False),  # a mentor back in vetting: approving them again tells them
+])
+async def test_no_other_change_of_an_enrollment_tells_anyone(role, changed, paused):
+    uow = new_uow()
+    _, asked = await a_report_of_conduct(uow, "mentee")
+    sam = await person(uow, "Sam Again")
+
+    await handlers.enrollment_changed(enrollment_changed(sam, asked.program_id, role, changed, paused), uow)
+
+    assert await sent(uow) == []
+
+
+async def test_a_mentee_resumed_in_two_kinds_of_mentorship_of_a_program_the_same_day_is_told_once():
+    uow = new_uow()
+    _, asked = await a_report_of_conduct(uow, "mentee")
+    sam = await person(uow, "Sam Again")
+
+    for _kind in ("general", "clinical"):
+        await handlers.enrollment_changed(enrollment_changed(sam, asked.program_id, "mentee",
+                                                             ["paused", "review_reason"], paused=False), uow)
+
+    assert len(await sent(uow)) == 1

@@ -510,6 +510,19 @@ class _Composer:
                                          "\u201cNeeds your attention\u201d.")],
                        action=Action(_("Open the console"), self.links.to("console")))
 
+    def review_cleared(self) -> Message:
+        """A mentee paused after a report of conduct about them, resumed by a coordinator who looked into it: the
+        pause is over (what the review found is the coordinator's to say, not an email's)."""
+        _ = self._
+        values = {"program": self.program}
+        return Message(self.about_program(_("You can be paired with a mentor again in %(program)s"),
+                                          _("You can be paired with a mentor again")),
+                       [_("A coordinator of %(program)s has looked into how your last mentorship ended, and your "
+                          "pause is over.") % values,
+                        _("You can ask a mentor again, as before.") if self.mentees_choose else
+                        _("Mentors are proposed to you again, as before: we will email you when one is.")],
+                       action=Action(_("See the program"), self.links.to("program", program_id=self.id("program_id"))))
+
     def email_change(self) -> Message:
         """To the new address only. The link is profiles' single-use secret: it is in this email and nowhere else."""
         _ = self._

@@ -55,6 +55,8 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
     Kind("staff_role_changed", Category.ESSENTIAL),
     # A member of staff asked to look into a report of conduct: part of their role, not news they may turn off.
     Kind("review_asked", Category.ESSENTIAL),
+    # A mentee held after a report of conduct, resumed once a coordinator looked into it: their own enrollment.
+    Kind("review_cleared", Category.ESSENTIAL),
     Kind("email_change", Category.ESSENTIAL, in_inbox=False),
     Kind("email_changed", Category.ESSENTIAL, in_inbox=False),
     Kind("pairing_proposed", Category.ESSENTIAL),

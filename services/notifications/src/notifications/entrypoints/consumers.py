@@ -26,6 +26,7 @@ HANDLERS: dict[type[IntegrationEvent], Callable[[Any, NotificationsUnitOfWorkPor
     profiles.MentorSuspended: handlers.mentor_suspended,
     profiles.StaffRolesChanged: handlers.staff_roles_changed,
     profiles.ReviewAsked: handlers.review_asked,
+    profiles.EnrollmentChanged: handlers.enrollment_changed,  # each version, and the private twin (a subclass)
     matching.PairingProposed: handlers.pairing_proposed,
     matching.PairingProposedV2: handlers.pairing_proposed,
     matching.PairingConfirmed: handlers.pairing_confirmed,

@@ -192,6 +192,18 @@ async def review_asked(event: profiles_contract.ReviewAsked, uow: UnitOfWork) ->
                                             reason=event.review_reason))
 
 
+async def enrollment_changed(event: profiles_contract.EnrollmentChanged, uow: UnitOfWork) -> None:
+    """A mentee held after a report of conduct about them (`review_reason` among what changed), and not paused any
+    more, was resumed by a coordinator who looked into it: told that they can be paired again (once a day at most for
+    each program, should several of their enrollments there be resumed). Every other change of an enrollment is the
+    person's own doing, or told by its own event (a mentor approved, suspended)."""
+    if (isinstance(event, profiles_contract.EnrollmentChangedV4) and event.role == "mentee"
+            and "review_reason" in event.changed_fields and not event.paused):
+        await _tell(uow, Notification.answering(f"{event.program_id}:{event.occurred_at.date().isoformat()}",
+                                                event.person_id, event.chapter_id, "review_cleared",
+                                                program_id=event.program_id))
+
+
 # --- matching ------------------------------------------------------------------------------------------------
 
 
