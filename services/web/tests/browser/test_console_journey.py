@@ -377,3 +377,10 @@ async def test_a_mentee_reported_by_their_mentor_reaches_the_coordinators_home_a
         await page.wait_for_url(re.compile(r"done=review_cleared"))
         await page.goto("/console")
         await expect(held).to_have_count(0)
+
+    # The mentee is told their pause is over (what the review found is the coordinator's to say).
+    resumed = await eventually(lambda: [m for m in platform.sink.messages(to=emails["mentee"])
+                                        if m["subject"] == "You can be paired with a mentor again"],
+                               timeout=60, what="the mentee's email that they can be paired again")
+    assert "has looked into how your last mentorship ended, and your pause is over" in " ".join(
+        resumed[0]["text"].split())

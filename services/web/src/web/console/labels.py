@@ -349,6 +349,7 @@ EMAIL_KINDS = {
     "mentor_suspended": C_("Mentoring declined or on hold"),
     "staff_role_changed": C_("Their staff role changed"),  # which role, STAFF_ROLE_EMAILS says where known
     "review_asked": C_("Asked to look into a report of conduct, or to approve a mentor"),
+    "review_cleared": C_("Resumed after a report of conduct was looked into"),
     "email_change": C_("Confirm a new email address"),
     "email_changed": C_("Email address changed (to the old one)"),
     "pairing_proposed": C_("A mentorship is proposed"),
