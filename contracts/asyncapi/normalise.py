@@ -16,7 +16,9 @@ reproducible.
 """
 
 import copy
+import json
 import sys
+from pathlib import Path
 
 import yaml
 from mentorship_contracts import BY_NAME
@@ -109,8 +111,10 @@ def normalise(document: dict) -> dict:
 
 
 if __name__ == "__main__":
-    for filename in sys.argv[1:]:
-        with open(filename) as source:
-            document = normalise(yaml.safe_load(source))
-        with open(filename, "w") as target:
-            yaml.safe_dump(document, target, sort_keys=False, allow_unicode=True, width=100)
+    # FastStream's JSON (quicker to write and read than its YAML), each written as the YAML document beside it, with
+    # libyaml's emitter (the same text as PyYAML's own, a tenth of the time).
+    for filename in map(Path, sys.argv[1:]):
+        document = normalise(json.loads(filename.read_text()))
+        with open(filename.with_suffix(".yaml"), "w") as target:
+            yaml.dump(document, target, Dumper=yaml.CSafeDumper, sort_keys=False, allow_unicode=True, width=100)
+        filename.unlink()
