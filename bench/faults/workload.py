@@ -26,6 +26,8 @@ from bench.faults.http import Balancer
 MENTEE_STAGES = ["high_school", "undergraduate", "post_baccalaureate"]
 MENTOR_STAGES = ["medical_student_3", "medical_student_4", "resident", "fellow", "attending"]
 RETRY_DEADLINE = 600.0  # how long an idempotent request (an event registration) is retried
+WAITING_SETTLES = 15.0  # how long a mentee who meant to end their mentorship looks before believing they wait
+WAITLISTED = "waitlisted in every program they joined"
 
 
 @dataclass
@@ -224,18 +226,23 @@ class Workload:
         self.accepted.gave_up[what] = self.accepted.gave_up.get(what, 0) + 1
 
     async def _end_pairing(self, person: str) -> None:
-        """The mentee ends their mentorship once it shows (matching may lag far behind under faults)."""
+        """The mentee ends their mentorship once it shows (matching may lag far behind under faults). One still waiting
+        in every program they joined after a while has no mentorship to end, and stops looking: waiting out the whole
+        patience would only make the run longer."""
         matching = self.api["matching"]
         patience = min(300.0, self.retry_deadline)
-        deadline = time.monotonic() + patience
+        started = time.monotonic()
         while True:
             status, pairings = await matching.call("pairings_of", "GET", f"/v1/people/{person}/pairings", None,
                                                    self.token("matching"), write=False)
             active = [p for p in pairings or [] if p.get("status") == "active"] if status == 200 else []
             if active:
                 break
-            if time.monotonic() > deadline:
-                outcome = f"no active pairing to end within {patience:.0f} s ({await self._why_none(person, status)})"
+            looked = time.monotonic() - started
+            why = await self._why_none(person, status) if looked > WAITING_SETTLES or looked > patience else None
+            if why == WAITLISTED or looked > patience:
+                outcome = (f"no active pairing to end ({why})" if why == WAITLISTED else
+                           f"no active pairing to end within {patience:.0f} s ({why})")
                 self.accepted.ending[outcome] = self.accepted.ending.get(outcome, 0) + 1
                 return
             await asyncio.sleep(5.0)  # the mentee looks again later
@@ -261,7 +268,7 @@ class Workload:
             write=False)
         if answered == 200 and isinstance(overview, dict) and overview.get("waiting") and not any(
                 p.get("status") in ("proposed", "active") for p in overview.get("pairings", [])):
-            return "waitlisted in every program they joined"
+            return WAITLISTED
         return f"unexplained: last answer {status}, overview {answered}"
 
 
