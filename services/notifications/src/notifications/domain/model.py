@@ -53,7 +53,8 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
     Kind("mentor_suspended", Category.ESSENTIAL),
     # Made, or no longer, a coordinator or an administrator: what the console lets them do changed with it.
     Kind("staff_role_changed", Category.ESSENTIAL),
-    # A member of staff asked to look into a report of conduct: part of their role, not news they may turn off.
+    # A member of staff asked to look into what waits on them (a report of conduct, a mentor to approve): part of their
+    # role, not news they may turn off.
     Kind("review_asked", Category.ESSENTIAL),
     # A mentee held after a report of conduct, resumed once a coordinator looked into it: their own enrollment.
     Kind("review_cleared", Category.ESSENTIAL),
