@@ -750,8 +750,9 @@ class ReviewAsked(_ProfilesEvent):
                                             "mentor (in the vetting queue)")]
     review_reason: Literal["conduct_reported", "approval_awaited"] = Field(
         description="Why: `conduct_reported`, the other side of a pairing ended it for a problem of conduct; "
-                    "`approval_awaited`, a mentor joined the program and waits to be approved (a coordinator may be "
-                    "told of those once a day at most)")
+                    "`approval_awaited`, a mentor joined the program and waits to be approved: asked as they join, "
+                    "and again once a week while one has waited three days or more (a coordinator may be told of "
+                    "those once a day at most)")
 
     example = {"person_id": ids.MENTOR, "program_id": ids.PROGRAM, "chapter_id": ids.CHAPTER, "role": "mentee",
                "review_reason": "conduct_reported"}

@@ -2235,11 +2235,13 @@ async def test_a_staff_member_who_opted_out_of_every_email_they_can_is_still_ema
     ("en", "A mentor waits for your approval in Into Medical School",
      ["A mentor joined Into Medical School and waits for your approval: no mentee is proposed to them until a "
       "coordinator approves them.", "The console's vetting queue lists everyone waiting. You get one such email a day "
-      "at most for each program.", "Open the vetting queue"]),
+      "at most for each program, and a reminder each week while a mentor has waited three days or more.",
+      "Open the vetting queue"]),
     ("es", "Una persona mentora espera tu aprobación en Into Medical School",
      ["Una persona mentora se unió a Into Medical School y espera tu aprobación: no se le propone ninguna persona "
       "mentorada hasta que alguien de la coordinación la apruebe.", "La página «Aprobaciones» de la consola muestra a "
-      "todas las personas que esperan. Recibes como mucho un correo así al día por programa.",
+      "todas las personas que esperan. Recibes como mucho un correo así al día por programa, y un recordatorio cada "
+      "semana mientras alguien lleve tres días o más esperando.",
       "Abrir las aprobaciones"]),
 ])
 async def test_a_staff_member_is_told_a_mentor_waits_for_their_approval_without_their_name(language, subject, said):

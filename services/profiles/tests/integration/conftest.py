@@ -102,15 +102,16 @@ class Published:
         return json.loads(open_event(event, key.key).to_json()) | {"sealed_as": event.schema_version}
 
     async def wait_for(self, event_type: str, timeout: float = 30, **fields) -> dict:
-        def found():
-            return next((value for _, _, value in self.records if value["event_type"] == event_type
-                         and all(str(value.get(k)) == str(v) for k, v in fields.items())), None)
-
         async def seen():
-            await self._drain()
-            return found()
+            return next(iter(await self.all_of(event_type, **fields)), None)
 
         return await eventually(seen, timeout=timeout, what=f"{event_type} {fields}")
+
+    async def all_of(self, event_type: str, **fields) -> list[dict]:
+        """Every event of the type with these fields seen so far, once what has arrived is read."""
+        await self._drain()
+        return [value for _, _, value in self.records if value["event_type"] == event_type
+                and all(str(value.get(k)) == str(v) for k, v in fields.items())]
 
     def on(self, topic: str, mentioning: str) -> list[dict]:
         return [value for t, _, value in self.records if t == topic and mentioning in json.dumps(value)]

@@ -4,7 +4,9 @@ suspended mentor had been approved learnt from the trail), names and the people 
 
 from __future__ import annotations
 
+import asyncio
 import json
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from uuid import uuid4
 
@@ -14,7 +16,11 @@ from mentorship_contracts import profiles as contract
 from plumbing.auth import Role
 from plumbing.db import PLUMBING_MIGRATIONS, create_pool, migrate
 from plumbing.testing import eventually, operator_command
+from profiles.adapters.person_keys import KeyWrapper
+from profiles.adapters.sealing import IdentitySealer
 from profiles.bootstrap import MIGRATIONS
+from profiles.service_layer import handlers
+from profiles.service_layer.unit_of_work import ProfilesUnitOfWork
 
 from .conftest import Profiles, migrations_before
 
@@ -625,6 +631,40 @@ async def test_a_mentee_reported_for_conduct_is_paused_until_a_coordinator_clear
     approval = await published.wait_for("profiles.review_asked", person_id=staff["id"], review_reason="approval_awaited")
     assert (approval["program_id"], approval["role"]) == (chapter["program"], "mentor")
     assert not {mentee["id"], mentor["id"], enrollment["id"]} & set(map(str, asked.values()))
+
+
+async def test_staff_who_left_a_mentor_waiting_three_days_are_reminded_by_one_instance_alone(
+        profiles, chapter, published):
+    async with profiles.client() as admin:
+        coordinator = await register(admin, chapter["id"], "Busy Coordinator")
+        assert (await admin.put(f"/v1/people/{coordinator['id']}/roles/coordinator/{chapter['id']}")).status_code == 204
+        mentor = await register(admin, chapter["id"], "Patient Mentor")
+        waiting = (await admin.post("/v1/enrollments", json={
+            "person_id": mentor["id"], "program_id": chapter["program"], "role": "mentor"})).json()
+    asked = {"person_id": coordinator["id"], "program_id": chapter["program"], "review_reason": "approval_awaited"}
+    await published.wait_for("profiles.review_asked", **asked)  # as they joined
+    # They joined four days ago; no other test's mentor has waited three days.
+    await profiles.query("UPDATE enrollments SET enrolled_at = now() - interval '4 days' WHERE id = $1", waiting["id"])
+    pool = await create_pool(profiles.database_url, 2)
+    try:
+        def unit_of_work() -> ProfilesUnitOfWork:
+            return ProfilesUnitOfWork(pool, sealer=IdentitySealer(profiles.identity_key),
+                                      key_wrapper=KeyWrapper(profiles.identity_key))
+
+        now = datetime.now(UTC)
+        # Every instance runs the job: of two at once, one reminds the program's staff.
+        both = await asyncio.gather(*(handlers.remind_staff_of_waiting_mentors(now, unit_of_work()) for _ in "ab"))
+        assert sorted(both) == [0, 1]
+        assert await handlers.remind_staff_of_waiting_mentors(now + timedelta(hours=1), unit_of_work()) == 0
+    finally:
+        await pool.close()
+
+    async def reminded() -> list[dict] | None:
+        return found if len(found := await published.all_of("profiles.review_asked", **asked)) == 2 else None
+
+    reminder = (await eventually(reminded, timeout=30, what="the reminder on profiles.contacts"))[1]
+    assert reminder["role"] == "mentor"
+    assert not {mentor["id"], waiting["id"]} & set(map(str, reminder.values()))
 
 
 @pytest.mark.parametrize("closing", ["goals_met", "term_completed"])

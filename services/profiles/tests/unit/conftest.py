@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Generic, TypeVar
 from uuid import UUID, uuid4
 
 import pytest
 from mentorship_contracts import IntegrationEvent
+from mentorship_contracts.vocabulary import Role
 from mentorship_contracts.vocabulary import TrainingStage as S
 from plumbing import membership
 from plumbing.auth import Principal
@@ -91,8 +92,32 @@ class FakePeople(FakeRepository[Person]):
 
 
 class FakeEnrollments(FakeRepository[Enrollment]):
+    """Also when each enrollment was first saved (made), and when each program's staff were last reminded of the
+    mentors waiting for their approval."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.enrolled_at: dict[UUID, datetime] = {}
+        self.reminded_at: dict[UUID, datetime] = {}
+
+    async def save(self, item: Enrollment) -> None:
+        self.enrolled_at.setdefault(item.id, datetime.now(UTC))
+        await super().save(item)
+
     async def for_person(self, person_id: UUID) -> list[Enrollment]:
         return [copy.deepcopy(e) for e in self.items.values() if e.person_id == person_id]
+
+    async def longest_awaiting_approval(self, joined_by: datetime, reminded_before: datetime,
+                                        now: datetime) -> list[Enrollment]:
+        longest: dict[UUID, Enrollment] = {}
+        for e in sorted(self.items.values(), key=lambda e: (self.enrolled_at[e.id], e.id)):
+            if (e.active and e.approval == "pending" and e.role is Role.MENTOR and e.review_reason is None
+                    and self.enrolled_at[e.id] <= joined_by):
+                longest.setdefault(e.program_id, e)
+        due = [e for program, e in sorted(longest.items())
+               if program not in self.reminded_at or self.reminded_at[program] < reminded_before]
+        self.reminded_at.update((e.program_id, now) for e in due)
+        return copy.deepcopy(due)
 
 
 class FakePartnerships:

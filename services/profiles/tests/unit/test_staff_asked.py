@@ -4,6 +4,7 @@ one it is about. With an in-memory unit of work."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from uuid import uuid4
 
 import pytest
@@ -12,15 +13,16 @@ from mentorship_contracts.vocabulary import Role
 from mentorship_contracts.vocabulary import TrainingStage as S
 from profiles.domain import commands
 from profiles.domain.console import StaffRoles
-from profiles.service_layer import handlers
+from profiles.domain.model import Enrollment
+from profiles.service_layer import console, handlers
 
 from .conftest import anyone
 from .test_console import coordinator_of, uow  # noqa: F401 (the console's unit of work, a fixture)
 from .test_reported_for_conduct import ENDED_AT, ended, pair  # noqa: F401 (pair: a fixture)
 
 
-async def staff(unit, register, *, coordinator_of_chapters=(), administrator=False):
-    person = await register(S.ATTENDING)
+async def staff(unit, register, *, coordinator_of_chapters=(), administrator=False, stage=S.ATTENDING):
+    person = await register(stage)
     await unit.staff_roles.save(StaffRoles(person.id, administrator, set(coordinator_of_chapters)))
     return person.id
 
@@ -110,3 +112,64 @@ async def test_a_mentee_or_a_mentor_of_a_program_that_does_not_vet_asks_nobody(
                           uow, anyone)
 
     assert asked(uow, published) == []
+
+
+async def enrolled_mentor(unit, register, program) -> Enrollment:
+    return await handlers.enroll(commands.Enroll((await register(S.RESIDENT)).id, program.id, Role.MENTOR), unit,
+                                 anyone)
+
+
+async def test_staff_who_left_a_mentor_waiting_three_days_are_asked_again_once_a_week_while_any_waits(
+        uow, register, vetted_program, chapter):  # noqa: F811
+    coordinator = await staff(uow, register, coordinator_of_chapters={chapter.id})
+    await enrolled_mentor(uow, register, vetted_program)
+    joined = datetime.now(UTC)
+    published = len(uow.published)
+
+    async def reminded(after: timedelta) -> list[contract.ReviewAsked]:
+        before = len(uow.published)
+        await handlers.remind_staff_of_waiting_mentors(joined + after, uow)
+        return asked(uow, before)
+
+    assert await reminded(timedelta(days=2, hours=23)) == []
+    [again] = await reminded(timedelta(days=3, hours=1))
+    assert (again.person_id, again.program_id, again.role, again.review_reason) == (
+        coordinator, vetted_program.id, Role.MENTOR, "approval_awaited")
+    assert await reminded(timedelta(days=9)) == []  # within the week
+    assert [e.person_id for e in await reminded(timedelta(days=10, hours=2))] == [coordinator]
+    assert len(asked(uow, published)) == 2
+
+
+async def test_nobody_is_reminded_of_mentors_approved_or_withdrawn_nor_of_one_held_after_a_report_of_conduct(
+        uow, register, vetted_program, chapter, pair):  # noqa: F811
+    await staff(uow, register, coordinator_of_chapters={chapter.id})
+    approved = await enrolled_mentor(uow, register, vetted_program)
+    await console.approve_mentor(approved.id, None, coordinator_of(chapter.id), uow, anyone)
+    withdrawn = await enrolled_mentor(uow, register, vetted_program)
+    await handlers.withdraw_enrollment(commands.WithdrawEnrollment(withdrawn.id), uow, anyone)
+    mentee, mentor = pair  # the mentor is approved, then reported: back in vetting, which staff were asked of
+    await handlers.pairing_ended(ended(mentee.person_id, mentor.person_id, vetted_program.id, Role.MENTEE), uow)
+    published = len(uow.published)
+
+    assert await handlers.remind_staff_of_waiting_mentors(datetime.now(UTC) + timedelta(days=4), uow) == 0
+    assert asked(uow, published) == []
+
+
+async def test_each_program_is_reminded_of_its_own_queue_never_asking_the_mentor_who_waits_longest(
+        uow, register, vetted_program, chapter):  # noqa: F811
+    other = await handlers.define_program(commands.DefineProgram(
+        name="Into Fellowship", chapter_id=chapter.id, mentee_stages=[S.RESIDENT], mentor_stages=[S.ATTENDING],
+        mentor_approval_required=True), coordinator_of(chapter.id), uow)
+    coordinator = await staff(uow, register, coordinator_of_chapters={chapter.id}, stage=S.RESIDENT)
+    longest = await handlers.enroll(commands.Enroll(coordinator, vetted_program.id, Role.MENTOR), uow, anyone)
+    await enrolled_mentor(uow, register, vetted_program)
+    await handlers.enroll(commands.Enroll((await register(S.ATTENDING)).id, other.id, Role.MENTOR), uow, anyone)
+    administrator = await staff(uow, register, administrator=True)
+    published = len(uow.published)
+
+    assert await handlers.remind_staff_of_waiting_mentors(datetime.now(UTC) + timedelta(days=4), uow) == 2
+
+    # The coordinator waits longest in one program: its administrators are asked; the other program's coordinator.
+    assert sorted((e.program_id, e.person_id) for e in asked(uow, published)) == sorted(
+        [(vetted_program.id, administrator), (other.id, coordinator)])
+    assert uow.enrollments.enrolled_at[longest.id] == min(uow.enrollments.enrolled_at.values())

@@ -496,7 +496,8 @@ class _Composer:
                            [_("A mentor joined %(program)s and waits for your approval: no mentee is proposed to them "
                               "until a coordinator approves them.") % values,
                             _("The console's vetting queue lists everyone waiting. You get one such email a day at "
-                              "most for each program.")],
+                              "most for each program, and a reminder each week while a mentor has waited three days "
+                              "or more.")],
                            action=Action(_("Open the vetting queue"), self.links.to("vetting")))
         said = (_("A mentee in %(program)s ended their mentorship over a problem of conduct. The mentor they reported "
                   "is back in vetting: they are paired with nobody new until a coordinator approves them again.")

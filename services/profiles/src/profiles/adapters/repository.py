@@ -205,6 +205,25 @@ class PostgresEnrollments:
         rows = await self._conn.fetch(f"{ENROLLMENTS.select} WHERE person_id = $1 ORDER BY id", person_id)
         return [enrollment_from_row(row) for row in rows]
 
+    async def longest_awaiting_approval(self, joined_by: datetime, reminded_before: datetime,
+                                        now: datetime) -> list[Enrollment]:
+        # The upsert's condition is checked again on the row another caller just wrote: of two at once, one returns it.
+        rows = await self._conn.fetch(
+            f"""WITH longest AS (
+                    SELECT DISTINCT ON (program_id) id, program_id FROM enrollments
+                     WHERE active AND approval = 'pending' AND role = 'mentor' AND review_reason IS NULL
+                       AND enrolled_at <= $1
+                     ORDER BY program_id, enrolled_at, id),
+                reminded AS (
+                    INSERT INTO approval_reminders (program_id, reminded_at) SELECT program_id, $3 FROM longest
+                    ON CONFLICT (program_id) DO UPDATE SET reminded_at = EXCLUDED.reminded_at
+                     WHERE approval_reminders.reminded_at < $2
+                    RETURNING program_id)
+                {ENROLLMENTS.select} WHERE id IN (SELECT l.id FROM longest l JOIN reminded r USING (program_id))
+                ORDER BY program_id""",
+            joined_by, reminded_before, now)
+        return [enrollment_from_row(row) for row in rows]
+
 
 def enrollment_from_row(row: Mapping[str, Any]) -> Enrollment:
     return Enrollment(**{**row, "role": Role(row["role"]), "pairing_kind": PairingKind(row["pairing_kind"]),

@@ -423,6 +423,10 @@ CONDUCT_REPORTED = "conduct_reported"
 # Why staff are asked to look at a mentor's enrollment that nothing went wrong with: they joined a program that vets its
 # mentors, and wait to be approved.
 APPROVAL_AWAITED = "approval_awaited"
+# A mentor still waiting this long after joining is a queue left alone: the program's staff are asked again, at most
+# this often while any waits. The scarce side offered their time and hears nothing until approved.
+APPROVAL_REMINDED_AFTER = timedelta(days=3)
+APPROVAL_REMINDED_EVERY = timedelta(days=7)
 
 
 # Why a mentee's enrollment is paused when their mentorship ran its course: its goals were met (whoever ended it), or

@@ -23,6 +23,8 @@ from ..domain import commands
 from ..domain.console import AdministratorsCall
 from ..domain.model import (
     APPROVAL_AWAITED,
+    APPROVAL_REMINDED_AFTER,
+    APPROVAL_REMINDED_EVERY,
     CONDUCT_REPORTED,
     GOALS_MET,
     TERM_COMPLETED,
@@ -231,6 +233,18 @@ async def forget_expired_email_changes(now: datetime, uow: Uow) -> int:
         forgotten = await uow.email_changes.remove_expired(now)
         await uow.commit()
         return forgotten
+
+
+async def remind_staff_of_waiting_mentors(now: datetime, uow: Uow) -> int:
+    """Staff asked when a mentor joined, who left them waiting three days, are asked again, once a week at most for
+    each program while any waits (`_ask_staff`, about the one who has waited longest); how many programs."""
+    async with uow:
+        longest = await uow.enrollments.longest_awaiting_approval(now - APPROVAL_REMINDED_AFTER,
+                                                                  now - APPROVAL_REMINDED_EVERY, now)
+        for enrollment in longest:
+            await _ask_staff(enrollment, APPROVAL_AWAITED, uow)
+        await uow.commit()
+        return len(longest)
 
 
 async def erase_person(command: commands.ErasePerson, caller: Principal, uow: Uow, authorize: Authorize) -> None:

@@ -76,6 +76,13 @@ class Enrollments(Protocol):
 
     async def for_person(self, person_id: UUID) -> list[Enrollment]: ...
 
+    async def longest_awaiting_approval(self, joined_by: datetime, reminded_before: datetime,
+                                        now: datetime) -> list[Enrollment]:
+        """In each program with a mentor waiting for approval who joined by `joined_by` (held after a report of
+        conduct aside: that has its own request), and whose staff were not reminded since `reminded_before`, the
+        mentor who has waited longest; those programs are marked reminded `now`, so that of two callers at once one
+        alone gets each."""
+
 
 class Partnerships(Protocol):
     """Who is paired with whom, as matching announces it: an active pairing lets each side see the other as a
