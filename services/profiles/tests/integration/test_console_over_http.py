@@ -320,14 +320,18 @@ async def test_staff_and_those_an_administrator_suspended_are_an_administrators_
         assert (await admin.get(f"/v1/people/{staff['id']}/roles")).json()["coordinator_of"] == [chapter["id"]]
 
 
-async def test_the_vetting_queue_lists_mentors_awaiting_approval_by_name_and_approval_takes_a_note(profiles, chapter):
+async def test_the_vetting_queue_lists_mentors_awaiting_approval_by_name_since_when_and_approval_takes_a_note(
+        profiles, chapter):
     async with profiles.client() as admin:
         mentor = await register(admin, chapter["id"], "Waiting Mentor")
+        joining = datetime.now(UTC)
         enrollment = (await admin.post("/v1/enrollments", json={
             "person_id": mentor["id"], "program_id": chapter["program"], "role": "mentor"})).json()
     async with profiles.client(Role.COORDINATOR, chapter_id=chapter["id"]) as coordinator:
         queue = (await coordinator.get("/v1/enrollments", params={"program_id": chapter["program"]})).json()
         assert [(i["id"], i["display_name"]) for i in queue["items"]] == [(enrollment["id"], "Waiting Mentor")]
+        waited_since = datetime.fromisoformat(queue["items"][0]["enrolled_at"])
+        assert joining - timedelta(seconds=5) < waited_since < datetime.now(UTC)
         assert queue["total"] == 1
         approved = await coordinator.post(f"/v1/enrollments/{enrollment['id']}/approve", json={"note": "checked"})
         assert approved.json()["approval"] == "approved"

@@ -923,7 +923,7 @@ def make_world() -> dict:
                        "waiting_since": "2026-02-01T12:00:00+00:00"})
     s.enrollments[E9] = {"id": E9, "person_id": mentor["id"], "program_id": program["id"], "role": "mentor",
                            "approval": "pending", "capacity": 2, "chapter_id": s.chapter,
-                           "display_name": mentor["display_name"]}
+                           "display_name": mentor["display_name"], "enrolled_at": "2026-12-01T09:00:00+00:00"}
     event = s.event("Suturing workshop")
     s.roster[event["id"]] = [
         {"id": "r1", "person_id": mentee["id"], "status": "confirmed", "checked_in_at": None},

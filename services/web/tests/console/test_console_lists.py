@@ -347,7 +347,7 @@ def pending_mentors(world, count: int) -> None:
         s.enrollments[f"9a7e0c4e-2b51-4c8e-9d55-{n:012}"] = {
             "id": f"9a7e0c4e-2b51-4c8e-9d55-{n:012}", "person_id": mentor["id"], "program_id": program["id"],
             "role": "mentor", "approval": "pending", "capacity": 1, "chapter_id": s.chapter,
-            "display_name": mentor["display_name"]}
+            "display_name": mentor["display_name"], "enrolled_at": "2026-12-01T09:00:00+00:00"}
 
 
 async def test_mentors_to_approve_come_a_page_at_a_time(world):

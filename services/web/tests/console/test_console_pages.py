@@ -538,6 +538,16 @@ async def test_a_mentor_awaiting_approval_shows_their_stage_specialties_and_whom
 
 
 @pytest.mark.parametrize("language, said", [
+    ("en", "Into Medicine · up to 2 mentees · waiting since December 1, 2026"),
+    ("es", "Into Medicine · hasta 2 personas mentoradas · en espera desde el 1 de diciembre de 2026")])
+async def test_a_mentor_awaiting_approval_says_since_when_they_wait(world, language, said):
+    async with as_(world, "coordinator", language)[0] as page:
+        queue = html.unescape((await page.get("/console/vetting")).text)
+    card = " ".join(re.search(rf'<li class="card" id="v-{E9}">.*?</li>', queue, re.S)[0].split())
+    assert said in card
+
+
+@pytest.mark.parametrize("language, said", [
     ("en", "Their mentee ended a mentorship with them for a problem of conduct on "),
     ("es", "Su persona mentorada terminó una mentoría por un problema de conducta el ")])
 async def test_a_mentor_back_in_the_queue_for_a_report_of_conduct_says_so_and_since_when(world, language, said):
@@ -1753,16 +1763,22 @@ async def test_another_chapters_email_is_not_sent_again_by_a_coordinator(world):
     assert "Sam Elsewhere" not in answer.text
 
 
+def needs_attention(home: str) -> list[tuple[str, str]]:
+    """The home page's list of what needs attention: each item's link, and its words (the link's, then any after)."""
+    items = re.findall(r'<li><a href="([^"]+)">([^<]+)</a>([^<]*)</li>', home.split("<h2>")[1].split("<h2>")[0])
+    return [(link, html.unescape(" ".join(f"{words} {after}".split()))) for link, words, after in items]
+
+
 async def test_the_console_home_says_what_needs_the_coordinators_attention(world):
     s = world["s"]
     for n in range(30):  # a chapter with many programs: still one call to each service for what awaits
         s.program(f"Program {n}", s.chapter)
     async with as_(world, "coordinator")[0] as page:
         home = (await page.get("/console")).text
-    attention = re.findall(r'<li><a href="([^"]+)">([^<]+)</a></li>',
-                           home.split("<h2>Needs your attention</h2>")[1].split("<h2>")[0])
+    attention = needs_attention(home)
     assert attention == [
-        (f"/console/vetting?program_id={world['program']['id']}", "1 mentor awaits your approval in Into Medicine"),
+        (f"/console/vetting?program_id={world['program']['id']}",
+         "1 mentor awaits your approval in Into Medicine (waiting since December 1, 2026)"),
         (f"/console/rounds/{ROUND}", "A draft round of Into Medicine awaits your review"),
         ("/console/emails", "2 emails did not arrive")]
     assert len(s.calls_to("matching")) == 2 and len(s.calls_to("profiles", "GET", "/v1/enrollments.*")) == 2
@@ -1776,12 +1792,27 @@ async def test_a_mentor_reported_for_a_problem_of_conduct_is_on_the_console_home
                                    "review_since": "2026-12-05T20:30:00+00:00"}
     async with as_(world, "coordinator")[0] as page:
         home = (await page.get("/console")).text
-    attention = re.findall(r'<li><a href="([^"]+)">([^<]+)</a></li>',
-                           home.split("<h2>Needs your attention</h2>")[1].split("<h2>")[0])
+    attention = needs_attention(home)
     assert attention[:2] == [
         (f"/console/vetting?program_id={program['id']}",
          "1 mentor to look into: their mentee reported a problem of conduct, in Into Medicine"),
-        (f"/console/vetting?program_id={program['id']}", "1 mentor awaits your approval in Into Medicine")]
+        (f"/console/vetting?program_id={program['id']}",
+         "1 mentor awaits your approval in Into Medicine (waiting since December 1, 2026)")]
+
+
+@pytest.mark.parametrize("language, said", [
+    ("en", "2 mentors await your approval in Into Medicine (the longest waiting since November 28, 2026)"),
+    ("es", "2 personas mentoras esperan tu aprobación en Into Medicine (quien más lleva esperando, desde el 28 de "
+           "noviembre de 2026)")])
+async def test_the_console_home_says_since_when_the_longest_waiting_mentor_waits_for_approval(world, language, said):
+    s, program = world["s"], world["program"]
+    s.enrollments["e-earlier"] = {**s.enrollments[E9], "id": "e-earlier", "display_name": "Dr. Early Bird",
+                                  "enrolled_at": "2026-11-28T15:00:00+00:00"}
+    s.enrollments["e-reported"] = {**s.enrollments[E9], "id": "e-reported", "display_name": "Dr. Rex Reported",
+                                   "review_reason": "conduct_reported", "enrolled_at": "2026-01-05T15:00:00+00:00"}
+    async with as_(world, "coordinator", language)[0] as page:
+        home = (await page.get("/console")).text
+    assert (f"/console/vetting?program_id={program['id']}", said) in needs_attention(home)
 
 
 @pytest.mark.parametrize("language, said, marked", [
@@ -1795,7 +1826,7 @@ async def test_a_mentee_held_after_a_report_of_conduct_is_on_the_console_home_an
     mentee["enrollments"][0].update(review_reason="conduct_reported", review_since="2026-12-05T20:30:00+00:00")
     async with as_(world, "coordinator", language)[0] as page:
         home = (await page.get("/console")).text
-        attention = re.findall(r'<li><a href="([^"]+)">([^<]+)</a></li>', home.split("<h2>")[1].split("<h2>")[0])
+        attention = needs_attention(home)
         [(link, words)] = [(link, words) for link, words in attention if "people" in link]
         listed = " ".join((await page.get(html.unescape(link))).text.split())
     assert words == said

@@ -228,14 +228,14 @@ class PostgresConsoleQueries(PostgresPersonIds):
             conditions.append(_under_review(query.under_review))
         return f"FROM enrollments e JOIN people p ON p.id = e.person_id WHERE {' AND '.join(conditions)}", arguments
 
-    async def vetting_queue(self, query: VettingQueue) -> tuple[list[tuple[Enrollment, str]], int]:
+    async def vetting_queue(self, query: VettingQueue) -> tuple[list[tuple[Enrollment, str, datetime]], int]:
         matching, arguments = self._vetting_matches(query)
         total = await self._conn.fetchval(f"SELECT count(*) {matching}", *arguments.values)
         rows = await self._conn.fetch(
-            f"SELECT {', '.join(f'e.{c}' for c in ENROLLMENTS.columns)}, p.display_name {matching} "
+            f"SELECT {', '.join(f'e.{c}' for c in ENROLLMENTS.columns)}, p.display_name, e.enrolled_at {matching} "
             f"ORDER BY p.display_name, e.id LIMIT {arguments.add(query.limit)} OFFSET {arguments.add(query.offset)}",
             *arguments.values)
-        return [(enrollment_from_row({c: r[c] for c in ENROLLMENTS.columns}), r["display_name"])
+        return [(enrollment_from_row({c: r[c] for c in ENROLLMENTS.columns}), r["display_name"], r["enrolled_at"])
                 for r in rows], total
 
     async def vetting_counts(self, query: VettingQueue) -> list[tuple[UUID, int]]:

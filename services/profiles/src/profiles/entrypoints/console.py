@@ -155,6 +155,8 @@ class NoteIn(Strict):
 
 class VettingItem(EnrollmentOut):
     display_name: str
+    enrolled_at: datetime = Field(description="When the enrollment was made: a mentor awaiting approval has waited "
+                                              "since then")
 
 
 class VettingPage(BaseModel):
@@ -441,8 +443,8 @@ VettingFilter = Annotated[commands.VettingQueue, Depends(_vetting_filter)]
 async def vetting_queue(query: VettingFilter, unit: UnitOfWork, limit: Limit = 20, offset: Offset = 0) -> VettingPage:
     """Enrollments of the people of the caller's chapters (by default: mentors awaiting approval), by name."""
     found, total = await console.vetting_queue(replace(query, limit=limit, offset=offset), unit)
-    return VettingPage(items=[VettingItem(**EnrollmentOut.of(e).model_dump(), display_name=name) for e, name in found],
-                       total=total)
+    return VettingPage(items=[VettingItem(**EnrollmentOut.of(e).model_dump(), display_name=name, enrolled_at=made)
+                              for e, name, made in found], total=total)
 
 
 @router.get("/enrollments/counts")

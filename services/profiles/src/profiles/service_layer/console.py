@@ -234,7 +234,7 @@ async def partners(person_id: UUID, uow: Uow, authorize: Authorize) -> list[tupl
 
 # Vetting
 
-async def vetting_queue(query: commands.VettingQueue, uow: Uow) -> tuple[list[tuple[Enrollment, str]], int]:
+async def vetting_queue(query: commands.VettingQueue, uow: Uow) -> tuple[list[tuple[Enrollment, str, datetime]], int]:
     async with uow:
         return await uow.console.vetting_queue(query)
 

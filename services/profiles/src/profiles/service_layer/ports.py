@@ -221,8 +221,10 @@ class ConsoleQueries(PersonIds, Protocol):
 
     async def enrollments_of(self, person_ids: builtins.list[UUID]) -> dict[UUID, builtins.list[Enrollment]]: ...
 
-    async def vetting_queue(self, query: VettingQueue) -> tuple[builtins.list[tuple[Enrollment, str]], int]:
-        """One page of enrollments (with the person's display name) of people of the chapters, by name; and the total."""
+    async def vetting_queue(self, query: VettingQueue
+                            ) -> tuple[builtins.list[tuple[Enrollment, str, datetime]], int]:
+        """One page of enrollments (with the person's display name, and when the enrollment was made) of people of the
+        chapters, by name; and the total."""
 
     async def vetting_counts(self, query: VettingQueue) -> builtins.list[tuple[UUID, int]]:
         """(program id, how many enrollments match) of each program with any, by program id; the page aside."""

@@ -63,11 +63,18 @@ async def _needs_attention(desk: Desk, programs: list[dict], chapters: list[dict
     # One reported is no routine approval: approved again from the list, they would mentor again unlooked-into.
     reported = Counter(e["program_id"] for e in awaiting if e.get("review_reason") == "conduct_reported")
     to_approve = Counter(e["program_id"] for e in awaiting if e.get("review_reason") != "conduct_reported")
+    # Since when the longest-waiting mentor of each program waits (an older profiles says nothing of it).
+    waited_longest: dict[str, datetime] = {}
+    for e in awaiting:
+        if e.get("review_reason") != "conduct_reported" and e.get("enrolled_at"):
+            joined = datetime.fromisoformat(e["enrolled_at"])
+            waited_longest[e["program_id"]] = min(joined, waited_longest.get(e["program_id"], joined))
     stopped_answering = {found["program_id"]: found["people"] for found in not_answering}
     mentees_held = {found["program_id"]: found["count"] for found in held}
     return {"to_look_into": [(p, reported[p["id"]]) for p in programs if p["id"] in reported],
             "mentees_held": [(p, mentees_held[p["id"]]) for p in programs if p["id"] in mentees_held],
-            "to_approve": [(p, to_approve[p["id"]]) for p in programs if p["id"] in to_approve],
+            "to_approve": [(p, to_approve[p["id"]], waited_longest.get(p["id"])) for p in programs
+                           if p["id"] in to_approve],
             "drafts": drafts,
             "not_answering": [(p, stopped_answering[p["id"]]) for p in programs if p["id"] in stopped_answering],
             "emails": len(undelivered.deliveries), "more_emails": undelivered.more}
