@@ -14,6 +14,7 @@ from types import SimpleNamespace
 from uuid import uuid4
 
 import httpx
+import pytest
 import web
 from plumbing.auth import SigningKeys
 from plumbing.testing import eventually
@@ -211,3 +212,21 @@ async def test_a_resident_or_an_alum_who_mentors_in_no_program_still_finds_the_o
     assert not student["hosting"]
     assert 'href="/my-office-hours"' not in renderer.render("en", "dashboard.html", {**student, **base})
     assert alum["hosting"]
+
+
+@pytest.mark.parametrize("language, said", [
+    ("en", "Waiting for your coordinator's approval: nobody is proposed to you until then. We email you when they "
+           "approve you."),
+    ("es", "Esperando la aprobación de tu coordinación: hasta entonces no se te propone a nadie. Te escribimos cuando "
+           "te aprueben.")])
+async def test_a_mentor_waiting_for_approval_reads_that_nobody_is_proposed_until_then_and_that_an_email_will_say(
+        language, said):
+    _, visitor, _ = services()
+    page = await dashboard(visitor)
+    [mentoring] = page["mentoring"]
+    mentoring.update(approval="pending", paused=False)
+    renderer = Renderer(Path(web.__file__).parent / "templates", Path(web.__file__).parent / "translations")
+    base = {"csrf": "x", "session": None, "tz": "UTC", "path": "/", "labels": labels, "signed_in": True,
+            "htmx": False, "oidc_name": None, "lang": language}
+    html = renderer.render(language, "dashboard.html", {**page, **base})
+    assert said in " ".join(html.replace("&#39;", "'").split())
