@@ -61,6 +61,13 @@ async def test_a_chapter_session_from_creation_to_cancellation(events_api, publi
             assert entry.decoded("dtstart") == STARTS and str(entry.decoded("dtstart").tzinfo) == "America/Chicago"
             assert str(entry["uid"]) == event_uid(session["id"])  # the UID of notifications' attachment too
             assert str(entry["summary"]) == "An event you registered for"  # its attendees are private: so its name
+            # Sam's seat is confirmed: the entry holds the link to join, as their feed's does.
+            assert str(entry["url"]) == "https://meet.example/lgbtq-session"
+            assert "https://meet.example/lgbtq-session" in str(entry["description"])
+            async with events_api.client("participant", person_id=kai) as as_kai:  # no seat: no link
+                [seen_by_kai] = Calendar.from_ical(
+                    (await as_kai.get(f"/v1/events/{session['id']}/calendar.ics")).content).walk("VEVENT")
+            assert "url" not in seen_by_kai and "meet.example" not in seen_by_kai.to_ical().decode()
             in_spanish = await as_sam.get(f"/v1/events/{session['id']}/calendar.ics", params={"language": "es"})
             assert "SUMMARY:Un evento en el que te inscribiste" in in_spanish.text
 

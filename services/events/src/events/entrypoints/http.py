@@ -24,6 +24,7 @@ from ..domain.model import (
     EventState,
     Exhibitor,
     ExhibitorKind,
+    NotConfirmed,
     OfficeHourSlot,
     Registration,
     RosterStatus,
@@ -436,9 +437,16 @@ async def complete_event(event_id: UUID, caller: Caller, unit: UnitOfWork) -> Ev
 async def event_calendar(event_id: UUID, caller: Caller, unit: UnitOfWork,
                          language: PreferredLanguage = "en") -> CalendarResponse:
     """The event as an iCalendar file; a private event's (its attendees not public) titled without its name, in
-    `language`, as its emails' attachments and the calendar feed title it: all three are one entry in a calendar."""
+    `language`, as its emails' attachments and the calendar feed title it: all three are one entry in a calendar. A
+    confirmed registrant's holds the link to join, as their feed's entry does: the one they tap when it starts."""
     event = await _visible_event(event_id, caller, unit)
-    entry = calendar_entry(event, words=FEED_WORDS[language])
+    join_url = None
+    if caller.person_id is not None and event.is_virtual:
+        try:
+            join_url = await handlers.join_link(event_id, caller.person_id, unit)
+        except (NotConfirmed, NotFound):
+            pass  # no seat (or no link yet): the event as anyone sees it
+    entry = calendar_entry(event, join_url=join_url, words=FEED_WORDS[language])
     return _calendar([entry], entry.summary, f"{event.id}.ics")
 
 
