@@ -485,3 +485,12 @@ async def test_a_coordinator_of_two_chapters_sees_the_stage_of_each_mentor_await
         queue = await page.get("/console/vetting")
     assert queue.status_code == 200 and "<dd>Fellow</dd>" in queue.text
     assert [c.params.get("chapter_id") for c in s.calls_to("profiles", "GET", "/v1/people")] == [s.chapter]
+
+
+async def test_a_program_filter_that_is_no_programs_id_lists_everyone_as_any_other_unknown_filter_does(world):
+    s = world["s"]
+    async with as_(world, "coordinator")[0] as page:
+        listed = await page.get("/console/people", params={"program_id": "bogus", "stage": "bogus"})
+    assert listed.status_code == 200 and "Ben Student" in listed.text
+    [asked] = s.calls_to("profiles", "GET", "/v1/people")
+    assert not asked.params.get("program_id") and not asked.params.get("stage")

@@ -107,7 +107,7 @@ async def people(desk: Console, q: str = "", chapter_id: str = "", stage: str = 
                  under_review: str = "", offset: int = 0, done: str | None = None) -> Response:
     filters = {"q": q[:200], "chapter_id": desk.chapter_listed(chapter_id),
                "stage": stage if stage in participant_labels.STAGES else "",
-               "role": role if role in ("mentor", "mentee") else "", "program_id": program_id,
+               "role": role if role in ("mentor", "mentee") else "", "program_id": str(uuid_or_none(program_id) or ""),
                "approval": approval if approval in ("pending", "approved", "suspended") else "",
                "suspended": suspended if suspended in ("true", "false") else "",
                "alumni": "true" if alumni == "true" else "",
