@@ -556,7 +556,10 @@ async def test_a_file_may_say_each_persons_language_by_its_code_or_name_in_eithe
 
 async def test_a_file_without_a_column_or_with_too_many_rows_offers_no_one(vetted_program):
     assert problems(read_invitations("name,email\nAna,ana@example.org\n", vetted_program, Role.MENTOR)) == {
-        1: [("row", "missing_column")]}
+        1: [("stage", "missing_column")]}
+    # Each column missing is named: a first line of other words names none of them.
+    assert problems(read_invitations("Full Name,E-mail\nAna,ana@example.org\n", vetted_program, Role.MENTOR)) == {
+        1: [("name", "missing_column"), ("email", "missing_column"), ("stage", "missing_column")]}
     many = "name,email,stage\n" + "".join(f"P{i},p{i}@example.org,resident\n" for i in range(1001))
     rows = read_invitations(many, vetted_program, Role.MENTOR)
     assert [(r.valid, [p.code for p in r.problems]) for r in rows] == [(False, ["too_many_rows"])]

@@ -484,6 +484,9 @@ class Services:
         self._mine(c, program["chapter_id"])
         lines = c.body["csv"].strip().splitlines()
         header = [h.strip().lower() for h in lines[0].split(",")]
+        if missing := [{"field": c, "code": "missing_column"} for c in ("name", "email", "stage") if c not in header]:
+            return {"rows": [{"line": 1, "name": None, "email": None, "stage": None, "language": None, "valid": False,
+                              "problems": missing, "already": None}], "valid": 0, "invalid": 1}
         rows, seen = [], set()
         for number, line in enumerate(lines[1:], start=2):
             values = dict(zip(header, [v.strip() for v in line.split(",")], strict=False))

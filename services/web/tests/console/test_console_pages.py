@@ -447,6 +447,37 @@ async def test_a_files_stages_in_words_in_either_language_are_understood_and_the
     assert "Estudiante de secundaria (high_school)" in offered
 
 
+@pytest.mark.parametrize("separator", [";", "\t"])
+async def test_a_file_a_spreadsheet_saved_with_semicolons_or_tabs_is_read_as_its_columns(world, separator):
+    # Excel saves "CSV" with semicolons where the comma is the decimal mark, as in Spanish.
+    program, s = world["program"], world["s"]
+    csv = "\n".join(separator.join(row) for row in (
+        ("nombre y apellidos", "email", "stage", "name"), ("x", "eva@example.org", "Residente", "Dra. Eva Tres, MD"),
+        ("y", "kim@example.org", "resident", "Kim Four"))) + "\n"
+    async with as_(world, "coordinator", "es")[0] as page:
+        answer = await page.post(f"/console/programs/{program['id']}/invite",
+                                 data={"csrf": CSRF, "role": "mentor", "step": "preview", "csv": csv})
+    [asked] = s.calls_to("profiles", "POST", "/v1/invitations/preview")
+    assert asked.body["csv"] == ('nombre y apellidos,email,stage,name\nx,eva@example.org,resident,"Dra. Eva Tres, MD"\n'
+                                 "y,kim@example.org,resident,Kim Four\n")
+    assert answer.status_code == 200 and "Kim Four" in answer.text
+
+
+@pytest.mark.parametrize("language, said", [
+    ("en", ["Name: the file's first line does not name this column",
+            "Stage: the file's first line does not name this column"]),
+    ("es", ["Nombre: la primera línea del archivo no nombra esta columna",
+            "Etapa: la primera línea del archivo no nombra esta columna"])])
+async def test_a_file_whose_first_line_names_other_columns_is_told_which_columns_it_lacks(world, language, said):
+    program = world["program"]
+    async with as_(world, "coordinator", language)[0] as page:
+        answer = await page.post(f"/console/programs/{program['id']}/invite",
+                                 data={"csrf": CSRF, "role": "mentor", "step": "preview",
+                                       "csv": "Full Name,Email\nAna Uno,ana@example.org\n"})
+    found = re.findall(r'<ul class="problems">(.*?)</ul>', html.unescape(answer.text), re.S)
+    assert re.findall(r"<li>([^<]+)</li>", found[0]) == said
+
+
 async def test_a_person_invited_who_says_they_never_got_it_is_sent_the_invitation_again_from_their_page(world):
     s, program, waiting = world["s"], world["program"], world["waiting"]
     pending = {"invitation_id": "5c0c1e0a-2f4e-4d59-8d7a-6f3b0d7c9a12", "program_id": program["id"],

@@ -136,8 +136,8 @@ def read_invitations(text: str, program: Program, role: Role) -> list[Invitation
 def _read(reader: Iterator[list[str]], program: Program, role: Role) -> list[InvitationRow]:
     header = next(reader, [])
     names = [h.strip().lower() for h in header]
-    if any(column not in names for column in COLUMNS):
-        return [InvitationRow(1, None, None, None, [Problem("row", "missing_column")])]
+    if missing := [Problem(column, "missing_column") for column in COLUMNS if column not in names]:
+        return [InvitationRow(1, None, None, None, missing)]
     index = {column: names.index(column) for column in (*COLUMNS, "language") if column in names}
     rows: list[InvitationRow] = []
     seen: set[str] = set()

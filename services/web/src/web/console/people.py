@@ -449,21 +449,27 @@ def _stage_codes(desk: Desk) -> dict[str, str]:
     return known
 
 
-def _with_stage_codes(desk: Desk, text: str) -> str:
-    """The file with each stage it names in words written as its code, which profiles reads; anything else as it
-    was (profiles says what is wrong with it)."""
+def _separator(text: str) -> str:
+    """What separates the file's columns, judged by its first line: commas, or what a spreadsheet saved instead
+    (semicolons where the comma is a decimal mark, as Excel does in Spanish; tabs)."""
+    first = text.lstrip("\ufeff").partition("\n")[0]
+    return max((";", "\t"), key=first.count) if "," not in first and (";" in first or "\t" in first) else ","
+
+
+def _as_profiles_reads(desk: Desk, text: str) -> str:
+    """The file as profiles reads it: separated by commas, each stage it names in words written as its code;
+    anything else as it was (profiles says what is wrong with it)."""
     try:
-        rows = list(csv_module.reader(io.StringIO(text.lstrip("\ufeff"))))
+        rows = list(csv_module.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=_separator(text)))
     except csv_module.Error:
         return text
     header = [cell.strip().lower() for cell in rows[0]] if rows else []
-    if "stage" not in header:
-        return text
-    column, codes = header.index("stage"), _stage_codes(desk)
+    column, codes = (header.index("stage") if "stage" in header else None), _stage_codes(desk)
     out = io.StringIO()
     writer = csv_module.writer(out, lineterminator="\n")
     for number, row in enumerate(rows):
-        if number and column < len(row) and (code := codes.get(_letters_and_digits(row[column]))):
+        if number and column is not None and column < len(row) and (
+                code := codes.get(_letters_and_digits(row[column]))):
             row[column] = code
         writer.writerow(row)
     return out.getvalue()
@@ -489,8 +495,8 @@ async def invite(program_id: UUID, desk: Console, posted: Form) -> Response:
                            csv=None if "file" in problems else csv)
     assert csv is not None
     # Someone new whose row names no language is registered in the console's, which their invitation is written in.
-    # The file is given back as it was typed; profiles reads its stages' codes.
-    body = {"program_id": str(program_id), "role": role, "csv": _with_stage_codes(desk, csv),
+    # The file is given back as it was typed; profiles reads it with commas, and its stages' codes.
+    body = {"program_id": str(program_id), "role": role, "csv": _as_profiles_reads(desk, csv),
             "language": desk.language}
     if posted.get("step") != "confirm":
         try:
