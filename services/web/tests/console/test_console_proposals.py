@@ -61,6 +61,16 @@ async def test_the_page_of_a_proposal_offers_to_withdraw_it_or_to_propose_anothe
     assert f'action="/console/pairings/{pairing["id"]}/end"' not in text, "a proposal is not ended"
 
 
+@pytest.mark.parametrize("who, said", [
+    ("coordinator", "Kept in the audit trail. National administrators read it."),
+    ("admin", "Kept in the audit trail.</p>")])
+async def test_a_coordinator_is_told_who_reads_the_audit_trail_their_reason_is_kept_in(world, who, said):
+    pairing = proposed(world)
+    async with as_(world, who)[0] as page:
+        withdrawing = withdraw_form((await page.get(f"/console/pairings/{pairing['id']}")).text, pairing)
+    assert said in " ".join(withdrawing.split())
+
+
 async def test_the_page_of_a_mentees_request_offers_neither_and_says_the_mentor_answers_it(world):
     pairing = world["pairing"]
     pairing.update(status="requested", mentor_accepted=False)
