@@ -284,7 +284,7 @@ async def test_an_alum_says_so_on_their_details_and_can_then_offer_office_hours_
     await sign_in(page, platform, email)
     assert not await page.get_by_role("link", name="Office hours you offer").is_visible()
     await page.goto("/profile")
-    alum = page.get_by_label("I am an alum of one of the organisation's programs")
+    alum = page.get_by_label("I am an alum of one of the organization's programs")
     assert not await alum.is_checked()
     await alum.check()
     await page.get_by_role("button", name="Save", exact=True).click()
@@ -292,7 +292,7 @@ async def test_an_alum_says_so_on_their_details_and_can_then_offer_office_hours_
     async with platform.client("profiles") as profiles:
         assert (await profiles.get(f"/v1/people/{person['id']}")).json()["is_alumni"] is True
     await page.goto("/profile")
-    assert await page.get_by_label("I am an alum of one of the organisation's programs").is_checked()
+    assert await page.get_by_label("I am an alum of one of the organization's programs").is_checked()
 
     # The home page leads there, and events takes the slot once it has heard that she is an alum.
     await page.goto("/")

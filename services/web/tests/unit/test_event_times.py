@@ -54,8 +54,8 @@ async def test_an_in_person_events_end_and_deadline_are_where_it_happens_too():
 
 async def test_the_pages_of_events_say_in_their_footer_that_an_in_person_events_times_are_where_it_happens():
     for path, shown in (await pages_of(an_event(is_virtual=False))).items():
-        assert ("Times are shown in your time zone (Central Time, Chicago), an in-person event's in its own, where it "
-                "takes place.") in shown, path
+        assert ("Times are shown in your time zone (Central Time, Chicago), but an in-person event's in the time zone "
+                "where it takes place.") in shown, path
 
 
 @pytest.mark.parametrize(("language", "said"), [("en", "Thu, Dec 10, 2026, 11:59 PM PST"),

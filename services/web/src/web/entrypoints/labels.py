@@ -212,9 +212,9 @@ ERRORS = {
     "sign_in_email_not_sent": N_("We could not send the email just now. Please try again in a few minutes."),
     "too_many_sign_in_links": N_("Too many sign-in links were asked for. Please wait a quarter of an hour and try "
                                  "again."),
-    "provider_sign_in_failed": N_("Signing in with your organisation did not work. Please try again, or ask for a "
+    "provider_sign_in_failed": N_("Signing in with your organization did not work. Please try again, or ask for a "
                                   "sign-in link by email below."),
-    "email_not_verified": N_("Your organisation does not confirm that your email address is verified, so we cannot "
+    "email_not_verified": N_("Your organization does not confirm that your email address is verified, so we cannot "
                              "sign you in with it. Ask for a sign-in link by email below."),
     "account_suspended": N_("Your account is suspended, so you cannot sign in. If you think this is a mistake, "
                             "write to the coordinator of your chapter."),
