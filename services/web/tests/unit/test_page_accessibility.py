@@ -63,6 +63,16 @@ async def test_sign_in_with_an_address_that_is_none_opens_on_a_summary_linking_t
     assert title(answer.text) == "Error: Sign in · Mentorship in medicine"
 
 
+@pytest.mark.parametrize("typed, said", [
+    ("", "Enter your email address, like name@example.org."),
+    ("lucia@@bad", "This is not an email address: check it has one @ and a domain, like name@example.org.")])
+async def test_sign_in_says_whether_no_address_was_typed_or_one_that_is_none(typed, said):
+    async with browser(Services()) as page:
+        token = re.search(r'name="csrf" value="([^"]+)"', (await page.get("/sign-in")).text).group(1)
+        answer = await page.post("/sign-in", data={"csrf": token, "email": typed})
+    assert answer.status_code == 422 and said in answer.text
+
+
 async def test_a_sign_in_link_that_cannot_be_used_is_titled_for_what_it_is():
     async with browser(Services()) as page:
         answer = await page.get("/sign-in/a-link-token-that-the-email-carried")

@@ -115,8 +115,9 @@ async def ask_for_link(visitor: Visiting, posted: Form) -> Response:
     try:
         email = one_address(email)
     except NotOneAddress:
-        return render(visitor, "sign_in.html", 422, email=email, back_to=back_to,
-                      field_error=visitor._("Enter your email address, like name@example.org."))
+        said = (visitor._("This is not an email address: check it has one @ and a domain, like name@example.org.")
+                if email else visitor._("Enter your email address, like name@example.org."))
+        return render(visitor, "sign_in.html", 422, email=email, back_to=back_to, field_error=said)
     try:
         await _send_link(visitor, email, back_to)
     except TooManyLinks as error:
