@@ -453,7 +453,7 @@ def _separator(text: str) -> str:
     """What separates the file's columns, judged by its first line: commas, or what a spreadsheet saved instead
     (semicolons where the comma is a decimal mark, as Excel does in Spanish; tabs)."""
     first = text.lstrip("\ufeff").partition("\n")[0]
-    return max((";", "\t"), key=first.count) if "," not in first and (";" in first or "\t" in first) else ","
+    return "," if "," in first else max((",", ";", "\t"), key=first.count)  # a tie (none of them): commas
 
 
 def _as_profiles_reads(desk: Desk, text: str) -> str:
