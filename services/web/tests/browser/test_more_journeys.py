@@ -104,10 +104,13 @@ async def test_a_pair_is_told_when_to_renew_then_completes_and_the_mentee_gives_
 
 
 async def test_a_mentor_sets_their_number_of_mentees(platform, page):
+    async with platform.client("profiles") as profiles:  # other tests may have enrolled them in more programs
+        [mentoring] = [e for e in (await profiles.get(f"/v1/people/{platform.world['mentor']['id']}/enrollments"))
+                       .json() if e["program_id"] == platform.world["program"]["id"]]
     await sign_in(page, platform, platform.world["mentor_email"])
-    field = page.get_by_label("Mentees you can take at once").first
-    await field.fill("4")
-    await page.get_by_role("button", name="Save", exact=True).first.click()
+    card = page.locator("form", has=page.locator(f"#capacity-{mentoring['id']}"))
+    await card.get_by_label("Mentees you can take at once").fill("4")
+    await card.get_by_role("button", name="Save", exact=True).click()
     await page.get_by_text("Your number of mentees is saved.").wait_for()
     async with platform.client("profiles") as profiles:
         enrollments = (await profiles.get(f"/v1/people/{platform.world['mentor']['id']}/enrollments")).json()

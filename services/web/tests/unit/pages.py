@@ -46,6 +46,13 @@ class Services:
         return httpx.Response(200, json=answer)
 
 
+def mentoring(person_id: str, approval: str = "approved") -> dict[str, Answer]:
+    """Profiles' answer that the person mentors in one program, approved by it (or awaiting its approval)."""
+    return {f"GET /v1/people/{person_id}/enrollments": [
+        {"id": str(uuid4()), "person_id": person_id, "program_id": str(uuid4()), "role": "mentor", "active": True,
+         "pairing_kind": "general", "capacity": 2, "approval": approval, "paused": False, "paused_because": None}]}
+
+
 def browser(services: Services, person_id: str | None = None, language: str = "en",
             timezone: str = "America/Chicago", chapter_id: UUID | None = None,
             newcomer: bool = False, links: FakeLinks | None = None,

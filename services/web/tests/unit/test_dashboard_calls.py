@@ -214,6 +214,18 @@ async def test_a_resident_or_an_alum_who_mentors_in_no_program_still_finds_the_o
     assert alum["hosting"]
 
 
+async def test_a_student_mentor_awaiting_approval_is_not_sent_to_offer_office_hours_events_would_refuse():
+    _, visitor, _ = services()
+    visitor.session = SimpleNamespace(stage="undergraduate", is_alumni=False)
+    approved = await dashboard(visitor)
+    ENROLLMENTS[2]["approval"] = "pending"
+    try:
+        waiting = await dashboard(visitor)
+    finally:
+        ENROLLMENTS[2]["approval"] = "approved"
+    assert approved["hosting"] and not waiting["hosting"]
+
+
 @pytest.mark.parametrize("language, said", [
     ("en", "Waiting for your coordinator's approval: nobody is proposed to you until then. We email you when they "
            "approve you."),

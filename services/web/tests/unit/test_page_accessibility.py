@@ -10,7 +10,7 @@ import re
 import httpx
 import pytest
 
-from .pages import CSRF, Services, browser
+from .pages import CSRF, Services, browser, mentoring
 from .test_pages import (
     A_MENTEE,
     ME,
@@ -113,7 +113,8 @@ async def test_identity_answers_with_mistakes_open_on_a_summary_linking_each_wis
 
 
 async def test_an_office_hour_offered_with_mistakes_opens_on_a_summary_linking_each_field():
-    services = Services({f"GET /v1/people/{ME}/office-hours/slots": [], "GET /v1/office-hours/slots": []})
+    services = Services({f"GET /v1/people/{ME}/office-hours/slots": [], "GET /v1/office-hours/slots": [],
+                         **mentoring(ME)})
     async with browser(services, ME) as page:
         answer = await page.post("/my-office-hours", data={
             "csrf": CSRF, "day": "", "time": "10:15", "minutes": "45", "where": "in_person", "location": " "})
@@ -124,7 +125,7 @@ async def test_an_office_hour_offered_with_mistakes_opens_on_a_summary_linking_e
 
 async def test_an_office_hour_events_refuses_is_said_in_the_summary():
     services = Services({f"GET /v1/people/{ME}/office-hours/slots": [], "GET /v1/office-hours/slots": [],
-                         "POST /v1/office-hours/slots": httpx.Response(
+                         **mentoring(ME), "POST /v1/office-hours/slots": httpx.Response(
                              403, json={"error": {"code": "forbidden", "message": "not a mentor"}})})
     async with browser(services, ME) as page:
         answer = await page.post("/my-office-hours", data={

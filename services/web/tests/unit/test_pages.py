@@ -14,7 +14,7 @@ import pytest
 from web.domain.sign_in import Session, SignInLink, digest
 from web.entrypoints import labels
 
-from .pages import CSRF, NEWCOMER_EMAIL, Services, browser
+from .pages import CSRF, NEWCOMER_EMAIL, Services, browser, mentoring
 from .test_sign_in import FakeLinks, FakeSessions
 
 ME = str(uuid4())
@@ -265,7 +265,8 @@ async def test_cancelling_a_seat_asks_first_saying_someone_else_may_take_it_and_
 
 
 async def test_an_office_hour_offered_with_mistakes_keeps_what_was_typed_and_says_each_mistake_next_to_its_field():
-    services = Services({f"GET /v1/people/{ME}/office-hours/slots": [], "GET /v1/office-hours/slots": []})
+    services = Services({f"GET /v1/people/{ME}/office-hours/slots": [], "GET /v1/office-hours/slots": [],
+                         **mentoring(ME)})
     async with browser(services, ME) as page:
         answer = await page.post("/my-office-hours", data={
             "csrf": CSRF, "day": "", "time": "10:15", "minutes": "45", "where": "in_person", "location": " ",
@@ -285,7 +286,7 @@ async def test_withdrawing_a_booked_office_hour_asks_first_and_a_free_one_goes_a
     services = Services({
         "GET /v1/office-hours/slots": [{**slot, "id": booked, "booked_by": str(uuid4())},
                                        {**slot, "id": free, "booked_by": None}],
-        f"GET /v1/people/{ME}/partners": [],
+        f"GET /v1/people/{ME}/partners": [], **mentoring(ME),
         f"DELETE /v1/office-hours/slots/{booked}": httpx.Response(204),
         f"DELETE /v1/office-hours/slots/{free}": httpx.Response(204)})
     async with browser(services, ME) as page:
@@ -304,13 +305,26 @@ async def test_withdrawing_a_booked_office_hour_asks_first_and_a_free_one_goes_a
 
 async def test_a_host_is_told_who_can_book_their_slots_those_of_their_chapter_or_without_one_everyone():
     # Events opens a slot to its host's chapter, and a slot of a host of no chapter (a national program) to everyone.
-    services = Services({f"GET /v1/people/{ME}/office-hours/slots": [], "GET /v1/office-hours/slots": []})
+    services = Services({f"GET /v1/people/{ME}/office-hours/slots": [], "GET /v1/office-hours/slots": [],
+                         **mentoring(ME)})
     async with browser(services, ME, chapter_id=uuid4()) as page:
         of_a_chapter = (await page.get("/my-office-hours")).text
     async with browser(services, ME) as page:
         of_none = (await page.get("/my-office-hours")).text
     assert "Students in your chapter can book a free slot" in of_a_chapter
     assert "anyone on the platform can book a free slot" in of_none and "your chapter" not in of_none
+
+
+async def test_a_mentor_awaiting_approval_is_told_when_they_can_offer_office_hours_rather_than_given_a_form_to_fail():
+    services = Services({"GET /v1/office-hours/slots": [], f"GET /v1/people/{ME}/partners": [],
+                         **mentoring(ME, approval="pending")})
+    async with browser(services, ME) as page:
+        waiting = (await page.get("/my-office-hours")).text
+    services.answers.update(mentoring(ME))
+    async with browser(services, ME) as page:
+        approved = (await page.get("/my-office-hours")).text
+    assert 'action="/my-office-hours"' not in waiting and "once your program approves you" in waiting
+    assert 'action="/my-office-hours"' in approved and "once your program approves you" not in approved
 
 
 async def test_a_time_zone_not_in_the_short_list_is_taken_when_valid_and_none_is_guessed_for_a_person_without_one():
@@ -375,7 +389,7 @@ async def test_booking_an_office_hour_refused_for_its_chapter_says_why_next_to_t
 
 async def test_the_host_sees_who_booked_a_slot_when_profiles_names_them_to_the_host():
     services = Services({"GET /v1/office-hours/slots": [slot(ME, BOOKER), slot(ME, STRANGER)],
-                         f"GET /v1/people/{ME}/partners": [partner(BOOKER, "Sam Lee")]})
+                         f"GET /v1/people/{ME}/partners": [partner(BOOKER, "Sam Lee")], **mentoring(ME)})
     async with browser(services, ME) as page:
         mine = await page.get("/my-office-hours")
     assert "Booked by Sam Lee" in mine.text and mine.text.count("Booked") == 2
@@ -1861,7 +1875,7 @@ async def test_what_a_mentee_hopes_for_over_2000_characters_is_refused_next_to_i
 
 async def test_an_office_hours_place_over_300_characters_is_refused_next_to_it_kept_as_typed_not_cut():
     services = Services({f"GET /v1/people/{ME}/office-hours/slots": [], "GET /v1/office-hours/slots": [],
-                         "POST /v1/office-hours/slots": {}})
+                         **mentoring(ME), "POST /v1/office-hours/slots": {}})
     place = "Room 4, " * 40
     async with browser(services, ME) as page:
         answer = await page.post("/my-office-hours", data={
@@ -1875,7 +1889,7 @@ async def test_an_office_hours_place_over_300_characters_is_refused_next_to_it_k
 
 async def test_an_office_hour_on_a_day_that_has_passed_is_refused_next_to_the_day_not_the_time():
     services = Services({f"GET /v1/people/{ME}/office-hours/slots": [], "GET /v1/office-hours/slots": [],
-                         "POST /v1/office-hours/slots": {}})
+                         **mentoring(ME), "POST /v1/office-hours/slots": {}})
     async with browser(services, ME) as page:
         answer = await page.post("/my-office-hours", data={
             "csrf": CSRF, "day": "2020-03-02", "time": "10:15", "minutes": "45", "where": "online"})
@@ -1983,7 +1997,7 @@ async def test_my_data_counts_the_feedback_i_gave_and_its_download_holds_what_i_
 async def test_an_office_hour_years_ahead_that_events_refuses_is_refused_next_to_its_day():
     refused = httpx.Response(422, json={"error": {"code": "slot_too_far_ahead", "message": "no", "field": "starts_at"}})
     services = Services({f"GET /v1/people/{ME}/office-hours/slots": [], "GET /v1/office-hours/slots": [],
-                         "POST /v1/office-hours/slots": refused})
+                         **mentoring(ME), "POST /v1/office-hours/slots": refused})
     async with browser(services, ME) as page:
         answer = await page.post("/my-office-hours", data={
             "csrf": CSRF, "day": "2031-01-10", "time": "10:15", "minutes": "45", "where": "online"})

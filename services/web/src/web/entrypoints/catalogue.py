@@ -15,7 +15,7 @@ from plumbing.validation import EARLIEST_YEAR, LATEST_YEAR
 
 from ..adapters.services import ServiceError
 from . import labels
-from .web import Form, Person, Visit, Visiting, clients, partner_names, redirect, render
+from .web import Form, Person, Visit, Visiting, clients, offers_office_hours, partner_names, redirect, render
 
 router = APIRouter(include_in_schema=False)
 
@@ -75,13 +75,15 @@ async def booking_calendar(slot_id: UUID, visitor: Person) -> Response:
 # --- a mentor's office-hour slots ---------------------------------------------------------------------------------
 
 async def _slots_page(visitor: Visit, status: int = 200, **context) -> Response:
-    slots, names = await asyncio.gather(clients(visitor.request).my_slots(visitor.who, visitor.person_id),
-                                        partner_names(visitor))
+    api = clients(visitor.request)
+    slots, names, enrollments = await asyncio.gather(api.my_slots(visitor.who, visitor.person_id),
+                                                     partner_names(visitor),
+                                                     api.enrollments(visitor.who, visitor.person_id))
     context.setdefault("values", {"minutes": "30", "where": "online"})
     # Events opens a slot to its host's chapter; one of a host of no chapter, to everyone.
     of_a_chapter = visitor.session is not None and visitor.session.chapter_id is not None
     return render(visitor, "my_office_hours.html", status, slots=slots, names=names, durations=SLOT_MINUTES,
-                  of_a_chapter=of_a_chapter,
+                  of_a_chapter=of_a_chapter, offers=offers_office_hours(visitor, enrollments),
                   here="/my-office-hours", today=datetime.now(_zone(visitor.timezone)).date().isoformat(), **context)
 
 

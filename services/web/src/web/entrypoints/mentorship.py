@@ -12,11 +12,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from fastapi import APIRouter
 from fastapi.responses import Response
-from mentorship_contracts.vocabulary import TrainingStage
 
 from ..adapters.services import ServiceError
 from . import labels
-from .web import Form, Person, Visit, Visiting, clients, htmx, local, redirect, render
+from .web import Form, Person, Visit, Visiting, clients, htmx, local, offers_office_hours, redirect, render
 
 router = APIRouter(include_in_schema=False)
 
@@ -237,12 +236,8 @@ async def dashboard(visitor: Visit) -> dict[str, Any]:
                   "taken": sum(1 for p in live if p["mentor_id"] == str(me) and p["program_id"] == e["program_id"]
                                and p["pairing_kind"] == e["pairing_kind"])}
                  for e in enrollments if e["active"] and e["role"] == "mentor"]
-    # Office hours are offered by mentors and, mentoring or not, by clinicians and alumni (events decides; this is
-    # the link).
-    stage = visitor.session.stage if visitor.session else None
-    alumni = bool(visitor.session and visitor.session.is_alumni)
-    hosting = bool(mentoring) or alumni or (stage is not None and TrainingStage(stage).practising)
-    return {"pairings": views, "waitlists": waitlists, "mentoring": mentoring, "hosting": hosting,
+    return {"pairings": views, "waitlists": waitlists, "mentoring": mentoring,
+            "hosting": offers_office_hours(visitor, enrollments),
             "actions": [v for v in views if v["needs_answer"] or v["overdue"]], "enrollments": enrollments,
             # Told apart by when each ran (two may close in one program; neither partner is named once it is over).
             "to_review": [{"id": p["id"], "program": programs.get(p["program_id"]), "began": p["confirmed_at"],

@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 from babel.numbers import format_decimal
 from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from mentorship_contracts.vocabulary import TrainingStage
 from plumbing import correlation
 from starlette.datastructures import FormData
 from starlette.routing import Match
@@ -238,6 +239,17 @@ async def partner_names(visitor: Visit) -> dict[str, str]:
     except ServiceError:
         return {}
     return {p["id"]: p["display_name"] for p in partners}
+
+
+def offers_office_hours(visitor: Visit, enrollments: list[dict]) -> bool:
+    """Whether events lets this person offer office hours: an approved mentor of some program, a clinician or an
+    alumnus (events decides; the pages only spare a mentor awaiting approval a form that would be refused)."""
+    session = visitor.session
+    if session is None:
+        return False
+    return (session.is_alumni or (session.stage is not None and TrainingStage(session.stage).practising)
+            or any(e["active"] and e["role"] == "mentor" and e.get("approval", "approved") == "approved"
+                   for e in enrollments))
 
 
 def htmx(request: Request) -> bool:
