@@ -71,6 +71,16 @@ async def test_changing_my_meeting_shows_it_as_logged_and_sends_the_correction_t
     assert json.loads(sent.content) == {"met_on": "2026-12-04", "minutes": 55, "topics": ["MCAT", "interviews"]}
 
 
+@pytest.mark.parametrize("path", [f"/mentorships/{PAIRING}", f"/mentorships/{PAIRING}/meetings/{MINE}/change"])
+async def test_the_meeting_form_names_the_day_the_mentorship_began_as_the_earliest_a_meeting_is_dated(path):
+    began = datetime.fromisoformat(an_active_term()["confirmed_at"]).astimezone(ZoneInfo("America/Chicago")).date()
+    async with browser(with_meetings(), ME_ID, timezone="America/Chicago") as page:
+        shown = await page.get(path)
+    assert re.search(rf'id="met_on"[^>]*min="{began.isoformat()}"', shown.text)
+    day = f"{began:%B} {began.day}, {began.year}"
+    assert f"From {day}, the day your mentorship began, to today." in " ".join(shown.text.split())
+
+
 async def test_a_correction_refused_says_why_next_to_its_field_keeping_what_was_typed():
     # Matching may still judge a day to come that is today where the person is.
     refused = httpx.Response(422, json={"error": {"code": "meeting_in_the_future", "message": "no",

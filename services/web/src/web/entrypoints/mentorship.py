@@ -80,6 +80,7 @@ def _view(pairing: dict, me: UUID, partner: dict | None, program: dict | None, d
         "closing_open": _closing_open((detail or {}).get("closing_opens_at")),
         # Whether the reader told us how it went (matching tells them alone): given once, so thanked for instead.
         "feedback_given": bool((detail or {}).get("my_feedback")),
+        "confirmed_at": pairing.get("confirmed_at"),
     }
 
 
@@ -99,6 +100,13 @@ def _zone(name: str | None) -> ZoneInfo:
 def _today(visitor: Visit) -> date:
     """Today where the person is (a meeting logged late in the evening is not tomorrow's)."""
     return datetime.now(_zone(visitor.timezone)).date()
+
+
+def _began_on(visitor: Visit, confirmed_at: str | None) -> date | None:
+    """The day a mentorship began where the person is: the earliest its meetings may be dated (matching allows a
+    little earlier, counting from the earliest time zone; never later)."""
+    began = _moment(confirmed_at)
+    return began.astimezone(_zone(visitor.timezone)).date() if began else None
 
 
 def _their_clock(partner: dict | None, my_zone: str) -> dict | None:
@@ -267,7 +275,8 @@ async def _page(visitor: Visit, pairing_id: UUID, status: int = 200, template: s
     if template == "mentorship.html":  # also the answer to its forms: switching language goes back to it
         context.setdefault("here", f"/mentorships/{pairing_id}")
     context.setdefault("already_given", view["feedback_given"])  # feedback is given once: not asked again
-    return render(visitor, template, status, p=view, today=_today(visitor), **context)
+    return render(visitor, template, status, p=view, today=_today(visitor),
+                  began_on=_began_on(visitor, view["confirmed_at"]), **context)
 
 
 def _not_theirs(failed: ServiceError) -> bool:
@@ -418,10 +427,12 @@ async def _my_meeting(visitor: Visit, pairing_id: UUID, meeting_id: int) -> dict
     return next((m for m in logged if m["id"] == meeting_id and m["logged_by"] == str(visitor.person_id)), None)
 
 
-def _change_page(visitor: Visit, pairing_id: UUID, meeting_id: int, meeting: dict[str, str], status: int = 200,
-                 **context: Any) -> Response:
+async def _change_page(visitor: Visit, pairing_id: UUID, meeting_id: int, meeting: dict[str, str], status: int = 200,
+                       **context: Any) -> Response:
+    pairing = await clients(visitor.request).pairing(visitor.who, pairing_id)
     return render(visitor, "meeting_change.html", status, pairing_id=pairing_id, meeting_id=meeting_id,
-                  meeting=meeting, today=_today(visitor), **context)
+                  meeting=meeting, today=_today(visitor), began_on=_began_on(visitor, pairing.get("confirmed_at")),
+                  **context)
 
 
 @router.get("/mentorships/{pairing_id}/meetings/{meeting_id}/change")
@@ -430,7 +441,7 @@ async def meeting_to_change(pairing_id: UUID, meeting_id: int, visitor: Person) 
     meeting = await _my_meeting(visitor, pairing_id, meeting_id)
     if meeting is None:
         return render(visitor, "not_found.html", 404)
-    return _change_page(visitor, pairing_id, meeting_id, {"met_on": meeting["met_on"], "minutes": str(meeting["minutes"]),
+    return await _change_page(visitor, pairing_id, meeting_id, {"met_on": meeting["met_on"], "minutes": str(meeting["minutes"]),
                                                           "topics": ", ".join(meeting["topics"])})
 
 
@@ -446,11 +457,11 @@ async def change_meeting(pairing_id: UUID, meeting_id: int, visitor: Person, pos
                 return render(visitor, "not_found.html", 404)
             field = _refused_field(failed)
             if field is None:
-                return _change_page(visitor, pairing_id, meeting_id, values, 422, error=visitor.error_words(failed))
+                return await _change_page(visitor, pairing_id, meeting_id, values, 422, error=visitor.error_words(failed))
             problems[field] = visitor.error_words(failed)
         else:
             return redirect(visitor, f"/mentorships/{pairing_id}?done=meeting_corrected")
-    return _change_page(visitor, pairing_id, meeting_id, values, 422, problems=problems)
+    return await _change_page(visitor, pairing_id, meeting_id, values, 422, problems=problems)
 
 
 @router.post("/mentorships/{pairing_id}/meetings/{meeting_id}/delete")
