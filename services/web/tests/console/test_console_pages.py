@@ -378,7 +378,7 @@ async def test_the_invitation_preview_marks_each_row_valid_or_names_what_is_wron
     assert "2 lines can be invited; 3 have a problem" in text
     assert "Line 4" in text and "Name: missing" in text
     assert "Email: not an email address" in text and "Email: the same address is earlier in the file" in text
-    assert "Invite 2 people as Mentor" in text
+    assert "Invite 2 people as mentor" in text
     assert not s.invited and not s.calls_to("profiles", "POST", "/v1/invitations")
 
 
@@ -464,18 +464,19 @@ async def test_a_file_a_spreadsheet_saved_with_semicolons_or_tabs_is_read_as_its
 
 
 @pytest.mark.parametrize("language, said", [
-    ("en", ["Name: the file's first line does not name this column",
-            "Stage: the file's first line does not name this column"]),
-    ("es", ["Nombre: la primera línea del archivo no nombra esta columna",
-            "Etapa: la primera línea del archivo no nombra esta columna"])])
+    ("en", "The first line names the columns. Yours names Full Name, Email; it also needs stage (the columns are "
+           "name, email and stage)."),
+    ("es", "La primera línea nombra las columnas. La tuya nombra Full Name, Email; también necesita stage (las "
+           "columnas son name, email y stage).")])
 async def test_a_file_whose_first_line_names_other_columns_is_told_which_columns_it_lacks(world, language, said):
-    program = world["program"]
+    s, program = world["s"], world["program"]
     async with as_(world, "coordinator", language)[0] as page:
         answer = await page.post(f"/console/programs/{program['id']}/invite",
                                  data={"csrf": CSRF, "role": "mentor", "step": "preview",
                                        "csv": "Full Name,Email\nAna Uno,ana@example.org\n"})
-    found = re.findall(r'<ul class="problems">(.*?)</ul>', html.unescape(answer.text), re.S)
-    assert re.findall(r"<li>([^<]+)</li>", found[0]) == said
+    error = re.search(r'<p class="field-error" id="file-error">([^<]*)</p>', answer.text)
+    assert answer.status_code == 422 and error and html.unescape(error[1]) == said
+    assert not s.calls_to("profiles", "POST")
 
 
 async def test_a_person_invited_who_says_they_never_got_it_is_sent_the_invitation_again_from_their_page(world):
@@ -510,7 +511,7 @@ async def test_a_files_language_column_is_shown_before_inviting_and_each_new_per
                                data={"csrf": CSRF, "role": "mentor", "step": "confirm", "csv": csv})
     assert "eva@example.org · Resident · Spanish</p>" in preview
     assert "1 line can be invited; 1 has a problem and will be left out." in preview
-    assert "Invite 1 person as Mentor" in preview
+    assert "Invite 1 person as mentor" in preview
     assert "Language: not a language the emails are written in (en, English; es, Spanish)" in preview
     assert "1 person invited; 1 invitation email sent." in done.text
     [invitation] = mailer.sent
@@ -2156,6 +2157,49 @@ async def test_inviting_from_a_file_with_only_its_header_row_asks_for_a_file_wit
     assert refused.status_code == 422
     error = re.search(r'<p class="field-error" id="file-error">([^<]*)</p>', refused.text)
     assert error and error[1].startswith(words)
+    assert not s.calls_to("profiles", "POST")
+
+
+@pytest.mark.parametrize("csv, words", [
+    ("Maria Lopez, maria@example.org, Resident\n", "The first line names the columns, and yours holds a person"),
+    ("Name;Phone;Year\nMaria Lopez;555;Resident\n",
+     "The first line names the columns. Yours names Name, Phone, Year; it also needs email, stage")])
+async def test_a_file_whose_first_line_names_no_columns_is_refused_as_a_whole_keeping_the_text_to_mend(world, csv, words):
+    s, program = world["s"], world["program"]
+    async with as_(world, "coordinator")[0] as page:
+        refused = await page.post(f"/console/programs/{program['id']}/invite",
+                                  data={"csrf": CSRF, "csv": csv, "role": "mentee", "step": "preview"})
+    assert refused.status_code == 422
+    error = re.search(r'<p class="field-error" id="file-error">([^<]*)</p>', refused.text)
+    assert error and html.unescape(error[1]).startswith(words), error
+    assert "<details open>" in refused.text and html.escape(csv.strip(), quote=False) in refused.text
+    assert not s.calls_to("profiles", "POST")
+
+
+async def test_a_header_in_other_words_or_in_spanish_is_read_as_the_columns_it_means(world):
+    s, program = world["s"], world["program"]
+    async with as_(world, "coordinator")[0] as page:
+        await page.post(f"/console/programs/{program['id']}/invite",
+                        data={"csrf": CSRF, "role": "mentor", "step": "preview",
+                              "csv": "Nombre;Correo electrónico;E-tapa\nAna;ana@example.org;resident\n"
+                                     .replace("E-tapa", "Etapa")})
+        await page.post(f"/console/programs/{program['id']}/invite",
+                        data={"csrf": CSRF, "role": "mentor", "step": "preview",
+                              "csv": "Full name,E-mail,Stage\nAna,ana@example.org,resident\n"})
+    sent = [call.body["csv"] for call in s.calls_to("profiles", "POST", "/v1/invitations/preview")]
+    assert sent == ["name,email,stage\nAna,ana@example.org,resident\n"] * 2
+
+
+@pytest.mark.parametrize("start", [b"PK\x03\x04\x14\x00\x06\x00", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"])
+async def test_a_spreadsheets_own_file_is_refused_saying_to_save_it_as_csv(world, start):
+    s, program = world["s"], world["program"]
+    async with as_(world, "coordinator")[0] as page:
+        refused = await page.post(f"/console/programs/{program['id']}/invite",
+                                  data={"csrf": CSRF, "role": "mentor", "step": "preview"},
+                                  files={"file": ("mentors.xlsx", start + bytes(200), "application/octet-stream")})
+    assert refused.status_code == 422
+    error = re.search(r'<p class="field-error" id="file-error">([^<]*)</p>', refused.text)
+    assert error and "save it as CSV" in html.unescape(error[1])
     assert not s.calls_to("profiles", "POST")
 
 

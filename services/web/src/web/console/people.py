@@ -418,10 +418,20 @@ async def invite_page(program_id: UUID, desk: Console) -> Response:
     return desk.render("console/invite.html", program=program, role="mentor")
 
 
+class SpreadsheetNotCsv(Exception):
+    """An uploaded file is a spreadsheet's own format (Excel's, or a zip of one), not the text of a CSV file."""
+
+
+# How a spreadsheet's own file begins: an .xlsx or .ods is a zip; an old .xls, a Compound File.
+SPREADSHEET_SIGNATURES = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")
+
+
 async def _csv_of(posted) -> str | None:
     upload = posted.get("file")
     if upload is not None and not isinstance(upload, str) and getattr(upload, "filename", None):
         raw = await upload.read(CSV_LIMIT + 1)
+        if raw.startswith(SPREADSHEET_SIGNATURES) or b"\x00" in raw[:4096]:
+            raise SpreadsheetNotCsv(upload.filename)
         try:
             return raw.decode("utf-8-sig")
         except UnicodeDecodeError:  # Excel on Windows saves "CSV (Comma delimited)" in Windows-1252
@@ -456,14 +466,56 @@ def _separator(text: str) -> str:
     return "," if "," in first else max((",", ";", "\t"), key=first.count)  # a tie (none of them): commas
 
 
-def _as_profiles_reads(desk: Desk, text: str) -> str:
-    """The file as profiles reads it: separated by commas, each stage it names in words written as its code;
-    anything else as it was (profiles says what is wrong with it)."""
+# The columns of a file, by what a spreadsheet's header may call them (in English or Spanish, in any case, with or
+# without spaces, accents and hyphens: "E-mail", "Correo electrónico").
+COLUMN_NAMES = {"name": "name", "fullname": "name", "nombre": "name", "nombrecompleto": "name",
+                "email": "email", "emailaddress": "email", "correo": "email", "correoelectronico": "email",
+                "stage": "stage", "trainingstage": "stage", "etapa": "stage", "etapadeformacion": "stage",
+                "language": "language", "idioma": "language"}
+REQUIRED_COLUMNS = ("name", "email", "stage")
+
+
+def _rows(text: str) -> list[list[str]] | None:
+    """The file's rows, by its separator; None when the csv module cannot read it (profiles then says so)."""
     try:
-        rows = list(csv_module.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=_separator(text)))
+        return list(csv_module.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=_separator(text)))
     except csv_module.Error:
+        return None
+
+
+def _header(row: list[str]) -> list[str]:
+    """A header row's cells as the columns they name (a cell naming none kept, lower-cased, for profiles)."""
+    return [COLUMN_NAMES.get(_letters_and_digits(cell), cell.strip().lower()) for cell in row]
+
+
+def _header_problem(desk: Desk, text: str) -> str | None:
+    """What is wrong with the file's first line, said of the file as a whole: it holds a person rather than the
+    columns' names, or it lacks one of the columns (named, with those it has)."""
+    rows = _rows(text)
+    if not rows:
+        return None
+    first = [cell.strip() for cell in rows[0] if cell.strip()]
+    columns = _header(rows[0])
+    missing = [c for c in REQUIRED_COLUMNS if c not in columns]
+    if not missing:
+        return None
+    if any("@" in cell for cell in first):
+        return desk._(C_("The first line names the columns, and yours holds a person: add the line name,email,stage "
+                         "above the people."))
+    named = ", ".join(first) or "—"
+    return desk._(C_("The first line names the columns. Yours names %(found)s; it also needs %(missing)s (the "
+                     "columns are name, email and stage).")) % {"found": named, "missing": ", ".join(missing)}
+
+
+def _as_profiles_reads(desk: Desk, text: str) -> str:
+    """The file as profiles reads it: separated by commas, its header naming the columns by their codes, each stage
+    it names in words written as its code; anything else as it was (profiles says what is wrong with it)."""
+    rows = _rows(text)
+    if rows is None:
         return text
-    header = [cell.strip().lower() for cell in rows[0]] if rows else []
+    if rows:
+        rows[0] = _header(rows[0])
+    header = rows[0] if rows else []
     column, codes = (header.index("stage") if "stage" in header else None), _stage_codes(desk)
     out = io.StringIO()
     writer = csv_module.writer(out, lineterminator="\n")
@@ -475,24 +527,40 @@ def _as_profiles_reads(desk: Desk, text: str) -> str:
     return out.getvalue()
 
 
+def _file_problem(desk: Desk, csv: str | None) -> str | None:
+    """What is wrong with the file as a whole, before profiles reads its people: none given, too large, its first
+    line no header of the columns, or no one below it."""
+    if csv is None:
+        return desk.error_words("choose_file")
+    if len(csv) > CSV_LIMIT:
+        return desk._(C_("This file is too large: at most 1000 rows."))
+    if header_problem := _header_problem(desk, csv):
+        return header_problem
+    if sum(1 for line in csv.splitlines() if line.strip()) < 2:  # its header alone (as the form first offers it)
+        return desk.error_words("no_one_in_file")
+    return None
+
+
 @router.post("/programs/{program_id}/invite")
 async def invite(program_id: UUID, desk: Console, posted: Form) -> Response:
     """`step` preview (the default): check every row; `step` confirm: invite the valid rows, then mail them."""
     program = await _program(desk, program_id)
     role = str(posted.get("role") or "")
-    csv = await _csv_of(posted)
     problems = {}
     if role not in ("mentor", "mentee"):
         problems["role"] = desk.error_words("choose_role")
-    if csv is None:
-        problems["file"] = desk.error_words("choose_file")
-    elif len(csv) > CSV_LIMIT:
-        problems["file"] = desk._(C_("This file is too large: at most 1000 rows."))
-    elif sum(1 for line in csv.splitlines() if line.strip()) < 2:  # its header alone (as the form first offers it)
-        problems["file"] = desk.error_words("no_one_in_file")
-    if problems:
+    try:
+        csv = await _csv_of(posted)
+        file_problem = _file_problem(desk, csv)
+    except SpreadsheetNotCsv:
+        csv, file_problem = None, desk._(C_("This is a spreadsheet's own file, not a CSV file. In your spreadsheet, "
+                                            "save it as CSV (in Excel: File, Save As, CSV UTF-8), then choose that "
+                                            "file."))
+    if file_problem:
+        problems["file"] = file_problem
+    if problems:  # what was typed or uploaded is given back, to mend (not a file too large to show)
         return desk.render("console/invite.html", 422, program=program, role=role, problems=problems,
-                           csv=None if "file" in problems else csv)
+                           csv=csv if csv is not None and len(csv) <= CSV_LIMIT else None)
     assert csv is not None
     # Someone new whose row names no language is registered in the console's, which their invitation is written in.
     # The file is given back as it was typed; profiles reads it with commas, and its stages' codes.
