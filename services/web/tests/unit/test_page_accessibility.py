@@ -6,6 +6,7 @@ field."""
 from __future__ import annotations
 
 import re
+from uuid import uuid4
 
 import httpx
 import pytest
@@ -134,6 +135,18 @@ async def test_an_office_hour_events_refuses_is_said_in_the_summary():
     assert summary_links(answer.text) == []  # a refusal of the whole form: said, linking to no field
     assert "Office hours are offered by mentors" in answer.text.split("data-error-summary")[1]
     assert title(answer.text).startswith("Error: ")
+
+
+async def test_a_number_of_mentees_refused_at_home_is_said_above_the_page_linking_to_its_far_down_field():
+    enrollment = {"id": str(uuid4()), "program_id": PROGRAM, "role": "mentor", "pairing_kind": "general",
+                 "active": True, "capacity": 2, "approval": "approved", "paused": False, "paused_because": None}
+    async with browser(a_home_with(enrollment), ME) as page:
+        refused = await page.post(f"/enrollments/{enrollment['id']}/capacity", data={"csrf": CSRF, "capacity": "0"})
+        home = await page.get("/")
+    assert refused.status_code == 422
+    assert summary_links(refused.text) == [f"capacity-{enrollment['id']}"]
+    assert title(refused.text).startswith("Error: ")
+    assert "data-error-summary" not in home.text and not title(home.text).startswith("Error: ")
 
 
 async def test_a_page_without_mistakes_has_no_error_in_its_title():
