@@ -125,7 +125,7 @@ async def test_a_mentor_offers_an_office_hour_adds_it_to_their_calendar_and_with
     await page.get_by_role("button", name="Offer this slot").click()
     await page.get_by_text("Your office hour is offered.").wait_for()
     card = page.locator(".card", has_text="4:30")
-    await card.get_by_text("Free").wait_for()
+    await card.get_by_text("Not booked yet").wait_for()
     await card.get_by_role("link", name="https://meet.example.org/first").wait_for()
     await card.get_by_label(re.compile("^Link to join")).fill("https://meet.example.org/changed")
     await card.get_by_role("button", name=re.compile("Save the link")).click()
