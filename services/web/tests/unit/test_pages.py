@@ -823,10 +823,10 @@ async def test_each_identity_answer_offers_common_words_and_says_a_mentor_matche
 
 
 @pytest.mark.parametrize("language, said", [
-    ("en", "A mentor counts for a mentee who wishes for a mentor who shares it only if the mentor also shows it to "
-           "their partner: the pairing would tell the mentee."),
-    ("es", "Para quien busca una persona mentora que lo comparta, una persona mentora cuenta solo si también lo "
-           "muestra a su pareja de mentoría: el emparejamiento se lo diría.")])
+    ("en", "If you mentor: a mentee looking for a mentor who shares it is paired with you for it only if you also "
+           "show it to your partner, because the pairing itself would tell them."),
+    ("es", "Si das mentoría: a quien busca una persona mentora que lo comparta solo te emparejamos por ello "
+           "si también lo muestras a tu pareja de mentoría, porque el propio emparejamiento se lo diría.")])
 async def test_the_identity_step_says_a_mentor_meets_a_mentees_wish_only_by_showing_it_to_their_partner(language, said):
     async with browser(Services({f"GET /v1/people/{ME}/identity": NOTHING_DECLARED}), ME, language) as page:
         form = " ".join((await page.get("/sign-up/identity")).text.split())
