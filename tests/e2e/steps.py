@@ -21,22 +21,22 @@ async def a_published_event(platform, title: str, *, kind: str = "chapter_sessio
                             timezone: str = "America/Chicago", days_ahead: int = 14) -> dict:
     """An in-person event an hour long, `days_ahead` from now, its attendees private (the default), published."""
     starts = datetime.now(UTC).replace(microsecond=0, second=0) + timedelta(days=days_ahead)
-    async with platform.client("events") as organiser:
-        made = await organiser.post("/v1/events", json={
+    async with platform.client("events") as organizer:
+        made = await organizer.post("/v1/events", json={
             "kind": kind, "title": title, "starts_at": starts.isoformat(),
             "ends_at": (starts + timedelta(hours=1)).isoformat(), "timezone": timezone, "capacity": capacity,
             "registration_deadline": (starts - timedelta(days=1)).isoformat(), "location": "Room 2"})
         assert made.status_code == 201, made.text
-        assert (await organiser.post(f"/v1/events/{made.json()['id']}/publish")).status_code == 200
+        assert (await organizer.post(f"/v1/events/{made.json()['id']}/publish")).status_code == 200
     return made.json()
 
 
 async def registered(platform, event: dict, person: dict) -> dict:
-    """The person's registration, by an organiser, once events knows them (profiles' event may still be on its way)
+    """The person's registration, by an organizer, once events knows them (profiles' event may still be on its way)
     and their email about it has arrived."""
-    async with platform.client("events") as organiser:
+    async with platform.client("events") as organizer:
         async def taken():
-            answer = await organiser.post(f"/v1/events/{event['id']}/registrations", json={"person_id": person["id"]})
+            answer = await organizer.post(f"/v1/events/{event['id']}/registrations", json={"person_id": person["id"]})
             return answer.json() if answer.status_code == 201 else None
 
         registration = await eventually(taken, timeout=60, what="a registration")

@@ -60,13 +60,13 @@ async def test_an_event_created_changed_twice_and_cancelled_is_one_cancelled_ent
         assert person.status_code == 201, person.text
         person = person.json()
     starts = datetime.now(UTC).replace(microsecond=0, second=0) + timedelta(days=21)
-    async with platform.client("events") as organiser:
-        event = (await organiser.post("/v1/events", json={
+    async with platform.client("events") as organizer:
+        event = (await organizer.post("/v1/events", json={
             "kind": "workshop", "title": f"Personal statements {suffix}", "starts_at": starts.isoformat(),
             "ends_at": (starts + timedelta(hours=1)).isoformat(), "timezone": "America/Chicago", "capacity": 20,
             "registration_deadline": (starts - timedelta(days=1)).isoformat(), "is_virtual": False,
             "location": "Student centre, room 2"})).json()
-        assert (await organiser.post(f"/v1/events/{event['id']}/publish")).status_code == 200
+        assert (await organizer.post(f"/v1/events/{event['id']}/publish")).status_code == 200
 
     feed_app, email_app, both_app, backwards_app = CalendarApp(), CalendarApp(), CalendarApp(), CalendarApp()
     async with platform.client("events", role="participant", person_id=person["id"]) as as_person:
@@ -90,15 +90,15 @@ async def test_an_event_created_changed_twice_and_cancelled_is_one_cancelled_ent
     await eventually(lambda: emails_with_calendars(1), timeout=60, what="the confirmation")
     await refresh_feeds()
     # Changed twice: an hour later, then another room.
-    async with platform.client("events") as organiser:
+    async with platform.client("events") as organizer:
         later = starts + timedelta(hours=1)
         for told, change in enumerate(({"starts_at": later.isoformat(), "ends_at": (later + timedelta(hours=1)).isoformat()},
                                        {"location": "Student centre, room 4"}), start=2):
-            assert (await organiser.patch(f"/v1/events/{event['id']}", json=change)).status_code == 200
+            assert (await organizer.patch(f"/v1/events/{event['id']}", json=change)).status_code == 200
             await refresh_feeds()
             # The change's email goes out before the next step (one still unsent when the event is cancelled is not).
             await eventually(lambda told=told: emails_with_calendars(told), timeout=60, what=f"email {told}")
-        cancelled = await organiser.post(f"/v1/events/{event['id']}/cancel", json={"reason_code": "room_closed"})
+        cancelled = await organizer.post(f"/v1/events/{event['id']}/cancel", json={"reason_code": "room_closed"})
         assert cancelled.status_code == 200
     await refresh_feeds()
 

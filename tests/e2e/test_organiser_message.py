@@ -1,5 +1,5 @@
-"""An organiser's message to those registered for an event, through the platform's own doors: notifications knows
-the registrants from the events topics (here a private event's, on the restricted topic) and emails the organiser's
+"""An organizer's message to those registered for an event, through the platform's own doors: notifications knows
+the registrants from the events topics (here a private event's, on the restricted topic) and emails the organizer's
 words to those with a seat, once, under a subject that does not name an event whose attendees are kept private."""
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ async def test_an_organisers_message_reaches_those_with_a_seat_once_under_a_disc
     def told():
         return [m for m in platform.sink.messages(to=seated) if "A message about" in m["subject"]] or None
 
-    [message] = await eventually(told, timeout=60, what="the organiser's message")
+    [message] = await eventually(told, timeout=60, what="the organizer's message")
     assert title not in message["subject"], "a private event is not named where a lock screen shows it"
     assert message["text"].startswith(message["subject"])
     assert "We moved to Room 4, same floor" in message["text"] and "Bring photo ID." in message["text"]

@@ -1,5 +1,5 @@
-"""A registrant an organiser removes from the roster, through the platform's own doors: events takes them off
-(the next one waiting gets the seat) and notifications emails them, with the organiser's reason, which other
+"""A registrant an organizer removes from the roster, through the platform's own doors: events takes them off
+(the next one waiting gets the seat) and notifications emails them, with the organizer's reason, which other
 teams never see, and which travels to notifications sealed under the registrant's data key."""
 
 from __future__ import annotations
@@ -20,13 +20,13 @@ async def test_a_registrant_removed_by_an_organiser_is_emailed_the_reason_they_g
     person = await a_person(platform, "Rae Moved", address)
     event = await a_published_event(platform, f"Personal statements {suffix}", kind="workshop", days_ahead=21)
     assert (await registered(platform, event, person))["status"] == "confirmed"
-    async with platform.client("events") as organiser:
-        removed = await organiser.post(f"/v1/events/{event['id']}/registrations/{person['id']}/remove",
+    async with platform.client("events") as organizer:
+        removed = await organizer.post(f"/v1/events/{event['id']}/registrations/{person['id']}/remove",
                                        json={"reason": reason})
         assert (removed.status_code, removed.json()["status"]) == (200, "removed"), removed.text
 
     def told():
-        found = [m for m in platform.sink.messages(to=address) if "cancelled by the organisers" in m["subject"]]
+        found = [m for m in platform.sink.messages(to=address) if "cancelled by the organizers" in m["subject"]]
         return found or None
 
     [message] = await eventually(told, timeout=60, what="the removal email")

@@ -45,12 +45,12 @@ async def test_restating_the_catalogue_corrects_an_event_taken_for_public_and_it
     def told():
         return [m for m in platform.sink.messages(to=address) if "A message about" in m["subject"]] or None
 
-    [message] = await eventually(told, timeout=60, what="the organiser's message")
+    [message] = await eventually(told, timeout=60, what="the organizer's message")
     assert title not in message["subject"] and title in message["text"]
 
 
 async def test_a_notifications_database_restored_from_before_a_registration_learns_it_again_when_restated(platform):
-    # Else an organiser's message, or the event's cancellation, would miss whoever registered after the backup.
+    # Else an organizer's message, or the event's cancellation, would miss whoever registered after the backup.
     address, event = await registered_for_a_private_session(platform, "Ren Restored", f"Suturing {uuid4().hex[:8]}")
 
     notifications = await asyncpg.connect(platform.database_urls["notifications"])
@@ -75,7 +75,7 @@ async def test_a_notifications_database_restored_from_before_a_registration_lear
                                    json={"message_id": str(uuid4()), "body": "Bring a lab coat.", "to": "seated"})
     assert sent.status_code == 201 and sent.json()["recipients"] == 1, sent.text
     told = await eventually(lambda: platform.sink.messages(to=address)[before:] or None, timeout=60,
-                            what="the organiser's message")
+                            what="the organizer's message")
     assert len(told) == 1 and "Bring a lab coat." in told[0]["text"]
 
 

@@ -97,7 +97,7 @@ async def test_a_mentor_and_a_mentee_are_paired_told_by_email_and_the_mentee_reg
                           if "registered" in m["subject"]), None),
             timeout=60, what="the registration email",
         )
-        # Who registers is private unless the organiser says otherwise: the subject, on a lock screen, names no event.
+        # Who registers is private unless the organizer says otherwise: the subject, on a lock screen, names no event.
         assert suffix not in confirmation["subject"] and f"Applying to medical school {suffix}" in confirmation["text"]
         assert f"sam.{suffix}@example.org" in str(confirmation["rcpt_tos"])
     finally:

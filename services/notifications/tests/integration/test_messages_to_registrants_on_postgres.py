@@ -1,4 +1,4 @@
-"""An organiser's message to an event's registrants through the HTTP API, on the real database, broker and SMTP sink:
+"""An organizer's message to an event's registrants through the HTTP API, on the real database, broker and SMTP sink:
 the chapter's coordinator writes, those with a seat get it once by email (not the waitlist), asking again sends
 nothing more, and whoever else asks is refused."""
 

@@ -53,7 +53,7 @@ class FakeNotifications:
         self.rows: dict[UUID, dict[str, Any]] = {}  # "n": the Notification, and its status, attempts, subject...
         self.pairings_over: set[UUID] = set()
         self.public_attendees: set[UUID] = set()
-        self.event_messages_sent: dict[UUID, dict[str, Any]] = {}  # an organiser's messages, by their id
+        self.event_messages_sent: dict[UUID, dict[str, Any]] = {}  # an organizer's messages, by their id
         self.clock = _now  # when notifications are recorded and fall due; a test may turn it
 
     # --- read models ---

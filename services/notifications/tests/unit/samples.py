@@ -225,14 +225,14 @@ async def _story(uow: FakeUnitOfWork, language: str) -> None:
                                                                      cancelled_by="registrant"), uow)
     await handlers.registration_promoted(ev.RegistrationPromotedV2(**registration(kim, workshop, "r3")), uow)
     await handlers.reminder_due(ev.ReminderDueV2(**registration(sam, workshop, "r1"), starts_at=moved.starts_at), uow)
-    # Its organiser writes to those with a seat, in their own words (English, whatever the reader's language).
-    organiser = Principal(subject="carla", role=Role.COORDINATOR, person_id=_id("carla"),
+    # Its organizer writes to those with a seat, in their own words (English, whatever the reader's language).
+    organizer = Principal(subject="carla", role=Role.COORDINATOR, person_id=_id("carla"),
                           chapter_ids=frozenset({chapter.chapter_id}))
     await handlers.message_registrants(commands.MessageRegistrants(
         workshop.scheduled_event_id, _id("message"), "The room has a new door code: 4711.\n\nBring a draft of your "
-        "statement, printed or on a laptop.\nWe will read them in pairs.", Recipients.SEATED), organiser,
-        organiser.coordinates, uow, NOW)
-    # Another event: Kim is removed by the organisers, Sam waits until it has taken place.
+        "statement, printed or on a laptop.\nWe will read them in pairs.", Recipients.SEATED), organizer,
+        organizer.coordinates, uow, NOW)
+    # Another event: Kim is removed by the organizers, Sam waits until it has taken place.
     fair = ev.EventPublishedV2(**{**workshop.model_dump(exclude={"event_id", "event_type", "schema_version"}),
                                   "scheduled_event_id": _id("fair"), "kind": "career_fair",
                                   "title": "Spring career fair", "capacity": 1,

@@ -1,5 +1,5 @@
-"""An organiser writes to an event's registrants ("the room moved", "bring photo ID"): each gets it once, by email
-and in their inbox, in their language, as their preferences for event news say; the organiser's words as written.
+"""An organizer writes to an event's registrants ("the room moved", "bring photo ID"): each gets it once, by email
+and in their inbox, in their language, as their preferences for event news say; the organizer's words as written.
 An administrator or a coordinator of the event's chapter may; a message's id makes it once however often asked; at
 most five a day; never to a cancelled event, a suspended account, or under a subject naming a private event."""
 
@@ -83,7 +83,7 @@ async def test_those_with_a_seat_get_the_organisers_words_as_written_by_email_an
     assert addressed(uow, people, emails) == {"sam", "ana"}
     email = emails[0]
     assert email.subject == f"A message about {TITLE}"
-    assert f"The organisers of {TITLE} wrote to you:" in email.text
+    assert f"The organizers of {TITLE} wrote to you:" in email.text
     assert "We have moved to room 4, one floor up.\n\nPlease bring photo ID:\nthe building checks it at the door." \
         in email.text
     assert ">Please bring photo ID:\nthe building checks it at the door.</p>" in email.html
@@ -119,7 +119,7 @@ async def test_a_private_events_message_has_a_discreet_subject_and_names_it_in_i
     assert email.subject == "A message about the event on Saturday, March 6, 2027"
     assert TITLE not in email.subject
     assert email.text.splitlines()[0] == email.subject  # what a mail app previews of the text part
-    assert f"The organisers of {TITLE} wrote to you:" in email.text
+    assert f"The organizers of {TITLE} wrote to you:" in email.text
 
 
 async def test_an_administrator_and_the_chapters_coordinator_may_write_and_nobody_else():

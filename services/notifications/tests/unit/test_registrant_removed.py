@@ -1,4 +1,4 @@
-"""A registrant an organiser removed is told so once, with the organiser's reason (from the restricted topic), in
+"""A registrant an organizer removed is told so once, with the organizer's reason (from the restricted topic), in
 their language, whichever of the two events about the removal arrives first."""
 
 from __future__ import annotations
@@ -67,7 +67,7 @@ async def test_a_removed_registrant_is_told_once_with_the_organiser_s_reason_and
     await handlers.registrant_removed(restricted, uow)
     [told] = await sent(uow)
 
-    assert told.subject == "Your registration for Personal statements was cancelled by the organisers"
+    assert told.subject == "Your registration for Personal statements was cancelled by the organizers"
     assert f"The reason they gave: {REASON}" in told.text and "The reason they gave:" in told.html
     [attachment] = told.attachments
     assert str(Calendar.from_ical(attachment.content)["METHOD"]) == "CANCEL"
@@ -106,5 +106,5 @@ async def test_a_removal_without_a_reason_says_only_that_the_organisers_cancelle
     await handlers.registrant_removed(restricted, uow)
 
     [told] = await sent(uow)
-    assert "The organisers of Personal statements cancelled your registration." in told.text
+    assert "The organizers of Personal statements cancelled your registration." in told.text
     assert "reason" not in told.text.lower()

@@ -70,7 +70,7 @@ async def test_a_restated_cancelled_event_is_known_as_cancelled_and_nobody_is_to
 
 
 async def test_restated_registrations_make_their_people_registrants_again_telling_nobody_and_only_public_ones_say_so():
-    # A notifications database restored from a backup older than these registrations: an organiser's message and a
+    # A notifications database restored from a backup older than these registrations: an organizer's message and a
     # cancellation reach the people restated, and only a registration on the public topic says its event is public.
     uow = new_uow()
     seated, waiting = await person(uow, "Sam Okafor"), await person(uow, "Kai Lee")

@@ -235,7 +235,7 @@ async def test_a_registrant_who_cancels_is_told_so_with_the_entry_taken_out_of_t
     told = {m.to.split(".")[0]: m for m in await sent(uow)}
 
     assert told["sam"].subject == "Cancelled: your registration for Personal statements"
-    assert told["kim"].subject == "Your registration for Personal statements was cancelled by the organisers"
+    assert told["kim"].subject == "Your registration for Personal statements was cancelled by the organizers"
     for who in ("sam", "kim"):
         method, entry = calendar_of(told[who])
         assert (method, str(entry["STATUS"]), str(entry["UID"])) == (
@@ -558,14 +558,14 @@ async def test_each_registrant_of_a_cancelled_event_is_quoted_the_organisers_not
     by_reader = {m.to: m for m in await sent(uow)}
     contacts = uow.notifications.contacts
     note = "Our speaker is ill.\nWe will run it again on 3 April."
-    assert f"The organisers' message: {note}" in by_reader[contacts[sam]["email"]].text
-    assert f"The organisers' message: {note}" in by_reader[contacts[kim]["email"]].text, "the waitlist's too"
+    assert f"The organizers' message: {note}" in by_reader[contacts[sam]["email"]].text
+    assert f"The organizers' message: {note}" in by_reader[contacts[kim]["email"]].text, "the waitlist's too"
     assert f"El mensaje de la organización: {note}" in by_reader[contacts[ana]["email"]].text
     # The inbox keeps it as the email said it.
     items, _ = await views.inbox(uow, sam, False, 10, POLICY, NOW, listed)
     [item] = [i for i in items if i["kind"] == "event_cancelled"]
     opened = await views.inbox_message(uow, sam, item["id"], POLICY, NOW, inbox_composer(Links(WEB), clock=lambda: NOW))
-    assert f"The organisers' message: {note}" in opened.paragraphs
+    assert f"The organizers' message: {note}" in opened.paragraphs
 
 
 async def test_an_event_cancelled_without_a_note_says_no_message_of_the_organisers():
@@ -579,7 +579,7 @@ async def test_an_event_cancelled_without_a_note_says_no_message_of_the_organise
     await handlers.event_cancelled(cancelled(event, None), uow)
 
     [told] = await sent(uow)
-    assert told.subject == "Cancelled: Personal statements" and "organisers' message" not in told.text
+    assert told.subject == "Cancelled: Personal statements" and "organizers' message" not in told.text
 
 
 async def test_a_registrants_cancellation_read_before_the_events_own_waits_for_it_to_quote_the_organisers_note():
@@ -602,7 +602,7 @@ async def test_a_registrants_cancellation_read_before_the_events_own_waits_for_i
     await dispatch_due(lambda: uow, renderer(), mailer, waiting, clock=lambda: NOW)
 
     assert len(mailer.sent) == 2
-    assert all("The organisers' message: The building is closed by the snow." in m.text for m in mailer.sent)
+    assert all("The organizers' message: The building is closed by the snow." in m.text for m in mailer.sent)
 
 
 async def test_a_registrants_cancellation_goes_without_the_note_once_the_events_own_is_late():
@@ -620,7 +620,7 @@ async def test_a_registrants_cancellation_goes_without_the_note_once_the_events_
     await dispatch_due(lambda: uow, renderer(), mailer, waiting, clock=lambda: later)
 
     [told] = mailer.sent
-    assert told.subject == "Cancelled: Personal statements" and "organisers' message" not in told.text
+    assert told.subject == "Cancelled: Personal statements" and "organizers' message" not in told.text
 
 
 async def test_a_cancellation_read_before_the_events_own_still_outranks_every_copy_the_registrant_holds():

@@ -39,13 +39,13 @@ class WebSettings(MailingSettings):
     # Service tokens minted per call live this long (minutes at most).
     service_token_seconds: int = Field(default=120, ge=10, le=900, validation_alias="SERVICE_TOKEN_SECONDS")
 
-    # Sign-in through an organisation's own identity provider (OpenID Connect, authorization code with PKCE): on
+    # Sign-in through an organization's own identity provider (OpenID Connect, authorization code with PKCE): on
     # when OIDC_DISCOVERY_URL is set, and then the client id and its secret are required too.
     oidc_discovery_url: str | None = Field(default=None, validation_alias="OIDC_DISCOVERY_URL")
     oidc_client_id: str | None = Field(default=None, validation_alias="OIDC_CLIENT_ID")
     oidc_client_secret: SecretStr | None = Field(default=None, validation_alias="OIDC_CLIENT_SECRET")
     # How the sign-in page names the provider ("Sign in with ...").
-    oidc_name: str = Field(default="your organisation", validation_alias="OIDC_NAME")
+    oidc_name: str = Field(default="your organization", validation_alias="OIDC_NAME")
 
     @model_validator(mode="after")
     def _never_serve_a_page_again(self) -> WebSettings:

@@ -210,7 +210,7 @@ class Services:
     audit: dict[str, list[dict]] = field(default_factory=dict)
     deliveries: list[dict] = field(default_factory=list)
     parameters: dict[str, dict] = field(default_factory=dict)  # each delivery's, by its id (its inbox item says them)
-    messages: dict[str, list[dict]] = field(default_factory=dict)  # an organiser's messages, by event, oldest first
+    messages: dict[str, list[dict]] = field(default_factory=dict)  # an organizer's messages, by event, oldest first
     answer_within_days: int = 14  # matching's default time to answer
 
     # --- the world ----------------------------------------------------------------------------------------
@@ -668,9 +668,9 @@ class Services:
             chapter = c.params.get("chapter_id")
             state = c.params.get("status", "published")
             if state == "draft" and c.claims["role"] != "admin":
-                chapter = self._scope(c, chapter)  # as events: drafts are listed for their organisers only
+                chapter = self._scope(c, chapter)  # as events: drafts are listed for their organizers only
                 if chapter is None:
-                    return forbidden("drafts are listed for their organisers only")
+                    return forbidden("drafts are listed for their organizers only")
             elif chapter:
                 self._mine(c, chapter)
             ends_after, starts_before = (datetime.fromisoformat(c.params[k]) if k in c.params else None
@@ -702,7 +702,7 @@ class Services:
                 event.update(c.body)
                 return event
             if rest == "/cancel" and (note := (c.body or {}).get("note")) is not None:
-                # As events: the organisers' note to those registered, lines allowed, no other control character.
+                # As events: the organizers' note to those registered, lines allowed, no other control character.
                 if len(note) > 1000 or any(ch < " " and ch not in "\n\t" for ch in note):
                     return refusal(422, "invalid_request", "note")
                 event["cancellation_note"] = note
@@ -796,7 +796,7 @@ class Services:
         raise AssertionError(f"notifications has no {c.method} {c.path} in the spec")
 
     def _messages(self, c: Call, event_id: str) -> Any:
-        """As the service: an organiser's messages to an event's registrants, the event's chapter's coordinator's or
+        """As the service: an organizer's messages to an event's registrants, the event's chapter's coordinator's or
         an administrator's; the same message_id again is the first message, sent once."""
         event = self.events.get(event_id)
         if event is None:

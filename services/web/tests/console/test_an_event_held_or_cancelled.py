@@ -106,7 +106,7 @@ async def test_someone_an_organiser_removed_before_the_event_was_cancelled_still
         r["status"] = "cancelled" if r["status"] in ("confirmed", "waitlisted") else r["status"]
     async with as_(world, "coordinator")[0] as page:
         text = html.unescape((await page.get(f"/console/events/{event['id']}")).text)
-    assert said_of(text, f"other-{mentor['id']}") == "Removed by an organiser"
+    assert said_of(text, f"other-{mentor['id']}") == "Removed by an organizer"
     assert "The event is cancelled. 3 people had registered" in text
 
 

@@ -911,7 +911,7 @@ async def test_a_held_events_roster_says_who_came_and_who_did_not_instead_of_who
     s, event, mentee, mentor = world["s"], world["event"], world["mentee"], world["mentor"]
     event["starts_at"] = (datetime.now(UTC) - timedelta(hours=2)).isoformat()
     s.roster[event["id"]][0]["checked_in_at"] = "2026-12-10T18:05:00+00:00"
-    # Recorded as come by an organiser without a check-in: events keeps what was recorded.
+    # Recorded as come by an organizer without a check-in: events keeps what was recorded.
     told = s.person("Dana Told")
     s.roster[event["id"]].append({"id": "r4", "person_id": told["id"], "status": "confirmed", "checked_in_at": None,
                                   "attended": True})
@@ -991,7 +991,7 @@ async def test_who_registers_for_a_new_event_is_kept_from_other_teams_unless_the
         blank = html.unescape((await page.get("/console/events/new")).text)
         [offered] = re.findall(r'<input type="checkbox" id="attendees_public" name="attendees_public"[^>]*>', blank)
         assert "checked" not in offered
-        # What leaving it unticked also does (notifications' `about_event`), so the organiser can weigh it.
+        # What leaving it unticked also does (notifications' `about_event`), so the organizer can weigh it.
         assert "those emails leave its title out of their subject lines" in blank
         await page.post("/console/events/new", data=form)
         kept = s.calls_to("events", "POST", "/v1/events")[-1].body
@@ -1641,7 +1641,7 @@ async def test_a_coordinator_reads_the_name_of_a_national_program_a_person_of_th
 
 
 async def test_an_administrator_erases_a_person_who_asked_after_typing_their_address_and_a_coordinator_cannot(world):
-    # Someone who can no longer sign in asks the organisation to erase them: the administrator does it, once sure.
+    # Someone who can no longer sign in asks the organization to erase them: the administrator does it, once sure.
     s, mentee = world["s"], world["mentee"]
     erase = f"/console/people/{mentee['id']}/erase"
     async with as_(world, "coordinator")[0] as page:

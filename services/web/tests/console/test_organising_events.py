@@ -1,4 +1,4 @@
-"""What an organiser does with an event between shifts: close its registration now, start the next one from a copy,
+"""What an organizer does with an event between shifts: close its registration now, start the next one from a copy,
 and tell those who registered something they need to know (the room moved, bring photo ID)."""
 
 from __future__ import annotations
@@ -185,7 +185,7 @@ async def test_a_message_notifications_finds_empty_is_refused_next_to_its_field_
 
 
 async def test_an_events_pages_say_its_times_are_in_its_own_zone_not_the_staff_members(world):
-    # A coordinator in Chicago organising an event in Los Angeles: its times are the event's (PST), as a check-in
+    # A coordinator in Chicago organizing an event in Los Angeles: its times are the event's (PST), as a check-in
     # desk and its registrants read them, and the page's footer says so rather than naming Chicago.
     event = soon(world)
     event["timezone"] = "America/Los_Angeles"

@@ -1,4 +1,4 @@
-"""Sign-in through an organisation's OpenID Connect provider, against a real one (authlib's authorization server,
+"""Sign-in through an organization's OpenID Connect provider, against a real one (authlib's authorization server,
 `tests/oidc_provider.py`) served over HTTP beside a web app configured for it on the real platform: authorization
 code with PKCE, a verified email finds the person as the emailed link does, an unverified one is refused, and an
 attempt works once, only in the browser that began it."""

@@ -1786,7 +1786,7 @@ async def test_an_event_whose_organisers_share_who_registers_says_so_before_and_
     kept, _ = an_event()
     async with browser(kept, ME) as page:
         private = await page.get(f"/events/{EVENT}")
-    said = "Its organisers share who registers with partner teams"
+    said = "Its organizers share who registers with partner teams"
     assert said in before.text and said in after.text and said not in private.text
 
 
@@ -1823,7 +1823,7 @@ async def test_an_events_description_keeps_its_paragraphs_and_lines():
 async def test_a_message_from_an_event_s_organisers_keeps_the_line_breaks_they_wrote():
     notification = str(uuid4())
     message = {"id": notification, "kind": "organiser_message", "subject": "A message about Suturing",
-               "paragraphs": ["The organisers of Suturing wrote to you:", "Room 4, same floor.\nBring photo ID."],
+               "paragraphs": ["The organizers of Suturing wrote to you:", "Room 4, same floor.\nBring photo ID."],
                "bullets": [], "details": [], "action": None, "read": False, "created_at": "2026-12-08T15:00:00+00:00"}
     services = Services({f"GET /v1/people/{ME}/inbox/{notification}": message,
                          f"POST /v1/people/{ME}/inbox/{notification}/read": httpx.Response(204)})

@@ -123,7 +123,7 @@ async def test_the_page_of_an_event_coming_up_still_offers_its_calendar_file_and
 
 @pytest.mark.parametrize("language, said, quoted", [
     ("en", "This event is cancelled. If you were registered, your registration was cancelled with it and we emailed "
-           "you.", "The organisers' message:"),
+           "you.", "The organizers' message:"),
     ("es", "Este evento está cancelado. Si estabas inscrito o inscrita, tu inscripción se canceló con él y te avisamos "
            "por correo.",
      "El mensaje de la organización:")])

@@ -5,7 +5,7 @@ The web app (issue 11) serves these paths; this table is the one place they are 
 | path                                 | what the reader does there                                              |
 | ------------------------------------ | ----------------------------------------------------------------------- |
 | `/`                                  | their home page                                                         |
-| `/programs/{program_id}`             | a program: enrol, or see their enrollment and its waitlist              |
+| `/programs/{program_id}`             | a program: enroll, or see their enrollment and its waitlist              |
 | `/mentorships/{pairing_id}`          | a pairing: accept or decline it, see it, log a meeting, renew, complete |
 | `/mentorships/{pairing_id}/feedback` | tell how a completed mentorship went                                    |
 | `/waitlists/{program_id}`            | their place on a program's waitlist; leave it                           |

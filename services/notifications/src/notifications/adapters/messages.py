@@ -425,7 +425,7 @@ class _Composer:
         chapter = one_line(self.c.get("chapter_name"))
         subject = (_("Welcome to %(chapter)s") % {"chapter": chapter} if chapter
                    else _("Welcome to the mentorship platform"))
-        return Message(subject, [_("Your account is ready. You can now enrol in mentorship programs and register "
+        return Message(subject, [_("Your account is ready. You can now enroll in mentorship programs and register "
                                    "for events.")], action=Action(_("Open the platform"), self.links.to("home")))
 
     def mentor_approved(self) -> Message:
@@ -1015,17 +1015,17 @@ class _Composer:
     def registration_removed(self) -> Message:
         _ = self._
         values = {"title": self.title}
-        said = [_("The organisers of %(title)s cancelled your registration. If you think this is a mistake, please "
+        said = [_("The organizers of %(title)s cancelled your registration. If you think this is a mistake, please "
                   "contact them.") % values]
         reason = one_line(self.c.get("reason"), limit=500)
         if reason:
-            # The organiser's own words, as they wrote them (in their language, whatever the reader's).
+            # The organizer's own words, as they wrote them (in their language, whatever the reader's).
             said.insert(1, _("The reason they gave: %(reason)s") % {"reason": reason})
         calendar = None
         if self.c.get("held_seat"):
             calendar = self.event_calendar(Method.CANCEL, _("The calendar entry attached removes it from your calendar."))
-        return Message(self.about_event(_("Your registration for %(title)s was cancelled by the organisers"),
-                                        _("Your registration for an event on %(day)s was cancelled by the organisers")),
+        return Message(self.about_event(_("Your registration for %(title)s was cancelled by the organizers"),
+                                        _("Your registration for an event on %(day)s was cancelled by the organizers")),
                        said,
                        self.event_details(), self._event_link(), calendar=calendar)
 
@@ -1036,7 +1036,7 @@ class _Composer:
             # Their calendar entry holds the earlier link: a copy at the event's revision for the new one replaces it.
             return Message(self.about_event(_("The link to join %(title)s has changed"),
                                             _("The link to join your event on %(day)s has changed")),
-                           [_("The organisers changed the link to join %(title)s: the earlier link no longer works. "
+                           [_("The organizers changed the link to join %(title)s: the earlier link no longer works. "
                               "Here is the new one. Please keep it to yourself.") % values],
                            self.event_details(with_join=True), self._event_link(),
                            calendar=self.event_calendar(Method.REQUEST, _("The updated calendar entry is attached.")))
@@ -1051,9 +1051,9 @@ class _Composer:
         # Someone on the waitlist never had the event in their calendar. (One recorded before this was said is a
         # seat holder's, as every one was then.)
         subject = self.about_event(_("Cancelled: %(title)s"), _("Cancelled: the event on %(day)s you registered for"))
-        # The organisers' own words, as they wrote them (in their language, whatever the reader's), lines kept.
+        # The organizers' own words, as they wrote them (in their language, whatever the reader's), lines kept.
         note = paragraphs(self.event.get("cancellation_note"), 1000)
-        quoted = [_("The organisers' message: %(note)s") % {"note": note}] if note else []
+        quoted = [_("The organizers' message: %(note)s") % {"note": note}] if note else []
         if not self.c.get("held_seat", True):
             return Message(subject,
                            [_("We are sorry: %(title)s, planned for %(when)s, is cancelled, and your place on its "
@@ -1126,12 +1126,12 @@ class _Composer:
         return self.relative_day(starts, what, where, counted)
 
     def organiser_message(self) -> Message:
-        """An organiser's own words to those registered, as they wrote them (in their language, whatever the
+        """An organizer's own words to those registered, as they wrote them (in their language, whatever the
         reader's): their paragraphs and line breaks kept, nothing else of theirs (the layouts escape it)."""
         _ = self._
         words = paragraphs(self.c.get("body"), MESSAGE_LIMIT) or ""
         return Message(self.about_event(_("A message about %(title)s"), _("A message about the event on %(day)s")),
-                       [_("The organisers of %(title)s wrote to you:") % {"title": self.title},
+                       [_("The organizers of %(title)s wrote to you:") % {"title": self.title},
                         *words.split("\n\n")],
                        self.event_details(), self._event_link())
 

@@ -25,7 +25,7 @@ _DELIVERY = ("id, person_id, chapter_id, kind, status, attempts, last_error, cre
 # read on the public topic says (`note_attendees_public`).
 _LISTING = ("l.*, coalesce(l.attendees_public_said, EXISTS (SELECT FROM public_attendees p "
             "WHERE p.scheduled_event_id = l.scheduled_event_id)) AS attendees_public")
-# An organiser's message to an event's registrants, as the API says it.
+# An organizer's message to an event's registrants, as the API says it.
 _EVENT_MESSAGE = "message_id, scheduled_event_id, body, sent_to AS to, recipients, sent_by, sent_at"
 # Kinds that are no item of the in-app inbox.
 _IN_INBOX = "kind <> ALL('{" + ",".join(NOT_IN_INBOX) + "}'::text[])"

@@ -49,7 +49,7 @@ class SendAllAgain:
 
 @dataclass(frozen=True)
 class MessageRegistrants:
-    """An organiser writes to an event's registrants; `message_id`, the client's, makes it once however often asked."""
+    """An organizer writes to an event's registrants; `message_id`, the client's, makes it once however often asked."""
 
     scheduled_event_id: UUID
     message_id: UUID

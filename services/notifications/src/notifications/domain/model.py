@@ -85,7 +85,7 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
     Kind("event_updated", Category.EVENT_UPDATES),
     Kind("event_reminder", Category.EVENT_UPDATES),
     Kind("waitlist_closed", Category.EVENT_UPDATES, urgent=False),
-    # An organiser's own message to those registered ("the room moved"): news of an event, as its updates are.
+    # An organizer's own message to those registered ("the room moved"): news of an event, as its updates are.
     Kind("organiser_message", Category.EVENT_UPDATES),
     Kind("office_hours_booked", Category.ESSENTIAL),
     Kind("office_hours_booked_host", Category.ESSENTIAL),
@@ -144,7 +144,7 @@ def event_as_told(event: Mapping[str, Any]) -> dict[str, Any]:
 
 def changed_since(kind: str, registration_status: str | None) -> SinceSent | None:
     """What no longer holds of a message about a registration, as the registration stands now: all of them once it is
-    cancelled (by its registrant or an organiser); a place on the waitlist once it is a seat."""
+    cancelled (by its registrant or an organizer); a place on the waitlist once it is a seat."""
     if registration_status == "cancelled":
         return SinceSent.REGISTRATION_CANCELLED
     if kind == "registration_waitlisted" and registration_status in HOLDS_A_SEAT:
@@ -301,7 +301,7 @@ class AddressNotKept(Conflict, code="address_not_kept"):
                          field="notification_id")
 
 
-# --- an organiser's message to an event's registrants ---
+# --- an organizer's message to an event's registrants ---
 
 MESSAGE_LIMIT = 2000
 # At most this many messages to one event's registrants in a day: a guard against a mistake (a form sent over and
@@ -311,7 +311,7 @@ MESSAGES_WINDOW = timedelta(hours=24)
 
 
 class Recipients(StrEnum):
-    """Who of an event's registrants an organiser's message goes to."""
+    """Who of an event's registrants an organizer's message goes to."""
 
     SEATED = "seated"
     SEATED_AND_WAITLISTED = "seated_and_waitlisted"
@@ -323,7 +323,7 @@ class Recipients(StrEnum):
 
 
 def organisers_words(body: str) -> str:
-    """The organiser's text as it is sent: paragraphs and line breaks kept, control characters out. Raises
+    """The organizer's text as it is sent: paragraphs and line breaks kept, control characters out. Raises
     MessageBodyInvalid when nothing is left of it, or more than MESSAGE_LIMIT characters."""
     text = paragraphs(body, limit=max(len(body), 1)) or ""
     if not 1 <= len(text) <= MESSAGE_LIMIT:

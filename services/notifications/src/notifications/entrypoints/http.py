@@ -282,7 +282,7 @@ async def send_all_again(body: SendAllAgainIn, caller: Caller, uow: UnitOfWork) 
     return SentAgainOut(sent_again=[Delivery(**row) for row in sent], skipped=skipped)
 
 
-# --- an organiser's message to an event's registrants --------------------------------------------------------------
+# --- an organizer's message to an event's registrants --------------------------------------------------------------
 
 
 class EventMessageIn(BaseModel):
@@ -309,7 +309,7 @@ class EventMessage(BaseModel):
 
 def _may_message(caller: Principal) -> handlers.MayAct:
     if caller.role != Role.COORDINATOR and not caller.is_admin:
-        raise forbidden("organisers' messages are for coordinators and administrators")
+        raise forbidden("organizers' messages are for coordinators and administrators")
     return _may_act(caller)
 
 
@@ -320,7 +320,7 @@ def _may_message(caller: Principal) -> handlers.MayAct:
 async def message_registrants(scheduled_event_id: UUID, body: EventMessageIn, caller: Caller, uow: UnitOfWork,
                               response: Response) -> EventMessage:
     """Write to the event's registrants: each gets it by email (as their preferences for news of events say) and in
-    their inbox, in their language around the organiser's words; under a subject naming the event only where its
+    their inbox, in their language around the organizer's words; under a subject naming the event only where its
     attendees are public. An administrator, or a coordinator of the event's chapter (403 when notifications knows
     no chapter of it, or it is not theirs); 404 `unknown_event` when notifications knows nothing of the event;
     409 `event_cancelled`; 409 `message_id_taken` for another event's message's id; 429 `too_many_messages` once
@@ -334,5 +334,5 @@ async def message_registrants(scheduled_event_id: UUID, body: EventMessageIn, ca
 
 @router.get("/events/{scheduled_event_id}/messages", responses=answers(403, 404))
 async def event_messages(scheduled_event_id: UUID, caller: Caller, uow: UnitOfWork) -> list[EventMessage]:
-    """The organisers' messages to the event's registrants, newest first; who may write them may read them."""
+    """The organizers' messages to the event's registrants, newest first; who may write them may read them."""
     return [EventMessage(**m) for m in await views.event_messages(uow, scheduled_event_id, _may_message(caller))]

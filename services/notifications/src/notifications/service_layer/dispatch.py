@@ -108,9 +108,9 @@ NAMING_NO_PARTNER = frozenset({"pairing_proposed", "pairing_declined"})
 # in the inbox while it takes place, is read to join it: it holds until it ends.
 REMINDER_KINDS = frozenset({"event_reminder", "office_hours_reminder"})
 # Kinds worth reading until what they speak of has ended (a link to join given just after the start still helps);
-# an organiser's message is worth reading after it too (a thank-you once it was held).
+# an organizer's message is worth reading after it too (a thank-you once it was held).
 VOID_ONCE_ENDED = (VOID_ONCE_CANCELLED - {"organiser_message"}) | {"office_hours_link_given"}
-# Kinds not sent to someone whose account is suspended: an organiser's words may give a way into the event (a new
+# Kinds not sent to someone whose account is suspended: an organizer's words may give a way into the event (a new
 # link to join), which a suspended account is not given (`handlers.person_suspended`).
 HELD_FROM_THE_SUSPENDED = frozenset({"organiser_message"})
 
@@ -212,7 +212,7 @@ async def context_for(notification: Notification, uow: NotificationsUnitOfWorkPo
                 raise Obsolete("the registration changed since", since)
         if (notification.kind == "event_cancelled" and not context["event"]["cancelled_at"]
                 and now - (notification.created_at or now) < timedelta(seconds=policy.cancellation_grace_seconds)):
-            raise MissingContext("the event's cancellation, with its organisers' note")
+            raise MissingContext("the event's cancellation, with its organizers' note")
         _still_ahead(notification.kind, context["event"], now, reread)
         if reread and (told := parameters.get("event_as_told")):
             context["event"], context["event_changed_since"] = _as_told(context["event"], told)

@@ -466,7 +466,7 @@ def _event_cancelled(scheduled_event_id: UUID, person_id: UUID, chapter_id: UUID
 
 
 async def event_cancelled(event: events_contract.EventCancelled, uow: UnitOfWork) -> None:
-    """Each registrant is told, with the organisers' note (version 4) quoted from the listing when it is composed."""
+    """Each registrant is told, with the organizers' note (version 4) quoted from the listing when it is composed."""
     async with uow:
         await uow.notifications.note_cancellation(event.scheduled_event_id, event.occurred_at,
                                                   getattr(event, "revision", None), getattr(event, "note", None))
@@ -490,7 +490,7 @@ async def _note_whether_attendees_public(event: events_contract._RegistrationEve
 async def registration_restated(event: events_contract.RegistrationRestated, uow: UnitOfWork) -> None:
     """A registration as events holds it now (`python -m events restate registrations`), for a database that lacks
     its history: its person is one of the event's registrants again, as it says, for what the event's changes, its
-    cancellation and its organisers' messages tell them; nobody is told anything by it."""
+    cancellation and its organizers' messages tell them; nobody is told anything by it."""
     async with uow:
         await _note_whether_attendees_public(event, uow)
         await uow.notifications.save_registration(event.registration_id, event.scheduled_event_id, event.person_id,
@@ -537,7 +537,7 @@ async def registration_promoted(event: events_contract.RegistrationPromoted, uow
 
 
 async def registration_cancelled(event: events_contract.RegistrationCancelled, uow: UnitOfWork) -> None:
-    """The registrant who cancelled gets a confirmation; one an organiser removed is told so; one whose event was
+    """The registrant who cancelled gets a confirmation; one an organizer removed is told so; one whose event was
     cancelled hears it once (see `event_cancelled`). A calendar entry sent before is cancelled with it."""
     async with uow:
         await _note_whether_attendees_public(event, uow)
@@ -548,7 +548,7 @@ async def registration_cancelled(event: events_contract.RegistrationCancelled, u
             await uow.notifications.add(_event_cancelled(event.scheduled_event_id, event.person_id, event.chapter_id,
                                                          event.registration_id, held_seat))
         elif getattr(event, "removed_by_organiser", False):
-            pass  # RegistrantRemoved (events.access) tells them, with the organiser's reason: see `registrant_removed`
+            pass  # RegistrantRemoved (events.access) tells them, with the organizer's reason: see `registrant_removed`
         else:
             kind = "registration_cancelled" if event.cancelled_by == "registrant" else "registration_removed"
             await uow.notifications.add(Notification.answering(
@@ -558,7 +558,7 @@ async def registration_cancelled(event: events_contract.RegistrationCancelled, u
 
 
 async def registrant_removed(event: events_contract.RegistrantRemoved, uow: UnitOfWork) -> None:
-    """An organiser removed the registrant: they are told so, with the organiser's reason when one was given (it
+    """An organizer removed the registrant: they are told so, with the organizer's reason when one was given (it
     comes on the restricted topic, never the public one). A calendar entry sent before is cancelled with it."""
     async with uow:
         await uow.notifications.add(Notification.answering(
@@ -583,7 +583,7 @@ async def waitlist_closed(event: events_contract.WaitlistClosed, uow: UnitOfWork
 
 async def virtual_access_granted(event: events_contract.VirtualAccessGranted, uow: UnitOfWork) -> None:
     """Keep the link; if the confirmation has already gone without it, send the link on its own, saying so when it
-    replaces one they were given (organisers changed it: their calendar entry moves to it too)."""
+    replaces one they were given (organizers changed it: their calendar entry moves to it too)."""
     join_url = event.join_url.strip()
     async with uow:
         if isinstance(event, events_contract.VirtualAccessGrantedV3):
@@ -813,7 +813,7 @@ async def _sent_again(notification_id: UUID, staff: Principal, may_act: MayAct, 
 
 async def message_registrants(command: commands.MessageRegistrants, staff: Principal, may_act: MayAct,
                               uow: UnitOfWork, now: datetime) -> tuple[Row, bool]:
-    """An organiser's message to the event's registrants (those with a seat, or the waitlist too): one notification
+    """An organizer's message to the event's registrants (those with a seat, or the waitlist too): one notification
     each, recorded with the message in one transaction; a suspended account gets none, nor an erased one (its
     registrations are gone). Audited. The same message_id again is that message, nothing sent again: (it, False).
     Raises MessageBodyInvalid, UnknownEvent, NotYourEvent (`check_organiser`), MessageIdTaken, EventCancelled or

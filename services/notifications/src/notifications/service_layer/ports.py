@@ -58,13 +58,13 @@ class NotificationsRepository(Protocol):
 
     async def note_cancellation(self, scheduled_event_id: UUID, cancelled_at: datetime, revision: int | None,
                                 note: str | None = None) -> None:
-        """The event is cancelled, with what its organisers said to those registered (None: nothing)."""
+        """The event is cancelled, with what its organizers said to those registered (None: nothing)."""
 
     async def note_revision(self, scheduled_event_id: UUID, revision: int) -> None:
         """The event has changed at least this many times (a message read before the update that says so)."""
 
     async def note_attendees_public(self, scheduled_event_id: UUID) -> None:
-        """A registration of the event came on the public topic: its attendees are public (for good: an organiser
+        """A registration of the event came on the public topic: its attendees are public (for good: an organizer
         may change it only while nobody has registered)."""
 
     async def listing(self, scheduled_event_id: UUID) -> Row | None:
@@ -97,7 +97,7 @@ class NotificationsRepository(Protocol):
         after the other (a message's id twice at once, or a sixth message, is told apart)."""
 
     async def event_message(self, message_id: UUID) -> Row | None:
-        """An organiser's message to an event's registrants (`save_event_message`)."""
+        """An organizer's message to an event's registrants (`save_event_message`)."""
 
     async def event_messages(self, scheduled_event_id: UUID, since: datetime | None = None) -> list[Row]:
         """The event's messages to its registrants (sent after `since`), newest first."""

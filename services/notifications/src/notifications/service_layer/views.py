@@ -118,7 +118,7 @@ async def delivery(uow: NotificationsUnitOfWorkPort, notification_id: UUID) -> R
 
 async def event_messages(uow: NotificationsUnitOfWorkPort, scheduled_event_id: UUID,
                          may_act: Callable[[UUID | None], bool]) -> list[Row]:
-    """The organisers' messages to the event's registrants, newest first. Raises UnknownEvent or NotYourEvent."""
+    """The organizers' messages to the event's registrants, newest first. Raises UnknownEvent or NotYourEvent."""
     async with uow:
         check_organiser(await uow.notifications.listing(scheduled_event_id), may_act)
         return await uow.notifications.event_messages(scheduled_event_id)

@@ -1,4 +1,4 @@
-"""The web app as a client of an organisation's OpenID Connect provider (authlib): the provider's discovery
+"""The web app as a client of an organization's OpenID Connect provider (authlib): the provider's discovery
 document and keys (kept an hour), the authorization URL with a PKCE challenge (S256) and a nonce, and the code
 exchanged for an ID token whose signature, issuer, audience, nonce and lifetime are checked here."""
 

@@ -255,14 +255,14 @@ async def _form_page(desk: Desk, event: dict | None, values: dict, zones: tuple[
                        location_limit=LOCATION_LIMIT, link_limit=LINK_LIMIT, **context)
 
 
-# What a copy of an event keeps: all but its dates, which the organiser chooses again (a copy dated as the event it
+# What a copy of an event keeps: all but its dates, which the organizer chooses again (a copy dated as the event it
 # came from would be a second event at the same time, saved by one click too many).
 COPIED = ("title", "description", "kind", "chapter_id", "timezone", "location", "virtual_link", "is_virtual",
           "audience_stages", "attendees_public")
 
 
 async def _event_to_copy(desk: Desk, event_id: str | None) -> dict | None:
-    """The event to start a new one from: one the staff member organises, else none (an empty form)."""
+    """The event to start a new one from: one the staff member organizes, else none (an empty form)."""
     chosen = uuid_or_none(event_id)
     if chosen is None:
         return None
@@ -389,7 +389,7 @@ def _registration_open(event: dict) -> bool:
 
 def _came(entry: dict) -> bool:
     """Whether a registrant came: as events recorded it when the event was held (from the check-ins, unless an
-    organiser recorded otherwise), else whether they were checked in."""
+    organizer recorded otherwise), else whether they were checked in."""
     if entry.get("attended") is not None:
         return bool(entry["attended"])
     return bool(entry.get("checked_in_at"))
@@ -429,7 +429,7 @@ async def close_registration(event_id: UUID, desk: Console, posted: Form) -> Res
     return desk.redirect(f"/console/events/{event_id}?done=registration_closed")
 
 
-# --- an organiser's message to those registered (notifications sends it: email and inbox) ------------------------
+# --- an organizer's message to those registered (notifications sends it: email and inbox) ------------------------
 
 MESSAGE_LIMIT = 2000  # notifications' own
 RECIPIENTS = ("seated", "seated_and_waitlisted")
@@ -457,7 +457,7 @@ async def _message_page(desk: Desk, event: dict, values: dict, status: int = 200
 
 
 async def _event_to_message(desk: Desk, event_id: UUID) -> dict | None:
-    """The event, if its organiser may write to those registered: published, or held (to thank them, say)."""
+    """The event, if its organizer may write to those registered: published, or held (to thank them, say)."""
     event = await _event_to_edit(desk, event_id)
     return event if event and event["state"] in ("published", "completed") else None
 
@@ -548,7 +548,7 @@ async def record_attendance(event_id: UUID, desk: Console, posted: Form) -> Resp
     return desk.redirect(f"/console/events/{event_id}?done=attendance_recorded#r-seated-{person_id}")
 
 
-# As events takes it: what the organisers say to those registered when they cancel, quoted in the email.
+# As events takes it: what the organizers say to those registered when they cancel, quoted in the email.
 CANCELLATION_NOTE_LIMIT = 1000
 
 

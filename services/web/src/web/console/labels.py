@@ -38,11 +38,11 @@ ROSTER_STATUS = {
     "confirmed": C_("Has a seat"),
     "waitlisted": C_("On the waitlist"),
     "cancelled": C_("Cancelled"),
-    "removed": C_("Removed by an organiser"),
+    "removed": C_("Removed by an organizer"),
 }
 # Once the event is held, those still waitlisted waited in vain (events tells them the waitlist closed). Once it is
 # cancelled, events cancels every registration with it, and its roster says "cancelled" of those as of one its
-# registrant cancelled before: which it was is not claimed (a removal by an organiser still says so).
+# registrant cancelled before: which it was is not claimed (a removal by an organizer still says so).
 WAITED_IN_VAIN = C_("Waited: no place came free")
 REGISTRATION_CANCELLED = C_("Registration cancelled")
 
@@ -374,7 +374,7 @@ EMAIL_KINDS = {
     "event_cancelled": C_("An event is cancelled"),
     "event_updated": C_("An event changed"),
     "event_reminder": C_("An event reminder"),
-    "organiser_message": C_("A message from an event's organisers"),
+    "organiser_message": C_("A message from an event's organizers"),
     "waitlist_closed": C_("An event's waitlist closed"),
     "office_hours_booked": C_("Office hours booked"),
     "office_hours_booked_host": C_("Office hours booked (to the host)"),

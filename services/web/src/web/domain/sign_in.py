@@ -186,7 +186,7 @@ class Session:
         return True
 
 
-# --- sign-in through an organisation's identity provider (OpenID Connect) ------------------------------------------
+# --- sign-in through an organization's identity provider (OpenID Connect) ------------------------------------------
 
 OIDC_ATTEMPT_LIFETIME = timedelta(minutes=10)
 

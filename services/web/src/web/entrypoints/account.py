@@ -127,7 +127,7 @@ async def ask_for_link(visitor: Visiting, posted: Form) -> Response:
     return render(visitor, "link_sent.html", email=email)
 
 
-# --- sign in through the organisation's identity provider (OpenID Connect) ---------------------------------------
+# --- sign in through the organization's identity provider (OpenID Connect) ---------------------------------------
 
 def _browser(visitor: Visit) -> str:
     """What binds a provider sign-in, or a sign-in code, to this browser: its session, else its visit cookie (made

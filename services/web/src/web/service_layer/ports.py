@@ -80,7 +80,7 @@ class Mailer(Protocol):
 
 
 class IdentityProvider(Protocol):
-    """An organisation's OpenID Connect provider, as the web app's client of it sees it."""
+    """An organization's OpenID Connect provider, as the web app's client of it sees it."""
 
     async def authorization_url(self, state: str, nonce: str, code_verifier: str) -> str: ...
 

@@ -144,7 +144,7 @@ async def _open_session(link: SignInLink, previous: str | None, now: datetime, u
 
 async def begin_provider_sign_in(browser: str, back_to: str, now: datetime, uow: WebUnitOfWorkPort, *,
                                  provider: IdentityProvider) -> str:
-    """Where to send the browser to sign in at the organisation's provider (authorization code with PKCE). The
+    """Where to send the browser to sign in at the organization's provider (authorization code with PKCE). The
     state, nonce and verifier stay here, bound to this browser (`browser`: its session or visit cookie)."""
     state, nonce, verifier = new_secret(), new_secret(), new_secret() + new_secret()[:21]  # verifier: 64 characters
     async with uow:
