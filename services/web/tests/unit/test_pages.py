@@ -501,8 +501,22 @@ async def test_no_event_for_a_persons_stage_says_the_list_is_for_their_stage_and
     mine = text_of(shown)
     assert ("No upcoming event is open to your stage of training (Undergraduate (pre-med or pre-health)) right now."
             in mine)
-    assert re.search(r'<a href="/profile">Change your training stage</a>', shown)
+    assert "Has your stage of training changed? Update it in your profile" in mine
+    assert re.search(r'<a href="/profile">Update it in your profile</a>', shown)
     assert "No upcoming events right now." in anyone and "stage" not in anyone
+
+
+async def test_the_list_of_events_says_whom_each_is_for_when_it_is_not_for_everyone():
+    # Signed out, every event is listed: a high-school student is told before signing up which ones are theirs.
+    listed = [{"id": str(uuid4()), "title": "Residency interviews", "kind": "virtual_session",
+               "starts_at": "2027-01-05T18:00:00+00:00", "ends_at": "2027-01-05T19:00:00+00:00", "is_virtual": True,
+               "location": None, "timezone": "UTC", "audience_stages": ["medical_student_4", "resident"]},
+              {"id": str(uuid4()), "title": "Open house", "kind": "virtual_session",
+               "starts_at": "2027-01-06T18:00:00+00:00", "ends_at": "2027-01-06T19:00:00+00:00", "is_virtual": True,
+               "location": None, "timezone": "UTC", "audience_stages": []}]
+    async with browser(Services({"GET /v1/events": listed})) as page:
+        cards = text_of((await page.get("/events")).text).split("Open house")
+    assert "For: Medical student, year 4, Resident" in cards[0] and "For:" not in cards[1]
 
 
 async def test_a_full_event_says_so_before_anyone_registers_and_offers_the_waitlist():
