@@ -189,8 +189,8 @@ async def test_every_setting_profiles_refuses_at_once_is_worded_next_to_its_fiel
     assert refused.status_code == 422
     assert field_error(refused.text, "term_months") == "Give a whole number of months from 1 to 60."
     assert field_error(refused.text, "pair_cap") == (
-        "Give a whole number from 1 to 100,000, or leave it empty for no cap.")
-    assert field_error(refused.text, "answer_within_days").startswith("Give a whole number of days from 1 to 365")
+        "Give a cap on pairs: a whole number from 1 to 100,000, or leave it empty for no cap.")
+    assert field_error(refused.text, "answer_within_days").startswith("Give the days to answer a proposal: a whole number from 1 to 365")
 
 
 async def test_a_program_named_as_another_of_its_chapter_is_asked_for_a_name_of_its_own_keeping_what_was_typed(
@@ -226,9 +226,9 @@ async def test_a_number_that_is_not_a_whole_number_is_refused_next_to_its_field_
         refused = await page.post("/console/programs", data={**FULL, "minimum_score": "high", "pair_cap": "2.5",
                                                              "name": "", "pairing_kinds": []})
     assert refused.status_code == 422 and not s.calls_to("profiles", "POST", "/v1/programs")
-    assert field_error(refused.text, "minimum_score") == "Give a whole number from 0 to 100."
+    assert field_error(refused.text, "minimum_score") == "Give a minimum fit score: a whole number from 0 to 100."
     assert field_error(refused.text, "pair_cap") == (
-        "Give a whole number from 1 to 100,000, or leave it empty for no cap.")
+        "Give a cap on pairs: a whole number from 1 to 100,000, or leave it empty for no cap.")
     assert field_error(refused.text, "name") == "Give the program a name."
     assert field_error(refused.text, "pairing_kinds") == "Choose at least one kind of mentorship."
     form = the_form(refused.text, "/console/programs")
@@ -243,14 +243,14 @@ async def test_six_bad_settings_are_all_worded_next_to_their_fields_in_one_answe
         refused = await page.post("/console/programs", data=bad)
     assert refused.status_code == 422 and not s.calls_to("profiles", "POST", "/v1/programs")
     assert field_error(refused.text, "name") == "Give the program a name."
-    assert field_error(refused.text, "minimum_score") == "Give a whole number from 0 to 100."
+    assert field_error(refused.text, "minimum_score") == "Give a minimum fit score: a whole number from 0 to 100."
     assert field_error(refused.text, "term_months") == "Give a whole number of months from 1 to 60."
     assert field_error(refused.text, "cadence_max_days") == (
         "The most days between meetings cannot be fewer than the fewest.")
     assert field_error(refused.text, "group_size") == "Give the size of each group: 2 to 50 people."
     assert field_error(refused.text, "pair_cap") == (
-        "Give a whole number from 1 to 100,000, or leave it empty for no cap.")
-    assert field_error(refused.text, "answer_within_days").startswith("Give a whole number of days from 1 to 365")
+        "Give a cap on pairs: a whole number from 1 to 100,000, or leave it empty for no cap.")
+    assert field_error(refused.text, "answer_within_days").startswith("Give the days to answer a proposal: a whole number from 1 to 365")
 
 
 async def test_changing_settings_words_a_word_and_a_number_out_of_range_at_once(world):
@@ -258,7 +258,7 @@ async def test_changing_settings_words_a_word_and_a_number_out_of_range_at_once(
     async with as_(world, "admin")[0] as page:
         refused = await page.post(settings(world), data={**FULL, "minimum_score": "high", "term_months": "0"})
     assert refused.status_code == 422 and not s.calls_to("profiles", "PATCH")
-    assert field_error(refused.text, "minimum_score") == "Give a whole number from 0 to 100."
+    assert field_error(refused.text, "minimum_score") == "Give a minimum fit score: a whole number from 0 to 100."
     assert field_error(refused.text, "term_months") == "Give a whole number of months from 1 to 60."
 
 

@@ -158,10 +158,10 @@ PROGRAM_PROBLEMS = {
     "format": C_("Choose one-to-one or groups."),
     "group_size": C_("Give the size of each group: 2 to 50 people."),
     "pairing_mode": C_("Choose how pairs form."),
-    "pair_cap": C_("Give a whole number from 1 to 100,000, or leave it empty for no cap."),
-    "answer_within_days": C_("Give a whole number of days from 1 to 365, or leave it empty for the platform's "
-                             "default."),
-    "minimum_score": C_("Give a whole number from 0 to 100."),
+    "pair_cap": C_("Give a cap on pairs: a whole number from 1 to 100,000, or leave it empty for no cap."),
+    "answer_within_days": C_("Give the days to answer a proposal: a whole number from 1 to 365, or leave it empty "
+                             "for the platform's default."),
+    "minimum_score": C_("Give a minimum fit score: a whole number from 0 to 100."),
     "pairing_kinds": C_("Choose at least one kind of mentorship."),
 }
 # What an event's field needs, when it is missing or events refuses it as malformed (`invalid_request`).
