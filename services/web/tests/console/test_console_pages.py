@@ -992,7 +992,7 @@ async def test_who_registers_for_a_new_event_is_kept_from_other_teams_unless_the
         [offered] = re.findall(r'<input type="checkbox" id="attendees_public" name="attendees_public"[^>]*>', blank)
         assert "checked" not in offered
         # What leaving it unticked also does (notifications' `about_event`), so the organizer can weigh it.
-        assert "those emails leave its title out of their subject lines" in blank
+        assert "the platform's emails leave its title out of their subject lines" in blank
         await page.post("/console/events/new", data=form)
         kept = s.calls_to("events", "POST", "/v1/events")[-1].body
         await page.post("/console/events/new", data={**form, "title": "Career fair", "attendees_public": "on"})

@@ -56,6 +56,22 @@ async def test_closing_registration_is_offered_only_while_it_is_open_and_the_eve
     assert close not in draft.text
 
 
+async def test_a_draft_shows_what_publishing_it_announces_to_check_it_before_it_goes_out(world):
+    event = soon(world)
+    event.update(state="draft", kind="career_fair", is_virtual=False, location="Rush Medical College, Room 500",
+                 capacity=120, audience_stages=["high_school", "undergraduate"],
+                 description="Meet the programs.\n\nBring questions.")
+    async with as_(world, "coordinator")[0] as page:
+        draft = " ".join((await page.get(f"/console/events/{event['id']}")).text.split())
+        event["state"] = "published"
+        published = (await page.get(f"/console/events/{event['id']}")).text
+    facts = draft.split("What publishing announces")[1]
+    for said in ("Career fair", "Rush Medical College, Room 500", "<dd>120</dd>", "High-school student",
+                 "<p>Meet the programs.</p><p>Bring questions.</p>"):
+        assert said in facts, said
+    assert "What publishing announces" not in published
+
+
 async def test_another_chapters_coordinator_cannot_close_its_registration(world):
     s, other = world["s"], world["other_event"]
     async with as_(world, "coordinator")[0] as page:
