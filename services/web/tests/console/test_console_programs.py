@@ -190,7 +190,7 @@ async def test_every_setting_profiles_refuses_at_once_is_worded_next_to_its_fiel
     assert field_error(refused.text, "term_months") == "Give a whole number of months from 1 to 60."
     assert field_error(refused.text, "pair_cap") == (
         "Give a cap on pairs: a whole number from 1 to 100,000, or leave it empty for no cap.")
-    assert field_error(refused.text, "answer_within_days").startswith("Give the days to answer a proposal: a whole number from 1 to 365")
+    assert field_error(refused.text, "answer_within_days").startswith("Give the days to answer a proposal")
 
 
 async def test_a_program_named_as_another_of_its_chapter_is_asked_for_a_name_of_its_own_keeping_what_was_typed(
@@ -250,7 +250,7 @@ async def test_six_bad_settings_are_all_worded_next_to_their_fields_in_one_answe
     assert field_error(refused.text, "group_size") == "Give the size of each group: 2 to 50 people."
     assert field_error(refused.text, "pair_cap") == (
         "Give a cap on pairs: a whole number from 1 to 100,000, or leave it empty for no cap.")
-    assert field_error(refused.text, "answer_within_days").startswith("Give the days to answer a proposal: a whole number from 1 to 365")
+    assert field_error(refused.text, "answer_within_days").startswith("Give the days to answer a proposal")
 
 
 async def test_changing_settings_words_a_word_and_a_number_out_of_range_at_once(world):
