@@ -265,6 +265,7 @@ async def test_changing_a_filter_of_participants_keeps_focus_on_it_and_announces
         page = await context.new_page()
         try:
             await page.goto("/console/people")
+            await page.get_by_text("More filters").click()
             role = page.locator("#role")
             await role.focus()
             async with page.expect_response(lambda r: "/console/people?" in r.url):

@@ -435,6 +435,16 @@ async def test_the_list_of_peoples_account_filter_says_both_states_of_an_account
     assert f'<option value="true" >{suspended}</option>' in account
 
 
+async def test_the_filters_beyond_a_name_stay_folded_until_one_is_chosen_so_a_phone_reaches_whom_they_found(world):
+    async with as_(world, "coordinator")[0] as page:
+        plain = (await page.get("/console/people")).text
+        named = (await page.get("/console/people?q=Ana")).text
+        narrowed = (await page.get("/console/people?role=mentor")).text
+    assert '<details class="more-filters">' in plain and '<details class="more-filters">' in named
+    assert '<details class="more-filters" open>' in narrowed
+    assert plain.index('id="q"') < plain.index("More filters") < plain.index('id="role"')
+
+
 @pytest.mark.parametrize("language, event_said, measure_said", [
     ("en", "Cancelled", '<th scope="col">Completed</th>'), ("es", "Cancelado", '<th scope="col">Completadas</th>')])
 async def test_a_word_said_of_an_event_or_a_count_agrees_with_it_in_spanish(world, language, event_said,
