@@ -265,8 +265,9 @@ async def test_changing_a_filter_of_participants_keeps_focus_on_it_and_announces
         page = await context.new_page()
         try:
             await page.goto("/console/people")
-            await page.get_by_text("More filters").click()
+            await page.get_by_text("More filters").click()  # folded until one is chosen
             role = page.locator("#role")
+            await role.wait_for(state="visible")
             await role.focus()
             async with page.expect_response(lambda r: "/console/people?" in r.url):
                 await page.keyboard.press("ArrowDown")
