@@ -34,6 +34,7 @@ class NotificationsSettings(MailingSettings):
     sending_lease_seconds: float = Field(default=120.0, validation_alias="SENDING_LEASE_SECONDS")
     smtp_retry_base_seconds: float = Field(default=30.0, validation_alias="SMTP_RETRY_BASE_SECONDS")
     access_link_grace_seconds: float = Field(default=10.0, validation_alias="ACCESS_LINK_GRACE_SECONDS")
+    welcome_grace_seconds: float = Field(default=10.0, ge=0, validation_alias="WELCOME_GRACE_SECONDS")
     digest_period_seconds: float = Field(default=24 * 3600.0, validation_alias="DIGEST_PERIOD_SECONDS")
     # How often each instance counts the emails due and not yet sent, for /metrics (a query over the due ones).
     unsent_watch_seconds: float = Field(default=15.0, gt=0, validation_alias="UNSENT_WATCH_SECONDS")
@@ -52,6 +53,7 @@ class NotificationsSettings(MailingSettings):
             lease_seconds=self.sending_lease_seconds,
             retry_base_seconds=self.smtp_retry_base_seconds,
             access_link_grace_seconds=self.access_link_grace_seconds,
+            welcome_grace_seconds=self.welcome_grace_seconds,
             context_wait_seconds=self.dispatch_poll_seconds,
             digest_period=timedelta(seconds=self.digest_period_seconds),
         )

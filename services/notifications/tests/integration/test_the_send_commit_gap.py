@@ -77,7 +77,7 @@ async def test_a_message_has_ended_at_the_smtp_server_before_its_hand_over_is_an
     await handlers.person_registered(pr.PersonRegistered(person_id=person, chapter_id=None, stage="undergraduate"),
                                      NotificationsUnitOfWork(direct))
     sending = asyncio.create_task(dispatch_due(lambda: NotificationsUnitOfWork(proxied), renderer(), mailer,
-                                               DispatchPolicy()))
+                                               DispatchPolicy(welcome_grace_seconds=0)))
     try:
         async def handed_over() -> bool:
             return bool(await direct.fetchval(

@@ -292,7 +292,7 @@ KINDS_TOLD = frozenset({
     "office_hours_cancelled", "office_hours_link_given", "daily_digest", "organiser_message",
 })
 
-POLICY = DispatchPolicy(access_link_grace_seconds=0)
+POLICY = DispatchPolicy(access_link_grace_seconds=0, welcome_grace_seconds=0)
 
 
 async def told(language: str) -> FakeUnitOfWork:

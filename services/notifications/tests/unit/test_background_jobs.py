@@ -23,12 +23,16 @@ def render(notification, context):
 
 
 async def welcomed(uow, how_many: int) -> None:
-    """People who registered and can be reached: a welcome is due to each."""
+    """People who registered and can be reached: a welcome is due to each (at once, the dispatcher told to wait no
+    time for an invitation that would withdraw it)."""
     for _ in range(how_many):
         person = uuid4()
         uow.notifications.contacts[person] = {"email": f"{person}@example.org", "display_name": "X"}
         await handlers.person_registered(PersonRegistered(person_id=person, chapter_id=None, stage="undergraduate"),
                                          uow)
+
+
+AT_ONCE = NotificationsSettings.offline(welcome_grace_seconds=0)  # no wait for an invitation withdrawing a welcome
 
 
 def figures() -> jobs.EmailFigures:
@@ -49,7 +53,7 @@ async def test_an_email_whose_template_fails_is_counted_apart_from_those_the_smt
     def broken(notification, context):
         raise KeyError("a parameter the template expects")
 
-    job = asyncio.create_task(jobs.run_dispatcher(lambda: uow, broken, mailer, NotificationsSettings.offline(),
+    job = asyncio.create_task(jobs.run_dispatcher(lambda: uow, broken, mailer, AT_ONCE,
                                                   counted)())
     try:
         await eventually(lambda: counted.emails.labels("unrenderable")._value.get() == 1, timeout=5,
@@ -80,7 +84,8 @@ class StallingMailer(FakeMailer):
 async def test_a_full_batch_is_followed_at_once_by_the_next():
     uow, mailer = FakeUnitOfWork(notifications=FakeNotifications()), FakeMailer()
     await welcomed(uow, 3)
-    hourly = NotificationsSettings.offline(dispatch_batch_size=1, dispatch_poll_seconds=3600)
+    hourly = NotificationsSettings.offline(dispatch_batch_size=1, dispatch_poll_seconds=3600,
+                                            welcome_grace_seconds=0)
     counted = figures()
     job = asyncio.create_task(jobs.run_dispatcher(lambda: uow, render, mailer, hourly, counted)())
     try:
@@ -95,7 +100,7 @@ async def test_a_full_batch_is_followed_at_once_by_the_next():
 async def test_a_dispatcher_stopped_mid_batch_sends_and_records_the_batch_then_closes_its_mailer():
     uow, mailer = FakeUnitOfWork(notifications=FakeNotifications()), StallingMailer()
     await welcomed(uow, 2)
-    job = asyncio.create_task(jobs.run_dispatcher(lambda: uow, render, mailer, NotificationsSettings.offline(),
+    job = asyncio.create_task(jobs.run_dispatcher(lambda: uow, render, mailer, AT_ONCE,
                                                       figures())())
     await asyncio.wait_for(mailer.sending.wait(), timeout=5)
     job.cancel()

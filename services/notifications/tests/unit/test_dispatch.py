@@ -43,7 +43,7 @@ from plumbing.testing import FakeUnitOfWork
 from .fakes import FakeMailer, FakeNotifications
 
 # No waiting between tries, nor for context that has not arrived: each dispatch is the next pass.
-POLICY = DispatchPolicy(retry_base_seconds=0, context_wait_seconds=0, database_wait_seconds=0)
+POLICY = DispatchPolicy(retry_base_seconds=0, context_wait_seconds=0, database_wait_seconds=0, welcome_grace_seconds=0)
 
 
 RENDER = Renderer(Links("https://app.mentorship.example"), UnsubscribeTokens("s" * 32),

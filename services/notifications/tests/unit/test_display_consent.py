@@ -19,7 +19,7 @@ from plumbing.testing import FakeUnitOfWork
 
 from .fakes import FakeMailer, FakeNotifications
 
-POLICY = DispatchPolicy(retry_base_seconds=0, context_wait_seconds=0)
+POLICY = DispatchPolicy(retry_base_seconds=0, context_wait_seconds=0, welcome_grace_seconds=0)
 RENDER = Renderer(Links("https://app.mentorship.example"), UnsubscribeTokens("s" * 32),
                   "Mentorship <no-reply@mentorship.example>")
 SHOWN = {"first_generation": "First in my family to go to college", "race_ethnicity": "Afro-Latina"}

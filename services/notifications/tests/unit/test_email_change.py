@@ -20,7 +20,7 @@ from .fakes import FakeMailer, FakeNotifications
 
 WEB = "https://app.mentorship.example"
 NOW = datetime(2027, 3, 3, 17, tzinfo=UTC)
-POLICY = DispatchPolicy(retry_base_seconds=0, context_wait_seconds=0)
+POLICY = DispatchPolicy(retry_base_seconds=0, context_wait_seconds=0, welcome_grace_seconds=0)
 TOKEN = "k3Yq9-single-use-secret-Zt0"
 PATH = pr.email_confirmation_path(TOKEN)
 

@@ -17,7 +17,7 @@ from plumbing.testing import FakeUnitOfWork
 from .fakes import FakeMailer, FakeNotifications
 from .samples import WEB, renderer
 
-POLICY = DispatchPolicy(retry_base_seconds=0, context_wait_seconds=0, access_link_grace_seconds=0)
+POLICY = DispatchPolicy(retry_base_seconds=0, context_wait_seconds=0, access_link_grace_seconds=0, welcome_grace_seconds=0)
 NOW = datetime(2027, 3, 3, 17, tzinfo=UTC)  # 11:00 in Chicago
 TWO_PM_TOMORROW = datetime(2027, 3, 4, 20, tzinfo=UTC)  # in Chicago
 

@@ -20,7 +20,7 @@ from plumbing.testing import FakeUnitOfWork
 from . import samples
 from .fakes import FakeMailer, FakeNotifications
 
-POLICY = DispatchPolicy(retry_base_seconds=0, context_wait_seconds=0, access_link_grace_seconds=0)
+POLICY = DispatchPolicy(retry_base_seconds=0, context_wait_seconds=0, access_link_grace_seconds=0, welcome_grace_seconds=0)
 LINKS = Links("https://app.mentorship.example")
 RENDER = Renderer(LINKS, UnsubscribeTokens("s" * 32), "Mentorship <no-reply@mentorship.example>")
 COMPOSER = inbox_composer(LINKS)

@@ -16,7 +16,7 @@ from plumbing.testing import FakeUnitOfWork
 from .fakes import FakeMailer, FakeNotifications
 from .samples import renderer
 
-POLICY = DispatchPolicy(retry_base_seconds=0, context_wait_seconds=0, access_link_grace_seconds=0)
+POLICY = DispatchPolicy(retry_base_seconds=0, context_wait_seconds=0, access_link_grace_seconds=0, welcome_grace_seconds=0)
 NOW = datetime(2027, 3, 3, 17, tzinfo=UTC)
 REASON = "This workshop is for first-year students; you have registered for the second-year one."
 

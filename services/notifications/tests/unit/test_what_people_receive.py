@@ -34,7 +34,7 @@ from plumbing.testing import FakeUnitOfWork
 from .fakes import FakeMailer, FakeNotifications
 from .samples import MAIL_FROM, WEB, renderer
 
-POLICY = DispatchPolicy(retry_base_seconds=0, context_wait_seconds=0, access_link_grace_seconds=0)
+POLICY = DispatchPolicy(retry_base_seconds=0, context_wait_seconds=0, access_link_grace_seconds=0, welcome_grace_seconds=0)
 NOW = datetime(2027, 3, 3, 17, tzinfo=UTC)  # 9:00 in Los Angeles
 
 
@@ -2031,6 +2031,27 @@ async def test_someone_a_coordinator_invites_is_sent_the_invitation_alone_not_a_
                                                    chapter_id=None, role="mentor"), uow)
 
     assert [message.to.split(".")[0] for message in await sent(uow)] == ["sam"]
+
+
+async def test_a_welcome_waits_a_little_for_an_invitation_that_withdraws_it_and_goes_once_none_came():
+    # A program keeping its members private sends its invitations on another topic than registrations: one can be
+    # read after the sender's next round.
+    uow, waiting = new_uow(), DispatchPolicy(retry_base_seconds=0, context_wait_seconds=0,
+                                             access_link_grace_seconds=0, welcome_grace_seconds=10)
+    invitee, signed_up = await person(uow, "Kevin Walsh"), await person(uow, "Sam Okafor")
+    for someone in (invitee, signed_up):
+        await handlers.person_registered(pr.PersonRegisteredV2(person_id=someone, chapter_id=None, stage="resident"),
+                                         uow)
+    mailer = FakeMailer()
+    await dispatch_due(lambda: uow, renderer(), mailer, waiting, clock=lambda: NOW)
+    assert mailer.sent == []
+    await handlers.person_invited(pr.PrivatePersonInvited(invitation_id=uuid4(), person_id=invitee,
+                                                          program_id=uuid4(), chapter_id=None, role="mentor"), uow)
+    later = NOW + timedelta(seconds=11)
+    uow.notifications.clock = lambda: later
+    await dispatch_due(lambda: uow, renderer(), mailer, waiting, clock=lambda: later)
+
+    assert [message.to.split(".")[0] for message in mailer.sent] == ["sam"]
 
 
 async def test_a_changed_join_link_is_told_as_changed_and_moves_the_calendar_entry_to_the_new_link():

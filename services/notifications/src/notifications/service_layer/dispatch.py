@@ -72,6 +72,10 @@ class DispatchPolicy:
     # An event's note to those registered travels with its cancellation on the catalogue: a registrant's cancellation
     # read first (events.registrations) waits this long for it.
     cancellation_grace_seconds: float = 10.0
+    # Someone a coordinator's invitation registered is welcomed by the invitation, which withdraws the welcome their
+    # registration made: it follows the registration, on another topic when its program keeps its members private,
+    # so a welcome waits this long for it.
+    welcome_grace_seconds: float = 10.0
     # How soon to look again at a notification whose context (a partner's contact, an event) has not arrived.
     context_wait_seconds: float = 1.0
     digest_period: timedelta = timedelta(days=1)
@@ -179,6 +183,9 @@ async def context_for(notification: Notification, uow: NotificationsUnitOfWorkPo
     chapter_name = await repo.chapter_name(notification.chapter_id) if notification.chapter_id else None
     if notification.kind == "email_change":
         return {**_email_change_context(notification, now), "chapter_name": chapter_name}
+    if (notification.kind == "welcome" and not reread
+            and now - (notification.created_at or now) < timedelta(seconds=policy.welcome_grace_seconds)):
+        raise MissingContext("the invitation that would withdraw it, if one follows")
     context = {**parameters, "recipient": await repo.contact(notification.person_id)}
     if notification.kind == "email_changed":
         if context["recipient"] is None:

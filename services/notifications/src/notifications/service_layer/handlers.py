@@ -152,8 +152,9 @@ async def person_registered(event: profiles_contract.PersonRegistered, uow: Unit
 
 async def person_invited(event: profiles_contract.PersonInvited, uow: UnitOfWork) -> None:
     """The web app mails a coordinator's invitation, which is their welcome: one registered by the invitation (in
-    the same transaction, so read just before this) is not also welcomed to an account they never made, in a
-    language nobody asked them for."""
+    the same transaction, read before this, maybe on another topic) is not also welcomed to an account they never
+    made, in a language nobody asked them for. The welcome waits a little for this (the dispatcher's
+    `welcome_grace_seconds`)."""
     async with uow:
         await uow.notifications.withdraw_unsent([event.person_id], ("welcome",), {})
         await uow.commit()
