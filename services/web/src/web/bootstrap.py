@@ -27,7 +27,7 @@ from .adapters.rendering import Renderer
 from .adapters.service_tokens import ServiceTokens
 from .adapters.services import ServiceClients, ServiceError
 from .config import WebSettings
-from .entrypoints import account, catalogue, consumers, events, jobs, mentorship, notices
+from .entrypoints import account, catalogue, consumers, events, jobs, labels, mentorship, notices
 from .entrypoints.web import (
     CsrfRefused,
     SecurityHeaders,
@@ -73,7 +73,7 @@ def build_app(settings: ServiceSettings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.new_unit_of_work = new_unit_of_work
     app.state.clients = clients
-    app.state.renderer = Renderer(HERE / "templates", HERE / "translations")
+    app.state.renderer = Renderer(HERE / "templates", HERE / "translations", labels.IDENTITY_SUGGESTIONS)
     app.state.oidc = None
     if settings.oidc_enabled:
         assert settings.oidc_discovery_url and settings.oidc_client_id  # the settings refuse to start otherwise

@@ -179,6 +179,24 @@ async def test_a_proposal_whose_partner_is_not_named_yet_is_called_by_its_progra
     assert "Responde a la mentoría propuesta en B" in spanish
 
 
+async def test_a_partners_answer_about_who_they_are_reads_in_the_readers_language_when_the_pages_suggest_it():
+    _, visitor, _ = services()
+    page = await dashboard(visitor)
+    mentoring = next(v for v in page["pairings"] if v["role"] == "mentor")
+    mentoring["partner"] = {**partner(str(uuid4())), "identity": {"first_generation": "Sí",
+                                                                  "race_ethnicity": "Afro-Caribbean",
+                                                                  "gender_identity": "woman"}}
+    renderer = Renderer(Path(web.__file__).parent / "templates", Path(web.__file__).parent / "translations",
+                        labels.IDENTITY_SUGGESTIONS)
+    base = {"csrf": "x", "session": None, "tz": "UTC", "path": "/", "labels": labels, "signed_in": True,
+            "htmx": False, "oidc_name": None}
+    english = renderer.render("en", "dashboard.html", {**page, **base, "pairings": [mentoring], "lang": "en"})
+    spanish = renderer.render("es", "dashboard.html", {**page, **base, "pairings": [mentoring], "lang": "es"})
+    assert "First in my family to go to college: Yes" in english and "Sí" not in english
+    assert "Afro-Caribbean" in english and "Afro-Caribbean" in spanish, "their own words stay theirs"
+    assert "Gender identity: Woman" in english and "Mujer" in spanish
+
+
 async def test_a_mentor_reads_why_they_were_paired_from_their_own_side():
     _, visitor, _ = services()
     page = await dashboard(visitor)

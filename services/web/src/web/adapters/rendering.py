@@ -7,6 +7,7 @@ One Jinja environment per language, each with its translations installed, so ren
 from __future__ import annotations
 
 import io
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache, partial
 from pathlib import Path
@@ -27,6 +28,8 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from ..domain.words import letters_and_digits
 
 LANGUAGES = ("en", "es")
 # The conventions dates and times are written in, as the emails write them (notifications' `i18n.LANGUAGES`).
@@ -102,7 +105,10 @@ def install(environment: Environment, catalogue: NullTranslations) -> None:
 
 
 class Renderer:
-    def __init__(self, templates: Path, translations: Path) -> None:
+    def __init__(self, templates: Path, translations: Path,
+                 suggested_answers: Mapping[str, Iterable[str]] | None = None) -> None:
+        """`suggested_answers`: by identity attribute, the answers the pages suggest (in English, translated like
+        any message): one given in any language is shown in the reader's (`answer` filter)."""
         self._environments: dict[str, Environment] = {}
         self._translations: dict[str, NullTranslations] = {}
         for language in LANGUAGES:
@@ -117,8 +123,18 @@ class Renderer:
             environment.filters["deadline"] = _as_deadline(environment.filters["when"])
             environment.filters["deadline_day"] = _as_deadline(environment.filters["day"])
             environment.filters["zone_name"] = partial(zone_name, language=language)
+            environment.filters["answer"] = partial(self._answer, language)
             self._environments[language] = environment
             self._translations[language] = catalogue
+        self._suggested = {(attribute, letters_and_digits(self.gettext(language, answer))): answer
+                           for attribute, answers in (suggested_answers or {}).items() for answer in answers
+                           for language in LANGUAGES}
+
+    def _answer(self, language: str, value: str, attribute: str) -> str:
+        """A partner's answer about who they are, in the reader's language when it is one the pages suggest (a
+        Spanish speaker's "Sí" reads "Yes" in English); else as they wrote it."""
+        suggested = self._suggested.get((attribute, letters_and_digits(value)))
+        return self.gettext(language, suggested) if suggested else value
 
     def gettext(self, language: str, message: str) -> str:
         return _without_context(self._translations.get(language, self._translations[DEFAULT_LANGUAGE]).gettext(message))

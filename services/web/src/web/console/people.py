@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import csv as csv_module  # `csv` names the file's text here
 import io
-import unicodedata
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -19,6 +18,7 @@ from fastapi.responses import Response
 from ..adapters.rendering import LANGUAGES
 from ..adapters.services import ServiceError
 from ..domain.sign_in import SignInLink, digest, new_secret
+from ..domain.words import letters_and_digits
 from ..entrypoints import labels as participant_labels
 from ..entrypoints.web import Form
 from . import labels
@@ -440,13 +440,6 @@ async def _csv_of(posted) -> str | None:
     return pasted if pasted.strip() else None
 
 
-def _letters_and_digits(words: str) -> str:
-    """'Médico o médica de planta' → 'medicoomedicadeplanta': how a cell is matched, whatever its case, accents,
-    spaces and punctuation."""
-    plain = unicodedata.normalize("NFKD", words).encode("ascii", "ignore").decode()
-    return "".join(c for c in plain.casefold() if c.isalnum())
-
-
 def _stage_codes(desk: Desk) -> dict[str, str]:
     """Each training stage by what a coordinator's spreadsheet may call it: its code, or its name in English or
     Spanish, with or without what the name adds in brackets ('Undergraduate')."""
@@ -455,7 +448,7 @@ def _stage_codes(desk: Desk) -> dict[str, str]:
         for language in LANGUAGES:
             named = desk.renderer.gettext(language, label)
             for words in (code, named, named.split(" (")[0]):
-                known[_letters_and_digits(words)] = code
+                known[letters_and_digits(words)] = code
     return known
 
 
@@ -485,7 +478,7 @@ def _rows(text: str) -> list[list[str]] | None:
 
 def _header(row: list[str]) -> list[str]:
     """A header row's cells as the columns they name (a cell naming none kept, lower-cased, for profiles)."""
-    return [COLUMN_NAMES.get(_letters_and_digits(cell), cell.strip().lower()) for cell in row]
+    return [COLUMN_NAMES.get(letters_and_digits(cell), cell.strip().lower()) for cell in row]
 
 
 def _header_problem(desk: Desk, text: str) -> str | None:
@@ -521,7 +514,7 @@ def _as_profiles_reads(desk: Desk, text: str) -> str:
     writer = csv_module.writer(out, lineterminator="\n")
     for number, row in enumerate(rows):
         if number and column is not None and column < len(row) and (
-                code := codes.get(_letters_and_digits(row[column]))):
+                code := codes.get(letters_and_digits(row[column]))):
             row[column] = code
         writer.writerow(row)
     return out.getvalue()
