@@ -579,8 +579,19 @@ async def test_a_mentorship_page_says_where_to_write_to_the_coordinators_of_its_
                               "contact_email": "mentoring@chicago.example"}]})
     async with browser(services, ME) as page:
         shown = " ".join((await page.get(f"/mentorships/{PAIRING}")).text.split())
-    assert ("Questions about this mentorship, or a partner who stopped answering? Write to your chapter's "
-            'coordinators: <a href="mailto:mentoring@chicago.example">mentoring@chicago.example</a>') in shown
+    concern = shown.split('<h2 id="concern">If something is wrong</h2>')[1].split("<h2>End early</h2>")[0]
+    assert ("Tell your chapter's coordinators: "
+            '<a href="mailto:mentoring@chicago.example">mentoring@chicago.example</a>. You do not have to end the '
+            "mentorship first") in concern
+    assert "If someone is in danger now, call 911." in concern
+
+
+async def test_with_no_chapter_to_write_to_a_worry_is_told_the_way_the_platform_hears_it_ending_for_conduct():
+    async with browser(its_page(a_pairing_of_mine("active")), ME) as page:
+        shown = " ".join((await page.get(f"/mentorships/{PAIRING}")).text.split())
+    concern = shown.split('<h2 id="concern">If something is wrong</h2>')[1].split("<h2>End early</h2>")[0]
+    assert "with the reason “A problem of conduct”: a coordinator of the program looks into what happened" in concern
+    assert "mailto:" not in concern
 
 
 async def test_one_whose_partner_stopped_answering_may_end_the_mentorship_saying_so():
