@@ -592,6 +592,10 @@ class PairingEndedV3(PairingEndedV2):
     ended_by: Role | None = Field(  # type: ignore[assignment]  # null when the program ended it
         description="The side that ended it; null when the program did")
     ended_by_program: bool = Field(default=False, description="True when a coordinator or an administrator ended it")
+    reason_code: str = Field(
+        description="Why, a code never free text: not_a_good_fit, schedule_conflict, no_longer_available, goals_met, "
+                    "relocated, conduct, not_responding (the other side stopped answering), other, reassigned (the "
+                    "program ended it to pair the mentee with another mentor); or " + _LEFT)
 
     example = {**_PAIRING, "ended_by": None, "reason_code": "conduct", "ended_by_program": True}
 

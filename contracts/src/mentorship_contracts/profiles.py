@@ -649,13 +649,20 @@ class ConsentChangedV2(ConsentChanged):
 class EnrollmentChangedV4(EnrollmentChangedV3):
     """An enrollment changed; `changed_fields` names what.
 
-    Version 4 adds `paused`: a mentor who paused takes no new mentee in this enrollment until they resume (their
-    places are not free meanwhile). Version 3 and before mean not paused."""
+    Version 4 adds `paused`: a mentor who paused takes no new mentee in this enrollment, and a mentee who paused is
+    proposed to no mentor, until they resume (their places are not free meanwhile). Version 3 and before mean not
+    paused."""
 
     closed_schema = True
     schema_version: Literal[4] = 4
 
     paused: Paused = False
+    changed_fields: list[str] = Field(
+        default_factory=list,
+        description="Names of what changed, never their old values: fields of this event (capacity, approval, "
+                    "paused, ...), and some it does not carry: goals (a mentee's, kept from other teams), "
+                    "paused_because (why a paused enrollment is paused) and review_reason (held for, or released from, "
+                    "a coordinator's review). Skip a name you do not know.")
 
     example = {**EnrollmentChangedV3.example, "changed_fields": ["paused"], "paused": True}
 

@@ -79,9 +79,11 @@ CATALOGUE: tuple[Topic, ...] = (
     # The web app is named: it owns no topic, and reading this one (to sign erased people out) is what makes it a
     # principal of the platform's Kafka (plumbing.kafka_access.platform_services).
     Topic(profiles.PEOPLE, "profiles", "person_id", Classification.PUBLIC,
-          "People registered, updated and erased: ids, chapter and training stage only", consumers=("web",)),
+          "People registered, updated, suspended and erased (ids, chapter and training stage only); staff roles "
+          "changed; invitations to programs whose members are public", consumers=("web",)),
     Topic(profiles.ENROLLMENTS, "profiles", "enrollment_id", Classification.PUBLIC,
-          "Enrollments in programs as mentee or mentor, mentor approval"),
+          "Enrollments as mentee or mentor, and mentor approval, in programs whose members are public "
+          "(program_defined v5 members_public)"),
     Topic(profiles.PRIVATE_ENROLLMENTS, "profiles", "enrollment_id", Classification.RESTRICTED,
           "Enrollments in programs that keep who takes part from other teams: created, changed, withdrawn, mentor "
           "approval (each the twin of its profiles.enrollments event)",
@@ -95,20 +97,22 @@ CATALOGUE: tuple[Topic, ...] = (
           consumers=("matching",),
           retention_ms=7 * DAY_MS),
     Topic(matching.PAIRINGS, "matching", "program_id", Classification.PUBLIC,
-          "The mentorship lifecycle: proposed, confirmed, declined, ended, renewed, completed, overdue; people "
-          "who stopped answering"),
+          "The mentorship lifecycle in programs whose members are public: proposed, confirmed, declined, ended, "
+          "renewed, completed, overdue; people who stopped answering"),
     Topic(matching.WAITLIST, "matching", "program_id", Classification.PUBLIC,
-          "Mentees waiting for a mentor, with their position"),
+          "Mentees waiting for a mentor, with their position, in programs whose members are public"),
     Topic(matching.PRIVATE_PAIRINGS, "matching", "program_id", Classification.RESTRICTED,
           "Pairings, waitlist places and rounds in programs that keep who takes part from other teams (each the twin "
           "of its matching.pairings, matching.waitlist or matching.rounds event)",
           consumers=("notifications", "profiles"), retention_ms=7 * DAY_MS),
     Topic(matching.ROUNDS, "matching", "program_id", Classification.PUBLIC,
-          "Matching rounds run by coordinators: how many were paired and how many were not"),
+          "Matching rounds run by coordinators, in programs whose members are public: how many were paired and how "
+          "many were not"),
     Topic(events.CATALOGUE, "events", "scheduled_event_id", Classification.PUBLIC,
           "Career fairs, sessions, office hours and the conference: published, updated, cancelled"),
     Topic(events.REGISTRATIONS, "events", "scheduled_event_id", Classification.PUBLIC,
-          "Registrations confirmed, waitlisted, promoted, cancelled; attendance"),
+          "Registrations confirmed, waitlisted, promoted, cancelled, and attendance, of events whose organizers let "
+          "other teams see who registers (attendees_public)"),
     Topic(events.ACCESS, "events", "scheduled_event_id", Classification.RESTRICTED,
           "Join links of virtual events, for confirmed registrants only; an organiser's reason for removing a "
           "registrant, for that registrant only, sealed under their data key", consumers=("notifications",),
