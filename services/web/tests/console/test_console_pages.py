@@ -464,10 +464,9 @@ async def test_a_file_a_spreadsheet_saved_with_semicolons_or_tabs_is_read_as_its
 
 
 @pytest.mark.parametrize("language, said", [
-    ("en", "The first line names the columns. Yours names Full Name, Email; it also needs stage (the columns are "
-           "name, email and stage)."),
-    ("es", "La primera línea nombra las columnas. La tuya nombra Full Name, Email; también necesita stage (las "
-           "columnas son name, email y stage).")])
+    ("en", "The first line names the columns. Yours names Full Name, Email; it also needs a column stage."),
+    ("es", "La primera línea nombra las columnas. La tuya nombra Full Name, Email; también necesita una columna "
+           "etapa.")])
 async def test_a_file_whose_first_line_names_other_columns_is_told_which_columns_it_lacks(world, language, said):
     s, program = world["s"], world["program"]
     async with as_(world, "coordinator", language)[0] as page:
@@ -2163,7 +2162,8 @@ async def test_inviting_from_a_file_with_only_its_header_row_asks_for_a_file_wit
 @pytest.mark.parametrize("csv, words", [
     ("Maria Lopez, maria@example.org, Resident\n", "The first line names the columns, and yours holds a person"),
     ("Name;Phone;Year\nMaria Lopez;555;Resident\n",
-     "The first line names the columns. Yours names Name, Phone, Year; it also needs email, stage")])
+     "The first line names the columns. Yours names Name, Phone, Year; it also needs a column email, a column "
+     "stage")])
 async def test_a_file_whose_first_line_names_no_columns_is_refused_as_a_whole_keeping_the_text_to_mend(world, csv, words):
     s, program = world["s"], world["program"]
     async with as_(world, "coordinator")[0] as page:

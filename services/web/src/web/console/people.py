@@ -466,6 +466,8 @@ COLUMN_NAMES = {"name": "name", "fullname": "name", "nombre": "name", "nombrecom
                 "stage": "stage", "trainingstage": "stage", "etapa": "stage", "etapadeformacion": "stage",
                 "language": "language", "idioma": "language"}
 REQUIRED_COLUMNS = ("name", "email", "stage")
+# A column missing, said in the reader's language, by a name the header may give it.
+MISSING_COLUMN = {"name": C_("a column name"), "email": C_("a column email"), "stage": C_("a column stage")}
 
 
 def _rows(text: str) -> list[list[str]] | None:
@@ -496,8 +498,9 @@ def _header_problem(desk: Desk, text: str) -> str | None:
         return desk._(C_("The first line names the columns, and yours holds a person: add the line name,email,stage "
                          "above the people."))
     named = ", ".join(first) or "—"
-    return desk._(C_("The first line names the columns. Yours names %(found)s; it also needs %(missing)s (the "
-                     "columns are name, email and stage).")) % {"found": named, "missing": ", ".join(missing)}
+    needed = ", ".join(desk._(MISSING_COLUMN[c]) for c in missing)
+    return desk._(C_("The first line names the columns. Yours names %(found)s; it also needs %(missing)s.")) % {
+        "found": named, "missing": needed}
 
 
 def _as_profiles_reads(desk: Desk, text: str) -> str:
