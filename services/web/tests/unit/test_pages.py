@@ -327,6 +327,16 @@ async def test_a_mentor_awaiting_approval_is_told_when_they_can_offer_office_hou
     assert 'action="/my-office-hours"' in approved and "once your program approves you" not in approved
 
 
+async def test_an_office_hour_sent_by_someone_not_yet_offering_is_answered_with_its_mistakes_not_a_missing_form():
+    # A page opened before, say: events decides who may offer, and the mistakes come first.
+    services = Services({"GET /v1/office-hours/slots": [], f"GET /v1/people/{ME}/partners": [],
+                         **mentoring(ME, approval="pending")})
+    async with browser(services, ME) as page:
+        answer = await page.post("/my-office-hours", data={"csrf": CSRF, "day": "", "time": "10:00",
+                                                            "minutes": "30"})
+    assert answer.status_code == 422 and "day" in error_next_to(answer.text, "day")
+
+
 async def test_a_time_zone_not_in_the_short_list_is_taken_when_valid_and_none_is_guessed_for_a_person_without_one():
     services = Services({f"GET /v1/people/{ME}": {**PERSON, "timezone": None}, "GET /v1/chapters": [],
                          f"PATCH /v1/people/{ME}": lambda request: {**PERSON, **json.loads(request.content)}})
