@@ -566,7 +566,7 @@ async def test_a_reminder_reaches_the_inbox_dated_when_it_is_sent_not_when_the_b
     assert datetime.now(UTC) - datetime.fromisoformat(newest["created_at"]) < timedelta(minutes=5)
 
 
-async def test_a_pairing_email_shows_the_partners_consented_identity_in_words_and_no_longer_once_withdrawn(
+async def test_a_pairing_email_says_the_partner_shared_who_they_are_never_what_and_no_longer_once_withdrawn(
         notifications, publish, smtp_sink):
     mentee = profiles.ContactDetailsChangedV3(**contact("Ola Shown").model_dump(include={
         "person_id", "chapter_id", "display_name", "email"}), preferred_language="es")
@@ -584,9 +584,10 @@ async def test_a_pairing_email_shows_the_partners_consented_identity_in_words_an
     await publish(matching.PairingConfirmedV4(**pair, pairing_id=uuid4(), term_ends_at=term_ends))
     paired = await smtp_sink.wait_for(lambda m: mentee.email in m["rcpt_tos"] and m["id"] != proposed["id"],
                                       timeout=60)
-    assert "Raza o etnia: Afro-Latina" in paired["text"]
-    assert "Primera persona de mi familia en ir a la universidad: Yes" in paired["text"]  # as the web page words it
-    assert "Raza o etnia" in paired["html"] and "race_ethnicity" not in paired["raw"]
+    # An email cannot be taken back: what the mentor shows a partner is on the mentorship's page alone.
+    assert "Eligió compartir contigo más sobre quién es: léelo en la página de tu mentoría." in paired["text"]
+    assert "Afro-Latina" not in paired["raw"] and "Raza o etnia" not in paired["text"]
+    assert "race_ethnicity" not in paired["raw"]
     to_mentor = await smtp_sink.wait_for(lambda m: mentor.email in m["rcpt_tos"] and "Ola Shown" in m["text"],
                                          timeout=60)
     assert "Afro-Latina" not in to_mentor["text"] and "Race or ethnicity" not in to_mentor["text"]
@@ -598,7 +599,7 @@ async def test_a_pairing_email_shows_the_partners_consented_identity_in_words_an
     await publish(matching.PairingConfirmedV4(**pair, pairing_id=uuid4(), term_ends_at=term_ends))
     confirmed = await smtp_sink.wait_for(
         lambda m: mentee.email in m["rcpt_tos"] and m["id"] not in (proposed["id"], paired["id"]), timeout=60)
-    assert "Afro-Latina" not in confirmed["raw"] and "Raza o etnia" not in confirmed["text"]
+    assert "Eligió compartir contigo" not in confirmed["text"] and "Afro-Latina" not in confirmed["raw"]
     assert "Kim Shown" in confirmed["text"]
 
 

@@ -23,10 +23,6 @@ from ..domain.text import one_line, paragraphs
 from .i18n import Reader, zone_of
 from .links import Links
 
-# The identity attributes profiles knows (their names are fixed so that matching compares like with like), in the
-# order a message lists them.
-IDENTITY_ATTRIBUTES = ("gender_identity", "sexual_orientation", "race_ethnicity", "first_generation",
-                       "immigration_background", "socioeconomic_background", "disability", "religion", "veteran")
 # Kinds about a booked office hour whose subject names the other side. Once the booking is cancelled or has begun,
 # nothing else of them can be said: the subject they were given would name the other side as they were then.
 NAMING_THE_OTHER_SIDE = frozenset({"office_hours_booked", "office_hours_booked_host", "office_hours_reminder",
@@ -258,8 +254,9 @@ class _Composer:
         return _("every %(low)s to %(high)s days") % {"low": low, "high": high}
 
     def partner_details(self, with_email: bool = True) -> list[Detail]:
-        """Who the partner is, as they chose to show a partner: pronouns, bio, and each identity attribute they
-        consented to show (as the partner's latest contact details say: a withdrawn one is no longer there)."""
+        """Who the partner is, as they chose to show a partner: pronouns and bio. What they show a partner of who
+        they are (identity attributes) is on the mentorship's page alone, which says it only while they consent: an
+        email cannot be taken back, so it says only that there is more to read there."""
         _ = self._
         partner = self.c.get("partner") or {}
         name = self.partner
@@ -270,32 +267,12 @@ class _Composer:
         details = [Detail(_("Name"), name)]
         if bio := paragraphs(partner.get("bio_for_partner"), 1000):
             details.append(Detail(_("About them"), bio))
-        shown: dict[str, str] = partner.get("identity_for_partner") or {}
-        known = {name: index for index, name in enumerate(IDENTITY_ATTRIBUTES)}
-        for attribute in sorted(shown, key=lambda name: (known.get(name, len(known)), name)):
-            value = one_line(shown[attribute], 200)
-            if value:
-                details.append(Detail(self.attribute_label(attribute), value))
+        if any(one_line(value, 200) for value in (partner.get("identity_for_partner") or {}).values()):
+            details.append(Detail(_("Who they are"), _("They chose to share more about who they are with you: read "
+                                                       "it on your mentorship's page.")))
         if with_email and partner.get("email"):
             details.append(Detail(_("Email"), partner["email"], f"mailto:{partner['email']}"))
         return details
-
-    def attribute_label(self, attribute: str) -> str:
-        """An identity attribute's name in the words of the web app's page where the person declared it (web's
-        `labels.IDENTITY`, and its Spanish: keep them alike); one profiles added since is named from its own name."""
-        _ = self._
-        labels = {
-            "sexual_orientation": _("Sexual orientation"),
-            "gender_identity": _("Gender identity"),
-            "race_ethnicity": _("Race or ethnicity"),
-            "first_generation": _("First in my family to go to college"),
-            "disability": _("Disability"),
-            "religion": _("Religion"),
-            "veteran": _("Veteran"),
-            "immigration_background": _("Immigration background"),
-            "socioeconomic_background": _("Socioeconomic background"),
-        }
-        return labels.get(attribute) or (one_line(attribute.replace("_", " "), 64) or "").capitalize()
 
     # --- when and where ---------------------------------------------------------------------------------------
 
