@@ -279,6 +279,20 @@ async def test_an_office_hour_offered_with_mistakes_keeps_what_was_typed_and_say
     assert not [r for r in services.sent if r.method == "POST"]
 
 
+@pytest.mark.parametrize("typed, sent", [("zoom.us/j/123", "https://zoom.us/j/123"),
+                                         ("  https://meet.example.org/abc ", "https://meet.example.org/abc")])
+async def test_a_link_to_join_typed_as_a_calls_app_shows_it_is_taken_with_https(typed, sent):
+    services = Services({f"GET /v1/people/{ME}/office-hours/slots": [], "GET /v1/office-hours/slots": [],
+                         **mentoring(ME), "POST /v1/office-hours/slots": {}})
+    async with browser(services, ME) as page:
+        answer = await page.post("/my-office-hours", data={
+            "csrf": CSRF, "day": "2099-01-05", "time": "10:15", "minutes": "30", "where": "online",
+            "join_url": typed})
+    assert answer.status_code == 303
+    [offered] = [json.loads(r.content) for r in services.sent if r.method == "POST"]
+    assert offered["join_url"] == sent
+
+
 async def test_withdrawing_a_booked_office_hour_asks_first_and_a_free_one_goes_at_once():
     booked, free = str(uuid4()), str(uuid4())
     slot = {"host_id": ME, "starts_at": "2026-12-20T16:00:00+00:00", "ends_at": "2026-12-20T16:30:00+00:00",
@@ -1134,7 +1148,7 @@ async def test_a_number_of_mentees_left_empty_or_out_of_range_is_asked_again_nex
         refused = await page.post(f"/enrollments/{mentoring['id']}/capacity", data={"csrf": CSRF, "capacity": typed})
         saved = await page.post(f"/enrollments/{mentoring['id']}/capacity", data={"csrf": CSRF, "capacity": "3"})
     assert refused.status_code == 422
-    assert error_next_to(refused.text, f"capacity-{mentoring['id']}") == "Give a whole number from 1 to 10."
+    assert error_next_to(refused.text, f"capacity-{mentoring['id']}") == "Give how many mentees you can take at once: a whole number from 1 to 10."
     assert re.search(rf'id="capacity-{mentoring["id"]}"[^>]*value="{typed}"', refused.text), "what was typed is kept"
     assert saved.status_code == 303 and saved.headers["location"] == "/?done=capacity"
     patched = [json.loads(r.content) for r in services.sent if r.method == "PATCH"]
@@ -1557,7 +1571,7 @@ async def test_a_mentors_number_of_mentees_outside_one_to_ten_is_refused_next_to
         refused = await page.post("/sign-up/enrol", data={"csrf": CSRF, "program_id": ANYONE_MAY_MENTOR,
                                                           "role": "mentor", "capacity": typed})
     assert refused.status_code == 422
-    assert error_next_to(refused.text, "capacity") == "Give a whole number from 1 to 10."
+    assert error_next_to(refused.text, "capacity") == "Give how many mentees you can take at once: a whole number from 1 to 10."
     assert re.search(rf'id="capacity"[^>]*value="{re.escape(typed)}"', refused.text)
     assert not [r for r in services.sent if r.method == "POST"]
 

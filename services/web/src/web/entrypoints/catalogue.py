@@ -131,7 +131,7 @@ async def offer_slot(visitor: Person, posted: Form) -> Response:
         problems["location"] = visitor._("Say where you meet in person.")
     elif not virtual and (too_long := visitor.too_long(values["location"], SLOT_PLACE_LENGTH, labels.N_("The place"))):
         problems["location"] = too_long
-    join_url = values["join_url"] or None
+    join_url = _as_a_link(values["join_url"]) or None
     if virtual and join_url and not _is_a_join_link(join_url):
         problems["join_url"] = _join_link_asked(visitor)
     if problems or starts is None:
@@ -158,6 +158,13 @@ def _is_a_join_link(url: str) -> bool:
     return url.startswith("https://") and len(url) <= 500 and not any(c.isspace() for c in url)
 
 
+def _as_a_link(typed: str) -> str:
+    """A link to join as typed, given https:// when it starts with none ("zoom.us/j/123", as a call's app shows
+    it); one typed with another scheme (http://) is kept, to be refused."""
+    typed = typed.strip()
+    return typed if not typed or "://" in typed else "https://" + typed
+
+
 def _join_link_asked(visitor: Visit) -> str:
     return visitor._("Give the link to join as it starts, with https:// (up to 500 characters).")
 
@@ -165,7 +172,7 @@ def _join_link_asked(visitor: Visit) -> str:
 @router.post("/my-office-hours/{slot_id}/link")
 async def give_slot_link(slot_id: UUID, visitor: Person, posted: Form) -> Response:
     """The host gives (or changes) the link to join an online slot; whoever books it is shown it."""
-    join_url = str(posted.get("join_url") or "").strip()
+    join_url = _as_a_link(str(posted.get("join_url") or ""))
     if not _is_a_join_link(join_url):
         return await _slots_page(visitor, 422, error=_join_link_asked(visitor))
     try:
