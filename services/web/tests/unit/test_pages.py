@@ -1148,7 +1148,8 @@ async def test_a_number_of_mentees_left_empty_or_out_of_range_is_asked_again_nex
         refused = await page.post(f"/enrollments/{mentoring['id']}/capacity", data={"csrf": CSRF, "capacity": typed})
         saved = await page.post(f"/enrollments/{mentoring['id']}/capacity", data={"csrf": CSRF, "capacity": "3"})
     assert refused.status_code == 422
-    assert error_next_to(refused.text, f"capacity-{mentoring['id']}") == "Give how many mentees you can take at once: a whole number from 1 to 10."
+    assert error_next_to(refused.text, f"capacity-{mentoring['id']}") == (
+        "Give how many mentees you can take at once: a whole number from 1 to 10.")
     assert re.search(rf'id="capacity-{mentoring["id"]}"[^>]*value="{typed}"', refused.text), "what was typed is kept"
     assert saved.status_code == 303 and saved.headers["location"] == "/?done=capacity"
     patched = [json.loads(r.content) for r in services.sent if r.method == "PATCH"]

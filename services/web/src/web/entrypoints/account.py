@@ -698,7 +698,7 @@ async def enrol(visitor: Person, posted: Form) -> Response:
             problems["role"] = only % {"program": program["name"]}
     capacity = chosen["capacity"].strip() or "1"
     if role == "mentor" and not (capacity.isdigit() and 1 <= int(capacity) <= MOST_MENTEES_AT_ONCE):
-        problems["capacity"] = visitor._("Give how many mentees you can take at once: a whole number from 1 to %(most)s.") % {"most": MOST_MENTEES_AT_ONCE}
+        problems["capacity"] = visitor._(labels.CAPACITY_ASKED) % {"most": MOST_MENTEES_AT_ONCE}
     if role == "mentee" and (too_long := visitor.too_long(chosen["goals"], GOALS_LENGTH, labels.N_("What you hope for"))):
         problems["goals"] = too_long
     if problems or program is None:

@@ -295,3 +295,6 @@ GENERIC_ERROR = N_("That did not work. Please try again, or ask your chapter coo
 
 # Why a mentee rests after a mentorship that ran its course (profiles' paused_because): proposed nobody until they ask.
 RESTING = ("goals_met", "term_completed")
+
+# A mentor's number of mentees refused (profiles' bound is MOST_MENTEES_AT_ONCE): said where they join and at home.
+CAPACITY_ASKED = N_("Give how many mentees you can take at once: a whole number from 1 to %(most)s.")

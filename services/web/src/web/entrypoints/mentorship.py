@@ -562,7 +562,7 @@ async def change_capacity(enrollment_id: UUID, visitor: Person, posted: Form) ->
     typed = str(posted.get("capacity") or "").strip()[:20]
     if not (typed.isdigit() and 1 <= int(typed) <= MOST_MENTEES_AT_ONCE):
         problem = {"enrollment_id": str(enrollment_id), "typed": typed,
-                   "words": visitor._("Give how many mentees you can take at once: a whole number from 1 to %(most)s.") % {"most": MOST_MENTEES_AT_ONCE}}
+                   "words": visitor._(labels.CAPACITY_ASKED) % {"most": MOST_MENTEES_AT_ONCE}}
         # Said above the page too, linking to the field: on a phone the mentor's card may be a long way down.
         return render(visitor, "dashboard.html", 422, **await dashboard(visitor), capacity_problem=problem,
                       problems={f"capacity-{enrollment_id}": problem["words"]})
