@@ -478,6 +478,21 @@ async def test_a_file_whose_first_line_names_other_columns_is_told_which_columns
     assert not s.calls_to("profiles", "POST")
 
 
+@pytest.mark.parametrize("members_public, subject", [(True, "You are invited to join Into Medicine"),
+                                                     (False, "You are invited to a mentorship program")])
+async def test_an_invitations_subject_names_its_program_only_when_who_takes_part_is_public(world, members_public,
+                                                                                         subject):
+    # A subject shows on a lock screen and in a shared inbox's list: an affinity program is named inside only.
+    program = world["program"]
+    program["members_public"] = members_public
+    client, mailer, _ = as_(world, "coordinator")
+    async with client as page:
+        await page.post(f"/console/programs/{program['id']}/invite",
+                        data={"csrf": CSRF, "role": "mentor", "step": "confirm", "csv": CSV})
+    english = next(m for m in mailer.sent if m["to"] == "ana1@example.org")  # luis@ is invited in Spanish
+    assert english["subject"] == subject and "Into Medicine" in english["text"]
+
+
 async def test_a_person_invited_who_says_they_never_got_it_is_sent_the_invitation_again_from_their_page(world):
     s, program, waiting = world["s"], world["program"], world["waiting"]
     pending = {"invitation_id": "5c0c1e0a-2f4e-4d59-8d7a-6f3b0d7c9a12", "program_id": program["id"],

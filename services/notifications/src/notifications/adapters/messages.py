@@ -102,7 +102,7 @@ def frame(kind: str, context: dict[str, Any], reader: Reader, links: Links) -> F
 def category_label(category: Category, _: Callable[[str], str]) -> str:
     """A category as the web app's notification settings name it, where the reader turns it off or on again."""
     return {
-        Category.ESSENTIAL: _("About what you did yourself"),
+        Category.ESSENTIAL: _("About your account, your mentorships, and what you did or booked"),
         Category.MENTORSHIP_NUDGES: _("Reminders about your mentorships"),
         Category.EVENT_UPDATES: _("News of events you registered for, and reminders"),
         Category.WAITLIST: _("Your place on waitlists"),

@@ -403,7 +403,7 @@ DELIVERY_STATUS = {
     "in_app": C_("In their messages only: they chose no email of this kind"),
     "digest_pending": C_("Waiting for their daily digest"),
     "digested": C_("Sent in their daily digest"),
-    "cancelled": C_("Not sent: it no longer held"),
+    "cancelled": C_("Not sent: no longer needed (replaced by a later email, or what it said had changed)"),
 }
 
 # What became of an email that did not arrive.

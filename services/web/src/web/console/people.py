@@ -604,7 +604,10 @@ async def send_invitations(desk: Desk, program: dict, role: str, invited: list[d
         language = language if language in ("en", "es") else "en"
         context = {"url": f"{base}/sign-in/{secret}", "name": person.get("display_name") or "",
                    "program": program["name"], "role": role, "days": INVITATION_DAYS, "lang": language}
-        subject = desk.renderer.gettext(language, C_("You are invited to a mentorship program"))
+        # A program keeping its members private is named inside only: a subject shows on lock screens and in lists.
+        subject = (desk.renderer.gettext(language, C_("You are invited to join %(program)s")) % {
+            "program": program["name"]} if program.get("members_public")
+            else desk.renderer.gettext(language, C_("You are invited to a mentorship program")))
         text_body = desk.renderer.render(language, "console/email/invitation.txt", context)
         html_body = desk.renderer.render(language, "console/email/invitation.html", context)
         if await state.mailer.send(person["email"], subject, text_body, html_body, language=language):

@@ -108,7 +108,7 @@ def _link_gone(visitor: Visit, error: ServiceError) -> Response:
 
 
 CATEGORIES = {
-    "essential": labels.N_("About what you did yourself (always sent)"),
+    "essential": labels.N_("About your account, your mentorships, and what you did or booked (always sent)"),
     "mentorship_nudges": labels.N_("Reminders about your mentorships"),
     "event_updates": labels.N_("News of events you registered for, and reminders (a new time or place always reaches you)"),
     "waitlist": labels.N_("Your place on waitlists"),
