@@ -203,8 +203,10 @@ EVENT_KINDS = {
 # What a person can meet, by the services' error codes; anything else reads as GENERIC_ERROR.
 ERRORS = {
     "slot_too_far_ahead": N_("Choose a day within the next year."),
-    "sign_in_link_not_usable": N_("This sign-in link cannot be used any more: it was used already, or it is older "
-                                  "than 15 minutes. Ask for a new one below."),
+    # An invitation's link lasts a week, a sign-in link 15 minutes: said of either.
+    "sign_in_link_not_usable": N_("This link cannot be used any more: it was used already, or it has expired (a "
+                                  "sign-in link lasts 15 minutes, an invitation's a week). Ask for a new one below: "
+                                  "it signs you in just the same."),
     "sign_in_code_used_up": N_("Too many wrong codes: this code no longer works. Follow the link in the email, or ask "
                                "for a new one below."),
     "sign_in_code_not_usable": N_("No sign-in code can be used in this browser now: it was used already, it is older "
