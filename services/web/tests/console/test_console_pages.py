@@ -1616,8 +1616,16 @@ async def test_an_administrator_grants_the_coordinator_role_of_a_chosen_chapter_
         assert "Coordinates no chapter." in text and text.count("Make coordinator") == 1
         chooser = re.search(r'<select id="coordinator-chapter" name="chapter_id">(.*?)</select>', text, re.S)
         assert chooser and "Chicago" in chooser[1] and '<option value="">' in chooser[1]
+        # Granting asks first too: the chapter's people's data is at stake.
+        asked = await page.post(f"/console/people/{mentor['id']}/roles/coordinator", data={"csrf": CSRF,
+                                                                                          "chapter_id": s.chapter})
+        assert asked.status_code == 200 and s.roles.get(mentor["id"], {}).get("coordinator_of", []) == []
+        assert ("Make them coordinator of Chicago? They will see and act on the personal data of its people"
+                in html.unescape(asked.text))
+        assert f'<input type="hidden" name="chapter_id" value="{s.chapter}">' in asked.text
         await page.post(f"/console/people/{mentor['id']}/roles/coordinator", data={"csrf": CSRF,
-                                                                                  "chapter_id": s.chapter})
+                                                                                  "chapter_id": s.chapter,
+                                                                                  "confirm": "yes"})
         assert s.roles[mentor["id"]]["coordinator_of"] == [s.chapter]
         text = (await page.get(f"/console/people/{mentor['id']}")).text
         assert "Revoke: Chicago" in text and "Coordinates no chapter." not in text
@@ -1641,6 +1649,17 @@ async def test_an_administrator_grants_the_coordinator_role_of_a_chosen_chapter_
         denied = await page.post(f"/console/people/{mentor['id']}/roles/coordinator",
                                  data={"csrf": CSRF, "chapter_id": s.chapter})
     assert denied.status_code == 404
+
+
+async def test_a_suspended_person_is_offered_no_coordinator_role_and_suspending_says_what_it_does(world):
+    s, mentor = world["s"], world["mentor"]
+    async with as_(world, "admin")[0] as page:
+        active = " ".join((await page.get(f"/console/people/{mentor['id']}")).text.split())
+        s.people[mentor["id"]]["suspended"] = True
+        suspended = (await page.get(f"/console/people/{mentor['id']}")).text
+    assert "nobody new is proposed to them. The mentorships they are in go on" in active
+    assert "Make coordinator" in active and "Make coordinator" not in suspended
+    assert "reinstate them first" in suspended
 
 
 async def test_a_coordinator_reads_the_name_of_a_national_program_a_person_of_their_chapter_is_in(world):

@@ -129,8 +129,10 @@ async def grant_or_revoke(person_id: UUID, desk: Console, posted: Form) -> Respo
     revoke = posted.get("revoke") == "1"
     if chapter is None:  # none chosen: nothing granted, nothing to say
         return desk.redirect(f"/console/people/{person_id}#roles")
-    if revoke and posted.get("confirm") != "yes":  # asked first, on the person's page, by the role
-        return await person_page(desk, person_id, asking_revoke=str(chapter))
+    if posted.get("confirm") != "yes":  # asked first, on the person's page: a chapter's people are at stake either way
+        if revoke:
+            return await person_page(desk, person_id, asking_revoke=str(chapter))
+        return await person_page(desk, person_id, asking_grant=str(chapter))
     await desk.api.call("profiles", "DELETE" if revoke else "PUT",
                         f"/v1/people/{person_id}/roles/coordinator/{chapter}", desk.staff)
     return desk.redirect(f"/console/people/{person_id}?done={'revoked' if revoke else 'granted'}#roles")
