@@ -1506,6 +1506,21 @@ async def test_a_report_with_more_measures_than_rows_lists_the_measures_down_the
     assert "Nothing to count yet." in people and "<table" not in people
 
 
+async def test_a_report_page_leaves_out_a_stage_counted_nowhere(world):
+    # Every stage has three measures: a chapter's report of one program was 6,000 px of zeros on a phone.
+    s = world["s"]
+    program = next(iter(s.programs))
+    columns = [f"{stage}:{measure}" for stage in ("high_school", "undergraduate")
+               for measure in ("invited", "enrolled_mentees")]
+    s.people_report = published([program], columns, [[(0, "exact"), (0, "exact"), (12, "exact"),
+                                                      (None, "fewer_than_threshold")]])
+    async with as_(world, "coordinator")[0] as page:
+        text = (await page.get("/console/reports")).text
+    people = text[text.index('id="t-people"'):text.index('id="t-mentorships"')]
+    assert "High-school student" not in people and "Undergraduate (pre-med or pre-health): Invited" in people
+    assert "fewer than 5" in people  # a count kept back is no zero: its column stays
+
+
 @pytest.mark.parametrize("language, mentorships, trends", [
     ("en", "Paired, proposals included", "Confirmed"), ("es", "Emparejados, propuestas incluidas", "Confirmadas")])
 async def test_the_reports_name_pairs_ever_made_and_mentorships_confirmed_in_a_month_apart(

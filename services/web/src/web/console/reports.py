@@ -52,17 +52,27 @@ def cell_words(desk: Desk, cell: dict | None, threshold: int) -> str:
 WIDEST_UNTURNED = 4
 
 
+def _exactly_none(cell: dict | None) -> bool:
+    return cell is not None and cell.get("shown") == "exact" and cell.get("value") == 0
+
+
 def table_view(desk: Desk, table: dict | None, row_names: dict[str, str]) -> dict | None:
     """A published table as the template shows it: labels in words, each cell as its words; turned when it has many
     more columns than rows (`WIDEST_UNTURNED`), its row totals then its column totals and the other way round."""
     if not table:
         return None
     threshold = table.get("threshold", 5)
+    # A column that is 0 in every row (a stage nobody in these programs is at) says nothing but takes a row of a
+    # phone's page once turned: left out here (the download keeps it). A zero is published as it is, so leaving
+    # one out tells no more.
+    kept = [i for i, _ in enumerate(table["columns"])
+            if not all(_exactly_none(row[i]) for row in table["cells"])] or list(range(len(table["columns"])))
     rows = [row_names.get(r, r) for r in table["rows"]]
-    columns = [column_label(desk, c) for c in table["columns"]]
-    cells = [[cell_words(desk, c, threshold) for c in row] for row in table["cells"]]
+    columns = [column_label(desk, table["columns"][i]) for i in kept]
+    cells = [[cell_words(desk, row[i], threshold) for i in kept] for row in table["cells"]]
     row_totals = [cell_words(desk, c, threshold) for c in table.get("row_totals") or ()]
-    column_totals = [cell_words(desk, c, threshold) for c in table.get("column_totals") or ()]
+    column_totals = [cell_words(desk, (table.get("column_totals") or [])[i], threshold)
+                     for i in kept] if table.get("column_totals") else []
     if rows and len(columns) + bool(row_totals) > WIDEST_UNTURNED and len(rows) < len(columns):
         rows, columns, row_totals, column_totals = columns, rows, column_totals, row_totals
         cells = [list(column) for column in zip(*cells, strict=True)]
