@@ -1506,6 +1506,16 @@ async def test_a_report_with_more_measures_than_rows_lists_the_measures_down_the
     assert "Nothing to count yet." in people and "<table" not in people
 
 
+async def test_a_months_measure_counted_nowhere_stays_in_the_trends_table_as_in_its_title_and_chart(world):
+    months = ["2026-01", "2026-02"]
+    world["s"].trends_report = published(months, ["paired", "completed"], [[(6, "exact"), (0, "exact")]] * 2,
+                                         column_totals=False)
+    async with as_(world, "coordinator")[0] as page:
+        text = (await page.get("/console/reports")).text
+    trends = text[text.index('id="t-trends"'):]
+    assert '<th scope="col">Completed</th>' in trends
+
+
 async def test_a_report_page_leaves_out_a_stage_counted_nowhere(world):
     # Every stage has three measures: a chapter's report of one program was 6,000 px of zeros on a phone.
     s = world["s"]

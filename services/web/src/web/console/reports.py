@@ -56,7 +56,7 @@ def _exactly_none(cell: dict | None) -> bool:
     return cell is not None and cell.get("shown") == "exact" and cell.get("value") == 0
 
 
-def table_view(desk: Desk, table: dict | None, row_names: dict[str, str]) -> dict | None:
+def table_view(desk: Desk, table: dict | None, row_names: dict[str, str], *, all_columns: bool = False) -> dict | None:
     """A published table as the template shows it: labels in words, each cell as its words; turned when it has many
     more columns than rows (`WIDEST_UNTURNED`), its row totals then its column totals and the other way round."""
     if not table:
@@ -65,8 +65,9 @@ def table_view(desk: Desk, table: dict | None, row_names: dict[str, str]) -> dic
     # A column that is 0 in every row (a stage nobody in these programs is at) says nothing but takes a row of a
     # phone's page once turned: left out here (the download keeps it). A zero is published as it is, so leaving
     # one out tells no more.
-    kept = [i for i, _ in enumerate(table["columns"])
-            if not all(_exactly_none(row[i]) for row in table["cells"])] or list(range(len(table["columns"])))
+    everything = list(range(len(table["columns"])))
+    kept = everything if all_columns else [
+        i for i in everything if not all(_exactly_none(row[i]) for row in table["cells"])] or everything
     rows = [row_names.get(r, r) for r in table["rows"]]
     columns = [column_label(desk, table["columns"][i]) for i in kept]
     cells = [[cell_words(desk, row[i], threshold) for i in kept] for row in table["cells"]]
@@ -197,7 +198,7 @@ async def reports(desk: Console, chapter_id: str = "", stage: str = "") -> Respo
         "console/reports.html", chapters=chapters, chapter_id=chapter_id, stage=stage,
         people=table_view(desk, people, row_names), mentorships=table_view(desk, mentorships, row_names),
         meetings=table_view(desk, meetings, row_names), attendance=table_view(desk, attendance, row_names),
-        trends=table_view(desk, trends, {}),
+        trends=table_view(desk, trends, {}, all_columns=True),  # the months' measures, as its chart and title
         trend_chart=chart(desk, trends, desk._(labels.C_("Mentorships by month"))))
 
 
