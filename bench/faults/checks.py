@@ -28,6 +28,17 @@ CHECKED_KINDS = {"welcome", *PAIRED_KINDS, *REGISTERED_KINDS, "registration_canc
                  "pairing_ended"}
 
 
+def subject_of(parameters: dict) -> str:
+    """What one logical message is about: a pairing, a registration, else a wait in a program. A mentee waits
+    again after each pairing of theirs closes and is rightly told their new place: that wait is named by the
+    pairing it follows (`after_pairing_id`)."""
+    if subject := parameters.get("pairing_id") or parameters.get("registration_id"):
+        return str(subject)
+    program = parameters.get("program_id") or ""
+    after = parameters.get("after_pairing_id")
+    return f"{program} after {after}" if after else str(program)
+
+
 @dataclass
 class Findings:
     lost: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
@@ -131,10 +142,7 @@ async def _check(found: Findings, dbs: dict[str, asyncpg.Connection], platform: 
     statuses: dict[tuple, list[str]] = defaultdict(list)
     for row in notifications:
         parameters = json.loads(row["parameters"]) if isinstance(row["parameters"], str) else row["parameters"]
-        # What the message is about: a pairing, a registration, else a program (a waitlist place in each).
-        subject = parameters.get("pairing_id") or parameters.get("registration_id") or parameters.get("program_id") \
-            or ""
-        key = (row["kind"], str(row["person_id"]), str(subject))
+        key = (row["kind"], str(row["person_id"]), subject_of(parameters))
         statuses[key].append(row["status"])
         if delivered.get(f"<{row['id']}@mentorship.example>"):
             emails[key].append(str(row["id"]))
