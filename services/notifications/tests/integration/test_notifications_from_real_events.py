@@ -147,6 +147,23 @@ async def test_every_notification_is_sent_once_naming_the_program_with_partner_d
     assert max(message_ids.values()) == 1
 
 
+async def kept_anywhere(notifications, person_id, *words: str) -> bool:
+    """Whether any table notifications keeps about the person has any of these words in a row of theirs."""
+    conn = await asyncpg.connect(notifications.settings.database_url)
+    try:
+        tables = await conn.fetch(
+            """SELECT table_name FROM information_schema.columns
+                WHERE table_schema = current_schema() AND column_name = 'person_id'""")
+        for table in tables:
+            rows = await conn.fetch(f'SELECT t::text AS row FROM "{table["table_name"]}" t WHERE person_id = $1',
+                                    person_id)
+            if any(word in row["row"] for row in rows for word in words):
+                return True
+        return False
+    finally:
+        await conn.close()
+
+
 async def applied(notifications, event) -> bool:
     """Whether the service has read and applied the event (its id is in the consumer's inbox)."""
     conn = await asyncpg.connect(notifications.settings.database_url)
@@ -588,6 +605,8 @@ async def test_a_pairing_email_says_the_partner_shared_who_they_are_never_what_a
     assert "Eligió compartir contigo más sobre quién es: léelo en la página de tu mentoría." in paired["text"]
     assert "Afro-Latina" not in paired["raw"] and "Raza o etnia" not in paired["text"]
     assert "race_ethnicity" not in paired["raw"]
+    # Nor does notifications keep what it is: only that there is more to read (its database is no copy of it).
+    assert not await kept_anywhere(notifications, mentor.person_id, "Afro-Latina", "race_ethnicity")
     to_mentor = await smtp_sink.wait_for(lambda m: mentor.email in m["rcpt_tos"] and "Ola Shown" in m["text"],
                                          timeout=60)
     assert "Afro-Latina" not in to_mentor["text"] and "Race or ethnicity" not in to_mentor["text"]

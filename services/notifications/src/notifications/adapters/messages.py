@@ -267,7 +267,7 @@ class _Composer:
         details = [Detail(_("Name"), name)]
         if bio := paragraphs(partner.get("bio_for_partner"), 1000):
             details.append(Detail(_("About them"), bio))
-        if any(one_line(value, 200) for value in (partner.get("identity_for_partner") or {}).values()):
+        if partner.get("shares_more_with_partner"):
             details.append(Detail(_("Who they are"), _("They chose to share more about who they are with you: read "
                                                        "it on your mentorship's page.")))
         if with_email and partner.get("email"):

@@ -45,28 +45,25 @@ class PostgresNotifications:
 
     async def save_contact(self, *, person_id: UUID, chapter_id: UUID | None, display_name: str, email: str,
                            timezone: str, pronouns_for_partner: str | None, bio_for_partner: str | None,
-                           identity_for_partner: dict[str, str], language: str | None) -> None:
+                           shares_more_with_partner: bool, language: str | None) -> None:
         await self._conn.execute(
             """INSERT INTO contacts (person_id, chapter_id, display_name, email, timezone, pronouns_for_partner,
-                                     bio_for_partner, language, identity_for_partner)
-               SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb
+                                     bio_for_partner, language, shares_more_with_partner)
+               SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9
                 WHERE NOT EXISTS (SELECT FROM erased_people WHERE person_id = $1)
                ON CONFLICT (person_id) DO UPDATE SET chapter_id = $2, display_name = $3, email = $4, timezone = $5,
-                   pronouns_for_partner = $6, bio_for_partner = $7, language = $8, identity_for_partner = $9::jsonb""",
+                   pronouns_for_partner = $6, bio_for_partner = $7, language = $8, shares_more_with_partner = $9""",
             person_id, chapter_id, display_name, email, timezone, pronouns_for_partner, bio_for_partner, language,
-            json.dumps(identity_for_partner),
+            shares_more_with_partner,
         )
 
     async def contact(self, person_id: UUID) -> dict[str, Any] | None:
         row = await self._conn.fetchrow("SELECT * FROM contacts WHERE person_id = $1", person_id)
-        if row is None:
-            return None
-        return {**dict(row), "identity_for_partner": json.loads(row["identity_for_partner"])}
+        return None if row is None else dict(row)
 
     async def contacts_of(self, person_ids: list[UUID]) -> dict[UUID, dict[str, Any]]:
         rows = await self._conn.fetch("SELECT * FROM contacts WHERE person_id = ANY($1::uuid[])", person_ids)
-        return {r["person_id"]: {**dict(r), "identity_for_partner": json.loads(r["identity_for_partner"])}
-                for r in rows}
+        return {r["person_id"]: dict(r) for r in rows}
 
     async def save_chapter(self, chapter_id: UUID, name: str) -> None:
         await self._conn.execute(

@@ -71,16 +71,16 @@ async def contact_details_changed(
             timezone=one_line(event.timezone, 64) or "UTC",
             pronouns_for_partner=one_line(event.pronouns_for_partner, 40),
             bio_for_partner=paragraphs(event.bio_for_partner, 2000),
-            identity_for_partner=_shown_to_partner(event.identity_for_partner),
+            shares_more_with_partner=_shares_more(event.identity_for_partner),
             language=getattr(event, "preferred_language", None),  # None: not said (English, the default, is written)
         )
         await uow.commit()
 
 
-def _shown_to_partner(identity: dict[str, str]) -> dict[str, str]:
-    """What the person consented to show a partner, as one-line text (an empty value is no attribute)."""
-    shown = {one_line(name, 64): one_line(value, 200) for name, value in identity.items()}
-    return {name: value for name, value in shown.items() if name and value}
+def _shares_more(identity: dict[str, str]) -> bool:
+    """Whether the person consented to show a partner something of who they are (an empty answer is none). Only
+    that is kept: an email never says what, as it could not be taken back once they withdraw that consent."""
+    return any(one_line(name, 64) and one_line(value, 200) for name, value in identity.items())
 
 
 async def email_change_requested(event: profiles_contract.EmailChangeRequested, uow: UnitOfWork) -> None:

@@ -22,11 +22,11 @@ class NotificationsRepository(Protocol):
 
     async def save_contact(self, *, person_id: UUID, chapter_id: UUID | None, display_name: str, email: str,
                            timezone: str, pronouns_for_partner: str | None, bio_for_partner: str | None,
-                           identity_for_partner: dict[str, str], language: str | None) -> None:
-        """Replaces what was known of the person (a withdrawn consent takes the attribute out)."""
+                           shares_more_with_partner: bool, language: str | None) -> None:
+        """Replaces what was known of the person (a withdrawn consent makes `shares_more_with_partner` false)."""
 
     async def contact(self, person_id: UUID) -> Row | None:
-        """Their details, `identity_for_partner` as a dict."""
+        """Their details."""
 
     async def contacts_of(self, person_ids: list[UUID]) -> dict[UUID, Row]:
         """`contact` of each that is known, in one read."""
