@@ -28,7 +28,7 @@ def my_data() -> dict:
     return {f"GET /v1/people/{ME}": PERSON, f"GET /v1/people/{ME}/identity": NOTHING_DECLARED,
             **{f"GET /v1/people/{ME}/{listed}": [] for listed in ("enrollments", "pairings", "meetings", "inbox")},
             "GET /v1/registrations/mine": [], "GET /v1/office-hours/bookings/mine": [],
-            f"GET /v1/people/{ME}/preferences": {}}
+            "GET /v1/office-hours/slots": [], f"GET /v1/people/{ME}/preferences": {}}
 
 
 def error_next_to(html: str, field_id: str) -> str:
@@ -2042,6 +2042,19 @@ async def test_my_data_counts_the_feedback_i_gave_and_its_download_holds_what_i_
         downloaded = await page.get("/my-data/download")
     assert "Feedback you gave: 1" in text_of(shown.text)
     assert [m["my_feedback"] for m in downloaded.json()["mentorships"]] == [GIVEN, None]
+
+
+async def test_my_data_counts_the_office_hours_i_offer_and_its_download_holds_them():
+    offered = {"id": str(uuid4()), "host_id": ME, "starts_at": "2026-12-20T15:00:00Z", "ends_at": "2026-12-20T15:30:00Z",
+               "location": "online", "booked_by": None}
+    services = Services({**my_data(), "GET /v1/office-hours/slots": [offered]})
+    async with browser(services, ME) as page:
+        shown = await page.get("/my-data")
+        downloaded = await page.get("/my-data/download")
+    assert "Office hours you offer: 1" in text_of(shown.text)
+    assert downloaded.json()["office_hours_offered"] == [offered]
+    asked = [sent for sent in services.sent if sent.url.path == "/v1/office-hours/slots"]
+    assert asked and all(sent.url.params.get("host_id") == ME for sent in asked)
 
 
 async def test_an_office_hour_years_ahead_that_events_refuses_is_refused_next_to_its_day():

@@ -829,14 +829,15 @@ MESSAGES_KEPT = 200  # the newest messages the export holds: what notifications 
 async def _everything(visitor: Visit) -> dict[str, Any]:
     api = clients(visitor.request)
     who, me = visitor.who, visitor.person_id
-    (person, identity, enrollments, pairings, meetings, registrations, bookings, messages,
+    (person, identity, enrollments, pairings, meetings, registrations, bookings, offered, messages,
      emails) = await asyncio.gather(
         api.person(who, me), api.identity(who, me), api.enrollments(who, me), api.pairings(who, me),
-        api.meetings_of(who, me), api.my_registrations(who), api.my_bookings(who),
+        api.meetings_of(who, me), api.my_registrations(who), api.my_bookings(who), api.my_slots(who, me),
         _unless_unknown(api.inbox(who, me, MESSAGES_KEPT)), _unless_unknown(api.preferences(who, me)))
     return {"profile": person, "identity": identity, "enrollments": enrollments, "mentorships": pairings,
             "meetings": meetings, "event_registrations": registrations, "office_hour_bookings": bookings,
-            "messages": messages["items"] if messages else [], "email_preferences": emails}
+            "office_hours_offered": offered, "messages": messages["items"] if messages else [],
+            "email_preferences": emails}
 
 
 async def _data_page(visitor: Visit, status: int = 200, **context: Any) -> Response:
