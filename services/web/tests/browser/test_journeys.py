@@ -165,8 +165,7 @@ async def test_a_person_downloads_their_data_then_erases_the_account_and_the_ses
     data = json.loads(open(downloaded, encoding="utf-8").read())
     assert data["profile"]["email"] == email and data["identity"] == {"attributes": {}, "requests": []}
     assert set(data) >= {"enrollments", "mentorships", "meetings", "event_registrations", "office_hour_bookings",
-                         "office_hours_offered",
-                         "messages", "email_preferences"}
+                         "office_hours_offered", "messages", "email_preferences"}
 
     # What notifications holds is in it too: the messages sent and the emails chosen.
     async def with_the_welcome() -> dict | None:
