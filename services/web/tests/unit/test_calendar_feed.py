@@ -126,7 +126,8 @@ async def test_choosing_another_language_for_emails_on_the_profile_page_switches
                              "PATCH /v1/calendar/feed": httpx.Response(204)})
         async with browser(services, ME) as page:
             saved = await page.post("/profile", data={"csrf": CSRF, "display_name": "Ana", "stage": "undergraduate",
-                                                      "timezone": "America/Chicago", "language": chosen})
+                                                      "timezone": "America/Chicago", "language": chosen,
+                                                      "languages": "en"})
         assert saved.status_code == 303
         assert [json.loads(r.content) for r in services.sent if r.url.path == "/v1/calendar/feed"] == told
 

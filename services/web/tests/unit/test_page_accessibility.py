@@ -87,7 +87,7 @@ async def test_sign_up_about_you_sent_empty_opens_on_a_summary_linking_each_fiel
         answer = await page.post("/sign-up", data={"csrf": CSRF})
     assert answer.status_code == 422
     links = summary_links(answer.text)
-    assert links == ["display_name", "stage", "timezone"]
+    assert links == ["display_name", "stage", "timezone", "languages"]
     assert all(has_id(answer.text, field) for field in links)
     assert title(answer.text).startswith("Error: ")
     assert "Please check the answers marked below." not in answer.text  # the summary replaces the generic notice
@@ -97,7 +97,8 @@ async def test_the_profile_with_a_mistake_opens_on_a_summary_and_says_error_in_i
     services = Services({f"GET /v1/people/{ME}": PERSON, "GET /v1/chapters": []})
     async with browser(services, ME, language="es") as page:
         answer = await page.post("/profile", data={"csrf": CSRF, "display_name": "Ana", "stage": "undergraduate",
-                                                   "timezone": "Mars/Olympus_Mons", "language": "es"})
+                                                   "timezone": "Mars/Olympus_Mons", "language": "es",
+                                                   "languages": "es"})
     assert answer.status_code == 422
     assert summary_links(answer.text) == ["timezone"]
     assert title(answer.text).startswith("Error: ")

@@ -357,7 +357,8 @@ async def test_a_time_zone_not_in_the_short_list_is_taken_when_valid_and_none_is
     async with browser(services, ME) as page:
         unknown = await page.get("/profile")
         saved = await page.post("/profile", data={"csrf": CSRF, "display_name": "Ana", "stage": "undergraduate",
-                                                  "timezone": "Africa/Nairobi", "language": "en"})
+                                                  "timezone": "Africa/Nairobi", "language": "en",
+                                                  "languages": "en"})
         invented = await page.post("/profile", data={"csrf": CSRF, "display_name": "Ana", "stage": "undergraduate",
                                                      "timezone": "Mars/Olympus_Mons", "language": "en"})
     assert not re.search(r'<option value="[^"]+" selected', unknown.text.split('id="timezone"')[1].split("</select>")[0])
@@ -839,7 +840,10 @@ async def test_more_than_ten_specialties_are_refused_next_to_them_keeping_every_
         answer = await page.post("/sign-up/interests", data={
             "csrf": CSRF, "specialties": twelve, "support_areas": ["research"], "bio": "Future surgeon"})
     assert answer.status_code == 422
-    assert "up to 10" in error_next_to(answer.text, "specialties")
+    # Said once, for the whole question (its fieldset), not again on its first box.
+    assert re.search(r'<fieldset aria-describedby="specialties-error">', answer.text)
+    assert "up to 10" in re.search(r'id="specialties-error">([^<]+)<', answer.text).group(1)
+    assert not re.search(r'id="specialties"[^>]*aria-describedby', answer.text)
     for code in twelve:
         assert re.search(rf'value="{code}"[^>]*checked', answer.text), code
     assert re.search(r'value="research"[^>]*checked', answer.text) and "Future surgeon" in answer.text
@@ -1857,7 +1861,7 @@ async def test_a_name_profiles_refuses_for_a_link_or_markup_is_refused_next_to_i
     async with browser(services, newcomer=True) as page:
         answer = await page.post("/sign-up", data={
             "csrf": CSRF, "display_name": "Ana, verify at www.evil.example", "stage": "undergraduate",
-            "timezone": "America/Chicago", "language": "en"})
+            "timezone": "America/Chicago", "language": "en", "languages": "en"})
     assert answer.status_code == 422
     assert "link" in error_next_to(answer.text, "display_name")
     assert 'value="Ana, verify at www.evil.example"' in answer.text
@@ -1881,6 +1885,28 @@ async def test_a_message_from_an_event_s_organisers_keeps_the_line_breaks_they_w
         shown = await page.get(f"/inbox/{notification}")
     assert shown.status_code == 200
     assert '<p class="said">Room 4, same floor.\nBring photo ID.</p>' in shown.text
+
+
+async def test_signing_up_with_no_language_to_meet_in_is_refused_next_to_the_question():
+    services = Services({"GET /v1/chapters": [], "POST /v1/people": PERSON})
+    async with browser(services, newcomer=True) as page:
+        answer = await page.post("/sign-up", data={"csrf": CSRF, "display_name": "Jordan", "stage": "undergraduate",
+                                                   "timezone": "America/Chicago", "language": "en"})
+    assert answer.status_code == 422
+    assert re.search(r'<fieldset aria-describedby="languages-error">', answer.text)
+    assert "Choose at least one language you can meet in." in answer.text and 'href="#languages"' in answer.text
+    assert not [r for r in services.sent if r.method == "POST"]
+
+
+async def test_marking_a_message_read_comes_back_to_the_inbox_saying_so():
+    notification = str(uuid4())
+    services = Services({f"POST /v1/people/{ME}/inbox/{notification}/read": httpx.Response(204),
+                         f"GET /v1/people/{ME}/inbox": {"items": [], "unread": 0}})
+    async with browser(services, ME) as page:
+        marked = await page.post(f"/inbox/{notification}/read", data={"csrf": CSRF})
+        back = await page.get(marked.headers["location"])
+    assert marked.status_code == 303
+    assert 'role="status" id="done-notice" data-focus' in back.text and "Marked as read." in back.text
 
 
 # The browser's maxlength is no guarantee (an old browser, a script, a paste through an extension): text over a
@@ -2261,7 +2287,7 @@ async def test_going_back_to_the_first_step_shows_the_answers_given_and_saving_t
     async with browser(services, ME) as page:
         about = await page.get("/sign-up")
         saved = await page.post("/sign-up", data={"csrf": CSRF, "display_name": "Ana María", "stage": "undergraduate",
-                                                  "timezone": "America/Chicago", "language": "en"})
+                                                  "timezone": "America/Chicago", "language": "en", "languages": "en"})
     assert about.status_code == 200 and "Step 1 of 4" in about.text
     assert 'value="Ana"' in about.text
     assert ("America/Chicago", "Central Time, Chicago", True) in time_zone_options(about.text)

@@ -362,6 +362,8 @@ def _about_answers(visitor: Visit, posted, chapters: list[dict], time_zones: tup
     if values["timezone"] not in time_zones and not is_time_zone(values["timezone"]):
         problems["timezone"] = visitor._("Choose your time zone.")
         values["timezone"] = ""  # shown as none chosen, as its error says, not as a zone refused
+    if not chosen["languages"]:
+        problems["languages"] = visitor._("Choose at least one language you can meet in.")
     if values["chapter_id"] and values["chapter_id"] not in {c["id"] for c in chapters}:
         problems["chapter_id"] = visitor._("Choose your chapter from the list, or none.")
     return values, chosen, problems

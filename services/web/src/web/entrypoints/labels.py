@@ -290,6 +290,7 @@ DONE = {
     "left_program": N_("You have left the program."),
     "interests_saved": N_("Your interests are saved."),
     "identity_saved": N_("What you share about who you are is saved."),
+    "marked_read": N_("Marked as read."),
     "identity_wish_dropped": N_("Saved. Matching no longer uses what you took back, so your wish for a mentor who "
                                 "shares it is gone too."),
 }

@@ -16,9 +16,9 @@ router = APIRouter(include_in_schema=False)
 
 
 @router.get("/inbox")
-async def inbox(visitor: Person) -> Response:
+async def inbox(visitor: Person, done: str | None = None) -> Response:
     found = await clients(visitor.request).inbox(visitor.who, visitor.person_id)
-    return render(visitor, "inbox.html", items=found["items"], unread=found["unread"])
+    return render(visitor, "inbox.html", items=found["items"], unread=found["unread"], done=done)
 
 
 @router.get("/inbox/{notification_id}")
@@ -42,7 +42,8 @@ async def mark_read(notification_id: UUID, visitor: Person, posted: Form) -> Res
     except ServiceError as error:
         if error.status != 404:
             raise
-    return redirect(visitor, "/inbox")
+    # Said, and focused, so that one who pressed the button is not left at the top of the page, unsure it worked.
+    return redirect(visitor, "/inbox?done=marked_read")
 
 
 @router.get("/settings/notifications")
