@@ -11,6 +11,8 @@ from uuid import UUID, uuid4
 import pytest
 from mentorship_contracts import events as ev
 from mentorship_contracts import profiles as pr
+from notifications.adapters.links import Links
+from notifications.adapters.messages import inbox_composer
 from notifications.domain import commands
 from notifications.domain.model import (
     MESSAGES_A_DAY,
@@ -208,6 +210,22 @@ async def test_a_message_still_unsent_when_its_event_is_cancelled_is_not_sent():
     await handlers.event_cancelled(ev.EventCancelledV3(scheduled_event_id=event_id, chapter_id=CHAPTER,
                                                        reason_code="organiser", revision=1), uow)
     assert {e.subject for e in await sent(uow)} == {f"Cancelled: {TITLE}"}
+
+
+async def test_a_message_sent_stays_readable_in_the_inbox_once_its_event_is_cancelled_saying_so():
+    uow = new_uow()
+    event_id, people = await an_event(uow)
+    await write(uow, event_id)
+    await sent(uow)
+    await handlers.event_cancelled(ev.EventCancelledV3(scheduled_event_id=event_id, chapter_id=CHAPTER,
+                                                       reason_code="organiser", revision=1), uow)
+    items = (await views.inbox(uow, people["sam"], False, 10, POLICY, NOW, listed))[0]
+    [item] = [i for i in items if i["kind"] == "organiser_message"]
+    read = await views.inbox_message(uow, people["sam"], item["id"], POLICY, NOW,
+                                     inbox_composer(Links("https://app.mentorship.example"), clock=lambda: NOW))
+    said = "\n".join(read.paragraphs)
+    assert "We have moved to room 4, one floor up." in said and f"The organizers of {TITLE} wrote to you:" in said
+    assert read.paragraphs[-1] == "The event has been cancelled since."
 
 
 async def test_nobody_registered_is_a_message_to_nobody():

@@ -142,7 +142,10 @@ def inbox_composer(links: Links, clock: Callable[[], datetime] = lambda: datetim
                                                                       or context["event"]["starts_at"]), counted=False))
             return composer.since_sent(subject)
         message = compose(notification.kind, context, reader, links, clock())
-        if context.get("event_changed_since"):
+        if (context.get("event") or {}).get("cancelled_at"):  # words kept readable (`READABLE_ONCE_CANCELLED`)
+            message = replace(message, paragraphs=[*message.paragraphs,
+                                                   reader.gettext("The event has been cancelled since.")])
+        elif context.get("event_changed_since"):
             # Said as it was sent (`dispatch._as_told`); what the event is now is on its page, where the action goes.
             message = replace(message, paragraphs=[*message.paragraphs,
                                                    reader.gettext("The event has changed since: see its page.")])

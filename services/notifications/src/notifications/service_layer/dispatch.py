@@ -104,6 +104,9 @@ class Obsolete(Exception):
 # update sent after it would put the event back in the reader's calendar).
 VOID_ONCE_CANCELLED = frozenset({"event_updated", "event_reminder", "join_link", "registration_confirmed",
                                  "registration_promoted", "registration_waitlisted", "organiser_message"})
+# An organizer's words once sent stay readable in the inbox after their event is cancelled (the console promises each
+# registrant gets them "in their messages on the site"); one not sent yet is not sent.
+READABLE_ONCE_CANCELLED = frozenset({"organiser_message"})
 # Kinds about a pairing that name neither the other side nor anything they show (they are no partner yet): they go
 # without waiting for the other's contact details.
 NAMING_NO_PARTNER = frozenset({"pairing_proposed", "pairing_declined"})
@@ -212,7 +215,8 @@ async def context_for(notification: Notification, uow: NotificationsUnitOfWorkPo
         if context["event"] is None:
             raise MissingContext("event")
         if context["event"]["cancelled_at"] and notification.kind in VOID_ONCE_CANCELLED:
-            raise Obsolete("event cancelled")
+            if not (reread and notification.kind in READABLE_ONCE_CANCELLED):
+                raise Obsolete("event cancelled")
         if reread and "registration_id" in parameters and notification.kind in VOID_ONCE_CANCELLED:
             status = await repo.registration_status(UUID(parameters["registration_id"]))
             if since := changed_since(notification.kind, status):
