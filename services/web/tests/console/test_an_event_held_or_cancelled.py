@@ -233,3 +233,20 @@ async def test_the_check_in_page_of_an_event_held_or_cancelled_says_check_in_is_
     assert said in text
     assert f'action="/console/events/{event["id"]}/check-in/' not in text, "no check-in nor undo a held event refuses"
     assert f'href="/console/events/{event["id"]}"' in text
+
+
+# --- one who cancelled and registered again --------------------------------------------------------------------
+
+async def test_one_who_cancelled_twice_and_registered_again_is_listed_once_with_their_seat_not_as_cancelled(world):
+    event, mentee, waiting = world["event"], world["mentee"], world["waiting"]
+    world["s"].roster[event["id"]] += [
+        {"id": "r8", "person_id": mentee["id"], "status": "cancelled", "created_at": "2026-03-01T12:00:00+00:00"},
+        {"id": "r9", "person_id": mentee["id"], "status": "cancelled", "created_at": "2026-03-02T12:00:00+00:00"},
+        {"id": "r10", "person_id": waiting["id"], "status": "cancelled", "created_at": "2026-03-01T12:00:00+00:00"},
+        {"id": "r11", "person_id": "p-gone", "status": "cancelled", "created_at": "2026-03-01T12:00:00+00:00"},
+        {"id": "r12", "person_id": "p-gone", "status": "removed", "created_at": "2026-03-03T12:00:00+00:00"}]
+    async with as_(world, "coordinator")[0] as page:
+        text = html.unescape((await page.get(f"/console/events/{event['id']}")).text)
+    listed = text.split(">Cancelled or removed</h2>")[1]
+    assert listed.count('id="r-other-') == 1 and listed.count('id="r-other-p-gone"') == 1
+    assert f'id="r-seated-{mentee["id"]}"' in text and f'id="r-waiting-{waiting["id"]}"' in text

@@ -395,11 +395,22 @@ def _came(entry: dict) -> bool:
     return bool(entry.get("checked_in_at"))
 
 
+def _no_longer_registered(entries: list[dict]) -> list[dict]:
+    """Those who cancelled or were removed and hold no seat or place now, each once, by their newest registration:
+    one who cancelled and registered again is listed with their seat alone."""
+    still = {r["person_id"] for r in entries if r["status"] in ("confirmed", "waitlisted")}
+    newest: dict[str, dict] = {}
+    for entry in sorted(entries, key=lambda r: r.get("created_at") or ""):
+        if entry["person_id"] not in still:
+            newest[entry["person_id"]] = entry
+    return list(newest.values())
+
+
 async def _event_page(desk: Desk, event_id: UUID, status: int = 200, **context: Any) -> Response:
     event, roster, entries = await _event_and_roster(desk, event_id)
     names = await desk.names(r["person_id"] for r in entries)
     seated, waiting = _seated_and_waiting(entries)
-    others = [r for r in entries if r["status"] not in ("confirmed", "waitlisted")]
+    others = _no_longer_registered(entries)
     return desk.render("console/event.html", status, event=event, seated=seated, waiting=waiting, others=others,
                        registered=len({r["person_id"] for r in entries}),
                        counts=roster.get("counts", {}) if isinstance(roster, dict) else {}, names=names,
