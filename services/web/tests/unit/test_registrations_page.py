@@ -137,3 +137,4 @@ async def test_the_page_of_an_event_called_off_says_the_registration_went_with_i
     assert said in text
     assert f"{quoted}</p> <blockquote><p>The speaker is away.<br>See you on 3 March.</p></blockquote>" in text
     assert "calendar.ics" not in text
+    assert "Register by" not in text and "Inscripción hasta" not in text  # nothing to register for
