@@ -87,8 +87,8 @@ async def test_a_cancelled_events_page_says_it_was_cancelled_and_who_had_registe
         assert wrong not in text, wrong
 
 
-@pytest.mark.parametrize("language, said", [("en", "Your message to those registered:"),
-                                             ("es", "Tu mensaje a quienes se habían inscrito:")])
+@pytest.mark.parametrize("language, said", [("en", "The message sent to those registered:"),
+                                             ("es", "El mensaje enviado a quienes se habían inscrito:")])
 async def test_a_cancelled_events_page_shows_the_message_its_registrants_were_sent(world, language, said):
     event = world["event"]
     async with as_(world, "coordinator", language)[0] as page:
