@@ -91,6 +91,7 @@ async def test_the_check_of_an_invitation_file_passes_axe_and_fits_a_360_pixel_p
         page = await context.new_page()
         try:
             await page.goto(f"/console/programs/{world['program']['id']}/invite")
+            await page.check("input[name=role][value=mentor]")
             await page.click("details:has(#csv) > summary")
             await page.fill("#csv", "name,email,stage,language\nDr. Eva Tres,eva@example.org,resident,es\n"
                                     "Dr. Kim Four,kim@example.org,resident,Klingon\n")

@@ -2187,6 +2187,14 @@ async def test_a_vetting_refusal_gives_back_the_form_with_the_error_by_the_note_
     assert plain.status_code == 422 and ">Checked licence</textarea>" in plain.text
 
 
+async def test_the_invitation_form_chooses_no_role_for_the_coordinator(world):
+    program = world["program"]
+    async with as_(world, "coordinator")[0] as page:
+        offered = (await page.get(f"/console/programs/{program['id']}/invite")).text
+    roles = re.findall(r'<input type="radio"[^>]*name="role"[^>]*>', offered)
+    assert len(roles) == 2 and not [radio for radio in roles if "checked" in radio]
+
+
 async def test_a_pasted_file_is_given_back_open_after_an_error(world):
     s, program = world["s"], world["program"]
     pasted = "name,email,stage\nAna Pérez,ana@example.org,resident"

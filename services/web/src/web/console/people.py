@@ -415,7 +415,8 @@ async def invite_page(program_id: UUID, desk: Console) -> Response:
     program = await _program(desk, program_id)
     if not desk.staff.coordinates(program.get("chapter_id")):
         return desk.render("console/not_found.html", 404)
-    return desk.render("console/invite.html", program=program, role="mentor")
+    # No role is chosen for them: a hurried coordinator uploading mentees would otherwise invite them as mentors.
+    return desk.render("console/invite.html", program=program, role=None)
 
 
 class SpreadsheetNotCsv(Exception):
