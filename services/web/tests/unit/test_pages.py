@@ -1353,6 +1353,25 @@ async def test_how_many_mentees_a_mentor_has_and_can_take_reads_in_the_singular_
     assert "Mentoras a" not in home and "of the 1 mentees" not in home
 
 
+@pytest.mark.parametrize("language, said", [
+    ("en", "You can take up to 2 mentees at once. You have no mentee right now. 2 more mentorships wait for an answer: "
+           "they take places until then."),
+    ("es", "Ahora mismo no tienes ninguna persona mentorada. 2 mentorías más esperan una respuesta: ocupan lugares "
+           "hasta entonces.")])
+async def test_a_mentor_with_two_proposals_unanswered_is_told_they_take_places_not_that_they_are_mentees(
+        language, said):
+    mentoring = {"id": str(uuid4()), "program_id": PROGRAM, "role": "mentor", "pairing_kind": "general",
+                 "active": True, "capacity": 2, "approval": "approved", "paused": False, "paused_because": None}
+    pairings = [{**a_pairing_of_mine("proposed"), "id": str(uuid4()), "mentee_id": str(uuid4()), "mentor_id": ME,
+                 "pairing_kind": "general"} for _ in range(2)]
+    services = a_home_with(mentoring)
+    services.answers[f"GET /v1/people/{ME}/overview"] = {"pairings": pairings, "waiting": []}
+    async with browser(services, ME, language=language) as page:
+        home = " ".join((await page.get("/")).text.split())
+    assert said in home
+    assert "You have 2 mentees" not in home and "tienes 2 personas" not in home
+
+
 @pytest.mark.parametrize("language, capacity, taken, said", [
     ("en", 1, 2, "Your current mentorships continue; nobody new is proposed to you until they have all ended."),
     ("en", 2, 3, "Your current mentorships continue; nobody new is proposed to you until you have fewer than 2 "

@@ -240,10 +240,15 @@ async def dashboard(visitor: Visit) -> dict[str, Any]:
     waitlists = [{"program": programs.get(e["program_id"]), "place": place, "program_id": e["program_id"],
                   "enrollment_id": e["id"], "paused": e.get("paused", False), "paused_because": e.get("paused_because")}
                  for e, place in zip(waiting, places, strict=True)]
-    mentoring = [{**e, "program": programs.get(e["program_id"]),
-                  "taken": sum(1 for p in live if p["mentor_id"] == str(me) and p["program_id"] == e["program_id"]
-                               and p["pairing_kind"] == e["pairing_kind"])}
-                 for e in enrollments if e["active"] and e["role"] == "mentor"]
+    # A proposal or a request takes a place until it is answered, but it is no mentee yet: each is counted apart.
+    mentoring = []
+    for e in enrollments:
+        if e["active"] and e["role"] == "mentor":
+            mine = [p for p in live if p["mentor_id"] == str(me) and p["program_id"] == e["program_id"]
+                    and p["pairing_kind"] == e["pairing_kind"]]
+            mentees = sum(p["status"] == "active" for p in mine)
+            mentoring.append({**e, "program": programs.get(e["program_id"]), "taken": len(mine), "mentees": mentees,
+                              "unanswered": len(mine) - mentees})
     return {"pairings": views, "waitlists": waitlists, "mentoring": mentoring,
             "hosting": offers_office_hours(visitor, enrollments),
             "actions": [v for v in views if v["needs_answer"] or v["overdue"]], "enrollments": enrollments,
