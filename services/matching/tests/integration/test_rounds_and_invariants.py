@@ -34,6 +34,17 @@ async def test_a_coordinator_runs_a_round_follows_its_progress_publishes_the_dra
 
         result = await eventually(finished, timeout=60, what="the round")
         assert len(result["pairs"]) == 4 and [u["reason_code"] for u in result["unpaired"]] == ["mentors_full"] * 2
+        # Two pairs swapped are made by hand; swapped back, they are the engine's again (as stored and read back).
+        first = result["pairs"][0]
+        other = next(p for p in result["pairs"] if p["mentor_id"] != first["mentor_id"])
+        swap = {"mentee_a": first["mentee_id"], "mentee_b": other["mentee_id"]}
+        swapped = await coordinator.post(f"/v1/rounds/{result['id']}/swap", json=swap)
+        assert swapped.status_code == 200, swapped.text
+        assert {p["mentee_id"]: p["by_hand"] for p in swapped.json()["pairs"]}[first["mentee_id"]]
+        back = await coordinator.post(f"/v1/rounds/{result['id']}/swap", json=swap)
+        assert back.status_code == 200, back.text
+        assert {(p["mentee_id"], p["mentor_id"], p["by_hand"]) for p in back.json()["pairs"]} == {
+            (p["mentee_id"], p["mentor_id"], False) for p in result["pairs"]}
         published = await coordinator.post(f"/v1/rounds/{result['id']}/publish")
         assert published.status_code == 200, published.text
         result = published.json()

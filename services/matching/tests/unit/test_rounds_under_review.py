@@ -115,6 +115,29 @@ async def test_two_pairs_swap_their_mentors_when_both_new_pairs_keep_the_rules()
     assert after == {a: before[b], b: before[a]} and set(after.values()) == set(mentors)
 
 
+async def test_two_pairs_swapped_and_swapped_back_are_the_engines_pairs_again_not_made_by_hand():
+    # Swapped back, both still read "swapped by a coordinator" and were proposed for their mentees to confirm.
+    platform = Platform()
+    profiles = Profiles(platform)
+    program = await profiles.program(pairing_mode="rounds")
+    [await profiles.person(program, "mentor") for _ in range(3)]
+    a, b, c = [await profiles.person(program, "mentee") for _ in range(3)]
+    round_id = await drafted(platform, program)
+    engines = {p.mentee_id: p.mentor_id for p in (await rounds.round_status(round_id, platform.uow()))["pairs"]}
+
+    await rounds.swap(round_id, a, b, platform.uow(), administrator())
+    await rounds.swap(round_id, b, c, platform.uow(), administrator())  # b's second mentor, c's first swap
+    await rounds.swap(round_id, a, c, platform.uow(), administrator())  # a takes back its own mentor
+
+    pairs = {p.mentee_id: p for p in (await rounds.round_status(round_id, platform.uow()))["pairs"]}
+    assert pairs[a].mentor_id == engines[a] and not pairs[a].by_hand
+    assert pairs[b].mentor_id == engines[c] and pairs[b].by_hand
+    assert pairs[c].mentor_id == engines[b] and pairs[c].by_hand
+    await rounds.swap(round_id, b, c, platform.uow(), administrator())
+    pairs = {p.mentee_id: p for p in (await rounds.round_status(round_id, platform.uow()))["pairs"]}
+    assert {m: (p.mentor_id, p.by_hand) for m, p in pairs.items()} == {m: (engines[m], False) for m in (a, b, c)}
+
+
 async def test_swapping_two_mentees_drafted_with_the_same_mentor_is_refused_and_changes_neither_pair():
     # It answered "swapped" and marked both pairs as made by hand: their mentees were asked to confirm pairs nobody
     # had changed.

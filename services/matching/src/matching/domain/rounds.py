@@ -744,6 +744,16 @@ class DraftPair:
     reasons: tuple[str, ...]
     # Made by the coordinator (a swap), not the engine: proposed as made by hand, for the mentee to confirm.
     by_hand: bool = False
+    # The mentor the engine drafted, while a swap has given the mentee another (swapped back, the pair is its again).
+    drafted_mentor_enrollment_id: UUID | None = None
+
+    def with_mentor(self, mentor_enrollment_id: UUID, mentor_id: UUID, score: int, reasons: tuple[str, ...]
+                    ) -> DraftPair:
+        """This mentee with another drafted pair's mentor (a swap): made by hand unless it is the engine's again."""
+        drafted = self.drafted_mentor_enrollment_id or self.mentor_enrollment_id
+        engines = mentor_enrollment_id == drafted
+        return DraftPair(self.mentee_enrollment_id, mentor_enrollment_id, self.mentee_id, mentor_id, score, reasons,
+                         by_hand=not engines, drafted_mentor_enrollment_id=None if engines else drafted)
 
 
 @dataclass(frozen=True)

@@ -231,8 +231,8 @@ async def swap(round_id: UUID, mentee_a: UUID, mentee_b: UUID, uow: MatchingUnit
             if reason is not None:
                 raise refused(reason, field)
             chosen = fit(mentee, mentor, weights)
-            swapped.append(DraftPair(pair.mentee_enrollment_id, other.mentor_enrollment_id, pair.mentee_id,
-                                     other.mentor_id, chosen.score, tuple(chosen.reasons), by_hand=True))
+            swapped.append(pair.with_mentor(other.mentor_enrollment_id, other.mentor_id, chosen.score,
+                                            tuple(chosen.reasons)))
         await uow.rounds.remove_pairs(round_id, [a.mentee_enrollment_id, b.mentee_enrollment_id])
         await uow.rounds.save_draft(round_id, swapped, [])
         uow.audit(caller, "round.edited", "round", round_id, chapter_id=program.chapter_id,

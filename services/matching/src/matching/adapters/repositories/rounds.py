@@ -63,9 +63,9 @@ class PostgresRounds:
         if pairs:
             await self._conn.copy_records_to_table(
                 "round_pairs", columns=["round_id", "mentee_enrollment_id", "mentor_enrollment_id", "mentee_id",
-                                        "mentor_id", "score", "reasons", "by_hand"],
+                                        "mentor_id", "score", "reasons", "by_hand", "drafted_mentor_enrollment_id"],
                 records=[(round_id, p.mentee_enrollment_id, p.mentor_enrollment_id, p.mentee_id, p.mentor_id,
-                          p.score, list(p.reasons), p.by_hand) for p in pairs])
+                          p.score, list(p.reasons), p.by_hand, p.drafted_mentor_enrollment_id) for p in pairs])
         if unpaired:
             await self._conn.execute(
                 """INSERT INTO round_unpaired (round_id, mentee_enrollment_id, mentee_id, reason_code)
@@ -76,7 +76,8 @@ class PostgresRounds:
 
     async def draft(self, round_id: UUID) -> tuple[list[DraftPair], list[Unpaired]]:
         pairs = await self._conn.fetch(
-            """SELECT mentee_enrollment_id, mentor_enrollment_id, mentee_id, mentor_id, score, reasons, by_hand
+            """SELECT mentee_enrollment_id, mentor_enrollment_id, mentee_id, mentor_id, score, reasons, by_hand,
+                      drafted_mentor_enrollment_id
                  FROM round_pairs WHERE round_id = $1 ORDER BY score DESC, mentee_id""", round_id)
         unpaired = await self._conn.fetch(
             """SELECT mentee_enrollment_id, mentee_id, reason_code FROM round_unpaired WHERE round_id = $1
