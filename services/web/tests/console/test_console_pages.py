@@ -257,6 +257,15 @@ async def test_a_mentorship_waiting_for_answers_offers_no_ending_and_a_requests_
     assert f'action="/console/pairings/{pairing["id"]}/end"' in text
 
 
+async def test_ending_a_mentorship_says_a_conduct_ending_holds_nobody_and_links_to_both_to_suspend_them(world):
+    pairing, mentor, mentee = world["pairing"], world["mentor"], world["mentee"]
+    async with as_(world, "coordinator")[0] as page:
+        text = html.unescape((await page.get(f"/console/pairings/{pairing['id']}")).text)
+    form = text.split(f'action="/console/pairings/{pairing["id"]}/end"')[1]
+    assert "even for a problem of conduct, it holds neither of them from new mentorships" in form
+    assert f'href="/console/people/{mentor["id"]}"' in form and f'href="/console/people/{mentee["id"]}"' in form
+
+
 async def test_the_mentor_pickers_offer_approved_mentors_only_not_one_suspended_or_awaiting_approval(world):
     s, program = world["s"], world["program"]
     for name, approval in (("Dr. Sam Suspended", "suspended"), ("Dr. Pat Pending", "pending")):
