@@ -66,10 +66,12 @@ async def test_every_console_page_answers_a_coordinator_and_an_administrator_in_
             assert "Participantes" in (await page.get("/console/people")).text
 
 
-async def test_the_administrators_pages_are_not_found_for_a_coordinator(world):
+async def test_the_administrators_pages_are_refused_to_a_coordinator_as_theirs_not_as_missing(world):
     async with as_(world, "coordinator")[0] as page:
         for path in admin_pages(world):
-            assert (await page.get(path)).status_code == 404
+            refused = await page.get(path)
+            assert refused.status_code == 403, path
+            assert "Only national administrators see this page" in refused.text and "not here" not in refused.text
 
 
 async def test_a_coordinator_gets_staff_tokens_naming_their_chapters_and_an_administrator_none(world):
@@ -1251,7 +1253,7 @@ async def test_an_administrator_renames_a_chapter_from_its_page_and_a_name_taken
     assert renamed.status_code == 303 and renamed.headers["location"] == "/console/chapters?done=chapter_saved"
     assert s.calls_to("profiles", "PATCH")[-1].body == {"name": "Chicago South Side"}, "only what changed"
     async with as_(world, "coordinator")[0] as page:
-        assert (await page.get(f"/console/chapters/{s.chapter}")).status_code == 404
+        assert (await page.get(f"/console/chapters/{s.chapter}")).status_code == 403
 
 
 async def test_an_administrator_gives_a_chapter_the_address_its_people_write_to_and_one_refused_is_said_next_to_it(
@@ -1682,7 +1684,7 @@ async def test_an_administrator_grants_the_coordinator_role_of_a_chosen_chapter_
     async with as_(world, "coordinator")[0] as page:
         denied = await page.post(f"/console/people/{mentor['id']}/roles/coordinator",
                                  data={"csrf": CSRF, "chapter_id": s.chapter})
-    assert denied.status_code == 404
+    assert denied.status_code == 403
 
 
 async def test_a_suspended_person_is_offered_no_coordinator_role_and_suspending_says_what_it_does(world):

@@ -26,7 +26,9 @@ AUDIT_PAGE = 50
 
 
 def _admin_only(desk: Desk) -> Response | None:
-    return None if desk.staff.administrator else desk.render("console/not_found.html", 404)
+    """A page every console user knows of (the audit trail, the chapters) refused as such to a coordinator: told it
+    is not theirs, not that it is missing."""
+    return None if desk.staff.administrator else desk.render("console/administrators_only.html", 403)
 
 
 def _refused(error: ServiceError) -> bool:
