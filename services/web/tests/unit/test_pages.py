@@ -1562,6 +1562,7 @@ async def test_a_role_the_persons_stage_may_not_take_in_the_program_chosen_is_re
 
 async def test_a_person_who_may_only_be_a_mentee_is_asked_no_role_and_nothing_only_mentors_answer():
     services = programs_to_join(a_program(PROGRAM, "Premed circle"))
+    services.answers[f"GET /v1/people/{ME}"] = {**PERSON, "specialties": ["pediatrics"]}
     async with browser(services, ME) as page:
         shown = await page.get("/sign-up/enrol")
         joined = await page.post("/sign-up/enrol", data={"csrf": CSRF, "program_id": PROGRAM, "role": "mentee",
@@ -1609,14 +1610,30 @@ async def test_a_mentor_joining_a_program_that_reviews_mentors_is_told_a_coordin
                         mentor_stages=["undergraduate"], mentor_approval_required=True)
     services = programs_to_join(vetting)
     services.answers.update({f"GET /v1/people/{ME}/overview": {"pairings": [], "waiting": []},
-                             f"GET /v1/people/{ME}/partners": []})
+                             f"GET /v1/people/{ME}/partners": [],
+                             f"GET /v1/people/{ME}": {**PERSON, "support_areas": ["research"]}})
     async with browser(services, ME, language=language) as page:
         joined = await page.post("/sign-up/enrol", data={"csrf": CSRF, "program_id": ANYONE_MAY_MENTOR,
                                                           "role": "mentor", "capacity": "2"})
         home = " ".join((await page.get(joined.headers["location"])).text.split())
-    assert joined.status_code == 303
+    assert joined.status_code == 303 and joined.headers["location"] == "/?enrolled=review"
     assert said in home
     assert "as soon as you are paired" not in home and "en cuanto te emparejemos" not in home
+
+
+async def test_one_who_joins_from_an_invitation_with_no_interests_told_is_asked_for_them_next_then_goes_home():
+    # Invited people skip sign-up's steps: their first round was scored without a specialty or a kind of support.
+    services = programs_to_join(a_program(PROGRAM, "Premed circle"))
+    services.answers.update({f"GET /v1/people/{ME}": PERSON, f"PATCH /v1/people/{ME}": PERSON})
+    async with browser(services, ME) as page:
+        joined = await page.post("/sign-up/enrol", data={"csrf": CSRF, "program_id": PROGRAM, "role": "mentee"})
+        asked = await page.get(joined.headers["location"])
+        saved = await page.post("/sign-up/interests", data={"csrf": CSRF, "next": "/", "specialties": ["pediatrics"]})
+    assert joined.status_code == 303 and joined.headers["location"] == "/sign-up/interests?next=%2F&joined=1"
+    shown = text_of(asked.text)
+    assert "You have joined the program. We will tell you by email as soon as you are paired." in shown
+    assert "Your interests help us propose who fits you best." in shown and "Step " not in shown
+    assert saved.status_code == 303 and saved.headers["location"] == "/?done=interests_saved"
 
 
 async def test_leaving_a_program_as_a_mentor_names_the_mentees_whose_mentorships_end_there_and_no_others():

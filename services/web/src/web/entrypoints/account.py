@@ -524,9 +524,10 @@ def _after_saving(posted, done: str, next_step: str) -> str:
 
 
 @router.get("/sign-up/interests")
-async def sign_up_interests(visitor: Person, next: str | None = None) -> Response:
+async def sign_up_interests(visitor: Person, next: str | None = None, joined: str | None = None) -> Response:
+    """`joined`: come here having just joined a program without interests told ("review": a mentor reviewed first)."""
     me = await clients(visitor.request).person(visitor.who, visitor.person_id)
-    return _wizard(visitor, "interests", me=me, back_to=_back_to(next))
+    return _wizard(visitor, "interests", me=me, back_to=_back_to(next), joined=joined)
 
 
 @router.post("/sign-up/interests")
@@ -719,7 +720,16 @@ async def enrol(visitor: Person, posted: Form) -> Response:
         return await _enrol_page(visitor, signing_up, 422, error=visitor.error_words(error), chosen=chosen)
     # A mentor of a program that reviews its mentors waits for a coordinator first (profiles says: approval pending).
     reviewed = role == "mentor" and (enrolled or {}).get("approval") == "pending"
-    return redirect(visitor, "/?enrolled=review" if reviewed else "/?enrolled=1")
+    joined = "review" if reviewed else "1"
+    if not signing_up and not await _has_interests(visitor):
+        # Joined from an invitation's link, never through sign-up's steps: matching has none of their interests.
+        return redirect(visitor, f"/sign-up/interests?{urlencode({'next': '/', 'joined': joined})}")
+    return redirect(visitor, f"/?enrolled={joined}")
+
+
+async def _has_interests(visitor: Visit) -> bool:
+    me = await clients(visitor.request).person(visitor.who, visitor.person_id)
+    return bool(me.get("specialties") or me.get("support_areas"))
 
 
 # --- a recent sign-in, before changing the address or erasing the account ----------------------------------------
