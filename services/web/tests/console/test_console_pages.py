@@ -259,6 +259,14 @@ async def test_a_mentorship_waiting_for_answers_offers_no_ending_and_a_requests_
     assert f'action="/console/pairings/{pairing["id"]}/end"' in text
 
 
+async def test_a_closed_mentorship_has_no_term_ending_and_no_meeting_still_to_come(world):
+    pairing = world["pairing"]
+    pairing.update(status="ended", last_met_at=None, term_ends_at="2027-12-06T00:00:00+00:00")
+    async with as_(world, "coordinator")[0] as page:
+        text = html.unescape((await page.get(f"/console/pairings/{pairing['id']}")).text)
+    assert "Term ends" not in text and "none yet" not in text and "none logged" in text
+
+
 async def test_ending_a_mentorship_says_a_conduct_ending_holds_nobody_and_links_to_both_to_suspend_them(world):
     pairing, mentor, mentee = world["pairing"], world["mentor"], world["mentee"]
     async with as_(world, "coordinator")[0] as page:
