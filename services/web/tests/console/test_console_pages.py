@@ -301,7 +301,7 @@ async def test_a_persons_page_shows_the_pronouns_profiles_lets_the_staff_member_
 async def test_a_draft_round_shows_pairs_scores_reasons_in_words_the_unpaired_with_why_and_totals(world):
     async with as_(world, "coordinator")[0] as page:
         text = (await page.get(f"/console/rounds/{ROUND}")).text
-    assert "Ben Student with Dr. Ana Reyes" in text and "Score 87" in text
+    assert "Ben Student with Dr. Ana Reyes" in text and "Score 87 out of 100" in text and "the total adds them up" in text
     assert "They share an interest in the same specialty" in text and "They are in the same time zone" in text
     # Not "no room left": said of one whose identity requirement no mentor with room meets, that was false while the
     # mentors' capacities showed room, and pointed at the requirement.
