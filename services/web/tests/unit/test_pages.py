@@ -1792,6 +1792,15 @@ def an_event(**changes) -> tuple[Services, dict]:
     return Services({f"GET /v1/events/{EVENT}": event, "GET /v1/registrations/mine": []}), event
 
 
+async def test_a_chapter_events_page_gives_its_organizers_address_to_write_to():
+    chapter = str(uuid4())
+    services, _ = an_event(chapter_id=chapter)
+    services.answers["GET /v1/chapters"] = [{"id": chapter, "name": "Demo", "contact_email": "demo@chapter.example"}]
+    async with browser(services, ME) as page:
+        shown = (await page.get(f"/events/{EVENT}")).text
+    assert 'Write to its organizers: <a href="mailto:demo@chapter.example">demo@chapter.example</a>' in shown
+
+
 def my_seat_at(event: dict, status: str = "confirmed") -> Services:
     mine = {"id": str(uuid4()), "scheduled_event_id": EVENT, "person_id": ME, "status": status, "attended": None,
             "created_at": None, "event": event, "waitlist_position": 2 if status == "waitlisted" else None}
