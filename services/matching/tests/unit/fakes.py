@@ -385,9 +385,10 @@ class FakeWaitlist:
         for enrollment_id in enrollment_ids:
             self._tables.people.enrollments[enrollment_id]["announced"] = True
 
-    async def back_to_waiting(self, mentee_enrollment_id: UUID | None) -> None:
+    async def back_to_waiting(self, mentee_enrollment_id: UUID | None, keep_place: bool = False) -> None:
         people = self._tables.people
-        people.enrollments[mentee_enrollment_id].update(waiting_since=people.clock(), announced=False)
+        enrollment = people.enrollments[mentee_enrollment_id]
+        enrollment.update(waiting_since=enrollment["waiting_since"] if keep_place else people.clock(), announced=False)
 
     async def places_of(self, person_id: UUID) -> list[dict]:
         programs = {e["program_id"] for e in self._tables.people.enrollments.values() if e["person_id"] == person_id}

@@ -135,6 +135,29 @@ async def test_a_mentee_put_back_on_the_waitlist_by_a_pairing_closing_is_told_th
     assert isinstance(waiting, published.MenteeWaitlistedV4) and waiting.after_pairing_id == pairing.pairing_id
 
 
+@pytest.mark.parametrize("declined_by, keeps_place", [("mentor", True), ("mentee", False)])
+async def test_a_mentee_whose_proposed_mentor_declines_keeps_their_place_one_who_declines_goes_to_the_back(
+        declined_by, keeps_place):
+    # Declined by the mentor, a mentee who had accepted went behind everyone who enrolled after them.
+    platform = Platform()
+    profiles = Profiles(platform)
+    program = await profiles.program(both_must_accept=True)
+    mentor = await profiles.person(program, "mentor")
+    first = await profiles.person(program, "mentee")
+    for _ in range(2):  # both wait: the only mentor's room is taken by the proposal
+        platform.later_by(days=1)
+        await profiles.person(program, "mentee")
+    [proposal] = platform.events(published.PairingProposed, mentee_id=first)
+    platform.later_by(days=1)
+
+    await lifecycle.decline(commands.DeclinePairing(proposal.pairing_id, "schedule_conflict"), platform.uow(),
+                            acting_as(mentor if declined_by == "mentor" else first))
+
+    # The mentor's room goes to the second; the first waits with the third, ahead of them unless they declined.
+    [again] = platform.events(published.MenteeWaitlisted, mentee_id=first)
+    assert again.position == (1 if keeps_place else 2)
+
+
 async def test_a_mentee_waiting_from_their_enrollment_is_told_their_place_naming_no_pairing():
     platform = Platform()
     profiles = Profiles(platform)

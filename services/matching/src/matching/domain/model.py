@@ -266,6 +266,16 @@ class Pairing:
         self._refuse_unless(("proposed", "requested") if reason_code == UNANSWERED else ("requested",), "lapsed")
         self.status, self.closed_reason = "lapsed", reason_code
 
+    def keeps_mentee_place(self) -> bool:
+        """Whether, as it closes, its mentee keeps their place on the waitlist: a proposal or a request that never
+        began, closed through no doing of theirs (its mentor declined it or let it lapse once they had accepted, or
+        the program withdrew it). Anything else puts them at the back, waiting from now."""
+        if self.confirmed_at is not None:
+            return False
+        if self.status == "lapsed":
+            return self.mentee_accepted
+        return self.status == "declined" and self.closed_by in ("mentor", "program")
+
     def end(self, reason_code: str, by: Acceptor) -> None:
         self._refuse_unless(("active",), "ended")
         self.status, self.closed_reason, self.closed_by = "ended", reason_code, by

@@ -35,8 +35,9 @@ def offer_room(program_id: UUID, uow: MatchingUnitOfWorkPort, only_mentees: list
 
 
 async def put_back(pairing: Pairing, uow: MatchingUnitOfWorkPort) -> None:
-    """The mentee of a pairing that just closed waits again, from now, and room is offered in its program."""
-    await uow.waitlist.back_to_waiting(pairing.mentee_enrollment_id)
+    """The mentee of a pairing that just closed waits again, from now (or, one it never began for through no doing of
+    theirs, from when they did), and room is offered in its program."""
+    await uow.waitlist.back_to_waiting(pairing.mentee_enrollment_id, keep_place=pairing.keeps_mentee_place())
     offer_room(pairing.program_id, uow, after_closing=closed_pairings([pairing]))
 
 

@@ -62,10 +62,11 @@ class PostgresWaitlist:
     async def mark_announced(self, enrollment_ids: list[UUID]) -> None:
         await self._conn.execute("UPDATE enrollments SET waitlist_announced = true WHERE id = ANY($1)", enrollment_ids)
 
-    async def back_to_waiting(self, mentee_enrollment_id: UUID | None) -> None:
+    async def back_to_waiting(self, mentee_enrollment_id: UUID | None, keep_place: bool = False) -> None:
         await self._conn.execute(
-            "UPDATE enrollments SET waiting_since = now(), waitlist_announced = false WHERE id = $1",
-            mentee_enrollment_id)
+            """UPDATE enrollments SET waiting_since = CASE WHEN $2 THEN waiting_since ELSE now() END,
+                   waitlist_announced = false WHERE id = $1""",
+            mentee_enrollment_id, keep_place)
 
     async def places_of(self, person_id: UUID) -> list[dict[str, Any]]:
         """The person's places on the waitlists of the programs they wait in (one per kind of pairing)."""
