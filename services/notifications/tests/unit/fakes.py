@@ -48,6 +48,7 @@ class FakeNotifications:
         self.registrations: dict[UUID, dict[str, Any]] = {}
         self.access_links: dict[UUID, dict[str, Any]] = {}
         self.suspensions: dict[UUID, tuple[bool, datetime]] = {}
+        self.invited: set[UUID] = set()
         self.waiting: dict[tuple[UUID, UUID, str], tuple[bool, datetime]] = {}
         self.prefs: dict[UUID, Preferences] = {}
         self.rows: dict[UUID, dict[str, Any]] = {}  # "n": the Notification, and its status, attempts, subject...
@@ -329,6 +330,13 @@ class FakeNotifications:
     async def pairings_over_of(self, pairing_ids: list[UUID]) -> set[UUID]:
         return self.pairings_over & set(pairing_ids)
 
+    async def mark_invited(self, person_id: UUID) -> None:
+        if person_id not in self.erased:
+            self.invited.add(person_id)
+
+    async def was_invited(self, person_id: UUID) -> bool:
+        return person_id in self.invited
+
     async def withdraw_unsent(self, person_ids: list[UUID], kinds: tuple[str, ...], about: dict[str, str]) -> None:
         for notification_id, row in self.rows.items():
             n = row["n"]
@@ -386,6 +394,7 @@ class FakeNotifications:
         self.registrations = {i: r for i, r in self.registrations.items() if r["person_id"] != person_id}
         self.access_links = {i: link for i, link in self.access_links.items() if link["person_id"] != person_id}
         self.suspensions.pop(person_id, None)
+        self.invited.discard(person_id)
         self.bookings = {i: b for i, b in self.bookings.items() if person_id not in (b["person_id"], b["host_id"])}
         self.waiting = {key: state for key, state in self.waiting.items() if key[0] != person_id}
         for message in self.event_messages_sent.values():

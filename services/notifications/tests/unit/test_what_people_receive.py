@@ -2034,6 +2034,18 @@ async def test_someone_a_coordinator_invites_is_sent_the_invitation_alone_not_a_
     assert [message.to.split(".")[0] for message in await sent(uow)] == ["sam"]
 
 
+async def test_an_invitation_read_before_its_registration_leaves_no_welcome_to_send():
+    # A program keeping its members private sends its invitations on another topic than registrations: read first,
+    # it withdrew nothing, and the welcome made next went out.
+    uow = new_uow()
+    invitee = await person(uow, "Kevin Walsh")
+    await handlers.person_invited(pr.PrivatePersonInvited(invitation_id=uuid4(), person_id=invitee,
+                                                          program_id=uuid4(), chapter_id=None, role="mentor"), uow)
+    await handlers.person_registered(pr.PersonRegisteredV2(person_id=invitee, chapter_id=None, stage="resident"), uow)
+
+    assert await sent(uow) == []
+
+
 async def test_a_welcome_waits_a_little_for_an_invitation_that_withdraws_it_and_goes_once_none_came():
     # A program keeping its members private sends its invitations on another topic than registrations: one can be
     # read after the sender's next round.

@@ -533,11 +533,21 @@ class PostgresNotifications:
             """SELECT kind, subject, created_at FROM notifications
                 WHERE digest_id = $1 AND subject IS NOT NULL ORDER BY created_at""", digest_id)]
 
+    async def mark_invited(self, person_id: UUID) -> None:
+        await self._conn.execute(
+            """INSERT INTO invited_people (person_id) SELECT $1
+                WHERE NOT EXISTS (SELECT FROM erased_people WHERE person_id = $1) ON CONFLICT DO NOTHING""",
+            person_id)
+
+    async def was_invited(self, person_id: UUID) -> bool:
+        return bool(await self._conn.fetchval("SELECT true FROM invited_people WHERE person_id = $1", person_id))
+
     async def forget_person(self, person_id: UUID) -> None:
         """Erasure: nothing about the person stays, and nothing naming them goes out to a partner (nor waits for
         their digest)."""
         await self._conn.execute("INSERT INTO erased_people VALUES ($1) ON CONFLICT DO NOTHING", person_id)
-        for table in ("notifications", "contacts", "preferences", "registrations", "access_links", "suspensions"):
+        for table in ("notifications", "contacts", "preferences", "registrations", "access_links", "suspensions",
+                      "invited_people"):
             await self._conn.execute(f"DELETE FROM {table} WHERE person_id = $1", person_id)
         await self._conn.execute("DELETE FROM office_hour_bookings WHERE person_id = $1 OR host_id = $1", person_id)
         await self._conn.execute("DELETE FROM waitlisted_mentees WHERE mentee_id = $1", person_id)

@@ -147,15 +147,21 @@ async def program_defined(event: profiles_contract.ProgramDefined, uow: UnitOfWo
 
 
 async def person_registered(event: profiles_contract.PersonRegistered, uow: UnitOfWork) -> None:
-    await _tell(uow, Notification.answering(event.event_id, event.person_id, event.chapter_id, "welcome"))
+    """Welcomed, unless a coordinator invited them (`person_invited`, read first)."""
+    async with uow:
+        if not await uow.notifications.was_invited(event.person_id):
+            await uow.notifications.add(Notification.answering(event.event_id, event.person_id, event.chapter_id,
+                                                               "welcome"))
+        await uow.commit()
 
 
 async def person_invited(event: profiles_contract.PersonInvited, uow: UnitOfWork) -> None:
     """The web app mails a coordinator's invitation, which is their welcome: one registered by the invitation (in
-    the same transaction, read before this, maybe on another topic) is not also welcomed to an account they never
-    made, in a language nobody asked them for. The welcome waits a little for this (the dispatcher's
-    `welcome_grace_seconds`)."""
+    the same transaction, but maybe on another topic, so read before or after this) is not also welcomed to an
+    account they never made, in a language nobody asked them for. Read after, it withdraws the welcome, which waits
+    a little for it (the dispatcher's `welcome_grace_seconds`); read before, it leaves none to make."""
     async with uow:
+        await uow.notifications.mark_invited(event.person_id)
         await uow.notifications.withdraw_unsent([event.person_id], ("welcome",), {})
         await uow.commit()
 

@@ -196,6 +196,11 @@ class NotificationsRepository(Protocol):
 
     async def mark_obsolete(self, notification_id: UUID) -> None: ...
 
+    async def mark_invited(self, person_id: UUID) -> None:
+        """A coordinator invited them: their invitation is their welcome."""
+
+    async def was_invited(self, person_id: UUID) -> bool: ...
+
     async def withdraw_unsent(self, person_ids: list[UUID], kinds: tuple[str, ...], about: dict[str, str]) -> None:
         """These people's notifications of these kinds whose parameters hold `about`, not sent yet or waiting for a
         digest, will not be (what they said no longer holds)."""
