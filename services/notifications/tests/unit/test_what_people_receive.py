@@ -1934,7 +1934,7 @@ async def test_leaving_the_waitlist_is_told_without_a_reason_for_the_wait_either
 @pytest.mark.parametrize(("language", "footer"), [
     ("en", "You receive this because you get emails of this kind: “Your place on a program’s waitlist for a mentor”."),
     ("es", "Recibes este mensaje porque recibes correos de este tipo: «Tu lugar en la lista de espera de un programa "
-           "para tener mentor».")])
+           "para tener una persona mentora».")])
 async def test_an_email_one_may_stop_names_its_kind_as_the_notification_settings_do(language, footer):
     from .samples import gallery
 

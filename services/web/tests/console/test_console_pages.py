@@ -463,7 +463,7 @@ async def test_a_files_stages_in_words_in_either_language_are_understood_and_the
     [asked] = s.calls_to("profiles", "POST", "/v1/invitations/preview")
     stages = [line.split(",")[-1] for line in asked.body["csv"].splitlines()[1:]]
     assert stages == ["resident", "attending", "medical_student_3", "high_school", "chief"]  # unknown: profiles says
-    assert "Estudiante de secundaria (high_school)" in offered
+    assert "Estudiante de preparatoria (high_school)" in offered
 
 
 @pytest.mark.parametrize("separator", [";", "\t"])
@@ -1551,7 +1551,7 @@ async def test_a_report_page_leaves_out_a_stage_counted_nowhere(world):
 
 
 @pytest.mark.parametrize("language, mentorships, trends", [
-    ("en", "Paired, proposals included", "Confirmed"), ("es", "Emparejados, propuestas incluidas", "Confirmadas")])
+    ("en", "Paired, proposals included", "Confirmed"), ("es", "Parejas formadas, propuestas incluidas", "Confirmadas")])
 async def test_the_reports_name_pairs_ever_made_and_mentorships_confirmed_in_a_month_apart(
         world, language, mentorships, trends):
     # matching counts a program's "paired" as every pair ever made, proposals included, and a month's "paired" as
