@@ -1306,6 +1306,9 @@ async def test_a_mentor_declining_is_offered_a_mentors_reasons_only_and_a_mentee
     assert "prefer_another_mentor" in mentee
     assert {"not_a_good_fit", "schedule_conflict", "other"} <= set(mentor) & set(mentee)
     assert set(mentor) | set(mentee) <= reasons_matching_takes_to_decline() - {"request_withdrawn"}
+    # None is chosen for them: a quick decline records no reason they never gave.
+    for page in (to_mentor.text, to_mentee.text):
+        assert '<select id="decline-reason" name="reason_code"><option value="" selected>Choose one (optional)' in page
 
 
 @pytest.mark.parametrize("language, said, not_said", [

@@ -228,7 +228,8 @@ ERRORS = {
     "stage_not_yet_known": N_("Your profile is still on its way to this part of the platform. Try again in a "
                               "minute."),
     "meeting_in_the_future": N_("A meeting is logged once it has happened: choose today or an earlier day."),
-    "transition_not_allowed": N_("This mentorship can no longer change this way."),
+    "transition_not_allowed": N_("This mentorship changed meanwhile (answered, ended or withdrawn, maybe by your "
+                                 "partner or by you in another tab): where it stands now is shown here."),
     "wrong_state": N_("This cannot be done any more: things have moved on. Reload the page to see where they "
                       "stand."),
     "mentor_full": N_("This mentor has no room for another mentee right now."),
