@@ -1400,6 +1400,16 @@ async def test_a_mentor_with_more_mentees_than_they_can_take_is_told_these_go_on
     assert "nobody new is proposed" not in full and "no se te propone nadie" not in full
 
 
+async def test_a_mentorship_just_begun_whose_partner_profiles_has_not_named_yet_says_the_name_comes_in_a_moment():
+    # Accepted last, the page said "Active" and "name shown once you have both accepted", with no way to reach them.
+    just_begun = {**a_pairing_of_mine("active"), "mentee_id": MENTEE, "mentor_id": ME}
+    services = its_page(just_begun, **{f"GET /v1/people/{MENTEE}/as-partner": httpx.Response(
+        404, json={"error": {"code": "not_found", "message": "no"}})})
+    async with browser(services, ME) as page:
+        shown = " ".join((await page.get(f"/mentorships/{PAIRING}")).text.split())
+    assert "name shown in a moment: reload the page" in shown and "once you have both accepted" not in shown
+
+
 @pytest.mark.parametrize("status, role, said", [
     ("requested", "mentee", "name shown once the mentor accepts"),
     ("requested", "mentor", "name shown once you accept"),
