@@ -784,6 +784,10 @@ async def test_a_mentee_whose_mentorship_ended_with_goals_met_is_told_no_mentor_
     assert flat(RESTING[language]) in flat(to_mentee.text)
     assert "look for another mentor" not in to_mentee.text and "buscaremos" not in to_mentee.text
     assert flat(RESTING[language]) not in flat(to_mentor.text)
+    # Said as what it is, to both: "Ana Reyes ended your mentorship" alone read like a rejection.
+    met = {"en": "Its goals were met: congratulations on what you achieved together.",
+           "es": "Se cumplieron sus objetivos: felicidades por lo que lograron juntos."}[language]
+    assert met in flat(to_mentee.text) and met in flat(to_mentor.text)
 
 
 @pytest.mark.parametrize("language", ["en", "es"])

@@ -775,6 +775,8 @@ class _Composer:
                               "paired with anyone new meanwhile.") % values)
         else:
             said = [_("%(name)s ended your mentorship in %(program)s.") % values]
+        if self.c.get("goals_met"):
+            said.insert(1, _("Its goals were met: congratulations on what you achieved together."))
         # Matching has put the mentee back on the waitlist already (that email comes next: `dispatch.CLOSING_KINDS`),
         # unless it ran its course: then they rest until they ask.
         if self.role == "mentee":
