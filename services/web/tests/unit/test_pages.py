@@ -2128,6 +2128,20 @@ async def test_my_data_counts_the_feedback_i_gave_and_its_download_holds_what_i_
     assert [m["my_feedback"] for m in downloaded.json()["mentorships"]] == [GIVEN, None]
 
 
+async def test_an_office_hours_link_from_an_email_leads_its_host_to_their_slots_and_says_when_it_is_no_longer_booked():
+    slot = {"id": str(uuid4()), "host_id": ME, "starts_at": "2026-12-20T15:00:00Z", "ends_at": "2026-12-20T15:30:00Z",
+            "location": "online", "is_virtual": True, "booked_by": None}
+    hosting = Services({"GET /v1/office-hours/slots": [slot], "GET /v1/office-hours/bookings/mine": []})
+    async with browser(hosting, ME) as page:
+        as_host = await page.get(f"/office-hours/{slot['id']}")
+    gone = Services({"GET /v1/office-hours/slots": [], "GET /v1/office-hours/bookings/mine": [],
+                     f"GET /v1/people/{ME}/partners": []})
+    async with browser(gone, ME) as page:
+        withdrawn = await page.get(f"/office-hours/{uuid4()}")
+    assert as_host.status_code == 303 and as_host.headers["location"] == "/my-office-hours"
+    assert withdrawn.status_code == 200 and "That office hour is no longer booked for you" in withdrawn.text
+
+
 async def test_my_data_counts_the_office_hours_i_offer_and_its_download_holds_them():
     offered = {"id": str(uuid4()), "host_id": ME, "starts_at": "2026-12-20T15:00:00Z", "ends_at": "2026-12-20T15:30:00Z",
                "location": "online", "booked_by": None}

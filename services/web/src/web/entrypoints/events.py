@@ -208,8 +208,14 @@ async def _office_hours_page(visitor: Visit, done: str | None = None, error: str
 
 @router.get("/office-hours/{slot_id}")
 async def office_hour(slot_id: UUID, visitor: Person) -> Response:
-    """Where a message about one booked office hour links: the office-hours page, which lists it with its cancel."""
-    return await office_hours(visitor)
+    """Where a message about one office hour links: to its host, the office hours they offer; to the one who booked
+    it, the office-hours page, which lists it with its cancel, or says it is no longer theirs (cancelled, withdrawn or
+    over: an old email's link)."""
+    api = clients(visitor.request)
+    mine, offered = await asyncio.gather(api.my_bookings(visitor.who), api.my_slots(visitor.who, visitor.person_id))
+    if any(s["id"] == str(slot_id) for s in offered):
+        return redirect(visitor, "/my-office-hours")
+    return await _office_hours_page(visitor, gone=not any(s["id"] == str(slot_id) for s in mine))
 
 
 @router.post("/office-hours/{slot_id}/book")
