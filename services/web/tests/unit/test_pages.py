@@ -1333,6 +1333,18 @@ async def test_a_next_meeting_is_due_by_its_day_which_still_counts(language, sai
     assert "Antes del" not in shown
 
 
+def a_mentor_home(capacity: int, *statuses: str) -> tuple[Services, dict]:
+    """A mentor's home: their enrollment taking up to `capacity` mentees, and a pairing of each status with a mentee
+    of theirs; the services, and the enrollment."""
+    mentoring = {"id": str(uuid4()), "program_id": PROGRAM, "role": "mentor", "pairing_kind": "general",
+                 "active": True, "capacity": capacity, "approval": "approved", "paused": False, "paused_because": None}
+    pairings = [{**a_pairing_of_mine(status), "id": str(uuid4()), "mentee_id": str(uuid4()), "mentor_id": ME,
+                 "pairing_kind": "general"} for status in statuses]
+    services = a_home_with(mentoring)
+    services.answers[f"GET /v1/people/{ME}/overview"] = {"pairings": pairings, "waiting": []}
+    return services, mentoring
+
+
 @pytest.mark.parametrize("language, capacity, taken, said", [
     ("en", 1, 0, "You can take 1 mentee at once. You have no mentee right now."),
     ("en", 3, 1, "You can take up to 3 mentees at once. You have 1 mentee right now."),
@@ -1344,12 +1356,7 @@ async def test_a_next_meeting_is_due_by_its_day_which_still_counts(language, sai
                  "mentoradas.")])
 async def test_how_many_mentees_a_mentor_has_and_can_take_reads_in_the_singular_or_plural_in_each_language(
         language, capacity, taken, said):
-    mentoring = {"id": str(uuid4()), "program_id": PROGRAM, "role": "mentor", "pairing_kind": "general",
-                 "active": True, "capacity": capacity, "approval": "approved", "paused": False, "paused_because": None}
-    pairings = [{**a_pairing_of_mine("active"), "id": str(uuid4()), "mentee_id": str(uuid4()), "mentor_id": ME,
-                 "pairing_kind": "general"} for _ in range(taken)]
-    services = a_home_with(mentoring)
-    services.answers[f"GET /v1/people/{ME}/overview"] = {"pairings": pairings, "waiting": []}
+    services, mentoring = a_mentor_home(capacity, *["active"] * taken)
     async with browser(services, ME, language=language) as page:
         home = " ".join((await page.get("/")).text.split())
     assert said in home
@@ -1363,12 +1370,7 @@ async def test_how_many_mentees_a_mentor_has_and_can_take_reads_in_the_singular_
            "hasta entonces.")])
 async def test_a_mentor_with_two_proposals_unanswered_is_told_they_take_places_not_that_they_are_mentees(
         language, said):
-    mentoring = {"id": str(uuid4()), "program_id": PROGRAM, "role": "mentor", "pairing_kind": "general",
-                 "active": True, "capacity": 2, "approval": "approved", "paused": False, "paused_because": None}
-    pairings = [{**a_pairing_of_mine("proposed"), "id": str(uuid4()), "mentee_id": str(uuid4()), "mentor_id": ME,
-                 "pairing_kind": "general"} for _ in range(2)]
-    services = a_home_with(mentoring)
-    services.answers[f"GET /v1/people/{ME}/overview"] = {"pairings": pairings, "waiting": []}
+    services, _ = a_mentor_home(2, "proposed", "proposed")
     async with browser(services, ME, language=language) as page:
         home = " ".join((await page.get("/")).text.split())
     assert said in home
@@ -1385,12 +1387,7 @@ async def test_a_mentor_with_two_proposals_unanswered_is_told_they_take_places_n
 async def test_a_mentor_with_more_mentees_than_they_can_take_is_told_these_go_on_and_nobody_new_comes_until_fewer(
         language, capacity, taken, said):
     # Lowered to 1 with 2 mentees, the page said only "You can take 1 mentee at once. You have 2 mentees right now."
-    mentoring = {"id": str(uuid4()), "program_id": PROGRAM, "role": "mentor", "pairing_kind": "general",
-                 "active": True, "capacity": capacity, "approval": "approved", "paused": False, "paused_because": None}
-    pairings = [{**a_pairing_of_mine("active"), "id": str(uuid4()), "mentee_id": str(uuid4()), "mentor_id": ME,
-                 "pairing_kind": "general"} for _ in range(taken)]
-    services = a_home_with(mentoring)
-    services.answers[f"GET /v1/people/{ME}/overview"] = {"pairings": pairings, "waiting": []}
+    services, mentoring = a_mentor_home(capacity, *["active"] * taken)
     async with browser(services, ME, language=language) as page:
         saved = await page.post(f"/enrollments/{mentoring['id']}/capacity",
                                 data={"csrf": CSRF, "capacity": str(capacity)}, follow_redirects=True)
