@@ -25,6 +25,8 @@ async def test_a_coordinator_runs_a_round_follows_its_progress_publishes_the_dra
             return len((await coordinator.get(f"/v1/programs/{program}/waitlist")).json()) == 6
 
         await eventually(all_waiting, timeout=60, what="six mentees waiting")
+        # Counted for the console's home page, for the programs of the coordinator's chapter alone.
+        assert {"program_id": str(program), "mentees": 6} in (await coordinator.get("/v1/waiting")).json()
         started = await coordinator.post(f"/v1/programs/{program}/rounds", json={"most_pairs_first": True})
         assert started.status_code == 202, started.text
 

@@ -363,6 +363,11 @@ class FakeWaitlist:
     def __init__(self, tables: Tables) -> None:
         self._tables = tables
 
+    async def waiting_counts(self, chapter_ids: frozenset[UUID] | None) -> list[tuple[UUID, int]]:
+        counts = [(program_id, len(await self.entries(program_id)))
+                  for program_id in self._tables.programs.of_chapters(chapter_ids)]
+        return sorted((program_id, n) for program_id, n in counts if n)
+
     async def entries(self, program_id: UUID) -> list[dict]:
         waiting = [e for e in self._tables.people.enrolled(program_id, "mentee")
                    if self._tables.pairings.live_of(e["id"], "mentee_enrollment_id") == 0]

@@ -379,6 +379,26 @@ async def test_a_coordinator_counts_those_held_back_only_in_the_programs_of_thei
     assert len(await views.not_answering_counts(None, platform.uow())) == 3
 
 
+async def test_mentees_waiting_are_counted_per_program_of_the_coordinators_chapters_as_each_waitlist_lists_them():
+    # A coordinator's home said "Nothing needs your attention" while four mentees waited for the next round.
+    platform = Platform()
+    profiles = Profiles(platform)
+    ours, theirs = uuid4(), uuid4()
+    rounds, full, elsewhere = (await profiles.program(chapter_id=ours, pairing_mode="rounds"),
+                               await profiles.program(chapter_id=ours), await profiles.program(chapter_id=theirs))
+    for _ in range(2):
+        await profiles.person(rounds, "mentee")  # waits for a round
+        await profiles.person(elsewhere, "mentee")
+    await profiles.person(full, "mentor")
+    await profiles.person(full, "mentee")  # paired at once: nobody waits there
+
+    counted = await views.waiting_counts(frozenset({ours}), platform.uow())
+
+    assert counted == [{"program_id": rounds, "mentees": 2}]
+    assert counted[0]["mentees"] == len(await views.waitlist(rounds, platform.uow()))
+    assert len(await views.waiting_counts(None, platform.uow())) == 2
+
+
 async def test_feedback_on_a_mentorship_is_given_once_by_each_of_its_two_people():
     platform = Platform()
     mentor, mentee, pairing = await a_confirmed_pair(platform)

@@ -38,6 +38,7 @@ from .schemas import (
     ProgramNotAnsweringOut,
     ProgramPairingOut,
     ProgramPairingsPage,
+    ProgramWaitingOut,
     ReasonIn,
     ReassignIn,
     RequestIn,
@@ -361,6 +362,14 @@ async def not_answering_per_program(caller: Caller, unit: UnitOfWork) -> list[Pr
     page."""
     counts = await views.not_answering_counts(_managed_chapters(caller), unit)
     return [ProgramNotAnsweringOut.model_validate(c) for c in counts]
+
+
+@router.get("/waiting")
+async def waiting_per_program(caller: Caller, unit: UnitOfWork) -> list[ProgramWaitingOut]:
+    """For each program the caller manages with mentees waiting, how many (`GET /programs/{id}/waitlist` lists
+    them), by program id: every program at once, for the console's home page."""
+    counts = await views.waiting_counts(_managed_chapters(caller), unit)
+    return [ProgramWaitingOut.model_validate(c) for c in counts]
 
 
 @router.get("/programs/{program_id}/waitlist/{person_id}")

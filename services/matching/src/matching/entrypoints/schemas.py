@@ -266,6 +266,13 @@ class ProgramNotAnsweringOut(BaseModel):
                                     "unanswered in a row, until they resume (one at least)")
 
 
+class ProgramWaitingOut(BaseModel):
+    """How many mentees wait on a program's waitlist: those its `waitlist` lists."""
+
+    program_id: UUID = Field(description="A program the caller manages")
+    mentees: int = Field(description="Its mentees with a matching profile and no live pairing (one at least)")
+
+
 class SuggestionOut(BaseModel):
     mentor_id: UUID
     score: int

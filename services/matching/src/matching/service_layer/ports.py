@@ -179,6 +179,10 @@ class CandidatesRepository(Protocol):
 
 
 class WaitlistRepository(Protocol):
+    async def waiting_counts(self, chapter_ids: frozenset[UUID] | None) -> list[tuple[UUID, int]]:
+        """Per program of these chapters (None: every program), how many mentees wait: (program_id, how many), for
+        programs with any, by program id."""
+
     async def entries(self, program_id: UUID) -> list[dict[str, Any]]:
         """Mentees with a matching profile and no live pairing, longest waiting first, with their place in the
         queue of their kind of pairing."""

@@ -173,6 +173,14 @@ async def not_answering_counts(chapter_ids: frozenset[UUID] | None, uow: Matchin
         return [{"program_id": program_id, "people": people} for program_id, people in counts]
 
 
+async def waiting_counts(chapter_ids: frozenset[UUID] | None, uow: MatchingUnitOfWorkPort) -> list[dict[str, Any]]:
+    """Per program of these chapters (None: every program), how many mentees wait on its waitlist, for programs with
+    any, by program id: what a coordinator's next round or next mentors are for, at a glance."""
+    async with uow:
+        return [{"program_id": program_id, "mentees": mentees}
+                for program_id, mentees in await uow.waitlist.waiting_counts(chapter_ids)]
+
+
 async def program_pairings(program_id: UUID, status: str | None, offset: int, limit: int,
                            uow: MatchingUnitOfWorkPort, caller: Principal, chapter_id: UUID | None
                            ) -> tuple[list[dict[str, Any]], int]:

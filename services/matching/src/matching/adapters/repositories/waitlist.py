@@ -14,6 +14,13 @@ class PostgresWaitlist:
     def __init__(self, conn: asyncpg.Connection) -> None:
         self._conn = conn
 
+    async def waiting_counts(self, chapter_ids: frozenset[UUID] | None) -> list[tuple[UUID, int]]:
+        rows = await self._conn.fetch(
+            f"""SELECT e.program_id, count(*) AS mentees FROM enrollments e
+                 WHERE e.program_id IN {records.programs_of_chapters("$1")} AND {records.waiting()}
+                 GROUP BY e.program_id ORDER BY e.program_id""", chapter_ids)
+        return [(r["program_id"], r["mentees"]) for r in rows]
+
     async def entries(self, program_id: UUID) -> list[dict[str, Any]]:
         """Mentees with a matching profile and no live pairing, longest waiting first, each with their place in
         the queue of their kind of pairing (room a mentor offers goes only to mentees seeking the kind offered)."""
