@@ -568,6 +568,10 @@ class Services:
             counted = Counter(m["program_id"] for m in self.not_answering if m["program_id"] in self.programs
                               and self._manages(c, self.programs[m["program_id"]]["chapter_id"]))
             return [{"program_id": program, "people": n} for program, n in sorted(counted.items())]
+        if m == "GET" and path == "/v1/waiting":  # as matching: of the programs I manage, by program
+            waiting = Counter(w["program_id"] for w in self.waitlist if "program_id" in w)
+            return [{"program_id": program, "mentees": n} for program, n in sorted(waiting.items())
+                    if program in self.programs and self._manages(c, self.programs[program]["chapter_id"])]
         if m == "GET" and path == "/v1/rounds":  # as matching: of the programs I manage, with the status asked
             return [r for r in self.rounds.values()
                     if r["status"] == c.params["status"] and r["program_id"] in self.programs
@@ -923,7 +927,7 @@ def make_world() -> dict:
     stranger = s.person("Sam Elsewhere", s.other_chapter)
     pairing = s.pairing(program, mentee, mentor, overdue=True, last_met_at="2026-01-20T12:00:00+00:00")
     s.waitlist.append({"enrollment_id": "e3", "person_id": waiting["id"], "pairing_kind": "general", "position": 1,
-                       "waiting_since": "2026-02-01T12:00:00+00:00"})
+                       "waiting_since": "2026-02-01T12:00:00+00:00", "program_id": program["id"]})
     s.enrollments[E9] = {"id": E9, "person_id": mentor["id"], "program_id": program["id"], "role": "mentor",
                            "approval": "pending", "capacity": 2, "chapter_id": s.chapter,
                            "display_name": mentor["display_name"], "enrolled_at": "2026-12-01T09:00:00+00:00"}

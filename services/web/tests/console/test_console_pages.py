@@ -1889,8 +1889,9 @@ async def test_the_console_home_says_what_needs_the_coordinators_attention(world
         (f"/console/vetting?program_id={world['program']['id']}",
          "1 mentor awaits your approval in Into Medicine (waiting since December 1, 2026)"),
         (f"/console/rounds/{ROUND}", "A draft round of Into Medicine awaits your review"),
+        (f"/console/programs/{world['program']['id']}/rounds", "1 mentee waits for a round in Into Medicine"),
         ("/console/emails", "2 emails did not arrive")]
-    assert len(s.calls_to("matching")) == 2 and len(s.calls_to("profiles", "GET", "/v1/enrollments.*")) == 2
+    assert len(s.calls_to("matching")) == 3 and len(s.calls_to("profiles", "GET", "/v1/enrollments.*")) == 2
 
 
 async def test_a_mentor_reported_for_a_problem_of_conduct_is_on_the_console_home_apart_from_routine_approvals(world):
@@ -1975,6 +1976,19 @@ async def test_mentors_reported_for_a_problem_of_conduct_are_not_counted_among_t
     async with as_(world, "coordinator", language)[0] as page:
         home = (await page.get("/console")).text
     assert said in home and "your approval" not in home and "tu aprobación" not in home
+
+
+async def test_a_coordinators_home_counts_the_mentees_waiting_for_a_mentor_or_for_a_round(world):
+    # Four mentees waited after declines in a program paired by rounds: the home said "Nothing needs your attention".
+    s, program = world["s"], world["program"]
+    async with as_(world, "coordinator")[0] as page:
+        by_rounds = (await page.get("/console")).text
+        program["pairing_mode"] = "on_registration"
+        by_registration = (await page.get("/console")).text
+    assert (f'<a href="/console/programs/{program["id"]}#waitlist">1 mentee waits for a mentor with room in '
+            "Into Medicine</a>") in by_registration
+    assert f'<a href="/console/programs/{program["id"]}/rounds">1 mentee waits for a round in Into Medicine</a>' in by_rounds
+    assert s.calls_to("matching", "GET", "/v1/waiting")
 
 
 async def test_a_coordinator_is_shown_the_people_who_stopped_answering_from_the_home_to_the_programs_page(world):

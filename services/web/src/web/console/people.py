@@ -46,16 +46,17 @@ async def home(desk: Console, done: str | None = None) -> Response:
 async def _needs_attention(desk: Desk, programs: list[dict], chapters: list[dict]) -> dict[str, Any] | None:
     """What awaits the staff member, for someone between shifts: people reported for a problem of conduct (mentors
     back in the vetting queue, mentees held from new pairings), mentors to approve and people who stopped answering
-    (by program), draft rounds to review, emails that did not arrive. None when a service does not answer: the rest
-    of the page still shows."""
+    (by program), draft rounds to review, mentees waiting (by program), emails that did not arrive. None when a
+    service does not answer: the rest of the page still shows."""
     try:
         # One call each, whatever the number of programs: a national administrator's home has hundreds.
-        awaiting, held, undelivered, drafts, not_answering = await asyncio.gather(
+        awaiting, held, undelivered, drafts, not_answering, waiting = await asyncio.gather(
             _mentors_awaiting_approval(desk),
             desk.api.call("profiles", "GET", "/v1/enrollments/counts", desk.staff, params=MENTEES_HELD_FOR_REVIEW),
             not_arrived(desk, chapters),
             desk.api.call("matching", "GET", "/v1/rounds", desk.staff, params={"status": "draft"}),
-            desk.api.call("matching", "GET", "/v1/not-answering", desk.staff))
+            desk.api.call("matching", "GET", "/v1/not-answering", desk.staff),
+            desk.api.call("matching", "GET", "/v1/waiting", desk.staff))
     except ServiceError as error:
         if error.status < 500:
             raise
@@ -71,12 +72,15 @@ async def _needs_attention(desk: Desk, programs: list[dict], chapters: list[dict
             waited_longest[e["program_id"]] = min(joined, waited_longest.get(e["program_id"], joined))
     stopped_answering = {found["program_id"]: found["people"] for found in not_answering}
     mentees_held = {found["program_id"]: found["count"] for found in held}
+    mentees_waiting = {found["program_id"]: found["mentees"] for found in waiting}
     return {"to_look_into": [(p, reported[p["id"]]) for p in programs if p["id"] in reported],
             "mentees_held": [(p, mentees_held[p["id"]]) for p in programs if p["id"] in mentees_held],
             "to_approve": [(p, to_approve[p["id"]], waited_longest.get(p["id"])) for p in programs
                            if p["id"] in to_approve],
             "drafts": drafts,
             "not_answering": [(p, stopped_answering[p["id"]]) for p in programs if p["id"] in stopped_answering],
+            # For a round to pair, or (pairing as people register) for mentors with room.
+            "waiting": [(p, mentees_waiting[p["id"]]) for p in programs if p["id"] in mentees_waiting],
             "emails": len(undelivered.deliveries), "more_emails": undelivered.more}
 
 
