@@ -1942,6 +1942,16 @@ async def test_a_message_from_an_event_s_organisers_keeps_the_line_breaks_they_w
     assert '<p class="said">Room 4, same floor.\nBring photo ID.</p>' in shown.text
 
 
+async def test_the_profile_of_one_who_never_chose_languages_offers_the_one_they_read_in_ticked():
+    # Invited people have none: saving their details was refused until they ticked one they had never been shown.
+    services = Services({f"GET /v1/people/{ME}": {**PERSON, "languages": [], "preferred_language": "es"},
+                         "GET /v1/chapters": []})
+    async with browser(services, ME) as page:
+        shown = (await page.get("/profile")).text
+    assert re.search(r'name="languages" value="es"[^>]*checked', shown)
+    assert not re.search(r'name="languages" value="en"[^>]*checked', shown)
+
+
 async def test_signing_up_with_no_language_to_meet_in_is_refused_next_to_the_question():
     services = Services({"GET /v1/chapters": [], "POST /v1/people": PERSON})
     async with browser(services, newcomer=True) as page:

@@ -325,7 +325,7 @@ async def sign_up_about(visitor: Newcomer) -> Response:
         return _wizard(visitor, "about", chapters=chapters, values={"language": visitor.language})
     # Gone back to from the next step: the answers given, to change.
     me, chapters = await asyncio.gather(api.person(visitor.who, visitor.person_id), api.chapters(visitor.who))
-    return _wizard(visitor, "about", chapters=chapters, values=_about_values(visitor, me), chosen=_about_chosen(me))
+    return _wizard(visitor, "about", chapters=chapters, values=_about_values(visitor, me), chosen=_about_chosen(visitor, me))
 
 
 def _about_values(visitor: Visit, me: dict) -> dict[str, str]:
@@ -337,8 +337,11 @@ def _about_values(visitor: Visit, me: dict) -> dict[str, str]:
             "language": me.get("preferred_language") or visitor.language}
 
 
-def _about_chosen(me: dict) -> dict[str, list[str]]:
-    return {"languages": me.get("languages") or [], "modalities": me.get("modalities") or []}
+def _about_chosen(visitor: Visit, me: dict) -> dict[str, list[str]]:
+    """The languages and ways of meeting the person chose; one who never chose languages (invited, or registered
+    through the API) is offered the language they read in, ticked, as sign-up offers it: one at least is asked."""
+    languages = me.get("languages") or [me.get("preferred_language") or visitor.language]
+    return {"languages": languages, "modalities": me.get("modalities") or []}
 
 
 def _about_answers(visitor: Visit, posted, chapters: list[dict], time_zones: tuple[str, ...] = TIME_ZONES
@@ -492,7 +495,7 @@ def _profile_page(visitor: Visit, me: dict, chapters: list[dict], values: dict, 
 async def profile(visitor: Person) -> Response:
     api = clients(visitor.request)
     me, chapters = await asyncio.gather(api.person(visitor.who, visitor.person_id), api.chapters(visitor.who))
-    return _profile_page(visitor, me, chapters, _about_values(visitor, me), _about_chosen(me))
+    return _profile_page(visitor, me, chapters, _about_values(visitor, me), _about_chosen(visitor, me))
 
 
 @router.post("/profile")
