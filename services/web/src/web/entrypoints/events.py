@@ -19,6 +19,7 @@ from .web import (
     Visit,
     Visiting,
     app_state,
+    chapter_contact,
     clients,
     go_to,
     htmx,
@@ -127,25 +128,13 @@ async def _event_page(visitor: Visit, event_id: UUID, status: int = 200, **conte
         link = await api.join_link(visitor.who, event_id)
     template = "_event_actions.html" if htmx(visitor.request) else "event.html"
     if template == "event.html":
-        context["organizers"] = await _chapter_contact(visitor, event.get("chapter_id"))
+        context["organizers"] = await chapter_contact(visitor, event.get("chapter_id"))
     now = datetime.now(UTC)
     over = _over(event, now)
     closed = datetime.fromisoformat(event["registration_deadline"]) <= now
     # Also the answer to its forms: switching language goes back to the event, not to where the form posted.
     return render(visitor, template, status, event=event, registration=registration, join_link=link, over=over,
                   registration_closed=closed, here=f"/events/{event_id}", **context)
-
-
-async def _chapter_contact(visitor: Visit, chapter_id: str | None) -> str | None:
-    """The address the event's chapter gave its people to write to (its organizers), if any: secondary, so a chapter
-    list that cannot be read leaves it out rather than the page."""
-    if not chapter_id:
-        return None
-    try:
-        chapters = await clients(visitor.request).chapters(visitor.who)
-    except ServiceError:
-        return None
-    return next((c.get("contact_email") for c in chapters if c["id"] == chapter_id), None)
 
 
 @router.get("/events/{event_id}")

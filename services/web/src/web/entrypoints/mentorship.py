@@ -15,7 +15,19 @@ from fastapi.responses import Response
 
 from ..adapters.services import ServiceError
 from . import labels
-from .web import Form, Person, Visit, Visiting, clients, htmx, local, offers_office_hours, redirect, render
+from .web import (
+    Form,
+    Person,
+    Visit,
+    Visiting,
+    chapter_contact,
+    clients,
+    htmx,
+    local,
+    offers_office_hours,
+    redirect,
+    render,
+)
 
 router = APIRouter(include_in_schema=False)
 
@@ -158,13 +170,7 @@ async def _pairing_view(visitor: Visit, pairing_id: UUID, with_meetings: bool = 
         chapter, for a national program), if it says. Secondary, as the hopes are."""
         program = programs.get(detail["program_id"]) or {}
         chapter_id = program.get("chapter_id") or (visitor.session.chapter_id if visitor.session else None)
-        if not with_meetings or not chapter_id:
-            return None
-        try:
-            chapters = await api.chapters(visitor.who)
-        except ServiceError:
-            return None
-        return next((c.get("contact_email") for c in chapters if c["id"] == str(chapter_id)), None)
+        return await chapter_contact(visitor, chapter_id) if with_meetings else None
 
     async def resting() -> bool:
         """On the whole page of a mentorship over, to its mentee: whether it left them resting (goals met, or its term
@@ -184,13 +190,13 @@ async def _pairing_view(visitor: Visit, pairing_id: UUID, with_meetings: bool = 
         as profiles learns a moment late that one is over (and names the two if another of theirs is on)."""
         return await api.partner(visitor.who, UUID(partner_id)) if detail["status"] == "active" else None
 
-    partner, meetings, mentee_hopes, chapter_contact, rests = await asyncio.gather(
+    partner, meetings, mentee_hopes, coordinators_address, rests = await asyncio.gather(
         named(), logged(), hopes(), contact(), resting())
     view = _view({**detail, "reasons": detail["reason_codes"]}, visitor.person_id, partner,
                  programs.get(detail["program_id"]), detail, today=_today(visitor))
     if meetings is not None:
         meetings = [{**m, "mine": m["logged_by"] == str(visitor.person_id)} for m in meetings]
-    return {**view, "meetings": meetings, "mentee_hopes": mentee_hopes, "chapter_contact": chapter_contact,
+    return {**view, "meetings": meetings, "mentee_hopes": mentee_hopes, "chapter_contact": coordinators_address,
             "their_clock": _their_clock(partner, visitor.timezone), "resting": rests}
 
 

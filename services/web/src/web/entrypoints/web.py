@@ -241,6 +241,18 @@ async def partner_names(visitor: Visit) -> dict[str, str]:
     return {p["id"]: p["display_name"] for p in partners}
 
 
+async def chapter_contact(visitor: Visit, chapter_id: object) -> str | None:
+    """The address a chapter gave its people to write to its coordinators (who organize its events), if it gave one:
+    secondary to any page, so a chapter list that cannot be read leaves it out rather than the page."""
+    if not chapter_id:
+        return None
+    try:
+        chapters = await clients(visitor.request).chapters(visitor.who)
+    except ServiceError:
+        return None
+    return next((c.get("contact_email") for c in chapters if c["id"] == str(chapter_id)), None)
+
+
 def offers_office_hours(visitor: Visit, enrollments: list[dict]) -> bool:
     """Whether events lets this person offer office hours: an approved mentor of some program, a clinician or an
     alumnus (events decides; the pages only spare a mentor awaiting approval a form that would be refused)."""
