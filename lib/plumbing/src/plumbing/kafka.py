@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import functools
 import logging
-import ssl
 from collections.abc import Callable
 from typing import Any
 
@@ -27,7 +26,7 @@ from aiokafka.errors import (
 )
 from faststream.security import BaseSecurity, SASLPlaintext, SASLScram256, SASLScram512
 
-from .settings import KafkaSettings
+from .settings import KafkaSettings, tls_context
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +43,7 @@ AUTHORIZATION_FAILED = (TopicAuthorizationFailedError, GroupAuthorizationFailedE
 def broker_security(settings: KafkaSettings) -> BaseSecurity | None:
     """FastStream's form of the settings' credentials (it also documents them in the AsyncAPI document)."""
     protocol = settings.kafka_security_protocol
-    context = ssl.create_default_context(cafile=settings.kafka_ssl_ca_file) if protocol.endswith("SSL") else None
+    context = tls_context(settings.kafka_ssl_ca_file) if protocol.endswith("SSL") else None
     if protocol.startswith("SASL"):
         assert settings.kafka_sasl_username and settings.kafka_sasl_password, "checked when the settings were made"
         return _SASL[settings.kafka_sasl_mechanism](settings.kafka_sasl_username,

@@ -17,6 +17,7 @@ from __future__ import annotations
 import base64
 import binascii
 import contextlib
+import functools
 import ipaddress
 import os
 import ssl
@@ -215,8 +216,15 @@ class KafkaSettings(BaseSettings):
             options |= {"sasl_mechanism": self.kafka_sasl_mechanism, "sasl_plain_username": self.kafka_sasl_username,
                         "sasl_plain_password": self.kafka_sasl_password.get_secret_value()}
         if self.kafka_security_protocol.endswith("SSL"):
-            options["ssl_context"] = ssl.create_default_context(cafile=self.kafka_ssl_ca_file)
+            options["ssl_context"] = tls_context(self.kafka_ssl_ca_file)
         return options
+
+
+@functools.lru_cache(maxsize=8)
+def tls_context(ca_file: str | None) -> ssl.SSLContext:
+    """What verifies the broker, one per CA file and process: loading the system's certificates takes 20 ms, and the
+    tests make hundreds of services."""
+    return ssl.create_default_context(cafile=ca_file)
 
 
 class ServiceSettings(KafkaSettings):
