@@ -309,25 +309,29 @@ async def test_reassigning_finds_any_mentor_of_the_program_by_name(world):
     assert "Dr. Zoe Last" in select(found, "mentor_id")
 
 
-@pytest.mark.parametrize("language, room, full, paused", [
-    ("en", "Dr. Ana Reyes (1 of 2 mentees)", "Dr. Fay Full (full: 1 of 1 mentee)",
-     "Dr. Pat Paused (paused: takes no new mentee for now)"),
-    ("es", "Dr. Ana Reyes (1 de 2 personas mentoradas)", "Dr. Fay Full (sin lugar: 1 de 1 persona mentorada)",
+@pytest.mark.parametrize("language, room, full, over, paused", [
+    ("en", "Dr. Ana Reyes (1 of 2 mentees)", "Dr. Fay Full (full: 1 mentee, room for 1)",
+     "Dr. Olga Over (full: 2 mentees, room for 1)", "Dr. Pat Paused (paused: takes no new mentee for now)"),
+    ("es", "Dr. Ana Reyes (1 de 2 personas mentoradas)", "Dr. Fay Full (sin lugar: 1 persona mentorada, cupo para 1)",
+     "Dr. Olga Over (sin lugar: 2 personas mentoradas, cupo para 1)",
      "Dr. Pat Paused (en pausa: no acepta personas mentoradas nuevas por ahora)")])
 async def test_a_mentor_picker_says_the_room_each_mentor_has_so_a_full_or_paused_one_is_not_chosen_unawares(
-        world, language, room, full, paused):
+        world, language, room, full, over, paused):
     s, program = world["s"], world["program"]
     enrolled = {"id": "e", "program_id": program["id"], "role": "mentor", "approval": "approved", "withdrawn": False,
                 "capacity": 1}
     fay = s.person("Dr. Fay Full", enrollments=[enrolled])
     s.pairing(program, s.person("Gil Student", stage="undergraduate"), fay, status="proposed")
+    olga = s.person("Dr. Olga Over", enrollments=[enrolled])  # paired past her room by an exception
+    for mentee in ("Hal Student", "Ida Student"):
+        s.pairing(program, s.person(mentee, stage="undergraduate"), olga, status="active")
     s.person("Dr. Pat Paused", enrollments=[{**enrolled, "paused": True}])
     async with as_(world, "coordinator", language)[0] as page:
         by_hand = select((await page.get(f"/console/programs/{program['id']}")).text, "mentor_id")
         reassigning = select((await page.get(f"/console/pairings/{world['pairing']['id']}")).text, "mentor_id")
     offered = re.findall(r"<option value=\"[^\"]+\" >([^<]+)</option>", by_hand)
-    assert offered == [room, full, paused]
-    assert re.findall(r"<option value=\"[^\"]+\" >([^<]+)</option>", reassigning) == [full, paused]  # not her own
+    assert offered == [room, full, over, paused]
+    assert re.findall(r"<option value=\"[^\"]+\" >([^<]+)</option>", reassigning) == [full, over, paused]  # not hers
 
 
 async def test_a_mentor_picker_names_the_mentors_when_matching_does_not_know_the_program_yet(world):
