@@ -367,6 +367,8 @@ def create_app(
         checks = await service.readiness()
         ready = all(checks.values())
         body: dict[str, Any] = {"ready": ready, "checks": checks}
+        if problems := getattr(service, "readiness_problems", None):
+            body["problems"] = problems  # why, for the operator reading it
         if kafka_status := getattr(service, "kafka_status", None):
             body["kafka"] = kafka_status()
         return JSONResponse(body, status_code=200 if ready else 503)

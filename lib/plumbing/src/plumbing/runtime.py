@@ -71,6 +71,9 @@ def check_may_consume(group: str, topic_names: Sequence[str]) -> None:
 
 
 POOL_CLOSE_SECONDS = 10.0
+# A database that has not answered the readiness probe's query within this long is taken for away (the kubelet's
+# own probe gives up after a few seconds, and an operator's curl should not hang).
+READINESS_SECONDS = 2.0
 # Leaving the consumer group and flushing the producer: a broker that does not answer must not hang shutdown.
 BROKER_STOP_SECONDS = 15.0
 # A background job that swallowed its cancellation is cancelled again and given this long.
@@ -144,6 +147,7 @@ class Service:
         self.consumer: EventConsumer | None = None
         self.consuming = False  # once the subscribers run (a consumer has joined its group)
         self.consuming_failed = False
+        self.readiness_problems: dict[str, str] = {}
         # The Kafka side, brought up in the background by `start` (`kafka_status` says how far it got).
         self._kafka: asyncio.Task | None = None
         self.topics_ensured = False
@@ -406,16 +410,34 @@ class Service:
     async def readiness(self) -> dict[str, bool]:
         """What must answer for this instance to serve requests: PostgreSQL alone. Kafka does not gate readiness:
         what a request commits waits in the outbox until the relay publishes it (`kafka_status` says how far the
-        Kafka side has come up). An instance whose Kafka side died for good fails its liveness probe instead. Every
-        connection busy with requests is not a database away: the instance stays in its Service (often the only one)."""
-        database = False
-        with contextlib.suppress(Exception):
-            try:
-                async with self.pool.acquire(timeout=2) as conn:
-                    database = await conn.fetchval("SELECT true")
-            except TimeoutError:
-                database = self.pool.get_idle_size() == 0 and self.pool.get_size() >= self.pool.get_max_size()
-        return {"database": bool(database)}
+        Kafka side has come up). An instance whose Kafka side died for good fails its liveness probe instead.
+        `readiness_problems` says why a check failed."""
+        problem = await self._database_problem()
+        self.readiness_problems = {"database": problem} if problem else {}
+        return {"database": problem is None}
+
+    async def _database_problem(self) -> str | None:
+        """Why the database cannot serve, or None. Every connection busy with requests is not a database away (the
+        instance stays in its Service, often the only one), if the server still answers a connection of the probe's
+        own; a server that answers neither within READINESS_SECONDS is away."""
+        try:
+            async with asyncio.timeout(READINESS_SECONDS):
+                try:
+                    async with self.pool.acquire(timeout=READINESS_SECONDS / 2) as conn:
+                        await conn.fetchval("SELECT true")
+                except TimeoutError:
+                    if self.pool.get_idle_size() or self.pool.get_size() < self.pool.get_max_size():
+                        raise
+                    probe = await asyncpg.connect(self.settings.database_url)  # every pooled one is busy
+                    try:
+                        await probe.fetchval("SELECT true")
+                    finally:
+                        probe.terminate()
+        except TimeoutError:
+            return f"no answer within {READINESS_SECONDS:.0f} s"
+        except Exception as error:  # noqa: BLE001 - a probe answers whatever went wrong, and says what
+            return f"{type(error).__name__}: {error}"
+        return None
 
     async def ensure_topics(self) -> None:
         """Create this service's own topics and its dead-letter topic if missing: the only ones it may create.

@@ -191,12 +191,14 @@ class LossyProxy(TcpProxy):
       the client but the close does not: the client's protocol reads the error while idle, and its next statement
       finds "another operation (2) is in progress", as when the close is read a moment after the error;
     - `cut_after_commit`: the next COMMIT a client sends reaches the server, and the client's connection is cut
-      before the answer: the transaction committed, the client cannot know."""
+      before the answer: the transaction committed, the client cannot know;
+    - `silent`: nothing the server says reaches the client any more, as when it hangs (a frozen host, a full disk)."""
 
     def __init__(self, target_port: int) -> None:
         super().__init__(target_port)
         self.withhold_close = False
         self.cut_after_commit = False
+        self.silent = False
         self.closes_withheld = 0
         self.commits_cut = 0
 
@@ -207,6 +209,11 @@ class LossyProxy(TcpProxy):
             connection.cut = True
             connection.client.transport.abort()
             self.commits_cut += 1
+
+    async def to_client(self, connection: ProxiedConnection, data: bytes) -> None:
+        if self.silent:
+            await self.stopping.wait()
+        await super().to_client(connection, data)
 
     async def server_closed(self, connection: ProxiedConnection) -> None:
         if self.withhold_close:
@@ -350,6 +357,35 @@ async def _apply_while_postgres_restarts(service, own_postgres, kafka_client_opt
     await asyncio.to_thread(own_postgres.start)
     await eventually(lambda: service.pool.fetchval("SELECT count(*) = 1 FROM applied WHERE person_id = $1", person),
                      timeout=60, what="the event to be applied once PostgreSQL is back")
+
+
+async def test_a_database_that_stops_answering_makes_the_instance_unready_within_seconds_saying_why(behind_a_proxy):
+    service, proxy, _ = behind_a_proxy
+    assert await service.readiness() == {"database": True}
+    proxy.silent = True
+    started = time.monotonic()
+    assert await asyncio.wait_for(service.readiness(), 30) == {"database": False}  # today: no answer at all
+    assert time.monotonic() - started < 5
+    assert "no answer within" in service.readiness_problems["database"]
+
+
+async def test_a_database_that_stops_answering_while_every_connection_is_busy_is_not_taken_for_busy(
+        postgres_server, notes_migrations, kafka_settings):
+    dsn = postgres_server.create_database(f"silent_{uuid4().hex[:8]}")
+    proxy = LossyProxy(int(dsn.rsplit(":", 1)[1].split("/")[0]))
+    port = await proxy.start()
+    service = service_on(dsn.replace(f":{proxy.target_port}/", f":{port}/"), notes_migrations, kafka_settings,
+                         database_pool_size=2)
+    await service.start()
+    try:
+        held = [await service.pool.acquire() for _ in range(2)]
+        proxy.silent = True
+        assert await asyncio.wait_for(service.readiness(), 30) == {"database": False}
+        for connection in held:
+            connection.terminate()
+    finally:
+        await service.stop()
+        await proxy.stop()
 
 
 async def test_an_instance_whose_every_connection_is_busy_stays_ready(postgres_server, notes_migrations, kafka_settings):
