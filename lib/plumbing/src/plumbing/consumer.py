@@ -47,9 +47,7 @@ Prepare = Callable[[list[IntegrationEvent], SharedTransaction], Awaitable[None]]
 # attempt, and a batch is not split for it. Past this long, it counts as a failure.
 DATABASE_WAIT_SECONDS = 600.0
 DATABASE_WAIT_LONGEST_PAUSE_SECONDS = 5.0
-# Why a message is set aside: not a valid event (or sealed data this consumer cannot open), or its handler kept failing.
-INVALID, FAILED = "invalid", "failed"
-DEAD_LETTER_REASONS = (INVALID, FAILED)
+INVALID, FAILED, DEAD_LETTER_REASONS = dead_letters.INVALID, dead_letters.FAILED, dead_letters.REASONS
 
 
 @dataclass(frozen=True)

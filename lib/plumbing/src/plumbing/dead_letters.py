@@ -11,7 +11,10 @@ tells it, the fields and kinds of problem, or the SQLSTATE and constraint, or wh
 quoted (a dead letter outlives the erasure of the person it is about).
 
 Replaying republishes the original message, key and headers to its original topic. Every consumer
-group deduplicates by event id, so a replay can never apply an event twice.
+group deduplicates by event id, so a replay can never apply an event twice. A dead letter refused as invalid that this
+build's contracts still cannot read as an event is never replayed: every consumer would refuse it again, and every
+subscriber of the topic, other teams' too, would read it. Its producer is what needs mending (`show` says what was
+wrong). One of a version its consumer did not know yet, run from a release that knows it, is replayed.
 
 They connect as the KAFKA_* variables say (KAFKA_BOOTSTRAP_SERVERS, KAFKA_SASL_USERNAME, KAFKA_SASL_PASSWORD,
 ...): listing needs a principal that may read the group's dead-letter topic (the service's own, or the operator's),
@@ -29,7 +32,7 @@ from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.errors import KafkaConnectionError, KafkaError, UnknownTopicOrPartitionError
-from mentorship_contracts import UnknownEventType, dead_letter_topic, registered_events
+from mentorship_contracts import UnknownEventType, dead_letter_topic, decode, registered_events
 
 from . import safe_errors
 from .kafka import partitions_of, refusal_behind, refusal_cause
@@ -37,6 +40,9 @@ from .kafka_access import platform_services
 from .settings import KafkaSettings, configuration_checked
 
 PREFIX = "x-dead-letter-"
+# Why a message is set aside: not a valid event (or sealed data this consumer cannot open), or its handler kept failing.
+INVALID, FAILED = "invalid", "failed"
+REASONS = (INVALID, FAILED)
 
 
 def headers(record, group: str, reason: str, error: Exception) -> dict[str, str]:
@@ -123,6 +129,15 @@ def describe(record) -> dict:
     return described
 
 
+def _an_event(value: bytes | None) -> bool:
+    """Whether this build's contracts read the message as an event."""
+    try:
+        decode(value or b"")
+    except Exception:  # noqa: BLE001 - whatever fails to decode is no event, as the consumer judged it
+        return False
+    return True
+
+
 def shown(record) -> dict:
     """A dead letter's message as it was on its own topic: its position there, key, headers and value."""
     meta = {k: v.decode(errors="replace") for k, v in (record.headers or ())}
@@ -132,9 +147,13 @@ def shown(record) -> dict:
             "headers": _original_headers(meta), "message": _message(record)}
 
 
-async def replay(client_options: dict[str, Any], group: str, offsets: set[int] | None = None) -> int:
-    """Republish dead letters to their original topics; return how many."""
-    records = [r for r in await read_all(client_options, group) if offsets is None or r.offset in offsets]
+async def replay(client_options: dict[str, Any], group: str, offsets: set[int] | None = None) -> tuple[int, list[int]]:
+    """Republish dead letters to their original topics, but those refused as invalid; return how many were, and the
+    offsets of the invalid ones left."""
+    chosen = [r for r in await read_all(client_options, group) if offsets is None or r.offset in offsets]
+    invalid = [r.offset for r in chosen
+               if dict(r.headers or ()).get(f"{PREFIX}reason") == INVALID.encode() and not _an_event(r.value)]
+    records = [r for r in chosen if r.offset not in invalid]
     producer = AIOKafkaProducer(**client_options, enable_idempotence=True)
     await producer.start()
     try:
@@ -148,7 +167,7 @@ async def replay(client_options: dict[str, Any], group: str, offsets: set[int] |
             )
     finally:
         await producer.stop()
-    return len(records)
+    return len(records), invalid
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -174,7 +193,7 @@ def main(argv: list[str] | None = None) -> int:
             if not records:
                 print(f"no dead letters for group {args.group}", file=sys.stderr)
             return 0
-        count = asyncio.run(replay(options, args.group, set(args.offset) if args.offset else None))
+        count, invalid = asyncio.run(replay(options, args.group, set(args.offset) if args.offset else None))
     except KafkaConnectionError:
         print(f"dead-letters: no broker answers at {settings.kafka_bootstrap_servers} over "
               f"{settings.kafka_security_protocol} (KAFKA_BOOTSTRAP_SERVERS, KAFKA_SECURITY_PROTOCOL; locally: eval "
@@ -196,7 +215,11 @@ def main(argv: list[str] | None = None) -> int:
               f"{refusal_cause(refusal, needed)}", file=sys.stderr)
         return 1
     print(f"replayed {count} dead letter(s) of group {args.group}")
-    return 0
+    if invalid:
+        print(f"dead-letters: not replayed, refused as invalid: offset(s) {', '.join(map(str, invalid))}; every "
+              "consumer would refuse them again and every subscriber of their topic would read them: mend their "
+              f"producer (dead-letters show --group {args.group} --offset N says what was wrong)", file=sys.stderr)
+    return 1 if invalid and args.offset else 0
 
 
 def _show(records: list, group: str, offsets: list[int] | None) -> int:

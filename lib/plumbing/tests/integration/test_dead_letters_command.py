@@ -17,17 +17,18 @@ from plumbing import dead_letters
 GROUP = "matching"
 
 
-def set_aside(options: dict) -> tuple[PersonUpdated, int]:
-    """An event matching's consumer gave up on, as it leaves it on its dead-letter topic; and its offset there."""
+def set_aside(options: dict, reason: str = "failed", value: bytes | None = None) -> tuple[PersonUpdated, int]:
+    """An event matching's consumer gave up on, as it leaves it on its dead-letter topic (or `value` in its place);
+    and its offset there."""
     event = PersonUpdated(person_id=uuid4(), chapter_id=None, stage="resident", changed_fields=["bio"])
     headers = {**message_headers(str(event.event_id), event.event_type), f"{dead_letters.PREFIX}topic": PEOPLE,
-               f"{dead_letters.PREFIX}reason": "failed", f"{dead_letters.PREFIX}error": "RuntimeError: a bug"}
+               f"{dead_letters.PREFIX}reason": reason, f"{dead_letters.PREFIX}error": "RuntimeError: a bug"}
 
     async def publish() -> int:
         producer = AIOKafkaProducer(**options)
         await producer.start()
         try:
-            sent = await producer.send_and_wait(dead_letter_topic(GROUP), event.to_json(), key=event.key.encode(),
+            sent = await producer.send_and_wait(dead_letter_topic(GROUP), value or event.to_json(), key=event.key.encode(),
                                                 headers=[(k, v.encode()) for k, v in headers.items()])
         finally:
             await producer.stop()
@@ -78,6 +79,30 @@ def test_the_operator_replays_a_dead_letter_to_its_original_topic(kafka_client_o
     as_principal(SUPER_USER)
     assert dead_letters.main(["replay", "--group", GROUP, "--offset", str(offset)]) == 0
     assert capsys.readouterr().out == f"replayed 1 dead letter(s) of group {GROUP}\n"
+    assert republished(kafka_client_options(), event)
+
+
+def test_a_dead_letter_refused_as_invalid_is_not_replayed_to_every_subscriber_of_its_topic_and_the_operator_is_told(
+    kafka_client_options, as_principal, capsys
+):
+    _, invalid = set_aside(kafka_client_options(), reason="invalid",
+                           value=b'{"event_type": "profiles.person_updated", "schema_version": 1, "bogus": true}')
+    failed, offset = set_aside(kafka_client_options())
+    as_principal(SUPER_USER)
+    assert dead_letters.main(["replay", "--group", GROUP, "--offset", str(invalid)]) == 1  # today: replayed, 0
+    captured = capsys.readouterr()
+    assert captured.out == f"replayed 0 dead letter(s) of group {GROUP}\n"
+    assert f"offset(s) {invalid}" in captured.err and "invalid" in captured.err
+    assert dead_letters.main(["replay", "--group", GROUP, "--offset", str(invalid), "--offset", str(offset)]) == 1
+    assert capsys.readouterr().out == f"replayed 1 dead letter(s) of group {GROUP}\n"
+    assert republished(kafka_client_options(), failed)
+
+
+def test_an_invalid_dead_letter_this_release_reads_as_an_event_is_replayed(kafka_client_options, as_principal, capsys):
+    # A version its consumer did not know yet: the release that knows it replays it (RUNBOOK.md).
+    event, offset = set_aside(kafka_client_options(), reason="invalid")
+    as_principal(SUPER_USER)
+    assert dead_letters.main(["replay", "--group", GROUP, "--offset", str(offset)]) == 0
     assert republished(kafka_client_options(), event)
 
 
