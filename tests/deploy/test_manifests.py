@@ -394,6 +394,26 @@ def test_every_deployment_reads_each_secret_it_needs_from_a_secret_and_its_kafka
     assert env_var(container, "KAFKA_SASL_USERNAME")["value"] == name
 
 
+@pytest.mark.parametrize("name", APP_SERVICES)
+def test_each_manifests_opening_comment_names_every_secret_its_deployment_reads_and_no_other(name):
+    # The operator creates them from that list before applying; one missing there is a pod stuck at
+    # CreateContainerConfigError.
+    text = (K8S_DIR / f"{name}.yaml").read_text()
+    opening = " ".join(line.lstrip("# ") for line in text.split("\napiVersion", 1)[0].splitlines())
+    named = {secret for secret in re.findall(r"\b[a-z]+(?:-[a-z]+)+\b", opening)
+             if secret in secret_names() or secret.startswith(f"{name}-")}
+    read = {ref["secretKeyRef"]["name"] for var in the_container(name)["env"]
+            for ref in [var.get("valueFrom", {})] if "secretKeyRef" in ref}
+    assert named == read, f"{name}.yaml's opening comment names {sorted(named)}; its Deployment reads {sorted(read)}"
+
+
+def secret_names() -> set[str]:
+    """Every Secret the example file creates."""
+    return {document["metadata"]["name"]
+            for document in yaml.safe_load_all((K8S_DIR / "secrets.example.yaml").read_text())
+            if document and document.get("kind") == "Secret"}
+
+
 def test_the_configmap_has_every_service_authenticate_to_kafka_over_tls():
     (config,) = [c for c in k8s_resources("ConfigMap", "config.yaml") if c["metadata"]["name"] == "mentorship-config"]
     assert (config["data"]["KAFKA_SECURITY_PROTOCOL"], config["data"]["KAFKA_SASL_MECHANISM"]) == (
