@@ -10,8 +10,6 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 
 HEADER = "x-correlation-id"
-# Where `plumbing.http.RequestContext` leaves the request's id on its ASGI scope, for a middleware around it.
-SCOPE_KEY = "correlation_id"
 _current: ContextVar[str | None] = ContextVar("correlation_id", default=None)
 # What a caller may hand us: short and plain, since it ends up in logs and on every event of the action.
 _ACCEPTABLE = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")

@@ -29,6 +29,7 @@ from .runtime import Service
 from .unit_of_work import Commits, recording_commits, stop_recording_commits
 
 log = logging.getLogger(__name__)
+access_log = logging.getLogger("plumbing.access")
 
 
 class ApiError(Exception):
@@ -170,8 +171,6 @@ class RequestContext:
                 raise BodyTooLarge
             return message
 
-        # On the scope too, for the middleware around this one (the web's access log), as `route` is below.
-        scope[correlation.SCOPE_KEY] = correlation_id
         token = correlation.use(correlation_id)
         served = [scope]
         try:
@@ -181,13 +180,17 @@ class RequestContext:
             log.exception("unhandled error", extra={"method": scope["method"], "route": _route_path(served)})
             raise
         finally:
-            correlation.reset(token)
             route = served[-1].get("route")  # set by the router on the scope it served
             if route is not None:
-                scope["route"] = route  # for the middleware around this one (the web's access log)
-            path = _route_path(served)
+                scope["route"] = route  # for the middleware around this one (the web's security headers)
+            path, seconds = _route_path(served), time.perf_counter() - started
             self.metrics.requests.labels(scope["method"], path, status).inc()
-            self.metrics.request_seconds.labels(scope["method"], path).observe(time.perf_counter() - started)
+            self.metrics.request_seconds.labels(scope["method"], path).observe(seconds)
+            # Under the request's correlation id, which every service's lines for the action share. The route's
+            # template, never the path: the web's sign-in links carry their token in it.
+            access_log.info("request", extra={"method": scope["method"], "route": path, "status": status,
+                                              "ms": round(seconds * 1000, 1)})
+            correlation.reset(token)
 
     async def _serve(self, scope, receive, send, served: list[dict]) -> None:
         """Serve the request, again while its database connection is lost before anything of it committed (see the

@@ -179,6 +179,29 @@ async def test_an_unhandled_error_is_logged_once_with_its_route_method_and_corre
     assert "RuntimeError" in line["exc"]
 
 
+async def test_every_request_a_service_serves_writes_one_access_line_under_its_correlation_id_naming_its_route():
+    # What an operator greps for across the services' logs to follow one action (RUNBOOK.md).
+    written = io.StringIO()
+    handler = logging.StreamHandler(written)
+    handler.setFormatter(JsonFormatter("fake"))
+    access = logging.getLogger("plumbing.access")
+    access.addHandler(handler)
+    level = access.level
+    access.setLevel(logging.INFO)
+    try:
+        async with client() as http:
+            await http.post("/signups", json={"email": "a@example.org", "capacity": 7},
+                            headers=bearer() | {"X-Correlation-Id": "req-409"})
+            await http.get("/no/such/path/0f1e", headers={"X-Correlation-Id": "req-404"})
+    finally:
+        access.removeHandler(handler)
+        access.setLevel(level)
+    lines = [json.loads(line) for line in written.getvalue().splitlines()]
+    assert [(line["msg"], line["method"], line["route"], line["status"], line["correlation_id"]) for line in lines] == [
+        ("request", "POST", "/signups", 409, "req-409"), ("request", "GET", "unmatched", 404, "req-404")]
+    assert all(isinstance(line["ms"], float) for line in lines)
+
+
 def test_a_service_specific_database_url_wins_over_the_generic_one(monkeypatch):
     monkeypatch.setenv("JWT_PUBLIC_KEY", KEYS.public_pem)
     monkeypatch.setenv("KAFKA_SASL_USERNAME", "matching")

@@ -29,7 +29,7 @@ class Lines(logging.Handler):
 
 @pytest.fixture
 def access_lines():
-    lines, logger = Lines(), logging.getLogger("web.access")
+    lines, logger = Lines(), logging.getLogger("plumbing.access")
     logger.addHandler(lines)
     level = logger.level
     logger.setLevel(logging.INFO)

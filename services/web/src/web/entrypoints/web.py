@@ -1,13 +1,11 @@
-"""What every page shares: the visit (session, language, CSRF token), security headers, the access log without
-paths, rendering, redirects, and the refusal of a state-changing request without its CSRF token."""
+"""What every page shares: the visit (session, language, CSRF token), security headers, rendering, redirects, and the
+refusal of a state-changing request without its CSRF token."""
 
 from __future__ import annotations
 
 import hashlib
 import hmac
-import logging
 import secrets
-import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any, TypeVar
@@ -17,7 +15,6 @@ from babel.numbers import format_decimal
 from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from mentorship_contracts.vocabulary import TrainingStage
-from plumbing import correlation
 from starlette.datastructures import FormData
 from starlette.routing import Match
 
@@ -26,8 +23,6 @@ from ..adapters.services import NEWCOMER, ServiceClients, ServiceError, Who
 from ..domain.sign_in import Session, same
 from ..service_layer import sign_in
 from . import labels
-
-log = logging.getLogger("web.access")
 
 SESSION_COOKIE = "__Host-session"
 # Before sign-in, forms carry a token derived from this random cookie (signed double submit).
@@ -50,7 +45,7 @@ SECURITY_HEADERS = [
 
 class SecurityHeaders:
     """Every answer gets the security headers; pages (not static files) are never cached, as they are personal.
-    The access log names the route's template, never the path: a sign-in link's token is in its path."""
+    (plumbing's access log names the route's template, never the path: a sign-in link's token is in its path)."""
 
     def __init__(self, app) -> None:
         self.app = app
@@ -59,26 +54,16 @@ class SecurityHeaders:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        started, status = time.perf_counter(), 500
         static = scope["path"].startswith("/static/")
 
         async def with_headers(message) -> None:
-            nonlocal status
             if message["type"] == "http.response.start":
-                status = message["status"]
                 headers = [*message.get("headers", ()), *SECURITY_HEADERS]
                 headers.append((b"cache-control", b"public, max-age=3600" if static else b"no-store"))
                 message["headers"] = headers
             await send(message)
 
-        try:
-            await self.app(scope, receive, with_headers)
-        finally:
-            route = getattr(scope.get("route"), "path", "unmatched")
-            # A line of the request's action: under the id `RequestContext` (inside this middleware) served it with.
-            with correlation.serving(scope.get(correlation.SCOPE_KEY)):
-                log.info("request", extra={"method": scope["method"], "route": route, "status": status,
-                                           "ms": round((time.perf_counter() - started) * 1000, 1)})
+        await self.app(scope, receive, with_headers)
 
 
 class CsrfRefused(Exception):
