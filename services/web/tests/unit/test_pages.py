@@ -832,6 +832,34 @@ async def test_an_event_for_other_stages_offers_no_register_button_and_says_whom
     assert ">Register</button>" in mine.text and "other stages" not in mine.text
 
 
+async def test_a_chapters_event_says_whose_members_it_is_for_and_offers_no_register_button_to_someone_of_another():
+    chapter, other = str(uuid4()), uuid4()
+    event = {**a_full_event()[f"GET /v1/events/{EVENT}"], "chapter_id": chapter, "full": False}
+    answers = {f"GET /v1/events/{EVENT}": event, "GET /v1/registrations/mine": [],
+               "GET /v1/chapters": [{"id": chapter, "name": "Demo Chapter", "contact_email": None}]}
+    async with browser(Services(answers), ME, chapter_id=other) as page:  # a member of another chapter
+        shown = await page.get(f"/events/{EVENT}")
+    assert f'action="/events/{EVENT}/register"' not in shown.text  # today: offered, then refused as an office hour
+    assert "For the members of Demo Chapter." in shown.text
+    assert "This event is for the members of Demo Chapter: you are not one of them." in shown.text
+    async with browser(Services(answers), ME, chapter_id=UUID(chapter)) as page:
+        member = await page.get(f"/events/{EVENT}")
+    assert ">Register</button>" in member.text and "you are not one of them" not in member.text
+    assert "For the members of Demo Chapter." in member.text
+
+
+async def test_an_event_refused_as_for_another_chapter_says_so_of_the_event_not_of_an_office_hour():
+    refused = httpx.Response(409, json={"error": {"code": "not_in_chapter", "message": "chapter members only",
+                                                  "field": "chapter_id"}})
+    event = {**a_full_event()[f"GET /v1/events/{EVENT}"], "full": False}
+    services = Services({f"GET /v1/events/{EVENT}": event, "GET /v1/registrations/mine": [],
+                         f"POST /v1/events/{EVENT}/registrations": refused})
+    async with browser(services, ME) as page:
+        answer = await page.post(f"/events/{EVENT}/register", data={"csrf": CSRF})
+    assert "This event is for the members of its chapter only." in answer.text
+    assert "office hour" not in answer.text
+
+
 async def test_more_than_ten_specialties_are_refused_next_to_them_keeping_every_choice_not_saved_as_the_first_ten():
     from web.entrypoints.labels import SPECIALTIES
     twelve = list(SPECIALTIES)[:12]

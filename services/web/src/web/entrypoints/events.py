@@ -13,13 +13,14 @@ from fastapi import APIRouter
 from fastapi.responses import Response
 
 from ..adapters.services import ServiceError
+from . import labels
 from .web import (
     Form,
     Person,
     Visit,
     Visiting,
     app_state,
-    chapter_contact,
+    chapter_of,
     clients,
     go_to,
     htmx,
@@ -127,14 +128,19 @@ async def _event_page(visitor: Visit, event_id: UUID, status: int = 200, **conte
     if registration and registration["status"] == "confirmed" and event["is_virtual"]:
         link = await api.join_link(visitor.who, event_id)
     template = "_event_actions.html" if htmx(visitor.request) else "event.html"
-    if template == "event.html":
-        context["organizers"] = await chapter_contact(visitor, event.get("chapter_id"))
+    chapter = await chapter_of(visitor, event.get("chapter_id"))
+    context["organizers"] = (chapter or {}).get("contact_email")
     now = datetime.now(UTC)
     over = _over(event, now)
     closed = datetime.fromisoformat(event["registration_deadline"]) <= now
     # Also the answer to its forms: switching language goes back to the event, not to where the form posted.
+    session = visitor.session
+    # events would refuse the registration (not_in_chapter): say so rather than offer it
+    another_chapters = bool(event.get("chapter_id") and session and session.person_id
+                            and str(session.chapter_id) != event["chapter_id"])
     return render(visitor, template, status, event=event, registration=registration, join_link=link, over=over,
-                  registration_closed=closed, here=f"/events/{event_id}", **context)
+                  registration_closed=closed, here=f"/events/{event_id}", chapter=chapter,
+                  another_chapters=another_chapters, **context)
 
 
 @router.get("/events/{event_id}")
@@ -148,7 +154,7 @@ async def register(event_id: UUID, visitor: Person, posted: Form) -> Response:
         registration = await clients(visitor.request).register_for(visitor.who, event_id, visitor.person_id)
     except ServiceError as error:
         return await _event_page(visitor, event_id, 200 if htmx(visitor.request) else 422,
-                                 error=visitor.error_words(error))
+                                 error=visitor.error_words(error, labels.EVENT_ERRORS))
     # A full event puts the person on its waitlist: the page says so, with their place in line.
     done = "waitlisted" if registration.get("status") == "waitlisted" else "registered"
     if htmx(visitor.request):

@@ -248,6 +248,10 @@ ERRORS = {
     "service_unavailable": N_("Part of the platform is not answering right now. Please try again in a minute."),
     "csrf": N_("This form has expired. Please reload the page and try again."),
 }
+# What an event's page says of some refusals, which ERRORS say of an office hour.
+EVENT_ERRORS = {
+    "not_in_chapter": N_("This event is for the members of its chapter only."),
+}
 # What a person is told once an action has worked.
 DONE = {
     "accepted": N_("You accepted this mentorship."),

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any, TypeVar
@@ -118,9 +119,10 @@ class Visit:
             "what": self._(what), "limit": format_decimal(limit, locale=self.language),
             "count": format_decimal(len(typed), locale=self.language)}
 
-    def error_words(self, error: ServiceError | str) -> str:
+    def error_words(self, error: ServiceError | str, said_here: Mapping[str, str] | None = None) -> str:
+        """Words for a refusal; `said_here`: those a page says of its own thing for some codes."""
         code = error if isinstance(error, str) else error.code
-        return self._(labels.ERRORS.get(code, labels.GENERIC_ERROR))
+        return self._((said_here or {}).get(code) or labels.ERRORS.get(code, labels.GENERIC_ERROR))
 
 
 def app_state(request: Request) -> Any:
@@ -226,16 +228,21 @@ async def partner_names(visitor: Visit) -> dict[str, str]:
     return {p["id"]: p["display_name"] for p in partners}
 
 
-async def chapter_contact(visitor: Visit, chapter_id: object) -> str | None:
-    """The address a chapter gave its people to write to its coordinators (who organize its events), if it gave one:
-    secondary to any page, so a chapter list that cannot be read leaves it out rather than the page."""
+async def chapter_of(visitor: Visit, chapter_id: object) -> dict | None:
+    """The chapter (its name, the address it gave its people to write to its coordinators): secondary to any page, so
+    a chapter list that cannot be read leaves it out rather than the page."""
     if not chapter_id:
         return None
     try:
         chapters = await clients(visitor.request).chapters(visitor.who)
     except ServiceError:
         return None
-    return next((c.get("contact_email") for c in chapters if c["id"] == str(chapter_id)), None)
+    return next((c for c in chapters if c["id"] == str(chapter_id)), None)
+
+
+async def chapter_contact(visitor: Visit, chapter_id: object) -> str | None:
+    """The address a chapter gave its people to write to its coordinators (who organize its events), if it gave one."""
+    return (await chapter_of(visitor, chapter_id) or {}).get("contact_email")
 
 
 def offers_office_hours(visitor: Visit, enrollments: list[dict]) -> bool:
