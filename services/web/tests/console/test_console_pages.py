@@ -940,6 +940,21 @@ async def test_a_form_posted_after_the_event_was_held_says_it_has_been_held_not_
         assert "This event has been held: it can no longer change." in answer.text, answer.request.url
 
 
+async def test_saving_an_events_new_title_says_its_registrants_are_emailed_and_the_form_warns_before(world):
+    event = world["event"]
+    at = f"/console/events/{event['id']}"
+    async with as_(world, "coordinator")[0] as page:
+        edit_form = (await page.get(f"{at}/edit")).text
+        as_shown = _FormAsPosted(edit_form).fields
+        unchanged = await page.post(f"{at}/edit", data=as_shown)
+        retitled = await page.post(f"{at}/edit", data={**as_shown, "title": ["Suturing workshop, moved"]})
+        told = (await page.get(retitled.headers["location"])).text
+    assert "Saving a new title, time, place or description emails everyone with a seat or on the waitlist." in edit_form
+    assert unchanged.headers["location"] == f"{at}?done=event_saved"
+    assert retitled.headers["location"] == f"{at}?done=event_saved_told"  # today: event_saved, whoever was emailed
+    assert "The event is saved. Everyone with a seat or on the waitlist is emailed the change." in told
+
+
 async def test_a_held_events_roster_says_who_came_and_who_did_not_instead_of_who_has_a_seat(world):
     s, event, mentee, mentor = world["s"], world["event"], world["mentee"], world["mentor"]
     event["starts_at"] = (datetime.now(UTC) - timedelta(hours=2)).isoformat()

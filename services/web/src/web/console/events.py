@@ -318,6 +318,18 @@ async def _anyone_registered(desk: Desk, event_id: UUID) -> bool:
     return bool(roster.get("registrations") if isinstance(roster, dict) else roster)
 
 
+# What registrants are emailed a change of (notifications says so of the events it reads); the rest (seats, deadline,
+# audience) changes nothing for someone who holds a place.
+TOLD_TO_REGISTRANTS = ("title", "location", "is_virtual", "description", "exhibitors")
+
+
+def _registrants_hear_of(event: dict, body: dict) -> bool:
+    """Whether saving `body` changes what the event's registrants are emailed about."""
+    moved = any(name in body and datetime.fromisoformat(body[name]) != datetime.fromisoformat(event[name])
+                for name in ("starts_at", "ends_at"))
+    return moved or any(name in body and body[name] != event.get(name) for name in TOLD_TO_REGISTRANTS)
+
+
 @router.get("/events/{event_id}/edit")
 async def edit_event(event_id: UUID, desk: Console) -> Response:
     event = await _event_to_edit(desk, event_id)
@@ -340,7 +352,9 @@ async def save_event(event_id: UUID, desk: Console, posted: Form) -> Response:
     if not problems:
         try:
             await desk.api.call("events", "PATCH", f"/v1/events/{event_id}", desk.staff, json=body)
-            return desk.redirect(f"/console/events/{event_id}?done=event_saved")
+            told = (event["state"] == "published" and _registrants_hear_of(event, body)
+                    and await _anyone_registered(desk, event_id))
+            return desk.redirect(f"/console/events/{event_id}?done={'event_saved_told' if told else 'event_saved'}")
         except ServiceError as error:
             if not _refused(error):
                 raise
