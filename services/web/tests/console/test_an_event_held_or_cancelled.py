@@ -30,10 +30,10 @@ def started(world: dict) -> dict:
 # --- an event held: its waitlist is closed ------------------------------------------------------------------------
 
 @pytest.mark.parametrize("language, waited, count, heading, number", [
-    ("en", "Waited: no place came free", "1 person waited: no place came free.", "Waited for a place",
+    ("en", "Waited: no place came free", "1 person waited: no place came free.", "Still waiting when it was held",
      "Number 1 on the waitlist"),
     ("es", "Esperó: no quedó ninguna plaza libre", "1 persona esperó: no quedó ninguna plaza libre.",
-     "Esperaron una plaza", "Número 1 en la lista de espera")])
+     "Aún en espera cuando se celebró", "Número 1 en la lista de espera")])
 async def test_once_held_those_who_waited_read_as_having_waited_in_vain_not_as_a_place_on_a_waitlist(
         world, language, waited, count, heading, number):
     # Events leaves them waitlisted and tells them the waitlist closed: no place will come now.
@@ -46,13 +46,14 @@ async def test_once_held_those_who_waited_read_as_having_waited_in_vain_not_as_a
     assert count in text and f">{heading}</h2>" in text
 
 
-async def test_an_event_held_that_nobody_waited_for_says_nobody_was_waiting(world):
+async def test_an_event_held_with_nobody_left_waiting_says_so_not_that_nobody_waited(world):
+    # Someone may have waited and been given a seat.
     event = started(world)
     world["s"].roster[event["id"]].pop(1)  # the one waiting
     event["state"] = "completed"
     async with as_(world, "coordinator")[0] as page:
         text = (await page.get(f"/console/events/{event['id']}")).text
-    assert "Nobody was waiting." in text and "Nobody is waiting." not in text and "waited:" not in text
+    assert "Nobody was left waiting." in text and "Nobody is waiting." not in text and "waited:" not in text
 
 
 async def test_the_attendance_file_of_an_event_held_says_those_who_waited_waited_in_vain(world):
