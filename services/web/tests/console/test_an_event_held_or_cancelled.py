@@ -251,3 +251,13 @@ async def test_one_who_cancelled_twice_and_registered_again_is_listed_once_with_
     listed = text.split(">Cancelled or removed</h2>")[1]
     assert listed.count('id="r-other-') == 1 and listed.count('id="r-other-p-gone"') == 1
     assert f'id="r-seated-{mentee["id"]}"' in text and f'id="r-waiting-{waiting["id"]}"' in text
+
+
+async def test_an_event_not_begun_says_when_it_can_be_marked_held_and_the_page_to_do_so_leads_back_to_it(world):
+    event = world["event"]
+    event["starts_at"] = (datetime.now(UTC) + timedelta(days=2)).isoformat()
+    async with as_(world, "coordinator")[0] as page:
+        text = (await page.get(f"/console/events/{event['id']}")).text
+        early = await page.get(f"/console/events/{event['id']}/complete")
+    assert "you can mark it held here and record who came." in text and "/complete" not in text
+    assert early.status_code == 303 and early.headers["location"] == f"/console/events/{event['id']}"
