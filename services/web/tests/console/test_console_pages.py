@@ -847,6 +847,16 @@ async def test_the_door_finds_someone_waiting_and_says_they_have_no_seat_with_no
     assert "Cleo Waiting" not in everyone  # the list to tap through is of those with a seat
 
 
+async def test_the_door_finds_someone_who_cancelled_and_says_so_rather_than_that_nobody_matches(world):
+    event, s = world["event"], world["s"]
+    gone = s.person("Tomás Gone")
+    s.roster[event["id"]].append({"id": "r9", "person_id": gone["id"], "status": "cancelled", "checked_in_at": None})
+    async with as_(world, "coordinator")[0] as page:
+        found = html.unescape((await page.get(f"/console/events/{event['id']}/check-in", params={"q": "tomas"})).text)
+    assert "Tomás Gone cancelled their registration: they have no seat to check in to." in found  # today: nobody
+    assert "Nobody with a seat matches." not in found and f"/check-in/{gone['id']}" not in found
+
+
 def shown_at_the_door(page: str) -> list[str]:
     """The names on the check-in page, in the order shown."""
     return [html.unescape(name).strip() for name in re.findall(r'<span class="who">([^<]*)', page)]

@@ -643,7 +643,9 @@ async def _check_in_page(desk: Desk, event_id: UUID, q: str = "", status: int = 
     entries = [r for r in registrations if r["status"] == "confirmed"]
     # Someone waiting who comes to the door is found by name too, to be told why they cannot be checked in.
     waiting = [r for r in registrations if r["status"] == "waitlisted"] if q.strip() else []
-    names = await desk.names(r["person_id"] for r in entries + waiting)
+    # And someone who cancelled: "nobody matches" would send the door looking for a typo.
+    cancelled = [r for r in registrations if r["status"] == "cancelled"] if q.strip() else []
+    names = await desk.names(r["person_id"] for r in entries + waiting + cancelled)
     wanted = _folded(q).split()
 
     def found(among: list[dict]) -> list[dict]:
@@ -655,7 +657,7 @@ async def _check_in_page(desk: Desk, event_id: UUID, q: str = "", status: int = 
     opens_later = _check_in_opens_later(event)
     return desk.render("console/check_in.html", status, event=event, entries=shown, names=names, q=q,
                        waiting=sorted(found(waiting), key=lambda r: r.get("waitlist_position") or 0),
-                       arrived=arrived, expected=len(entries), opens_later=opens_later, **context)
+                       cancelled=found(cancelled), arrived=arrived, expected=len(entries), opens_later=opens_later, **context)
 
 
 @router.get("/events/{event_id}/check-in")
