@@ -251,3 +251,13 @@ async def test_check_in_buttons_show_only_once_check_in_is_open_and_before_then_
     assert "Check people in" not in shown and "Check-in opens on Thu, Dec 10, 2099, 12:00\u202fAM CST" in shown
     assert "Check in Ben Student" not in checking and f'<li id="p-{mentee["id"]}"' in checking
     assert "Check people in" in shown_open and "Check in Ben Student" in checking_open
+
+
+async def test_a_new_event_has_no_kind_chosen_for_the_coordinator_and_one_left_unchosen_is_asked_for(world):
+    # A career fair saved as a "chapter session" because that came first is announced as one.
+    async with as_(world, "coordinator")[0] as page:
+        form = (await page.get("/console/events/new")).text
+        unchosen = await page.post("/console/events/new", data={"csrf": CSRF, "title": "Spring fair", "kind": ""})
+    kinds = re.search(r'<select id="kind".*?</select>', form, re.S)[0]
+    assert '<option value="">Choose one</option>' in kinds and "selected" not in kinds
+    assert unchosen.status_code == 422 and 'id="kind-error"' in unchosen.text

@@ -280,7 +280,7 @@ async def new_event(desk: Console, from_: str | None = Query(None, alias="from")
     coordinated = desk.staff.coordinator_of
     chapter_id = str(coordinated[0]) if coordinated else ""
     zone, zones = _new_event_zones(desk, chapters, chapter_id)
-    values = {"timezone": zone, "capacity": "30", "chapter_id": chapter_id, "kind": "chapter_session",
+    values = {"timezone": zone, "capacity": "30", "chapter_id": chapter_id,
               "audience_stages": []}
     if copied:
         values |= {k: copied.get(k) for k in COPIED} | {"capacity": str(copied["capacity"]),
