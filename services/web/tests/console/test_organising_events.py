@@ -261,3 +261,6 @@ async def test_a_new_event_has_no_kind_chosen_for_the_coordinator_and_one_left_u
     kinds = re.search(r'<select id="kind".*?</select>', form, re.S)[0]
     assert '<option value="">Choose one</option>' in kinds and "selected" not in kinds
     assert unchosen.status_code == 422 and 'id="kind-error"' in unchosen.text
+    # The page's note on times speaks of the zone chosen on the form, not of the coordinator's own.
+    assert "The times you enter are in the time zone chosen above them" in form
+    assert "Times are shown in your time zone" not in form
