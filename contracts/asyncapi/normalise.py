@@ -73,6 +73,7 @@ def describe_messages(document: dict) -> dict:
                 raise ValueError(f"message {message} travels on {topic_of_message[message]} and {topic.name}")
     for message, topic_name in topic_of_message.items():
         topic, described = BY_NAME[topic_name], messages[message]
+        described["payload"] = of_the_topic(document, described["payload"], topic.headers_schema)
         messages[message] = {
             "title": described["title"],
             "correlationId": CORRELATION_ID,
@@ -83,7 +84,53 @@ def describe_messages(document: dict) -> dict:
         }
         if examples := examples_of(document, described["payload"], topic.headers_schema):
             messages[message]["examples"] = examples
+    for channel in document.get("channels", {}).values():
+        channel_said_of_its_topic(document, channel)
+    drop_unreferenced_unions(document)
     return document
+
+
+def _event_type(schema: dict) -> str | None:
+    return schema.get("properties", {}).get("event_type", {}).get("const")
+
+
+def of_the_topic(document: dict, payload: dict, headers: dict) -> dict:
+    """A consumer's payload lists every event its one handler reads, from several topics: each channel's message is
+    given those of its own topic only (a reader would otherwise take a restricted topic's events for a public one's)."""
+    schemas = document["components"]["schemas"]
+    union = schemas.get(payload.get("$ref", "").removeprefix("#/components/schemas/"), {})
+    if "anyOf" not in union:
+        return payload
+    travelling = headers["properties"]["event_type"]["enum"]
+    kept = [v for v in union["anyOf"]
+            if _event_type(schemas[v["$ref"].removeprefix("#/components/schemas/")]) in travelling]
+    if kept == union["anyOf"]:
+        return payload
+    return kept[0] if len(kept) == 1 else {"anyOf": kept}
+
+
+def channel_said_of_its_topic(document: dict, channel: dict) -> None:
+    """A consume channel's description ("Applies A, B through the inbox", of the whole handler) names its own
+    topic's events only, as its message does."""
+    said = channel.get("description", "")
+    if not (said.startswith("Applies ") and said.endswith(" through the inbox")):
+        return
+    messages, schemas = document["components"]["messages"], document["components"]["schemas"]
+    payloads = [messages[r["$ref"].removeprefix("#/components/messages/")]["payload"]
+                for r in channel.get("messages", {}).values()]
+    unions = [schemas.get(p.get("$ref", "").removeprefix("#/components/schemas/"), p) for p in payloads]
+    names = sorted({v["$ref"].removeprefix("#/components/schemas/")
+                    for payload, union in zip(payloads, unions, strict=True) for v in union.get("anyOf", [payload])})
+    channel["description"] = f"Applies {', '.join(names)} through the inbox"
+
+
+def drop_unreferenced_unions(document: dict) -> None:
+    """The handlers' whole unions, which no message refers to any more."""
+    schemas = document.get("components", {}).get("schemas", {})
+    text = json.dumps({k: v for k, v in document.items() if k != "components"}) + json.dumps(
+        document["components"].get("messages", {}))
+    for name in [n for n, schema in schemas.items() if "anyOf" in schema and f'"#/components/schemas/{n}"' not in text]:
+        del schemas[name]
 
 
 def examples_of(document: dict, payload: dict, headers: dict) -> list[dict]:
@@ -91,7 +138,7 @@ def examples_of(document: dict, payload: dict, headers: dict) -> list[dict]:
     JSON Schema) and travels on the topic (`headers` name its event types: a consumer's payload may list the events of
     several topics it reads with one handler): the headers, and the value."""
     schemas = document["components"]["schemas"]
-    resolved = schemas[payload["$ref"].removeprefix("#/components/schemas/")]
+    resolved = schemas[payload["$ref"].removeprefix("#/components/schemas/")] if "$ref" in payload else payload
     versions = [schemas[v["$ref"].removeprefix("#/components/schemas/")] for v in resolved.get("anyOf", [payload])]
     return [{"name": f"{value['event_type']} v{value['schema_version']}",
              "headers": message_headers(value["event_id"], value["event_type"]),

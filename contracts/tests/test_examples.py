@@ -68,12 +68,30 @@ def test_the_committed_schema_holds_the_same_example_and_it_is_valid_there(model
 def _examples_of_payload(document: dict, message: dict) -> list[dict]:
     """The examples of the event versions a message's payload may be and its topic carries, in the order it lists
     them (a consumer's payload may list events of other topics too)."""
-    found = document["components"]["schemas"]
-    payload = found[message["payload"]["$ref"].removeprefix("#/components/schemas/")]
     on_topic = message["headers"]["properties"]["event_type"]["enum"]
-    return [e for v in payload.get("anyOf", [payload])
-            for e in found[v["$ref"].removeprefix("#/components/schemas/")].get("examples", [])
+    return [e for version in _versions(document, message["payload"]) for e in version.get("examples", [])
             if e["event_type"] in on_topic]
+
+
+def _versions(document: dict, payload: dict) -> list[dict]:
+    """The event versions' schemas a message's payload may be: one, or any of a union (inline or referred to)."""
+    found = document["components"]["schemas"]
+    resolved = found[payload["$ref"].removeprefix("#/components/schemas/")] if "$ref" in payload else payload
+    return [found[v["$ref"].removeprefix("#/components/schemas/")] for v in resolved.get("anyOf", [payload])]
+
+
+@pytest.mark.parametrize("path", sorted(ASYNCAPI.glob("*.yaml")), ids=lambda p: p.stem)
+def test_every_channel_lists_only_the_events_its_topic_carries(path):
+    # A consumer's one handler reads several topics: listing its every event on each channel had a restricted
+    # topic's events (ConsentChanged...) read as travelling on a public one (profiles.programs).
+    document = yaml.load(path.read_text(), Loader=yaml.CSafeLoader)
+    messages = document["components"]["messages"]
+    for name, channel in document["channels"].items():
+        carried = set(BY_NAME[channel["address"]].headers_schema["properties"]["event_type"]["enum"])
+        for reference in channel["messages"].values():
+            payload = messages[reference["$ref"].removeprefix("#/components/messages/")]["payload"]
+            listed = {v["properties"]["event_type"]["const"] for v in _versions(document, payload)}
+            assert listed <= carried, f"{name} lists {sorted(listed - carried)}"
 
 
 @pytest.mark.parametrize("path", sorted(ASYNCAPI.glob("*.yaml")), ids=lambda p: p.stem)
