@@ -461,6 +461,15 @@ def test_the_example_secrets_provide_every_secret_key_the_deployments_read():
                 assert ref.get("optional") or ref["key"] in secrets[ref["name"]], (name, ref)
 
 
+@pytest.mark.parametrize("name", APP_SERVICES)
+def test_every_service_runs_two_instances_and_a_disruption_budget_keeps_one_through_a_node_drain(name):
+    # One instance of profiles or web is sign-in and every page down while a node is drained.
+    assert deployment(name)["spec"]["replicas"] >= 2
+    budgets = [b for b in k8s_resources("PodDisruptionBudget", f"{name}.yaml")
+               if b["spec"]["selector"]["matchLabels"] == {"app.kubernetes.io/name": name}]
+    assert [b["spec"].get("minAvailable") for b in budgets] == [1], f"{name}.yaml: {budgets}"
+
+
 def test_matching_starts_with_two_replicas_and_an_autoscaler_scales_it_on_its_own():
     assert deployment("matching")["spec"]["replicas"] == 2
     autoscalers = [hpa for hpa in k8s_resources("HorizontalPodAutoscaler") if hpa["apiVersion"] == "autoscaling/v2"]
