@@ -87,6 +87,18 @@ async def test_up_gives_each_service_its_settings_and_down_stops_everything(run_
         ("fakesvc", True),
     ]
 
+    # One service restarted, as after a crash or a change of its code: the rest runs on, and it gets what it had.
+    platform.restart("fakesvc", run_dir)
+    again = platform.status(run_dir)["processes"]
+    assert [(p["name"], p["running"]) for p in again] == [
+        ("postgres", True), ("kafka", True), ("smtp-sink", True), ("fakesvc", True)]
+    assert again[:3] == processes[:3] and again[3]["pid"] != processes[3]["pid"]
+    assert not live_members(processes[3]["pid"])
+    assert httpx.get(endpoints.services["fakesvc"] + "/readyz").json() == env
+    with pytest.raises(PlatformError, match="fakesvc"):
+        platform.restart("nosuch", run_dir)
+    processes = again
+
     assert platform.down(run_dir) == ["fakesvc", "smtp-sink", "kafka", "postgres"]
     assert not any(live_members(p["pid"]) for p in processes)
     assert platform.status(run_dir)["processes"] == []

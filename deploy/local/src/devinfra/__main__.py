@@ -18,6 +18,9 @@ def main(argv: list[str] | None = None) -> int:
     start.add_argument("--fresh", action="store_true", help="delete the data of earlier runs first")
     start.add_argument("--no-services", action="store_true", help="only PostgreSQL, Kafka and the SMTP sink")
     start.add_argument("--timeout", type=float, default=120.0, help="seconds to wait for each step (default 120)")
+    again = commands.add_parser("restart", help="stop one service (if it runs) and start it again, the rest running on")
+    again.add_argument("service", help="profiles, matching, events, notifications or web")
+    again.add_argument("--timeout", type=float, default=120.0, help="seconds to wait until it is ready (default 120)")
     commands.add_parser("down", help="stop everything `up` started")
     commands.add_parser("status", help="show the endpoints and which processes run")
     kafka_env = commands.add_parser(
@@ -41,6 +44,9 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "compose-env":
             written = platform.write_compose_env(args.output)
             print(f"wrote {written} (readable by you only): `docker compose up --build` reads it")
+        elif args.command == "restart":
+            platform.restart(args.service, timeout=args.timeout)
+            print(f"{args.service} restarted and ready; its log: {platform.default_run_dir() / 'logs' / args.service}.log")
         elif args.command == "down":
             stopped = platform.down()
             print(f"stopped: {', '.join(stopped)}" if stopped else "nothing was running")

@@ -1,9 +1,10 @@
 """The whole platform on 127.0.0.1: PostgreSQL, Kafka, the SMTP sink and the services, each its own process.
 
 `up` starts them and returns (they keep running), recording every process in <repo>/.run/state.json;
-`down` stops what is recorded, services first. Logs go to <repo>/.run/logs/<name>.log, data to <repo>/.run/data,
-the secrets generated for this machine to <repo>/.run/secrets.json (devinfra.secrets). Kafka runs as a deployment
-runs it: each service authenticates as itself, and may do what the topic catalogue's ACLs say.
+`restart <service>` stops one service and starts it again; `down` stops what is recorded, services first.
+Logs go to <repo>/.run/logs/<name>.log, data to <repo>/.run/data, the secrets generated for this machine to
+<repo>/.run/secrets.json (devinfra.secrets). Kafka runs as a deployment runs it: each service authenticates as
+itself, and may do what the topic catalogue's ACLs say.
 Every port can be moved with an environment variable, e.g. DEVINFRA_KAFKA_PORT or DEVINFRA_PROFILES_PORT.
 """
 
@@ -178,24 +179,12 @@ def _start_all(run_dir: Path, state: _State, services: tuple[Service, ...], time
     _wait_until_answering({"smtp-sink": (sink, f"{sink_url}/messages")}, logs, timeout)
 
     started = {}
-    # Where each service is served: a service calls the others there (the web app all four, the consumers of
-    # restricted topics profiles), and mails links to the web app's and its own.
-    urls = {f"{other.name.upper()}_URL": f"http://127.0.0.1:{other.port}" for other in services}
+    service_urls = {service.name: f"http://127.0.0.1:{service.port}" for service in services}
     for service in services:
         _check_free(service.name, service.port)
-        env = os.environ | kafka.access.environment(service.name) | platform_secrets.environment(service.name) | urls | {
-            "DATABASE_URL": database_urls[service.name],
-            "HTTP_PORT": str(service.port),
-            "SMTP_HOST": "127.0.0.1",
-            "SMTP_PORT": str(smtp_port),
-            "MAIL_FROM": MAIL_FROM,
-            "PUBLIC_BASE_URL": f"http://127.0.0.1:{service.port}",  # the web app's (sign-in links)
-            "WEB_BASE_URL": urls.get("WEB_URL", "http://127.0.0.1:8105"),
-            "PYTHONUNBUFFERED": "1",  # so the log shows what happened right before a crash
-        }
-        process = spawn([sys.executable, "-m", service.name], logs / f"{service.name}.log", env=env, cwd=repo_root())
-        state.record(service.name, process.pid, signal.SIGTERM)
-        started[service.name] = (process, f"http://127.0.0.1:{service.port}/readyz")
+        started[service.name] = _start_service(
+            run_dir, state, service.name, _service_environment(service.name, kafka.access, platform_secrets,
+                                                               service_urls, database_urls[service.name], smtp_port))
     _wait_until_answering(started, logs, timeout)
 
     return Endpoints(
@@ -207,6 +196,51 @@ def _start_all(run_dir: Path, state: _State, services: tuple[Service, ...], time
         smtp_sink_url=sink_url,
         services={service.name: f"http://127.0.0.1:{service.port}" for service in services},
     )
+
+
+def _service_environment(name: str, kafka: KafkaAccess, platform_secrets: secrets.PlatformSecrets,
+                         service_urls: dict[str, str], database_url: str, smtp_port: int) -> dict[str, str]:
+    """What a service is started with: its principal, secrets and database, and where the others are served (a
+    service calls them there: the web app all four, the consumers of restricted topics profiles)."""
+    urls = {f"{other.upper()}_URL": url for other, url in service_urls.items()}
+    return os.environ | kafka.environment(name) | platform_secrets.environment(name) | urls | {
+        "DATABASE_URL": database_url,
+        "HTTP_PORT": service_urls[name].rsplit(":", 1)[1],
+        "SMTP_HOST": "127.0.0.1",
+        "SMTP_PORT": str(smtp_port),
+        "MAIL_FROM": MAIL_FROM,
+        "PUBLIC_BASE_URL": service_urls[name],  # the web app's (sign-in links)
+        "WEB_BASE_URL": urls.get("WEB_URL", "http://127.0.0.1:8105"),
+        "PYTHONUNBUFFERED": "1",  # so the log shows what happened right before a crash
+    }
+
+
+def _start_service(run_dir: Path, state: _State, name: str, env: dict[str, str]) -> tuple[subprocess.Popen, str]:
+    """Start it and record it; return the process and the address of its readiness probe."""
+    process = spawn([sys.executable, "-m", name], run_dir / "logs" / f"{name}.log", env=env, cwd=repo_root())
+    state.record(name, process.pid, signal.SIGTERM)
+    return process, f"{env['PUBLIC_BASE_URL']}/readyz"
+
+
+def restart(name: str, run_dir: Path | None = None, timeout: float = 120.0) -> None:
+    """Stop one service of the running platform (if it still runs) and start it again as `up` did, waiting until it
+    is ready; the rest keeps running (and the mail sink its messages)."""
+    run_dir = Path(run_dir or default_run_dir())
+    state = _State(run_dir)
+    endpoints, platform_secrets = state.endpoints(), secrets.load(run_dir)
+    if not endpoints or platform_secrets is None:
+        raise PlatformError("the platform is down: start it with `python -m devinfra up`")
+    if name not in endpoints["services"]:
+        raise PlatformError(f"no service {name!r} runs here: the platform's are {', '.join(endpoints['services'])}")
+    for process in state.processes():
+        if process["name"] == name and _is_alive(process):
+            stop_group(process["pid"], process["stop_signal"], STOP_TIMEOUT)
+    state.forget(name)
+    kafka = KafkaAccess(endpoints["kafka_bootstrap_servers"], platform_secrets.kafka_passwords)
+    env = _service_environment(name, kafka, platform_secrets, endpoints["services"], endpoints["database_urls"][name],
+                               endpoints["smtp_port"])
+    _check_free(name, int(env["HTTP_PORT"]))
+    _wait_until_answering({name: _start_service(run_dir, state, name, env)}, run_dir / "logs", timeout)
 
 
 def _check_free(name: str, *ports: int) -> None:
@@ -309,6 +343,11 @@ class _State:
         state["processes"].append(
             {"name": name, "pid": pid, "start_time": start_time(pid), "stop_signal": int(stop_signal)}
         )
+        self._save(state)
+
+    def forget(self, name: str) -> None:
+        state = self._load()
+        state["processes"] = [p for p in state["processes"] if p["name"] != name]
         self._save(state)
 
     def save_endpoints(self, endpoints: Endpoints) -> None:
