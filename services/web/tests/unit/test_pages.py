@@ -12,6 +12,7 @@ from uuid import UUID, uuid4
 import httpx
 import pytest
 from web.domain.sign_in import Session, SignInLink, digest
+from web.entrypoints import events as events_pages
 from web.entrypoints import labels
 
 from .pages import CSRF, NEWCOMER_EMAIL, Services, browser, mentoring
@@ -846,6 +847,26 @@ async def test_a_chapters_event_says_whose_members_it_is_for_and_offers_no_regis
         member = await page.get(f"/events/{EVENT}")
     assert ">Register</button>" in member.text and "you are not one of them" not in member.text
     assert "For the members of Demo Chapter." in member.text
+
+
+@pytest.mark.parametrize("code", ["chapter_not_yet_known", "stage_not_yet_known"])
+async def test_registering_just_after_signing_up_waits_a_moment_for_the_profile_to_reach_events(monkeypatch, code):
+    # Signed up at the door, then Register at once: events has not heard of them yet. One tap must do.
+    monkeypatch.setattr(events_pages, "NOT_YET_KNOWN_WAITS", (0, 0))
+    not_yet = httpx.Response(409, json={"error": {"code": code, "message": "not yet", "field": "person_id"}})
+    tries = iter([not_yet, {"id": "r1", "status": "confirmed"}])
+    event = {**a_full_event()[f"GET /v1/events/{EVENT}"], "full": False}
+    services = Services({f"GET /v1/events/{EVENT}": event, "GET /v1/registrations/mine": [],
+                         f"POST /v1/events/{EVENT}/registrations": lambda request: next(tries)})
+    async with browser(services, ME) as page:
+        answer = await page.post(f"/events/{EVENT}/register", data={"csrf": CSRF})
+    assert answer.status_code == 303 and answer.headers["location"] == f"/events/{EVENT}?done=registered"
+    services.answers[f"POST /v1/events/{EVENT}/registrations"] = not_yet  # still not there after the waits
+    async with browser(services, ME) as page:
+        answer = await page.post(f"/events/{EVENT}/register", data={"csrf": CSRF})
+    assert answer.status_code == 422 and "still on its way" in answer.text
+    posts = [r for r in services.sent if r.method == "POST"]
+    assert len(posts) == 2 + 3
 
 
 async def test_an_event_refused_as_for_another_chapter_says_so_of_the_event_not_of_an_office_hour():

@@ -148,10 +148,23 @@ async def event(event_id: UUID, visitor: Visiting, done: str | None = None) -> R
     return await _event_page(visitor, event_id, done=done)
 
 
+# A person who registers right after signing up may reach events before their profile does (it travels by Kafka, in
+# a second or two): their one tap is tried again after these pauses before they are asked to try again themselves.
+NOT_YET_KNOWN_WAITS = (0.5, 1.0, 2.0)
+NOT_YET_KNOWN = ("chapter_not_yet_known", "stage_not_yet_known")
+
+
 @router.post("/events/{event_id}/register")
 async def register(event_id: UUID, visitor: Person, posted: Form) -> Response:
     try:
-        registration = await clients(visitor.request).register_for(visitor.who, event_id, visitor.person_id)
+        for wait in (*NOT_YET_KNOWN_WAITS, None):
+            try:
+                registration = await clients(visitor.request).register_for(visitor.who, event_id, visitor.person_id)
+                break
+            except ServiceError as error:
+                if error.code not in NOT_YET_KNOWN or wait is None:
+                    raise
+                await asyncio.sleep(wait)
     except ServiceError as error:
         return await _event_page(visitor, event_id, 200 if htmx(visitor.request) else 422,
                                  error=visitor.error_words(error, labels.EVENT_ERRORS))
