@@ -210,7 +210,7 @@ async def test_a_handler_that_keeps_failing_is_retried_then_dead_lettered_and_an
 
     recorder.failing.clear()  # the bug is fixed; the operator replays
     replayed = await dead_letters.replay(kafka_client_options(), service.name, {described["dead_letter_offset"]})
-    assert replayed == 1
+    assert replayed == (1, [])  # replayed, and none left as invalid
     await eventually(lambda: _has(service, stuck, "stuck"), timeout=60, what="the replayed event")
     assert dead_letter_topic(service.name) == f"{service.name}.dead-letters"
 
