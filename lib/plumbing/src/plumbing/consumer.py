@@ -15,6 +15,7 @@ bad message never stalls a partition.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import time
 from collections.abc import Awaitable, Callable, Mapping
@@ -334,14 +335,28 @@ class EventConsumer:
         )
         self._metrics.dead_letters.labels(topic=record.topic, reason=reason).inc()
         self._metrics.consumed.labels(topic=record.topic, outcome="dead_lettered").inc()
-        # Which event, as its producer's headers name it (a message that is no valid event has no other name).
+        # Which event, as its producer's headers name it, else as its value does (a message that is no valid event has
+        # no other name): ids and types only, never another of its fields.
         named = {k: v.decode(errors="replace") for k, v in record.headers or () if k in ("event_id", "event_type")}
+        if len(named) < 2:
+            named = _named_in_value(record.value) | named
         log.error(
             "message dead-lettered",
             extra={"topic": record.topic, "partition": record.partition, "offset": record.offset, "reason": reason,
                    "error_type": type(error).__name__, "event_id": named.get("event_id"),
                    "event_type": named.get("event_type")},
         )
+
+
+def _named_in_value(value: bytes | None) -> dict[str, str]:
+    """The `event_id` and `event_type` a message's value gives as text, if it is a JSON object."""
+    try:
+        parsed = json.loads(value or b"")
+    except (ValueError, RecursionError):  # not JSON, or nested past what the parser takes
+        return {}
+    if not isinstance(parsed, dict):
+        return {}
+    return {k: parsed[k] for k in ("event_id", "event_type") if isinstance(parsed.get(k), str)}
 
 
 def correlation_of(event: IntegrationEvent) -> str:

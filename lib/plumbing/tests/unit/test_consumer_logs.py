@@ -62,6 +62,22 @@ async def test_a_message_that_is_no_event_is_dead_lettered_with_the_id_and_type_
     assert (dead.event_id, dead.event_type, dead.reason) == (str(event.event_id), event.event_type, "invalid")
 
 
+async def test_a_message_without_headers_that_is_no_valid_event_is_logged_with_the_id_and_type_its_value_names(caplog):
+    # A producer that sent no headers (another team's tool, a hand-made message): the operator still reads which.
+    record = replace(a_record(contract.PersonUpdated(person_id=uuid4(), chapter_id=None, stage="resident",
+                                                     changed_fields=["bio"])), headers=[],
+                     value=b'{"event_type": "profiles.program_defined", "event_id": "e-1", "bogus": true}')
+    with caplog.at_level(logging.WARNING, logger="plumbing.consumer"):
+        await a_failing_consumer().consume((record,))
+    (dead,) = [r for r in caplog.records if r.getMessage() == "message dead-lettered"]
+    assert (dead.event_id, dead.event_type, dead.reason) == ("e-1", "profiles.program_defined", "invalid")
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="plumbing.consumer"):  # nested past what the parser takes
+        await a_failing_consumer().consume((replace(record, value=b"[" * 100_000 + b"]" * 100_000),))
+    (dead,) = [r for r in caplog.records if r.getMessage() == "message dead-lettered"]
+    assert (dead.event_id, dead.event_type) == (None, None)
+
+
 class Lines(logging.Handler):
     """The JSON lines the service writes (the correlation id is read as a line is formatted)."""
 
