@@ -133,11 +133,11 @@ async def _event_page(visitor: Visit, event_id: UUID, status: int = 200, **conte
     now = datetime.now(UTC)
     over = _over(event, now)
     closed = datetime.fromisoformat(event["registration_deadline"]) <= now
-    # Also the answer to its forms: switching language goes back to the event, not to where the form posted.
     session = visitor.session
     # events would refuse the registration (not_in_chapter): say so rather than offer it
     another_chapters = bool(event.get("chapter_id") and session and session.person_id
                             and str(session.chapter_id) != event["chapter_id"])
+    # Also the answer to its forms: switching language goes back to the event, not to where the form posted.
     return render(visitor, template, status, event=event, registration=registration, join_link=link, over=over,
                   registration_closed=closed, here=f"/events/{event_id}", chapter=chapter,
                   another_chapters=another_chapters, **context)
