@@ -180,9 +180,6 @@ class RequestContext:
             log.exception("unhandled error", extra={"method": scope["method"], "route": _route_path(served)})
             raise
         finally:
-            route = served[-1].get("route")  # set by the router on the scope it served
-            if route is not None:
-                scope["route"] = route  # for the middleware around this one (the web's security headers)
             path, seconds = _route_path(served), time.perf_counter() - started
             self.metrics.requests.labels(scope["method"], path, status).inc()
             self.metrics.request_seconds.labels(scope["method"], path).observe(seconds)
