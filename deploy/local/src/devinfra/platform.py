@@ -227,16 +227,13 @@ def restart(name: str, run_dir: Path | None = None, timeout: float = 120.0) -> N
     is ready; the rest keeps running (and the mail sink its messages)."""
     run_dir = Path(run_dir or default_run_dir())
     state = _State(run_dir)
-    endpoints, platform_secrets = state.endpoints(), secrets.load(run_dir)
-    if not endpoints or platform_secrets is None:
-        raise PlatformError("the platform is down: start it with `python -m devinfra up`")
+    endpoints, platform_secrets, kafka = _running(run_dir)
     if name not in endpoints["services"]:
         raise PlatformError(f"no service {name!r} runs here: the platform's are {', '.join(endpoints['services'])}")
     for process in state.processes():
         if process["name"] == name and _is_alive(process):
             stop_group(process["pid"], process["stop_signal"], STOP_TIMEOUT)
     state.forget(name)
-    kafka = KafkaAccess(endpoints["kafka_bootstrap_servers"], platform_secrets.kafka_passwords)
     env = _service_environment(name, kafka, platform_secrets, endpoints["services"], endpoints["database_urls"][name],
                                endpoints["smtp_port"])
     _check_free(name, int(env["HTTP_PORT"]))
@@ -296,14 +293,19 @@ def status(run_dir: Path | None = None) -> dict:
 def kafka_environment(principal: str, run_dir: Path | None = None) -> dict[str, str]:
     """The KAFKA_* variables that connect a command (`dead-letters`, `plumbing.kafka_access`) to the running
     platform's broker as `principal`: the operator's is `admin`."""
-    run_dir = Path(run_dir or default_run_dir())
-    endpoints, platform_secrets = _State(run_dir).endpoints(), secrets.load(run_dir)
-    if not endpoints or platform_secrets is None:
-        raise PlatformError("the platform is down: start it with `python -m devinfra up`")
+    endpoints, platform_secrets, kafka = _running(Path(run_dir or default_run_dir()))
     if principal not in platform_secrets.kafka_passwords:
         raise PlatformError(f"no Kafka principal {principal!r}: this machine's are "
                             f"{', '.join(sorted(platform_secrets.kafka_passwords))}")
-    return KafkaAccess(endpoints["kafka_bootstrap_servers"], platform_secrets.kafka_passwords).environment(principal)
+    return kafka.environment(principal)
+
+
+def _running(run_dir: Path) -> tuple[dict, secrets.PlatformSecrets, KafkaAccess]:
+    """The running platform's endpoints, this machine's secrets, and its broker as they reach it."""
+    endpoints, platform_secrets = _State(run_dir).endpoints(), secrets.load(run_dir)
+    if not endpoints or platform_secrets is None:
+        raise PlatformError("the platform is down: start it with `python -m devinfra up`")
+    return endpoints, platform_secrets, KafkaAccess(endpoints["kafka_bootstrap_servers"], platform_secrets.kafka_passwords)
 
 
 def _is_alive(process: dict) -> bool:
