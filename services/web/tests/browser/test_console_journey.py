@@ -300,9 +300,6 @@ async def test_an_event_roster_is_checked_in_from_a_phone_sized_window_and_expor
             row = page.locator("li.check-in-row", has_text=f"{key.upper()} {run}")
             await expect(row.get_by_text("Checked in at")).to_be_focused()
         await expect(page.locator("#arrived")).to_have_text("2 of 3 checked in.")
-        await page.get_by_label("Find by name").fill(f"c {run}")  # narrowed as it is typed, no Find to tap
-        await expect(page.locator("li.check-in-row")).to_have_count(1)
-        await expect(page.get_by_role("button", name=f"Check in C {run}")).to_be_visible()
         assert await page.evaluate("document.documentElement.scrollWidth") <= 360
         exported = await page.request.get(f"/console/events/{event['id']}/attendance.csv")
         rows = list(csv.reader(io.StringIO((await exported.text()).lstrip("\ufeff"))))
