@@ -30,12 +30,12 @@ import json
 import sys
 from typing import Any
 
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka import AIOKafkaProducer
 from aiokafka.errors import KafkaConnectionError, KafkaError, UnknownTopicOrPartitionError
 from mentorship_contracts import UnknownEventType, dead_letter_topic, decode, registered_events
 
 from . import safe_errors
-from .kafka import partitions_of, refusal_behind, refusal_cause
+from .kafka import read_topic, refusal_behind, refusal_cause
 from .kafka_access import platform_services
 from .settings import KafkaSettings, configuration_checked
 
@@ -65,21 +65,7 @@ def headers(record, group: str, reason: str, error: Exception) -> dict[str, str]
 
 async def read_all(client_options: dict[str, Any], group: str) -> list:
     """Every message now on the group's dead-letter topic, oldest first."""
-    topic = dead_letter_topic(group)
-    consumer = AIOKafkaConsumer(**client_options, enable_auto_commit=False)
-    try:
-        await consumer.start()
-        tps = await partitions_of(client_options, [topic], strict=True)
-        consumer.assign(tps)
-        await consumer.seek_to_beginning(*tps)
-        ends = await consumer.end_offsets(tps)
-        records = []
-        while [tp for tp in tps if await consumer.position(tp) < ends[tp]]:
-            for messages in (await consumer.getmany(timeout_ms=1000)).values():
-                records.extend(messages)
-        return sorted(records, key=lambda r: (r.timestamp, r.partition, r.offset))
-    finally:
-        await consumer.stop()
+    return (await read_topic(client_options, dead_letter_topic(group))).records
 
 
 def _message(record) -> Any:

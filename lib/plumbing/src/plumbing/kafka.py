@@ -6,9 +6,11 @@ from __future__ import annotations
 import functools
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
-from aiokafka import TopicPartition
+from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.conn import AIOKafkaConnection, CloseReason, collect_hosts, create_conn
 from aiokafka.errors import (
@@ -148,3 +150,40 @@ async def partitions_of(client_options: dict[str, Any], topics: list[str], stric
         (TopicPartition(t["topic"], p["partition"]) for t in described if not t.get("error_code") for p in t["partitions"]),
         key=lambda tp: (tp.topic, tp.partition),
     )
+
+
+@dataclass(frozen=True)
+class TopicRead:
+    """What a topic holds, oldest first; `gap`: the topic no longer keeps all of what was asked for (it deleted
+    older messages, and what it keeps begins after `since`)."""
+
+    records: list
+    gap: bool
+
+
+async def read_topic(client_options: dict[str, Any], topic: str, since: datetime | None = None) -> TopicRead:
+    """Every message on `topic` from `since` (its producer's timestamp; None: from the oldest kept) to the end it has
+    now, oldest first, read without a consumer group (nothing committed, no group's ACL needed)."""
+    consumer = AIOKafkaConsumer(**client_options, enable_auto_commit=False)
+    try:
+        await consumer.start()
+        tps = await partitions_of(client_options, [topic], strict=True)
+        consumer.assign(tps)
+        beginnings, ends = await consumer.beginning_offsets(tps), await consumer.end_offsets(tps)
+        starts = dict(beginnings)
+        gap = False
+        if since is not None:
+            found = await consumer.offsets_for_times({tp: int(since.timestamp() * 1000) for tp in tps})
+            for tp in tps:
+                starts[tp] = ends[tp] if found[tp] is None else found[tp].offset
+                # The oldest kept is already at or after `since`, and older ones were deleted: some may have been too.
+                gap = gap or (beginnings[tp] > 0 and starts[tp] == beginnings[tp])
+        for tp in tps:
+            consumer.seek(tp, starts[tp])
+        records: list = []
+        while [tp for tp in tps if await consumer.position(tp) < ends[tp]]:
+            for tp, messages in (await consumer.getmany(timeout_ms=1000)).items():
+                records.extend(m for m in messages if m.offset < ends[tp])
+        return TopicRead(sorted(records, key=lambda r: (r.timestamp, r.partition, r.offset)), gap)
+    finally:
+        await consumer.stop()

@@ -120,10 +120,11 @@ class Ran:
     err: str
 
 
-async def operator_command(service: str, *argv: str, database_url: str) -> Ran:
-    """`python -m <service> <argv>` as an operator runs it, with the service's database as `DATABASE_URL`."""
+async def operator_command(service: str, *argv: str, database_url: str, env: dict[str, str] | None = None) -> Ran:
+    """`python -m <service> <argv>` as an operator runs it, with the service's database as `DATABASE_URL` (and `env`:
+    the rest of the service's environment it needs)."""
     command = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", service, *argv, env={**os.environ, "DATABASE_URL": database_url},
+        sys.executable, "-m", service, *argv, env={**os.environ, **(env or {}), "DATABASE_URL": database_url},
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
     out, err = await command.communicate()
     assert command.returncode is not None

@@ -1,6 +1,6 @@
-"""`python -m profiles`: serve the profiles service; `python -m profiles grant-administrator <email>` and
-`python -m profiles restate people|enrollments|private-enrollments|contacts|matching-profiles`: an operator's
-commands (see entrypoints/cli.py)."""
+"""`python -m profiles`: serve the profiles service; `python -m profiles grant-administrator <email>`,
+`python -m profiles restate people|enrollments|private-enrollments|contacts|matching-profiles` and
+`python -m profiles erase-again --since TIME`: an operator's commands (see entrypoints/cli.py)."""
 
 import sys
 

@@ -74,14 +74,15 @@ class FakePeople(FakeRepository[Person]):
         super().__init__()
         self._unit = unit  # a function: the unit of work restores repositories by copying their state
 
-    async def remove(self, person_id: UUID) -> None:
+    async def remove(self, person_id: UUID) -> bool:
         """As the database: their enrollments and invitations go with them (ON DELETE CASCADE)."""
-        self.items.pop(person_id)
+        here = self.items.pop(person_id, None) is not None
         if self._unit is not None:
             unit = self._unit()
             unit.enrollments.items = {k: e for k, e in unit.enrollments.items.items() if e.person_id != person_id}
             if invitations := getattr(unit, "invitations", None):
                 invitations.items = {k: i for k, i in invitations.items.items() if i.person_id != person_id}
+        return here
 
     async def with_email(self, email: str) -> Person | None:
         return next((copy.deepcopy(p) for p in self.items.values() if p.email.lower() == email.lower()), None)

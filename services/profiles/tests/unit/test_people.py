@@ -124,8 +124,31 @@ async def test_an_administrator_erasing_someone_is_on_the_audit_trail_naming_no_
         "person.erased", str(STAFF.person_id), "person", str(person.id), {})
 
 
+async def test_erasures_applied_again_after_a_restore_remove_whom_the_backup_brought_back_and_tell_every_service_again(
+        uow, register, vetted_program):
+    back = await register(S.MEDICAL_STUDENT_4)  # erased after the backup, which a restore brought back
+    await handlers.enroll(commands.Enroll(back.id, vetted_program.id, Role.MENTEE), uow, anyone)
+    gone = uuid4()  # erased after the backup too, and signed up after it: no restore brings them back
+    held = await handlers.erase_again([back.id, gone, back.id], OPERATOR, uow)
+    assert held == 1
+    assert back.id not in uow.people.items and not [e for e in uow.enrollments.items.values() if e.person_id == back.id]
+    told = of_type(uow.published, contract.PersonErasedV2)
+    assert [e.person_id for e in told] == [back.id, gone], "each once: a restored service may hold either again"
+
+
+async def test_erasing_again_is_audited_as_one_action_that_names_nobody(uow, register):
+    themselves = await register(S.MEDICAL_STUDENT_4)  # their own erasure left no trail: this one leaves none either
+    await handlers.erase_again([themselves.id, uuid4()], OPERATOR, uow)
+    assert erasures_audited(uow) == []
+    [entry] = [entry for entry in uow.audited if entry.action == "people.erased_again"]
+    assert (entry.actor, entry.subject_id, entry.detail) == (OPERATOR.subject, None, {"erasures": 2, "held_again": 1})
+
+
 def erasures_audited(uow) -> list:
     return [entry for entry in uow.audited if entry.action == "person.erased"]
+
+
+OPERATOR = Principal(subject="operator:command-line", role=CallerRole.SERVICE)
 
 
 def as_themselves(person_id) -> Principal:

@@ -166,8 +166,9 @@ class PostgresPeople:
         rows = await self._conn.fetch(f"{PEOPLE.select} WHERE id = ANY($1::uuid[]) ORDER BY id", ids)
         return [self._person(row) for row in rows]
 
-    async def remove(self, person_id: UUID) -> None:
-        await self._conn.execute("DELETE FROM people WHERE id = $1", person_id)  # enrollments cascade
+    async def remove(self, person_id: UUID) -> bool:
+        # Enrollments, data keys and staff roles cascade.
+        return await self._conn.fetchval("DELETE FROM people WHERE id = $1 RETURNING true", person_id) is not None
 
     async def with_email(self, email: str) -> Person | None:
         row = await self._conn.fetchrow(f"{PEOPLE.select} WHERE lower(email) = lower($1)", email)

@@ -254,11 +254,32 @@ async def erase_person(command: commands.ErasePerson, caller: Principal, uow: Uo
         person = await _person(command.person_id, uow, authorize)
         if not caller.is_person(person.id):
             uow.audit(caller, "person.erased", "person", person.id, chapter_id=person.chapter_id)
-        await uow.email_changes.remove(command.person_id)
-        await uow.partnerships.forget(command.person_id)
-        await uow.people.remove(command.person_id)
-        uow.emit(integration_events.person_erased(command.person_id))
+        await _forget(person.id, uow)
         await uow.commit()
+
+
+async def erase_again(person_ids: list[UUID], caller: Principal, uow: Uow) -> int:
+    """Erasures applied again, after a database was restored from a backup taken before them: those a restore of
+    profiles brought back are removed again (their data keys with them, which open their sealed events still on the
+    restricted topics), and every service is told again to forget each (a restored service holds them again too).
+    How many profiles held again. Audited as one action, naming nobody: a person's own erasure leaves no trail."""
+    async with uow:
+        held = 0
+        for person_id in dict.fromkeys(person_ids):
+            held += await _forget(person_id, uow)
+        uow.audit(caller, "people.erased_again", "people", None, detail={"erasures": len(set(person_ids)),
+                                                                       "held_again": held})
+        await uow.commit()
+        return held
+
+
+async def _forget(person_id: UUID, uow: Uow) -> bool:
+    """Whether profiles held the person; every service is told to forget them either way."""
+    await uow.email_changes.remove(person_id)
+    await uow.partnerships.forget(person_id)
+    held = await uow.people.remove(person_id)
+    uow.emit(integration_events.person_erased(person_id))
+    return held
 
 
 async def get_identity(person_id: UUID, uow: Uow) -> Identity:

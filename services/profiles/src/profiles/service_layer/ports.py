@@ -59,8 +59,8 @@ class People(Protocol):
     async def get(self, person_id: UUID, /, lock: bool = False) -> Person | None:
         """The person; with `lock`, held until the transaction ends (their changes and enrollments serialised)."""
 
-    async def remove(self, person_id: UUID) -> None:
-        """Forget the person and their enrollments."""
+    async def remove(self, person_id: UUID) -> bool:
+        """Forget the person and their enrollments; whether they were here."""
 
     async def with_email(self, email: str) -> Person | None:
         """The person registered with this email, whatever its case."""
