@@ -30,6 +30,10 @@ class Metrics:
         # Before its Kafka side is up, an instance publishes nothing and has no lag to show: this says so.
         self.kafka_side_up = Gauge("kafka_side_up", "1 once this instance's Kafka side is up (its topics, its producer "
                                    "and outbox relay, its consumer in its group), 0 until then", registry=registry)
+        # An instance whose database is away is taken out of its Service by its readiness probe: the requests it no
+        # longer gets are counted nowhere of ours, so an alert on errors may never see it.
+        self.database_up = Gauge("database_up", "1 when this instance's last readiness probe (Kubernetes', every 10 s) "
+                                 "reached its PostgreSQL database, 0 when it did not", registry=registry)
         # A consumer of restricted topics waiting for profiles' data keys applies nothing meanwhile, on any topic: not
         # idle (no stall), and maybe far from a lag threshold.
         self.data_keys_waiting = Gauge("data_keys_waiting", "1 while the consumer waits for profiles to give it data "

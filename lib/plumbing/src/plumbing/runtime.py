@@ -223,6 +223,7 @@ class Service:
         again with backoff for as long as Kafka is unreachable: meanwhile the instance serves HTTP, and what it
         commits waits in the outbox. An instance that started while Kafka was stopped used to exit instead."""
         self._pool = await self._connect_and_migrate()
+        self.metrics.database_up.set(1)
         self.relay = OutboxRelay(self._pool, self.broker, self.metrics, self.settings.outbox_batch_size,
                                  standby_poll_seconds=self.settings.relay_standby_seconds,
                                  acknowledgement_seconds=self.settings.relay_acknowledgement_seconds)
@@ -414,6 +415,7 @@ class Service:
         `readiness_problems` says why a check failed."""
         problem = await self._database_problem()
         self.readiness_problems = {"database": problem} if problem else {}
+        self.metrics.database_up.set(0 if problem else 1)
         return {"database": problem is None}
 
     async def _database_problem(self) -> str | None:

@@ -362,11 +362,17 @@ async def _apply_while_postgres_restarts(service, own_postgres, kafka_client_opt
 async def test_a_database_that_stops_answering_makes_the_instance_unready_within_seconds_saying_why(behind_a_proxy):
     service, proxy, _ = behind_a_proxy
     assert await service.readiness() == {"database": True}
+    assert database_up(service) == 1
     proxy.silent = True
     started = time.monotonic()
     assert await asyncio.wait_for(service.readiness(), 30) == {"database": False}  # today: no answer at all
     assert time.monotonic() - started < 5
     assert "no answer within" in service.readiness_problems["database"]
+    assert database_up(service) == 0, "what pages the operator (MentorshipDatabaseUnreachable)"
+
+
+def database_up(service) -> float | None:
+    return service.metrics.registry.get_sample_value("database_up")
 
 
 async def test_a_database_that_stops_answering_while_every_connection_is_busy_is_not_taken_for_busy(
