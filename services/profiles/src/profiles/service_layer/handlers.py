@@ -267,7 +267,7 @@ async def erase_again(person_ids: list[UUID], caller: Principal, uow: Uow) -> in
         held = 0
         for person_id in dict.fromkeys(person_ids):
             held += await _forget(person_id, uow)
-        uow.audit(caller, "people.erased_again", "people", None, detail={"erasures": len(set(person_ids)),
+        uow.audit(caller, "people.erased_again", "person", None, detail={"erasures": len(set(person_ids)),
                                                                        "held_again": held})
         await uow.commit()
         return held

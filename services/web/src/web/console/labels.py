@@ -291,6 +291,8 @@ AUDIT_ACTIONS = {
     "person.suspended": C_("Suspended a person"),
     "person.reinstated": C_("Reinstated a person"),
     "person.erased": C_("Erased a person and their data"),
+    # An operator's, after a database was restored from a backup (`python -m profiles erase-again`).
+    "people.erased_again": C_("Erased again everyone erased since a backup was taken"),
     "role.granted": C_("Granted a role"),
     "role.revoked": C_("Revoked a role"),
     "report.exported": C_("Exported a report"),
