@@ -223,6 +223,15 @@ async def test_my_bookings_are_the_slots_i_booked_that_have_not_ended_soonest_fi
 
         assert (await as_me.delete(f"/v1/office-hours/slots/{sooner['id']}/booking")).status_code == 200
         assert [s["id"] for s in (await as_me.get("/v1/office-hours/bookings/mine")).json()] == [later["id"]]
+        # What their data download reads (none has ended yet here: the unit tests move the clock).
+        every = (await as_me.get("/v1/office-hours/bookings/mine", params={"ended_too": "true"})).json()
+        assert [s["id"] for s in every] == [later["id"]]
+        refused = await as_me.get("/v1/office-hours/slots", params={"host_id": str(first_host), "ended_too": "true"})
+        assert (refused.status_code, refused.json()["error"]["field"]) == (403, "ended_too")
+    async with events_api.client("participant", person_id=first_host) as as_first:
+        hosted = (await as_first.get("/v1/office-hours/slots", params={
+            "host_id": str(first_host), "open_only": "false", "ended_too": "true"})).json()
+        assert [s["id"] for s in hosted] == [theirs["id"], later["id"]]
 
     async with events_api.client("coordinator", chapter_id=uuid4()) as coordinator:
         assert (await coordinator.get("/v1/office-hours/bookings/mine")).status_code == 403

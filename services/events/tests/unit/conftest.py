@@ -205,16 +205,17 @@ class FakeSlots:
     async def get(self, slot_id: UUID, *, lock: bool = False) -> OfficeHourSlot | None:
         return copy.deepcopy(self.rows.get(slot_id))
 
-    async def find(self, *, host_id: UUID | None, chapter_id: UUID | None, open_only: bool, starts_from: datetime,
-                   chapters: frozenset[UUID] | None = None) -> list[OfficeHourSlot]:
-        found = [copy.deepcopy(s) for s in self.rows.values() if s.starts_at >= starts_from
+    async def find(self, *, host_id: UUID | None, chapter_id: UUID | None, open_only: bool,
+                   starts_from: datetime | None, chapters: frozenset[UUID] | None = None) -> list[OfficeHourSlot]:
+        found = [copy.deepcopy(s) for s in self.rows.values() if (starts_from is None or s.starts_at >= starts_from)
                  and host_id in (None, s.host_id) and chapter_id in (None, s.chapter_id)
                  and not (open_only and s.booked_by is not None)
                  and (chapters is None or s.chapter_id is None or s.chapter_id in chapters)]
         return sorted(found, key=lambda s: s.starts_at)
 
-    async def booked_by(self, person_id: UUID, *, ending_after: datetime) -> list[OfficeHourSlot]:
-        booked = [copy.deepcopy(s) for s in self.rows.values() if s.booked_by == person_id and s.ends_at > ending_after]
+    async def booked_by(self, person_id: UUID, *, ending_after: datetime | None) -> list[OfficeHourSlot]:
+        booked = [copy.deepcopy(s) for s in self.rows.values()
+                  if s.booked_by == person_id and (ending_after is None or s.ends_at > ending_after)]
         return sorted(booked, key=lambda s: s.starts_at)
 
     async def booked_involving(self, person_id: UUID) -> list[OfficeHourSlot]:

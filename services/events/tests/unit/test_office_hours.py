@@ -225,6 +225,31 @@ async def test_my_bookings_are_the_slots_i_booked_soonest_first(uow):
     assert [s.id for s in await handlers.bookings_of(student, uow)] == [sooner.id, later.id]
 
 
+async def test_my_data_holds_every_slot_i_booked_and_every_one_i_offered_those_that_ended_too(uow, monkeypatch):
+    student = uuid4()
+    sooner, later = await offered(uow), await offered(uow, starts=TOMORROW + timedelta(days=1))
+    host = sooner.host_id
+    for slot in (sooner, later):
+        await book(uow, slot.id, student)
+    # The day after tomorrow: the sooner slot has ended (the events service keeps it).
+    monkeypatch.setattr(handlers, "_now", lambda: TOMORROW + timedelta(hours=12))
+
+    assert [s.id for s in await handlers.bookings_of(student, uow)] == [later.id]
+    assert [s.id for s in await handlers.bookings_of(student, uow, ended_too=True)] == [sooner.id, later.id]
+    hosts_own = await handlers.list_slots(participant(host), uow, host_id=host, chapter_id=None, open_only=False,
+                                          ended_too=True)
+    assert [s.id for s in hosts_own] == [sooner.id]
+    assert await handlers.list_slots(participant(host), uow, host_id=host, chapter_id=None, open_only=False) == []
+
+
+async def test_only_a_host_lists_their_slots_that_ended(uow):
+    slot = await offered(uow)
+    for viewer, host_id in ((participant(uuid4()), slot.host_id), (participant(slot.host_id), None)):
+        with pytest.raises(Forbidden) as refused:
+            await handlers.list_slots(viewer, uow, host_id=host_id, chapter_id=None, open_only=False, ended_too=True)
+        assert refused.value.field == "ended_too"
+
+
 async def test_a_booked_slot_is_not_booked_by_anyone_else_but_a_retry_is_harmless(uow, emitted):
     slot, student, other = await offered(uow), uuid4(), uuid4()
     _, booked = await book(uow, slot.id, student)

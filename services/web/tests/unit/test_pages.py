@@ -2198,6 +2198,16 @@ async def test_an_office_hours_link_from_an_email_leads_its_host_to_their_slots_
     assert withdrawn.status_code == 200 and "That office hour is no longer booked for you" in withdrawn.text
 
 
+async def test_my_data_holds_the_office_hours_i_booked_and_offered_that_ended_too_which_events_keeps():
+    services = Services(my_data())
+    async with browser(services, ME) as page:
+        assert (await page.get("/my-data")).status_code == 200
+        assert (await page.get("/my-data/download")).status_code == 200
+    asked = [sent.url for sent in services.sent if sent.url.path in ("/v1/office-hours/slots",
+                                                                      "/v1/office-hours/bookings/mine")]
+    assert len(asked) == 4 and all(url.params.get("ended_too") == "true" for url in asked)
+
+
 async def test_my_data_counts_the_office_hours_i_offer_and_its_download_holds_them():
     offered = {"id": str(uuid4()), "host_id": ME, "starts_at": "2026-12-20T15:00:00Z", "ends_at": "2026-12-20T15:30:00Z",
                "location": "online", "booked_by": None}
@@ -2205,7 +2215,7 @@ async def test_my_data_counts_the_office_hours_i_offer_and_its_download_holds_th
     async with browser(services, ME) as page:
         shown = await page.get("/my-data")
         downloaded = await page.get("/my-data/download")
-    assert "Office hours you offer: 1" in text_of(shown.text)
+    assert "Office hours you have offered: 1" in text_of(shown.text)
     assert downloaded.json()["office_hours_offered"] == [offered]
     asked = [sent for sent in services.sent if sent.url.path == "/v1/office-hours/slots"]
     assert asked and all(sent.url.params.get("host_id") == ME for sent in asked)

@@ -377,22 +377,24 @@ class PostgresSlots:
             "UPDATE office_hour_slots SET booked_by = $2, booking_id = $3, join_url = $4 WHERE id = $1",
             s.id, s.booked_by, s.booking_id, s.join_url)
 
-    async def find(self, *, host_id: UUID | None, chapter_id: UUID | None, open_only: bool, starts_from: datetime,
-                   chapters: frozenset[UUID] | None = None) -> list[OfficeHourSlot]:
+    async def find(self, *, host_id: UUID | None, chapter_id: UUID | None, open_only: bool,
+                   starts_from: datetime | None, chapters: frozenset[UUID] | None = None) -> list[OfficeHourSlot]:
+        # Those to come, 200 at most; or every one, for a host's own data.
+        since, most = ("starts_at >= $1", "200") if starts_from else ("$1::timestamptz IS NULL", "ALL")
         rows = await self._conn.fetch(
-            f"SELECT {', '.join(_SLOT_COLUMNS)} FROM office_hour_slots WHERE starts_at >= $1 "
+            f"SELECT {', '.join(_SLOT_COLUMNS)} FROM office_hour_slots WHERE {since} "
             "AND ($2::uuid IS NULL OR host_id = $2) AND ($3::uuid IS NULL OR chapter_id = $3) "
             "AND (NOT $4 OR booked_by IS NULL) "
             "AND ($5::uuid[] IS NULL OR chapter_id IS NULL OR chapter_id = ANY($5::uuid[])) "
-            "ORDER BY starts_at LIMIT 200",
+            f"ORDER BY starts_at, id LIMIT {most}",
             starts_from, host_id, chapter_id, open_only, None if chapters is None else list(chapters),
         )
         return [OfficeHourSlot(**dict(row)) for row in rows]
 
-    async def booked_by(self, person_id: UUID, *, ending_after: datetime) -> list[OfficeHourSlot]:
+    async def booked_by(self, person_id: UUID, *, ending_after: datetime | None) -> list[OfficeHourSlot]:
         rows = await self._conn.fetch(
-            f"SELECT {', '.join(_SLOT_COLUMNS)} FROM office_hour_slots WHERE booked_by = $1 AND ends_at > $2 "
-            "ORDER BY starts_at, id",
+            f"SELECT {', '.join(_SLOT_COLUMNS)} FROM office_hour_slots WHERE booked_by = $1 "
+            f"AND {'ends_at > $2' if ending_after else '$2::timestamptz IS NULL'} ORDER BY starts_at, id",
             person_id, ending_after,
         )
         return [OfficeHourSlot(**dict(row)) for row in rows]

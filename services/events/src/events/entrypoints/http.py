@@ -641,11 +641,13 @@ async def withdraw_slot(slot_id: UUID, caller: Caller, unit: UnitOfWork) -> None
 
 
 @router.get("/office-hours/bookings/mine")
-async def my_bookings(caller: Caller, unit: UnitOfWork) -> list[SlotOut]:
+async def my_bookings(caller: Caller, unit: UnitOfWork, ended_too: Annotated[bool, Query(description=(
+        "Every slot the caller booked, those that ended included (what their data download holds)"))] = False,
+                      ) -> list[SlotOut]:
     """The slots the caller has booked that have not ended yet, soonest first."""
     if caller.person_id is None:
         raise forbidden("only a person has bookings")
-    return [SlotOut.of(s, caller) for s in await handlers.bookings_of(caller.person_id, unit)]
+    return [SlotOut.of(s, caller) for s in await handlers.bookings_of(caller.person_id, unit, ended_too)]
 
 
 @router.get("/office-hours/slots")
@@ -658,13 +660,17 @@ async def list_slots(
         "only (which they organise). Anyone else: read as their own chapter (the web sends the person's), which "
         "opens no other chapter's slots"))] = None,
     open_only: bool = True,
+    ended_too: Annotated[bool, Query(description=(
+        "With `host_id` your own: every slot of yours, those that ended included (what your data download holds); "
+        "403 for anyone else's"))] = False,
 ) -> list[SlotOut]:
     """The slots still to come, soonest first, that the caller may book or organises. A slot of a host without a
     chapter is national, open to everyone; a chapter's slot is for its members: a person is listed the national
     slots and their chapter's (as profiles has told the events service), and may book those only (409
     `not_in_chapter` for another). A coordinator is listed their chapters' too; a host all their own
     (`host_id`: theirs); an administrator every slot."""
-    slots = await handlers.list_slots(caller, unit, host_id=host_id, chapter_id=chapter_id, open_only=open_only)
+    slots = await handlers.list_slots(caller, unit, host_id=host_id, chapter_id=chapter_id, open_only=open_only,
+                                      ended_too=ended_too)
     return [SlotOut.of(s, caller) for s in slots]
 
 

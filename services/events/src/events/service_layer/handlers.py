@@ -607,9 +607,11 @@ async def get_slot(slot_id: UUID, uow: EventsUnitOfWorkPort) -> OfficeHourSlot:
 
 async def list_slots(
     viewer: Principal, uow: EventsUnitOfWorkPort, *, host_id: UUID | None, chapter_id: UUID | None, open_only: bool,
+    ended_too: bool = False,
 ) -> list[OfficeHourSlot]:
     """The slots still to come (of `host_id`, if given; open ones only, if `open_only`), soonest first, that the
-    viewer may book or organises.
+    viewer may book or organises. `ended_too`, for a host's own data: every slot of theirs, those ended included
+    (refused for anyone else's, 403).
 
     An administrator sees every slot (of `chapter_id`, if given); a coordinator naming a chapter they coordinate,
     that chapter's slots (which they organise); a host, all their own. Anyone else sees the slots open to them
@@ -618,12 +620,14 @@ async def list_slots(
     sends the person's): it opens no other chapter's slots.
     """
     # Slots the viewer organises, or hosts: none kept from them.
-    sees_all = (viewer.is_admin or (chapter_id is not None and viewer.coordinates(chapter_id))
-                or (host_id is not None and viewer.is_person(host_id)))
+    own = host_id is not None and viewer.is_person(host_id)
+    sees_all = viewer.is_admin or (chapter_id is not None and viewer.coordinates(chapter_id)) or own
+    if ended_too and not own:
+        raise Forbidden("only a host lists their own slots that ended", field="ended_too")
     async with uow:
         chapters = None if sees_all else await _chapters_open_to(viewer, uow)
         return await uow.slots.find(host_id=host_id, chapter_id=chapter_id if sees_all else None, open_only=open_only,
-                                    starts_from=_now(), chapters=chapters)
+                                    starts_from=None if ended_too else _now(), chapters=chapters)
 
 
 async def _chapters_open_to(viewer: Principal, uow: EventsUnitOfWorkPort) -> frozenset[UUID]:
@@ -634,10 +638,11 @@ async def _chapters_open_to(viewer: Principal, uow: EventsUnitOfWorkPort) -> fro
     return coordinated | ({own.chapter_id} if own is not None and own.chapter_id is not None else frozenset())
 
 
-async def bookings_of(person_id: UUID, uow: EventsUnitOfWorkPort) -> list[OfficeHourSlot]:
-    """The slots a person has booked that have not ended yet, soonest first."""
+async def bookings_of(person_id: UUID, uow: EventsUnitOfWorkPort, ended_too: bool = False) -> list[OfficeHourSlot]:
+    """The slots a person has booked that have not ended yet, soonest first; `ended_too`, every one they booked
+    (the events service keeps them: the person's data holds them)."""
     async with uow:
-        return await uow.slots.booked_by(person_id, ending_after=_now())
+        return await uow.slots.booked_by(person_id, ending_after=None if ended_too else _now())
 
 
 # --- profiles' events ---------------------------------------------------------------------------------------------

@@ -114,12 +114,14 @@ class Slots(Protocol):
 
     async def save(self, s: OfficeHourSlot) -> None: ...
 
-    async def find(self, *, host_id: UUID | None, chapter_id: UUID | None, open_only: bool, starts_from: datetime,
-                   chapters: frozenset[UUID] | None = None) -> list[OfficeHourSlot]:
-        """Slots starting from `starts_from`, soonest first (200 at most): of `host_id` and in `chapter_id` if given,
-        open ones only if `open_only`; with `chapters`, only national slots (no chapter) and those chapters'."""
+    async def find(self, *, host_id: UUID | None, chapter_id: UUID | None, open_only: bool,
+                   starts_from: datetime | None, chapters: frozenset[UUID] | None = None) -> list[OfficeHourSlot]:
+        """Slots starting from `starts_from`, soonest first (200 at most; every one when `starts_from` is None): of
+        `host_id` and in `chapter_id` if given, open ones only if `open_only`; with `chapters`, only national slots
+        (no chapter) and those chapters'."""
 
-    async def booked_by(self, person_id: UUID, *, ending_after: datetime) -> list[OfficeHourSlot]: ...
+    async def booked_by(self, person_id: UUID, *, ending_after: datetime | None) -> list[OfficeHourSlot]:
+        """The slots the person booked, ending after `ending_after` (None: every one), soonest first."""
 
     async def booked_involving(self, person_id: UUID) -> list[OfficeHourSlot]:
         """Booked slots the person booked or hosts, soonest first."""

@@ -397,17 +397,19 @@ class ServiceClients:
                 return None
             raise
 
-    async def my_bookings(self, who: Who) -> Json:
-        return await self.call("events", "GET", "/v1/office-hours/bookings/mine", who)
+    async def my_bookings(self, who: Who, ended_too: bool = False) -> Json:
+        """The office hours the person booked still to end; `ended_too`, every one (their data)."""
+        return await self.call("events", "GET", "/v1/office-hours/bookings/mine", who,
+                               params={"ended_too": "true"} if ended_too else {})
 
     async def open_slots(self, who: Who, chapter_id: UUID | None) -> Json:
         params = {"chapter_id": str(chapter_id)} if chapter_id else {}
         return await self.call("events", "GET", "/v1/office-hours/slots", who, params=params)
 
-    async def my_slots(self, who: Who, person_id: UUID) -> Json:
-        """The slots the person offers, booked or not, that have not ended."""
-        return await self.call("events", "GET", "/v1/office-hours/slots", who,
-                               params={"host_id": str(person_id), "open_only": "false"})
+    async def my_slots(self, who: Who, person_id: UUID, ended_too: bool = False) -> Json:
+        """The slots the person offers, booked or not, still to start; `ended_too`, every one (their data)."""
+        return await self.call("events", "GET", "/v1/office-hours/slots", who, params={
+            "host_id": str(person_id), "open_only": "false", **({"ended_too": "true"} if ended_too else {})})
 
     async def book_slot(self, who: Who, slot_id: UUID, person_id: UUID) -> Json:
         return await self.call("events", "POST", f"/v1/office-hours/slots/{slot_id}/booking", who,

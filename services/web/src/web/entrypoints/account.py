@@ -847,7 +847,8 @@ async def _everything(visitor: Visit) -> dict[str, Any]:
     (person, identity, enrollments, pairings, meetings, registrations, bookings, offered, messages,
      emails) = await asyncio.gather(
         api.person(who, me), api.identity(who, me), api.enrollments(who, me), api.pairings(who, me),
-        api.meetings_of(who, me), api.my_registrations(who), api.my_bookings(who), api.my_slots(who, me),
+        api.meetings_of(who, me), api.my_registrations(who), api.my_bookings(who, ended_too=True),
+        api.my_slots(who, me, ended_too=True),
         _unless_unknown(api.inbox(who, me, MESSAGES_KEPT)), _unless_unknown(api.preferences(who, me)))
     return {"profile": person, "identity": identity, "enrollments": enrollments, "mentorships": pairings,
             "meetings": meetings, "event_registrations": registrations, "office_hour_bookings": bookings,
