@@ -247,27 +247,41 @@ async def test_a_coordinator_reads_a_mentees_suggestions_the_same_whatever_the_m
     assert read[0] == read[1] == read[2] and len(read[0]) == 2
 
 
-async def test_a_drafted_pair_whose_requirement_stopped_being_met_is_published_for_the_mentee_to_judge():
-    """A mentee who now requires an attribute their drafted mentor does not show: skipping the pair told the
-    coordinator it no longer fits while its score (which they read, identity-blind) still did, so they learned of
-    the requirement. The pair is published as every other, as made by hand: only the mentee confirms it."""
+async def test_a_drafted_pair_whose_requirement_stopped_being_met_is_published_as_every_other_and_its_mentee_told():
+    """A mentee who now requires an attribute their drafted mentor does not show. Skipping the pair told the
+    coordinator it no longer fits while its score (which they read, identity-blind) still did; publishing it as made
+    by hand told its mentor, the coordinator and other teams, since only its mentee could then confirm it (it stayed
+    proposed once the mentor accepted, when the others' became active) and its events came after the others'. It is
+    published as every other pair of the round, in the draft's order, and its mentee alone is told the mentor no longer
+    meets what they require, whether it is proposed or active: they may decline it, or end it."""
     platform = Platform()
     profiles = Profiles(platform)
     program = await profiles.program(pairing_mode="rounds", both_must_accept=False)
-    mentor = await profiles.person(program, "mentor", identity_for_matching={"sexual_orientation": "gay"})
-    mentee = await profiles.person(program, "mentee")
+    for _ in range(2):  # neither shows it to partners
+        await profiles.person(program, "mentor", identity_for_matching={"sexual_orientation": "gay"})
+    requiring, other = await profiles.person(program, "mentee"), await profiles.person(program, "mentee")
     round_id = await rounds.queue_round(commands.RunRound(program, "optimal", False), platform.uow(), administrator())
     await rounds.run_next_round(platform.uow, optimal_assignment)
-    await profiles.profile(mentee, "undergraduate", identity_for_matching={"sexual_orientation": "gay"},
+    drafted = [p.mentee_id for p in (await rounds.round_status(round_id, platform.uow()))["pairs"]]
+    await profiles.profile(requiring, "undergraduate", identity_for_matching={"sexual_orientation": "gay"},
                            identity_requests=REQUIREMENT)
 
     outcome = await rounds.publish(round_id, platform.uow(), administrator())
 
-    assert outcome["skipped"] == [] and outcome["paired"] == 1
-    [made] = platform.repositories["pairings"].pairings.values()
-    assert (made["status"], made["origin"]) == ("proposed", "manual")
-    await lifecycle.accept(commands.AcceptPairing(made["id"]), platform.uow(), acting_as(mentor))
-    assert made["status"] == "proposed"
+    assert outcome["skipped"] == [] and outcome["paired"] == 2
+    assert [e.mentee_id for e in platform.events(published.PairingProposedV6)] == drafted
+    made = {p["mentee_id"]: p for p in platform.repositories["pairings"].pairings.values()}
+    assert {p["origin"] for p in made.values()} == {"round"}
+    told = {mentee: await views.requirement_met(made[mentee]["id"], platform.uow(), acting_as(mentee))
+            for mentee in (requiring, other)}
+    assert told == {requiring: False, other: None}
+    assert await views.requirement_met(made[requiring]["id"], platform.uow(),
+                                       acting_as(made[requiring]["mentor_id"])) is None
+    for pairing in made.values():
+        await lifecycle.accept(commands.AcceptPairing(pairing["id"]), platform.uow(), acting_as(pairing["mentor_id"]))
+    statuses = {p["status"] for p in platform.repositories["pairings"].pairings.values()}
+    assert statuses == {"active"}, "as the program says, for every pair alike"
+    assert await views.requirement_met(made[requiring]["id"], platform.uow(), acting_as(requiring)) is False
 
 
 async def test_a_coordinator_swapping_drafted_mentors_is_answered_alike_whether_or_not_a_mentee_requires_an_identity():
@@ -294,7 +308,8 @@ async def test_a_coordinator_swapping_drafted_mentors_is_answered_alike_whether_
     assert {p["origin"] for p in pairings.values()} == {"manual"}
     swapped = pairings[requiring]
     await lifecycle.accept(commands.AcceptPairing(swapped["id"]), platform.uow(), acting_as(swapped["mentor_id"]))
-    assert pairings[requiring]["status"] == "proposed"  # the mentee judges a pair their coordinator chose
+    now = platform.repositories["pairings"].pairings[swapped["id"]]
+    assert now["status"] == "proposed"  # the mentee judges a pair their coordinator chose
 
 
 async def test_the_mentee_of_a_pair_made_by_hand_is_told_whether_the_mentor_meets_what_they_require():

@@ -561,7 +561,7 @@ async def test_a_mentee_answering_a_pair_a_coordinator_made_is_told_whether_the_
     pairing = {"id": PAIRING, "program_id": PROGRAM, "mentee_id": ME, "mentor_id": MENTOR,
                "pairing_kind": "one_to_one", "status": "proposed", "score": 70, "reasons": [], "reason_codes": [],
                "term_ends_at": None, "last_met_at": None, "mentee_accepted": False, "mentor_accepted": False,
-               "requirement_met": met}
+               "requirement_met": met, "made_by_coordinator": True}
     services = Services({
         f"GET /v1/pairings/{PAIRING}": pairing, f"GET /v1/pairings/{PAIRING}/meetings": [],
         "GET /v1/programs": [{"id": PROGRAM, "name": "Premed circle", "term_months": 6, "cadence_max_days": 60}],
@@ -575,6 +575,24 @@ async def test_a_mentee_answering_a_pair_a_coordinator_made_is_told_whether_the_
     async with browser(services, ME) as page:
         for path in ("/", f"/mentorships/{PAIRING}"):
             assert said in (await page.get(path)).text, path
+
+
+@pytest.mark.parametrize("status, said", [
+    ("proposed", "accept only if you want this mentor all the same"),
+    ("active", "if you want someone else, you may end this mentorship")])
+async def test_a_mentee_whose_round_pair_stopped_meeting_what_they_require_is_told_so_not_that_a_coordinator_made_it(
+        status, said):
+    pairing = a_pairing_of_mine(status, mentee_accepted=False, mentor_accepted=status == "active",
+                                requirement_met=False, made_by_coordinator=False)
+    async with browser(its_page(pairing), ME) as page:
+        shown = text_of((await page.get(f"/mentorships/{PAIRING}")).text)
+    assert "This mentor does not share, or does not show, what you asked a mentor to share" in shown
+    assert said in shown and "A coordinator proposed" not in shown
+    if status == "proposed":  # on the home page too, where it waits for their answer
+        services = its_page(pairing, **{f"GET /v1/people/{ME}/overview": {"pairings": [pairing], "waiting": []},
+                                        f"GET /v1/people/{ME}/partners": [], f"GET /v1/people/{ME}/enrollments": []})
+        async with browser(services, ME) as page:
+            assert said in text_of((await page.get("/")).text)
 
 
 def a_pairing_of_mine(status: str, **changes) -> dict:

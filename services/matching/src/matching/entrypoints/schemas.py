@@ -142,6 +142,9 @@ class PairingBase(BaseModel):
     requested_by_mentee: bool = Field(
         default=False, description="A mentee's request to this mentor (a program where mentees choose), not a "
                                    "proposal; so even once it is closed")
+    made_by_coordinator: bool = Field(
+        default=False, description="Proposed by a coordinator (paired by hand, a mentee reassigned, or drafted mentors "
+                                   "swapped), not by the engine: its mentee confirms it, whatever the program asks")
     closed_reason: str | None = Field(
         default=None, description="To staff, of a closed pairing: why, a code (a side's or the program's decline or "
                                   "end reason; unanswered, another_request_accepted, request_withdrawn, withdrawn, "
@@ -160,7 +163,7 @@ class PairingBase(BaseModel):
                    mentor_accepted=p.mentor_accepted, term_ends_at=p.term_ends_at, last_met_at=p.last_met_at,
                    confirmed_at=p.confirmed_at,
                    mentee_renews=p.mentee_renews, mentor_renews=p.mentor_renews,
-                   requested_by_mentee=p.origin == "choice")
+                   requested_by_mentee=p.origin == "choice", made_by_coordinator=p.origin == "manual")
 
 
 class PairingOut(PairingBase):
@@ -172,7 +175,10 @@ class PairingOut(PairingBase):
     requirement_met: bool | None = Field(
         default=None, description="To the mentee of a pair a coordinator made, while it is proposed: whether the mentor "
                                   "shares and shows a partner what the mentee requires of a mentor (no rule checked "
-                                  "it: the mentee judges). Null to anyone else, or when the mentee requires nothing")
+                                  "it: the mentee judges). To the mentee of a round's pair, proposed or active: false "
+                                  "when the mentor no longer meets it (it changed after the draft; the pair was "
+                                  "published as every other), else null. Null to anyone else, or when the mentee "
+                                  "requires nothing")
     request_note: str | None = Field(
         default=None, description="On GET /v1/pairings/{id}, to its mentor and its mentee: the note the mentee wrote "
                                   "with their request. Null to anyone else, or when there is none")

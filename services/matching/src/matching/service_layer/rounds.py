@@ -9,6 +9,8 @@ import asyncio
 from collections import Counter
 from dataclasses import replace
 from datetime import UTC, datetime
+from itertools import groupby
+from operator import itemgetter
 from typing import Any
 from uuid import UUID, uuid4
 
@@ -22,7 +24,7 @@ from ..domain.errors import PairNotInRound, RoundNotDraft, RoundNotFound, SameMe
 from ..domain.model import Candidate, NewPairing, ProgramRules
 from ..domain.pairing import Proposal, refusal
 from ..domain.rounds import DraftPair, Unpaired, candidate_graph, stable_matching, unpaired_each
-from ..domain.scoring import Weights, fit, pair_fits, requirement_unmet
+from ..domain.scoring import Weights, fit, pair_fits
 from .overlap import parts_of, written_as_computed
 from .pairing import proposed
 from .ports import MatchingUnitOfWorkPort, NewUnitOfWork, Solver
@@ -244,7 +246,7 @@ async def publish(round_id: UUID, uow: MatchingUnitOfWorkPort, caller: Principal
     """Propose the draft's pairs, as a round always did (the same events: only these people are told). The roster
     may have changed since the draft: each pair is checked again, by the engine's rules, against the program as it
     is now; a pair no longer valid is skipped, with why. What a mentee requires of a mentor is not among those rules
-    then: a pair that no longer meets it, like one a coordinator swapped, is proposed for the mentee to confirm."""
+    then: a pair that no longer meets it is proposed as every other (its mentee alone is told: `views`)."""
     with collector_paused():  # its tens of thousands of pairs, candidates and events
         return await _publish(round_id, uow, caller)
 
@@ -263,13 +265,15 @@ async def _publish(round_id: UUID, uow: MatchingUnitOfWorkPort, caller: Principa
         private = program.id in await uow.programs.keeping_members_private({program.id})
 
         def written(part: list[DraftPair]) -> tuple[list[NewPairing], list[IntegrationEvent]]:
-            proposals, by_hand = checks(part)
-            days = uow.answer_within_days
-            engine = proposed(program, proposals, origin="round", now=now, round_id=round_id, answer_within_days=days,
-                              private=private)
-            coordinator = proposed(program, by_hand, origin="manual", now=now, round_id=round_id,
-                                   answer_within_days=days, private=private)
-            return engine[0] + coordinator[0], engine[1] + coordinator[1]
+            """The part's pairings and events in the draft's order, whoever made each pair."""
+            pairings: list[NewPairing] = []
+            events: list[IntegrationEvent] = []
+            for by_hand, run in groupby(checks(part), key=itemgetter(1)):
+                made = proposed(program, [proposal for proposal, _ in run], origin="manual" if by_hand else "round",
+                                now=now, round_id=round_id, answer_within_days=uow.answer_within_days, private=private)
+                pairings += made[0]
+                events += made[1]
+            return pairings, events
 
         async def write(part: tuple[list[NewPairing], list[IntegrationEvent]]) -> None:
             pairings, events = part
@@ -304,11 +308,10 @@ class _Checks:
         self.skipped: list[dict[str, Any]] = []
         self.paired = self.total_score = 0
 
-    def __call__(self, pairs: list[DraftPair]) -> tuple[list[Proposal], list[Proposal]]:
-        """These pairs' proposals, and those made by hand (the coordinator's, or no longer meeting a requirement:
-        their mentee confirms); the others are skipped, with why."""
-        proposals: list[Proposal] = []
-        by_hand: list[Proposal] = []
+    def __call__(self, pairs: list[DraftPair]) -> list[tuple[Proposal, bool]]:
+        """These pairs' proposals in order, each with whether the coordinator made it (a swap: their mentee confirms
+        it); the others are skipped, with why."""
+        proposals: list[tuple[Proposal, bool]] = []
         for pair in pairs:
             mentee, mentor = self.waiting.get(pair.mentee_enrollment_id), self.mentors.get(pair.mentor_enrollment_id)
             explained = None if mentee is None or mentor is None else fit(mentee, mentor, self.weights)
@@ -317,22 +320,22 @@ class _Checks:
                 reason = "mentee_no_longer_waiting" if mentee is None else "mentor_no_longer_available"
             else:
                 # What the mentee requires is not checked again: a skip for it alone would tell the coordinator,
-                # who read the pair's (identity-blind) score, of the requirement. A pair that no longer meets it (the
-                # mentor stopped showing the attribute, or the mentee began to require it) is published as made by
-                # hand, for the mentee to judge.
+                # who read the pair's (identity-blind) score, of the requirement; so would anything else that set the
+                # pair apart (made by hand, its mentee alone could confirm it). A pair that no longer meets it (the
+                # mentor stopped showing the attribute, or the mentee began to require it) is published as every
+                # other, and its mentee alone is told (`views.requirement_met`).
                 rule = refusal(mentee, mentor, self.program, self.weights, self.closed, self.live, explained,
                                mentee_judges=True)
                 reason = refusal_code(rule) if rule else None
             if reason is not None or explained is None or mentee is None or mentor is None:
                 self.skipped.append({"mentee_id": pair.mentee_id, "mentor_id": pair.mentor_id, "reason_code": reason})
                 continue
-            judged = pair.by_hand or requirement_unmet(mentee, mentor)
-            (by_hand if judged else proposals).append(Proposal(mentee, mentor, explained))
+            proposals.append((Proposal(mentee, mentor, explained), pair.by_hand))
             self.mentors[mentor.enrollment_id] = replace(mentor, active_pairings=mentor.active_pairings + 1)
             self.live += 1
             self.paired += 1
             self.total_score += explained.score
-        return proposals, by_hand
+        return proposals
 
 
 async def discard(round_id: UUID, uow: MatchingUnitOfWorkPort, caller: Principal) -> dict[str, Any]:

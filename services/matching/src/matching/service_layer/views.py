@@ -93,20 +93,25 @@ async def pairing(pairing_id: UUID, uow: MatchingUnitOfWorkPort, authorize: Auth
 
 
 async def requirement_met(pairing_id: UUID, uow: MatchingUnitOfWorkPort, authorize: Authorize) -> bool | None:
-    """For the mentee of a pair a coordinator made, while it is proposed: whether the mentor shares and shows a
-    partner what the mentee requires of a mentor (None to anyone else, or when they require nothing). No rule
-    checked it (`stepping_in`): the mentee judges, and learns what a pairing the engine made for it would tell
-    them (DOMAIN: such a pairing tells the mentee the mentor has it), nothing more."""
+    """For the mentee alone, whether the mentor shares and shows a partner what the mentee requires of a mentor
+    (None to anyone else, or when they require nothing). Of a pair a coordinator made, while it is proposed: no rule
+    checked it (`stepping_in`), the mentee judges, and learns what a pairing the engine made for it would tell them
+    (DOMAIN: such a pairing tells the mentee the mentor has it), nothing more. Of a round's pair, proposed or
+    active, False alone: its mentee began to require it, or its mentor stopped showing it, after the draft (it is
+    published as every other: `rounds.publish`), and the mentee may decline it or end it."""
     async with uow:
         pairing, program, actor = await load(pairing_id, uow, authorize)
-        if pairing.origin != "manual" or pairing.status != "proposed" or actor.person_id != pairing.mentee_id:
+        made_by_hand = pairing.origin == "manual" and pairing.status == "proposed"
+        by_a_round = pairing.origin == "round" and pairing.status in ("proposed", "active")
+        if not (made_by_hand or by_a_round) or actor.person_id != pairing.mentee_id:
             return None
         assert pairing.mentee_enrollment_id is not None and pairing.mentor_enrollment_id is not None
         mentees = await uow.candidates.in_program(program, "mentee", enrollment_ids=[pairing.mentee_enrollment_id])
         mentors = await uow.candidates.in_program(program, "mentor", enrollment_ids=[pairing.mentor_enrollment_id])
     if not mentees or not mentors or not any(wish.required for wish in mentees[0].identity_wishes):
         return None
-    return not requirement_unmet(mentees[0], mentors[0])
+    met = not requirement_unmet(mentees[0], mentors[0])
+    return None if by_a_round and met else met
 
 
 async def request_note(pairing_id: UUID, uow: MatchingUnitOfWorkPort, authorize: Authorize) -> str | None:

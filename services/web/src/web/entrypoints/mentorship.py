@@ -77,8 +77,10 @@ def _view(pairing: dict, me: UUID, partner: dict | None, program: dict | None, d
         "due_at_term_end": due_at_term_end,
         "needs_answer": needs_answer, "i_accepted": mine_accepted, "last_met_at": pairing.get("last_met_at"),
         "term_ends_at": pairing.get("term_ends_at"), "i_renew": i_renew, "partner_renews": partner_renews,
-        # A pair a coordinator made, told to its mentee only: whether the mentor meets what they require of one.
+        # Told to its mentee only: whether the mentor meets what they require of one, of a pair a coordinator made
+        # (while proposed); of a round's, false when it stopped meeting it after the draft.
         "requirement_met": (detail or {}).get("requirement_met"),
+        "made_by_coordinator": bool((detail or {}).get("made_by_coordinator")),
         # The mentee's note with their request (mentee-choice programs): to the two of them alone.
         "request_note": (detail or {}).get("request_note"),
         # A mentee's request rather than a proposal, also once closed (then its status no longer says so).
@@ -226,12 +228,13 @@ async def dashboard(visitor: Visit) -> dict[str, Any]:
     views = [_view(p, me, known.get(p["mentor_id"] if p["mentee_id"] == str(me) else p["mentee_id"]),
                    programs.get(p["program_id"]), p, today=today)
              for p in live]
-    # A proposal awaiting a mentee's answer may be one a coordinator made: its detail tells the mentee whether the
-    # mentor meets what they require of one (rare enough for a call each).
+    # A proposal awaiting a mentee's answer may be one a coordinator made, or a round's that stopped meeting what they
+    # require: its detail tells the mentee whether the mentor meets it (rare enough for a call each).
     pending = [v for v in views if v["needs_answer"] and v["role"] == "mentee"]
     for view, detail in zip(pending, await asyncio.gather(*(api.pairing(who, UUID(v["id"])) for v in pending)),
                             strict=True):
         view["requirement_met"] = detail.get("requirement_met")
+        view["made_by_coordinator"] = bool(detail.get("made_by_coordinator"))
     # A proposal or a request awaiting the mentor's answer: what its mentee hopes for, read before answering.
     asked = [v for v in views if v["needs_answer"] and v["role"] == "mentor"]
     for view, hopes in zip(asked, await asyncio.gather(*(_mentee_hopes(visitor, UUID(v["id"])) for v in asked)),
