@@ -213,6 +213,9 @@ class FakeSlots:
                  and (chapters is None or s.chapter_id is None or s.chapter_id in chapters)]
         return sorted(found, key=lambda s: s.starts_at)
 
+    async def overlapping(self, host_id: UUID, starts_at: datetime, ends_at: datetime) -> bool:
+        return any(s.host_id == host_id and s.starts_at < ends_at and s.ends_at > starts_at for s in self.rows.values())
+
     async def booked_by(self, person_id: UUID, *, ending_after: datetime | None) -> list[OfficeHourSlot]:
         booked = [copy.deepcopy(s) for s in self.rows.values()
                   if s.booked_by == person_id and (ending_after is None or s.ends_at > ending_after)]

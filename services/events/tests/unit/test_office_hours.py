@@ -13,6 +13,7 @@ from events.domain.model import (
     NotAHost,
     NotInChapter,
     Participant,
+    SlotOverlaps,
     SlotTooFarAhead,
 )
 from events.service_layer import handlers
@@ -215,6 +216,20 @@ async def test_withdrawing_an_open_slot_tells_nobody(uow, emitted):
     assert uow.slots.rows == {} and emitted(contract.OfficeHoursBookingCancelled) == []
 
 
+async def test_a_host_cannot_offer_a_slot_overlapping_one_they_offer_already_but_may_offer_the_next_one(uow):
+    first = await offered(uow)
+    host = first.host_id
+    for starts in (TOMORROW, TOMORROW + timedelta(minutes=15), TOMORROW - timedelta(minutes=15)):
+        with pytest.raises(SlotOverlaps) as refused:
+            await handlers.offer_slot(commands.OfferSlot(host, starts, starts + timedelta(minutes=30)),
+                                      participant(host), uow)
+        assert refused.value.field == "starts_at"
+    after = await handlers.offer_slot(commands.OfferSlot(host, first.ends_at, first.ends_at + timedelta(minutes=30)),
+                                      participant(host), uow)
+    others = await offered(uow)  # another host at the same time
+    assert {after.starts_at, others.starts_at} == {first.ends_at, TOMORROW}
+
+
 async def test_my_bookings_are_the_slots_i_booked_soonest_first(uow):
     student = uuid4()
     later = await offered(uow, starts=TOMORROW + timedelta(hours=2))
@@ -336,7 +351,7 @@ async def test_an_online_slot_carries_its_link_to_join_which_the_host_may_give_o
     given = await handlers.offer_slot(commands.OfferSlot(host, TOMORROW, TOMORROW + timedelta(minutes=30),
                                                          join_url="https://meet.example.org/dr-lee"),
                                       participant(host), uow)
-    later = await offered(uow, host)
+    later = await offered(uow, host, starts=TOMORROW + timedelta(hours=1))
 
     changed = await handlers.set_slot_link(commands.SetSlotLink(later.id, "https://meet.example.org/later"),
                                            participant(host), uow)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from uuid import UUID, uuid4
 
@@ -2249,6 +2249,22 @@ async def test_an_office_hour_years_ahead_that_events_refuses_is_refused_next_to
     assert answer.status_code == 422
     assert error_next_to(answer.text, "day") == "Choose a day within the next year."
     assert 'value="2031-01-10"' in answer.text
+
+
+@pytest.mark.parametrize("language, said", [
+    ("en", "You offer office hours at that time already: choose another time."),
+    ("es", "Ya ofreces horas de consulta a esa hora: elige otra.")])
+async def test_an_office_hour_at_a_time_the_host_offers_one_already_is_refused_next_to_the_time(language, said):
+    refused = httpx.Response(409, json={"error": {"code": "slot_overlaps", "message": "no", "field": "starts_at"}})
+    services = Services({f"GET /v1/people/{ME}/office-hours/slots": [], "GET /v1/office-hours/slots": [],
+                         **mentoring(ME), "POST /v1/office-hours/slots": refused})
+    day = (date.today() + timedelta(days=3)).isoformat()
+    async with browser(services, ME, language) as page:
+        answer = await page.post("/my-office-hours", data={
+            "csrf": CSRF, "day": day, "time": "14:00", "minutes": "30", "where": "online"})
+    assert answer.status_code == 422
+    assert error_next_to(answer.text, "time") == said
+    assert f'value="{day}"' in answer.text
 
 
 async def test_an_identity_answer_over_100_characters_is_refused_next_to_it_kept_as_typed_not_cut():

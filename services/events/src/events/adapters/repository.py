@@ -391,6 +391,11 @@ class PostgresSlots:
         )
         return [OfficeHourSlot(**dict(row)) for row in rows]
 
+    async def overlapping(self, host_id: UUID, starts_at: datetime, ends_at: datetime) -> bool:
+        return await self._conn.fetchval(
+            "SELECT EXISTS (SELECT FROM office_hour_slots WHERE host_id = $1 AND starts_at < $3 AND ends_at > $2)",
+            host_id, starts_at, ends_at)
+
     async def booked_by(self, person_id: UUID, *, ending_after: datetime | None) -> list[OfficeHourSlot]:
         rows = await self._conn.fetch(
             f"SELECT {', '.join(_SLOT_COLUMNS)} FROM office_hour_slots WHERE booked_by = $1 "

@@ -66,6 +66,10 @@ class SlotTooFarAhead(Invalid, code="slot_too_far_ahead"):
     """A slot more than SLOT_HORIZON ahead: most likely a slip of the year, and no one would look that far."""
 
 
+class SlotOverlaps(Conflict, code="slot_overlaps"):
+    """The host offers a slot at that time already (a form sent twice, or a slip): two bookings at once."""
+
+
 class HostNotYetKnown(Conflict, code="host_not_yet_known"):
     """Whether someone may host needs their profile, which profiles has not told us yet."""
 

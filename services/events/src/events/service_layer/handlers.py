@@ -32,6 +32,7 @@ from ..domain.model import (
     Participant,
     Registration,
     ScheduledEvent,
+    SlotOverlaps,
     Status,
 )
 from .ports import EventsUnitOfWorkPort, RestatingUnitOfWorkPort
@@ -515,6 +516,9 @@ async def offer_slot(command: commands.OfferSlot, offerer: Principal, uow: Event
             raise Forbidden("mentors and clinicians offer their own slots; a coordinator offers them for the hosts "
                             "of their chapter", field="host_id")
         slot = OfficeHourSlot.offer(host, now=_now(), **asdict(command))
+        # Under the host's lock, taken above: two offers of one host (a form sent twice) take turns.
+        if await uow.slots.overlapping(slot.host_id, slot.starts_at, slot.ends_at):
+            raise SlotOverlaps("the host offers a slot at that time already", field="starts_at")
         await uow.slots.add(slot)
         _audit_for_host(uow, offerer, "slot.offered", slot)
         await uow.commit()

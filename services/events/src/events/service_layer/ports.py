@@ -120,6 +120,9 @@ class Slots(Protocol):
         `host_id` and in `chapter_id` if given, open ones only if `open_only`; with `chapters`, only national slots
         (no chapter) and those chapters'."""
 
+    async def overlapping(self, host_id: UUID, starts_at: datetime, ends_at: datetime) -> bool:
+        """Whether the host offers a slot that overlaps this time (one ending as it starts does not)."""
+
     async def booked_by(self, person_id: UUID, *, ending_after: datetime | None) -> list[OfficeHourSlot]:
         """The slots the person booked, ending after `ending_after` (None: every one), soonest first."""
 

@@ -144,8 +144,9 @@ async def offer_slot(visitor: Person, posted: Form) -> Response:
     try:
         await clients(visitor.request).call("events", "POST", "/v1/office-hours/slots", visitor.who, json=body)
     except ServiceError as error:
-        if error.code == "slot_too_far_ahead":
-            return await _slots_page(visitor, 422, values=values, problems={"day": visitor.error_words(error)})
+        if error.code in ("slot_too_far_ahead", "slot_overlaps"):
+            field = "day" if error.code == "slot_too_far_ahead" else "time"
+            return await _slots_page(visitor, 422, values=values, problems={field: visitor.error_words(error)})
         message = (visitor._("Office hours are offered by mentors a program has approved, and by "
                              "clinicians. If you signed up to mentor, you can offer slots here once your program "
                              "approves you.")

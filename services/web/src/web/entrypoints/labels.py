@@ -203,6 +203,7 @@ EVENT_KINDS = {
 # What a person can meet, by the services' error codes; anything else reads as GENERIC_ERROR.
 ERRORS = {
     "slot_too_far_ahead": N_("Choose a day within the next year."),
+    "slot_overlaps": N_("You offer office hours at that time already: choose another time."),
     # An invitation's link lasts a week, a sign-in link 15 minutes: said of either.
     "sign_in_link_not_usable": N_("This link cannot be used any more: it was used already, or it has expired (a "
                                   "sign-in link lasts 15 minutes, an invitation's a week). Ask for a new one below: "
