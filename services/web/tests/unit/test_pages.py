@@ -393,6 +393,15 @@ async def test_a_free_office_hour_shows_when_it_ends_and_its_host_named_only_to_
     assert "Dr Rivera" in listed.text and listed.text.count("Dr Rivera") == 1  # the stranger's name is not ours
 
 
+async def test_a_host_is_not_offered_their_own_office_hours_to_book():
+    mine, theirs = slot(ME), slot(HOST)
+    services = Services({"GET /v1/office-hours/slots": [mine, theirs], "GET /v1/office-hours/bookings/mine": [],
+                         f"GET /v1/people/{ME}/partners": []})
+    async with browser(services, ME) as page:
+        listed = await page.get("/office-hours")
+    assert theirs["id"] in listed.text and mine["id"] not in listed.text
+
+
 @pytest.mark.parametrize("code, language, words", [
     ("not_in_chapter", "en", "This office hour is for another chapter"),
     ("not_in_chapter", "es", "Esta hora de consulta es para otro capítulo"),

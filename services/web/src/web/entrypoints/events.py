@@ -206,7 +206,8 @@ async def _office_hours_page(visitor: Visit, done: str | None = None, error: str
                                                              else None), api.my_bookings(visitor.who),
                                               partner_names(visitor))
     booked = {s["id"] for s in mine}
-    free = [s for s in slots if s["id"] not in booked]
+    # A host's own are on the office hours they offer, not among those to book (events refuses that booking).
+    free = [s for s in slots if s["id"] not in booked and s.get("host_id") != str(visitor.person_id)]
     words = visitor.error_words(error) if error else None
     on_slot = words if words and any(s["id"] == slot for s in free) else None
     return render(visitor, "office_hours.html", slots=free, mine=mine, names=names, done=done,
