@@ -217,7 +217,7 @@ async def test_a_mentor_pauses_and_takes_new_mentees_again(platform, page):
     await sign_in(page, platform, platform.world["mentor_email"])
     card = page.locator(".card", has_text=program["name"])
     await card.get_by_role("button", name="Pause: take no new mentees for now").click()
-    await page.get_by_text("You are paused: nobody new will be proposed to you.").wait_for()
+    await page.get_by_text("You are paused in that program: nobody new will be proposed to you there.").wait_for()
     await card.get_by_text("Paused: nobody new is proposed to you.").wait_for()
     async with platform.client("profiles") as profiles:
         enrollments = (await profiles.get(f"/v1/people/{platform.world['mentor']['id']}/enrollments")).json()

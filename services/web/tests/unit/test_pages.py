@@ -1306,7 +1306,7 @@ async def test_a_waiting_mentee_can_pause_and_is_told_so_in_their_roles_words():
     assert (paused.status_code, paused.headers["location"]) == (303, "/?done=mentee_paused")
     patched = [(r.url.path, json.loads(r.content)) for r in services.sent if r.method == "PATCH"]
     assert patched == [(f"/v1/enrollments/{A_MENTEE['id']}", {"paused": True})]
-    assert "You are paused: no mentor will be proposed to you for now. You keep your place." in after.text
+    assert "You are paused in that program: no mentor will be proposed to you there for now. You keep your place." in after.text
 
 
 @pytest.mark.parametrize("role, done, told", [
