@@ -175,7 +175,7 @@ class PairingOut(PairingBase):
     requirement_met: bool | None = Field(
         default=None, description="To the mentee of a pair a coordinator made, while it is proposed: whether the mentor "
                                   "shares and shows a partner what the mentee requires of a mentor (no rule checked "
-                                  "it: the mentee judges). To the mentee of a round's pair, proposed or active: false "
+                                  "it: the mentee judges). To the mentee of a round's pair they have not accepted: false "
                                   "when the mentor no longer meets it (it changed after the draft; the pair was "
                                   "published as every other), else null. Null to anyone else, or when the mentee "
                                   "requires nothing")

@@ -96,13 +96,16 @@ async def requirement_met(pairing_id: UUID, uow: MatchingUnitOfWorkPort, authori
     """For the mentee alone, whether the mentor shares and shows a partner what the mentee requires of a mentor
     (None to anyone else, or when they require nothing). Of a pair a coordinator made, while it is proposed: no rule
     checked it (`stepping_in`), the mentee judges, and learns what a pairing the engine made for it would tell them
-    (DOMAIN: such a pairing tells the mentee the mentor has it), nothing more. Of a round's pair, proposed or
-    active, False alone: its mentee began to require it, or its mentor stopped showing it, after the draft (it is
-    published as every other: `rounds.publish`), and the mentee may decline it or end it."""
+    (DOMAIN: such a pairing tells the mentee the mentor has it), nothing more. Of a round's pair the mentee has not
+    accepted (proposed, or confirmed by its mentor alone), False alone: its mentee began to require it, or its mentor
+    stopped showing it, after the draft (it is published as every other: `rounds.publish`); they may decline or end
+    it."""
     async with uow:
         pairing, program, actor = await load(pairing_id, uow, authorize)
         made_by_hand = pairing.origin == "manual" and pairing.status == "proposed"
-        by_a_round = pairing.origin == "round" and pairing.status in ("proposed", "active")
+        # Active too when the mentor's answer alone confirmed it (the program asks no more): the mentee never judged it.
+        by_a_round = pairing.origin == "round" and (
+            pairing.status == "proposed" or (pairing.status == "active" and not pairing.mentee_accepted))
         if not (made_by_hand or by_a_round) or actor.person_id != pairing.mentee_id:
             return None
         assert pairing.mentee_enrollment_id is not None and pairing.mentor_enrollment_id is not None
