@@ -1294,6 +1294,26 @@ async def test_a_mentee_resting_after_a_mentorship_that_ran_its_course_is_not_sa
     assert ("Leave this waitlist" if language == "en" else "Salir de esta lista de espera") not in home, "they are not waiting"
 
 
+@pytest.mark.parametrize("language, said, choose", [
+    ("en", "In this program you choose your mentor: nobody is proposed to you. Ask a mentor, and they answer.",
+     "Choose a mentor"),
+    ("es", "En este programa eliges a tu persona mentora: no se te propone a nadie. Pídeselo a una persona mentora, y "
+           "te responderá.", "Elige a una persona mentora")])
+async def test_a_mentee_in_a_program_where_mentees_choose_is_told_to_choose_not_that_we_look_for_a_mentor(
+        language, said, choose):
+    services = a_home_with(A_MENTEE)
+    services.answers["GET /v1/programs"] = [{"id": PROGRAM, "name": "Premed circle", "term_months": 6,
+                                             "cadence_max_days": 60, "pairing_mode": "mentee_choice"}]
+    services.answers[f"GET /v1/people/{ME}/overview"] = {"pairings": [], "waiting": [
+        {"enrollment_id": A_MENTEE["id"], "program_id": PROGRAM, "pairing_kind": "general", "position": 4,
+         "waiting_since": "2026-12-01T10:00:00Z"}]}
+    async with browser(services, ME, language=language) as page:
+        home = " ".join((await page.get("/")).text.split())
+    assert said in home and choose in home
+    for not_said in ("We are looking for a mentor", "in line", "Estamos buscando", "de la fila"):
+        assert not_said not in home
+
+
 async def test_a_waiting_mentee_can_pause_and_is_told_so_in_their_roles_words():
     services = a_home_with(A_MENTEE)
     async with browser(services, ME) as page:
