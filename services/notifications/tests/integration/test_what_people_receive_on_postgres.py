@@ -220,6 +220,21 @@ async def test_a_paired_email_not_sent_before_its_pairing_ended_goes_not_and_one
         assert not await uow.notifications.pairing_over(uuid4())
 
 
+async def test_a_declined_request_is_told_as_a_request_and_a_declined_proposal_as_a_proposal(platform):
+    mentee, mentor = await platform.person("Sam Okafor"), await platform.person("Ana Reyes")
+    subjects = []
+    for requested in (True, False):
+        facts = dict(pairing_id=uuid4(), program_id=uuid4(), chapter_id=None, mentee_id=mentee, mentor_id=mentor)
+        await platform.handle(handlers.pairing_proposed, ma.PairingProposedV6(
+            **facts, score=80, reason_codes=[], answer_by=datetime.now(UTC) + timedelta(days=7),
+            requested_by_mentee=requested))
+        await platform.handle(handlers.pairing_declined, ma.PairingDeclinedV3(**facts, declined_by="mentor",
+                                                                              reason_code="schedule_conflict"))
+        subjects.append([m.subject for m in await platform.sent_to(mentee)][-1])
+
+    assert subjects == ["A request was declined", "A proposed pairing will not go ahead"]
+
+
 async def test_a_waitlist_place_announced_with_the_end_of_a_mentorship_goes_only_once_the_ending_has(platform):
     mentee, mentor = await platform.person("Sam Ended"), await platform.person("Ana Ended")
     facts = dict(pairing_id=uuid4(), program_id=uuid4(), chapter_id=None, mentee_id=mentee, mentor_id=mentor)

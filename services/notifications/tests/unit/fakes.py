@@ -327,6 +327,11 @@ class FakeNotifications:
     async def pairing_over(self, pairing_id: UUID) -> bool:
         return pairing_id in self.pairings_over
 
+    async def was_requested(self, pairing_id: UUID, mentee_id: UUID) -> bool:
+        return any(row["n"].person_id == mentee_id and row["n"].kind == "pairing_proposed"
+                   and row["n"].parameters.get("pairing_id") == str(pairing_id) and row["n"].parameters.get("requested")
+                   for row in self.rows.values())
+
     async def pairings_over_of(self, pairing_ids: list[UUID]) -> set[UUID]:
         return self.pairings_over & set(pairing_ids)
 

@@ -1202,6 +1202,29 @@ async def test_an_approved_mentor_reads_which_program_approved_them_as_a_decline
     assert named in " ".join(told.text.split())
 
 
+async def test_a_mentees_request_the_mentor_declined_is_told_to_both_as_a_request_declined_not_a_proposal():
+    uow = new_uow()
+    mentee, mentor = await person(uow, "Sam Okafor"), await person(uow, "Ana Reyes")
+    program = await a_program(uow, "mentee_choice")
+    pair = dict(pairing_id=uuid4(), program_id=program, chapter_id=None, mentee_id=mentee, mentor_id=mentor)
+    await handlers.pairing_proposed(ma.PairingProposedV6(**pair, score=80, reason_codes=[], answer_by=NOW + timedelta(
+        days=7), requested_by_mentee=True), uow)
+    await sent(uow)
+
+    await handlers.pairing_declined(ma.PairingDeclinedV3(**pair, declined_by="mentor", reason_code="schedule_conflict"),
+                                    uow)
+
+    told = {m.to: m for m in await sent(uow)}
+    to_mentee, to_mentor = (told[uow.notifications.contacts[someone]["email"]] for someone in (mentee, mentor))
+    assert to_mentee.subject == to_mentor.subject == "A request in Pick your mentor was declined"
+    assert ("The mentor you asked in Pick your mentor declined your request. You stay in the program, and can ask "
+            "another mentor.") in " ".join(to_mentee.text.split())
+    assert ("You declined a mentee's request in Pick your mentor. Thank you for answering."
+            in " ".join(to_mentor.text.split()))
+    assert "proposed" not in to_mentee.text + to_mentor.text
+    assert "Ana" not in to_mentee.text and "Sam" not in to_mentor.text
+
+
 async def test_a_mentor_who_declined_is_not_promised_another_mentee_they_may_have_paused_at_the_same_time():
     uow = new_uow()
     mentee, mentor = await person(uow, "Sam Okafor"), await person(uow, "Ana Reyes")

@@ -683,6 +683,8 @@ class _Composer:
                            action=self._program_link(_("See the program")))
         if self.c.get("by") == "program":
             return self._withdrawn_by_the_program()
+        if self.c.get("requested") and self.c.get("by") == "mentor":
+            return self._request_declined()
         if self.c.get("by") == self.role:
             said = [_("You declined the proposed pairing in %(program)s.") % values]
         elif self.role == "mentee":
@@ -700,6 +702,16 @@ class _Composer:
         return Message(self.about_program(_("A proposed pairing in %(program)s will not go ahead"),
                                           _("A proposed pairing will not go ahead")), said,
                        action=self._program_link(_("See the program")))
+
+    def _request_declined(self) -> Message:
+        """The mentor a mentee asked said no: a request, not a proposal, and the mentee chooses again."""
+        _ = self._
+        values = {"program": self.program}
+        said = [_("The mentor you asked in %(program)s declined your request.") % values + " " + self._mentee_stays()
+                if self.role == "mentee" else
+                _("You declined a mentee's request in %(program)s.") % values + " " + _("Thank you for answering.")]
+        return Message(self.about_program(_("A request in %(program)s was declined"), _("A request was declined")),
+                       said, action=self._program_link(_("See the program")))
 
     def _withdrawn_by_the_program(self) -> Message:
         """A coordinator withdrew the proposal (never their own words: matching does not publish them). A mentee they

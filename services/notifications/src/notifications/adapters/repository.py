@@ -468,6 +468,11 @@ class PostgresNotifications:
     async def pairing_over(self, pairing_id: UUID) -> bool:
         return bool(await self._conn.fetchval("SELECT true FROM pairings_over WHERE pairing_id = $1", pairing_id))
 
+    async def was_requested(self, pairing_id: UUID, mentee_id: UUID) -> bool:
+        return await self._conn.fetchval(
+            "SELECT EXISTS (SELECT FROM notifications WHERE person_id = $1 AND kind = 'pairing_proposed'"
+            " AND parameters @> $2::jsonb)", mentee_id, json.dumps({"pairing_id": str(pairing_id), "requested": True}))
+
     async def pairings_over_of(self, pairing_ids: list[UUID]) -> set[UUID]:
         rows = await self._conn.fetch("SELECT pairing_id FROM pairings_over WHERE pairing_id = ANY($1::uuid[])",
                                       pairing_ids)

@@ -241,13 +241,18 @@ STALE_ONCE_OVER = ("meeting_overdue", "renewal_due", "pairing_confirmed", "waitl
 async def _pairing_changed(uow: UnitOfWork, event: matching_contract.PairingEvent, stale: tuple[str, ...],
                            *notifications: Notification, over: bool = False) -> None:
     async with uow:
-        if over:
-            await uow.notifications.mark_pairing_over(event.pairing_id)
-        await uow.notifications.withdraw_unsent([event.mentee_id, event.mentor_id], stale,
-                                                {"pairing_id": str(event.pairing_id)})
-        for notification in notifications:
-            await uow.notifications.add(notification)
+        await _note_pairing_change(uow, event, stale, *notifications, over=over)
         await uow.commit()
+
+
+async def _note_pairing_change(uow: UnitOfWork, event: matching_contract.PairingEvent, stale: tuple[str, ...],
+                               *notifications: Notification, over: bool = False) -> None:
+    if over:
+        await uow.notifications.mark_pairing_over(event.pairing_id)
+    await uow.notifications.withdraw_unsent([event.mentee_id, event.mentor_id], stale,
+                                            {"pairing_id": str(event.pairing_id)})
+    for notification in notifications:
+        await uow.notifications.add(notification)
 
 
 ERASED = "person_erased"
@@ -300,9 +305,13 @@ async def pairing_declined(event: matching_contract.PairingDeclined, uow: UnitOf
         # code is kept: "reassigned" means the mentee was proposed another mentor instead.
         by = "program" if getattr(event, "declined_by_program", False) or event.reason_code == MENTOR_SUSPENDED \
             else event.declined_by
-        await _pairing_changed(uow, event, STALE_ONCE_ANSWERED, *_both_sides(
-            event, "pairing_declined", by=by, reason_code=event.reason_code, withdrawn=event.reason_code == WITHDRAWN),
-            over=True)
+        async with uow:
+            # The event does not say whether the mentee had asked this mentor; the proposal told to them did.
+            requested = await uow.notifications.was_requested(event.pairing_id, event.mentee_id)
+            await _note_pairing_change(uow, event, STALE_ONCE_ANSWERED, *_both_sides(
+                event, "pairing_declined", by=by, reason_code=event.reason_code,
+                withdrawn=event.reason_code == WITHDRAWN, requested=requested), over=True)
+            await uow.commit()
 
 
 async def pairing_ended(event: matching_contract.PairingEnded, uow: UnitOfWork) -> None:

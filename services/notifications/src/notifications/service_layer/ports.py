@@ -132,6 +132,9 @@ class NotificationsRepository(Protocol):
 
     async def pairing_over(self, pairing_id: UUID) -> bool: ...
 
+    async def was_requested(self, pairing_id: UUID, mentee_id: UUID) -> bool:
+        """Whether the mentee was told of this pairing as their request of a mentor, rather than a proposal."""
+
     async def pairings_over_of(self, pairing_ids: list[UUID]) -> set[UUID]:
         """Those of these pairings that are over, in one read."""
 
