@@ -71,7 +71,9 @@ async def test_changing_my_meeting_shows_it_as_logged_and_sends_the_correction_t
     assert json.loads(sent.content) == {"met_on": "2026-12-04", "minutes": 55, "topics": ["MCAT", "interviews"]}
 
 
-@pytest.mark.parametrize("path", [f"/mentorships/{PAIRING}", f"/mentorships/{PAIRING}/meetings/{MINE}/change"])
+# Named, not by their paths: PAIRING is random, and two test processes must collect the same names (bin/test).
+@pytest.mark.parametrize("path", [f"/mentorships/{PAIRING}", f"/mentorships/{PAIRING}/meetings/{MINE}/change"],
+                         ids=["logging a meeting", "changing a meeting"])
 async def test_the_meeting_form_names_the_day_the_mentorship_began_as_the_earliest_a_meeting_is_dated(path):
     began = datetime.fromisoformat(an_active_term()["confirmed_at"]).astimezone(ZoneInfo("America/Chicago")).date()
     async with browser(with_meetings(), ME_ID, timezone="America/Chicago") as page:
@@ -134,7 +136,8 @@ def today_in(zone: str, days_later: int = 0) -> str:
     return (datetime.now(ZoneInfo(zone)).date() + timedelta(days=days_later)).isoformat()
 
 
-@pytest.mark.parametrize("path", [f"/mentorships/{PAIRING}/meetings", f"/mentorships/{PAIRING}/meetings/{MINE}/change"])
+@pytest.mark.parametrize("path", [f"/mentorships/{PAIRING}/meetings", f"/mentorships/{PAIRING}/meetings/{MINE}/change"],
+                         ids=["logging a meeting", "changing a meeting"])
 async def test_a_meeting_on_a_day_to_come_with_minutes_out_of_range_is_told_both_at_once_next_to_their_fields(path):
     # The minutes were said first, and the day only once they were mended, when matching refused it.
     services = with_meetings(**{f"POST /v1/pairings/{PAIRING}/meetings": {},
