@@ -2465,6 +2465,19 @@ def back_link(html: str) -> str | None:
     return found.group(1)
 
 
+@pytest.mark.parametrize(("language", "first", "later"), [
+    ("en", "Allergy and immunology", ["Emergency medicine", "Nursing", "Pediatrics", "Vascular surgery"]),
+    ("es", "Alergia e inmunología", ["Cirugía general", "Dermatología", "Enfermería", "Medicina de urgencias"])])
+async def test_specialties_are_offered_in_the_alphabetical_order_of_the_readers_language_not_decided_last(
+        language, first, later):
+    services = Services({f"GET /v1/people/{ME}": PERSON})
+    async with browser(services, ME, language=language) as page:
+        shown = (await page.get("/sign-up/interests")).text
+    offered = re.findall(r'name="specialties" value="\w+"[^>]*> ([^<]+)</label>', shown)
+    assert len(offered) == 37 and offered[0] == first and offered[-1] in ("Not decided yet", "Aún no lo he decidido")
+    assert [label for label in offered if label in later] == later
+
+
 @pytest.mark.parametrize("language", ["en", "es"])
 async def test_each_sign_up_step_after_the_first_links_back_to_the_step_before(language):
     services = Services({"GET /v1/chapters": [], f"GET /v1/people/{ME}": PERSON,

@@ -7,6 +7,7 @@ One Jinja environment per language, each with its translations installed, so ren
 from __future__ import annotations
 
 import io
+import unicodedata
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache, partial
@@ -107,6 +108,11 @@ def in_context(context: str, message: str) -> str:
     return f"{context}{CONTEXT_SEPARATOR}{message}"
 
 
+def _collation(label: str) -> str:
+    """Close to a dictionary's order in English and Spanish without ICU: accents and case set aside."""
+    return "".join(c for c in unicodedata.normalize("NFKD", label) if not unicodedata.combining(c)).casefold()
+
+
 def _without_context(said: str) -> str:
     return said.rpartition(CONTEXT_SEPARATOR)[2]
 
@@ -151,6 +157,7 @@ class Renderer:
             environment.filters["deadline_day"] = _as_deadline(environment.filters["day"])
             environment.filters["zone_name"] = partial(zone_name, language=language)
             environment.filters["answer"] = partial(self._answer, language)
+            environment.filters["alphabetical"] = partial(self._alphabetical, language)
             self._environments[language] = environment
             self._translations[language] = catalogue
         self._suggested = {(attribute, letters_and_digits(self.gettext(language, answer))): answer
@@ -162,6 +169,14 @@ class Renderer:
         Spanish speaker's "Sí" reads "Yes" in English); else as they wrote it."""
         suggested = self._suggested.get((attribute, letters_and_digits(value)))
         return self.gettext(language, suggested) if suggested else value
+
+    def _alphabetical(self, language: str, choices: Mapping[str, str], last: Iterable[str] = ()) -> list[tuple[str, str]]:
+        """Choices (code: message) as (code, label) in the alphabetical order of the reader's language, whose
+        labels sort otherwise as the English ones do; `last` keep their place at the end ("Not decided yet")."""
+        kept = list(last)
+        labelled = [(code, self.gettext(language, message)) for code, message in choices.items()]
+        return sorted((choice for choice in labelled if choice[0] not in kept), key=lambda choice: _collation(choice[1])) \
+            + [choice for choice in labelled if choice[0] in kept]
 
     def gettext(self, language: str, message: str) -> str:
         return _without_context(self._translations.get(language, self._translations[DEFAULT_LANGUAGE]).gettext(message))
