@@ -2094,6 +2094,26 @@ async def test_a_welcome_waits_a_little_for_an_invitation_that_withdraws_it_and_
     assert [message.to.split(".")[0] for message in mailer.sent] == ["sam"]
 
 
+async def test_a_newcomer_paired_as_they_enrolled_reads_the_welcome_first_and_a_mentor_who_was_welcomed_long_ago_at_once():
+    uow, waiting = new_uow(), DispatchPolicy(retry_base_seconds=0, context_wait_seconds=0,
+                                             access_link_grace_seconds=0, welcome_grace_seconds=10)
+    newcomer, mentor = await person(uow, "Sam Okafor"), await person(uow, "Ana Reyes")
+    await handlers.person_registered(pr.PersonRegisteredV2(person_id=newcomer, chapter_id=None,
+                                                           stage="undergraduate"), uow)
+    await handlers.pairing_confirmed(ma.PairingConfirmedV4(
+        pairing_id=uuid4(), program_id=uuid4(), chapter_id=None, mentee_id=newcomer, mentor_id=mentor, score=80,
+        reason_codes=[], pairing_kind="general", term_ends_at=NOW + timedelta(days=365)), uow)
+    mailer = FakeMailer()
+
+    for moment in (NOW, NOW + timedelta(seconds=11), NOW + timedelta(seconds=12)):
+        uow.notifications.clock = lambda moment=moment: moment
+        await dispatch_due(lambda: uow, renderer(), mailer, waiting, clock=lambda moment=moment: moment)
+
+    to_newcomer = [m.subject for m in mailer.sent if m.to == uow.notifications.contacts[newcomer]["email"]]
+    assert to_newcomer == ["Welcome to the mentorship platform", "You have been paired with Ana Reyes"]
+    assert mailer.sent[0].to == uow.notifications.contacts[mentor]["email"], "the mentor's waits for no welcome"
+
+
 async def test_a_changed_join_link_is_told_as_changed_and_moves_the_calendar_entry_to_the_new_link():
     uow = new_uow()
     sam, event, seat = await _a_seat_with_a_link(uow)  # confirmed with https://meet.example.org/j/123

@@ -41,6 +41,7 @@ from plumbing.db import DatabaseWait, once_the_database_answers
 
 from ..domain.model import (
     BOOKING_HELD_KINDS,
+    KINDS,
     SEAT_KINDS,
     Channel,
     ClaimLost,
@@ -85,6 +86,8 @@ class DispatchPolicy:
     database_wait_seconds: float = 0.1
     # How long at most what follows a pairing's closing waits for the closing's email to go first (`FOLLOWS_A_CLOSING`).
     closing_first_seconds: float = 600.0
+    # How long at most a newcomer's other messages wait for their welcome to go first (`AFTER_THE_WELCOME`).
+    welcome_first_seconds: float = 60.0
 
 
 class MissingContext(Exception):
@@ -135,30 +138,49 @@ CLOSING_KINDS = frozenset({"pairing_ended", "partner_left", "pairing_declined"})
 FOLLOWS_A_CLOSING = frozenset({"mentee_waitlisted", "pairing_proposed", "pairing_confirmed", "waitlist_paired"})
 
 
+# A newcomer's first minutes bring more than their welcome (a pairing made as they enrolled, an event's registration),
+# and the welcome waits a little for an invitation that would withdraw it (`welcome_grace_seconds`): what else is told
+# to them waits while their welcome is unsent, for `DispatchPolicy.welcome_first_seconds` at most (an SMTP server
+# refusing the welcome holds nothing longer), so that the welcome is what they read first. The confirmation of a new
+# address is asked for at once.
+AFTER_THE_WELCOME = frozenset(KINDS) - {"welcome", "email_change", "email_changed"}
+
+
 @dataclass(frozen=True)
-class _Closings:
-    """What the batch's notifications that follow a closing may wait for: the pairings they name whose closing has
-    arrived, and the closings of their people not sent yet (by person)."""
+class _Firsts:
+    """What the batch's notifications may wait for: the pairings named by those that follow a closing whose closing
+    has arrived, the closings of their people not sent yet (by person), and the people whose welcome is unsent."""
 
     arrived: set[str]
     unsent: dict[UUID, list[Row]]
+    welcoming: set[UUID]
 
 
-async def _closings_of(uow: NotificationsUnitOfWorkPort, due: list[Notification]) -> _Closings:
+async def _firsts_of(uow: NotificationsUnitOfWorkPort, due: list[Notification]) -> _Firsts:
     """One read of each for the batch. The closings arrived are read first: a closing's arrival and its emails are
     recorded in one transaction, so once it is seen arrived, the unsent emails read after it are seen too."""
     following = [n for n in due if n.kind in FOLLOWS_A_CLOSING]
     named = list({UUID(after) for n in following if (after := n.parameters.get("after_pairing_id"))})
     arrived = {str(pairing) for pairing in await uow.notifications.pairings_over_of(named)} if named else set()
     unsent: dict[UUID, list[Row]] = {}
-    if following:
-        people = list(dict.fromkeys(n.person_id for n in following))
-        for closing in await uow.notifications.unsent_of(people, CLOSING_KINDS):
-            unsent.setdefault(closing.person_id, []).append(closing.parameters)
-    return _Closings(arrived, unsent)
+    welcoming: set[UUID] = set()
+    people = list(dict.fromkeys(n.person_id for n in due if n.kind in AFTER_THE_WELCOME))
+    if people:
+        for first in await uow.notifications.unsent_of(people, CLOSING_KINDS | {"welcome"}):
+            if first.kind == "welcome":
+                welcoming.add(first.person_id)
+            else:
+                unsent.setdefault(first.person_id, []).append(first.parameters)
+    return _Firsts(arrived, unsent, welcoming)
 
 
-def _waits_for_a_closing(notification: Notification, closings: _Closings, policy: DispatchPolicy,
+def _waits_for_the_welcome(notification: Notification, firsts: _Firsts, policy: DispatchPolicy,
+                           now: datetime) -> bool:
+    return (notification.kind in AFTER_THE_WELCOME and notification.person_id in firsts.welcoming
+            and now - (notification.created_at or now) < timedelta(seconds=policy.welcome_first_seconds))
+
+
+def _waits_for_a_closing(notification: Notification, closings: _Firsts, policy: DispatchPolicy,
                          now: datetime) -> bool:
     if notification.kind not in FOLLOWS_A_CLOSING:
         return False
@@ -331,9 +353,10 @@ async def claim_due(uow: NotificationsUnitOfWorkPort, render: Render, policy: Di
         shared = _SharedReads(uow)
         due = await uow.notifications.due(policy.batch_size)
         await shared.read_people([n.person_id for n in due])  # each reader's contact and preferences, at once
-        closings = await _closings_of(uow, due)
+        firsts = await _firsts_of(uow, due)
         for notification in due:
-            if _waits_for_a_closing(notification, closings, policy, now):
+            if (_waits_for_a_closing(notification, firsts, policy, now)
+                    or _waits_for_the_welcome(notification, firsts, policy, now)):
                 await uow.notifications.defer(notification.id, policy.context_wait_seconds)
                 continue
             try:
