@@ -310,10 +310,11 @@ async def test_reassigning_finds_any_mentor_of_the_program_by_name(world):
 
 
 @pytest.mark.parametrize("language, room, full, over, paused", [
-    ("en", "Dr. Ana Reyes (1 of 2 mentees)", "Dr. Fay Full (full: 1 mentee, room for 1)",
-     "Dr. Olga Over (full: 2 mentees, room for 1)", "Dr. Pat Paused (paused: takes no new mentee for now)"),
-    ("es", "Dr. Ana Reyes (1 de 2 personas mentoradas)", "Dr. Fay Full (sin lugar: 1 persona mentorada, cupo para 1)",
-     "Dr. Olga Over (sin lugar: 2 personas mentoradas, cupo para 1)",
+    # "full: 1 of 1 mentee", not "full: 1 mentee, room for 1", which read as a place still free.
+    ("en", "Dr. Ana Reyes (1 of 2 mentees)", "Dr. Fay Full (full: 1 of 1 mentee)",
+     "Dr. Olga Over (full: 2 of 1 mentee)", "Dr. Pat Paused (paused: takes no new mentee for now)"),
+    ("es", "Dr. Ana Reyes (1 de 2 personas mentoradas)", "Dr. Fay Full (sin lugar: 1 de 1 persona mentorada)",
+     "Dr. Olga Over (sin lugar: 2 de 1 persona mentorada)",
      "Dr. Pat Paused (en pausa: no acepta personas mentoradas nuevas por ahora)")])
 async def test_a_mentor_picker_says_the_room_each_mentor_has_so_a_full_or_paused_one_is_not_chosen_unawares(
         world, language, room, full, over, paused):

@@ -357,7 +357,8 @@ EMAIL_KINDS = {
     "pairing_proposed": C_("A mentorship is proposed"),
     "pairing_confirmed": C_("A mentorship is confirmed"),
     "waitlist_paired": C_("Paired after waiting"),
-    "pairing_declined": C_("A proposal was declined"),
+    # Also a proposal the program withdrew, or one that lapsed unanswered: not always a side's "no".
+    "pairing_declined": C_("A proposal or request did not go ahead"),
     "answer_due": C_("Reminded to answer a proposal"),
     "mentoring_paused": C_("New mentees paused after proposals lapsed"),
     "pairing_ended": C_("A mentorship ended"),
