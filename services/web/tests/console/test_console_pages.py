@@ -2010,8 +2010,13 @@ async def test_a_coordinators_home_counts_the_mentees_waiting_for_a_mentor_or_fo
         by_rounds = (await page.get("/console")).text
         program["pairing_mode"] = "on_registration"
         by_registration = (await page.get("/console")).text
+        program["pairing_mode"] = "mentee_choice"
+        by_choice = (await page.get("/console")).text
     assert (f'<a href="/console/programs/{program["id"]}#waitlist">1 mentee waits for a mentor with room in '
             "Into Medicine</a>") in by_registration
+    # Where mentees choose, one waits for nobody's room: they have not asked a mentor yet.
+    assert (f'<a href="/console/programs/{program["id"]}#waitlist">1 mentee has not chosen a mentor yet in '
+            "Into Medicine</a>") in by_choice and "with room" not in by_choice
     assert f'<a href="/console/programs/{program["id"]}/rounds">1 mentee waits for a round in Into Medicine</a>' in by_rounds
     assert s.calls_to("matching", "GET", "/v1/waiting")
 
