@@ -10,16 +10,17 @@ import pytest
 from .pages import Services, browser
 from .test_pages import ME
 
-IN_LOS_ANGELES = "Sun, Dec 6, 2026, 7:00 PM PST"  # 2026-12-07T03:00Z, in Los Angeles
-IN_CHICAGO = "Sun, Dec 6, 2026, 9:00 PM CST"
+# Years ahead, so that the event is still to come whenever the test runs (its register-by is said until it starts).
+IN_LOS_ANGELES = "Sun, Dec 6, 2037, 7:00 PM PST"  # 2037-12-07T03:00Z, in Los Angeles
+IN_CHICAGO = "Sun, Dec 6, 2037, 9:00 PM CST"
 
 
 def an_event(is_virtual: bool) -> dict:
     """An event of Los Angeles, starting at 19:00 there; registration closes at 17:00 there."""
     return {"id": str(uuid4()), "chapter_id": None, "kind": "workshop", "title": "Suturing night", "description": "",
-            "starts_at": "2026-12-07T03:00:00+00:00", "ends_at": "2026-12-07T05:00:00+00:00",
+            "starts_at": "2037-12-07T03:00:00+00:00", "ends_at": "2037-12-07T05:00:00+00:00",
             "timezone": "America/Los_Angeles", "capacity": 10, "audience_stages": [],
-            "registration_deadline": "2026-12-07T01:00:00+00:00", "is_virtual": is_virtual,
+            "registration_deadline": "2037-12-07T01:00:00+00:00", "is_virtual": is_virtual,
             "location": None if is_virtual else "UCLA, Room 1", "parent_event_id": None, "exhibitors": [],
             "state": "published", "attendees_public": True}
 
@@ -48,8 +49,8 @@ async def test_an_in_person_events_times_are_where_it_happens_and_an_online_ones
 
 async def test_an_in_person_events_end_and_deadline_are_where_it_happens_too():
     shown = next(iter((await pages_of(an_event(is_virtual=False))).values()))
-    assert "Sun, Dec 6, 2026, 9:00 PM PST" in shown  # ends
-    assert "Sun, Dec 6, 2026, 5:00 PM PST" in shown  # register by
+    assert "Sun, Dec 6, 2037, 9:00 PM PST" in shown  # ends
+    assert "Sun, Dec 6, 2037, 5:00 PM PST" in shown  # register by
 
 
 async def test_the_pages_of_events_say_in_their_footer_that_an_in_person_events_times_are_where_it_happens():
@@ -58,11 +59,11 @@ async def test_the_pages_of_events_say_in_their_footer_that_an_in_person_events_
                 "where it takes place.") in shown, path
 
 
-@pytest.mark.parametrize(("language", "said"), [("en", "Thu, Dec 10, 2026, 11:59 PM PST"),
-                                                ("es", "jue, 10 de dic de 2026, 11:59 p.m. hora estándar del Pacífico")])
+@pytest.mark.parametrize(("language", "said"), [("en", "Thu, Dec 10, 2037, 11:59 PM PST"),
+                                                ("es", "jue, 10 de dic de 2037, 11:59 p.m. hora estándar del Pacífico")])
 async def test_a_registration_deadline_at_midnight_is_said_as_the_last_minute_of_the_day_before(language, said):
     # "12:00 AM" of Friday was read as the start of Friday, a day too late: style guides say 11:59 PM of Thursday.
-    event = {**an_event(is_virtual=False), "registration_deadline": "2026-12-11T08:00:00+00:00"}  # 00:00 in LA
+    event = {**an_event(is_virtual=False), "registration_deadline": "2037-12-11T08:00:00+00:00"}  # 00:00 in LA
     services = Services({f"GET /v1/events/{event['id']}": event, "GET /v1/registrations/mine": []})
     async with browser(services, ME, language=language, timezone="America/Chicago") as page:
         shown = " ".join((await page.get(f"/events/{event['id']}")).text.split())
