@@ -1313,6 +1313,10 @@ async def test_a_mentee_in_a_program_where_mentees_choose_is_told_to_choose_not_
     assert said in home and choose in home
     for not_said in ("We are looking for a mentor", "in line", "Estamos buscando", "de la fila"):
         assert not_said not in home
+    # Nobody is proposed to them to pause, and there is no line to leave: they leave the program.
+    assert f'action="/enrollments/{A_MENTEE["id"]}/pause"' not in home
+    assert ("Leave the program" if language == "en" else "Dejar el programa") in home
+    assert "Leave this waitlist" not in home and "Salir de esta lista de espera" not in home
 
 
 async def test_a_waiting_mentee_can_pause_and_is_told_so_in_their_roles_words():
