@@ -1319,6 +1319,26 @@ async def test_a_mentee_in_a_program_where_mentees_choose_is_told_to_choose_not_
     assert "Leave this waitlist" not in home and "Salir de esta lista de espera" not in home
 
 
+async def test_a_mentee_who_just_joined_and_is_looked_for_sees_their_mentorships_looked_at_again_a_few_times():
+    # Matching pairs them a moment after the page is shown, and emails them: the page said "We are looking" meanwhile.
+    services = a_home_with(A_MENTEE)
+    async with browser(services, ME) as page:
+        joined = (await page.get("/?enrolled=1")).text
+        fifth = (await page.get("/?enrolled=1&look=4")).text
+        last = (await page.get("/?enrolled=1&look=5")).text
+        later = (await page.get("/")).text
+    where_mentees_choose = a_home_with(A_MENTEE)
+    where_mentees_choose.answers["GET /v1/programs"][0]["pairing_mode"] = "mentee_choice"
+    async with browser(where_mentees_choose, ME) as page:
+        choosing = (await page.get("/?enrolled=1")).text
+    assert "We are looking for a mentor for you." in joined
+    assert re.search(r'<div id="yours" hx-get="/\?enrolled=1&amp;look=1" hx-trigger="load delay:2s" hx-select="#yours" '
+                     r'hx-swap="outerHTML">', joined)
+    assert 'hx-get="/?enrolled=1&amp;look=5"' in fifth
+    for not_again in (last, later, choosing):
+        assert '<div id="yours">' in not_again and "hx-get=" not in not_again.split('<div id="yours"')[1][:20]
+
+
 async def test_a_waiting_mentee_can_pause_and_is_told_so_in_their_roles_words():
     services = a_home_with(A_MENTEE)
     async with browser(services, ME) as page:

@@ -202,14 +202,24 @@ async def _pairing_view(visitor: Visit, pairing_id: UUID, with_meetings: bool = 
             "their_clock": _their_clock(partner, visitor.timezone), "resting": rests}
 
 
+# Just joined a program that pairs as people register, the page shows the mentee as looked for while matching pairs
+# them a moment later (and emails them): their mentorships are looked at again this often, this many times.
+LOOK_AGAIN_SECONDS, LOOKS_AFTER_JOINING = 2, 5
+
+
 @router.get("/")
 async def home(visitor: Visiting, signed_out: str | None = None, erased: str | None = None,
-               enrolled: str | None = None, done: str | None = None) -> Response:
+               enrolled: str | None = None, done: str | None = None, look: int = 0) -> Response:
     if visitor.session is None:
         return render(visitor, "welcome.html", signed_out=bool(signed_out), erased=bool(erased))
     if visitor.session.person_id is None:
         return redirect(visitor, "/sign-up")
-    return render(visitor, "dashboard.html", **await dashboard(visitor), enrolled=enrolled, done=done)
+    shown = await dashboard(visitor)
+    looked_for = any(not w["paused"] and not w.get("place") and (w.get("program") or {}).get("pairing_mode")
+                     not in ("mentee_choice", "rounds") for w in shown["waitlists"])
+    look_again = look + 1 if enrolled and enrolled != "review" and looked_for and look < LOOKS_AFTER_JOINING else None
+    return render(visitor, "dashboard.html", **shown, enrolled=enrolled, done=done, look_again=look_again,
+                  look_again_seconds=LOOK_AGAIN_SECONDS)
 
 
 async def dashboard(visitor: Visit) -> dict[str, Any]:
