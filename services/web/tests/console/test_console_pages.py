@@ -566,18 +566,42 @@ async def test_vetting_approves_with_an_optional_note_and_refuses_a_suspension_w
     assert not s.calls_to("profiles", "POST", f"/v1/enrollments/{E9}/suspend")
 
 
-async def test_a_mentor_awaiting_approval_is_declined_from_the_queue_and_told_so_never_the_note(world):
+async def test_a_mentor_awaiting_approval_is_declined_from_the_queue_once_asked_and_told_so_never_the_note(world):
     s = world["s"]
+    typed = {"csrf": CSRF, "note": "No licence on file", "name": "Dr. Ana Reyes"}
     async with as_(world, "coordinator")[0] as page:
         queue = " ".join((await page.get("/console/vetting")).text.split())
-        swapped = await page.post(f"/console/enrollments/{E9}/suspend",
-                                  data={"csrf": CSRF, "note": "No licence on file", "name": "Dr. Ana Reyes"},
+        asked = await page.post(f"/console/enrollments/{E9}/suspend", data=typed, headers={"hx-request": "true"})
+        declined_before_the_answer = s.calls_to("profiles", "POST", f"/v1/enrollments/{E9}/suspend")
+        swapped = await page.post(f"/console/enrollments/{E9}/suspend", data={**typed, "confirm": "yes"},
                                   headers={"hx-request": "true"})
     assert "Decline Dr. Ana Reyes" in queue and ">Suspend<" not in queue
     assert "Note (kept in the audit trail; needed to decline)</label>" in queue
     assert f'id="note-{E9}-hint">The mentor is told they were not approved, never your note.</p>' in queue
+    question = " ".join(asked.text.split())
+    assert asked.headers["hx-retarget"] == f"#vf-{E9}" and declined_before_the_answer == []
+    assert ("Decline Dr. Ana Reyes as a mentor here? They are emailed (never your note) and leave this list."
+            in question)
+    assert f'hx-target="#v-{E9}"' in question and 'name="note" value="No licence on file"' in question
+    assert "Keep them waiting for approval" in question
     assert "Dr. Ana Reyes: Declined: the mentor is told they were not approved." in swapped.text
     assert s.calls_to("profiles", "POST", f"/v1/enrollments/{E9}/suspend")[0].body == {"note": "No licence on file"}
+
+
+@pytest.mark.parametrize("language, question, yes", [
+    ("en", "Decline Dr. Ana Reyes as a mentor here?", "Yes, decline"),
+    ("es", "¿Rechazar a Dr. Ana Reyes como persona mentora aquí?", "Sí, rechazar")])
+async def test_declining_a_mentor_without_javascript_asks_on_their_card_then_declines(world, language, question, yes):
+    s = world["s"]
+    typed = {"csrf": CSRF, "note": "No licence on file", "name": "Dr. Ana Reyes"}
+    async with as_(world, "coordinator", language)[0] as page:
+        asked = await page.post(f"/console/enrollments/{E9}/suspend", data=typed)
+        declined_before_the_answer = s.calls_to("profiles", "POST", f"/v1/enrollments/{E9}/suspend")
+        done = await page.post(f"/console/enrollments/{E9}/suspend", data={**typed, "confirm": "yes"})
+    assert asked.status_code == 200 and declined_before_the_answer == []
+    card = asked.text.split(f'id="v-{E9}"')[1].split("</li>")[0]
+    assert question in card and yes in card and f'action="/console/enrollments/{E9}/approve"' not in card
+    assert done.status_code == 303 and done.headers["location"] == "/console/vetting?done=declined"
 
 
 @pytest.mark.parametrize("language, stage, specialties, welcomes", [

@@ -367,10 +367,20 @@ async def approve_or_suspend(enrollment_id: UUID, action: str, desk: Console, po
     back = str(uuid_or_none(posted.get("program_id")) or "")
     person_id = uuid_or_none(posted.get("person_id"))  # from the person's page: back to it
     error = None
+    # Declining from the queue emails the mentor and takes them off it: asked first, with the note kept.
+    asking = action == "suspend" and person_id is None and posted.get("confirm") != "yes"
     if action == "suspend" and not note:
         error = desk.error_words("reason_required")
     elif len(note) > NOTE_LIMIT:
         error = desk._(labels.NOTE_TOO_LONG, limit=NOTE_LIMIT, count=len(note))
+    elif asking:
+        name = text(posted, "name", 200)
+        if desk.visitor.request.headers.get("hx-request") == "true":
+            question = desk.render("console/_vetting_ask.html", e={"id": str(enrollment_id), "display_name": name},
+                                   program_id=back, note=note)
+            question.headers.update({"HX-Retarget": f"#vf-{enrollment_id}", "HX-Reswap": "outerHTML"})
+            return question
+        return await _vetting_page(desk, back, asking={str(enrollment_id): note})
     else:
         try:
             await desk.api.call("profiles", "POST", f"/v1/enrollments/{enrollment_id}/{action}", desk.staff,
