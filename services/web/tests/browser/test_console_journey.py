@@ -71,7 +71,7 @@ async def invitation_link(platform: Platform, email: str) -> str:
     return SIGN_IN_LINK.search(message["text"]).group(0)
 
 
-async def test_a_coordinator_invites_from_a_csv_and_approves_two_mentors_who_signed_in_by_the_emailed_link(
+async def test_a_coordinator_invites_from_a_csv_approves_two_mentors_who_signed_in_and_declines_a_third_once_asked(
         platform: Platform, browser: Browser):
     world = await staff_world(platform)
     program, run = world["program"], world["run"]
@@ -107,9 +107,9 @@ async def test_a_coordinator_invites_from_a_csv_and_approves_two_mentors_who_sig
         await expect(page.get_by_text("Nobody new to invite in this file.")).to_be_visible()
         assert await page.get_by_text("Invited before: not invited again").count() == 18
 
-        # Two mentors sign in by the emailed link, complete their profiles and join the program.
+        # Three mentors sign in by the emailed link, complete their profiles and join the program.
         joined_on = {datetime.now(UTC).date()}
-        for email in emails[:2]:
+        for email in emails[:3]:
             async with window(browser, platform, PHONE) as own:
                 await own.goto(await invitation_link(platform, email))
                 await own.locator("form[action^='/sign-in/'] button").click()
@@ -158,6 +158,14 @@ async def test_a_coordinator_invites_from_a_csv_and_approves_two_mentors_who_sig
             name = f"Dr. Mentor {i} {run}"
             await page.get_by_role("button", name=f"Approve {name}").click()
             await expect(page.locator("#main").get_by_text(f"{name}: The mentor is approved.")).to_be_visible()
+        # The third is declined, once the coordinator has answered the question their card asks instead of its form.
+        name = f"Dr. Mentor 2 {run}"
+        await page.locator("li.card", has_text=name).locator("textarea").fill("No licence on file")
+        await page.get_by_role("button", name=f"Decline {name}").click()
+        await expect(page.get_by_text(f"Decline {name} as a mentor here?")).to_be_visible()
+        await page.get_by_role("button", name=f"Yes, decline ({name})").click()
+        await expect(page.locator("#main").get_by_text(
+            f"{name}: Declined: the mentor is told they were not approved.")).to_be_visible()
         await page.goto(f"/console/vetting?program_id={program['id']}")
         await expect(page.get_by_text("Nobody is waiting for approval.")).to_be_visible()
     async with platform.client("profiles") as profiles:
