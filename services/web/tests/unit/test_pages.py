@@ -1339,6 +1339,27 @@ async def test_a_mentee_who_just_joined_and_is_looked_for_sees_their_mentorships
         assert '<div id="yours">' in not_again and "hx-get=" not in not_again.split('<div id="yours"')[1][:20]
 
 
+async def test_a_mentee_who_just_joined_is_promised_an_email_only_while_looked_for_not_once_the_page_finds_them_paired():
+    looked_for = a_home_with(A_MENTEE)
+    paired = a_home_with(A_MENTEE)
+    paired.answers[f"GET /v1/people/{ME}/overview"] = {"pairings": [a_pairing_of_mine("proposed", pairing_kind="general")],
+                                                        "waiting": []}
+    paired.answers[f"GET /v1/people/{MENTOR}/as-partner"] = partner(MENTOR, "Dr Rivera")
+    where_mentees_choose = a_home_with(A_MENTEE)
+    where_mentees_choose.answers["GET /v1/programs"][0]["pairing_mode"] = "mentee_choice"
+    promised = "We will tell you by email as soon as you are paired."
+    async with browser(looked_for, ME) as page:
+        joined = (await page.get("/?enrolled=1")).text
+    async with browser(paired, ME) as page:
+        looked_again = (await page.get("/?enrolled=1&look=2")).text
+    async with browser(where_mentees_choose, ME) as page:
+        choosing = (await page.get("/?enrolled=1")).text
+    # The notice is inside what the page looks at again, so the look that finds the pairing takes the promise away.
+    assert promised in joined.split('<div id="yours"')[1]
+    for without_the_promise in (looked_again, choosing):
+        assert "You have joined the program." in without_the_promise and promised not in without_the_promise
+
+
 async def test_a_waiting_mentee_can_pause_and_is_told_so_in_their_roles_words():
     services = a_home_with(A_MENTEE)
     async with browser(services, ME) as page:

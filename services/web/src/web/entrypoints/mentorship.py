@@ -218,8 +218,8 @@ async def home(visitor: Visiting, signed_out: str | None = None, erased: str | N
     looked_for = any(not w["paused"] and not w.get("place") and (w.get("program") or {}).get("pairing_mode")
                      not in ("mentee_choice", "rounds") for w in shown["waitlists"])
     look_again = look + 1 if enrolled and enrolled != "review" and looked_for and look < LOOKS_AFTER_JOINING else None
-    return render(visitor, "dashboard.html", **shown, enrolled=enrolled, done=done, look_again=look_again,
-                  look_again_seconds=LOOK_AGAIN_SECONDS)
+    return render(visitor, "dashboard.html", **shown, enrolled=enrolled, done=done, looked_for=looked_for,
+                  look_again=look_again, look_again_seconds=LOOK_AGAIN_SECONDS)
 
 
 async def dashboard(visitor: Visit) -> dict[str, Any]:
