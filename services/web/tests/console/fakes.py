@@ -679,15 +679,22 @@ class Services:
                 self._mine(c, chapter)
             ends_after, starts_before = (datetime.fromisoformat(c.params[k]) if k in c.params else None
                                          for k in ("ends_after", "starts_before"))
+            parent = c.params.get("parent_event_id")
             found = sorted((e for e in self.events.values() if (not chapter or e["chapter_id"] == chapter)
-                            and e["state"] == state
+                            and e["state"] == state and (not parent or e.get("parent_event_id") == parent)
                             and (ends_after is None or datetime.fromisoformat(e["ends_at"]) > ends_after)
                             and (starts_before is None or datetime.fromisoformat(e["starts_at"]) < starts_before)),
                            key=lambda e: (e["starts_at"], e["id"]))
             return self._page(c, found, 50)[0]
         if m == "POST" and path == "/v1/events":
             self._mine(c, c.body.get("chapter_id"))
-            made = {"id": ident(), **c.body, "state": "draft", "parent_event_id": None, "exhibitors": []}
+            parent = self.events.get(c.body.get("parent_event_id") or "")
+            if (c.body["kind"] == "conference_session") != (parent is not None):  # as events
+                return refusal(422, "invalid", "parent_event_id")
+            if parent and not (datetime.fromisoformat(parent["starts_at"]) <= datetime.fromisoformat(c.body["starts_at"])
+                               and datetime.fromisoformat(c.body["ends_at"]) <= datetime.fromisoformat(parent["ends_at"])):
+                return refusal(422, "invalid", "starts_at", "a session takes place during its conference")
+            made = {"id": ident(), "parent_event_id": None, **c.body, "state": "draft", "exhibitors": []}
             self.events[made["id"]] = made
             self.roster[made["id"]] = []
             return httpx.Response(201, json=made)

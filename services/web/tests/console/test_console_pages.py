@@ -1064,6 +1064,56 @@ async def test_an_event_is_created_from_local_times_in_its_time_zone(world):
     assert body["chapter_id"] == s.chapter and body["audience_stages"] == ["undergraduate"]
 
 
+def a_conference(world) -> dict:
+    """A published conference of the coordinator's chapter, 1 December 2099, 9:00 to 17:00 in Chicago."""
+    conference = world["s"].event("Regional conference")
+    conference |= {"kind": "conference", "starts_at": "2099-12-01T15:00:00+00:00",
+                   "ends_at": "2099-12-01T23:00:00+00:00", "registration_deadline": "2099-11-30T15:00:00+00:00"}
+    return conference
+
+
+async def test_a_session_is_added_from_its_conferences_page_in_its_scope_and_listed_there(world):
+    # The form offered "Conference session" with no way to say of which conference: saving it could never work.
+    s, conference = world["s"], a_conference(world)
+    session = {"csrf": CSRF, "parent_event_id": conference["id"], "title": "Applying while LGBTQ+",
+               "timezone": "America/Chicago", "starts_at": "2099-12-01T10:00", "ends_at": "2099-12-01T11:00",
+               "registration_deadline": "2099-11-30T12:00", "capacity": "40", "location": "Hall B"}
+    async with as_(world, "coordinator")[0] as page:
+        before = (await page.get(f"/console/events/{conference['id']}")).text
+        form = html.unescape((await page.get(f"/console/events/new?conference={conference['id']}")).text)
+        outside = await page.post("/console/events/new", data={**session, "starts_at": "2099-12-01T18:00",
+                                                                "ends_at": "2099-12-01T19:00"})
+        made = await page.post("/console/events/new", data=session)
+        after = (await page.get(f"/console/events/{conference['id']}")).text
+        its_page = (await page.get(made.headers["location"].split("?")[0])).text
+    assert "No session yet." in before and f'href="/console/events/new?conference={conference["id"]}"' in before
+    assert "A session of «Regional conference»" in form and 'id="kind"' not in form
+    assert f'<input type="hidden" name="parent_event_id" value="{conference["id"]}">' in form
+    said = dict(re.findall(r'<p class="field-error" id="([a-z_]+)-error">([^<]*)</p>', html.unescape(outside.text)))
+    assert said == {"starts_at": "A session takes place during its conference: choose a time within it."}
+    assert made.status_code == 303
+    body = s.calls_to("events", "POST", "/v1/events")[-1].body
+    assert body["kind"] == "conference_session" and body["parent_event_id"] == conference["id"]
+    assert body["chapter_id"] == conference["chapter_id"] and body["starts_at"] == "2099-12-01T10:00:00-06:00"
+    made_id = made.headers["location"].split("/")[-1].split("?")[0]
+    assert f'<a href="/console/events/{made_id}">Applying while LGBTQ+</a>' in after
+    assert f'A session of <a href="/console/events/{conference["id"]}">Regional conference</a>' in its_page
+
+
+async def test_a_session_is_not_a_kind_a_new_event_offers_and_one_sent_anyway_is_told_where_to_add_it(world):
+    form = {"csrf": CSRF, "title": "Keynote", "kind": "conference_session", "chapter_id": world["s"].chapter,
+            "timezone": "America/Chicago", "starts_at": "2099-12-01T18:00", "ends_at": "2099-12-01T20:00",
+            "registration_deadline": "2099-11-30T12:00", "capacity": "25", "location": "Hall A"}
+    async with as_(world, "coordinator")[0] as page:
+        blank = (await page.get("/console/events/new")).text
+        sent = await page.post("/console/events/new", data=form)
+    assert 'value="conference"' in blank and 'value="conference_session"' not in blank
+    assert sent.status_code == 422 and not world["s"].calls_to("events", "POST", "/v1/events")
+    said = dict(re.findall(r'<p class="field-error" id="([a-z_]+)-error">([^<]*)</p>', html.unescape(sent.text)))
+    assert said == {"kind": "A session belongs to a conference: open the conference's page and choose “Add a session” "
+                            "there."}
+
+
 async def test_who_registers_for_a_new_event_is_kept_from_other_teams_unless_the_organiser_ticks_otherwise(world):
     s = world["s"]
     form = {"csrf": CSRF, "title": "Applying while LGBTQ+", "kind": "chapter_session", "chapter_id": s.chapter,

@@ -94,8 +94,10 @@ def _as_local(value: str | None, zone: str, pattern: str = "%Y-%m-%dT%H:%M") -> 
         return ""
 
 
-def _event_form(posted, desk: Desk, zones: tuple[str, ...], event: dict | None) -> tuple[dict, dict, dict]:
-    """The form's values, the body for events and the problems found; `event` is the one edited (None: a new one)."""
+def _event_form(posted, desk: Desk, zones: tuple[str, ...], event: dict | None,
+                conference: dict | None = None) -> tuple[dict, dict, dict]:
+    """The form's values, the body for events and the problems found; `event` is the one edited (None: a new one),
+    `conference` the one a new session belongs to (its kind and chapter are then the session's)."""
     values: dict[str, Any] = {k: text(posted, k, 4000) for k in ("title", "kind", "timezone", "capacity", "location",
                                                                  "virtual_link", "chapter_id", *MOMENTS)}
     values["description"] = text(posted, "description", 4 * DESCRIPTION_LIMIT)  # whole: one too long is refused
@@ -149,9 +151,15 @@ def _event_form(posted, desk: Desk, zones: tuple[str, ...], event: dict | None) 
     elif link and not values["is_virtual"]:
         problems["virtual_link"] = desk._(labels.LINK_NOT_ONLINE)
     problems |= _times_that_do_not_fit(desk, body, event)
-    if event is None:  # an event's kind and chapter are chosen once, when it is made
+    if event is None and conference is not None:  # a session: of its conference's scope
+        values |= {"kind": "conference_session", "chapter_id": conference.get("chapter_id") or ""}
+        body |= {"kind": "conference_session", "chapter_id": conference.get("chapter_id"),
+                 "parent_event_id": conference["id"], "attendees_public": values["attendees_public"]}
+    elif event is None:  # an event's kind and chapter are chosen once, when it is made
         if values["kind"] not in participant_labels.EVENT_KINDS:
             problems["kind"] = needs("kind")
+        elif values["kind"] == "conference_session":  # only a conference's page knows which conference
+            problems["kind"] = desk._(labels.SESSION_FROM_ITS_CONFERENCE)
         body["kind"] = values["kind"]
         chapter = uuid_or_none(values["chapter_id"])
         if chapter is None and not desk.staff.administrator:
@@ -274,26 +282,47 @@ async def _event_to_copy(desk: Desk, event_id: str | None) -> dict | None:
         raise
 
 
+async def _conference(desk: Desk, event_id: Any) -> dict | None:
+    """The conference a new session is added to: one the staff member organizes and that still changes, else none."""
+    chosen = uuid_or_none(event_id)
+    found = await _event_to_copy(desk, str(chosen)) if chosen else None
+    return found if found and found["kind"] == "conference" and found["state"] in ("draft", "published") else None
+
+
 @router.get("/events/new")
-async def new_event(desk: Console, from_: str | None = Query(None, alias="from")) -> Response:
+async def new_event(desk: Console, from_: str | None = Query(None, alias="from"),
+                    conference_id: str | None = Query(None, alias="conference")) -> Response:
     chapters, copied = await asyncio.gather(desk.chapters(), _event_to_copy(desk, from_))
+    # A session is added from its conference's page, or copied from another of its sessions.
+    conference = await _conference(desk, conference_id or (copied or {}).get("parent_event_id"))
+    if (conference_id or (copied or {}).get("kind") == "conference_session") and conference is None:
+        return desk.render("console/not_found.html", 404)
     coordinated = desk.staff.coordinator_of
     chapter_id = str(coordinated[0]) if coordinated else ""
     zone, zones = _new_event_zones(desk, chapters, chapter_id)
     values = {"timezone": zone, "capacity": "30", "chapter_id": chapter_id,
               "audience_stages": []}
+    if conference:
+        values |= {k: conference.get(k) for k in ("timezone", "location", "is_virtual", "audience_stages",
+                                                   "attendees_public")}
+        zones = zones_with(conference)
     if copied:
         values |= {k: copied.get(k) for k in COPIED} | {"capacity": str(copied["capacity"]),
                                                        "chapter_id": copied.get("chapter_id") or ""}
         zones = zones_with(copied)
-    return await _form_page(desk, None, values, zones, chapters, copied_from=copied)
+    return await _form_page(desk, None, values, zones, chapters, copied_from=copied, conference=conference)
 
 
 @router.post("/events/new")
 async def create_event(desk: Console, posted: Form) -> Response:
+    conference = None
+    if posted.get("parent_event_id"):
+        conference = await _conference(desk, posted.get("parent_event_id"))
+        if conference is None:
+            return desk.render("console/not_found.html", 404)
     chapters = await desk.chapters()
-    zones = _new_event_zones(desk, chapters, text(posted, "chapter_id"))[1]
-    values, body, problems = _event_form(posted, desk, zones, None)
+    zones = zones_with(conference) if conference else _new_event_zones(desk, chapters, text(posted, "chapter_id"))[1]
+    values, body, problems = _event_form(posted, desk, zones, None, conference)
     if not problems:
         try:
             made = await desk.api.call("events", "POST", "/v1/events", desk.staff, json=body)
@@ -302,7 +331,7 @@ async def create_event(desk: Console, posted: Form) -> Response:
             if not _refused(error):
                 raise
             problems |= _event_refusals(desk, error, values, None)
-    return await _form_page(desk, None, values, zones, chapters, 422, problems=problems)
+    return await _form_page(desk, None, values, zones, chapters, 422, problems=problems, conference=conference)
 
 
 async def _event_to_edit(desk: Desk, event_id: UUID) -> dict | None:
@@ -420,8 +449,29 @@ def _no_longer_registered(entries: list[dict]) -> list[dict]:
     return list(newest.values())
 
 
+SESSION_STATES = ("draft", "published", "completed", "cancelled")
+
+
+async def _sessions(desk: Desk, conference: dict) -> list[dict]:
+    """A conference's sessions, by start: each state is its own list at events, drafts only for their organisers."""
+    organizes = desk.staff.coordinates(conference.get("chapter_id"))
+
+    async def listed(state: str) -> list[dict]:
+        params = {"parent_event_id": conference["id"], "status": state, "limit": 100,
+                  "chapter_id": conference.get("chapter_id"), "national": None if conference.get("chapter_id") else True}
+        return await desk.api.call("events", "GET", "/v1/events", desk.staff, params=params)
+
+    found = await asyncio.gather(*(listed(state) for state in SESSION_STATES if organizes or state != "draft"))
+    return sorted((e for states in found for e in states), key=lambda e: e["starts_at"])
+
+
 async def _event_page(desk: Desk, event_id: UUID, status: int = 200, **context: Any) -> Response:
     event, roster, entries = await _event_and_roster(desk, event_id)
+    if event["kind"] == "conference":
+        context["sessions"] = await _sessions(desk, event)
+    elif event.get("parent_event_id"):
+        context["conference"] = await desk.api.call("events", "GET", f"/v1/events/{event['parent_event_id']}",
+                                                    desk.staff)
     names = await desk.names(r["person_id"] for r in entries)
     seated, waiting = _seated_and_waiting(entries)
     others = _no_longer_registered(entries)

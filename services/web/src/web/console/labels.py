@@ -177,6 +177,9 @@ EVENT_PROBLEMS = {
     "virtual_link": C_("Give the link to join as a web address that starts with https://, of at most 500 characters."),
     "location": C_("Give the place in at most 300 characters."),
 }
+# "Conference session" chosen in a new event's form: which conference is known only from the conference's page.
+SESSION_FROM_ITS_CONFERENCE = C_("A session belongs to a conference: open the conference's page and choose “Add a "
+                                 "session” there.")
 CHAPTER_PROBLEMS = {
     "name": C_("Give the chapter a name."),
     "timezone": C_("Choose one of the time zones listed."),
