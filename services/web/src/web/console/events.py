@@ -300,8 +300,7 @@ async def new_event(desk: Console, from_: str | None = Query(None, alias="from")
     coordinated = desk.staff.coordinator_of
     chapter_id = str(coordinated[0]) if coordinated else ""
     zone, zones = _new_event_zones(desk, chapters, chapter_id)
-    values = {"timezone": zone, "capacity": "30", "chapter_id": chapter_id,
-              "audience_stages": []}
+    values: dict[str, Any] = {"timezone": zone, "capacity": "30", "chapter_id": chapter_id, "audience_stages": []}
     if conference:
         values |= {k: conference.get(k) for k in ("timezone", "location", "is_virtual", "audience_stages",
                                                    "attendees_public")}
