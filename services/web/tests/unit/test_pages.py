@@ -2664,7 +2664,7 @@ async def test_the_data_page_says_of_a_program_left_that_it_was_left():
     assert "Premed circle You have left the program." in shown
 
 
-async def test_the_end_form_chooses_no_reason_for_you_and_refuses_none_chosen_next_to_the_field():
+async def test_the_end_form_chooses_no_reason_for_you_and_refuses_none_chosen_next_to_the_field_and_atop_the_page():
     services = its_page(an_active_term())
     async with browser(services, ME) as page:
         offered = (await page.get(f"/mentorships/{PAIRING}")).text
@@ -2673,6 +2673,10 @@ async def test_the_end_form_chooses_no_reason_for_you_and_refuses_none_chosen_ne
     assert chosen and " selected" not in re.search(r'<select id="end-reason".*?</select>', offered, re.S).group(0)
     assert refused.status_code == 422
     assert error_next_to(refused.text, "end-reason") == "Choose why you end this mentorship."
+    # The field is far down the page: on a phone, the page opened at its top looked as if nothing had happened.
+    assert re.search(r'data-error-summary[^>]*>\s*<h2>There is a problem</h2>\s*<ul><li><a href="#end-reason">Choose why '
+                     r'you end this mentorship.</a>', refused.text)
+    assert "<title>Error: " in refused.text
     assert not [r for r in services.sent if r.method == "POST"]  # refused before matching is asked
 
 
