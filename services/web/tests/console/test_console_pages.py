@@ -372,6 +372,22 @@ async def test_a_draft_that_proposes_nobody_offers_only_to_discard_it(world, lan
     assert f'action="/console/rounds/{ROUND}/discard"' in text
 
 
+async def test_discarding_a_draft_asks_first_and_only_a_yes_discards_it(world):
+    # One click discarded it, with the swaps and removals made in it.
+    s = world["s"]
+    async with as_(world, "coordinator")[0] as page:
+        asked = html.unescape((await page.post(f"/console/rounds/{ROUND}/discard", data={"csrf": CSRF})).text)
+        assert not [c for c in s.calls_to("matching") if c.method != "GET"]
+        discarded = await page.post(f"/console/rounds/{ROUND}/discard", data={"csrf": CSRF, "confirm": "yes"})
+    assert ("Discard this draft? Nobody is proposed anything, and the swaps and removals made in it are lost. You can "
+            "run another round.") in asked
+    assert '<input type="hidden" name="confirm" value="yes">' in asked and "Keep the draft" in asked
+    assert f'action="/console/rounds/{ROUND}/publish"' not in asked  # the question, in place of the buttons
+    assert discarded.status_code == 303
+    assert [(c.method, c.path) for c in s.calls_to("matching") if c.method != "GET"] == [
+        ("POST", f"/v1/rounds/{ROUND}/discard")]
+
+
 async def test_a_round_still_running_polls_with_htmx_and_offers_a_reload_without_javascript(world):
     world["s"].rounds[ROUND].update(status="running", progress=40)
     async with as_(world, "coordinator")[0] as page:

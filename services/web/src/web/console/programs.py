@@ -310,5 +310,7 @@ async def swap(round_id: UUID, desk: Console, posted: Form) -> Response:
 async def publish_or_discard(round_id: UUID, action: str, desk: Console, posted: Form) -> Response:
     if action not in ("publish", "discard"):
         return desk.render("console/not_found.html", 404)
+    if action == "discard" and posted.get("confirm") != "yes":  # asked first: its swaps and removals are lost
+        return await _round_page(desk, round_id, asking_discard=True)
     return await _round_action(desk, round_id, "POST", f"/{action}", None,
                                "published" if action == "publish" else "discarded")
