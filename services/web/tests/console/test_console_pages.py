@@ -897,6 +897,18 @@ async def test_the_door_finds_someone_who_cancelled_and_says_so_rather_than_that
     assert "Nobody with a seat matches." not in found and f"/check-in/{gone['id']}" not in found
 
 
+async def test_the_door_finds_someone_the_organizers_removed_and_says_so_rather_than_that_nobody_matches(world):
+    # Only those who cancelled were looked for: someone removed was "Nobody with a seat matches."
+    event, s = world["event"], world["s"]
+    removed = s.person("Leo Removed")
+    s.roster[event["id"]].append({"id": "r9", "person_id": removed["id"], "status": "removed", "checked_in_at": None})
+    async with as_(world, "coordinator")[0] as page:
+        found = html.unescape((await page.get(f"/console/events/{event['id']}/check-in", params={"q": "leo"})).text)
+    assert ("Leo Removed was removed from this event by its organizers: they have no seat to check in to."
+            in found)
+    assert "Nobody with a seat matches." not in found and "cancelled their registration" not in found
+
+
 def shown_at_the_door(page: str) -> list[str]:
     """The names on the check-in page, in the order shown."""
     return [html.unescape(name).strip() for name in re.findall(r'<span class="who">([^<]*)', page)]

@@ -692,8 +692,8 @@ async def _check_in_page(desk: Desk, event_id: UUID, q: str = "", status: int = 
     entries = [r for r in registrations if r["status"] == "confirmed"]
     # Someone waiting who comes to the door is found by name too, to be told why they cannot be checked in.
     waiting = [r for r in registrations if r["status"] == "waitlisted"] if q.strip() else []
-    # And someone who cancelled: "nobody matches" would send the door looking for a typo.
-    cancelled = [r for r in registrations if r["status"] == "cancelled"] if q.strip() else []
+    # And someone who cancelled or was removed: "nobody matches" would send the door looking for a typo.
+    cancelled = _no_longer_registered(registrations) if q.strip() else []
     names = await desk.names(r["person_id"] for r in entries + waiting + cancelled)
     wanted = _folded(q).split()
 
