@@ -1785,7 +1785,7 @@ async def test_an_administrator_grants_the_coordinator_role_of_a_chosen_chapter_
         text = (await page.get(f"/console/people/{mentor['id']}")).text
         # One chosen chapter and one button, not a button per chapter of the country (one tap from a wrong grant).
         assert "Coordinates no chapter." in text and text.count("Make coordinator") == 1
-        chooser = re.search(r'<select id="coordinator-chapter" name="chapter_id">(.*?)</select>', text, re.S)
+        chooser = re.search(r'<select id="coordinator-chapter" name="chapter_id"[^>]*>(.*?)</select>', text, re.S)
         assert chooser and "Chicago" in chooser[1] and '<option value="">' in chooser[1]
         # Granting asks first too: the chapter's people's data is at stake.
         asked = await page.post(f"/console/people/{mentor['id']}/roles/coordinator", data={"csrf": CSRF,
@@ -1800,7 +1800,7 @@ async def test_an_administrator_grants_the_coordinator_role_of_a_chosen_chapter_
         assert s.roles[mentor["id"]]["coordinator_of"] == [s.chapter]
         text = (await page.get(f"/console/people/{mentor['id']}")).text
         assert "Revoke: Chicago" in text and "Coordinates no chapter." not in text
-        chooser = re.search(r'<select id="coordinator-chapter" name="chapter_id">(.*?)</select>', text, re.S)
+        chooser = re.search(r'<select id="coordinator-chapter" name="chapter_id"[^>]*>(.*?)</select>', text, re.S)
         assert chooser and "Chicago" not in chooser[1], "a chapter they coordinate is not offered again"
         # Revoking asks first: one tap on a phone must not take a coordinator's console away.
         asked = await page.post(f"/console/people/{mentor['id']}/roles/coordinator",
@@ -1820,6 +1820,17 @@ async def test_an_administrator_grants_the_coordinator_role_of_a_chosen_chapter_
         denied = await page.post(f"/console/people/{mentor['id']}/roles/coordinator",
                                  data={"csrf": CSRF, "chapter_id": s.chapter})
     assert denied.status_code == 403
+
+
+async def test_make_coordinator_with_no_chapter_chosen_is_asked_next_to_the_list_not_reloaded_in_silence(world):
+    s, mentor = world["s"], world["mentor"]
+    async with as_(world, "admin")[0] as page:
+        refused = await page.post(f"/console/people/{mentor['id']}/roles/coordinator",
+                                  data={"csrf": CSRF, "chapter_id": ""})
+    said = dict(re.findall(r'<p class="field-error" id="([a-z-]+)-error">([^<]*)</p>', refused.text))
+    assert refused.status_code == 422 and said == {"coordinator-chapter": "Choose the chapter they will coordinate."}
+    assert '<a href="#coordinator-chapter">Choose the chapter they will coordinate.</a>' in refused.text
+    assert s.roles.get(mentor["id"], {}).get("coordinator_of", []) == []
 
 
 async def test_a_suspended_person_is_offered_no_coordinator_role_and_suspending_says_what_it_does(world):

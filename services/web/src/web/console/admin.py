@@ -19,6 +19,7 @@ from ..entrypoints.web import Form
 from . import labels
 from .api import AUDITED
 from .core import Console, ConsoleRoute, Desk, event_titles, not_found, text, uuid_or_none
+from .labels import C_
 from .people import person_page
 
 router = APIRouter(prefix="/console", include_in_schema=False, route_class=ConsoleRoute)
@@ -129,8 +130,11 @@ async def grant_or_revoke(person_id: UUID, desk: Console, posted: Form) -> Respo
         return refused
     chapter = uuid_or_none(posted.get("chapter_id"))
     revoke = posted.get("revoke") == "1"
-    if chapter is None:  # none chosen: nothing granted, nothing to say
+    if chapter is None and revoke:  # a revoke names its chapter: a page from elsewhere, nothing to do
         return desk.redirect(f"/console/people/{person_id}#roles")
+    if chapter is None:  # "Make coordinator" with no chapter chosen: asked next to the list (the page only reloaded)
+        return await person_page(desk, person_id, 422,
+                                 problems={"coordinator-chapter": desk._(C_("Choose the chapter they will coordinate."))})
     if posted.get("confirm") != "yes":  # asked first, on the person's page: a chapter's people are at stake either way
         if revoke:
             return await person_page(desk, person_id, asking_revoke=str(chapter))
