@@ -1621,7 +1621,8 @@ async def test_each_program_to_join_says_who_may_join_it_its_chapter_how_pairs_f
     assert "Mentors: Resident, Attending physician" in first
     assert "Mentees: High-school student" in second
     assert "Mentors: Undergraduate (pre-med or pre-health), Medical student, year 1" in second
-    assert "You are paired as soon as you join, when a mentor fits." in first
+    # Said of mentees: a mentor read that they were paired "when a mentor fits".
+    assert "Each mentee is paired with a mentor as soon as one fits, from the day they join." in first
     assert "Coordinators pair everyone at once, in rounds." in second
     assert "A coordinator reviews each mentor before they are proposed to anyone." in second
     assert "coordinator reviews" not in first
