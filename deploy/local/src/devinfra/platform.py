@@ -211,6 +211,7 @@ def _service_environment(name: str, kafka: KafkaAccess, platform_secrets: secret
         "MAIL_FROM": MAIL_FROM,
         "PUBLIC_BASE_URL": service_urls[name],  # the web app's (sign-in links)
         "WEB_BASE_URL": urls.get("WEB_URL", "http://127.0.0.1:8105"),
+        "CONCERNS_EMAIL": "concerns@mentorship.example",  # the web app's, for a worry about a mentorship
         "PYTHONUNBUFFERED": "1",  # so the log shows what happened right before a crash
     }
 

@@ -30,6 +30,10 @@ class WebSettings(MailingSettings):
     # at start otherwise, as every secret named ..._KEY is (plumbing.settings).
     form_key: SecretStr | None = required_secret("WEB_FORM_KEY", "the key that signs the CSRF tokens of forms")
     sign_in_link_minutes: int = Field(default=15, ge=1, le=60, validation_alias="SIGN_IN_LINK_MINUTES")
+    # Where the national team hears a worry about a mentorship of a national program by someone with no chapter to
+    # write to. Unset, such a person's only route is ending the mentorship for conduct, which a coordinator looks into.
+    concerns_email: str | None = Field(default=None, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$",
+                                       validation_alias="CONCERNS_EMAIL")
     # Links asked for within a quarter of an hour and not followed: per address, and per client (its IP address, which
     # everyone on a hospital's or a career fair's network shares: their sign-ins do not add up).
     sign_in_limit_per_address: int = Field(default=5, ge=1, validation_alias="SIGN_IN_LIMIT_PER_ADDRESS")

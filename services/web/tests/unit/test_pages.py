@@ -648,6 +648,16 @@ async def test_with_no_chapter_to_write_to_a_worry_is_told_the_way_the_platform_
     assert "mailto:" not in concern
 
 
+async def test_with_no_chapter_to_write_to_a_worry_goes_to_the_national_team_where_the_platform_gives_its_address():
+    # Ending the mentorship for conduct was the only route for a national program's member with no chapter.
+    async with browser(its_page(a_pairing_of_mine("active")), ME, concerns_email="concerns@mentorship.example") as page:
+        shown = " ".join((await page.get(f"/mentorships/{PAIRING}")).text.split())
+    concern = shown.split('<h2 id="concern">If something is wrong</h2>')[1].split("<h2>End early</h2>")[0]
+    assert ("Tell the national team that runs the programs: <a href=\"mailto:concerns@mentorship.example\">"
+            "concerns@mentorship.example</a>. You do not have to end the mentorship first") in concern
+    assert "A problem of conduct" not in concern
+
+
 async def test_one_whose_partner_stopped_answering_may_end_the_mentorship_saying_so():
     services = its_page(a_pairing_of_mine("active"), **{
         f"POST /v1/pairings/{PAIRING}/end": a_pairing_of_mine("ended")})

@@ -60,3 +60,10 @@ def test_starting_the_web_app_writes_nothing_but_json_lines_not_a_libraries_impo
     started = subprocess.run([sys.executable, "-W", "default", "-c", "import web.bootstrap"],
                              capture_output=True, text=True, timeout=60)
     assert started.returncode == 0 and started.stderr == ""
+
+
+def test_an_address_for_worries_about_a_mentorship_that_is_no_email_address_is_refused_at_start():
+    assert WebSettings(**DEPLOYMENT, concerns_email="concerns@mentorship.example").concerns_email
+    assert WebSettings(**DEPLOYMENT).concerns_email is None  # optional: ending for conduct is the way then
+    with pytest.raises(ValidationError, match="concerns_email"):
+        WebSettings(**DEPLOYMENT, concerns_email="the national team")

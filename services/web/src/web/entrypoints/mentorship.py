@@ -20,6 +20,7 @@ from .web import (
     Person,
     Visit,
     Visiting,
+    app_state,
     chapter_contact,
     clients,
     htmx,
@@ -199,6 +200,7 @@ async def _pairing_view(visitor: Visit, pairing_id: UUID, with_meetings: bool = 
     if meetings is not None:
         meetings = [{**m, "mine": m["logged_by"] == str(visitor.person_id)} for m in meetings]
     return {**view, "meetings": meetings, "mentee_hopes": mentee_hopes, "chapter_contact": coordinators_address,
+            "national_contact": app_state(visitor.request).settings.concerns_email,
             "their_clock": _their_clock(partner, visitor.timezone), "resting": rests}
 
 
