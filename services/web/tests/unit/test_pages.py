@@ -1964,6 +1964,23 @@ async def test_a_chapter_events_page_gives_its_organizers_address_to_write_to():
     assert 'Write to its organizers: <a href="mailto:demo@chapter.example">demo@chapter.example</a>' in shown
 
 
+async def test_a_conferences_page_lists_its_sessions_each_linking_to_its_own_page_and_a_session_names_its_conference():
+    session_id = str(uuid4())
+    services, conference = an_event(kind="conference", title="National conference")
+    session = {**conference, "id": session_id, "kind": "conference_session", "title": "Applying while LGBTQ+",
+               "parent_event_id": EVENT}
+    services.answers["GET /v1/events"] = [session]
+    services.answers[f"GET /v1/events/{session_id}"] = session
+    async with browser(services, ME) as page:
+        shown = (await page.get(f"/events/{EVENT}")).text
+        its_page = (await page.get(f"/events/{session_id}")).text
+    listed = shown.split("<h2>Its sessions</h2>")[1]
+    assert f'<a href="/events/{session_id}">Applying while LGBTQ+</a>' in listed
+    [asked] = [r for r in services.sent if r.url.path == "/v1/events"]
+    assert asked.url.params["parent_event_id"] == EVENT
+    assert f'A session of <a href="/events/{EVENT}">National conference</a>' in its_page
+
+
 def my_seat_at(event: dict, status: str = "confirmed") -> Services:
     mine = {"id": str(uuid4()), "scheduled_event_id": EVENT, "person_id": ME, "status": status, "attended": None,
             "created_at": None, "event": event, "waitlist_position": 2 if status == "waitlisted" else None}

@@ -367,6 +367,11 @@ class ServiceClients:
     async def event(self, who: Who, event_id: UUID) -> Json:
         return await self.call("events", "GET", f"/v1/events/{event_id}", who)
 
+    async def sessions_of(self, who: Who, conference_id: UUID) -> Json:
+        """A conference's published sessions, soonest first."""
+        return await self.call("events", "GET", "/v1/events", who,
+                               params={"parent_event_id": str(conference_id), "limit": "100"})
+
     async def my_registrations(self, who: Who) -> Json:
         return await self.call("events", "GET", "/v1/registrations/mine", who)
 

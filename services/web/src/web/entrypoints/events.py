@@ -128,6 +128,10 @@ async def _event_page(visitor: Visit, event_id: UUID, status: int = 200, **conte
     if registration and registration["status"] == "confirmed" and event["is_virtual"]:
         link = await api.join_link(visitor.who, event_id)
     template = "_event_actions.html" if htmx(visitor.request) else "event.html"
+    if template == "event.html" and event["kind"] == "conference":
+        context["sessions"] = await api.sessions_of(visitor.who, event_id)
+    elif template == "event.html" and event.get("parent_event_id"):
+        context["conference"] = await api.event(visitor.who, UUID(event["parent_event_id"]))
     chapter = await chapter_of(visitor, event.get("chapter_id"))
     context["organizers"] = (chapter or {}).get("contact_email")
     now = datetime.now(UTC)
