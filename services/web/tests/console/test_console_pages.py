@@ -317,6 +317,16 @@ async def test_a_pair_swapped_by_a_coordinator_says_its_mentee_will_be_asked_to_
     assert "Swapped by a coordinator: the mentee will be asked to confirm it." in text
 
 
+async def test_a_pair_swapped_in_a_program_where_both_accept_says_both_will_be_asked_as_every_pair(world):
+    # It said the mentee would confirm it, when matching asks both, as for every pair of such a program.
+    world["program"]["both_must_accept"] = True
+    world["s"].rounds[ROUND]["pairs"][0]["by_hand"] = True
+    async with as_(world, "coordinator")[0] as page:
+        text = (await page.get(f"/console/rounds/{ROUND}")).text
+    assert "Swapped by a coordinator: as every pair of this program, both will be asked to accept it." in text
+    assert "the mentee will be asked" not in text
+
+
 async def test_swapping_two_mentees_drafted_with_the_same_mentor_is_refused_in_words_next_to_the_swap(world):
     s, mentee, mentor = world["s"], world["mentee"], world["mentor"]
     other = str(uuid4())
