@@ -30,9 +30,11 @@ PROGRAM = ProgramRules(
     term_months=12, mentee_stages=[S.UNDERGRADUATE], mentor_stages=[S.MEDICAL_STUDENT_3, S.RESIDENT, S.ATTENDING],
 )
 NOW = datetime(2026, 11, 22, tzinfo=UTC)
+# Lists that share none (a pair ruled out), and none listed (nobody ruled out).
+LANGUAGES = ([], ["en"], ["en"], ["es"], ["fr"], ["en", "es"], ["es", "fr"])
 
 
-def population(seed: int, mentees: int, mentors: int):
+def population(seed: int, mentees: int, mentors: int, languages=LANGUAGES):
     rng = random.Random(seed)
     specialties, support = list(Specialty), list(SupportArea)
 
@@ -41,6 +43,7 @@ def population(seed: int, mentees: int, mentors: int):
                          specialties=rng.sample(specialties, rng.randint(0, 2)),
                          support_areas=rng.sample(support, rng.randint(0, 3)),
                          timezone=rng.choice(["America/New_York", "America/Chicago"]),
+                         languages=rng.choice(languages),
                          waiting_since=NOW + timedelta(minutes=i), **extra)
 
     return ([someone(S.UNDERGRADUATE, i) for i in range(mentees)],
@@ -121,7 +124,7 @@ def test_the_stable_round_leaves_no_mentee_and_mentor_who_would_both_rather_have
 
 
 def test_a_round_says_why_mentees_were_left_unpaired():
-    mentees, mentors = population(5, 6, 1)
+    mentees, mentors = population(5, 6, 1, languages=([],))
     mentors = [Candidate(**{**vars(mentors[0]), "capacity": 2})]
     too_senior = Candidate(enrollment_id=uuid4(), person_id=uuid4(), stage=S.ATTENDING)
     graph = candidate_graph(PROGRAM, Weights(), [*mentees, too_senior], mentors, live_pairs=0)
@@ -177,17 +180,26 @@ def test_pairs_that_declined_or_ended_before_and_unmet_requirements_never_reach_
 def test_each_mentee_keeps_only_their_best_candidates_in_the_graph():
     mentees, mentors = population(2, 3, 30)
     graph = candidate_graph(PROGRAM, Weights(), mentees, mentors, live_pairs=0, top_k=4)
-    assert np.all(np.bincount(graph.heads) == 4)
+    assert np.all(np.bincount(graph.heads, minlength=3) == 4)
     for i in range(3):
         kept = graph.scores[graph.heads == i]
-        everyone = sorted((fit(mentees[i], m).score for m in mentors), reverse=True)
-        assert kept.tolist() == everyone[:4]
+        allowed = sorted((fit(mentees[i], m).score for m in mentors if exclusion(mentees[i], m, PROGRAM) is None),
+                         reverse=True)
+        assert kept.tolist() == allowed[:4]
 
 
 def test_scores_of_many_pairs_at_once_equal_those_of_each_pair_alone():
     mentees, mentors = population(9, 20, 20)
     pairs = list(zip(mentees, mentors, strict=True))
     assert pair_fits(pairs, Weights()) == [fit(e, m) for e, m in pairs]
+
+
+def assert_only_allowed_pairs(graph, closed: frozenset = frozenset()) -> None:
+    """Every edge of the graph, those pricing or the stable round added on demand too, is a pair no hard constraint
+    rules out; and some pairs of its people share no language (so the rule was put to the test)."""
+    assert all(exclusion(graph.mentees[i], graph.mentors[j], PROGRAM, closed) is None
+               for i, j in zip(graph.heads.tolist(), graph.tails.tolist(), strict=True))
+    assert any(exclusion(e, m, PROGRAM) == "no_shared_language" for e in graph.mentees for m in graph.mentors)
 
 
 def pruned_against_the_whole(top_k: int):
@@ -207,6 +219,7 @@ def test_the_optimal_round_over_a_pruned_graph_reaches_the_optimum_of_every_qual
         chosen = optimal_assignment(pruned, most_pairs_first)
         assert (int(pruned.scores[chosen].sum()), len(chosen)) == optimum
         assert pruned.pricing_passes > 0
+        assert_only_allowed_pairs(pruned)
 
 
 def test_the_optimal_round_over_a_pruned_graph_keeps_out_pairs_closed_before_as_the_whole_graph_does():
@@ -220,6 +233,7 @@ def test_the_optimal_round_over_a_pruned_graph_keeps_out_pairs_closed_before_as_
         chosen = optimal_assignment(pruned)
         assert (int(pruned.scores[chosen].sum()), len(chosen)) == (int(whole.scores[reference].sum()), len(reference))
         assert pruned.pricing_passes > 0
+        assert_only_allowed_pairs(pruned, closed)
         pairs = {(mentees[pruned.heads[e]].person_id, pruned.mentors[pruned.tails[e]].person_id) for e in chosen}
         assert closed and not pairs & closed
 
@@ -267,11 +281,12 @@ def test_pricing_a_mentee_only_against_mentors_whose_price_fell_finds_every_pair
     assert sum(compared) > 0  # some mentees were scored against the fallen alone
 
 
-def assert_the_same_stable_matching(pruned, whole, batch: int = 64):
+def assert_the_same_stable_matching(pruned, whole, batch: int = 64, closed: frozenset = frozenset()):
     pairs = {(int(whole.heads[e]), int(whole.tails[e])) for e in stable_matching(whole)}
     chosen = stable_matching(pruned, batch)
     assert {(int(pruned.heads[e]), int(pruned.tails[e])) for e in chosen} == pairs
     assert pruned.pricing_passes > 0
+    assert_only_allowed_pairs(pruned, closed)
     assert np.all(np.diff(pruned.heads) >= 0)  # grouped by mentee again
 
 
@@ -296,7 +311,7 @@ def test_the_stable_round_over_a_pruned_graph_keeps_out_pairs_closed_before_as_t
         whole = candidate_graph(PROGRAM, Weights(), mentees, mentors, live_pairs=0, closed_before=closed,
                                 top_k=10_000)
         pruned = candidate_graph(PROGRAM, Weights(), mentees, mentors, live_pairs=0, closed_before=closed, top_k=2)
-        assert_the_same_stable_matching(pruned, whole, batch)
+        assert_the_same_stable_matching(pruned, whole, batch, closed)
 
 
 @pytest.mark.parametrize("batch", [1, 2])  # rows of 80 mentors: wide enough for a floor of the first 1, 2, 4 pairs
@@ -311,7 +326,7 @@ def test_the_stable_round_putting_in_order_only_pairs_above_a_floor_per_row_is_t
         whole = candidate_graph(PROGRAM, Weights(), mentees, mentors, live_pairs=0, closed_before=closed,
                                 top_k=10_000)
         pruned = candidate_graph(PROGRAM, Weights(), mentees, mentors, live_pairs=0, closed_before=closed, top_k=1)
-        assert_the_same_stable_matching(pruned, whole, batch)
+        assert_the_same_stable_matching(pruned, whole, batch, closed)
     assert sum(raised) > 0  # some rows had a floor
 
 

@@ -122,6 +122,10 @@ class SamePerson(Conflict, code="same_person"):
     pass
 
 
+class NoSharedLanguage(Conflict, code="no_shared_language"):
+    """Both listed languages they can meet in, and none is in both lists."""
+
+
 class ClosedBefore(Conflict, code="declined_or_ended_before"):
     """These two declined or ended a pairing before."""
 
@@ -166,7 +170,12 @@ _REFUSALS: dict[str, type[Conflict]] = {
     "stage_not_welcome": StageNotEligible, "mentee_not_eligible": StageNotEligible,
     "identity_requirement_unmet": NotSuitable, "below_minimum_score": NotSuitable,
     "mentor_not_approved": MentorNotApproved, "different_kind": DifferentKind, "same_person": SamePerson,
-    "declined_or_ended_before": ClosedBefore,
+    "declined_or_ended_before": ClosedBefore, "no_shared_language": NoSharedLanguage,
+}
+
+_MESSAGES: dict[type[Conflict], str] = {
+    NotSuitable: "this pair is not a good enough fit",
+    NoSharedLanguage: "the mentee and the mentor have no language in common to meet in",
 }
 
 
@@ -180,5 +189,4 @@ def refused(reason: str, field: str) -> Conflict:
     kind = _REFUSALS.get(reason)
     if kind is None:
         raise ValueError(f"no error for the refusal {reason!r}")
-    message = "this pair is not a good enough fit" if kind is NotSuitable else f"this pair breaks a rule: {reason}"
-    return kind(message, field)
+    return kind(_MESSAGES.get(kind, f"this pair breaks a rule: {reason}"), field)

@@ -72,10 +72,11 @@ def pair_from_roster(program: ProgramRules, waiting: list[Candidate], roster: Ro
     return proposals
 
 
-# The rules a coordinator may set aside by naming a reason (a manual pairing): capacity, stage and threshold. (What
-# the mentee requires of a mentor is not checked by hand at all: the mentee judges the pair.)
+# The rules a coordinator may set aside by naming a reason (a manual pairing): capacity, stage, threshold and language
+# (two languages are offered to list: they may know a pair shares another). (What the mentee requires of a mentor is
+# not checked by hand at all: the mentee judges the pair.)
 OVERRIDABLE = frozenset({"mentor_at_capacity", "program_cap_reached", "mentor_not_eligible", "mentor_not_ahead",
-                         "stage_not_welcome", "mentee_not_eligible", "below_minimum_score"})
+                         "stage_not_welcome", "mentee_not_eligible", "below_minimum_score", "no_shared_language"})
 
 
 def refusal(mentee: Candidate, mentor: Candidate, program: ProgramRules, weights: Weights,

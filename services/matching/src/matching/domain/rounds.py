@@ -2,12 +2,12 @@
 
 The full graph of a national program (50,000 mentees × 15,000 mentors) has 750M pairs: too many to hand a
 solver. It is pruned in two ways that lose nothing a hard constraint would not already forbid, and one that
-may: mentees are bucketed by stage and by the identity they require, and each bucket is scored only against the
-mentors further along who welcome that stage and share, and show partners, what it requires; pairs whose visible
-fit is below the threshold, or ruled out, are dropped; then each mentee keeps only their `top_k` best ranked
-mentors (`scoring` says what the visible fit and the ranking are). The optimum over the pruned graph can
-only fall short of the unpruned one when a mentee's top_k mentors are all taken by others; the benchmark
-measures how often that costs anything.
+may: mentees are bucketed by stage, by the languages they can meet in and by the identity they require, and each
+bucket is scored only against the mentors further along who welcome that stage, share a language with it (or
+listed none), and share, and show partners, what it requires; pairs whose visible fit is below the threshold, or
+ruled out, are dropped; then each mentee keeps only their `top_k` best ranked mentors (`scoring` says what the
+visible fit and the ranking are). The optimum over the pruned graph can only fall short of the unpruned one when a
+mentee's top_k mentors are all taken by others; the benchmark measures how often that costs anything.
 
 A bucket is scored a block of mentees at a time with one matrix product (see `scorer.Scorer`), which yields,
 per pair, the pair's exact ranking points scaled by the mentee's multiplier minus the least value that reaches
@@ -505,12 +505,12 @@ def candidate_graph(program: ProgramRules, weights: Weights, mentees: list[Candi
     members_of: dict[tuple, list[int]] = {}
     for i in range(n):
         if not rows.unmet_requirement[i]:
-            members_of.setdefault((int(rows.stage[i]), int(rows.rank[i]), rows.required[i], mentees[i].pairing_kind),
-                                  []).append(i)
+            members_of.setdefault((int(rows.stage[i]), int(rows.rank[i]), rows.required[i], mentees[i].pairing_kind,
+                                   rows.meets_in[i]), []).append(i)
     bucket_of = np.full(n, -1, dtype=np.int64)
     buckets: list[tuple[np.ndarray, np.ndarray]] = []
-    for (stage, rank, required, kind), members in members_of.items():
-        columns = scorer.columns(stage, rank, required, kind)
+    for (stage, rank, required, kind, meets_in), members in members_of.items():
+        columns = scorer.columns(stage, rank, required, kind, meets_in)
         if len(columns) == 0:
             continue
         bucket_of[members] = len(buckets)
@@ -571,7 +571,8 @@ def _as_if_requiring_nothing(scorer: Scorer, rows: MenteeRows, pricer: Pricer, m
     """Whether a mentee has a mentor not ruled out, and one whose visible fit reaches the minimum, as if they required
     no identity attribute: coordinators read why a mentee was left unpaired, and it must not tell them that the
     mentee requires what no mentor meets (only whom they are proposed may depend on it). Only mentees who require
-    something and came out with neither are scored again, against the mentors their stage and kind allow."""
+    something and came out with neither are scored again, against the mentors their stage, kind and languages
+    allow."""
     eligible_any, qualified_any = eligible_any.copy(), qualified_any.copy()
     again = [i for i in np.flatnonzero(~qualified_any).tolist() if rows.required[i] or rows.unmet_requirement[i]]
     _score_requiring_nothing(scorer, rows, pricer, mentees, again, eligible_any, qualified_any)
@@ -606,9 +607,10 @@ def _score_requiring_nothing(scorer: Scorer, rows: MenteeRows, pricer: Pricer, m
     one's visible fit reaches the minimum (`qualified`), as if they required no identity attribute."""
     alike: dict[tuple, list[int]] = {}
     for i in members:
-        alike.setdefault((int(rows.stage[i]), int(rows.rank[i]), mentees[i].pairing_kind), []).append(i)
-    for (stage, rank, kind), same in alike.items():
-        columns = scorer.columns(stage, rank, frozenset(), kind)
+        alike.setdefault((int(rows.stage[i]), int(rows.rank[i]), mentees[i].pairing_kind, rows.meets_in[i]),
+                         []).append(i)
+    for (stage, rank, kind, meets_in), same in alike.items():
+        columns = scorer.columns(stage, rank, frozenset(), kind, meets_in)
         if len(columns) == 0:
             continue
         features = scorer.transposed(columns, rows.coefficients.dtype)

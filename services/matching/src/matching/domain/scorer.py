@@ -72,6 +72,10 @@ class MenteeRows:
     rank: np.ndarray
     required: list[frozenset]  # attribute=value pairs the mentee requires a mentor to share
     unmet_requirement: np.ndarray
+    # The mentors' language patterns (`Scorer.language_patterns`) the mentee may meet: those sharing a language with
+    # them, and the empty one (a mentor who listed none); None: every pattern (the mentee listed no language, or
+    # shares one with every pattern).
+    meets_in: list[frozenset[int] | None]
 
     def __len__(self) -> int:
         return len(self.rank)
@@ -121,6 +125,7 @@ class Scorer:
         self.places = _codes(sorted({x for m in mentors for x in (m.timezone, m.region) if x is not None}), {})
         language_sets = [frozenset(m.languages) for m in mentors]
         self.language_patterns = _codes(sorted(set(language_sets), key=sorted), {})
+        self.language_pattern = np.array([self.language_patterns[s] for s in language_sets], dtype=np.int64)
         logistics = [(modality_bits(m), self.places[m.region] if m.region else -2, self.places[m.timezone])
                      for m in mentors]
         self.logistics_patterns = _codes(sorted(set(logistics)), {})
@@ -156,13 +161,18 @@ class Scorer:
             self._language_patterns[[self.languages[lang] for lang in pattern], k] = 1.0
         self._logistics = np.array(list(self.logistics_patterns), dtype=np.int64).reshape(-1, 3)
 
-    def columns(self, stage: int, rank: int, required: frozenset = frozenset(), kind: str = "general") -> np.ndarray:
-        """Mentors no kind, stage or identity requirement rules out for mentees of this stage: offering the kind
-        of pairing sought, ahead of them, welcoming their stage, and sharing, and showing a partner, every
-        attribute=value pair they require."""
+    def columns(self, stage: int, rank: int, required: frozenset = frozenset(), kind: str = "general",
+                meets_in: frozenset[int] | None = None) -> np.ndarray:
+        """Mentors no kind, stage, language or identity requirement rules out for mentees of this stage: offering
+        the kind of pairing sought, ahead of them, welcoming their stage, of a language pattern they may meet in
+        (`MenteeRows.meets_in`), and sharing, and showing a partner, every attribute=value pair they require."""
         if kind not in self.kinds:
             return np.zeros(0, dtype=np.int64)
         ok = (self.kind == self.kinds[kind]) & (self.rank > rank) & self.welcome[:, stage]
+        if meets_in is not None:
+            patterns = np.zeros(len(self.language_patterns), dtype=bool)
+            patterns[list(meets_in)] = True
+            ok &= patterns[self.language_pattern]
         for pair in required:
             if pair not in self.identities:
                 return np.zeros(0, dtype=np.int64)
@@ -219,6 +229,13 @@ class Scorer:
 
         languages = _one_hot([x.speaks for x in wants], self.languages, len(self.languages))
         shares_language = (languages @ self._language_patterns) > 0
+        # A hard constraint, not only points: a mentee who listed languages meets only mentors who share one or
+        # listed none. Kept as pattern sets, so that mentees alike in whom they may meet share a round's bucket.
+        meetable = shares_language | np.array([not p for p in self.language_patterns], dtype=bool)[None, :]
+        narrowed = np.array([bool(x.speaks) for x in wants], dtype=bool) & ~meetable.all(axis=1)
+        meets_in: list[frozenset[int] | None] = [None] * n
+        for i in np.flatnonzero(narrowed).tolist():
+            meets_in[i] = frozenset(np.flatnonzero(meetable[i]).tolist())
 
         logistics = self._logistics
         modality = np.array([x.modalities for x in wants], dtype=np.int64)[:, None]
@@ -245,6 +262,7 @@ class Scorer:
             stage=np.array([STAGE_COLUMN[p.stage] for p in mentees], dtype=np.int16), rank=rank,
             required=[wished(p, required_only=True) if p.identity_wishes else frozenset() for p in mentees],
             unmet_requirement=np.array([bool(p.identity_wishes) and unmet_requirement(p) for p in mentees], dtype=bool),
+            meets_in=meets_in,
         )
 
     def transposed(self, columns: np.ndarray, dtype) -> np.ndarray:
@@ -284,7 +302,8 @@ class Ranking:
         if rows.unmet_requirement[k]:
             return []
         scorer = self.scorer
-        columns = scorer.columns(int(rows.stage[k]), int(rows.rank[k]), rows.required[k], mentee.pairing_kind)
+        columns = scorer.columns(int(rows.stage[k]), int(rows.rank[k]), rows.required[k], mentee.pairing_kind,
+                                 rows.meets_in[k])
         columns = columns[room[columns] > 0]
         ruled_out = [j for j in scorer.people.get(mentee.person_id, ())] + [
             j for (mentee_id, mentor_id) in closed_before if mentee_id == mentee.person_id

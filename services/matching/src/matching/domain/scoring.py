@@ -73,7 +73,8 @@ class Fit:
 
 
 # Pairwise hard constraints, in the order a coordinator is told about them.
-PAIR_RULES = ("same_person", "different_kind", "mentor_not_ahead", "stage_not_welcome", "identity_requirement_unmet")
+PAIR_RULES = ("same_person", "different_kind", "mentor_not_ahead", "stage_not_welcome", "no_shared_language",
+              "identity_requirement_unmet")
 
 # The columns of the vocabularies scores are shares of, and the stages: the vectorised scorer indexes by them.
 SPECIALTY_COLUMNS = {s.value: i for i, s in enumerate(Specialty)}
@@ -219,6 +220,9 @@ def pair_exclusion(mentee: Candidate, mentor: Candidate) -> str | None:
         return "mentor_not_ahead"
     if not _welcomes(mentor, mentee.stage):
         return "stage_not_welcome"
+    if mentee.languages and mentor.languages and not set(mentee.languages) & set(mentor.languages):
+        # Both listed the languages they can meet in, and none is in both lists (one who listed none rules nobody out).
+        return "no_shared_language"
     if requirement_unmet(mentee, mentor):
         return "identity_requirement_unmet"
     return None

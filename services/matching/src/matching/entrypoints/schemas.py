@@ -318,7 +318,7 @@ class SkippedOut(BaseModel):
                              "mentee_no_longer_waiting, mentor_no_longer_available, or the code the rules' "
                              "refusal is given anywhere (mentor_full, program_cap_reached, stage_not_eligible, "
                              "not_suitable, mentor_not_approved, different_kind, same_person, "
-                             "declined_or_ended_before)")
+                             "declined_or_ended_before, no_shared_language)")
 
 
 RoundStatus = Literal["queued", "running", "draft", "published", "discarded", "completed", "failed"]
