@@ -2627,6 +2627,17 @@ async def test_an_email_that_cannot_be_sent_again_from_a_persons_page_is_refused
     assert "This email is already on its way again, or has arrived." in item
 
 
+async def test_pairing_by_hand_two_people_with_no_language_in_common_is_refused_in_words_that_offer_the_override(world):
+    s, program = world["s"], world["program"]
+    s.refuse[("POST", f"/v1/programs/{program['id']}/pairings")] = (409, "no_shared_language", "mentor_id")
+    async with as_(world, "coordinator")[0] as page:
+        refused = await page.post(f"/console/programs/{program['id']}/pairings", data={
+            "csrf": CSRF, "mentee_id": world["waiting"]["id"], "mentor_id": world["mentor"]["id"], "override_reason": ""})
+    said = dict(re.findall(r'<p class="field-error" id="([a-z_]+)-error">([^<]*)</p>', html.unescape(refused.text)))
+    assert said == {"mentor_id": "They have no language in common to meet in, by the languages each listed. To pair "
+                                 "them all the same (they share another language, say), give a reason to override."}
+
+
 async def test_a_coordinator_sees_a_persons_mentorships_in_their_chapters_programs(world):
     async with as_(world, "coordinator")[0] as page:
         text = (await page.get(f"/console/people/{world['mentee']['id']}")).text
@@ -2635,7 +2646,7 @@ async def test_a_coordinator_sees_a_persons_mentorships_in_their_chapters_progra
 
 async def test_every_rule_that_skips_a_drafted_pair_at_publishing_is_worded_for_the_coordinator(world):
     codes = ["mentor_full", "program_cap_reached", "stage_not_eligible", "not_suitable", "mentor_not_approved",
-             "different_kind", "same_person", "declined_or_ended_before"]
+             "different_kind", "same_person", "declined_or_ended_before", "no_shared_language"]
     world["s"].rounds[ROUND].update(status="published", skipped=[
         {"mentee_id": world["mentee"]["id"], "mentor_id": world["mentor"]["id"], "reason_code": code}
         for code in codes])

@@ -100,6 +100,7 @@ SKIPPED = {
     "different_kind": C_("They are no longer enrolled for the same kind of mentorship"),
     "same_person": C_("A person cannot be paired with themself"),
     "declined_or_ended_before": C_("They declined or ended a mentorship together before"),
+    "no_shared_language": C_("They no longer have a language in common to meet in"),
 }
 SKIPPED_OTHERWISE = C_("Could not be paired as drafted")  # a reason matching gives that the console has no words for
 UNPAIRED_OTHERWISE = C_("Could not be paired this time")  # likewise, for a mentee a round left unpaired
@@ -431,6 +432,8 @@ ERRORS = {
                               "a reason to override."),
     "program_cap_reached": C_("The program has reached its number of pairs. To pair them all the same, give a "
                               "reason to override."),
+    "no_shared_language": C_("They have no language in common to meet in, by the languages each listed. To pair them "
+                             "all the same (they share another language, say), give a reason to override."),
     "same_person": C_("A person cannot be paired with themself."),
     "person_suspended": C_("This person is suspended."),
     "withdrawn": C_("This person has left the program."),
