@@ -269,3 +269,21 @@ async def test_no_more_than_two_hundred_rounds_are_listed_the_latest():
     listed = await rounds.rounds_of_chapters(None, "queued", platform.uow())
 
     assert [r["id"] for r in listed] == queued[:0:-1]
+
+
+async def test_publishing_a_round_tells_each_mentee_it_leaves_waiting_once_and_nobody_it_paired():
+    # Those a round left unpaired heard nothing: as pairing on registration does, they are told they wait, once.
+    platform = Platform()
+    profiles = Profiles(platform)
+    program = await profiles.program(pairing_mode="rounds")
+    await profiles.person(program, "mentor", capacity=1)
+    first, second, third = [await profiles.person(program, "mentee") for _ in range(3)]
+    round_id = await drafted(platform, program)
+    draft = await rounds.round_status(round_id, platform.uow())
+    [paired] = [p.mentee_id for p in draft["pairs"]]
+    await rounds.publish(round_id, platform.uow(), administrator())
+
+    told = {e.mentee_id for e in platform.events(published.MenteeWaitlisted)}
+    assert told == {first, second, third} - {paired}
+    await rounds.publish(await drafted(platform, program), platform.uow(), administrator())
+    assert len(platform.events(published.MenteeWaitlisted)) == 2, "told once, not at every round"

@@ -85,7 +85,7 @@ async def _pair_waiting(program_id: UUID, uow: MatchingUnitOfWorkPort, wanted: l
     left = [m.enrollment_id for m in waiting if m.enrollment_id not in paired]
     if left:
         after_closing = {enrollment: pairing for w in wanted for enrollment, pairing in w.after_closing.items()}
-        await _announce_waiting(program, left, uow, correlation_of, after_closing)
+        await announce_waiting(program, left, uow, correlation_of, after_closing)
 
 
 async def propose(program: ProgramRules, proposals: list[Proposal], uow: MatchingUnitOfWorkPort, *,
@@ -135,12 +135,14 @@ def proposed(program: ProgramRules, proposals: list[Proposal], *, origin: Pairin
     return written, events
 
 
-async def _announce_waiting(program: ProgramRules, considered: list[UUID], uow: MatchingUnitOfWorkPort,
-                            correlation_of: Callable[[UUID], str | None], after_closing: dict[UUID, UUID]) -> None:
+async def announce_waiting(program: ProgramRules, considered: list[UUID], uow: MatchingUnitOfWorkPort,
+                           correlation_of: Callable[[UUID], str | None] = lambda _: None,
+                           after_closing: dict[UUID, UUID] | None = None) -> None:
     """Tell the mentees just considered who still wait their place, once. Only those whose matching profile has
     arrived are considered, and only after pairing was tried, so no one hears "waitlisted" just before being
     paired. (Every change that may leave someone waiting considers them: their enrollment, their profile, the
-    program's definition, their pairing closing.)"""
+    program's definition, their pairing closing; in a program of rounds, a round published.)"""
+    after_closing = after_closing or {}
     fresh = await uow.waitlist.unannounced(program.id, considered)
     for entry in fresh:
         uow.emit(contract.MenteeWaitlistedV4(

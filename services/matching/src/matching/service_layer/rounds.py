@@ -26,7 +26,7 @@ from ..domain.pairing import Proposal, refusal
 from ..domain.rounds import DraftPair, Unpaired, candidate_graph, stable_matching, unpaired_each
 from ..domain.scoring import Weights, fit, pair_fits
 from .overlap import parts_of, written_as_computed
-from .pairing import proposed
+from .pairing import announce_waiting, proposed
 from .ports import MatchingUnitOfWorkPort, NewUnitOfWork, Solver
 from .programs import existing_program
 
@@ -286,6 +286,9 @@ async def _publish(round_id: UUID, uow: MatchingUnitOfWorkPort, caller: Principa
         left = len(unpaired) + len(checks.skipped) + ((found["unpaired_reasons"] or {}).get("no_matching_profile", 0))
         await uow.rounds.close(round_id, status="published", paired=checks.paired, unpaired=left,
                                total_score=checks.total_score, skipped=checks.skipped)
+        # Those it leaves waiting are told so, once, as pairing on registration tells those it leaves: after a round
+        # they were in, silence read as nothing having happened.
+        await announce_waiting(program, [u.mentee_enrollment_id for u in unpaired] + checks.left_waiting, uow)
         uow.emit(contract.RoundCompletedV2(round_id=round_id, program_id=program.id, chapter_id=program.chapter_id,
                                            paired=checks.paired, unpaired=left, total_score=checks.total_score))
         uow.audit(caller, "round.published", "round", round_id, chapter_id=program.chapter_id,
@@ -306,6 +309,7 @@ class _Checks:
         self.program, self.weights, self.waiting, self.mentors = program, weights, waiting, mentors
         self.closed, self.live = closed, live
         self.skipped: list[dict[str, Any]] = []
+        self.left_waiting: list[UUID] = []  # the mentee enrollments of the pairs skipped
         self.paired = self.total_score = 0
 
     def __call__(self, pairs: list[DraftPair]) -> list[tuple[Proposal, bool]]:
@@ -329,6 +333,7 @@ class _Checks:
                 reason = refusal_code(rule) if rule else None
             if reason is not None or explained is None or mentee is None or mentor is None:
                 self.skipped.append({"mentee_id": pair.mentee_id, "mentor_id": pair.mentor_id, "reason_code": reason})
+                self.left_waiting.append(pair.mentee_enrollment_id)
                 continue
             proposals.append((Proposal(mentee, mentor, explained), pair.by_hand))
             self.mentors[mentor.enrollment_id] = replace(mentor, active_pairings=mentor.active_pairings + 1)
