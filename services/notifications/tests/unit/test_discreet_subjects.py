@@ -87,6 +87,22 @@ async def test_a_lapsed_request_and_a_waitlisting_of_a_private_program_do_not_na
     assert all(PROGRAM in m.text for m in told)
 
 
+@pytest.mark.parametrize(("language", "subject"), [("en", "You are waiting for a mentor"),
+                                                   ("es", "Estás a la espera de una persona mentora")])
+async def test_a_waitlisting_by_a_round_of_a_private_program_does_not_name_it_in_its_subject(language, subject):
+    uow = new_uow()
+    program = pr.ProgramDefinedV5(program_id=uuid4(), chapter_id=None, name=PROGRAM, mentee_stages=["undergraduate"],
+                                  mentor_stages=["resident"], pairing_mode="rounds", members_public=False)
+    await handlers.program_defined(program, uow)
+    mentee = await person(uow, "Sam Okafor", language=language)
+    await handlers.mentee_waitlisted(ma.MenteeWaitlistedV4(
+        enrollment_id=uuid4(), program_id=program.program_id, chapter_id=None, mentee_id=mentee, position=2,
+        pairing_kind="general", after_pairing_id=None), uow)
+    [told] = await sent(uow)
+    assert told.subject == subject
+    assert PROGRAM in told.text
+
+
 async def an_event_registered(uow, attendees_public: bool):
     sam = await person(uow, "Sam Okafor")
     event = workshop(NOW + timedelta(hours=29), title=TITLE)

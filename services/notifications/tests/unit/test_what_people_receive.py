@@ -1172,6 +1172,65 @@ async def test_where_mentees_choose_a_mentee_whose_mentor_ended_it_is_told_to_as
     assert "Ask another mentor" not in to_mentee[1]
 
 
+async def waitlisted(uow, program: UUID, mentee: UUID, kind: str = "general") -> None:
+    await handlers.mentee_waitlisted(ma.MenteeWaitlistedV4(
+        enrollment_id=uuid4(), program_id=program, chapter_id=None, mentee_id=mentee, position=2, pairing_kind=kind,
+        after_pairing_id=None), uow)
+
+
+@pytest.mark.parametrize(("language", "kind", "subject", "said"), [
+    ("en", "general", "You are waiting for a mentor in Pick your mentor",
+     "The last round of Pick your mentor did not pair you with a mentor this time. You stay in the program: its "
+     "coordinators run rounds that pair everyone at once, and we will email you as soon as one pairs you."),
+    ("en", "career", "You are waiting for a mentor in Pick your mentor",
+     "The last round of Pick your mentor did not pair you with a mentor for career mentoring this time. You stay in "
+     "the program: its coordinators run rounds that pair everyone at once, and we will email you as soon as one "
+     "pairs you."),
+    ("es", "general", "Estás a la espera de una persona mentora en Pick your mentor",
+     "La última ronda de Pick your mentor no te emparejó con una persona mentora esta vez. Sigues en el programa: "
+     "su coordinación forma todas las parejas a la vez, por rondas, y te escribiremos en cuanto una ronda te "
+     "empareje."),
+    ("es", "career", "Estás a la espera de una persona mentora en Pick your mentor",
+     "La última ronda de Pick your mentor no te emparejó con una persona mentora para una mentoría de carrera "
+     "profesional esta vez. Sigues en el programa: su coordinación forma todas las parejas a la vez, por rondas, y "
+     "te escribiremos en cuanto una ronda te empareje."),
+], ids=["en", "en-career", "es", "es-career"])
+async def test_a_mentee_a_round_left_unpaired_is_told_rounds_pair_everyone_at_once_not_a_place_in_a_line(
+        language, kind, subject, said):
+    uow = new_uow()
+    mentee = await person(uow, "Sam Okafor", language=language)
+    program = await a_program(uow, "rounds")
+
+    await waitlisted(uow, program, mentee, kind)
+
+    [told] = await sent(uow)
+    body, _ = told.text.split("\n-- \n")  # above the footer, which names the category of emails
+    body = " ".join(body.split())
+    assert told.subject == subject
+    assert said in body
+    # No line moves them up: neither their position nor why the round left them out is said.
+    assert not re.search(r"\b2\b|waitlist|lista de espera|número|number|position|because|porque",
+                         told.subject + body.replace(f"{WEB}/waitlists/{program}", ""), re.IGNORECASE)
+    see = "See the program" if language == "en" else "Ver el programa"
+    assert f"{see}: {WEB}/waitlists/{program}" in body
+
+
+@pytest.mark.parametrize("pairing_mode", ["on_registration", "mentee_choice"])
+async def test_a_mentee_waiting_in_a_program_that_does_not_pair_by_rounds_is_still_told_their_place_in_line(
+        pairing_mode):
+    uow = new_uow()
+    mentee = await person(uow, "Sam Okafor")
+    program = await a_program(uow, pairing_mode)
+
+    await waitlisted(uow, program, mentee)
+
+    [told] = await sent(uow)
+    assert told.subject == "You are on the waitlist for Pick your mentor: position 2"
+    assert ("We have not yet found you a mentor in Pick your mentor. You are number 2 on the waitlist, and we will "
+            "email you as soon as you are paired.") in " ".join(told.text.split())
+    assert "round" not in told.text
+
+
 async def test_where_mentees_choose_an_approved_mentor_is_told_mentees_may_now_ask_them():
     uow = new_uow()
     mentor = await person(uow, "Ana Reyes")

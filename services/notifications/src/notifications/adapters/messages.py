@@ -224,6 +224,11 @@ class _Composer:
         """The program lets mentees choose their mentor: nobody is proposed, a mentee asks (unknown: no)."""
         return (self.c.get("program") or {}).get("pairing_mode") == "mentee_choice"
 
+    @property
+    def pairs_by_rounds(self) -> bool:
+        """The program pairs in rounds its coordinators run, everyone at once (unknown: no)."""
+        return (self.c.get("program") or {}).get("pairing_mode") == "rounds"
+
     def _mentee_stays(self) -> str:
         """What comes next for a mentee whose pairing ended or will not go ahead: they ask another mentor, where
         mentees choose, else matching looks for one."""
@@ -946,6 +951,17 @@ class _Composer:
         values = {"program": self.program, "position": self.c["position"], "kind": self.kind_label()}
         # True whatever keeps them waiting (no mentor with room, or none fitting what they asked, a shared identity
         # among it): why is neither on the event nor this email's to say.
+        if self.pairs_by_rounds:
+            # Coordinators' rounds pair everyone at once, as best fits: no line moves anyone up, so no position.
+            unpaired = (_("The last round of %(program)s did not pair you with a mentor for %(kind)s mentoring this "
+                          "time.") if values["kind"]
+                        else _("The last round of %(program)s did not pair you with a mentor this time.")) % values
+            return Message(self.about_program(_("You are waiting for a mentor in %(program)s"),
+                                              _("You are waiting for a mentor")),
+                           [unpaired + " " + _("You stay in the program: its coordinators run rounds that pair "
+                                               "everyone at once, and we will email you as soon as one pairs you.")],
+                           action=Action(_("See the program"),
+                                         self.links.to("waitlist", program_id=self.id("program_id"))))
         not_yet = (_("We have not yet found you a mentor in %(program)s for %(kind)s mentoring.") if values["kind"]
                    else _("We have not yet found you a mentor in %(program)s.")) % values
         return Message(self.about_program(_("You are on the waitlist for %(program)s: position %(position)s"),
