@@ -2766,6 +2766,22 @@ async def test_a_paused_mentees_waitlist_page_says_why_they_are_paused_and_how_t
     assert ("I am ready for a mentor again" in html) is resumed_here
 
 
+async def test_a_mentee_waiting_in_a_program_of_rounds_is_told_rounds_pair_everyone_at_once_not_a_place_in_line():
+    # "Number 3 in line" read as a queue that moves them up; rounds pair everyone at once, as best fits.
+    services = a_home_with(A_MENTEE)
+    services.answers["GET /v1/programs"][0]["pairing_mode"] = "rounds"
+    place = {"enrollment_id": A_MENTEE["id"], "program_id": PROGRAM, "pairing_kind": "general", "position": 3,
+             "waiting_since": "2026-12-01T10:00:00Z"}
+    services.answers[f"GET /v1/people/{ME}/overview"] = {"pairings": [], "waiting": [place]}
+    services.answers[f"GET /v1/programs/{PROGRAM}/waitlist/{ME}"] = place
+    async with browser(services, ME) as page:
+        home = text_of((await page.get("/")).text)
+        waitlist = text_of((await page.get(f"/waitlists/{PROGRAM}")).text)
+    for shown in (home, waitlist):
+        assert "Its coordinators pair everyone at once, in rounds: we will email you as soon as a round pairs you." in shown
+        assert "in line" not in shown
+
+
 async def test_a_mentee_on_no_waitlist_of_the_program_is_told_they_are_not_waiting_in_it():
     services = a_home_with({**A_MENTEE, "active": False})
     async with browser(services, ME) as page:
