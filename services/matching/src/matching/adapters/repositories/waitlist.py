@@ -45,13 +45,14 @@ class PostgresWaitlist:
             f"""WITH chosen AS (
                     SELECT e.id, e.pairing_kind, e.waiting_since FROM enrollments e
                      WHERE e.id = ANY($2) AND e.program_id = $1 AND {records.waiting()} AND NOT e.waitlist_announced),
-                first AS (
-                    SELECT DISTINCT ON (c.pairing_kind) c.pairing_kind, c.waiting_since, c.id,
+                first AS (  -- counted once per queue: counted per mentee chosen first, 12,565 took 38 s
+                    SELECT f.pairing_kind, f.waiting_since, f.id,
                            (SELECT count(*) FROM enrollments ahead
-                             WHERE ahead.program_id = $1 AND ahead.pairing_kind = c.pairing_kind
+                             WHERE ahead.program_id = $1 AND ahead.pairing_kind = f.pairing_kind
                                AND {records.waiting("ahead")}
-                               AND (ahead.waiting_since, ahead.id) < (c.waiting_since, c.id)) AS ahead
-                      FROM chosen c ORDER BY c.pairing_kind, c.waiting_since, c.id),
+                               AND (ahead.waiting_since, ahead.id) < (f.waiting_since, f.id)) AS ahead
+                      FROM (SELECT DISTINCT ON (c.pairing_kind) c.pairing_kind, c.waiting_since, c.id
+                              FROM chosen c ORDER BY c.pairing_kind, c.waiting_since, c.id) f),
                 queue AS (
                     SELECT e.id, e.person_id, e.pairing_kind, e.waiting_since,
                            f.ahead + row_number() OVER (PARTITION BY e.pairing_kind
