@@ -287,3 +287,22 @@ async def test_publishing_a_round_tells_each_mentee_it_leaves_waiting_once_and_n
     assert told == {first, second, third} - {paired}
     await rounds.publish(await drafted(platform, program), platform.uow(), administrator())
     assert len(platform.events(published.MenteeWaitlisted)) == 2, "told once, not at every round"
+
+
+async def test_every_change_to_a_round_in_the_audit_trail_names_its_program():
+    # "Published a round" named none: the trail could not say which program's round it was, nor link to it.
+    platform = Platform()
+    profiles = Profiles(platform)
+    program = await profiles.program(pairing_mode="rounds")
+    await profiles.person(program, "mentor", capacity=2)
+    removed = await profiles.person(program, "mentee")
+    await profiles.person(program, "mentee")
+    published_round = await drafted(platform, program)
+    units = [platform.uow() for _ in range(3)]
+    await rounds.remove_pair(published_round, removed, units[0], administrator())
+    await rounds.publish(published_round, units[1], administrator())
+    await rounds.discard(await drafted(platform, program), units[2], administrator())
+
+    audited = [e for unit in units for e in unit.audited]
+    assert [e.action for e in audited] == ["round.edited", "round.published", "round.discarded"]
+    assert {e.detail["program_id"] for e in audited} == {str(program)}

@@ -198,7 +198,7 @@ async def remove_pair(round_id: UUID, mentee_id: UUID, uow: MatchingUnitOfWorkPo
         await uow.rounds.save_draft(round_id, [], [Unpaired(pair.mentee_enrollment_id, pair.mentee_id,
                                                             "removed_by_coordinator")])
         uow.audit(caller, "round.edited", "round", round_id, chapter_id=program.chapter_id,
-                  detail={"removed": str(mentee_id), "mentor_id": str(pair.mentor_id)})
+                  detail={"program_id": str(program.id), "removed": str(mentee_id), "mentor_id": str(pair.mentor_id)})
         await uow.commit()
 
 
@@ -238,7 +238,7 @@ async def swap(round_id: UUID, mentee_a: UUID, mentee_b: UUID, uow: MatchingUnit
         await uow.rounds.remove_pairs(round_id, [a.mentee_enrollment_id, b.mentee_enrollment_id])
         await uow.rounds.save_draft(round_id, swapped, [])
         uow.audit(caller, "round.edited", "round", round_id, chapter_id=program.chapter_id,
-                  detail={"swapped": [str(mentee_a), str(mentee_b)]})
+                  detail={"program_id": str(program.id), "swapped": [str(mentee_a), str(mentee_b)]})
         await uow.commit()
 
 
@@ -292,7 +292,7 @@ async def _publish(round_id: UUID, uow: MatchingUnitOfWorkPort, caller: Principa
         uow.emit(contract.RoundCompletedV2(round_id=round_id, program_id=program.id, chapter_id=program.chapter_id,
                                            paired=checks.paired, unpaired=left, total_score=checks.total_score))
         uow.audit(caller, "round.published", "round", round_id, chapter_id=program.chapter_id,
-                  detail={"paired": checks.paired, "skipped": len(checks.skipped)})
+                  detail={"program_id": str(program.id), "paired": checks.paired, "skipped": len(checks.skipped)})
         published = await uow.rounds.get(round_id)
         assert published is not None  # rounds are never deleted
         await uow.commit()
@@ -348,6 +348,7 @@ async def discard(round_id: UUID, uow: MatchingUnitOfWorkPort, caller: Principal
     async with uow:
         _, program = await _draft(round_id, uow)
         await uow.rounds.close(round_id, status="discarded")
-        uow.audit(caller, "round.discarded", "round", round_id, chapter_id=program.chapter_id)
+        uow.audit(caller, "round.discarded", "round", round_id, chapter_id=program.chapter_id,
+                  detail={"program_id": str(program.id)})
         await uow.commit()
     return await round_status(round_id, uow)
