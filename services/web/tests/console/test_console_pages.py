@@ -2020,6 +2020,16 @@ def needs_attention(home: str) -> list[tuple[str, str]]:
     return [(link, html.unescape(" ".join(f"{words} {after}".split()))) for link, words, after in items]
 
 
+async def test_a_programs_card_on_the_console_home_offers_mentors_to_approve_only_where_mentors_are_reviewed(world):
+    program = world["program"]
+    link = f'<a href="/console/vetting?program_id={program["id"]}">Mentors to approve'
+    async with as_(world, "coordinator")[0] as page:
+        unreviewed = (await page.get("/console")).text.split("<h2>Programs</h2>")[1]
+        program["mentor_approval_required"] = True
+        reviewed = (await page.get("/console")).text.split("<h2>Programs</h2>")[1]
+    assert link not in unreviewed and link in reviewed
+
+
 async def test_the_console_home_says_what_needs_the_coordinators_attention(world):
     s = world["s"]
     for n in range(30):  # a chapter with many programs: still one call to each service for what awaits
