@@ -2706,6 +2706,8 @@ async def test_the_end_form_chooses_no_reason_for_you_and_refuses_none_chosen_ne
                      r'you end this mentorship.</a>', refused.text)
     assert "<title>Error: " in refused.text
     assert not [r for r in services.sent if r.method == "POST"]  # refused before matching is asked
+    # Once: the meeting form's own summary (of its problems) said it a second time, as a second alert.
+    assert refused.text.count("data-error-summary") == 1
 
 
 @pytest.mark.parametrize(("role", "said"), [

@@ -514,7 +514,7 @@ async def end(pairing_id: UUID, visitor: Person, posted: Form) -> Response:
     reason = str(posted.get("reason_code") or "")
     if reason not in labels.END_REASONS:
         return await _page(visitor, pairing_id, 422,
-                           problems={"end-reason": visitor._("Choose why you end this mentorship.")})
+                           end_problems={"end-reason": visitor._("Choose why you end this mentorship.")})
     then = None
     if reason == "conduct":  # told that a coordinator looks into it: the page of the ended pairing cannot know why
         async def then(ended: dict) -> str:
