@@ -126,7 +126,7 @@ async def test_a_proposed_pairing_tells_each_side_why_and_how_to_answer_but_noth
         assert "We propose pairing you with a mentee in Into Medical School." in to_mentor
         assert "you offer the kind of support your mentee asked for" in to_mentor
         assert "you share an interest in the same specialty" in to_mentor
-        assert "name and how to reach them once you have both accepted" in to_mentee
+        assert "name and how to reach them once the mentorship starts" in to_mentee
 
 
 async def test_once_confirmed_each_side_sees_the_others_name_pronouns_bio_and_address():

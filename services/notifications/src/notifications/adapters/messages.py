@@ -597,8 +597,8 @@ class _Composer:
         if self.c.get("requested"):
             return self._request()
         reasons = self._reasons()
-        said = [self._proposal() + " " + _("You will see their name and how to reach them once you have both "
-                                           "accepted."), self._answer_by()]
+        said = [self._proposal() + " " + _("You will see their name and how to reach them once the mentorship "
+                                           "starts."), self._answer_by()]
         if reasons:
             said.append(_("Why we paired you:"))
         return Message(self.about_program(_("A proposed match in %(program)s"), _("A proposed match for you")), said,
