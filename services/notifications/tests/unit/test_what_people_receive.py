@@ -2018,9 +2018,10 @@ async def test_leaving_the_waitlist_is_told_without_a_reason_for_the_wait_either
 
 
 @pytest.mark.parametrize(("language", "footer"), [
-    ("en", "You receive this because you get emails of this kind: “Your place on a program’s waitlist for a mentor”."),
-    ("es", "Recibes este mensaje porque recibes correos de este tipo: «Tu lugar en la lista de espera de un programa "
-           "para tener una persona mentora».")])
+    # Not "your place on a waitlist": a program of rounds has no line to hold a place in.
+    ("en", "You receive this because you get emails of this kind: “Waiting for a mentor in a program”."),
+    ("es", "Recibes este mensaje porque recibes correos de este tipo: «La espera de una persona mentora en un "
+           "programa».")])
 async def test_an_email_one_may_stop_names_its_kind_as_the_notification_settings_do(language, footer):
     from .samples import gallery
 

@@ -325,7 +325,7 @@ async def test_an_emailed_unsubscribe_link_opens_a_page_of_the_platform_that_ask
     await page.goto(link)  # signed out, as from the email
     await page.get_by_role("heading", name="Stop these emails?").wait_for()
     # Named as the notification settings name it.
-    await page.get_by_text("Your place on a program’s waitlist for a mentor").wait_for()
+    await page.get_by_text("Waiting for a mentor in a program").wait_for()
     await _looked_at(page, "unsubscribe-asking")
     await page.get_by_role("button", name="Stop these emails").click()
     await page.get_by_role("heading", name="No more of these emails").wait_for()

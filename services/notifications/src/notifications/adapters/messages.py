@@ -105,7 +105,7 @@ def category_label(category: Category, _: Callable[[str], str]) -> str:
         Category.ESSENTIAL: _("About your account, your mentorships, and what you did or booked"),
         Category.MENTORSHIP_NUDGES: _("Reminders about your mentorships"),
         Category.EVENT_UPDATES: _("News of events you registered for, and reminders"),
-        Category.WAITLIST: _("Your place on a program’s waitlist for a mentor"),
+        Category.WAITLIST: _("Waiting for a mentor in a program"),
     }[category]
 
 

@@ -112,5 +112,5 @@ CATEGORIES = {
     "essential": labels.N_("About your account, your mentorships, and what you did or booked (always sent)"),
     "mentorship_nudges": labels.N_("Reminders about your mentorships"),
     "event_updates": labels.N_("News of events you registered for, and reminders (a new time or place always reaches you)"),
-    "waitlist": labels.N_("Your place on a program’s waitlist for a mentor"),
+    "waitlist": labels.N_("Waiting for a mentor in a program"),
 }
