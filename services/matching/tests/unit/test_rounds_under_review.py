@@ -306,3 +306,20 @@ async def test_every_change_to_a_round_in_the_audit_trail_names_its_program():
     audited = [e for unit in units for e in unit.audited]
     assert [e.action for e in audited] == ["round.edited", "round.published", "round.discarded"]
     assert {e.detail["program_id"] for e in audited} == {str(program)}
+
+
+async def test_a_draft_discarded_after_a_pair_was_removed_keeps_the_counts_it_was_left_with():
+    # The rounds' list said "1 pair · 2 unpaired" of a draft whose only pair had been removed before it was discarded.
+    platform = Platform()
+    profiles = Profiles(platform)
+    program = await profiles.program(pairing_mode="rounds")
+    await profiles.person(program, "mentor", capacity=1)
+    for _ in range(3):
+        await profiles.person(program, "mentee")
+    round_id = await drafted(platform, program)
+    [paired] = [p.mentee_id for p in (await rounds.round_status(round_id, platform.uow()))["pairs"]]
+    await rounds.remove_pair(round_id, paired, platform.uow(), administrator())
+
+    outcome = await rounds.discard(round_id, platform.uow(), administrator())
+
+    assert (outcome["status"], outcome["paired"], outcome["unpaired"], outcome["total_score"]) == ("discarded", 0, 3, 0)

@@ -344,10 +344,14 @@ class _Checks:
 
 
 async def discard(round_id: UUID, uow: MatchingUnitOfWorkPort, caller: Principal) -> dict[str, Any]:
-    """Nobody is proposed: the draft is kept, marked discarded."""
+    """Nobody is proposed: the draft is kept, marked discarded, with its counts as it was left (the rounds' list
+    said those it was drafted with, pairs removed since included)."""
     async with uow:
-        _, program = await _draft(round_id, uow)
-        await uow.rounds.close(round_id, status="discarded")
+        found, program = await _draft(round_id, uow)
+        pairs, unpaired = await uow.rounds.draft(round_id)
+        unprofiled = (found["unpaired_reasons"] or {}).get("no_matching_profile", 0)
+        await uow.rounds.close(round_id, status="discarded", paired=len(pairs), unpaired=len(unpaired) + unprofiled,
+                               total_score=sum(p.score for p in pairs))
         uow.audit(caller, "round.discarded", "round", round_id, chapter_id=program.chapter_id,
                   detail={"program_id": str(program.id)})
         await uow.commit()
