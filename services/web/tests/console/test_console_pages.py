@@ -2020,23 +2020,25 @@ def needs_attention(home: str) -> list[tuple[str, str]]:
     return [(link, html.unescape(" ".join(f"{words} {after}".split()))) for link, words, after in items]
 
 
-async def test_a_programs_card_on_the_console_home_offers_mentors_to_approve_only_where_mentors_are_reviewed(world):
-    program = world["program"]
-    link = f'<a href="/console/vetting?program_id={program["id"]}">Mentors to approve'
+async def program_page_before_and_after(world, path: str, setting: str, value) -> tuple[str, str]:
+    """A coordinator's page as the world's program is, and once `setting` of the program is `value`."""
     async with as_(world, "coordinator")[0] as page:
-        unreviewed = (await page.get("/console")).text.split("<h2>Programs</h2>")[1]
-        program["mentor_approval_required"] = True
-        reviewed = (await page.get("/console")).text.split("<h2>Programs</h2>")[1]
+        before = (await page.get(path)).text
+        world["program"][setting] = value
+        return before, (await page.get(path)).text
+
+
+async def test_a_programs_card_on_the_console_home_offers_mentors_to_approve_only_where_mentors_are_reviewed(world):
+    link = f'<a href="/console/vetting?program_id={world["program"]["id"]}">Mentors to approve'
+    unreviewed, reviewed = (home.split("<h2>Programs</h2>")[1] for home in
+                            await program_page_before_and_after(world, "/console", "mentor_approval_required", True))
     assert link not in unreviewed and link in reviewed
 
 
 async def test_the_waitlist_of_a_program_of_rounds_numbers_nobody(world):
     # Rounds pair everyone at once, as best fits: "Number 1" told a coordinator of a line that is not there.
-    program = world["program"]
-    async with as_(world, "coordinator")[0] as page:
-        by_rounds = (await page.get(f"/console/programs/{program['id']}")).text
-        program["pairing_mode"] = "on_registration"
-        in_line = (await page.get(f"/console/programs/{program['id']}")).text
+    by_rounds, in_line = await program_page_before_and_after(world, f"/console/programs/{world['program']['id']}",
+                                                             "pairing_mode", "on_registration")
     assert "Number 1: Cleo Waiting, waiting since" in in_line
     assert "Cleo Waiting, waiting since" in by_rounds and "Number 1" not in by_rounds
 
