@@ -39,7 +39,7 @@ async def test_after_erasure_nothing_of_the_person_is_readable_on_the_restricted
         for role, name, stage in (("mentor", "Quillon", "medical_student_2"), ("mentee", "Ysolde", "high_school")):
             people[role] = (await profiles.post("/v1/people", json={
                 "display_name": f"{name} Okonkwo-{suffix}", "email": f"{name.lower()}.{suffix}@example.org",
-                "stage": stage, "languages": [f"Kriol-{suffix}"] if role == "mentee" else []})).json()
+                "stage": stage, "languages": ["ht"] if role == "mentee" else []})).json()
     mentee, mentor = people["mentee"], people["mentor"]
     attributes = {"race_ethnicity": {"value": shared, "use_in_matching": True, "show_to_partner": True}}
     async with platform.client("profiles", role="participant", person_id=mentor["id"]) as as_mentor:
@@ -92,7 +92,8 @@ async def test_after_erasure_nothing_of_the_person_is_readable_on_the_restricted
     theirs = [r for r in records if r.key == mentee["id"].encode()]
     assert len(theirs) >= len(before) and {r.topic for r in theirs} == set(RESTRICTED)  # still there, retained
     assert any(decode(r.value).event_type == "profiles.email_change_requested" for r in theirs)
-    secrets = personal_values(mentee, new_address, shared, own, f"Kriol-{suffix}")
+    # A language is a code now (profiles refuses free text there): too short to look for in every record's bytes.
+    secrets = personal_values(mentee, new_address, shared, own)
     for record in records:  # every record, anyone's: the erased person's values are in none, in any form
         raw = b"".join([record.key or b"", record.value or b"", *(v or b"" for _, v in record.headers)])
         assert not [s for s in secrets if s in raw], (record.topic, record.offset)

@@ -77,6 +77,9 @@ CASES = {
     "a NUL byte in a region": lambda w: ("POST", "/v1/people", person(region="Ten\x00nessee"), 422, "region"),
     "a control character in a language": lambda w: ("POST", "/v1/people", person(languages=["e\x1bn"]), 422,
                                                     "languages.0"),
+    # Matched exactly against a partner's codes: a name would keep apart two people who share the language.
+    "a language by its name": lambda w: ("POST", "/v1/people", person(languages=["en", "Spanish"]), 422,
+                                         "languages.1"),
     "an empty display name": lambda w: ("POST", "/v1/people", person(display_name=""), 422, "display_name"),
     # A name shows in partners' emails and pages: no link, address or markup to put before them.
     "a link in a display name": lambda w: ("POST", "/v1/people", person(

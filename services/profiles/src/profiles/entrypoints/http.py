@@ -162,7 +162,10 @@ class ProgramOut(ProgramIn):
         return cls(**vars(program))
 
 
-Language = Annotated[str, Text(35), Field(min_length=2)]
+# A code, matched exactly against a partner's (matching rules out a pair who list none in common): "English" or "EN"
+# against "en" would keep two people apart who share it.
+Language = Annotated[str, Field(pattern=r"^[A-Za-z]{2,3}$", description="A language one can meet in, by its ISO 639 "
+                                "code (en, es, pt); kept in lower case"), AfterValidator(str.lower)]
 
 
 class PersonIn(Strict):
