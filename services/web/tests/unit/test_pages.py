@@ -1641,6 +1641,22 @@ async def test_each_program_to_join_says_who_may_join_it_its_chapter_how_pairs_f
     assert "Residency road" not in shown, "a program not open to an undergraduate in any role is left out"
 
 
+async def test_a_program_where_both_sides_accept_says_so_before_joining_and_on_its_page():
+    # A mentee read "paired as soon as one fits", then met a proposal to accept within days that nothing had announced.
+    both_accept = a_program(PROGRAM, "Premed circle", both_must_accept=True, mentor_approval_required=True)
+    starts_at_once = a_program(ANYONE_MAY_MENTOR, "Near peers")
+    services = programs_to_join(both_accept, starts_at_once)
+    services.answers[f"GET /v1/programs/{PROGRAM}"] = both_accept
+    async with browser(services, ME, chapter_id=CHAPTER) as page:
+        to_join = (await page.get("/sign-up/enrol")).text
+        its_page = text_of((await page.get(f"/programs/{PROGRAM}")).text)
+    asked = "The mentee and the mentor are each asked to accept a pair before it starts."
+    assert asked in the_choice_of(to_join, PROGRAM)
+    assert "asked to accept" not in the_choice_of(to_join, ANYONE_MAY_MENTOR)
+    assert ("How pairs are made Each mentee is paired with a mentor as soon as one fits, from the day they join. "
+            f"{asked} A coordinator reviews each mentor before they are proposed to anyone.") in its_page
+
+
 async def test_a_program_whose_members_other_teams_see_says_so_before_joining_and_one_that_keeps_them_says_who_knows():
     affinity = a_program(PROGRAM, "Pride in Medicine")
     career_day = a_program(ANYONE_MAY_MENTOR, "Career day mentors", members_public=True)
