@@ -2655,6 +2655,22 @@ async def test_pairing_by_hand_two_people_with_no_language_in_common_is_refused_
                                  "them all the same (they share another language, say), give a reason to override."}
 
 
+@pytest.mark.parametrize("code", [
+    "mentor_full", "program_cap_reached", "stage_not_eligible", "not_suitable", "mentor_not_approved", "different_kind",
+    "same_person", "declined_or_ended_before", "no_shared_language", "person_suspended", "not_enrolled",
+    "already_paired", "matching_profile_missing"])
+async def test_every_rule_that_refuses_a_pair_made_by_hand_is_worded_for_the_coordinator(world, code):
+    # A mentee and the mentor she had ended with were refused as "That did not work. Please try again.", which no
+    # retry could change.
+    s, program = world["s"], world["program"]
+    s.refuse[("POST", f"/v1/programs/{program['id']}/pairings")] = (409, code, "mentor_id")
+    async with as_(world, "coordinator")[0] as page:
+        refused = await page.post(f"/console/programs/{program['id']}/pairings", data={
+            "csrf": CSRF, "mentee_id": world["waiting"]["id"], "mentor_id": world["mentor"]["id"], "override_reason": ""})
+    said = dict(re.findall(r'<p class="field-error" id="([a-z_]+)-error">([^<]*)</p>', html.unescape(refused.text)))
+    assert list(said) == ["mentor_id"] and "Please try again" not in said["mentor_id"]
+
+
 async def test_a_coordinator_sees_a_persons_mentorships_in_their_chapters_programs(world):
     async with as_(world, "coordinator")[0] as page:
         text = (await page.get(f"/console/people/{world['mentee']['id']}")).text

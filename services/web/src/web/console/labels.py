@@ -434,6 +434,11 @@ ERRORS = {
                               "reason to override."),
     "no_shared_language": C_("They have no language in common to meet in, by the languages each listed. To pair them "
                              "all the same (they share another language, say), give a reason to override."),
+    "declined_or_ended_before": C_("One of them declined a pair of these two, or ended their mentorship, in this "
+                                   "program: they are not paired again. Choose another mentor."),
+    "mentor_not_approved": C_("This mentor is not approved for this program yet: approve them in Vetting first."),
+    "different_kind": C_("This mentor offers another kind of mentorship than the mentee is looking for."),
+    "matching_profile_missing": C_("Matching has not received this person's profile yet. Try again in a minute."),
     "same_person": C_("A person cannot be paired with themself."),
     "person_suspended": C_("This person is suspended."),
     "withdrawn": C_("This person has left the program."),
