@@ -194,6 +194,19 @@ async def test_a_form_sent_by_htmx_that_needs_signing_in_or_up_takes_the_whole_p
     assert signed_out.text == not_signed_up.text == "", "nothing to swap into the section"
 
 
+async def test_erasing_without_ticking_the_box_says_so_next_to_the_box_and_erases_nothing():
+    # It was said in a box atop the page, away from the box to tick and unknown to a screen reader on it.
+    services = Services({f"DELETE /v1/people/{ME}": httpx.Response(204)})
+    async with browser(services, ME) as page:
+        refused = await page.post("/my-data/erase", data={"csrf": CSRF})
+    assert refused.status_code == 422 and not services.sent
+    said = "Tick the box to confirm that you want everything erased."
+    assert f'<p class="field-error" id="confirm-error">{said}</p>' in refused.text
+    assert re.search(r'<input type="checkbox" id="confirm" name="confirm" value="erase" aria-invalid="true" '
+                     r'aria-describedby="confirm-error">', refused.text)
+    assert f'<a href="#confirm">{said}</a>' in refused.text and "<title>Error: " in refused.text
+
+
 async def test_signing_out_or_erasing_the_account_keeps_the_language_the_person_chose_for_the_page_that_follows():
     # The browser asks for English (Accept-Language); the person chose Spanish, kept in their session: once it is
     # gone, the language cookie must say it, or the next page is in English.

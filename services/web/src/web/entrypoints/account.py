@@ -914,7 +914,7 @@ async def erase(visitor: Person, posted: Form, request: Request) -> Response:
         return await _asking_to_confirm(visitor, "/my-data/erase", 403, confirm_refused=True)
     if posted.get("confirm") != "erase":
         return render(visitor, "erase.html", 422, recent=True,
-                      error=visitor._("Tick the box to confirm that you want everything erased."))
+                      problems={"confirm": visitor._("Tick the box to confirm that you want everything erased.")})
     person_id = visitor.person_id
     try:
         await clients(request).erase(visitor.who, person_id)
