@@ -2715,6 +2715,14 @@ async def test_cancelling_an_event_asks_first_on_its_own_page_saying_how_many_re
     assert re.search(rf'<form method="post" action="/console/events/{event["id"]}/cancel"', asked.text)
     assert f'href="/console/events/{event["id"]}"' in asked.text  # keep it: back, nothing done
     assert cancelled.status_code == 303 and cancelled.headers["location"].endswith("done=event_cancelled")
+async def test_an_event_online_and_in_a_place_says_both_in_what_publishing_announces(world):
+    # It said only "Online", while the emails named the room too.
+    world["event"].update(state="draft", is_virtual=True, location="Room 1", virtual_link="https://meet.example/x")
+    async with as_(world, "coordinator")[0] as page:
+        shown = " ".join(re.sub(r"<[^>]+>", " ", (await page.get(f"/console/events/{world['event']['id']}")).text).split())
+    assert "Where Room 1, and online" in shown
+
+
     assert [c.path for c in s.calls_to("events", "POST")] == [f"/v1/events/{event['id']}/cancel"]
 
 

@@ -1,5 +1,5 @@
 """An event's times as its pages say them: an in-person event's where it happens (as its emails and the console say
-them), an online one's where the reader is; each naming its zone."""
+them), an online one's where the reader is; each naming its zone. And its place, as its emails say it."""
 
 from __future__ import annotations
 
@@ -69,3 +69,11 @@ async def test_a_registration_deadline_at_midnight_is_said_as_the_last_minute_of
         shown = " ".join((await page.get(f"/events/{event['id']}")).text.split())
     assert said in shown
     assert "12:00 AM" not in shown and "12:00 a.m." not in shown
+
+
+async def test_an_event_online_and_in_a_place_says_both_on_every_page_as_its_emails_do():
+    # Its pages said only "Online": those coming in person could not find the room its emails named.
+    hybrid = {**an_event(is_virtual=True), "location": "UCLA, Room 1"}
+    shown = await pages_of(hybrid)
+    for path in (f"/events/{hybrid['id']}", "/events"):  # your registrations name no place
+        assert "UCLA, Room 1, and online" in shown[path], path
