@@ -1021,6 +1021,21 @@ async def test_saving_an_events_new_title_says_its_registrants_are_emailed_and_t
     assert "The event is saved. Everyone with a seat or on the waitlist is emailed the change." in told
 
 
+async def test_saving_a_new_link_to_join_says_those_with_a_seat_are_emailed_it(world):
+    # Those with a seat were emailed the link while the coordinator read only "The event is saved."
+    event = world["event"]
+    event.update(is_virtual=True, location=None, virtual_link=None)
+    at = f"/console/events/{event['id']}"
+    async with as_(world, "coordinator")[0] as page:
+        edit_form = (await page.get(f"{at}/edit")).text
+        as_shown = _FormAsPosted(edit_form).fields
+        linked = await page.post(f"{at}/edit", data={**as_shown, "virtual_link": ["https://meet.example/fair"]})
+        told = (await page.get(linked.headers["location"])).text
+    assert "A new link to join is emailed to everyone with a seat." in edit_form
+    assert linked.headers["location"] == f"{at}?done=event_saved_link_sent"
+    assert "The event is saved. Everyone with a seat is emailed the link to join." in told
+
+
 async def test_a_held_events_roster_says_who_came_and_who_did_not_instead_of_who_has_a_seat(world):
     s, event, mentee, mentor = world["s"], world["event"], world["mentee"], world["mentor"]
     event["starts_at"] = (datetime.now(UTC) - timedelta(hours=2)).isoformat()
@@ -2700,6 +2715,14 @@ async def test_marking_an_event_held_is_offered_only_once_it_has_started(world):
     assert "Mark it held: record attendance" in started
 
 
+async def test_an_event_online_and_in_a_place_says_both_in_what_publishing_announces(world):
+    # It said only "Online", while the emails named the room too.
+    world["event"].update(state="draft", is_virtual=True, location="Room 1", virtual_link="https://meet.example/x")
+    async with as_(world, "coordinator")[0] as page:
+        shown = " ".join(re.sub(r"<[^>]+>", " ", (await page.get(f"/console/events/{world['event']['id']}")).text).split())
+    assert "Where Room 1, and online" in shown
+
+
 async def test_cancelling_an_event_asks_first_on_its_own_page_saying_how_many_registrants_are_emailed(world):
     s, event = world["s"], world["event"]
     async with as_(world, "coordinator")[0] as page:
@@ -2715,14 +2738,6 @@ async def test_cancelling_an_event_asks_first_on_its_own_page_saying_how_many_re
     assert re.search(rf'<form method="post" action="/console/events/{event["id"]}/cancel"', asked.text)
     assert f'href="/console/events/{event["id"]}"' in asked.text  # keep it: back, nothing done
     assert cancelled.status_code == 303 and cancelled.headers["location"].endswith("done=event_cancelled")
-async def test_an_event_online_and_in_a_place_says_both_in_what_publishing_announces(world):
-    # It said only "Online", while the emails named the room too.
-    world["event"].update(state="draft", is_virtual=True, location="Room 1", virtual_link="https://meet.example/x")
-    async with as_(world, "coordinator")[0] as page:
-        shown = " ".join(re.sub(r"<[^>]+>", " ", (await page.get(f"/console/events/{world['event']['id']}")).text).split())
-    assert "Where Room 1, and online" in shown
-
-
     assert [c.path for c in s.calls_to("events", "POST")] == [f"/v1/events/{event['id']}/cancel"]
 
 

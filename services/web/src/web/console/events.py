@@ -358,6 +358,11 @@ def _registrants_hear_of(event: dict, body: dict) -> bool:
     return moved or any(name in body and body[name] != event.get(name) for name in TOLD_TO_REGISTRANTS)
 
 
+def _new_link(event: dict, body: dict) -> bool:
+    """Whether saving `body` gives a link to join other than the event's: those with a seat are emailed it."""
+    return bool(body.get("virtual_link")) and body["virtual_link"] != event.get("virtual_link")
+
+
 @router.get("/events/{event_id}/edit")
 async def edit_event(event_id: UUID, desk: Console) -> Response:
     event = await _event_to_edit(desk, event_id)
@@ -380,9 +385,11 @@ async def save_event(event_id: UUID, desk: Console, posted: Form) -> Response:
     if not problems:
         try:
             await desk.api.call("events", "PATCH", f"/v1/events/{event_id}", desk.staff, json=body)
-            told = (event["state"] == "published" and _registrants_hear_of(event, body)
-                    and await _anyone_registered(desk, event_id))
-            return desk.redirect(f"/console/events/{event_id}?done={'event_saved_told' if told else 'event_saved'}")
+            told, link_sent = _registrants_hear_of(event, body), _new_link(event, body)
+            done = "event_saved"
+            if event["state"] == "published" and (told or link_sent) and await _anyone_registered(desk, event_id):
+                done = "event_saved_told" if told else "event_saved_link_sent"
+            return desk.redirect(f"/console/events/{event_id}?done={done}")
         except ServiceError as error:
             if not _refused(error):
                 raise

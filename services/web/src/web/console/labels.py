@@ -547,6 +547,7 @@ DONE = {
     "round_started": C_("The round is running. This page shows the draft when it is ready."),
     "event_saved": C_("The event is saved."),
     "event_saved_told": C_("The event is saved. Everyone with a seat or on the waitlist is emailed the change."),
+    "event_saved_link_sent": C_("The event is saved. Everyone with a seat is emailed the link to join."),
     "event_published": C_("The event is published."),
     "event_cancelled": C_("The event is cancelled."),
     "event_completed": C_("The event is marked held: those checked in are recorded as attending, the others as "
