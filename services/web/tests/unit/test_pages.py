@@ -1231,6 +1231,15 @@ async def test_a_person_who_has_just_left_their_only_program_is_not_told_they_ne
     async with browser(services, ME) as page:
         home = text_of((await page.get("/?done=left_program")).text)
     assert "You are in no program right now." in home and "not joined" not in home
+    assert "Join a program" in home and "Join another program" not in home  # "another" of none
+
+
+async def test_a_person_in_a_program_is_offered_to_join_another():
+    mentoring = {"id": str(uuid4()), "program_id": PROGRAM, "role": "mentor", "pairing_kind": "general",
+                 "active": True, "capacity": 2, "approval": "approved", "paused": False, "paused_because": None}
+    async with browser(a_home_with(mentoring), ME) as page:
+        home = text_of((await page.get("/")).text)
+    assert "Join another program" in home
 
 
 def a_home_with(enrollment: dict) -> Services:
