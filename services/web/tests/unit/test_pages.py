@@ -250,6 +250,18 @@ async def test_registering_for_a_full_event_says_it_is_full_and_the_place_on_the
     for answer in (plain, swapped):
         assert "The event is full: you are number 3 on the waitlist." in answer.text
         assert "You are registered." not in answer.text
+        assert "You are number 3 on the waitlist<" not in answer.text, "said once, not again below the notice"
+
+
+async def test_taking_a_seat_says_so_once_and_the_seat_is_said_on_the_page_looked_at_later():
+    services = Services(a_seat_at_an_event())
+    services.answers[f"POST /v1/events/{EVENT}/registrations"] = services.answers["GET /v1/registrations/mine"][0]
+    async with browser(services, ME) as page:
+        registered = text_of((await page.post(f"/events/{EVENT}/register", data={"csrf": CSRF},
+                                               follow_redirects=True)).text)
+        later = text_of((await page.get(f"/events/{EVENT}")).text)
+    assert "You are registered." in registered and "You have a seat" not in registered
+    assert "You have a seat" in later and "You are registered." not in later
 
 
 def a_seat_at_an_event() -> dict:
