@@ -6,6 +6,7 @@ from __future__ import annotations
 import html
 import re
 from datetime import UTC, datetime, timedelta
+from uuid import uuid4
 
 import pytest
 
@@ -144,6 +145,30 @@ async def test_a_coordinator_tells_those_with_a_seat_that_the_room_moved(world):
     assert "The message is on its way to 2 people." in after.text
     assert "We moved to Room 4, same floor." in after.text and "Carla Coordinator" in after.text
     assert message_id(after.text) != chosen, "the next message is a new one"
+
+
+async def test_the_same_words_sent_again_from_another_copy_of_the_form_are_asked_about_before_going_twice(world):
+    # Back after sending brought the words into a new form (a new message id): sent again, everyone got it twice.
+    s, event = world["s"], soon(world)
+    write = f"/console/events/{event['id']}/message"
+    words = "We moved to Room 4, same floor."
+    async with as_(world, "coordinator")[0] as page:
+        await page.post(write, data={"csrf": CSRF, "message_id": message_id((await page.get(write)).text),
+                                     "to": "seated", "body": words})
+        second_copy = message_id((await page.get(write)).text)
+        asked = await page.post(write, data={"csrf": CSRF, "message_id": second_copy, "to": "seated",
+                                             "body": f"{words}\n"})
+        to_others = await page.post(write, data={"csrf": CSRF, "message_id": second_copy,
+                                                 "to": "seated_and_waitlisted", "body": words})
+        confirmed = await page.post(write, data={"csrf": CSRF, "message_id": str(uuid4()), "to": "seated",
+                                                 "body": words, "again": "yes"})
+    assert asked.status_code == 409
+    assert ("This message went to them already, on Tue, Dec 8, 2026, 9:00\u202fAM CST. Send it again?"
+            in asked.text)
+    assert 'name="again" value="yes"' in asked.text and "Send it again</button>" in asked.text
+    assert f"{words}\n</textarea>" in asked.text or f"{words}</textarea>" in asked.text
+    assert to_others.status_code == confirmed.status_code == 303, "other people, or asked and confirmed: sent"
+    assert [m["to"] for m in s.messages[event["id"]]] == ["seated", "seated_and_waitlisted", "seated"]
 
 
 async def test_an_empty_message_is_asked_for_next_to_its_field_and_nothing_is_sent(world):

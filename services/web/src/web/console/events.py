@@ -552,6 +552,15 @@ async def message_page(event_id: UUID, desk: Console, done: str | None = None) -
     return await _message_page(desk, event, {"message_id": str(uuid4()), "to": "seated"}, done=done)
 
 
+def _the_same_sent_before(sent: list[dict], values: dict) -> dict | None:
+    """An earlier message of the same words to the same people, as another copy of the form would send it again (the
+    browser's Back, which brings the words back into a new form, or a second tab): asked before it goes twice. The
+    same form sent again (a double tap) is the same message, which notifications sends once."""
+    words = " ".join(values["body"].split())
+    return next((m for m in sent if m["message_id"] != values["message_id"] and m["to"] == values["to"]
+                 and " ".join(m["body"].split()) == words), None)
+
+
 @router.post("/events/{event_id}/message")
 async def send_message(event_id: UUID, desk: Console, posted: Form) -> Response:
     event = await _event_to_message(desk, event_id)
@@ -566,6 +575,10 @@ async def send_message(event_id: UUID, desk: Console, posted: Form) -> Response:
         problems["body"] = desk.error_words("write_message" if not values["body"] else "message_too_long")
     if problems:
         return await _message_page(desk, event, values, 422, problems=problems)
+    if posted.get("again") != "yes":
+        sent_before = _the_same_sent_before(await _sent_messages(desk, event_id), values)
+        if sent_before is not None:
+            return await _message_page(desk, event, values, 409, sent_before=sent_before)
     try:
         await desk.api.call("notifications", "POST", f"/v1/events/{event_id}/messages", desk.staff, json=values)
     except ServiceError as error:
