@@ -3,6 +3,7 @@ error, each error is said next to its field, and the page says what the services
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from datetime import UTC, date, datetime, timedelta
@@ -51,6 +52,10 @@ async def test_a_wish_for_a_shared_attribute_not_used_for_matching_is_refused_ne
     assert answer.status_code == 422
     assert "matching" in error_next_to(answer.text, "religion-wish")
     assert "answer" in error_next_to(answer.text, "veteran-wish")
+    # Each named in the summary atop a page of nine questions, which said "a mentor who shares this" of both.
+    summary = html.unescape(re.search(r'error-summary.*?</div>', answer.text, re.S).group(0))
+    assert ">Religion: to ask for a mentor who shares this, tick “Use it for matching”" in summary
+    assert ">Veteran: to ask for a mentor who shares this, answer it in your own words" in summary
     assert 'value="Quaker"' in answer.text
     assert re.search(r'name="religion.partner" value="yes" checked', answer.text)
     assert re.search(r'value="requirement" selected', answer.text)

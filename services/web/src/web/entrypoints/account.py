@@ -602,12 +602,14 @@ async def save_identity(visitor: Person, posted: Form) -> Response:
         # consent (or the answer) is never held up by the wish that needed it: the wish goes with it.
         if wish and held.get(name, {}).get("use_in_matching") and not (value and answer["use_in_matching"]):
             wish_dropped = True
-        elif wish and not value:
-            problems[f"{name}-wish"] = visitor._("To ask for a mentor who shares this, answer it in your own words, or "
-                                       "choose \u201cDoes not matter\u201d.")
+        elif wish and not value:  # the question named: the summary atop the page lists them all
+            problems[f"{name}-wish"] = visitor._(
+                "%(question)s: to ask for a mentor who shares this, answer it in your own words, or choose \u201cDoes "
+                "not matter\u201d.") % {"question": visitor._(labels.IDENTITY[name])}
         elif wish and not answer["use_in_matching"]:
-            problems[f"{name}-wish"] = visitor._("To ask for a mentor who shares this, tick \u201cUse it for matching\u201d: "
-                                       "matching cannot look for what it may not use.")
+            problems[f"{name}-wish"] = visitor._(
+                "%(question)s: to ask for a mentor who shares this, tick \u201cUse it for matching\u201d: matching "
+                "cannot look for what it may not use.") % {"question": visitor._(labels.IDENTITY[name])}
         elif wish:
             requests.append({"attribute": name, "strength": wish})
     back_to = _back_to(posted.get("next"))
