@@ -17,11 +17,11 @@ from .test_what_people_receive import NOW, POLICY, new_uow, person, sent
 
 # Friday 5 March 2027 at midnight in Chicago: Thursday 4 March, 10:00 PM in Los Angeles.
 MIDNIGHT_IN_CHICAGO = datetime(2027, 3, 5, 6, tzinfo=UTC)
-SAID = {"en": {"America/Chicago": "Mar 4, 2027, 11:59 PM (Central Standard Time)",
-               "America/Los_Angeles": "Mar 4, 2027, 10:00 PM (Pacific Standard Time)"},
-        "es": {"America/Chicago": "4 mar 2027, 11:59 p.m. (hora estándar central)",
-               "America/Los_Angeles": "4 mar 2027, 10:00 p.m. (hora estándar del Pacífico)"}}
-NOT_SAID = {"en": "Mar 5, 2027, 12:00 AM", "es": "5 mar 2027, 12:00 a.m."}
+SAID = {"en": {"America/Chicago": "Thu, Mar 4, 2027, 11:59 PM (Central Standard Time)",
+               "America/Los_Angeles": "Thu, Mar 4, 2027, 10:00 PM (Pacific Standard Time)"},
+        "es": {"America/Chicago": "jue, 4 de mar de 2027, 11:59 p.m. (hora estándar central)",
+               "America/Los_Angeles": "jue, 4 de mar de 2027, 10:00 p.m. (hora estándar del Pacífico)"}}
+NOT_SAID = {"en": "Mar 5, 2027, 12:00 AM", "es": "5 de mar de 2027, 12:00 a.m."}
 
 
 def words(text: str) -> str:
@@ -78,8 +78,8 @@ async def test_an_answer_due_a_minute_after_midnight_reads_as_that_minute(langua
     await ASKED["a proposal"](uow, pairing(sam, ana), MIDNIGHT_IN_CHICAGO.replace(minute=1))
 
     [told] = [m for m in await sent(uow) if m.to == uow.notifications.contacts[ana]["email"]]
-    said = {"en": "Mar 5, 2027, 12:01 AM (Central Standard Time)",
-            "es": "5 mar 2027, 12:01 a.m. (hora estándar central)"}[language]
+    said = {"en": "Fri, Mar 5, 2027, 12:01 AM (Central Standard Time)",
+            "es": "vie, 5 de mar de 2027, 12:01 a.m. (hora estándar central)"}[language]
     assert said in words(told.text) and said in words(await inbox_text(uow, ana))
 
 

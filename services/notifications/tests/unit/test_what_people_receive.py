@@ -115,8 +115,9 @@ async def test_a_capacity_change_tells_nobody_and_a_new_time_tells_each_registra
                                          ends_at=later + timedelta(hours=1)), uow)
     to_sam, to_kim = sorted(await sent(uow), key=lambda m: m.to != uow.notifications.contacts[sam]["email"])
     assert to_sam.subject == to_kim.subject == "New time: Personal statements"
-    assert "It now takes place Saturday, March 13, 2027, 11:00\u202fAM – 12:00\u202fPM (Pacific Standard Time); " \
-           "it was Saturday, March 13, 2027, 9:00\u202fAM – 10:00\u202fAM (Pacific Standard Time)." in to_sam.text
+    # An in-person event's times, where it takes place (Chicago), as its page says them.
+    assert "It now takes place Saturday, March 13, 2027, 1:00\u202fPM – 2:00\u202fPM (Central Standard Time); " \
+           "it was Saturday, March 13, 2027, 11:00\u202fAM – 12:00\u202fPM (Central Standard Time)." in to_sam.text
     assert "starts_at" not in to_sam.text + to_sam.html and "capacity" not in to_sam.text
     method, entry = calendar_of(to_sam)
     assert (method, entry["SEQUENCE"], str(entry["UID"])) == ("REQUEST", 2, event_uid(event.scheduled_event_id))
@@ -254,6 +255,25 @@ async def test_those_still_waiting_when_an_event_took_place_are_told_no_place_ca
     await handlers.waitlist_closed(ev.WaitlistClosed(**waiting), uow)  # a repeat says nothing more
     [told] = await sent(uow)
     assert told.subject == "No place came free: Personal statements"
+
+
+@pytest.mark.parametrize(("language", "said", "unsaid"), [
+    ("en", "No place came free for you at Personal statements, and its waitlist is now closed.", "taken place"),
+    ("es", "No se liberó ningún lugar para ti en Personal statements, y su lista de espera ya está cerrada.",
+     "ya se realizó"),
+])
+async def test_those_still_waiting_when_an_event_is_marked_held_while_it_runs_are_not_told_it_is_over(
+        language, said, unsaid):
+    # A coordinator may mark an event held once it has begun, before it ends.
+    uow = new_uow()
+    sam = await person(uow, "Sam Okafor", language=language)
+    event = workshop(NOW - timedelta(minutes=30))
+    await handlers.event_published(event, uow)
+    waiting = await registered(uow, event, sam, status="waitlisted")
+    await sent(uow)
+    await handlers.waitlist_closed(ev.WaitlistClosed(**waiting), uow)
+    [told] = await sent(uow)
+    assert said in " ".join(told.text.split()) and unsaid not in told.text
 
 
 # --- a partner who erased their account --------------------------------------------------------------------------
@@ -1524,9 +1544,11 @@ async def test_a_mentor_reminded_of_a_request_reads_by_when_in_their_own_zone_an
 
     [told] = await sent(uow)
     assert told.to == uow.notifications.contacts[ana]["email"]
-    said = {"en": ("A mentee's request", "Please accept or decline by Mar 4, 2027, 5:30 PM (Central Standard Time)",
+    said = {"en": ("A mentee's request",
+                   "Please accept or decline by Thu, Mar 4, 2027, 5:30 PM (Central Standard Time)",
                    "the request lapses and they can ask another mentor", "decline and pause in the same step"),
-            "es": ("espera tu respuesta a su solicitud", "a más tardar el 4 mar 2027, 5:30 p.m. (hora estándar central)",
+            "es": ("espera tu respuesta a su solicitud",
+                   "a más tardar el jue, 4 de mar de 2027, 5:30 p.m. (hora estándar central)",
                    "la solicitud caduca", "ponte en pausa en el mismo paso")}[language]
     text = " ".join((told.subject + " " + told.text).split())
     assert all(part in text for part in said), text
@@ -1543,17 +1565,34 @@ async def test_a_proposal_says_from_the_start_by_when_each_side_answers_in_their
     await handlers.pairing_proposed(ma.PairingProposedV6(**pair, score=80, reason_codes=[], answer_by=lapses), uow)
 
     by_whom = {m.to: " ".join((m.subject + " " + m.text).split()) for m in await sent(uow)}
-    said = {"en": ({sam: "Please accept or decline by Mar 4, 2027, 3:30 PM (Pacific Standard Time). Unanswered by "
+    said = {"en": ({sam: "Please accept or decline by Thu, Mar 4, 2027, 3:30 PM (Pacific Standard Time). Unanswered by "
                          "then, it lapses and we look for another mentor for you.",
-                    ana: "Please accept or decline by Mar 4, 2027, 5:30 PM (Central Standard Time). Unanswered by "
+                    ana: "Please accept or decline by Thu, Mar 4, 2027, 5:30 PM (Central Standard Time). Unanswered by "
                          "then, it lapses."}),
-            "es": ({sam: "a más tardar el 4 mar 2027, 3:30 p.m. (hora estándar del Pacífico). Si para entonces no hay "
-                         "respuesta, caduca y te buscaremos otra persona mentora.",
-                    ana: "a más tardar el 4 mar 2027, 5:30 p.m. (hora estándar central). Si para entonces no hay "
-                         "respuesta, caduca."})}[language]
+            "es": ({sam: "a más tardar el jue, 4 de mar de 2027, 3:30 p.m. (hora estándar del Pacífico). Si para "
+                         "entonces no hay respuesta, caduca y te buscaremos otra persona mentora.",
+                    ana: "a más tardar el jue, 4 de mar de 2027, 5:30 p.m. (hora estándar central). Si para entonces no "
+                         "hay respuesta, caduca."})}[language]
     for reader, words in said.items():
         text = by_whom[uow.notifications.contacts[reader]["email"]]
         assert words in text, text
+
+
+@pytest.mark.parametrize(("language", "said"), [
+    ("en", "Please accept or decline by Mon, Dec 14, 2026, 3:56 AM (Coordinated Universal Time)."),
+    ("es", "acepta o rechaza a más tardar el lun, 14 de dic de 2026, 3:56 a.m. (hora universal coordinada)."),
+])
+async def test_a_proposal_writes_by_when_to_answer_as_the_web_app_does_weekday_and_date_in_full(language, said):
+    uow = new_uow()
+    sam = await person(uow, "Sam Okafor", zone="UTC", language=language)
+    ana = await person(uow, "Ana Reyes", zone="UTC", language=language)
+    pair = dict(pairing_id=uuid4(), program_id=uuid4(), chapter_id=None, mentee_id=sam, mentor_id=ana)
+
+    await handlers.pairing_proposed(ma.PairingProposedV6(**pair, score=80, reason_codes=[],
+                                                         answer_by=datetime(2026, 12, 14, 3, 56, tzinfo=UTC)), uow)
+
+    [told, _] = sorted(await sent(uow), key=lambda m: m.to != uow.notifications.contacts[ana]["email"])
+    assert said in " ".join(told.text.split())
 
 
 @pytest.mark.parametrize("language", ["en", "es"])
@@ -1568,14 +1607,15 @@ async def test_a_request_tells_the_mentor_by_when_to_answer_and_the_mentee_when_
                                                          requested_by_mentee=True), uow)
 
     by_whom = {m.to: " ".join((m.subject + " " + m.text).split()) for m in await sent(uow)}
-    said = {"en": {sam: "If they have not answered by Mar 4, 2027, 3:30 PM (Pacific Standard Time), the request "
+    said = {"en": {sam: "If they have not answered by Thu, Mar 4, 2027, 3:30 PM (Pacific Standard Time), the request "
                         "lapses and you can ask another mentor.",
-                   ana: "then accept or decline it by Mar 4, 2027, 5:30 PM (Central Standard Time). Unanswered by "
+                   ana: "then accept or decline it by Thu, Mar 4, 2027, 5:30 PM (Central Standard Time). Unanswered by "
                         "then, the request lapses and they can ask another mentor."},
-            "es": {sam: "Si para el 4 mar 2027, 3:30 p.m. (hora estándar del Pacífico) no ha respondido, la "
+            "es": {sam: "Si para el jue, 4 de mar de 2027, 3:30 p.m. (hora estándar del Pacífico) no ha respondido, la "
                         "solicitud caduca y podrás pedírselo a otra persona mentora.",
-                   ana: "y acéptala o recházala a más tardar el 4 mar 2027, 5:30 p.m. (hora estándar central). Si para "
-                        "entonces no hay respuesta, la solicitud caduca y podrá pedírselo a otra persona mentora."}
+                   ana: "y acéptala o recházala a más tardar el jue, 4 de mar de 2027, 5:30 p.m. (hora estándar "
+                        "central). Si para entonces no hay respuesta, la solicitud caduca y podrá pedírselo a otra "
+                        "persona mentora."}
             }[language]
     for reader, words in said.items():
         text = by_whom[uow.notifications.contacts[reader]["email"]]
@@ -1848,8 +1888,8 @@ async def test_an_event_called_off_takes_the_entry_out_of_seat_holders_calendars
 
 
 @pytest.mark.parametrize(("language", "line"), [
-    ("en", "Mar 2, 2027, 1:00\u202fAM (Pacific Standard Time): Time to catch up with Ana Reyes?"),
-    ("es", "2 mar 2027, 1:00\u202fa.m. (hora estándar del Pacífico): ¿Es hora de ponerte al día con Ana Reyes?"),
+    ("en", "Tue, Mar 2, 2027, 1:00\u202fAM (Pacific Standard Time): Time to catch up with Ana Reyes?"),
+    ("es", "mar, 2 de mar de 2027, 1:00\u202fa.m. (hora estándar del Pacífico): ¿Es hora de ponerte al día con Ana Reyes?"),
 ])
 async def test_a_digest_names_the_readers_time_zone_with_each_time_it_lists(language, line):
     uow = new_uow()

@@ -19,7 +19,7 @@ from io import BytesIO
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from babel.dates import format_date, format_time, get_timezone_name
+from babel.dates import format_date, format_skeleton, format_time, get_timezone_name
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
@@ -108,11 +108,12 @@ class Reader:
         return get_timezone_name(self.local(moment, zone), "long", locale=self.locale)
 
     def moment(self, moment: datetime, zone: tzinfo | None = None) -> str:
-        """Mar 4, 2027, 6:00 PM (Central Standard Time): a point in time, for lists, with the zone named as a span
-        names it."""
+        """Thu, Mar 4, 2027, 6:00 PM (Central Standard Time) / jue, 4 de mar de 2027, 6:00 p.m. (hora estándar
+        central): a point in time, its day as the web app writes one (its `when` and `deadline`), with the zone named
+        as a span names it."""
         local = self.local(moment, zone)
         return self.gettext("%(day)s, %(time)s (%(zone)s)") % {
-            "day": format_date(local, "medium", locale=self.locale), "time": self.time(local),
+            "day": format_skeleton("yMMMEd", local, locale=self.locale), "time": self.time(local),
             "zone": self.zone_name(local)}
 
     def span(self, starts: datetime, ends: datetime, zone: tzinfo | None = None) -> str:

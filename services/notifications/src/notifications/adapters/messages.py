@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from typing import Any
 from uuid import UUID
 
@@ -297,22 +297,35 @@ class _Composer:
         """Whether the event's attendees are public: a registration of it came on the public topic (unknown: not)."""
         return self.event.get("attendees_public") is True
 
+    @property
+    def event_zone(self) -> tzinfo:
+        """The zone the event's times are said in, as its page says them: an in-person event's where it takes place,
+        an online one's where the reader is."""
+        return self.r.zone if self.event["is_virtual"] else zone_of(self.event["timezone"])
+
     def about_event(self, named: str, discreet: str, **values: object) -> str:
         """A subject about the event: `named` (naming it, %(title)s) where its attendees are public, else `discreet`,
-        saying the same without its title (%(day)s: the day it starts, in the reader's zone). As `about_program`."""
+        saying the same without its title (%(day)s: the day it starts, in `event_zone`). As `about_program`."""
         return (named if self.event_public else self.unnamed(discreet)) % {
-            "title": self.title, "day": self.r.day(self.event["starts_at"]), **values}
+            "title": self.title, "day": self.r.day(self.event["starts_at"], self.event_zone), **values}
 
     def when_and_where(self, starts: datetime, ends: datetime, *, is_virtual: bool, location: str | None,
-                       local_zone: str | None, join_url: str | None = None) -> list[Detail]:
-        """When in the reader's zone; for a place they go to in another zone, also its local time there."""
+                       local_zone: str | None, join_url: str | None = None, there_first: bool = False) -> list[Detail]:
+        """When: `there_first` (an in-person event), its time where it takes place (`local_zone`), then the reader's
+        own where their clocks differ; otherwise the reader's time, then, for a place they go to in another zone, its
+        local time there."""
         _ = self._
-        details = [Detail(_("When"), self.r.span(starts, ends))]
+        there = zone_of(local_zone) if local_zone else None
+        elsewhere = there is not None and there.utcoffset(starts) != self.r.zone.utcoffset(starts)
         place = one_line(location, 300)
-        if place and local_zone:
-            zone = zone_of(local_zone)
-            if zone.utcoffset(starts) != self.r.zone.utcoffset(starts):
-                details.append(Detail(_("Local time there"), self.r.span(starts, ends, zone)))
+        if there_first and there is not None:
+            details = [Detail(_("When"), self.r.span(starts, ends, there))]
+            if elsewhere:
+                details.append(Detail(_("In your time zone"), self.r.span(starts, ends)))
+        else:
+            details = [Detail(_("When"), self.r.span(starts, ends))]
+            if place and elsewhere:
+                details.append(Detail(_("Local time there"), self.r.span(starts, ends, there)))
         if place and is_virtual:
             details.append(Detail(_("Where"), _("%(place)s, and online") % {"place": place}))
         elif place:
@@ -326,7 +339,8 @@ class _Composer:
     def event_details(self, with_join: bool = False) -> list[Detail]:
         e = self.event
         return self.when_and_where(e["starts_at"], e["ends_at"], is_virtual=e["is_virtual"], location=e["location"],
-                                   local_zone=e["timezone"], join_url=self.c.get("join_url") if with_join else None)
+                                   local_zone=e["timezone"], join_url=self.c.get("join_url") if with_join else None,
+                                   there_first=not e["is_virtual"])
 
     def event_calendar(self, method: Method, said: str) -> CalendarCopy:
         e = self.event
@@ -368,11 +382,11 @@ class _Composer:
             location=b["location"], sequence=1 if method is Method.CANCEL else 0, cancelled=method is Method.CANCEL)
         return CalendarCopy(method, entry, "office-hour.ics", said)
 
-    def relative_day(self, starts: datetime, what: str, where: str | None = None, counted: bool = True) -> str:
+    def relative_day(self, starts: datetime, what: str, zone: tzinfo | None = None, counted: bool = True) -> str:
         """Today at 6:00 PM: <what>; Tomorrow at …; Thursday, March 4, 2027: … (the reader's days, or those of the
-        zone `where` it takes place, named when it is not the reader's); not `counted`, always the day."""
+        `zone` it takes place in, named when it is not the reader's); not `counted`, always the day."""
         _ = self._
-        zone = zone_of(where) if where else self.r.zone
+        zone = zone or self.r.zone
         time = self.r.time(starts, zone)
         if zone.utcoffset(starts) != self.r.zone.utcoffset(starts):
             time = _("%(time)s (%(zone)s)") % {"time": time, "zone": self.r.zone_name(starts, zone)}
@@ -1057,7 +1071,8 @@ class _Composer:
 
     def event_cancelled(self) -> Message:
         _ = self._
-        values = {"title": self.title, "when": self.r.span(self.event["starts_at"], self.event["ends_at"])}
+        values = {"title": self.title,
+                  "when": self.r.span(self.event["starts_at"], self.event["ends_at"], self.event_zone)}
         # Someone on the waitlist never had the event in their calendar. (One recorded before this was said is a
         # seat holder's, as every one was then.)
         subject = self.about_event(_("Cancelled: %(title)s"), _("Cancelled: the event on %(day)s you registered for"))
@@ -1081,9 +1096,9 @@ class _Composer:
         changed = set(self.c.get("changed_fields") or [])
         said = [_("%(title)s, which you registered for, has changed.") % {"title": self.title}]
         if changed & {"starts_at", "ends_at"}:
-            now = {"when": self.r.span(e["starts_at"], e["ends_at"])}
+            now = {"when": self.r.span(e["starts_at"], e["ends_at"], self.event_zone)}
             if before.get("starts_at") and before.get("ends_at"):
-                was = self.r.span(_at(before["starts_at"]), _at(before["ends_at"]))
+                was = self.r.span(_at(before["starts_at"]), _at(before["ends_at"]), self.event_zone)
                 said.append(_("It now takes place %(when)s; it was %(before)s.") % {**now, "before": was})
             else:
                 said.append(_("It now takes place %(when)s.") % now)
@@ -1131,9 +1146,7 @@ class _Composer:
     def reminder_subject(self, starts: datetime, counted: bool = True) -> str:
         """An event reminder's subject, of the event starting then: days `counted` from now (`relative_day`)."""
         what = self.title if self.event_public else self.unnamed(self._("an event you registered for"))
-        # An in-person event's time where it takes place, as its page says it.
-        where = None if self.event["is_virtual"] else self.event["timezone"]
-        return self.relative_day(starts, what, where, counted)
+        return self.relative_day(starts, what, self.event_zone, counted)
 
     def organiser_message(self) -> Message:
         """An organizer's own words to those registered, as they wrote them (in their language, whatever the
@@ -1150,8 +1163,9 @@ class _Composer:
         values = {"title": self.title}
         return Message(self.about_event(_("No place came free: %(title)s"),
                                         _("No place came free for you at the event on %(day)s")),
-                       [_("%(title)s has taken place, and no place came free for you on its waitlist. We are sorry, "
-                          "and we hope to see you at another event.") % values],
+                       # Sent once the event is marked held, which may be while it still runs: not "it took place".
+                       [_("No place came free for you at %(title)s, and its waitlist is now closed. We are sorry, and "
+                          "we hope to see you at another event.") % values],
                        action=self._events_link())
 
     # --- office hours ---------------------------------------------------------------------------------------
