@@ -799,6 +799,18 @@ async def test_a_meeting_sent_without_its_day_is_refused_with_the_day_left_empty
     assert re.search(r'id="met_on"[^>]*value=""', answer.text)
 
 
+async def test_a_meeting_day_that_is_no_day_of_the_calendar_is_said_to_be_so_not_missing():
+    # Typed where a browser offers no date picker, "2026-02-30" was answered "Give the day you met."
+    services = its_page(an_active_term(), **{f"POST /v1/pairings/{PAIRING}/meetings": {}})
+    async with browser(services, ME) as page:
+        answer = await page.post(f"/mentorships/{PAIRING}/meetings", data={
+            "csrf": CSRF, "met_on": "2026-02-30", "minutes": "45", "topics": ""})
+    assert answer.status_code == 422
+    assert re.fullmatch(r"That is not a day of the calendar: give the day you met as year-month-day, like "
+                        r"\d{4}-\d{2}-\d{2}\.", error_next_to(answer.text, "met_on"))
+    assert re.search(r'id="met_on"[^>]*value="2026-02-30"', answer.text), "what was typed is kept"
+
+
 async def test_feedback_sent_without_a_rating_is_refused_next_to_the_rating_keeping_the_comment():
     services = its_page(a_pairing_of_mine("completed"), **{f"POST /v1/pairings/{PAIRING}/feedback": {}})
     async with browser(services, ME) as page:
