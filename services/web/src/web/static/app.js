@@ -60,6 +60,65 @@
     var sent = document.querySelectorAll("form[data-sent]");
     for (var i = 0; i < sent.length; i++) { sent[i].removeAttribute("data-sent"); }
   });
+  // Switching language loads the page again in the other: what the person typed or chose in its forms and has not
+  // sent is carried across (in this tab's storage, taken back as the page opens), not lost. Only what they changed
+  // is carried, so what the page says anew stays; never a hidden field (its token) nor a password.
+  var CARRIED = "answers-across-a-language-switch";
+  function changedFields() {
+    var forms = document.querySelectorAll("main form");
+    var changed = [];
+    for (var f = 0; f < forms.length; f++) {
+      for (var i = 0; i < forms[f].elements.length; i++) {
+        var el = forms[f].elements[i];
+        if (!el.name || /^(hidden|password|file|submit|button|reset)$/.test(el.type)) { continue; }
+        if (el.type === "checkbox" || el.type === "radio") {
+          if (el.checked !== el.defaultChecked) { changed.push([f, el.name, el.value, el.checked]); }
+        } else if (el.options) {
+          for (var o = 0; o < el.options.length; o++) {
+            var option = el.options[o];
+            if (option.selected !== option.defaultSelected) { changed.push([f, el.name, option.value, option.selected]); }
+          }
+        } else if (el.value !== el.defaultValue) {
+          changed.push([f, el.name, null, el.value]);
+        }
+      }
+    }
+    return changed;
+  }
+  document.addEventListener("submit", function (event) {
+    if (!event.target.matches || !event.target.matches("form.lang-switch")) { return; }
+    var changed = changedFields();
+    if (!changed.length) { return; }
+    try {
+      window.sessionStorage.setItem(CARRIED, JSON.stringify({page: location.pathname, changed: changed}));
+    } catch (e) { /* storage refused: the page changes language without them, as without JavaScript */ }
+  });
+  document.addEventListener("DOMContentLoaded", function () {
+    var carried = null;
+    try {
+      carried = JSON.parse(window.sessionStorage.getItem(CARRIED) || "null");
+      window.sessionStorage.removeItem(CARRIED);
+    } catch (e) { return; }
+    if (!carried || carried.page !== location.pathname) { return; }
+    var forms = document.querySelectorAll("main form");
+    carried.changed.forEach(function (field) {
+      var form = forms[field[0]];
+      if (!form) { return; }
+      for (var i = 0; i < form.elements.length; i++) {
+        var el = form.elements[i];
+        if (el.name !== field[1]) { continue; }
+        if (el.type === "checkbox" || el.type === "radio") {
+          if (el.value === field[2]) { el.checked = field[3]; }
+        } else if (el.options) {
+          for (var o = 0; o < el.options.length; o++) {
+            if (el.options[o].value === field[2]) { el.options[o].selected = field[3]; }
+          }
+        } else if (field[2] === null && !/^(hidden|password|file)$/.test(el.type)) {
+          el.value = field[3];
+        }
+      }
+    });
+  });
   // A form that knows no time zone yet (sign-up) preselects the browser's own. One not offered (the server takes any
   // zone of the IANA database) is added once the server has named it, in the page's language, as it names it after
   // a mistake ("Iran Time, Tehran", never "Asia/Tehran"), right after "Choose one", where the server lists a person's

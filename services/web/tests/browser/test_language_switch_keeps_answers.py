@@ -1,0 +1,88 @@
+"""app.js as a person switches language in the middle of a form, in Chromium, with no platform behind it: what they
+typed or ticked and had not sent comes back on the page in the other language; nothing they left alone is changed,
+and no hidden field is carried."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlparse
+
+from playwright.async_api import Browser, expect
+
+from .test_focus_on_opening import SITE, STATIC
+
+
+def interests(language: str, token: str) -> str:
+    """Sign-up's interests step in `language`: the header's language switch, and a form with one box ticked by the
+    server (Pediatrics: said before) and a text field."""
+    other, name = ("es", "Español") if language == "en" else ("en", "English")
+    title = "Your interests" if language == "en" else "Tus intereses"
+    return (f'<!doctype html><html lang="{language}"><head><meta charset="utf-8"><title>{title}</title>'
+            '<script src="/static/app.js" defer></script></head><body>'
+            '<header><form class="inline lang-switch" method="post" action="/language">'
+            f'<input type="hidden" name="csrf" value="{token}"><input type="hidden" name="back" value="/interests">'
+            f'<button type="submit" name="language" value="{other}">{name}</button></form></header>'
+            f'<main id="main"><h1>{title}</h1><form method="post" action="/interests">'
+            f'<input type="hidden" name="csrf" value="{token}">'
+            '<label><input type="checkbox" name="specialties" value="pediatrics" checked> Pediatrics</label>'
+            '<label><input type="checkbox" name="specialties" value="surgery"> Surgery</label>'
+            '<label><input type="checkbox" name="specialties" value="undecided"> Not decided yet</label>'
+            '<label for="goals">Goals</label><textarea id="goals" name="goals"></textarea>'
+            '<label for="stage">Stage</label><select id="stage" name="stage"><option value="">Choose one</option>'
+            '<option value="high_school">High school</option><option value="undergraduate">Undergraduate</option>'
+            '</select><button type="submit">Continue</button></form></main></body></html>')
+
+
+async def a_tab_on_the_interests_step(browser: Browser):
+    context = await browser.new_context(base_url=SITE)
+    context.set_default_timeout(15_000)
+    shown = {"language": "en"}
+
+    async def answer(route) -> None:
+        path = urlparse(route.request.url).path
+        if path.startswith("/static/"):
+            await route.fulfill(path=STATIC / path.removeprefix("/static/"), content_type="text/javascript")
+        elif path == "/language":  # the switch: saved, then back to the page, anew in the other language
+            shown["language"] = parse_qs(route.request.post_data)["language"][0]
+            await route.fulfill(status=303, headers={"Location": "/interests"})
+        else:  # a new token each time: a hidden field carried across would be the old one
+            await route.fulfill(body=interests(shown["language"], f"token-{shown['language']}"),
+                                content_type="text/html")
+
+    await context.route(f"{SITE}/**", answer)
+    return context, await context.new_page()
+
+
+async def test_what_was_ticked_and_typed_comes_back_after_switching_language(browser):
+    # Maya ticked her interests, pressed "Español", and the page came back in Spanish with nothing ticked.
+    context, page = await a_tab_on_the_interests_step(browser)
+    try:
+        await page.goto("/interests")
+        await page.get_by_label("Pediatrics").uncheck()
+        await page.get_by_label("Not decided yet").check()
+        await page.get_by_label("Goals").fill("Aprender sobre pediatría")
+        await page.get_by_label("Stage").select_option("high_school")
+        await page.get_by_role("button", name="Español").click()
+        await expect(page.get_by_role("heading", name="Tus intereses")).to_be_visible()
+        await expect(page.get_by_label("Not decided yet")).to_be_checked()
+        await expect(page.get_by_label("Pediatrics")).not_to_be_checked()
+        await expect(page.get_by_label("Surgery")).not_to_be_checked()
+        await expect(page.get_by_label("Goals")).to_have_value("Aprender sobre pediatría")
+        await expect(page.get_by_label("Stage")).to_have_value("high_school")
+        assert await page.locator("main input[name=csrf]").input_value() == "token-es"
+        await page.reload()  # carried once: a later visit shows what the server says
+        await expect(page.get_by_label("Pediatrics")).to_be_checked()
+        await expect(page.get_by_label("Goals")).to_have_value("")
+    finally:
+        await context.close()
+
+
+async def test_a_page_left_as_it_was_changes_language_with_nothing_carried(browser):
+    context, page = await a_tab_on_the_interests_step(browser)
+    try:
+        await page.goto("/interests")
+        await page.get_by_role("button", name="Español").click()
+        await expect(page.get_by_role("heading", name="Tus intereses")).to_be_visible()
+        assert await page.evaluate("window.sessionStorage.length") == 0
+        await expect(page.get_by_label("Pediatrics")).to_be_checked()
+    finally:
+        await context.close()
