@@ -1607,7 +1607,12 @@ async def test_a_mentorship_just_begun_whose_partner_profiles_has_not_named_yet_
         404, json={"error": {"code": "not_found", "message": "no"}})})
     async with browser(services, ME) as page:
         shown = " ".join((await page.get(f"/mentorships/{PAIRING}")).text.split())
+        fifth = " ".join((await page.get(f"/mentorships/{PAIRING}?naming_look=5")).text.split())
     assert "name shown in a moment: reload the page" in shown and "once the mentorship starts" not in shown
+    # It looks again by itself: the mentor who accepted last read "reload the page" while the name was on its way.
+    assert (f'hx-get="/mentorships/{PAIRING}?naming_look=1" hx-trigger="load delay:2s" '
+            f'hx-select="#pairing-{PAIRING}" hx-swap="outerHTML"') in shown
+    assert "hx-get" not in fifth[fifth.index(f'id="pairing-{PAIRING}"'):][:300], "five looks, then it stops"
 
 
 @pytest.mark.parametrize("status, role, said", [

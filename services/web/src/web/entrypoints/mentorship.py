@@ -211,7 +211,7 @@ LOOK_AGAIN_SECONDS, LOOKS_AFTER_JOINING = 2, 5
 
 @router.get("/")
 async def home(visitor: Visiting, signed_out: str | None = None, erased: str | None = None,
-               enrolled: str | None = None, done: str | None = None, look: int = 0) -> Response:
+               enrolled: str | None = None, done: str | None = None, look: int = 0, naming_look: int = 0) -> Response:
     if visitor.session is None:
         return render(visitor, "welcome.html", signed_out=bool(signed_out), erased=bool(erased))
     if visitor.session.person_id is None:
@@ -221,7 +221,7 @@ async def home(visitor: Visiting, signed_out: str | None = None, erased: str | N
                      not in ("mentee_choice", "rounds") for w in shown["waitlists"])
     look_again = look + 1 if enrolled and enrolled != "review" and looked_for and look < LOOKS_AFTER_JOINING else None
     return render(visitor, "dashboard.html", **shown, enrolled=enrolled, done=done, looked_for=looked_for,
-                  look_again=look_again, look_again_seconds=LOOK_AGAIN_SECONDS)
+                  look_again=look_again, look_again_seconds=LOOK_AGAIN_SECONDS, naming_look=naming_look)
 
 
 async def dashboard(visitor: Visit) -> dict[str, Any]:
@@ -310,9 +310,11 @@ def _not_theirs(failed: ServiceError) -> bool:
 
 
 @router.get("/mentorships/{pairing_id}")
-async def mentorship(pairing_id: UUID, visitor: Person, done: str | None = None, on: str | None = None) -> Response:
-    """`on`: the day of the meeting just logged (`done`), to say whether the partner logged one that day too."""
-    return await _page(visitor, pairing_id, done=done, logged_on=on)
+async def mentorship(pairing_id: UUID, visitor: Person, done: str | None = None, on: str | None = None,
+                     naming_look: int = 0) -> Response:
+    """`on`: the day of the meeting just logged (`done`), to say whether the partner logged one that day too;
+    `naming_look`: how many times the card has looked again for a partner not named yet."""
+    return await _page(visitor, pairing_id, done=done, logged_on=on, naming_look=naming_look)
 
 
 async def _act(visitor: Visit, pairing_id: UUID, action: str, body: dict | None, done: str,
