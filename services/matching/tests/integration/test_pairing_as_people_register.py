@@ -252,12 +252,15 @@ async def test_a_mentee_requests_two_mentors_and_when_one_accepts_the_other_requ
         chosen = await eventually(lambda: requested(first, note=note), timeout=60, what="the first request")
         # The second mentor's events may be applied after the first's (another partition).
         await eventually(lambda: requested(second), timeout=60, what="the second request")
-        assert (await as_mentee.get(f"/v1/pairings/{chosen['pairing_id']}")).json()["request_note"] == note
+        as_the_mentee_reads_it = (await as_mentee.get(f"/v1/pairings/{chosen['pairing_id']}")).json()
+        assert as_the_mentee_reads_it["request_note"] == note
+        assert as_the_mentee_reads_it["in_common"]["partner_stage"] == "resident"
         listed = (await as_mentee.get(f"/v1/people/{mentee}/pairings")).json()
         assert {p["id"]: p["request_note"] for p in listed} == {chosen["pairing_id"]: note, listed[1]["id"]: None}
     await observer.wait_for(program, "pairing_proposed", count=2, mentee_id=mentee)
     async with client(matching) as admin:
-        assert (await admin.get(f"/v1/pairings/{chosen['pairing_id']}")).json()["request_note"] is None
+        as_staff_read_it = (await admin.get(f"/v1/pairings/{chosen['pairing_id']}")).json()
+        assert as_staff_read_it["request_note"] is None and as_staff_read_it["in_common"] is None
         assert [p["request_note"] for p in (await admin.get(f"/v1/people/{mentee}/pairings")).json()] == [None, None]
     async with client(matching, "participant", person_id=first) as as_mentor:
         assert (await as_mentor.get(f"/v1/pairings/{chosen['pairing_id']}")).json()["request_note"] == note

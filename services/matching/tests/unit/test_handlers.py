@@ -317,6 +317,27 @@ async def test_a_note_with_a_request_is_read_by_its_mentor_and_mentee_alone_and_
     assert listed == {requested: note, unwritten: None}
 
 
+async def test_the_two_of_a_proposal_learn_each_others_stage_and_what_they_share_before_answering_and_no_more():
+    # A mentee was asked to accept a mentor she knew nothing of but "you speak a language in common".
+    platform = Platform()
+    profiles = Profiles(platform)
+    program = await profiles.program(both_must_accept=True)
+    mentor = await profiles.person(program, "mentor", specialties=["pediatrics", "general_surgery"], languages=["en", "es"],
+                                   identity_for_matching={"religion": "Quaker"})
+    mentee = await profiles.person(program, "mentee", specialties=["pediatrics", "psychiatry"], languages=["es"])
+    [proposed] = platform.events(published.PairingProposedV2, mentee_id=mentee)
+
+    to_mentee = await views.in_common(proposed.pairing_id, platform.uow(), acting_as(mentee))
+    to_mentor = await views.in_common(proposed.pairing_id, platform.uow(), acting_as(mentor))
+    assert to_mentee == {"partner_stage": "resident", "specialties": ["pediatrics"], "languages": ["es"]}
+    assert to_mentor == {"partner_stage": "undergraduate", "specialties": ["pediatrics"], "languages": ["es"]}
+    staff = lambda pairing, program: commands.Actor(None, for_program=True)  # noqa: E731
+    assert await views.in_common(proposed.pairing_id, platform.uow(), staff) is None
+    await lifecycle.accept(commands.AcceptPairing(proposed.pairing_id), platform.uow(), acting_as(mentee))
+    await lifecycle.accept(commands.AcceptPairing(proposed.pairing_id), platform.uow(), acting_as(mentor))
+    assert await views.in_common(proposed.pairing_id, platform.uow(), acting_as(mentee)) is None, "named from now"
+
+
 async def test_pairings_and_waitlistings_are_announced_with_the_kind_of_mentorship_they_are_for():
     platform = Platform()
     profiles = Profiles(platform)

@@ -654,6 +654,20 @@ def its_page(pairing: dict, **answers) -> Services:
         f"GET /v1/people/{MENTOR}/as-partner": named, **answers})
 
 
+@pytest.mark.parametrize("language, said", [
+    ("en", "Their training stage Resident Specialties you share Pediatrics, Psychiatry Languages you can both meet in "
+           "Spanish"),
+    ("es", "Su etapa de formación Residente Especialidades que comparten Pediatría, Psiquiatría Idiomas en los que "
+           "ambas partes pueden reunirse Español")])
+async def test_a_proposal_says_before_it_is_answered_the_others_stage_and_what_the_two_share(language, said):
+    # A mentee was asked "Do you accept this mentorship?" knowing only "you speak a language in common".
+    proposed = a_pairing_of_mine("proposed", mentee_accepted=False, in_common={
+        "partner_stage": "resident", "specialties": ["pediatrics", "psychiatry"], "languages": ["es"]})
+    async with browser(its_page(proposed), ME, language=language) as page:
+        shown = text_of((await page.get(f"/mentorships/{PAIRING}")).text)
+    assert said in shown
+
+
 async def test_a_mentorship_page_says_where_to_write_to_the_coordinators_of_its_programs_chapter():
     chapter = str(uuid4())
     services = its_page(a_pairing_of_mine("active"), **{

@@ -24,6 +24,7 @@ from .schemas import (
     FeedbackIn,
     FeedbackOut,
     GivenFeedbackOut,
+    InCommonOut,
     ManualPairingIn,
     MeetingIn,
     MeetingOut,
@@ -191,6 +192,8 @@ async def get_pairing(pairing_id: UUID, caller: Caller, unit: UnitOfWork, reques
     found.paused_if_it_lapses = await views.paused_if_it_lapses(pairing, caller.person_id, unit)
     given = await views.feedback_given(pairing, caller.person_id, unit)
     found.my_feedback = GivenFeedbackOut.model_validate(given) if given else None
+    shared = await views.in_common(pairing_id, unit, party_or_program(caller))
+    found.in_common = InCommonOut.model_validate(shared) if shared else None
     if pairing.side_of(caller.person_id) is None:  # staff: why it closed (the pair were told in their own words)
         found.closed_reason, found.closed_by = pairing.closed_reason, pairing.closed_by
     return found

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from typing import Annotated, Literal, Self
 from uuid import UUID
 
-from mentorship_contracts.vocabulary import PairingKind, Role
+from mentorship_contracts.vocabulary import PairingKind, Role, TrainingStage
 from plumbing.disclosure import PublishedOut
 from plumbing.validation import EARLIEST_YEAR, LATEST_YEAR, MultilineText, Text
 from pydantic import BaseModel, ConfigDict, Field
@@ -118,6 +118,14 @@ class GivenFeedbackOut(BaseModel):
     given_at: datetime
 
 
+class InCommonOut(BaseModel):
+    """What the two of a proposal or a request may know of each other before it starts, when neither is named."""
+
+    partner_stage: TrainingStage = Field(description="The other side's training stage")
+    specialties: list[str] = Field(description="The specialties both listed an interest in")
+    languages: list[str] = Field(description="The languages both can meet in (ISO 639 codes)")
+
+
 class PairingBase(BaseModel):
     """What every reader of a pairing may be shown, by itself or in a program's list."""
 
@@ -188,6 +196,10 @@ class PairingOut(PairingBase):
     my_feedback: GivenFeedbackOut | None = Field(
         default=None, description="On GET /v1/pairings/{id}, to its mentor or its mentee: the feedback they gave on "
                                   "it (given once). Null to anyone else, or when they gave none")
+    in_common: InCommonOut | None = Field(
+        default=None, description="On GET /v1/pairings/{id} of a proposal or a request, to its mentor and its mentee: "
+                                  "the other's stage, and the specialties and languages they share (never an identity "
+                                  "answer). Null to anyone else, and once it has started or closed")
 
 
 class PersonPairingOut(BaseModel):

@@ -117,6 +117,26 @@ async def requirement_met(pairing_id: UUID, uow: MatchingUnitOfWorkPort, authori
     return None if by_a_round and met else met
 
 
+async def in_common(pairing_id: UUID, uow: MatchingUnitOfWorkPort, authorize: Authorize) -> dict[str, Any] | None:
+    """To either side of a proposal or a request, before it starts and names them: the other's training stage, and
+    the specialties and languages to meet in they share, so that an answer is not given blind. Nothing of who they
+    are (their identity answers): a partner sees those once matched, as they chose. None to anyone else, or once
+    the pairing has started or closed (the partner is then named, or never is)."""
+    async with uow:
+        pairing, program, actor = await load(pairing_id, uow, authorize)
+        side = pairing.side_of(actor.person_id)
+        if side is None or pairing.status not in ("proposed", "requested"):
+            return None
+        assert pairing.mentee_enrollment_id is not None and pairing.mentor_enrollment_id is not None
+        mentees = await uow.candidates.in_program(program, "mentee", enrollment_ids=[pairing.mentee_enrollment_id])
+        mentors = await uow.candidates.in_program(program, "mentor", enrollment_ids=[pairing.mentor_enrollment_id])
+    if not mentees or not mentors:
+        return None
+    me, them = (mentees[0], mentors[0]) if side == Role.MENTEE else (mentors[0], mentees[0])
+    return {"partner_stage": them.stage, "specialties": sorted(set(me.specialties) & set(them.specialties)),
+            "languages": sorted(set(me.languages) & set(them.languages))}
+
+
 async def request_note(pairing_id: UUID, uow: MatchingUnitOfWorkPort, authorize: Authorize) -> str | None:
     """The note the mentee wrote with their request, to its mentor or its mentee (None to anyone else, a coordinator
     included: it was written to the mentor)."""

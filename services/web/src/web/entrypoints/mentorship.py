@@ -84,6 +84,8 @@ def _view(pairing: dict, me: UUID, partner: dict | None, program: dict | None, d
         "made_by_coordinator": bool((detail or {}).get("made_by_coordinator")),
         # The mentee's note with their request (mentee-choice programs): to the two of them alone.
         "request_note": (detail or {}).get("request_note"),
+        # Before a proposal or request starts and names them: the other's stage, and what the two share.
+        "in_common": (detail or {}).get("in_common"),
         # A mentee's request rather than a proposal, also once closed (then its status no longer says so).
         "requested": pairing["status"] == "requested" or bool((detail or {}).get("requested_by_mentee")),
         # Unanswered by then, a proposal or request lapses (matching's rule): said to both sides while it waits.
