@@ -475,6 +475,10 @@ async def test_an_invitations_link_leads_into_the_program_chosen_and_its_people_
     [asked] = s.calls_to("profiles", "POST", "/v1/invitations")
     assert asked.body["language"] == "es"  # for a row naming none: as their invitation is written
     assert {link.back_to for link in links.links} == {f"/sign-up/enrol?program_id={program['id']}&role=mentor"}
+    # Each link is its person's: erasing them forgets it (an erased person's invitation still signed them up).
+    invited = {p["email"]: p["id"] for p in s.people.values()}
+    assert {(link.email, str(link.person_id)) for link in links.links} == {
+        (link.email, invited[link.email]) for link in links.links}
 
 
 async def test_a_files_stages_in_words_in_either_language_are_understood_and_the_page_lists_what_to_write(world):
@@ -556,6 +560,7 @@ async def test_a_person_invited_who_says_they_never_got_it_is_sent_the_invitatio
     [sent] = mailer.sent
     assert sent["to"] == waiting["email"] and "You are invited to join Into Medicine" in sent["text"]
     assert [link.back_to for link in links.links] == [f"/sign-up/enrol?program_id={program['id']}&role=mentee"]
+    assert [str(link.person_id) for link in links.links] == [waiting["id"]]
 
 
 async def test_a_files_language_column_is_shown_before_inviting_and_each_new_person_is_invited_in_it(world):

@@ -242,7 +242,7 @@ async def invite_again(person_id: UUID, invitation_id: UUID, desk: Console) -> R
     program = await _program(desk, UUID(invitation["program_id"]))
     if not desk.staff.coordinates(program.get("chapter_id")):
         return desk.render("console/not_found.html", 404)
-    sent = await send_invitations(desk, program, invitation["role"], [person])
+    sent = await send_invitations(desk, program, invitation["role"], [{**person, "person_id": person["id"]}])
     return desk.redirect(f"/console/people/{person_id}?done={'invitation_sent_again' if sent else 'not_sent'}")
 
 
@@ -599,8 +599,9 @@ async def invite(program_id: UUID, desk: Console, posted: Form) -> Response:
 
 async def send_invitations(desk: Desk, program: dict, role: str, invited: list[dict]) -> int:
     """One email per newly invited person, in their language, with a sign-in link valid for a week (the web's own
-    sign-in links: only its digest is kept), which leads to the form to join with the program and role chosen.
-    Returns how many the mail server took."""
+    sign-in links: only its digest is kept), which leads to the form to join with the program and role chosen;
+    each link is the invited person's (`person_id`), so that erasing them forgets it. Returns how many the mail
+    server took."""
     state = desk.request.app.state
     settings = state.settings
     now = datetime.now(UTC)
@@ -610,7 +611,8 @@ async def send_invitations(desk: Desk, program: dict, role: str, invited: list[d
     async with uow:
         for person, secret in links:
             await uow.links.add(SignInLink(digest(secret), person["email"], now + timedelta(days=INVITATION_DAYS),
-                                           back_to=f"/sign-up/enrol?{urlencode(joining)}"))
+                                           back_to=f"/sign-up/enrol?{urlencode(joining)}",
+                                           person_id=UUID(person["person_id"])))
         await uow.commit()
     base = settings.public_base_url.rstrip("/")
     sent = 0
