@@ -257,11 +257,16 @@ async def test_a_mentee_requests_two_mentors_and_when_one_accepts_the_other_requ
         assert as_the_mentee_reads_it["in_common"]["partner_stage"] == "resident"
         listed = (await as_mentee.get(f"/v1/people/{mentee}/pairings")).json()
         assert {p["id"]: p["request_note"] for p in listed} == {chosen["pairing_id"]: note, listed[1]["id"]: None}
-    await observer.wait_for(program, "pairing_proposed", count=2, mentee_id=mentee)
+        # Taken back, a request keeps nobody apart: the mentee asks that mentor again.
+        taken_back = await as_mentee.post(f"/v1/pairings/{listed[1]['id']}/decline",
+                                          json={"reason_code": "request_withdrawn"})
+        assert taken_back.status_code == 200, taken_back.text
+        assert await requested(second), "asked again"
+    await observer.wait_for(program, "pairing_proposed", count=3, mentee_id=mentee)
     async with client(matching) as admin:
         as_staff_read_it = (await admin.get(f"/v1/pairings/{chosen['pairing_id']}")).json()
         assert as_staff_read_it["request_note"] is None and as_staff_read_it["in_common"] is None
-        assert [p["request_note"] for p in (await admin.get(f"/v1/people/{mentee}/pairings")).json()] == [None, None]
+        assert [p["request_note"] for p in (await admin.get(f"/v1/people/{mentee}/pairings")).json()] == [None] * 3
     async with client(matching, "participant", person_id=first) as as_mentor:
         assert (await as_mentor.get(f"/v1/pairings/{chosen['pairing_id']}")).json()["request_note"] == note
         accepted = await as_mentor.post(f"/v1/pairings/{chosen['pairing_id']}/accept")

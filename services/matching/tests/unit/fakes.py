@@ -19,7 +19,7 @@ from typing import Any
 from uuid import UUID
 
 from matching.adapters.identity_hashing import IdentityHasher
-from matching.domain.model import LIVE, Candidate, IdentityWish, NewPairing, Pairing, ProgramRules
+from matching.domain.model import LIVE, WITHDRAWN, Candidate, IdentityWish, NewPairing, Pairing, ProgramRules
 from matching.domain.rounds import DraftPair, Unpaired
 from matching.domain.scoring import Weights
 from matching.service_layer.rosters import RosterCache
@@ -36,7 +36,8 @@ CLOSED_BEFORE = ("declined", "ended")
 
 
 def closed_before(x: dict) -> bool:
-    return x["status"] in CLOSED_BEFORE or (x["status"], x["closed_reason"]) == ("lapsed", "unanswered")
+    return ((x["status"] in CLOSED_BEFORE and x["closed_reason"] != WITHDRAWN)
+            or (x["status"], x["closed_reason"]) == ("lapsed", "unanswered"))
 EPOCH = datetime(2026, 1, 1, tzinfo=UTC) + timedelta(days=365)
 # The tests' own key for identity values (a deployment's comes from MATCHING_IDENTITY_KEY; there is no default).
 IDENTITY_KEY = "CzBVep_E6Q4zWH2ix-wRNluApcrvFDleg6jN8hc8YYY="

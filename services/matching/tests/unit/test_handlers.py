@@ -343,6 +343,24 @@ async def test_pairings_and_waitlistings_are_announced_with_the_kind_of_mentorsh
     profiles = Profiles(platform)
     program = await profiles.program(pairing_kinds=["clinical", "research"], both_must_accept=True)
     clinician = await profiles.person(program, "mentor", kind="clinical")
+async def test_a_mentee_who_took_back_a_request_may_ask_that_mentor_again_and_one_the_mentor_declined_may_not():
+    # Withdrawing a request was kept as a "decline", which keeps a pair apart for good: the mentee's best fit
+    # vanished from their suggestions, though the page said "the mentor is told it was withdrawn, and nothing more".
+    platform = Platform()
+    profiles = Profiles(platform)
+    program = await profiles.program(pairing_mode="mentee_choice")
+    taken_back, declining = await profiles.person(program, "mentor"), await profiles.person(program, "mentor")
+    mentee = await profiles.person(program, "mentee")
+    first = await choice.request_mentor(commands.RequestMentor(program, mentee, taken_back), platform.uow())
+    other = await choice.request_mentor(commands.RequestMentor(program, mentee, declining), platform.uow())
+    await lifecycle.decline(commands.DeclinePairing(first, "request_withdrawn"), platform.uow(), acting_as(mentee))
+    await lifecycle.decline(commands.DeclinePairing(other, "not_a_good_fit"), platform.uow(), acting_as(declining))
+
+    suggested = [s["mentor_id"] for s in await choice.suggestions(program, mentee, platform.uow())]
+    assert suggested == [taken_back]
+    assert await choice.request_mentor(commands.RequestMentor(program, mentee, taken_back), platform.uow())
+
+
     mentee = await profiles.person(program, "mentee", kind="clinical")
     await profiles.enroll(mentee, program, "mentee", "undergraduate", kind="research")  # no research mentor yet
 

@@ -8,7 +8,7 @@ from dataclasses import fields
 import asyncpg
 from mentorship_contracts.vocabulary import PairingKind, TrainingStage
 
-from ...domain.model import Candidate, IdentityWish, Pairing, ProgramRules
+from ...domain.model import WITHDRAWN, Candidate, IdentityWish, Pairing, ProgramRules
 
 LIVE = "('proposed', 'active')"
 OPEN = "('proposed', 'active', 'requested')"
@@ -29,9 +29,11 @@ def programs_of_chapters(chapter_ids: str) -> str:
 
 
 def closed_before(alias: str = "") -> str:
-    """Whether a pairing keeps its mentee and mentor apart from then on: declined, ended, or left unanswered."""
+    """Whether a pairing keeps its mentee and mentor apart from then on: declined, ended, or left unanswered. Not a
+    request its mentee took back: neither said no to the other, and the mentee may ask that mentor again."""
     x = f"{alias}." if alias else ""
-    return f"({x}status IN ('declined', 'ended') OR ({x}status = 'lapsed' AND {x}closed_reason = 'unanswered'))"
+    return (f"(({x}status IN ('declined', 'ended') AND {x}closed_reason IS DISTINCT FROM '{WITHDRAWN}')"
+            f" OR ({x}status = 'lapsed' AND {x}closed_reason = 'unanswered'))")
 
 
 def answer_within(default_days: str) -> str:
