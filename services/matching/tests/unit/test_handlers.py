@@ -315,6 +315,11 @@ async def test_a_note_with_a_request_is_read_by_its_mentor_and_mentee_alone_and_
     # The mentee's copy of their data holds it.
     listed = {p["id"]: p["request_note"] for p in await views.pairings_of(mentee, platform.uow())}
     assert listed == {requested: note, unwritten: None}
+    # Declined, it went no further: its mentor no longer reads it ("before they answer", the mentee was told).
+    await lifecycle.decline(commands.DeclinePairing(requested, "schedule_conflict"), platform.uow(), acting_as(mentor))
+    assert await views.request_note(requested, platform.uow(), acting_as(mentor)) is None
+    assert [p["request_note"] for p in await views.pairings_of(mentor, platform.uow())] == [None]
+    assert await views.request_note(requested, platform.uow(), acting_as(mentee)) == note
 
 
 async def test_the_two_of_a_proposal_learn_each_others_stage_and_what_they_share_before_answering_and_no_more():
@@ -338,11 +343,6 @@ async def test_the_two_of_a_proposal_learn_each_others_stage_and_what_they_share
     assert await views.in_common(proposed.pairing_id, platform.uow(), acting_as(mentee)) is None, "named from now"
 
 
-async def test_pairings_and_waitlistings_are_announced_with_the_kind_of_mentorship_they_are_for():
-    platform = Platform()
-    profiles = Profiles(platform)
-    program = await profiles.program(pairing_kinds=["clinical", "research"], both_must_accept=True)
-    clinician = await profiles.person(program, "mentor", kind="clinical")
 async def test_a_mentee_who_took_back_a_request_may_ask_that_mentor_again_and_one_the_mentor_declined_may_not():
     # Withdrawing a request was kept as a "decline", which keeps a pair apart for good: the mentee's best fit
     # vanished from their suggestions, though the page said "the mentor is told it was withdrawn, and nothing more".
@@ -361,6 +361,11 @@ async def test_a_mentee_who_took_back_a_request_may_ask_that_mentor_again_and_on
     assert await choice.request_mentor(commands.RequestMentor(program, mentee, taken_back), platform.uow())
 
 
+async def test_pairings_and_waitlistings_are_announced_with_the_kind_of_mentorship_they_are_for():
+    platform = Platform()
+    profiles = Profiles(platform)
+    program = await profiles.program(pairing_kinds=["clinical", "research"], both_must_accept=True)
+    clinician = await profiles.person(program, "mentor", kind="clinical")
     mentee = await profiles.person(program, "mentee", kind="clinical")
     await profiles.enroll(mentee, program, "mentee", "undergraduate", kind="research")  # no research mentor yet
 

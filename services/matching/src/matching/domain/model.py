@@ -98,6 +98,14 @@ LIVE: tuple[PairingStatus, ...] = ("proposed", "active")
 Acceptor = Literal["mentee", "mentor", "program"]
 WITHDRAWN = "request_withdrawn"  # the reason a mentee gives who takes back their request of a mentor
 Side = Literal["mentee", "mentor"]
+
+
+def reads_request_note(side: Role, status: PairingStatus) -> bool:
+    """Whether this side of a mentee's request reads the note written with it: its mentee always (theirs); its mentor
+    while it is theirs to answer and once it became their mentorship, not once it went no further."""
+    return side == Role.MENTEE or status not in ("declined", "lapsed")
+
+
 # The earliest calendar date anywhere at a given moment is its date twelve hours earlier (UTC−12); the latest, its
 # date fourteen hours later (UTC+14).
 _EARLIEST_ZONE = timedelta(hours=12)

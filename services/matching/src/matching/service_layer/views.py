@@ -11,7 +11,7 @@ from mentorship_contracts.matching import PAUSED_AFTER_UNANSWERED
 from mentorship_contracts.vocabulary import PairingKind, Role
 
 from ..domain.errors import NotWaiting, PairingKindRequired
-from ..domain.model import Pairing, ProgramRules, awaiting, paused_by_one_more_lapse
+from ..domain.model import Pairing, ProgramRules, awaiting, paused_by_one_more_lapse, reads_request_note
 from ..domain.scoring import requirement_unmet
 from .lifecycle import load, runs_of_lapses
 from .ports import Authorize, MatchingUnitOfWorkPort
@@ -42,7 +42,11 @@ async def waitlist_place(program_id: UUID, person_id: UUID, uow: MatchingUnitOfW
 
 async def pairings_of(person_id: UUID, uow: MatchingUnitOfWorkPort) -> list[dict[str, Any]]:
     async with uow:
-        return _warned(person_id, await uow.pairings.of_person(person_id))
+        pairings = _warned(person_id, await uow.pairings.of_person(person_id))
+    for p in pairings:  # the note of a request that went no further, kept from its mentor
+        if not reads_request_note(Role.MENTEE if p["mentee_id"] == person_id else Role.MENTOR, p["status"]):
+            p["request_note"] = None
+    return pairings
 
 
 def _warned(person_id: UUID, pairings: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -142,7 +146,8 @@ async def request_note(pairing_id: UUID, uow: MatchingUnitOfWorkPort, authorize:
     included: it was written to the mentor)."""
     async with uow:
         pairing, _, actor = await load(pairing_id, uow, authorize)
-        if pairing.side_of(actor.person_id) is None:
+        side = pairing.side_of(actor.person_id)
+        if side is None or not reads_request_note(side, pairing.status):
             return None
         return await uow.pairings.note_of(pairing_id)
 
