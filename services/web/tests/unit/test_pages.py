@@ -668,6 +668,17 @@ async def test_a_proposal_says_before_it_is_answered_the_others_stage_and_what_t
     assert said in shown
 
 
+@pytest.mark.parametrize("role, said", [("mentee", "Status You withdrew it"),
+                                         ("mentor", "Status Withdrawn by the mentee")])
+async def test_a_request_its_mentee_took_back_says_so_to_both_not_declined(role, said):
+    # Its mentor, who never answered, read "Status Declined".
+    mine = {"mentee_id": ME, "mentor_id": MENTOR} if role == "mentee" else {"mentee_id": MENTOR, "mentor_id": ME}
+    taken_back = a_pairing_of_mine("declined", requested_by_mentee=True, withdrawn_by_mentee=True, **mine)
+    async with browser(its_page(taken_back), ME) as page:
+        shown = text_of((await page.get(f"/mentorships/{PAIRING}")).text)
+    assert said in shown and "Declined" not in shown
+
+
 async def test_a_mentorship_page_says_where_to_write_to_the_coordinators_of_its_programs_chapter():
     chapter = str(uuid4())
     services = its_page(a_pairing_of_mine("active"), **{

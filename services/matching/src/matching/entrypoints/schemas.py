@@ -12,7 +12,7 @@ from plumbing.validation import EARLIEST_YEAR, LATEST_YEAR, MultilineText, Text
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..domain.commands import DeclineReason, EndReason, RoundMethod, WithdrawReason
-from ..domain.model import Pairing, PairingStatus
+from ..domain.model import WITHDRAWN, Pairing, PairingStatus
 from ..domain.scoring import Weights
 
 Topic = Annotated[str, Text(100)]
@@ -153,6 +153,9 @@ class PairingBase(BaseModel):
     made_by_coordinator: bool = Field(
         default=False, description="Proposed by a coordinator (paired by hand, a mentee reassigned, or drafted mentors "
                                    "swapped), not by the engine: its mentee confirms it, whatever the program asks")
+    withdrawn_by_mentee: bool = Field(
+        default=False, description="A mentee's request they took back (its status: declined): to both, as its mentor "
+                                   "was told")
     closed_reason: str | None = Field(
         default=None, description="To staff, of a closed pairing: why, a code (a side's or the program's decline or "
                                   "end reason; unanswered, another_request_accepted, request_withdrawn, withdrawn, "
@@ -171,7 +174,8 @@ class PairingBase(BaseModel):
                    mentor_accepted=p.mentor_accepted, term_ends_at=p.term_ends_at, last_met_at=p.last_met_at,
                    confirmed_at=p.confirmed_at,
                    mentee_renews=p.mentee_renews, mentor_renews=p.mentor_renews,
-                   requested_by_mentee=p.origin == "choice", made_by_coordinator=p.origin == "manual")
+                   requested_by_mentee=p.origin == "choice", made_by_coordinator=p.origin == "manual",
+                   withdrawn_by_mentee=p.closed_reason == WITHDRAWN)
 
 
 class PairingOut(PairingBase):

@@ -86,6 +86,8 @@ def _view(pairing: dict, me: UUID, partner: dict | None, program: dict | None, d
         "request_note": (detail or {}).get("request_note"),
         # Before a proposal or request starts and names them: the other's stage, and what the two share.
         "in_common": (detail or {}).get("in_common"),
+        # A request its mentee took back: "declined" by its status, though nobody said no.
+        "withdrawn": bool((detail or pairing).get("withdrawn_by_mentee")),
         # A mentee's request rather than a proposal, also once closed (then its status no longer says so).
         "requested": pairing["status"] == "requested" or bool((detail or {}).get("requested_by_mentee")),
         # Unanswered by then, a proposal or request lapses (matching's rule): said to both sides while it waits.
