@@ -1864,6 +1864,9 @@ async def test_a_suspended_person_is_offered_no_coordinator_role_and_suspending_
         s.people[mentor["id"]]["suspended"] = True
         suspended = (await page.get(f"/console/people/{mentor['id']}")).text
     assert "nobody new is proposed to them. The mentorships they are in go on" in active
+    # It read "Suspended, they can no longer sign in…" of someone active: what they are now is said first.
+    assert "Active: they can sign in." in active and "Once suspended, they can no longer sign in" in active
+    assert "Suspended: they cannot sign in." in suspended
     assert "Make coordinator" in active and "Make coordinator" not in suspended
     assert "reinstate them first" in suspended
 
