@@ -1994,6 +1994,22 @@ async def test_a_sign_in_link_names_the_address_it_signs_in_and_warns_a_browser_
     assert "This browser is signed in with another account" in switching.text
 
 
+@pytest.mark.parametrize("concerns_email, said", [
+    ("national@example.org", "If you think this is a mistake, write to national@example.org."),
+    (None, "If you think this is a mistake, write to the coordinator of your chapter.")])
+async def test_a_suspended_person_following_a_link_is_told_whom_to_write_to(concerns_email, said):
+    # Someone in national programs alone was told to write to the coordinator of a chapter they do not have.
+    links, secret = FakeLinks(), "a-link-to-a-suspended-account"
+    await links.add(SignInLink(digest(secret), "sam@example.org", datetime.now(UTC) + timedelta(minutes=10)))
+    services = Services({"POST /v1/people/lookup": {"id": ME, "suspended": True}})
+    async with browser(services, links=links, concerns_email=concerns_email) as page:
+        asked = await page.get(f"/sign-in/{secret}")
+        token = re.search(r'name="csrf" value="([^"]+)"', asked.text).group(1)
+        refused = await page.post(f"/sign-in/{secret}", data={"csrf": token})
+    assert refused.status_code == 403
+    assert said in text_of(refused.text)
+
+
 async def test_signing_up_says_which_address_the_account_is_for():
     async with browser(Services({"GET /v1/chapters": []}), newcomer=True) as page:
         about = await page.get("/sign-up")

@@ -167,8 +167,8 @@ async def provider_sent_back(visitor: Visiting, state: str = "", code: str = "",
             idle=timedelta(hours=app.settings.session_idle_hours))
     except (ProviderSignInFailed, EmailNotVerified) as failed:
         return render(visitor, "sign_in.html", 400, error=visitor.error_words(failed.code))
-    except AccountSuspended as failed:
-        return render(visitor, "sign_in.html", 403, error=visitor.error_words(failed.code))
+    except AccountSuspended:
+        return render(visitor, "sign_in.html", 403, error=_suspended(visitor))
     if session.language is None:
         session.language = visitor.language
         await sign_in.save_session(session, app.new_unit_of_work())
@@ -217,8 +217,8 @@ async def use_code(visitor: Visiting, posted: Form) -> Response:
     except (CodeUsedUp, LinkNotUsable) as error:
         return render(visitor, "sign_in.html", 410, error=visitor.error_words(
             error.code if isinstance(error, CodeUsedUp) else "sign_in_code_not_usable"))
-    except AccountSuspended as error:
-        return render(visitor, "sign_in.html", 403, error=visitor.error_words(error.code))
+    except AccountSuspended:
+        return render(visitor, "sign_in.html", 403, error=_suspended(visitor))
     return await _signed_in(visitor, session_id, session, back_to)
 
 
@@ -231,9 +231,19 @@ async def use_link(token: str, visitor: Visiting, posted: Form) -> Response:
             directory=clients(visitor.request), idle=timedelta(hours=state.settings.session_idle_hours))
     except LinkNotUsable as error:
         return render(visitor, "sign_in.html", 410, error=visitor.error_words(error.code), link_unusable=True)
-    except AccountSuspended as error:
-        return render(visitor, "sign_in.html", 403, error=visitor.error_words(error.code))
+    except AccountSuspended:
+        return render(visitor, "sign_in.html", 403, error=_suspended(visitor))
     return await _signed_in(visitor, session_id, session, back_to)
+
+
+def _suspended(visitor: Visit) -> str:
+    """Why a suspended person cannot sign in, and whom to write to: the national team's address where it is set, as
+    someone in national programs alone has no chapter to write to."""
+    address = app_state(visitor.request).settings.concerns_email
+    if address:
+        return visitor._("Your account is suspended, so you cannot sign in. If you think this is a mistake, write to "
+                         "%(address)s.") % {"address": address}
+    return visitor.error_words(AccountSuspended.code)
 
 
 async def _signed_in(visitor: Visit, session_id: str, session: Session, back_to: str) -> Response:
