@@ -361,6 +361,17 @@ async def test_a_mentee_who_took_back_a_request_may_ask_that_mentor_again_and_on
     assert await choice.request_mentor(commands.RequestMentor(program, mentee, taken_back), platform.uow())
 
 
+async def test_each_suggested_mentor_comes_with_their_stage_and_what_they_share_with_the_mentee_choosing():
+    # Two mentors of the same fit were two cards alike: "Mentor 1 · fit 39" and "Mentor 2 · fit 39".
+    platform = Platform()
+    profiles = Profiles(platform)
+    program = await profiles.program(pairing_mode="mentee_choice")
+    await profiles.person(program, "mentor", specialties=["pediatrics"], languages=["en", "es"])
+    mentee = await profiles.person(program, "mentee", specialties=["pediatrics", "psychiatry"], languages=["es"])
+    [suggested] = await choice.suggestions(program, mentee, platform.uow())
+    assert suggested["in_common"] == {"partner_stage": "resident", "specialties": ["pediatrics"], "languages": ["es"]}
+
+
 async def test_pairings_and_waitlistings_are_announced_with_the_kind_of_mentorship_they_are_for():
     platform = Platform()
     profiles = Profiles(platform)

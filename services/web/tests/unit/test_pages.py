@@ -1054,6 +1054,17 @@ def choosing(mentors: list[str]) -> Services:
         f"POST /v1/programs/{PROGRAM}/requests": {"pairing_id": PAIRING, "status": "requested"}})
 
 
+async def test_each_suggested_mentor_says_their_stage_and_what_they_share_with_the_mentee():
+    # Two mentors of the same fit were two cards alike, to choose between blind.
+    services = choosing([str(uuid4())])
+    services.answers[f"GET /v1/programs/{PROGRAM}/suggestions"][0]["in_common"] = {
+        "partner_stage": "attending", "specialties": [], "languages": ["en"]}
+    async with browser(services, ME) as page:
+        shown = text_of((await page.get(f"/programs/{PROGRAM}/suggestions")).text)
+    assert ("Their training stage Attending physician Specialties you share None in common Languages you can both "
+            "meet in English") in shown
+
+
 async def test_a_mentee_asks_a_mentor_with_a_note_and_a_note_too_long_is_kept_and_said_so_next_to_it():
     first, second = str(uuid4()), str(uuid4())
     services = choosing([first, second])

@@ -6,7 +6,7 @@ import calendar
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
-from typing import Literal
+from typing import Any, Literal
 from uuid import UUID
 
 from mentorship_contracts.matching import PAUSED_AFTER_UNANSWERED
@@ -89,6 +89,12 @@ class Candidate:
     def as_shown(self) -> Candidate:
         """The person as a prospective partner may know them: identity cut down to what they show a partner."""
         return replace(self, identity={a: v for a, v in self.identity.items() if a in self.shown})
+
+    def in_common_with(self, other: Candidate) -> dict[str, Any]:
+        """What this person may know of `other` before either is named (a proposal, a request, a suggestion): their
+        stage, and the specialties and languages to meet in the two share; nothing of who they are."""
+        return {"partner_stage": other.stage, "specialties": sorted(set(self.specialties) & set(other.specialties)),
+                "languages": sorted(set(self.languages) & set(other.languages))}
 
 
 # The lifecycle of a pairing. "requested" is a mentee's choice awaiting the mentor; "lapsed" a request

@@ -300,6 +300,7 @@ class SuggestionOut(BaseModel):
     score: int
     reason_codes: list[str]
     requested: bool = Field(description="The mentee has asked this mentor already")
+    in_common: InCommonOut = Field(description="The mentor's stage, and the specialties and languages the two share")
 
 
 class RequestOut(BaseModel):

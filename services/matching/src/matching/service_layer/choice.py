@@ -66,7 +66,7 @@ async def suggestions(program_id: UUID, mentee_id: UUID, uow: MatchingUnitOfWork
         found = suitable_mentors(mentee, mentors, program, await uow.programs.weights(program_id),
                                  await uow.candidates.closed_before(program_id, [mentee.person_id]), limit=SUGGESTIONS)
         return [{"mentor_id": m.person_id, "score": f.score, "reason_codes": list(f.reasons),
-                 "requested": m.person_id in requested} for m, f in found]
+                 "requested": m.person_id in requested, "in_common": mentee.in_common_with(m)} for m, f in found]
 
 
 async def request_mentor(cmd: commands.RequestMentor, uow: MatchingUnitOfWorkPort) -> UUID:

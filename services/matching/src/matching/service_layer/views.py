@@ -137,8 +137,7 @@ async def in_common(pairing_id: UUID, uow: MatchingUnitOfWorkPort, authorize: Au
     if not mentees or not mentors:
         return None
     me, them = (mentees[0], mentors[0]) if side == Role.MENTEE else (mentors[0], mentees[0])
-    return {"partner_stage": them.stage, "specialties": sorted(set(me.specialties) & set(them.specialties)),
-            "languages": sorted(set(me.languages) & set(them.languages))}
+    return me.in_common_with(them)
 
 
 async def request_note(pairing_id: UUID, uow: MatchingUnitOfWorkPort, authorize: Authorize) -> str | None:
