@@ -2694,6 +2694,19 @@ async def test_every_rule_that_refuses_a_pair_made_by_hand_is_worded_for_the_coo
     assert list(said) == ["mentor_id"] and "Please try again" not in said["mentor_id"]
 
 
+@pytest.mark.parametrize("more, said", [({}, "(accepted)"), ({"requested_by_mentee": True}, "(asked for this mentor)"),
+                                         ({"requested_by_mentee": True, "withdrawn_by_mentee": True},
+                                          "(withdrew the request)")])
+async def test_a_pairings_page_says_what_its_mentee_did_a_request_or_its_withdrawal_not_accepted(world, more, said):
+    # A request its mentee took back said "Mentee: Jordan Blake (accepted)".
+    s = world["s"]
+    closed = s.pairing(world["program"], world["waiting"], world["mentor"], status="declined", **more)
+    async with as_(world, "coordinator")[0] as page:
+        shown = " ".join(re.sub(r"<[^>]+>", " ", (await page.get(f"/console/pairings/{closed['id']}")).text).split())
+    mentee = shown[shown.index("Mentee "):shown.index("Mentor ")]
+    assert said in mentee and ("(accepted)" in mentee) == (said == "(accepted)")
+
+
 async def test_a_coordinator_sees_a_persons_mentorships_in_their_chapters_programs(world):
     async with as_(world, "coordinator")[0] as page:
         text = (await page.get(f"/console/people/{world['mentee']['id']}")).text
