@@ -822,6 +822,8 @@ async def test_a_meeting_sent_without_its_day_is_refused_with_the_day_left_empty
     assert answer.status_code == 422
     assert error_next_to(answer.text, "met_on") == "Give the day you met."
     assert re.search(r'id="met_on"[^>]*value=""', answer.text)
+    # Under "Log a meeting" (an h2), its list of mistakes is a part of it, not a section of the page after it.
+    assert re.search(r'data-error-summary[^>]*>\s*<h3>There is a problem</h3>', answer.text)
 
 
 async def test_a_meeting_day_that_is_no_day_of_the_calendar_is_said_to_be_so_not_missing():
