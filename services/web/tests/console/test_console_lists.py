@@ -402,6 +402,25 @@ async def test_the_audit_trail_says_a_mentor_was_declined_or_suspended_and_whose
     assert "an enrollment" not in row
 
 
+@pytest.mark.parametrize("action, subject_kind, subject, detail, said", [
+    ("role.granted", "person", "mentor", {"role": "coordinator"}, "Granted a role: coordinator"),
+    ("report.exported", "report", "attendance", {"rows": 3}, "Exported a report: Event attendance"),
+    ("people.invited", "program", "program", {"role": "mentee", "invited": 3, "already_invited": 0, "invalid": 1},
+     "Invited people: 3 invited as mentees")])
+async def test_the_audit_trail_says_which_role_which_report_and_how_many_were_invited(world, action, subject_kind,
+                                                                                    subject, detail, said):
+    # "Granted a role · Nora North", "Exported a report · a report": which, the trail did not say.
+    s = world["s"]
+    subject_id = world[subject]["id"] if subject in world else subject
+    s.audit = {"profiles": [{"id": 1, "at": "2026-03-01T10:00:00+00:00", "actor": world["admin"]["id"],
+                             "actor_role": "admin", "action": action, "subject_kind": subject_kind,
+                             "subject_id": subject_id, "chapter_id": s.chapter, "detail": detail,
+                             "correlation_id": None}]}
+    async with as_(world, "admin")[0] as page:
+        row = (await page.get("/console/audit")).text.split("<tbody>")[1].split("</tr>")[0]
+    assert f"<td>{said}</td>" in row
+
+
 @pytest.mark.parametrize("language, was_approved, on_their_page, in_the_list", [
     ("en", False, "Mentor · Declined as a mentor · ", "Mentor, Declined"),
     ("en", True, "Mentor · Suspended as a mentor · ", "Mentor, Suspended"),

@@ -513,6 +513,12 @@ EVENT_INVALID = (
     ("timezone", "unknown time zone", C_("Choose a time zone from the list.")),
 )
 
+# What an audit entry's detail says beyond its action, where the action alone is too vague to act on: which role was
+# granted or taken back, which report was exported (its subject), how many were invited (as what).
+AUDITED_ROLES = {"administrator": C_("national administrator"), "coordinator": C_("coordinator")}
+AUDITED_REPORTS = {"people": C_("People"), "mentorships": C_("Mentorships"), "mentorship_trends": C_("Trends"),
+                   "attendance": C_("Event attendance")}
+
 GENERIC_ERROR = C_("That did not work. Please try again.")
 # Events refuses a change (`wrong_state`) to an event that has been held: said so, rather than that things moved on.
 EVENT_HELD = C_("This event has been held: it can no longer change.")
