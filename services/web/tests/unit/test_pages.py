@@ -814,28 +814,22 @@ async def test_a_topic_over_100_characters_or_more_than_10_topics_are_refused_ne
     assert not [r for r in services.sent if r.method == "POST"]
 
 
-async def test_a_meeting_sent_without_its_day_is_refused_with_the_day_left_empty_not_refilled_with_today():
+@pytest.mark.parametrize("typed, said", [
+    ("", r"Give the day you met\."),
+    # Typed where a browser offers no date picker, "2026-02-30" was answered "Give the day you met."
+    ("2026-02-30", r"That is not a day of the calendar: give the day you met as year-month-day, like "
+                   r"\d{4}-\d{2}-\d{2}\.")])
+async def test_a_meeting_day_missing_or_no_day_of_the_calendar_is_refused_in_its_words_keeping_what_was_typed(
+        typed, said):
     services = its_page(an_active_term(), **{f"POST /v1/pairings/{PAIRING}/meetings": {}})
     async with browser(services, ME) as page:
         answer = await page.post(f"/mentorships/{PAIRING}/meetings", data={
-            "csrf": CSRF, "met_on": "", "minutes": "45", "topics": ""})
+            "csrf": CSRF, "met_on": typed, "minutes": "45", "topics": ""})
     assert answer.status_code == 422
-    assert error_next_to(answer.text, "met_on") == "Give the day you met."
-    assert re.search(r'id="met_on"[^>]*value=""', answer.text)
+    assert re.fullmatch(said, error_next_to(answer.text, "met_on"))
+    assert re.search(rf'id="met_on"[^>]*value="{typed}"', answer.text), "what was typed is kept, not today"
     # Under "Log a meeting" (an h2), its list of mistakes is a part of it, not a section of the page after it.
     assert re.search(r'data-error-summary[^>]*>\s*<h3>There is a problem</h3>', answer.text)
-
-
-async def test_a_meeting_day_that_is_no_day_of_the_calendar_is_said_to_be_so_not_missing():
-    # Typed where a browser offers no date picker, "2026-02-30" was answered "Give the day you met."
-    services = its_page(an_active_term(), **{f"POST /v1/pairings/{PAIRING}/meetings": {}})
-    async with browser(services, ME) as page:
-        answer = await page.post(f"/mentorships/{PAIRING}/meetings", data={
-            "csrf": CSRF, "met_on": "2026-02-30", "minutes": "45", "topics": ""})
-    assert answer.status_code == 422
-    assert re.fullmatch(r"That is not a day of the calendar: give the day you met as year-month-day, like "
-                        r"\d{4}-\d{2}-\d{2}\.", error_next_to(answer.text, "met_on"))
-    assert re.search(r'id="met_on"[^>]*value="2026-02-30"', answer.text), "what was typed is kept"
 
 
 async def test_feedback_sent_without_a_rating_is_refused_next_to_the_rating_keeping_the_comment():
