@@ -118,6 +118,9 @@ async def _story(uow: FakeUnitOfWork, language: str) -> None:
         enrollment_id=_id("sam-enrollment"), person_id=sam, program_id=program.program_id,
         chapter_id=chapter.chapter_id, role="mentee", stage="undergraduate", changed_fields=["paused", "review_reason"],
         paused=False), uow)
+    # Lee, suspended a while, is reinstated: told they can sign in again, and nothing of why.
+    await handlers.person_suspended(_at(NOW - timedelta(days=2), pr.PersonSuspended(person_id=lee)), uow)
+    await handlers.person_reinstated(_at(NOW, pr.PersonReinstated(person_id=lee)), uow)
     # Sam asks to use another address: the link to confirm it goes there alone.
     await handlers.email_change_requested(pr.EmailChangeRequested(
         person_id=sam, chapter_id=chapter.chapter_id, display_name="Sam Okafor", new_email="sam@okafor.example.net",
@@ -283,7 +286,7 @@ async def _story(uow: FakeUnitOfWork, language: str) -> None:
 
 KINDS_TOLD = frozenset({
     "welcome", "mentor_approved", "mentor_suspended", "staff_role_changed", "review_asked", "review_cleared",
-    "email_change", "email_changed", "pairing_proposed", "pairing_confirmed",
+    "account_reinstated", "email_change", "email_changed", "pairing_proposed", "pairing_confirmed",
     "waitlist_paired", "pairing_declined", "answer_due", "mentoring_paused",
     "pairing_ended", "partner_left", "pairing_renewed", "renewal_due", "meeting_overdue", "feedback_request",
     "mentee_waitlisted", "registration_confirmed", "registration_waitlisted", "registration_promoted",

@@ -2111,6 +2111,7 @@ async def test_a_reinstated_registrants_reminder_carries_the_link_again():
     sam, event, seat = await _a_seat_with_a_link(uow)
     await handlers.person_suspended(pr.PersonSuspended(person_id=sam, occurred_at=NOW), uow)
     await handlers.person_reinstated(pr.PersonReinstated(person_id=sam, occurred_at=NOW + timedelta(minutes=1)), uow)
+    assert [m.subject for m in await sent(uow)] == ["Your account is active again"]
     assert "Join online: https://meet.example.org/j/123" in (await _reminded(uow, event, seat)).text
 
 
@@ -2119,6 +2120,7 @@ async def test_an_older_suspension_read_late_does_not_undo_a_newer_reinstatement
     sam, event, seat = await _a_seat_with_a_link(uow)
     await handlers.person_reinstated(pr.PersonReinstated(person_id=sam, occurred_at=NOW), uow)
     await handlers.person_suspended(pr.PersonSuspended(person_id=sam, occurred_at=NOW - timedelta(minutes=1)), uow)
+    assert [m.subject for m in await sent(uow)] == ["Your account is active again"]
     assert "Join online: https://meet.example.org/j/123" in (await _reminded(uow, event, seat)).text
 
 
@@ -2130,6 +2132,7 @@ async def test_a_restatement_brings_a_suspension_notifications_never_read_and_an
     assert "meet.example.org" not in (await _reminded(uow, event, seat)).text
     await handlers.person_reinstated(pr.PersonReinstated(person_id=sam, occurred_at=NOW + timedelta(minutes=1)), uow)
     await handlers.person_restated(pr.PersonRestated(**restated, suspended=True, occurred_at=NOW), uow)
+    assert [m.subject for m in await sent(uow)] == ["Your account is active again"]
     assert "Join online: https://meet.example.org/j/123" in (await _reminded(uow, event, seat)).text
 
 

@@ -1867,6 +1867,7 @@ async def test_a_suspended_person_is_offered_no_coordinator_role_and_suspending_
     # It read "Suspended, they can no longer sign in…" of someone active: what they are now is said first.
     assert "Active: they can sign in." in active and "Once suspended, they can no longer sign in" in active
     assert "Suspended: they cannot sign in." in suspended
+    assert "they are emailed that their account is active again" in suspended
     assert "Make coordinator" in active and "Make coordinator" not in suspended
     assert "reinstate them first" in suspended
 

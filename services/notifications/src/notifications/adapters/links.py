@@ -5,6 +5,7 @@ The web app (issue 11) serves these paths; this table is the one place they are 
 | path                                 | what the reader does there                                              |
 | ------------------------------------ | ----------------------------------------------------------------------- |
 | `/`                                  | their home page                                                         |
+| `/sign-in`                           | sign in                                                                 |
 | `/programs/{program_id}`             | a program: enroll, or see their enrollment and its waitlist              |
 | `/mentorships/{pairing_id}`          | a pairing: accept or decline it, see it, log a meeting, renew, complete |
 | `/mentorships/{pairing_id}/feedback` | tell how a completed mentorship went                                    |
@@ -37,6 +38,7 @@ from mentorship_contracts.profiles import EMAIL_CONFIRMATION_PAGE
 
 PATHS: dict[str, str] = {
     "home": "/",
+    "sign_in": "/sign-in",
     "program": "/programs/{program_id}",
     "mentorship": "/mentorships/{pairing_id}",
     "feedback": "/mentorships/{pairing_id}/feedback",

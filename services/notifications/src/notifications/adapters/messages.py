@@ -427,6 +427,14 @@ class _Composer:
         return Message(subject, [_("Your account is ready. You can now enroll in mentorship programs and register "
                                    "for events.")], action=Action(_("Open the platform"), self.links.to("home")))
 
+    def account_reinstated(self) -> Message:
+        """Their suspended account is theirs again. It says neither that it was suspended nor why: the note is kept
+        from them, and others may read their mailbox."""
+        _ = self._
+        return Message(_("Your account is active again"),
+                       [_("Your account is active again: you can sign in and use the platform as before.")],
+                       action=Action(_("Sign in"), self.links.to("sign_in")))
+
     def mentor_approved(self) -> Message:
         _ = self._
         return Message(self.about_program(_("You are approved as a mentor in %(program)s"),

@@ -58,6 +58,8 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
     Kind("review_asked", Category.ESSENTIAL),
     # A mentee held after a report of conduct, resumed once a coordinator looked into it: their own enrollment.
     Kind("review_cleared", Category.ESSENTIAL),
+    # Their suspended account is theirs again: sign-in refused them until now.
+    Kind("account_reinstated", Category.ESSENTIAL),
     Kind("email_change", Category.ESSENTIAL, in_inbox=False),
     Kind("email_changed", Category.ESSENTIAL, in_inbox=False),
     Kind("pairing_proposed", Category.ESSENTIAL),

@@ -121,8 +121,9 @@ REMINDER_KINDS = frozenset({"event_reminder", "office_hours_reminder"})
 # an organizer's message is worth reading after it too (a thank-you once it was held).
 VOID_ONCE_ENDED = (VOID_ONCE_CANCELLED - {"organiser_message"}) | {"office_hours_link_given"}
 # Kinds not sent to someone whose account is suspended: an organizer's words may give a way into the event (a new
-# link to join), which a suspended account is not given (`handlers.person_suspended`).
-HELD_FROM_THE_SUSPENDED = frozenset({"organiser_message"})
+# link to join), which a suspended account is not given (`handlers.person_suspended`); "your account is active again"
+# no longer holds once it is suspended again.
+HELD_FROM_THE_SUSPENDED = frozenset({"organiser_message", "account_reinstated"})
 
 
 # A pairing closing (ended, its partner gone, declined or withdrawn) and what follows it for the same person in the same

@@ -7,7 +7,7 @@ lets through can break a message later."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import get_args
 from uuid import UUID, uuid5
 
@@ -117,10 +117,22 @@ async def person_suspended(event: profiles_contract.PersonSuspended, uow: UnitOf
         await uow.commit()
 
 
+# A reinstatement read longer after it than this (a new subscription reads the topic from its start) is noted, not
+# told: "your account is active again" would be news of long ago.
+REINSTATEMENT_NEWS_FOR = timedelta(days=2)
+
+
 async def person_reinstated(event: profiles_contract.PersonReinstated, uow: UnitOfWork) -> None:
-    """Their account is theirs again: their join links go in what they are sent from now on."""
+    """Their account is theirs again: their join links go in what they are sent from now on, and they are told they
+    can sign in (once for each reinstatement), unless a later suspension was noted first or it is old news (a
+    reinstatement read late)."""
     async with uow:
         await uow.notifications.note_suspension(event.person_id, False, event.occurred_at)
+        news = event.occurred_at > datetime.now(UTC) - REINSTATEMENT_NEWS_FOR
+        if news and not await uow.notifications.suspended_of([event.person_id]):
+            contact = await uow.notifications.contact(event.person_id)
+            await uow.notifications.add(Notification.answering(
+                event.event_id, event.person_id, contact["chapter_id"] if contact else None, "account_reinstated"))
         await uow.commit()
 
 

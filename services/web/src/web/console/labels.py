@@ -357,6 +357,7 @@ EMAIL_KINDS = {
     "review_asked": C_("Asked to look into a report of conduct, or to approve a mentor"),
     "review_cleared": C_("Resumed after a report of conduct was looked into"),
     "email_change": C_("Confirm a new email address"),
+    "account_reinstated": C_("Account active again after a suspension"),
     "email_changed": C_("Email address changed (to the old one)"),
     "pairing_proposed": C_("A mentorship is proposed"),
     "pairing_confirmed": C_("A mentorship is confirmed"),
