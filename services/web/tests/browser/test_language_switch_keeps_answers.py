@@ -29,7 +29,17 @@ def interests(language: str, token: str) -> str:
             '<label for="goals">Goals</label><textarea id="goals" name="goals"></textarea>'
             '<label for="stage">Stage</label><select id="stage" name="stage"><option value="">Choose one</option>'
             '<option value="high_school">High school</option><option value="undergraduate">Undergraduate</option>'
-            '</select><button type="submit">Continue</button></form></main></body></html>')
+            '</select>'
+            # The page's own language is ticked by default among those one meets in, as sign-up's first step does.
+            f'<label><input type="checkbox" name="languages" value="en"{" checked" if language == "en" else ""}> '
+            'English</label>'
+            f'<label><input type="checkbox" name="languages" value="es"{" checked" if language == "es" else ""}> '
+            'Spanish</label>'
+            # A time zone the browser's own preselects (`data-guess`), as sign-up's does.
+            '<label for="timezone">Time zone</label><select id="timezone" name="timezone" data-guess '
+            'data-zone-names="/zone-names"><option value="">Choose one</option><option value="UTC">UTC</option>'
+            '<option value="America/Chicago">Chicago</option></select>'
+            '<button type="submit">Continue</button></form></main></body></html>')
 
 
 async def a_tab_on_the_interests_step(browser: Browser):
@@ -61,6 +71,8 @@ async def test_what_was_ticked_and_typed_comes_back_after_switching_language(bro
         await page.get_by_label("Not decided yet").check()
         await page.get_by_label("Goals").fill("Aprender sobre pediatría")
         await page.get_by_label("Stage").select_option("high_school")
+        await page.get_by_label("Spanish").check()
+        await page.get_by_label("Time zone").select_option("America/Chicago")
         await page.get_by_role("button", name="Español").click()
         await expect(page.get_by_role("heading", name="Tus intereses")).to_be_visible()
         await expect(page.get_by_label("Not decided yet")).to_be_checked()
@@ -68,6 +80,10 @@ async def test_what_was_ticked_and_typed_comes_back_after_switching_language(bro
         await expect(page.get_by_label("Surgery")).not_to_be_checked()
         await expect(page.get_by_label("Goals")).to_have_value("Aprender sobre pediatría")
         await expect(page.get_by_label("Stage")).to_have_value("high_school")
+        # English stays ticked though the Spanish page ticks only Spanish by default; the zone chosen is not guessed.
+        await expect(page.get_by_label("English")).to_be_checked()
+        await expect(page.get_by_label("Spanish")).to_be_checked()
+        await expect(page.get_by_label("Time zone")).to_have_value("America/Chicago")
         assert await page.locator("main input[name=csrf]").input_value() == "token-es"
         await page.reload()  # carried once: a later visit shows what the server says
         await expect(page.get_by_label("Pediatrics")).to_be_checked()

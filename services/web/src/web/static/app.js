@@ -61,36 +61,40 @@
     for (var i = 0; i < sent.length; i++) { sent[i].removeAttribute("data-sent"); }
   });
   // Switching language loads the page again in the other: what the person typed or chose in its forms and has not
-  // sent is carried across (in this tab's storage, taken back as the page opens), not lost. Only what they changed
-  // is carried, so what the page says anew stays; never a hidden field (its token) nor a password.
+  // sent is carried across (in this tab's storage, taken back as the page opens), not lost. Once they changed
+  // anything, every field is carried as it stands (the page in the other language may tick other boxes by default:
+  // its own language among those one meets in); never a hidden field (its token) nor a password.
   var CARRIED = "answers-across-a-language-switch";
-  function changedFields() {
+  function fieldsAsTheyStand() {
     var forms = document.querySelectorAll("main form");
-    var changed = [];
+    var fields = [], changed = false;
     for (var f = 0; f < forms.length; f++) {
       for (var i = 0; i < forms[f].elements.length; i++) {
         var el = forms[f].elements[i];
         if (!el.name || /^(hidden|password|file|submit|button|reset)$/.test(el.type)) { continue; }
         if (el.type === "checkbox" || el.type === "radio") {
-          if (el.checked !== el.defaultChecked) { changed.push([f, el.name, el.value, el.checked]); }
+          changed = changed || el.checked !== el.defaultChecked;
+          fields.push([f, el.name, el.value, el.checked]);
         } else if (el.options) {
           for (var o = 0; o < el.options.length; o++) {
             var option = el.options[o];
-            if (option.selected !== option.defaultSelected) { changed.push([f, el.name, option.value, option.selected]); }
+            changed = changed || option.selected !== option.defaultSelected;
+            fields.push([f, el.name, option.value, option.selected]);
           }
-        } else if (el.value !== el.defaultValue) {
-          changed.push([f, el.name, null, el.value]);
+        } else {
+          changed = changed || el.value !== el.defaultValue;
+          fields.push([f, el.name, null, el.value]);
         }
       }
     }
-    return changed;
+    return changed ? fields : [];
   }
   document.addEventListener("submit", function (event) {
     if (!event.target.matches || !event.target.matches("form.lang-switch")) { return; }
-    var changed = changedFields();
-    if (!changed.length) { return; }
+    var fields = fieldsAsTheyStand();
+    if (!fields.length) { return; }
     try {
-      window.sessionStorage.setItem(CARRIED, JSON.stringify({page: location.pathname, changed: changed}));
+      window.sessionStorage.setItem(CARRIED, JSON.stringify({page: location.pathname, changed: fields}));
     } catch (e) { /* storage refused: the page changes language without them, as without JavaScript */ }
   });
   document.addEventListener("DOMContentLoaded", function () {
@@ -113,6 +117,7 @@
           for (var o = 0; o < el.options.length; o++) {
             if (el.options[o].value === field[2]) { el.options[o].selected = field[3]; }
           }
+          el.setAttribute("data-carried", "");  // chosen by the person: the time-zone guess below leaves it
         } else if (field[2] === null && !/^(hidden|password|file)$/.test(el.type)) {
           el.value = field[3];
         }
@@ -128,7 +133,7 @@
   // field then shows what its error says.
   document.addEventListener("DOMContentLoaded", function () {
     var zone = document.querySelector("select[name=timezone][data-zone-names]");
-    if (!zone || !window.Intl) { return; }
+    if (!zone || !window.Intl || zone.hasAttribute("data-carried")) { return; }
     var guess = zone.hasAttribute("data-guess");
     var mine = Intl.DateTimeFormat().resolvedOptions().timeZone;
     if (!mine || !/^[A-Za-z_]+(\/[A-Za-z0-9_+-]+)*$/.test(mine)) { return; }
