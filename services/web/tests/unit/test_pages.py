@@ -1639,12 +1639,25 @@ async def test_a_mentorship_just_begun_whose_partner_profiles_has_not_named_yet_
         404, json={"error": {"code": "not_found", "message": "no"}})})
     async with browser(services, ME) as page:
         shown = " ".join((await page.get(f"/mentorships/{PAIRING}")).text.split())
-        fifth = " ".join((await page.get(f"/mentorships/{PAIRING}?naming_look=5")).text.split())
+        fifth = " ".join((await page.get(f"/mentorships/{PAIRING}?naming_look=30")).text.split())
     assert "name shown in a moment: reload the page" in shown and "once the mentorship starts" not in shown
     # It looks again by itself: the mentor who accepted last read "reload the page" while the name was on its way.
     assert (f'hx-get="/mentorships/{PAIRING}?naming_look=1" hx-trigger="load delay:2s" '
             f'hx-select="#pairing-{PAIRING}" hx-swap="outerHTML"') in shown
-    assert "hx-get" not in fifth[fifth.index(f'id="pairing-{PAIRING}"'):][:300], "five looks, then it stops"
+    assert "hx-get" not in fifth[fifth.index(f'id="pairing-{PAIRING}"'):][:300], "thirty looks, then it stops"
+
+
+async def test_a_proposal_one_has_accepted_looks_again_by_itself_for_the_others_answer_and_one_to_answer_does_not():
+    # The mentor who accepted first, page left open, read "waiting for the other side" after the mentee accepted.
+    answered = {**a_pairing_of_mine("proposed", mentee_id=MENTEE, mentor_id=ME, mentor_accepted=True,
+                                    mentee_accepted=False)}
+    to_answer = {**answered, "mentor_accepted": False}
+    async with browser(its_page(answered), ME) as page:
+        waiting = (await page.get(f"/mentorships/{PAIRING}")).text
+    async with browser(its_page(to_answer), ME) as page:
+        asked = (await page.get(f"/mentorships/{PAIRING}")).text
+    assert f'hx-get="/mentorships/{PAIRING}?naming_look=1" hx-trigger="load delay:20s"' in waiting
+    assert "naming_look" not in asked
 
 
 @pytest.mark.parametrize("status, role, said", [
