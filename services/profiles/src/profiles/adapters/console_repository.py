@@ -164,9 +164,9 @@ class PostgresConsoleQueries(PostgresPersonIds):
         if query.suspended is not None:
             conditions.append(f"{'' if query.suspended else 'NOT '}EXISTS "
                               "(SELECT 1 FROM suspensions s WHERE s.person_id = p.id)")
-        # Each word of the text in the name or the email, in any order ("Quintero Zed"; an address pasted with a
+        # Each word of the text in the name or the email, in any order ("Quintero, Zed"; an address pasted with a
         # space), matched literally whatever the case: the text's own % and _ are not wildcards.
-        for word in (query.text or "").lower().split():
+        for word in (query.text or "").lower().replace(",", " ").split():
             placeholder = param("%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%")
             conditions.append(f"(lower(p.display_name) LIKE {placeholder} OR lower(p.email) LIKE {placeholder})")
         if query.role or query.program_id or query.approval or query.under_review is not None:
