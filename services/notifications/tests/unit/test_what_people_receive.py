@@ -259,7 +259,7 @@ async def test_those_still_waiting_when_an_event_took_place_are_told_no_place_ca
 
 @pytest.mark.parametrize(("language", "said", "unsaid"), [
     ("en", "No place came free for you at Personal statements, and its waitlist is now closed.", "taken place"),
-    ("es", "No se liberó ningún lugar para ti en Personal statements, y su lista de espera ya está cerrada.",
+    ("es", "No se liberó ninguna plaza para ti en Personal statements, y su lista de espera ya está cerrada.",
      "ya se realizó"),
 ])
 async def test_those_still_waiting_when_an_event_is_marked_held_while_it_runs_are_not_told_it_is_over(
@@ -780,8 +780,8 @@ async def test_one_who_ended_a_mentorship_for_another_reason_is_told_of_no_revie
 
 RESTING = {"en": "No mentor is proposed to you unless you ask: when you want another one, choose \u201cI am ready for "
                  "a mentor again\u201d on your home page.",
-           "es": "No te proponemos otra persona mentora a menos que la pidas: cuando quieras otra, elige \u201cEstoy "
-                 "listo/a para una persona mentora otra vez\u201d en tu página de inicio."}
+           "es": "No te proponemos otra persona mentora a menos que la pidas: cuando quieras otra, elige «Estoy "
+                 "listo/a para una persona mentora otra vez» en tu página de inicio."}
 
 
 def flat(text: str) -> str:
@@ -806,7 +806,7 @@ async def test_a_mentee_whose_mentorship_ended_with_goals_met_is_told_no_mentor_
     assert flat(RESTING[language]) not in flat(to_mentor.text)
     # Said as what it is, to both: "Ana Reyes ended your mentorship" alone read like a rejection.
     met = {"en": "Its goals were met: congratulations on what you achieved together.",
-           "es": "Se cumplieron sus objetivos: felicidades por lo que lograron juntos."}[language]
+           "es": "Se cumplieron sus objetivos: felicidades por lo que lograron en equipo."}[language]
     assert met in flat(to_mentee.text) and met in flat(to_mentor.text)
 
 

@@ -164,7 +164,7 @@ async def test_the_seats_taken_are_counted_of_the_seats_there_are_with_those_wai
 @pytest.mark.parametrize("language, header", [
     ("en", ["Name", "Email", "Person's id", "Registration", "Place on the waitlist",
             "Checked in (Central Time, Chicago)", "Attendance"]),
-    ("es", ["Nombre", "Correo electrónico", "Id. de la persona", "Inscripción", "Puesto en la lista de espera",
+    ("es", ["Nombre", "Correo electrónico", "Id. de la persona", "Inscripción", "Lugar en la lista de espera",
             "Llegada (hora central, Chicago)", "Asistencia"])])
 async def test_the_attendance_file_names_the_zone_of_its_times_and_gives_each_persons_email(world, language, header):
     s, event, mentee = world["s"], world["event"], world["mentee"]

@@ -639,7 +639,7 @@ async def test_declining_a_mentor_without_javascript_asks_on_their_card_then_dec
     ("en", "Attending physician", "Cardiology, Pediatrics",
      "Undergraduate (pre-med or pre-health), Medical student, year 1"),
     ("es", "Médico o médica de planta", "Cardiología, Pediatría",
-     "Estudiante de universidad (premedicina o ciencias de la salud), Estudiante de medicina, primer año")])
+     "Estudiante de universidad (premedicina o ciencias de la salud), Estudiante de medicina de primer año")])
 async def test_a_mentor_awaiting_approval_shows_their_stage_specialties_and_whom_they_welcome_in_words(
         world, language, stage, specialties, welcomes):
     s, mentor = world["s"], world["mentor"]
@@ -879,7 +879,7 @@ async def test_attendance_csv_has_names_joined_and_no_cell_a_spreadsheet_would_r
                for line in lines)
     assert any(line.startswith("'=HYPERLINK(evil)") and line.endswith(",Came") for line in lines)
     assert respuesta.text.lstrip("\ufeff").splitlines()[0] == (
-        'Nombre,Correo electrónico,Id. de la persona,Inscripción,Puesto en la lista de espera,'
+        'Nombre,Correo electrónico,Id. de la persona,Inscripción,Lugar en la lista de espera,'
         '"Llegada (hora central, Chicago)",Asistencia')
     assert any(",Tiene plaza," in line for line in respuesta.text.splitlines())
 
@@ -2330,7 +2330,7 @@ ONLY_ADMINISTRATORS = "only an administrator suspends or reinstates a coordinato
 
 @pytest.mark.parametrize("language, words", [
     ("en", "Only an administrator can suspend or reinstate a coordinator or an administrator."),
-    ("es", "Solo un administrador puede suspender o restablecer a un coordinador o a un administrador.")])
+    ("es", "Solo una persona administradora puede suspender o restablecer a una persona coordinadora o administradora.")])
 async def test_a_suspension_profiles_leaves_to_an_administrator_is_worded_next_to_the_note_which_is_kept(
         world, language, words):
     s, waiting = world["s"], world["waiting"]

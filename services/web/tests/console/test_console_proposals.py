@@ -300,7 +300,7 @@ async def test_a_proposal_its_forms_errors_and_outcome_are_all_said_in_spanish(w
     assert "Proponer otra persona mentora en su lugar" in shown and "Retirar esta propuesta" in shown
     assert "Indica un motivo." in refused
     assert "La propuesta está retirada: ambas personas reciben un correo." in withdrawn
-    assert "Retirada por un/a coordinador/a: No encajaban bien" in withdrawn
+    assert "Retirada por la coordinación: No encajaban bien" in withdrawn
     assert "<dt>Estado</dt><dd>Retirada</dd>" in withdrawn
     assert "Esta propuesta ya no se puede retirar" in again
 

@@ -1028,8 +1028,9 @@ async def test_each_identity_answer_offers_common_words_and_says_a_mentor_matche
 @pytest.mark.parametrize("language, said", [
     ("en", "If you mentor: a mentee who asks for a mentor who shares it is paired with you for that reason only if you "
            "also show it to your partner. Otherwise the pairing itself would tell them."),
-    ("es", "Si das mentoría: solo te emparejamos por ese motivo con alguien que pide una persona mentora que lo "
-           "comparta si también se lo muestras a tu pareja de mentoría. Si no, el propio emparejamiento se lo diría.")])
+    ("es", "Si participas como persona mentora: cuando una persona mentorada pide una persona mentora que comparta "
+           "esta respuesta, solo te emparejamos con ella por ese motivo si también eliges mostrársela a tu pareja de "
+           "mentoría. De lo contrario, el propio emparejamiento le revelaría tu respuesta.")])
 async def test_the_identity_step_says_a_mentor_meets_a_mentees_wish_only_by_showing_it_to_their_partner(language, said):
     async with browser(Services({f"GET /v1/people/{ME}/identity": NOTHING_DECLARED}), ME, language) as page:
         form = " ".join((await page.get("/sign-up/identity")).text.split())

@@ -63,6 +63,13 @@ _ENGLISH_OF = {
     "de familia de bajos ingresos": "low income background",
     "de familia de clase trabajadora": "working class background",
     "creci en una zona rural": "grew up in a rural area",
+    # As the pages suggest them in Spanish, for everyone: "Hispano/a o latino/a".
+    "negro a o afroamericano a": "black or african american", "hispano a o latino a": "hispanic or latino",
+    "indigena americano a o nativo a de alaska": "american indian or alaska native", "asiatico a": "asian",
+    "nativo a de hawai o de las islas del pacifico": "native hawaiian or pacific islander", "blanco a": "white",
+    "no binario a": "non binary", "sordo a o con perdida auditiva": "deaf or hard of hearing",
+    "ciego a o con baja vision": "blind or low vision", "cristiano a": "christian", "catolico a": "catholic",
+    "judio a": "jewish", "refugiado a": "refugee", "beneficiario a de daca": "daca recipient",
 }
 
 
