@@ -29,7 +29,7 @@ from devinfra.processes import free_port
 
 Message = dict  # one parsed message, as documented in `parse`
 # Whom the services run on this machine (the local platform, the tests' platforms) send their mail as.
-MAIL_FROM = "Mentorship Platform <no-reply@mentorship.example>"
+MAIL_FROM = "no-reply@mentorship.example"  # the platform's name in each message's language is its sender's
 Predicate = Callable[[Message], bool]
 
 

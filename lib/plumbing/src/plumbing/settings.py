@@ -404,7 +404,8 @@ class MailingSettings(ServiceSettings):
     # A relay that asks for credentials (a hosted one does) is given them, under TLS only.
     smtp_username: str | None = Field(default=None, validation_alias="SMTP_USERNAME")
     smtp_password: SecretStr | None = Field(default=None, validation_alias="SMTP_PASSWORD")
-    mail_from: str = Field(default="Mentorship Platform <no-reply@mentorship.example>", validation_alias="MAIL_FROM")
+    # An address alone: each message is from the platform's name in its own language (a name given is every one's).
+    mail_from: str = Field(default="no-reply@mentorship.example", validation_alias="MAIL_FROM")
 
     @model_validator(mode="after")
     def _smtp_credentials_as_a_pair(self) -> Self:

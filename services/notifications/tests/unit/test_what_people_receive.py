@@ -449,6 +449,24 @@ async def test_the_preferences_of_someone_notifications_never_heard_of_are_not_f
 
 # --- headers (issue 10, finding 9; issue 13, leading spaces) -----------------------------------------------------
 
+async def test_a_sender_given_as_an_address_alone_is_named_after_the_platform_in_each_readers_language():
+    # Every email came from "Mentorship Platform", to readers in Spanish of "Mentoría en medicina".
+    uow = new_uow()
+    mentee = await person(uow, "Sam Okafor", language="es")
+    mentor = await person(uow, "Ana Reyes")
+    await handlers.pairing_confirmed(ma.PairingConfirmedV3(
+        pairing_id=uuid4(), program_id=uuid4(), chapter_id=None, mentee_id=mentee, mentor_id=mentor, score=80,
+        term_ends_at=NOW + timedelta(days=365)), uow)
+    messages = await sent(uow)
+    bare, named = SmtpMailer("127.0.0.1", 25, "no-reply@mentorship.example"), SmtpMailer("127.0.0.1", 25, MAIL_FROM)
+    senders = {m.language: email_parser.message_from_bytes(bare.as_bytes(m), policy=email.policy.default)["From"]
+               for m in messages}
+    assert senders == {"es": "Mentoría en medicina <no-reply@mentorship.example>",
+                       "en": "Mentorship in medicine <no-reply@mentorship.example>"}
+    assert {email_parser.message_from_bytes(named.as_bytes(m), policy=email.policy.default)["From"]
+            for m in messages} == {MAIL_FROM}, "a name given is every message's"
+
+
 async def test_a_line_break_in_a_name_cannot_break_or_add_a_header_of_the_partners_email():
     uow = new_uow()
     mentee = await person(uow, "Sam Okafor")

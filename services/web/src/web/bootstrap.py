@@ -81,8 +81,10 @@ def build_app(settings: ServiceSettings | None = None) -> FastAPI:
                                       _secret(settings.oidc_client_secret),
                                       f"{settings.public_base_url.rstrip('/')}/oidc/callback",
                                       settings.service_timeout_seconds)
+    renderer = app.state.renderer
     app.state.mailer = SmtpMailer(settings.smtp_host, settings.smtp_port, settings.mail_from,
-                                  settings.smtp_timeout_seconds, service.metrics.registry, settings.smtp_credentials())
+                                  settings.smtp_timeout_seconds, service.metrics.registry, settings.smtp_credentials(),
+                                  named=lambda language: renderer.gettext(language, "Mentorship in medicine"))
 
     starting_and_stopping = app.router.lifespan_context
 

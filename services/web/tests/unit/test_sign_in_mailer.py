@@ -60,3 +60,21 @@ async def test_a_sign_in_email_carries_the_date_an_id_of_its_own_and_its_languag
     assert email.utils.parsedate_to_datetime(first["Date"]).tzinfo is not None
     assert first["Message-ID"].endswith("@mentorship.example.org>") and first["Message-ID"] != second["Message-ID"]
     assert first["Content-Language"] == "es" and first["Auto-Submitted"] == "auto-generated"
+
+
+async def test_a_sender_given_without_a_name_is_named_after_the_platform_in_the_messages_language_and_one_named_is_not():
+    # Every email came from "Mentorship Platform", to readers in Spanish of "Mentoría en medicina".
+    names = {"en": "Mentorship in medicine", "es": "Mentoría en medicina"}
+    sink = SmtpSink().start()
+    try:
+        bare = SmtpMailer("127.0.0.1", sink.smtp_port, "no-reply@example.org", 10, CollectorRegistry(),
+                          named=names.__getitem__)
+        chosen = SmtpMailer("127.0.0.1", sink.smtp_port, "Chapter team <team@example.org>", 10, CollectorRegistry(),
+                            named=names.__getitem__)
+        assert await bare.send("ana@example.org", "Tu enlace para entrar", "texto", "<p>html</p>", language="es")
+        assert await chosen.send("ana@example.org", "Tu enlace para entrar", "texto", "<p>html</p>", language="es")
+        await sink.wait_for(lambda m: m["id"] > 1)
+        senders = [email.message_from_string(m["raw"], policy=email.policy.default)["From"] for m in sink.messages()]
+    finally:
+        sink.stop()
+    assert senders == ["Mentoría en medicina <no-reply@example.org>", "Chapter team <team@example.org>"]

@@ -27,7 +27,7 @@ from ..domain.text import is_address, one_line
 from ..service_layer.ports import HandOver
 from .i18n import Reader
 from .links import Links
-from .messages import compose, frame
+from .messages import compose, frame, platform_name
 from .smtp import SmtpConnection
 from .unsubscribe import UnsubscribeTokens
 
@@ -85,6 +85,7 @@ class Renderer:
             unsubscribe_url=unsubscribe_url,
             attachments=attachments,
             language=reader.language,
+            sender_name=platform_name(reader),
         )
 
 
@@ -240,12 +241,14 @@ class SmtpMailer:
         self._keep_open = keep_open
         self._sign = sign
         self._tls = tls
-        self._header_sender = _mailbox(*parseaddr(sender))
+        # A MAIL_FROM without a name: each message is from the platform's name in its own language.
+        self._header_sender = _mailbox(*parseaddr(sender)) if parseaddr(sender)[0] else None
         self._envelope_sender = parseaddr(sender)[1]
         self._idle: list[SmtpConnection] = []
 
     def as_bytes(self, email: Email) -> bytes:
-        content = mime(self._header_sender, email, datetime.now(UTC))
+        sender = self._header_sender or _mailbox(one_line(email.sender_name, 100) or "", self._envelope_sender)
+        content = mime(sender, email, datetime.now(UTC))
         return self._sign(content) if self._sign else content
 
     async def send(self, email: Email, hand_over: HandOver | None = None) -> None:

@@ -78,6 +78,12 @@ class Frame:
     manage_url: str
 
 
+def platform_name(reader: Reader) -> str:
+    """The platform's name in the reader's language, as the web app names itself: a message's sender where MAIL_FROM
+    gives an address alone."""
+    return reader.gettext("Mentorship in medicine")
+
+
 def frame(kind: str, context: dict[str, Any], reader: Reader, links: Links) -> Frame:
     _ = reader.gettext
     category = category_of(kind, context)

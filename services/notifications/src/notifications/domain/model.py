@@ -448,3 +448,5 @@ class Email:
     attachments: tuple[Attachment, ...] = field(default=())
     to_name: str | None = None
     language: str = "en"
+    # The platform's name in `language`: the sender's name where MAIL_FROM gives none.
+    sender_name: str = ""

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import logging
 import ssl
+from collections.abc import Callable
 from email.message import EmailMessage
-from email.utils import formatdate, make_msgid, parseaddr
+from email.utils import formataddr, formatdate, make_msgid, parseaddr
 
 import aiosmtplib
 from prometheus_client import CollectorRegistry, Counter
@@ -18,8 +19,12 @@ class SmtpMailer:
     system's unless given): to a relay that offers no TLS no message goes."""
 
     def __init__(self, host: str, port: int, sender: str, timeout: float, registry: CollectorRegistry,
-                 credentials: tuple[str, str] | None = None, tls: ssl.SSLContext | None = None) -> None:
+                 credentials: tuple[str, str] | None = None, tls: ssl.SSLContext | None = None,
+                 named: Callable[[str], str] | None = None) -> None:
+        """`named`: the platform's name in a language, the sender's name where `sender` (MAIL_FROM) gives none, so
+        that a message in Spanish comes from "Mentoría en medicina"."""
         self._host, self._port, self._sender, self._timeout = host, port, sender, timeout
+        self._named = named if not parseaddr(sender)[0] else None
         self._credentials, self._tls = credentials, tls
         # Nobody signs in while the server refuses: the operator is alerted by this (deploy/monitoring).
         self._sent = Counter("sign_in_emails_total", "Sign-in emails, by whether the SMTP server took them: sent, "
@@ -31,7 +36,7 @@ class SmtpMailer:
         """Send one message in `language`; False (logged without the address or the content) when the server refuses
         it."""
         message = EmailMessage()
-        message["From"] = self._sender
+        message["From"] = formataddr((self._named(language), parseaddr(self._sender)[1])) if self._named else self._sender
         message["To"] = to
         message["Subject"] = subject
         # Neither aiosmtplib nor every relay adds these, and providers drop or bin a message without a date and an id
