@@ -199,8 +199,9 @@ async def test_on_postgres_an_update_item_says_the_move_its_email_told_after_a_l
     said = [await views.inbox_message(database.uow(), sam, item["id"], POLICY, datetime.now(UTC), COMPOSER)
             for item in updates]
     moved_to = [message.paragraphs[1].split(";")[0] for message in said]
-    assert sorted(moved_to) == ["It now takes place Friday, March 8, 2030, 11:00\u202fAM \u2013 1:00\u202fPM "
-                                "(Central Standard Time)", "It now takes place Thursday, March 7, 2030, "
-                                "10:00\u202fAM \u2013 12:00\u202fPM (Central Standard Time)"]
+    # An event in a room, said where it takes place (UTC), as its page says it.
+    assert sorted(moved_to) == ["It now takes place Friday, March 8, 2030, 5:00\u202fPM \u2013 7:00\u202fPM "
+                                "(Coordinated Universal Time)", "It now takes place Thursday, March 7, 2030, "
+                                "4:00\u202fPM \u2013 6:00\u202fPM (Coordinated Universal Time)"]
     assert sorted(message.paragraphs[-1] == "The event has changed since: see its page." for message in said) \
         == [False, True]

@@ -122,7 +122,7 @@ async def test_a_student_registers_for_an_event_sees_its_link_once_confirmed_and
         await page.reload()
         await register.click()
         await page.locator("section#registration[data-announce]").wait_for()  # swapped in, with what to announce
-        return await page.get_by_text("You have a seat").is_visible()
+        return await page.get_by_text("You are registered.").is_visible()  # said once, where one stands
 
     # Events learns of the person from profiles' topic: until then the page says so in words.
     await eventually(registered, timeout=60, interval=0.5, what="a confirmed seat")
