@@ -340,7 +340,11 @@ async def test_the_two_of_a_proposal_learn_each_others_stage_and_what_they_share
     assert await views.in_common(proposed.pairing_id, platform.uow(), staff) is None
     await lifecycle.accept(commands.AcceptPairing(proposed.pairing_id), platform.uow(), acting_as(mentee))
     await lifecycle.accept(commands.AcceptPairing(proposed.pairing_id), platform.uow(), acting_as(mentor))
-    assert await views.in_common(proposed.pairing_id, platform.uow(), acting_as(mentee)) is None, "named from now"
+    # Begun, the language they meet in stays said; ended, nothing.
+    assert await views.in_common(proposed.pairing_id, platform.uow(), acting_as(mentee)) == to_mentee
+    await lifecycle.end(commands.EndPairing(proposed.pairing_id, "schedule_conflict"), platform.uow(),
+                        acting_as(mentee))
+    assert await views.in_common(proposed.pairing_id, platform.uow(), acting_as(mentee)) is None
 
 
 async def test_a_mentee_who_took_back_a_request_may_ask_that_mentor_again_and_one_the_mentor_declined_may_not():

@@ -679,6 +679,26 @@ async def test_a_request_its_mentee_took_back_says_so_to_both_not_declined(role,
     assert said in shown and "Declined" not in shown
 
 
+async def test_a_mentorship_begun_still_says_the_languages_the_two_can_meet_in():
+    # Introduced in Spanish to a mentor who listed English alone, nothing she kept said they would meet in English.
+    active = a_pairing_of_mine("active", in_common={"partner_stage": "resident", "specialties": [],
+                                                    "languages": ["en"]})
+    async with browser(its_page(active), ME, language="es") as page:
+        shown = text_of((await page.get(f"/mentorships/{PAIRING}")).text)
+    assert "Idiomas en los que ambas partes pueden reunirse Inglés" in shown
+    assert shown.count("Residente") == 1, "the stage said once, as the partner's"
+
+
+@pytest.mark.parametrize("mentor_accepted, said", [(True, "Status Waiting for your answer: your mentor has accepted"),
+                                                     (False, "Status Proposed: waiting for answers")])
+async def test_a_proposal_the_other_side_accepted_says_it_waits_for_ones_own_answer(mentor_accepted, said):
+    # She read "Proposed: waiting for answers" while only hers was awaited.
+    proposed = a_pairing_of_mine("proposed", mentee_accepted=False, mentor_accepted=mentor_accepted)
+    async with browser(its_page(proposed), ME) as page:
+        shown = text_of((await page.get(f"/mentorships/{PAIRING}")).text)
+    assert said in shown
+
+
 async def test_a_mentorship_page_says_where_to_write_to_the_coordinators_of_its_programs_chapter():
     chapter = str(uuid4())
     services = its_page(a_pairing_of_mine("active"), **{

@@ -201,9 +201,9 @@ class PairingOut(PairingBase):
         default=None, description="On GET /v1/pairings/{id}, to its mentor or its mentee: the feedback they gave on "
                                   "it (given once). Null to anyone else, or when they gave none")
     in_common: InCommonOut | None = Field(
-        default=None, description="On GET /v1/pairings/{id} of a proposal or a request, to its mentor and its mentee: "
-                                  "the other's stage, and the specialties and languages they share (never an identity "
-                                  "answer). Null to anyone else, and once it has started or closed")
+        default=None, description="On GET /v1/pairings/{id} of a proposal, a request or an active mentorship, to its "
+                                  "mentor and its mentee: the other's stage, and the specialties and languages they "
+                                  "share (never an identity answer). Null to anyone else, and once it closed")
 
 
 class PersonPairingOut(BaseModel):

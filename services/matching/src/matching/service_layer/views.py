@@ -122,14 +122,14 @@ async def requirement_met(pairing_id: UUID, uow: MatchingUnitOfWorkPort, authori
 
 
 async def in_common(pairing_id: UUID, uow: MatchingUnitOfWorkPort, authorize: Authorize) -> dict[str, Any] | None:
-    """To either side of a proposal or a request, before it starts and names them: the other's training stage, and
-    the specialties and languages to meet in they share, so that an answer is not given blind. Nothing of who they
-    are (their identity answers): a partner sees those once matched, as they chose. None to anyone else, or once
-    the pairing has started or closed (the partner is then named, or never is)."""
+    """To either side of a proposal or a request, before it starts and names them, and of the mentorship it became:
+    the other's training stage, and the specialties and languages to meet in they share, so that an answer is not
+    given blind and the language they meet in stays said. Nothing of who they are (their identity answers): a partner
+    sees those once matched, as they chose. None to anyone else, or once it closed."""
     async with uow:
         pairing, program, actor = await load(pairing_id, uow, authorize)
         side = pairing.side_of(actor.person_id)
-        if side is None or pairing.status not in ("proposed", "requested"):
+        if side is None or pairing.status not in ("proposed", "requested", "active"):
             return None
         assert pairing.mentee_enrollment_id is not None and pairing.mentor_enrollment_id is not None
         mentees = await uow.candidates.in_program(program, "mentee", enrollment_ids=[pairing.mentee_enrollment_id])

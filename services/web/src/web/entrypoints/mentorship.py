@@ -69,6 +69,7 @@ def _view(pairing: dict, me: UUID, partner: dict | None, program: dict | None, d
         i_renew = bool(detail.get("mentor_renews" if i_mentor else "mentee_renews"))
         partner_renews = bool(detail.get("mentee_renews" if i_mentor else "mentor_renews"))
     needs_answer = pairing["status"] in ("proposed", "requested") and mine_accepted is False
+    other_accepted = bool(detail and (detail["mentee_accepted"] if i_mentor else detail["mentor_accepted"]))
     if pairing["status"] == "requested" and not i_mentor:
         needs_answer = False  # the mentee asked; the mentor answers
     return {
@@ -76,7 +77,8 @@ def _view(pairing: dict, me: UUID, partner: dict | None, program: dict | None, d
         "partner": partner, "program": program, "reasons": [r for r in reasons if r in labels.REASONS],
         "score": pairing.get("score"), "due": due, "overdue": bool(due and due < today),
         "due_at_term_end": due_at_term_end,
-        "needs_answer": needs_answer, "i_accepted": mine_accepted, "last_met_at": pairing.get("last_met_at"),
+        "needs_answer": needs_answer, "i_accepted": mine_accepted, "other_accepted": other_accepted,
+        "last_met_at": pairing.get("last_met_at"),
         "term_ends_at": pairing.get("term_ends_at"), "i_renew": i_renew, "partner_renews": partner_renews,
         # Told to its mentee only: whether the mentor meets what they require of one, of a pair a coordinator made
         # (while proposed); of a round's, false when it stopped meeting it after the draft.
