@@ -1269,6 +1269,72 @@ async def test_a_mentee_waiting_in_a_program_that_does_not_pair_by_rounds_is_sti
     assert "round" not in told.text
 
 
+# What a mentee of a program of rounds is told of a proposal that will not go ahead: nobody looks for a mentor for
+# them until the coordinators run another round, where they wait as the waitlist email says.
+ROUND_NEXT = {"en": "You stay in the program: its coordinators pair those waiting in their next round, and we will "
+                    "email you when one pairs you.",
+              "es": "Sigues en el programa: su coordinación empareja a quienes esperan en su próxima ronda, y te "
+                    "escribiremos cuando una ronda te empareje."}
+ROUND_LAPSES = {"en": "Unanswered by then, it lapses, and you wait for the next round its coordinators run.",
+                "es": "Si para entonces no hay respuesta, caduca y esperarás a la próxima ronda de la coordinación."}
+
+
+async def _to_the_mentee_of(pairing_mode: str, how: str, language: str) -> tuple[str, UUID]:
+    """The text the mentee of a proposal in a program that pairs as `pairing_mode` says reads as it goes `how`."""
+    uow = new_uow()
+    mentee = await person(uow, "Sam Okafor", language=language)
+    mentor = await person(uow, "Ana Reyes", language=language)
+    program = await a_program(uow, pairing_mode)
+    pair = dict(pairing_id=uuid4(), program_id=program, chapter_id=None, mentee_id=mentee, mentor_id=mentor)
+    if how == "proposed":
+        await handlers.pairing_proposed(ma.PairingProposedV6(**pair, score=80, reason_codes=[],
+                                                             answer_by=NOW + timedelta(days=7)), uow)
+    elif how == "reminded":
+        await handlers.answer_due(ma.AnswerDueV2(**pair, answer_by=NOW + timedelta(days=3), awaiting=["mentee"],
+                                                 requested_by_mentee=False, paused_if_it_lapses=[]), uow)
+    elif how in ("declined by the mentor", "declined by the mentee"):
+        await handlers.pairing_declined(ma.PairingDeclinedV3(**pair, declined_by=how.split()[-1],
+                                                             reason_code="schedule_conflict"), uow)
+    elif how == "withdrawn by the program":
+        await handlers.pairing_declined(ma.PairingDeclinedV3(**pair, declined_by=None, declined_by_program=True,
+                                                             reason_code="not_a_good_fit"), uow)
+    else:
+        await handlers.pairing_lapsed(ma.PairingLapsedV3(**pair, reason_code="unanswered", awaiting=["mentor"],
+                                                         requested_by_mentee=False), uow)
+    [told] = [m for m in await sent(uow) if m.to == uow.notifications.contacts[mentee]["email"]]
+    return " ".join(told.text.split()), program
+
+
+CLOSED = ["declined by the mentor", "declined by the mentee", "withdrawn by the program", "lapsed"]
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+@pytest.mark.parametrize("how", ["proposed", "reminded", *CLOSED])
+async def test_a_mentee_of_a_program_of_rounds_is_not_promised_a_mentor_before_its_next_round(how, language):
+    text, program = await _to_the_mentee_of("rounds", how, language)
+
+    assert not re.search(r"look for another mentor|buscaremos", text), text
+    if how in ("proposed", "reminded"):
+        assert ROUND_LAPSES[language] in text, text
+    elif how != "lapsed":  # a lapse promises nothing: "can be paired with another mentor"
+        assert ROUND_NEXT[language] in text, text
+    if how in CLOSED:  # they wait again: the button goes where the waitlist email's does
+        assert f"{WEB}/waitlists/{program}" in text and f"{WEB}/programs/{program}" not in text, text
+
+
+@pytest.mark.parametrize("how", ["proposed", *CLOSED])
+async def test_a_mentee_of_a_program_that_pairs_as_people_register_is_told_as_before(how):
+    text, program = await _to_the_mentee_of("on_registration", how, "en")
+
+    assert "round" not in text, text
+    if how == "proposed":
+        assert "Unanswered by then, it lapses and we look for another mentor for you." in text, text
+    elif how != "lapsed":
+        assert "You stay in the program, and we will look for another mentor for you." in text, text
+    if how in CLOSED:
+        assert f"{WEB}/programs/{program}" in text and "/waitlists/" not in text, text
+
+
 async def test_where_mentees_choose_an_approved_mentor_is_told_mentees_may_now_ask_them():
     uow = new_uow()
     mentor = await person(uow, "Ana Reyes")

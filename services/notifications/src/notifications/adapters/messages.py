@@ -237,10 +237,21 @@ class _Composer:
 
     def _mentee_stays(self) -> str:
         """What comes next for a mentee whose pairing ended or will not go ahead: they ask another mentor, where
-        mentees choose, else matching looks for one."""
+        mentees choose; they wait for the coordinators' next round, where rounds pair; else matching looks for one."""
         _ = self._
-        return _("You stay in the program, and can ask another mentor.") if self.mentees_choose else \
-            _("You stay in the program, and we will look for another mentor for you.")
+        if self.mentees_choose:
+            return _("You stay in the program, and can ask another mentor.")
+        if self.pairs_by_rounds:
+            return _("You stay in the program: its coordinators pair those waiting in their next round, and we will "
+                     "email you when one pairs you.")
+        return _("You stay in the program, and we will look for another mentor for you.")
+
+    def _where_mentee_waits(self) -> Action:
+        """The button of a message telling a mentee the proposal will not go ahead: where rounds pair, they wait
+        again, and it goes where the waitlist email's does (`mentee_waitlisted`); else to the program."""
+        if self.role == "mentee" and self.pairs_by_rounds:
+            return Action(self._("See the program"), self.links.to("waitlist", program_id=self.id("program_id")))
+        return self._program_link(self._("See the program"))
 
     def _mentee_rests(self) -> str:
         """What comes next for a mentee whose mentorship ran its course (goals met, or complete): matching proposes
@@ -637,10 +648,19 @@ class _Composer:
         _ = self._
         if not self.c.get("answer_by"):
             return _("Please accept or decline the proposal.")
+        return self._answer_by_moment()
+
+    def _answer_by_moment(self) -> str:
+        """By when to answer a proposal, and what follows for the reader if it lapses unanswered."""
+        _ = self._
         values = {"moment": self._answer_moment()}
-        return (_("Please accept or decline by %(moment)s. Unanswered by then, it lapses and we look for another "
-                  "mentor for you.") if self.role == "mentee" else
-                _("Please accept or decline by %(moment)s. Unanswered by then, it lapses.")) % values
+        if self.role != "mentee":
+            return _("Please accept or decline by %(moment)s. Unanswered by then, it lapses.") % values
+        if self.pairs_by_rounds:
+            return _("Please accept or decline by %(moment)s. Unanswered by then, it lapses, and you wait for the next "
+                     "round its coordinators run.") % values
+        return _("Please accept or decline by %(moment)s. Unanswered by then, it lapses and we look for another "
+                 "mentor for you.") % values
 
     def _answer_moment(self) -> str:
         return self.r.moment(self.r.deadline(_at(self.c["answer_by"])))
@@ -734,7 +754,7 @@ class _Composer:
             said.append(_("Thank you. We will propose another mentee when one fits."))
         return Message(self.about_program(_("A proposed pairing in %(program)s will not go ahead"),
                                           _("A proposed pairing will not go ahead")), said,
-                       action=self._program_link(_("See the program")))
+                       action=self._where_mentee_waits())
 
     def _request_declined(self) -> Message:
         """The mentor a mentee asked said no: a request, not a proposal, and the mentee chooses again."""
@@ -752,6 +772,7 @@ class _Composer:
         _ = self._
         values = {"program": self.program}
         said = [_("Your program's coordinator withdrew the proposed mentorship in %(program)s.") % values]
+        action = self._program_link(_("See the program"))
         if self.role == "mentor":
             said.append(_("Thank you. We will propose another mentee when one fits."))
         elif self.c.get("reason_code") == "reassigned":
@@ -759,9 +780,9 @@ class _Composer:
                           "message, where you can accept or decline it."))
         else:
             said.append(self._mentee_stays())
+            action = self._where_mentee_waits()
         return Message(self.about_program(_("A proposed pairing in %(program)s was withdrawn"),
-                                          _("A proposed pairing was withdrawn")), said,
-                       action=self._program_link(_("See the program")))
+                                          _("A proposed pairing was withdrawn")), said, action=action)
 
     def _unanswered(self) -> Message:
         """A proposal or a request lapsed unanswered: who did not answer, when known, without naming the other."""
@@ -794,7 +815,8 @@ class _Composer:
         if self.role == "mentor":
             said.append(_("If you cannot take a mentee for now, pause from your home page: nobody new is proposed to "
                           "you until you resume."))
-        return Message(subject, said, action=self._program_link(_("See the program")))
+        return Message(subject, said, action=self._program_link(_("See the program")) if self.c.get("requested") else
+                       self._where_mentee_waits())
 
     def _paused_after_unanswered(self) -> str:
         """The rule matching applies to whoever lets proposals lapse unanswered (`mentoring_paused` says it applied)."""
@@ -863,7 +885,7 @@ class _Composer:
         said.append(_("Their details have been deleted, as they asked."))
         said.append(_("Thank you for the time you gave. You may be paired with another mentee.")
                     if self.role == "mentor" else self._mentee_stays())
-        return Message(subject, said, action=self._program_link(_("See the program")))
+        return Message(subject, said, action=self._where_mentee_waits())
 
     def pairing_renewed(self) -> Message:
         _ = self._
@@ -896,9 +918,7 @@ class _Composer:
             subject = self.about_program(_("The proposed match in %(program)s is waiting for your answer"),
                                          _("A proposed match is waiting for your answer"))
             said = [_("A proposed mentorship in %(program)s is waiting for your answer.") % values,
-                    (_("Please accept or decline by %(moment)s. Unanswered by then, it lapses and we look for "
-                       "another mentor for you.") if self.role == "mentee" else
-                     _("Please accept or decline by %(moment)s. Unanswered by then, it lapses.")) % values]
+                    self._answer_by_moment()]
         if self.c.get("pauses_if_it_lapses"):
             said.append(self._paused_if_it_lapses())
         if self.role == "mentor":
