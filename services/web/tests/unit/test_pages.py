@@ -1287,6 +1287,16 @@ async def test_a_mentor_who_declines_can_pause_at_once_in_that_program_and_kind(
     assert "You declined this mentorship, and you are paused" in after.text
 
 
+async def test_declining_without_choosing_a_reason_is_sent_as_no_reason_given_not_another_reason():
+    # It was kept, and counted, as "another reason" that nobody gave.
+    services = a_proposal_to_decline([])
+    async with browser(services, ME) as page:
+        declined = await page.post(f"/mentorships/{PAIRING}/decline", data={"csrf": CSRF, "reason_code": ""})
+    assert declined.status_code == 303
+    [sent] = [json.loads(r.content) for r in services.sent if r.method == "POST"]
+    assert sent == {"reason_code": "no_reason_given"}
+
+
 @pytest.mark.parametrize("language, because, own", [
     ("en", "Paused because the last proposals to you lapsed unanswered: nobody new is proposed to you until you take "
            "new mentees again. Your mentorships go on.", "Paused: nobody new is proposed to you."),

@@ -10,8 +10,9 @@ from uuid import UUID
 from mentorship_contracts.vocabulary import PairingKind
 
 # Fixed lists, so that reasons can travel on public topics: never free text.
+# request_withdrawn: a mentee taking back their request of a mentor; no_reason_given: declined without choosing one.
 DeclineReason = Literal["not_a_good_fit", "schedule_conflict", "no_longer_available", "prefer_another_mentor", "other",
-                        "request_withdrawn"]  # the last: a mentee taking back their request of a mentor
+                        "request_withdrawn", "no_reason_given"]
 # A coordinator's, withdrawing a proposal waiting for answers ("reassigned" is said when another mentor is proposed).
 WithdrawReason = Literal["not_a_good_fit", "schedule_conflict", "no_longer_available", "other"]
 EndReason = Literal["not_a_good_fit", "schedule_conflict", "no_longer_available", "goals_met", "relocated", "conduct",

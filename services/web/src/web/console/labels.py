@@ -236,6 +236,7 @@ CLOSED_REASONS = {
     "unanswered": C_("Not answered in time"),
     "another_request_accepted": C_("Another mentor accepted the mentee's request"),
     "request_withdrawn": C_("The mentee withdrew the request"),
+    "no_reason_given": C_("No reason given"),
     "withdrawn": C_("Someone left the program"),
     "mentor_suspended": C_("The mentor was suspended"),
     "person_erased": C_("Someone erased their account"),

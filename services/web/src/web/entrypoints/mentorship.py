@@ -358,8 +358,9 @@ async def accept(pairing_id: UUID, visitor: Person, posted: Form) -> Response:
 
 @router.post("/mentorships/{pairing_id}/decline")
 async def decline(pairing_id: UUID, visitor: Person, posted: Form) -> Response:
-    reason = str(posted.get("reason_code") or "other")
-    reason = reason if reason in labels.DECLINE_REASONS else "other"
+    # None chosen is said so, not "another reason": the reason is optional.
+    reason = str(posted.get("reason_code") or "no_reason_given")
+    reason = reason if reason in labels.DECLINE_REASONS else "no_reason_given"
     then = None
     if posted.get("pause") == "true":  # a mentor who cannot take a mentee now need not decline the next one too
         async def then(declined: dict) -> str:
