@@ -2622,6 +2622,20 @@ async def test_a_refused_swap_is_worded_by_the_swap_form_which_keeps_the_two_men
         assert f'<option value="{mentee}" selected>' in select
 
 
+async def test_a_swap_refused_by_a_rule_names_the_mentee_and_the_rule_and_offers_no_override_it_has_not(world):
+    # "…give a reason to override", said next to a form with no field for one, naming neither pair.
+    s = world["s"]
+    other_mentee = a_second_pair_drafted(s)
+    s.refuse[("POST", f"/v1/rounds/{ROUND}/swap")] = (409, "no_shared_language", "mentee_b")
+    chosen = {"mentee_a": world["mentee"]["id"], "mentee_b": other_mentee["id"]}
+    async with as_(world, "coordinator")[0] as page:
+        refused = await page.post(f"/console/rounds/{ROUND}/swap", data={"csrf": CSRF, **chosen})
+    said = html.unescape(re.search(r'<p class="field-error" id="swap-error">([^<]*)</p>', refused.text)[1])
+    assert said == (f"Swapped, {other_mentee['display_name']} and their new mentor would not make a pair the program "
+                    "allows (no language in common to meet in). Choose other mentees to swap; once the round is "
+                    "published, a pair can be made by hand, with a reason.")
+
+
 async def test_an_events_description_may_be_as_long_as_events_takes(world):
     s, event = world["s"], world["event"]
     description = "Bring a laptop. " * 312 + "End."  # 4,996 characters

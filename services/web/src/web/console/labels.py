@@ -521,6 +521,22 @@ AUDITED_ROLES = {"administrator": C_("national administrator"), "coordinator": C
 AUDITED_REPORTS = {"people": C_("People"), "mentorships": C_("Mentorships"), "mentorship_trends": C_("Trends"),
                    "attendance": C_("Event attendance")}
 
+# Why matching refuses a swap in a draft (a rule one of the two new pairs would break, on `mentee_a` or `mentee_b`),
+# said of that mentee: a swap has no reason to override with, unlike a pair made by hand.
+SWAP_REFUSED = C_("Swapped, %(name)s and their new mentor would not make a pair the program allows (%(rule)s). Choose "
+                  "other mentees to swap; once the round is published, a pair can be made by hand, with a reason.")
+UNKNOWN = C_("Unknown")  # someone whose name is not known (any more)
+SWAP_RULES = {
+    "mentor_full": C_("the mentor has no room"),
+    "program_cap_reached": C_("the program has reached its number of pairs"),
+    "stage_not_eligible": C_("a stage the program or the mentor does not pair"),
+    "not_suitable": C_("the pair falls short of the program's requirements"),
+    "mentor_not_approved": C_("the mentor is not approved"),
+    "different_kind": C_("another kind of mentorship"),
+    "declined_or_ended_before": C_("they declined or ended a pair together before"),
+    "no_shared_language": C_("no language in common to meet in"),
+}
+
 GENERIC_ERROR = C_("That did not work. Please try again.")
 # Events refuses a change (`wrong_state`) to an event that has been held: said so, rather than that things moved on.
 EVENT_HELD = C_("This event has been held: it can no longer change.")

@@ -302,6 +302,10 @@ async def swap(round_id: UUID, desk: Console, posted: Form) -> Response:
         if not _refused(error):
             raise
         words = desk.error_words(error)
+        if error.code in labels.SWAP_RULES and error.field in chosen:
+            named = await desk.names([chosen[error.field]])
+            words = desk._(labels.SWAP_REFUSED) % {"name": named.get(chosen[error.field], desk._(labels.UNKNOWN)),
+                                                   "rule": desk._(labels.SWAP_RULES[error.code])}
         return await _round_page(desk, round_id, 422, swap_error=words, problems={"swap": words}, swap_values=chosen)
     return desk.redirect(f"/console/rounds/{round_id}?done=swapped")
 
