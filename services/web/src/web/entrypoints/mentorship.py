@@ -404,10 +404,12 @@ def _meeting_posted(visitor: Visit, posted: Form) -> tuple[dict[str, str], dict[
     problems: dict[str, str] = {}
     try:
         met_on = date.fromisoformat(values["met_on"])
-    except ValueError:  # typed where a browser offers no date picker: 30 February, say, is not "missing"
-        problems["met_on"] = visitor._("That is not a day of the calendar: give the day you met as year-month-day, "
-                                       "like %(today)s.") % {"today": _today(visitor).isoformat()} \
-            if values["met_on"] else visitor._("Give the day you met.")
+    except ValueError:
+        if not values["met_on"]:
+            problems["met_on"] = visitor._("Give the day you met.")
+        else:  # typed where a browser offers no date picker: 30 February, say, is not "missing"
+            problems["met_on"] = visitor._("That is not a day of the calendar: give the day you met as "
+                                           "year-month-day, like %(today)s.") % {"today": _today(visitor).isoformat()}
     else:
         # Said here with the other mistakes, not only once they are mended and matching refuses it.
         if met_on > _today(visitor):
