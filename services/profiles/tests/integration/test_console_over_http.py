@@ -281,9 +281,17 @@ async def test_a_suspended_person_is_still_found_at_sign_in_saying_so(profiles, 
     email = f"{uuid4().hex}@example.org"
     async with profiles.client() as admin:
         person = await register(admin, chapter["id"], "Suspended", email=email)
-    async with profiles.client(Role.COORDINATOR, chapter_id=chapter["id"]) as coordinator:
+    async with profiles.client() as admin:
+        staff = await register(admin, chapter["id"], "Coordinator")
+    async with profiles.client(Role.COORDINATOR, chapter_id=chapter["id"], person_id=staff["id"]) as coordinator:
         suspended = await coordinator.post(f"/v1/people/{person['id']}/suspend", json={"note": "conduct"})
         assert (suspended.status_code, suspended.json()["suspended"]) == (200, True)
+        # Since when and by whom, to staff; why, to administrators alone.
+        suspension = (await coordinator.get(f"/v1/people/{person['id']}")).json()["suspension"]
+        assert (suspension["suspended_by"], suspension["by_administrator"], suspension["note"]) == (
+            staff["id"], False, None)
+    async with profiles.client() as admin:
+        assert (await admin.get(f"/v1/people/{person['id']}")).json()["suspension"]["note"] == "conduct"
     async with profiles.client(Role.SERVICE, subject="web") as web:
         assert (await web.post("/v1/people/lookup", json={"email": email})).json()["suspended"] is True
     await published.wait_for("profiles.person_suspended", person_id=person["id"])
@@ -427,6 +435,45 @@ async def test_suspended_mentors_learn_from_the_trail_whether_they_had_been_appr
         "declined": False, "suspended": True, "suspended after approval, before the trail said": True,
         "suspended, the trail not saying from what": None, "suspended before the trail": None,
         "approved again": None}
+
+
+WHO_SUSPENDED_MIGRATION = "0021_who_suspended.sql"
+
+
+async def test_those_suspended_before_learn_from_their_latest_suspension_on_the_trail_who_suspended_them_and_why(
+        postgres_server, tmp_path: Path):
+    before = migrations_before(WHO_SUSPENDED_MIGRATION, tmp_path)
+    pool = await create_pool(postgres_server.create_database(f"profiles_suspended_{uuid4().hex[:8]}"), 2)
+    people = {name: uuid4() for name in ("coordinator", "administrator", "twice", "by a service", "untold")}
+    try:
+        await migrate(pool, PLUMBING_MIGRATIONS, before)
+        async with pool.acquire() as conn:
+            for name, person in people.items():
+                await conn.execute(
+                    "INSERT INTO people (id, display_name, email, stage, pronouns_visibility, timezone, is_alumni, "
+                    "specialties, support_areas, languages, modalities) VALUES ($1, $2, $3, 'resident', 'partners', "
+                    "'UTC', false, '{}', '{}', '{}', '{virtual}')", person, name, f"{person}@example.org")
+            for name in ("twice", "by a service", "untold"):
+                await conn.execute("INSERT INTO suspensions (person_id, by_administrator) VALUES ($1, $2)",
+                                   people[name], name == "twice")
+            trail = [("twice", str(people["coordinator"]), {"note": "first"}),
+                     ("twice", str(people["administrator"]), {"note": "conduct"}),
+                     ("by a service", "operator", {})]
+            for subject, actor, detail in trail:
+                await conn.execute(
+                    "INSERT INTO audit_trail (actor, actor_role, action, subject_kind, subject_id, detail) "
+                    "VALUES ($1, 'admin', 'person.suspended', 'person', $2, $3::jsonb)",
+                    actor, str(people[subject]), json.dumps(detail))
+
+        assert WHO_SUSPENDED_MIGRATION[:-4] in "".join(await migrate(pool, PLUMBING_MIGRATIONS, MIGRATIONS))
+
+        async with pool.acquire() as conn:
+            learnt = {row["person_id"]: (row["suspended_by"], row["note"]) for row in await conn.fetch(
+                "SELECT person_id, suspended_by, note FROM suspensions")}
+    finally:
+        await pool.close()
+    assert learnt == {people["twice"]: (people["administrator"], "conduct"), people["by a service"]: (None, None),
+                      people["untold"]: (None, None)}
 
 
 async def test_the_vetting_counts_are_the_vetting_queues_totals_for_every_program_in_one_call(profiles, chapter):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from uuid import UUID, uuid4
 
 import pytest
@@ -19,7 +19,7 @@ from plumbing.errors import Forbidden, Invalid, NotFound
 from plumbing.testing import FakeUnitOfWork
 from profiles.domain import commands
 from profiles.domain.console import Invitation, LastAdministrator, StaffRoles, read_invitations
-from profiles.domain.model import MembersPublicFixed
+from profiles.domain.model import MembersPublicFixed, Suspension
 from profiles.entrypoints import http
 from profiles.service_layer import console, handlers
 
@@ -42,27 +42,26 @@ ADMINISTRATOR = Principal(subject="admin", role=CallerRole.ADMIN, person_id=uuid
 
 class FakeSuspensions:
     def __init__(self) -> None:
-        self.people: set[UUID] = set()
-        self.by_administrators: set[UUID] = set()
+        self.people: set[UUID] = set()  # shared with the staff roles' fake, which skips those suspended
+        self.held: dict[UUID, Suspension] = {}
 
     async def suspended(self, person_ids: list[UUID]) -> set[UUID]:
         return self.people & set(person_ids)
 
-    async def suspend(self, person_id: UUID, at: datetime, by_administrator: bool) -> bool:
-        held = person_id in self.people
+    async def suspend(self, person_id: UUID, at: datetime, by: UUID | None, by_administrator: bool,
+                      note: str | None) -> bool:
+        held = self.held.get(person_id)
+        if held is None or by_administrator:
+            self.held[person_id] = Suspension(held.since if held else at, by_administrator, by, note)
         self.people.add(person_id)
-        if by_administrator:
-            self.by_administrators.add(person_id)
-        return not held
+        return held is None
 
-    async def by_administrator(self, person_id: UUID) -> bool:
-        return person_id in self.by_administrators
+    async def of(self, person_id: UUID) -> Suspension | None:
+        return self.held.get(person_id)
 
     async def reinstate(self, person_id: UUID) -> bool:
-        held = person_id in self.people
         self.people.discard(person_id)
-        self.by_administrators.discard(person_id)
-        return held
+        return self.held.pop(person_id, None) is not None
 
 
 class FakeInvitations:
@@ -291,6 +290,21 @@ async def test_a_coordinator_does_not_undo_an_administrators_suspension(uow, reg
     assert uow.suspensions.people == {by_administrator.id, by_both.id}
 
 
+async def test_a_suspension_says_since_when_by_whom_and_why_and_an_administrators_takes_it_over(
+        uow, register, chapter):
+    coordinator = coordinator_of(chapter.id)
+    person = await register()
+    await console.suspend_person(person.id, "missed three meetings", NOW, coordinator, uow, anyone)
+    _, suspension = await console.view_person(person.id, coordinator, uow, anyone)
+    assert suspension == Suspension(NOW, False, coordinator.person_id, "missed three meetings")
+    later = NOW + timedelta(days=1)
+    await console.suspend_person(person.id, "conduct reported", later, ADMINISTRATOR, uow, anyone)
+    _, suspension = await console.view_person(person.id, ADMINISTRATOR, uow, anyone)
+    assert suspension == Suspension(NOW, True, ADMINISTRATOR.person_id, "conduct reported")
+    await console.reinstate_person(person.id, None, ADMINISTRATOR, uow, anyone)
+    assert (await console.view_person(person.id, ADMINISTRATOR, uow, anyone))[1] is None
+
+
 async def test_a_suspended_coordinators_roles_are_answered_with_their_suspension_until_reinstated(uow, register, chapter):
     """The web app asks for a person's roles on each console request: the suspension counts from the next one, and
     an administrator still sees which roles reinstating gives back."""
@@ -306,13 +320,13 @@ async def test_a_suspended_coordinators_roles_are_answered_with_their_suspension
 async def test_a_suspended_person_is_announced_with_the_note_in_the_audit_trail_only(uow, register, chapter):
     person = await register()
     coordinator = coordinator_of(chapter.id)
-    _, suspended = await console.suspend_person(person.id, "left the program", NOW, coordinator, uow, anyone)
-    assert suspended and person.id in uow.suspensions.people
+    _, suspension = await console.suspend_person(person.id, "left the program", NOW, coordinator, uow, anyone)
+    assert suspension and person.id in uow.suspensions.people
     assert isinstance(uow.published[-1], contract.PersonSuspended)
     assert b"left the program" not in uow.published[-1].to_json()
     assert (uow.audited[-1].action, uow.audited[-1].detail) == ("person.suspended", {"note": "left the program"})
-    _, suspended = await console.reinstate_person(person.id, None, coordinator, uow, anyone)
-    assert not suspended and isinstance(uow.published[-1], contract.PersonReinstated)
+    _, suspension = await console.reinstate_person(person.id, None, coordinator, uow, anyone)
+    assert suspension is None and isinstance(uow.published[-1], contract.PersonReinstated)
     assert uow.audited[-1].action == "person.reinstated"
 
 

@@ -57,7 +57,7 @@ async def test_a_chapter_with_no_coordinator_able_to_look_leaves_it_to_the_natio
     # The one reported coordinates the chapter, and its other coordinator is suspended: neither can be asked.
     await uow.staff_roles.save(StaffRoles(mentee.person_id, False, {chapter.id}))
     suspended = await staff(uow, register, coordinator_of_chapters={chapter.id})
-    await uow.suspensions.suspend(suspended, ENDED_AT, False)
+    await uow.suspensions.suspend(suspended, ENDED_AT, None, False, None)
     administrator = await staff(uow, register, administrator=True)
     published = len(uow.published)
 

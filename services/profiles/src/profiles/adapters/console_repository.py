@@ -12,7 +12,7 @@ from mentorship_contracts.vocabulary import Role, TrainingStage
 
 from ..domain.commands import ConsoleSearch, VettingQueue
 from ..domain.console import Invitation, StaffRoles
-from ..domain.model import Enrollment, Person
+from ..domain.model import Enrollment, Person, Suspension
 from ..service_layer.ports import InvitationStatus
 from .repository import ENROLLMENTS, PEOPLE, PostgresPeople, enrollment_from_row
 
@@ -78,17 +78,25 @@ class PostgresSuspensions:
                                       person_ids)
         return {r["person_id"] for r in rows}
 
-    async def suspend(self, person_id: UUID, at: datetime, by_administrator: bool) -> bool:
+    async def suspend(self, person_id: UUID, at: datetime, by: UUID | None, by_administrator: bool,
+                      note: str | None) -> bool:
+        # Who suspended them is kept while they are a person here (a service's caller is none).
         suspended = bool(await self._conn.fetchval(
-            "INSERT INTO suspensions (person_id, suspended_at, by_administrator) VALUES ($1, $2, $3) "
-            "ON CONFLICT DO NOTHING RETURNING true", person_id, at, by_administrator))
+            "INSERT INTO suspensions (person_id, suspended_at, by_administrator, suspended_by, note) "
+            "VALUES ($1, $2, $3, (SELECT id FROM people WHERE id = $4), $5) ON CONFLICT DO NOTHING RETURNING true",
+            person_id, at, by_administrator, by, note))
         if not suspended and by_administrator:
-            await self._conn.execute("UPDATE suspensions SET by_administrator = true WHERE person_id = $1", person_id)
+            await self._conn.execute(
+                "UPDATE suspensions SET by_administrator = true, note = $3, "
+                "suspended_by = (SELECT id FROM people WHERE id = $2) WHERE person_id = $1", person_id, by, note)
         return suspended
 
-    async def by_administrator(self, person_id: UUID) -> bool:
-        return bool(await self._conn.fetchval("SELECT by_administrator FROM suspensions WHERE person_id = $1",
-                                              person_id))
+    async def of(self, person_id: UUID) -> Suspension | None:
+        row = await self._conn.fetchrow(
+            "SELECT suspended_at, by_administrator, suspended_by, note FROM suspensions WHERE person_id = $1",
+            person_id)
+        return Suspension(row["suspended_at"], row["by_administrator"], row["suspended_by"], row["note"]) if row \
+            else None
 
     async def reinstate(self, person_id: UUID) -> bool:
         return bool(await self._conn.fetchval("DELETE FROM suspensions WHERE person_id = $1 RETURNING true",

@@ -415,6 +415,17 @@ class PublicStanding:
     suspended: bool
 
 
+@dataclass(frozen=True)
+class Suspension:
+    """An account suspended: since when, whether by an administrator (then theirs alone to lift), by whom (None: not
+    known, or since erased) and the note given (None: none)."""
+
+    since: datetime
+    by_administrator: bool
+    by: UUID | None
+    note: str | None
+
+
 # Why an enrollment is paused that its person did not pause: they let proposals or requests lapse unanswered in a row.
 UNANSWERED = "unanswered"
 # Why an enrollment is under staff review (and, of a mentee, paused): the other side of a pairing ended it for a

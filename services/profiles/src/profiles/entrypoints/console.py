@@ -29,7 +29,7 @@ from pydantic import BaseModel, Field
 
 from ..domain import commands
 from ..domain.console import InvitationRow, StaffRoles
-from ..domain.model import Enrollment, Person, Program
+from ..domain.model import Enrollment, Person, Program, Suspension
 from ..service_layer import console, handlers
 from ..service_layer.ports import InvitationStatus
 from ..service_layer.unit_of_work import ProfilesUnitOfWork
@@ -96,12 +96,35 @@ class RolesOut(BaseModel):
                    suspended=suspended)
 
 
+class SuspensionOut(BaseModel):
+    since: datetime
+    by_administrator: bool = Field(description="Suspended by a national administrator: only one reinstates them")
+    suspended_by: UUID | None = Field(description="Who suspended them; null when not known (suspended before this "
+                                                  "was kept, and absent from the audit trail) or since erased")
+    note: str | None = Field(description="Why, as they wrote it: to national administrators only (null to others, or "
+                                         "when none was given)")
+
+    @classmethod
+    def of(cls, suspension: Suspension, caller: Principal) -> SuspensionOut:
+        return cls(since=suspension.since, by_administrator=suspension.by_administrator,
+                   suspended_by=suspension.by, note=suspension.note if caller.is_admin else None)
+
+
 class StaffPersonOut(PersonOut):
     suspended: bool = Field(description="A suspended account may not sign in and is proposed to nobody")
 
     @classmethod
     def staff_view(cls, person: Person, suspended: bool, caller: Principal) -> StaffPersonOut:
         return cls(**PersonOut.of(person, caller).model_dump(), suspended=suspended)
+
+
+class ConsolePersonOut(StaffPersonOut):
+    suspension: SuspensionOut | None = Field(description="Since when, and by whom, when suspended; null otherwise")
+
+    @classmethod
+    def with_suspension(cls, person: Person, suspension: Suspension | None, caller: Principal) -> ConsolePersonOut:
+        return cls(**StaffPersonOut.staff_view(person, suspension is not None, caller).model_dump(),
+                   suspension=SuspensionOut.of(suspension, caller) if suspension else None)
 
 
 class LookupOut(StaffPersonOut):
@@ -376,33 +399,34 @@ async def find_person_by_email(body: LookupIn, caller: Caller, unit: UnitOfWork)
     the web app's sign-in by an emailed link. Services only; the address travels in the body, never in a URL."""
     if caller.role != CallerRole.SERVICE:
         raise forbidden("only a service finds people by their email address")
-    person, suspended, roles = await console.lookup(body.email, unit)
-    return LookupOut(**StaffPersonOut.staff_view(person, suspended, caller).model_dump(), roles=RolesOut.of(roles, suspended))
+    person, suspension, roles = await console.lookup(body.email, unit)
+    return LookupOut(**StaffPersonOut.staff_view(person, suspension is not None, caller).model_dump(),
+                     roles=RolesOut.of(roles, suspension is not None))
 
 
 @router.get("/people/{person_id}")
-async def get_person(person_id: UUID, caller: Caller, unit: UnitOfWork) -> StaffPersonOut:
+async def get_person(person_id: UUID, caller: Caller, unit: UnitOfWork) -> ConsolePersonOut:
     """The person (to themself, a coordinator of their chapter, an administrator); a staff look is audited."""
-    person, suspended = await console.view_person(person_id, caller, unit, _self_or_manager(caller))
-    return StaffPersonOut.staff_view(person, suspended, caller)
+    person, suspension = await console.view_person(person_id, caller, unit, _self_or_manager(caller))
+    return ConsolePersonOut.with_suspension(person, suspension, caller)
 
 
 @router.post("/people/{person_id}/suspend", responses=answers(404))
-async def suspend_person(person_id: UUID, body: NoteIn, caller: Caller, unit: UnitOfWork) -> StaffPersonOut:
+async def suspend_person(person_id: UUID, body: NoteIn, caller: Caller, unit: UnitOfWork) -> ConsolePersonOut:
     """Suspend the account: `profiles.person_suspended` tells the others (sessions end, no proposals). A coordinator
     suspends participants of their chapter; a coordinator or an administrator, only an administrator suspends."""
-    person, suspended = await console.suspend_person(person_id, body.note, datetime.now(UTC), caller, unit,
-                                                     _manager_of_person(caller))
-    return StaffPersonOut.staff_view(person, suspended, caller)
+    person, suspension = await console.suspend_person(person_id, body.note, datetime.now(UTC), caller, unit,
+                                                      _manager_of_person(caller))
+    return ConsolePersonOut.with_suspension(person, suspension, caller)
 
 
 @router.post("/people/{person_id}/reinstate", responses=answers(404))
-async def reinstate_person(person_id: UUID, body: NoteIn, caller: Caller, unit: UnitOfWork) -> StaffPersonOut:
+async def reinstate_person(person_id: UUID, body: NoteIn, caller: Caller, unit: UnitOfWork) -> ConsolePersonOut:
     """A coordinator reinstates participants of their chapter whom no administrator suspended; anyone else, only an
     administrator reinstates."""
-    person, suspended = await console.reinstate_person(person_id, body.note, caller, unit,
-                                                       _manager_of_person(caller))
-    return StaffPersonOut.staff_view(person, suspended, caller)
+    person, suspension = await console.reinstate_person(person_id, body.note, caller, unit,
+                                                        _manager_of_person(caller))
+    return ConsolePersonOut.with_suspension(person, suspension, caller)
 
 
 @router.get("/people/{person_id}/partners", responses=answers(404))

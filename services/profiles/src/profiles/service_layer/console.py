@@ -25,7 +25,7 @@ from plumbing.disclosure import Published, only_columns, publish_grouped
 from ..adapters import integration_events
 from ..domain import commands
 from ..domain.console import AdministratorsCall, Invitation, InvitationRow, Problem, StaffRoles, read_invitations
-from ..domain.model import Enrollment, PartnerView, Person, Program
+from ..domain.model import Enrollment, PartnerView, Person, Program, Suspension
 from . import handlers
 from .ports import ConsoleUnitOfWorkPort as Uow
 from .ports import InvitationStatus, StaffUnitOfWorkPort
@@ -136,25 +136,25 @@ def _plain(value: Any) -> Any:
     return value if isinstance(value, bool | int) else str(value)
 
 
-async def view_person(person_id: UUID, caller: Principal, uow: Uow, authorize: Authorize) -> tuple[Person, bool]:
-    """The person and whether they are suspended; a coordinator's or administrator's look is audited."""
+async def view_person(person_id: UUID, caller: Principal, uow: Uow,
+                      authorize: Authorize) -> tuple[Person, Suspension | None]:
+    """The person and their suspension, if suspended; a coordinator's or administrator's look is audited."""
     async with uow:
         person = await handlers._person(person_id, uow, authorize)
-        suspended = person.id in await uow.suspensions.suspended([person.id])
+        suspension = await uow.suspensions.of(person.id)
         if _by_staff(caller, person_id):
             uow.audit(caller, "person.viewed", "person", person_id, chapter_id=person.chapter_id)
         await uow.commit()
-        return person, suspended
+        return person, suspension
 
 
-async def lookup(email: str, uow: Uow) -> tuple[Person, bool, StaffRoles]:
-    """Who holds the address, whether suspended, and their roles: the web app's sign-in in one call."""
+async def lookup(email: str, uow: Uow) -> tuple[Person, Suspension | None, StaffRoles]:
+    """Who holds the address, their suspension if suspended, and their roles: the web app's sign-in in one call."""
     async with uow:
         person = await uow.people.with_email(email)
         if person is None:
             raise handlers.no_such_person()
-        suspended = person.id in await uow.suspensions.suspended([person.id])
-        return person, suspended, await uow.staff_roles.get(person.id)
+        return person, await uow.suspensions.of(person.id), await uow.staff_roles.get(person.id)
 
 
 async def names(person_ids: list[UUID], chapter_ids: list[UUID] | None, caller: Principal,
@@ -182,31 +182,32 @@ async def contacts(person_ids: list[UUID], chapter_ids: list[UUID] | None, calle
 
 
 async def suspend_person(person_id: UUID, note: str | None, at: datetime, caller: Principal, uow: Uow,
-                         authorize: Authorize) -> tuple[Person, bool]:
+                         authorize: Authorize) -> tuple[Person, Suspension | None]:
     return await _suspension(person_id, note, caller, uow, authorize, suspend=True, at=at)
 
 
 async def reinstate_person(person_id: UUID, note: str | None, caller: Principal, uow: Uow,
-                           authorize: Authorize) -> tuple[Person, bool]:
+                           authorize: Authorize) -> tuple[Person, Suspension | None]:
     return await _suspension(person_id, note, caller, uow, authorize, suspend=False)
 
 
 async def _suspension(person_id: UUID, note: str | None, caller: Principal, uow: Uow, authorize: Authorize, *,
-                      suspend: bool, at: datetime | None = None) -> tuple[Person, bool]:
+                      suspend: bool, at: datetime | None = None) -> tuple[Person, Suspension | None]:
     async with uow:
         person = await handlers._person(person_id, uow, authorize, lock=True)
         if not caller.is_admin:
             await _require_a_coordinators_call(person_id, suspend, uow)
         if suspend:
             assert at is not None
-            if await uow.suspensions.suspend(person_id, at, by_administrator=caller.is_admin):
+            if await uow.suspensions.suspend(person_id, at, caller.person_id, caller.is_admin, note):
                 uow.emit(integration_events.person_suspended(person_id))
         elif await uow.suspensions.reinstate(person_id):
             uow.emit(integration_events.person_reinstated(person_id))
         uow.audit(caller, "person.suspended" if suspend else "person.reinstated", "person", person_id,
                   chapter_id=person.chapter_id, detail={"note": note} if note else {})
+        suspension = await uow.suspensions.of(person_id)
         await uow.commit()
-        return person, suspend
+        return person, suspension
 
 
 async def _require_a_coordinators_call(person_id: UUID, suspend: bool, uow: Uow) -> None:
@@ -215,7 +216,8 @@ async def _require_a_coordinators_call(person_id: UUID, suspend: bool, uow: Uow)
     if (await uow.staff_roles.get(person_id)).held:
         raise AdministratorsCall("only an administrator suspends or reinstates a coordinator or an administrator",
                                  field="person_id")
-    if not suspend and await uow.suspensions.by_administrator(person_id):
+    suspension = await uow.suspensions.of(person_id)
+    if not suspend and suspension is not None and suspension.by_administrator:
         raise AdministratorsCall("an administrator suspended this person: only an administrator reinstates them",
                                  field="person_id")
 

@@ -15,7 +15,7 @@ from plumbing.unit_of_work import UnitOfWorkPort
 
 from ..domain.commands import ConsoleSearch, VettingQueue
 from ..domain.console import Invitation, StaffRoles
-from ..domain.model import Chapter, EmailChange, Enrollment, Person, Program, PublicStanding
+from ..domain.model import Chapter, EmailChange, Enrollment, Person, Program, PublicStanding, Suspension
 
 
 class Chapters(Protocol):
@@ -169,12 +169,13 @@ class Suspensions(Protocol):
     async def suspended(self, person_ids: builtins.list[UUID]) -> set[UUID]:
         """Which of these people are suspended."""
 
-    async def suspend(self, person_id: UUID, at: datetime, by_administrator: bool) -> bool:
+    async def suspend(self, person_id: UUID, at: datetime, by: UUID | None, by_administrator: bool,
+                      note: str | None) -> bool:
         """Whether this suspended them (False: they already were; an administrator's suspending them again makes
-        the suspension an administrator's)."""
+        the suspension an administrator's, with their note)."""
 
-    async def by_administrator(self, person_id: UUID) -> bool:
-        """Whether the person is suspended, by an administrator."""
+    async def of(self, person_id: UUID) -> Suspension | None:
+        """The person's suspension, if they are suspended."""
 
     async def reinstate(self, person_id: UUID) -> bool:
         """Whether this reinstated them (False: they were not suspended)."""
