@@ -357,6 +357,8 @@ class Services:
         if m == "GET" and (found := re.fullmatch(r"/v1/people/([^/]+)", path)):
             person = self.people[found[1]]
             self._mine(c, person["chapter_id"])
+            if (suspension := person.get("suspension")) and c.claims["role"] != "admin":
+                return {**person, "suspension": {**suspension, "note": None}}  # why: to administrators alone
             return person
         if m == "GET" and (found := re.fullmatch(r"/v1/people/([^/]+)/invitations", path)):
             return self.person_invitations.get(found[1], [])
@@ -371,6 +373,9 @@ class Services:
             person = self.people[found[1]]
             self._mine(c, person["chapter_id"])
             person["suspended"] = found[2] == "suspend"
+            person["suspension"] = {"since": "2026-12-03T15:00:00+00:00", "by_administrator": c.claims["role"] == "admin",
+                                    "suspended_by": c.claims.get("person_id"),
+                                    "note": c.body.get("note")} if person["suspended"] else None
             return person
         if m in ("PUT", "DELETE") and (found := re.fullmatch(r"/v1/people/([^/]+)/roles/coordinator/([^/]+)", path)):
             assert c.claims["role"] == "admin"

@@ -147,7 +147,8 @@ async def person_page(desk: Desk, person_id: UUID, status: int = 200, **context:
     if staff.administrator:
         roles = await api.call("profiles", "GET", f"/v1/people/{person_id}/roles", staff)
     partners = {p["mentor_id"] if p["mentee_id"] == str(person_id) else p["mentee_id"] for p in pairings or ()}
-    names = await desk.names(partners)
+    suspended_by = (person.get("suspension") or {}).get("suspended_by")
+    names = await desk.names(partners | ({suspended_by} if suspended_by else set()))
     return desk.render("console/person.html", status, person=person, enrollments=enrollments, pairings=pairings,
                        deliveries=deliveries, about=await _emails_about(desk, deliveries or [], said, chapters),
                        invitations=invitations, names=names, roles=roles,
