@@ -182,7 +182,7 @@ def test_a_feed_made_in_spanish_says_its_own_words_in_spanish_as_the_emails_entr
     slot = OfficeHourSlot(id=uuid4(), host_id=uuid4(), chapter_id=None, starts_at=START, ends_at=START + timedelta(
         minutes=30), is_virtual=True, booked_by=uuid4(), booking_id=uuid4())
     booked = booking_entry(slot, words=FEED_WORDS["es"])
-    assert (booked.summary, booked.location) == ("Hora de consulta", "En línea")
+    assert (booked.summary, booked.location) == ("Hora de orientación", "En línea")
     assert FEED_WORDS["es"].calendar_name == "Mis eventos" and FEED_WORDS["en"].calendar_name == "My events"
 
 

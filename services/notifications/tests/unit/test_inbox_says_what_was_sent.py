@@ -171,5 +171,5 @@ async def test_an_office_hour_cancelled_since_says_so_and_links_to_office_hours(
     assert booked.paragraphs == ["This office hour booking has been cancelled since."]
     assert booked.action is not None and booked.action.url == f"{WEB}/office-hours"
     [booked_host] = await items_of(uow, lee, "office_hours_booked_host")
-    assert booked_host.paragraphs == ["Esta reserva de hora de consulta se ha cancelado desde entonces."]
+    assert booked_host.paragraphs == ["Esta reserva de hora de orientación se ha cancelado desde entonces."]
     assert booked_host.action is not None and booked_host.action.url == f"{WEB}/my-office-hours"

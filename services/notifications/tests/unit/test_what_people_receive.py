@@ -340,10 +340,10 @@ async def test_a_link_to_join_given_after_booking_tells_the_participant_where_to
                     "Lee Chen gave the link to join your office hour on", "You will find it on your booking"),
                    ("New link to join your office hour with Lee Chen",
                     "Lee Chen changed the link to join your office hour on", "the link given before no longer works")),
-            "es": (("El enlace para tu hora de consulta con Lee Chen",
-                    "Lee Chen compartió el enlace para unirte a tu hora de consulta del", "Lo encontrarás en tu reserva"),
-                   ("Nuevo enlace para tu hora de consulta con Lee Chen",
-                    "Lee Chen cambió el enlace para unirte a tu hora de consulta del",
+            "es": (("El enlace para tu hora de orientación con Lee Chen",
+                    "Lee Chen compartió el enlace para unirte a tu hora de orientación del", "Lo encontrarás en tu reserva"),
+                   ("Nuevo enlace para tu hora de orientación con Lee Chen",
+                    "Lee Chen cambió el enlace para unirte a tu hora de orientación del",
                     "el enlace anterior ya no funciona"))}[language]
     for message, words in zip((given, changed), said, strict=True):
         text = " ".join((message.subject + " " + message.text).split())
@@ -401,9 +401,9 @@ async def test_the_reminders_of_an_office_hour_cancelled_are_cancelled_at_once_n
 
 @pytest.mark.parametrize(("language", "said"), [
     ("en", "The calendar entry attached removes the office hour from your calendar."),
-    ("es", "La entrada de calendario adjunta quita la hora de consulta de tu calendario.")])
+    ("es", "La entrada de calendario adjunta quita la hora de orientación de tu calendario.")])
 async def test_an_office_hours_cancellation_says_its_calendar_entry_removes_the_office_hour(language, said):
-    """Not the sentence of an event's ("lo quita": an office hour is "la hora de consulta")."""
+    """Not the sentence of an event's ("lo quita": an office hour is "la hora de orientación")."""
     uow = new_uow()
     student, host = await person(uow, "Sam Okafor", language=language), await person(uow, "Lee Chen")
     starts = NOW + timedelta(days=3)
@@ -1998,7 +1998,7 @@ async def test_a_digest_names_the_readers_time_zone_with_each_time_it_lists(lang
      "their booking.", ("yet", "will find", "if you have not")),
     ("es", "Se realiza en línea: el enlace para unirte es el que Lee Chen indica en la plataforma, y se muestra en tu "
            "reserva allí.",
-     "Se realiza en línea: el enlace para unirse es el que indicas en tu página de horas de consulta, y Sam Okafor lo "
+     "Se realiza en línea: el enlace para unirse es el que indicas en tu página de horas de orientación, y Sam Okafor lo "
      "ve en su reserva.", ("todavía", "encontrarás", "encontrará"))])
 async def test_an_online_office_hour_booked_tells_each_side_where_the_link_to_join_is_not_that_it_may_be_missing(
         language, to_participant, to_the_host, not_said):

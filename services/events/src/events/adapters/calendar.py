@@ -24,7 +24,7 @@ class FeedWords:
 
 FEED_WORDS = {
     "en": FeedWords("My events", "An event you registered for", "Office hour", "Online", "Join online"),
-    "es": FeedWords("Mis eventos", "Un evento en el que te inscribiste", "Hora de consulta", "En línea",
+    "es": FeedWords("Mis eventos", "Un evento en el que te inscribiste", "Hora de orientación", "En línea",
                     "Unirte en línea"),
 }
 ENGLISH = FEED_WORDS["en"]
