@@ -176,8 +176,8 @@ def test_every_action_and_subject_the_services_audit_has_words_on_the_trail():
 @pytest.mark.parametrize("language, words", [
     ("en", ("Booked an office-hour slot for someone", "Checked someone in at an event", "Added a program",
             "an office-hour slot")),
-    ("es", ("Reservó una hora de consulta para alguien", "Registró la entrada de alguien a un evento",
-            "Añadió un programa", "una hora de consulta"))])
+    ("es", ("Reservó una hora de orientación para alguien", "Registró la entrada de alguien a un evento",
+            "Añadió un programa", "una hora de orientación"))])
 async def test_the_services_newer_actions_and_office_hour_slots_are_worded_on_the_trail(world, language, words):
     s = world["s"]
 

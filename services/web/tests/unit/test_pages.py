@@ -435,7 +435,7 @@ async def test_a_host_is_not_offered_their_own_office_hours_to_book():
 
 @pytest.mark.parametrize("code, language, words", [
     ("not_in_chapter", "en", "This office hour is for another chapter"),
-    ("not_in_chapter", "es", "Esta hora de consulta es para otro capítulo"),
+    ("not_in_chapter", "es", "Esta hora de orientación es para otro capítulo"),
     ("chapter_not_yet_known", "en", "We do not know your chapter yet"),
     ("chapter_not_yet_known", "es", "Aún no sabemos cuál es tu capítulo")])
 async def test_booking_an_office_hour_refused_for_its_chapter_says_why_next_to_that_slot(code, language, words):
@@ -875,6 +875,15 @@ async def test_a_feedback_comment_over_4000_characters_is_refused_next_to_it_not
     assert re.search(r'name="rating" value="4"[^>]*checked', answer.text)
     assert comment + "</textarea>" in answer.text
     assert not [r for r in services.sent if r.method == "POST"]
+
+
+# Once it ended the partner is no longer named (as on the mentorship's page).
+@pytest.mark.parametrize(("status", "heading"), [("active", "How is it going with Dr Rivera?"),
+                                                  ("completed", "How did it go?")])
+async def test_the_feedback_page_names_the_partner_it_is_about_while_they_are_partners(status, heading):
+    async with browser(its_page(a_pairing_of_mine(status)), ME) as page:
+        shown = await page.get(f"/mentorships/{PAIRING}/feedback")
+    assert f"<h1>{heading}</h1>" in shown.text
 
 
 async def test_feedback_already_given_says_thank_you_without_the_form_again():
@@ -2386,9 +2395,12 @@ async def test_time_zones_are_named_in_the_readers_words_not_by_their_database_n
     async with browser(services, ME, language=language) as page:
         shown = await page.get("/profile")
     options = shown.text.split('id="timezone"')[1].split("</select>")[0]
-    assert f'<option value="America/Chicago" selected>{chicago}</option>' in options
-    assert f'<option value="Asia/Kolkata" >{kolkata}</option>' in options
-    assert f'<option value="Pacific/Honolulu" >{honolulu}</option>' in options
+
+    def alone(name: str) -> str:  # an option of a list starts with a capital ("Hora central, Chicago")
+        return name[:1].upper() + name[1:]
+    assert f'<option value="America/Chicago" selected>{alone(chicago)}</option>' in options
+    assert f'<option value="Asia/Kolkata" >{alone(kolkata)}</option>' in options
+    assert f'<option value="Pacific/Honolulu" >{alone(honolulu)}</option>' in options
     assert re.findall(r">([^<]*[/_][^<]*)<", options) == []
     assert f"({chicago})." in " ".join(shown.text.split())  # the note on times, at the foot of every page
 
@@ -2521,7 +2533,7 @@ async def test_an_office_hour_years_ahead_that_events_refuses_is_refused_next_to
 
 @pytest.mark.parametrize("language, said", [
     ("en", "You offer office hours at that time already: choose another time."),
-    ("es", "Ya ofreces horas de consulta a esa hora: elige otra.")])
+    ("es", "Ya ofreces horas de orientación a esa hora: elige otra.")])
 async def test_an_office_hour_at_a_time_the_host_offers_one_already_is_refused_next_to_the_time(language, said):
     refused = httpx.Response(409, json={"error": {"code": "slot_overlaps", "message": "no", "field": "starts_at"}})
     services = Services({f"GET /v1/people/{ME}/office-hours/slots": [], "GET /v1/office-hours/slots": [],
@@ -2689,7 +2701,7 @@ async def test_signing_up_the_browsers_own_time_zone_is_named_as_after_a_mistake
     # The page's script asks the server for the words of a zone it does not offer, and selects that one alone.
     assert 'data-zone-names="/time-zones/name"' in first.text
     assert [selected for _, _, selected in time_zone_options(first.text)].count(True) == 1
-    assert named.status_code == 200 and named.text == "hora de Irán, Teherán"
+    assert named.status_code == 200 and named.text == "Hora de Irán, Teherán"
     assert unknown.status_code == 404
     assert ("Asia/Tehran", named.text, True) in time_zone_options(mistaken.text)
     assert [selected for _, _, selected in time_zone_options(mistaken.text)].count(True) == 1

@@ -267,9 +267,15 @@ def _zone_label(moment: datetime, zone: ZoneInfo, language: str) -> str:
 
 
 @lru_cache(maxsize=1024)
-def zone_name(name: str, language: str) -> str:
+def zone_name(name: str, language: str, alone: bool = False) -> str:
     """A time zone as people name it, in their language: "Central Time, Chicago", "hora central, Chicago"; never its
-    database name ("America/Argentina/Buenos_Aires"). One babel does not know keeps its database name."""
+    database name ("America/Argentina/Buenos_Aires"). One babel does not know keeps its database name. `alone` (an
+    option of a list, a line of its own) starts it with a capital: "Hora central, Chicago"."""
+    named = _zone_name(name, language)
+    return named[:1].upper() + named[1:] if alone else named
+
+
+def _zone_name(name: str, language: str) -> str:
     if name == "UTC":
         return "UTC"
     try:

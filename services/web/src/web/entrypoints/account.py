@@ -485,7 +485,7 @@ async def time_zone_name(visitor: Visiting, zone: str = "") -> Response:
     what sign-up's script asks for the browser's own zone when the select does not offer it."""
     if not is_time_zone(zone):
         return set_cookies(Response(status_code=404), visitor)
-    return set_cookies(PlainTextResponse(zone_name(zone, visitor.language)), visitor)
+    return set_cookies(PlainTextResponse(zone_name(zone, visitor.language, alone=True)), visitor)
 
 
 def zones_with(holder: dict) -> tuple[str, ...]:

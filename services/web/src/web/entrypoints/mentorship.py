@@ -468,9 +468,10 @@ async def _my_meeting(visitor: Visit, pairing_id: UUID, meeting_id: int) -> dict
 
 async def _change_page(visitor: Visit, pairing_id: UUID, meeting_id: int, meeting: dict[str, str], status: int = 200,
                        **context: Any) -> Response:
-    pairing = await clients(visitor.request).pairing(visitor.who, pairing_id)
-    return render(visitor, "meeting_change.html", status, pairing_id=pairing_id, meeting_id=meeting_id,
-                  meeting=meeting, today=_today(visitor), began_on=_began_on(visitor, pairing.get("confirmed_at")),
+    # The pairing as its page shows it: the heading names the partner (a mentor may log meetings with several).
+    view = await _pairing_view(visitor, pairing_id, with_meetings=False)
+    return render(visitor, "meeting_change.html", status, p=view, pairing_id=pairing_id, meeting_id=meeting_id,
+                  meeting=meeting, today=_today(visitor), began_on=_began_on(visitor, view["confirmed_at"]),
                   **context)
 
 
