@@ -129,7 +129,7 @@ async def test_on_postgres_the_inbox_list_says_each_message_as_it_does_opened_na
     said = "\n".join(opened)
     assert "Mentor 1" not in said, said
     for subject in ("Te emparejamos con Robin Park", "Hora de orientación reservada con Robin Park",
-                    "Cancelada: tu hora de orientación con Robin Park", "Cancelado: Workshop 1"):
+                    "Cancelaste tu hora de orientación con Robin Park", "Cancelado: Workshop 1"):
         assert subject in opened, said
 
 

@@ -554,7 +554,7 @@ async def test_an_office_hour_booked_and_cancelled_is_told_to_the_participant_an
                      and subjects(smtp_sink, host) == ["Pia Student booked your office hour"], timeout=60,
                      what=lambda: f"both confirmations; so far {subjects(smtp_sink, student)}")
     await publish(events.OfficeHoursBookingCancelledV3(**booking, cancelled_by="participant", reason_code="cancelled"))
-    await eventually(lambda: "Cancelled: your office hour with Dr Hal Host" in subjects(smtp_sink, student)
+    await eventually(lambda: "You cancelled your office hour with Dr Hal Host" in subjects(smtp_sink, student)
                      and "Cancelled: your office hour with Pia Student" in subjects(smtp_sink, host), timeout=60,
                      what=lambda: f"both cancellations; so far {subjects(smtp_sink, host)}")
     [booked] = [m for m in smtp_sink.messages(to=student.email) if m["subject"].startswith("Office hour booked")]

@@ -120,7 +120,7 @@ async def test_a_message_about_an_office_hour_over_since_names_the_other_side_as
     subjects = await listed(uow, student)
 
     assert subjects == {"office_hours_booked": "Office hour booked with Lee Park",
-                        "office_hours_cancelled": "Cancelled: your office hour with Lee Park"}
+                        "office_hours_cancelled": "You cancelled your office hour with Lee Park"}
     assert subjects == await opened(uow, student)
 
 

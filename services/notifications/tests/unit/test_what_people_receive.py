@@ -317,8 +317,9 @@ async def test_an_office_hour_booked_is_confirmed_to_both_reminded_a_day_before_
     await handlers.office_hours_booking_cancelled(ev.OfficeHoursBookingCancelledV3(
         **booking, cancelled_by="participant", reason_code="cancelled"), uow)
     cancellations = (await sent(uow, mailer, now=starts - timedelta(hours=23)))[4:]
-    assert sorted(m.subject for m in cancellations) == ["Cancelled: your office hour with Lee Chen",
-                                                        "Cancelled: your office hour with Sam Okafor"]
+    # Who cancelled is told it as their own doing; the other, that it is cancelled.
+    assert sorted(m.subject for m in cancellations) == ["Cancelled: your office hour with Sam Okafor",
+                                                        "You cancelled your office hour with Lee Chen"]
     assert {calendar_of(m)[0] for m in cancellations} == {"CANCEL"}
 
 
@@ -376,7 +377,7 @@ async def test_a_reminder_of_an_office_hour_cancelled_since_is_not_sent():
         **booking, cancelled_by="host", reason_code="slot_withdrawn"), uow)
     sent_then = await sent(uow, now=starts - timedelta(hours=1))
     assert sorted(m.subject for m in sent_then) == ["Cancelled: your office hour with Lee Chen",
-                                                    "Cancelled: your office hour with Sam Okafor"]
+                                                    "You withdrew your office hour with Sam Okafor"]
     assert sorted(uow.notifications.statuses().values()).count("cancelled") == 4  # two confirmations, two reminders
 
 

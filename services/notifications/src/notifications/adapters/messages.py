@@ -1284,8 +1284,15 @@ class _Composer:
                        "cancelled.") % values])
         else:
             subject = _("Cancelled: your office hour with %(name)s") % values
-            if by == self.role:
-                said = [_("Your office hour with %(name)s on %(when)s is cancelled.") % values]
+            # What the reader did themself is said as theirs: it reads otherwise as the other side's doing.
+            if by == self.role and reason == "slot_withdrawn":
+                subject = _("You withdrew your office hour with %(name)s") % values
+                said = [_("You withdrew the office hour %(name)s had booked for %(when)s. They are told by email.")
+                        % values]
+            elif by == self.role:
+                subject = _("You cancelled your office hour with %(name)s") % values
+                said = [_("Your office hour with %(name)s on %(when)s is cancelled, as you asked. They are told by "
+                          "email.") % values]
             elif reason == "slot_withdrawn":
                 said = [_("%(name)s withdrew the office hour you booked for %(when)s.") % values]
             elif self.role == "host":
