@@ -109,8 +109,10 @@ def build_app(settings: ServiceSettings | None = None) -> FastAPI:
         return go_to(request, "/sign-up")
 
     @app.exception_handler(CsrfRefused)
-    async def refused(request: Request, _: CsrfRefused) -> Response:
+    async def refused(request: Request, refusal: CsrfRefused) -> Response:
         visitor = await visit(request)
+        if refusal.from_elsewhere:
+            return render(visitor, "problem.html", 403, message=visitor.error_words("sent_from_elsewhere"))
         if visitor.session is not None and _CONFIRMING_SIGN_IN.fullmatch(request.url.path):
             # The same sign-in confirmed in another tab first: this person is signed in, so on they go (home).
             return redirect(visitor, "/")

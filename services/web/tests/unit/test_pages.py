@@ -950,6 +950,31 @@ async def test_confirming_a_sign_in_in_a_second_tab_after_the_first_signed_in_go
     assert stranger.status_code == 403 and "This form has expired" in stranger.text
 
 
+@pytest.mark.parametrize("sent_from", [{"origin": "http://evil.example"}, {"sec-fetch-site": "cross-site"},
+                                       {"origin": "null", "sec-fetch-site": "same-site"}],
+                         ids=["another origin", "cross-site", "a sibling site"])
+async def test_a_form_another_site_sent_is_refused_even_with_the_pages_token(sent_from):
+    services = its_page(an_active_term(), **{f"POST /v1/pairings/{PAIRING}/meetings": {}})
+    async with browser(services, ME) as page:
+        refused = await page.post(f"/mentorships/{PAIRING}/meetings", headers=sent_from, data={
+            "csrf": CSRF, "met_on": "2026-02-01", "minutes": "30"})
+    assert refused.status_code == 403 and "This form was sent from another website" in refused.text
+    assert not [r for r in services.sent if r.method == "POST"]
+
+
+# This site's Referrer-Policy makes a browser send its own forms with "Origin: null".
+@pytest.mark.parametrize("sent_from", [{"origin": "https://web"}, {"origin": "null", "sec-fetch-site": "same-origin"},
+                                       {"origin": "http://127.0.0.1:8105"}, {"origin": "null"}, {}],
+                         ids=["this site", "this site, said as browsers do", "as people reach it",
+                              "an opaque origin", "no word of it"])
+async def test_a_form_this_site_sent_is_taken(sent_from):
+    services = its_page(an_active_term(), **{f"POST /v1/pairings/{PAIRING}/meetings": {}})
+    async with browser(services, ME) as page:
+        taken = await page.post(f"/mentorships/{PAIRING}/meetings", headers=sent_from, data={
+            "csrf": CSRF, "met_on": "2026-02-01", "minutes": "30"})
+    assert taken.status_code == 303
+
+
 async def test_an_event_for_other_stages_offers_no_register_button_and_says_whom_it_is_for():
     event = {**a_full_event()[f"GET /v1/events/{EVENT}"], "audience_stages": ["resident", "fellow"], "full": False}
     services = Services({f"GET /v1/events/{EVENT}": event, "GET /v1/registrations/mine": []})

@@ -248,6 +248,8 @@ ERRORS = {
     "invalid_request": N_("Something in the form is not right; please check it."),
     "service_unavailable": N_("Part of the platform is not answering right now. Please try again in a minute."),
     "csrf": N_("This form has expired. Please reload the page and try again."),
+    "sent_from_elsewhere": N_("This form was sent from another website, so nothing was done. If you meant it, open "
+                              "this site and do it there."),
 }
 # What an event's page says of some refusals, which ERRORS say of an office hour.
 EVENT_ERRORS = {

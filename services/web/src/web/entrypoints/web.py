@@ -68,7 +68,11 @@ class SecurityHeaders:
 
 
 class CsrfRefused(Exception):
-    """A state-changing request without the page's CSRF token."""
+    """A state-changing request without the page's CSRF token, or sent from another site."""
+
+    def __init__(self, from_elsewhere: bool = False) -> None:
+        super().__init__()
+        self.from_elsewhere = from_elsewhere
 
 
 class SignInNeeded(Exception):
@@ -207,7 +211,10 @@ Newcomer = Annotated[Visit, Depends(newcomer)]
 
 
 async def form(request: Request, visitor: Visiting) -> FormData:
-    """The posted form, once its CSRF token (a field, or the header HTMX sends) is the page's."""
+    """The posted form, once its CSRF token (a field, or the header HTMX sends) is the page's, and the browser does
+    not say it came from another site."""
+    if sent_from_elsewhere(request):
+        raise CsrfRefused(from_elsewhere=True)
     posted = await request.form()
     given = str(posted.get("csrf") or request.headers.get("x-csrf-token") or "")
     if not given or not same(given, visitor.csrf):
@@ -216,6 +223,27 @@ async def form(request: Request, visitor: Visiting) -> FormData:
 
 
 Form = Annotated[FormData, Depends(form)]
+
+
+def sent_from_elsewhere(request: Request) -> bool:
+    """Whether the browser says another site sent this: a second guard besides the token, which a page of ours that
+    leaked it would otherwise open to any site. Browsers say it in Sec-Fetch-Site; older ones in Origin only, which
+    this site's Referrer-Policy (no-referrer) makes "null" even for its own forms. A request that says nothing (not a
+    browser's) is left to the token."""
+    fetch_site = request.headers.get("sec-fetch-site")
+    if fetch_site is not None:
+        return fetch_site in ("cross-site", "same-site")
+    origin = request.headers.get("origin")
+    if origin in (None, "null"):
+        return False
+    # This site: as the request reached it, or as people reach it (a proxy may give the web another Host).
+    ours = {f"{request.url.scheme}://{request.url.netloc}", _origin(app_state(request).settings.public_base_url)}
+    return origin not in ours
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 async def partner_names(visitor: Visit) -> dict[str, str]:
