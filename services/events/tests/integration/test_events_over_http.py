@@ -64,10 +64,9 @@ async def test_a_chapter_session_from_creation_to_cancellation(events_api, publi
             # Sam's seat is confirmed: the entry holds the link to join, as their feed's does.
             assert str(entry["url"]) == "https://meet.example/lgbtq-session"
             assert "https://meet.example/lgbtq-session" in str(entry["description"])
-            async with events_api.client("participant", person_id=kai) as as_kai:  # no seat: no link
-                [seen_by_kai] = Calendar.from_ical(
-                    (await as_kai.get(f"/v1/events/{session['id']}/calendar.ics")).content).walk("VEVENT")
-            assert "url" not in seen_by_kai and "meet.example" not in seen_by_kai.to_ical().decode()
+            async with events_api.client("participant", person_id=kai) as as_kai:
+                # Titled "An event you registered for", a private event's file is its registrants' alone.
+                assert (await as_kai.get(f"/v1/events/{session['id']}/calendar.ics")).status_code == 404
             in_spanish = await as_sam.get(f"/v1/events/{session['id']}/calendar.ics", params={"language": "es"})
             assert "SUMMARY:Un evento en el que te inscribiste" in in_spanish.text
 
@@ -105,6 +104,10 @@ async def test_a_chapter_session_from_creation_to_cancellation(events_api, publi
                 return answer.json() if answer.status_code == 201 else None
 
             assert (await eventually(waitlisted, what="Kai's registration"))["status"] == "waitlisted"
+            # On the waitlist, without a seat: the file, without the link.
+            [seen_by_kai] = Calendar.from_ical(
+                (await as_kai.get(f"/v1/events/{session['id']}/calendar.ics")).content).walk("VEVENT")
+            assert "url" not in seen_by_kai and "meet.example" not in seen_by_kai.to_ical().decode()
             [mine] = (await as_kai.get("/v1/registrations/mine")).json()
             assert (mine["status"], mine["waitlist_position"]) == ("waitlisted", 1)
             assert (await as_kai.get(f"/v1/events/{session['id']}/access")).status_code == 403

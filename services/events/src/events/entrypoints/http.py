@@ -437,9 +437,14 @@ async def complete_event(event_id: UUID, caller: Caller, unit: UnitOfWork) -> Ev
 async def event_calendar(event_id: UUID, caller: Caller, unit: UnitOfWork,
                          language: PreferredLanguage = "en") -> CalendarResponse:
     """The event as an iCalendar file; a private event's (its attendees not public) titled without its name, in
-    `language`, as its emails' attachments and the calendar feed title it: all three are one entry in a calendar. A
-    confirmed registrant's holds the link to join, as their feed's entry does: the one they tap when it starts."""
+    `language`, as its emails' attachments and the calendar feed title it: all three are one entry in a calendar, and
+    a private event's is its registrants' alone (404 to anyone else). A confirmed registrant's holds the link to join,
+    as their feed's entry does: the one they tap when it starts."""
     event = await _visible_event(event_id, caller, unit)
+    if not event.attendees_public and not await handlers.registered_for(event_id, caller, unit):
+        # Titled "An event you registered for", it is theirs alone (as its page offers it): to anyone else it said
+        # what was not so.
+        raise NotFound("a private event's calendar file is its registrants'", field="event_id")
     join_url = None
     if caller.person_id is not None and event.is_virtual:
         try:

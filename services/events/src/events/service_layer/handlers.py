@@ -409,6 +409,14 @@ async def registrations_of_person(
         return [(r, e, places.get(r.id)) for r, e in await uow.registrations.of_person(person_id)]
 
 
+async def registered_for(event_id: UUID, caller: Principal, uow: EventsUnitOfWorkPort) -> bool:
+    """Whether the caller holds a registration for the event (a seat, or a place on its waitlist)."""
+    if caller.person_id is None:
+        return False
+    async with uow:
+        return await uow.registrations.active(event_id, caller.person_id) is not None
+
+
 async def join_link(event_id: UUID, person_id: UUID, uow: EventsUnitOfWorkPort) -> str:
     """The virtual link, for a confirmed registrant whose account is not suspended."""
     async with uow:
