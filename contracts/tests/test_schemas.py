@@ -64,6 +64,14 @@ def test_a_compatible_change_to_a_version_is_exported_as_a_new_revision_of_it(tm
     assert schemas.problems(tmp_path, models=[_scored(1, "Fit, from 0 to 100")]) == []
 
 
+def test_a_compatible_change_not_yet_exported_is_reported(tmp_path, monkeypatch):
+    monkeypatch.setattr(schemas, "registered_events", lambda: [_scored(1)])
+    schemas.export(tmp_path)
+    # A new value said in a description (as a code of a fixed list is): integrators read the committed file.
+    [problem] = schemas.problems(tmp_path, models=[_scored(1, "How well they fit, or not_scored")])
+    assert "v1.json: older than the model's schema" in problem
+
+
 def test_a_new_version_is_its_own_contract_and_is_not_held_to_the_old_one(tmp_path, monkeypatch):
     monkeypatch.setattr(schemas, "registered_events", lambda: [_scored(1)])
     schemas.export(tmp_path)

@@ -201,9 +201,10 @@ class PairingDeclined(PairingEvent):
                                           "request: mentee)")
     reason_code: str = Field(
         description="Why, a code never free text: not_a_good_fit, schedule_conflict, no_longer_available, "
-                    "prefer_another_mentor, request_withdrawn, other, no_reason_given; " + _LEFT + "; or, withdrawn by "
-                    "the program (version 3), its coordinator's: not_a_good_fit, schedule_conflict, no_longer_available, "
-                    "other, reassigned (another mentor proposed instead)")
+                    "prefer_another_mentor, request_withdrawn, other, no_reason_given (declined without choosing a "
+                    "reason: published from 2027-01-06, as other before); " + _LEFT + "; or, withdrawn by the program "
+                    "(version 3), its coordinator's: not_a_good_fit, schedule_conflict, no_longer_available, other, "
+                    "reassigned (another mentor proposed instead)")
 
     example = {**_PAIRING, "declined_by": "mentor", "reason_code": "schedule_conflict"}
 

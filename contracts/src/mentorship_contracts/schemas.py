@@ -75,6 +75,13 @@ def problems(directory: Path = SCHEMAS_DIR, models: list[type[IntegrationEvent]]
         if not path.exists():
             found.append(f"{path.relative_to(directory)}: not exported (run `python -m mentorship_contracts export`)")
             continue
-        for incompatibility in _incompatibilities(schema_of(model), _revisions(path)):
+        schema, revisions = schema_of(model), _revisions(path)
+        incompatibilities = _incompatibilities(schema, revisions)
+        for incompatibility in incompatibilities:
             found.append(f"{model.__name__} v{model.model_fields['schema_version'].default}: {incompatibility}")
+        if not incompatibilities and json.loads(revisions[-1].read_text()) != schema:
+            # The newest committed revision is what integrators read as the model's schema now (README, "Which
+            # file"): a description or a value changed in the model alone would reach nobody.
+            found.append(f"{revisions[-1].relative_to(directory)}: older than the model's schema (run "
+                         "`python -m mentorship_contracts export`)")
     return found

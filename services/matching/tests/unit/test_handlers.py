@@ -104,6 +104,25 @@ async def test_a_declined_proposal_returns_the_mentee_to_matching_and_never_to_t
     assert [p["status"] for p in platform.stored_pairings(mentee_id=mentee, mentor_id=best)] == ["declined"]
 
 
+@pytest.mark.parametrize(("day", "published_as"), [(datetime(2027, 1, 5, 23, 59, tzinfo=UTC), "other"),
+                                                    (datetime(2027, 1, 6, tzinfo=UTC), "no_reason_given")])
+async def test_a_decline_without_a_reason_is_kept_so_and_published_so_once_other_teams_had_30_days_notice(
+        day, published_as):
+    platform = Platform()
+    profiles = Profiles(platform)
+    program = await profiles.program(both_must_accept=True)
+    await profiles.person(program, "mentor")
+    mentee = await profiles.person(program, "mentee")
+    [proposed] = platform.events(published.PairingProposedV5, mentee_id=mentee)
+
+    await lifecycle.decline(commands.DeclinePairing(proposed.pairing_id, "no_reason_given"), platform.uow(),
+                            acting_as(mentee), now=day)
+
+    [told] = platform.events(published.PairingDeclined, mentee_id=mentee)
+    assert told.reason_code == published_as
+    assert [p["closed_reason"] for p in platform.stored_pairings(mentee_id=mentee)] == ["no_reason_given"]
+
+
 async def closed(how: str, pairing: published.PairingEvent, platform: Platform, profiles: Profiles,
                  program: UUID) -> None:
     """The pairing closes `how`: ended or declined by one of the pair, lapsed unanswered, or ended as its mentor left."""

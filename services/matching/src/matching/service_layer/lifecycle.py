@@ -114,10 +114,24 @@ async def _check_mentor_approved(pairing: Pairing, program: ProgramRules, uow: M
     return mentor
 
 
-async def decline(cmd: commands.DeclinePairing, uow: MatchingUnitOfWorkPort, authorize: Authorize) -> Pairing:
+# `no_reason_given`, a new value of a fixed list, was announced to other teams on 2026-12-07 and is published from
+# 30 days later (contracts/README.md, "Notice"); until then such a decline is published as it was, `other`.
+NO_REASON_GIVEN_PUBLISHED_FROM = datetime(2027, 1, 6, tzinfo=UTC)
+
+
+def published_decline_reason(reason_code: str, now: datetime) -> str:
+    """The decline's reason as matching.pairings says it on `now`: the value kept, once other teams were told of it."""
+    if reason_code == "no_reason_given" and now < NO_REASON_GIVEN_PUBLISHED_FROM:
+        return "other"
+    return reason_code
+
+
+async def decline(cmd: commands.DeclinePairing, uow: MatchingUnitOfWorkPort, authorize: Authorize,
+                  now: datetime | None = None) -> Pairing:
+    published = published_decline_reason(cmd.reason_code, now or datetime.now(UTC))
     return await _close(cmd.pairing_id, uow, authorize, lambda pairing, side: pairing.decline(cmd.reason_code, side),
                         lambda told, side: contract.PairingDeclinedV2(**told, declined_by=side,
-                                                                    reason_code=cmd.reason_code), answering=True)
+                                                                    reason_code=published), answering=True)
 
 
 async def _answered(pairing: Pairing, side: Acceptor, uow: MatchingUnitOfWorkPort) -> None:
