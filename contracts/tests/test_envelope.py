@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from uuid import uuid4
 
 import pytest
-from mentorship_contracts import SealedEvent, UnknownEventType, decode, registered_events
+from mentorship_contracts import IncompleteEnvelope, SealedEvent, UnknownEventType, decode, registered_events
 from mentorship_contracts.matching import PairingConfirmed, PairingConfirmedV2
 from mentorship_contracts.profiles import PersonRegistered
 from mentorship_contracts.vocabulary import PairingKind
@@ -50,6 +50,14 @@ def test_a_newer_producer_adding_a_field_does_not_break_an_older_consumer():
 def test_a_message_that_is_not_a_known_event_is_rejected_with_a_reason(raw):
     with pytest.raises(UnknownEventType):
         decode(raw)
+
+
+@pytest.mark.parametrize("field", ["event_id", "occurred_at", "producer"])
+def test_a_message_without_an_envelope_field_is_rejected_not_given_one_made_up(field):
+    # An event_id made up on reading differs at each reading: the repeat it is there to catch would be applied twice.
+    data = json.loads(PersonRegistered(person_id=uuid4(), chapter_id=None, stage="fellow").to_json())
+    with pytest.raises(IncompleteEnvelope, match=field):
+        decode({k: v for k, v in data.items() if k != field})
 
 
 def test_a_known_event_with_a_bad_field_is_rejected_naming_the_field():

@@ -5,7 +5,7 @@ besides the plumbing package.
 """
 
 from . import events, matching, notifications, profiles
-from .envelope import IntegrationEvent, UnknownEventType, decode, message_headers, registered_events
+from .envelope import IncompleteEnvelope, IntegrationEvent, UnknownEventType, decode, message_headers, registered_events
 from .sealed import SealedEvent, sealed_version_of, sealed_versions
 from .topics import BY_NAME, CATALOGUE, Classification, Topic, dead_letter_topic, topic_of
 
@@ -13,6 +13,7 @@ __all__ = [
     "BY_NAME",
     "CATALOGUE",
     "Classification",
+    "IncompleteEnvelope",
     "IntegrationEvent",
     "SealedEvent",
     "Topic",

@@ -214,11 +214,21 @@ def as_private(event: IntegrationEvent) -> IntegrationEvent:
                                 "schema_version": twin.model_fields["schema_version"].default})
 
 
+class IncompleteEnvelope(ValueError):
+    """A message without an envelope field its producer always writes (`event_id`, `occurred_at`, `producer`)."""
+
+
+# Given by the model when an event is built; a message must carry them: an id made up on reading could not be
+# deduplicated by, nor a time of reading stand for when it happened.
+_ENVELOPE_SENT = ("event_id", "occurred_at", "producer")
+
+
 def decode(raw: bytes | str | dict[str, Any]) -> IntegrationEvent:
     """Decode a message value into its event model.
 
-    Raises `UnknownEventType` or pydantic's `ValidationError` (both `ValueError`s) for a message
-    that is not a valid event, so the caller can dead-letter it with the reason.
+    Raises `UnknownEventType`, `IncompleteEnvelope` or pydantic's `ValidationError` (all `ValueError`s) for a message
+    that is not a valid event, so the caller can dead-letter it with the reason. A field it does not know is ignored
+    (a later producer's), and a payload field a version left optional takes its default.
     """
     data = json.loads(raw) if isinstance(raw, (bytes, str)) else raw
     if not isinstance(data, dict):
@@ -227,11 +237,15 @@ def decode(raw: bytes | str | dict[str, Any]) -> IntegrationEvent:
     model = _registry.get(identity)  # type: ignore[arg-type]
     if model is None:
         raise UnknownEventType(f"unknown event type/version {identity!r}")
-    return model.model_validate(data)
+    event = model.model_validate(data)
+    if missing := [name for name in _ENVELOPE_SENT if data.get(name) is None]:
+        raise IncompleteEnvelope(f"the message has no {', '.join(missing)}")
+    return event
 
 
 __all__ = [
     "CONTENT_TYPE",
+    "IncompleteEnvelope",
     "IntegrationEvent",
     "Keeping",
     "UnknownEventType",
