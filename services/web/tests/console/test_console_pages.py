@@ -760,6 +760,28 @@ async def test_a_coordinator_is_told_an_administrators_suspension_is_theirs_to_l
     assert f'action="/console/people/{mentee["id"]}/reinstate"' not in text and ">Reinstate<" not in text
 
 
+async def test_a_coordinator_is_told_which_programs_mentorships_are_not_shown_rather_than_none(world):
+    mentee = world["mentee"]
+    mentee["enrollments"].append({"id": "e-national", "program_id": world["other_program"]["id"], "role": "mentee",
+                                  "approval": "not_required", "withdrawn": False, "capacity": 1})
+    async with as_(world, "coordinator")[0] as page:
+        coordinators = " ".join((await page.get(f"/console/people/{mentee['id']}")).text.split())
+    async with as_(world, "admin")[0] as page:
+        administrators = " ".join((await page.get(f"/console/people/{mentee['id']}")).text.split())
+    said = "Mentorships in programs you do not run are not shown here: Miami Mentors."
+    assert said in coordinators and said not in administrators
+
+
+async def test_a_proposal_that_never_began_is_not_said_to_have_made_them_mentor_and_mentee(world):
+    s, waiting, mentor = world["s"], world["waiting"], world["mentor"]
+    s.pairing(world["program"], waiting, mentor, status="declined")
+    async with as_(world, "coordinator")[0] as page:
+        mentees = (await page.get(f"/console/people/{waiting['id']}")).text
+        mentors = (await page.get(f"/console/people/{mentor['id']}")).text
+    assert "Mentor proposed: Dr. Ana Reyes" in mentees and "Mentored by Dr. Ana Reyes" not in mentees
+    assert "Mentee proposed: Cleo Waiting" in mentors and "Mentor of Ben Student" in mentors
+
+
 async def test_every_form_refuses_a_post_without_the_pages_csrf_token(world):
     program, event = world["program"]["id"], world["event"]["id"]
     posts = [f"/console/programs/{program}/pairings", f"/console/programs/{program}/rounds",

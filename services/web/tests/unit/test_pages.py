@@ -766,7 +766,7 @@ async def test_a_proposal_or_request_that_did_not_go_ahead_says_so_not_that_a_me
     text = " ".join(shown.text.split())
     assert all(part in text for part in said), text
     assert "former mentor" not in text and "has ended" not in text and "name shown once" not in text
-    assert ("Why we paired you" in text) is not requested
+    assert ("Why we proposed you to each other" in text) is not requested and "Why we paired you" not in text
     assert (f'<a href="/programs/{PROGRAM}/suggestions">Choose another mentor</a>' in text) is requested
 
 
@@ -875,6 +875,13 @@ async def test_a_feedback_comment_over_4000_characters_is_refused_next_to_it_not
     assert re.search(r'name="rating" value="4"[^>]*checked', answer.text)
     assert comment + "</textarea>" in answer.text
     assert not [r for r in services.sent if r.method == "POST"]
+
+
+async def test_a_declined_proposals_page_asks_about_the_proposal_not_about_a_partner_who_stopped_answering():
+    async with browser(its_page(a_pairing_of_mine("declined")), ME, concerns_email="team@example.org") as page:
+        shown = " ".join((await page.get(f"/mentorships/{PAIRING}")).text.split())
+    assert "Questions about this proposal?" in shown and "stopped answering" not in shown
+    assert "Why we paired you" not in shown
 
 
 # Once it ended the partner is no longer named (as on the mentorship's page).

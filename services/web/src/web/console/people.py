@@ -146,13 +146,19 @@ async def person_page(desk: Desk, person_id: UUID, status: int = 200, **context:
     roles = None
     if staff.administrator:
         roles = await api.call("profiles", "GET", f"/v1/people/{person_id}/roles", staff)
+    # A coordinator sees the pairings of the programs they run: those of the others the person is in (a national
+    # program's) are named, not left to read as none.
+    program_names, run = {p["id"]: p["name"] for p in every_program}, {p["id"] for p in programs}
+    programs_not_run = sorted({program_names[e["program_id"]] for e in enrollments
+                               if e["program_id"] not in run and e["program_id"] in program_names})
     partners = {p["mentor_id"] if p["mentee_id"] == str(person_id) else p["mentee_id"] for p in pairings or ()}
     suspended_by = (person.get("suspension") or {}).get("suspended_by")
     names = await desk.names(partners | ({suspended_by} if suspended_by else set()))
     return desk.render("console/person.html", status, person=person, enrollments=enrollments, pairings=pairings,
                        deliveries=deliveries, about=await _emails_about(desk, deliveries or [], said, chapters),
                        invitations=invitations, names=names, roles=roles,
-                       programs={p["id"]: p for p in programs}, program_names={p["id"]: p["name"] for p in every_program},
+                       programs={p["id"]: p for p in programs}, program_names=program_names,
+                       programs_not_run=programs_not_run,
                        chapters={c["id"]: c for c in chapters}, all_chapters=chapters, **context)
 
 
