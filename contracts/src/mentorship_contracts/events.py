@@ -63,7 +63,10 @@ class _EventDetails(_CatalogueEvent):
                                          "alone, never on this topic)")
     location: str | None = Field(default=None, description="Where it takes place, as its organisers wrote it (at "
                                                            "most 300 characters); null for an event online only")
-    parent_event_id: UUID | None = Field(default=None, description="The conference a conference session belongs to")
+    parent_event_id: UUID | None = Field(
+        default=None, description="The scheduled_event_id of the conference a conference session belongs to (every "
+                                  "conference_session has one); null for every other kind, which is part of no "
+                                  "larger event. Fixed once the event is created")
 
 
 # The event the examples tell of (`example_ids`): a chapter's residency panel, both in a room and online.
@@ -172,7 +175,10 @@ EventStateNow = Literal["published", "cancelled", "completed"]
 @register
 class EventRestated(_EventDetails):
     """An event of the catalogue as the events service holds it now (drafts are no part of it): the facts of
-    `event_updated` version 4 but `changed_fields`, and its state. Nothing happened to it; see the note above."""
+    `event_updated` version 4 but `changed_fields`, and its state. Nothing happened to it: the platform's operator
+    restates the catalogue for consumers whose read model lacks history the topic no longer keeps (one built after its
+    retention, or restored from an older backup). A consumer that kept up may ignore it; one that applies it
+    overwrites what it holds of the event with it."""
 
     closed_schema = True
     event_type: Literal["events.event_restated"] = "events.event_restated"
@@ -534,9 +540,10 @@ class OfficeHoursBookingCancelledV3(OfficeHoursBookingCancelledV2):
 
 @register
 class OfficeHoursBookingRestated(_OfficeHoursEvent):
-    """A booked office hour as the events service holds it now (`python -m events restate office-hours`; see the note
-    on restatements above `EventRestated`): the facts of `office_hours_booked` version 3. Nothing happened to it; a
-    booking cancelled is not held, so not restated."""
+    """A booked office hour as the events service holds it now (the platform's operator restates the bookings held for
+    a consumer whose read model lacks history the topic no longer keeps): the facts of `office_hours_booked` version
+    3. Nothing happened to it; a consumer that kept up may ignore it, one that applies it overwrites what it holds of
+    the booking with it. A booking cancelled is not held, so not restated."""
 
     closed_schema = True
     event_type: Literal["events.office_hours_booking_restated"] = "events.office_hours_booking_restated"
@@ -565,15 +572,15 @@ class OfficeHoursLinkGiven(_OfficeHoursEvent):
 class RegistrationCancelledV3(RegistrationCancelledV2):
     """Version 3 says whether an organiser removed the registrant from the roster, as opposed to the registrant
     cancelling or the event being cancelled. Why they were removed is free text an organiser wrote: it never travels
-    on this public topic, but to the registrant alone: each removal is followed by a `RegistrantRemoved` of the same
-    registration, on the restricted `events.access` topic, which is what tells them."""
+    on this public topic. The events service tells the registrant alone, with that reason, on a restricted topic that
+    other teams do not read."""
 
     closed_schema = True
     schema_version: Literal[3] = 3
 
     removed_by_organiser: bool = Field(
         default=False, description="True when an organiser removed the registrant (cancelled_by is then organiser); "
-                                   "a RegistrantRemoved on events.access tells the registrant, with the reason")
+                                   "the registrant alone is told why, on a topic other teams do not read")
 
     example = {**_REGISTRATION, "cancelled_by": "organiser", "removed_by_organiser": True}
 
@@ -626,9 +633,10 @@ class RegistrantRemovedV2(SealedEvent):
 
 @register
 class RegistrationRestated(_RegistrationEvent):
-    """A registration as the events service holds it now (`python -m events restate registrations`: every event's, in
-    the order they were made, for a consumer whose read model lacks history the topic no longer keeps; see the note on
-    restatements above `EventRestated`). Nothing happened to it."""
+    """A registration as the events service holds it now: the platform's operator restates registrations, each
+    event's in the order they were made, for consumers whose read model lacks history the topic no longer keeps (one
+    built after its retention, or restored from an older backup). Nothing happened to it: a consumer that kept up may
+    ignore it; one that applies it overwrites what it holds of the registration with it."""
 
     closed_schema = True
     event_type: Literal["events.registration_restated"] = "events.registration_restated"

@@ -78,7 +78,8 @@ class PairingProposed(PairingEvent):
 @register
 class PairingProposedV2(PairingProposed):
     """Version 2 adds the kind of pairing, so a mentee's clinical mentor can be told from their research mentor.
-    Published instead of version 1 since 2026-11; consumers apply both (version 1 means `general`)."""
+    Published instead of version 1 since 2026-11; consumers apply both (version 1 means `general`). No longer
+    published itself: matching publishes version 6 instead, since 2026-12-04 (the package README, "Produced now")."""
 
     schema_version: Literal[2] = 2
 
@@ -115,7 +116,9 @@ class PairingProposedV5(PairingProposedV4):
     """A mentee and a mentor were proposed to each other, or, where mentees choose, the mentee asked the mentor.
 
     Version 5 says which (`requested_by_mentee`): a request has the mentee's answer already, and only the mentor's is
-    awaited. Published instead of version 4 since 2026-12; consumers apply both (version 4 means a proposal)."""
+    awaited. Published instead of version 4 since 2026-12; consumers apply both (version 4 means a proposal). No
+    longer published itself: matching publishes version 6 instead, since 2026-12-04 (the package README, "Produced
+    now")."""
 
     schema_version: Literal[5] = 5
 
@@ -158,7 +161,8 @@ class PairingConfirmed(PairingEvent):
 @register
 class PairingConfirmedV2(PairingConfirmed):
     """Version 2 adds the kind of pairing, so a mentee's clinical mentor can be told from their research mentor.
-    Published instead of version 1 since 2026-11; consumers apply both (version 1 means `general`)."""
+    Published instead of version 1 since 2026-11; consumers apply both (version 1 means `general`). No longer
+    published itself: matching publishes version 4 instead (the package README, "Produced now")."""
 
     schema_version: Literal[2] = 2
 
@@ -386,6 +390,11 @@ class RenewalDueV2(RenewalDue):
     schema_version: Literal[2] = 2
 
 
+# How many proposals or requests in a row someone lets lapse unanswered before matching pauses them
+# (`matching.stopped_answering`): a rule of the platform, which a message may tell them in advance.
+PAUSED_AFTER_UNANSWERED = 2
+
+
 @register
 class AnswerDue(PairingEvent):
     """A proposal or a mentee's request is still unanswered and lapses soon: whoever has yet to answer is reminded,
@@ -415,15 +424,12 @@ class AnswerDueV2(AnswerDue):
     schema_version: Literal[2] = 2
 
     paused_if_it_lapses: list[Role] = Field(
-        description="Those awaiting for whom this lapse would be the last of PAUSED_AFTER_UNANSWERED in a row left "
-                    "unanswered, and who are not paused already: if it lapses, matching pauses them")
+        description=f"Those named in awaiting for whom this lapse would make {PAUSED_AFTER_UNANSWERED} or more proposals "
+                    "or requests in a row left unanswered (the platform pauses whoever lets "
+                    f"{PAUSED_AFTER_UNANSWERED} in a row lapse unanswered), and who are not paused already: if it "
+                    "lapses, matching pauses them (matching.stopped_answering)")
 
     example = {**AnswerDue.example, "paused_if_it_lapses": ["mentor"]}
-
-
-# How many proposals or requests in a row someone lets lapse unanswered before matching pauses them
-# (`matching.stopped_answering`): a rule of the platform, which a message may tell them in advance.
-PAUSED_AFTER_UNANSWERED = 2
 
 
 @register
@@ -495,7 +501,8 @@ class MenteeWaitlisted(IntegrationEvent):
 class MenteeWaitlistedV2(MenteeWaitlisted):
     """Version 2 adds the kind of pairing the mentee waits for (one enrolled for several kinds may wait for one
     and be paired in another); `position` is their place among those waiting for that kind. Published instead
-    of version 1 since 2026-11; consumers apply both (version 1 means `general`)."""
+    of version 1 since 2026-11; consumers apply both (version 1 means `general`). No longer published itself:
+    matching publishes version 4 instead, since 2026-12-05 (the package README, "Produced now")."""
 
     schema_version: Literal[2] = 2
 
@@ -586,7 +593,8 @@ def pairing_kind_of(event: KindedEvent) -> PairingKind:
 class PairingEndedV3(PairingEndedV2):
     """Ended early by either side, or by the program (a coordinator stepping in); the mentee goes back to matching.
 
-    Version 3 adds `ended_by_program`: true when a coordinator or administrator ended it, `ended_by` then null."""
+    Version 3 adds `ended_by_program`: true when a coordinator or administrator ended it, `ended_by` then null.
+    Published for those alone; one of the pair ending it is still version 2."""
 
     schema_version: Literal[3] = 3
 

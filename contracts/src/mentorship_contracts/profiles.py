@@ -182,7 +182,8 @@ class ProgramDefined(_ProfilesEvent):
 @register
 class ProgramDefinedV2(ProgramDefined):
     """Version 2 adds the kinds of pairing the program offers. Published instead of version 1 since
-    2026-11; consumers apply both (a version-1 program offers `general` only)."""
+    2026-11; consumers apply both (a version-1 program offers `general` only). No longer published itself: profiles
+    publishes version 5 instead, since 2026-12-05 (the package README, "Produced now")."""
 
     schema_version: Literal[2] = 2
 
@@ -669,8 +670,9 @@ class EnrollmentChangedV4(EnrollmentChangedV3):
 
 @register
 class StaffRolesChanged(_ProfilesEvent):
-    """A person's staff roles (national administrator, coordinator of chapters) were granted or revoked: whoever
-    keeps them (the web app's sessions) reads them again from profiles (`GET /v1/people/{id}/roles`)."""
+    """A person's staff roles (national administrator, coordinator of chapters) were granted or revoked. This version
+    does not say which: the platform's own web app, which keeps them in its sessions, reads them again from profiles
+    (an API other teams cannot call). Version 2 says which role, whether granted or revoked, and of which chapter."""
 
     closed_schema = True
     topic = PEOPLE
@@ -685,8 +687,8 @@ class StaffRolesChanged(_ProfilesEvent):
 
 @register
 class StaffRolesChangedV2(StaffRolesChanged):
-    """A person's staff roles were granted or revoked: whoever keeps them (the web app's sessions) reads them again
-    from profiles (`GET /v1/people/{id}/roles`).
+    """A person's staff roles were granted or revoked (the platform's own web app, which keeps them in its sessions,
+    reads them again from profiles, through an API other teams cannot call).
 
     Version 2 says which change it was, one role at a time, so that the person is told (notifications): being made a
     chapter's coordinator opens the console to them, and a staff role taken away is a change to their account they
@@ -774,7 +776,10 @@ class ReviewAsked(_ProfilesEvent):
 @register
 class PersonRestated(_ProfilesEvent):
     """A person as profiles holds them now: the public facts of `profiles.person_registered` and whether their account
-    is suspended. Nothing happened to them; see the note above. Erased people are not restated: they are gone."""
+    is suspended. Nothing happened to them: the platform's operator restates people for consumers whose read model
+    lacks history the topic no longer keeps (one built after its retention, or restored from an older backup). A
+    consumer that kept up may ignore it; one that applies it overwrites what it holds of the person with it. Erased
+    people are not restated: they are gone."""
 
     closed_schema = True
     topic = PEOPLE
@@ -795,7 +800,10 @@ class PersonRestated(_ProfilesEvent):
 @register
 class EnrollmentRestated(_ProfilesEvent):
     """An enrollment as profiles holds it now: the facts of `profiles.enrollment_changed` (version 4), and whether it
-    is still active (`false`: withdrawn). Nothing happened to it; see the note above."""
+    is still active (`false`: withdrawn). Nothing happened to it: the platform's operator restates enrollments for
+    consumers whose read model lacks history the topic no longer keeps (one built after its retention, or restored
+    from an older backup). A consumer that kept up may ignore it; one that applies it overwrites what it holds of the
+    enrollment with it."""
 
     closed_schema = True
     topic = ENROLLMENTS
@@ -821,7 +829,8 @@ class EnrollmentRestated(_ProfilesEvent):
 
 @register
 class EnrollmentRestatedV2(EnrollmentRestated):
-    """An enrollment as profiles holds it now, and since when (see the note above).
+    """An enrollment as profiles holds it now, and since when: a restatement, for consumers whose read model lacks
+    history the topic no longer keeps (nothing happened to it; one that kept up may ignore it).
 
     Version 2 adds `enrolled_at`: a restatement's own time is not when the person enrolled, so a read model that
     learns of the enrollment from it places them by this (a mentee waits from then, before those who enrolled later,
@@ -837,8 +846,9 @@ class EnrollmentRestatedV2(EnrollmentRestated):
 @register
 class ContactDetailsRestated(_ProfilesEvent):
     """Restricted: how to reach a person, and what they agreed to show a matched partner, as profiles holds it now
-    (the facts of `profiles.contact_details_changed` version 3). Nothing happened to them; see the note above.
-    Published sealed: version 2."""
+    (the facts of `profiles.contact_details_changed` version 3). Nothing happened to them: a restatement, for a
+    consumer whose read model lacks history the topic no longer keeps (one that kept up may ignore it). Published
+    sealed: version 2."""
 
     closed_schema = True
     topic = CONTACTS
@@ -863,7 +873,8 @@ class MatchingProfileRestated(_ProfilesEvent):
     """Restricted to matching: a person's matching profile as profiles holds it now (the facts of
     `profiles.matching_profile_changed`), and the identity attributes they agreed to show a matched partner (names
     only: the value of each travels in `identity_for_matching` if, and only if, it may be used in matching). Nothing
-    happened to them; see the note above. Published sealed: version 2."""
+    happened to them: a restatement, for a consumer whose read model lacks history the topic no longer keeps (one
+    that kept up may ignore it). Published sealed: version 2."""
 
     closed_schema = True
     topic = MATCHING_PROFILES

@@ -79,26 +79,28 @@ CATALOGUE: tuple[Topic, ...] = (
     # The web app is named: it owns no topic, and reading this one (to sign erased people out) is what makes it a
     # principal of the platform's Kafka (plumbing.kafka_access.platform_services).
     Topic(profiles.PEOPLE, "profiles", "person_id", Classification.PUBLIC,
-          "People registered, updated, suspended and erased (ids, chapter and training stage only); staff roles "
-          "changed; invitations to programs whose members are public", consumers=("web",)),
+          "People registered, updated, suspended, reinstated, erased and restated (ids, chapter and training stage "
+          "only); staff roles changed; invitations to programs whose members are public", consumers=("web",)),
     Topic(profiles.ENROLLMENTS, "profiles", "enrollment_id", Classification.PUBLIC,
-          "Enrollments as mentee or mentor, and mentor approval, in programs whose members are public "
-          "(program_defined v5 members_public)"),
+          "Enrollments as mentee or mentor (created, changed, withdrawn, restated), and mentors approved or "
+          "suspended, in programs whose members are public (program_defined v5 members_public)"),
     Topic(profiles.PRIVATE_ENROLLMENTS, "profiles", "enrollment_id", Classification.RESTRICTED,
-          "Enrollments in programs that keep who takes part from other teams: created, changed, withdrawn, mentor "
-          "approval (each the twin of its profiles.enrollments event)",
+          "Enrollments in programs that keep who takes part from other teams: created, changed, withdrawn, restated, "
+          "mentors approved or suspended (each the twin of its profiles.enrollments event)",
           consumers=("events", "matching", "notifications"), retention_ms=7 * DAY_MS),
     Topic(profiles.CONTACTS, "profiles", "person_id", Classification.RESTRICTED,
-          "Names, email and what a person shares with a partner; invitations to programs that keep who takes part "
-          "from other teams; staff asked to look into a report of conduct", consumers=("notifications",),
+          "Names, email and what a person shares with a partner, changed or restated; email changes to confirm; "
+          "invitations to programs that keep who takes part from other teams; staff asked to look into a report of "
+          "conduct or a mentor awaiting approval", consumers=("notifications",),
           retention_ms=7 * DAY_MS),
     Topic(profiles.MATCHING_PROFILES, "profiles", "person_id", Classification.RESTRICTED,
-          "Matching attributes, including identity data consented for matching, and consent changes",
+          "Matching attributes, including identity data consented for matching, changed or restated, and consent "
+          "changes",
           consumers=("matching",),
           retention_ms=7 * DAY_MS),
     Topic(matching.PAIRINGS, "matching", "program_id", Classification.PUBLIC,
-          "The mentorship lifecycle in programs whose members are public: proposed, confirmed, declined, ended, "
-          "renewed, completed, overdue; people who stopped answering"),
+          "The mentorship lifecycle in programs whose members are public: proposed, confirmed, declined, lapsed, "
+          "ended, renewed, completed; renewal due, answer due, meeting overdue; people who stopped answering"),
     Topic(matching.WAITLIST, "matching", "program_id", Classification.PUBLIC,
           "Mentees waiting for a mentor, with their position, in programs whose members are public"),
     Topic(matching.PRIVATE_PAIRINGS, "matching", "program_id", Classification.RESTRICTED,
@@ -109,22 +111,23 @@ CATALOGUE: tuple[Topic, ...] = (
           "Matching rounds run by coordinators, in programs whose members are public: how many were paired and how "
           "many were not"),
     Topic(events.CATALOGUE, "events", "scheduled_event_id", Classification.PUBLIC,
-          "Career fairs, sessions, office hours and the conference: published, updated, cancelled"),
+          "Career fairs, sessions, office hours and the conference: published, updated, cancelled, completed, "
+          "restated"),
     Topic(events.REGISTRATIONS, "events", "scheduled_event_id", Classification.PUBLIC,
-          "Registrations confirmed, waitlisted, promoted, cancelled, and attendance, of events whose organizers let "
-          "other teams see who registers (attendees_public)"),
+          "Registrations confirmed, waitlisted, promoted, cancelled and restated, attendance, and waitlists closed, "
+          "of events whose organizers let other teams see who registers (attendees_public)"),
     Topic(events.ACCESS, "events", "scheduled_event_id", Classification.RESTRICTED,
           "Join links of virtual events, for confirmed registrants only; an organiser's reason for removing a "
           "registrant, for that registrant only, sealed under their data key", consumers=("notifications",),
           retention_ms=7 * DAY_MS),
     Topic(events.ATTENDEES, "events", "scheduled_event_id", Classification.RESTRICTED,
           "Registrations of events whose organiser keeps who registers from other teams: confirmed, waitlisted, "
-          "promoted, cancelled, waitlist closed (each the twin of its events.registrations event)",
+          "promoted, cancelled, restated, waitlist closed (each the twin of its events.registrations event)",
           consumers=("notifications",), retention_ms=7 * DAY_MS),
     # Restricted since 2026-12: who books whose office hour, and where they meet, is theirs (a slot on applying as
     # an LGBTQ+ student says something about who books it).
     Topic(events.OFFICE_HOURS, "events", "slot_id", Classification.RESTRICTED,
-          "Office-hour slots booked and cancelled, and their links given", consumers=("notifications",),
+          "Office-hour slots booked, cancelled and restated, and their links given", consumers=("notifications",),
           retention_ms=7 * DAY_MS),
     Topic(events.REMINDERS, "events", "scheduled_event_id", Classification.INTERNAL,
           "Reminders due 24 hours before an event, one per registrant", consumers=("notifications",),
