@@ -2,7 +2,7 @@
 
     dead-letters list   --group matching
     dead-letters show   --group matching --offset 12
-    dead-letters replay --group matching [--offset 12 ...]
+    dead-letters replay --group matching [--offset 12 ...] [--dry-run]
 
 Each is listed with its reason and error, where its message was on its own topic (topic, partition, offset), its
 event type and version (and, for a version this build does not know, those it does); `show` prints one's message,
@@ -14,7 +14,9 @@ Replaying republishes the original message, key and headers to its original topi
 group deduplicates by event id, so a replay can never apply an event twice. A dead letter refused as invalid that this
 build's contracts still cannot read as an event is never replayed: every consumer would refuse it again, and every
 subscriber of the topic, other teams' too, would read it. Its producer is what needs mending (`show` says what was
-wrong). One of a version its consumer did not know yet, run from a release that knows it, is replayed.
+wrong). One of a version its consumer did not know yet, run from a release that knows it, is replayed. Without
+`--offset`, every dead letter of the group is replayed: `--dry-run` prints what would be (one line each: where it goes,
+its key and why it was set aside) and sends nothing.
 
 They connect as the KAFKA_* variables say (KAFKA_BOOTSTRAP_SERVERS, KAFKA_SASL_USERNAME, KAFKA_SASL_PASSWORD,
 ...): listing needs a principal that may read the group's dead-letter topic (the service's own, or the operator's),
@@ -133,13 +135,30 @@ def shown(record) -> dict:
             "headers": _original_headers(meta), "message": _message(record)}
 
 
-async def replay(client_options: dict[str, Any], group: str, offsets: set[int] | None = None) -> tuple[int, list[int]]:
-    """Republish dead letters to their original topics, but those refused as invalid; return how many were, and the
-    offsets of the invalid ones left."""
+async def to_replay(client_options: dict[str, Any], group: str,
+                    offsets: set[int] | None = None) -> tuple[list, list[int]]:
+    """The dead letters a replay republishes (those at `offsets`, or all), and the offsets of the invalid ones it
+    leaves: what `replay` sends and `--dry-run` prints are one choice."""
     chosen = [r for r in await read_all(client_options, group) if offsets is None or r.offset in offsets]
     invalid = [r.offset for r in chosen
                if dict(r.headers or ()).get(f"{PREFIX}reason") == INVALID.encode() and not _an_event(r.value)]
-    records = [r for r in chosen if r.offset not in invalid]
+    return [r for r in chosen if r.offset not in invalid], invalid
+
+
+def planned(record) -> dict:
+    """What replaying this dead letter does: the topic it is republished to under its key (the same partition while
+    the topic keeps its partition count), where it was there, and why it was set aside."""
+    meta = {k: v.decode(errors="replace") for k, v in (record.headers or ())}
+    return {"dead_letter_offset": record.offset, "topic": meta.get(f"{PREFIX}topic"),
+            "partition": _original_position(meta, "partition"), "offset": _original_position(meta, "offset"),
+            "key": record.key.decode(errors="replace") if record.key is not None else None,
+            "reason": meta.get(f"{PREFIX}reason")}
+
+
+async def replay(client_options: dict[str, Any], group: str, offsets: set[int] | None = None) -> tuple[int, list[int]]:
+    """Republish dead letters to their original topics, but those refused as invalid; return how many were, and the
+    offsets of the invalid ones left."""
+    records, invalid = await to_replay(client_options, group, offsets)
     producer = AIOKafkaProducer(**client_options, enable_idempotence=True)
     await producer.start()
     try:
@@ -164,8 +183,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--group", required=True, help="consumer group, e.g. matching")
     parser.add_argument("--offset", type=int, action="append",
                         help="the dead letter to show, or replay only these (their dead_letter_offset)")
+    parser.add_argument("--dry-run", action="store_true",
+                        help="replay: print what would be replayed (topic, partition, offset, key, reason), send nothing")
     parser.add_argument("--bootstrap", help="default: KAFKA_BOOTSTRAP_SERVERS")
     args = parser.parse_args(argv)
+    if args.dry_run and args.command != "replay":
+        parser.error("--dry-run goes with replay only")
     with configuration_checked("dead-letters"):
         settings = KafkaSettings(**({"kafka_bootstrap_servers": args.bootstrap} if args.bootstrap else {}))
         options = settings.kafka_client_options()
@@ -179,7 +202,14 @@ def main(argv: list[str] | None = None) -> int:
             if not records:
                 print(f"no dead letters for group {args.group}", file=sys.stderr)
             return 0
-        count, invalid = asyncio.run(replay(options, args.group, set(args.offset) if args.offset else None))
+        offsets = set(args.offset) if args.offset else None
+        if args.dry_run:  # reads the dead-letter topic only: no producer, so nothing can be sent
+            records, invalid = asyncio.run(to_replay(options, args.group, offsets))
+            for record in records:
+                print(json.dumps(planned(record)))
+            count = len(records)
+        else:
+            count, invalid = asyncio.run(replay(options, args.group, offsets))
     except KafkaConnectionError:
         print(f"dead-letters: no broker answers at {settings.kafka_bootstrap_servers} over "
               f"{settings.kafka_security_protocol} (KAFKA_BOOTSTRAP_SERVERS, KAFKA_SECURITY_PROTOCOL; locally: eval "
@@ -194,15 +224,19 @@ def main(argv: list[str] | None = None) -> int:
         if refusal is None:
             raise
         reading = "listing reads the group's dead-letter topic, as its service or the operator"
-        needed = {"list": reading, "show": reading,
-                  "replay": "replaying writes to the original topics, which only the operator's principal may "
-                            "(RUNBOOK.md, MentorshipDeadLetters)"}[args.command]
+        needed = reading if args.command != "replay" or args.dry_run else (
+            "replaying writes to the original topics, which only the operator's principal may (RUNBOOK.md, "
+            "MentorshipDeadLetters)")
         print(f"dead-letters: Kafka refuses principal {settings.kafka_sasl_username!r}: "
               f"{refusal_cause(refusal, needed)}", file=sys.stderr)
         return 1
-    print(f"replayed {count} dead letter(s) of group {args.group}")
+    if args.dry_run:
+        print(f"dry run: would replay {count} dead letter(s) of group {args.group}; nothing was sent")
+    else:
+        print(f"replayed {count} dead letter(s) of group {args.group}")
     if invalid:
-        print(f"dead-letters: not replayed, refused as invalid: offset(s) {', '.join(map(str, invalid))}; every "
+        left = "would not be replayed" if args.dry_run else "not replayed"
+        print(f"dead-letters: {left}, refused as invalid: offset(s) {', '.join(map(str, invalid))}; every "
               "consumer would refuse them again and every subscriber of their topic would read them: mend their "
               f"producer (dead-letters show --group {args.group} --offset N says what was wrong)", file=sys.stderr)
     return 1 if invalid and args.offset else 0

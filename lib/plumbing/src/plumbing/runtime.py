@@ -29,6 +29,7 @@ from faststream.kafka import KafkaBroker
 from faststream.specification import AsyncAPI
 from mentorship_contracts import CATALOGUE, IntegrationEvent, Topic
 
+from . import safe_errors
 from .consumer import EventConsumer, Handler, Prepare, RetryPolicy, StallWatch, in_unit_of_work
 from .db import PLUMBING_MIGRATIONS, DatabaseWait, create_pool, migrate, once_the_database_answers
 from .jobs import cancel_and_wait
@@ -373,7 +374,8 @@ class Service:
             if task is not None and task.done() and not task.cancelled():
                 error = task.exception()
                 if error is not None or name == "outbox_relay":  # the relay never ends of itself
-                    failed[name] = f"{type(error).__name__}: {error}" if error else "ended"
+                    # Told as the logs tell it (`safe_errors`): an error's message may quote a value.
+                    failed[name] = safe_errors.describe(error) if error else "ended"
         if producer_stopped_sending(self.broker):  # on every instance, the relay's leader or not
             failed["kafka_producer"] = "its sender task ended: nothing it is given is sent"
         return failed

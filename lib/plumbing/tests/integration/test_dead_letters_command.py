@@ -5,6 +5,7 @@ operator's principal (a one-off pod with the kafka-operator Secret: RUNBOOK.md) 
 from __future__ import annotations
 
 import asyncio
+import json
 from uuid import uuid4
 
 import pytest
@@ -72,6 +73,19 @@ def test_a_service_lists_its_dead_letters_but_is_told_in_one_line_to_replay_them
     assert dead_letters.main(["replay", "--group", GROUP, "--offset", str(offset)]) == 1
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "'matching'" in err and "authorization" in err and "operator" in err
+
+
+def test_a_dry_run_of_a_replay_needs_no_right_to_write_and_names_what_would_be_republished(
+    kafka_client_options, as_principal, capsys
+):
+    # As the service's principal, which may not write to the original topics: a dry run sends nothing.
+    event, offset = set_aside(kafka_client_options())
+    as_principal(GROUP)
+    assert dead_letters.main(["replay", "--group", GROUP, "--offset", str(offset), "--dry-run"]) == 0
+    would, summary = capsys.readouterr().out.splitlines()
+    assert json.loads(would) == {"dead_letter_offset": offset, "topic": PEOPLE, "partition": None, "offset": None,
+                                 "key": event.key, "reason": "failed"}
+    assert summary == f"dry run: would replay 1 dead letter(s) of group {GROUP}; nothing was sent"
 
 
 def test_the_operator_replays_a_dead_letter_to_its_original_topic(kafka_client_options, as_principal, capsys):

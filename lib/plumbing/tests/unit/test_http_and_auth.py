@@ -1,5 +1,6 @@
 """The HTTP face every service shares: errors name the field, internals never leak, tokens are checked."""
 
+import asyncio
 import io
 import json
 import logging
@@ -114,6 +115,23 @@ async def test_readiness_is_503_until_database_and_broker_answer_and_metrics_are
         metrics = (await http.get("/metrics")).text
     assert 'http_requests_total{method="GET",route="/healthz",status="200"}' in metrics
     assert "outbox_backlog" in metrics and "consumer_lag" in metrics
+
+
+async def test_an_instance_that_died_says_which_error_killed_it_on_healthz_without_the_errors_message(tmp_path):
+    # Its message may quote a value (a person's address, a row's contents): told as the logs tell errors.
+    from plumbing.runtime import Service
+
+    service = Service(ServiceSettings.offline(service_name="fake"), migrations=tmp_path)
+
+    async def a_fault_of_ours() -> None:
+        raise ValueError("no contact for ada@example.org")
+
+    service._kafka = asyncio.ensure_future(a_fault_of_ours())
+    await asyncio.wait([service._kafka])
+    async with client(service) as http:
+        answer = await http.get("/healthz")
+    assert answer.status_code == 503 and answer.json()["failed"] == {"kafka": "ValueError"}
+    assert "ada@example.org" not in answer.text
 
 
 def test_log_lines_are_json_and_drop_fields_that_look_personal():

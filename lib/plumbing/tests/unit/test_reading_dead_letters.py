@@ -1,12 +1,14 @@
 """What the operator reads of a dead letter: where the message came from (its own topic, partition and offset, not
 the dead-letter topic's), what it was (type and version, and for a version this build does not know, the ones it
-does), and, asked for by its offset, the message itself; and that a group with none says so."""
+does), and, asked for by its offset, the message itself; that a group with none says so; and what a replay would
+republish, asked for as a dry run, which sends nothing."""
 
 import dataclasses
 import json
 import socket
 from uuid import uuid4
 
+import pytest
 from aiokafka.structs import ConsumerRecord
 from mentorship_contracts import UnknownEventType, message_headers
 from mentorship_contracts.profiles import CHAPTERS, ChapterDefined
@@ -123,3 +125,45 @@ def test_a_broker_out_of_reach_is_said_in_one_line_naming_where_it_was_sought(mo
     assert dead_letters.main(["list", "--group", "notifications", "--bootstrap", f"127.0.0.1:{port}"]) == 1
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and f"127.0.0.1:{port}" in err and "KAFKA_SECURITY_PROTOCOL" in err
+
+
+class NoProducer:
+    """Stands in for aiokafka's producer: a dry run must never make one."""
+
+    def __init__(self, **options) -> None:
+        raise AssertionError("a dry run made a producer")
+
+
+def test_a_dry_run_prints_what_a_replay_would_republish_and_sends_nothing(monkeypatch, capsys):
+    # Without --offset a replay republishes the group's every dead letter: the operator sees which first.
+    records = [set_aside(a_chapter(2), "profiles.chapter_defined", "failed", RuntimeError("a bug"), at=(2, 5),
+                         dead_letter_offset=7),
+               set_aside(b"{}", "profiles.chapter_defined", "invalid", ValueError("x"), dead_letter_offset=8),
+               set_aside(a_chapter(2), "profiles.chapter_defined", "failed", RuntimeError("a bug"), at=(0, 41),
+                         dead_letter_offset=9)]
+
+    async def read_all(options, group):
+        return records
+
+    monkeypatch.setattr(dead_letters, "read_all", read_all)
+    monkeypatch.setattr(dead_letters, "AIOKafkaProducer", NoProducer)
+    monkeypatch.setenv("MENTORSHIP_ENV", "development")
+    monkeypatch.setenv("KAFKA_SECURITY_PROTOCOL", "PLAINTEXT")
+    assert dead_letters.main(["replay", "--group", "notifications", "--dry-run"]) == 0
+    captured = capsys.readouterr()
+    *would, summary = captured.out.splitlines()
+    assert [json.loads(line) for line in would] == [
+        {"dead_letter_offset": 7, "topic": CHAPTERS, "partition": 2, "offset": 5, "key": "chapter-key",
+         "reason": "failed"},
+        {"dead_letter_offset": 9, "topic": CHAPTERS, "partition": 0, "offset": 41, "key": "chapter-key",
+         "reason": "failed"}]
+    assert summary == "dry run: would replay 2 dead letter(s) of group notifications; nothing was sent"
+    assert "offset(s) 8" in captured.err and "would not be replayed" in captured.err
+    assert dead_letters.main(["replay", "--group", "notifications", "--offset", "9", "--dry-run"]) == 0
+    assert [json.loads(line)["dead_letter_offset"] for line in capsys.readouterr().out.splitlines()[:-1]] == [9]
+
+
+def test_a_dry_run_of_anything_but_a_replay_is_refused(capsys):
+    with pytest.raises(SystemExit) as stopped:
+        dead_letters.main(["list", "--group", "notifications", "--dry-run"])
+    assert stopped.value.code == 2 and "--dry-run" in capsys.readouterr().err

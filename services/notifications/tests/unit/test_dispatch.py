@@ -1,10 +1,13 @@
 """Recording and sending notifications, with an in-memory unit of work and mailer."""
 
 import asyncio
+import json
+import logging
 from datetime import UTC, datetime, timedelta
 from uuid import uuid4
 
 import pytest
+from mentorship_contracts import profiles
 from mentorship_contracts.events import EventPublished, RegistrationConfirmed
 from mentorship_contracts.matching import (
     MeetingOverdue,
@@ -37,7 +40,9 @@ from notifications.service_layer.dispatch import (
     record_outcomes,
     send_all,
 )
+from plumbing import correlation
 from plumbing.calendar import event_uid
+from plumbing.logs import JsonFormatter
 from plumbing.testing import FakeUnitOfWork
 
 from .fakes import FakeMailer, FakeNotifications
@@ -120,6 +125,57 @@ async def test_each_batch_says_what_became_of_its_emails_for_the_operators_figur
     reachable(uow, event.mentee_id, event.mentor_id)
     mailer = FakeMailer(DeliveryUncertain("SMTPServerDisconnected"))
     assert dict((await dispatch(uow, mailer)).outcomes) == {"unconfirmed": 2}
+
+
+async def test_an_email_whose_message_no_longer_holds_when_it_comes_due_is_counted_cancelled_and_not_sent():
+    # A link to confirm a new address that expired while the SMTP server refused, say.
+    uow, mailer, person = new_uow(), FakeMailer(), uuid4()
+    reachable(uow, person)
+    await handlers.email_change_requested(profiles.EmailChangeRequested(
+        person_id=person, chapter_id=None, display_name="Ana Reyes", new_email="ana.new@example.org",
+        confirmation_path=profiles.email_confirmation_path("a-token"), expires_at=datetime.now(UTC) - timedelta(minutes=1),
+        timezone="America/Chicago", preferred_language="en"), uow)
+    dispatched = await dispatch(uow, mailer)
+    assert (dispatched.claimed, dict(dispatched.outcomes)) == (0, {"cancelled": 1})
+    assert mailer.sent == [] and list(uow.notifications.statuses().values()) == ["cancelled"]
+
+
+def email_sent_lines(caplog) -> list[str]:
+    """The "email sent" lines as the service writes them (JSON), each as the text an operator greps."""
+    formatter = JsonFormatter("notifications")
+    return [formatter.format(record) for record in caplog.records if record.getMessage() == "email sent"]
+
+
+async def test_each_email_sent_is_logged_once_with_the_correlation_id_of_the_action_it_answers_and_ids_only(caplog):
+    # `grep '"correlation_id": "ID"'` follows an action through every service's logs: to the emails it sent too.
+    uow, event, mailer = new_uow(), pairing(), FakeMailer()
+    token = correlation.use("sign-up-42")
+    try:
+        await handlers.pairing_confirmed(event, uow)
+    finally:
+        correlation.reset(token)
+    reachable(uow, event.mentee_id, event.mentor_id)
+    caplog.set_level(logging.INFO, logger="notifications.service_layer.dispatch")
+    await dispatch(uow, mailer)
+    await dispatch(uow, mailer)  # nothing more is due: nothing more is said
+    lines = email_sent_lines(caplog)
+    assert len(lines) == 2 and all('"correlation_id": "sign-up-42"' in line for line in lines)
+    told = [json.loads(line) for line in lines]
+    assert sorted(line["notification_id"] for line in told) == sorted(str(r["n"].id) for r in uow.notifications.rows.values())
+    assert {line["kind"] for line in told} == {"pairing_confirmed"}
+    # Ids only: never the address, the subject or anything the message said.
+    assert all(set(line) == {"ts", "level", "service", "logger", "msg", "notification_id", "kind", "correlation_id"}
+               for line in told)
+    assert not any("@" in line for line in lines)
+
+
+async def test_an_email_the_smtp_server_refused_is_not_logged_as_sent(caplog):
+    uow, event, mailer = new_uow(), pairing(), FakeMailer(ConnectionRefusedError("smtp down"))
+    await handlers.pairing_confirmed(event, uow)
+    reachable(uow, event.mentee_id, event.mentor_id)
+    caplog.set_level(logging.INFO, logger="notifications.service_layer.dispatch")
+    await dispatch(uow, mailer)
+    assert email_sent_lines(caplog) == []
 
 
 async def test_an_email_whose_template_fails_is_counted_unrenderable_not_failed_and_the_smtp_server_is_not_tried():

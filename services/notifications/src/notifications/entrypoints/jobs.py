@@ -21,7 +21,7 @@ from ..service_layer.dispatch import (
 )
 from ..service_layer.ports import Mailer, NewUnitOfWork, Render
 
-OUTCOMES = ("sent", "retrying", "failed", "unconfirmed", "lapsed", "unrenderable")
+OUTCOMES = ("sent", "retrying", "failed", "unconfirmed", "lapsed", "unrenderable", "cancelled")
 
 
 class EmailFigures:
@@ -29,8 +29,11 @@ class EmailFigures:
     the database) how many are due and not yet sent, and for how long the first has waited."""
 
     def __init__(self, registry: CollectorRegistry) -> None:
-        self.emails = Counter("emails_total", "Emails this instance tried to send, by what became of them: sent, "
-                              "retrying, failed, unconfirmed, lapsed, unrenderable (its template failed)", ["outcome"],
+        # An email withdrawn before it came due (erasure, an invitation withdrawing a welcome: the event handlers)
+        # never reaches a dispatcher, so it is not counted here; only the delivery log shows it (status cancelled).
+        self.emails = Counter("emails_total", "Emails this instance's dispatcher took up, by what became of them: "
+                              "sent, retrying, failed, unconfirmed, lapsed, unrenderable (its template failed), "
+                              "cancelled (what it was to say no longer held when it came due: not sent)", ["outcome"],
                               registry=registry)
         for outcome in OUTCOMES:  # from 0, so that the first of each is a rise Prometheus sees
             self.emails.labels(outcome)

@@ -327,18 +327,22 @@ def _failed(notification: Notification, attempts: int) -> NotificationFailedV2:
 
 @dataclass
 class Claim:
-    """What one claim took: its id (which every later change by its sender names) and the emails to send."""
+    """What one claim took: its id (which every later change by its sender names) and the emails to send; and how
+    many due emails it did not take: unrenderable (marked failed), or cancelled (what they were to say no longer
+    held: `Obsolete`)."""
 
     id: UUID
     emails: list[tuple[Notification, Email]]
     unrenderable: int = 0
+    cancelled: int = 0
 
 
 @dataclass(frozen=True)
 class Dispatched:
     """One batch: how many emails it claimed, and what became of them (sent, retrying, failed, unconfirmed,
-    lapsed: the claim was lost first and another instance sends them; or unrenderable: its template failed, so it
-    was marked failed without trying the SMTP server), for the operator's figures."""
+    lapsed: the claim was lost first and another instance sends them; unrenderable: its template failed, so it
+    was marked failed without trying the SMTP server; or cancelled: what it was to say no longer held when it came
+    due, so it was not sent), for the operator's figures."""
 
     claimed: int
     outcomes: Counter[str]
@@ -367,6 +371,10 @@ async def claim_due(uow: NotificationsUnitOfWorkPort, render: Render, policy: Di
                 continue
             except Obsolete:
                 await uow.notifications.mark_obsolete(notification.id)
+                # Counted among the emails only if it was to be one (not an inbox item alone, nor a digest's line).
+                preferences = await shared.preferences(notification.person_id)
+                if preferences.channel_for(notification.kind, notification.parameters) is Channel.EMAIL:
+                    claim.cancelled += 1
                 continue
             try:
                 email = render(notification, context)
@@ -593,13 +601,13 @@ async def record_outcomes(uow: NotificationsUnitOfWorkPort, claimed: list[Notifi
             recorded = await repo.mark_all_sent([n.id for n in delivered], claim_id)
         else:
             recorded = {n.id for n in delivered if await repo.mark_sent(n.id)}
-        for notification in delivered:
-            if notification.id in recorded:
-                channel = Channel.DIGEST if notification.kind == "daily_digest" else Channel.EMAIL
-                uow.emit(_delivered(notification, channel))
-                ended["sent"] += 1
+        sent = [n for n in delivered if n.id in recorded]
+        for notification in sent:
+            channel = Channel.DIGEST if notification.kind == "daily_digest" else Channel.EMAIL
+            uow.emit(_delivered(notification, channel))
+            ended["sent"] += 1
         for notification, error in zip(claimed, outcomes, strict=True):
-            ids = {"notification_id": str(notification.id), "kind": notification.kind}
+            ids = _ids(notification)
             if error is None:
                 continue
             if isinstance(error, ClaimLost):
@@ -623,7 +631,18 @@ async def record_outcomes(uow: NotificationsUnitOfWorkPort, claimed: list[Notifi
                 ended["retrying"] += 1
                 log.warning("email not sent; will retry", extra={**ids, "attempts": attempts, "error": describe(error)})
         await uow.commit()
+    # Once recorded (a recording tried again after the database went away logs each once): the line that follows an
+    # action (its correlation id) to the email that went out. Ids only: never the address or what it said.
+    for notification in sent:
+        log.info("email sent", extra=_ids(notification))
     return ended
+
+
+def _ids(notification: Notification) -> dict[str, str | None]:
+    """What a log line about one email says of it. The dispatcher serves no action, so the correlation id of the one
+    the notification answers is given: `grep '"correlation_id": "ID"'` finds its email too."""
+    return {"notification_id": str(notification.id), "kind": notification.kind,
+            "correlation_id": notification.correlation_id}
 
 
 async def dispatch_due(new_uow: NewUnitOfWork, render: Render, mailer: Mailer, policy: DispatchPolicy,
@@ -631,7 +650,8 @@ async def dispatch_due(new_uow: NewUnitOfWork, render: Render, mailer: Mailer, p
     """Claim, send and record one batch."""
     claim = await claim_due(new_uow(), render, policy, clock())
     # Counted apart from `failed`: a template that fails is a bug to fix, not the SMTP server refusing.
-    outcomes: Counter[str] = Counter({"unrenderable": claim.unrenderable} if claim.unrenderable else {})
+    outcomes: Counter[str] = Counter({"unrenderable": claim.unrenderable, "cancelled": claim.cancelled})
+    outcomes = +outcomes  # an outcome the batch had none of is not named
     if claim.emails:
         hand_overs = HandOvers(new_uow, claim.id, policy.lease_seconds,
                                gather=min(policy.concurrency, len(claim.emails)), window=policy.hand_over_window_seconds)
