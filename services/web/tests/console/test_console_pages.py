@@ -307,6 +307,9 @@ async def test_a_draft_round_shows_pairs_scores_reasons_in_words_the_unpaired_wi
     # mentors' capacities showed room, and pointed at the requirement.
     assert "Cleo Waiting: Left out of the best pairing of the whole round" in text
     assert "Publish: propose this pair" in text and "Discard this draft" in text
+    # Said before publishing: those left unpaired are emailed too.
+    assert ("emails both people, and tells the one mentee left unpaired that they wait for the next round"
+            in " ".join(text.split()))
 
 
 async def test_a_pair_swapped_by_a_coordinator_says_its_mentee_will_be_asked_to_confirm_it(world):

@@ -57,7 +57,7 @@ async def test_closing_registration_is_offered_only_while_it_is_open_and_the_eve
     assert close not in draft.text
 
 
-async def test_a_draft_shows_what_publishing_it_announces_to_check_it_before_it_goes_out(world):
+async def test_a_draft_shows_what_publishing_it_lists_to_check_it_before_it_goes_out_and_that_nobody_is_emailed(world):
     event = soon(world)
     event.update(state="draft", kind="career_fair", is_virtual=False, location="Rush Medical College, Room 500",
                  capacity=120, audience_stages=["high_school", "undergraduate"],
@@ -66,11 +66,14 @@ async def test_a_draft_shows_what_publishing_it_announces_to_check_it_before_it_
         draft = " ".join((await page.get(f"/console/events/{event['id']}")).text.split())
         event["state"] = "published"
         published = (await page.get(f"/console/events/{event['id']}")).text
-    facts = draft.split("What publishing announces")[1]
+    facts = draft.split("What publishing lists")[1]
     for said in ("Career fair", "Rush Medical College, Room 500", "<dd>120</dd>", "High-school student",
                  "<p>Meet the programs.</p><p>Bring questions.</p>"):
         assert said in facts, said
-    assert "What publishing announces" not in published
+    # It said "announces", and nobody was emailed: an organiser waited for registrations it would have brought.
+    assert "Publishing lists it on the Events page for its chapter's members to find and register; nobody is " \
+           "emailed about it." in facts
+    assert "What publishing lists" not in published
 
 
 async def test_another_chapters_coordinator_cannot_close_its_registration(world):
