@@ -2524,7 +2524,13 @@ async def test_an_office_hours_link_from_an_email_leads_its_host_to_their_slots_
                      f"GET /v1/people/{ME}/partners": []})
     async with browser(gone, ME) as page:
         withdrawn = await page.get(f"/office-hours/{uuid4()}")
+    booking = {**slot, "host_id": str(uuid4()), "booked_by": ME}
+    booked = Services({"GET /v1/office-hours/slots": [], "GET /v1/office-hours/bookings/mine": [booking]})
+    async with browser(booked, ME) as page:
+        as_booker = await page.get(f"/office-hours/{slot['id']}")
     assert as_host.status_code == 303 and as_host.headers["location"] == "/my-office-hours"
+    # The one who booked it: the page opens at that booking, not at the top of the list.
+    assert as_booker.status_code == 303 and as_booker.headers["location"] == f"/office-hours#booking-{slot['id']}"
     assert withdrawn.status_code == 200 and "That office hour is no longer booked for you" in withdrawn.text
 
 

@@ -228,7 +228,10 @@ async def office_hour(slot_id: UUID, visitor: Person) -> Response:
     mine, offered = await asyncio.gather(api.my_bookings(visitor.who), api.my_slots(visitor.who, visitor.person_id))
     if any(s["id"] == str(slot_id) for s in offered):
         return redirect(visitor, "/my-office-hours")
-    return await _office_hours_page(visitor, gone=not any(s["id"] == str(slot_id) for s in mine))
+    if any(s["id"] == str(slot_id) for s in mine):
+        # Opened at it, among the others (the page lists every booking), with its cancel and its link to join.
+        return redirect(visitor, f"/office-hours#booking-{slot_id}")
+    return await _office_hours_page(visitor, gone=True)
 
 
 @router.post("/office-hours/{slot_id}/book")
