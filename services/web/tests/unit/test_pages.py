@@ -2994,9 +2994,28 @@ async def test_a_mentee_waiting_in_a_program_of_rounds_is_told_rounds_pair_every
     async with browser(services, ME) as page:
         home = text_of((await page.get("/")).text)
         waitlist = text_of((await page.get(f"/waitlists/{PROGRAM}")).text)
+    assert "Its coordinators pair everyone at once, in rounds: we will email you as soon as a round pairs you." in home
+    assert "Its coordinators pair everyone at once, in rounds. You are waiting for the next round, since December 1, " \
+           "2026: we will email you as soon as a round pairs you." in waitlist
     for shown in (home, waitlist):
-        assert "Its coordinators pair everyone at once, in rounds: we will email you as soon as a round pairs you." in shown
         assert "in line" not in shown
+
+
+async def test_a_mentee_waiting_is_told_on_the_waitlist_what_they_require_of_a_mentor_may_keep_them_waiting_and_whom_to_ask():
+    # She waited at number 1 with no word of why while a mentor had room: her requirement kept them apart.
+    services = a_home_with(A_MENTEE)
+    place = {"enrollment_id": A_MENTEE["id"], "program_id": PROGRAM, "pairing_kind": "general", "position": 1,
+             "waiting_since": "2026-12-01T10:00:00Z"}
+    services.answers[f"GET /v1/programs/{PROGRAM}/waitlist/{ME}"] = place
+    services.answers[f"GET /v1/people/{ME}/identity"] = {
+        "attributes": {}, "requests": [{"attribute": "religion", "strength": "requirement"},
+                                       {"attribute": "first_generation", "strength": "preference"}]}
+    async with browser(services, ME, concerns_email="team@example.org") as page:
+        shown = text_of((await page.get(f"/waitlists/{PROGRAM}")).text)
+    assert "You need a mentor who shares your answer to: Religion. We propose only mentors who share it and show " \
+           "it to their mentees, so you may wait longer." in shown
+    assert "First in my family" not in shown, "a preference keeps nobody waiting"
+    assert "Questions about waiting? Write to the national team that runs the programs: team@example.org" in shown
 
 
 async def test_a_mentee_on_no_waitlist_of_the_program_is_told_they_are_not_waiting_in_it():
