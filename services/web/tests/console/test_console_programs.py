@@ -609,3 +609,11 @@ async def test_the_settings_error_summary_names_each_field_and_lists_them_in_the
         assert dict(linked)["cadence_min_days"] == (
             "Give the fewest days between meetings: a whole number from 1 to 365.")
         assert dict(linked)["cadence_max_days"] == "Give the most days between meetings: a whole number from 1 to 365."
+
+
+async def test_the_program_list_says_where_both_sides_accept_each_pair_and_mentors_are_approved_first(world):
+    world["program"].update(both_must_accept=True, mentor_approval_required=True)
+    async with as_(world, "coordinator")[0] as page:
+        listed = " ".join((await page.get("/console/programs")).text.split())
+    assert "Pairs form in rounds you run and review. Both sides accept each pair before it starts. Mentors are " \
+           "approved before anyone is proposed to them." in listed

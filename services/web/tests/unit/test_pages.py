@@ -1652,6 +1652,19 @@ def a_mentor_home(capacity: int, *statuses: str) -> tuple[Services, dict]:
     return services, mentoring
 
 
+async def test_a_mentor_with_no_mentee_yet_is_told_how_mentees_come_to_them_in_that_program():
+    services, _ = a_mentor_home(2)
+    services.answers["GET /v1/programs"][0].update(pairing_mode="rounds", both_must_accept=True)
+    async with browser(services, ME) as page:
+        home = " ".join((await page.get("/")).text.split())
+    assert "Coordinators pair everyone at once, in rounds. The mentee and the mentor are each asked to accept a " \
+           "pair before it starts." in home
+    services, _ = a_mentor_home(2, "active")
+    services.answers["GET /v1/programs"][0].update(pairing_mode="rounds")
+    async with browser(services, ME) as page:
+        assert "in rounds" not in (await page.get("/")).text, "once they have a mentee, it is no longer news"
+
+
 @pytest.mark.parametrize("language, capacity, taken, said", [
     ("en", 1, 0, "You can take 1 mentee at once. You have no mentee right now."),
     ("en", 3, 1, "You can take up to 3 mentees at once. You have 1 mentee right now."),
