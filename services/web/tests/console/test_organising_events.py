@@ -122,6 +122,8 @@ async def test_an_event_nobody_waits_for_offers_no_message_to_its_waitlist(world
         form = await page.get(f"/console/events/{event['id']}/message")
     assert "Everyone with a seat (2 people)" in form.text
     assert 'value="seated_and_waitlisted"' not in form.text and "waitlist" not in form.text.lower()
+    # As notifications sends it: news of an event, by email to those who did not turn those emails off.
+    assert "gets it by email unless they turned off emails about events" in form.text
 
 
 async def test_a_coordinator_tells_those_with_a_seat_that_the_room_moved(world):
