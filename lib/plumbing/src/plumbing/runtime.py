@@ -440,7 +440,8 @@ class Service:
         except TimeoutError:
             return f"no answer within {READINESS_SECONDS:.0f} s"
         except Exception as error:  # noqa: BLE001 - a probe answers whatever went wrong, and says what
-            return f"{type(error).__name__}: {error}"
+            # By its kind, as the logs say it (`safe_errors`): a driver's message may quote a user or a host.
+            return safe_errors.describe(error)
         return None
 
     async def ensure_topics(self) -> None:

@@ -134,6 +134,21 @@ async def test_an_instance_that_died_says_which_error_killed_it_on_healthz_witho
     assert "ada@example.org" not in answer.text
 
 
+async def test_a_database_that_refuses_is_said_on_readyz_by_the_errors_kind_without_its_message(tmp_path):
+    # A driver's message may name a user or a host: /readyz answers anyone who reaches the port.
+    from plumbing.runtime import Service
+
+    class Refusing:
+        def acquire(self, timeout: float):
+            raise ConnectionRefusedError("connect to db.internal:5432 as ada_admin refused")
+
+    service = Service(ServiceSettings.offline(service_name="fake"), migrations=tmp_path)
+    service._pool = Refusing()  # type: ignore[assignment]
+    problem = await service._database_problem()
+    assert problem is not None and problem.startswith("ConnectionRefusedError")
+    assert "ada_admin" not in problem and "db.internal" not in problem
+
+
 def test_log_lines_are_json_and_drop_fields_that_look_personal():
     record = logging.LogRecord("svc", logging.INFO, __file__, 1, "person registered", None, None)
     record.person_id, record.email, record.display_name = "p-1", "sam@example.org", "Sam"
