@@ -553,6 +553,11 @@ async def test_an_office_hour_booked_and_cancelled_is_told_to_the_participant_an
     await eventually(lambda: subjects(smtp_sink, student) == ["Office hour booked with Dr Hal Host"]
                      and subjects(smtp_sink, host) == ["Pia Student booked your office hour"], timeout=60,
                      what=lambda: f"both confirmations; so far {subjects(smtp_sink, student)}")
+    # Each side is named to the other on their office-hours pages, as the emails name them; to nobody else.
+    async with notifications.client("participant", person_id=host.person_id) as as_host:
+        named = (await as_host.get(f"/v1/people/{host.person_id}/office-hours/booked-with")).json()
+        assert [(n["person_id"], n["display_name"]) for n in named] == [(str(student.person_id), "Pia Student")]
+        assert (await as_host.get(f"/v1/people/{student.person_id}/office-hours/booked-with")).status_code == 403
     await publish(events.OfficeHoursBookingCancelledV3(**booking, cancelled_by="participant", reason_code="cancelled"))
     await eventually(lambda: "You cancelled your office hour with Dr Hal Host" in subjects(smtp_sink, student)
                      and "Cancelled: your office hour with Pia Student" in subjects(smtp_sink, host), timeout=60,

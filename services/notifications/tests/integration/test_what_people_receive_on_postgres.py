@@ -14,7 +14,7 @@ from mentorship_contracts import profiles as pr
 from notifications.bootstrap import MIGRATIONS
 from notifications.domain import commands
 from notifications.domain.model import Email
-from notifications.service_layer import handlers
+from notifications.service_layer import handlers, views
 from notifications.service_layer.dispatch import DispatchPolicy, compose_digests, dispatch_due
 from notifications.service_layer.unit_of_work import NotificationsUnitOfWork
 from plumbing.calendar import booking_uid
@@ -83,6 +83,21 @@ def calendar_of(message: Email):
     calendar = Calendar.from_ical(attachment.content)
     [entry] = calendar.walk("VEVENT")
     return str(calendar["METHOD"]), entry
+
+
+async def test_on_postgres_each_side_of_an_office_hour_is_named_to_the_other_until_it_is_cancelled(platform):
+    student, host = await platform.person("Sam Okafor"), await platform.person("Dr Lee Chen")
+    starts = datetime.now(UTC).replace(microsecond=0) + timedelta(days=5)
+    booking = dict(slot_id=uuid4(), host_id=host, person_id=student, chapter_id=None, starts_at=starts,
+                   ends_at=starts + timedelta(minutes=30), booking_id=uuid4(), is_virtual=True)
+    await platform.handle(handlers.office_hours_booked, ev.OfficeHoursBookedV3(**booking))
+    now = datetime.now(UTC)
+    assert await views.booked_with(platform.uow(), host, now) == [(booking["slot_id"], student, "Sam Okafor")]
+    assert await views.booked_with(platform.uow(), student, now) == [(booking["slot_id"], host, "Dr Lee Chen")]
+    assert await views.booked_with(platform.uow(), student, starts + timedelta(hours=1)) == [], "over"
+    await platform.handle(handlers.office_hours_booking_cancelled, ev.OfficeHoursBookingCancelledV3(
+        **booking, cancelled_by="participant", reason_code="cancelled"))
+    assert await views.booked_with(platform.uow(), host, now) == []
 
 
 async def test_the_host_who_stays_gets_the_cancellation_and_its_calendar_entry_once_the_participant_erased(platform):

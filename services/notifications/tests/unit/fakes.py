@@ -225,6 +225,15 @@ class FakeNotifications:
     async def bookings_of(self, booking_ids: list[UUID]) -> dict[UUID, dict[str, Any]]:
         return {b: dict(self.bookings[b]) for b in booking_ids if b in self.bookings}
 
+    async def booked_with(self, person_id: UUID, now: datetime) -> list[tuple[UUID, UUID, str]]:
+        found = []
+        for b in sorted(self.bookings.values(), key=lambda b: b["starts_at"]):
+            if person_id in (b["host_id"], b["person_id"]) and b["cancelled_at"] is None and b["ends_at"] > now:
+                other = b["person_id"] if b["host_id"] == person_id else b["host_id"]
+                if other in self.contacts:
+                    found.append((b["slot_id"], other, self.contacts[other]["display_name"]))
+        return found
+
     # --- preferences ---
 
     async def preferences(self, person_id: UUID) -> Preferences:

@@ -305,6 +305,15 @@ class PostgresNotifications:
                                       booking_ids)
         return {r["booking_id"]: dict(r) for r in rows}
 
+    async def booked_with(self, person_id: UUID, now: datetime) -> list[tuple[UUID, UUID, str]]:
+        rows = await self._conn.fetch(
+            """SELECT b.slot_id, c.person_id, c.display_name
+                 FROM office_hour_bookings b
+                 JOIN contacts c ON c.person_id = CASE WHEN b.host_id = $1 THEN b.person_id ELSE b.host_id END
+                WHERE (b.host_id = $1 OR b.person_id = $1) AND b.cancelled_at IS NULL AND b.ends_at > $2
+                ORDER BY b.starts_at""", person_id, now)
+        return [(r["slot_id"], r["person_id"], r["display_name"]) for r in rows]
+
     # --- preferences -------------------------------------------------------------------------------------------
 
     async def preferences(self, person_id: UUID) -> Preferences:

@@ -109,6 +109,21 @@ async def get_unread_count(person_id: UUID, caller: Caller, uow: UnitOfWork) -> 
     return UnreadCount(unread=await views.unread_count(uow, person_id))
 
 
+class BookedWith(BaseModel):
+    slot_id: UUID
+    person_id: UUID = Field(description="The host, to the one who booked it; the one who booked it, to the host")
+    display_name: str
+
+
+@router.get("/people/{person_id}/office-hours/booked-with")
+async def get_booked_with(person_id: UUID, caller: Caller, uow: UnitOfWork) -> list[BookedWith]:
+    """Who is on the other side of each of the person's office hours, booked and not cancelled nor over, as the
+    emails about it name them: to the person alone (or an administrator helping them)."""
+    _may_read(caller, person_id)
+    return [BookedWith(slot_id=slot, person_id=other, display_name=name)
+            for slot, other, name in await views.booked_with(uow, person_id, datetime.now(UTC))]
+
+
 # After /inbox/unread-count: a route is matched in the order declared.
 @router.get("/people/{person_id}/inbox/{notification_id}", responses=answers(404))
 async def get_inbox_message(person_id: UUID, notification_id: UUID, caller: Caller, uow: UnitOfWork,

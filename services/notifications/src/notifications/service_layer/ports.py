@@ -149,6 +149,10 @@ class NotificationsRepository(Protocol):
     async def bookings_of(self, booking_ids: list[UUID]) -> dict[UUID, Row]:
         """`booking` of each that is known, in one read."""
 
+    async def booked_with(self, person_id: UUID, now: datetime) -> list[tuple[UUID, UUID, str]]:
+        """Of each office hour the person booked or hosts, booked and not cancelled nor over: its slot, the one on the
+        other side and their name as known now (none known, none said)."""
+
     # --- preferences ---
 
     async def preferences(self, person_id: UUID) -> Preferences: ...

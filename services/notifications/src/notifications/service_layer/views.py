@@ -88,6 +88,14 @@ async def unsubscribe_link(uow: NotificationsUnitOfWorkPort, person_id: UUID, ca
             "language": (reader or {}).get("language")}
 
 
+async def booked_with(uow: NotificationsUnitOfWorkPort, person_id: UUID, now: datetime
+                      ) -> list[tuple[UUID, UUID, str]]:
+    """Who is on the other side of each office hour the person booked or hosts: named to them as their emails name
+    them (events keeps who booked, but no names)."""
+    async with uow:
+        return await uow.notifications.booked_with(person_id, now)
+
+
 async def unread_count(uow: NotificationsUnitOfWorkPort, person_id: UUID) -> int:
     async with uow:
         return await uow.notifications.unread_count(person_id)
