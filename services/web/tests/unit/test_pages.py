@@ -360,6 +360,28 @@ async def test_a_host_is_told_who_can_book_their_slots_those_of_their_chapter_or
     assert "anyone on the platform can book a free slot" in of_none and "your chapter" not in of_none
 
 
+async def test_each_side_of_an_office_hour_is_named_to_the_other_as_their_emails_name_them():
+    # The host read "Booked (the email we sent you says by whom)", and the student's booking named no host.
+    slot, student, host = str(uuid4()), str(uuid4()), str(uuid4())
+    times = {"starts_at": "2026-12-20T15:00:00Z", "ends_at": "2026-12-20T15:30:00Z", "is_virtual": True,
+             "location": None, "join_url": None}
+    hosting = Services({"GET /v1/office-hours/slots": [{"id": slot, "host_id": ME, "booked_by": student, **times}],
+                        f"GET /v1/people/{ME}/partners": [], **mentoring(ME),
+                        f"GET /v1/people/{ME}/office-hours/booked-with": [
+                            {"slot_id": slot, "person_id": student, "display_name": "Sam Okafor"}]})
+    async with browser(hosting, ME) as page:
+        as_host = " ".join((await page.get("/my-office-hours")).text.split())
+    booking = Services({"GET /v1/office-hours/slots": [], f"GET /v1/people/{ME}/partners": [],
+                        "GET /v1/office-hours/bookings/mine": [{"id": slot, "host_id": host, "booked_by": ME,
+                                                                **times}],
+                        f"GET /v1/people/{ME}/office-hours/booked-with": [
+                            {"slot_id": slot, "person_id": host, "display_name": "Dr Lena Ortiz"}]})
+    async with browser(booking, ME) as page:
+        as_student = " ".join((await page.get("/office-hours")).text.split())
+    assert "Booked by Sam Okafor" in as_host and "says by whom" not in as_host
+    assert "With Dr Lena Ortiz" in as_student
+
+
 async def test_a_mentor_awaiting_approval_is_told_when_they_can_offer_office_hours_rather_than_given_a_form_to_fail():
     services = Services({"GET /v1/office-hours/slots": [], f"GET /v1/people/{ME}/partners": [],
                          **mentoring(ME, approval="pending")})

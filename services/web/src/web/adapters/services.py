@@ -402,6 +402,10 @@ class ServiceClients:
                 return None
             raise
 
+    async def booked_with(self, who: Who, person_id: UUID) -> Json:
+        """Who is on the other side of each office hour the person booked or hosts, as their emails name them."""
+        return await self.call("notifications", "GET", f"/v1/people/{person_id}/office-hours/booked-with", who)
+
     async def my_bookings(self, who: Who, ended_too: bool = False) -> Json:
         """The office hours the person booked still to end; `ended_too`, every one (their data)."""
         return await self.call("events", "GET", "/v1/office-hours/bookings/mine", who,

@@ -15,7 +15,7 @@ from plumbing.validation import EARLIEST_YEAR, LATEST_YEAR
 
 from ..adapters.services import ServiceError
 from . import labels
-from .web import Form, Person, Visit, Visiting, clients, offers_office_hours, partner_names, redirect, render
+from .web import Form, Person, Visit, Visiting, clients, offers_office_hours, office_hour_names, redirect, render
 
 router = APIRouter(include_in_schema=False)
 
@@ -77,7 +77,7 @@ async def booking_calendar(slot_id: UUID, visitor: Person) -> Response:
 async def _slots_page(visitor: Visit, status: int = 200, **context) -> Response:
     api = clients(visitor.request)
     slots, names, enrollments = await asyncio.gather(api.my_slots(visitor.who, visitor.person_id),
-                                                     partner_names(visitor),
+                                                     office_hour_names(visitor),
                                                      api.enrollments(visitor.who, visitor.person_id))
     context.setdefault("values", {"minutes": "30", "where": "online"})
     # Events opens a slot to its host's chapter; one of a host of no chapter, to everyone.

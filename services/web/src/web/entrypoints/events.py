@@ -24,7 +24,7 @@ from .web import (
     clients,
     go_to,
     htmx,
-    partner_names,
+    office_hour_names,
     redirect,
     render,
     set_cookies,
@@ -208,7 +208,7 @@ async def _office_hours_page(visitor: Visit, done: str | None = None, error: str
     api = clients(visitor.request)
     slots, mine, names = await asyncio.gather(api.open_slots(visitor.who, visitor.session.chapter_id if visitor.session
                                                              else None), api.my_bookings(visitor.who),
-                                              partner_names(visitor))
+                                              office_hour_names(visitor))
     booked = {s["id"] for s in mine}
     # A host's own are on the office hours they offer, not among those to book (events refuses that booking).
     free = [s for s in slots if s["id"] not in booked and s.get("host_id") != str(visitor.person_id)]
@@ -261,7 +261,7 @@ async def _asking_to_cancel_booking(visitor: Visit, slot_id: str) -> Response:
     """The booking with the question whether to cancel it: its card (HTMX), or the office-hours page with it."""
     if not htmx(visitor.request):
         return await _office_hours_page(visitor, confirming=slot_id, here="/office-hours")
-    mine, names = await asyncio.gather(clients(visitor.request).my_bookings(visitor.who), partner_names(visitor))
+    mine, names = await asyncio.gather(clients(visitor.request).my_bookings(visitor.who), office_hour_names(visitor))
     booking = next((b for b in mine if b["id"] == slot_id), None)
     if booking is None:  # cancelled already, or not theirs: the page says where things stand
         return _whole_page(visitor, "/office-hours")

@@ -3,10 +3,11 @@ refusal of a state-changing request without its CSRF token."""
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import secrets
-from collections.abc import Mapping
+from collections.abc import Awaitable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any, TypeVar
@@ -246,14 +247,22 @@ def _origin(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}"
 
 
-async def partner_names(visitor: Visit) -> dict[str, str]:
-    """The names profiles shows this person (their partners'), by person id: the only names an office hour may show,
-    as profiles names nobody else to a participant. Without them the page goes on, naming no one."""
+async def office_hour_names(visitor: Visit) -> dict[str, str]:
+    """The names an office-hours page may show this person, by person id: their partners' (profiles), and whoever is
+    on the other side of an office hour of theirs (notifications, as its emails named them). Without either, the page
+    goes on naming fewer."""
+    api = clients(visitor.request)
+    partners, booked_with = await asyncio.gather(_unless_refused(api.partners(visitor.who, visitor.person_id)),
+                                                 _unless_refused(api.booked_with(visitor.who, visitor.person_id)))
+    return {**{p["id"]: p["display_name"] for p in partners or ()},
+            **{b["person_id"]: b["display_name"] for b in booked_with or ()}}
+
+
+async def _unless_refused(call: Awaitable[Any]) -> Any:
     try:
-        partners = await clients(visitor.request).partners(visitor.who, visitor.person_id)
+        return await call
     except ServiceError:
-        return {}
-    return {p["id"]: p["display_name"] for p in partners}
+        return None
 
 
 async def chapter_of(visitor: Visit, chapter_id: object) -> dict | None:
