@@ -12,6 +12,8 @@ from uuid import UUID, uuid4
 
 import httpx
 import pytest
+from icalendar import Calendar
+from plumbing.calendar import booking_uid
 from web.domain.sign_in import Session, SignInLink, digest
 from web.entrypoints import events as events_pages
 from web.entrypoints import labels
@@ -380,6 +382,22 @@ async def test_each_side_of_an_office_hour_is_named_to_the_other_as_their_emails
         as_student = " ".join((await page.get("/office-hours")).text.split())
     assert "Booked by Sam Okafor" in as_host and "says by whom" not in as_host
     assert "With Dr Lena Ortiz" in as_student
+
+
+async def test_an_office_hours_calendar_file_is_titled_with_whom_as_its_emails_attachment_is():
+    slot, host, booking_id = str(uuid4()), str(uuid4()), str(uuid4())
+    services = Services({f"GET /v1/people/{ME}/partners": [], "GET /v1/office-hours/slots": [],
+                         "GET /v1/office-hours/bookings/mine": [
+                             {"id": slot, "host_id": host, "booked_by": ME, "booking_id": booking_id,
+                              "starts_at": "2026-12-20T15:00:00Z", "ends_at": "2026-12-20T15:30:00Z",
+                              "is_virtual": True, "location": None, "join_url": None}],
+                         f"GET /v1/people/{ME}/office-hours/booked-with": [
+                             {"slot_id": slot, "person_id": host, "display_name": "Dr Lena Ortiz"}]})
+    async with browser(services, ME) as page:
+        ics = await page.get(f"/office-hours/{slot}/calendar.ics")
+    [entry] = Calendar.from_ical(ics.content).walk("VEVENT")
+    assert str(entry["summary"]) == "Office hour with Dr Lena Ortiz"
+    assert str(entry["uid"]) == booking_uid(booking_id)  # the entry its emails' attachments update
 
 
 async def test_a_mentor_awaiting_approval_is_told_when_they_can_offer_office_hours_rather_than_given_a_form_to_fail():

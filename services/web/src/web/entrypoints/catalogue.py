@@ -57,16 +57,21 @@ async def event_calendar(event_id: UUID, visitor: Visiting) -> Response:
 async def booking_calendar(slot_id: UUID, visitor: Person) -> Response:
     """One of my office hours (booked, or offered by me) as a calendar file."""
     api = clients(visitor.request)
-    booked, offered = await asyncio.gather(api.my_bookings(visitor.who), api.my_slots(visitor.who,
-                                                                                       visitor.person_id))
+    booked, offered, names = await asyncio.gather(api.my_bookings(visitor.who),
+                                                  api.my_slots(visitor.who, visitor.person_id),
+                                                  office_hour_names(visitor))
     slot = next((s for s in [*booked, *offered] if s["id"] == str(slot_id)), None)
     if slot is None:
         return render(visitor, "not_found.html", 404)
+    other = slot.get("booked_by") if slot.get("host_id") == str(visitor.person_id) else slot.get("host_id")
+    # Titled as its email's attachment is, the same entry in a calendar: with whom, once known.
+    summary = (visitor._("Office hour with %(name)s") % {"name": names[other]} if other in names
+               else visitor._("Office hour"))
     where = visitor._("Online") if slot["is_virtual"] else (slot.get("location") or "")
     # A booking is the entry its emails carry (one UID), so their update or cancellation reaches this copy too.
     uid = booking_uid(slot["booking_id"]) if slot.get("booking_id") else f"office-hour-{slot['id']}@mentorship"
     entry = CalendarEntry(uid=uid, starts_at=datetime.fromisoformat(slot["starts_at"]),
-                          ends_at=datetime.fromisoformat(slot["ends_at"]), summary=visitor._("Office hour"),
+                          ends_at=datetime.fromisoformat(slot["ends_at"]), summary=summary,
                           location=slot.get("join_url") or where or None, url=slot.get("join_url"))
     return Response(to_ics([entry]), media_type="text/calendar; charset=utf-8",
                     headers={"content-disposition": f'attachment; filename="office-hour-{slot["id"]}.ics"'})
