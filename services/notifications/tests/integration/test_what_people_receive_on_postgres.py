@@ -85,12 +85,19 @@ def calendar_of(message: Email):
     return str(calendar["METHOD"]), entry
 
 
-async def test_on_postgres_each_side_of_an_office_hour_is_named_to_the_other_until_it_is_cancelled(platform):
-    student, host = await platform.person("Sam Okafor"), await platform.person("Dr Lee Chen")
+async def an_office_hour_booked(platform: Platform, student: UUID, host: UUID) -> dict:
+    """The student's booking of the host's office hour, five days from now, told to notifications."""
     starts = datetime.now(UTC).replace(microsecond=0) + timedelta(days=5)
     booking = dict(slot_id=uuid4(), host_id=host, person_id=student, chapter_id=None, starts_at=starts,
                    ends_at=starts + timedelta(minutes=30), booking_id=uuid4(), is_virtual=True)
     await platform.handle(handlers.office_hours_booked, ev.OfficeHoursBookedV3(**booking))
+    return booking
+
+
+async def test_on_postgres_each_side_of_an_office_hour_is_named_to_the_other_until_it_is_cancelled(platform):
+    student, host = await platform.person("Sam Okafor"), await platform.person("Dr Lee Chen")
+    booking = await an_office_hour_booked(platform, student, host)
+    starts = booking["starts_at"]
     now = datetime.now(UTC)
     assert await views.booked_with(platform.uow(), host, now) == [(booking["slot_id"], student, "Sam Okafor")]
     assert await views.booked_with(platform.uow(), student, now) == [(booking["slot_id"], host, "Dr Lee Chen")]
@@ -102,10 +109,7 @@ async def test_on_postgres_each_side_of_an_office_hour_is_named_to_the_other_unt
 
 async def test_the_host_who_stays_gets_the_cancellation_and_its_calendar_entry_once_the_participant_erased(platform):
     student, host = await platform.person("Sam Erased"), await platform.person("Lee Stays")
-    starts = datetime.now(UTC).replace(microsecond=0) + timedelta(days=5)
-    booking = dict(slot_id=uuid4(), host_id=host, person_id=student, chapter_id=None, starts_at=starts,
-                   ends_at=starts + timedelta(minutes=30), booking_id=uuid4(), is_virtual=True)
-    await platform.handle(handlers.office_hours_booked, ev.OfficeHoursBookedV3(**booking))
+    booking = await an_office_hour_booked(platform, student, host)
     assert len(await platform.sent_to(host)) == 1
     await platform.handle(handlers.office_hours_booking_cancelled, ev.OfficeHoursBookingCancelledV3(
         **booking, cancelled_by="participant", reason_code="person_erased"))
