@@ -747,7 +747,7 @@ async def test_a_suspended_persons_page_says_since_when_and_by_whom_and_why_to_a
     for text in (coordinators, administrators):
         assert "Suspended on December 3, 2026 by Carla Coordinator." in text
     assert "Missed every meeting" not in coordinators
-    assert "<blockquote>Missed every meeting</blockquote>" in administrators
+    assert "Why, in the note of Carla Coordinator:</p><blockquote>Missed every meeting</blockquote>" in administrators
 
 
 async def test_a_coordinator_is_told_an_administrators_suspension_is_theirs_to_lift_and_offered_no_button(world):

@@ -922,6 +922,7 @@ async def test_a_declined_proposals_page_asks_about_the_proposal_not_about_a_par
         shown = " ".join((await page.get(f"/mentorships/{PAIRING}")).text.split())
     assert "Questions about this proposal?" in shown and "stopped answering" not in shown
     assert "Why we paired you" not in shown
+    assert f'<a href="/waitlists/{PROGRAM}">About your wait for another mentor</a>' in shown, "what happens now"
 
 
 # Once it ended the partner is no longer named (as on the mentorship's page).
@@ -3052,6 +3053,8 @@ async def test_a_mentee_waiting_in_a_program_of_rounds_is_told_rounds_pair_every
            "2026: we will email you as soon as a round pairs you." in waitlist
     for shown in (home, waitlist):
         assert "in line" not in shown
+    # Home leads to the waitlist's page, where what may keep them waiting and whom to ask are said.
+    assert "About your wait (Premed circle)" in home
 
 
 async def test_a_mentee_waiting_is_told_on_the_waitlist_what_they_require_of_a_mentor_may_keep_them_waiting_and_whom_to_ask():
