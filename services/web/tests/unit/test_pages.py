@@ -773,6 +773,18 @@ async def test_with_no_chapter_to_write_to_a_worry_goes_to_the_national_team_whe
     assert "A problem of conduct" not in concern
 
 
+async def test_a_national_programs_mentorship_sends_a_worry_to_the_national_team_not_to_the_readers_chapter():
+    # A 16-year-old was sent to her chapter's coordinators, who do not see a national program's mentorships, while
+    # her mentor's page named the national team that runs it.
+    chapter = uuid4()
+    services = its_page(a_pairing_of_mine("active"), **{
+        "GET /v1/chapters": [{"id": str(chapter), "name": "Demo", "contact_email": "demo@chapter.example"}]})
+    async with browser(services, ME, chapter_id=chapter, concerns_email="concerns@mentorship.example") as page:
+        shown = " ".join((await page.get(f"/mentorships/{PAIRING}")).text.split())
+    concern = shown.split('<h2 id="concern">If something is wrong</h2>')[1].split("<h2>End early</h2>")[0]
+    assert "mailto:concerns@mentorship.example" in concern and "demo@chapter.example" not in shown
+
+
 async def test_one_whose_partner_stopped_answering_may_end_the_mentorship_saying_so():
     services = its_page(a_pairing_of_mine("active"), **{
         f"POST /v1/pairings/{PAIRING}/end": a_pairing_of_mine("ended")})

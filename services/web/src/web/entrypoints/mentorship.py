@@ -175,11 +175,11 @@ async def _pairing_view(visitor: Visit, pairing_id: UUID, with_meetings: bool = 
         return await _mentee_hopes(visitor, pairing_id)
 
     async def contact() -> str | None:
-        """On the whole page: where to write to the coordinators of the program's chapter (else the visitor's own
-        chapter, for a national program), if it says. Secondary, as the hopes are."""
+        """On the whole page: where to write to the coordinators of the program's chapter, if it says. A national
+        program's worries go to the national team that runs it (the page's other address): a chapter's coordinators
+        do not see its mentorships. Secondary, as the hopes are."""
         program = programs.get(detail["program_id"]) or {}
-        chapter_id = program.get("chapter_id") or (visitor.session.chapter_id if visitor.session else None)
-        return await chapter_contact(visitor, chapter_id) if with_meetings else None
+        return await chapter_contact(visitor, program.get("chapter_id")) if with_meetings else None
 
     async def resting() -> bool:
         """On the whole page of a mentorship over, to its mentee: whether it left them resting (goals met, or its term
