@@ -47,7 +47,7 @@ async def events(visitor: Visiting) -> Response:
     stage = session.stage if session else None
     chapter = session.chapter_id if session else None
     listed, mine = await asyncio.gather(api.events_for(visitor.who, stage, chapter), _registrations(visitor))
-    return render(visitor, "events.html", events=listed, mine=mine, stage=stage)
+    return render(visitor, "events.html", events=listed, mine=mine, stage=stage, chapter=chapter)
 
 
 def _over(event: dict, now: datetime) -> bool:
