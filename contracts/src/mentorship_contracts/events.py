@@ -529,7 +529,7 @@ class OfficeHoursBookingCancelledV3(OfficeHoursBookingCancelledV2):
     closed_schema = True
     schema_version: Literal[3] = 3
 
-    booking_id: UUID = Field(description="The booking cancelled, as OfficeHoursBooked named it")
+    booking_id: UUID = Field(description="The booking cancelled, as events.office_hours_booked named it")
     reason_code: Literal["cancelled", "slot_withdrawn", "person_erased"] = Field(
         default="cancelled",
         description="cancelled: by whom cancelled_by says; slot_withdrawn: the host took the slot back; "
@@ -549,7 +549,7 @@ class OfficeHoursBookingRestated(_OfficeHoursEvent):
     event_type: Literal["events.office_hours_booking_restated"] = "events.office_hours_booking_restated"
     schema_version: Literal[1] = 1
 
-    booking_id: UUID = Field(description="This booking of the slot, as OfficeHoursBooked named it")
+    booking_id: UUID = Field(description="This booking of the slot, as events.office_hours_booked named it")
     is_virtual: bool = Field(description=SLOT_IS_VIRTUAL)
     location: str | None = Field(description=SLOT_LOCATION)
 
