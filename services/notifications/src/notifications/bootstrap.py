@@ -25,7 +25,7 @@ def build_app(settings: ServiceSettings | None = None) -> FastAPI:
     service = Service(settings, migrations=MIGRATIONS)
     new_unit_of_work = service.units_of_work(NotificationsUnitOfWork)
     service.consume(consumers.HANDLERS, new_unit_of_work, person_keys=person_keys.of_settings(settings))
-    tokens = UnsubscribeTokens(settings.secret("link_signing_key"))
+    tokens = UnsubscribeTokens(settings.secret("link_signing_key"), settings.previous_link_signing_keys())
     links = Links(settings.web_base_url)
     render = Renderer(links, tokens, settings.mail_from)
     mailer = SmtpMailer(settings.smtp_host, settings.smtp_port, settings.mail_from, settings.smtp_timeout_seconds,

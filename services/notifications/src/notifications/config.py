@@ -13,6 +13,14 @@ class NotificationsSettings(MailingSettings):
     ADDRESSES: ClassVar[tuple[str, ...]] = (*MailingSettings.ADDRESSES, "WEB_BASE_URL", "PROFILES_URL")
     # Signs the unsubscribe links in emails: a key of notifications' own, never the one of login tokens. No default.
     link_signing_key: SecretStr | None = required_secret("NOTIFICATIONS_LINK_SIGNING_KEY", "the key signing links")
+    # The keys it replaced, comma-separated: links are signed with the key alone, and read with it or these, so a
+    # rotation leaves the unsubscribe links of emails already sent working while these are kept (RUNBOOK).
+    link_signing_keys_previous: SecretStr | None = Field(default=None,
+                                                         validation_alias="NOTIFICATIONS_LINK_SIGNING_KEYS_PREVIOUS")
+
+    def previous_link_signing_keys(self) -> list[str]:
+        kept = self.link_signing_keys_previous.get_secret_value() if self.link_signing_keys_previous else ""
+        return [key.strip() for key in kept.split(",") if key.strip()]
     # Where the web app serves the pages messages link to, the unsubscribe page included (adapters/links.py lists
     # them): people never reach this service itself.
     web_base_url: str = Field(default="http://127.0.0.1:8105", validation_alias="WEB_BASE_URL")

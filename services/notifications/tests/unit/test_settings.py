@@ -3,7 +3,7 @@
 from uuid import uuid4
 
 import pytest
-from notifications.adapters.unsubscribe import UnsubscribeTokens
+from notifications.adapters.unsubscribe import InvalidToken, UnsubscribeTokens
 from notifications.bootstrap import build_app
 from notifications.config import NotificationsSettings
 from plumbing.auth import SigningKeys
@@ -31,6 +31,20 @@ def test_links_are_signed_with_the_link_signing_key():
     tokens = build_app(settings).state.unsubscribe_tokens
     notification = uuid4()
     assert tokens.verify(UnsubscribeTokens(LINK_KEY).issue(notification)).notification_id == notification
+
+
+def test_links_signed_before_a_rotation_still_work_while_their_key_is_kept_as_a_previous_one():
+    old_key, older_key, forgotten = "o" * 32, "p" * 32, "q" * 32
+    settings = NotificationsSettings(**COMMON, link_signing_key=LINK_KEY,
+                                     link_signing_keys_previous=f"{old_key}, {older_key}")
+    tokens = build_app(settings).state.unsubscribe_tokens
+    notification = uuid4()
+    for key in (old_key, older_key):
+        assert tokens.verify(UnsubscribeTokens(key).issue(notification)).notification_id == notification
+    with pytest.raises(InvalidToken):
+        tokens.verify(UnsubscribeTokens(forgotten).issue(notification))
+    # New links are signed with the new key alone: they fail once it is rotated out in turn.
+    assert tokens.issue(notification) == UnsubscribeTokens(LINK_KEY).issue(notification)
 
 
 def test_smtp_credentials_come_as_a_pair_and_reach_the_mailer():

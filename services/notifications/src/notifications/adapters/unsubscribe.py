@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+from collections.abc import Sequence
 from dataclasses import dataclass
 from uuid import UUID
 
@@ -49,22 +50,31 @@ def _unb64(text: str) -> bytes:
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
-class UnsubscribeTokens:
-    def __init__(self, secret: str) -> None:
-        self._key = hashlib.sha256(b"notifications-unsubscribe\0" + secret.encode()).digest()
+def _derived(secret: str) -> bytes:
+    return hashlib.sha256(b"notifications-unsubscribe\0" + secret.encode()).digest()
 
-    def _sign(self, payload: bytes) -> bytes:
-        return hmac.new(self._key, payload, hashlib.sha256).digest()[:20]
+
+class UnsubscribeTokens:
+    """Issued with `secret`; read with it or any of `previous`: the keys before a rotation, so the links of emails
+    sent before it keep working for as long as the operator keeps them."""
+
+    def __init__(self, secret: str, previous: Sequence[str] = ()) -> None:
+        self._key = _derived(secret)
+        self._keys = [self._key, *map(_derived, previous)]
+
+    @staticmethod
+    def _sign(key: bytes, payload: bytes) -> bytes:
+        return hmac.new(key, payload, hashlib.sha256).digest()[:20]
 
     def issue(self, notification_id: UUID) -> str:
         payload = f"n:{notification_id}".encode()
-        return f"{_b64(payload)}.{_b64(self._sign(payload))}"
+        return f"{_b64(payload)}.{_b64(self._sign(self._key, payload))}"
 
     def verify(self, token: str) -> UnsubscribeLink:
         try:
             payload_part, signature_part = token.split(".")
-            payload = _unb64(payload_part)
-            if not hmac.compare_digest(self._sign(payload), _unb64(signature_part)):
+            payload, signature = _unb64(payload_part), _unb64(signature_part)
+            if not any(hmac.compare_digest(self._sign(key, payload), signature) for key in self._keys):
                 raise InvalidToken()
             first, second = payload.decode().split(":")
             if first == "n":
