@@ -128,7 +128,7 @@ async def test_a_waitlist_place_turned_into_a_seat_keeps_its_item_as_sent_saying
     listed, waitlisted = items["registration_waitlisted"]
     assert listed == waitlisted.subject == "En la lista de espera de Personal statements: número 1"
     assert (waitlisted.paragraphs, waitlisted.details) == (
-        ["Desde entonces se liberó una plaza para ti en Personal statements."], [])
+        ["Desde entonces se liberó un lugar para ti en Personal statements."], [])
     _, promoted = items["registration_promoted"]
     assert "3:30" in str(promoted.details), "the seat she holds is told with what it is now"
 

@@ -93,7 +93,7 @@ async def test_a_reader_who_switched_to_spanish_reads_the_inbox_list_in_spanish(
     await contact(uow, mentee, "Sam Okafor", language="es")
 
     subjects = await listed(uow, mentee)
-    assert subjects["pairing_confirmed"] == "Te emparejamos con Ana Reyes"
+    assert subjects["pairing_confirmed"] == "Ya tienes una mentoría con Ana Reyes"
     assert subjects == await opened(uow, mentee)
 
 

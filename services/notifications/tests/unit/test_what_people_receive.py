@@ -259,7 +259,7 @@ async def test_those_still_waiting_when_an_event_took_place_are_told_no_place_ca
 
 @pytest.mark.parametrize(("language", "said", "unsaid"), [
     ("en", "No place came free for you at Personal statements, and its waitlist is now closed.", "taken place"),
-    ("es", "No se liberó ninguna plaza para ti en Personal statements, y su lista de espera ya está cerrada.",
+    ("es", "No se liberó ningún lugar para ti en Personal statements, y su lista de espera ya está cerrada.",
      "ya se realizó"),
 ])
 async def test_those_still_waiting_when_an_event_is_marked_held_while_it_runs_are_not_told_it_is_over(
@@ -761,8 +761,8 @@ async def test_both_sides_of_an_ended_mentorship_are_asked_how_it_went_with_a_li
 
 REVIEWED = {"en": "A coordinator of the program will look into what happened, and {name} will not be paired with "
                   "anyone new meanwhile.",
-            "es": "La coordinación del programa revisará lo ocurrido y, mientras tanto, no emparejaremos a {name} con "
-                  "nadie nuevo."}
+            "es": "La coordinación del programa revisará lo ocurrido y, mientras tanto, no asignaremos ninguna "
+                  "mentoría nueva a {name}."}
 
 
 @pytest.mark.parametrize("language", ["en", "es"])
@@ -1013,12 +1013,12 @@ WITHDRAWN_BY_THE_PROGRAM = {
                     "message, where you can accept or decline it."],
                    ["Your program's coordinator withdrew the proposed mentorship in Into Medical School.",
                     "Thank you. We will propose another mentee when one fits."]),
-    ("es", False): ("Se retiró un emparejamiento propuesto en Into Medical School",
+    ("es", False): ("Se retiró una mentoría propuesta en Into Medical School",
                     ["La coordinación de tu programa retiró la mentoría propuesta en Into Medical School.",
                      "Sigues en el programa y buscaremos otra persona mentora para ti."],
                     ["La coordinación de tu programa retiró la mentoría propuesta en Into Medical School.",
                      "Gracias. Te propondremos a otra persona cuando haya una adecuada."]),
-    ("es", True): ("Se retiró un emparejamiento propuesto en Into Medical School",
+    ("es", True): ("Se retiró una mentoría propuesta en Into Medical School",
                    ["La coordinación de tu programa retiró la mentoría propuesta en Into Medical School.",
                     "En su lugar, la coordinación te propuso otra persona mentora: esa propuesta te llega en otro "
                     "mensaje, donde puedes aceptarla o rechazarla."],
@@ -1226,13 +1226,13 @@ async def waitlisted(uow, program: UUID, mentee: UUID, kind: str = "general") ->
      "the program: its coordinators run rounds that pair everyone at once, and we will email you as soon as one "
      "pairs you."),
     ("es", "general", "Estás a la espera de una persona mentora en Pick your mentor",
-     "La última ronda de Pick your mentor no te emparejó con una persona mentora esta vez. Sigues en el programa: "
-     "su coordinación forma todas las parejas a la vez, por rondas, y te escribiremos en cuanto una ronda te "
-     "empareje."),
+     "La última ronda de Pick your mentor no te asignó una persona mentora esta vez. Sigues en el programa: "
+     "su coordinación asigna todas las mentorías a la vez, por rondas, y te escribiremos en cuanto una ronda te "
+     "asigne una."),
     ("es", "career", "Estás a la espera de una persona mentora en Pick your mentor",
-     "La última ronda de Pick your mentor no te emparejó con una persona mentora para una mentoría de carrera "
-     "profesional esta vez. Sigues en el programa: su coordinación forma todas las parejas a la vez, por rondas, y "
-     "te escribiremos en cuanto una ronda te empareje."),
+     "La última ronda de Pick your mentor no te asignó una persona mentora para una mentoría de carrera "
+     "profesional esta vez. Sigues en el programa: su coordinación asigna todas las mentorías a la vez, por "
+     "rondas, y te escribiremos en cuanto una ronda te asigne una."),
 ], ids=["en", "en-career", "es", "es-career"])
 async def test_a_mentee_a_round_left_unpaired_is_told_rounds_pair_everyone_at_once_not_a_place_in_a_line(
         language, kind, subject, said):
@@ -1274,8 +1274,8 @@ async def test_a_mentee_waiting_in_a_program_that_does_not_pair_by_rounds_is_sti
 # them until the coordinators run another round, where they wait as the waitlist email says.
 ROUND_NEXT = {"en": "You stay in the program: its coordinators pair those waiting in their next round, and we will "
                     "email you when one pairs you.",
-              "es": "Sigues en el programa: su coordinación empareja a quienes esperan en su próxima ronda, y te "
-                    "escribiremos cuando una ronda te empareje."}
+              "es": "Sigues en el programa: su coordinación asigna mentorías a quienes esperan en su próxima "
+                    "ronda, y te escribiremos cuando una ronda te asigne una."}
 ROUND_LAPSES = {"en": "Unanswered by then, it lapses, and you wait for the next round its coordinators run.",
                 "es": "Si para entonces no hay respuesta, caduca y esperarás a la próxima ronda de la coordinación."}
 
@@ -1822,7 +1822,7 @@ async def one_who_stopped_answering(role: str, language: str = "en", unanswered_
     ("mentee", "es", 2, ("Hemos pausado las propuestas de mentoría para ti en Into Medical School",
                          "Las últimas 2 mentorías que se te propusieron en Into Medical School caducaron sin tu "
                          "respuesta", "hemos dejado de proponerte personas mentoras",
-                         "Sigues en el programa y conservas tu lugar en la lista de espera.",
+                         "Sigues en el programa y conservas tu lugar en la espera de persona mentora.",
                          "elige «Estoy listo/a para una persona mentora otra vez» en tu página de inicio")),
 ])
 async def test_whoever_stopped_answering_is_told_alone_in_their_language_they_are_paused_and_how_to_resume(
@@ -2424,14 +2424,14 @@ REVIEW_ASKED = {
                         "approves them again."]),
     ("es", "mentee"): ("Un reporte de conducta por revisar en Into Medical School",
                        ["Una persona mentora de Into Medical School terminó su mentoría por un problema de conducta. "
-                        "La persona mentorada a la que reportó está en pausa: no se la empareja con nadie nuevo hasta "
-                        "que alguien de la coordinación lo haya revisado y haya reanudado su participación.",
+                        "La persona mentorada a la que reportó está en pausa: no se le asigna ninguna mentoría nueva "
+                        "hasta que alguien de la coordinación lo haya revisado y haya reanudado su participación.",
                         "Este correo no nombra a nadie a propósito: la página de inicio de la consola muestra a quién, "
                         "en «Necesita tu atención».", "Abrir la consola"]),
     ("es", "mentor"): ("Un reporte de conducta por revisar en Into Medical School",
                        ["Una persona mentorada de Into Medical School terminó su mentoría por un problema de "
                         "conducta. La persona mentora a la que reportó vuelve a estar pendiente de aprobación: no se "
-                        "la empareja con nadie nuevo hasta que alguien de la coordinación vuelva a aprobarla."]),
+                        "le asigna ninguna mentoría nueva hasta que alguien de la coordinación vuelva a aprobarla."]),
 }
 
 
@@ -2562,7 +2562,7 @@ def enrollment_changed(person_id: UUID, program_id: UUID, role: str, changed: li
     ("en", "You can be paired with a mentor again in Into Medical School",
      ["A coordinator of Into Medical School has looked into how your last mentorship ended, and your pause is over.",
       "Mentors are proposed to you again, as before: we will email you when one is.", "See the program"]),
-    ("es", "Ya se te puede emparejar de nuevo en Into Medical School",
+    ("es", "Ya se te puede asignar una persona mentora de nuevo en Into Medical School",
      ["Alguien de la coordinación de Into Medical School revisó cómo terminó tu última mentoría, y tu pausa ha "
       "terminado.", "Se te vuelven a proponer personas mentoras, como antes: te escribiremos cuando haya una.",
       "Ver el programa"]),

@@ -32,7 +32,7 @@ def started(world: dict) -> dict:
 @pytest.mark.parametrize("language, waited, count, heading, number", [
     ("en", "Waited: no place came free", "1 person waited: no place came free.", "Still waiting when it was held",
      "Number 1 on the waitlist"),
-    ("es", "Esperó: no quedó ninguna plaza libre", "1 persona esperó: no quedó ninguna plaza libre.",
+    ("es", "Esperó: no se liberó ningún lugar", "1 persona esperó: no se liberó ningún lugar.",
      "Aún en espera cuando se celebró", "Número 1 en la lista de espera")])
 async def test_once_held_those_who_waited_read_as_having_waited_in_vain_not_as_a_place_on_a_waitlist(
         world, language, waited, count, heading, number):
@@ -71,7 +71,7 @@ async def test_the_attendance_file_of_an_event_held_says_those_who_waited_waited
 @pytest.mark.parametrize("language, said, heading, each", [
     ("en", "The event is cancelled. 3 people had registered: whoever still had a seat or was waiting then was told "
            "by email.", "Who had registered", "Registration cancelled"),
-    ("es", "El evento está cancelado. Se habían inscrito 3 personas: a quien todavía tenía plaza o esperaba se le "
+    ("es", "El evento está cancelado. Se habían inscrito 3 personas: a quien todavía tenía lugar o esperaba se le "
            "avisó por correo.", "Quién se había inscrito", "Inscripción cancelada")])
 async def test_a_cancelled_events_page_says_it_was_cancelled_and_who_had_registered_not_that_they_cancelled(
         world, language, said, heading, each):
@@ -84,7 +84,7 @@ async def test_a_cancelled_events_page_says_it_was_cancelled_and_who_had_registe
         assert said_of(text, f"other-{person['id']}") == each
     # Nothing reads as if a seat could still come, nor as if they had cancelled themselves.
     for wrong in ("Nobody has a seat yet", "Nobody is waiting", "with a seat", "seats taken", "Cancelled or removed",
-                  "Todavía nadie tiene plaza", "plazas ocupadas", "Canceladas o retiradas"):
+                  "Todavía nadie tiene lugar", "lugares ocupados", "Canceladas o retiradas"):
         assert wrong not in text, wrong
 
 
@@ -145,8 +145,8 @@ async def test_an_event_marked_held_reads_held_on_its_page_in_the_list_and_in_wh
     ("en", 2, 2, "2 of 2 seats taken; 1 waiting."),
     ("en", 1, 1, "1 of 1 seat taken; 1 waiting."),
     ("en", 5, 0, "0 of 5 seats taken; 1 waiting."),
-    ("es", 2, 2, "2 de 2 plazas ocupadas; 1 en espera."),
-    ("es", 1, 1, "1 de 1 plaza ocupada; 1 en espera.")])
+    ("es", 2, 2, "2 de 2 lugares ocupados; 1 en espera."),
+    ("es", 1, 1, "1 de 1 lugar ocupado; 1 en espera.")])
 async def test_the_seats_taken_are_counted_of_the_seats_there_are_with_those_waiting(world, language, capacity,
                                                                                     seated, said):
     s, event = world["s"], world["event"]
@@ -156,7 +156,7 @@ async def test_the_seats_taken_are_counted_of_the_seats_there_are_with_those_wai
     async with as_(world, "coordinator", language)[0] as page:
         text = html.unescape((await page.get(f"/console/events/{event['id']}")).text)
     assert said in text
-    assert "with a seat of" not in text and "con plaza de" not in text
+    assert "with a seat of" not in text and "con lugar de" not in text
 
 
 # --- the attendance file: its times' zone, and each person's email --------------------------------------------------

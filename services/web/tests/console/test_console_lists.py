@@ -177,7 +177,7 @@ def test_every_action_and_subject_the_services_audit_has_words_on_the_trail():
     ("en", ("Booked an office-hour slot for someone", "Checked someone in at an event", "Added a program",
             "an office-hour slot")),
     ("es", ("Reservó una hora de orientación para alguien", "Registró la entrada de alguien a un evento",
-            "Añadió un programa", "una hora de orientación"))])
+            "Agregó un programa", "una hora de orientación"))])
 async def test_the_services_newer_actions_and_office_hour_slots_are_worded_on_the_trail(world, language, words):
     s = world["s"]
 
@@ -486,7 +486,7 @@ async def test_a_word_said_of_an_event_or_a_count_agrees_with_it_in_spanish(worl
 
 
 @pytest.mark.parametrize("language, round_said, event_said", [("en", "Published: its pairs were proposed", "Published"),
-                                                              ("es", "Publicada: se propusieron sus parejas",
+                                                              ("es", "Publicada: se propusieron sus duplas",
                                                                "Publicado")])
 async def test_a_published_round_reads_as_a_round_in_spanish_not_as_an_event(world, language, round_said, event_said):
     s, event = world["s"], world["event"]

@@ -205,7 +205,8 @@ async def test_pairing_by_hand_sends_the_override_reason_and_words_a_refusal_nex
 
 @pytest.mark.parametrize("language, words", [
     ("en", ("There is a problem", "Choose a mentee from the waitlist.", "Choose a mentor.")),
-    ("es", ("Hay un problema", "Elige a una persona mentorada de la lista de espera.", "Elige a una persona mentora."))])
+    ("es", ("Hay un problema", "Elige a una persona mentorada de quienes esperan persona mentora.",
+            "Elige a una persona mentora."))])
 async def test_pairing_by_hand_with_nothing_chosen_opens_on_a_summary_at_the_top_linking_to_each_field(
         world, language, words):
     program = world["program"]
@@ -344,7 +345,7 @@ async def test_swapping_two_mentees_drafted_with_the_same_mentor_is_refused_in_w
 
 @pytest.mark.parametrize("language, said", [
     ("en", "Cleo Waiting: Every mentor who fits them is full"),
-    ("es", "Cleo Waiting: Todas las personas mentoras que encajan están completas")])
+    ("es", "Cleo Waiting: Ninguna persona mentora adecuada tiene cupo")])
 async def test_a_mentee_left_out_because_every_mentor_who_fits_is_full_is_said_so(world, language, said):
     # Not "no mentor fits their stage and needs", which sent a coordinator looking for mentors instead of room.
     world["s"].rounds[ROUND]["unpaired"] = [{"mentee_id": world["waiting"]["id"], "reason_code": "fitting_mentors_full"}]
@@ -356,7 +357,7 @@ async def test_a_mentee_left_out_because_every_mentor_who_fits_is_full_is_said_s
 async def test_a_rounds_counts_agree_with_their_number_in_both_languages(world):
     async with as_(world, "coordinator", "es")[0] as page:
         text = (await page.get(f"/console/rounds/{ROUND}")).text
-    assert "Publicar: proponer esta pareja" in text
+    assert "Publicar: proponer esta dupla" in text
 
 
 async def test_removing_a_pair_then_publishing_calls_matching_and_the_published_round_has_no_buttons(world):
@@ -886,7 +887,7 @@ async def test_marking_an_event_held_asks_first_how_many_with_a_seat_have_not_ch
     assert re.search(rf'<form method="post" action="/console/events/{event["id"]}/complete"', asked.text)
     assert f'href="/console/events/{event["id"]}"' in asked.text  # not yet: back, nothing done
     assert "1 person with a seat has not checked in: they will be recorded as not attending." in html.unescape(one_left)
-    assert "2 personas con plaza no han registrado su entrada" in html.unescape(preguntado)
+    assert "2 personas con lugar no han registrado su entrada" in html.unescape(preguntado)
     assert f"Termina a las {termina}: todavía puede llegar gente." in html.unescape(preguntado)
 
 
@@ -932,15 +933,15 @@ async def test_attendance_csv_has_names_joined_and_no_cell_a_spreadsheet_would_r
     assert respuesta.text.lstrip("\ufeff").splitlines()[0] == (
         'Nombre,Correo electrónico,Id. de la persona,Inscripción,Lugar en la lista de espera,'
         '"Llegada (hora central, Chicago)",Asistencia')
-    assert any(",Tiene plaza," in line for line in respuesta.text.splitlines())
+    assert any(",Tiene lugar," in line for line in respuesta.text.splitlines())
 
 
 
 @pytest.mark.parametrize("language, said", [
     ("en", "Cleo Waiting is number 1 on the waitlist: they have no seat to check in to. A seat that comes free goes "
            "to the first waiting, who is told by email."),
-    ("es", "Cleo Waiting tiene el número 1 en la lista de espera: no tiene plaza con la que registrar su llegada. Una "
-           "plaza que queda libre es para la primera persona que espera, a quien se avisa por correo.")])
+    ("es", "Cleo Waiting tiene el número 1 en la lista de espera: no tiene lugar con el que registrar su llegada. Un "
+           "lugar que queda libre es para la primera persona que espera, a quien se avisa por correo.")])
 async def test_the_door_finds_someone_waiting_and_says_they_have_no_seat_with_no_button_to_check_them_in(
         world, language, said):
     event, waiting = world["event"], world["waiting"]
@@ -949,7 +950,7 @@ async def test_the_door_finds_someone_waiting_and_says_they_have_no_seat_with_no
         everyone = (await page.get(f"/console/events/{event['id']}/check-in")).text
     assert said in found
     assert f"/check-in/{waiting['id']}" not in found
-    assert "Nobody with a seat matches." not in found and "Nadie con plaza coincide." not in found
+    assert "Nobody with a seat matches." not in found and "Nadie con lugar coincide." not in found
     assert "Cleo Waiting" not in everyone  # the list to tap through is of those with a seat
 
 
@@ -1611,8 +1612,9 @@ async def test_report_cells_read_as_numbers_fewer_than_5_or_withheld_and_the_cha
 @pytest.mark.parametrize(("language", "header", "total", "by_month"), [
     ("en", ",Undergraduate (pre-med or pre-health): Invited,Undergraduate (pre-med or pre-health): Enrolled mentees",
      "Total", "Month,Confirmed"),
-    ("es", ",Estudiante de universidad (premedicina o ciencias de la salud): Invitados,Estudiante de universidad "
-           "(premedicina o ciencias de la salud): Personas mentoradas inscritas", "Total", "Mes,Confirmadas")])
+    ("es", ",Estudiante de universidad (premedicina o ciencias de la salud): Personas invitadas,"
+           "Estudiante de universidad (premedicina o ciencias de la salud): Personas mentoradas inscritas",
+     "Total", "Mes,Confirmadas")])
 async def test_a_report_downloaded_names_its_rows_and_columns_in_the_readers_words_not_by_ids_and_codes(
         world, language, header, total, by_month):
     s = world["s"]
@@ -1753,7 +1755,7 @@ async def test_a_report_page_leaves_out_a_stage_counted_nowhere(world):
 
 
 @pytest.mark.parametrize("language, mentorships, trends", [
-    ("en", "Paired, proposals included", "Confirmed"), ("es", "Parejas formadas, propuestas incluidas", "Confirmadas")])
+    ("en", "Paired, proposals included", "Confirmed"), ("es", "Duplas formadas, propuestas incluidas", "Confirmadas")])
 async def test_the_reports_name_pairs_ever_made_and_mentorships_confirmed_in_a_month_apart(
         world, language, mentorships, trends):
     # matching counts a program's "paired" as every pair ever made, proposals included, and a month's "paired" as
@@ -2365,7 +2367,7 @@ async def test_a_coordinator_reads_who_gave_the_reason_a_pairing_closed_for_wher
 
 @pytest.mark.parametrize("language, words", [("en", ("There are no programs in your chapters yet.", "Add a program")),
                                              ("es", ("Todavía no hay programas en tus capítulos.",
-                                                     "Añadir un programa"))])
+                                                     "Agregar un programa"))])
 async def test_a_console_home_with_no_programs_links_to_adding_one(world, language, words):
     world["s"].programs.clear()
     async with as_(world, "coordinator", language)[0] as page:
@@ -2610,7 +2612,7 @@ async def test_the_audit_trail_names_whose_registration_for_which_event_whose_of
 
 
 @pytest.mark.parametrize("language, words", [("en", "Could not be paired as drafted"),
-                                             ("es", "No se pudo emparejar como estaba en el borrador")])
+                                             ("es", "No se pudo asignar como estaba en el borrador")])
 async def test_a_pair_left_out_of_a_published_round_for_a_reason_the_console_does_not_know_is_worded(
         world, language, words):
     world["s"].rounds[ROUND].update(status="published", skipped=[
@@ -2922,7 +2924,7 @@ async def test_an_event_events_refuses_as_invalid_says_the_real_reason_next_to_t
 @pytest.mark.parametrize("language, confirmed, said", [
     ("en", 12, "12 people already have a seat: keep at least 12 seats, or cancel some registrations first."),
     ("en", 1, "1 person already has a seat: keep at least 1 seat, or cancel their registration first."),
-    ("es", 12, "12 personas ya tienen plaza: deja al menos 12 plazas, o cancela antes algunas inscripciones.")])
+    ("es", 12, "12 personas ya tienen lugar: deja al menos 12 lugares, o cancela antes algunas inscripciones.")])
 async def test_seats_lowered_below_those_already_taken_say_how_many_are_taken(world, language, confirmed, said):
     s, event = world["s"], world["event"]
     s.refuse[("PATCH", f"/v1/events/{event['id']}")] = (

@@ -373,7 +373,7 @@ async def test_the_settings_page_is_in_spanish(world):
     async with as_(world, "coordinator", "es")[0] as page:
         text = (await page.get(path)).text
         saved = (await page.get(f"{path}?done=settings_saved")).text
-    assert '<html lang="es">' in text and "Cómo se forman las parejas" in text and "Plazo (meses)" in text
+    assert '<html lang="es">' in text and "Cómo se forman las duplas" in text and "Plazo (meses)" in text
     assert "Se guardó la configuración del programa." in saved
 
 
@@ -556,7 +556,7 @@ async def test_a_round_asked_for_a_program_that_does_not_pair_in_rounds_is_refus
 
 
 @pytest.mark.parametrize("language, words", [("en", "Could not be paired this time"),
-                                             ("es", "No se pudo emparejar esta vez")])
+                                             ("es", "No se pudo asignar esta vez")])
 async def test_a_mentee_left_unpaired_for_a_reason_the_console_does_not_know_is_worded(world, language, words):
     world["s"].rounds[ROUND]["unpaired"] = [{"mentee_id": world["waiting"]["id"], "reason_code": "something_new"}]
     async with as_(world, "coordinator", language)[0] as page:

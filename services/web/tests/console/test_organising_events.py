@@ -251,7 +251,7 @@ async def test_an_events_pages_say_its_times_are_in_its_own_zone_not_the_staff_m
 
 @pytest.mark.parametrize("language, warning", [
     ("en", "This event is online but has no link to join yet: people with a seat will not know how to join."),
-    ("es", "Este evento es en línea pero aún no tiene enlace para unirse: quienes tengan plaza no sabrán cómo unirse.")])
+    ("es", "Este evento es en línea pero aún no tiene enlace para unirse: quienes tengan lugar no sabrán cómo unirse.")])
 async def test_an_online_event_without_a_link_to_join_warns_by_its_publish_button_and_next_to_the_link(
         world, language, warning):
     s = world["s"]

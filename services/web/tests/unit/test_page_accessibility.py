@@ -194,8 +194,9 @@ async def test_a_hint_is_out_of_its_label_and_read_with_its_field(path, field):
     assert re.search(rf'<p class="hint" id="{field}-hint">', html)
 
 
-@pytest.mark.parametrize("language, said", [("en", "Waitlist of Premed circle · Mentorship in medicine"),
-                                            ("es", "Lista de espera de Premed circle · Mentoría en medicina")])
+@pytest.mark.parametrize("language, said", [
+    ("en", "Waitlist of Premed circle · Mentorship in medicine"),
+    ("es", "Espera de persona mentora en Premed circle · Mentoría en medicina")])
 async def test_a_programs_waitlist_page_names_the_program_in_its_title(language, said):
     # "Waitlist" alone was the title of every program's waitlist (WCAG 2.4.2); the heading names the program.
     async with browser(a_home_with({**A_MENTEE, "active": False}), ME, language) as page:

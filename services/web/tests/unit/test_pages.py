@@ -596,6 +596,18 @@ async def test_asking_to_change_the_email_address_redirects_to_the_data_page_and
     assert [r.url.path for r in services.sent if r.method == "POST"] == [f"/v1/people/{ME}/email-change"]
 
 
+async def test_one_who_chose_no_chapter_is_told_a_chapters_events_are_for_its_members_and_where_to_choose_one():
+    # She saw "no event open to your stage" while her chapter's event for her stage was listed to its members alone.
+    services = Services({"GET /v1/events": [], "GET /v1/registrations/mine": []})
+    async with browser(services, ME) as page:
+        without = text_of((await page.get("/events")).text)
+    async with browser(services, ME, chapter_id=uuid4()) as page:
+        with_one = text_of((await page.get("/events")).text)
+    said = "You have not chosen a chapter, so only national events are shown: a chapter's events are for its members."
+    assert said in without and "Choose your chapter in your profile" in without
+    assert said not in with_one
+
+
 async def test_no_event_for_a_persons_stage_says_the_list_is_for_their_stage_and_where_to_change_it():
     # Signed out, the whole catalogue is listed; signed in, only what their stage may attend: "no upcoming events" read
     # as if there were none at all.
@@ -1143,8 +1155,9 @@ async def test_each_identity_answer_offers_common_words_and_says_a_mentor_matche
     ("en", "If you mentor: a mentee who asks for a mentor who shares it is paired with you for that reason only if you "
            "also show it to your partner. Otherwise the pairing itself would tell them."),
     ("es", "Si participas como persona mentora: cuando una persona mentorada pide una persona mentora que comparta "
-           "esta respuesta, solo te emparejamos con ella por ese motivo si también eliges mostrársela a tu pareja de "
-           "mentoría. De lo contrario, el propio emparejamiento le revelaría tu respuesta.")])
+           "esta respuesta, solo te asignamos como su persona mentora por ese motivo si también eliges mostrar esta "
+           "respuesta a la otra persona de tu mentoría. De lo contrario, la propia asignación le revelaría tu "
+           "respuesta.")])
 async def test_the_identity_step_says_a_mentor_meets_a_mentees_wish_only_by_showing_it_to_their_partner(language, said):
     async with browser(Services({f"GET /v1/people/{ME}/identity": NOTHING_DECLARED}), ME, language) as page:
         form = " ".join((await page.get("/sign-up/identity")).text.split())
@@ -1510,7 +1523,8 @@ async def test_a_mentee_resting_after_a_mentorship_that_ran_its_course_is_not_sa
     assert rested in home
     assert f"<h2>{heading}</h2>" in home and f"<h2>{waiting}</h2>" not in home
     assert f'action="/enrollments/{A_MENTEE["id"]}/pause"' in home, "they ask for another mentor themselves"
-    assert ("Leave this waitlist" if language == "en" else "Salir de esta lista de espera") not in home, "they are not waiting"
+    assert ("Leave this waitlist" if language == "en" else "Salir de la espera de persona mentora") not in home, \
+        "they are not waiting"
 
 
 @pytest.mark.parametrize("language, said, choose", [
@@ -1534,7 +1548,7 @@ async def test_a_mentee_in_a_program_where_mentees_choose_is_told_to_choose_not_
     # Nobody is proposed to them to pause, and there is no line to leave: they leave the program.
     assert f'action="/enrollments/{A_MENTEE["id"]}/pause"' not in home
     assert ("Leave the program" if language == "en" else "Dejar el programa") in home
-    assert "Leave this waitlist" not in home and "Salir de esta lista de espera" not in home
+    assert "Leave this waitlist" not in home and "Salir de la espera de persona mentora" not in home
 
 
 async def test_a_mentee_who_just_joined_and_is_looked_for_sees_their_mentorships_looked_at_again_a_few_times():
@@ -2666,8 +2680,8 @@ async def test_an_identity_answer_over_100_characters_is_refused_next_to_it_kept
 
 @pytest.mark.parametrize("language, said", [
     ("en", "Saved. Matching no longer uses what you took back, so your wish for a mentor who shares it is gone too."),
-    ("es", "Guardado. El emparejamiento ya no usa lo que retiraste, así que tu deseo de una persona mentora que lo "
-           "comparta también desaparece.")])
+    ("es", "Guardado. La asignación de mentorías ya no usa lo que retiraste, así que tu deseo de una persona mentora "
+           "que lo comparta también desaparece.")])
 async def test_taking_back_use_in_matching_in_a_hurry_is_saved_at_once_dropping_the_wish_that_needed_it(language, said):
     # Someone not out who unticks "Use it for matching" must not be held back by the wish that depended on it.
     identity = {"attributes": {"sexual_orientation": {"value": "Queer", "use_in_matching": True,
@@ -2918,8 +2932,8 @@ async def test_signing_up_someone_not_owning_the_address_signs_out_right_there_w
 @pytest.mark.parametrize(("language", "said"), [
     ("en", "Thank you for telling us. A coordinator of the program will look into what happened, and your former "
            "mentor will not be paired with anyone new meanwhile."),
-    ("es", "Gracias por contárnoslo. La coordinación del programa revisará lo que pasó y, mientras tanto, tu antigua "
-           "persona mentora no formará pareja con nadie nuevo.")])
+    ("es", "Gracias por contárnoslo. La coordinación del programa revisará lo que pasó y, mientras tanto, no se le "
+           "asignará ninguna mentoría nueva a tu antigua persona mentora.")])
 async def test_one_who_ends_a_mentorship_for_conduct_is_told_a_coordinator_looks_into_it_and_the_partner_waits(
         language, said):
     services = its_page(a_pairing_of_mine("active"), **{
