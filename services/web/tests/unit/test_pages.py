@@ -2111,6 +2111,8 @@ async def test_an_unsubscribe_link_asks_first_names_the_emails_as_the_settings_d
         one_click = await page.post("/unsubscribe?token=the.signed-token", content="List-Unsubscribe=One-Click",
                                     headers={"Content-Type": "application/x-www-form-urlencoded"})
     assert asking.status_code == 200 and "Reminders about your mentorships" in asking.text
+    # Asked, not said done: it read "You will no longer get emails of this kind" before anything was pressed.
+    assert "Nothing changes until you do." in asking.text
     assert re.search(r'<form method="post" action="/unsubscribe">', asking.text)
     assert 'name="token" value="the.signed-token"' in asking.text
     assert done.status_code == one_click.status_code == 200
