@@ -306,6 +306,10 @@ async def test_a_national_slot_is_everyone_s_and_a_chapter_s_slot_its_members_li
 
     await eventually(mentee_shown_everything, what="the mentee's chapter to reach the events service")
     assert await shown(mentee) == everything
+    # What one choosing a slot learns of a host they are not named: their stage of training.
+    async with events_api.client("participant", person_id=mentee) as as_mentee:
+        listed = (await as_mentee.get("/v1/office-hours/slots", params={"chapter_id": str(chapter)})).json()
+    assert {s["id"]: s["host_stage"] for s in listed} == {national["id"]: "attending", chapters["id"]: "resident"}
     assert await shown(without_chapter) == {national["id"]}
     assert await shown(without_chapter, chapter) == {national["id"]}  # a chapter named opens no other's slots
     assert await shown(elsewhere, chapter) == {national["id"]}

@@ -384,6 +384,18 @@ async def test_each_side_of_an_office_hour_is_named_to_the_other_as_their_emails
     assert "With Dr Lena Ortiz" in as_student
 
 
+async def test_a_free_office_hour_says_its_hosts_stage_of_training_where_it_does_not_name_them():
+    # A pre-med could not tell an attending from a first-year medical student before booking.
+    slot = {"id": str(uuid4()), "host_id": str(uuid4()), "starts_at": "2026-12-20T15:00:00Z",
+            "ends_at": "2026-12-20T15:30:00Z", "is_virtual": True, "location": None, "booked_by": None,
+            "host_stage": "attending"}
+    services = Services({"GET /v1/office-hours/slots": [slot], "GET /v1/office-hours/bookings/mine": [],
+                         f"GET /v1/people/{ME}/partners": []})
+    async with browser(services, ME) as page:
+        shown = text_of((await page.get("/office-hours")).text)
+    assert "With a mentor or clinician: Attending physician" in shown
+
+
 async def test_an_office_hours_calendar_file_is_titled_with_whom_as_its_emails_attachment_is():
     slot, host, booking_id = str(uuid4()), str(uuid4()), str(uuid4())
     services = Services({f"GET /v1/people/{ME}/partners": [], "GET /v1/office-hours/slots": [],

@@ -307,10 +307,15 @@ class SlotOut(BaseModel):
                                                 "is booking-<booking_id>@mentorship-platform, in every email too")
     join_url: str | None = Field(description="Online: the link to join, for the host and the booker only (null for "
                                              "others, and until the host gives it)")
+    host_stage: TrainingStage | None = Field(
+        default=None, description="In the list of slots: the host's stage of training, as profiles.people says it of "
+                                  "them, what one choosing a slot learns of a host they are not named; null elsewhere, "
+                                  "or while profiles has not told the events service")
 
     @classmethod
-    def of(cls, s: OfficeHourSlot, caller: Principal) -> SlotOut:
-        values = {name: getattr(s, name) for name in cls.model_fields}
+    def of(cls, s: OfficeHourSlot, caller: Principal, host_stage: TrainingStage | None = None) -> SlotOut:
+        values = {name: getattr(s, name) for name in cls.model_fields if name != "host_stage"}
+        values["host_stage"] = host_stage
         # Who booked a slot is the host's and the booker's business.
         booker = s.booked_by is not None and caller.is_person(s.booked_by)
         if not (caller.is_admin or caller.is_person(s.host_id) or booker):
@@ -677,7 +682,8 @@ async def list_slots(
     (`host_id`: theirs); an administrator every slot."""
     slots = await handlers.list_slots(caller, unit, host_id=host_id, chapter_id=chapter_id, open_only=open_only,
                                       ended_too=ended_too)
-    return [SlotOut.of(s, caller) for s in slots]
+    stages = await handlers.stages_of(list({s.host_id for s in slots}), unit)
+    return [SlotOut.of(s, caller, stages.get(s.host_id)) for s in slots]
 
 
 @router.post("/office-hours/slots/{slot_id}/booking", status_code=201, responses={

@@ -15,7 +15,7 @@ from mentorship_contracts import events as contract
 from mentorship_contracts import profiles as source
 from mentorship_contracts.envelope import as_private
 from mentorship_contracts.profiles import PreferredLanguage
-from mentorship_contracts.vocabulary import Role
+from mentorship_contracts.vocabulary import Role, TrainingStage
 from plumbing import restating
 from plumbing.auth import Principal
 from plumbing.auth import Role as PrincipalRole
@@ -615,6 +615,12 @@ async def _cancel_booking(slot: OfficeHourSlot, cancelled_by: Literal["host", "p
 async def get_slot(slot_id: UUID, uow: EventsUnitOfWorkPort) -> OfficeHourSlot:
     async with uow:
         return await _slot(slot_id, uow)
+
+
+async def stages_of(people: list[UUID], uow: EventsUnitOfWorkPort) -> dict[UUID, TrainingStage]:
+    """The stage of training of each of these people profiles has told us about (public, on profiles.people)."""
+    async with uow:
+        return {person: p.stage for person, p in (await uow.participants.known(people)).items()}
 
 
 async def list_slots(
