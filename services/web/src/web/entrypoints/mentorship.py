@@ -28,6 +28,7 @@ from .web import (
     offers_office_hours,
     redirect,
     render,
+    unless_refused,
 )
 
 router = APIRouter(include_in_schema=False)
@@ -717,19 +718,6 @@ async def program(program_id: UUID, visitor: Visiting) -> Response:
     return render(visitor, "program.html", program=found, mine=mine, mentorship_of_kind=mentorship_of_kind)
 
 
-async def _none() -> None:
-    return None
-
-
-async def _own_identity(visitor: Visit) -> dict | None:
-    """The visitor's identity answers and wishes: secondary to a page that says what may keep them waiting, so one
-    that cannot be read leaves that out rather than the page."""
-    try:
-        return await clients(visitor.request).identity(visitor.who, visitor.person_id)
-    except ServiceError:
-        return None
-
-
 @router.get("/waitlists/{program_id}")
 async def waitlist(program_id: UUID, visitor: Person) -> Response:
     api = clients(visitor.request)
@@ -743,13 +731,12 @@ async def waitlist(program_id: UUID, visitor: Person) -> Response:
                 "paused_because": e.get("paused_because")}
                for e, place in zip(mine, places, strict=True) if place or e.get("paused")]
     program = programs.get(str(program_id))
-    waiting = any(not e["paused"] for e in entries)
-    # Whoever waits is told what may keep them waiting that is theirs to change (a shared identity they require),
-    # and whom to ask: no one else learns of the requirement from it.
-    identity, contact = await asyncio.gather(
-        _own_identity(visitor) if waiting else _none(),
-        chapter_contact(visitor, program["chapter_id"]) if waiting and program and program.get("chapter_id")
-        else _none())
+    identity = contact = None
+    if any(not e["paused"] for e in entries):
+        # Whoever waits is told what may keep them waiting that is theirs to change (a shared identity they require;
+        # secondary to the page), and whom to ask: no one else learns of the requirement from it.
+        identity, contact = await asyncio.gather(unless_refused(api.identity(visitor.who, visitor.person_id)),
+                                                 chapter_contact(visitor, (program or {}).get("chapter_id")))
     required = [r["attribute"] for r in (identity or {}).get("requests") or () if r["strength"] == "requirement"]
     return render(visitor, "waitlist.html", program=program, entries=entries, required=required,
                   chapter_contact=contact, national_contact=app_state(visitor.request).settings.concerns_email)

@@ -252,13 +252,14 @@ async def office_hour_names(visitor: Visit) -> dict[str, str]:
     on the other side of an office hour of theirs (notifications, as its emails named them). Without either, the page
     goes on naming fewer."""
     api = clients(visitor.request)
-    partners, booked_with = await asyncio.gather(_unless_refused(api.partners(visitor.who, visitor.person_id)),
-                                                 _unless_refused(api.booked_with(visitor.who, visitor.person_id)))
+    partners, booked_with = await asyncio.gather(unless_refused(api.partners(visitor.who, visitor.person_id)),
+                                                 unless_refused(api.booked_with(visitor.who, visitor.person_id)))
     return {**{p["id"]: p["display_name"] for p in partners or ()},
             **{b["person_id"]: b["display_name"] for b in booked_with or ()}}
 
 
-async def _unless_refused(call: Awaitable[Any]) -> Any:
+async def unless_refused(call: Awaitable[Any]) -> Any:
+    """What a service answers, or None when it refuses or fails: for what is secondary to a page."""
     try:
         return await call
     except ServiceError:
