@@ -1006,24 +1006,24 @@ WITHDRAWN_BY_THE_PROGRAM = {
                     ["Your program's coordinator withdrew the proposed mentorship in Into Medical School.",
                      "You stay in the program, and we will look for another mentor for you."],
                     ["Your program's coordinator withdrew the proposed mentorship in Into Medical School.",
-                     "Thank you. We will propose another mentee when one fits."]),
+                     "We will propose another mentee to you when one fits."]),
     ("en", True): ("A proposed pairing in Into Medical School was withdrawn",
                    ["Your program's coordinator withdrew the proposed mentorship in Into Medical School.",
                     "Instead, the coordinator proposed another mentor to you: that proposal comes in a separate "
                     "message, where you can accept or decline it."],
                    ["Your program's coordinator withdrew the proposed mentorship in Into Medical School.",
-                    "Thank you. We will propose another mentee when one fits."]),
+                    "We will propose another mentee to you when one fits."]),
     ("es", False): ("Se retiró una mentoría propuesta en Into Medical School",
                     ["La coordinación de tu programa retiró la mentoría propuesta en Into Medical School.",
                      "Sigues en el programa y buscaremos otra persona mentora para ti."],
                     ["La coordinación de tu programa retiró la mentoría propuesta en Into Medical School.",
-                     "Gracias. Te propondremos a otra persona cuando haya una adecuada."]),
+                     "Te propondremos a otra persona mentorada cuando haya una adecuada."]),
     ("es", True): ("Se retiró una mentoría propuesta en Into Medical School",
                    ["La coordinación de tu programa retiró la mentoría propuesta en Into Medical School.",
                     "En su lugar, la coordinación te propuso otra persona mentora: esa propuesta te llega en otro "
                     "mensaje, donde puedes aceptarla o rechazarla."],
                    ["La coordinación de tu programa retiró la mentoría propuesta en Into Medical School.",
-                    "Gracias. Te propondremos a otra persona cuando haya una adecuada."]),
+                    "Te propondremos a otra persona mentorada cuando haya una adecuada."]),
 }
 
 
@@ -1069,6 +1069,18 @@ async def test_a_proposal_one_of_the_pair_declined_is_still_told_as_their_declin
     assert "The proposed mentor declined the pairing in your program." in to_mentee.text
     assert "You declined the proposed pairing in your program." in to_mentor.text
     assert "coordinator" not in to_mentee.text + to_mentor.text
+
+
+async def test_a_mentor_whose_proposed_mentee_declined_is_told_another_will_be_proposed_not_thanked_for_it():
+    uow = new_uow()
+    mentee, mentor = await person(uow, "Sam Okafor"), await person(uow, "Ana Reyes")
+    await handlers.pairing_declined(ma.PairingDeclinedV2(
+        pairing_id=uuid4(), program_id=uuid4(), chapter_id=None, mentee_id=mentee, mentor_id=mentor,
+        declined_by="mentee", reason_code="not_a_good_fit"), uow)
+    [to_mentor] = [m for m in await sent(uow) if m.to == uow.notifications.contacts[mentor]["email"]]
+    assert "The proposed mentee declined the pairing in your program." in to_mentor.text
+    assert "We will propose another mentee to you when one fits." in to_mentor.text
+    assert "Thank you" not in to_mentor.text
 
 
 # What a mentor a coordinator suspended reads: never approved there (their offer declined), or approved before; in a

@@ -751,7 +751,7 @@ class _Composer:
                         _("Thank you for answering. While you take new mentees, we will propose another when one "
                           "fits."))
         else:
-            said.append(_("Thank you. We will propose another mentee when one fits."))
+            said.append(_("We will propose another mentee to you when one fits."))
         return Message(self.about_program(_("A proposed pairing in %(program)s will not go ahead"),
                                           _("A proposed pairing will not go ahead")), said,
                        action=self._where_mentee_waits())
@@ -774,7 +774,7 @@ class _Composer:
         said = [_("Your program's coordinator withdrew the proposed mentorship in %(program)s.") % values]
         action = self._program_link(_("See the program"))
         if self.role == "mentor":
-            said.append(_("Thank you. We will propose another mentee when one fits."))
+            said.append(_("We will propose another mentee to you when one fits."))
         elif self.c.get("reason_code") == "reassigned":
             said.append(_("Instead, the coordinator proposed another mentor to you: that proposal comes in a separate "
                           "message, where you can accept or decline it."))
