@@ -1055,16 +1055,20 @@ async def test_each_side_of_a_proposal_the_program_withdrew_reads_it_plainly_in_
     assert "schedule" not in to_mentee.text + to_mentor.text and "reassigned" not in to_mentee.text + to_mentor.text
 
 
-async def test_a_proposal_one_of_the_pair_declined_is_still_told_as_their_decline():
+async def a_proposal_declined(declined_by: str, reason_code: str) -> tuple[Email, Email]:
+    """What Sam, the mentee, and Ana, the mentor, are sent when one of them declines their proposed pairing."""
     uow = new_uow()
     mentee, mentor = await person(uow, "Sam Okafor"), await person(uow, "Ana Reyes")
-
     await handlers.pairing_declined(ma.PairingDeclinedV2(
         pairing_id=uuid4(), program_id=uuid4(), chapter_id=None, mentee_id=mentee, mentor_id=mentor,
-        declined_by="mentor", reason_code="no_longer_available"), uow)
-
+        declined_by=declined_by, reason_code=reason_code), uow)
     told = {m.to: m for m in await sent(uow)}
     to_mentee, to_mentor = (told[uow.notifications.contacts[someone]["email"]] for someone in (mentee, mentor))
+    return to_mentee, to_mentor
+
+
+async def test_a_proposal_one_of_the_pair_declined_is_still_told_as_their_decline():
+    to_mentee, to_mentor = await a_proposal_declined("mentor", "no_longer_available")
     assert to_mentee.subject == to_mentor.subject == "A proposed pairing will not go ahead"
     assert "The proposed mentor declined the pairing in your program." in to_mentee.text
     assert "You declined the proposed pairing in your program." in to_mentor.text
@@ -1072,12 +1076,7 @@ async def test_a_proposal_one_of_the_pair_declined_is_still_told_as_their_declin
 
 
 async def test_a_mentor_whose_proposed_mentee_declined_is_told_another_will_be_proposed_not_thanked_for_it():
-    uow = new_uow()
-    mentee, mentor = await person(uow, "Sam Okafor"), await person(uow, "Ana Reyes")
-    await handlers.pairing_declined(ma.PairingDeclinedV2(
-        pairing_id=uuid4(), program_id=uuid4(), chapter_id=None, mentee_id=mentee, mentor_id=mentor,
-        declined_by="mentee", reason_code="not_a_good_fit"), uow)
-    [to_mentor] = [m for m in await sent(uow) if m.to == uow.notifications.contacts[mentor]["email"]]
+    _, to_mentor = await a_proposal_declined("mentee", "not_a_good_fit")
     assert "The proposed mentee declined the pairing in your program." in to_mentor.text
     assert "We will propose another mentee to you when one fits." in to_mentor.text
     assert "Thank you" not in to_mentor.text
