@@ -271,10 +271,7 @@ async def chapter_of(visitor: Visit, chapter_id: object) -> dict | None:
     a chapter list that cannot be read leaves it out rather than the page."""
     if not chapter_id:
         return None
-    try:
-        chapters = await clients(visitor.request).chapters(visitor.who)
-    except ServiceError:
-        return None
+    chapters = await unless_refused(clients(visitor.request).chapters(visitor.who)) or []
     return next((c for c in chapters if c["id"] == str(chapter_id)), None)
 
 
