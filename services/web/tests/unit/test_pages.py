@@ -2433,6 +2433,45 @@ async def test_signing_up_with_no_language_to_meet_in_is_refused_next_to_the_que
     assert not [r for r in services.sent if r.method == "POST"]
 
 
+# Pronouns can say what someone has not told everyone: who sees them was chosen for the person ("my coordinators and
+# my mentor"), and a rushed sign-up sent them to a mentor's pages and emails unasked.
+async def test_sign_up_chooses_nobody_to_see_pronouns_and_refuses_pronouns_given_without_saying_who_sees_them():
+    services = Services({"GET /v1/chapters": [], "POST /v1/people": PERSON})
+    async with browser(services, newcomer=True) as page:
+        form = (await page.get("/sign-up")).text
+        answer = await page.post("/sign-up", data={"csrf": CSRF, "display_name": "Rio", "pronouns": "they/them",
+                                                   "stage": "undergraduate", "timezone": "America/Chicago",
+                                                   "language": "en", "languages": "en"})
+    assert 'name="pronouns_visibility"' in form and not re.search(r'name="pronouns_visibility"[^>]*checked', form)
+    assert "in the emails we send them" in form
+    assert answer.status_code == 422
+    assert re.search(r'<fieldset aria-describedby="pronouns_visibility-hint pronouns_visibility-error">', answer.text)
+    assert "Choose who sees your pronouns." in answer.text and 'href="#pronouns_visibility"' in answer.text
+    assert 'value="they/them"' in answer.text
+    assert not [r for r in services.sent if r.method == "POST"]
+
+
+async def test_signing_up_without_pronouns_asks_nobody_to_choose_who_sees_them():
+    services = Services({"GET /v1/chapters": [], "POST /v1/people": PERSON,
+                         f"GET /v1/people/{ME}/identity": NOTHING_DECLARED})
+    async with browser(services, newcomer=True) as page:
+        answer = await page.post("/sign-up", data={"csrf": CSRF, "display_name": "Rio", "stage": "undergraduate",
+                                                   "timezone": "America/Chicago", "language": "en", "languages": "en"})
+    assert answer.status_code == 303
+    [created] = [json.loads(r.content) for r in services.sent if r.method == "POST" and r.url.path == "/v1/people"]
+    assert "pronouns_visibility" not in created
+
+
+async def test_the_profile_of_one_without_pronouns_has_nobody_chosen_to_see_them_and_one_with_keeps_their_choice():
+    services = Services({f"GET /v1/people/{ME}": PERSON, "GET /v1/chapters": []})
+    async with browser(services, ME) as page:
+        without = (await page.get("/profile")).text
+        services.answers[f"GET /v1/people/{ME}"] = {**PERSON, "pronouns": "she/her", "pronouns_visibility": "only_me"}
+        with_them = (await page.get("/profile")).text
+    assert not re.search(r'name="pronouns_visibility"[^>]*checked', without)
+    assert re.search(r'name="pronouns_visibility" value="only_me"[^>]*checked', with_them)
+
+
 async def test_marking_a_message_read_comes_back_to_the_inbox_saying_so():
     notification = str(uuid4())
     services = Services({f"POST /v1/people/{ME}/inbox/{notification}/read": httpx.Response(204),

@@ -341,7 +341,9 @@ async def sign_up_about(visitor: Newcomer) -> Response:
 def _about_values(visitor: Visit, me: dict) -> dict[str, str]:
     """The person's answers to "about you", as its fields show them."""
     return {"display_name": me["display_name"], "pronouns": me.get("pronouns") or "",
-            "pronouns_visibility": me.get("pronouns_visibility") or "partners", "stage": me["stage"],
+            # Who sees pronouns is asked with them: one who gave none has chosen nobody yet.
+            "pronouns_visibility": me.get("pronouns_visibility") or "partners" if me.get("pronouns") else "",
+            "stage": me["stage"],
             "chapter_id": me.get("chapter_id") or "", "timezone": me.get("timezone") or "",
             "is_alumni": "yes" if me.get("is_alumni") else "",
             "language": me.get("preferred_language") or visitor.language}
@@ -370,6 +372,8 @@ def _about_answers(visitor: Visit, posted, chapters: list[dict], time_zones: tup
                               ("pronouns", PRONOUNS_LENGTH, labels.N_("Your pronouns"))):
         if too_long := visitor.too_long(values[name], limit, what):
             problems[name] = too_long
+    if values["pronouns"] and values["pronouns_visibility"] not in labels.PRONOUN_VISIBILITIES:
+        problems["pronouns_visibility"] = visitor._("Choose who sees your pronouns.")
     if values["stage"] not in labels.STAGES:
         problems["stage"] = visitor._("Choose where you are in your training.")
     if values["timezone"] not in time_zones and not is_time_zone(values["timezone"]):
