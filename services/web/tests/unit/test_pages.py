@@ -2647,6 +2647,21 @@ async def test_my_data_counts_the_feedback_i_gave_and_its_download_holds_what_i_
     assert [m["my_feedback"] for m in downloaded.json()["mentorships"]] == [GIVEN, None]
 
 
+async def test_my_data_gives_a_suggested_answer_in_the_reader_s_language_as_a_partner_reads_it():
+    declared = {**NOTHING_DECLARED, "attributes": {"first_generation": {
+        "value": "Yes", "use_in_matching": True, "show_to_partner": False}}}
+    services = Services({**my_data(), f"GET /v1/people/{ME}/identity": declared})
+    async with browser(services, ME, language="es") as page:
+        shown = text_of((await page.get("/my-data")).text)
+    assert "Primera persona de mi familia en ir a la universidad : Sí —" in shown and "Yes" not in shown
+
+
+async def test_erasing_says_that_emails_already_sent_cannot_be_taken_back():
+    async with browser(Services(), ME) as page:
+        shown = text_of((await page.get("/my-data/erase")).text)
+    assert "Emails already sent stay where they were delivered" in shown and "We cannot take them back." in shown
+
+
 async def test_an_office_hours_link_from_an_email_leads_its_host_to_their_slots_and_says_when_it_is_no_longer_booked():
     slot = {"id": str(uuid4()), "host_id": ME, "starts_at": "2026-12-20T15:00:00Z", "ends_at": "2026-12-20T15:30:00Z",
             "location": "online", "is_virtual": True, "booked_by": None}
