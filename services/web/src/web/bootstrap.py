@@ -34,6 +34,7 @@ from .entrypoints.web import (
     SignInNeeded,
     SignUpNeeded,
     go_to,
+    linked_language,
     redirect,
     render,
     unavailable_page,
@@ -102,7 +103,9 @@ def build_app(settings: ServiceSettings | None = None) -> FastAPI:
 
     @app.exception_handler(SignInNeeded)
     async def sign_in_first(request: Request, needed: SignInNeeded) -> Response:
-        return go_to(request, f"/sign-in?next={quote(needed.back_to)}")
+        # The language of the email whose link led here goes on to signing in.
+        linked = linked_language(request)
+        return go_to(request, f"/sign-in?next={quote(needed.back_to)}" + (f"&lang={linked}" if linked else ""))
 
     @app.exception_handler(SignUpNeeded)
     async def sign_up_first(request: Request, __: SignUpNeeded) -> Response:

@@ -233,6 +233,29 @@ async def test_signing_out_or_erasing_the_account_keeps_the_language_the_person_
         assert 'lang="es"' in (await anyone.get("/?signed_out=1")).text
 
 
+async def test_a_link_from_a_spanish_email_opened_signed_out_on_an_english_browser_signs_in_in_spanish_and_stays_so():
+    # The reader's emails are in Spanish; their browser asks for English: the link's `lang` says which they read.
+    async with browser(Services()) as anyone:
+        anyone.headers["Accept-Language"] = "en"
+        followed = await anyone.get(f"/waitlists/{uuid4()}?lang=es")
+        signing_in = await anyone.get(followed.headers["location"])
+        later = await anyone.get("/sign-in")
+    assert followed.status_code == 303 and followed.headers["location"].endswith("&lang=es")
+    assert 'lang="es"' in signing_in.text and 'lang="es"' in later.text
+
+
+async def test_a_language_the_browser_chose_is_kept_over_an_email_link_s_and_an_unknown_one_is_ignored():
+    async with browser(Services()) as anyone:
+        anyone.headers["Accept-Language"] = "en"
+        anyone.cookies.set("__Host-lang", "en")
+        chosen = await anyone.get("/sign-in?lang=es")
+    async with browser(Services()) as anyone:
+        anyone.headers["Accept-Language"] = "en"
+        unknown = await anyone.get("/sign-in?lang=xx")
+    assert 'lang="en"' in chosen.text and 'lang="en"' in unknown.text
+    assert not [c for c in unknown.headers.get_list("set-cookie") if c.startswith("__Host-lang")]
+
+
 EVENT = str(uuid4())
 
 

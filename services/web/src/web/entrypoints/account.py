@@ -39,6 +39,7 @@ from . import labels
 from .mentorship import MOST_MENTEES_AT_ONCE
 from .web import (
     LANGUAGE_COOKIE,
+    LANGUAGE_KEPT_SECONDS,
     PRE_SESSION_COOKIE,
     SESSION_COOKIE,
     Form,
@@ -266,7 +267,6 @@ async def sign_out(visitor: Visiting, posted: Form) -> Response:
     return redirect(visitor, "/?signed_out=1")
 
 
-LANGUAGE_KEPT_SECONDS = 365 * 24 * 3600
 
 
 def _language_kept(visitor: Visit) -> list[tuple[str, str, int | None]]:

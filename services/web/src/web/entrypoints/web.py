@@ -30,6 +30,7 @@ SESSION_COOKIE = "__Host-session"
 # Before sign-in, forms carry a token derived from this random cookie (signed double submit).
 PRE_SESSION_COOKIE = "__Host-visit"
 LANGUAGE_COOKIE = "__Host-lang"
+LANGUAGE_KEPT_SECONDS = 365 * 24 * 3600
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
@@ -174,9 +175,20 @@ def _visit_with(request: Request, session: Session | None, session_id: str | Non
             cookies.append((PRE_SESSION_COOKIE, visit_id, None))
         csrf = _pre_session_token(app_state(request).settings.form_key.get_secret_value(), visit_id)
     chosen = request.cookies.get(LANGUAGE_COOKIE)
+    if session is None and chosen not in LANGUAGES and (linked := linked_language(request)):
+        # A link from an email says its reader's language: a browser that chose none reads the page in it, and
+        # the pages after it (signing in) too, whatever the browser's own language.
+        chosen = linked
+        cookies.append((LANGUAGE_COOKIE, linked, LANGUAGE_KEPT_SECONDS))
     language = (session.language if session else None) or (chosen if chosen in LANGUAGES else None) \
         or negotiate(request.headers.get("accept-language"))
     return Visit(request, session if session_id else None, session_id if session else None, language, csrf, cookies)
+
+
+def linked_language(request: Request) -> str | None:
+    """The language a link from an email was written in (its `lang`), when it is one of ours."""
+    linked = request.query_params.get("lang")
+    return linked if linked in LANGUAGES else None
 
 
 def unavailable_page(scope: dict, code: str, message: str) -> Response:
