@@ -1721,8 +1721,8 @@ async def test_a_mentor_declining_is_offered_a_mentors_reasons_only_and_a_mentee
 
 
 @pytest.mark.parametrize("language, said, not_said", [
-    ("en", "Due by the end of the term (January 4, 2027)", "February 2, 2027"),
-    ("es", "Antes del fin del período (4 de enero de 2027)", "2 de febrero de 2027")])
+    ("en", "Meet by the end of the term (January 4, 2027)", "February 2, 2027"),
+    ("es", "Reúnanse a más tardar al final del período (4 de enero de 2027)", "2 de febrero de 2027")])
 async def test_a_next_meeting_due_after_the_term_ends_is_due_by_the_end_of_the_term_not_after_it(
         language, said, not_said):
     short_term = an_active_term(confirmed_at="2026-12-04T15:00:00+00:00", term_ends_at="2027-01-04T15:00:00+00:00")
@@ -1732,14 +1732,26 @@ async def test_a_next_meeting_due_after_the_term_ends_is_due_by_the_end_of_the_t
     assert not_said not in shown
 
 
-@pytest.mark.parametrize("language, said", [("en", "Due by "), ("es", "A más tardar el ")])
+@pytest.mark.parametrize("language, said", [("en", "Meet again by "), ("es", "Vuelvan a reunirse a más tardar el ")])
 async def test_a_next_meeting_is_due_by_its_day_which_still_counts(language, said):
     # "Antes del …" ("before") made the day a meeting is due by a day too early in Spanish.
-    recent = an_active_term(confirmed_at="2026-12-04T15:00:00+00:00", term_ends_at="2027-12-04T15:00:00+00:00")
+    recent = an_active_term(confirmed_at="2026-12-04T15:00:00+00:00", term_ends_at="2027-12-04T15:00:00+00:00",
+                            last_met_at="2026-12-10")
     async with browser(its_page(recent), ME, language=language) as page:
         shown = " ".join((await page.get(f"/mentorships/{PAIRING}")).text.split())
     assert said in shown
     assert "Antes del" not in shown
+
+
+# "Next meeting: due by February 5" read as a meeting booked, and as the time to a first talk, which the pairing
+# email puts at two weeks: it is the latest the program asks the pair to meet by, and nothing is booked.
+async def test_before_their_first_meeting_a_pair_is_told_to_meet_soon_and_by_when_at_the_latest_not_of_a_next_one():
+    recent = an_active_term(confirmed_at="2026-12-04T15:00:00+00:00", term_ends_at="2027-12-04T15:00:00+00:00")
+    async with browser(its_page(recent), ME) as page:
+        shown = text_of((await page.get(f"/mentorships/{PAIRING}")).text)
+    assert "First meeting Not logged yet. A first conversation within two weeks of starting is a good start; " \
+           "meet by" in shown
+    assert "Next meeting" not in shown
 
 
 def a_mentor_home(capacity: int, *statuses: str) -> tuple[Services, dict]:
