@@ -217,13 +217,13 @@ async def test_a_mentor_pauses_and_takes_new_mentees_again(platform, page):
     await sign_in(page, platform, platform.world["mentor_email"])
     card = page.locator(".card", has_text=program["name"])
     await card.get_by_role("button", name="Pause: take no new mentees for now").click()
-    await page.get_by_text("You are paused in that program: nobody new will be proposed to you there.").wait_for()
+    await page.get_by_text(f"You are paused in {program['name']}: nobody new will be proposed to you there.").wait_for()
     await card.get_by_text("Paused: nobody new is proposed to you.").wait_for()
     async with platform.client("profiles") as profiles:
         enrollments = (await profiles.get(f"/v1/people/{platform.world['mentor']['id']}/enrollments")).json()
     assert [e["paused"] for e in enrollments if e["program_id"] == program["id"]] == [True]
     await card.get_by_role("button", name="Take new mentees again").click()
-    await page.get_by_text("You are taking new mentees again.").wait_for()
+    await page.get_by_text(f"You are taking new mentees in {program['name']} again.").wait_for()
 
 
 async def _stopped_answering(platform, program: dict, person: dict, role: str, email: str, subject: str) -> dict:
@@ -263,10 +263,10 @@ async def _looked_at(page, name: str) -> None:
 
 @pytest.mark.parametrize(("role", "subject", "why", "button", "then"), [
     ("mentor", "We have paused new mentees for you", "Paused because the last proposals to you lapsed unanswered",
-     "Take new mentees again", "You are taking new mentees again."),
+     "Take new mentees again", "You are taking new mentees in {program} again."),
     ("mentee", "We have paused mentor proposals for you",
      "Paused because the last proposed mentorships lapsed without your answer", "I am ready for a mentor again",
-     "We will propose a mentor to you again.")])
+     "We will propose a mentor to you in {program} again.")])
 async def test_whoever_is_paused_for_not_answering_is_emailed_reads_why_and_resumes(platform, page, role, subject, why,
                                                                                     button, then):
     program, email, mentee = await _choice_program(platform)
@@ -280,7 +280,7 @@ async def test_whoever_is_paused_for_not_answering_is_emailed_reads_why_and_resu
     await card.get_by_text(re.compile(why)).wait_for()
     await _looked_at(page, f"dashboard-{role}-paused-unanswered")
     await card.get_by_role("button", name=button).click()
-    await page.get_by_text(then).wait_for()
+    await page.get_by_text(then.format(program=program["name"])).wait_for()
     async with platform.client("profiles") as profiles:
         now = (await profiles.get(f"/v1/enrollments/{enrollment['id']}")).json()
     assert (now["paused"], now["paused_because"]) == (False, None)

@@ -1636,22 +1636,24 @@ async def test_a_waiting_mentee_can_pause_and_is_told_so_in_their_roles_words():
     assert "We are looking for a mentor for you." in home
     assert re.search(r'name="paused" value="true">\s*<button type="submit" class="secondary">Pause: propose no '
                      r"mentor to me for now</button>", home)
-    assert (paused.status_code, paused.headers["location"]) == (303, "/?done=mentee_paused")
+    assert (paused.status_code, paused.headers["location"]) == (303, f"/?done=mentee_paused&program={PROGRAM}")
     patched = [(r.url.path, json.loads(r.content)) for r in services.sent if r.method == "PATCH"]
     assert patched == [(f"/v1/enrollments/{A_MENTEE['id']}", {"paused": True})]
-    assert "You are paused in that program: no mentor will be proposed to you there for now. You keep your place." in after.text
+    # Named: the page lists every program the person is in, and the notice stands above them all.
+    assert "You are paused in Premed circle: no mentor will be proposed to you there for now. You keep your place." \
+        in after.text
 
 
 @pytest.mark.parametrize("role, done, told", [
-    ("mentee", "ready_for_a_mentor", "We will propose a mentor to you again."),
-    ("mentor", "resumed", "You are taking new mentees again.")])
+    ("mentee", "ready_for_a_mentor", "We will propose a mentor to you in Premed circle again."),
+    ("mentor", "resumed", "You are taking new mentees in Premed circle again.")])
 async def test_a_paused_person_who_resumes_is_unpaused_and_told_so_in_their_roles_words(role, done, told):
     paused = {**A_MENTEE, "role": role, "paused": True, "paused_because": "unanswered"}
     services = a_home_with(paused)
     async with browser(services, ME) as page:
         resumed = await page.post(f"/enrollments/{paused['id']}/pause", data={"csrf": CSRF, "paused": "false"})
         after = await page.get(resumed.headers["location"])
-    assert (resumed.status_code, resumed.headers["location"]) == (303, f"/?done={done}")
+    assert (resumed.status_code, resumed.headers["location"]) == (303, f"/?done={done}&program={PROGRAM}")
     patched = [(r.url.path, json.loads(r.content)) for r in services.sent if r.method == "PATCH"]
     assert patched == [(f"/v1/enrollments/{paused['id']}", {"paused": False})]
     assert f'<div class="notice ok" role="status" id="done-notice" data-focus tabindex="-1"><p>{told}</p></div>' in after.text
@@ -1662,7 +1664,7 @@ async def test_a_paused_mentee_who_is_ready_again_is_told_so_in_spanish():
     async with browser(a_home_with(paused), ME, language="es") as page:
         resumed = await page.post(f"/enrollments/{paused['id']}/pause", data={"csrf": CSRF, "paused": "false"})
         after = await page.get(resumed.headers["location"])
-    assert "Volveremos a proponerte una persona mentora." in after.text
+    assert "Volveremos a proponerte una persona mentora en Premed circle." in after.text
 
 
 async def test_a_mentor_who_declines_without_pausing_stays_open_to_new_mentees():

@@ -256,6 +256,15 @@ EVENT_ERRORS = {
     "not_in_chapter": N_("This event is for the members of its chapter only."),
 }
 # What a person is told once an action has worked.
+# What was done in one program, said naming it (the home page lists several): the key of DONE it stands for.
+DONE_IN = {
+    "paused": N_("You are paused in %(program)s: nobody new will be proposed to you there. Your mentorships go on."),
+    "mentee_paused": N_("You are paused in %(program)s: no mentor will be proposed to you there for now. You keep your "
+                        "place."),
+    "resumed": N_("You are taking new mentees in %(program)s again."),
+    "ready_for_a_mentor": N_("We will propose a mentor to you in %(program)s again."),
+}
+
 DONE = {
     "accepted": N_("You accepted this mentorship."),
     "declined": N_("You declined this mentorship."),

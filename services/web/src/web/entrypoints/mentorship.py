@@ -218,7 +218,8 @@ LOOK_AGAIN_SECONDS, LOOKS_AFTER_JOINING = 2, 5
 
 @router.get("/")
 async def home(visitor: Visiting, signed_out: str | None = None, erased: str | None = None,
-               enrolled: str | None = None, done: str | None = None, look: int = 0, naming_look: int = 0) -> Response:
+               enrolled: str | None = None, done: str | None = None, program: str | None = None, look: int = 0,
+               naming_look: int = 0) -> Response:
     if visitor.session is None:
         return render(visitor, "welcome.html", signed_out=bool(signed_out), erased=bool(erased))
     if visitor.session.person_id is None:
@@ -227,7 +228,11 @@ async def home(visitor: Visiting, signed_out: str | None = None, erased: str | N
     looked_for = any(not w["paused"] and not w.get("place") and (w.get("program") or {}).get("pairing_mode")
                      not in ("mentee_choice", "rounds") for w in shown["waitlists"])
     look_again = look + 1 if enrolled and enrolled != "review" and looked_for and look < LOOKS_AFTER_JOINING else None
-    return render(visitor, "dashboard.html", **shown, enrolled=enrolled, done=done, looked_for=looked_for,
+    # What was just done in one program names it: the page lists several.
+    done_in = next((p["name"] for p in (*(m["program"] for m in shown["mentoring"]),
+                                        *(w["program"] for w in shown["waitlists"])) if p and p["id"] == program), None)
+    return render(visitor, "dashboard.html", **shown, enrolled=enrolled, done=done, done_in=done_in,
+                  looked_for=looked_for,
                   look_again=look_again, look_again_seconds=LOOK_AGAIN_SECONDS, naming_look=naming_look)
 
 
@@ -626,9 +631,8 @@ async def pause(enrollment_id: UUID, visitor: Person, posted: Form) -> Response:
         return redirect(visitor, "/?done=failed")
     # Profiles answers the enrollment as it now is: its role words the message, without another call.
     mentee = changed["role"] == "mentee"
-    if paused:
-        return redirect(visitor, f"/?done={'mentee_paused' if mentee else 'paused'}")
-    return redirect(visitor, f"/?done={'ready_for_a_mentor' if mentee else 'resumed'}")
+    done = ("mentee_paused" if mentee else "paused") if paused else ("ready_for_a_mentor" if mentee else "resumed")
+    return redirect(visitor, f"/?done={done}&program={changed['program_id']}")
 
 
 async def _own_enrollment(visitor: Visit, enrollment_id: UUID) -> tuple[dict | None, dict | None]:
