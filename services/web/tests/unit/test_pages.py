@@ -2784,9 +2784,10 @@ async def test_an_identity_answer_over_100_characters_is_refused_next_to_it_kept
 
 
 @pytest.mark.parametrize("language, said", [
-    ("en", "Saved. Matching no longer uses what you took back, so your wish for a mentor who shares it is gone too."),
+    ("en", "Saved. Matching no longer uses what you took back, so your wish for a mentor who shares it is gone too. "
+           "An answer itself is kept until you empty its box."),
     ("es", "Guardado. La asignación de mentorías ya no usa lo que retiraste, así que tu deseo de una persona mentora "
-           "que lo comparta también desaparece.")])
+           "que lo comparta también desaparece. La respuesta en sí se guarda hasta que vacíes su casilla.")])
 async def test_taking_back_use_in_matching_in_a_hurry_is_saved_at_once_dropping_the_wish_that_needed_it(language, said):
     # Someone not out who unticks "Use it for matching" must not be held back by the wish that depended on it.
     identity = {"attributes": {"sexual_orientation": {"value": "Queer", "use_in_matching": True,
@@ -2805,6 +2806,15 @@ async def test_taking_back_use_in_matching_in_a_hurry_is_saved_at_once_dropping_
     assert saved == {"attributes": {"sexual_orientation": {"value": "Queer", "use_in_matching": False,
                                                            "show_to_partner": False}}, "requests": []}
     assert said in home
+
+
+async def test_the_questions_about_who_you_are_say_how_to_delete_an_answer_and_that_withdrawing_ends_no_mentorship():
+    # "You can withdraw these at any time" had no button: emptying the box deletes, which nothing said.
+    async with browser(Services({f"GET /v1/people/{ME}/identity": NOTHING_DECLARED,
+                                 f"GET /v1/people/{ME}/enrollments": []}), ME) as page:
+        shown = text_of((await page.get("/sign-up/identity?next=/my-data")).text)
+    assert "to delete an answer, empty its box and save. Withdrawing one does not end a mentorship it helped to " \
+           "form, and nobody is emailed about it." in shown
 
 
 async def test_a_wish_without_use_in_matching_never_given_is_still_refused_next_to_it():

@@ -309,7 +309,7 @@ DONE = {
     "identity_saved": N_("What you share about who you are is saved."),
     "marked_read": N_("Marked as read."),
     "identity_wish_dropped": N_("Saved. Matching no longer uses what you took back, so your wish for a mentor who "
-                                "shares it is gone too."),
+                                "shares it is gone too. An answer itself is kept until you empty its box."),
 }
 GENERIC_ERROR = N_("That did not work. Please try again, or ask your chapter coordinator for help.")
 
