@@ -1972,7 +1972,8 @@ async def test_a_program_whose_members_other_teams_see_says_so_before_joining_an
     # What the public topics carry of such a program (contracts/README.md): ids, stages, pairings and reason codes.
     what_teams_see = ("Teams that work with us see, by a number that is not your name, that you joined this program, "
                       "your stage of training, and whom you are paired with, why, and how it ends; never your name, "
-                      "how to reach you, or what you told us about who you are.")
+                      "how to reach you, or what you told us about who you are. What the program's name says about "
+                      "its members, they learn of you too.")
     assert what_teams_see in " ".join(the_choice_of(to_join, ANYONE_MAY_MENTOR).split())
     assert "Teams that work with us" not in the_choice_of(to_join, PROGRAM)
     assert "Who sees that you take part Its coordinators and the people you are paired with. Nobody outside the " \
@@ -2402,8 +2403,10 @@ async def test_an_event_whose_organisers_share_who_registers_says_so_before_and_
     kept, _ = an_event()
     async with browser(kept, ME) as page:
         private = await page.get(f"/events/{EVENT}")
-    said = "Its organizers share who registers with partner teams"
-    assert said in before.text and said in after.text and said not in private.text
+    # What the public topic carries (events.registrations): a person's id, their registration and attendance.
+    said = ("Teams that work with us (a career fair's exhibitors, say) see that you registered and whether you came, "
+            "by a number that is not your name; never your name or how to reach you.")
+    assert said in text_of(before.text) and said in text_of(after.text) and "Teams that work" not in private.text
 
 
 async def test_a_place_on_the_waitlist_is_left_with_a_button_saying_so():
