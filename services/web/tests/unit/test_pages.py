@@ -874,6 +874,12 @@ def an_active_term(**changes) -> dict:
                                           "term_ends_at": "2027-01-05T15:00:00+00:00", **changes})
 
 
+async def test_ending_a_mentorship_says_before_the_button_that_it_cannot_be_undone():
+    async with browser(its_page(an_active_term()), ME) as page:
+        shown = text_of((await page.get(f"/mentorships/{PAIRING}")).text)
+    assert shown.index("Ending cannot be undone.") < shown.index("Why? (only the reason")
+
+
 async def test_an_active_mentorship_says_how_to_reach_the_partner_and_one_that_ended_does_not():
     async with browser(its_page(an_active_term()), ME) as page:
         active = await page.get(f"/mentorships/{PAIRING}")
